@@ -1,0 +1,154 @@
+import ipaddr from 'ipaddr.js';
+import { IntervalSet } from './interval-set.js';
+
+/**
+ * Addresses of both families live in one bigint space so a single interval set holds
+ * any mix of IPv4 and IPv6: IPv4 occupies [0, 2^32), IPv6 occupies [2^32, 2^32 + 2^128).
+ */
+export const V6_BASE = 1n << 32n;
+export const ADDR_MIN = 0n;
+export const ADDR_MAX = V6_BASE + (1n << 128n) - 1n;
+const V4_MAX = V6_BASE - 1n;
+
+export type AddrSet = IntervalSet<bigint>;
+
+export const ANY_ADDR: AddrSet = IntervalSet.full(ADDR_MIN, ADDR_MAX);
+export const NO_ADDR: AddrSet = IntervalSet.empty(ADDR_MIN, ADDR_MAX);
+export const ANY_V4: AddrSet = IntervalSet.of(ADDR_MIN, ADDR_MAX, [[0n, V4_MAX]]);
+export const ANY_V6: AddrSet = IntervalSet.of(ADDR_MIN, ADDR_MAX, [[V6_BASE, ADDR_MAX]]);
+
+export function addrSet(ranges: Iterable<readonly [bigint, bigint]>): AddrSet {
+  return IntervalSet.of(ADDR_MIN, ADDR_MAX, ranges);
+}
+
+const V4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+function parseV4(s: string): bigint | undefined {
+  const m = V4_RE.exec(s);
+  if (!m) return undefined;
+  let v = 0;
+  for (let i = 1; i <= 4; i++) {
+    const o = Number(m[i]);
+    if (o > 255) return undefined;
+    v = v * 256 + o;
+  }
+  return BigInt(v);
+}
+
+function parseV6(s: string): bigint | undefined {
+  const bare = s.replace(/%.*$/, '');
+  if (!bare.includes(':') || !ipaddr.IPv6.isValid(bare)) return undefined;
+  const parts = ipaddr.IPv6.parse(bare).parts;
+  let v = 0n;
+  for (const p of parts) v = (v << 16n) | BigInt(p);
+  return V6_BASE + v;
+}
+
+/** One address as a point in the unified space, or undefined if it is not an address. */
+export function parseAddress(s: string): bigint | undefined {
+  return parseV4(s) ?? parseV6(s);
+}
+
+export function isV6(v: bigint): boolean {
+  return v >= V6_BASE;
+}
+
+/** "a.b.c.d", "a.b.c.d/n", "x::y/n", "a-b" ranges. Host bits under the mask are ignored, as firewalls do. */
+export function parseAddressSpec(spec: string): AddrSet | undefined {
+  const s = spec.trim();
+  const dash = s.indexOf('-');
+  if (dash > 0 && !s.includes('/')) {
+    const a = parseAddress(s.slice(0, dash).trim());
+    const b = parseAddress(s.slice(dash + 1).trim());
+    if (a === undefined || b === undefined || isV6(a) !== isV6(b) || a > b) return undefined;
+    return addrSet([[a, b]]);
+  }
+  const slash = s.indexOf('/');
+  const host = slash >= 0 ? s.slice(0, slash) : s;
+  const base = parseAddress(host);
+  if (base === undefined) return undefined;
+  const width = isV6(base) ? 128 : 32;
+  let len = width;
+  if (slash >= 0) {
+    const lenText = s.slice(slash + 1);
+    if (/^\d{1,3}$/.test(lenText)) len = Number(lenText);
+    else if (!isV6(base)) {
+      const mask = parseV4(lenText); // dotted netmask, as FortiGate writes
+      if (mask === undefined) return undefined;
+      len = maskLength(Number(mask));
+      if (len < 0) return undefined;
+    } else return undefined;
+  }
+  if (len > width) return undefined;
+  const offset = isV6(base) ? V6_BASE : 0n;
+  const rel = base - offset;
+  const hostBits = BigInt(width - len);
+  const lo = (rel >> hostBits) << hostBits;
+  const hi = lo + (1n << hostBits) - 1n;
+  return addrSet([[lo + offset, hi + offset]]);
+}
+
+function maskLength(mask: number): number {
+  let len = 0;
+  let seenZero = false;
+  for (let bit = 31; bit >= 0; bit--) {
+    const set = Math.floor(mask / 2 ** bit) % 2 === 1;
+    if (set && seenZero) return -1;
+    if (set) len++;
+    else seenZero = true;
+  }
+  return len;
+}
+
+export function formatAddress(v: bigint): string {
+  if (!isV6(v)) {
+    const n = Number(v);
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  }
+  let rel = v - V6_BASE;
+  const parts: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    parts.unshift(Number(rel & 0xffffn));
+    rel >>= 16n;
+  }
+  return ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
+}
+
+/** Renders a set as a short list of CIDRs and ranges, for messages. */
+export function formatAddrSet(set: AddrSet, limit = 6): string {
+  if (set.isFull) return 'any';
+  if (set.isEmpty) return 'none';
+  if (set.equals(ANY_V4)) return 'any IPv4';
+  if (set.equals(ANY_V6)) return 'any IPv6';
+  const out: string[] = [];
+  for (const [lo, hi] of set.intervals()) {
+    for (const piece of rangeToCidrs(lo, hi)) out.push(piece);
+    if (out.length > limit) break;
+  }
+  if (out.length > limit) return `${out.slice(0, limit).join(', ')}, …`;
+  return out.join(', ');
+}
+
+function rangeToCidrs(lo: bigint, hi: bigint): string[] {
+  const v6 = isV6(lo);
+  const offset = v6 ? V6_BASE : 0n;
+  const width = v6 ? 128n : 32n;
+  let a = lo - offset;
+  const b = hi - offset;
+  const out: string[] = [];
+  while (a <= b && out.length < 8) {
+    let bits = 0n;
+    while (bits < width && (a & ((1n << (bits + 1n)) - 1n)) === 0n && a + (1n << (bits + 1n)) - 1n <= b) bits++;
+    const len = width - bits;
+    out.push(len === width ? formatAddress(a + offset) : `${formatAddress(a + offset)}/${len}`);
+    a += 1n << bits;
+  }
+  if (a <= b) return [`${formatAddress(lo)}-${formatAddress(hi)}`];
+  return out;
+}
+
+/** Private, loopback, link-local and other non-Internet ranges (RFC 1918, 6598, 4193, ...). */
+export const NON_INTERNET: AddrSet = [
+  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
+  '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4', '::/128', '::1/128', 'fc00::/7', 'fe80::/10', 'ff00::/8',
+].reduce((acc, c) => acc.union(parseAddressSpec(c)!), NO_ADDR);

@@ -1,0 +1,28 @@
+import type { SourceLocation } from './location.js';
+import type { Severity } from './profile.js';
+
+export interface RelatedLocation {
+  loc: SourceLocation;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  ruleName: string;
+  level: Severity;
+  message: string;
+  /** The cause: the blocking rule, the setting line, the NAT rule, or where a default applies. */
+  loc: SourceLocation;
+  related?: RelatedLocation[];
+  /** Provider profile and requirement id that the finding is about. */
+  profile?: string;
+  requirement?: string;
+  /** The cause is a platform default, not something written in the file. */
+  fromDefault?: boolean;
+  /** The vendor documentation does not confirm the semantics used (vendor-semantics [U]). */
+  uncertain?: boolean;
+  /** Content the fingerprint is made of (never line numbers), so moving lines keeps it. */
+  fingerprintParts: string[];
+  /** Firewall name (VDOM, hostname) when a file holds more than one. */
+  firewall?: string;
+}

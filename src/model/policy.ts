@@ -1,0 +1,193 @@
+import type { AddrSet } from './address.js';
+import type { SourceLocation, Setting } from './location.js';
+import type { NameSet } from './name-set.js';
+import type { PortSet, ProtoSet } from './ports.js';
+
+/**
+ * The vendor-independent policy model. Parsers (parsers/<vendor>) produce it; the engine and
+ * the rules only ever read it. Vendor semantics (rule order, defaults, NAT) are expressed
+ * here in general terms: chains that are first- or last-match, jumps, base chains per stage,
+ * and settings that record whether they are explicit or defaults.
+ */
+export type Vendor = 'pfsense' | 'opnsense' | 'fortigate' | 'mikrotik' | 'nftables';
+
+export type ConnState = 'new' | 'established' | 'related' | 'invalid' | 'untracked';
+export const CONN_STATES: readonly ConnState[] = ['new', 'established', 'related', 'invalid', 'untracked'];
+
+/** What a rule matches. An absent dimension matches everything. Negation is encoded in the sets. */
+export interface Match {
+  src?: AddrSet;
+  dst?: AddrSet;
+  proto?: ProtoSet;
+  sport?: PortSet;
+  dport?: PortSet;
+  /** Ingress interfaces (model interface names). */
+  iif?: NameSet;
+  /** Egress interfaces (model interface names). */
+  oif?: NameSet;
+  state?: NameSet;
+  /**
+   * Members whose addresses cannot be known offline (FQDNs, URL tables, geo objects).
+   * src/dst hold only the concrete part; the rule may really match more (or, negated, less).
+   */
+  symbolic?: SymbolicRef[];
+}
+
+export interface SymbolicRef {
+  field: 'src' | 'dst';
+  kind: 'fqdn' | 'url-table' | 'geo' | 'dynamic';
+  /** The hostname, table name or object name as written. */
+  name: string;
+  negated?: boolean;
+  loc: SourceLocation;
+}
+
+export type Action =
+  | { kind: 'accept' }
+  | { kind: 'drop' }
+  | { kind: 'reject' }
+  | { kind: 'jump'; chain: string }
+  | { kind: 'goto'; chain: string }
+  | { kind: 'return' }
+  /** Match-only rules: logging, counters, pf `match`, RouterOS passthrough. */
+  | { kind: 'continue' };
+
+export interface Rule {
+  /** Stable identity for fingerprints: tracker, uuid, policy id, or normalized content. */
+  id: string;
+  loc: SourceLocation;
+  /** Short human name used in messages, e.g. `rule "Phones to provider"` or `policy 12`. */
+  label: string;
+  match: Match;
+  action: Action;
+  /** Last-match chains only: a matching quick rule ends evaluation (pf `quick`). */
+  quick?: boolean;
+  /** Accepted connections get their replies through the platform's state table. */
+  keepState?: boolean;
+  /** Per-rule UDP idle timeout override (pf `statetimeout`, OPNsense `udp-multiple`...). */
+  udpTimeout?: Setting<number>;
+  /** Set for rules the platform adds by itself; says what and why. */
+  implicit?: string;
+  /** Normalized text of the rule without secrets, for fingerprints and inline suppressions. */
+  text?: string;
+}
+
+export interface ChainPolicy {
+  action: 'accept' | 'drop';
+  loc: SourceLocation;
+  /** e.g. "pf default deny (block in all, non-quick)" or "RouterOS: chain end accepts". */
+  reason: string;
+  source: 'explicit' | 'default';
+}
+
+export interface Chain {
+  name: string;
+  mode: 'first-match' | 'last-match';
+  rules: Rule[];
+  /**
+   * Base chains have a policy; regular chains (jump targets) have none and return to the caller.
+   * In last-match chains the policy is the verdict before any rule matches (pf's default block).
+   */
+  policy?: ChainPolicy;
+}
+
+/**
+ * A hook a packet passes: every base chain listed is evaluated in order; an accept ends only that
+ * base chain (nftables semantics) while a drop is final. Single-chain platforms list one chain.
+ */
+export interface Stage {
+  name: string;
+  chains: string[];
+}
+
+export interface Ruleset {
+  chains: Record<string, Chain>;
+  /** Stages a routed packet passes, in order (e.g. pf: in on the ingress, out on the egress interface). */
+  forward: Stage[];
+  /** Stages a packet addressed to the firewall itself passes. */
+  input: Stage[];
+}
+
+export interface Interface {
+  /** Model name used by rules' iif/oif (pfSense: wan/lan/optN; nftables: the device name). */
+  name: string;
+  device?: string;
+  description?: string;
+  role: 'wan' | 'lan' | 'unknown';
+  /** Subnets attached to the interface. */
+  networks: AddrSet;
+  /** The firewall's own addresses on it. */
+  addresses: AddrSet;
+  vlan?: number;
+  enabled: boolean;
+  loc: SourceLocation;
+}
+
+export interface DnatRule {
+  id: string;
+  loc: SourceLocation;
+  label: string;
+  /** What arrives: iif, proto, dst (the public side), dport, src. */
+  match: Match;
+  /** Where it goes: the internal target and the first translated port (ranges keep their width). */
+  to: { addr: AddrSet; port?: number; symbolic?: string };
+  /** pf `rdr pass`: translated packets skip the filter rules. */
+  bypassFilter: boolean;
+  text?: string;
+}
+
+export interface SnatRule {
+  id: string;
+  loc: SourceLocation;
+  label: string;
+  match: Match;
+  action: 'translate' | 'none';
+  /** Source-port behaviour of the translation. */
+  ports: 'preserve' | 'random';
+  /** Why ports behave so when it is a default (e.g. "pfSense rewrites source ports unless static-port"). */
+  portsReason?: string;
+  implicit?: string;
+  text?: string;
+}
+
+export interface Nat {
+  dnat: DnatRule[];
+  /** First match wins. */
+  snat: SnatRule[];
+  /** The outbound NAT mode where the platform has one (pfSense automatic/hybrid/advanced/disabled). */
+  mode?: Setting<string>;
+}
+
+export interface SessionSettings {
+  /** Every mechanism that can act as a SIP ALG/helper, each with its effective state. */
+  sipAlg: Setting<boolean>[];
+  /** Effective idle timeout in seconds of an established (bidirectional) UDP flow. */
+  udpTimeout: Setting<number>;
+}
+
+export interface Unsupported {
+  loc: SourceLocation;
+  /** The construct, e.g. `<filter><rule><sched>`. */
+  what: string;
+  /** Why it matters: which verdicts it could change. */
+  why: string;
+}
+
+export interface Policy {
+  vendor: Vendor;
+  version?: string;
+  file: string;
+  /** Hostname, VDOM or other name of the evaluated firewall. */
+  name?: string;
+  /** The whole document, the fallback location. */
+  root: SourceLocation;
+  interfaces: Interface[];
+  ruleset: Ruleset;
+  nat: Nat;
+  sessions: SessionSettings;
+  /** How replies are allowed: by the state of the accepted flow, or only by explicit rules. */
+  replies: 'stateful' | 'rules';
+  unsupported: Unsupported[];
+  /** Things the parser assumed and the user should know, shown as notes. */
+  notes: string[];
+}

@@ -1,0 +1,96 @@
+/** Provider profiles: what one provider document requires. Shape validated by catalog/profile.schema.json. */
+export type Severity = 'error' | 'warning' | 'note';
+
+export type Audience = 'phones' | 'pc-software' | 'wifi-calling' | 'mobile-app' | 'servers' | 'pbx';
+
+export interface DocSource {
+  /** Section heading or table name in the provider document. */
+  section: string;
+  /** Verbatim excerpt of the document (whitespace-normalized) that the requirement rests on. */
+  quote: string;
+}
+
+export interface Endpoint {
+  /** Names of entries in the profile's `networks`. */
+  networks?: string[];
+  /** Literal CIDRs or addresses. */
+  cidrs?: string[];
+  /** Hostnames: never resolved; flows to them are checked symbolically (FWL012). */
+  hostnames?: string[];
+  /** Any Internet destination. */
+  any?: boolean;
+  /** The PBX given with --pbx. */
+  pbx?: boolean;
+}
+
+export interface FlowRequirement {
+  id: string;
+  description: string;
+  /** outbound: from the audience to the remote side; inbound: new connections from the remote side. */
+  direction: 'outbound' | 'inbound';
+  /** tcp, udp, tcp/udp, icmp, esp, ah, or a protocol number. */
+  protocol: string;
+  /** Destination ports as "5060" or "10000-65000"; absent for protocols without ports. */
+  ports?: string[];
+  remote: Endpoint;
+  audience: Audience;
+  /** Device families the requirement applies to; absent = every device. */
+  devices?: string[];
+  severity: Severity;
+  /** When the requirement applies, e.g. only without NAT. */
+  condition?: 'without-nat';
+  source: DocSource;
+}
+
+export type SettingKind =
+  | 'sip-alg-off'
+  | 'udp-timeout'
+  | 'nat-required'
+  | 'no-port-forward-to-phones'
+  | 'source-port-preservation'
+  | 'icmp-from-wan'
+  | 'return-traffic'
+  | 'dns';
+
+export interface SettingRequirement {
+  id: string;
+  kind: SettingKind;
+  /** udp-timeout: seconds. */
+  min?: number;
+  max?: number;
+  audience?: Audience;
+  severity: Severity;
+  source: DocSource;
+}
+
+export interface PortForwardRequirement {
+  id: string;
+  description: string;
+  protocol: string;
+  ports: string[];
+  /** Forward target: the PBX given with --pbx. */
+  to: 'pbx';
+  severity: Severity;
+  source: DocSource;
+}
+
+export interface ProviderNetwork {
+  description?: string;
+  cidrs: string[];
+  hostnames?: string[];
+}
+
+export interface Profile {
+  id: string;
+  name: string;
+  provider: string;
+  document: { title: string; seed?: string; url?: string; date?: string };
+  networks: Record<string, ProviderNetwork>;
+  flows: FlowRequirement[];
+  settings: SettingRequirement[];
+  portForwards?: PortForwardRequirement[];
+  /** Audiences the profile knows beyond the default `phones`. */
+  audiences?: Audience[];
+  /** Device families named by device-specific flows. */
+  devices?: string[];
+}
