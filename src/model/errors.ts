@@ -1,0 +1,27 @@
+/** A file that cannot be read as the format it claims to be. Reported as one line and exit code 2. */
+export class ParseError extends Error {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+
+  constructor(file: string, line: number, column: number, message: string) {
+    super(message);
+    this.name = 'ParseError';
+    this.file = file;
+    this.line = line;
+    this.column = column;
+  }
+
+  /** `file:line:col: message`, the one-line form the CLI prints. */
+  format(): string {
+    return `${this.file}:${this.line}:${this.column}: ${this.message}`;
+  }
+}
+
+/** Wrong invocation: unknown profile, malformed --phones, unreadable file... Exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
