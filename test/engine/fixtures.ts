@@ -1,0 +1,34 @@
+import { parseAddressSpec } from '../../src/model/address.js';
+import type { SourceLocation } from '../../src/model/location.js';
+import { NameSet } from '../../src/model/name-set.js';
+import type { Action, Chain, Match, Rule, Ruleset } from '../../src/model/policy.js';
+import { portSet, protoSet } from '../../src/model/ports.js';
+
+export const at = (line: number): SourceLocation => ({ file: 't.conf', line, column: 1, endLine: line });
+export const net = (s: string) => parseAddressSpec(s)!;
+export const ports = (lo: number, hi = lo) => portSet([[lo, hi]]);
+export const UDP = protoSet([17]);
+export const TCP = protoSet([6]);
+export const ifs = (...n: string[]) => NameSet.of(n);
+
+export function rule(line: number, match: Match, action: Action | Action['kind'], extra: Partial<Rule> = {}): Rule {
+  const act = typeof action === 'string' ? ({ kind: action } as Action) : action;
+  return { id: `r${line}`, loc: at(line), label: `rule at ${line}`, match, action: act, ...extra };
+}
+
+export function chain(name: string, rules: Rule[], policy?: 'accept' | 'drop', mode: Chain['mode'] = 'first-match'): Chain {
+  return {
+    name,
+    mode,
+    rules,
+    policy: policy ? { action: policy, loc: at(1), reason: `${name} policy`, source: 'default' } : undefined,
+  };
+}
+
+export function ruleset(chains: Chain[], forward: string[][], input: string[][] = []): Ruleset {
+  return {
+    chains: Object.fromEntries(chains.map((c) => [c.name, c])),
+    forward: forward.map((cs, i) => ({ name: `s${i}`, chains: cs })),
+    input: input.map((cs, i) => ({ name: `i${i}`, chains: cs })),
+  };
+}
