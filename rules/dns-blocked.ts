@@ -1,0 +1,65 @@
+import { box } from '../src/engine/box.js';
+import { evaluate } from '../src/engine/evaluate.js';
+import type { LintRule } from '../src/lint/context.js';
+import { INTERNET, egressFor } from '../src/lint/topology.js';
+import type { Finding } from '../src/model/finding.js';
+import { NameSet } from '../src/model/name-set.js';
+import { PROTO, portSet, protoSet } from '../src/model/ports.js';
+import { reportBlocked } from './blocked.js';
+import { cite, settingsOf } from './settings.js';
+
+/** FWL009: phones can reach no DNS server: neither the firewall's resolver nor Internet resolvers. */
+export const dnsBlocked: LintRule = {
+  meta: {
+    id: 'FWL009',
+    name: 'dns-blocked',
+    shortDescription: 'Phones cannot reach a DNS server.',
+    fullDescription:
+      'Evaluates DNS (udp 53) from each phone network both to the firewall\'s own address on that interface (its resolver) and to Internet resolvers; reports when neither is allowed.',
+    defaultLevel: 'error',
+    securitySeverity: 2.0,
+    precision: 'medium',
+    tags: ['voip', 'dns'],
+    help: {
+      what: 'DNS queries from the phones are dropped both to the firewall and to the Internet.',
+      why: 'Phones resolve the provider\'s SIP, provisioning and NTP hostnames; without DNS they cannot register.',
+      fix: {
+        generic: 'Allow udp/tcp 53 from the phone network to the firewall\'s resolver or to an Internet resolver.',
+        pfsense: 'Firewall > Rules > (phone interface): pass TCP/UDP 53 to "<interface> address" (DNS Resolver) or to the DNS servers.',
+        opnsense: 'Firewall > Rules > (phone interface): pass TCP/UDP 53 to the interface address (Unbound).',
+        fortigate: 'Allow DNS service on the phone policy, or enable the interface DNS server (config system dns-server).',
+        mikrotik: '/ip firewall filter add chain=input in-interface=<phones> protocol=udp dst-port=53 action=accept',
+        nftables: 'Input chain: `iifname "<phones>" udp dport 53 accept` (or in forward to the resolver).',
+      },
+    },
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    const dns = protoSet([PROTO.udp]);
+    const port = portSet([[53, 53]]);
+    for (const req of settingsOf(ctx, 'dns')) {
+      for (const from of ctx.phones) {
+        const self = ctx.policy.interfaces.find((i) => i.name === from.iface)?.addresses;
+        const state = NameSet.of(['new']);
+        const toInternet = box({ src: from.networks, dst: INTERNET, proto: dns, dport: port, iif: NameSet.of([from.iface]), oif: egressFor(ctx.policy, ctx.wan, INTERNET), state });
+        const fwd = evaluate(ctx.policy.ruleset, 'forward', toInternet);
+        if (fwd.some((p) => p.verdict === 'accept')) continue;
+        if (self && !self.isEmpty) {
+          const local = evaluate(ctx.policy.ruleset, 'input', box({ src: from.networks, dst: self, proto: dns, dport: port, iif: NameSet.of([from.iface]), state }));
+          if (local.some((p) => p.verdict === 'accept')) continue;
+        }
+        out.push(
+          ...reportBlocked(this.meta, ctx, fwd, toInternet, {
+            subject: `DNS (udp 53) from ${from.label} to Internet resolvers, and to the firewall itself,`,
+            fixRule: `${cite(req, ctx)} requires a working DNS server: allow udp/tcp 53 to a resolver.`,
+            fixDefault: `${cite(req, ctx)} requires a working DNS server: allow udp/tcp 53 to the firewall's resolver or an Internet resolver.`,
+            requirement: req.id,
+            level: req.severity,
+            key: [from.label],
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

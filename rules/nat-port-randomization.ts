@@ -1,0 +1,57 @@
+import type { LintRule } from '../src/lint/context.js';
+import { finding } from '../src/lint/finding.js';
+import { outboundNat } from '../src/lint/nat.js';
+import type { Finding } from '../src/model/finding.js';
+import { cite, settingsOf } from './settings.js';
+
+/** FWL006: source NAT rewrites the phones' source ports (symmetric NAT) where the profile needs them kept. */
+export const natPortRandomization: LintRule = {
+  meta: {
+    id: 'FWL006',
+    name: 'nat-port-randomization',
+    shortDescription: 'Source NAT randomizes the phones\' source ports (symmetric NAT).',
+    fullDescription: 'Reports the source-NAT rules (explicit or the platform\'s automatic ones) that rewrite the source port of phone traffic when the provider requires port-preserving (non-symmetric) NAT.',
+    defaultLevel: 'error',
+    securitySeverity: 3.0,
+    precision: 'high',
+    tags: ['voip', 'nat', 'symmetric-nat'],
+    help: {
+      what: 'The firewall picks a new random source port for each outbound session of the phones.',
+      why: 'With per-session port randomization the NAT behaves as symmetric NAT: STUN-based traversal (e.g. OpenScape device@home) cannot predict the public port and media fails.',
+      fix: {
+        generic: 'Keep the source port for the phones\' traffic (static port / port preservation).',
+        pfsense: 'Firewall > NAT > Outbound: Hybrid mode, add a rule for the phone network on WAN with "Static Port" checked, above the automatic rules.',
+        opnsense: 'Firewall > NAT > Outbound: Hybrid mode, rule for the phone network with "Static port" set.',
+        fortigate: 'On the phone policy: `unset port-random` (or `set fixedport enable` with an IP pool).',
+        mikrotik: 'Do not use randomise-ports on the srcnat rule; masquerade keeps the source port when it is free.',
+        nftables: 'Drop `random`/`fully-random` from the masquerade/snat statement for the phone traffic.',
+      },
+    },
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const req of settingsOf(ctx, 'source-port-preservation')) {
+      const seen = new Set<string>();
+      for (const from of ctx.phones) {
+        for (const part of outboundNat(ctx, from)) {
+          const r = part.rule;
+          if (!r || r.action !== 'translate' || r.ports !== 'random') continue;
+          if (seen.has(r.id)) continue;
+          seen.add(r.id);
+          const why = r.portsReason ? ` (${r.portsReason})` : '';
+          out.push(
+            finding(this.meta, ctx, {
+              level: req.severity,
+              requirement: req.id,
+              loc: r.loc,
+              fromDefault: !!r.implicit,
+              message: `${r.implicit ? r.implicit : r.label} rewrites the source port of traffic from ${from.label}${why}; ${cite(req, ctx)} requires NAT that is not symmetric. Enable static port / port preservation for the phones.`,
+              key: [r.id, from.label],
+            }),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};

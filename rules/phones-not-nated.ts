@@ -1,0 +1,59 @@
+import type { LintRule } from '../src/lint/context.js';
+import { finding } from '../src/lint/finding.js';
+import { outboundNat } from '../src/lint/nat.js';
+import { formatAddrSet } from '../src/model/address.js';
+import type { Finding } from '../src/model/finding.js';
+import { cite, settingsOf } from './settings.js';
+
+/** FWL005: phone traffic leaves to the Internet without source NAT although the provider requires NAT. */
+export const phonesNotNated: LintRule = {
+  meta: {
+    id: 'FWL005',
+    name: 'phones-not-nated',
+    shortDescription: 'Phones reach the Internet without source NAT.',
+    fullDescription: 'Splits the phones\' traffic to the Internet by the source-NAT rules (first match) and reports the parts that leave untranslated, with the rule or mode that causes it.',
+    defaultLevel: 'error',
+    securitySeverity: 5.5,
+    precision: 'high',
+    tags: ['voip', 'nat'],
+    help: {
+      what: 'Some phone traffic to the Internet is not source-NATed.',
+      why: 'Providers that require NAT expect phones on private addresses behind it; untranslated private sources are dropped upstream, and public phones are exposed.',
+      fix: {
+        generic: 'Add a source-NAT (masquerade) rule for the phone network on the WAN interface, before any no-NAT exception.',
+        pfsense: 'Firewall > NAT > Outbound: use Automatic or Hybrid mode, or add a rule for the phone network on WAN; remove "Do not NAT" rules covering it.',
+        opnsense: 'Firewall > NAT > Outbound: Automatic or Hybrid mode, or a manual rule for the phone network.',
+        fortigate: 'config firewall policy: `set nat enable` on the phone-to-WAN policy (or add a central-snat-map entry).',
+        mikrotik: '/ip firewall nat add chain=srcnat src-address=<phones> out-interface=<wan> action=masquerade',
+        nftables: 'In a nat postrouting chain: `ip saddr <phones> oifname "<wan>" masquerade`.',
+      },
+    },
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const req of settingsOf(ctx, 'nat-required')) {
+      for (const from of ctx.phones) {
+        for (const part of outboundNat(ctx, from)) {
+          if (part.rule?.action === 'translate') continue;
+          const cause = part.rule
+            ? `${part.rule.label} (line ${part.rule.loc.line}) exempts it from NAT`
+            : ctx.policy.nat.mode
+              ? `no source-NAT rule matches it (outbound NAT mode "${ctx.policy.nat.mode.value}": ${ctx.policy.nat.mode.reason})`
+              : 'no source-NAT rule matches it';
+          const loc = part.rule?.loc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root;
+          out.push(
+            finding(this.meta, ctx, {
+              level: req.severity,
+              requirement: req.id,
+              loc,
+              fromDefault: !part.rule && ctx.policy.nat.mode?.source === 'default',
+              message: `Traffic from ${from.label} (${formatAddrSet(part.box.src)}) to the Internet leaves without source NAT: ${cause}. ${cite(req, ctx)} requires the phones to be behind NAT.`,
+              key: [from.label, part.rule?.id ?? 'no-rule'],
+            }),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,55 @@
+import type { LintRule } from '../src/lint/context.js';
+import { finding } from '../src/lint/finding.js';
+import { unionNetworks } from '../src/lint/topology.js';
+import { formatAddrSet } from '../src/model/address.js';
+import type { Finding } from '../src/model/finding.js';
+import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
+import { cite, settingsOf } from './settings.js';
+
+/** FWL004: a destination NAT (port-forward, VIP, dst-nat) sends Internet traffic to a phone. */
+export const portForwardToPhone: LintRule = {
+  meta: {
+    id: 'FWL004',
+    name: 'port-forward-to-phone',
+    shortDescription: 'A port-forward points at a phone.',
+    fullDescription: 'Reports destination NAT rules (port-forwards, virtual IPs, dst-nat) whose target lies in a phone network.',
+    defaultLevel: 'warning',
+    securitySeverity: 6.5,
+    precision: 'very-high',
+    tags: ['voip', 'nat', 'security', 'exposure'],
+    help: {
+      what: 'Traffic from the Internet is forwarded to an IP phone.',
+      why: 'Providers register phones outbound through NAT; a port-forward exposes the phone\'s SIP stack to scanners and toll fraud, and breaks the provider\'s NAT traversal.',
+      fix: {
+        generic: 'Delete the port-forward; phones need no inbound forwards when they register outbound.',
+        pfsense: 'Firewall > NAT > Port Forward: delete the rule (and its associated filter rule).',
+        opnsense: 'Firewall > NAT > Port Forward: delete the rule.',
+        fortigate: 'Remove the VIP from the policies that use it, then `config firewall vip` / `delete "<vip name>"`.',
+        mikrotik: '/ip firewall nat remove [find chain=dstnat to-addresses=<phone>]',
+        nftables: 'Delete the `dnat to <phone>` rule from the prerouting chain.',
+      },
+    },
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    const phoneNets = unionNetworks(ctx.phones);
+    if (phoneNets.isEmpty) return out;
+    for (const req of settingsOf(ctx, 'no-port-forward-to-phones')) {
+      for (const d of ctx.policy.nat.dnat) {
+        if (!d.to.addr.overlaps(phoneNets)) continue;
+        const proto = d.match.proto ? formatProtoSet(d.match.proto) : 'all protocols';
+        const ports = d.match.dport && !d.match.dport.isFull ? ` port ${formatPortSet(d.match.dport)}` : '';
+        out.push(
+          finding(this.meta, ctx, {
+            level: req.severity,
+            requirement: req.id,
+            loc: d.loc,
+            message: `${d.label} forwards ${proto}${ports} from the Internet to the phone address ${formatAddrSet(d.to.addr.intersect(phoneNets))}; ${cite(req, ctx)} says phones must not be port-forwarded. Remove the forward.`,
+            key: [d.id, formatAddrSet(d.to.addr)],
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,70 @@
+import { describeBox, hull, type Box } from '../src/engine/box.js';
+import { evaluate, type Part } from '../src/engine/evaluate.js';
+import { formatAddrSet } from '../src/model/address.js';
+import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
+import type { FlowRequirement } from '../src/model/profile.js';
+import type { RuleContext } from '../src/lint/context.js';
+import { addressesOf, buildFlows, inScope, type BuiltFlow } from '../src/lint/flows.js';
+import { phonesAreNated } from '../src/lint/nat.js';
+import { stepKey } from '../src/lint/finding.js';
+
+/** One required flow from one source network, evaluated. Shared by FWL001 and FWL012. */
+export interface EvaluatedFlow {
+  req: FlowRequirement;
+  flow: BuiltFlow;
+  parts: Part[];
+  /** The requirement names only hostnames: the concrete destinations were stood in for by the Internet. */
+  hostnamesOnly: boolean;
+}
+
+const cache = new WeakMap<RuleContext, EvaluatedFlow[]>();
+
+/** Evaluates every in-scope required flow once per run. */
+export function evaluatedFlows(ctx: RuleContext): EvaluatedFlow[] {
+  let out = cache.get(ctx);
+  if (out) return out;
+  out = [];
+  for (const req of ctx.profile.flows) {
+    if (!inScope(req, ctx)) continue;
+    if (req.condition === 'without-nat' && phonesAreNated(ctx)) continue;
+    if (req.direction === 'inbound' && phonesAreNated(ctx)) continue;
+    const concrete = addressesOf(ctx.profile, req.remote, ctx);
+    const hostnamesOnly = concrete.isEmpty && (req.remote.hostnames?.length ?? 0) > 0;
+    if (concrete.isEmpty && !hostnamesOnly) continue; // e.g. a PBX flow without --pbx: noted by the runner
+    const remote = hostnamesOnly ? addressesOf(ctx.profile, { any: true }, ctx) : concrete;
+    for (const flow of buildFlows(req, remote, ctx)) out.push({ req, flow, parts: evaluate(ctx.policy.ruleset, 'forward', flow.box), hostnamesOnly });
+  }
+  cache.set(ctx, out);
+  return out;
+}
+
+/** Groups parts by the step that decided them, keeping the order of first appearance. */
+export function byDecider(parts: Part[]): Part[][] {
+  const groups = new Map<string, Part[]>();
+  for (const p of parts) {
+    const k = stepKey(p.decidedBy);
+    const g = groups.get(k);
+    if (g) g.push(p);
+    else groups.set(k, [p]);
+  }
+  return [...groups.values()];
+}
+
+/** "udp 10000-65000 from VOICE (10.20.0.0/24) to 185.72.208.0/22" */
+export function describeFlow(f: BuiltFlow, remoteLabel?: string): string {
+  const b = f.box;
+  const ports = b.dport.isFull ? '' : ` ${formatPortSet(b.dport)}`;
+  const inbound = b.oif.has(f.from.iface) && !b.iif.has(f.from.iface);
+  const remote = remoteLabel ?? formatAddrSet(inbound ? b.src : b.dst);
+  const local = `${f.from.label} (${formatAddrSet(f.from.networks)})`;
+  return inbound
+    ? `${formatProtoSet(b.proto)}${ports} from ${remote} to ${local}`
+    : `${formatProtoSet(b.proto)}${ports} from ${local} to ${remote}`;
+}
+
+/** What part of the flow a group covers: "port 20000-20010", or "all of it". */
+export function describePart(parts: Part[], whole: Box): string {
+  const h = hull(parts.map((p) => p.box))!;
+  const d = describeBox(h, whole);
+  return d ? `for ${d}` : 'entirely';
+}

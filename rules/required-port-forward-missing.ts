@@ -1,0 +1,84 @@
+import { box, hull } from '../src/engine/box.js';
+import { evaluate } from '../src/engine/evaluate.js';
+import type { LintRule } from '../src/lint/context.js';
+import { finding } from '../src/lint/finding.js';
+import { dnatParts, translate } from '../src/lint/nat.js';
+import { INTERNET, wanAddresses } from '../src/lint/topology.js';
+import { portsOf, protocolsOf } from '../src/lint/flows.js';
+import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
+import { NameSet } from '../src/model/name-set.js';
+import type { Finding } from '../src/model/finding.js';
+import { reportBlocked } from './blocked.js';
+
+/** FWL011: a port-forward the provider requires to the PBX is missing, points elsewhere, or is filtered. */
+export const requiredPortForwardMissing: LintRule = {
+  meta: {
+    id: 'FWL011',
+    name: 'required-port-forward-missing',
+    shortDescription: 'A port-forward the provider requires to the PBX is missing or blocked.',
+    fullDescription:
+      'For each port-forward the provider requires (e.g. OpenScape Business device@home), checks that traffic arriving on the WAN address is translated to the PBX given with --pbx and that the filter then accepts it.',
+    defaultLevel: 'error',
+    securitySeverity: 3.0,
+    precision: 'high',
+    tags: ['voip', 'nat', 'port-forward', 'reachability'],
+    help: {
+      what: 'Traffic the provider sends to the WAN address is not forwarded to the PBX, or is forwarded and then dropped.',
+      why: 'Remote devices (device@home) cannot register with or send media to the PBX.',
+      fix: {
+        generic: 'Add a port-forward of the listed protocol and ports on the WAN address to the PBX, with a filter rule that allows it.',
+        pfsense: 'Firewall > NAT > Port Forward: add the forward to the PBX with "Filter rule association: Add associated filter rule" (or Pass).',
+        opnsense: 'Firewall > NAT > Port Forward: add the forward to the PBX with a filter rule.',
+        fortigate: 'config firewall vip: edit "<name>" set extintf "<wan>" set portforward enable set mappedip <pbx> ...; then an accept policy from WAN with the VIP as dstaddr.',
+        mikrotik: '/ip firewall nat add chain=dstnat in-interface=<wan> protocol=udp dst-port=<ports> action=dst-nat to-addresses=<pbx>',
+        nftables: 'nat prerouting: `iifname "<wan>" udp dport <ports> dnat to <pbx>`; forward: accept `ct status dnat`.',
+      },
+    },
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    const reqs = ctx.profile.portForwards ?? [];
+    if (reqs.length === 0) return out;
+    if (!ctx.pbx) {
+      ctx.notify({ level: 'note', message: `${ctx.profile.name}: ${reqs.length} required port-forward(s) to the PBX not checked: pass --pbx <ip>.` });
+      return out;
+    }
+    const self = wanAddresses(ctx.policy, ctx.wan);
+    const natLoc = ctx.policy.nat.mode?.loc ?? ctx.policy.root;
+    for (const req of reqs) {
+      const arriving = box({ src: INTERNET, dst: self.isEmpty ? INTERNET : self, proto: protocolsOf(req.protocol), dport: portsOf(req.ports), iif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
+      const parts = dnatParts(ctx.policy, arriving);
+      const missing = parts.filter((p) => !p.rule || !p.rule.to.addr.overlaps(ctx.pbx!.addr));
+      if (missing.length > 0) {
+        const h = hull(missing.map((m) => m.box))!;
+        const wrong = missing.find((m) => m.rule)?.rule;
+        out.push(
+          finding(this.meta, ctx, {
+            level: req.severity,
+            requirement: req.id,
+            loc: wrong?.loc ?? natLoc,
+            message: `Required port-forward "${req.description}" (${formatProtoSet(h.proto)} ${formatPortSet(h.dport)} to the PBX ${ctx.pbx.text}) ${wrong ? `goes elsewhere: ${wrong.label} forwards it to another target` : 'does not exist'}. Add a port-forward on the WAN address to ${ctx.pbx.text}.`,
+            key: [wrong?.id ?? 'none', formatPortSet(h.dport)],
+          }),
+        );
+      }
+      for (const p of parts) {
+        if (!p.rule || !p.rule.to.addr.overlaps(ctx.pbx.addr) || p.rule.bypassFilter) continue;
+        const t = translate(p.box, p.rule);
+        const oif = NameSet.of(ctx.policy.interfaces.filter((i) => i.networks.overlaps(ctx.pbx!.addr)).map((i) => i.name));
+        const flow = { ...t, oif };
+        out.push(
+          ...reportBlocked(this.meta, ctx, evaluate(ctx.policy.ruleset, 'forward', flow), flow, {
+            subject: `Forwarded "${req.description}" (${p.rule.label}, line ${p.rule.loc.line}) to the PBX`,
+            fixRule: 'Allow the forwarded traffic to the PBX before this rule.',
+            fixDefault: 'Add the filter rule associated with the port-forward.',
+            requirement: req.id,
+            level: req.severity,
+            key: [p.rule.id],
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

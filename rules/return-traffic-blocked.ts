@@ -1,0 +1,84 @@
+import { evaluate } from '../src/engine/evaluate.js';
+import type { LintRule } from '../src/lint/context.js';
+import { finding } from '../src/lint/finding.js';
+import { ANY_PORT } from '../src/model/ports.js';
+import { NameSet } from '../src/model/name-set.js';
+import type { Finding } from '../src/model/finding.js';
+import { reportBlocked } from './blocked.js';
+import { describeFlow, evaluatedFlows } from './required-flows.js';
+import { cite, settingsOf } from './settings.js';
+
+/** FWL008: replies to the phones' allowed outbound flows do not get back in. */
+export const returnTrafficBlocked: LintRule = {
+  meta: {
+    id: 'FWL008',
+    name: 'return-traffic-blocked',
+    shortDescription: 'Reply traffic of allowed phone flows is blocked.',
+    fullDescription:
+      'For every part of a required outbound flow the firewall accepts, checks that the replies get back: through the state of the accepted connection on stateful platforms, else through established/related rules.',
+    defaultLevel: 'error',
+    securitySeverity: 3.0,
+    precision: 'high',
+    tags: ['voip', 'stateful', 'reachability'],
+    help: {
+      what: 'The firewall allows the phones\' outbound traffic but not the replies to it.',
+      why: 'SIP responses and the provider\'s RTP never reach the phone: registration fails or calls have no audio.',
+      fix: {
+        generic: 'Allow established and related traffic back to the phones.',
+        pfsense: 'Use State type "Keep" (the default) on the pass rules for the phones instead of "None".',
+        opnsense: 'Use State type "keep state" on the pass rules for the phones.',
+        fortigate: 'Sessions of accepted policies carry replies; check for a deny policy or a local-in rule that drops them.',
+        mikrotik: '/ip firewall filter add chain=forward connection-state=established,related action=accept place-before=0',
+        nftables: 'At the top of the forward chain: `ct state established,related accept`.',
+      },
+    },
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const req of settingsOf(ctx, 'return-traffic')) {
+      for (const ev of evaluatedFlows(ctx)) {
+        if (ev.req.direction !== 'outbound') continue;
+        for (const p of ev.parts) {
+          if (p.verdict !== 'accept') continue;
+          if (ctx.policy.replies === 'stateful') {
+            const stateless = p.trail.find((s) => s.effect === 'accept' && s.rule && s.rule.keepState === false)?.rule;
+            if (stateless)
+              out.push(
+                finding(this.meta, ctx, {
+                  level: req.severity,
+                  requirement: req.id,
+                  loc: stateless.loc,
+                  message: `${stateless.label} accepts "${ev.req.description}" without keeping state, so replies to it are not allowed back; ${cite(req, ctx)} requires established traffic to return. Use keep state.`,
+                  key: [stateless.id, ev.req.id],
+                }),
+              );
+            continue;
+          }
+          const b = p.box;
+          const reply = { src: b.dst, dst: b.src, proto: b.proto, sport: b.dport, dport: ANY_PORT, iif: b.oif, oif: b.iif, state: NameSet.of(['established']) };
+          out.push(
+            ...reportBlocked(this.meta, ctx, evaluate(ctx.policy.ruleset, 'forward', reply), reply, {
+              subject: `Reply traffic of "${ev.req.description}" (${describeFlow(ev.flow)})`,
+              fixRule: `${cite(req, ctx)} requires established and related traffic back in: accept it before this rule.`,
+              fixDefault: `${cite(req, ctx)} requires established and related traffic back in: add an established,related accept rule.`,
+              requirement: req.id,
+              level: req.severity,
+              key: [ev.req.id, ev.flow.from.label],
+            }),
+          );
+        }
+      }
+    }
+    return dedupe(out);
+  },
+};
+
+function dedupe(fs: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return fs.filter((f) => {
+    const k = `${f.loc.line}:${f.loc.column}:${f.requirement}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

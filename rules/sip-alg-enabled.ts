@@ -1,0 +1,53 @@
+import type { LintRule } from '../src/lint/context.js';
+import { finding } from '../src/lint/finding.js';
+import type { Finding } from '../src/model/finding.js';
+import { cite, settingsOf } from './settings.js';
+
+/** FWL002: a SIP ALG / helper rewrites or tracks SIP although the provider requires it off. */
+export const sipAlgEnabled: LintRule = {
+  meta: {
+    id: 'FWL002',
+    name: 'sip-alg-enabled',
+    shortDescription: 'SIP ALG or SIP helper is enabled.',
+    fullDescription:
+      'Reports every mechanism that acts as a SIP application-layer gateway (FortiGate SIP ALG and session helper, RouterOS service-port sip, nftables ct helper sip, siproxd), including ones enabled by a default the export does not show.',
+    defaultLevel: 'error',
+    securitySeverity: 4.0,
+    precision: 'high',
+    tags: ['voip', 'sip', 'alg'],
+    help: {
+      what: 'The firewall inspects and rewrites SIP messages (SIP ALG / helper).',
+      why: 'ALGs rewrite SIP headers and SDP inconsistently with the provider\'s own NAT traversal, causing failed registrations, one-way audio and dropped calls; providers require it off.',
+      fix: {
+        generic: 'Disable the SIP ALG / helper.',
+        pfsense: 'pfSense has no SIP ALG; remove the siproxd package (System > Package Manager) unless the provider asks for it.',
+        opnsense: 'OPNsense has no SIP ALG; remove the os-siproxd plugin.',
+        fortigate:
+          'config system settings\n    set default-voip-alg-mode kernel-helper-based\nend\nconfig system session-helper\n    delete <id of the "sip" entry>\nend\n(and remove voip-profile from the phone policies)',
+        mikrotik: '/ip firewall service-port set sip disabled=yes',
+        nftables: 'Remove the `ct helper set` statement that assigns the sip helper (and the `ct helper` object of type "sip").',
+      },
+    },
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const req of settingsOf(ctx, 'sip-alg-off')) {
+      for (const s of ctx.policy.sessions.sipAlg) {
+        if (!s.value) continue;
+        const why = s.source === 'default' ? ` This is the platform default: ${s.reason}.` : ` (${s.reason})`;
+        out.push(
+          finding(this.meta, ctx, {
+            level: req.severity,
+            requirement: req.id,
+            loc: s.loc,
+            fromDefault: s.source === 'default',
+            uncertain: !!s.uncertain,
+            message: `SIP ALG is enabled.${why}${s.uncertain ? ` Uncertain: ${s.uncertain}.` : ''} ${cite(req, ctx)} requires SIP inspection off: disable it.`,
+            key: [s.reason],
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,97 @@
+import { box, hull, type Box } from '../src/engine/box.js';
+import { evaluate } from '../src/engine/evaluate.js';
+import type { LintRule, RuleContext } from '../src/lint/context.js';
+import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js';
+import { dnatParts, translate } from '../src/lint/nat.js';
+import { INTERNET, unionNetworks, wanAddresses } from '../src/lint/topology.js';
+import { formatAddrSet } from '../src/model/address.js';
+import type { Finding } from '../src/model/finding.js';
+import { NameSet } from '../src/model/name-set.js';
+import { PROTO, formatPortSet, portSet, protoSet } from '../src/model/ports.js';
+import { providerAddresses } from '../src/lint/flows.js';
+
+const SIP = { proto: protoSet([PROTO.tcp, PROTO.udp]), dport: portSet([[5060, 5061]]) };
+
+/** FWL010: new SIP connections from arbitrary Internet sources reach a phone (routed or port-forwarded). */
+export const sipExposedToInternet: LintRule = {
+  meta: {
+    id: 'FWL010',
+    name: 'sip-exposed-to-internet',
+    shortDescription: 'Phones accept SIP from any Internet source.',
+    fullDescription:
+      'Evaluates new SIP connections (tcp/udp 5060-5061) from the Internet to the phones, both routed and through port-forwards, and reports the rules that let sources outside the provider\'s networks in.',
+    defaultLevel: 'warning',
+    securitySeverity: 7.5,
+    precision: 'high',
+    tags: ['voip', 'sip', 'security', 'exposure', 'toll-fraud'],
+    help: {
+      what: 'SIP from arbitrary Internet hosts can reach the phones.',
+      why: 'SIP scanners find exposed phones within minutes; they are used for toll fraud and denial of service.',
+      fix: {
+        generic: 'Remove the rule or forward, or restrict its source to the provider\'s networks.',
+        pfsense: 'Firewall > Rules > WAN (and NAT > Port Forward): restrict the source to the provider alias or delete the rule.',
+        opnsense: 'Firewall > Rules > WAN: restrict the source to the provider alias or delete the rule.',
+        fortigate: 'Set srcaddr of the policy to the provider address group instead of "all", or remove the VIP.',
+        mikrotik: 'Add src-address-list=<provider> to the accept / dst-nat rule, or remove it.',
+        nftables: 'Match `ip saddr @provider` in the accept/dnat rule, or remove it.',
+      },
+    },
+  },
+  check(ctx) {
+    const phones = unionNetworks(ctx.phones);
+    if (phones.isEmpty) return [];
+    const allowedSources = providerAddresses(ctx.profile);
+    const out: Finding[] = [];
+    const report = (accepted: Box[], via: string, step: Parameters<typeof stepLoc>[0] | undefined, loc: Finding['loc'], key: string[]) => {
+      const h = hull(accepted)!;
+      const outside = h.src.subtract(allowedSources);
+      if (outside.isEmpty) return;
+      out.push(
+        finding(this.meta, ctx, {
+          loc,
+          message: `SIP (${formatPortSet(h.dport)}) to the phones ${formatAddrSet(h.dst.intersect(phones).isEmpty ? h.dst : h.dst.intersect(phones))} is accepted from ${formatAddrSet(outside)}${via}${step ? ` by ${describeStep(step)}` : ''}. Restrict the source to the provider's networks or remove it.`,
+          key,
+        }),
+      );
+    };
+    // Routed straight to the phones (no NAT in between).
+    for (const p of ctx.phones) {
+      const flow = box({ src: INTERNET, dst: p.networks, ...SIP, iif: NameSet.of(ctx.wan), oif: NameSet.of([p.iface]), state: NameSet.of(['new']) });
+      for (const group of groupAccepted(evaluate(ctx.policy.ruleset, 'forward', flow))) report(group.boxes, '', group.step, stepLoc(group.step, ctx.policy.root), ['routed', stepKey(group.step)]);
+    }
+    // Through port-forwards on the WAN address.
+    const self = wanAddresses(ctx.policy, ctx.wan);
+    if (!self.isEmpty) {
+      const arriving = box({ src: INTERNET, dst: self, ...SIP, iif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
+      for (const part of dnatParts(ctx.policy, arriving)) {
+        const d = part.rule;
+        if (!d || !d.to.addr.overlaps(phones)) continue;
+        const t = translate(part.box, d);
+        const oif = egressOf(ctx, d.to.addr);
+        if (d.bypassFilter) {
+          report([t], ` through ${d.label} (rdr pass: no filter rule applies)`, undefined, d.loc, ['dnat', d.id]);
+          continue;
+        }
+        for (const group of groupAccepted(evaluate(ctx.policy.ruleset, 'forward', { ...t, oif })))
+          report(group.boxes, ` through ${d.label} (line ${d.loc.line})`, group.step, d.loc, ['dnat', d.id, stepKey(group.step)]);
+      }
+    }
+    return out;
+  },
+};
+
+function egressOf(ctx: RuleContext, addr: Box['dst']): NameSet {
+  return NameSet.of(ctx.policy.interfaces.filter((i) => i.networks.overlaps(addr)).map((i) => i.name));
+}
+
+function groupAccepted(parts: ReturnType<typeof evaluate>) {
+  const m = new Map<string, { step: (typeof parts)[number]['decidedBy']; boxes: Box[] }>();
+  for (const p of parts) {
+    if (p.verdict !== 'accept') continue;
+    const k = stepKey(p.decidedBy);
+    const g = m.get(k) ?? { step: p.decidedBy, boxes: [] };
+    g.boxes.push(p.box);
+    m.set(k, g);
+  }
+  return [...m.values()];
+}

@@ -1,0 +1,70 @@
+import type { LintRule } from '../src/lint/context.js';
+import { finding } from '../src/lint/finding.js';
+import type { Finding } from '../src/model/finding.js';
+import type { Setting } from '../src/model/location.js';
+import { PROTO } from '../src/model/ports.js';
+import { evaluatedFlows } from './required-flows.js';
+import { cite, settingsOf } from './settings.js';
+
+/** FWL003: the idle timeout of established UDP flows is outside the provider's range. */
+export const udpTimeoutOutOfRange: LintRule = {
+  meta: {
+    id: 'FWL003',
+    name: 'udp-timeout-out-of-range',
+    shortDescription: 'UDP session timeout is shorter (or longer) than the provider requires.',
+    fullDescription:
+      'Computes the effective idle timeout of an established UDP flow (global defaults, explicit settings and per-rule overrides on the rules that accept the phones\' UDP flows) and compares it with the provider\'s range.',
+    defaultLevel: 'error',
+    securitySeverity: 3.0,
+    precision: 'high',
+    tags: ['voip', 'nat', 'timeout'],
+    help: {
+      what: 'The firewall forgets an idle UDP session (and its NAT mapping) sooner than the provider requires.',
+      why: 'When the mapping expires between SIP keep-alives or re-registrations, incoming calls no longer reach the phone.',
+      fix: {
+        generic: 'Raise the UDP idle timeout to at least the provider\'s minimum.',
+        pfsense: 'System > Advanced > Firewall & NAT: Firewall Optimization Options = Conservative (udp.multiple 900 s), or set UDP Multiple Timeout to 300 or more.',
+        opnsense: 'Firewall > Settings > Advanced: Firewall Optimization = conservative, or per-rule UDP multiple timeout.',
+        fortigate: 'config system global\n    set udp-idle-timer 300\nend (or a per-service udp-idle-timer on the SIP/RTP services)',
+        mikrotik: '/ip firewall connection tracking set udp-stream-timeout=5m',
+        nftables: 'Add a `ct timeout` object with `policy = { replied : 300 }` for l4proto udp and assign it to the phone traffic with `ct timeout set`, or raise net.netfilter.nf_conntrack_udp_timeout_stream.',
+      },
+    },
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const req of settingsOf(ctx, 'udp-timeout')) {
+      // The timeouts that govern the phones' UDP: per-rule overrides on the accepting rules, else the global one.
+      const governing = new Map<string, Setting<number>>();
+      let usesGlobal = false;
+      for (const ev of evaluatedFlows(ctx)) {
+        for (const p of ev.parts) {
+          if (p.verdict !== 'accept' || !p.box.proto.has(PROTO.udp)) continue;
+          const t = p.trail.find((s) => s.rule?.udpTimeout)?.rule?.udpTimeout;
+          if (t) governing.set(`${t.loc.line}:${t.loc.column}`, t);
+          else usesGlobal = true;
+        }
+      }
+      if (usesGlobal || governing.size === 0) governing.set('global', ctx.policy.sessions.udpTimeout);
+      for (const t of governing.values()) {
+        const low = req.min !== undefined && t.value < req.min;
+        const high = req.max !== undefined && t.value > req.max;
+        if (!low && !high) continue;
+        const range = req.max !== undefined ? `${req.min ?? 0}-${req.max} s` : `at least ${req.min} s`;
+        const why = t.source === 'default' ? `This is the platform default: ${t.reason}.` : `(${t.reason})`;
+        out.push(
+          finding(this.meta, ctx, {
+            level: req.severity,
+            requirement: req.id,
+            loc: t.loc,
+            fromDefault: t.source === 'default',
+            uncertain: !!t.uncertain,
+            message: `UDP idle timeout is ${t.value} s; ${cite(req, ctx)} requires ${range}. ${why}${t.uncertain ? ` Uncertain: ${t.uncertain}.` : ''} ${low ? 'Raise' : 'Lower'} it to ${low ? req.min : req.max} s.`,
+            key: [t.reason, String(t.value)],
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

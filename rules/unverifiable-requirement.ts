@@ -1,0 +1,95 @@
+import type { LintRule } from '../src/lint/context.js';
+import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js';
+import type { Finding } from '../src/model/finding.js';
+import type { Rule } from '../src/model/policy.js';
+import { byDecider, describeFlow, describePart, evaluatedFlows } from './required-flows.js';
+
+/**
+ * FWL012: a requirement that cannot be checked offline — its destination is a hostname, or a rule
+ * that decides it names hostnames/URL tables. Says what was found instead of guessing.
+ */
+export const unverifiableRequirement: LintRule = {
+  meta: {
+    id: 'FWL012',
+    name: 'unverifiable-requirement',
+    shortDescription: 'A requirement depends on hostnames that cannot be resolved offline.',
+    fullDescription:
+      'fwlint never resolves hostnames. When a required destination is only a hostname, or a rule that could decide the flow matches hostnames or URL tables, the verdict depends on DNS at run time; the finding says what the rules do for the concrete addresses.',
+    defaultLevel: 'warning',
+    securitySeverity: 2.0,
+    precision: 'medium',
+    tags: ['voip', 'reachability', 'dns'],
+    help: {
+      what: 'The requirement names a hostname (or the firewall rule uses an FQDN alias), so whether the flow is allowed depends on what the name resolves to.',
+      why: 'Providers publish hostnames whose addresses change; an allow list that does not cover the current addresses breaks provisioning, time sync or firmware updates.',
+      fix: {
+        generic: 'Allow the port to any Internet destination, or to an FQDN alias of the hostname, or confirm the addresses with the provider and allow those networks.',
+        pfsense: 'Firewall > Aliases: create a Host alias with the hostname (filterdns keeps it current) and allow the port to that alias.',
+        opnsense: 'Firewall > Aliases: create a Host(s) alias with the hostname and allow the port to it.',
+        fortigate: 'config firewall address: edit "<name>" set type fqdn set fqdn "<hostname>"; use it as dstaddr in the accept policy.',
+        mikrotik: '/ip firewall address-list add list=<name> address=<hostname> (RouterOS resolves it) and accept dst-address-list=<name>.',
+        nftables: 'nftables cannot match hostnames: allow the port to any destination or maintain a set updated by a resolver script.',
+      },
+    },
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const ev of evaluatedFlows(ctx)) {
+      const hosts = ev.req.remote.hostnames ?? [];
+      const dropped = ev.parts.filter((p) => p.verdict === 'drop');
+      const uncertain = dropped.filter((p) => p.maybe.length > 0);
+      if (ev.hostnamesOnly) {
+        if (dropped.length === 0) continue; // allowed to every Internet address: holds whatever the name resolves to
+        const byName = namedRules(dropped, hosts);
+        for (const group of byDecider(dropped)) {
+          const step = group[0]!.decidedBy;
+          const named = byName.length
+            ? ` Rules that name it: ${byName.map((r) => `${r.label} (line ${r.loc.line})`).join(', ')}; whether they match depends on DNS.`
+            : '';
+          out.push(
+            finding(this.meta, ctx, {
+              level: ev.req.severity === 'error' ? 'warning' : ev.req.severity,
+              requirement: ev.req.id,
+              loc: stepLoc(step, ctx.policy.root),
+              uncertain: true,
+              related: byName.map((r) => ({ loc: r.loc, message: `${r.label} names the hostname` })),
+              message:
+                `Required flow "${ev.req.description}" to ${hosts.join(', ')} (${describeFlow(ev.flow, hosts.join(', '))}) cannot be verified offline: ` +
+                `traffic to Internet addresses is blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)}, and fwlint does not resolve hostnames.${named} ` +
+                'Allow the port to any destination or to an FQDN alias of the hostname.',
+              key: [stepKey(step), ev.flow.from.label, hosts.join(',')],
+            }),
+          );
+        }
+        continue;
+      }
+      for (const group of byDecider(uncertain)) {
+        const step = group[0]!.decidedBy;
+        const maybe = [...new Set(group.flatMap((p) => p.maybe))];
+        out.push(
+          finding(this.meta, ctx, {
+            level: ev.req.severity === 'error' ? 'warning' : ev.req.severity,
+            requirement: ev.req.id,
+            loc: stepLoc(step, ctx.policy.root),
+            uncertain: true,
+            related: maybe.map((r) => ({ loc: r.loc, message: `${r.label} matches hostnames or URL tables` })),
+            message:
+              `Required flow "${ev.req.description}" (${describeFlow(ev.flow)}) is blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)} ` +
+              `unless ${maybe.map((r) => `${r.label} (line ${r.loc.line})`).join(', ')} matches through its hostname members, which cannot be checked offline. ` +
+              'Allow the provider networks by address to make the verdict certain.',
+            key: [stepKey(step), ev.flow.from.label, ...maybe.map((r) => r.id)],
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+/** Rules whose symbolic members name one of the hostnames. */
+function namedRules(parts: { maybe: Rule[] }[], hosts: string[]): Rule[] {
+  const wanted = new Set(hosts.map((h) => h.toLowerCase()));
+  const rules = new Set<Rule>();
+  for (const p of parts) for (const r of p.maybe) if (r.match.symbolic?.some((s) => wanted.has(s.name.toLowerCase()))) rules.add(r);
+  return [...rules];
+}

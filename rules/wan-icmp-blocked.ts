@@ -1,0 +1,54 @@
+import { box } from '../src/engine/box.js';
+import { evaluate } from '../src/engine/evaluate.js';
+import type { LintRule } from '../src/lint/context.js';
+import { INTERNET, wanAddresses } from '../src/lint/topology.js';
+import type { Finding } from '../src/model/finding.js';
+import { NameSet } from '../src/model/name-set.js';
+import { PROTO, protoSet } from '../src/model/ports.js';
+import { reportBlocked } from './blocked.js';
+import { cite, settingsOf } from './settings.js';
+
+/** FWL007: the provider's monitoring cannot ping the firewall's WAN address. */
+export const wanIcmpBlocked: LintRule = {
+  meta: {
+    id: 'FWL007',
+    name: 'wan-icmp-blocked',
+    shortDescription: 'ICMP from the Internet to the WAN address is blocked.',
+    fullDescription: 'Evaluates ICMP from any Internet source to the firewall\'s own WAN addresses through the rules for traffic to the firewall itself.',
+    defaultLevel: 'warning',
+    securitySeverity: 1.0,
+    precision: 'high',
+    tags: ['voip', 'monitoring', 'icmp'],
+    help: {
+      what: 'The firewall drops ICMP (ping) sent from the Internet to its WAN address.',
+      why: 'Providers monitor the customer\'s Internet connection with ping; without it they cannot tell a line fault from a phone fault.',
+      fix: {
+        generic: 'Allow ICMP echo requests to the WAN address (optionally only from the provider\'s networks).',
+        pfsense: 'Firewall > Rules > WAN: add a pass rule, protocol ICMP, ICMP subtypes Echo request, destination "WAN address".',
+        opnsense: 'Firewall > Rules > WAN: pass ICMP echo request to "WAN address".',
+        fortigate: 'config system interface / edit "<wan>" / append allowaccess ping (or a local-in policy allowing PING).',
+        mikrotik: '/ip firewall filter add chain=input in-interface=<wan> protocol=icmp action=accept place-before=<drop rule>',
+        nftables: 'In the input chain: `iifname "<wan>" icmp type echo-request accept` before the drop.',
+      },
+    },
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    const self = wanAddresses(ctx.policy, ctx.wan);
+    if (self.isEmpty) return out;
+    for (const req of settingsOf(ctx, 'icmp-from-wan')) {
+      const flow = box({ src: INTERNET, dst: self, proto: protoSet([PROTO.icmp]), iif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
+      out.push(
+        ...reportBlocked(this.meta, ctx, evaluate(ctx.policy.ruleset, 'input', flow), flow, {
+          subject: `ICMP from the Internet to the WAN address (${ctx.wan.join(', ')})`,
+          fixRule: `${cite(req, ctx)} requires ICMP from WAN: allow ICMP echo to the WAN address before this rule.`,
+          fixDefault: `${cite(req, ctx)} requires ICMP from WAN: add a rule on the WAN interface that allows ICMP echo to the firewall.`,
+          requirement: req.id,
+          level: req.severity,
+          key: ['icmp'],
+        }),
+      );
+    }
+    return out;
+  },
+};

@@ -1,0 +1,37 @@
+import type { AddrSet } from '../model/address.js';
+import type { Finding } from '../model/finding.js';
+import type { SourceLocation } from '../model/location.js';
+import type { Policy } from '../model/policy.js';
+import type { Audience, Profile } from '../model/profile.js';
+import type { Notification, RuleMeta } from '../model/report.js';
+
+/** One network of phones (or another audience) and the interface it sits behind. */
+export interface Endpoints {
+  label: string;
+  networks: AddrSet;
+  iface: string;
+}
+
+/** Everything a rule may read. Rules never import parsers; they see only the model and the profile. */
+export interface RuleContext {
+  policy: Policy;
+  profile: Profile;
+  phones: Endpoints[];
+  /** Networks for audiences other than phones (PC software, Wi-Fi calling...): the internal networks. */
+  clients: Endpoints[];
+  pbx?: { addr: AddrSet; text: string };
+  wan: string[];
+  audiences: ReadonlySet<Audience>;
+  devices: ReadonlySet<string>;
+  /** Run-level notes (skipped requirements, assumptions). */
+  notify(n: Notification): void;
+}
+
+export interface LintRule {
+  meta: RuleMeta;
+  /** Runs once per firewall instead of once per profile (findings independent of the provider). */
+  perPolicy?: boolean;
+  check(ctx: RuleContext): Finding[];
+}
+
+export type { SourceLocation };

@@ -1,0 +1,55 @@
+import type { Step } from '../engine/evaluate.js';
+import type { Finding, RelatedLocation } from '../model/finding.js';
+import type { SourceLocation } from '../model/location.js';
+import type { RuleMeta } from '../model/report.js';
+import type { Severity } from '../model/profile.js';
+import type { RuleContext } from './context.js';
+
+export interface FindingInput {
+  message: string;
+  loc: SourceLocation;
+  level?: Severity;
+  requirement?: string;
+  related?: RelatedLocation[];
+  fromDefault?: boolean;
+  uncertain?: boolean;
+  /** Content that identifies the finding independently of line numbers. */
+  key: string[];
+}
+
+export function finding(meta: RuleMeta, ctx: Pick<RuleContext, 'profile' | 'policy'> | undefined, f: FindingInput): Finding {
+  return {
+    ruleId: meta.id,
+    ruleName: meta.name,
+    level: f.level ?? meta.defaultLevel,
+    message: f.message,
+    loc: f.loc,
+    related: f.related,
+    profile: ctx?.profile.id,
+    requirement: f.requirement,
+    fromDefault: f.fromDefault,
+    uncertain: f.uncertain,
+    firewall: ctx?.policy.name,
+    fingerprintParts: [ctx?.profile.id ?? '', f.requirement ?? '', ...f.key],
+  };
+}
+
+/** Names the rule or default that decided, for messages: `rule "X" (line 12)` or the default's reason. */
+export function describeStep(s: Step): string {
+  if (s.rule) return s.rule.implicit ? `${s.rule.label} (${s.rule.implicit})` : `${s.rule.label} (line ${s.rule.loc.line})`;
+  if (s.policy) return s.policy.source === 'default' ? `the default policy: ${s.policy.reason}` : `the chain policy (${s.policy.reason}, line ${s.policy.loc.line})`;
+  return 'the ruleset';
+}
+
+export function stepLoc(s: Step, fallback: SourceLocation): SourceLocation {
+  return s.rule?.loc ?? s.policy?.loc ?? fallback;
+}
+
+/** Identity of a step that survives unrelated edits: rule id or policy reason, never a line. */
+export function stepKey(s: Step): string {
+  return s.rule ? `rule:${s.rule.id}` : `policy:${s.chain}:${s.policy?.reason ?? ''}`;
+}
+
+export function stepIsDefault(s: Step): boolean {
+  return !!s.policy && s.policy.source === 'default' && !s.rule;
+}

@@ -1,0 +1,60 @@
+import { box, intersect, subtract, type Box } from '../engine/box.js';
+import { NameSet } from '../model/name-set.js';
+import type { Endpoints, RuleContext } from './context.js';
+import { INTERNET } from './topology.js';
+import type { DnatRule, Match, Policy, SnatRule } from '../model/policy.js';
+import { portSet } from '../model/ports.js';
+
+/** Splits a flow by the first rule of a list that matches each part; parts no rule matches have none. */
+export function firstMatchParts<R extends { match: Match }>(rules: readonly R[], flow: Box): { box: Box; rule?: R }[] {
+  let pending: Box[] = [flow];
+  const out: { box: Box; rule?: R }[] = [];
+  for (const rule of rules) {
+    if (pending.length === 0) break;
+    const next: Box[] = [];
+    for (const b of pending) {
+      const hit = intersect(b, rule.match);
+      if (!hit) {
+        next.push(b);
+        continue;
+      }
+      out.push({ box: hit, rule });
+      next.push(...subtract(b, rule.match));
+    }
+    pending = next;
+  }
+  for (const b of pending) out.push({ box: b });
+  return out;
+}
+
+/** Which source-NAT rule handles each part of an outbound flow (first match wins). */
+export const snatParts = (policy: Policy, flow: Box) => firstMatchParts<SnatRule>(policy.nat.snat, flow);
+
+/** Which port-forward translates each part of an inbound flow (first match wins). */
+export const dnatParts = (policy: Policy, flow: Box) => firstMatchParts<DnatRule>(policy.nat.dnat, flow);
+
+/**
+ * The flow as it looks after a port-forward: destination rewritten to the target and ports shifted
+ * so the first forwarded port lands on the target's first port (ranges keep their width, as pf's
+ * `local-port` and FortiGate's `mappedport` do).
+ */
+export function translate(b: Box, rule: DnatRule): Box {
+  const start = rule.to.port;
+  if (start === undefined || b.dport.isEmpty) return { ...b, dst: rule.to.addr };
+  const from = rule.match.dport;
+  const base = from && !from.isFull ? from.bounds[0]! : b.dport.bounds[0]!;
+  const shifted: [number, number][] = [];
+  for (const [lo, hi] of b.dport.intervals()) shifted.push([start + (lo - base), start + (hi - base)]);
+  return { ...b, dst: rule.to.addr, dport: portSet(shifted) };
+}
+
+/** How the traffic of one source network to the Internet leaves through the WAN: split by SNAT rule. */
+export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints): { box: Box; rule?: SnatRule }[] {
+  const flow = box({ src: from.networks, dst: INTERNET, iif: NameSet.of([from.iface]), oif: NameSet.of(ctx.wan) });
+  return snatParts(ctx.policy, flow);
+}
+
+/** True when every phone network's traffic to the Internet is source-NATed. */
+export function phonesAreNated(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones'>): boolean {
+  return ctx.phones.length > 0 && ctx.phones.every((p) => outboundNat(ctx, p).every((s) => s.rule?.action === 'translate'));
+}
