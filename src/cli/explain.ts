@@ -1,0 +1,94 @@
+import { box, describeBox, type Box } from '../engine/box.js';
+import { evaluate, type Part, type Step } from '../engine/evaluate.js';
+import { ANY_ADDR, NO_ADDR, parseAddressSpec } from '../model/address.js';
+import { UsageError } from '../model/errors.js';
+import { NameSet } from '../model/name-set.js';
+import { ANY_PORT, ANY_PROTO, parsePortRange, portSet, protocolNumber, protoSet } from '../model/ports.js';
+import { CONN_STATES, type Policy } from '../model/policy.js';
+import { findInterface } from '../lint/endpoints.js';
+import { egressFor } from '../lint/topology.js';
+
+export interface ExplainOptions {
+  from: string;
+  to: string;
+  proto?: string;
+  port?: string;
+  in?: string;
+  out?: string;
+  state?: string;
+}
+
+/** Builds the flow class `fwlint explain` traces: interfaces default to where the addresses live. */
+export function explainFlow(policy: Policy, o: ExplainOptions): { path: 'forward' | 'input'; flow: Box } {
+  const src = addr(o.from, '--from');
+  const toSelf = /^(self|firewall)$/i.test(o.to);
+  const self = policy.interfaces.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);
+  const dst = toSelf ? self : addr(o.to, '--to');
+  const protocols = o.proto ? protoSet([protocolOf(o.proto)]) : ANY_PROTO;
+  let dport = ANY_PORT;
+  if (o.port) {
+    const r = parsePortRange(o.port);
+    if (!r) throw new UsageError(`--port '${o.port}': expected a port or a range like 5060-5061`);
+    dport = portSet([r]);
+  }
+  const wan = policy.interfaces.filter((i) => i.role === 'wan').map((i) => i.name);
+  const iif = o.in ? iface(policy, o.in) : holder(policy, src) ?? NameSet.of(wan);
+  const oif = o.out ? iface(policy, o.out) : toSelf || dst.isSubsetOf(self) ? NameSet.ANY : egressFor(policy, wan, dst);
+  const state = o.state ? NameSet.of(o.state.split(',').map(checkState)) : NameSet.of(['new']);
+  const path = toSelf || (!dst.isEmpty && dst.isSubsetOf(self)) ? 'input' : 'forward';
+  return { path, flow: box({ src, dst, proto: protocols, dport, iif, oif, state }) };
+}
+
+export function explain(policy: Policy, o: ExplainOptions): { parts: Part[]; flow: Box; path: string } {
+  const { path, flow } = explainFlow(policy, o);
+  return { parts: evaluate(policy.ruleset, path, flow), flow, path };
+}
+
+export function formatExplain(policy: Policy, r: { parts: Part[]; flow: Box; path: string }): string {
+  const lines: string[] = [];
+  const head = describeBox(r.flow) || 'any traffic';
+  lines.push(`${policy.file}${policy.name ? ` [${policy.name}]` : ''}: ${head} (${r.path === 'input' ? 'to the firewall itself' : 'routed through'})`);
+  for (const p of r.parts) {
+    const part = describeBox(p.box, r.flow);
+    lines.push('');
+    lines.push(`${p.verdict.toUpperCase()}${part ? ` ${part}` : ' (all of it)'}`);
+    lines.push(`  decided by ${stepText(p.decidedBy)}`);
+    for (const s of p.trail) lines.push(`    ${s.stage}/${s.chain}: ${s.effect.padEnd(9)} ${stepText(s)}`);
+    if (p.maybe.length) lines.push(`  uncertain: ${p.maybe.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} match hostnames or URL tables that fwlint does not resolve`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function stepText(s: Step): string {
+  if (s.rule) return `${s.rule.label} at ${s.rule.loc.file}:${s.rule.loc.line}${s.rule.implicit ? ` (${s.rule.implicit})` : ''}`;
+  if (s.policy) return `${s.policy.source === 'default' ? 'default' : 'chain'} policy ${s.policy.action}: ${s.policy.reason} (${s.policy.loc.file}:${s.policy.loc.line})`;
+  return s.effect;
+}
+
+function addr(text: string, flag: string) {
+  if (/^any$/i.test(text)) return ANY_ADDR;
+  const a = parseAddressSpec(text);
+  if (!a) throw new UsageError(`${flag} '${text}': expected an address or CIDR (hostnames are never resolved)`);
+  return a;
+}
+
+function protocolOf(text: string): number {
+  const n = protocolNumber(text);
+  if (n === undefined) throw new UsageError(`--proto '${text}': unknown protocol`);
+  return n;
+}
+
+function iface(policy: Policy, name: string): NameSet {
+  return NameSet.of([findInterface(policy, name)?.name ?? name]);
+}
+
+function holder(policy: Policy, a: ReturnType<typeof addr>): NameSet | undefined {
+  const hit = policy.interfaces.filter((i) => i.role !== 'wan' && !i.networks.isEmpty && a.isSubsetOf(i.networks));
+  return hit.length ? NameSet.of(hit.map((i) => i.name)) : undefined;
+}
+
+function checkState(s: string): string {
+  if (!(CONN_STATES as readonly string[]).includes(s)) throw new UsageError(`--state '${s}': expected ${CONN_STATES.join(', ')}`);
+  return s;
+}
+
