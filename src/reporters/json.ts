@@ -1,0 +1,220 @@
+/**
+ * JSON reporter: a documented, stable, machine-readable shape (also in docs/json-format.md).
+ *
+ * Shape, version 1. Keys marked `?` are omitted when they have no value; every other key is
+ * always present. New keys may be added in a later version 1 output; existing keys never change
+ * meaning or type without bumping `version`.
+ *
+ * {
+ *   "version": 1,
+ *   "tool": { "name": "fwlint", "version": "0.1.0", "informationUri": "https://…" },
+ *   "profiles": [ { "id": "ipnordic", "name": "ipnordic", "document": "…" } ],
+ *   "files": [
+ *     { "path": "fw/site-a.xml", "vendor"?: "pfsense", "version"?: "2.7.2",
+ *       "firewalls": ["site-a"], "failed": false }
+ *   ],
+ *   "findings": [
+ *     {
+ *       "ruleId": "FWL003",              // stable id
+ *       "ruleName": "sip-alg-enabled",   // kebab-case rule name
+ *       "level": "error",                // "error" | "warning" | "note"
+ *       "message": "…",
+ *       "file": "fw/site-a.xml",         // path as given, relative to the working directory
+ *       "line": 12, "column": 5,         // 1-based
+ *       "endLine": 12,                   // 1-based, inclusive
+ *       "endColumn"?: 30,                // 1-based, exclusive (as in SARIF)
+ *       "firewall"?: "root",             // firewall/VDOM when the file holds several
+ *       "profile"?: "ipnordic",          // provider profile id
+ *       "requirement"?: "sip-udp-5060",  // requirement id inside the profile
+ *       "fromDefault": false,            // the cause is a platform default, not a line in the file
+ *       "uncertain": false,              // vendor documentation does not confirm the semantics
+ *       "fingerprint": "3f2a…",          // 32 hex chars, content-based, stable across line moves
+ *       "related": [ { "file": "…", "line": 40, "column": 3, "endLine": 44, "message": "…" } ]
+ *     }
+ *   ],
+ *   "notifications": [
+ *     { "level": "note", "message": "…", "file"?: "…", "line"?: 1, "column"?: 1,
+ *       "endLine"?: 1, "endColumn"?: 2 }
+ *   ],
+ *   "summary": { "errors": 1, "warnings": 0, "notes": 0 }
+ * }
+ *
+ * Findings are sorted by file (in the order of `files`, then unknown files by name), line,
+ * column, rule id and fingerprint, so the output is deterministic for the same input.
+ *
+ * This module also holds the small helpers the text and SARIF reporters share (ordering,
+ * counting), so that all three formats agree.
+ */
+import type { Finding } from '../model/finding.js';
+import type { Report } from '../model/report.js';
+import type { Severity } from '../model/profile.js';
+import { fingerprint } from './fingerprint.js';
+
+export const JSON_FORMAT_VERSION = 1;
+
+export interface JsonRelated {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  message: string;
+}
+
+export interface JsonFinding {
+  ruleId: string;
+  ruleName: string;
+  level: Severity;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn?: number;
+  firewall?: string;
+  profile?: string;
+  requirement?: string;
+  fromDefault: boolean;
+  uncertain: boolean;
+  fingerprint: string;
+  related: JsonRelated[];
+}
+
+export interface JsonNotification {
+  level: Severity;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+export interface JsonFile {
+  path: string;
+  vendor?: string;
+  version?: string;
+  firewalls: string[];
+  failed: boolean;
+}
+
+export interface JsonSummary {
+  errors: number;
+  warnings: number;
+  notes: number;
+}
+
+export interface JsonReport {
+  version: typeof JSON_FORMAT_VERSION;
+  tool: { name: string; version: string; informationUri: string };
+  profiles: { id: string; name: string; document: string }[];
+  files: JsonFile[];
+  findings: JsonFinding[];
+  notifications: JsonNotification[];
+  summary: JsonSummary;
+}
+
+/** Count findings per level. */
+export function summarize(findings: readonly Finding[]): JsonSummary {
+  const summary: JsonSummary = { errors: 0, warnings: 0, notes: 0 };
+  for (const f of findings) {
+    if (f.level === 'error') summary.errors++;
+    else if (f.level === 'warning') summary.warnings++;
+    else summary.notes++;
+  }
+  return summary;
+}
+
+function cmp(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Findings in a deterministic order: by file (files in report order first, then any other file
+ * by name), line, column, rule id, then fingerprint. Does not modify the report.
+ */
+export function sortFindings(report: Report): Finding[] {
+  const fileRank = new Map<string, number>();
+  report.files.forEach((f, i) => {
+    if (!fileRank.has(f.path)) fileRank.set(f.path, i);
+  });
+  const rank = (file: string): number => fileRank.get(file) ?? Number.MAX_SAFE_INTEGER;
+  const keyed = report.findings.map((f) => ({ f, fp: fingerprint(f) }));
+  keyed.sort(
+    (x, y) =>
+      cmp(rank(x.f.loc.file), rank(y.f.loc.file)) ||
+      cmp(x.f.loc.file, y.f.loc.file) ||
+      cmp(x.f.loc.line, y.f.loc.line) ||
+      cmp(x.f.loc.column, y.f.loc.column) ||
+      cmp(x.f.ruleId, y.f.ruleId) ||
+      cmp(x.fp, y.fp),
+  );
+  return keyed.map((k) => k.f);
+}
+
+function toJsonFinding(f: Finding): JsonFinding {
+  // Keys in a fixed order for readable, diffable output.
+  return {
+    ruleId: f.ruleId,
+    ruleName: f.ruleName,
+    level: f.level,
+    message: f.message,
+    file: f.loc.file,
+    line: f.loc.line,
+    column: f.loc.column,
+    endLine: f.loc.endLine,
+    ...(f.loc.endColumn !== undefined ? { endColumn: f.loc.endColumn } : {}),
+    ...(f.firewall !== undefined ? { firewall: f.firewall } : {}),
+    ...(f.profile !== undefined ? { profile: f.profile } : {}),
+    ...(f.requirement !== undefined ? { requirement: f.requirement } : {}),
+    fromDefault: f.fromDefault === true,
+    uncertain: f.uncertain === true,
+    fingerprint: fingerprint(f),
+    related: (f.related ?? []).map((r) => ({
+      file: r.loc.file,
+      line: r.loc.line,
+      column: r.loc.column,
+      endLine: r.loc.endLine,
+      message: r.message,
+    })),
+  };
+}
+
+/** Build the version-1 JSON object (exported for callers that want the object, not the text). */
+export function toJsonReport(report: Report): JsonReport {
+  return {
+    version: JSON_FORMAT_VERSION,
+    tool: {
+      name: report.tool.name,
+      version: report.tool.version,
+      informationUri: report.tool.informationUri,
+    },
+    profiles: report.profiles.map((p) => ({ id: p.id, name: p.name, document: p.document })),
+    files: report.files.map((f) => ({
+      path: f.path,
+      ...(f.vendor !== undefined ? { vendor: f.vendor } : {}),
+      ...(f.version !== undefined ? { version: f.version } : {}),
+      firewalls: [...f.firewalls],
+      failed: f.failed === true,
+    })),
+    findings: sortFindings(report).map(toJsonFinding),
+    notifications: report.notifications.map((n) => ({
+      level: n.level,
+      message: n.message,
+      ...(n.loc
+        ? {
+            file: n.loc.file,
+            line: n.loc.line,
+            column: n.loc.column,
+            endLine: n.loc.endLine,
+            ...(n.loc.endColumn !== undefined ? { endColumn: n.loc.endColumn } : {}),
+          }
+        : {}),
+    })),
+    summary: summarize(report.findings),
+  };
+}
+
+/** The JSON report as text (2-space indentation, trailing newline). */
+export function formatJson(report: Report): string {
+  return JSON.stringify(toJsonReport(report), null, 2) + '\n';
+}

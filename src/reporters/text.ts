@@ -1,0 +1,147 @@
+/**
+ * Text reporter, modelled on ESLint's "stylish" formatter:
+ *
+ *   fw/site-a.xml
+ *     12:5   error    [root] SIP ALG is enabled.                 FWL003
+ *             related fw/site-a.xml:40:3 the blocking rule
+ *     140:1  warning  UDP timeout 60 s is below 180 s (default).  FWL010
+ *
+ *   note: Assumed phones are in 10.0.10.0/24.
+ *
+ *   ✖ 2 problems (1 error, 1 warning, 0 notes)
+ *
+ * One block per file (path underlined and bold when coloured), findings sorted by line and
+ * column, columns aligned within a block (line right-aligned, column left-aligned, so the
+ * colons line up). `[name]` before the message is the firewall (FortiGate VDOM, hostname)
+ * when the finding has one. Related locations follow their finding, indented. Run
+ * notifications come before the summary line, prefixed with their level (`note:` …).
+ * Colours are raw ANSI SGR codes, only when `color` is true; `shouldColor` decides for the CLI.
+ */
+import type { Finding } from '../model/finding.js';
+import type { Report } from '../model/report.js';
+import type { Severity } from '../model/profile.js';
+import { sortFindings, summarize } from './json.js';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const SGR = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  underline: '\u001b[4m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  blue: '\u001b[34m',
+  cyan: '\u001b[36m',
+} as const;
+
+type Style = keyof typeof SGR;
+
+/**
+ * Whether to colour output written to `stream`:
+ * NO_COLOR set to any non-empty value → false (https://no-color.org);
+ * else FORCE_COLOR set → true, except the values "0" and "false" → false (as Node does);
+ * else the stream's isTTY.
+ */
+export function shouldColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  const noColor = env['NO_COLOR'];
+  if (noColor !== undefined && noColor !== '') return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  return stream.isTTY === true;
+}
+
+function painter(color: boolean) {
+  return (text: string, ...styles: Style[]): string =>
+    color && styles.length > 0 && text !== '' ? styles.map((s) => SGR[s]).join('') + text + SGR.reset : text;
+}
+
+const LEVEL_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', note: 'blue' };
+
+/** Messages are one line in this format: collapse newlines and runs of whitespace. */
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+interface Row {
+  line: string;
+  col: string;
+  level: Severity;
+  message: string;
+  ruleId: string;
+  finding: Finding;
+}
+
+export function formatText(report: Report, options: TextOptions): string {
+  const paint = painter(options.color);
+  const out: string[] = [];
+
+  // Group sorted findings by file, keeping the sorted file order.
+  const groups = new Map<string, Finding[]>();
+  for (const f of sortFindings(report)) {
+    const list = groups.get(f.loc.file);
+    if (list) list.push(f);
+    else groups.set(f.loc.file, [f]);
+  }
+
+  for (const [file, findings] of groups) {
+    const rows: Row[] = findings.map((f) => {
+      let message = oneLine(f.message);
+      if (f.firewall !== undefined) message = `[${f.firewall}] ${message}`;
+      if (f.uncertain) message += ' (unconfirmed vendor semantics)';
+      return {
+        line: String(f.loc.line),
+        col: String(f.loc.column),
+        level: f.level,
+        message,
+        ruleId: f.ruleId,
+        finding: f,
+      };
+    });
+    const wLine = Math.max(...rows.map((r) => r.line.length));
+    const wCol = Math.max(...rows.map((r) => r.col.length));
+    const wLevel = Math.max(...rows.map((r) => r.level.length));
+    const wMsg = Math.max(...rows.map((r) => r.message.length));
+    const posWidth = wLine + 1 + wCol;
+
+    out.push(paint(file, 'underline', 'bold'));
+    for (const r of rows) {
+      const pos = r.line.padStart(wLine) + ':' + r.col.padEnd(wCol);
+      const level = paint(r.level, LEVEL_STYLE[r.level]) + ' '.repeat(wLevel - r.level.length);
+      const message = r.message + ' '.repeat(wMsg - r.message.length);
+      out.push(`  ${paint(pos, 'dim')}  ${level}  ${message}  ${paint(r.ruleId, 'dim')}`);
+      for (const rel of r.finding.related ?? []) {
+        const where = `${rel.loc.file}:${rel.loc.line}:${rel.loc.column}`;
+        const indent = ' '.repeat(2 + posWidth + 2);
+        out.push(`${indent}${paint('related', 'dim')} ${paint(where, 'cyan')} ${oneLine(rel.message)}`);
+      }
+    }
+    out.push('');
+  }
+
+  for (const n of report.notifications) {
+    const where = n.loc ? `${n.loc.file}:${n.loc.line}:${n.loc.column}: ` : '';
+    out.push(`${paint(`${n.level}:`, LEVEL_STYLE[n.level], 'bold')} ${where}${oneLine(n.message)}`);
+  }
+  if (report.notifications.length > 0) out.push('');
+
+  const s = summarize(report.findings);
+  const total = s.errors + s.warnings + s.notes;
+  if (total === 0) {
+    out.push(paint('✔ no problems', 'green', 'bold'));
+  } else {
+    const text =
+      `✖ ${plural(total, 'problem')} ` +
+      `(${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.notes, 'note')})`;
+    const style: Style = s.errors > 0 ? 'red' : s.warnings > 0 ? 'yellow' : 'blue';
+    out.push(paint(text, style, 'bold'));
+  }
+  return out.join('\n') + '\n';
+}
