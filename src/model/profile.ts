@@ -28,9 +28,9 @@ export interface FlowRequirement {
   description: string;
   /** outbound: from the audience to the remote side; inbound: new connections from the remote side. */
   direction: 'outbound' | 'inbound';
-  /** tcp, udp, tcp/udp, icmp, esp, ah, or a protocol number. */
+  /** tcp, udp, tcp/udp, icmp, esp, ah, any (every IP protocol), or a protocol number. */
   protocol: string;
-  /** Destination ports as "5060" or "10000-65000"; absent for protocols without ports. */
+  /** Destination ports as "5060" or "10000-65000"; absent for protocols without ports (for tcp/udp: every port). */
   ports?: string[];
   remote: Endpoint;
   audience: Audience;
@@ -39,6 +39,8 @@ export interface FlowRequirement {
   severity: Severity;
   /** When the requirement applies, e.g. only without NAT. */
   condition?: 'without-nat';
+  /** Optional: how the document was read (severity wording, ambiguities, OCR repairs). Not shown in findings. */
+  notes?: string;
   source: DocSource;
 }
 
@@ -60,6 +62,8 @@ export interface SettingRequirement {
   max?: number;
   audience?: Audience;
   severity: Severity;
+  /** Optional: how the document was read (severity wording, ambiguities, OCR repairs). Not shown in findings. */
+  notes?: string;
   source: DocSource;
 }
 
@@ -67,10 +71,17 @@ export interface PortForwardRequirement {
   id: string;
   description: string;
   protocol: string;
+  /** External (Internet-side) ports the forward listens on. */
   ports: string[];
+  /** Optional: ports on the PBX the forward translates to, when they differ from `ports` (absent = same ports). */
+  targetPorts?: string[];
   /** Forward target: the PBX given with --pbx. */
   to: 'pbx';
+  /** Optional: PBX models the forward applies to (names listed in the profile's `devices`); absent = every model. */
+  devices?: string[];
   severity: Severity;
+  /** Optional: how the document was read (severity wording, ambiguities, OCR repairs). Not shown in findings. */
+  notes?: string;
   source: DocSource;
 }
 
