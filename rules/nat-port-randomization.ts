@@ -1,5 +1,6 @@
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
+import { audienceOf } from '../src/lint/flows.js';
 import { outboundNat } from '../src/lint/nat.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, settingsOf } from './settings.js';
@@ -32,7 +33,7 @@ export const natPortRandomization: LintRule = {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'source-port-preservation')) {
       const seen = new Set<string>();
-      for (const from of ctx.phones) {
+      for (const from of audienceOf(req, ctx)) {
         for (const part of outboundNat(ctx, from)) {
           const r = part.rule;
           if (!r || r.action !== 'translate' || r.ports !== 'random') continue;

@@ -1,5 +1,6 @@
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
+import { audienceOf } from '../src/lint/flows.js';
 import { outboundNat } from '../src/lint/nat.js';
 import { formatAddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
@@ -32,7 +33,7 @@ export const phonesNotNated: LintRule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'nat-required')) {
-      for (const from of ctx.phones) {
+      for (const from of audienceOf(req, ctx)) {
         for (const part of outboundNat(ctx, from)) {
           if (part.rule?.action === 'translate') continue;
           const cause = part.rule

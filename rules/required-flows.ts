@@ -6,6 +6,7 @@ import type { FlowRequirement } from '../src/model/profile.js';
 import type { RuleContext } from '../src/lint/context.js';
 import { addressesOf, buildFlows, inScope, type BuiltFlow } from '../src/lint/flows.js';
 import { phonesAreNated } from '../src/lint/nat.js';
+import { internalNetworks } from '../src/lint/topology.js';
 import { stepKey } from '../src/lint/finding.js';
 
 /** One required flow from one source network, evaluated. Shared by FWL001 and FWL012. */
@@ -26,9 +27,11 @@ export function evaluatedFlows(ctx: RuleContext): EvaluatedFlow[] {
   out = [];
   for (const req of ctx.profile.flows) {
     if (!inScope(req, ctx)) continue;
-    if (req.condition === 'without-nat' && phonesAreNated(ctx)) continue;
-    if (req.direction === 'inbound' && phonesAreNated(ctx)) continue;
     const concrete = addressesOf(ctx.profile, req.remote, ctx);
+    // Behind source NAT, new connections from the Internet reach the phones only through
+    // port-forwards, which FWL004/FWL010 judge; the provider's "without NAT" flows do not apply.
+    const fromInternet = !concrete.isEmpty ? !concrete.isSubsetOf(internalNetworks(ctx.policy)) : true;
+    if ((req.condition === 'without-nat' || (req.direction === 'inbound' && fromInternet)) && phonesAreNated(ctx)) continue;
     const hostnamesOnly = concrete.isEmpty && (req.remote.hostnames?.length ?? 0) > 0;
     if (concrete.isEmpty && !hostnamesOnly) continue; // e.g. a PBX flow without --pbx: noted by the runner
     const remote = hostnamesOnly ? addressesOf(ctx.profile, { any: true }, ctx) : concrete;

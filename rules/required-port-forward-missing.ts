@@ -4,7 +4,7 @@ import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import { dnatParts, translate } from '../src/lint/nat.js';
 import { INTERNET, wanAddresses } from '../src/lint/topology.js';
-import { portsOf, protocolsOf } from '../src/lint/flows.js';
+import { inScope, portsOf, protocolsOf } from '../src/lint/flows.js';
 import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
 import { NameSet } from '../src/model/name-set.js';
 import type { Finding } from '../src/model/finding.js';
@@ -37,7 +37,7 @@ export const requiredPortForwardMissing: LintRule = {
   },
   check(ctx) {
     const out: Finding[] = [];
-    const reqs = ctx.profile.portForwards ?? [];
+    const reqs = (ctx.profile.portForwards ?? []).filter((r) => inScope(r, ctx));
     if (reqs.length === 0) return out;
     if (!ctx.pbx) {
       ctx.notify({ level: 'note', message: `${ctx.profile.name}: ${reqs.length} required port-forward(s) to the PBX not checked: pass --pbx <ip>.` });
@@ -62,9 +62,23 @@ export const requiredPortForwardMissing: LintRule = {
           }),
         );
       }
+      const wantPorts = portsOf(req.targetPorts ?? req.ports);
       for (const p of parts) {
-        if (!p.rule || !p.rule.to.addr.overlaps(ctx.pbx.addr) || p.rule.bypassFilter) continue;
+        if (!p.rule || !p.rule.to.addr.overlaps(ctx.pbx.addr)) continue;
         const t = translate(p.box, p.rule);
+        if (!t.dport.isSubsetOf(wantPorts)) {
+          out.push(
+            finding(this.meta, ctx, {
+              level: req.severity,
+              requirement: req.id,
+              loc: p.rule.loc,
+              message: `${p.rule.label} forwards "${req.description}" to the PBX on port ${formatPortSet(t.dport)}, but the PBX listens on ${formatPortSet(wantPorts)}. Set the target port to ${formatPortSet(wantPorts)}.`,
+              key: [p.rule.id, 'target-port'],
+            }),
+          );
+          continue;
+        }
+        if (p.rule.bypassFilter) continue;
         const oif = NameSet.of(ctx.policy.interfaces.filter((i) => i.networks.overlaps(ctx.pbx!.addr)).map((i) => i.name));
         const flow = { ...t, oif };
         out.push(

@@ -1,12 +1,13 @@
 import { box, type Box } from '../engine/box.js';
 import { NO_ADDR, parseAddressSpec, type AddrSet } from '../model/address.js';
 import { NameSet } from '../model/name-set.js';
-import { ANY_PORT, parsePortRange, portSet, protocolNumber, protoSet, type PortSet, type ProtoSet } from '../model/ports.js';
+import { ANY_PORT, ANY_PROTO, parsePortRange, portSet, protocolNumber, protoSet, type PortSet, type ProtoSet } from '../model/ports.js';
 import type { Endpoint, FlowRequirement, Profile } from '../model/profile.js';
 import type { Endpoints, RuleContext } from './context.js';
 import { INTERNET, egressFor } from './topology.js';
 
 export function protocolsOf(protocol: string): ProtoSet {
+  if (protocol.toLowerCase() === 'any') return ANY_PROTO;
   const names = protocol.toLowerCase() === 'tcp/udp' ? ['tcp', 'udp'] : [protocol];
   return protoSet(names.map((n) => protocolNumber(n)).filter((n): n is number => n !== undefined));
 }
@@ -54,11 +55,14 @@ export function buildFlows(req: FlowRequirement, remote: AddrSet, ctx: RuleConte
   const proto = protocolsOf(req.protocol);
   const dport = portsOf(req.ports);
   const state = NameSet.of(['new']);
-  return audienceOf(req, ctx).map((from) =>
-    req.direction === 'outbound'
-      ? { from, box: box({ src: from.networks, dst: remote, proto, dport, iif: NameSet.of([from.iface]), oif: egressFor(ctx.policy, ctx.wan, remote), state }) }
-      : { from, box: box({ src: remote, dst: from.networks, proto, dport, iif: NameSet.of(ctx.wan), oif: NameSet.of([from.iface]), state }) },
-  );
+  const remoteIf = egressFor(ctx.policy, ctx.wan, remote);
+  return audienceOf(req, ctx)
+    .filter((from) => !remote.isSubsetOf(from.networks)) // same subnet: the firewall is not in the path
+    .map((from) =>
+      req.direction === 'outbound'
+        ? { from, box: box({ src: from.networks, dst: remote, proto, dport, iif: NameSet.of([from.iface]), oif: remoteIf, state }) }
+        : { from, box: box({ src: remote, dst: from.networks, proto, dport, iif: remoteIf, oif: NameSet.of([from.iface]), state }) },
+    );
 }
 
 /** Whether a requirement is in scope for this run (audience and device family opt-ins). */

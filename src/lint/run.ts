@@ -36,7 +36,8 @@ export function lintPolicy(policy: Policy, profiles: readonly Profile[], opts: L
     clients: internalEndpoints(policy),
     pbx,
     wan,
-    audiences: new Set<Audience>(['phones', ...opts.audiences]),
+    // The PBX audience needs an address; giving --pbx opts in to its requirements.
+    audiences: new Set<Audience>(['phones', ...opts.audiences, ...(pbx ? (['pbx'] as const) : [])]),
     devices: new Set(opts.devices.map((d) => d.toLowerCase())),
     notify,
   };
@@ -63,7 +64,7 @@ function noteScope(ctx: RuleContext): void {
   const p = ctx.profile.name;
   if (skippedAudience.size) ctx.notify({ level: 'note', message: `${p}: requirements for ${[...skippedAudience].sort().join(', ')} not checked (opt in with --audience).` });
   if (skippedDevices.size) ctx.notify({ level: 'note', message: `${p}: device-specific requirements not checked for ${[...skippedDevices].sort().join(', ')} (opt in with --device).` });
-  const inbound = ctx.profile.flows.filter((f) => f.direction === 'inbound' && inScope(f, ctx)).length;
+  const inbound = ctx.profile.flows.filter((f) => f.direction === 'inbound' && !f.remote.pbx && inScope(f, ctx)).length;
   if (inbound && phonesAreNated(ctx))
     ctx.notify({ level: 'note', message: `${p}: ${inbound} inbound flow(s) not checked: the phones are behind source NAT, so inbound connections reach them only through port-forwards (FWL004/FWL010 cover those).` });
   if (pbxFlows) ctx.notify({ level: 'note', message: `${p}: ${pbxFlows} flow(s) to the PBX not checked: pass --pbx <ip>.` });
