@@ -59,7 +59,7 @@ export function describeFlow(f: BuiltFlow, remoteLabel?: string): string {
   const ports = b.dport.isFull ? '' : ` ${formatPortSet(b.dport)}`;
   const inbound = b.oif.has(f.from.iface) && !b.iif.has(f.from.iface);
   const remote = remoteLabel ?? formatAddrSet(inbound ? b.src : b.dst);
-  const local = `${f.from.label} (${formatAddrSet(f.from.networks)})`;
+  const local = `${f.from.label} ${formatAddrSet(f.from.networks)}`;
   return inbound
     ? `${formatProtoSet(b.proto)}${ports} from ${remote} to ${local}`
     : `${formatProtoSet(b.proto)}${ports} from ${local} to ${remote}`;

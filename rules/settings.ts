@@ -10,5 +10,5 @@ export function settingsOf(ctx: RuleContext, kind: SettingKind): SettingRequirem
 
 /** Where the provider document says so, for messages. */
 export function cite(req: SettingRequirement, ctx: RuleContext): string {
-  return `${ctx.profile.name}, "${req.source.section}"`;
+  return `${ctx.profile.name} (section "${req.source.section}")`;
 }

@@ -27,7 +27,9 @@ export function lintFiles(files: readonly string[], profiles: readonly Profile[]
       linted.push({ path: display, vendor: policies[0]?.vendor, version: policies[0]?.version, firewalls: policies.map((p) => p.name ?? '') });
       for (const policy of policies) {
         const r = lintPolicy(policy, profiles, opts);
-        findings.push(...r.findings);
+        // A firewall name only tells findings apart when a file holds several (VDOMs); otherwise
+        // it is noise in messages and would tie fingerprints to the hostname.
+        findings.push(...(policies.length > 1 ? r.findings : r.findings.map((f) => ({ ...f, firewall: undefined }))));
         notifications.push(...r.notifications);
       }
     } catch (e) {

@@ -108,15 +108,14 @@ export function formatText(report: Report, options: TextOptions): string {
     const wLine = Math.max(...rows.map((r) => r.line.length));
     const wCol = Math.max(...rows.map((r) => r.col.length));
     const wLevel = Math.max(...rows.map((r) => r.level.length));
-    const wMsg = Math.max(...rows.map((r) => r.message.length));
     const posWidth = wLine + 1 + wCol;
 
     out.push(paint(file, 'underline', 'bold'));
     for (const r of rows) {
       const pos = r.line.padStart(wLine) + ':' + r.col.padEnd(wCol);
       const level = paint(r.level, LEVEL_STYLE[r.level]) + ' '.repeat(wLevel - r.level.length);
-      const message = r.message + ' '.repeat(wMsg - r.message.length);
-      out.push(`  ${paint(pos, 'dim')}  ${level}  ${message}  ${paint(r.ruleId, 'dim')}`);
+      // Messages are sentences of very different lengths: padding them to one width wastes the terminal.
+      out.push(`  ${paint(pos, 'dim')}  ${level}  ${r.message}  ${paint(r.ruleId, 'dim')}`);
       for (const rel of r.finding.related ?? []) {
         const where = `${rel.loc.file}:${rel.loc.line}:${rel.loc.column}`;
         const indent = ' '.repeat(2 + posWidth + 2);
