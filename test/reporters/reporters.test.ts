@@ -170,7 +170,7 @@ describe('formatText', () => {
     expect(out).toContain(`${ESC}33mwarning`);
   });
 
-  it('groups by file, sorts by line, aligns columns and shows firewall and rule id', () => {
+  it('groups by file, sorts by line, aligns positions and shows firewall and rule id', () => {
     const out = formatText(makeReport(), { color: false });
     const lines = out.split('\n');
     const a = lines.indexOf(FILE_A);
@@ -184,8 +184,9 @@ describe('formatText', () => {
     expect(lines[a + 2]).toMatch(/related firewalls\/site a\/config\.xml:30:5 the block rule "Block all"/);
     expect(lines[a + 3]).toMatch(/related firewalls\/hq\.conf:7:1 alias defined here/);
     expect(lines[a + 4]).toMatch(/^ {2}120:3 {2}note {3}UDP timeout .* {2}FWL010$/);
-    // Same column for the rule id within a file block.
-    expect(lines[a + 1]!.indexOf('FWL001')).toBe(lines[a + 4]!.indexOf('FWL010'));
+    // Messages are not padded: the rule id follows each message after two spaces.
+    expect(lines[a + 1]).toMatch(/[^ ] {2}FWL001$/);
+    expect(lines[a + 4]).toMatch(/[^ ] {2}FWL010$/);
     expect(lines[b + 1]).toContain('[voice] SIP ALG is enabled');
     expect(lines[b + 1]).toContain('(unconfirmed vendor semantics)');
   });
