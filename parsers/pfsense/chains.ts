@@ -1,0 +1,206 @@
+import { ANY_V6, NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import type { SourceLocation } from '../../src/model/location.js';
+import { NameSet } from '../../src/model/name-set.js';
+import type { Chain, ChainPolicy, Rule, Ruleset } from '../../src/model/policy.js';
+import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
+import type { Env } from './addresses.js';
+import { Fields, child, type Ctx } from './context.js';
+import {
+  ANTI_LOCKOUT_IMPLICIT,
+  BLOCKPRIV_IMPLICIT,
+  DEFAULT_DENY_REASON,
+  DISABLEFILTER_REASON,
+  OPN_DEFAULT_DENY_REASON,
+  OPN_PASS_OUT_IMPLICIT,
+  PASS_OUT_IMPLICIT,
+} from './defaults.js';
+import type { FilterEntry } from './rules.js';
+import type { XmlElement } from './xml.js';
+
+const PRIVATE_NETS = ['10.0.0.0/8', '127.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Where section-level defaults live: the start tag of <filter>, else the root. */
+export function filterLoc(ctx: Ctx): SourceLocation {
+  const filter = child(ctx.root, 'filter');
+  return filter ? ctx.openLoc(filter) : ctx.rootLoc;
+}
+
+/**
+ * pfSense anti-lockout (A.2, filter.inc ~L5480): `pass in quick on <LAN> proto tcp to (<LAN>) port
+ * {GUI ports}`; on WAN when it is the only interface. OPNsense (filter_core_get_antilockout) uses
+ * the primary interface and `to (self)`.
+ */
+function antiLockout(env: Env): Rule | undefined {
+  const { ctx, ifaces } = env;
+  const system = child(ctx.root, 'system');
+  const webgui = child(system, 'webgui');
+  const wf = webgui ? new Fields(webgui) : undefined;
+  if (wf?.has('noantilockout')) return undefined;
+  const count = ifaces.byKey.size;
+  const lan = ifaces.get('lan');
+  const wan = ifaces.get('wan');
+  const target = lan?.enabled && (count > 1 || ctx.platform === 'opnsense') ? lan : count === 1 && wan?.enabled ? wan : undefined;
+  if (!target) return undefined;
+  const proto = wf?.str('protocol') ?? '';
+  const port = wf?.str('port') ?? '';
+  const ports: number[] = [Number(port || (proto === 'https' ? 443 : 80))];
+  if (proto === 'https' && !wf?.has('disablehttpredirect') && ports[0] !== 80) ports.push(80);
+  const ssh = child(system, 'ssh');
+  const sf = ssh ? new Fields(ssh) : undefined;
+  const sshOn = ctx.platform === 'pfsense' ? sf?.has('enable') : sf?.has('enabled');
+  if (sshOn) ports.push(Number(sf!.str('port') || 22));
+  const valid = ports.filter((p) => Number.isInteger(p) && p > 0 && p <= 65535);
+  const dst: AddrSet = ctx.platform === 'pfsense' ? target.addresses : ifaces.selfAddresses;
+  const rule: Rule = {
+    id: 'implicit:anti-lockout',
+    loc: webgui ? ctx.openLoc(webgui) : system ? ctx.openLoc(system) : ctx.rootLoc,
+    label: 'anti-lockout rule',
+    match: { iif: NameSet.of([target.key]), proto: protoSet([PROTO.tcp]), dport: portSet(valid.map((p) => [p, p] as const)) },
+    action: { kind: 'accept' },
+    quick: true,
+    keepState: true,
+    implicit: ANTI_LOCKOUT_IMPLICIT,
+    text: `pass in quick on ${target.key} proto tcp to ${ctx.platform === 'pfsense' ? `${target.key}ip` : '(self)'} port {${valid.join(' ')}}`,
+  };
+  if (!dst.isEmpty) rule.match.dst = dst;
+  else if (target.dynamic4 || target.dynamic6) {
+    rule.match.symbolic = [{ field: 'dst', kind: 'dynamic', name: `${target.key}ip`, loc: rule.loc }];
+  }
+  return rule;
+}
+
+/** `<blockpriv>` on an interface: quick block of private sources (A.2 step 1). `<blockbogons>` is only noted. */
+function privateBlocks(env: Env): Rule[] {
+  const { ctx, ifaces } = env;
+  const out: Rule[] = [];
+  let priv: AddrSet = NO_ADDR;
+  for (const c of PRIVATE_NETS) priv = priv.union(parseAddressSpec(c)!);
+  for (const info of ifaces.byKey.values()) {
+    if (!info.enabled) continue;
+    const f = new Fields(info.el);
+    if (ctx.flag(f, 'blockbogons')) {
+      ctx.note(`interface ${info.key} blocks bogon networks (<blockbogons>); the bogons table is not modeled (bogons are never valid provider addresses)`);
+    }
+    if (!ctx.flag(f, 'blockpriv')) continue;
+    const el = f.get('blockpriv')!;
+    out.push({
+      id: `implicit:blockpriv:${info.key}`,
+      loc: ctx.loc(el),
+      label: `block private networks on ${info.key}`,
+      match: { iif: NameSet.of([info.key]), src: priv },
+      action: { kind: 'drop' },
+      quick: true,
+      implicit: BLOCKPRIV_IMPLICIT,
+      text: `block in quick on ${info.key} from {${PRIVATE_NETS.join(' ')}}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Without <system><ipv6allow> pfSense emits `block in/out quick inet6 all` ("Block all IPv6",
+ * filter.inc PFCONFIG_FILTER_BLOCK_IPV6); OPNsense registers the same rule unless IPv6 is allowed.
+ */
+function blockAllIpv6(ctx: Ctx): Rule | undefined {
+  const system = child(ctx.root, 'system');
+  if (system && ctx.flag(new Fields(system), 'ipv6allow')) return undefined;
+  return {
+    id: 'implicit:block-ipv6',
+    loc: system ? ctx.openLoc(system) : ctx.rootLoc,
+    label: 'Block all IPv6',
+    match: { src: ANY_V6 },
+    action: { kind: 'drop' },
+    quick: true,
+    implicit: `${ctx.vendorName}: IPv6 is not allowed (no <system><ipv6allow>), so all IPv6 traffic is blocked (quick)`,
+    text: 'block quick inet6 all',
+  };
+}
+
+function passOut(ctx: Ctx): Rule {
+  return {
+    id: 'implicit:pass-out',
+    loc: filterLoc(ctx),
+    label: 'let out anything from firewall host itself',
+    match: {},
+    action: { kind: 'accept' },
+    quick: false,
+    keepState: true,
+    implicit: ctx.platform === 'pfsense' ? PASS_OUT_IMPLICIT : OPN_PASS_OUT_IMPLICIT,
+    text: 'pass out all keep state allow-opts',
+  };
+}
+
+export function disableFilterElement(ctx: Ctx): XmlElement | undefined {
+  const system = child(ctx.root, 'system');
+  if (!system) return undefined;
+  const f = new Fields(system);
+  return ctx.flag(f, 'disablefilter') ? f.get('disablefilter') : undefined;
+}
+
+/**
+ * pf as two last-match chains (A.2): `pf-in` (rules for direction in/any, matched on iif) and
+ * `pf-out` (direction out/any, matched on oif), both with pf's non-quick default block as policy.
+ */
+export function buildRuleset(env: Env, entries: FilterEntry[]): Ruleset {
+  const { ctx } = env;
+  const disabled = disableFilterElement(ctx);
+  let policy: ChainPolicy = {
+    action: 'drop',
+    source: 'default',
+    loc: filterLoc(ctx),
+    reason: ctx.platform === 'pfsense' ? DEFAULT_DENY_REASON : OPN_DEFAULT_DENY_REASON,
+  };
+  const inRules: Rule[] = [];
+  const outRules: Rule[] = [];
+  if (disabled) {
+    policy = { action: 'accept', source: 'explicit', loc: ctx.loc(disabled), reason: DISABLEFILTER_REASON };
+    ctx.unsupportedAt(disabled, '<system><disablefilter>', 'pf is disabled: fwlint assumes every packet passes and no NAT applies; the effect of this option is not confirmed (vendor-semantics A.2 [U])');
+    ctx.note('<system><disablefilter> is set: filter rules and NAT are not applied');
+  } else {
+    // Implicit rules emitted before the user rules (A.2 step 1). They are quick, so their place
+    // among the quick rules is what matters: before every user rule.
+    const v6 = blockAllIpv6(ctx);
+    if (v6) {
+      inRules.push(v6);
+      outRules.push({ ...v6, id: 'implicit:block-ipv6-out' });
+    }
+    const al = antiLockout(env);
+    if (al) inRules.push(al);
+    inRules.push(...privateBlocks(env));
+    // pfSense emits "let out anything" (PFCONFIG_FILTER_SELF) before the user rules; OPNsense
+    // registers it at priority 5. Being non-quick, later floating `out` rules override it.
+    outRules.push(passOut(ctx));
+    const sorted = [...entries].sort((a, b) => compareKeys(a.sortKey, b.sortKey));
+    for (const e of sorted) {
+      // The entry's rule object is used as is for its first chain and copied for the second.
+      if (e.inbound) {
+        const r: Rule = e.outbound ? { ...e.rule, match: { ...e.rule.match } } : e.rule;
+        if (e.ifaces) r.match.iif = e.ifaces;
+        inRules.push(r);
+      }
+      if (e.outbound) {
+        const r: Rule = e.rule;
+        if (e.ifaces) r.match.oif = e.ifaces;
+        outRules.push(r);
+      }
+    }
+  }
+  const pfIn: Chain = { name: 'pf-in', mode: 'last-match', rules: inRules, policy };
+  const pfOut: Chain = { name: 'pf-out', mode: 'last-match', rules: outRules, policy: { ...policy } };
+  return {
+    chains: { 'pf-in': pfIn, 'pf-out': pfOut },
+    forward: [
+      { name: 'in', chains: ['pf-in'] },
+      { name: 'out', chains: ['pf-out'] },
+    ],
+    input: [{ name: 'in', chains: ['pf-in'] }],
+  };
+}

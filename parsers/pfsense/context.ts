@@ -1,0 +1,146 @@
+import type { SourceLocation } from '../../src/model/location.js';
+import type { Unsupported } from '../../src/model/policy.js';
+import type { XmlElement } from './xml.js';
+
+export type Platform = 'pfsense' | 'opnsense';
+
+/** Child lookup by name, built once per element (rules have ~20 children and are queried ~30 times). */
+export class Fields {
+  readonly el: XmlElement;
+  private index?: Map<string, XmlElement>;
+
+  constructor(el: XmlElement) {
+    this.el = el;
+  }
+
+  get(name: string): XmlElement | undefined {
+    const kids = this.el.children;
+    if (kids.length <= 8) {
+      for (const c of kids) if (c.name === name) return c;
+      return undefined;
+    }
+    if (!this.index) {
+      this.index = new Map();
+      for (const c of kids) if (!this.index.has(c.name)) this.index.set(c.name, c);
+    }
+    return this.index.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /** Trimmed text of the first child `name`; '' when present but empty, undefined when absent. */
+  text(name: string): string | undefined {
+    const c = this.get(name);
+    return c === undefined ? undefined : c.text.trim();
+  }
+
+  /** Trimmed text or '' when absent. */
+  str(name: string): string {
+    return this.text(name) ?? '';
+  }
+
+}
+
+export function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
+  if (!el) return undefined;
+  for (const c of el.children) if (c.name === name) return c;
+  return undefined;
+}
+
+export function childrenNamed(el: XmlElement | undefined, name: string): XmlElement[] {
+  if (!el) return [];
+  return el.children.filter((c) => c.name === name);
+}
+
+export function path(el: XmlElement | undefined, ...names: string[]): XmlElement | undefined {
+  let cur = el;
+  for (const n of names) cur = child(cur, n);
+  return cur;
+}
+
+/** Per-file state shared by the section parsers. */
+export class Ctx {
+  readonly file: string;
+  readonly platform: Platform;
+  readonly root: XmlElement;
+  readonly unsupported: Unsupported[] = [];
+  readonly notes: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly noted = new Set<string>();
+
+  constructor(file: string, platform: Platform, root: XmlElement) {
+    this.file = file;
+    this.platform = platform;
+    this.root = root;
+  }
+
+  get vendorName(): string {
+    return this.platform === 'pfsense' ? 'pfSense' : 'OPNsense';
+  }
+
+  /** The whole element, from its start tag to the end of its end tag. */
+  loc(el: XmlElement): SourceLocation {
+    const l = el.loc;
+    return { file: this.file, line: l.line, column: l.column, endLine: l.endLine, endColumn: l.endColumn };
+  }
+
+  /** Only the start tag: where a default "would live" inside a section. */
+  openLoc(el: XmlElement): SourceLocation {
+    const l = el.loc;
+    return { file: this.file, line: l.line, column: l.column, endLine: l.openEndLine, endColumn: l.openEndColumn };
+  }
+
+  get rootLoc(): SourceLocation {
+    return this.openLoc(this.root);
+  }
+
+  /** `file:line` prefix for notes about one element. */
+  where(el: XmlElement): string {
+    return `${this.file}:${el.loc.line}`;
+  }
+
+  unsupportedAt(el: XmlElement, what: string, why: string): void {
+    this.unsupported.push({ loc: this.loc(el), what, why });
+  }
+
+  note(message: string): void {
+    if (this.noted.has(message)) return;
+    this.noted.add(message);
+    this.notes.push(message);
+  }
+
+  /**
+   * Boolean flags differ per platform (vendor-semantics A.1 / A.6, trap F.4): pfSense tests
+   * presence (`isset`), OPNsense tests `!empty()` so `<x/>` and `<x>0</x>` are false.
+   */
+  flag(f: Fields, name: string): boolean {
+    const c = f.get(name);
+    if (!c) return false;
+    if (this.platform === 'pfsense') return true;
+    return truthy(c.text);
+  }
+
+  /** Makes rule ids unique inside one file (pfSense configs do reuse trackers). */
+  uniqueId(id: string): string {
+    const n = this.ids.get(id);
+    if (n === undefined) {
+      this.ids.set(id, 1);
+      return id;
+    }
+    this.ids.set(id, n + 1);
+    return `${id}~${n + 1}`;
+  }
+}
+
+/** PHP `!empty()` on a config string: '' and '0' are false. */
+export function truthy(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  const t = text.trim();
+  return t !== '' && t !== '0';
+}
+
+export function describe(el: XmlElement): string {
+  return `<${el.name}>`;
+}

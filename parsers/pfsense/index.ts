@@ -1,0 +1,100 @@
+import { ParseError } from '../../src/model/errors.js';
+import type { Policy, Vendor } from '../../src/model/policy.js';
+import type { VendorParser } from '../types.js';
+import { parseAliases } from './aliases.js';
+import type { Env } from './addresses.js';
+import { buildRuleset, disableFilterElement } from './chains.js';
+import { Ctx, child, path, type Platform } from './context.js';
+import { parseInterfaces } from './interfaces.js';
+import { parseNat } from './nat.js';
+import { readMvcRules } from './opnsense-rules.js';
+import { buildEntry, readLegacyRules, type FilterEntry } from './rules.js';
+import { reportUpnp, sessions } from './timeouts.js';
+import { parseXml } from './xml.js';
+
+/**
+ * Looks past the XML declaration, comments, processing instructions and a DOCTYPE for a
+ * `<pfsense>` or `<opnsense>` root start tag.
+ */
+export function detect(head: string): Vendor | undefined {
+  let i = head.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let guard = 0; guard < 64; guard++) {
+    while (i < head.length && /\s/.test(head[i]!)) i++;
+    if (head.startsWith('<?', i)) {
+      const e = head.indexOf('?>', i + 2);
+      if (e === -1) return undefined;
+      i = e + 2;
+    } else if (head.startsWith('<!--', i)) {
+      const e = head.indexOf('-->', i + 4);
+      if (e === -1) return undefined;
+      i = e + 3;
+    } else if (head.startsWith('<!DOCTYPE', i)) {
+      // Skip an internal subset too, so a file with entity declarations still reaches the XML
+      // reader, which refuses it with a position.
+      const gt = head.indexOf('>', i);
+      const br = head.indexOf('[', i);
+      const close = br !== -1 && (gt === -1 || br < gt) ? head.indexOf(']', br) : i;
+      const e = close === -1 ? -1 : head.indexOf('>', close);
+      if (e === -1) return undefined;
+      i = e + 1;
+    } else break;
+  }
+  const m = /^<(pfsense|opnsense)[\s>/]/.exec(head.slice(i, i + 12));
+  return m ? (m[1] as Vendor) : undefined;
+}
+
+export function parseConfig(text: string, file: string, vendor?: Vendor): Policy {
+  const root = parseXml(text, file);
+  let platform: Platform;
+  if (root.name === 'pfsense') platform = 'pfsense';
+  else if (root.name === 'opnsense') platform = 'opnsense';
+  else throw new ParseError(file, root.loc.line, root.loc.column, `not a pfSense/OPNsense config.xml: root element <${root.name}>`);
+
+  const ctx = new Ctx(file, platform, root);
+  if (vendor && vendor !== platform) ctx.note(`the file was read as ${vendor} but its root element is <${root.name}>; parsed as ${platform}`);
+  const ifaces = parseInterfaces(ctx);
+  const aliases = parseAliases(ctx, ifaces);
+  const env: Env = { ctx, ifaces, aliases };
+  const filterDisabled = disableFilterElement(ctx) !== undefined;
+
+  const entries: FilterEntry[] = [];
+  if (!filterDisabled) {
+    const drafts = platform === 'opnsense' ? [...readMvcRules(env), ...readLegacyRules(env, child(root, 'filter'))] : readLegacyRules(env, child(root, 'filter'));
+    for (const d of drafts) {
+      const e = buildEntry(env, d);
+      if (e) entries.push(e);
+    }
+  }
+  const { nat, filterEntries } = parseNat(env, filterDisabled);
+  entries.push(...filterEntries);
+  const ruleset = buildRuleset(env, entries);
+  reportUpnp(ctx);
+
+  const policy: Policy = {
+    vendor: platform,
+    file,
+    root: ctx.loc(root),
+    interfaces: ifaces.list,
+    ruleset,
+    nat,
+    sessions: sessions(ctx),
+    replies: 'stateful',
+    unsupported: ctx.unsupported,
+    notes: ctx.notes,
+  };
+  const version = child(root, 'version')?.text.trim();
+  if (version) policy.version = version;
+  const name = path(root, 'system', 'hostname')?.text.trim();
+  if (name) policy.name = name;
+  return policy;
+}
+
+export const pfsenseParser: VendorParser = {
+  vendors: ['pfsense', 'opnsense'],
+  detect,
+  parse(text: string, file: string, vendor: Vendor): Policy[] {
+    return [parseConfig(text, file, vendor)];
+  },
+};
+
+export default pfsenseParser;
