@@ -71,17 +71,17 @@ function networkName(env: Env, name: string, family: Family): Resolved {
   const { ifaces, ctx } = env;
   if (name === '(self)') {
     const set = inFamily(ifaces.selfAddresses, family);
-    return { set, symbolic: ifaces.selfDynamic ? [{ kind: 'dynamic', name }] : [] };
+    return { set, symbolic: [] }; // dynamic addresses are placeholders in selfAddresses (model/address.ts)
   }
   if (name === 'any') return { symbolic: [] };
   const ipMatch = /^(wan|lan|opt\d+)ip$/.exec(name);
   if (ipMatch) {
     const info = ifaces.get(ipMatch[1]!);
     if (!info || !info.enabled) return { symbolic: [], skip: `interface ${ipMatch[1]} is not enabled or does not exist, so "${name}" has no address` };
+    // A run-time address is one placeholder address (model/address.ts), so `wanip` stays exact.
     const set = inFamily(info.addresses, family);
-    const dyn = dynamicIn(info.dynamic4, info.dynamic6, family);
-    if (set.isEmpty && !dyn) return { symbolic: [], skip: `interface ${ipMatch[1]} has no ${FAMILY_NAME[family]} address` };
-    return { set, symbolic: dyn ? [{ kind: 'dynamic', name }] : [] };
+    if (set.isEmpty) return { symbolic: [], skip: `interface ${ipMatch[1]} has no ${FAMILY_NAME[family]} address` };
+    return { set, symbolic: [] };
   }
   const info = ifaces.get(name);
   if (info) {

@@ -1,4 +1,4 @@
-import { NO_ADDR, parseAddress, parseAddressSpec, addrSet, isV6, type AddrSet } from '../../src/model/address.js';
+import { NO_ADDR, parseAddress, parseAddressSpec, addrSet, dynamicAddress, isV6, type AddrSet } from '../../src/model/address.js';
 import type { Interface } from '../../src/model/policy.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { Fields, child, type Ctx } from './context.js';
@@ -51,7 +51,6 @@ export class InterfaceTable {
   readonly groups = new Map<string, IfGroup>();
   readonly list: Interface[] = [];
   selfAddresses: AddrSet = NO_ADDR;
-  selfDynamic = false;
 
   get(name: string): IfaceInfo | undefined {
     return this.byKey.get(name);
@@ -146,6 +145,7 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
   const legacyWanLan = ctx.platform === 'pfsense' && configVersionBelow(child(root, 'version')?.text.trim() ?? '', 6, 1);
   if (legacyWanLan) ctx.note('config version predates 6.1: pfSense enables wan and lan when it upgrades such a file (upgrade_060_to_061)');
   let self: AddrSet = addrSet([[parseAddress('127.0.0.1')!, parseAddress('127.0.0.1')!], [parseAddress('::1')!, parseAddress('::1')!]]);
+  let dynamicCount = 0;
   for (const el of ifacesEl?.children ?? []) {
     const f = new Fields(el);
     const key = el.name;
@@ -174,6 +174,7 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
       addresses = addresses.union(hostSet(ip4)!);
     } else if (DYNAMIC_V4.has(ip4.toLowerCase())) {
       dynamic4 = true;
+      addresses = addresses.union(dynamicAddress(++dynamicCount)); // see model/address.ts
     }
     if (parseAddress(ip6) !== undefined && isV6(parseAddress(ip6)!)) {
       const net = prefixed(ip6, f.text('subnetv6'), 128);
@@ -181,6 +182,7 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
       addresses = addresses.union(hostSet(ip6)!);
     } else if (ip6 !== '' && ip6.toLowerCase() !== 'none') {
       dynamic6 = true;
+      addresses = addresses.union(dynamicAddress(++dynamicCount, true));
     }
     const aliasAddr = f.str('alias-address');
     if (parseAddress(aliasAddr) !== undefined) {
@@ -226,10 +228,7 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
     if (device) info.device = device;
     table.byKey.set(key, info);
     table.list.push(model);
-    if (enabled) {
-      self = self.union(addresses);
-      if (dynamic4 || dynamic6) table.selfDynamic = true;
-    }
+    if (enabled) self = self.union(addresses);
   }
   table.selfAddresses = self;
 

@@ -53,7 +53,12 @@ export function formatExplain(policy: Policy, r: { parts: Part[]; flow: Box; pat
     lines.push('');
     lines.push(`${p.verdict.toUpperCase()}${part ? ` ${part}` : ' (all of it)'}`);
     lines.push(`  decided by ${stepText(p.decidedBy)}`);
-    for (const s of p.trail) lines.push(`    ${s.stage}/${s.chain}: ${s.effect.padEnd(9)} ${stepText(s)}`);
+    p.trail.forEach((s, i) => {
+      // A non-quick rule that stays the last match shows once, as its verdict.
+      const next = p.trail[i + 1];
+      if (s.effect === 'tentative' && next && next.rule === s.rule && next.policy === s.policy && next.effect !== 'tentative') return;
+      lines.push(`    ${s.stage}/${s.chain}: ${s.effect.padEnd(9)} ${stepText(s)}`);
+    });
     if (p.maybe.length) lines.push(`  uncertain: ${p.maybe.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} match hostnames or URL tables that fwlint does not resolve`);
   }
   return lines.join('\n') + '\n';

@@ -44,6 +44,23 @@ function parseV6(s: string): bigint | undefined {
   return V6_BASE + v;
 }
 
+/**
+ * Addresses a firewall learns at run time (DHCP, PPPoE, SLAAC) are unknown in an export, but each is
+ * still exactly one address that rules like pfSense's `wanip` name. They are stood in for by
+ * placeholders that no real traffic uses: 0.0.0.n (RFC 1122 "this host on this network") and ::n
+ * (deprecated IPv4-compatible IPv6). Rules naming the interface's address match the placeholder
+ * exactly; `any` contains it, as it contains the real address.
+ */
+export function dynamicAddress(n: number, v6 = false): AddrSet {
+  const v = BigInt(n) + (v6 ? V6_BASE : 0n);
+  return addrSet([[v, v]]);
+}
+
+function isDynamicPlaceholder(v: bigint): boolean {
+  const rel = v >= V6_BASE ? v - V6_BASE : v;
+  return rel > 0n && rel < 256n;
+}
+
 /** One address as a point in the unified space, or undefined if it is not an address. */
 export function parseAddress(s: string): bigint | undefined {
   return parseV4(s) ?? parseV6(s);
@@ -101,6 +118,7 @@ function maskLength(mask: number): number {
 }
 
 export function formatAddress(v: bigint): string {
+  if (isDynamicPlaceholder(v)) return `(dynamic ${isV6(v) ? 'IPv6 ' : ''}address #${v >= V6_BASE ? v - V6_BASE : v})`;
   if (!isV6(v)) {
     const n = Number(v);
     return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');

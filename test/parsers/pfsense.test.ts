@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANY_V4, ANY_V6, parseAddressSpec, formatAddrSet, type AddrSet } from '../../src/model/address.js';
+import { ANY_V4, ANY_V6, parseAddress, parseAddressSpec, formatAddrSet, type AddrSet } from '../../src/model/address.js';
 import { ParseError } from '../../src/model/errors.js';
 import type { Policy, Rule } from '../../src/model/policy.js';
 import { formatPortSet, formatProtoSet, portSet, type PortSet } from '../../src/model/ports.js';
@@ -190,8 +190,12 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
     expect(formatProtoSet(d.match.proto!)).toBe('udp');
     expect(d.match.src!.equals(addr('185.72.208.0/22'))).toBe(true);
     expect(d.match.dport!.equals(ports([5060, 5060]))).toBe(true);
-    // the DHCP WAN address is unknown offline
-    expect(d.match.symbolic).toEqual([expect.objectContaining({ field: 'dst', kind: 'dynamic', name: 'wanip' })]);
+    // the DHCP WAN address is unknown offline but is exactly one address: the placeholder of model/address.ts
+    expect(d.match.symbolic).toBeUndefined();
+    const wan = p.interfaces.find((i) => i.name === 'wan')!;
+    expect(formatAddrSet(wan.addresses)).toBe('(dynamic address #1), (dynamic IPv6 address #2)'); // dhcp and dhcp6
+    expect(d.match.dst!.isSubsetOf(wan.addresses)).toBe(true);
+    expect(d.match.dst!.isEmpty).toBe(false);
   });
 
   it('keeps secrets out of the model', () => {
@@ -337,10 +341,10 @@ describe('pfSense traps.xml (one decision per rule)', () => {
     const reject = byId(p, '1900000010');
     expect(reject.action).toEqual({ kind: 'reject' });
     expect(reject.match.src!.isEmpty).toBe(true);
-    expect(reject.match.symbolic!.map((s) => [s.field, s.kind, s.name])).toEqual([
-      ['src', 'url-table', 'BLOCKLIST'],
-      ['dst', 'dynamic', '(self)'],
-    ]);
+    expect(reject.match.symbolic!.map((s) => [s.field, s.kind, s.name])).toEqual([['src', 'url-table', 'BLOCKLIST']]);
+    // (self) holds the static addresses and the placeholder of the dynamic WAN address
+    expect(reject.match.dst!.has(parseAddress('172.20.0.1')!)).toBe(true);
+    expect(formatAddrSet(reject.match.dst!)).toContain('(dynamic address #1)');
     const noType = byId(p, '1900000011');
     expect(noType.action).toEqual({ kind: 'accept' });
     expect(noType.match.dport!.equals(ports([10000, 10100]))).toBe(true);
