@@ -1,4 +1,4 @@
-import { describeBox, hull, type Box } from '../src/engine/box.js';
+import { describeParts, type Box } from '../src/engine/box.js';
 import { evaluate, type Part } from '../src/engine/evaluate.js';
 import { formatAddrSet } from '../src/model/address.js';
 import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
@@ -67,7 +67,6 @@ export function describeFlow(f: BuiltFlow, remoteLabel?: string): string {
 
 /** What part of the flow a group covers: "port 20000-20010", or "all of it". */
 export function describePart(parts: Part[], whole: Box): string {
-  const h = hull(parts.map((p) => p.box))!;
-  const d = describeBox(h, whole);
+  const d = describeParts(parts.map((p) => p.box), whole);
   return d ? `for ${d}` : 'entirely';
 }

@@ -115,12 +115,38 @@ export function describeBox(part: Box, whole?: Box): string {
   const bits: string[] = [];
   const narrower = (d: Dim) => !whole || !(dim(part, d) as SetLike).equals(dim(whole, d) as SetLike);
   if (narrower('proto')) bits.push(formatProtoSet(part.proto));
-  if (narrower('dport') && !part.dport.isFull) bits.push(`port ${formatPortSet(part.dport)}`);
-  if (narrower('sport') && !part.sport.isFull) bits.push(`source port ${formatPortSet(part.sport)}`);
+  const ports = (s: Box['dport']) => {
+    const text = formatPortSet(s);
+    return text.startsWith('any ') ? text : `port ${text}`;
+  };
+  if (narrower('dport') && !part.dport.isFull) bits.push(ports(part.dport));
+  if (narrower('sport') && !part.sport.isFull) bits.push(`source ${ports(part.sport)}`);
   if (narrower('src')) bits.push(`from ${formatAddrSet(part.src)}`);
   if (narrower('dst')) bits.push(`to ${formatAddrSet(part.dst)}`);
   if (narrower('iif') && !part.iif.isFull) bits.push(`in on ${part.iif}`);
   if (narrower('oif') && !part.oif.isFull) bits.push(`out on ${part.oif}`);
   if (narrower('state') && !part.state.isFull) bits.push(`state ${part.state}`);
   return bits.join(' ');
+}
+
+/** Size of the numeric dimensions of a box (addresses × protocols × ports), for exactness checks. */
+function volume(b: Box): bigint {
+  return b.src.size() * b.dst.size() * b.proto.size() * b.sport.size() * b.dport.size();
+}
+
+function sameNames(a: Box, b: Box): boolean {
+  return a.iif.equals(b.iif) && a.oif.equals(b.oif) && a.state.equals(b.state);
+}
+
+/**
+ * Exact human description of the union of disjoint boxes, relative to `whole`: the hull when the
+ * boxes fill it, else the boxes one by one (a hull would overstate what they cover).
+ * Returns "" when the boxes make up all of `whole`.
+ */
+export function describeParts(boxes: readonly Box[], whole: Box, limit = 3): string {
+  const h = hull(boxes)!;
+  const exact = boxes.every((b) => sameNames(b, h)) && boxes.reduce((n, b) => n + volume(b), 0n) === volume(h);
+  if (exact) return describeBox(h, whole);
+  const listed = boxes.slice(0, limit).map((b) => describeBox(b, whole) || 'the rest');
+  return listed.join('; ') + (boxes.length > limit ? `; and ${boxes.length - limit} more part(s)` : '');
 }

@@ -2,7 +2,7 @@ import type { Step } from '../engine/evaluate.js';
 import type { Finding, RelatedLocation } from '../model/finding.js';
 import type { SourceLocation } from '../model/location.js';
 import type { RuleMeta } from '../model/report.js';
-import type { Severity } from '../model/profile.js';
+import type { DocSource, Profile, Severity } from '../model/profile.js';
 import type { RuleContext } from './context.js';
 
 export interface FindingInput {
@@ -27,6 +27,7 @@ export function finding(meta: RuleMeta, ctx: Pick<RuleContext, 'profile' | 'poli
     related: f.related,
     profile: ctx?.profile.id,
     requirement: f.requirement,
+    source: ctx && f.requirement ? requirementSource(ctx.profile, f.requirement) : undefined,
     fromDefault: f.fromDefault,
     uncertain: f.uncertain,
     firewall: ctx?.policy.name,
@@ -52,4 +53,8 @@ export function stepKey(s: Step): string {
 
 export function stepIsDefault(s: Step): boolean {
   return !!s.policy && s.policy.source === 'default' && !s.rule;
+}
+
+function requirementSource(p: Profile, id: string): DocSource | undefined {
+  return [...p.flows, ...p.settings, ...(p.portForwards ?? [])].find((r) => r.id === id)?.source;
 }

@@ -1,5 +1,5 @@
 import type { SourceLocation } from './location.js';
-import type { Severity } from './profile.js';
+import type { DocSource, Severity } from './profile.js';
 
 export interface RelatedLocation {
   loc: SourceLocation;
@@ -17,6 +17,8 @@ export interface Finding {
   /** Provider profile and requirement id that the finding is about. */
   profile?: string;
   requirement?: string;
+  /** Where the provider document states the requirement (section and verbatim quote). */
+  source?: DocSource;
   /** The cause is a platform default, not something written in the file. */
   fromDefault?: boolean;
   /** The vendor documentation does not confirm the semantics used (vendor-semantics [U]). */

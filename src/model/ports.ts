@@ -58,6 +58,9 @@ export function parsePortRange(text: string, separators = '-:'): [number, number
 export function formatPortSet(set: PortSet): string {
   if (set.isFull) return 'any port';
   if (set.isEmpty) return 'no port';
+  // Most of the range: say what is missing, which is shorter and easier to check.
+  const rest = set.complement();
+  if (set.size() > 32768n && rest.intervalCount < set.intervalCount) return `any port except ${formatPortSet(rest)}`;
   const out: string[] = [];
   for (const [lo, hi] of set.intervals()) out.push(lo === hi ? String(lo) : `${lo}-${hi}`);
   return out.join(',');
@@ -65,6 +68,7 @@ export function formatPortSet(set: PortSet): string {
 
 export function formatProtoSet(set: ProtoSet): string {
   if (set.isFull) return 'any protocol';
+  if (set.size() > 128n) return `any protocol except ${formatProtoSet(set.complement())}`;
   const out: string[] = [];
   for (const [lo, hi] of set.intervals()) {
     if (hi - lo > 8) out.push(`${lo}-${hi}`);

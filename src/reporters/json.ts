@@ -26,6 +26,7 @@
  *       "firewall"?: "root",             // firewall/VDOM when the file holds several
  *       "profile"?: "ipnordic",          // provider profile id
  *       "requirement"?: "sip-udp-5060",  // requirement id inside the profile
+ *       "source"?: { "section": "...", "quote": "..." },  // where the provider document says so
  *       "fromDefault": false,            // the cause is a platform default, not a line in the file
  *       "uncertain": false,              // vendor documentation does not confirm the semantics
  *       "fingerprint": "3f2a…",          // 32 hex chars, content-based, stable across line moves
@@ -73,6 +74,7 @@ export interface JsonFinding {
   firewall?: string;
   profile?: string;
   requirement?: string;
+  source?: { section: string; quote: string };
   fromDefault: boolean;
   uncertain: boolean;
   fingerprint: string;
@@ -166,6 +168,7 @@ function toJsonFinding(f: Finding): JsonFinding {
     ...(f.firewall !== undefined ? { firewall: f.firewall } : {}),
     ...(f.profile !== undefined ? { profile: f.profile } : {}),
     ...(f.requirement !== undefined ? { requirement: f.requirement } : {}),
+    ...(f.source !== undefined ? { source: { section: f.source.section, quote: f.source.quote } } : {}),
     fromDefault: f.fromDefault === true,
     uncertain: f.uncertain === true,
     fingerprint: fingerprint(f),

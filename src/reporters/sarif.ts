@@ -350,6 +350,7 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
     };
     if (f.profile !== undefined) properties['profile'] = f.profile;
     if (f.requirement !== undefined) properties['requirement'] = f.requirement;
+    if (f.source !== undefined) properties['providerDocument'] = { section: f.source.section, quote: f.source.quote };
     if (f.firewall !== undefined) properties['firewall'] = f.firewall;
     const result: Sarif.Result = {
       ruleId: f.ruleId,

@@ -16,7 +16,9 @@ describe('IntervalSet', () => {
     const t = portSet([[5060, 5061], [20000, 30000]]);
     expect(formatPortSet(s.intersect(t))).toBe('20000-30000');
     expect(formatPortSet(s.subtract(t))).toBe('10000-19999,30001-65000');
-    expect(formatPortSet(t.complement())).toBe('0-5059,5062-19999,30001-65535');
+    expect([...t.complement().intervals()]).toEqual([[0, 5059], [5062, 19999], [30001, 65535]]);
+    expect(formatPortSet(t.complement())).toBe('any port except 5060-5061,20000-30000');
+    expect(formatPortSet(portSet([[1, 5], [9, 9]]))).toBe('1-5,9');
     expect(t.complement().complement().equals(t)).toBe(true);
     expect(portSet([]).complement().isFull).toBe(true);
     expect(portSet([[0, 65535]]).complement().isEmpty).toBe(true);
