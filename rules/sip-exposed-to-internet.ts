@@ -49,7 +49,7 @@ export const sipExposedToInternet: LintRule = {
       out.push(
         finding(this.meta, ctx, {
           loc,
-          message: `SIP (${formatPortSet(h.dport)}) to the phones ${formatAddrSet(h.dst.intersect(phones).isEmpty ? h.dst : h.dst.intersect(phones))} is accepted from ${formatAddrSet(outside)}${via}${step ? ` by ${describeStep(step)}` : ''}. Restrict the source to the provider's networks or remove it.`,
+          message: `SIP (${formatPortSet(h.dport)}) to the phones ${formatAddrSet(h.dst.intersect(phones).isEmpty ? h.dst : h.dst.intersect(phones))} is accepted from ${INTERNET.isSubsetOf(outside.union(allowedSources)) ? "any Internet address outside the provider's networks" : formatAddrSet(outside)}${via}${step ? ` by ${describeStep(step)}` : ''}. Restrict the source to the provider's networks or remove it.`,
           key,
         }),
       );

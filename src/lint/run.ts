@@ -20,7 +20,10 @@ export interface LintOptions {
 
 /** Runs every rule for every profile on one firewall. Pure: the model and options in, findings out. */
 export function lintPolicy(policy: Policy, profiles: readonly Profile[], opts: LintOptions): { findings: Finding[]; notifications: Notification[] } {
-  const notifications: Notification[] = policy.notes.map((message) => ({ level: 'note' as const, message: `${policy.file}: ${message}` }));
+  const notifications: Notification[] = policy.notes.map((message) => ({
+    level: 'note' as const,
+    message: message.startsWith(policy.file) ? message : `${policy.file}: ${message}`,
+  }));
   const notify = (n: Notification) => notifications.push(n);
   const phones = resolvePhones(policy, opts.phones, notify);
   const wan = resolveWan(policy, opts.wan, notify);

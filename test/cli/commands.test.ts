@@ -54,7 +54,7 @@ describe('fwlint lint output', () => {
     const json = path.join(dir, 'r.json');
     expect(run(['lint', `${RULES}/fwl003-default-timeout.xml`, '--profile', 'ipnordic', '--format', 'json', '-o', json]).code).toBe(1);
     const report = JSON.parse(fs.readFileSync(json, 'utf8'));
-    const f = report.findings.find((x: { ruleId: string }) => x.ruleId === 'FWL003' && x.fromDefault);
+    const f = report.findings.find((x: { ruleId: string; fromDefault: boolean }) => x.ruleId === 'FWL003' && x.fromDefault);
     expect(f).toMatchObject({ file: `${RULES}/fwl003-default-timeout.xml`, line: 6, level: 'error' });
     expect(f.message).toContain("pf's udp.multiple default is 60 s");
     const sarif = path.join(dir, 'r.sarif');
