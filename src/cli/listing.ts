@@ -3,7 +3,7 @@ import type { RuleMeta } from '../model/report.js';
 
 export function formatProfileList(profiles: readonly Profile[]): string {
   const w = Math.max(...profiles.map((p) => p.id.length));
-  return profiles.map((p) => `${p.id.padEnd(w)}  ${p.name}  (${p.flows.length} flows, ${p.settings.length} settings${p.portForwards?.length ? `, ${p.portForwards.length} port-forwards` : ''})`).join('\n') + '\n';
+  return profiles.map((p) => `${p.id.padEnd(w)}  ${p.name}  (${count(p.flows.length, 'flow')}, ${count(p.settings.length, 'setting')}${p.portForwards?.length ? `, ${count(p.portForwards.length, 'port-forward')}` : ''})`).join('\n') + '\n';
 }
 
 export function formatProfile(p: Profile): string {
@@ -35,4 +35,8 @@ export function formatRule(r: RuleMeta): string {
   const out = [`${r.id} ${r.name} (default level ${r.defaultLevel})`, '', r.fullDescription, '', `What: ${r.help.what}`, `Why: ${r.help.why}`, '', 'How to fix:'];
   for (const [vendor, text] of Object.entries(r.help.fix)) out.push(`  ${vendor}:`, ...text!.split('\n').map((l) => `    ${l}`));
   return out.join('\n') + '\n';
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -16,7 +16,7 @@ import { readConfig } from './read.js';
 import { TOOL } from './meta.js';
 import { formatProfile, formatProfileList, formatRule, formatRuleList } from './listing.js';
 
-const collect = (v: string, acc: string[]) => [...acc, v];
+const collect = (v: string, acc: string[] = []) => [...acc, v];
 const AUDIENCES = ['pc-software', 'wifi-calling', 'mobile-app', 'servers', 'pbx'];
 
 function program(): Command {
@@ -29,17 +29,18 @@ function program(): Command {
   p.command('lint')
     .description('check configuration files against provider profiles')
     .argument('<files...>', 'exported configurations (pfSense/OPNsense config.xml)')
-    .option('--profile <id|file>', 'provider profile id or JSON file (repeatable)', collect, [])
-    .option('--phones <spec>', 'phone network: CIDR, interface, or CIDR@interface (repeatable)', collect, [])
+    .option('--profile <id|file>', 'provider profile id or JSON file (repeatable)', collect)
+    .option('--phones <spec>', 'phone network: CIDR, interface, or CIDR@interface (repeatable)', collect)
     .option('--pbx <ip>', 'address of the PBX, for port-forward and PBX flow checks')
-    .option('--wan <interface>', 'WAN interface (repeatable; default: the interfaces the config marks as WAN)', collect, [])
-    .addOption(new Option('--audience <name>', 'also check requirements for this audience (repeatable)').choices(AUDIENCES).argParser(collectChoice(AUDIENCES)).default([]))
-    .option('--device <family>', 'also check device-specific requirements for this family (repeatable)', collect, [])
+    .option('--wan <interface>', 'WAN interface (repeatable; default: the interfaces the config marks as WAN)', collect)
+    .addOption(new Option('--audience <name>', 'also check requirements for this audience (repeatable)').choices(AUDIENCES).argParser(collectChoice(AUDIENCES)))
+    .option('--device <family>', 'also check device-specific requirements for this family (repeatable)', collect)
     .addOption(new Option('--vendor <vendor>', 'configuration format').choices(['auto', ...ALL_VENDORS]).default('auto'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding at or above this level exists').choices(['error', 'warning', 'note', 'none']).default('error'))
-    .action((files: string[], o) => {
+    .action((files: string[], opts) => {
+      const o = { profile: [], phones: [], wan: [], audience: [], device: [], ...opts };
       if (o.profile.length === 0) throw new UsageError(`give at least one --profile (bundled: ${listProfiles().map((x) => x.id).join(', ')})`);
       const profiles = o.profile.map((id: string) => loadProfile(id));
       const { report, failed } = lintFiles(files, profiles, o.vendor as Vendor | 'auto', {
@@ -103,7 +104,7 @@ function program(): Command {
 }
 
 function collectChoice(choices: string[]) {
-  return (v: string, acc: string[]) => {
+  return (v: string, acc: string[] = []) => {
     if (!choices.includes(v)) throw new UsageError(`--audience '${v}': expected one of ${choices.join(', ')}`);
     return [...acc, v];
   };
