@@ -1,7 +1,6 @@
 import type { LintRule } from '../src/lint/context.js';
-import { finding } from '../src/lint/finding.js';
 import type { Finding } from '../src/model/finding.js';
-import { cite, settingsOf } from './settings.js';
+import { cite, settingFinding, settingsOf } from './settings.js';
 
 /** FWL002: a SIP ALG / helper rewrites or tracks SIP although the provider requires it off. */
 export const sipAlgEnabled: LintRule = {
@@ -34,18 +33,7 @@ export const sipAlgEnabled: LintRule = {
     for (const req of settingsOf(ctx, 'sip-alg-off')) {
       for (const s of ctx.policy.sessions.sipAlg) {
         if (!s.value) continue;
-        const why = s.source === 'default' ? ` This is the platform default: ${s.reason}.` : ` (${s.reason})`;
-        out.push(
-          finding(this.meta, ctx, {
-            level: req.severity,
-            requirement: req.id,
-            loc: s.loc,
-            fromDefault: s.source === 'default',
-            uncertain: !!s.uncertain,
-            message: `SIP ALG is enabled.${why}${s.uncertain ? ` Uncertain: ${s.uncertain}.` : ''} ${cite(req, ctx)} requires SIP inspection off: disable it.`,
-            key: [s.reason],
-          }),
-        );
+        out.push(settingFinding(this.meta, ctx, req, s, 'SIP ALG is enabled.', `${cite(req, ctx)} requires SIP inspection off: disable it.`));
       }
     }
     return out;

@@ -1,10 +1,9 @@
 import type { LintRule } from '../src/lint/context.js';
-import { finding } from '../src/lint/finding.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Setting } from '../src/model/location.js';
 import { PROTO } from '../src/model/ports.js';
 import { evaluatedFlows } from './required-flows.js';
-import { cite, settingsOf } from './settings.js';
+import { cite, settingFinding, settingsOf } from './settings.js';
 
 /** FWL003: the idle timeout of established UDP flows is outside the provider's range. */
 export const udpTimeoutOutOfRange: LintRule = {
@@ -51,17 +50,8 @@ export const udpTimeoutOutOfRange: LintRule = {
         const high = req.max !== undefined && t.value > req.max;
         if (!low && !high) continue;
         const range = req.max !== undefined ? `${req.min ?? 0}-${req.max} s` : `at least ${req.min} s`;
-        const why = t.source === 'default' ? `This is the platform default: ${t.reason}.` : `(${t.reason})`;
         out.push(
-          finding(this.meta, ctx, {
-            level: req.severity,
-            requirement: req.id,
-            loc: t.loc,
-            fromDefault: t.source === 'default',
-            uncertain: !!t.uncertain,
-            message: `UDP idle timeout is ${t.value} s; ${cite(req, ctx)} requires ${range}. ${why}${t.uncertain ? ` Uncertain: ${t.uncertain}.` : ''} ${low ? 'Raise' : 'Lower'} it to ${low ? req.min : req.max} s.`,
-            key: [t.reason, String(t.value)],
-          }),
+          settingFinding(this.meta, ctx, req, t, `UDP idle timeout is ${t.value} s; ${cite(req, ctx)} requires ${range}.`, `${low ? 'Raise' : 'Lower'} it to ${low ? req.min : req.max} s.`),
         );
       }
     }

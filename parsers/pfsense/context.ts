@@ -144,3 +144,15 @@ export function truthy(text: string | undefined): boolean {
 export function describe(el: XmlElement): string {
   return `<${el.name}>`;
 }
+
+/** Reads every child element named `name`, numbering them in document order; undefined results are dropped. */
+export function readEach<T>(parent: XmlElement | undefined, name: string, read: (el: XmlElement, index: number) => T | undefined): T[] {
+  const out: T[] = [];
+  let index = 0;
+  for (const el of parent?.children ?? []) {
+    if (el.name !== name) continue;
+    const v = read(el, index++);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}

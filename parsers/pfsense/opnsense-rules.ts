@@ -1,5 +1,5 @@
 import { resolveNetList, type Env, type Family } from './addresses.js';
-import { Fields, path, truthy } from './context.js';
+import { Fields, path, readEach, truthy } from './context.js';
 import { stateTimeout, unsupportedFields, type RuleDraft } from './rules.js';
 import type { XmlElement } from './xml.js';
 
@@ -12,14 +12,7 @@ const SECTION = '<OPNsense><Firewall><Filter><rules><rule>';
  */
 export function readMvcRules(env: Env): RuleDraft[] {
   const rulesEl = path(env.ctx.root, 'OPNsense', 'Firewall', 'Filter', 'rules');
-  const out: RuleDraft[] = [];
-  let index = 0;
-  for (const el of rulesEl?.children ?? []) {
-    if (el.name !== 'rule') continue;
-    const d = readMvcRule(env, el, index++);
-    if (d) out.push(d);
-  }
-  return out;
+  return readEach(rulesEl, 'rule', (el, index) => readMvcRule(env, el, index));
 }
 
 function readMvcRule(env: Env, el: XmlElement, index: number): RuleDraft | undefined {

@@ -2,7 +2,7 @@ import type { Setting } from '../../src/model/location.js';
 import type { NameSet } from '../../src/model/name-set.js';
 import type { Action, Match, Rule } from '../../src/model/policy.js';
 import { resolveEndpoint, type Endpoint, type Env, type Family } from './addresses.js';
-import { Fields, child, type Ctx } from './context.js';
+import { Fields, child, readEach, type Ctx } from './context.js';
 import { resolvePortSpec, ruleProtocol } from './protocols.js';
 import { contentId, quoteDescr } from './text.js';
 import type { XmlElement } from './xml.js';
@@ -353,12 +353,5 @@ function ruleText(d: RuleDraft, proto: string): string {
 }
 
 export function readLegacyRules(env: Env, filter: XmlElement | undefined): RuleDraft[] {
-  const out: RuleDraft[] = [];
-  let index = 0;
-  for (const el of filter?.children ?? []) {
-    if (el.name !== 'rule') continue;
-    const d = readLegacyRule(env, el, index++);
-    if (d) out.push(d);
-  }
-  return out;
+  return readEach(filter, 'rule', (el, index) => readLegacyRule(env, el, index));
 }
