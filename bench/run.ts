@@ -18,10 +18,10 @@
  * and 10k rules, 1 run for 100k. Generated files go to os.tmpdir() and are removed afterwards.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writePfsense } from './generate-pfsense.js';
 
 const TIME_BUDGET = 1.5;
@@ -276,12 +276,37 @@ function orchestrate(argv: string[]): number {
   return violations.length ? 1 : 0;
 }
 
+/**
+ * Other vendors plug in as bench/vendor-<name>.ts modules whose default export runs their bench
+ * (with its own budgets) and returns a markdown section; discovered here so no shared file changes.
+ */
+export interface VendorBench {
+  markdown: string;
+  ok: boolean;
+}
+
+async function vendorBenches(only: string | undefined): Promise<number> {
+  const dir = dirname(SELF);
+  let failed = 0;
+  for (const f of readdirSync(dir).filter((n) => /^vendor-[\w-]+\.js$/.test(n)).sort()) {
+    if (only && !f.includes(only)) continue;
+    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default: () => Promise<VendorBench> };
+    const r = await mod.default();
+    process.stdout.write(`\n${r.markdown}\n`);
+    if (!r.ok) failed++;
+  }
+  return failed;
+}
+
 const argv = process.argv.slice(2);
 if (argv[0] === '--worker') {
   await worker(argv[1] as Mode, argv[2]!);
 } else {
   try {
-    process.exitCode = orchestrate(argv);
+    const vendorOnly = argv[0] === '--vendor' ? argv[1] : undefined;
+    const pf = vendorOnly && vendorOnly !== 'pfsense' ? 0 : orchestrate(vendorOnly ? argv.slice(2) : argv);
+    const others = vendorOnly === 'pfsense' ? 0 : await vendorBenches(vendorOnly);
+    process.exitCode = pf || (others ? 1 : 0);
   } catch (e) {
     process.stderr.write(`bench: ${(e as Error).message}\n`);
     process.exitCode = 2;

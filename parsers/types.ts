@@ -11,5 +11,17 @@ export interface VendorParser {
    * Throws ParseError (src/model/errors.ts) with file, line and column when the file is not
    * readable as this vendor's format.
    */
-  parse(text: string, file: string, vendor: Vendor): Policy[];
+  parse(text: string, file: string, vendor: Vendor, options?: ParseOptions): Policy[];
+}
+
+/** What a parser may need from outside the file; the CLI supplies it. */
+export interface ParseOptions {
+  /**
+   * Reads a file the configuration includes (nftables `include`), resolved by the caller relative
+   * to the including file; returns its text and the path to show in locations, or undefined when
+   * it cannot be read. Parsers never touch the file system themselves.
+   */
+  readInclude?(path: string, fromFile: string): { text: string; display: string } | undefined;
+  /** Host kernel settings from `--sysctl <file>` (sysctl.conf syntax), e.g. net.netfilter.nf_conntrack_udp_timeout_stream. */
+  sysctl?: Readonly<Record<string, string>>;
 }

@@ -7,6 +7,7 @@ import type { Profile, Severity } from '../model/profile.js';
 import type { LintedFile, Notification, Report } from '../model/report.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
 import { readConfig } from './read.js';
+import type { ParseOptions } from '../../parsers/types.js';
 import { TOOL } from './meta.js';
 
 export type FailOn = Severity | 'none';
@@ -14,7 +15,14 @@ export type FailOn = Severity | 'none';
 const RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };
 
 /** Lints the files; parse failures become FWL901 findings and mark the run as failed (exit 2). */
-export function lintFiles(files: readonly string[], profiles: readonly Profile[], vendor: Vendor | 'auto', opts: LintOptions, cwd = process.cwd()): { report: Report; failed: ParseError[] } {
+export function lintFiles(
+  files: readonly string[],
+  profiles: readonly Profile[],
+  vendor: Vendor | 'auto',
+  opts: LintOptions,
+  cwd = process.cwd(),
+  parseOptions: ParseOptions = {},
+): { report: Report; failed: ParseError[] } {
   const linted: LintedFile[] = [];
   const findings: Finding[] = [];
   const notifications: Notification[] = [];
@@ -23,7 +31,7 @@ export function lintFiles(files: readonly string[], profiles: readonly Profile[]
   for (const file of files) {
     const display = displayPath(file, cwd);
     try {
-      const policies = readConfig(resolve(cwd, file), display, vendor);
+      const policies = readConfig(resolve(cwd, file), display, vendor, parseOptions);
       linted.push({ path: display, vendor: policies[0]?.vendor, version: policies[0]?.version, firewalls: policies.map((p) => p.name ?? '') });
       for (const policy of policies) {
         const r = lintPolicy(policy, profiles, opts);

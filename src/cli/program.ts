@@ -13,6 +13,7 @@ import { formatText, shouldColor } from '../reporters/text.js';
 import { explain, formatExplain } from './explain.js';
 import { displayPath, exitCode, lintFiles, type FailOn } from './lint.js';
 import { readConfig } from './read.js';
+import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
 import { formatProfile, formatProfileList, formatRule, formatRuleList } from './listing.js';
 
@@ -37,6 +38,7 @@ function program(): Command {
     .option('--device <family>', 'also check device-specific requirements for this family (repeatable)', collect)
     .addOption(new Option('--vendor <vendor>', 'configuration format').choices(['auto', ...ALL_VENDORS]).default('auto'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables: conntrack timeouts)')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding at or above this level exists').choices(['error', 'warning', 'note', 'none']).default('error'))
     .action((files: string[], opts) => {
@@ -49,7 +51,7 @@ function program(): Command {
         wan: o.wan,
         audiences: o.audience as Audience[],
         devices: o.device,
-      });
+      }, process.cwd(), o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {});
       for (const e of failed) process.stderr.write(`fwlint: ${e.format()}\n`);
       const toFile = !!o.output;
       const out =
@@ -96,8 +98,9 @@ function program(): Command {
     .option('--out <interface>', 'egress interface (default: by destination)')
     .option('--state <states>', 'connection state(s): new, established, related, invalid, untracked', 'new')
     .addOption(new Option('--vendor <vendor>', 'configuration format').choices(['auto', ...ALL_VENDORS]).default('auto'))
+    .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables)')
     .action((file: string, o) => {
-      const policies = readConfig(resolve(file), displayPath(file, process.cwd()), o.vendor as Vendor | 'auto');
+      const policies = readConfig(resolve(file), displayPath(file, process.cwd()), o.vendor as Vendor | 'auto', o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {});
       for (const policy of policies) process.stdout.write(formatExplain(policy, explain(policy, o)));
     });
   return p;

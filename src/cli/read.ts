@@ -1,7 +1,9 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { detectVendor, parserFor } from '../../parsers/index.js';
+import { PARSERS, detectVendor, parserFor } from '../../parsers/index.js';
 import { ParseError, UsageError } from '../model/errors.js';
 import type { Policy, Vendor } from '../model/policy.js';
+import type { ParseOptions } from '../../parsers/types.js';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 /** Larger files are refused before reading: real exports are a few MB; 100k-rule configs ~40 MB. */
 export const MAX_FILE_BYTES = 128 * 1024 * 1024;
@@ -10,7 +12,7 @@ export const MAX_FILE_BYTES = 128 * 1024 * 1024;
  * Reads and parses one configuration file. Unreadable files are UsageErrors; files that are not
  * valid configurations are ParseErrors with a line and column. Both become exit code 2.
  */
-export function readConfig(path: string, displayPath: string, vendor: Vendor | 'auto'): Policy[] {
+export function readConfig(path: string, displayPath: string, vendor: Vendor | 'auto', options: ParseOptions = {}): Policy[] {
   let size: number;
   try {
     const st = statSync(path);
@@ -29,10 +31,10 @@ export function readConfig(path: string, displayPath: string, vendor: Vendor | '
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');
   const chosen = vendor === 'auto' ? detectVendor(text.slice(0, 8192)) : vendor;
   if (!chosen)
-    throw new ParseError(displayPath, 1, 1, 'cannot tell which firewall this is from (not a pfSense/OPNsense config.xml); use --vendor');
+    throw new ParseError(displayPath, 1, 1, `cannot tell which firewall this is from (not a ${PARSERS.flatMap((p) => p.vendors).join(', ')} configuration); use --vendor`);
   const parser = parserFor(chosen);
   if (!parser) throw new UsageError(`${displayPath}: the ${chosen} parser is not available yet`);
-  return parser.parse(text, displayPath, chosen);
+  return parser.parse(text, displayPath, chosen, { readInclude: includeReader(path, displayPath), ...options });
 }
 
 function readWhole(path: string, size: number): Buffer {
@@ -55,4 +57,28 @@ function lineOf(buf: Buffer, offset: number): number {
   let line = 1;
   for (let i = buf.indexOf(10); i >= 0 && i < offset; i = buf.indexOf(10, i + 1)) line++;
   return line;
+}
+
+/**
+ * Included files resolve relative to the including file (as nft does); they obey the same size
+ * and binary checks, and are shown relative to the top-level file's directory.
+ */
+function includeReader(topPath: string, topDisplay: string): NonNullable<ParseOptions['readInclude']> {
+  const topDir = dirname(topPath);
+  const displayDir = dirname(topDisplay);
+  return (path, fromFile) => {
+    const fromAbs = resolve(topDir, relative(displayDir, dirname(fromFile)));
+    const abs = isAbsolute(path) ? path : resolve(fromAbs, path);
+    try {
+      const st = statSync(abs);
+      if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+      const buf = readWhole(abs, st.size);
+      if (buf.subarray(0, 65536).indexOf(0) >= 0) return undefined;
+      const rel = relative(topDir, abs);
+      const display = rel.startsWith('..') || isAbsolute(rel) ? abs : join(displayDir, rel).split('\\').join('/');
+      return { text: buf.toString('utf8').replace(/^\uFEFF/, ''), display };
+    } catch {
+      return undefined;
+    }
+  };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,7 @@ import type { LintOptions } from '../../src/lint/run.js';
 import { loadProfile } from '../../src/profiles/load.js';
 import { formatJson } from '../../src/reporters/json.js';
 import { formatSarif } from '../../src/reporters/sarif.js';
+import { allFixtures } from '../helpers/fixtures.js';
 import { ensureMultitoolExecutable, validateSarif } from '../helpers/sarif-validator.js';
 
 /**
@@ -45,9 +46,7 @@ describe('golden outputs', () => {
 });
 
 describe('SARIF of every fixture passes the official validator (GitHub rules)', () => {
-  const fixtures = ['fixtures/pfsense', 'fixtures/pfsense/rules'].flatMap((d) =>
-    readdirSync(d).filter((f) => f.endsWith('.xml')).map((f) => `${d}/${f}`),
-  );
+  const fixtures = allFixtures();
   it(`validates one run over all ${fixtures.length} fixtures and every profile`, () => {
     expect(fixtures.length).toBeGreaterThan(15);
     ensureMultitoolExecutable();
