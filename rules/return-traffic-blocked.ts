@@ -55,7 +55,7 @@ export const returnTrafficBlocked: LintRule = {
             continue;
           }
           const b = p.box;
-          const reply = { src: b.dst, dst: b.src, proto: b.proto, sport: b.dport, dport: ANY_PORT, iif: b.oif, oif: b.iif, state: NameSet.of(['established']) };
+          const reply = { ...b, src: b.dst, dst: b.src, sport: b.dport, dport: ANY_PORT, iif: b.oif, oif: b.iif, state: NameSet.of(['established']) };
           out.push(
             ...reportBlocked(this.meta, ctx, evaluate(ctx.policy.ruleset, 'forward', reply), reply, {
               subject: `Reply traffic of "${ev.req.description}" (${describeFlow(ev.flow)})`,

@@ -16,10 +16,12 @@ export interface Box {
   iif: NameSet;
   oif: NameSet;
   state: NameSet;
+  /** 'dnat' once a port-forward translated the packet, else 'none' (see Match.nat). */
+  nat: NameSet;
 }
 
 type Dim = keyof Box;
-const DIMS: readonly Dim[] = ['iif', 'oif', 'state', 'proto', 'dport', 'sport', 'dst', 'src'];
+const DIMS: readonly Dim[] = ['iif', 'oif', 'state', 'nat', 'proto', 'dport', 'sport', 'dst', 'src'];
 
 export const ANY_BOX: Box = {
   src: ANY_ADDR,
@@ -30,10 +32,14 @@ export const ANY_BOX: Box = {
   iif: NameSet.ANY,
   oif: NameSet.ANY,
   state: NameSet.ANY,
+  nat: NameSet.ANY,
 };
 
+const NOT_NATED = NameSet.of(['none']);
+
+/** A flow class; unless it says otherwise it has not been destination-NATed (port-forwards translate). */
 export function box(parts: Partial<Box>): Box {
-  return { ...ANY_BOX, ...parts };
+  return { ...ANY_BOX, nat: NOT_NATED, ...parts };
 }
 
 // The set classes share intersect/subtract/overlaps/isEmpty, so one untyped view serves all dims.
@@ -126,6 +132,7 @@ export function describeBox(part: Box, whole?: Box): string {
   if (narrower('iif') && !part.iif.isFull) bits.push(`in on ${part.iif}`);
   if (narrower('oif') && !part.oif.isFull) bits.push(`out on ${part.oif}`);
   if (narrower('state') && !part.state.isFull) bits.push(`state ${part.state}`);
+  if (narrower('nat') && part.nat.has('dnat') && !part.nat.has('none')) bits.push('after port-forward');
   return bits.join(' ');
 }
 
@@ -135,7 +142,7 @@ function volume(b: Box): bigint {
 }
 
 function sameNames(a: Box, b: Box): boolean {
-  return a.iif.equals(b.iif) && a.oif.equals(b.oif) && a.state.equals(b.state);
+  return a.iif.equals(b.iif) && a.oif.equals(b.oif) && a.state.equals(b.state) && a.nat.equals(b.nat);
 }
 
 /**

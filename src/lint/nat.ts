@@ -40,12 +40,13 @@ export const dnatParts = (policy: Policy, flow: Box) => firstMatchParts<DnatRule
  */
 export function translate(b: Box, rule: DnatRule): Box {
   const start = rule.to.port;
-  if (start === undefined || b.dport.isEmpty) return { ...b, dst: rule.to.addr };
+  const nat = NameSet.of(['dnat']);
+  if (start === undefined || b.dport.isEmpty) return { ...b, dst: rule.to.addr, nat };
   const from = rule.match.dport;
   const base = from && !from.isFull ? from.bounds[0]! : b.dport.bounds[0]!;
   const shifted: [number, number][] = [];
   for (const [lo, hi] of b.dport.intervals()) shifted.push([start + (lo - base), start + (hi - base)]);
-  return { ...b, dst: rule.to.addr, dport: portSet(shifted) };
+  return { ...b, dst: rule.to.addr, dport: portSet(shifted), nat };
 }
 
 /** How the traffic of one source network to the Internet leaves through the WAN: split by SNAT rule. */

@@ -14,6 +14,9 @@ export type Vendor = 'pfsense' | 'opnsense' | 'fortigate' | 'mikrotik' | 'nftabl
 export type ConnState = 'new' | 'established' | 'related' | 'invalid' | 'untracked';
 export const CONN_STATES: readonly ConnState[] = ['new', 'established', 'related', 'invalid', 'untracked'];
 
+/** Values of the `nat` dimension: destination-NATed (by a port-forward) or not. */
+export const NAT_STATES = ['dnat', 'none'] as const;
+
 /** What a rule matches. An absent dimension matches everything. Negation is encoded in the sets. */
 export interface Match {
   src?: AddrSet;
@@ -26,6 +29,11 @@ export interface Match {
   /** Egress interfaces (model interface names). */
   oif?: NameSet;
   state?: NameSet;
+  /**
+   * Whether the packet was destination-NATed: NameSet over NAT_STATES ('dnat', 'none').
+   * RouterOS `connection-nat-state=dstnat`, nftables `ct status dnat`.
+   */
+  nat?: NameSet;
   /**
    * Members whose addresses cannot be known offline (FQDNs, URL tables, geo objects).
    * src/dst hold only the concrete part; the rule may really match more (or, negated, less).

@@ -139,3 +139,13 @@ describe('symbolic members', () => {
     expect(parts[0]!.maybe.map((m) => m.loc.line)).toEqual([4]);
   });
 });
+
+describe('the nat dimension (ct status dnat / connection-nat-state)', () => {
+  it('matches only flows a port-forward translated', () => {
+    const fwd = chain('fwd', [rule(3, { nat: NameSet.of(['dnat']) }, 'accept')], 'drop');
+    const rs = ruleset([fwd], [['fwd']]);
+    expect(evaluate(rs, 'forward', flow()).map((p) => p.verdict)).toEqual(['drop']);
+    expect(evaluate(rs, 'forward', flow({ nat: NameSet.of(['dnat']) })).map((p) => p.verdict)).toEqual(['accept']);
+    expect(box({}).nat.equals(NameSet.of(['none']))).toBe(true);
+  });
+});
