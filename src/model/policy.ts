@@ -78,6 +78,12 @@ export interface Rule {
   implicit?: string;
   /** Normalized text of the rule without secrets, for fingerprints and inline suppressions. */
   text?: string;
+  /**
+   * The comment the vendor format attaches to the object (pfSense `<descr>`, FortiGate `set comments`,
+   * RouterOS `comment=`, nftables `comment "…"` or the `#` lines directly above the rule), verbatim:
+   * it carries inline suppressions (`fwlint-disable FWL004 -- reason`).
+   */
+  comment?: string;
 }
 
 export interface ChainPolicy {
@@ -142,6 +148,8 @@ export interface DnatRule {
   /** pf `rdr pass`: translated packets skip the filter rules. */
   bypassFilter: boolean;
   text?: string;
+  /** See Rule.comment. */
+  comment?: string;
 }
 
 export interface SnatRule {
@@ -156,6 +164,8 @@ export interface SnatRule {
   portsReason?: string;
   implicit?: string;
   text?: string;
+  /** See Rule.comment. */
+  comment?: string;
 }
 
 export interface Nat {
