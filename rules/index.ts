@@ -10,7 +10,7 @@ import { returnTrafficBlocked } from './return-traffic-blocked.js';
 import { sipAlgEnabled } from './sip-alg-enabled.js';
 import { sipExposedToInternet } from './sip-exposed-to-internet.js';
 import { udpTimeoutOutOfRange } from './udp-timeout-out-of-range.js';
-import { parseErrorMeta, unsupportedStatement } from './unsupported-statement.js';
+import { parseErrorMeta, suppressionProblemMeta, unsupportedStatement } from './unsupported-statement.js';
 import { unverifiableRequirement } from './unverifiable-requirement.js';
 import { wanIcmpBlocked } from './wan-icmp-blocked.js';
 
@@ -30,7 +30,7 @@ export const RULES: readonly LintRule[] = [
   unsupportedStatement,
 ];
 
-export const ALL_RULE_META: readonly RuleMeta[] = [...RULES.map((r) => r.meta), parseErrorMeta];
+export const ALL_RULE_META: readonly RuleMeta[] = [...RULES.map((r) => r.meta), parseErrorMeta, suppressionProblemMeta];
 
 /** Finds a rule by id (FWL004) or name (port-forward-to-phone), case-insensitively. */
 export function findRuleMeta(idOrName: string): RuleMeta | undefined {

@@ -45,3 +45,21 @@ export const parseErrorMeta: LintRule['meta'] = {
     fix: { generic: 'Check that the file is a complete, unmodified export of the device, and that --vendor (if given) is right.' },
   },
 };
+
+/** FWL902: a suppression that does not do what it says. Reported by the runner, not by a check. */
+export const suppressionProblemMeta: LintRule['meta'] = {
+  id: 'FWL902',
+  name: 'suppression-problem',
+  shortDescription: 'A suppression is expired, matches nothing, or has no reason.',
+  fullDescription:
+    'Accepted findings must stay accountable: an `ignore` entry past its `expires` date stops suppressing and is reported, an entry that matches no finding is stale, and an inline `fwlint-disable` without `-- reason` suppresses nothing.',
+  defaultLevel: 'warning',
+  securitySeverity: 1.0,
+  precision: 'very-high',
+  tags: ['suppression'],
+  help: {
+    what: 'A suppression in fwlint.config.json or an inline fwlint-disable comment is expired, stale or has no reason.',
+    why: 'Suppressions that outlive their reason hide real problems; stale ones mislead reviewers.',
+    fix: { generic: 'Renew the entry with a new expiry date and reason, delete it if the finding is gone, or add `-- <reason>` to the inline directive.' },
+  },
+};

@@ -198,6 +198,7 @@ function legacySnat(env: Env, el: XmlElement, index: number): SnatRule | undefin
     ports: nonat || staticPort ? 'preserve' : 'random',
     text: `${nonat ? 'no nat' : 'nat'} on ${iface} from ${sf?.str('network') || 'any'} to ${df?.has('any') ? 'any' : df?.str('network') || 'any'}${staticPort ? ' static-port' : natport ? ` port ${natport}` : ''}`,
   };
+  if (descr) rule.comment = descr;
   if (nonat) rule.portsReason = 'no nat: the source is not translated';
   else if (staticPort) rule.portsReason = 'static-port (<staticnatport/>) keeps the source port';
   else rule.portsReason = natport ? `<natport>${natport}</natport>: the source port is translated to ${natport}` : MANUAL_NAT_PORTS_REASON;
@@ -255,6 +256,7 @@ function mvcSnat(env: Env, el: XmlElement, index: number): SnatRule | undefined 
     ports: nonat || staticPort ? 'preserve' : 'random',
     text: `${nonat ? 'no nat' : 'nat'} on ${iface} from ${f.str('source_net') || 'any'} to ${f.str('destination_net') || 'any'}${staticPort ? ' static-port' : natport ? ` port ${natport}` : ''}`,
   };
+  if (descr) rule.comment = descr;
   if (nonat) rule.portsReason = 'no nat: the source is not translated';
   else if (staticPort) rule.portsReason = 'static-port keeps the source port';
   else rule.portsReason = natport ? `target port ${natport}: the source port is translated to ${natport}` : 'OPNsense rewrites the source port (port 1024:65535) unless static-port is set (SNatRule, vendor-semantics A.6)';

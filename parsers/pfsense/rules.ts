@@ -313,6 +313,7 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
     quick: d.quick,
     text,
   };
+  if (d.descr) rule.comment = d.descr; // carries inline suppressions (fwlint-disable ...)
   if (action.kind === 'accept') {
     // A.1: <statetype>none = no state; anything else keeps state.
     rule.keepState = d.statetype.toLowerCase() !== 'none';

@@ -1,20 +1,181 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ALL_RULE_META, findRuleMeta } from '../../rules/index.js';
-import { ParseError } from '../model/errors.js';
+import type { ParseOptions } from '../../parsers/types.js';
+import type { ConfigFile, FileSettings } from '../config/settings.js';
+import { ParseError, UsageError } from '../model/errors.js';
 import type { Finding } from '../model/finding.js';
+import type { SourceLocation } from '../model/location.js';
 import type { Vendor } from '../model/policy.js';
 import type { Profile, Severity } from '../model/profile.js';
 import type { LintedFile, Notification, Report } from '../model/report.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
-import { readConfig } from './read.js';
-import type { ParseOptions } from '../../parsers/types.js';
+import { loadProfile } from '../profiles/load.js';
+import { applyBaseline, readBaseline } from '../suppress/baseline.js';
+import { applyIgnores } from '../suppress/config.js';
+import { applyInline, inlineDirectives } from '../suppress/inline.js';
+import { readConfigText } from './read.js';
+import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
 
 export type FailOn = Severity | 'none';
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };
 
-/** Lints the files; parse failures become FWL901 findings and mark the run as failed (exit 2). */
+/** A parse failure, in a form that crosses worker threads. */
+export interface Failure {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Everything one file contributes to a run. Plain data, so workers can return it. */
+export interface FileResult {
+  linted: LintedFile;
+  findings: Finding[];
+  notifications: Notification[];
+  failed?: Failure;
+  /** Text of the lines findings point at, for `ignore.match`; never written to any output. */
+  lineTexts: Record<number, string>;
+}
+
+const profileCache = new Map<string, Profile>();
+function profile(idOrPath: string): Profile {
+  let p = profileCache.get(idOrPath);
+  if (!p) profileCache.set(idOrPath, (p = loadProfile(idOrPath)));
+  return p;
+}
+
+/** Lints one file with its settings: parse, rules, per-rule levels, inline suppressions. */
+export function lintOneFile(abs: string, display: string, s: FileSettings, given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions }): FileResult {
+  const profiles = given?.profiles ?? s.profiles.map(profile);
+  if (profiles.length === 0) throw new UsageError(`${display}: no provider profile: give --profile or set "profiles" in fwlint.config.json`);
+  let parseOptions = given?.parseOptions;
+  parseOptions ??= s.sysctl ? { sysctl: readSysctl(s.sysctl) } : {};
+  const opts: LintOptions = { phones: s.phones, pbx: s.pbx, wan: s.wan, audiences: s.audiences, devices: s.devices };
+  let policies;
+  let text: string;
+  try {
+    ({ policies, text } = readConfigText(abs, display, s.vendor, parseOptions));
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    const meta = findRuleMeta('FWL901')!;
+    return {
+      linted: { path: display, firewalls: [], failed: true },
+      findings: [{ ruleId: meta.id, ruleName: meta.name, level: 'error', message: e.message, loc: { file: e.file, line: e.line, column: e.column, endLine: e.line }, fingerprintParts: [e.message] }],
+      notifications: [],
+      failed: { file: e.file, line: e.line, column: e.column, message: e.message },
+      lineTexts: {},
+    };
+  }
+  const findings: Finding[] = [];
+  const notifications: Notification[] = [];
+  for (const policy of policies) {
+    const r = lintPolicy(policy, profiles, opts);
+    // A firewall name only tells findings apart when a file holds several (VDOMs); otherwise
+    // it is noise in messages and would tie fingerprints to the hostname.
+    const own = policies.length > 1 ? r.findings : r.findings.map((f) => ({ ...f, firewall: undefined }));
+    for (const d of applyInline(own, inlineDirectives(policy))) own.push(missingReason(d.loc));
+    findings.push(...own);
+    notifications.push(...r.notifications);
+  }
+  const leveled = applyLevels(findings, s.rules);
+  return {
+    linted: { path: display, vendor: policies[0]?.vendor, version: policies[0]?.version, firewalls: policies.map((p) => p.name ?? '') },
+    findings: leveled,
+    notifications,
+    lineTexts: linesOf(text, leveled),
+  };
+}
+
+function missingReason(loc: SourceLocation): Finding {
+  const meta = findRuleMeta('FWL902')!;
+  return {
+    ruleId: meta.id,
+    ruleName: meta.name,
+    level: meta.defaultLevel,
+    message: 'Inline fwlint-disable without a reason suppresses nothing: write `fwlint-disable <rule> -- <reason>`.',
+    loc,
+    fingerprintParts: ['inline-missing-reason'],
+  };
+}
+
+/** Per-rule levels from the config file: `off` drops a rule's findings, other levels replace theirs. */
+function applyLevels(findings: Finding[], levels: FileSettings['rules']): Finding[] {
+  if (Object.keys(levels).length === 0) return findings;
+  return findings.flatMap((f) => {
+    const l = levels[f.ruleId];
+    if (l === 'off') return [];
+    return l ? [{ ...f, level: l }] : [f];
+  });
+}
+
+function linesOf(text: string, findings: readonly Finding[]): Record<number, string> {
+  const wanted = new Set(findings.map((f) => f.loc.line));
+  const out: Record<number, string> = {};
+  if (wanted.size === 0) return out;
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text.charCodeAt(i) === 10) {
+      if (wanted.has(line)) out[line] = text.slice(start, i);
+      line++;
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+export interface RunOptions {
+  cwd: string;
+  config?: ConfigFile;
+  /** CLI flags; they win over the config file. */
+  cli: Partial<FileSettings>;
+  baseline?: string;
+  /** YYYY-MM-DD; ignore entries that expired before it stop suppressing. */
+  today: string;
+  /** Lints the files, possibly in parallel; default: one after the other in this thread. */
+  lintAll?: (jobs: { abs: string; display: string; settings: FileSettings }[]) => Promise<FileResult[]>;
+}
+
+/** Lints files as `fwlint lint` does: per-file settings, then run-wide suppressions and baseline. */
+export async function lintRun(files: readonly string[], o: RunOptions): Promise<{ report: Report; failed: Failure[] }> {
+  const { settingsFor } = await import('../config/load.js');
+  const jobs = files.map((file) => {
+    const abs = resolve(o.cwd, file);
+    return { abs, display: displayPath(file, o.cwd), settings: settingsFor(o.config, abs, o.cli) };
+  });
+  const results = o.lintAll ? await o.lintAll(jobs) : jobs.map((j) => lintOneFile(j.abs, j.display, j.settings));
+  const findings = results.flatMap((r) => r.findings);
+  const notifications = results.flatMap((r) => r.notifications);
+  if (o.config) {
+    const texts = new Map(results.map((r) => [r.linted.path, r.lineTexts]));
+    const lineText = (f: Finding) => texts.get(f.loc.file)?.[f.loc.line] ?? '';
+    const { expired, stale } = applyIgnores(findings, o.config.ignore, o.config.dir, lineText, o.today, o.config.display);
+    const meta = findRuleMeta('FWL902')!;
+    for (const e of expired)
+      findings.push({ ruleId: meta.id, ruleName: meta.name, level: 'warning', loc: e.loc, fingerprintParts: ['expired', e.rule, e.reason], message: `Suppression of ${e.rule} expired on ${e.expires} and no longer applies ("${e.reason}"): fix the findings, or renew the entry with a new date and reason.` });
+    for (const e of stale)
+      findings.push({ ruleId: meta.id, ruleName: meta.name, level: 'note', loc: e.loc, fingerprintParts: ['stale', e.rule, e.reason], message: `Suppression of ${e.rule} matches no finding ("${e.reason}"): delete it.` });
+  }
+  if (o.baseline) applyBaseline(findings, readBaseline(o.baseline), o.baseline);
+  findings.sort(byLocation);
+  const profiles = [...new Set(jobs.flatMap((j) => j.settings.profiles))].map(profile);
+  return {
+    report: {
+      tool: TOOL,
+      workingDirectory: o.cwd,
+      files: results.map((r) => r.linted),
+      findings,
+      notifications: dedupe(notifications),
+      rules: [...ALL_RULE_META],
+      profiles: profiles.map((p) => ({ id: p.id, name: p.name, document: p.document.title })),
+    },
+    failed: results.flatMap((r) => (r.failed ? [r.failed] : [])),
+  };
+}
+
+/** In-process lint with one set of settings for every file (tests, benches, the corpus runner). */
 export function lintFiles(
   files: readonly string[],
   profiles: readonly Profile[],
@@ -23,56 +184,38 @@ export function lintFiles(
   cwd = process.cwd(),
   parseOptions: ParseOptions = {},
 ): { report: Report; failed: ParseError[] } {
-  const linted: LintedFile[] = [];
-  const findings: Finding[] = [];
-  const notifications: Notification[] = [];
-  const failed: ParseError[] = [];
-  const parseMeta = findRuleMeta('FWL901')!;
-  for (const file of files) {
-    const display = displayPath(file, cwd);
-    try {
-      const policies = readConfig(resolve(cwd, file), display, vendor, parseOptions);
-      linted.push({ path: display, vendor: policies[0]?.vendor, version: policies[0]?.version, firewalls: policies.map((p) => p.name ?? '') });
-      for (const policy of policies) {
-        const r = lintPolicy(policy, profiles, opts);
-        // A firewall name only tells findings apart when a file holds several (VDOMs); otherwise
-        // it is noise in messages and would tie fingerprints to the hostname.
-        findings.push(...(policies.length > 1 ? r.findings : r.findings.map((f) => ({ ...f, firewall: undefined }))));
-        notifications.push(...r.notifications);
-      }
-    } catch (e) {
-      if (!(e instanceof ParseError)) throw e;
-      failed.push(e);
-      linted.push({ path: display, firewalls: [], failed: true });
-      findings.push({
-        ruleId: parseMeta.id,
-        ruleName: parseMeta.name,
-        level: 'error',
-        message: e.message,
-        loc: { file: e.file, line: e.line, column: e.column, endLine: e.line },
-        fingerprintParts: [e.message],
-      });
-    }
-  }
-  findings.sort(byLocation);
+  const settings: FileSettings = {
+    profiles: profiles.map((p) => p.id),
+    phones: opts.phones,
+    pbx: opts.pbx,
+    wan: opts.wan,
+    audiences: opts.audiences,
+    devices: opts.devices,
+    vendor,
+    sysctl: undefined,
+    rules: {},
+  };
+  const results = files.map((file) => lintOneFile(resolve(cwd, file), displayPath(file, cwd), settings, { profiles, parseOptions }));
+  const findings = results.flatMap((r) => r.findings).sort(byLocation);
   return {
     report: {
       tool: TOOL,
       workingDirectory: cwd,
-      files: linted,
+      files: results.map((r) => r.linted),
       findings,
-      notifications: dedupe(notifications),
+      notifications: dedupe(results.flatMap((r) => r.notifications)),
       rules: [...ALL_RULE_META],
       profiles: profiles.map((p) => ({ id: p.id, name: p.name, document: p.document.title })),
     },
-    failed,
+    failed: results.flatMap((r) => (r.failed ? [new ParseError(r.failed.file, r.failed.line, r.failed.column, r.failed.message)] : [])),
   };
 }
 
-export function exitCode(report: Report, failed: readonly ParseError[], failOn: FailOn): number {
+/** Findings at or above `failOn` that are not suppressed decide exit code 1; parse failures give 2. */
+export function exitCode(report: Report, failed: readonly unknown[], failOn: FailOn): number {
   if (failed.length > 0) return 2;
   if (failOn === 'none') return 0;
-  return report.findings.some((f) => RANK[f.level] >= RANK[failOn]) ? 1 : 0;
+  return report.findings.some((f) => !f.suppressions?.length && RANK[f.level] >= RANK[failOn]) ? 1 : 0;
 }
 
 /** Paths in reports are relative to the working directory with forward slashes, as SARIF consumers expect. */

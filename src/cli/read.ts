@@ -13,6 +13,11 @@ export const MAX_FILE_BYTES = 128 * 1024 * 1024;
  * valid configurations are ParseErrors with a line and column. Both become exit code 2.
  */
 export function readConfig(path: string, displayPath: string, vendor: Vendor | 'auto', options: ParseOptions = {}): Policy[] {
+  return readConfigText(path, displayPath, vendor, options).policies;
+}
+
+/** As readConfig, also returning the text (to match suppressions against offending lines; never output). */
+export function readConfigText(path: string, displayPath: string, vendor: Vendor | 'auto', options: ParseOptions = {}): { policies: Policy[]; text: string } {
   let size: number;
   try {
     const st = statSync(path);
@@ -34,7 +39,7 @@ export function readConfig(path: string, displayPath: string, vendor: Vendor | '
     throw new ParseError(displayPath, 1, 1, `cannot tell which firewall this is from (not a ${PARSERS.flatMap((p) => p.vendors).join(', ')} configuration); use --vendor`);
   const parser = parserFor(chosen);
   if (!parser) throw new UsageError(`${displayPath}: the ${chosen} parser is not available yet`);
-  return parser.parse(text, displayPath, chosen, { readInclude: includeReader(path, displayPath), ...options });
+  return { policies: parser.parse(text, displayPath, chosen, { readInclude: includeReader(path, displayPath), ...options }), text };
 }
 
 function readWhole(path: string, size: number): Buffer {

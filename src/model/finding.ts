@@ -6,6 +6,14 @@ export interface RelatedLocation {
   message: string;
 }
 
+/** Why an accepted finding is not counted: SARIF `suppressions` (inSource = a comment in the config). */
+export interface Suppression {
+  kind: 'inSource' | 'external';
+  justification: string;
+  /** Where the suppression is: `fwlint.config.json:12`, `baseline fwlint-baseline.json`, or the object's line. */
+  source: string;
+}
+
 export interface Finding {
   ruleId: string;
   ruleName: string;
@@ -27,4 +35,6 @@ export interface Finding {
   fingerprintParts: string[];
   /** Firewall name (VDOM, hostname) when a file holds more than one. */
   firewall?: string;
+  /** Set when the finding is accepted; suppressed findings stay in reports but not in exit codes. */
+  suppressions?: Suppression[];
 }

@@ -1,0 +1,137 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { findRuleMeta } from '../../rules/index.js';
+import { UsageError } from '../model/errors.js';
+import { packageRoot } from '../cli/meta.js';
+import type { Severity } from '../model/profile.js';
+import type { FailOn } from '../cli/lint.js';
+import { matchesAny } from './glob.js';
+import { jsonErrorPosition, jsonPositions } from './json-positions.js';
+import type { ConfigFile, FileSettings, IgnoreEntry } from './settings.js';
+
+export const CONFIG_NAMES = ['fwlint.config.json', '.fwlintrc.json'] as const;
+
+/** The nearest config file from `start` upwards, if any. */
+export function findConfig(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    for (const name of CONFIG_NAMES) {
+      const p = join(dir, name);
+      if (existsSync(p) && statSync(p).isFile()) return p;
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function validate(doc: unknown): ReturnType<Ajv['compile']> {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'fwlint.config.schema.json'), 'utf8'));
+    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  }
+  validator(doc);
+  return validator;
+}
+
+export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {
+  const display = shown(path, cwd);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${display}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    const p = jsonErrorPosition(text, (e as Error).message);
+    throw new UsageError(`${display}:${p.line}:${p.column}: not valid JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')})`);
+  }
+  const positions = jsonPositions(text);
+  const at = (pointer: string) => {
+    const p = positions.get(pointer) ?? { line: 1, column: 1 };
+    return `${display}:${p.line}:${p.column}`;
+  };
+  const v = validate(doc);
+  if (v.errors?.length) {
+    const e = v.errors[0]!;
+    const key = e.instancePath || '/';
+    const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : e.keyword === 'required' ? ` '${(e.params as { missingProperty: string }).missingProperty}'` : '';
+    const more = v.errors.length > 1 ? ` (and ${v.errors.length - 1} more)` : '';
+    throw new UsageError(`${at(e.instancePath)}: ${key}: ${e.message}${extra}${more}`);
+  }
+  const dir = dirname(path);
+  const settings = (o: Record<string, unknown>, ptr: string): Partial<FileSettings> => {
+    const s: Partial<FileSettings> = {};
+    for (const k of ['phones', 'wan', 'audiences', 'devices'] as const) if (o[k]) (s as Record<string, unknown>)[k] = o[k];
+    if (o.profiles) s.profiles = (o.profiles as string[]).map((p) => (/[/\\]|\.json$/i.test(p) ? resolve(dir, p) : p));
+    if (o.pbx) s.pbx = o.pbx as string;
+    if (o.vendor) s.vendor = o.vendor as FileSettings['vendor'];
+    if (o.sysctl) s.sysctl = resolve(dir, o.sysctl as string);
+    if (o.rules) s.rules = ruleLevels(o.rules as Record<string, Severity | 'off'>, (k) => at(`${ptr}/rules/${k}`));
+    return s;
+  };
+  const top = { ...settings(doc, ''), ...(doc.failOn ? { failOn: doc.failOn as FailOn } : {}) };
+  const overrides = ((doc.overrides as Record<string, unknown>[] | undefined) ?? []).map((o, i) => ({ files: o.files as string[], settings: settings(o, `/overrides/${i}`) }));
+  const ignore: IgnoreEntry[] = ((doc.ignore as Record<string, unknown>[] | undefined) ?? []).map((o, i) => {
+    const meta = findRuleMeta(o.rule as string);
+    if (!meta) throw new UsageError(`${at(`/ignore/${i}/rule`)}: /ignore/${i}/rule: unknown rule '${o.rule}'`);
+    if (!String(o.reason ?? '').trim()) throw new UsageError(`${at(`/ignore/${i}`)}: /ignore/${i}/reason: a reason is required`);
+    const p = positions.get(`/ignore/${i}`) ?? { line: 1, column: 1 };
+    return {
+      rule: meta.id,
+      files: o.files as string[] | undefined,
+      match: o.match as string | undefined,
+      reason: o.reason as string,
+      expires: o.expires as string | undefined,
+      loc: { file: display, line: p.line, column: p.column, endLine: p.line },
+    };
+  });
+  return { path, display, dir, top, overrides, ignore };
+}
+
+function ruleLevels(levels: Record<string, Severity | 'off'>, where: (key: string) => string): Record<string, Severity | 'off'> {
+  const out: Record<string, Severity | 'off'> = {};
+  for (const [k, level] of Object.entries(levels)) {
+    const meta = findRuleMeta(k);
+    if (!meta) throw new UsageError(`${where(k)}: /rules/${k}: unknown rule (use an id like FWL007 or a name like wan-icmp-blocked)`);
+    out[meta.id] = level;
+  }
+  return out;
+}
+
+/** The settings for one file: top level, then every matching override in order, then the CLI flags. */
+export function settingsFor(config: ConfigFile | undefined, file: string, cli: Partial<FileSettings>): FileSettings {
+  const base: FileSettings = { profiles: [], phones: [], wan: [], audiences: [], devices: [], vendor: 'auto', rules: {} };
+  const layers: Partial<FileSettings>[] = [];
+  if (config) {
+    layers.push(config.top);
+    const rel = relativeTo(config.dir, file);
+    if (rel !== undefined) for (const o of config.overrides) if (matchesAny(rel, o.files)) layers.push(o.settings);
+  }
+  layers.push(cli);
+  const out = { ...base };
+  for (const l of layers) {
+    for (const [k, v] of Object.entries(l)) {
+      if (v === undefined || (Array.isArray(v) && v.length === 0) || k === 'failOn') continue;
+      if (k === 'rules') out.rules = { ...out.rules, ...(v as FileSettings['rules']) };
+      else (out as Record<string, unknown>)[k] = v;
+    }
+  }
+  return out;
+}
+
+/** `file` relative to `dir` with forward slashes, or undefined when it lies outside. */
+export function relativeTo(dir: string, file: string): string | undefined {
+  const rel = relative(dir, resolve(file));
+  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split('\\').join('/');
+}
+
+function shown(path: string, cwd: string): string {
+  return relativeTo(cwd, path) ?? path;
+}

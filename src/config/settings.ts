@@ -1,0 +1,38 @@
+import type { Vendor } from '../model/policy.js';
+import type { Audience, Severity } from '../model/profile.js';
+import type { FailOn } from '../cli/lint.js';
+
+/** What a lint of one file needs: CLI flags, over the config file's overrides, over its top level. */
+export interface FileSettings {
+  profiles: string[];
+  phones: string[];
+  pbx?: string;
+  wan: string[];
+  audiences: Audience[];
+  devices: string[];
+  vendor: Vendor | 'auto';
+  sysctl?: string;
+  /** Per-rule levels by rule id (names are resolved to ids at load). */
+  rules: Record<string, Severity | 'off'>;
+}
+
+export interface IgnoreEntry {
+  rule: string;
+  files?: string[];
+  match?: string;
+  reason: string;
+  expires?: string;
+  /** Where the entry is, for reporting it when it expires or matches nothing. */
+  loc: { file: string; line: number; column: number; endLine: number };
+}
+
+export interface ConfigFile {
+  path: string;
+  /** Shown in messages and used as the location of config findings. */
+  display: string;
+  /** Globs and relative profile paths resolve against this directory. */
+  dir: string;
+  top: Partial<FileSettings> & { failOn?: FailOn };
+  overrides: { files: string[]; settings: Partial<FileSettings> }[];
+  ignore: IgnoreEntry[];
+}
