@@ -9,7 +9,7 @@ import type { Vendor } from '../model/policy.js';
 import type { Profile, Severity } from '../model/profile.js';
 import type { LintedFile, Notification, Report } from '../model/report.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
-import { loadProfile } from '../profiles/load.js';
+import { listProfiles, loadProfile } from '../profiles/load.js';
 import { applyBaseline, readBaseline } from '../suppress/baseline.js';
 import { applyIgnores } from '../suppress/config.js';
 import { applyInline, inlineDirectives } from '../suppress/inline.js';
@@ -49,7 +49,8 @@ function profile(idOrPath: string): Profile {
 /** Lints one file with its settings: parse, rules, per-rule levels, inline suppressions. */
 export function lintOneFile(abs: string, display: string, s: FileSettings, given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions }): FileResult {
   const profiles = given?.profiles ?? s.profiles.map(profile);
-  if (profiles.length === 0) throw new UsageError(`${display}: no provider profile: give --profile or set "profiles" in fwlint.config.json`);
+  if (profiles.length === 0)
+    throw new UsageError(`${display}: no provider profile: give --profile (bundled: ${listProfiles().map((p) => p.id).join(', ')}) or set "profiles" in fwlint.config.json`);
   let parseOptions = given?.parseOptions;
   parseOptions ??= s.sysctl ? { sysctl: readSysctl(s.sysctl) } : {};
   const opts: LintOptions = { phones: s.phones, pbx: s.pbx, wan: s.wan, audiences: s.audiences, devices: s.devices };

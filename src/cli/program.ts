@@ -11,7 +11,15 @@ import { formatJson } from '../reporters/json.js';
 import { formatSarif } from '../reporters/sarif.js';
 import { formatText, shouldColor } from '../reporters/text.js';
 import { explain, formatExplain } from './explain.js';
-import { displayPath, exitCode, lintFiles, type FailOn } from './lint.js';
+import { displayPath, exitCode, lintOneFile, lintRun, type FailOn } from './lint.js';
+import { expandInputs } from './inputs.js';
+import { parallelLinter } from './workers.js';
+import { writeStarterConfig } from './init.js';
+import { findConfig, loadConfig } from '../config/load.js';
+import type { FileSettings } from '../config/settings.js';
+import { writeBaseline } from '../suppress/baseline.js';
+import { formatGithub } from '../reporters/github.js';
+import { formatJunit } from '../reporters/junit.js';
 import { readConfig } from './read.js';
 import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
@@ -28,37 +36,73 @@ function program(): Command {
     .exitOverride();
 
   p.command('lint')
-    .description('check configuration files against provider profiles')
-    .argument('<files...>', 'exported configurations (pfSense/OPNsense config.xml)')
+    .description('check configuration files, directories or globs against provider profiles')
+    .argument('<paths...>', 'exported configurations, directories (linted recursively) or quoted globs')
     .option('--profile <id|file>', 'provider profile id or JSON file (repeatable)', collect)
     .option('--phones <spec>', 'phone network: CIDR, interface, or CIDR@interface (repeatable)', collect)
     .option('--pbx <ip>', 'address of the PBX, for port-forward and PBX flow checks')
     .option('--wan <interface>', 'WAN interface (repeatable; default: the interfaces the config marks as WAN)', collect)
     .addOption(new Option('--audience <name>', 'also check requirements for this audience (repeatable)').choices(AUDIENCES).argParser(collectChoice(AUDIENCES)))
     .option('--device <family>', 'also check device-specific requirements for this family (repeatable)', collect)
-    .addOption(new Option('--vendor <vendor>', 'configuration format').choices(['auto', ...ALL_VENDORS]).default('auto'))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(new Option('--vendor <vendor>', 'configuration format (default: auto, detected per file)').choices(['auto', ...ALL_VENDORS]))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'github', 'junit']).default('text'))
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables: conntrack timeouts)')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding at or above this level exists').choices(['error', 'warning', 'note', 'none']).default('error'))
-    .action((files: string[], opts) => {
-      const o = { profile: [], phones: [], wan: [], audience: [], device: [], ...opts };
-      if (o.profile.length === 0) throw new UsageError(`give at least one --profile (bundled: ${listProfiles().map((x) => x.id).join(', ')})`);
-      const profiles = o.profile.map((id: string) => loadProfile(id));
-      const { report, failed } = lintFiles(files, profiles, o.vendor as Vendor | 'auto', {
+    .addOption(new Option('--fail-on <level>', 'exit 1 when an unsuppressed finding at or above this level exists (default: error)').choices(['error', 'warning', 'note', 'none']))
+    .option('-c, --config <file>', 'use this config file instead of looking for fwlint.config.json / .fwlintrc.json upwards')
+    .option('--no-config', 'ignore config files')
+    .option('--baseline <file>', 'report only findings not recorded in this baseline (the others appear as suppressed)')
+    .option('--write-baseline <file>', 'record the current findings as accepted in this baseline file')
+    .action(async (paths: string[], o) => {
+      const cwd = process.cwd();
+      const configPath = o.config === false ? undefined : typeof o.config === 'string' ? resolve(o.config) : findConfig(cwd);
+      const config = configPath ? loadConfig(configPath, cwd) : undefined;
+      const { files, skipped } = expandInputs(paths, cwd);
+      if (files.length === 0) throw new UsageError(`no configuration found in ${paths.join(' ')}${skipped.length ? ` (${skipped.length} file(s) in no supported format)` : ''}`);
+      const cli: Partial<FileSettings> = {
+        profiles: o.profile,
         phones: o.phones,
         pbx: o.pbx,
         wan: o.wan,
-        audiences: o.audience as Audience[],
+        audiences: o.audience as Audience[] | undefined,
         devices: o.device,
-      }, process.cwd(), o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {});
-      for (const e of failed) process.stderr.write(`fwlint: ${e.format()}\n`);
+        vendor: o.vendor as Vendor | 'auto' | undefined,
+        sysctl: o.sysctl ? resolve(o.sysctl) : undefined,
+      };
+      const { report, failed } = await lintRun(files, {
+        cwd,
+        config,
+        cli,
+        baseline: o.baseline,
+        today: new Date().toISOString().slice(0, 10),
+        lintAll: parallelLinter((jobs) => jobs.map((j) => lintOneFile(j.abs, j.display, j.settings))),
+      });
+      if (skipped.length) report.notifications.push({ level: 'note', message: `skipped ${skipped.length} file(s) in no supported format: ${skipped.slice(0, 5).map((f) => displayPath(f, cwd)).join(', ')}${skipped.length > 5 ? ', …' : ''}` });
+      if (config) report.notifications.unshift({ level: 'note', message: `using ${config.display}` });
+      for (const e of failed) process.stderr.write(`fwlint: ${e.file}:${e.line}:${e.column}: ${e.message}\n`);
+      if (o.writeBaseline) {
+        const n = writeBaseline(o.writeBaseline, report.findings);
+        process.stderr.write(`fwlint: wrote ${n} finding(s) to ${o.writeBaseline}\n`);
+      }
+      const failOn = (o.failOn ?? config?.top.failOn ?? 'error') as FailOn;
       const toFile = !!o.output;
       const out =
-        o.format === 'json' ? formatJson(report) : o.format === 'sarif' ? formatSarif(report) : formatText(report, { color: !toFile && shouldColor(process.stdout, process.env) });
+        o.format === 'json' ? formatJson(report)
+        : o.format === 'sarif' ? formatSarif(report)
+        : o.format === 'github' ? formatGithub(report)
+        : o.format === 'junit' ? formatJunit(report, failOn)
+        : formatText(report, { color: !toFile && shouldColor(process.stdout, process.env) });
       if (toFile) writeFileSync(o.output, out);
       else process.stdout.write(out);
-      process.exitCode = exitCode(report, failed, o.failOn as FailOn);
+      process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
+    });
+
+  p.command('init')
+    .description('write a starting fwlint.config.json for the configurations below this directory')
+    .option('--force', 'overwrite an existing fwlint.config.json')
+    .action((o) => {
+      const written = writeStarterConfig(process.cwd(), !!o.force);
+      process.stdout.write(`wrote ${written.path} for ${written.files} configuration file(s); edit "profiles" and "phones", then run: fwlint lint .\n`);
     });
 
   const profiles = p.command('profiles').description('list the bundled provider profiles');

@@ -78,6 +78,8 @@ export interface JsonFinding {
   fromDefault: boolean;
   uncertain: boolean;
   fingerprint: string;
+  suppressed: boolean;
+  suppressions?: { kind: 'inSource' | 'external'; justification: string; source: string }[];
   related: JsonRelated[];
 }
 
@@ -103,6 +105,8 @@ export interface JsonSummary {
   errors: number;
   warnings: number;
   notes: number;
+  /** Findings accepted by a suppression or the baseline; not in the counts above. */
+  suppressed: number;
 }
 
 export interface JsonReport {
@@ -115,11 +119,12 @@ export interface JsonReport {
   summary: JsonSummary;
 }
 
-/** Count findings per level. */
+/** Count active findings per level, and the suppressed ones apart. */
 export function summarize(findings: readonly Finding[]): JsonSummary {
-  const summary: JsonSummary = { errors: 0, warnings: 0, notes: 0 };
+  const summary: JsonSummary = { errors: 0, warnings: 0, notes: 0, suppressed: 0 };
   for (const f of findings) {
-    if (f.level === 'error') summary.errors++;
+    if (f.suppressions?.length) summary.suppressed++;
+    else if (f.level === 'error') summary.errors++;
     else if (f.level === 'warning') summary.warnings++;
     else summary.notes++;
   }
@@ -172,6 +177,8 @@ function toJsonFinding(f: Finding): JsonFinding {
     fromDefault: f.fromDefault === true,
     uncertain: f.uncertain === true,
     fingerprint: fingerprint(f),
+    suppressed: (f.suppressions?.length ?? 0) > 0,
+    ...(f.suppressions?.length ? { suppressions: f.suppressions.map((s) => ({ kind: s.kind, justification: s.justification, source: s.source })) } : {}),
     related: (f.related ?? []).map((r) => ({
       file: r.loc.file,
       line: r.loc.line,

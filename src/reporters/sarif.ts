@@ -368,6 +368,8 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
       }));
     }
     result.partialFingerprints = partialFingerprints(f, occurrence);
+    if (f.suppressions?.length)
+      result.suppressions = f.suppressions.map((s) => ({ kind: s.kind, status: 'accepted', justification: `${s.justification} (${s.source})` }));
     result.properties = properties;
     return result;
   });

@@ -86,6 +86,7 @@ export function formatText(report: Report, options: TextOptions): string {
   // Group sorted findings by file, keeping the sorted file order.
   const groups = new Map<string, Finding[]>();
   for (const f of sortFindings(report)) {
+    if (f.suppressions?.length) continue; // counted in the summary, listed in JSON and SARIF
     const list = groups.get(f.loc.file);
     if (list) list.push(f);
     else groups.set(f.loc.file, [f]);
@@ -133,12 +134,13 @@ export function formatText(report: Report, options: TextOptions): string {
 
   const s = summarize(report.findings);
   const total = s.errors + s.warnings + s.notes;
+  const suppressed = s.suppressed ? `, ${s.suppressed} suppressed` : '';
   if (total === 0) {
-    out.push(paint('✔ no problems', 'green', 'bold'));
+    out.push(paint(`✔ no problems${suppressed}`, 'green', 'bold'));
   } else {
     const text =
       `✖ ${plural(total, 'problem')} ` +
-      `(${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.notes, 'note')})`;
+      `(${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.notes, 'note')})${suppressed}`;
     const style: Style = s.errors > 0 ? 'red' : s.warnings > 0 ? 'yellow' : 'blue';
     out.push(paint(text, style, 'bold'));
   }

@@ -103,7 +103,7 @@ describe('informational commands', () => {
     expect(run(['profiles', 'show', 'nope']).code).toBe(2);
   });
   it('lists and shows rules by id or name', () => {
-    expect(run(['rules']).out.split('\n').filter(Boolean).length).toBe(14);
+    expect(run(['rules']).out.split('\n').filter(Boolean).length).toBe(15);
     const byName = run(['rules', 'show', 'port-forward-to-phone']);
     expect(byName.out).toContain('FWL004 port-forward-to-phone');
     expect(byName.out).toContain('Firewall > NAT > Port Forward');

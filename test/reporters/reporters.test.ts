@@ -226,13 +226,13 @@ describe('formatJson', () => {
     expect(Object.keys(json)).toEqual(['version', 'tool', 'profiles', 'files', 'findings', 'notifications', 'summary']);
     expect(json.version).toBe(1);
     expect(json.tool).toEqual({ name: 'fwlint', version: '0.1.0', informationUri: 'https://github.com/example/fwlint' });
-    expect(json.summary).toEqual({ errors: 2, warnings: 1, notes: 1 });
+    expect(json.summary).toEqual({ errors: 2, warnings: 1, notes: 1, suppressed: 0 });
     expect(json.files[2]).toEqual({ path: FILE_C, vendor: 'mikrotik', firewalls: [], failed: true });
     expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['FWL001', 'FWL010', 'FWL003', 'FWL901']);
     const f = json.findings[0];
     expect(Object.keys(f)).toEqual([
       'ruleId', 'ruleName', 'level', 'message', 'file', 'line', 'column', 'endLine', 'endColumn',
-      'profile', 'requirement', 'fromDefault', 'uncertain', 'fingerprint', 'related',
+      'profile', 'requirement', 'fromDefault', 'uncertain', 'fingerprint', 'suppressed', 'related',
     ]);
     expect(f).toMatchObject({ level: 'error', file: FILE_A, line: 40, column: 5, endLine: 52, endColumn: 12, fromDefault: false, uncertain: false });
     expect(f.fingerprint).toMatch(/^[0-9a-f]{32}$/);

@@ -1,0 +1,52 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { UsageError } from '../model/errors.js';
+import type { FileSettings } from '../config/settings.js';
+import type { FileResult } from './lint.js';
+
+interface Job {
+  abs: string;
+  display: string;
+  settings: FileSettings;
+}
+
+/** Below this many files a pool costs more than it saves (each worker loads the profiles and parsers). */
+const MIN_FILES = 8;
+
+/**
+ * Lints files on every core with worker threads when there are enough of them; results come back in
+ * input order. Falls back to the calling thread for small runs.
+ */
+export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
+  return async (jobs: Job[]): Promise<FileResult[]> => {
+    const size = Math.min(availableParallelism(), Math.ceil(jobs.length / 2));
+    if (jobs.length < MIN_FILES || size < 2) return sequential(jobs);
+    const results: FileResult[] = new Array(jobs.length);
+    let next = 0;
+    const url = new URL('./worker.js', import.meta.url);
+    await Promise.all(
+      Array.from({ length: size }, () =>
+        new Promise<void>((done, fail) => {
+          const w = new Worker(url);
+          const feed = () => {
+            if (next >= jobs.length) {
+              void w.terminate();
+              return done();
+            }
+            const i = next++;
+            w.postMessage({ i, job: jobs[i] });
+          };
+          w.on('message', (m: { i: number; result?: FileResult; usage?: string; error?: string }) => {
+            if (m.usage) return fail(new UsageError(m.usage));
+            if (m.error) return fail(new Error(m.error));
+            results[m.i] = m.result!;
+            feed();
+          });
+          w.on('error', fail);
+          feed();
+        }),
+      ),
+    );
+    return results;
+  };
+}
