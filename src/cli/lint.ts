@@ -152,7 +152,7 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
   if (o.config) {
     const texts = new Map(results.map((r) => [r.linted.path, r.lineTexts]));
     const lineText = (f: Finding) => texts.get(f.loc.file)?.[f.loc.line] ?? '';
-    const { expired, stale } = applyIgnores(findings, o.config.ignore, o.config.dir, lineText, o.today, o.config.display);
+    const { expired, stale } = applyIgnores(findings, o.config.ignore, o.config.dir, lineText, o.today, o.config.display, o.cwd);
     const meta = findRuleMeta('FWL902')!;
     for (const e of expired)
       findings.push({ ruleId: meta.id, ruleName: meta.name, level: 'warning', loc: e.loc, fingerprintParts: ['expired', e.rule, e.reason], message: `Suppression of ${e.rule} expired on ${e.expires} and no longer applies ("${e.reason}"): fix the findings, or renew the entry with a new date and reason.` });

@@ -2,6 +2,7 @@ import type { IgnoreEntry } from '../config/settings.js';
 import { matchesAny } from '../config/glob.js';
 import { relativeTo } from '../config/load.js';
 import type { Finding } from '../model/finding.js';
+import { resolve } from 'node:path';
 
 export interface IgnoreOutcome {
   expired: IgnoreEntry[];
@@ -20,6 +21,8 @@ export function applyIgnores(
   lineText: (f: Finding) => string,
   today: string,
   configDisplay: string,
+  /** The run's working directory: finding paths are relative to it. */
+  cwd: string,
 ): IgnoreOutcome {
   const expired: IgnoreEntry[] = [];
   const stale: IgnoreEntry[] = [];
@@ -32,7 +35,7 @@ export function applyIgnores(
     for (const f of findings) {
       if (f.ruleId !== e.rule) continue;
       if (e.files) {
-        const rel = relativeTo(configDir, f.loc.file);
+        const rel = relativeTo(configDir, resolve(cwd, f.loc.file));
         if (rel === undefined || !matchesAny(rel, e.files)) continue;
       }
       if (e.match && !lineText(f).includes(e.match) && !f.message.includes(e.match)) continue;

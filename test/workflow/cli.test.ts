@@ -1,0 +1,66 @@
+/** The compiled CLI on a config repository: directories, config file, formats, exit codes. */
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repo } from './helpers.js';
+
+const MAIN = resolve('dist/src/cli/main.js');
+const R = 'fixtures/pfsense/rules';
+const run = (cwd: string, args: string[]) => {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+beforeAll(() => {
+  if (!existsSync(MAIN)) execSync('npm run -s build', { stdio: 'inherit' });
+}, 120_000);
+
+describe('fwlint lint on a config repository', () => {
+  it('lints a directory with the config file, skipping files in no supported format', () => {
+    const dir = repo({ 'a/fw.xml': `${R}/fwl007-no-ping.xml`, 'b/fw.xml': `${R}/clean.xml`, 'notes.txt': '<nothing here>' }, { profiles: ['ipnordic'], failOn: 'warning' });
+    const r = run(dir, ['lint', '.']);
+    expect(r.code).toBe(1); // failOn from the config file
+    expect(r.out).toContain('a/fw.xml');
+    expect(r.out).toContain('note: skipped 1 file(s) in no supported format: notes.txt');
+    expect(run(dir, ['lint', '.', '--fail-on', 'error']).code).toBe(0); // the flag wins
+    expect(run(dir, ['lint', '.', '--no-config', '--profile', 'ipnordic']).code).toBe(0); // default fail-on error
+  });
+  it('lints many files in parallel with the same result as one by one', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) files[`site-${i}/config.xml`] = i % 2 ? `${R}/fwl001-blocked.xml` : `${R}/fwl004-forward-to-phone.xml`;
+    const dir = repo(files, { profiles: ['ipnordic'] });
+    const all = JSON.parse(run(dir, ['lint', '.', '--format', 'json']).out);
+    expect(all.files.length).toBe(12);
+    const one = JSON.parse(run(dir, ['lint', 'site-3/config.xml', 'site-4/config.xml', '--format', 'json']).out);
+    const pick = (r: { findings: { file: string; fingerprint: string }[] }) => r.findings.filter((f) => /site-[34]\//.test(f.file)).map((f) => f.fingerprint);
+    expect(pick(all)).toEqual(pick(one));
+  });
+  it('writes and uses a baseline; suppressed findings do not fail the run', () => {
+    const dir = repo({ 'fw.xml': `${R}/fwl001-blocked.xml` }, { profiles: ['ipnordic'] });
+    expect(run(dir, ['lint', 'fw.xml', '--write-baseline', 'fwlint-baseline.json']).code).toBe(0);
+    const r = run(dir, ['lint', 'fw.xml', '--baseline', 'fwlint-baseline.json']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/✔ no problems, 4 suppressed/);
+  });
+  it('emits GitHub workflow commands and JUnit XML', () => {
+    const dir = repo({ 'fw.xml': `${R}/fwl003-default-timeout.xml` }, { profiles: ['ipnordic'] });
+    const gh = run(dir, ['lint', 'fw.xml', '--format', 'github']).out;
+    expect(gh).toMatch(/^::error file=fw\.xml,line=6,col=3,endLine=6,title=FWL003 udp-timeout-out-of-range::UDP idle timeout is 60 s/m);
+    const junit = run(dir, ['lint', 'fw.xml', '--format', 'junit']).out;
+    expect(junit).toMatch(/<testsuites name="fwlint" tests="2" failures="2"/);
+    expect(junit).toContain('<failure type="error" message="UDP idle timeout is 60 s');
+  });
+  it('fwlint init writes a starting config that lints', () => {
+    const dir = repo({ 'hq/fw.xml': `${R}/clean.xml` });
+    expect(run(dir, ['init']).code).toBe(0);
+    const cfg = JSON.parse(readFileSync(join(dir, 'fwlint.config.json'), 'utf8'));
+    expect(cfg.overrides[0].files).toEqual(['hq/**']);
+    expect(run(dir, ['init']).code).toBe(2); // no overwrite without --force
+    expect(run(dir, ['lint', '.']).code).toBe(0);
+    writeFileSync(join(dir, 'fwlint.config.json'), '{"profiles": ["nope"]}');
+    const bad = run(dir, ['lint', '.']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown profile/);
+  });
+});
