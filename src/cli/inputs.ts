@@ -9,7 +9,7 @@ import { UsageError } from '../model/errors.js';
  * parse error); directories and globs are walked, and files whose format no parser recognises are
  * skipped and counted, so a config repository can be linted as a whole.
  */
-export function expandInputs(args: readonly string[], cwd: string): { files: string[]; skipped: string[] } {
+export function expandInputs(args: readonly string[], cwd: string, opts: { skipUnknown?: boolean } = {}): { files: string[]; skipped: string[] } {
   const files: string[] = [];
   const skipped: string[] = [];
   const seen = new Set<string>();
@@ -32,7 +32,7 @@ export function expandInputs(args: readonly string[], cwd: string): { files: str
         if (recognised(f)) add(f);
         else skipped.push(f);
       }
-      if (matched === 0) throw new UsageError(`${arg}: no file matches`);
+      if (matched === 0 && !opts.skipUnknown) throw new UsageError(`${arg}: no file matches`);
       continue;
     }
     let st;
@@ -43,7 +43,8 @@ export function expandInputs(args: readonly string[], cwd: string): { files: str
       continue;
     }
     if (!st.isDirectory()) {
-      add(abs);
+      if (opts.skipUnknown && !recognised(abs)) skipped.push(abs);
+      else add(abs);
       continue;
     }
     for (const f of walk(abs)) {

@@ -51,13 +51,18 @@ function program(): Command {
     .addOption(new Option('--fail-on <level>', 'exit 1 when an unsuppressed finding at or above this level exists (default: error)').choices(['error', 'warning', 'note', 'none']))
     .option('-c, --config <file>', 'use this config file instead of looking for fwlint.config.json / .fwlintrc.json upwards')
     .option('--no-config', 'ignore config files')
+    .option('--skip-unknown', 'skip (with a note) files given by name whose format is not recognised, as in directories; for pre-commit hooks')
     .option('--baseline <file>', 'report only findings not recorded in this baseline (the others appear as suppressed)')
     .option('--write-baseline <file>', 'record the current findings as accepted in this baseline file')
     .action(async (paths: string[], o) => {
       const cwd = process.cwd();
       const configPath = o.config === false ? undefined : typeof o.config === 'string' ? resolve(o.config) : findConfig(cwd);
       const config = configPath ? loadConfig(configPath, cwd) : undefined;
-      const { files, skipped } = expandInputs(paths, cwd);
+      const { files, skipped } = expandInputs(paths, cwd, { skipUnknown: !!o.skipUnknown });
+      if (files.length === 0 && o.skipUnknown) {
+        process.stdout.write(`fwlint: no configuration in a supported format among ${paths.length} path(s); nothing to check\n`);
+        return;
+      }
       if (files.length === 0) throw new UsageError(`no configuration found in ${paths.join(' ')}${skipped.length ? ` (${skipped.length} file(s) in no supported format)` : ''}`);
       const cli: Partial<FileSettings> = {
         profiles: o.profile,
