@@ -2,6 +2,7 @@ import { box } from '../src/engine/box.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { INTERNET, egressFor } from '../src/lint/topology.js';
+import { ANY_V4 } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, portSet, protoSet } from '../src/model/ports.js';
@@ -28,7 +29,7 @@ export const dnsBlocked: LintRule = {
         pfsense: 'Firewall > Rules > (phone interface): pass TCP/UDP 53 to "<interface> address" (DNS Resolver) or to the DNS servers.',
         opnsense: 'Firewall > Rules > (phone interface): pass TCP/UDP 53 to the interface address (Unbound).',
         fortigate: 'Allow DNS service on the phone policy, or enable the interface DNS server (config system dns-server).',
-        mikrotik: '/ip firewall filter add chain=input in-interface=<phones> protocol=udp dst-port=53 action=accept',
+        mikrotik: '/ip dns set allow-remote-requests=yes\n/ip firewall filter add chain=input in-interface=<phones> protocol=udp dst-port=53 action=accept place-before=<drop rule>',
         nftables: 'Input chain: `iifname "<phones>" udp dport 53 accept` (or in forward to the resolver).',
       },
     },
@@ -38,8 +39,11 @@ export const dnsBlocked: LintRule = {
     const dns = protoSet([PROTO.udp]);
     const port = portSet([[53, 53]]);
     for (const req of settingsOf(ctx, 'dns')) {
-      for (const from of ctx.phones) {
-        const self = ctx.policy.interfaces.find((i) => i.name === from.iface)?.addresses;
+      for (const all of ctx.phones) {
+        // Resolvers are checked over IPv4, the family every phone network here has a route for.
+        const from = { ...all, networks: all.networks.intersect(ANY_V4) };
+        if (from.networks.isEmpty) continue;
+        const self = ctx.policy.interfaces.find((i) => i.name === from.iface)?.addresses.intersect(ANY_V4);
         const state = NameSet.of(['new']);
         const toInternet = box({ src: from.networks, dst: INTERNET, proto: dns, dport: port, iif: NameSet.of([from.iface]), oif: egressFor(ctx.policy, ctx.wan, INTERNET), state });
         const fwd = evaluate(ctx.policy.ruleset, 'forward', toInternet);

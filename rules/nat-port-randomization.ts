@@ -24,7 +24,7 @@ export const natPortRandomization: LintRule = {
         pfsense: 'Firewall > NAT > Outbound: Hybrid mode, add a rule for the phone network on WAN with "Static Port" checked, above the automatic rules.',
         opnsense: 'Firewall > NAT > Outbound: Hybrid mode, rule for the phone network with "Static port" set.',
         fortigate: 'On the phone policy: `unset port-random` (or `set fixedport enable` with an IP pool).',
-        mikrotik: 'Do not use randomise-ports on the srcnat rule; masquerade keeps the source port when it is free.',
+        mikrotik: '/ip firewall nat set [find action=endpoint-independent-nat randomise-ports=yes] randomise-ports=no (masquerade and src-nat keep the source port when it is free)',
         nftables: 'Drop `random`/`fully-random` from the masquerade/snat statement for the phone traffic.',
       },
     },
@@ -46,7 +46,8 @@ export const natPortRandomization: LintRule = {
               requirement: req.id,
               loc: r.loc,
               fromDefault: !!r.implicit,
-              message: `${r.implicit ? r.implicit : r.label} rewrites the source port of traffic from ${from.label}${why}; ${cite(req, ctx)} requires NAT that is not symmetric. Enable static port / port preservation for the phones.`,
+              uncertain: !!r.uncertain,
+              message: `${r.implicit ? r.implicit : r.label} rewrites the source port of traffic from ${from.label}${why}; ${cite(req, ctx)} requires NAT that is not symmetric.${r.uncertain ? ` Uncertain: ${r.uncertain}.` : ''} Enable static port / port preservation for the phones.`,
               key: [r.id, from.label],
             }),
           );

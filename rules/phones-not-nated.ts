@@ -25,7 +25,7 @@ export const phonesNotNated: LintRule = {
         pfsense: 'Firewall > NAT > Outbound: use Automatic or Hybrid mode, or add a rule for the phone network on WAN; remove "Do not NAT" rules covering it.',
         opnsense: 'Firewall > NAT > Outbound: Automatic or Hybrid mode, or a manual rule for the phone network.',
         fortigate: 'config firewall policy: `set nat enable` on the phone-to-WAN policy (or add a central-snat-map entry).',
-        mikrotik: '/ip firewall nat add chain=srcnat src-address=<phones> out-interface=<wan> action=masquerade',
+        mikrotik: '/ip firewall nat add chain=srcnat src-address=<phones> out-interface-list=WAN action=masquerade place-before=0',
         nftables: 'In a nat postrouting chain: `ip saddr <phones> oifname "<wan>" masquerade`.',
       },
     },

@@ -36,7 +36,7 @@ export const portForwardToPhone: LintRule = {
     if (phoneNets.isEmpty) return out;
     for (const req of settingsOf(ctx, 'no-port-forward-to-phones')) {
       for (const d of ctx.policy.nat.dnat) {
-        if (!d.to.addr.overlaps(phoneNets)) continue;
+        if (d.action === 'none' || !d.to.addr.overlaps(phoneNets)) continue;
         const proto = d.match.proto ? formatProtoSet(d.match.proto) : 'all protocols';
         const ports = d.match.dport && !d.match.dport.isFull ? ` port ${formatPortSet(d.match.dport)}` : '';
         out.push(

@@ -30,7 +30,7 @@ export const requiredPortForwardMissing: LintRule = {
         pfsense: 'Firewall > NAT > Port Forward: add the forward to the PBX with "Filter rule association: Add associated filter rule" (or Pass).',
         opnsense: 'Firewall > NAT > Port Forward: add the forward to the PBX with a filter rule.',
         fortigate: 'config firewall vip: edit "<name>" set extintf "<wan>" set portforward enable set mappedip <pbx> ...; then an accept policy from WAN with the VIP as dstaddr.',
-        mikrotik: '/ip firewall nat add chain=dstnat in-interface=<wan> protocol=udp dst-port=<ports> action=dst-nat to-addresses=<pbx>',
+        mikrotik: '/ip firewall nat add chain=dstnat in-interface-list=WAN protocol=udp dst-port=<ports> action=dst-nat to-addresses=<pbx> to-ports=<pbx ports>',
         nftables: 'nat prerouting: `iifname "<wan>" udp dport <ports> dnat to <pbx>`; forward: accept `ct status dnat`.',
       },
     },

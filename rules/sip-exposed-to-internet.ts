@@ -4,7 +4,7 @@ import type { LintRule, RuleContext } from '../src/lint/context.js';
 import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js';
 import { dnatParts, translate } from '../src/lint/nat.js';
 import { INTERNET, unionNetworks, wanAddresses } from '../src/lint/topology.js';
-import { formatAddrSet } from '../src/model/address.js';
+import { ANY_V4, formatAddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, formatPortSet, portSet, protoSet } from '../src/model/ports.js';
@@ -32,7 +32,7 @@ export const sipExposedToInternet: LintRule = {
         pfsense: 'Firewall > Rules > WAN (and NAT > Port Forward): restrict the source to the provider alias or delete the rule.',
         opnsense: 'Firewall > Rules > WAN: restrict the source to the provider alias or delete the rule.',
         fortigate: 'Set srcaddr of the policy to the provider address group instead of "all", or remove the VIP.',
-        mikrotik: 'Add src-address-list=<provider> to the accept / dst-nat rule, or remove it.',
+        mikrotik: '/ip firewall nat set <rule> src-address-list=<provider> (or /ip firewall filter set <rule> src-address-list=<provider>), or remove the rule',
         nftables: 'Match `ip saddr @provider` in the accept/dnat rule, or remove it.',
       },
     },
@@ -56,7 +56,7 @@ export const sipExposedToInternet: LintRule = {
     };
     // Routed straight to the phones (no NAT in between).
     for (const p of ctx.phones) {
-      const flow = box({ src: INTERNET, dst: p.networks, ...SIP, iif: NameSet.of(ctx.wan), oif: NameSet.of([p.iface]), state: NameSet.of(['new']) });
+      const flow = box({ src: INTERNET, dst: p.networks.intersect(ANY_V4), ...SIP, iif: NameSet.of(ctx.wan), oif: NameSet.of([p.iface]), state: NameSet.of(['new']) });
       for (const group of groupAccepted(evaluate(ctx.policy.ruleset, 'forward', flow))) report(group.boxes, '', group.step, stepLoc(group.step, ctx.policy.root), ['routed', stepKey(group.step)]);
     }
     // Through port-forwards on the WAN address.

@@ -2,6 +2,7 @@ import { box } from '../src/engine/box.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { INTERNET, wanAddresses } from '../src/lint/topology.js';
+import { ANY_V4 } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, protoSet } from '../src/model/ports.js';
@@ -27,14 +28,15 @@ export const wanIcmpBlocked: LintRule = {
         pfsense: 'Firewall > Rules > WAN: add a pass rule, protocol ICMP, ICMP subtypes Echo request, destination "WAN address".',
         opnsense: 'Firewall > Rules > WAN: pass ICMP echo request to "WAN address".',
         fortigate: 'config system interface / edit "<wan>" / append allowaccess ping (or a local-in policy allowing PING).',
-        mikrotik: '/ip firewall filter add chain=input in-interface=<wan> protocol=icmp action=accept place-before=<drop rule>',
+        mikrotik: '/ip firewall filter add chain=input in-interface-list=WAN protocol=icmp action=accept place-before=<drop rule>',
         nftables: 'In the input chain: `iifname "<wan>" icmp type echo-request accept` before the drop.',
       },
     },
   },
   check(ctx) {
     const out: Finding[] = [];
-    const self = wanAddresses(ctx.policy, ctx.wan);
+    // The provider monitors the IPv4 WAN address (ICMP, not ICMPv6).
+    const self = wanAddresses(ctx.policy, ctx.wan).intersect(ANY_V4);
     if (self.isEmpty) return out;
     for (const req of settingsOf(ctx, 'icmp-from-wan')) {
       const flow = box({ src: INTERNET, dst: self, proto: protoSet([PROTO.icmp]), iif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });

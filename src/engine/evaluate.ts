@@ -1,5 +1,5 @@
 import type { Chain, ChainPolicy, Match, Rule, Ruleset } from '../model/policy.js';
-import { intersect, overlaps, subtract, type Box } from './box.js';
+import { intersect, isEmptyBox, overlaps, subtract, type Box } from './box.js';
 
 export type Verdict = 'accept' | 'drop';
 
@@ -52,6 +52,7 @@ const MAX_DEPTH = 64;
  * accepted and dropped parts, each with the rule or default policy that decided it.
  */
 export function evaluate(ruleset: Ruleset, path: 'forward' | 'input', flow: Box): Part[] {
+  if (isEmptyBox(flow)) return []; // e.g. no WAN identified: nothing to evaluate, nothing to report
   let pieces: Piece[] = [{ box: flow, maybe: [] }];
   const done: Part[] = [];
   for (const stage of ruleset[path]) {

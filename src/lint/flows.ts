@@ -1,13 +1,20 @@
 import { box, type Box } from '../engine/box.js';
-import { NO_ADDR, parseAddressSpec, type AddrSet } from '../model/address.js';
+import { ANY_V4, ANY_V6, NO_ADDR, parseAddressSpec, type AddrSet } from '../model/address.js';
 import { NameSet } from '../model/name-set.js';
-import { ANY_PORT, ANY_PROTO, parsePortRange, portSet, protocolNumber, protoSet, type PortSet, type ProtoSet } from '../model/ports.js';
+import { ANY_PORT, ANY_PROTO, PROTO, parsePortRange, portSet, protocolNumber, protoSet, type PortSet, type ProtoSet } from '../model/ports.js';
 import type { Endpoint, FlowRequirement, Profile } from '../model/profile.js';
 import type { Endpoints, RuleContext } from './context.js';
 import { INTERNET, egressFor } from './topology.js';
 
-export function protocolsOf(protocol: string): ProtoSet {
+const FAMILIES = [
+  { space: ANY_V4, v6: false },
+  { space: ANY_V6, v6: true },
+];
+
+/** The protocol numbers of a requirement; ICMP means ICMPv6 towards IPv6 destinations. */
+export function protocolsOf(protocol: string, v6 = false): ProtoSet {
   if (protocol.toLowerCase() === 'any') return ANY_PROTO;
+  if (v6 && protocol.toLowerCase() === 'icmp') return protoSet([PROTO.ipv6icmp]);
   const names = protocol.toLowerCase() === 'tcp/udp' ? ['tcp', 'udp'] : [protocol];
   return protoSet(names.map((n) => protocolNumber(n)).filter((n): n is number => n !== undefined));
 }
@@ -52,17 +59,24 @@ export interface BuiltFlow {
 
 /** The flow classes (one per source network) a required outbound or inbound flow stands for. */
 export function buildFlows(req: FlowRequirement, remote: AddrSet, ctx: RuleContext): BuiltFlow[] {
-  const proto = protocolsOf(req.protocol);
   const dport = portsOf(req.ports);
   const state = NameSet.of(['new']);
-  const remoteIf = egressFor(ctx.policy, ctx.wan, remote);
-  return audienceOf(req, ctx)
-    .filter((from) => !remote.isSubsetOf(from.networks)) // same subnet: the firewall is not in the path
-    .map((from) =>
-      req.direction === 'outbound'
-        ? { from, box: box({ src: from.networks, dst: remote, proto, dport, iif: NameSet.of([from.iface]), oif: remoteIf, state }) }
-        : { from, box: box({ src: remote, dst: from.networks, proto, dport, iif: remoteIf, oif: NameSet.of([from.iface]), state }) },
-    );
+  // A flow never mixes address families: IPv4 sources talk to IPv4 destinations, IPv6 to IPv6.
+  return audienceOf(req, ctx).flatMap((all) =>
+    FAMILIES.flatMap(({ space, v6 }) => {
+      const local = all.networks.intersect(space);
+      const far = remote.intersect(space);
+      if (local.isEmpty || far.isEmpty || far.isSubsetOf(local)) return []; // same subnet: the firewall is not in the path
+      const from = { ...all, networks: local };
+      const proto = protocolsOf(req.protocol, v6);
+      const farIf = egressFor(ctx.policy, ctx.wan, far);
+      return [
+        req.direction === 'outbound'
+          ? { from, box: box({ src: local, dst: far, proto, dport, iif: NameSet.of([from.iface]), oif: farIf, state }) }
+          : { from, box: box({ src: far, dst: local, proto, dport, iif: farIf, oif: NameSet.of([from.iface]), state }) },
+      ];
+    }),
+  );
 }
 
 /** Whether a requirement is in scope for this run (audience and device family opt-ins). */

@@ -1,4 +1,5 @@
-import { box, intersect, subtract, type Box } from '../engine/box.js';
+import { box, intersect, isEmptyBox, subtract, type Box } from '../engine/box.js';
+import { ANY_V4 } from '../model/address.js';
 import { NameSet } from '../model/name-set.js';
 import type { Endpoints, RuleContext } from './context.js';
 import { INTERNET } from './topology.js';
@@ -7,6 +8,7 @@ import { portSet } from '../model/ports.js';
 
 /** Splits a flow by the first rule of a list that matches each part; parts no rule matches have none. */
 export function firstMatchParts<R extends { match: Match }>(rules: readonly R[], flow: Box): { box: Box; rule?: R }[] {
+  if (isEmptyBox(flow)) return [];
   let pending: Box[] = [flow];
   const out: { box: Box; rule?: R }[] = [];
   for (const rule of rules) {
@@ -30,8 +32,9 @@ export function firstMatchParts<R extends { match: Match }>(rules: readonly R[],
 /** Which source-NAT rule handles each part of an outbound flow (first match wins). */
 export const snatParts = (policy: Policy, flow: Box) => firstMatchParts<SnatRule>(policy.nat.snat, flow);
 
-/** Which port-forward translates each part of an inbound flow (first match wins). */
-export const dnatParts = (policy: Policy, flow: Box) => firstMatchParts<DnatRule>(policy.nat.dnat, flow);
+/** Which port-forward translates each part of an inbound flow (first match wins; an exemption translates nothing). */
+export const dnatParts = (policy: Policy, flow: Box) =>
+  firstMatchParts<DnatRule>(policy.nat.dnat, flow).map((p) => (p.rule?.action === 'none' ? { box: p.box } : p));
 
 /**
  * The flow as it looks after a port-forward: destination rewritten to the target and ports shifted
@@ -51,11 +54,13 @@ export function translate(b: Box, rule: DnatRule): Box {
 
 /** How the traffic of one source network to the Internet leaves through the WAN: split by SNAT rule. */
 export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints): { box: Box; rule?: SnatRule }[] {
-  const flow = box({ src: from.networks, dst: INTERNET, iif: NameSet.of([from.iface]), oif: NameSet.of(ctx.wan) });
+  // Source NAT is an IPv4 matter: IPv6 prefixes are routed, not translated.
+  const flow = box({ src: from.networks.intersect(ANY_V4), dst: INTERNET, iif: NameSet.of([from.iface]), oif: NameSet.of(ctx.wan) });
   return snatParts(ctx.policy, flow);
 }
 
 /** True when every phone network's traffic to the Internet is source-NATed. */
 export function phonesAreNated(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones'>): boolean {
-  return ctx.phones.length > 0 && ctx.phones.every((p) => outboundNat(ctx, p).every((s) => s.rule?.action === 'translate'));
+  const parts = ctx.phones.flatMap((p) => outboundNat(ctx, p));
+  return parts.length > 0 && parts.every((s) => s.rule?.action === 'translate');
 }

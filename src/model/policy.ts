@@ -145,6 +145,11 @@ export interface DnatRule {
   match: Match;
   /** Where it goes: the internal target and the first translated port (ranges keep their width). */
   to: { addr: AddrSet; port?: number; symbolic?: string };
+  /**
+   * 'none' exempts what it matches from later port-forwards (pf `no rdr`, RouterOS dstnat accept/return);
+   * absent means 'translate'.
+   */
+  action?: 'translate' | 'none';
   /** pf `rdr pass`: translated packets skip the filter rules. */
   bypassFilter: boolean;
   text?: string;
@@ -162,6 +167,8 @@ export interface SnatRule {
   ports: 'preserve' | 'random';
   /** Why ports behave so when it is a default (e.g. "pfSense rewrites source ports unless static-port"). */
   portsReason?: string;
+  /** Set when the vendor documentation does not confirm the port behaviour (vendor-semantics [U]). */
+  uncertain?: string;
   implicit?: string;
   text?: string;
   /** See Rule.comment. */

@@ -157,6 +157,8 @@ export function validateSarif(file: string, ruleKind = 'Gh;Sarif'): SarifValidat
         path.resolve(file),
       ],
       {
+        // Its console echo grows with the results (about 1 MB per 1000); the findings are read from --output.
+        maxBuffer: 256 << 20,
         encoding: 'utf8',
         env: { DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1', ...process.env },
         timeout: 120_000,
