@@ -1,9 +1,10 @@
 import type { Vendor } from '../src/model/policy.js';
+import { mikrotikParser } from './mikrotik/index.js';
 import { pfsenseParser } from './pfsense/index.js';
 import type { VendorParser } from './types.js';
 
 /** Every parser fwlint has. The CLI picks one per file; the engine and rules never import parsers. */
-export const PARSERS: readonly VendorParser[] = [pfsenseParser];
+export const PARSERS: readonly VendorParser[] = [pfsenseParser, mikrotikParser];
 
 export const ALL_VENDORS: readonly Vendor[] = ['pfsense', 'opnsense', 'fortigate', 'mikrotik', 'nftables'];
 

@@ -1,0 +1,508 @@
+import type { Ctx, Span } from './context.js';
+import { splitParam, unquote, type Statement, type Word } from './lexer.js';
+import { Item, Menu, Prop, Props, Store } from './store.js';
+
+/**
+ * Runs the statements of an export against a store of menus, the way RouterOS would import them:
+ * section lines set the current menu path (`/ip firewall filter`, v7 also `/ip/firewall/filter`),
+ * terse lines carry their own path (`/ip firewall nat add …`), and `add`/`set`/`remove`/`enable`/
+ * `disable`/`unset`/`move` change the entries (vendor-semantics C.1). Stray text, script
+ * statements and `/import` are reported where they could change a verdict.
+ */
+
+/** First path segments RouterOS has (used to recognise commands and the format). */
+export const TOP_MENUS = new Set([
+  'ip', 'ipv6', 'interface', 'system', 'tool', 'routing', 'ppp', 'queue', 'user', 'snmp', 'certificate', 'caps-man',
+  'capsman', 'disk', 'iot', 'port', 'radius', 'lcd', 'mpls', 'special-login', 'file', 'log', 'container', 'dude',
+  'partitions', 'zerotier', 'console', 'environment', 'task', 'user-manager', 'openflow', 'app', 'import', 'export',
+  'lora', 'beep', 'delay', 'quit', 'redo', 'undo', 'setup', 'password', 'ping', 'put', 'execute', 'terminal', 'blink',
+]);
+
+/** Verbs that change entries. */
+const EFFECT_VERBS = new Set(['add', 'set', 'remove', 'enable', 'disable', 'unset', 'move', 'comment', 'edit', 'reset']);
+/** Verbs that only read or act at run time. */
+const NOOP_VERBS = new Set([
+  'print', 'export', 'find', 'get', 'monitor', 'reset-counters', 'reset-counters-all', 'make-static', 'run', 'sign',
+  'flush', 'release', 'renew', 'send', 'fetch', 'check-for-updates', 'download', 'install', 'cancel', 'monitor-traffic',
+]);
+
+const IDENT = /^[a-z0-9][a-z0-9.\-_]*$/i;
+
+/** Menus whose changes can alter a verdict: unknown commands there are FWL900. */
+export function isFirewallMenu(path: string): boolean {
+  return /^(ip|ipv6) firewall\b/.test(path);
+}
+
+export interface Executed {
+  store: Store;
+  /** The file uses v7 slash paths (`/ip/firewall/filter`). */
+  slashPaths: boolean;
+  /** Statements that were RouterOS menu commands or section lines (not stray text). */
+  commandCount: number;
+  /** Statements with a known first menu (`/ip …`, `/interface …`): evidence the file is RouterOS. */
+  knownMenuCount: number;
+  /** The first statement that was not a RouterOS command, for wrong-vendor errors. */
+  firstStray?: Statement;
+  /** The first statement of any kind. */
+  first?: Statement;
+}
+
+/** Runs statements one at a time (as the lexer reads them); `result` holds the store so far. */
+export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed } {
+  const store = new Store();
+  let current: Menu | undefined;
+  const out: Executed = { store, slashPaths: false, commandCount: 0, knownMenuCount: 0 };
+  const run = (st: Statement): void => {
+    out.first ??= st;
+    const words = st.words;
+    const first = words[0]!.raw;
+    if (st.damaged) {
+      ctx.unsupportedAt(st, 'damaged command', `${st.damaged}: RouterOS would refuse this line, so whatever it was meant to do is not applied and is not evaluated`, 'damaged command');
+      out.firstStray ??= st;
+      return;
+    }
+    if (st.script) {
+      script(ctx, st);
+      return;
+    }
+    if (first.startsWith('/')) {
+      const parsed = parsePath(words);
+      if (!parsed) {
+        stray(ctx, st);
+        out.firstStray ??= st;
+        return;
+      }
+      out.commandCount++;
+      if (parsed.slash) out.slashPaths = true;
+      if (TOP_MENUS.has(parsed.path[0] ?? '')) out.knownMenuCount++;
+      if (parsed.path[0] === 'import') {
+        ctx.unsupportedAt(st, '/import', 'imports another script: its commands are not in this file and are not evaluated', '/import');
+        return;
+      }
+      const pathText = parsed.path.join(' ');
+      const menu = store.menu(pathText);
+      if (!menu.anchor) menu.anchor = { start: words[0]!.start, end: words[parsed.pathWords - 1]!.end };
+      if (parsed.verb === undefined) {
+        if (parsed.args.length > 0) {
+          ctx.unsupportedAt(st, `/${pathText} ${parsed.args[0]!.raw.split('=')[0]}`, 'not a RouterOS command (a menu path followed by values but no command such as add or set); it is ignored', 'malformed command');
+          return;
+        }
+        current = menu;
+        return;
+      }
+      command(ctx, menu, parsed.verb, parsed.verbWord, parsed.args, st);
+      return;
+    }
+    const verb = first.toLowerCase();
+    if (EFFECT_VERBS.has(verb) || NOOP_VERBS.has(verb)) {
+      if (!current) {
+        ctx.unsupportedAt(st, `${verb} outside a menu`, 'a command before any menu path (/ip …): RouterOS cannot tell which menu it belongs to; it is ignored', 'command outside a menu');
+        out.firstStray ??= st;
+        return;
+      }
+      out.commandCount++;
+      command(ctx, current, verb, words[0]!, words.slice(1), st);
+      return;
+    }
+    stray(ctx, st);
+    out.firstStray ??= st;
+  };
+  return { run, result: out };
+}
+
+interface ParsedPath {
+  path: string[];
+  /** How many words the path took. */
+  pathWords: number;
+  verb?: string;
+  verbWord?: Word;
+  args: Word[];
+  slash: boolean;
+}
+
+/** `/ip firewall filter add …`, `/ip/firewall/filter`, `/ip/firewall/filter/add …`. */
+function parsePath(words: readonly Word[]): ParsedPath | undefined {
+  const head = words[0]!.raw;
+  const segs = head.split('/').filter((s) => s !== '');
+  if (!segs.every((s) => IDENT.test(s))) return undefined;
+  const slash = segs.length > 1;
+  const path: string[] = [];
+  let verb: string | undefined;
+  for (const s of segs) {
+    const l = s.toLowerCase();
+    if (verb === undefined && path.length > 0 && (EFFECT_VERBS.has(l) || NOOP_VERBS.has(l))) verb = l;
+    else if (verb !== undefined) return undefined;
+    else path.push(l);
+  }
+  let k = 1;
+  let verbWord: Word | undefined = verb ? words[0] : undefined;
+  if (!verb) {
+    for (; k < words.length; k++) {
+      const w = words[k]!.raw;
+      if (!IDENT.test(w)) break;
+      const l = w.toLowerCase();
+      if (EFFECT_VERBS.has(l) || NOOP_VERBS.has(l)) {
+        verb = l;
+        verbWord = words[k];
+        k++;
+        break;
+      }
+      path.push(l);
+    }
+    // `/menu unknown-verb [find …] k=v`: the last identifier before the values is a command we do not know.
+    if (!verb && k < words.length && path.length > 1 && k > 1) {
+      verb = path.pop()!;
+      verbWord = words[k - 1];
+    }
+  }
+  const pathWords = verbWord === words[0] ? 1 : Math.max(1, verbWord ? words.indexOf(verbWord) : k);
+  return { path, pathWords, verb, verbWord, args: words.slice(k), slash };
+}
+
+function stray(ctx: Ctx, st: Statement): void {
+  // Never quote the line: hand-edited files can hold fragments of secrets.
+  ctx.unsupportedAt(st, 'stray text', 'this line is not a RouterOS command (hand-edited file?); if it is a damaged command, what it was meant to do is not evaluated', 'stray text');
+}
+
+/** `:local`, `:foreach … do={ … }`, `{ … }`: scripts run at import time. */
+function script(ctx: Ctx, st: Statement): void {
+  const text = ctx.text.slice(st.start, st.end);
+  const head = st.words[0]!.raw.toLowerCase();
+  if (/^:(put|log|delay|beep|local|global|set|environment|error|nothing)$/.test(head) && !/firewall|\/ip\b|\/interface\b/i.test(text)) return;
+  ctx.unsupportedAt(st, `script statement ${head.slice(0, 20)}`, 'RouterOS script code runs when the file is imported and can add or change firewall configuration; fwlint does not execute scripts', 'script statement');
+}
+
+interface Args {
+  props: Props;
+  /** `!key` in verbose exports: "not set", not negation (vendor-semantics C.1). */
+  unset: string[];
+  /** Bare words (flags such as `blackhole`, or targets). */
+  bare: Word[];
+}
+
+/** Property names repeat on every line: one string each (RouterOS names are lowercase already). */
+const keyNames = new Map<string, string>();
+function keyName(raw: string): string {
+  let k = keyNames.get(raw);
+  if (k === undefined) {
+    k = raw.toLowerCase();
+    if (keyNames.size < 4096) keyNames.set(raw, k);
+  }
+  return k;
+}
+
+/** Short values repeat too (accept, forward, tcp, LAN, 443): one string each, so big exports stay light. */
+const shortValues = new Map<string, string>();
+function shortValue(v: string): string {
+  if (v.length > 16) return v;
+  const hit = shortValues.get(v);
+  if (hit !== undefined) return hit;
+  if (shortValues.size < 8192) shortValues.set(v, v);
+  return v;
+}
+
+function readArgs(words: readonly Word[]): Args {
+  const props = new Props();
+  const unset: string[] = [];
+  const bare: Word[] = [];
+  for (const w of words) {
+    const p = splitParam(w.raw);
+    if (p && /^[a-z0-9.\-_]+$/i.test(p.key)) {
+      const neg = p.value.startsWith('!');
+      props.put(keyName(p.key), shortValue(unquote(neg ? p.value.slice(1) : p.value)), neg, w.start, w.end);
+      continue;
+    }
+    if (/^![a-z0-9.\-_]+$/i.test(w.raw)) {
+      unset.push(w.raw.slice(1).toLowerCase());
+      continue;
+    }
+    bare.push(w);
+  }
+  return { props, unset, bare };
+}
+
+function command(ctx: Ctx, menu: Menu, verb: string, verbWord: Word | undefined, args: readonly Word[], st: Statement): void {
+  const span: Span = { start: st.start, end: st.end };
+  if (!menu.anchor) menu.anchor = { start: st.start, end: (verbWord ?? st.words[0]!).end };
+  if (NOOP_VERBS.has(verb)) return;
+  switch (verb) {
+    case 'add':
+      return add(ctx, menu, args, span);
+    case 'set':
+    case 'comment':
+      return set(ctx, menu, args, span, verb);
+    case 'remove':
+      return remove(ctx, menu, args, span);
+    case 'enable':
+    case 'disable':
+      return toggle(ctx, menu, args, span, verb === 'disable');
+    case 'unset':
+      return unsetCmd(ctx, menu, args, span);
+    case 'move':
+      return move(ctx, menu, args, span);
+    default:
+      if (isFirewallMenu(menu.path)) {
+        ctx.unsupportedAt(span, `/${menu.path} ${verb}`, `the command "${verb}" is not modeled; it may change the firewall`, `/${menu.path} ${verb}`);
+      }
+  }
+}
+
+function add(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
+  const a = readArgs(words);
+  let props = a.props;
+  const copyFrom = props.get('copy-from');
+  if (copyFrom) {
+    props.delete('copy-from');
+    const src = resolveTargets(menu, copyFrom.value, false);
+    if (src.items.length === 1) {
+      const merged = new Props();
+      for (const [k, v] of src.items[0]!.props) merged.set(k, v);
+      for (const [k, v] of props) merged.set(k, v);
+      props = merged;
+    } else if (isFirewallMenu(menu.path)) {
+      ctx.unsupportedAt(copyFrom.span, `/${menu.path} add copy-from`, `copy-from=${copyFrom.value} does not name one entry of the export; the copied settings are unknown`);
+    }
+  }
+  const before = props.get('place-before');
+  if (before) props.delete('place-before');
+  for (const w of a.bare) props.put(keyName(w.raw), 'yes', false, w.start, w.end);
+  const item = new Item(span, false, props);
+  if (before) {
+    const t = resolveTargets(menu, before.value, false);
+    const at = t.items.length > 0 ? menu.items.indexOf(t.items[0]!) : -1;
+    if (at >= 0) {
+      menu.items.splice(at, 0, item);
+      return;
+    }
+    if (isFirewallMenu(menu.path)) ctx.note(`${ctx.where(span)}: place-before=${before.value} does not name an entry of the export; the entry is placed last`);
+  }
+  menu.items.push(item);
+}
+
+/** `set <target> k=v …`, `set k=v …` (menu settings), `comment <target> comment=…`. */
+function set(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span, verb: string): void {
+  let targetText: string | undefined;
+  let rest = words;
+  const firstParam = words[0] ? splitParam(words[0].raw) : undefined;
+  if (words[0] && (!firstParam || words[0].raw.startsWith('['))) {
+    targetText = words[0].raw;
+    rest = words.slice(1);
+  }
+  const a = readArgs(rest);
+  const numbers = a.props.get('numbers');
+  if (numbers) {
+    targetText = numbers.value;
+    a.props.delete('numbers');
+  }
+  if (targetText === undefined) {
+    menu.settings ??= new Item(span);
+    apply(menu.settings, a);
+    return;
+  }
+  const t = resolveTargets(menu, targetText, true, span);
+  if (t.unknown && isFirewallMenu(menu.path)) {
+    ctx.unsupportedAt(span, `/${menu.path} ${verb} ${t.unknown}`, `the target "${t.unknown}" does not name an entry of the export; the change is not applied`, `/${menu.path} ${verb} unknown target`);
+  }
+  for (const item of t.items) apply(item, a);
+}
+
+function apply(item: Item, a: Args): void {
+  for (const [k, v] of a.props) item.props.set(k, v);
+  for (const k of a.unset) item.props.delete(k);
+}
+
+function remove(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
+  const a = readArgs(words);
+  const text = a.props.get('numbers')?.value ?? a.bare[0]?.raw;
+  if (text === undefined) return;
+  const t = resolveTargets(menu, text, false);
+  if (t.unknown && isFirewallMenu(menu.path)) {
+    ctx.unsupportedAt(span, `/${menu.path} remove ${t.unknown}`, `the target "${t.unknown}" does not name an entry of the export`, `/${menu.path} remove unknown target`);
+  }
+  const gone = new Set(t.items);
+  if (gone.size) menu.items = menu.items.filter((it) => !gone.has(it));
+}
+
+function toggle(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span, disable: boolean): void {
+  const a = readArgs(words);
+  const text = a.props.get('numbers')?.value ?? a.bare.map((w) => w.raw).join(',');
+  if (!text) return;
+  const t = resolveTargets(menu, text, true, span);
+  if (t.unknown && isFirewallMenu(menu.path)) {
+    ctx.unsupportedAt(span, `/${menu.path} ${disable ? 'disable' : 'enable'} ${t.unknown}`, `the target "${t.unknown}" does not name an entry of the export`, `/${menu.path} toggle unknown target`);
+  }
+  for (const item of t.items) item.props.set('disabled', Prop.of(disable ? 'yes' : 'no', false, span));
+}
+
+function unsetCmd(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
+  const a = readArgs(words);
+  const targetWord = a.bare[0];
+  const names = [...a.bare.slice(1).map((w) => w.raw.toLowerCase())];
+  const vn = a.props.get('value-name');
+  if (vn) names.push(...vn.value.split(',').map((s) => s.trim().toLowerCase()));
+  const targets = targetWord ? resolveTargets(menu, targetWord.raw, false).items : menu.settings ? [menu.settings] : [];
+  if (targets.length === 0 && isFirewallMenu(menu.path)) ctx.note(`${ctx.where(span)}: unset: no entry matches; ignored`);
+  for (const item of targets) for (const n of names) item.props.delete(n);
+}
+
+/** `move <targets> [destination=]<n>`: the entries go before the entry that was number n. */
+function move(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
+  const a = readArgs(words);
+  const what = a.props.get('numbers')?.value ?? a.bare[0]?.raw;
+  const dest = a.props.get('destination')?.value ?? a.bare[what === a.bare[0]?.raw ? 1 : 0]?.raw;
+  if (!what) return;
+  const moving = resolveTargets(menu, what, false).items;
+  if (moving.length === 0) {
+    if (isFirewallMenu(menu.path)) ctx.unsupportedAt(span, `/${menu.path} move`, `move ${what}: no entry matches; the order of the rules may differ from the device`);
+    return;
+  }
+  const anchor = dest !== undefined && /^\d+$/.test(dest) ? menu.items[Number(dest)] : undefined;
+  const rest = menu.items.filter((it) => !moving.includes(it));
+  let at = anchor ? rest.indexOf(anchor) : rest.length;
+  if (at < 0) at = rest.length;
+  rest.splice(at, 0, ...moving);
+  menu.items = rest;
+}
+
+interface Targets {
+  items: Item[];
+  /** The part of the target that named nothing. */
+  unknown?: string;
+}
+
+/**
+ * Entries a command targets: print numbers (`0,2`), names (`sip`, `ether1`), or `[ find k=v … ]`.
+ * A `set` on a built-in entry the export never added (service-port sip, ether1, the default
+ * security profile) creates it (`create`).
+ */
+function resolveTargets(menu: Menu, text: string, createBuiltin: boolean, span?: Span): Targets {
+  // Firewall rule tables have no built-in entries; service-port has (sip, ftp, h323…).
+  const create = createBuiltin && (!isFirewallMenu(menu.path) || menu.path === 'ip firewall service-port');
+  const t = text.trim();
+  if (t.startsWith('[')) return findTargets(menu, t, create, span);
+  const items: Item[] = [];
+  const unknown: string[] = [];
+  for (const part of t.split(',').map((s) => unquote(s.trim())).filter(Boolean)) {
+    if (/^\d+$/.test(part)) {
+      const it = menu.items[Number(part)];
+      if (it) items.push(it);
+      else if (create && span) {
+        const b = new Item(span, true);
+        b.props.set('.number', Prop.of(part, false, span));
+        menu.items.push(b);
+        items.push(b);
+      } else unknown.push(part);
+      continue;
+    }
+    const named = menu.byName(part);
+    if (named.length) {
+      items.push(...named);
+      continue;
+    }
+    if (create && span && !part.startsWith('*')) {
+      const b = new Item(span, true);
+      b.props.set('name', Prop.of(part, false, span));
+      menu.items.push(b);
+      items.push(b);
+      continue;
+    }
+    unknown.push(part);
+  }
+  return unknown.length ? { items, unknown: unknown.join(',') } : { items };
+}
+
+interface Condition {
+  key: string;
+  op: '=' | '!=' | '~' | 'true' | 'false';
+  value: string;
+}
+
+/** Boolean properties whose absence means "no" in find expressions. */
+const DEFAULT_NO = new Set(['dynamic', 'disabled', 'default', 'invalid', 'builtin', 'inactive', 'running']);
+
+function findTargets(menu: Menu, text: string, create: boolean, span?: Span): Targets {
+  const inner = text.replace(/^\[\s*/, '').replace(/\s*\]$/, '');
+  const toks = tokens(inner);
+  let k = 0;
+  if (toks[k] && /(^|\/)find$/i.test(toks[k]!)) k++;
+  else return { items: [], unknown: text };
+  if (toks[k]?.toLowerCase() === 'where') k++;
+  const conds: Condition[] = [];
+  for (; k < toks.length; k++) {
+    const tok = toks[k]!;
+    if (/^(and|&&)$/i.test(tok)) continue;
+    let m = /^([a-z0-9.\-_]+)(!=|=|~)(.*)$/is.exec(tok);
+    if (m) {
+      conds.push({ key: m[1]!.toLowerCase(), op: m[2] as Condition['op'], value: unquote(m[3]!) });
+      continue;
+    }
+    m = /^(!?)([a-z0-9.\-_]+)$/i.exec(tok);
+    if (m) {
+      conds.push({ key: m[2]!.toLowerCase(), op: m[1] ? 'false' : 'true', value: '' });
+      continue;
+    }
+    return { items: [], unknown: text };
+  }
+  const value = (it: Item, key: string): string | undefined => it.get(key) ?? (DEFAULT_NO.has(key) ? 'no' : key === 'name' ? it.get('default-name') : undefined);
+  const test = (it: Item, c: Condition): boolean => {
+    const v = value(it, c.key);
+    switch (c.op) {
+      case '=':
+        return v === c.value;
+      case '!=':
+        return v !== c.value;
+      case '~':
+        try {
+          return v !== undefined && new RegExp(c.value).test(v);
+        } catch {
+          return false;
+        }
+      case 'true':
+        return v !== undefined && v !== 'no' && v !== 'false';
+      case 'false':
+        return v === undefined || v === 'no' || v === 'false';
+    }
+  };
+  const items = menu.items.filter((it) => conds.every((c) => test(it, c)));
+  if (items.length === 0 && create && span && conds.length > 0 && conds.every((c) => c.op === '=')) {
+    // A built-in entry (`[ find default-name=ether1 ]`, `[ find default=yes ]`).
+    const b = new Item(span, true);
+    for (const c of conds) b.props.set(c.key, Prop.of(c.value, false, span));
+    if (b.get('default-name') !== undefined && b.get('name') === undefined) b.props.set('name', Prop.of(b.get('default-name')!, false, span));
+    menu.items.push(b);
+    return { items: [b] };
+  }
+  return { items };
+}
+
+/** Whitespace-separated tokens, keeping quoted parts together. */
+function tokens(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote = false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s[k]!;
+    if (quote) {
+      cur += c;
+      if (c === '\\' && k + 1 < s.length) cur += s[++k];
+      else if (c === '"') quote = false;
+      continue;
+    }
+    if (c === '"') {
+      quote = true;
+      cur += c;
+    } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      if (cur) out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/** Runs a list of statements (tests, small inputs). */
+export function execute(ctx: Ctx, statements: readonly Statement[]): Executed {
+  const ex = executor(ctx);
+  for (const st of statements) ex.run(st);
+  return ex.result;
+}

@@ -1,0 +1,203 @@
+import type { SourceLocation } from '../../src/model/location.js';
+import type { Action, Chain, ChainPolicy, Match, Rule, Ruleset, Stage } from '../../src/model/policy.js';
+import type { Family } from './address-lists.js';
+import { CHAIN_END_ACCEPTS, FASTTRACK_NOTE } from './defaults.js';
+import { buildMatch, type RuleEnv } from './matchers.js';
+import type { Ctx } from './context.js';
+import type { Item, Store } from './store.js';
+import { entryId, quoteComment, ruleText } from './text.js';
+
+/**
+ * `/ip firewall filter` (and raw, and their IPv6 twins) → chains (vendor-semantics C.2): rules are
+ * taken top to bottom, the first terminal match decides, user chains are entered with `jump` and
+ * left with `return`, `passthrough`/`log` continue, `disabled=yes` rules do not exist, and a packet
+ * no rule decides is accepted at the end of a base chain. `fasttrack-connection` is evaluated as
+ * accept (FastTracked packets bypass the firewall).
+ */
+
+interface Table {
+  menu: string;
+  family: Family;
+  /** Prefix of model chain names (IPv4 filter chains keep their RouterOS names). */
+  prefix: string;
+  /** Label prefix for rules without a comment. */
+  label: string;
+  /** Prefix of content ids. */
+  idPrefix: string;
+  base: string[];
+}
+
+const TABLES: Table[] = [
+  { menu: 'ip firewall raw', family: 'ip', prefix: 'raw:', label: 'raw rule', idPrefix: 'raw', base: ['prerouting', 'output'] },
+  { menu: 'ipv6 firewall raw', family: 'ipv6', prefix: 'ipv6-raw:', label: 'IPv6 raw rule', idPrefix: 'ipv6-raw', base: ['prerouting', 'output'] },
+  { menu: 'ip firewall filter', family: 'ip', prefix: '', label: 'filter rule', idPrefix: 'filter', base: ['input', 'forward', 'output'] },
+  { menu: 'ipv6 firewall filter', family: 'ipv6', prefix: 'ipv6:', label: 'IPv6 filter rule', idPrefix: 'ipv6', base: ['input', 'forward', 'output'] },
+];
+
+const ACTIONS: Readonly<Record<string, Action>> = {
+  accept: { kind: 'accept' },
+  // vendor-semantics C.2: FastTracked packets bypass the firewall; the lead's rule: accept.
+  'fasttrack-connection': { kind: 'accept' },
+  drop: { kind: 'drop' },
+  tarpit: { kind: 'drop' },
+  reject: { kind: 'reject' },
+  return: { kind: 'return' },
+  passthrough: { kind: 'continue' },
+  log: { kind: 'continue' },
+  'add-src-to-address-list': { kind: 'continue' },
+  'add-dst-to-address-list': { kind: 'continue' },
+  'sniff-tzsp': { kind: 'continue' },
+  'sniff-pc': { kind: 'continue' },
+};
+
+/** Where a table's chain policies live: its section line, else the export header. */
+function anchorLoc(env: RuleEnv, store: Store, menu: string): SourceLocation {
+  const a = store.get(menu)?.anchor;
+  return a ? env.ctx.loc(a) : env.ctx.headerLoc;
+}
+
+export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
+  const { ctx } = env;
+  const chains: Record<string, Chain> = {};
+  const present = new Set<string>();
+  const never: string[] = [];
+  for (const t of TABLES) {
+    const menu = store.get(t.menu);
+    const isFilter4 = t.menu === 'ip firewall filter';
+    if (!menu && !isFilter4) continue;
+    const policyLoc = anchorLoc(env, store, t.menu);
+    const base = (name: string): Chain => {
+      const id = t.prefix + name;
+      let c = chains[id];
+      if (!c) {
+        c = { name: id, mode: 'first-match', rules: [] };
+        if (t.base.includes(name)) {
+          // vendor-semantics C.2: chain end accepts (a base chain's default, not a setting).
+          const policy: ChainPolicy = { action: 'accept', source: 'default', loc: policyLoc, reason: CHAIN_END_ACCEPTS };
+          c.policy = policy;
+        }
+        chains[id] = c;
+      }
+      return c;
+    };
+    for (const b of t.base) if (b !== 'output' || menu) base(b);
+    present.add(t.menu);
+    (menu?.items ?? []).forEach((item, index) => {
+      const rules = buildRules(env, t, item, index, never);
+      if (!rules) return;
+      const chain = base(item.get('chain')!);
+      chain.rules.push(...rules);
+    });
+  }
+  const stage = (name: string, ids: string[]): Stage | undefined => {
+    const have = ids.filter((id) => chains[id]);
+    return have.length ? { name, chains: have } : undefined;
+  };
+  // Order (RouterOS packet flow, vendor-semantics C.2): raw prerouting, then dstnat (policy.nat),
+  // then the filter's forward or input chain; IPv4 and IPv6 chains sit side by side, each rule
+  // restricted to its family, so only one of them can act on a packet.
+  const raw = stage('raw prerouting', ['raw:prerouting', 'ipv6-raw:prerouting']);
+  const forward = stage('filter forward', ['forward', 'ipv6:forward'])!;
+  const input = stage('filter input', ['input', 'ipv6:input'])!;
+  if (never.length) {
+    const shown = never.length > 10 ? `${never.slice(0, 10).join(', ')} and ${never.length - 10} more` : never.join(', ');
+    ctx.note(`filter rules at line${never.length > 1 ? 's' : ''} ${shown} only match traffic unlike the flows fwlint evaluates (plain, not IPsec, with a normal TTL), so they never apply to them`);
+  }
+  if (raw) ctx.note('raw prerouting rules are evaluated before the filter; for port-forwarded traffic they are evaluated on the translated destination (RouterOS runs raw before dstnat)');
+  return {
+    chains,
+    forward: raw ? [raw, forward] : [forward],
+    input: raw ? [raw, input] : [input],
+  };
+}
+
+/** One entry → its model rule(s); undefined when RouterOS would not run it. */
+function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: string[]): Rule[] | undefined {
+  const { ctx } = env;
+  if (item.disabled) return undefined; // vendor-semantics C.2: disabled rules are ignored
+  const chainName = item.get('chain');
+  const comment = item.get('comment') ?? '';
+  const label = comment ? `rule ${quoteComment(comment)}` : `${t.label} #${index}`;
+  if (!chainName) {
+    ctx.note(`${ctx.where(item.span)}: ${label} has no chain=; RouterOS refuses such a rule, so it is ignored`);
+    return undefined;
+  }
+  const actionName = item.get('action') ?? 'accept'; // RouterOS default action: accept
+  let action = ACTIONS[actionName];
+  if (actionName === 'jump') {
+    const target = item.get('jump-target');
+    if (!target) {
+      ctx.note(`${ctx.where(item.span)}: ${label}: action=jump without jump-target; RouterOS refuses it, ignored`);
+      return undefined;
+    }
+    action = { kind: 'jump', chain: t.prefix + target };
+  }
+  const bm = buildMatch(env, item, t.family, t.menu);
+  if (bm.invalid) {
+    ctx.unsupportedAt(bm.invalid.span, `/${t.menu} ${bm.invalid.message.split(':')[0]}`, `${label}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`);
+    return undefined;
+  }
+  if (bm.never) {
+    never.push(`${ctx.line(item.span.start)} (${bm.never})`);
+    return undefined;
+  }
+  if (!action) {
+    if (actionName === 'notrack') {
+      action = { kind: 'continue' };
+      ctx.unsupportedAt(item.prop('action')!.span, `/${t.menu} action=notrack`, `${label}: notrack makes matching packets untracked (connection-state=untracked, no NAT); fwlint does not model it`);
+    } else {
+      action = { kind: 'continue' };
+      ctx.unsupportedAt(item.prop('action')?.span ?? item.span, `/${t.menu} action=${actionName}`, `${label}: action "${actionName}" is not modeled; evaluated as passthrough`);
+    }
+  }
+  if (actionName === 'fasttrack-connection') ctx.note(FASTTRACK_NOTE);
+  for (const u of bm.unsupported) ctx.unsupportedAt(u.span, u.what, `${label}: ${u.why}`, u.what.split('=')[0]);
+
+  const id = ctx.uniqueId(entryId(t.idPrefix, t.menu, item, comment));
+  if (!bm.eitherPort) return [new EntryRule(ctx, t.menu, item, id, label, bm.match, action)];
+  // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
+  const d = { ...bm.match, dport: bm.match.dport ? bm.match.dport.intersect(bm.eitherPort) : bm.eitherPort };
+  const s = { ...bm.match, sport: bm.match.sport ? bm.match.sport.intersect(bm.eitherPort) : bm.eitherPort };
+  return [new EntryRule(ctx, t.menu, item, id, label, d, action), new EntryRule(ctx, t.menu, item, ctx.uniqueId(`${id}:src-port`), label, s, action)];
+}
+
+/**
+ * A rule whose location and normalized text are worked out when a finding or a reader asks for
+ * them: a 100k-rule export then builds neither 100k locations nor 100k texts up front.
+ */
+class EntryRule implements Rule {
+  readonly id: string;
+  readonly label: string;
+  readonly match: Match;
+  readonly action: Action;
+  private readonly ctx: Ctx;
+  private readonly menu: string;
+  private readonly item: Item;
+  private cachedLoc?: SourceLocation;
+  private cachedText?: string;
+
+  constructor(ctx: Ctx, menu: string, item: Item, id: string, label: string, match: Match, action: Action) {
+    this.ctx = ctx;
+    this.menu = menu;
+    this.item = item;
+    this.id = id;
+    this.label = label;
+    this.match = match;
+    this.action = action;
+  }
+
+  get loc(): SourceLocation {
+    return (this.cachedLoc ??= this.ctx.loc(this.item));
+  }
+
+  get text(): string {
+    return (this.cachedText ??= ruleText(this.menu, this.item));
+  }
+}
+
+/** Enabled firewall rules of every table (conntrack `enabled=auto` turns on with the first, vendor-semantics C.2). */
+export function firewallRuleCount(store: Store): number {
+  let n = 0;
+  for (const f of ['ip', 'ipv6']) for (const t of ['filter', 'raw', 'mangle', 'nat']) n += store.items(`${f} firewall ${t}`).filter((i) => !i.disabled).length;
+  return n;
+}

@@ -1,0 +1,355 @@
+import { ANY_V4, ANY_V6, NO_ADDR, V6_BASE, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import { NameSet } from '../../src/model/name-set.js';
+import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/policy.js';
+import { ANY_PROTO, parsePortRange, portSet, protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
+import type { AddressLists, Family } from './address-lists.js';
+import type { Ctx, Span } from './context.js';
+import type { InterfaceTable } from './interfaces.js';
+import { routerosProtocol } from './protocols.js';
+import type { Item, Prop } from './store.js';
+
+/**
+ * RouterOS matchers → the model's Match (vendor-semantics C.2): addresses, address lists, ports,
+ * protocols, in/out interfaces and interface lists with `!` negation, connection-state and
+ * connection-nat-state. Every rule of `/ip firewall …` only sees IPv4 packets and every rule of
+ * `/ipv6 firewall …` only IPv6: the destination is restricted to the family.
+ */
+
+export interface RuleEnv {
+  ctx: Ctx;
+  ifaces: InterfaceTable;
+  lists: AddressLists;
+}
+
+export interface BuiltMatch {
+  match: Match;
+  /** `port=`: source OR destination port; the rule becomes two (dport, then sport). */
+  eitherPort?: PortSet;
+  /** Conditions the model cannot express; the rule is kept without them. */
+  unsupported: { span: Span; what: string; why: string }[];
+  /** The rule can never match the evaluated traffic (plain, not IPsec, normal TTL): why. */
+  never?: string;
+  /** A value RouterOS would refuse: the command fails on import, so the rule does not exist. */
+  invalid?: { span: Span; message: string };
+}
+
+/** Parameters that do not change which packets match. */
+const HARMLESS = new Set([
+  'chain', 'action', 'comment', 'disabled', 'log', 'log-prefix', 'jump-target', 'reject-with', 'address-list',
+  'address-list-timeout', 'hw-offload', 'to-addresses', 'to-address', 'to-ports', 'randomise-ports', '.number',
+  'dynamic', 'invalid', 'passthrough', 'new-connection-mark', 'new-packet-mark', 'new-routing-mark', 'new-mss',
+  'new-priority', 'new-dscp', 'new-ttl', 'sniff-target', 'sniff-target-port', 'sniff-id', 'route-dst', 'same-not-by-dst',
+]);
+
+/** Known matchers the model does not express, with why they matter. */
+const UNMODELED: Readonly<Record<string, string>> = {
+  time: 'schedule: the rule is active only at the scheduled times; fwlint evaluates it as always active',
+  'icmp-options': 'ICMP type/code is not modeled; the rule is treated as matching every ICMP message',
+  'connection-type': 'matches connections a helper recognised (service-port); not modeled, the condition is ignored',
+  'connection-mark': 'matches connections marked by mangle rules; fwlint ignores the mark condition',
+  'packet-mark': 'matches packets marked by mangle rules; fwlint ignores the mark condition',
+  'routing-mark': 'matches packets marked for policy routing; fwlint ignores the mark condition',
+  'routing-table': 'matches the routing table chosen for the packet; fwlint ignores the condition',
+  'layer7-protocol': 'payload pattern (layer7) is not modeled; the rule is treated as matching regardless of payload',
+  content: 'payload content match is not modeled; the rule is treated as matching regardless of payload',
+  'tls-host': 'TLS SNI match is not modeled; the rule is treated as matching every TLS host',
+  limit: 'rate limit: packets over the limit do not match; fwlint treats the rule as always matching',
+  'dst-limit': 'per-destination rate limit: packets over the limit do not match; fwlint treats the rule as always matching',
+  'connection-limit': 'connection-count limit is not modeled; the rule is treated as always matching',
+  'connection-rate': 'connection-rate match is not modeled; the rule is treated as always matching',
+  'connection-bytes': 'connection-bytes match is not modeled; the rule is treated as always matching',
+  nth: 'every-nth-packet match is not modeled; the rule is treated as always matching',
+  random: 'random match is not modeled; the rule is treated as always matching',
+  'per-connection-classifier': 'per-connection classifier is not modeled; the rule is treated as always matching',
+  'packet-size': 'packet-size match is not modeled; the rule is treated as matching every size',
+  ttl: 'TTL match is not modeled; the rule is treated as matching every TTL',
+  'hop-limit': 'hop-limit match is not modeled; the rule is treated as matching every hop limit',
+  dscp: 'DSCP match is not modeled; the rule is treated as matching every DSCP value',
+  priority: 'priority match is not modeled; the rule is treated as matching every priority',
+  'tcp-flags': 'TCP flag conditions are not modeled; the rule is treated as matching every TCP packet',
+  'tcp-mss': 'TCP MSS match is not modeled',
+  fragment: 'fragment match is not modeled',
+  'ipv4-options': 'IPv4 options match is not modeled',
+  headers: 'IPv6 extension-header match is not modeled',
+  psd: 'port-scan detection is not modeled; the rule is treated as always matching',
+  p2p: 'peer-to-peer protocol match is not modeled',
+  hotspot: 'hotspot state match is not modeled; the rule is treated as always matching',
+  'src-mac-address': 'source MAC address match is not modeled; the rule is treated as matching every host',
+  'in-bridge-port': 'bridge-port match (bridged traffic with use-ip-firewall) is not modeled',
+  'out-bridge-port': 'bridge-port match (bridged traffic with use-ip-firewall) is not modeled',
+  'in-bridge-port-list': 'bridge-port-list match (bridged traffic with use-ip-firewall) is not modeled',
+  'out-bridge-port-list': 'bridge-port-list match (bridged traffic with use-ip-firewall) is not modeled',
+  'ingress-priority': 'ingress priority match is not modeled',
+  'dst-address-type': 'address-type match other than "local" is not modeled; the condition is ignored',
+  'src-address-type': 'address-type match other than "local" is not modeled; the condition is ignored',
+};
+
+export function universe(family: Family): AddrSet {
+  return family === 'ip' ? ANY_V4 : ANY_V6;
+}
+
+/** `set` restricted to the family, without allocating when it already lies inside it. */
+function withinFamily(set: AddrSet, family: Family): AddrSet {
+  const b = set.bounds;
+  if (b.length === 0) return set;
+  if (family === 'ip' ? b[b.length - 1]! < V6_BASE : b[0]! >= V6_BASE) return set;
+  return set.intersect(universe(family));
+}
+
+function parseAddresses(text: string): AddrSet | undefined {
+  let acc = NO_ADDR;
+  for (const part of text.split(',')) {
+    const s = parseAddressSpec(part.trim());
+    if (!s) return undefined;
+    acc = acc.union(s);
+  }
+  return acc;
+}
+
+/** Sets are immutable, so equal texts share one (large exports repeat the same ports and protocols). */
+const portCache = new Map<string, PortSet | null>();
+const protoCache = new Map<number, ProtoSet>();
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  if (cache.size > 4096) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+export function parsePorts(text: string): PortSet | undefined {
+  const hit = portCache.get(text);
+  if (hit !== undefined) return hit ?? undefined;
+  const ranges: [number, number][] = [];
+  for (const part of text.split(',')) {
+    const r = parsePortRange(part.trim(), '-');
+    if (!r) return remember(portCache, text, null) ?? undefined;
+    ranges.push(r);
+  }
+  return remember(portCache, text, ranges.length ? portSet(ranges) : null) ?? undefined;
+}
+
+/** Protocols RouterOS accepts ports with: tcp, udp, dccp, sctp, udp-lite. */
+const PORT_PROTOCOLS = protoSet([6, 17, 33, 132, 136]);
+
+const nameCache = new Map<string, NameSet>();
+
+/** Interface and state sets by their text (immutable, so rules share them). */
+function names(text: string, negated: boolean): NameSet {
+  const key = `${negated ? '!' : ''}${text}`;
+  const hit = nameCache.get(key);
+  if (hit) return hit;
+  const set = NameSet.of(text.split(',').map((s) => s.trim()).filter(Boolean));
+  return remember(nameCache, key, negated ? set.complement() : set);
+}
+
+function protoOf(n: number): ProtoSet {
+  return protoCache.get(n) ?? remember(protoCache, n, protoSet([n]));
+}
+
+/** Builds the Match of a firewall entry (filter, raw, nat). */
+export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: string): BuiltMatch {
+  const { ctx, ifaces, lists } = env;
+  const out: BuiltMatch = { match: {}, unsupported: [] };
+  const m = out.match;
+  const uni = universe(family);
+  const symbolic: SymbolicRef[] = [];
+  let src: AddrSet | undefined;
+  let dst: AddrSet | undefined;
+  const narrow = (cur: AddrSet | undefined, s: AddrSet): AddrSet => (cur ? cur.intersect(s) : s);
+  const invalid = (p: Prop, key: string, what: string): void => {
+    out.invalid ??= { span: p.span, message: `${key}=${p.negated ? '!' : ''}${p.value}: ${what}` };
+  };
+  const unsupported = (p: Prop, key: string, why: string): void => {
+    const shown = key === 'content' || key === 'tls-host' ? key : `${key}=${p.negated ? '!' : ''}${p.value}`;
+    out.unsupported.push({ span: p.span, what: `/${menuPath} ${shown}`, why });
+  };
+
+  const props = item.props;
+  for (let n = 0; n < props.size; n++) {
+    const key = props.keyAt(n);
+    if (HARMLESS.has(key)) continue;
+    const p = props.propAt(n);
+    if (p.value === '' && !p.negated) continue; // verbose exports print unset matchers as ""
+    switch (key) {
+      case 'protocol': {
+        const n = routerosProtocol(p.value);
+        if (n === undefined) {
+          invalid(p, key, 'unknown protocol');
+          break;
+        }
+        const set = protoOf(n);
+        m.proto = p.negated ? ANY_PROTO.subtract(set) : set;
+        break;
+      }
+      case 'src-address':
+      case 'dst-address': {
+        const s = parseAddresses(p.value);
+        if (!s) {
+          invalid(p, key, 'not an address, network or range');
+          break;
+        }
+        const v = p.negated ? uni.subtract(s) : withinFamily(s, family);
+        if (key === 'src-address') src = narrow(src, v);
+        else dst = narrow(dst, v);
+        break;
+      }
+      case 'src-address-list':
+      case 'dst-address-list': {
+        const field = key === 'src-address-list' ? 'src' : 'dst';
+        const r = lists.resolve(family, p.value, p.span);
+        const v = p.negated ? uni.subtract(r.set) : withinFamily(r.set, family);
+        if (field === 'src') src = narrow(src, v);
+        else dst = narrow(dst, v);
+        for (const s of r.symbolic) symbolic.push(p.negated ? { ...s, field, negated: true } : { ...s, field });
+        break;
+      }
+      case 'src-address-type':
+      case 'dst-address-type': {
+        if (p.value !== 'local') {
+          unsupported(p, key, UNMODELED[key]!);
+          break;
+        }
+        // "local": any of the router's own addresses, incl. run-time placeholders (model/address.ts).
+        const self = family === 'ip' ? ifaces.self4 : ifaces.self6;
+        const v = p.negated ? uni.subtract(self) : self;
+        if (key === 'src-address-type') src = narrow(src, v);
+        else dst = narrow(dst, v);
+        break;
+      }
+      case 'src-port':
+      case 'dst-port':
+      case 'port': {
+        const ps = parsePorts(p.value);
+        if (!ps) {
+          invalid(p, key, 'not a port, port range or comma list of them');
+          break;
+        }
+        const v = p.negated ? ps.complement() : ps;
+        if (key === 'port') {
+          // vendor-semantics C.2 `port`: either the source or the destination port. Negated:
+          // neither is in the set, which is one box.
+          if (p.negated) {
+            m.sport = m.sport ? m.sport.intersect(v) : v;
+            m.dport = m.dport ? m.dport.intersect(v) : v;
+          } else out.eitherPort = v;
+        } else if (key === 'src-port') m.sport = m.sport ? m.sport.intersect(v) : v;
+        else m.dport = m.dport ? m.dport.intersect(v) : v;
+        break;
+      }
+      case 'in-interface':
+      case 'out-interface': {
+        const bridged = p.value.split(',').map((s) => s.trim()).filter((n) => ifaces.bridgePort.has(n));
+        if (bridged.length) {
+          ctx.noteOnce(`bridge-port:${bridged[0]}`, `${ctx.where(p.span)}: ${key}=${p.value} names a port of bridge ${ifaces.bridgePort.get(bridged[0]!)}; routed packets are seen on the bridge interface, so this condition only matches with use-ip-firewall (further rules naming it are not noted)`);
+        }
+        const v = names(p.value, p.negated);
+        const f = key === 'in-interface' ? 'iif' : 'oif';
+        m[f] = m[f] ? m[f]!.intersect(v) : v;
+        break;
+      }
+      case 'in-interface-list':
+      case 'out-interface-list': {
+        const r = ifaces.listMembers(p.value);
+        if (r.opaque) unsupported(p, key, `${r.opaque}: its members are unknown offline; treated as ${p.negated ? 'every interface' : 'no interface'}${r.set.isEmpty ? '' : ' beyond the known ones'}`);
+        const v = p.negated ? r.set.complement() : r.set;
+        const f = key === 'in-interface-list' ? 'iif' : 'oif';
+        m[f] = m[f] ? m[f]!.intersect(v) : v;
+        break;
+      }
+      case 'connection-state': {
+        const states = p.value.split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = states.find((s) => !(CONN_STATES as readonly string[]).includes(s));
+        if (bad) {
+          invalid(p, key, `unknown connection state "${bad}"`);
+          break;
+        }
+        m.state = names(p.value, p.negated);
+        break;
+      }
+      case 'connection-nat-state': {
+        const states = p.value.split(',').map((s) => s.trim()).filter(Boolean);
+        if (states.some((s) => s !== 'srcnat' && s !== 'dstnat')) {
+          invalid(p, key, 'expected srcnat and/or dstnat');
+          break;
+        }
+        if (states.includes('srcnat')) {
+          unsupported(p, key, 'the source-NAT state of a connection is not modeled; the condition is ignored');
+          break;
+        }
+        // Match.nat: 'dnat' when a port-forward translated the packet (model/policy.ts).
+        m.nat = p.negated ? NameSet.except(['dnat']) : NameSet.of(['dnat']);
+        break;
+      }
+      case 'ipsec-policy': {
+        const [dir, pol] = p.value.split(',').map((s) => s.trim());
+        if ((dir !== 'in' && dir !== 'out') || (pol !== 'ipsec' && pol !== 'none')) {
+          invalid(p, key, 'expected in|out,ipsec|none');
+          break;
+        }
+        // fwlint's flows are plain (not IPsec) traffic: `…,none` holds for all of them, `…,ipsec` for none.
+        if ((pol === 'ipsec') !== p.negated) out.never = `ipsec-policy=${p.negated ? '!' : ''}${p.value}: only IPsec traffic`;
+        break;
+      }
+      case 'ttl':
+      case 'hop-limit': {
+        // v7 defconf: `hop-limit=equal:1` drops ICMPv6 about to expire. Conditions that hold only
+        // for a TTL of 0 or 1 never match the flows fwlint evaluates; anything else is reported.
+        const t = /^(equal|less-than):(\d+)$/.exec(p.value);
+        if (t && !p.negated && Number(t[2]) <= (t[1] === 'equal' ? 1 : 2)) {
+          out.never = `${key}=${p.value}: only packets about to expire`;
+          break;
+        }
+        unsupported(p, key, UNMODELED[key]!);
+        break;
+      }
+      default: {
+        const why = UNMODELED[key];
+        if (why) unsupported(p, key, why);
+        else out.unsupported.push({ span: p.span, what: `/${menuPath} ${key}`, why: `unrecognized parameter "${key}"; fwlint does not know whether it changes which packets match` });
+      }
+    }
+  }
+  // The family: /ip rules see IPv4 packets only, /ipv6 rules IPv6 only.
+  m.dst = dst ? withinFamily(dst, family) : uni;
+  if (src) m.src = src;
+  if (symbolic.length) m.symbolic = symbolic;
+  const proto = m.proto;
+  if ((m.dport || m.sport || out.eitherPort) && (!proto || !proto.isSubsetOf(PORT_PROTOCOLS))) {
+    ctx.noteOnce('ports-without-protocol', `${ctx.where(item.span)}: ports without protocol=tcp/udp/sctp/dccp/udp-lite: RouterOS refuses such rules; evaluated as written (further rules like it are not noted)`);
+  }
+  return out;
+}
+
+/** Intersection of two matches (a jump's conditions and a rule of the called chain); undefined when nothing can match both. */
+export function andMatch(a: Match, b: Match): Match | undefined {
+  const out: Match = {};
+  const dims = ['src', 'dst', 'proto', 'sport', 'dport'] as const;
+  for (const d of dims) {
+    const x = a[d];
+    const y = b[d];
+    if (x && y) {
+      const v = (x as AddrSet).intersect(y as AddrSet);
+      if (v.isEmpty) return undefined;
+      (out as Record<string, unknown>)[d] = v;
+    } else if (x || y) (out as Record<string, unknown>)[d] = x ?? y;
+  }
+  for (const d of ['iif', 'oif', 'state', 'nat'] as const) {
+    const x = a[d];
+    const y = b[d];
+    if (x && y) {
+      const v = x.intersect(y);
+      if (v.isEmpty) return undefined;
+      out[d] = v;
+    } else if (x || y) out[d] = (x ?? y)!;
+  }
+  // A dimension one side leaves empty (an undefined interface list) cannot match either.
+  for (const d of ['src', 'dst', 'proto', 'sport', 'dport', 'iif', 'oif', 'state', 'nat'] as const) if (out[d]?.isEmpty) return undefined;
+  const sym = [...(a.symbolic ?? []), ...(b.symbolic ?? [])];
+  if (sym.length) out.symbolic = sym;
+  return out;
+}
+
+/** Two matches can hold for the same packet. */
+export function matchesOverlap(a: Match, b: Match): boolean {
+  return andMatch(a, b) !== undefined;
+}

@@ -1,0 +1,186 @@
+import type { Span } from './context.js';
+
+/** One `key=value` as written: the value unquoted, a leading `!` split off as negation; it is its own span. */
+export class Prop implements Span {
+  readonly value: string;
+  /** Unquoted leading `!` (vendor-semantics C.1: `in-interface-list=!LAN`). */
+  readonly negated: boolean;
+  readonly start: number;
+  readonly end: number;
+
+  constructor(value: string, negated: boolean, start: number, end: number) {
+    this.value = value;
+    this.negated = negated;
+    this.start = start;
+    this.end = end;
+  }
+
+  static of(value: string, negated: boolean, span: Span): Prop {
+    return new Prop(value, negated, span.start, span.end);
+  }
+
+  /** Where the `key=value` token is. */
+  get span(): Span {
+    return this;
+  }
+}
+
+const STRIDE = 5;
+
+/**
+ * The properties of an entry, stored flat (key, value, negated, start, end per property) so that a
+ * 100k-rule export keeps one array per entry instead of an object per property; Prop objects are
+ * made on demand. Entries have a dozen properties at most, so lookups are linear scans.
+ */
+export class Props {
+  private d: (string | number | boolean)[] = [];
+
+  private find(key: string): number {
+    const d = this.d;
+    for (let i = 0; i < d.length; i += STRIDE) if (d[i] === key) return i;
+    return -1;
+  }
+
+  private at(i: number): Prop {
+    const d = this.d;
+    return new Prop(d[i + 1] as string, d[i + 2] as boolean, d[i + 3] as number, d[i + 4] as number);
+  }
+
+  get(key: string): Prop | undefined {
+    const i = this.find(key);
+    return i < 0 ? undefined : this.at(i);
+  }
+
+  /** The value alone, without making a Prop. */
+  value(key: string): string | undefined {
+    const i = this.find(key);
+    return i < 0 ? undefined : (this.d[i + 1] as string);
+  }
+
+  set(key: string, p: Prop): this {
+    return this.put(key, p.value, p.negated, p.start, p.end);
+  }
+
+  put(key: string, value: string, negated: boolean, start: number, end: number): this {
+    const i = this.find(key);
+    if (i < 0) this.d.push(key, value, negated, start, end);
+    else {
+      this.d[i + 1] = value;
+      this.d[i + 2] = negated;
+      this.d[i + 3] = start;
+      this.d[i + 4] = end;
+    }
+    return this;
+  }
+
+  delete(key: string): boolean {
+    const i = this.find(key);
+    if (i < 0) return false;
+    this.d.splice(i, STRIDE);
+    return true;
+  }
+
+  get size(): number {
+    return this.d.length / STRIDE;
+  }
+
+  keyAt(n: number): string {
+    return this.d[n * STRIDE] as string;
+  }
+
+  propAt(n: number): Prop {
+    return this.at(n * STRIDE);
+  }
+
+  keys(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.d.length; i += STRIDE) out.push(this.d[i] as string);
+    return out;
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, Prop]> {
+    for (let i = 0; i < this.d.length; i += STRIDE) yield [this.d[i] as string, this.at(i)];
+  }
+}
+
+/** One entry of a menu (`add …`), or a built-in entry a `set` touched. It is its own span. */
+export class Item implements Span {
+  readonly props: Props;
+  /** The command that created the entry (`add`), or the first `set` of a built-in one. */
+  readonly start: number;
+  readonly end: number;
+  /** A built-in entry (ether1, service-port sip…) the export only modified. */
+  readonly builtin: boolean;
+
+  constructor(span: Span, builtin = false, props = new Props()) {
+    this.props = props;
+    this.start = span.start;
+    this.end = span.end;
+    this.builtin = builtin;
+  }
+
+  get span(): Span {
+    return this;
+  }
+
+  get(key: string): string | undefined {
+    return this.props.value(key);
+  }
+
+  prop(key: string): Prop | undefined {
+    return this.props.get(key);
+  }
+
+  /** `disabled=yes` (RouterOS booleans: yes/no, true/false). */
+  get disabled(): boolean {
+    return isYes(this.get('disabled'));
+  }
+}
+
+export function isYes(v: string | undefined): boolean {
+  if (v === undefined) return false;
+  const t = v.toLowerCase();
+  return t === 'yes' || t === 'true';
+}
+
+/** A menu path such as `ip firewall filter`: its entries in print order and its settings (`set k=v`). */
+export class Menu {
+  readonly path: string;
+  items: Item[] = [];
+  /** Settings of single-valued menus (`/ip firewall connection tracking set …`). */
+  settings?: Item;
+  /** Where the section first appears: its path line, or the path of its first terse command. */
+  anchor?: Span;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  /** Entries named `name` (or with that default-name, for renamed built-in interfaces). */
+  byName(name: string): Item[] {
+    return this.items.filter((it) => it.get('name') === name || (it.get('name') === undefined && it.get('default-name') === name));
+  }
+}
+
+/** Every menu of the file, keyed by its normalized path. */
+export class Store {
+  readonly menus = new Map<string, Menu>();
+
+  menu(path: string): Menu {
+    let m = this.menus.get(path);
+    if (!m) {
+      m = new Menu(path);
+      this.menus.set(path, m);
+    }
+    return m;
+  }
+
+  get(path: string): Menu | undefined {
+    return this.menus.get(path);
+  }
+
+  /** Entries of a menu, enabled or not, in print order (empty when the menu is absent). */
+  items(path: string): Item[] {
+    return this.menus.get(path)?.items ?? [];
+  }
+}

@@ -1,0 +1,94 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lintFiles } from '../src/cli/lint.js';
+import type { Report } from '../src/model/report.js';
+import { listProfiles } from '../src/profiles/load.js';
+import { formatJson } from '../src/reporters/json.js';
+import { formatSarif } from '../src/reporters/sarif.js';
+import { formatText } from '../src/reporters/text.js';
+
+/**
+ * RouterOS exports (`export show-sensitive`, and every v6 export) carry Wi-Fi passphrases, PPP and
+ * user passwords, IPsec and RoMON secrets, WireGuard keys and SNMP passwords as `key=value`.
+ * Harvest every such value from the MikroTik fixtures and the corpus folder and require that none
+ * appears in any output format, for every profile.
+ */
+const SECRET_KEY = /(?:^|[\s"])((?:[\w.-]*-)?(?:password|secret|secrets|pre-shared-key|preshared-key|private-key|passphrase|psk|auth-key|authentication-key)|\.passphrase)=("(?:[^"\\]|\\.)*"|[^\s"]+)/gim;
+
+/** vendor-semantics C.1: a trailing backslash joins the next line (minus its indentation). */
+const joinContinuations = (text: string) => text.replace(/\\\r?\n[ \t]*/g, '');
+
+function secretsOf(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of joinContinuations(text).matchAll(SECRET_KEY)) {
+    let v = m[2]!;
+    if (v.startsWith('"')) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
+    // Long values only: distinctive enough that finding one in the output means a leak.
+    if (v.length >= 6 && !/^(yes|no|true|false|auto|none|default|disabled?|enabled?)$/i.test(v)) out.add(v);
+  }
+  return [...out];
+}
+
+function leaks(report: Report, secrets: string[]): string[] {
+  const outputs = [formatText(report, { color: false }), formatJson(report), formatSarif(report)].join('\n');
+  return secrets.filter((s) => outputs.includes(s) || outputs.includes(JSON.stringify(s).slice(1, -1)));
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+const CORPUS = '../shared/corpus/mikrotik';
+const files = [...walk('fixtures/mikrotik'), ...(existsSync(CORPUS) ? readdirSync(CORPUS).map((f) => join(CORPUS, f)) : [])];
+const opts = { phones: [], wan: [], audiences: ['pc-software', 'wifi-calling', 'mobile-app', 'servers'] as never[], devices: [], pbx: '192.168.1.10' };
+
+describe('no output carries a RouterOS secret', () => {
+  it('finds the secrets to look for, including ones split by a line continuation (the test can fail)', () => {
+    const fixture = secretsOf(readFileSync('fixtures/mikrotik/home-office-sensitive.rsc', 'utf8'));
+    expect(fixture).toEqual(
+      expect.arrayContaining([
+        'Correct-Horse-Battery-9931',
+        'yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=',
+        'p6J3kOQd0r1lWbRk0v0kHq3XGm9sT2y7uE4aC8bN1xE=',
+        'Pppoe-Secret-4471',
+        'Ipsec-Shared-Secret-8812',
+        'Ppp-Branch-Passw0rd-1',
+        'Snmp-Auth-Pass-5562',
+        'Snmp-Priv-Pass-7781',
+        'Backup-Pass-3390',
+        'Romon-Secret-6620',
+        'Helpdesk-Passw0rd-2024',
+      ]),
+    );
+    expect(fixture).not.toContain('Hq8ZsR0l2pUo3vY5wX7zA9bC1dE3fG5hJ7kL9mN1pQ0='); // a public key is no secret
+    // The shared corpus is checked out beside the project; without it this fails rather than skips.
+    expect(existsSync(CORPUS), `${CORPUS} is missing`).toBe(true);
+    const corpus = readdirSync(CORPUS).flatMap((f) => secretsOf(readFileSync(join(CORPUS, f), 'utf8')));
+    expect(corpus).toEqual(expect.arrayContaining(['TlenTlen', 'password!', 'qsefth123!']));
+  });
+
+  it('the leak check fires when a secret does reach an output', () => {
+    const file = 'fixtures/mikrotik/home-office-sensitive.rsc';
+    const { report } = lintFiles([file], listProfiles(), 'auto', opts);
+    const secret = 'Romon-Secret-6620';
+    const tainted: Report = { ...report, findings: [...report.findings, { ...report.findings[0]!, ruleId: 'FWL900', message: `leaked ${secret}` }] };
+    if (report.findings.length === 0) throw new Error('expected findings to taint');
+    expect(leaks(tainted, [secret])).toEqual([secret]);
+    const noted: Report = { ...report, notifications: [...report.notifications, { level: 'note', message: `x "${secret}" y` }] };
+    expect(leaks(noted, [secret])).toEqual([secret]);
+  });
+
+  for (const file of files) {
+    const secrets = secretsOf(readFileSync(file, 'utf8'));
+    if (secrets.length === 0) continue;
+    it(`${file}: ${secrets.length} secret value(s) absent from text, JSON and SARIF (every profile)`, () => {
+      const { report } = lintFiles([file], listProfiles(), 'auto', opts);
+      expect(report.files[0]!.failed).toBeFalsy();
+      expect(leaks(report, secrets)).toEqual([]);
+    });
+  }
+});
