@@ -193,6 +193,11 @@ class EntryRule implements Rule {
   get text(): string {
     return (this.cachedText ??= ruleText(this.menu, this.item));
   }
+
+  /** `comment=`: carries inline suppressions (fwlint-disable ...). */
+  get comment(): string | undefined {
+    return this.item.get('comment') || undefined;
+  }
 }
 
 /** Enabled firewall rules of every table (conntrack `enabled=auto` turns on with the first, vendor-semantics C.2). */

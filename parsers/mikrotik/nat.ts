@@ -117,6 +117,8 @@ function walkDnat(
           bypassFilter: false, // C.2: forwarded packets still pass the forward chain
           text,
         };
+        const comment = e.item.get('comment');
+        if (comment) rule.comment = comment; // inline suppressions
         out.push(rule);
         continue;
       }
@@ -183,7 +185,7 @@ function walkSnat(env: RuleEnv, menuPath: string, chains: Map<string, NatEntry[]
     const m = andMatch(prefix, e.match);
     if (!m) continue;
     const text = `${ruleText(menuPath, e.item)}${via ? ` via ${ruleText(menuPath, via.item)}` : ''}`;
-    const base = { id: '', loc: ctx.loc(e.item.span), label: `${e.label}${viaText(via, env)}`, match: m, text };
+    const base = { id: '', loc: ctx.loc(e.item.span), label: `${e.label}${viaText(via, env)}`, match: m, text, ...(e.item.get('comment') ? { comment: e.item.get('comment') } : {}) };
     switch (e.action) {
       case 'masquerade':
       case 'src-nat':

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { findConfig, loadConfig } from '../../src/config/load.js';
@@ -10,8 +10,9 @@ export function repo(files: Record<string, string>, config?: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'fwlint-repo-'));
   for (const [to, from] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, to)), { recursive: true });
-    if (from.startsWith('<')) writeFileSync(join(dir, to), from);
-    else cpSync(resolve(from), join(dir, to));
+    // A value is a fixture path when such a file exists, else the file's content.
+    if (from.length < 400 && !from.includes('\n') && existsSync(resolve(from))) cpSync(resolve(from), join(dir, to));
+    else writeFileSync(join(dir, to), from);
   }
   if (config !== undefined) writeFileSync(join(dir, 'fwlint.config.json'), typeof config === 'string' ? config : JSON.stringify(config, null, 2));
   return dir;
