@@ -1,0 +1,160 @@
+import { ANY_V4, ANY_V6 } from '../../src/model/address.js';
+import { NameSet } from '../../src/model/name-set.js';
+import type { Chain, ChainPolicy, Rule, Ruleset, Stage } from '../../src/model/policy.js';
+import type { Ctx } from './context.js';
+import { DEVICE_GUARD, IP6_TABLE_GUARD, IP_TABLE_GUARD, defaultPolicyReason, explicitPolicyReason } from './defaults.js';
+import type { Pos } from './ir.js';
+import type { ChainInfo } from './rules.js';
+
+/**
+ * Hooks → the model's stages (vendor-semantics D.2). Tables are namespaces: every base chain of
+ * every table on a hook runs, in ascending priority (equal priorities keep file order, which nft
+ * leaves undefined). An accept ends only its base chain, a drop is final — the engine's stage
+ * semantics. A routed packet passes ingress (netdev), prerouting, forward, postrouting and egress;
+ * a packet to the firewall ingress, prerouting and input. `ip`/`ip6` tables see one family only and
+ * netdev chains only their devices: an implicit accept at the top of such chains lets other packets
+ * through untouched. NAT chains are not filter stages; nat.ts turns them into port-forwards and
+ * source NAT. The output hook (the firewall's own traffic) is not evaluated.
+ */
+
+export interface Hooks {
+  /** Base filter chains per stage, sorted. */
+  stages: Map<string, ChainInfo[]>;
+  natPrerouting: ChainInfo[];
+  natPostrouting: ChainInfo[];
+  /** Base chains fwlint evaluates, and every chain reachable from them. */
+  evaluated: Set<string>;
+  /** Where table-level defaults would live: the table holding the forward chain, else the first table. */
+  anchor: Pos;
+}
+
+const FORWARD_PATH = ['ingress', 'prerouting', 'forward', 'postrouting', 'egress'];
+const INPUT_PATH = ['ingress', 'prerouting', 'input'];
+
+function byPriority(a: ChainInfo, b: ChainInfo): number {
+  return a.chain.base!.priority - b.chain.base!.priority;
+}
+
+export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
+  const stages = new Map<string, ChainInfo[]>(FORWARD_PATH.concat('input').map((s) => [s, []]));
+  const natPrerouting: ChainInfo[] = [];
+  const natPostrouting: ChainInfo[] = [];
+  for (const info of infos.values()) {
+    const b = info.chain.base;
+    if (!b) continue;
+    const fam = info.table.family;
+    if (fam === 'bridge' || fam === 'arp') {
+      if (info.chain.rules.length) ctx.note(`${fam} table ${info.table.name}: chains of the ${fam} family filter ${fam === 'bridge' ? 'bridged (not routed)' : 'ARP'} traffic, which fwlint does not evaluate`);
+      continue;
+    }
+    if (fam === 'netdev') {
+      if (b.hook === 'ingress' || b.hook === 'egress') stages.get(b.hook)!.push(info);
+      continue;
+    }
+    if (b.type === 'nat') {
+      if (b.hook === 'prerouting') natPrerouting.push(info);
+      else if (b.hook === 'postrouting') natPostrouting.push(info);
+      continue;
+    }
+    if (b.type === 'route' && b.hook !== 'output') continue;
+    if (stages.has(b.hook)) stages.get(b.hook)!.push(info);
+  }
+  for (const [name, list] of stages) {
+    list.sort(byPriority);
+    for (let i = 1; i < list.length; i++) {
+      const a = list[i - 1]!;
+      const c = list[i]!;
+      const fa = a.table.family;
+      const fc = c.table.family;
+      const sameTraffic = fa === fc || fa === 'inet' || fc === 'inet';
+      if (a.chain.base!.priority === c.chain.base!.priority && a.table !== c.table && sameTraffic) {
+        ctx.note(`${a.ref} and ${c.ref} are both on the ${name} hook with priority ${c.chain.base!.priority}: nft leaves their order undefined; fwlint evaluates them in file order`);
+      }
+    }
+  }
+  natPrerouting.sort(byPriority);
+  natPostrouting.sort(byPriority);
+
+  // Reachability: base chains fwlint evaluates, then every chain they jump or go to.
+  const evaluated = new Set<string>();
+  const todo = [...[...stages.values()].flat(), ...natPrerouting, ...natPostrouting].map((i) => i.ref);
+  while (todo.length) {
+    const ref = todo.pop()!;
+    if (evaluated.has(ref)) continue;
+    evaluated.add(ref);
+    for (const t of infos.get(ref)?.targets ?? []) todo.push(t);
+  }
+  const forwardTable = stages.get('forward')![0]?.table ?? [...infos.values()][0]?.table;
+  return { stages, natPrerouting, natPostrouting, evaluated, anchor: forwardTable?.pos ?? ctx.doc.root };
+}
+
+function guards(info: ChainInfo): Rule[] {
+  const b = info.chain.base!;
+  const out: Rule[] = [];
+  const fam = info.table.family;
+  if (fam === 'ip' || fam === 'ip6') {
+    out.push({
+      id: `implicit:family:${info.ref}`,
+      loc: b.pos,
+      label: `${fam} family of ${info.ref}`,
+      match: { src: fam === 'ip' ? ANY_V6 : ANY_V4 },
+      action: { kind: 'accept' },
+      implicit: fam === 'ip' ? IP_TABLE_GUARD : IP6_TABLE_GUARD,
+      text: `(${fam} table: ${fam === 'ip' ? 'IPv6' : 'IPv4'} packets do not traverse it)`,
+    });
+  }
+  if ((fam === 'netdev' || b.hook === 'ingress' || b.hook === 'egress') && b.devices.length) {
+    out.push({
+      id: `implicit:devices:${info.ref}`,
+      loc: b.pos,
+      label: `devices of ${info.ref}`,
+      match: b.hook === 'egress' ? { oif: NameSet.except(b.devices) } : { iif: NameSet.except(b.devices) },
+      action: { kind: 'accept' },
+      implicit: DEVICE_GUARD,
+      text: `(bound to ${b.devices.join(', ')})`,
+    });
+  }
+  return out;
+}
+
+function policyOf(info: ChainInfo): ChainPolicy {
+  const b = info.chain.base!;
+  if (b.policy) {
+    return { action: b.policy.value === 'drop' ? 'drop' : 'accept', loc: b.policy.pos, reason: explicitPolicyReason(info.ref, b.policy.value), source: 'explicit' };
+  }
+  return { action: 'accept', loc: b.pos, reason: defaultPolicyReason(info.ref), source: 'default' };
+}
+
+/** The model ruleset: every chain (base chains with policy and guards), and the two paths. */
+export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hooks): Ruleset {
+  const chains: Record<string, Chain> = {};
+  const staged = new Set([...hooks.stages.values()].flat().map((i) => i.ref));
+  for (const info of infos.values()) {
+    const rules = info.entries.map((e) => e.rule);
+    if (staged.has(info.ref)) chains[info.ref] = { name: info.ref, mode: 'first-match', rules: [...guards(info), ...rules], policy: policyOf(info) };
+    else chains[info.ref] = { name: info.ref, mode: 'first-match', rules };
+  }
+  const stage = (name: string): Stage => ({ name, chains: hooks.stages.get(name)!.map((i) => i.ref) });
+  const forward = FORWARD_PATH.map(stage).filter((s) => s.chains.length);
+  const input = INPUT_PATH.map(stage).filter((s) => s.chains.length);
+  const sysctl = ctx.options.sysctl ?? {};
+  const off: Rule[] = [];
+  for (const [key, fam, universe] of [['net.ipv4.ip_forward', 'IPv4', ANY_V4], ['net.ipv6.conf.all.forwarding', 'IPv6', ANY_V6]] as const) {
+    if (sysctl[key]?.trim() !== '0') continue;
+    off.push({
+      id: `implicit:sysctl:${key}`,
+      loc: ctx.doc.root,
+      label: `${key} = 0`,
+      match: { src: universe },
+      action: { kind: 'drop' },
+      implicit: `${key} = 0 from --sysctl: the host does not route ${fam} (vendor-semantics D.2)`,
+      text: `${key} = 0`,
+    });
+  }
+  if (off.length) {
+    chains['sysctl forwarding'] = { name: 'sysctl forwarding', mode: 'first-match', rules: off, policy: { action: 'accept', loc: ctx.doc.root, reason: 'forwarding enabled', source: 'explicit' } };
+    forward.unshift({ name: 'routing', chains: ['sysctl forwarding'] });
+  }
+  if (forward.length === 0 && Object.keys(chains).length > 0) ctx.note('no base chain filters the forward path (hooks prerouting, forward, postrouting): routed traffic is not filtered');
+  return { chains, forward, input };
+}

@@ -1,0 +1,77 @@
+import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import type { Interface, Unsupported } from '../../src/model/policy.js';
+import type { ParseOptions } from '../types.js';
+import type { NDocument, NSet, NTable, Pos } from './ir.js';
+
+/** Per-file state shared by the semantic passes. */
+export class Ctx {
+  readonly doc: NDocument;
+  readonly options: ParseOptions;
+  readonly notes: string[] = [];
+  private readonly noted = new Set<string>();
+  /** Document-level unsupported constructs (always reported). */
+  readonly unsupported: Unsupported[];
+  /** Interface names in first-seen order, with where each was first named. */
+  readonly ifaceSeen = new Map<string, Pos>();
+  interfaces: Interface[] = [];
+  readonly byName = new Map<string, Interface>();
+  /** Loopback plus every interface's (placeholder) address: what `fib daddr type local` matches. */
+  local: AddrSet = NO_ADDR;
+
+  constructor(doc: NDocument, options: ParseOptions) {
+    this.doc = doc;
+    this.options = options;
+    this.unsupported = [...doc.unsupported];
+    for (const n of doc.notes) this.note(n);
+  }
+
+  get file(): string {
+    return this.doc.file;
+  }
+
+  note(message: string): void {
+    if (this.noted.has(message)) return;
+    this.noted.add(message);
+    this.notes.push(message);
+  }
+
+  /** `line 12` in the file itself, `include/x.nft:3` in an included one (notes are prefixed with the file). */
+  where(pos: Pos): string {
+    const at = this.doc.format === 'json' && pos.line === 1 ? `line 1, column ${pos.column}` : `line ${pos.line}`;
+    return pos.file === this.doc.file ? at : `${pos.file}:${pos.line}`;
+  }
+
+  /**
+   * Records an interface name. A pattern (`ppp*`) is recorded too: it stands for the interfaces
+   * matching it that the ruleset does not name (PPPoE sessions, VPN tunnels created at run time).
+   */
+  sawInterface(name: string, pos: Pos): void {
+    if (!name) return;
+    const n = name.replace(/\\\*/g, '*');
+    if (!this.ifaceSeen.has(n)) this.ifaceSeen.set(n, pos);
+  }
+
+  /** Interface names an nft interface-name value matches: `eth*` matches by prefix (and stands for itself), `\*` is a literal star. */
+  namesMatching(pattern: string): string[] {
+    if (isPattern(pattern)) {
+      const prefix = pattern.slice(0, -1);
+      const out = [...this.ifaceSeen.keys()].filter((n) => n.startsWith(prefix));
+      return out.includes(pattern) ? out : [...out, pattern];
+    }
+    return [pattern.replace(/\\\*/g, '*')];
+  }
+
+  localAddresses(): AddrSet {
+    return this.local.union(parseAddressSpec('127.0.0.0/8')!);
+  }
+}
+
+/** `eth*` (not `eth\*`): an interface-name pattern. */
+export function isPattern(name: string): boolean {
+  return name.endsWith('*') && !name.endsWith('\\*');
+}
+
+/** Looks a named set or map up in the table a rule belongs to. */
+export function lookupSet(table: NTable, ref: string): NSet | undefined {
+  return table.sets.get(ref.startsWith('@') ? ref.slice(1) : ref);
+}

@@ -1,0 +1,403 @@
+import { lookupSet } from './context.js';
+import { isObject, keyOf, posOf, positions, type Expr, type ExprObject, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
+import { printExpr, printStmt } from './print.js';
+
+/**
+ * One nft rule as the alternatives it stands for. A rule whose match is a concatenation looked up
+ * in a set (`ip protocol . th dport { tcp . 22, udp . 53 }`), a verdict map (`iifname vmap { lo :
+ * accept, br0 : jump lan }`) or a map in a statement (`ct helper set udp dport map { 5060 : "sip" }`,
+ * `dnat to ip saddr map { … }`) becomes one flat rule per element: a conjunction of single-field
+ * conditions with one outcome. Map keys are disjoint, so the alternatives never overlap.
+ */
+export interface Cond {
+  left: Expr;
+  op: string;
+  right: Expr;
+  pos: Pos;
+}
+
+export interface Effect {
+  pos: Pos;
+  what: string;
+  why: string;
+}
+
+export type VerdictKind = 'accept' | 'drop' | 'reject' | 'continue' | 'return' | 'jump' | 'goto' | 'queue';
+
+export interface NatSpec {
+  kind: 'snat' | 'dnat' | 'masquerade' | 'redirect';
+  /** Target address expressions (several when a load-balancing map picks one at run time). */
+  addrs: Expr[];
+  port?: Expr;
+  flags: string[];
+  pos: Pos;
+  /** Targets are picked at run time (numgen/jhash): any of `addrs`. */
+  balanced?: boolean;
+}
+
+export interface Flat {
+  conds: Cond[];
+  /** Conditions fwlint cannot evaluate; rules.ts decides how the rule is approximated. */
+  opaque: Effect[];
+  verdict?: { kind: VerdictKind; target?: string; pos: Pos };
+  nat?: NatSpec;
+  helpers: { name: string; pos: Pos }[];
+  timeouts: { name: string; pos: Pos }[];
+  /** Statements with effects the model cannot express (notrack, queue, fwd...). */
+  effects: Effect[];
+}
+
+type Delta = Partial<Flat>;
+
+const MAX_ALTERNATIVES = 50_000;
+
+/** Statements that only observe or annotate (no effect on verdicts or on what later rules see). */
+const HARMLESS = new Set(['counter', 'log', 'last', 'ct expectation', 'secmark', 'reset', 'set', 'comment']);
+/** Keys whose `set` changes what the firewall does with the packet beyond marks and priorities. */
+const MANGLE_HARMLESS_META = new Set(['mark', 'priority', 'nftrace', 'secmark', 'pkttype']);
+
+export interface Elements {
+  values: Expr[];
+  dynamic: string[];
+  missing: string[];
+}
+
+const ELEMENTS = Symbol('elements');
+
+/**
+ * Elements of a set value: anonymous sets, flag lists and named sets flattened; `{elem: {val}}`
+ * unwrapped. Memoized on the value object (sets are complete once the document is read), since
+ * several passes look at the same conditions.
+ */
+export function elementsOf(v: Expr, table: NTable): Elements {
+  if (typeof v !== 'object' || v === null) {
+    if (typeof v === 'string' && v.startsWith('@')) {
+      const set = lookupSet(table, v);
+      if (!set) return { values: [], dynamic: [], missing: [v] };
+      const memo = set as { [ELEMENTS]?: Elements };
+      return (memo[ELEMENTS] ??= collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
+    }
+    return { values: [v], dynamic: [], missing: [] };
+  }
+  const memo = v as { [ELEMENTS]?: Elements };
+  return (memo[ELEMENTS] ??= collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
+}
+
+function collect(v: Expr, table: NTable, out: Elements, depth: number): Elements {
+  if (depth > 16) return out;
+  if (Array.isArray(v)) {
+    for (const x of v) collect(x, table, out, depth + 1);
+  } else if (isObject(v) && 'set' in v && Array.isArray(v.set)) {
+    for (const x of v.set) collect(x, table, out, depth + 1);
+  } else if (isObject(v) && 'elem' in v && isObject(v.elem)) {
+    collect(v.elem.val ?? null, table, out, depth + 1);
+  } else if (typeof v === 'string' && v.startsWith('@')) {
+    const set = lookupSet(table, v);
+    if (!set) out.missing.push(v);
+    else {
+      if (set.dynamic) out.dynamic.push(v);
+      for (const x of set.elements) collect(x, table, out, depth + 1);
+    }
+  } else out.values.push(v);
+  return out;
+}
+
+/** `[key, data]` pairs of a map value (anonymous or named). */
+function pairsOf(v: Expr, table: NTable): { pairs: [Expr, Expr, Pos | undefined][]; dynamic: string[]; missing: string[] } {
+  const out = { pairs: [] as [Expr, Expr, Pos | undefined][], dynamic: [] as string[], missing: [] as string[] };
+  const visit = (x: Expr, depth: number): void => {
+    if (depth > 16) return;
+    if (typeof x === 'string' && x.startsWith('@')) {
+      const set = lookupSet(table, x);
+      if (!set) out.missing.push(x);
+      else {
+        if (set.dynamic) out.dynamic.push(x);
+        for (const e of set.elements) visit(e, depth + 1);
+      }
+    } else if (isObject(x) && 'set' in x && Array.isArray(x.set)) {
+      for (const e of x.set) visit(e, depth + 1);
+    } else if (Array.isArray(x) && x.length === 2 && !(Array.isArray(x[0]) && x[0].length === 2)) {
+      const key = isObject(x[0]) && 'elem' in x[0] && isObject(x[0].elem) ? (x[0].elem.val ?? null) : x[0]!;
+      out.pairs.push([key, x[1]!, positions.get(x)]);
+    } else if (Array.isArray(x)) {
+      for (const e of x) visit(e, depth + 1);
+    }
+  };
+  visit(v, 0);
+  return out;
+}
+
+function concatParts(e: Expr): Expr[] | undefined {
+  return isObject(e) && 'concat' in e && Array.isArray(e.concat) ? e.concat : undefined;
+}
+
+/** Keys that are not fields of the packet: a map keyed by them picks any of its values. */
+function isChoiceKey(e: Expr): boolean {
+  const k = keyOf(e);
+  return k === 'numgen' || k === 'jhash' || k === 'symhash';
+}
+
+function verdictOf(v: Expr, pos: Pos): Flat['verdict'] | undefined {
+  const k = keyOf(v);
+  if (k === 'accept' || k === 'drop' || k === 'continue' || k === 'return') return { kind: k, pos };
+  if ((k === 'jump' || k === 'goto') && isObject(v)) {
+    const t = (v[k] as ExprObject | null)?.target;
+    if (typeof t === 'string') return { kind: k, target: t, pos };
+  }
+  return undefined;
+}
+
+/** Conditions meaning `key == value`, component-wise for concatenations. */
+function keyConds(key: Expr, value: Expr, pos: Pos): Cond[] | undefined {
+  const kp = concatParts(key);
+  if (!kp) return [{ left: key, op: '==', right: value, pos }];
+  const vp = concatParts(value);
+  if (!vp || vp.length !== kp.length) return undefined;
+  return kp.map((k, i) => ({ left: k, op: '==', right: vp[i]!, pos }));
+}
+
+export class Expander {
+  /** The alternatives of one rule; [] when it can never match (e.g. a verdict map without elements). */
+  expand(rule: NRule, table: NTable): Flat[] {
+    let alts: Delta[] = [{}];
+    for (const stmt of rule.stmts) {
+      const pos = posOf(stmt, rule.pos);
+      let opts = this.options(stmt, table, pos);
+      if (opts.length > 1 && alts.length * opts.length > MAX_ALTERNATIVES) {
+        opts = [{ opaque: [{ pos, what: printStmt(stmt), why: `the rule stands for more than ${MAX_ALTERNATIVES} combinations of map elements; fwlint does not evaluate this statement` }] }];
+      }
+      if (opts.length === 0) return [];
+      if (opts.length === 1) for (const a of alts) mergeInto(a, opts[0]!);
+      else alts = alts.flatMap((a) => opts.map((o) => mergeInto(clone(a), o)));
+    }
+    return alts.map((a) => ({ conds: a.conds ?? [], opaque: a.opaque ?? [], helpers: a.helpers ?? [], timeouts: a.timeouts ?? [], effects: a.effects ?? [], ...(a.verdict ? { verdict: a.verdict } : {}), ...(a.nat ? { nat: a.nat } : {}) }));
+  }
+
+  private options(stmt: Stmt, table: NTable, pos: Pos): Delta[] {
+    const key = keyOf(stmt)!;
+    const body = stmt[key] as Expr;
+    switch (key) {
+      case 'accept':
+      case 'drop':
+      case 'continue':
+      case 'return':
+        return [{ verdict: { kind: key, pos } }];
+      case 'jump':
+      case 'goto': {
+        const v = verdictOf(stmt, pos);
+        return v ? [{ verdict: v }] : [{ effects: [{ pos, what: printStmt(stmt), why: 'a jump without a target chain' }] }];
+      }
+      case 'reject':
+        return [{ verdict: { kind: 'reject', pos } }];
+      case 'queue':
+        return [{ verdict: { kind: 'queue', pos }, effects: [{ pos, what: printStmt(stmt), why: 'queue hands packets to a user-space program whose verdict is unknown; fwlint assumes it accepts them' }] }];
+      case 'match':
+        return this.match(body, table, pos);
+      case 'vmap':
+        return this.vmap(body, table, pos);
+      case 'ct helper':
+      case 'ct timeout':
+        return this.objectAssignment(key, body, table, pos);
+      case 'snat':
+      case 'dnat':
+      case 'masquerade':
+      case 'redirect':
+        return this.nat(key, body, table, pos);
+      case 'limit':
+      case 'quota':
+      case 'ct count':
+      case 'connlimit':
+      case 'meter':
+        return [{ opaque: [{ pos, what: printStmt(stmt), why: rateWhy(key) }] }];
+      case 'mangle': {
+        const k = isObject(body) ? body.key : undefined;
+        const meta = isObject(k) && isObject(k.meta) ? k.meta.key : undefined;
+        const ct = isObject(k) && isObject(k.ct) ? k.ct.key : undefined;
+        const harmless =
+          (typeof meta === 'string' && MANGLE_HARMLESS_META.has(meta)) ||
+          (typeof ct === 'string' && ['mark', 'label', 'zone', 'event', 'secmark'].includes(ct)) ||
+          keyOf(k ?? null) === 'tcp option' ||
+          (isObject(k) && isObject(k.payload) && ['dscp', 'ecn', 'ttl', 'hoplimit', 'pcp', 'flowlabel'].includes(String(k.payload.field)));
+        if (harmless) return [{}];
+        return [{ effects: [{ pos, what: printStmt(stmt), why: 'the rule rewrites the packet (stateless translation); later rules and the routing see other values than fwlint evaluates' }] }];
+      }
+      case 'notrack':
+        return [{ effects: [{ pos, what: 'notrack', why: 'untracked packets bypass connection tracking: `ct state` rules see them as untracked and no NAT applies, which fwlint does not model' }] }];
+      case 'fwd':
+      case 'dup':
+      case 'tproxy':
+      case 'synproxy':
+      case 'flow':
+      case 'xt':
+      case 'osf':
+        return [{ effects: [{ pos, what: printStmt(stmt), why: effectWhy(key) }] }];
+      default:
+        if (HARMLESS.has(key)) return [{}];
+        return [{ effects: [{ pos, what: printStmt(stmt), why: 'a statement fwlint does not know; it may change what happens to the packet' }] }];
+    }
+  }
+
+  private match(body: Expr, table: NTable, pos: Pos): Delta[] {
+    if (!isObject(body)) return [{ opaque: [{ pos, what: 'match', why: 'a malformed match' }] }];
+    const left = body.left ?? null;
+    const right = body.right ?? null;
+    const op = typeof body.op === 'string' ? body.op : '==';
+    const parts = concatParts(left);
+    if (!parts) return [{ conds: [{ left, op, right, pos }] }];
+    const what = printStmt({ match: body });
+    if (op !== '==' && op !== 'in') return [{ opaque: [{ pos, what, why: 'a negated or ordered comparison of a concatenation is not modeled' }] }];
+    const els = elementsOf(right, table);
+    if (els.missing.length) return [{ opaque: [{ pos, what, why: `set ${els.missing.join(', ')} is not defined in this file` }] }];
+    if (els.dynamic.length) return [{ opaque: [{ pos, what, why: `set ${els.dynamic.join(', ')} gets its elements at run time` }] }];
+    const out: Delta[] = [];
+    for (const el of els.values) {
+      const conds = keyConds(left, el, pos);
+      if (!conds) return [{ opaque: [{ pos, what, why: `element ${printExpr(el)} does not have the shape of ${printExpr(left)}` }] }];
+      out.push({ conds });
+    }
+    return out;
+  }
+
+  private vmap(body: Expr, table: NTable, pos: Pos): Delta[] {
+    if (!isObject(body)) return [{ effects: [{ pos, what: 'vmap', why: 'a malformed verdict map' }] }];
+    const key = body.key ?? null;
+    const what = printStmt({ vmap: body });
+    const m = pairsOf(body.data ?? null, table);
+    if (m.missing.length || m.dynamic.length) {
+      return [{ effects: [{ pos, what, why: m.missing.length ? `map ${m.missing.join(', ')} is not defined in this file` : `map ${m.dynamic.join(', ')} gets its elements at run time, so its verdicts are unknown` }] }];
+    }
+    const out: Delta[] = [];
+    const concrete = m.pairs.filter(([k]) => k !== '*').map(([k]) => k);
+    for (const [k, v, p] of m.pairs) {
+      const epos = p ?? pos;
+      const verdict = verdictOf(v, epos);
+      if (!verdict) return [{ effects: [{ pos, what, why: `verdict ${printExpr(v)} is not understood` }] }];
+      if (k === '*') {
+        if (concatParts(key)) return [{ effects: [{ pos, what, why: 'a catch-all element of a concatenated verdict map is not modeled' }] }];
+        out.push({ conds: concrete.length ? [{ left: key, op: '!=', right: { set: concrete }, pos }] : [], verdict });
+        continue;
+      }
+      const conds = keyConds(key, k, pos);
+      if (!conds) return [{ effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(key)}` }] }];
+      out.push({ conds, verdict });
+    }
+    return out;
+  }
+
+  private objectAssignment(key: 'ct helper' | 'ct timeout', body: Expr, table: NTable, pos: Pos): Delta[] {
+    const field = key === 'ct helper' ? 'helpers' : 'timeouts';
+    if (typeof body === 'string') return [{ [field]: [{ name: body, pos }] }];
+    const map = isObject(body) && isObject(body.map) ? body.map : undefined;
+    if (!map) return [{ effects: [{ pos, what: printStmt({ [key]: body }), why: `a ${key} assignment fwlint does not understand` }] }];
+    const m = pairsOf(map.data ?? null, table);
+    if (m.missing.length || m.dynamic.length) return [{ effects: [{ pos, what: printStmt({ [key]: body }), why: `the ${key} comes from a map filled at run time` }] }];
+    const mkey = map.key ?? null;
+    if (isChoiceKey(mkey)) return [{ [field]: m.pairs.filter(([, v]) => typeof v === 'string').map(([, v]) => ({ name: v as string, pos })) }];
+    const out: Delta[] = [];
+    for (const [k, v] of m.pairs) {
+      if (typeof v !== 'string') continue;
+      const conds = k === '*' ? [] : keyConds(mkey, k, pos);
+      if (!conds) return [{ effects: [{ pos, what: printStmt({ [key]: body }), why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }] }];
+      out.push({ conds, [field]: [{ name: v, pos }] });
+    }
+    return out;
+  }
+
+  private nat(kind: NatSpec['kind'], body: Expr, table: NTable, pos: Pos): Delta[] {
+    const o: ExprObject = isObject(body) ? body : {};
+    const flags = typeof o.flags === 'string' ? [o.flags] : Array.isArray(o.flags) ? o.flags.filter((f): f is string => typeof f === 'string') : [];
+    const base: NatSpec = { kind, addrs: [], flags, pos };
+    const what = printStmt({ [kind]: body });
+    const addr = o.addr;
+    const port = o.port;
+    const withPort = (s: NatSpec, p: Expr | undefined): NatSpec => (p === undefined ? s : { ...s, port: p });
+    // The address (or address . port) comes from a map keyed by packet fields: one alternative per element.
+    const addrMap = isObject(addr) && isObject(addr.map) ? addr.map : undefined;
+    if (addrMap) {
+      const m = pairsOf(addrMap.data ?? null, table);
+      if (m.missing.length || m.dynamic.length) return [{ nat: base, effects: [{ pos, what, why: `the NAT target comes from map ${[...m.missing, ...m.dynamic].join(', ')}, ${m.missing.length ? 'which is not defined in this file' : 'which is filled at run time'}` }] }];
+      const mkey = addrMap.key ?? null;
+      const split = (v: Expr): { a: Expr; p?: Expr } => {
+        const parts = concatParts(v);
+        return parts && parts.length === 2 ? { a: parts[0]!, p: parts[1]! } : { a: v };
+      };
+      if (isChoiceKey(mkey)) {
+        const vals = m.pairs.map(([, v]) => split(v));
+        const s: NatSpec = { ...base, addrs: vals.map((v) => v.a), balanced: true };
+        return [{ nat: withPort(s, vals[0]?.p ?? port) }];
+      }
+      const out: Delta[] = [];
+      for (const [k, v] of m.pairs) {
+        const conds = k === '*' ? [] : keyConds(mkey, k, pos);
+        if (!conds) return [{ nat: base, effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }] }];
+        const sv = split(v);
+        out.push({ conds, nat: withPort({ ...base, addrs: [sv.a] }, sv.p ?? port) });
+      }
+      return out;
+    }
+    const portMap = isObject(port) && isObject(port.map) ? port.map : undefined;
+    const s: NatSpec = { ...base, addrs: addr === undefined || addr === null ? [] : [addr] };
+    if (portMap) {
+      const m = pairsOf(portMap.data ?? null, table);
+      const mkey = portMap.key ?? null;
+      if (m.missing.length || m.dynamic.length || isChoiceKey(mkey)) {
+        const first = m.pairs[0]?.[1];
+        return [{ nat: withPort(s, first), effects: m.pairs.length > 1 || m.missing.length || m.dynamic.length ? [{ pos, what, why: 'the translated port is chosen at run time; fwlint uses the first one' }] : [] }];
+      }
+      const out: Delta[] = [];
+      for (const [k, v] of m.pairs) {
+        const conds = keyConds(mkey, k, pos);
+        if (!conds) return [{ nat: s, effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }] }];
+        out.push({ conds, nat: withPort(s, v) });
+      }
+      return out;
+    }
+    return [{ nat: withPort(s, port ?? undefined) }];
+  }
+}
+
+const LISTS = ['conds', 'opaque', 'helpers', 'timeouts', 'effects'] as const;
+
+/** Adds `b` to the alternative `a` (which owns its arrays). */
+function mergeInto(a: Delta, b: Delta): Delta {
+  for (const k of LISTS) {
+    const bv = b[k] as unknown[] | undefined;
+    if (!bv || bv.length === 0) continue;
+    const av = a[k] as unknown[] | undefined;
+    if (av) av.push(...bv);
+    else (a as Record<string, unknown[]>)[k] = [...bv];
+  }
+  if (b.verdict) a.verdict = b.verdict;
+  if (b.nat) a.nat = b.nat;
+  return a;
+}
+
+function clone(a: Delta): Delta {
+  const out: Delta = { ...a };
+  for (const k of LISTS) if (a[k]) (out as Record<string, unknown[]>)[k] = [...(a[k] as unknown[])];
+  return out;
+}
+
+function rateWhy(key: string): string {
+  if (key === 'quota') return 'a quota: once used up the rule stops (or starts) matching; fwlint evaluates it as if the quota were not reached';
+  if (key === 'limit') return 'a rate limit: packets beyond the rate do not match; fwlint evaluates the rule for traffic within the rate';
+  return 'a connection/rate meter: fwlint evaluates the rule for traffic within the limit';
+}
+
+function effectWhy(key: string): string {
+  switch (key) {
+    case 'fwd':
+    case 'dup':
+      return `\`${key}\` sends packets out of another interface than routing would; fwlint does not model it`;
+    case 'tproxy':
+      return 'tproxy delivers the packets to a local socket instead of forwarding them';
+    case 'synproxy':
+      return 'synproxy answers TCP handshakes itself; fwlint does not model it';
+    case 'flow':
+      return 'flow offload sends established connections through a flowtable fast path that skips the forward chains';
+    case 'xt':
+      return 'an iptables (xt) extension: its matching and effect are unknown';
+    default:
+      return 'not modeled';
+  }
+}

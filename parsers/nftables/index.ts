@@ -1,0 +1,122 @@
+import type { Policy, Vendor } from '../../src/model/policy.js';
+import type { ParseOptions, VendorParser } from '../types.js';
+import { buildRuleset, classify } from './chains.js';
+import { Ctx } from './context.js';
+import { Expander, type Flat } from './expand.js';
+import { buildInterfaces, collectNames } from './interfaces.js';
+import { isObject, keyOf, type NDocument, type NRule } from './ir.js';
+import { readJson } from './json-reader.js';
+import { buildNat } from './nat.js';
+import { buildChain, chainRef, type ChainInfo } from './rules.js';
+import { buildSessions, timeoutResolver } from './sessions.js';
+import { readText } from './text-parser.js';
+
+/**
+ * nftables: the text grammar (`nft list ruleset`, /etc/nftables.conf with define/include) and
+ * `nft -j list ruleset` JSON, both read into one intermediate form (ir.ts) and turned into the
+ * policy model by the same passes: interfaces, rule expansion, chains and hooks, NAT, sessions.
+ */
+
+const JSON_HEAD = /^\s*\{\s*"nftables"\s*:/;
+const TEXT_START = /^(?:table\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\s+)?[\w"-]+\s*(?:\{|$)|flush\s+ruleset\b|(?:re)?define\s+[\w]+\s*=|include\s+"|(?:add|create|insert)\s+(?:table|chain|rule|set|map|element)\b)/m;
+
+/** Skips blank lines and `#` comments (and a shebang) to the first statement. */
+export function detect(head: string): Vendor | undefined {
+  const h = head.replace(/^\uFEFF/, '');
+  if (JSON_HEAD.test(h)) return 'nftables';
+  for (const raw of h.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    return TEXT_START.test(line) ? 'nftables' : undefined;
+  }
+  return undefined;
+}
+
+function markDynamicSets(doc: NDocument): void {
+  for (const t of doc.tables) {
+    for (const c of t.chains.values()) {
+      for (const r of c.rules) {
+        for (const s of r.stmts) {
+          const k = keyOf(s);
+          const body = k ? s[k] : undefined;
+          if (k === 'set' && isObject(body) && typeof body.set === 'string') {
+            const set = t.sets.get(body.set.replace(/^@/, ''));
+            if (set) set.dynamic = true;
+          }
+        }
+      }
+    }
+  }
+}
+
+export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy {
+  const ctx = new Ctx(doc, options);
+  const active = doc.tables.filter((t) => {
+    if (!t.flags.includes('dormant')) return true;
+    ctx.note(`table ${t.family} ${t.name} is dormant (flags dormant): its chains do not run`);
+    return false;
+  });
+  const view: NDocument = { ...doc, tables: active };
+  if (doc.tables.length === 0) ctx.note('the ruleset defines no tables: nftables filters nothing');
+  markDynamicSets(view);
+  const expander = new Expander();
+  const flats = new Map<NRule, Flat[]>();
+  const tableOf = new Map<NRule, (typeof active)[number]>();
+  for (const t of active) for (const c of t.chains.values()) for (const r of c.rules) tableOf.set(r, t);
+  const flatOf = (r: NRule): Flat[] => {
+    let f = flats.get(r);
+    if (!f) {
+      f = r.unreadable ? [] : expander.expand(r, tableOf.get(r)!);
+      flats.set(r, f);
+    }
+    return f;
+  };
+  collectNames(ctx, view, flatOf);
+  buildInterfaces(ctx, view, flatOf);
+  const timeoutOf = timeoutResolver(ctx);
+  const infos = new Map<string, ChainInfo>();
+  for (const t of active) for (const c of t.chains.values()) infos.set(chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, flatOf, timeoutOf));
+  const hooks = classify(ctx, infos);
+  for (const ref of hooks.evaluated) ctx.unsupported.push(...infos.get(ref)!.unsupported);
+  const ruleset = buildRuleset(ctx, infos, hooks);
+  const nat = buildNat(ctx, infos, hooks.natPrerouting, hooks.natPostrouting);
+  const natChain = hooks.natPostrouting[0] ?? hooks.natPrerouting[0];
+  nat.mode = {
+    value: 'ruleset',
+    source: 'default',
+    loc: natChain?.chain.base?.pos ?? hooks.anchor,
+    reason: 'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; there is no implicit NAT (vendor-semantics D.3)',
+  };
+  const sessions = buildSessions(ctx, infos, hooks.evaluated, hooks.anchor);
+  const policy: Policy = {
+    vendor: 'nftables',
+    file: doc.file,
+    root: doc.root,
+    interfaces: ctx.interfaces,
+    ruleset,
+    nat,
+    sessions,
+    // vendor-semantics D.2: nothing lets replies through implicitly; `ct state established` rules (or a policy accept) must.
+    replies: 'rules',
+    unsupported: ctx.unsupported,
+    notes: ctx.notes,
+  };
+  if (doc.version) policy.version = doc.version;
+  return policy;
+}
+
+export function parseNftables(text: string, file: string, options: ParseOptions = {}): Policy {
+  const isJson = /^\s*[{[]/.test(text.replace(/^\uFEFF/, ''));
+  const doc = isJson ? readJson(text, file) : readText(text, file, options);
+  return buildPolicy(doc, options);
+}
+
+export const nftablesParser: VendorParser = {
+  vendors: ['nftables'],
+  detect,
+  parse(text: string, file: string, _vendor: Vendor, options?: ParseOptions): Policy[] {
+    return [parseNftables(text, file, options)];
+  },
+};
+
+export default nftablesParser;

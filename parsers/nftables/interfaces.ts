@@ -1,0 +1,179 @@
+import { NON_INTERNET, NO_ADDR, dynamicAddress, formatAddrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import type { Interface } from '../../src/model/policy.js';
+import type { Ctx } from './context.js';
+import { elementsOf, type Flat } from './expand.js';
+import { isObject, keyOf, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
+
+/**
+ * Rulesets hold no interface addresses: interfaces are the names rules use (`iifname`, `oifname`,
+ * `iif`, `oif`, verdict-map keys, interface sets, chain devices). Each gets a placeholder address
+ * (dynamicAddress) so `fib daddr type local` and traffic to the firewall itself stay exact. The WAN
+ * is inferred from where source NAT leaves (`oifname "wan0" masquerade`), else from where
+ * port-forwards arrive; internal networks from accept rules pairing an interface with private
+ * source addresses. Every inference is a note; --wan and --phones CIDR@iface override.
+ */
+
+const IFACE_KEYS = new Set(['iifname', 'oifname', 'iif', 'oif']);
+
+function ifaceKey(e: Expr): 'iif' | 'oif' | undefined {
+  const k = keyOf(e);
+  if (k !== 'meta' || !isObject(e) || !isObject(e.meta)) return undefined;
+  const key = String(e.meta.key);
+  if (!IFACE_KEYS.has(key)) return undefined;
+  return key.startsWith('i') ? 'iif' : 'oif';
+}
+
+/** Every interface name the rules compare with (conditions of every alternative), and chain devices, in file order. */
+export function collectNames(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void {
+  for (const t of doc.tables) {
+    for (const c of t.chains.values()) {
+      for (const d of c.base?.devices ?? []) ctx.sawInterface(d, c.base!.pos);
+      for (const r of c.rules) {
+        for (const f of flatOf(r)) {
+          for (const cond of f.conds) {
+            if (!ifaceKey(cond.left)) continue;
+            for (const v of elementsOf(cond.right, t).values) if (typeof v === 'string') ctx.sawInterface(v, r.pos);
+          }
+        }
+      }
+    }
+  }
+}
+
+function literalNames(f: Flat, dim: 'iif' | 'oif', t: NTable): string[] {
+  const out: string[] = [];
+  for (const c of f.conds) {
+    if (ifaceKey(c.left) !== dim || (c.op !== '==' && c.op !== 'in')) continue;
+    for (const v of elementsOf(c.right, t).values) if (typeof v === 'string') out.push(v.replace(/\\\*/g, '*'));
+  }
+  return out;
+}
+
+/** A single public IPv4/IPv6 address written as a condition or NAT target, if that is what `v` is. */
+function publicHost(v: Expr): AddrSet | undefined {
+  const s = typeof v === 'string' ? parseAddressSpec(v) : isObject(v) && isObject(v.prefix) ? parseAddressSpec(`${String(v.prefix.addr)}/${String(v.prefix.len)}`) : undefined;
+  if (!s || s.size() !== 1n || s.isSubsetOf(NON_INTERNET)) return undefined;
+  return s;
+}
+
+function hostConds(f: Flat, field: 'daddr', t: NTable): AddrSet | undefined {
+  for (const c of f.conds) {
+    const l = c.left;
+    if (!isObject(l) || !isObject(l.payload) || l.payload.protocol !== 'ip' || l.payload.field !== field || (c.op !== '==' && c.op !== 'in')) continue;
+    const els = elementsOf(c.right, t);
+    if (els.values.length !== 1) return undefined;
+    return publicHost(els.values[0]!);
+  }
+  return undefined;
+}
+
+function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet | undefined {
+  let acc: AddrSet | undefined;
+  for (const c of f.conds) {
+    const l = c.left;
+    if (!isObject(l) || !isObject(l.payload) || (l.payload.protocol !== 'ip' && l.payload.protocol !== 'ip6') || l.payload.field !== field) continue;
+    if (c.op !== '==' && c.op !== 'in') return undefined;
+    const els = elementsOf(c.right, t);
+    if (els.dynamic.length || els.missing.length) return undefined;
+    let set = NO_ADDR;
+    for (const v of els.values) {
+      const s = typeof v === 'string' ? parseAddressSpec(v) : isObject(v) && isObject(v.prefix) ? parseAddressSpec(`${String(v.prefix.addr)}/${String(v.prefix.len)}`) : undefined;
+      if (!s || !s.isSubsetOf(NON_INTERNET) || s.isEmpty) return undefined;
+      set = set.union(s);
+    }
+    acc = acc ? acc.intersect(set) : set;
+  }
+  return acc && !acc.isEmpty ? acc : undefined;
+}
+
+export interface FlatOf {
+  (r: NRule): Flat[];
+}
+
+/** Builds ctx.interfaces: names seen, WAN role and networks inferred, placeholder addresses. */
+export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void {
+  const wanByNat = new Map<string, Pos>();
+  const wanByDnat = new Map<string, Pos>();
+  /** Public addresses the WAN is known by: `snat to A` out of it, `ip daddr A … dnat` into it. */
+  const wanAddr = new Map<string, { set: AddrSet; where: Pos[] }>();
+  const addWanAddr = (n: string, a: AddrSet, pos: Pos) => {
+    const cur = wanAddr.get(n) ?? { set: NO_ADDR, where: [] };
+    cur.set = cur.set.union(a);
+    cur.where.push(pos);
+    wanAddr.set(n, cur);
+  };
+  const networks = new Map<string, { set: AddrSet; where: Pos[] }>();
+  for (const t of doc.tables) {
+    for (const c of t.chains.values()) {
+      for (const r of c.rules) {
+        for (const f of flatOf(r)) {
+          if (f.nat) {
+            if (f.nat.kind === 'masquerade' || f.nat.kind === 'snat') {
+              const names = literalNames(f, 'oif', t);
+              for (const n of names) if (!wanByNat.has(n)) wanByNat.set(n, r.pos);
+              const a = f.nat.kind === 'snat' && f.nat.addrs.length === 1 ? publicHost(f.nat.addrs[0]!) : undefined;
+              if (a && names.length === 1) addWanAddr(names[0]!, a, r.pos);
+            }
+            if (f.nat.kind === 'dnat') {
+              const names = literalNames(f, 'iif', t);
+              for (const n of names) if (!wanByDnat.has(n)) wanByDnat.set(n, r.pos);
+              const a = hostConds(f, 'daddr', t);
+              if (a && names.length === 1) addWanAddr(names[0]!, a, r.pos);
+            }
+          }
+          const passes = f.verdict?.kind === 'accept' || f.verdict?.kind === 'jump' || f.verdict?.kind === 'goto' || (f.nat && f.nat.kind !== 'dnat' && f.nat.kind !== 'redirect');
+          if (!passes) continue;
+          for (const [dim, field] of [['iif', 'saddr'], ['oif', 'daddr']] as const) {
+            const names = literalNames(f, dim, t);
+            if (names.length !== 1) continue;
+            const nets = privateSources(f, field, t);
+            if (!nets) continue;
+            const cur = networks.get(names[0]!) ?? { set: NO_ADDR, where: [] };
+            cur.set = cur.set.union(nets);
+            cur.where.push(r.pos);
+            networks.set(names[0]!, cur);
+          }
+        }
+      }
+    }
+  }
+  const wan = wanByNat.size ? wanByNat : wanByDnat;
+  for (const [n, pos] of wan) {
+    ctx.sawInterface(n, pos);
+    ctx.note(`interface ${n} is taken as WAN: ${wanByNat.size ? 'source NAT (masquerade/snat) leaves through it' : 'port-forwards (dnat) arrive on it'} (${ctx.where(pos)}); pass --wan to choose`);
+  }
+  if (wan.size === 0 && ctx.ifaceSeen.size > 0) ctx.note('no WAN interface could be inferred (no `oifname … masquerade`/`snat` rule names one); pass --wan <interface>');
+  let n = 0;
+  const list: Interface[] = [];
+  for (const [name, pos] of ctx.ifaceSeen) {
+    const isWan = wan.has(name);
+    const net = isWan ? undefined : networks.get(name);
+    let addresses: AddrSet;
+    const known = isWan ? wanAddr.get(name) : undefined;
+    if (name === 'lo') addresses = parseAddressSpec('127.0.0.0/8')!;
+    else if (known) {
+      addresses = known.set;
+      ctx.note(`interface ${name}: address ${formatAddrSet(known.set)} inferred from the NAT rules at ${known.where.slice(0, 3).map((p) => ctx.where(p)).join(', ')}`);
+    } else if (n < 255) addresses = dynamicAddress(++n);
+    else addresses = NO_ADDR;
+    const i: Interface = {
+      name,
+      device: name,
+      role: isWan ? 'wan' : net ? 'lan' : 'unknown',
+      networks: net?.set ?? NO_ADDR,
+      addresses,
+      enabled: true,
+      loc: pos,
+    };
+    if (net) {
+      ctx.note(`interface ${name}: network ${formatAddrSet(net.set)} inferred from the rules at ${net.where.slice(0, 3).map((p) => ctx.where(p)).join(', ')}${net.where.length > 3 ? ', …' : ''} (rulesets carry no interface addresses; pass --phones CIDR@${name} to set it)`);
+    }
+    const vlan = /(?:\.|vlan)(\d{1,4})$/.exec(name);
+    if (vlan && Number(vlan[1]) < 4095) i.vlan = Number(vlan[1]);
+    list.push(i);
+  }
+  if (n >= 255) ctx.note('more than 255 interfaces: only the first 255 get an address placeholder for traffic to the firewall itself');
+  ctx.interfaces = list;
+  for (const i of list) ctx.byName.set(i.name, i);
+  ctx.local = list.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);
+}

@@ -1,0 +1,161 @@
+import type { SourceLocation } from '../../src/model/location.js';
+import type { Unsupported } from '../../src/model/policy.js';
+
+/**
+ * The intermediate form both readers produce: the ruleset as nft itself holds it (tables, chains,
+ * rules, sets, stateful objects), with rule statements and expressions shaped like the libnftables
+ * JSON schema (`{"match": {"left", "op", "right"}}`, `{"payload": {...}}`, `{"set": [...]}`...).
+ * The text reader translates `nft` syntax into that shape; the JSON reader keeps `nft -j` output
+ * as is. One semantic layer (rules.ts, chains.ts, nat.ts, sessions.ts) then builds the model.
+ */
+
+export type Pos = SourceLocation;
+
+/** JSON values: literals, arrays (anonymous sets / flag lists) and one-key objects. */
+export type Expr = string | number | boolean | null | Expr[] | { [key: string]: Expr };
+export type ExprObject = { [key: string]: Expr };
+export type Stmt = ExprObject;
+
+/**
+ * Positions of statements and expressions (objects and arrays only), shared by both readers. Kept
+ * in a symbol-keyed property: invisible to Object.keys/entries and JSON, and far cheaper than a
+ * WeakMap for the millions of objects a large ruleset has.
+ */
+const POS = Symbol('pos');
+
+type Positioned = { [POS]?: Pos };
+
+export const positions = {
+  get(e: object): Pos | undefined {
+    return (e as Positioned)[POS];
+  },
+  set(e: object, pos: Pos): void {
+    (e as Positioned)[POS] = pos;
+  },
+};
+
+export function posOf(e: unknown, fallback: Pos): Pos {
+  return (typeof e === 'object' && e !== null ? (e as Positioned)[POS] : undefined) ?? fallback;
+}
+
+export function at<T extends object>(e: T, pos: Pos): T {
+  positions.set(e, pos);
+  return e;
+}
+
+export type Family = 'ip' | 'ip6' | 'inet' | 'arp' | 'bridge' | 'netdev';
+export const FAMILIES: readonly Family[] = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'];
+
+export interface BaseSpec {
+  type: string;
+  hook: string;
+  priority: number;
+  /** As written (`filter`, `dstnat + 10`, `-150`), for messages. */
+  priorityText: string;
+  devices: string[];
+  /** The `type … hook … priority …` statement: where a `policy` would be written. */
+  pos: Pos;
+  policy?: { value: string; pos: Pos };
+}
+
+export interface NRule {
+  pos: Pos;
+  stmts: Stmt[];
+  /** The rule's own `comment "…"` (JSON: "comment"). */
+  comment?: string;
+  /** The `#` lines directly above the rule (text form only). */
+  remark?: string;
+  /** Set when the rule's syntax is valid but fwlint cannot interpret it; the rule is then not evaluated. */
+  unreadable?: { pos: Pos; what: string; why: string };
+}
+
+export interface NChain {
+  family: Family;
+  table: string;
+  name: string;
+  pos: Pos;
+  base?: BaseSpec;
+  rules: NRule[];
+}
+
+export interface NSet {
+  name: string;
+  kind: 'set' | 'map';
+  pos: Pos;
+  /** Key type as written (`ipv4_addr`, `ipv4_addr . inet_service`, `typeof ip saddr`). */
+  keyType: string;
+  /** Map data type (`verdict`, `ipv4_addr`, `ct helper`...). */
+  dataType?: string;
+  flags: string[];
+  /** Set: element expressions; map: `[key, data]` pairs. */
+  elements: Expr[];
+  /** Filled at run time: `flags dynamic`/`timeout`, or a rule adds elements (`add @s {…}`). */
+  dynamic: boolean;
+}
+
+export interface CtHelper {
+  name: string;
+  helperType: string;
+  protocol?: string;
+  l3proto?: string;
+  pos: Pos;
+}
+
+export interface CtTimeout {
+  name: string;
+  protocol?: string;
+  l3proto?: string;
+  /** State → seconds, with where each value is written. */
+  policy: Map<string, { seconds: number; pos: Pos }>;
+  /** The `policy = { … }` statement, when present. */
+  policyPos?: Pos;
+  pos: Pos;
+}
+
+export interface NTable {
+  family: Family;
+  name: string;
+  pos: Pos;
+  flags: string[];
+  chains: Map<string, NChain>;
+  sets: Map<string, NSet>;
+  helpers: Map<string, CtHelper>;
+  timeouts: Map<string, CtTimeout>;
+  flowtables: Map<string, Pos>;
+}
+
+/** What a reader hands to the semantic layer. */
+export interface NDocument {
+  file: string;
+  format: 'text' | 'json';
+  tables: NTable[];
+  /** Constructs the reader met and does not model (unreadable includes, commands...). */
+  unsupported: Unsupported[];
+  notes: string[];
+  version?: string;
+  /** The whole first line: the fallback location. */
+  root: Pos;
+}
+
+export function tableKey(family: string, name: string): string {
+  return `${family} ${name}`;
+}
+
+export function newTable(family: Family, name: string, pos: Pos): NTable {
+  return { family, name, pos, flags: [], chains: new Map(), sets: new Map(), helpers: new Map(), timeouts: new Map(), flowtables: new Map() };
+}
+
+/** `{"accept": null}` → 'accept'; the single key of a one-key object. */
+export function keyOf(e: Expr): string | undefined {
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) return undefined;
+  let first: string | undefined;
+  for (const k in e) {
+    if (first !== undefined) return undefined;
+    first = k;
+  }
+  return first;
+}
+
+export function isObject(e: Expr | undefined): e is ExprObject {
+  return typeof e === 'object' && e !== null && !Array.isArray(e);
+}

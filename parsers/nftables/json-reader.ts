@@ -1,0 +1,245 @@
+import { ParseError } from '../../src/model/errors.js';
+import { FAMILIES, isObject, type CtHelper, keyOf, newTable, posOf, tableKey, type CtTimeout, type Expr, type ExprObject, type Family, type NChain, type NDocument, type NSet, type NTable, type Pos, type Stmt } from './ir.js';
+import { memberPos, scanJson } from './json-scanner.js';
+import { priorityValue } from './priorities.js';
+
+/**
+ * `nft -j list ruleset` (libnftables JSON schema, vendor-semantics D.6): `{"nftables": [ {metainfo},
+ * {table}, {chain}, {rule}, {set}, {map}, {"ct helper"}, {"ct timeout"} … ]}`, and the command form
+ * (`{"add": {"rule": …}}`) that `nft -j -f` reads. Rule statements are kept as they are: they are
+ * already the intermediate form. Every rule keeps the position of its object.
+ */
+export function readJson(text: string, file: string): NDocument {
+  const root = scanJson(text, file);
+  const firstLine = text.indexOf('\n') < 0 ? text : text.slice(0, text.indexOf('\n'));
+  const rootPos: Pos = { file, line: 1, column: 1, endLine: 1, endColumn: Math.max(2, Math.min(firstLine.length, 200) + 1) };
+  if (!isObject(root) || !Array.isArray(root.nftables)) {
+    const p = posOf(root, rootPos);
+    throw new ParseError(file, p.line, p.column, 'not an `nft -j` document: expected {"nftables": [ … ]}');
+  }
+  const r = new JsonReader(file, rootPos);
+  for (const item of root.nftables) r.item(item, false);
+  return r.done();
+}
+
+class JsonReader {
+  private readonly tables = new Map<string, NTable>();
+  private readonly doc: NDocument;
+
+  constructor(file: string, root: Pos) {
+    this.doc = { file, format: 'json', tables: [], unsupported: [], notes: [], root };
+  }
+
+  done(): NDocument {
+    this.doc.tables = [...this.tables.values()];
+    return this.doc;
+  }
+
+  private fail(at: object, msg: string): never {
+    const p = posOf(at, this.doc.root);
+    throw new ParseError(this.doc.file, p.line, p.column, msg);
+  }
+
+  private str(o: ExprObject, key: string, at: object): string {
+    const v = o[key];
+    if (typeof v !== 'string' || v === '') this.fail(at, `"${key}" must be a non-empty string`);
+    return v;
+  }
+
+  private table(o: ExprObject, pos: Pos, tableKeyName = 'table'): NTable {
+    const family = this.str(o, 'family', o);
+    if (!(FAMILIES as readonly string[]).includes(family)) this.fail(o, `unknown family "${family}"`);
+    const name = this.str(o, tableKeyName, o);
+    const key = tableKey(family, name);
+    let t = this.tables.get(key);
+    if (!t) {
+      t = newTable(family as Family, name, pos);
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+
+  private chainOf(t: NTable, name: string, pos: Pos): NChain {
+    let c = t.chains.get(name);
+    if (!c) {
+      c = { family: t.family, table: t.name, name, pos, rules: [] };
+      t.chains.set(name, c);
+    }
+    return c;
+  }
+
+  item(item: Expr, insert: boolean): void {
+    const key = keyOf(item);
+    if (!key || !isObject(item)) {
+      if (isObject(item) || Array.isArray(item)) this.fail(item, 'each element of "nftables" must be an object with one key');
+      throw new ParseError(this.doc.file, this.doc.root.line, 1, 'each element of "nftables" must be an object with one key');
+    }
+    const body = item[key];
+    const pos = posOf(isObject(body) ? body : item, this.doc.root);
+    switch (key) {
+      case 'metainfo':
+        if (isObject(body) && typeof body.version === 'string' && body.version !== 'VERSION') this.doc.version = body.version;
+        return;
+      case 'table':
+        if (isObject(body)) {
+          const t = this.table(body, pos, 'name');
+          const flags = body.flags;
+          if (typeof flags === 'string') t.flags.push(flags);
+          else if (Array.isArray(flags)) for (const f of flags) if (typeof f === 'string') t.flags.push(f);
+        }
+        return;
+      case 'chain':
+        if (isObject(body)) this.chain(body, pos);
+        return;
+      case 'rule':
+        if (isObject(body)) this.rule(body, pos, insert);
+        return;
+      case 'set':
+      case 'map':
+        if (isObject(body)) this.set(body, key, pos);
+        return;
+      case 'element':
+        if (isObject(body)) {
+          const t = this.table(body, pos);
+          const name = this.str(body, 'name', body);
+          const set = t.sets.get(name) ?? this.set({ ...body, elem: [] }, 'set', pos);
+          if (Array.isArray(body.elem)) set.elements.push(...body.elem);
+        }
+        return;
+      case 'ct helper':
+        if (isObject(body)) {
+          const t = this.table(body, pos);
+          const name = this.str(body, 'name', body);
+          const h: CtHelper = { name, helperType: typeof body.type === 'string' ? body.type : '', pos };
+          if (typeof body.protocol === 'string') h.protocol = body.protocol;
+          if (typeof body.l3proto === 'string') h.l3proto = body.l3proto;
+          t.helpers.set(name, h);
+        }
+        return;
+      case 'ct timeout':
+        if (isObject(body)) this.timeout(body, pos);
+        return;
+      case 'flowtable':
+        if (isObject(body)) this.table(body, pos).flowtables.set(this.str(body, 'name', body), pos);
+        return;
+      case 'ct expectation':
+      case 'counter':
+      case 'quota':
+      case 'limit':
+      case 'secmark':
+      case 'synproxy':
+      case 'tunnel':
+        return; // stateful objects that hold no verdict; statements that use them are judged where used
+      case 'add':
+      case 'create':
+      case 'insert':
+        if (isObject(body)) for (const [k, v] of Object.entries(body)) this.item({ [k]: v }, key === 'insert');
+        return;
+      case 'flush':
+        if (isObject(body) && 'ruleset' in body) this.tables.clear();
+        else if (isObject(body) && isObject(body.chain)) {
+          const t = this.tables.get(tableKey(String(body.chain.family), String(body.chain.table)));
+          const c = t?.chains.get(String(body.chain.name));
+          if (c) c.rules = [];
+        } else this.doc.unsupported.push({ loc: pos, what: 'flush command', why: 'this `flush` is not modeled' });
+        return;
+      case 'delete':
+      case 'destroy':
+      case 'replace':
+      case 'rename':
+      case 'reset':
+        this.doc.unsupported.push({ loc: pos, what: `${key} command`, why: `\`${key}\` changes the ruleset as it is loaded; fwlint does not apply it` });
+        return;
+      case 'list':
+        return;
+      default:
+        this.doc.unsupported.push({ loc: pos, what: `JSON object "${key}"`, why: 'an object type fwlint does not know; it may change the ruleset' });
+    }
+  }
+
+  private chain(o: ExprObject, pos: Pos): void {
+    const t = this.table(o, pos);
+    const c = this.chainOf(t, this.str(o, 'name', o), pos);
+    c.pos = pos;
+    if (typeof o.hook !== 'string') return;
+    const type = typeof o.type === 'string' ? o.type : 'filter';
+    const prio = typeof o.prio === 'number' ? o.prio : typeof o.prio === 'string' ? priorityValue(o.prio, t.family, o.hook) : 0;
+    if (prio === undefined) this.fail(o, `"prio": "${String(o.prio)}" is not a priority`);
+    const devices: string[] = [];
+    for (const k of ['dev', 'devices']) {
+      const d = o[k];
+      if (typeof d === 'string') devices.push(d);
+      else if (Array.isArray(d)) for (const x of d) if (typeof x === 'string') devices.push(x);
+    }
+    c.base = { type, hook: o.hook, priority: prio, priorityText: String(o.prio ?? 0), devices, pos };
+    if (typeof o.policy === 'string') c.base.policy = { value: o.policy, pos: memberPos(o, 'policy') ?? pos };
+  }
+
+  private rule(o: ExprObject, pos: Pos, insert: boolean): void {
+    const t = this.table(o, pos);
+    const c = this.chainOf(t, this.str(o, 'chain', o), pos);
+    const expr = o.expr;
+    if (!Array.isArray(expr)) this.fail(o, '"rule" needs an "expr" array');
+    const stmts: Stmt[] = [];
+    for (const s of expr) {
+      if (!isObject(s) || !keyOf(s)) this.fail(isObject(s) || Array.isArray(s) ? s : o, 'a rule statement must be an object with one key');
+      stmts.push(s);
+    }
+    const rule = { pos, stmts } as NChain['rules'][number];
+    if (typeof o.comment === 'string') rule.comment = o.comment;
+    if (insert) c.rules.unshift(rule);
+    else c.rules.push(rule);
+  }
+
+  private set(o: ExprObject, kind: 'set' | 'map', pos: Pos): NSet {
+    const t = this.table(o, pos);
+    const name = this.str(o, 'name', o);
+    const flags: string[] = [];
+    if (typeof o.flags === 'string') flags.push(o.flags);
+    else if (Array.isArray(o.flags)) for (const f of o.flags) if (typeof f === 'string') flags.push(f);
+    const set: NSet = {
+      name,
+      kind,
+      pos,
+      keyType: typeText(o.type),
+      flags,
+      elements: Array.isArray(o.elem) ? [...o.elem] : [],
+      dynamic: flags.includes('dynamic') || flags.includes('timeout') || 'timeout' in o,
+    };
+    if (kind === 'map') set.dataType = typeText(o.map);
+    const prev = t.sets.get(name);
+    if (prev) {
+      prev.elements.push(...set.elements);
+      prev.dynamic ||= set.dynamic;
+      return prev;
+    }
+    t.sets.set(name, set);
+    return set;
+  }
+
+  private timeout(o: ExprObject, pos: Pos): void {
+    const t = this.table(o, pos);
+    const name = this.str(o, 'name', o);
+    const to: CtTimeout = { name, policy: new Map(), pos };
+    if (typeof o.protocol === 'string') to.protocol = o.protocol;
+    if (typeof o.l3proto === 'string') to.l3proto = o.l3proto;
+    const pol = o.policy;
+    if (isObject(pol)) {
+      to.policyPos = memberPos(o, 'policy') ?? posOf(pol, pos);
+      for (const [state, v] of Object.entries(pol)) {
+        if (typeof v === 'number') to.policy.set(state, { seconds: v, pos: memberPos(pol, state) ?? pos });
+      }
+    } else if (Array.isArray(o.state)) {
+      // libnftables-json.adoc documents "state"/"value"; real output uses "policy" (vendor-semantics D.5).
+      to.policyPos = memberPos(o, 'state') ?? pos;
+    }
+    t.timeouts.set(name, to);
+  }
+}
+
+function typeText(t: Expr | undefined): string {
+  if (typeof t === 'string') return t;
+  if (Array.isArray(t)) return t.map(typeText).join(' . ');
+  if (isObject(t) && 'typeof' in t) return 'typeof';
+  return '';
+}

@@ -1,0 +1,362 @@
+import { ANY_ADDR, ANY_V4, ANY_V6, NO_ADDR, addrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import { IntervalSet } from '../../src/model/interval-set.js';
+import { NameSet } from '../../src/model/name-set.js';
+import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/policy.js';
+import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
+import { isPattern, type Ctx } from './context.js';
+import { elementsOf, type Cond, type Effect } from './expand.js';
+import { isObject, keyOf, type Expr, type NTable } from './ir.js';
+import { printExpr } from './print.js';
+import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './values.js';
+
+/**
+ * Conditions → one Match (a box). Each supported selector maps to a dimension: addresses
+ * (`ip saddr`, `ip6 daddr`, `fib daddr type local`), protocol (`meta l4proto`, `ip protocol`, the
+ * protocol a `tcp dport` implies), ports, interfaces (`iifname`/`oifname` with `*` wildcards against
+ * the known names), `ct state` and `ct status dnat`. `ip …` implies IPv4 and `ip6 …` IPv6 (nft adds
+ * that dependency, vendor-semantics D.1), so an `inet` rule on `ip saddr` never matches IPv6.
+ * Negation complements within the selector's domain.
+ */
+export class MatchBuilder {
+  src?: AddrSet;
+  dst?: AddrSet;
+  proto?: ProtoSet;
+  sport?: PortSet;
+  dport?: PortSet;
+  iif?: NameSet;
+  oif?: NameSet;
+  state?: NameSet;
+  nat?: NameSet;
+  fam?: 4 | 6;
+  never = false;
+  symbolic: SymbolicRef[] = [];
+
+  addr(dim: 'src' | 'dst', set: AddrSet): void {
+    this[dim] = this[dim] ? this[dim]!.intersect(set) : set;
+  }
+
+  protocols(set: ProtoSet): void {
+    this.proto = this.proto ? this.proto.intersect(set) : set;
+  }
+
+  ports(dim: 'sport' | 'dport', set: PortSet): void {
+    this[dim] = this[dim] ? this[dim]!.intersect(set) : set;
+  }
+
+  names(dim: 'iif' | 'oif' | 'state' | 'nat', set: NameSet): void {
+    this[dim] = this[dim] ? this[dim]!.intersect(set) : set;
+  }
+
+  family(f: 4 | 6): void {
+    if (this.fam && this.fam !== f) this.never = true;
+    this.fam = f;
+  }
+
+  toMatch(): Match {
+    const m: Match = {};
+    let src = this.src;
+    if (this.fam) src = (src ?? ANY_ADDR).intersect(this.fam === 4 ? ANY_V4 : ANY_V6);
+    if (src) m.src = src;
+    if (this.dst) m.dst = this.fam ? this.dst.intersect(this.fam === 4 ? ANY_V4 : ANY_V6) : this.dst;
+    if (this.proto) m.proto = this.proto;
+    if (this.sport) m.sport = this.sport;
+    if (this.dport) m.dport = this.dport;
+    if (this.iif) m.iif = this.iif;
+    if (this.oif) m.oif = this.oif;
+    if (this.state) m.state = this.state;
+    if (this.nat) m.nat = this.nat;
+    if (this.never) m.proto = protoSet([]);
+    if (this.symbolic.length) m.symbolic = this.symbolic;
+    return m;
+  }
+}
+
+type Positive = '==' | '!=';
+
+function polarity(op: string): Positive | undefined {
+  if (op === '==' || op === 'in') return '==';
+  if (op === '!=') return '!=';
+  return undefined;
+}
+
+const TRANSPORT = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'th']);
+const TRANSPORT_NUMBER: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, sctp: 132, dccp: 33 };
+const MULTICAST = parseAddressSpec('224.0.0.0/4')!.union(parseAddressSpec('ff00::/8')!);
+const BROADCAST = parseAddressSpec('255.255.255.255')!;
+const HOSTNAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
+
+interface Values {
+  values: Expr[];
+  dynamic: string[];
+  missing: string[];
+}
+
+export class CondInterpreter {
+  private readonly ctx: Ctx;
+
+  constructor(ctx: Ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Applies one condition; returns why it cannot when the model cannot express it. */
+  apply(c: Cond, table: NTable, mb: MatchBuilder): Effect | undefined {
+    const unsupported = (why: string): Effect => ({ pos: c.pos, what: `${printExpr(c.left)} ${c.op === '==' || c.op === 'in' ? '' : `${c.op} `}${printExpr(c.right)}`.trim(), why });
+    const left = c.left;
+    const k = keyOf(left);
+    const body = k && isObject(left) ? left[k] : undefined;
+    const vals = (): Values => elementsOf(c.right, table);
+    if (k === 'payload' && isObject(body) && typeof body.protocol === 'string') {
+      const proto = body.protocol;
+      const field = String(body.field);
+      if ((proto === 'ip' || proto === 'ip6') && (field === 'saddr' || field === 'daddr')) return this.address(c, mb, proto === 'ip' ? 4 : 6, field === 'saddr' ? 'src' : 'dst', vals(), unsupported);
+      if ((proto === 'ip' && field === 'protocol') || (proto === 'ip6' && field === 'nexthdr')) {
+        mb.family(proto === 'ip' ? 4 : 6);
+        return this.protocol(c, mb, vals(), unsupported);
+      }
+      if (proto === 'ip' && field === 'version') {
+        const v = vals().values;
+        if (v.length === 1 && (v[0] === 4 || v[0] === 6) && c.op !== '!=') {
+          mb.family(v[0] as 4 | 6);
+          return undefined;
+        }
+      }
+      if (TRANSPORT.has(proto) && (field === 'sport' || field === 'dport')) return this.port(c, mb, proto, field, vals(), unsupported);
+      if ((proto === 'icmp' || proto === 'icmpv6') && field === 'type') return this.icmpType(c, mb, proto === 'icmpv6', vals(), unsupported);
+      return unsupported(`${proto} ${field} is not modeled`);
+    }
+    if (k === 'meta' && isObject(body)) {
+      const key = String(body.key);
+      if (key === 'l4proto') return this.protocol(c, mb, vals(), unsupported);
+      if (key === 'iifname' || key === 'oifname' || key === 'iif' || key === 'oif') return this.iface(c, mb, key.startsWith('i') ? 'iif' : 'oif', vals(), unsupported);
+      if (key === 'nfproto' || key === 'protocol') return this.nfproto(c, mb, key, vals(), unsupported);
+      if (key === 'pkttype') return this.pkttype(c, mb, vals(), unsupported);
+      return unsupported(`meta ${key} is not modeled`);
+    }
+    if (k === 'ct' && isObject(body)) {
+      const key = String(body.key);
+      if (key === 'state' && body.dir === undefined) return this.ctState(c, mb, vals(), unsupported);
+      if (key === 'status' && body.dir === undefined) return this.ctStatus(c, mb, vals(), unsupported);
+      return unsupported(`ct ${key} is not modeled`);
+    }
+    if (k === 'fib' && isObject(body)) return this.fib(c, mb, body, vals(), unsupported);
+    return unsupported(`${printExpr(left) || 'this expression'} is not modeled`);
+  }
+
+  private address(c: Cond, mb: MatchBuilder, fam: 4 | 6, dim: 'src' | 'dst', v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+    const pol = polarity(c.op);
+    if (!pol) return unsupported('an ordered comparison of addresses is not modeled');
+    if (v.missing.length) return unsupported(`set ${v.missing.join(', ')} is not defined in this file`);
+    const universe = fam === 4 ? ANY_V4 : ANY_V6;
+    // One build from all intervals: large sets stay linear (n log n), never a union per element.
+    const ranges: [bigint, bigint][] = [];
+    for (const x of v.values) {
+      const r = addrValue(x);
+      if (r.set) for (const iv of r.set.intervals()) ranges.push(iv);
+      else if (r.host) mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: c.pos });
+      else return unsupported(`${printExpr(x)} is not an address`);
+    }
+    let set = addrSet(ranges);
+    for (const d of v.dynamic) mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: c.pos });
+    set = set.intersect(universe);
+    mb.family(fam);
+    mb.addr(dim, pol === '==' ? set : universe.subtract(set));
+    return undefined;
+  }
+
+  private protocol(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+    const r = numbers(c.op, v, 255, protocolByName);
+    if (typeof r === 'string') return unsupported(r);
+    mb.protocols(r);
+    return undefined;
+  }
+
+  private port(c: Cond, mb: MatchBuilder, proto: string, field: 'sport' | 'dport', v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+    const r = numbers(c.op, v, 65535, (x) => (typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x)));
+    if (typeof r === 'string') return unsupported(r);
+    mb.protocols(proto === 'th' ? protoSet(PORT_PROTOCOLS) : protoSet([TRANSPORT_NUMBER[proto]!]));
+    mb.ports(field, r);
+    return undefined;
+  }
+
+  /**
+   * fwlint's only ICMP flows are echo requests (ping, FWL007). A type match is evaluated for them:
+   * it matches ICMP when its (possibly negated) set holds echo-request, else it matches nothing.
+   */
+  private icmpType(c: Cond, mb: MatchBuilder, v6: boolean, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+    const pol = polarity(c.op);
+    if (!pol) return unsupported('an ordered comparison of ICMP types is not modeled');
+    if (v.missing.length || v.dynamic.length) return unsupported('an ICMP type set fwlint cannot read');
+    let echo = false;
+    for (const x of v.values) {
+      if (isObject(x) && Array.isArray(x.range)) {
+        const [a, b] = x.range;
+        const e = v6 ? 128 : 8;
+        if (typeof a === 'number' && typeof b === 'number' && a <= e && e <= b) echo = true;
+        continue;
+      }
+      if (typeof x !== 'string' && typeof x !== 'number') return unsupported(`${printExpr(x)} is not an ICMP type`);
+      const r = isEchoRequest(x, v6);
+      if (r === undefined) return unsupported(`${printExpr(x)} is not an ICMP type`);
+      echo ||= r;
+    }
+    this.ctx.note('ICMP type matches are evaluated for echo requests (ping), the only ICMP traffic fwlint checks');
+    mb.protocols(protoSet([v6 ? 58 : 1]));
+    if (echo !== (pol === '==')) mb.never = true;
+    return undefined;
+  }
+
+  private iface(c: Cond, mb: MatchBuilder, dim: 'iif' | 'oif', v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+    const pol = polarity(c.op);
+    if (!pol) return unsupported('an ordered comparison of interfaces is not modeled');
+    if (v.missing.length || v.dynamic.length) return unsupported(`interface set ${[...v.missing, ...v.dynamic].join(', ')} ${v.missing.length ? 'is not defined in this file' : 'is filled at run time'}`);
+    const names: string[] = [];
+    for (const x of v.values) {
+      if (typeof x !== 'string') return unsupported(`${printExpr(x)} is not an interface name`);
+      const matched = this.ctx.namesMatching(x);
+      if (isPattern(x)) {
+        const named = matched.filter((n) => n !== x);
+        this.ctx.note(`interface pattern "${x}" matches ${named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : ''}the interface "${x}", which stands for the others matching it`);
+      }
+      names.push(...matched);
+    }
+    mb.names(dim, pol === '==' ? NameSet.of(names) : NameSet.except(names));
+    return undefined;
+  }
+
+  private nfproto(c: Cond, mb: MatchBuilder, key: string, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+    const pol = polarity(c.op);
+    if (!pol || v.values.length !== 1) return unsupported(`meta ${key} with several values is not modeled`);
+    const x = v.values[0];
+    const fam = x === 'ipv4' || x === 'ip' ? 4 : x === 'ipv6' || x === 'ip6' ? 6 : undefined;
+    if (!fam) {
+      // Another protocol (arp, vlan...): routed IP flows never match it.
+      if (pol === '==') mb.never = true;
+      return undefined;
+    }
+    mb.family(pol === '==' ? fam : fam === 4 ? 6 : 4);
+    return undefined;
+  }
+
+  private pkttype(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+    const pol = polarity(c.op);
+    if (!pol || v.missing.length || v.dynamic.length) return unsupported('this pkttype match is not modeled');
+    // The flows fwlint evaluates are unicast to a host.
+    const host = v.values.some((x) => x === 'host' || x === 'unicast');
+    if (host !== (pol === '==')) mb.never = true;
+    return undefined;
+  }
+
+  private ctState(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+    const pol = polarity(c.op);
+    if (!pol) return unsupported('an ordered comparison of ct state is not modeled');
+    if (v.missing.length || v.dynamic.length) return unsupported('a ct state set fwlint cannot read');
+    const states: string[] = [];
+    for (const x of v.values) {
+      if (typeof x !== 'string' || !(CONN_STATES as readonly string[]).includes(x)) return unsupported(`${printExpr(x)} is not a connection state`);
+      states.push(x);
+    }
+    mb.names('state', pol === '==' ? NameSet.of(states) : NameSet.of(CONN_STATES.filter((s) => !states.includes(s))));
+    return undefined;
+  }
+
+  private ctStatus(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+    const pol = polarity(c.op);
+    if (!pol || v.values.length !== 1 || v.values[0] !== 'dnat') return unsupported('ct status other than dnat is not modeled');
+    mb.names('nat', NameSet.of([pol === '==' ? 'dnat' : 'none']));
+    return undefined;
+  }
+
+  private fib(c: Cond, mb: MatchBuilder, body: Record<string, Expr>, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+    const flags = (Array.isArray(body.flags) ? body.flags : [body.flags]).map(String);
+    const result = String(body.result);
+    const pol = polarity(c.op);
+    if (!pol) return unsupported('an ordered fib comparison is not modeled');
+    if (result === 'oif' || result === 'oifname' || result === 'check') {
+      const missing = v.values.length === 1 && (v.values[0] === false || v.values[0] === 'missing' || v.values[0] === 0 || v.values[0] === '');
+      const exists = v.values.length === 1 && (v.values[0] === true || v.values[0] === 'exists');
+      if (!missing && !exists) return unsupported('a route lookup by output interface is not modeled');
+      // Reverse-path filtering: legitimate traffic has a route back.
+      this.ctx.note('`fib … oif missing` (reverse-path filtering) is evaluated assuming legitimate traffic has a route back');
+      if (missing === (pol === '==')) mb.never = true;
+      return undefined;
+    }
+    if (result !== 'type') return unsupported(`fib ${result} is not modeled`);
+    const dim = flags.includes('daddr') ? 'dst' : flags.includes('saddr') ? 'src' : undefined;
+    if (!dim) return unsupported('this fib lookup is not modeled');
+    const local = this.ctx.localAddresses();
+    let set = NO_ADDR;
+    for (const x of v.values) {
+      switch (x) {
+        case 'local':
+          set = set.union(local);
+          break;
+        case 'broadcast':
+          set = set.union(BROADCAST);
+          break;
+        case 'multicast':
+          set = set.union(MULTICAST);
+          break;
+        case 'anycast':
+          break;
+        case 'unicast':
+          set = set.union(ANY_ADDR.subtract(local).subtract(BROADCAST).subtract(MULTICAST));
+          break;
+        default:
+          return unsupported(`address type ${printExpr(x)} depends on the routing table`);
+      }
+    }
+    mb.addr(dim, pol === '==' ? set : ANY_ADDR.subtract(set));
+    return undefined;
+  }
+}
+
+/** An address value: concrete set, or a hostname nft would resolve when loading the ruleset. */
+function addrValue(x: Expr): { set?: AddrSet; host?: string } {
+  if (typeof x === 'string') {
+    const s = parseAddressSpec(x);
+    if (s) return { set: s };
+    if (HOSTNAME.test(x)) return { host: x };
+    return {};
+  }
+  if (isObject(x) && isObject(x.prefix)) {
+    const s = parseAddressSpec(`${String(x.prefix.addr)}/${String(x.prefix.len)}`);
+    return s ? { set: s } : {};
+  }
+  if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
+    const s = parseAddressSpec(`${String(x.range[0])}-${String(x.range[1])}`);
+    return s ? { set: s } : {};
+  }
+  return {};
+}
+
+/**
+ * Numeric sets (ports, protocols) from values, single numbers, ranges and names; negation and
+ * ordered comparisons (`tcp dport < 1024`) become intervals. Returns an error text when it cannot.
+ */
+function numbers(op: string, v: Values, max: number, byName: (x: string | number) => number | undefined): IntervalSet<number> | string {
+  if (v.missing.length) return `set ${v.missing.join(', ')} is not defined in this file`;
+  if (v.dynamic.length) return `set ${v.dynamic.join(', ')} gets its elements at run time`;
+  const ranges: [number, number][] = [];
+  for (const x of v.values) {
+    if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
+      const a = typeof x.range[0] === 'string' || typeof x.range[0] === 'number' ? byName(x.range[0]) : undefined;
+      const b = typeof x.range[1] === 'string' || typeof x.range[1] === 'number' ? byName(x.range[1]) : undefined;
+      if (a === undefined || b === undefined || a > b || b > max) return `${printExpr(x)} is not a range fwlint understands`;
+      ranges.push([a, b]);
+      continue;
+    }
+    if (typeof x !== 'string' && typeof x !== 'number') return `${printExpr(x)} is not a value fwlint understands`;
+    const n = byName(x);
+    if (n === undefined || n < 0 || n > max) return `${printExpr(x)} is not a known value`;
+    ranges.push([n, n]);
+  }
+  const set = IntervalSet.of(0, max, ranges);
+  if (op === '==' || op === 'in') return set;
+  if (op === '!=') return set.complement();
+  if (ranges.length !== 1 || ranges[0]![0] !== ranges[0]![1]) return `an ordered comparison with ${ranges.length} values is not modeled`;
+  const n = ranges[0]![0];
+  const r: [number, number] | undefined = op === '<' ? [0, n - 1] : op === '<=' ? [0, n] : op === '>' ? [n + 1, max] : op === '>=' ? [n, max] : undefined;
+  if (!r) return `operator ${op} is not modeled`;
+  return IntervalSet.of(0, max, r[0] <= r[1] ? [r] : []);
+}
+

@@ -1,0 +1,160 @@
+import { isObject, keyOf, type Expr, type Stmt } from './ir.js';
+
+/**
+ * Canonical nft-like text of statements and expressions, the same whether the rule came from text
+ * or from `nft -j`: rule ids (fingerprints), labels and FWL900 descriptions are built from it.
+ */
+/** Meta keys nft prints without `meta`. */
+const UNQUALIFIED = new Set(['iifname', 'oifname', 'iif', 'oif', 'mark', 'skuid', 'skgid', 'iiftype', 'oiftype', 'pkttype', 'cpu', 'iifgroup', 'oifgroup', 'cgroup', 'nftrace', 'rtclassid', 'ibrname', 'obrname']);
+
+export function printExpr(e: Expr | undefined, depth = 0): string {
+  if (depth > 12) return '…';
+  if (e === undefined || e === null) return '';
+  if (typeof e === 'string') return /[\s{}",;]/.test(e) || e === '' ? JSON.stringify(e) : e;
+  if (typeof e === 'number' || typeof e === 'boolean') return String(e);
+  if (Array.isArray(e)) {
+    if (e.length === 2 && depth > 0 && isVerdictOrValue(e[1])) return `${printExpr(e[0], depth + 1)} : ${printExpr(e[1], depth + 1)}`;
+    return `{ ${e.map((x) => printExpr(x, depth + 1)).join(', ')} }`;
+  }
+  const k = keyOf(e);
+  const v = k !== undefined ? e[k] : undefined;
+  switch (k) {
+    case 'set':
+      return Array.isArray(v) ? `{ ${v.map((x) => printExpr(x, depth + 1)).join(', ')} }` : printExpr(v, depth + 1);
+    case 'prefix':
+      return isObject(v) ? `${printExpr(v.addr, depth + 1)}/${printExpr(v.len, depth + 1)}` : '';
+    case 'range':
+      return Array.isArray(v) ? `${printExpr(v[0], depth + 1)}-${printExpr(v[1], depth + 1)}` : '';
+    case 'concat':
+      return Array.isArray(v) ? v.map((x) => printExpr(x, depth + 1)).join(' . ') : '';
+    case 'payload':
+      if (isObject(v) && 'protocol' in v) return `${String(v.protocol)} ${String(v.field)}`;
+      return isObject(v) ? `@${String(v.base)},${String(v.offset)},${String(v.len)}` : '';
+    case 'meta':
+      return isObject(v) ? (UNQUALIFIED.has(String(v.key)) ? String(v.key) : `meta ${String(v.key)}`) : '';
+    case 'ct':
+      return isObject(v) ? ['ct', v.dir, v.family, v.key].filter((x) => typeof x === 'string').join(' ') : '';
+    case 'fib':
+      return isObject(v) ? `fib ${(Array.isArray(v.flags) ? v.flags : [v.flags]).map(String).join(' . ')} ${String(v.result)}` : '';
+    case 'map':
+      return isObject(v) ? `${printExpr(v.key, depth + 1)} map ${printExpr(v.data, depth + 1)}` : '';
+    case 'elem':
+      return isObject(v) ? printExpr(v.val, depth + 1) : '';
+    case 'numgen':
+      return isObject(v) ? `numgen ${String(v.mode)} mod ${String(v.mod)}` : '';
+    case 'jhash':
+    case 'symhash':
+      return isObject(v) ? `${k}${v.expr !== undefined ? ` ${printExpr(v.expr, depth + 1)}` : ''} mod ${String(v.mod)}` : '';
+    case 'accept':
+    case 'drop':
+    case 'continue':
+    case 'return':
+      return k;
+    case 'jump':
+    case 'goto':
+      return isObject(v) ? `${k} ${String(v.target)}` : k;
+    case '&':
+    case '|':
+    case '^':
+    case '<<':
+    case '>>':
+      return Array.isArray(v) ? v.map((x) => (isObject(x) && ['&', '|', '^'].includes(keyOf(x) ?? '') ? `(${printExpr(x, depth + 1)})` : printExpr(x, depth + 1))).join(` ${k} `) : '';
+    case 'tcp option':
+    case 'ip option':
+    case 'sctp chunk':
+      return isObject(v) ? [k, v.name, v.field].filter((x) => typeof x === 'string').join(' ') : k;
+    case 'exthdr':
+    case 'rt':
+    case 'socket':
+    case 'osf':
+    case 'ipsec':
+      return isObject(v) ? [k, v.name, v.dir, v.family, v.key, v.field].filter((x) => typeof x === 'string').join(' ') : k;
+    default:
+      return k === undefined ? JSON.stringify(e) : `${k}${v === null || v === undefined ? '' : ` ${compact(v)}`}`;
+  }
+}
+
+function isVerdictOrValue(e: Expr | undefined): boolean {
+  return e !== undefined;
+}
+
+function compact(v: Expr): string {
+  if (isObject(v)) {
+    return Object.entries(v)
+      .map(([k, x]) => (k === 'addr' || k === 'port' || k === 'target' || k === 'key' || k === 'data' || k === 'expr' ? printExpr(x, 1) : `${k} ${printExpr(x, 1)}`))
+      .join(' ');
+  }
+  return printExpr(v, 1);
+}
+
+export function printStmt(s: Stmt): string {
+  const k = keyOf(s);
+  if (k === undefined) return JSON.stringify(s);
+  const v = s[k];
+  switch (k) {
+    case 'match': {
+      if (!isObject(v)) return 'match';
+      const op = typeof v.op === 'string' ? v.op : '==';
+      return `${printExpr(v.left)} ${op === '==' || op === 'in' ? '' : `${op} `}${printExpr(v.right)}`;
+    }
+    case 'vmap':
+      return isObject(v) ? `${printExpr(v.key)} vmap ${printExpr(v.data)}` : 'vmap';
+    case 'mangle':
+      return isObject(v) ? `${printExpr(v.key)} set ${printExpr(v.value)}` : 'mangle';
+    case 'ct helper':
+    case 'ct timeout':
+    case 'ct expectation':
+      return `${k} set ${typeof v === 'string' ? JSON.stringify(v) : printExpr(v)}`;
+    case 'snat':
+    case 'dnat': {
+      if (!isObject(v)) return k;
+      const fam = typeof v.family === 'string' ? ` ${v.family}` : '';
+      const port = v.port !== undefined ? `:${printExpr(v.port)}` : '';
+      return `${k}${fam} to ${printExpr(v.addr)}${port}${flags(v.flags)}`;
+    }
+    case 'masquerade':
+    case 'redirect': {
+      if (!isObject(v)) return k;
+      return `${k}${v.port !== undefined ? ` to :${printExpr(v.port)}` : ''}${flags(v.flags)}`;
+    }
+    case 'reject':
+      return isObject(v) ? `reject with ${[v.type, v.expr].filter((x) => typeof x === 'string').join(' ')}` : 'reject';
+    case 'counter':
+      return 'counter';
+    case 'flow':
+      return isObject(v) ? `flow ${String(v.op ?? 'add')} ${String(v.flowtable)}` : 'flow';
+    case 'fwd':
+    case 'dup':
+      return isObject(v) ? `${k} to ${printExpr(v.addr ?? v.dev)}${v.dev !== undefined && v.addr !== undefined ? ` device ${printExpr(v.dev)}` : ''}` : k;
+    case 'queue':
+    case 'synproxy':
+    case 'tproxy':
+    case 'notrack':
+      return k;
+    case 'quota':
+      return isObject(v) ? `quota ${v.inv ? 'over ' : ''}${printExpr(v.val)} ${printExpr(v.val_unit)}` : `quota ${printExpr(v)}`;
+    case 'ct count':
+    case 'connlimit':
+      return isObject(v) ? `ct count ${v.inv ? 'over ' : ''}${printExpr(v.val)}` : 'ct count';
+    case 'xt':
+      return isObject(v) ? `xt ${String(v.type)} ${String(v.name)}` : 'xt';
+    case 'log':
+      return 'log';
+    case 'limit':
+      return isObject(v) ? `limit rate ${v.inv ? 'over ' : ''}${printExpr(v.rate)}${v.per !== undefined ? `/${printExpr(v.per)}` : ''}` : `limit ${printExpr(v)}`;
+    default:
+      return printExpr(s);
+  }
+}
+
+function flags(f: Expr | undefined): string {
+  if (typeof f === 'string') return ` ${f}`;
+  if (Array.isArray(f) && f.length) return ` ${f.map(String).join(',')}`;
+  return '';
+}
+
+/** The rule's canonical text: its statements in order, and its comment. */
+export function printRule(stmts: Stmt[], comment?: string): string {
+  const body = stmts.map(printStmt).join(' ');
+  return comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+}

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { Setting } from '../../src/model/location.js';
+import type { Action, Rule, Unsupported } from '../../src/model/policy.js';
+import type { Ctx } from './context.js';
+import type { Flat } from './expand.js';
+import type { NChain, NRule, NTable, Pos } from './ir.js';
+import { CondInterpreter, MatchBuilder } from './match.js';
+import { printRule } from './print.js';
+
+/** `inet fw forward`: how chains are named in the model and in messages. */
+export function chainRef(family: string, table: string, chain: string): string {
+  return `${family} ${table} ${chain}`;
+}
+
+export interface Entry {
+  rule: Rule;
+  flat: Flat;
+  nrule: NRule;
+}
+
+export interface ChainInfo {
+  ref: string;
+  table: NTable;
+  chain: NChain;
+  entries: Entry[];
+  /** FWL900 candidates, reported only when the chain is evaluated (could change a verdict). */
+  unsupported: Unsupported[];
+  /** Chains this one jumps or goes to (model names). */
+  targets: Set<string>;
+}
+
+function contentId(text: string): string {
+  return `nft-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+}
+
+function excerpt(s: string, n = 60): string {
+  const one = /\s\s|[\t\n\r]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
+  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+}
+
+export type TimeoutResolver = (table: NTable, name: string, pos: Pos) => Setting<number> | undefined;
+
+/**
+ * Model rules of one chain: one per alternative (flat rule), sharing the nft rule's id, location
+ * and label. Conditions the model cannot express are reported (FWL900) and approximated so they
+ * cause no finding on their own: an accept, jump or NAT rule is evaluated as if they held, a
+ * drop/reject rule as if they did not.
+ */
+export function buildChain(ctx: Ctx, table: NTable, chain: NChain, flatOf: (r: NRule) => Flat[], timeoutOf: TimeoutResolver): ChainInfo {
+  const ref = chainRef(table.family, table.name, chain.name);
+  const info: ChainInfo = { ref, table, chain, entries: [], unsupported: [], targets: new Set() };
+  const interp = new CondInterpreter(ctx);
+  const seenIds = new Map<string, number>();
+  const reported = new Set<string>();
+  const report = (u: Unsupported): void => {
+    const k = `${u.loc.file}:${u.loc.line}:${u.loc.column}:${u.what}`;
+    if (reported.has(k)) return;
+    reported.add(k);
+    info.unsupported.push(u);
+  };
+  for (const nrule of chain.rules) {
+    if (nrule.unreadable) {
+      report({ loc: nrule.unreadable.pos, what: nrule.unreadable.what, why: nrule.unreadable.why });
+      continue;
+    }
+    const text = printRule(nrule.stmts, nrule.comment);
+    const base = contentId(`${ref}|${text}`);
+    const n = (seenIds.get(base) ?? 0) + 1;
+    seenIds.set(base, n);
+    const id = n === 1 ? base : `${base}~${n}`;
+    const label = `rule "${excerpt(nrule.comment ?? text)}" in ${ref}`;
+    for (const flat of flatOf(nrule)) {
+      const mb = new MatchBuilder();
+      const opaque = [...flat.opaque];
+      for (const c of flat.conds) {
+        const u = interp.apply(c, table, mb);
+        if (u) opaque.push(u);
+      }
+      const action = actionOf(table, flat, info, report);
+      const dropping = action.kind === 'drop' || action.kind === 'reject';
+      for (const o of opaque) {
+        report({
+          loc: o.pos,
+          what: o.what,
+          why: `${o.why}; ${dropping ? 'fwlint evaluates this drop rule as if the condition never held' : 'fwlint evaluates the rule as if the condition held'}`,
+        });
+      }
+      if (opaque.length && dropping) mb.never = true;
+      for (const e of flat.effects) report({ loc: e.pos, what: e.what, why: e.why });
+      const rule: Rule = { id, loc: nrule.pos, label, match: mb.toMatch(), action, text };
+      // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
+      const comment = [nrule.remark, nrule.comment].filter((c) => c !== undefined).join('\n');
+      if (comment) rule.comment = comment;
+      const t = flat.timeouts.map((x) => timeoutOf(table, x.name, x.pos)).find((s) => s !== undefined);
+      if (t) rule.udpTimeout = t;
+      info.entries.push({ rule, flat, nrule });
+    }
+  }
+  return info;
+}
+
+function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupported) => void): Action {
+  if (flat.nat) return { kind: 'accept' }; // NAT statements are terminal and imply accept (vendor-semantics D.1)
+  const v = flat.verdict;
+  if (!v) return { kind: 'continue' };
+  switch (v.kind) {
+    case 'accept':
+    case 'drop':
+    case 'reject':
+    case 'continue':
+    case 'return':
+      return { kind: v.kind };
+    case 'queue':
+      return { kind: 'accept' };
+    case 'jump':
+    case 'goto': {
+      const target = v.target!;
+      if (!table.chains.has(target)) {
+        report({ loc: v.pos, what: `${v.kind} ${target}`, why: `chain ${target} does not exist in table ${table.family} ${table.name}; nft would refuse the ruleset, fwlint skips the ${v.kind}` });
+        return { kind: 'continue' };
+      }
+      const ref = chainRef(table.family, table.name, target);
+      info.targets.add(ref);
+      return { kind: v.kind, chain: ref };
+    }
+  }
+}

@@ -1,0 +1,807 @@
+import { ParseError } from '../../src/model/errors.js';
+import type { ParseOptions } from '../types.js';
+import { FAMILIES, newTable, tableKey, type BaseSpec, type CtTimeout, type Expr, type Family, type NChain, type NDocument, type NRule, type NSet, type NTable, type Pos } from './ir.js';
+import { Lexer, type Token } from './lexer.js';
+import { priorityValue } from './priorities.js';
+import { RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
+import { parseDuration } from './values.js';
+
+/**
+ * The nft text grammar as `nft list ruleset` prints it and as people write /etc/nftables.conf:
+ * `flush ruleset`, tables of every family, chains, sets, maps, stateful objects, `define` /
+ * `redefine` / `undefine` with `$vars` (scoped to their block, vendor-semantics D.1), `include`
+ * (read through ParseOptions.readInclude, which resolves relative paths against the including
+ * file; nft itself searches its -I include paths), and the command form (`add rule …`, `delete
+ * table …`). Errors in the structure are ParseErrors with nft's line and column; rules fwlint
+ * cannot interpret become FWL900 and are left out of the evaluation.
+ */
+
+const MAX_INCLUDE_DEPTH = 16; // nft: "Include nested too deeply, max 16 levels"
+
+interface Source {
+  lexer: Lexer;
+  /** Depth of nesting of includes (0: the file itself). */
+  depth: number;
+}
+
+class Stream {
+  private readonly sources: Source[] = [];
+  private readonly buf: Token[] = [];
+  /** Scopes of `define`s: the file, then each open table/chain block. */
+  readonly scopes: Map<string, Token[]>[] = [new Map()];
+  /** Set once an include could not be read: unknown variables may come from it. */
+  includeFailed = false;
+  last!: Token;
+
+  constructor(lexer: Lexer) {
+    this.sources.push({ lexer, depth: 0 });
+  }
+
+  get depth(): number {
+    return this.sources[this.sources.length - 1]!.depth;
+  }
+
+  get file(): string {
+    return this.sources[this.sources.length - 1]!.lexer.file;
+  }
+
+  push(lexer: Lexer): void {
+    this.sources.push({ lexer, depth: this.depth + 1 });
+  }
+
+  private pull(): void {
+    for (;;) {
+      const src = this.sources[this.sources.length - 1]!;
+      const tok = src.lexer.next();
+      if (tok.kind === 'eof' && this.sources.length > 1) {
+        // The end of an included file ends its last statement.
+        this.sources.pop();
+        this.buf.push({ ...tok, kind: 'nl', text: '\n' });
+        return;
+      }
+      if (tok.kind === 'var') {
+        const value = this.lookup(tok.text);
+        if (value) {
+          // Tokens of the value take the position of the `$var`, so rules keep their own lines.
+          for (const v of value) this.buf.push({ ...v, file: tok.file, line: tok.line, col: tok.col, endLine: tok.endLine, endCol: tok.endCol });
+          if (value.length === 0) continue;
+          return;
+        }
+        if (!this.includeFailed) throw new ParseError(tok.file, tok.line, tok.col, `unknown identifier '${tok.text}'`);
+      }
+      this.buf.push(tok);
+      return;
+    }
+  }
+
+  lookup(name: string): Token[] | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const v = this.scopes[i]!.get(name);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
+  peek(k = 0): Token {
+    while (this.buf.length <= k) this.pull();
+    return this.buf[k]!;
+  }
+
+  next(): Token {
+    const t = this.peek();
+    this.buf.shift();
+    this.last = t;
+    return t;
+  }
+}
+
+function describe(tok: Token): string {
+  if (tok.kind === 'eof') return 'end of file';
+  if (tok.kind === 'nl') return 'newline';
+  if (tok.kind === 'string') return 'string';
+  if (tok.kind === 'punct') return `'${tok.text}'`;
+  if (tok.kind === 'var') return `$${tok.text}`;
+  if (tok.kind === 'ref') return `@${tok.text}`;
+  return tok.text;
+}
+
+function syntax(tok: Token, expecting?: string): never {
+  throw new ParseError(tok.file, tok.line, tok.col, `syntax error, unexpected ${describe(tok)}${expecting ? `, expecting ${expecting}` : ''}`);
+}
+
+const GLOB = /[*?[]/;
+
+export class TextReader {
+  private readonly s: Stream;
+  private readonly doc: NDocument;
+  private readonly options: ParseOptions;
+  private readonly tables = new Map<string, NTable>();
+  /** The lexer of each file read (the file itself and its includes), for the comments above rules. */
+  private readonly lexers = new Map<string, Lexer>();
+
+  constructor(text: string, file: string, options: ParseOptions = {}) {
+    const lexer = new Lexer(text, file);
+    this.lexers.set(file, lexer);
+    this.s = new Stream(lexer);
+    this.options = options;
+    const firstLine = text.indexOf('\n') < 0 ? text : text.slice(0, text.indexOf('\n'));
+    this.doc = {
+      file,
+      format: 'text',
+      tables: [],
+      unsupported: [],
+      notes: [],
+      root: { file, line: 1, column: 1, endLine: 1, endColumn: Math.max(2, firstLine.length + 1) },
+    };
+  }
+
+  read(): NDocument {
+    this.topLevel();
+    this.doc.tables = [...this.tables.values()];
+    return this.doc;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private isWord(k: number, ...words: string[]): boolean {
+    const t = this.s.peek(k);
+    return t.kind === 'word' && (words.length === 0 || words.includes(t.text));
+  }
+
+  private isPunct(k: number, p: string): boolean {
+    const t = this.s.peek(k);
+    return t.kind === 'punct' && t.text === p;
+  }
+
+  private skipSeps(): void {
+    for (;;) {
+      const t = this.s.peek();
+      if (t.kind === 'nl' || (t.kind === 'punct' && t.text === ';')) this.s.next();
+      else return;
+    }
+  }
+
+  /** A name: a word or a quoted string. */
+  private name(expecting: string): Token {
+    const t = this.s.next();
+    if (t.kind !== 'word' && t.kind !== 'string') syntax(t, expecting);
+    return t;
+  }
+
+  private expectPunct(p: string): Token {
+    const t = this.s.next();
+    if (t.kind !== 'punct' || t.text !== p) syntax(t, `'${p}'`);
+    return t;
+  }
+
+  private endOfStatement(): void {
+    const t = this.s.peek();
+    if (t.kind === 'nl' || t.kind === 'eof' || (t.kind === 'punct' && (t.text === ';' || t.text === '}'))) return;
+    syntax(t, 'newline or semicolon');
+  }
+
+  /**
+   * The tokens of one statement: up to a newline or `;` outside braces, or a `}` that closes the
+   * enclosing block (not consumed). Newlines inside `{ … }` and `( … )` are dropped.
+   */
+  private statementTokens(): Token[] {
+    const out: Token[] = [];
+    let depth = 0;
+    for (;;) {
+      const t = this.s.peek();
+      if (t.kind === 'eof') {
+        if (depth > 0) syntax(t, "'}'");
+        return out;
+      }
+      if (t.kind === 'nl') {
+        this.s.next();
+        if (depth === 0) return out;
+        continue;
+      }
+      if (t.kind === 'punct') {
+        if (depth === 0 && t.text === ';') {
+          this.s.next();
+          return out;
+        }
+        if (t.text === '{' || t.text === '(') depth++;
+        else if (t.text === '}' || t.text === ')') {
+          if (depth === 0) return out;
+          depth--;
+        }
+      }
+      out.push(this.s.next());
+    }
+  }
+
+  /** `{ … }` as tokens (braces excluded, newlines dropped), after the opening brace was peeked. */
+  private braceTokens(): { tokens: Token[]; open: Token; close: Token } {
+    const open = this.expectPunct('{');
+    const out: Token[] = [];
+    let depth = 1;
+    for (;;) {
+      const t = this.s.next();
+      if (t.kind === 'eof') syntax(t, "'}'");
+      if (t.kind === 'nl') continue;
+      if (t.kind === 'punct' && t.text === '{') depth++;
+      if (t.kind === 'punct' && t.text === '}' && --depth === 0) return { tokens: out, open, close: t };
+      out.push(t);
+    }
+  }
+
+  private family(): Family | undefined {
+    const t = this.s.peek();
+    if (t.kind === 'word' && (FAMILIES as readonly string[]).includes(t.text)) {
+      const n = this.s.peek(1);
+      if (n.kind === 'word' || n.kind === 'string') {
+        this.s.next();
+        return t.text as Family;
+      }
+    }
+    return undefined;
+  }
+
+  private table(family: Family, name: string, pos: Pos): NTable {
+    const key = tableKey(family, name);
+    let t = this.tables.get(key);
+    if (!t) {
+      t = newTable(family, name, pos);
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+
+  private chain(table: NTable, name: string, pos: Pos): NChain {
+    let c = table.chains.get(name);
+    if (!c) {
+      c = { family: table.family, table: table.name, name, pos, rules: [] };
+      table.chains.set(name, c);
+    }
+    return c;
+  }
+
+  private unsupported(pos: Pos, what: string, why: string): void {
+    this.doc.unsupported.push({ loc: pos, what, why });
+  }
+
+  // ------------------------------------------------------------------ define / include
+
+  /** `define NAME = value`: the value's tokens, variables already expanded (nft evaluates at definition). */
+  private define(kind: 'define' | 'redefine'): void {
+    this.s.next();
+    const name = this.name('variable name');
+    this.expectPunct('=');
+    const toks = this.statementTokens();
+    if (toks.length === 0) syntax(this.s.last, 'a value');
+    const scope = this.s.scopes[this.s.scopes.length - 1]!;
+    if (kind === 'define' && scope.has(name.text)) throw new ParseError(name.file, name.line, name.col, `redefinition of symbol '${name.text}'`);
+    scope.set(name.text, toks);
+  }
+
+  private undefine(): void {
+    this.s.next();
+    const name = this.name('variable name');
+    const scope = this.s.scopes[this.s.scopes.length - 1]!;
+    if (!scope.delete(name.text) && !this.s.lookup(name.text)) throw new ParseError(name.file, name.line, name.col, `undefined symbol '${name.text}'`);
+    this.endOfStatement();
+  }
+
+  private include(): void {
+    const kw = this.s.next();
+    const path = this.s.next();
+    if (path.kind !== 'string') syntax(path, 'string');
+    const pos = tokPos(kw, path);
+    this.endOfStatement();
+    if (GLOB.test(path.text)) {
+      this.s.includeFailed = true;
+      this.unsupported(pos, `include "${path.text}"`, 'an include with a wildcard: fwlint reads single files only, so the rules it loads are not evaluated');
+      return;
+    }
+    if (this.s.depth + 1 > MAX_INCLUDE_DEPTH) throw new ParseError(kw.file, kw.line, kw.col, `include nested too deeply, max ${MAX_INCLUDE_DEPTH} levels`);
+    const got = this.options.readInclude?.(path.text, kw.file);
+    if (!got) {
+      this.s.includeFailed = true;
+      this.unsupported(pos, `include "${path.text}"`, 'the included file could not be read, so the rules, sets and defines it holds are not evaluated');
+      return;
+    }
+    const lexer = new Lexer(got.text, got.display);
+    this.lexers.set(got.display, lexer);
+    this.s.push(lexer);
+  }
+
+  /** define / redefine / undefine / include in any block. True when one was handled. */
+  private common(): boolean {
+    const t = this.s.peek();
+    if (t.kind !== 'word') return false;
+    if (t.text === 'define' || t.text === 'redefine') this.define(t.text);
+    else if (t.text === 'undefine') this.undefine();
+    else if (t.text === 'include') this.include();
+    else return false;
+    return true;
+  }
+
+  // ------------------------------------------------------------------ top level
+
+  private topLevel(): void {
+    for (;;) {
+      this.skipSeps();
+      const t = this.s.peek();
+      if (t.kind === 'eof') return;
+      if (this.common()) continue;
+      if (t.kind !== 'word') syntax(t);
+      switch (t.text) {
+        case 'table':
+          this.tableStatement(false);
+          break;
+        case 'add':
+        case 'create':
+        case 'insert':
+          this.command();
+          break;
+        case 'flush':
+          this.flush();
+          break;
+        case 'delete':
+        case 'destroy':
+        case 'replace':
+        case 'rename':
+        case 'reset': {
+          if ((t.text === 'delete' || t.text === 'destroy') && this.isWord(1, 'table', 'chain')) {
+            this.deleteObject();
+            break;
+          }
+          const toks = this.statementTokens();
+          this.unsupported(tokPos(toks[0]!, toks[toks.length - 1]!), `${t.text} command`, `\`${t.text}\` changes the ruleset as it is loaded; fwlint does not apply it`);
+          break;
+        }
+        case 'list':
+        case 'describe':
+        case 'monitor':
+        case 'export':
+          this.statementTokens();
+          break;
+        default:
+          syntax(t);
+      }
+    }
+  }
+
+  private tableStatement(command: boolean): void {
+    const kw = this.s.next();
+    const family = this.family() ?? 'ip';
+    const name = this.name('table name');
+    const table = this.table(family, name.text, tokPos(kw, name));
+    if (this.isPunct(0, '{')) this.tableBlock(table);
+    else if (!command) this.endOfStatement();
+  }
+
+  private tableBlock(table: NTable): void {
+    this.expectPunct('{');
+    this.s.scopes.push(new Map());
+    for (;;) {
+      this.skipSeps();
+      const t = this.s.peek();
+      if (t.kind === 'punct' && t.text === '}') {
+        this.s.next();
+        break;
+      }
+      if (t.kind === 'eof') syntax(t, "'}'");
+      if (this.common()) continue;
+      if (t.kind !== 'word') syntax(t);
+      switch (t.text) {
+        case 'chain': {
+          const kw = this.s.next();
+          const name = this.name('chain name');
+          const chain = this.chain(table, name.text, tokPos(kw, name));
+          if (this.isPunct(0, '{')) this.chainBlock(chain);
+          break;
+        }
+        case 'set':
+        case 'map': {
+          const kw = this.s.next();
+          const name = this.name(`${t.text} name`);
+          this.setBlock(table, t.text, name.text, tokPos(kw, name));
+          break;
+        }
+        case 'ct': {
+          this.s.next();
+          const kind = this.name('helper, timeout or expectation');
+          const name = this.name('object name');
+          this.ctObject(table, kind, name);
+          break;
+        }
+        case 'flowtable': {
+          const kw = this.s.next();
+          const name = this.name('flowtable name');
+          table.flowtables.set(name.text, tokPos(kw, name));
+          this.braceTokens();
+          break;
+        }
+        case 'counter':
+        case 'quota':
+        case 'limit':
+        case 'secmark':
+        case 'synproxy':
+        case 'tunnel': {
+          this.s.next();
+          this.name('object name');
+          this.braceTokens();
+          break;
+        }
+        case 'flags': {
+          this.s.next();
+          const toks = this.statementTokens();
+          for (const f of toks) if (f.kind === 'word') table.flags.push(f.text);
+          break;
+        }
+        case 'comment':
+          this.s.next();
+          this.name('string');
+          this.endOfStatement();
+          break;
+        default:
+          syntax(t);
+      }
+    }
+    this.s.scopes.pop();
+  }
+
+  private chainBlock(chain: NChain): void {
+    this.expectPunct('{');
+    this.s.scopes.push(new Map());
+    for (;;) {
+      this.skipSeps();
+      const t = this.s.peek();
+      if (t.kind === 'punct' && t.text === '}') {
+        this.s.next();
+        break;
+      }
+      if (t.kind === 'eof') syntax(t, "'}'");
+      if (this.common()) continue;
+      if (t.kind === 'word' && t.text === 'type' && this.isWord(1) && this.isWord(2, 'hook')) {
+        this.baseSpec(chain);
+        continue;
+      }
+      if (t.kind === 'word' && t.text === 'policy' && (this.isWord(1, 'accept', 'drop') || this.s.peek(1).kind === 'word')) {
+        const kw = this.s.next();
+        const v = this.name('accept or drop');
+        if (v.text !== 'accept' && v.text !== 'drop') throw new ParseError(v.file, v.line, v.col, `syntax error, unexpected ${v.text}, expecting accept or drop`);
+        if (!chain.base) throw new ParseError(kw.file, kw.line, kw.col, 'policy on a chain without a hook (only base chains have a policy)');
+        chain.base.policy = { value: v.text, pos: tokPos(kw, v) };
+        this.endOfStatement();
+        continue;
+      }
+      if (t.kind === 'word' && (t.text === 'comment' || t.text === 'flags' || t.text === 'devices') && !this.isWord(1, 'set')) {
+        if (t.text === 'comment' && this.s.peek(1).kind === 'string') {
+          this.s.next();
+          this.s.next();
+          this.endOfStatement();
+          continue;
+        }
+        if (t.text !== 'comment') {
+          this.statementTokens();
+          continue;
+        }
+      }
+      chain.rules.push(this.rule(this.statementTokens()));
+    }
+    this.s.scopes.pop();
+  }
+
+  private baseSpec(chain: NChain): void {
+    const kw = this.s.next(); // type
+    const type = this.name('filter, nat or route');
+    this.s.next(); // hook
+    const hook = this.name('hook');
+    const devices: string[] = [];
+    if (this.isWord(0, 'device')) {
+      this.s.next();
+      devices.push(this.name('device').text);
+    } else if (this.isWord(0, 'devices')) {
+      this.s.next();
+      this.expectPunct('=');
+      if (this.isPunct(0, '{')) {
+        for (const d of this.braceTokens().tokens) if (d.kind === 'word' || d.kind === 'string') devices.push(d.text);
+      } else devices.push(this.name('device').text);
+    }
+    const prioKw = this.s.next();
+    if (prioKw.kind !== 'word' || prioKw.text !== 'priority') syntax(prioKw, "'priority'");
+    const toks: Token[] = [];
+    for (;;) {
+      const t = this.s.peek();
+      if (t.kind === 'nl' || t.kind === 'eof' || (t.kind === 'punct' && (t.text === ';' || t.text === '}'))) break;
+      if (t.kind === 'word' && t.text === 'policy' && toks.length > 0) break;
+      toks.push(this.s.next());
+    }
+    if (toks.length === 0) syntax(this.s.peek(), 'priority');
+    const text = toks.map((x) => x.text).join(' ').replace(/ ?([+-]) ?/g, ' $1 ').replace(/^ - /, '-').trim();
+    const value = priorityValue(text, chain.family, hook.text);
+    if (value === undefined) {
+      const first = toks[0]!;
+      throw new ParseError(first.file, first.line, first.col, `'${text}' is not a valid priority for a ${chain.family} ${hook.text} chain`);
+    }
+    const last = toks[toks.length - 1]!;
+    const spec: BaseSpec = { type: type.text, hook: hook.text, priority: value, priorityText: text, devices, pos: tokPos(kw, last) };
+    if (chain.base?.policy) spec.policy = chain.base.policy;
+    chain.base = spec;
+  }
+
+  /** `#` lines directly above `line` (no blank line between), in order. */
+  private commentAbove(file: string, line: number): string | undefined {
+    const lines = this.lexers.get(file)?.commentLines;
+    if (!lines) return undefined;
+    const out: string[] = [];
+    for (let l = line - 1; lines.has(l); l--) out.unshift(lines.get(l)!);
+    return out.length ? out.join('\n') : undefined;
+  }
+
+  private rule(toks: Token[]): NRule {
+    const first = toks[0]!;
+    const last = toks[toks.length - 1]!;
+    const pos = tokPos(first, last);
+    const p = new RuleParser(toks, { ...last, kind: 'eof', text: '', col: last.endCol, line: last.endLine });
+    try {
+      const stmts = p.statements();
+      const rule: NRule = { pos, stmts };
+      if (p.comment !== undefined) rule.comment = p.comment;
+      const above = this.commentAbove(first.file, first.line);
+      if (above !== undefined) rule.remark = above;
+      return rule;
+    } catch (e) {
+      if (!(e instanceof Unreadable)) throw e;
+      const cmt = toks.findIndex((t) => t.kind === 'word' && t.text === 'comment');
+      const rule: NRule = { pos, stmts: [], unreadable: { pos: tokPos(e.tok, last), what: `rule "${toks.map((t) => (t.kind === 'string' ? `"${t.text}"` : t.kind === 'var' ? `$${t.text}` : t.kind === 'ref' ? `@${t.text}` : t.text)).join(' ').slice(0, 80)}"`, why: `${e.message}; the rule is not evaluated` } };
+      if (cmt >= 0 && toks[cmt + 1]?.kind === 'string') rule.comment = toks[cmt + 1]!.text;
+      return rule;
+    }
+  }
+
+  // ------------------------------------------------------------------ sets and objects
+
+  private setBlock(table: NTable, kind: string, name: string, pos: Pos): NSet {
+    let set = table.sets.get(name);
+    if (!set) {
+      set = { name, kind: kind as NSet['kind'], pos, keyType: '', flags: [], elements: [], dynamic: false };
+      table.sets.set(name, set);
+    }
+    if (!this.isPunct(0, '{')) return set;
+    this.expectPunct('{');
+    for (;;) {
+      this.skipSeps();
+      const t = this.s.peek();
+      if (t.kind === 'punct' && t.text === '}') {
+        this.s.next();
+        break;
+      }
+      if (t.kind === 'eof') syntax(t, "'}'");
+      if (t.kind !== 'word') syntax(t);
+      if (t.text === 'elements') {
+        this.s.next();
+        this.expectPunct('=');
+        this.elements(set);
+        continue;
+      }
+      this.s.next();
+      const toks = this.statementTokens();
+      switch (t.text) {
+        case 'type':
+        case 'typeof': {
+          const colon = toks.findIndex((x) => x.kind === 'punct' && x.text === ':');
+          const key = (colon >= 0 ? toks.slice(0, colon) : toks).map((x) => x.text).join(' ');
+          set.keyType = t.text === 'typeof' ? `typeof ${key}` : key;
+          if (colon >= 0) set.dataType = toks.slice(colon + 1).map((x) => x.text).join(' ');
+          break;
+        }
+        case 'flags':
+          for (const f of toks) if (f.kind === 'word') set.flags.push(f.text);
+          if (set.flags.includes('dynamic')) set.dynamic = true;
+          break;
+        case 'timeout':
+          set.dynamic = true;
+          break;
+        default:
+        // size, policy, gc-interval, comment, counter, auto-merge: no effect on matching
+      }
+    }
+    return set;
+  }
+
+  private elements(set: NSet): void {
+    const { tokens, open, close } = this.braceTokens();
+    const value = parseValueTokens([open, ...tokens, close], close);
+    const elems = typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.set) ? (value.set as Expr[]) : [value];
+    set.elements.push(...elems);
+  }
+
+  private ctObject(table: NTable, kind: Token, name: Token): void {
+    const pos = tokPos(kind, name);
+    if (kind.text !== 'helper' && kind.text !== 'timeout' && kind.text !== 'expectation') syntax(kind, 'helper, timeout or expectation');
+    if (!this.isPunct(0, '{')) syntax(this.s.peek(), "'{'");
+    if (kind.text === 'expectation') {
+      this.braceTokens();
+      return;
+    }
+    this.expectPunct('{');
+    const helper = { name: name.text, helperType: '', pos } as { name: string; helperType: string; protocol?: string; l3proto?: string; pos: Pos };
+    const timeout: CtTimeout = { name: name.text, policy: new Map(), pos };
+    for (;;) {
+      this.skipSeps();
+      const t = this.s.peek();
+      if (t.kind === 'punct' && t.text === '}') {
+        this.s.next();
+        break;
+      }
+      if (t.kind === 'eof') syntax(t, "'}'");
+      if (t.kind !== 'word') syntax(t);
+      if (kind.text === 'timeout' && t.text === 'policy') {
+        const kw = this.s.next();
+        this.expectPunct('=');
+        const { tokens, close } = this.braceTokens();
+        timeout.policyPos = tokPos(kw, close);
+        for (let i = 0; i < tokens.length; i++) {
+          const st = tokens[i]!;
+          if (st.kind === 'punct' && st.text === ',') continue;
+          const colon = tokens[i + 1];
+          const val = tokens[i + 2];
+          if (st.kind !== 'word' || colon?.text !== ':' || !val) syntax(colon ?? close, "'state : value'");
+          const seconds = parseDuration(val.text);
+          if (seconds === undefined) throw new ParseError(val.file, val.line, val.col, `syntax error, unexpected ${val.text}, expecting a timeout value`);
+          timeout.policy.set(st.text, { seconds, pos: tokPos(st, val) });
+          i += 2;
+        }
+        continue;
+      }
+      this.s.next();
+      const toks = this.statementTokens();
+      const words = [t, ...toks];
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i]!.text;
+        const v = words[i + 1];
+        if (w === 'type' && v) helper.helperType = v.text;
+        if (w === 'protocol' && v) helper.protocol = timeout.protocol = v.text;
+        if (w === 'l3proto' && v) helper.l3proto = timeout.l3proto = v.text;
+      }
+    }
+    if (kind.text === 'helper') table.helpers.set(name.text, helper);
+    else table.timeouts.set(name.text, timeout);
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  /** `[family] table` for commands. */
+  private tableRef(): NTable {
+    const first = this.s.peek();
+    const family = this.family() ?? 'ip';
+    const name = this.name('table name');
+    return this.table(family, name.text, tokPos(first, name));
+  }
+
+  private command(): void {
+    const verb = this.s.next();
+    const what = this.s.peek();
+    if (what.kind !== 'word') syntax(what);
+    switch (what.text) {
+      case 'table':
+        this.tableStatement(true);
+        return;
+      case 'chain': {
+        this.s.next();
+        const table = this.tableRef();
+        const name = this.name('chain name');
+        const chain = this.chain(table, name.text, tokPos(verb, name));
+        if (this.isPunct(0, '{')) this.chainBlock(chain);
+        return;
+      }
+      case 'rule': {
+        this.s.next();
+        const table = this.tableRef();
+        const name = this.name('chain name');
+        const chain = this.chain(table, name.text, tokPos(verb, name));
+        if (this.isWord(0, 'position', 'handle', 'index')) {
+          const kw = this.s.next();
+          this.s.next();
+          this.doc.notes.push(`line ${kw.line}: \`${verb.text} rule … ${kw.text} N\` places the rule by a handle known only to the running ruleset; fwlint puts it at the ${verb.text === 'insert' ? 'start' : 'end'} of the chain`);
+        }
+        const rule = this.rule(this.statementTokens());
+        rule.pos = { ...rule.pos, line: verb.line, column: verb.col };
+        if (verb.text === 'insert') chain.rules.unshift(rule);
+        else chain.rules.push(rule);
+        return;
+      }
+      case 'set':
+      case 'map': {
+        this.s.next();
+        const table = this.tableRef();
+        const name = this.name(`${what.text} name`);
+        this.setBlock(table, what.text, name.text, tokPos(verb, name));
+        return;
+      }
+      case 'element': {
+        this.s.next();
+        const table = this.tableRef();
+        const name = this.name('set name');
+        const set = table.sets.get(name.text) ?? this.setBlock(table, 'set', name.text, tokPos(verb, name));
+        this.elements(set);
+        return;
+      }
+      case 'ct': {
+        this.s.next();
+        const kind = this.name('helper, timeout or expectation');
+        const table = this.tableRef();
+        const name = this.name('object name');
+        this.ctObject(table, kind, name);
+        return;
+      }
+      case 'flowtable':
+      case 'counter':
+      case 'quota':
+      case 'limit':
+      case 'secmark':
+      case 'synproxy': {
+        this.s.next();
+        const table = this.tableRef();
+        const name = this.name('object name');
+        if (what.text === 'flowtable') table.flowtables.set(name.text, tokPos(verb, name));
+        if (this.isPunct(0, '{')) this.braceTokens();
+        return;
+      }
+      default:
+        syntax(what);
+    }
+  }
+
+  /** `delete|destroy table …` / `… chain …`: the idiom that makes a file reloadable. */
+  private deleteObject(): void {
+    this.s.next();
+    const what = this.s.next().text;
+    const family = this.family() ?? 'ip';
+    const name = this.name('table name');
+    const key = tableKey(family, name.text);
+    if (what === 'table') this.tables.delete(key);
+    else {
+      const chain = this.name('chain name');
+      this.tables.get(key)?.chains.delete(chain.text);
+    }
+    this.endOfStatement();
+  }
+
+  private flush(): void {
+    const kw = this.s.next();
+    const what = this.name('ruleset, table, chain, set or map');
+    switch (what.text) {
+      case 'ruleset': {
+        const fam = this.family() ?? (this.isWord(0) && (FAMILIES as readonly string[]).includes(this.s.peek().text) ? (this.s.next().text as Family) : undefined);
+        for (const [k, t] of this.tables) if (!fam || t.family === fam) this.tables.delete(k);
+        break;
+      }
+      case 'table': {
+        const t = this.tableRef();
+        for (const c of t.chains.values()) c.rules = [];
+        break;
+      }
+      case 'chain': {
+        const t = this.tableRef();
+        const name = this.name('chain name');
+        const c = t.chains.get(name.text);
+        if (c) c.rules = [];
+        break;
+      }
+      case 'set':
+      case 'map': {
+        const t = this.tableRef();
+        const name = this.name('set name');
+        const set = t.sets.get(name.text);
+        if (set) set.elements = [];
+        break;
+      }
+      default:
+        this.statementTokens();
+        this.unsupported(tokPos(kw, what), `flush ${what.text}`, `\`flush ${what.text}\` is not modeled`);
+        return;
+    }
+    this.endOfStatement();
+  }
+}
+
+export function readText(text: string, file: string, options: ParseOptions = {}): NDocument {
+  return new TextReader(text, file, options).read();
+}

@@ -1,0 +1,869 @@
+import { ParseError } from '../../src/model/errors.js';
+import { at, keyOf, type Expr, type Pos, type Stmt } from './ir.js';
+import type { Token } from './lexer.js';
+
+/**
+ * Rule statements of the nft text grammar → libnftables JSON shapes (see ir.ts). A rule arrives
+ * as its tokens (newlines inside braces already dropped). Syntax errors throw ParseError with the
+ * position nft would report; valid syntax fwlint does not know throws Unreadable, which makes the
+ * rule an FWL900 finding instead of failing the file.
+ */
+export class Unreadable extends Error {
+  readonly tok: Token;
+  constructor(tok: Token, message: string) {
+    super(message);
+    this.tok = tok;
+  }
+}
+
+/** Protocol keywords that start a payload expression (`tcp dport`, `ip saddr`...). */
+const PAYLOAD = new Set([
+  'ether', 'vlan', 'arp', 'ip', 'icmp', 'igmp', 'ip6', 'icmpv6', 'ah', 'esp', 'comp', 'udp', 'udplite', 'tcp', 'dccp', 'sctp',
+  'th', 'gre', 'gretap', 'geneve', 'vxlan', 'hbh', 'rt0', 'rt2', 'srh', 'frag', 'dst', 'mh', 'auth',
+]);
+/** Meta keys that may be written without `meta`. */
+const UNQUALIFIED_META = new Set([
+  'mark', 'iif', 'iifname', 'iiftype', 'oif', 'oifname', 'oiftype', 'skuid', 'skgid', 'nftrace', 'rtclassid', 'ibrname',
+  'obrname', 'ibriport', 'obriport', 'ibrpvid', 'ibrvproto', 'pkttype', 'cpu', 'iifgroup', 'oifgroup', 'cgroup', 'random',
+  'ipsec', 'iifkind', 'oifkind', 'time', 'day', 'hour', 'l4proto', 'nfproto', 'secpath', 'sdif', 'sdifname',
+]);
+const CT_DIRS = new Set(['original', 'reply']);
+const SELECTORS = new Set([...PAYLOAD, ...UNQUALIFIED_META, 'meta', 'ct', 'fib', 'numgen', 'jhash', 'symhash', 'rt', 'socket', 'osf', 'exthdr', 'ipsec', 'tunnel', 'inner']);
+/** Words that end a value: a statement begins there. */
+const STATEMENT_ONLY = new Set([
+  'accept', 'drop', 'reject', 'jump', 'goto', 'return', 'continue', 'queue', 'counter', 'log', 'limit', 'quota', 'comment',
+  'notrack', 'masquerade', 'redirect', 'fwd', 'dup', 'tproxy', 'synproxy', 'flow', 'xt', 'meter', 'vmap',
+]);
+const OPS: Record<string, string> = { '==': '==', '!=': '!=', '<': '<', '>': '>', '<=': '<=', '>=': '>=', eq: '==', ne: '!=', lt: '<', gt: '>', le: '<=', ge: '>=' };
+const BINOPS: Record<string, string> = { '&': '&', '|': '|', '^': '^', '<<': '<<', '>>': '>>', and: '&', or: '|', xor: '^', lshift: '<<', rshift: '>>' };
+const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent', 'netmap']);
+const VERDICTS = new Set(['accept', 'drop', 'continue', 'return']);
+
+export function tokPos(a: Token, b: Token = a): Pos {
+  return { file: a.file, line: a.line, column: a.col, endLine: b.endLine, endColumn: b.endCol };
+}
+
+const NUM = /^\d+$/;
+const HEX = /^0x[0-9a-fA-F]+$/;
+const V4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+function isAddrLike(s: string): boolean {
+  return V4.test(s) || (s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s));
+}
+
+/** A bare word as a JSON value: numbers, prefixes and ranges get their JSON shape, everything else stays a string. */
+export function wordValue(w: string): Expr {
+  if (NUM.test(w)) return w.length > 15 ? w : Number(w);
+  if (HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
+  const slash = w.indexOf('/');
+  if (slash > 0 && /^\d{1,3}$/.test(w.slice(slash + 1)) && isAddrLike(w.slice(0, slash))) {
+    return { prefix: { addr: w.slice(0, slash), len: Number(w.slice(slash + 1)) } };
+  }
+  const dash = w.indexOf('-', 1);
+  if (dash > 0 && !w.includes('/')) {
+    const a = w.slice(0, dash);
+    const b = w.slice(dash + 1);
+    if (NUM.test(a) && NUM.test(b)) return { range: [Number(a), Number(b)] };
+    if (isAddrLike(a) && isAddrLike(b)) return { range: [a, b] };
+  }
+  return w;
+}
+
+export class RuleParser {
+  private readonly t: Token[];
+  private i = 0;
+  private readonly eofTok: Token;
+  comment?: string;
+
+  constructor(tokens: Token[], end: Token) {
+    this.t = tokens;
+    this.eofTok = end;
+  }
+
+  private peek(k = 0): Token {
+    return this.t[this.i + k] ?? this.eofTok;
+  }
+
+  private next(): Token {
+    const tok = this.peek();
+    if (this.i < this.t.length) this.i++;
+    return tok;
+  }
+
+  private get done(): boolean {
+    return this.i >= this.t.length;
+  }
+
+  private syntax(tok: Token, expecting?: string): never {
+    const what = tok.kind === 'eof' ? 'end of rule' : tok.kind === 'string' ? 'string' : tok.kind === 'punct' ? `'${tok.text}'` : tok.text;
+    throw new ParseError(tok.file, tok.line, tok.col, `syntax error, unexpected ${what}${expecting ? `, expecting ${expecting}` : ''}`);
+  }
+
+  private isWord(k: number, ...words: string[]): boolean {
+    const tok = this.peek(k);
+    return tok.kind === 'word' && (words.length === 0 || words.includes(tok.text));
+  }
+
+  private isPunct(k: number, p: string): boolean {
+    const tok = this.peek(k);
+    return tok.kind === 'punct' && tok.text === p;
+  }
+
+  private word(expecting: string): Token {
+    const tok = this.next();
+    if (tok.kind !== 'word' && tok.kind !== 'string') this.syntax(tok, expecting);
+    return tok;
+  }
+
+  private expectPunct(p: string): Token {
+    const tok = this.next();
+    if (tok.kind !== 'punct' || tok.text !== p) this.syntax(tok, `'${p}'`);
+    return tok;
+  }
+
+  private unknownVar(tok: Token): never {
+    throw new Unreadable(tok, `$${tok.text} is not defined (its define is in an include fwlint could not read)`);
+  }
+
+  /** All statements of the rule. */
+  statements(): Stmt[] {
+    const out: Stmt[] = [];
+    while (!this.done) {
+      if (this.isPunct(0, ';')) {
+        this.next();
+        continue;
+      }
+      const start = this.peek();
+      const s = this.statement();
+      if (s) out.push(at(s, tokPos(start, this.t[this.i - 1] ?? start)));
+    }
+    return out;
+  }
+
+  private statement(): Stmt | undefined {
+    const tok = this.peek();
+    if (tok.kind === 'var') this.unknownVar(tok);
+    if (tok.kind === 'raw') return this.exprStatement();
+    if (tok.kind !== 'word') this.syntax(tok);
+    const w = tok.text;
+    if (VERDICTS.has(w)) {
+      this.next();
+      return { [w]: null };
+    }
+    switch (w) {
+      case 'jump':
+      case 'goto': {
+        this.next();
+        const target = this.word('chain name');
+        return { [w]: { target: target.text } };
+      }
+      case 'reject':
+        return this.reject();
+      case 'counter':
+        return this.counter();
+      case 'log':
+        return this.log();
+      case 'limit':
+        return this.limit();
+      case 'quota':
+        return this.quota();
+      case 'comment': {
+        this.next();
+        this.comment = this.word('string').text;
+        return undefined;
+      }
+      case 'notrack':
+        this.next();
+        return { notrack: null };
+      case 'masquerade':
+      case 'redirect':
+        return this.masqRedirect(w);
+      case 'snat':
+      case 'dnat':
+        return this.snatDnat(w);
+      case 'queue':
+        return this.queue();
+      case 'fwd':
+      case 'dup':
+        return this.fwdDup(w);
+      case 'tproxy':
+        return this.tproxy();
+      case 'synproxy':
+        return this.synproxy();
+      case 'flow': {
+        this.next();
+        const op = this.isWord(0, 'add', 'offload') ? this.next().text : 'add';
+        const ref = this.next();
+        if (ref.kind !== 'ref') this.syntax(ref, 'flowtable reference');
+        return { flow: { op, flowtable: `@${ref.text}` } };
+      }
+      case 'xt': {
+        this.next();
+        const type = this.word('match or target').text;
+        const name = this.word('name').text;
+        return { xt: { type, name } };
+      }
+      case 'last': {
+        this.next();
+        if (this.isWord(0, 'used')) {
+          this.next();
+          this.next();
+        }
+        return { last: null };
+      }
+      case 'meter':
+        return this.meter();
+      case 'add':
+      case 'update':
+      case 'delete':
+        if (this.peek(1).kind === 'ref') return this.setStatement();
+        break;
+      case 'set':
+        if (this.isWord(1, 'add', 'update', 'delete')) return this.oldSetStatement();
+        break;
+      case 'ct':
+        if (this.isWord(1, 'count')) {
+          this.next();
+          this.next();
+          const inv = this.isWord(0, 'over') ? (this.next(), true) : false;
+          const val = this.word('number');
+          return { 'ct count': { val: Number(val.text), inv } };
+        }
+        break;
+    }
+    if (SELECTORS.has(w)) return this.exprStatement();
+    this.syntax(tok);
+  }
+
+  private reject(): Stmt {
+    this.next();
+    if (!this.isWord(0, 'with')) return { reject: null };
+    this.next();
+    const kind = this.word('icmp, icmpv6, icmpx or tcp').text;
+    if (kind === 'tcp') {
+      this.word('reset');
+      return { reject: { type: 'tcp reset' } };
+    }
+    if (this.isWord(0, 'type')) this.next();
+    const expr = this.word('reject type').text;
+    return { reject: { type: kind, expr } };
+  }
+
+  private counter(): Stmt {
+    this.next();
+    if (this.isWord(0, 'name')) {
+      this.next();
+      return { counter: this.word('counter name').text };
+    }
+    if (this.isWord(0, 'packets')) {
+      this.next();
+      const packets = Number(this.word('number').text);
+      this.word('bytes');
+      const bytes = Number(this.word('number').text);
+      return { counter: { packets, bytes } };
+    }
+    return { counter: null };
+  }
+
+  private log(): Stmt {
+    this.next();
+    const out: Record<string, Expr> = {};
+    for (;;) {
+      if (this.isWord(0, 'prefix', 'level', 'group', 'snaplen', 'queue-threshold')) {
+        const k = this.next().text;
+        out[k] = this.next().text;
+      } else if (this.isWord(0, 'flags')) {
+        this.next();
+        const flags: string[] = [];
+        for (;;) {
+          const f = this.word('log flag').text;
+          flags.push(f);
+          if ((f === 'tcp' || f === 'ip') && this.isWord(0)) flags.push(this.next().text);
+          if (this.isPunct(0, ',')) this.next();
+          else break;
+        }
+        out.flags = flags;
+      } else break;
+    }
+    return { log: Object.keys(out).length ? out : null };
+  }
+
+  private limit(): Stmt {
+    this.next();
+    if (this.isWord(0, 'name')) {
+      this.next();
+      return { limit: this.word('limit name').text };
+    }
+    if (!this.isWord(0, 'rate')) this.syntax(this.peek(), "'rate'");
+    this.next();
+    const inv = this.isWord(0, 'over') ? (this.next(), true) : false;
+    const rate = this.word('rate');
+    let text = rate.text;
+    // `10 mbytes/second` or `5/second`
+    if (NUM.test(text) && this.isWord(0) && /^[kmg]?bytes\//.test(this.peek().text)) text += ` ${this.next().text}`;
+    if (!text.includes('/')) this.syntax(this.peek(), 'rate unit');
+    if (this.isWord(0, 'burst')) {
+      this.next();
+      this.word('number');
+      if (this.isWord(0, 'packets', 'bytes', 'kbytes', 'mbytes')) this.next();
+    }
+    return { limit: { rate: text, inv } };
+  }
+
+  private quota(): Stmt {
+    this.next();
+    if (this.isWord(0, 'name')) {
+      this.next();
+      return { quota: this.word('quota name').text };
+    }
+    const inv = this.isWord(0, 'over') ? (this.next(), true) : this.isWord(0, 'until') ? (this.next(), false) : false;
+    const val = this.word('number').text;
+    const unit = this.isWord(0, 'bytes', 'kbytes', 'mbytes', 'gbytes') ? this.next().text : 'bytes';
+    if (this.isWord(0, 'used')) {
+      this.next();
+      this.word('number');
+      if (this.isWord(0, 'bytes', 'kbytes', 'mbytes', 'gbytes')) this.next();
+    }
+    return { quota: { val: Number(val), val_unit: unit, inv } };
+  }
+
+  private natFlags(): string[] {
+    const flags: string[] = [];
+    while (this.isWord(0) && NAT_FLAGS.has(this.peek().text)) {
+      flags.push(this.next().text);
+      if (this.isPunct(0, ',')) this.next();
+    }
+    return flags;
+  }
+
+  /** A port or port range after `:` in NAT statements, or a port map. */
+  private natPort(): Expr {
+    if (this.isWord(0) && SELECTORS.has(this.peek().text)) {
+      const key = this.lhs();
+      this.expectWordTok('map');
+      return { map: { key, data: this.primaryValue() } };
+    }
+    return this.primaryValue();
+  }
+
+  private expectWordTok(w: string): Token {
+    const tok = this.next();
+    if (tok.kind !== 'word' || tok.text !== w) this.syntax(tok, `'${w}'`);
+    return tok;
+  }
+
+  private masqRedirect(kind: string): Stmt {
+    this.next();
+    const out: Record<string, Expr> = {};
+    if (this.isWord(0, 'to')) {
+      this.next();
+      if (this.isPunct(0, ':')) this.next();
+      out.port = this.natPort();
+    }
+    const flags = this.natFlags();
+    if (flags.length) out.flags = flags;
+    return { [kind]: Object.keys(out).length ? out : null };
+  }
+
+  private snatDnat(kind: string): Stmt {
+    this.next();
+    const out: Record<string, Expr> = {};
+    if (this.isWord(0, 'ip', 'ip6') && (this.isWord(1, 'to', 'prefix', 'addr') || this.isPunct(1, ':'))) out.family = this.next().text;
+    if (this.isWord(0, 'prefix')) {
+      this.next();
+      out.type_flags = ['prefix'];
+    }
+    if (this.isWord(0, 'addr') && this.isPunct(1, '.')) {
+      // `dnat ip addr . port to …`: the map yields address and port
+      this.next();
+      this.next();
+      this.expectWordTok('port');
+    }
+    if (!this.isWord(0, 'to')) this.syntax(this.peek(), "'to'");
+    this.next();
+    if (this.isPunct(0, ':')) {
+      this.next();
+      out.port = this.natPort();
+    } else {
+      if (this.isWord(0) && SELECTORS.has(this.peek().text) && !this.looksLikeAddress(this.peek().text)) {
+        const key = this.lhs();
+        this.expectWordTok('map');
+        out.addr = { map: { key, data: this.primaryValue() } };
+      } else out.addr = this.primaryValue();
+      if (this.isPunct(0, ':')) {
+        this.next();
+        out.port = this.natPort();
+      }
+    }
+    const flags = this.natFlags();
+    if (flags.length) out.flags = flags;
+    return { [kind]: out };
+  }
+
+  private looksLikeAddress(w: string): boolean {
+    return isAddrLike(w);
+  }
+
+  private queue(): Stmt {
+    this.next();
+    const out: Record<string, Expr> = {};
+    for (;;) {
+      if (this.isWord(0, 'num', 'to')) {
+        const k = this.next().text;
+        out[k === 'to' ? 'num' : k] = wordValue(this.word('queue number').text);
+      } else if (this.isWord(0, 'flags')) {
+        this.next();
+        const flags = [this.word('queue flag').text];
+        while (this.isPunct(0, ',')) {
+          this.next();
+          flags.push(this.word('queue flag').text);
+        }
+        out.flags = flags;
+      } else if (this.isWord(0, 'bypass', 'fanout')) {
+        out.flags = [...((out.flags as string[]) ?? []), this.next().text];
+      } else break;
+    }
+    return { queue: out };
+  }
+
+  private fwdDup(kind: string): Stmt {
+    this.next();
+    const out: Record<string, Expr> = {};
+    if (this.isWord(0, 'ip', 'ip6') && this.isWord(1, 'to')) out.family = this.next().text;
+    this.expectWordTok('to');
+    out.addr = this.primaryValue();
+    if (this.isWord(0, 'device')) {
+      this.next();
+      out.dev = this.primaryValue();
+    }
+    return { [kind]: out };
+  }
+
+  private tproxy(): Stmt {
+    this.next();
+    const out: Record<string, Expr> = {};
+    if (this.isWord(0, 'ip', 'ip6')) out.family = this.next().text;
+    this.expectWordTok('to');
+    if (this.isPunct(0, ':')) {
+      this.next();
+      out.port = this.primaryValue();
+    } else {
+      out.addr = this.primaryValue();
+      if (this.isPunct(0, ':')) {
+        this.next();
+        out.port = this.primaryValue();
+      }
+    }
+    return { tproxy: out };
+  }
+
+  private synproxy(): Stmt {
+    this.next();
+    if (this.isWord(0, 'name')) {
+      this.next();
+      return { synproxy: this.word('synproxy name').text };
+    }
+    const out: Record<string, Expr> = {};
+    for (;;) {
+      if (this.isWord(0, 'mss', 'wscale')) {
+        const k = this.next().text;
+        out[k] = Number(this.word('number').text);
+      } else if (this.isWord(0, 'timestamp', 'sack-perm')) out[this.next().text] = true;
+      else break;
+    }
+    return { synproxy: out };
+  }
+
+  private meter(): Stmt {
+    this.next();
+    const name = this.word('meter name').text;
+    if (this.isWord(0, 'size')) {
+      this.next();
+      this.word('number');
+    }
+    this.skipBraces();
+    return { meter: { name } };
+  }
+
+  private skipBraces(): void {
+    this.expectPunct('{');
+    let depth = 1;
+    while (depth > 0) {
+      const tok = this.next();
+      if (tok.kind === 'eof') this.syntax(tok, "'}'");
+      if (tok.kind === 'punct' && tok.text === '{') depth++;
+      if (tok.kind === 'punct' && tok.text === '}') depth--;
+    }
+  }
+
+  private setStatement(): Stmt {
+    const op = this.next().text;
+    const ref = this.next();
+    this.skipBraces();
+    return { set: { op, set: `@${ref.text}` } };
+  }
+
+  private oldSetStatement(): Stmt {
+    this.next();
+    const op = this.next().text;
+    this.lhs();
+    const ref = this.next();
+    if (ref.kind !== 'ref') this.syntax(ref, 'set reference');
+    return { set: { op, set: `@${ref.text}` } };
+  }
+
+  /** A statement that starts with an expression: a match, a `set` (mangle) or a verdict map. */
+  private exprStatement(): Stmt {
+    const left = this.lhs();
+    if (this.isWord(0, 'set')) {
+      this.next();
+      const value = this.setValue();
+      const ct = ctKey(left);
+      if (ct === 'helper') return { 'ct helper': value };
+      if (ct === 'timeout') return { 'ct timeout': value };
+      if (ct === 'expectation') return { 'ct expectation': value };
+      return { mangle: { key: left, value } };
+    }
+    if (this.isWord(0, 'vmap')) {
+      this.next();
+      return { vmap: { key: left, data: this.primaryValue(true) } };
+    }
+    let op: string | undefined;
+    const tok = this.peek();
+    if ((tok.kind === 'punct' || tok.kind === 'word') && OPS[tok.text] && (tok.kind === 'punct' || this.i + 1 < this.t.length)) {
+      op = OPS[tok.text];
+      this.next();
+    } else if (tok.kind === 'punct' && tok.text === '!') {
+      op = '!=';
+      this.next();
+    }
+    if (this.done || (this.isWord(0) && STATEMENT_ONLY.has(this.peek().text))) this.syntax(this.peek(), 'a value');
+    let right = this.rhs();
+    // `fib … oif missing`, `exthdr … exists`: booleans, as nft -j writes them.
+    const lk = keyOf(left);
+    if ((lk === 'fib' || lk === 'exthdr') && (right === 'missing' || right === 'exists')) right = right === 'exists';
+    return { match: { op: op ?? (Array.isArray(right) || isSet(right) ? 'in' : '=='), left, right } };
+  }
+
+  private setValue(): Expr {
+    let v: Expr;
+    if (this.isWord(0) && SELECTORS.has(this.peek().text) && !this.looksLikeAddress(this.peek().text)) {
+      v = this.lhs();
+      if (this.isWord(0, 'map')) {
+        this.next();
+        return { map: { key: v, data: this.primaryValue() } };
+      }
+    } else v = this.valueTerm();
+    return this.binops(v);
+  }
+
+  private binops(v: Expr): Expr {
+    for (;;) {
+      const tok = this.peek();
+      const op = (tok.kind === 'punct' || tok.kind === 'word') ? BINOPS[tok.text] : undefined;
+      if (!op) return v;
+      this.next();
+      const r = this.isWord(0) && SELECTORS.has(this.peek().text) && !this.looksLikeAddress(this.peek().text) ? this.lhs() : this.primaryValue();
+      v = { [op]: [v, r] };
+    }
+  }
+
+  /** Left-hand side: selectors joined by `.` (concatenation), then bitwise operations with values. */
+  lhs(): Expr {
+    const parts: Expr[] = [this.selector()];
+    while (this.isPunct(0, '.')) {
+      this.next();
+      parts.push(this.selector());
+    }
+    let left: Expr = parts.length > 1 ? { concat: parts } : parts[0]!;
+    for (;;) {
+      const tok = this.peek();
+      const op = tok.kind === 'punct' || (tok.kind === 'word' && ['and', 'or', 'xor', 'lshift', 'rshift'].includes(tok.text)) ? BINOPS[tok.text] : undefined;
+      if (!op) break;
+      this.next();
+      left = { [op]: [left, this.primaryValue()] };
+    }
+    return left;
+  }
+
+  private selector(): Expr {
+    const tok = this.next();
+    if (tok.kind === 'var') this.unknownVar(tok);
+    if (tok.kind === 'raw') {
+      const [base, offset, len] = tok.text.slice(1).split(',');
+      return { payload: { base: base!, offset: Number(offset), len: Number(len) } };
+    }
+    if (tok.kind !== 'word') this.syntax(tok);
+    const w = tok.text;
+    if (w === 'meta') {
+      const key = this.word('meta key').text;
+      return interned(`m ${key}`, () => ({ meta: { key } }));
+    }
+    if (UNQUALIFIED_META.has(w) && !PAYLOAD.has(w)) return interned(`m ${w}`, () => ({ meta: { key: w } }));
+    if (w === 'ct') {
+      const out: Record<string, Expr> = {};
+      if (this.isWord(0) && CT_DIRS.has(this.peek().text)) out.dir = this.next().text;
+      if (this.isWord(0, 'ip', 'ip6') && this.isWord(1)) out.family = this.next().text;
+      out.key = this.word('ct key').text;
+      return { ct: { key: out.key, ...(out.dir ? { dir: out.dir } : {}), ...(out.family ? { family: out.family } : {}) } };
+    }
+    if (w === 'fib') {
+      const flags = [this.word('fib flag').text];
+      while (this.isPunct(0, '.')) {
+        this.next();
+        flags.push(this.word('fib flag').text);
+      }
+      const result = this.word('type, oif or oifname').text;
+      return { fib: { result, flags } };
+    }
+    if (w === 'numgen') {
+      const mode = this.word('inc or random').text;
+      this.expectWordTok('mod');
+      const mod = Number(this.word('number').text);
+      let offset = 0;
+      if (this.isWord(0, 'offset')) {
+        this.next();
+        offset = Number(this.word('number').text);
+      }
+      return { numgen: { mode, mod, offset } };
+    }
+    if (w === 'jhash' || w === 'symhash') {
+      const out: Record<string, Expr> = {};
+      if (w === 'jhash') out.expr = this.lhsNoBinop();
+      this.expectWordTok('mod');
+      out.mod = Number(this.word('number').text);
+      while (this.isWord(0, 'seed', 'offset')) {
+        const k = this.next().text;
+        out[k] = Number(this.word('number').text);
+      }
+      return { [w]: out };
+    }
+    if (w === 'rt' && this.isWord(0, 'nexthop', 'classid', 'mtu', 'mss', 'ipsec', 'ip', 'ip6')) {
+      const family = this.isWord(0, 'ip', 'ip6') ? this.next().text : undefined;
+      const key = this.word('rt key').text;
+      return { rt: family ? { key, family } : { key } };
+    }
+    if (w === 'socket') {
+      const key = this.word('socket key').text;
+      if (this.isWord(0, 'level')) {
+        this.next();
+        this.word('number');
+      }
+      return { socket: { key } };
+    }
+    if (w === 'osf') {
+      if (this.isWord(0, 'ttl')) {
+        this.next();
+        this.word('ttl mode');
+      }
+      return { osf: { key: this.word('name or version').text } };
+    }
+    if (w === 'ipsec') {
+      const dir = this.word('in or out').text;
+      if (this.isWord(0, 'spnum')) {
+        this.next();
+        this.word('number');
+      }
+      let key = this.word('ipsec key').text;
+      if ((key === 'ip' || key === 'ip6') && this.isWord(0)) key += ` ${this.next().text}`;
+      return { ipsec: { dir, key } };
+    }
+    if (w === 'exthdr') {
+      const name = this.word('extension header').text;
+      const field = this.isWord(0) && !STATEMENT_ONLY.has(this.peek().text) ? this.next().text : 'exists';
+      return { exthdr: { name, field } };
+    }
+    if (w === 'tunnel' || w === 'inner') throw new Unreadable(tok, `${w} expressions (inner headers of tunnels) are not modeled`);
+    if (PAYLOAD.has(w)) {
+      if ((w === 'tcp' || w === 'ip') && this.isWord(0, 'option')) {
+        this.next();
+        const name = this.word('option name').text;
+        const field = this.isWord(0, 'kind', 'length', 'size', 'value', 'left', 'right', 'count', 'tsval', 'tsecr', 'type', 'subtype', 'addr', 'ptr') ? this.next().text : undefined;
+        return { [`${w} option`]: field ? { name, field } : { name } };
+      }
+      if (w === 'sctp' && this.isWord(0, 'chunk')) {
+        this.next();
+        const name = this.word('chunk name').text;
+        const field = this.isWord(0) && !STATEMENT_ONLY.has(this.peek().text) && !OPS[this.peek().text] ? this.next().text : undefined;
+        return { 'sctp chunk': field ? { name, field } : { name } };
+      }
+      if (w === 'dccp' && this.isWord(0, 'option')) {
+        this.next();
+        return { 'dccp option': { type: Number(this.word('number').text) } };
+      }
+      if (['hbh', 'rt0', 'rt2', 'srh', 'frag', 'dst', 'mh'].includes(w)) {
+        const field = this.word('header field').text;
+        return { exthdr: { name: w, field } };
+      }
+      const field = this.word(`${w} header field`);
+      return interned(`p ${w} ${field.text}`, () => ({ payload: { protocol: w, field: field.text } }));
+    }
+    if (w === 'rt') {
+      const field = this.word('rt field').text;
+      return { exthdr: { name: 'rt', field } };
+    }
+    this.syntax(tok);
+  }
+
+  private lhsNoBinop(): Expr {
+    const parts: Expr[] = [this.selector()];
+    while (this.isPunct(0, '.')) {
+      this.next();
+      parts.push(this.selector());
+    }
+    return parts.length > 1 ? { concat: parts } : parts[0]!;
+  }
+
+  /** Right-hand side of a match: a value, a flag list `a,b`, bit operations `a|b`, a set or a set reference. */
+  private rhs(): Expr {
+    const first = this.valueTerm();
+    if (!this.isPunct(0, ',')) return first;
+    const list: Expr[] = [first];
+    while (this.isPunct(0, ',')) {
+      this.next();
+      list.push(this.valueTerm());
+    }
+    return list;
+  }
+
+  private valueTerm(): Expr {
+    const parts: Expr[] = [this.rangeValue()];
+    while (this.isPunct(0, '.')) {
+      this.next();
+      parts.push(this.rangeValue());
+    }
+    let v: Expr = parts.length > 1 ? { concat: parts } : parts[0]!;
+    while (this.isPunct(0, '|')) {
+      this.next();
+      v = { '|': [v, this.rangeValue()] };
+    }
+    return v;
+  }
+
+  private rangeValue(): Expr {
+    const a = this.primaryValue();
+    if (this.isPunct(0, '-') && (typeof a === 'number' || typeof a === 'string')) {
+      this.next();
+      const b = this.primaryValue();
+      if (typeof b === 'number' || typeof b === 'string') return { range: [a, b] };
+      this.syntax(this.peek());
+    }
+    return a;
+  }
+
+  /** One value: a word, a string, a set `{…}`, a set reference, a parenthesised expression. */
+  primaryValue(verdictData = false): Expr {
+    const tok = this.next();
+    switch (tok.kind) {
+      case 'word':
+        if (STATEMENT_ONLY.has(tok.text)) this.syntax(tok, 'a value');
+        return wordValue(tok.text);
+      case 'string':
+        return tok.text;
+      case 'ref':
+        return `@${tok.text}`;
+      case 'var':
+        return this.unknownVar(tok);
+      case 'punct':
+        if (tok.text === '{') return this.setBody(tok, verdictData);
+        if (tok.text === '(') {
+          const inner = this.binops(this.valueTerm());
+          this.expectPunct(')');
+          return inner;
+        }
+        if (tok.text === '-' && this.peek().kind === 'word' && NUM.test(this.peek().text)) return -Number(this.next().text);
+        if (tok.text === '*') return '*';
+        return this.syntax(tok, 'a value');
+      default:
+        return this.syntax(tok, 'a value');
+    }
+  }
+
+  /** `{ a, b : verdict, c . d, … }` after the opening brace. */
+  private setBody(open: Token, verdictData: boolean): Expr {
+    const elems: Expr[] = [];
+    for (;;) {
+      if (this.isPunct(0, '}')) {
+        this.next();
+        break;
+      }
+      if (this.isPunct(0, ',')) {
+        this.next();
+        continue;
+      }
+      if (this.done) this.syntax(this.peek(), "'}'");
+      const start = this.peek();
+      let key: Expr = this.peek().kind === 'punct' && this.peek().text === '*' ? (this.next(), '*') : this.valueTerm();
+      if (this.isPunct(0, ':')) {
+        this.next();
+        const data = this.dataValue(verdictData);
+        key = [key, data];
+      }
+      this.skipElementOptions();
+      if (Array.isArray(key)) at(key, tokPos(start, this.t[this.i - 1] ?? start));
+      elems.push(key);
+      if (!this.isPunct(0, ',') && !this.isPunct(0, '}')) this.syntax(this.peek(), "',' or '}'");
+    }
+    return at({ set: elems }, tokPos(open, this.t[this.i - 1] ?? open));
+  }
+
+  private dataValue(verdictData: boolean): Expr {
+    if (this.isWord(0, 'accept', 'drop', 'continue', 'return')) return { [this.next().text]: null };
+    if (this.isWord(0, 'jump', 'goto')) {
+      const k = this.next().text;
+      return { [k]: { target: this.word('chain name').text } };
+    }
+    void verdictData;
+    return this.valueTerm();
+  }
+
+  private skipElementOptions(): void {
+    for (;;) {
+      if (this.isWord(0, 'timeout', 'expires')) {
+        this.next();
+        this.next();
+      } else if (this.isWord(0, 'comment')) {
+        this.next();
+        this.next();
+      } else if (this.isWord(0, 'counter')) {
+        this.next();
+        if (this.isWord(0, 'packets')) {
+          this.next();
+          this.next();
+          this.next();
+          this.next();
+        }
+      } else return;
+    }
+  }
+}
+
+/**
+ * Selectors (`tcp dport`, `iifname`) are immutable and repeat in every rule: one shared object
+ * each keeps large rulesets small.
+ */
+const INTERNED = new Map<string, Expr>();
+function interned(key: string, make: () => Expr): Expr {
+  let v = INTERNED.get(key);
+  if (v === undefined) {
+    v = make();
+    if (INTERNED.size < 4096) INTERNED.set(key, v);
+  }
+  return v;
+}
+
+function ctKey(e: Expr): string | undefined {
+  if (typeof e !== 'object' || e === null || Array.isArray(e) || !('ct' in e)) return undefined;
+  const ct = e.ct as Record<string, Expr>;
+  return typeof ct.key === 'string' ? ct.key : undefined;
+}
+
+function isSet(e: Expr): boolean {
+  return typeof e === 'object' && e !== null && !Array.isArray(e) && 'set' in e;
+}
+
+/** Parses standalone value tokens (set elements of a named set, define values used as values). */
+export function parseValueTokens(tokens: Token[], end: Token): Expr {
+  const p = new RuleParser(tokens, end);
+  return p.primaryValue(true);
+}

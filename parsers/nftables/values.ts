@@ -1,0 +1,64 @@
+/** Literal values of the nft grammar: durations, services, protocols, ICMP types. */
+
+/** `2m3s`, `10m`, `1h`, `30s`, `100ms`, `1d`, or a plain number of seconds. */
+export function parseDuration(text: string | number): number | undefined {
+  if (typeof text === 'number') return text;
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t);
+  const re = /(\d+)(ms|d|h|m|s)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    const n = Number(m[1]);
+    total += m[2] === 'ms' ? n / 1000 : m[2] === 'd' ? n * 86400 : m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
+    matched = re.lastIndex;
+  }
+  return matched === t.length && matched > 0 ? total : undefined;
+}
+
+/** getservbyname() as nft uses it for port names (Debian /etc/services, the common entries). */
+const SERVICES: Readonly<Record<string, number>> = {
+  'ftp-data': 20, ftp: 21, ssh: 22, telnet: 23, smtp: 25, time: 37, whois: 43, tacacs: 49, domain: 53, bootps: 67, bootpc: 68,
+  tftp: 69, gopher: 70, finger: 79, http: 80, www: 80, kerberos: 88, pop3: 110, sunrpc: 111, auth: 113, ident: 113, nntp: 119,
+  ntp: 123, 'netbios-ns': 137, 'netbios-dgm': 138, 'netbios-ssn': 139, imap: 143, imap2: 143, snmp: 161, 'snmp-trap': 162,
+  xdmcp: 177, bgp: 179, irc: 194, ldap: 389, https: 443, 'microsoft-ds': 445, kpasswd: 464, submissions: 465, smtps: 465,
+  isakmp: 500, syslog: 514, printer: 515, rtsp: 554, submission: 587, ipp: 631, ldaps: 636, rsync: 873, 'domain-s': 853,
+  'ftps-data': 989, ftps: 990, telnets: 992, imaps: 993, pop3s: 995, socks: 1080, openvpn: 1194, 'ms-sql-s': 1433,
+  l2tp: 1701, pptp: 1723, radius: 1812, 'radius-acct': 1813, nfs: 2049, 'iax': 4569, mysql: 3306, 'ms-wbt-server': 3389,
+  stun: 3478, 'ipsec-nat-t': 4500, sip: 5060, 'sip-tls': 5061, 'xmpp-client': 5222, postgresql: 5432, mdns: 5353,
+  'dhcpv6-client': 546, 'dhcpv6-server': 547, 'http-alt': 8080, webcache: 8080, 'ms-wbt': 3389, 'kerberos-adm': 749,
+  wireguard: 51820,
+};
+
+export function serviceNumber(name: string): number | undefined {
+  return SERVICES[name.toLowerCase()];
+}
+
+/** /etc/protocols names as nft accepts them for `meta l4proto`, `ip protocol`, `ip6 nexthdr`. */
+const PROTOCOLS: Readonly<Record<string, number>> = {
+  hopopt: 0, icmp: 1, igmp: 2, ggp: 3, ipencap: 4, ipip: 4, st: 5, tcp: 6, egp: 8, igp: 9, pup: 12, udp: 17, hmp: 20,
+  'xns-idp': 22, rdp: 27, 'iso-tp4': 29, dccp: 33, xtp: 36, ddp: 37, 'idpr-cmtp': 38, ipv6: 41, 'ipv6-route': 43,
+  'ipv6-frag': 44, idrp: 45, rsvp: 46, gre: 47, esp: 50, ah: 51, skip: 57, 'ipv6-icmp': 58, icmpv6: 58, 'ipv6-nonxt': 59,
+  'ipv6-opts': 60, rspf: 73, vmtp: 81, eigrp: 88, ospf: 89, 'ax.25': 93, etherip: 97, encap: 98, pim: 103, ipcomp: 108,
+  comp: 108, vrrp: 112, l2tp: 115, isis: 124, sctp: 132, fc: 133, 'mobility-header': 135, udplite: 136, 'mpls-in-ip': 137,
+  manet: 138, hip: 139, shim6: 140, wesp: 141, rohc: 142, ethernet: 143,
+};
+
+export function protocolByName(v: string | number): number | undefined {
+  if (typeof v === 'number') return v >= 0 && v <= 255 ? v : undefined;
+  if (/^\d{1,3}$/.test(v)) return Number(v) <= 255 ? Number(v) : undefined;
+  return PROTOCOLS[v.toLowerCase()];
+}
+
+/** Transport protocols whose header starts with ports (what `th sport/dport` reads). */
+export const PORT_PROTOCOLS = [6, 17, 33, 132, 136] as const;
+
+/** ICMP echo request: `icmp type 8` / `icmpv6 type 128`, the one ICMP type fwlint's checks send (ping). */
+export function isEchoRequest(v: string | number, v6: boolean): boolean | undefined {
+  if (typeof v === 'number') return v === (v6 ? 128 : 8);
+  if (/^\d+$/.test(v)) return Number(v) === (v6 ? 128 : 8);
+  if (/^[a-z0-9-]+$/.test(v)) return v === 'echo-request';
+  return undefined;
+}
+
+export const CT_STATE_NAMES = ['new', 'established', 'related', 'invalid', 'untracked'] as const;
