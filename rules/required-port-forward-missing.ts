@@ -44,7 +44,7 @@ export const requiredPortForwardMissing: LintRule = {
       return out;
     }
     const self = wanAddresses(ctx.policy, ctx.wan);
-    const natLoc = ctx.policy.nat.mode?.loc ?? ctx.policy.root;
+    const natLoc = ctx.policy.nat.dnatLoc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root;
     for (const req of reqs) {
       const arriving = box({ src: INTERNET, dst: self.isEmpty ? INTERNET : self, proto: protocolsOf(req.protocol), dport: portsOf(req.ports), iif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
       const parts = dnatParts(ctx.policy, arriving);

@@ -81,6 +81,9 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
   const ruleset = buildRuleset(ctx, infos, hooks);
   const nat = buildNat(ctx, infos, hooks.natPrerouting, hooks.natPostrouting);
   const natChain = hooks.natPostrouting[0] ?? hooks.natPrerouting[0];
+  // Port-forwards belong in the prerouting nat chain; source NAT in postrouting.
+  const forwards = hooks.natPrerouting[0]?.chain.base?.pos;
+  if (forwards) nat.dnatLoc = forwards;
   nat.mode = {
     value: 'ruleset',
     source: 'default',

@@ -81,7 +81,9 @@ export function resolveWan(policy: Policy, names: readonly string[], notify: (n:
   if (names.length > 0) {
     return names.map((n) => {
       const i = findInterface(policy, n);
-      if (!i && policy.interfaces.length > 0) throw new UsageError(`--wan '${n}': ${policy.file} has no interface named '${n}'`);
+      // Rulesets (nftables) name only the interfaces their rules mention: an unknown name is
+      // taken as given, without addresses, and said so.
+      if (!i) notify({ level: 'warning', message: `${where(policy)}--wan '${n}' is not an interface this configuration names (known: ${policy.interfaces.map(ifaceLabel).join(', ') || 'none'}); checks of its address are skipped.` });
       return i?.name ?? n;
     });
   }

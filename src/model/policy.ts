@@ -181,6 +181,8 @@ export interface Nat {
   snat: SnatRule[];
   /** The outbound NAT mode where the platform has one (pfSense automatic/hybrid/advanced/disabled). */
   mode?: Setting<string>;
+  /** Where port-forwards live (pfSense `<nat>`, the nftables prerouting nat chain): the place to add a missing one. */
+  dnatLoc?: SourceLocation;
 }
 
 export interface SessionSettings {
