@@ -1,4 +1,7 @@
-import type { LintRule } from '../src/lint/context.js';
+import { box, overlaps } from '../src/engine/box.js';
+import type { LintRule, RuleContext } from '../src/lint/context.js';
+import { NameSet } from '../src/model/name-set.js';
+import type { Match } from '../src/model/policy.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, settingFinding, settingsOf } from './settings.js';
 
@@ -32,10 +35,20 @@ export const sipAlgEnabled: LintRule = {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'sip-alg-off')) {
       for (const s of ctx.policy.sessions.sipAlg) {
-        if (!s.value) continue;
+        if (!s.value || !touchesPhones(ctx, s.scope)) continue;
         out.push(settingFinding(this.meta, ctx, req, s, 'SIP ALG is enabled.', `${cite(req, ctx)} requires SIP inspection off: disable it.`));
       }
     }
     return out;
   },
 };
+
+/** Whether a helper acting on `scope` can see traffic from or to a phone network. */
+function touchesPhones(ctx: RuleContext, scope: Match | undefined): boolean {
+  if (!scope) return true;
+  return ctx.phones.some(
+    (p) =>
+      overlaps(box({ src: p.networks, iif: NameSet.of([p.iface]), nat: NameSet.ANY }), scope) ||
+      overlaps(box({ dst: p.networks, oif: NameSet.of([p.iface]), nat: NameSet.ANY }), scope),
+  );
+}

@@ -1,5 +1,5 @@
 import type { Setting } from '../../src/model/location.js';
-import type { SessionSettings } from '../../src/model/policy.js';
+import type { ScopedSetting, SessionSettings } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import {
   AUTO_HELPER_UNCERTAIN,
@@ -42,7 +42,7 @@ export function timeoutResolver(ctx: Ctx): TimeoutResolver {
 }
 
 export function buildSessions(ctx: Ctx, infos: Map<string, ChainInfo>, evaluated: Set<string>, anchor: Pos): SessionSettings {
-  const sipAlg: Setting<boolean>[] = [];
+  const sipAlg: ScopedSetting<boolean>[] = [];
   const assigned = new Set<string>();
   const seen = new Set<string>();
   for (const ref of evaluated) {
@@ -60,7 +60,8 @@ export function buildSessions(ctx: Ctx, infos: Map<string, ChainInfo>, evaluated
         const k = `${h.pos.file}:${h.pos.line}:${h.pos.column}:${h.name}`;
         if (seen.has(k)) continue;
         seen.add(k);
-        sipAlg.push({ value: true, source: 'explicit', loc: h.pos, reason: sipHelperReason(h.name, ctx.where(obj.pos)) });
+        // The assigning rule's match bounds the traffic the helper acts on (jumps into the chain only narrow it).
+        sipAlg.push({ value: true, source: 'explicit', loc: h.pos, reason: sipHelperReason(h.name, ctx.where(obj.pos)), scope: e.rule.match });
       }
     }
   }

@@ -185,9 +185,14 @@ export interface Nat {
   dnatLoc?: SourceLocation;
 }
 
+/** A setting that acts only on the traffic `scope` matches (absent: all traffic). */
+export interface ScopedSetting<T> extends Setting<T> {
+  scope?: Match;
+}
+
 export interface SessionSettings {
-  /** Every mechanism that can act as a SIP ALG/helper, each with its effective state. */
-  sipAlg: Setting<boolean>[];
+  /** Every mechanism that can act as a SIP ALG/helper, each with its effective state and where it acts. */
+  sipAlg: ScopedSetting<boolean>[];
   /** Effective idle timeout in seconds of an established (bidirectional) UDP flow. */
   udpTimeout: Setting<number>;
 }
