@@ -1,11 +1,12 @@
 import type { Vendor } from '../src/model/policy.js';
+import { fortigateParser } from './fortigate/index.js';
 import { mikrotikParser } from './mikrotik/index.js';
 import { nftablesParser } from './nftables/index.js';
 import { pfsenseParser } from './pfsense/index.js';
 import type { VendorParser } from './types.js';
 
 /** Every parser fwlint has. The CLI picks one per file; the engine and rules never import parsers. */
-export const PARSERS: readonly VendorParser[] = [pfsenseParser, mikrotikParser, nftablesParser];
+export const PARSERS: readonly VendorParser[] = [pfsenseParser, fortigateParser, mikrotikParser, nftablesParser];
 
 export const ALL_VENDORS: readonly Vendor[] = ['pfsense', 'opnsense', 'fortigate', 'mikrotik', 'nftables'];
 

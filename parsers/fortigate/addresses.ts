@@ -1,0 +1,248 @@
+import { ANY_V4, ANY_V6, NO_ADDR, addrSet, isV6, parseAddress, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import type { SymbolicRef } from '../../src/model/policy.js';
+import type { Ctx } from './context.js';
+import type { Interfaces } from './interfaces.js';
+import { getSet, value, values, type Entry } from './tree.js';
+
+export type Family = 4 | 6;
+
+export interface SymbolicName {
+  kind: SymbolicRef['kind'];
+  /** The hostname, country or object name as written. */
+  name: string;
+}
+
+/** What an address name stands for: the concrete addresses and the members that cannot be known offline. */
+export interface ResolvedAddr {
+  set: AddrSet;
+  symbolic: SymbolicName[];
+  /** Names that are neither addresses nor groups of this family. */
+  missing: string[];
+}
+
+const EMPTY: ResolvedAddr = { set: NO_ADDR, symbolic: [], missing: [] };
+
+/** Groups inside groups deeper than this are cut (no real configuration comes close). */
+export const MAX_NESTING = 256;
+
+/** Wildcard masks with more free bits above the lowest mask bit than this become an approximation. */
+const MAX_WILDCARD_BITS = 8;
+
+/**
+ * `config firewall address` / `addrgrp` (IPv4) and `address6` / `addrgrp6` (IPv6), vendor-semantics B.2.
+ * Names resolve lazily and once; groups nest (a cycle is cut and noted).
+ */
+export class Addresses {
+  private readonly ctx: Ctx;
+  private readonly ifaces: Interfaces;
+  private readonly memo = [new Map<string, ResolvedAddr>(), new Map<string, ResolvedAddr>()];
+  private readonly resolving = new Set<string>();
+  private readonly objects: [Map<string, Entry> | undefined, Map<string, Entry> | undefined];
+  private readonly groups: [Map<string, Entry> | undefined, Map<string, Entry> | undefined];
+
+  constructor(ctx: Ctx, ifaces: Interfaces) {
+    this.ctx = ctx;
+    this.ifaces = ifaces;
+    this.objects = [ctx.section('firewall address')?.entries, ctx.section('firewall address6')?.entries];
+    this.groups = [ctx.section('firewall addrgrp')?.entries, ctx.section('firewall addrgrp6')?.entries];
+  }
+
+  /** Whether the name is an address or group of the family. */
+  has(name: string, family: Family): boolean {
+    const i = family === 4 ? 0 : 1;
+    return this.objects[i]?.has(name) === true || this.groups[i]?.has(name) === true || isBuiltin(name);
+  }
+
+  resolve(name: string, family: Family): ResolvedAddr {
+    const memo = this.memo[family === 4 ? 0 : 1]!;
+    const hit = memo.get(name);
+    if (hit) return hit;
+    const key = `${family}:${name}`;
+    if (this.resolving.has(key)) {
+      this.ctx.note(`address group "${name}" contains itself (directly or through other groups); the loop is cut`);
+      return EMPTY;
+    }
+    if (this.resolving.size >= MAX_NESTING) {
+      this.ctx.note(`address group "${name}" is nested more than ${MAX_NESTING} groups deep; fwlint stops there`);
+      return EMPTY;
+    }
+    this.resolving.add(key);
+    const r = this.compute(name, family);
+    this.resolving.delete(key);
+    memo.set(name, r);
+    return r;
+  }
+
+  /** Union of several names, as a policy's `srcaddr "A" "B"` means. */
+  resolveAll(names: string | readonly string[], family: Family): ResolvedAddr {
+    if (typeof names === 'string') return this.resolve(names, family);
+    if (names.length === 1) return this.resolve(names[0]!, family);
+    const key = `${family}\u0001${names.join('\u0000')}`;
+    let hit = this.lists.get(key);
+    if (!hit) {
+      hit = this.union(names, family);
+      this.lists.set(key, hit);
+    }
+    return hit;
+  }
+
+  private readonly lists = new Map<string, ResolvedAddr>();
+
+  private union(names: readonly string[], family: Family): ResolvedAddr {
+    const sets: AddrSet[] = [];
+    const symbolic: SymbolicName[] = [];
+    const missing: string[] = [];
+    for (const n of names) {
+      const r = this.resolve(n, family);
+      if (!r.set.isEmpty) sets.push(r.set);
+      if (r.symbolic.length) symbolic.push(...r.symbolic);
+      if (r.missing.length) missing.push(...r.missing);
+    }
+    return { set: unionAll(sets), symbolic, missing };
+  }
+
+  private compute(name: string, family: Family): ResolvedAddr {
+    const i = family === 4 ? 0 : 1;
+    const obj = this.objects[i]?.get(name);
+    if (obj) return this.object(obj, family);
+    const grp = this.groups[i]?.get(name);
+    if (grp) return this.group(grp, family);
+    // Built-in objects (vendor-semantics B.2): "all" is the whole family, "none" is empty.
+    const lower = name.toLowerCase();
+    if (lower === 'all') return { set: family === 4 ? ANY_V4 : ANY_V6, symbolic: [], missing: [] };
+    if (lower === 'none') return EMPTY;
+    return { set: NO_ADDR, symbolic: [], missing: [name] };
+  }
+
+  private group(g: Entry, family: Family): ResolvedAddr {
+    const members = values(g, 'member');
+    const r = this.resolveAll(members, family);
+    // 7.x `set exclude enable` + `exclude-member`: the group minus those members.
+    if ((value(g, 'exclude') ?? 'disable').toLowerCase() === 'enable') {
+      const ex = this.resolveAll(values(g, 'exclude-member'), family);
+      const out: ResolvedAddr = { set: r.set.subtract(ex.set), symbolic: [...r.symbolic, ...ex.symbolic.map((s) => ({ ...s }))], missing: [...r.missing, ...ex.missing] };
+      if (ex.symbolic.length) this.ctx.note(`${this.ctx.where(g)}: address group "${g.key}" excludes members whose addresses are unknown offline; the exclusion is applied only for the concrete addresses`);
+      return out;
+    }
+    return r;
+  }
+
+  private object(e: Entry, family: Family): ResolvedAddr {
+    const ctx = this.ctx;
+    const type = (value(e, 'type') ?? (family === 4 ? 'ipmask' : 'ipprefix')).toLowerCase();
+    const symbolic = (kind: SymbolicName['kind'], n: string): ResolvedAddr => ({ set: NO_ADDR, symbolic: [{ kind, name: n }], missing: [] });
+    switch (type) {
+      case 'ipmask':
+      case 'ipprefix': {
+        // `subnet` absent = 0.0.0.0 0.0.0.0 (the built-in "all" is written without one).
+        const v = family === 4 ? values(e, 'subnet') : values(e, 'ip6');
+        const spec = v.length === 0 ? (family === 4 ? '0.0.0.0/0' : '::/0') : v.length >= 2 ? `${v[0]}/${v[1]}` : v[0]!;
+        const set = parseAddressSpec(spec);
+        if (!set) return this.bad(e, family === 4 ? 'subnet' : 'ip6', `"${spec}" is not an address/mask`);
+        return { set: this.family(set, family), symbolic: [], missing: [] };
+      }
+      case 'iprange': {
+        const zero = family === 4 ? '0.0.0.0' : '::';
+        const a = parseAddress(value(e, 'start-ip') ?? zero);
+        const b = parseAddress(value(e, 'end-ip') ?? zero);
+        if (a === undefined || b === undefined || isV6(a) !== isV6(b) || a > b) return this.bad(e, 'start-ip', 'the range is empty or malformed');
+        return { set: this.family(addrSet([[a, b]]), family), symbolic: [], missing: [] };
+      }
+      case 'wildcard': {
+        const v = values(e, 'wildcard');
+        return { set: wildcardSet(ctx, e, v[0] ?? '0.0.0.0', v[1] ?? '0.0.0.0'), symbolic: [], missing: [] };
+      }
+      case 'fqdn':
+      case 'wildcard-fqdn':
+        // Resolved by the FortiGate at run time; fwlint never resolves hostnames (vendor-semantics F.13).
+        return symbolic('fqdn', value(e, 'fqdn') ?? value(e, 'wildcard-fqdn') ?? e.key);
+      case 'geography':
+        return symbolic('geo', `${e.key} (country ${value(e, 'country') ?? '?'})`);
+      case 'interface-subnet': {
+        const iface = value(e, 'interface');
+        const info = iface ? this.ifaces.get(iface) : undefined;
+        if (!info) {
+          ctx.note(`${ctx.where(e)}: address "${e.key}" is the subnet of interface "${iface ?? ''}", which this firewall does not have; it matches nothing`);
+          return EMPTY;
+        }
+        return { set: this.family(info.model.networks, family), symbolic: [], missing: [] };
+      }
+      case 'dynamic':
+      case 'mac':
+      case 'route-tag':
+      case 'template':
+        // SDN connectors, FSSO/EMS tags, MAC addresses: the members are learned at run time.
+        return symbolic('dynamic', `${e.key} (${type})`);
+      default: {
+        const t = getSet(e, 'type')!;
+        ctx.unsupportedAt(t, `firewall address "${e.key}" type ${type}`, `address type "${type}" is not modeled; policies that use it are evaluated as if its addresses were unknown`);
+        return symbolic('dynamic', `${e.key} (${type})`);
+      }
+    }
+  }
+
+  private family(set: AddrSet, family: Family): AddrSet {
+    return set.intersect(family === 4 ? ANY_V4 : ANY_V6);
+  }
+
+  private bad(e: Entry, field: string, why: string): ResolvedAddr {
+    const s = getSet(e, field) ?? e;
+    this.ctx.unsupportedAt(s, `firewall address "${e.key}" ${field}`, `${why}; the address matches nothing`);
+    return EMPTY;
+  }
+}
+
+/** Union of many sets by halves: linear merges, no per-interval allocation. */
+function unionAll(sets: readonly AddrSet[]): AddrSet {
+  if (sets.length === 0) return NO_ADDR;
+  let layer = sets;
+  while (layer.length > 1) {
+    const next: AddrSet[] = [];
+    for (let i = 0; i < layer.length; i += 2) next.push(i + 1 < layer.length ? layer[i]!.union(layer[i + 1]!) : layer[i]!);
+    layer = next;
+  }
+  return layer[0]!;
+}
+
+export function isBuiltin(name: string): boolean {
+  const l = name.toLowerCase();
+  return l === 'all' || l === 'none';
+}
+
+/**
+ * `set wildcard 10.0.1.0 255.255.0.255`: addresses equal to the base where the mask has 1 bits. Exact
+ * when the free bits above the lowest mask bit are few (one interval per combination), else the
+ * smallest range that holds every member, reported.
+ */
+function wildcardSet(ctx: Ctx, e: Entry, baseText: string, maskText: string): AddrSet {
+  const base = parseAddress(baseText);
+  const mask = parseAddress(maskText);
+  if (base === undefined || mask === undefined || isV6(base) || isV6(mask)) {
+    ctx.unsupportedAt(getSet(e, 'wildcard') ?? e, `firewall address "${e.key}" wildcard`, 'malformed wildcard; the address matches nothing');
+    return NO_ADDR;
+  }
+  const m = Number(mask);
+  const b = Number(base) & m;
+  // Bits below the lowest set mask bit are a contiguous free block.
+  let low = 0;
+  while (low < 32 && ((m >>> low) & 1) === 0) low++;
+  if (low === 32) return ANY_V4;
+  const free: number[] = [];
+  for (let bit = low; bit < 32; bit++) if (((m >>> bit) & 1) === 0) free.push(bit);
+  const span = 2 ** low;
+  if (free.length > MAX_WILDCARD_BITS) {
+    let hi = b >>> 0;
+    for (const bit of free) hi = (hi | (1 << bit)) >>> 0;
+    ctx.unsupportedAt(getSet(e, 'wildcard') ?? e, `firewall address "${e.key}" wildcard`, `the wildcard mask leaves ${free.length} scattered bits free; fwlint uses the range that holds every member, which also contains other addresses`);
+    return addrSet([[BigInt(b >>> 0), BigInt(hi >>> 0) + BigInt(span - 1)]]);
+  }
+  const ranges: [bigint, bigint][] = [];
+  for (let k = 0; k < 2 ** free.length; k++) {
+    let v = b >>> 0;
+    free.forEach((bit, j) => {
+      if ((k >>> j) & 1) v = (v | (1 << bit)) >>> 0;
+    });
+    ranges.push([BigInt(v), BigInt(v) + BigInt(span - 1)]);
+  }
+  return addrSet(ranges);
+}

@@ -1,0 +1,159 @@
+import type { Setting } from '../../src/model/location.js';
+import type { Match, SnatRule } from '../../src/model/policy.js';
+import { protoSet, portSet } from '../../src/model/ports.js';
+import { CENTRAL_NAT_DEFAULT_REASON, DENIED_SNAT_IMPLICIT, IMPLICIT_DENY_SNAT, PORT_PRESERVE_REASON } from './defaults.js';
+import type { Env, PolicyInfo } from './policies.js';
+import { flat, quote } from './text.js';
+import { getSet, value, values, type Entry } from './tree.js';
+
+/** `config system settings / set central-nat` (default disable, vendor-semantics B.3). */
+export function natMode(env: Env): Setting<string> {
+  const { ctx } = env;
+  const s = getSet(ctx.section('system settings'), 'central-nat');
+  if (s) {
+    const on = (s.values[0] ?? '').toLowerCase() === 'enable';
+    return {
+      value: on ? 'central' : 'policy',
+      source: 'explicit',
+      loc: ctx.loc(s),
+      reason: on ? 'central-nat enable: source NAT comes from central-snat-map and VIPs apply on their own' : 'central-nat disable: source NAT comes from each policy',
+    };
+  }
+  return { value: 'policy', source: 'default', loc: ctx.sectionLoc('system settings'), reason: CENTRAL_NAT_DEFAULT_REASON };
+}
+
+interface PortBehaviour {
+  ports: SnatRule['ports'];
+  reason: string;
+}
+
+/** IP pool types (default overload); fixed-port-range and port-block-allocation rewrite source ports. */
+function poolPorts(env: Env, names: string[]): PortBehaviour | undefined {
+  const pools = env.ctx.section('firewall ippool')?.entries;
+  for (const n of names) {
+    const p = pools?.get(n);
+    if (!p) {
+      env.ctx.note(`IP pool "${n}" is not defined in the file; its type is taken to be overload (the default)`);
+      continue;
+    }
+    const type = (value(p, 'type') ?? 'overload').toLowerCase();
+    if (type === 'fixed-port-range' || type === 'port-block-allocation') {
+      return { ports: 'random', reason: `IP pool "${n}" is of type ${type}: FortiOS translates source ports into per-host port ranges` };
+    }
+  }
+  return undefined;
+}
+
+/** Port behaviour of a policy with `nat enable` (vendor-semantics B.3, F.12). */
+function policyPorts(env: Env, e: Entry): PortBehaviour {
+  const flag = (n: string) => value(e, n)?.toLowerCase();
+  if (flag('fixedport') === 'enable') return { ports: 'preserve', reason: 'fixedport enable keeps the source port' };
+  if (flag('port-random') === 'enable') return { ports: 'random', reason: 'port-random enable: FortiOS randomizes the translated source port' };
+  if (flag('ippool') === 'enable') {
+    const p = poolPorts(env, values(e, 'poolname'));
+    if (p) return p;
+  }
+  if (flag('port-preserve') === 'disable') return { ports: 'random', reason: 'port-preserve disable: FortiOS picks a new source port' };
+  return { ports: 'preserve', reason: PORT_PRESERVE_REASON };
+}
+
+/**
+ * Source NAT, first match: policy mode — each accept policy in order, translating (`nat enable`) or
+ * not; central NAT — the central-snat-map entries first, then accepted traffic no entry matches is
+ * not translated. Denied traffic and the implicit deny are listed as "does not apply" entries so the
+ * first match of a flow is the policy that decides it. Entries share their policy rule's match: its
+ * filter-only dimensions (destination-NATed or not, hostname members) do not change which outbound
+ * flows they select.
+ */
+export class SnatBuilder {
+  readonly rules: SnatRule[] = [];
+  private readonly env: Env;
+
+  constructor(env: Env) {
+    this.env = env;
+    if (env.central) this.rules.push(...centralMap(env));
+  }
+
+  add(p: PolicyInfo): void {
+    const env = this.env;
+    let action: SnatRule['action'] = 'none';
+    let ports: SnatRule['ports'] = 'preserve';
+    let portsReason: string | undefined;
+    let implicit: string | undefined;
+    if (p.action === 'deny') {
+      action = 'translate';
+      implicit = flat([p.label, ' denies it: ', DENIED_SNAT_IMPLICIT]);
+    } else if (env.central) {
+      portsReason = 'central NAT: no central-snat-map entry matches, so the source is not translated';
+    } else if (p.nat) {
+      const b = policyPorts(env, p.entry);
+      action = 'translate';
+      ports = b.ports;
+      portsReason = b.reason;
+    } else {
+      portsReason = 'nat is disabled on the policy (the default): the source is not translated';
+    }
+    for (const r of p.pieces) {
+      this.rules.push({ id: p.id, loc: r.loc, label: p.label, match: r.match, action, ports, portsReason, implicit, text: p.text, comment: p.comment });
+    }
+  }
+
+  finish(): SnatRule[] {
+    this.rules.push({
+      id: 'implicit:deny',
+      loc: this.env.ctx.sectionLoc('firewall policy'),
+      label: 'implicit deny (policy 0)',
+      match: {},
+      action: 'translate',
+      ports: 'preserve',
+      implicit: IMPLICIT_DENY_SNAT,
+      text: 'implicit deny',
+    });
+    return this.rules;
+  }
+}
+
+/** `config firewall central-snat-map` entries in order (central NAT mode). */
+function centralMap(env: Env): SnatRule[] {
+  const { ctx, ifaces, addrs } = env;
+  const out: SnatRule[] = [];
+  for (const e of ctx.section('firewall central-snat-map')?.entries.values() ?? []) {
+    if ((value(e, 'status') ?? 'enable').toLowerCase() === 'disable') continue;
+    const label = `central-snat-map ${e.key}${value(e, 'comments') ? ` ${quote(value(e, 'comments')!)}` : ''}`;
+    const match: Match = {};
+    const si = ifaces.resolve(values(e, 'srcintf'));
+    const di = ifaces.resolve(values(e, 'dstintf'));
+    if (si.set) match.iif = si.set;
+    if (di.set) match.oif = di.set;
+    const src = addrs.resolveAll(values(e, 'orig-addr').length ? values(e, 'orig-addr') : ['all'], 4);
+    const dst = addrs.resolveAll(values(e, 'dst-addr').length ? values(e, 'dst-addr') : ['all'], 4);
+    for (const m of [...src.missing, ...dst.missing]) ctx.unsupportedHead(e, `firewall central-snat-map ${e.key} address "${m}"`, `${label}: address "${m}" is not defined in the file; the entry is evaluated without it`);
+    match.src = src.set;
+    match.dst = dst.set;
+    const proto = Number(value(e, 'protocol') ?? '0');
+    if (Number.isInteger(proto) && proto > 0 && proto < 256) match.proto = protoSet([proto]);
+    const op = /^(\d+)(?:-(\d+))?$/.exec(value(e, 'orig-port') ?? '0');
+    if (op && Number(op[1]) > 0) match.sport = portSet([[Number(op[1]), Number(op[2] ?? op[1])]]);
+    const nat = (value(e, 'nat') ?? 'enable').toLowerCase() !== 'disable';
+    const r: SnatRule = { id: `central-snat:${e.key}`, loc: ctx.loc(e), label, match, action: nat ? 'translate' : 'none', ports: 'preserve', text: `central-snat-map ${e.key} ${values(e, 'srcintf').join(',')} -> ${values(e, 'dstintf').join(',')} ${values(e, 'orig-addr').join(',')} -> ${values(e, 'dst-addr').join(',')}${nat ? ' nat' : ' no-nat'}` };
+    const comment = value(e, 'comments');
+    if (comment) r.comment = comment;
+    if (!nat) r.portsReason = 'nat disable: the source is not translated';
+    else {
+      const natPort = value(e, 'nat-port');
+      const pool = poolPorts(env, values(e, 'nat-ippool'));
+      if (natPort && natPort !== '0' && natPort !== '0-0') {
+        r.ports = 'random';
+        r.portsReason = `nat-port ${natPort}: source ports are translated into that range`;
+      } else if (pool) {
+        r.ports = pool.ports;
+        r.portsReason = pool.reason;
+      } else if ((value(e, 'port-preserve') ?? 'enable').toLowerCase() === 'disable') {
+        r.ports = 'random';
+        r.portsReason = 'port-preserve disable: FortiOS picks a new source port';
+      } else r.portsReason = PORT_PRESERVE_REASON;
+    }
+    out.push(r);
+  }
+  return out;
+}

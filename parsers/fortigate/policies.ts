@@ -1,0 +1,375 @@
+import { ANY_V4, ANY_V6, NO_ADDR, type AddrSet } from '../../src/model/address.js';
+import type { Setting, SourceLocation } from '../../src/model/location.js';
+import { NameSet } from '../../src/model/name-set.js';
+import type { Action, Chain, Match, Rule, SymbolicRef } from '../../src/model/policy.js';
+import type { PortSet, ProtoSet } from '../../src/model/ports.js';
+import type { Addresses, Family, SymbolicName } from './addresses.js';
+import type { Ctx } from './context.js';
+import type { Interfaces } from './interfaces.js';
+import type { ServiceBox, Services } from './services.js';
+import { flat, quote } from './text.js';
+import { getSet, joined, raw, value, values, type Entry, type SetStmt } from './tree.js';
+import type { Vip, Vips } from './vips.js';
+
+export interface Env {
+  ctx: Ctx;
+  ifaces: Interfaces;
+  addrs: Addresses;
+  services: Services;
+  vips: Vips;
+  /** `config system settings / set central-nat enable`: VIPs apply on their own, SNAT from central-snat-map. */
+  central: boolean;
+}
+
+/** One firewall policy as read, with the rules it became: the SNAT builder and the VoIP reader use it too. */
+export interface PolicyInfo {
+  entry: Entry;
+  id: string;
+  label: string;
+  action: 'accept' | 'deny' | 'ipsec';
+  /** One rule per address family, destination part and service box (for service-negate: the jump). */
+  pieces: Rule[];
+  /** Whether the policy carries `nat enable`. */
+  nat: boolean;
+  comment?: string;
+  text: string;
+}
+
+/** Attributes that change which traffic a policy matches and that fwlint does not model. */
+const UNMODELED: Record<string, string> = {
+  users: 'the policy matches only traffic of authenticated users; fwlint evaluates it as matching every user',
+  groups: 'the policy matches only traffic of authenticated user groups; fwlint evaluates it as matching every user',
+  'fsso-groups': 'the policy matches only FSSO user groups; fwlint evaluates it as matching every user',
+  'ztna-ems-tag': 'ZTNA tags restrict the matching devices; fwlint ignores them',
+  'ztna-geo-tag': 'ZTNA geo tags restrict the matching devices; fwlint ignores them',
+  'src-vendor-mac': 'vendor MAC matching is not modeled',
+  'reputation-minimum': 'reputation-based matching is not modeled',
+  'tos-mask': 'TOS matching is not modeled',
+  devices: 'device-type matching is not modeled',
+  device: 'device-type matching is not modeled',
+  'vlan-filter': 'VLAN filtering is not modeled',
+  'match-vip-only': 'match-vip-only restricts the policy to VIP traffic; fwlint evaluates it without that restriction',
+  application: 'application matching (NGFW policy-based mode) is not modeled; the policy is evaluated as matching every application',
+  'url-category': 'URL category matching is not modeled',
+  'network-service-dynamic': 'dynamic network services are not modeled',
+  'tcp-session-without-syn': 'sessions without SYN are not modeled',
+  'rtp-nat': 'RTP NAT is not modeled',
+  'nat46': 'NAT46 is not modeled',
+  'nat64': 'NAT64 is not modeled',
+  'identity-based-route': 'identity-based routing may change the egress interface, which fwlint does not model',
+};
+
+// Families: `policy` holds IPv4 (srcaddr/dstaddr) and, since 6.4, IPv6 (srcaddr6/dstaddr6); `policy6` is IPv6.
+const FAMILIES: readonly { fam: Family; src: string; dst: string }[] = [
+  { fam: 4, src: 'srcaddr', dst: 'dstaddr' },
+  { fam: 6, src: 'srcaddr6', dst: 'dstaddr6' },
+];
+const FAMILIES_V6_TABLE: readonly { fam: Family; src: string; dst: string }[] = [{ fam: 6, src: 'srcaddr', dst: 'dstaddr' }];
+const NAT_NONE = NameSet.of(['none']);
+const NAT_DNAT = NameSet.of(['dnat']);
+
+const IPSEC_WHY = 'the policy sends matching traffic into an IPsec tunnel (action ipsec); fwlint treats it as accepted towards the destination interface';
+
+/** Attributes fwlint reads, or that cannot change whether a packet is allowed (logging, UTM profiles, shaping...). */
+const KNOWN = new Set([
+  'name', 'uuid', 'policyid', 'comments', 'global-label', 'label', 'color', 'status', 'action', 'srcintf', 'dstintf', 'srcaddr', 'dstaddr',
+  'srcaddr6', 'dstaddr6', 'srcaddr-negate', 'dstaddr-negate', 'srcaddr6-negate', 'dstaddr6-negate', 'service', 'service-negate', 'schedule',
+  'internet-service', 'internet-service-name', 'internet-service-id', 'internet-service-group', 'internet-service-custom',
+  'internet-service-custom-group', 'internet-service-negate', 'internet-service-src', 'internet-service-src-name', 'internet-service-src-id',
+  'internet-service-src-group', 'internet-service-src-custom', 'internet-service-src-custom-group', 'internet-service-src-negate',
+  'internet-service6', 'internet-service6-name', 'internet-service6-src', 'internet-service6-src-name',
+  'nat', 'ippool', 'poolname', 'poolname6', 'fixedport', 'port-preserve', 'port-random', 'natip', 'permit-any-host', 'permit-stun-host',
+  'match-vip', 'session-ttl', 'voip-profile', 'ips-voip-filter', 'inspection-mode', 'logtraffic', 'logtraffic-start', 'log-http-transaction',
+  'capture-packet', 'utm-status', 'profile-type', 'profile-group', 'profile-protocol-options', 'ssl-ssh-profile', 'av-profile',
+  'webfilter-profile', 'dnsfilter-profile', 'emailfilter-profile', 'spamfilter-profile', 'dlp-profile', 'dlp-sensor', 'file-filter-profile',
+  'ips-sensor', 'application-list', 'icap-profile', 'cifs-profile', 'videofilter-profile', 'waf-profile', 'ssh-filter-profile',
+  'casb-profile', 'virtual-patch-profile', 'sctp-filter-profile', 'diameter-filter-profile', 'dnsfilter', 'webproxy-profile',
+  'webproxy-forward-server', 'http-policy-redirect', 'ssh-policy-redirect', 'traffic-shaper', 'traffic-shaper-reverse', 'per-ip-shaper',
+  'disclaimer', 'email-collect', 'diffserv-forward', 'diffserv-reverse', 'diffservcode-forward', 'diffservcode-rev', 'tcp-mss-sender',
+  'tcp-mss-receiver', 'timeout-send-rst', 'send-deny-packet', 'firewall-session-dirty', 'vlan-cos-fwd', 'vlan-cos-rev', 'wccp',
+  'delay-tcp-npu-session', 'auto-asic-offload', 'np-acceleration', 'geoip-anycast', 'geoip-match', 'dynamic-shaping',
+  'passive-wan-health-measurement', 'app-monitor', 'custom-log-fields', 'replacemsg-override-group', 'block-notification',
+  'wanopt', 'wanopt-detection', 'wanopt-passive-opt', 'wanopt-profile', 'wanopt-peer', 'webcache', 'webcache-https', 'fsso',
+  'fsso-agent-for-ntlm', 'ntlm', 'ntlm-guest', 'ntlm-enabled-browsers', 'auth-path', 'auth-cert', 'auth-redirect-addr', 'rsso',
+  'radius-mac-auth-bypass', 'decrypted-traffic-mirror', 'anti-replay', 'tcp-timewait-timer', 'schedule-timeout', 'sgt-check', 'sgt',
+  'reputation-direction', 'tos', 'tos-negate', 'captive-portal-exempt', 'inbound', 'outbound', 'natinbound', 'natoutbound',
+  'dsri', 'scan-botnet-connections', 'ssl-mirror', 'ssl-mirror-intf', 'cgn-session-quota', 'cgn-resource-quota', 'cgn-log-server-grp',
+  'cgn-eif', 'cgn-eim', 'fec', 'policy-expiry', 'policy-expiry-date', 'policy-expiry-date-utc', 'traffic-shaper-reverse', 'vlan-filter',
+  'pcp-outbound', 'pcp-inbound', 'pcp-poolname', 'ztna-status', 'ztna-tags-match-logic', 'ztna-device-ownership', 'ztna-policy-redirect',
+  'ztna-ems-tag-secondary', 'ztna-ems-tag-negate', 'srcaddr4', 'dstaddr4', 'ip-version-type', 'emailfilter', 'extended-log', 'learning-mode',
+  'vpntunnel', 'log-traffic', 'identity-based', 'identity-from', 'redirect-url', 'dlp-sensor', 'spamfilter', 'icap', 'webfilter',
+  'replacemsg-group', 'traffic-shaper', 'endpoint-check', 'endpoint-compliance', 'casi-profile', 'local-in-policy', 'dynamic-profile',
+  'dynamic-profile-group', 'dynamic-profile-access', 'gtp-profile', 'pfcp-profile', 'videofilter', 'internet-service-src-negate',
+]);
+
+function symbolicRefs(list: readonly SymbolicName[], field: 'src' | 'dst', negated: boolean, stmt: SetStmt | Entry, env: Env): SymbolicRef[] {
+  return list.map((s) => {
+    const r: SymbolicRef = { field, kind: s.kind, name: s.name, loc: env.ctx.loc(stmt) };
+    if (negated) r.negated = true;
+    return r;
+  });
+}
+
+/** One destination option of a family: plain addresses, or the translated side of one VIP. */
+interface DstPart {
+  set: AddrSet;
+  symbolic: SymbolicRef[];
+  /** 'none' for accept policies with plain addresses (non-central), 'dnat' for VIPs, undefined = either. */
+  nat?: 'none' | 'dnat';
+  proto?: ProtoSet;
+  dport?: PortSet;
+  vip?: Vip;
+}
+
+/**
+ * `config firewall policy` (and `policy6`) in file order (vendor-semantics B.3, F.2): the order of the
+ * `edit` blocks, not the policy ids; first match; a policy without `set action accept` denies;
+ * `status disable` skips it. Each policy becomes one rule per address family, destination kind (plain
+ * addresses or a VIP's translated side) and service box, all with the policy's id and location.
+ */
+export function readPolicies(env: Env, chains: Record<string, Chain>, each: (p: PolicyInfo) => void): { rules: Rule[]; usedVips: Set<string> } {
+  const { ctx } = env;
+  const rules: Rule[] = [];
+  const usedVips = new Set<string>();
+  for (const [table, v6table] of [['firewall policy', false], ['firewall policy6', true]] as const) {
+    for (const e of ctx.section(table)?.entries.values() ?? []) {
+      const info = readPolicy(env, e, v6table, chains, usedVips);
+      if (!info) continue;
+      each(info);
+      for (const r of info.pieces) rules.push(r);
+    }
+  }
+  for (const table of ['firewall policy46', 'firewall policy64']) {
+    for (const e of ctx.section(table)?.entries.values() ?? []) {
+      if ((value(e, 'status') ?? 'enable') === 'disable') continue;
+      ctx.unsupportedHead(e, `${table} ${e.key}`, `${table.slice(9).toUpperCase()} policies (address-family translation) are not modeled`);
+    }
+  }
+  return { rules, usedVips };
+}
+
+function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string, Chain>, usedVips: Set<string>): PolicyInfo | undefined {
+  const { ctx, ifaces, addrs, services, vips } = env;
+  if ((value(e, 'status') ?? 'enable').toLowerCase() === 'disable') return undefined;
+  const name = value(e, 'name');
+  const tableName = v6table ? 'policy6' : 'policy';
+  const id = `${tableName}:${e.key}`;
+  // vendor-semantics B.3: `action` defaults to deny, so a policy without `set action accept` denies.
+  const actionText = (value(e, 'action') ?? 'deny').toLowerCase();
+  const label = flat([tableName, ' ', e.key, name ? ` ${quote(name)}` : '', e.sets.index('action') >= 0 ? '' : ' (no `set action`: deny by default)']);
+  const action: PolicyInfo['action'] = actionText === 'accept' ? 'accept' : actionText === 'ipsec' ? 'ipsec' : 'deny';
+  if (actionText !== 'accept' && actionText !== 'deny' && actionText !== 'ipsec') ctx.note(`${ctx.where(e)}: ${label} has unknown action "${actionText}"; treated as deny`);
+  const allows = action !== 'deny';
+
+  const sets = e.sets;
+  for (let k = 0; k < sets.size; k++) {
+    const attr = sets.name(k);
+    const why = UNMODELED[attr];
+    if (why) {
+      if (['disable', 'none', ''].includes((sets.first(k) ?? '').toLowerCase())) continue;
+      ctx.unsupportedAt(sets.stmt(k), `firewall ${tableName} ${e.key} ${attr}`, `${label}: ${why}`);
+    } else if (!KNOWN.has(attr)) {
+      ctx.unsupportedAt(sets.stmt(k), `firewall ${tableName} ${e.key} ${attr}`, `${label}: unrecognized policy attribute "${attr}"; fwlint does not know whether it changes which traffic the policy matches`);
+    }
+  }
+  if (action === 'ipsec') ctx.unsupportedAt(getSet(e, 'action')!, `firewall ${tableName} ${e.key} action ipsec`, `${label}: ${IPSEC_WHY}`);
+  const sched = value(e, 'schedule');
+  if (sched && sched.toLowerCase() !== 'always') {
+    ctx.unsupportedAt(getSet(e, 'schedule')!, `firewall ${tableName} ${e.key} schedule ${sched}`, `${label}: the policy applies only at the times of schedule "${sched}"; fwlint evaluates it as always active`);
+  }
+
+  const srcIfRaw = raw(e, 'srcintf');
+  const dstIfRaw = raw(e, 'dstintf');
+  if (srcIfRaw === undefined || dstIfRaw === undefined) {
+    ctx.note(`${ctx.where(e)}: ${label} has no ${srcIfRaw === undefined ? 'srcintf' : 'dstintf'}; FortiOS does not apply such a policy`);
+    return undefined;
+  }
+  const srcIf = ifaces.resolve(srcIfRaw);
+  const dstIf = ifaces.resolve(dstIfRaw);
+  if (srcIf.unknown.length || dstIf.unknown.length) {
+    // Once per name (with its first use): a tunnel named by thousands of policies is one note.
+    for (const u of [...srcIf.unknown, ...dstIf.unknown]) ctx.noteOnce(`unknown-interface:${u}`, `${ctx.where(e)}: ${label} names interface "${u}", which this firewall does not define (an IPsec tunnel or another VDOM's interface); no modeled traffic passes it`);
+  }
+
+  // Internet services (ISDB) replace dstaddr and service (vendor-semantics B.3); their addresses are only known online.
+  const isdb = flagOf(e, 'internet-service') || flagOf(e, 'internet-service6');
+  const isdbSrc = flagOf(e, 'internet-service-src') || flagOf(e, 'internet-service6-src');
+  const isdbNames = (prefix: string) =>
+    ['name', 'id', 'group', 'custom', 'custom-group'].flatMap((k) => values(e, `${prefix}-${k}`)).map((n) => ({ kind: 'dynamic' as const, name: `internet service ${n}` }));
+
+  // Services: the service boxes, or every protocol for ISDB policies.
+  let boxes: ServiceBox[];
+  const svcStmt = () => getSet(e, 'service');
+  if (isdb) boxes = [{}];
+  else {
+    const svc = services.boxes(raw(e, 'service') ?? []);
+    for (const m of svc.missing) ctx.unsupportedAt(svcStmt() ?? e, `firewall ${tableName} ${e.key} service "${m}"`, `${label}: service "${m}" is not defined in the file; the policy is evaluated without it`);
+    boxes = svc.boxes;
+    if (e.sets.index('service') < 0) ctx.note(`${ctx.where(e)}: ${label} has no service; it matches no traffic`);
+  }
+  const serviceNegate = flagOf(e, 'service-negate');
+
+  const families = v6table ? FAMILIES_V6_TABLE : FAMILIES;
+  const loc = ctx.loc(e);
+  const pieces: Rule[] = [];
+  const nat = flagOf(e, 'nat');
+  // Normalized text (names and settings only: no secrets live in policies) and the comment.
+  const list = (n: string) => joined(e, n);
+  const text = flat([tableName, e.key, list('srcintf'), '->', list('dstintf'), list('srcaddr') + list('srcaddr6'), '->', list('dstaddr') + list('dstaddr6'), 'service', (serviceNegate ? '!' : '') + (isdb ? 'isdb' : list('service')), action, nat ? 'nat' : ''], ' ');
+  const comment = value(e, 'comments');
+  let n = 0;
+  let madeFamily = false;
+  for (const { fam, src: srcField, dst: dstField } of families) {
+    const srcStmt = () => getSet(e, srcField)!;
+    const dstStmt = () => getSet(e, dstField)!;
+    const srcNames = raw(e, srcField) ?? [];
+    const dstNames = typeof raw(e, dstField) === 'string' ? [raw(e, dstField) as string] : ((raw(e, dstField) as readonly string[] | undefined) ?? []);
+    if (srcNames.length === 0 && !(isdbSrc && fam === 4)) continue;
+    if (dstNames.length === 0 && !(isdb && fam === 4)) continue;
+    const universe = fam === 4 ? ANY_V4 : ANY_V6;
+    const srcNeg = flagOf(e, fam === 4 ? 'srcaddr-negate' : 'srcaddr6-negate');
+    const dstNeg = flagOf(e, fam === 4 ? 'dstaddr-negate' : 'dstaddr6-negate');
+
+    // Source
+    let srcSet: AddrSet;
+    let srcSym: SymbolicRef[];
+    if (isdbSrc && fam === 4) {
+      srcSet = NO_ADDR;
+      srcSym = symbolicRefs(isdbNames('internet-service-src'), 'src', srcNeg, getSet(e, 'internet-service-src') ?? e, env);
+    } else {
+      const r = addrs.resolveAll(srcNames, fam);
+      for (const m of r.missing) ctx.unsupportedAt(srcStmt(), `firewall ${tableName} ${e.key} ${srcField} "${m}"`, `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`);
+      srcSet = r.set;
+      srcSym = r.symbolic.length ? symbolicRefs(r.symbolic, 'src', srcNeg, srcStmt(), env) : [];
+    }
+    if (srcNeg) srcSet = universe.subtract(srcSet);
+
+    // Destination: ISDB, plain addresses, and VIPs (their translated side, vendor-semantics B.3 / F.7).
+    const parts: DstPart[] = [];
+    if (isdb && fam === 4) {
+      parts.push({ set: dstNeg ? universe : NO_ADDR, symbolic: symbolicRefs(isdbNames('internet-service'), 'dst', dstNeg, getSet(e, 'internet-service') ?? e, env) });
+    } else {
+      const plain: string[] = [];
+      const vipList: Vip[] = [];
+      for (const d of dstNames) {
+        if (fam === 4 && vips.has(d) && !addrs.has(d, 4)) {
+          const list = vips.expand(d);
+          if (list.length === 0) ctx.unsupportedAt(dstStmt(), `firewall ${tableName} ${e.key} dstaddr "${d}"`, `${label}: VIP "${d}" is not modeled (see its FWL900); the policy is evaluated without it`);
+          vipList.push(...list);
+        } else plain.push(d);
+      }
+      if (plain.length) {
+        const r = addrs.resolveAll(plain, fam);
+        for (const m of r.missing) ctx.unsupportedAt(dstStmt(), `firewall ${tableName} ${e.key} ${dstField} "${m}"`, `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`);
+        const part: DstPart = { set: dstNeg ? universe.subtract(r.set) : r.set, symbolic: r.symbolic.length ? symbolicRefs(r.symbolic, 'dst', dstNeg, dstStmt(), env) : [] };
+        // Non-central NAT: only a policy that names the VIP translates to it, so an accept policy with plain
+        // addresses never sees VIP traffic; deny policies do while match-vip is enabled (its default).
+        if (!env.central && (allows || !flagOf(e, 'match-vip', true))) part.nat = 'none';
+        parts.push(part);
+      }
+      if (dstNeg && vipList.length) ctx.unsupportedAt(getSet(e, 'dstaddr-negate')!, `firewall ${tableName} ${e.key} dstaddr-negate`, `${label}: a negated VIP destination is not modeled; the VIPs are evaluated as not negated`);
+      // VIPs to the same mapped address and protocol share one part (their ports united).
+      const byTarget = vipList.length ? new Map<string, DstPart>() : undefined;
+      for (const v of vipList) {
+        usedVips.add(v.name);
+        // In the model DNAT happens before the filter: the policy matches the mapped address and port
+        // (vendor-semantics B.3; that FortiOS matches the service on the mapped port is [U]).
+        const key = `${v.mapped.bounds.join(',')}|${v.proto ? v.proto.bounds.join(',') : '*'}`;
+        const old = byTarget!.get(key);
+        if (old) {
+          old.dport = old.dport && v.mappedPorts ? old.dport.union(v.mappedPorts) : undefined;
+          if (!old.dport) delete old.dport;
+          continue;
+        }
+        const part: DstPart = { set: v.mapped, symbolic: [], vip: v };
+        if (!env.central) part.nat = 'dnat';
+        if (v.proto) part.proto = v.proto;
+        if (v.mappedPorts) part.dport = v.mappedPorts;
+        byTarget!.set(key, part);
+        parts.push(part);
+      }
+    }
+
+    madeFamily = true;
+
+    for (const part of parts) {
+      const base: Match = { src: srcSet, dst: part.set };
+      if (srcIf.set) base.iif = srcIf.set;
+      if (dstIf.set) base.oif = dstIf.set;
+      if (part.nat) base.nat = part.nat === 'none' ? NAT_NONE : NAT_DNAT;
+      if (srcSym.length || part.symbolic.length) base.symbolic = srcSym.length && part.symbolic.length ? [...srcSym, ...part.symbolic] : srcSym.length ? srcSym : part.symbolic;
+      if (serviceNegate) {
+        // Negated services: a jump to a chain that returns for the services and applies the action to the rest.
+        const chainName = `${id}#${++n}:service-negate`;
+        const sub: Rule[] = [];
+        for (const b of boxes) {
+          const m = boxMatch({}, b, part);
+          if (m) sub.push({ id, loc, label, match: m, action: { kind: 'return' } as Action, text, comment });
+        }
+        const final = makeRule(env, loc, id, label, {}, allows, undefined, text, comment);
+        if (part.proto) final.match.proto = part.proto;
+        if (part.dport) final.match.dport = part.dport;
+        sub.push(final);
+        chains[chainName] = { name: chainName, mode: 'first-match', rules: sub };
+        const jump: Rule = { id, loc, label, match: base, action: { kind: 'jump', chain: chainName }, text, comment };
+        pieces.push(jump);
+        continue;
+      }
+      let made = 0;
+      for (const b of boxes) {
+        const m = boxMatch(base, b, part);
+        if (!m) continue;
+        made++;
+        pieces.push(makeRule(env, loc, id, label, m, allows, b, text, comment));
+      }
+      if (made === 0 && part.vip && boxes.length > 0) {
+        ctx.note(`${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ${quote(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after translation, vendor-semantics B.3 [U])`);
+      }
+    }
+  }
+  if (pieces.length === 0 && boxes.length > 0 && !madeFamily) ctx.note(`${ctx.where(e)}: ${label} has no source or destination address; FortiOS does not apply it`);
+
+  const info: PolicyInfo = { entry: e, id, label, action, pieces, nat, text };
+  if (comment) info.comment = comment;
+  return info;
+}
+
+function flagOf(e: Entry, name: string, dflt = false): boolean {
+  const v = value(e, name);
+  return v === undefined ? dflt : v.toLowerCase() === 'enable';
+}
+
+/** The base match narrowed by a service box and a VIP's translated protocol/ports; undefined when empty. */
+function boxMatch(base: Match, b: ServiceBox, part: DstPart): Match | undefined {
+  const m: Match = { ...base };
+  let proto = b.proto;
+  let dport = b.dport;
+  if (part.proto) proto = proto ? proto.intersect(part.proto) : part.proto;
+  if (part.dport) dport = dport ? dport.intersect(part.dport) : part.dport;
+  if (proto?.isEmpty || dport?.isEmpty) return undefined;
+  if (proto) m.proto = proto;
+  if (dport) m.dport = dport;
+  if (b.sport) m.sport = b.sport;
+  return m;
+}
+
+const ACCEPT: Action = { kind: 'accept' };
+const DROP: Action = { kind: 'drop' };
+
+function makeRule(env: Env, loc: SourceLocation, id: string, label: string, match: Match, allows: boolean, b: ServiceBox | undefined, text: string, comment: string | undefined): Rule {
+  // One object literal with every field, so all rules share one shape.
+  // Sessions are stateful: replies of accepted sessions pass (vendor-semantics B.3).
+  const rule: Rule = { id, loc, label, match, action: allows ? ACCEPT : DROP, keepState: allows ? true : undefined, udpTimeout: undefined, text, comment };
+  if (allows) {
+    if (b?.timer) {
+      const t: Setting<number> = {
+        value: b.timer.value,
+        source: 'explicit',
+        loc: env.ctx.loc(b.timer.stmt),
+        reason: `service "${b.timer.service}" sets udp-idle-timer ${b.timer.value}, which supersedes the global udp-idle-timer for its sessions (vendor-semantics B.5)`,
+      };
+      rule.udpTimeout = t;
+    }
+  }
+  return rule;
+}

@@ -1,0 +1,79 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lintFiles } from '../src/cli/lint.js';
+import { listProfiles } from '../src/profiles/load.js';
+import { formatJson } from '../src/reporters/json.js';
+import { formatSarif } from '../src/reporters/sarif.js';
+import { formatText } from '../src/reporters/text.js';
+
+/**
+ * FortiOS configurations hold encrypted passwords, PSKs and API keys (`set password ENC …`,
+ * `set psksecret ENC …`), private keys and certificates (multi-line quoted PEM blocks) and plain
+ * secrets in some attributes. Harvest every such value from the fixtures and the corpus and require
+ * that none appears in any output format.
+ */
+const ENC = /^\s*set\s+[\w-]+\s+ENC\s+(\S{8,})/gm;
+const PLAIN = /^\s*set\s+(?:password|passwd|psksecret|secret|key|passphrase|api-key|auth-pwd|server-key|login-passwd|radius-secret)\s+"?([^"\s]{8,})"?\s*$/gm;
+const PEM = /-----BEGIN [A-Z ]+-----\s*([\s\S]*?)-----END [A-Z ]+-----/g;
+
+export function secretsOf(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(ENC)) out.add(m[1]!.slice(0, 40));
+  for (const m of text.matchAll(PLAIN)) if (m[1] !== 'ENC') out.add(m[1]!.slice(0, 40));
+  for (const m of text.matchAll(PEM)) {
+    // Every body line of a key or certificate, long enough to be unmistakable.
+    for (const line of m[1]!.split('\n')) {
+      const t = line.trim().replace(/"$/, '');
+      if (t.length >= 16 && !t.includes(':')) out.add(t.slice(0, 40));
+    }
+  }
+  return [...out];
+}
+
+function leaks(output: string, secrets: string[]): string[] {
+  // JSON may escape '/' or '+': compare raw and JSON-escaped forms.
+  return secrets.filter((s) => output.includes(s) || output.includes(JSON.stringify(s).slice(1, -1)));
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+const CORPUS = '../shared/corpus/fortigate';
+const files = [...walk('fixtures/fortigate'), ...(existsSync(CORPUS) ? readdirSync(CORPUS).map((f) => join(CORPUS, f)) : [])];
+
+describe('no output carries FortiGate secrets', () => {
+  it('the corpus is there and secrets are found to look for (the test can fail)', () => {
+    expect(existsSync(CORPUS)).toBe(true);
+    const all = files.flatMap((f) => secretsOf(readFileSync(f, 'utf8')));
+    expect(all.length).toBeGreaterThan(50);
+    // The fixture's own secrets are harvested: ENC password, PSK, key and certificate bodies.
+    const traps = secretsOf(readFileSync('fixtures/fortigate/traps.conf', 'utf8'));
+    expect(traps).toEqual(
+      expect.arrayContaining([
+        'Zm9ydGlnYXRlLXRyYXBzLWVuY3J5cHRlZC1wYXNz',
+        'cHJlLXNoYXJlZC1rZXktb2YtdGhlLXRyYXBzLWZp',
+        'TUlJQ2FrZUZha2VQcml2YXRlS2V5Rm9yRndsaW50',
+        'RmFrZUNlcnRpZmljYXRlRm9yRndsaW50VGVzdHNP',
+      ]),
+    );
+    // and the check catches a leak, raw or JSON-escaped
+    expect(leaks(`message with ${traps[0]} inside`, traps)).toEqual([traps[0]]);
+    expect(leaks(JSON.stringify({ m: 'x/y' }), ['x/y'])).toEqual(['x/y']);
+  });
+
+  for (const file of files) {
+    const secrets = secretsOf(readFileSync(file, 'utf8'));
+    if (secrets.length === 0) continue;
+    it(`${file}: ${secrets.length} secret value(s) absent from text, JSON and SARIF`, () => {
+      const { report } = lintFiles([file], listProfiles(), 'auto', { phones: [], wan: [], audiences: [], devices: [], pbx: '192.168.1.10' });
+      expect(report.findings.length).toBeGreaterThan(0);
+      const outputs = [formatText(report, { color: false }), formatJson(report), formatSarif(report)].join('\n');
+      expect(leaks(outputs, secrets)).toEqual([]);
+    });
+  }
+});
