@@ -2,7 +2,8 @@ import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import { audienceOf } from '../src/lint/flows.js';
 import { outboundNat } from '../src/lint/nat.js';
-import { formatAddrSet } from '../src/model/address.js';
+import { formatAddrSet, type AddrSet } from '../src/model/address.js';
+import type { SnatRule } from '../src/model/policy.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, settingsOf } from './settings.js';
 
@@ -34,22 +35,29 @@ export const phonesNotNated: LintRule = {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'nat-required')) {
       for (const from of audienceOf(req, ctx)) {
+        // One finding per cause: the exempting rule, or "no rule matches".
+        const groups = new Map<string, { rule?: SnatRule; src: AddrSet }>();
         for (const part of outboundNat(ctx, from)) {
           if (part.rule?.action === 'translate') continue;
-          const cause = part.rule
-            ? `${part.rule.label} (line ${part.rule.loc.line}) exempts it from NAT`
+          const k = part.rule?.id ?? '';
+          const g = groups.get(k);
+          if (g) g.src = g.src.union(part.box.src);
+          else groups.set(k, { rule: part.rule, src: part.box.src });
+        }
+        for (const { rule, src } of groups.values()) {
+          const cause = rule
+            ? `${rule.label} (line ${rule.loc.line}) exempts it from NAT`
             : ctx.policy.nat.mode
               ? `no source-NAT rule matches it (outbound NAT mode "${ctx.policy.nat.mode.value}": ${ctx.policy.nat.mode.reason})`
               : 'no source-NAT rule matches it';
-          const loc = part.rule?.loc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root;
           out.push(
             finding(this.meta, ctx, {
               level: req.severity,
               requirement: req.id,
-              loc,
-              fromDefault: !part.rule && ctx.policy.nat.mode?.source === 'default',
-              message: `Traffic from ${from.label} (${formatAddrSet(part.box.src)}) to the Internet leaves without source NAT: ${cause}. ${cite(req, ctx)} requires the phones to be behind NAT.`,
-              key: [from.label, part.rule?.id ?? 'no-rule'],
+              loc: rule?.loc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root,
+              fromDefault: !rule && ctx.policy.nat.mode?.source === 'default',
+              message: `Traffic from ${from.label} (${formatAddrSet(src)}) to the Internet leaves without source NAT: ${cause}. ${cite(req, ctx)} requires the phones to be behind NAT.`,
+              key: [from.label, rule?.id ?? 'no-rule'],
             }),
           );
         }

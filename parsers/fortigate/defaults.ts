@@ -9,9 +9,7 @@ export const NO_PING_IMPLICIT = 'allowaccess does not include ping, so the Forti
 
 export const PORT_PRESERVE_REASON = 'FortiOS keeps the original source port when it is free (port-preserve enable is the default; vendor-semantics B.3, F.12)';
 
-export const DENIED_SNAT_IMPLICIT = 'denied traffic never leaves, so source NAT does not apply to it';
 
-export const IMPLICIT_DENY_SNAT = 'traffic that no accept policy matches is dropped by the implicit deny (policy 0), so source NAT does not apply to it';
 
 /** system global udp-idle-timer (vendor-semantics B.5, B.6). */
 export const UDP_IDLE_DEFAULT = 180;

@@ -1,7 +1,7 @@
 import type { Setting } from '../../src/model/location.js';
 import type { Match, SnatRule } from '../../src/model/policy.js';
 import { protoSet, portSet } from '../../src/model/ports.js';
-import { CENTRAL_NAT_DEFAULT_REASON, DENIED_SNAT_IMPLICIT, IMPLICIT_DENY_SNAT, PORT_PRESERVE_REASON } from './defaults.js';
+import { CENTRAL_NAT_DEFAULT_REASON, PORT_PRESERVE_REASON } from './defaults.js';
 import type { Env, PolicyInfo } from './policies.js';
 import { flat, quote } from './text.js';
 import { getSet, value, values, type Entry } from './tree.js';
@@ -60,8 +60,8 @@ function policyPorts(env: Env, e: Entry): PortBehaviour {
 /**
  * Source NAT, first match: policy mode — each accept policy in order, translating (`nat enable`) or
  * not; central NAT — the central-snat-map entries first, then accepted traffic no entry matches is
- * not translated. Denied traffic and the implicit deny are listed as "does not apply" entries so the
- * first match of a flow is the policy that decides it. Entries share their policy rule's match: its
+ * not translated. Denied traffic needs no entry: the lint layer only asks how accepted traffic is
+ * translated, and the first accept policy matching it is the one that accepted it. Entries share their policy rule's match: its
  * filter-only dimensions (destination-NATed or not, hostname members) do not change which outbound
  * flows they select.
  */
@@ -79,11 +79,8 @@ export class SnatBuilder {
     let action: SnatRule['action'] = 'none';
     let ports: SnatRule['ports'] = 'preserve';
     let portsReason: string | undefined;
-    let implicit: string | undefined;
-    if (p.action === 'deny') {
-      action = 'translate';
-      implicit = flat([p.label, ' denies it: ', DENIED_SNAT_IMPLICIT]);
-    } else if (env.central) {
+    if (p.action === 'deny') return; // dropped traffic is never translated
+    if (env.central) {
       portsReason = 'central NAT: no central-snat-map entry matches, so the source is not translated';
     } else if (p.nat) {
       const b = policyPorts(env, p.entry);
@@ -94,21 +91,11 @@ export class SnatBuilder {
       portsReason = 'nat is disabled on the policy (the default): the source is not translated';
     }
     for (const r of p.pieces) {
-      this.rules.push({ id: p.id, loc: r.loc, label: p.label, match: r.match, action, ports, portsReason, implicit, text: p.text, comment: p.comment });
+      this.rules.push({ id: p.id, loc: r.loc, label: p.label, match: r.match, action, ports, portsReason, text: p.text, comment: p.comment });
     }
   }
 
   finish(): SnatRule[] {
-    this.rules.push({
-      id: 'implicit:deny',
-      loc: this.env.ctx.sectionLoc('firewall policy'),
-      label: 'implicit deny (policy 0)',
-      match: {},
-      action: 'translate',
-      ports: 'preserve',
-      implicit: IMPLICIT_DENY_SNAT,
-      text: 'implicit deny',
-    });
     return this.rules;
   }
 }

@@ -1,4 +1,5 @@
 import { box, intersect, isEmptyBox, subtract, type Box } from '../engine/box.js';
+import { evaluate } from '../engine/evaluate.js';
 import { ANY_V4 } from '../model/address.js';
 import { NameSet } from '../model/name-set.js';
 import type { Endpoints, RuleContext } from './context.js';
@@ -52,11 +53,16 @@ export function translate(b: Box, rule: DnatRule): Box {
   return { ...b, dst: rule.to.addr, dport: portSet(shifted), nat };
 }
 
-/** How the traffic of one source network to the Internet leaves through the WAN: split by SNAT rule. */
+/**
+ * How the traffic of one source network to the Internet leaves through the WAN, split by SNAT rule.
+ * Only what the filter accepts leaves at all, so only that is split: dropped traffic is never translated.
+ */
 export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints): { box: Box; rule?: SnatRule }[] {
   // Source NAT is an IPv4 matter: IPv6 prefixes are routed, not translated.
-  const flow = box({ src: from.networks.intersect(ANY_V4), dst: INTERNET, iif: NameSet.of([from.iface]), oif: NameSet.of(ctx.wan) });
-  return snatParts(ctx.policy, flow);
+  const flow = box({ src: from.networks.intersect(ANY_V4), dst: INTERNET, iif: NameSet.of([from.iface]), oif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
+  return evaluate(ctx.policy.ruleset, 'forward', flow)
+    .filter((p) => p.verdict === 'accept')
+    .flatMap((p) => snatParts(ctx.policy, p.box));
 }
 
 /** True when every phone network's traffic to the Internet is source-NATed. */

@@ -189,22 +189,17 @@ describe('example-site.conf (small office, VOICE VLAN, VIP, default VoIP setting
     expect(p.notes.some((n) => n.includes('VIP "PBX-ALL" is not used by any enabled policy'))).toBe(true);
   });
 
-  it('source NAT per accept policy in order: ippool keeps ports by default, port-random randomizes, denies do not apply', () => {
+  it('source NAT per accept policy in order: ippool keeps ports by default, port-random randomizes; deny policies (5, 40) have none', () => {
     const s = p.nat.snat;
     expect(s.map((r) => `${r.id}:${r.action}:${r.ports}`)).toEqual([
       'policy:30:translate:preserve',
       'policy:30:translate:preserve',
-      'policy:5:translate:preserve',
       'policy:7:translate:random',
       'policy:8:none:preserve',
       'policy:9:none:preserve',
-      'policy:40:translate:preserve',
-      'implicit:deny:translate:preserve',
     ]);
     expect(s[0]!.portsReason).toContain('port-preserve enable is the default');
-    expect(s[2]!.implicit).toContain('denies it');
-    expect(s[3]!.portsReason).toContain('port-random enable');
-    expect(s[7]!.implicit).toContain('implicit deny');
+    expect(s[2]!.portsReason).toContain('port-random enable');
     expect(p.nat.mode).toMatchObject({ value: 'policy', source: 'default', loc: { line: lineOf(text, 'config system settings') } });
   });
 
@@ -325,7 +320,6 @@ describe('central-nat.conf', () => {
       'central-snat:2:translate:preserve',
       'policy:1:none:preserve',
       'policy:2:none:preserve',
-      'implicit:deny:translate:preserve',
     ]);
     expect(p.nat.snat[0]!.portsReason).toContain('port-block-allocation');
   });
