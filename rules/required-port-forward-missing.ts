@@ -1,9 +1,9 @@
-import { box, hull } from '../src/engine/box.js';
+import { box, hull, subtract } from '../src/engine/box.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
-import { dnatParts, translate } from '../src/lint/nat.js';
-import { INTERNET, wanAddresses } from '../src/lint/topology.js';
+import { arrivingDestinations, dnatParts, translate } from '../src/lint/nat.js';
+import { INTERNET } from '../src/lint/topology.js';
 import { inScope, portsOf, protocolsOf } from '../src/lint/flows.js';
 import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
 import { NameSet } from '../src/model/name-set.js';
@@ -43,12 +43,18 @@ export const requiredPortForwardMissing: LintRule = {
       ctx.notify({ level: 'note', message: `${ctx.profile.name}: ${reqs.length} required port-forward(s) to the PBX not checked: pass --pbx <ip>.` });
       return out;
     }
-    const self = wanAddresses(ctx.policy, ctx.wan);
+    const self = arrivingDestinations(ctx);
     const natLoc = ctx.policy.nat.dnatLoc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root;
     for (const req of reqs) {
       const arriving = box({ src: INTERNET, dst: self.isEmpty ? INTERNET : self, proto: protocolsOf(req.protocol), dport: portsOf(req.ports), iif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
       const parts = dnatParts(ctx.policy, arriving);
-      const missing = parts.filter((p) => !p.rule || !p.rule.to.addr.overlaps(ctx.pbx!.addr));
+      // A forward on any public address satisfies the requirement: what is missing are the
+      // protocol/port combinations no address forwards to the PBX.
+      const reaching = parts.filter((p) => p.rule && p.rule.to.addr.overlaps(ctx.pbx!.addr));
+      let missing = parts.filter((p) => !reaching.includes(p));
+      for (const r of reaching) {
+        missing = missing.flatMap((m) => subtract(m.box, { proto: r.box.proto, dport: r.box.dport }).map((box) => ({ ...m, box })));
+      }
       if (missing.length > 0) {
         const h = hull(missing.map((m) => m.box))!;
         const wrong = missing.find((m) => m.rule)?.rule;

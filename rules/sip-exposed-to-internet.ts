@@ -2,8 +2,8 @@ import { box, hull, type Box } from '../src/engine/box.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import type { LintRule, RuleContext } from '../src/lint/context.js';
 import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js';
-import { dnatParts, translate } from '../src/lint/nat.js';
-import { INTERNET, unionNetworks, wanAddresses } from '../src/lint/topology.js';
+import { arrivingDestinations, dnatParts, translate } from '../src/lint/nat.js';
+import { INTERNET, unionNetworks } from '../src/lint/topology.js';
 import { ANY_V4, formatAddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
@@ -60,7 +60,7 @@ export const sipExposedToInternet: LintRule = {
       for (const group of groupAccepted(evaluate(ctx.policy.ruleset, 'forward', flow))) report(group.boxes, '', group.step, stepLoc(group.step, ctx.policy.root), ['routed', stepKey(group.step)]);
     }
     // Through port-forwards on the WAN address.
-    const self = wanAddresses(ctx.policy, ctx.wan);
+    const self = arrivingDestinations(ctx);
     if (!self.isEmpty) {
       const arriving = box({ src: INTERNET, dst: self, ...SIP, iif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
       for (const part of dnatParts(ctx.policy, arriving)) {

@@ -1,9 +1,9 @@
 import { box, intersect, isEmptyBox, subtract, type Box } from '../engine/box.js';
 import { evaluate } from '../engine/evaluate.js';
-import { ANY_V4 } from '../model/address.js';
+import { ANY_V4, type AddrSet } from '../model/address.js';
 import { NameSet } from '../model/name-set.js';
 import type { Endpoints, RuleContext } from './context.js';
-import { INTERNET } from './topology.js';
+import { INTERNET, wanAddresses } from './topology.js';
 import type { DnatRule, Match, Policy, SnatRule } from '../model/policy.js';
 import { portSet } from '../model/ports.js';
 
@@ -69,4 +69,18 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
 export function phonesAreNated(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones'>): boolean {
   const parts = ctx.phones.flatMap((p) => outboundNat(ctx, p));
   return parts.length > 0 && parts.every((s) => s.rule?.action === 'translate');
+}
+
+/**
+ * Public addresses Internet traffic can arrive for: the WAN interfaces' own addresses plus every
+ * address a port-forward on a WAN listens on (FortiGate VIPs often use an extra public address).
+ */
+export function arrivingDestinations(ctx: Pick<RuleContext, 'policy' | 'wan'>): AddrSet {
+  let acc = wanAddresses(ctx.policy, ctx.wan);
+  const wan = NameSet.of(ctx.wan);
+  for (const d of ctx.policy.nat.dnat) {
+    if (d.action === 'none' || !d.match.dst || (d.match.iif && !d.match.iif.overlaps(wan))) continue;
+    acc = acc.union(d.match.dst.intersect(INTERNET));
+  }
+  return acc;
 }

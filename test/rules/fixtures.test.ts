@@ -28,6 +28,7 @@ const cases: Case[] = [
   { file: 'fwl010-sip-open.xml', profiles: ['ipnordic'], why: 'SIP from any source; SIP-TLS from the provider only is fine' },
   { file: 'fwl011-no-forward.xml', profiles: ['openscape-business'], opts: { pbx: '192.168.1.10', devices: ['osbiz-x'] }, why: 'no forwards to the PBX at all' },
   { file: 'fwl011-forwards.xml', profiles: ['openscape-business'], opts: { pbx: '192.168.1.10', devices: ['osbiz-x'] }, why: 'wrong target port; a forward without its filter rule' },
+  { file: 'fwl011-second-address.xml', profiles: ['openscape-business'], opts: { pbx: '192.168.1.10', devices: ['osbiz-x'] }, why: 'HFA forwarded on another public address only: not missing' },
   { file: 'fwl012-hostname.xml', profiles: ['ipnordic'], opts: { devices: ['snom'] }, why: 'Snom provisioning hostname, FQDN alias' },
   { file: 'fwl900-schedule.xml', profiles: ['ipnordic'], why: 'a schedule fwlint does not evaluate' },
 ];
