@@ -28,7 +28,7 @@ export const dnsBlocked: LintRule = {
         generic: 'Allow udp/tcp 53 from the phone network to the firewall\'s resolver or to an Internet resolver.',
         pfsense: 'Firewall > Rules > (phone interface): pass TCP/UDP 53 to "<interface> address" (DNS Resolver) or to the DNS servers.',
         opnsense: 'Firewall > Rules > (phone interface): pass TCP/UDP 53 to the interface address (Unbound).',
-        fortigate: 'Allow DNS service on the phone policy, or enable the interface DNS server (config system dns-server).',
+        fortigate: 'Add DNS to the service of the phone policy, or serve DNS on the phone interface:\nconfig system dns-server\n    edit "<phone interface>"\n        set mode recursive\n    next\nend',
         mikrotik: '/ip dns set allow-remote-requests=yes\n/ip firewall filter add chain=input in-interface=<phones> protocol=udp dst-port=53 action=accept place-before=<drop rule>',
         nftables: 'Input chain: `iifname "<phones>" udp dport 53 accept` (or in forward to the resolver).',
       },

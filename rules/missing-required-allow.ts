@@ -22,7 +22,7 @@ export const missingRequiredAllow: LintRule = {
         generic: 'Allow the reported protocol, ports and networks from the phone network before the blocking rule, or change the blocking rule so it no longer covers them.',
         pfsense: 'Firewall > Rules > (phone interface): add a pass rule for the protocol, ports and provider alias above the blocking rule (interface rules are first-match).',
         opnsense: 'Firewall > Rules > (phone interface): add a pass rule above the blocking rule (check its sequence number).',
-        fortigate: 'config firewall policy: add or move an accept policy from the phone interface to the WAN for the provider address and service above the blocking policy (policies match in file order).',
+        fortigate: 'config firewall policy: add an accept policy from the phone interface to the WAN for the provider address and service, then `move <new id> before <blocking id>` (policies match in file order, not by id).',
         mikrotik: '/ip firewall filter add chain=forward src-address=<phones> dst-address=<provider> protocol=udp dst-port=<ports> action=accept place-before=<blocking rule>',
         nftables: 'Add an accept rule (e.g. `ip saddr <phones> ip daddr <provider> udp dport <ports> accept`) before the drop, and make sure no other base chain on the forward hook drops it.',
       },

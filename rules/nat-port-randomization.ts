@@ -23,7 +23,7 @@ export const natPortRandomization: LintRule = {
         generic: 'Keep the source port for the phones\' traffic (static port / port preservation).',
         pfsense: 'Firewall > NAT > Outbound: Hybrid mode, add a rule for the phone network on WAN with "Static Port" checked, above the automatic rules.',
         opnsense: 'Firewall > NAT > Outbound: Hybrid mode, rule for the phone network with "Static port" set.',
-        fortigate: 'On the phone policy: `unset port-random` (or `set fixedport enable` with an IP pool).',
+        fortigate: 'On the phone policy: `unset port-random` and keep `port-preserve` enabled; with an IP pool use type overload (fixed-port-range and port-block-allocation pools rewrite ports), or `set fixedport enable`.',
         mikrotik: '/ip firewall nat set [find action=endpoint-independent-nat randomise-ports=yes] randomise-ports=no (masquerade and src-nat keep the source port when it is free)',
         nftables: 'Drop `random`/`fully-random` from the masquerade/snat statement for the phone traffic.',
       },

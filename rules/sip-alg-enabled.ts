@@ -25,7 +25,7 @@ export const sipAlgEnabled: LintRule = {
         pfsense: 'pfSense has no SIP ALG; remove the siproxd package (System > Package Manager) unless the provider asks for it.',
         opnsense: 'OPNsense has no SIP ALG; remove the os-siproxd plugin.',
         fortigate:
-          'config system settings\n    set default-voip-alg-mode kernel-helper-based\nend\nconfig system session-helper\n    delete <id of the "sip" entry>\nend\n(and remove voip-profile from the phone policies)',
+          'config system settings\n    set default-voip-alg-mode kernel-helper-based\nend\nconfig system session-helper\n    delete <id of the "sip" entry>\nend\nconfig voip profile\n    edit "<profile>"\n        config sip\n            set status disable\n        end\n    next\nend\n(or unset voip-profile and ips-voip-filter on the phone policies)',
         mikrotik: '/ip firewall service-port set sip disabled=yes',
         nftables: 'Remove the `ct helper set` statement that assigns the sip helper (and the `ct helper` object of type "sip").',
       },

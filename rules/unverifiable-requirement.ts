@@ -2,6 +2,7 @@ import type { LintRule } from '../src/lint/context.js';
 import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
+import type { Severity } from '../src/model/profile.js';
 import { byDecider, describeFlow, describePart, evaluatedFlows } from './required-flows.js';
 
 /**
@@ -34,6 +35,7 @@ export const unverifiableRequirement: LintRule = {
   },
   check(ctx) {
     const out: Finding[] = [];
+    const doubts = new Map<Rule, { reqs: Map<string, string>; level: Severity }>();
     for (const ev of evaluatedFlows(ctx)) {
       const hosts = ev.req.remote.hostnames ?? [];
       const dropped = ev.parts.filter((p) => p.verdict === 'drop');
@@ -81,10 +83,39 @@ export const unverifiableRequirement: LintRule = {
           }),
         );
       }
+      // Accepted, unless an earlier deny rule's hostname members cover it: gathered per deny rule below.
+      for (const p of ev.parts) {
+        if (p.verdict !== 'accept') continue;
+        for (const r of p.maybe.filter(denies)) {
+          const d = doubts.get(r) ?? { reqs: new Map<string, string>(), level: 'note' as Severity };
+          d.reqs.set(ev.req.id, ev.req.description);
+          d.level = stronger(d.level, ev.req.severity === 'error' ? 'warning' : ev.req.severity);
+          doubts.set(r, d);
+        }
+      }
+    }
+    for (const [r, d] of doubts) {
+      const names = [...d.reqs.values()];
+      out.push(
+        finding(this.meta, ctx, {
+          level: d.level,
+          loc: r.loc,
+          uncertain: true,
+          message:
+            `${r.label} (line ${r.loc.line}) blocks hostname members that fwlint cannot resolve; if any of them resolves into a provider network it blocks required flows that are otherwise allowed: ` +
+            `${names.slice(0, 4).map((n) => `"${n}"`).join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}. Exclude the provider networks from this rule or check the names.`,
+          key: ['accept-doubt', r.id],
+        }),
+      );
     }
     return out;
   },
 };
+
+const denies = (r: Rule) => r.action.kind === 'drop' || r.action.kind === 'reject';
+
+const RANK: Record<Severity, number> = { note: 1, warning: 2, error: 3 };
+const stronger = (a: Severity, b: Severity): Severity => (RANK[b] > RANK[a] ? b : a);
 
 /** Rules whose symbolic members name one of the hostnames. */
 function namedRules(parts: { maybe: Rule[] }[], hosts: string[]): Rule[] {

@@ -151,7 +151,8 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
       forward: [{ name: 'policy', chains: ['forward'] }],
       input: [{ name: 'local-in', chains: ['local-in'] }],
     },
-    nat: { dnat, snat: snat.finish(), mode: natMode(env) },
+    // Port-forwards are VIPs: a missing one belongs in `config firewall vip`.
+    nat: { dnat, snat: snat.finish(), mode: natMode(env), dnatLoc: ctx.section('firewall vip') ? ctx.sectionLoc('firewall vip') : undefined },
     sessions: sessions(env, voip),
     replies: 'stateful',
     unsupported: ctx.unsupported,

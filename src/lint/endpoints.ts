@@ -87,7 +87,7 @@ export function resolveWan(policy: Policy, names: readonly string[], notify: (n:
       return i?.name ?? n;
     });
   }
-  const wan = policy.interfaces.filter((i) => i.role === 'wan').map((i) => i.name);
+  const wan = policy.interfaces.filter((i) => i.role === 'wan' && i.enabled).map((i) => i.name);
   if (wan.length === 0) notify({ level: 'warning', message: `${where(policy)}no WAN interface identified; Internet-bound checks are skipped. Pass --wan <interface>.` });
   return wan;
 }

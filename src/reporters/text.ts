@@ -96,7 +96,7 @@ export function formatText(report: Report, options: TextOptions): string {
     const rows: Row[] = findings.map((f) => {
       let message = oneLine(f.message);
       if (f.firewall !== undefined) message = `[${f.firewall}] ${message}`;
-      if (f.uncertain) message += ' (unconfirmed vendor semantics)';
+      if (f.uncertain) message += ' (uncertain)'; // the message says why: a default the docs do not confirm, or hostnames
       return {
         line: String(f.loc.line),
         col: String(f.loc.column),

@@ -188,7 +188,7 @@ describe('formatText', () => {
     expect(lines[a + 1]).toMatch(/[^ ] {2}FWL001$/);
     expect(lines[a + 4]).toMatch(/[^ ] {2}FWL010$/);
     expect(lines[b + 1]).toContain('[voice] SIP ALG is enabled');
-    expect(lines[b + 1]).toContain('(unconfirmed vendor semantics)');
+    expect(lines[b + 1]).toContain('(uncertain)');
   });
 
   it('lists notifications before the summary and counts by level', () => {

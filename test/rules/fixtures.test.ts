@@ -30,6 +30,7 @@ const cases: Case[] = [
   { file: 'fwl011-forwards.xml', profiles: ['openscape-business'], opts: { pbx: '192.168.1.10', devices: ['osbiz-x'] }, why: 'wrong target port; a forward without its filter rule' },
   { file: 'fwl011-second-address.xml', profiles: ['openscape-business'], opts: { pbx: '192.168.1.10', devices: ['osbiz-x'] }, why: 'HFA forwarded on another public address only: not missing' },
   { file: 'fwl012-hostname.xml', profiles: ['ipnordic'], opts: { devices: ['snom'] }, why: 'Snom provisioning hostname, FQDN alias' },
+  { file: 'fwl012-deny-hostname.xml', profiles: ['ipnordic'], why: 'a block rule on an FQDN alias before the pass: one uncertain finding' },
   { file: 'fwl900-schedule.xml', profiles: ['ipnordic'], why: 'a schedule fwlint does not evaluate' },
 ];
 
