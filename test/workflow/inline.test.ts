@@ -1,6 +1,7 @@
 /** Inline suppressions in each vendor's own comment syntax, on the object the finding points at. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { FileSettings } from '../../src/config/settings.js';
 import { lintRepo, repo } from './helpers.js';
 
 interface Case {
@@ -9,6 +10,7 @@ interface Case {
   file: string;
   /** Rewrites the fixture so the object behind one FWL004 finding carries the directive. */
   annotate: (text: string, directive: string) => string;
+  cli?: Partial<FileSettings>;
 }
 
 const cases: Case[] = [
@@ -18,6 +20,26 @@ const cases: Case[] = [
     file: 'router.rsc',
     annotate: (t, d) => t.replace('comment="SIP to reception phone"', `comment="SIP to reception phone ${d}"`),
   },
+  {
+    vendor: 'FortiGate set comment (VIP)',
+    fixture: 'fixtures/fortigate/rules/fwl004-vip-to-phone.conf',
+    file: 'fw.conf',
+    annotate: (t, d) => t.replace('set comment "desk phone 50"', `set comment "desk phone 50 ${d}"`),
+  },
+  {
+    vendor: 'nftables comment',
+    fixture: 'fixtures/nftables/rules/fwl004-forward-to-phone.nft',
+    file: 'ruleset.nft',
+    annotate: (t, d) => t.replace('tcp dport 8443 dnat to 10.20.0.10:443', `tcp dport 8443 dnat to 10.20.0.10:443 comment "${d}"`),
+    cli: { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'] },
+  },
+  {
+    vendor: 'nftables # line above the rule',
+    fixture: 'fixtures/nftables/rules/fwl004-forward-to-phone.nft',
+    file: 'ruleset.nft',
+    annotate: (t, d) => t.replace('\t\t# expect: FWL004\n\t\tiifname $WAN tcp dport 8443', `\t\t# ${d}\n\t\tiifname $WAN tcp dport 8443`),
+    cli: { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'] },
+  },
 ];
 
 describe('inline fwlint-disable', () => {
@@ -25,16 +47,16 @@ describe('inline fwlint-disable', () => {
     it(`${c.vendor}: with a reason it suppresses that finding only; without one it is reported`, async () => {
       const src = readFileSync(c.fixture, 'utf8');
       const base = repo({ [c.file]: src }, { profiles: ['ipnordic'] });
-      const before = (await lintRepo(base, [c.file])).report.findings.filter((f) => f.ruleId === 'FWL004');
+      const before = (await lintRepo(base, [c.file], c.cli)).report.findings.filter((f) => f.ruleId === 'FWL004');
       expect(before.length).toBeGreaterThan(0);
 
       const ok = repo({ [c.file]: c.annotate(src, 'fwlint-disable FWL004 -- approved by the provider') }, { profiles: ['ipnordic'] });
-      const after = (await lintRepo(ok, [c.file])).report.findings.filter((f) => f.ruleId === 'FWL004');
+      const after = (await lintRepo(ok, [c.file], c.cli)).report.findings.filter((f) => f.ruleId === 'FWL004');
       expect(after.filter((f) => f.suppressions?.[0]?.kind === 'inSource').map((f) => f.suppressions![0]!.justification)).toEqual(['approved by the provider']);
       expect(after.filter((f) => !f.suppressions).length).toBe(before.length - 1);
 
       const bad = repo({ [c.file]: c.annotate(src, 'fwlint-disable FWL004') }, { profiles: ['ipnordic'] });
-      const findings = (await lintRepo(bad, [c.file])).report.findings;
+      const findings = (await lintRepo(bad, [c.file], c.cli)).report.findings;
       expect(findings.filter((f) => f.ruleId === 'FWL004' && !f.suppressions).length).toBe(before.length);
       expect(findings.some((f) => f.ruleId === 'FWL902')).toBe(true);
     });
