@@ -57,35 +57,22 @@ function dim(b: Box | Match, d: Dim): SetLike | undefined {
   return (b as Record<string, unknown>)[d] as SetLike | undefined;
 }
 
-/**
- * The dimensions a match restricts, in DIMS order, computed once per match: evaluation visits every
- * rule for every flow, and most rules restrict two or three dimensions. Matches are not changed
- * after parsing, so caching by identity is safe.
- */
-const restricted = new WeakMap<Match, [Dim, SetLike][]>();
-function restrictions(m: Match): [Dim, SetLike][] {
-  let r = restricted.get(m);
-  if (!r) {
-    r = [];
-    for (const d of DIMS) {
-      const ms = dim(m, d);
-      if (ms && !ms.isFull) r.push([d, ms]);
-    }
-    restricted.set(m, r);
-  }
-  return r;
-}
-
 /** Cheap test without allocation: does the match cover any part of the box? */
 export function overlaps(b: Box, m: Match): boolean {
-  for (const [d, ms] of restrictions(m)) if (!(b[d] as unknown as SetLike).overlaps(ms)) return false;
+  for (const d of DIMS) {
+    const ms = dim(m, d);
+    if (ms && !(dim(b, d) as SetLike).overlaps(ms)) return false;
+  }
   return true;
 }
 
 export function intersect(b: Box, m: Match): Box | undefined {
   if (!overlaps(b, m)) return undefined;
   const out = { ...b } as Record<Dim, SetLike>;
-  for (const [d, ms] of restrictions(m)) out[d] = out[d].intersect(ms);
+  for (const d of DIMS) {
+    const ms = dim(m, d);
+    if (ms && !ms.isFull) out[d] = out[d].intersect(ms);
+  }
   return out as unknown as Box;
 }
 
@@ -97,7 +84,9 @@ export function subtract(b: Box, m: Match): Box[] {
   if (!overlaps(b, m)) return [b];
   const out: Box[] = [];
   let rest = { ...b } as Record<Dim, SetLike>;
-  for (const [d, ms] of restrictions(m)) {
+  for (const d of DIMS) {
+    const ms = dim(m, d);
+    if (!ms || ms.isFull) continue;
     const outside = rest[d].subtract(ms);
     if (!outside.isEmpty) {
       out.push({ ...rest, [d]: outside } as unknown as Box);

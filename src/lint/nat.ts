@@ -1,6 +1,6 @@
 import { box, intersect, isEmptyBox, subtract, type Box } from '../engine/box.js';
 import { evaluate } from '../engine/evaluate.js';
-import { ANY_V4, type AddrSet } from '../model/address.js';
+import { ANY_V4, formatAddrSet, type AddrSet } from '../model/address.js';
 import { NameSet } from '../model/name-set.js';
 import type { Endpoints, RuleContext } from './context.js';
 import { INTERNET, wanAddresses } from './topology.js';
@@ -58,12 +58,22 @@ export function translate(b: Box, rule: DnatRule): Box {
  * Only what the filter accepts leaves at all, so only that is split: dropped traffic is never translated.
  */
 export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints): { box: Box; rule?: SnatRule }[] {
+  // One evaluation per firewall, network and WAN set: several rules and every profile ask.
+  const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}`;
+  let byKey = natCache.get(ctx.policy);
+  if (!byKey) natCache.set(ctx.policy, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
   // Source NAT is an IPv4 matter: IPv6 prefixes are routed, not translated.
   const flow = box({ src: from.networks.intersect(ANY_V4), dst: INTERNET, iif: NameSet.of([from.iface]), oif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
-  return evaluate(ctx.policy.ruleset, 'forward', flow)
+  const parts = evaluate(ctx.policy.ruleset, 'forward', flow)
     .filter((p) => p.verdict === 'accept')
     .flatMap((p) => snatParts(ctx.policy, p.box));
+  byKey.set(key, parts);
+  return parts;
 }
+
+const natCache = new WeakMap<Policy, Map<string, { box: Box; rule?: SnatRule }[]>>();
 
 /** True when every phone network's traffic to the Internet is source-NATed. */
 export function phonesAreNated(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones'>): boolean {
