@@ -1,3 +1,4 @@
+import { IdRegistry } from '../ids.js';
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Unsupported } from '../../src/model/policy.js';
 import type { LineIndex } from './lexer.js';
@@ -31,7 +32,7 @@ export class Ctx {
   readonly unsupported: Unsupported[] = [];
   readonly notes: string[] = [];
   version: VersionInfo = { source: 'unknown' };
-  private readonly ids = new Map<string, number>();
+  private readonly idRegistry = new IdRegistry();
   private readonly noted = new Set<string>();
   private readonly kindCount = new Map<string, number>();
 
@@ -104,15 +105,9 @@ export class Ctx {
     this.notes.push(message);
   }
 
-  /** Makes rule ids unique inside one file (identical rules do occur). */
+  /** Makes rule ids unique inside one file (see parsers/ids.ts). */
   uniqueId(id: string): string {
-    const n = this.ids.get(id);
-    if (n === undefined) {
-      this.ids.set(id, 1);
-      return id;
-    }
-    this.ids.set(id, n + 1);
-    return `${id}~${n + 1}`;
+    return this.idRegistry.unique(id);
   }
 
   /** "RouterOS 7.18.2", "RouterOS 7 (assumed: slash paths)" or "RouterOS (version unknown)". */

@@ -1,5 +1,6 @@
 import { ANY_ADDR, ANY_V4, ANY_V6, NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
+import { ANY_BOX, hull, intersect, subtract, type Box } from '../../src/model/box.js';
 import type { DnatRule, Match, Nat, SnatRule } from '../../src/model/policy.js';
 import { ANY_PORT, ANY_PROTO, portSet, type PortSet } from '../../src/model/ports.js';
 import type { Ctx } from './context.js';
@@ -18,57 +19,15 @@ import { serviceNumber } from './values.js';
  * forward hook, so the filter sees the translated destination.
  */
 
-type Dim = 'src' | 'dst' | 'proto' | 'sport' | 'dport' | 'iif' | 'oif' | 'state' | 'nat';
-const DIMS: readonly Dim[] = ['iif', 'oif', 'state', 'nat', 'proto', 'dport', 'sport', 'dst', 'src'];
+type Region = Box;
+const FULL: Region = ANY_BOX;
+const DIMS = ['iif', 'oif', 'state', 'nat', 'proto', 'dport', 'sport', 'dst', 'src'] as const;
+const get = (x: Region, d: (typeof DIMS)[number]) => x[d] as { isFull: boolean };
 
-type Region = Required<Pick<Match, Dim>>;
-
-interface SetLike {
-  isEmpty: boolean;
-  isFull: boolean;
-  overlaps(o: SetLike): boolean;
-  intersect(o: SetLike): SetLike;
-  subtract(o: SetLike): SetLike;
-  union(o: SetLike): SetLike;
-}
-
-const FULL: Region = { src: ANY_ADDR, dst: ANY_ADDR, proto: ANY_PROTO, sport: ANY_PORT, dport: ANY_PORT, iif: NameSet.ANY, oif: NameSet.ANY, state: NameSet.ANY, nat: NameSet.ANY };
-
-const get = (x: Region | Match, d: Dim) => (x as Record<Dim, SetLike | undefined>)[d];
-
-function intersect(r: Region, m: Match): Region | undefined {
-  const out = { ...r } as Record<Dim, SetLike>;
-  for (const d of DIMS) {
-    const ms = get(m, d);
-    if (!ms || ms.isFull) continue;
-    if (!out[d].overlaps(ms)) return undefined;
-    out[d] = out[d].intersect(ms);
-  }
-  return out as unknown as Region;
-}
-
-function subtract(r: Region, m: Match): Region[] {
-  const out: Region[] = [];
-  let rest = { ...r } as Record<Dim, SetLike>;
-  for (const d of DIMS) {
-    const ms = get(m, d);
-    if (!ms || ms.isFull) continue;
-    const outside = rest[d].subtract(ms);
-    if (!outside.isEmpty) out.push({ ...rest, [d]: outside } as unknown as Region);
-    rest = { ...rest, [d]: rest[d].intersect(ms) };
-  }
-  return out;
-}
-
-function hull(rs: Region[]): Region {
-  const out = { ...rs[0]! } as Record<Dim, SetLike>;
-  for (const r of rs.slice(1)) for (const d of DIMS) out[d] = out[d].union(get(r, d)!);
-  return out as unknown as Region;
-}
-
+/** The region as a rule match: dimensions left full are left out. */
 function toMatch(r: Region): Match {
   const m: Match = {};
-  for (const d of DIMS) if (!get(r, d)!.isFull) (m as Record<Dim, unknown>)[d] = get(r, d);
+  for (const d of DIMS) if (!get(r, d).isFull) (m as Record<string, unknown>)[d] = r[d];
   return m;
 }
 
@@ -222,7 +181,7 @@ export function buildNat(ctx: Ctx, infos: Map<string, ChainInfo>, prerouting: Ch
   for (const [entry, regions] of pre.nat) {
     const nat = entry.flat.nat!;
     if (nat.kind !== 'dnat' && nat.kind !== 'redirect') continue;
-    const match = toMatch(hull(regions));
+    const match = toMatch(hull(regions)!);
     let addr: AddrSet = NO_ADDR;
     for (const a of nat.addrs) addr = addr.union(addrOf(a) ?? NO_ADDR);
     if (nat.kind === 'redirect') {
@@ -243,7 +202,7 @@ export function buildNat(ctx: Ctx, infos: Map<string, ChainInfo>, prerouting: Ch
   for (const [entry, regions] of post.nat) {
     const nat = entry.flat.nat!;
     if (nat.kind !== 'masquerade' && nat.kind !== 'snat') continue;
-    const match = toMatch(hull(regions));
+    const match = toMatch(hull(regions)!);
     const random = nat.flags.includes('random') || nat.flags.includes('fully-random');
     const reason = nat.flags.includes('fully-random') ? FULLY_RANDOM_REASON : nat.flags.includes('random') ? RANDOM_REASON : PRESERVE_REASON;
     const base: SnatRule = { id: entry.rule.id, loc: entry.rule.loc, label: entry.rule.label, match, action: 'translate', ports: random ? 'random' : 'preserve', portsReason: reason, text: entry.rule.text ?? '' };
@@ -260,7 +219,7 @@ export function buildNat(ctx: Ctx, infos: Map<string, ChainInfo>, prerouting: Ch
     snat.push(base);
   }
   for (const [entry, regions] of post.exempt) {
-    const none: SnatRule = { id: `${entry.rule.id}:no-nat`, loc: entry.rule.loc, label: entry.rule.label, match: toMatch(hull(regions)), action: 'none', ports: 'preserve', portsReason: 'accepted in a NAT chain without translation', text: entry.rule.text ?? '' };
+    const none: SnatRule = { id: `${entry.rule.id}:no-nat`, loc: entry.rule.loc, label: entry.rule.label, match: toMatch(hull(regions)!), action: 'none', ports: 'preserve', portsReason: 'accepted in a NAT chain without translation', text: entry.rule.text ?? '' };
     if (entry.rule.comment) none.comment = entry.rule.comment;
     snat.push(none);
   }

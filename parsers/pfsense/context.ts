@@ -1,3 +1,4 @@
+import { IdRegistry } from '../ids.js';
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Unsupported } from '../../src/model/policy.js';
 import type { XmlElement } from './xml.js';
@@ -67,7 +68,7 @@ export class Ctx {
   readonly root: XmlElement;
   readonly unsupported: Unsupported[] = [];
   readonly notes: string[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly idRegistry = new IdRegistry();
   private readonly noted = new Set<string>();
 
   constructor(file: string, platform: Platform, root: XmlElement) {
@@ -122,15 +123,9 @@ export class Ctx {
     return truthy(c.text);
   }
 
-  /** Makes rule ids unique inside one file (pfSense configs do reuse trackers). */
+  /** Makes rule ids unique inside one file (see parsers/ids.ts). */
   uniqueId(id: string): string {
-    const n = this.ids.get(id);
-    if (n === undefined) {
-      this.ids.set(id, 1);
-      return id;
-    }
-    this.ids.set(id, n + 1);
-    return `${id}~${n + 1}`;
+    return this.idRegistry.unique(id);
   }
 }
 

@@ -1,0 +1,159 @@
+import { ANY_ADDR, formatAddrSet, type AddrSet } from './address.js';
+import { NameSet } from './name-set.js';
+import { ANY_PORT, ANY_PROTO, formatPortSet, formatProtoSet, type PortSet, type ProtoSet } from './ports.js';
+import type { Match } from './policy.js';
+
+/**
+ * A flow class: the product of one set per dimension. The engine splits boxes exactly
+ * (intersection and difference per dimension), never enumerating addresses or ports.
+ */
+export interface Box {
+  src: AddrSet;
+  dst: AddrSet;
+  proto: ProtoSet;
+  sport: PortSet;
+  dport: PortSet;
+  iif: NameSet;
+  oif: NameSet;
+  state: NameSet;
+  /** 'dnat' once a port-forward translated the packet, else 'none' (see Match.nat). */
+  nat: NameSet;
+}
+
+type Dim = keyof Box;
+const DIMS: readonly Dim[] = ['iif', 'oif', 'state', 'nat', 'proto', 'dport', 'sport', 'dst', 'src'];
+
+export const ANY_BOX: Box = {
+  src: ANY_ADDR,
+  dst: ANY_ADDR,
+  proto: ANY_PROTO,
+  sport: ANY_PORT,
+  dport: ANY_PORT,
+  iif: NameSet.ANY,
+  oif: NameSet.ANY,
+  state: NameSet.ANY,
+  nat: NameSet.ANY,
+};
+
+const NOT_NATED = NameSet.of(['none']);
+
+/** A flow class; unless it says otherwise it has not been destination-NATed (port-forwards translate). */
+export function box(parts: Partial<Box>): Box {
+  return { ...ANY_BOX, nat: NOT_NATED, ...parts };
+}
+
+// The set classes share intersect/subtract/overlaps/isEmpty, so one untyped view serves all dims.
+interface SetLike {
+  isEmpty: boolean;
+  isFull: boolean;
+  overlaps(o: SetLike): boolean;
+  intersect(o: SetLike): SetLike;
+  subtract(o: SetLike): SetLike;
+  union(o: SetLike): SetLike;
+  equals(o: SetLike): boolean;
+}
+
+function dim(b: Box | Match, d: Dim): SetLike | undefined {
+  return (b as Record<string, unknown>)[d] as SetLike | undefined;
+}
+
+/** Cheap test without allocation: does the match cover any part of the box? */
+export function overlaps(b: Box, m: Match): boolean {
+  for (const d of DIMS) {
+    const ms = dim(m, d);
+    if (ms && !(dim(b, d) as SetLike).overlaps(ms)) return false;
+  }
+  return true;
+}
+
+export function intersect(b: Box, m: Match): Box | undefined {
+  if (!overlaps(b, m)) return undefined;
+  const out = { ...b } as Record<Dim, SetLike>;
+  for (const d of DIMS) {
+    const ms = dim(m, d);
+    if (ms && !ms.isFull) out[d] = out[d].intersect(ms);
+  }
+  return out as unknown as Box;
+}
+
+/**
+ * b minus m as disjoint boxes: for each restricted dimension, the part of b outside m in that
+ * dimension and inside m in the dimensions already handled. At most one box per dimension.
+ */
+export function subtract(b: Box, m: Match): Box[] {
+  if (!overlaps(b, m)) return [b];
+  const out: Box[] = [];
+  let rest = { ...b } as Record<Dim, SetLike>;
+  for (const d of DIMS) {
+    const ms = dim(m, d);
+    if (!ms || ms.isFull) continue;
+    const outside = rest[d].subtract(ms);
+    if (!outside.isEmpty) {
+      out.push({ ...rest, [d]: outside } as unknown as Box);
+      rest = { ...rest, [d]: rest[d].intersect(ms) };
+    }
+  }
+  return out;
+}
+
+export function isEmptyBox(b: Box): boolean {
+  for (const d of DIMS) if ((dim(b, d) as SetLike).isEmpty) return true;
+  return false;
+}
+
+/** The smallest box holding all the given boxes (per-dimension union); for summaries only. */
+export function hull(boxes: readonly Box[]): Box | undefined {
+  if (boxes.length === 0) return undefined;
+  const out = { ...boxes[0]! } as Record<Dim, SetLike>;
+  for (const b of boxes.slice(1)) for (const d of DIMS) out[d] = out[d].union(dim(b, d) as SetLike);
+  return out as unknown as Box;
+}
+
+/** Union of one dimension over several boxes. */
+export function unionOf<D extends Dim>(boxes: readonly Box[], d: D): Box[D] {
+  let acc = boxes[0]![d] as unknown as SetLike;
+  for (const b of boxes.slice(1)) acc = acc.union(b[d] as unknown as SetLike);
+  return acc as unknown as Box[D];
+}
+
+/** Human description of the dimensions of `part` that are narrower than in `whole`. */
+export function describeBox(part: Box, whole?: Box): string {
+  const bits: string[] = [];
+  const narrower = (d: Dim) => !whole || !(dim(part, d) as SetLike).equals(dim(whole, d) as SetLike);
+  if (narrower('proto')) bits.push(formatProtoSet(part.proto));
+  const ports = (s: Box['dport']) => {
+    const text = formatPortSet(s);
+    return text.startsWith('any ') ? text : `port ${text}`;
+  };
+  if (narrower('dport') && !part.dport.isFull) bits.push(ports(part.dport));
+  if (narrower('sport') && !part.sport.isFull) bits.push(`source ${ports(part.sport)}`);
+  if (narrower('src')) bits.push(`from ${formatAddrSet(part.src)}`);
+  if (narrower('dst')) bits.push(`to ${formatAddrSet(part.dst)}`);
+  if (narrower('iif') && !part.iif.isFull) bits.push(`in on ${part.iif}`);
+  if (narrower('oif') && !part.oif.isFull) bits.push(`out on ${part.oif}`);
+  if (narrower('state') && !part.state.isFull) bits.push(`state ${part.state}`);
+  if (narrower('nat') && part.nat.has('dnat') && !part.nat.has('none')) bits.push('after port-forward');
+  return bits.join(' ');
+}
+
+/** Size of the numeric dimensions of a box (addresses × protocols × ports), for exactness checks. */
+function volume(b: Box): bigint {
+  return b.src.size() * b.dst.size() * b.proto.size() * b.sport.size() * b.dport.size();
+}
+
+function sameNames(a: Box, b: Box): boolean {
+  return a.iif.equals(b.iif) && a.oif.equals(b.oif) && a.state.equals(b.state) && a.nat.equals(b.nat);
+}
+
+/**
+ * Exact human description of the union of disjoint boxes, relative to `whole`: the hull when the
+ * boxes fill it, else the boxes one by one (a hull would overstate what they cover).
+ * Returns "" when the boxes make up all of `whole`.
+ */
+export function describeParts(boxes: readonly Box[], whole: Box, limit = 3): string {
+  const h = hull(boxes)!;
+  const exact = boxes.every((b) => sameNames(b, h)) && boxes.reduce((n, b) => n + volume(b), 0n) === volume(h);
+  if (exact) return describeBox(h, whole);
+  const listed = boxes.slice(0, limit).map((b) => describeBox(b, whole) || 'the rest');
+  return listed.join('; ') + (boxes.length > limit ? `; and ${boxes.length - limit} more part(s)` : '');
+}
