@@ -12,18 +12,8 @@
  * is deterministic for a given (rules, seed).
  */
 import { writeFileSync } from 'node:fs';
+import { rng } from './rng.js';
 
-/** Mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Iface {
   name: string;

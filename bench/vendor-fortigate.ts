@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rng } from './rng.js';
 
 /**
  * Synthetic FortiOS configurations for the FortiGate bench: a DHCP WAN, LAN, a VOICE VLAN, a DMZ
@@ -28,19 +29,8 @@ export interface Generated {
   addresses: number;
 }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generateFortigate(policies: number, addresses: number): string {
-  const rnd = prng(policies * 7919 + addresses);
+  const rnd = rng(policies * 7919 + addresses);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out: string[] = [];
   const w = (s: string) => out.push(s);

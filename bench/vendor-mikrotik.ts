@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { detectVendor, parserFor } from '../parsers/index.js';
 import { lintPolicy } from '../src/lint/run.js';
 import { loadProfile } from '../src/profiles/load.js';
+import { rng } from './rng.js';
 
 interface Case {
   name: string;
@@ -34,17 +35,6 @@ const CASES: Case[] = [
   { name: '100k address-list entries', rules: 200, listEntries: 100_000, budgetMs: 3_000 },
 ];
 
-/** Mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** RouterOS wraps export lines at 80 columns: ` \` between tokens, `key=\` before a long value. */
 function wrap(tokens: string[], out: string[]): void {

@@ -374,9 +374,13 @@ export class TextReader {
     else if (!command) this.endOfStatement();
   }
 
-  private tableBlock(table: NTable): void {
+  /**
+   * `{ … }`: calls `item` for each statement up to the closing brace. Table and chain blocks have
+   * their own `define` scope and accept the statements allowed anywhere (define, include...).
+   */
+  private block(item: (t: Token) => void, scoped = false): void {
     this.expectPunct('{');
-    this.s.scopes.push(new Map());
+    if (scoped) this.s.scopes.push(new Map());
     for (;;) {
       this.skipSeps();
       const t = this.s.peek();
@@ -385,7 +389,14 @@ export class TextReader {
         break;
       }
       if (t.kind === 'eof') syntax(t, "'}'");
-      if (this.common()) continue;
+      if (scoped && this.common()) continue;
+      item(t);
+    }
+    if (scoped) this.s.scopes.pop();
+  }
+
+  private tableBlock(table: NTable): void {
+    this.block((t) => {
       if (t.kind !== 'word') syntax(t);
       switch (t.text) {
         case 'chain': {
@@ -441,25 +452,14 @@ export class TextReader {
         default:
           syntax(t);
       }
-    }
-    this.s.scopes.pop();
+    }, true);
   }
 
   private chainBlock(chain: NChain): void {
-    this.expectPunct('{');
-    this.s.scopes.push(new Map());
-    for (;;) {
-      this.skipSeps();
-      const t = this.s.peek();
-      if (t.kind === 'punct' && t.text === '}') {
-        this.s.next();
-        break;
-      }
-      if (t.kind === 'eof') syntax(t, "'}'");
-      if (this.common()) continue;
+    this.block((t) => {
       if (t.kind === 'word' && t.text === 'type' && this.isWord(1) && this.isWord(2, 'hook')) {
         this.baseSpec(chain);
-        continue;
+        return;
       }
       if (t.kind === 'word' && t.text === 'policy' && (this.isWord(1, 'accept', 'drop') || this.s.peek(1).kind === 'word')) {
         const kw = this.s.next();
@@ -468,23 +468,22 @@ export class TextReader {
         if (!chain.base) throw new ParseError(kw.file, kw.line, kw.col, 'policy on a chain without a hook (only base chains have a policy)');
         chain.base.policy = { value: v.text, pos: tokPos(kw, v) };
         this.endOfStatement();
-        continue;
+        return;
       }
       if (t.kind === 'word' && (t.text === 'comment' || t.text === 'flags' || t.text === 'devices') && !this.isWord(1, 'set')) {
         if (t.text === 'comment' && this.s.peek(1).kind === 'string') {
           this.s.next();
           this.s.next();
           this.endOfStatement();
-          continue;
+          return;
         }
         if (t.text !== 'comment') {
           this.statementTokens();
-          continue;
+          return;
         }
       }
       chain.rules.push(this.rule(this.statementTokens()));
-    }
-    this.s.scopes.pop();
+    }, true);
   }
 
   private baseSpec(chain: NChain): void {
@@ -564,21 +563,13 @@ export class TextReader {
       table.sets.set(name, set);
     }
     if (!this.isPunct(0, '{')) return set;
-    this.expectPunct('{');
-    for (;;) {
-      this.skipSeps();
-      const t = this.s.peek();
-      if (t.kind === 'punct' && t.text === '}') {
-        this.s.next();
-        break;
-      }
-      if (t.kind === 'eof') syntax(t, "'}'");
+    this.block((t) => {
       if (t.kind !== 'word') syntax(t);
       if (t.text === 'elements') {
         this.s.next();
         this.expectPunct('=');
         this.elements(set);
-        continue;
+        return;
       }
       this.s.next();
       const toks = this.statementTokens();
@@ -601,7 +592,7 @@ export class TextReader {
         default:
         // size, policy, gc-interval, comment, counter, auto-merge: no effect on matching
       }
-    }
+    });
     return set;
   }
 
@@ -620,17 +611,9 @@ export class TextReader {
       this.braceTokens();
       return;
     }
-    this.expectPunct('{');
     const helper = { name: name.text, helperType: '', pos } as { name: string; helperType: string; protocol?: string; l3proto?: string; pos: Pos };
     const timeout: CtTimeout = { name: name.text, policy: new Map(), pos };
-    for (;;) {
-      this.skipSeps();
-      const t = this.s.peek();
-      if (t.kind === 'punct' && t.text === '}') {
-        this.s.next();
-        break;
-      }
-      if (t.kind === 'eof') syntax(t, "'}'");
+    this.block((t) => {
       if (t.kind !== 'word') syntax(t);
       if (kind.text === 'timeout' && t.text === 'policy') {
         const kw = this.s.next();
@@ -648,7 +631,7 @@ export class TextReader {
           timeout.policy.set(st.text, { seconds, pos: tokPos(st, val) });
           i += 2;
         }
-        continue;
+        return;
       }
       this.s.next();
       const toks = this.statementTokens();
@@ -660,7 +643,7 @@ export class TextReader {
         if (w === 'protocol' && v) helper.protocol = timeout.protocol = v.text;
         if (w === 'l3proto' && v) helper.l3proto = timeout.l3proto = v.text;
       }
-    }
+    });
     if (kind.text === 'helper') table.helpers.set(name.text, helper);
     else table.timeouts.set(name.text, timeout);
   }
