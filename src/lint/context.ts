@@ -27,6 +27,16 @@ export interface RuleContext {
   notify(n: Notification): void;
 }
 
+/** Records that requirements of the context's profile were not checked on this firewall, and why. */
+export function notChecked(ctx: Pick<RuleContext, 'notify' | 'profile' | 'policy'>, requirements: readonly string[], reason: string): void {
+  if (requirements.length === 0) return;
+  ctx.notify({
+    level: 'note',
+    message: reason,
+    notChecked: { profile: ctx.profile.id, requirements: [...requirements], firewall: ctx.policy.name },
+  });
+}
+
 export interface LintRule {
   meta: RuleMeta;
   /** Runs once per firewall instead of once per profile (findings independent of the provider). */

@@ -26,6 +26,11 @@ export interface Notification {
   level: Severity;
   message: string;
   loc?: SourceLocation;
+  /**
+   * Set when the note says requirements were not checked on a firewall: which profile, which
+   * requirement ids. Verdicts read it, so a skipped requirement is never shown as a pass.
+   */
+  notChecked?: { profile: string; requirements: string[]; firewall?: string };
 }
 
 export interface LintedFile {
