@@ -14,7 +14,6 @@
 import { writeFileSync } from 'node:fs';
 import { rng } from './rng.js';
 
-
 interface Iface {
   name: string;
   descr: string;
@@ -35,9 +34,46 @@ const IFACES: Iface[] = [
 
 /** Weighted: most rules live on LAN and the VLANs, fewer on WAN and DMZ. */
 const RULE_IFACES = ['lan', 'lan', 'lan', 'opt1', 'opt1', 'opt2', 'opt3', 'wan', 'wan', 'lan'];
-const WELL_KNOWN = ['22', '25', '53', '80', '123', '143', '443', '465', '587', '993', '3389', '5060', '5061', '8080', '8443'];
+const WELL_KNOWN = [
+  '22',
+  '25',
+  '53',
+  '80',
+  '123',
+  '143',
+  '443',
+  '465',
+  '587',
+  '993',
+  '3389',
+  '5060',
+  '5061',
+  '8080',
+  '8443',
+];
 const RANGES = ['10000-20000', '16384-32767', '1024-65535', '6000-6100', '49152-65535', '3478-3481'];
-const WORDS = ['office', 'printer', 'backup', 'camera', 'nas', 'vpn', 'erp', 'crm', 'mail', 'web', 'phones', 'pbx', 'sip', 'guest', 'monitoring', 'ldap', 'ntp', 'dns', 'build', 'lab'];
+const WORDS = [
+  'office',
+  'printer',
+  'backup',
+  'camera',
+  'nas',
+  'vpn',
+  'erp',
+  'crm',
+  'mail',
+  'web',
+  'phones',
+  'pbx',
+  'sip',
+  'guest',
+  'monitoring',
+  'ldap',
+  'ntp',
+  'dns',
+  'build',
+  'lab',
+];
 /** Share of rules with a created stamp; tuned so rules average ~370 bytes like real exports. */
 const STAMPED = 0.05;
 const VERBS = ['Allow', 'Block', 'Permit', 'Deny', 'Temp allow', 'Legacy'];
@@ -206,7 +242,16 @@ export function generatePfsense(rules: number, seed = 1): GeneratedConfig {
     const roll = r();
     const type = roll < 0.68 ? 'pass' : roll < 0.94 ? 'block' : 'reject';
     const protoRoll = r();
-    const proto = protoRoll < 0.38 ? 'tcp' : protoRoll < 0.66 ? 'udp' : protoRoll < 0.84 ? 'tcp/udp' : protoRoll < 0.92 ? 'icmp' : '';
+    const proto =
+      protoRoll < 0.38
+        ? 'tcp'
+        : protoRoll < 0.66
+          ? 'udp'
+          : protoRoll < 0.84
+            ? 'tcp/udp'
+            : protoRoll < 0.92
+              ? 'icmp'
+              : '';
     const hasPorts = proto === 'tcp' || proto === 'udp' || proto === 'tcp/udp';
     p('\t\t<rule>');
     p(`\t\t\t<tracker>${1_700_000_000 + k}</tracker>`);

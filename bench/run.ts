@@ -83,11 +83,21 @@ async function worker(mode: Mode, file: string): Promise<void> {
     for (const r of results) for (const f of r.findings) findings[f.ruleId] = (findings[f.ruleId] ?? 0) + 1;
     extra.findings = findings;
     extra.notifications = results.reduce((n, r) => n + r.notifications.length, 0);
-    extra.rulesInModel = policies.reduce((n, p) => n + Object.values(p.ruleset.chains).reduce((m, c) => m + c.rules.filter((x) => !x.implicit).length, 0), 0);
+    extra.rulesInModel = policies.reduce(
+      (n, p) => n + Object.values(p.ruleset.chains).reduce((m, c) => m + c.rules.filter((x) => !x.implicit).length, 0),
+      0,
+    );
   }
   retained = keep; // the results stay reachable until maxRSS and the heap are read
   const heapLive = process.memoryUsage().heapUsed;
-  const result: WorkerResult = { mode, parseMs, evalMs, peakRss: process.resourceUsage().maxRSS * 1024, heapLive, ...extra };
+  const result: WorkerResult = {
+    mode,
+    parseMs,
+    evalMs,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+    heapLive,
+    ...extra,
+  };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
@@ -96,9 +106,16 @@ async function worker(mode: Mode, file: string): Promise<void> {
 const SELF = fileURLToPath(import.meta.url);
 
 function runWorker(mode: Mode, file: string): WorkerResult {
-  const r = spawnSync(process.execPath, ['--expose-gc', SELF, '--worker', mode, file], { encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--expose-gc', SELF, '--worker', mode, file], {
+    encoding: 'utf8',
+    timeout: 15 * 60_000,
+    maxBuffer: 1 << 20,
+  });
   if (r.error) throw new Error(`bench worker ${mode}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`bench worker ${mode} exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(0, 6).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `bench worker ${mode} exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(0, 6).join(' | ')}`,
+    );
   const line = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as WorkerResult;
 }
@@ -138,8 +155,13 @@ const ratio = (x: number) => `${x.toFixed(2)}×`;
 
 function table(headers: string[], rows: string[][]): string {
   const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
-  return [line(headers), `| ${w.map((n, i) => (i === 0 ? '-'.repeat(n) : '-'.repeat(n - 1) + ':')).join(' | ')} |`, ...rows.map(line)].join('\n');
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
+  return [
+    line(headers),
+    `| ${w.map((n, i) => (i === 0 ? '-'.repeat(n) : '-'.repeat(n - 1) + ':')).join(' | ')} |`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 function parseArgs(argv: string[]): { sizes: number[]; runs?: number; keep: boolean } {
@@ -216,7 +238,18 @@ function orchestrate(argv: string[]): number {
   }
 
   const main = table(
-    ['rules', 'file', 'fast-xml-parser', 'fwlint parse', 'evaluate', 'total', 'total / fxp', 'fxp peak RSS', 'fwlint peak RSS', 'peak / fxp peak'],
+    [
+      'rules',
+      'file',
+      'fast-xml-parser',
+      'fwlint parse',
+      'evaluate',
+      'total',
+      'total / fxp',
+      'fxp peak RSS',
+      'fwlint peak RSS',
+      'peak / fxp peak',
+    ],
     rows.map((r) => [
       r.rules.toLocaleString('en-US'),
       fileMb(r.bytes),
@@ -231,7 +264,19 @@ function orchestrate(argv: string[]): number {
     ]),
   );
   const detail = table(
-    ['rules', 'runs', 'aliases', 'rules in model', 'generate', 'idle RSS (node + text)', 'fxp peak − idle', 'fwlint peak − idle', 'fxp heap live', 'fwlint heap live', 'findings'],
+    [
+      'rules',
+      'runs',
+      'aliases',
+      'rules in model',
+      'generate',
+      'idle RSS (node + text)',
+      'fxp peak − idle',
+      'fwlint peak − idle',
+      'fxp heap live',
+      'fwlint heap live',
+      'findings',
+    ],
     rows.map((r) => [
       r.rules.toLocaleString('en-US'),
       String(r.runs),
@@ -251,8 +296,14 @@ function orchestrate(argv: string[]): number {
   );
   const violations: string[] = [];
   for (const r of rows) {
-    if (r.timeRatio > TIME_BUDGET) violations.push(`${r.rules} rules: total ${ms(r.totalMs)} is ${ratio(r.timeRatio)} the fast-xml-parser parse (${ms(r.baseMs)}); budget ${TIME_BUDGET}×`);
-    if (r.peakRatio > PEAK_BUDGET) violations.push(`${r.rules} rules: peak RSS ${mb(r.peak)} is ${ratio(r.peakRatio)} the fast-xml-parser peak (${mb(r.basePeak)}); budget ${PEAK_BUDGET}×`);
+    if (r.timeRatio > TIME_BUDGET)
+      violations.push(
+        `${r.rules} rules: total ${ms(r.totalMs)} is ${ratio(r.timeRatio)} the fast-xml-parser parse (${ms(r.baseMs)}); budget ${TIME_BUDGET}×`,
+      );
+    if (r.peakRatio > PEAK_BUDGET)
+      violations.push(
+        `${r.rules} rules: peak RSS ${mb(r.peak)} is ${ratio(r.peakRatio)} the fast-xml-parser peak (${mb(r.basePeak)}); budget ${PEAK_BUDGET}×`,
+      );
   }
 
   const out = [
@@ -262,14 +313,16 @@ function orchestrate(argv: string[]): number {
     '',
     '- **fast-xml-parser**: `new XMLParser({ ignoreAttributes: false }).parse(text)` alone (the baseline).',
     '- **fwlint parse**: vendor detection + `parser.parse(text)` → Policy. **evaluate**: `lintPolicy` with the `ipnordic` profile, phones auto-detected. **total** = parse + evaluate.',
-    '- **peak RSS**: the child process\'s `process.resourceUsage().maxRSS` (runtime + file text + parse result + lint). Budgets: total ≤ ' +
+    "- **peak RSS**: the child process's `process.resourceUsage().maxRSS` (runtime + file text + parse result + lint). Budgets: total ≤ " +
       `${TIME_BUDGET}× fast-xml-parser, peak ≤ ${PEAK_BUDGET}× fast-xml-parser's peak.`,
     '',
     main,
     '',
     detail,
     '',
-    violations.length ? `**Budget exceeded:**\n${violations.map((v) => `- ${v}`).join('\n')}` : `All budgets met (time ≤ ${TIME_BUDGET}×, peak ≤ ${PEAK_BUDGET}×).`,
+    violations.length
+      ? `**Budget exceeded:**\n${violations.map((v) => `- ${v}`).join('\n')}`
+      : `All budgets met (time ≤ ${TIME_BUDGET}×, peak ≤ ${PEAK_BUDGET}×).`,
     '',
   ].join('\n');
   process.stdout.write(out);
@@ -288,7 +341,9 @@ export interface VendorBench {
 async function vendorBenches(only: string | undefined): Promise<number> {
   const dir = dirname(SELF);
   let failed = 0;
-  for (const f of readdirSync(dir).filter((n) => /^vendor-[\w-]+\.js$/.test(n)).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => /^vendor-[\w-]+\.js$/.test(n))
+    .sort()) {
     if (only && !f.includes(only)) continue;
     const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default: () => Promise<VendorBench> };
     const r = await mod.default();

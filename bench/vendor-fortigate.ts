@@ -34,10 +34,14 @@ export function generateFortigate(policies: number, addresses: number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out: string[] = [];
   const w = (s: string) => out.push(s);
-  w('#config-version=FGT600F-7.4.4-FW-build2662-240514:opmode=0:vdom=0:user=bench\n#conf_file_ver=1\n#buildno=2662\n#global_vdom=1\n');
+  w(
+    '#config-version=FGT600F-7.4.4-FW-build2662-240514:opmode=0:vdom=0:user=bench\n#conf_file_ver=1\n#buildno=2662\n#global_vdom=1\n',
+  );
   w('config system global\n    set hostname "bench-fgt"\n    set admin-sport 8443\nend\n');
   w('config system settings\n    set default-voip-alg-mode kernel-helper-based\nend\n');
-  w('config system session-helper\n    edit 1\n        set name pptp\n        set protocol 6\n        set port 1723\n    next\n    edit 13\n        set name sip\n        set protocol 17\n        set port 5060\n    next\nend\n');
+  w(
+    'config system session-helper\n    edit 1\n        set name pptp\n        set protocol 6\n        set port 1723\n    next\n    edit 13\n        set name sip\n        set protocol 17\n        set port 5060\n    next\nend\n',
+  );
   w(`config system interface
     edit "wan1"
         set vdom "root"
@@ -86,13 +90,26 @@ end
     const a = (i >>> 8) & 255;
     const b = i & 255;
     const r = rnd();
-    if (r < 0.8 || r >= 0.98) w(`    edit "${name}"\n        set uuid 00000000-0000-0000-0000-${String(i).padStart(12, '0')}\n        set subnet 10.${a}.${b}.0 255.255.255.${pick(['0', '128', '192', '240', '255'])}\n    next\n`);
-    else if (r < 0.9) w(`    edit "${name}"\n        set type iprange\n        set start-ip 172.${16 + (a & 15)}.${b}.10\n        set end-ip 172.${16 + (a & 15)}.${b}.99\n    next\n`);
-    else if (r < 0.97) w(`    edit "${name}"\n        set type fqdn\n        set fqdn "host${i}.example.net"\n    next\n`);
-    else if (r < 0.972) w(`    edit "${name}"\n        set type wildcard\n        set wildcard 10.${a}.0.${b} 255.255.0.255\n    next\n`);
-    else if (r < 0.98) w(`    edit "${name}"\n        set type geography\n        set country "${pick(['DK', 'SE', 'NO', 'DE'])}"\n    next\n`);
+    if (r < 0.8 || r >= 0.98)
+      w(
+        `    edit "${name}"\n        set uuid 00000000-0000-0000-0000-${String(i).padStart(12, '0')}\n        set subnet 10.${a}.${b}.0 255.255.255.${pick(['0', '128', '192', '240', '255'])}\n    next\n`,
+      );
+    else if (r < 0.9)
+      w(
+        `    edit "${name}"\n        set type iprange\n        set start-ip 172.${16 + (a & 15)}.${b}.10\n        set end-ip 172.${16 + (a & 15)}.${b}.99\n    next\n`,
+      );
+    else if (r < 0.97)
+      w(`    edit "${name}"\n        set type fqdn\n        set fqdn "host${i}.example.net"\n    next\n`);
+    else if (r < 0.972)
+      w(`    edit "${name}"\n        set type wildcard\n        set wildcard 10.${a}.0.${b} 255.255.0.255\n    next\n`);
+    else if (r < 0.98)
+      w(
+        `    edit "${name}"\n        set type geography\n        set country "${pick(['DK', 'SE', 'NO', 'DE'])}"\n    next\n`,
+      );
   }
-  w('    edit "VOICE-NET"\n        set subnet 10.20.0.0 255.255.255.0\n    next\n    edit "IPNORDIC"\n        set subnet 185.72.208.0 255.255.252.0\n    next\nend\n');
+  w(
+    '    edit "VOICE-NET"\n        set subnet 10.20.0.0 255.255.255.0\n    next\n    edit "IPNORDIC"\n        set subnet 185.72.208.0 255.255.252.0\n    next\nend\n',
+  );
   // Groups of ten
   w('config firewall addrgrp\n');
   const groups: string[] = [];
@@ -104,7 +121,9 @@ end
   }
   w('end\n');
   // Services
-  w('config firewall service custom\n    edit "ALL"\n        set protocol IP\n    next\n    edit "SIP"\n        set tcp-portrange 5060\n        set udp-portrange 5060\n    next\n');
+  w(
+    'config firewall service custom\n    edit "ALL"\n        set protocol IP\n    next\n    edit "SIP"\n        set tcp-portrange 5060\n        set udp-portrange 5060\n    next\n',
+  );
   const services: string[] = ['SIP'];
   for (let s = 0; s < 200; s++) {
     const name = `svc-${s}`;
@@ -128,15 +147,21 @@ end
   const sgroups: string[] = [];
   for (let g = 0; g < 20; g++) {
     sgroups.push(`sgrp-${g}`);
-    w(`    edit "sgrp-${g}"\n        set member ${Array.from({ length: 5 }, () => `"${pick(services)}"`).join(' ')}\n    next\n`);
+    w(
+      `    edit "sgrp-${g}"\n        set member ${Array.from({ length: 5 }, () => `"${pick(services)}"`).join(' ')}\n    next\n`,
+    );
   }
   w('end\n');
   // IP pools and VIPs
-  w('config firewall ippool\n    edit "POOL"\n        set startip 203.0.113.10\n        set endip 203.0.113.20\n    next\nend\nconfig firewall vip\n');
+  w(
+    'config firewall ippool\n    edit "POOL"\n        set startip 203.0.113.10\n        set endip 203.0.113.20\n    next\nend\nconfig firewall vip\n',
+  );
   const vips: string[] = [];
   for (let v = 0; v < 20; v++) {
     vips.push(`vip-${v}`);
-    w(`    edit "vip-${v}"\n        set extip 203.0.113.${100 + v}\n        set mappedip "172.16.0.${10 + v}"\n        set extintf "wan1"\n        set portforward enable\n        set extport ${8000 + v}\n        set mappedport ${80 + v}\n    next\n`);
+    w(
+      `    edit "vip-${v}"\n        set extip 203.0.113.${100 + v}\n        set mappedip "172.16.0.${10 + v}"\n        set extintf "wan1"\n        set portforward enable\n        set extport ${8000 + v}\n        set mappedport ${80 + v}\n    next\n`,
+    );
   }
   w('end\n');
   // Policies: shuffled ids, the phones' policy last
@@ -158,10 +183,19 @@ end
     const dstaddr = inbound && rnd() < 0.5 ? `"${pick(vips)}"` : `"${objs()}"${rnd() < 0.2 ? ` "${objs()}"` : ''}`;
     const svc = rnd() < 0.1 ? `"${pick(sgroups)}"` : `"${pick(services)}"${rnd() < 0.3 ? ` "${pick(services)}"` : ''}`;
     const neg = rnd() < 0.02 ? '        set dstaddr-negate enable\n' : '';
-    const nat = action.includes('accept') && dst === 'wan1' ? (rnd() < 0.2 ? '        set nat enable\n        set ippool enable\n        set poolname "POOL"\n' : '        set nat enable\n') : '';
-    w(`    edit ${id}\n        set name "p${id}"\n        set uuid 00000000-0000-0000-0000-${String(id).padStart(12, '0')}\n        set srcintf "${src}"\n        set dstintf "${dst}"\n${action}        set srcaddr "${objs()}"\n        set dstaddr ${dstaddr}\n${neg}        set schedule "always"\n        set service ${svc}\n        set logtraffic all\n${nat}    next\n`);
+    const nat =
+      action.includes('accept') && dst === 'wan1'
+        ? rnd() < 0.2
+          ? '        set nat enable\n        set ippool enable\n        set poolname "POOL"\n'
+          : '        set nat enable\n'
+        : '';
+    w(
+      `    edit ${id}\n        set name "p${id}"\n        set uuid 00000000-0000-0000-0000-${String(id).padStart(12, '0')}\n        set srcintf "${src}"\n        set dstintf "${dst}"\n${action}        set srcaddr "${objs()}"\n        set dstaddr ${dstaddr}\n${neg}        set schedule "always"\n        set service ${svc}\n        set logtraffic all\n${nat}    next\n`,
+    );
   }
-  w(`    edit ${ids[policies - 1]}\n        set name "phones-out"\n        set srcintf "voice"\n        set dstintf "wan1"\n        set action accept\n        set srcaddr "VOICE-NET"\n        set dstaddr "all"\n        set schedule "always"\n        set service "ALL"\n        set nat enable\n    next\nend\n`);
+  w(
+    `    edit ${ids[policies - 1]}\n        set name "phones-out"\n        set srcintf "voice"\n        set dstintf "wan1"\n        set action accept\n        set srcaddr "VOICE-NET"\n        set dstaddr "all"\n        set schedule "always"\n        set service "ALL"\n        set nat enable\n    next\nend\n`,
+  );
   w('config router static\n    edit 1\n        set device "wan1"\n        set dynamic-gateway enable\n    next\nend\n');
   return out.join('');
 }
@@ -201,15 +235,31 @@ async function worker(file: string): Promise<void> {
   const t2 = performance.now();
   const findings: Record<string, number> = {};
   for (const r of results) for (const f of r.findings) findings[f.ruleId] = (findings[f.ruleId] ?? 0) + 1;
-  const rules = policies.reduce((n, p) => n + Object.values(p.ruleset.chains).reduce((m, c) => m + c.rules.length, 0), 0);
-  const out: WorkerResult = { parseMs: t1 - t0, evalMs: t2 - t1, peakRss: process.resourceUsage().maxRSS * 1024, rules, findings };
+  const rules = policies.reduce(
+    (n, p) => n + Object.values(p.ruleset.chains).reduce((m, c) => m + c.rules.length, 0),
+    0,
+  );
+  const out: WorkerResult = {
+    parseMs: t1 - t0,
+    evalMs: t2 - t1,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+    rules,
+    findings,
+  };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 function runWorker(file: string): WorkerResult {
-  const r = spawnSync(process.execPath, ['--expose-gc', SELF, '--fortigate-worker', file], { encoding: 'utf8', timeout: 10 * 60_000, maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--expose-gc', SELF, '--fortigate-worker', file], {
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+    maxBuffer: 1 << 20,
+  });
   if (r.error) throw new Error(`fortigate bench worker: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`fortigate bench worker exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(0, 6).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `fortigate bench worker exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(0, 6).join(' | ')}`,
+    );
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as WorkerResult;
 }
 
@@ -238,7 +288,9 @@ export default async function fortigateBench(): Promise<{ markdown: string; ok: 
       const { bytes } = writeFortigate(file, policies, addresses);
       const genMs = performance.now() - g0;
       const runs = RUNS;
-      process.stderr.write(`bench fortigate: ${policies} policies, ${addresses} addresses, ${(bytes / 1e6).toFixed(1)} MB (generated in ${ms(genMs)}), ${runs} run(s)…\n`);
+      process.stderr.write(
+        `bench fortigate: ${policies} policies, ${addresses} addresses, ${(bytes / 1e6).toFixed(1)} MB (generated in ${ms(genMs)}), ${runs} run(s)…\n`,
+      );
       const res = Array.from({ length: runs }, () => runWorker(file));
       const parse = median(res.map((r) => r.parseMs));
       const evaluate = median(res.map((r) => r.evalMs));
@@ -252,7 +304,10 @@ export default async function fortigateBench(): Promise<{ markdown: string; ok: 
         .map(([k, n]) => `${k}×${n}`)
         .join(' ');
       const ok = best <= BUDGET_MS;
-      if (!ok) violations.push(`${policies} policies / ${addresses} addresses: best of ${runs} runs ${ms(best)} > ${BUDGET_MS} ms`);
+      if (!ok)
+        violations.push(
+          `${policies} policies / ${addresses} addresses: best of ${runs} runs ${ms(best)} > ${BUDGET_MS} ms`,
+        );
       rows.push([
         policies.toLocaleString('en-US'),
         addresses.toLocaleString('en-US'),
@@ -270,7 +325,19 @@ export default async function fortigateBench(): Promise<{ markdown: string; ok: 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const headers = ['policies', 'addresses', 'file', 'rules in model', 'parse', 'evaluate', 'total', 'best total', 'peak RSS', `best ≤ ${BUDGET_MS / 1000} s`, 'findings'];
+  const headers = [
+    'policies',
+    'addresses',
+    'file',
+    'rules in model',
+    'parse',
+    'evaluate',
+    'total',
+    'best total',
+    'peak RSS',
+    `best ≤ ${BUDGET_MS / 1000} s`,
+    'findings',
+  ];
   const table = [
     `| ${headers.join(' | ')} |`,
     `| ${headers.map((_, i) => (i === 0 || i === headers.length - 1 ? '---' : '---:')).join(' | ')} |`,
@@ -283,7 +350,9 @@ export default async function fortigateBench(): Promise<{ markdown: string; ok: 
     '',
     table,
     '',
-    violations.length ? `**Budget exceeded:**\n${violations.map((v) => `- ${v}`).join('\n')}` : `All within the budget (parse + evaluate ≤ ${BUDGET_MS / 1000} s).`,
+    violations.length
+      ? `**Budget exceeded:**\n${violations.map((v) => `- ${v}`).join('\n')}`
+      : `All within the budget (parse + evaluate ≤ ${BUDGET_MS / 1000} s).`,
     '',
   ].join('\n');
   return { markdown, ok: violations.length === 0 };

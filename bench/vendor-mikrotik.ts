@@ -35,7 +35,6 @@ const CASES: Case[] = [
   { name: '100k address-list entries', rules: 200, listEntries: 100_000, budgetMs: 3_000 },
 ];
 
-
 /** RouterOS wraps export lines at 80 columns: ` \` between tokens, `key=\` before a long value. */
 function wrap(tokens: string[], out: string[]): void {
   let line = '';
@@ -60,7 +59,27 @@ function wrap(tokens: string[], out: string[]): void {
   if (line) out.push(line);
 }
 
-const WORDS = ['office', 'printer', 'backup', 'camera', 'nas', 'vpn', 'erp', 'crm', 'mail', 'web', 'phones', 'pbx', 'sip', 'guest', 'monitoring', 'ldap', 'ntp', 'dns', 'lab'];
+const WORDS = [
+  'office',
+  'printer',
+  'backup',
+  'camera',
+  'nas',
+  'vpn',
+  'erp',
+  'crm',
+  'mail',
+  'web',
+  'phones',
+  'pbx',
+  'sip',
+  'guest',
+  'monitoring',
+  'ldap',
+  'ntp',
+  'dns',
+  'lab',
+];
 const PORTS = ['22', '25', '53', '80', '123', '443', '465', '587', '993', '3389', '5060', '5061', '8080', '8443'];
 const RANGES = ['10000-20000', '16384-32767', '1024-65535', '6000-6100', '49152-65535', '3478-3481'];
 const IFACES = ['bridge', 'vlan20-voice', 'vlan30-guest', 'ether5-dmz'];
@@ -111,16 +130,48 @@ export function generateRouterOS(rules: number, listEntries: number, seed = 7): 
   p('/ip firewall connection tracking');
   p('set udp-stream-timeout=5m');
   p('/ip firewall filter');
-  wrap(['add', 'action=accept', 'chain=input', 'comment="defconf: accept established,related,untracked"', 'connection-state=established,related,untracked'], out);
+  wrap(
+    [
+      'add',
+      'action=accept',
+      'chain=input',
+      'comment="defconf: accept established,related,untracked"',
+      'connection-state=established,related,untracked',
+    ],
+    out,
+  );
   wrap(['add', 'action=drop', 'chain=input', 'comment="defconf: drop invalid"', 'connection-state=invalid'], out);
   wrap(['add', 'action=accept', 'chain=input', 'comment="defconf: accept ICMP"', 'protocol=icmp'], out);
   wrap(['add', 'action=drop', 'chain=input', 'src-address-list=blocklist'], out);
-  wrap(['add', 'action=fasttrack-connection', 'chain=forward', 'comment="defconf: fasttrack"', 'connection-state=established,related', 'hw-offload=yes'], out);
-  wrap(['add', 'action=accept', 'chain=forward', 'comment="defconf: accept established,related, untracked"', 'connection-state=established,related,untracked'], out);
+  wrap(
+    [
+      'add',
+      'action=fasttrack-connection',
+      'chain=forward',
+      'comment="defconf: fasttrack"',
+      'connection-state=established,related',
+      'hw-offload=yes',
+    ],
+    out,
+  );
+  wrap(
+    [
+      'add',
+      'action=accept',
+      'chain=forward',
+      'comment="defconf: accept established,related, untracked"',
+      'connection-state=established,related,untracked',
+    ],
+    out,
+  );
   wrap(['add', 'action=drop', 'chain=forward', 'comment="defconf: drop invalid"', 'connection-state=invalid'], out);
   wrap(['add', 'action=drop', 'chain=forward', 'dst-address-list=blocklist'], out);
   const userChains = ['lan-out', 'voice-out', 'guest-out', 'dmz-in'];
-  for (const c of userChains) wrap(['add', 'action=jump', 'chain=forward', `comment="to ${c}"`, `in-interface=${pick(IFACES)}`, `jump-target=${c}`], out);
+  for (const c of userChains)
+    wrap(
+      ['add', 'action=jump', 'chain=forward', `comment="to ${c}"`, `in-interface=${pick(IFACES)}`, `jump-target=${c}`],
+      out,
+    );
   const fixed = 8 + userChains.length + 3;
   for (let i = 0; i < Math.max(0, rules - fixed); i++) {
     const x = r();
@@ -134,7 +185,9 @@ export function generateRouterOS(rules: number, listEntries: number, seed = 7): 
     if (proto < 0.85) {
       t.push(`protocol=${proto < 0.5 ? 'tcp' : 'udp'}`);
       const ports = r();
-      t.push(`dst-port=${ports < 0.5 ? pick(PORTS) : ports < 0.8 ? pick(RANGES) : `${pick(PORTS)},${pick(PORTS)},${pick(RANGES)}`}`);
+      t.push(
+        `dst-port=${ports < 0.5 ? pick(PORTS) : ports < 0.8 ? pick(RANGES) : `${pick(PORTS)},${pick(PORTS)},${pick(RANGES)}`}`,
+      );
     }
     const src = r();
     if (src < 0.45) t.push(`src-address=${r() < 0.1 ? '!' : ''}172.${int(16, 31)}.${int(0, 255)}.0/24`);
@@ -144,17 +197,54 @@ export function generateRouterOS(rules: number, listEntries: number, seed = 7): 
     // most of them and evaluation is measured over the whole chain, not the first broad rule.
     if (dst < 0.5 || src >= 0.6) t.push(`dst-address=${int(1, 223)}.${int(0, 255)}.${int(0, 255)}.${int(1, 254)}`);
     else if (dst < 0.65) t.push(`dst-address-list=${r() < 0.1 ? '!' : ''}${pick(lists)}`);
-    if (r() < 0.3) t.push(r() < 0.5 ? `in-interface=${pick(IFACES)}` : `in-interface-list=${r() < 0.3 ? '!' : ''}${pick(['LAN', 'WAN'])}`);
+    if (r() < 0.3)
+      t.push(
+        r() < 0.5 ? `in-interface=${pick(IFACES)}` : `in-interface-list=${r() < 0.3 ? '!' : ''}${pick(['LAN', 'WAN'])}`,
+      );
     if (chain === 'forward' && r() < 0.15) t.push('out-interface-list=WAN');
     if (r() < 0.1) t.push('connection-state=new');
     wrap(t, out);
   }
   for (const c of userChains) wrap(['add', 'action=return', `chain=${c}`], out);
-  wrap(['add', 'action=drop', 'chain=forward', 'comment="defconf: drop all from WAN not DSTNATed"', 'connection-nat-state=!dstnat', 'connection-state=new', 'in-interface-list=WAN'], out);
+  wrap(
+    [
+      'add',
+      'action=drop',
+      'chain=forward',
+      'comment="defconf: drop all from WAN not DSTNATed"',
+      'connection-nat-state=!dstnat',
+      'connection-state=new',
+      'in-interface-list=WAN',
+    ],
+    out,
+  );
   p('/ip firewall nat');
-  wrap(['add', 'action=masquerade', 'chain=srcnat', 'comment="defconf: masquerade"', 'ipsec-policy=out,none', 'out-interface-list=WAN'], out);
+  wrap(
+    [
+      'add',
+      'action=masquerade',
+      'chain=srcnat',
+      'comment="defconf: masquerade"',
+      'ipsec-policy=out,none',
+      'out-interface-list=WAN',
+    ],
+    out,
+  );
   for (let i = 0; i < 4; i++) {
-    wrap(['add', 'action=dst-nat', 'chain=dstnat', `comment="forward ${pick(WORDS)}"`, `dst-port=${8000 + i}`, 'in-interface-list=WAN', 'protocol=tcp', `to-addresses=172.16.10.${10 + i}`, 'to-ports=443'], out);
+    wrap(
+      [
+        'add',
+        'action=dst-nat',
+        'chain=dstnat',
+        `comment="forward ${pick(WORDS)}"`,
+        `dst-port=${8000 + i}`,
+        'in-interface-list=WAN',
+        'protocol=tcp',
+        `to-addresses=172.16.10.${10 + i}`,
+        'to-ports=443',
+      ],
+      out,
+    );
   }
   p('/ip firewall service-port');
   p('set sip disabled=yes');
@@ -186,8 +276,13 @@ function median(xs: number[]): number {
 
 function table(headers: string[], rows: string[][]): string {
   const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
-  return [line(headers), `| ${w.map((n, i) => (i === 0 ? '-'.repeat(n) : '-'.repeat(n - 1) + ':')).join(' | ')} |`, ...rows.map(line)].join('\n');
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
+  return [
+    line(headers),
+    `| ${w.map((n, i) => (i === 0 ? '-'.repeat(n) : '-'.repeat(n - 1) + ':')).join(' | ')} |`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 const ms = (x: number) => (x >= 100 ? `${x.toFixed(0)} ms` : `${x.toFixed(1)} ms`);
@@ -221,20 +316,42 @@ export default async function benchMikrotik(): Promise<{ markdown: string; ok: b
         if (vendor !== 'mikrotik') throw new Error(`${file}: detected as ${vendor ?? 'nothing'}`);
         const policies = parserFor(vendor)!.parse(text, file, vendor);
         const t1 = performance.now();
-        const results = policies.map((pol) => lintPolicy(pol, [profile], { phones: [], wan: [], audiences: [], devices: [] }));
+        const results = policies.map((pol) =>
+          lintPolicy(pol, [profile], { phones: [], wan: [], audiences: [], devices: [] }),
+        );
         const t2 = performance.now();
         const c1 = process.cpuUsage(c0);
         cpu.push((c1.user + c1.system) / 1000);
         parse.push(t1 - t0);
         evals.push(t2 - t1);
         heap = Math.max(heap, process.memoryUsage().heapUsed);
-        rulesInModel = policies.reduce((n, pol) => n + Object.values(pol.ruleset.chains).reduce((m, ch) => m + ch.rules.length, 0), 0);
+        rulesInModel = policies.reduce(
+          (n, pol) => n + Object.values(pol.ruleset.chains).reduce((m, ch) => m + ch.rules.length, 0),
+          0,
+        );
         const counts = new Map<string, number>();
         for (const res of results) for (const f of res.findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
-        findings = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([id, n]) => `${id}×${n}`).join(' ') || 'none';
+        findings =
+          [...counts]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([id, n]) => `${id}×${n}`)
+            .join(' ') || 'none';
       }
       const totals = parse.map((x, i) => x + evals[i]!);
-      rows.push({ c, bytes, lines, runs, parseMs: median(parse), evalMs: median(evals), totalMs: median(totals), bestMs: Math.min(...totals), cpuMs: median(cpu), rulesInModel, findings, heapMb: heap / 1048576 });
+      rows.push({
+        c,
+        bytes,
+        lines,
+        runs,
+        parseMs: median(parse),
+        evalMs: median(evals),
+        totalMs: median(totals),
+        bestMs: Math.min(...totals),
+        cpuMs: median(cpu),
+        rulesInModel,
+        findings,
+        heapMb: heap / 1048576,
+      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -243,11 +360,28 @@ export default async function benchMikrotik(): Promise<{ markdown: string; ok: b
   const markdown = [
     '## Benchmark: MikroTik RouterOS',
     '',
-    `Generated RouterOS 7 compact exports (bench/vendor-mikrotik.ts: defconf, voice VLAN, interface and address lists, jump chains, dst-nat, 80-column continuation lines). Node ${process.version}, ${process.platform}/${process.arch}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; 3 runs each, in-process.`,
+    `Generated RouterOS 7 compact exports (bench/vendor-mikrotik.ts: defconf, voice VLAN, interface and address lists, jump chains, dst-nat, 80-column continuation lines). Node ${process.version}, ${process.platform}/${process.arch}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; 3 runs each, in-process.`,
     '**parse** = detection + `parser.parse` → Policy; **evaluate** = `lintPolicy` with `ipnordic`, phones auto-detected; **total** = median wall time; **fastest** = the run the budget is checked against; **CPU** = process CPU time (all threads, incl. GC helpers), median.',
     '',
     table(
-      ['export', 'filter rules', 'address-list entries', 'file', 'lines', 'parse', 'evaluate', 'total', 'fastest', 'CPU', 'budget', 'rules in model', 'heap used', 'findings'],
+      [
+        'export',
+        'filter rules',
+        'address-list entries',
+        'file',
+        'lines',
+        'parse',
+        'evaluate',
+        'total',
+        'fastest',
+        'CPU',
+        'budget',
+        'rules in model',
+        'heap used',
+        'findings',
+      ],
       rows.map((r) => [
         r.c.name,
         r.c.rules.toLocaleString('en-US'),
@@ -266,7 +400,9 @@ export default async function benchMikrotik(): Promise<{ markdown: string; ok: b
       ]),
     ),
     '',
-    over.length ? `**Budget exceeded:** ${over.map((r) => `${r.c.name}: fastest run ${ms(r.bestMs)} > ${r.c.budgetMs} ms`).join('; ')}` : 'All budgets met (100k rules and 100k address-list entries under 3 s).',
+    over.length
+      ? `**Budget exceeded:** ${over.map((r) => `${r.c.name}: fastest run ${ms(r.bestMs)} > ${r.c.budgetMs} ms`).join('; ')}`
+      : 'All budgets met (100k rules and 100k address-list entries under 3 s).',
     '',
   ].join('\n');
   return { markdown, ok: over.length === 0 };

@@ -59,17 +59,47 @@ function rng(seed: number): () => number {
 export function generateRuleset(spec: Pick<Spec, 'name' | 'rules' | 'setElements'>): string {
   const r = rng(spec.rules * 7 + spec.setElements);
   const out: string[] = [];
-  out.push('#!/usr/sbin/nft -f', `# fwlint bench: ${spec.name}`, 'flush ruleset', '', 'define PHONES = 10.20.0.0/24', 'define WAN = "wan0"', '');
+  out.push(
+    '#!/usr/sbin/nft -f',
+    `# fwlint bench: ${spec.name}`,
+    'flush ruleset',
+    '',
+    'define PHONES = 10.20.0.0/24',
+    'define WAN = "wan0"',
+    '',
+  );
   out.push('table inet fw {');
-  out.push('\tct timeout udp-voip {', '\t\tprotocol udp', '\t\tl3proto ip', '\t\tpolicy = { unreplied : 60, replied : 600 }', '\t}', '');
+  out.push(
+    '\tct timeout udp-voip {',
+    '\t\tprotocol udp',
+    '\t\tl3proto ip',
+    '\t\tpolicy = { unreplied : 60, replied : 600 }',
+    '\t}',
+    '',
+  );
   if (spec.setElements) {
     out.push('\tset blocklist {', '\t\ttype ipv4_addr', '\t\tflags interval', '\t\telements = {');
     const base = (100 << 24) >>> 0; // 100.0.0.0 onwards: /30 blocks with gaps, so no two merge
-    for (let i = 0; i < spec.setElements; i++) out.push(`\t\t\t${ip(base + i * 8)}/30${i + 1 < spec.setElements ? ',' : ''}`);
+    for (let i = 0; i < spec.setElements; i++)
+      out.push(`\t\t\t${ip(base + i * 8)}/30${i + 1 < spec.setElements ? ',' : ''}`);
     out.push('\t\t}', '\t}', '');
   }
-  out.push('\tchain prerouting {', '\t\ttype filter hook prerouting priority filter; policy accept;', '\t\tmeta l4proto udp ct timeout set "udp-voip"', '\t}', '');
-  out.push('\tchain input {', '\t\ttype filter hook input priority filter; policy drop;', '\t\tct state established,related accept', '\t\ticmp type echo-request accept', '\t\tiifname "vlan20" meta l4proto { tcp, udp } th dport 53 accept', '\t}', '');
+  out.push(
+    '\tchain prerouting {',
+    '\t\ttype filter hook prerouting priority filter; policy accept;',
+    '\t\tmeta l4proto udp ct timeout set "udp-voip"',
+    '\t}',
+    '',
+  );
+  out.push(
+    '\tchain input {',
+    '\t\ttype filter hook input priority filter; policy drop;',
+    '\t\tct state established,related accept',
+    '\t\ticmp type echo-request accept',
+    '\t\tiifname "vlan20" meta l4proto { tcp, udp } th dport 53 accept',
+    '\t}',
+    '',
+  );
   const subChains = Math.max(1, Math.floor(spec.rules / 500));
   const perSub = Math.floor(spec.rules / 10 / subChains);
   for (let c = 0; c < subChains; c++) {
@@ -77,7 +107,11 @@ export function generateRuleset(spec: Pick<Spec, 'name' | 'rules' | 'setElements
     for (let i = 0; i < perSub; i++) out.push(`\t\t${ruleLine(r, c * perSub + i)}`);
     out.push('\t}', '');
   }
-  out.push('\tchain forward {', '\t\ttype filter hook forward priority filter; policy drop;', '\t\tct state vmap { established : accept, related : accept, invalid : drop }');
+  out.push(
+    '\tchain forward {',
+    '\t\ttype filter hook forward priority filter; policy drop;',
+    '\t\tct state vmap { established : accept, related : accept, invalid : drop }',
+  );
   if (spec.setElements) out.push('\t\tip daddr @blocklist drop');
   out.push('\t\tiifname . ip saddr vmap { "vlan20" . $PHONES : jump phones }');
   const main = spec.rules - subChains * perSub;
@@ -86,10 +120,30 @@ export function generateRuleset(spec: Pick<Spec, 'name' | 'rules' | 'setElements
     else out.push(`\t\t${ruleLine(r, i + 1_000_000)}`);
   }
   out.push('\t}', '');
-  out.push('\tchain phones {', '\t\toifname $WAN ip daddr 185.72.208.0/22 accept', '\t\toifname $WAN udp dport { 53, 123 } accept', '\t\toifname $WAN tcp dport { 53, 80, 443 } accept', '\t}');
+  out.push(
+    '\tchain phones {',
+    '\t\toifname $WAN ip daddr 185.72.208.0/22 accept',
+    '\t\toifname $WAN udp dport { 53, 123 } accept',
+    '\t\toifname $WAN tcp dport { 53, 80, 443 } accept',
+    '\t}',
+  );
   out.push('}', '');
-  out.push('table ip nat {', '\tchain prerouting {', '\t\ttype nat hook prerouting priority dstnat; policy accept;', '\t\tiifname $WAN tcp dport 8443 dnat to 192.168.1.10:443', '\t}', '');
-  out.push('\tchain postrouting {', '\t\ttype nat hook postrouting priority srcnat; policy accept;', '\t\toifname $WAN ip saddr { $PHONES, 192.168.0.0/16 } masquerade', '\t}', '}', '');
+  out.push(
+    'table ip nat {',
+    '\tchain prerouting {',
+    '\t\ttype nat hook prerouting priority dstnat; policy accept;',
+    '\t\tiifname $WAN tcp dport 8443 dnat to 192.168.1.10:443',
+    '\t}',
+    '',
+  );
+  out.push(
+    '\tchain postrouting {',
+    '\t\ttype nat hook postrouting priority srcnat; policy accept;',
+    '\t\toifname $WAN ip saddr { $PHONES, 192.168.0.0/16 } masquerade',
+    '\t}',
+    '}',
+    '',
+  );
   return out.join('\n');
 }
 
@@ -141,19 +195,37 @@ async function worker(file: string): Promise<void> {
   if (vendor !== 'nftables') throw new Error(`${file}: detected as ${String(vendor)}`);
   const policies = parserFor(vendor)!.parse(text, file, vendor, {});
   const t1 = performance.now();
-  const results = policies.map((p) => lintPolicy(p, [profile], { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'], audiences: [], devices: [] }));
+  const results = policies.map((p) =>
+    lintPolicy(p, [profile], { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'], audiences: [], devices: [] }),
+  );
   const t2 = performance.now();
   const findings: Record<string, number> = {};
   for (const res of results) for (const f of res.findings) findings[f.ruleId] = (findings[f.ruleId] ?? 0) + 1;
-  const rulesInModel = policies.reduce((n, p) => n + Object.values(p.ruleset.chains).reduce((m, c) => m + c.rules.filter((x) => !x.implicit).length, 0), 0);
-  const out: WorkerResult = { parseMs: t1 - t0, evalMs: t2 - t1, peakRss: process.resourceUsage().maxRSS * 1024, rulesInModel, findings };
+  const rulesInModel = policies.reduce(
+    (n, p) => n + Object.values(p.ruleset.chains).reduce((m, c) => m + c.rules.filter((x) => !x.implicit).length, 0),
+    0,
+  );
+  const out: WorkerResult = {
+    parseMs: t1 - t0,
+    evalMs: t2 - t1,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+    rulesInModel,
+    findings,
+  };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 function runWorker(file: string): WorkerResult {
-  const r = spawnSync(process.execPath, [SELF, '--worker', file], { encoding: 'utf8', timeout: 10 * 60_000, maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [SELF, '--worker', file], {
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+    maxBuffer: 1 << 20,
+  });
   if (r.error) throw new Error(`nftables bench worker: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`nftables bench worker exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(0, 6).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `nftables bench worker exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(0, 6).join(' | ')}`,
+    );
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as WorkerResult;
 }
 
@@ -182,22 +254,36 @@ function nftPath(): string | undefined {
 
 function probeNft(nft: string, dir: string): string | undefined {
   const probe = join(dir, 'probe.nft');
-  writeFileSync(probe, 'table inet fwlint_probe {\n\tchain c {\n\t\ttype filter hook forward priority filter; policy accept;\n\t}\n}\n');
+  writeFileSync(
+    probe,
+    'table inet fwlint_probe {\n\tchain c {\n\t\ttype filter hook forward priority filter; policy accept;\n\t}\n}\n',
+  );
   const r = spawnSync(nft, ['-c', '-f', probe], { encoding: 'utf8', timeout: 60_000 });
   if (r.error) return `nft -c could not run (${r.error.message})`;
-  if (r.status !== 0) return `nft -c fails even on a trivial ruleset, so it cannot be compared here: ${(r.stderr || '').trim().split('\n')[0] ?? `exit ${r.status}`}`;
+  if (r.status !== 0)
+    return `nft -c fails even on a trivial ruleset, so it cannot be compared here: ${(r.stderr || '').trim().split('\n')[0] ?? `exit ${r.status}`}`;
   return undefined;
 }
 
 function timeNft(nft: string, file: string, capMs: number): NftResult {
   const t0 = performance.now();
-  const r = spawnSync(nft, ['-c', '-f', file], { encoding: 'utf8', timeout: capMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20 });
+  const r = spawnSync(nft, ['-c', '-f', file], {
+    encoding: 'utf8',
+    timeout: capMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: 16 << 20,
+  });
   const ms = performance.now() - t0;
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { ms, timedOut: true };
   if (r.error) return { unavailable: `nft -c did not finish (${r.error.message})` };
   if (r.status !== 0) {
     const first = (r.stderr || '').trim().split('\n')[0] ?? '';
-    if (/Operation not permitted|Permission denied|netlink|Protocol not supported|cache initialization failed/i.test(r.stderr)) return { unavailable: `nft -c cannot talk to the kernel here: ${first}` };
+    if (
+      /Operation not permitted|Permission denied|netlink|Protocol not supported|cache initialization failed/i.test(
+        r.stderr,
+      )
+    )
+      return { unavailable: `nft -c cannot talk to the kernel here: ${first}` };
     return { rejected: first };
   }
   return { ms };
@@ -205,20 +291,28 @@ function timeNft(nft: string, file: string, capMs: number): NftResult {
 
 // ---------------------------------------------------------------- orchestrator
 
-const fmtMs = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 100 ? `${x.toFixed(0)} ms` : `${x.toFixed(1)} ms`);
+const fmtMs = (x: number) =>
+  x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 100 ? `${x.toFixed(0)} ms` : `${x.toFixed(1)} ms`;
 const fmtMb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 const fmtMiB = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
 
 function table(headers: string[], rows: string[][]): string {
   const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
-  return [line(headers), `| ${w.map((n, i) => (i === 0 ? '-'.repeat(n) : `${'-'.repeat(n - 1)}:`)).join(' | ')} |`, ...rows.map(line)].join('\n');
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
+  return [
+    line(headers),
+    `| ${w.map((n, i) => (i === 0 ? '-'.repeat(n) : `${'-'.repeat(n - 1)}:`)).join(' | ')} |`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 export default async function bench(): Promise<{ markdown: string; ok: boolean }> {
   const dir = mkdtempSync(join(tmpdir(), 'fwlint-bench-nft-'));
   const nft = nftPath();
-  const nftProblem = nft ? probeNft(nft, dir) : 'nft is not installed (Debian package nftables), so `nft -c` is not compared';
+  const nftProblem = nft
+    ? probeNft(nft, dir)
+    : 'nft is not installed (Debian package nftables), so `nft -c` is not compared';
   const rows: string[][] = [];
   const violations: string[] = [];
   const notes: string[] = [];
@@ -237,9 +331,14 @@ export default async function bench(): Promise<{ markdown: string; ok: boolean }
         if (n.ms !== undefined) {
           nftCell = `${n.timedOut ? '> ' : ''}${fmtMs(n.ms)}`;
           ratioCell = `${n.timedOut ? '> ' : ''}${(n.ms / total).toFixed(1)}×`;
-          if (n.timedOut) notes.push(`${spec.name}: nft -c stopped after ${fmtMs(n.ms)} (cap for this size); the ratio is a lower bound`);
+          if (n.timedOut)
+            notes.push(
+              `${spec.name}: nft -c stopped after ${fmtMs(n.ms)} (cap for this size); the ratio is a lower bound`,
+            );
           if (spec.rules === 10_000 && !spec.setElements && n.ms / total < NFT_RATIO) {
-            violations.push(`${spec.name}: fwlint ${fmtMs(total)} is only ${(n.ms / total).toFixed(1)}× faster than nft -c (${fmtMs(n.ms)}); budget ${NFT_RATIO}×`);
+            violations.push(
+              `${spec.name}: fwlint ${fmtMs(total)} is only ${(n.ms / total).toFixed(1)}× faster than nft -c (${fmtMs(n.ms)}); budget ${NFT_RATIO}×`,
+            );
           }
         } else if (n.rejected) {
           nftCell = 'rejected';
@@ -249,8 +348,10 @@ export default async function bench(): Promise<{ markdown: string; ok: boolean }
           notes.push(`${spec.name}: ${n.unavailable}`);
         }
       }
-      if (total > spec.budgetMs) violations.push(`${spec.name}: fwlint total ${fmtMs(total)} exceeds the ${fmtMs(spec.budgetMs)} budget`);
-      if (w.peakRss > PEAK_BUDGET) violations.push(`${spec.name}: peak RSS ${fmtMiB(w.peakRss)} exceeds ${fmtMiB(PEAK_BUDGET)}`);
+      if (total > spec.budgetMs)
+        violations.push(`${spec.name}: fwlint total ${fmtMs(total)} exceeds the ${fmtMs(spec.budgetMs)} budget`);
+      if (w.peakRss > PEAK_BUDGET)
+        violations.push(`${spec.name}: peak RSS ${fmtMiB(w.peakRss)} exceeds ${fmtMiB(PEAK_BUDGET)}`);
       rows.push([
         spec.name,
         w.rulesInModel.toLocaleString('en-US'),
@@ -276,12 +377,31 @@ export default async function bench(): Promise<{ markdown: string; ok: boolean }
     '',
     `Generated /etc/nftables.conf-style rulesets (bench/vendor-nftables.ts: anonymous sets of addresses and ports in most rules, verdict maps, jumps into zone chains, define, ct timeout, NAT). Node ${process.version}, ${process.platform}/${process.arch}; each fwlint run in a fresh child process. **total** = parse (text → model) + evaluate (lintPolicy, ipnordic, --phones 10.20.0.0/24@vlan20 --wan wan0). **nft -c** = \`nft -c -f\` on the same file.`,
     '',
-    table(['ruleset', 'rules in model', 'file', 'parse', 'evaluate', 'total', 'budget', 'peak RSS', 'nft -c', 'nft -c / total', 'findings'], rows),
+    table(
+      [
+        'ruleset',
+        'rules in model',
+        'file',
+        'parse',
+        'evaluate',
+        'total',
+        'budget',
+        'peak RSS',
+        'nft -c',
+        'nft -c / total',
+        'findings',
+      ],
+      rows,
+    ),
     '',
-    nftProblem ? `nft -c not compared: ${nftProblem}.` : `Budget: at 10k rules fwlint's total is at least ${NFT_RATIO}× faster than nft -c.`,
+    nftProblem
+      ? `nft -c not compared: ${nftProblem}.`
+      : `Budget: at 10k rules fwlint's total is at least ${NFT_RATIO}× faster than nft -c.`,
     ...notes.map((n) => `- ${n}`),
     '',
-    violations.length ? `**Budget exceeded:**\n${violations.map((v) => `- ${v}`).join('\n')}` : 'All nftables budgets met.',
+    violations.length
+      ? `**Budget exceeded:**\n${violations.map((v) => `- ${v}`).join('\n')}`
+      : 'All nftables budgets met.',
     '',
   ].join('\n');
   return { markdown: md, ok: violations.length === 0 };

@@ -20,7 +20,13 @@ export interface BlockedSpec {
 }
 
 /** One finding per rule or default policy that drops part of `whole`; parts with hostname doubts are left to FWL012. */
-export function reportBlocked(meta: RuleMeta, ctx: RuleContext, parts: Part[], whole: Box, spec: BlockedSpec): Finding[] {
+export function reportBlocked(
+  meta: RuleMeta,
+  ctx: RuleContext,
+  parts: Part[],
+  whole: Box,
+  spec: BlockedSpec,
+): Finding[] {
   const blocked = parts.filter((p) => p.verdict === 'drop' && p.maybe.length === 0);
   return byDecider(blocked).map((group) => {
     const step = group[0]!.decidedBy;

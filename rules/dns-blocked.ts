@@ -16,20 +16,23 @@ export const dnsBlocked: LintRule = {
     name: 'dns-blocked',
     shortDescription: 'Phones cannot reach a DNS server.',
     fullDescription:
-      'Evaluates DNS (udp 53) from each phone network both to the firewall\'s own address on that interface (its resolver) and to Internet resolvers; reports when neither is allowed.',
+      "Evaluates DNS (udp 53) from each phone network both to the firewall's own address on that interface (its resolver) and to Internet resolvers; reports when neither is allowed.",
     defaultLevel: 'error',
     securitySeverity: 2.0,
     precision: 'medium',
     tags: ['voip', 'dns'],
     help: {
       what: 'DNS queries from the phones are dropped both to the firewall and to the Internet.',
-      why: 'Phones resolve the provider\'s SIP, provisioning and NTP hostnames; without DNS they cannot register.',
+      why: "Phones resolve the provider's SIP, provisioning and NTP hostnames; without DNS they cannot register.",
       fix: {
-        generic: 'Allow udp/tcp 53 from the phone network to the firewall\'s resolver or to an Internet resolver.',
-        pfsense: 'Firewall > Rules > (phone interface): pass TCP/UDP 53 to "<interface> address" (DNS Resolver) or to the DNS servers.',
+        generic: "Allow udp/tcp 53 from the phone network to the firewall's resolver or to an Internet resolver.",
+        pfsense:
+          'Firewall > Rules > (phone interface): pass TCP/UDP 53 to "<interface> address" (DNS Resolver) or to the DNS servers.',
         opnsense: 'Firewall > Rules > (phone interface): pass TCP/UDP 53 to the interface address (Unbound).',
-        fortigate: 'Add DNS to the service of the phone policy, or serve DNS on the phone interface:\nconfig system dns-server\n    edit "<phone interface>"\n        set mode recursive\n    next\nend',
-        mikrotik: '/ip dns set allow-remote-requests=yes\n/ip firewall filter add chain=input in-interface=<phones> protocol=udp dst-port=53 action=accept place-before=<drop rule>',
+        fortigate:
+          'Add DNS to the service of the phone policy, or serve DNS on the phone interface:\nconfig system dns-server\n    edit "<phone interface>"\n        set mode recursive\n    next\nend',
+        mikrotik:
+          '/ip dns set allow-remote-requests=yes\n/ip firewall filter add chain=input in-interface=<phones> protocol=udp dst-port=53 action=accept place-before=<drop rule>',
         nftables: 'Input chain: `iifname "<phones>" udp dport 53 accept` (or in forward to the resolver).',
       },
     },
@@ -45,11 +48,23 @@ export const dnsBlocked: LintRule = {
         if (from.networks.isEmpty) continue;
         const self = ctx.policy.interfaces.find((i) => i.name === from.iface)?.addresses.intersect(ANY_V4);
         const state = NameSet.of(['new']);
-        const toInternet = box({ src: from.networks, dst: INTERNET, proto: dns, dport: port, iif: NameSet.of([from.iface]), oif: egressFor(ctx.policy, ctx.wan, INTERNET), state });
+        const toInternet = box({
+          src: from.networks,
+          dst: INTERNET,
+          proto: dns,
+          dport: port,
+          iif: NameSet.of([from.iface]),
+          oif: egressFor(ctx.policy, ctx.wan, INTERNET),
+          state,
+        });
         const fwd = evaluate(ctx.policy.ruleset, 'forward', toInternet);
         if (fwd.some((p) => p.verdict === 'accept')) continue;
         if (self && !self.isEmpty) {
-          const local = evaluate(ctx.policy.ruleset, 'input', box({ src: from.networks, dst: self, proto: dns, dport: port, iif: NameSet.of([from.iface]), state }));
+          const local = evaluate(
+            ctx.policy.ruleset,
+            'input',
+            box({ src: from.networks, dst: self, proto: dns, dport: port, iif: NameSet.of([from.iface]), state }),
+          );
           if (local.some((p) => p.verdict === 'accept')) continue;
         }
         out.push(

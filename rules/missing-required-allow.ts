@@ -19,12 +19,18 @@ export const missingRequiredAllow: LintRule = {
       what: 'Part of a flow that the provider requires (for example SIP or RTP from the phones to the provider networks) is dropped by the firewall.',
       why: 'Phones fail to register, calls have one-way or no audio, or provisioning and firmware updates fail when a required flow is blocked.',
       fix: {
-        generic: 'Allow the reported protocol, ports and networks from the phone network before the blocking rule, or change the blocking rule so it no longer covers them.',
-        pfsense: 'Firewall > Rules > (phone interface): add a pass rule for the protocol, ports and provider alias above the blocking rule (interface rules are first-match).',
-        opnsense: 'Firewall > Rules > (phone interface): add a pass rule above the blocking rule (check its sequence number).',
-        fortigate: 'config firewall policy: add an accept policy from the phone interface to the WAN for the provider address and service, then `move <new id> before <blocking id>` (policies match in file order, not by id).',
-        mikrotik: '/ip firewall filter add chain=forward src-address=<phones> dst-address=<provider> protocol=udp dst-port=<ports> action=accept place-before=<blocking rule>',
-        nftables: 'Add an accept rule (e.g. `ip saddr <phones> ip daddr <provider> udp dport <ports> accept`) before the drop, and make sure no other base chain on the forward hook drops it.',
+        generic:
+          'Allow the reported protocol, ports and networks from the phone network before the blocking rule, or change the blocking rule so it no longer covers them.',
+        pfsense:
+          'Firewall > Rules > (phone interface): add a pass rule for the protocol, ports and provider alias above the blocking rule (interface rules are first-match).',
+        opnsense:
+          'Firewall > Rules > (phone interface): add a pass rule above the blocking rule (check its sequence number).',
+        fortigate:
+          'config firewall policy: add an accept policy from the phone interface to the WAN for the provider address and service, then `move <new id> before <blocking id>` (policies match in file order, not by id).',
+        mikrotik:
+          '/ip firewall filter add chain=forward src-address=<phones> dst-address=<provider> protocol=udp dst-port=<ports> action=accept place-before=<blocking rule>',
+        nftables:
+          'Add an accept rule (e.g. `ip saddr <phones> ip daddr <provider> udp dport <ports> accept`) before the drop, and make sure no other base chain on the forward hook drops it.',
       },
     },
   },

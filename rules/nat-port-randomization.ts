@@ -10,8 +10,9 @@ export const natPortRandomization: LintRule = {
   meta: {
     id: 'FWL006',
     name: 'nat-port-randomization',
-    shortDescription: 'Source NAT randomizes the phones\' source ports (symmetric NAT).',
-    fullDescription: 'Reports the source-NAT rules (explicit or the platform\'s automatic ones) that rewrite the source port of phone traffic when the provider requires port-preserving (non-symmetric) NAT.',
+    shortDescription: "Source NAT randomizes the phones' source ports (symmetric NAT).",
+    fullDescription:
+      "Reports the source-NAT rules (explicit or the platform's automatic ones) that rewrite the source port of phone traffic when the provider requires port-preserving (non-symmetric) NAT.",
     defaultLevel: 'error',
     securitySeverity: 3.0,
     precision: 'high',
@@ -20,11 +21,14 @@ export const natPortRandomization: LintRule = {
       what: 'The firewall picks a new random source port for each outbound session of the phones.',
       why: 'With per-session port randomization the NAT behaves as symmetric NAT: STUN-based traversal (e.g. OpenScape device@home) cannot predict the public port and media fails.',
       fix: {
-        generic: 'Keep the source port for the phones\' traffic (static port / port preservation).',
-        pfsense: 'Firewall > NAT > Outbound: Hybrid mode, add a rule for the phone network on WAN with "Static Port" checked, above the automatic rules.',
+        generic: "Keep the source port for the phones' traffic (static port / port preservation).",
+        pfsense:
+          'Firewall > NAT > Outbound: Hybrid mode, add a rule for the phone network on WAN with "Static Port" checked, above the automatic rules.',
         opnsense: 'Firewall > NAT > Outbound: Hybrid mode, rule for the phone network with "Static port" set.',
-        fortigate: 'On the phone policy: `unset port-random` and keep `port-preserve` enabled; with an IP pool use type overload (fixed-port-range and port-block-allocation pools rewrite ports), or `set fixedport enable`.',
-        mikrotik: '/ip firewall nat set [find action=endpoint-independent-nat randomise-ports=yes] randomise-ports=no (masquerade and src-nat keep the source port when it is free)',
+        fortigate:
+          'On the phone policy: `unset port-random` and keep `port-preserve` enabled; with an IP pool use type overload (fixed-port-range and port-block-allocation pools rewrite ports), or `set fixedport enable`.',
+        mikrotik:
+          '/ip firewall nat set [find action=endpoint-independent-nat randomise-ports=yes] randomise-ports=no (masquerade and src-nat keep the source port when it is free)',
         nftables: 'Drop `random`/`fully-random` from the masquerade/snat statement for the phone traffic.',
       },
     },

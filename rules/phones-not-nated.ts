@@ -13,7 +13,8 @@ export const phonesNotNated: LintRule = {
     id: 'FWL005',
     name: 'phones-not-nated',
     shortDescription: 'Phones reach the Internet without source NAT.',
-    fullDescription: 'Splits the phones\' traffic to the Internet by the source-NAT rules (first match) and reports the parts that leave untranslated, with the rule or mode that causes it.',
+    fullDescription:
+      "Splits the phones' traffic to the Internet by the source-NAT rules (first match) and reports the parts that leave untranslated, with the rule or mode that causes it.",
     defaultLevel: 'error',
     securitySeverity: 5.5,
     precision: 'high',
@@ -22,11 +23,15 @@ export const phonesNotNated: LintRule = {
       what: 'Some phone traffic to the Internet is not source-NATed.',
       why: 'Providers that require NAT expect phones on private addresses behind it; untranslated private sources are dropped upstream, and public phones are exposed.',
       fix: {
-        generic: 'Add a source-NAT (masquerade) rule for the phone network on the WAN interface, before any no-NAT exception.',
-        pfsense: 'Firewall > NAT > Outbound: use Automatic or Hybrid mode, or add a rule for the phone network on WAN; remove "Do not NAT" rules covering it.',
+        generic:
+          'Add a source-NAT (masquerade) rule for the phone network on the WAN interface, before any no-NAT exception.',
+        pfsense:
+          'Firewall > NAT > Outbound: use Automatic or Hybrid mode, or add a rule for the phone network on WAN; remove "Do not NAT" rules covering it.',
         opnsense: 'Firewall > NAT > Outbound: Automatic or Hybrid mode, or a manual rule for the phone network.',
-        fortigate: 'config firewall policy: `set nat enable` on the phone-to-WAN policy (or add a central-snat-map entry).',
-        mikrotik: '/ip firewall nat add chain=srcnat src-address=<phones> out-interface-list=WAN action=masquerade place-before=0',
+        fortigate:
+          'config firewall policy: `set nat enable` on the phone-to-WAN policy (or add a central-snat-map entry).',
+        mikrotik:
+          '/ip firewall nat add chain=srcnat src-address=<phones> out-interface-list=WAN action=masquerade place-before=0',
         nftables: 'In a nat postrouting chain: `ip saddr <phones> oifname "<wan>" masquerade`.',
       },
     },

@@ -12,14 +12,15 @@ export const portForwardToPhone: LintRule = {
     id: 'FWL004',
     name: 'port-forward-to-phone',
     shortDescription: 'A port-forward points at a phone.',
-    fullDescription: 'Reports destination NAT rules (port-forwards, virtual IPs, dst-nat) whose target lies in a phone network.',
+    fullDescription:
+      'Reports destination NAT rules (port-forwards, virtual IPs, dst-nat) whose target lies in a phone network.',
     defaultLevel: 'warning',
     securitySeverity: 6.5,
     precision: 'very-high',
     tags: ['voip', 'nat', 'security', 'exposure'],
     help: {
       what: 'Traffic from the Internet is forwarded to an IP phone.',
-      why: 'Providers register phones outbound through NAT; a port-forward exposes the phone\'s SIP stack to scanners and toll fraud, and breaks the provider\'s NAT traversal.',
+      why: "Providers register phones outbound through NAT; a port-forward exposes the phone's SIP stack to scanners and toll fraud, and breaks the provider's NAT traversal.",
       fix: {
         generic: 'Delete the port-forward; phones need no inbound forwards when they register outbound.',
         pfsense: 'Firewall > NAT > Port Forward: delete the rule (and its associated filter rule).',

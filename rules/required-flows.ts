@@ -31,11 +31,13 @@ export function evaluatedFlows(ctx: RuleContext): EvaluatedFlow[] {
     // Behind source NAT, new connections from the Internet reach the phones only through
     // port-forwards, which FWL004/FWL010 judge; the provider's "without NAT" flows do not apply.
     const fromInternet = !concrete.isEmpty ? !concrete.isSubsetOf(internalNetworks(ctx.policy)) : true;
-    if ((req.condition === 'without-nat' || (req.direction === 'inbound' && fromInternet)) && phonesAreNated(ctx)) continue;
+    if ((req.condition === 'without-nat' || (req.direction === 'inbound' && fromInternet)) && phonesAreNated(ctx))
+      continue;
     const hostnamesOnly = concrete.isEmpty && (req.remote.hostnames?.length ?? 0) > 0;
     if (concrete.isEmpty && !hostnamesOnly) continue; // e.g. a PBX flow without --pbx: noted by the runner
     const remote = hostnamesOnly ? addressesOf(ctx.profile, { any: true }, ctx) : concrete;
-    for (const flow of buildFlows(req, remote, ctx)) out.push({ req, flow, parts: evaluate(ctx.policy.ruleset, 'forward', flow.box), hostnamesOnly });
+    for (const flow of buildFlows(req, remote, ctx))
+      out.push({ req, flow, parts: evaluate(ctx.policy.ruleset, 'forward', flow.box), hostnamesOnly });
   }
   cache.set(ctx, out);
   return out;
@@ -67,6 +69,9 @@ export function describeFlow(f: BuiltFlow, remoteLabel?: string): string {
 
 /** What part of the flow a group covers: "port 20000-20010", or "all of it". */
 export function describePart(parts: Part[], whole: Box): string {
-  const d = describeParts(parts.map((p) => p.box), whole);
+  const d = describeParts(
+    parts.map((p) => p.box),
+    whole,
+  );
   return d ? `for ${d}` : 'entirely';
 }

@@ -26,12 +26,17 @@ export const requiredPortForwardMissing: LintRule = {
       what: 'Traffic the provider sends to the WAN address is not forwarded to the PBX, or is forwarded and then dropped.',
       why: 'Remote devices (device@home) cannot register with or send media to the PBX.',
       fix: {
-        generic: 'Add a port-forward of the listed protocol and ports on the WAN address to the PBX, with a filter rule that allows it.',
-        pfsense: 'Firewall > NAT > Port Forward: add the forward to the PBX with "Filter rule association: Add associated filter rule" (or Pass).',
+        generic:
+          'Add a port-forward of the listed protocol and ports on the WAN address to the PBX, with a filter rule that allows it.',
+        pfsense:
+          'Firewall > NAT > Port Forward: add the forward to the PBX with "Filter rule association: Add associated filter rule" (or Pass).',
         opnsense: 'Firewall > NAT > Port Forward: add the forward to the PBX with a filter rule.',
-        fortigate: 'config firewall vip: edit "<name>" set extintf "<wan>" set portforward enable set mappedip <pbx> ...; then an accept policy from WAN with the VIP as dstaddr.',
-        mikrotik: '/ip firewall nat add chain=dstnat in-interface-list=WAN protocol=udp dst-port=<ports> action=dst-nat to-addresses=<pbx> to-ports=<pbx ports>',
-        nftables: 'nat prerouting: `iifname "<wan>" udp dport <ports> dnat to <pbx>`; forward: accept `ct status dnat`.',
+        fortigate:
+          'config firewall vip: edit "<name>" set extintf "<wan>" set portforward enable set mappedip <pbx> ...; then an accept policy from WAN with the VIP as dstaddr.',
+        mikrotik:
+          '/ip firewall nat add chain=dstnat in-interface-list=WAN protocol=udp dst-port=<ports> action=dst-nat to-addresses=<pbx> to-ports=<pbx ports>',
+        nftables:
+          'nat prerouting: `iifname "<wan>" udp dport <ports> dnat to <pbx>`; forward: accept `ct status dnat`.',
       },
     },
   },
@@ -40,20 +45,32 @@ export const requiredPortForwardMissing: LintRule = {
     const reqs = (ctx.profile.portForwards ?? []).filter((r) => inScope(r, ctx));
     if (reqs.length === 0) return out;
     if (!ctx.pbx) {
-      ctx.notify({ level: 'note', message: `${ctx.profile.name}: ${reqs.length} required port-forward(s) to the PBX not checked: pass --pbx <ip>.` });
+      ctx.notify({
+        level: 'note',
+        message: `${ctx.profile.name}: ${reqs.length} required port-forward(s) to the PBX not checked: pass --pbx <ip>.`,
+      });
       return out;
     }
     const self = arrivingDestinations(ctx);
     const natLoc = ctx.policy.nat.dnatLoc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root;
     for (const req of reqs) {
-      const arriving = box({ src: INTERNET, dst: self.isEmpty ? INTERNET : self, proto: protocolsOf(req.protocol), dport: portsOf(req.ports), iif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
+      const arriving = box({
+        src: INTERNET,
+        dst: self.isEmpty ? INTERNET : self,
+        proto: protocolsOf(req.protocol),
+        dport: portsOf(req.ports),
+        iif: NameSet.of(ctx.wan),
+        state: NameSet.of(['new']),
+      });
       const parts = dnatParts(ctx.policy, arriving);
       // A forward on any public address satisfies the requirement: what is missing are the
       // protocol/port combinations no address forwards to the PBX.
       const reaching = parts.filter((p) => p.rule && p.rule.to.addr.overlaps(ctx.pbx!.addr));
       let missing = parts.filter((p) => !reaching.includes(p));
       for (const r of reaching) {
-        missing = missing.flatMap((m) => subtract(m.box, { proto: r.box.proto, dport: r.box.dport }).map((box) => ({ ...m, box })));
+        missing = missing.flatMap((m) =>
+          subtract(m.box, { proto: r.box.proto, dport: r.box.dport }).map((box) => ({ ...m, box })),
+        );
       }
       if (missing.length > 0) {
         const h = hull(missing.map((m) => m.box))!;
@@ -85,7 +102,9 @@ export const requiredPortForwardMissing: LintRule = {
           continue;
         }
         if (p.rule.bypassFilter) continue;
-        const oif = NameSet.of(ctx.policy.interfaces.filter((i) => i.networks.overlaps(ctx.pbx!.addr)).map((i) => i.name));
+        const oif = NameSet.of(
+          ctx.policy.interfaces.filter((i) => i.networks.overlaps(ctx.pbx!.addr)).map((i) => i.name),
+        );
         const flow = { ...t, oif };
         out.push(
           ...reportBlocked(this.meta, ctx, evaluate(ctx.policy.ruleset, 'forward', flow), flow, {

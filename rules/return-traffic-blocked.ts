@@ -21,14 +21,16 @@ export const returnTrafficBlocked: LintRule = {
     precision: 'high',
     tags: ['voip', 'stateful', 'reachability'],
     help: {
-      what: 'The firewall allows the phones\' outbound traffic but not the replies to it.',
-      why: 'SIP responses and the provider\'s RTP never reach the phone: registration fails or calls have no audio.',
+      what: "The firewall allows the phones' outbound traffic but not the replies to it.",
+      why: "SIP responses and the provider's RTP never reach the phone: registration fails or calls have no audio.",
       fix: {
         generic: 'Allow established and related traffic back to the phones.',
         pfsense: 'Use State type "Keep" (the default) on the pass rules for the phones instead of "None".',
         opnsense: 'Use State type "keep state" on the pass rules for the phones.',
-        fortigate: 'Sessions of accepted policies carry replies; check for a deny policy or a local-in rule that drops them.',
-        mikrotik: '/ip firewall filter add chain=forward connection-state=established,related action=accept place-before=0',
+        fortigate:
+          'Sessions of accepted policies carry replies; check for a deny policy or a local-in rule that drops them.',
+        mikrotik:
+          '/ip firewall filter add chain=forward connection-state=established,related action=accept place-before=0',
         nftables: 'At the top of the forward chain: `ct state established,related accept`.',
       },
     },
@@ -55,7 +57,16 @@ export const returnTrafficBlocked: LintRule = {
             continue;
           }
           const b = p.box;
-          const reply = { ...b, src: b.dst, dst: b.src, sport: b.dport, dport: ANY_PORT, iif: b.oif, oif: b.iif, state: NameSet.of(['established']) };
+          const reply = {
+            ...b,
+            src: b.dst,
+            dst: b.src,
+            sport: b.dport,
+            dport: ANY_PORT,
+            iif: b.oif,
+            oif: b.iif,
+            state: NameSet.of(['established']),
+          };
           out.push(
             ...reportBlocked(this.meta, ctx, evaluate(ctx.policy.ruleset, 'forward', reply), reply, {
               subject: `Reply traffic of "${ev.req.description}" (${describeFlow(ev.flow)})`,

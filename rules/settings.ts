@@ -21,7 +21,14 @@ export function cite(req: SettingRequirement, ctx: RuleContext): string {
  * A finding about a setting, located at the setting (or, for a default, where it would live), saying
  * whether the value is the platform's default and whether the documentation leaves it uncertain.
  */
-export function settingFinding(meta: RuleMeta, ctx: RuleContext, req: SettingRequirement, s: Setting<unknown>, what: string, fix: string): Finding {
+export function settingFinding(
+  meta: RuleMeta,
+  ctx: RuleContext,
+  req: SettingRequirement,
+  s: Setting<unknown>,
+  what: string,
+  fix: string,
+): Finding {
   const cause = s.source === 'default' ? `This is the platform default: ${s.reason}.` : `(${s.reason})`;
   const doubt = s.uncertain ? ` Uncertain: ${s.uncertain}.` : '';
   return finding(meta, ctx, {

@@ -19,15 +19,17 @@ export const sipAlgEnabled: LintRule = {
     tags: ['voip', 'sip', 'alg'],
     help: {
       what: 'The firewall inspects and rewrites SIP messages (SIP ALG / helper).',
-      why: 'ALGs rewrite SIP headers and SDP inconsistently with the provider\'s own NAT traversal, causing failed registrations, one-way audio and dropped calls; providers require it off.',
+      why: "ALGs rewrite SIP headers and SDP inconsistently with the provider's own NAT traversal, causing failed registrations, one-way audio and dropped calls; providers require it off.",
       fix: {
         generic: 'Disable the SIP ALG / helper.',
-        pfsense: 'pfSense has no SIP ALG; remove the siproxd package (System > Package Manager) unless the provider asks for it.',
+        pfsense:
+          'pfSense has no SIP ALG; remove the siproxd package (System > Package Manager) unless the provider asks for it.',
         opnsense: 'OPNsense has no SIP ALG; remove the os-siproxd plugin.',
         fortigate:
           'config system settings\n    set default-voip-alg-mode kernel-helper-based\nend\nconfig system session-helper\n    delete <id of the "sip" entry>\nend\nconfig voip profile\n    edit "<profile>"\n        config sip\n            set status disable\n        end\n    next\nend\n(or unset voip-profile and ips-voip-filter on the phone policies)',
         mikrotik: '/ip firewall service-port set sip disabled=yes',
-        nftables: 'Remove the `ct helper set` statement that assigns the sip helper (and the `ct helper` object of type "sip").',
+        nftables:
+          'Remove the `ct helper set` statement that assigns the sip helper (and the `ct helper` object of type "sip").',
       },
     },
   },
@@ -36,7 +38,16 @@ export const sipAlgEnabled: LintRule = {
     for (const req of settingsOf(ctx, 'sip-alg-off')) {
       for (const s of ctx.policy.sessions.sipAlg) {
         if (!s.value || !touchesPhones(ctx, s.scope)) continue;
-        out.push(settingFinding(this.meta, ctx, req, s, 'SIP ALG is enabled.', `${cite(req, ctx)} requires SIP inspection off: disable it.`));
+        out.push(
+          settingFinding(
+            this.meta,
+            ctx,
+            req,
+            s,
+            'SIP ALG is enabled.',
+            `${cite(req, ctx)} requires SIP inspection off: disable it.`,
+          ),
+        );
       }
     }
     return out;

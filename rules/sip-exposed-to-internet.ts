@@ -19,7 +19,7 @@ export const sipExposedToInternet: LintRule = {
     name: 'sip-exposed-to-internet',
     shortDescription: 'Phones accept SIP from any Internet source.',
     fullDescription:
-      'Evaluates new SIP connections (tcp/udp 5060-5061) from the Internet to the phones, both routed and through port-forwards, and reports the rules that let sources outside the provider\'s networks in.',
+      "Evaluates new SIP connections (tcp/udp 5060-5061) from the Internet to the phones, both routed and through port-forwards, and reports the rules that let sources outside the provider's networks in.",
     defaultLevel: 'warning',
     securitySeverity: 7.5,
     precision: 'high',
@@ -28,11 +28,13 @@ export const sipExposedToInternet: LintRule = {
       what: 'SIP from arbitrary Internet hosts can reach the phones.',
       why: 'SIP scanners find exposed phones within minutes; they are used for toll fraud and denial of service.',
       fix: {
-        generic: 'Remove the rule or forward, or restrict its source to the provider\'s networks.',
-        pfsense: 'Firewall > Rules > WAN (and NAT > Port Forward): restrict the source to the provider alias or delete the rule.',
+        generic: "Remove the rule or forward, or restrict its source to the provider's networks.",
+        pfsense:
+          'Firewall > Rules > WAN (and NAT > Port Forward): restrict the source to the provider alias or delete the rule.',
         opnsense: 'Firewall > Rules > WAN: restrict the source to the provider alias or delete the rule.',
         fortigate: 'Set srcaddr of the policy to the provider address group instead of "all", or remove the VIP.',
-        mikrotik: '/ip firewall nat set <rule> src-address-list=<provider> (or /ip firewall filter set <rule> src-address-list=<provider>), or remove the rule',
+        mikrotik:
+          '/ip firewall nat set <rule> src-address-list=<provider> (or /ip firewall filter set <rule> src-address-list=<provider>), or remove the rule',
         nftables: 'Match `ip saddr @provider` in the accept/dnat rule, or remove it.',
       },
     },
@@ -42,7 +44,13 @@ export const sipExposedToInternet: LintRule = {
     if (phones.isEmpty) return [];
     const allowedSources = providerAddresses(ctx.profile);
     const out: Finding[] = [];
-    const report = (accepted: Box[], via: string, step: Parameters<typeof stepLoc>[0] | undefined, loc: Finding['loc'], key: string[]) => {
+    const report = (
+      accepted: Box[],
+      via: string,
+      step: Parameters<typeof stepLoc>[0] | undefined,
+      loc: Finding['loc'],
+      key: string[],
+    ) => {
       const h = hull(accepted)!;
       const outside = h.src.subtract(allowedSources);
       if (outside.isEmpty) return;
@@ -56,8 +64,16 @@ export const sipExposedToInternet: LintRule = {
     };
     // Routed straight to the phones (no NAT in between).
     for (const p of ctx.phones) {
-      const flow = box({ src: INTERNET, dst: p.networks.intersect(ANY_V4), ...SIP, iif: NameSet.of(ctx.wan), oif: NameSet.of([p.iface]), state: NameSet.of(['new']) });
-      for (const group of groupAccepted(evaluate(ctx.policy.ruleset, 'forward', flow))) report(group.boxes, '', group.step, stepLoc(group.step, ctx.policy.root), ['routed', stepKey(group.step)]);
+      const flow = box({
+        src: INTERNET,
+        dst: p.networks.intersect(ANY_V4),
+        ...SIP,
+        iif: NameSet.of(ctx.wan),
+        oif: NameSet.of([p.iface]),
+        state: NameSet.of(['new']),
+      });
+      for (const group of groupAccepted(evaluate(ctx.policy.ruleset, 'forward', flow)))
+        report(group.boxes, '', group.step, stepLoc(group.step, ctx.policy.root), ['routed', stepKey(group.step)]);
     }
     // Through port-forwards on the WAN address.
     const self = arrivingDestinations(ctx);
@@ -73,7 +89,11 @@ export const sipExposedToInternet: LintRule = {
           continue;
         }
         for (const group of groupAccepted(evaluate(ctx.policy.ruleset, 'forward', { ...t, oif })))
-          report(group.boxes, ` through ${d.label} (line ${d.loc.line})`, group.step, d.loc, ['dnat', d.id, stepKey(group.step)]);
+          report(group.boxes, ` through ${d.label} (line ${d.loc.line})`, group.step, d.loc, [
+            'dnat',
+            d.id,
+            stepKey(group.step),
+          ]);
       }
     }
     return out;

@@ -34,7 +34,8 @@ export const parseErrorMeta: LintRule['meta'] = {
   id: 'FWL901',
   name: 'parse-error',
   shortDescription: 'The configuration file could not be parsed.',
-  fullDescription: 'The file is not a readable configuration of the selected vendor (syntax error, truncated, binary, wrong vendor, or hostile content such as XML entity declarations).',
+  fullDescription:
+    'The file is not a readable configuration of the selected vendor (syntax error, truncated, binary, wrong vendor, or hostile content such as XML entity declarations).',
   defaultLevel: 'error',
   securitySeverity: 1.0,
   precision: 'very-high',
@@ -42,7 +43,10 @@ export const parseErrorMeta: LintRule['meta'] = {
   help: {
     what: 'fwlint could not read this file.',
     why: 'Nothing in the file was checked.',
-    fix: { generic: 'Check that the file is a complete, unmodified export of the device, and that --vendor (if given) is right.' },
+    fix: {
+      generic:
+        'Check that the file is a complete, unmodified export of the device, and that --vendor (if given) is right.',
+    },
   },
 };
 
@@ -60,6 +64,9 @@ export const suppressionProblemMeta: LintRule['meta'] = {
   help: {
     what: 'A suppression in fwlint.config.json or an inline fwlint-disable comment is expired, stale or has no reason.',
     why: 'Suppressions that outlive their reason hide real problems; stale ones mislead reviewers.',
-    fix: { generic: 'Renew the entry with a new expiry date and reason, delete it if the finding is gone, or add `-- <reason>` to the inline directive.' },
+    fix: {
+      generic:
+        'Renew the entry with a new expiry date and reason, delete it if the finding is gone, or add `-- <reason>` to the inline directive.',
+    },
   },
 };

@@ -24,12 +24,17 @@ export const unverifiableRequirement: LintRule = {
       what: 'The requirement names a hostname (or the firewall rule uses an FQDN alias), so whether the flow is allowed depends on what the name resolves to.',
       why: 'Providers publish hostnames whose addresses change; an allow list that does not cover the current addresses breaks provisioning, time sync or firmware updates.',
       fix: {
-        generic: 'Allow the port to any Internet destination, or to an FQDN alias of the hostname, or confirm the addresses with the provider and allow those networks.',
-        pfsense: 'Firewall > Aliases: create a Host alias with the hostname (filterdns keeps it current) and allow the port to that alias.',
+        generic:
+          'Allow the port to any Internet destination, or to an FQDN alias of the hostname, or confirm the addresses with the provider and allow those networks.',
+        pfsense:
+          'Firewall > Aliases: create a Host alias with the hostname (filterdns keeps it current) and allow the port to that alias.',
         opnsense: 'Firewall > Aliases: create a Host(s) alias with the hostname and allow the port to it.',
-        fortigate: 'config firewall address: edit "<name>" set type fqdn set fqdn "<hostname>"; use it as dstaddr in the accept policy.',
-        mikrotik: '/ip firewall address-list add list=<name> address=<hostname> (RouterOS resolves it) and accept dst-address-list=<name>.',
-        nftables: 'nftables cannot match hostnames: allow the port to any destination or maintain a set updated by a resolver script.',
+        fortigate:
+          'config firewall address: edit "<name>" set type fqdn set fqdn "<hostname>"; use it as dstaddr in the accept policy.',
+        mikrotik:
+          '/ip firewall address-list add list=<name> address=<hostname> (RouterOS resolves it) and accept dst-address-list=<name>.',
+        nftables:
+          'nftables cannot match hostnames: allow the port to any destination or maintain a set updated by a resolver script.',
       },
     },
   },
@@ -103,7 +108,12 @@ export const unverifiableRequirement: LintRule = {
           uncertain: true,
           message:
             `${r.label} (line ${r.loc.line}) blocks hostname members that fwlint cannot resolve; if any of them resolves into a provider network it blocks required flows that are otherwise allowed: ` +
-            `${names.slice(0, 4).map((n) => `"${n}"`).join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}. Exclude the provider networks from this rule or check the names.`,
+            `${names
+              .slice(0, 4)
+              .map((n) => `"${n}"`)
+              .join(
+                ', ',
+              )}${names.length > 4 ? ` and ${names.length - 4} more` : ''}. Exclude the provider networks from this rule or check the names.`,
           key: ['accept-doubt', r.id],
         }),
       );
@@ -121,6 +131,7 @@ const stronger = (a: Severity, b: Severity): Severity => (RANK[b] > RANK[a] ? b 
 function namedRules(parts: { maybe: Rule[] }[], hosts: string[]): Rule[] {
   const wanted = new Set(hosts.map((h) => h.toLowerCase()));
   const rules = new Set<Rule>();
-  for (const p of parts) for (const r of p.maybe) if (r.match.symbolic?.some((s) => wanted.has(s.name.toLowerCase()))) rules.add(r);
+  for (const p of parts)
+    for (const r of p.maybe) if (r.match.symbolic?.some((s) => wanted.has(s.name.toLowerCase()))) rules.add(r);
   return [...rules];
 }

@@ -15,20 +15,24 @@ export const wanIcmpBlocked: LintRule = {
     id: 'FWL007',
     name: 'wan-icmp-blocked',
     shortDescription: 'ICMP from the Internet to the WAN address is blocked.',
-    fullDescription: 'Evaluates ICMP from any Internet source to the firewall\'s own WAN addresses through the rules for traffic to the firewall itself.',
+    fullDescription:
+      "Evaluates ICMP from any Internet source to the firewall's own WAN addresses through the rules for traffic to the firewall itself.",
     defaultLevel: 'warning',
     securitySeverity: 1.0,
     precision: 'high',
     tags: ['voip', 'monitoring', 'icmp'],
     help: {
       what: 'The firewall drops ICMP (ping) sent from the Internet to its WAN address.',
-      why: 'Providers monitor the customer\'s Internet connection with ping; without it they cannot tell a line fault from a phone fault.',
+      why: "Providers monitor the customer's Internet connection with ping; without it they cannot tell a line fault from a phone fault.",
       fix: {
-        generic: 'Allow ICMP echo requests to the WAN address (optionally only from the provider\'s networks).',
-        pfsense: 'Firewall > Rules > WAN: add a pass rule, protocol ICMP, ICMP subtypes Echo request, destination "WAN address".',
+        generic: "Allow ICMP echo requests to the WAN address (optionally only from the provider's networks).",
+        pfsense:
+          'Firewall > Rules > WAN: add a pass rule, protocol ICMP, ICMP subtypes Echo request, destination "WAN address".',
         opnsense: 'Firewall > Rules > WAN: pass ICMP echo request to "WAN address".',
-        fortigate: 'config system interface\n    edit "<wan>"\n        append allowaccess ping\n    next\nend\n(or an accept entry in config firewall local-in-policy with service PING, above any deny)',
-        mikrotik: '/ip firewall filter add chain=input in-interface-list=WAN protocol=icmp action=accept place-before=<drop rule>',
+        fortigate:
+          'config system interface\n    edit "<wan>"\n        append allowaccess ping\n    next\nend\n(or an accept entry in config firewall local-in-policy with service PING, above any deny)',
+        mikrotik:
+          '/ip firewall filter add chain=input in-interface-list=WAN protocol=icmp action=accept place-before=<drop rule>',
         nftables: 'In the input chain: `iifname "<wan>" icmp type echo-request accept` before the drop.',
       },
     },
@@ -39,7 +43,13 @@ export const wanIcmpBlocked: LintRule = {
     const self = wanAddresses(ctx.policy, ctx.wan).intersect(ANY_V4);
     if (self.isEmpty) return out;
     for (const req of settingsOf(ctx, 'icmp-from-wan')) {
-      const flow = box({ src: INTERNET, dst: self, proto: protoSet([PROTO.icmp]), iif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
+      const flow = box({
+        src: INTERNET,
+        dst: self,
+        proto: protoSet([PROTO.icmp]),
+        iif: NameSet.of(ctx.wan),
+        state: NameSet.of(['new']),
+      });
       out.push(
         ...reportBlocked(this.meta, ctx, evaluate(ctx.policy.ruleset, 'input', flow), flow, {
           subject: `ICMP from the Internet to the WAN address (${ctx.wan.join(', ')})`,

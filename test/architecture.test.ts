@@ -14,14 +14,18 @@ const imports = (file: string) => [...readFileSync(file, 'utf8').matchAll(/from 
 
 describe('architecture', () => {
   it('src/engine, src/lint, src/model and rules/ import no parser', () => {
-    const offenders = ['src/engine', 'src/lint', 'src/model', 'rules']
-      .flatMap(sources)
-      .flatMap((f) => imports(f).filter((i) => i.includes('parsers/')).map((i) => `${f} -> ${i}`));
+    const offenders = ['src/engine', 'src/lint', 'src/model', 'rules'].flatMap(sources).flatMap((f) =>
+      imports(f)
+        .filter((i) => i.includes('parsers/'))
+        .map((i) => `${f} -> ${i}`),
+    );
     expect(offenders).toEqual([]);
   });
   it('parsers import no rule, engine or reporter', () => {
     const offenders = sources('parsers').flatMap((f) =>
-      imports(f).filter((i) => /\/(rules|engine|lint|reporters|cli)\//.test(i)).map((i) => `${f} -> ${i}`),
+      imports(f)
+        .filter((i) => /\/(rules|engine|lint|reporters|cli)\//.test(i))
+        .map((i) => `${f} -> ${i}`),
     );
     expect(offenders).toEqual([]);
   });

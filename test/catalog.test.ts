@@ -67,7 +67,9 @@ describe('bundled catalog', () => {
 
   it('holds exactly the five provider profiles, sorted by id, named after their files', () => {
     expect(profiles.map((p) => p.id)).toEqual(IDS);
-    const files = readdirSync(CATALOG).filter((f) => f.endsWith('.json') && f !== 'profile.schema.json').sort();
+    const files = readdirSync(CATALOG)
+      .filter((f) => f.endsWith('.json') && f !== 'profile.schema.json')
+      .sort();
     expect(files).toEqual(IDS.map((id) => `${id}.json`));
     expect(catalogDir()).toBe(CATALOG);
   });
@@ -85,7 +87,10 @@ describe('bundled catalog', () => {
   it.each(IDS)('%s: every quote appears verbatim in its seed (whitespace collapsed)', (id) => {
     const p = loadProfile(id);
     const text = seed(p);
-    const sources = [...p.flows, ...p.settings, ...(p.portForwards ?? [])].map((r) => ({ id: r.id, quote: squash(r.source.quote) }));
+    const sources = [...p.flows, ...p.settings, ...(p.portForwards ?? [])].map((r) => ({
+      id: r.id,
+      quote: squash(r.source.quote),
+    }));
     const missing = sources.filter((s) => !text.includes(s.quote));
     expect(missing).toEqual([]);
   });
@@ -123,11 +128,27 @@ describe('bundled catalog', () => {
       'return-traffic': 'error',
     });
     const rtp = p.flows.find((f) => f.id === 'ipnordic-rtp')!;
-    expect(rtp).toMatchObject({ protocol: 'udp', ports: ['10000-65000'], direction: 'outbound', severity: 'error', remote: { networks: ['ipnordic'] } });
+    expect(rtp).toMatchObject({
+      protocol: 'udp',
+      ports: ['10000-65000'],
+      direction: 'outbound',
+      severity: 'error',
+      remote: { networks: ['ipnordic'] },
+    });
     const wifi = p.flows.filter((f) => f.audience === 'wifi-calling');
-    expect(wifi.map((f) => `${f.protocol} ${f.ports?.join(',') ?? ''}`.trim())).toEqual(['udp 500', 'udp 4500', 'esp', 'ah']);
+    expect(wifi.map((f) => `${f.protocol} ${f.ports?.join(',') ?? ''}`.trim())).toEqual([
+      'udp 500',
+      'udp 4500',
+      'esp',
+      'ah',
+    ]);
     expect(p.networks['wifi-calling-epdg']!.cidrs).toHaveLength(5);
-    expect(p.flows.filter((f) => f.devices).map((f) => f.devices!.join())).toEqual(['snom', 'gigaset', 'gigaset', 'gigaset']);
+    expect(p.flows.filter((f) => f.devices).map((f) => f.devices!.join())).toEqual([
+      'snom',
+      'gigaset',
+      'gigaset',
+      'gigaset',
+    ]);
     expect(p.audiences).toEqual(['pc-software', 'wifi-calling', 'mobile-app']);
   });
 
@@ -143,8 +164,16 @@ describe('bundled catalog', () => {
       expect(out.direction).toBe('outbound');
       expect(out.ports).toEqual(f.ports);
     }
-    expect(p.flows.find((f) => f.id === 'tele2-rtp-out')).toMatchObject({ ports: ['49152-65535'], severity: 'error', protocol: 'udp' });
-    expect(p.flows.find((f) => f.id === 'tele2-mitel-rcs')).toMatchObject({ ports: ['80', '443'], remote: { hostnames: ['rcs.aastra.com'] }, devices: ['mitel'] });
+    expect(p.flows.find((f) => f.id === 'tele2-rtp-out')).toMatchObject({
+      ports: ['49152-65535'],
+      severity: 'error',
+      protocol: 'udp',
+    });
+    expect(p.flows.find((f) => f.id === 'tele2-mitel-rcs')).toMatchObject({
+      ports: ['80', '443'],
+      remote: { hostnames: ['rcs.aastra.com'] },
+      devices: ['mitel'],
+    });
     expect(p.settings).toMatchObject([{ kind: 'sip-alg-off', severity: 'note' }]);
     const devices = new Set(p.flows.flatMap((f) => f.devices ?? []));
     expect([...devices].sort()).toEqual([...p.devices!].sort());
@@ -155,7 +184,11 @@ describe('bundled catalog', () => {
     const sip = p.flows.filter((f) => f.ports?.some((x) => /^50[67][01]$/.test(x)));
     expect(sip.map((f) => f.ports![0])).toEqual(['5060', '5061', '5070', '5071']);
     for (const f of sip) expect(f).toMatchObject({ remote: { pbx: true }, protocol: 'tcp/udp', audience: 'phones' });
-    expect(p.flows.find((f) => f.id === 'versity-google-push-in')).toMatchObject({ direction: 'inbound', ports: ['5228-5230'], remote: { any: true } });
+    expect(p.flows.find((f) => f.id === 'versity-google-push-in')).toMatchObject({
+      direction: 'inbound',
+      ports: ['5228-5230'],
+      remote: { any: true },
+    });
     expect(p.flows.every((f) => f.audience === 'phones')).toBe(true);
   });
 
@@ -164,19 +197,46 @@ describe('bundled catalog', () => {
     for (const f of p.flows) expect(f.severity).toBe('warning');
     const phoneFlows = p.flows.filter((f) => f.audience === 'phones');
     for (const f of phoneFlows) expect(f.remote).toEqual({ pbx: true });
-    expect(p.flows.find((f) => f.id === 'mxone-sip-out')).toMatchObject({ protocol: 'tcp/udp', ports: ['5060'], direction: 'outbound' });
-    expect(p.flows.find((f) => f.id === 'mxone-sip-in')).toMatchObject({ protocol: 'tcp/udp', ports: ['5060'], direction: 'inbound' });
+    expect(p.flows.find((f) => f.id === 'mxone-sip-out')).toMatchObject({
+      protocol: 'tcp/udp',
+      ports: ['5060'],
+      direction: 'outbound',
+    });
+    expect(p.flows.find((f) => f.id === 'mxone-sip-in')).toMatchObject({
+      protocol: 'tcp/udp',
+      ports: ['5060'],
+      direction: 'inbound',
+    });
     expect(p.flows.some((f) => f.source.quote.includes('Domain Controller'))).toBe(false);
   });
 
   it('openscape-business: port-forwards to the PBX, with the external-to-internal port map', () => {
     const p = loadProfile('openscape-business');
     const fwd = Object.fromEntries((p.portForwards ?? []).map((f) => [f.id, f]));
-    expect(fwd['osbiz-fwd-hfa']).toMatchObject({ protocol: 'tcp', ports: ['4060'], targetPorts: ['4062'], to: 'pbx', severity: 'error' });
-    expect(fwd['osbiz-fwd-rtp-x']).toMatchObject({ protocol: 'udp', ports: ['30274-30529'], devices: ['osbiz-x'], severity: 'error' });
-    expect(fwd['osbiz-fwd-rtp-s']).toMatchObject({ protocol: 'udp', ports: ['30528-30887'], devices: ['osbiz-s'], severity: 'error' });
+    expect(fwd['osbiz-fwd-hfa']).toMatchObject({
+      protocol: 'tcp',
+      ports: ['4060'],
+      targetPorts: ['4062'],
+      to: 'pbx',
+      severity: 'error',
+    });
+    expect(fwd['osbiz-fwd-rtp-x']).toMatchObject({
+      protocol: 'udp',
+      ports: ['30274-30529'],
+      devices: ['osbiz-x'],
+      severity: 'error',
+    });
+    expect(fwd['osbiz-fwd-rtp-s']).toMatchObject({
+      protocol: 'udp',
+      ports: ['30528-30887'],
+      devices: ['osbiz-s'],
+      severity: 'error',
+    });
     expect(fwd['osbiz-fwd-https']).toMatchObject({ ports: ['8802'], severity: 'note' });
-    expect(p.settings.filter((s) => s.kind === 'source-port-preservation').map((s) => s.audience)).toEqual(['pbx', 'phones']);
+    expect(p.settings.filter((s) => s.kind === 'source-port-preservation').map((s) => s.audience)).toEqual([
+      'pbx',
+      'phones',
+    ]);
   });
 });
 
@@ -207,7 +267,9 @@ describe('loadProfile errors', () => {
     const p = base();
     p.flows[3].ports[0] = '80a';
     const file = write('pattern.json', p);
-    expect(errorOf(file).message).toBe(`profile ${file}: /flows/3/ports/0: must match pattern "^\\d{1,5}(-\\d{1,5})?$"`);
+    expect(errorOf(file).message).toBe(
+      `profile ${file}: /flows/3/ports/0: must match pattern "^\\d{1,5}(-\\d{1,5})?$"`,
+    );
   });
 
   it('several schema errors: the first one and how many more', () => {
@@ -216,7 +278,9 @@ describe('loadProfile errors', () => {
     p.flows[1].direction = 'both';
     p.settings[0].colour = 'red';
     const file = write('several.json', p);
-    expect(errorOf(file).message).toBe(`profile ${file}: /flows/0/severity: must be equal to one of the allowed values: "error", "warning", "note" (and 2 more)`);
+    expect(errorOf(file).message).toBe(
+      `profile ${file}: /flows/0/severity: must be equal to one of the allowed values: "error", "warning", "note" (and 2 more)`,
+    );
   });
 
   it('an unknown property is named', () => {
@@ -248,13 +312,37 @@ describe('loadProfile errors', () => {
 
   it('semantic checks: CIDRs, port ranges, udp-timeout bounds, unique ids, audiences, devices', () => {
     const cases: [string, (p: Record<string, any>) => void, string][] = [
-      ['cidr', (p) => (p.networks.ipnordic.cidrs[0] = '185.72.208.0/33'), '/networks/ipnordic/cidrs/0: "185.72.208.0/33" is not an IP address or CIDR'],
-      ['range', (p) => (p.flows[8].ports[0] = '65000-10000'), '/flows/8/ports/0: "65000-10000" is not a port or range lo-hi with lo <= hi <= 65535'],
-      ['high', (p) => (p.flows[8].ports[0] = '10000-70000'), '/flows/8/ports/0: "10000-70000" is not a port or range lo-hi with lo <= hi <= 65535'],
+      [
+        'cidr',
+        (p) => (p.networks.ipnordic.cidrs[0] = '185.72.208.0/33'),
+        '/networks/ipnordic/cidrs/0: "185.72.208.0/33" is not an IP address or CIDR',
+      ],
+      [
+        'range',
+        (p) => (p.flows[8].ports[0] = '65000-10000'),
+        '/flows/8/ports/0: "65000-10000" is not a port or range lo-hi with lo <= hi <= 65535',
+      ],
+      [
+        'high',
+        (p) => (p.flows[8].ports[0] = '10000-70000'),
+        '/flows/8/ports/0: "10000-70000" is not a port or range lo-hi with lo <= hi <= 65535',
+      ],
       ['minmax', (p) => (p.settings[3].max = 60), '/settings/3: min 300 is greater than max 60'],
-      ['dupid', (p) => (p.settings[1].id = p.flows[0].id), '/settings/1/id: duplicate requirement id "ipnordic-all-outbound" (first at /flows/0)'],
-      ['audience', (p) => (p.audiences = ['pc-software', 'mobile-app']), '/flows/14/audience: "wifi-calling" is not listed in /audiences (and 3 more)'],
-      ['device', (p) => (p.devices = ['snom']), '/flows/11/devices/0: device "gigaset" is not listed in /devices (and 2 more)'],
+      [
+        'dupid',
+        (p) => (p.settings[1].id = p.flows[0].id),
+        '/settings/1/id: duplicate requirement id "ipnordic-all-outbound" (first at /flows/0)',
+      ],
+      [
+        'audience',
+        (p) => (p.audiences = ['pc-software', 'mobile-app']),
+        '/flows/14/audience: "wifi-calling" is not listed in /audiences (and 3 more)',
+      ],
+      [
+        'device',
+        (p) => (p.devices = ['snom']),
+        '/flows/11/devices/0: device "gigaset" is not listed in /devices (and 2 more)',
+      ],
       ['espports', (p) => (p.flows[16].ports = ['50']), '/flows/16/ports: protocol "esp" has no ports'],
     ];
     for (const [name, mutate, expected] of cases) {
@@ -267,7 +355,9 @@ describe('loadProfile errors', () => {
 
   it('invalid JSON names the file, line and column', () => {
     const file = write('broken.json', '{\n  "id": "x",\n  "name" "y"\n}\n');
-    expect(errorOf(file).message).toMatch(new RegExp(`^profile ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:10: invalid JSON: `));
+    expect(errorOf(file).message).toMatch(
+      new RegExp(`^profile ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:10: invalid JSON: `),
+    );
   });
 
   it('an unknown id that is not a file either lists the known ids', () => {

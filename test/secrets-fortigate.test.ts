@@ -14,7 +14,8 @@ import { formatText } from '../src/reporters/text.js';
  * that none appears in any output format.
  */
 const ENC = /^\s*set\s+[\w-]+\s+ENC\s+(\S{8,})/gm;
-const PLAIN = /^\s*set\s+(?:password|passwd|psksecret|secret|key|passphrase|api-key|auth-pwd|server-key|login-passwd|radius-secret)\s+"?([^"\s]{8,})"?\s*$/gm;
+const PLAIN =
+  /^\s*set\s+(?:password|passwd|psksecret|secret|key|passphrase|api-key|auth-pwd|server-key|login-passwd|radius-secret)\s+"?([^"\s]{8,})"?\s*$/gm;
 const PEM = /-----BEGIN [A-Z ]+-----\s*([\s\S]*?)-----END [A-Z ]+-----/g;
 
 export function secretsOf(text: string): string[] {
@@ -44,7 +45,10 @@ function walk(dir: string): string[] {
 }
 
 const CORPUS = '../shared/corpus/fortigate';
-const files = [...walk('fixtures/fortigate'), ...(existsSync(CORPUS) ? readdirSync(CORPUS).map((f) => join(CORPUS, f)) : [])];
+const files = [
+  ...walk('fixtures/fortigate'),
+  ...(existsSync(CORPUS) ? readdirSync(CORPUS).map((f) => join(CORPUS, f)) : []),
+];
 
 describe('no output carries FortiGate secrets', () => {
   it('the corpus is there and secrets are found to look for (the test can fail)', () => {
@@ -70,7 +74,13 @@ describe('no output carries FortiGate secrets', () => {
     const secrets = secretsOf(readFileSync(file, 'utf8'));
     if (secrets.length === 0) continue;
     it(`${file}: ${secrets.length} secret value(s) absent from text, JSON and SARIF`, () => {
-      const { report } = lintFiles([file], listProfiles(), 'auto', { phones: [], wan: [], audiences: [], devices: [], pbx: '192.168.1.10' });
+      const { report } = lintFiles([file], listProfiles(), 'auto', {
+        phones: [],
+        wan: [],
+        audiences: [],
+        devices: [],
+        pbx: '192.168.1.10',
+      });
       expect(report.findings.length).toBeGreaterThan(0);
       const outputs = [formatText(report, { color: false }), formatJson(report), formatSarif(report)].join('\n');
       expect(leaks(outputs, secrets)).toEqual([]);

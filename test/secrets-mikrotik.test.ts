@@ -14,7 +14,8 @@ import { formatText } from '../src/reporters/text.js';
  * Harvest every such value from the MikroTik fixtures and the corpus folder and require that none
  * appears in any output format, for every profile.
  */
-const SECRET_KEY = /(?:^|[\s"])((?:[\w.-]*-)?(?:password|secret|secrets|pre-shared-key|preshared-key|private-key|passphrase|psk|auth-key|authentication-key)|\.passphrase)=("(?:[^"\\]|\\.)*"|[^\s"]+)/gim;
+const SECRET_KEY =
+  /(?:^|[\s"])((?:[\w.-]*-)?(?:password|secret|secrets|pre-shared-key|preshared-key|private-key|passphrase|psk|auth-key|authentication-key)|\.passphrase)=("(?:[^"\\]|\\.)*"|[^\s"]+)/gim;
 
 /** vendor-semantics C.1: a trailing backslash joins the next line (minus its indentation). */
 const joinContinuations = (text: string) => text.replace(/\\\r?\n[ \t]*/g, '');
@@ -43,8 +44,17 @@ function walk(dir: string): string[] {
 }
 
 const CORPUS = '../shared/corpus/mikrotik';
-const files = [...walk('fixtures/mikrotik'), ...(existsSync(CORPUS) ? readdirSync(CORPUS).map((f) => join(CORPUS, f)) : [])];
-const opts = { phones: [], wan: [], audiences: ['pc-software', 'wifi-calling', 'mobile-app', 'servers'] as never[], devices: [], pbx: '192.168.1.10' };
+const files = [
+  ...walk('fixtures/mikrotik'),
+  ...(existsSync(CORPUS) ? readdirSync(CORPUS).map((f) => join(CORPUS, f)) : []),
+];
+const opts = {
+  phones: [],
+  wan: [],
+  audiences: ['pc-software', 'wifi-calling', 'mobile-app', 'servers'] as never[],
+  devices: [],
+  pbx: '192.168.1.10',
+};
 
 describe('no output carries a RouterOS secret', () => {
   it('finds the secrets to look for, including ones split by a line continuation (the test can fail)', () => {
@@ -75,10 +85,16 @@ describe('no output carries a RouterOS secret', () => {
     const file = 'fixtures/mikrotik/home-office-sensitive.rsc';
     const { report } = lintFiles([file], listProfiles(), 'auto', opts);
     const secret = 'Romon-Secret-6620';
-    const tainted: Report = { ...report, findings: [...report.findings, { ...report.findings[0]!, ruleId: 'FWL900', message: `leaked ${secret}` }] };
+    const tainted: Report = {
+      ...report,
+      findings: [...report.findings, { ...report.findings[0]!, ruleId: 'FWL900', message: `leaked ${secret}` }],
+    };
     if (report.findings.length === 0) throw new Error('expected findings to taint');
     expect(leaks(tainted, [secret])).toEqual([secret]);
-    const noted: Report = { ...report, notifications: [...report.notifications, { level: 'note', message: `x "${secret}" y` }] };
+    const noted: Report = {
+      ...report,
+      notifications: [...report.notifications, { level: 'note', message: `x "${secret}" y` }],
+    };
     expect(leaks(noted, [secret])).toEqual([secret]);
   });
 

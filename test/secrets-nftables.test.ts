@@ -53,7 +53,9 @@ function outputs(report: Report): string {
 
 function leaked(secrets: string[], out: string): string[] {
   // JSON and SARIF escape '/' nowhere but may escape quotes and '+': compare raw and JSON-escaped forms.
-  return secrets.filter((s) => out.includes(s) || out.includes(JSON.stringify(s).slice(1, -1)) || out.includes(s.slice(0, 20)));
+  return secrets.filter(
+    (s) => out.includes(s) || out.includes(JSON.stringify(s).slice(1, -1)) || out.includes(s.slice(0, 20)),
+  );
 }
 
 describe('no output carries secrets (nftables)', () => {
@@ -72,7 +74,12 @@ describe('no output carries secrets (nftables)', () => {
 
   it('the leak check fails when a secret is in the output (the test can fail)', () => {
     const s = secretsOf(readFileSync('fixtures/nftables/wireguard-site.nft', 'utf8'));
-    const { report } = lintFiles(['fixtures/nftables/wireguard-site.nft'], listProfiles(), 'auto', { phones: [], wan: [], audiences: [], devices: [] });
+    const { report } = lintFiles(['fixtures/nftables/wireguard-site.nft'], listProfiles(), 'auto', {
+      phones: [],
+      wan: [],
+      audiences: [],
+      devices: [],
+    });
     const poisoned = { ...report, findings: [{ ...report.findings[0]!, message: `key ${s[0]!} in a message` }] };
     expect(leaked(s, outputs(poisoned))).toContain(s[0]);
     expect(leaked(s, outputs(report))).toEqual([]);
@@ -82,7 +89,13 @@ describe('no output carries secrets (nftables)', () => {
     const secrets = secretsOf(readFileSync(file, 'utf8'));
     if (secrets.length === 0) continue;
     it(`${file}: ${secrets.length} secret value(s) absent from text, JSON and SARIF`, () => {
-      const { report } = lintFiles([file], listProfiles(), 'auto', { phones: [], wan: [], audiences: [], devices: [], pbx: '192.168.1.10' });
+      const { report } = lintFiles([file], listProfiles(), 'auto', {
+        phones: [],
+        wan: [],
+        audiences: [],
+        devices: [],
+        pbx: '192.168.1.10',
+      });
       expect(report.files[0]!.failed ?? false).toBe(false);
       expect(leaked(secrets, outputs(report))).toEqual([]);
     });

@@ -25,8 +25,14 @@ function secretsOf(xml: string): string[] {
 }
 
 const files = [
-  ...['fixtures/pfsense'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.xml')).map((f) => join(d, f))),
-  ...(existsSync('../shared/corpus/pfsense') ? readdirSync('../shared/corpus/pfsense').map((f) => join('../shared/corpus/pfsense', f)) : []),
+  ...['fixtures/pfsense'].flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.xml'))
+      .map((f) => join(d, f)),
+  ),
+  ...(existsSync('../shared/corpus/pfsense')
+    ? readdirSync('../shared/corpus/pfsense').map((f) => join('../shared/corpus/pfsense', f))
+    : []),
 ];
 
 describe('no output carries secrets', () => {
@@ -38,7 +44,13 @@ describe('no output carries secrets', () => {
     const secrets = secretsOf(readFileSync(file, 'utf8'));
     if (secrets.length === 0) continue;
     it(`${file}: ${secrets.length} secret value(s) absent from text, JSON and SARIF`, () => {
-      const { report } = lintFiles([file], listProfiles(), 'auto', { phones: [], wan: [], audiences: [], devices: [], pbx: '192.168.1.10' });
+      const { report } = lintFiles([file], listProfiles(), 'auto', {
+        phones: [],
+        wan: [],
+        audiences: [],
+        devices: [],
+        pbx: '192.168.1.10',
+      });
       const outputs = [formatText(report, { color: false }), formatJson(report), formatSarif(report)].join('\n');
       // JSON escapes '/' nowhere but may escape quotes; compare raw and JSON-escaped forms.
       const leaked = secrets.filter((s) => outputs.includes(s) || outputs.includes(JSON.stringify(s).slice(1, -1)));

@@ -1,4 +1,13 @@
-import { ANY_V4, ANY_V6, NO_ADDR, addrSet, isV6, parseAddress, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  ANY_V4,
+  ANY_V6,
+  NO_ADDR,
+  addrSet,
+  isV6,
+  parseAddress,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
 import type { SymbolicRef } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import type { Interfaces } from './interfaces.js';
@@ -120,8 +129,15 @@ export class Addresses {
     // 7.x `set exclude enable` + `exclude-member`: the group minus those members.
     if ((value(g, 'exclude') ?? 'disable').toLowerCase() === 'enable') {
       const ex = this.resolveAll(values(g, 'exclude-member'), family);
-      const out: ResolvedAddr = { set: r.set.subtract(ex.set), symbolic: [...r.symbolic, ...ex.symbolic.map((s) => ({ ...s }))], missing: [...r.missing, ...ex.missing] };
-      if (ex.symbolic.length) this.ctx.note(`${this.ctx.where(g)}: address group "${g.key}" excludes members whose addresses are unknown offline; the exclusion is applied only for the concrete addresses`);
+      const out: ResolvedAddr = {
+        set: r.set.subtract(ex.set),
+        symbolic: [...r.symbolic, ...ex.symbolic.map((s) => ({ ...s }))],
+        missing: [...r.missing, ...ex.missing],
+      };
+      if (ex.symbolic.length)
+        this.ctx.note(
+          `${this.ctx.where(g)}: address group "${g.key}" excludes members whose addresses are unknown offline; the exclusion is applied only for the concrete addresses`,
+        );
       return out;
     }
     return r;
@@ -130,7 +146,11 @@ export class Addresses {
   private object(e: Entry, family: Family): ResolvedAddr {
     const ctx = this.ctx;
     const type = (value(e, 'type') ?? (family === 4 ? 'ipmask' : 'ipprefix')).toLowerCase();
-    const symbolic = (kind: SymbolicName['kind'], n: string): ResolvedAddr => ({ set: NO_ADDR, symbolic: [{ kind, name: n }], missing: [] });
+    const symbolic = (kind: SymbolicName['kind'], n: string): ResolvedAddr => ({
+      set: NO_ADDR,
+      symbolic: [{ kind, name: n }],
+      missing: [],
+    });
     switch (type) {
       case 'ipmask':
       case 'ipprefix': {
@@ -145,7 +165,8 @@ export class Addresses {
         const zero = family === 4 ? '0.0.0.0' : '::';
         const a = parseAddress(value(e, 'start-ip') ?? zero);
         const b = parseAddress(value(e, 'end-ip') ?? zero);
-        if (a === undefined || b === undefined || isV6(a) !== isV6(b) || a > b) return this.bad(e, 'start-ip', 'the range is empty or malformed');
+        if (a === undefined || b === undefined || isV6(a) !== isV6(b) || a > b)
+          return this.bad(e, 'start-ip', 'the range is empty or malformed');
         return { set: this.family(addrSet([[a, b]]), family), symbolic: [], missing: [] };
       }
       case 'wildcard': {
@@ -162,7 +183,9 @@ export class Addresses {
         const iface = value(e, 'interface');
         const info = iface ? this.ifaces.get(iface) : undefined;
         if (!info) {
-          ctx.note(`${ctx.where(e)}: address "${e.key}" is the subnet of interface "${iface ?? ''}", which this firewall does not have; it matches nothing`);
+          ctx.note(
+            `${ctx.where(e)}: address "${e.key}" is the subnet of interface "${iface ?? ''}", which this firewall does not have; it matches nothing`,
+          );
           return EMPTY;
         }
         return { set: this.family(info.model.networks, family), symbolic: [], missing: [] };
@@ -175,7 +198,11 @@ export class Addresses {
         return symbolic('dynamic', `${e.key} (${type})`);
       default: {
         const t = getSet(e, 'type')!;
-        ctx.unsupportedAt(t, `firewall address "${e.key}" type ${type}`, `address type "${type}" is not modeled; policies that use it are evaluated as if its addresses were unknown`);
+        ctx.unsupportedAt(
+          t,
+          `firewall address "${e.key}" type ${type}`,
+          `address type "${type}" is not modeled; policies that use it are evaluated as if its addresses were unknown`,
+        );
         return symbolic('dynamic', `${e.key} (${type})`);
       }
     }
@@ -198,7 +225,8 @@ function unionAll(sets: readonly AddrSet[]): AddrSet {
   let layer = sets;
   while (layer.length > 1) {
     const next: AddrSet[] = [];
-    for (let i = 0; i < layer.length; i += 2) next.push(i + 1 < layer.length ? layer[i]!.union(layer[i + 1]!) : layer[i]!);
+    for (let i = 0; i < layer.length; i += 2)
+      next.push(i + 1 < layer.length ? layer[i]!.union(layer[i + 1]!) : layer[i]!);
     layer = next;
   }
   return layer[0]!;
@@ -218,7 +246,11 @@ function wildcardSet(ctx: Ctx, e: Entry, baseText: string, maskText: string): Ad
   const base = parseAddress(baseText);
   const mask = parseAddress(maskText);
   if (base === undefined || mask === undefined || isV6(base) || isV6(mask)) {
-    ctx.unsupportedAt(getSet(e, 'wildcard') ?? e, `firewall address "${e.key}" wildcard`, 'malformed wildcard; the address matches nothing');
+    ctx.unsupportedAt(
+      getSet(e, 'wildcard') ?? e,
+      `firewall address "${e.key}" wildcard`,
+      'malformed wildcard; the address matches nothing',
+    );
     return NO_ADDR;
   }
   const m = Number(mask);
@@ -233,7 +265,11 @@ function wildcardSet(ctx: Ctx, e: Entry, baseText: string, maskText: string): Ad
   if (free.length > MAX_WILDCARD_BITS) {
     let hi = b >>> 0;
     for (const bit of free) hi = (hi | (1 << bit)) >>> 0;
-    ctx.unsupportedAt(getSet(e, 'wildcard') ?? e, `firewall address "${e.key}" wildcard`, `the wildcard mask leaves ${free.length} scattered bits free; fwlint uses the range that holds every member, which also contains other addresses`);
+    ctx.unsupportedAt(
+      getSet(e, 'wildcard') ?? e,
+      `firewall address "${e.key}" wildcard`,
+      `the wildcard mask leaves ${free.length} scattered bits free; fwlint uses the range that holds every member, which also contains other addresses`,
+    );
     return addrSet([[BigInt(b >>> 0), BigInt(hi >>> 0) + BigInt(span - 1)]]);
   }
   const ranges: [bigint, bigint][] = [];

@@ -55,7 +55,14 @@ function rootLoc(file: string, tree: ConfigTree, header: Header): SourceLocation
     return { file, line: header.line, column: 1, endLine: header.line, endColumn: c.text.length + 1 };
   }
   const firstBlock = tree.blocks.values().next().value as Block | undefined;
-  if (firstBlock) return { file, line: firstBlock.line, column: firstBlock.column, endLine: firstBlock.openEndLine, endColumn: firstBlock.openEndColumn };
+  if (firstBlock)
+    return {
+      file,
+      line: firstBlock.line,
+      column: firstBlock.column,
+      endLine: firstBlock.openEndLine,
+      endColumn: firstBlock.openEndColumn,
+    };
   return { file, line: 1, column: 1, endLine: 1 };
 }
 
@@ -90,11 +97,16 @@ export function parseConfig(text: string, file: string, vendor: Vendor = 'fortig
       root = { file, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn };
     }
     const ctx = new Ctx(file, header, scope, multi, root);
-    if (vendor !== 'fortigate') ctx.note(`the file was read as ${vendor} but it is a FortiOS configuration; parsed as FortiGate`);
+    if (vendor !== 'fortigate')
+      ctx.note(`the file was read as ${vendor} but it is a FortiOS configuration; parsed as FortiGate`);
     // Reported once per file (with the first firewall).
     if (index === 0) {
       for (const r of tree.repaired) {
-        ctx.unsupportedAt(r, `malformed quoting on line ${r.line}`, 'a quote inside a word (FortiOS never writes one): the quote was read as a character, so the values of this statement may differ from what the device has');
+        ctx.unsupportedAt(
+          r,
+          `malformed quoting on line ${r.line}`,
+          'a quote inside a word (FortiOS never writes one): the quote was read as a character, so the values of this statement may differ from what the device has',
+        );
       }
     }
     return buildPolicy(ctx, tree);
@@ -103,17 +115,41 @@ export function parseConfig(text: string, file: string, vendor: Vendor = 'fortig
 
 function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
   const { header } = ctx;
-  if (ctx.multiVdom) ctx.note(`VDOM ${ctx.scope.vdom} is evaluated as its own firewall (the global interfaces assigned to it, its own policies and settings)`);
+  if (ctx.multiVdom)
+    ctx.note(
+      `VDOM ${ctx.scope.vdom} is evaluated as its own firewall (the global interfaces assigned to it, its own policies and settings)`,
+    );
   if (header.transparent || (value(ctx.section('system settings'), 'opmode') ?? '').toLowerCase() === 'transparent') {
-    ctx.note('transparent mode (opmode=1): the FortiGate bridges between its ports; routing and NAT findings assume the policies as written');
+    ctx.note(
+      'transparent mode (opmode=1): the FortiGate bridges between its ports; routing and NAT findings assume the policies as written',
+    );
   }
-  if (!header.version) ctx.note(header.line === undefined ? 'no #config-version header (a fragment or a partial `show`): FortiOS version defaults are assumed for 7.x' : `FortiOS version in the header is not numeric ("${tree.comments.find((c) => c.line === header.line)?.text.split(':')[0]?.slice(16) ?? ''}"); 7.x defaults are assumed`);
-  if (tree.prompts.length) ctx.note(`CLI prompt line(s) ${tree.prompts.join(', ')} skipped (a captured \`show\` session)`);
+  if (!header.version)
+    ctx.note(
+      header.line === undefined
+        ? 'no #config-version header (a fragment or a partial `show`): FortiOS version defaults are assumed for 7.x'
+        : `FortiOS version in the header is not numeric ("${
+            tree.comments
+              .find((c) => c.line === header.line)
+              ?.text.split(':')[0]
+              ?.slice(16) ?? ''
+          }"); 7.x defaults are assumed`,
+    );
+  if (tree.prompts.length)
+    ctx.note(`CLI prompt line(s) ${tree.prompts.join(', ')} skipped (a captured \`show\` session)`);
 
   const ifaces = readInterfaces(ctx);
-  const mode = (getSet(ctx.section('system settings'), 'central-nat')?.values[0] ?? 'disable').toLowerCase() === 'enable';
+  const mode =
+    (getSet(ctx.section('system settings'), 'central-nat')?.values[0] ?? 'disable').toLowerCase() === 'enable';
   const services = new Services(ctx);
-  const env: Env = { ctx, ifaces, addrs: new Addresses(ctx, ifaces), services, vips: new Vips(ctx, ifaces, services), central: mode };
+  const env: Env = {
+    ctx,
+    ifaces,
+    addrs: new Addresses(ctx, ifaces),
+    services,
+    vips: new Vips(ctx, ifaces, services),
+    central: mode,
+  };
 
   const chains: Record<string, Chain> = {};
   const snat = new SnatBuilder(env);
@@ -137,7 +173,10 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
   const dnat: DnatRule[] = [];
   for (const v of env.vips.byName.values()) {
     if (env.central || usedVips.has(v.name)) dnat.push(v.dnat);
-    else ctx.note(`${ctx.where(v.entry)}: VIP ${quote(v.name)} is not used by any enabled policy, so FortiOS does not translate to it`);
+    else
+      ctx.note(
+        `${ctx.where(v.entry)}: VIP ${quote(v.name)} is not used by any enabled policy, so FortiOS does not translate to it`,
+      );
   }
   reportSections(ctx);
 
@@ -152,14 +191,21 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
       input: [{ name: 'local-in', chains: ['local-in'] }],
     },
     // Port-forwards are VIPs: a missing one belongs in `config firewall vip`.
-    nat: { dnat, snat: snat.finish(), mode: natMode(env), dnatLoc: ctx.section('firewall vip') ? ctx.sectionLoc('firewall vip') : undefined },
+    nat: {
+      dnat,
+      snat: snat.finish(),
+      mode: natMode(env),
+      dnatLoc: ctx.section('firewall vip') ? ctx.sectionLoc('firewall vip') : undefined,
+    },
     sessions: sessions(env, voip),
     replies: 'stateful',
     unsupported: ctx.unsupported,
     notes: ctx.notes,
   };
   if (header.versionText) policy.version = header.versionText;
-  const name = ctx.multiVdom ? ctx.scope.vdom : (value(ctx.globalSection('system global'), 'hostname') ?? ctx.scope.vdom);
+  const name = ctx.multiVdom
+    ? ctx.scope.vdom
+    : (value(ctx.globalSection('system global'), 'hostname') ?? ctx.scope.vdom);
   if (name) policy.name = name;
   return policy;
 }

@@ -1,4 +1,11 @@
-import { NO_ADDR, addrSet, dynamicAddress, parseAddress, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  NO_ADDR,
+  addrSet,
+  dynamicAddress,
+  parseAddress,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
@@ -204,13 +211,26 @@ export function readInterfaces(ctx: Ctx): Interfaces {
  * SD-WAN uses it, when it learns its address by DHCP or PPPoE, or when it carries the factory WAN
  * name (wan, wan1, wan2). These fallbacks are fwlint's heuristics, not vendor-semantics facts.
  */
-function roleOf(entry: Entry, type: string, mode: string, wanHints: Set<string>, sdwan: Set<string>): Interface['role'] {
+function roleOf(
+  entry: Entry,
+  type: string,
+  mode: string,
+  wanHints: Set<string>,
+  sdwan: Set<string>,
+): Interface['role'] {
   const role = (value(entry, 'role') ?? 'undefined').toLowerCase();
   if (role === 'wan') return 'wan';
   if (role === 'lan' || role === 'dmz') return 'lan';
   if (TUNNELISH.has(type)) return 'unknown';
   if ((value(entry, 'dedicated-to') ?? '').toLowerCase() === 'management') return 'unknown';
-  if (wanHints.has(entry.key) || sdwan.has(entry.key) || mode === 'dhcp' || mode === 'pppoe' || /^wan\d*$/i.test(entry.key)) return 'wan';
+  if (
+    wanHints.has(entry.key) ||
+    sdwan.has(entry.key) ||
+    mode === 'dhcp' ||
+    mode === 'pppoe' ||
+    /^wan\d*$/i.test(entry.key)
+  )
+    return 'wan';
   return 'lan';
 }
 
@@ -220,7 +240,10 @@ function defaultRouteDevices(ctx: Ctx): Set<string> {
   for (const r of ctx.section('router static')?.entries.values() ?? []) {
     if ((value(r, 'status') ?? 'enable').toLowerCase() === 'disable') continue;
     const dst = values(r, 'dst');
-    const isDefault = dst.length === 0 || (dst[0] === '0.0.0.0' && (dst[1] === undefined || dst[1] === '0.0.0.0')) || dst[0] === '0.0.0.0/0';
+    const isDefault =
+      dst.length === 0 ||
+      (dst[0] === '0.0.0.0' && (dst[1] === undefined || dst[1] === '0.0.0.0')) ||
+      dst[0] === '0.0.0.0/0';
     const dev = value(r, 'device');
     if (isDefault && dev) out.add(dev);
   }

@@ -20,7 +20,10 @@ function accessServices(env: Env): Record<string, { proto: number; port: number 
     http: [{ proto: PROTO.tcp, port: num('admin-port', 80) }],
     ssh: [{ proto: PROTO.tcp, port: num('admin-ssh-port', 22) }],
     telnet: [{ proto: PROTO.tcp, port: num('admin-telnet-port', 23) }],
-    snmp: [{ proto: PROTO.udp, port: 161 }, { proto: PROTO.tcp, port: 161 }],
+    snmp: [
+      { proto: PROTO.udp, port: 161 },
+      { proto: PROTO.tcp, port: 161 },
+    ],
     fgfm: [{ proto: PROTO.tcp, port: 541 }],
   };
 }
@@ -37,7 +40,10 @@ function accessServices(env: Env): Record<string, { proto: number; port: number 
 export function localInChain(env: Env): Chain {
   const { ctx, ifaces } = env;
   const rules: Rule[] = [];
-  for (const [table, fam] of [['firewall local-in-policy', 4], ['firewall local-in-policy6', 6]] as const) {
+  for (const [table, fam] of [
+    ['firewall local-in-policy', 4],
+    ['firewall local-in-policy6', 6],
+  ] as const) {
     for (const e of ctx.section(table)?.entries.values() ?? []) {
       const r = localInPolicy(env, e, table, fam);
       if (r) rules.push(...r);
@@ -109,7 +115,12 @@ export function localInChain(env: Env): Chain {
     name: 'local-in',
     mode: 'first-match',
     rules,
-    policy: { action: 'drop', source: 'default', loc: ctx.sectionLoc('system interface', true), reason: LOCAL_IN_DEFAULT_REASON },
+    policy: {
+      action: 'drop',
+      source: 'default',
+      loc: ctx.sectionLoc('system interface', true),
+      reason: LOCAL_IN_DEFAULT_REASON,
+    },
   };
 }
 
@@ -120,20 +131,44 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
   const id = `${table.slice(9)}:${e.key}`;
   const sched = getSet(e, 'schedule');
   if (sched && sched.values[0] && sched.values[0].toLowerCase() !== 'always') {
-    ctx.unsupportedAt(sched, `${table} ${e.key} schedule ${sched.values[0]}`, `${label}: active only at the times of schedule "${sched.values[0]}"; fwlint evaluates it as always active`);
+    ctx.unsupportedAt(
+      sched,
+      `${table} ${e.key} schedule ${sched.values[0]}`,
+      `${label}: active only at the times of schedule "${sched.values[0]}"; fwlint evaluates it as always active`,
+    );
   }
   // Local-in policies default to deny; an accept lets traffic to the FortiGate in before allowaccess is consulted [U].
   const accept = (value(e, 'action') ?? 'deny').toLowerCase() === 'accept';
-  if (accept) ctx.note(`${ctx.where(e)}: ${label} accepts traffic to the FortiGate; fwlint assumes it lets that traffic in even where allowaccess does not (not confirmed, vendor-semantics B.3 [U])`);
+  if (accept)
+    ctx.note(
+      `${ctx.where(e)}: ${label} accepts traffic to the FortiGate; fwlint assumes it lets that traffic in even where allowaccess does not (not confirmed, vendor-semantics B.3 [U])`,
+    );
   const universe = fam === 4 ? ANY_V4 : ANY_V6;
   const intf = ifaces.resolve(values(e, 'intf').length ? values(e, 'intf') : ['any']);
   const src = addrs.resolveAll(values(e, 'srcaddr'), fam);
   const dst = addrs.resolveAll(values(e, 'dstaddr'), fam);
-  for (const m of [...src.missing, ...dst.missing]) ctx.unsupportedHead(e, `${table} ${e.key} address "${m}"`, `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`);
+  for (const m of [...src.missing, ...dst.missing])
+    ctx.unsupportedHead(
+      e,
+      `${table} ${e.key} address "${m}"`,
+      `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
+    );
   const neg = (n: string) => (value(e, n) ?? 'disable').toLowerCase() === 'enable';
   const symbolic: SymbolicRef[] = [
-    ...src.symbolic.map((s) => ({ field: 'src' as const, kind: s.kind, name: s.name, loc: ctx.loc(getSet(e, 'srcaddr') ?? e), ...(neg('srcaddr-negate') ? { negated: true } : {}) })),
-    ...dst.symbolic.map((s) => ({ field: 'dst' as const, kind: s.kind, name: s.name, loc: ctx.loc(getSet(e, 'dstaddr') ?? e), ...(neg('dstaddr-negate') ? { negated: true } : {}) })),
+    ...src.symbolic.map((s) => ({
+      field: 'src' as const,
+      kind: s.kind,
+      name: s.name,
+      loc: ctx.loc(getSet(e, 'srcaddr') ?? e),
+      ...(neg('srcaddr-negate') ? { negated: true } : {}),
+    })),
+    ...dst.symbolic.map((s) => ({
+      field: 'dst' as const,
+      kind: s.kind,
+      name: s.name,
+      loc: ctx.loc(getSet(e, 'dstaddr') ?? e),
+      ...(neg('dstaddr-negate') ? { negated: true } : {}),
+    })),
   ];
   const base: Match = {
     src: neg('srcaddr-negate') ? universe.subtract(src.set) : src.set,
@@ -143,14 +178,26 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
   if (intf.set) base.iif = intf.set;
   if (symbolic.length) base.symbolic = symbolic;
   const svc = services.resolveAll(values(e, 'service'));
-  if (neg('service-negate')) ctx.unsupportedAt(getSet(e, 'service-negate')!, `${table} ${e.key} service-negate`, `${label}: negated services are evaluated as not negated`);
+  if (neg('service-negate'))
+    ctx.unsupportedAt(
+      getSet(e, 'service-negate')!,
+      `${table} ${e.key} service-negate`,
+      `${label}: negated services are evaluated as not negated`,
+    );
   const out: Rule[] = [];
   for (const b of serviceBoxes(svc.parts)) {
     const m: Match = { ...base };
     if (b.proto) m.proto = b.proto;
     if (b.dport) m.dport = b.dport;
     if (b.sport) m.sport = b.sport;
-    const r: Rule = { id, loc: ctx.loc(e), label, match: m, action: accept ? { kind: 'accept' } : { kind: 'drop' }, text: `${label} ${values(e, 'intf').join(',')} ${values(e, 'srcaddr').join(',')} -> ${values(e, 'dstaddr').join(',')} ${values(e, 'service').join(',')} ${accept ? 'accept' : 'deny'}` };
+    const r: Rule = {
+      id,
+      loc: ctx.loc(e),
+      label,
+      match: m,
+      action: accept ? { kind: 'accept' } : { kind: 'drop' },
+      text: `${label} ${values(e, 'intf').join(',')} ${values(e, 'srcaddr').join(',')} -> ${values(e, 'dstaddr').join(',')} ${values(e, 'service').join(',')} ${accept ? 'accept' : 'deny'}`,
+    };
     if (accept) r.keepState = true;
     const c = value(e, 'comments');
     if (c) r.comment = c;

@@ -16,10 +16,17 @@ export function natMode(env: Env): Setting<string> {
       value: on ? 'central' : 'policy',
       source: 'explicit',
       loc: ctx.loc(s),
-      reason: on ? 'central-nat enable: source NAT comes from central-snat-map and VIPs apply on their own' : 'central-nat disable: source NAT comes from each policy',
+      reason: on
+        ? 'central-nat enable: source NAT comes from central-snat-map and VIPs apply on their own'
+        : 'central-nat disable: source NAT comes from each policy',
     };
   }
-  return { value: 'policy', source: 'default', loc: ctx.sectionLoc('system settings'), reason: CENTRAL_NAT_DEFAULT_REASON };
+  return {
+    value: 'policy',
+    source: 'default',
+    loc: ctx.sectionLoc('system settings'),
+    reason: CENTRAL_NAT_DEFAULT_REASON,
+  };
 }
 
 interface PortBehaviour {
@@ -38,7 +45,10 @@ function poolPorts(env: Env, names: string[]): PortBehaviour | undefined {
     }
     const type = (value(p, 'type') ?? 'overload').toLowerCase();
     if (type === 'fixed-port-range' || type === 'port-block-allocation') {
-      return { ports: 'random', reason: `IP pool "${n}" is of type ${type}: FortiOS translates source ports into per-host port ranges` };
+      return {
+        ports: 'random',
+        reason: `IP pool "${n}" is of type ${type}: FortiOS translates source ports into per-host port ranges`,
+      };
     }
   }
   return undefined;
@@ -48,12 +58,14 @@ function poolPorts(env: Env, names: string[]): PortBehaviour | undefined {
 function policyPorts(env: Env, e: Entry): PortBehaviour {
   const flag = (n: string) => value(e, n)?.toLowerCase();
   if (flag('fixedport') === 'enable') return { ports: 'preserve', reason: 'fixedport enable keeps the source port' };
-  if (flag('port-random') === 'enable') return { ports: 'random', reason: 'port-random enable: FortiOS randomizes the translated source port' };
+  if (flag('port-random') === 'enable')
+    return { ports: 'random', reason: 'port-random enable: FortiOS randomizes the translated source port' };
   if (flag('ippool') === 'enable') {
     const p = poolPorts(env, values(e, 'poolname'));
     if (p) return p;
   }
-  if (flag('port-preserve') === 'disable') return { ports: 'random', reason: 'port-preserve disable: FortiOS picks a new source port' };
+  if (flag('port-preserve') === 'disable')
+    return { ports: 'random', reason: 'port-preserve disable: FortiOS picks a new source port' };
   return { ports: 'preserve', reason: PORT_PRESERVE_REASON };
 }
 
@@ -91,7 +103,17 @@ export class SnatBuilder {
       portsReason = 'nat is disabled on the policy (the default): the source is not translated';
     }
     for (const r of p.pieces) {
-      this.rules.push({ id: p.id, loc: r.loc, label: p.label, match: r.match, action, ports, portsReason, text: p.text, comment: p.comment });
+      this.rules.push({
+        id: p.id,
+        loc: r.loc,
+        label: p.label,
+        match: r.match,
+        action,
+        ports,
+        portsReason,
+        text: p.text,
+        comment: p.comment,
+      });
     }
   }
 
@@ -114,7 +136,12 @@ function centralMap(env: Env): SnatRule[] {
     if (di.set) match.oif = di.set;
     const src = addrs.resolveAll(values(e, 'orig-addr').length ? values(e, 'orig-addr') : ['all'], 4);
     const dst = addrs.resolveAll(values(e, 'dst-addr').length ? values(e, 'dst-addr') : ['all'], 4);
-    for (const m of [...src.missing, ...dst.missing]) ctx.unsupportedHead(e, `firewall central-snat-map ${e.key} address "${m}"`, `${label}: address "${m}" is not defined in the file; the entry is evaluated without it`);
+    for (const m of [...src.missing, ...dst.missing])
+      ctx.unsupportedHead(
+        e,
+        `firewall central-snat-map ${e.key} address "${m}"`,
+        `${label}: address "${m}" is not defined in the file; the entry is evaluated without it`,
+      );
     match.src = src.set;
     match.dst = dst.set;
     const proto = Number(value(e, 'protocol') ?? '0');
@@ -122,7 +149,15 @@ function centralMap(env: Env): SnatRule[] {
     const op = /^(\d+)(?:-(\d+))?$/.exec(value(e, 'orig-port') ?? '0');
     if (op && Number(op[1]) > 0) match.sport = portSet([[Number(op[1]), Number(op[2] ?? op[1])]]);
     const nat = (value(e, 'nat') ?? 'enable').toLowerCase() !== 'disable';
-    const r: SnatRule = { id: `central-snat:${e.key}`, loc: ctx.loc(e), label, match, action: nat ? 'translate' : 'none', ports: 'preserve', text: `central-snat-map ${e.key} ${values(e, 'srcintf').join(',')} -> ${values(e, 'dstintf').join(',')} ${values(e, 'orig-addr').join(',')} -> ${values(e, 'dst-addr').join(',')}${nat ? ' nat' : ' no-nat'}` };
+    const r: SnatRule = {
+      id: `central-snat:${e.key}`,
+      loc: ctx.loc(e),
+      label,
+      match,
+      action: nat ? 'translate' : 'none',
+      ports: 'preserve',
+      text: `central-snat-map ${e.key} ${values(e, 'srcintf').join(',')} -> ${values(e, 'dstintf').join(',')} ${values(e, 'orig-addr').join(',')} -> ${values(e, 'dst-addr').join(',')}${nat ? ' nat' : ' no-nat'}`,
+    };
     const comment = value(e, 'comments');
     if (comment) r.comment = comment;
     if (!nat) r.portsReason = 'nat disable: the source is not translated';

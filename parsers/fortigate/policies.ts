@@ -49,13 +49,14 @@ const UNMODELED: Record<string, string> = {
   device: 'device-type matching is not modeled',
   'vlan-filter': 'VLAN filtering is not modeled',
   'match-vip-only': 'match-vip-only restricts the policy to VIP traffic; fwlint evaluates it without that restriction',
-  application: 'application matching (NGFW policy-based mode) is not modeled; the policy is evaluated as matching every application',
+  application:
+    'application matching (NGFW policy-based mode) is not modeled; the policy is evaluated as matching every application',
   'url-category': 'URL category matching is not modeled',
   'network-service-dynamic': 'dynamic network services are not modeled',
   'tcp-session-without-syn': 'sessions without SYN are not modeled',
   'rtp-nat': 'RTP NAT is not modeled',
-  'nat46': 'NAT46 is not modeled',
-  'nat64': 'NAT64 is not modeled',
+  nat46: 'NAT46 is not modeled',
+  nat64: 'NAT64 is not modeled',
   'identity-based-route': 'identity-based routing may change the egress interface, which fwlint does not model',
 };
 
@@ -64,45 +65,225 @@ const FAMILIES: readonly { fam: Family; src: string; dst: string }[] = [
   { fam: 4, src: 'srcaddr', dst: 'dstaddr' },
   { fam: 6, src: 'srcaddr6', dst: 'dstaddr6' },
 ];
-const FAMILIES_V6_TABLE: readonly { fam: Family; src: string; dst: string }[] = [{ fam: 6, src: 'srcaddr', dst: 'dstaddr' }];
+const FAMILIES_V6_TABLE: readonly { fam: Family; src: string; dst: string }[] = [
+  { fam: 6, src: 'srcaddr', dst: 'dstaddr' },
+];
 const NAT_NONE = NameSet.of(['none']);
 const NAT_DNAT = NameSet.of(['dnat']);
 
-const IPSEC_WHY = 'the policy sends matching traffic into an IPsec tunnel (action ipsec); fwlint treats it as accepted towards the destination interface';
+const IPSEC_WHY =
+  'the policy sends matching traffic into an IPsec tunnel (action ipsec); fwlint treats it as accepted towards the destination interface';
 
 /** Attributes fwlint reads, or that cannot change whether a packet is allowed (logging, UTM profiles, shaping...). */
 const KNOWN = new Set([
-  'name', 'uuid', 'policyid', 'comments', 'global-label', 'label', 'color', 'status', 'action', 'srcintf', 'dstintf', 'srcaddr', 'dstaddr',
-  'srcaddr6', 'dstaddr6', 'srcaddr-negate', 'dstaddr-negate', 'srcaddr6-negate', 'dstaddr6-negate', 'service', 'service-negate', 'schedule',
-  'internet-service', 'internet-service-name', 'internet-service-id', 'internet-service-group', 'internet-service-custom',
-  'internet-service-custom-group', 'internet-service-negate', 'internet-service-src', 'internet-service-src-name', 'internet-service-src-id',
-  'internet-service-src-group', 'internet-service-src-custom', 'internet-service-src-custom-group', 'internet-service-src-negate',
-  'internet-service6', 'internet-service6-name', 'internet-service6-src', 'internet-service6-src-name',
-  'nat', 'ippool', 'poolname', 'poolname6', 'fixedport', 'port-preserve', 'port-random', 'natip', 'permit-any-host', 'permit-stun-host',
-  'match-vip', 'session-ttl', 'voip-profile', 'ips-voip-filter', 'inspection-mode', 'logtraffic', 'logtraffic-start', 'log-http-transaction',
-  'capture-packet', 'utm-status', 'profile-type', 'profile-group', 'profile-protocol-options', 'ssl-ssh-profile', 'av-profile',
-  'webfilter-profile', 'dnsfilter-profile', 'emailfilter-profile', 'spamfilter-profile', 'dlp-profile', 'dlp-sensor', 'file-filter-profile',
-  'ips-sensor', 'application-list', 'icap-profile', 'cifs-profile', 'videofilter-profile', 'waf-profile', 'ssh-filter-profile',
-  'casb-profile', 'virtual-patch-profile', 'sctp-filter-profile', 'diameter-filter-profile', 'dnsfilter', 'webproxy-profile',
-  'webproxy-forward-server', 'http-policy-redirect', 'ssh-policy-redirect', 'traffic-shaper', 'traffic-shaper-reverse', 'per-ip-shaper',
-  'disclaimer', 'email-collect', 'diffserv-forward', 'diffserv-reverse', 'diffservcode-forward', 'diffservcode-rev', 'tcp-mss-sender',
-  'tcp-mss-receiver', 'timeout-send-rst', 'send-deny-packet', 'firewall-session-dirty', 'vlan-cos-fwd', 'vlan-cos-rev', 'wccp',
-  'delay-tcp-npu-session', 'auto-asic-offload', 'np-acceleration', 'geoip-anycast', 'geoip-match', 'dynamic-shaping',
-  'passive-wan-health-measurement', 'app-monitor', 'custom-log-fields', 'replacemsg-override-group', 'block-notification',
-  'wanopt', 'wanopt-detection', 'wanopt-passive-opt', 'wanopt-profile', 'wanopt-peer', 'webcache', 'webcache-https', 'fsso',
-  'fsso-agent-for-ntlm', 'ntlm', 'ntlm-guest', 'ntlm-enabled-browsers', 'auth-path', 'auth-cert', 'auth-redirect-addr', 'rsso',
-  'radius-mac-auth-bypass', 'decrypted-traffic-mirror', 'anti-replay', 'tcp-timewait-timer', 'schedule-timeout', 'sgt-check', 'sgt',
-  'reputation-direction', 'tos', 'tos-negate', 'captive-portal-exempt', 'inbound', 'outbound', 'natinbound', 'natoutbound',
-  'dsri', 'scan-botnet-connections', 'ssl-mirror', 'ssl-mirror-intf', 'cgn-session-quota', 'cgn-resource-quota', 'cgn-log-server-grp',
-  'cgn-eif', 'cgn-eim', 'fec', 'policy-expiry', 'policy-expiry-date', 'policy-expiry-date-utc', 'traffic-shaper-reverse', 'vlan-filter',
-  'pcp-outbound', 'pcp-inbound', 'pcp-poolname', 'ztna-status', 'ztna-tags-match-logic', 'ztna-device-ownership', 'ztna-policy-redirect',
-  'ztna-ems-tag-secondary', 'ztna-ems-tag-negate', 'srcaddr4', 'dstaddr4', 'ip-version-type', 'emailfilter', 'extended-log', 'learning-mode',
-  'vpntunnel', 'log-traffic', 'identity-based', 'identity-from', 'redirect-url', 'dlp-sensor', 'spamfilter', 'icap', 'webfilter',
-  'replacemsg-group', 'traffic-shaper', 'endpoint-check', 'endpoint-compliance', 'casi-profile', 'local-in-policy', 'dynamic-profile',
-  'dynamic-profile-group', 'dynamic-profile-access', 'gtp-profile', 'pfcp-profile', 'videofilter', 'internet-service-src-negate',
+  'name',
+  'uuid',
+  'policyid',
+  'comments',
+  'global-label',
+  'label',
+  'color',
+  'status',
+  'action',
+  'srcintf',
+  'dstintf',
+  'srcaddr',
+  'dstaddr',
+  'srcaddr6',
+  'dstaddr6',
+  'srcaddr-negate',
+  'dstaddr-negate',
+  'srcaddr6-negate',
+  'dstaddr6-negate',
+  'service',
+  'service-negate',
+  'schedule',
+  'internet-service',
+  'internet-service-name',
+  'internet-service-id',
+  'internet-service-group',
+  'internet-service-custom',
+  'internet-service-custom-group',
+  'internet-service-negate',
+  'internet-service-src',
+  'internet-service-src-name',
+  'internet-service-src-id',
+  'internet-service-src-group',
+  'internet-service-src-custom',
+  'internet-service-src-custom-group',
+  'internet-service-src-negate',
+  'internet-service6',
+  'internet-service6-name',
+  'internet-service6-src',
+  'internet-service6-src-name',
+  'nat',
+  'ippool',
+  'poolname',
+  'poolname6',
+  'fixedport',
+  'port-preserve',
+  'port-random',
+  'natip',
+  'permit-any-host',
+  'permit-stun-host',
+  'match-vip',
+  'session-ttl',
+  'voip-profile',
+  'ips-voip-filter',
+  'inspection-mode',
+  'logtraffic',
+  'logtraffic-start',
+  'log-http-transaction',
+  'capture-packet',
+  'utm-status',
+  'profile-type',
+  'profile-group',
+  'profile-protocol-options',
+  'ssl-ssh-profile',
+  'av-profile',
+  'webfilter-profile',
+  'dnsfilter-profile',
+  'emailfilter-profile',
+  'spamfilter-profile',
+  'dlp-profile',
+  'dlp-sensor',
+  'file-filter-profile',
+  'ips-sensor',
+  'application-list',
+  'icap-profile',
+  'cifs-profile',
+  'videofilter-profile',
+  'waf-profile',
+  'ssh-filter-profile',
+  'casb-profile',
+  'virtual-patch-profile',
+  'sctp-filter-profile',
+  'diameter-filter-profile',
+  'dnsfilter',
+  'webproxy-profile',
+  'webproxy-forward-server',
+  'http-policy-redirect',
+  'ssh-policy-redirect',
+  'traffic-shaper',
+  'traffic-shaper-reverse',
+  'per-ip-shaper',
+  'disclaimer',
+  'email-collect',
+  'diffserv-forward',
+  'diffserv-reverse',
+  'diffservcode-forward',
+  'diffservcode-rev',
+  'tcp-mss-sender',
+  'tcp-mss-receiver',
+  'timeout-send-rst',
+  'send-deny-packet',
+  'firewall-session-dirty',
+  'vlan-cos-fwd',
+  'vlan-cos-rev',
+  'wccp',
+  'delay-tcp-npu-session',
+  'auto-asic-offload',
+  'np-acceleration',
+  'geoip-anycast',
+  'geoip-match',
+  'dynamic-shaping',
+  'passive-wan-health-measurement',
+  'app-monitor',
+  'custom-log-fields',
+  'replacemsg-override-group',
+  'block-notification',
+  'wanopt',
+  'wanopt-detection',
+  'wanopt-passive-opt',
+  'wanopt-profile',
+  'wanopt-peer',
+  'webcache',
+  'webcache-https',
+  'fsso',
+  'fsso-agent-for-ntlm',
+  'ntlm',
+  'ntlm-guest',
+  'ntlm-enabled-browsers',
+  'auth-path',
+  'auth-cert',
+  'auth-redirect-addr',
+  'rsso',
+  'radius-mac-auth-bypass',
+  'decrypted-traffic-mirror',
+  'anti-replay',
+  'tcp-timewait-timer',
+  'schedule-timeout',
+  'sgt-check',
+  'sgt',
+  'reputation-direction',
+  'tos',
+  'tos-negate',
+  'captive-portal-exempt',
+  'inbound',
+  'outbound',
+  'natinbound',
+  'natoutbound',
+  'dsri',
+  'scan-botnet-connections',
+  'ssl-mirror',
+  'ssl-mirror-intf',
+  'cgn-session-quota',
+  'cgn-resource-quota',
+  'cgn-log-server-grp',
+  'cgn-eif',
+  'cgn-eim',
+  'fec',
+  'policy-expiry',
+  'policy-expiry-date',
+  'policy-expiry-date-utc',
+  'traffic-shaper-reverse',
+  'vlan-filter',
+  'pcp-outbound',
+  'pcp-inbound',
+  'pcp-poolname',
+  'ztna-status',
+  'ztna-tags-match-logic',
+  'ztna-device-ownership',
+  'ztna-policy-redirect',
+  'ztna-ems-tag-secondary',
+  'ztna-ems-tag-negate',
+  'srcaddr4',
+  'dstaddr4',
+  'ip-version-type',
+  'emailfilter',
+  'extended-log',
+  'learning-mode',
+  'vpntunnel',
+  'log-traffic',
+  'identity-based',
+  'identity-from',
+  'redirect-url',
+  'dlp-sensor',
+  'spamfilter',
+  'icap',
+  'webfilter',
+  'replacemsg-group',
+  'traffic-shaper',
+  'endpoint-check',
+  'endpoint-compliance',
+  'casi-profile',
+  'local-in-policy',
+  'dynamic-profile',
+  'dynamic-profile-group',
+  'dynamic-profile-access',
+  'gtp-profile',
+  'pfcp-profile',
+  'videofilter',
+  'internet-service-src-negate',
 ]);
 
-function symbolicRefs(list: readonly SymbolicName[], field: 'src' | 'dst', negated: boolean, stmt: SetStmt | Entry, env: Env): SymbolicRef[] {
+function symbolicRefs(
+  list: readonly SymbolicName[],
+  field: 'src' | 'dst',
+  negated: boolean,
+  stmt: SetStmt | Entry,
+  env: Env,
+): SymbolicRef[] {
   return list.map((s) => {
     const r: SymbolicRef = { field, kind: s.kind, name: s.name, loc: env.ctx.loc(stmt) };
     if (negated) r.negated = true;
@@ -127,11 +308,18 @@ interface DstPart {
  * `status disable` skips it. Each policy becomes one rule per address family, destination kind (plain
  * addresses or a VIP's translated side) and service box, all with the policy's id and location.
  */
-export function readPolicies(env: Env, chains: Record<string, Chain>, each: (p: PolicyInfo) => void): { rules: Rule[]; usedVips: Set<string> } {
+export function readPolicies(
+  env: Env,
+  chains: Record<string, Chain>,
+  each: (p: PolicyInfo) => void,
+): { rules: Rule[]; usedVips: Set<string> } {
   const { ctx } = env;
   const rules: Rule[] = [];
   const usedVips = new Set<string>();
-  for (const [table, v6table] of [['firewall policy', false], ['firewall policy6', true]] as const) {
+  for (const [table, v6table] of [
+    ['firewall policy', false],
+    ['firewall policy6', true],
+  ] as const) {
     for (const e of ctx.section(table)?.entries.values() ?? []) {
       const info = readPolicy(env, e, v6table, chains, usedVips);
       if (!info) continue;
@@ -142,13 +330,23 @@ export function readPolicies(env: Env, chains: Record<string, Chain>, each: (p: 
   for (const table of ['firewall policy46', 'firewall policy64']) {
     for (const e of ctx.section(table)?.entries.values() ?? []) {
       if ((value(e, 'status') ?? 'enable') === 'disable') continue;
-      ctx.unsupportedHead(e, `${table} ${e.key}`, `${table.slice(9).toUpperCase()} policies (address-family translation) are not modeled`);
+      ctx.unsupportedHead(
+        e,
+        `${table} ${e.key}`,
+        `${table.slice(9).toUpperCase()} policies (address-family translation) are not modeled`,
+      );
     }
   }
   return { rules, usedVips };
 }
 
-function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string, Chain>, usedVips: Set<string>): PolicyInfo | undefined {
+function readPolicy(
+  env: Env,
+  e: Entry,
+  v6table: boolean,
+  chains: Record<string, Chain>,
+  usedVips: Set<string>,
+): PolicyInfo | undefined {
   const { ctx, ifaces, addrs, services, vips } = env;
   if ((value(e, 'status') ?? 'enable').toLowerCase() === 'disable') return undefined;
   const name = value(e, 'name');
@@ -156,9 +354,16 @@ function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string,
   const id = `${tableName}:${e.key}`;
   // vendor-semantics B.3: `action` defaults to deny, so a policy without `set action accept` denies.
   const actionText = (value(e, 'action') ?? 'deny').toLowerCase();
-  const label = flat([tableName, ' ', e.key, name ? ` ${quote(name)}` : '', e.sets.index('action') >= 0 ? '' : ' (no `set action`: deny by default)']);
+  const label = flat([
+    tableName,
+    ' ',
+    e.key,
+    name ? ` ${quote(name)}` : '',
+    e.sets.index('action') >= 0 ? '' : ' (no `set action`: deny by default)',
+  ]);
   const action: PolicyInfo['action'] = actionText === 'accept' ? 'accept' : actionText === 'ipsec' ? 'ipsec' : 'deny';
-  if (actionText !== 'accept' && actionText !== 'deny' && actionText !== 'ipsec') ctx.note(`${ctx.where(e)}: ${label} has unknown action "${actionText}"; treated as deny`);
+  if (actionText !== 'accept' && actionText !== 'deny' && actionText !== 'ipsec')
+    ctx.note(`${ctx.where(e)}: ${label} has unknown action "${actionText}"; treated as deny`);
   const allows = action !== 'deny';
 
   const sets = e.sets;
@@ -169,33 +374,50 @@ function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string,
       if (['disable', 'none', ''].includes((sets.first(k) ?? '').toLowerCase())) continue;
       ctx.unsupportedAt(sets.stmt(k), `firewall ${tableName} ${e.key} ${attr}`, `${label}: ${why}`);
     } else if (!KNOWN.has(attr)) {
-      ctx.unsupportedAt(sets.stmt(k), `firewall ${tableName} ${e.key} ${attr}`, `${label}: unrecognized policy attribute "${attr}"; fwlint does not know whether it changes which traffic the policy matches`);
+      ctx.unsupportedAt(
+        sets.stmt(k),
+        `firewall ${tableName} ${e.key} ${attr}`,
+        `${label}: unrecognized policy attribute "${attr}"; fwlint does not know whether it changes which traffic the policy matches`,
+      );
     }
   }
-  if (action === 'ipsec') ctx.unsupportedAt(getSet(e, 'action')!, `firewall ${tableName} ${e.key} action ipsec`, `${label}: ${IPSEC_WHY}`);
+  if (action === 'ipsec')
+    ctx.unsupportedAt(getSet(e, 'action')!, `firewall ${tableName} ${e.key} action ipsec`, `${label}: ${IPSEC_WHY}`);
   const sched = value(e, 'schedule');
   if (sched && sched.toLowerCase() !== 'always') {
-    ctx.unsupportedAt(getSet(e, 'schedule')!, `firewall ${tableName} ${e.key} schedule ${sched}`, `${label}: the policy applies only at the times of schedule "${sched}"; fwlint evaluates it as always active`);
+    ctx.unsupportedAt(
+      getSet(e, 'schedule')!,
+      `firewall ${tableName} ${e.key} schedule ${sched}`,
+      `${label}: the policy applies only at the times of schedule "${sched}"; fwlint evaluates it as always active`,
+    );
   }
 
   const srcIfRaw = raw(e, 'srcintf');
   const dstIfRaw = raw(e, 'dstintf');
   if (srcIfRaw === undefined || dstIfRaw === undefined) {
-    ctx.note(`${ctx.where(e)}: ${label} has no ${srcIfRaw === undefined ? 'srcintf' : 'dstintf'}; FortiOS does not apply such a policy`);
+    ctx.note(
+      `${ctx.where(e)}: ${label} has no ${srcIfRaw === undefined ? 'srcintf' : 'dstintf'}; FortiOS does not apply such a policy`,
+    );
     return undefined;
   }
   const srcIf = ifaces.resolve(srcIfRaw);
   const dstIf = ifaces.resolve(dstIfRaw);
   if (srcIf.unknown.length || dstIf.unknown.length) {
     // Once per name (with its first use): a tunnel named by thousands of policies is one note.
-    for (const u of [...srcIf.unknown, ...dstIf.unknown]) ctx.noteOnce(`unknown-interface:${u}`, `${ctx.where(e)}: ${label} names interface "${u}", which this firewall does not define (an IPsec tunnel or another VDOM's interface); no modeled traffic passes it`);
+    for (const u of [...srcIf.unknown, ...dstIf.unknown])
+      ctx.noteOnce(
+        `unknown-interface:${u}`,
+        `${ctx.where(e)}: ${label} names interface "${u}", which this firewall does not define (an IPsec tunnel or another VDOM's interface); no modeled traffic passes it`,
+      );
   }
 
   // Internet services (ISDB) replace dstaddr and service (vendor-semantics B.3); their addresses are only known online.
   const isdb = flagOf(e, 'internet-service') || flagOf(e, 'internet-service6');
   const isdbSrc = flagOf(e, 'internet-service-src') || flagOf(e, 'internet-service6-src');
   const isdbNames = (prefix: string) =>
-    ['name', 'id', 'group', 'custom', 'custom-group'].flatMap((k) => values(e, `${prefix}-${k}`)).map((n) => ({ kind: 'dynamic' as const, name: `internet service ${n}` }));
+    ['name', 'id', 'group', 'custom', 'custom-group']
+      .flatMap((k) => values(e, `${prefix}-${k}`))
+      .map((n) => ({ kind: 'dynamic' as const, name: `internet service ${n}` }));
 
   // Services: the service boxes, or every protocol for ISDB policies.
   let boxes: ServiceBox[];
@@ -203,7 +425,12 @@ function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string,
   if (isdb) boxes = [{}];
   else {
     const svc = services.boxes(raw(e, 'service') ?? []);
-    for (const m of svc.missing) ctx.unsupportedAt(svcStmt() ?? e, `firewall ${tableName} ${e.key} service "${m}"`, `${label}: service "${m}" is not defined in the file; the policy is evaluated without it`);
+    for (const m of svc.missing)
+      ctx.unsupportedAt(
+        svcStmt() ?? e,
+        `firewall ${tableName} ${e.key} service "${m}"`,
+        `${label}: service "${m}" is not defined in the file; the policy is evaluated without it`,
+      );
     boxes = svc.boxes;
     if (e.sets.index('service') < 0) ctx.note(`${ctx.where(e)}: ${label} has no service; it matches no traffic`);
   }
@@ -215,7 +442,23 @@ function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string,
   const nat = flagOf(e, 'nat');
   // Normalized text (names and settings only: no secrets live in policies) and the comment.
   const list = (n: string) => joined(e, n);
-  const text = flat([tableName, e.key, list('srcintf'), '->', list('dstintf'), list('srcaddr') + list('srcaddr6'), '->', list('dstaddr') + list('dstaddr6'), 'service', (serviceNegate ? '!' : '') + (isdb ? 'isdb' : list('service')), action, nat ? 'nat' : ''], ' ');
+  const text = flat(
+    [
+      tableName,
+      e.key,
+      list('srcintf'),
+      '->',
+      list('dstintf'),
+      list('srcaddr') + list('srcaddr6'),
+      '->',
+      list('dstaddr') + list('dstaddr6'),
+      'service',
+      (serviceNegate ? '!' : '') + (isdb ? 'isdb' : list('service')),
+      action,
+      nat ? 'nat' : '',
+    ],
+    ' ',
+  );
   const comment = value(e, 'comments');
   let n = 0;
   let madeFamily = false;
@@ -223,7 +466,10 @@ function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string,
     const srcStmt = () => getSet(e, srcField)!;
     const dstStmt = () => getSet(e, dstField)!;
     const srcNames = raw(e, srcField) ?? [];
-    const dstNames = typeof raw(e, dstField) === 'string' ? [raw(e, dstField) as string] : ((raw(e, dstField) as readonly string[] | undefined) ?? []);
+    const dstNames =
+      typeof raw(e, dstField) === 'string'
+        ? [raw(e, dstField) as string]
+        : ((raw(e, dstField) as readonly string[] | undefined) ?? []);
     if (srcNames.length === 0 && !(isdbSrc && fam === 4)) continue;
     if (dstNames.length === 0 && !(isdb && fam === 4)) continue;
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
@@ -235,10 +481,21 @@ function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string,
     let srcSym: SymbolicRef[];
     if (isdbSrc && fam === 4) {
       srcSet = NO_ADDR;
-      srcSym = symbolicRefs(isdbNames('internet-service-src'), 'src', srcNeg, getSet(e, 'internet-service-src') ?? e, env);
+      srcSym = symbolicRefs(
+        isdbNames('internet-service-src'),
+        'src',
+        srcNeg,
+        getSet(e, 'internet-service-src') ?? e,
+        env,
+      );
     } else {
       const r = addrs.resolveAll(srcNames, fam);
-      for (const m of r.missing) ctx.unsupportedAt(srcStmt(), `firewall ${tableName} ${e.key} ${srcField} "${m}"`, `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`);
+      for (const m of r.missing)
+        ctx.unsupportedAt(
+          srcStmt(),
+          `firewall ${tableName} ${e.key} ${srcField} "${m}"`,
+          `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
+        );
       srcSet = r.set;
       srcSym = r.symbolic.length ? symbolicRefs(r.symbolic, 'src', srcNeg, srcStmt(), env) : [];
     }
@@ -247,27 +504,48 @@ function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string,
     // Destination: ISDB, plain addresses, and VIPs (their translated side, vendor-semantics B.3 / F.7).
     const parts: DstPart[] = [];
     if (isdb && fam === 4) {
-      parts.push({ set: dstNeg ? universe : NO_ADDR, symbolic: symbolicRefs(isdbNames('internet-service'), 'dst', dstNeg, getSet(e, 'internet-service') ?? e, env) });
+      parts.push({
+        set: dstNeg ? universe : NO_ADDR,
+        symbolic: symbolicRefs(isdbNames('internet-service'), 'dst', dstNeg, getSet(e, 'internet-service') ?? e, env),
+      });
     } else {
       const plain: string[] = [];
       const vipList: Vip[] = [];
       for (const d of dstNames) {
         if (fam === 4 && vips.has(d) && !addrs.has(d, 4)) {
           const list = vips.expand(d);
-          if (list.length === 0) ctx.unsupportedAt(dstStmt(), `firewall ${tableName} ${e.key} dstaddr "${d}"`, `${label}: VIP "${d}" is not modeled (see its FWL900); the policy is evaluated without it`);
+          if (list.length === 0)
+            ctx.unsupportedAt(
+              dstStmt(),
+              `firewall ${tableName} ${e.key} dstaddr "${d}"`,
+              `${label}: VIP "${d}" is not modeled (see its FWL900); the policy is evaluated without it`,
+            );
           vipList.push(...list);
         } else plain.push(d);
       }
       if (plain.length) {
         const r = addrs.resolveAll(plain, fam);
-        for (const m of r.missing) ctx.unsupportedAt(dstStmt(), `firewall ${tableName} ${e.key} ${dstField} "${m}"`, `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`);
-        const part: DstPart = { set: dstNeg ? universe.subtract(r.set) : r.set, symbolic: r.symbolic.length ? symbolicRefs(r.symbolic, 'dst', dstNeg, dstStmt(), env) : [] };
+        for (const m of r.missing)
+          ctx.unsupportedAt(
+            dstStmt(),
+            `firewall ${tableName} ${e.key} ${dstField} "${m}"`,
+            `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
+          );
+        const part: DstPart = {
+          set: dstNeg ? universe.subtract(r.set) : r.set,
+          symbolic: r.symbolic.length ? symbolicRefs(r.symbolic, 'dst', dstNeg, dstStmt(), env) : [],
+        };
         // Non-central NAT: only a policy that names the VIP translates to it, so an accept policy with plain
         // addresses never sees VIP traffic; deny policies do while match-vip is enabled (its default).
         if (!env.central && (allows || !flagOf(e, 'match-vip', true))) part.nat = 'none';
         parts.push(part);
       }
-      if (dstNeg && vipList.length) ctx.unsupportedAt(getSet(e, 'dstaddr-negate')!, `firewall ${tableName} ${e.key} dstaddr-negate`, `${label}: a negated VIP destination is not modeled; the VIPs are evaluated as not negated`);
+      if (dstNeg && vipList.length)
+        ctx.unsupportedAt(
+          getSet(e, 'dstaddr-negate')!,
+          `firewall ${tableName} ${e.key} dstaddr-negate`,
+          `${label}: a negated VIP destination is not modeled; the VIPs are evaluated as not negated`,
+        );
       // VIPs to the same mapped address and protocol share one part (their ports united).
       const byTarget = vipList.length ? new Map<string, DstPart>() : undefined;
       for (const v of vipList) {
@@ -297,7 +575,13 @@ function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string,
       if (srcIf.set) base.iif = srcIf.set;
       if (dstIf.set) base.oif = dstIf.set;
       if (part.nat) base.nat = part.nat === 'none' ? NAT_NONE : NAT_DNAT;
-      if (srcSym.length || part.symbolic.length) base.symbolic = srcSym.length && part.symbolic.length ? [...srcSym, ...part.symbolic] : srcSym.length ? srcSym : part.symbolic;
+      if (srcSym.length || part.symbolic.length)
+        base.symbolic =
+          srcSym.length && part.symbolic.length
+            ? [...srcSym, ...part.symbolic]
+            : srcSym.length
+              ? srcSym
+              : part.symbolic;
       if (serviceNegate) {
         // Negated services: a jump to a chain that returns for the services and applies the action to the rest.
         const chainName = `${id}#${++n}:service-negate`;
@@ -323,11 +607,14 @@ function readPolicy(env: Env, e: Entry, v6table: boolean, chains: Record<string,
         pieces.push(makeRule(env, loc, id, label, m, allows, b, text, comment));
       }
       if (made === 0 && part.vip && boxes.length > 0) {
-        ctx.note(`${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ${quote(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after translation, vendor-semantics B.3 [U])`);
+        ctx.note(
+          `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ${quote(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after translation, vendor-semantics B.3 [U])`,
+        );
       }
     }
   }
-  if (pieces.length === 0 && boxes.length > 0 && !madeFamily) ctx.note(`${ctx.where(e)}: ${label} has no source or destination address; FortiOS does not apply it`);
+  if (pieces.length === 0 && boxes.length > 0 && !madeFamily)
+    ctx.note(`${ctx.where(e)}: ${label} has no source or destination address; FortiOS does not apply it`);
 
   const info: PolicyInfo = { entry: e, id, label, action, pieces, nat, text };
   if (comment) info.comment = comment;
@@ -356,10 +643,30 @@ function boxMatch(base: Match, b: ServiceBox, part: DstPart): Match | undefined 
 const ACCEPT: Action = { kind: 'accept' };
 const DROP: Action = { kind: 'drop' };
 
-function makeRule(env: Env, loc: SourceLocation, id: string, label: string, match: Match, allows: boolean, b: ServiceBox | undefined, text: string, comment: string | undefined): Rule {
+function makeRule(
+  env: Env,
+  loc: SourceLocation,
+  id: string,
+  label: string,
+  match: Match,
+  allows: boolean,
+  b: ServiceBox | undefined,
+  text: string,
+  comment: string | undefined,
+): Rule {
   // One object literal with every field, so all rules share one shape.
   // Sessions are stateful: replies of accepted sessions pass (vendor-semantics B.3).
-  const rule: Rule = { id, loc, label, match, action: allows ? ACCEPT : DROP, keepState: allows ? true : undefined, udpTimeout: undefined, text, comment };
+  const rule: Rule = {
+    id,
+    loc,
+    label,
+    match,
+    action: allows ? ACCEPT : DROP,
+    keepState: allows ? true : undefined,
+    udpTimeout: undefined,
+    text,
+    comment,
+  };
   if (allows) {
     if (b?.timer) {
       const t: Setting<number> = {

@@ -114,12 +114,16 @@ export class Services {
     if (g) return this.resolveGroup(values(g, 'member'));
     const pre = PREDEFINED_SERVICES[name];
     if (pre) {
-      this.ctx.note(`service "${name}" is not defined in the file; using FortiOS's predefined "${name}" (${describePredefined(pre)})`);
+      this.ctx.note(
+        `service "${name}" is not defined in the file; using FortiOS's predefined "${name}" (${describePredefined(pre)})`,
+      );
       return { parts: predefinedParts(pre), missing: [] };
     }
     const pg = PREDEFINED_GROUPS[name];
     if (pg) {
-      this.ctx.note(`service group "${name}" is not defined in the file; using FortiOS's predefined group (${pg.join(', ')})`);
+      this.ctx.note(
+        `service group "${name}" is not defined in the file; using FortiOS's predefined group (${pg.join(', ')})`,
+      );
       return this.resolveGroup(pg);
     }
     return { parts: [], missing: [name] };
@@ -143,15 +147,25 @@ export class Services {
     const parts: ServicePart[] = [];
     let timer: ServiceTimer | undefined;
     const t = getSet(e, 'udp-idle-timer');
-    if (t && /^\d+$/.test(t.values[0] ?? '') && Number(t.values[0]) > 0) timer = { value: Number(t.values[0]), stmt: t, service: e.key };
+    if (t && /^\d+$/.test(t.values[0] ?? '') && Number(t.values[0]) > 0)
+      timer = { value: Number(t.values[0]), stmt: t, service: e.key };
     if (protocol.startsWith('TCP/UDP')) {
-      for (const [field, proto] of [['tcp-portrange', PROTO.tcp], ['udp-portrange', PROTO.udp], ['sctp-portrange', PROTO.sctp], ['udplite-portrange', 136]] as const) {
+      for (const [field, proto] of [
+        ['tcp-portrange', PROTO.tcp],
+        ['udp-portrange', PROTO.udp],
+        ['sctp-portrange', PROTO.sctp],
+        ['udplite-portrange', 136],
+      ] as const) {
         const s = getSet(e, field);
         if (!s) continue;
         for (const tok of s.values) {
           const r = parseRangeToken(tok);
           if (!r) {
-            problems.push({ span: s, what: `firewall service custom "${e.key}" ${field} ${tok}`, why: `port range "${tok}" is not understood; it is left out of the service` });
+            problems.push({
+              span: s,
+              what: `firewall service custom "${e.key}" ${field} ${tok}`,
+              why: `port range "${tok}" is not understood; it is left out of the service`,
+            });
             continue;
           }
           const part: ServicePart = { proto, dport: r.dport };
@@ -164,7 +178,11 @@ export class Services {
       const fq = getSet(e, 'fqdn');
       for (const s of [ipr, fq]) {
         if (s && s.values.length && s.values[0] !== '0.0.0.0') {
-          problems.push({ span: s, what: `firewall service custom "${e.key}" ${s.name}`, why: 'a service restricted to destination addresses is not modeled; the service is treated as matching every destination' });
+          problems.push({
+            span: s,
+            what: `firewall service custom "${e.key}" ${s.name}`,
+            why: 'a service restricted to destination addresses is not modeled; the service is treated as matching every destination',
+          });
         }
       }
     } else if (protocol === 'ICMP' || protocol === 'ICMP6') {
@@ -172,7 +190,11 @@ export class Services {
       // ICMP types are not a model dimension. Echo request (8) is what ping checks need; other types
       // would make the service match more (accept) or less (deny) than it does: reported.
       if (type !== undefined && type !== '8' && type !== '128') {
-        problems.push({ span: getSet(e, 'icmptype')!, what: `firewall service custom "${e.key}" icmptype ${type}`, why: 'ICMP types are not modeled; the service is treated as matching every ICMP type' });
+        problems.push({
+          span: getSet(e, 'icmptype')!,
+          what: `firewall service custom "${e.key}" icmptype ${type}`,
+          why: 'ICMP types are not modeled; the service is treated as matching every ICMP type',
+        });
       }
       parts.push({ proto: protocol === 'ICMP' ? PROTO.icmp : PROTO.ipv6icmp });
     } else if (protocol === 'IP') {
@@ -186,14 +208,20 @@ export class Services {
         why: `"${protocol}" is an explicit-proxy service type; firewall policies that use it are evaluated as if it matched nothing`,
       });
     }
-    if (getSet(e, 'session-ttl') && Number(value(e, 'session-ttl')) > 0 && parts.some((p) => p.proto === PROTO.udp || p.proto === 'any')) {
+    if (
+      getSet(e, 'session-ttl') &&
+      Number(value(e, 'session-ttl')) > 0 &&
+      parts.some((p) => p.proto === PROTO.udp || p.proto === 'any')
+    ) {
       this.ctx.note(
         `${this.ctx.where(getSet(e, 'session-ttl')!)}: service "${e.key}" sets session-ttl ${value(e, 'session-ttl')}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
       );
     }
     const helper = value(e, 'helper');
     if (helper && helper.toLowerCase() !== 'auto' && helper.toLowerCase() !== 'disable') {
-      this.ctx.note(`${this.ctx.where(getSet(e, 'helper')!)}: service "${e.key}" binds session helper "${helper}" (interaction with default-voip-alg-mode not documented, vendor-semantics B.4 [U])`);
+      this.ctx.note(
+        `${this.ctx.where(getSet(e, 'helper')!)}: service "${e.key}" binds session helper "${helper}" (interaction with default-voip-alg-mode not documented, vendor-semantics B.4 [U])`,
+      );
     }
     if (problems.length) this.problems.set(e.key, problems);
     return parts;
@@ -229,7 +257,11 @@ function predefinedParts(p: PredefinedService): ServicePart[] {
   else if (p.protocol === 'ICMP') out.push({ proto: PROTO.icmp });
   else if (p.protocol === 'ICMP6') out.push({ proto: PROTO.ipv6icmp });
   else {
-    for (const [list, proto] of [[p.tcp, PROTO.tcp], [p.udp, PROTO.udp], [p.sctp, PROTO.sctp]] as const) {
+    for (const [list, proto] of [
+      [p.tcp, PROTO.tcp],
+      [p.udp, PROTO.udp],
+      [p.sctp, PROTO.sctp],
+    ] as const) {
       for (const tok of list ?? []) {
         const r = parseRangeToken(tok)!;
         const part: ServicePart = { proto, dport: r.dport };
@@ -243,7 +275,8 @@ function predefinedParts(p: PredefinedService): ServicePart[] {
 
 function describePredefined(p: PredefinedService): string {
   if (p.protocol === 'IP') return p.protocolNumber ? `IP protocol ${p.protocolNumber}` : 'any protocol';
-  if (p.protocol === 'ICMP' || p.protocol === 'ICMP6') return p.icmptype !== undefined ? `${p.protocol} type ${p.icmptype}` : p.protocol;
+  if (p.protocol === 'ICMP' || p.protocol === 'ICMP6')
+    return p.icmptype !== undefined ? `${p.protocol} type ${p.icmptype}` : p.protocol;
   const out: string[] = [];
   if (p.tcp) out.push(`tcp ${p.tcp.join(' ')}`);
   if (p.udp) out.push(`udp ${p.udp.join(' ')}`);
@@ -310,4 +343,3 @@ export function serviceBoxes(parts: readonly ServicePart[]): ServiceBox[] {
   }
   return out;
 }
-

@@ -18,7 +18,10 @@ function sipDetails(env: Env): string {
   const trace = (value(settings, 'sip-nat-trace') ?? 'enable').toLowerCase() === 'enable';
   const expect = (value(settings, 'sip-expectation') ?? 'disable').toLowerCase() === 'enable';
   const parts: string[] = [];
-  if (trace) parts.push(`sip-nat-trace ${getSet(settings, 'sip-nat-trace') ? 'enable' : 'enable (default)'}: the original addresses are recorded in SIP headers`);
+  if (trace)
+    parts.push(
+      `sip-nat-trace ${getSet(settings, 'sip-nat-trace') ? 'enable' : 'enable (default)'}: the original addresses are recorded in SIP headers`,
+    );
   if (expect) parts.push('sip-expectation enable: the helper opens pinholes for the media it announces');
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
@@ -36,19 +39,40 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
   const modeStmt = getSet(settings, 'default-voip-alg-mode');
   const mode = (modeStmt?.values[0] ?? 'proxy-based').toLowerCase();
   const details = sipDetails(env);
-  const flowNote = versionAtLeast(ctx.header, 7, 0) || !ctx.header.version ? '; on FortiOS 7.0+ flow-mode policies without a voip-profile get flow-based SIP inspection instead' : '';
+  const flowNote =
+    versionAtLeast(ctx.header, 7, 0) || !ctx.header.version
+      ? '; on FortiOS 7.0+ flow-mode policies without a voip-profile get flow-based SIP inspection instead'
+      : '';
   // The defaults table is from FortiOS 6.x/7.x; for 5.x it is not confirmed.
-  const old = versionBelow(ctx.header, 6, 0) ? `FortiOS ${ctx.header.versionText}: the proxy-based default is documented for 6.x and later only` : undefined;
+  const old = versionBelow(ctx.header, 6, 0)
+    ? `FortiOS ${ctx.header.versionText}: the proxy-based default is documented for 6.x and later only`
+    : undefined;
   if (mode !== 'kernel-helper-based') {
     if (modeStmt) {
-      out.push({ value: true, source: 'explicit', loc: ctx.loc(modeStmt), reason: `default-voip-alg-mode ${mode}: the SIP ALG handles SIP on every policy without a voip-profile (vendor-semantics B.4)${flowNote}${details}` });
+      out.push({
+        value: true,
+        source: 'explicit',
+        loc: ctx.loc(modeStmt),
+        reason: `default-voip-alg-mode ${mode}: the SIP ALG handles SIP on every policy without a voip-profile (vendor-semantics B.4)${flowNote}${details}`,
+      });
     } else {
-      const d: Setting<boolean> = { value: true, source: 'default', loc: ctx.sectionLoc('system settings'), reason: `${ALG_PROXY_DEFAULT_REASON}${flowNote}${details}` };
+      const d: Setting<boolean> = {
+        value: true,
+        source: 'default',
+        loc: ctx.sectionLoc('system settings'),
+        reason: `${ALG_PROXY_DEFAULT_REASON}${flowNote}${details}`,
+      };
       if (old) d.uncertain = old;
       out.push(d);
     }
   } else {
-    out.push({ value: false, source: 'explicit', loc: ctx.loc(modeStmt!), reason: 'default-voip-alg-mode kernel-helper-based: policies without a voip-profile use the SIP session helper where its entry exists (vendor-semantics B.4)' });
+    out.push({
+      value: false,
+      source: 'explicit',
+      loc: ctx.loc(modeStmt!),
+      reason:
+        'default-voip-alg-mode kernel-helper-based: policies without a voip-profile use the SIP session helper where its entry exists (vendor-semantics B.4)',
+    });
     out.push(...sessionHelper(env, details));
   }
   for (const p of policies) {
@@ -76,7 +100,10 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
 function profileSipOn(env: Env, name: string): boolean {
   const prof = env.ctx.section('voip profile')?.entries.get(name);
   if (!prof) {
-    if (name !== 'default' && name !== 'strict') env.ctx.note(`voip profile "${name}" is not defined in the file; its SIP inspection is taken to be enabled (the default)`);
+    if (name !== 'default' && name !== 'strict')
+      env.ctx.note(
+        `voip profile "${name}" is not defined in the file; its SIP inspection is taken to be enabled (the default)`,
+      );
     return true;
   }
   return (value(block(prof, 'sip'), 'status') ?? 'enable').toLowerCase() !== 'disable';
@@ -89,18 +116,37 @@ function sessionHelper(env: Env, details: string): Setting<boolean>[] {
   // FortiOS before 6.2 also has `set sip-helper enable|disable` (default believed enable [U]).
   const legacy = getSet(settings, 'sip-helper') ?? getSet(ctx.globalSection('system global'), 'sip-helper');
   if (legacy && (legacy.values[0] ?? '').toLowerCase() === 'disable') {
-    return [{ value: false, source: 'explicit', loc: ctx.loc(legacy), reason: 'sip-helper disable: the kernel SIP session helper is off (FortiOS before 6.2, vendor-semantics B.4)' }];
+    return [
+      {
+        value: false,
+        source: 'explicit',
+        loc: ctx.loc(legacy),
+        reason: 'sip-helper disable: the kernel SIP session helper is off (FortiOS before 6.2, vendor-semantics B.4)',
+      },
+    ];
   }
   const legacyDoubt = !legacy && versionBelow(ctx.header, 6, 2) ? SIP_HELPER_LEGACY_UNCERTAIN : undefined;
   const table = ctx.globalSection('system session-helper');
   if (!table) {
-    const s: Setting<boolean> = { value: true, source: 'default', loc: ctx.root, reason: `${SESSION_HELPER_DEFAULT_REASON}${details}` };
+    const s: Setting<boolean> = {
+      value: true,
+      source: 'default',
+      loc: ctx.root,
+      reason: `${SESSION_HELPER_DEFAULT_REASON}${details}`,
+    };
     if (legacyDoubt) s.uncertain = legacyDoubt;
     return [s];
   }
   const sip = [...table.entries.values()].filter((e: Entry) => (value(e, 'name') ?? '').toLowerCase() === 'sip');
   if (sip.length === 0) {
-    return [{ value: false, source: 'explicit', loc: ctx.openLoc(table), reason: 'the session-helper table has no "sip" entry: the kernel SIP helper is off' }];
+    return [
+      {
+        value: false,
+        source: 'explicit',
+        loc: ctx.openLoc(table),
+        reason: 'the session-helper table has no "sip" entry: the kernel SIP helper is off',
+      },
+    ];
   }
   return sip.map((e) => {
     const s: Setting<boolean> = {
@@ -123,29 +169,45 @@ function sessionHelper(env: Env, details: string): Setting<boolean>[] {
 export function udpTimeout(env: Env, policies: readonly PolicyInfo[]): Setting<number> {
   const { ctx } = env;
   const doubts: string[] = [];
-  for (const p of ctx.section('system session-ttl') ? [...(block(ctx.section('system session-ttl'), 'port')?.entries.values() ?? [])] : []) {
+  for (const p of ctx.section('system session-ttl')
+    ? [...(block(ctx.section('system session-ttl'), 'port')?.entries.values() ?? [])]
+    : []) {
     if ((value(p, 'protocol') ?? '0') !== '17') continue;
     const t = value(p, 'timeout') ?? '300';
     const msg = `system session-ttl port entry ${p.key} sets timeout ${t} for UDP ports ${value(p, 'start-port') ?? '0'}-${value(p, 'end-port') ?? '65535'} (line ${p.line})`;
     doubts.push(msg);
-    ctx.note(`${ctx.where(p)}: ${msg}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`);
+    ctx.note(
+      `${ctx.where(p)}: ${msg}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
+    );
   }
   for (const p of policies) {
     const s = getSet(p.entry, 'session-ttl');
     if (!s || p.action === 'deny' || !(Number(s.values[0]) > 0)) continue;
     doubts.push(`${p.label} sets session-ttl ${s.values[0]} (line ${s.line})`);
-    ctx.note(`${ctx.where(s)}: ${p.label} sets session-ttl ${s.values[0]}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`);
+    ctx.note(
+      `${ctx.where(s)}: ${p.label} sets session-ttl ${s.values[0]}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
+    );
   }
-  const doubt = doubts.length ? `${doubts.join('; ')}: whether these govern UDP idle time is not documented (vendor-semantics B.5 [U])` : undefined;
+  const doubt = doubts.length
+    ? `${doubts.join('; ')}: whether these govern UDP idle time is not documented (vendor-semantics B.5 [U])`
+    : undefined;
   const g = ctx.globalSection('system global');
   const s = getSet(g, 'udp-idle-timer');
   const v = Number(s?.values[0]);
   if (s && Number.isInteger(v) && v > 0) {
-    const out: Setting<number> = { value: v, source: 'explicit', loc: ctx.loc(s), reason: `udp-idle-timer ${v} in config system global (vendor-semantics B.5)` };
+    const out: Setting<number> = {
+      value: v,
+      source: 'explicit',
+      loc: ctx.loc(s),
+      reason: `udp-idle-timer ${v} in config system global (vendor-semantics B.5)`,
+    };
     if (doubt) out.uncertain = doubt;
     return out;
   }
-  if (s) ctx.note(`${ctx.where(s)}: udp-idle-timer "${s.values[0] ?? ''}" is not a number of seconds; the default 180 s is assumed`);
+  if (s)
+    ctx.note(
+      `${ctx.where(s)}: udp-idle-timer "${s.values[0] ?? ''}" is not a number of seconds; the default 180 s is assumed`,
+    );
   return {
     value: UDP_IDLE_DEFAULT,
     source: 'default',

@@ -11,4 +11,3 @@ export function quote(name: string): string {
 export function flat(parts: readonly string[], sep = ''): string {
   return parts.join(sep);
 }
-

@@ -309,7 +309,21 @@ interface Frame {
 /** A CLI prompt line before or between `show` outputs: `FGT60F # show`, `FG_VM-Demo $ show full-configuration`, `FGT (root) #`. */
 const PROMPT_RE = /^[^\s#"'][^"'\n]*?\s?[#$](\s+(show|get|config|diagnose|execute)\b.*|\s*)$/;
 
-const VERBS = new Set(['config', 'edit', 'set', 'unset', 'next', 'end', 'append', 'unselect', 'delete', 'purge', 'move', 'rename', 'select']);
+const VERBS = new Set([
+  'config',
+  'edit',
+  'set',
+  'unset',
+  'next',
+  'end',
+  'append',
+  'unselect',
+  'delete',
+  'purge',
+  'move',
+  'rename',
+  'select',
+]);
 
 /**
  * Reads the whole text. Throws ParseError (with line and column) for text that is not a FortiOS
@@ -318,7 +332,18 @@ const VERBS = new Set(['config', 'edit', 'set', 'unset', 'next', 'end', 'append'
  */
 export function readTree(text: string, file: string): ConfigTree {
   const source = new Source(text);
-  const root: Block = { path: '', line: 1, column: 1, endLine: 1, endColumn: 1, openEndLine: 1, openEndColumn: 1, sets: new Sets(source), entries: new Map(), blocks: new Map() };
+  const root: Block = {
+    path: '',
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    openEndLine: 1,
+    openEndColumn: 1,
+    sets: new Sets(source),
+    entries: new Map(),
+    blocks: new Map(),
+  };
   const tree: ConfigTree = { blocks: root.blocks, comments: [], prompts: [], repaired: [], lastLine: 1 };
   const stack: Frame[] = [];
   const n = text.length;
@@ -333,7 +358,10 @@ export function readTree(text: string, file: string): ConfigTree {
     throw new ParseError(file, l, col, msg);
   };
 
-  const opened = (f: Frame): string => (f.kind === 'edit' ? `\`edit ${f.entry!.key}\` (line ${f.entry!.line})` : `\`config ${f.block.path}\` (line ${f.block.line})`);
+  const opened = (f: Frame): string =>
+    f.kind === 'edit'
+      ? `\`edit ${f.entry!.key}\` (line ${f.entry!.line})`
+      : `\`config ${f.block.path}\` (line ${f.block.line})`;
 
   while (i < n) {
     // Start of a line: skip indentation.
@@ -405,14 +433,18 @@ export function readTree(text: string, file: string): ConfigTree {
           a = i;
           j = i;
           let d = c;
-          while (j < n && d !== SP && d !== TAB && d !== LF && d !== CR && d !== DQ && d !== SQ && d !== BS) d = text.charCodeAt(++j);
+          while (j < n && d !== SP && d !== TAB && d !== LF && d !== CR && d !== DQ && d !== SQ && d !== BS)
+            d = text.charCodeAt(++j);
           b = j;
         }
         if (j >= 0) {
           const after = j < n ? text.charCodeAt(j) : LF;
           if (after === SP || after === TAB || after === LF || after === CR) {
             // Names and comments are unique per object: not worth a table slot.
-            tokens[nt++] = b - a <= INTERN_MAX && !(nt === 2 && (tokens[1] === 'name' || tokens[1] === 'comments')) ? internRegion(text, a, b) : text.slice(a, b);
+            tokens[nt++] =
+              b - a <= INTERN_MAX && !(nt === 2 && (tokens[1] === 'name' || tokens[1] === 'comments'))
+                ? internRegion(text, a, b)
+                : text.slice(a, b);
             if (multiLine) {
               line += multiLine;
               lineStart = lastLf + 1;
@@ -447,7 +479,12 @@ export function readTree(text: string, file: string): ConfigTree {
           i++;
           segStart = i;
           for (;;) {
-            if (i >= n) fail(qLine, qCol, `unterminated ${q === DQ ? 'double' : 'single'}-quoted string (the file ends inside it)`);
+            if (i >= n)
+              fail(
+                qLine,
+                qCol,
+                `unterminated ${q === DQ ? 'double' : 'single'}-quoted string (the file ends inside it)`,
+              );
             const d = text.charCodeAt(i);
             if (d === q) break;
             if (d === BS && q === DQ && i + 1 < n) {
@@ -520,7 +557,15 @@ export function readTree(text: string, file: string): ConfigTree {
         if (parent === NO_BLOCKS) parent = top!.entry!.blocks = new Map();
         let b = parent.get(path);
         if (!b) {
-          b = { path, ...span, openEndLine: endLine, openEndColumn: endCol, sets: new Sets(source), entries: new Map(), blocks: new Map() };
+          b = {
+            path,
+            ...span,
+            openEndLine: endLine,
+            openEndColumn: endCol,
+            sets: new Sets(source),
+            entries: new Map(),
+            blocks: new Map(),
+          };
           parent.set(path, b);
         }
         stack.push({ kind: 'config', block: b });
@@ -535,14 +580,22 @@ export function readTree(text: string, file: string): ConfigTree {
         const entries = top!.block.entries;
         let e = entries.get(key);
         if (!e) {
-          e = { key, ...span, openEndLine: endLine, openEndColumn: endCol, sets: new Sets(source), blocks: NO_BLOCKS as Map<string, Block> };
+          e = {
+            key,
+            ...span,
+            openEndLine: endLine,
+            openEndColumn: endCol,
+            sets: new Sets(source),
+            blocks: NO_BLOCKS as Map<string, Block>,
+          };
           entries.set(key, e);
         } else e.reopened = span;
         stack.push({ kind: 'edit', block: top!.block, entry: e });
         break;
       }
       case 'next': {
-        if (!top || top.kind !== 'edit') fail(startLine, col, top ? `\`next\` without \`edit\` in ${opened(top)}` : '`next` without `edit`');
+        if (!top || top.kind !== 'edit')
+          fail(startLine, col, top ? `\`next\` without \`edit\` in ${opened(top)}` : '`next` without `edit`');
         top!.entry!.endLine = endLine;
         top!.entry!.endColumn = endCol;
         stack.pop();
@@ -554,7 +607,7 @@ export function readTree(text: string, file: string): ConfigTree {
         if (top!.kind === 'edit') {
           top!.entry!.endLine = endLine;
           top!.entry!.endColumn = endCol;
-            stack.pop();
+          stack.pop();
         }
         const cfg = stack.pop()!;
         cfg.block.endLine = endLine;
@@ -596,7 +649,16 @@ function clip(s: string): string {
 
 type Fail = (line: number, col: number, msg: string) => never;
 
-function applyVerb(verb: string, tokens: string[], node: Node, table: Block | undefined, span: Span, start: number, end: number, fail: Fail): void {
+function applyVerb(
+  verb: string,
+  tokens: string[],
+  node: Node,
+  table: Block | undefined,
+  span: Span,
+  start: number,
+  end: number,
+  fail: Fail,
+): void {
   const name = tokens[1];
   switch (verb) {
     case 'set': {
@@ -615,7 +677,10 @@ function applyVerb(verb: string, tokens: string[], node: Node, table: Block | un
       const k = node.sets.index(name!);
       const oldVals = k < 0 ? [] : node.sets.all(k);
       const add = tokens.slice(2);
-      const vals = verb === 'append' ? [...oldVals, ...add.filter((v) => !oldVals.includes(v))] : oldVals.filter((v) => !add.includes(v));
+      const vals =
+        verb === 'append'
+          ? [...oldVals, ...add.filter((v) => !oldVals.includes(v))]
+          : oldVals.filter((v) => !add.includes(v));
       node.sets.put(name!, ['set', name!, ...vals], 2, k < 0 ? start : node.sets.start(k), end);
       return;
     }
@@ -634,8 +699,11 @@ function applyVerb(verb: string, tokens: string[], node: Node, table: Block | un
         // rename <old> to <new>
         const to = tokens[3];
         const e = name === undefined ? undefined : entries.get(name);
-        if (!e || tokens[2] !== 'to' || to === undefined) fail(span.line, span.column, '`rename` expects `rename <key> to <new key>` for an existing entry');
-        const list = [...entries.entries()].map(([k, v]) => (k === name ? ([to!, { ...v, key: to! }] as [string, Entry]) : ([k, v] as [string, Entry])));
+        if (!e || tokens[2] !== 'to' || to === undefined)
+          fail(span.line, span.column, '`rename` expects `rename <key> to <new key>` for an existing entry');
+        const list = [...entries.entries()].map(([k, v]) =>
+          k === name ? ([to!, { ...v, key: to! }] as [string, Entry]) : ([k, v] as [string, Entry]),
+        );
         entries.clear();
         for (const [k, v] of list) entries.set(k, v);
       } else if (verb === 'move') {

@@ -11,15 +11,24 @@ export function reportSections(ctx: Ctx): void {
 
   for (const e of ctx.section('router policy')?.entries.values() ?? []) {
     if (!enabled(e)) continue;
-    ctx.unsupportedHead(e, `router policy ${e.key}`, `policy route${value(e, 'output-device') ? ` to ${value(e, 'output-device')}` : ''}: it can send matching traffic out of another interface than the routing table would, which fwlint does not model`);
+    ctx.unsupportedHead(
+      e,
+      `router policy ${e.key}`,
+      `policy route${value(e, 'output-device') ? ` to ${value(e, 'output-device')}` : ''}: it can send matching traffic out of another interface than the routing table would, which fwlint does not model`,
+    );
   }
   for (const path of ['system sdwan', 'system virtual-wan-link']) {
     const sec = ctx.section(path);
     if (!sec || (value(sec, 'status') ?? 'disable').toLowerCase() !== 'enable') continue;
-    const memberIf = new Map([...(block(sec, 'members')?.entries.values() ?? [])].map((m) => [m.key, value(m, 'interface') ?? m.key]));
+    const memberIf = new Map(
+      [...(block(sec, 'members')?.entries.values() ?? [])].map((m) => [m.key, value(m, 'interface') ?? m.key]),
+    );
     for (const e of block(sec, 'service')?.entries.values() ?? []) {
       if (!enabled(e)) continue;
-      const members = [...values(e, 'priority-members').map((m) => memberIf.get(m) ?? m), ...values(e, 'priority-zone')];
+      const members = [
+        ...values(e, 'priority-members').map((m) => memberIf.get(m) ?? m),
+        ...values(e, 'priority-zone'),
+      ];
       ctx.unsupportedHead(
         e,
         `${path} service ${e.key}${value(e, 'name') ? ` "${value(e, 'name')}"` : ''}`,
@@ -30,19 +39,38 @@ export function reportSections(ctx: Ctx): void {
   for (const e of ctx.section('firewall DoS-policy')?.entries.values() ?? []) {
     if (!enabled(e)) continue;
     const blocking = [...(block(e, 'anomaly')?.entries.values() ?? [])].filter(
-      (a) => (value(a, 'status') ?? 'disable').toLowerCase() === 'enable' && (value(a, 'action') ?? 'pass').toLowerCase() === 'block',
+      (a) =>
+        (value(a, 'status') ?? 'disable').toLowerCase() === 'enable' &&
+        (value(a, 'action') ?? 'pass').toLowerCase() === 'block',
     );
     if (blocking.length === 0) continue;
-    ctx.unsupportedHead(e, `firewall DoS-policy ${e.key}`, `DoS policy blocks traffic above thresholds (${blocking.map((a) => a.key).join(', ')}); such rate-based drops (e.g. of RTP as a UDP flood) are not modeled`);
+    ctx.unsupportedHead(
+      e,
+      `firewall DoS-policy ${e.key}`,
+      `DoS policy blocks traffic above thresholds (${blocking.map((a) => a.key).join(', ')}); such rate-based drops (e.g. of RTP as a UDP flood) are not modeled`,
+    );
   }
-  for (const path of ['firewall security-policy', 'firewall acl', 'firewall acl6', 'firewall ttl-policy', 'firewall interface-policy', 'firewall interface-policy6']) {
+  for (const path of [
+    'firewall security-policy',
+    'firewall acl',
+    'firewall acl6',
+    'firewall ttl-policy',
+    'firewall interface-policy',
+    'firewall interface-policy6',
+  ]) {
     for (const e of ctx.section(path)?.entries.values() ?? []) {
       if (!enabled(e)) continue;
       if (path.startsWith('firewall interface-policy')) {
         // Interface policies apply security profiles (IPS, application control) that can block sessions.
-        const profiles = ['ips-sensor', 'application-list', 'av-profile', 'webfilter-profile', 'dlp-sensor'].filter((k) => (value(e, `${k}-status`) ?? 'disable') === 'enable');
+        const profiles = ['ips-sensor', 'application-list', 'av-profile', 'webfilter-profile', 'dlp-sensor'].filter(
+          (k) => (value(e, `${k}-status`) ?? 'disable') === 'enable',
+        );
         if (profiles.length === 0) continue;
-        ctx.unsupportedHead(e, `${path} ${e.key}`, `interface policy applies ${profiles.join(', ')} on ${values(e, 'interface').join(', ')}; security profiles can block sessions, which fwlint does not model`);
+        ctx.unsupportedHead(
+          e,
+          `${path} ${e.key}`,
+          `interface policy applies ${profiles.join(', ')} on ${values(e, 'interface').join(', ')}; security profiles can block sessions, which fwlint does not model`,
+        );
         continue;
       }
       const why =
@@ -56,6 +84,10 @@ export function reportSections(ctx: Ctx): void {
   }
   const ngfw = getSet(ctx.section('system settings'), 'ngfw-mode');
   if (ngfw && (ngfw.values[0] ?? '').toLowerCase() === 'policy-based') {
-    ctx.unsupportedAt(ngfw, 'system settings ngfw-mode policy-based', 'NGFW policy-based mode: application and URL control in security policies can block traffic the firewall policies accept; not modeled');
+    ctx.unsupportedAt(
+      ngfw,
+      'system settings ngfw-mode policy-based',
+      'NGFW policy-based mode: application and URL control in security policies can block traffic the firewall policies accept; not modeled',
+    );
   }
 }

@@ -60,7 +60,11 @@ export class Vips {
     for (const g of ctx.section('firewall vipgrp')?.entries.values() ?? []) this.groups.set(g.key, values(g, 'member'));
     for (const sec of ['firewall vip6', 'firewall vip46', 'firewall vip64']) {
       for (const e of ctx.section(sec)?.entries.values() ?? []) {
-        ctx.unsupportedHead(e, `${sec} "${e.key}"`, `${sec.slice(9).toUpperCase()} virtual IPs are not modeled: destination NAT it performs is not evaluated`);
+        ctx.unsupportedHead(
+          e,
+          `${sec} "${e.key}"`,
+          `${sec.slice(9).toUpperCase()} virtual IPs are not modeled: destination NAT it performs is not evaluated`,
+        );
       }
     }
   }
@@ -86,27 +90,43 @@ export class Vips {
     const type = (value(e, 'type') ?? 'static-nat').toLowerCase();
     const label = `VIP "${e.key}"`;
     if (type !== 'static-nat' && type !== 'server-load-balance' && type !== 'load-balance') {
-      ctx.unsupportedAt(getSet(e, 'type')!, `firewall vip "${e.key}" type ${type}`, `virtual IP type "${type}" is not modeled; the destination NAT it performs is not evaluated`);
+      ctx.unsupportedAt(
+        getSet(e, 'type')!,
+        `firewall vip "${e.key}" type ${type}`,
+        `virtual IP type "${type}" is not modeled; the destination NAT it performs is not evaluated`,
+      );
       return undefined;
     }
     const extText = value(e, 'extip') ?? '0.0.0.0';
     const ext = rangeSet(extText);
     if (!ext) {
-      ctx.unsupportedAt(getSet(e, 'extip') ?? e, `firewall vip "${e.key}" extip`, `extip "${extText}" is not understood; the VIP is not evaluated`);
+      ctx.unsupportedAt(
+        getSet(e, 'extip') ?? e,
+        `firewall vip "${e.key}" extip`,
+        `extip "${extText}" is not understood; the VIP is not evaluated`,
+      );
       return undefined;
     }
     const match: Match = {};
     const ifr = ifaces.resolve(values(e, 'extintf').length ? values(e, 'extintf') : ['any']);
     if (ifr.set) match.iif = ifr.set;
     if (extText !== '0.0.0.0') match.dst = ext;
-    else ctx.note(`${ctx.where(e)}: ${label} has extip 0.0.0.0: it is taken to match any destination address arriving on ${values(e, 'extintf').join(', ') || 'any interface'} (vendor-semantics B.2 [U])`);
+    else
+      ctx.note(
+        `${ctx.where(e)}: ${label} has extip 0.0.0.0: it is taken to match any destination address arriving on ${values(e, 'extintf').join(', ') || 'any interface'} (vendor-semantics B.2 [U])`,
+      );
     const srcFilter = values(e, 'src-filter');
     if (srcFilter.length) {
       let src = NO_ADDR;
       for (const s of srcFilter) {
         const r = rangeSet(s);
         if (r) src = src.union(r);
-        else ctx.unsupportedAt(getSet(e, 'src-filter')!, `firewall vip "${e.key}" src-filter ${s}`, 'source filter entry not understood; it is left out');
+        else
+          ctx.unsupportedAt(
+            getSet(e, 'src-filter')!,
+            `firewall vip "${e.key}" src-filter ${s}`,
+            'source filter entry not understood; it is left out',
+          );
       }
       match.src = src;
     }
@@ -121,7 +141,9 @@ export class Vips {
         if (r) mapped = mapped.union(r);
       }
     } else {
-      const servers = [...(e.blocks.get('realservers')?.entries.values() ?? [])].filter((r) => (value(r, 'status') ?? 'active') !== 'disable');
+      const servers = [...(e.blocks.get('realservers')?.entries.values() ?? [])].filter(
+        (r) => (value(r, 'status') ?? 'active') !== 'disable',
+      );
       for (const r of servers) {
         const a = rangeSet(value(r, 'ip') ?? '');
         if (a) mapped = mapped.union(a);
@@ -131,10 +153,16 @@ export class Vips {
           realPorts = (realPorts ?? portSet([])).union(portSet([[p, p]]));
         }
       }
-      ctx.note(`${ctx.where(e)}: ${label} balances load over ${servers.length} real server(s); all of them are taken as the forward's target`);
+      ctx.note(
+        `${ctx.where(e)}: ${label} balances load over ${servers.length} real server(s); all of them are taken as the forward's target`,
+      );
     }
     if (mapped.isEmpty) {
-      ctx.unsupportedAt(getSet(e, 'mappedip') ?? e, `firewall vip "${e.key}" mappedip`, 'the VIP maps to no usable address; it is not evaluated');
+      ctx.unsupportedAt(
+        getSet(e, 'mappedip') ?? e,
+        `firewall vip "${e.key}" mappedip`,
+        'the VIP maps to no usable address; it is not evaluated',
+      );
       return undefined;
     }
 
@@ -152,12 +180,18 @@ export class Vips {
       const ext = portRange(value(e, 'extport'));
       if (ext && pNum !== PROTO.icmp) {
         match.dport = portSet([ext]);
-        const mp = portRange(value(e, 'mappedport')) ?? (firstMappedPort !== undefined ? [firstMappedPort, firstMappedPort + ext[1] - ext[0]] : ext);
+        const mp =
+          portRange(value(e, 'mappedport')) ??
+          (firstMappedPort !== undefined ? [firstMappedPort, firstMappedPort + ext[1] - ext[0]] : ext);
         to.port = mp[0];
         // A range keeps its width: extport a-b maps onto mappedport c-(c+b-a).
         mappedPorts = realPorts ?? portSet([[mp[0], Math.min(65535, mp[0] + (ext[1] - ext[0]))]]);
       } else if (!ext && pNum !== PROTO.icmp && value(e, 'extport') !== undefined) {
-        ctx.unsupportedAt(getSet(e, 'extport')!, `firewall vip "${e.key}" extport`, 'extport is not understood; every port is taken to be forwarded');
+        ctx.unsupportedAt(
+          getSet(e, 'extport')!,
+          `firewall vip "${e.key}" extport`,
+          'extport is not understood; every port is taken to be forwarded',
+        );
       }
     } else if (svcNames.length) {
       // 6.4+: a static-NAT VIP limited to services.
@@ -166,11 +200,17 @@ export class Vips {
         if (boxes[0]!.proto) match.proto = proto = boxes[0]!.proto;
         if (boxes[0]!.dport) match.dport = mappedPorts = boxes[0]!.dport;
       } else if (boxes.length > 1) {
-        ctx.unsupportedAt(getSet(e, 'service')!, `firewall vip "${e.key}" service`, 'a VIP limited to several protocols with different ports is evaluated as forwarding every protocol and port');
+        ctx.unsupportedAt(
+          getSet(e, 'service')!,
+          `firewall vip "${e.key}" service`,
+          'a VIP limited to several protocols with different ports is evaluated as forwarding every protocol and port',
+        );
       }
     }
     if ((value(e, 'nat-source-vip') ?? 'disable').toLowerCase() === 'enable') {
-      ctx.note(`${ctx.where(e)}: ${label} has nat-source-vip enable: traffic from ${values(e, 'mappedip').join(', ')} leaves with the external address; this source NAT is not modeled`);
+      ctx.note(
+        `${ctx.where(e)}: ${label} has nat-source-vip enable: traffic from ${values(e, 'mappedip').join(', ')} leaves with the external address; this source NAT is not modeled`,
+      );
     }
     const text = `vip ${e.key} ${values(e, 'extintf').join(',') || 'any'} ${extText}${match.dport ? `:${value(e, 'extport')}` : ''} -> ${values(e, 'mappedip').join(',')}${to.port !== undefined ? `:${to.port}` : ''}${proto ? ` ${value(e, 'protocol') ?? 'tcp'}` : ''}`;
     const dnat: DnatRule = { id: `vip:${e.key}`, loc: ctx.loc(e), label, match, to, bypassFilter: false, text };

@@ -50,9 +50,22 @@ export class AddressLists {
     const l = this.lists[family].get(name);
     const loc = this.ctx.loc(at);
     if (!l) {
-      return { set: NO_ADDR, symbolic: [{ kind: 'dynamic', name: `${name} (address list with no entries in the export; it may be filled at run time)`, loc }] };
+      return {
+        set: NO_ADDR,
+        symbolic: [
+          {
+            kind: 'dynamic',
+            name: `${name} (address list with no entries in the export; it may be filled at run time)`,
+            loc,
+          },
+        ],
+      };
     }
-    const symbolic: ListRef['symbolic'] = l.hostnames.map((h) => ({ kind: 'fqdn' as const, name: h.name, loc: this.ctx.loc(h.span) }));
+    const symbolic: ListRef['symbolic'] = l.hostnames.map((h) => ({
+      kind: 'fqdn' as const,
+      name: h.name,
+      loc: this.ctx.loc(h.span),
+    }));
     if (l.dynamic) symbolic.push({ kind: 'dynamic', name: `${name} (${l.dynamic})`, loc });
     return { set: l.set, symbolic };
   }
@@ -80,7 +93,10 @@ export class AddressLists {
         } else if (HOSTNAME.test(addr.value) && /[a-z]/i.test(addr.value)) {
           l.hostnames.push({ name: addr.value, span: addr.span });
         } else {
-          ctx.noteOnce(`bad-entry:${name}`, `${ctx.where(item.span)}: address-list ${name} entry "${addr.value}" is neither an address nor a DNS name; RouterOS would refuse it, ignored (further ones in this list are not noted)`);
+          ctx.noteOnce(
+            `bad-entry:${name}`,
+            `${ctx.where(item.span)}: address-list ${name} entry "${addr.value}" is neither an address nor a DNS name; RouterOS would refuse it, ignored (further ones in this list are not noted)`,
+          );
         }
       }
       // One sort-and-merge per list: large lists (100k entries) stay linear-logarithmic.
@@ -103,14 +119,21 @@ export class AddressLists {
           const action = item.get('action');
           const list = item.get('address-list');
           if (list && (action === 'add-src-to-address-list' || action === 'add-dst-to-address-list')) {
-            fill(family, list, `filled at run time by the ${table} rule at line ${ctx.line(item.span.start)}`, item.span);
+            fill(
+              family,
+              list,
+              `filled at run time by the ${table} rule at line ${ctx.line(item.span.start)}`,
+              item.span,
+            );
           }
         }
       }
     }
     for (const item of store.items('ip dhcp-server')) {
       const list = item.get('address-lists');
-      if (list) for (const n of list.split(',')) fill('ip', n.trim(), `DHCP server ${item.get('name') ?? ''} adds its leases`.replace('  ', ' '), item.span);
+      if (list)
+        for (const n of list.split(','))
+          fill('ip', n.trim(), `DHCP server ${item.get('name') ?? ''} adds its leases`.replace('  ', ' '), item.span);
     }
     for (const item of store.items('ppp profile')) {
       const list = item.get('address-list');

@@ -12,18 +12,90 @@ import { Item, Menu, Prop, Props, Store } from './store.js';
 
 /** First path segments RouterOS has (used to recognise commands and the format). */
 export const TOP_MENUS = new Set([
-  'ip', 'ipv6', 'interface', 'system', 'tool', 'routing', 'ppp', 'queue', 'user', 'snmp', 'certificate', 'caps-man',
-  'capsman', 'disk', 'iot', 'port', 'radius', 'lcd', 'mpls', 'special-login', 'file', 'log', 'container', 'dude',
-  'partitions', 'zerotier', 'console', 'environment', 'task', 'user-manager', 'openflow', 'app', 'import', 'export',
-  'lora', 'beep', 'delay', 'quit', 'redo', 'undo', 'setup', 'password', 'ping', 'put', 'execute', 'terminal', 'blink',
+  'ip',
+  'ipv6',
+  'interface',
+  'system',
+  'tool',
+  'routing',
+  'ppp',
+  'queue',
+  'user',
+  'snmp',
+  'certificate',
+  'caps-man',
+  'capsman',
+  'disk',
+  'iot',
+  'port',
+  'radius',
+  'lcd',
+  'mpls',
+  'special-login',
+  'file',
+  'log',
+  'container',
+  'dude',
+  'partitions',
+  'zerotier',
+  'console',
+  'environment',
+  'task',
+  'user-manager',
+  'openflow',
+  'app',
+  'import',
+  'export',
+  'lora',
+  'beep',
+  'delay',
+  'quit',
+  'redo',
+  'undo',
+  'setup',
+  'password',
+  'ping',
+  'put',
+  'execute',
+  'terminal',
+  'blink',
 ]);
 
 /** Verbs that change entries. */
-const EFFECT_VERBS = new Set(['add', 'set', 'remove', 'enable', 'disable', 'unset', 'move', 'comment', 'edit', 'reset']);
+const EFFECT_VERBS = new Set([
+  'add',
+  'set',
+  'remove',
+  'enable',
+  'disable',
+  'unset',
+  'move',
+  'comment',
+  'edit',
+  'reset',
+]);
 /** Verbs that only read or act at run time. */
 const NOOP_VERBS = new Set([
-  'print', 'export', 'find', 'get', 'monitor', 'reset-counters', 'reset-counters-all', 'make-static', 'run', 'sign',
-  'flush', 'release', 'renew', 'send', 'fetch', 'check-for-updates', 'download', 'install', 'cancel', 'monitor-traffic',
+  'print',
+  'export',
+  'find',
+  'get',
+  'monitor',
+  'reset-counters',
+  'reset-counters-all',
+  'make-static',
+  'run',
+  'sign',
+  'flush',
+  'release',
+  'renew',
+  'send',
+  'fetch',
+  'check-for-updates',
+  'download',
+  'install',
+  'cancel',
+  'monitor-traffic',
 ]);
 
 const IDENT = /^[a-z0-9][a-z0-9.\-_]*$/i;
@@ -57,7 +129,12 @@ export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed
     const words = st.words;
     const first = words[0]!.raw;
     if (st.damaged) {
-      ctx.unsupportedAt(st, 'damaged command', `${st.damaged}: RouterOS would refuse this line, so whatever it was meant to do is not applied and is not evaluated`, 'damaged command');
+      ctx.unsupportedAt(
+        st,
+        'damaged command',
+        `${st.damaged}: RouterOS would refuse this line, so whatever it was meant to do is not applied and is not evaluated`,
+        'damaged command',
+      );
       out.firstStray ??= st;
       return;
     }
@@ -76,7 +153,12 @@ export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed
       if (parsed.slash) out.slashPaths = true;
       if (TOP_MENUS.has(parsed.path[0] ?? '')) out.knownMenuCount++;
       if (parsed.path[0] === 'import') {
-        ctx.unsupportedAt(st, '/import', 'imports another script: its commands are not in this file and are not evaluated', '/import');
+        ctx.unsupportedAt(
+          st,
+          '/import',
+          'imports another script: its commands are not in this file and are not evaluated',
+          '/import',
+        );
         return;
       }
       const pathText = parsed.path.join(' ');
@@ -84,7 +166,12 @@ export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed
       if (!menu.anchor) menu.anchor = { start: words[0]!.start, end: words[parsed.pathWords - 1]!.end };
       if (parsed.verb === undefined) {
         if (parsed.args.length > 0) {
-          ctx.unsupportedAt(st, `/${pathText} ${parsed.args[0]!.raw.split('=')[0]}`, 'not a RouterOS command (a menu path followed by values but no command such as add or set); it is ignored', 'malformed command');
+          ctx.unsupportedAt(
+            st,
+            `/${pathText} ${parsed.args[0]!.raw.split('=')[0]}`,
+            'not a RouterOS command (a menu path followed by values but no command such as add or set); it is ignored',
+            'malformed command',
+          );
           return;
         }
         current = menu;
@@ -96,7 +183,12 @@ export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed
     const verb = first.toLowerCase();
     if (EFFECT_VERBS.has(verb) || NOOP_VERBS.has(verb)) {
       if (!current) {
-        ctx.unsupportedAt(st, `${verb} outside a menu`, 'a command before any menu path (/ip …): RouterOS cannot tell which menu it belongs to; it is ignored', 'command outside a menu');
+        ctx.unsupportedAt(
+          st,
+          `${verb} outside a menu`,
+          'a command before any menu path (/ip …): RouterOS cannot tell which menu it belongs to; it is ignored',
+          'command outside a menu',
+        );
         out.firstStray ??= st;
         return;
       }
@@ -161,15 +253,29 @@ function parsePath(words: readonly Word[]): ParsedPath | undefined {
 
 function stray(ctx: Ctx, st: Statement): void {
   // Never quote the line: hand-edited files can hold fragments of secrets.
-  ctx.unsupportedAt(st, 'stray text', 'this line is not a RouterOS command (hand-edited file?); if it is a damaged command, what it was meant to do is not evaluated', 'stray text');
+  ctx.unsupportedAt(
+    st,
+    'stray text',
+    'this line is not a RouterOS command (hand-edited file?); if it is a damaged command, what it was meant to do is not evaluated',
+    'stray text',
+  );
 }
 
 /** `:local`, `:foreach … do={ … }`, `{ … }`: scripts run at import time. */
 function script(ctx: Ctx, st: Statement): void {
   const text = ctx.text.slice(st.start, st.end);
   const head = st.words[0]!.raw.toLowerCase();
-  if (/^:(put|log|delay|beep|local|global|set|environment|error|nothing)$/.test(head) && !/firewall|\/ip\b|\/interface\b/i.test(text)) return;
-  ctx.unsupportedAt(st, `script statement ${head.slice(0, 20)}`, 'RouterOS script code runs when the file is imported and can add or change firewall configuration; fwlint does not execute scripts', 'script statement');
+  if (
+    /^:(put|log|delay|beep|local|global|set|environment|error|nothing)$/.test(head) &&
+    !/firewall|\/ip\b|\/interface\b/i.test(text)
+  )
+    return;
+  ctx.unsupportedAt(
+    st,
+    `script statement ${head.slice(0, 20)}`,
+    'RouterOS script code runs when the file is imported and can add or change firewall configuration; fwlint does not execute scripts',
+    'script statement',
+  );
 }
 
 interface Args {
@@ -221,7 +327,14 @@ function readArgs(words: readonly Word[]): Args {
   return { props, unset, bare };
 }
 
-function command(ctx: Ctx, menu: Menu, verb: string, verbWord: Word | undefined, args: readonly Word[], st: Statement): void {
+function command(
+  ctx: Ctx,
+  menu: Menu,
+  verb: string,
+  verbWord: Word | undefined,
+  args: readonly Word[],
+  st: Statement,
+): void {
   const span: Span = { start: st.start, end: st.end };
   if (!menu.anchor) menu.anchor = { start: st.start, end: (verbWord ?? st.words[0]!).end };
   if (NOOP_VERBS.has(verb)) return;
@@ -242,7 +355,12 @@ function command(ctx: Ctx, menu: Menu, verb: string, verbWord: Word | undefined,
       return move(ctx, menu, args, span);
     default:
       if (isFirewallMenu(menu.path)) {
-        ctx.unsupportedAt(span, `/${menu.path} ${verb}`, `the command "${verb}" is not modeled; it may change the firewall`, `/${menu.path} ${verb}`);
+        ctx.unsupportedAt(
+          span,
+          `/${menu.path} ${verb}`,
+          `the command "${verb}" is not modeled; it may change the firewall`,
+          `/${menu.path} ${verb}`,
+        );
       }
   }
 }
@@ -260,7 +378,11 @@ function add(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
       for (const [k, v] of props) merged.set(k, v);
       props = merged;
     } else if (isFirewallMenu(menu.path)) {
-      ctx.unsupportedAt(copyFrom.span, `/${menu.path} add copy-from`, `copy-from=${copyFrom.value} does not name one entry of the export; the copied settings are unknown`);
+      ctx.unsupportedAt(
+        copyFrom.span,
+        `/${menu.path} add copy-from`,
+        `copy-from=${copyFrom.value} does not name one entry of the export; the copied settings are unknown`,
+      );
     }
   }
   const before = props.get('place-before');
@@ -274,7 +396,10 @@ function add(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
       menu.items.splice(at, 0, item);
       return;
     }
-    if (isFirewallMenu(menu.path)) ctx.note(`${ctx.where(span)}: place-before=${before.value} does not name an entry of the export; the entry is placed last`);
+    if (isFirewallMenu(menu.path))
+      ctx.note(
+        `${ctx.where(span)}: place-before=${before.value} does not name an entry of the export; the entry is placed last`,
+      );
   }
   menu.items.push(item);
 }
@@ -301,7 +426,12 @@ function set(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span, verb: str
   }
   const t = resolveTargets(menu, targetText, true, span);
   if (t.unknown && isFirewallMenu(menu.path)) {
-    ctx.unsupportedAt(span, `/${menu.path} ${verb} ${t.unknown}`, `the target "${t.unknown}" does not name an entry of the export; the change is not applied`, `/${menu.path} ${verb} unknown target`);
+    ctx.unsupportedAt(
+      span,
+      `/${menu.path} ${verb} ${t.unknown}`,
+      `the target "${t.unknown}" does not name an entry of the export; the change is not applied`,
+      `/${menu.path} ${verb} unknown target`,
+    );
   }
   for (const item of t.items) apply(item, a);
 }
@@ -317,7 +447,12 @@ function remove(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void 
   if (text === undefined) return;
   const t = resolveTargets(menu, text, false);
   if (t.unknown && isFirewallMenu(menu.path)) {
-    ctx.unsupportedAt(span, `/${menu.path} remove ${t.unknown}`, `the target "${t.unknown}" does not name an entry of the export`, `/${menu.path} remove unknown target`);
+    ctx.unsupportedAt(
+      span,
+      `/${menu.path} remove ${t.unknown}`,
+      `the target "${t.unknown}" does not name an entry of the export`,
+      `/${menu.path} remove unknown target`,
+    );
   }
   const gone = new Set(t.items);
   if (gone.size) menu.items = menu.items.filter((it) => !gone.has(it));
@@ -329,7 +464,12 @@ function toggle(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span, disabl
   if (!text) return;
   const t = resolveTargets(menu, text, true, span);
   if (t.unknown && isFirewallMenu(menu.path)) {
-    ctx.unsupportedAt(span, `/${menu.path} ${disable ? 'disable' : 'enable'} ${t.unknown}`, `the target "${t.unknown}" does not name an entry of the export`, `/${menu.path} toggle unknown target`);
+    ctx.unsupportedAt(
+      span,
+      `/${menu.path} ${disable ? 'disable' : 'enable'} ${t.unknown}`,
+      `the target "${t.unknown}" does not name an entry of the export`,
+      `/${menu.path} toggle unknown target`,
+    );
   }
   for (const item of t.items) item.props.set('disabled', Prop.of(disable ? 'yes' : 'no', false, span));
 }
@@ -341,7 +481,8 @@ function unsetCmd(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): voi
   const vn = a.props.get('value-name');
   if (vn) names.push(...vn.value.split(',').map((s) => s.trim().toLowerCase()));
   const targets = targetWord ? resolveTargets(menu, targetWord.raw, false).items : menu.settings ? [menu.settings] : [];
-  if (targets.length === 0 && isFirewallMenu(menu.path)) ctx.note(`${ctx.where(span)}: unset: no entry matches; ignored`);
+  if (targets.length === 0 && isFirewallMenu(menu.path))
+    ctx.note(`${ctx.where(span)}: unset: no entry matches; ignored`);
   for (const item of targets) for (const n of names) item.props.delete(n);
 }
 
@@ -353,7 +494,12 @@ function move(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
   if (!what) return;
   const moving = resolveTargets(menu, what, false).items;
   if (moving.length === 0) {
-    if (isFirewallMenu(menu.path)) ctx.unsupportedAt(span, `/${menu.path} move`, `move ${what}: no entry matches; the order of the rules may differ from the device`);
+    if (isFirewallMenu(menu.path))
+      ctx.unsupportedAt(
+        span,
+        `/${menu.path} move`,
+        `move ${what}: no entry matches; the order of the rules may differ from the device`,
+      );
     return;
   }
   const anchor = dest !== undefined && /^\d+$/.test(dest) ? menu.items[Number(dest)] : undefined;
@@ -382,7 +528,10 @@ function resolveTargets(menu: Menu, text: string, createBuiltin: boolean, span?:
   if (t.startsWith('[')) return findTargets(menu, t, create, span);
   const items: Item[] = [];
   const unknown: string[] = [];
-  for (const part of t.split(',').map((s) => unquote(s.trim())).filter(Boolean)) {
+  for (const part of t
+    .split(',')
+    .map((s) => unquote(s.trim()))
+    .filter(Boolean)) {
     if (/^\d+$/.test(part)) {
       const it = menu.items[Number(part)];
       if (it) items.push(it);
@@ -443,7 +592,8 @@ function findTargets(menu: Menu, text: string, create: boolean, span?: Span): Ta
     }
     return { items: [], unknown: text };
   }
-  const value = (it: Item, key: string): string | undefined => it.get(key) ?? (DEFAULT_NO.has(key) ? 'no' : key === 'name' ? it.get('default-name') : undefined);
+  const value = (it: Item, key: string): string | undefined =>
+    it.get(key) ?? (DEFAULT_NO.has(key) ? 'no' : key === 'name' ? it.get('default-name') : undefined);
   const test = (it: Item, c: Condition): boolean => {
     const v = value(it, c.key);
     switch (c.op) {
@@ -468,7 +618,8 @@ function findTargets(menu: Menu, text: string, create: boolean, span?: Span): Ta
     // A built-in entry (`[ find default-name=ether1 ]`, `[ find default=yes ]`).
     const b = new Item(span, true);
     for (const c of conds) b.props.set(c.key, Prop.of(c.value, false, span));
-    if (b.get('default-name') !== undefined && b.get('name') === undefined) b.props.set('name', Prop.of(b.get('default-name')!, false, span));
+    if (b.get('default-name') !== undefined && b.get('name') === undefined)
+      b.props.set('name', Prop.of(b.get('default-name')!, false, span));
     menu.items.push(b);
     return { items: [b] };
   }

@@ -47,7 +47,13 @@ export class Ctx {
     const a = this.lines.position(span.start);
     const endOffset = Math.max(span.start, span.end - 1);
     const endIdx = this.lines.lineIndexOf(endOffset);
-    return { file: this.file, line: a.line, column: a.column, endLine: endIdx + 1, endColumn: span.end - this.lines.lineStart(endIdx) + 1 };
+    return {
+      file: this.file,
+      line: a.line,
+      column: a.column,
+      endLine: endIdx + 1,
+      endColumn: span.end - this.lines.lineStart(endIdx) + 1,
+    };
   }
 
   line(offset: number): number {
@@ -84,7 +90,10 @@ export class Ctx {
     const n = (this.kindCount.get(kind) ?? 0) + 1;
     this.kindCount.set(kind, n);
     if (n > MAX_PER_KIND) {
-      if (n === MAX_PER_KIND + 1) this.note(`more than ${MAX_PER_KIND} statements of the kind "${kind}"; only the first ${MAX_PER_KIND} are reported`);
+      if (n === MAX_PER_KIND + 1)
+        this.note(
+          `more than ${MAX_PER_KIND} statements of the kind "${kind}"; only the first ${MAX_PER_KIND} are reported`,
+        );
       return;
     }
     this.unsupported.push({ loc: this.loc(span), what, why });

@@ -28,10 +28,38 @@ interface Table {
 }
 
 const TABLES: Table[] = [
-  { menu: 'ip firewall raw', family: 'ip', prefix: 'raw:', label: 'raw rule', idPrefix: 'raw', base: ['prerouting', 'output'] },
-  { menu: 'ipv6 firewall raw', family: 'ipv6', prefix: 'ipv6-raw:', label: 'IPv6 raw rule', idPrefix: 'ipv6-raw', base: ['prerouting', 'output'] },
-  { menu: 'ip firewall filter', family: 'ip', prefix: '', label: 'filter rule', idPrefix: 'filter', base: ['input', 'forward', 'output'] },
-  { menu: 'ipv6 firewall filter', family: 'ipv6', prefix: 'ipv6:', label: 'IPv6 filter rule', idPrefix: 'ipv6', base: ['input', 'forward', 'output'] },
+  {
+    menu: 'ip firewall raw',
+    family: 'ip',
+    prefix: 'raw:',
+    label: 'raw rule',
+    idPrefix: 'raw',
+    base: ['prerouting', 'output'],
+  },
+  {
+    menu: 'ipv6 firewall raw',
+    family: 'ipv6',
+    prefix: 'ipv6-raw:',
+    label: 'IPv6 raw rule',
+    idPrefix: 'ipv6-raw',
+    base: ['prerouting', 'output'],
+  },
+  {
+    menu: 'ip firewall filter',
+    family: 'ip',
+    prefix: '',
+    label: 'filter rule',
+    idPrefix: 'filter',
+    base: ['input', 'forward', 'output'],
+  },
+  {
+    menu: 'ipv6 firewall filter',
+    family: 'ipv6',
+    prefix: 'ipv6:',
+    label: 'IPv6 filter rule',
+    idPrefix: 'ipv6',
+    base: ['input', 'forward', 'output'],
+  },
 ];
 
 const ACTIONS: Readonly<Record<string, Action>> = {
@@ -73,7 +101,12 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
         c = { name: id, mode: 'first-match', rules: [] };
         if (t.base.includes(name)) {
           // vendor-semantics C.2: chain end accepts (a base chain's default, not a setting).
-          const policy: ChainPolicy = { action: 'accept', source: 'default', loc: policyLoc, reason: CHAIN_END_ACCEPTS };
+          const policy: ChainPolicy = {
+            action: 'accept',
+            source: 'default',
+            loc: policyLoc,
+            reason: CHAIN_END_ACCEPTS,
+          };
           c.policy = policy;
         }
         chains[id] = c;
@@ -100,10 +133,16 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
   const forward = stage('filter forward', ['forward', 'ipv6:forward'])!;
   const input = stage('filter input', ['input', 'ipv6:input'])!;
   if (never.length) {
-    const shown = never.length > 10 ? `${never.slice(0, 10).join(', ')} and ${never.length - 10} more` : never.join(', ');
-    ctx.note(`filter rules at line${never.length > 1 ? 's' : ''} ${shown} only match traffic unlike the flows fwlint evaluates (plain, not IPsec, with a normal TTL), so they never apply to them`);
+    const shown =
+      never.length > 10 ? `${never.slice(0, 10).join(', ')} and ${never.length - 10} more` : never.join(', ');
+    ctx.note(
+      `filter rules at line${never.length > 1 ? 's' : ''} ${shown} only match traffic unlike the flows fwlint evaluates (plain, not IPsec, with a normal TTL), so they never apply to them`,
+    );
   }
-  if (raw) ctx.note('raw prerouting rules are evaluated before the filter; for port-forwarded traffic they are evaluated on the translated destination (RouterOS runs raw before dstnat)');
+  if (raw)
+    ctx.note(
+      'raw prerouting rules are evaluated before the filter; for port-forwarded traffic they are evaluated on the translated destination (RouterOS runs raw before dstnat)',
+    );
   return {
     chains,
     forward: raw ? [raw, forward] : [forward],
@@ -134,7 +173,11 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   }
   const bm = buildMatch(env, item, t.family, t.menu);
   if (bm.invalid) {
-    ctx.unsupportedAt(bm.invalid.span, `/${t.menu} ${bm.invalid.message.split(':')[0]}`, `${label}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`);
+    ctx.unsupportedAt(
+      bm.invalid.span,
+      `/${t.menu} ${bm.invalid.message.split(':')[0]}`,
+      `${label}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
+    );
     return undefined;
   }
   if (bm.never) {
@@ -144,10 +187,18 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   if (!action) {
     if (actionName === 'notrack') {
       action = { kind: 'continue' };
-      ctx.unsupportedAt(item.prop('action')!.span, `/${t.menu} action=notrack`, `${label}: notrack makes matching packets untracked (connection-state=untracked, no NAT); fwlint does not model it`);
+      ctx.unsupportedAt(
+        item.prop('action')!.span,
+        `/${t.menu} action=notrack`,
+        `${label}: notrack makes matching packets untracked (connection-state=untracked, no NAT); fwlint does not model it`,
+      );
     } else {
       action = { kind: 'continue' };
-      ctx.unsupportedAt(item.prop('action')?.span ?? item.span, `/${t.menu} action=${actionName}`, `${label}: action "${actionName}" is not modeled; evaluated as passthrough`);
+      ctx.unsupportedAt(
+        item.prop('action')?.span ?? item.span,
+        `/${t.menu} action=${actionName}`,
+        `${label}: action "${actionName}" is not modeled; evaluated as passthrough`,
+      );
     }
   }
   if (actionName === 'fasttrack-connection') ctx.note(FASTTRACK_NOTE);
@@ -158,7 +209,10 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
   const d = { ...bm.match, dport: bm.match.dport ? bm.match.dport.intersect(bm.eitherPort) : bm.eitherPort };
   const s = { ...bm.match, sport: bm.match.sport ? bm.match.sport.intersect(bm.eitherPort) : bm.eitherPort };
-  return [new EntryRule(ctx, t.menu, item, id, label, d, action), new EntryRule(ctx, t.menu, item, ctx.uniqueId(`${id}:src-port`), label, s, action)];
+  return [
+    new EntryRule(ctx, t.menu, item, id, label, d, action),
+    new EntryRule(ctx, t.menu, item, ctx.uniqueId(`${id}:src-port`), label, s, action),
+  ];
 }
 
 /**
@@ -203,6 +257,8 @@ class EntryRule implements Rule {
 /** Enabled firewall rules of every table (conntrack `enabled=auto` turns on with the first, vendor-semantics C.2). */
 export function firewallRuleCount(store: Store): number {
   let n = 0;
-  for (const f of ['ip', 'ipv6']) for (const t of ['filter', 'raw', 'mangle', 'nat']) n += store.items(`${f} firewall ${t}`).filter((i) => !i.disabled).length;
+  for (const f of ['ip', 'ipv6'])
+    for (const t of ['filter', 'raw', 'mangle', 'nat'])
+      n += store.items(`${f} firewall ${t}`).filter((i) => !i.disabled).length;
   return n;
 }

@@ -28,7 +28,8 @@ function otherFormat(line: string): string | undefined {
   if (line.startsWith('<')) return 'XML (a pfSense/OPNsense config.xml?)';
   if (line.startsWith('{') || line.startsWith('[')) return 'JSON (nft -j output?)';
   if (/^#config-version=|^config\s+\S+/.test(line)) return 'a FortiGate configuration';
-  if (/^(table|flush\s+ruleset|include\s+"|define\s+\S+\s*=|#!\/usr\/sbin\/nft)/.test(line)) return 'an nftables ruleset';
+  if (/^(table|flush\s+ruleset|include\s+"|define\s+\S+\s*=|#!\/usr\/sbin\/nft)/.test(line))
+    return 'an nftables ruleset';
   return undefined;
 }
 
@@ -71,7 +72,11 @@ function readVersion(lexed: Lexed, slashPaths: boolean): VersionInfo {
     const m = HEADER.exec(c.text);
     if (m && /\bby RouterOS|^#\s*RouterOS/i.test(c.text)) {
       const major = Number(m[1]);
-      const info: VersionInfo = { source: 'header', text: `${m[1]}.${m[2]}${m[3] !== undefined ? `.${m[3]}` : ''}${m[4] ?? ''}`, span: { start: c.start, end: c.end } };
+      const info: VersionInfo = {
+        source: 'header',
+        text: `${m[1]}.${m[2]}${m[3] !== undefined ? `.${m[3]}` : ''}${m[4] ?? ''}`,
+        span: { start: c.start, end: c.end },
+      };
       if (major === 6 || major === 7) info.major = major;
       return info;
     }
@@ -91,20 +96,28 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
   if (ran.knownMenuCount === 0 && ctx.version.source !== 'header') {
     const st = ran.firstStray ?? ran.first;
     const at = st ? ctx.lines.position(st.start) : { line: 1, column: 1 };
-    const firstLine = st ? text.slice(st.start, text.indexOf('\n', st.start) < 0 ? text.length : text.indexOf('\n', st.start)).trim() : '';
+    const firstLine = st
+      ? text.slice(st.start, text.indexOf('\n', st.start) < 0 ? text.length : text.indexOf('\n', st.start)).trim()
+      : '';
     const other = firstLine ? otherFormat(firstLine) : undefined;
     throw new ParseError(
       file,
       at.line,
       at.column,
-      other ? `not a RouterOS export: this looks like ${other}` : st ? 'not a RouterOS export: expected a menu path such as /ip firewall filter or an export header "# … by RouterOS 7.x"' : 'not a RouterOS export: no commands',
+      other
+        ? `not a RouterOS export: this looks like ${other}`
+        : st
+          ? 'not a RouterOS export: expected a menu path such as /ip firewall filter or an export header "# … by RouterOS 7.x"'
+          : 'not a RouterOS export: no commands',
     );
   }
   if (ctx.version.source === 'header' && ctx.version.major === undefined) {
     ctx.note(`${ctx.versionLabel}: neither v6 nor v7; v7 defaults are assumed`);
   }
   if (ctx.version.source === 'unknown') {
-    ctx.note('no export header ("# … by RouterOS x.y"): the RouterOS version is unknown; defaults shared by v6 and v7 are used');
+    ctx.note(
+      'no export header ("# … by RouterOS x.y"): the RouterOS version is unknown; defaults shared by v6 and v7 are used',
+    );
   } else if (ctx.version.source === 'slash-paths') {
     ctx.note('no export header: v7 slash paths (/ip/firewall/filter) are used, so v7 defaults are assumed');
   }

@@ -1,4 +1,12 @@
-import { NO_ADDR, addrSet, dynamicAddress, isV6, parseAddress, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  NO_ADDR,
+  addrSet,
+  dynamicAddress,
+  isV6,
+  parseAddress,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx, Span } from './context.js';
@@ -70,8 +78,13 @@ export class InterfaceTable {
     let ref: IfRef;
     if (lower === 'all' && !this.lists.has(name)) ref = { set: NameSet.ANY };
     else if (lower === 'none' && !this.lists.has(name)) ref = { set: NameSet.NONE };
-    else if (lower === 'static' && !this.lists.has(name)) ref = { set: NameSet.ANY, opaque: 'the built-in list "static" (every interface not created at run time)' };
-    else if (lower === 'dynamic' && !this.lists.has(name)) ref = { set: NameSet.NONE, opaque: 'the built-in list "dynamic" (interfaces created at run time, e.g. PPP sessions)' };
+    else if (lower === 'static' && !this.lists.has(name))
+      ref = { set: NameSet.ANY, opaque: 'the built-in list "static" (every interface not created at run time)' };
+    else if (lower === 'dynamic' && !this.lists.has(name))
+      ref = {
+        set: NameSet.NONE,
+        opaque: 'the built-in list "dynamic" (interfaces created at run time, e.g. PPP sessions)',
+      };
     else {
       const def = this.lists.get(name);
       if (!def) ref = { set: NameSet.NONE, opaque: `interface list "${name}" is not defined in the export` };
@@ -157,8 +170,20 @@ export function buildInterfaces(ctx: Ctx, store: Store): InterfaceTable {
   for (const item of store.items('interface list')) {
     const name = item.get('name');
     if (!name) continue;
-    const split = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
-    table.lists.set(name, { name, members: new Set(), include: split(item.get('include')), exclude: split(item.get('exclude')), span: item.span });
+    const split = (v?: string) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [];
+    table.lists.set(name, {
+      name,
+      members: new Set(),
+      include: split(item.get('include')),
+      exclude: split(item.get('exclude')),
+      span: item.span,
+    });
   }
   for (const item of store.items('interface list member')) {
     if (item.disabled) continue;
@@ -250,7 +275,14 @@ export function buildInterfaces(ctx: Ctx, store: Store): InterfaceTable {
 
   for (const info of table.byName.values()) {
     const role: Interface['role'] = info.wanBecause ? 'wan' : roleOf(table, info);
-    const model: Interface = { name: info.name, role, networks: info.networks, addresses: info.addresses, enabled: info.enabled, loc: ctx.loc(info.span) };
+    const model: Interface = {
+      name: info.name,
+      role,
+      networks: info.networks,
+      addresses: info.addresses,
+      enabled: info.enabled,
+      loc: ctx.loc(info.span),
+    };
     if (info.defaultName) model.device = info.defaultName;
     if (info.comment) model.description = info.comment;
     if (info.vlanId !== undefined) model.vlan = info.vlanId;
@@ -298,7 +330,8 @@ function assignRoles(ctx: Ctx, store: Store, table: InterfaceTable, dhcp: Map<st
     if (item.get('add-default-route')?.toLowerCase() !== 'no') mark(name, 'DHCP client adds the default route');
   }
   for (const info of table.byName.values()) {
-    if (DIALUP_TYPES.has(info.type) && info.enabled && isYes(info.item?.get('add-default-route'))) mark(info.name, `${info.type} adds the default route`);
+    if (DIALUP_TYPES.has(info.type) && info.enabled && isYes(info.item?.get('add-default-route')))
+      mark(info.name, `${info.type} adds the default route`);
   }
   for (const family of ['ip', 'ipv6']) {
     for (const item of store.items(`${family} firewall nat`)) {
@@ -307,13 +340,27 @@ function assignRoles(ctx: Ctx, store: Store, table: InterfaceTable, dhcp: Map<st
       if (action !== 'masquerade' && action !== 'src-nat') continue;
       const out = item.prop('out-interface');
       if (out && !out.negated) {
-        if (!table.byName.has(out.value)) table.byName.set(out.value, { name: out.value, type: 'unknown', span: item.span, enabled: true, networks: NO_ADDR, addresses: NO_ADDR, dynamic4: false });
+        if (!table.byName.has(out.value))
+          table.byName.set(out.value, {
+            name: out.value,
+            type: 'unknown',
+            span: item.span,
+            enabled: true,
+            networks: NO_ADDR,
+            addresses: NO_ADDR,
+            dynamic4: false,
+          });
         mark(out.value, `out-interface of ${action} at line ${ctx.line(item.span.start)}`);
       }
       const outList = item.prop('out-interface-list');
       if (outList && !outList.negated) {
         const r = table.listMembers(outList.value);
-        if (!r.set.negated) for (const n of r.set.names) mark(n, `member of ${outList.value}, the out-interface-list of ${action} at line ${ctx.line(item.span.start)}`);
+        if (!r.set.negated)
+          for (const n of r.set.names)
+            mark(
+              n,
+              `member of ${outList.value}, the out-interface-list of ${action} at line ${ctx.line(item.span.start)}`,
+            );
       }
     }
   }
@@ -333,9 +380,13 @@ function assignRoles(ctx: Ctx, store: Store, table: InterfaceTable, dhcp: Map<st
         continue;
       }
       const one = addrSet([[a, a]]);
-      for (const info of table.byName.values()) if (info.networks.overlaps(one)) mark(info.name, `it holds the default route's gateway ${host}`);
+      for (const info of table.byName.values())
+        if (info.networks.overlaps(one)) mark(info.name, `it holds the default route's gateway ${host}`);
     }
   }
   const found = [...table.byName.values()].filter((i) => i.wanBecause);
-  if (found.length) ctx.note(`WAN interfaces (no members in an interface list "WAN"): ${found.map((i) => `${i.name} (${i.wanBecause})`).join(', ')}; pass --wan to choose`);
+  if (found.length)
+    ctx.note(
+      `WAN interfaces (no members in an interface list "WAN"): ${found.map((i) => `${i.name} (${i.wanBecause})`).join(', ')}; pass --wan to choose`,
+    );
 }

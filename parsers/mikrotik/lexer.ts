@@ -103,7 +103,12 @@ export class LineIndex {
  * With `onStatement`, each statement is handed over as soon as it is read and not kept (large
  * exports stay light).
  */
-export function lex(text: string, file: string, onStatement?: (st: Statement) => void, lines = new LineIndex(text)): Lexed {
+export function lex(
+  text: string,
+  file: string,
+  onStatement?: (st: Statement) => void,
+  lines = new LineIndex(text),
+): Lexed {
   const statements: Statement[] = [];
   const sink: Statement[] | { push(st: Statement): void } = onStatement ? { push: onStatement } : statements;
   let firstStatement = -1;
@@ -136,7 +141,12 @@ export function lex(text: string, file: string, onStatement?: (st: Statement) =>
 }
 
 /** Reads one statement starting at `i`; returns the offset where the next one may start. */
-function readStatement(text: string, i: number, out: { push(st: Statement): void }, fail: (offset: number, message: string) => never): number {
+function readStatement(
+  text: string,
+  i: number,
+  out: { push(st: Statement): void },
+  fail: (offset: number, message: string) => never,
+): number {
   const n = text.length;
   const first = text.charCodeAt(i);
   const script = first === COLON || first === LBRACE;
@@ -183,7 +193,11 @@ function readStatement(text: string, i: number, out: { push(st: Statement): void
   while (true) {
     if (i >= n) {
       if (inQuote) fail(quoteAt, 'the file ends inside a quoted string opened here (truncated export?)');
-      if (stack.length > 0) fail(stackAt[stackAt.length - 1]!, `the file ends inside "${String.fromCharCode(stack[stack.length - 1]!)}" opened here (truncated export?)`);
+      if (stack.length > 0)
+        fail(
+          stackAt[stackAt.length - 1]!,
+          `the file ends inside "${String.fromCharCode(stack[stack.length - 1]!)}" opened here (truncated export?)`,
+        );
       flushWord(i);
       break;
     }
@@ -314,7 +328,20 @@ export function splitParam(raw: string): { key: string; value: string } | undefi
   return undefined;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', f: '\f', v: '\v', _: ' ', '"': '"', '\\': '\\', $: '$', '?': '?' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  _: ' ',
+  '"': '"',
+  '\\': '\\',
+  $: '$',
+  '?': '?',
+};
 
 /**
  * The value of a token: quotes removed and escapes resolved (vendor-semantics C.1). Hex escapes

@@ -35,10 +35,37 @@ export interface BuiltMatch {
 
 /** Parameters that do not change which packets match. */
 const HARMLESS = new Set([
-  'chain', 'action', 'comment', 'disabled', 'log', 'log-prefix', 'jump-target', 'reject-with', 'address-list',
-  'address-list-timeout', 'hw-offload', 'to-addresses', 'to-address', 'to-ports', 'randomise-ports', '.number',
-  'dynamic', 'invalid', 'passthrough', 'new-connection-mark', 'new-packet-mark', 'new-routing-mark', 'new-mss',
-  'new-priority', 'new-dscp', 'new-ttl', 'sniff-target', 'sniff-target-port', 'sniff-id', 'route-dst', 'same-not-by-dst',
+  'chain',
+  'action',
+  'comment',
+  'disabled',
+  'log',
+  'log-prefix',
+  'jump-target',
+  'reject-with',
+  'address-list',
+  'address-list-timeout',
+  'hw-offload',
+  'to-addresses',
+  'to-address',
+  'to-ports',
+  'randomise-ports',
+  '.number',
+  'dynamic',
+  'invalid',
+  'passthrough',
+  'new-connection-mark',
+  'new-packet-mark',
+  'new-routing-mark',
+  'new-mss',
+  'new-priority',
+  'new-dscp',
+  'new-ttl',
+  'sniff-target',
+  'sniff-target-port',
+  'sniff-id',
+  'route-dst',
+  'same-not-by-dst',
 ]);
 
 /** Known matchers the model does not express, with why they matter. */
@@ -54,7 +81,8 @@ const UNMODELED: Readonly<Record<string, string>> = {
   content: 'payload content match is not modeled; the rule is treated as matching regardless of payload',
   'tls-host': 'TLS SNI match is not modeled; the rule is treated as matching every TLS host',
   limit: 'rate limit: packets over the limit do not match; fwlint treats the rule as always matching',
-  'dst-limit': 'per-destination rate limit: packets over the limit do not match; fwlint treats the rule as always matching',
+  'dst-limit':
+    'per-destination rate limit: packets over the limit do not match; fwlint treats the rule as always matching',
   'connection-limit': 'connection-count limit is not modeled; the rule is treated as always matching',
   'connection-rate': 'connection-rate match is not modeled; the rule is treated as always matching',
   'connection-bytes': 'connection-bytes match is not modeled; the rule is treated as always matching',
@@ -138,7 +166,12 @@ function names(text: string, negated: boolean): NameSet {
   const key = `${negated ? '!' : ''}${text}`;
   const hit = nameCache.get(key);
   if (hit) return hit;
-  const set = NameSet.of(text.split(',').map((s) => s.trim()).filter(Boolean));
+  const set = NameSet.of(
+    text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   return remember(nameCache, key, negated ? set.complement() : set);
 }
 
@@ -238,9 +271,15 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       }
       case 'in-interface':
       case 'out-interface': {
-        const bridged = p.value.split(',').map((s) => s.trim()).filter((n) => ifaces.bridgePort.has(n));
+        const bridged = p.value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((n) => ifaces.bridgePort.has(n));
         if (bridged.length) {
-          ctx.noteOnce(`bridge-port:${bridged[0]}`, `${ctx.where(p.span)}: ${key}=${p.value} names a port of bridge ${ifaces.bridgePort.get(bridged[0]!)}; routed packets are seen on the bridge interface, so this condition only matches with use-ip-firewall (further rules naming it are not noted)`);
+          ctx.noteOnce(
+            `bridge-port:${bridged[0]}`,
+            `${ctx.where(p.span)}: ${key}=${p.value} names a port of bridge ${ifaces.bridgePort.get(bridged[0]!)}; routed packets are seen on the bridge interface, so this condition only matches with use-ip-firewall (further rules naming it are not noted)`,
+          );
         }
         const v = names(p.value, p.negated);
         const f = key === 'in-interface' ? 'iif' : 'oif';
@@ -250,14 +289,22 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'in-interface-list':
       case 'out-interface-list': {
         const r = ifaces.listMembers(p.value);
-        if (r.opaque) unsupported(p, key, `${r.opaque}: its members are unknown offline; treated as ${p.negated ? 'every interface' : 'no interface'}${r.set.isEmpty ? '' : ' beyond the known ones'}`);
+        if (r.opaque)
+          unsupported(
+            p,
+            key,
+            `${r.opaque}: its members are unknown offline; treated as ${p.negated ? 'every interface' : 'no interface'}${r.set.isEmpty ? '' : ' beyond the known ones'}`,
+          );
         const v = p.negated ? r.set.complement() : r.set;
         const f = key === 'in-interface-list' ? 'iif' : 'oif';
         m[f] = m[f] ? m[f]!.intersect(v) : v;
         break;
       }
       case 'connection-state': {
-        const states = p.value.split(',').map((s) => s.trim()).filter(Boolean);
+        const states = p.value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const bad = states.find((s) => !(CONN_STATES as readonly string[]).includes(s));
         if (bad) {
           invalid(p, key, `unknown connection state "${bad}"`);
@@ -267,7 +314,10 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
         break;
       }
       case 'connection-nat-state': {
-        const states = p.value.split(',').map((s) => s.trim()).filter(Boolean);
+        const states = p.value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         if (states.some((s) => s !== 'srcnat' && s !== 'dstnat')) {
           invalid(p, key, 'expected srcnat and/or dstnat');
           break;
@@ -287,7 +337,8 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
           break;
         }
         // fwlint's flows are plain (not IPsec) traffic: `…,none` holds for all of them, `…,ipsec` for none.
-        if ((pol === 'ipsec') !== p.negated) out.never = `ipsec-policy=${p.negated ? '!' : ''}${p.value}: only IPsec traffic`;
+        if ((pol === 'ipsec') !== p.negated)
+          out.never = `ipsec-policy=${p.negated ? '!' : ''}${p.value}: only IPsec traffic`;
         break;
       }
       case 'ttl':
@@ -305,7 +356,12 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       default: {
         const why = UNMODELED[key];
         if (why) unsupported(p, key, why);
-        else out.unsupported.push({ span: p.span, what: `/${menuPath} ${key}`, why: `unrecognized parameter "${key}"; fwlint does not know whether it changes which packets match` });
+        else
+          out.unsupported.push({
+            span: p.span,
+            what: `/${menuPath} ${key}`,
+            why: `unrecognized parameter "${key}"; fwlint does not know whether it changes which packets match`,
+          });
       }
     }
   }
@@ -315,7 +371,10 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   if (symbolic.length) m.symbolic = symbolic;
   const proto = m.proto;
   if ((m.dport || m.sport || out.eitherPort) && (!proto || !proto.isSubsetOf(PORT_PROTOCOLS))) {
-    ctx.noteOnce('ports-without-protocol', `${ctx.where(item.span)}: ports without protocol=tcp/udp/sctp/dccp/udp-lite: RouterOS refuses such rules; evaluated as written (further rules like it are not noted)`);
+    ctx.noteOnce(
+      'ports-without-protocol',
+      `${ctx.where(item.span)}: ports without protocol=tcp/udp/sctp/dccp/udp-lite: RouterOS refuses such rules; evaluated as written (further rules like it are not noted)`,
+    );
   }
   return out;
 }
@@ -343,7 +402,8 @@ export function andMatch(a: Match, b: Match): Match | undefined {
     } else if (x || y) out[d] = (x ?? y)!;
   }
   // A dimension one side leaves empty (an undefined interface list) cannot match either.
-  for (const d of ['src', 'dst', 'proto', 'sport', 'dport', 'iif', 'oif', 'state', 'nat'] as const) if (out[d]?.isEmpty) return undefined;
+  for (const d of ['src', 'dst', 'proto', 'sport', 'dport', 'iif', 'oif', 'state', 'nat'] as const)
+    if (out[d]?.isEmpty) return undefined;
   const sym = [...(a.symbolic ?? []), ...(b.symbolic ?? [])];
   if (sym.length) out.symbolic = sym;
   return out;

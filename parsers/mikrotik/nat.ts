@@ -39,7 +39,9 @@ export function buildNat(env: RuleEnv, store: Store): Nat {
       if (item.disabled) return;
       const chain = item.get('chain');
       const comment = item.get('comment') ?? '';
-      const label = comment ? `NAT rule ${quoteComment(comment)}` : `${family === 'ip' ? '' : 'IPv6 '}NAT rule #${index}`;
+      const label = comment
+        ? `NAT rule ${quoteComment(comment)}`
+        : `${family === 'ip' ? '' : 'IPv6 '}NAT rule #${index}`;
       if (!chain) {
         ctx.note(`${ctx.where(item.span)}: ${label} has no chain=; RouterOS refuses it, ignored`);
         return;
@@ -47,16 +49,25 @@ export function buildNat(env: RuleEnv, store: Store): Nat {
       const action = item.get('action') ?? 'accept';
       const bm = buildMatch(env, item, family, menuPath);
       if (bm.invalid) {
-        ctx.unsupportedAt(bm.invalid.span, `/${menuPath} ${bm.invalid.message.split(':')[0]}`, `${label}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`);
+        ctx.unsupportedAt(
+          bm.invalid.span,
+          `/${menuPath} ${bm.invalid.message.split(':')[0]}`,
+          `${label}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
+        );
         return;
       }
       if (bm.never) {
-        ctx.note(`${ctx.where(item.span)}: ${label} matches ${bm.never}, unlike the flows fwlint evaluates, so it never applies to them`);
+        ctx.note(
+          `${ctx.where(item.span)}: ${label} matches ${bm.never}, unlike the flows fwlint evaluates, so it never applies to them`,
+        );
         return;
       }
       for (const u of bm.unsupported) ctx.unsupportedAt(u.span, u.what, `${label}: ${u.why}`, u.what.split('=')[0]);
       const entries: Match[] = bm.eitherPort
-        ? [{ ...bm.match, dport: bm.eitherPort }, { ...bm.match, sport: bm.eitherPort }]
+        ? [
+            { ...bm.match, dport: bm.eitherPort },
+            { ...bm.match, sport: bm.eitherPort },
+          ]
         : [bm.match];
       const list = chains.get(chain) ?? [];
       for (const match of entries) list.push({ item, index, family, label, match, action });
@@ -87,8 +98,16 @@ function viaText(via: NatEntry | undefined, env: RuleEnv): string {
 
 /** dstnat: dst-nat/netmap/same translate; jump flattens; accept/return exclude (not expressible: FWL900 when it matters). */
 function walkDnat(
-  env: RuleEnv, menuPath: string, chains: Map<string, NatEntry[]>, chain: string, prefix: Match, depth: number,
-  exclusions: NatEntry[], out: DnatRule[], seen: Set<Item>, via: NatEntry | undefined,
+  env: RuleEnv,
+  menuPath: string,
+  chains: Map<string, NatEntry[]>,
+  chain: string,
+  prefix: Match,
+  depth: number,
+  exclusions: NatEntry[],
+  out: DnatRule[],
+  seen: Set<Item>,
+  via: NatEntry | undefined,
 ): void {
   const { ctx } = env;
   if (depth > MAX_DEPTH) return;
@@ -105,7 +124,11 @@ function walkDnat(
         for (const x of local) {
           if (seen.has(x.item) || !matchesOverlap(x.match, m)) continue;
           seen.add(x.item);
-          ctx.unsupportedAt(x.item.span, `/${menuPath} chain=${x.item.get('chain')} action=${x.action}`, `${x.label}: exempts traffic from the destination NAT that follows (${e.label}, line ${ctx.line(e.item.span.start)}); fwlint cannot express the exemption and treats that traffic as forwarded`);
+          ctx.unsupportedAt(
+            x.item.span,
+            `/${menuPath} chain=${x.item.get('chain')} action=${x.action}`,
+            `${x.label}: exempts traffic from the destination NAT that follows (${e.label}, line ${ctx.line(e.item.span.start)}); fwlint cannot express the exemption and treats that traffic as forwarded`,
+          );
         }
         const text = `${ruleText(menuPath, e.item)}${via ? ` via ${ruleText(menuPath, via.item)}` : ''}`;
         const rule: DnatRule = {
@@ -132,7 +155,12 @@ function walkDnat(
         local.push({ ...e, match: m });
         continue;
       case 'redirect':
-        ctx.unsupportedAt(e.item.span, `/${menuPath} action=redirect`, `${e.label}: redirects matching traffic to the router itself (${e.item.get('to-ports') ? `to-ports=${e.item.get('to-ports')}` : 'same port'}); the router's own services then answer it, while fwlint evaluates that traffic as routed`, 'redirect');
+        ctx.unsupportedAt(
+          e.item.span,
+          `/${menuPath} action=redirect`,
+          `${e.label}: redirects matching traffic to the router itself (${e.item.get('to-ports') ? `to-ports=${e.item.get('to-ports')}` : 'same port'}); the router's own services then answer it, while fwlint evaluates that traffic as routed`,
+          'redirect',
+        );
         continue;
       case 'passthrough':
       case 'log':
@@ -144,10 +172,16 @@ function walkDnat(
         continue;
       case 'masquerade':
       case 'src-nat':
-        ctx.note(`${ctx.where(e.item.span)}: ${e.label}: action=${e.action} in chain ${chain}; RouterOS only applies it in srcnat, ignored`);
+        ctx.note(
+          `${ctx.where(e.item.span)}: ${e.label}: action=${e.action} in chain ${chain}; RouterOS only applies it in srcnat, ignored`,
+        );
         continue;
       default:
-        ctx.unsupportedAt(e.item.prop('action')?.span ?? e.item.span, `/${menuPath} action=${e.action}`, `${e.label}: NAT action "${e.action}" is not modeled`);
+        ctx.unsupportedAt(
+          e.item.prop('action')?.span ?? e.item.span,
+          `/${menuPath} action=${e.action}`,
+          `${e.label}: NAT action "${e.action}" is not modeled`,
+        );
     }
   }
 }
@@ -161,12 +195,20 @@ function dnatTarget(env: RuleEnv, e: NatEntry): DnatRule['to'] | undefined {
   if (p) {
     const s = parseAddressSpec(p.value);
     if (!s || !s.intersect(universe(e.family)).equals(s)) {
-      ctx.unsupportedAt(p.span, `/${e.family} firewall nat to-addresses=${p.value}`, `${e.label}: not an ${e.family === 'ip' ? 'IPv4' : 'IPv6'} address or range; RouterOS refuses the rule`);
+      ctx.unsupportedAt(
+        p.span,
+        `/${e.family} firewall nat to-addresses=${p.value}`,
+        `${e.label}: not an ${e.family === 'ip' ? 'IPv4' : 'IPv6'} address or range; RouterOS refuses the rule`,
+      );
       return undefined;
     }
     addr = s;
   } else {
-    ctx.unsupportedAt(e.item.span, `/${e.family} firewall nat action=${e.action} without to-addresses`, `${e.label}: only the destination port changes (to-ports=${portsText ?? 'none'}); the destination stays the router or the original host, which fwlint does not model as a port-forward`);
+    ctx.unsupportedAt(
+      e.item.span,
+      `/${e.family} firewall nat action=${e.action} without to-addresses`,
+      `${e.label}: only the destination port changes (to-ports=${portsText ?? 'none'}); the destination stays the router or the original host, which fwlint does not model as a port-forward`,
+    );
     return undefined;
   }
   const to: DnatRule['to'] = { addr };
@@ -178,26 +220,53 @@ function dnatTarget(env: RuleEnv, e: NatEntry): DnatRule['to'] | undefined {
 }
 
 /** srcnat: masquerade/src-nat/netmap/same/endpoint-independent-nat translate, accept = no NAT, jump flattens. */
-function walkSnat(env: RuleEnv, menuPath: string, chains: Map<string, NatEntry[]>, chain: string, prefix: Match, depth: number, out: SnatRule[], via: NatEntry | undefined): void {
+function walkSnat(
+  env: RuleEnv,
+  menuPath: string,
+  chains: Map<string, NatEntry[]>,
+  chain: string,
+  prefix: Match,
+  depth: number,
+  out: SnatRule[],
+  via: NatEntry | undefined,
+): void {
   const { ctx } = env;
   if (depth > MAX_DEPTH) return;
   for (const e of chains.get(chain) ?? []) {
     const m = andMatch(prefix, e.match);
     if (!m) continue;
     const text = `${ruleText(menuPath, e.item)}${via ? ` via ${ruleText(menuPath, via.item)}` : ''}`;
-    const base = { id: '', loc: ctx.loc(e.item.span), label: `${e.label}${viaText(via, env)}`, match: m, text, ...(e.item.get('comment') ? { comment: e.item.get('comment') } : {}) };
+    const base = {
+      id: '',
+      loc: ctx.loc(e.item.span),
+      label: `${e.label}${viaText(via, env)}`,
+      match: m,
+      text,
+      ...(e.item.get('comment') ? { comment: e.item.get('comment') } : {}),
+    };
     switch (e.action) {
       case 'masquerade':
       case 'src-nat':
       case 'netmap':
       case 'same':
       case 'endpoint-independent-nat': {
-        const rule: SnatRule = { ...base, id: ctx.uniqueId(contentId('srcnat', text, e.item.get('comment') ?? '')), action: 'translate', ...ports(e) };
+        const rule: SnatRule = {
+          ...base,
+          id: ctx.uniqueId(contentId('srcnat', text, e.item.get('comment') ?? '')),
+          action: 'translate',
+          ...ports(e),
+        };
         out.push(rule);
         continue;
       }
       case 'accept': {
-        const rule: SnatRule = { ...base, id: ctx.uniqueId(contentId('srcnat', text, e.item.get('comment') ?? '')), action: 'none', ports: 'preserve', portsReason: 'action=accept in srcnat: the source is not translated' };
+        const rule: SnatRule = {
+          ...base,
+          id: ctx.uniqueId(contentId('srcnat', text, e.item.get('comment') ?? '')),
+          action: 'none',
+          ports: 'preserve',
+          portsReason: 'action=accept in srcnat: the source is not translated',
+        };
         out.push(rule);
         continue;
       }
@@ -207,7 +276,13 @@ function walkSnat(env: RuleEnv, menuPath: string, chains: Map<string, NatEntry[]
         continue;
       }
       case 'return':
-        if (depth > 0) ctx.unsupportedAt(e.item.span, `/${menuPath} chain=${chain} action=return`, `${e.label}: returns to the calling chain; later rules of this chain are evaluated as if it were not there`, 'srcnat return');
+        if (depth > 0)
+          ctx.unsupportedAt(
+            e.item.span,
+            `/${menuPath} chain=${chain} action=return`,
+            `${e.label}: returns to the calling chain; later rules of this chain are evaluated as if it were not there`,
+            'srcnat return',
+          );
         continue;
       case 'passthrough':
       case 'log':
@@ -216,10 +291,16 @@ function walkSnat(env: RuleEnv, menuPath: string, chains: Map<string, NatEntry[]
         continue;
       case 'dst-nat':
       case 'redirect':
-        ctx.note(`${ctx.where(e.item.span)}: ${e.label}: action=${e.action} in chain ${chain}; RouterOS only applies it in dstnat, ignored`);
+        ctx.note(
+          `${ctx.where(e.item.span)}: ${e.label}: action=${e.action} in chain ${chain}; RouterOS only applies it in dstnat, ignored`,
+        );
         continue;
       default:
-        ctx.unsupportedAt(e.item.prop('action')?.span ?? e.item.span, `/${menuPath} action=${e.action}`, `${e.label}: NAT action "${e.action}" is not modeled`);
+        ctx.unsupportedAt(
+          e.item.prop('action')?.span ?? e.item.span,
+          `/${menuPath} action=${e.action}`,
+          `${e.label}: NAT action "${e.action}" is not modeled`,
+        );
     }
   }
 }
@@ -228,11 +309,24 @@ function ports(e: NatEntry): Pick<SnatRule, 'ports' | 'portsReason'> {
   const toPorts = e.item.get('to-ports');
   if (e.action === 'endpoint-independent-nat') {
     const rnd = e.item.prop('randomise-ports');
-    if (rnd && isYes(rnd.value)) return { ports: 'random', portsReason: 'endpoint-independent-nat randomise-ports=yes picks a random source port for each mapping (vendor-semantics C.3)' };
-    return { ports: 'preserve', portsReason: 'endpoint-independent-nat without randomise-ports=yes keeps the source port when it is free (vendor-semantics C.3; default randomise-ports=no [U])' };
+    if (rnd && isYes(rnd.value))
+      return {
+        ports: 'random',
+        portsReason:
+          'endpoint-independent-nat randomise-ports=yes picks a random source port for each mapping (vendor-semantics C.3)',
+      };
+    return {
+      ports: 'preserve',
+      portsReason:
+        'endpoint-independent-nat without randomise-ports=yes keeps the source port when it is free (vendor-semantics C.3; default randomise-ports=no [U])',
+    };
   }
-  if (e.action === 'netmap') return { ports: 'preserve', portsReason: 'netmap maps addresses 1:1 and keeps ports (vendor-semantics C.3)' };
-  if (toPorts) return { ports: 'random', portsReason: `to-ports=${toPorts}: source ports outside ${toPorts} are rewritten into it` };
+  if (e.action === 'netmap')
+    return { ports: 'preserve', portsReason: 'netmap maps addresses 1:1 and keeps ports (vendor-semantics C.3)' };
+  if (toPorts)
+    return {
+      ports: 'random',
+      portsReason: `to-ports=${toPorts}: source ports outside ${toPorts} are rewritten into it`,
+    };
   return { ports: 'preserve', portsReason: MASQUERADE_PORTS };
 }
-

@@ -1,7 +1,12 @@
 import type { Setting } from '../../src/model/location.js';
 import type { SessionSettings } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
-import { SIP_HELPER_DEFAULT, UDP_STREAM_DEFAULT_S, UDP_TIMEOUT_DEFAULT_V6_S, UDP_TIMEOUT_DEFAULT_V7_S } from './defaults.js';
+import {
+  SIP_HELPER_DEFAULT,
+  UDP_STREAM_DEFAULT_S,
+  UDP_TIMEOUT_DEFAULT_V6_S,
+  UDP_TIMEOUT_DEFAULT_V7_S,
+} from './defaults.js';
 import { isYes, type Store } from './store.js';
 
 /**
@@ -19,7 +24,14 @@ export function parseTime(text: string): number | undefined {
   const clock = /^(?:(\d+)w)?(?:(\d+)d)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(s);
   if (clock) {
     const [, w, d, h, m, sec, frac] = clock;
-    return Number(w ?? 0) * 604800 + Number(d ?? 0) * 86400 + Number(h) * 3600 + Number(m) * 60 + Number(sec) + (frac ? Number(`0.${frac}`) : 0);
+    return (
+      Number(w ?? 0) * 604800 +
+      Number(d ?? 0) * 86400 +
+      Number(h) * 3600 +
+      Number(m) * 60 +
+      Number(sec) +
+      (frac ? Number(`0.${frac}`) : 0)
+    );
   }
   const re = /(\d+(?:\.\d+)?)(ms|w|d|h|m|s)/y;
   let total = 0;
@@ -45,7 +57,8 @@ function udpTimeoutDefault(ctx: Ctx): string {
 export function conntrackOff(store: Store, ruleCount: number): string | undefined {
   const enabled = store.get('ip firewall connection tracking')?.settings?.get('enabled')?.toLowerCase();
   if (enabled === 'no' || enabled === 'false') return 'connection tracking is disabled (enabled=no)';
-  if ((enabled === undefined || enabled === 'auto') && ruleCount === 0) return 'connection tracking enabled=auto stays off while no firewall rule exists (vendor-semantics C.2)';
+  if ((enabled === undefined || enabled === 'auto') && ruleCount === 0)
+    return 'connection tracking enabled=auto stays off while no firewall rule exists (vendor-semantics C.2)';
   return undefined;
 }
 
@@ -62,18 +75,31 @@ function sipHelper(ctx: Ctx, store: Store, ruleCount: number): Setting<boolean> 
     const enabled = !isYes(dis.value);
     const ports = sip!.get('ports') ?? '5060,5061';
     if (enabled && off) {
-      return { value: false, source: 'explicit', loc: ctx.loc(dis.span), reason: `service-port sip disabled=${dis.value}, but ${off}: helpers are inactive (vendor-semantics C.4)` };
+      return {
+        value: false,
+        source: 'explicit',
+        loc: ctx.loc(dis.span),
+        reason: `service-port sip disabled=${dis.value}, but ${off}: helpers are inactive (vendor-semantics C.4)`,
+      };
     }
     return {
       value: enabled,
       source: 'explicit',
       loc: ctx.loc(dis.span),
-      reason: enabled ? `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is on (ports ${ports}, vendor-semantics C.4)` : `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is off (vendor-semantics C.4)`,
+      reason: enabled
+        ? `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is on (ports ${ports}, vendor-semantics C.4)`
+        : `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is off (vendor-semantics C.4)`,
     };
   }
   // Where the setting would live: the `set sip …` line, the service-port section, else the header.
   const loc = sip ? ctx.loc(sip.span) : menu?.anchor ? ctx.loc(menu.anchor) : ctx.headerLoc;
-  if (off) return { value: false, source: 'default', loc, reason: `${off}: the SIP helper is inactive (vendor-semantics C.4)` };
+  if (off)
+    return {
+      value: false,
+      source: 'default',
+      loc,
+      reason: `${off}: the SIP helper is inactive (vendor-semantics C.4)`,
+    };
   return { value: true, source: 'default', loc, reason: SIP_HELPER_DEFAULT };
 }
 
@@ -92,7 +118,9 @@ function udpStreamTimeout(ctx: Ctx, store: Store): Setting<number> {
         reason: `/ip firewall connection tracking udp-stream-timeout=${stream.value} (${v} s) applies to UDP seen in both directions (vendor-semantics C.5)`,
       };
     }
-    ctx.note(`${ctx.where(stream.span)}: udp-stream-timeout=${stream.value} is not a RouterOS time; the default 3m is assumed`);
+    ctx.note(
+      `${ctx.where(stream.span)}: udp-stream-timeout=${stream.value} is not a RouterOS time; the default 3m is assumed`,
+    );
   }
   const udpNote = udp
     ? `; udp-timeout=${udp.value} (line ${ctx.line(udp.span.start)}) only covers UDP that has not been answered`

@@ -158,7 +158,9 @@ export class Menu {
 
   /** Entries named `name` (or with that default-name, for renamed built-in interfaces). */
   byName(name: string): Item[] {
-    return this.items.filter((it) => it.get('name') === name || (it.get('name') === undefined && it.get('default-name') === name));
+    return this.items.filter(
+      (it) => it.get('name') === name || (it.get('name') === undefined && it.get('default-name') === name),
+    );
   }
 }
 

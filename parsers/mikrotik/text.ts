@@ -51,7 +51,9 @@ export function entryId(prefix: string, menu: string, item: Item, comment: strin
   for (const key of keys) {
     if (TEXT_SKIP.has(key)) continue;
     const p = item.props.get(key)!;
-    h.add(key).add(p.negated ? '!' : '').add(p.value);
+    h.add(key)
+      .add(p.negated ? '!' : '')
+      .add(p.value);
   }
   return h.add(comment).id(prefix);
 }

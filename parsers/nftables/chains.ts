@@ -2,7 +2,13 @@ import { ANY_V4, ANY_V6 } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Chain, ChainPolicy, Rule, Ruleset, Stage } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
-import { DEVICE_GUARD, IP6_TABLE_GUARD, IP_TABLE_GUARD, defaultPolicyReason, explicitPolicyReason } from './defaults.js';
+import {
+  DEVICE_GUARD,
+  IP6_TABLE_GUARD,
+  IP_TABLE_GUARD,
+  defaultPolicyReason,
+  explicitPolicyReason,
+} from './defaults.js';
 import type { Pos } from './ir.js';
 import type { ChainInfo } from './rules.js';
 
@@ -44,7 +50,10 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
     if (!b) continue;
     const fam = info.table.family;
     if (fam === 'bridge' || fam === 'arp') {
-      if (info.chain.rules.length) ctx.note(`${fam} table ${info.table.name}: chains of the ${fam} family filter ${fam === 'bridge' ? 'bridged (not routed)' : 'ARP'} traffic, which fwlint does not evaluate`);
+      if (info.chain.rules.length)
+        ctx.note(
+          `${fam} table ${info.table.name}: chains of the ${fam} family filter ${fam === 'bridge' ? 'bridged (not routed)' : 'ARP'} traffic, which fwlint does not evaluate`,
+        );
       continue;
     }
     if (fam === 'netdev') {
@@ -68,7 +77,9 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
       const fc = c.table.family;
       const sameTraffic = fa === fc || fa === 'inet' || fc === 'inet';
       if (a.chain.base!.priority === c.chain.base!.priority && a.table !== c.table && sameTraffic) {
-        ctx.note(`${a.ref} and ${c.ref} are both on the ${name} hook with priority ${c.chain.base!.priority}: nft leaves their order undefined; fwlint evaluates them in file order`);
+        ctx.note(
+          `${a.ref} and ${c.ref} are both on the ${name} hook with priority ${c.chain.base!.priority}: nft leaves their order undefined; fwlint evaluates them in file order`,
+        );
       }
     }
   }
@@ -120,7 +131,12 @@ function guards(info: ChainInfo): Rule[] {
 function policyOf(info: ChainInfo): ChainPolicy {
   const b = info.chain.base!;
   if (b.policy) {
-    return { action: b.policy.value === 'drop' ? 'drop' : 'accept', loc: b.policy.pos, reason: explicitPolicyReason(info.ref, b.policy.value), source: 'explicit' };
+    return {
+      action: b.policy.value === 'drop' ? 'drop' : 'accept',
+      loc: b.policy.pos,
+      reason: explicitPolicyReason(info.ref, b.policy.value),
+      source: 'explicit',
+    };
   }
   return { action: 'accept', loc: b.pos, reason: defaultPolicyReason(info.ref), source: 'default' };
 }
@@ -131,7 +147,13 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
   const staged = new Set([...hooks.stages.values()].flat().map((i) => i.ref));
   for (const info of infos.values()) {
     const rules = info.entries.map((e) => e.rule);
-    if (staged.has(info.ref)) chains[info.ref] = { name: info.ref, mode: 'first-match', rules: [...guards(info), ...rules], policy: policyOf(info) };
+    if (staged.has(info.ref))
+      chains[info.ref] = {
+        name: info.ref,
+        mode: 'first-match',
+        rules: [...guards(info), ...rules],
+        policy: policyOf(info),
+      };
     else chains[info.ref] = { name: info.ref, mode: 'first-match', rules };
   }
   const stage = (name: string): Stage => ({ name, chains: hooks.stages.get(name)!.map((i) => i.ref) });
@@ -139,7 +161,10 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
   const input = INPUT_PATH.map(stage).filter((s) => s.chains.length);
   const sysctl = ctx.options.sysctl ?? {};
   const off: Rule[] = [];
-  for (const [key, fam, universe] of [['net.ipv4.ip_forward', 'IPv4', ANY_V4], ['net.ipv6.conf.all.forwarding', 'IPv6', ANY_V6]] as const) {
+  for (const [key, fam, universe] of [
+    ['net.ipv4.ip_forward', 'IPv4', ANY_V4],
+    ['net.ipv6.conf.all.forwarding', 'IPv6', ANY_V6],
+  ] as const) {
     if (sysctl[key]?.trim() !== '0') continue;
     off.push({
       id: `implicit:sysctl:${key}`,
@@ -152,9 +177,17 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
     });
   }
   if (off.length) {
-    chains['sysctl forwarding'] = { name: 'sysctl forwarding', mode: 'first-match', rules: off, policy: { action: 'accept', loc: ctx.doc.root, reason: 'forwarding enabled', source: 'explicit' } };
+    chains['sysctl forwarding'] = {
+      name: 'sysctl forwarding',
+      mode: 'first-match',
+      rules: off,
+      policy: { action: 'accept', loc: ctx.doc.root, reason: 'forwarding enabled', source: 'explicit' },
+    };
     forward.unshift({ name: 'routing', chains: ['sysctl forwarding'] });
   }
-  if (forward.length === 0 && Object.keys(chains).length > 0) ctx.note('no base chain filters the forward path (hooks prerouting, forward, postrouting): routed traffic is not filtered');
+  if (forward.length === 0 && Object.keys(chains).length > 0)
+    ctx.note(
+      'no base chain filters the forward path (hooks prerouting, forward, postrouting): routed traffic is not filtered',
+    );
   return { chains, forward, input };
 }

@@ -12,7 +12,7 @@ export function explicitPolicyReason(chain: string, value: string): string {
 /** vendor-semantics D.5 / E: the kernel's UDP stream timeout applies unless a ct timeout is assigned. */
 export const KERNEL_UDP_STREAM_DEFAULT = 120;
 export const KERNEL_UDP_DEFAULT_REASON =
-  'no `ct timeout` object is assigned to this traffic, so the kernel\'s net.netfilter.nf_conntrack_udp_timeout_stream applies: 120 s on Linux ≥ 5.0 (180 s on older kernels; the exact release is unconfirmed, vendor-semantics D.5, G); pass --sysctl with the host\'s sysctl.conf to use its value';
+  "no `ct timeout` object is assigned to this traffic, so the kernel's net.netfilter.nf_conntrack_udp_timeout_stream applies: 120 s on Linux ≥ 5.0 (180 s on older kernels; the exact release is unconfirmed, vendor-semantics D.5, G); pass --sysctl with the host's sysctl.conf to use its value";
 
 export function sysctlUdpReason(key: string, value: number): string {
   return `${key} = ${value} from --sysctl (the host's conntrack setting, vendor-semantics D.5)`;
@@ -37,13 +37,17 @@ export function sipHelperReason(name: string, where: string): string {
   return `\`ct helper set "${name}"\` assigns the conntrack helper ${name} of type "sip" (declared at ${where}), which rewrites SIP and opens RTP expectations (vendor-semantics D.4)`;
 }
 
-export const AUTO_HELPER_UNCERTAIN = 'automatic assignment needs the nf_conntrack_sip module loaded, and the toggle was removed around Linux 6.0 (vendor-semantics D.4, G)';
+export const AUTO_HELPER_UNCERTAIN =
+  'automatic assignment needs the nf_conntrack_sip module loaded, and the toggle was removed around Linux 6.0 (vendor-semantics D.4, G)';
 
 /** vendor-semantics D.3: NAT port behaviour. */
-export const PRESERVE_REASON = 'no `random`/`fully-random` flag: the kernel keeps the source port whenever the address/port pair is free (vendor-semantics D.3)';
-export const RANDOM_REASON = '`random`: source ports are randomised (fully random since Linux 5.0, vendor-semantics D.3)';
+export const PRESERVE_REASON =
+  'no `random`/`fully-random` flag: the kernel keeps the source port whenever the address/port pair is free (vendor-semantics D.3)';
+export const RANDOM_REASON =
+  '`random`: source ports are randomised (fully random since Linux 5.0, vendor-semantics D.3)';
 export const FULLY_RANDOM_REASON = '`fully-random`: every source port is picked at random (vendor-semantics D.3)';
 
 export const IP_TABLE_GUARD = 'an ip table only sees IPv4 packets (vendor-semantics D.1: families)';
 export const IP6_TABLE_GUARD = 'an ip6 table only sees IPv6 packets (vendor-semantics D.1: families)';
-export const DEVICE_GUARD = 'the chain is bound to its devices and sees no packets from other interfaces (vendor-semantics D.1)';
+export const DEVICE_GUARD =
+  'the chain is bound to its devices and sees no packets from other interfaces (vendor-semantics D.1)';

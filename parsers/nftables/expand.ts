@@ -1,5 +1,16 @@
 import { lookupSet } from './context.js';
-import { isObject, keyOf, posOf, positions, type Expr, type ExprObject, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
+import {
+  isObject,
+  keyOf,
+  posOf,
+  positions,
+  type Expr,
+  type ExprObject,
+  type NRule,
+  type NTable,
+  type Pos,
+  type Stmt,
+} from './ir.js';
 import { printExpr, printStmt } from './print.js';
 
 /**
@@ -103,7 +114,10 @@ function collect(v: Expr, table: NTable, out: Elements, depth: number): Elements
 }
 
 /** `[key, data]` pairs of a map value (anonymous or named). */
-function pairsOf(v: Expr, table: NTable): { pairs: [Expr, Expr, Pos | undefined][]; dynamic: string[]; missing: string[] } {
+function pairsOf(
+  v: Expr,
+  table: NTable,
+): { pairs: [Expr, Expr, Pos | undefined][]; dynamic: string[]; missing: string[] } {
   const out = { pairs: [] as [Expr, Expr, Pos | undefined][], dynamic: [] as string[], missing: [] as string[] };
   const visit = (x: Expr, depth: number): void => {
     if (depth > 16) return;
@@ -164,13 +178,31 @@ export class Expander {
       const pos = posOf(stmt, rule.pos);
       let opts = this.options(stmt, table, pos);
       if (opts.length > 1 && alts.length * opts.length > MAX_ALTERNATIVES) {
-        opts = [{ opaque: [{ pos, what: printStmt(stmt), why: `the rule stands for more than ${MAX_ALTERNATIVES} combinations of map elements; fwlint does not evaluate this statement` }] }];
+        opts = [
+          {
+            opaque: [
+              {
+                pos,
+                what: printStmt(stmt),
+                why: `the rule stands for more than ${MAX_ALTERNATIVES} combinations of map elements; fwlint does not evaluate this statement`,
+              },
+            ],
+          },
+        ];
       }
       if (opts.length === 0) return [];
       if (opts.length === 1) for (const a of alts) mergeInto(a, opts[0]!);
       else alts = alts.flatMap((a) => opts.map((o) => mergeInto(clone(a), o)));
     }
-    return alts.map((a) => ({ conds: a.conds ?? [], opaque: a.opaque ?? [], helpers: a.helpers ?? [], timeouts: a.timeouts ?? [], effects: a.effects ?? [], ...(a.verdict ? { verdict: a.verdict } : {}), ...(a.nat ? { nat: a.nat } : {}) }));
+    return alts.map((a) => ({
+      conds: a.conds ?? [],
+      opaque: a.opaque ?? [],
+      helpers: a.helpers ?? [],
+      timeouts: a.timeouts ?? [],
+      effects: a.effects ?? [],
+      ...(a.verdict ? { verdict: a.verdict } : {}),
+      ...(a.nat ? { nat: a.nat } : {}),
+    }));
   }
 
   private options(stmt: Stmt, table: NTable, pos: Pos): Delta[] {
@@ -185,12 +217,25 @@ export class Expander {
       case 'jump':
       case 'goto': {
         const v = verdictOf(stmt, pos);
-        return v ? [{ verdict: v }] : [{ effects: [{ pos, what: printStmt(stmt), why: 'a jump without a target chain' }] }];
+        return v
+          ? [{ verdict: v }]
+          : [{ effects: [{ pos, what: printStmt(stmt), why: 'a jump without a target chain' }] }];
       }
       case 'reject':
         return [{ verdict: { kind: 'reject', pos } }];
       case 'queue':
-        return [{ verdict: { kind: 'queue', pos }, effects: [{ pos, what: printStmt(stmt), why: 'queue hands packets to a user-space program whose verdict is unknown; fwlint assumes it accepts them' }] }];
+        return [
+          {
+            verdict: { kind: 'queue', pos },
+            effects: [
+              {
+                pos,
+                what: printStmt(stmt),
+                why: 'queue hands packets to a user-space program whose verdict is unknown; fwlint assumes it accepts them',
+              },
+            ],
+          },
+        ];
       case 'match':
         return this.match(body, table, pos);
       case 'vmap':
@@ -217,12 +262,34 @@ export class Expander {
           (typeof meta === 'string' && MANGLE_HARMLESS_META.has(meta)) ||
           (typeof ct === 'string' && ['mark', 'label', 'zone', 'event', 'secmark'].includes(ct)) ||
           keyOf(k ?? null) === 'tcp option' ||
-          (isObject(k) && isObject(k.payload) && ['dscp', 'ecn', 'ttl', 'hoplimit', 'pcp', 'flowlabel'].includes(String(k.payload.field)));
+          (isObject(k) &&
+            isObject(k.payload) &&
+            ['dscp', 'ecn', 'ttl', 'hoplimit', 'pcp', 'flowlabel'].includes(String(k.payload.field)));
         if (harmless) return [{}];
-        return [{ effects: [{ pos, what: printStmt(stmt), why: 'the rule rewrites the packet (stateless translation); later rules and the routing see other values than fwlint evaluates' }] }];
+        return [
+          {
+            effects: [
+              {
+                pos,
+                what: printStmt(stmt),
+                why: 'the rule rewrites the packet (stateless translation); later rules and the routing see other values than fwlint evaluates',
+              },
+            ],
+          },
+        ];
       }
       case 'notrack':
-        return [{ effects: [{ pos, what: 'notrack', why: 'untracked packets bypass connection tracking: `ct state` rules see them as untracked and no NAT applies, which fwlint does not model' }] }];
+        return [
+          {
+            effects: [
+              {
+                pos,
+                what: 'notrack',
+                why: 'untracked packets bypass connection tracking: `ct state` rules see them as untracked and no NAT applies, which fwlint does not model',
+              },
+            ],
+          },
+        ];
       case 'fwd':
       case 'dup':
       case 'tproxy':
@@ -233,7 +300,17 @@ export class Expander {
         return [{ effects: [{ pos, what: printStmt(stmt), why: effectWhy(key) }] }];
       default:
         if (HARMLESS.has(key)) return [{}];
-        return [{ effects: [{ pos, what: printStmt(stmt), why: 'a statement fwlint does not know; it may change what happens to the packet' }] }];
+        return [
+          {
+            effects: [
+              {
+                pos,
+                what: printStmt(stmt),
+                why: 'a statement fwlint does not know; it may change what happens to the packet',
+              },
+            ],
+          },
+        ];
     }
   }
 
@@ -245,14 +322,20 @@ export class Expander {
     const parts = concatParts(left);
     if (!parts) return [{ conds: [{ left, op, right, pos }] }];
     const what = printStmt({ match: body });
-    if (op !== '==' && op !== 'in') return [{ opaque: [{ pos, what, why: 'a negated or ordered comparison of a concatenation is not modeled' }] }];
+    if (op !== '==' && op !== 'in')
+      return [{ opaque: [{ pos, what, why: 'a negated or ordered comparison of a concatenation is not modeled' }] }];
     const els = elementsOf(right, table);
-    if (els.missing.length) return [{ opaque: [{ pos, what, why: `set ${els.missing.join(', ')} is not defined in this file` }] }];
-    if (els.dynamic.length) return [{ opaque: [{ pos, what, why: `set ${els.dynamic.join(', ')} gets its elements at run time` }] }];
+    if (els.missing.length)
+      return [{ opaque: [{ pos, what, why: `set ${els.missing.join(', ')} is not defined in this file` }] }];
+    if (els.dynamic.length)
+      return [{ opaque: [{ pos, what, why: `set ${els.dynamic.join(', ')} gets its elements at run time` }] }];
     const out: Delta[] = [];
     for (const el of els.values) {
       const conds = keyConds(left, el, pos);
-      if (!conds) return [{ opaque: [{ pos, what, why: `element ${printExpr(el)} does not have the shape of ${printExpr(left)}` }] }];
+      if (!conds)
+        return [
+          { opaque: [{ pos, what, why: `element ${printExpr(el)} does not have the shape of ${printExpr(left)}` }] },
+        ];
       out.push({ conds });
     }
     return out;
@@ -264,7 +347,19 @@ export class Expander {
     const what = printStmt({ vmap: body });
     const m = pairsOf(body.data ?? null, table);
     if (m.missing.length || m.dynamic.length) {
-      return [{ effects: [{ pos, what, why: m.missing.length ? `map ${m.missing.join(', ')} is not defined in this file` : `map ${m.dynamic.join(', ')} gets its elements at run time, so its verdicts are unknown` }] }];
+      return [
+        {
+          effects: [
+            {
+              pos,
+              what,
+              why: m.missing.length
+                ? `map ${m.missing.join(', ')} is not defined in this file`
+                : `map ${m.dynamic.join(', ')} gets its elements at run time, so its verdicts are unknown`,
+            },
+          ],
+        },
+      ];
     }
     const out: Delta[] = [];
     const concrete = m.pairs.filter(([k]) => k !== '*').map(([k]) => k);
@@ -273,12 +368,18 @@ export class Expander {
       const verdict = verdictOf(v, epos);
       if (!verdict) return [{ effects: [{ pos, what, why: `verdict ${printExpr(v)} is not understood` }] }];
       if (k === '*') {
-        if (concatParts(key)) return [{ effects: [{ pos, what, why: 'a catch-all element of a concatenated verdict map is not modeled' }] }];
+        if (concatParts(key))
+          return [
+            { effects: [{ pos, what, why: 'a catch-all element of a concatenated verdict map is not modeled' }] },
+          ];
         out.push({ conds: concrete.length ? [{ left: key, op: '!=', right: { set: concrete }, pos }] : [], verdict });
         continue;
       }
       const conds = keyConds(key, k, pos);
-      if (!conds) return [{ effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(key)}` }] }];
+      if (!conds)
+        return [
+          { effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(key)}` }] },
+        ];
       out.push({ conds, verdict });
     }
     return out;
@@ -288,16 +389,36 @@ export class Expander {
     const field = key === 'ct helper' ? 'helpers' : 'timeouts';
     if (typeof body === 'string') return [{ [field]: [{ name: body, pos }] }];
     const map = isObject(body) && isObject(body.map) ? body.map : undefined;
-    if (!map) return [{ effects: [{ pos, what: printStmt({ [key]: body }), why: `a ${key} assignment fwlint does not understand` }] }];
+    if (!map)
+      return [
+        { effects: [{ pos, what: printStmt({ [key]: body }), why: `a ${key} assignment fwlint does not understand` }] },
+      ];
     const m = pairsOf(map.data ?? null, table);
-    if (m.missing.length || m.dynamic.length) return [{ effects: [{ pos, what: printStmt({ [key]: body }), why: `the ${key} comes from a map filled at run time` }] }];
+    if (m.missing.length || m.dynamic.length)
+      return [
+        { effects: [{ pos, what: printStmt({ [key]: body }), why: `the ${key} comes from a map filled at run time` }] },
+      ];
     const mkey = map.key ?? null;
-    if (isChoiceKey(mkey)) return [{ [field]: m.pairs.filter(([, v]) => typeof v === 'string').map(([, v]) => ({ name: v as string, pos })) }];
+    if (isChoiceKey(mkey))
+      return [
+        { [field]: m.pairs.filter(([, v]) => typeof v === 'string').map(([, v]) => ({ name: v as string, pos })) },
+      ];
     const out: Delta[] = [];
     for (const [k, v] of m.pairs) {
       if (typeof v !== 'string') continue;
       const conds = k === '*' ? [] : keyConds(mkey, k, pos);
-      if (!conds) return [{ effects: [{ pos, what: printStmt({ [key]: body }), why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }] }];
+      if (!conds)
+        return [
+          {
+            effects: [
+              {
+                pos,
+                what: printStmt({ [key]: body }),
+                why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}`,
+              },
+            ],
+          },
+        ];
       out.push({ conds, [field]: [{ name: v, pos }] });
     }
     return out;
@@ -305,7 +426,12 @@ export class Expander {
 
   private nat(kind: NatSpec['kind'], body: Expr, table: NTable, pos: Pos): Delta[] {
     const o: ExprObject = isObject(body) ? body : {};
-    const flags = typeof o.flags === 'string' ? [o.flags] : Array.isArray(o.flags) ? o.flags.filter((f): f is string => typeof f === 'string') : [];
+    const flags =
+      typeof o.flags === 'string'
+        ? [o.flags]
+        : Array.isArray(o.flags)
+          ? o.flags.filter((f): f is string => typeof f === 'string')
+          : [];
     const base: NatSpec = { kind, addrs: [], flags, pos };
     const what = printStmt({ [kind]: body });
     const addr = o.addr;
@@ -315,7 +441,19 @@ export class Expander {
     const addrMap = isObject(addr) && isObject(addr.map) ? addr.map : undefined;
     if (addrMap) {
       const m = pairsOf(addrMap.data ?? null, table);
-      if (m.missing.length || m.dynamic.length) return [{ nat: base, effects: [{ pos, what, why: `the NAT target comes from map ${[...m.missing, ...m.dynamic].join(', ')}, ${m.missing.length ? 'which is not defined in this file' : 'which is filled at run time'}` }] }];
+      if (m.missing.length || m.dynamic.length)
+        return [
+          {
+            nat: base,
+            effects: [
+              {
+                pos,
+                what,
+                why: `the NAT target comes from map ${[...m.missing, ...m.dynamic].join(', ')}, ${m.missing.length ? 'which is not defined in this file' : 'which is filled at run time'}`,
+              },
+            ],
+          },
+        ];
       const mkey = addrMap.key ?? null;
       const split = (v: Expr): { a: Expr; p?: Expr } => {
         const parts = concatParts(v);
@@ -329,7 +467,13 @@ export class Expander {
       const out: Delta[] = [];
       for (const [k, v] of m.pairs) {
         const conds = k === '*' ? [] : keyConds(mkey, k, pos);
-        if (!conds) return [{ nat: base, effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }] }];
+        if (!conds)
+          return [
+            {
+              nat: base,
+              effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }],
+            },
+          ];
         const sv = split(v);
         out.push({ conds, nat: withPort({ ...base, addrs: [sv.a] }, sv.p ?? port) });
       }
@@ -342,12 +486,26 @@ export class Expander {
       const mkey = portMap.key ?? null;
       if (m.missing.length || m.dynamic.length || isChoiceKey(mkey)) {
         const first = m.pairs[0]?.[1];
-        return [{ nat: withPort(s, first), effects: m.pairs.length > 1 || m.missing.length || m.dynamic.length ? [{ pos, what, why: 'the translated port is chosen at run time; fwlint uses the first one' }] : [] }];
+        return [
+          {
+            nat: withPort(s, first),
+            effects:
+              m.pairs.length > 1 || m.missing.length || m.dynamic.length
+                ? [{ pos, what, why: 'the translated port is chosen at run time; fwlint uses the first one' }]
+                : [],
+          },
+        ];
       }
       const out: Delta[] = [];
       for (const [k, v] of m.pairs) {
         const conds = keyConds(mkey, k, pos);
-        if (!conds) return [{ nat: s, effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }] }];
+        if (!conds)
+          return [
+            {
+              nat: s,
+              effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }],
+            },
+          ];
         out.push({ conds, nat: withPort(s, v) });
       }
       return out;
@@ -379,8 +537,10 @@ function clone(a: Delta): Delta {
 }
 
 function rateWhy(key: string): string {
-  if (key === 'quota') return 'a quota: once used up the rule stops (or starts) matching; fwlint evaluates it as if the quota were not reached';
-  if (key === 'limit') return 'a rate limit: packets beyond the rate do not match; fwlint evaluates the rule for traffic within the rate';
+  if (key === 'quota')
+    return 'a quota: once used up the rule stops (or starts) matching; fwlint evaluates it as if the quota were not reached';
+  if (key === 'limit')
+    return 'a rate limit: packets beyond the rate do not match; fwlint evaluates the rule for traffic within the rate';
   return 'a connection/rate meter: fwlint evaluates the rule for traffic within the limit';
 }
 

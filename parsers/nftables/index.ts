@@ -18,7 +18,8 @@ import { readText } from './text-parser.js';
  */
 
 const JSON_HEAD = /^\s*\{\s*"nftables"\s*:/;
-const TEXT_START = /^(?:table\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\s+)?[\w"-]+\s*(?:\{|$)|flush\s+ruleset\b|(?:re)?define\s+[\w]+\s*=|include\s+"|(?:add|create|insert)\s+(?:table|chain|rule|set|map|element)\b)/m;
+const TEXT_START =
+  /^(?:table\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\s+)?[\w"-]+\s*(?:\{|$)|flush\s+ruleset\b|(?:re)?define\s+[\w]+\s*=|include\s+"|(?:add|create|insert)\s+(?:table|chain|rule|set|map|element)\b)/m;
 
 /** Skips blank lines and `#` comments (and a shebang) to the first statement. */
 export function detect(head: string): Vendor | undefined {
@@ -75,7 +76,9 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
   buildInterfaces(ctx, view, flatOf);
   const timeoutOf = timeoutResolver(ctx);
   const infos = new Map<string, ChainInfo>();
-  for (const t of active) for (const c of t.chains.values()) infos.set(chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, flatOf, timeoutOf));
+  for (const t of active)
+    for (const c of t.chains.values())
+      infos.set(chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, flatOf, timeoutOf));
   const hooks = classify(ctx, infos);
   for (const ref of hooks.evaluated) ctx.unsupported.push(...infos.get(ref)!.unsupported);
   const ruleset = buildRuleset(ctx, infos, hooks);
@@ -88,7 +91,8 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
     value: 'ruleset',
     source: 'default',
     loc: natChain?.chain.base?.pos ?? hooks.anchor,
-    reason: 'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; there is no implicit NAT (vendor-semantics D.3)',
+    reason:
+      'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; there is no implicit NAT (vendor-semantics D.3)',
   };
   const sessions = buildSessions(ctx, infos, hooks.evaluated, hooks.anchor);
   const policy: Policy = {

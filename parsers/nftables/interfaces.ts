@@ -1,4 +1,11 @@
-import { NON_INTERNET, NO_ADDR, dynamicAddress, formatAddrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  NON_INTERNET,
+  NO_ADDR,
+  dynamicAddress,
+  formatAddrSet,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { elementsOf, type Flat } from './expand.js';
@@ -51,7 +58,12 @@ function literalNames(f: Flat, dim: 'iif' | 'oif', t: NTable): string[] {
 
 /** A single public IPv4/IPv6 address written as a condition or NAT target, if that is what `v` is. */
 function publicHost(v: Expr): AddrSet | undefined {
-  const s = typeof v === 'string' ? parseAddressSpec(v) : isObject(v) && isObject(v.prefix) ? parseAddressSpec(`${String(v.prefix.addr)}/${String(v.prefix.len)}`) : undefined;
+  const s =
+    typeof v === 'string'
+      ? parseAddressSpec(v)
+      : isObject(v) && isObject(v.prefix)
+        ? parseAddressSpec(`${String(v.prefix.addr)}/${String(v.prefix.len)}`)
+        : undefined;
   if (!s || s.size() !== 1n || s.isSubsetOf(NON_INTERNET)) return undefined;
   return s;
 }
@@ -59,7 +71,14 @@ function publicHost(v: Expr): AddrSet | undefined {
 function hostConds(f: Flat, field: 'daddr', t: NTable): AddrSet | undefined {
   for (const c of f.conds) {
     const l = c.left;
-    if (!isObject(l) || !isObject(l.payload) || l.payload.protocol !== 'ip' || l.payload.field !== field || (c.op !== '==' && c.op !== 'in')) continue;
+    if (
+      !isObject(l) ||
+      !isObject(l.payload) ||
+      l.payload.protocol !== 'ip' ||
+      l.payload.field !== field ||
+      (c.op !== '==' && c.op !== 'in')
+    )
+      continue;
     const els = elementsOf(c.right, t);
     if (els.values.length !== 1) return undefined;
     return publicHost(els.values[0]!);
@@ -71,13 +90,24 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
   let acc: AddrSet | undefined;
   for (const c of f.conds) {
     const l = c.left;
-    if (!isObject(l) || !isObject(l.payload) || (l.payload.protocol !== 'ip' && l.payload.protocol !== 'ip6') || l.payload.field !== field) continue;
+    if (
+      !isObject(l) ||
+      !isObject(l.payload) ||
+      (l.payload.protocol !== 'ip' && l.payload.protocol !== 'ip6') ||
+      l.payload.field !== field
+    )
+      continue;
     if (c.op !== '==' && c.op !== 'in') return undefined;
     const els = elementsOf(c.right, t);
     if (els.dynamic.length || els.missing.length) return undefined;
     let set = NO_ADDR;
     for (const v of els.values) {
-      const s = typeof v === 'string' ? parseAddressSpec(v) : isObject(v) && isObject(v.prefix) ? parseAddressSpec(`${String(v.prefix.addr)}/${String(v.prefix.len)}`) : undefined;
+      const s =
+        typeof v === 'string'
+          ? parseAddressSpec(v)
+          : isObject(v) && isObject(v.prefix)
+            ? parseAddressSpec(`${String(v.prefix.addr)}/${String(v.prefix.len)}`)
+            : undefined;
       if (!s || !s.isSubsetOf(NON_INTERNET) || s.isEmpty) return undefined;
       set = set.union(s);
     }
@@ -121,9 +151,16 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
               if (a && names.length === 1) addWanAddr(names[0]!, a, r.pos);
             }
           }
-          const passes = f.verdict?.kind === 'accept' || f.verdict?.kind === 'jump' || f.verdict?.kind === 'goto' || (f.nat && f.nat.kind !== 'dnat' && f.nat.kind !== 'redirect');
+          const passes =
+            f.verdict?.kind === 'accept' ||
+            f.verdict?.kind === 'jump' ||
+            f.verdict?.kind === 'goto' ||
+            (f.nat && f.nat.kind !== 'dnat' && f.nat.kind !== 'redirect');
           if (!passes) continue;
-          for (const [dim, field] of [['iif', 'saddr'], ['oif', 'daddr']] as const) {
+          for (const [dim, field] of [
+            ['iif', 'saddr'],
+            ['oif', 'daddr'],
+          ] as const) {
             const names = literalNames(f, dim, t);
             if (names.length !== 1) continue;
             const nets = privateSources(f, field, t);
@@ -140,9 +177,14 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
   const wan = wanByNat.size ? wanByNat : wanByDnat;
   for (const [n, pos] of wan) {
     ctx.sawInterface(n, pos);
-    ctx.note(`interface ${n} is taken as WAN: ${wanByNat.size ? 'source NAT (masquerade/snat) leaves through it' : 'port-forwards (dnat) arrive on it'} (${ctx.where(pos)}); pass --wan to choose`);
+    ctx.note(
+      `interface ${n} is taken as WAN: ${wanByNat.size ? 'source NAT (masquerade/snat) leaves through it' : 'port-forwards (dnat) arrive on it'} (${ctx.where(pos)}); pass --wan to choose`,
+    );
   }
-  if (wan.size === 0 && ctx.ifaceSeen.size > 0) ctx.note('no WAN interface could be inferred (no `oifname … masquerade`/`snat` rule names one); pass --wan <interface>');
+  if (wan.size === 0 && ctx.ifaceSeen.size > 0)
+    ctx.note(
+      'no WAN interface could be inferred (no `oifname … masquerade`/`snat` rule names one); pass --wan <interface>',
+    );
   let n = 0;
   const list: Interface[] = [];
   for (const [name, pos] of ctx.ifaceSeen) {
@@ -153,7 +195,12 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
     if (name === 'lo') addresses = parseAddressSpec('127.0.0.0/8')!;
     else if (known) {
       addresses = known.set;
-      ctx.note(`interface ${name}: address ${formatAddrSet(known.set)} inferred from the NAT rules at ${known.where.slice(0, 3).map((p) => ctx.where(p)).join(', ')}`);
+      ctx.note(
+        `interface ${name}: address ${formatAddrSet(known.set)} inferred from the NAT rules at ${known.where
+          .slice(0, 3)
+          .map((p) => ctx.where(p))
+          .join(', ')}`,
+      );
     } else if (n < 255) addresses = dynamicAddress(++n);
     else addresses = NO_ADDR;
     const i: Interface = {
@@ -166,13 +213,23 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
       loc: pos,
     };
     if (net) {
-      ctx.note(`interface ${name}: network ${formatAddrSet(net.set)} inferred from the rules at ${net.where.slice(0, 3).map((p) => ctx.where(p)).join(', ')}${net.where.length > 3 ? ', …' : ''} (rulesets carry no interface addresses; pass --phones CIDR@${name} to set it)`);
+      ctx.note(
+        `interface ${name}: network ${formatAddrSet(net.set)} inferred from the rules at ${net.where
+          .slice(0, 3)
+          .map((p) => ctx.where(p))
+          .join(
+            ', ',
+          )}${net.where.length > 3 ? ', …' : ''} (rulesets carry no interface addresses; pass --phones CIDR@${name} to set it)`,
+      );
     }
     const vlan = /(?:\.|vlan)(\d{1,4})$/.exec(name);
     if (vlan && Number(vlan[1]) < 4095) i.vlan = Number(vlan[1]);
     list.push(i);
   }
-  if (n >= 255) ctx.note('more than 255 interfaces: only the first 255 get an address placeholder for traffic to the firewall itself');
+  if (n >= 255)
+    ctx.note(
+      'more than 255 interfaces: only the first 255 get an address placeholder for traffic to the firewall itself',
+    );
   ctx.interfaces = list;
   for (const i of list) ctx.byName.set(i.name, i);
   ctx.local = list.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);

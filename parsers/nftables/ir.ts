@@ -142,7 +142,17 @@ export function tableKey(family: string, name: string): string {
 }
 
 export function newTable(family: Family, name: string, pos: Pos): NTable {
-  return { family, name, pos, flags: [], chains: new Map(), sets: new Map(), helpers: new Map(), timeouts: new Map(), flowtables: new Map() };
+  return {
+    family,
+    name,
+    pos,
+    flags: [],
+    chains: new Map(),
+    sets: new Map(),
+    helpers: new Map(),
+    timeouts: new Map(),
+    flowtables: new Map(),
+  };
 }
 
 /** `{"accept": null}` → 'accept'; the single key of a one-key object. */

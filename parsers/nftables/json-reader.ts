@@ -1,5 +1,23 @@
 import { ParseError } from '../../src/model/errors.js';
-import { FAMILIES, isObject, type CtHelper, keyOf, newTable, posOf, tableKey, type CtTimeout, type Expr, type ExprObject, type Family, type NChain, type NDocument, type NSet, type NTable, type Pos, type Stmt } from './ir.js';
+import {
+  FAMILIES,
+  isObject,
+  type CtHelper,
+  keyOf,
+  newTable,
+  posOf,
+  tableKey,
+  type CtTimeout,
+  type Expr,
+  type ExprObject,
+  type Family,
+  type NChain,
+  type NDocument,
+  type NSet,
+  type NTable,
+  type Pos,
+  type Stmt,
+} from './ir.js';
 import { memberPos, scanJson } from './json-scanner.js';
 import { priorityValue } from './priorities.js';
 
@@ -12,7 +30,13 @@ import { priorityValue } from './priorities.js';
 export function readJson(text: string, file: string): NDocument {
   const root = scanJson(text, file);
   const firstLine = text.indexOf('\n') < 0 ? text : text.slice(0, text.indexOf('\n'));
-  const rootPos: Pos = { file, line: 1, column: 1, endLine: 1, endColumn: Math.max(2, Math.min(firstLine.length, 200) + 1) };
+  const rootPos: Pos = {
+    file,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: Math.max(2, Math.min(firstLine.length, 200) + 1),
+  };
   if (!isObject(root) || !Array.isArray(root.nftables)) {
     const p = posOf(root, rootPos);
     throw new ParseError(file, p.line, p.column, 'not an `nft -j` document: expected {"nftables": [ … ]}');
@@ -71,14 +95,21 @@ class JsonReader {
   item(item: Expr, insert: boolean): void {
     const key = keyOf(item);
     if (!key || !isObject(item)) {
-      if (isObject(item) || Array.isArray(item)) this.fail(item, 'each element of "nftables" must be an object with one key');
-      throw new ParseError(this.doc.file, this.doc.root.line, 1, 'each element of "nftables" must be an object with one key');
+      if (isObject(item) || Array.isArray(item))
+        this.fail(item, 'each element of "nftables" must be an object with one key');
+      throw new ParseError(
+        this.doc.file,
+        this.doc.root.line,
+        1,
+        'each element of "nftables" must be an object with one key',
+      );
     }
     const body = item[key];
     const pos = posOf(isObject(body) ? body : item, this.doc.root);
     switch (key) {
       case 'metainfo':
-        if (isObject(body) && typeof body.version === 'string' && body.version !== 'VERSION') this.doc.version = body.version;
+        if (isObject(body) && typeof body.version === 'string' && body.version !== 'VERSION')
+          this.doc.version = body.version;
         return;
       case 'table':
         if (isObject(body)) {
@@ -148,12 +179,20 @@ class JsonReader {
       case 'replace':
       case 'rename':
       case 'reset':
-        this.doc.unsupported.push({ loc: pos, what: `${key} command`, why: `\`${key}\` changes the ruleset as it is loaded; fwlint does not apply it` });
+        this.doc.unsupported.push({
+          loc: pos,
+          what: `${key} command`,
+          why: `\`${key}\` changes the ruleset as it is loaded; fwlint does not apply it`,
+        });
         return;
       case 'list':
         return;
       default:
-        this.doc.unsupported.push({ loc: pos, what: `JSON object "${key}"`, why: 'an object type fwlint does not know; it may change the ruleset' });
+        this.doc.unsupported.push({
+          loc: pos,
+          what: `JSON object "${key}"`,
+          why: 'an object type fwlint does not know; it may change the ruleset',
+        });
     }
   }
 
@@ -163,7 +202,8 @@ class JsonReader {
     c.pos = pos;
     if (typeof o.hook !== 'string') return;
     const type = typeof o.type === 'string' ? o.type : 'filter';
-    const prio = typeof o.prio === 'number' ? o.prio : typeof o.prio === 'string' ? priorityValue(o.prio, t.family, o.hook) : 0;
+    const prio =
+      typeof o.prio === 'number' ? o.prio : typeof o.prio === 'string' ? priorityValue(o.prio, t.family, o.hook) : 0;
     if (prio === undefined) this.fail(o, `"prio": "${String(o.prio)}" is not a priority`);
     const devices: string[] = [];
     for (const k of ['dev', 'devices']) {
@@ -182,7 +222,8 @@ class JsonReader {
     if (!Array.isArray(expr)) this.fail(o, '"rule" needs an "expr" array');
     const stmts: Stmt[] = [];
     for (const s of expr) {
-      if (!isObject(s) || !keyOf(s)) this.fail(isObject(s) || Array.isArray(s) ? s : o, 'a rule statement must be an object with one key');
+      if (!isObject(s) || !keyOf(s))
+        this.fail(isObject(s) || Array.isArray(s) ? s : o, 'a rule statement must be an object with one key');
       stmts.push(s);
     }
     const rule = { pos, stmts } as NChain['rules'][number];

@@ -69,7 +69,16 @@ export function scanJson(text: string, file: string): Expr {
           out += String.fromCharCode(Number.parseInt(hex, 16));
           i += 6;
         } else {
-          const map: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+          const map: Record<string, string> = {
+            '"': '"',
+            '\\': '\\',
+            '/': '/',
+            b: '\b',
+            f: '\f',
+            n: '\n',
+            r: '\r',
+            t: '\t',
+          };
           const v = e === undefined ? undefined : map[e];
           if (v === undefined) fail('bad escape in string');
           out += v;
@@ -171,7 +180,9 @@ export function scanJson(text: string, file: string): Expr {
       return Number(num[0]);
     }
     const ch = text.codePointAt(i)!;
-    return fail(`unexpected character ${ch < 32 || ch > 126 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(ch)}'`}`);
+    return fail(
+      `unexpected character ${ch < 32 || ch > 126 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(ch)}'`}`,
+    );
   };
 
   const v = value(0);

@@ -20,10 +20,39 @@ export interface Token {
 }
 
 const enum C {
-  TAB = 9, NL = 10, CR = 13, SPACE = 32, BANG = 33, DQUOTE = 34, HASH = 35, DOLLAR = 36, PERCENT = 37, AMP = 38,
-  LPAREN = 40, RPAREN = 41, STAR = 42, PLUS = 43, COMMA = 44, MINUS = 45, DOT = 46, SLASH = 47, COLON = 58, SEMI = 59,
-  LT = 60, EQ = 61, GT = 62, AT = 64, LBRACKET = 91, BACKSLASH = 92, RBRACKET = 93, CARET = 94, UNDERSCORE = 95,
-  LBRACE = 123, PIPE = 124, RBRACE = 125, TILDE = 126,
+  TAB = 9,
+  NL = 10,
+  CR = 13,
+  SPACE = 32,
+  BANG = 33,
+  DQUOTE = 34,
+  HASH = 35,
+  DOLLAR = 36,
+  PERCENT = 37,
+  AMP = 38,
+  LPAREN = 40,
+  RPAREN = 41,
+  STAR = 42,
+  PLUS = 43,
+  COMMA = 44,
+  MINUS = 45,
+  DOT = 46,
+  SLASH = 47,
+  COLON = 58,
+  SEMI = 59,
+  LT = 60,
+  EQ = 61,
+  GT = 62,
+  AT = 64,
+  LBRACKET = 91,
+  BACKSLASH = 92,
+  RBRACKET = 93,
+  CARET = 94,
+  UNDERSCORE = 95,
+  LBRACE = 123,
+  PIPE = 124,
+  RBRACE = 125,
+  TILDE = 126,
 }
 
 function isAlnum(c: number): boolean {
@@ -32,7 +61,16 @@ function isAlnum(c: number): boolean {
 
 /** Characters a bare word may contain: identifiers, numbers, addresses, prefixes, ranges, units. */
 function isWordChar(c: number): boolean {
-  return isAlnum(c) || c === C.UNDERSCORE || c === C.DOT || c === C.SLASH || c === C.COLON || c === C.MINUS || c === C.STAR || c === C.PERCENT;
+  return (
+    isAlnum(c) ||
+    c === C.UNDERSCORE ||
+    c === C.DOT ||
+    c === C.SLASH ||
+    c === C.COLON ||
+    c === C.MINUS ||
+    c === C.STAR ||
+    c === C.PERCENT
+  );
 }
 
 function isNameChar(c: number): boolean {
@@ -78,7 +116,15 @@ export class Lexer {
   }
 
   private tok(kind: TokKind, text: string, start: number, line: number, lineStart: number): Token {
-    return { kind, text, file: this.file, line, col: start - lineStart + 1, endLine: this.line, endCol: this.i - this.lineStart + 1 };
+    return {
+      kind,
+      text,
+      file: this.file,
+      line,
+      col: start - lineStart + 1,
+      endLine: this.line,
+      endCol: this.i - this.lineStart + 1,
+    };
   }
 
   next(): Token {
@@ -96,14 +142,16 @@ export class Lexer {
       if (c === C.HASH) {
         const nl = s.indexOf('\n', this.i);
         const end = nl < 0 ? s.length : nl;
-        if (s.slice(this.lineStart, this.i).trim() === '') this.commentLines.set(this.line, s.slice(this.i + 1, end).replace(/\r$/, ''));
+        if (s.slice(this.lineStart, this.i).trim() === '')
+          this.commentLines.set(this.line, s.slice(this.i + 1, end).replace(/\r$/, ''));
         this.i = end;
         continue;
       }
       if (c === C.BACKSLASH) {
         // Line continuation: a backslash, optional blanks, then the end of the line.
         let j = this.i + 1;
-        while (j < s.length && (s.charCodeAt(j) === C.SPACE || s.charCodeAt(j) === C.TAB || s.charCodeAt(j) === C.CR)) j++;
+        while (j < s.length && (s.charCodeAt(j) === C.SPACE || s.charCodeAt(j) === C.TAB || s.charCodeAt(j) === C.CR))
+          j++;
         if (j < s.length && s.charCodeAt(j) === C.NL) {
           this.i = j + 1;
           this.line++;
@@ -174,7 +222,10 @@ export class Lexer {
       this.i++;
       return this.tok('punct', '[', start, line, ls);
     }
-    if ((isWordChar(c) && c !== C.MINUS && c !== C.DOT && c !== C.COLON && c !== C.SLASH) || (c === C.COLON && s.charCodeAt(this.i + 1) === C.COLON)) {
+    if (
+      (isWordChar(c) && c !== C.MINUS && c !== C.DOT && c !== C.COLON && c !== C.SLASH) ||
+      (c === C.COLON && s.charCodeAt(this.i + 1) === C.COLON)
+    ) {
       let j = this.i + 1;
       while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
       let w = s.slice(this.i, j);
@@ -196,13 +247,33 @@ export class Lexer {
       return this.tok('punct', two, start, line, ls);
     }
     switch (c) {
-      case C.LBRACE: case C.RBRACE: case C.LPAREN: case C.RPAREN: case C.SEMI: case C.COMMA: case C.EQ: case C.BANG:
-      case C.LT: case C.GT: case C.AMP: case C.PIPE: case C.CARET: case C.TILDE: case C.DOT: case C.COLON: case C.MINUS:
-      case C.PLUS: case C.SLASH: case C.RBRACKET: case C.STAR:
+      case C.LBRACE:
+      case C.RBRACE:
+      case C.LPAREN:
+      case C.RPAREN:
+      case C.SEMI:
+      case C.COMMA:
+      case C.EQ:
+      case C.BANG:
+      case C.LT:
+      case C.GT:
+      case C.AMP:
+      case C.PIPE:
+      case C.CARET:
+      case C.TILDE:
+      case C.DOT:
+      case C.COLON:
+      case C.MINUS:
+      case C.PLUS:
+      case C.SLASH:
+      case C.RBRACKET:
+      case C.STAR:
         this.i++;
         return this.tok('punct', s[start]!, start, line, ls);
     }
     const ch = s.codePointAt(this.i)!;
-    this.err(`syntax error, unexpected character ${ch < 32 || ch > 126 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(ch)}'`}`);
+    this.err(
+      `syntax error, unexpected character ${ch < 32 || ch > 126 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(ch)}'`}`,
+    );
   }
 }

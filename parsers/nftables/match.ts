@@ -100,7 +100,11 @@ export class CondInterpreter {
 
   /** Applies one condition; returns why it cannot when the model cannot express it. */
   apply(c: Cond, table: NTable, mb: MatchBuilder): Effect | undefined {
-    const unsupported = (why: string): Effect => ({ pos: c.pos, what: `${printExpr(c.left)} ${c.op === '==' || c.op === 'in' ? '' : `${c.op} `}${printExpr(c.right)}`.trim(), why });
+    const unsupported = (why: string): Effect => ({
+      pos: c.pos,
+      what: `${printExpr(c.left)} ${c.op === '==' || c.op === 'in' ? '' : `${c.op} `}${printExpr(c.right)}`.trim(),
+      why,
+    });
     const left = c.left;
     const k = keyOf(left);
     const body = k && isObject(left) ? left[k] : undefined;
@@ -108,7 +112,8 @@ export class CondInterpreter {
     if (k === 'payload' && isObject(body) && typeof body.protocol === 'string') {
       const proto = body.protocol;
       const field = String(body.field);
-      if ((proto === 'ip' || proto === 'ip6') && (field === 'saddr' || field === 'daddr')) return this.address(c, mb, proto === 'ip' ? 4 : 6, field === 'saddr' ? 'src' : 'dst', vals(), unsupported);
+      if ((proto === 'ip' || proto === 'ip6') && (field === 'saddr' || field === 'daddr'))
+        return this.address(c, mb, proto === 'ip' ? 4 : 6, field === 'saddr' ? 'src' : 'dst', vals(), unsupported);
       if ((proto === 'ip' && field === 'protocol') || (proto === 'ip6' && field === 'nexthdr')) {
         mb.family(proto === 'ip' ? 4 : 6);
         return this.protocol(c, mb, vals(), unsupported);
@@ -120,14 +125,17 @@ export class CondInterpreter {
           return undefined;
         }
       }
-      if (TRANSPORT.has(proto) && (field === 'sport' || field === 'dport')) return this.port(c, mb, proto, field, vals(), unsupported);
-      if ((proto === 'icmp' || proto === 'icmpv6') && field === 'type') return this.icmpType(c, mb, proto === 'icmpv6', vals(), unsupported);
+      if (TRANSPORT.has(proto) && (field === 'sport' || field === 'dport'))
+        return this.port(c, mb, proto, field, vals(), unsupported);
+      if ((proto === 'icmp' || proto === 'icmpv6') && field === 'type')
+        return this.icmpType(c, mb, proto === 'icmpv6', vals(), unsupported);
       return unsupported(`${proto} ${field} is not modeled`);
     }
     if (k === 'meta' && isObject(body)) {
       const key = String(body.key);
       if (key === 'l4proto') return this.protocol(c, mb, vals(), unsupported);
-      if (key === 'iifname' || key === 'oifname' || key === 'iif' || key === 'oif') return this.iface(c, mb, key.startsWith('i') ? 'iif' : 'oif', vals(), unsupported);
+      if (key === 'iifname' || key === 'oifname' || key === 'iif' || key === 'oif')
+        return this.iface(c, mb, key.startsWith('i') ? 'iif' : 'oif', vals(), unsupported);
       if (key === 'nfproto' || key === 'protocol') return this.nfproto(c, mb, key, vals(), unsupported);
       if (key === 'pkttype') return this.pkttype(c, mb, vals(), unsupported);
       return unsupported(`meta ${key} is not modeled`);
@@ -142,7 +150,14 @@ export class CondInterpreter {
     return unsupported(`${printExpr(left) || 'this expression'} is not modeled`);
   }
 
-  private address(c: Cond, mb: MatchBuilder, fam: 4 | 6, dim: 'src' | 'dst', v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+  private address(
+    c: Cond,
+    mb: MatchBuilder,
+    fam: 4 | 6,
+    dim: 'src' | 'dst',
+    v: Values,
+    unsupported: (w: string) => Effect,
+  ): Effect | undefined {
     const pol = polarity(c.op);
     if (!pol) return unsupported('an ordered comparison of addresses is not modeled');
     if (v.missing.length) return unsupported(`set ${v.missing.join(', ')} is not defined in this file`);
@@ -156,7 +171,8 @@ export class CondInterpreter {
       else return unsupported(`${printExpr(x)} is not an address`);
     }
     let set = addrSet(ranges);
-    for (const d of v.dynamic) mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: c.pos });
+    for (const d of v.dynamic)
+      mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: c.pos });
     set = set.intersect(universe);
     mb.family(fam);
     mb.addr(dim, pol === '==' ? set : universe.subtract(set));
@@ -170,8 +186,17 @@ export class CondInterpreter {
     return undefined;
   }
 
-  private port(c: Cond, mb: MatchBuilder, proto: string, field: 'sport' | 'dport', v: Values, unsupported: (w: string) => Effect): Effect | undefined {
-    const r = numbers(c.op, v, 65535, (x) => (typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x)));
+  private port(
+    c: Cond,
+    mb: MatchBuilder,
+    proto: string,
+    field: 'sport' | 'dport',
+    v: Values,
+    unsupported: (w: string) => Effect,
+  ): Effect | undefined {
+    const r = numbers(c.op, v, 65535, (x) =>
+      typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x),
+    );
     if (typeof r === 'string') return unsupported(r);
     mb.protocols(proto === 'th' ? protoSet(PORT_PROTOCOLS) : protoSet([TRANSPORT_NUMBER[proto]!]));
     mb.ports(field, r);
@@ -182,7 +207,13 @@ export class CondInterpreter {
    * fwlint's only ICMP flows are echo requests (ping, FWL007). A type match is evaluated for them:
    * it matches ICMP when its (possibly negated) set holds echo-request, else it matches nothing.
    */
-  private icmpType(c: Cond, mb: MatchBuilder, v6: boolean, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+  private icmpType(
+    c: Cond,
+    mb: MatchBuilder,
+    v6: boolean,
+    v: Values,
+    unsupported: (w: string) => Effect,
+  ): Effect | undefined {
     const pol = polarity(c.op);
     if (!pol) return unsupported('an ordered comparison of ICMP types is not modeled');
     if (v.missing.length || v.dynamic.length) return unsupported('an ICMP type set fwlint cannot read');
@@ -205,17 +236,28 @@ export class CondInterpreter {
     return undefined;
   }
 
-  private iface(c: Cond, mb: MatchBuilder, dim: 'iif' | 'oif', v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+  private iface(
+    c: Cond,
+    mb: MatchBuilder,
+    dim: 'iif' | 'oif',
+    v: Values,
+    unsupported: (w: string) => Effect,
+  ): Effect | undefined {
     const pol = polarity(c.op);
     if (!pol) return unsupported('an ordered comparison of interfaces is not modeled');
-    if (v.missing.length || v.dynamic.length) return unsupported(`interface set ${[...v.missing, ...v.dynamic].join(', ')} ${v.missing.length ? 'is not defined in this file' : 'is filled at run time'}`);
+    if (v.missing.length || v.dynamic.length)
+      return unsupported(
+        `interface set ${[...v.missing, ...v.dynamic].join(', ')} ${v.missing.length ? 'is not defined in this file' : 'is filled at run time'}`,
+      );
     const names: string[] = [];
     for (const x of v.values) {
       if (typeof x !== 'string') return unsupported(`${printExpr(x)} is not an interface name`);
       const matched = this.ctx.namesMatching(x);
       if (isPattern(x)) {
         const named = matched.filter((n) => n !== x);
-        this.ctx.note(`interface pattern "${x}" matches ${named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : ''}the interface "${x}", which stands for the others matching it`);
+        this.ctx.note(
+          `interface pattern "${x}" matches ${named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : ''}the interface "${x}", which stands for the others matching it`,
+        );
       }
       names.push(...matched);
     }
@@ -223,7 +265,13 @@ export class CondInterpreter {
     return undefined;
   }
 
-  private nfproto(c: Cond, mb: MatchBuilder, key: string, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+  private nfproto(
+    c: Cond,
+    mb: MatchBuilder,
+    key: string,
+    v: Values,
+    unsupported: (w: string) => Effect,
+  ): Effect | undefined {
     const pol = polarity(c.op);
     if (!pol || v.values.length !== 1) return unsupported(`meta ${key} with several values is not modeled`);
     const x = v.values[0];
@@ -252,7 +300,8 @@ export class CondInterpreter {
     if (v.missing.length || v.dynamic.length) return unsupported('a ct state set fwlint cannot read');
     const states: string[] = [];
     for (const x of v.values) {
-      if (typeof x !== 'string' || !(CONN_STATES as readonly string[]).includes(x)) return unsupported(`${printExpr(x)} is not a connection state`);
+      if (typeof x !== 'string' || !(CONN_STATES as readonly string[]).includes(x))
+        return unsupported(`${printExpr(x)} is not a connection state`);
       states.push(x);
     }
     mb.names('state', pol === '==' ? NameSet.of(states) : NameSet.of(CONN_STATES.filter((s) => !states.includes(s))));
@@ -261,22 +310,33 @@ export class CondInterpreter {
 
   private ctStatus(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
     const pol = polarity(c.op);
-    if (!pol || v.values.length !== 1 || v.values[0] !== 'dnat') return unsupported('ct status other than dnat is not modeled');
+    if (!pol || v.values.length !== 1 || v.values[0] !== 'dnat')
+      return unsupported('ct status other than dnat is not modeled');
     mb.names('nat', NameSet.of([pol === '==' ? 'dnat' : 'none']));
     return undefined;
   }
 
-  private fib(c: Cond, mb: MatchBuilder, body: Record<string, Expr>, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+  private fib(
+    c: Cond,
+    mb: MatchBuilder,
+    body: Record<string, Expr>,
+    v: Values,
+    unsupported: (w: string) => Effect,
+  ): Effect | undefined {
     const flags = (Array.isArray(body.flags) ? body.flags : [body.flags]).map(String);
     const result = String(body.result);
     const pol = polarity(c.op);
     if (!pol) return unsupported('an ordered fib comparison is not modeled');
     if (result === 'oif' || result === 'oifname' || result === 'check') {
-      const missing = v.values.length === 1 && (v.values[0] === false || v.values[0] === 'missing' || v.values[0] === 0 || v.values[0] === '');
+      const missing =
+        v.values.length === 1 &&
+        (v.values[0] === false || v.values[0] === 'missing' || v.values[0] === 0 || v.values[0] === '');
       const exists = v.values.length === 1 && (v.values[0] === true || v.values[0] === 'exists');
       if (!missing && !exists) return unsupported('a route lookup by output interface is not modeled');
       // Reverse-path filtering: legitimate traffic has a route back.
-      this.ctx.note('`fib … oif missing` (reverse-path filtering) is evaluated assuming legitimate traffic has a route back');
+      this.ctx.note(
+        '`fib … oif missing` (reverse-path filtering) is evaluated assuming legitimate traffic has a route back',
+      );
       if (missing === (pol === '==')) mb.never = true;
       return undefined;
     }
@@ -333,7 +393,12 @@ function addrValue(x: Expr): { set?: AddrSet; host?: string } {
  * Numeric sets (ports, protocols) from values, single numbers, ranges and names; negation and
  * ordered comparisons (`tcp dport < 1024`) become intervals. Returns an error text when it cannot.
  */
-function numbers(op: string, v: Values, max: number, byName: (x: string | number) => number | undefined): IntervalSet<number> | string {
+function numbers(
+  op: string,
+  v: Values,
+  max: number,
+  byName: (x: string | number) => number | undefined,
+): IntervalSet<number> | string {
   if (v.missing.length) return `set ${v.missing.join(', ')} is not defined in this file`;
   if (v.dynamic.length) return `set ${v.dynamic.join(', ')} gets its elements at run time`;
   const ranges: [number, number][] = [];
@@ -341,7 +406,8 @@ function numbers(op: string, v: Values, max: number, byName: (x: string | number
     if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
       const a = typeof x.range[0] === 'string' || typeof x.range[0] === 'number' ? byName(x.range[0]) : undefined;
       const b = typeof x.range[1] === 'string' || typeof x.range[1] === 'number' ? byName(x.range[1]) : undefined;
-      if (a === undefined || b === undefined || a > b || b > max) return `${printExpr(x)} is not a range fwlint understands`;
+      if (a === undefined || b === undefined || a > b || b > max)
+        return `${printExpr(x)} is not a range fwlint understands`;
       ranges.push([a, b]);
       continue;
     }
@@ -353,10 +419,11 @@ function numbers(op: string, v: Values, max: number, byName: (x: string | number
   const set = IntervalSet.of(0, max, ranges);
   if (op === '==' || op === 'in') return set;
   if (op === '!=') return set.complement();
-  if (ranges.length !== 1 || ranges[0]![0] !== ranges[0]![1]) return `an ordered comparison with ${ranges.length} values is not modeled`;
+  if (ranges.length !== 1 || ranges[0]![0] !== ranges[0]![1])
+    return `an ordered comparison with ${ranges.length} values is not modeled`;
   const n = ranges[0]![0];
-  const r: [number, number] | undefined = op === '<' ? [0, n - 1] : op === '<=' ? [0, n] : op === '>' ? [n + 1, max] : op === '>=' ? [n, max] : undefined;
+  const r: [number, number] | undefined =
+    op === '<' ? [0, n - 1] : op === '<=' ? [0, n] : op === '>' ? [n + 1, max] : op === '>=' ? [n, max] : undefined;
   if (!r) return `operator ${op} is not modeled`;
   return IntervalSet.of(0, max, r[0] <= r[1] ? [r] : []);
 }
-

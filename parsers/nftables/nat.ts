@@ -163,7 +163,12 @@ function portRange(e: Expr | undefined): [number, number] | undefined {
   return n === undefined ? undefined : [n, n];
 }
 
-export function buildNat(ctx: Ctx, infos: Map<string, ChainInfo>, prerouting: ChainInfo[], postrouting: ChainInfo[]): Nat {
+export function buildNat(
+  ctx: Ctx,
+  infos: Map<string, ChainInfo>,
+  prerouting: ChainInfo[],
+  postrouting: ChainInfo[],
+): Nat {
   const ev = new Evaluator(infos);
   const dnat: DnatRule[] = [];
   const snat: SnatRule[] = [];
@@ -174,7 +179,9 @@ export function buildNat(ctx: Ctx, infos: Map<string, ChainInfo>, prerouting: Ch
     post = ev.hook(postrouting);
   } catch (e) {
     if (!(e instanceof TooComplex)) throw e;
-    ctx.note('the NAT chains are too branched to evaluate exactly; each NAT rule is taken with its own conditions, in chain order');
+    ctx.note(
+      'the NAT chains are too branched to evaluate exactly; each NAT rule is taken with its own conditions, in chain order',
+    );
     pre = naive(prerouting, infos);
     post = naive(postrouting, infos);
   }
@@ -193,10 +200,21 @@ export function buildNat(ctx: Ctx, infos: Map<string, ChainInfo>, prerouting: Ch
       continue;
     }
     const port = portRange(nat.port);
-    const rule: DnatRule = { id: entry.rule.id, loc: entry.rule.loc, label: entry.rule.label, match, to: { addr }, bypassFilter: false, text: entry.rule.text ?? '' };
+    const rule: DnatRule = {
+      id: entry.rule.id,
+      loc: entry.rule.loc,
+      label: entry.rule.label,
+      match,
+      to: { addr },
+      bypassFilter: false,
+      text: entry.rule.text ?? '',
+    };
     if (port) rule.to.port = port[0];
     if (entry.rule.comment) rule.comment = entry.rule.comment;
-    if (nat.balanced) ctx.note(`${ctx.where(entry.rule.loc)}: ${entry.rule.label} spreads connections over several targets; fwlint treats each of them as a target`);
+    if (nat.balanced)
+      ctx.note(
+        `${ctx.where(entry.rule.loc)}: ${entry.rule.label} spreads connections over several targets; fwlint treats each of them as a target`,
+      );
     dnat.push(rule);
   }
   for (const [entry, regions] of post.nat) {
@@ -204,37 +222,84 @@ export function buildNat(ctx: Ctx, infos: Map<string, ChainInfo>, prerouting: Ch
     if (nat.kind !== 'masquerade' && nat.kind !== 'snat') continue;
     const match = toMatch(hull(regions)!);
     const random = nat.flags.includes('random') || nat.flags.includes('fully-random');
-    const reason = nat.flags.includes('fully-random') ? FULLY_RANDOM_REASON : nat.flags.includes('random') ? RANDOM_REASON : PRESERVE_REASON;
-    const base: SnatRule = { id: entry.rule.id, loc: entry.rule.loc, label: entry.rule.label, match, action: 'translate', ports: random ? 'random' : 'preserve', portsReason: reason, text: entry.rule.text ?? '' };
+    const reason = nat.flags.includes('fully-random')
+      ? FULLY_RANDOM_REASON
+      : nat.flags.includes('random')
+        ? RANDOM_REASON
+        : PRESERVE_REASON;
+    const base: SnatRule = {
+      id: entry.rule.id,
+      loc: entry.rule.loc,
+      label: entry.rule.label,
+      match,
+      action: 'translate',
+      ports: random ? 'random' : 'preserve',
+      portsReason: reason,
+      text: entry.rule.text ?? '',
+    };
     if (entry.rule.comment) base.comment = entry.rule.comment;
     const port = portRange(nat.port);
     if (!random && port) {
       // nf_nat_core keeps a source port already inside the given range and remaps the others.
       const inRange: PortSet = portSet(port[0] < port[1] ? [port] : []);
       const outside = ANY_PORT.subtract(inRange);
-      if (!inRange.isEmpty) snat.push({ ...base, match: { ...match, sport: (match.sport ?? ANY_PORT).intersect(inRange) }, portsReason: `\`to :${port[0]}-${port[1]}\`: source ports inside the range are kept when free (vendor-semantics D.3)` });
-      snat.push({ ...base, match: { ...match, sport: (match.sport ?? ANY_PORT).intersect(outside) }, ports: 'random', portsReason: port[0] === port[1] ? `\`to :${port[0]}\`: every source port is rewritten to ${port[0]}` : `\`to :${port[0]}-${port[1]}\`: source ports outside the range are remapped into it` });
+      if (!inRange.isEmpty)
+        snat.push({
+          ...base,
+          match: { ...match, sport: (match.sport ?? ANY_PORT).intersect(inRange) },
+          portsReason: `\`to :${port[0]}-${port[1]}\`: source ports inside the range are kept when free (vendor-semantics D.3)`,
+        });
+      snat.push({
+        ...base,
+        match: { ...match, sport: (match.sport ?? ANY_PORT).intersect(outside) },
+        ports: 'random',
+        portsReason:
+          port[0] === port[1]
+            ? `\`to :${port[0]}\`: every source port is rewritten to ${port[0]}`
+            : `\`to :${port[0]}-${port[1]}\`: source ports outside the range are remapped into it`,
+      });
       continue;
     }
     snat.push(base);
   }
   for (const [entry, regions] of post.exempt) {
-    const none: SnatRule = { id: `${entry.rule.id}:no-nat`, loc: entry.rule.loc, label: entry.rule.label, match: toMatch(hull(regions)!), action: 'none', ports: 'preserve', portsReason: 'accepted in a NAT chain without translation', text: entry.rule.text ?? '' };
+    const none: SnatRule = {
+      id: `${entry.rule.id}:no-nat`,
+      loc: entry.rule.loc,
+      label: entry.rule.label,
+      match: toMatch(hull(regions)!),
+      action: 'none',
+      ports: 'preserve',
+      portsReason: 'accepted in a NAT chain without translation',
+      text: entry.rule.text ?? '',
+    };
     if (entry.rule.comment) none.comment = entry.rule.comment;
     snat.push(none);
   }
   for (const info of [...prerouting, ...postrouting]) {
     for (const e of info.entries) {
       if (e.rule.action.kind === 'drop' || e.rule.action.kind === 'reject') {
-        ctx.unsupported.push({ loc: e.rule.loc, what: `${e.rule.action.kind} in NAT chain ${info.ref}`, why: 'a drop in a NAT chain drops the first packet of new connections; fwlint evaluates filter chains only' });
+        ctx.unsupported.push({
+          loc: e.rule.loc,
+          what: `${e.rule.action.kind} in NAT chain ${info.ref}`,
+          why: 'a drop in a NAT chain drops the first packet of new connections; fwlint evaluates filter chains only',
+        });
       }
     }
-    if (info.chain.base?.policy?.value === 'drop') ctx.unsupported.push({ loc: info.chain.base.policy.pos, what: `policy drop of NAT chain ${info.ref}`, why: 'new connections no NAT rule accepts are dropped; fwlint evaluates filter chains only' });
+    if (info.chain.base?.policy?.value === 'drop')
+      ctx.unsupported.push({
+        loc: info.chain.base.policy.pos,
+        what: `policy drop of NAT chain ${info.ref}`,
+        why: 'new connections no NAT rule accepts are dropped; fwlint evaluates filter chains only',
+      });
   }
   return { dnat, snat };
 }
 
-function naive(chains: ChainInfo[], infos: Map<string, ChainInfo>): { nat: Map<Entry, Region[]>; exempt: Map<Entry, Region[]> } {
+function naive(
+  chains: ChainInfo[],
+  infos: Map<string, ChainInfo>,
+): { nat: Map<Entry, Region[]>; exempt: Map<Entry, Region[]> } {
   const nat = new Map<Entry, Region[]>();
   const seen = new Set<string>();
   const walk = (info: ChainInfo): void => {

@@ -5,7 +5,26 @@ import { isObject, keyOf, type Expr, type Stmt } from './ir.js';
  * or from `nft -j`: rule ids (fingerprints), labels and FWL900 descriptions are built from it.
  */
 /** Meta keys nft prints without `meta`. */
-const UNQUALIFIED = new Set(['iifname', 'oifname', 'iif', 'oif', 'mark', 'skuid', 'skgid', 'iiftype', 'oiftype', 'pkttype', 'cpu', 'iifgroup', 'oifgroup', 'cgroup', 'nftrace', 'rtclassid', 'ibrname', 'obrname']);
+const UNQUALIFIED = new Set([
+  'iifname',
+  'oifname',
+  'iif',
+  'oif',
+  'mark',
+  'skuid',
+  'skgid',
+  'iiftype',
+  'oiftype',
+  'pkttype',
+  'cpu',
+  'iifgroup',
+  'oifgroup',
+  'cgroup',
+  'nftrace',
+  'rtclassid',
+  'ibrname',
+  'obrname',
+]);
 
 export function printExpr(e: Expr | undefined, depth = 0): string {
   if (depth > 12) return '…';
@@ -13,7 +32,8 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
   if (typeof e === 'string') return /[\s{}",;]/.test(e) || e === '' ? JSON.stringify(e) : e;
   if (typeof e === 'number' || typeof e === 'boolean') return String(e);
   if (Array.isArray(e)) {
-    if (e.length === 2 && depth > 0 && isVerdictOrValue(e[1])) return `${printExpr(e[0], depth + 1)} : ${printExpr(e[1], depth + 1)}`;
+    if (e.length === 2 && depth > 0 && isVerdictOrValue(e[1]))
+      return `${printExpr(e[0], depth + 1)} : ${printExpr(e[1], depth + 1)}`;
     return `{ ${e.map((x) => printExpr(x, depth + 1)).join(', ')} }`;
   }
   const k = keyOf(e);
@@ -35,7 +55,9 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
     case 'ct':
       return isObject(v) ? ['ct', v.dir, v.family, v.key].filter((x) => typeof x === 'string').join(' ') : '';
     case 'fib':
-      return isObject(v) ? `fib ${(Array.isArray(v.flags) ? v.flags : [v.flags]).map(String).join(' . ')} ${String(v.result)}` : '';
+      return isObject(v)
+        ? `fib ${(Array.isArray(v.flags) ? v.flags : [v.flags]).map(String).join(' . ')} ${String(v.result)}`
+        : '';
     case 'map':
       return isObject(v) ? `${printExpr(v.key, depth + 1)} map ${printExpr(v.data, depth + 1)}` : '';
     case 'elem':
@@ -44,7 +66,9 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
       return isObject(v) ? `numgen ${String(v.mode)} mod ${String(v.mod)}` : '';
     case 'jhash':
     case 'symhash':
-      return isObject(v) ? `${k}${v.expr !== undefined ? ` ${printExpr(v.expr, depth + 1)}` : ''} mod ${String(v.mod)}` : '';
+      return isObject(v)
+        ? `${k}${v.expr !== undefined ? ` ${printExpr(v.expr, depth + 1)}` : ''} mod ${String(v.mod)}`
+        : '';
     case 'accept':
     case 'drop':
     case 'continue':
@@ -58,7 +82,15 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
     case '^':
     case '<<':
     case '>>':
-      return Array.isArray(v) ? v.map((x) => (isObject(x) && ['&', '|', '^'].includes(keyOf(x) ?? '') ? `(${printExpr(x, depth + 1)})` : printExpr(x, depth + 1))).join(` ${k} `) : '';
+      return Array.isArray(v)
+        ? v
+            .map((x) =>
+              isObject(x) && ['&', '|', '^'].includes(keyOf(x) ?? '')
+                ? `(${printExpr(x, depth + 1)})`
+                : printExpr(x, depth + 1),
+            )
+            .join(` ${k} `)
+        : '';
     case 'tcp option':
     case 'ip option':
     case 'sctp chunk':
@@ -68,7 +100,9 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
     case 'socket':
     case 'osf':
     case 'ipsec':
-      return isObject(v) ? [k, v.name, v.dir, v.family, v.key, v.field].filter((x) => typeof x === 'string').join(' ') : k;
+      return isObject(v)
+        ? [k, v.name, v.dir, v.family, v.key, v.field].filter((x) => typeof x === 'string').join(' ')
+        : k;
     default:
       return k === undefined ? JSON.stringify(e) : `${k}${v === null || v === undefined ? '' : ` ${compact(v)}`}`;
   }
@@ -81,7 +115,11 @@ function isVerdictOrValue(e: Expr | undefined): boolean {
 function compact(v: Expr): string {
   if (isObject(v)) {
     return Object.entries(v)
-      .map(([k, x]) => (k === 'addr' || k === 'port' || k === 'target' || k === 'key' || k === 'data' || k === 'expr' ? printExpr(x, 1) : `${k} ${printExpr(x, 1)}`))
+      .map(([k, x]) =>
+        k === 'addr' || k === 'port' || k === 'target' || k === 'key' || k === 'data' || k === 'expr'
+          ? printExpr(x, 1)
+          : `${k} ${printExpr(x, 1)}`,
+      )
       .join(' ');
   }
   return printExpr(v, 1);
@@ -125,14 +163,18 @@ export function printStmt(s: Stmt): string {
       return isObject(v) ? `flow ${String(v.op ?? 'add')} ${String(v.flowtable)}` : 'flow';
     case 'fwd':
     case 'dup':
-      return isObject(v) ? `${k} to ${printExpr(v.addr ?? v.dev)}${v.dev !== undefined && v.addr !== undefined ? ` device ${printExpr(v.dev)}` : ''}` : k;
+      return isObject(v)
+        ? `${k} to ${printExpr(v.addr ?? v.dev)}${v.dev !== undefined && v.addr !== undefined ? ` device ${printExpr(v.dev)}` : ''}`
+        : k;
     case 'queue':
     case 'synproxy':
     case 'tproxy':
     case 'notrack':
       return k;
     case 'quota':
-      return isObject(v) ? `quota ${v.inv ? 'over ' : ''}${printExpr(v.val)} ${printExpr(v.val_unit)}` : `quota ${printExpr(v)}`;
+      return isObject(v)
+        ? `quota ${v.inv ? 'over ' : ''}${printExpr(v.val)} ${printExpr(v.val_unit)}`
+        : `quota ${printExpr(v)}`;
     case 'ct count':
     case 'connlimit':
       return isObject(v) ? `ct count ${v.inv ? 'over ' : ''}${printExpr(v.val)}` : 'ct count';
@@ -141,7 +183,9 @@ export function printStmt(s: Stmt): string {
     case 'log':
       return 'log';
     case 'limit':
-      return isObject(v) ? `limit rate ${v.inv ? 'over ' : ''}${printExpr(v.rate)}${v.per !== undefined ? `/${printExpr(v.per)}` : ''}` : `limit ${printExpr(v)}`;
+      return isObject(v)
+        ? `limit rate ${v.inv ? 'over ' : ''}${printExpr(v.rate)}${v.per !== undefined ? `/${printExpr(v.per)}` : ''}`
+        : `limit ${printExpr(v)}`;
     default:
       return printExpr(s);
   }

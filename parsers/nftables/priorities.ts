@@ -3,7 +3,14 @@
  * dstnat −100, filter 0, security 50, srcnat 100; the bridge family differs (dstnat −300,
  * filter −200, out 100, srcnat 300). `mangle - 5` style arithmetic is allowed.
  */
-const STANDARD: Readonly<Record<string, number>> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
+const STANDARD: Readonly<Record<string, number>> = {
+  raw: -300,
+  mangle: -150,
+  dstnat: -100,
+  filter: 0,
+  security: 50,
+  srcnat: 100,
+};
 const BRIDGE: Readonly<Record<string, number>> = { dstnat: -300, filter: -200, out: 100, srcnat: 300 };
 
 /** The numeric priority of `text` (`-150`, `filter`, `dstnat + 10`), or undefined when it is not one. */

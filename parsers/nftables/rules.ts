@@ -46,7 +46,13 @@ export type TimeoutResolver = (table: NTable, name: string, pos: Pos) => Setting
  * cause no finding on their own: an accept, jump or NAT rule is evaluated as if they held, a
  * drop/reject rule as if they did not.
  */
-export function buildChain(ctx: Ctx, table: NTable, chain: NChain, flatOf: (r: NRule) => Flat[], timeoutOf: TimeoutResolver): ChainInfo {
+export function buildChain(
+  ctx: Ctx,
+  table: NTable,
+  chain: NChain,
+  flatOf: (r: NRule) => Flat[],
+  timeoutOf: TimeoutResolver,
+): ChainInfo {
   const ref = chainRef(table.family, table.name, chain.name);
   const info: ChainInfo = { ref, table, chain, entries: [], unsupported: [], targets: new Set() };
   const interp = new CondInterpreter(ctx);
@@ -116,7 +122,11 @@ function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupp
     case 'goto': {
       const target = v.target!;
       if (!table.chains.has(target)) {
-        report({ loc: v.pos, what: `${v.kind} ${target}`, why: `chain ${target} does not exist in table ${table.family} ${table.name}; nft would refuse the ruleset, fwlint skips the ${v.kind}` });
+        report({
+          loc: v.pos,
+          what: `${v.kind} ${target}`,
+          why: `chain ${target} does not exist in table ${table.family} ${table.name}; nft would refuse the ruleset, fwlint skips the ${v.kind}`,
+        });
         return { kind: 'continue' };
       }
       const ref = chainRef(table.family, table.name, target);

@@ -31,17 +31,35 @@ export function timeoutResolver(ctx: Ctx): TimeoutResolver {
   return (table: NTable, name: string, pos: Pos): Setting<number> | undefined => {
     const obj = table.timeouts.get(name);
     if (!obj) {
-      ctx.note(`${ctx.where(pos)}: ct timeout "${name}" is not defined in table ${table.family} ${table.name}; nft would refuse the rule`);
+      ctx.note(
+        `${ctx.where(pos)}: ct timeout "${name}" is not defined in table ${table.family} ${table.name}; nft would refuse the rule`,
+      );
       return undefined;
     }
     if (obj.protocol !== 'udp') return undefined;
     const replied = obj.policy.get('replied');
-    if (replied) return { value: replied.seconds, source: 'explicit', loc: replied.pos, reason: timeoutExplicitReason(name, replied.seconds) };
-    return { value: NFT_BUILTIN_UDP_REPLIED, source: 'default', loc: obj.policyPos ?? obj.pos, reason: timeoutOmittedReason(name) };
+    if (replied)
+      return {
+        value: replied.seconds,
+        source: 'explicit',
+        loc: replied.pos,
+        reason: timeoutExplicitReason(name, replied.seconds),
+      };
+    return {
+      value: NFT_BUILTIN_UDP_REPLIED,
+      source: 'default',
+      loc: obj.policyPos ?? obj.pos,
+      reason: timeoutOmittedReason(name),
+    };
   };
 }
 
-export function buildSessions(ctx: Ctx, infos: Map<string, ChainInfo>, evaluated: Set<string>, anchor: Pos): SessionSettings {
+export function buildSessions(
+  ctx: Ctx,
+  infos: Map<string, ChainInfo>,
+  evaluated: Set<string>,
+  anchor: Pos,
+): SessionSettings {
   const sipAlg: ScopedSetting<boolean>[] = [];
   const assigned = new Set<string>();
   const seen = new Set<string>();
@@ -52,7 +70,9 @@ export function buildSessions(ctx: Ctx, infos: Map<string, ChainInfo>, evaluated
       for (const h of e.flat.helpers) {
         const obj = info.table.helpers.get(h.name);
         if (!obj) {
-          ctx.note(`${ctx.where(h.pos)}: ct helper "${h.name}" is not defined in table ${info.table.family} ${info.table.name}; nft would refuse the rule`);
+          ctx.note(
+            `${ctx.where(h.pos)}: ct helper "${h.name}" is not defined in table ${info.table.family} ${info.table.name}; nft would refuse the rule`,
+          );
           continue;
         }
         assigned.add(`${info.table.family} ${info.table.name} ${h.name}`);
@@ -61,14 +81,22 @@ export function buildSessions(ctx: Ctx, infos: Map<string, ChainInfo>, evaluated
         if (seen.has(k)) continue;
         seen.add(k);
         // The assigning rule's match bounds the traffic the helper acts on (jumps into the chain only narrow it).
-        sipAlg.push({ value: true, source: 'explicit', loc: h.pos, reason: sipHelperReason(h.name, ctx.where(obj.pos)), scope: e.rule.match });
+        sipAlg.push({
+          value: true,
+          source: 'explicit',
+          loc: h.pos,
+          reason: sipHelperReason(h.name, ctx.where(obj.pos)),
+          scope: e.rule.match,
+        });
       }
     }
   }
   for (const t of ctx.doc.tables) {
     for (const h of t.helpers.values()) {
       if (h.helperType.toLowerCase() === 'sip' && !assigned.has(`${t.family} ${t.name} ${h.name}`)) {
-        ctx.note(`${ctx.where(h.pos)}: ct helper ${h.name} of type "sip" is declared but no evaluated rule assigns it (\`ct helper set "${h.name}"\`), so it does not act on traffic`);
+        ctx.note(
+          `${ctx.where(h.pos)}: ct helper ${h.name} of type "sip" is declared but no evaluated rule assigns it (\`ct helper set "${h.name}"\`), so it does not act on traffic`,
+        );
       }
     }
   }
@@ -82,15 +110,27 @@ export function buildSessions(ctx: Ctx, infos: Map<string, ChainInfo>, evaluated
       uncertain: AUTO_HELPER_UNCERTAIN,
     });
   }
-  if (sipAlg.length === 0) sipAlg.push({ value: false, source: 'default', loc: anchor, reason: SIP_HELPER_DEFAULT_REASON });
+  if (sipAlg.length === 0)
+    sipAlg.push({ value: false, source: 'default', loc: anchor, reason: SIP_HELPER_DEFAULT_REASON });
 
   let udpTimeout: Setting<number>;
   const raw = sysctl[UDP_STREAM_KEY]?.trim();
   if (raw !== undefined && /^\d+$/.test(raw)) {
-    udpTimeout = { value: Number(raw), source: 'explicit', loc: anchor, reason: sysctlUdpReason(UDP_STREAM_KEY, Number(raw)) };
+    udpTimeout = {
+      value: Number(raw),
+      source: 'explicit',
+      loc: anchor,
+      reason: sysctlUdpReason(UDP_STREAM_KEY, Number(raw)),
+    };
   } else {
-    if (raw !== undefined) ctx.note(`--sysctl: ${UDP_STREAM_KEY} = ${raw} is not a number of seconds; the kernel default is used`);
-    udpTimeout = { value: KERNEL_UDP_STREAM_DEFAULT, source: 'default', loc: anchor, reason: KERNEL_UDP_DEFAULT_REASON };
+    if (raw !== undefined)
+      ctx.note(`--sysctl: ${UDP_STREAM_KEY} = ${raw} is not a number of seconds; the kernel default is used`);
+    udpTimeout = {
+      value: KERNEL_UDP_STREAM_DEFAULT,
+      source: 'default',
+      loc: anchor,
+      reason: KERNEL_UDP_DEFAULT_REASON,
+    };
   }
   return { sipAlg, udpTimeout };
 }

@@ -1,6 +1,20 @@
 import { ParseError } from '../../src/model/errors.js';
 import type { ParseOptions } from '../types.js';
-import { FAMILIES, newTable, tableKey, type BaseSpec, type CtTimeout, type Expr, type Family, type NChain, type NDocument, type NRule, type NSet, type NTable, type Pos } from './ir.js';
+import {
+  FAMILIES,
+  newTable,
+  tableKey,
+  type BaseSpec,
+  type CtTimeout,
+  type Expr,
+  type Family,
+  type NChain,
+  type NDocument,
+  type NRule,
+  type NSet,
+  type NTable,
+  type Pos,
+} from './ir.js';
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
 import { RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
@@ -63,7 +77,15 @@ class Stream {
         const value = this.lookup(tok.text);
         if (value) {
           // Tokens of the value take the position of the `$var`, so rules keep their own lines.
-          for (const v of value) this.buf.push({ ...v, file: tok.file, line: tok.line, col: tok.col, endLine: tok.endLine, endCol: tok.endCol });
+          for (const v of value)
+            this.buf.push({
+              ...v,
+              file: tok.file,
+              line: tok.line,
+              col: tok.col,
+              endLine: tok.endLine,
+              endCol: tok.endCol,
+            });
           if (value.length === 0) continue;
           return;
         }
@@ -106,7 +128,12 @@ function describe(tok: Token): string {
 }
 
 function syntax(tok: Token, expecting?: string): never {
-  throw new ParseError(tok.file, tok.line, tok.col, `syntax error, unexpected ${describe(tok)}${expecting ? `, expecting ${expecting}` : ''}`);
+  throw new ParseError(
+    tok.file,
+    tok.line,
+    tok.col,
+    `syntax error, unexpected ${describe(tok)}${expecting ? `, expecting ${expecting}` : ''}`,
+  );
 }
 
 const GLOB = /[*?[]/;
@@ -273,7 +300,8 @@ export class TextReader {
     const toks = this.statementTokens();
     if (toks.length === 0) syntax(this.s.last, 'a value');
     const scope = this.s.scopes[this.s.scopes.length - 1]!;
-    if (kind === 'define' && scope.has(name.text)) throw new ParseError(name.file, name.line, name.col, `redefinition of symbol '${name.text}'`);
+    if (kind === 'define' && scope.has(name.text))
+      throw new ParseError(name.file, name.line, name.col, `redefinition of symbol '${name.text}'`);
     scope.set(name.text, toks);
   }
 
@@ -281,7 +309,8 @@ export class TextReader {
     this.s.next();
     const name = this.name('variable name');
     const scope = this.s.scopes[this.s.scopes.length - 1]!;
-    if (!scope.delete(name.text) && !this.s.lookup(name.text)) throw new ParseError(name.file, name.line, name.col, `undefined symbol '${name.text}'`);
+    if (!scope.delete(name.text) && !this.s.lookup(name.text))
+      throw new ParseError(name.file, name.line, name.col, `undefined symbol '${name.text}'`);
     this.endOfStatement();
   }
 
@@ -293,14 +322,23 @@ export class TextReader {
     this.endOfStatement();
     if (GLOB.test(path.text)) {
       this.s.includeFailed = true;
-      this.unsupported(pos, `include "${path.text}"`, 'an include with a wildcard: fwlint reads single files only, so the rules it loads are not evaluated');
+      this.unsupported(
+        pos,
+        `include "${path.text}"`,
+        'an include with a wildcard: fwlint reads single files only, so the rules it loads are not evaluated',
+      );
       return;
     }
-    if (this.s.depth + 1 > MAX_INCLUDE_DEPTH) throw new ParseError(kw.file, kw.line, kw.col, `include nested too deeply, max ${MAX_INCLUDE_DEPTH} levels`);
+    if (this.s.depth + 1 > MAX_INCLUDE_DEPTH)
+      throw new ParseError(kw.file, kw.line, kw.col, `include nested too deeply, max ${MAX_INCLUDE_DEPTH} levels`);
     const got = this.options.readInclude?.(path.text, kw.file);
     if (!got) {
       this.s.includeFailed = true;
-      this.unsupported(pos, `include "${path.text}"`, 'the included file could not be read, so the rules, sets and defines it holds are not evaluated');
+      this.unsupported(
+        pos,
+        `include "${path.text}"`,
+        'the included file could not be read, so the rules, sets and defines it holds are not evaluated',
+      );
       return;
     }
     const lexer = new Lexer(got.text, got.display);
@@ -350,7 +388,11 @@ export class TextReader {
             break;
           }
           const toks = this.statementTokens();
-          this.unsupported(tokPos(toks[0]!, toks[toks.length - 1]!), `${t.text} command`, `\`${t.text}\` changes the ruleset as it is loaded; fwlint does not apply it`);
+          this.unsupported(
+            tokPos(toks[0]!, toks[toks.length - 1]!),
+            `${t.text} command`,
+            `\`${t.text}\` changes the ruleset as it is loaded; fwlint does not apply it`,
+          );
           break;
         }
         case 'list':
@@ -461,16 +503,31 @@ export class TextReader {
         this.baseSpec(chain);
         return;
       }
-      if (t.kind === 'word' && t.text === 'policy' && (this.isWord(1, 'accept', 'drop') || this.s.peek(1).kind === 'word')) {
+      if (
+        t.kind === 'word' &&
+        t.text === 'policy' &&
+        (this.isWord(1, 'accept', 'drop') || this.s.peek(1).kind === 'word')
+      ) {
         const kw = this.s.next();
         const v = this.name('accept or drop');
-        if (v.text !== 'accept' && v.text !== 'drop') throw new ParseError(v.file, v.line, v.col, `syntax error, unexpected ${v.text}, expecting accept or drop`);
-        if (!chain.base) throw new ParseError(kw.file, kw.line, kw.col, 'policy on a chain without a hook (only base chains have a policy)');
+        if (v.text !== 'accept' && v.text !== 'drop')
+          throw new ParseError(v.file, v.line, v.col, `syntax error, unexpected ${v.text}, expecting accept or drop`);
+        if (!chain.base)
+          throw new ParseError(
+            kw.file,
+            kw.line,
+            kw.col,
+            'policy on a chain without a hook (only base chains have a policy)',
+          );
         chain.base.policy = { value: v.text, pos: tokPos(kw, v) };
         this.endOfStatement();
         return;
       }
-      if (t.kind === 'word' && (t.text === 'comment' || t.text === 'flags' || t.text === 'devices') && !this.isWord(1, 'set')) {
+      if (
+        t.kind === 'word' &&
+        (t.text === 'comment' || t.text === 'flags' || t.text === 'devices') &&
+        !this.isWord(1, 'set')
+      ) {
         if (t.text === 'comment' && this.s.peek(1).kind === 'string') {
           this.s.next();
           this.s.next();
@@ -512,14 +569,31 @@ export class TextReader {
       toks.push(this.s.next());
     }
     if (toks.length === 0) syntax(this.s.peek(), 'priority');
-    const text = toks.map((x) => x.text).join(' ').replace(/ ?([+-]) ?/g, ' $1 ').replace(/^ - /, '-').trim();
+    const text = toks
+      .map((x) => x.text)
+      .join(' ')
+      .replace(/ ?([+-]) ?/g, ' $1 ')
+      .replace(/^ - /, '-')
+      .trim();
     const value = priorityValue(text, chain.family, hook.text);
     if (value === undefined) {
       const first = toks[0]!;
-      throw new ParseError(first.file, first.line, first.col, `'${text}' is not a valid priority for a ${chain.family} ${hook.text} chain`);
+      throw new ParseError(
+        first.file,
+        first.line,
+        first.col,
+        `'${text}' is not a valid priority for a ${chain.family} ${hook.text} chain`,
+      );
     }
     const last = toks[toks.length - 1]!;
-    const spec: BaseSpec = { type: type.text, hook: hook.text, priority: value, priorityText: text, devices, pos: tokPos(kw, last) };
+    const spec: BaseSpec = {
+      type: type.text,
+      hook: hook.text,
+      priority: value,
+      priorityText: text,
+      devices,
+      pos: tokPos(kw, last),
+    };
     if (chain.base?.policy) spec.policy = chain.base.policy;
     chain.base = spec;
   }
@@ -548,7 +622,26 @@ export class TextReader {
     } catch (e) {
       if (!(e instanceof Unreadable)) throw e;
       const cmt = toks.findIndex((t) => t.kind === 'word' && t.text === 'comment');
-      const rule: NRule = { pos, stmts: [], unreadable: { pos: tokPos(e.tok, last), what: `rule "${toks.map((t) => (t.kind === 'string' ? `"${t.text}"` : t.kind === 'var' ? `$${t.text}` : t.kind === 'ref' ? `@${t.text}` : t.text)).join(' ').slice(0, 80)}"`, why: `${e.message}; the rule is not evaluated` } };
+      const rule: NRule = {
+        pos,
+        stmts: [],
+        unreadable: {
+          pos: tokPos(e.tok, last),
+          what: `rule "${toks
+            .map((t) =>
+              t.kind === 'string'
+                ? `"${t.text}"`
+                : t.kind === 'var'
+                  ? `$${t.text}`
+                  : t.kind === 'ref'
+                    ? `@${t.text}`
+                    : t.text,
+            )
+            .join(' ')
+            .slice(0, 80)}"`,
+          why: `${e.message}; the rule is not evaluated`,
+        },
+      };
       if (cmt >= 0 && toks[cmt + 1]?.kind === 'string') rule.comment = toks[cmt + 1]!.text;
       return rule;
     }
@@ -579,7 +672,11 @@ export class TextReader {
           const colon = toks.findIndex((x) => x.kind === 'punct' && x.text === ':');
           const key = (colon >= 0 ? toks.slice(0, colon) : toks).map((x) => x.text).join(' ');
           set.keyType = t.text === 'typeof' ? `typeof ${key}` : key;
-          if (colon >= 0) set.dataType = toks.slice(colon + 1).map((x) => x.text).join(' ');
+          if (colon >= 0)
+            set.dataType = toks
+              .slice(colon + 1)
+              .map((x) => x.text)
+              .join(' ');
           break;
         }
         case 'flags':
@@ -599,19 +696,29 @@ export class TextReader {
   private elements(set: NSet): void {
     const { tokens, open, close } = this.braceTokens();
     const value = parseValueTokens([open, ...tokens, close], close);
-    const elems = typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.set) ? (value.set as Expr[]) : [value];
+    const elems =
+      typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.set)
+        ? (value.set as Expr[])
+        : [value];
     set.elements.push(...elems);
   }
 
   private ctObject(table: NTable, kind: Token, name: Token): void {
     const pos = tokPos(kind, name);
-    if (kind.text !== 'helper' && kind.text !== 'timeout' && kind.text !== 'expectation') syntax(kind, 'helper, timeout or expectation');
+    if (kind.text !== 'helper' && kind.text !== 'timeout' && kind.text !== 'expectation')
+      syntax(kind, 'helper, timeout or expectation');
     if (!this.isPunct(0, '{')) syntax(this.s.peek(), "'{'");
     if (kind.text === 'expectation') {
       this.braceTokens();
       return;
     }
-    const helper = { name: name.text, helperType: '', pos } as { name: string; helperType: string; protocol?: string; l3proto?: string; pos: Pos };
+    const helper = { name: name.text, helperType: '', pos } as {
+      name: string;
+      helperType: string;
+      protocol?: string;
+      l3proto?: string;
+      pos: Pos;
+    };
     const timeout: CtTimeout = { name: name.text, policy: new Map(), pos };
     this.block((t) => {
       if (t.kind !== 'word') syntax(t);
@@ -627,7 +734,13 @@ export class TextReader {
           const val = tokens[i + 2];
           if (st.kind !== 'word' || colon?.text !== ':' || !val) syntax(colon ?? close, "'state : value'");
           const seconds = parseDuration(val.text);
-          if (seconds === undefined) throw new ParseError(val.file, val.line, val.col, `syntax error, unexpected ${val.text}, expecting a timeout value`);
+          if (seconds === undefined)
+            throw new ParseError(
+              val.file,
+              val.line,
+              val.col,
+              `syntax error, unexpected ${val.text}, expecting a timeout value`,
+            );
           timeout.policy.set(st.text, { seconds, pos: tokPos(st, val) });
           i += 2;
         }
@@ -682,7 +795,9 @@ export class TextReader {
         if (this.isWord(0, 'position', 'handle', 'index')) {
           const kw = this.s.next();
           this.s.next();
-          this.doc.notes.push(`line ${kw.line}: \`${verb.text} rule … ${kw.text} N\` places the rule by a handle known only to the running ruleset; fwlint puts it at the ${verb.text === 'insert' ? 'start' : 'end'} of the chain`);
+          this.doc.notes.push(
+            `line ${kw.line}: \`${verb.text} rule … ${kw.text} N\` places the rule by a handle known only to the running ruleset; fwlint puts it at the ${verb.text === 'insert' ? 'start' : 'end'} of the chain`,
+          );
         }
         const rule = this.rule(this.statementTokens());
         rule.pos = { ...rule.pos, line: verb.line, column: verb.col };
@@ -752,7 +867,11 @@ export class TextReader {
     const what = this.name('ruleset, table, chain, set or map');
     switch (what.text) {
       case 'ruleset': {
-        const fam = this.family() ?? (this.isWord(0) && (FAMILIES as readonly string[]).includes(this.s.peek().text) ? (this.s.next().text as Family) : undefined);
+        const fam =
+          this.family() ??
+          (this.isWord(0) && (FAMILIES as readonly string[]).includes(this.s.peek().text)
+            ? (this.s.next().text as Family)
+            : undefined);
         for (const [k, t] of this.tables) if (!fam || t.family === fam) this.tables.delete(k);
         break;
       }

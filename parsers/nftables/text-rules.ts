@@ -18,24 +18,144 @@ export class Unreadable extends Error {
 
 /** Protocol keywords that start a payload expression (`tcp dport`, `ip saddr`...). */
 const PAYLOAD = new Set([
-  'ether', 'vlan', 'arp', 'ip', 'icmp', 'igmp', 'ip6', 'icmpv6', 'ah', 'esp', 'comp', 'udp', 'udplite', 'tcp', 'dccp', 'sctp',
-  'th', 'gre', 'gretap', 'geneve', 'vxlan', 'hbh', 'rt0', 'rt2', 'srh', 'frag', 'dst', 'mh', 'auth',
+  'ether',
+  'vlan',
+  'arp',
+  'ip',
+  'icmp',
+  'igmp',
+  'ip6',
+  'icmpv6',
+  'ah',
+  'esp',
+  'comp',
+  'udp',
+  'udplite',
+  'tcp',
+  'dccp',
+  'sctp',
+  'th',
+  'gre',
+  'gretap',
+  'geneve',
+  'vxlan',
+  'hbh',
+  'rt0',
+  'rt2',
+  'srh',
+  'frag',
+  'dst',
+  'mh',
+  'auth',
 ]);
 /** Meta keys that may be written without `meta`. */
 const UNQUALIFIED_META = new Set([
-  'mark', 'iif', 'iifname', 'iiftype', 'oif', 'oifname', 'oiftype', 'skuid', 'skgid', 'nftrace', 'rtclassid', 'ibrname',
-  'obrname', 'ibriport', 'obriport', 'ibrpvid', 'ibrvproto', 'pkttype', 'cpu', 'iifgroup', 'oifgroup', 'cgroup', 'random',
-  'ipsec', 'iifkind', 'oifkind', 'time', 'day', 'hour', 'l4proto', 'nfproto', 'secpath', 'sdif', 'sdifname',
+  'mark',
+  'iif',
+  'iifname',
+  'iiftype',
+  'oif',
+  'oifname',
+  'oiftype',
+  'skuid',
+  'skgid',
+  'nftrace',
+  'rtclassid',
+  'ibrname',
+  'obrname',
+  'ibriport',
+  'obriport',
+  'ibrpvid',
+  'ibrvproto',
+  'pkttype',
+  'cpu',
+  'iifgroup',
+  'oifgroup',
+  'cgroup',
+  'random',
+  'ipsec',
+  'iifkind',
+  'oifkind',
+  'time',
+  'day',
+  'hour',
+  'l4proto',
+  'nfproto',
+  'secpath',
+  'sdif',
+  'sdifname',
 ]);
 const CT_DIRS = new Set(['original', 'reply']);
-const SELECTORS = new Set([...PAYLOAD, ...UNQUALIFIED_META, 'meta', 'ct', 'fib', 'numgen', 'jhash', 'symhash', 'rt', 'socket', 'osf', 'exthdr', 'ipsec', 'tunnel', 'inner']);
+const SELECTORS = new Set([
+  ...PAYLOAD,
+  ...UNQUALIFIED_META,
+  'meta',
+  'ct',
+  'fib',
+  'numgen',
+  'jhash',
+  'symhash',
+  'rt',
+  'socket',
+  'osf',
+  'exthdr',
+  'ipsec',
+  'tunnel',
+  'inner',
+]);
 /** Words that end a value: a statement begins there. */
 const STATEMENT_ONLY = new Set([
-  'accept', 'drop', 'reject', 'jump', 'goto', 'return', 'continue', 'queue', 'counter', 'log', 'limit', 'quota', 'comment',
-  'notrack', 'masquerade', 'redirect', 'fwd', 'dup', 'tproxy', 'synproxy', 'flow', 'xt', 'meter', 'vmap',
+  'accept',
+  'drop',
+  'reject',
+  'jump',
+  'goto',
+  'return',
+  'continue',
+  'queue',
+  'counter',
+  'log',
+  'limit',
+  'quota',
+  'comment',
+  'notrack',
+  'masquerade',
+  'redirect',
+  'fwd',
+  'dup',
+  'tproxy',
+  'synproxy',
+  'flow',
+  'xt',
+  'meter',
+  'vmap',
 ]);
-const OPS: Record<string, string> = { '==': '==', '!=': '!=', '<': '<', '>': '>', '<=': '<=', '>=': '>=', eq: '==', ne: '!=', lt: '<', gt: '>', le: '<=', ge: '>=' };
-const BINOPS: Record<string, string> = { '&': '&', '|': '|', '^': '^', '<<': '<<', '>>': '>>', and: '&', or: '|', xor: '^', lshift: '<<', rshift: '>>' };
+const OPS: Record<string, string> = {
+  '==': '==',
+  '!=': '!=',
+  '<': '<',
+  '>': '>',
+  '<=': '<=',
+  '>=': '>=',
+  eq: '==',
+  ne: '!=',
+  lt: '<',
+  gt: '>',
+  le: '<=',
+  ge: '>=',
+};
+const BINOPS: Record<string, string> = {
+  '&': '&',
+  '|': '|',
+  '^': '^',
+  '<<': '<<',
+  '>>': '>>',
+  and: '&',
+  or: '|',
+  xor: '^',
+  lshift: '<<',
+  rshift: '>>',
+};
 const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent', 'netmap']);
 const VERDICTS = new Set(['accept', 'drop', 'continue', 'return']);
 
@@ -95,8 +215,20 @@ export class RuleParser {
   }
 
   private syntax(tok: Token, expecting?: string): never {
-    const what = tok.kind === 'eof' ? 'end of rule' : tok.kind === 'string' ? 'string' : tok.kind === 'punct' ? `'${tok.text}'` : tok.text;
-    throw new ParseError(tok.file, tok.line, tok.col, `syntax error, unexpected ${what}${expecting ? `, expecting ${expecting}` : ''}`);
+    const what =
+      tok.kind === 'eof'
+        ? 'end of rule'
+        : tok.kind === 'string'
+          ? 'string'
+          : tok.kind === 'punct'
+            ? `'${tok.text}'`
+            : tok.text;
+    throw new ParseError(
+      tok.file,
+      tok.line,
+      tok.col,
+      `syntax error, unexpected ${what}${expecting ? `, expecting ${expecting}` : ''}`,
+    );
   }
 
   private isWord(k: number, ...words: string[]): boolean {
@@ -368,7 +500,8 @@ export class RuleParser {
   private snatDnat(kind: string): Stmt {
     this.next();
     const out: Record<string, Expr> = {};
-    if (this.isWord(0, 'ip', 'ip6') && (this.isWord(1, 'to', 'prefix', 'addr') || this.isPunct(1, ':'))) out.family = this.next().text;
+    if (this.isWord(0, 'ip', 'ip6') && (this.isWord(1, 'to', 'prefix', 'addr') || this.isPunct(1, ':')))
+      out.family = this.next().text;
     if (this.isWord(0, 'prefix')) {
       this.next();
       out.type_flags = ['prefix'];
@@ -530,7 +663,11 @@ export class RuleParser {
     }
     let op: string | undefined;
     const tok = this.peek();
-    if ((tok.kind === 'punct' || tok.kind === 'word') && OPS[tok.text] && (tok.kind === 'punct' || this.i + 1 < this.t.length)) {
+    if (
+      (tok.kind === 'punct' || tok.kind === 'word') &&
+      OPS[tok.text] &&
+      (tok.kind === 'punct' || this.i + 1 < this.t.length)
+    ) {
       op = OPS[tok.text];
       this.next();
     } else if (tok.kind === 'punct' && tok.text === '!') {
@@ -560,10 +697,13 @@ export class RuleParser {
   private binops(v: Expr): Expr {
     for (;;) {
       const tok = this.peek();
-      const op = (tok.kind === 'punct' || tok.kind === 'word') ? BINOPS[tok.text] : undefined;
+      const op = tok.kind === 'punct' || tok.kind === 'word' ? BINOPS[tok.text] : undefined;
       if (!op) return v;
       this.next();
-      const r = this.isWord(0) && SELECTORS.has(this.peek().text) && !this.looksLikeAddress(this.peek().text) ? this.lhs() : this.primaryValue();
+      const r =
+        this.isWord(0) && SELECTORS.has(this.peek().text) && !this.looksLikeAddress(this.peek().text)
+          ? this.lhs()
+          : this.primaryValue();
       v = { [op]: [v, r] };
     }
   }
@@ -578,7 +718,10 @@ export class RuleParser {
     let left: Expr = parts.length > 1 ? { concat: parts } : parts[0]!;
     for (;;) {
       const tok = this.peek();
-      const op = tok.kind === 'punct' || (tok.kind === 'word' && ['and', 'or', 'xor', 'lshift', 'rshift'].includes(tok.text)) ? BINOPS[tok.text] : undefined;
+      const op =
+        tok.kind === 'punct' || (tok.kind === 'word' && ['and', 'or', 'xor', 'lshift', 'rshift'].includes(tok.text))
+          ? BINOPS[tok.text]
+          : undefined;
       if (!op) break;
       this.next();
       left = { [op]: [left, this.primaryValue()] };
@@ -605,7 +748,9 @@ export class RuleParser {
       if (this.isWord(0) && CT_DIRS.has(this.peek().text)) out.dir = this.next().text;
       if (this.isWord(0, 'ip', 'ip6') && this.isWord(1)) out.family = this.next().text;
       out.key = this.word('ct key').text;
-      return { ct: { key: out.key, ...(out.dir ? { dir: out.dir } : {}), ...(out.family ? { family: out.family } : {}) } };
+      return {
+        ct: { key: out.key, ...(out.dir ? { dir: out.dir } : {}), ...(out.family ? { family: out.family } : {}) },
+      };
     }
     if (w === 'fib') {
       const flags = [this.word('fib flag').text];
@@ -673,18 +818,39 @@ export class RuleParser {
       const field = this.isWord(0) && !STATEMENT_ONLY.has(this.peek().text) ? this.next().text : 'exists';
       return { exthdr: { name, field } };
     }
-    if (w === 'tunnel' || w === 'inner') throw new Unreadable(tok, `${w} expressions (inner headers of tunnels) are not modeled`);
+    if (w === 'tunnel' || w === 'inner')
+      throw new Unreadable(tok, `${w} expressions (inner headers of tunnels) are not modeled`);
     if (PAYLOAD.has(w)) {
       if ((w === 'tcp' || w === 'ip') && this.isWord(0, 'option')) {
         this.next();
         const name = this.word('option name').text;
-        const field = this.isWord(0, 'kind', 'length', 'size', 'value', 'left', 'right', 'count', 'tsval', 'tsecr', 'type', 'subtype', 'addr', 'ptr') ? this.next().text : undefined;
+        const field = this.isWord(
+          0,
+          'kind',
+          'length',
+          'size',
+          'value',
+          'left',
+          'right',
+          'count',
+          'tsval',
+          'tsecr',
+          'type',
+          'subtype',
+          'addr',
+          'ptr',
+        )
+          ? this.next().text
+          : undefined;
         return { [`${w} option`]: field ? { name, field } : { name } };
       }
       if (w === 'sctp' && this.isWord(0, 'chunk')) {
         this.next();
         const name = this.word('chunk name').text;
-        const field = this.isWord(0) && !STATEMENT_ONLY.has(this.peek().text) && !OPS[this.peek().text] ? this.next().text : undefined;
+        const field =
+          this.isWord(0) && !STATEMENT_ONLY.has(this.peek().text) && !OPS[this.peek().text]
+            ? this.next().text
+            : undefined;
         return { 'sctp chunk': field ? { name, field } : { name } };
       }
       if (w === 'dccp' && this.isWord(0, 'option')) {
@@ -771,7 +937,8 @@ export class RuleParser {
           this.expectPunct(')');
           return inner;
         }
-        if (tok.text === '-' && this.peek().kind === 'word' && NUM.test(this.peek().text)) return -Number(this.next().text);
+        if (tok.text === '-' && this.peek().kind === 'word' && NUM.test(this.peek().text))
+          return -Number(this.next().text);
         if (tok.text === '*') return '*';
         return this.syntax(tok, 'a value');
       default:

@@ -77,7 +77,11 @@ function networkName(env: Env, name: string, family: Family): Resolved {
   const ipMatch = /^(wan|lan|opt\d+)ip$/.exec(name);
   if (ipMatch) {
     const info = ifaces.get(ipMatch[1]!);
-    if (!info || !info.enabled) return { symbolic: [], skip: `interface ${ipMatch[1]} is not enabled or does not exist, so "${name}" has no address` };
+    if (!info || !info.enabled)
+      return {
+        symbolic: [],
+        skip: `interface ${ipMatch[1]} is not enabled or does not exist, so "${name}" has no address`,
+      };
     // A run-time address is one placeholder address (model/address.ts), so `wanip` stays exact.
     const set = inFamily(info.addresses, family);
     if (set.isEmpty) return { symbolic: [], skip: `interface ${ipMatch[1]} has no ${FAMILY_NAME[family]} address` };
@@ -135,15 +139,25 @@ function addressValue(env: Env, value: string, family: Family): Resolved {
   }
   if (env.ctx.platform === 'opnsense') {
     // OPNsense MVC nets also accept interface names and (self); legacy <network> uses the same table.
-    if (value === '(self)' || env.ifaces.get(value) || /^(wan|lan|opt\d+)ip$/.test(value)) return resolveNetworkName(env, value, family);
+    if (value === '(self)' || env.ifaces.get(value) || /^(wan|lan|opt\d+)ip$/.test(value))
+      return resolveNetworkName(env, value, family);
   }
   return { symbolic: [], skip: `unresolvable alias "${value}"` };
 }
 
-function finish(env: Env, r: Resolved, negate: boolean, family: Family, field: 'src' | 'dst', locEl: XmlElement): Pick<Endpoint, 'set' | 'symbolic' | 'skip'> {
+function finish(
+  env: Env,
+  r: Resolved,
+  negate: boolean,
+  family: Family,
+  field: 'src' | 'dst',
+  locEl: XmlElement,
+): Pick<Endpoint, 'set' | 'symbolic' | 'skip'> {
   const loc = env.ctx.loc(locEl);
   if (r.skip) return { symbolic: [], skip: r.skip };
-  const symbolic: SymbolicRef[] = r.symbolic.map((s) => (negate ? { field, kind: s.kind, name: s.name, negated: true, loc } : { field, kind: s.kind, name: s.name, loc }));
+  const symbolic: SymbolicRef[] = r.symbolic.map((s) =>
+    negate ? { field, kind: s.kind, name: s.name, negated: true, loc } : { field, kind: s.kind, name: s.name, loc },
+  );
   const fam = familySet(family);
   let set = r.set;
   if (negate) {
@@ -184,7 +198,11 @@ export function resolveEndpoint(env: Env, el: XmlElement | undefined, field: 'sr
   const bang = negate ? '!' : '';
   if (network !== '') {
     const r = resolveNetworkName(env, network, family);
-    return { ...finish(env, r, negate, family, field, f.get('network')!), text: `${bang}${network}${/ip$|^\(self\)$/.test(network) ? '' : ' net'}`, port };
+    return {
+      ...finish(env, r, negate, family, field, f.get('network')!),
+      text: `${bang}${network}${/ip$|^\(self\)$/.test(network) ? '' : ' net'}`,
+      port,
+    };
   }
   if (address !== '') {
     const r = resolveAddressValue(env, address, family);
@@ -195,8 +213,19 @@ export function resolveEndpoint(env: Env, el: XmlElement | undefined, field: 'sr
 }
 
 /** An OPNsense MVC `source_net`/`destination_net`: comma list; each entry is a separate pf rule, so the union. */
-export function resolveNetList(env: Env, list: string, negate: boolean, family: Family, field: 'src' | 'dst', locEl: XmlElement, port: string): Endpoint {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+export function resolveNetList(
+  env: Env,
+  list: string,
+  negate: boolean,
+  family: Family,
+  field: 'src' | 'dst',
+  locEl: XmlElement,
+  port: string,
+): Endpoint {
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const text = `${negate ? '!' : ''}${names.join(',') || 'any'}`;
   if (names.length === 0 || names.includes('any')) {
     // mapAddressInfo(): 'any' is never negated.

@@ -101,7 +101,9 @@ export class AliasTable {
     if (!def) return;
     if (done.has(name)) {
       if (stack.includes(name)) {
-        this.ctx.note(`alias cycle ${[...stack.slice(stack.indexOf(name)), name].join(' → ')}: ${this.ctx.vendorName} skips names it has already expanded, so the cycle adds nothing`);
+        this.ctx.note(
+          `alias cycle ${[...stack.slice(stack.indexOf(name)), name].join(' → ')}: ${this.ctx.vendorName} skips names it has already expanded, so the cycle adds nothing`,
+        );
       }
       return;
     }
@@ -224,7 +226,10 @@ export function parseAliases(ctx: Ctx, ifaces: InterfaceTable): AliasTable {
     const name = f.str('name');
     if (!name) continue;
     const type = f.str('type').toLowerCase();
-    const entries = f.str('content').split(/[\s,]+/).filter(Boolean);
+    const entries = f
+      .str('content')
+      .split(/[\s,]+/)
+      .filter(Boolean);
     const enabled = f.has('enabled') ? truthy(f.text('enabled')) : true;
     const kind = kindOf(ctx.platform, type);
     if (kind === 'other') {

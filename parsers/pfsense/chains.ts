@@ -47,7 +47,8 @@ function antiLockout(env: Env): Rule | undefined {
   const count = ifaces.byKey.size;
   const lan = ifaces.get('lan');
   const wan = ifaces.get('wan');
-  const target = lan?.enabled && (count > 1 || ctx.platform === 'opnsense') ? lan : count === 1 && wan?.enabled ? wan : undefined;
+  const target =
+    lan?.enabled && (count > 1 || ctx.platform === 'opnsense') ? lan : count === 1 && wan?.enabled ? wan : undefined;
   if (!target) return undefined;
   const proto = wf?.str('protocol') ?? '';
   const port = wf?.str('port') ?? '';
@@ -63,7 +64,11 @@ function antiLockout(env: Env): Rule | undefined {
     id: 'implicit:anti-lockout',
     loc: webgui ? ctx.openLoc(webgui) : system ? ctx.openLoc(system) : ctx.rootLoc,
     label: 'anti-lockout rule',
-    match: { iif: NameSet.of([target.key]), proto: protoSet([PROTO.tcp]), dport: portSet(valid.map((p) => [p, p] as const)) },
+    match: {
+      iif: NameSet.of([target.key]),
+      proto: protoSet([PROTO.tcp]),
+      dport: portSet(valid.map((p) => [p, p] as const)),
+    },
     action: { kind: 'accept' },
     quick: true,
     keepState: true,
@@ -87,7 +92,9 @@ function privateBlocks(env: Env): Rule[] {
     if (!info.enabled) continue;
     const f = new Fields(info.el);
     if (ctx.flag(f, 'blockbogons')) {
-      ctx.note(`interface ${info.key} blocks bogon networks (<blockbogons>); the bogons table is not modeled (bogons are never valid provider addresses)`);
+      ctx.note(
+        `interface ${info.key} blocks bogon networks (<blockbogons>); the bogons table is not modeled (bogons are never valid provider addresses)`,
+      );
     }
     if (!ctx.flag(f, 'blockpriv')) continue;
     const el = f.get('blockpriv')!;
@@ -162,7 +169,11 @@ export function buildRuleset(env: Env, entries: FilterEntry[]): Ruleset {
   const outRules: Rule[] = [];
   if (disabled) {
     policy = { action: 'accept', source: 'explicit', loc: ctx.loc(disabled), reason: DISABLEFILTER_REASON };
-    ctx.unsupportedAt(disabled, '<system><disablefilter>', 'pf is disabled: fwlint assumes every packet passes and no NAT applies; the effect of this option is not confirmed (vendor-semantics A.2 [U])');
+    ctx.unsupportedAt(
+      disabled,
+      '<system><disablefilter>',
+      'pf is disabled: fwlint assumes every packet passes and no NAT applies; the effect of this option is not confirmed (vendor-semantics A.2 [U])',
+    );
     ctx.note('<system><disablefilter> is set: filter rules and NAT are not applied');
   } else {
     // Implicit rules emitted before the user rules (A.2 step 1). They are quick, so their place

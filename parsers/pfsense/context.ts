@@ -41,7 +41,6 @@ export class Fields {
   str(name: string): string {
     return this.text(name) ?? '';
   }
-
 }
 
 export function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
@@ -141,7 +140,11 @@ export function describe(el: XmlElement): string {
 }
 
 /** Reads every child element named `name`, numbering them in document order; undefined results are dropped. */
-export function readEach<T>(parent: XmlElement | undefined, name: string, read: (el: XmlElement, index: number) => T | undefined): T[] {
+export function readEach<T>(
+  parent: XmlElement | undefined,
+  name: string,
+  read: (el: XmlElement, index: number) => T | undefined,
+): T[] {
   const out: T[] = [];
   let index = 0;
   for (const el of parent?.children ?? []) {

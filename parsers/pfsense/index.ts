@@ -48,10 +48,17 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
   let platform: Platform;
   if (root.name === 'pfsense') platform = 'pfsense';
   else if (root.name === 'opnsense') platform = 'opnsense';
-  else throw new ParseError(file, root.loc.line, root.loc.column, `not a pfSense/OPNsense config.xml: root element <${root.name}>`);
+  else
+    throw new ParseError(
+      file,
+      root.loc.line,
+      root.loc.column,
+      `not a pfSense/OPNsense config.xml: root element <${root.name}>`,
+    );
 
   const ctx = new Ctx(file, platform, root);
-  if (vendor && vendor !== platform) ctx.note(`the file was read as ${vendor} but its root element is <${root.name}>; parsed as ${platform}`);
+  if (vendor && vendor !== platform)
+    ctx.note(`the file was read as ${vendor} but its root element is <${root.name}>; parsed as ${platform}`);
   const ifaces = parseInterfaces(ctx);
   const aliases = parseAliases(ctx, ifaces);
   const env: Env = { ctx, ifaces, aliases };
@@ -59,7 +66,10 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
 
   const entries: FilterEntry[] = [];
   if (!filterDisabled) {
-    const drafts = platform === 'opnsense' ? [...readMvcRules(env), ...readLegacyRules(env, child(root, 'filter'))] : readLegacyRules(env, child(root, 'filter'));
+    const drafts =
+      platform === 'opnsense'
+        ? [...readMvcRules(env), ...readLegacyRules(env, child(root, 'filter'))]
+        : readLegacyRules(env, child(root, 'filter'));
     for (const d of drafts) {
       const e = buildEntry(env, d);
       if (e) entries.push(e);

@@ -1,4 +1,12 @@
-import { NO_ADDR, parseAddress, parseAddressSpec, addrSet, dynamicAddress, isV6, type AddrSet } from '../../src/model/address.js';
+import {
+  NO_ADDR,
+  parseAddress,
+  parseAddressSpec,
+  addrSet,
+  dynamicAddress,
+  isV6,
+  type AddrSet,
+} from '../../src/model/address.js';
 import type { Interface } from '../../src/model/policy.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { Fields, child, type Ctx } from './context.js';
@@ -142,9 +150,16 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
   }
 
   const ifacesEl = child(root, 'interfaces');
-  const legacyWanLan = ctx.platform === 'pfsense' && configVersionBelow(child(root, 'version')?.text.trim() ?? '', 6, 1);
-  if (legacyWanLan) ctx.note('config version predates 6.1: pfSense enables wan and lan when it upgrades such a file (upgrade_060_to_061)');
-  let self: AddrSet = addrSet([[parseAddress('127.0.0.1')!, parseAddress('127.0.0.1')!], [parseAddress('::1')!, parseAddress('::1')!]]);
+  const legacyWanLan =
+    ctx.platform === 'pfsense' && configVersionBelow(child(root, 'version')?.text.trim() ?? '', 6, 1);
+  if (legacyWanLan)
+    ctx.note(
+      'config version predates 6.1: pfSense enables wan and lan when it upgrades such a file (upgrade_060_to_061)',
+    );
+  let self: AddrSet = addrSet([
+    [parseAddress('127.0.0.1')!, parseAddress('127.0.0.1')!],
+    [parseAddress('::1')!, parseAddress('::1')!],
+  ]);
   let dynamicCount = 0;
   for (const el of ifacesEl?.children ?? []) {
     const f = new Fields(el);
@@ -224,7 +239,20 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
     const tag = device ? vlanTags.get(device) : undefined;
     if (tag !== undefined) model.vlan = tag;
 
-    const info: IfaceInfo = { key, el, enabled, dynamic4, dynamic6, hasGateway, virtual, isGroup, networks, addresses, natSources, model };
+    const info: IfaceInfo = {
+      key,
+      el,
+      enabled,
+      dynamic4,
+      dynamic6,
+      hasGateway,
+      virtual,
+      isGroup,
+      networks,
+      addresses,
+      natSources,
+      model,
+    };
     if (device) info.device = device;
     table.byKey.set(key, info);
     table.list.push(model);
@@ -237,7 +265,10 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
     const f = new Fields(g);
     const name = f.str('ifname');
     if (!name) continue;
-    const members = f.str('members').split(/[\s,]+/).filter(Boolean);
+    const members = f
+      .str('members')
+      .split(/[\s,]+/)
+      .filter(Boolean);
     const seq = Number(f.str('sequence'));
     table.groups.set(name, { name, members, sequence: Number.isFinite(seq) ? seq : 0, el: g });
   }

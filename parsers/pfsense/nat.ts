@@ -44,7 +44,11 @@ function reportOtherNat(env: Env): void {
     for (const t of targets) {
       const f = new Fields(t);
       if (t !== el && (f.has('enabled') ? !truthy(f.text('enabled')) : ctx.flag(f, 'disabled'))) continue;
-      ctx.unsupportedAt(t, what, '1:1 NAT / NPt translation is not modeled; it can change both inbound reachability and the source address and port of outbound flows');
+      ctx.unsupportedAt(
+        t,
+        what,
+        '1:1 NAT / NPt translation is not modeled; it can change both inbound reachability and the source address and port of outbound flows',
+      );
     }
   }
 }

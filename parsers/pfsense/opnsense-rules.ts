@@ -20,7 +20,11 @@ function readMvcRule(env: Env, el: XmlElement, index: number): RuleDraft | undef
   const f = new Fields(el);
   // BooleanField enabled, default 1 (A.6): `<enabled>0</enabled>` disables.
   if (f.has('enabled') && !truthy(f.text('enabled'))) return undefined;
-  const interfaces = f.str('interface').split(',').map((s) => s.trim()).filter(Boolean);
+  const interfaces = f
+    .str('interface')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const interfaceNot = truthy(f.text('interfacenot'));
   // FilterRuleContainerField::serialize(): more than one interface or interfacenot = floating.
   const floating = interfaces.length !== 1 || interfaceNot;
@@ -30,8 +34,24 @@ function readMvcRule(env: Env, el: XmlElement, index: number): RuleDraft | undef
   const ipp = f.str('ipprotocol').toLowerCase();
   const family: Family = ipp === 'inet6' ? 'inet6' : ipp === 'inet46' ? 'inet46' : 'inet';
   const protocol = f.str('protocol').toLowerCase() === 'any' ? '' : f.str('protocol');
-  const src = resolveNetList(env, f.str('source_net'), truthy(f.text('source_not')), family, 'src', f.get('source_net') ?? el, f.str('source_port'));
-  const dst = resolveNetList(env, f.str('destination_net'), truthy(f.text('destination_not')), family, 'dst', f.get('destination_net') ?? el, f.str('destination_port'));
+  const src = resolveNetList(
+    env,
+    f.str('source_net'),
+    truthy(f.text('source_not')),
+    family,
+    'src',
+    f.get('source_net') ?? el,
+    f.str('source_port'),
+  );
+  const dst = resolveNetList(
+    env,
+    f.str('destination_net'),
+    truthy(f.text('destination_not')),
+    family,
+    'dst',
+    f.get('destination_net') ?? el,
+    f.str('destination_port'),
+  );
   const action = f.str('action').toLowerCase() || 'pass';
   const seq = Number(f.str('sequence'));
   const draft: RuleDraft = {

@@ -21,7 +21,12 @@ export function outboundMode(ctx: Ctx): Setting<string> {
   const modeEl = path(ctx.root, 'nat', 'outbound', 'mode');
   const v = modeEl?.text.trim() ?? '';
   if (modeEl && v !== '') {
-    return { value: v, source: 'explicit', loc: ctx.loc(modeEl), reason: `outbound NAT mode ${v} (<nat><outbound><mode>, vendor-semantics A.3)` };
+    return {
+      value: v,
+      source: 'explicit',
+      loc: ctx.loc(modeEl),
+      reason: `outbound NAT mode ${v} (<nat><outbound><mode>, vendor-semantics A.3)`,
+    };
   }
   const anchor = natAnchor(ctx);
   return {
@@ -121,8 +126,12 @@ function manualRules(env: Env): SnatRule[] {
   const { ctx } = env;
   const out: SnatRule[] = [];
   if (ctx.platform === 'opnsense') {
-    const mvc = (path(ctx.root, 'OPNsense', 'Firewall', 'Filter', 'snatrules')?.children ?? []).filter((c) => c.name === 'rule');
-    const ordered = mvc.map((el, i) => ({ el, i, seq: Number(child(el, 'sequence')?.text.trim() || 1) })).sort((a, b) => a.seq - b.seq || a.i - b.i);
+    const mvc = (path(ctx.root, 'OPNsense', 'Firewall', 'Filter', 'snatrules')?.children ?? []).filter(
+      (c) => c.name === 'rule',
+    );
+    const ordered = mvc
+      .map((el, i) => ({ el, i, seq: Number(child(el, 'sequence')?.text.trim() || 1) }))
+      .sort((a, b) => a.seq - b.seq || a.i - b.i);
     for (const { el, i } of ordered) {
       const r = mvcSnat(env, el, i);
       if (r) out.push(r);
@@ -180,7 +189,10 @@ function legacySnat(env: Env, el: XmlElement, index: number): SnatRule | undefin
     const p = ruleProtocol(env, proto, family, false);
     if (p.proto) match.proto = p.proto;
   }
-  for (const [name, field] of [['sourceport', 'sport'], ['dstport', 'dport']] as const) {
+  for (const [name, field] of [
+    ['sourceport', 'sport'],
+    ['dstport', 'dport'],
+  ] as const) {
     const t = f.str(name);
     if (!t) continue;
     const r = resolvePortSpec(env, t);
@@ -190,7 +202,10 @@ function legacySnat(env: Env, el: XmlElement, index: number): SnatRule | undefin
   const staticPort = ctx.flag(f, 'staticnatport');
   const natport = f.str('natport');
   const rule: SnatRule = {
-    id: ctx.uniqueId(f.str('tracker') || contentId('snat', `${iface}|${sf?.str('network')}|${df?.str('network')}|${proto}|${f.str('target')}|${descr}`)),
+    id: ctx.uniqueId(
+      f.str('tracker') ||
+        contentId('snat', `${iface}|${sf?.str('network')}|${df?.str('network')}|${proto}|${f.str('target')}|${descr}`),
+    ),
     loc: ctx.loc(el),
     label: lbl,
     match,
@@ -201,7 +216,10 @@ function legacySnat(env: Env, el: XmlElement, index: number): SnatRule | undefin
   if (descr) rule.comment = descr;
   if (nonat) rule.portsReason = 'no nat: the source is not translated';
   else if (staticPort) rule.portsReason = 'static-port (<staticnatport/>) keeps the source port';
-  else rule.portsReason = natport ? `<natport>${natport}</natport>: the source port is translated to ${natport}` : MANUAL_NAT_PORTS_REASON;
+  else
+    rule.portsReason = natport
+      ? `<natport>${natport}</natport>: the source port is translated to ${natport}`
+      : MANUAL_NAT_PORTS_REASON;
   return rule;
 }
 
@@ -238,7 +256,10 @@ function mvcSnat(env: Env, el: XmlElement, index: number): SnatRule | undefined 
     const p = ruleProtocol(env, proto, family, false);
     if (p.proto) match.proto = p.proto;
   }
-  for (const [name, field] of [['source_port', 'sport'], ['destination_port', 'dport']] as const) {
+  for (const [name, field] of [
+    ['source_port', 'sport'],
+    ['destination_port', 'dport'],
+  ] as const) {
     const t = f.str(name);
     if (!t) continue;
     const r = resolvePortSpec(env, t);
@@ -248,7 +269,10 @@ function mvcSnat(env: Env, el: XmlElement, index: number): SnatRule | undefined 
   const staticPort = truthy(f.text('staticnatport'));
   const natport = f.str('target_port');
   const rule: SnatRule = {
-    id: ctx.uniqueId(el.attrs.uuid ?? contentId('snat', `${iface}|${f.str('source_net')}|${f.str('destination_net')}|${proto}|${descr}`)),
+    id: ctx.uniqueId(
+      el.attrs.uuid ??
+        contentId('snat', `${iface}|${f.str('source_net')}|${f.str('destination_net')}|${proto}|${descr}`),
+    ),
     loc: ctx.loc(el),
     label: lbl,
     match,
@@ -259,6 +283,9 @@ function mvcSnat(env: Env, el: XmlElement, index: number): SnatRule | undefined 
   if (descr) rule.comment = descr;
   if (nonat) rule.portsReason = 'no nat: the source is not translated';
   else if (staticPort) rule.portsReason = 'static-port keeps the source port';
-  else rule.portsReason = natport ? `target port ${natport}: the source port is translated to ${natport}` : 'OPNsense rewrites the source port (port 1024:65535) unless static-port is set (SNatRule, vendor-semantics A.6)';
+  else
+    rule.portsReason = natport
+      ? `target port ${natport}: the source port is translated to ${natport}`
+      : 'OPNsense rewrites the source port (port 1024:65535) unless static-port is set (SNatRule, vendor-semantics A.6)';
   return rule;
 }

@@ -44,14 +44,23 @@ export function portForwards(env: Env): { dnat: DnatRule[]; filterEntries: Filte
     const lbl = numberedLabel('port forward', descr, index);
     if (ctx.flag(f, 'disabled')) continue;
     if (ctx.flag(f, 'nordr')) {
-      ctx.unsupportedAt(el, '<nat><rule><nordr>', `${lbl}: "no rdr" exclusion is not modeled; traffic it excludes may wrongly appear forwarded by a later port forward`);
+      ctx.unsupportedAt(
+        el,
+        '<nat><rule><nordr>',
+        `${lbl}: "no rdr" exclusion is not modeled; traffic it excludes may wrongly appear forwarded by a later port forward`,
+      );
       continue;
     }
     // A.3: <interface> defaults to wan.
-    const ifNames = (f.str('interface') || 'wan').split(',').map((s) => s.trim()).filter(Boolean);
+    const ifNames = (f.str('interface') || 'wan')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const ifr = ifaces.resolve(ifNames);
     if (!ifr.set) {
-      ctx.note(`${ctx.where(el)}: ${lbl} is not applied: interface ${ifNames.join(', ')} is not enabled or does not exist`);
+      ctx.note(
+        `${ctx.where(el)}: ${lbl} is not applied: interface ${ifNames.join(', ')} is not enabled or does not exist`,
+      );
       continue;
     }
     const family: Family = f.str('ipprotocol') === 'inet6' ? 'inet6' : 'inet';
@@ -71,7 +80,10 @@ export function portForwards(env: Env): { dnat: DnatRule[]; filterEntries: Filte
     if (symbolic.length) match.symbolic = symbolic;
     let dportRange: [number, number] | undefined;
     if (p.portsApply) {
-      for (const [side, field] of [[src, 'sport'], [dst, 'dport']] as const) {
+      for (const [side, field] of [
+        [src, 'sport'],
+        [dst, 'dport'],
+      ] as const) {
         if (!side.port) continue;
         const r = resolvePortSpec(env, side.port);
         if (r.skip) {
@@ -115,7 +127,14 @@ export function portForwards(env: Env): { dnat: DnatRule[]; filterEntries: Filte
 }
 
 /** OPNsense `<pass>rule</pass>`: filter rule to the target and translated ports at prio 500000 (A.6). */
-function registeredRule(env: Env, d: DnatRule, ifaces: NameSet, dport: [number, number] | undefined, seq: number, index: number): FilterEntry {
+function registeredRule(
+  env: Env,
+  d: DnatRule,
+  ifaces: NameSet,
+  dport: [number, number] | undefined,
+  seq: number,
+  index: number,
+): FilterEntry {
   const match: Match = {};
   if (d.match.proto) match.proto = d.match.proto;
   if (d.match.src) match.src = d.match.src;
@@ -134,7 +153,8 @@ function registeredRule(env: Env, d: DnatRule, ifaces: NameSet, dport: [number, 
     action: { kind: 'accept' },
     quick: true,
     keepState: true,
-    implicit: 'OPNsense: port forward with <pass>rule</pass> registers a filter rule to the target (priority 500000, vendor-semantics A.6)',
+    implicit:
+      'OPNsense: port forward with <pass>rule</pass> registers a filter rule to the target (priority 500000, vendor-semantics A.6)',
     text: `pass in quick (port forward ${d.id})`,
   };
   return { sortKey: [500000, 0, seq, index], inbound: true, outbound: false, ifaces, rule };

@@ -34,7 +34,8 @@ export function ruleProtocol(env: Env, raw: string, family: Family, hasPorts: bo
   if (p === 'tcp/udp') return { proto: protoSet([PROTO.tcp, PROTO.udp]), portsApply, text: p };
   if (p === 'icmp') {
     // pfSense turns `icmp` into ipv6-icmp for inet6 rules; inet46 rules are generated twice.
-    const nums = family === 'inet' ? [PROTO.icmp] : family === 'inet6' ? [PROTO.ipv6icmp] : [PROTO.icmp, PROTO.ipv6icmp];
+    const nums =
+      family === 'inet' ? [PROTO.icmp] : family === 'inet6' ? [PROTO.ipv6icmp] : [PROTO.icmp, PROTO.ipv6icmp];
     return { proto: protoSet(nums), portsApply, text: p };
   }
   const n = ipProtocolNumber(p);
@@ -59,14 +60,18 @@ export function resolvePortSpec(env: Env, raw: string): PortInfo {
   let t = raw.trim();
   if (t === '' || t.toLowerCase() === 'any') return {};
   // OPNsense accepts `80:any` / `any:80` (Rule::mapAddressInfo).
-  if (env.ctx.platform === 'opnsense' && /(^any[:-])|([:-]any$)/i.test(t)) t = t.replace(/^any/i, '1').replace(/any$/i, '65535');
+  if (env.ctx.platform === 'opnsense' && /(^any[:-])|([:-]any$)/i.test(t))
+    t = t.replace(/^any/i, '1').replace(/any$/i, '65535');
   const alias = env.aliases.get(t);
   if (alias) {
-    if (alias.kind !== 'port' && alias.kind !== 'url-ports') return { skip: `alias ${t} used as a port is not a port alias` };
+    if (alias.kind !== 'port' && alias.kind !== 'url-ports')
+      return { skip: `alias ${t} used as a port is not a port alias` };
     const r = env.aliases.resolvePorts(t);
     if (r.unknown.length > 0) {
       const set = r.set.isEmpty ? undefined : r.set;
-      const info: PortInfo = { unsupported: `port alias ${t} has entries fwlint cannot resolve (${r.unknown.slice(0, 3).join(', ')})` };
+      const info: PortInfo = {
+        unsupported: `port alias ${t} has entries fwlint cannot resolve (${r.unknown.slice(0, 3).join(', ')})`,
+      };
       if (set) info.set = set;
       return info;
     }

@@ -54,24 +54,110 @@ const ACTIONS: Record<string, Action> = {
 
 /** Fields that cannot change a verdict (bookkeeping, logging, shaping, state limits, reply-to). */
 const HARMLESS = new Set([
-  'id', 'tracker', 'type', 'interface', 'ipprotocol', 'protocol', 'source', 'destination', 'descr', 'log',
-  'created', 'updated', 'statetype', 'disabled', 'quick', 'floating', 'direction', 'statetimeout',
-  'associated-rule-id', 'max', 'max-src-nodes', 'max-src-conn', 'max-src-states', 'max-src-conn-rates', 'tag',
-  'allowopts', 'disablereplyto', 'reply-to', 'nopfsync', 'nosync', 'statepolicy', 'state-policy', 'source-track',
-  'dnpipe', 'pdnpipe', 'defaultqueue', 'ackqueue', 'labels', 'category', 'categories', 'label', 'vlanprioset',
-  'set-prio', 'set-prio-low', 'adaptivestart', 'adaptiveend', 'udp-first', 'udp-single', 'udp-multiple',
-  'shaper1', 'shaper2', 'interfacenot', 'replyto', 'sequence', 'enabled', 'action', 'description', 'source_net',
-  'source_not', 'source_port', 'destination_net', 'destination_not', 'destination_port', 'icmptype', 'icmp6type',
-  'os', 'tagged', 'nottagged', 'tcpflags1', 'tcpflags2', 'tcpflags_any', 'sched', 'gateway', 'dscp', 'vlanprio',
-  'prio', 'tos', 'nat', 'max-src-conn-rate', 'max-pkt-rate-number', 'max-pkt-rate-seconds', 'divert-to',
-  'overload', 'skip_rules_gw_down', 'separator', 'ipsec', 'uuid', 'seq', '#ref', 'prio_group', 'sort_order',
+  'id',
+  'tracker',
+  'type',
+  'interface',
+  'ipprotocol',
+  'protocol',
+  'source',
+  'destination',
+  'descr',
+  'log',
+  'created',
+  'updated',
+  'statetype',
+  'disabled',
+  'quick',
+  'floating',
+  'direction',
+  'statetimeout',
+  'associated-rule-id',
+  'max',
+  'max-src-nodes',
+  'max-src-conn',
+  'max-src-states',
+  'max-src-conn-rates',
+  'tag',
+  'allowopts',
+  'disablereplyto',
+  'reply-to',
+  'nopfsync',
+  'nosync',
+  'statepolicy',
+  'state-policy',
+  'source-track',
+  'dnpipe',
+  'pdnpipe',
+  'defaultqueue',
+  'ackqueue',
+  'labels',
+  'category',
+  'categories',
+  'label',
+  'vlanprioset',
+  'set-prio',
+  'set-prio-low',
+  'adaptivestart',
+  'adaptiveend',
+  'udp-first',
+  'udp-single',
+  'udp-multiple',
+  'shaper1',
+  'shaper2',
+  'interfacenot',
+  'replyto',
+  'sequence',
+  'enabled',
+  'action',
+  'description',
+  'source_net',
+  'source_not',
+  'source_port',
+  'destination_net',
+  'destination_not',
+  'destination_port',
+  'icmptype',
+  'icmp6type',
+  'os',
+  'tagged',
+  'nottagged',
+  'tcpflags1',
+  'tcpflags2',
+  'tcpflags_any',
+  'sched',
+  'gateway',
+  'dscp',
+  'vlanprio',
+  'prio',
+  'tos',
+  'nat',
+  'max-src-conn-rate',
+  'max-pkt-rate-number',
+  'max-pkt-rate-seconds',
+  'divert-to',
+  'overload',
+  'skip_rules_gw_down',
+  'separator',
+  'ipsec',
+  'uuid',
+  'seq',
+  '#ref',
+  'prio_group',
+  'sort_order',
 ]);
 
 /**
  * Rule fields that change which packets match (or where they go) but that the model cannot
  * express. The rule is kept with what can be modeled and each construct is reported (FWL900).
  */
-export function unsupportedFields(ctx: Ctx, f: Fields, section: string, protocol: string, isPass: boolean): RuleDraft['unsupported'] {
+export function unsupportedFields(
+  ctx: Ctx,
+  f: Fields,
+  section: string,
+  protocol: string,
+  isPass: boolean,
+): RuleDraft['unsupported'] {
   const out: RuleDraft['unsupported'] = [];
   const proto = protocol.toLowerCase();
   const add = (name: string, why: string): void => {
@@ -79,26 +165,55 @@ export function unsupportedFields(ctx: Ctx, f: Fields, section: string, protocol
     if (el) out.push({ el, what: `${section}<${name}>`, why });
   };
   const set = (name: string): boolean => f.str(name) !== '';
-  if (set('sched')) add('sched', `schedule "${f.str('sched')}": the rule is active only at scheduled times; fwlint evaluates it as always active`);
-  if (set('gateway') && isPass) add('gateway', `policy routing via gateway "${f.str('gateway')}": may change the egress interface (route-to), which fwlint does not model`);
-  if (proto === 'icmp' && set('icmptype') && f.str('icmptype') !== 'any') add('icmptype', `ICMP types "${f.str('icmptype')}" are not modeled; the rule is treated as matching every ICMP type`);
-  if (proto === 'icmp' && set('icmp6type') && f.str('icmp6type') !== 'any') add('icmp6type', 'ICMPv6 types are not modeled; the rule is treated as matching every ICMPv6 type');
-  if (proto === 'tcp' && set('os')) add('os', `OS fingerprint "${f.str('os')}" is not modeled; the rule is treated as matching every host`);
-  if (set('tagged')) add('tagged', `the rule only matches packets tagged "${f.str('tagged')}" by another rule; fwlint ignores the tag condition`);
+  if (set('sched'))
+    add(
+      'sched',
+      `schedule "${f.str('sched')}": the rule is active only at scheduled times; fwlint evaluates it as always active`,
+    );
+  if (set('gateway') && isPass)
+    add(
+      'gateway',
+      `policy routing via gateway "${f.str('gateway')}": may change the egress interface (route-to), which fwlint does not model`,
+    );
+  if (proto === 'icmp' && set('icmptype') && f.str('icmptype') !== 'any')
+    add(
+      'icmptype',
+      `ICMP types "${f.str('icmptype')}" are not modeled; the rule is treated as matching every ICMP type`,
+    );
+  if (proto === 'icmp' && set('icmp6type') && f.str('icmp6type') !== 'any')
+    add('icmp6type', 'ICMPv6 types are not modeled; the rule is treated as matching every ICMPv6 type');
+  if (proto === 'tcp' && set('os'))
+    add('os', `OS fingerprint "${f.str('os')}" is not modeled; the rule is treated as matching every host`);
+  if (set('tagged'))
+    add(
+      'tagged',
+      `the rule only matches packets tagged "${f.str('tagged')}" by another rule; fwlint ignores the tag condition`,
+    );
   if (proto === 'tcp' && (set('tcpflags1') || set('tcpflags2') || ctx.flag(f, 'tcpflags_any'))) {
-    add(f.has('tcpflags2') ? 'tcpflags2' : f.has('tcpflags1') ? 'tcpflags1' : 'tcpflags_any', 'custom TCP flag conditions are not modeled');
+    add(
+      f.has('tcpflags2') ? 'tcpflags2' : f.has('tcpflags1') ? 'tcpflags1' : 'tcpflags_any',
+      'custom TCP flag conditions are not modeled',
+    );
   }
   if (set('dscp')) add('dscp', `DSCP match "${f.str('dscp')}" is not modeled`);
   if (set('tos')) add('tos', 'TOS match is not modeled');
   if (set('vlanprio') && f.str('vlanprio') !== 'none') add('vlanprio', 'VLAN priority match is not modeled');
   if (set('prio')) add('prio', 'priority match is not modeled');
   if (ctx.flag(f, 'nat')) add('nat', 'NAT64 translation in a filter rule is not modeled');
-  if (set('max-src-conn-rate')) add('max-src-conn-rate', 'connection-rate limit with overload table: sources exceeding it are blocked, which fwlint does not model');
+  if (set('max-src-conn-rate'))
+    add(
+      'max-src-conn-rate',
+      'connection-rate limit with overload table: sources exceeding it are blocked, which fwlint does not model',
+    );
   if (set('max-pkt-rate-number')) add('max-pkt-rate-number', 'packet-rate limit is not modeled');
   if (set('divert-to')) add('divert-to', 'divert-to hands packets to a user-space process; its verdict is unknown');
   for (const c of f.el.children) {
     if (!HARMLESS.has(c.name) && (c.text.trim() !== '' || c.children.length > 0)) {
-      out.push({ el: c, what: `${section}<${c.name}>`, why: `unrecognized rule field <${c.name}>; fwlint does not know whether it changes which packets match` });
+      out.push({
+        el: c,
+        what: `${section}<${c.name}>`,
+        why: `unrecognized rule field <${c.name}>; fwlint does not know whether it changes which packets match`,
+      });
     }
   }
   return out;
@@ -120,7 +235,10 @@ export function readLegacyRule(env: Env, el: XmlElement, index: number): RuleDra
     iface === '' || (floating && iface.toLowerCase() === 'any')
       ? []
       : floating || opn
-        ? iface.split(',').map((s) => s.trim()).filter(Boolean)
+        ? iface
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
         : [iface];
 
   // Direction: pfSense forces `in` on interface-tab rules and honours <direction> only for floating
@@ -128,7 +246,8 @@ export function readLegacyRule(env: Env, el: XmlElement, index: number): RuleDra
   const dirText = f.str('direction').toLowerCase();
   let direction: RuleDraft['direction'];
   if (opn) direction = dirText === 'out' ? 'out' : dirText === 'any' ? 'any' : 'in';
-  else if (floating && f.str('floating') === 'yes') direction = dirText === 'in' ? 'in' : dirText === 'out' ? 'out' : 'any';
+  else if (floating && f.str('floating') === 'yes')
+    direction = dirText === 'in' ? 'in' : dirText === 'out' ? 'out' : 'any';
   else direction = 'in';
 
   // Quick: pfSense `!isset(floating) || isset(quick)` (A.2). OPNsense: missing → !floating, else !empty (A.6).
@@ -136,8 +255,10 @@ export function readLegacyRule(env: Env, el: XmlElement, index: number): RuleDra
 
   // ipprotocol: pfSense treats anything but inet6/inet46 as inet (A.7); OPNsense without it emits no family.
   const ipp = f.str('ipprotocol').toLowerCase();
-  const family: Family = ipp === 'inet6' ? 'inet6' : ipp === 'inet46' ? 'inet46' : ipp === 'inet' ? 'inet' : opn ? 'inet46' : 'inet';
-  if (ipp !== '' && ipp !== 'inet' && ipp !== 'inet6' && ipp !== 'inet46') ctx.note(`${ctx.where(el)}: unknown <ipprotocol>${ipp}</ipprotocol>; treated as ${family}`);
+  const family: Family =
+    ipp === 'inet6' ? 'inet6' : ipp === 'inet46' ? 'inet46' : ipp === 'inet' ? 'inet' : opn ? 'inet46' : 'inet';
+  if (ipp !== '' && ipp !== 'inet' && ipp !== 'inet6' && ipp !== 'inet46')
+    ctx.note(`${ctx.where(el)}: unknown <ipprotocol>${ipp}</ipprotocol>; treated as ${family}`);
 
   const protocol = f.str('protocol');
   const src = resolveEndpoint(env, f.get('source'), 'src', family);
@@ -210,7 +331,13 @@ function sortKey(env: Env, d: RuleDraft): number[] | undefined {
   const single = d.interfaces.length === 1 ? d.interfaces[0]! : undefined;
   if (ctx.platform === 'pfsense') {
     // vendor-semantics A.2: floating, then interface groups (user, then system), then interface tabs.
-    const cat = d.floating ? 0 : single && ifaces.groups.has(single) ? 1 : single && ifaces.isSystemGroup(single) ? 2 : 3;
+    const cat = d.floating
+      ? 0
+      : single && ifaces.groups.has(single)
+        ? 1
+        : single && ifaces.isSystemGroup(single)
+          ? 2
+          : 3;
     return [cat, d.index];
   }
   // vendor-semantics A.6: priority groups, MVC rules (by <sequence>) before legacy ones (XML order).
@@ -219,7 +346,8 @@ function sortKey(env: Env, d: RuleDraft): number[] | undefined {
     const known = d.interfaces.some((n) => ifaces.get(n) !== undefined);
     if (d.interfaces.length > 0 && !known) return undefined; // prio 600000: "Invalid rules (not applied by PF)"
     if (d.interfaces.length !== 1 || d.interfaceNot) prio = 200000;
-    else if (ifaces.get(single!)?.isGroup || ifaces.groups.has(single!)) prio = 300000 + (ifaces.groups.get(single!)?.sequence ?? 0);
+    else if (ifaces.get(single!)?.isGroup || ifaces.groups.has(single!))
+      prio = 300000 + (ifaces.groups.get(single!)?.sequence ?? 0);
     else prio = 400000;
   } else if (d.floating) prio = 200000;
   else if (single && ifaces.groups.has(single)) prio = 300000 + ifaces.groups.get(single)!.sequence;
@@ -246,7 +374,10 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
       skipNote(ctx, d, `interface ${r.missing.join(', ')} is not enabled or does not exist`);
       return undefined;
     }
-    if (r.missing.length > 0) ctx.note(`${ctx.where(d.el)}: ${ruleLabel(d)}: interface ${r.missing.join(', ')} is not enabled or does not exist and is ignored`);
+    if (r.missing.length > 0)
+      ctx.note(
+        `${ctx.where(d.el)}: ${ruleLabel(d)}: interface ${r.missing.join(', ')} is not enabled or does not exist and is ignored`,
+      );
     for (const o of r.opaque) {
       d.unsupported.push({
         el: child(d.el, 'interface') ?? d.el,
@@ -273,12 +404,20 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   const hasPorts = d.src.port !== '' || d.dst.port !== '';
   const p = ruleProtocol(env, d.protocol, d.family, hasPorts);
   if (p.tcpTrap) {
-    ctx.note(`${ctx.where(d.el)}: ${ruleLabel(d)} has a port but no protocol: pfSense generates "proto tcp" and drops the port (vendor-semantics A.1, F.5)`);
+    ctx.note(
+      `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but no protocol: pfSense generates "proto tcp" and drops the port (vendor-semantics A.1, F.5)`,
+    );
   } else if (hasPorts && !p.portsApply && opn) {
-    ctx.note(`${ctx.where(d.el)}: ${ruleLabel(d)} has a port but protocol "${p.text}": OPNsense only applies ports to tcp/udp, the port is ignored`);
+    ctx.note(
+      `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but protocol "${p.text}": OPNsense only applies ports to tcp/udp, the port is ignored`,
+    );
   }
   if (p.unknown) {
-    d.unsupported.push({ el: child(d.el, 'protocol') ?? d.el, what: `<protocol>${p.unknown}</protocol>`, why: `unknown protocol "${p.unknown}"; the rule is treated as matching every protocol` });
+    d.unsupported.push({
+      el: child(d.el, 'protocol') ?? d.el,
+      what: `<protocol>${p.unknown}</protocol>`,
+      why: `unknown protocol "${p.unknown}"; the rule is treated as matching every protocol`,
+    });
   }
 
   const match: Match = {};
@@ -286,14 +425,22 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   if (d.dst.set) match.dst = d.dst.set;
   if (p.proto) match.proto = p.proto;
   if (p.portsApply) {
-    for (const [side, field] of [[d.src, 'sport'], [d.dst, 'dport']] as const) {
+    for (const [side, field] of [
+      [d.src, 'sport'],
+      [d.dst, 'dport'],
+    ] as const) {
       if (side.port === '') continue;
       const r = resolvePortSpec(env, side.port);
       if (r.skip) {
         skipNote(ctx, d, r.skip);
         return undefined;
       }
-      if (r.unsupported) d.unsupported.push({ el: d.el, what: `<port>${side.port}</port>`, why: `${r.unsupported}; treated as ${r.set ? 'the resolvable part' : 'any port'}` });
+      if (r.unsupported)
+        d.unsupported.push({
+          el: d.el,
+          what: `<port>${side.port}</port>`,
+          why: `${r.unsupported}; treated as ${r.set ? 'the resolvable part' : 'any port'}`,
+        });
       if (r.set) match[field] = r.set;
     }
   }
@@ -343,7 +490,11 @@ function ruleText(d: RuleDraft, proto: string): string {
   const parts: string[] = [d.type || 'pass', d.direction];
   if (d.quick) parts.push('quick');
   if (d.floating) parts.push('floating');
-  parts.push(`on ${d.interfaceNot ? '!' : ''}${d.interfaces.length ? d.interfaces.join(',') : 'any'}`, d.family, `proto ${proto}`);
+  parts.push(
+    `on ${d.interfaceNot ? '!' : ''}${d.interfaces.length ? d.interfaces.join(',') : 'any'}`,
+    d.family,
+    `proto ${proto}`,
+  );
   parts.push(`from ${d.src.text || '?'}${d.src.port ? ` port ${d.src.port}` : ''}`);
   parts.push(`to ${d.dst.text || '?'}${d.dst.port ? ` port ${d.dst.port}` : ''}`);
   const st = d.statetype.toLowerCase();

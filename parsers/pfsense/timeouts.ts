@@ -97,7 +97,11 @@ export function reportUpnp(ctx: Ctx): void {
   const cfg = child(el, 'config') ?? el;
   const enable = child(cfg, 'enable');
   if (!enable || enable.text.trim() === '' || enable.text.trim() === '0') return;
-  ctx.unsupportedAt(el, '<miniupnpd>', 'UPnP/NAT-PMP is enabled: hosts can open port forwards and pinholes at run time, which fwlint cannot see');
+  ctx.unsupportedAt(
+    el,
+    '<miniupnpd>',
+    'UPnP/NAT-PMP is enabled: hosts can open port forwards and pinholes at run time, which fwlint cannot see',
+  );
 }
 
 export function sessions(ctx: Ctx): SessionSettings {

@@ -103,7 +103,11 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
   }
 
   const bin = BINARY_RE.exec(text);
-  if (bin) fail(bin.index, `binary data (control character 0x${text.charCodeAt(bin.index).toString(16).padStart(2, '0')}); not an XML text file`);
+  if (bin)
+    fail(
+      bin.index,
+      `binary data (control character 0x${text.charCodeAt(bin.index).toString(16).padStart(2, '0')}); not an XML text file`,
+    );
 
   /** Decodes [from, to); works on the slice so a run without '&' never scans past its end. */
   function decode(from: number, to: number): string {
@@ -115,18 +119,21 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
     while (amp !== -1) {
       out += s.slice(pos, amp);
       const semi = s.indexOf(';', amp + 1);
-      if (semi === -1 || semi - amp > 12) fail(from + amp, "unescaped '&' (expected an entity reference such as &amp;)");
+      if (semi === -1 || semi - amp > 12)
+        fail(from + amp, "unescaped '&' (expected an entity reference such as &amp;)");
       const ref = s.slice(amp + 1, semi);
       if (ref.charCodeAt(0) === 0x23 /* # */) {
         const hex = ref.charCodeAt(1) === 0x78 || ref.charCodeAt(1) === 0x58;
         const digits = hex ? ref.slice(2) : ref.slice(1);
         const ok = hex ? /^[0-9a-fA-F]{1,6}$/.test(digits) : /^[0-9]{1,7}$/.test(digits);
         const cp = ok ? parseInt(digits, hex ? 16 : 10) : NaN;
-        if (!ok || cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) fail(from + amp, `invalid character reference &${ref};`);
+        if (!ok || cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+          fail(from + amp, `invalid character reference &${ref};`);
         out += String.fromCodePoint(cp);
       } else {
         const rep = PREDEFINED[ref];
-        if (rep === undefined) fail(from + amp, `undefined entity &${ref}; (only the five predefined XML entities are accepted)`);
+        if (rep === undefined)
+          fail(from + amp, `undefined entity &${ref}; (only the five predefined XML entities are accepted)`);
         out += rep;
       }
       pos = semi + 1;
@@ -160,7 +167,8 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
       const close = text.indexOf(']', br);
       const subsetEnd = close === -1 ? len : close;
       const ent = text.indexOf('<!ENTITY', br);
-      if (ent !== -1 && ent < subsetEnd) fail(ent, 'entity declarations are not allowed (possible entity-expansion attack)');
+      if (ent !== -1 && ent < subsetEnd)
+        fail(ent, 'entity declarations are not allowed (possible entity-expansion attack)');
       if (close === -1) fail(lt, 'unterminated DOCTYPE internal subset');
       i = close + 1;
     }
@@ -219,7 +227,10 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
       const top = stack[stack.length - 1];
       if (!top) fail(lt, `unexpected end tag </${name}> (no element is open)`);
       if (top.name !== name) {
-        fail(lt, `mismatched end tag </${name}>: expected </${top.name}> (opened at line ${top.loc.line}, column ${top.loc.column})`);
+        fail(
+          lt,
+          `mismatched end tag </${name}>: expected </${top.name}> (opened at line ${top.loc.line}, column ${top.loc.column})`,
+        );
       }
       advance(i);
       top.loc.endLine = line;
@@ -233,7 +244,12 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
     // start tag
     if (root) fail(lt, 'content after the root element (a document has exactly one root)');
     if (!isNameStart(c1)) {
-      fail(lt, Number.isNaN(c1) ? "unexpected end of file after '<'" : "'<' not followed by an element name (unescaped '<' in text?)");
+      fail(
+        lt,
+        Number.isNaN(c1)
+          ? "unexpected end of file after '<'"
+          : "'<' not followed by an element name (unescaped '<' in text?)",
+      );
     }
     advance(lt);
     const sLine = line;
@@ -306,7 +322,10 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
 
   const open = stack[stack.length - 1];
   if (open) {
-    fail(len, `unexpected end of file: <${open.name}> opened at line ${open.loc.line}, column ${open.loc.column} is not closed (truncated file?)`);
+    fail(
+      len,
+      `unexpected end of file: <${open.name}> opened at line ${open.loc.line}, column ${open.loc.column} is not closed (truncated file?)`,
+    );
   }
   if (!root) fail(len, 'no root element (empty or non-XML file)');
   return root;

@@ -32,7 +32,7 @@ export function explainFlow(policy: Policy, o: ExplainOptions): { path: 'forward
     dport = portSet([r]);
   }
   const wan = policy.interfaces.filter((i) => i.role === 'wan').map((i) => i.name);
-  const iif = o.in ? iface(policy, o.in) : holder(policy, src) ?? NameSet.of(wan);
+  const iif = o.in ? iface(policy, o.in) : (holder(policy, src) ?? NameSet.of(wan));
   const oif = o.out ? iface(policy, o.out) : toSelf || dst.isSubsetOf(self) ? NameSet.ANY : egressFor(policy, wan, dst);
   const state = o.state ? NameSet.of(o.state.split(',').map(checkState)) : NameSet.of(['new']);
   const path = toSelf || (!dst.isEmpty && dst.isSubsetOf(self)) ? 'input' : 'forward';
@@ -47,7 +47,9 @@ export function explain(policy: Policy, o: ExplainOptions): { parts: Part[]; flo
 export function formatExplain(policy: Policy, r: { parts: Part[]; flow: Box; path: string }): string {
   const lines: string[] = [];
   const head = describeBox(r.flow) || 'any traffic';
-  lines.push(`${policy.file}${policy.name ? ` [${policy.name}]` : ''}: ${head} (${r.path === 'input' ? 'to the firewall itself' : 'routed through'})`);
+  lines.push(
+    `${policy.file}${policy.name ? ` [${policy.name}]` : ''}: ${head} (${r.path === 'input' ? 'to the firewall itself' : 'routed through'})`,
+  );
   for (const p of r.parts) {
     const part = describeBox(p.box, r.flow);
     lines.push('');
@@ -56,17 +58,29 @@ export function formatExplain(policy: Policy, r: { parts: Part[]; flow: Box; pat
     p.trail.forEach((s, i) => {
       // A non-quick rule that stays the last match shows once, as its verdict.
       const next = p.trail[i + 1];
-      if (s.effect === 'tentative' && next && next.rule === s.rule && next.policy === s.policy && next.effect !== 'tentative') return;
+      if (
+        s.effect === 'tentative' &&
+        next &&
+        next.rule === s.rule &&
+        next.policy === s.policy &&
+        next.effect !== 'tentative'
+      )
+        return;
       lines.push(`    ${s.stage}/${s.chain}: ${s.effect.padEnd(9)} ${stepText(s)}`);
     });
-    if (p.maybe.length) lines.push(`  uncertain: ${p.maybe.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} match hostnames or URL tables that fwlint does not resolve`);
+    if (p.maybe.length)
+      lines.push(
+        `  uncertain: ${p.maybe.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} match hostnames or URL tables that fwlint does not resolve`,
+      );
   }
   return lines.join('\n') + '\n';
 }
 
 function stepText(s: Step): string {
-  if (s.rule) return `${s.rule.label} at ${s.rule.loc.file}:${s.rule.loc.line}${s.rule.implicit ? ` (${s.rule.implicit})` : ''}`;
-  if (s.policy) return `${s.policy.source === 'default' ? 'default' : 'chain'} policy ${s.policy.action}: ${s.policy.reason} (${s.policy.loc.file}:${s.policy.loc.line})`;
+  if (s.rule)
+    return `${s.rule.label} at ${s.rule.loc.file}:${s.rule.loc.line}${s.rule.implicit ? ` (${s.rule.implicit})` : ''}`;
+  if (s.policy)
+    return `${s.policy.source === 'default' ? 'default' : 'chain'} policy ${s.policy.action}: ${s.policy.reason} (${s.policy.loc.file}:${s.policy.loc.line})`;
   return s.effect;
 }
 
@@ -93,7 +107,7 @@ function holder(policy: Policy, a: ReturnType<typeof addr>): NameSet | undefined
 }
 
 function checkState(s: string): string {
-  if (!(CONN_STATES as readonly string[]).includes(s)) throw new UsageError(`--state '${s}': expected ${CONN_STATES.join(', ')}`);
+  if (!(CONN_STATES as readonly string[]).includes(s))
+    throw new UsageError(`--state '${s}': expected ${CONN_STATES.join(', ')}`);
   return s;
 }
-

@@ -5,7 +5,6 @@ import { UsageError } from '../model/errors.js';
 import { listProfiles } from '../profiles/load.js';
 import { expandInputs } from './inputs.js';
 
-
 /**
  * Writes a starting fwlint.config.json: one override per folder that holds configurations, so a
  * repository of many sites can give each its provider and phone networks. JSON has no comments, so

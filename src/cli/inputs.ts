@@ -9,7 +9,11 @@ import { UsageError } from '../model/errors.js';
  * parse error); directories and globs are walked, and files whose format no parser recognises are
  * skipped and counted, so a config repository can be linted as a whole.
  */
-export function expandInputs(args: readonly string[], cwd: string, opts: { skipUnknown?: boolean } = {}): { files: string[]; skipped: string[] } {
+export function expandInputs(
+  args: readonly string[],
+  cwd: string,
+  opts: { skipUnknown?: boolean } = {},
+): { files: string[]; skipped: string[] } {
   const files: string[] = [];
   const skipped: string[] = [];
   const seen = new Set<string>();

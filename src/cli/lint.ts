@@ -47,10 +47,19 @@ function profile(idOrPath: string): Profile {
 }
 
 /** Lints one file with its settings: parse, rules, per-rule levels, inline suppressions. */
-export function lintOneFile(abs: string, display: string, s: FileSettings, given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions }): FileResult {
+export function lintOneFile(
+  abs: string,
+  display: string,
+  s: FileSettings,
+  given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions },
+): FileResult {
   const profiles = given?.profiles ?? s.profiles.map(profile);
   if (profiles.length === 0)
-    throw new UsageError(`${display}: no provider profile: give --profile (bundled: ${listProfiles().map((p) => p.id).join(', ')}) or set "profiles" in fwlint.config.json`);
+    throw new UsageError(
+      `${display}: no provider profile: give --profile (bundled: ${listProfiles()
+        .map((p) => p.id)
+        .join(', ')}) or set "profiles" in fwlint.config.json`,
+    );
   let parseOptions = given?.parseOptions;
   parseOptions ??= s.sysctl ? { sysctl: readSysctl(s.sysctl) } : {};
   const opts: LintOptions = { phones: s.phones, pbx: s.pbx, wan: s.wan, audiences: s.audiences, devices: s.devices };
@@ -63,7 +72,16 @@ export function lintOneFile(abs: string, display: string, s: FileSettings, given
     const meta = findRuleMeta('FWL901')!;
     return {
       linted: { path: display, firewalls: [], failed: true },
-      findings: [{ ruleId: meta.id, ruleName: meta.name, level: 'error', message: e.message, loc: { file: e.file, line: e.line, column: e.column, endLine: e.line }, fingerprintParts: [e.message] }],
+      findings: [
+        {
+          ruleId: meta.id,
+          ruleName: meta.name,
+          level: 'error',
+          message: e.message,
+          loc: { file: e.file, line: e.line, column: e.column, endLine: e.line },
+          fingerprintParts: [e.message],
+        },
+      ],
       notifications: [],
       failed: { file: e.file, line: e.line, column: e.column, message: e.message },
       lineTexts: {},
@@ -82,7 +100,12 @@ export function lintOneFile(abs: string, display: string, s: FileSettings, given
   }
   const leveled = applyLevels(findings, s.rules);
   return {
-    linted: { path: display, vendor: policies[0]?.vendor, version: policies[0]?.version, firewalls: policies.map((p) => p.name ?? '') },
+    linted: {
+      path: display,
+      vendor: policies[0]?.vendor,
+      version: policies[0]?.version,
+      firewalls: policies.map((p) => p.name ?? ''),
+    },
     findings: leveled,
     notifications,
     lineTexts: linesOf(text, leveled),
@@ -152,12 +175,34 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
   if (o.config) {
     const texts = new Map(results.map((r) => [r.linted.path, r.lineTexts]));
     const lineText = (f: Finding) => texts.get(f.loc.file)?.[f.loc.line] ?? '';
-    const { expired, stale } = applyIgnores(findings, o.config.ignore, o.config.dir, lineText, o.today, o.config.display, o.cwd);
+    const { expired, stale } = applyIgnores(
+      findings,
+      o.config.ignore,
+      o.config.dir,
+      lineText,
+      o.today,
+      o.config.display,
+      o.cwd,
+    );
     const meta = findRuleMeta('FWL902')!;
     for (const e of expired)
-      findings.push({ ruleId: meta.id, ruleName: meta.name, level: 'warning', loc: e.loc, fingerprintParts: ['expired', e.rule, e.reason], message: `Suppression of ${e.rule} expired on ${e.expires} and no longer applies ("${e.reason}"): fix the findings, or renew the entry with a new date and reason.` });
+      findings.push({
+        ruleId: meta.id,
+        ruleName: meta.name,
+        level: 'warning',
+        loc: e.loc,
+        fingerprintParts: ['expired', e.rule, e.reason],
+        message: `Suppression of ${e.rule} expired on ${e.expires} and no longer applies ("${e.reason}"): fix the findings, or renew the entry with a new date and reason.`,
+      });
     for (const e of stale)
-      findings.push({ ruleId: meta.id, ruleName: meta.name, level: 'note', loc: e.loc, fingerprintParts: ['stale', e.rule, e.reason], message: `Suppression of ${e.rule} matches no finding ("${e.reason}"): delete it.` });
+      findings.push({
+        ruleId: meta.id,
+        ruleName: meta.name,
+        level: 'note',
+        loc: e.loc,
+        fingerprintParts: ['stale', e.rule, e.reason],
+        message: `Suppression of ${e.rule} matches no finding ("${e.reason}"): delete it.`,
+      });
   }
   if (o.baseline) applyBaseline(findings, readBaseline(o.baseline), o.baseline);
   findings.sort(byLocation);
@@ -196,7 +241,9 @@ export function lintFiles(
     sysctl: undefined,
     rules: {},
   };
-  const results = files.map((file) => lintOneFile(resolve(cwd, file), displayPath(file, cwd), settings, { profiles, parseOptions }));
+  const results = files.map((file) =>
+    lintOneFile(resolve(cwd, file), displayPath(file, cwd), settings, { profiles, parseOptions }),
+  );
   const findings = results.flatMap((r) => r.findings).sort(byLocation);
   return {
     report: {
@@ -208,7 +255,9 @@ export function lintFiles(
       rules: [...ALL_RULE_META],
       profiles: profiles.map((p) => ({ id: p.id, name: p.name, document: p.document.title })),
     },
-    failed: results.flatMap((r) => (r.failed ? [new ParseError(r.failed.file, r.failed.line, r.failed.column, r.failed.message)] : [])),
+    failed: results.flatMap((r) =>
+      r.failed ? [new ParseError(r.failed.file, r.failed.line, r.failed.column, r.failed.message)] : [],
+    ),
   };
 }
 
@@ -228,7 +277,13 @@ export function displayPath(file: string, cwd: string): string {
 }
 
 function byLocation(a: Finding, b: Finding): number {
-  return a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
+  return (
+    a.loc.file.localeCompare(b.loc.file) ||
+    a.loc.line - b.loc.line ||
+    a.loc.column - b.loc.column ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.message.localeCompare(b.message)
+  );
 }
 
 function dedupe(ns: Notification[]): Notification[] {

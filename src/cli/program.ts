@@ -42,28 +42,58 @@ function program(): Command {
     .option('--phones <spec>', 'phone network: CIDR, interface, or CIDR@interface (repeatable)', collect)
     .option('--pbx <ip>', 'address of the PBX, for port-forward and PBX flow checks')
     .option('--wan <interface>', 'WAN interface (repeatable; default: the interfaces the config marks as WAN)', collect)
-    .addOption(new Option('--audience <name>', 'also check requirements for this audience (repeatable)').choices(AUDIENCES).argParser(collectChoice(AUDIENCES)))
+    .addOption(
+      new Option('--audience <name>', 'also check requirements for this audience (repeatable)')
+        .choices(AUDIENCES)
+        .argParser(collectChoice(AUDIENCES)),
+    )
     .option('--device <family>', 'also check device-specific requirements for this family (repeatable)', collect)
-    .addOption(new Option('--vendor <vendor>', 'configuration format (default: auto, detected per file)').choices(['auto', ...ALL_VENDORS]))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'github', 'junit']).default('text'))
+    .addOption(
+      new Option('--vendor <vendor>', 'configuration format (default: auto, detected per file)').choices([
+        'auto',
+        ...ALL_VENDORS,
+      ]),
+    )
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['text', 'json', 'sarif', 'github', 'junit'])
+        .default('text'),
+    )
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables: conntrack timeouts)')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <level>', 'exit 1 when an unsuppressed finding at or above this level exists (default: error)').choices(['error', 'warning', 'note', 'none']))
-    .option('-c, --config <file>', 'use this config file instead of looking for fwlint.config.json / .fwlintrc.json upwards')
+    .addOption(
+      new Option(
+        '--fail-on <level>',
+        'exit 1 when an unsuppressed finding at or above this level exists (default: error)',
+      ).choices(['error', 'warning', 'note', 'none']),
+    )
+    .option(
+      '-c, --config <file>',
+      'use this config file instead of looking for fwlint.config.json / .fwlintrc.json upwards',
+    )
     .option('--no-config', 'ignore config files')
-    .option('--skip-unknown', 'skip (with a note) files given by name whose format is not recognised, as in directories; for pre-commit hooks')
+    .option(
+      '--skip-unknown',
+      'skip (with a note) files given by name whose format is not recognised, as in directories; for pre-commit hooks',
+    )
     .option('--baseline <file>', 'report only findings not recorded in this baseline (the others appear as suppressed)')
     .option('--write-baseline <file>', 'record the current findings as accepted in this baseline file')
     .action(async (paths: string[], o) => {
       const cwd = process.cwd();
-      const configPath = o.config === false ? undefined : typeof o.config === 'string' ? resolve(o.config) : findConfig(cwd);
+      const configPath =
+        o.config === false ? undefined : typeof o.config === 'string' ? resolve(o.config) : findConfig(cwd);
       const config = configPath ? loadConfig(configPath, cwd) : undefined;
       const { files, skipped } = expandInputs(paths, cwd, { skipUnknown: !!o.skipUnknown });
       if (files.length === 0 && o.skipUnknown) {
-        process.stdout.write(`fwlint: no configuration in a supported format among ${paths.length} path(s); nothing to check\n`);
+        process.stdout.write(
+          `fwlint: no configuration in a supported format among ${paths.length} path(s); nothing to check\n`,
+        );
         return;
       }
-      if (files.length === 0) throw new UsageError(`no configuration found in ${paths.join(' ')}${skipped.length ? ` (${skipped.length} file(s) in no supported format)` : ''}`);
+      if (files.length === 0)
+        throw new UsageError(
+          `no configuration found in ${paths.join(' ')}${skipped.length ? ` (${skipped.length} file(s) in no supported format)` : ''}`,
+        );
       const cli: Partial<FileSettings> = {
         profiles: o.profile,
         phones: o.phones,
@@ -82,7 +112,14 @@ function program(): Command {
         today: new Date().toISOString().slice(0, 10),
         lintAll: parallelLinter((jobs) => jobs.map((j) => lintOneFile(j.abs, j.display, j.settings))),
       });
-      if (skipped.length) report.notifications.push({ level: 'note', message: `skipped ${skipped.length} file(s) in no supported format: ${skipped.slice(0, 5).map((f) => displayPath(f, cwd)).join(', ')}${skipped.length > 5 ? ', …' : ''}` });
+      if (skipped.length)
+        report.notifications.push({
+          level: 'note',
+          message: `skipped ${skipped.length} file(s) in no supported format: ${skipped
+            .slice(0, 5)
+            .map((f) => displayPath(f, cwd))
+            .join(', ')}${skipped.length > 5 ? ', …' : ''}`,
+        });
       if (config) report.notifications.unshift({ level: 'note', message: `using ${config.display}` });
       for (const e of failed) process.stderr.write(`fwlint: ${e.file}:${e.line}:${e.column}: ${e.message}\n`);
       if (o.writeBaseline) {
@@ -92,11 +129,15 @@ function program(): Command {
       const failOn = (o.failOn ?? config?.top.failOn ?? 'error') as FailOn;
       const toFile = !!o.output;
       const out =
-        o.format === 'json' ? formatJson(report)
-        : o.format === 'sarif' ? formatSarif(report)
-        : o.format === 'github' ? formatGithub(report)
-        : o.format === 'junit' ? formatJunit(report, failOn)
-        : formatText(report, { color: !toFile && shouldColor(process.stdout, process.env) });
+        o.format === 'json'
+          ? formatJson(report)
+          : o.format === 'sarif'
+            ? formatSarif(report)
+            : o.format === 'github'
+              ? formatGithub(report)
+              : o.format === 'junit'
+                ? formatJunit(report, failOn)
+                : formatText(report, { color: !toFile && shouldColor(process.stdout, process.env) });
       if (toFile) writeFileSync(o.output, out);
       else process.stdout.write(out);
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
@@ -107,7 +148,9 @@ function program(): Command {
     .option('--force', 'overwrite an existing fwlint.config.json')
     .action((o) => {
       const written = writeStarterConfig(process.cwd(), !!o.force);
-      process.stdout.write(`wrote ${written.path} for ${written.files} configuration file(s); edit "profiles" and "phones", then run: fwlint lint .\n`);
+      process.stdout.write(
+        `wrote ${written.path} for ${written.files} configuration file(s); edit "profiles" and "phones", then run: fwlint lint .\n`,
+      );
     });
 
   const profiles = p.command('profiles').description('list the bundled provider profiles');
@@ -146,10 +189,17 @@ function program(): Command {
     .option('--in <interface>', 'ingress interface (default: where --from lives, else WAN)')
     .option('--out <interface>', 'egress interface (default: by destination)')
     .option('--state <states>', 'connection state(s): new, established, related, invalid, untracked', 'new')
-    .addOption(new Option('--vendor <vendor>', 'configuration format').choices(['auto', ...ALL_VENDORS]).default('auto'))
+    .addOption(
+      new Option('--vendor <vendor>', 'configuration format').choices(['auto', ...ALL_VENDORS]).default('auto'),
+    )
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables)')
     .action((file: string, o) => {
-      const policies = readConfig(resolve(file), displayPath(file, process.cwd()), o.vendor as Vendor | 'auto', o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {});
+      const policies = readConfig(
+        resolve(file),
+        displayPath(file, process.cwd()),
+        o.vendor as Vendor | 'auto',
+        o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {},
+      );
       for (const policy of policies) process.stdout.write(formatExplain(policy, explain(policy, o)));
     });
   return p;
@@ -171,7 +221,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof ParseError) process.stderr.write(`fwlint: ${e.format()}\n`);
     else if (e instanceof UsageError) process.stderr.write(`fwlint: ${e.message}\n`);
-    else process.stderr.write(`fwlint: internal error: ${(e as Error)?.message ?? String(e)} (please report this with the command line)\n`);
+    else
+      process.stderr.write(
+        `fwlint: internal error: ${(e as Error)?.message ?? String(e)} (please report this with the command line)\n`,
+      );
     return 2;
   }
 }

@@ -12,12 +12,22 @@ export const MAX_FILE_BYTES = 128 * 1024 * 1024;
  * Reads and parses one configuration file. Unreadable files are UsageErrors; files that are not
  * valid configurations are ParseErrors with a line and column. Both become exit code 2.
  */
-export function readConfig(path: string, displayPath: string, vendor: Vendor | 'auto', options: ParseOptions = {}): Policy[] {
+export function readConfig(
+  path: string,
+  displayPath: string,
+  vendor: Vendor | 'auto',
+  options: ParseOptions = {},
+): Policy[] {
   return readConfigText(path, displayPath, vendor, options).policies;
 }
 
 /** As readConfig, also returning the text (to match suppressions against offending lines; never output). */
-export function readConfigText(path: string, displayPath: string, vendor: Vendor | 'auto', options: ParseOptions = {}): { policies: Policy[]; text: string } {
+export function readConfigText(
+  path: string,
+  displayPath: string,
+  vendor: Vendor | 'auto',
+  options: ParseOptions = {},
+): { policies: Policy[]; text: string } {
   let size: number;
   try {
     const st = statSync(path);
@@ -28,7 +38,12 @@ export function readConfigText(path: string, displayPath: string, vendor: Vendor
     throw new UsageError(`${displayPath}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   if (size > MAX_FILE_BYTES)
-    throw new ParseError(displayPath, 1, 1, `file is ${(size / 1048576).toFixed(0)} MB, larger than the ${MAX_FILE_BYTES / 1048576} MB limit for a configuration export`);
+    throw new ParseError(
+      displayPath,
+      1,
+      1,
+      `file is ${(size / 1048576).toFixed(0)} MB, larger than the ${MAX_FILE_BYTES / 1048576} MB limit for a configuration export`,
+    );
   if (size === 0) throw new ParseError(displayPath, 1, 1, 'empty file');
   const buf = readWhole(path, size);
   const nul = buf.subarray(0, 65536).indexOf(0);
@@ -36,10 +51,18 @@ export function readConfigText(path: string, displayPath: string, vendor: Vendor
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');
   const chosen = vendor === 'auto' ? detectVendor(text.slice(0, 8192)) : vendor;
   if (!chosen)
-    throw new ParseError(displayPath, 1, 1, `cannot tell which firewall this is from (not a ${PARSERS.flatMap((p) => p.vendors).join(', ')} configuration); use --vendor`);
+    throw new ParseError(
+      displayPath,
+      1,
+      1,
+      `cannot tell which firewall this is from (not a ${PARSERS.flatMap((p) => p.vendors).join(', ')} configuration); use --vendor`,
+    );
   const parser = parserFor(chosen);
   if (!parser) throw new UsageError(`${displayPath}: the ${chosen} parser is not available yet`);
-  return { policies: parser.parse(text, displayPath, chosen, { readInclude: includeReader(path, displayPath), ...options }), text };
+  return {
+    policies: parser.parse(text, displayPath, chosen, { readInclude: includeReader(path, displayPath), ...options }),
+    text,
+  };
 }
 
 function readWhole(path: string, size: number): Buffer {

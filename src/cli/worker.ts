@@ -7,6 +7,8 @@ parentPort?.on('message', ({ i, job }) => {
   try {
     parentPort!.postMessage({ i, result: lintOneFile(job.abs, job.display, job.settings) });
   } catch (e) {
-    parentPort!.postMessage(e instanceof UsageError ? { i, usage: e.message } : { i, error: (e as Error)?.message ?? String(e) });
+    parentPort!.postMessage(
+      e instanceof UsageError ? { i, usage: e.message } : { i, error: (e as Error)?.message ?? String(e) },
+    );
   }
 });

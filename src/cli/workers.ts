@@ -25,26 +25,28 @@ export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
     let next = 0;
     const url = new URL('./worker.js', import.meta.url);
     await Promise.all(
-      Array.from({ length: size }, () =>
-        new Promise<void>((done, fail) => {
-          const w = new Worker(url);
-          const feed = () => {
-            if (next >= jobs.length) {
-              void w.terminate();
-              return done();
-            }
-            const i = next++;
-            w.postMessage({ i, job: jobs[i] });
-          };
-          w.on('message', (m: { i: number; result?: FileResult; usage?: string; error?: string }) => {
-            if (m.usage) return fail(new UsageError(m.usage));
-            if (m.error) return fail(new Error(m.error));
-            results[m.i] = m.result!;
+      Array.from(
+        { length: size },
+        () =>
+          new Promise<void>((done, fail) => {
+            const w = new Worker(url);
+            const feed = () => {
+              if (next >= jobs.length) {
+                void w.terminate();
+                return done();
+              }
+              const i = next++;
+              w.postMessage({ i, job: jobs[i] });
+            };
+            w.on('message', (m: { i: number; result?: FileResult; usage?: string; error?: string }) => {
+              if (m.usage) return fail(new UsageError(m.usage));
+              if (m.error) return fail(new Error(m.error));
+              results[m.i] = m.result!;
+              feed();
+            });
+            w.on('error', fail);
             feed();
-          });
-          w.on('error', fail);
-          feed();
-        }),
+          }),
       ),
     );
     return results;

@@ -20,14 +20,21 @@ export function globToRegExp(pattern: string): RegExp {
       const end = p.indexOf('}', i);
       if (end < 0) re += '\\{';
       else {
-        re += `(?:${p.slice(i + 1, end).split(',').map(escape).join('|')})`;
+        re += `(?:${p
+          .slice(i + 1, end)
+          .split(',')
+          .map(escape)
+          .join('|')})`;
         i = end;
       }
     } else if (c === '[') {
       const end = p.indexOf(']', i);
       if (end < 0) re += '\\[';
       else {
-        re += `[${p.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        re += `[${p
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else re += escape(c);

@@ -49,7 +49,9 @@ export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {
     doc = JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
     const p = jsonErrorPosition(text, (e as Error).message);
-    throw new UsageError(`${display}:${p.line}:${p.column}: not valid JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')})`);
+    throw new UsageError(
+      `${display}:${p.line}:${p.column}: not valid JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')})`,
+    );
   }
   const positions = jsonPositions(text);
   const at = (pointer: string) => {
@@ -60,14 +62,20 @@ export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {
   if (v.errors?.length) {
     const e = v.errors[0]!;
     const key = e.instancePath || '/';
-    const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : e.keyword === 'required' ? ` '${(e.params as { missingProperty: string }).missingProperty}'` : '';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
+        : e.keyword === 'required'
+          ? ` '${(e.params as { missingProperty: string }).missingProperty}'`
+          : '';
     const more = v.errors.length > 1 ? ` (and ${v.errors.length - 1} more)` : '';
     throw new UsageError(`${at(e.instancePath)}: ${key}: ${e.message}${extra}${more}`);
   }
   const dir = dirname(path);
   const settings = (o: Record<string, unknown>, ptr: string): Partial<FileSettings> => {
     const s: Partial<FileSettings> = {};
-    for (const k of ['phones', 'wan', 'audiences', 'devices'] as const) if (o[k]) (s as Record<string, unknown>)[k] = o[k];
+    for (const k of ['phones', 'wan', 'audiences', 'devices'] as const)
+      if (o[k]) (s as Record<string, unknown>)[k] = o[k];
     if (o.profiles) s.profiles = (o.profiles as string[]).map((p) => (/[/\\]|\.json$/i.test(p) ? resolve(dir, p) : p));
     if (o.pbx) s.pbx = o.pbx as string;
     if (o.vendor) s.vendor = o.vendor as FileSettings['vendor'];
@@ -76,11 +84,15 @@ export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {
     return s;
   };
   const top = { ...settings(doc, ''), ...(doc.failOn ? { failOn: doc.failOn as FailOn } : {}) };
-  const overrides = ((doc.overrides as Record<string, unknown>[] | undefined) ?? []).map((o, i) => ({ files: o.files as string[], settings: settings(o, `/overrides/${i}`) }));
+  const overrides = ((doc.overrides as Record<string, unknown>[] | undefined) ?? []).map((o, i) => ({
+    files: o.files as string[],
+    settings: settings(o, `/overrides/${i}`),
+  }));
   const ignore: IgnoreEntry[] = ((doc.ignore as Record<string, unknown>[] | undefined) ?? []).map((o, i) => {
     const meta = findRuleMeta(o.rule as string);
     if (!meta) throw new UsageError(`${at(`/ignore/${i}/rule`)}: /ignore/${i}/rule: unknown rule '${o.rule}'`);
-    if (!String(o.reason ?? '').trim()) throw new UsageError(`${at(`/ignore/${i}`)}: /ignore/${i}/reason: a reason is required`);
+    if (!String(o.reason ?? '').trim())
+      throw new UsageError(`${at(`/ignore/${i}`)}: /ignore/${i}/reason: a reason is required`);
     const p = positions.get(`/ignore/${i}`) ?? { line: 1, column: 1 };
     return {
       rule: meta.id,
@@ -94,11 +106,17 @@ export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {
   return { path, display, dir, top, overrides, ignore };
 }
 
-function ruleLevels(levels: Record<string, Severity | 'off'>, where: (key: string) => string): Record<string, Severity | 'off'> {
+function ruleLevels(
+  levels: Record<string, Severity | 'off'>,
+  where: (key: string) => string,
+): Record<string, Severity | 'off'> {
   const out: Record<string, Severity | 'off'> = {};
   for (const [k, level] of Object.entries(levels)) {
     const meta = findRuleMeta(k);
-    if (!meta) throw new UsageError(`${where(k)}: /rules/${k}: unknown rule (use an id like FWL007 or a name like wan-icmp-blocked)`);
+    if (!meta)
+      throw new UsageError(
+        `${where(k)}: /rules/${k}: unknown rule (use an id like FWL007 or a name like wan-icmp-blocked)`,
+      );
     out[meta.id] = level;
   }
   return out;
@@ -106,7 +124,15 @@ function ruleLevels(levels: Record<string, Severity | 'off'>, where: (key: strin
 
 /** The settings for one file: top level, then every matching override in order, then the CLI flags. */
 export function settingsFor(config: ConfigFile | undefined, file: string, cli: Partial<FileSettings>): FileSettings {
-  const base: FileSettings = { profiles: [], phones: [], wan: [], audiences: [], devices: [], vendor: 'auto', rules: {} };
+  const base: FileSettings = {
+    profiles: [],
+    phones: [],
+    wan: [],
+    audiences: [],
+    devices: [],
+    vendor: 'auto',
+    rules: {},
+  };
   const layers: Partial<FileSettings>[] = [];
   if (config) {
     layers.push(config.top);

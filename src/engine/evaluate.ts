@@ -123,14 +123,25 @@ function runChain(rs: Ruleset, chain: Chain, stage: string, start: Piece, depth:
 }
 
 function apply(
-  rs: Ruleset, chain: Chain, stage: string, rule: Rule, hit: Piece, depth: number, next: Piece[], results: Result[],
+  rs: Ruleset,
+  chain: Chain,
+  stage: string,
+  rule: Rule,
+  hit: Piece,
+  depth: number,
+  next: Piece[],
+  results: Result[],
 ): void {
   const step = (effect: Step['effect']): Step => ({ stage, chain: chain.name, rule, effect });
   const a = rule.action;
   if (chain.mode === 'last-match') {
     // pf: the last matching rule wins unless a matching rule is quick (vendor-semantics A.2).
     if (a.kind === 'accept' || a.kind === 'drop' || a.kind === 'reject') {
-      if (rule.quick) results.push({ piece: push({ ...hit, tentative: undefined }, step(verdictOf(rule))), outcome: verdictOf(rule) });
+      if (rule.quick)
+        results.push({
+          piece: push({ ...hit, tentative: undefined }, step(verdictOf(rule))),
+          outcome: verdictOf(rule),
+        });
       else next.push(push({ ...hit, tentative: step('tentative') }, step('tentative')));
     } else next.push(push(hit, step('continue')));
     return;
@@ -200,6 +211,9 @@ function toPart(p: Piece, verdict: Verdict): Part {
   const decidedBy =
     verdict === 'drop'
       ? finals[finals.length - 1]!
-      : (finals.find((s) => s.rule && !s.rule.implicit) ?? finals.find((s) => s.rule) ?? finals[0] ?? trail[trail.length - 1]!);
+      : (finals.find((s) => s.rule && !s.rule.implicit) ??
+        finals.find((s) => s.rule) ??
+        finals[0] ??
+        trail[trail.length - 1]!);
   return { box: p.box, verdict, decidedBy, trail, maybe: p.maybe };
 }

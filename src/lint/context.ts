@@ -28,7 +28,11 @@ export interface RuleContext {
 }
 
 /** Records that requirements of the context's profile were not checked on this firewall, and why. */
-export function notChecked(ctx: Pick<RuleContext, 'notify' | 'profile' | 'policy'>, requirements: readonly string[], reason: string): void {
+export function notChecked(
+  ctx: Pick<RuleContext, 'notify' | 'profile' | 'policy'>,
+  requirements: readonly string[],
+  reason: string,
+): void {
   if (requirements.length === 0) return;
   ctx.notify({
     level: 'note',

@@ -17,7 +17,11 @@ export interface FindingInput {
   key: string[];
 }
 
-export function finding(meta: RuleMeta, ctx: Pick<RuleContext, 'profile' | 'policy'> | undefined, f: FindingInput): Finding {
+export function finding(
+  meta: RuleMeta,
+  ctx: Pick<RuleContext, 'profile' | 'policy'> | undefined,
+  f: FindingInput,
+): Finding {
   return {
     ruleId: meta.id,
     ruleName: meta.name,
@@ -37,8 +41,12 @@ export function finding(meta: RuleMeta, ctx: Pick<RuleContext, 'profile' | 'poli
 
 /** Names the rule or default that decided, for messages: `rule "X" (line 12)` or the default's reason. */
 export function describeStep(s: Step): string {
-  if (s.rule) return s.rule.implicit ? `${s.rule.label} (${s.rule.implicit})` : `${s.rule.label} (line ${s.rule.loc.line})`;
-  if (s.policy) return s.policy.source === 'default' ? `the default policy: ${s.policy.reason}` : `the chain policy (${s.policy.reason}, line ${s.policy.loc.line})`;
+  if (s.rule)
+    return s.rule.implicit ? `${s.rule.label} (${s.rule.implicit})` : `${s.rule.label} (line ${s.rule.loc.line})`;
+  if (s.policy)
+    return s.policy.source === 'default'
+      ? `the default policy: ${s.policy.reason}`
+      : `the chain policy (${s.policy.reason}, line ${s.policy.loc.line})`;
   return 'the ruleset';
 }
 

@@ -1,7 +1,17 @@
 import { box, type Box } from '../engine/box.js';
 import { ANY_V4, ANY_V6, NO_ADDR, parseAddressSpec, type AddrSet } from '../model/address.js';
 import { NameSet } from '../model/name-set.js';
-import { ANY_PORT, ANY_PROTO, PROTO, parsePortRange, portSet, protocolNumber, protoSet, type PortSet, type ProtoSet } from '../model/ports.js';
+import {
+  ANY_PORT,
+  ANY_PROTO,
+  PROTO,
+  parsePortRange,
+  portSet,
+  protocolNumber,
+  protoSet,
+  type PortSet,
+  type ProtoSet,
+} from '../model/ports.js';
 import type { Endpoint, FlowRequirement, Profile } from '../model/profile.js';
 import type { Endpoints, RuleContext } from './context.js';
 import { INTERNET, egressFor } from './topology.js';
@@ -27,7 +37,8 @@ export function portsOf(ports: readonly string[] | undefined): PortSet {
 /** The concrete addresses of an endpoint; hostnames are never resolved. */
 export function addressesOf(profile: Profile, ep: Endpoint, ctx: Pick<RuleContext, 'pbx'>): AddrSet {
   let acc = NO_ADDR;
-  for (const name of ep.networks ?? []) for (const c of profile.networks[name]?.cidrs ?? []) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
+  for (const name of ep.networks ?? [])
+    for (const c of profile.networks[name]?.cidrs ?? []) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
   for (const c of ep.cidrs ?? []) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
   if (ep.any) acc = acc.union(INTERNET);
   if (ep.pbx && ctx.pbx) acc = acc.union(ctx.pbx.addr);
@@ -37,7 +48,8 @@ export function addressesOf(profile: Profile, ep: Endpoint, ctx: Pick<RuleContex
 /** All addresses the profile names for its provider: what "from the provider" means. */
 export function providerAddresses(profile: Profile): AddrSet {
   let acc = NO_ADDR;
-  for (const n of Object.values(profile.networks)) for (const c of n.cidrs) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
+  for (const n of Object.values(profile.networks))
+    for (const c of n.cidrs) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
   return acc;
 }
 
@@ -73,7 +85,10 @@ export function buildFlows(req: FlowRequirement, remote: AddrSet, ctx: RuleConte
       return [
         req.direction === 'outbound'
           ? { from, box: box({ src: local, dst: far, proto, dport, iif: NameSet.of([from.iface]), oif: farIf, state }) }
-          : { from, box: box({ src: far, dst: local, proto, dport, iif: farIf, oif: NameSet.of([from.iface]), state }) },
+          : {
+              from,
+              box: box({ src: far, dst: local, proto, dport, iif: farIf, oif: NameSet.of([from.iface]), state }),
+            },
       ];
     }),
   );

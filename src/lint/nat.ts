@@ -57,7 +57,10 @@ export function translate(b: Box, rule: DnatRule): Box {
  * How the traffic of one source network to the Internet leaves through the WAN, split by SNAT rule.
  * Only what the filter accepts leaves at all, so only that is split: dropped traffic is never translated.
  */
-export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints): { box: Box; rule?: SnatRule }[] {
+export function outboundNat(
+  ctx: Pick<RuleContext, 'policy' | 'wan'>,
+  from: Endpoints,
+): { box: Box; rule?: SnatRule }[] {
   // One evaluation per firewall, network and WAN set: several rules and every profile ask.
   const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}`;
   let byKey = natCache.get(ctx.policy);
@@ -65,7 +68,13 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
   const hit = byKey.get(key);
   if (hit) return hit;
   // Source NAT is an IPv4 matter: IPv6 prefixes are routed, not translated.
-  const flow = box({ src: from.networks.intersect(ANY_V4), dst: INTERNET, iif: NameSet.of([from.iface]), oif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
+  const flow = box({
+    src: from.networks.intersect(ANY_V4),
+    dst: INTERNET,
+    iif: NameSet.of([from.iface]),
+    oif: NameSet.of(ctx.wan),
+    state: NameSet.of(['new']),
+  });
   const parts = evaluate(ctx.policy.ruleset, 'forward', flow)
     .filter((p) => p.verdict === 'accept')
     .flatMap((p) => snatParts(ctx.policy, p.box));

@@ -19,7 +19,11 @@ export interface LintOptions {
 }
 
 /** Runs every rule for every profile on one firewall. Pure: the model and options in, findings out. */
-export function lintPolicy(policy: Policy, profiles: readonly Profile[], opts: LintOptions): { findings: Finding[]; notifications: Notification[] } {
+export function lintPolicy(
+  policy: Policy,
+  profiles: readonly Profile[],
+  opts: LintOptions,
+): { findings: Finding[]; notifications: Notification[] } {
   const notifications: Notification[] = policy.notes.map((message) => ({
     level: 'note' as const,
     message: message.startsWith(policy.file) ? message : `${policy.file}: ${message}`,
@@ -65,10 +69,22 @@ function noteScope(ctx: RuleContext): void {
     } else if (f.remote.pbx && !ctx.pbx) pbxFlows++;
   }
   const p = ctx.profile.name;
-  if (skippedAudience.size) ctx.notify({ level: 'note', message: `${p}: requirements for ${[...skippedAudience].sort().join(', ')} not checked (opt in with --audience).` });
-  if (skippedDevices.size) ctx.notify({ level: 'note', message: `${p}: device-specific requirements not checked for ${[...skippedDevices].sort().join(', ')} (opt in with --device).` });
+  if (skippedAudience.size)
+    ctx.notify({
+      level: 'note',
+      message: `${p}: requirements for ${[...skippedAudience].sort().join(', ')} not checked (opt in with --audience).`,
+    });
+  if (skippedDevices.size)
+    ctx.notify({
+      level: 'note',
+      message: `${p}: device-specific requirements not checked for ${[...skippedDevices].sort().join(', ')} (opt in with --device).`,
+    });
   const inbound = ctx.profile.flows.filter((f) => f.direction === 'inbound' && !f.remote.pbx && inScope(f, ctx)).length;
   if (inbound && phonesAreNated(ctx))
-    ctx.notify({ level: 'note', message: `${p}: ${inbound} inbound flow(s) not checked: the phones are behind source NAT, so inbound connections reach them only through port-forwards (FWL004/FWL010 cover those).` });
-  if (pbxFlows) ctx.notify({ level: 'note', message: `${p}: ${pbxFlows} flow(s) to the PBX not checked: pass --pbx <ip>.` });
+    ctx.notify({
+      level: 'note',
+      message: `${p}: ${inbound} inbound flow(s) not checked: the phones are behind source NAT, so inbound connections reach them only through port-forwards (FWL004/FWL010 cover those).`,
+    });
+  if (pbxFlows)
+    ctx.notify({ level: 'note', message: `${p}: ${pbxFlows} flow(s) to the PBX not checked: pass --pbx <ip>.` });
 }

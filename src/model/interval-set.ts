@@ -138,7 +138,8 @@ export class IntervalSet<T extends Num> {
       }
       next = succ(hi);
     }
-    if (open && (this.bounds.length === 0 || (this.bounds[this.bounds.length - 1] as T) < this.max)) out.push(next, this.max);
+    if (open && (this.bounds.length === 0 || (this.bounds[this.bounds.length - 1] as T) < this.max))
+      out.push(next, this.max);
     return new IntervalSet<T>(out, this.min, this.max);
   }
 

@@ -10,7 +10,17 @@ export const ANY_PROTO: ProtoSet = IntervalSet.full(0, 255);
 export const PROTO = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, ipv6icmp: 58, sctp: 132 } as const;
 
 const PROTO_NAMES: Record<string, number> = {
-  icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmp6: 58, ipv6icmp: 58, sctp: 132,
+  icmp: 1,
+  igmp: 2,
+  tcp: 6,
+  udp: 17,
+  gre: 47,
+  esp: 50,
+  ah: 51,
+  'ipv6-icmp': 58,
+  icmp6: 58,
+  ipv6icmp: 58,
+  sctp: 132,
 };
 
 export function portSet(ranges: Iterable<readonly [number, number]>): PortSet {
@@ -18,7 +28,11 @@ export function portSet(ranges: Iterable<readonly [number, number]>): PortSet {
 }
 
 export function protoSet(protos: Iterable<number>): ProtoSet {
-  return IntervalSet.of(0, 255, [...protos].map((p) => [p, p] as const));
+  return IntervalSet.of(
+    0,
+    255,
+    [...protos].map((p) => [p, p] as const),
+  );
 }
 
 export function protocolNumber(name: string): number | undefined {

@@ -55,7 +55,9 @@ export function loadProfile(idOrPath: string): Profile {
     return loadFile(join(catalogDir(), `${idOrPath}.json`), idOrPath);
   }
   if (isFile(idOrPath)) return loadFile(resolve(idOrPath), idOrPath);
-  throw new UsageError(`unknown profile '${idOrPath}': not a bundled profile (${bundledIds().join(', ')}) nor a readable file`);
+  throw new UsageError(
+    `unknown profile '${idOrPath}': not a bundled profile (${bundledIds().join(', ')}) nor a readable file`,
+  );
 }
 
 function isFile(p: string): boolean {
@@ -78,7 +80,9 @@ function loadFile(file: string, label: string): Profile {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`profile ${label}${jsonErrorPosition(text, (e as Error).message)}: invalid JSON: ${jsonErrorReason((e as Error).message)}`);
+    throw new UsageError(
+      `profile ${label}${jsonErrorPosition(text, (e as Error).message)}: invalid JSON: ${jsonErrorReason((e as Error).message)}`,
+    );
   }
   const validate = validator();
   if (!validate(data)) {
@@ -101,7 +105,8 @@ function formatAjvError(err: ErrorObject): string {
   let message = err.message ?? `fails ${err.keyword}`;
   const params = err.params as Record<string, unknown>;
   if (err.keyword === 'additionalProperties') message += ` ('${String(params['additionalProperty'])}')`;
-  else if (err.keyword === 'enum') message += `: ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  else if (err.keyword === 'enum')
+    message += `: ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   else if (err.keyword === 'not') {
     const why = (err.parentSchema as { description?: string } | undefined)?.description;
     if (why) message = why;
@@ -156,7 +161,8 @@ function semanticProblems(p: Profile): string[] {
   const checkPorts = (ports: readonly string[] | undefined, protocol: string, at: string) => {
     if (ports && !hasPorts(protocol)) out.push(`${at}: protocol "${protocol}" has no ports`);
     (ports ?? []).forEach((port, i) => {
-      if (!parsePortRange(port, '-')) out.push(`${at}/${i}: "${port}" is not a port or range lo-hi with lo <= hi <= 65535`);
+      if (!parsePortRange(port, '-'))
+        out.push(`${at}/${i}: "${port}" is not a port or range lo-hi with lo <= hi <= 65535`);
     });
   };
   const checkDevices = (list: readonly string[] | undefined, at: string) =>
@@ -165,7 +171,8 @@ function semanticProblems(p: Profile): string[] {
     });
   const checkProtocol = (protocol: string, at: string) => {
     if (protocol === 'any' || protocol === 'tcp/udp') return;
-    if (protocolNumber(protocol) === undefined) out.push(`${at}: "${protocol}" is not an IP protocol name or number (0-255)`);
+    if (protocolNumber(protocol) === undefined)
+      out.push(`${at}: "${protocol}" is not an IP protocol name or number (0-255)`);
   };
 
   for (const [name, net] of Object.entries(p.networks)) checkCidrs(net.cidrs, `/networks/${name}/cidrs`);
@@ -188,8 +195,10 @@ function semanticProblems(p: Profile): string[] {
   p.settings.forEach((s, i) => {
     const at = `/settings/${i}`;
     checkId(s.id, at);
-    if (s.min !== undefined && s.max !== undefined && s.min > s.max) out.push(`${at}: min ${s.min} is greater than max ${s.max}`);
-    if (s.audience && !audiences.has(s.audience)) out.push(`${at}/audience: "${s.audience}" is not listed in /audiences`);
+    if (s.min !== undefined && s.max !== undefined && s.min > s.max)
+      out.push(`${at}: min ${s.min} is greater than max ${s.max}`);
+    if (s.audience && !audiences.has(s.audience))
+      out.push(`${at}/audience: "${s.audience}" is not listed in /audiences`);
   });
 
   (p.portForwards ?? []).forEach((f, i) => {
@@ -199,12 +208,15 @@ function semanticProblems(p: Profile): string[] {
     checkPorts(f.ports, f.protocol, `${at}/ports`);
     checkPorts(f.targetPorts, f.protocol, `${at}/targetPorts`);
     if (f.targetPorts && f.targetPorts.length !== f.ports.length) {
-      out.push(`${at}/targetPorts: ${f.targetPorts.length} entries for ${f.ports.length} in ports; give one target per external port or range`);
+      out.push(
+        `${at}/targetPorts: ${f.targetPorts.length} entries for ${f.ports.length} in ports; give one target per external port or range`,
+      );
     } else {
       (f.targetPorts ?? []).forEach((t, j) => {
         const a = parsePortRange(f.ports[j]!, '-');
         const b = parsePortRange(t, '-');
-        if (a && b && a[1] - a[0] !== b[1] - b[0]) out.push(`${at}/targetPorts/${j}: "${t}" is not as wide as "${f.ports[j]}"`);
+        if (a && b && a[1] - a[0] !== b[1] - b[0])
+          out.push(`${at}/targetPorts/${j}: "${t}" is not as wide as "${f.ports[j]}"`);
       });
     }
     checkDevices(f.devices, `${at}/devices`);

@@ -23,7 +23,9 @@ export function formatGithub(report: Report): string {
   }
   for (const n of report.notifications) out.push(`::${COMMAND[n.level]}::${data(n.message)}`);
   const s = summarize(report.findings);
-  out.push(`fwlint: ${s.errors} error(s), ${s.warnings} warning(s), ${s.notes} note(s)${s.suppressed ? `, ${s.suppressed} suppressed` : ''}`);
+  out.push(
+    `fwlint: ${s.errors} error(s), ${s.warnings} warning(s), ${s.notes} note(s)${s.suppressed ? `, ${s.suppressed} suppressed` : ''}`,
+  );
   return out.join('\n') + '\n';
 }
 

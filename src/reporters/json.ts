@@ -178,7 +178,11 @@ function toJsonFinding(f: Finding): JsonFinding {
     uncertain: f.uncertain === true,
     fingerprint: fingerprint(f),
     suppressed: (f.suppressions?.length ?? 0) > 0,
-    ...(f.suppressions?.length ? { suppressions: f.suppressions.map((s) => ({ kind: s.kind, justification: s.justification, source: s.source })) } : {}),
+    ...(f.suppressions?.length
+      ? {
+          suppressions: f.suppressions.map((s) => ({ kind: s.kind, justification: s.justification, source: s.source })),
+        }
+      : {}),
     related: (f.related ?? []).map((r) => ({
       file: r.loc.file,
       line: r.loc.line,

@@ -25,11 +25,15 @@ export function formatJunit(report: Report, failOn: 'error' | 'warning' | 'note'
       const head = `    <testcase classname="${attr(file.path)}" name="${attr(name)}" file="${attr(f.loc.file)}" line="${f.loc.line}">`;
       if (f.suppressions?.length) {
         sSkip++;
-        cases.push(`${head}<skipped message="${attr(`suppressed: ${f.suppressions.map((s) => s.justification).join('; ')}`)}"/></testcase>`);
+        cases.push(
+          `${head}<skipped message="${attr(`suppressed: ${f.suppressions.map((s) => s.justification).join('; ')}`)}"/></testcase>`,
+        );
       } else if (rank[f.level] >= threshold) {
         sFail++;
         const where = `${f.loc.file}:${f.loc.line}:${f.loc.column}`;
-        cases.push(`${head}<failure type="${f.level}" message="${attr(f.message)}">${text(`${where} ${f.level} ${f.ruleId}\n${f.message}`)}</failure></testcase>`);
+        cases.push(
+          `${head}<failure type="${f.level}" message="${attr(f.message)}">${text(`${where} ${f.level} ${f.ruleId}\n${f.message}`)}</failure></testcase>`,
+        );
       } else {
         sSkip++;
         cases.push(`${head}<skipped message="${attr(`${f.level}: ${f.message}`)}"/></testcase>`);
@@ -39,13 +43,19 @@ export function formatJunit(report: Report, failOn: 'error' | 'warning' | 'note'
     tests += count;
     failures += sFail;
     skipped += sSkip;
-    suites.push(`  <testsuite name="${attr(file.path)}" tests="${count}" failures="${sFail}" errors="0" skipped="${sSkip}">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="${attr(file.path)}" tests="${count}" failures="${sFail}" errors="0" skipped="${sSkip}">\n${cases.join('\n')}\n  </testsuite>`,
+    );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="fwlint" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 function text(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 }
 
 function attr(s: string): string {

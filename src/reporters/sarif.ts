@@ -369,7 +369,11 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
     }
     result.partialFingerprints = partialFingerprints(f, occurrence);
     if (f.suppressions?.length)
-      result.suppressions = f.suppressions.map((s) => ({ kind: s.kind, status: 'accepted', justification: `${s.justification} (${s.source})` }));
+      result.suppressions = f.suppressions.map((s) => ({
+        kind: s.kind,
+        status: 'accepted',
+        justification: `${s.justification} (${s.source})`,
+      }));
     result.properties = properties;
     return result;
   });
@@ -412,8 +416,7 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
   });
 
   const profileIds = [...new Set(report.profiles.map((p) => p.id))].sort();
-  const automationId =
-    options.automationId ?? (profileIds.length > 0 ? `fwlint/${profileIds.join('+')}/` : 'fwlint/');
+  const automationId = options.automationId ?? (profileIds.length > 0 ? `fwlint/${profileIds.join('+')}/` : 'fwlint/');
 
   const workingDirectoryUri = fileUri(report.workingDirectory, true);
   const invocation: Sarif.Invocation = {

@@ -31,9 +31,12 @@ export function readBaseline(path: string): Set<string> {
   try {
     doc = JSON.parse(readFileSync(path, 'utf8')) as BaselineFile;
   } catch (e) {
-    throw new UsageError(`--baseline ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(
+      `--baseline ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
-  if (doc?.tool !== 'fwlint' || doc.version !== 1 || !Array.isArray(doc.findings)) throw new UsageError(`--baseline ${path}: not an fwlint baseline (version 1)`);
+  if (doc?.tool !== 'fwlint' || doc.version !== 1 || !Array.isArray(doc.findings))
+    throw new UsageError(`--baseline ${path}: not an fwlint baseline (version 1)`);
   return new Set(doc.findings.map((f) => f.fingerprint));
 }
 
@@ -41,6 +44,11 @@ export function readBaseline(path: string): Set<string> {
 export function applyBaseline(findings: readonly Finding[], known: Set<string>, path: string): void {
   for (const f of findings) {
     if (f.suppressions?.length) continue;
-    if (known.has(fingerprint(f))) (f.suppressions ??= []).push({ kind: 'external', justification: `accepted in baseline ${path}`, source: `baseline ${path}` });
+    if (known.has(fingerprint(f)))
+      (f.suppressions ??= []).push({
+        kind: 'external',
+        justification: `accepted in baseline ${path}`,
+        source: `baseline ${path}`,
+      });
   }
 }

@@ -40,7 +40,11 @@ export function applyIgnores(
       }
       if (e.match && !lineText(f).includes(e.match) && !f.message.includes(e.match)) continue;
       used = true;
-      (f.suppressions ??= []).push({ kind: 'external', justification: e.reason, source: `${configDisplay}:${e.loc.line}` });
+      (f.suppressions ??= []).push({
+        kind: 'external',
+        justification: e.reason,
+        source: `${configDisplay}:${e.loc.line}`,
+      });
     }
     if (!used) stale.push(e);
   }

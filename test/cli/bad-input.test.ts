@@ -154,7 +154,14 @@ end
 function billionLaughs(): string {
   const lines = ['<?xml version="1.0"?>', '<!DOCTYPE pfsense [', '  <!ENTITY lol "lol">'];
   for (let i = 1; i <= 9; i++) lines.push(`  <!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`);
-  lines.push(']>', '<pfsense>', '\t<version>22.2</version>', '\t<system><hostname>&lol9;</hostname></system>', '</pfsense>', '');
+  lines.push(
+    ']>',
+    '<pfsense>',
+    '\t<version>22.2</version>',
+    '\t<system><hostname>&lol9;</hostname></system>',
+    '</pfsense>',
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -209,7 +216,10 @@ beforeAll(() => {
   fs.writeFileSync(p('bomb.xml'), billionLaughs());
 
   const depth = 100_000;
-  fs.writeFileSync(p('nested.xml'), `<?xml version="1.0"?>\n<pfsense>\n${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}\n</pfsense>\n`);
+  fs.writeFileSync(
+    p('nested.xml'),
+    `<?xml version="1.0"?>\n<pfsense>\n${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}\n</pfsense>\n`,
+  );
 
   fs.mkdirSync(p('a-directory'));
 }, 300_000);
@@ -242,56 +252,113 @@ function expectParseError(r: Run, file: string): string {
 }
 
 describe('fwlint lint refuses bad input with one line and exit 2', () => {
-  it('binary data (random bytes with NULs)', () => {
-    expectParseError(fwlint(['lint', p('binary.xml'), '--profile', 'ipnordic']), p('binary.xml'));
-  }, TEST_TIMEOUT_MS);
+  it(
+    'binary data (random bytes with NULs)',
+    () => {
+      expectParseError(fwlint(['lint', p('binary.xml'), '--profile', 'ipnordic']), p('binary.xml'));
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('truncated XML (cut in the middle of a tag)', () => {
-    expectParseError(fwlint(['lint', p('truncated.xml'), '--profile', 'ipnordic']), p('truncated.xml'));
-  }, TEST_TIMEOUT_MS);
+  it(
+    'truncated XML (cut in the middle of a tag)',
+    () => {
+      expectParseError(fwlint(['lint', p('truncated.xml'), '--profile', 'ipnordic']), p('truncated.xml'));
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('a FortiGate config read with --vendor pfsense', () => {
-    expectParseError(fwlint(['lint', p('fortigate.conf'), '--vendor', 'pfsense', '--profile', 'ipnordic']), p('fortigate.conf'));
-  }, TEST_TIMEOUT_MS);
+  it(
+    'a FortiGate config read with --vendor pfsense',
+    () => {
+      expectParseError(
+        fwlint(['lint', p('fortigate.conf'), '--vendor', 'pfsense', '--profile', 'ipnordic']),
+        p('fortigate.conf'),
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('an empty file', () => {
-    expectParseError(fwlint(['lint', p('empty.xml'), '--profile', 'ipnordic']), p('empty.xml'));
-  }, TEST_TIMEOUT_MS);
+  it(
+    'an empty file',
+    () => {
+      expectParseError(fwlint(['lint', p('empty.xml'), '--profile', 'ipnordic']), p('empty.xml'));
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('a 200 MB file is refused by its size, without reading it', () => {
-    const line = expectParseError(fwlint(['lint', p('huge.xml'), '--profile', 'ipnordic']), p('huge.xml'));
-    expect(line).toMatch(/MB/);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'a 200 MB file is refused by its size, without reading it',
+    () => {
+      const line = expectParseError(fwlint(['lint', p('huge.xml'), '--profile', 'ipnordic']), p('huge.xml'));
+      expect(line).toMatch(/MB/);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('an XML entity bomb (billion laughs)', () => {
-    expectParseError(fwlint(['lint', p('bomb.xml'), '--profile', 'ipnordic']), p('bomb.xml'));
-  }, TEST_TIMEOUT_MS);
+  it(
+    'an XML entity bomb (billion laughs)',
+    () => {
+      expectParseError(fwlint(['lint', p('bomb.xml'), '--profile', 'ipnordic']), p('bomb.xml'));
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('the entity bomb with --vendor pfsense (reaches the XML reader)', () => {
-    const line = expectParseError(fwlint(['lint', p('bomb.xml'), '--vendor', 'pfsense', '--profile', 'ipnordic']), p('bomb.xml'));
-    expect(line).toMatch(/entit/i);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'the entity bomb with --vendor pfsense (reaches the XML reader)',
+    () => {
+      const line = expectParseError(
+        fwlint(['lint', p('bomb.xml'), '--vendor', 'pfsense', '--profile', 'ipnordic']),
+        p('bomb.xml'),
+      );
+      expect(line).toMatch(/entit/i);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('pathological nesting (100k nested elements)', () => {
-    expectParseError(fwlint(['lint', p('nested.xml'), '--profile', 'ipnordic']), p('nested.xml'));
-  }, TEST_TIMEOUT_MS);
+  it(
+    'pathological nesting (100k nested elements)',
+    () => {
+      expectParseError(fwlint(['lint', p('nested.xml'), '--profile', 'ipnordic']), p('nested.xml'));
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   // The next two are argument errors, not file errors: the line names the bad argument.
-  it('an unknown profile id', () => {
-    expectRefused(fwlint(['lint', p('small.xml'), '--profile', 'no-such-provider']), 'no-such-provider');
-  }, TEST_TIMEOUT_MS);
+  it(
+    'an unknown profile id',
+    () => {
+      expectRefused(fwlint(['lint', p('small.xml'), '--profile', 'no-such-provider']), 'no-such-provider');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('a malformed --phones (10.0.0.0/99@)', () => {
-    expectRefused(fwlint(['lint', p('small.xml'), '--profile', 'ipnordic', '--phones', '10.0.0.0/99@']), '10.0.0.0/99@');
-  }, TEST_TIMEOUT_MS);
+  it(
+    'a malformed --phones (10.0.0.0/99@)',
+    () => {
+      expectRefused(
+        fwlint(['lint', p('small.xml'), '--profile', 'ipnordic', '--phones', '10.0.0.0/99@']),
+        '10.0.0.0/99@',
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('a missing file', () => {
-    expectRefused(fwlint(['lint', p('does-not-exist.xml'), '--profile', 'ipnordic']), p('does-not-exist.xml'));
-  }, TEST_TIMEOUT_MS);
+  it(
+    'a missing file',
+    () => {
+      expectRefused(fwlint(['lint', p('does-not-exist.xml'), '--profile', 'ipnordic']), p('does-not-exist.xml'));
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('a directory', () => {
-    expectRefused(fwlint(['lint', p('a-directory'), '--profile', 'ipnordic']), p('a-directory'));
-  }, TEST_TIMEOUT_MS);
+  it(
+    'a directory',
+    () => {
+      expectRefused(fwlint(['lint', p('a-directory'), '--profile', 'ipnordic']), p('a-directory'));
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 describe('fwlint lint on valid input', () => {
@@ -303,12 +370,20 @@ describe('fwlint lint on valid input', () => {
     expect(r.ms).toBeLessThan(MAX_MS);
   }
 
-  it('the small config written by this test exits 0 or 1', () => {
-    expectClean(fwlint(['lint', p('small.xml'), '--profile', 'ipnordic']));
-  }, TEST_TIMEOUT_MS);
+  it(
+    'the small config written by this test exits 0 or 1',
+    () => {
+      expectClean(fwlint(['lint', p('small.xml'), '--profile', 'ipnordic']));
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('fixtures/pfsense/example-site.xml exits 0 or 1', () => {
-    expect(fs.existsSync(FIXTURE), 'fixtures/pfsense/example-site.xml must exist').toBe(true);
-    expectClean(fwlint(['lint', path.relative(ROOT, FIXTURE), '--profile', 'ipnordic']));
-  }, TEST_TIMEOUT_MS);
+  it(
+    'fixtures/pfsense/example-site.xml exits 0 or 1',
+    () => {
+      expect(fs.existsSync(FIXTURE), 'fixtures/pfsense/example-site.xml must exist').toBe(true);
+      expectClean(fwlint(['lint', path.relative(ROOT, FIXTURE), '--profile', 'ipnordic']));
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -14,7 +14,12 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const base = { ...process.env };
   delete base.NO_COLOR;
   delete base.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...base, ...env } });
+  const r = spawnSync(process.execPath, [MAIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...base, ...env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -52,9 +57,14 @@ describe('fwlint lint output', () => {
   it('writes JSON and SARIF to a file with -o', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fwlint-cli-'));
     const json = path.join(dir, 'r.json');
-    expect(run(['lint', `${RULES}/fwl003-default-timeout.xml`, '--profile', 'ipnordic', '--format', 'json', '-o', json]).code).toBe(1);
+    expect(
+      run(['lint', `${RULES}/fwl003-default-timeout.xml`, '--profile', 'ipnordic', '--format', 'json', '-o', json])
+        .code,
+    ).toBe(1);
     const report = JSON.parse(fs.readFileSync(json, 'utf8'));
-    const f = report.findings.find((x: { ruleId: string; fromDefault: boolean }) => x.ruleId === 'FWL003' && x.fromDefault);
+    const f = report.findings.find(
+      (x: { ruleId: string; fromDefault: boolean }) => x.ruleId === 'FWL003' && x.fromDefault,
+    );
     expect(f).toMatchObject({ file: `${RULES}/fwl003-default-timeout.xml`, line: 6, level: 'error' });
     expect(f.message).toContain("pf's udp.multiple default is 60 s");
     const sarif = path.join(dir, 'r.sarif');
@@ -70,19 +80,45 @@ describe('fwlint lint output', () => {
     expect(run(args, { FORCE_COLOR: '1', NO_COLOR: '1' }).out).not.toContain('\u001b[');
   });
   it('says which phones it assumed', () => {
-    expect(run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic']).out).toContain('phones: using VOICE (opt1) 10.20.0.0/24, detected by interface name');
+    expect(run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic']).out).toContain(
+      'phones: using VOICE (opt1) 10.20.0.0/24, detected by interface name',
+    );
   });
 });
 
 describe('fwlint explain', () => {
   it('traces a port range through the rules with lines', () => {
-    const r = run(['explain', `${RULES}/fwl001-blocked.xml`, '--from', '10.20.0.0/24', '--to', '185.72.208.0/22', '--proto', 'udp', '--port', '19990-20020']);
+    const r = run([
+      'explain',
+      `${RULES}/fwl001-blocked.xml`,
+      '--from',
+      '10.20.0.0/24',
+      '--to',
+      '185.72.208.0/22',
+      '--proto',
+      'udp',
+      '--port',
+      '19990-20020',
+    ]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/DROP port 20000-20010\n {2}decided by rule "Block a slice of RTP" at fixtures\/pfsense\/rules\/fwl001-blocked.xml:59/);
+    expect(r.out).toMatch(
+      /DROP port 20000-20010\n {2}decided by rule "Block a slice of RTP" at fixtures\/pfsense\/rules\/fwl001-blocked.xml:59/,
+    );
     expect(r.out).toMatch(/ACCEPT port 19990-19999,20011-20020\n {2}decided by rule "Phones to ipnordic high ports"/);
   });
   it('traces traffic to the firewall itself', () => {
-    const r = run(['explain', `${RULES}/fwl007-no-ping.xml`, '--from', '203.0.113.9', '--to', 'self', '--proto', 'icmp', '--in', 'wan']);
+    const r = run([
+      'explain',
+      `${RULES}/fwl007-no-ping.xml`,
+      '--from',
+      '203.0.113.9',
+      '--to',
+      'self',
+      '--proto',
+      'icmp',
+      '--in',
+      'wan',
+    ]);
     expect(r.out).toContain('to the firewall itself');
     expect(r.out).toMatch(/DROP[^\n]*\n {2}decided by default policy drop: pf default deny/);
   });
@@ -96,7 +132,12 @@ describe('fwlint explain', () => {
 describe('informational commands', () => {
   it('lists and shows profiles', () => {
     const list = run(['profiles']);
-    expect(list.out.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(['ipnordic', 'mitel-mx-one', 'openscape-business', 'spectralink-versity', 'tele2-vaxel']);
+    expect(
+      list.out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['ipnordic', 'mitel-mx-one', 'openscape-business', 'spectralink-versity', 'tele2-vaxel']);
     const show = run(['profiles', 'show', 'ipnordic']);
     expect(show.out).toContain('185.72.208.0/22');
     expect(show.out).toMatch(/udp-timeout min 300/);

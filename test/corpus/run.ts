@@ -31,7 +31,12 @@ const SLOW_MS = 10_000;
 const HEAD_BYTES = 8192;
 const SKIP_NAMES = new Set(['MANIFEST.tsv']);
 /** Corpus folders of formats whose detection (and parser) is not written yet. */
-const FOLDER_VENDOR: Record<string, Vendor> = { fortigate: 'fortigate', mikrotik: 'mikrotik', nftables: 'nftables', 'nftables-json': 'nftables' };
+const FOLDER_VENDOR: Record<string, Vendor> = {
+  fortigate: 'fortigate',
+  mikrotik: 'mikrotik',
+  nftables: 'nftables',
+  'nftables-json': 'nftables',
+};
 
 type Status = 'ok' | 'FAIL' | 'skip';
 
@@ -64,7 +69,10 @@ function head(path: string): string {
   try {
     const buf = Buffer.alloc(HEAD_BYTES);
     const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+    return buf
+      .subarray(0, n)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
   } finally {
     closeSync(fd);
   }
@@ -99,7 +107,8 @@ function checkFile(abs: string, display: string, topFolder: string, profiles: re
   }
   if (!vendor) {
     const folderVendor = FOLDER_VENDOR[topFolder];
-    if (folderVendor && !parserFor(folderVendor)) return { path: display, status: 'skip', reason: `skipped (no ${folderVendor} parser yet)` };
+    if (folderVendor && !parserFor(folderVendor))
+      return { path: display, status: 'skip', reason: `skipped (no ${folderVendor} parser yet)` };
     return { path: display, status: 'FAIL', kind: 'undetected', reason: 'vendor not detected' };
   }
   if (!parserFor(vendor)) return { path: display, status: 'skip', vendor, reason: `skipped (no ${vendor} parser yet)` };
@@ -115,13 +124,37 @@ function checkFile(abs: string, display: string, topFolder: string, profiles: re
       for (const f of r.findings) count(findings, f.ruleId);
     }
     const ms = performance.now() - t0;
-    const base: FileResult = { path: display, status: 'ok', ms, vendor, version: policies[0]?.version, firewalls: policies.length, findings, unsupported };
-    if (ms > SLOW_MS) return { ...base, status: 'FAIL', kind: 'slow', reason: `took ${(ms / 1000).toFixed(1)} s (limit ${SLOW_MS / 1000} s)` };
+    const base: FileResult = {
+      path: display,
+      status: 'ok',
+      ms,
+      vendor,
+      version: policies[0]?.version,
+      firewalls: policies.length,
+      findings,
+      unsupported,
+    };
+    if (ms > SLOW_MS)
+      return {
+        ...base,
+        status: 'FAIL',
+        kind: 'slow',
+        reason: `took ${(ms / 1000).toFixed(1)} s (limit ${SLOW_MS / 1000} s)`,
+      };
     return base;
   } catch (e) {
     const ms = performance.now() - t0;
-    if (e instanceof ParseError) return { path: display, status: 'FAIL', kind: 'parse', ms, vendor, reason: `parse error (FWL901) ${e.format()}` };
-    if (e instanceof UsageError) return { path: display, status: 'FAIL', kind: 'crash', ms, vendor, reason: `usage error while linting: ${clip(e.message, 200)}` };
+    if (e instanceof ParseError)
+      return { path: display, status: 'FAIL', kind: 'parse', ms, vendor, reason: `parse error (FWL901) ${e.format()}` };
+    if (e instanceof UsageError)
+      return {
+        path: display,
+        status: 'FAIL',
+        kind: 'crash',
+        ms,
+        vendor,
+        reason: `usage error while linting: ${clip(e.message, 200)}`,
+      };
     return { path: display, status: 'FAIL', kind: 'crash', ms, vendor, reason: `crash: ${describeCrash(e)}` };
   }
 }
@@ -162,11 +195,15 @@ function main(argv: string[]): number {
   try {
     files = walk(root);
   } catch (e) {
-    process.stderr.write(`corpus: cannot read ${root} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+    process.stderr.write(
+      `corpus: cannot read ${root} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`,
+    );
     return 2;
   }
   const profiles = listProfiles();
-  process.stdout.write(`corpus: ${files.length} files under ${root}; profiles: ${profiles.map((p) => p.id).join(', ')}\n`);
+  process.stdout.write(
+    `corpus: ${files.length} files under ${root}; profiles: ${profiles.map((p) => p.id).join(', ')}\n`,
+  );
   const rel = files.map((f) => relative(root, f).split(sep).join('/'));
   const width = Math.min(90, Math.max(...rel.map((r) => r.length), 0));
   const results: FileResult[] = [];
@@ -200,7 +237,9 @@ function main(argv: string[]): number {
     `summary: ${results.length} files: ${ok.length} ok, ${failed.length} failed${byKind.size ? ` (${formatCounts(byKind)})` : ''}, ${skipped.length} skipped${skipBy.size ? ` (no parser yet: ${formatCounts(skipBy)})` : ''}; ${(total / 1000).toFixed(1)} s`,
     `findings: ${formatCounts(allFindings) || 'none'}`,
     `FWL900 unsupported statements: ${[...allUnsupported.values()].reduce((a, b) => a + b, 0)} in ${results.filter((r) => r.unsupported?.size).length} files; distinct: ${allUnsupported.size}`,
-    ...[...allUnsupported.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([w, n]) => `  ${String(n).padStart(4)}  ${clip(w, 100)}`),
+    ...[...allUnsupported.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([w, n]) => `  ${String(n).padStart(4)}  ${clip(w, 100)}`),
   ];
   if (slowest) lines.push(`slowest: ${slowest.path} ${slowest.ms!.toFixed(0)} ms`);
   if (failed.length) lines.push(`FAILED: ${failed.map((r) => r.path).join(', ')}`);

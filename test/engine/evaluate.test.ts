@@ -9,7 +9,16 @@ import { chain, ifs, net, ports, rule, ruleset, TCP, UDP } from './fixtures.js';
 const phones = net('10.20.0.0/24');
 const provider = net('185.72.208.0/22');
 const flow = (extra: Partial<Box> = {}) =>
-  box({ src: phones, dst: provider, proto: UDP, dport: ports(10000, 65000), iif: ifs('voice'), oif: ifs('wan'), state: NameSet.of(['new']), ...extra });
+  box({
+    src: phones,
+    dst: provider,
+    proto: UDP,
+    dport: ports(10000, 65000),
+    iif: ifs('voice'),
+    oif: ifs('wan'),
+    state: NameSet.of(['new']),
+    ...extra,
+  });
 
 const accepted = (parts: Part[]) => parts.filter((p) => p.verdict === 'accept');
 const dropped = (parts: Part[]) => parts.filter((p) => p.verdict === 'drop');
@@ -23,7 +32,8 @@ describe('box algebra', () => {
     const rest = subtract(b, m);
     expect(rest.length).toBe(2);
     for (const r of rest) expect(intersect(r, m)).toBeUndefined();
-    for (let i = 0; i < rest.length; i++) for (let j = i + 1; j < rest.length; j++) expect(intersect(rest[i]!, rest[j]!)).toBeUndefined();
+    for (let i = 0; i < rest.length; i++)
+      for (let j = i + 1; j < rest.length; j++) expect(intersect(rest[i]!, rest[j]!)).toBeUndefined();
     const all = [inside, ...rest];
     const size = (x: Box) => x.dport.size() * x.dst.size();
     expect(all.reduce((s, x) => s + size(x), 0n)).toBe(size(b));
@@ -39,14 +49,29 @@ describe('box algebra', () => {
 describe('first-match chains', () => {
   it('splits one evaluation of a port range by the first rule that matches each part', () => {
     const rs = ruleset(
-      [chain('fwd', [rule(10, { dport: ports(20000, 20010), proto: UDP }, 'drop'), rule(11, { iif: ifs('voice'), dst: provider }, 'accept')], 'drop')],
+      [
+        chain(
+          'fwd',
+          [
+            rule(10, { dport: ports(20000, 20010), proto: UDP }, 'drop'),
+            rule(11, { iif: ifs('voice'), dst: provider }, 'accept'),
+          ],
+          'drop',
+        ),
+      ],
       [['fwd']],
     );
     const parts = evaluate(rs, 'forward', flow());
     expect(dropped(parts).map((p) => formatPortSet(p.box.dport))).toEqual(['20000-20010']);
     expect(lines(dropped(parts))).toEqual([10]);
     expect(accepted(parts).every((p) => p.decidedBy.rule?.loc.line === 11)).toBe(true);
-    expect(formatPortSet(accepted(parts).map((p) => p.box.dport).reduce((a, b) => a.union(b)))).toBe('10000-19999,20011-65000');
+    expect(
+      formatPortSet(
+        accepted(parts)
+          .map((p) => p.box.dport)
+          .reduce((a, b) => a.union(b)),
+      ),
+    ).toBe('10000-19999,20011-65000');
   });
   it('falls to the chain policy and says so', () => {
     const rs = ruleset([chain('fwd', [rule(5, { dst: net('185.72.208.0/23') }, 'accept')], 'drop')], [['fwd']]);
@@ -64,7 +89,11 @@ describe('first-match chains', () => {
     expect(v6[0]!.verdict).toBe('accept');
   });
   it('follows jump, return and goto', () => {
-    const voip = chain('voip', [rule(21, { dport: ports(5060) }, 'accept'), rule(22, { dport: ports(10000, 10999) }, 'return'), rule(23, {}, 'drop')]);
+    const voip = chain('voip', [
+      rule(21, { dport: ports(5060) }, 'accept'),
+      rule(22, { dport: ports(10000, 10999) }, 'return'),
+      rule(23, {}, 'drop'),
+    ]);
     const viaGoto = chain('g', [rule(31, { dport: ports(11000, 11999) }, 'accept')]);
     const fwd = chain(
       'fwd',
@@ -79,7 +108,10 @@ describe('first-match chains', () => {
     expect(lines(evaluate(rs, 'forward', flow({ dport: ports(10500) })))).toEqual([2]);
     expect(lines(evaluate(rs, 'forward', flow({ dport: ports(12000) })))).toEqual([23]);
     // goto: the end of the target returns from the calling chain too
-    const rs2 = ruleset([chain('fwd', [rule(1, {}, { kind: 'goto', chain: 'g' }), rule(2, {}, 'accept')], 'drop'), viaGoto], [['fwd']]);
+    const rs2 = ruleset(
+      [chain('fwd', [rule(1, {}, { kind: 'goto', chain: 'g' }), rule(2, {}, 'accept')], 'drop'), viaGoto],
+      [['fwd']],
+    );
     const p2 = evaluate(rs2, 'forward', flow({ dport: ports(5060) }));
     expect(p2[0]!.verdict).toBe('drop');
     expect(p2[0]!.decidedBy.policy).toBeDefined();
@@ -132,7 +164,14 @@ describe('several base chains on one hook (nftables)', () => {
 
 describe('symbolic members', () => {
   it('marks parts a hostname rule might have matched as uncertain', () => {
-    const r = rule(4, { dst: net('192.0.2.1/32'), symbolic: [{ field: 'dst', kind: 'fqdn', name: 'sip.example.net', loc: rule(4, {}, 'accept').loc }] }, 'accept');
+    const r = rule(
+      4,
+      {
+        dst: net('192.0.2.1/32'),
+        symbolic: [{ field: 'dst', kind: 'fqdn', name: 'sip.example.net', loc: rule(4, {}, 'accept').loc }],
+      },
+      'accept',
+    );
     const parts = evaluate(ruleset([chain('fwd', [r], 'drop')], [['fwd']]), 'forward', flow());
     expect(parts.length).toBe(1);
     expect(parts[0]!.verdict).toBe('drop');

@@ -16,7 +16,12 @@ export function rule(line: number, match: Match, action: Action | Action['kind']
   return { id: `r${line}`, loc: at(line), label: `rule at ${line}`, match, action: act, ...extra };
 }
 
-export function chain(name: string, rules: Rule[], policy?: 'accept' | 'drop', mode: Chain['mode'] = 'first-match'): Chain {
+export function chain(
+  name: string,
+  rules: Rule[],
+  policy?: 'accept' | 'drop',
+  mode: Chain['mode'] = 'first-match',
+): Chain {
   return {
     name,
     mode,

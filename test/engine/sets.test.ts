@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ANY_ADDR, ANY_V4, ANY_V6, NON_INTERNET, formatAddrSet, parseAddress, parseAddressSpec } from '../../src/model/address.js';
+import {
+  ANY_ADDR,
+  ANY_V4,
+  ANY_V6,
+  NON_INTERNET,
+  formatAddrSet,
+  parseAddress,
+  parseAddressSpec,
+} from '../../src/model/address.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { formatPortSet, parsePortRange, portSet } from '../../src/model/ports.js';
@@ -8,25 +16,59 @@ const a = (s: string) => parseAddressSpec(s)!;
 
 describe('IntervalSet', () => {
   it('normalizes overlapping and adjacent intervals', () => {
-    const s = IntervalSet.of(0, 100, [[10, 20], [21, 30], [5, 12], [50, 60]]);
-    expect([...s.intervals()]).toEqual([[5, 30], [50, 60]]);
+    const s = IntervalSet.of(0, 100, [
+      [10, 20],
+      [21, 30],
+      [5, 12],
+      [50, 60],
+    ]);
+    expect([...s.intervals()]).toEqual([
+      [5, 30],
+      [50, 60],
+    ]);
   });
   it('intersects, subtracts and complements exactly', () => {
     const s = portSet([[10000, 65000]]);
-    const t = portSet([[5060, 5061], [20000, 30000]]);
+    const t = portSet([
+      [5060, 5061],
+      [20000, 30000],
+    ]);
     expect(formatPortSet(s.intersect(t))).toBe('20000-30000');
     expect(formatPortSet(s.subtract(t))).toBe('10000-19999,30001-65000');
-    expect([...t.complement().intervals()]).toEqual([[0, 5059], [5062, 19999], [30001, 65535]]);
+    expect([...t.complement().intervals()]).toEqual([
+      [0, 5059],
+      [5062, 19999],
+      [30001, 65535],
+    ]);
     expect(formatPortSet(t.complement())).toBe('any port except 5060-5061,20000-30000');
-    expect(formatPortSet(portSet([[1, 5], [9, 9]]))).toBe('1-5,9');
+    expect(
+      formatPortSet(
+        portSet([
+          [1, 5],
+          [9, 9],
+        ]),
+      ),
+    ).toBe('1-5,9');
     expect(t.complement().complement().equals(t)).toBe(true);
     expect(portSet([]).complement().isFull).toBe(true);
     expect(portSet([[0, 65535]]).complement().isEmpty).toBe(true);
-    expect(portSet([[0, 10]]).complement().equals(portSet([[11, 65535]]))).toBe(true);
-    expect(portSet([[65000, 65535]]).complement().equals(portSet([[0, 64999]]))).toBe(true);
+    expect(
+      portSet([[0, 10]])
+        .complement()
+        .equals(portSet([[11, 65535]])),
+    ).toBe(true);
+    expect(
+      portSet([[65000, 65535]])
+        .complement()
+        .equals(portSet([[0, 64999]])),
+    ).toBe(true);
   });
   it('answers membership and overlap without enumerating', () => {
-    const s = portSet([[1, 5], [10, 20], [30, 40]]);
+    const s = portSet([
+      [1, 5],
+      [10, 20],
+      [30, 40],
+    ]);
     expect(s.has(15)).toBe(true);
     expect(s.has(25)).toBe(false);
     expect(s.overlaps(portSet([[21, 29]]))).toBe(false);
@@ -85,7 +127,11 @@ describe('NameSet', () => {
     expect(notWan.has('wan')).toBe(false);
     expect(notWan.intersect(NameSet.of(['wan', 'opt1'])).equals(NameSet.of(['opt1']))).toBe(true);
     expect(notWan.overlaps(NameSet.of(['wan']))).toBe(false);
-    expect(NameSet.of(['a']).union(NameSet.except(['a', 'b'])).equals(NameSet.except(['b']))).toBe(true);
+    expect(
+      NameSet.of(['a'])
+        .union(NameSet.except(['a', 'b']))
+        .equals(NameSet.except(['b'])),
+    ).toBe(true);
     expect(NameSet.ANY.subtract(NameSet.of(['x'])).equals(NameSet.except(['x']))).toBe(true);
   });
 });

@@ -110,7 +110,8 @@ export function validateSarifSchema(log: unknown): string[] {
     delete schema['$schema'];
     // ajv is CommonJS: depending on the loader the default import is the class or its module.
     type AjvClass = typeof AjvImport.default;
-    const Ajv: AjvClass = (AjvImport as unknown as { default?: AjvClass }).default ?? (AjvImport as unknown as AjvClass);
+    const Ajv: AjvClass =
+      (AjvImport as unknown as { default?: AjvClass }).default ?? (AjvImport as unknown as AjvClass);
     const ajv = new Ajv({
       strict: false,
       allErrors: true,
@@ -187,7 +188,10 @@ export function validateSarif(file: string, ruleKind = 'Gh;Sarif'): SarifValidat
         const rule = res.ruleIndex !== undefined ? rules[res.ruleIndex] : rules.find((x) => x.id === res.ruleId);
         const region = res.locations?.[0]?.physicalLocation?.region;
         const where = region?.startLine !== undefined ? ` (${region.startLine}:${region.startColumn ?? 1})` : '';
-        add(res.level ?? rule?.defaultConfiguration?.level ?? 'warning', `${res.ruleId ?? rule?.id ?? '?'}${where}: ${render(res.message, rule)}`);
+        add(
+          res.level ?? rule?.defaultConfiguration?.level ?? 'warning',
+          `${res.ruleId ?? rule?.id ?? '?'}${where}: ${render(res.message, rule)}`,
+        );
       }
       for (const inv of r.invocations ?? []) {
         for (const n of inv.toolExecutionNotifications ?? []) {

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANY_V4, ANY_V6, dynamicAddress, formatAddrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  ANY_V4,
+  ANY_V6,
+  dynamicAddress,
+  formatAddrSet,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
 import { ParseError } from '../../src/model/errors.js';
 import type { Policy, Rule } from '../../src/model/policy.js';
 import { PROTO, formatPortSet, formatProtoSet, portSet } from '../../src/model/ports.js';
@@ -40,11 +47,19 @@ function rules(p: Policy, chain = 'forward'): Rule[] {
 
 describe('detect', () => {
   it('recognises headers, fragments and show captures', () => {
-    expect(fortigateParser.detect('#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n')).toBe('fortigate');
+    expect(
+      fortigateParser.detect('#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n'),
+    ).toBe('fortigate');
     expect(fortigateParser.detect('config system global\n    set hostname "x"\nend\n')).toBe('fortigate');
     expect(fortigateParser.detect('\n# comment\nconfig firewall policy\n    edit 1\n')).toBe('fortigate');
-    expect(fortigateParser.detect('FGT60F (root) # show firewall policy\nconfig firewall policy\n    edit 1\n')).toBe('fortigate');
-    expect(fortigateParser.detect('FG_VM-Demo $ show\n#config-version=FortiGate-VM64 v6.2.3,build1066,191218 (GA):opmode=1\n')).toBe('fortigate');
+    expect(fortigateParser.detect('FGT60F (root) # show firewall policy\nconfig firewall policy\n    edit 1\n')).toBe(
+      'fortigate',
+    );
+    expect(
+      fortigateParser.detect(
+        'FG_VM-Demo $ show\n#config-version=FortiGate-VM64 v6.2.3,build1066,191218 (GA):opmode=1\n',
+      ),
+    ).toBe('fortigate');
   });
 
   it('never claims another vendor', () => {
@@ -62,7 +77,9 @@ describe('detect', () => {
     ];
     for (const o of others) expect(fortigateParser.detect(o), o.slice(0, 30)).toBeUndefined();
     // and the pfSense parser does not claim FortiGate files
-    expect(pfsenseParser.detect('#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0\nconfig system global\n')).toBeUndefined();
+    expect(
+      pfsenseParser.detect('#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0\nconfig system global\n'),
+    ).toBeUndefined();
   });
 
   it('is what the registry picks for FortiGate text', () => {
@@ -98,16 +115,42 @@ describe('example-site.conf (small office, VOICE VLAN, VIP, default VoIP setting
   it('orders policies by file position, not id; skips disabled ones; one rule per service box', () => {
     const fwd = p.ruleset.chains.forward!;
     expect(fwd.mode).toBe('first-match');
-    expect(fwd.rules.map((r) => r.id)).toEqual(['policy:30', 'policy:30', 'policy:5', 'policy:7', 'policy:8', 'policy:9', 'policy:40']);
-    expect(fwd.rules[0]!.loc).toMatchObject({ line: lineOf(text, 'edit 30'), column: 5, endLine: lineOf(text, 'edit 30') + 12 });
-    expect(fwd.rules.map((r) => r.action.kind)).toEqual(['accept', 'accept', 'jump', 'accept', 'accept', 'accept', 'drop']);
+    expect(fwd.rules.map((r) => r.id)).toEqual([
+      'policy:30',
+      'policy:30',
+      'policy:5',
+      'policy:7',
+      'policy:8',
+      'policy:9',
+      'policy:40',
+    ]);
+    expect(fwd.rules[0]!.loc).toMatchObject({
+      line: lineOf(text, 'edit 30'),
+      column: 5,
+      endLine: lineOf(text, 'edit 30') + 12,
+    });
+    expect(fwd.rules.map((r) => r.action.kind)).toEqual([
+      'accept',
+      'accept',
+      'jump',
+      'accept',
+      'accept',
+      'accept',
+      'drop',
+    ]);
   });
 
   it('has the implicit deny as the default policy at `config firewall policy`', () => {
     expect(p.ruleset.chains.forward!.policy).toEqual({
       action: 'drop',
       source: 'default',
-      loc: { file: 'fixtures/fortigate/example-site.conf', line: lineOf(text, 'config firewall policy'), column: 1, endLine: lineOf(text, 'config firewall policy'), endColumn: 23 },
+      loc: {
+        file: 'fixtures/fortigate/example-site.conf',
+        line: lineOf(text, 'config firewall policy'),
+        column: 1,
+        endLine: lineOf(text, 'config firewall policy'),
+        endColumn: 23,
+      },
       reason: 'FortiOS implicit deny (policy 0): traffic that no policy accepts is dropped (vendor-semantics B.3)',
     });
     expect(p.ruleset.forward).toEqual([{ name: 'policy', chains: ['forward'] }]);
@@ -118,7 +161,14 @@ describe('example-site.conf (small office, VOICE VLAN, VIP, default VoIP setting
     const [sip, rtp] = rules(p);
     expect(sip!.match.src!.equals(addr('10.20.0.0/24', '192.168.1.10/32'))).toBe(true);
     expect(sip!.match.dst!.equals(addr('185.72.208.0/22'))).toBe(true);
-    expect(sip!.match.symbolic).toEqual([{ field: 'dst', kind: 'fqdn', name: 'sip.ipnordic.dk', loc: expect.objectContaining({ line: lineOf(text, 'set dstaddr "PROVIDER"') }) }]);
+    expect(sip!.match.symbolic).toEqual([
+      {
+        field: 'dst',
+        kind: 'fqdn',
+        name: 'sip.ipnordic.dk',
+        loc: expect.objectContaining({ line: lineOf(text, 'set dstaddr "PROVIDER"') }),
+      },
+    ]);
     expect(formatProtoSet(sip!.match.proto!)).toBe('tcp/udp');
     expect(formatPortSet(sip!.match.dport!)).toBe('5060');
     expect(formatProtoSet(rtp!.match.proto!)).toBe('udp');
@@ -132,7 +182,11 @@ describe('example-site.conf (small office, VOICE VLAN, VIP, default VoIP setting
   it('takes the per-service udp-idle-timer as the rule timeout, located at the setting', () => {
     const [sip, rtp] = rules(p);
     expect(sip!.udpTimeout).toBeUndefined();
-    expect(rtp!.udpTimeout).toMatchObject({ value: 600, source: 'explicit', loc: { line: lineOf(text, 'set udp-idle-timer 600'), column: 9 } });
+    expect(rtp!.udpTimeout).toMatchObject({
+      value: 600,
+      source: 'explicit',
+      loc: { line: lineOf(text, 'set udp-idle-timer 600'), column: 9 },
+    });
   });
 
   it('service-negate: a jump to a chain that returns for the services and applies the action to the rest', () => {
@@ -200,19 +254,31 @@ describe('example-site.conf (small office, VOICE VLAN, VIP, default VoIP setting
     ]);
     expect(s[0]!.portsReason).toContain('port-preserve enable is the default');
     expect(s[2]!.portsReason).toContain('port-random enable');
-    expect(p.nat.mode).toMatchObject({ value: 'policy', source: 'default', loc: { line: lineOf(text, 'config system settings') } });
+    expect(p.nat.mode).toMatchObject({
+      value: 'policy',
+      source: 'default',
+      loc: { line: lineOf(text, 'config system settings') },
+    });
   });
 
   it('SIP ALG: proxy-based by default, located at `config system settings`, mentioning sip-expectation', () => {
     expect(p.sessions.sipAlg).toHaveLength(1);
     const [alg] = p.sessions.sipAlg;
-    expect(alg).toMatchObject({ value: true, source: 'default', loc: { line: lineOf(text, 'config system settings'), column: 1 } });
+    expect(alg).toMatchObject({
+      value: true,
+      source: 'default',
+      loc: { line: lineOf(text, 'config system settings'), column: 1 },
+    });
     expect(alg!.reason).toContain('proxy-based');
     expect(alg!.reason).toContain('sip-expectation enable');
   });
 
   it('UDP idle timeout: the 180 s default at `config system global`, flagged uncertain', () => {
-    expect(p.sessions.udpTimeout).toMatchObject({ value: 180, source: 'default', loc: { line: lineOf(text, 'config system global') } });
+    expect(p.sessions.udpTimeout).toMatchObject({
+      value: 180,
+      source: 'default',
+      loc: { line: lineOf(text, 'config system global') },
+    });
     expect(p.sessions.udpTimeout.uncertain).toContain('[U]');
   });
 
@@ -260,11 +326,19 @@ describe('traps.conf (CLI semantics)', () => {
 
   it('intrazone allow is an implicit accept between the zone members, at the setting', () => {
     const r = rules(p)[0]!;
-    expect(r).toMatchObject({ implicit: expect.stringContaining('intrazone allow'), action: { kind: 'accept' }, loc: { line: lineOf(text, 'set intrazone allow') } });
+    expect(r).toMatchObject({
+      implicit: expect.stringContaining('intrazone allow'),
+      action: { kind: 'accept' },
+      loc: { line: lineOf(text, 'set intrazone allow') },
+    });
   });
 
   it('explicit udp-idle-timer; version and legacy defaults from the header', () => {
-    expect(p.sessions.udpTimeout).toMatchObject({ value: 90, source: 'explicit', loc: { line: lineOf(text, 'set udp-idle-timer 90'), column: 5 } });
+    expect(p.sessions.udpTimeout).toMatchObject({
+      value: 90,
+      source: 'explicit',
+      loc: { line: lineOf(text, 'set udp-idle-timer 90'), column: 5 },
+    });
     expect(p.version).toBe('6.4.9');
     expect(p.sessions.sipAlg[0]!.reason).not.toContain('7.0+');
   });
@@ -279,7 +353,9 @@ describe('show-capture.txt (prompt lines, no header)', () => {
     expect(p.version).toBeUndefined();
   });
   it('uses FortiOS predefined services and the built-in "all" address', () => {
-    expect(p.notes.some((n) => n.includes('service "ALL" is not defined in the file; using FortiOS\'s predefined "ALL"'))).toBe(true);
+    expect(
+      p.notes.some((n) => n.includes('service "ALL" is not defined in the file; using FortiOS\'s predefined "ALL"')),
+    ).toBe(true);
     const [r] = rules(p);
     expect(r!.match.proto).toBeUndefined();
     expect(r!.match.dst!.equals(ANY_V4)).toBe(true);
@@ -301,7 +377,13 @@ describe('multi-VDOM (rules/multi-vdom.conf)', () => {
     expect(voice!.sessions.udpTimeout).toMatchObject({ value: 600, source: 'explicit' });
     expect(guest!.sessions.udpTimeout).toMatchObject({ value: 600, source: 'explicit' });
     expect(voice!.sessions.sipAlg.map((s) => s.value)).toEqual([false, false]);
-    expect(guest!.sessions.sipAlg).toEqual([expect.objectContaining({ value: true, source: 'default', loc: expect.objectContaining({ line: lineOf(text, 'config system settings', 1) }) })]);
+    expect(guest!.sessions.sipAlg).toEqual([
+      expect.objectContaining({
+        value: true,
+        source: 'default',
+        loc: expect.objectContaining({ line: lineOf(text, 'config system settings', 1) }),
+      }),
+    ]);
     expect(rules(voice!).map((r) => r.label)).toEqual(['policy 1 "phones-out"']);
     expect(rules(guest!).map((r) => r.label)).toEqual(['policy 1 "guests-out"']);
     expect(voice!.root.line).toBe(lineOf(text, 'edit voice', 1));
@@ -327,18 +409,48 @@ describe('central-nat.conf', () => {
 
 describe('bad input becomes ParseError with line and column', () => {
   const cases: [string, string, number, number, RegExp][] = [
-    ['truncated', 'config system global\n    set hostname "x"\nend\nconfig firewall policy\n    edit 1\n        set action accept\n', 5, 5, /unexpected end of file: `edit 1` \(line 5\) is not closed/],
-    ['truncated block', 'config firewall address\n    edit "a"\n    next\n', 1, 1, /`config firewall address` \(line 1\) is not closed/],
-    ['garbage', 'hello world\nthis is not a config\n', 1, 1, /expected config, edit, set, unset, next or end, found `hello`/],
+    [
+      'truncated',
+      'config system global\n    set hostname "x"\nend\nconfig firewall policy\n    edit 1\n        set action accept\n',
+      5,
+      5,
+      /unexpected end of file: `edit 1` \(line 5\) is not closed/,
+    ],
+    [
+      'truncated block',
+      'config firewall address\n    edit "a"\n    next\n',
+      1,
+      1,
+      /`config firewall address` \(line 1\) is not closed/,
+    ],
+    [
+      'garbage',
+      'hello world\nthis is not a config\n',
+      1,
+      1,
+      /expected config, edit, set, unset, next or end, found `hello`/,
+    ],
     ['pfSense XML', '<?xml version="1.0"?>\n<pfsense>\n</pfsense>\n', 1, 1, /found `<\?xml`/],
     ['RouterOS', '/ip firewall filter\nadd chain=forward action=accept\n', 1, 1, /found `\/ip`/],
-    ['unterminated string', 'config system global\n    set hostname "abc\nend\n', 2, 18, /unterminated double-quoted string/],
+    [
+      'unterminated string',
+      'config system global\n    set hostname "abc\nend\n',
+      2,
+      18,
+      /unterminated double-quoted string/,
+    ],
     ['next without edit', 'config system global\n    next\nend\n', 2, 5, /`next` without `edit`/],
     ['end without config', 'config system global\nend\nend\n', 3, 1, /`end` without `config`/],
     ['set outside config', 'set hostname x\n', 1, 1, /`set` outside a `config` block/],
     ['edit inside edit', 'config firewall policy\n    edit 1\n    edit 2\n', 3, 5, /expected `next` first/],
     ['binary', 'config system global\n\u0001\u0002\u0003\nend\n', 2, 1, /binary data/],
-    ['only comments', '# nothing\n#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0\n', 1, 1, /no configuration statements/],
+    [
+      'only comments',
+      '# nothing\n#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0\n',
+      1,
+      1,
+      /no configuration statements/,
+    ],
   ];
   for (const [name, text, line, col, msg] of cases) {
     it(name, () => {
@@ -356,7 +468,9 @@ describe('bad input becomes ParseError with line and column', () => {
   }
 
   it('repairs a quote inside a word (never written by show) and reports the statement', () => {
-    const [p] = parse('config firewall service custom\n    edit "X"\n        set tcp-portrange 80\n    next\nend\nconfig firewall policy\n    edit 1\n        set service ""X" "Y"\n    next\nend\n');
+    const [p] = parse(
+      'config firewall service custom\n    edit "X"\n        set tcp-portrange 80\n    next\nend\nconfig firewall policy\n    edit 1\n        set service ""X" "Y"\n    next\nend\n',
+    );
     expect(p!.unsupported.map((u) => [u.loc.line, u.what])).toEqual([[8, 'malformed quoting on line 8']]);
   });
 });
@@ -366,7 +480,12 @@ describe('line endings', () => {
     const lf = readFileSync(join(FIXTURES, 'traps.conf'), 'utf8');
     const shape = (p: Policy) => [
       rules(p).map((r) => [r.id, r.loc.line, r.loc.column, r.loc.endLine, r.loc.endColumn]),
-      [p.sessions.udpTimeout.loc.line, p.sessions.udpTimeout.loc.column, p.sessions.udpTimeout.loc.endLine, p.sessions.udpTimeout.loc.endColumn],
+      [
+        p.sessions.udpTimeout.loc.line,
+        p.sessions.udpTimeout.loc.column,
+        p.sessions.udpTimeout.loc.endLine,
+        p.sessions.udpTimeout.loc.endColumn,
+      ],
       p.interfaces.map((i) => [i.name, i.description, i.loc.line]),
     ];
     const want = shape(parse(lf)[0]!);
@@ -375,7 +494,9 @@ describe('line endings', () => {
   });
 
   it('a setting spanning lines is located from its first to its last line', () => {
-    const [p] = parse('config system global\n    set udp-idle-timer 400\nend\nconfig system interface\n    edit "x"\n        set description "two\nlines"\n        set ip 10.0.0.1 255.255.255.0\n        set allowaccess ping\n    next\nend\n');
+    const [p] = parse(
+      'config system global\n    set udp-idle-timer 400\nend\nconfig system interface\n    edit "x"\n        set description "two\nlines"\n        set ip 10.0.0.1 255.255.255.0\n        set allowaccess ping\n    next\nend\n',
+    );
     expect(p!.sessions.udpTimeout.loc).toMatchObject({ line: 2, column: 5, endLine: 2, endColumn: 27 });
     expect(p!.interfaces[0]!.description).toBe('two\nlines');
     const ping = rules(p!, 'local-in').find((r) => r.id === 'allowaccess:x:ping')!;
@@ -385,7 +506,9 @@ describe('line endings', () => {
 
 describe('model details', () => {
   const base = (body: string) =>
-    parse(`config system interface\n    edit "wan1"\n        set ip 198.51.100.2 255.255.255.0\n        set role wan\n    next\n    edit "lan"\n        set ip 10.0.0.1 255.255.255.0\n        set role lan\n    next\nend\n${body}`)[0]!;
+    parse(
+      `config system interface\n    edit "wan1"\n        set ip 198.51.100.2 255.255.255.0\n        set role wan\n    next\n    edit "lan"\n        set ip 10.0.0.1 255.255.255.0\n        set role lan\n    next\nend\n${body}`,
+    )[0]!;
 
   it('service port syntax dst[:src], ICMP and IP protocol numbers', () => {
     const p = base(`config firewall service custom
@@ -413,7 +536,10 @@ config firewall policy
     next
 end
 `);
-    const r = rules(p).map((x) => `${x.match.proto ? formatProtoSet(x.match.proto) : '*'} ${x.match.dport ? formatPortSet(x.match.dport) : '*'} ${x.match.sport ? formatPortSet(x.match.sport) : '*'}`);
+    const r = rules(p).map(
+      (x) =>
+        `${x.match.proto ? formatProtoSet(x.match.proto) : '*'} ${x.match.dport ? formatPortSet(x.match.dport) : '*'} ${x.match.sport ? formatPortSet(x.match.sport) : '*'}`,
+    );
     expect(r.sort()).toEqual(['icmp/gre * *', 'tcp 1-2 3-4', 'tcp 10 *', 'udp 100 *'].sort());
     expect(p.unsupported).toEqual([]);
   });
@@ -460,7 +586,9 @@ end
 `);
     const [r] = rules(p);
     expect(r!.match.dst!.isEmpty).toBe(true);
-    expect(r!.match.symbolic).toEqual([expect.objectContaining({ field: 'dst', kind: 'dynamic', name: 'internet service Botnet-C&C.Server' })]);
+    expect(r!.match.symbolic).toEqual([
+      expect.objectContaining({ field: 'dst', kind: 'dynamic', name: 'internet service Botnet-C&C.Server' }),
+    ]);
     expect(r!.match.nat).toBeUndefined(); // a deny policy sees VIP traffic (match-vip enable by default)
   });
 
@@ -530,7 +658,10 @@ end
   });
 
   it('group loops and very deep nesting are cut with a note; wide wildcards are approximated and reported', () => {
-    const chain = Array.from({ length: 300 }, (_, i) => `    edit "g${i}"\n        set member "g${i + 1}"\n    next\n`).join('');
+    const chain = Array.from(
+      { length: 300 },
+      (_, i) => `    edit "g${i}"\n        set member "g${i + 1}"\n    next\n`,
+    ).join('');
     const p = base(`config firewall address
     edit "h"
         set subnet 10.0.0.9 255.255.255.255
@@ -593,7 +724,12 @@ config router static
     next
 end
 `)[0]!;
-    expect(p.interfaces.map((i) => `${i.name}:${i.role}:${formatAddrSet(i.networks)}`)).toEqual(['port1:wan:198.51.100.0/24', 'port2:lan:10.0.0.0/24', 'wan:wan:203.0.113.0/24', 'tun:unknown:none']);
+    expect(p.interfaces.map((i) => `${i.name}:${i.role}:${formatAddrSet(i.networks)}`)).toEqual([
+      'port1:wan:198.51.100.0/24',
+      'port2:lan:10.0.0.0/24',
+      'wan:wan:203.0.113.0/24',
+      'tun:unknown:none',
+    ]);
   });
 });
 
@@ -623,7 +759,11 @@ describe('corpus: every FortiGate file parses', () => {
       return fortigateParser.parse(readFileSync(join(CORPUS, f), 'utf8'), f, 'fortigate');
     };
     // multi-VDOM backup: one VDOM, named
-    expect(read('acidjunk__fortigate-config-parser__tests_unit_tests_fortigate_parser_config_examples_global').map((p) => p.name)).toEqual(['root']);
+    expect(
+      read('acidjunk__fortigate-config-parser__tests_unit_tests_fortigate_parser_config_examples_global').map(
+        (p) => p.name,
+      ),
+    ).toEqual(['root']);
     // production 7.2 backup: kernel-helper-based, no sip session helper: SIP ALG off; VIPs in policies
     const [plata] = read('GruppenIT__FortiGateConfigHarbor__attached_assets_FG40F-PLATA');
     expect(plata!.version).toBe('7.2.11');

@@ -34,7 +34,12 @@ const addr = (...cidrs: string[]): AddrSet => cidrs.map((c) => parseAddressSpec(
 const rules = (p: Policy, chain: string): Rule[] => p.ruleset.chains[chain]!.rules;
 const byLabel = (p: Policy, chain: string, label: string): Rule => {
   const r = rules(p, chain).find((x) => x.label === label);
-  if (!r) throw new Error(`no ${label} in ${chain}: ${rules(p, chain).map((x) => x.label).join(' | ')}`);
+  if (!r)
+    throw new Error(
+      `no ${label} in ${chain}: ${rules(p, chain)
+        .map((x) => x.label)
+        .join(' | ')}`,
+    );
   return r;
 };
 
@@ -73,7 +78,8 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
     expect(fwd.policy).toEqual({
       action: 'accept',
       source: 'default',
-      reason: 'RouterOS: a packet that matches no rule in a base chain is accepted (chain end accepts, vendor-semantics C.2)',
+      reason:
+        'RouterOS: a packet that matches no rule in a base chain is accepted (chain end accepts, vendor-semantics C.2)',
       loc: { file: 'fixtures/mikrotik/rules/clean.rsc', line: 51, column: 1, endLine: 51, endColumn: 20 },
     });
     expect(p.ruleset.chains.input!.policy!.action).toBe('accept');
@@ -93,7 +99,13 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
 
   it('locates each rule from the first line of its command to the last continuation line', () => {
     const r = byLabel(p, 'forward', 'rule "defconf: drop all from WAN not DSTNATed"');
-    expect(r.loc).toEqual({ file: 'fixtures/mikrotik/rules/clean.rsc', line: 73, column: 1, endLine: 75, endColumn: 47 });
+    expect(r.loc).toEqual({
+      file: 'fixtures/mikrotik/rules/clean.rsc',
+      line: 73,
+      column: 1,
+      endLine: 75,
+      endColumn: 47,
+    });
     expect(lines[74]).toBe('    connection-state=new in-interface-list=WAN');
   });
 
@@ -111,7 +123,11 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
     expect(fasttrack.match.state!.equals(NameSet.of(['established', 'related']))).toBe(true);
     const icmp = byLabel(p, 'input', 'rule "defconf: accept ICMP"');
     expect(formatProtoSet(icmp.match.proto!)).toBe('icmp');
-    expect(byLabel(p, 'input', 'rule "defconf: accept to local loopback (for CAPsMAN)"').match.dst!.equals(addr('127.0.0.1/32'))).toBe(true);
+    expect(
+      byLabel(p, 'input', 'rule "defconf: accept to local loopback (for CAPsMAN)"').match.dst!.equals(
+        addr('127.0.0.1/32'),
+      ),
+    ).toBe(true);
   });
 
   it('gives rules stable content ids and normalized text', () => {
@@ -126,7 +142,12 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
     expect(p.nat.dnat).toEqual([]);
     expect(p.nat.snat).toHaveLength(1);
     const m = p.nat.snat[0]!;
-    expect(m).toMatchObject({ action: 'translate', ports: 'preserve', label: 'NAT rule "defconf: masquerade"', loc: { line: 77, endLine: 78 } });
+    expect(m).toMatchObject({
+      action: 'translate',
+      ports: 'preserve',
+      label: 'NAT rule "defconf: masquerade"',
+      loc: { line: 77, endLine: 78 },
+    });
     expect(m.portsReason).toContain('keeps the source port when it is free');
     expect(m.portsReason).toContain('[U]');
     expect(m.match.oif!.equals(NameSet.of(['ether1']))).toBe(true);
@@ -135,9 +156,18 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
 
   it('reads the SIP helper and udp-stream-timeout where they are set', () => {
     expect(p.sessions.sipAlg).toEqual([
-      { value: false, source: 'explicit', loc: { file: 'fixtures/mikrotik/rules/clean.rsc', line: 80, column: 9, endLine: 80, endColumn: 21 }, reason: '/ip firewall service-port sip disabled=yes: the SIP helper is off (vendor-semantics C.4)' },
+      {
+        value: false,
+        source: 'explicit',
+        loc: { file: 'fixtures/mikrotik/rules/clean.rsc', line: 80, column: 9, endLine: 80, endColumn: 21 },
+        reason: '/ip firewall service-port sip disabled=yes: the SIP helper is off (vendor-semantics C.4)',
+      },
     ]);
-    expect(p.sessions.udpTimeout).toMatchObject({ value: 300, source: 'explicit', loc: { line: 50, column: 5, endLine: 50, endColumn: 26 } });
+    expect(p.sessions.udpTimeout).toMatchObject({
+      value: 300,
+      source: 'explicit',
+      loc: { line: 50, column: 5, endLine: 50, endColumn: 26 },
+    });
   });
 });
 
@@ -147,7 +177,12 @@ describe('MikroTik defaults (v6 and v7)', () => {
     const header = lineOf(lines, 'by RouterOS 7.18.2');
     expect(header).toBe(2);
     expect(p.sessions.sipAlg).toEqual([
-      expect.objectContaining({ value: true, source: 'default', reason: 'no `/ip firewall service-port set sip disabled=yes`: RouterOS enables the SIP helper by default on ports 5060,5061 (vendor-semantics C.4, C.6)' }),
+      expect.objectContaining({
+        value: true,
+        source: 'default',
+        reason:
+          'no `/ip firewall service-port set sip disabled=yes`: RouterOS enables the SIP helper by default on ports 5060,5061 (vendor-semantics C.4, C.6)',
+      }),
     ]);
     expect(p.sessions.sipAlg[0]!.loc).toMatchObject({ line: header, column: 1, endLine: header });
     const t = p.sessions.udpTimeout;
@@ -163,7 +198,9 @@ describe('MikroTik defaults (v6 and v7)', () => {
     expect(p.version).toBe('6.49.6');
     expect(p.sessions.udpTimeout).toMatchObject({ value: 180, source: 'default', loc: { line: setLine, column: 1 } });
     expect(p.sessions.udpTimeout.reason).toContain('the RouterOS 6.49.6 default 3m (180 s)');
-    expect(p.sessions.udpTimeout.reason).toContain(`udp-timeout=1m30s (line ${setLine}) only covers UDP that has not been answered`);
+    expect(p.sessions.udpTimeout.reason).toContain(
+      `udp-timeout=1m30s (line ${setLine}) only covers UDP that has not been answered`,
+    );
     const bare = parse(`${HEADER6}/ip firewall filter\nadd chain=forward action=accept\n`);
     expect(bare.sessions.udpTimeout.reason).toContain('udp-timeout (v6 default 10s)');
   });
@@ -179,9 +216,17 @@ describe('MikroTik defaults (v6 and v7)', () => {
   });
 
   it('the SIP helper: section without a sip line, explicit disabled=no, disable/enable commands, conntrack off', () => {
-    const sec = parse(`${HEADER7}/ip firewall filter\nadd chain=forward\n/ip firewall service-port\nset ftp disabled=yes\n`);
-    expect(sec.sessions.sipAlg[0]).toMatchObject({ value: true, source: 'default', loc: { line: 4, column: 1, endLine: 4 } });
-    const on = parse(`${HEADER7}/ip firewall filter\nadd chain=forward\n/ip firewall service-port\nset sip disabled=no sip-timeout=1h\n`);
+    const sec = parse(
+      `${HEADER7}/ip firewall filter\nadd chain=forward\n/ip firewall service-port\nset ftp disabled=yes\n`,
+    );
+    expect(sec.sessions.sipAlg[0]).toMatchObject({
+      value: true,
+      source: 'default',
+      loc: { line: 4, column: 1, endLine: 4 },
+    });
+    const on = parse(
+      `${HEADER7}/ip firewall filter\nadd chain=forward\n/ip firewall service-port\nset sip disabled=no sip-timeout=1h\n`,
+    );
     expect(on.sessions.sipAlg[0]).toMatchObject({ value: true, source: 'explicit', loc: { line: 5, column: 9 } });
     const cmd = parse(`${HEADER7}/ip firewall filter add chain=forward\n/ip firewall service-port disable sip\n`);
     expect(cmd.sessions.sipAlg[0]).toMatchObject({ value: false, source: 'explicit', loc: { line: 3 } });
@@ -195,8 +240,16 @@ describe('MikroTik defaults (v6 and v7)', () => {
     const { p, lines } = load('rules/fwl002-verbose.rsc');
     const at = lineOf(lines, 'udp-stream-timeout=5m');
     expect(at).toBeGreaterThan(lineOf(lines, 'set enabled=auto generic-timeout=10m'));
-    expect(p.sessions.udpTimeout).toMatchObject({ value: 300, source: 'explicit', loc: { line: at, column: 5, endLine: at, endColumn: 26 } });
-    expect(p.sessions.sipAlg[0]).toMatchObject({ value: true, source: 'explicit', loc: { line: lineOf(lines, 'set sip disabled=no'), column: 9 } });
+    expect(p.sessions.udpTimeout).toMatchObject({
+      value: 300,
+      source: 'explicit',
+      loc: { line: at, column: 5, endLine: at, endColumn: 26 },
+    });
+    expect(p.sessions.sipAlg[0]).toMatchObject({
+      value: true,
+      source: 'explicit',
+      loc: { line: lineOf(lines, 'set sip disabled=no'), column: 9 },
+    });
     // `!to-addresses` in verbose output means "not set", not a negated matcher
     expect(p.nat.snat[0]!.match.dst!.equals(ANY_V4)).toBe(true);
     expect(p.unsupported).toEqual([]);
@@ -229,7 +282,12 @@ describe('MikroTik filter semantics', () => {
     expect(jump.match.iif!.equals(NameSet.of(['vlan20-voice']))).toBe(true);
     const user = p.ruleset.chains['voice-out']!;
     expect(user.policy).toBeUndefined();
-    expect(user.rules.map((r) => r.label)).toEqual(['rule "block a slice of RTP"', 'rule "SIP, RTP and NTP to ipnordic"', 'rule "provisioning and SIP over TCP"', 'rule "back to forward"']);
+    expect(user.rules.map((r) => r.label)).toEqual([
+      'rule "block a slice of RTP"',
+      'rule "SIP, RTP and NTP to ipnordic"',
+      'rule "provisioning and SIP over TCP"',
+      'rule "back to forward"',
+    ]);
     expect(user.rules[3]!.action).toEqual({ kind: 'return' });
     expect(user.rules.some((r) => r.label.includes('old SIP block'))).toBe(false);
   });
@@ -255,10 +313,19 @@ describe('MikroTik filter semantics', () => {
   });
 
   it('negated addresses, ports and protocols stay in their family', () => {
-    const q = parse(`${HEADER7}/ip firewall filter\nadd action=drop chain=forward dst-address=!10.0.0.0/8 dst-port=!53 protocol=!tcp src-address=192.0.2.1-192.0.2.9\n/ipv6 firewall filter\nadd action=drop chain=forward dst-address=!2001:db8::/32\n`);
+    const q = parse(
+      `${HEADER7}/ip firewall filter\nadd action=drop chain=forward dst-address=!10.0.0.0/8 dst-port=!53 protocol=!tcp src-address=192.0.2.1-192.0.2.9\n/ipv6 firewall filter\nadd action=drop chain=forward dst-address=!2001:db8::/32\n`,
+    );
     const [r] = rules(q, 'forward');
     expect(r!.match.dst!.equals(ANY_V4.subtract(addr('10.0.0.0/8')))).toBe(true);
-    expect(r!.match.dport!.equals(portSet([[0, 52], [54, 65535]]))).toBe(true);
+    expect(
+      r!.match.dport!.equals(
+        portSet([
+          [0, 52],
+          [54, 65535],
+        ]),
+      ),
+    ).toBe(true);
     expect(formatProtoSet(r!.match.proto!)).toBe('any protocol except tcp');
     expect(r!.match.src!.equals(addr('192.0.2.1-192.0.2.9'))).toBe(true);
     const [v6] = rules(q, 'ipv6:forward');
@@ -282,7 +349,14 @@ add action=drop chain=forward dst-address-list=!prov
 `);
     const [acc, drop, neg] = rules(q, 'forward');
     expect(acc!.match.dst!.equals(addr('185.72.208.0/22'))).toBe(true);
-    expect(acc!.match.symbolic).toEqual([{ field: 'dst', kind: 'fqdn', name: 'sip.provider.example', loc: expect.objectContaining({ line: 4, column: 5 }) }]);
+    expect(acc!.match.symbolic).toEqual([
+      {
+        field: 'dst',
+        kind: 'fqdn',
+        name: 'sip.provider.example',
+        loc: expect.objectContaining({ line: 4, column: 5 }),
+      },
+    ]);
     expect(drop!.match.src!.isEmpty).toBe(true);
     expect(drop!.match.symbolic![0]).toMatchObject({ field: 'src', kind: 'dynamic' });
     expect(drop!.match.symbolic![0]!.name).toContain('filled at run time by the filter rule at line 10');
@@ -292,28 +366,41 @@ add action=drop chain=forward dst-address-list=!prov
     expect(add.action).toEqual({ kind: 'continue' });
   });
 
-  it('dst-address-type=local names the router\'s own addresses, run-time placeholders included', () => {
-    const q = parse(`${HEADER7}/ip address\nadd address=192.168.88.1/24 interface=bridge\n/ip dhcp-client\nadd interface=ether1\n/ip firewall filter\nadd action=accept chain=forward dst-address-type=local\n`);
+  it("dst-address-type=local names the router's own addresses, run-time placeholders included", () => {
+    const q = parse(
+      `${HEADER7}/ip address\nadd address=192.168.88.1/24 interface=bridge\n/ip dhcp-client\nadd interface=ether1\n/ip firewall filter\nadd action=accept chain=forward dst-address-type=local\n`,
+    );
     const [r] = rules(q, 'forward');
     expect(formatAddrSet(r!.match.dst!)).toBe('(dynamic address #1), 127.0.0.1, 192.168.88.1');
   });
 
   it('raw prerouting is an earlier stage; notrack is reported', () => {
-    const q = parse(`${HEADER7}/ip firewall raw\nadd action=drop chain=prerouting src-address=203.0.113.0/24\nadd action=notrack chain=prerouting dst-port=5060 protocol=udp\n/ip firewall filter\nadd chain=forward action=accept\n`);
+    const q = parse(
+      `${HEADER7}/ip firewall raw\nadd action=drop chain=prerouting src-address=203.0.113.0/24\nadd action=notrack chain=prerouting dst-port=5060 protocol=udp\n/ip firewall filter\nadd chain=forward action=accept\n`,
+    );
     expect(q.ruleset.forward.map((s) => s.name)).toEqual(['raw prerouting', 'filter forward']);
     expect(q.ruleset.input.map((s) => s.chains)).toEqual([['raw:prerouting'], ['input']]);
     expect(rules(q, 'raw:prerouting')[1]!.action).toEqual({ kind: 'continue' });
-    expect(q.unsupported).toEqual([expect.objectContaining({ what: '/ip firewall raw action=notrack', loc: expect.objectContaining({ line: 4, column: 5 }) })]);
+    expect(q.unsupported).toEqual([
+      expect.objectContaining({
+        what: '/ip firewall raw action=notrack',
+        loc: expect.objectContaining({ line: 4, column: 5 }),
+      }),
+    ]);
   });
 
   it('the v7 defconf IPv6 rule hop-limit=equal:1 never matches the evaluated flows; other TTL conditions are reported', () => {
-    const q = parse(`${HEADER7}/ipv6 firewall filter\nadd action=drop chain=forward hop-limit=equal:1 protocol=icmpv6\nadd action=drop chain=forward hop-limit=less-than:10 protocol=icmpv6\n`);
+    const q = parse(
+      `${HEADER7}/ipv6 firewall filter\nadd action=drop chain=forward hop-limit=equal:1 protocol=icmpv6\nadd action=drop chain=forward hop-limit=less-than:10 protocol=icmpv6\n`,
+    );
     expect(rules(q, 'ipv6:forward')).toHaveLength(1);
     expect(q.unsupported.map((u) => u.what)).toEqual(['/ipv6 firewall filter hop-limit=less-than:10']);
   });
 
   it('the default action is accept; tarpit drops; log and passthrough continue', () => {
-    const q = parse(`${HEADER7}/ip firewall filter\nadd chain=forward\nadd action=tarpit chain=forward\nadd action=log chain=forward\nadd action=passthrough chain=forward\n`);
+    const q = parse(
+      `${HEADER7}/ip firewall filter\nadd chain=forward\nadd action=tarpit chain=forward\nadd action=log chain=forward\nadd action=passthrough chain=forward\n`,
+    );
     expect(rules(q, 'forward').map((r) => r.action.kind)).toEqual(['accept', 'drop', 'continue', 'continue']);
   });
 
@@ -330,16 +417,24 @@ disable [ find comment=D ]
 add action=accept chain=forward comment=E place-before=[ find comment=B ]
 `);
     // after add D first: D A B C; set B drop; remove C: D A B; move A before D: A D B; disable D; E before B
-    expect(rules(q, 'forward').map((r) => `${r.label}:${r.action.kind}`)).toEqual(['rule "A":accept', 'rule "E":accept', 'rule "B":drop']);
+    expect(rules(q, 'forward').map((r) => `${r.label}:${r.action.kind}`)).toEqual([
+      'rule "A":accept',
+      'rule "E":accept',
+      'rule "B":drop',
+    ]);
   });
 
   it('rules without a comment are labelled by their print number', () => {
-    const q = parse(`${HEADER7}/ip firewall filter\nadd action=accept chain=input\nadd action=drop chain=forward disabled=yes\nadd action=drop chain=forward\n`);
+    const q = parse(
+      `${HEADER7}/ip firewall filter\nadd action=accept chain=input\nadd action=drop chain=forward disabled=yes\nadd action=drop chain=forward\n`,
+    );
     expect(rules(q, 'forward').map((r) => r.label)).toEqual(['filter rule #2']);
   });
 
   it('reports matchers the model cannot express at the matcher, keeping the rule', () => {
-    const q = parse(`${HEADER7}/ip firewall filter\nadd action=accept chain=forward connection-mark=voip protocol=udp\nadd action=drop chain=forward src-address=not-an-address\n`);
+    const q = parse(
+      `${HEADER7}/ip firewall filter\nadd action=accept chain=forward connection-mark=voip protocol=udp\nadd action=drop chain=forward src-address=not-an-address\n`,
+    );
     expect(rules(q, 'forward')).toHaveLength(1);
     expect(q.unsupported.map((u) => [u.what, u.loc.line, u.loc.column])).toEqual([
       ['/ip firewall filter connection-mark=voip', 3, 33],
@@ -397,7 +492,9 @@ set [ find default-name=wlan2 ] disabled=no ssid=b
   });
 
   it('notes a rule that names a bridge port instead of the bridge', () => {
-    const q = parse(`${HEADER7}/interface bridge port\nadd bridge=bridge interface=ether3\n/ip firewall filter\nadd action=drop chain=forward in-interface=ether3\n`);
+    const q = parse(
+      `${HEADER7}/interface bridge port\nadd bridge=bridge interface=ether3\n/ip firewall filter\nadd action=drop chain=forward in-interface=ether3\n`,
+    );
     expect(q.notes.some((n) => n.includes('in-interface=ether3 names a port of bridge bridge'))).toBe(true);
   });
 });
@@ -405,7 +502,11 @@ set [ find default-name=wlan2 ] disabled=no ssid=b
 describe('MikroTik NAT', () => {
   it('dst-nat: what arrives (WAN list, protocol, port) and where it goes (to-addresses, to-ports)', () => {
     const { p, lines } = load('rules/fwl004-forward-to-phone.rsc');
-    expect(p.nat.dnat.map((d) => d.label)).toEqual(['NAT rule "SIP to reception phone"', 'NAT rule "SIP-TLS to the CEO phone"', 'NAT rule "web server"']);
+    expect(p.nat.dnat.map((d) => d.label)).toEqual([
+      'NAT rule "SIP to reception phone"',
+      'NAT rule "SIP-TLS to the CEO phone"',
+      'NAT rule "web server"',
+    ]);
     const [sip, tls, web] = p.nat.dnat;
     expect(sip!.loc.line).toBe(lineOf(lines, 'comment="SIP to reception phone"'));
     expect(sip!.match.iif!.equals(NameSet.of(['ether1']))).toBe(true);
@@ -436,7 +537,9 @@ add action=masquerade chain=out
     const viaJump = q.nat.snat[3]!;
     expect(viaJump.match.oif!.equals(NameSet.of(['ether1']))).toBe(true); // the jump's condition
     expect(viaJump.label).toBe('NAT rule #4 (reached by jump from line 5)');
-    expect(q.nat.snat[2]!.portsReason).toBe('to-ports=10000-20000: source ports outside 10000-20000 are rewritten into it');
+    expect(q.nat.snat[2]!.portsReason).toBe(
+      'to-ports=10000-20000: source ports outside 10000-20000 are rewritten into it',
+    );
   });
 
   it('dstnat jump chains are flattened; an accept before a dst-nat is reported; redirect is reported', () => {
@@ -465,11 +568,19 @@ describe('MikroTik syntax: terse, slash paths, continuations, quoting', () => {
 
   it('terse lines and v7 slash paths give the same model as sections', () => {
     const a = parse(sectioned);
-    const b = parse(`${HEADER7}/ip firewall filter add action=drop chain=forward comment="x y" dst-port=5060 protocol=udp\n`);
-    const c = parse(`${HEADER7}/ip/firewall/filter\nadd action=drop chain=forward comment="x y" dst-port=5060 protocol=udp\n`);
-    const d = parse(`${HEADER7}/ip/firewall/filter/add action=drop chain=forward comment="x y" dst-port=5060 protocol=udp\n`);
+    const b = parse(
+      `${HEADER7}/ip firewall filter add action=drop chain=forward comment="x y" dst-port=5060 protocol=udp\n`,
+    );
+    const c = parse(
+      `${HEADER7}/ip/firewall/filter\nadd action=drop chain=forward comment="x y" dst-port=5060 protocol=udp\n`,
+    );
+    const d = parse(
+      `${HEADER7}/ip/firewall/filter/add action=drop chain=forward comment="x y" dst-port=5060 protocol=udp\n`,
+    );
     for (const q of [b, c, d]) {
-      expect(rules(q, 'forward').map((r) => [r.id, r.label, r.text])).toEqual(rules(a, 'forward').map((r) => [r.id, r.label, r.text]));
+      expect(rules(q, 'forward').map((r) => [r.id, r.label, r.text])).toEqual(
+        rules(a, 'forward').map((r) => [r.id, r.label, r.text]),
+      );
     }
     expect(rules(a, 'forward')[0]!.label).toBe('rule "x y"');
   });
@@ -478,10 +589,20 @@ describe('MikroTik syntax: terse, slash paths, continuations, quoting', () => {
     const a = load('rules/clean.rsc').p;
     const b = load('terse-v7.rsc').p;
     const shape = (q: Policy) => ({
-      chains: Object.fromEntries(Object.entries(q.ruleset.chains).map(([k, c]) => [k, c.rules.map((r) => [r.id, r.label, r.text, r.action.kind])])),
+      chains: Object.fromEntries(
+        Object.entries(q.ruleset.chains).map(([k, c]) => [
+          k,
+          c.rules.map((r) => [r.id, r.label, r.text, r.action.kind]),
+        ]),
+      ),
       ifaces: q.interfaces.map((i) => [i.name, i.role, formatAddrSet(i.networks), formatAddrSet(i.addresses)]),
       snat: q.nat.snat.map((s) => [s.id, s.action, s.ports]),
-      sessions: [q.sessions.sipAlg[0]!.value, q.sessions.sipAlg[0]!.source, q.sessions.udpTimeout.value, q.sessions.udpTimeout.source],
+      sessions: [
+        q.sessions.sipAlg[0]!.value,
+        q.sessions.sipAlg[0]!.source,
+        q.sessions.udpTimeout.value,
+        q.sessions.udpTimeout.source,
+      ],
       name: q.name,
     });
     expect(shape(b)).toEqual(shape(a));
@@ -490,26 +611,36 @@ describe('MikroTik syntax: terse, slash paths, continuations, quoting', () => {
   });
 
   it('continuations inside quoted strings, escapes, hex escapes and CRLF', () => {
-    const q = parse(`${HEADER7}/ip firewall filter\r\nadd action=drop chain=forward comment="a long com\\\r\n    ment \\"q\\" \\C3\\A9" protocol=udp\r\n`);
+    const q = parse(
+      `${HEADER7}/ip firewall filter\r\nadd action=drop chain=forward comment="a long com\\\r\n    ment \\"q\\" \\C3\\A9" protocol=udp\r\n`,
+    );
     const [r] = rules(q, 'forward');
     expect(r!.label).toBe('rule "a long comment "q" é"');
     expect(r!.loc).toMatchObject({ line: 3, column: 1, endLine: 4 });
   });
 
   it('comment lines between commands and expect comments are ignored; stray text is reported, not fatal', () => {
-    const q = parse(`${HEADER7}/ip firewall filter\n# expect: FWL001\nadd action=drop chain=forward\nthis is not a command\nadd action=accept chain=forward\n`);
+    const q = parse(
+      `${HEADER7}/ip firewall filter\n# expect: FWL001\nadd action=drop chain=forward\nthis is not a command\nadd action=accept chain=forward\n`,
+    );
     expect(rules(q, 'forward').map((r) => r.action.kind)).toEqual(['drop', 'accept']);
-    expect(q.unsupported).toEqual([expect.objectContaining({ what: 'stray text', loc: expect.objectContaining({ line: 5, column: 1, endLine: 5 }) })]);
+    expect(q.unsupported).toEqual([
+      expect.objectContaining({ what: 'stray text', loc: expect.objectContaining({ line: 5, column: 1, endLine: 5 }) }),
+    ]);
   });
 
   it('a line with an unterminated string inside the file is a damaged command (FWL900), the rest still counts', () => {
-    const q = parse(`${HEADER7}/ip firewall filter\nadd action=drop chain=forward comment="oops\nadd action=accept chain=forward\n`);
+    const q = parse(
+      `${HEADER7}/ip firewall filter\nadd action=drop chain=forward comment="oops\nadd action=accept chain=forward\n`,
+    );
     expect(rules(q, 'forward').map((r) => r.action.kind)).toEqual(['accept']);
     expect(q.unsupported[0]).toMatchObject({ what: 'damaged command', loc: expect.objectContaining({ line: 3 }) });
   });
 
   it('scripts and /import are reported when they can touch the firewall', () => {
-    const q = parse(`${HEADER7}:local x 5\n:foreach i in=[/ip firewall address-list find] do={\n  /ip firewall address-list remove $i\n}\n/import extra.rsc\n/ip firewall filter add chain=forward\n`);
+    const q = parse(
+      `${HEADER7}:local x 5\n:foreach i in=[/ip firewall address-list find] do={\n  /ip firewall address-list remove $i\n}\n/import extra.rsc\n/ip firewall filter add chain=forward\n`,
+    );
     expect(q.unsupported.map((u) => [u.what, u.loc.line, u.loc.endLine])).toEqual([
       ['script statement :foreach', 3, 5],
       ['/import', 6, 6],
@@ -535,20 +666,32 @@ describe('MikroTik bad input', () => {
   });
 
   it('truncated after a line continuation', () => {
-    expect(err(`${HEADER7}/ip firewall filter\nadd action=drop chain=forward \\\n`).format()).toBe('bad.rsc:3:31: the file ends after a line continuation "\\" (truncated export?)');
-    expect(err(`${HEADER7}/ip firewall filter\nadd action=drop chain=forward \\`).format()).toBe('bad.rsc:3:31: the file ends with a line continuation "\\" (truncated export?)');
+    expect(err(`${HEADER7}/ip firewall filter\nadd action=drop chain=forward \\\n`).format()).toBe(
+      'bad.rsc:3:31: the file ends after a line continuation "\\" (truncated export?)',
+    );
+    expect(err(`${HEADER7}/ip firewall filter\nadd action=drop chain=forward \\`).format()).toBe(
+      'bad.rsc:3:31: the file ends with a line continuation "\\" (truncated export?)',
+    );
   });
 
   it('garbage and other vendors are refused with a position', () => {
-    expect(err('hello world\nthis is text\n').format()).toBe('bad.rsc:1:1: not a RouterOS export: expected a menu path such as /ip firewall filter or an export header "# … by RouterOS 7.x"');
-    expect(err('<?xml version="1.0"?>\n<pfsense>\n</pfsense>\n').message).toBe('not a RouterOS export: this looks like XML (a pfSense/OPNsense config.xml?)');
-    expect(err('#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0\nconfig system global\n    set hostname "fw"\nend\n').message).toBe(
-      'not a RouterOS export: this looks like a FortiGate configuration',
+    expect(err('hello world\nthis is text\n').format()).toBe(
+      'bad.rsc:1:1: not a RouterOS export: expected a menu path such as /ip firewall filter or an export header "# … by RouterOS 7.x"',
     );
+    expect(err('<?xml version="1.0"?>\n<pfsense>\n</pfsense>\n').message).toBe(
+      'not a RouterOS export: this looks like XML (a pfSense/OPNsense config.xml?)',
+    );
+    expect(
+      err(
+        '#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0\nconfig system global\n    set hostname "fw"\nend\n',
+      ).message,
+    ).toBe('not a RouterOS export: this looks like a FortiGate configuration');
     const nft = err('#!/usr/sbin/nft -f\nflush ruleset\ntable inet filter {\n}\n');
     expect(nft.message).toBe('not a RouterOS export: this looks like an nftables ruleset');
     expect(nft.line).toBe(2);
-    expect(err('{"nftables": [{"metainfo": {"version": "1.0.9"}}]}\n').message).toBe('not a RouterOS export: this looks like JSON (nft -j output?)');
+    expect(err('{"nftables": [{"metainfo": {"version": "1.0.9"}}]}\n').message).toBe(
+      'not a RouterOS export: this looks like JSON (nft -j output?)',
+    );
     expect(err('\n\n   \n').message).toBe('not a RouterOS export: no commands');
   });
 });
@@ -563,13 +706,19 @@ describe('MikroTik detection', () => {
     expect(mikrotikParser.detect('### comment\n/system clock set time-zone-name=UTC\n')).toBe('mikrotik');
     expect(mikrotikParser.detect(':local a 1\n')).toBe('mikrotik');
     expect(mikrotikParser.detect('\uFEFF/ip address\r\nadd address=10.0.0.1/24 interface=ether1\r\n')).toBe('mikrotik');
-    expect(mikrotikParser.detect('Pasted config:\n/ip address\nadd a=b\n/ip route\nadd c=d\n/ip dns\nset e=f\n')).toBe('mikrotik');
+    expect(mikrotikParser.detect('Pasted config:\n/ip address\nadd a=b\n/ip route\nadd c=d\n/ip dns\nset e=f\n')).toBe(
+      'mikrotik',
+    );
   });
 
-  it('never claims another vendor\'s file', () => {
+  it("never claims another vendor's file", () => {
     expect(mikrotikParser.detect('<?xml version="1.0"?>\n<pfsense>\n')).toBeUndefined();
     expect(mikrotikParser.detect('<opnsense>\n')).toBeUndefined();
-    expect(mikrotikParser.detect('#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0\n#conf_file_ver=1\nconfig system global\n')).toBeUndefined();
+    expect(
+      mikrotikParser.detect(
+        '#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0\n#conf_file_ver=1\nconfig system global\n',
+      ),
+    ).toBeUndefined();
     expect(mikrotikParser.detect('config system interface\n    edit "port1"\n')).toBeUndefined();
     expect(mikrotikParser.detect('#!/usr/sbin/nft -f\nflush ruleset\ntable inet filter {\n')).toBeUndefined();
     expect(mikrotikParser.detect('table inet filter {\n\tchain input {\n')).toBeUndefined();
@@ -578,15 +727,18 @@ describe('MikroTik detection', () => {
     expect(mikrotikParser.detect('# a RouterOS-like comment only\n')).toBeUndefined();
   });
 
-  it.skipIf(!existsSync(join(CORPUS, '..')))('never claims a corpus file of another vendor (needs ../shared/corpus; without it the corpus test below fails)', () => {
-    const root = join(CORPUS, '..');
-    for (const dir of readdirSync(root).filter((d) => d !== 'mikrotik' && !d.includes('.'))) {
-      for (const f of readdirSync(join(root, dir))) {
-        const head = readFileSync(join(root, dir, f), 'utf8').slice(0, 8192);
-        expect([dir, f, mikrotikParser.detect(head)]).toEqual([dir, f, undefined]);
+  it.skipIf(!existsSync(join(CORPUS, '..')))(
+    'never claims a corpus file of another vendor (needs ../shared/corpus; without it the corpus test below fails)',
+    () => {
+      const root = join(CORPUS, '..');
+      for (const dir of readdirSync(root).filter((d) => d !== 'mikrotik' && !d.includes('.'))) {
+        for (const f of readdirSync(join(root, dir))) {
+          const head = readFileSync(join(root, dir, f), 'utf8').slice(0, 8192);
+          expect([dir, f, mikrotikParser.detect(head)]).toEqual([dir, f, undefined]);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('MikroTik corpus: every file in ../shared/corpus/mikrotik parses', () => {
@@ -611,24 +763,33 @@ describe('MikroTik corpus: every file in ../shared/corpus/mikrotik parses', () =
     expect(q!.sessions.sipAlg).toHaveLength(1);
   });
 
-  it.skipIf(!existsSync(CORPUS))('reads the corpus the way an administrator would (needs ../shared/corpus; without it the first test of this block fails)', () => {
-    const get = (f: string) => mikrotikParser.parse(readFileSync(join(CORPUS, f), 'utf8'), f, 'mikrotik')[0]!;
-    const pancho = get('Pancho-uy__MK__MK_LUNARSA_EXPORT.rsc');
-    expect(pancho.version).toBe('6.49.6');
-    expect(pancho.interfaces.filter((i) => i.role === 'wan').map((i) => i.name)).toEqual(['ether1']);
-    const likwrk = get('likwrk__mikrotik__config.rsc');
-    expect(likwrk.nat.dnat.map((d) => [d.label, d.to.port])).toEqual([['NAT rule "Port-forwarding server 1"', 443], ['NAT rule "Port-forwarding server 2"', 443]]);
-    expect(likwrk.unsupported.map((u) => u.what)).toEqual(['/ip firewall filter time=9h-18h,mon,tue,wed,thu,fri', '/ip firewall nat action=redirect']);
-    const template = get('tjohnsonII__PolycomYealinkMikrotikSwitchConfig__OnNetMikrotikConfigTemplate.txt');
-    expect(template.sessions.sipAlg[0]).toMatchObject({ value: false, source: 'explicit' });
-    expect(template.sessions.udpTimeout).toMatchObject({ value: 180, source: 'default' });
-    const tmask = get('TMaskpl__Mikrotik7-2WANs__MT_R1.rsc');
-    expect(tmask.unsupported.find((u) => u.what === 'stray text')!.loc.line).toBe(78);
-    const redfox = get('FoxDenHome__router__redfox.rsc');
-    expect(rules(redfox, 'forward').map((r) => r.action.kind)).toEqual(['accept', 'accept', 'drop']);
-    expect(redfox.interfaces.find((i) => i.name === 'eth0')!.role).toBe('wan');
-    const snout = get('FoxDenHome__nix__mikrotik_scripts_firewall-rules-snout.rsc');
-    expect(snout.ruleset.forward[0]!.chains).toEqual(['forward', 'ipv6:forward']);
-    expect(rules(snout, 'forward')[0]!.action).toEqual({ kind: 'reject' });
-  });
+  it.skipIf(!existsSync(CORPUS))(
+    'reads the corpus the way an administrator would (needs ../shared/corpus; without it the first test of this block fails)',
+    () => {
+      const get = (f: string) => mikrotikParser.parse(readFileSync(join(CORPUS, f), 'utf8'), f, 'mikrotik')[0]!;
+      const pancho = get('Pancho-uy__MK__MK_LUNARSA_EXPORT.rsc');
+      expect(pancho.version).toBe('6.49.6');
+      expect(pancho.interfaces.filter((i) => i.role === 'wan').map((i) => i.name)).toEqual(['ether1']);
+      const likwrk = get('likwrk__mikrotik__config.rsc');
+      expect(likwrk.nat.dnat.map((d) => [d.label, d.to.port])).toEqual([
+        ['NAT rule "Port-forwarding server 1"', 443],
+        ['NAT rule "Port-forwarding server 2"', 443],
+      ]);
+      expect(likwrk.unsupported.map((u) => u.what)).toEqual([
+        '/ip firewall filter time=9h-18h,mon,tue,wed,thu,fri',
+        '/ip firewall nat action=redirect',
+      ]);
+      const template = get('tjohnsonII__PolycomYealinkMikrotikSwitchConfig__OnNetMikrotikConfigTemplate.txt');
+      expect(template.sessions.sipAlg[0]).toMatchObject({ value: false, source: 'explicit' });
+      expect(template.sessions.udpTimeout).toMatchObject({ value: 180, source: 'default' });
+      const tmask = get('TMaskpl__Mikrotik7-2WANs__MT_R1.rsc');
+      expect(tmask.unsupported.find((u) => u.what === 'stray text')!.loc.line).toBe(78);
+      const redfox = get('FoxDenHome__router__redfox.rsc');
+      expect(rules(redfox, 'forward').map((r) => r.action.kind)).toEqual(['accept', 'accept', 'drop']);
+      expect(redfox.interfaces.find((i) => i.name === 'eth0')!.role).toBe('wan');
+      const snout = get('FoxDenHome__nix__mikrotik_scripts_firewall-rules-snout.rsc');
+      expect(snout.ruleset.forward[0]!.chains).toEqual(['forward', 'ipv6:forward']);
+      expect(rules(snout, 'forward')[0]!.action).toEqual({ kind: 'reject' });
+    },
+  );
 });

@@ -41,7 +41,13 @@ function describeMatch(m: Match): string {
 function shape(p: Policy) {
   return {
     chains: Object.fromEntries(
-      Object.entries(p.ruleset.chains).map(([n, c]) => [n, { policy: c.policy && [c.policy.action, c.policy.source], rules: c.rules.map((r) => [r.id, r.label, r.action, describeMatch(r.match), r.udpTimeout?.value]) }]),
+      Object.entries(p.ruleset.chains).map(([n, c]) => [
+        n,
+        {
+          policy: c.policy && [c.policy.action, c.policy.source],
+          rules: c.rules.map((r) => [r.id, r.label, r.action, describeMatch(r.match), r.udpTimeout?.value]),
+        },
+      ]),
     ),
     forward: p.ruleset.forward,
     input: p.ruleset.input,
@@ -80,7 +86,9 @@ describe('nft -j JSON reader', () => {
   it('locates each rule at its rule object: by column on the one line nft -j prints', () => {
     const drop = fromOneLine.ruleset.chains['inet guard forward']!.rules[0]!;
     expect(drop.loc.line).toBe(1);
-    expect(oneline.slice(drop.loc.column - 1).startsWith('{"family": "inet", "table": "guard", "chain": "forward"')).toBe(true);
+    expect(
+      oneline.slice(drop.loc.column - 1).startsWith('{"family": "inet", "table": "guard", "chain": "forward"'),
+    ).toBe(true);
     expect(oneline[drop.loc.endColumn! - 2]).toBe('}');
   });
 
@@ -94,7 +102,12 @@ describe('nft -j JSON reader', () => {
     const sip = fromPretty.sessions.sipAlg[0]!;
     expect(sip.value).toBe(true);
     // the statement object `{ "ct helper": "sip-5060" }` inside the rule's expr
-    expect(pretty.split('\n').slice(sip.loc.line - 1, sip.loc.endLine).join('\n')).toMatch(/^\s*\{\s*"ct helper": "sip-5060"\s*\}$/);
+    expect(
+      pretty
+        .split('\n')
+        .slice(sip.loc.line - 1, sip.loc.endLine)
+        .join('\n'),
+    ).toMatch(/^\s*\{\s*"ct helper": "sip-5060"\s*\}$/);
   });
 
   it('gives the same findings for the text and both JSON forms (lines aside)', () => {
@@ -102,29 +115,55 @@ describe('nft -j JSON reader', () => {
     const opts = { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'], audiences: [], devices: [] };
     const norm = (file: string) =>
       lintFiles([join('fixtures/nftables/twin', file)], profiles, 'auto', opts)
-        .report.findings.map((f) => `${f.ruleId} ${f.level} ${f.fromDefault ? 'default' : ''} ${f.message.replace(/line \d+(, column \d+)?/g, 'line N')}`)
+        .report.findings.map(
+          (f) =>
+            `${f.ruleId} ${f.level} ${f.fromDefault ? 'default' : ''} ${f.message.replace(/line \d+(, column \d+)?/g, 'line N')}`,
+        )
         .sort();
     const t = norm('ruleset.nft');
     expect(t.length).toBeGreaterThanOrEqual(8);
     expect(norm('ruleset.json')).toEqual(t);
     expect(norm('ruleset-oneline.json')).toEqual(t);
-    expect(t.filter((f) => f.startsWith('FWL')).map((f) => f.slice(0, 6)).sort()).toEqual(
+    expect(
+      t
+        .filter((f) => f.startsWith('FWL'))
+        .map((f) => f.slice(0, 6))
+        .sort(),
+    ).toEqual(
       // FWL002 and FWL010 once per profile
       ['FWL001', 'FWL001', 'FWL002', 'FWL002', 'FWL003', 'FWL004', 'FWL006', 'FWL007', 'FWL010', 'FWL010'].sort(),
     );
   });
 
   it('refuses broken JSON and documents that are not nft -j output, with line and column', () => {
-    expect(parseError(() => parse('{"nftables": [{"table": {"family": "inet", "name": "t"}}', 'x.json'))).toMatchObject({ line: 1, column: 57, message: 'unexpected end of input' });
-    expect(parseError(() => parse('{\n  "nftables": [\n    {"table": {"family": "inet", "name": "t",}}\n  ]\n}\n', 'x.json'))).toMatchObject({ line: 3, column: 46, message: "expected a string key" });
-    expect(parseError(() => parse('{"something": []}', 'x.json'))).toMatchObject({ line: 1, column: 1, message: 'not an `nft -j` document: expected {"nftables": [ … ]}' });
-    expect(parseError(() => parse('{"nftables": [{"table": {"family": "bogus", "name": "t"}}]}', 'x.json')).message).toBe('unknown family "bogus"');
-    expect(parseError(() => parse('{"nftables": [{"rule": {"family": "inet", "table": "t", "chain": "c"}}]}', 'x.json')).message).toBe('"rule" needs an "expr" array');
+    expect(parseError(() => parse('{"nftables": [{"table": {"family": "inet", "name": "t"}}', 'x.json'))).toMatchObject(
+      { line: 1, column: 57, message: 'unexpected end of input' },
+    );
+    expect(
+      parseError(() =>
+        parse('{\n  "nftables": [\n    {"table": {"family": "inet", "name": "t",}}\n  ]\n}\n', 'x.json'),
+      ),
+    ).toMatchObject({ line: 3, column: 46, message: 'expected a string key' });
+    expect(parseError(() => parse('{"something": []}', 'x.json'))).toMatchObject({
+      line: 1,
+      column: 1,
+      message: 'not an `nft -j` document: expected {"nftables": [ … ]}',
+    });
+    expect(
+      parseError(() => parse('{"nftables": [{"table": {"family": "bogus", "name": "t"}}]}', 'x.json')).message,
+    ).toBe('unknown family "bogus"');
+    expect(
+      parseError(() => parse('{"nftables": [{"rule": {"family": "inet", "table": "t", "chain": "c"}}]}', 'x.json'))
+        .message,
+    ).toBe('"rule" needs an "expr" array');
     expect(parseError(() => parse('{"nftables": [1]}', 'x.json')).message).toContain('one key');
   });
 
   it('reports unknown objects and commands that change the ruleset as FWL900', () => {
-    const p = parse('{"nftables": [{"delete": {"rule": {"family": "inet", "table": "t", "chain": "c", "handle": 4}}}, {"frobnicate": {}}]}', 'x.json');
+    const p = parse(
+      '{"nftables": [{"delete": {"rule": {"family": "inet", "table": "t", "chain": "c", "handle": 4}}}, {"frobnicate": {}}]}',
+      'x.json',
+    );
     expect(p.unsupported.map((u) => u.what)).toEqual(['delete command', 'JSON object "frobnicate"']);
   });
 });
@@ -152,15 +191,16 @@ describe('every corpus ruleset of nftables and nftables-json parses', () => {
   }
 });
 
-describe('corpus twins: the nftables project\'s own .nft dumps and their .json-nft twins give the same model', () => {
+describe("corpus twins: the nftables project's own .nft dumps and their .json-nft twins give the same model", () => {
   const text = join(CORPUS, 'nftables');
   const json = join(CORPUS, 'nftables-json');
-  const pairs = existsSync(text) && existsSync(json)
-    ? readdirSync(text)
-        .filter((n) => n.endsWith('.nft') && n.startsWith('imryao__nftables__tests_'))
-        .map((n) => [n, n.replace(/\.nft$/, '.json-nft')] as const)
-        .filter(([, j]) => existsSync(join(json, j)))
-    : [];
+  const pairs =
+    existsSync(text) && existsSync(json)
+      ? readdirSync(text)
+          .filter((n) => n.endsWith('.nft') && n.startsWith('imryao__nftables__tests_'))
+          .map((n) => [n, n.replace(/\.nft$/, '.json-nft')] as const)
+          .filter(([, j]) => existsSync(join(json, j)))
+      : [];
   it('there are twins to compare', () => {
     expect(pairs.length).toBeGreaterThanOrEqual(8);
   });

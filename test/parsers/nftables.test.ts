@@ -42,7 +42,8 @@ function parseError(f: () => unknown): ParseError {
   throw new Error('expected a ParseError');
 }
 
-const BASE = (body: string) => `table inet t {\n\tchain c {\n\t\ttype filter hook forward priority filter; policy drop;\n${body}\n\t}\n}\n`;
+const BASE = (body: string) =>
+  `table inet t {\n\tchain c {\n\t\ttype filter hook forward priority filter; policy drop;\n${body}\n\t}\n}\n`;
 
 describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)', () => {
   const { policy: p, text } = load('rules/clean.nft');
@@ -68,8 +69,12 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
     expect(vlan20!.vlan).toBe(20);
     expect(lan0!.networks.equals(addr('192.168.1.0/24'))).toBe(true);
     expect(wan!.loc.line).toBe(27); // first named at `iifname $WAN icmp type echo-request accept`
-    expect(p.notes).toContain('interface wan0 is taken as WAN: source NAT (masquerade/snat) leaves through it (line 50); pass --wan to choose');
-    expect(p.notes.some((n) => n.startsWith('interface vlan20: network 10.20.0.0/24 inferred from the rules at line 43'))).toBe(true);
+    expect(p.notes).toContain(
+      'interface wan0 is taken as WAN: source NAT (masquerade/snat) leaves through it (line 50); pass --wan to choose',
+    );
+    expect(
+      p.notes.some((n) => n.startsWith('interface vlan20: network 10.20.0.0/24 inferred from the rules at line 43')),
+    ).toBe(true);
   });
 
   it('puts base chains on stages by hook and keeps regular chains policy-less', () => {
@@ -100,7 +105,13 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
     const vmap = fwd.filter((r) => r.loc.line === 43);
     expect(vmap).toHaveLength(2);
     expect(vmap[0]!.id).toBe(vmap[1]!.id);
-    expect(vmap[0]!.loc).toEqual({ file: 'fixtures/nftables/rules/clean.nft', line: 43, column: 3, endLine: 43, endColumn: 107 });
+    expect(vmap[0]!.loc).toEqual({
+      file: 'fixtures/nftables/rules/clean.nft',
+      line: 43,
+      column: 3,
+      endLine: 43,
+      endColumn: 107,
+    });
     expect(vmap[0]!.action).toEqual({ kind: 'jump', chain: 'inet fw phones_out' });
     expect(vmap[0]!.match.iif!.equals(NameSet.of(['vlan20']))).toBe(true);
     expect(vmap[0]!.match.src!.equals(addr('10.20.0.0/24'))).toBe(true);
@@ -193,7 +204,9 @@ table bridge c {
   });
 
   it('gives a base chain without policy the default accept, at its type statement', () => {
-    const p = parse('table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0\n\t\tudp dport 5060 drop\n\t}\n}\n');
+    const p = parse(
+      'table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0\n\t\tudp dport 5060 drop\n\t}\n}\n',
+    );
     expect(p.ruleset.chains['inet t c']!.policy).toEqual({
       action: 'accept',
       source: 'default',
@@ -203,7 +216,9 @@ table bridge c {
   });
 
   it('keeps ip tables to IPv4 and ip6 tables to IPv6 with an implicit accept of the other family', () => {
-    const p = parse('table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\ntable ip6 u {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\n');
+    const p = parse(
+      'table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\ntable ip6 u {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\n',
+    );
     const [g4] = rules(p, 'ip t c');
     expect(g4).toMatchObject({ action: { kind: 'accept' }, implicit: expect.stringContaining('IPv4') });
     expect(g4!.match.src!.equals(ANY_V6)).toBe(true);
@@ -211,7 +226,9 @@ table bridge c {
   });
 
   it('binds netdev ingress chains to their devices', () => {
-    const p = parse('table netdev n {\n\tchain in {\n\t\ttype filter hook ingress device "wan0" priority 0; policy accept;\n\t\tudp dport 5060 drop\n\t}\n}\n');
+    const p = parse(
+      'table netdev n {\n\tchain in {\n\t\ttype filter hook ingress device "wan0" priority 0; policy accept;\n\t\tudp dport 5060 drop\n\t}\n}\n',
+    );
     expect(p.ruleset.forward).toEqual([{ name: 'ingress', chains: ['netdev n in'] }]);
     const [guard, drop] = rules(p, 'netdev n in');
     expect(guard!.match.iif!.equals(NameSet.except(['wan0']))).toBe(true);
@@ -219,30 +236,47 @@ table bridge c {
   });
 
   it('maps jump, goto and return and skips jumps to missing chains with FWL900', () => {
-    const p = parse(BASE('\t\tjump a\n\t\tgoto b\n\t\treturn\n\t\tjump nowhere') + 'table inet t {\n\tchain a {\n\t}\n\tchain b {\n\t}\n}\n');
+    const p = parse(
+      BASE('\t\tjump a\n\t\tgoto b\n\t\treturn\n\t\tjump nowhere') +
+        'table inet t {\n\tchain a {\n\t}\n\tchain b {\n\t}\n}\n',
+    );
     expect(rules(p, 'inet t c').map((r) => r.action)).toEqual([
       { kind: 'jump', chain: 'inet t a' },
       { kind: 'goto', chain: 'inet t b' },
       { kind: 'return' },
       { kind: 'continue' },
     ]);
-    expect(p.unsupported).toEqual([expect.objectContaining({ what: 'jump nowhere', loc: expect.objectContaining({ line: 7 }) })]);
+    expect(p.unsupported).toEqual([
+      expect.objectContaining({ what: 'jump nowhere', loc: expect.objectContaining({ line: 7 }) }),
+    ]);
   });
 
   it('interprets ct status dnat, fib daddr type local, interface wildcards and port comparisons', () => {
-    const p = parse(BASE('\t\tct status dnat accept\n\t\tfib daddr type local accept\n\t\tiifname "wan0" accept\n\t\toifname "vlan*" tcp dport < 1024 accept\n\t\tiifname "vlan20" accept'));
+    const p = parse(
+      BASE(
+        '\t\tct status dnat accept\n\t\tfib daddr type local accept\n\t\tiifname "wan0" accept\n\t\toifname "vlan*" tcp dport < 1024 accept\n\t\tiifname "vlan20" accept',
+      ),
+    );
     const [dnat, local, , wild] = rules(p, 'inet t c');
     expect(dnat!.match.nat!.equals(NameSet.of(['dnat']))).toBe(true);
-    expect(local!.match.dst!.equals(p.interfaces.reduce((a, i) => a.union(i.addresses), addr('127.0.0.0/8')))).toBe(true);
+    expect(local!.match.dst!.equals(p.interfaces.reduce((a, i) => a.union(i.addresses), addr('127.0.0.0/8')))).toBe(
+      true,
+    );
     // the pattern matches the named vlan20 and stands for the other vlan* interfaces itself
     expect(wild!.match.oif!.equals(NameSet.of(['vlan20', 'vlan*']))).toBe(true);
     expect(wild!.match.dport!.equals(portSet([[0, 1023]]))).toBe(true);
     expect(p.interfaces.map((i) => i.name)).toEqual(['wan0', 'vlan*', 'vlan20']);
-    expect(p.notes).toContain('interface pattern "vlan*" matches the interfaces the ruleset names (vlan20) and the interface "vlan*", which stands for the others matching it');
+    expect(p.notes).toContain(
+      'interface pattern "vlan*" matches the interfaces the ruleset names (vlan20) and the interface "vlan*", which stands for the others matching it',
+    );
   });
 
   it('evaluates ICMP type matches for echo requests only', () => {
-    const p = parse(BASE('\t\ticmp type echo-request accept\n\t\ticmp type { destination-unreachable, time-exceeded } accept\n\t\ticmp type != timestamp-request drop'));
+    const p = parse(
+      BASE(
+        '\t\ticmp type echo-request accept\n\t\ticmp type { destination-unreachable, time-exceeded } accept\n\t\ticmp type != timestamp-request drop',
+      ),
+    );
     const [ping, unreach, notTs] = rules(p, 'inet t c');
     expect(ping!.match.proto!.equals(protoSet([1]))).toBe(true);
     expect(unreach!.match.proto!.isEmpty).toBe(true); // never matches a ping
@@ -250,11 +284,15 @@ table bridge c {
   });
 
   it('keeps hostnames and dynamic sets symbolic', () => {
-    const p = parse('table inet t {\n\tset bad {\n\t\ttype ipv4_addr\n\t\tflags dynamic, timeout\n\t}\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tip saddr @bad drop\n\t\tip daddr sip.example.net accept\n\t}\n}\n');
+    const p = parse(
+      'table inet t {\n\tset bad {\n\t\ttype ipv4_addr\n\t\tflags dynamic, timeout\n\t}\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tip saddr @bad drop\n\t\tip daddr sip.example.net accept\n\t}\n}\n',
+    );
     const [bad, host] = rules(p, 'inet t c');
     expect(bad!.match.symbolic).toEqual([expect.objectContaining({ field: 'src', kind: 'dynamic', name: '@bad' })]);
     expect(bad!.match.src!.isEmpty).toBe(true);
-    expect(host!.match.symbolic).toEqual([expect.objectContaining({ field: 'dst', kind: 'fqdn', name: 'sip.example.net', negated: false })]);
+    expect(host!.match.symbolic).toEqual([
+      expect.objectContaining({ field: 'dst', kind: 'fqdn', name: 'sip.example.net', negated: false }),
+    ]);
   });
 
   it('approximates what it cannot evaluate: accept as if it held, drop as if it did not (FWL900 each)', () => {
@@ -272,23 +310,37 @@ table bridge c {
   });
 
   it('reports unsupported constructs only in chains fwlint evaluates (not in output)', () => {
-    const p = parse('table inet t {\n\tchain out {\n\t\ttype filter hook output priority 0;\n\t\tmeta skuid root accept\n\t}\n}\n');
+    const p = parse(
+      'table inet t {\n\tchain out {\n\t\ttype filter hook output priority 0;\n\t\tmeta skuid root accept\n\t}\n}\n',
+    );
     expect(p.unsupported).toEqual([]);
   });
 
   it('honours --sysctl for the UDP stream timeout, helper auto-assignment and forwarding', () => {
     const p = parse(BASE('\t\taccept'), 'test.nft', {
-      sysctl: { 'net.netfilter.nf_conntrack_udp_timeout_stream': '300', 'net.netfilter.nf_conntrack_helper': '1', 'net.ipv4.ip_forward': '0' },
+      sysctl: {
+        'net.netfilter.nf_conntrack_udp_timeout_stream': '300',
+        'net.netfilter.nf_conntrack_helper': '1',
+        'net.ipv4.ip_forward': '0',
+      },
     });
-    expect(p.sessions.udpTimeout).toMatchObject({ value: 300, source: 'explicit', reason: expect.stringContaining('from --sysctl') });
-    expect(p.sessions.sipAlg).toEqual([expect.objectContaining({ value: true, uncertain: expect.stringContaining('nf_conntrack_sip') })]);
+    expect(p.sessions.udpTimeout).toMatchObject({
+      value: 300,
+      source: 'explicit',
+      reason: expect.stringContaining('from --sysctl'),
+    });
+    expect(p.sessions.sipAlg).toEqual([
+      expect.objectContaining({ value: true, uncertain: expect.stringContaining('nf_conntrack_sip') }),
+    ]);
     expect(p.ruleset.forward[0]).toEqual({ name: 'routing', chains: ['sysctl forwarding'] });
   });
 });
 
 describe('nftables NAT', () => {
   it('takes an interface pattern used by masquerade as the WAN (PPPoE)', () => {
-    const p = parse('table inet nat {\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat;\n\t\toifname "ppp*" masquerade\n\t}\n}\n');
+    const p = parse(
+      'table inet nat {\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat;\n\t\toifname "ppp*" masquerade\n\t}\n}\n',
+    );
     expect(p.interfaces).toEqual([expect.objectContaining({ name: 'ppp*', role: 'wan' })]);
     expect(p.nat.snat[0]!.match.oif!.equals(NameSet.of(['ppp*']))).toBe(true);
   });
@@ -339,7 +391,9 @@ describe('nftables NAT', () => {
   });
 
   it('splits a dnat map into one forward per element', () => {
-    const p = parse('table ip nat {\n\tchain pre {\n\t\ttype nat hook prerouting priority dstnat;\n\t\tdnat to tcp dport map { 80 : 10.0.0.1, 443 : 10.0.0.2 . 8443 }\n\t}\n}\n');
+    const p = parse(
+      'table ip nat {\n\tchain pre {\n\t\ttype nat hook prerouting priority dstnat;\n\t\tdnat to tcp dport map { 80 : 10.0.0.1, 443 : 10.0.0.2 . 8443 }\n\t}\n}\n',
+    );
     expect(p.nat.dnat.map((d) => [d.match.dport!.bounds[0], [...d.to.addr.intervals()].length, d.to.port])).toEqual([
       [80, 1, undefined],
       [443, 1, 8443],
@@ -416,33 +470,49 @@ describe('nftables SIP helper and timeouts', () => {
   });
 
   it('notes a sip helper nobody assigns and ignores helpers in chains that are never evaluated', () => {
-    const p = parse('table inet t {\n\tct helper sip {\n\t\ttype "sip" protocol udp\n\t}\n\tchain orphan {\n\t\tct helper set "sip"\n\t}\n}\n');
+    const p = parse(
+      'table inet t {\n\tct helper sip {\n\t\ttype "sip" protocol udp\n\t}\n\tchain orphan {\n\t\tct helper set "sip"\n\t}\n}\n',
+    );
     expect(p.sessions.sipAlg).toEqual([expect.objectContaining({ value: false, source: 'default' })]);
-    expect(p.notes.some((n) => n.includes('ct helper sip of type "sip" is declared but no evaluated rule assigns it'))).toBe(true);
+    expect(
+      p.notes.some((n) => n.includes('ct helper sip of type "sip" is declared but no evaluated rule assigns it')),
+    ).toBe(true);
   });
 
-  it('fills a state left out of a ct timeout policy with nft\'s built-in (default, at the policy)', () => {
+  it("fills a state left out of a ct timeout policy with nft's built-in (default, at the policy)", () => {
     const { policy: p, text } = load('rules/fwl003-timeout-omitted.nft');
     const r = rules(p, 'inet fw prerouting')[0]!;
-    expect(r.udpTimeout).toMatchObject({ value: 120, source: 'default', loc: { line: lineOf(text, 'policy = { unreplied : 60 }'), column: 3 } });
+    expect(r.udpTimeout).toMatchObject({
+      value: 120,
+      source: 'default',
+      loc: { line: lineOf(text, 'policy = { unreplied : 60 }'), column: 3 },
+    });
     expect(r.udpTimeout!.reason).toContain('built-in 120 s');
     // only the phones get it
     expect(r.match.src!.equals(addr('10.20.0.0/24'))).toBe(true);
   });
 
   it('reads durations in ct timeout policies', () => {
-    const p = parse('table inet t {\n\tct timeout long {\n\t\tprotocol udp\n\t\tpolicy = { replied : 1h2m3s, unreplied : 30s }\n\t}\n\tchain c {\n\t\ttype filter hook prerouting priority 0;\n\t\tct timeout set "long"\n\t}\n}\n');
+    const p = parse(
+      'table inet t {\n\tct timeout long {\n\t\tprotocol udp\n\t\tpolicy = { replied : 1h2m3s, unreplied : 30s }\n\t}\n\tchain c {\n\t\ttype filter hook prerouting priority 0;\n\t\tct timeout set "long"\n\t}\n}\n',
+    );
     expect(rules(p, 'inet t c')[0]!.udpTimeout!.value).toBe(3723);
   });
 });
 
 describe('nftables define, include and commands', () => {
   it('scopes defines to their block, supports redefine/undefine and refuses unknown ones', () => {
-    const p = parse('define P = 10.0.0.0/8\nredefine P = 10.20.0.0/24\ntable inet t {\n\tdefine IF = "vlan20"\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tiifname $IF ip saddr $P accept\n\t}\n}\n');
+    const p = parse(
+      'define P = 10.0.0.0/8\nredefine P = 10.20.0.0/24\ntable inet t {\n\tdefine IF = "vlan20"\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tiifname $IF ip saddr $P accept\n\t}\n}\n',
+    );
     expect(rules(p, 'inet t c')[0]!.match.src!.equals(addr('10.20.0.0/24'))).toBe(true);
-    const e = parseError(() => parse('table inet a {\n\tdefine X = 1\n}\ntable inet b {\n\tchain c {\n\t\ttcp dport $X accept\n\t}\n}\n'));
+    const e = parseError(() =>
+      parse('table inet a {\n\tdefine X = 1\n}\ntable inet b {\n\tchain c {\n\t\ttcp dport $X accept\n\t}\n}\n'),
+    );
     expect([e.line, e.column, e.message]).toEqual([6, 13, "unknown identifier 'X'"]);
-    const u = parseError(() => parse('define X = 1\nundefine X\ntable inet t {\n\tchain c {\n\t\ttcp dport $X accept\n\t}\n}\n'));
+    const u = parseError(() =>
+      parse('define X = 1\nundefine X\ntable inet t {\n\tchain c {\n\t\ttcp dport $X accept\n\t}\n}\n'),
+    );
     expect([u.line, u.column]).toEqual([5, 13]);
     expect(parseError(() => parse('define X = 1\ndefine X = 2\n')).message).toBe("redefinition of symbol 'X'");
   });
@@ -462,7 +532,9 @@ describe('nftables define, include and commands', () => {
   });
 
   it('reports unreadable and wildcard includes as FWL900 at the include, and tolerates their variables', () => {
-    const p = parse('include "missing.nft"\ninclude "/etc/nftables.d/*.nft"\ntable inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tiifname $LAN accept\n\t\tudp dport 5060 accept\n\t}\n}\n');
+    const p = parse(
+      'include "missing.nft"\ninclude "/etc/nftables.d/*.nft"\ntable inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tiifname $LAN accept\n\t\tudp dport 5060 accept\n\t}\n}\n',
+    );
     expect(p.unsupported.map((u) => [u.loc.line, u.what])).toEqual([
       [1, 'include "missing.nft"'],
       [2, 'include "/etc/nftables.d/*.nft"'],
@@ -472,7 +544,11 @@ describe('nftables define, include and commands', () => {
   });
 
   it('refuses include loops deeper than nft allows', () => {
-    const e = parseError(() => parse('include "self.nft"\n', 'self.nft', { readInclude: () => ({ text: 'include "self.nft"\n', display: 'self.nft' }) }));
+    const e = parseError(() =>
+      parse('include "self.nft"\n', 'self.nft', {
+        readInclude: () => ({ text: 'include "self.nft"\n', display: 'self.nft' }),
+      }),
+    );
     expect(e.message).toContain('include nested too deeply');
   });
 
@@ -492,13 +568,17 @@ insert rule inet t c ct state established accept
   });
 
   it('applies `delete table`/`destroy table` (the reload idiom) and reports other deletes', () => {
-    const p = parse('table inet t\ndelete table inet t\ntable inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\taccept\n\t}\n}\ndestroy table ip gone\ndelete rule inet t c handle 4\n');
+    const p = parse(
+      'table inet t\ndelete table inet t\ntable inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\taccept\n\t}\n}\ndestroy table ip gone\ndelete rule inet t c handle 4\n',
+    );
     expect(rules(p, 'inet t c')).toHaveLength(1);
     expect(p.unsupported.map((u) => [u.loc.line, u.what])).toEqual([[10, 'delete command']]);
   });
 
   it('skips dormant tables and notes it', () => {
-    const p = parse('table inet t {\n\tflags dormant\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\n');
+    const p = parse(
+      'table inet t {\n\tflags dormant\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\n',
+    );
     expect(p.ruleset.forward).toEqual([]);
     expect(p.notes).toContain('table inet t is dormant (flags dormant): its chains do not run');
   });
@@ -506,7 +586,11 @@ insert rule inet t c ct state established accept
 
 describe('nftables comments', () => {
   it('gives rules the # lines directly above them and their comment "…", verbatim', () => {
-    const p = parse(BASE('\t\t# not this one\n\n\t\t# SIP trunk\n\t\t#fwlint-disable FWL010 -- SBC\n\t\tudp dport 5060 accept comment "trunk"\n\t\tudp dport 5061 accept'));
+    const p = parse(
+      BASE(
+        '\t\t# not this one\n\n\t\t# SIP trunk\n\t\t#fwlint-disable FWL010 -- SBC\n\t\tudp dport 5060 accept comment "trunk"\n\t\tudp dport 5061 accept',
+      ),
+    );
     const [a, b] = rules(p, 'inet t c');
     expect(a!.comment).toBe(' SIP trunk\nfwlint-disable FWL010 -- SBC\ntrunk');
     expect(a!.label).toBe('rule "trunk" in inet t c');
@@ -523,7 +607,9 @@ describe('nftables locations', () => {
   });
 
   it('reads `;`-separated statements and one-line blocks', () => {
-    const p = parse('table inet t { chain c { type filter hook forward priority 0; policy drop; udp dport 5060 accept; tcp dport 5061 accept; }\n}\n');
+    const p = parse(
+      'table inet t { chain c { type filter hook forward priority 0; policy drop; udp dport 5060 accept; tcp dport 5061 accept; }\n}\n',
+    );
     const [a, b] = rules(p, 'inet t c');
     expect([a!.loc.line, a!.loc.column, b!.loc.column]).toEqual([1, 76, 99]);
   });
@@ -531,24 +617,57 @@ describe('nftables locations', () => {
 
 describe('nftables bad input', () => {
   it('refuses a truncated ruleset at the end of the file', () => {
-    const e = parseError(() => parse('table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tudp dport 5060 accept\n'));
+    const e = parseError(() =>
+      parse('table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tudp dport 5060 accept\n'),
+    );
     expect(e).toMatchObject({ line: 5, column: 1, message: "syntax error, unexpected end of file, expecting '}'" });
   });
 
   it('refuses garbage, unknown statements and a missing value with nft-style messages', () => {
-    expect(parseError(() => parse('hello world\n'))).toMatchObject({ line: 1, column: 1, message: 'syntax error, unexpected hello' });
-    expect(parseError(() => parse(BASE('\t\tudp dport 5060 acept')))).toMatchObject({ line: 4, column: 18, message: 'syntax error, unexpected acept' });
-    expect(parseError(() => parse(BASE('\t\tip saddr accept')))).toMatchObject({ line: 4, column: 12, message: 'syntax error, unexpected accept, expecting a value' });
-    expect(parseError(() => parse('table inet t {\n\tchain c {\n\t\tudp dport "5060 accept\n\t}\n}\n'))).toMatchObject({ line: 3, column: 13, message: 'unterminated string' });
-    expect(parseError(() => parse('table inet t {\n\tchain c {\n\t\ttype filter hook forward priority bogus;\n\t}\n}\n'))).toMatchObject({ line: 3, column: 37 });
-    expect(parseError(() => parse('table inet t {\n\tchain c {\n\t\tpolicy drop\n\t}\n}\n')).message).toContain('only base chains have a policy');
-    expect(parseError(() => parse('table inet t {\n\tchain c {\n\t\tudp dport 5060 accept\n\t}\n}\n}\n'))).toMatchObject({ line: 6, column: 1 });
+    expect(parseError(() => parse('hello world\n'))).toMatchObject({
+      line: 1,
+      column: 1,
+      message: 'syntax error, unexpected hello',
+    });
+    expect(parseError(() => parse(BASE('\t\tudp dport 5060 acept')))).toMatchObject({
+      line: 4,
+      column: 18,
+      message: 'syntax error, unexpected acept',
+    });
+    expect(parseError(() => parse(BASE('\t\tip saddr accept')))).toMatchObject({
+      line: 4,
+      column: 12,
+      message: 'syntax error, unexpected accept, expecting a value',
+    });
+    expect(parseError(() => parse('table inet t {\n\tchain c {\n\t\tudp dport "5060 accept\n\t}\n}\n'))).toMatchObject({
+      line: 3,
+      column: 13,
+      message: 'unterminated string',
+    });
+    expect(
+      parseError(() => parse('table inet t {\n\tchain c {\n\t\ttype filter hook forward priority bogus;\n\t}\n}\n')),
+    ).toMatchObject({ line: 3, column: 37 });
+    expect(parseError(() => parse('table inet t {\n\tchain c {\n\t\tpolicy drop\n\t}\n}\n')).message).toContain(
+      'only base chains have a policy',
+    );
+    expect(
+      parseError(() => parse('table inet t {\n\tchain c {\n\t\tudp dport 5060 accept\n\t}\n}\n}\n')),
+    ).toMatchObject({ line: 6, column: 1 });
   });
 
   it('refuses files of other vendors with a position', () => {
-    expect(parseError(() => parse('<?xml version="1.0"?>\n<pfsense></pfsense>\n'))).toMatchObject({ line: 1, column: 1 });
-    expect(parseError(() => parse('config system global\n    set hostname "fw"\nend\n'))).toMatchObject({ line: 1, column: 1, message: 'syntax error, unexpected config' });
-    expect(parseError(() => parse('# by RouterOS 7.18\n/ip firewall filter\nadd chain=forward action=accept\n'))).toMatchObject({ line: 2, column: 1 });
+    expect(parseError(() => parse('<?xml version="1.0"?>\n<pfsense></pfsense>\n'))).toMatchObject({
+      line: 1,
+      column: 1,
+    });
+    expect(parseError(() => parse('config system global\n    set hostname "fw"\nend\n'))).toMatchObject({
+      line: 1,
+      column: 1,
+      message: 'syntax error, unexpected config',
+    });
+    expect(
+      parseError(() => parse('# by RouterOS 7.18\n/ip firewall filter\nadd chain=forward action=accept\n')),
+    ).toMatchObject({ line: 2, column: 1 });
   });
 });
 
@@ -564,10 +683,18 @@ describe('nftables detect', () => {
     expect(nftablesParser.detect('{\n  "nftables": [\n')).toBe('nftables');
   });
 
-  it('never claims another vendor\'s file', () => {
+  it("never claims another vendor's file", () => {
     expect(nftablesParser.detect('<?xml version="1.0"?>\n<pfsense>\n')).toBeUndefined();
-    expect(nftablesParser.detect('#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n#conf_file_ver=1\nconfig system global\n')).toBeUndefined();
-    expect(nftablesParser.detect('# 2025-04-20 16:18:22 by RouterOS 7.18.2\n# software id = ABCD\n/interface bridge\nadd name=bridge\n')).toBeUndefined();
+    expect(
+      nftablesParser.detect(
+        '#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n#conf_file_ver=1\nconfig system global\n',
+      ),
+    ).toBeUndefined();
+    expect(
+      nftablesParser.detect(
+        '# 2025-04-20 16:18:22 by RouterOS 7.18.2\n# software id = ABCD\n/interface bridge\nadd name=bridge\n',
+      ),
+    ).toBeUndefined();
     expect(nftablesParser.detect('{"other": 1}')).toBeUndefined();
     expect(nftablesParser.detect('')).toBeUndefined();
   });

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANY_V4, ANY_V6, parseAddress, parseAddressSpec, formatAddrSet, type AddrSet } from '../../src/model/address.js';
+import {
+  ANY_V4,
+  ANY_V6,
+  parseAddress,
+  parseAddressSpec,
+  formatAddrSet,
+  type AddrSet,
+} from '../../src/model/address.js';
 import { ParseError } from '../../src/model/errors.js';
 import type { Policy, Rule } from '../../src/model/policy.js';
 import { formatPortSet, formatProtoSet, portSet, type PortSet } from '../../src/model/ports.js';
@@ -28,7 +35,12 @@ function chain(p: Policy, name: 'pf-in' | 'pf-out'): Rule[] {
 
 function byId(p: Policy, id: string, name: 'pf-in' | 'pf-out' = 'pf-in'): Rule {
   const r = chain(p, name).find((x) => x.id === id);
-  if (!r) throw new Error(`no rule ${id} in ${name}: ${chain(p, name).map((x) => x.id).join(', ')}`);
+  if (!r)
+    throw new Error(
+      `no rule ${id} in ${name}: ${chain(p, name)
+        .map((x) => x.id)
+        .join(', ')}`,
+    );
   return r;
 }
 
@@ -50,7 +62,14 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
     expect(lan).toMatchObject({ name: 'lan', device: 'igb1', role: 'lan' });
     expect(lan!.networks.equals(addr('192.168.1.0/24'))).toBe(true);
     expect(lan!.addresses.equals(addr('192.168.1.1/32'))).toBe(true);
-    expect(voice).toMatchObject({ name: 'opt1', device: 'igb1.20', description: 'VOICE', role: 'lan', vlan: 20, enabled: true });
+    expect(voice).toMatchObject({
+      name: 'opt1',
+      device: 'igb1.20',
+      description: 'VOICE',
+      role: 'lan',
+      vlan: 20,
+      enabled: true,
+    });
     expect(voice!.networks.equals(addr('10.20.0.0/24'))).toBe(true);
     expect(voice!.loc.line).toBe(text.split('\n').findIndex((l) => l.includes('<opt1>')) + 1);
   });
@@ -100,7 +119,13 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
 
   it('records the exact location of a rule', () => {
     const rtp = byId(p, '1700000002');
-    expect(rtp.loc).toEqual({ file: 'fixtures/pfsense/example-site.xml', line: 211, column: 3, endLine: 235, endColumn: 10 });
+    expect(rtp.loc).toEqual({
+      file: 'fixtures/pfsense/example-site.xml',
+      line: 211,
+      column: 3,
+      endLine: 235,
+      endColumn: 10,
+    });
     const lines = text.split('\n');
     expect(lines[210]).toBe('\t\t<rule>');
     expect(lines[212]).toContain('<tracker>1700000002</tracker>');
@@ -152,14 +177,20 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
     const t = p.sessions.udpTimeout;
     expect(t.value).toBe(60);
     expect(t.source).toBe('default');
-    expect(t.reason).toBe("no <optimization>: pf's udp.multiple default is 60 s (set optimization normal; hints change only TCP timeouts)");
+    expect(t.reason).toBe(
+      "no <optimization>: pf's udp.multiple default is 60 s (set optimization normal; hints change only TCP timeouts)",
+    );
     const systemLine = text.split('\n').findIndex((l) => l.trim() === '<system>') + 1;
     expect(t.loc).toMatchObject({ line: systemLine, column: 2, endLine: systemLine, endColumn: 10 });
   });
 
   it('has no SIP ALG', () => {
     expect(p.sessions.sipAlg).toEqual([
-      expect.objectContaining({ value: false, source: 'default', reason: 'pf has no SIP ALG; only the siproxd package adds a SIP proxy (vendor-semantics A.5)' }),
+      expect.objectContaining({
+        value: false,
+        source: 'default',
+        reason: 'pf has no SIP ALG; only the siproxd package adds a SIP proxy (vendor-semantics A.5)',
+      }),
     ]);
     expect(p.sessions.sipAlg[0]!.loc.line).toBe(p.root.line);
   });
@@ -173,7 +204,8 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
     expect(general).toMatchObject({
       action: 'translate',
       ports: 'random',
-      portsReason: 'pfSense automatic outbound NAT rewrites the source port (1024:65535) unless static-port is set (vendor-semantics A.3)',
+      portsReason:
+        'pfSense automatic outbound NAT rewrites the source port (1024:65535) unless static-port is set (vendor-semantics A.3)',
     });
     expect(general!.match.oif!.toString()).toBe('wan');
     // internal networks: loopback + the gateway-less interfaces
@@ -183,7 +215,11 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
   it('models the port forward to the phone', () => {
     expect(p.nat.dnat).toHaveLength(1);
     const d = p.nat.dnat[0]!;
-    expect(d).toMatchObject({ id: 'nat_6571f0c9a1b2c3.10203040', label: 'port forward "SIP to reception phone"', bypassFilter: false });
+    expect(d).toMatchObject({
+      id: 'nat_6571f0c9a1b2c3.10203040',
+      label: 'port forward "SIP to reception phone"',
+      bypassFilter: false,
+    });
     expect(d.to.addr.equals(addr('10.20.0.50/32'))).toBe(true);
     expect(d.to.port).toBe(5060);
     expect(d.match.iif!.toString()).toBe('wan');
@@ -247,7 +283,10 @@ describe('pfSense floating-rules.xml (floating, groups, hybrid NAT)', () => {
 
   it('reports ICMP types as unsupported and skips floating rules without an enabled interface', () => {
     expect(p.unsupported).toEqual([
-      expect.objectContaining({ what: '<filter><rule><icmptype>', why: expect.stringContaining('ICMP types "echoreq"') }),
+      expect.objectContaining({
+        what: '<filter><rule><icmptype>',
+        why: expect.stringContaining('ICMP types "echoreq"'),
+      }),
     ]);
     expect(p.notes.some((n) => n.includes('"Floating on a disabled interface" is not applied'))).toBe(true);
     expect(p.interfaces.find((i) => i.name === 'opt2')!.enabled).toBe(false);
@@ -262,7 +301,11 @@ describe('pfSense floating-rules.xml (floating, groups, hybrid NAT)', () => {
   });
 
   it('uses udp.multiple 900 for optimization conservative', () => {
-    expect(p.sessions.udpTimeout).toMatchObject({ value: 900, source: 'explicit', reason: 'optimization conservative: pfSense sets udp.multiple 900' });
+    expect(p.sessions.udpTimeout).toMatchObject({
+      value: 900,
+      source: 'explicit',
+      reason: 'optimization conservative: pfSense sets udp.multiple 900',
+    });
     expect(p.sessions.udpTimeout.loc.line).toBe(9);
   });
 
@@ -307,7 +350,9 @@ describe('pfSense traps.xml (one decision per rule)', () => {
     const r = byId(p, '1900000004');
     expect(r.match.dst!.equals(ANY_V4.subtract(addr('192.0.2.1/32', '192.0.2.2/32')))).toBe(true);
     expect(r.match.dport!.equals(ports([10000, 20000]))).toBe(true);
-    expect(p.notes).toContain('alias cycle LOOP_A → LOOP_B → LOOP_A: pfSense skips names it has already expanded, so the cycle adds nothing');
+    expect(p.notes).toContain(
+      'alias cycle LOOP_A → LOOP_B → LOOP_A: pfSense skips names it has already expanded, so the cycle adds nothing',
+    );
   });
 
   it('reads per-rule <statetimeout>, FQDN hosts and nested port aliases', () => {
@@ -315,9 +360,13 @@ describe('pfSense traps.xml (one decision per rule)', () => {
     expect(r.udpTimeout).toMatchObject({ value: 600, source: 'explicit' });
     expect(r.udpTimeout!.loc.line).toBe(142);
     expect(r.match.dst!.equals(addr('192.0.2.5/32'))).toBe(true);
-    expect(r.match.symbolic).toEqual([expect.objectContaining({ field: 'dst', kind: 'fqdn', name: 'sip.provider.example' })]);
+    expect(r.match.symbolic).toEqual([
+      expect.objectContaining({ field: 'dst', kind: 'fqdn', name: 'sip.provider.example' }),
+    ]);
     expect(r.match.dport!.equals(ports([10000, 20000], [30000, 30010]))).toBe(true);
-    expect(r.text).toBe('pass in quick on lan inet proto udp from lan net to PROVIDER_HOSTS port MEDIA udp.multiple 600');
+    expect(r.text).toBe(
+      'pass in quick on lan inet proto udp from lan net to PROVIDER_HOSTS port MEDIA udp.multiple 600',
+    );
   });
 
   it('keeps rules with schedules and gateways, reporting them as unsupported', () => {
@@ -357,7 +406,11 @@ describe('pfSense traps.xml (one decision per rule)', () => {
 
   it('detects the siproxd package (uncertain element name)', () => {
     expect(p.sessions.sipAlg).toEqual([
-      expect.objectContaining({ value: true, source: 'explicit', uncertain: 'element name not confirmed (vendor-semantics G)' }),
+      expect.objectContaining({
+        value: true,
+        source: 'explicit',
+        uncertain: 'element name not confirmed (vendor-semantics G)',
+      }),
     ]);
   });
 
@@ -453,7 +506,10 @@ describe('OPNsense opnsense-mvc.xml', () => {
   it('reads advanced outbound NAT with OPNsense booleans and the siproxd plugin', () => {
     expect(p.nat.snat.map((s) => s.ports)).toEqual(['preserve', 'random']);
     expect(p.sessions.udpTimeout).toMatchObject({ value: 60, source: 'explicit' });
-    expect(p.sessions.sipAlg[0]).toMatchObject({ value: true, uncertain: 'element name not confirmed (vendor-semantics G)' });
+    expect(p.sessions.sipAlg[0]).toMatchObject({
+      value: true,
+      uncertain: 'element name not confirmed (vendor-semantics G)',
+    });
   });
 });
 
@@ -463,9 +519,12 @@ describe('pfSense parser: detection and errors', () => {
     expect(pfsenseParser.detect('<opnsense>')).toBe('opnsense');
     expect(pfsenseParser.detect('<?xml version="1.0"?><config>')).toBeUndefined();
     expect(pfsenseParser.detect('config system interface')).toBeUndefined();
-    const bomb = '<?xml version="1.0"?>\n<!DOCTYPE pfsense [\n  <!ENTITY lol "lol">\n  <!ENTITY lol1 "&lol;&lol;">\n]>\n<pfsense><a>&lol1;</a></pfsense>';
+    const bomb =
+      '<?xml version="1.0"?>\n<!DOCTYPE pfsense [\n  <!ENTITY lol "lol">\n  <!ENTITY lol1 "&lol;&lol;">\n]>\n<pfsense><a>&lol1;</a></pfsense>';
     expect(pfsenseParser.detect(bomb)).toBe('pfsense');
-    expect(() => pfsenseParser.parse(bomb, 'bomb.xml', 'pfsense')).toThrow('entity declarations are not allowed (possible entity-expansion attack)');
+    expect(() => pfsenseParser.parse(bomb, 'bomb.xml', 'pfsense')).toThrow(
+      'entity declarations are not allowed (possible entity-expansion attack)',
+    );
   });
 
   it('names the wrong root element', () => {
@@ -484,24 +543,31 @@ describe('pfSense parser: detection and errors', () => {
   });
 });
 
-describe.skipIf(!existsSync(CORPUS))(`corpus: every file in ${CORPUS} parses (skipped when the directory is absent)`, () => {
-  const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith('.xml')).sort() : [];
-  it.each(files)('%s', (file) => {
-    const text = readFileSync(join(CORPUS, file), 'utf8');
-    const vendor = pfsenseParser.detect(text.slice(0, 4096));
-    expect(vendor).toBeDefined();
-    const [p] = pfsenseParser.parse(text, file, vendor!);
-    expect(p!.vendor).toBe(vendor);
-    const lineCount = text.split('\n').length;
-    for (const c of Object.values(p!.ruleset.chains)) {
-      for (const r of c.rules) {
-        expect(r.loc.line).toBeGreaterThan(0);
-        expect(r.loc.endLine).toBeLessThanOrEqual(lineCount);
-        expect(r.loc.endLine).toBeGreaterThanOrEqual(r.loc.line);
-        expect(r.label.length).toBeGreaterThan(0);
-        expect(formatAddrSet(r.match.src ?? ANY_V4).length).toBeGreaterThan(0);
+describe.skipIf(!existsSync(CORPUS))(
+  `corpus: every file in ${CORPUS} parses (skipped when the directory is absent)`,
+  () => {
+    const files = existsSync(CORPUS)
+      ? readdirSync(CORPUS)
+          .filter((f) => f.endsWith('.xml'))
+          .sort()
+      : [];
+    it.each(files)('%s', (file) => {
+      const text = readFileSync(join(CORPUS, file), 'utf8');
+      const vendor = pfsenseParser.detect(text.slice(0, 4096));
+      expect(vendor).toBeDefined();
+      const [p] = pfsenseParser.parse(text, file, vendor!);
+      expect(p!.vendor).toBe(vendor);
+      const lineCount = text.split('\n').length;
+      for (const c of Object.values(p!.ruleset.chains)) {
+        for (const r of c.rules) {
+          expect(r.loc.line).toBeGreaterThan(0);
+          expect(r.loc.endLine).toBeLessThanOrEqual(lineCount);
+          expect(r.loc.endLine).toBeGreaterThanOrEqual(r.loc.line);
+          expect(r.label.length).toBeGreaterThan(0);
+          expect(formatAddrSet(r.match.src ?? ANY_V4).length).toBeGreaterThan(0);
+        }
       }
-    }
-    expect(p!.ruleset.chains['pf-out']!.rules.length).toBeGreaterThanOrEqual(1);
-  });
-});
+      expect(p!.ruleset.chains['pf-out']!.rules.length).toBeGreaterThanOrEqual(1);
+    });
+  },
+);

@@ -19,7 +19,8 @@ const RULES: RuleMeta[] = [
     id: 'FWL001',
     name: 'missing-provider-allow',
     shortDescription: 'A flow the provider requires is blocked.',
-    fullDescription: 'Traffic the VoIP provider document requires (for example SIP signalling to the provider network) is not allowed by the firewall policy.',
+    fullDescription:
+      'Traffic the VoIP provider document requires (for example SIP signalling to the provider network) is not allowed by the firewall policy.',
     defaultLevel: 'error',
     securitySeverity: 7.5,
     precision: 'high',
@@ -38,7 +39,8 @@ const RULES: RuleMeta[] = [
     id: 'FWL003',
     name: 'sip-alg-enabled',
     shortDescription: 'SIP ALG is enabled.',
-    fullDescription: 'The firewall rewrites SIP messages (SIP ALG / helper), which the provider requires to be disabled.',
+    fullDescription:
+      'The firewall rewrites SIP messages (SIP ALG / helper), which the provider requires to be disabled.',
     defaultLevel: 'warning',
     securitySeverity: 0,
     precision: 'very-high',
@@ -53,7 +55,8 @@ const RULES: RuleMeta[] = [
     id: 'FWL010',
     name: 'udp-timeout-short',
     shortDescription: 'UDP session timeout shorter than the provider requires.',
-    fullDescription: 'The idle timeout for UDP sessions is below the provider minimum, so NAT bindings expire between keep-alives.',
+    fullDescription:
+      'The idle timeout for UDP sessions is below the provider minimum, so NAT bindings expire between keep-alives.',
     defaultLevel: 'note',
     securitySeverity: 3.9,
     precision: 'medium',
@@ -73,7 +76,11 @@ const RULES: RuleMeta[] = [
     securitySeverity: 0,
     precision: 'very-high',
     tags: ['parse'],
-    help: { what: 'Parse failure.', why: 'Nothing in the file was checked.', fix: { generic: 'Re-export the configuration.' } },
+    help: {
+      what: 'Parse failure.',
+      why: 'Nothing in the file was checked.',
+      fix: { generic: 'Re-export the configuration.' },
+    },
   },
 ];
 
@@ -144,7 +151,11 @@ function makeReport(): Report {
     ],
     notifications: [
       { level: 'note', message: 'Assumed phones are in 10.0.10.0/24 (no --phones given).' },
-      { level: 'warning', message: 'Requirement stun-outbound skipped: hostnames are not resolved.', loc: { file: FILE_B, line: 1, column: 1, endLine: 1 } },
+      {
+        level: 'warning',
+        message: 'Requirement stun-outbound skipped: hostnames are not resolved.',
+        loc: { file: FILE_B, line: 1, column: 1, endLine: 1 },
+      },
     ],
     rules: RULES,
     profiles: [{ id: 'ipnordic', name: 'ipnordic', document: 'ipnordic network specifications (001)' }],
@@ -152,7 +163,12 @@ function makeReport(): Report {
 }
 
 function emptyReport(): Report {
-  return { ...makeReport(), files: [{ path: FILE_A, vendor: 'pfsense', firewalls: ['a'] }], findings: [], notifications: [] };
+  return {
+    ...makeReport(),
+    files: [{ path: FILE_A, vendor: 'pfsense', firewalls: ['a'] }],
+    findings: [],
+    notifications: [],
+  };
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -225,16 +241,43 @@ describe('formatJson', () => {
     const json = JSON.parse(formatJson(makeReport()));
     expect(Object.keys(json)).toEqual(['version', 'tool', 'profiles', 'files', 'findings', 'notifications', 'summary']);
     expect(json.version).toBe(1);
-    expect(json.tool).toEqual({ name: 'fwlint', version: '0.1.0', informationUri: 'https://github.com/example/fwlint' });
+    expect(json.tool).toEqual({
+      name: 'fwlint',
+      version: '0.1.0',
+      informationUri: 'https://github.com/example/fwlint',
+    });
     expect(json.summary).toEqual({ errors: 2, warnings: 1, notes: 1, suppressed: 0 });
     expect(json.files[2]).toEqual({ path: FILE_C, vendor: 'mikrotik', firewalls: [], failed: true });
     expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['FWL001', 'FWL010', 'FWL003', 'FWL901']);
     const f = json.findings[0];
     expect(Object.keys(f)).toEqual([
-      'ruleId', 'ruleName', 'level', 'message', 'file', 'line', 'column', 'endLine', 'endColumn',
-      'profile', 'requirement', 'fromDefault', 'uncertain', 'fingerprint', 'suppressed', 'related',
+      'ruleId',
+      'ruleName',
+      'level',
+      'message',
+      'file',
+      'line',
+      'column',
+      'endLine',
+      'endColumn',
+      'profile',
+      'requirement',
+      'fromDefault',
+      'uncertain',
+      'fingerprint',
+      'suppressed',
+      'related',
     ]);
-    expect(f).toMatchObject({ level: 'error', file: FILE_A, line: 40, column: 5, endLine: 52, endColumn: 12, fromDefault: false, uncertain: false });
+    expect(f).toMatchObject({
+      level: 'error',
+      file: FILE_A,
+      line: 40,
+      column: 5,
+      endLine: 52,
+      endColumn: 12,
+      fromDefault: false,
+      uncertain: false,
+    });
     expect(f.fingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(f.related).toEqual([
       { file: FILE_A, line: 30, column: 5, endLine: 38, message: 'the block rule "Block all"' },
@@ -245,7 +288,14 @@ describe('formatJson', () => {
     expect(alg).not.toHaveProperty('endColumn');
     expect(json.notifications).toEqual([
       { level: 'note', message: 'Assumed phones are in 10.0.10.0/24 (no --phones given).' },
-      { level: 'warning', message: 'Requirement stun-outbound skipped: hostnames are not resolved.', file: FILE_B, line: 1, column: 1, endLine: 1 },
+      {
+        level: 'warning',
+        message: 'Requirement stun-outbound skipped: hostnames are not resolved.',
+        file: FILE_B,
+        line: 1,
+        column: 1,
+        endLine: 1,
+      },
     ]);
   });
 
@@ -297,13 +347,22 @@ describe('formatSarif', () => {
     expect(l.version).toBe('2.1.0');
     expect(l.runs).toHaveLength(1);
     const run = l.runs[0]!;
-    expect(run.tool.driver).toMatchObject({ name: 'fwlint', semanticVersion: '0.1.0', informationUri: 'https://github.com/example/fwlint' });
+    expect(run.tool.driver).toMatchObject({
+      name: 'fwlint',
+      semanticVersion: '0.1.0',
+      informationUri: 'https://github.com/example/fwlint',
+    });
     expect(run.tool.driver.rules!.map((r) => r.id)).toEqual(['FWL001', 'FWL003', 'FWL010', 'FWL901']);
     const r0 = run.tool.driver.rules![0]!;
     expect(r0).toMatchObject({
       name: 'missing-provider-allow',
       defaultConfiguration: { level: 'error' },
-      properties: { tags: ['security', 'voip', 'reliability', 'firewall'], precision: 'high', 'security-severity': '7.5', 'problem.severity': 'error' },
+      properties: {
+        tags: ['security', 'voip', 'reliability', 'firewall'],
+        precision: 'high',
+        'security-severity': '7.5',
+        'problem.severity': 'error',
+      },
     });
     expect(r0.helpUri).toBeUndefined();
     expect(r0.help!.markdown).toContain('### pfSense');
@@ -317,7 +376,11 @@ describe('formatSarif', () => {
     expect(run.automationDetails!.id).toBe('fwlint/ipnordic/');
     expect(run.columnKind).toBe('utf16CodeUnits');
     expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///home/ci/repo/' } });
-    expect(run.artifacts!.map((a) => a.location!.uri)).toEqual(['firewalls/site%20a/config.xml', 'firewalls/hq.conf', 'firewalls/broken.rsc']);
+    expect(run.artifacts!.map((a) => a.location!.uri)).toEqual([
+      'firewalls/site%20a/config.xml',
+      'firewalls/hq.conf',
+      'firewalls/broken.rsc',
+    ]);
     const inv = run.invocations![0]!;
     expect(inv.executionSuccessful).toBe(false); // broken.rsc failed to parse
     expect(inv.toolExecutionNotifications!.map((n) => n.level)).toEqual(['note', 'warning', 'error']);
@@ -345,7 +408,13 @@ describe('formatSarif', () => {
     const fp = fingerprint(makeReport().findings[1]!);
     expect(r.partialFingerprints).toEqual({ [FINGERPRINT_KEY]: fp, primaryLocationLineHash: `${fp}:1` });
     expect(r.properties).toEqual({ fromDefault: false, uncertain: false, profile: 'ipnordic', requirement: 'sip-udp' });
-    expect(results[2]!.properties).toEqual({ fromDefault: true, uncertain: true, profile: 'ipnordic', requirement: 'sip-alg-off', firewall: 'voice' });
+    expect(results[2]!.properties).toEqual({
+      fromDefault: true,
+      uncertain: true,
+      profile: 'ipnordic',
+      requirement: 'sip-alg-off',
+      firewall: 'voice',
+    });
     // No snippets of the configuration, anywhere.
     expect(JSON.stringify(run)).not.toContain('"snippet"');
   });
@@ -373,7 +442,9 @@ describe('formatSarif', () => {
     const rep = makeReport();
     const dup = { ...rep.findings[1]!, loc: { ...rep.findings[1]!.loc, line: 90 } };
     const run = (JSON.parse(formatSarif({ ...rep, findings: [...rep.findings, dup] })) as Sarif.Log).runs[0]!;
-    const hashes = run.results!.filter((x) => x.ruleId === 'FWL001').map((x) => x.partialFingerprints!['primaryLocationLineHash']);
+    const hashes = run
+      .results!.filter((x) => x.ruleId === 'FWL001')
+      .map((x) => x.partialFingerprints!['primaryLocationLineHash']);
     expect(hashes).toHaveLength(2);
     expect(hashes[0]!.endsWith(':1')).toBe(true);
     expect(hashes[1]!.endsWith(':2')).toBe(true);
@@ -397,11 +468,18 @@ describe('formatSarif', () => {
       ...makeReport(),
       workingDirectory: '/home/ci/repo/sub',
       files: [{ path: '../elsewhere/fw 1.conf', vendor: 'nftables', firewalls: ['gw'] }],
-      findings: [{ ...makeReport().findings[2]!, loc: { file: '../elsewhere/fw 1.conf', line: 2, column: 1, endLine: 2 } }],
+      findings: [
+        { ...makeReport().findings[2]!, loc: { file: '../elsewhere/fw 1.conf', line: 2, column: 1, endLine: 2 } },
+      ],
       profiles: [],
     };
     const bare: Report = { ...emptyReport(), files: [], notifications: [], rules: [], profiles: [] };
-    const cases: [string, Report][] = [['full', makeReport()], ['empty', emptyReport()], ['outside', outside], ['bare', bare]];
+    const cases: [string, Report][] = [
+      ['full', makeReport()],
+      ['empty', emptyReport()],
+      ['outside', outside],
+      ['bare', bare],
+    ];
     for (const [name, rep] of cases) {
       const file = path.join(tmp, `${name}.sarif`);
       fs.writeFileSync(file, formatSarif(rep));
@@ -412,7 +490,10 @@ describe('formatSarif', () => {
       const noteRules = new Set(notes.map((n) => n.split(/[ :]/)[0]));
       const accepted = ['SARIF2002', 'SARIF2003', 'SARIF2006', 'SARIF2010', 'SARIF2011', 'SARIF2012', 'SARIF2013'];
       if (name === 'outside') accepted.push('SARIF2016'); // absolute file:// URI, by design
-      expect([...noteRules].filter((r) => !accepted.includes(r!)), name).toEqual([]);
+      expect(
+        [...noteRules].filter((r) => !accepted.includes(r!)),
+        name,
+      ).toEqual([]);
     }
   }, 120_000);
 

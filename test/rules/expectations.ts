@@ -20,13 +20,18 @@ export function expectedFindings(path: string): string[] {
 }
 
 export function lintFixture(path: string, profiles: string[], opts: Partial<LintOptions> = {}): Finding[] {
-  const { report, failed } = lintFiles([path], profiles.map((p) => loadProfile(p)), 'auto', {
-    phones: [],
-    wan: [],
-    audiences: [],
-    devices: [],
-    ...opts,
-  });
+  const { report, failed } = lintFiles(
+    [path],
+    profiles.map((p) => loadProfile(p)),
+    'auto',
+    {
+      phones: [],
+      wan: [],
+      audiences: [],
+      devices: [],
+      ...opts,
+    },
+  );
   if (failed.length) throw failed[0];
   return report.findings;
 }

@@ -18,23 +18,82 @@ const osbiz = { pbx: '192.168.1.10', devices: ['osbiz-x'] };
 // FWL008 cannot apply: FortiOS sessions always carry the replies of accepted traffic.
 const cases: Case[] = [
   { file: 'clean.conf', profiles: ['ipnordic'], why: 'meets every ipnordic requirement: no rule may fire' },
-  { file: 'clean.conf', profiles: ['ipnordic'], opts: { phones: ['voice'] }, why: 'same, with the phones given explicitly' },
-  { file: 'clean.conf', profiles: ['openscape-business'], why: 'port-preserving NAT, ALG off: nothing for OpenScape either' },
-  { file: 'fwl001-blocked.conf', profiles: ['ipnordic'], why: 'file order, not policy id; a policy without action denies; group of iprange + subnet; service group' },
-  { file: 'fwl002-default-alg.conf', profiles: ['ipnordic'], why: 'default VoIP ALG mode (proxy-based) and a voip-profile on a policy' },
-  { file: 'fwl002-session-helper.conf', profiles: ['ipnordic'], why: 'kernel-helper-based, but the sip session-helper entry remains' },
-  { file: 'fwl003-default-timeout.conf', profiles: ['ipnordic'], why: 'default udp-idle-timer 180 s and a 120 s per-service timer' },
-  { file: 'fwl003-explicit-timer.conf', profiles: ['ipnordic'], why: 'explicit udp-idle-timer 120 s (uncertain: a session-ttl UDP port entry exists)' },
-  { file: 'fwl004-vip-to-phone.conf', profiles: ['ipnordic'], why: 'VIPs to phones; the SIP one open to any source; an unused VIP is not applied' },
+  {
+    file: 'clean.conf',
+    profiles: ['ipnordic'],
+    opts: { phones: ['voice'] },
+    why: 'same, with the phones given explicitly',
+  },
+  {
+    file: 'clean.conf',
+    profiles: ['openscape-business'],
+    why: 'port-preserving NAT, ALG off: nothing for OpenScape either',
+  },
+  {
+    file: 'fwl001-blocked.conf',
+    profiles: ['ipnordic'],
+    why: 'file order, not policy id; a policy without action denies; group of iprange + subnet; service group',
+  },
+  {
+    file: 'fwl002-default-alg.conf',
+    profiles: ['ipnordic'],
+    why: 'default VoIP ALG mode (proxy-based) and a voip-profile on a policy',
+  },
+  {
+    file: 'fwl002-session-helper.conf',
+    profiles: ['ipnordic'],
+    why: 'kernel-helper-based, but the sip session-helper entry remains',
+  },
+  {
+    file: 'fwl003-default-timeout.conf',
+    profiles: ['ipnordic'],
+    why: 'default udp-idle-timer 180 s and a 120 s per-service timer',
+  },
+  {
+    file: 'fwl003-explicit-timer.conf',
+    profiles: ['ipnordic'],
+    why: 'explicit udp-idle-timer 120 s (uncertain: a session-ttl UDP port entry exists)',
+  },
+  {
+    file: 'fwl004-vip-to-phone.conf',
+    profiles: ['ipnordic'],
+    why: 'VIPs to phones; the SIP one open to any source; an unused VIP is not applied',
+  },
   { file: 'fwl005-no-nat.conf', profiles: ['ipnordic'], why: 'phone policy without nat enable' },
-  { file: 'fwl006-port-random.conf', profiles: ['openscape-business'], why: 'port-random enable randomizes source ports' },
-  { file: 'fwl006-fixedport.conf', profiles: ['openscape-business'], why: 'fixedport with an IP pool, and the default port preservation: no FWL006' },
+  {
+    file: 'fwl006-port-random.conf',
+    profiles: ['openscape-business'],
+    why: 'port-random enable randomizes source ports',
+  },
+  {
+    file: 'fwl006-fixedport.conf',
+    profiles: ['openscape-business'],
+    why: 'fixedport with an IP pool, and the default port preservation: no FWL006',
+  },
   { file: 'fwl007-no-ping.conf', profiles: ['ipnordic'], why: 'allowaccess on the WAN lacks ping' },
-  { file: 'fwl009-no-dns.conf', profiles: ['ipnordic'], why: 'no DNS service to the Internet and no dns-server on the voice interface' },
-  { file: 'fwl010-sip-open.conf', profiles: ['ipnordic'], why: 'SIP from any source routed to the phones; SIP-TLS from the provider only is fine' },
+  {
+    file: 'fwl009-no-dns.conf',
+    profiles: ['ipnordic'],
+    why: 'no DNS service to the Internet and no dns-server on the voice interface',
+  },
+  {
+    file: 'fwl010-sip-open.conf',
+    profiles: ['ipnordic'],
+    why: 'SIP from any source routed to the phones; SIP-TLS from the provider only is fine',
+  },
   { file: 'fwl011-no-forward.conf', profiles: ['openscape-business'], opts: osbiz, why: 'no VIP to the PBX at all' },
-  { file: 'fwl011-forwards.conf', profiles: ['openscape-business'], opts: osbiz, why: 'wrong mapped port; a deny policy before the VIP policy; a missing forward' },
-  { file: 'fwl012-fqdn.conf', profiles: ['ipnordic'], opts: { devices: ['snom'] }, why: 'Snom provisioning hostname, FQDN address' },
+  {
+    file: 'fwl011-forwards.conf',
+    profiles: ['openscape-business'],
+    opts: osbiz,
+    why: 'wrong mapped port; a deny policy before the VIP policy; a missing forward',
+  },
+  {
+    file: 'fwl012-fqdn.conf',
+    profiles: ['ipnordic'],
+    opts: { devices: ['snom'] },
+    why: 'Snom provisioning hostname, FQDN address',
+  },
   { file: 'fwl900-schedule.conf', profiles: ['ipnordic'], why: 'a schedule fwlint does not evaluate' },
   { file: 'multi-vdom.conf', profiles: ['ipnordic'], why: 'two VDOMs, each its own firewall' },
 ];
@@ -52,12 +111,26 @@ describe('FortiGate rule fixtures (expect comments give rule and line)', () => {
 
   it('every rule that applies to FortiGate has a triggering fixture here', () => {
     const ids = new Set(cases.flatMap((c) => expectedFindings(`${dir}/${c.file}`).map((e) => e.split('@')[0])));
-    expect([...ids].sort()).toEqual(['FWL001', 'FWL002', 'FWL003', 'FWL004', 'FWL005', 'FWL006', 'FWL007', 'FWL009', 'FWL010', 'FWL011', 'FWL012', 'FWL900']);
+    expect([...ids].sort()).toEqual([
+      'FWL001',
+      'FWL002',
+      'FWL003',
+      'FWL004',
+      'FWL005',
+      'FWL006',
+      'FWL007',
+      'FWL009',
+      'FWL010',
+      'FWL011',
+      'FWL012',
+      'FWL900',
+    ]);
   });
 });
 
 describe('FortiGate finding messages', () => {
-  const lint = (file: string, profiles = ['ipnordic'], opts?: Partial<LintOptions>) => lintFixture(`${dir}/${file}`, profiles, opts);
+  const lint = (file: string, profiles = ['ipnordic'], opts?: Partial<LintOptions>) =>
+    lintFixture(`${dir}/${file}`, profiles, opts);
 
   it('a default-caused FWL002 says which default, and is marked as such', () => {
     const [f] = lint('fwl002-default-alg.conf').filter((x) => x.ruleId === 'FWL002' && x.fromDefault);
@@ -92,8 +165,12 @@ describe('FortiGate finding messages', () => {
   });
 
   it('a policy without action is named as a default deny', () => {
-    const f = lint('fwl001-blocked.conf').filter((x) => x.ruleId === 'FWL001').map((x) => x.message);
-    expect(f.some((m) => m.includes('policy 7 "sip-tls-without-action" (no `set action`: deny by default)'))).toBe(true);
+    const f = lint('fwl001-blocked.conf')
+      .filter((x) => x.ruleId === 'FWL001')
+      .map((x) => x.message);
+    expect(f.some((m) => m.includes('policy 7 "sip-tls-without-action" (no `set action`: deny by default)'))).toBe(
+      true,
+    );
     expect(f.some((m) => m.includes('policy 20 "block-rtp-slice"') && m.includes('port 20000-20010'))).toBe(true);
   });
 

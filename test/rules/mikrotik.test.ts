@@ -24,26 +24,93 @@ const PBX = { pbx: '192.168.1.10', devices: ['osbiz-x'] };
 // Every rule that can apply to RouterOS has a fixture that must trigger it and one that must not
 // (clean.rsc, or a named twin); the `expect:` comments give the exact multiset of rule@line.
 const cases: Case[] = [
-  { file: 'clean.rsc', profiles: ['ipnordic'], why: 'defconf + voice VLAN, SIP helper off, udp-stream-timeout 5m: no rule may fire' },
-  { file: 'clean.rsc', profiles: ['ipnordic'], opts: { phones: ['vlan20-voice'], wan: ['ether1'] }, why: 'same, with phones and WAN given explicitly' },
-  { file: 'clean.rsc', profiles: ['openscape-business'], why: 'clean for OpenScape device@home too: masquerade keeps the source ports, SIP helper off' },
-  { file: 'defconf-voice.rsc', profiles: ['ipnordic'], why: 'v7 defconf: SIP helper on and udp-stream-timeout 3m by default, at the export header' },
-  { file: 'fwl001-blocked.rsc', profiles: ['ipnordic'], why: 'jump chain with a slice of RTP blocked, return, final drop; a disabled rule does not count' },
-  { file: 'fwl002-verbose.rsc', profiles: ['ipnordic'], why: 'export verbose: service-port sip disabled=no is an explicit SIP helper' },
-  { file: 'fwl003-v6-default.rsc', profiles: ['ipnordic'], why: 'v6: udp-timeout raised, the default udp-stream-timeout 3m still applies' },
+  {
+    file: 'clean.rsc',
+    profiles: ['ipnordic'],
+    why: 'defconf + voice VLAN, SIP helper off, udp-stream-timeout 5m: no rule may fire',
+  },
+  {
+    file: 'clean.rsc',
+    profiles: ['ipnordic'],
+    opts: { phones: ['vlan20-voice'], wan: ['ether1'] },
+    why: 'same, with phones and WAN given explicitly',
+  },
+  {
+    file: 'clean.rsc',
+    profiles: ['openscape-business'],
+    why: 'clean for OpenScape device@home too: masquerade keeps the source ports, SIP helper off',
+  },
+  {
+    file: 'defconf-voice.rsc',
+    profiles: ['ipnordic'],
+    why: 'v7 defconf: SIP helper on and udp-stream-timeout 3m by default, at the export header',
+  },
+  {
+    file: 'fwl001-blocked.rsc',
+    profiles: ['ipnordic'],
+    why: 'jump chain with a slice of RTP blocked, return, final drop; a disabled rule does not count',
+  },
+  {
+    file: 'fwl002-verbose.rsc',
+    profiles: ['ipnordic'],
+    why: 'export verbose: service-port sip disabled=no is an explicit SIP helper',
+  },
+  {
+    file: 'fwl003-v6-default.rsc',
+    profiles: ['ipnordic'],
+    why: 'v6: udp-timeout raised, the default udp-stream-timeout 3m still applies',
+  },
   { file: 'fwl003-explicit.rsc', profiles: ['ipnordic'], why: 'udp-stream-timeout=2m is below 300 s' },
-  { file: 'fwl004-forward-to-phone.rsc', profiles: ['ipnordic'], why: 'dst-nat to phones; the SIP one from anywhere is also exposed' },
+  {
+    file: 'fwl004-forward-to-phone.rsc',
+    profiles: ['ipnordic'],
+    why: 'dst-nat to phones; the SIP one from anywhere is also exposed',
+  },
   { file: 'fwl005-no-nat.rsc', profiles: ['ipnordic'], why: 'srcnat accept exempts the voice VLAN' },
-  { file: 'fwl006-eim-random.rsc', profiles: ['openscape-business'], why: 'endpoint-independent-nat randomise-ports=yes' },
-  { file: 'fwl006-masquerade.rsc', profiles: ['openscape-business'], why: 'masquerade and EIM without randomise-ports keep the source port' },
-  { file: 'fwl007-no-ping.rsc', profiles: ['ipnordic'], why: 'ICMP from WAN dropped in the input chain (v6, static WAN address)' },
-  { file: 'fwl008-no-established.rsc', profiles: ['ipnordic'], why: 'no established,related accept before the final drop' },
+  {
+    file: 'fwl006-eim-random.rsc',
+    profiles: ['openscape-business'],
+    why: 'endpoint-independent-nat randomise-ports=yes',
+  },
+  {
+    file: 'fwl006-masquerade.rsc',
+    profiles: ['openscape-business'],
+    why: 'masquerade and EIM without randomise-ports keep the source port',
+  },
+  {
+    file: 'fwl007-no-ping.rsc',
+    profiles: ['ipnordic'],
+    why: 'ICMP from WAN dropped in the input chain (v6, static WAN address)',
+  },
+  {
+    file: 'fwl008-no-established.rsc',
+    profiles: ['ipnordic'],
+    why: 'no established,related accept before the final drop',
+  },
   { file: 'fwl009-no-dns.rsc', profiles: ['ipnordic'], why: 'DNS dropped in forward and to the router' },
-  { file: 'fwl010-sip-open.rsc', profiles: ['ipnordic'], why: 'SIP from any source routed to the phones; SIP-TLS from ipnordic only is fine' },
+  {
+    file: 'fwl010-sip-open.rsc',
+    profiles: ['ipnordic'],
+    why: 'SIP from any source routed to the phones; SIP-TLS from ipnordic only is fine',
+  },
   { file: 'fwl011-no-forward.rsc', profiles: ['openscape-business'], opts: PBX, why: 'no dst-nat to the PBX at all' },
-  { file: 'fwl011-forwards.rsc', profiles: ['openscape-business'], opts: PBX, why: 'wrong to-ports, a forward dropped in the filter, two forwards missing' },
-  { file: 'fwl012-hostname.rsc', profiles: ['ipnordic'], opts: { devices: ['snom'] }, why: 'Snom provisioning hostname, address list with a DNS name' },
-  { file: 'fwl900-unsupported.rsc', profiles: ['ipnordic'], why: 'schedule, ICMP type, policy routing, UPnP, /import, stray text' },
+  {
+    file: 'fwl011-forwards.rsc',
+    profiles: ['openscape-business'],
+    opts: PBX,
+    why: 'wrong to-ports, a forward dropped in the filter, two forwards missing',
+  },
+  {
+    file: 'fwl012-hostname.rsc',
+    profiles: ['ipnordic'],
+    opts: { devices: ['snom'] },
+    why: 'Snom provisioning hostname, address list with a DNS name',
+  },
+  {
+    file: 'fwl900-unsupported.rsc',
+    profiles: ['ipnordic'],
+    why: 'schedule, ICMP type, policy routing, UPnP, /import, stray text',
+  },
 ];
 
 describe('MikroTik rule fixtures (expect comments give rule and line)', () => {
@@ -54,13 +121,29 @@ describe('MikroTik rule fixtures (expect comments give rule and line)', () => {
   }
 
   it('every fixture in the folder is exercised', () => {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.rsc')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.rsc'))
+      .sort();
     expect([...new Set(cases.map((c) => c.file))].sort()).toEqual(files);
   });
 
   it('every rule but FWL901 has a triggering MikroTik fixture', () => {
     const ids = new Set(cases.flatMap((c) => expectedFindings(`${dir}/${c.file}`).map((e) => e.split('@')[0])));
-    expect([...ids].sort()).toEqual(['FWL001', 'FWL002', 'FWL003', 'FWL004', 'FWL005', 'FWL006', 'FWL007', 'FWL008', 'FWL009', 'FWL010', 'FWL011', 'FWL012', 'FWL900']);
+    expect([...ids].sort()).toEqual([
+      'FWL001',
+      'FWL002',
+      'FWL003',
+      'FWL004',
+      'FWL005',
+      'FWL006',
+      'FWL007',
+      'FWL008',
+      'FWL009',
+      'FWL010',
+      'FWL011',
+      'FWL012',
+      'FWL900',
+    ]);
   });
 
   it('device-specific requirements stay out without --device', () => {
@@ -73,7 +156,9 @@ describe('MikroTik findings say what caused them', () => {
     const fs = lintFixture(`${dir}/defconf-voice.rsc`, ['ipnordic']);
     const sip = fs.find((f) => f.ruleId === 'FWL002')!;
     expect(sip.fromDefault).toBe(true);
-    expect(sip.message).toContain('This is the platform default: no `/ip firewall service-port set sip disabled=yes`: RouterOS enables the SIP helper by default on ports 5060,5061');
+    expect(sip.message).toContain(
+      'This is the platform default: no `/ip firewall service-port set sip disabled=yes`: RouterOS enables the SIP helper by default on ports 5060,5061',
+    );
     const t = fs.find((f) => f.ruleId === 'FWL003')!;
     expect(t.fromDefault).toBe(true);
     expect(t.message).toContain('UDP idle timeout is 180 s');
@@ -105,7 +190,9 @@ describe('MikroTik findings say what caused them', () => {
     const fs = lintFixture(`${dir}/fwl004-forward-to-phone.rsc`, ['ipnordic']);
     const exposed = fs.find((f) => f.ruleId === 'FWL010')!;
     expect(exposed.message).toContain('through NAT rule "SIP to reception phone"');
-    expect(exposed.message).toContain('RouterOS: a packet that matches no rule in a base chain is accepted (chain end accepts, vendor-semantics C.2)');
+    expect(exposed.message).toContain(
+      'RouterOS: a packet that matches no rule in a base chain is accepted (chain end accepts, vendor-semantics C.2)',
+    );
   });
 
   it('a rule inside a jump chain is named by its comment, and the blocked slice is exact', () => {
@@ -131,8 +218,16 @@ describe('SARIF of the MikroTik fixtures passes the official validator (GitHub r
     const fixtures = allFixtures('fixtures/mikrotik');
     expect(fixtures.length).toBeGreaterThan(15);
     ensureMultitoolExecutable();
-    const profiles = ['tele2-vaxel', 'ipnordic', 'spectralink-versity', 'mitel-mx-one', 'openscape-business'].map((p) => loadProfile(p));
-    const { report, failed } = lintFiles(fixtures, profiles, 'auto', { phones: [], wan: [], devices: [], pbx: '192.168.1.10', audiences: ['pc-software', 'wifi-calling'] });
+    const profiles = ['tele2-vaxel', 'ipnordic', 'spectralink-versity', 'mitel-mx-one', 'openscape-business'].map((p) =>
+      loadProfile(p),
+    );
+    const { report, failed } = lintFiles(fixtures, profiles, 'auto', {
+      phones: [],
+      wan: [],
+      devices: [],
+      pbx: '192.168.1.10',
+      audiences: ['pc-software', 'wifi-calling'],
+    });
     expect(failed).toEqual([]);
     expect(report.findings.length).toBeGreaterThan(50);
     const file = join(mkdtempSync(join(tmpdir(), 'fwlint-sarif-mikrotik-')), 'mikrotik.sarif');

@@ -40,7 +40,10 @@ beforeAll(() => {
 
 describe('action.yml', () => {
   it('writes SARIF, annotates, and fails per fail-on', () => {
-    const dir = repo({ 'sites/a.xml': 'fixtures/pfsense/rules/fwl003-default-timeout.xml' }, { profiles: ['ipnordic'] });
+    const dir = repo(
+      { 'sites/a.xml': 'fixtures/pfsense/rules/fwl003-default-timeout.xml' },
+      { profiles: ['ipnordic'] },
+    );
     const r = action(dir, { paths: 'sites' });
     expect(r.status).toBe(1);
     const sarif = JSON.parse(readFileSync(join(dir, 'fwlint.sarif'), 'utf8'));
@@ -53,6 +56,8 @@ describe('action.yml', () => {
     const r = action(dir, { paths: 'a.xml', profile: 'ipnordic tele2-vaxel', sarif: 'x.sarif' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'x.sarif'), 'utf8')).runs[0].automationDetails.id).toBe('fwlint/ipnordic+tele2-vaxel/');
+    expect(JSON.parse(readFileSync(join(dir, 'x.sarif'), 'utf8')).runs[0].automationDetails.id).toBe(
+      'fwlint/ipnordic+tele2-vaxel/',
+    );
   });
 });

@@ -17,7 +17,10 @@ describe('baselines', () => {
 
     // Unrelated lines inserted above every finding: all stay baselined, fingerprints unchanged.
     const text = readFileSync(join(dir, 'site.xml'), 'utf8');
-    writeFileSync(join(dir, 'site.xml'), text.replace('<system>', '<system>\n    <timezone>Etc/UTC</timezone>\n    <language>en_US</language>'));
+    writeFileSync(
+      join(dir, 'site.xml'),
+      text.replace('<system>', '<system>\n    <timezone>Etc/UTC</timezone>\n    <language>en_US</language>'),
+    );
     const moved = await lintRepo(dir, ['site.xml'], {}, { baseline: base });
     expect(moved.report.findings.map((f) => f.loc.line)).toEqual(first.report.findings.map((f) => f.loc.line + 2));
     expect(moved.report.findings.map(fingerprint)).toEqual(first.report.findings.map(fingerprint));
@@ -25,7 +28,10 @@ describe('baselines', () => {
     expect(exitCode(moved.report, moved.failed, 'note')).toBe(0);
 
     // A new problem is reported.
-    writeFileSync(join(dir, 'site.xml'), readFileSync(join(dir, 'site.xml'), 'utf8').replace('<optimization>conservative</optimization>', ''));
+    writeFileSync(
+      join(dir, 'site.xml'),
+      readFileSync(join(dir, 'site.xml'), 'utf8').replace('<optimization>conservative</optimization>', ''),
+    );
     const fresh = await lintRepo(dir, ['site.xml'], {}, { baseline: base });
     expect(fresh.report.findings.filter((f) => !f.suppressions).map((f) => f.ruleId)).toEqual(['FWL003']);
     expect(exitCode(fresh.report, fresh.failed, 'error')).toBe(1);
@@ -33,6 +39,8 @@ describe('baselines', () => {
   it('refuses a file that is not a baseline', async () => {
     const dir = repo({ 'site.xml': `${R}/clean.xml` }, { profiles: ['ipnordic'] });
     writeFileSync(join(dir, 'b.json'), '{"findings": 3}');
-    await expect(lintRepo(dir, ['site.xml'], {}, { baseline: join(dir, 'b.json') })).rejects.toThrow(/not an fwlint baseline/);
+    await expect(lintRepo(dir, ['site.xml'], {}, { baseline: join(dir, 'b.json') })).rejects.toThrow(
+      /not an fwlint baseline/,
+    );
   });
 });

@@ -18,7 +18,10 @@ beforeAll(() => {
 
 describe('fwlint lint on a config repository', () => {
   it('lints a directory with the config file, skipping files in no supported format', () => {
-    const dir = repo({ 'a/fw.xml': `${R}/fwl007-no-ping.xml`, 'b/fw.xml': `${R}/clean.xml`, 'notes.txt': '<nothing here>' }, { profiles: ['ipnordic'], failOn: 'warning' });
+    const dir = repo(
+      { 'a/fw.xml': `${R}/fwl007-no-ping.xml`, 'b/fw.xml': `${R}/clean.xml`, 'notes.txt': '<nothing here>' },
+      { profiles: ['ipnordic'], failOn: 'warning' },
+    );
     const r = run(dir, ['lint', '.']);
     expect(r.code).toBe(1); // failOn from the config file
     expect(r.out).toContain('a/fw.xml');
@@ -28,12 +31,14 @@ describe('fwlint lint on a config repository', () => {
   });
   it('lints many files in parallel with the same result as one by one', () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 12; i++) files[`site-${i}/config.xml`] = i % 2 ? `${R}/fwl001-blocked.xml` : `${R}/fwl004-forward-to-phone.xml`;
+    for (let i = 0; i < 12; i++)
+      files[`site-${i}/config.xml`] = i % 2 ? `${R}/fwl001-blocked.xml` : `${R}/fwl004-forward-to-phone.xml`;
     const dir = repo(files, { profiles: ['ipnordic'] });
     const all = JSON.parse(run(dir, ['lint', '.', '--format', 'json']).out);
     expect(all.files.length).toBe(12);
     const one = JSON.parse(run(dir, ['lint', 'site-3/config.xml', 'site-4/config.xml', '--format', 'json']).out);
-    const pick = (r: { findings: { file: string; fingerprint: string }[] }) => r.findings.filter((f) => /site-[34]\//.test(f.file)).map((f) => f.fingerprint);
+    const pick = (r: { findings: { file: string; fingerprint: string }[] }) =>
+      r.findings.filter((f) => /site-[34]\//.test(f.file)).map((f) => f.fingerprint);
     expect(pick(all)).toEqual(pick(one));
   });
   it('writes and uses a baseline; suppressed findings do not fail the run', () => {
@@ -46,7 +51,9 @@ describe('fwlint lint on a config repository', () => {
   it('emits GitHub workflow commands and JUnit XML', () => {
     const dir = repo({ 'fw.xml': `${R}/fwl003-default-timeout.xml` }, { profiles: ['ipnordic'] });
     const gh = run(dir, ['lint', 'fw.xml', '--format', 'github']).out;
-    expect(gh).toMatch(/^::error file=fw\.xml,line=6,col=3,endLine=6,title=FWL003 udp-timeout-out-of-range::UDP idle timeout is 60 s/m);
+    expect(gh).toMatch(
+      /^::error file=fw\.xml,line=6,col=3,endLine=6,title=FWL003 udp-timeout-out-of-range::UDP idle timeout is 60 s/m,
+    );
     const junit = run(dir, ['lint', 'fw.xml', '--format', 'junit']).out;
     expect(junit).toMatch(/<testsuites name="fwlint" tests="2" failures="2"/);
     expect(junit).toContain('<failure type="error" message="UDP idle timeout is 60 s');

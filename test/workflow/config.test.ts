@@ -8,7 +8,11 @@ import { UsageError } from '../../src/model/errors.js';
 import { lintRepo, repo } from './helpers.js';
 
 const R = 'fixtures/pfsense/rules';
-const ids = (fs: { ruleId: string; suppressions?: unknown[] }[]) => fs.filter((f) => !f.suppressions?.length).map((f) => f.ruleId).sort();
+const ids = (fs: { ruleId: string; suppressions?: unknown[] }[]) =>
+  fs
+    .filter((f) => !f.suppressions?.length)
+    .map((f) => f.ruleId)
+    .sort();
 
 describe('globs', () => {
   it('match like .gitignore: slash-less patterns at any depth, ** across folders', () => {
@@ -31,41 +35,72 @@ describe('config discovery and precedence', () => {
     expect(findConfig(rc)).toBe(join(rc, '.fwlintrc.json'));
   });
   it('applies overrides by glob, later ones winning, and CLI flags over everything', () => {
-    const dir = repo({}, {
+    const dir = repo(
+      {},
+      {
+        profiles: ['ipnordic'],
+        phones: ['opt1'],
+        overrides: [
+          { files: ['site-a/**'], profiles: ['tele2-vaxel'], rules: { FWL007: 'off' } },
+          { files: ['site-a/hq/**'], phones: ['10.20.0.0/24@opt1'], rules: { 'wan-icmp-blocked': 'error' } },
+        ],
+      },
+    );
+    const c = loadConfig(join(dir, 'fwlint.config.json'), dir);
+    expect(settingsFor(c, join(dir, 'site-b/x.xml'), {})).toMatchObject({
       profiles: ['ipnordic'],
       phones: ['opt1'],
-      overrides: [
-        { files: ['site-a/**'], profiles: ['tele2-vaxel'], rules: { FWL007: 'off' } },
-        { files: ['site-a/hq/**'], phones: ['10.20.0.0/24@opt1'], rules: { 'wan-icmp-blocked': 'error' } },
-      ],
+      rules: {},
     });
-    const c = loadConfig(join(dir, 'fwlint.config.json'), dir);
-    expect(settingsFor(c, join(dir, 'site-b/x.xml'), {})).toMatchObject({ profiles: ['ipnordic'], phones: ['opt1'], rules: {} });
-    expect(settingsFor(c, join(dir, 'site-a/x.xml'), {})).toMatchObject({ profiles: ['tele2-vaxel'], rules: { FWL007: 'off' } });
-    expect(settingsFor(c, join(dir, 'site-a/hq/x.xml'), {})).toMatchObject({ profiles: ['tele2-vaxel'], phones: ['10.20.0.0/24@opt1'], rules: { FWL007: 'error' } });
-    expect(settingsFor(c, join(dir, 'site-a/hq/x.xml'), { profiles: ['mitel-mx-one'], phones: [] })).toMatchObject({ profiles: ['mitel-mx-one'], phones: ['10.20.0.0/24@opt1'] });
+    expect(settingsFor(c, join(dir, 'site-a/x.xml'), {})).toMatchObject({
+      profiles: ['tele2-vaxel'],
+      rules: { FWL007: 'off' },
+    });
+    expect(settingsFor(c, join(dir, 'site-a/hq/x.xml'), {})).toMatchObject({
+      profiles: ['tele2-vaxel'],
+      phones: ['10.20.0.0/24@opt1'],
+      rules: { FWL007: 'error' },
+    });
+    expect(settingsFor(c, join(dir, 'site-a/hq/x.xml'), { profiles: ['mitel-mx-one'], phones: [] })).toMatchObject({
+      profiles: ['mitel-mx-one'],
+      phones: ['10.20.0.0/24@opt1'],
+    });
   });
   it('names the key, the file and the line of a bad config', () => {
     const dir = repo({}, '{\n  "profiles": ["ipnordic"],\n  "rules": { "FWL007": "loud" }\n}\n');
-    expect(() => loadConfig(join(dir, 'fwlint.config.json'), dir)).toThrow(/^fwlint\.config\.json:3:\d+: \/rules\/FWL007: must be equal to one of the allowed values/);
+    expect(() => loadConfig(join(dir, 'fwlint.config.json'), dir)).toThrow(
+      /^fwlint\.config\.json:3:\d+: \/rules\/FWL007: must be equal to one of the allowed values/,
+    );
     const unknown = repo({}, { profiles: ['ipnordic'], colour: true });
-    expect(() => loadConfig(join(unknown, 'fwlint.config.json'), unknown)).toThrow(/\/: must NOT have additional properties 'colour'/);
+    expect(() => loadConfig(join(unknown, 'fwlint.config.json'), unknown)).toThrow(
+      /\/: must NOT have additional properties 'colour'/,
+    );
     const broken = repo({}, '{ "profiles": [ }');
-    expect(() => loadConfig(join(broken, 'fwlint.config.json'), broken)).toThrow(/^fwlint\.config\.json:1:\d+: not valid JSON/);
+    expect(() => loadConfig(join(broken, 'fwlint.config.json'), broken)).toThrow(
+      /^fwlint\.config\.json:1:\d+: not valid JSON/,
+    );
     const noRule = repo({}, { rules: { FWL999: 'off' } });
     expect(() => loadConfig(join(noRule, 'fwlint.config.json'), noRule)).toThrow(UsageError);
   });
   it('requires a reason on every ignore entry', () => {
     const dir = repo({}, { profiles: ['ipnordic'], ignore: [{ rule: 'FWL004' }] });
-    expect(() => loadConfig(join(dir, 'fwlint.config.json'), dir)).toThrow(/\/ignore\/0: must have required property 'reason'/);
+    expect(() => loadConfig(join(dir, 'fwlint.config.json'), dir)).toThrow(
+      /\/ignore\/0: must have required property 'reason'/,
+    );
     const blank = repo({}, { profiles: ['ipnordic'], ignore: [{ rule: 'FWL004', reason: '   ' }] });
     expect(() => loadConfig(join(blank, 'fwlint.config.json'), blank)).toThrow(/a reason is required/);
   });
   it('turns rules off and changes levels per override', async () => {
-    const dir = repo({ 'a/config.xml': `${R}/fwl007-no-ping.xml`, 'b/config.xml': `${R}/fwl007-no-ping.xml` }, {
-      profiles: ['ipnordic'],
-      overrides: [{ files: ['a/**'], rules: { FWL007: 'off' } }, { files: ['b/**'], rules: { FWL007: 'error' } }],
-    });
+    const dir = repo(
+      { 'a/config.xml': `${R}/fwl007-no-ping.xml`, 'b/config.xml': `${R}/fwl007-no-ping.xml` },
+      {
+        profiles: ['ipnordic'],
+        overrides: [
+          { files: ['a/**'], rules: { FWL007: 'off' } },
+          { files: ['b/**'], rules: { FWL007: 'error' } },
+        ],
+      },
+    );
     const { report } = await lintRepo(dir, ['a/config.xml', 'b/config.xml']);
     expect(report.findings.map((f) => `${f.loc.file} ${f.ruleId} ${f.level}`)).toEqual(['b/config.xml FWL007 error']);
   });
@@ -73,24 +108,44 @@ describe('config discovery and precedence', () => {
 
 describe('suppressions', () => {
   it('config ignore with reason: kept as suppressed, not in the exit code', async () => {
-    const dir = repo({ 'site-a/config.xml': `${R}/fwl004-forward-to-phone.xml` }, {
-      profiles: ['ipnordic'],
-      ignore: [{ rule: 'port-forward-to-phone', files: ['site-a/**'], match: 'Phone web UI', reason: 'vendor support access, ticket 42', expires: '2026-12-31' }],
-    });
+    const dir = repo(
+      { 'site-a/config.xml': `${R}/fwl004-forward-to-phone.xml` },
+      {
+        profiles: ['ipnordic'],
+        ignore: [
+          {
+            rule: 'port-forward-to-phone',
+            files: ['site-a/**'],
+            match: 'Phone web UI',
+            reason: 'vendor support access, ticket 42',
+            expires: '2026-12-31',
+          },
+        ],
+      },
+    );
     const { report, failed } = await lintRepo(dir, ['site-a/config.xml']);
     const fwd = report.findings.filter((f) => f.ruleId === 'FWL004');
-    expect(fwd.map((f) => f.suppressions?.[0]?.justification ?? 'active')).toEqual(['vendor support access, ticket 42', 'active']);
+    expect(fwd.map((f) => f.suppressions?.[0]?.justification ?? 'active')).toEqual([
+      'vendor support access, ticket 42',
+      'active',
+    ]);
     expect(fwd[0]!.suppressions![0]).toMatchObject({ kind: 'external', source: 'fwlint.config.json:6' });
     expect(exitCode(report, failed, 'warning')).toBe(1); // the other forward and FWL010 remain
   });
   it('a suppressed finding does not affect the exit code', async () => {
-    const dir = repo({ 'c.xml': `${R}/fwl007-no-ping.xml` }, { profiles: ['ipnordic'], ignore: [{ rule: 'FWL007', reason: 'provider does not monitor this site' }] });
+    const dir = repo(
+      { 'c.xml': `${R}/fwl007-no-ping.xml` },
+      { profiles: ['ipnordic'], ignore: [{ rule: 'FWL007', reason: 'provider does not monitor this site' }] },
+    );
     const { report, failed } = await lintRepo(dir, ['c.xml']);
     expect(report.findings.map((f) => [f.ruleId, !!f.suppressions])).toEqual([['FWL007', true]]);
     expect(exitCode(report, failed, 'note')).toBe(0);
   });
   it('an expired entry stops suppressing and is reported at its line', async () => {
-    const dir = repo({ 'c.xml': `${R}/fwl007-no-ping.xml` }, { profiles: ['ipnordic'], ignore: [{ rule: 'FWL007', reason: 'temporary', expires: '2026-01-31' }] });
+    const dir = repo(
+      { 'c.xml': `${R}/fwl007-no-ping.xml` },
+      { profiles: ['ipnordic'], ignore: [{ rule: 'FWL007', reason: 'temporary', expires: '2026-01-31' }] },
+    );
     const { report } = await lintRepo(dir, ['c.xml'], {}, { today: '2026-02-01' });
     expect(ids(report.findings)).toEqual(['FWL007', 'FWL902']);
     const e = report.findings.find((f) => f.ruleId === 'FWL902')!;
@@ -101,14 +156,17 @@ describe('suppressions', () => {
     expect(ids(onTime.report.findings)).toEqual([]);
   });
   it('an entry that matches nothing is reported as stale', async () => {
-    const dir = repo({ 'c.xml': `${R}/clean.xml`, 'd/e.xml': `${R}/fwl007-no-ping.xml` }, {
-      profiles: ['ipnordic'],
-      ignore: [
-        { rule: 'FWL004', reason: 'old forward', files: ['c.xml'] },
-        { rule: 'FWL007', reason: 'not monitored', files: ['c.xml'] },
-        { rule: 'FWL007', reason: 'not monitored', files: ['d/**'] },
-      ],
-    });
+    const dir = repo(
+      { 'c.xml': `${R}/clean.xml`, 'd/e.xml': `${R}/fwl007-no-ping.xml` },
+      {
+        profiles: ['ipnordic'],
+        ignore: [
+          { rule: 'FWL004', reason: 'old forward', files: ['c.xml'] },
+          { rule: 'FWL007', reason: 'not monitored', files: ['c.xml'] },
+          { rule: 'FWL007', reason: 'not monitored', files: ['d/**'] },
+        ],
+      },
+    );
     const { report } = await lintRepo(dir, ['c.xml', 'd/e.xml']);
     expect(report.findings.map((f) => [f.ruleId, f.loc.line, !!f.suppressions])).toEqual([
       ['FWL007', 39, true],
@@ -118,12 +176,18 @@ describe('suppressions', () => {
   });
   it('pfSense inline: fwlint-disable in <descr> with a reason suppresses; without one it is reported', async () => {
     const src = readFileSync(`${R}/fwl004-forward-to-phone.xml`, 'utf8');
-    const withReason = src.replace('<descr>Phone web UI</descr>', '<descr>Phone web UI fwlint-disable FWL004 -- support access until the phone is replaced</descr>');
+    const withReason = src.replace(
+      '<descr>Phone web UI</descr>',
+      '<descr>Phone web UI fwlint-disable FWL004 -- support access until the phone is replaced</descr>',
+    );
     const noReason = src.replace('<descr>Phone web UI</descr>', '<descr>Phone web UI fwlint-disable FWL004</descr>');
     const dir = repo({ 'ok.xml': withReason, 'bad.xml': noReason }, { profiles: ['ipnordic'] });
     const ok = (await lintRepo(dir, ['ok.xml'])).report.findings;
     const sup = ok.find((f) => f.ruleId === 'FWL004' && f.suppressions)!;
-    expect(sup.suppressions![0]).toMatchObject({ kind: 'inSource', justification: 'support access until the phone is replaced' });
+    expect(sup.suppressions![0]).toMatchObject({
+      kind: 'inSource',
+      justification: 'support access until the phone is replaced',
+    });
     expect(ok.filter((f) => f.ruleId === 'FWL004' && !f.suppressions).length).toBe(1);
     const bad = (await lintRepo(dir, ['bad.xml'])).report.findings;
     expect(bad.filter((f) => f.ruleId === 'FWL004' && !f.suppressions).length).toBe(2);

@@ -14,11 +14,20 @@ export function repo(files: Record<string, string>, config?: unknown): string {
     if (from.length < 400 && !from.includes('\n') && existsSync(resolve(from))) cpSync(resolve(from), join(dir, to));
     else writeFileSync(join(dir, to), from);
   }
-  if (config !== undefined) writeFileSync(join(dir, 'fwlint.config.json'), typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  if (config !== undefined)
+    writeFileSync(
+      join(dir, 'fwlint.config.json'),
+      typeof config === 'string' ? config : JSON.stringify(config, null, 2),
+    );
   return dir;
 }
 
-export async function lintRepo(dir: string, files: string[], cli: Partial<FileSettings> = {}, extra: { baseline?: string; today?: string; cwd?: string } = {}) {
+export async function lintRepo(
+  dir: string,
+  files: string[],
+  cli: Partial<FileSettings> = {},
+  extra: { baseline?: string; today?: string; cwd?: string } = {},
+) {
   const cwd = extra.cwd ?? dir;
   const path = findConfig(cwd);
   const config = path ? loadConfig(path, cwd) : undefined;

@@ -30,14 +30,16 @@ const cases: Case[] = [
     vendor: 'nftables comment',
     fixture: 'fixtures/nftables/rules/fwl004-forward-to-phone.nft',
     file: 'ruleset.nft',
-    annotate: (t, d) => t.replace('tcp dport 8443 dnat to 10.20.0.10:443', `tcp dport 8443 dnat to 10.20.0.10:443 comment "${d}"`),
+    annotate: (t, d) =>
+      t.replace('tcp dport 8443 dnat to 10.20.0.10:443', `tcp dport 8443 dnat to 10.20.0.10:443 comment "${d}"`),
     cli: { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'] },
   },
   {
     vendor: 'nftables # line above the rule',
     fixture: 'fixtures/nftables/rules/fwl004-forward-to-phone.nft',
     file: 'ruleset.nft',
-    annotate: (t, d) => t.replace('\t\t# expect: FWL004\n\t\tiifname $WAN tcp dport 8443', `\t\t# ${d}\n\t\tiifname $WAN tcp dport 8443`),
+    annotate: (t, d) =>
+      t.replace('\t\t# expect: FWL004\n\t\tiifname $WAN tcp dport 8443', `\t\t# ${d}\n\t\tiifname $WAN tcp dport 8443`),
     cli: { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'] },
   },
 ];
@@ -50,9 +52,14 @@ describe('inline fwlint-disable', () => {
       const before = (await lintRepo(base, [c.file], c.cli)).report.findings.filter((f) => f.ruleId === 'FWL004');
       expect(before.length).toBeGreaterThan(0);
 
-      const ok = repo({ [c.file]: c.annotate(src, 'fwlint-disable FWL004 -- approved by the provider') }, { profiles: ['ipnordic'] });
+      const ok = repo(
+        { [c.file]: c.annotate(src, 'fwlint-disable FWL004 -- approved by the provider') },
+        { profiles: ['ipnordic'] },
+      );
       const after = (await lintRepo(ok, [c.file], c.cli)).report.findings.filter((f) => f.ruleId === 'FWL004');
-      expect(after.filter((f) => f.suppressions?.[0]?.kind === 'inSource').map((f) => f.suppressions![0]!.justification)).toEqual(['approved by the provider']);
+      expect(
+        after.filter((f) => f.suppressions?.[0]?.kind === 'inSource').map((f) => f.suppressions![0]!.justification),
+      ).toEqual(['approved by the provider']);
       expect(after.filter((f) => !f.suppressions).length).toBe(before.length - 1);
 
       const bad = repo({ [c.file]: c.annotate(src, 'fwlint-disable FWL004') }, { profiles: ['ipnordic'] });

@@ -20,12 +20,22 @@ describe.skipIf(skip)('pre-commit hook (skipped: pre-commit is not installed; ap
   let home: string;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
   const hook = () =>
-    spawnSync('pre-commit', ['try-repo', ROOT, 'fwlint', '--verbose', '--files', 'fw.xml', 'notes.txt', 'fwlint.config.json'], {
-      cwd: repo,
-      encoding: 'utf8',
-      timeout: 300_000,
-      env: { ...process.env, PRE_COMMIT_HOME: home, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' },
-    });
+    spawnSync(
+      'pre-commit',
+      ['try-repo', ROOT, 'fwlint', '--verbose', '--files', 'fw.xml', 'notes.txt', 'fwlint.config.json'],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+        timeout: 300_000,
+        env: {
+          ...process.env,
+          PRE_COMMIT_HOME: home,
+          npm_config_offline: 'true',
+          npm_config_audit: 'false',
+          npm_config_fund: 'false',
+        },
+      },
+    );
 
   beforeAll(() => {
     expect(hasPreCommit).toBe(true);
@@ -48,7 +58,14 @@ describe.skipIf(skip)('pre-commit hook (skipped: pre-commit is not installed; ap
     expect(bad.stdout + bad.stderr).toContain('FWL007');
     expect(bad.status).toBe(1);
 
-    writeFileSync(join(repo, 'fwlint.config.json'), JSON.stringify({ profiles: ['ipnordic'], failOn: 'warning', ignore: [{ rule: 'FWL007', reason: 'provider does not monitor this site' }] }));
+    writeFileSync(
+      join(repo, 'fwlint.config.json'),
+      JSON.stringify({
+        profiles: ['ipnordic'],
+        failOn: 'warning',
+        ignore: [{ rule: 'FWL007', reason: 'provider does not monitor this site' }],
+      }),
+    );
     const suppressed = hook();
     expect(suppressed.stdout).toContain('✔ no problems, 1 suppressed');
     expect(suppressed.status).toBe(0);
