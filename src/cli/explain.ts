@@ -81,6 +81,7 @@ function stepText(s: Step): string {
     return `${s.rule.label} at ${s.rule.loc.file}:${s.rule.loc.line}${s.rule.implicit ? ` (${s.rule.implicit})` : ''}`;
   if (s.policy)
     return `${s.policy.source === 'default' ? 'default' : 'chain'} policy ${s.policy.action}: ${s.policy.reason} (${s.policy.loc.file}:${s.policy.loc.line})`;
+  if (!s.chain) return `no rule: nothing on the ${s.stage} path filters it`;
   return s.effect;
 }
 

@@ -63,14 +63,14 @@ export function evaluate(ruleset: Ruleset, path: 'forward' | 'input', flow: Box)
       for (const piece of pieces) {
         for (const r of runChain(ruleset, chain, stage.name, piece, 0)) {
           const final = baseOutcome(chain, stage.name, r);
-          if (final.verdict === 'drop') done.push(toPart(final.piece, 'drop'));
+          if (final.verdict === 'drop') done.push(toPart(final.piece, 'drop', path));
           else next.push(final.piece);
         }
       }
       pieces = next;
     }
   }
-  for (const p of pieces) done.push(toPart(p, 'accept'));
+  for (const p of pieces) done.push(toPart(p, 'accept', path));
   return done;
 }
 
@@ -203,17 +203,17 @@ function looseMatch(rule: Rule): Match {
   return m;
 }
 
-function toPart(p: Piece, verdict: Verdict): Part {
+function toPart(p: Piece, verdict: Verdict, path: string): Part {
   const trail: Step[] = [];
   for (let t = p.trail; t; t = t.prev) trail.push(t.step);
   trail.reverse();
   const finals = trail.filter((s) => s.effect === verdict);
-  const decidedBy =
-    verdict === 'drop'
-      ? finals[finals.length - 1]!
-      : (finals.find((s) => s.rule && !s.rule.implicit) ??
-        finals.find((s) => s.rule) ??
-        finals[0] ??
-        trail[trail.length - 1]!);
+  const decidedBy = (verdict === 'drop'
+    ? finals[finals.length - 1]
+    : (finals.find((s) => s.rule && !s.rule.implicit) ?? finals.find((s) => s.rule) ?? finals[0])) ??
+    trail[trail.length - 1] ??
+      // No chain on this path looked at the part (e.g. an nftables ruleset without a forward hook):
+      // nothing filters it, and that is what decided.
+      { stage: path, chain: '', effect: verdict };
   return { box: p.box, verdict, decidedBy, trail, maybe: p.maybe };
 }

@@ -47,6 +47,7 @@ export function describeStep(s: Step): string {
     return s.policy.source === 'default'
       ? `the default policy: ${s.policy.reason}`
       : `the chain policy (${s.policy.reason}, line ${s.policy.loc.line})`;
+  if (!s.chain) return `no rule: nothing on the ${s.stage} path filters it`;
   return 'the ruleset';
 }
 

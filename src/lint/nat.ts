@@ -47,7 +47,7 @@ export function translate(b: Box, rule: DnatRule): Box {
   const nat = NameSet.of(['dnat']);
   if (start === undefined || b.dport.isEmpty) return { ...b, dst: rule.to.addr, nat };
   const from = rule.match.dport;
-  const base = from && !from.isFull ? from.bounds[0]! : b.dport.bounds[0]!;
+  const base = (from && !from.isFull && !from.isEmpty ? from.bounds[0] : undefined) ?? b.dport.bounds[0] ?? start;
   const shifted: [number, number][] = [];
   for (const [lo, hi] of b.dport.intervals()) shifted.push([start + (lo - base), start + (hi - base)]);
   return { ...b, dst: rule.to.addr, dport: portSet(shifted), nat };
