@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,10 @@ import { catalogDir, listProfiles, loadProfile } from '../src/profiles/load.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CATALOG = join(ROOT, 'catalog');
 /** The provider documents every catalog number must be traceable to (../shared from the project root). */
-const SEEDS = join(ROOT, '..', 'shared', 'seeds');
+const SEEDS =
+  process.env['FWLINT_SEEDS'] ??
+  [join(ROOT, '..', 'shared', 'seeds'), join(ROOT, '..', '..', 'shared', 'seeds')].find((d) => existsSync(d)) ??
+  join(ROOT, '..', 'shared', 'seeds');
 
 const IDS = ['ipnordic', 'mitel-mx-one', 'openscape-business', 'spectralink-versity', 'tele2-vaxel'];
 

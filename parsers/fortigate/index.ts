@@ -6,6 +6,7 @@ import { Addresses } from './addresses.js';
 import { Ctx, type Scope } from './context.js';
 import { IMPLICIT_DENY_REASON } from './defaults.js';
 import { readHeader, type Header } from './header.js';
+import { readInventory } from './inventory.js';
 import { readInterfaces, type Interfaces } from './interfaces.js';
 import { localInChain } from './local-in.js';
 import { SnatBuilder, natMode } from './nat.js';
@@ -201,6 +202,7 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
     replies: 'stateful',
     unsupported: ctx.unsupported,
     notes: ctx.notes,
+    inventory: readInventory(ctx, ifaces, env.addrs),
   };
   if (header.versionText) policy.version = header.versionText;
   const name = ctx.multiVdom

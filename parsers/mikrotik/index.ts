@@ -6,6 +6,7 @@ import { TOP_MENUS, executor } from './commands.js';
 import { Ctx, type VersionInfo } from './context.js';
 import { buildRuleset, firewallRuleCount } from './filter.js';
 import { buildInterfaces } from './interfaces.js';
+import { readInventory } from './inventory.js';
 import { LineIndex, lex, type Lexed } from './lexer.js';
 import type { RuleEnv } from './matchers.js';
 import { buildNat } from './nat.js';
@@ -142,6 +143,7 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
     replies: 'rules',
     unsupported: ctx.unsupported,
     notes: ctx.notes,
+    inventory: readInventory(ctx, ran.store, ifaces, lists),
   };
   if (ctx.version.text) policy.version = ctx.version.text;
   const name = ran.store.get('system identity')?.settings?.get('name');

@@ -4,6 +4,7 @@ import { buildRuleset, classify } from './chains.js';
 import { Ctx } from './context.js';
 import { Expander, type Flat } from './expand.js';
 import { buildInterfaces, collectNames } from './interfaces.js';
+import { readInventory } from './inventory.js';
 import { isObject, keyOf, type NDocument, type NRule } from './ir.js';
 import { readJson } from './json-reader.js';
 import { buildNat } from './nat.js';
@@ -115,7 +116,9 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
 export function parseNftables(text: string, file: string, options: ParseOptions = {}): Policy {
   const isJson = /^\s*[{[]/.test(text.replace(/^\uFEFF/, ''));
   const doc = isJson ? readJson(text, file) : readText(text, file, options);
-  return buildPolicy(doc, options);
+  const policy = buildPolicy(doc, options);
+  policy.inventory = readInventory(doc, isJson ? undefined : text);
+  return policy;
 }
 
 export const nftablesParser: VendorParser = {

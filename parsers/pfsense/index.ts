@@ -6,6 +6,7 @@ import type { Env } from './addresses.js';
 import { buildRuleset, disableFilterElement } from './chains.js';
 import { Ctx, child, path, type Platform } from './context.js';
 import { parseInterfaces } from './interfaces.js';
+import { readInventory } from './inventory.js';
 import { parseNat } from './nat.js';
 import { readMvcRules } from './opnsense-rules.js';
 import { buildEntry, readLegacyRules, type FilterEntry } from './rules.js';
@@ -91,6 +92,7 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
     replies: 'stateful',
     unsupported: ctx.unsupported,
     notes: ctx.notes,
+    inventory: readInventory(ctx, ifaces, aliases),
   };
   const version = child(root, 'version')?.text.trim();
   if (version) policy.version = version;

@@ -62,7 +62,15 @@ export function lintOneFile(
     );
   let parseOptions = given?.parseOptions;
   parseOptions ??= s.sysctl ? { sysctl: readSysctl(s.sysctl) } : {};
-  const opts: LintOptions = { phones: s.phones, pbx: s.pbx, wan: s.wan, audiences: s.audiences, devices: s.devices };
+  const opts: LintOptions = {
+    phones: s.phones,
+    pcs: s.pcs,
+    servers: s.servers,
+    pbx: s.pbx,
+    wan: s.wan,
+    audiences: s.audiences,
+    devices: s.devices,
+  };
   let policies;
   let text: string;
   try {
@@ -90,7 +98,7 @@ export function lintOneFile(
   const findings: Finding[] = [];
   const notifications: Notification[] = [];
   for (const policy of policies) {
-    const r = lintPolicy(policy, profiles, opts);
+    const r = lintPolicy(policy, profiles, { ...opts, multiFirewall: policies.length > 1 });
     // A firewall name only tells findings apart when a file holds several (VDOMs); otherwise
     // it is noise in messages and would tie fingerprints to the hostname.
     const own = policies.length > 1 ? r.findings : r.findings.map((f) => ({ ...f, firewall: undefined }));
@@ -233,6 +241,8 @@ export function lintFiles(
   const settings: FileSettings = {
     profiles: profiles.map((p) => p.id),
     phones: opts.phones,
+    pcs: opts.pcs,
+    servers: opts.servers,
     pbx: opts.pbx,
     wan: opts.wan,
     audiences: opts.audiences,

@@ -39,8 +39,14 @@ function program(): Command {
     .description('check configuration files, directories or globs against provider profiles')
     .argument('<paths...>', 'exported configurations, directories (linted recursively) or quoted globs')
     .option('--profile <id|file>', 'provider profile id or JSON file (repeatable)', collect)
-    .option('--phones <spec>', 'phone network: CIDR, interface, or CIDR@interface (repeatable)', collect)
-    .option('--pbx <ip>', 'address of the PBX, for port-forward and PBX flow checks')
+    .option(
+      '--phones <spec>',
+      'phone network: CIDR, CIDR@interface, interface, address object, or all-internal (repeatable; default: detected)',
+      collect,
+    )
+    .option('--pcs <spec>', 'PC network: CIDR, CIDR@interface, interface or address object (repeatable)', collect)
+    .option('--pbx <spec>', 'the PBX: address, CIDR@interface, interface or address object')
+    .option('--server <name=spec>', 'a named server of the site, e.g. sam=10.1.0.5 (repeatable)', collect)
     .option('--wan <interface>', 'WAN interface (repeatable; default: the interfaces the config marks as WAN)', collect)
     .addOption(
       new Option('--audience <name>', 'also check requirements for this audience (repeatable)')
@@ -97,6 +103,8 @@ function program(): Command {
       const cli: Partial<FileSettings> = {
         profiles: o.profile,
         phones: o.phones,
+        pcs: o.pcs,
+        servers: o.server,
         pbx: o.pbx,
         wan: o.wan,
         audiences: o.audience as Audience[] | undefined,

@@ -74,7 +74,7 @@ export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {
   const dir = dirname(path);
   const settings = (o: Record<string, unknown>, ptr: string): Partial<FileSettings> => {
     const s: Partial<FileSettings> = {};
-    for (const k of ['phones', 'wan', 'audiences', 'devices'] as const)
+    for (const k of ['phones', 'pcs', 'servers', 'wan', 'audiences', 'devices'] as const)
       if (o[k]) (s as Record<string, unknown>)[k] = o[k];
     if (o.profiles) s.profiles = (o.profiles as string[]).map((p) => (/[/\\]|\.json$/i.test(p) ? resolve(dir, p) : p));
     if (o.pbx) s.pbx = o.pbx as string;

@@ -6,6 +6,10 @@ import type { FailOn } from '../cli/lint.js';
 export interface FileSettings {
   profiles: string[];
   phones: string[];
+  /** PC networks (--pcs). */
+  pcs?: string[];
+  /** Named servers as NAME=SPEC (--server). */
+  servers?: string[];
   pbx?: string;
   wan: string[];
   audiences: Audience[];

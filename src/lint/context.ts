@@ -4,6 +4,7 @@ import type { SourceLocation } from '../model/location.js';
 import type { Policy } from '../model/policy.js';
 import type { Audience, Profile } from '../model/profile.js';
 import type { Notification, RuleMeta } from '../model/report.js';
+import type { Site } from '../site/types.js';
 
 /** One network of phones (or another audience) and the interface it sits behind. */
 export interface Endpoints {
@@ -17,12 +18,14 @@ export interface RuleContext {
   policy: Policy;
   profile: Profile;
   phones: Endpoints[];
-  /** Networks for audiences other than phones (PC software, Wi-Fi calling...): the internal networks. */
+  /** Networks for audiences other than phones (PC software, Wi-Fi calling...): the internal networks, without the firewall's own addresses. */
   clients: Endpoints[];
   pbx?: { addr: AddrSet; text: string };
   wan: string[];
   audiences: ReadonlySet<Audience>;
   devices: ReadonlySet<string>;
+  /** The site model of this firewall: roles, their networks and the evidence (src/site/). */
+  site: Site;
   /** Run-level notes (skipped requirements, assumptions). */
   notify(n: Notification): void;
 }

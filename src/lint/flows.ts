@@ -34,9 +34,46 @@ export function portsOf(ports: readonly string[] | undefined): PortSet {
   return portSet(ports.map((p) => parsePortRange(p)).filter((r): r is [number, number] => r !== undefined));
 }
 
+/** The site networks an endpoint's roles and servers stand for (empty when the site does not know them). */
+export function siteEndpoints(ep: Endpoint, ctx: Pick<RuleContext, 'site' | 'phones'>): Endpoints[] {
+  const out: Endpoints[] = [];
+  for (const r of ep.roles ?? []) out.push(...(r === 'phones' ? ctx.phones : ctx.site[r]));
+  for (const s of ep.servers ?? []) out.push(...(ctx.site.servers[s] ?? []));
+  return out;
+}
+
+/**
+ * Why a requirement cannot be checked on this site: an end whose role or server the site does not
+ * know, or ports the document leaves to the site. Undefined when it can be checked.
+ */
+export function missingEndpoints(req: FlowRequirement, ctx: RuleContext): string | undefined {
+  if (req.siteDefinedPorts)
+    return `the document leaves the port range to the site (at least ${req.siteDefinedPorts.minConsecutive} consecutive ports); fwlint cannot know which range is configured`;
+  const missing: string[] = [];
+  for (const ep of [req.remote, ...(req.local ? [req.local] : [])]) {
+    for (const r of ep.roles ?? [])
+      if ((r === 'phones' ? ctx.phones : ctx.site[r]).length === 0)
+        missing.push(
+          r === 'phones' ? 'the phones (pass --phones)' : r === 'pcs' ? 'the PCs (pass --pcs)' : 'the PBX (pass --pbx)',
+        );
+    for (const s of ep.servers ?? [])
+      if (!ctx.site.servers[s]?.length) missing.push(`the server "${s}" (pass --server ${s}=CIDR|interface|object)`);
+  }
+  if (req.remote.pbx && !ctx.pbx) missing.push('the PBX (pass --pbx)');
+  if (!req.local && audienceOf(req, ctx).length === 0 && (req.audience === 'phones' || req.audience === 'pbx'))
+    missing.push(req.audience === 'phones' ? 'the phones (pass --phones)' : 'the PBX (pass --pbx)');
+  return missing.length ? `the site does not know ${[...new Set(missing)].join(' and ')}` : undefined;
+}
+
 /** The concrete addresses of an endpoint; hostnames are never resolved. */
-export function addressesOf(profile: Profile, ep: Endpoint, ctx: Pick<RuleContext, 'pbx'>): AddrSet {
+export function addressesOf(
+  profile: Profile,
+  ep: Endpoint,
+  ctx: Pick<RuleContext, 'pbx'> & Partial<Pick<RuleContext, 'site' | 'phones'>>,
+): AddrSet {
   let acc = NO_ADDR;
+  if (ctx.site && ctx.phones)
+    for (const e of siteEndpoints(ep, { site: ctx.site, phones: ctx.phones })) acc = acc.union(e.networks);
   for (const name of ep.networks ?? [])
     for (const c of profile.networks[name]?.cidrs ?? []) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
   for (const c of ep.cidrs ?? []) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
@@ -74,7 +111,8 @@ export function buildFlows(req: FlowRequirement, remote: AddrSet, ctx: RuleConte
   const dport = portsOf(req.ports);
   const state = NameSet.of(['new']);
   // A flow never mixes address families: IPv4 sources talk to IPv4 destinations, IPv6 to IPv6.
-  return audienceOf(req, ctx).flatMap((all) =>
+  const near = req.local ? siteEndpoints(req.local, ctx) : audienceOf(req, ctx);
+  return near.flatMap((all) =>
     FAMILIES.flatMap(({ space, v6 }) => {
       const local = all.networks.intersect(space);
       const far = remote.intersect(space);

@@ -1,3 +1,4 @@
+import { ownAddresses } from '../site/evidence.js';
 import { box, intersect, isEmptyBox, subtract, type Box } from '../engine/box.js';
 import { evaluate } from '../engine/evaluate.js';
 import { ANY_V4, formatAddrSet, type AddrSet } from '../model/address.js';
@@ -69,7 +70,8 @@ export function outboundNat(
   if (hit) return hit;
   // Source NAT is an IPv4 matter: IPv6 prefixes are routed, not translated.
   const flow = box({
-    src: from.networks.intersect(ANY_V4),
+    // The firewall's own addresses are not clients: their traffic needs no NAT (docs/site-detection.md).
+    src: from.networks.intersect(ANY_V4).subtract(ownAddresses(ctx.policy)),
     dst: INTERNET,
     iif: NameSet.of([from.iface]),
     oif: NameSet.of(ctx.wan),

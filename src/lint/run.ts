@@ -1,18 +1,25 @@
 import { RULES } from '../../rules/index.js';
-import { parseAddressSpec } from '../model/address.js';
-import { UsageError } from '../model/errors.js';
+import { NO_ADDR, parseAddressSpec } from '../model/address.js';
 import type { Finding } from '../model/finding.js';
 import type { Policy } from '../model/policy.js';
 import type { Audience, Profile } from '../model/profile.js';
 import type { Notification } from '../model/report.js';
 import type { RuleContext } from './context.js';
-import { internalEndpoints, resolvePhones, resolveWan } from './endpoints.js';
+import type { Site } from '../site/types.js';
+import { internalEndpoints, resolveEndpoints } from './endpoints.js';
+import { siteCoverage } from '../site/coverage.js';
 import { inScope } from './flows.js';
 import { phonesAreNated } from './nat.js';
 
 export interface LintOptions {
+  /** CIDR, CIDR@interface, interface or address-object names; `all-internal` for every internal network. */
   phones: string[];
+  pcs?: string[];
   pbx?: string;
+  /** `NAME=SPEC` values of --server. */
+  servers?: string[];
+  /** The file holds several firewalls (VDOMs): flag values another firewall holds are no error here. */
+  multiFirewall?: boolean;
   wan: string[];
   audiences: Audience[];
   devices: string[];
@@ -29,62 +36,62 @@ export function lintPolicy(
     message: message.startsWith(policy.file) ? message : `${policy.file}: ${message}`,
   }));
   const notify = (n: Notification) => notifications.push(n);
-  const phones = resolvePhones(policy, opts.phones, notify);
-  const wan = resolveWan(policy, opts.wan, notify);
-  let pbx: RuleContext['pbx'];
-  if (opts.pbx) {
-    const addr = parseAddressSpec(opts.pbx);
-    if (!addr) throw new UsageError(`--pbx '${opts.pbx}': not an IP address`);
-    pbx = { addr, text: opts.pbx };
-  }
+  const site = resolveEndpoints(
+    policy,
+    profiles,
+    {
+      phones: opts.phones,
+      pcs: opts.pcs,
+      pbx: opts.pbx,
+      servers: opts.servers,
+      wan: opts.wan,
+      multi: opts.multiFirewall,
+    },
+    notify,
+  );
+  const wan = site.wan.map((w) => w.iface);
+  const pbx = pbxOf(site, opts.pbx);
   const base = {
     policy,
-    phones,
-    clients: internalEndpoints(policy),
+    phones: site.phones,
+    clients: internalEndpoints(policy, wan),
     pbx,
     wan,
+    site,
     // The PBX audience needs an address; giving --pbx opts in to its requirements.
-    audiences: new Set<Audience>(['phones', ...opts.audiences, ...(pbx ? (['pbx'] as const) : [])]),
+    audiences: new Set<Audience>(['phones', ...opts.audiences, ...(opts.pbx ? (['pbx'] as const) : [])]),
     devices: new Set(opts.devices.map((d) => d.toLowerCase())),
     notify,
   };
   const findings: Finding[] = [];
   profiles.forEach((profile, i) => {
     const ctx: RuleContext = { ...base, profile };
+    siteCoverage(ctx);
     noteScope(ctx);
     for (const rule of RULES) if (!rule.perPolicy || i === 0) findings.push(...rule.check(ctx));
   });
   return { findings, notifications };
 }
 
+/** The PBX address: --pbx as given (an address outside the firewall's subnets included), else the detected PBX. */
+function pbxOf(site: Site, flag: string | undefined): RuleContext['pbx'] {
+  const flagged = flag ? parseAddressSpec(flag) : undefined;
+  if (flag && flagged) return { addr: flagged, text: flag };
+  const addr = site.pbx.reduce((a, n) => a.union(n.networks), NO_ADDR);
+  if (addr.isEmpty) return undefined;
+  return { addr, text: flag ?? site.pbx.map((n) => n.label).join(', ') };
+}
+
 /** Says which requirements this run leaves out, so a clean report is not mistaken for full coverage. */
 function noteScope(ctx: RuleContext): void {
-  const skippedAudience = new Set<string>();
-  const skippedDevices = new Set<string>();
-  let pbxFlows = 0;
-  for (const f of ctx.profile.flows) {
-    if (!inScope(f, ctx)) {
-      if (f.audience !== 'phones' && !ctx.audiences.has(f.audience)) skippedAudience.add(f.audience);
-      else for (const d of f.devices ?? []) skippedDevices.add(d);
-    } else if (f.remote.pbx && !ctx.pbx) pbxFlows++;
-  }
   const p = ctx.profile.name;
-  if (skippedAudience.size)
-    ctx.notify({
-      level: 'note',
-      message: `${p}: requirements for ${[...skippedAudience].sort().join(', ')} not checked (opt in with --audience).`,
-    });
-  if (skippedDevices.size)
-    ctx.notify({
-      level: 'note',
-      message: `${p}: device-specific requirements not checked for ${[...skippedDevices].sort().join(', ')} (opt in with --device).`,
-    });
-  const inbound = ctx.profile.flows.filter((f) => f.direction === 'inbound' && !f.remote.pbx && inScope(f, ctx)).length;
+  const inbound = ctx.profile.flows.filter(
+    (f) =>
+      f.direction === 'inbound' && !f.remote.pbx && !f.remote.roles && !f.remote.servers && !f.local && inScope(f, ctx),
+  ).length;
   if (inbound && phonesAreNated(ctx))
     ctx.notify({
       level: 'note',
       message: `${p}: ${inbound} inbound flow(s) not checked: the phones are behind source NAT, so inbound connections reach them only through port-forwards (FWL004/FWL010 cover those).`,
     });
-  if (pbxFlows)
-    ctx.notify({ level: 'note', message: `${p}: ${pbxFlows} flow(s) to the PBX not checked: pass --pbx <ip>.` });
 }

@@ -1,4 +1,5 @@
 import type { AddrSet } from './address.js';
+import type { Inventory } from './inventory.js';
 import type { SourceLocation, Setting } from './location.js';
 import type { NameSet } from './name-set.js';
 import type { PortSet, ProtoSet } from './ports.js';
@@ -222,4 +223,6 @@ export interface Policy {
   unsupported: Unsupported[];
   /** Things the parser assumed and the user should know, shown as notes. */
   notes: string[];
+  /** Site facts (named objects, DHCP servers, uplink hints) for src/site/ detection. */
+  inventory?: Inventory;
 }

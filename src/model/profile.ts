@@ -21,7 +21,14 @@ export interface Endpoint {
   any?: boolean;
   /** The PBX given with --pbx. */
   pbx?: boolean;
+  /** Roles of the site (phones, pcs, pbx): the networks the site model gives them (src/site/). */
+  roles?: SiteRole[];
+  /** Named servers of the site (--server NAME=SPEC, or an address object of that name), e.g. "sam", "syslog". */
+  servers?: string[];
 }
+
+/** Roles a flow end can name besides the provider and the Internet. */
+export type SiteRole = 'phones' | 'pcs' | 'pbx';
 
 export interface FlowRequirement {
   id: string;
@@ -33,6 +40,16 @@ export interface FlowRequirement {
   /** Destination ports as "5060" or "10000-65000"; absent for protocols without ports (for tcp/udp: every port). */
   ports?: string[];
   remote: Endpoint;
+  /**
+   * The near end when it is not the audience's networks (e.g. the PBX for PBX-to-domain-controller
+   * rows, the PCs for PC-to-phone rows); absent = the audience's networks.
+   */
+  local?: Endpoint;
+  /**
+   * The document leaves the ports to the site (e.g. "Define a suitable port range"): the flow is listed
+   * and reported as not checked, with this minimum number of consecutive ports.
+   */
+  siteDefinedPorts?: { minConsecutive: number };
   audience: Audience;
   /** Device families the requirement applies to; absent = every device. */
   devices?: string[];

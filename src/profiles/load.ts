@@ -188,6 +188,13 @@ function semanticProblems(p: Profile): string[] {
       }
     });
     checkCidrs(f.remote.cidrs, `${at}/remote/cidrs`);
+    if (f.local) {
+      (f.local.networks ?? []).forEach((n, j) => {
+        if (!Object.hasOwn(p.networks, n)) out.push(`${at}/local/networks/${j}: unknown network "${n}"`);
+      });
+      checkCidrs(f.local.cidrs, `${at}/local/cidrs`);
+    }
+    if (f.siteDefinedPorts && f.ports) out.push(`${at}: siteDefinedPorts and ports exclude each other`);
     if (!audiences.has(f.audience)) out.push(`${at}/audience: "${f.audience}" is not listed in /audiences`);
     checkDevices(f.devices, `${at}/devices`);
   });

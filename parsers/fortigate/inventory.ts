@@ -1,0 +1,131 @@
+import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import type { DhcpOption, DhcpServer, Inventory, NamedObject, WanHint } from '../../src/model/inventory.js';
+import type { Addresses } from './addresses.js';
+import type { Ctx } from './context.js';
+import type { Interfaces } from './interfaces.js';
+import { block, getSet, value, values, type Entry } from './tree.js';
+
+/**
+ * Site facts of one FortiGate firewall (a VDOM in multi-VDOM files; docs/site-detection.md): address
+ * objects and groups, `config system dhcp server` entries with their options (66/150/160/43 and the
+ * TFTP server), and the uplink hints (`set role wan`, SD-WAN members, default static routes, DHCP/PPPoE
+ * interfaces). Extraction only; src/site/ ranks them.
+ */
+export function readInventory(ctx: Ctx, ifaces: Interfaces, addrs: Addresses): Inventory {
+  return { objects: objects(ctx, addrs), dhcp: dhcp(ctx, ifaces), wan: wan(ctx, ifaces) };
+}
+
+function objects(ctx: Ctx, addrs: Addresses): NamedObject[] {
+  const out: NamedObject[] = [];
+  const read = (path: string, kind: NamedObject['kind'], family: 4 | 6, memberKey: string) => {
+    for (const e of ctx.section(path)?.entries.values() ?? []) {
+      const o: NamedObject = {
+        kind,
+        name: e.key,
+        addresses: addrs.resolve(e.key, family).set,
+        members: kind === 'address-group' ? values(e, memberKey) : describeAddress(e),
+        loc: ctx.openLoc(e),
+      };
+      const c = value(e, 'comment') ?? value(e, 'comments');
+      if (c) o.description = c;
+      out.push(o);
+    }
+  };
+  read('firewall address', 'address', 4, '');
+  read('firewall address6', 'address', 6, '');
+  read('firewall addrgrp', 'address-group', 4, 'member');
+  read('firewall addrgrp6', 'address-group', 6, 'member');
+  return out;
+}
+
+function describeAddress(e: Entry): string[] {
+  const subnet = values(e, 'subnet');
+  if (subnet.length) return [subnet.join(' ')];
+  const start = value(e, 'start-ip');
+  if (start) return [`${start}-${value(e, 'end-ip') ?? start}`];
+  const fqdn = value(e, 'fqdn');
+  return fqdn ? [fqdn] : [];
+}
+
+/** FortiOS option codes written as names (`set tftp-server`) and the generic `config options` table. */
+function dhcpOptions(ctx: Ctx, e: Entry): DhcpOption[] {
+  const out: DhcpOption[] = [];
+  const tftp = getSet(e, 'tftp-server');
+  if (tftp && tftp.values.length) out.push({ code: 66, value: tftp.values.join(' '), loc: ctx.loc(tftp) });
+  for (const o of block(e, 'options')?.entries.values() ?? []) {
+    const code = Number(value(o, 'code'));
+    if (!Number.isInteger(code)) continue;
+    out.push({ code, value: values(o, 'value').join(' ') || values(o, 'ip').join(' '), loc: ctx.openLoc(o) });
+  }
+  return out;
+}
+
+function dhcp(ctx: Ctx, ifaces: Interfaces): DhcpServer[] {
+  const out: DhcpServer[] = [];
+  for (const e of ctx.section('system dhcp server')?.entries.values() ?? []) {
+    if ((value(e, 'status') ?? 'enable').toLowerCase() === 'disable') continue;
+    const iface = value(e, 'interface');
+    let pool: AddrSet = NO_ADDR;
+    for (const r of block(e, 'ip-range')?.entries.values() ?? []) {
+      const a = value(r, 'start-ip');
+      const b = value(r, 'end-ip');
+      if (a && b) pool = pool.union(parseAddressSpec(`${a}-${b}`) ?? NO_ADDR);
+    }
+    const ifNets = iface ? ifaces.get(iface)?.model.networks : undefined;
+    const server: DhcpServer = {
+      name: `DHCP server ${e.key}${iface ? ` on ${iface}` : ''}`,
+      network: ifNets && !ifNets.isEmpty ? ifNets : pool,
+      options: dhcpOptions(ctx, e),
+      optionSets: [],
+      loc: ctx.openLoc(e),
+    };
+    if (iface) server.iface = iface;
+    out.push(server);
+  }
+  return out;
+}
+
+function isDefaultDst(dst: readonly string[]): boolean {
+  return (
+    dst.length === 0 ||
+    (dst[0] === '0.0.0.0' && (dst[1] === undefined || dst[1] === '0.0.0.0')) ||
+    dst[0] === '0.0.0.0/0'
+  );
+}
+
+function wan(ctx: Ctx, ifaces: Interfaces): WanHint[] {
+  const out: WanHint[] = [];
+  for (const info of ifaces.byName.values()) {
+    const role = getSet(info.entry, 'role');
+    if (role?.values[0]?.toLowerCase() === 'wan')
+      out.push({ kind: 'role-wan', iface: info.name, reason: `set role wan on ${info.name}`, loc: ctx.loc(role) });
+    const mode = getSet(info.entry, 'mode');
+    const m = mode?.values[0]?.toLowerCase();
+    if (mode && (m === 'dhcp' || m === 'pppoe'))
+      out.push({
+        kind: m === 'dhcp' ? 'dhcp-client' : 'pppoe-client',
+        iface: info.name,
+        reason: `set mode ${m} on ${info.name}`,
+        loc: ctx.loc(mode),
+      });
+  }
+  for (const r of ctx.section('router static')?.entries.values() ?? []) {
+    if ((value(r, 'status') ?? 'enable').toLowerCase() === 'disable' || !isDefaultDst(values(r, 'dst'))) continue;
+    const dev = value(r, 'device');
+    const gw = value(r, 'gateway');
+    const hint: WanHint = {
+      kind: 'default-route',
+      reason: `default static route ${r.key}${gw ? ` via ${gw}` : ''}${dev ? ` on ${dev}` : ''}`,
+      loc: ctx.openLoc(r),
+    };
+    if (dev) hint.iface = dev;
+    if (gw) hint.gateway = gw;
+    out.push(hint);
+  }
+  for (const path of ['system sdwan', 'system virtual-wan-link'])
+    for (const m of block(ctx.section(path), 'members')?.entries.values() ?? []) {
+      const iface = value(m, 'interface');
+      if (iface) out.push({ kind: 'sdwan-member', iface, reason: `SD-WAN member ${iface}`, loc: ctx.openLoc(m) });
+    }
+  return out;
+}

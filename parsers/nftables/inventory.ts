@@ -1,0 +1,64 @@
+import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import type { Inventory, NamedObject } from '../../src/model/inventory.js';
+import { isObject, type Expr, type NDocument } from './ir.js';
+
+/**
+ * Site facts of an nftables ruleset (docs/site-detection.md): named address sets and the `define`s
+ * whose values are addresses. Rulesets hold no DHCP servers or routes. Extraction only; src/site/
+ * ranks them.
+ */
+export function readInventory(doc: NDocument, text?: string): Inventory {
+  const objects: NamedObject[] = [];
+  for (const t of doc.tables)
+    for (const s of t.sets.values()) {
+      if (s.kind !== 'set' || !/addr|saddr|daddr/.test(s.keyType)) continue;
+      const members = s.elements.map(describe).filter((m): m is string => m !== undefined);
+      objects.push({ kind: 'set', name: s.name, addresses: union(members), members, loc: s.pos });
+    }
+  if (text !== undefined && doc.format === 'text') objects.push(...defines(doc.file, text));
+  return { objects, dhcp: [], wan: [] };
+}
+
+function describe(e: Expr): string | undefined {
+  if (typeof e === 'string') return e;
+  if (!isObject(e)) return undefined;
+  const p = e['prefix'];
+  if (isObject(p) && typeof p['addr'] === 'string') return `${p['addr']}/${String(p['len'])}`;
+  const r = e['range'];
+  if (Array.isArray(r) && typeof r[0] === 'string' && typeof r[1] === 'string') return `${r[0]}-${r[1]}`;
+  const el = e['elem'];
+  if (isObject(el) && el['val'] !== undefined) return describe(el['val']);
+  return undefined;
+}
+
+function union(members: readonly string[]): AddrSet {
+  let acc = NO_ADDR;
+  for (const m of members) acc = acc.union(parseAddressSpec(m) ?? NO_ADDR);
+  return acc;
+}
+
+const DEFINE = /^[ \t]*(?:re)?define[ \t]+([A-Za-z_][\w]*)[ \t]*=[ \t]*([^\n#]*)/gm;
+
+/** `define phones = 10.20.0.0/24` and `define phones = { 10.20.0.0/24, 10.21.0.0/24 }` in the main file. */
+function defines(file: string, text: string): NamedObject[] {
+  const out: NamedObject[] = [];
+  for (const m of text.matchAll(DEFINE)) {
+    const name = m[1] ?? '';
+    const members = (m[2] ?? '')
+      .replace(/[{}]/g, ' ')
+      .split(/[\s,]+/)
+      .filter((x) => x !== '');
+    const addresses = union(members);
+    if (addresses.isEmpty) continue;
+    const line = text.slice(0, m.index).split('\n').length;
+    const end = (m.index ?? 0) + m[0].length - text.lastIndexOf('\n', m.index);
+    out.push({
+      kind: 'define',
+      name,
+      addresses,
+      members,
+      loc: { file, line, column: 1, endLine: line, endColumn: end },
+    });
+  }
+  return out;
+}

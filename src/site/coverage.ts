@@ -1,0 +1,66 @@
+import { notChecked, type RuleContext } from '../lint/context.js';
+import { inScope, missingEndpoints } from '../lint/flows.js';
+import type { SettingKind } from '../model/profile.js';
+
+/** Settings whose check reads the phones' networks: without phones they are not checked. */
+const PHONE_SETTINGS: ReadonlySet<SettingKind> = new Set([
+  'nat-required',
+  'no-port-forward-to-phones',
+  'source-port-preservation',
+  'return-traffic',
+  'dns',
+]);
+
+/**
+ * Records, per profile, every requirement this site leaves unchecked and why (docs/site-detection.md):
+ * ends the site does not know (phones not found, no PBX, an unnamed server), audiences and device
+ * models not opted in, ports the document leaves to the site. Never silent.
+ */
+export function siteCoverage(ctx: RuleContext): void {
+  const byReason = new Map<string, string[]>();
+  const add = (reason: string, id: string) => byReason.set(reason, [...(byReason.get(reason) ?? []), id]);
+  const name = ctx.profile.name;
+  const fw = ctx.policy.name && ctx.site.firewall ? ` [${ctx.policy.name}]` : '';
+  const audiences = new Map<string, string[]>();
+  const devices = new Map<string, string[]>();
+  for (const f of ctx.profile.flows) {
+    if (f.audience !== 'phones' && !ctx.audiences.has(f.audience)) {
+      audiences.set(f.audience, [...(audiences.get(f.audience) ?? []), f.id]);
+      continue;
+    }
+    if (!inScope(f, ctx)) {
+      for (const d of f.devices ?? []) devices.set(d, [...(devices.get(d) ?? []), f.id]);
+      continue;
+    }
+    const why = missingEndpoints(f, ctx);
+    if (why) add(`${name}${fw}: not checked: ${why}.`, f.id);
+  }
+  if (audiences.size)
+    notChecked(
+      ctx,
+      [...new Set([...audiences.values()].flat())],
+      `${name}: requirements for ${[...audiences.keys()].sort().join(', ')} not checked (opt in with --audience).`,
+    );
+  if (devices.size)
+    notChecked(
+      ctx,
+      [...new Set([...devices.values()].flat())],
+      `${name}: device-specific requirements not checked for ${[...devices.keys()].sort().join(', ')} (opt in with --device).`,
+    );
+  if (ctx.phones.length === 0)
+    for (const s of ctx.profile.settings)
+      if (PHONE_SETTINGS.has(s.kind) && (s.audience ?? 'phones') === 'phones')
+        add(`${name}${fw}: not checked: the site does not know the phones (pass --phones).`, s.id);
+  for (const pf of ctx.profile.portForwards ?? []) {
+    if (!inScope(pf, ctx)) add(deviceReason(name, pf.devices ?? []), pf.id);
+    else if (!ctx.pbx)
+      add(`${name}${fw}: port-forward not checked: the site does not know the PBX (pass --pbx).`, pf.id);
+  }
+  for (const [reason, ids] of byReason) notChecked(ctx, ids, reason);
+}
+
+/** Port-forwards that depend on the model (OpenScape Business X vs S): never skipped silently. */
+function deviceReason(profile: string, devices: readonly string[]): string {
+  const opts = devices.map((d) => `--device ${d}`).join(' or ');
+  return `${profile}: port-forward for ${devices.join(', ')} not checked: it depends on the model; name it with ${opts}.`;
+}

@@ -1,0 +1,64 @@
+import { NON_INTERNET, NO_ADDR, formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
+import type { Interface, Policy } from '../model/policy.js';
+import type { Evidence, EvidenceKind, SiteNetwork } from './types.js';
+
+/** Loopback in both families: never a phone, a PC or a server. */
+export const LOOPBACK: AddrSet = (parseAddressSpec('127.0.0.0/8') ?? NO_ADDR).union(parseAddressSpec('::1') ?? NO_ADDR);
+
+/** Stands for "any interface that is not a WAN" where a ruleset names no interface for a network (nftables). */
+export const ANY_NON_WAN = '(any non-WAN interface)';
+
+export function evidence(kind: EvidenceKind, file: string, line: number, reason: string): Evidence {
+  return { kind, file, line, reason };
+}
+
+export function ifaceLabel(i: Interface): string {
+  return i.description && i.description !== i.name ? `${i.description} (${i.name})` : i.name;
+}
+
+export function findInterface(policy: Policy, name: string): Interface | undefined {
+  const n = name.toLowerCase();
+  return (
+    policy.interfaces.find((i) => i.name.toLowerCase() === n) ??
+    policy.interfaces.find((i) => i.description?.toLowerCase() === n || i.device?.toLowerCase() === n)
+  );
+}
+
+/** The firewall's own addresses on every interface, and loopback: never clients. */
+export function ownAddresses(policy: Policy): AddrSet {
+  return policy.interfaces.reduce((acc, i) => acc.union(i.addresses), LOOPBACK);
+}
+
+/** What can never hold phones or PCs: loopback, the firewall's own addresses, the WAN subnets. */
+export function excludedAddresses(policy: Policy, wan: readonly string[]): AddrSet {
+  const wanNets = policy.interfaces.filter((i) => wan.includes(i.name)).reduce((a, i) => a.union(i.networks), NO_ADDR);
+  return ownAddresses(policy).union(wanNets);
+}
+
+/** Internal interfaces with a subnet: enabled, not WAN, not loopback. */
+export function internalInterfaces(policy: Policy, wan: readonly string[]): Interface[] {
+  return policy.interfaces.filter(
+    (i) =>
+      i.enabled && i.role !== 'wan' && !wan.includes(i.name) && !i.networks.isEmpty && !i.networks.isSubsetOf(LOOPBACK),
+  );
+}
+
+/** Interfaces (not WAN) whose subnets overlap `addrs`. */
+export function holders(policy: Policy, wan: readonly string[], addrs: AddrSet): Interface[] {
+  return internalInterfaces(policy, wan).filter((i) => i.networks.overlaps(addrs));
+}
+
+/** Private (non-Internet) part of a set: phones, PCs and PBXs sit on internal networks. */
+export function internalPart(addrs: AddrSet): AddrSet {
+  return addrs.intersect(NON_INTERNET);
+}
+
+export function siteNetwork(
+  label: string,
+  networks: AddrSet,
+  iface: string,
+  source: SiteNetwork['source'],
+  ev: Evidence[],
+): SiteNetwork {
+  return { label: `${label} ${formatAddrSet(networks)}`.trim(), networks, iface, source, evidence: ev };
+}

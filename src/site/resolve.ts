@@ -1,0 +1,203 @@
+import { NO_ADDR, formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
+import { UsageError } from '../model/errors.js';
+import type { Policy } from '../model/policy.js';
+import type { Profile } from '../model/profile.js';
+import type { Notification } from '../model/report.js';
+import { group, pbxCandidates, phoneCandidates, strongest } from './detect.js';
+import { LOOPBACK, evidence, excludedAddresses, ifaceLabel, internalInterfaces, ownAddresses } from './evidence.js';
+import { describeRole } from './describe.js';
+import { resolveSpec } from './spec.js';
+import type { Site, SiteNetwork } from './types.js';
+import { infraWord, pcWord, phoneWord } from './vocabulary.js';
+import { resolveSiteWan } from './wan.js';
+
+export interface SiteOptions {
+  phones: readonly string[];
+  pcs?: readonly string[];
+  pbx?: string;
+  /** `NAME=SPEC` values of --server. */
+  servers?: readonly string[];
+  wan: readonly string[];
+  /** The file holds several firewalls (FortiGate VDOMs): a flag value another one holds is no error here. */
+  multi?: boolean;
+}
+
+/** `--phones all-internal`: every internal network is taken as phones (fwlint's behaviour before site detection). */
+export const ALL_INTERNAL = 'all-internal';
+
+function where(p: Policy): string {
+  return p.name ? `${p.file} [${p.name}]: ` : `${p.file}: `;
+}
+
+/** Every address a profile names for its provider: what "rules to the provider" means for detection. */
+function providerNetworks(profiles: readonly Profile[]): AddrSet {
+  let acc = NO_ADDR;
+  for (const pr of profiles)
+    for (const n of Object.values(pr.networks))
+      for (const c of n.cidrs) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
+  return acc;
+}
+
+/** The site of one firewall: roles from flags, else detected with evidence (docs/site-detection.md). */
+export function resolveSite(
+  p: Policy,
+  profiles: readonly Profile[],
+  opts: SiteOptions,
+  notify: (n: Notification) => void,
+): Site {
+  const w = where(p);
+  const wan = resolveSiteWan(p, opts.wan, notify, w);
+  const wanNames = wan.map((x) => x.iface);
+  // Loopback and the WAN subnets never hold clients; the firewall's own addresses stay inside the
+  // networks (messages show them as written) and are taken out of every flow (src/lint/flows.ts).
+  const own = ownAddresses(p);
+  const excluded = excludedAddresses(p, wanNames).subtract(own).union(LOOPBACK);
+  const setAside: string[] = [];
+  const notes: string[] = [];
+  const fromFlags = (flag: string, specs: readonly string[]): SiteNetwork[] =>
+    specs.flatMap((s) => {
+      const r = resolveSpec(p, wanNames, flag, s, opts.multi === true);
+      if ('absent' in r) {
+        notes.push(r.absent);
+        return [];
+      }
+      return r.networks;
+    });
+  const clientsOnly = (nets: SiteNetwork[]): SiteNetwork[] => nets.filter((n) => !n.networks.subtract(own).isEmpty);
+
+  // PBX.
+  let pbx: SiteNetwork[];
+  if (opts.pbx) {
+    try {
+      pbx = fromFlags('--pbx', [opts.pbx]);
+    } catch (e) {
+      // An address of a PBX outside this firewall's subnets (hosted, behind a router) is still an address.
+      if (!(e instanceof UsageError) || !parseAddressSpec(opts.pbx)) throw e;
+      pbx = [];
+    }
+  } else pbx = group(p, wanNames, LOOPBACK, pbxCandidates(p), setAside);
+
+  const pbxAddrs = pbx.reduce((acc, n) => acc.union(n.networks), NO_ADDR);
+
+  // Phones.
+  let phones: SiteNetwork[];
+  if (opts.phones.includes(ALL_INTERNAL)) {
+    phones = internalInterfaces(p, wanNames).map((i) => ({
+      label: ifaceLabel(i),
+      networks: i.networks,
+      iface: i.name,
+      source: 'assumed' as const,
+      evidence: [evidence('flag', p.file, 0, `--phones ${ALL_INTERNAL}: every internal network`)],
+    }));
+    phones = clientsOnly(phones);
+  } else if (opts.phones.length) phones = clientsOnly(fromFlags('--phones', opts.phones));
+  else
+    phones = strongest(
+      group(
+        p,
+        wanNames,
+        excluded.union(pbxAddrs),
+        phoneCandidates(p, providerNetworks(profiles), setAside),
+        setAside,
+        own,
+      ),
+    );
+
+  // PCs.
+  const pcs = opts.pcs?.length ? clientsOnly(fromFlags('--pcs', opts.pcs)) : detectPcs(p, wanNames, phones, excluded);
+
+  // Named servers.
+  const servers: Record<string, SiteNetwork[]> = {};
+  for (const v of opts.servers ?? []) {
+    const eq = v.indexOf('=');
+    const name = eq > 0 ? v.slice(0, eq).trim().toLowerCase() : '';
+    if (!name || eq === v.length - 1) throw new UsageError(`--server '${v}': expected NAME=SPEC, e.g. sam=10.1.0.5`);
+    const spec = v.slice(eq + 1).trim();
+    const nets = fromFlags(`--server ${name}=`, [spec]);
+    servers[name] = [...(servers[name] ?? []), ...nets];
+  }
+  for (const name of serverNames(profiles)) {
+    if (servers[name]) continue;
+    const o = (p.inventory?.objects ?? []).find((x) => x.name.toLowerCase() === name);
+    if (!o || o.addresses.isEmpty) continue;
+    const nets = group(
+      p,
+      wanNames,
+      own,
+      [
+        {
+          networks: o.addresses,
+          evidence: evidence(
+            'object',
+            p.file,
+            o.loc.line,
+            `${o.kind.replace('-', ' ')} ${o.name} (line ${o.loc.line})`,
+          ),
+        },
+      ],
+      setAside,
+    );
+    if (nets.length) servers[name] = nets;
+  }
+
+  const site: Site = { file: p.file, phones, pcs, pbx, servers, wan, notes: [...notes, ...setAside] };
+  if (p.name) site.firewall = p.name;
+  report(site, w, opts, notify);
+  return site;
+}
+
+function serverNames(profiles: readonly Profile[]): Set<string> {
+  const out = new Set<string>();
+  for (const pr of profiles)
+    for (const f of pr.flows) for (const s of [...(f.remote.servers ?? []), ...(f.local?.servers ?? [])]) out.add(s);
+  return out;
+}
+
+/** PCs: internal networks named for PCs/offices, else every internal network that is not phones, management, guests, DMZ or VPN. */
+function detectPcs(
+  p: Policy,
+  wan: readonly string[],
+  phones: readonly SiteNetwork[],
+  excluded: AddrSet,
+): SiteNetwork[] {
+  const phoneNets = phones.reduce((a, x) => a.union(x.networks), NO_ADDR);
+  const pool = internalInterfaces(p, wan).filter((i) => {
+    const text = `${i.name} ${i.description ?? ''} ${i.device ?? ''}`;
+    return !phoneWord(text) && !infraWord(text) && !i.networks.subtract(phoneNets).subtract(excluded).isEmpty;
+  });
+  const named = pool.filter((i) => pcWord(`${i.name} ${i.description ?? ''}`));
+  const chosen = named.length ? named : pool;
+  return chosen.map((i) => {
+    const networks = i.networks.subtract(phoneNets).subtract(excluded);
+    return {
+      label: networks.equals(i.networks) ? ifaceLabel(i) : `${ifaceLabel(i)} ${formatAddrSet(networks)}`,
+      networks,
+      iface: i.name,
+      source: named.length ? ('detected' as const) : ('assumed' as const),
+      evidence: [
+        evidence(
+          'interface-name',
+          p.file,
+          i.loc.line,
+          named.length
+            ? `interface ${ifaceLabel(i)} named for PCs (line ${i.loc.line})`
+            : `internal network ${ifaceLabel(i)} not named for phones, management, guests, DMZ or VPN (line ${i.loc.line})`,
+        ),
+      ],
+    };
+  });
+}
+
+/** Notes that say what the site is and why: the winning evidence of each role. */
+function report(site: Site, w: string, opts: SiteOptions, notify: (n: Notification) => void): void {
+  if (site.phones.length) notify({ level: 'note', message: `${w}${describeRole('phones', site.phones)}` });
+  else
+    notify({
+      level: 'note',
+      message: `${w}phones not found: ${opts.phones.length ? 'the --phones values name no network of this firewall' : 'no --phones and no evidence of a phone network (DHCP provisioning options 66/150/160, objects, interfaces or VLANs named for phones)'}; phone requirements are not checked. Pass --phones CIDR|interface|object, or --phones ${ALL_INTERNAL}.`,
+    });
+  if (site.pbx.length) notify({ level: 'note', message: `${w}${describeRole('PBX', site.pbx)}` });
+  for (const [name, nets] of Object.entries(site.servers))
+    if (nets.length) notify({ level: 'note', message: `${w}${describeRole(`server ${name}`, nets)}` });
+  for (const n of site.notes) notify({ level: 'note', message: `${w}${n}` });
+}

@@ -1,0 +1,111 @@
+import { formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
+import { UsageError } from '../model/errors.js';
+import type { Policy } from '../model/policy.js';
+import { ANY_NON_WAN, evidence, findInterface, holders, ifaceLabel } from './evidence.js';
+import type { SiteNetwork } from './types.js';
+
+/** A parsed `--phones`/`--pcs`/`--pbx`/`--server` value: a CIDR and/or a name (interface or object). */
+export interface Spec {
+  cidr?: AddrSet;
+  name?: string;
+  iface?: string;
+}
+
+/** `10.20.0.0/24`, `10.20.0.0/24@opt1`, `opt1`, `VOICE`, `PHONEVLAN` (an alias, address list or group). */
+export function parseSpec(flag: string, spec: string): Spec {
+  const at = spec.lastIndexOf('@');
+  const left = at >= 0 ? spec.slice(0, at) : spec;
+  const right = at >= 0 ? spec.slice(at + 1) : undefined;
+  const cidr = parseAddressSpec(left);
+  if (at >= 0) {
+    if (!right || !/^[\w.:\-/ ]+$/.test(right) || (!cidr && !/^[\w.:\-]+$/.test(left)))
+      throw new UsageError(`${flag} '${spec}': expected CIDR@interface, e.g. 10.20.0.0/24@opt1`);
+    return cidr ? { cidr, iface: right } : { name: left, iface: right };
+  }
+  if (cidr) return { cidr };
+  if (/^[\p{L}_][\p{L}\w.:\-]*$/u.test(spec)) return { name: spec };
+  throw new UsageError(`${flag} '${spec}': not a CIDR, CIDR@interface, an interface or the name of an address object`);
+}
+
+/** What a flag value resolves to on one firewall: networks, or why this firewall (VDOM) has none. */
+export type Resolved = { networks: SiteNetwork[] } | { absent: string };
+
+function candidates(p: Policy): string {
+  const names = [...p.interfaces.map(ifaceLabel), ...(p.inventory?.objects ?? []).map((o) => o.name)];
+  const shown = names.slice(0, 25).join(', ');
+  return names.length ? `${shown}${names.length > 25 ? `, … (${names.length - 25} more)` : ''}` : 'none';
+}
+
+function flagged(label: string, networks: AddrSet, iface: string, flag: string, spec: string, p: Policy): SiteNetwork {
+  return {
+    label: `${label} ${formatAddrSet(networks)}`,
+    networks,
+    iface,
+    source: 'flag' as const,
+    evidence: [evidence('flag', p.file, 0, `${flag} ${spec}`)],
+  };
+}
+
+/** Networks on the interfaces that hold `addrs`; nftables: any non-WAN interface when no rule names one. */
+function onHolders(p: Policy, wan: readonly string[], addrs: AddrSet, flag: string, spec: string): SiteNetwork[] {
+  const hs = holders(p, wan, addrs);
+  if (hs.length) return hs.map((i) => flagged(ifaceLabel(i), addrs, i.name, flag, spec, p));
+  return p.vendor === 'nftables' ? [flagged(ANY_NON_WAN, addrs, ANY_NON_WAN, flag, spec, p)] : [];
+}
+
+/**
+ * Resolves one flag value on one firewall. `multi`: the file holds several firewalls (VDOMs), so a
+ * value another VDOM holds is not an error here: this firewall simply has none (issue 11 item 5).
+ */
+export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spec: string, multi: boolean): Resolved {
+  const s = parseSpec(flag, spec);
+  const here = p.name ? `${p.file} [${p.name}]` : p.file;
+  if (s.iface !== undefined) {
+    const i = findInterface(p, s.iface);
+    if (!i && multi) return { absent: `${flag} ${spec}: interface ${s.iface} is not in ${here}` };
+    const addrs = s.cidr ?? objectAddresses(p, s.name ?? '', flag, spec);
+    return { networks: [flagged(i ? ifaceLabel(i) : s.iface, addrs, i?.name ?? s.iface, flag, spec, p)] };
+  }
+  if (s.cidr) {
+    const nets = onHolders(p, wan, s.cidr, flag, spec);
+    if (nets.length) return { networks: nets };
+    if (multi) return { absent: `${flag} ${spec}: no interface of ${here} holds this network` };
+    throw new UsageError(`${flag} '${spec}': no interface holds this network in ${p.file}; give CIDR@interface`);
+  }
+  const name = s.name ?? '';
+  const i = findInterface(p, name);
+  if (i) {
+    if (i.networks.isEmpty)
+      throw new UsageError(
+        `${flag} '${spec}': interface ${ifaceLabel(i)} has no static subnet in ${p.file}; give CIDR@${i.name}`,
+      );
+    return { networks: [flagged(ifaceLabel(i), i.networks, i.name, flag, spec, p)] };
+  }
+  const o = findObject(p, name);
+  if (!o) {
+    if (multi) return { absent: `${flag} ${spec}: no interface or address object of ${here} is named ${name}` };
+    throw new UsageError(
+      `${flag} '${spec}': no interface or address object named '${name}' in ${p.file} (candidates: ${candidates(p)})`,
+    );
+  }
+  const nets = onHolders(p, wan, o.addresses, flag, spec);
+  if (nets.length) return { networks: nets };
+  if (multi) return { absent: `${flag} ${spec}: the addresses of ${name} are on no interface of ${here}` };
+  throw new UsageError(
+    `${flag} '${spec}': the addresses of ${name} (${formatAddrSet(o.addresses)}) are on no interface of ${p.file}; give ${name}@interface`,
+  );
+}
+
+function findObject(p: Policy, name: string) {
+  const objs = p.inventory?.objects ?? [];
+  return objs.find((o) => o.name === name) ?? objs.find((o) => o.name.toLowerCase() === name.toLowerCase());
+}
+
+function objectAddresses(p: Policy, name: string, flag: string, spec: string): AddrSet {
+  const o = findObject(p, name);
+  if (!o)
+    throw new UsageError(
+      `${flag} '${spec}': no address object named '${name}' in ${p.file} (candidates: ${candidates(p)})`,
+    );
+  return o.addresses;
+}

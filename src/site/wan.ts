@@ -1,0 +1,84 @@
+import { addrSet, parseAddress } from '../model/address.js';
+import type { WanHint } from '../model/inventory.js';
+import type { Policy } from '../model/policy.js';
+import type { Notification } from '../model/report.js';
+import { evidence, findInterface, ifaceLabel } from './evidence.js';
+import type { Evidence, SiteNetwork } from './types.js';
+
+/** The interface a hint names, or the one whose subnet holds its gateway. */
+function hintInterface(p: Policy, h: WanHint): string | undefined {
+  if (h.iface) return findInterface(p, h.iface)?.name ?? h.iface;
+  const a = h.gateway ? parseAddress(h.gateway) : undefined;
+  if (a === undefined) return undefined;
+  const one = addrSet([[a, a]]);
+  return p.interfaces.find((i) => i.networks.overlaps(one))?.name;
+}
+
+function hintEvidence(p: Policy, h: WanHint, iface: string): Evidence {
+  const why = h.gateway && !h.iface ? `${h.reason}, which ${iface}'s subnet holds` : h.reason;
+  return evidence('route', p.file, h.loc.line, `${why} (line ${h.loc.line})`);
+}
+
+/**
+ * WAN interfaces with evidence: --wan values, else the interfaces the parser gave the WAN role, else
+ * the uplink hints of the inventory (default routes and their gateways, PPPoE/DHCP clients, an
+ * interface list named WAN, pfSense gateways, FortiGate `role wan` and SD-WAN members).
+ */
+export function resolveSiteWan(
+  p: Policy,
+  flags: readonly string[],
+  notify: (n: Notification) => void,
+  where: string,
+): SiteNetwork[] {
+  const hints = p.inventory?.wan ?? [];
+  const make = (name: string, source: SiteNetwork['source'], ev: Evidence[]): SiteNetwork => {
+    const i = p.interfaces.find((x) => x.name === name);
+    return {
+      label: i ? ifaceLabel(i) : name,
+      networks: i?.addresses ?? addrSet([]),
+      iface: name,
+      source,
+      evidence: ev,
+    };
+  };
+  if (flags.length > 0)
+    return flags.map((n) => {
+      const i = findInterface(p, n);
+      // Rulesets (nftables) name only the interfaces their rules mention: an unknown name is taken as given.
+      if (!i)
+        notify({
+          level: 'warning',
+          message: `${where}--wan '${n}' is not an interface this configuration names (known: ${p.interfaces.map(ifaceLabel).join(', ') || 'none'}); checks of its address are skipped.`,
+        });
+      return make(i?.name ?? n, 'flag', [evidence('flag', p.file, 0, `--wan ${n}`)]);
+    });
+  const byIface = new Map<string, Evidence[]>();
+  for (const h of hints) {
+    const name = hintInterface(p, h);
+    if (!name) continue;
+    const list = byIface.get(name) ?? [];
+    list.push(hintEvidence(p, h, name));
+    byIface.set(name, list);
+  }
+  const roles = p.interfaces.filter((i) => i.role === 'wan' && i.enabled);
+  if (roles.length)
+    return roles.map((i) =>
+      make(
+        i.name,
+        'detected',
+        byIface.get(i.name) ?? [
+          evidence('route', p.file, i.loc.line, `interface ${ifaceLabel(i)} is the uplink (line ${i.loc.line})`),
+        ],
+      ),
+    );
+  const fromHints = [...byIface.entries()].filter(
+    ([name]) =>
+      findInterface(p, name)?.role !== 'lan' || byIface.get(name)?.some((e) => /default route/.test(e.reason)),
+  );
+  if (fromHints.length) return fromHints.map(([name, ev]) => make(name, 'detected', ev));
+  notify({
+    level: 'warning',
+    message: `${where}no WAN interface identified; Internet-bound checks are skipped. Pass --wan <interface>.`,
+  });
+  return [];
+}
