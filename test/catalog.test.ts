@@ -192,7 +192,16 @@ describe('bundled catalog', () => {
       ports: ['5228-5230'],
       remote: { any: true },
     });
-    expect(p.flows.every((f) => f.audience === 'phones')).toBe(true);
+    // The OA&M rows that the seed makes optional are opt-in (audience servers); the others are the phones'.
+    const optional = p.flows.filter((f) => f.audience !== 'phones').map((f) => f.id);
+    expect(optional.sort()).toEqual([
+      'versity-amie',
+      'versity-ldap',
+      'versity-log-upload',
+      'versity-software-update',
+      'versity-syslog',
+    ]);
+    for (const id of optional) expect(p.flows.find((f) => f.id === id)!.local).toEqual({ roles: ['phones'] });
   });
 
   it('mitel-mx-one: phone flows go to the PBX and the firewall column "Y" ("should be open") is a warning', () => {
@@ -210,7 +219,9 @@ describe('bundled catalog', () => {
       ports: ['5060'],
       direction: 'inbound',
     });
-    expect(p.flows.some((f) => f.source.quote.includes('Domain Controller'))).toBe(false);
+    // The domain-controller rows name their far end: the site's server "domain-controller" (--server).
+    for (const f of p.flows.filter((g) => g.source.quote.includes('Domain Controller')))
+      expect(f.remote).toEqual({ servers: ['domain-controller'] });
   });
 
   it('openscape-business: port-forwards to the PBX, with the external-to-internal port map', () => {
@@ -368,5 +379,60 @@ describe('loadProfile errors', () => {
       "unknown profile 'ipnordc': not a bundled profile (ipnordic, mitel-mx-one, openscape-business, spectralink-versity, tele2-vaxel) nor a readable file",
     );
     expect(errorOf(join(dir, 'missing.json')).message).toContain('not a bundled profile (ipnordic, mitel-mx-one');
+  });
+
+  it('issue 13: the missing seed rows are in the catalog, with site roles and named servers as ends', () => {
+    const ip = loadProfile('ipnordic');
+    expect(
+      ip.flows
+        .filter((f) => f.local?.roles?.includes('pcs'))
+        .map((f) => [f.id, f.protocol, f.ports, f.remote, f.audience, f.severity]),
+    ).toEqual([
+      ['ipnordic-pc-phone-http', 'tcp', ['80'], { roles: ['phones'] }, 'pc-software', 'error'],
+      ['ipnordic-pc-phone-icmp', 'icmp', undefined, { roles: ['phones'] }, 'pc-software', 'error'],
+    ]);
+    const sl = loadProfile('spectralink-versity');
+    const byId = (p: Profile, id: string) => p.flows.find((f) => f.id === id)!;
+    expect(byId(sl, 'versity-sam-heartbeat')).toMatchObject({
+      direction: 'outbound',
+      ports: ['443'],
+      remote: { servers: ['sam'] },
+    });
+    expect(byId(sl, 'versity-sam-trigger')).toMatchObject({
+      direction: 'inbound',
+      ports: ['9090'],
+      remote: { servers: ['sam'] },
+    });
+    expect(byId(sl, 'versity-amie')).toMatchObject({
+      ports: ['8883'],
+      remote: { servers: ['amie'] },
+      audience: 'servers',
+    });
+    expect(byId(sl, 'versity-syslog')).toMatchObject({ protocol: 'udp', ports: ['514'], severity: 'note' });
+    expect(byId(sl, 'versity-ldap').ports).toEqual(['389', '636']);
+    expect(byId(sl, 'versity-software-update').ports).toEqual(['80', '443']);
+    const mx = loadProfile('mitel-mx-one');
+    expect(byId(mx, 'mxone-mgw-rtp')).toMatchObject({
+      siteDefinedPorts: { minConsecutive: 200 },
+      remote: { roles: ['phones'] },
+    });
+    expect(byId(mx, 'mxone-mgw-rtp').ports).toBeUndefined();
+    const dc = mx.flows.filter((f) => f.remote.servers?.includes('domain-controller'));
+    expect(dc.map((f) => `${f.protocol} ${f.ports!.join(',')}`)).toEqual([
+      'udp 389',
+      'tcp 389',
+      'tcp/udp 88',
+      'tcp 445',
+    ]);
+    expect(
+      ['mxone-sip-trunk', 'mxone-sip-trunk-tls', 'mxone-smtp', 'mxone-snmp', 'mxone-snmp-trap', 'mxone-ssh'].map(
+        (id) => byId(mx, id).ports,
+      ),
+    ).toEqual([['5060'], ['5061'], ['25'], ['161'], ['162'], ['22']]);
+    expect(mx.flows.filter((f) => f.remote.servers?.includes('mx-one-peer')).map((f) => f.id)).toEqual([
+      'mxone-db-sync',
+      'mxone-ipsec-ike',
+      'mxone-ipsec-esp',
+    ]);
   });
 });
