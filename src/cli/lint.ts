@@ -7,7 +7,7 @@ import type { Finding } from '../model/finding.js';
 import type { SourceLocation } from '../model/location.js';
 import type { Vendor } from '../model/policy.js';
 import type { Profile, Severity } from '../model/profile.js';
-import type { LintedFile, Notification, Report } from '../model/report.js';
+import type { LintedFile, Notification, Report, SiteReport } from '../model/report.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
 import { applyBaseline, readBaseline } from '../suppress/baseline.js';
@@ -97,6 +97,7 @@ export function lintOneFile(
   }
   const findings: Finding[] = [];
   const notifications: Notification[] = [];
+  const sites: SiteReport[] = [];
   for (const policy of policies) {
     const r = lintPolicy(policy, profiles, { ...opts, multiFirewall: policies.length > 1 });
     // A firewall name only tells findings apart when a file holds several (VDOMs); otherwise
@@ -105,6 +106,7 @@ export function lintOneFile(
     for (const d of applyInline(own, inlineDirectives(policy))) own.push(missingReason(d.loc));
     findings.push(...own);
     notifications.push(...r.notifications);
+    sites.push(r.site);
   }
   const leveled = applyLevels(findings, s.rules);
   return {
@@ -113,6 +115,7 @@ export function lintOneFile(
       vendor: policies[0]?.vendor,
       version: policies[0]?.version,
       firewalls: policies.map((p) => p.name ?? ''),
+      sites,
     },
     findings: leveled,
     notifications,

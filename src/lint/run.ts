@@ -3,7 +3,8 @@ import { NO_ADDR, parseAddressSpec } from '../model/address.js';
 import type { Finding } from '../model/finding.js';
 import type { Policy } from '../model/policy.js';
 import type { Audience, Profile } from '../model/profile.js';
-import type { Notification } from '../model/report.js';
+import type { Notification, SiteReport } from '../model/report.js';
+import { siteToReport } from '../site/describe.js';
 import type { RuleContext } from './context.js';
 import type { Site } from '../site/types.js';
 import { internalEndpoints, resolveEndpoints } from './endpoints.js';
@@ -30,7 +31,7 @@ export function lintPolicy(
   policy: Policy,
   profiles: readonly Profile[],
   opts: LintOptions,
-): { findings: Finding[]; notifications: Notification[] } {
+): { findings: Finding[]; notifications: Notification[]; site: SiteReport } {
   const notifications: Notification[] = policy.notes.map((message) => ({
     level: 'note' as const,
     message: message.startsWith(policy.file) ? message : `${policy.file}: ${message}`,
@@ -70,7 +71,7 @@ export function lintPolicy(
     noteScope(ctx);
     for (const rule of RULES) if (!rule.perPolicy || i === 0) findings.push(...rule.check(ctx));
   });
-  return { findings, notifications };
+  return { findings, notifications, site: siteToReport(site) };
 }
 
 /** The PBX address: --pbx as given (an address outside the firewall's subnets included), else the detected PBX. */

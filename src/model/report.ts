@@ -39,8 +39,30 @@ export interface LintedFile {
   vendor?: Vendor;
   version?: string;
   firewalls: string[];
+  /** The site of each firewall (phones, PCs, PBX, servers, WAN), with source and evidence (src/site/). */
+  sites?: SiteReport[];
   /** Set when the file could not be parsed (FWL901); the finding carries the location. */
   failed?: boolean;
+}
+
+/** One network of a site role as reports carry it. */
+export interface SiteRoleReport {
+  label: string;
+  /** CIDRs and ranges, as written. */
+  networks: string;
+  interface: string;
+  /** flag (given by the user), detected (from evidence) or assumed (no evidence; a fallback). */
+  source: 'flag' | 'detected' | 'assumed';
+  /** Strongest first: the first entry is the evidence that won. */
+  evidence: { kind: string; file: string; line: number; reason: string }[];
+}
+
+/** The site model of one firewall: role → networks (phones, pcs, pbx, wan, server:NAME). */
+export interface SiteReport {
+  firewall?: string;
+  roles: Record<string, SiteRoleReport[]>;
+  /** Why a role was not found, and candidates set aside (guest or charging networks, loopback, WAN). */
+  notes: string[];
 }
 
 export interface Report {

@@ -47,7 +47,7 @@
  * counting), so that all three formats agree.
  */
 import type { Finding } from '../model/finding.js';
-import type { Report } from '../model/report.js';
+import type { Report, SiteReport } from '../model/report.js';
 import type { Severity } from '../model/profile.js';
 import { fingerprint } from './fingerprint.js';
 
@@ -98,6 +98,8 @@ export interface JsonFile {
   vendor?: string;
   version?: string;
   firewalls: string[];
+  /** The site of each firewall: roles, networks, source and evidence (docs/site-detection.md). */
+  sites?: SiteReport[];
   failed: boolean;
 }
 
@@ -208,6 +210,7 @@ export function toJsonReport(report: Report): JsonReport {
       ...(f.vendor !== undefined ? { vendor: f.vendor } : {}),
       ...(f.version !== undefined ? { version: f.version } : {}),
       firewalls: [...f.firewalls],
+      ...(f.sites ? { sites: f.sites } : {}),
       failed: f.failed === true,
     })),
     findings: sortFindings(report).map(toJsonFinding),

@@ -1,5 +1,6 @@
 import { formatAddrSet } from '../model/address.js';
 import { KIND_LABEL } from './rank.js';
+import type { SiteReport, SiteRoleReport } from '../model/report.js';
 import type { Site, SiteNetwork } from './types.js';
 
 /** "phones: 172.16.1.0/24 on vlan202, detected: DHCP server "Phones DHCP" … (won over: address list PHONEVLAN …)". */
@@ -17,42 +18,24 @@ export function describeNetwork(n: SiteNetwork): string {
   return `${formatAddrSet(shown)}${without} on ${n.iface}, ${how}${more}`;
 }
 
-/** The site as plain JSON for reports: each role's networks, source and evidence. */
-export interface SiteJson {
-  file: string;
-  firewall?: string;
-  roles: Record<
-    string,
-    {
-      label: string;
-      networks: string;
-      excluded: string;
-      interface: string;
-      source: string;
-      evidence: { kind: string; file: string; line: number; reason: string }[];
-    }[]
-  >;
-  notes: string[];
-}
-
-export function siteToJson(site: Site): SiteJson {
-  const conv = (nets: readonly SiteNetwork[]) =>
+/** The site as plain data for reports: each role's networks, source and evidence. */
+export function siteToReport(site: Site): SiteReport {
+  const conv = (nets: readonly SiteNetwork[]): SiteRoleReport[] =>
     nets.map((n) => ({
       label: n.label,
       networks: formatAddrSet(n.written ?? n.networks, 64),
-      excluded: formatAddrSet((n.written ?? n.networks).subtract(n.networks), 64),
       interface: n.iface,
       source: n.source,
       evidence: n.evidence.map((e) => ({ kind: e.kind, file: e.file, line: e.line, reason: e.reason })),
     }));
-  const roles: SiteJson['roles'] = {
+  const roles: SiteReport['roles'] = {
     phones: conv(site.phones),
     pcs: conv(site.pcs),
     pbx: conv(site.pbx),
     wan: conv(site.wan),
   };
   for (const [name, nets] of Object.entries(site.servers)) roles[`server:${name}`] = conv(nets);
-  const out: SiteJson = { file: site.file, roles, notes: site.notes };
+  const out: SiteReport = { roles, notes: [...site.notes] };
   if (site.firewall) out.firewall = site.firewall;
   return out;
 }

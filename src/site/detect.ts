@@ -42,7 +42,7 @@ function dhcpEvidence(p: Policy, d: DhcpServer): Evidence[] {
         'dhcp-option',
         p.file,
         first?.loc.line ?? d.loc.line,
-        `${where} hands out option ${list} (phone provisioning)`,
+        `${where} hands out option ${list} (phone provisioning, line ${first?.loc.line ?? d.loc.line})`,
       ),
     );
   }

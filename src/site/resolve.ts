@@ -161,9 +161,14 @@ function detectPcs(
   excluded: AddrSet,
 ): SiteNetwork[] {
   const phoneNets = phones.reduce((a, x) => a.union(x.networks), NO_ADDR);
+  // Networks an object names as management, guests, DMZ or VPN (a MGMT address list) are not PCs either.
+  const infraNets = (p.inventory?.objects ?? [])
+    .filter((o) => infraWord(`${o.name} ${o.description ?? ''}`))
+    .reduce((a, o) => a.union(o.addresses), NO_ADDR);
   const pool = internalInterfaces(p, wan).filter((i) => {
     const text = `${i.name} ${i.description ?? ''} ${i.device ?? ''}`;
-    return !phoneWord(text) && !infraWord(text) && !i.networks.subtract(phoneNets).subtract(excluded).isEmpty;
+    if (phoneWord(text) || infraWord(text) || i.networks.isSubsetOf(infraNets)) return false;
+    return !i.networks.subtract(phoneNets).subtract(excluded).isEmpty;
   });
   const named = pool.filter((i) => pcWord(`${i.name} ${i.description ?? ''}`));
   const chosen = named.length ? named : pool;

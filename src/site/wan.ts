@@ -5,6 +5,9 @@ import type { Notification } from '../model/report.js';
 import { evidence, findInterface, ifaceLabel } from './evidence.js';
 import type { Evidence, SiteNetwork } from './types.js';
 
+/** Names and descriptions of uplinks: wan, wan2, uplink, internet, isp. */
+const UPLINK = /(^|[^a-z])(wan\d*|uplink|internet|isp)([^a-z]|$)/i;
+
 /** The interface a hint names, or the one whose subnet holds its gateway. */
 function hintInterface(p: Policy, h: WanHint): string | undefined {
   if (h.iface) return findInterface(p, h.iface)?.name ?? h.iface;
@@ -76,6 +79,19 @@ export function resolveSiteWan(
       findInterface(p, name)?.role !== 'lan' || byIface.get(name)?.some((e) => /default route/.test(e.reason)),
   );
   if (fromHints.length) return fromHints.map(([name, ev]) => make(name, 'detected', ev));
+  // Last resort: an interface whose name or description says it is the uplink.
+  const named = p.interfaces.filter((i) => i.enabled && UPLINK.test(`${i.name} ${i.description ?? ''}`));
+  if (named.length)
+    return named.map((i) =>
+      make(i.name, 'detected', [
+        evidence(
+          'interface-name',
+          p.file,
+          i.loc.line,
+          `interface ${ifaceLabel(i)} is named as the uplink (line ${i.loc.line})`,
+        ),
+      ]),
+    );
   notify({
     level: 'warning',
     message: `${where}no WAN interface identified; Internet-bound checks are skipped. Pass --wan <interface>.`,
