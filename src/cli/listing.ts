@@ -1,4 +1,4 @@
-import type { Profile } from '../model/profile.js';
+import type { Endpoint, Profile } from '../model/profile.js';
 import type { RuleMeta } from '../model/report.js';
 
 export function formatProfileList(profiles: readonly Profile[]): string {
@@ -24,15 +24,11 @@ export function formatProfile(p: Profile): string {
     out.push(`  ${name}: ${n.cidrs.join(' ')}${n.hostnames?.length ? `  [${n.hostnames.join(' ')}]` : ''}`);
   out.push('', 'flows:');
   for (const f of p.flows) {
-    const remote = [
-      ...(f.remote.networks ?? []),
-      ...(f.remote.cidrs ?? []),
-      ...(f.remote.hostnames ?? []),
-      ...(f.remote.any ? ['any'] : []),
-      ...(f.remote.pbx ? ['PBX'] : []),
-    ].join(' ');
+    const remote = endpointText(f.remote);
     const scope = [
       f.audience !== 'phones' ? f.audience : '',
+      f.local ? `from ${endpointText(f.local)}` : '',
+      f.siteDefinedPorts ? `ports defined on site, at least ${f.siteDefinedPorts.minConsecutive} consecutive` : '',
       f.devices?.length ? `devices: ${f.devices.join(', ')}` : '',
       f.condition ?? '',
     ]
@@ -49,9 +45,13 @@ export function formatProfile(p: Profile): string {
       `  ${s.severity.padEnd(7)} ${s.id}: ${s.kind}${s.min !== undefined ? ` min ${s.min}` : ''}${s.max !== undefined ? ` max ${s.max}` : ''} — ${s.source.section}`,
     );
   if (p.portForwards?.length) {
-    out.push('', 'port-forwards to the PBX:');
-    for (const f of p.portForwards)
-      out.push(`  ${f.severity.padEnd(7)} ${f.id}: ${f.protocol} ${f.ports.join(',')} — ${f.description}`);
+    out.push('', 'port-forwards to the PBX (external port on the WAN -> internal port on the PBX):');
+    for (const f of p.portForwards) {
+      const map = f.ports.map((ext, i) => `${ext} -> ${f.targetPorts?.[i] ?? ext}`).join(', ');
+      const scope = [`audience pbx`, f.devices?.length ? `devices: ${f.devices.join(', ')}` : 'every model'].join('; ');
+      out.push(`  ${f.severity.padEnd(7)} ${f.id}: ${f.protocol} ${map}  (${scope})`);
+      out.push(`          ${f.description} — ${f.source.section}`);
+    }
   }
   return out.join('\n') + '\n';
 }
@@ -78,6 +78,42 @@ export function formatRule(r: RuleMeta): string {
   for (const [vendor, text] of Object.entries(r.help.fix))
     out.push(`  ${vendor}:`, ...text!.split('\n').map((l) => `    ${l}`));
   return out.join('\n') + '\n';
+}
+
+/** A flow end as the listing shows it: provider networks, CIDRs, hostnames, any, PBX, site roles, named servers. */
+function endpointText(e: Endpoint): string {
+  return [
+    ...(e.networks ?? []),
+    ...(e.cidrs ?? []),
+    ...(e.hostnames ?? []),
+    ...(e.any ? ['any'] : []),
+    ...(e.pbx ? ['PBX'] : []),
+    ...(e.roles ?? []).map((r) => `site ${r}`),
+    ...(e.servers ?? []).map((s) => `server ${s}`),
+  ].join(' ');
+}
+
+/** `--format json`: the profiles' ids, names and counts. */
+export function profileListJson(profiles: readonly Profile[]): string {
+  const rows = profiles.map((p) => ({
+    id: p.id,
+    name: p.name,
+    provider: p.provider,
+    document: p.document.title,
+    flows: p.flows.length,
+    settings: p.settings.length,
+    portForwards: p.portForwards?.length ?? 0,
+  }));
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
+/** `--format json`: the profile as the catalog holds it (validated). */
+export function profileJson(p: Profile): string {
+  return `${JSON.stringify(p, null, 2)}\n`;
+}
+
+export function rulesJson(rules: readonly RuleMeta[]): string {
+  return `${JSON.stringify(rules, null, 2)}\n`;
 }
 
 function count(n: number, noun: string): string {

@@ -23,7 +23,25 @@ import { formatJunit } from '../reporters/junit.js';
 import { readConfig } from './read.js';
 import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
-import { formatProfile, formatProfileList, formatRule, formatRuleList } from './listing.js';
+import {
+  formatProfile,
+  formatProfileList,
+  formatRule,
+  formatRuleList,
+  profileJson,
+  profileListJson,
+  rulesJson,
+} from './listing.js';
+
+/** `--format json` given to a listing subcommand or to its parent (`rules --format json show X`). */
+function wantsJson(cmd: Command): boolean {
+  return cmd.opts()['format'] === 'json' || cmd.parent?.opts()['format'] === 'json';
+}
+
+/** `--format text|json` of the listing commands (profiles, rules). */
+function listFormat(): Option {
+  return new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
+}
 
 const collect = (v: string, acc: string[] = []) => [...acc, v];
 const AUDIENCES = ['pc-software', 'wifi-calling', 'mobile-app', 'servers', 'pbx'];
@@ -162,29 +180,33 @@ function program(): Command {
     });
 
   const profiles = p.command('profiles').description('list the bundled provider profiles');
-  profiles.action(() => {
-    process.stdout.write(formatProfileList(listProfiles()));
+  profiles.addOption(listFormat()).action((o: { format: string }) => {
+    const all = listProfiles();
+    process.stdout.write(o.format === 'json' ? profileListJson(all) : formatProfileList(all));
   });
   profiles
     .command('show')
     .argument('<id|file>', 'profile id or JSON file')
     .description('show what a profile requires')
-    .action((id: string) => {
-      process.stdout.write(formatProfile(loadProfile(id)));
+    .addOption(listFormat())
+    .action((id: string, _o: unknown, cmd: Command) => {
+      const prof = loadProfile(id);
+      process.stdout.write(wantsJson(cmd) ? profileJson(prof) : formatProfile(prof));
     });
 
   const rules = p.command('rules').description('list the rules');
-  rules.action(() => {
-    process.stdout.write(formatRuleList(ALL_RULE_META));
+  rules.addOption(listFormat()).action((o: { format: string }) => {
+    process.stdout.write(o.format === 'json' ? rulesJson(ALL_RULE_META) : formatRuleList(ALL_RULE_META));
   });
   rules
     .command('show')
     .argument('<id|name>', 'rule id (FWL004) or name (port-forward-to-phone)')
     .description('explain a rule and how to fix its findings')
-    .action((id: string) => {
+    .addOption(listFormat())
+    .action((id: string, _o: unknown, cmd: Command) => {
       const m = findRuleMeta(id);
       if (!m) throw new UsageError(`unknown rule '${id}' (known: ${ALL_RULE_META.map((r) => r.id).join(', ')})`);
-      process.stdout.write(formatRule(m));
+      process.stdout.write(wantsJson(cmd) ? rulesJson([m]) : formatRule(m));
     });
 
   p.command('explain')

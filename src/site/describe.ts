@@ -10,7 +10,13 @@ export function describeRole(role: string, nets: readonly SiteNetwork[]): string
 
 export function describeNetwork(n: SiteNetwork): string {
   const [won, ...rest] = n.evidence;
-  const how = won ? `${n.source} by ${KIND_LABEL[won.kind]}: ${won.reason}` : n.source;
+  const how = !won
+    ? n.source
+    : n.source === 'flag'
+      ? `given with ${won.reason}`
+      : n.source === 'assumed'
+        ? `assumed: ${won.reason}`
+        : `detected by ${KIND_LABEL[won.kind]}: ${won.reason}`;
   const more = rest.length ? ` (also: ${rest.map((e) => e.reason).join(', ')})` : '';
   const shown = n.written ?? n.networks;
   const less = shown.subtract(n.networks);

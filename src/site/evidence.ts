@@ -1,6 +1,7 @@
 import { NON_INTERNET, NO_ADDR, formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
 import type { Interface, Policy } from '../model/policy.js';
 import type { Evidence, EvidenceKind, SiteNetwork } from './types.js';
+import { tokens } from './vocabulary.js';
 
 /** Loopback in both families: never a phone, a PC or a server. */
 export const LOOPBACK: AddrSet = (parseAddressSpec('127.0.0.0/8') ?? NO_ADDR).union(parseAddressSpec('::1') ?? NO_ADDR);
@@ -24,9 +25,30 @@ export function findInterface(policy: Policy, name: string): Interface | undefin
   );
 }
 
-/** The firewall's own addresses on every interface, and loopback: never clients. */
+/** Tokens of object names that stand for the firewall itself (`define fw_v4 = …`, `router_ip`, `self`). */
+const OWN_TOKENS = new Set(['fw', 'firewall', 'router', 'self', 'gw', 'gateway', 'myself', 'myip', 'thishost']);
+
+/** Every member a single address: objects naming the firewall hold its addresses, not networks. */
+function hostsOnly(a: AddrSet): boolean {
+  for (const [lo, hi] of a.intervals()) if (lo !== hi) return false;
+  return !a.isEmpty;
+}
+
+const ownCache = new WeakMap<Policy, AddrSet>();
+
+/**
+ * The firewall's own addresses, and loopback: never clients. Interfaces' addresses, plus named objects
+ * whose name says they are the firewall's (nftables `define fw_v4 = { … }`: rulesets carry no
+ * interface addresses).
+ */
 export function ownAddresses(policy: Policy): AddrSet {
-  return policy.interfaces.reduce((acc, i) => acc.union(i.addresses), LOOPBACK);
+  const hit = ownCache.get(policy);
+  if (hit) return hit;
+  let acc = policy.interfaces.reduce((a, i) => a.union(i.addresses), LOOPBACK);
+  for (const o of policy.inventory?.objects ?? [])
+    if (tokens(o.name).some((t) => OWN_TOKENS.has(t)) && hostsOnly(o.addresses)) acc = acc.union(o.addresses);
+  ownCache.set(policy, acc);
+  return acc;
 }
 
 /** What can never hold phones or PCs: loopback, the firewall's own addresses, the WAN subnets. */

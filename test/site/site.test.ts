@@ -1,0 +1,238 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { lintFiles } from '../../src/cli/lint.js';
+import type { LintOptions } from '../../src/lint/run.js';
+import { UsageError } from '../../src/model/errors.js';
+import type { SiteReport } from '../../src/model/report.js';
+import { ALL_RULE_META } from '../../rules/index.js';
+import { formatProfile, profileJson, profileListJson, rulesJson } from '../../src/cli/listing.js';
+import { listProfiles, loadProfile } from '../../src/profiles/load.js';
+import { notPhoneWord, phoneWord } from '../../src/site/vocabulary.js';
+
+/** Site detection (issue 13, docs/site-detection.md) on fixtures written from the vendors' documentation. */
+function run(file: string, profiles = ['ipnordic'], opts: Partial<LintOptions> = {}) {
+  const { report, failed } = lintFiles(
+    [file],
+    profiles.map((p) => loadProfile(p)),
+    'auto',
+    { phones: [], wan: [], audiences: [], devices: [], ...opts },
+  );
+  if (failed.length) throw failed[0];
+  const sites = report.files[0]!.sites!;
+  const notChecked = report.notifications.flatMap((n) => n.notChecked?.requirements ?? []);
+  return { report, sites, notChecked, notes: report.notifications.map((n) => n.message) };
+}
+
+const roles = (s: SiteReport, role: string) =>
+  (s.roles[role] ?? []).map((n) => ({
+    networks: n.networks,
+    iface: n.interface,
+    source: n.source,
+    won: n.evidence[0]?.kind,
+  }));
+
+describe('phones detected with evidence, per vendor', () => {
+  it('pfSense: DHCP option 66 beats the alias; "PhoneCharging" is set aside; the WAN is the DHCP client', () => {
+    const { sites, notes, notChecked } = run('fixtures/pfsense/site/voip-alias.xml');
+    const s = sites[0]!;
+    expect(roles(s, 'phones')).toEqual([
+      { networks: '10.30.0.0/24', iface: 'opt1', source: 'detected', won: 'dhcp-option' },
+    ]);
+    expect(s.roles['phones']![0]!.evidence.map((e) => e.reason)).toEqual([
+      'DHCP server on opt1 hands out option 66 (phone provisioning, line 53)',
+      'alias lan_voip_phones (line 62)',
+    ]);
+    expect(s.notes).toEqual([
+      'interface PhoneCharging (opt2) is named like phones but "charging" says it is not a phone network',
+    ]);
+    expect(roles(s, 'wan')).toEqual([
+      { networks: '(dynamic address #1)', iface: 'wan', source: 'detected', won: 'route' },
+    ]);
+    expect(s.roles['wan']![0]!.evidence.map((e) => e.reason)).toContain('default gateway WAN_DHCP on wan (line 42)');
+    expect(roles(s, 'pcs').map((p) => p.iface)).toEqual(['lan']);
+    expect(notes.some((m) => m.includes('phones: 10.30.0.0/24 on opt1, detected by DHCP provisioning option'))).toBe(
+      true,
+    );
+    expect(notChecked).not.toContain('ipnordic-sip-udp');
+  });
+
+  it('FortiGate: DHCP option 150 on an unnamed VLAN, the PBX object, "guest-voip" set aside, WAN evidence', () => {
+    const s = run('fixtures/fortigate/site/voice-dhcp.conf').sites[0]!;
+    expect(roles(s, 'phones')).toEqual([
+      { networks: '10.50.0.0/24', iface: 'vlan50', source: 'detected', won: 'dhcp-option' },
+    ]);
+    expect(s.roles['phones']![0]!.evidence[1]!.reason).toContain('Telefonía');
+    expect(roles(s, 'pbx')).toEqual([
+      { networks: '192.168.1.10', iface: 'internal', source: 'detected', won: 'object' },
+    ]);
+    expect(s.notes).toEqual(['interface guest-voip is named like phones but "guest" says it is not a phone network']);
+    expect(s.roles['wan']![0]!.evidence.map((e) => e.reason.replace(/ \(line \d+\)$/, ''))).toEqual([
+      'set role wan on wan1',
+      'set mode dhcp on wan1',
+      'default static route 1 on wan1',
+      'SD-WAN member wan1',
+    ]);
+  });
+
+  it('RouterOS: "Phones DHCP" with option set 66/160; the WAN found from the default route gateway alone', () => {
+    const s = run('fixtures/mikrotik/site/phones-dhcp.rsc').sites[0]!;
+    expect(roles(s, 'phones')).toEqual([
+      { networks: '10.20.0.0/24', iface: 'vlan20', source: 'detected', won: 'dhcp-option' },
+    ]);
+    expect(s.roles['phones']![0]!.evidence.map((e) => e.kind)).toEqual(['dhcp-option', 'dhcp-name', 'object']);
+    expect(s.roles['wan']!.map((w) => [w.interface, w.evidence[0]!.reason])).toEqual([
+      ['ether1', "default route via 198.51.100.1, which ether1's subnet holds (line 42)"],
+    ]);
+    expect(s.notes[0]).toContain('phone-charging');
+  });
+
+  it('nftables: a named set of phones; the router addresses of `!= $fw_v4` are no un-NATed phones (FWL005)', () => {
+    const { sites, report } = run('fixtures/nftables/site/phones-set.nft');
+    expect(roles(sites[0]!, 'phones')).toEqual([
+      { networks: '10.20.0.0/25', iface: 'lan0', source: 'detected', won: 'object' },
+    ]);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['FWL003']);
+    const all = run('fixtures/nftables/site/phones-set.nft', ['ipnordic'], { phones: ['all-internal'] });
+    expect(all.report.findings.map((f) => f.ruleId)).toEqual(['FWL003']);
+  });
+});
+
+describe('no evidence, no guess', () => {
+  it('phones not found: phone requirements not checked, no finding on loopback or the management VLAN', () => {
+    const { report, sites, notChecked, notes } = run('fixtures/pfsense/site/no-phone-evidence.xml');
+    expect(sites[0]!.roles['phones']).toEqual([]);
+    expect(notes.some((m) => m.includes('phones not found'))).toBe(true);
+    for (const id of ['ipnordic-sip-udp', 'ipnordic-rtp', 'ipnordic-provisioning-http'])
+      expect(notChecked).toContain(id);
+    for (const s of ['nat-required', 'dns', 'return-traffic', 'no-port-forward-to-phones'])
+      expect(notChecked).toContain(loadProfile('ipnordic').settings.find((x) => x.kind === s)!.id);
+    const text = report.findings.map((f) => f.message).join('\n');
+    expect(text).not.toMatch(/127\.0\.0|Loopback|10\.99\.0|MGMT/);
+    expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['FWL003', 'FWL007']);
+    expect(sites[0]!.roles['pcs']!.map((p) => p.interface)).toEqual(['lan']);
+  });
+
+  it('--phones all-internal keeps the old behaviour, still without loopback', () => {
+    const { sites } = run('fixtures/pfsense/site/no-phone-evidence.xml', ['ipnordic'], { phones: ['all-internal'] });
+    expect(sites[0]!.roles['phones']!.map((p) => [p.interface, p.source])).toEqual([
+      ['lan', 'assumed'],
+      ['opt1', 'assumed'],
+    ]);
+  });
+});
+
+describe('flags', () => {
+  it('--phones takes an address-list name; a name that matches nothing exits 2 listing the candidates', () => {
+    const { sites } = run('fixtures/mikrotik/site/phones-dhcp.rsc', ['ipnordic'], { phones: ['VOICE_PHONES'] });
+    expect(roles(sites[0]!, 'phones')).toEqual([
+      { networks: '10.20.0.0/24', iface: 'vlan20', source: 'flag', won: 'flag' },
+    ]);
+    expect(() => run('fixtures/mikrotik/site/phones-dhcp.rsc', ['ipnordic'], { phones: ['NOPE'] })).toThrow(UsageError);
+    expect(() => run('fixtures/mikrotik/site/phones-dhcp.rsc', ['ipnordic'], { phones: ['NOPE'] })).toThrow(
+      /no interface or address object named 'NOPE' .*candidates: .*VOICE_PHONES/,
+    );
+  });
+
+  it('nftables: a bare CIDR no rule pairs with an interface means "arriving on any non-WAN interface"', () => {
+    const { sites } = run('fixtures/nftables/site/phones-set.nft', ['ipnordic'], { phones: ['10.77.0.0/24'] });
+    expect(roles(sites[0]!, 'phones')).toEqual([
+      { networks: '10.77.0.0/24', iface: '(any non-WAN interface)', source: 'flag', won: 'flag' },
+    ]);
+  });
+
+  it('multi-VDOM (issue 11 item 5): --phones CIDR applies to the VDOM that holds it; the other notes it', () => {
+    const { report, sites, notes } = run('fixtures/fortigate/rules/multi-vdom.conf', ['ipnordic'], {
+      phones: ['10.20.0.0/24'],
+    });
+    expect(sites.map((s) => [s.firewall, s.roles['phones']!.length])).toEqual([
+      ['voice', 1],
+      ['guest', 0],
+    ]);
+    expect(
+      notes.some((m) => m.includes('[guest]') && m.includes('no interface') && m.includes('holds this network')),
+    ).toBe(true);
+    const guestNotChecked = report.notifications.filter((n) => n.notChecked?.firewall === 'guest');
+    expect(guestNotChecked.flatMap((n) => n.notChecked!.requirements)).toContain('ipnordic-sip-udp');
+    expect(report.findings.filter((f) => f.firewall === 'guest').map((f) => f.ruleId)).toEqual(['FWL002']);
+  });
+
+  it('--server names a site server: the Spectralink SAM rows are checked only then', () => {
+    const without = run('fixtures/pfsense/site/voip-alias.xml', ['spectralink-versity']);
+    expect(without.notChecked).toEqual(expect.arrayContaining(['versity-sam-heartbeat', 'versity-sam-trigger']));
+    const reason = without.report.notifications.find((n) =>
+      n.notChecked?.requirements.includes('versity-sam-heartbeat'),
+    );
+    expect(reason!.message).toContain('--server sam=');
+    const withSam = run('fixtures/pfsense/site/voip-alias.xml', ['spectralink-versity'], {
+      servers: ['sam=192.168.1.20'],
+    });
+    expect(withSam.notChecked).not.toContain('versity-sam-heartbeat');
+    expect(withSam.sites[0]!.roles['server:sam']!.map((n) => [n.networks, n.interface])).toEqual([
+      ['192.168.1.20', 'lan'],
+    ]);
+  });
+});
+
+describe('profiles with site roles', () => {
+  it('OpenScape: the RTP port-forward is not checked without a model, and says so; --device names it', () => {
+    const none = run('fixtures/pfsense/site/voip-alias.xml', ['openscape-business'], { pbx: '192.168.1.10' });
+    expect(none.notChecked).toEqual(expect.arrayContaining(['osbiz-fwd-rtp-x', 'osbiz-fwd-rtp-s']));
+    const msg = none.report.notifications.find((n) => n.notChecked?.requirements.includes('osbiz-fwd-rtp-x'))!.message;
+    expect(msg).toContain('--device osbiz-x');
+    const x = run('fixtures/pfsense/site/voip-alias.xml', ['openscape-business'], {
+      pbx: '192.168.1.10',
+      devices: ['osbiz-x'],
+    });
+    expect(x.notChecked).not.toContain('osbiz-fwd-rtp-x');
+    expect(x.notChecked).toContain('osbiz-fwd-rtp-s');
+    expect(x.report.findings.some((f) => f.requirement === 'osbiz-fwd-rtp-x')).toBe(true);
+  });
+
+  it('Mitel: the media-gateway RTP range is listed and not checked; domain-controller rows need --server', () => {
+    const r = run('fixtures/pfsense/site/voip-alias.xml', ['mitel-mx-one'], { pbx: '192.168.1.10' });
+    expect(r.notChecked).toEqual(expect.arrayContaining(['mxone-mgw-rtp', 'mxone-dc-ldap', 'mxone-db-sync']));
+    const rtp = r.report.notifications.find((n) => n.notChecked?.requirements.includes('mxone-mgw-rtp'))!.message;
+    expect(rtp).toContain('at least 200 consecutive ports');
+  });
+
+  it('ipnordic PC-to-phone rows run between the site roles when pc-software is opted in', () => {
+    const r = run('fixtures/pfsense/site/voip-alias.xml', ['ipnordic'], { audiences: ['pc-software'] });
+    expect(r.notChecked).not.toContain('ipnordic-pc-phone-http');
+    // The LAN may reach the phone VLAN (pass lan to any): no finding for the rows.
+    expect(r.report.findings.some((f) => f.requirement?.startsWith('ipnordic-pc-phone'))).toBe(false);
+  });
+});
+
+describe('vocabulary', () => {
+  it.each([
+    'lan_voip_phones',
+    'PHONEVLAN',
+    'VoiceVLAN',
+    'Téléphonie',
+    'Telefonía',
+    'telefoni',
+    'sip-trunk',
+    'vlan30-phones',
+  ])('%s names phones', (n) => expect(phoneWord(n)).toBeDefined());
+  it.each(['LAN', 'wifi-corp', 'telemetry', 'gossip'])('%s does not', (n) => expect(phoneWord(n)).toBeUndefined());
+  it.each(['phone charging', 'PhoneCharging', 'guest-voip', 'Gäst telefon'])('%s is set aside', (n) =>
+    expect(notPhoneWord(n)).toBeDefined(),
+  );
+});
+
+describe('listing commands', () => {
+  const cli = (...args: string[]) => execFileSync('node', ['dist/src/cli/main.js', ...args], { encoding: 'utf8' });
+  it('profiles show lists port-forwards with external -> internal ports, devices, audience and section', () => {
+    const out = formatProfile(loadProfile('openscape-business'));
+    expect(out).toContain('osbiz-fwd-rtp-x: udp 30274-30529 -> 30274-30529  (audience pbx; devices: osbiz-x)');
+    expect(out).toContain('osbiz-fwd-hfa: tcp 4060 -> 4062');
+    expect(out).toContain('— 3.1 Port forwarding / firewall');
+  });
+  it('--format json works for profiles and rules', () => {
+    expect((JSON.parse(profileListJson(listProfiles())) as { id: string }[]).map((p) => p.id)).toContain('ipnordic');
+    expect((JSON.parse(profileJson(loadProfile('ipnordic'))) as { id: string }).id).toBe('ipnordic');
+    expect((JSON.parse(rulesJson(ALL_RULE_META)) as { id: string }[])[0]!.id).toBe('FWL001');
+    // The option reaches the subcommand through commander (parent and subcommand both take --format).
+    expect((JSON.parse(cli('rules', 'show', 'FWL004', '--format', 'json')) as { id: string }[])[0]!.id).toBe('FWL004');
+  }, 60_000);
+});
