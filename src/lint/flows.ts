@@ -42,13 +42,15 @@ export function siteEndpoints(ep: Endpoint, ctx: Pick<RuleContext, 'site' | 'pho
   return out;
 }
 
+const UNKNOWN_RANGE = 'fwlint cannot know which range is configured';
+
 /**
  * Why a requirement cannot be checked on this site: an end whose role or server the site does not
  * know, or ports the document leaves to the site. Undefined when it can be checked.
  */
 export function missingEndpoints(req: FlowRequirement, ctx: RuleContext): string | undefined {
   if (req.siteDefinedPorts)
-    return `the document leaves the port range to the site (at least ${req.siteDefinedPorts.minConsecutive} consecutive ports); fwlint cannot know which range is configured`;
+    return `the document leaves the port range to the site (at least ${req.siteDefinedPorts.minConsecutive} consecutive ports); ${UNKNOWN_RANGE}`;
   const missing: string[] = [];
   for (const ep of [req.remote, ...(req.local ? [req.local] : [])]) {
     for (const r of ep.roles ?? [])

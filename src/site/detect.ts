@@ -26,7 +26,8 @@ const PROVISIONING = new Set([66, 150, 160]);
 
 function dhcpEvidence(p: Policy, d: DhcpServer): Evidence[] {
   const out: Evidence[] = [];
-  const where = `${d.name.startsWith('DHCP') ? d.name : `DHCP server "${d.name}"`}${d.iface && !d.name.includes(d.iface) ? ` on ${d.iface}` : ''}`;
+  const server = d.name.startsWith('DHCP') ? d.name : `DHCP server "${d.name}"`;
+  const where = `${server}${d.iface && !d.name.includes(d.iface) ? ` on ${d.iface}` : ''}`;
   const codes = new Set(d.options.map((o) => o.code));
   // Option 66 with a boot file (67) is network boot (PXE), not phone provisioning.
   const prov = d.options.filter((o) => PROVISIONING.has(o.code) && !(o.code === 66 && codes.has(67)));

@@ -193,13 +193,17 @@ function detectPcs(
   });
 }
 
+const FLAGS_MISS = 'the --phones values name no network of this firewall';
+const NO_EVIDENCE =
+  'no --phones and no evidence of a phone network (DHCP provisioning options 66/150/160, objects, interfaces or VLANs named for phones)';
+
 /** Notes that say what the site is and why: the winning evidence of each role. */
 function report(site: Site, w: string, opts: SiteOptions, notify: (n: Notification) => void): void {
   if (site.phones.length) notify({ level: 'note', message: `${w}${describeRole('phones', site.phones)}` });
   else
     notify({
       level: 'note',
-      message: `${w}phones not found: ${opts.phones.length ? 'the --phones values name no network of this firewall' : 'no --phones and no evidence of a phone network (DHCP provisioning options 66/150/160, objects, interfaces or VLANs named for phones)'}; phone requirements are not checked. Pass --phones CIDR|interface|object, or --phones ${ALL_INTERNAL}.`,
+      message: `${w}phones not found: ${opts.phones.length ? FLAGS_MISS : NO_EVIDENCE}; phone requirements are not checked. Pass --phones CIDR|interface|object, or --phones ${ALL_INTERNAL}.`,
     });
   if (site.pbx.length) notify({ level: 'note', message: `${w}${describeRole('PBX', site.pbx)}` });
   for (const [name, nets] of Object.entries(site.servers))

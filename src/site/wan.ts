@@ -5,6 +5,10 @@ import type { Notification } from '../model/report.js';
 import { evidence, findInterface, ifaceLabel } from './evidence.js';
 import type { Evidence, SiteNetwork } from './types.js';
 
+function known(p: Policy): string {
+  return p.interfaces.map(ifaceLabel).join(', ') || 'none';
+}
+
 /** Names and descriptions of uplinks: wan, wan2, uplink, internet, isp. */
 const UPLINK = /(^|[^a-z])(wan\d*|uplink|internet|isp)([^a-z]|$)/i;
 
@@ -51,7 +55,7 @@ export function resolveSiteWan(
       if (!i)
         notify({
           level: 'warning',
-          message: `${where}--wan '${n}' is not an interface this configuration names (known: ${p.interfaces.map(ifaceLabel).join(', ') || 'none'}); checks of its address are skipped.`,
+          message: `${where}--wan '${n}' is not an interface this configuration names (known: ${known(p)}); checks of its address are skipped.`,
         });
       return make(i?.name ?? n, 'flag', [evidence('flag', p.file, 0, `--wan ${n}`)]);
     });

@@ -81,7 +81,7 @@ describe('fwlint lint output', () => {
   });
   it('says which phones it assumed', () => {
     expect(run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic']).out).toContain(
-      'phones: using VOICE (opt1) 10.20.0.0/24, detected by interface name',
+      'phones: 10.20.0.0/24 on opt1, detected by interface name: interface VOICE (opt1)',
     );
   });
 });
