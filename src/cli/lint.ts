@@ -61,22 +61,24 @@ export function lintOneFile(
     return lintOneFileUnguarded(abs, display, s, given);
   } catch (e) {
     if (e instanceof ParseError || e instanceof UsageError) throw e;
-    const err = e instanceof Error ? e : new Error(String(e));
-    const what = err instanceof RangeError && /call stack/i.test(err.message) ? 'input nested too deeply' : err.message;
-    return failedFile(
-      new ParseError(display, 1, 1, `fwlint could not check this file (${err.name}: ${what}); please report it`),
-    );
+    return failedFile(unexpected(e, display));
   }
 }
 
+/** An unexpected failure (a bug) while reading or checking a file, as a one-line error naming the file. */
+export function unexpected(e: unknown, display: string): ParseError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const what = err instanceof RangeError && /call stack/i.test(err.message) ? 'input nested too deeply' : err.message;
+  return new ParseError(display, 1, 1, `fwlint could not check this file (${err.name}: ${what}); please report it`);
+}
+
 function failedFile(e: ParseError): FileResult {
-  const meta = findRuleMeta('FWL901')!;
   return {
     linted: { path: e.file, firewalls: [], failed: true },
     findings: [
       {
-        ruleId: meta.id,
-        ruleName: meta.name,
+        ruleId: 'FWL901',
+        ruleName: findRuleMeta('FWL901')?.name ?? 'parse-error',
         level: 'error',
         message: e.message,
         loc: { file: e.file, line: e.line, column: e.column, endLine: e.line },

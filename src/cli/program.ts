@@ -13,7 +13,7 @@ import { formatJson } from '../reporters/json.js';
 import { formatSarif } from '../reporters/sarif.js';
 import { formatText, shouldColor } from '../reporters/text.js';
 import { explain, formatExplain } from './explain.js';
-import { displayPath, exitCode, lintOneFile, lintRun, type FailOn } from './lint.js';
+import { displayPath, exitCode, lintOneFile, lintRun, unexpected, type FailOn } from './lint.js';
 import { expandInputs } from './inputs.js';
 import { parallelLinter } from './workers.js';
 import { writeStarterConfig } from './init.js';
@@ -198,13 +198,18 @@ function program(): Command {
     )
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables)')
     .action((file: string, o) => {
-      const policies = readConfig(
-        resolve(file),
-        displayPath(file, process.cwd()),
-        o.vendor as Vendor | 'auto',
-        o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {},
-      );
-      for (const policy of policies) process.stdout.write(formatExplain(policy, explain(policy, o)));
+      const display = displayPath(file, process.cwd());
+      try {
+        const policies = readConfig(
+          resolve(file),
+          display,
+          o.vendor as Vendor | 'auto',
+          o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {},
+        );
+        for (const policy of policies) process.stdout.write(formatExplain(policy, explain(policy, o)));
+      } catch (e) {
+        throw e instanceof ParseError || e instanceof UsageError ? e : unexpected(e, display);
+      }
     });
   return p;
 }

@@ -13,7 +13,7 @@ const MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const FIXTURE = path.join(ROOT, 'fixtures', 'pfsense', 'example-site.xml');
 const ARGS = [MAIN, 'lint', FIXTURE, '--profile', 'ipnordic', '--no-config', '--format', 'sarif'];
 
-describe('report output', () => {
+describe('report output', { timeout: 30_000 }, () => {
   it('a reader that closes the pipe early: no stack, exit code as without it (1: findings)', async () => {
     const child = spawn(process.execPath, ARGS, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -36,5 +36,24 @@ describe('report output', () => {
     const r = spawnSync(process.execPath, [...ARGS, '-o', FIXTURE + '/report.sarif'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^fwlint: cannot write the report to .*report\.sarif \(ENOTDIR\)\n$/);
+  });
+});
+
+describe('errors that end a run', { timeout: 30_000 }, () => {
+  it('an unexpected failure on a file names the file (FWL901 at line 1), never "internal error"', async () => {
+    const { unexpected } = await import('../../src/cli/lint.js');
+    const e = unexpected(new RangeError('Maximum call stack size exceeded'), 'site/fw.nft');
+    expect(e.format()).toBe(
+      'site/fw.nft:1:1: fwlint could not check this file (RangeError: input nested too deeply); please report it',
+    );
+  });
+
+  it('the one stderr line is one line and redacted', async () => {
+    const { errorLine } = await import('../../src/cli/program.js');
+    const { UsageError } = await import('../../src/model/errors.js');
+    expect(errorLine(new UsageError("--phones 'x': no interface\r\nnamed password=hunter2"))).toBe(
+      "--phones 'x': no interface named password=[redacted]",
+    );
+    expect(errorLine(new TypeError('boom'))).not.toMatch(/internal error/);
   });
 });

@@ -55,7 +55,7 @@ function pieces(secret: string): string[] {
   return out;
 }
 
-describe('a config damaged at a secret never shows the secret', () => {
+describe('a config damaged at a secret never shows the secret', { timeout: 30_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'fwlint-secrets-'));
   for (const c of cases) {
     const file = path.join(dir, c.name);
