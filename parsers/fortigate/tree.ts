@@ -1,4 +1,5 @@
 import { ParseError } from '../../src/model/errors.js';
+import { redact } from '../../src/model/redact.js';
 
 /**
  * FortiOS CLI configuration as a tree that keeps positions (vendor-semantics B.1):
@@ -546,7 +547,8 @@ export function readTree(text: string, file: string): ConfigTree {
         continue;
       }
       if (BINARY_RE.test(verb)) fail(startLine, col, 'binary data, not a text configuration export');
-      fail(startLine, col, `expected config, edit, set, unset, next or end, found \`${clip(verb)}\``);
+      // The stray token may be the inside of a secret (a PEM line, an ENC value): redacted (docs/semantics.md#fgt-syntax).
+      fail(startLine, col, `expected config, edit, set, unset, next or end, found \`${clip(redact(verb))}\``);
     }
     switch (verb) {
       case 'config': {

@@ -124,10 +124,33 @@ export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed
   const store = new Store();
   let current: Menu | undefined;
   const out: Executed = { store, slashPaths: false, commandCount: 0, knownMenuCount: 0 };
+  /** Braces still open in a multi-line `{ … }` block (a script `source={`) already reported once. */
+  let block = 0;
   const run = (st: Statement): void => {
     out.first ??= st;
     const words = st.words;
     const first = words[0]!.raw;
+    if (block > 0) {
+      // Inside the block: script lines, indented lines and the closing brace belong to it; a
+      // command at the start of a line ends it (so a real damaged line never hides what follows).
+      const text = ctx.text.slice(st.start, st.end);
+      if (st.script || indented(ctx.text, st.start) || /^[}\])]/.test(text)) {
+        block = Math.max(0, block + braceDelta(text));
+        return;
+      }
+      block = 0;
+    }
+    if (st.damaged === 'unbalanced "{"') {
+      ctx.unsupportedAt(
+        st,
+        'script block',
+        'a { … } block spanning lines (a script source, or a hand-edited export): RouterOS script code runs when the file is imported and can change firewall configuration; fwlint does not execute scripts',
+        'script block',
+      );
+      block = Math.max(1, braceDelta(ctx.text.slice(st.start, st.end)));
+      out.firstStray ??= st;
+      return;
+    }
     if (st.damaged) {
       ctx.unsupportedAt(
         st,
@@ -251,6 +274,26 @@ function parsePath(words: readonly Word[]): ParsedPath | undefined {
   return { path, pathWords, verb, verbWord, args: words.slice(k), slash };
 }
 
+/** Whether the statement starts after spaces or tabs on its line. */
+function indented(text: string, start: number): boolean {
+  const c = text.charCodeAt(start - 1);
+  return c === 32 || c === 9;
+}
+
+/** `{` minus `}` outside double-quoted strings (backslash escapes skipped). */
+function braceDelta(text: string): number {
+  let d = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 34) quoted = !quoted;
+    else if (!quoted && c === 123) d++;
+    else if (!quoted && c === 125) d--;
+  }
+  return d;
+}
+
 function stray(ctx: Ctx, st: Statement): void {
   // Never quote the line: hand-edited files can hold fragments of secrets.
   ctx.unsupportedAt(
@@ -272,7 +315,8 @@ function script(ctx: Ctx, st: Statement): void {
     return;
   ctx.unsupportedAt(
     st,
-    `script statement ${head.slice(0, 20)}`,
+    // The head only: a `{ … }` block's first word is the whole block, which may hold secrets.
+    `script statement ${head.startsWith('{') ? '{ … }' : (/^:?[\w-]{1,20}/.exec(head)?.[0] ?? ':')}`,
     'RouterOS script code runs when the file is imported and can add or change firewall configuration; fwlint does not execute scripts',
     'script statement',
   );

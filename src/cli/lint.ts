@@ -46,8 +46,52 @@ function profile(idOrPath: string): Profile {
   return p;
 }
 
-/** Lints one file with its settings: parse, rules, per-rule levels, inline suppressions. */
+/**
+ * Lints one file with its settings: parse, rules, per-rule levels, inline suppressions. An
+ * unexpected failure (a bug) on this file becomes its FWL901 naming the file, so the run goes on
+ * and the one line on stderr says which input to report.
+ */
 export function lintOneFile(
+  abs: string,
+  display: string,
+  s: FileSettings,
+  given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions },
+): FileResult {
+  try {
+    return lintOneFileUnguarded(abs, display, s, given);
+  } catch (e) {
+    if (e instanceof ParseError || e instanceof UsageError) throw e;
+    return failedFile(unexpected(e, display));
+  }
+}
+
+/** An unexpected failure (a bug) while reading or checking a file, as a one-line error naming the file. */
+export function unexpected(e: unknown, display: string): ParseError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const what = err instanceof RangeError && /call stack/i.test(err.message) ? 'input nested too deeply' : err.message;
+  return new ParseError(display, 1, 1, `fwlint could not check this file (${err.name}: ${what}); please report it`);
+}
+
+function failedFile(e: ParseError): FileResult {
+  return {
+    linted: { path: e.file, firewalls: [], failed: true },
+    findings: [
+      {
+        ruleId: 'FWL901',
+        ruleName: findRuleMeta('FWL901')?.name ?? 'parse-error',
+        level: 'error',
+        message: e.message,
+        loc: { file: e.file, line: e.line, column: e.column, endLine: e.line },
+        fingerprintParts: [e.message],
+      },
+    ],
+    notifications: [],
+    failed: { file: e.file, line: e.line, column: e.column, message: e.message },
+    lineTexts: {},
+  };
+}
+
+function lintOneFileUnguarded(
   abs: string,
   display: string,
   s: FileSettings,
@@ -77,23 +121,7 @@ export function lintOneFile(
     ({ policies, text } = readConfigText(abs, display, s.vendor, parseOptions));
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
-    const meta = findRuleMeta('FWL901')!;
-    return {
-      linted: { path: display, firewalls: [], failed: true },
-      findings: [
-        {
-          ruleId: meta.id,
-          ruleName: meta.name,
-          level: 'error',
-          message: e.message,
-          loc: { file: e.file, line: e.line, column: e.column, endLine: e.line },
-          fingerprintParts: [e.message],
-        },
-      ],
-      notifications: [],
-      failed: { file: e.file, line: e.line, column: e.column, message: e.message },
-      lineTexts: {},
-    };
+    return { ...failedFile(e), linted: { path: display, firewalls: [], failed: true } };
   }
   const findings: Finding[] = [];
   const notifications: Notification[] = [];

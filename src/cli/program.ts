@@ -4,6 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ALL_RULE_META, findRuleMeta } from '../../rules/index.js';
 import { ALL_VENDORS } from '../../parsers/index.js';
 import { ParseError, UsageError } from '../model/errors.js';
+import { redact } from '../model/redact.js';
+import type { Report } from '../model/report.js';
 import type { Vendor } from '../model/policy.js';
 import type { Audience } from '../model/profile.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
@@ -11,7 +13,7 @@ import { formatJson } from '../reporters/json.js';
 import { formatSarif } from '../reporters/sarif.js';
 import { formatText, shouldColor } from '../reporters/text.js';
 import { explain, formatExplain } from './explain.js';
-import { displayPath, exitCode, lintOneFile, lintRun, type FailOn } from './lint.js';
+import { displayPath, exitCode, lintOneFile, lintRun, unexpected, type FailOn } from './lint.js';
 import { expandInputs } from './inputs.js';
 import { parallelLinter } from './workers.js';
 import { writeStarterConfig } from './init.js';
@@ -147,7 +149,9 @@ function program(): Command {
             .join(', ')}${skipped.length > 5 ? ', …' : ''}`,
         });
       if (config) report.notifications.unshift({ level: 'note', message: `using ${config.display}` });
-      for (const e of failed) process.stderr.write(`fwlint: ${e.file}:${e.line}:${e.column}: ${e.message}\n`);
+      redactReport(report);
+      for (const e of failed)
+        process.stderr.write(`fwlint: ${e.file}:${e.line}:${e.column}: ${oneLine(redact(e.message))}\n`);
       if (o.writeBaseline) {
         const n = writeBaseline(o.writeBaseline, report.findings);
         process.stderr.write(`fwlint: wrote ${n} finding(s) to ${o.writeBaseline}\n`);
@@ -164,7 +168,7 @@ function program(): Command {
               : o.format === 'junit'
                 ? formatJunit(report, failOn)
                 : formatText(report, { color: !toFile && shouldColor(process.stdout, process.env) });
-      if (toFile) writeFileSync(o.output, out);
+      if (toFile) writeReport(o.output, out);
       else process.stdout.write(out);
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
     });
@@ -224,13 +228,18 @@ function program(): Command {
     )
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables)')
     .action((file: string, o) => {
-      const policies = readConfig(
-        resolve(file),
-        displayPath(file, process.cwd()),
-        o.vendor as Vendor | 'auto',
-        o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {},
-      );
-      for (const policy of policies) process.stdout.write(formatExplain(policy, explain(policy, o)));
+      const display = displayPath(file, process.cwd());
+      try {
+        const policies = readConfig(
+          resolve(file),
+          display,
+          o.vendor as Vendor | 'auto',
+          o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {},
+        );
+        for (const policy of policies) process.stdout.write(formatExplain(policy, explain(policy, o)));
+      } catch (e) {
+        throw e instanceof ParseError || e instanceof UsageError ? e : unexpected(e, display);
+      }
     });
   return p;
 }
@@ -242,19 +251,62 @@ function collectChoice(choices: string[]) {
   };
 }
 
+/** Last line of defence: no message of the report quotes a secret (src/model/redact.ts). */
+function redactReport(report: Report): void {
+  report.findings = report.findings.map((f) => ({
+    ...f,
+    message: redact(f.message),
+    related: f.related?.map((r) => ({ ...r, message: redact(r.message) })),
+  }));
+  report.notifications = report.notifications.map((n) => ({ ...n, message: redact(n.message) }));
+}
+
+function writeReport(file: string, out: string): void {
+  try {
+    writeFileSync(file, out);
+  } catch (e) {
+    throw new UsageError(`cannot write the report to ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ');
+}
+
+/** The one line (without `fwlint: `) an error ends the run with: redacted, naming the file when known. */
+export function errorLine(e: unknown): string {
+  if (e instanceof ParseError) return oneLine(e.format());
+  if (e instanceof UsageError) return oneLine(redact(e.message));
+  const err = e instanceof Error ? e : new Error(String(e));
+  const what = err instanceof RangeError && /call stack/i.test(err.message) ? 'input nested too deeply' : err.message;
+  return oneLine(redact(`unexpected ${err.name} (${what}); please report this with the command line`));
+}
+
+/**
+ * A closed stdout (EPIPE: `fwlint lint … | head`) ends the run quietly with the exit code it has;
+ * any other write error on stdout is one line and exit code 2.
+ */
+function guardStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') {
+      process.stdout.write = () => true;
+      return;
+    }
+    process.stderr.write(`fwlint: cannot write the report to standard output (${e.code ?? e.message})\n`);
+    process.exit(2);
+  });
+}
+
 /** One line on stderr and exit code 2 for every expected failure; never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
+  guardStdout();
   try {
     await program().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof ParseError) process.stderr.write(`fwlint: ${e.format()}\n`);
-    else if (e instanceof UsageError) process.stderr.write(`fwlint: ${e.message}\n`);
-    else
-      process.stderr.write(
-        `fwlint: internal error: ${(e as Error)?.message ?? String(e)} (please report this with the command line)\n`,
-      );
+    process.stderr.write(`fwlint: ${errorLine(e)}\n`);
     return 2;
   }
 }

@@ -1,11 +1,16 @@
-/** A file that cannot be read as the format it claims to be. Reported as one line and exit code 2. */
+import { redact } from './redact.js';
+
+/**
+ * A file that cannot be read as the format it claims to be. Reported as one line and exit code 2.
+ * The message is redacted (src/model/redact.ts): a quoted token is never a secret.
+ */
 export class ParseError extends Error {
   readonly file: string;
   readonly line: number;
   readonly column: number;
 
   constructor(file: string, line: number, column: number, message: string) {
-    super(message);
+    super(redact(message));
     this.name = 'ParseError';
     this.file = file;
     this.line = line;

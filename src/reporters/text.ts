@@ -63,7 +63,8 @@ const LEVEL_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', 
 
 /** Messages are one line in this format: collapse newlines and runs of whitespace. */
 function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  // Each whitespace run is matched once (linear); `\s*[\r\n]+\s*` backtracked over long runs without a newline.
+  return text.replace(/\s+/g, (run) => (/[\r\n]/.test(run) ? ' ' : run)).trim();
 }
 
 function plural(n: number, word: string): string {

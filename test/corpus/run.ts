@@ -13,12 +13,20 @@
  * such a vendor (fortigate/, mikrotik/, nftables/, nftables-json/), because detection for them
  * comes with their parsers. An undetected file anywhere else (pfsense/...) is a failure.
  *
+ * Each firewall is linted twice: without site flags and with realistic ones chosen from its
+ * interfaces (test/corpus/site-flags.ts: the WAN the config marks, else a WAN-like name; the phones
+ * on the first other interface with a static subnet). With `--cli`, each file also goes through the
+ * compiled CLI both ways, which must exit 0, 1 or 2 with at most one line on stderr and never
+ * "internal error".
+ *
  * Exit 1 when any file crashed (an exception other than ParseError), failed to parse (FWL901),
  * was not detected although it should have been, or took more than 10 s. The content of config
  * files is never printed: they hold secrets (password hashes, keys, PSKs).
  */
+import { spawnSync } from 'node:child_process';
 import { closeSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { detectVendor, parserFor } from '../../parsers/index.js';
 import { readConfig } from '../../src/cli/read.js';
 import { lintPolicy } from '../../src/lint/run.js';
@@ -26,6 +34,9 @@ import { ParseError, UsageError } from '../../src/model/errors.js';
 import type { Vendor } from '../../src/model/policy.js';
 import type { Profile } from '../../src/model/profile.js';
 import { listProfiles } from '../../src/profiles/load.js';
+import { siteArgs, siteFlags } from './site-flags.js';
+
+const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 
 const SLOW_MS = 10_000;
 const HEAD_BYTES = 8192;
@@ -45,13 +56,18 @@ interface FileResult {
   status: Status;
   /** Why it failed or was skipped; never file content. */
   reason?: string;
-  kind?: 'crash' | 'parse' | 'undetected' | 'slow';
+  kind?: 'crash' | 'parse' | 'undetected' | 'slow' | 'cli';
   ms?: number;
   vendor?: Vendor;
   version?: string;
   firewalls?: number;
   findings?: Map<string, number>;
   unsupported?: Map<string, number>;
+  /** The site flags of the second run, as CLI arguments ('' when the model names no interface to use). */
+  site?: string;
+  siteFindings?: Map<string, number>;
+  /** `--cli`: exit status without and with site flags. */
+  cli?: [number | null, number | null];
 }
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -118,10 +134,22 @@ function checkFile(abs: string, display: string, topFolder: string, profiles: re
   const unsupported = new Map<string, number>();
   try {
     const policies = readConfig(abs, display, vendor);
+    const siteFindings = new Map<string, number>();
+    const sites: string[] = [];
     for (const policy of policies) {
       for (const u of policy.unsupported) count(unsupported, u.what);
       const r = lintPolicy(policy, profiles, { phones: [], wan: [], audiences: [], devices: [] });
       for (const f of r.findings) count(findings, f.ruleId);
+      const flags = siteFlags(policy);
+      if (!flags) continue;
+      sites.push(siteArgs(flags).join(' '));
+      try {
+        const rs = lintPolicy(policy, profiles, { ...flags, audiences: [], devices: [] });
+        for (const f of rs.findings) count(siteFindings, f.ruleId);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        count(siteFindings, `refused: ${clip(e.message, 80)}`);
+      }
     }
     const ms = performance.now() - t0;
     const base: FileResult = {
@@ -133,6 +161,8 @@ function checkFile(abs: string, display: string, topFolder: string, profiles: re
       firewalls: policies.length,
       findings,
       unsupported,
+      site: sites[0] ?? '',
+      siteFindings,
     };
     if (ms > SLOW_MS)
       return {
@@ -181,13 +211,48 @@ function formatLine(r: FileResult, width: number): string {
     const shown = whats.slice(0, 6).map(([w, n]) => `${clip(w, 60)}${n > 1 ? `×${n}` : ''}`);
     if (whats.length > 6) shown.push(`+${whats.length - 6} more`);
     parts.push(`FWL900: ${n900}${n900 ? ` (${shown.join(', ')})` : ''}`);
+    parts.push(
+      r.site ? `site [${r.site}]: ${formatCounts(r.siteFindings ?? new Map()) || 'none'}` : 'site: no interface',
+    );
   }
+  if (r.cli) parts.push(`cli exit ${r.cli[0]}/${r.cli[1]}`);
   return `${status} ${path}  ${parts.join('  ')}`;
 }
 
+/**
+ * The compiled CLI on one file, without and with site flags: exit 0, 1 or 2, at most one line on
+ * stderr, never "internal error". Returns the statuses and what went wrong (never file content).
+ */
+function checkCli(abs: string, site: string | undefined): { status: [number | null, number | null]; problem?: string } {
+  const runs = [[], site ? site.split(' ') : []].map((flags) => {
+    const r = spawnSync(process.execPath, [MAIN, 'lint', abs, '--profile', 'ipnordic', '--no-config', ...flags], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const lines = r.stderr.split('\n').filter((l) => l.trim());
+    const bad =
+      r.status === null || r.status > 2
+        ? `exit ${r.status ?? r.signal}`
+        : lines.length > 1
+          ? `${lines.length} lines on stderr`
+          : /internal error/.test(r.stderr)
+            ? 'internal error'
+            : undefined;
+    return { status: r.status, bad: bad && `${flags.length ? 'with' : 'without'} site flags: ${bad}` };
+  });
+  const problem = runs
+    .map((r) => r.bad)
+    .filter(Boolean)
+    .join('; ');
+  return { status: [runs[0]?.status ?? null, runs[1]?.status ?? null], problem: problem || undefined };
+}
+
 function main(argv: string[]): number {
+  const cli = argv.includes('--cli');
+  argv = argv.filter((a) => a !== '--cli');
   if (argv.length !== 1 || argv[0]!.startsWith('-')) {
-    process.stderr.write('usage: npm run corpus -- <corpus-dir>   (e.g. ../shared/corpus)\n');
+    process.stderr.write('usage: npm run corpus -- [--cli] <corpus-dir>   (e.g. ../shared/corpus)\n');
     return 2;
   }
   const root = resolve(argv[0]!);
@@ -211,7 +276,12 @@ function main(argv: string[]): number {
   files.forEach((abs, i) => {
     const display = rel[i]!;
     const top = display.includes('/') ? display.slice(0, display.indexOf('/')) : '';
-    const r = checkFile(abs, display, top, profiles);
+    let r = checkFile(abs, display, top, profiles);
+    if (cli && r.status !== 'skip') {
+      const c = checkCli(abs, r.site);
+      r = { ...r, cli: c.status };
+      if (c.problem) r = { ...r, status: 'FAIL', kind: 'cli', reason: `cli: ${c.problem}` };
+    }
     results.push(r);
     process.stdout.write(formatLine(r, width) + '\n');
   });

@@ -36,7 +36,7 @@ export function runCli(args: string[]): { status: number | null; stderr: string;
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
-describe('regression fixtures are read or refused cleanly', () => {
+describe('regression fixtures are read or refused cleanly', { timeout: 30_000 }, () => {
   for (const file of files(DIR)) {
     const vendor = path.relative(DIR, file).split(path.sep)[0] ?? '';
     const rel = path.relative(ROOT, file);

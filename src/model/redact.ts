@@ -1,0 +1,53 @@
+/**
+ * Redaction of secrets in diagnostic messages (issue 10). A parse error or finding that quotes config
+ * text must never show a password, PSK, key, certificate, community or token: values of
+ * secret-bearing keys, PEM blocks and long base64/hex runs become a placeholder. Used where parse
+ * errors are built and, as a last line of defence, on every message the CLI writes.
+ *
+ * Every pattern starts only at a token boundary (lookbehind) and has no nested quantifiers, so the
+ * cost is linear in the message length whatever it holds.
+ */
+
+export const REDACTED = '[redacted]';
+
+/** Names of settings whose value is secret in some vendor's syntax (pfSense tags, FortiOS `set`, RouterOS `key=`). */
+const SECRET_NAME =
+  /pass|psk|pre-?shared|secret|private|(?:^|[-_])key$|^key|authkey|auth-key|authentication-key|token|community|cert|^crt$|^prv$|hash|ppk|wpa|^enc$/i;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+const PEM = /-----BEGIN [A-Z0-9 ]{1,40}-----[^]*?(?:-----END [A-Z0-9 ]{1,40}-----|$)/g;
+const XML_VALUE = /<([\w:.-]{1,64})>([^<]*)/g;
+const JSON_VALUE = /"([\w.-]{1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)"?/g;
+const SET_VALUE = /(?<![\w-])(set\s+)([\w-]{1,64})(\s+)([^\r\n]*)/g;
+const KEY_VALUE = /(?<![\w.-])([A-Za-z][\w.-]{0,63})(=)("[^"]*"?|'[^']*'?|[^\s"',;)\]}]*)/g;
+const RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,}={0,2}/g;
+
+/** A long run that looks like key material, not like a word or a path. */
+function secretRun(run: string): boolean {
+  const digit = /\d/.test(run);
+  const letter = /[A-Za-z]/.test(run);
+  const mixed = /[a-z]/.test(run) && /[A-Z]/.test(run);
+  if (run.includes('/')) return digit && mixed;
+  return (digit && letter) || (mixed && run.length >= 32) || /^\d{32,}$/.test(run);
+}
+
+/** The text with every secret-looking value replaced by REDACTED. */
+export function redact(text: string): string {
+  if (text.length === 0) return text;
+  return text
+    .replace(PEM, REDACTED)
+    .replace(XML_VALUE, (m, tag: string, value: string) => (isSecretName(tag) && value ? `<${tag}>${REDACTED}` : m))
+    .replace(JSON_VALUE, (m, key: string, sep: string, value: string) =>
+      isSecretName(key) && value ? `"${key}"${sep}"${REDACTED}"` : m,
+    )
+    .replace(SET_VALUE, (m, set: string, key: string, sp: string, value: string) =>
+      isSecretName(key) && value ? `${set}${key}${sp}${REDACTED}` : m,
+    )
+    .replace(KEY_VALUE, (m, key: string, eq: string, value: string) =>
+      isSecretName(key) && value ? `${key}${eq}${REDACTED}` : m,
+    )
+    .replace(RUN, (run) => (secretRun(run) ? REDACTED : run));
+}
