@@ -1,6 +1,6 @@
 import type { Vendor } from '../model/policy.js';
 import type { Audience, Severity } from '../model/profile.js';
-import type { FailOn } from '../cli/lint.js';
+import type { FailOn } from '../model/vocabulary.js';
 
 /** What a lint of one file needs: CLI flags, over the config file's overrides, over its top level. */
 export interface FileSettings {
