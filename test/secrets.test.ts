@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusAvailable, shared } from './helpers/tiers.js';
 import { lintFiles } from '../src/cli/lint.js';
 import { listProfiles } from '../src/profiles/load.js';
 import { formatJson } from '../src/reporters/json.js';
@@ -30,8 +31,9 @@ const files = [
       .filter((f) => f.endsWith('.xml'))
       .map((f) => join(d, f)),
   ),
-  ...(existsSync('../shared/corpus/pfsense')
-    ? readdirSync('../shared/corpus/pfsense').map((f) => join('../shared/corpus/pfsense', f))
+  // The shared corpus only in the corpus tier (npm run test:corpus).
+  ...(corpusAvailable('corpus/pfsense')
+    ? readdirSync(shared('corpus/pfsense')).map((f) => join(shared('corpus/pfsense'), f))
     : []),
 ];
 
