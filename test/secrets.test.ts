@@ -40,7 +40,7 @@ const files = [
 describe('no output carries secrets', () => {
   it('finds secrets to look for (the test can fail)', () => {
     const all = files.flatMap((f) => secretsOf(readFileSync(f, 'utf8')));
-    expect(all.length).toBeGreaterThan(10);
+    expect(all.length).toBeGreaterThan(corpusAvailable('corpus/pfsense') ? 10 : 2);
   });
   for (const file of files) {
     const secrets = secretsOf(readFileSync(file, 'utf8'));
