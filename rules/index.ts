@@ -10,7 +10,9 @@ import { returnTrafficBlocked } from './return-traffic-blocked.js';
 import { sipAlgEnabled } from './sip-alg-enabled.js';
 import { sipExposedToInternet } from './sip-exposed-to-internet.js';
 import { udpTimeoutOutOfRange } from './udp-timeout-out-of-range.js';
-import { parseErrorMeta, suppressionProblemMeta, unsupportedStatement } from './unsupported-statement.js';
+import { parseErrorMeta } from './parse-error.js';
+import { suppressionProblemMeta } from './suppression-problem.js';
+import { unsupportedStatement } from './unsupported-statement.js';
 import { unverifiableRequirement } from './unverifiable-requirement.js';
 import { wanIcmpBlocked } from './wan-icmp-blocked.js';
 

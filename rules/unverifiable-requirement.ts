@@ -1,3 +1,4 @@
+import { strongerSeverity } from '../src/model/vocabulary.js';
 import type { LintRule } from '../src/lint/context.js';
 import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js';
 import type { Finding } from '../src/model/finding.js';
@@ -124,8 +125,7 @@ export const unverifiableRequirement: LintRule = {
 
 const denies = (r: Rule) => r.action.kind === 'drop' || r.action.kind === 'reject';
 
-const RANK: Record<Severity, number> = { note: 1, warning: 2, error: 3 };
-const stronger = (a: Severity, b: Severity): Severity => (RANK[b] > RANK[a] ? b : a);
+const stronger = strongerSeverity;
 
 /** Rules whose symbolic members name one of the hostnames. */
 function namedRules(parts: { maybe: Rule[] }[], hosts: string[]): Rule[] {

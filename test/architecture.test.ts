@@ -29,4 +29,23 @@ describe('architecture', () => {
     );
     expect(offenders).toEqual([]);
   });
+  it('nothing below src/ imports the CLI except the CLI and the library entry (no config -> cli cycle)', () => {
+    const offenders = [
+      'src/config',
+      'src/lint',
+      'src/model',
+      'src/engine',
+      'src/reporters',
+      'src/suppress',
+      'src/profiles',
+      'rules',
+    ]
+      .flatMap(sources)
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => /(^|\/)cli\//.test(i))
+          .map((i) => `${f} -> ${i}`),
+      );
+    expect(offenders).toEqual([]);
+  });
 });

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { corpusDescribe, shared } from './helpers/tiers.js';
 import { UsageError } from '../src/model/errors.js';
 import type { Profile } from '../src/model/profile.js';
 import { catalogDir, listProfiles, loadProfile } from '../src/profiles/load.js';
@@ -10,10 +11,7 @@ import { catalogDir, listProfiles, loadProfile } from '../src/profiles/load.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CATALOG = join(ROOT, 'catalog');
 /** The provider documents every catalog number must be traceable to (../shared from the project root). */
-const SEEDS =
-  process.env['FWLINT_SEEDS'] ??
-  [join(ROOT, '..', 'shared', 'seeds'), join(ROOT, '..', '..', 'shared', 'seeds')].find((d) => existsSync(d)) ??
-  join(ROOT, '..', 'shared', 'seeds');
+const SEEDS = shared('seeds');
 
 const IDS = ['ipnordic', 'mitel-mx-one', 'openscape-business', 'spectralink-versity', 'tele2-vaxel'];
 
@@ -84,35 +82,6 @@ describe('bundled catalog', () => {
     const raw = JSON.parse(readFileSync(join(CATALOG, `${id}.json`), 'utf8')) as Record<string, unknown>;
     expect(raw['$schema']).toBe('./profile.schema.json');
     expect(byId.document.seed).toMatch(/^00[0-4]_[0-9a-f]{16}\.txt$/);
-    expect(seed(byId).length).toBeGreaterThan(1000);
-  });
-
-  it.each(IDS)('%s: every quote appears verbatim in its seed (whitespace collapsed)', (id) => {
-    const p = loadProfile(id);
-    const text = seed(p);
-    const sources = [...p.flows, ...p.settings, ...(p.portForwards ?? [])].map((r) => ({
-      id: r.id,
-      quote: squash(r.source.quote),
-    }));
-    const missing = sources.filter((s) => !text.includes(s.quote));
-    expect(missing).toEqual([]);
-  });
-
-  it.each(IDS)('%s: every port, CIDR and timeout number is in the quote, else in the seed', (id) => {
-    const p = loadProfile(id);
-    const text = seed(p);
-    const untraceable: string[] = [];
-    const quoteOnlyMisses: string[] = [];
-    for (const t of tracedNumbers(p)) {
-      const quote = squash(t.quote);
-      for (const n of new Set(t.numbers)) {
-        if (hasNumber(quote, n) || openRangeMax(quote, n)) continue;
-        if (!hasNumber(text, n)) untraceable.push(`${t.req}: ${n}`);
-        else quoteOnlyMisses.push(`${p.id}/${t.req}/${n}`);
-      }
-    }
-    expect(untraceable).toEqual([]);
-    expect(quoteOnlyMisses).toEqual(Object.keys(NOT_IN_QUOTE).filter((k) => k.startsWith(`${p.id}/`)));
   });
 
   it('ipnordic: the transcription says what the document says', () => {
@@ -434,5 +403,40 @@ describe('loadProfile errors', () => {
       'mxone-ipsec-ike',
       'mxone-ipsec-esp',
     ]);
+  });
+});
+
+// The provider documents are not in the repository: these run in the corpus tier (npm run test:corpus).
+corpusDescribe('catalog against the provider documents', 'seeds', () => {
+  it.each(IDS)('%s: its seed document is there', (id) => {
+    expect(seed(loadProfile(id)).length).toBeGreaterThan(1000);
+  });
+
+  it.each(IDS)('%s: every quote appears verbatim in its seed (whitespace collapsed)', (id) => {
+    const p = loadProfile(id);
+    const text = seed(p);
+    const sources = [...p.flows, ...p.settings, ...(p.portForwards ?? [])].map((r) => ({
+      id: r.id,
+      quote: squash(r.source.quote),
+    }));
+    const missing = sources.filter((s) => !text.includes(s.quote));
+    expect(missing).toEqual([]);
+  });
+
+  it.each(IDS)('%s: every port, CIDR and timeout number is in the quote, else in the seed', (id) => {
+    const p = loadProfile(id);
+    const text = seed(p);
+    const untraceable: string[] = [];
+    const quoteOnlyMisses: string[] = [];
+    for (const t of tracedNumbers(p)) {
+      const quote = squash(t.quote);
+      for (const n of new Set(t.numbers)) {
+        if (hasNumber(quote, n) || openRangeMax(quote, n)) continue;
+        if (!hasNumber(text, n)) untraceable.push(`${t.req}: ${n}`);
+        else quoteOnlyMisses.push(`${p.id}/${t.req}/${n}`);
+      }
+    }
+    expect(untraceable).toEqual([]);
+    expect(quoteOnlyMisses).toEqual(Object.keys(NOT_IN_QUOTE).filter((k) => k.startsWith(`${p.id}/`)));
   });
 });

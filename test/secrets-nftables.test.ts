@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusAvailable, shared } from './helpers/tiers.js';
 import { lintFiles } from '../src/cli/lint.js';
 import type { Report } from '../src/model/report.js';
 import { listProfiles } from '../src/profiles/load.js';
@@ -44,7 +45,8 @@ function files(dir: string): string[] {
   });
 }
 
-const CORPUS = ['../shared/corpus/nftables', '../shared/corpus/nftables-json'];
+// The shared corpus only in the corpus tier (npm run test:corpus).
+const CORPUS = ['corpus/nftables', 'corpus/nftables-json'].filter(corpusAvailable).map(shared);
 const all = [...files('fixtures/nftables'), ...CORPUS.flatMap(files)];
 
 function outputs(report: Report): string {

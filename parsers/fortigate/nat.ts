@@ -3,7 +3,7 @@ import type { Match, SnatRule } from '../../src/model/policy.js';
 import { protoSet, portSet } from '../../src/model/ports.js';
 import { CENTRAL_NAT_DEFAULT_REASON, PORT_PRESERVE_REASON } from './defaults.js';
 import type { Env, PolicyInfo } from './policies.js';
-import { flat, quote } from './text.js';
+import { quote } from './text.js';
 import { getSet, value, values, type Entry } from './tree.js';
 
 /** `config system settings / set central-nat` (default disable, vendor-semantics B.3). */

@@ -1,8 +1,7 @@
-import { ANY_ADDR, ANY_V4, ANY_V6, NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
-import { NameSet } from '../../src/model/name-set.js';
+import { ANY_V4, ANY_V6, NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { ANY_BOX, hull, intersect, subtract, type Box } from '../../src/model/box.js';
 import type { DnatRule, Match, Nat, SnatRule } from '../../src/model/policy.js';
-import { ANY_PORT, ANY_PROTO, portSet, type PortSet } from '../../src/model/ports.js';
+import { ANY_PORT, portSet, type PortSet } from '../../src/model/ports.js';
 import type { Ctx } from './context.js';
 import { FULLY_RANDOM_REASON, PRESERVE_REASON, RANDOM_REASON } from './defaults.js';
 import { isObject, type Expr } from './ir.js';

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { detectVendor } from '../../parsers/index.js';
-import { globToRegExp, isGlob } from '../config/glob.js';
+import { compileGlob, isGlob } from '../config/glob.js';
 import { UsageError } from '../model/errors.js';
 
 /**
@@ -27,11 +27,11 @@ export function expandInputs(
     const abs = resolve(cwd, arg);
     if (isGlob(arg)) {
       const { base, pattern } = splitGlob(arg);
-      const re = globToRegExp(pattern);
+      const matches = compileGlob(pattern);
       const root = resolve(cwd, base);
       let matched = 0;
       for (const f of walk(root)) {
-        if (!re.test(relative(root, f).split(sep).join('/'))) continue;
+        if (!matches(relative(root, f).split(sep).join('/'))) continue;
         matched++;
         if (recognised(f)) add(f);
         else skipped.push(f);

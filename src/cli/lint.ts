@@ -1,25 +1,29 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { ALL_RULE_META, findRuleMeta } from '../../rules/index.js';
+import { ALL_RULE_META } from '../../rules/index.js';
+import { parseErrorFinding } from '../../rules/parse-error.js';
+import {
+  expiredSuppressionFinding,
+  missingReasonFinding,
+  staleSuppressionFinding,
+} from '../../rules/suppression-problem.js';
 import type { ParseOptions } from '../../parsers/types.js';
 import type { ConfigFile, FileSettings } from '../config/settings.js';
 import { ParseError, UsageError } from '../model/errors.js';
 import type { Finding } from '../model/finding.js';
-import type { SourceLocation } from '../model/location.js';
 import type { Vendor } from '../model/policy.js';
-import type { Profile, Severity } from '../model/profile.js';
+import type { Profile } from '../model/profile.js';
 import type { LintedFile, Notification, Report, SiteReport } from '../model/report.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
 import { applyBaseline, readBaseline } from '../suppress/baseline.js';
 import { applyIgnores } from '../suppress/config.js';
 import { applyInline, inlineDirectives } from '../suppress/inline.js';
-import { readConfigText } from './read.js';
+import { parseConfigText, readConfigText } from './read.js';
 import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
+import { reachesFailOn, type FailOn } from '../model/vocabulary.js';
 
-export type FailOn = Severity | 'none';
-
-const RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };
+export type { FailOn } from '../model/vocabulary.js';
 
 /** A parse failure, in a form that crosses worker threads. */
 export interface Failure {
@@ -55,7 +59,7 @@ export function lintOneFile(
   abs: string,
   display: string,
   s: FileSettings,
-  given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions },
+  given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions; text?: string },
 ): FileResult {
   try {
     return lintOneFileUnguarded(abs, display, s, given);
@@ -75,16 +79,7 @@ export function unexpected(e: unknown, display: string): ParseError {
 function failedFile(e: ParseError): FileResult {
   return {
     linted: { path: e.file, firewalls: [], failed: true },
-    findings: [
-      {
-        ruleId: 'FWL901',
-        ruleName: findRuleMeta('FWL901')?.name ?? 'parse-error',
-        level: 'error',
-        message: e.message,
-        loc: { file: e.file, line: e.line, column: e.column, endLine: e.line },
-        fingerprintParts: [e.message],
-      },
-    ],
+    findings: [parseErrorFinding(e)],
     notifications: [],
     failed: { file: e.file, line: e.line, column: e.column, message: e.message },
     lineTexts: {},
@@ -95,7 +90,7 @@ function lintOneFileUnguarded(
   abs: string,
   display: string,
   s: FileSettings,
-  given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions },
+  given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions; text?: string },
 ): FileResult {
   const profiles = given?.profiles ?? s.profiles.map(profile);
   if (profiles.length === 0)
@@ -118,7 +113,12 @@ function lintOneFileUnguarded(
   let policies;
   let text: string;
   try {
-    ({ policies, text } = readConfigText(abs, display, s.vendor, parseOptions));
+    if (given?.text === undefined) ({ policies, text } = readConfigText(abs, display, s.vendor, parseOptions));
+    else
+      ({ policies, text } = {
+        policies: parseConfigText(given.text, display, s.vendor, parseOptions),
+        text: given.text,
+      });
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
     return { ...failedFile(e), linted: { path: display, firewalls: [], failed: true } };
@@ -131,7 +131,7 @@ function lintOneFileUnguarded(
     // A firewall name only tells findings apart when a file holds several (VDOMs); otherwise
     // it is noise in messages and would tie fingerprints to the hostname.
     const own = policies.length > 1 ? r.findings : r.findings.map((f) => ({ ...f, firewall: undefined }));
-    for (const d of applyInline(own, inlineDirectives(policy))) own.push(missingReason(d.loc));
+    for (const d of applyInline(own, inlineDirectives(policy))) own.push(missingReasonFinding(d.loc));
     findings.push(...own);
     notifications.push(...r.notifications);
     sites.push(r.site);
@@ -148,18 +148,6 @@ function lintOneFileUnguarded(
     findings: leveled,
     notifications,
     lineTexts: linesOf(text, leveled),
-  };
-}
-
-function missingReason(loc: SourceLocation): Finding {
-  const meta = findRuleMeta('FWL902')!;
-  return {
-    ruleId: meta.id,
-    ruleName: meta.name,
-    level: meta.defaultLevel,
-    message: 'Inline fwlint-disable without a reason suppresses nothing: write `fwlint-disable <rule> -- <reason>`.',
-    loc,
-    fingerprintParts: ['inline-missing-reason'],
   };
 }
 
@@ -223,25 +211,7 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
       o.config.display,
       o.cwd,
     );
-    const meta = findRuleMeta('FWL902')!;
-    for (const e of expired)
-      findings.push({
-        ruleId: meta.id,
-        ruleName: meta.name,
-        level: 'warning',
-        loc: e.loc,
-        fingerprintParts: ['expired', e.rule, e.reason],
-        message: `Suppression of ${e.rule} expired on ${e.expires} and no longer applies ("${e.reason}"): fix the findings, or renew the entry with a new date and reason.`,
-      });
-    for (const e of stale)
-      findings.push({
-        ruleId: meta.id,
-        ruleName: meta.name,
-        level: 'note',
-        loc: e.loc,
-        fingerprintParts: ['stale', e.rule, e.reason],
-        message: `Suppression of ${e.rule} matches no finding ("${e.reason}"): delete it.`,
-      });
+    findings.push(...expired.map(expiredSuppressionFinding), ...stale.map(staleSuppressionFinding));
   }
   if (o.baseline) applyBaseline(findings, readBaseline(o.baseline), o.baseline);
   findings.sort(byLocation);
@@ -305,8 +275,7 @@ export function lintFiles(
 /** Findings at or above `failOn` that are not suppressed decide exit code 1; parse failures give 2. */
 export function exitCode(report: Report, failed: readonly unknown[], failOn: FailOn): number {
   if (failed.length > 0) return 2;
-  if (failOn === 'none') return 0;
-  return report.findings.some((f) => !f.suppressions?.length && RANK[f.level] >= RANK[failOn]) ? 1 : 0;
+  return report.findings.some((f) => !f.suppressions?.length && reachesFailOn(f.level, failOn)) ? 1 : 0;
 }
 
 /** Paths in reports are relative to the working directory with forward slashes, as SARIF consumers expect. */

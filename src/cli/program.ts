@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ALL_RULE_META, findRuleMeta } from '../../rules/index.js';
-import { ALL_VENDORS } from '../../parsers/index.js';
 import { ParseError, UsageError } from '../model/errors.js';
 import { redact } from '../model/redact.js';
 import type { Report } from '../model/report.js';
@@ -25,6 +24,7 @@ import { formatJunit } from '../reporters/junit.js';
 import { readConfig } from './read.js';
 import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
+import { FAIL_ON, OPTIONAL_AUDIENCES, VENDOR_CHOICES } from '../model/vocabulary.js';
 import {
   formatProfile,
   formatProfileList,
@@ -46,7 +46,7 @@ function listFormat(): Option {
 }
 
 const collect = (v: string, acc: string[] = []) => [...acc, v];
-const AUDIENCES = ['pc-software', 'wifi-calling', 'mobile-app', 'servers', 'pbx'];
+const AUDIENCES: readonly string[] = OPTIONAL_AUDIENCES;
 
 function program(): Command {
   const p = new Command('fwlint')
@@ -75,10 +75,9 @@ function program(): Command {
     )
     .option('--device <family>', 'also check device-specific requirements for this family (repeatable)', collect)
     .addOption(
-      new Option('--vendor <vendor>', 'configuration format (default: auto, detected per file)').choices([
-        'auto',
-        ...ALL_VENDORS,
-      ]),
+      new Option('--vendor <vendor>', 'configuration format (default: auto, detected per file)').choices(
+        VENDOR_CHOICES,
+      ),
     )
     .addOption(
       new Option('--format <format>', 'output format')
@@ -91,7 +90,7 @@ function program(): Command {
       new Option(
         '--fail-on <level>',
         'exit 1 when an unsuppressed finding at or above this level exists (default: error)',
-      ).choices(['error', 'warning', 'note', 'none']),
+      ).choices(FAIL_ON),
     )
     .option(
       '-c, --config <file>',
@@ -223,9 +222,7 @@ function program(): Command {
     .option('--in <interface>', 'ingress interface (default: where --from lives, else WAN)')
     .option('--out <interface>', 'egress interface (default: by destination)')
     .option('--state <states>', 'connection state(s): new, established, related, invalid, untracked', 'new')
-    .addOption(
-      new Option('--vendor <vendor>', 'configuration format').choices(['auto', ...ALL_VENDORS]).default('auto'),
-    )
+    .addOption(new Option('--vendor <vendor>', 'configuration format').choices(VENDOR_CHOICES).default('auto'))
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables)')
     .action((file: string, o) => {
       const display = displayPath(file, process.cwd());
@@ -244,7 +241,7 @@ function program(): Command {
   return p;
 }
 
-function collectChoice(choices: string[]) {
+function collectChoice(choices: readonly string[]) {
   return (v: string, acc: string[] = []) => {
     if (!choices.includes(v)) throw new UsageError(`--audience '${v}': expected one of ${choices.join(', ')}`);
     return [...acc, v];

@@ -49,7 +49,33 @@ export function readConfigText(
   const nul = buf.subarray(0, 65536).indexOf(0);
   if (nul >= 0) throw new ParseError(displayPath, lineOf(buf, nul), 1, 'binary data, not a text configuration export');
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');
-  const chosen = vendor === 'auto' ? detectVendor(text.slice(0, 8192)) : vendor;
+  return {
+    policies: parseConfigText(text, displayPath, vendor, { readInclude: includeReader(path, displayPath), ...options }),
+    text,
+  };
+}
+
+/**
+ * Parses configuration text that is already in memory (the library's `{ text, filename }` input):
+ * the same checks as for a file (empty, binary, unknown format) and the same ParseErrors.
+ */
+export function parseConfigText(
+  text: string,
+  displayPath: string,
+  vendor: Vendor | 'auto',
+  options: ParseOptions = {},
+): Policy[] {
+  if (text.length === 0) throw new ParseError(displayPath, 1, 1, 'empty file');
+  const nul = text.slice(0, 65536).indexOf('\0');
+  if (nul >= 0)
+    throw new ParseError(
+      displayPath,
+      text.slice(0, nul).split('\n').length,
+      1,
+      'binary data, not a text configuration export',
+    );
+  const body = text.replace(/^\uFEFF/, '');
+  const chosen = vendor === 'auto' ? detectVendor(body.slice(0, 8192)) : vendor;
   if (!chosen)
     throw new ParseError(
       displayPath,
@@ -59,10 +85,7 @@ export function readConfigText(
     );
   const parser = parserFor(chosen);
   if (!parser) throw new UsageError(`${displayPath}: the ${chosen} parser is not available yet`);
-  return {
-    policies: parser.parse(text, displayPath, chosen, { readInclude: includeReader(path, displayPath), ...options }),
-    text,
-  };
+  return parser.parse(body, displayPath, chosen, options);
 }
 
 function readWhole(path: string, size: number): Buffer {

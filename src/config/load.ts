@@ -3,11 +3,11 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { findRuleMeta } from '../../rules/index.js';
 import { UsageError } from '../model/errors.js';
-import { packageRoot } from '../cli/meta.js';
+import { packageRoot } from '../package.js';
 import type { Severity } from '../model/profile.js';
-import type { FailOn } from '../cli/lint.js';
+import type { FailOn } from '../model/vocabulary.js';
 import { matchesAny } from './glob.js';
-import { jsonErrorPosition, jsonPositions } from './json-positions.js';
+import { JsonSyntaxError, parseJsonDocument, type JsonDocument } from './json-document.js';
 import type { ConfigFile, FileSettings, IgnoreEntry } from './settings.js';
 
 export const CONFIG_NAMES = ['fwlint.config.json', '.fwlintrc.json'] as const;
@@ -44,32 +44,29 @@ export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {
   } catch (e) {
     throw new UsageError(`${display}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  let doc: Record<string, unknown>;
+  let json: JsonDocument;
   try {
-    doc = JSON.parse(text) as Record<string, unknown>;
+    json = parseJsonDocument(text);
   } catch (e) {
-    const p = jsonErrorPosition(text, (e as Error).message);
-    throw new UsageError(
-      `${display}:${p.line}:${p.column}: not valid JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')})`,
-    );
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    throw new UsageError(`${display}:${e.position.line}:${e.position.column}: not valid JSON: ${e.message}`);
   }
-  const positions = jsonPositions(text);
-  const at = (pointer: string) => {
-    const p = positions.get(pointer) ?? { line: 1, column: 1 };
-    return `${display}:${p.line}:${p.column}`;
-  };
+  const doc = json.value as Record<string, unknown>;
+  const where = (p: { line: number; column: number }) => `${display}:${p.line}:${p.column}`;
+  const at = (pointer: string) => where(json.at(pointer));
   const v = validate(doc);
-  if (v.errors?.length) {
-    const e = v.errors[0]!;
+  const e = v.errors?.[0];
+  if (e) {
     const key = e.instancePath || '/';
-    const extra =
-      e.keyword === 'additionalProperties'
-        ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
-        : e.keyword === 'required'
-          ? ` '${(e.params as { missingProperty: string }).missingProperty}'`
-          : '';
-    const more = v.errors.length > 1 ? ` (and ${v.errors.length - 1} more)` : '';
-    throw new UsageError(`${at(e.instancePath)}: ${key}: ${e.message}${extra}${more}`);
+    const params = e.params as { additionalProperty?: string; missingProperty?: string };
+    const extra = params.additionalProperty ?? params.missingProperty;
+    // An unknown key is shown where the key is; other problems where the value is.
+    const loc =
+      params.additionalProperty !== undefined
+        ? where(json.keyAt(e.instancePath, params.additionalProperty))
+        : at(e.instancePath);
+    const more = (v.errors?.length ?? 0) > 1 ? ` (and ${(v.errors?.length ?? 1) - 1} more)` : '';
+    throw new UsageError(`${loc}: ${key}: ${e.message ?? 'invalid'}${extra !== undefined ? ` '${extra}'` : ''}${more}`);
   }
   const dir = dirname(path);
   const settings = (o: Record<string, unknown>, ptr: string): Partial<FileSettings> => {
@@ -93,7 +90,7 @@ export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {
     if (!meta) throw new UsageError(`${at(`/ignore/${i}/rule`)}: /ignore/${i}/rule: unknown rule '${o.rule}'`);
     if (!String(o.reason ?? '').trim())
       throw new UsageError(`${at(`/ignore/${i}`)}: /ignore/${i}/reason: a reason is required`);
-    const p = positions.get(`/ignore/${i}`) ?? { line: 1, column: 1 };
+    const p = json.at(`/ignore/${i}`);
     return {
       rule: meta.id,
       files: o.files as string[] | undefined,

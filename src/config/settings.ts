@@ -1,6 +1,4 @@
-import type { Vendor } from '../model/policy.js';
-import type { Audience, Severity } from '../model/profile.js';
-import type { FailOn } from '../cli/lint.js';
+import type { Audience, FailOn, RuleLevel, VendorChoice } from '../model/vocabulary.js';
 
 /** What a lint of one file needs: CLI flags, over the config file's overrides, over its top level. */
 export interface FileSettings {
@@ -14,10 +12,10 @@ export interface FileSettings {
   wan: string[];
   audiences: Audience[];
   devices: string[];
-  vendor: Vendor | 'auto';
+  vendor: VendorChoice;
   sysctl?: string;
   /** Per-rule levels by rule id (names are resolved to ids at load). */
-  rules: Record<string, Severity | 'off'>;
+  rules: Record<string, RuleLevel>;
 }
 
 export interface IgnoreEntry {

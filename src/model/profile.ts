@@ -1,7 +1,6 @@
 /** Provider profiles: what one provider document requires. Shape validated by catalog/profile.schema.json. */
-export type Severity = 'error' | 'warning' | 'note';
-
-export type Audience = 'phones' | 'pc-software' | 'wifi-calling' | 'mobile-app' | 'servers' | 'pbx';
+export type { Audience, Severity } from './vocabulary.js';
+import type { Audience, Severity } from './vocabulary.js';
 
 export interface DocSource {
   /** Section heading or table name in the provider document. */

@@ -17,7 +17,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [MAIN, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: 60_000,
     env: { ...base, ...env },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };

@@ -28,7 +28,9 @@ function normalize(text: string): string {
 
 function golden(name: string, actual: string): void {
   const path = join('test/golden', name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+  // A missing golden fails: it is written only on request, and then reviewed before committing.
+  expect(existsSync(path), `${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/golden, then review it`).toBe(true);
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 

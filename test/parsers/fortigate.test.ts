@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusDescribe } from '../helpers/tiers.js';
 import {
   ANY_V4,
   ANY_V6,
@@ -17,7 +18,6 @@ import { fortigateParser } from '../../parsers/fortigate/index.js';
 import { pfsenseParser } from '../../parsers/pfsense/index.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/fortigate');
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/fortigate');
 
 function load(name: string): { policies: Policy[]; text: string } {
   const text = readFileSync(join(FIXTURES, name), 'utf8');
@@ -733,12 +733,9 @@ end
   });
 });
 
-const corpusFiles = existsSync(CORPUS) ? readdirSync(CORPUS).sort() : [];
-
-describe('corpus: every FortiGate file parses', () => {
-  it(`the corpus folder ${CORPUS} exists and holds FortiGate configurations`, () => {
-    // Fails loudly (rather than skipping) when ../shared/corpus is missing.
-    expect(existsSync(CORPUS)).toBe(true);
+corpusDescribe('corpus: every FortiGate file parses', 'corpus/fortigate', (CORPUS) => {
+  const corpusFiles = readdirSync(CORPUS).sort();
+  it(`the corpus folder ${CORPUS} holds FortiGate configurations`, () => {
     expect(corpusFiles.length).toBeGreaterThanOrEqual(10);
   });
   for (const f of corpusFiles) {

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusAvailable, corpusDescribe, shared } from '../helpers/tiers.js';
 import { ANY_V4, ANY_V6, formatAddrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { ParseError } from '../../src/model/errors.js';
 import { NameSet } from '../../src/model/name-set.js';
@@ -10,7 +11,7 @@ import { mikrotikParser } from '../../parsers/mikrotik/index.js';
 import { parseTime } from '../../parsers/mikrotik/sessions.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/mikrotik');
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/mikrotik');
+const CORPUS = shared('corpus/mikrotik');
 
 function load(rel: string): { p: Policy; text: string; lines: string[] } {
   const text = readFileSync(join(FIXTURES, rel), 'utf8');
@@ -727,8 +728,8 @@ describe('MikroTik detection', () => {
     expect(mikrotikParser.detect('# a RouterOS-like comment only\n')).toBeUndefined();
   });
 
-  it.skipIf(!existsSync(join(CORPUS, '..')))(
-    'never claims a corpus file of another vendor (needs ../shared/corpus; without it the corpus test below fails)',
+  it.runIf(corpusAvailable('corpus'))(
+    'never claims a corpus file of another vendor (corpus tier only: npm run test:corpus)',
     () => {
       const root = join(CORPUS, '..');
       for (const dir of readdirSync(root).filter((d) => d !== 'mikrotik' && !d.includes('.'))) {
@@ -741,11 +742,8 @@ describe('MikroTik detection', () => {
   );
 });
 
-describe('MikroTik corpus: every file in ../shared/corpus/mikrotik parses', () => {
-  it('the corpus folder is there (it is checked out beside the project; this test fails rather than skips without it)', () => {
-    expect(existsSync(CORPUS), `${CORPUS} is missing: check out the shared corpus beside the project`).toBe(true);
-  });
-  const files = existsSync(CORPUS) ? readdirSync(CORPUS).sort() : [];
+corpusDescribe('MikroTik corpus: every file in ../shared/corpus/mikrotik parses', 'corpus/mikrotik', () => {
+  const files = readdirSync(CORPUS).sort();
   it.each(files)('%s', (file) => {
     const text = readFileSync(join(CORPUS, file), 'utf8');
     expect(mikrotikParser.detect(text.slice(0, 8192))).toBe('mikrotik');
@@ -763,33 +761,30 @@ describe('MikroTik corpus: every file in ../shared/corpus/mikrotik parses', () =
     expect(q!.sessions.sipAlg).toHaveLength(1);
   });
 
-  it.skipIf(!existsSync(CORPUS))(
-    'reads the corpus the way an administrator would (needs ../shared/corpus; without it the first test of this block fails)',
-    () => {
-      const get = (f: string) => mikrotikParser.parse(readFileSync(join(CORPUS, f), 'utf8'), f, 'mikrotik')[0]!;
-      const pancho = get('Pancho-uy__MK__MK_LUNARSA_EXPORT.rsc');
-      expect(pancho.version).toBe('6.49.6');
-      expect(pancho.interfaces.filter((i) => i.role === 'wan').map((i) => i.name)).toEqual(['ether1']);
-      const likwrk = get('likwrk__mikrotik__config.rsc');
-      expect(likwrk.nat.dnat.map((d) => [d.label, d.to.port])).toEqual([
-        ['NAT rule "Port-forwarding server 1"', 443],
-        ['NAT rule "Port-forwarding server 2"', 443],
-      ]);
-      expect(likwrk.unsupported.map((u) => u.what)).toEqual([
-        '/ip firewall filter time=9h-18h,mon,tue,wed,thu,fri',
-        '/ip firewall nat action=redirect',
-      ]);
-      const template = get('tjohnsonII__PolycomYealinkMikrotikSwitchConfig__OnNetMikrotikConfigTemplate.txt');
-      expect(template.sessions.sipAlg[0]).toMatchObject({ value: false, source: 'explicit' });
-      expect(template.sessions.udpTimeout).toMatchObject({ value: 180, source: 'default' });
-      const tmask = get('TMaskpl__Mikrotik7-2WANs__MT_R1.rsc');
-      expect(tmask.unsupported.find((u) => u.what === 'stray text')!.loc.line).toBe(78);
-      const redfox = get('FoxDenHome__router__redfox.rsc');
-      expect(rules(redfox, 'forward').map((r) => r.action.kind)).toEqual(['accept', 'accept', 'drop']);
-      expect(redfox.interfaces.find((i) => i.name === 'eth0')!.role).toBe('wan');
-      const snout = get('FoxDenHome__nix__mikrotik_scripts_firewall-rules-snout.rsc');
-      expect(snout.ruleset.forward[0]!.chains).toEqual(['forward', 'ipv6:forward']);
-      expect(rules(snout, 'forward')[0]!.action).toEqual({ kind: 'reject' });
-    },
-  );
+  it('reads the corpus the way an administrator would', () => {
+    const get = (f: string) => mikrotikParser.parse(readFileSync(join(CORPUS, f), 'utf8'), f, 'mikrotik')[0]!;
+    const pancho = get('Pancho-uy__MK__MK_LUNARSA_EXPORT.rsc');
+    expect(pancho.version).toBe('6.49.6');
+    expect(pancho.interfaces.filter((i) => i.role === 'wan').map((i) => i.name)).toEqual(['ether1']);
+    const likwrk = get('likwrk__mikrotik__config.rsc');
+    expect(likwrk.nat.dnat.map((d) => [d.label, d.to.port])).toEqual([
+      ['NAT rule "Port-forwarding server 1"', 443],
+      ['NAT rule "Port-forwarding server 2"', 443],
+    ]);
+    expect(likwrk.unsupported.map((u) => u.what)).toEqual([
+      '/ip firewall filter time=9h-18h,mon,tue,wed,thu,fri',
+      '/ip firewall nat action=redirect',
+    ]);
+    const template = get('tjohnsonII__PolycomYealinkMikrotikSwitchConfig__OnNetMikrotikConfigTemplate.txt');
+    expect(template.sessions.sipAlg[0]).toMatchObject({ value: false, source: 'explicit' });
+    expect(template.sessions.udpTimeout).toMatchObject({ value: 180, source: 'default' });
+    const tmask = get('TMaskpl__Mikrotik7-2WANs__MT_R1.rsc');
+    expect(tmask.unsupported.find((u) => u.what === 'stray text')!.loc.line).toBe(78);
+    const redfox = get('FoxDenHome__router__redfox.rsc');
+    expect(rules(redfox, 'forward').map((r) => r.action.kind)).toEqual(['accept', 'accept', 'drop']);
+    expect(redfox.interfaces.find((i) => i.name === 'eth0')!.role).toBe('wan');
+    const snout = get('FoxDenHome__nix__mikrotik_scripts_firewall-rules-snout.rsc');
+    expect(snout.ruleset.forward[0]!.chains).toEqual(['forward', 'ipv6:forward']);
+    expect(rules(snout, 'forward')[0]!.action).toEqual({ kind: 'reject' });
+  });
 });

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusDescribe, shared } from '../helpers/tiers.js';
 import {
   ANY_V4,
   ANY_V6,
@@ -15,7 +16,7 @@ import { formatPortSet, formatProtoSet, portSet, type PortSet } from '../../src/
 import { pfsenseParser } from '../../parsers/pfsense/index.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/pfsense');
-const CORPUS = '/work/shared/corpus/pfsense';
+const CORPUS = shared('corpus/pfsense');
 
 function load(name: string): { policy: Policy; text: string } {
   const text = readFileSync(join(FIXTURES, name), 'utf8');
@@ -543,31 +544,26 @@ describe('pfSense parser: detection and errors', () => {
   });
 });
 
-describe.skipIf(!existsSync(CORPUS))(
-  `corpus: every file in ${CORPUS} parses (skipped when the directory is absent)`,
-  () => {
-    const files = existsSync(CORPUS)
-      ? readdirSync(CORPUS)
-          .filter((f) => f.endsWith('.xml'))
-          .sort()
-      : [];
-    it.each(files)('%s', (file) => {
-      const text = readFileSync(join(CORPUS, file), 'utf8');
-      const vendor = pfsenseParser.detect(text.slice(0, 4096));
-      expect(vendor).toBeDefined();
-      const [p] = pfsenseParser.parse(text, file, vendor!);
-      expect(p!.vendor).toBe(vendor);
-      const lineCount = text.split('\n').length;
-      for (const c of Object.values(p!.ruleset.chains)) {
-        for (const r of c.rules) {
-          expect(r.loc.line).toBeGreaterThan(0);
-          expect(r.loc.endLine).toBeLessThanOrEqual(lineCount);
-          expect(r.loc.endLine).toBeGreaterThanOrEqual(r.loc.line);
-          expect(r.label.length).toBeGreaterThan(0);
-          expect(formatAddrSet(r.match.src ?? ANY_V4).length).toBeGreaterThan(0);
-        }
+corpusDescribe(`corpus: every file in ../shared/corpus/pfsense parses`, 'corpus/pfsense', () => {
+  const files = readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.xml'))
+    .sort();
+  it.each(files)('%s', (file) => {
+    const text = readFileSync(join(CORPUS, file), 'utf8');
+    const vendor = pfsenseParser.detect(text.slice(0, 4096));
+    expect(vendor).toBeDefined();
+    const [p] = pfsenseParser.parse(text, file, vendor!);
+    expect(p!.vendor).toBe(vendor);
+    const lineCount = text.split('\n').length;
+    for (const c of Object.values(p!.ruleset.chains)) {
+      for (const r of c.rules) {
+        expect(r.loc.line).toBeGreaterThan(0);
+        expect(r.loc.endLine).toBeLessThanOrEqual(lineCount);
+        expect(r.loc.endLine).toBeGreaterThanOrEqual(r.loc.line);
+        expect(r.label.length).toBeGreaterThan(0);
+        expect(formatAddrSet(r.match.src ?? ANY_V4).length).toBeGreaterThan(0);
       }
-      expect(p!.ruleset.chains['pf-out']!.rules.length).toBeGreaterThanOrEqual(1);
-    });
-  },
-);
+    }
+    expect(p!.ruleset.chains['pf-out']!.rules.length).toBeGreaterThanOrEqual(1);
+  });
+});

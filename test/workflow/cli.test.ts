@@ -8,7 +8,7 @@ import { repo } from './helpers.js';
 const MAIN = resolve('dist/src/cli/main.js');
 const R = 'fixtures/pfsense/rules';
 const run = (cwd: string, args: string[]) => {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
