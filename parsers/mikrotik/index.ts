@@ -7,7 +7,9 @@ import { Ctx, type VersionInfo } from './context.js';
 import { buildRuleset, firewallRuleCount } from './filter.js';
 import { buildInterfaces } from './interfaces.js';
 import { readInventory } from './inventory.js';
-import { LineIndex, lex, type Lexed } from './lexer.js';
+import { lex, type Lexed } from './lexer.js';
+import { assertText } from '../toolkit/binary.js';
+import { PositionIndex } from '../toolkit/positions.js';
 import type { RuleEnv } from './matchers.js';
 import { buildNat } from './nat.js';
 import { reportOther } from './other.js';
@@ -86,7 +88,8 @@ function readVersion(lexed: Lexed, slashPaths: boolean): VersionInfo {
 }
 
 export function parseRouterOS(text: string, file: string, _options: ParseOptions = {}): Policy {
-  const ctx = new Ctx(file, text, new LineIndex(text));
+  const ctx = new Ctx(file, text, new PositionIndex(text));
+  assertText(text, file, ctx.lines);
   const ex = executor(ctx);
   // Statements are executed as they are read, so a 100k-rule export never holds them all at once.
   const lexed = lex(text, file, ex.run, ctx.lines);
