@@ -102,7 +102,7 @@ function readStatement(
   const script = first === COLON || first === LBRACE;
   const words: Word[] = [];
   /** Pieces of the current word, split by continuations: [start, end) pairs. */
-  let pieces: number[] = [];
+  const pieces: number[] = [];
   let pieceStart = -1;
   let wordStart = -1;
   let inQuote = false;
@@ -121,7 +121,7 @@ function readStatement(
       for (let k = 0; k < pieces.length; k += 2) raw += text.slice(pieces[k], pieces[k + 1]);
     }
     words.push({ raw, start: wordStart, end });
-    pieces = [];
+    pieces.length = 0;
     pieceStart = -1;
     wordStart = -1;
   };

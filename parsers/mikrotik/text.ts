@@ -10,10 +10,9 @@ export function entryId(prefix: string, menu: string, item: Item, comment: strin
   const keys = item.props.keys().sort();
   for (const key of keys) {
     if (TEXT_SKIP.has(key)) continue;
-    const p = item.props.get(key)!;
     h.add(key)
-      .add(p.negated ? '!' : '')
-      .add(p.value);
+      .add(item.props.negated(key) ? '!' : '')
+      .add(item.props.value(key) ?? '');
   }
   return h.add(comment).id(prefix);
 }

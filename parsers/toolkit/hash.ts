@@ -38,7 +38,13 @@ export class Hasher {
     h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
     h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    const n = 4294967296 * (2097151 & h2) + (h1 >>> 0);
-    return `${prefix}-${n.toString(16).padStart(14, '0').slice(-12)}`;
+    // The low 48 bits of the 53-bit hash, as 12 hex digits: 4 from h2, 8 from h1.
+    return `${prefix}-${hex(h2 & 0xffff, 4)}${hex(h1 >>> 0, 8)}`;
   }
+}
+
+/** `n` as exactly `digits` lowercase hex digits. */
+function hex(n: number, digits: number): string {
+  const s = n.toString(16);
+  return s.length === digits ? s : '0'.repeat(digits - s.length) + s;
 }

@@ -74,20 +74,31 @@ export class PositionIndex {
 
 /** Offsets where lines start: after LF, after CRLF, after a lone CR. */
 function lineStarts(text: string): Int32Array {
-  const out: number[] = [0];
+  // Filled in place and doubled when full: no array of boxed numbers, no iterator copy.
+  let out = new Int32Array(Math.max(16, text.length >> 5));
+  let n = 0;
+  const push = (offset: number): void => {
+    if (n === out.length) {
+      const bigger = new Int32Array(out.length * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    out[n++] = offset;
+  };
+  push(0);
   if (!hasLoneCr(text)) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) push(i + 1);
   } else {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 0x0a) out.push(i + 1);
+      if (c === 0x0a) push(i + 1);
       else if (c === 0x0d) {
         if (text.charCodeAt(i + 1) === 0x0a) i++;
-        out.push(i + 1);
+        push(i + 1);
       }
     }
   }
-  return Int32Array.from(out);
+  return out.subarray(0, n);
 }
 
 function hasLoneCr(text: string): boolean {
