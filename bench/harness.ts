@@ -34,6 +34,8 @@ export interface Measured {
   evalMs?: number;
   /** Bytes; undefined when the child was stopped (timeout). */
   peakRss?: number;
+  /** V8 heap still in use after a full GC with the results alive: the model's own size, without garbage. */
+  liveHeap?: number;
   rulesInModel?: number;
   findings?: number;
   timedOut?: boolean;
@@ -95,6 +97,8 @@ export async function runJob(job: Job): Promise<void> {
   }
   result.peakRss = process.resourceUsage().maxRSS * 1024;
   if (keep === undefined) throw new Error('nothing measured');
+  gc();
+  result.liveHeap = process.memoryUsage().heapUsed;
   out(result);
 }
 
@@ -135,6 +139,7 @@ export function medianOf(runs: Measured[]): Measured {
   out.parseMs = pick((m) => m.parseMs);
   out.evalMs = pick((m) => m.evalMs);
   out.peakRss = pick((m) => m.peakRss);
+  out.liveHeap = pick((m) => m.liveHeap);
   if (runs.some((m) => m.timedOut)) out.timedOut = true;
   return out;
 }

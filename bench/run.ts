@@ -108,6 +108,7 @@ function mainTable(rows: Row[]): string {
       'parse / baseline',
       'peak RSS',
       'RSS budget',
+      'live heap',
     ],
     rows.map((r) => {
       const stopped = r.lint.timedOut ? ` (stopped at ${LINT_CAP_MS.large / 60_000} min)` : '';
@@ -119,7 +120,7 @@ function mainTable(rows: Row[]): string {
       } else if (r.v.baseline === 'nft') {
         baseline = r.nft?.ms !== undefined ? `nft -c ${fmtMs(r.nft.ms)}` : `nft -c: ${r.nft?.note ?? 'not run'}`;
         vsBase =
-          r.nft?.ms !== undefined && !r.lint.timedOut ? `${(r.nft.ms / r.lint.ms).toFixed(0)}× faster (total)` : '';
+          r.nft?.ms !== undefined && !r.lint.timedOut ? `${(r.nft.ms / r.lint.ms).toFixed(1)}× faster (total)` : '';
       }
       return [
         r.v.vendor,
@@ -135,6 +136,7 @@ function mainTable(rows: Row[]): string {
         vsBase,
         fmtMiB(r.lint.peakRss),
         fmtMiB(4 * r.bytes + 100e6),
+        fmtMiB(r.lint.liveHeap),
       ];
     }),
   );
@@ -231,7 +233,8 @@ function orchestrate(args: Args): void {
         '- **floor**: node reads the file and splits it into lines. **parse**: vendor detection + `parser.parse` → model. ' +
           '**evaluate**: `lintPolicy` with `ipnordic` and the site flags below. **baseline**: fast-xml-parser (pfSense), `nft -c -f` (nftables' +
           `, stopped after ${NFT_CAP_MS.large / 60_000} min at 100k).`,
-        "- **peak RSS**: the child's maxRSS (runtime + text + model + lint); budget 4 × file size + 100 MB.",
+        "- **peak RSS**: the child's maxRSS (runtime + text + model + lint, and garbage not yet collected); " +
+          'budget 4 × file size + 100 MB. **live heap**: V8 heap in use after a full GC with the model and findings alive.',
         '',
         mainTable(rows),
         '',
