@@ -4,6 +4,7 @@
  * forwards, and lines wrapped at 80 columns with `\` continuations, some inside a value.
  */
 import { rng } from './rng.js';
+import { RANGES, WORDS } from './words.js';
 
 /** RouterOS wraps export lines at 80 columns: ` \` between tokens, `key=\` before a long value. */
 function wrap(tokens: string[], out: string[]): void {
@@ -29,29 +30,7 @@ function wrap(tokens: string[], out: string[]): void {
   if (line) out.push(line);
 }
 
-const WORDS = [
-  'office',
-  'printer',
-  'backup',
-  'camera',
-  'nas',
-  'vpn',
-  'erp',
-  'crm',
-  'mail',
-  'web',
-  'phones',
-  'pbx',
-  'sip',
-  'guest',
-  'monitoring',
-  'ldap',
-  'ntp',
-  'dns',
-  'lab',
-];
 const PORTS = ['22', '25', '53', '80', '123', '443', '465', '587', '993', '3389', '5060', '5061', '8080', '8443'];
-const RANGES = ['10000-20000', '16384-32767', '1024-65535', '6000-6100', '49152-65535', '3478-3481'];
 const IFACES = ['bridge', 'vlan20-voice', 'vlan30-guest', 'ether5-dmz'];
 
 export function generateRouterOS(rules: number, listEntries: number, seed = 7): string {
