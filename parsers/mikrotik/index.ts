@@ -1,6 +1,7 @@
 import { ParseError } from '../../src/model/errors.js';
+import { oneFirewallPerFile } from '../toolkit/parser.js';
 import type { Policy, Vendor } from '../../src/model/policy.js';
-import type { ParseOptions, VendorParser } from '../types.js';
+import type { ParseOptions } from '../types.js';
 import { AddressLists } from './address-lists.js';
 import { TOP_MENUS, executor } from './commands.js';
 import { Ctx, type VersionInfo } from './context.js';
@@ -154,12 +155,8 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
   return policy;
 }
 
-export const mikrotikParser: VendorParser = {
-  vendors: ['mikrotik'],
-  detect,
-  parse(text: string, file: string, _vendor: Vendor, options?: ParseOptions): Policy[] {
-    return [parseRouterOS(text, file, options)];
-  },
-};
+export const mikrotikParser = oneFirewallPerFile(['mikrotik'], detect, (text, file, _vendor, options) =>
+  parseRouterOS(text, file, options),
+);
 
 export default mikrotikParser;

@@ -1,5 +1,6 @@
 import type { Policy, Vendor } from '../../src/model/policy.js';
-import type { ParseOptions, VendorParser } from '../types.js';
+import { oneFirewallPerFile } from '../toolkit/parser.js';
+import type { ParseOptions } from '../types.js';
 import { buildRuleset, classify } from './chains.js';
 import { Ctx } from './context.js';
 import { Expander, type Flat } from './expand.js';
@@ -123,12 +124,8 @@ export function parseNftables(text: string, file: string, options: ParseOptions 
   return policy;
 }
 
-export const nftablesParser: VendorParser = {
-  vendors: ['nftables'],
-  detect,
-  parse(text: string, file: string, _vendor: Vendor, options?: ParseOptions): Policy[] {
-    return [parseNftables(text, file, options)];
-  },
-};
+export const nftablesParser = oneFirewallPerFile(['nftables'], detect, (text, file, _vendor, options) =>
+  parseNftables(text, file, options),
+);
 
 export default nftablesParser;
