@@ -13,6 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { rng } from './rng.js';
+import { RANGES, WORDS } from './words.js';
 
 interface Iface {
   name: string;
@@ -50,29 +51,6 @@ const WELL_KNOWN = [
   '5061',
   '8080',
   '8443',
-];
-const RANGES = ['10000-20000', '16384-32767', '1024-65535', '6000-6100', '49152-65535', '3478-3481'];
-const WORDS = [
-  'office',
-  'printer',
-  'backup',
-  'camera',
-  'nas',
-  'vpn',
-  'erp',
-  'crm',
-  'mail',
-  'web',
-  'phones',
-  'pbx',
-  'sip',
-  'guest',
-  'monitoring',
-  'ldap',
-  'ntp',
-  'dns',
-  'build',
-  'lab',
 ];
 /** Share of rules with a created stamp; tuned so rules average ~370 bytes like real exports. */
 const STAMPED = 0.05;

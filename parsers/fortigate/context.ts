@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../../src/model/location.js';
-import type { Unsupported } from '../../src/model/policy.js';
+import { Diagnostics } from '../toolkit/diagnostics.js';
 import type { Header } from './header.js';
 import type { Block, Entry, Opened, Span } from './tree.js';
 
@@ -18,18 +18,16 @@ export interface Scope {
 }
 
 /** Per-firewall state shared by the section readers. */
-export class Ctx {
+export class Ctx extends Diagnostics {
   readonly file: string;
   readonly header: Header;
   readonly scope: Scope;
   readonly multiVdom: boolean;
-  readonly unsupported: Unsupported[] = [];
-  readonly notes: string[] = [];
   readonly root: SourceLocation;
-  private readonly noted = new Set<string>();
   private dynamicCount = 0;
 
   constructor(file: string, header: Header, scope: Scope, multiVdom: boolean, root: SourceLocation) {
+    super();
     this.file = file;
     this.header = header;
     this.scope = scope;
@@ -68,29 +66,16 @@ export class Ctx {
   }
 
   unsupportedAt(s: Span, what: string, why: string): void {
-    this.unsupported.push({ loc: this.loc(s), what, why });
+    this.report({ loc: this.loc(s), what, why });
   }
 
   /** Reported at the `config`/`edit` line of a block or entry. */
   unsupportedHead(b: Opened, what: string, why: string): void {
-    this.unsupported.push({ loc: this.openLoc(b), what, why });
-  }
-
-  /** A note given once per key, whatever its text (the first occurrence's). */
-  noteOnce(key: string, message: string): void {
-    if (this.noted.has(key)) return;
-    this.noted.add(key);
-    this.notes.push(this.tag(message));
-  }
-
-  note(message: string): void {
-    if (this.noted.has(message)) return;
-    this.noted.add(message);
-    this.notes.push(this.tag(message));
+    this.report({ loc: this.openLoc(b), what, why });
   }
 
   /** In multi-VDOM files every note names its VDOM: `file:12: [guest] …` or `[guest] …`. */
-  private tag(message: string): string {
+  protected override tag(message: string): string {
     if (!this.multiVdom || this.scope.vdom === undefined) return message;
     const t = `[${this.scope.vdom}] `;
     if (!message.startsWith(this.file)) return t + message;

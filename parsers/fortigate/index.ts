@@ -13,7 +13,7 @@ import { SnatBuilder, natMode } from './nat.js';
 import { readPolicies, type Env, type PolicyInfo } from './policies.js';
 import { Services } from './services.js';
 import { sessions } from './sessions.js';
-import { quote } from './text.js';
+import { quoted } from '../toolkit/labels.js';
 import { getSet, readTree, value, type Block, type ConfigTree } from './tree.js';
 import { reportSections } from './unsupported.js';
 import { Vips } from './vips.js';
@@ -176,7 +176,7 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
     if (env.central || usedVips.has(v.name)) dnat.push(v.dnat);
     else
       ctx.note(
-        `${ctx.where(v.entry)}: VIP ${quote(v.name)} is not used by any enabled policy, so FortiOS does not translate to it`,
+        `${ctx.where(v.entry)}: VIP ${quoted(v.name)} is not used by any enabled policy, so FortiOS does not translate to it`,
       );
   }
   reportSections(ctx);
@@ -221,7 +221,7 @@ function intrazone(ctx: Ctx, ifaces: Interfaces): Rule[] {
     out.push({
       id: `intrazone:${z.name}`,
       loc: ctx.loc(getSet(z.entry, 'intrazone') ?? z.entry),
-      label: `zone ${quote(z.name)}`,
+      label: `zone ${quoted(z.name)}`,
       match: { iif: members, oif: members },
       action: { kind: 'accept' },
       keepState: true,

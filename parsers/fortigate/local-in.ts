@@ -5,7 +5,7 @@ import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
 import { LOCAL_IN_DEFAULT_REASON, NO_PING_IMPLICIT } from './defaults.js';
 import type { Env } from './policies.js';
 import { serviceBoxes } from './services.js';
-import { quote } from './text.js';
+import { quoted } from '../toolkit/labels.js';
 import { getSet, value, values, type Entry } from './tree.js';
 
 /** allowaccess keywords → the local service they open (ports from system global where configurable). */
@@ -75,7 +75,7 @@ export function localInChain(env: Env): Chain {
         rules.push({
           id: `allowaccess:${info.name}:no-ping${own.access6 ? '6' : ''}`,
           loc: stmt ? ctx.loc(stmt) : ctx.openLoc(info.entry),
-          label: `interface ${quote(info.name)}`,
+          label: `interface ${quoted(info.name)}`,
           match: { dst: own.addr, proto: icmp },
           action: { kind: 'drop' },
           implicit: NO_PING_IMPLICIT,

@@ -3,7 +3,7 @@ import type { Match, SnatRule } from '../../src/model/policy.js';
 import { protoSet, portSet } from '../../src/model/ports.js';
 import { CENTRAL_NAT_DEFAULT_REASON, PORT_PRESERVE_REASON } from './defaults.js';
 import type { Env, PolicyInfo } from './policies.js';
-import { quote } from './text.js';
+import { quoted } from '../toolkit/labels.js';
 import { getSet, value, values, type Entry } from './tree.js';
 
 /** `config system settings / set central-nat` (default disable, vendor-semantics B.3). */
@@ -128,7 +128,7 @@ function centralMap(env: Env): SnatRule[] {
   const out: SnatRule[] = [];
   for (const e of ctx.section('firewall central-snat-map')?.entries.values() ?? []) {
     if ((value(e, 'status') ?? 'enable').toLowerCase() === 'disable') continue;
-    const label = `central-snat-map ${e.key}${value(e, 'comments') ? ` ${quote(value(e, 'comments')!)}` : ''}`;
+    const label = `central-snat-map ${e.key}${value(e, 'comments') ? ` ${quoted(value(e, 'comments')!)}` : ''}`;
     const match: Match = {};
     const si = ifaces.resolve(values(e, 'srcintf'));
     const di = ifaces.resolve(values(e, 'dstintf'));

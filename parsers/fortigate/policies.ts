@@ -7,7 +7,7 @@ import type { Addresses, Family, SymbolicName } from './addresses.js';
 import type { Ctx } from './context.js';
 import type { Interfaces } from './interfaces.js';
 import type { ServiceBox, Services } from './services.js';
-import { flat, quote } from './text.js';
+import { flat, quoted } from '../toolkit/labels.js';
 import { getSet, joined, raw, value, values, type Entry, type SetStmt } from './tree.js';
 import type { Vip, Vips } from './vips.js';
 
@@ -358,7 +358,7 @@ function readPolicy(
     tableName,
     ' ',
     e.key,
-    name ? ` ${quote(name)}` : '',
+    name ? ` ${quoted(name)}` : '',
     e.sets.index('action') >= 0 ? '' : ' (no `set action`: deny by default)',
   ]);
   const action: PolicyInfo['action'] = actionText === 'accept' ? 'accept' : actionText === 'ipsec' ? 'ipsec' : 'deny';
@@ -608,7 +608,7 @@ function readPolicy(
       }
       if (made === 0 && part.vip && boxes.length > 0) {
         ctx.note(
-          `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ${quote(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after translation, vendor-semantics B.3 [U])`,
+          `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ${quoted(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after translation, vendor-semantics B.3 [U])`,
         );
       }
     }

@@ -1,5 +1,8 @@
 import { ParseError } from '../../src/model/errors.js';
 import { redact } from '../../src/model/redact.js';
+import { BSL, CR, DQ, HASH, LF, SP, SQ, TAB } from '../toolkit/chars.js';
+import { assertText } from '../toolkit/binary.js';
+import { PositionIndex } from '../toolkit/positions.js';
 
 /**
  * FortiOS CLI configuration as a tree that keeps positions (vendor-semantics B.1):
@@ -39,9 +42,9 @@ export interface Opened extends Span {
 export class Sets {
   /** Per statement, four slots: name, value(s), start offset, end offset. */
   private data: (string | string[] | number | null)[] = [];
-  private readonly source: Source;
+  private readonly source: PositionIndex;
 
-  constructor(source: Source) {
+  constructor(source: PositionIndex) {
     this.source = source;
   }
 
@@ -75,9 +78,16 @@ export class Sets {
   }
 
   stmt(k: number): SetStmt {
-    const [line, column] = this.source.locate(this.data[4 * k + 2] as number);
-    const [endLine, endColumn] = this.source.locate(this.data[4 * k + 3] as number);
-    return { name: this.name(k), values: this.all(k), line, column, endLine, endColumn };
+    const a = this.source.position(this.data[4 * k + 2] as number);
+    const b = this.source.position(this.data[4 * k + 3] as number);
+    return {
+      name: this.name(k),
+      values: this.all(k),
+      line: a.line,
+      column: a.column,
+      endLine: b.line,
+      endColumn: b.column,
+    };
   }
 
   /** Start offset of statement k (for `append`, which keeps the statement's place). */
@@ -141,46 +151,6 @@ export interface ConfigTree {
 
 export const MAX_DEPTH = 64;
 
-/** Line starts of the text, built on first use: offset → 1-based line and column (column exclusive at ends). */
-export class Source {
-  readonly text: string;
-  private starts?: Int32Array;
-
-  constructor(text: string) {
-    this.text = text;
-  }
-
-  locate(offset: number): [number, number] {
-    const starts = (this.starts ??= lineStarts(this.text));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return [lo + 1, offset - starts[lo]! + 1];
-  }
-}
-
-/** Offsets where lines start: after LF, after CRLF, after a lone CR (as the reader counts lines). */
-function lineStarts(text: string): Int32Array {
-  const out: number[] = [0];
-  if (text.indexOf('\r') === -1) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  } else {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 0x0a) out.push(i + 1);
-      else if (c === 0x0d) {
-        if (text.charCodeAt(i + 1) === 0x0a) i++;
-        out.push(i + 1);
-      }
-    }
-  }
-  return Int32Array.from(out);
-}
-
 export function getSet(node: Node | undefined, name: string): SetStmt | undefined {
   if (!node) return undefined;
   const k = node.sets.index(name);
@@ -218,17 +188,6 @@ export function joined(node: Node | undefined, name: string, sep = ','): string 
 export function block(node: { blocks: Map<string, Block> } | undefined, path: string): Block | undefined {
   return node?.blocks.get(path);
 }
-
-const SP = 0x20;
-const TAB = 0x09;
-const CR = 0x0d;
-const LF = 0x0a;
-const HASH = 0x23;
-const DQ = 0x22;
-const SQ = 0x27;
-const BS = 0x5c;
-
-const BINARY_RE = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
 
 /**
  * Short tokens repeat endlessly (attribute names, `enable`, `all`, interface and object names): one
@@ -332,7 +291,8 @@ const VERBS = new Set([
  * still open at the end of the file (a truncated file), binary data.
  */
 export function readTree(text: string, file: string): ConfigTree {
-  const source = new Source(text);
+  const source = new PositionIndex(text);
+  assertText(text, file, source);
   const root: Block = {
     path: '',
     line: 1,
@@ -419,7 +379,7 @@ export function readTree(text: string, file: string): ConfigTree {
           a = i + 1;
           j = a;
           let d = text.charCodeAt(j);
-          while (j < n && d !== c && d !== BS) {
+          while (j < n && d !== c && d !== BSL) {
             // Line breaks inside the string: LF, CRLF (counted at its LF) or a lone CR, as lineStarts counts.
             if (d === LF || (d === CR && text.charCodeAt(j + 1) !== LF)) {
               multiLine++;
@@ -434,7 +394,7 @@ export function readTree(text: string, file: string): ConfigTree {
           a = i;
           j = i;
           let d = c;
-          while (j < n && d !== SP && d !== TAB && d !== LF && d !== CR && d !== DQ && d !== SQ && d !== BS)
+          while (j < n && d !== SP && d !== TAB && d !== LF && d !== CR && d !== DQ && d !== SQ && d !== BSL)
             d = text.charCodeAt(++j);
           b = j;
         }
@@ -488,7 +448,7 @@ export function readTree(text: string, file: string): ConfigTree {
               );
             const d = text.charCodeAt(i);
             if (d === q) break;
-            if (d === BS && q === DQ && i + 1 < n) {
+            if (d === BSL && q === DQ && i + 1 < n) {
               tok += text.slice(segStart, i);
               const e = text.charCodeAt(i + 1);
               if (e === LF) {
@@ -511,7 +471,7 @@ export function readTree(text: string, file: string): ConfigTree {
           segStart = i;
           continue;
         }
-        if (c === BS && i + 1 < n && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) {
+        if (c === BSL && i + 1 < n && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) {
           tok += text.slice(segStart, i) + text[i + 1];
           i += 2;
           segStart = i;
@@ -546,7 +506,6 @@ export function readTree(text: string, file: string): ConfigTree {
         tree.prompts.push(startLine);
         continue;
       }
-      if (BINARY_RE.test(verb)) fail(startLine, col, 'binary data, not a text configuration export');
       // The stray token may be the inside of a secret (a PEM line, an ENC value): redacted (docs/semantics.md#fgt-syntax).
       fail(startLine, col, `expected config, edit, set, unset, next or end, found \`${clip(redact(verb))}\``);
     }

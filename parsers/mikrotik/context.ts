@@ -1,7 +1,6 @@
-import { IdRegistry } from '../ids.js';
 import type { SourceLocation } from '../../src/model/location.js';
-import type { Unsupported } from '../../src/model/policy.js';
-import type { LineIndex } from './lexer.js';
+import { Diagnostics } from '../toolkit/diagnostics.js';
+import type { PositionIndex } from '../toolkit/positions.js';
 
 /** Where something is in the file: offsets into the original text, turned into lines on demand. */
 export interface Span {
@@ -20,23 +19,15 @@ export interface VersionInfo {
   span?: Span;
 }
 
-/** Reports of one kind are capped so a damaged file does not drown the real findings. */
-const MAX_PER_KIND = 50;
-const MAX_NOTES = 100;
-
 /** Per-file state shared by the section readers. */
-export class Ctx {
+export class Ctx extends Diagnostics {
   readonly file: string;
   readonly text: string;
-  readonly lines: LineIndex;
-  readonly unsupported: Unsupported[] = [];
-  readonly notes: string[] = [];
+  readonly lines: PositionIndex;
   version: VersionInfo = { source: 'unknown' };
-  private readonly idRegistry = new IdRegistry();
-  private readonly noted = new Set<string>();
-  private readonly kindCount = new Map<string, number>();
 
-  constructor(file: string, text: string, lines: LineIndex) {
+  constructor(file: string, text: string, lines: PositionIndex) {
+    super();
     this.file = file;
     this.text = text;
     this.lines = lines;
@@ -44,20 +35,11 @@ export class Ctx {
 
   /** Exact location of a span: 1-based line and column, endColumn exclusive. */
   loc(span: Span): SourceLocation {
-    const a = this.lines.position(span.start);
-    const endOffset = Math.max(span.start, span.end - 1);
-    const endIdx = this.lines.lineIndexOf(endOffset);
-    return {
-      file: this.file,
-      line: a.line,
-      column: a.column,
-      endLine: endIdx + 1,
-      endColumn: span.end - this.lines.lineStart(endIdx) + 1,
-    };
+    return this.lines.location(this.file, span.start, span.end);
   }
 
   line(offset: number): number {
-    return this.lines.lineIndexOf(offset) + 1;
+    return this.lines.line(offset);
   }
 
   /** `file:line` prefix for notes. */
@@ -87,36 +69,7 @@ export class Ctx {
   }
 
   unsupportedAt(span: Span, what: string, why: string, kind = what): void {
-    const n = (this.kindCount.get(kind) ?? 0) + 1;
-    this.kindCount.set(kind, n);
-    if (n > MAX_PER_KIND) {
-      if (n === MAX_PER_KIND + 1)
-        this.note(
-          `more than ${MAX_PER_KIND} statements of the kind "${kind}"; only the first ${MAX_PER_KIND} are reported`,
-        );
-      return;
-    }
-    this.unsupported.push({ loc: this.loc(span), what, why });
-  }
-
-  /** A note said once per `key` (the first occurrence wins), so a large export does not repeat it per rule. */
-  noteOnce(key: string, message: string): void {
-    if (this.noted.has(`key:${key}`)) return;
-    this.noted.add(`key:${key}`);
-    this.note(message);
-  }
-
-  note(message: string): void {
-    if (this.noted.has(message)) return;
-    this.noted.add(message);
-    if (this.notes.length === MAX_NOTES) this.notes.push(`more than ${MAX_NOTES} notes; the rest are omitted`);
-    if (this.notes.length > MAX_NOTES) return;
-    this.notes.push(message);
-  }
-
-  /** Makes rule ids unique inside one file (see parsers/ids.ts). */
-  uniqueId(id: string): string {
-    return this.idRegistry.unique(id);
+    this.report({ loc: this.loc(span), what, why }, kind);
   }
 
   /** "RouterOS 7.18.2", "RouterOS 7 (assumed: slash paths)" or "RouterOS (version unknown)". */

@@ -5,7 +5,8 @@ import { CHAIN_END_ACCEPTS, FASTTRACK_NOTE } from './defaults.js';
 import { buildMatch, type RuleEnv } from './matchers.js';
 import type { Ctx } from './context.js';
 import type { Item, Store } from './store.js';
-import { entryId, quoteComment, ruleText } from './text.js';
+import { quoted } from '../toolkit/labels.js';
+import { entryId, ruleText } from './text.js';
 
 /**
  * `/ip firewall filter` (and raw, and their IPv6 twins) → chains (vendor-semantics C.2): rules are
@@ -156,7 +157,7 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   if (item.disabled) return undefined; // vendor-semantics C.2: disabled rules are ignored
   const chainName = item.get('chain');
   const comment = item.get('comment') ?? '';
-  const label = comment ? `rule ${quoteComment(comment)}` : `${t.label} #${index}`;
+  const label = comment ? `rule ${quoted(comment)}` : `${t.label} #${index}`;
   if (!chainName) {
     ctx.note(`${ctx.where(item.span)}: ${label} has no chain=; RouterOS refuses such a rule, so it is ignored`);
     return undefined;

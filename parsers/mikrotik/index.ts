@@ -1,13 +1,16 @@
 import { ParseError } from '../../src/model/errors.js';
+import { oneFirewallPerFile } from '../toolkit/parser.js';
 import type { Policy, Vendor } from '../../src/model/policy.js';
-import type { ParseOptions, VendorParser } from '../types.js';
+import type { ParseOptions } from '../types.js';
 import { AddressLists } from './address-lists.js';
 import { TOP_MENUS, executor } from './commands.js';
 import { Ctx, type VersionInfo } from './context.js';
 import { buildRuleset, firewallRuleCount } from './filter.js';
 import { buildInterfaces } from './interfaces.js';
 import { readInventory } from './inventory.js';
-import { LineIndex, lex, type Lexed } from './lexer.js';
+import { lex, type Lexed } from './lexer.js';
+import { assertText } from '../toolkit/binary.js';
+import { PositionIndex } from '../toolkit/positions.js';
 import type { RuleEnv } from './matchers.js';
 import { buildNat } from './nat.js';
 import { reportOther } from './other.js';
@@ -86,7 +89,8 @@ function readVersion(lexed: Lexed, slashPaths: boolean): VersionInfo {
 }
 
 export function parseRouterOS(text: string, file: string, _options: ParseOptions = {}): Policy {
-  const ctx = new Ctx(file, text, new LineIndex(text));
+  const ctx = new Ctx(file, text, new PositionIndex(text));
+  assertText(text, file, ctx.lines);
   const ex = executor(ctx);
   // Statements are executed as they are read, so a 100k-rule export never holds them all at once.
   const lexed = lex(text, file, ex.run, ctx.lines);
@@ -151,12 +155,8 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
   return policy;
 }
 
-export const mikrotikParser: VendorParser = {
-  vendors: ['mikrotik'],
-  detect,
-  parse(text: string, file: string, _vendor: Vendor, options?: ParseOptions): Policy[] {
-    return [parseRouterOS(text, file, options)];
-  },
-};
+export const mikrotikParser = oneFirewallPerFile(['mikrotik'], detect, (text, file, _vendor, options) =>
+  parseRouterOS(text, file, options),
+);
 
 export default mikrotikParser;

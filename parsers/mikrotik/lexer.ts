@@ -1,4 +1,6 @@
 import { ParseError } from '../../src/model/errors.js';
+import { BSL, COLON, CR, DQ, HASH, LBRACE, LF, SP, TAB } from '../toolkit/chars.js';
+import { PositionIndex } from '../toolkit/positions.js';
 
 /**
  * RouterOS `/export` text → statements of words, keeping exact source offsets.
@@ -41,61 +43,9 @@ export interface Lexed {
   /** The statements, unless a callback took them one by one. */
   statements: Statement[];
   comments: Comment[];
-  lines: LineIndex;
+  lines: PositionIndex;
   /** Offset of the first statement (comments before it are the export header). */
   firstStatement: number;
-}
-
-const SP = 32;
-const TAB = 9;
-const CR = 13;
-const LF = 10;
-const HASH = 35;
-const BSL = 92;
-const QUOTE = 34;
-const COLON = 58;
-const LBRACE = 123;
-
-/** Offsets of line starts, for turning offsets into 1-based line and column lazily. */
-export class LineIndex {
-  private readonly starts: number[];
-  readonly textLength: number;
-
-  constructor(text: string) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    this.starts = starts;
-    this.textLength = text.length;
-  }
-
-  get count(): number {
-    // A final newline does not open another line.
-    const last = this.starts[this.starts.length - 1]!;
-    return last >= this.textLength && this.starts.length > 1 ? this.starts.length - 1 : this.starts.length;
-  }
-
-  /** 0-based line index holding `offset`. */
-  lineIndexOf(offset: number): number {
-    const s = this.starts;
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  lineStart(index: number): number {
-    return this.starts[index]!;
-  }
-
-  /** 1-based line and column of an offset. */
-  position(offset: number): { line: number; column: number } {
-    const i = this.lineIndexOf(offset);
-    return { line: i + 1, column: offset - this.starts[i]! + 1 };
-  }
 }
 
 /**
@@ -107,7 +57,7 @@ export function lex(
   text: string,
   file: string,
   onStatement?: (st: Statement) => void,
-  lines = new LineIndex(text),
+  lines = new PositionIndex(text),
 ): Lexed {
   const statements: Statement[] = [];
   const sink: Statement[] | { push(st: Statement): void } = onStatement ? { push: onStatement } : statements;
@@ -152,7 +102,7 @@ function readStatement(
   const script = first === COLON || first === LBRACE;
   const words: Word[] = [];
   /** Pieces of the current word, split by continuations: [start, end) pairs. */
-  let pieces: number[] = [];
+  const pieces: number[] = [];
   let pieceStart = -1;
   let wordStart = -1;
   let inQuote = false;
@@ -171,7 +121,7 @@ function readStatement(
       for (let k = 0; k < pieces.length; k += 2) raw += text.slice(pieces[k], pieces[k + 1]);
     }
     words.push({ raw, start: wordStart, end });
-    pieces = [];
+    pieces.length = 0;
     pieceStart = -1;
     wordStart = -1;
   };
@@ -225,7 +175,7 @@ function readStatement(
       continue;
     }
     if (inQuote) {
-      if (c === QUOTE) {
+      if (c === DQ) {
         inQuote = false;
         i++;
         lastEnd = i;
@@ -242,7 +192,7 @@ function readStatement(
       lastEnd = i;
       continue;
     }
-    if (c === QUOTE) {
+    if (c === DQ) {
       startWord(i);
       inQuote = true;
       quoteAt = i;
@@ -314,10 +264,10 @@ export function splitParam(raw: string): { key: string; value: string } | undefi
     const c = raw.charCodeAt(k);
     if (quote) {
       if (c === BSL) k++;
-      else if (c === QUOTE) quote = false;
+      else if (c === DQ) quote = false;
       continue;
     }
-    if (c === QUOTE) quote = true;
+    if (c === DQ) quote = true;
     else if (c === 91 || c === LBRACE || c === 40) depth++;
     else if (c === 93 || c === 125 || c === 41) depth--;
     else if (c === 61 /* = */ && depth === 0) {

@@ -6,7 +6,9 @@ import { MASQUERADE_PORTS, NAT_MODE_REASON } from './defaults.js';
 import { andMatch, buildMatch, matchesOverlap, parsePorts, universe, type RuleEnv } from './matchers.js';
 import type { Item, Store } from './store.js';
 import { isYes } from './store.js';
-import { contentId, quoteComment, ruleText } from './text.js';
+import { contentId } from '../toolkit/hash.js';
+import { quoted } from '../toolkit/labels.js';
+import { ruleText } from './text.js';
 
 /**
  * `/ip firewall nat` (and `/ipv6 firewall nat`) → the model's first-match DNAT and SNAT lists
@@ -39,9 +41,7 @@ export function buildNat(env: RuleEnv, store: Store): Nat {
       if (item.disabled) return;
       const chain = item.get('chain');
       const comment = item.get('comment') ?? '';
-      const label = comment
-        ? `NAT rule ${quoteComment(comment)}`
-        : `${family === 'ip' ? '' : 'IPv6 '}NAT rule #${index}`;
+      const label = comment ? `NAT rule ${quoted(comment)}` : `${family === 'ip' ? '' : 'IPv6 '}NAT rule #${index}`;
       if (!chain) {
         ctx.note(`${ctx.where(item.span)}: ${label} has no chain=; RouterOS refuses it, ignored`);
         return;

@@ -51,6 +51,12 @@ export class Props {
     return i < 0 ? undefined : this.at(i);
   }
 
+  /** Whether the property is negated (`key=!value`), without making a Prop. */
+  negated(key: string): boolean {
+    const i = this.find(key);
+    return i >= 0 && this.d[i + 2] === true;
+  }
+
   /** The value alone, without making a Prop. */
   value(key: string): string | undefined {
     const i = this.find(key);

@@ -1,16 +1,13 @@
 import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
-import type { Interface, Unsupported } from '../../src/model/policy.js';
+import type { Interface } from '../../src/model/policy.js';
+import { Diagnostics } from '../toolkit/diagnostics.js';
 import type { ParseOptions } from '../types.js';
 import type { NDocument, NSet, NTable, Pos } from './ir.js';
 
 /** Per-file state shared by the semantic passes. */
-export class Ctx {
+export class Ctx extends Diagnostics {
   readonly doc: NDocument;
   readonly options: ParseOptions;
-  readonly notes: string[] = [];
-  private readonly noted = new Set<string>();
-  /** Document-level unsupported constructs (always reported). */
-  readonly unsupported: Unsupported[];
   /** Interface names in first-seen order, with where each was first named. */
   readonly ifaceSeen = new Map<string, Pos>();
   interfaces: Interface[] = [];
@@ -19,20 +16,16 @@ export class Ctx {
   local: AddrSet = NO_ADDR;
 
   constructor(doc: NDocument, options: ParseOptions) {
+    super();
     this.doc = doc;
     this.options = options;
-    this.unsupported = [...doc.unsupported];
+    // Document-level unsupported constructs are always reported (within the caps).
+    for (const u of doc.unsupported) this.report(u);
     for (const n of doc.notes) this.note(n);
   }
 
   get file(): string {
     return this.doc.file;
-  }
-
-  note(message: string): void {
-    if (this.noted.has(message)) return;
-    this.noted.add(message);
-    this.notes.push(message);
   }
 
   /** `line 12` in the file itself, `include/x.nft:3` in an included one (notes are prefixed with the file). */

@@ -1,5 +1,6 @@
 import type { Policy, Vendor } from '../../src/model/policy.js';
-import type { ParseOptions, VendorParser } from '../types.js';
+import { oneFirewallPerFile } from '../toolkit/parser.js';
+import type { ParseOptions } from '../types.js';
 import { buildRuleset, classify } from './chains.js';
 import { Ctx } from './context.js';
 import { Expander, type Flat } from './expand.js';
@@ -11,6 +12,7 @@ import { buildNat } from './nat.js';
 import { buildChain, chainRef, type ChainInfo } from './rules.js';
 import { buildSessions, timeoutResolver } from './sessions.js';
 import { readText } from './text-parser.js';
+import { assertText } from '../toolkit/binary.js';
 
 /**
  * nftables: the text grammar (`nft list ruleset`, /etc/nftables.conf with define/include) and
@@ -81,7 +83,7 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
     for (const c of t.chains.values())
       infos.set(chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, flatOf, timeoutOf));
   const hooks = classify(ctx, infos);
-  for (const ref of hooks.evaluated) ctx.unsupported.push(...infos.get(ref)!.unsupported);
+  for (const ref of hooks.evaluated) for (const u of infos.get(ref)?.unsupported ?? []) ctx.report(u);
   const ruleset = buildRuleset(ctx, infos, hooks);
   const nat = buildNat(ctx, infos, hooks.natPrerouting, hooks.natPostrouting);
   const natChain = hooks.natPostrouting[0] ?? hooks.natPrerouting[0];
@@ -114,6 +116,7 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
 }
 
 export function parseNftables(text: string, file: string, options: ParseOptions = {}): Policy {
+  assertText(text, file);
   const isJson = /^\s*[{[]/.test(text.replace(/^\uFEFF/, ''));
   const doc = isJson ? readJson(text, file) : readText(text, file, options);
   const policy = buildPolicy(doc, options);
@@ -121,12 +124,8 @@ export function parseNftables(text: string, file: string, options: ParseOptions 
   return policy;
 }
 
-export const nftablesParser: VendorParser = {
-  vendors: ['nftables'],
-  detect,
-  parse(text: string, file: string, _vendor: Vendor, options?: ParseOptions): Policy[] {
-    return [parseNftables(text, file, options)];
-  },
-};
+export const nftablesParser = oneFirewallPerFile(['nftables'], detect, (text, file, _vendor, options) =>
+  parseNftables(text, file, options),
+);
 
 export default nftablesParser;

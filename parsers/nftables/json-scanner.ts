@@ -1,4 +1,5 @@
 import { ParseError } from '../../src/model/errors.js';
+import { PositionIndex } from '../toolkit/positions.js';
 import { positions, type Expr, type Pos } from './ir.js';
 
 /**
@@ -22,18 +23,8 @@ export function scanJson(text: string, file: string): Expr {
   const n = text.length;
 
   const fail = (msg: string, at = i): never => {
-    // Recompute the line of `at` (it may precede the current line start only when at === i).
-    let l = line;
-    let ls = lineStart;
-    if (at < lineStart) {
-      l = 1;
-      ls = 0;
-      for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) {
-        l++;
-        ls = k + 1;
-      }
-    }
-    throw new ParseError(file, l, at - ls + 1, msg);
+    const p = new PositionIndex(text).position(at);
+    throw new ParseError(file, p.line, p.column, msg);
   };
 
   const ws = (): void => {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Setting } from '../../src/model/location.js';
 import type { Action, Rule, Unsupported } from '../../src/model/policy.js';
+import { contentId } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
 import type { Flat } from './expand.js';
 import type { NChain, NRule, NTable, Pos } from './ir.js';
@@ -29,10 +29,6 @@ export interface ChainInfo {
   targets: Set<string>;
 }
 
-function contentId(text: string): string {
-  return `nft-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
-}
-
 function excerpt(s: string, n = 60): string {
   const one = /\s\s|[\t\n\r]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
   return one.length > n ? `${one.slice(0, n - 1)}…` : one;
@@ -56,7 +52,6 @@ export function buildChain(
   const ref = chainRef(table.family, table.name, chain.name);
   const info: ChainInfo = { ref, table, chain, entries: [], unsupported: [], targets: new Set() };
   const interp = new CondInterpreter(ctx);
-  const seenIds = new Map<string, number>();
   const reported = new Set<string>();
   const report = (u: Unsupported): void => {
     const k = `${u.loc.file}:${u.loc.line}:${u.loc.column}:${u.what}`;
@@ -70,10 +65,7 @@ export function buildChain(
       continue;
     }
     const text = printRule(nrule.stmts, nrule.comment);
-    const base = contentId(`${ref}|${text}`);
-    const n = (seenIds.get(base) ?? 0) + 1;
-    seenIds.set(base, n);
-    const id = n === 1 ? base : `${base}~${n}`;
+    const id = ctx.uniqueId(contentId('nft', ref, text));
     const label = `rule "${excerpt(nrule.comment ?? text)}" in ${ref}`;
     for (const flat of flatOf(nrule)) {
       const mb = new MatchBuilder();

@@ -1,3 +1,5 @@
+import { IANA_PROTOCOLS } from '../toolkit/protocols.js';
+
 /** Literal values of the nft grammar: durations, services, protocols, ICMP types. */
 
 /** `2m3s`, `10m`, `1h`, `30s`, `100ms`, `1d`, or a plain number of seconds. */
@@ -103,65 +105,7 @@ export function serviceNumber(name: string): number | undefined {
 }
 
 /** /etc/protocols names as nft accepts them for `meta l4proto`, `ip protocol`, `ip6 nexthdr`. */
-const PROTOCOLS: Readonly<Record<string, number>> = {
-  hopopt: 0,
-  icmp: 1,
-  igmp: 2,
-  ggp: 3,
-  ipencap: 4,
-  ipip: 4,
-  st: 5,
-  tcp: 6,
-  egp: 8,
-  igp: 9,
-  pup: 12,
-  udp: 17,
-  hmp: 20,
-  'xns-idp': 22,
-  rdp: 27,
-  'iso-tp4': 29,
-  dccp: 33,
-  xtp: 36,
-  ddp: 37,
-  'idpr-cmtp': 38,
-  ipv6: 41,
-  'ipv6-route': 43,
-  'ipv6-frag': 44,
-  idrp: 45,
-  rsvp: 46,
-  gre: 47,
-  esp: 50,
-  ah: 51,
-  skip: 57,
-  'ipv6-icmp': 58,
-  icmpv6: 58,
-  'ipv6-nonxt': 59,
-  'ipv6-opts': 60,
-  rspf: 73,
-  vmtp: 81,
-  eigrp: 88,
-  ospf: 89,
-  'ax.25': 93,
-  etherip: 97,
-  encap: 98,
-  pim: 103,
-  ipcomp: 108,
-  comp: 108,
-  vrrp: 112,
-  l2tp: 115,
-  isis: 124,
-  sctp: 132,
-  fc: 133,
-  'mobility-header': 135,
-  udplite: 136,
-  'mpls-in-ip': 137,
-  manet: 138,
-  hip: 139,
-  shim6: 140,
-  wesp: 141,
-  rohc: 142,
-  ethernet: 143,
-};
+const PROTOCOLS: Readonly<Record<string, number>> = { ...IANA_PROTOCOLS, icmpv6: 58, comp: 108 };
 
 export function protocolByName(v: string | number): number | undefined {
   if (typeof v === 'number') return v >= 0 && v <= 255 ? v : undefined;

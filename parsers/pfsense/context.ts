@@ -1,6 +1,5 @@
-import { IdRegistry } from '../ids.js';
 import type { SourceLocation } from '../../src/model/location.js';
-import type { Unsupported } from '../../src/model/policy.js';
+import { Diagnostics } from '../toolkit/diagnostics.js';
 import type { XmlElement } from './xml.js';
 
 export type Platform = 'pfsense' | 'opnsense';
@@ -61,16 +60,13 @@ export function path(el: XmlElement | undefined, ...names: string[]): XmlElement
 }
 
 /** Per-file state shared by the section parsers. */
-export class Ctx {
+export class Ctx extends Diagnostics {
   readonly file: string;
   readonly platform: Platform;
   readonly root: XmlElement;
-  readonly unsupported: Unsupported[] = [];
-  readonly notes: string[] = [];
-  private readonly idRegistry = new IdRegistry();
-  private readonly noted = new Set<string>();
 
   constructor(file: string, platform: Platform, root: XmlElement) {
+    super();
     this.file = file;
     this.platform = platform;
     this.root = root;
@@ -102,13 +98,7 @@ export class Ctx {
   }
 
   unsupportedAt(el: XmlElement, what: string, why: string): void {
-    this.unsupported.push({ loc: this.loc(el), what, why });
-  }
-
-  note(message: string): void {
-    if (this.noted.has(message)) return;
-    this.noted.add(message);
-    this.notes.push(message);
+    this.report({ loc: this.loc(el), what, why });
   }
 
   /**
@@ -120,11 +110,6 @@ export class Ctx {
     if (!c) return false;
     if (this.platform === 'pfsense') return true;
     return truthy(c.text);
-  }
-
-  /** Makes rule ids unique inside one file (see parsers/ids.ts). */
-  uniqueId(id: string): string {
-    return this.idRegistry.unique(id);
   }
 }
 

@@ -1,6 +1,6 @@
 import { ParseError } from '../../src/model/errors.js';
+import { oneFirewallPerFile } from '../toolkit/parser.js';
 import type { Policy, Vendor } from '../../src/model/policy.js';
-import type { VendorParser } from '../types.js';
 import { parseAliases } from './aliases.js';
 import type { Env } from './addresses.js';
 import { buildRuleset, disableFilterElement } from './chains.js';
@@ -101,12 +101,6 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
   return policy;
 }
 
-export const pfsenseParser: VendorParser = {
-  vendors: ['pfsense', 'opnsense'],
-  detect,
-  parse(text: string, file: string, vendor: Vendor): Policy[] {
-    return [parseConfig(text, file, vendor)];
-  },
-};
+export const pfsenseParser = oneFirewallPerFile(['pfsense', 'opnsense'], detect, parseConfig);
 
 export default pfsenseParser;

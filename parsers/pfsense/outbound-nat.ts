@@ -7,7 +7,8 @@ import { familySet, resolveAddressValue, resolveNetworkName, type Env, type Fami
 import { Fields, child, path, truthy, type Ctx } from './context.js';
 import { AUTO_NAT_PORTS_REASON, MANUAL_NAT_PORTS_REASON, OPN_AUTO_NAT_PORTS_REASON } from './defaults.js';
 import { resolvePortSpec, ruleProtocol } from './protocols.js';
-import { contentId, numberedLabel } from './text.js';
+import { contentId } from '../toolkit/hash.js';
+import { numberedLabel } from '../toolkit/labels.js';
 import type { XmlElement } from './xml.js';
 
 /** The section element whose start tag stands for NAT defaults. */

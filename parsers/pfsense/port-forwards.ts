@@ -6,7 +6,8 @@ import { familySet, resolveEndpoint, resolveNetworkName, type Env, type Family }
 import { Fields, child } from './context.js';
 import { resolvePortSpec, ruleProtocol } from './protocols.js';
 import type { FilterEntry } from './rules.js';
-import { contentId, numberedLabel } from './text.js';
+import { contentId } from '../toolkit/hash.js';
+import { numberedLabel } from '../toolkit/labels.js';
 import type { XmlElement } from './xml.js';
 
 interface NatProto {

@@ -4,7 +4,8 @@ import type { Action, Match, Rule } from '../../src/model/policy.js';
 import { resolveEndpoint, type Endpoint, type Env, type Family } from './addresses.js';
 import { Fields, child, readEach, type Ctx } from './context.js';
 import { resolvePortSpec, ruleProtocol } from './protocols.js';
-import { contentId, quoteDescr } from './text.js';
+import { contentId } from '../toolkit/hash.js';
+import { quoted } from '../toolkit/labels.js';
 import type { XmlElement } from './xml.js';
 
 /** A filter rule of either store, normalized before it is placed into chains. */
@@ -314,7 +315,7 @@ export function stateTimeout(ctx: Ctx, f: Fields, draft: RuleDraft): void {
 }
 
 export function ruleLabel(d: { descr: string; tracker?: string; uuid?: string; index: number; store: string }): string {
-  if (d.descr) return `rule ${quoteDescr(d.descr)}`;
+  if (d.descr) return `rule ${quoted(d.descr)}`;
   if (d.tracker) return `rule tracker ${d.tracker}`;
   if (d.uuid) return `rule ${d.uuid}`;
   return `${d.store === 'mvc' ? 'MVC rule' : 'rule'} #${d.index + 1}`;

@@ -1,4 +1,5 @@
 import { protocolNumber } from '../../src/model/ports.js';
+import { protocolTable } from '../toolkit/protocols.js';
 
 /**
  * A small getservbyname() table: pfSense accepts service names wherever a port is expected
@@ -61,22 +62,10 @@ export function serviceNumber(name: string): number | undefined {
 }
 
 /** Protocol names pfSense offers beyond the model's table (get_ipprotocols(), /etc/protocols). */
-const EXTRA_PROTOCOLS: Readonly<Record<string, number>> = {
-  ipv6: 41,
-  pim: 103,
-  ospf: 89,
-  etherip: 97,
-  carp: 112,
-  pfsync: 240,
-  ipencap: 4,
-  'ipv6-route': 43,
-  'ipv6-frag': 44,
-  rsvp: 46,
-  l2tp: 115,
-  vrrp: 112,
-  'ipv6-nonxt': 59,
-  'ipv6-opts': 60,
-};
+const EXTRA_PROTOCOLS = protocolTable(
+  'ipv6 pim ospf etherip ipencap ipv6-route ipv6-frag rsvp l2tp vrrp ipv6-nonxt ipv6-opts'.split(' '),
+  { carp: 112, pfsync: 240 },
+);
 
 export function ipProtocolNumber(name: string): number | undefined {
   const n = name.trim().toLowerCase();

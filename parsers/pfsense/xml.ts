@@ -1,4 +1,7 @@
 import { ParseError } from '../../src/model/errors.js';
+import { BANG, EQ, GT, QMARK, SLASH } from '../toolkit/chars.js';
+import { assertText } from '../toolkit/binary.js';
+import { PositionIndex } from '../toolkit/positions.js';
 
 /**
  * A small, linear, non-validating XML reader that keeps source positions. fast-xml-parser 5 can
@@ -39,12 +42,6 @@ const EMPTY_ATTRS: Readonly<Record<string, string>> = Object.freeze({});
 /** Leaves share one frozen array; the parser swaps in a real one on the first child. */
 const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 
-const GT = 0x3e; // >
-const SLASH = 0x2f; // /
-const BANG = 0x21; // !
-const QMARK = 0x3f; // ?
-const EQ = 0x3d; // =
-
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
@@ -58,9 +55,6 @@ function isNameEnd(c: number): boolean {
   return isWs(c) || c === GT || c === SLASH || c === EQ || Number.isNaN(c);
 }
 
-/** Control characters XML 1.0 forbids; their presence means the file is not text. */
-const BINARY_RE = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
-
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 export function parseXml(source: string, file: string, options: XmlOptions = {}): XmlElement {
@@ -69,47 +63,21 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
   const len = text.length;
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 
-  // Incremental line tracking: positions asked for only grow, so newlines are scanned once.
+  // Positions asked for while reading only grow: the index answers them without searching.
+  const positions = new PositionIndex(text);
+  assertText(text, file, positions);
   let line = 1;
   let lineStart = start;
-  let nextNl = text.indexOf('\n', start);
-  let lastPos = start;
+  /** Sets `line` and `lineStart` to those of `pos` (a BOM does not count as a column). */
   function advance(pos: number): void {
-    if (pos < lastPos) return;
-    lastPos = pos;
-    while (nextNl !== -1 && nextNl < pos) {
-      line++;
-      lineStart = nextNl + 1;
-      nextNl = text.indexOf('\n', lineStart);
-    }
-  }
-  function position(pos: number): [number, number] {
-    if (pos >= lastPos) {
-      advance(pos);
-      return [line, pos - lineStart + 1];
-    }
-    // Only reached for error reporting at an earlier offset: one extra scan is fine then.
-    let l = 1;
-    let ls = start;
-    let i = text.indexOf('\n', start);
-    while (i !== -1 && i < pos) {
-      l++;
-      ls = i + 1;
-      i = text.indexOf('\n', ls);
-    }
-    return [l, pos - ls + 1];
+    const k = positions.lineIndexOf(pos);
+    line = k + 1;
+    lineStart = k === 0 ? start : positions.lineStart(k);
   }
   function fail(pos: number, message: string): never {
-    const [l, c] = position(Math.min(pos, len));
-    throw new ParseError(file, l, c, message);
+    advance(Math.min(pos, len));
+    throw new ParseError(file, line, Math.min(pos, len) - lineStart + 1, message);
   }
-
-  const bin = BINARY_RE.exec(text);
-  if (bin)
-    fail(
-      bin.index,
-      `binary data (control character 0x${text.charCodeAt(bin.index).toString(16).padStart(2, '0')}); not an XML text file`,
-    );
 
   /** Decodes [from, to); works on the slice so a run without '&' never scans past its end. */
   function decode(from: number, to: number): string {

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { PARSERS, detectVendor, parserFor } from '../../parsers/index.js';
+import { assertText, binaryOffset } from '../../parsers/toolkit/binary.js';
 import { ParseError, UsageError } from '../model/errors.js';
 import type { Policy, Vendor } from '../model/policy.js';
 import type { ParseOptions } from '../../parsers/types.js';
@@ -46,8 +47,6 @@ export function readConfigText(
     );
   if (size === 0) throw new ParseError(displayPath, 1, 1, 'empty file');
   const buf = readWhole(path, size);
-  const nul = buf.subarray(0, 65536).indexOf(0);
-  if (nul >= 0) throw new ParseError(displayPath, lineOf(buf, nul), 1, 'binary data, not a text configuration export');
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');
   return {
     policies: parseConfigText(text, displayPath, vendor, { readInclude: includeReader(path, displayPath), ...options }),
@@ -66,16 +65,11 @@ export function parseConfigText(
   options: ParseOptions = {},
 ): Policy[] {
   if (text.length === 0) throw new ParseError(displayPath, 1, 1, 'empty file');
-  const nul = text.slice(0, 65536).indexOf('\0');
-  if (nul >= 0)
-    throw new ParseError(
-      displayPath,
-      text.slice(0, nul).split('\n').length,
-      1,
-      'binary data, not a text configuration export',
-    );
   const body = text.replace(/^\uFEFF/, '');
-  const chosen = vendor === 'auto' ? detectVendor(body.slice(0, 8192)) : vendor;
+  // The head decides the vendor, so binary data there is refused first; parsers check the rest.
+  const head = body.slice(0, 8192);
+  assertText(head, displayPath);
+  const chosen = vendor === 'auto' ? detectVendor(head) : vendor;
   if (!chosen)
     throw new ParseError(
       displayPath,
@@ -104,12 +98,6 @@ function readWhole(path: string, size: number): Buffer {
   }
 }
 
-function lineOf(buf: Buffer, offset: number): number {
-  let line = 1;
-  for (let i = buf.indexOf(10); i >= 0 && i < offset; i = buf.indexOf(10, i + 1)) line++;
-  return line;
-}
-
 /**
  * Included files resolve relative to the including file (as nft does); they obey the same size
  * and binary checks, and are shown relative to the top-level file's directory.
@@ -124,10 +112,11 @@ function includeReader(topPath: string, topDisplay: string): NonNullable<ParseOp
       const st = statSync(abs);
       if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
       const buf = readWhole(abs, st.size);
-      if (buf.subarray(0, 65536).indexOf(0) >= 0) return undefined;
+      const text = buf.toString('utf8').replace(/^\uFEFF/, '');
+      if (binaryOffset(text) >= 0) return undefined;
       const rel = relative(topDir, abs);
       const display = rel.startsWith('..') || isAbsolute(rel) ? abs : join(displayDir, rel).split('\\').join('/');
-      return { text: buf.toString('utf8').replace(/^\uFEFF/, ''), display };
+      return { text, display };
     } catch {
       return undefined;
     }

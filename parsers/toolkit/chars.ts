@@ -1,0 +1,22 @@
+/** Character codes the readers compare `charCodeAt` results with. */
+export const TAB = 0x09;
+export const LF = 0x0a;
+export const FF = 0x0c;
+export const CR = 0x0d;
+export const SP = 0x20;
+export const BANG = 0x21;
+export const DQ = 0x22;
+export const HASH = 0x23;
+export const SQ = 0x27;
+export const LPAREN = 0x28;
+export const RPAREN = 0x29;
+export const SLASH = 0x2f;
+export const COLON = 0x3a;
+export const EQ = 0x3d;
+export const GT = 0x3e;
+export const QMARK = 0x3f;
+export const LBRACKET = 0x5b;
+export const BSL = 0x5c;
+export const RBRACKET = 0x5d;
+export const LBRACE = 0x7b;
+export const RBRACE = 0x7d;

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ParseError } from '../../src/model/errors.js';
+import { PARSERS } from '../../parsers/index.js';
+import { assertText, binaryOffset } from '../../parsers/toolkit/binary.js';
+import { Diagnostics, MAX_NOTES, MAX_PER_KIND } from '../../parsers/toolkit/diagnostics.js';
+import { Hasher, contentId } from '../../parsers/toolkit/hash.js';
+import { IdRegistry } from '../../parsers/toolkit/ids.js';
+import { quoted } from '../../parsers/toolkit/labels.js';
+import { PositionIndex } from '../../parsers/toolkit/positions.js';
+import { IANA_PROTOCOLS, protocolTable } from '../../parsers/toolkit/protocols.js';
+
+describe('PositionIndex', () => {
+  it('turns offsets into 1-based lines and columns for LF, CRLF and lone CR line ends', () => {
+    const text = 'ab\ncd\r\nef\rgh';
+    const p = new PositionIndex(text);
+    expect(p.position(0)).toEqual({ line: 1, column: 1 });
+    expect(p.position(text.indexOf('c'))).toEqual({ line: 2, column: 1 });
+    expect(p.position(text.indexOf('f'))).toEqual({ line: 3, column: 2 });
+    expect(p.position(text.indexOf('g'))).toEqual({ line: 4, column: 1 });
+    expect(p.count).toBe(4);
+  });
+
+  it('answers questions in any order (forward from the last answer, else by bisection)', () => {
+    const text = Array.from({ length: 1000 }, (_, i) => `line ${i}`).join('\n');
+    const p = new PositionIndex(text);
+    const offsets = [text.indexOf('line 999'), text.indexOf('line 3\n'), text.indexOf('line 500'), 0];
+    expect(offsets.map((o) => p.line(o))).toEqual([1000, 4, 501, 1]);
+    for (let line = 1; line <= 1000; line += 7) expect(p.line(text.indexOf(`line ${line - 1}`))).toBe(line);
+  });
+
+  it('a final line break opens no line; location() ends on the line of the last character, exclusive column', () => {
+    const p = new PositionIndex('abc\ndef\n');
+    expect(p.count).toBe(2);
+    expect(p.location('f', 0, 4)).toEqual({ file: 'f', line: 1, column: 1, endLine: 1, endColumn: 5 });
+    expect(p.location('f', 1, 7)).toEqual({ file: 'f', line: 1, column: 2, endLine: 2, endColumn: 4 });
+  });
+});
+
+describe('Diagnostics: the same caps for every vendor', () => {
+  it('says a note once and at most MAX_NOTES notes', () => {
+    const d = new Diagnostics();
+    d.note('a');
+    d.note('a');
+    d.noteOnce('k', 'first');
+    d.noteOnce('k', 'second');
+    expect(d.notes).toEqual(['a', 'first']);
+    for (let i = 0; i < 500; i++) d.note(`n${i}`);
+    expect(d.notes).toHaveLength(MAX_NOTES + 1);
+    expect(d.notes[MAX_NOTES]).toMatch(/more than 100 notes/);
+  });
+
+  it('reports at most MAX_PER_KIND unsupported constructs of one kind, then one note', () => {
+    const d = new Diagnostics();
+    const loc = { file: 'f', line: 1, column: 1, endLine: 1 };
+    for (let i = 0; i < 80; i++) d.report({ loc, what: `x ${i}`, why: 'w' }, 'x');
+    d.report({ loc, what: 'y', why: 'w' });
+    expect(d.unsupported).toHaveLength(MAX_PER_KIND + 1);
+    expect(d.notes).toEqual([`more than ${MAX_PER_KIND} statements of the kind "x"; only the first 50 are reported`]);
+  });
+
+  it('makes ids unique in one file', () => {
+    const d = new Diagnostics();
+    expect([d.uniqueId('a'), d.uniqueId('a'), d.uniqueId('b'), d.uniqueId('a')]).toEqual(['a', 'a~2', 'b', 'a~3']);
+    const r = new IdRegistry();
+    expect([r.unique('x'), r.unique('x')]).toEqual(['x', 'x~2']);
+  });
+});
+
+describe('content hasher', () => {
+  it('is stable (ids and the fingerprints built on them must not change between runs or versions)', () => {
+    expect(contentId('rule', 'pass in quick on em0', 'descr')).toBe(contentId('rule', 'pass in quick on em0', 'descr'));
+    expect(contentId('rule', 'a')).toMatch(/^rule-[0-9a-f]{12}$/);
+    expect(contentId('nft', 'inet filter input', 'accept')).toBe('nft-076fb694ebb7'); // pinned: a change of algorithm changes every fingerprint;
+  });
+
+  it('separates parts: ("ab", "c") and ("a", "bc") differ; one part "a|b" is the parts "a", "b"', () => {
+    expect(contentId('p', 'ab', 'c')).not.toBe(contentId('p', 'a', 'bc'));
+    expect(new Hasher().add('a|b').id('p')).toBe(contentId('p', 'a', 'b'));
+  });
+});
+
+describe('binary input is refused the same way by every vendor, at its position', () => {
+  const samples: Record<string, string> = {
+    pfsense: '<?xml version="1.0"?>\n<pfsense>\n<x>\u0001</x></pfsense>\n',
+    fortigate: 'config system global\n    set hostname "a\u0001"\nend\n',
+    mikrotik: '# by RouterOS 7.18\n/ip firewall filter\nadd chain=input \u0002\n',
+    nftables: 'table inet filter {\n  chain input {\n \u0003\n  }\n}\n',
+  };
+  for (const parser of PARSERS) {
+    const vendor = parser.vendors[0] ?? 'pfsense';
+    it(vendor, () => {
+      const text = samples[vendor] ?? '';
+      let error: unknown;
+      try {
+        parser.parse(text, 'in.cfg', vendor);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ParseError);
+      const pe = error as ParseError;
+      expect(pe.message).toMatch(/^binary data \(control character 0x0\d\)/);
+      expect(pe.line).toBeGreaterThan(1);
+    });
+  }
+
+  it('tab, line breaks and form feed are text', () => {
+    expect(binaryOffset('a\tb\r\n\fc')).toBe(-1);
+    expect(binaryOffset('ab\u0000')).toBe(2);
+    expect(() => assertText('x\ny\u0000', 'f')).toThrow(/binary data \(control character 0x00\)/);
+  });
+});
+
+describe('labels and protocol names', () => {
+  it('quotes labels on one line, at most 80 characters', () => {
+    expect(quoted('Allow  SIP\n trunk ')).toBe('"Allow SIP trunk"');
+    expect(quoted('a\u00a0b')).toBe('"a b"');
+    expect(quoted('x'.repeat(100))).toBe(`"${'x'.repeat(77)}..."`);
+  });
+
+  it('one IANA table: ipip is 94 and ipencap 4 (/etc/protocols); vendors pick names and add aliases', () => {
+    expect(IANA_PROTOCOLS.ipip).toBe(94);
+    expect(IANA_PROTOCOLS.ipencap).toBe(4);
+    expect(protocolTable(['ospf'], { carp: 112 })).toEqual({ ospf: 89, carp: 112 });
+    expect(() => protocolTable(['no-such'])).toThrow();
+  });
+});
+
+describe('one toolkit: vendor folders hold no copy of it', () => {
+  it('no vendor folder defines its own position index, hasher, id registry or note cap', () => {
+    for (const vendor of ['pfsense', 'fortigate', 'mikrotik', 'nftables']) {
+      const dir = join(import.meta.dirname, '../../parsers', vendor);
+      const ctx = readFileSync(join(dir, 'context.ts'), 'utf8');
+      expect(ctx).toMatch(/extends Diagnostics/);
+      expect(ctx).not.toMatch(/new Set<string>\(\)|class IdRegistry|createHash/);
+    }
+  });
+});
