@@ -41,8 +41,9 @@ function markDynamicSets(doc: NDocument): void {
         for (const s of r.stmts) {
           const k = keyOf(s);
           const body = k ? s[k] : undefined;
-          if (k === 'set' && isObject(body) && typeof body.set === 'string') {
-            const set = t.sets.get(body.set.replace(/^@/, ''));
+          const target = k === 'set' || k === 'map' ? (isObject(body) ? body[k] : undefined) : undefined;
+          if (typeof target === 'string') {
+            const set = t.sets.get(target.replace(/^@/, ''));
             if (set) set.dynamic = true;
           }
         }

@@ -158,7 +158,13 @@ export function printStmt(s: Stmt): string {
     case 'reject':
       return isObject(v) ? `reject with ${[v.type, v.expr].filter((x) => typeof x === 'string').join(' ')}` : 'reject';
     case 'counter':
-      return 'counter';
+      return isObject(v) && v.map !== undefined ? `counter name ${printExpr(v)}` : 'counter';
+    case 'set':
+    case 'map': {
+      if (!isObject(v)) return k;
+      const data = v.data !== undefined ? ` : ${printExpr(v.data)}` : '';
+      return `${printExpr(v.op)} ${printExpr(v[k])} { ${printExpr(v.elem)}${data} }`;
+    }
     case 'flow':
       return isObject(v) ? `flow ${String(v.op ?? 'add')} ${String(v.flowtable)}` : 'flow';
     case 'fwd':
@@ -172,6 +178,7 @@ export function printStmt(s: Stmt): string {
     case 'notrack':
       return k;
     case 'quota':
+      if (isObject(v) && v.map !== undefined) return `quota name ${printExpr(v)}`;
       return isObject(v)
         ? `quota ${v.inv ? 'over ' : ''}${printExpr(v.val)} ${printExpr(v.val_unit)}`
         : `quota ${printExpr(v)}`;
@@ -183,6 +190,7 @@ export function printStmt(s: Stmt): string {
     case 'log':
       return 'log';
     case 'limit':
+      if (isObject(v) && v.map !== undefined) return `limit name ${printExpr(v)}`;
       return isObject(v)
         ? `limit rate ${v.inv ? 'over ' : ''}${printExpr(v.rate)}${v.per !== undefined ? `/${printExpr(v.per)}` : ''}`
         : `limit ${printExpr(v)}`;

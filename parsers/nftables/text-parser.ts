@@ -145,6 +145,8 @@ export class TextReader {
   private readonly tables = new Map<string, NTable>();
   /** The lexer of each file read (the file itself and its includes), for the comments above rules. */
   private readonly lexers = new Map<string, Lexer>();
+  /** Anonymous chains named so far (`__chain0`, `__chain1`…). */
+  private anonChains = 0;
 
   constructor(text: string, file: string, options: ParseOptions = {}) {
     const lexer = new Lexer(text, file);
@@ -209,31 +211,36 @@ export class TextReader {
 
   /**
    * The tokens of one statement: up to a newline or `;` outside braces, or a `}` that closes the
-   * enclosing block (not consumed). Newlines inside `{ … }` and `( … )` are dropped.
+   * enclosing block (not consumed). Newlines inside `{ … }` and `( … )` are dropped, except in the
+   * body of an anonymous chain (`jump { … }`), where they end its rules and become `;`.
    */
   private statementTokens(): Token[] {
     const out: Token[] = [];
-    let depth = 0;
+    /** One entry per open brace or parenthesis: true for the body of an anonymous chain. */
+    const open: boolean[] = [];
     for (;;) {
       const t = this.s.peek();
       if (t.kind === 'eof') {
-        if (depth > 0) syntax(t, "'}'");
+        if (open.length > 0) syntax(t, "'}'");
         return out;
       }
       if (t.kind === 'nl') {
         this.s.next();
-        if (depth === 0) return out;
+        if (open.length === 0) return out;
+        if (open[open.length - 1]) out.push({ ...t, kind: 'punct', text: ';' });
         continue;
       }
       if (t.kind === 'punct') {
-        if (depth === 0 && t.text === ';') {
+        if (open.length === 0 && t.text === ';') {
           this.s.next();
           return out;
         }
-        if (t.text === '{' || t.text === '(') depth++;
-        else if (t.text === '}' || t.text === ')') {
-          if (depth === 0) return out;
-          depth--;
+        if (t.text === '{' || t.text === '(') {
+          const prev = out[out.length - 1];
+          open.push(t.text === '{' && prev?.kind === 'word' && (prev.text === 'jump' || prev.text === 'goto'));
+        } else if (t.text === '}' || t.text === ')') {
+          if (open.length === 0) return out;
+          open.pop();
         }
       }
       out.push(this.s.next());
@@ -539,7 +546,7 @@ export class TextReader {
           return;
         }
       }
-      chain.rules.push(this.rule(this.statementTokens()));
+      chain.rules.push(this.rule(this.statementTokens(), chain));
     }, true);
   }
 
@@ -607,11 +614,22 @@ export class TextReader {
     return out.length ? out.join('\n') : undefined;
   }
 
-  private rule(toks: Token[]): NRule {
+  /** An anonymous chain (`jump { … }`) of `chain`'s table: named `__chainN` as nft names bound chains. */
+  private anonChain(chain: NChain, rules: Token[][], open: Token): string {
+    const table = this.table(chain.family, chain.table, chain.pos);
+    let name = `__chain${this.anonChains++}`;
+    while (table.chains.has(name)) name = `__chain${this.anonChains++}`;
+    const anon = this.chain(table, name, tokPos(open));
+    for (const r of rules) anon.rules.push(this.rule(r, anon));
+    return name;
+  }
+
+  private rule(toks: Token[], chain: NChain): NRule {
     const first = toks[0]!;
     const last = toks[toks.length - 1]!;
     const pos = tokPos(first, last);
-    const p = new RuleParser(toks, { ...last, kind: 'eof', text: '', col: last.endCol, line: last.endLine });
+    const end: Token = { ...last, kind: 'eof', text: '', col: last.endCol, line: last.endLine };
+    const p = new RuleParser(toks, end, (rules, open) => this.anonChain(chain, rules, open));
     try {
       const stmts = p.statements();
       const rule: NRule = { pos, stmts };
@@ -799,7 +817,7 @@ export class TextReader {
             `line ${kw.line}: \`${verb.text} rule … ${kw.text} N\` places the rule by a handle known only to the running ruleset; fwlint puts it at the ${verb.text === 'insert' ? 'start' : 'end'} of the chain`,
           );
         }
-        const rule = this.rule(this.statementTokens());
+        const rule = this.rule(this.statementTokens(), chain);
         rule.pos = { ...rule.pos, line: verb.line, column: verb.col };
         if (verb.text === 'insert') chain.rules.unshift(rule);
         else chain.rules.push(rule);
