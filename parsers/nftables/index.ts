@@ -34,6 +34,15 @@ export function detect(head: string): Vendor | undefined {
   return undefined;
 }
 
+/**
+ * Names that say "nftables ruleset" (`*.nft`, `*.nftables`, `nftables.conf`): read as nftables when
+ * the content does not tell (an empty file, only comments), since an empty ruleset is valid.
+ */
+export function nftablesByName(path: string): boolean {
+  const base = path.split(/[\\/]/).pop() ?? '';
+  return /\.(nft|nftables)$/i.test(base) || /^nftables\.conf$/i.test(base);
+}
+
 function markDynamicSets(doc: NDocument): void {
   for (const t of doc.tables) {
     for (const c of t.chains.values()) {

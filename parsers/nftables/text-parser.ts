@@ -17,7 +17,7 @@ import {
 } from './ir.js';
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
-import { RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
+import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
 import { parseDuration } from './values.js';
 
 /**
@@ -145,8 +145,9 @@ export class TextReader {
   private readonly tables = new Map<string, NTable>();
   /** The lexer of each file read (the file itself and its includes), for the comments above rules. */
   private readonly lexers = new Map<string, Lexer>();
-  /** Anonymous chains named so far (`__chain0`, `__chain1`…). */
+  /** Anonymous chains named so far (`__chain0`, `__chain1`…), and how deep the current one is nested. */
   private anonChains = 0;
+  private anonDepth = 0;
 
   constructor(text: string, file: string, options: ParseOptions = {}) {
     const lexer = new Lexer(text, file);
@@ -616,11 +617,18 @@ export class TextReader {
 
   /** An anonymous chain (`jump { … }`) of `chain`'s table: named `__chainN` as nft names bound chains. */
   private anonChain(chain: NChain, rules: Token[][], open: Token): string {
+    if (this.anonDepth >= MAX_NESTING)
+      throw new ParseError(open.file, open.line, open.col, `anonymous chains nested deeper than ${MAX_NESTING} levels`);
     const table = this.table(chain.family, chain.table, chain.pos);
     let name = `__chain${this.anonChains++}`;
     while (table.chains.has(name)) name = `__chain${this.anonChains++}`;
     const anon = this.chain(table, name, tokPos(open));
-    for (const r of rules) anon.rules.push(this.rule(r, anon));
+    this.anonDepth++;
+    try {
+      for (const r of rules) anon.rules.push(this.rule(r, anon));
+    } finally {
+      this.anonDepth--;
+    }
     return name;
   }
 
@@ -713,7 +721,20 @@ export class TextReader {
 
   private elements(set: NSet): void {
     const { tokens, open, close } = this.braceTokens();
-    const value = parseValueTokens([open, ...tokens, close], close);
+    let value: Expr;
+    try {
+      value = parseValueTokens([open, ...tokens, close], close);
+    } catch (e) {
+      if (!(e instanceof Unreadable)) throw e;
+      // e.g. `$PHONES` from an include that could not be read: the set's content is unknown.
+      set.dynamic = true;
+      this.unsupported(
+        tokPos(e.tok),
+        `elements of ${set.kind} ${set.name}`,
+        `${e.message}; the ${set.kind}'s elements are unknown, so rules that use it are not evaluated exactly`,
+      );
+      return;
+    }
     const elems =
       typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.set)
         ? (value.set as Expr[])
@@ -817,7 +838,9 @@ export class TextReader {
             `line ${kw.line}: \`${verb.text} rule … ${kw.text} N\` places the rule by a handle known only to the running ruleset; fwlint puts it at the ${verb.text === 'insert' ? 'start' : 'end'} of the chain`,
           );
         }
-        const rule = this.rule(this.statementTokens(), chain);
+        const toks = this.statementTokens();
+        if (toks.length === 0) syntax(this.s.last, 'a rule');
+        const rule = this.rule(toks, chain);
         rule.pos = { ...rule.pos, line: verb.line, column: verb.col };
         if (verb.text === 'insert') chain.rules.unshift(rule);
         else chain.rules.push(rule);
@@ -923,5 +946,12 @@ export class TextReader {
 }
 
 export function readText(text: string, file: string, options: ParseOptions = {}): NDocument {
-  return new TextReader(text, file, options).read();
+  try {
+    return new TextReader(text, file, options).read();
+  } catch (e) {
+    // Valid syntax fwlint cannot interpret is caught where it is met; should one escape, it is still
+    // a one-line error at its place, never an internal error.
+    if (e instanceof Unreadable) throw new ParseError(e.tok.file, e.tok.line, e.tok.col, e.message);
+    throw e;
+  }
 }

@@ -192,6 +192,12 @@ export function wordValue(w: string): Expr {
 /** Turns the rules of an anonymous chain (`jump { … }`) into a chain and returns its name. */
 export type AnonChainSink = (rules: Token[][], open: Token) => string;
 
+/**
+ * How deep sets, parentheses and anonymous chains may nest in one rule. nft's own parser gives up
+ * long before real rulesets get near it; the limit keeps hostile input from exhausting the stack.
+ */
+export const MAX_NESTING = 100;
+
 /** Binary operators by precedence (nft's parser_bison.y: shift > and > xor > or). */
 const PREC: Record<string, number> = { '|': 1, '^': 2, '&': 3, '<<': 4, '>>': 4 };
 
@@ -200,6 +206,8 @@ export class RuleParser {
   private i = 0;
   private readonly eofTok: Token;
   private readonly anon: AnonChainSink | undefined;
+  /** Sets and parentheses open around the current value. */
+  private depth = 0;
   comment?: string;
 
   constructor(tokens: Token[], end: Token, anon?: AnonChainSink) {
@@ -994,6 +1002,25 @@ export class RuleParser {
   /** One value: a word, a string, a set `{…}`, a set reference, a parenthesised expression. */
   primaryValue(verdictData = false): Expr {
     const tok = this.next();
+    if (tok.kind === 'punct' && (tok.text === '{' || tok.text === '(')) {
+      if (this.depth >= MAX_NESTING)
+        throw new ParseError(
+          tok.file,
+          tok.line,
+          tok.col,
+          `sets or parentheses nested deeper than ${MAX_NESTING} levels`,
+        );
+      this.depth++;
+      try {
+        return this.primaryValueAt(tok, verdictData);
+      } finally {
+        this.depth--;
+      }
+    }
+    return this.primaryValueAt(tok, verdictData);
+  }
+
+  private primaryValueAt(tok: Token, verdictData: boolean): Expr {
     switch (tok.kind) {
       case 'word':
         if (STATEMENT_ONLY.has(tok.text)) this.syntax(tok, 'a value');

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { PARSERS, detectVendor, parserFor } from '../../parsers/index.js';
+import { nftablesByName } from '../../parsers/nftables/index.js';
 import { ParseError, UsageError } from '../model/errors.js';
 import type { Policy, Vendor } from '../model/policy.js';
 import type { ParseOptions } from '../../parsers/types.js';
@@ -44,12 +45,15 @@ export function readConfigText(
       1,
       `file is ${(size / 1048576).toFixed(0)} MB, larger than the ${MAX_FILE_BYTES / 1048576} MB limit for a configuration export`,
     );
-  if (size === 0) throw new ParseError(displayPath, 1, 1, 'empty file');
+  // An empty nftables file is a valid, empty ruleset (`nft -f` loads it); other formats are never empty.
+  const byName = nftablesByName(path) ? 'nftables' : undefined;
+  if (size === 0 && vendor !== 'nftables' && !(vendor === 'auto' && byName))
+    throw new ParseError(displayPath, 1, 1, 'empty file');
   const buf = readWhole(path, size);
   const nul = buf.subarray(0, 65536).indexOf(0);
   if (nul >= 0) throw new ParseError(displayPath, lineOf(buf, nul), 1, 'binary data, not a text configuration export');
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');
-  const chosen = vendor === 'auto' ? detectVendor(text.slice(0, 8192)) : vendor;
+  const chosen = vendor === 'auto' ? (detectVendor(text.slice(0, 8192)) ?? byName) : vendor;
   if (!chosen)
     throw new ParseError(
       displayPath,
