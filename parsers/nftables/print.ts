@@ -87,7 +87,9 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
             .map((x) =>
               isObject(x) && ['&', '|', '^'].includes(keyOf(x) ?? '')
                 ? `(${printExpr(x, depth + 1)})`
-                : printExpr(x, depth + 1),
+                : Array.isArray(x)
+                  ? x.map((y) => printExpr(y, depth + 1)).join(',') // a flag list: `syn,rst`
+                  : printExpr(x, depth + 1),
             )
             .join(` ${k} `)
         : '';

@@ -714,7 +714,11 @@ export class RuleParser {
     }
     // `fib … oif missing`, `exthdr … exists`: booleans, as nft -j writes them.
     const lk = keyOf(left);
-    if ((lk === 'fib' || lk === 'exthdr') && (right === 'missing' || right === 'exists')) right = right === 'exists';
+    if (
+      (lk === 'fib' || lk === 'exthdr' || lk === 'sctp chunk' || lk === 'tcp option' || lk === 'ip option') &&
+      (right === 'missing' || right === 'exists')
+    )
+      right = right === 'exists';
     return { match: { op: op ?? (Array.isArray(right) || isSet(right) ? 'in' : '=='), left, right } };
   }
 
@@ -895,7 +899,10 @@ export class RuleParser {
         this.next();
         const name = this.word('chunk name').text;
         const field =
-          this.isWord(0) && !STATEMENT_ONLY.has(this.peek().text) && !OPS[this.peek().text]
+          this.isWord(0) &&
+          !STATEMENT_ONLY.has(this.peek().text) &&
+          !OPS[this.peek().text] &&
+          !this.isWord(0, 'exists', 'missing')
             ? this.next().text
             : undefined;
         return { 'sctp chunk': field ? { name, field } : { name } };
