@@ -85,7 +85,7 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
       return Array.isArray(v)
         ? v
             .map((x) =>
-              isObject(x) && ['&', '|', '^'].includes(keyOf(x) ?? '')
+              isObject(x) && ['&', '|', '^'].includes(keyOf(x) ?? '') && keyOf(x) !== k // a | b | c: no parentheses
                 ? `(${printExpr(x, depth + 1)})`
                 : Array.isArray(x)
                   ? x.map((y) => printExpr(y, depth + 1)).join(',') // a flag list: `syn,rst`
