@@ -28,8 +28,8 @@ export function memberPos(obj: object, key: string): Pos | undefined {
   if (!k) return undefined;
   const i = k.names.lastIndexOf(key);
   if (i < 0) return undefined;
-  const line = k.spans[3 * i]!;
-  return { file: k.file, line, column: k.spans[3 * i + 1]!, endLine: line, endColumn: k.spans[3 * i + 2]! };
+  const [line = 1, column = 1, endColumn = 1] = k.spans.slice(3 * i, 3 * i + 3);
+  return { file: k.file, line, column, endLine: line, endColumn };
 }
 
 export const MAX_DEPTH = 512;

@@ -775,12 +775,13 @@ export class RuleParser {
 
   /** Binary expressions joined by `.` (concatenation binds loosest). */
   private concatExpr(): Expr {
-    const parts: Expr[] = [this.binary()];
+    const first = this.binary();
+    const parts: Expr[] = [first];
     while (this.isPunct(0, '.')) {
       this.next();
       parts.push(this.binary());
     }
-    return parts.length > 1 ? { concat: parts } : parts[0]!;
+    return parts.length > 1 ? { concat: parts } : first;
   }
 
   /** Left-hand side: selectors (and constants) joined by `.`, with bitwise operations. */
@@ -943,15 +944,16 @@ export class RuleParser {
    */
   private anonChain(): string {
     const open = this.next();
-    const rules: Token[][] = [[]];
+    let current: Token[] = [];
+    const rules: Token[][] = [current];
     let depth = 1;
     for (;;) {
       const tok = this.next();
       if (tok.kind === 'eof') this.syntax(tok, "'}'");
       if (tok.kind === 'punct' && tok.text === '{') depth++;
       if (tok.kind === 'punct' && tok.text === '}' && --depth === 0) break;
-      if (depth === 1 && tok.kind === 'punct' && tok.text === ';') rules.push([]);
-      else rules[rules.length - 1]!.push(tok);
+      if (depth === 1 && tok.kind === 'punct' && tok.text === ';') rules.push((current = []));
+      else current.push(tok);
     }
     if (!this.anon) throw new Unreadable(open, 'an anonymous chain outside a chain');
     return this.anon(
