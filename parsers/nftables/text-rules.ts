@@ -950,7 +950,13 @@ export class RuleParser {
     for (;;) {
       const tok = this.next();
       if (tok.kind === 'eof') this.syntax(tok, "'}'");
-      if (tok.kind === 'punct' && tok.text === '{') depth++;
+      if (tok.kind === 'punct' && tok.text === '{' && ++depth > MAX_NESTING) {
+        // Refused in this one pass, before the nested chains are parsed level by level.
+        const prev = this.t[this.i - 2];
+        const what =
+          prev?.kind === 'word' && (prev.text === 'jump' || prev.text === 'goto') ? 'anonymous chains' : 'sets';
+        throw new ParseError(tok.file, tok.line, tok.col, `${what} nested deeper than ${MAX_NESTING} levels`);
+      }
       if (tok.kind === 'punct' && tok.text === '}' && --depth === 0) break;
       if (depth === 1 && tok.kind === 'punct' && tok.text === ';') rules.push((current = []));
       else current.push(tok);
