@@ -63,7 +63,8 @@ type Delta = Partial<Flat>;
 const MAX_ALTERNATIVES = 50_000;
 
 /** Statements that only observe or annotate (no effect on verdicts or on what later rules see). */
-const HARMLESS = new Set(['counter', 'log', 'last', 'ct expectation', 'secmark', 'reset', 'set', 'comment']);
+/** `set`/`map`: a rule adds to or updates a set or map (`add @s { ip saddr }`); the packet is untouched. */
+const HARMLESS = new Set(['counter', 'log', 'last', 'ct expectation', 'secmark', 'reset', 'set', 'map', 'comment']);
 /** Keys whose `set` changes what the firewall does with the packet beyond marks and priorities. */
 const MANGLE_HARMLESS_META = new Set(['mark', 'priority', 'nftrace', 'secmark', 'pkttype']);
 

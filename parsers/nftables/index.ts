@@ -36,6 +36,15 @@ export function detect(head: string): Vendor | undefined {
   return undefined;
 }
 
+/**
+ * Names that say "nftables ruleset" (`*.nft`, `*.nftables`, `nftables.conf`): read as nftables when
+ * the content does not tell (an empty file, only comments), since an empty ruleset is valid.
+ */
+export function nftablesByName(path: string): boolean {
+  const base = path.split(/[\\/]/).pop() ?? '';
+  return /\.(nft|nftables)$/i.test(base) || /^nftables\.conf$/i.test(base);
+}
+
 function markDynamicSets(doc: NDocument): void {
   for (const t of doc.tables) {
     for (const c of t.chains.values()) {
@@ -43,8 +52,9 @@ function markDynamicSets(doc: NDocument): void {
         for (const s of r.stmts) {
           const k = keyOf(s);
           const body = k ? s[k] : undefined;
-          if (k === 'set' && isObject(body) && typeof body.set === 'string') {
-            const set = t.sets.get(body.set.replace(/^@/, ''));
+          const target = k === 'set' || k === 'map' ? (isObject(body) ? body[k] : undefined) : undefined;
+          if (typeof target === 'string') {
+            const set = t.sets.get(target.replace(/^@/, ''));
             if (set) set.dynamic = true;
           }
         }

@@ -22,6 +22,17 @@ import { isObject, keyOf, type Expr, type NDocument, type NRule, type NTable, ty
 
 const IFACE_KEYS = new Set(['iifname', 'oifname', 'iif', 'oif']);
 
+/**
+ * The interface name a value of `left` stands for. `iif`/`oif` compare interface indexes: nft prints
+ * the name when it knows the interface and the bare index otherwise (a number in text, a string of
+ * digits in JSON), which names no interface.
+ */
+export function ifaceName(left: Expr, v: Expr): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const key = isObject(left) && isObject(left.meta) ? left.meta.key : undefined;
+  return (key === 'iif' || key === 'oif') && /^\d+$/.test(v) ? undefined : v;
+}
+
 function ifaceKey(e: Expr): 'iif' | 'oif' | undefined {
   const k = keyOf(e);
   if (k !== 'meta' || !isObject(e) || !isObject(e.meta)) return undefined;
@@ -39,7 +50,10 @@ export function collectNames(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void {
         for (const f of flatOf(r)) {
           for (const cond of f.conds) {
             if (!ifaceKey(cond.left)) continue;
-            for (const v of elementsOf(cond.right, t).values) if (typeof v === 'string') ctx.sawInterface(v, r.pos);
+            for (const v of elementsOf(cond.right, t).values) {
+              const name = ifaceName(cond.left, v);
+              if (name !== undefined) ctx.sawInterface(name, r.pos);
+            }
           }
         }
       }
@@ -51,7 +65,10 @@ function literalNames(f: Flat, dim: 'iif' | 'oif', t: NTable): string[] {
   const out: string[] = [];
   for (const c of f.conds) {
     if (ifaceKey(c.left) !== dim || (c.op !== '==' && c.op !== 'in')) continue;
-    for (const v of elementsOf(c.right, t).values) if (typeof v === 'string') out.push(v.replace(/\\\*/g, '*'));
+    for (const v of elementsOf(c.right, t).values) {
+      const name = ifaceName(c.left, v);
+      if (name !== undefined) out.push(name.replace(/\\\*/g, '*'));
+    }
   }
   return out;
 }

@@ -245,7 +245,8 @@ class JsonReader {
       keyType: typeText(o.type),
       flags,
       elements: Array.isArray(o.elem) ? [...o.elem] : [],
-      dynamic: flags.includes('dynamic') || flags.includes('timeout') || 'timeout' in o,
+      // `flags timeout` alone only allows elements to expire; the elements listed are still the set's (as in text).
+      dynamic: flags.includes('dynamic') || 'timeout' in o,
     };
     if (kind === 'map') set.dataType = typeText(o.map);
     const prev = t.sets.get(name);

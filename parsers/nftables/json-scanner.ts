@@ -1,183 +1,130 @@
+import jsonc from 'jsonc-parser';
 import { ParseError } from '../../src/model/errors.js';
-import { PositionIndex } from '../toolkit/positions.js';
 import { positions, type Expr, type Pos } from './ir.js';
 
 /**
- * A small JSON reader that keeps positions: every object and array gets its span (in `positions`),
- * and members get the position of their key (`memberPos`), so findings can point at the rule
- * object of an `nft -j` document — by line when it is pretty-printed, by column on the one line
- * `nft -j` prints. Linear; errors are ParseErrors with line and column.
+ * JSON with positions, read by jsonc-parser's visitor (one linear pass; line and column come with
+ * its callbacks): every object and array gets its span (in `positions`), and members get the
+ * position of their key (`memberPos`), so findings can point at the rule object of an `nft -j`
+ * document — by line when it is pretty-printed, by column on the one line `nft -j` prints. Errors
+ * are ParseErrors with line and column. Measured on a 10 MB one-line `nft -j` document against the
+ * hand-written scanner this replaced: the same time within noise (both dominated by building the
+ * tree; jsonc-parser's bare pass is under a second).
  */
-const KEYS = Symbol('keys');
+export const KEYS = Symbol('keys');
 
-export function memberPos(obj: object, key: string): Pos | undefined {
-  return (obj as { [KEYS]?: Map<string, Pos> })[KEYS]?.get(key);
+/**
+ * Where each member's key is written: keys in order, and per key its line, column and end column
+ * (flat numbers: one small array per object instead of a Map and a Pos per member).
+ */
+export interface KeySpans {
+  file: string;
+  names: string[];
+  spans: number[];
 }
 
-const MAX_DEPTH = 512;
+export function memberPos(obj: object, key: string): Pos | undefined {
+  const k = (obj as { [KEYS]?: KeySpans })[KEYS];
+  if (!k) return undefined;
+  const i = k.names.lastIndexOf(key);
+  if (i < 0) return undefined;
+  const [line = 1, column = 1, endColumn = 1] = k.spans.slice(3 * i, 3 * i + 3);
+  return { file: k.file, line, column, endLine: line, endColumn };
+}
+
+export const MAX_DEPTH = 512;
+
+/** nft's numbers are integers of at most 64 bits; anything else (10000.5, 1e400) is refused here. */
+const MAX_NUMBER = 2 ** 64;
+
+export function checkNumber(v: number, literal: string, file: string, line: number, column: number): void {
+  if (Number.isInteger(v) && Math.abs(v) <= MAX_NUMBER) return;
+  const shown = literal.length > 24 ? `${literal.slice(0, 23)}…` : literal;
+  const why = Number.isInteger(v) || !Number.isFinite(v) ? 'is out of range' : 'is not an integer';
+  throw new ParseError(file, line, column, `number ${shown} ${why} (nft values are integers of up to 64 bits)`);
+}
+
+/** jsonc-parser's error codes (a const enum in its types) as nft users read them. */
+const MESSAGES: Record<number, string> = {
+  1: 'unexpected character',
+  2: 'invalid number',
+  3: 'expected a string key',
+  4: 'expected a value',
+  5: "expected ':'",
+  6: "expected ','",
+  7: "expected ',' or '}'",
+  8: "expected ',' or ']'",
+  9: 'unexpected data after the JSON document',
+  10: 'comments are not JSON',
+  11: 'comments are not JSON',
+  12: 'unterminated string',
+  13: 'invalid number',
+  14: 'bad \\u escape',
+  15: 'bad escape in string',
+  16: 'control character in string',
+};
+
+type Container = { value: Expr[] | Record<string, Expr>; line: number; column: number; key?: string };
 
 export function scanJson(text: string, file: string): Expr {
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  const n = text.length;
-
-  const fail = (msg: string, at = i): never => {
-    const p = new PositionIndex(text).position(at);
-    throw new ParseError(file, p.line, p.column, msg);
+  const stack: Container[] = [];
+  let root: Expr | undefined;
+  let rootSet = false;
+  const put = (v: Expr): void => {
+    const top = stack[stack.length - 1];
+    if (!top) {
+      root = v;
+      rootSet = true;
+      return;
+    }
+    if (Array.isArray(top.value)) top.value.push(v);
+    else if (top.key !== undefined) top.value[top.key] = v;
   };
-
-  const ws = (): void => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 10) {
-        i++;
-        line++;
-        lineStart = i;
-      } else if (c === 32 || c === 9 || c === 13) i++;
-      else break;
-    }
+  const open = (value: Expr[] | Record<string, Expr>, line: number, ch: number): void => {
+    if (stack.length >= MAX_DEPTH) throw new ParseError(file, line + 1, ch + 1, `nesting deeper than ${MAX_DEPTH}`);
+    stack.push({ value, line: line + 1, column: ch + 1 });
   };
-
-  const here = (): { line: number; column: number } => ({ line, column: i - lineStart + 1 });
-
-  const str = (): string => {
-    const start = i;
-    i++; // opening quote
-    let out = '';
-    let from = i;
-    for (;;) {
-      if (i >= n) fail('unterminated string', start);
-      const c = text.charCodeAt(i);
-      if (c === 34) break;
-      if (c < 32) fail('control character in string');
-      if (c === 92) {
-        out += text.slice(from, i);
-        const e = text[i + 1];
-        if (e === 'u') {
-          const hex = text.slice(i + 2, i + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape');
-          out += String.fromCharCode(Number.parseInt(hex, 16));
-          i += 6;
-        } else {
-          const map: Record<string, string> = {
-            '"': '"',
-            '\\': '\\',
-            '/': '/',
-            b: '\b',
-            f: '\f',
-            n: '\n',
-            r: '\r',
-            t: '\t',
-          };
-          const v = e === undefined ? undefined : map[e];
-          if (v === undefined) fail('bad escape in string');
-          out += v;
-          i += 2;
-        }
-        from = i;
-        continue;
-      }
-      i++;
-    }
-    out += text.slice(from, i);
-    i++;
-    return out;
+  const close = (line: number, ch: number): void => {
+    const c = stack.pop();
+    if (!c) return;
+    positions.set(c.value, { file, line: c.line, column: c.column, endLine: line + 1, endColumn: ch + 2 });
+    put(c.value);
   };
-
-  const value = (depth: number): Expr => {
-    if (depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`);
-    ws();
-    if (i >= n) fail('unexpected end of input');
-    const c = text.charCodeAt(i);
-    if (c === 123) {
-      const start = here();
-      i++;
-      const obj: Record<string, Expr> = {};
-      const keys = new Map<string, Pos>();
-      ws();
-      if (text.charCodeAt(i) === 125) i++;
-      else {
-        for (;;) {
-          ws();
-          if (text.charCodeAt(i) !== 34) fail('expected a string key');
-          const kpos = here();
-          const k = str();
-          keys.set(k, { file, line: kpos.line, column: kpos.column, endLine: line, endColumn: i - lineStart + 1 });
-          ws();
-          if (text.charCodeAt(i) !== 58) fail("expected ':'");
-          i++;
-          obj[k] = value(depth + 1);
-          ws();
-          const d = text.charCodeAt(i);
-          if (d === 44) {
-            i++;
-            continue;
-          }
-          if (d === 125) {
-            i++;
-            break;
-          }
-          fail(i >= n ? 'unexpected end of input' : "expected ',' or '}'");
-        }
-      }
-      positions.set(obj, { file, line: start.line, column: start.column, endLine: line, endColumn: i - lineStart + 1 });
-      (obj as { [KEYS]?: Map<string, Pos> })[KEYS] = keys;
-      return obj;
-    }
-    if (c === 91) {
-      const start = here();
-      i++;
-      const arr: Expr[] = [];
-      ws();
-      if (text.charCodeAt(i) === 93) i++;
-      else {
-        for (;;) {
-          arr.push(value(depth + 1));
-          ws();
-          const d = text.charCodeAt(i);
-          if (d === 44) {
-            i++;
-            continue;
-          }
-          if (d === 93) {
-            i++;
-            break;
-          }
-          fail(i >= n ? 'unexpected end of input' : "expected ',' or ']'");
-        }
-      }
-      positions.set(arr, { file, line: start.line, column: start.column, endLine: line, endColumn: i - lineStart + 1 });
-      return arr;
-    }
-    if (c === 34) return str();
-    if (c === 116 && text.startsWith('true', i)) {
-      i += 4;
-      return true;
-    }
-    if (c === 102 && text.startsWith('false', i)) {
-      i += 5;
-      return false;
-    }
-    if (c === 110 && text.startsWith('null', i)) {
-      i += 4;
-      return null;
-    }
-    const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-    m.lastIndex = i;
-    const num = m.exec(text);
-    if (num && num[0].length > 0) {
-      i += num[0].length;
-      return Number(num[0]);
-    }
-    const ch = text.codePointAt(i)!;
-    return fail(
-      `unexpected character ${ch < 32 || ch > 126 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(ch)}'`}`,
-    );
-  };
-
-  const v = value(0);
-  ws();
-  if (i < n) fail('unexpected data after the JSON document');
-  return v;
+  jsonc.visit(
+    text,
+    {
+      onObjectBegin: (_o, _l, line, ch) => {
+        const obj: Record<string, Expr> = {};
+        (obj as { [KEYS]?: KeySpans })[KEYS] = { file, names: [], spans: [] };
+        open(obj, line, ch);
+      },
+      onObjectProperty: (key, _o, length, line, ch) => {
+        const top = stack[stack.length - 1];
+        if (!top || Array.isArray(top.value)) return;
+        top.key = key;
+        const keys = (top.value as { [KEYS]?: KeySpans })[KEYS];
+        keys?.names.push(key);
+        keys?.spans.push(line + 1, ch + 1, ch + 1 + length);
+      },
+      onObjectEnd: (_o, _l, line, ch) => close(line, ch),
+      onArrayBegin: (_o, _l, line, ch) => open([], line, ch),
+      onArrayEnd: (_o, _l, line, ch) => close(line, ch),
+      onLiteralValue: (value: unknown, offset, length, line, ch) => {
+        if (typeof value === 'number') checkNumber(value, text.slice(offset, offset + length), file, line + 1, ch + 1);
+        put(value as Expr);
+      },
+      onError: (code, offset, _l, line, ch) => {
+        const msg =
+          offset >= text.length || text.slice(offset).trim() === ''
+            ? 'unexpected end of input'
+            : rootSet && stack.length === 0
+              ? 'unexpected data after the JSON document'
+              : (MESSAGES[code] ?? 'invalid JSON');
+        throw new ParseError(file, line + 1, ch + 1, msg);
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+  );
+  if (!rootSet || root === undefined) throw new ParseError(file, 1, 1, 'unexpected end of input');
+  return root;
 }

@@ -95,6 +95,9 @@ function keepsColons(w: string): boolean {
   return slash < 0 && dash > 0 && isV6(body.slice(0, dash)) && isV6(body.slice(dash + 1));
 }
 
+/** The longest word with colons kept whole: an IPv6 range with prefix and zone fits well within it. */
+const MAX_COLON_WORD = 128;
+
 const TWO_CHAR = new Set(['!=', '==', '<=', '>=', '<<', '>>']);
 
 export class Lexer {
@@ -214,8 +217,8 @@ export class Lexer {
     }
     if (c === C.LBRACKET) {
       // A bracketed IPv6 address: [c0::1a]:4242
-      const close = s.indexOf(']', this.i);
-      if (close > 0 && close - this.i < 60 && isV6(s.slice(this.i + 1, close))) {
+      const close = s.slice(this.i, this.i + 60).indexOf(']') + this.i;
+      if (close > this.i && isV6(s.slice(this.i + 1, close))) {
         this.i = close + 1;
         return this.tok('word', s.slice(start + 1, close), start, line, ls);
       }
@@ -226,20 +229,24 @@ export class Lexer {
       (isWordChar(c) && c !== C.MINUS && c !== C.DOT && c !== C.COLON && c !== C.SLASH) ||
       (c === C.COLON && s.charCodeAt(this.i + 1) === C.COLON)
     ) {
-      let j = this.i + 1;
-      while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
-      let w = s.slice(this.i, j);
-      const colon = w.indexOf(':');
-      if (colon >= 0 && !keepsColons(w)) {
-        if (colon === 0) {
+      // Up to the first colon; past it only as far as an address with colons can reach (IPv6 ranges,
+      // MACs): a long run like `aa:bb:cc:…` is cut at its first colon without being rescanned, so
+      // lexing stays linear.
+      let j = this.i + (c === C.COLON ? 0 : 1);
+      while (j < s.length && isWordChar(s.charCodeAt(j)) && s.charCodeAt(j) !== C.COLON) j++;
+      const colon = j < s.length && s.charCodeAt(j) === C.COLON ? j - this.i : -1;
+      if (colon >= 0) {
+        let k = j;
+        while (k < s.length && k - this.i <= MAX_COLON_WORD && isWordChar(s.charCodeAt(k))) k++;
+        const whole = k - this.i <= MAX_COLON_WORD && keepsColons(s.slice(this.i, k));
+        if (whole) j = k;
+        else if (colon === 0) {
           this.i++;
           return this.tok('punct', ':', start, line, ls);
         }
-        w = w.slice(0, colon);
-        j = this.i + colon;
       }
       this.i = j;
-      return this.tok('word', w, start, line, ls);
+      return this.tok('word', s.slice(start, j), start, line, ls);
     }
     const two = s.slice(this.i, this.i + 2);
     if (TWO_CHAR.has(two)) {

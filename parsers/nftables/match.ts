@@ -5,6 +5,7 @@ import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/polic
 import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
 import { isPattern, type Ctx } from './context.js';
 import { elementsOf, type Cond, type Effect } from './expand.js';
+import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, type Expr, type NTable } from './ir.js';
 import { printExpr } from './print.js';
 import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './values.js';
@@ -251,12 +252,13 @@ export class CondInterpreter {
       );
     const names: string[] = [];
     for (const x of v.values) {
-      if (typeof x !== 'string') return unsupported(`${printExpr(x)} is not an interface name`);
-      const matched = this.ctx.namesMatching(x);
-      if (isPattern(x)) {
-        const named = matched.filter((n) => n !== x);
+      const name = ifaceName(c.left, x);
+      if (name === undefined) return unsupported(`${printExpr(x)} is not an interface name`);
+      const matched = this.ctx.namesMatching(name);
+      if (isPattern(name)) {
+        const named = matched.filter((n) => n !== name);
         this.ctx.note(
-          `interface pattern "${x}" matches ${named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : ''}the interface "${x}", which stands for the others matching it`,
+          `interface pattern "${name}" matches ${named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : ''}the interface "${name}", which stands for the others matching it`,
         );
       }
       names.push(...matched);

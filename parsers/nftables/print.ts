@@ -85,9 +85,11 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
       return Array.isArray(v)
         ? v
             .map((x) =>
-              isObject(x) && ['&', '|', '^'].includes(keyOf(x) ?? '')
+              isObject(x) && ['&', '|', '^'].includes(keyOf(x) ?? '') && keyOf(x) !== k // a | b | c: no parentheses
                 ? `(${printExpr(x, depth + 1)})`
-                : printExpr(x, depth + 1),
+                : Array.isArray(x)
+                  ? x.map((y) => printExpr(y, depth + 1)).join(',') // a flag list: `syn,rst`
+                  : printExpr(x, depth + 1),
             )
             .join(` ${k} `)
         : '';
@@ -158,7 +160,13 @@ export function printStmt(s: Stmt): string {
     case 'reject':
       return isObject(v) ? `reject with ${[v.type, v.expr].filter((x) => typeof x === 'string').join(' ')}` : 'reject';
     case 'counter':
-      return 'counter';
+      return isObject(v) && v.map !== undefined ? `counter name ${printExpr(v)}` : 'counter';
+    case 'set':
+    case 'map': {
+      if (!isObject(v)) return k;
+      const data = v.data !== undefined ? ` : ${printExpr(v.data)}` : '';
+      return `${printExpr(v.op)} ${printExpr(v[k])} { ${printExpr(v.elem)}${data} }`;
+    }
     case 'flow':
       return isObject(v) ? `flow ${String(v.op ?? 'add')} ${String(v.flowtable)}` : 'flow';
     case 'fwd':
@@ -172,6 +180,7 @@ export function printStmt(s: Stmt): string {
     case 'notrack':
       return k;
     case 'quota':
+      if (isObject(v) && v.map !== undefined) return `quota name ${printExpr(v)}`;
       return isObject(v)
         ? `quota ${v.inv ? 'over ' : ''}${printExpr(v.val)} ${printExpr(v.val_unit)}`
         : `quota ${printExpr(v)}`;
@@ -183,6 +192,7 @@ export function printStmt(s: Stmt): string {
     case 'log':
       return 'log';
     case 'limit':
+      if (isObject(v) && v.map !== undefined) return `limit name ${printExpr(v)}`;
       return isObject(v)
         ? `limit rate ${v.inv ? 'over ' : ''}${printExpr(v.rate)}${v.per !== undefined ? `/${printExpr(v.per)}` : ''}`
         : `limit ${printExpr(v)}`;

@@ -76,7 +76,14 @@ export function buildChain(
       }
       const action = actionOf(table, flat, info, report);
       const dropping = action.kind === 'drop' || action.kind === 'reject';
-      for (const o of opaque) {
+      // A rule that only counts, logs or marks decides nothing: what it matches cannot change a verdict.
+      const inert =
+        action.kind === 'continue' &&
+        !flat.nat &&
+        flat.helpers.length === 0 &&
+        flat.timeouts.length === 0 &&
+        flat.effects.length === 0;
+      for (const o of inert ? [] : opaque) {
         report({
           loc: o.pos,
           what: o.what,

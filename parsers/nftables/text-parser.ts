@@ -17,7 +17,7 @@ import {
 } from './ir.js';
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
-import { RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
+import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
 import { parseDuration } from './values.js';
 
 /**
@@ -145,6 +145,9 @@ export class TextReader {
   private readonly tables = new Map<string, NTable>();
   /** The lexer of each file read (the file itself and its includes), for the comments above rules. */
   private readonly lexers = new Map<string, Lexer>();
+  /** Anonymous chains named so far (`__chain0`, `__chain1`…), and how deep the current one is nested. */
+  private anonChains = 0;
+  private anonDepth = 0;
 
   constructor(text: string, file: string, options: ParseOptions = {}) {
     const lexer = new Lexer(text, file);
@@ -209,31 +212,36 @@ export class TextReader {
 
   /**
    * The tokens of one statement: up to a newline or `;` outside braces, or a `}` that closes the
-   * enclosing block (not consumed). Newlines inside `{ … }` and `( … )` are dropped.
+   * enclosing block (not consumed). Newlines inside `{ … }` and `( … )` are dropped, except in the
+   * body of an anonymous chain (`jump { … }`), where they end its rules and become `;`.
    */
   private statementTokens(): Token[] {
     const out: Token[] = [];
-    let depth = 0;
+    /** One entry per open brace or parenthesis: true for the body of an anonymous chain. */
+    const open: boolean[] = [];
     for (;;) {
       const t = this.s.peek();
       if (t.kind === 'eof') {
-        if (depth > 0) syntax(t, "'}'");
+        if (open.length > 0) syntax(t, "'}'");
         return out;
       }
       if (t.kind === 'nl') {
         this.s.next();
-        if (depth === 0) return out;
+        if (open.length === 0) return out;
+        if (open[open.length - 1]) out.push({ ...t, kind: 'punct', text: ';' });
         continue;
       }
       if (t.kind === 'punct') {
-        if (depth === 0 && t.text === ';') {
+        if (open.length === 0 && t.text === ';') {
           this.s.next();
           return out;
         }
-        if (t.text === '{' || t.text === '(') depth++;
-        else if (t.text === '}' || t.text === ')') {
-          if (depth === 0) return out;
-          depth--;
+        if (t.text === '{' || t.text === '(') {
+          const prev = out[out.length - 1];
+          open.push(t.text === '{' && prev?.kind === 'word' && (prev.text === 'jump' || prev.text === 'goto'));
+        } else if (t.text === '}' || t.text === ')') {
+          if (open.length === 0) return out;
+          open.pop();
         }
       }
       out.push(this.s.next());
@@ -539,7 +547,7 @@ export class TextReader {
           return;
         }
       }
-      chain.rules.push(this.rule(this.statementTokens()));
+      chain.rules.push(this.rule(this.statementTokens(), chain));
     }, true);
   }
 
@@ -607,11 +615,29 @@ export class TextReader {
     return out.length ? out.join('\n') : undefined;
   }
 
-  private rule(toks: Token[]): NRule {
+  /** An anonymous chain (`jump { … }`) of `chain`'s table: named `__chainN` as nft names bound chains. */
+  private anonChain(chain: NChain, rules: Token[][], open: Token): string {
+    if (this.anonDepth >= MAX_NESTING)
+      throw new ParseError(open.file, open.line, open.col, `anonymous chains nested deeper than ${MAX_NESTING} levels`);
+    const table = this.table(chain.family, chain.table, chain.pos);
+    let name = `__chain${this.anonChains++}`;
+    while (table.chains.has(name)) name = `__chain${this.anonChains++}`;
+    const anon = this.chain(table, name, tokPos(open));
+    this.anonDepth++;
+    try {
+      for (const r of rules) anon.rules.push(this.rule(r, anon));
+    } finally {
+      this.anonDepth--;
+    }
+    return name;
+  }
+
+  private rule(toks: Token[], chain: NChain): NRule {
     const first = toks[0]!;
     const last = toks[toks.length - 1]!;
     const pos = tokPos(first, last);
-    const p = new RuleParser(toks, { ...last, kind: 'eof', text: '', col: last.endCol, line: last.endLine });
+    const end: Token = { ...last, kind: 'eof', text: '', col: last.endCol, line: last.endLine };
+    const p = new RuleParser(toks, end, (rules, open) => this.anonChain(chain, rules, open));
     try {
       const stmts = p.statements();
       const rule: NRule = { pos, stmts };
@@ -695,7 +721,20 @@ export class TextReader {
 
   private elements(set: NSet): void {
     const { tokens, open, close } = this.braceTokens();
-    const value = parseValueTokens([open, ...tokens, close], close);
+    let value: Expr;
+    try {
+      value = parseValueTokens([open, ...tokens, close], close);
+    } catch (e) {
+      if (!(e instanceof Unreadable)) throw e;
+      // e.g. `$PHONES` from an include that could not be read: the set's content is unknown.
+      set.dynamic = true;
+      this.unsupported(
+        tokPos(e.tok),
+        `elements of ${set.kind} ${set.name}`,
+        `${e.message}; the ${set.kind}'s elements are unknown, so rules that use it are not evaluated exactly`,
+      );
+      return;
+    }
     const elems =
       typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.set)
         ? (value.set as Expr[])
@@ -799,7 +838,9 @@ export class TextReader {
             `line ${kw.line}: \`${verb.text} rule … ${kw.text} N\` places the rule by a handle known only to the running ruleset; fwlint puts it at the ${verb.text === 'insert' ? 'start' : 'end'} of the chain`,
           );
         }
-        const rule = this.rule(this.statementTokens());
+        const toks = this.statementTokens();
+        if (toks.length === 0) syntax(this.s.last, 'a rule');
+        const rule = this.rule(toks, chain);
         rule.pos = { ...rule.pos, line: verb.line, column: verb.col };
         if (verb.text === 'insert') chain.rules.unshift(rule);
         else chain.rules.push(rule);
@@ -905,5 +946,12 @@ export class TextReader {
 }
 
 export function readText(text: string, file: string, options: ParseOptions = {}): NDocument {
-  return new TextReader(text, file, options).read();
+  try {
+    return new TextReader(text, file, options).read();
+  } catch (e) {
+    // Valid syntax fwlint cannot interpret is caught where it is met; should one escape, it is still
+    // a one-line error at its place, never an internal error.
+    if (e instanceof Unreadable) throw new ParseError(e.tok.file, e.tok.line, e.tok.col, e.message);
+    throw e;
+  }
 }

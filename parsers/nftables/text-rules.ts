@@ -189,15 +189,31 @@ export function wordValue(w: string): Expr {
   return w;
 }
 
+/** Turns the rules of an anonymous chain (`jump { … }`) into a chain and returns its name. */
+export type AnonChainSink = (rules: Token[][], open: Token) => string;
+
+/**
+ * How deep sets, parentheses and anonymous chains may nest in one rule. nft's own parser gives up
+ * long before real rulesets get near it; the limit keeps hostile input from exhausting the stack.
+ */
+export const MAX_NESTING = 100;
+
+/** Binary operators by precedence (nft's parser_bison.y: shift > and > xor > or). */
+const PREC: Record<string, number> = { '|': 1, '^': 2, '&': 3, '<<': 4, '>>': 4 };
+
 export class RuleParser {
   private readonly t: Token[];
   private i = 0;
   private readonly eofTok: Token;
+  private readonly anon: AnonChainSink | undefined;
+  /** Sets and parentheses open around the current value. */
+  private depth = 0;
   comment?: string;
 
-  constructor(tokens: Token[], end: Token) {
+  constructor(tokens: Token[], end: Token, anon?: AnonChainSink) {
     this.t = tokens;
     this.eofTok = end;
+    this.anon = anon;
   }
 
   private peek(k = 0): Token {
@@ -286,6 +302,7 @@ export class RuleParser {
       case 'jump':
       case 'goto': {
         this.next();
+        if (this.isPunct(0, '{')) return { [w]: { target: this.anonChain() } };
         const target = this.word('chain name');
         return { [w]: { target: target.text } };
       }
@@ -385,7 +402,7 @@ export class RuleParser {
     this.next();
     if (this.isWord(0, 'name')) {
       this.next();
-      return { counter: this.word('counter name').text };
+      return { counter: this.objectName('counter') };
     }
     if (this.isWord(0, 'packets')) {
       this.next();
@@ -424,7 +441,7 @@ export class RuleParser {
     this.next();
     if (this.isWord(0, 'name')) {
       this.next();
-      return { limit: this.word('limit name').text };
+      return { limit: this.objectName('limit') };
     }
     if (!this.isWord(0, 'rate')) this.syntax(this.peek(), "'rate'");
     this.next();
@@ -446,7 +463,7 @@ export class RuleParser {
     this.next();
     if (this.isWord(0, 'name')) {
       this.next();
-      return { quota: this.word('quota name').text };
+      return { quota: this.objectName('quota') };
     }
     const inv = this.isWord(0, 'over') ? (this.next(), true) : this.isWord(0, 'until') ? (this.next(), false) : false;
     const val = this.word('number').text;
@@ -543,7 +560,7 @@ export class RuleParser {
     for (;;) {
       if (this.isWord(0, 'num', 'to')) {
         const k = this.next().text;
-        out[k === 'to' ? 'num' : k] = wordValue(this.word('queue number').text);
+        out[k === 'to' ? 'num' : k] = this.selectorAhead() ? this.mapOf() : wordValue(this.word('queue number').text);
       } else if (this.isWord(0, 'flags')) {
         this.next();
         const flags = [this.word('queue flag').text];
@@ -594,7 +611,7 @@ export class RuleParser {
     this.next();
     if (this.isWord(0, 'name')) {
       this.next();
-      return { synproxy: this.word('synproxy name').text };
+      return { synproxy: this.objectName('synproxy') };
     }
     const out: Record<string, Expr> = {};
     for (;;) {
@@ -629,11 +646,25 @@ export class RuleParser {
     }
   }
 
+  /**
+   * `add|update|delete @s { elem [options] }` and `… @m { key : data }`, in nft -j's shape:
+   * `{"set": {op, elem, set}}` / `{"map": {op, elem, data, map}}`.
+   */
   private setStatement(): Stmt {
     const op = this.next().text;
     const ref = this.next();
-    this.skipBraces();
-    return { set: { op, set: `@${ref.text}` } };
+    this.expectPunct('{');
+    const elem = this.concatExpr();
+    this.skipElementOptions();
+    let data: Expr | undefined;
+    if (this.isPunct(0, ':')) {
+      this.next();
+      data = this.concatExpr();
+      this.skipElementOptions();
+    }
+    this.expectPunct('}');
+    const target = `@${ref.text}`;
+    return data === undefined ? { set: { op, elem, set: target } } : { map: { op, elem, data, map: target } };
   }
 
   private oldSetStatement(): Stmt {
@@ -676,57 +707,86 @@ export class RuleParser {
     }
     if (this.done || (this.isWord(0) && STATEMENT_ONLY.has(this.peek().text))) this.syntax(this.peek(), 'a value');
     let right = this.rhs();
+    if (this.isPunct(0, '/')) {
+      // `tcp flags syn / syn,rst`: the flags under the mask (nft -j: {"&": [left, mask]}).
+      this.next();
+      return { match: { op: op ?? '==', left: { '&': [left, this.rhs()] }, right } };
+    }
     // `fib … oif missing`, `exthdr … exists`: booleans, as nft -j writes them.
     const lk = keyOf(left);
-    if ((lk === 'fib' || lk === 'exthdr') && (right === 'missing' || right === 'exists')) right = right === 'exists';
+    if (
+      (lk === 'fib' || lk === 'exthdr' || lk === 'sctp chunk' || lk === 'tcp option' || lk === 'ip option') &&
+      (right === 'missing' || right === 'exists')
+    )
+      right = right === 'exists';
     return { match: { op: op ?? (Array.isArray(right) || isSet(right) ? 'in' : '=='), left, right } };
   }
 
   private setValue(): Expr {
-    let v: Expr;
-    if (this.isWord(0) && SELECTORS.has(this.peek().text) && !this.looksLikeAddress(this.peek().text)) {
-      v = this.lhs();
-      if (this.isWord(0, 'map')) {
-        this.next();
-        return { map: { key: v, data: this.primaryValue() } };
-      }
-    } else v = this.valueTerm();
-    return this.binops(v);
+    const v = this.concatExpr();
+    if (this.isWord(0, 'map')) {
+      this.next();
+      return { map: { key: v, data: this.primaryValue() } };
+    }
+    return classid(v, this);
   }
 
-  private binops(v: Expr): Expr {
+  /** True when the next token starts a selector (`ip saddr`, `meta mark`, `@th,0,8`) rather than a value. */
+  private selectorAhead(): boolean {
+    const tok = this.peek();
+    return tok.kind === 'raw' || (tok.kind === 'word' && SELECTORS.has(tok.text) && !isAddrLike(tok.text));
+  }
+
+  /** `ip saddr map { … }` / `… map @m`: a lookup whose result is the statement's argument. */
+  private mapOf(): Expr {
+    const key = this.lhs();
+    this.expectWordTok('map');
+    return { map: { key, data: this.primaryValue() } };
+  }
+
+  /** `counter name "c"` or `counter name ip saddr map { … : "c" }`. */
+  private objectName(kind: string): Expr {
+    if (this.selectorAhead() && this.t.slice(this.i).some((x) => x.kind === 'word' && x.text === 'map'))
+      return this.mapOf();
+    return this.word(`${kind} name`).text;
+  }
+
+  /** A selector or a value: operands of binary operations and concatenations. */
+  private operand(): Expr {
+    return this.selectorAhead() ? this.selector() : this.rangeValue();
+  }
+
+  private binopAhead(): string | undefined {
+    const tok = this.peek();
+    return tok.kind === 'punct' || tok.kind === 'word' ? BINOPS[tok.text] : undefined;
+  }
+
+  /** Operands joined by `|`, `^`, `&`, `<<`, `>>` with nft's precedence (left-associative). */
+  private binary(min = 1): Expr {
+    let left = this.operand();
     for (;;) {
-      const tok = this.peek();
-      const op = tok.kind === 'punct' || tok.kind === 'word' ? BINOPS[tok.text] : undefined;
-      if (!op) return v;
+      const op = this.binopAhead();
+      const prec = op === undefined ? 0 : (PREC[op] ?? 0);
+      if (op === undefined || prec < min) return left;
       this.next();
-      const r =
-        this.isWord(0) && SELECTORS.has(this.peek().text) && !this.looksLikeAddress(this.peek().text)
-          ? this.lhs()
-          : this.primaryValue();
-      v = { [op]: [v, r] };
+      left = { [op]: [left, this.binary(prec + 1)] };
     }
   }
 
-  /** Left-hand side: selectors joined by `.` (concatenation), then bitwise operations with values. */
-  lhs(): Expr {
-    const parts: Expr[] = [this.selector()];
+  /** Binary expressions joined by `.` (concatenation binds loosest). */
+  private concatExpr(): Expr {
+    const first = this.binary();
+    const parts: Expr[] = [first];
     while (this.isPunct(0, '.')) {
       this.next();
-      parts.push(this.selector());
+      parts.push(this.binary());
     }
-    let left: Expr = parts.length > 1 ? { concat: parts } : parts[0]!;
-    for (;;) {
-      const tok = this.peek();
-      const op =
-        tok.kind === 'punct' || (tok.kind === 'word' && ['and', 'or', 'xor', 'lshift', 'rshift'].includes(tok.text))
-          ? BINOPS[tok.text]
-          : undefined;
-      if (!op) break;
-      this.next();
-      left = { [op]: [left, this.primaryValue()] };
-    }
-    return left;
+    return parts.length > 1 ? { concat: parts } : first;
+  }
+
+  /** Left-hand side: selectors (and constants) joined by `.`, with bitwise operations. */
+  lhs(): Expr {
+    return this.concatExpr();
   }
 
   private selector(): Expr {
@@ -742,6 +802,7 @@ export class RuleParser {
       const key = this.word('meta key').text;
       return interned(`m ${key}`, () => ({ meta: { key } }));
     }
+    if (w === 'ipsec' && this.isWord(0, 'in', 'out')) return this.ipsec();
     if (UNQUALIFIED_META.has(w) && !PAYLOAD.has(w)) return interned(`m ${w}`, () => ({ meta: { key: w } }));
     if (w === 'ct') {
       const out: Record<string, Expr> = {};
@@ -803,16 +864,7 @@ export class RuleParser {
       }
       return { osf: { key: this.word('name or version').text } };
     }
-    if (w === 'ipsec') {
-      const dir = this.word('in or out').text;
-      if (this.isWord(0, 'spnum')) {
-        this.next();
-        this.word('number');
-      }
-      let key = this.word('ipsec key').text;
-      if ((key === 'ip' || key === 'ip6') && this.isWord(0)) key += ` ${this.next().text}`;
-      return { ipsec: { dir, key } };
-    }
+    if (w === 'ipsec') return this.ipsec();
     if (w === 'exthdr') {
       const name = this.word('extension header').text;
       const field = this.isWord(0) && !STATEMENT_ONLY.has(this.peek().text) ? this.next().text : 'exists';
@@ -848,7 +900,10 @@ export class RuleParser {
         this.next();
         const name = this.word('chunk name').text;
         const field =
-          this.isWord(0) && !STATEMENT_ONLY.has(this.peek().text) && !OPS[this.peek().text]
+          this.isWord(0) &&
+          !STATEMENT_ONLY.has(this.peek().text) &&
+          !OPS[this.peek().text] &&
+          !this.isWord(0, 'exists', 'missing')
             ? this.next().text
             : undefined;
         return { 'sctp chunk': field ? { name, field } : { name } };
@@ -869,6 +924,48 @@ export class RuleParser {
       return { exthdr: { name: 'rt', field } };
     }
     this.syntax(tok);
+  }
+
+  /** `ipsec in|out [spnum N] reqid|spi|ip saddr|…` after the `ipsec` keyword. */
+  private ipsec(): Expr {
+    const dir = this.word('in or out').text;
+    if (this.isWord(0, 'spnum')) {
+      this.next();
+      this.word('number');
+    }
+    let key = this.word('ipsec key').text;
+    if ((key === 'ip' || key === 'ip6') && this.isWord(0)) key += ` ${this.next().text}`;
+    return { ipsec: { dir, key } };
+  }
+
+  /**
+   * `jump { … }` / `goto { … }`: an anonymous (bound) chain. Its rules arrive separated by `;`
+   * (the statement reader turns the newlines inside it into `;`); the sink makes them a chain.
+   */
+  private anonChain(): string {
+    const open = this.next();
+    let current: Token[] = [];
+    const rules: Token[][] = [current];
+    let depth = 1;
+    for (;;) {
+      const tok = this.next();
+      if (tok.kind === 'eof') this.syntax(tok, "'}'");
+      if (tok.kind === 'punct' && tok.text === '{' && ++depth > MAX_NESTING) {
+        // Refused in this one pass, before the nested chains are parsed level by level.
+        const prev = this.t[this.i - 2];
+        const what =
+          prev?.kind === 'word' && (prev.text === 'jump' || prev.text === 'goto') ? 'anonymous chains' : 'sets';
+        throw new ParseError(tok.file, tok.line, tok.col, `${what} nested deeper than ${MAX_NESTING} levels`);
+      }
+      if (tok.kind === 'punct' && tok.text === '}' && --depth === 0) break;
+      if (depth === 1 && tok.kind === 'punct' && tok.text === ';') rules.push((current = []));
+      else current.push(tok);
+    }
+    if (!this.anon) throw new Unreadable(open, 'an anonymous chain outside a chain');
+    return this.anon(
+      rules.filter((r) => r.length > 0),
+      open,
+    );
   }
 
   private lhsNoBinop(): Expr {
@@ -920,6 +1017,25 @@ export class RuleParser {
   /** One value: a word, a string, a set `{…}`, a set reference, a parenthesised expression. */
   primaryValue(verdictData = false): Expr {
     const tok = this.next();
+    if (tok.kind === 'punct' && (tok.text === '{' || tok.text === '(')) {
+      if (this.depth >= MAX_NESTING)
+        throw new ParseError(
+          tok.file,
+          tok.line,
+          tok.col,
+          `sets or parentheses nested deeper than ${MAX_NESTING} levels`,
+        );
+      this.depth++;
+      try {
+        return this.primaryValueAt(tok, verdictData);
+      } finally {
+        this.depth--;
+      }
+    }
+    return this.primaryValueAt(tok, verdictData);
+  }
+
+  private primaryValueAt(tok: Token, verdictData: boolean): Expr {
     switch (tok.kind) {
       case 'word':
         if (STATEMENT_ONLY.has(tok.text)) this.syntax(tok, 'a value');
@@ -933,7 +1049,7 @@ export class RuleParser {
       case 'punct':
         if (tok.text === '{') return this.setBody(tok, verdictData);
         if (tok.text === '(') {
-          const inner = this.binops(this.valueTerm());
+          const inner = this.concatExpr();
           this.expectPunct(')');
           return inner;
         }
@@ -961,6 +1077,7 @@ export class RuleParser {
       if (this.done) this.syntax(this.peek(), "'}'");
       const start = this.peek();
       let key: Expr = this.peek().kind === 'punct' && this.peek().text === '*' ? (this.next(), '*') : this.valueTerm();
+      this.skipElementOptions();
       if (this.isPunct(0, ':')) {
         this.next();
         const data = this.dataValue(verdictData);
@@ -981,15 +1098,30 @@ export class RuleParser {
       return { [k]: { target: this.word('chain name').text } };
     }
     void verdictData;
-    return this.valueTerm();
+    return classid(this.valueTerm(), this);
   }
 
+  /** `N:M` written without blanks right after a number: a tc class id (`meta priority set 1:2`). */
+  classidTail(): string | undefined {
+    const colon = this.peek();
+    const minor = this.peek(1);
+    const major = this.t[this.i - 1];
+    if (!major || colon.kind !== 'punct' || colon.text !== ':' || minor.kind !== 'word') return undefined;
+    if (colon.line !== major.line || colon.col !== major.endCol || minor.col !== colon.endCol) return undefined;
+    if (!/^[0-9a-fA-F]+$/.test(minor.text)) return undefined;
+    this.next();
+    this.next();
+    return minor.text;
+  }
+
+  /**
+   * What nft prints after a set element: `timeout 30s`, `expires 10s`, `comment "…"`, `counter
+   * packets N bytes N`, `limit rate [over] N/unit [burst N unit]`, `quota [over|until] N unit [used
+   * N unit]`, `ct count [over] N`, `last [used never|T]`. Stateful data of the element: ignored.
+   */
   private skipElementOptions(): void {
     for (;;) {
-      if (this.isWord(0, 'timeout', 'expires')) {
-        this.next();
-        this.next();
-      } else if (this.isWord(0, 'comment')) {
+      if (this.isWord(0, 'timeout', 'expires', 'comment')) {
         this.next();
         this.next();
       } else if (this.isWord(0, 'counter')) {
@@ -1000,9 +1132,29 @@ export class RuleParser {
           this.next();
           this.next();
         }
+      } else if (this.isWord(0, 'limit')) this.limit();
+      else if (this.isWord(0, 'quota')) this.quota();
+      else if (this.isWord(0, 'last')) {
+        this.next();
+        if (this.isWord(0, 'used')) {
+          this.next();
+          this.next();
+        }
+      } else if (this.isWord(0, 'ct') && this.isWord(1, 'count')) {
+        this.next();
+        this.next();
+        if (this.isWord(0, 'over')) this.next();
+        this.next();
       } else return;
     }
   }
+}
+
+/** A number followed by `:M` (no blanks): the class id `N:M` as nft -j writes it. */
+function classid(v: Expr, p: RuleParser): Expr {
+  if (typeof v !== 'number' && !(typeof v === 'string' && /^[0-9a-fA-F]+$/.test(v))) return v;
+  const minor = p.classidTail();
+  return minor === undefined ? v : `${String(v)}:${minor}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { PARSERS, detectVendor, parserFor } from '../../parsers/index.js';
 import { assertText, binaryOffset } from '../../parsers/toolkit/binary.js';
+import { nftablesByName } from '../../parsers/nftables/index.js';
 import { ParseError, UsageError } from '../model/errors.js';
 import type { Policy, Vendor } from '../model/policy.js';
 import type { ParseOptions } from '../../parsers/types.js';
@@ -45,7 +46,10 @@ export function readConfigText(
       1,
       `file is ${(size / 1048576).toFixed(0)} MB, larger than the ${MAX_FILE_BYTES / 1048576} MB limit for a configuration export`,
     );
-  if (size === 0) throw new ParseError(displayPath, 1, 1, 'empty file');
+  // An empty nftables file is a valid, empty ruleset (`nft -f` loads it); other formats are never empty.
+  const byName = nftablesByName(path) ? 'nftables' : undefined;
+  if (size === 0 && vendor !== 'nftables' && !(vendor === 'auto' && byName))
+    throw new ParseError(displayPath, 1, 1, 'empty file');
   const buf = readWhole(path, size);
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');
   return {
@@ -64,12 +68,15 @@ export function parseConfigText(
   vendor: Vendor | 'auto',
   options: ParseOptions = {},
 ): Policy[] {
-  if (text.length === 0) throw new ParseError(displayPath, 1, 1, 'empty file');
+  // An empty nftables file is a valid, empty ruleset (`nft -f` loads it); other formats are never empty.
+  const byName = nftablesByName(displayPath) ? 'nftables' : undefined;
+  if (text.length === 0 && vendor !== 'nftables' && !(vendor === 'auto' && byName))
+    throw new ParseError(displayPath, 1, 1, 'empty file');
   const body = text.replace(/^\uFEFF/, '');
   // The head decides the vendor, so binary data there is refused first; parsers check the rest.
   const head = body.slice(0, 8192);
   assertText(head, displayPath);
-  const chosen = vendor === 'auto' ? detectVendor(head) : vendor;
+  const chosen = vendor === 'auto' ? (detectVendor(head) ?? byName) : vendor;
   if (!chosen)
     throw new ParseError(
       displayPath,

@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { corpusDescribe, shared } from '../helpers/tiers.js';
 import { lintFiles } from '../../src/cli/lint.js';
 import { formatAddrSet } from '../../src/model/address.js';
 import { ParseError } from '../../src/model/errors.js';
@@ -11,7 +10,6 @@ import { loadProfile } from '../../src/profiles/load.js';
 import { nftablesParser } from '../../parsers/nftables/index.js';
 
 const TWIN = join(import.meta.dirname, '../../fixtures/nftables/twin');
-const CORPUS = shared('corpus');
 
 function parse(text: string, file: string): Policy {
   return nftablesParser.parse(text, file, 'nftables', {})[0]!;
@@ -168,51 +166,3 @@ describe('nft -j JSON reader', () => {
     expect(p.unsupported.map((u) => u.what)).toEqual(['delete command', 'JSON object "frobnicate"']);
   });
 });
-
-corpusDescribe(
-  'every corpus ruleset of nftables and nftables-json parses',
-  ['corpus/nftables', 'corpus/nftables-json'],
-  () => {
-    const folders = ['nftables', 'nftables-json'].map((f) => join(CORPUS, f));
-    for (const folder of folders.filter((f) => existsSync(f))) {
-      for (const name of readdirSync(folder).sort()) {
-        it(`${folder.split('/').pop()}/${name}`, () => {
-          const text = readFileSync(join(folder, name), 'utf8');
-          expect(nftablesParser.detect(text.slice(0, 8192))).toBe('nftables');
-          const p = parse(text, name);
-          expect(p.vendor).toBe('nftables');
-          for (const u of p.unsupported) {
-            expect(u.loc.line).toBeGreaterThan(0);
-            expect(u.why.length).toBeGreaterThan(10);
-          }
-        });
-      }
-    }
-  },
-);
-
-corpusDescribe(
-  "corpus twins: the nftables project's own .nft dumps and their .json-nft twins give the same model",
-  ['corpus/nftables', 'corpus/nftables-json'],
-  () => {
-    const text = join(CORPUS, 'nftables');
-    const json = join(CORPUS, 'nftables-json');
-    const pairs =
-      existsSync(text) && existsSync(json)
-        ? readdirSync(text)
-            .filter((n) => n.endsWith('.nft') && n.startsWith('imryao__nftables__tests_'))
-            .map((n) => [n, n.replace(/\.nft$/, '.json-nft')] as const)
-            .filter(([, j]) => existsSync(join(json, j)))
-        : [];
-    it('there are twins to compare', () => {
-      expect(pairs.length).toBeGreaterThanOrEqual(8);
-    });
-    for (const [t, j] of pairs) {
-      it(t, () => {
-        const a = parse(readFileSync(join(text, t), 'utf8'), t);
-        const b = parse(readFileSync(join(json, j), 'utf8'), j);
-        expect(shape(b)).toEqual(shape(a));
-      });
-    }
-  },
-);
