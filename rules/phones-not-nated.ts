@@ -1,9 +1,8 @@
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import { audienceOf } from '../src/lint/flows.js';
-import { outboundNat } from '../src/lint/nat.js';
+import { outboundNat, type SnatView } from '../src/lint/nat.js';
 import { formatAddrSet, type AddrSet } from '../src/model/address.js';
-import type { SnatRule } from '../src/model/policy.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, settingsOf } from './settings.js';
 
@@ -41,7 +40,7 @@ export const phonesNotNated: LintRule = {
     for (const req of settingsOf(ctx, 'nat-required')) {
       for (const from of audienceOf(req, ctx)) {
         // One finding per cause: the exempting rule, or "no rule matches".
-        const groups = new Map<string, { rule?: SnatRule; src: AddrSet }>();
+        const groups = new Map<string, { rule?: SnatView; src: AddrSet }>();
         for (const part of outboundNat(ctx, from)) {
           if (part.rule?.action === 'translate') continue;
           const k = part.rule?.id ?? '';

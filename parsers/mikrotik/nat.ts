@@ -1,6 +1,7 @@
 import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import type { Setting } from '../../src/model/location.js';
-import type { DnatRule, Match, Nat, SnatRule } from '../../src/model/policy.js';
+import { dnatRule, natChain, snatRule, withNatStages } from '../../src/model/nat-stages.js';
+import type { DnatRule, Match, Nat, Ruleset, SnatRule } from '../../src/model/policy.js';
 import type { Family } from './address-lists.js';
 import { MASQUERADE_PORTS, NAT_MODE_REASON } from './defaults.js';
 import { andMatch, buildMatch, matchesOverlap, parsePorts, universe, type RuleEnv } from './matchers.js';
@@ -329,4 +330,19 @@ function ports(e: NatEntry): Pick<SnatRule, 'ports' | 'portsReason'> {
       portsReason: `to-ports=${toPorts}: source ports outside ${toPorts} are rewritten into it`,
     };
   return { ports: 'preserve', portsReason: MASQUERADE_PORTS };
+}
+
+/** RouterOS packet flow (docs/semantics.md#ros-nat): raw prerouting, dstnat, filter forward/input, srcnat. */
+export function withRouterOsNat(rs: Ruleset, nat: Nat): Ruleset {
+  return withNatStages(rs, {
+    dnat: {
+      stage: { name: 'dstnat', kind: 'dnat', chains: ['nat:dstnat'] },
+      chain: natChain('nat:dstnat', nat.dnat.map(dnatRule)),
+      before: { forward: 'filter forward', input: 'filter input' },
+    },
+    snat: {
+      stage: { name: 'srcnat', kind: 'snat', chains: ['nat:srcnat'] },
+      chain: natChain('nat:srcnat', nat.snat.map(snatRule)),
+    },
+  });
 }

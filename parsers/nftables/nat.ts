@@ -1,7 +1,8 @@
 import { ANY_ADDR, ANY_V4, ANY_V6, NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { ANY_BOX, hull, intersect, subtract, type Box } from '../../src/model/box.js';
-import type { DnatRule, Match, Nat, SnatRule } from '../../src/model/policy.js';
+import { dnatRule, natChain, snatRule, withNatStages } from '../../src/model/nat-stages.js';
+import type { DnatRule, Match, Nat, Ruleset, SnatRule } from '../../src/model/policy.js';
 import { ANY_PORT, ANY_PROTO, portSet, type PortSet } from '../../src/model/ports.js';
 import type { Ctx } from './context.js';
 import { FULLY_RANDOM_REASON, PRESERVE_REASON, RANDOM_REASON } from './defaults.js';
@@ -316,4 +317,18 @@ function naive(
   };
   for (const c of chains) walk(c);
   return { nat, exempt: new Map() };
+}
+
+export function withNftNat(rs: Ruleset, nat: Nat): Ruleset {
+  return withNatStages(rs, {
+    dnat: {
+      stage: { name: 'nat prerouting', kind: 'dnat', chains: ['nat:prerouting'] },
+      chain: natChain('nat:prerouting', nat.dnat.map(dnatRule)),
+      before: { forward: 'forward', input: 'input' },
+    },
+    snat: {
+      stage: { name: 'nat postrouting', kind: 'snat', chains: ['nat:postrouting'] },
+      chain: natChain('nat:postrouting', nat.snat.map(snatRule)),
+    },
+  });
 }
