@@ -9,7 +9,7 @@ import { buildInterfaces } from './interfaces.js';
 import { readInventory } from './inventory.js';
 import { LineIndex, lex, type Lexed } from './lexer.js';
 import type { RuleEnv } from './matchers.js';
-import { buildNat, withRouterOsNat } from './nat.js';
+import { buildNat } from './nat.js';
 import { reportOther } from './other.js';
 import { sessions } from './sessions.js';
 
@@ -126,8 +126,8 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
   const ifaces = buildInterfaces(ctx, ran.store);
   const lists = AddressLists.build(ctx, ran.store);
   const env: RuleEnv = { ctx, ifaces, lists };
+  const ruleset = buildRuleset(env, ran.store);
   const nat = buildNat(env, ran.store);
-  const ruleset = withRouterOsNat(buildRuleset(env, ran.store), nat);
   const ruleCount = firewallRuleCount(ran.store);
   reportOther(ctx, ran.store);
 
