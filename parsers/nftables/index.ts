@@ -7,7 +7,7 @@ import { buildInterfaces, collectNames } from './interfaces.js';
 import { readInventory } from './inventory.js';
 import { isObject, keyOf, type NDocument, type NRule } from './ir.js';
 import { readJson } from './json-reader.js';
-import { buildNat, withNftNat } from './nat.js';
+import { buildNat } from './nat.js';
 import { buildChain, chainRef, type ChainInfo } from './rules.js';
 import { buildSessions, timeoutResolver } from './sessions.js';
 import { readText } from './text-parser.js';
@@ -82,8 +82,8 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
       infos.set(chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, flatOf, timeoutOf));
   const hooks = classify(ctx, infos);
   for (const ref of hooks.evaluated) ctx.unsupported.push(...infos.get(ref)!.unsupported);
+  const ruleset = buildRuleset(ctx, infos, hooks);
   const nat = buildNat(ctx, infos, hooks.natPrerouting, hooks.natPostrouting);
-  const ruleset = withNftNat(buildRuleset(ctx, infos, hooks), nat);
   const natChain = hooks.natPostrouting[0] ?? hooks.natPrerouting[0];
   // Port-forwards belong in the prerouting nat chain; source NAT in postrouting.
   const forwards = hooks.natPrerouting[0]?.chain.base?.pos;
