@@ -426,12 +426,18 @@ function toPart(p: Piece, verdict: Verdict, path: PathName): Part {
   // No chain on this path looked at the part (e.g. an nftables ruleset without a forward hook):
   // nothing filters it, and that is what decided.
   const fallback: Step = p.last ?? { stage: path, chain: '', effect: verdict };
+  // pf `rdr pass`: the port-forward itself passed the packet (no filter rule was evaluated).
+  const passed = trail.find((s) => s.effect === 'dnat' && s.rule?.action.kind === 'dnat' && s.rule.action.pass);
   const decidedBy =
     verdict === 'drop'
       ? p.last?.effect === 'drop'
         ? p.last
         : (finals[finals.length - 1] ?? fallback)
-      : (finals.find((s) => s.rule && !s.rule.implicit) ?? finals.find((s) => s.rule) ?? finals[0] ?? fallback);
+      : (passed ??
+        finals.find((s) => s.rule && !s.rule.implicit) ??
+        finals.find((s) => s.rule) ??
+        finals[0] ??
+        fallback);
   return {
     box: p.orig,
     out: p.cur,

@@ -65,10 +65,14 @@ export function snatView(policy: Policy, p: Part): SnatView | undefined {
  * How the traffic of one source network to the Internet leaves through the WAN: the accepted parts
  * of its path, each with the source NAT the path applied. Dropped traffic is never translated.
  */
-export function outboundNat(
-  ctx: Pick<RuleContext, 'policy' | 'wan'>,
-  from: Endpoints,
-): { box: Box; rule?: SnatView }[] {
+export interface OutboundPart {
+  box: Box;
+  rule?: SnatView;
+  /** Untracked packets (notrack, connection tracking off) are never NATed. */
+  untracked?: boolean;
+}
+
+export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints): OutboundPart[] {
   // One evaluation per firewall, network and WAN set: several rules and every profile ask.
   const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}`;
   let byKey = natCache.get(ctx.policy);
@@ -88,13 +92,15 @@ export function outboundNat(
     .filter((p) => p.verdict === 'accept')
     .map((p) => {
       const rule = snatView(ctx.policy, p);
-      return rule ? { box: p.box, rule } : { box: p.box };
+      const part: OutboundPart = rule ? { box: p.box, rule } : { box: p.box };
+      if (p.untracked) part.untracked = true;
+      return part;
     });
   byKey.set(key, parts);
   return parts;
 }
 
-const natCache = new WeakMap<Policy, Map<string, { box: Box; rule?: SnatView }[]>>();
+const natCache = new WeakMap<Policy, Map<string, OutboundPart[]>>();
 
 /** True when every phone network's traffic to the Internet is source-NATed. */
 export function phonesAreNated(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones'>): boolean {
