@@ -45,7 +45,7 @@ export interface Part {
   untracked: boolean;
   /** Jumps not followed because they would loop or exceed the jump depth limit (MAX_JUMP_DEPTH). */
   limits: Rule[];
-  /** UDP only, accepted and tracked: the idle timeout of the connection (the accepting rule's, else the platform's). */
+  /** UDP only, accepted and tracked: the idle timeout of the connection (a rule's on the path, else the platform's). */
   udpTimeout?: Setting<number>;
 }
 
@@ -129,9 +129,10 @@ export function evaluate(
 
 function udpTimeoutOf(policy: Policy, p: Part): Setting<number> | undefined {
   if (p.verdict !== 'accept' || p.untracked || !p.out.proto.has(17)) return undefined;
+  // The last rule on the path that sets one (pf `statetimeout` on the passing rule, nftables `ct timeout set`).
   for (let i = p.trail.length - 1; i >= 0; i--) {
     const t = p.trail[i]?.rule?.udpTimeout;
-    if (t && p.trail[i]?.effect === 'accept') return t;
+    if (t) return t;
   }
   return policy.sessions.udpTimeout;
 }

@@ -200,6 +200,21 @@ describe('connection tracking', () => {
     expect(out.map((x) => [x.verdict, x.untracked, x.translations.length])).toEqual([['accept', false, 1]]);
     expect(out[0]?.udpTimeout?.value).toBe(120);
   });
+
+  it('the UDP timeout is the one a rule on the path sets (nftables `ct timeout set`), else the platform default', () => {
+    const p = fw(
+      chain(
+        'raw',
+        [
+          rule(5, { proto: UDP }, 'continue', {
+            udpTimeout: { value: 600, source: 'explicit', loc: at(5), reason: 'ct timeout set' },
+          }),
+        ],
+        'accept',
+      ),
+    );
+    expect(tracePath(p, outbound(), { path: 'forward' }).map((x) => x.udpTimeout?.value)).toEqual([600]);
+  });
 });
 
 describe('jumps: linear in repeated jumps, loops end at the one depth limit', () => {
