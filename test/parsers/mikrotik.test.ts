@@ -837,11 +837,10 @@ describe('MikroTik corpus: every file in ../shared/corpus/mikrotik parses', () =
       expect(dnats).toEqual([
         ['NAT rule "Port-forwarding server 1"', 443],
         ['NAT rule "Port-forwarding server 2"', 443],
+        // redirect is destination NAT to the router itself (docs/semantics.md#ros-nat), no longer FWL900
+        ['NAT rule "DNS redirect"', undefined],
       ]);
-      expect(likwrk.unsupported.map((u) => u.what)).toEqual([
-        '/ip firewall filter time=9h-18h,mon,tue,wed,thu,fri',
-        '/ip firewall nat action=redirect',
-      ]);
+      expect(likwrk.unsupported.map((u) => u.what)).toEqual(['/ip firewall filter time=9h-18h,mon,tue,wed,thu,fri']);
       const template = get('tjohnsonII__PolycomYealinkMikrotikSwitchConfig__OnNetMikrotikConfigTemplate.txt');
       expect(template.sessions.sipAlg[0]).toMatchObject({ value: false, source: 'explicit' });
       expect(template.sessions.udpTimeout).toMatchObject({ value: 180, source: 'default' });
@@ -851,7 +850,10 @@ describe('MikroTik corpus: every file in ../shared/corpus/mikrotik parses', () =
       expect(rules(redfox, 'forward').map((r) => r.action.kind)).toEqual(['accept', 'accept', 'drop']);
       expect(redfox.interfaces.find((i) => i.name === 'eth0')!.role).toBe('wan');
       const snout = get('FoxDenHome__nix__mikrotik_scripts_firewall-rules-snout.rsc');
-      expect(snout.ruleset.forward[0]!.chains).toEqual(['forward', 'ipv6:forward']);
+      expect(snout.ruleset.forward.find((s) => s.name === 'filter forward')!.chains).toEqual([
+        'forward',
+        'ipv6:forward',
+      ]);
       expect(rules(snout, 'forward')[0]!.action).toEqual({ kind: 'reject' });
     },
   );
