@@ -1,9 +1,8 @@
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import { audienceOf } from '../src/lint/flows.js';
-import { outboundNat } from '../src/lint/nat.js';
+import { outboundNat, type SnatView } from '../src/lint/nat.js';
 import { formatAddrSet, type AddrSet } from '../src/model/address.js';
-import type { SnatRule } from '../src/model/policy.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, settingsOf } from './settings.js';
 
@@ -41,20 +40,22 @@ export const phonesNotNated: LintRule = {
     for (const req of settingsOf(ctx, 'nat-required')) {
       for (const from of audienceOf(req, ctx)) {
         // One finding per cause: the exempting rule, or "no rule matches".
-        const groups = new Map<string, { rule?: SnatRule; src: AddrSet }>();
+        const groups = new Map<string, { rule?: SnatView; src: AddrSet; untracked?: boolean }>();
         for (const part of outboundNat(ctx, from)) {
           if (part.rule?.action === 'translate') continue;
-          const k = part.rule?.id ?? '';
+          const k = part.untracked ? 'untracked' : (part.rule?.id ?? '');
           const g = groups.get(k);
           if (g) g.src = g.src.union(part.box.src);
-          else groups.set(k, { rule: part.rule, src: part.box.src });
+          else groups.set(k, { rule: part.rule, src: part.box.src, untracked: part.untracked });
         }
-        for (const { rule, src } of groups.values()) {
-          const cause = rule
-            ? `${rule.label} (line ${rule.loc.line}) exempts it from NAT`
-            : ctx.policy.nat.mode
-              ? `no source-NAT rule matches it (outbound NAT mode "${ctx.policy.nat.mode.value}": ${ctx.policy.nat.mode.reason})`
-              : 'no source-NAT rule matches it';
+        for (const { rule, src, untracked } of groups.values()) {
+          const cause = untracked
+            ? 'it is not connection-tracked (notrack, or connection tracking is off), and untracked packets are never translated'
+            : rule
+              ? `${rule.label} (line ${rule.loc.line}) exempts it from NAT`
+              : ctx.policy.nat.mode
+                ? `no source-NAT rule matches it (outbound NAT mode "${ctx.policy.nat.mode.value}": ${ctx.policy.nat.mode.reason})`
+                : 'no source-NAT rule matches it';
           out.push(
             finding(this.meta, ctx, {
               level: req.severity,
@@ -62,7 +63,7 @@ export const phonesNotNated: LintRule = {
               loc: rule?.loc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root,
               fromDefault: !rule && ctx.policy.nat.mode?.source === 'default',
               message: `Traffic from ${from.label} (${formatAddrSet(src)}) to the Internet leaves without source NAT: ${cause}. ${cite(req, ctx)} requires the phones to be behind NAT.`,
-              key: [from.label, rule?.id ?? 'no-rule'],
+              key: [from.label, untracked ? 'untracked' : (rule?.id ?? 'no-rule')],
             }),
           );
         }

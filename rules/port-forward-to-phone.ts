@@ -1,5 +1,7 @@
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
+import { portForwarded, type DnatTranslation } from '../src/lint/nat.js';
+import { unionOf, type Box } from '../src/engine/box.js';
 import { unionNetworks } from '../src/lint/topology.js';
 import { formatAddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
@@ -36,17 +38,26 @@ export const portForwardToPhone: LintRule = {
     const phoneNets = unionNetworks(ctx.phones);
     if (phoneNets.isEmpty) return out;
     for (const req of settingsOf(ctx, 'no-port-forward-to-phones')) {
-      for (const d of ctx.policy.nat.dnat) {
-        if (d.action === 'none' || !d.to.addr.overlaps(phoneNets)) continue;
-        const proto = d.match.proto ? formatProtoSet(d.match.proto) : 'all protocols';
-        const ports = d.match.dport && !d.match.dport.isFull ? ` port ${formatPortSet(d.match.dport)}` : '';
+      // Every destination NAT the path applies to new connections from the Internet on the WAN.
+      const byRule = new Map<string, { d: DnatTranslation; boxes: Box[] }>();
+      for (const { part, dnat } of portForwarded(ctx)) {
+        if (!part.out.dst.overlaps(phoneNets)) continue;
+        const g = byRule.get(dnat.rule.id) ?? { d: dnat, boxes: [] };
+        g.boxes.push(part.out);
+        byRule.set(dnat.rule.id, g);
+      }
+      for (const { d, boxes } of byRule.values()) {
+        const m = d.rule.match;
+        const proto = m.proto ? formatProtoSet(m.proto) : 'all protocols';
+        const ports = m.dport && !m.dport.isFull ? ` port ${formatPortSet(m.dport)}` : '';
+        const to = unionOf(boxes, 'dst');
         out.push(
           finding(this.meta, ctx, {
             level: req.severity,
             requirement: req.id,
-            loc: d.loc,
-            message: `${d.label} forwards ${proto}${ports} from the Internet to the phone address ${formatAddrSet(d.to.addr.intersect(phoneNets))}; ${cite(req, ctx)} says phones must not be port-forwarded. Remove the forward.`,
-            key: [d.id, formatAddrSet(d.to.addr)],
+            loc: d.rule.loc,
+            message: `${d.rule.label} forwards ${proto}${ports} from the Internet to the phone address ${formatAddrSet(to.intersect(phoneNets))}; ${cite(req, ctx)} says phones must not be port-forwarded. Remove the forward.`,
+            key: [d.rule.id, formatAddrSet(d.target.addr ?? to)],
           }),
         );
       }

@@ -1,5 +1,5 @@
 import { describeParts, type Box } from '../src/engine/box.js';
-import { evaluate, type Part } from '../src/engine/evaluate.js';
+import { tracePath, type Part } from '../src/engine/evaluate.js';
 import { formatAddrSet } from '../src/model/address.js';
 import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
 import type { FlowRequirement } from '../src/model/profile.js';
@@ -37,7 +37,7 @@ export function evaluatedFlows(ctx: RuleContext): EvaluatedFlow[] {
     if (concrete.isEmpty && !hostnamesOnly) continue; // e.g. a PBX flow without --pbx: noted by the runner
     const remote = hostnamesOnly ? addressesOf(ctx.profile, { any: true }, ctx) : concrete;
     for (const flow of buildFlows(req, remote, ctx))
-      out.push({ req, flow, parts: evaluate(ctx.policy.ruleset, 'forward', flow.box), hostnamesOnly });
+      out.push({ req, flow, parts: tracePath(ctx.policy, flow.box, { path: 'forward', wan: ctx.wan }), hostnamesOnly });
   }
   cache.set(ctx, out);
   return out;

@@ -1,11 +1,11 @@
 import { box, hull, subtract } from '../src/engine/box.js';
-import { evaluate } from '../src/engine/evaluate.js';
+import { tracePath, type Part } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
-import { arrivingDestinations, dnatParts, translate } from '../src/lint/nat.js';
+import { arrivingDestinations, dnatOf, type DnatTranslation } from '../src/lint/nat.js';
 import { INTERNET } from '../src/lint/topology.js';
 import { inScope, portsOf, protocolsOf } from '../src/lint/flows.js';
-import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
+import { formatPortSet, formatProtoSet, portSet } from '../src/model/ports.js';
 import { NameSet } from '../src/model/name-set.js';
 import type { Finding } from '../src/model/finding.js';
 import { reportBlocked } from './blocked.js';
@@ -62,11 +62,12 @@ export const requiredPortForwardMissing: LintRule = {
         iif: NameSet.of(ctx.wan),
         state: NameSet.of(['new']),
       });
-      const parts = dnatParts(ctx.policy, arriving);
+      const traced = tracePath(ctx.policy, arriving, { wan: ctx.wan });
+      const pbx = ctx.pbx.addr;
       // A forward on any public address satisfies the requirement: what is missing are the
       // protocol/port combinations no address forwards to the PBX.
-      const reaching = parts.filter((p) => p.rule && p.rule.to.addr.overlaps(ctx.pbx!.addr));
-      let missing = parts.filter((p) => !reaching.includes(p));
+      const reaching = traced.filter((p) => dnatOf(p) && p.out.dst.overlaps(pbx));
+      let missing = traced.filter((p) => !reaching.includes(p)).map((p) => ({ box: p.box, dnat: dnatOf(p) }));
       for (const r of reaching) {
         missing = missing.flatMap((m) =>
           subtract(m.box, { proto: r.box.proto, dport: r.box.dport }).map((box) => ({ ...m, box })),
@@ -74,7 +75,7 @@ export const requiredPortForwardMissing: LintRule = {
       }
       if (missing.length > 0) {
         const h = hull(missing.map((m) => m.box))!;
-        const wrong = missing.find((m) => m.rule)?.rule;
+        const wrong = missing.find((m) => m.dnat)?.dnat?.rule;
         out.push(
           finding(this.meta, ctx, {
             level: req.severity,
@@ -86,34 +87,38 @@ export const requiredPortForwardMissing: LintRule = {
         );
       }
       const wantPorts = portsOf(req.targetPorts ?? req.ports);
-      for (const p of parts) {
-        if (!p.rule || !p.rule.to.addr.overlaps(ctx.pbx.addr)) continue;
-        const t = translate(p.box, p.rule);
-        if (!t.dport.isSubsetOf(wantPorts)) {
+      // Per port-forward: the target port, then the filter's verdict on the translated packets.
+      const byRule = new Map<string, { d: DnatTranslation; parts: Part[] }>();
+      for (const p of reaching) {
+        const d = dnatOf(p);
+        if (!d) continue;
+        const g = byRule.get(d.rule.id) ?? { d, parts: [] };
+        g.parts.push(p);
+        byRule.set(d.rule.id, g);
+      }
+      for (const { d, parts } of byRule.values()) {
+        const ports = parts.reduce((acc, p) => acc.union(p.out.dport), portSet([]));
+        if (!ports.isSubsetOf(wantPorts)) {
           out.push(
             finding(this.meta, ctx, {
               level: req.severity,
               requirement: req.id,
-              loc: p.rule.loc,
-              message: `${p.rule.label} forwards "${req.description}" to the PBX on port ${formatPortSet(t.dport)}, but the PBX listens on ${formatPortSet(wantPorts)}. Set the target port to ${formatPortSet(wantPorts)}.`,
-              key: [p.rule.id, 'target-port'],
+              loc: d.rule.loc,
+              message: `${d.rule.label} forwards "${req.description}" to the PBX on port ${formatPortSet(ports)}, but the PBX listens on ${formatPortSet(wantPorts)}. Set the target port to ${formatPortSet(wantPorts)}.`,
+              key: [d.rule.id, 'target-port'],
             }),
           );
           continue;
         }
-        if (p.rule.bypassFilter) continue;
-        const oif = NameSet.of(
-          ctx.policy.interfaces.filter((i) => i.networks.overlaps(ctx.pbx!.addr)).map((i) => i.name),
-        );
-        const flow = { ...t, oif };
+        const flow = hull(parts.map((p) => p.box))!;
         out.push(
-          ...reportBlocked(this.meta, ctx, evaluate(ctx.policy.ruleset, 'forward', flow), flow, {
-            subject: `Forwarded "${req.description}" (${p.rule.label}, line ${p.rule.loc.line}) to the PBX`,
+          ...reportBlocked(this.meta, ctx, parts, flow, {
+            subject: `Forwarded "${req.description}" (${d.rule.label}, line ${d.rule.loc.line}) to the PBX`,
             fixRule: 'Allow the forwarded traffic to the PBX before this rule.',
             fixDefault: 'Add the filter rule associated with the port-forward.',
             requirement: req.id,
             level: req.severity,
-            key: [p.rule.id],
+            key: [d.rule.id],
           }),
         );
       }

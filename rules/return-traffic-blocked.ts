@@ -1,4 +1,4 @@
-import { evaluate } from '../src/engine/evaluate.js';
+import { tracePath } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import { ANY_PORT } from '../src/model/ports.js';
@@ -42,7 +42,8 @@ export const returnTrafficBlocked: LintRule = {
         if (ev.req.direction !== 'outbound') continue;
         for (const p of ev.parts) {
           if (p.verdict !== 'accept') continue;
-          if (ctx.policy.replies === 'stateful') {
+          // Untracked packets create no state: their replies find none either (docs/semantics.md#nft-conntrack).
+          if (ctx.policy.replies === 'stateful' && !p.untracked) {
             const stateless = p.trail.find((s) => s.effect === 'accept' && s.rule && s.rule.keepState === false)?.rule;
             if (stateless)
               out.push(
@@ -65,10 +66,10 @@ export const returnTrafficBlocked: LintRule = {
             dport: ANY_PORT,
             iif: b.oif,
             oif: b.iif,
-            state: NameSet.of(['established']),
+            state: NameSet.of([p.untracked ? 'untracked' : 'established']),
           };
           out.push(
-            ...reportBlocked(this.meta, ctx, evaluate(ctx.policy.ruleset, 'forward', reply), reply, {
+            ...reportBlocked(this.meta, ctx, tracePath(ctx.policy, reply, { path: 'forward', wan: ctx.wan }), reply, {
               subject: `Reply traffic of "${ev.req.description}" (${describeFlow(ev.flow)})`,
               fixRule: `${cite(req, ctx)} requires established and related traffic back in: accept it before this rule.`,
               fixDefault: `${cite(req, ctx)} requires established and related traffic back in: add an established,related accept rule.`,

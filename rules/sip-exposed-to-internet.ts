@@ -1,8 +1,8 @@
 import { box, hull, type Box } from '../src/engine/box.js';
-import { evaluate } from '../src/engine/evaluate.js';
-import type { LintRule, RuleContext } from '../src/lint/context.js';
+import { tracePath, type Part, type Step } from '../src/engine/evaluate.js';
+import type { LintRule } from '../src/lint/context.js';
 import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js';
-import { arrivingDestinations, dnatParts, translate } from '../src/lint/nat.js';
+import { arrivingDestinations, dnatOf, portForwarded, type DnatTranslation } from '../src/lint/nat.js';
 import { INTERNET, unionNetworks } from '../src/lint/topology.js';
 import { ANY_V4, formatAddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
@@ -72,39 +72,43 @@ export const sipExposedToInternet: LintRule = {
         oif: NameSet.of([p.iface]),
         state: NameSet.of(['new']),
       });
-      for (const group of groupAccepted(evaluate(ctx.policy.ruleset, 'forward', flow)))
+      // Parts destination NAT redirects are judged with the port-forwards below.
+      const parts = tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }).filter((p) => !dnatOf(p));
+      for (const group of groupAccepted(parts))
         report(group.boxes, '', group.step, stepLoc(group.step, ctx.policy.root), ['routed', stepKey(group.step)]);
     }
-    // Through port-forwards on the WAN address.
+    // Through port-forwards on the WAN address: the engine's destination NAT, then the filter on the translated packet.
     const self = arrivingDestinations(ctx);
     if (!self.isEmpty) {
-      const arriving = box({ src: INTERNET, dst: self, ...SIP, iif: NameSet.of(ctx.wan), state: NameSet.of(['new']) });
-      for (const part of dnatParts(ctx.policy, arriving)) {
-        const d = part.rule;
-        if (!d || !d.to.addr.overlaps(phones)) continue;
-        const t = translate(part.box, d);
-        const oif = egressOf(ctx, d.to.addr);
-        if (d.bypassFilter) {
-          report([t], ` through ${d.label} (rdr pass: no filter rule applies)`, undefined, d.loc, ['dnat', d.id]);
+      const groups = new Map<string, { d: DnatTranslation; step?: Step; boxes: Box[] }>();
+      for (const { part, dnat } of portForwarded(ctx, SIP, self)) {
+        if (part.verdict !== 'accept' || !part.out.dst.overlaps(phones)) continue;
+        const pass = dnat.rule.action.kind === 'dnat' && dnat.rule.action.pass === true;
+        const k = pass ? `${dnat.rule.id}|pass` : `${dnat.rule.id}|${stepKey(part.decidedBy)}`;
+        const g = groups.get(k) ?? { d: dnat, step: pass ? undefined : part.decidedBy, boxes: [] };
+        g.boxes.push({ ...part.out, src: part.box.src });
+        groups.set(k, g);
+      }
+      for (const { d, step, boxes } of groups.values()) {
+        if (!step) {
+          report(boxes, ` through ${d.rule.label} (rdr pass: no filter rule applies)`, undefined, d.rule.loc, [
+            'dnat',
+            d.rule.id,
+          ]);
           continue;
         }
-        for (const group of groupAccepted(evaluate(ctx.policy.ruleset, 'forward', { ...t, oif })))
-          report(group.boxes, ` through ${d.label} (line ${d.loc.line})`, group.step, d.loc, [
-            'dnat',
-            d.id,
-            stepKey(group.step),
-          ]);
+        report(boxes, ` through ${d.rule.label} (line ${d.rule.loc.line})`, step, d.rule.loc, [
+          'dnat',
+          d.rule.id,
+          stepKey(step),
+        ]);
       }
     }
     return out;
   },
 };
 
-function egressOf(ctx: RuleContext, addr: Box['dst']): NameSet {
-  return NameSet.of(ctx.policy.interfaces.filter((i) => i.networks.overlaps(addr)).map((i) => i.name));
-}
-
-function groupAccepted(parts: ReturnType<typeof evaluate>) {
+function groupAccepted(parts: Part[]) {
   const m = new Map<string, { step: (typeof parts)[number]['decidedBy']; boxes: Box[] }>();
   for (const p of parts) {
     if (p.verdict !== 'accept') continue;

@@ -9,7 +9,7 @@ import { readHeader, type Header } from './header.js';
 import { readInventory } from './inventory.js';
 import { readInterfaces, type Interfaces } from './interfaces.js';
 import { localInChain } from './local-in.js';
-import { SnatBuilder, natMode } from './nat.js';
+import { SnatBuilder, natMode, withFortiNat } from './nat.js';
 import { readPolicies, type Env, type PolicyInfo } from './policies.js';
 import { Services } from './services.js';
 import { sessions } from './sessions.js';
@@ -181,23 +181,27 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
   }
   reportSections(ctx);
 
+  const nat = {
+    dnat,
+    snat: snat.finish(),
+    mode: natMode(env),
+    dnatLoc: ctx.section('firewall vip') ? ctx.sectionLoc('firewall vip') : undefined,
+  };
   const policy: Policy = {
     vendor: 'fortigate',
     file: ctx.file,
     root: ctx.root,
     interfaces: ifaces.list,
-    ruleset: {
-      chains,
-      forward: [{ name: 'policy', chains: ['forward'] }],
-      input: [{ name: 'local-in', chains: ['local-in'] }],
-    },
+    ruleset: withFortiNat(
+      {
+        chains,
+        forward: [{ name: 'policy', chains: ['forward'] }],
+        input: [{ name: 'local-in', chains: ['local-in'] }],
+      },
+      nat,
+    ),
     // Port-forwards are VIPs: a missing one belongs in `config firewall vip`.
-    nat: {
-      dnat,
-      snat: snat.finish(),
-      mode: natMode(env),
-      dnatLoc: ctx.section('firewall vip') ? ctx.sectionLoc('firewall vip') : undefined,
-    },
+    nat,
     sessions: sessions(env, voip),
     replies: 'stateful',
     unsupported: ctx.unsupported,

@@ -1,5 +1,6 @@
 import type { Setting } from '../../src/model/location.js';
-import type { Match, SnatRule } from '../../src/model/policy.js';
+import { dnatRule, natChain, snatRule, withNatStages } from '../../src/model/nat-stages.js';
+import type { Match, Nat, Ruleset, SnatRule } from '../../src/model/policy.js';
 import { protoSet, portSet } from '../../src/model/ports.js';
 import { CENTRAL_NAT_DEFAULT_REASON, PORT_PRESERVE_REASON } from './defaults.js';
 import type { Env, PolicyInfo } from './policies.js';
@@ -178,4 +179,24 @@ function centralMap(env: Env): SnatRule[] {
     out.push(r);
   }
   return out;
+}
+
+/**
+ * FortiOS's packet path (docs/semantics.md#fgt-nat, #fgt-policy): VIP destination NAT before the
+ * policy lookup (the policy then matches the mapped address), the policy, then source NAT (interface
+ * address, IP pool or central SNAT). A VIP on the firewall's own address turns local-in traffic into
+ * routed traffic.
+ */
+export function withFortiNat(rs: Ruleset, nat: Nat): Ruleset {
+  return withNatStages(rs, {
+    dnat: {
+      stage: { name: 'vip', kind: 'dnat', chains: ['vip'] },
+      chain: natChain('vip', nat.dnat.map(dnatRule)),
+      before: { forward: 'policy', input: 'local-in' },
+    },
+    snat: {
+      stage: { name: 'snat', kind: 'snat', chains: ['snat'] },
+      chain: natChain('snat', nat.snat.map(snatRule)),
+    },
+  });
 }

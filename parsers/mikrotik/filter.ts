@@ -5,8 +5,10 @@ import { CHAIN_END_ACCEPTS, FASTTRACK_NOTE } from './defaults.js';
 import { buildMatch, type RuleEnv } from './matchers.js';
 import type { Ctx } from './context.js';
 import type { Item, Store } from './store.js';
+import { contentId } from '../toolkit/hash.js';
 import { quoted } from '../toolkit/labels.js';
 import { entryId, ruleText } from './text.js';
+import { natAction } from './nat.js';
 
 /**
  * `/ip firewall filter` (and raw, and their IPv6 twins) → chains (vendor-semantics C.2): rules are
@@ -26,6 +28,8 @@ interface Table {
   /** Prefix of content ids. */
   idPrefix: string;
   base: string[];
+  /** NAT tables: base chains end without a verdict (no translation), actions translate. */
+  nat?: boolean;
 }
 
 const TABLES: Table[] = [
@@ -44,6 +48,24 @@ const TABLES: Table[] = [
     label: 'IPv6 raw rule',
     idPrefix: 'ipv6-raw',
     base: ['prerouting', 'output'],
+  },
+  {
+    menu: 'ip firewall nat',
+    family: 'ip',
+    prefix: 'nat:',
+    label: 'NAT rule',
+    idPrefix: 'nat',
+    base: ['dstnat', 'srcnat'],
+    nat: true,
+  },
+  {
+    menu: 'ipv6 firewall nat',
+    family: 'ipv6',
+    prefix: 'ipv6-nat:',
+    label: 'IPv6 NAT rule',
+    idPrefix: 'ipv6-nat',
+    base: ['dstnat', 'srcnat'],
+    nat: true,
   },
   {
     menu: 'ip firewall filter',
@@ -100,7 +122,7 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
       let c = chains[id];
       if (!c) {
         c = { name: id, mode: 'first-match', rules: [] };
-        if (t.base.includes(name)) {
+        if (t.base.includes(name) && !t.nat) {
           // vendor-semantics C.2: chain end accepts (a base chain's default, not a setting).
           const policy: ChainPolicy = {
             action: 'accept',
@@ -130,9 +152,15 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
   // Order (RouterOS packet flow, vendor-semantics C.2): raw prerouting, then dstnat (policy.nat),
   // then the filter's forward or input chain; IPv4 and IPv6 chains sit side by side, each rule
   // restricted to its family, so only one of them can act on a packet.
-  const raw = stage('raw prerouting', ['raw:prerouting', 'ipv6-raw:prerouting']);
+  const tracking = connectionTracking(env, store, chains);
+  const rawStage = stage('raw prerouting', [...tracking, 'raw:prerouting', 'ipv6-raw:prerouting']);
+  const raw: Stage | undefined = rawStage && { ...rawStage, kind: 'raw' };
   const forward = stage('filter forward', ['forward', 'ipv6:forward'])!;
   const input = stage('filter input', ['input', 'ipv6:input'])!;
+  const dst = stage('dstnat', ['nat:dstnat', 'ipv6-nat:dstnat']);
+  const dstnat: Stage | undefined = dst && { ...dst, kind: 'dnat' };
+  const src = stage('srcnat', ['nat:srcnat', 'ipv6-nat:srcnat']);
+  const srcnat: Stage | undefined = src && { ...src, kind: 'snat' };
   if (never.length) {
     const shown =
       never.length > 10 ? `${never.slice(0, 10).join(', ')} and ${never.length - 10} more` : never.join(', ');
@@ -140,14 +168,13 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
       `filter rules at line${never.length > 1 ? 's' : ''} ${shown} only match traffic unlike the flows fwlint evaluates (plain, not IPsec, with a normal TTL), so they never apply to them`,
     );
   }
-  if (raw)
-    ctx.note(
-      'raw prerouting rules are evaluated before the filter; for port-forwarded traffic they are evaluated on the translated destination (RouterOS runs raw before dstnat)',
-    );
+  // RouterOS packet flow (docs/semantics.md#ros-filter, #ros-nat): raw prerouting (notrack), connection
+  // tracking, dstnat, the filter's forward or input chain, srcnat.
+  const present4 = (x: Stage | undefined): Stage[] => (x ? [x] : []);
   return {
     chains,
-    forward: raw ? [raw, forward] : [forward],
-    input: raw ? [raw, input] : [input],
+    forward: [...present4(raw), ...present4(dstnat), forward, ...present4(srcnat)],
+    input: [...present4(raw), ...present4(dstnat), input],
   };
 }
 
@@ -157,13 +184,13 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   if (item.disabled) return undefined; // vendor-semantics C.2: disabled rules are ignored
   const chainName = item.get('chain');
   const comment = item.get('comment') ?? '';
-  const label = comment ? `rule ${quoted(comment)}` : `${t.label} #${index}`;
+  const label = comment ? `${t.nat ? 'NAT rule' : 'rule'} ${quoted(comment)}` : `${t.label} #${index}`;
   if (!chainName) {
     ctx.note(`${ctx.where(item.span)}: ${label} has no chain=; RouterOS refuses such a rule, so it is ignored`);
     return undefined;
   }
   const actionName = item.get('action') ?? 'accept'; // RouterOS default action: accept
-  let action = ACTIONS[actionName];
+  let action = t.nat ? (natAction(env, item, t.family, label, chainName) ?? ACTIONS[actionName]) : ACTIONS[actionName];
   if (actionName === 'jump') {
     const target = item.get('jump-target');
     if (!target) {
@@ -186,13 +213,9 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
     return undefined;
   }
   if (!action) {
-    if (actionName === 'notrack') {
-      action = { kind: 'continue' };
-      ctx.unsupportedAt(
-        item.prop('action')!.span,
-        `/${t.menu} action=notrack`,
-        `${label}: notrack makes matching packets untracked (connection-state=untracked, no NAT); fwlint does not model it`,
-      );
+    if (actionName === 'notrack' && t.menu.endsWith('raw')) {
+      // Untracked: connection-state=untracked, no NAT, no reply state (docs/semantics.md#ros-conntrack).
+      action = { kind: 'notrack' };
     } else {
       action = { kind: 'continue' };
       ctx.unsupportedAt(
@@ -205,7 +228,10 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   if (actionName === 'fasttrack-connection') ctx.note(FASTTRACK_NOTE);
   for (const u of bm.unsupported) ctx.unsupportedAt(u.span, u.what, `${label}: ${u.why}`, u.what.split('=')[0]);
 
-  const id = ctx.uniqueId(entryId(t.idPrefix, t.menu, item, comment));
+  // NAT rules keep the ids they had as port-forward / source-NAT entries (finding fingerprints).
+  const id = t.nat
+    ? ctx.uniqueId(contentId(chainName === 'srcnat' ? 'srcnat' : 'dstnat', ruleText(t.menu, item), comment))
+    : ctx.uniqueId(entryId(t.idPrefix, t.menu, item, comment));
   if (!bm.eitherPort) return [new EntryRule(ctx, t.menu, item, id, label, bm.match, action)];
   // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
   const d = { ...bm.match, dport: bm.match.dport ? bm.match.dport.intersect(bm.eitherPort) : bm.eitherPort };
@@ -262,4 +288,30 @@ export function firewallRuleCount(store: Store): number {
     for (const t of ['filter', 'raw', 'mangle', 'nat'])
       n += store.items(`${f} firewall ${t}`).filter((i) => !i.disabled).length;
   return n;
+}
+
+/**
+ * `/ip firewall connection tracking set enabled=no`: every packet is untracked — no NAT, no
+ * connection-state but untracked, no helpers (docs/semantics.md#ros-conntrack). Modelled as a raw
+ * chain that makes every packet untracked.
+ */
+function connectionTracking(env: RuleEnv, store: Store, chains: Record<string, Chain>): string[] {
+  const p = store.get('ip firewall connection tracking')?.settings?.prop('enabled');
+  if (!p || !['no', 'false'].includes(p.value.toLowerCase())) return [];
+  chains['connection tracking'] = {
+    name: 'connection tracking',
+    mode: 'first-match',
+    rules: [
+      {
+        id: 'implicit:conntrack-disabled',
+        loc: env.ctx.loc(p.span),
+        label: '/ip firewall connection tracking enabled=no',
+        match: {},
+        action: { kind: 'notrack' },
+        implicit: 'connection tracking is disabled: packets are not tracked, not NATed and replies match no state',
+        text: `enabled=${p.value}`,
+      },
+    ],
+  };
+  return ['connection tracking'];
 }

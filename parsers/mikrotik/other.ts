@@ -89,14 +89,7 @@ export function reportOther(ctx: Ctx, store: Store): void {
       'IP forwarding is off: the router routes nothing, which fwlint does not model (it evaluates the forward chain as if routing were on)',
     );
   }
-  const ct = store.get('ip firewall connection tracking')?.settings?.prop('enabled');
-  if (ct && !isYes(ct.value) && ct.value.toLowerCase() !== 'auto') {
-    ctx.unsupportedAt(
-      ct.span,
-      '/ip firewall connection tracking enabled=no',
-      'without connection tracking there is no NAT, no connection-state and no helpers; fwlint evaluates the rules as if tracking were on',
-    );
-  }
+  // connection tracking enabled=no is modelled: filter.ts makes every packet untracked.
   const bridgeSettings = store.get('interface bridge settings')?.settings?.prop('use-ip-firewall');
   if (bridgeSettings && isYes(bridgeSettings.value)) {
     ctx.note(

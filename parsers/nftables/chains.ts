@@ -1,6 +1,6 @@
 import { ANY_V4, ANY_V6 } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Chain, ChainPolicy, Rule, Ruleset, Stage } from '../../src/model/policy.js';
+import type { Chain, ChainPolicy, Rule, Ruleset, Stage, StageKind } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import {
   DEVICE_GUARD,
@@ -10,7 +10,8 @@ import {
   explicitPolicyReason,
 } from './defaults.js';
 import type { Pos } from './ir.js';
-import type { ChainInfo } from './rules.js';
+import { natRules } from './nat.js';
+import type { ChainInfo, Entry } from './rules.js';
 
 /**
  * Hooks → the model's stages (vendor-semantics D.2). Tables are namespaces: every base chain of
@@ -19,8 +20,9 @@ import type { ChainInfo } from './rules.js';
  * semantics. A routed packet passes ingress (netdev), prerouting, forward, postrouting and egress;
  * a packet to the firewall ingress, prerouting and input. `ip`/`ip6` tables see one family only and
  * netdev chains only their devices: an implicit accept at the top of such chains lets other packets
- * through untouched. NAT chains are not filter stages; nat.ts turns them into port-forwards and
- * source NAT. The output hook (the firewall's own traffic) is not evaluated.
+ * through untouched. NAT chains (type nat) are NAT stages at their hook and priority: raw −300
+ * (notrack), conntrack −200, dstnat −100, filter 0, srcnat 100 (docs/semantics.md#nft-hooks); the
+ * engine skips them for untracked packets. The output hook (the firewall's own traffic) is not evaluated.
  */
 
 export interface Hooks {
@@ -95,6 +97,8 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
     evaluated.add(ref);
     for (const t of infos.get(ref)?.targets ?? []) todo.push(t);
   }
+  // notrack is modelled (the engine's raw stages): not an unsupported statement.
+  for (const info of infos.values()) info.unsupported = info.unsupported.filter((u) => u.what !== 'notrack');
   const forwardTable = stages.get('forward')![0]?.table ?? [...infos.values()][0]?.table;
   return { stages, natPrerouting, natPostrouting, evaluated, anchor: forwardTable?.pos ?? ctx.doc.root };
 }
@@ -144,9 +148,11 @@ function policyOf(info: ChainInfo): ChainPolicy {
 /** The model ruleset: every chain (base chains with policy and guards), and the two paths. */
 export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hooks): Ruleset {
   const chains: Record<string, Chain> = {};
-  const staged = new Set([...hooks.stages.values()].flat().map((i) => i.ref));
+  const staged = new Set(
+    [...hooks.stages.values(), hooks.natPrerouting, hooks.natPostrouting].flat().map((i) => i.ref),
+  );
   for (const info of infos.values()) {
-    const rules = info.entries.map((e) => e.rule);
+    const rules = info.entries.flatMap((e) => (e.flat.nat ? natRules(ctx, e) : withNotrack(e)));
     if (staged.has(info.ref))
       chains[info.ref] = {
         name: info.ref,
@@ -156,9 +162,13 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
       };
     else chains[info.ref] = { name: info.ref, mode: 'first-match', rules };
   }
-  const stage = (name: string): Stage => ({ name, chains: hooks.stages.get(name)!.map((i) => i.ref) });
-  const forward = FORWARD_PATH.map(stage).filter((s) => s.chains.length);
-  const input = INPUT_PATH.map(stage).filter((s) => s.chains.length);
+  const nat = new Map<string, ChainInfo[]>([
+    ['prerouting', hooks.natPrerouting],
+    ['postrouting', hooks.natPostrouting],
+  ]);
+  const stagesOf = (hook: string): Stage[] => hookStages(hook, hooks.stages.get(hook) ?? [], nat.get(hook) ?? []);
+  const forward = FORWARD_PATH.flatMap(stagesOf);
+  const input = INPUT_PATH.flatMap(stagesOf);
   const sysctl = ctx.options.sysctl ?? {};
   const off: Rule[] = [];
   for (const [key, fam, universe] of [
@@ -190,4 +200,49 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
       'no base chain filters the forward path (hooks prerouting, forward, postrouting): routed traffic is not filtered',
     );
   return { chains, forward, input };
+}
+
+/** Priority below which a chain runs before connection tracking (nf_conntrack at −200): raw. */
+const CONNTRACK_PRIORITY = -200;
+
+/**
+ * The base chains of one hook as stages, by priority: consecutive chains of one kind form a stage
+ * (filter, raw before conntrack, or NAT); the first filter stage keeps the hook's name.
+ */
+function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stage[] {
+  const kindOf = (i: ChainInfo): StageKind =>
+    i.chain.base?.type === 'nat'
+      ? hook === 'prerouting'
+        ? 'dnat'
+        : 'snat'
+      : (i.chain.base?.priority ?? 0) < CONNTRACK_PRIORITY && hook !== 'ingress'
+        ? 'raw'
+        : 'filter';
+  const all = [...filters, ...nats].sort(byPriority);
+  const out: Stage[] = [];
+  for (const i of all) {
+    const kind = kindOf(i);
+    const last = out[out.length - 1];
+    if (last && (last.kind ?? 'filter') === kind) {
+      last.chains.push(i.ref);
+      continue;
+    }
+    const used = new Set(out.map((s) => s.name));
+    const name =
+      kind === 'filter' && !used.has(hook)
+        ? hook
+        : kind === 'dnat' || kind === 'snat'
+          ? `${hook} nat`
+          : `${hook} ${kind}`;
+    const unique = used.has(name) ? `${name} ${i.chain.base?.priority ?? 0}` : name;
+    out.push(kind === 'filter' ? { name: unique, chains: [i.ref] } : { name: unique, kind, chains: [i.ref] });
+  }
+  return out;
+}
+
+/** A rule with a `notrack` statement: the packet leaves connection tracking, then the rule's verdict applies. */
+function withNotrack(e: Entry): Rule[] {
+  if (!e.flat.effects.some((x) => x.what === 'notrack')) return [e.rule];
+  const notrack: Rule = { ...e.rule, action: { kind: 'notrack' } };
+  return e.rule.action.kind === 'continue' ? [notrack] : [notrack, e.rule];
 }

@@ -7,7 +7,7 @@ import { buildRuleset, disableFilterElement } from './chains.js';
 import { Ctx, child, path, type Platform } from './context.js';
 import { parseInterfaces } from './interfaces.js';
 import { readInventory } from './inventory.js';
-import { parseNat } from './nat.js';
+import { parseNat, withPfNat } from './nat.js';
 import { readMvcRules } from './opnsense-rules.js';
 import { buildEntry, readLegacyRules, type FilterEntry } from './rules.js';
 import { reportUpnp, sessions } from './timeouts.js';
@@ -78,7 +78,7 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
   }
   const { nat, filterEntries } = parseNat(env, filterDisabled);
   entries.push(...filterEntries);
-  const ruleset = buildRuleset(env, entries);
+  const ruleset = withPfNat(buildRuleset(env, entries), nat);
   reportUpnp(ctx);
 
   const policy: Policy = {

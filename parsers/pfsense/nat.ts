@@ -1,4 +1,5 @@
-import type { Nat } from '../../src/model/policy.js';
+import { dnatRule, natChain, snatRule, withNatStages } from '../../src/model/nat-stages.js';
+import type { Nat, Ruleset } from '../../src/model/policy.js';
 import type { Env } from './addresses.js';
 import { Fields, child, path, truthy } from './context.js';
 import { outboundMode, outboundRules } from './outbound-nat.js';
@@ -51,4 +52,25 @@ function reportOtherNat(env: Env): void {
       );
     }
   }
+}
+
+/**
+ * pf's packet path (docs/semantics.md#pf-nat, pf.conf(5) "TRANSLATION"): `rdr` on the ingress before
+ * the `in` rules, which see the translated destination; `nat` on the egress before the `out` rules,
+ * which see the translated source. First match wins in both; `no rdr`/`no nat` exempt; `rdr pass`
+ * skips the `in` rules.
+ */
+export function withPfNat(rs: Ruleset, nat: Nat): Ruleset {
+  return withNatStages(rs, {
+    dnat: {
+      stage: { name: 'rdr', kind: 'dnat', chains: ['pf-rdr'] },
+      chain: natChain('pf-rdr', nat.dnat.map(dnatRule)),
+      before: { forward: 'in', input: 'in' },
+    },
+    snat: {
+      stage: { name: 'nat', kind: 'snat', chains: ['pf-nat'] },
+      chain: natChain('pf-nat', nat.snat.map(snatRule)),
+      before: 'out',
+    },
+  });
 }

@@ -1,9 +1,24 @@
 import { box, describeBox, type Box } from '../engine/box.js';
-import { evaluate, type Part, type Step } from '../engine/evaluate.js';
-import { ANY_ADDR, NO_ADDR, parseAddressSpec } from '../model/address.js';
+import {
+  MAX_JUMP_DEPTH,
+  tracePath,
+  type PathName,
+  type Part,
+  type Step,
+  type Translation,
+} from '../engine/evaluate.js';
+import { ANY_ADDR, NO_ADDR, formatAddrSet, parseAddressSpec } from '../model/address.js';
 import { UsageError } from '../model/errors.js';
 import { NameSet } from '../model/name-set.js';
-import { ANY_PORT, ANY_PROTO, parsePortRange, portSet, protocolNumber, protoSet } from '../model/ports.js';
+import {
+  ANY_PORT,
+  ANY_PROTO,
+  formatPortSet,
+  parsePortRange,
+  portSet,
+  protocolNumber,
+  protoSet,
+} from '../model/ports.js';
 import { CONN_STATES, type Policy } from '../model/policy.js';
 import { findInterface } from '../lint/endpoints.js';
 import { egressFor } from '../lint/topology.js';
@@ -19,7 +34,7 @@ export interface ExplainOptions {
 }
 
 /** Builds the flow class `fwlint explain` traces: interfaces default to where the addresses live. */
-export function explainFlow(policy: Policy, o: ExplainOptions): { path: 'forward' | 'input'; flow: Box } {
+export function explainFlow(policy: Policy, o: ExplainOptions): { path: PathName; flow: Box } {
   const src = addr(o.from, '--from');
   const toSelf = /^(self|firewall)$/i.test(o.to);
   const self = policy.interfaces.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);
@@ -39,22 +54,31 @@ export function explainFlow(policy: Policy, o: ExplainOptions): { path: 'forward
   return { path, flow: box({ src, dst, proto: protocols, dport, iif, oif, state }) };
 }
 
-export function explain(policy: Policy, o: ExplainOptions): { parts: Part[]; flow: Box; path: string } {
+export function explain(policy: Policy, o: ExplainOptions): { parts: Part[]; flow: Box; path: PathName } {
   const { path, flow } = explainFlow(policy, o);
-  return { parts: evaluate(policy.ruleset, path, flow), flow, path };
+  return { parts: tracePath(policy, flow, { path }), flow, path };
 }
 
-export function formatExplain(policy: Policy, r: { parts: Part[]; flow: Box; path: string }): string {
+export function formatExplain(policy: Policy, r: { parts: Part[]; flow: Box; path: PathName }): string {
   const lines: string[] = [];
   const head = describeBox(r.flow) || 'any traffic';
   lines.push(
     `${policy.file}${policy.name ? ` [${policy.name}]` : ''}: ${head} (${r.path === 'input' ? 'to the firewall itself' : 'routed through'})`,
+  );
+  lines.push(`  stages: ${stagesText(policy, r.path)}`);
+  const natStages = new Set(
+    [...policy.ruleset.forward, ...policy.ruleset.input]
+      .filter((s) => s.kind === 'dnat' || s.kind === 'snat')
+      .map((s) => s.name),
   );
   for (const p of r.parts) {
     const part = describeBox(p.box, r.flow);
     lines.push('');
     lines.push(`${p.verdict.toUpperCase()}${part ? ` ${part}` : ' (all of it)'}`);
     lines.push(`  decided by ${stepText(p.decidedBy)}`);
+    if (p.path !== r.path) lines.push(`  after destination NAT: ${stagesText(policy, p.path)} (${pathText(p.path)})`);
+    for (const t of p.translations) lines.push(`  ${translationText(t, p)}`);
+    if (p.untracked) lines.push('  untracked: no NAT applies and replies find no connection state');
     p.trail.forEach((s, i) => {
       // A non-quick rule that stays the last match shows once, as its verdict.
       const next = p.trail[i + 1];
@@ -66,14 +90,47 @@ export function formatExplain(policy: Policy, r: { parts: Part[]; flow: Box; pat
         next.effect !== 'tentative'
       )
         return;
-      lines.push(`    ${s.stage}/${s.chain}: ${s.effect.padEnd(9)} ${stepText(s)}`);
+      // In a NAT stage an accept means "leaves the stage untranslated".
+      const effect = s.effect === 'accept' && natStages.has(s.stage) ? 'no-nat' : s.effect;
+      lines.push(`    ${s.stage}/${s.chain}: ${effect.padEnd(9)} ${stepText(s)}`);
     });
+    for (const l of p.limits)
+      lines.push(
+        `  jump depth limit: ${l.label} (line ${l.loc.line}) is not followed: it loops or nests deeper than ${MAX_JUMP_DEPTH} chains`,
+      );
     if (p.maybe.length)
       lines.push(
         `  uncertain: ${p.maybe.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} match hostnames or URL tables that fwlint does not resolve`,
       );
   }
   return lines.join('\n') + '\n';
+}
+
+function pathText(path: PathName): string {
+  return path === 'input' ? 'to the firewall itself' : 'routed through';
+}
+
+function stagesText(policy: Policy, path: PathName): string {
+  const stages = policy.ruleset[path];
+  if (stages.length === 0) return '(none)';
+  return stages.map((s) => (s.kind && s.kind !== 'filter' ? `${s.name} (${s.kind})` : s.name)).join(' -> ');
+}
+
+function endpoint(addr: Box['dst'], ports: Box['dport']): string {
+  const a = formatAddrSet(addr);
+  if (ports.isFull) return a;
+  const p = formatPortSet(ports);
+  return /^\d+(-\d+)?$/.test(p) && !a.includes(' ') ? `${a}:${p}` : `${a} port ${p}`;
+}
+
+/** `DNAT by VIP "phone-sip" (line 68): 203.0.113.10:5060 -> 10.20.0.50:5060` */
+export function translationText(t: Translation, p: Part): string {
+  const by = `${t.rule.label} (line ${t.rule.loc.line})`;
+  if (t.kind === 'dnat')
+    return `DNAT by ${by}: ${endpoint(p.box.dst, p.box.dport)} -> ${endpoint(p.out.dst, p.out.dport)}`;
+  const ports = t.target.ports === 'random' ? 'source port rewritten' : 'source port kept when free';
+  const why = t.target.portsReason ? `: ${t.target.portsReason}` : '';
+  return `SNAT by ${by}: ${endpoint(p.box.src, p.box.sport)} -> ${endpoint(p.out.src, p.out.sport)} (${ports}${why})`;
 }
 
 function stepText(s: Step): string {

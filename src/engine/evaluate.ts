@@ -1,82 +1,264 @@
-import type { Chain, ChainPolicy, Match, Rule, Ruleset } from '../model/policy.js';
-import { intersect, isEmptyBox, overlaps, subtract, type Box } from './box.js';
+import { intersect, isEmptyBox, overlaps, subtract, type Box } from '../model/box.js';
+import type { Setting } from '../model/location.js';
+import { NameSet } from '../model/name-set.js';
+import type { Chain, Interface, Match, Policy, Rule, Ruleset, Stage } from '../model/policy.js';
+import {
+  flatten,
+  graft,
+  narrow,
+  push,
+  sameBox,
+  startPiece,
+  type Piece,
+  type Step,
+  type Translation,
+  type Verdict,
+} from './piece.js';
+import { egressFor, selfAddresses, wanNames } from './route.js';
+import { applyDnat, applyNotrack, applySnat } from './translate.js';
 
-export type Verdict = 'accept' | 'drop';
+export type { Step, Translation, Verdict } from './piece.js';
 
-/** One thing that happened to a part of the flow on its way through the ruleset. */
-export interface Step {
-  stage: string;
-  chain: string;
-  rule?: Rule;
-  policy?: ChainPolicy;
-  /** accept/drop: verdict; jump/goto/return/continue: control flow; tentative: a non-quick last-match verdict that later rules may override. */
-  effect: Verdict | 'jump' | 'goto' | 'return' | 'continue' | 'tentative';
-}
+export type PathName = 'forward' | 'input';
 
+/**
+ * One part of the exact partition of a flow class by what the stages do to it
+ * (docs/semantics.md#pf-order, #fgt-policy, #ros-filter, #nft-hooks).
+ */
 export interface Part {
+  /** The part of the flow class as it arrived (before any translation). */
   box: Box;
+  /** The same packets as the last stage saw them: destination after DNAT, source after SNAT, state after notrack. */
+  out: Box;
   verdict: Verdict;
   /** The step that decided: the drop, or the accept a user would name (explicit rules before implicit ones). */
   decidedBy: Step;
-  /** Every step, in order. */
+  /** Every step, in order (at most 2,000). */
   trail: Step[];
   /** Rules with hostname/URL/geo members that might also match this part: the verdict is uncertain. */
   maybe: Rule[];
+  /** Translations applied, in order, with the rule and stage of each. */
+  translations: Translation[];
+  /** The path the part ended on: destination NAT can turn a packet to the firewall into a routed one. */
+  path: PathName;
+  /** True when the packets are outside connection tracking (notrack, tracking disabled): no NAT, no reply state. */
+  untracked: boolean;
+  /** Jumps not followed because they would loop or exceed the jump depth limit (MAX_JUMP_DEPTH). */
+  limits: Rule[];
+  /** UDP only, accepted and tracked: the idle timeout of the connection (a rule's on the path, else the platform's). */
+  udpTimeout?: Setting<number>;
 }
 
-/** Persistent list: pieces split often and share their history. */
-interface Trail {
-  step: Step;
-  prev?: Trail;
-}
+/** One depth limit for every chain walk: the Linux kernel's NFT_JUMP_STACK_SIZE. */
+export const MAX_JUMP_DEPTH = 16;
 
-interface Piece {
-  box: Box;
-  trail?: Trail;
-  maybe: Rule[];
-  /** Last-match chains: the verdict so far and who set it. */
-  tentative?: Step;
-}
-
-type Outcome = 'accept' | 'drop' | 'return' | 'end';
+type Outcome = 'accept' | 'drop' | 'return' | 'end' | 'nat';
 
 interface Result {
   piece: Piece;
   outcome: Outcome;
 }
 
-const MAX_DEPTH = 64;
+interface Env {
+  rs: Ruleset;
+  ifaces: readonly Interface[];
+  wan: readonly string[];
+  /** Per stage: a chain's results per entry box, computed once from a blank piece (repeated jumps are linear). */
+  memo: Map<string, Map<Chain, { box: Box; results: Result[] }[]>>;
+  done: Part[];
+}
+
+const NEW = NameSet.of(['new']);
+const TRACKED = NameSet.of(['new', 'established', 'related', 'invalid']);
+const MEMO_PER_CHAIN = 32;
+
+export interface TraceOptions {
+  /** Where the flow starts; default: input for the part addressed to the firewall, forward for the rest. */
+  path?: PathName;
+  /** WAN interface names for routing after destination NAT (default: interfaces with role wan). */
+  wan?: readonly string[];
+}
 
 /**
- * Evaluates a flow class through a path of the ruleset and returns the exact partition of it into
- * accepted and dropped parts, each with the rule or default policy that decided it.
+ * The packet path of a flow class through a firewall: every stage (filter, raw, destination and
+ * source NAT) in the vendor's order. Returns the exact partition of the flow into parts, each with
+ * its verdict, the rule that decided, the translations applied and the packets as they leave.
+ * This is the engine's entry point for rules, `explain` and the kernel differential harness.
  */
-export function evaluate(ruleset: Ruleset, path: 'forward' | 'input', flow: Box): Part[] {
+export function tracePath(policy: Policy, flow: Box, opts: TraceOptions = {}): Part[] {
+  const env: Env = {
+    rs: policy.ruleset,
+    ifaces: policy.interfaces,
+    wan: opts.wan ?? wanNames(policy.interfaces),
+    memo: new Map(),
+    done: [],
+  };
+  if (isEmptyBox(flow)) return [];
+  if (opts.path) runStages(env, opts.path, 0, [startPiece(flow)]);
+  else {
+    const self = selfAddresses(policy.interfaces);
+    const toSelf = flow.dst.intersect(self);
+    const routed = flow.dst.subtract(self);
+    if (!toSelf.isEmpty) runStages(env, 'input', 0, [startPiece({ ...flow, dst: toSelf })]);
+    if (!routed.isEmpty) runStages(env, 'forward', 0, [startPiece({ ...flow, dst: routed })]);
+  }
+  for (const p of env.done) {
+    const t = udpTimeoutOf(policy, p);
+    if (t) p.udpTimeout = t;
+  }
+  return env.done;
+}
+
+/**
+ * Evaluates a flow class through a path of the ruleset (every stage, NAT included) and returns the
+ * exact partition of it into accepted and dropped parts. Without interfaces, masquerade and
+ * redirect keep the addresses they would rewrite. Prefer tracePath(policy, flow).
+ */
+export function evaluate(
+  ruleset: Ruleset,
+  path: PathName,
+  flow: Box,
+  ifaces: readonly Interface[] = [],
+  wan: readonly string[] = wanNames(ifaces),
+): Part[] {
   if (isEmptyBox(flow)) return []; // e.g. no WAN identified: nothing to evaluate, nothing to report
-  let pieces: Piece[] = [{ box: flow, maybe: [] }];
-  const done: Part[] = [];
-  for (const stage of ruleset[path]) {
-    for (const chainName of stage.chains) {
-      const chain = ruleset.chains[chainName];
-      if (!chain) continue;
-      const next: Piece[] = [];
-      for (const piece of pieces) {
-        for (const r of runChain(ruleset, chain, stage.name, piece, 0)) {
-          const final = baseOutcome(chain, stage.name, r);
-          if (final.verdict === 'drop') done.push(toPart(final.piece, 'drop', path));
-          else next.push(final.piece);
+  const env: Env = { rs: ruleset, ifaces, wan, memo: new Map(), done: [] };
+  runStages(env, path, 0, [startPiece(flow)]);
+  return env.done;
+}
+
+function udpTimeoutOf(policy: Policy, p: Part): Setting<number> | undefined {
+  if (p.verdict !== 'accept' || p.untracked || !p.out.proto.has(17)) return undefined;
+  // The last rule on the path that sets one (pf `statetimeout` on the passing rule, nftables `ct timeout set`).
+  for (let i = p.trail.length - 1; i >= 0; i--) {
+    const t = p.trail[i]?.rule?.udpTimeout;
+    if (t) return t;
+  }
+  return policy.sessions.udpTimeout;
+}
+
+function runStages(env: Env, path: PathName, from: number, start: Piece[]): void {
+  const stages = env.rs[path];
+  let pieces = start;
+  for (let i = from; i < stages.length && pieces.length > 0; i++) {
+    const stage = stages[i] as Stage;
+    const kind = stage.kind ?? 'filter';
+    if (kind === 'dnat' || kind === 'snat') {
+      const { passed, translated } = natStage(env, path, stage, pieces);
+      pieces = passed;
+      if (kind === 'dnat') pieces.push(...reroute(env, path, stage, translated));
+      else pieces.push(...translated);
+    } else pieces = filterStage(env, path, stage, pieces);
+  }
+  for (const p of pieces) env.done.push(toPart(p, 'accept', path));
+}
+
+function memoOf(env: Env, stage: Stage): Map<Chain, { box: Box; results: Result[] }[]> {
+  let m = env.memo.get(stage.name);
+  if (!m) env.memo.set(stage.name, (m = new Map()));
+  return m;
+}
+
+function filterStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): Piece[] {
+  const skipped = pieces.filter((p) => p.pass);
+  let run = pieces.filter((p) => !p.pass);
+  for (const chainName of stage.chains) {
+    const chain = env.rs.chains[chainName];
+    if (!chain) continue;
+    const next: Piece[] = [];
+    for (const piece of run) {
+      for (const r of runChain(env, stage, chain, piece, 0, [chainName])) {
+        const final = baseOutcome(chain, stage.name, r);
+        if (final.verdict === 'drop') env.done.push(toPart(final.piece, 'drop', path));
+        else next.push(final.piece);
+      }
+    }
+    run = next;
+  }
+  return [...run, ...skipped];
+}
+
+/**
+ * NAT chains: only the first packet of a tracked connection passes them. A translation ends the
+ * stage; an accept or the end of a chain tries the next chain; a drop is final.
+ */
+function natStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): { passed: Piece[]; translated: Piece[] } {
+  const passed: Piece[] = [];
+  const translated: Piece[] = [];
+  let run: Piece[] = [];
+  for (const p0 of pieces) {
+    const p = p0.pass ? { ...p0, pass: false } : p0;
+    const fresh = p.cur.state.intersect(NEW);
+    if (fresh.isEmpty) {
+      passed.push(p);
+      continue;
+    }
+    const rest = p.cur.state.subtract(NEW);
+    if (!rest.isEmpty) passed.push(narrow(p, { ...p.cur, state: rest }));
+    run.push(narrow(p, { ...p.cur, state: fresh }));
+  }
+  for (const chainName of stage.chains) {
+    const chain = env.rs.chains[chainName];
+    if (!chain) continue;
+    const next: Piece[] = [];
+    for (const piece of run) {
+      for (const r of runChain(env, stage, chain, piece, 0, [chainName])) {
+        if (r.outcome === 'nat') translated.push(r.piece);
+        else if (r.outcome === 'drop') env.done.push(toPart(r.piece, 'drop', path));
+        else if (r.outcome === 'accept' || chain.policy?.action !== 'drop') next.push(r.piece);
+        else {
+          const step: Step = { stage: stage.name, chain: chain.name, policy: chain.policy, effect: 'drop' };
+          env.done.push(toPart(push(r.piece, step), 'drop', path));
         }
       }
-      pieces = next;
+    }
+    run = next;
+  }
+  passed.push(...run);
+  return { passed, translated };
+}
+
+/**
+ * After destination NAT the packet is routed on its new destination: to the firewall itself (the
+ * input path) or through it, out of the interface that holds the new address.
+ */
+function reroute(env: Env, path: PathName, stage: Stage, pieces: Piece[]): Piece[] {
+  const stay: Piece[] = [];
+  const self = selfAddresses(env.ifaces);
+  for (const p of pieces) {
+    const mine = p.cur.dst.intersect(self);
+    const away = p.cur.dst.subtract(self);
+    if (!away.isEmpty) {
+      const routed = narrow(p, { ...p.cur, dst: away });
+      const oif = egressFor(env.ifaces, env.wan, away);
+      const moved = { ...routed, cur: { ...routed.cur, oif }, maps: { ...routed.maps, oif: 'const' as const } };
+      if (path === 'forward') stay.push(moved);
+      else switchPath(env, 'forward', stage, moved);
+    }
+    if (!mine.isEmpty) {
+      const local = narrow(p, { ...p.cur, dst: mine });
+      if (path === 'input') stay.push(local);
+      else switchPath(env, 'input', stage, local);
     }
   }
-  for (const p of pieces) done.push(toPart(p, 'accept', path));
-  return done;
+  return stay;
+}
+
+function switchPath(env: Env, to: PathName, stage: Stage, piece: Piece): void {
+  const stages = env.rs[to];
+  let at = stages.findIndex((s) => s.name === stage.name);
+  if (at < 0) {
+    // The other path has no such stage: continue after its leading raw and NAT stages.
+    at = -1;
+    while (at + 1 < stages.length && (stages[at + 1]?.kind === 'raw' || stages[at + 1]?.kind === 'dnat')) at++;
+  }
+  runStages(env, to, at + 1, [piece]);
 }
 
 /** Resolves what a base chain's result means: `end` and `return` fall to the chain policy. */
 function baseOutcome(chain: Chain, stage: string, r: Result): { piece: Piece; verdict: Verdict } {
-  if (r.outcome === 'accept' || r.outcome === 'drop') return { piece: r.piece, verdict: r.outcome };
+  if (r.outcome === 'accept' || r.outcome === 'nat') return { piece: r.piece, verdict: 'accept' };
+  if (r.outcome === 'drop') return { piece: r.piece, verdict: 'drop' };
   if (chain.mode === 'last-match' && r.piece.tentative) {
     const t = r.piece.tentative;
     const verdict = t.rule ? verdictOf(t.rule) : (t.policy?.action ?? 'accept');
@@ -92,29 +274,26 @@ function verdictOf(rule: Rule): Verdict {
   return rule.action.kind === 'accept' ? 'accept' : 'drop';
 }
 
-function push(p: Piece, step: Step): Piece {
-  return { ...p, trail: { step, prev: p.trail } };
-}
-
-function runChain(rs: Ruleset, chain: Chain, stage: string, start: Piece, depth: number): Result[] {
+function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: number, stack: string[]): Result[] {
   const results: Result[] = [];
   let pending: Piece[] = [
     chain.mode === 'last-match' && !start.tentative && chain.policy
-      ? { ...start, tentative: { stage, chain: chain.name, policy: chain.policy, effect: 'tentative' } }
+      ? { ...start, tentative: { stage: stage.name, chain: chain.name, policy: chain.policy, effect: 'tentative' } }
       : start,
   ];
   for (const rule of chain.rules) {
     if (pending.length === 0) break;
     const next: Piece[] = [];
     for (const p of pending) {
-      const inter = intersect(p.box, rule.match);
+      const inter = intersect(p.cur, rule.match);
       if (!inter) {
         next.push(noteMaybe(p, rule));
         continue;
       }
-      for (const rest of subtract(p.box, rule.match)) next.push(noteMaybe({ ...p, box: rest }, rule));
-      const hit: Piece = { ...p, box: inter, maybe: negatedSymbolic(rule) ? [...p.maybe, rule] : p.maybe };
-      apply(rs, chain, stage, rule, hit, depth, next, results);
+      for (const rest of subtract(p.cur, rule.match)) next.push(noteMaybe(narrow(p, rest), rule));
+      const h = narrow(p, inter);
+      const hit: Piece = negatedSymbolic(rule) ? { ...h, maybe: [...h.maybe, rule] } : h;
+      apply(env, stage, chain, rule, hit, depth, stack, next, results);
     }
     pending = next;
   }
@@ -123,19 +302,24 @@ function runChain(rs: Ruleset, chain: Chain, stage: string, start: Piece, depth:
 }
 
 function apply(
-  rs: Ruleset,
+  env: Env,
+  stage: Stage,
   chain: Chain,
-  stage: string,
   rule: Rule,
   hit: Piece,
   depth: number,
+  stack: string[],
   next: Piece[],
   results: Result[],
 ): void {
-  const step = (effect: Step['effect']): Step => ({ stage, chain: chain.name, rule, effect });
+  const step = (effect: Step['effect']): Step => ({ stage: stage.name, chain: chain.name, rule, effect });
   const a = rule.action;
+  if (a.kind === 'notrack') {
+    next.push(push(applyNotrack(hit), step('notrack')));
+    return;
+  }
   if (chain.mode === 'last-match') {
-    // pf: the last matching rule wins unless a matching rule is quick (vendor-semantics A.2).
+    // pf: the last matching rule wins unless a matching rule is quick (docs/semantics.md#pf-order).
     if (a.kind === 'accept' || a.kind === 'drop' || a.kind === 'reject') {
       if (rule.quick)
         results.push({
@@ -160,15 +344,35 @@ function apply(
     case 'return':
       results.push({ piece: push(hit, step('return')), outcome: 'return' });
       return;
+    case 'dnat': {
+      const t = applyDnat(hit, a.to, rule.match, env.ifaces);
+      const x: Translation = { kind: 'dnat', stage: stage.name, chain: chain.name, rule, target: a.to };
+      const piece = push({ ...t, xlate: [...t.xlate, x], pass: a.pass === true }, step('dnat'));
+      results.push({ piece, outcome: 'nat' });
+      return;
+    }
+    case 'snat': {
+      const t = applySnat(hit, a.to, env.ifaces);
+      const x: Translation = { kind: 'snat', stage: stage.name, chain: chain.name, rule, target: a.to };
+      results.push({ piece: push({ ...t, xlate: [...t.xlate, x] }, step('snat')), outcome: 'nat' });
+      return;
+    }
     case 'jump':
     case 'goto': {
-      const target = rs.chains[a.chain];
-      if (!target || depth >= MAX_DEPTH) {
+      const target = env.rs.chains[a.chain];
+      if (!target) {
         next.push(push(hit, step('continue')));
         return;
       }
-      for (const r of runChain(rs, target, stage, push(hit, step(a.kind)), depth + 1)) {
-        if (r.outcome === 'accept' || r.outcome === 'drop') results.push(r);
+      if (depth + 1 >= MAX_JUMP_DEPTH || stack.includes(a.chain)) {
+        // A loop or a chain deeper than the kernel allows: the jump is not followed (docs/semantics.md#nft-syntax).
+        next.push(
+          push({ ...hit, limits: hit.limits.includes(rule) ? hit.limits : [...hit.limits, rule] }, step('limit')),
+        );
+        return;
+      }
+      for (const r of call(env, stage, target, push(hit, step(a.kind)), depth + 1, [...stack, a.chain])) {
+        if (r.outcome === 'accept' || r.outcome === 'drop' || r.outcome === 'nat') results.push(r);
         // jump: the caller resumes after the jump rule; goto: the caller itself returns.
         else if (a.kind === 'jump') next.push(r.piece);
         else results.push({ piece: r.piece, outcome: 'return' });
@@ -178,11 +382,25 @@ function apply(
   }
 }
 
+/** Runs a called chain once per distinct entry box and stage, and applies the result to each caller. */
+function call(env: Env, stage: Stage, target: Chain, hit: Piece, depth: number, stack: string[]): Result[] {
+  if (hit.tentative || target.mode === 'last-match') return runChain(env, stage, target, hit, depth, stack);
+  const memo = memoOf(env, stage);
+  let entries = memo.get(target);
+  if (!entries) memo.set(target, (entries = []));
+  let found = entries.find((e) => sameBox(e.box, hit.cur))?.results;
+  if (!found) {
+    found = runChain(env, stage, target, startPiece(hit.cur), depth, stack);
+    if (entries.length < MEMO_PER_CHAIN) entries.push({ box: hit.cur, results: found });
+  }
+  return found.map((r) => ({ outcome: r.outcome, piece: graft(hit, r.piece) }));
+}
+
 /** Rules whose hostname/URL members might match this piece even though the known addresses do not. */
 function noteMaybe(p: Piece, rule: Rule): Piece {
   const sym = rule.match.symbolic;
   if (!sym || sym.length === 0) return p;
-  if (!overlaps(p.box, looseMatch(rule))) return p;
+  if (!overlaps(p.cur, looseMatch(rule))) return p;
   return p.maybe.includes(rule) ? p : { ...p, maybe: [...p.maybe, rule] };
 }
 
@@ -203,17 +421,34 @@ function looseMatch(rule: Rule): Match {
   return m;
 }
 
-function toPart(p: Piece, verdict: Verdict, path: string): Part {
-  const trail: Step[] = [];
-  for (let t = p.trail; t; t = t.prev) trail.push(t.step);
-  trail.reverse();
+function toPart(p: Piece, verdict: Verdict, path: PathName): Part {
+  const { steps: trail } = flatten(p.trail);
   const finals = trail.filter((s) => s.effect === verdict);
-  const decidedBy = (verdict === 'drop'
-    ? finals[finals.length - 1]
-    : (finals.find((s) => s.rule && !s.rule.implicit) ?? finals.find((s) => s.rule) ?? finals[0])) ??
-    trail[trail.length - 1] ??
-      // No chain on this path looked at the part (e.g. an nftables ruleset without a forward hook):
-      // nothing filters it, and that is what decided.
-      { stage: path, chain: '', effect: verdict };
-  return { box: p.box, verdict, decidedBy, trail, maybe: p.maybe };
+  // No chain on this path looked at the part (e.g. an nftables ruleset without a forward hook):
+  // nothing filters it, and that is what decided.
+  const fallback: Step = p.last ?? { stage: path, chain: '', effect: verdict };
+  // pf `rdr pass`: the port-forward itself passed the packet (no filter rule was evaluated).
+  const passed = trail.find((s) => s.effect === 'dnat' && s.rule?.action.kind === 'dnat' && s.rule.action.pass);
+  const decidedBy =
+    verdict === 'drop'
+      ? p.last?.effect === 'drop'
+        ? p.last
+        : (finals[finals.length - 1] ?? fallback)
+      : (passed ??
+        finals.find((s) => s.rule && !s.rule.implicit) ??
+        finals.find((s) => s.rule) ??
+        finals[0] ??
+        fallback);
+  return {
+    box: p.orig,
+    out: p.cur,
+    verdict,
+    decidedBy,
+    trail,
+    maybe: p.maybe,
+    translations: p.xlate,
+    path,
+    untracked: !p.cur.state.overlaps(TRACKED),
+    limits: p.limits,
+  };
 }

@@ -1,67 +1,78 @@
 import { ownAddresses } from '../site/evidence.js';
-import { box, intersect, isEmptyBox, subtract, type Box } from '../engine/box.js';
-import { evaluate } from '../engine/evaluate.js';
-import { ANY_V4, formatAddrSet, type AddrSet } from '../model/address.js';
+import { box, type Box } from '../engine/box.js';
+import { tracePath, type Part, type Translation } from '../engine/evaluate.js';
+import { ANY_ADDR, ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../model/address.js';
+import type { SourceLocation } from '../model/location.js';
 import { NameSet } from '../model/name-set.js';
+import { formatPortSet, formatProtoSet } from '../model/ports.js';
+import type { Policy, PortBehaviour } from '../model/policy.js';
 import type { Endpoints, RuleContext } from './context.js';
 import { INTERNET, wanAddresses } from './topology.js';
-import type { DnatRule, Match, Policy, SnatRule } from '../model/policy.js';
-import { portSet } from '../model/ports.js';
 
-/** Splits a flow by the first rule of a list that matches each part; parts no rule matches have none. */
-export function firstMatchParts<R extends { match: Match }>(rules: readonly R[], flow: Box): { box: Box; rule?: R }[] {
-  if (isEmptyBox(flow)) return [];
-  let pending: Box[] = [flow];
-  const out: { box: Box; rule?: R }[] = [];
-  for (const rule of rules) {
-    if (pending.length === 0) break;
-    const next: Box[] = [];
-    for (const b of pending) {
-      const hit = intersect(b, rule.match);
-      if (!hit) {
-        next.push(b);
-        continue;
-      }
-      out.push({ box: hit, rule });
-      next.push(...subtract(b, rule.match));
-    }
-    pending = next;
+/**
+ * Thin readers of the packet path (src/engine): NAT is decided by the engine's NAT stages, these
+ * only ask it and name what it applied.
+ */
+
+/** The source NAT a part of an outbound flow got: a translation, an exemption, or nothing. */
+export interface SnatView {
+  id: string;
+  loc: SourceLocation;
+  label: string;
+  action: 'translate' | 'none';
+  ports: PortBehaviour;
+  portsReason?: string;
+  uncertain?: string;
+  implicit?: string;
+}
+
+export type DnatTranslation = Extract<Translation, { kind: 'dnat' }>;
+export type SnatTranslation = Extract<Translation, { kind: 'snat' }>;
+
+export function dnatOf(p: Part): DnatTranslation | undefined {
+  return p.translations.find((t): t is DnatTranslation => t.kind === 'dnat');
+}
+
+export function snatOf(p: Part): SnatTranslation | undefined {
+  return p.translations.find((t): t is SnatTranslation => t.kind === 'snat');
+}
+
+/** What source NAT did to an accepted part: the translating rule, the exempting rule (accept in a NAT chain), or none. */
+export function snatView(policy: Policy, p: Part): SnatView | undefined {
+  const s = snatOf(p);
+  if (s) {
+    const v: SnatView = {
+      id: s.rule.id,
+      loc: s.rule.loc,
+      label: s.rule.label,
+      action: 'translate',
+      ports: s.target.ports,
+    };
+    if (s.target.portsReason !== undefined) v.portsReason = s.target.portsReason;
+    if (s.target.uncertain !== undefined) v.uncertain = s.target.uncertain;
+    if (s.rule.implicit !== undefined) v.implicit = s.rule.implicit;
+    return v;
   }
-  for (const b of pending) out.push({ box: b });
-  return out;
-}
-
-/** Which source-NAT rule handles each part of an outbound flow (first match wins). */
-export const snatParts = (policy: Policy, flow: Box) => firstMatchParts<SnatRule>(policy.nat.snat, flow);
-
-/** Which port-forward translates each part of an inbound flow (first match wins; an exemption translates nothing). */
-export const dnatParts = (policy: Policy, flow: Box) =>
-  firstMatchParts<DnatRule>(policy.nat.dnat, flow).map((p) => (p.rule?.action === 'none' ? { box: p.box } : p));
-
-/**
- * The flow as it looks after a port-forward: destination rewritten to the target and ports shifted
- * so the first forwarded port lands on the target's first port (ranges keep their width, as pf's
- * `local-port` and FortiGate's `mappedport` do).
- */
-export function translate(b: Box, rule: DnatRule): Box {
-  const start = rule.to.port;
-  const nat = NameSet.of(['dnat']);
-  if (start === undefined || b.dport.isEmpty) return { ...b, dst: rule.to.addr, nat };
-  const from = rule.match.dport;
-  const base = (from && !from.isFull && !from.isEmpty ? from.bounds[0] : undefined) ?? b.dport.bounds[0] ?? start;
-  const shifted: [number, number][] = [];
-  for (const [lo, hi] of b.dport.intervals()) shifted.push([start + (lo - base), start + (hi - base)]);
-  return { ...b, dst: rule.to.addr, dport: portSet(shifted), nat };
+  const natStages = new Set(policy.ruleset[p.path].filter((st) => st.kind === 'snat').map((st) => st.name));
+  const exempt = p.trail.find((st) => natStages.has(st.stage) && st.effect === 'accept' && st.rule)?.rule;
+  if (!exempt) return undefined;
+  const v: SnatView = { id: exempt.id, loc: exempt.loc, label: exempt.label, action: 'none', ports: 'preserve' };
+  if (exempt.implicit !== undefined) v.implicit = exempt.implicit;
+  return v;
 }
 
 /**
- * How the traffic of one source network to the Internet leaves through the WAN, split by SNAT rule.
- * Only what the filter accepts leaves at all, so only that is split: dropped traffic is never translated.
+ * How the traffic of one source network to the Internet leaves through the WAN: the accepted parts
+ * of its path, each with the source NAT the path applied. Dropped traffic is never translated.
  */
-export function outboundNat(
-  ctx: Pick<RuleContext, 'policy' | 'wan'>,
-  from: Endpoints,
-): { box: Box; rule?: SnatRule }[] {
+export interface OutboundPart {
+  box: Box;
+  rule?: SnatView;
+  /** Untracked packets (notrack, connection tracking off) are never NATed. */
+  untracked?: boolean;
+}
+
+export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints): OutboundPart[] {
   // One evaluation per firewall, network and WAN set: several rules and every profile ask.
   const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}`;
   let byKey = natCache.get(ctx.policy);
@@ -77,14 +88,19 @@ export function outboundNat(
     oif: NameSet.of(ctx.wan),
     state: NameSet.of(['new']),
   });
-  const parts = evaluate(ctx.policy.ruleset, 'forward', flow)
+  const parts = tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan })
     .filter((p) => p.verdict === 'accept')
-    .flatMap((p) => snatParts(ctx.policy, p.box));
+    .map((p) => {
+      const rule = snatView(ctx.policy, p);
+      const part: OutboundPart = rule ? { box: p.box, rule } : { box: p.box };
+      if (p.untracked) part.untracked = true;
+      return part;
+    });
   byKey.set(key, parts);
   return parts;
 }
 
-const natCache = new WeakMap<Policy, Map<string, { box: Box; rule?: SnatRule }[]>>();
+const natCache = new WeakMap<Policy, Map<string, OutboundPart[]>>();
 
 /** True when every phone network's traffic to the Internet is source-NATed. */
 export function phonesAreNated(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones'>): boolean {
@@ -93,15 +109,45 @@ export function phonesAreNated(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones
 }
 
 /**
+ * New connections from the Internet to the WAN, traced: the parts destination NAT translated, with
+ * the translation (the part's `out` is the packet after it, as the filter sees it).
+ */
+export function portForwarded(
+  ctx: Pick<RuleContext, 'policy' | 'wan'>,
+  parts: Partial<Pick<Box, 'proto' | 'dport'>> = {},
+  dst: AddrSet = ANY_ADDR,
+): { part: Part; dnat: DnatTranslation }[] {
+  const key = [
+    ctx.wan.join(','),
+    parts.proto ? formatProtoSet(parts.proto) : '*',
+    parts.dport ? formatPortSet(parts.dport) : '*',
+    formatAddrSet(dst, 64),
+  ].join('|');
+  let byKey = fwdCache.get(ctx.policy);
+  if (!byKey) fwdCache.set(ctx.policy, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  // Without a known WAN, every interface stands for it.
+  const iif = ctx.wan.length ? NameSet.of(ctx.wan) : NameSet.ANY;
+  const flow = box({ src: INTERNET, dst, iif, state: NameSet.of(['new']), ...parts });
+  const out: { part: Part; dnat: DnatTranslation }[] = [];
+  for (const part of tracePath(ctx.policy, flow, { wan: ctx.wan })) {
+    const dnat = dnatOf(part);
+    if (dnat) out.push({ part, dnat });
+  }
+  byKey.set(key, out);
+  return out;
+}
+
+const fwdCache = new WeakMap<Policy, Map<string, { part: Part; dnat: DnatTranslation }[]>>();
+
+/**
  * Public addresses Internet traffic can arrive for: the WAN interfaces' own addresses plus every
- * address a port-forward on a WAN listens on (FortiGate VIPs often use an extra public address).
+ * address destination NAT on the WAN translates (FortiGate VIPs often use an extra public address).
  */
 export function arrivingDestinations(ctx: Pick<RuleContext, 'policy' | 'wan'>): AddrSet {
-  let acc = wanAddresses(ctx.policy, ctx.wan);
-  const wan = NameSet.of(ctx.wan);
-  for (const d of ctx.policy.nat.dnat) {
-    if (d.action === 'none' || !d.match.dst || (d.match.iif && !d.match.iif.overlaps(wan))) continue;
-    acc = acc.union(d.match.dst.intersect(INTERNET));
-  }
-  return acc;
+  const acc = wanAddresses(ctx.policy, ctx.wan);
+  let nated = NO_ADDR;
+  for (const { part } of portForwarded(ctx)) nated = nated.union(part.box.dst);
+  return acc.union(nated.intersect(INTERNET.union(acc)));
 }

@@ -11,6 +11,7 @@ import { internalEndpoints, resolveEndpoints } from './endpoints.js';
 import { siteCoverage } from '../site/coverage.js';
 import { inScope } from './flows.js';
 import { phonesAreNated } from './nat.js';
+import { jumpLimits } from '../engine/limits.js';
 
 export interface LintOptions {
   /** CIDR, CIDR@interface, interface or address-object names; `all-internal` for every internal network. */
@@ -37,6 +38,7 @@ export function lintPolicy(
     message: message.startsWith(policy.file) ? message : `${policy.file}: ${message}`,
   }));
   const notify = (n: Notification) => notifications.push(n);
+  addJumpLimits(policy);
   const site = resolveEndpoints(
     policy,
     profiles,
@@ -81,6 +83,15 @@ function pbxOf(site: Site, flag: string | undefined): RuleContext['pbx'] {
   const addr = site.pbx.reduce((a, n) => a.union(n.networks), NO_ADDR);
   if (addr.isEmpty) return undefined;
   return { addr, text: flag ?? site.pbx.map((n) => n.label).join(', ') };
+}
+
+const limited = new WeakSet<Policy>();
+
+/** Jumps the engine does not follow (loops, nesting beyond its one depth limit) are FWL900 at the jump. */
+function addJumpLimits(policy: Policy): void {
+  if (limited.has(policy)) return;
+  limited.add(policy);
+  policy.unsupported.push(...jumpLimits(policy.ruleset));
 }
 
 /** Says which requirements this run leaves out, so a clean report is not mistaken for full coverage. */

@@ -1,6 +1,7 @@
 import { ANY_V4, NON_INTERNET, NO_ADDR, type AddrSet } from '../model/address.js';
-import { NameSet } from '../model/name-set.js';
+import type { NameSet } from '../model/name-set.js';
 import type { Policy } from '../model/policy.js';
+import { egressFor as egressOn, internalNetworksOf } from '../engine/route.js';
 
 /** Public IPv4 space: what "from/to the Internet" means in flows we build. */
 export const INTERNET: AddrSet = ANY_V4.subtract(NON_INTERNET);
@@ -10,13 +11,11 @@ export const INTERNET: AddrSet = ANY_V4.subtract(NON_INTERNET);
  * else the WAN interfaces (the firewall's default route).
  */
 export function egressFor(policy: Policy, wan: string[], dst: AddrSet): NameSet {
-  const internal = policy.interfaces.filter((i) => i.role !== 'wan' && i.networks.overlaps(dst)).map((i) => i.name);
-  if (internal.length > 0 && dst.isSubsetOf(internalNetworks(policy))) return NameSet.of(internal);
-  return NameSet.of(internal.length ? [...internal, ...wan] : wan);
+  return egressOn(policy.interfaces, wan, dst);
 }
 
 export function internalNetworks(policy: Policy): AddrSet {
-  return policy.interfaces.filter((i) => i.role !== 'wan').reduce((acc, i) => acc.union(i.networks), NO_ADDR);
+  return internalNetworksOf(policy.interfaces);
 }
 
 /** The firewall's own addresses on the WAN interfaces (placeholders when dynamic). */

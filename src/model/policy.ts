@@ -59,7 +59,39 @@ export type Action =
   | { kind: 'goto'; chain: string }
   | { kind: 'return' }
   /** Match-only rules: logging, counters, pf `match`, RouterOS passthrough. */
-  | { kind: 'continue' };
+  | { kind: 'continue' }
+  /** Destination NAT (pf `rdr`, FortiGate VIP, RouterOS dst-nat, nftables dnat/redirect): ends the NAT stage. */
+  | { kind: 'dnat'; to: DnatTarget; pass?: boolean }
+  /** Source NAT (pf `nat`, FortiGate policy/central SNAT, masquerade, src-nat, nftables snat): ends the NAT stage. */
+  | { kind: 'snat'; to: SnatTarget }
+  /** The packet leaves connection tracking (nftables `notrack`, RouterOS raw `action=notrack`); not terminal. */
+  | { kind: 'notrack' };
+
+/** Where destination NAT sends a packet. */
+export interface DnatTarget {
+  /** The new destination; absent: the address of the interface the packet came in on (redirect). */
+  addr?: AddrSet;
+  /** First translated port; ports of a matched range keep their offset (pf `port 5060:5070 -> 6060`). */
+  port?: number;
+  /** A target given by name that cannot be resolved offline. */
+  symbolic?: string;
+}
+
+/** How source NAT rewrites the source port (docs/semantics.md#pf-nat, #fgt-nat, #ros-nat, #nft-nat). */
+export type PortBehaviour = 'preserve' | 'random';
+
+export interface SnatTarget {
+  /** The new source; absent: the address of the egress interface (masquerade, pf `(wan)`, FortiGate interface NAT). */
+  addr?: AddrSet;
+  /** Source-port behaviour of the translation. */
+  ports: PortBehaviour;
+  /** Ports new source ports are taken from (nftables `to :1024-65535`, RouterOS to-ports). */
+  toPorts?: PortSet;
+  /** Why ports behave so (e.g. "pfSense rewrites source ports unless static-port"). */
+  portsReason?: string;
+  /** Set when the vendor documentation does not confirm the port behaviour. */
+  uncertain?: string;
+}
 
 export interface Rule {
   /** Stable identity for fingerprints: tracker, uuid, policy id, or normalized content. */
@@ -109,10 +141,21 @@ export interface Chain {
 /**
  * A hook a packet passes: every base chain listed is evaluated in order; an accept ends only that
  * base chain (nftables semantics) while a drop is final. Single-chain platforms list one chain.
+ *
+ * - `filter` (the default): chains with verdicts.
+ * - `raw`: before connection tracking; `notrack` makes packets untracked (state 'untracked').
+ * - `dnat` / `snat`: NAT chains. Only the first packet of a tracked connection (state 'new') passes
+ *   them; a dnat/snat action ends the stage, an accept (or the chain end) ends only that chain
+ *   without translating (nf_nat_inet_fn; pf's first matching nat/rdr rule; RouterOS dstnat/srcnat).
+ * Packets on the input path that destination NAT sends elsewhere continue on the forward path after
+ * the stage of the same name, and the other way round.
  */
+export type StageKind = 'filter' | 'raw' | 'dnat' | 'snat';
+
 export interface Stage {
   name: string;
   chains: string[];
+  kind?: StageKind;
 }
 
 export interface Ruleset {

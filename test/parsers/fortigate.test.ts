@@ -153,8 +153,16 @@ describe('example-site.conf (small office, VOICE VLAN, VIP, default VoIP setting
       },
       reason: 'FortiOS implicit deny (policy 0): traffic that no policy accepts is dropped (vendor-semantics B.3)',
     });
-    expect(p.ruleset.forward).toEqual([{ name: 'policy', chains: ['forward'] }]);
-    expect(p.ruleset.input).toEqual([{ name: 'local-in', chains: ['local-in'] }]);
+    // VIP destination NAT before the policy lookup, source NAT after it (docs/semantics.md#fgt-nat).
+    expect(p.ruleset.forward).toEqual([
+      { name: 'vip', kind: 'dnat', chains: ['vip'] },
+      { name: 'policy', chains: ['forward'] },
+      { name: 'snat', kind: 'snat', chains: ['snat'] },
+    ]);
+    expect(p.ruleset.input).toEqual([
+      { name: 'vip', kind: 'dnat', chains: ['vip'] },
+      { name: 'local-in', chains: ['local-in'] },
+    ]);
   });
 
   it('resolves nested groups (iprange + subnet + host), FQDN members as symbolic, and services per protocol', () => {

@@ -6,7 +6,9 @@ import { ANY_V4, ANY_V6, formatAddrSet, parseAddressSpec, type AddrSet } from '.
 import { ParseError } from '../../src/model/errors.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Policy, Rule } from '../../src/model/policy.js';
-import { formatPortSet, formatProtoSet, portSet } from '../../src/model/ports.js';
+import { box, type Box } from '../../src/engine/box.js';
+import { tracePath } from '../../src/engine/evaluate.js';
+import { formatPortSet, formatProtoSet, portSet, protoSet } from '../../src/model/ports.js';
 import { mikrotikParser } from '../../parsers/mikrotik/index.js';
 import { parseTime } from '../../parsers/mikrotik/sessions.js';
 
@@ -84,8 +86,16 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
       loc: { file: 'fixtures/mikrotik/rules/clean.rsc', line: 51, column: 1, endLine: 51, endColumn: 20 },
     });
     expect(p.ruleset.chains.input!.policy!.action).toBe('accept');
-    expect(p.ruleset.forward).toEqual([{ name: 'filter forward', chains: ['forward'] }]);
-    expect(p.ruleset.input).toEqual([{ name: 'filter input', chains: ['input'] }]);
+    // RouterOS packet flow (docs/semantics.md#ros-nat): dstnat before the filter, srcnat after it.
+    expect(p.ruleset.forward).toEqual([
+      { name: 'dstnat', kind: 'dnat', chains: ['nat:dstnat'] },
+      { name: 'filter forward', chains: ['forward'] },
+      { name: 'srcnat', kind: 'snat', chains: ['nat:srcnat'] },
+    ]);
+    expect(p.ruleset.input).toEqual([
+      { name: 'dstnat', kind: 'dnat', chains: ['nat:dstnat'] },
+      { name: 'filter input', chains: ['input'] },
+    ]);
     // ipsec-policy=…,ipsec rules never match plain traffic: not in the model (noted)
     expect(rules(p, 'forward').map((r) => r.label)).toEqual([
       'rule "defconf: fasttrack"',
@@ -140,18 +150,19 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
   });
 
   it('models masquerade as port-preserving source NAT on the WAN list', () => {
-    expect(p.nat.dnat).toEqual([]);
-    expect(p.nat.snat).toHaveLength(1);
-    const m = p.nat.snat[0]!;
+    expect(p.ruleset.chains['nat:dstnat']!.rules).toEqual([]);
+    const [m, ...rest] = rules(p, 'nat:srcnat');
+    expect(rest).toEqual([]);
     expect(m).toMatchObject({
-      action: 'translate',
-      ports: 'preserve',
+      action: { kind: 'snat', to: { ports: 'preserve' } },
       label: 'NAT rule "defconf: masquerade"',
       loc: { line: 77, endLine: 78 },
     });
-    expect(m.portsReason).toContain('keeps the source port when it is free');
-    expect(m.portsReason).toContain('[U]');
-    expect(m.match.oif!.equals(NameSet.of(['ether1']))).toBe(true);
+    const to = m!.action.kind === 'snat' ? m!.action.to : undefined;
+    expect(to?.portsReason).toContain('keeps the source port when it is free');
+    expect(to?.portsReason).toContain('[U]');
+    expect(m!.match.oif!.equals(NameSet.of(['ether1']))).toBe(true);
+    expect(p.ruleset.chains['nat:srcnat']!.policy).toBeUndefined(); // the chain end means: no NAT
     expect(p.nat.mode).toMatchObject({ source: 'default', loc: { line: 76 } });
   });
 
@@ -252,7 +263,7 @@ describe('MikroTik defaults (v6 and v7)', () => {
       loc: { line: lineOf(lines, 'set sip disabled=no'), column: 9 },
     });
     // `!to-addresses` in verbose output means "not set", not a negated matcher
-    expect(p.nat.snat[0]!.match.dst!.equals(ANY_V4)).toBe(true);
+    expect(rules(p, 'nat:srcnat')[0]!.match.dst!.equals(ANY_V4)).toBe(true);
     expect(p.unsupported).toEqual([]);
     // verbose prints log-prefix="" and disabled=no: neither changes a rule
     expect(rules(p, 'forward')).toHaveLength(4);
@@ -375,19 +386,17 @@ add action=drop chain=forward dst-address-list=!prov
     expect(formatAddrSet(r!.match.dst!)).toBe('(dynamic address #1), 127.0.0.1, 192.168.88.1');
   });
 
-  it('raw prerouting is an earlier stage; notrack is reported', () => {
+  it('raw prerouting is an earlier stage; notrack makes packets untracked', () => {
     const q = parse(
       `${HEADER7}/ip firewall raw\nadd action=drop chain=prerouting src-address=203.0.113.0/24\nadd action=notrack chain=prerouting dst-port=5060 protocol=udp\n/ip firewall filter\nadd chain=forward action=accept\n`,
     );
-    expect(q.ruleset.forward.map((s) => s.name)).toEqual(['raw prerouting', 'filter forward']);
-    expect(q.ruleset.input.map((s) => s.chains)).toEqual([['raw:prerouting'], ['input']]);
-    expect(rules(q, 'raw:prerouting')[1]!.action).toEqual({ kind: 'continue' });
-    expect(q.unsupported).toEqual([
-      expect.objectContaining({
-        what: '/ip firewall raw action=notrack',
-        loc: expect.objectContaining({ line: 4, column: 5 }),
-      }),
+    expect(q.ruleset.forward.map((s) => [s.name, s.kind ?? 'filter'])).toEqual([
+      ['raw prerouting', 'raw'],
+      ['filter forward', 'filter'],
     ]);
+    expect(q.ruleset.input.map((s) => s.chains)).toEqual([['raw:prerouting'], ['input']]);
+    expect(rules(q, 'raw:prerouting')[1]!.action).toEqual({ kind: 'notrack' });
+    expect(q.unsupported).toEqual([]);
   });
 
   it('the v7 defconf IPv6 rule hop-limit=equal:1 never matches the evaluated flows; other TTL conditions are reported', () => {
@@ -501,66 +510,118 @@ set [ find default-name=wlan2 ] disabled=no ssid=b
 });
 
 describe('MikroTik NAT', () => {
+  const wanFlow = (dport: number, extra: Partial<Box> = {}) =>
+    box({
+      src: addr('198.51.100.7/32'),
+      dst: addr('203.0.113.2/32'),
+      proto: protoSet([17]),
+      dport: portSet([[dport, dport]]),
+      iif: NameSet.of(['ether1']),
+      state: NameSet.of(['new']),
+      ...extra,
+    });
+
   it('dst-nat: what arrives (WAN list, protocol, port) and where it goes (to-addresses, to-ports)', () => {
     const { p, lines } = load('rules/fwl004-forward-to-phone.rsc');
-    expect(p.nat.dnat.map((d) => d.label)).toEqual([
+    const dst = rules(p, 'nat:dstnat').filter((r) => r.action.kind === 'dnat');
+    expect(dst.map((d) => d.label)).toEqual([
       'NAT rule "SIP to reception phone"',
       'NAT rule "SIP-TLS to the CEO phone"',
       'NAT rule "web server"',
     ]);
-    const [sip, tls, web] = p.nat.dnat;
+    const [sip, tls, web] = dst;
     expect(sip!.loc.line).toBe(lineOf(lines, 'comment="SIP to reception phone"'));
     expect(sip!.match.iif!.equals(NameSet.of(['ether1']))).toBe(true);
     expect(formatProtoSet(sip!.match.proto!)).toBe('udp');
     expect(sip!.match.dport!.equals(portSet([[5060, 5060]]))).toBe(true);
-    expect(sip!.to.addr.equals(addr('10.20.0.50/32'))).toBe(true);
-    expect(sip!.to.port).toBe(5060);
-    expect(sip!.bypassFilter).toBe(false); // C.2: the forward chain still filters
+    expect(sip!.action).toEqual({ kind: 'dnat', to: { addr: addr('10.20.0.50/32'), port: 5060 } }); // no pass: C.2
     expect(tls!.match.src!.equals(addr('185.72.208.0/22'))).toBe(true);
-    expect(tls!.to.port).toBeUndefined();
-    expect(web!.to).toEqual({ addr: addr('192.168.88.10/32'), port: 80 });
+    expect(tls!.action).toEqual({ kind: 'dnat', to: { addr: expect.anything() } });
+    expect(web!.action).toEqual({ kind: 'dnat', to: { addr: addr('192.168.88.10/32'), port: 80 } });
   });
 
-  it('srcnat: accept is "no NAT", EIM randomise-ports=yes randomises, to-ports rewrites, jump chains are flattened', () => {
+  it('srcnat: accept is "no NAT", EIM randomise-ports=yes randomises, to-ports rewrites, jump/return in the engine', () => {
     const q = parse(`${HEADER7}/ip firewall nat
 add action=accept chain=srcnat src-address=10.20.0.0/24 dst-address=10.0.0.0/8
 add action=endpoint-independent-nat chain=srcnat protocol=udp randomise-ports=yes out-interface=ether1
 add action=jump chain=srcnat jump-target=out out-interface=ether1
+add action=return chain=out src-address=192.168.77.0/24
 add action=masquerade chain=out src-address=192.168.88.0/24 to-ports=10000-20000
 add action=masquerade chain=out
 `);
-    expect(q.nat.snat.map((s) => [s.action, s.ports, s.loc.line])).toEqual([
-      ['none', 'preserve', 3],
-      ['translate', 'random', 4],
-      ['translate', 'random', 6],
-      ['translate', 'preserve', 7],
+    // The parser only converts: one rule per line, jumps stay jumps.
+    expect(rules(q, 'nat:srcnat').map((r) => [r.action.kind, r.loc.line])).toEqual([
+      ['accept', 3],
+      ['snat', 4],
+      ['jump', 5],
     ]);
-    const viaJump = q.nat.snat[3]!;
-    expect(viaJump.match.oif!.equals(NameSet.of(['ether1']))).toBe(true); // the jump's condition
-    expect(viaJump.label).toBe('NAT rule #4 (reached by jump from line 5)');
-    expect(q.nat.snat[2]!.portsReason).toBe(
-      'to-ports=10000-20000: source ports outside 10000-20000 are rewritten into it',
-    );
+    expect(rules(q, 'nat:out').map((r) => [r.action.kind, r.loc.line])).toEqual([
+      ['return', 6],
+      ['snat', 7],
+      ['snat', 8],
+    ]);
+    // The engine decides (docs/semantics.md#ros-nat): first match, jump, return to the caller.
+    const out = (src: string, proto = 6) =>
+      tracePath(
+        q,
+        box({
+          src: addr(src),
+          dst: addr('198.51.100.7/32'),
+          proto: protoSet([proto]),
+          iif: NameSet.of(['bridge']),
+          oif: NameSet.of(['ether1']),
+          state: NameSet.of(['new']),
+        }),
+        { path: 'forward' },
+      ).map((x) => x.translations.map((t) => [t.rule.loc.line, t.kind === 'snat' ? t.target.ports : '']));
+    expect(out('192.168.88.5/32')).toEqual([[[7, 'random']]]);
+    expect(out('192.168.88.5/32', 17)).toEqual([[[4, 'random']]]);
+    expect(out('192.168.77.5/32')).toEqual([[]]); // returned from `out`, nothing later in srcnat translates
+    expect(out('192.168.99.5/32')).toEqual([[[8, 'preserve']]]);
   });
 
-  it('dstnat jump chains are flattened; an accept before a dst-nat is reported; redirect is reported', () => {
+  it('dstnat: jump and return are followed by the engine; accept exempts; redirect goes to the router', () => {
     const q = parse(`${HEADER7}/interface list
 add name=WAN
 /interface list member
 add interface=ether1 list=WAN
+/ip address
+add address=203.0.113.2/24 interface=ether1
 /ip firewall nat
 add action=accept chain=dstnat src-address=203.0.113.5
 add action=jump chain=dstnat in-interface-list=WAN jump-target=forwards
 add action=redirect chain=dstnat dst-port=53 protocol=udp to-ports=53
+add action=return chain=forwards src-address=198.51.100.99
 add action=dst-nat chain=forwards dst-port=5060 protocol=udp to-addresses=10.20.0.50
 `);
-    expect(q.nat.dnat).toHaveLength(1);
-    expect(q.nat.dnat[0]!.match.iif!.equals(NameSet.of(['ether1']))).toBe(true);
-    expect(q.nat.dnat[0]!.loc.line).toBe(10);
-    expect(q.unsupported.map((u) => [u.what, u.loc.line])).toEqual([
-      ['/ip firewall nat chain=dstnat action=accept', 7],
-      ['/ip firewall nat action=redirect', 9],
-    ]);
+    expect(q.unsupported).toEqual([]);
+    const trace = (b: Box) =>
+      tracePath(q, b).map((x) => [x.translations.map((t) => t.rule.loc.line), formatAddrSet(x.out.dst), x.path]);
+    expect(trace(wanFlow(5060))).toEqual([[[13], '10.20.0.50', 'forward']]);
+    expect(trace(wanFlow(5060, { src: addr('203.0.113.5/32') }))).toEqual([[[], '203.0.113.2', 'input']]);
+    expect(trace(wanFlow(5060, { src: addr('198.51.100.99/32') }))).toEqual([[[], '203.0.113.2', 'input']]);
+    expect(trace(wanFlow(53))).toEqual([[[11], '203.0.113.2', 'input']]);
+  });
+
+  it('connection tracking enabled=no: every packet is untracked, nothing is NATed', () => {
+    const q = parse(`${HEADER7}/ip firewall connection tracking
+set enabled=no
+/ip firewall nat
+add action=masquerade chain=srcnat out-interface=ether1
+`);
+    expect(q.ruleset.forward[0]).toEqual({ name: 'raw prerouting', kind: 'raw', chains: ['connection tracking'] });
+    const parts = tracePath(
+      q,
+      box({
+        src: addr('192.168.88.5/32'),
+        dst: addr('198.51.100.7/32'),
+        oif: NameSet.of(['ether1']),
+        state: NameSet.of(['new']),
+      }),
+      { path: 'forward' },
+    );
+    expect(parts.map((x) => [x.untracked, x.translations.length])).toEqual([[true, 0]]);
+    expect(q.unsupported).toEqual([]);
   });
 });
 
@@ -597,7 +658,6 @@ describe('MikroTik syntax: terse, slash paths, continuations, quoting', () => {
         ]),
       ),
       ifaces: q.interfaces.map((i) => [i.name, i.role, formatAddrSet(i.networks), formatAddrSet(i.addresses)]),
-      snat: q.nat.snat.map((s) => [s.id, s.action, s.ports]),
       sessions: [
         q.sessions.sipAlg[0]!.value,
         q.sessions.sipAlg[0]!.source,
@@ -767,14 +827,16 @@ corpusDescribe('MikroTik corpus: every file in ../shared/corpus/mikrotik parses'
     expect(pancho.version).toBe('6.49.6');
     expect(pancho.interfaces.filter((i) => i.role === 'wan').map((i) => i.name)).toEqual(['ether1']);
     const likwrk = get('likwrk__mikrotik__config.rsc');
-    expect(likwrk.nat.dnat.map((d) => [d.label, d.to.port])).toEqual([
+    const dnats = rules(likwrk, 'nat:dstnat').flatMap((r) =>
+      r.action.kind === 'dnat' ? [[r.label, r.action.to.port]] : [],
+    );
+    expect(dnats).toEqual([
       ['NAT rule "Port-forwarding server 1"', 443],
       ['NAT rule "Port-forwarding server 2"', 443],
+      // redirect is destination NAT to the router itself (docs/semantics.md#ros-nat), no longer FWL900
+      ['NAT rule "DNS redirect"', undefined],
     ]);
-    expect(likwrk.unsupported.map((u) => u.what)).toEqual([
-      '/ip firewall filter time=9h-18h,mon,tue,wed,thu,fri',
-      '/ip firewall nat action=redirect',
-    ]);
+    expect(likwrk.unsupported.map((u) => u.what)).toEqual(['/ip firewall filter time=9h-18h,mon,tue,wed,thu,fri']);
     const template = get('tjohnsonII__PolycomYealinkMikrotikSwitchConfig__OnNetMikrotikConfigTemplate.txt');
     expect(template.sessions.sipAlg[0]).toMatchObject({ value: false, source: 'explicit' });
     expect(template.sessions.udpTimeout).toMatchObject({ value: 180, source: 'default' });
@@ -784,7 +846,7 @@ corpusDescribe('MikroTik corpus: every file in ../shared/corpus/mikrotik parses'
     expect(rules(redfox, 'forward').map((r) => r.action.kind)).toEqual(['accept', 'accept', 'drop']);
     expect(redfox.interfaces.find((i) => i.name === 'eth0')!.role).toBe('wan');
     const snout = get('FoxDenHome__nix__mikrotik_scripts_firewall-rules-snout.rsc');
-    expect(snout.ruleset.forward[0]!.chains).toEqual(['forward', 'ipv6:forward']);
+    expect(snout.ruleset.forward.find((s) => s.name === 'filter forward')!.chains).toEqual(['forward', 'ipv6:forward']);
     expect(rules(snout, 'forward')[0]!.action).toEqual({ kind: 'reject' });
   });
 });

@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANY_V4, ANY_V6, dynamicAddress, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  ANY_V4,
+  ANY_V6,
+  dynamicAddress,
+  formatAddrSet,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
 import { ParseError } from '../../src/model/errors.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Policy, Rule } from '../../src/model/policy.js';
-import { portSet, protoSet } from '../../src/model/ports.js';
+import { box } from '../../src/engine/box.js';
+import { tracePath } from '../../src/engine/evaluate.js';
+import { formatPortSet, portSet, protoSet } from '../../src/model/ports.js';
 import { nftablesParser } from '../../parsers/nftables/index.js';
 import type { ParseOptions } from '../../parsers/types.js';
 
@@ -31,6 +40,10 @@ function rules(p: Policy, chain: string): Rule[] {
   if (!c) throw new Error(`no chain ${chain}: ${Object.keys(p.ruleset.chains).join(', ')}`);
   return c.rules;
 }
+
+/** The rules of a chain that translate (dnat/snat actions). */
+const natRules = (p: Policy, chain: string): Rule[] =>
+  rules(p, chain).filter((r) => r.action.kind === 'dnat' || r.action.kind === 'snat');
 
 function parseError(f: () => unknown): ParseError {
   try {
@@ -81,14 +94,14 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
     expect(p.ruleset.forward).toEqual([
       { name: 'prerouting', chains: ['inet fw prerouting'] },
       { name: 'forward', chains: ['inet fw forward'] },
+      // NAT chains are NAT stages at their hook (docs/semantics.md#nft-hooks)
+      { name: 'postrouting nat', kind: 'snat', chains: ['ip nat postrouting'] },
     ]);
     expect(p.ruleset.input).toEqual([
       { name: 'prerouting', chains: ['inet fw prerouting'] },
       { name: 'input', chains: ['inet fw input'] },
     ]);
     expect(p.ruleset.chains['inet fw phones_out']!.policy).toBeUndefined();
-    // NAT chains are not filter stages
-    expect(p.ruleset.forward.flatMap((s) => s.chains)).not.toContain('ip nat postrouting');
   });
 
   it('records explicit policies at the `policy` statement', () => {
@@ -168,11 +181,11 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
   });
 
   it('turns masquerade into port-preserving source NAT on the WAN', () => {
-    expect(p.nat.dnat).toEqual([]);
-    expect(p.nat.snat).toHaveLength(1);
-    const s = p.nat.snat[0]!;
-    expect(s).toMatchObject({ action: 'translate', ports: 'preserve', loc: { line: 50, column: 3 } });
-    expect(s.portsReason).toContain('keeps the source port');
+    const nat = natRules(p, 'ip nat postrouting');
+    expect(nat).toHaveLength(1);
+    const s = nat[0]!;
+    expect(s).toMatchObject({ action: { kind: 'snat', to: { ports: 'preserve' } }, loc: { line: 50, column: 3 } });
+    expect(s.action.kind === 'snat' && s.action.to.portsReason).toContain('keeps the source port');
     expect(s.match.oif!.equals(NameSet.of(['wan0']))).toBe(true);
     expect(s.match.src!.equals(addr('10.20.0.0/24', '192.168.1.0/24'))).toBe(true);
     expect(p.nat.mode).toMatchObject({ value: 'ruleset', source: 'default', loc: { line: 49 } });
@@ -198,7 +211,8 @@ table bridge c {
 }
 `);
     expect(p.ruleset.forward).toEqual([
-      { name: 'prerouting', chains: ['inet b raw'] },
+      // raw (-300) runs before connection tracking (-200): a raw stage, where notrack acts
+      { name: 'prerouting raw', kind: 'raw', chains: ['inet b raw'] },
       { name: 'forward', chains: ['ip a early', 'inet b mid', 'ip a late'] },
     ]);
   });
@@ -295,16 +309,15 @@ table bridge c {
     ]);
   });
 
-  it('approximates what it cannot evaluate: accept as if it held, drop as if it did not (FWL900 each)', () => {
+  it('approximates what it cannot evaluate: accept as if it held, drop as if it did not (FWL900 each); notrack is modelled', () => {
     const p = parse(BASE('\t\tmeta mark 0x1 accept\n\t\tlimit rate 10/second udp dport 5060 drop\n\t\tnotrack'));
     const [mark, limit, notrack] = rules(p, 'inet t c');
     expect(mark!.match).toEqual({});
     expect(limit!.match.proto!.isEmpty).toBe(true);
-    expect(notrack!.action.kind).toBe('continue');
+    expect(notrack!.action.kind).toBe('notrack');
     expect(p.unsupported.map((u) => [u.loc.line, u.what])).toEqual([
       [4, 'mark 1'],
       [5, 'limit rate 10/second'],
-      [6, 'notrack'],
     ]);
     expect(p.unsupported[1]!.why).toContain('fwlint evaluates this drop rule as if the condition never held');
   });
@@ -342,7 +355,7 @@ describe('nftables NAT', () => {
       'table inet nat {\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat;\n\t\toifname "ppp*" masquerade\n\t}\n}\n',
     );
     expect(p.interfaces).toEqual([expect.objectContaining({ name: 'ppp*', role: 'wan' })]);
-    expect(p.nat.snat[0]!.match.oif!.equals(NameSet.of(['ppp*']))).toBe(true);
+    expect(natRules(p, 'inet nat post')[0]!.match.oif!.equals(NameSet.of(['ppp*']))).toBe(true);
   });
 
   it('turns dnat into port-forwards with target and first port, after earlier NAT-chain accepts', () => {
@@ -356,19 +369,27 @@ describe('nftables NAT', () => {
 	}
 }
 `);
-    expect(p.nat.dnat.map((d) => d.loc.line)).toEqual([5, 6, 7]);
-    const [sip, range, redirect] = p.nat.dnat;
-    expect(sip!.to.addr.equals(addr('10.20.0.10'))).toBe(true);
-    expect(sip!.to.port).toBeUndefined();
-    expect(sip!.match.iif!.equals(NameSet.of(['wan0']))).toBe(true);
-    expect(sip!.bypassFilter).toBe(false);
-    expect(range!.to.port).toBe(9000);
-    expect(range!.match.dport!.equals(portSet([[8000, 8010]]))).toBe(true);
+    // The engine walks the chain (docs/semantics.md#nft-nat): the accept exempts what is not from wan0.
+    const arriving = (dport: number, proto: number, iif = 'wan0', dst = addr('203.0.113.2')) =>
+      tracePath(
+        p,
+        box({
+          src: addr('198.51.100.7'),
+          dst,
+          proto: protoSet([proto]),
+          dport: portSet([[dport, dport]]),
+          iif: NameSet.of([iif]),
+          state: NameSet.of(['new']),
+        }),
+        { path: 'forward' },
+      ).map((x) => [x.translations.map((t) => t.rule.loc.line), formatAddrSet(x.out.dst), formatPortSet(x.out.dport)]);
+    expect(arriving(5060, 17)).toEqual([[[5], '10.20.0.10', '5060']]);
+    expect(arriving(5060, 17, 'lan0')).toEqual([[[], '203.0.113.2', '5060']]);
+    expect(arriving(8005, 6)).toEqual([[[6], '10.20.0.11', '9005']]); // the range keeps its offset
     // redirect goes to the firewall itself: the incoming interface's address (placeholder)
-    expect(redirect!.to.port).toBe(2222);
-    expect(redirect!.to.addr.equals(dynamicAddress(1))).toBe(true);
-    // only wan0 reaches the redirect (the accept exempted the rest)
-    expect(redirect!.match.iif!.equals(NameSet.of(['wan0']))).toBe(true);
+    expect(arriving(22, 6, 'wan0', dynamicAddress(1))).toEqual([[[7], '(dynamic address #1)', '2222']]);
+    expect(arriving(22, 6, 'lan0', dynamicAddress(1))).toEqual([[[], '(dynamic address #1)', '22']]);
+    expect(arriving(22, 6)).toEqual([[[], '203.0.113.2', '22']]); // not a local address: no redirect
   });
 
   it('takes the WAN address from `snat to` and `ip daddr … dnat` when the ruleset names it', () => {
@@ -387,16 +408,22 @@ describe('nftables NAT', () => {
     expect(wan.role).toBe('wan');
     expect(wan.addresses.equals(addr('203.0.113.5'))).toBe(true);
     expect(p.notes).toContain('interface wan0: address 203.0.113.5 inferred from the NAT rules at line 4, line 8');
-    expect(p.nat.snat[0]).toMatchObject({ ports: 'preserve' });
+    expect(natRules(p, 'ip nat post')[0]).toMatchObject({ action: { kind: 'snat', to: { ports: 'preserve' } } });
   });
 
   it('splits a dnat map into one forward per element', () => {
     const p = parse(
       'table ip nat {\n\tchain pre {\n\t\ttype nat hook prerouting priority dstnat;\n\t\tdnat to tcp dport map { 80 : 10.0.0.1, 443 : 10.0.0.2 . 8443 }\n\t}\n}\n',
     );
-    expect(p.nat.dnat.map((d) => [d.match.dport!.bounds[0], [...d.to.addr.intervals()].length, d.to.port])).toEqual([
-      [80, 1, undefined],
-      [443, 1, 8443],
+    expect(
+      natRules(p, 'ip nat pre').map((d) => [
+        d.match.dport!.bounds[0],
+        d.action.kind === 'dnat' ? formatAddrSet(d.action.to.addr!) : '',
+        d.action.kind === 'dnat' ? d.action.to.port : '',
+      ]),
+    ).toEqual([
+      [80, '10.0.0.1', undefined],
+      [443, '10.0.0.2', 8443],
     ]);
   });
 
@@ -418,13 +445,16 @@ describe('nftables NAT', () => {
 	}
 }
 `);
-    expect(p.nat.snat).toHaveLength(1);
-    const s = p.nat.snat[0]!;
-    expect(s).toMatchObject({ ports: 'random', loc: { line: 12 } });
-    expect(s.portsReason).toContain('fully-random');
-    expect(s.match.oif!.equals(NameSet.of(['wan0']))).toBe(true);
+    const out = (src: string, oif = 'wan0') =>
+      tracePath(
+        p,
+        box({ src: addr(src), dst: addr('198.51.100.7'), oif: NameSet.of([oif]), state: NameSet.of(['new']) }),
+        { path: 'forward' },
+      ).map((x) => x.translations.map((t) => [t.rule.loc.line, t.kind === 'snat' ? t.target.ports : '']));
+    expect(out('192.168.1.5')).toEqual([[[12, 'random']]]);
     // the phones returned before the masquerade: they are not translated by it
-    expect(s.match.src!.overlaps(addr('10.20.0.0/24'))).toBe(false);
+    expect(out('10.20.0.5')).toEqual([[]]);
+    expect(out('192.168.1.5', 'lan0')).toEqual([[]]); // goto other: an empty chain, no NAT
   });
 
   it('records NAT-chain accepts as exemptions, keeps ports inside a `to :range`, and ignores IPv6 in ip tables', () => {
@@ -436,14 +466,15 @@ describe('nftables NAT', () => {
 	}
 }
 `);
-    const [keep, remap, exempt] = p.nat.snat;
-    expect(keep).toMatchObject({ action: 'translate', ports: 'preserve' });
+    const [exempt, keep, remap] = rules(p, 'ip nat post').filter((r) => !r.implicit);
+    expect(exempt).toMatchObject({ action: { kind: 'accept' }, loc: { line: 4 } });
+    expect(keep).toMatchObject({ action: { kind: 'snat', to: { ports: 'preserve' } } });
     expect(keep!.match.sport!.equals(portSet([[1024, 65535]]))).toBe(true);
-    expect(remap).toMatchObject({ action: 'translate', ports: 'random' });
+    expect(remap).toMatchObject({ action: { kind: 'snat', to: { ports: 'random' } } });
     expect(remap!.match.sport!.equals(portSet([[0, 1023]]))).toBe(true);
-    expect(exempt).toMatchObject({ action: 'none', loc: { line: 4 } });
-    // IPv6 never reaches an ip table
-    expect(keep!.match.src!.isSubsetOf(ANY_V4)).toBe(true);
+    // IPv6 never reaches an ip table: the family guard accepts it untranslated
+    const [guard] = rules(p, 'ip nat post');
+    expect(guard).toMatchObject({ action: { kind: 'accept' }, implicit: expect.stringContaining('IPv4') });
   });
 });
 

@@ -98,11 +98,17 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
     // the policy points at the <filter> start tag
     const filterLine = text.split('\n').findIndex((l) => l.trim() === '<filter>') + 1;
     expect(pfIn.policy!.loc).toMatchObject({ line: filterLine, column: 2, endLine: filterLine, endColumn: 10 });
+    // pf.conf(5) TRANSLATION: rdr before the `in` rules, nat before the `out` rules (docs/semantics.md#pf-nat).
     expect(p.ruleset.forward).toEqual([
+      { name: 'rdr', kind: 'dnat', chains: ['pf-rdr'] },
       { name: 'in', chains: ['pf-in'] },
+      { name: 'nat', kind: 'snat', chains: ['pf-nat'] },
       { name: 'out', chains: ['pf-out'] },
     ]);
-    expect(p.ruleset.input).toEqual([{ name: 'in', chains: ['pf-in'] }]);
+    expect(p.ruleset.input).toEqual([
+      { name: 'rdr', kind: 'dnat', chains: ['pf-rdr'] },
+      { name: 'in', chains: ['pf-in'] },
+    ]);
   });
 
   it('pf-out holds the implicit non-quick pass out', () => {
