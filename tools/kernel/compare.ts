@@ -7,6 +7,8 @@ export interface Line {
   fwlint: string;
   /** undefined: not comparable (the kernel side could not run). */
   agree?: boolean;
+  /** The raw observations, for classifying a disagreement. */
+  raw: { p: Probe; k: KernelObs; f: FwlintObs };
 }
 
 /** Seconds of slack when comparing a timeout read right after its refresh (the column rounds down). */
@@ -73,5 +75,8 @@ function agrees(p: Probe, k: KernelObs, f: FwlintObs): boolean | undefined {
 }
 
 export function compare(p: Probe, k: KernelObs, f: FwlintObs): Line {
-  return { probe: probeName(p), kernel: kernelText(p, k), fwlint: fwlintText(p, f), agree: agrees(p, k, f) };
+  const line: Line = { probe: probeName(p), kernel: kernelText(p, k), fwlint: fwlintText(p, f), raw: { p, k, f } };
+  const agree = agrees(p, k, f);
+  if (agree !== undefined) line.agree = agree;
+  return line;
 }

@@ -44,7 +44,9 @@ function packet(p: Probe, iif: string, oif: string | undefined, state: string): 
   });
 }
 
-export function describeStep(s: Step): string {
+export function describeStep(s: Step | undefined): string {
+  // The engine leaves decidedBy unset when no base chain is on the path (empty trail).
+  if (!s) return 'no base chain on the path (nothing filters it)';
   if (s.rule) return `${s.rule.label} (line ${s.rule.loc.line})`;
   if (s.policy) return `policy ${s.policy.action} of ${s.chain} (${s.policy.source})`;
   return `${s.effect} in ${s.chain}`;

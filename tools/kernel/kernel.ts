@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Send } from './agent.js';
@@ -166,12 +167,19 @@ export function runKernel(t: Topology, probes: Probe[]): Map<Probe, KernelObs> {
     if (wait > 0) sleepMs(wait);
     send(t.phone, again);
     sleepMs(50);
-    const ct = conntrack(t.router);
+    const ct = conntrack(t.router).filter((c) => c.line.startsWith('ipv4'));
     for (const p of timeouts) {
       if (obs.has(p) || !p.of) continue;
+      if (ct.length === 0) {
+        // Conntrack hooks are registered per namespace only when a ruleset needs them (ct, nat):
+        // without them no flow has a timeout at all, which is not what fwlint's setting describes.
+        obs.set(p, { skipped: 'conntrack is not in use in the router: the ruleset has no IPv4 ct or nat expression' });
+        continue;
+      }
       const o = p.of;
+      // The original direction's tuple (an untracked outbound flow may have an entry the reply created).
       const key = `src=${o.src} dst=${o.dst} sport=${o.sport} dport=${o.dport} `;
-      const e = ct.find((c) => c.line.includes(' udp ') && c.line.includes(key));
+      const e = ct.find((c) => / udp /.test(c.line) && c.line.slice(c.line.indexOf('src=')).startsWith(key));
       obs.set(p, { timeout: e ? e.timeout : 'untracked' });
     }
   }
@@ -180,7 +188,15 @@ export function runKernel(t: Topology, probes: Probe[]): Map<Probe, KernelObs> {
 
 /** Loads the ruleset into the router (`nft -f`, or `nft -j -f` for JSON); returns nft's error or ''. */
 export function loadRuleset(t: Topology, file: string, json: boolean): string {
-  const base = [`--net=/run/netns/${t.router}`, 'nft', '-I', dirname(file), ...(json ? ['-j'] : [])];
+  // nft resolves relative includes against -I directories: the file's own and its subdirectories.
+  const dir = dirname(file);
+  const dirs = [
+    dir,
+    ...readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(dir, e.name)),
+  ];
+  const base = [`--net=/run/netns/${t.router}`, 'nft', ...dirs.flatMap((d) => ['-I', d]), ...(json ? ['-j'] : [])];
   for (const mode of [['-c', '-f'], ['-f']]) {
     const r = run('nsenter', [...base, ...mode, file], { timeoutMs: 20_000 });
     if (r.code !== 0)
