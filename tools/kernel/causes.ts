@@ -13,7 +13,7 @@ export interface Cause {
 /** The bodies of the chains whose header line matches `hook`. */
 function chainBodies(text: string, hook: RegExp): string[] {
   const out: string[] = [];
-  const re = /chain\s+[\w-]+\s*\{([^}]*(?:\{[^}]*\}[^}]*)*)\}/g;
+  const re = /chain\s+[\w-]+\s*\{((?:[^{}]|\{[^{}]*\})*)\}/g;
   for (let m = re.exec(text); m; m = re.exec(text)) if (hook.test(m[1] ?? '')) out.push(m[1] ?? '');
   return out;
 }
@@ -85,6 +85,17 @@ export const CAUSES: Cause[] = [
       p.proto === 'udp' &&
       p.kind !== 'forward' &&
       chainBodies(text, /type filter hook prerouting/).some((b) => beforeConntrack(b) && /\bnotrack\b/.test(b)),
+  },
+  {
+    id: 'ct-before-conntrack',
+    test: (_p, _k, _f, text) =>
+      chainBodies(text, /type filter hook prerouting/).some(
+        (b) => beforeConntrack(b) && ruleLines(b).some((l) => /\bct (state|timeout set|helper set)\b/.test(l)),
+      ),
+  },
+  {
+    id: 'nft-negated-flag-list',
+    test: (_p, _k, _f, text) => /ct state != \w+,/.test(text),
   },
 ];
 

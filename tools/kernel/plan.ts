@@ -1,4 +1,4 @@
-import { formatAddress, isV6, parseAddressSpec } from '../../src/model/address.js';
+import { NO_ADDR, formatAddress, isV6, parseAddressSpec } from '../../src/model/address.js';
 import type { Policy } from '../../src/model/policy.js';
 import type { Profile } from '../../src/model/profile.js';
 import type { Probe } from './probes.js';
@@ -144,7 +144,11 @@ export function plan(input: PlanInput): Plan {
   const phones = parseAddressSpec(input.phonesCidr);
   for (const d of policy.nat.dnat) {
     if (d.action === 'none') continue;
-    const dst = d.match.dst ? firstV4(d.match.dst) : input.wanAddr;
+    // The listener: the rule's public address when it names one host, else the WAN address.
+    const only = d.match.dst ? [...d.match.dst.intervals()] : [];
+    const one = only.length === 1 && only[0] && only[0][0] === only[0][1] ? firstV4(d.match.dst ?? NO_ADDR) : undefined;
+    const wan = parseAddressSpec(input.wanAddr)?.intervals().next().value?.[0];
+    const dst = one ?? (!d.match.dst || (wan !== undefined && d.match.dst.has(wan)) ? input.wanAddr : undefined);
     if (!dst) continue;
     const protos = d.match.proto;
     const proto = !protos || protos.has(17) ? 'udp' : protos.has(6) ? 'tcp' : undefined;

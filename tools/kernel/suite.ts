@@ -30,6 +30,8 @@ interface Options {
   fixtures: boolean;
   keep?: string;
   jsonOut?: string;
+  /** Only these seeds (re-running the rulesets of an earlier run). */
+  seeds?: number[];
 }
 
 function options(argv: string[]): Options {
@@ -43,7 +45,11 @@ function options(argv: string[]): Options {
     else if (a === '--no-fixtures') o.fixtures = false;
     else if (a === '--keep') o.keep = next();
     else if (a === '--json') o.jsonOut = next();
-    else throw new Error(`unknown argument ${a} (--count N --seed S --verbose --no-fixtures --keep DIR --json FILE)`);
+    else if (a === '--seeds') o.seeds = next().split(',').map(Number);
+    else
+      throw new Error(
+        `unknown argument ${a} (--count N --seed S --seeds A,B --verbose --no-fixtures --keep DIR --json FILE)`,
+      );
   }
   if (!Number.isInteger(o.count) || o.count < 0 || !Number.isInteger(o.seed))
     throw new Error('--count and --seed take integers');
@@ -100,8 +106,8 @@ function main(): number {
   const rulesets: { name: string; file: string; args: { phones: string; wan: string; profile: string } }[] = [];
   if (o.fixtures)
     for (const f of walk('fixtures/nftables')) rulesets.push({ name: relative('.', f), file: f, args: fixtureArgs(f) });
-  for (let i = 0; i < o.count; i++) {
-    const seed = o.seed + i;
+  const seeds = o.seeds ?? Array.from({ length: o.count }, (_, i) => o.seed + i);
+  for (const seed of seeds) {
     const file = join(dir, `gen-${seed}.nft`);
     writeFileSync(file, generateRuleset(seed));
     rulesets.push({ name: `gen:${seed}`, file, args: GEN_SITE });
