@@ -35,7 +35,7 @@ interface Options {
 }
 
 function options(argv: string[]): Options {
-  const o: Options = { count: 60, seed: 1, verbose: false, fixtures: true };
+  const o: Options = { count: 40, seed: 1, verbose: false, fixtures: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => argv[++i] ?? '';
