@@ -55,8 +55,9 @@ export const CAUSES: Cause[] = [
     id: 'sip-helper-timeout',
     test: (p, k, f, text) =>
       p.kind === 'timeout' &&
-      p.sport === 5060 &&
       /ct helper set/.test(text) &&
+      // sip_help_udp refreshes every UDP flow the helper is attached to, SIP or not (sip_timeout 3600 s).
+      (p.sport === 5060 || (typeof k.timeout === 'number' && k.timeout >= 3590)) &&
       typeof k.timeout === 'number' &&
       typeof f.timeout === 'number' &&
       k.timeout > f.timeout,
@@ -78,6 +79,14 @@ export const CAUSES: Cause[] = [
       chainBodies(text, /type nat hook prerouting/).some((b) =>
         ruleLines(b).some((l) => /\bdnat\b/.test(l) && !/iifname "wan0"|ip daddr 203\.0\.113\.1/.test(l)),
       ),
+  },
+  {
+    id: 'th-matches-icmp',
+    test: (p, k, f, text) =>
+      p.kind === 'ping' &&
+      !k.passed &&
+      f.passed &&
+      text.split('\n').some((l) => /\bth [sd]port\b/.test(l) && !/meta l4proto|\b(udp|tcp) [sd]port\b/.test(l)),
   },
   {
     id: 'notrack-ignored',
