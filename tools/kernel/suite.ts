@@ -85,7 +85,7 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   let o: Options;
   try {
     o = options(process.argv.slice(2));
@@ -121,6 +121,8 @@ function main(): number {
   const started = Date.now();
   try {
     for (const rs of rulesets) {
+      // Each ruleset runs synchronously; yielding here lets SIGINT/SIGTERM handlers (teardown) run.
+      await new Promise((resolve) => setImmediate(resolve));
       let r;
       try {
         r = check({ file: rs.file, ...rs.args });
@@ -206,4 +208,6 @@ function main(): number {
   return failures.length ? 1 : 0;
 }
 
-process.exitCode = main();
+void main().then((code) => {
+  process.exitCode = code;
+});
