@@ -84,8 +84,8 @@ export const CAUSES: Cause[] = [
     id: 'th-matches-icmp',
     test: (p, k, f, text) =>
       p.kind === 'ping' &&
-      !k.passed &&
-      f.passed &&
+      // Either way: the checksum decides, so a th rule can also accept a ping fwlint sees dropped.
+      k.passed !== f.passed &&
       text.split('\n').some((l) => /\bth [sd]port\b/.test(l) && !/meta l4proto|\b(udp|tcp) [sd]port\b/.test(l)),
   },
   {
