@@ -163,7 +163,7 @@ export function runKernel(t: Topology, probes: Probe[]): Map<Probe, KernelObs> {
     else again.push(toSend(p.of, 'again'));
   }
   if (again.length > 0) {
-    const wait = 2200 - (Date.now() - started);
+    const wait = 2300 - (Date.now() - started);
     if (wait > 0) sleepMs(wait);
     send(t.phone, again);
     sleepMs(50);
