@@ -1,0 +1,156 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseNftables } from '../../parsers/nftables/index.js';
+import { loadProfile } from '../../src/profiles/load.js';
+import { CAUSES, classify } from '../../tools/kernel/causes.js';
+import { compare } from '../../tools/kernel/compare.js';
+import { generateRuleset } from '../../tools/kernel/generate.js';
+import { hostsOf } from '../../tools/kernel/netns.js';
+import { plan } from '../../tools/kernel/plan.js';
+import type { Probe } from '../../tools/kernel/probes.js';
+
+// The kernel run itself needs root and namespaces (npm run test:kernel); these tests cover the
+// parts that decide what is probed and how answers are compared, without touching any network.
+
+const out: Probe = {
+  kind: 'out',
+  proto: 'udp',
+  src: '10.20.0.10',
+  sport: 40002,
+  dst: '185.72.208.1',
+  dport: 5060,
+  why: [],
+};
+
+describe('kernel harness: generator', () => {
+  it('is reproducible from the seed and varies with it', () => {
+    expect(generateRuleset(7)).toBe(generateRuleset(7));
+    expect(generateRuleset(7)).not.toBe(generateRuleset(8));
+  });
+
+  it('produces rulesets fwlint reads, covering the constructs the issue lists', () => {
+    const all = Array.from({ length: 25 }, (_, i) => generateRuleset(i + 1));
+    for (const [i, text] of all.entries()) expect(() => parseNftables(text, `gen-${i + 1}.nft`)).not.toThrow();
+    const joined = all.join('\n');
+    for (const s of [
+      'table inet',
+      'table ip ',
+      'table ip6',
+      'policy drop',
+      'jump c',
+      'goto c',
+      'return',
+      'flags interval',
+      'vmap {',
+      'ct state',
+      'masquerade',
+      'snat',
+      'dnat',
+      'random',
+      'fully-random',
+      'persistent',
+      'notrack',
+      'ct helper set',
+      'ct timeout set',
+    ])
+      expect(joined, s).toContain(s);
+  }, 60_000);
+});
+
+describe('kernel harness: probes', () => {
+  it('probes first, middle and last port of each range, replies and timeouts for UDP, ping and SIP to the WAN', () => {
+    const policy = parseNftables(readFileSync('fixtures/nftables/rules/clean.nft', 'utf8'), 'clean.nft');
+    const p = plan({
+      profile: loadProfile('ipnordic'),
+      policy,
+      phoneAddr: '10.20.0.10',
+      wanAddr: '203.0.113.1',
+      phonesCidr: '10.20.0.0/24',
+    });
+    const rtp = p.probes.filter((x) => x.kind === 'out' && x.why.includes('ipnordic-rtp')).map((x) => x.dport);
+    expect(rtp).toEqual([10000, 37500, 65000]);
+    const udp = p.probes.filter((x) => x.kind === 'out' && x.proto === 'udp').length;
+    expect(p.probes.filter((x) => x.kind === 'reply')).toHaveLength(udp);
+    expect(p.probes.filter((x) => x.kind === 'timeout')).toHaveLength(udp);
+    expect(p.probes.some((x) => x.kind === 'ping' && x.dst === '203.0.113.1')).toBe(true);
+    expect(p.probes.some((x) => x.kind === 'forward' && x.dport === 5060)).toBe(true);
+    expect(p.skipped.join()).toContain('ipnordic-all-outbound');
+  });
+
+  it('places router and phone inside the phones network', () => {
+    expect(hostsOf('10.20.0.0/24')).toEqual({ router: '10.20.0.1', phone: '10.20.0.10', prefix: 24 });
+    expect(hostsOf('192.168.5.8/29')).toEqual({ router: '192.168.5.9', phone: '192.168.5.10', prefix: 29 });
+  });
+});
+
+describe('kernel harness: comparison', () => {
+  it('compares delivery, source address and port behaviour', () => {
+    const natKept = { passed: true, seenSrc: '203.0.113.1', seenSport: 40002 };
+    const f = { passed: true, by: 'r', nat: { addr: '203.0.113.1', ports: 'preserve' as const } };
+    expect(compare(out, natKept, f).agree).toBe(true);
+    expect(compare(out, { ...natKept, seenSport: 61000 }, f).agree).toBe(false);
+    expect(compare(out, { passed: true, seenSrc: '10.20.0.10', seenSport: 40002 }, f).agree).toBe(false);
+    expect(compare(out, { passed: false }, { passed: false, by: 'policy drop' }).agree).toBe(true);
+    expect(compare(out, { skipped: 'x' }, f).agree).toBeUndefined();
+  });
+
+  it('reads a timeout right after its refresh: up to 3 s below the configured value', () => {
+    const t: Probe = { ...out, kind: 'timeout', of: out };
+    const f = { passed: true, by: 'x', timeout: 600 };
+    expect(compare(t, { timeout: 599 }, f).agree).toBe(true);
+    expect(compare(t, { timeout: 119 }, f).agree).toBe(false);
+    expect(compare(t, { timeout: 'untracked' }, f).agree).toBe(false);
+  });
+});
+
+describe('kernel harness: known disagreements', () => {
+  const known = JSON.parse(readFileSync('test/kernel/known-disagreements.json', 'utf8')) as {
+    causes: Record<string, string>;
+    fixtures: { ruleset: string; probe: string; cause: string }[];
+  };
+
+  it('lists every cause with an existing minimal fixture, and only existing fixtures', () => {
+    for (const c of CAUSES) expect(known.causes[c.id], c.id).toBeDefined();
+    for (const [id, text] of Object.entries(known.causes)) {
+      const file = /fixtures\/nftables\/kernel\/[\w.-]+\.nft/.exec(text)?.[0];
+      expect(file && existsSync(file), id).toBe(true);
+      expect(
+        known.fixtures.some((e) => e.cause === id && e.ruleset === file),
+        id,
+      ).toBe(true);
+    }
+    for (const e of known.fixtures) expect(existsSync(e.ruleset), e.ruleset).toBe(true);
+  });
+
+  it('recognizes each cause on its fixture', () => {
+    const text = (f: string) => readFileSync(`fixtures/nftables/kernel/${f}`, 'utf8');
+    const t: Probe = { ...out, kind: 'timeout', sport: 5060, of: out };
+    expect(
+      classify(
+        out,
+        { passed: true, seenSrc: '10.20.0.10', seenSport: 40002 },
+        { passed: true, by: '', nat: { addr: 'x', ports: 'preserve' } },
+        text('nat-exemption-after-masquerade.nft'),
+      ),
+    ).toBe('nat-exemption-order');
+    expect(
+      classify(t, { timeout: 89 }, { passed: true, by: '', timeout: 600 }, text('ct-timeout-last-assignment-wins.nft')),
+    ).toBe('ct-timeout-last-wins');
+    expect(
+      classify(t, { timeout: 3599 }, { passed: true, by: '', timeout: 600 }, text('sip-helper-refreshes-timeout.nft')),
+    ).toBe('sip-helper-timeout');
+    const ping: Probe = { ...out, kind: 'ping', proto: 'icmp' };
+    expect(
+      classify(ping, { passed: false }, { passed: true, by: '' }, text('ping-reply-dropped-in-postrouting.nft')),
+    ).toBe('local-reply-output-path');
+    expect(classify(out, { passed: false }, { passed: true, by: '' }, text('notrack-media.nft'))).toBe(
+      'notrack-ignored',
+    );
+    expect(classify(out, { passed: false }, { passed: true, by: '' }, text('dnat-catches-outbound.nft'))).toBe(
+      'dnat-on-outbound',
+    );
+    expect(
+      classify(out, { passed: false }, { passed: true, by: '' }, text('nat-exemption-after-masquerade.nft')),
+    ).toBeUndefined();
+  });
+});

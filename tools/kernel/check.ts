@@ -1,0 +1,104 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseNftables } from '../../parsers/nftables/index.js';
+import { formatAddress, isV6 } from '../../src/model/address.js';
+import type { Policy } from '../../src/model/policy.js';
+import { loadProfile } from '../../src/profiles/load.js';
+import { compare, type Line } from './compare.js';
+import { fwlintAnswer, type Site } from './fwlint-side.js';
+import { loadRuleset, runKernel } from './kernel.js';
+import { hostsOf, setup, teardown } from './netns.js';
+import { plan } from './plan.js';
+
+export interface CheckOptions {
+  file: string;
+  profile: string;
+  /** CIDR@IF */
+  phones: string;
+  wan: string;
+  pbx?: string;
+  sysctl?: Record<string, string>;
+  /** CIDR for the router's WAN; default: the address fwlint infers, else 203.0.113.1/24. */
+  wanAddress?: string;
+}
+
+export interface CheckResult {
+  lines: Line[];
+  /** Set when the kernel refused the ruleset: nothing was probed. */
+  loadError?: string;
+  skipped: string[];
+  ms: number;
+}
+
+const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
+
+function readInclude(path: string, fromFile: string): { text: string; display: string } | undefined {
+  const abs = isAbsolute(path) ? path : resolve(dirname(fromFile), path);
+  try {
+    if (!statSync(abs).isFile()) return undefined;
+    return { text: readFileSync(abs, 'utf8'), display: abs };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The WAN address fwlint knows (inferred from `snat to`/`dnat` rules), when it is one public IPv4 host. */
+function knownWanAddress(policy: Policy, wan: string): string | undefined {
+  const i = policy.interfaces.find((x) => x.name === wan);
+  const iv = i ? [...i.addresses.intervals()] : [];
+  const first = iv[0];
+  if (iv.length !== 1 || !first || first[0] !== first[1] || isV6(first[0])) return undefined;
+  const a = formatAddress(first[0]);
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(a)) return undefined; // a placeholder for a dynamic address
+  return /^(10|127|192\.168|172\.(1[6-9]|2\d|3[01]))\./.test(a) || a.startsWith('0.') ? undefined : a;
+}
+
+export function parseRuleset(file: string, sysctl?: Record<string, string>): Policy {
+  return parseNftables(readFileSync(file, 'utf8'), file, { readInclude, ...(sysctl ? { sysctl } : {}) });
+}
+
+export function check(o: CheckOptions): CheckResult {
+  const started = Date.now();
+  const [cidr = '', phonesIf = ''] = o.phones.split('@');
+  if (!IFNAME.test(phonesIf) || !IFNAME.test(o.wan))
+    throw new Error(`--phones CIDR@IF and --wan IF must name interfaces`);
+  hostsOf(cidr);
+  const profile = loadProfile(o.profile);
+  const policy = parseRuleset(o.file, o.sysctl);
+  const [wanAddr = '203.0.113.1', wanLen = '24'] = (
+    o.wanAddress ?? `${knownWanAddress(policy, o.wan) ?? '203.0.113.1'}/24`
+  ).split('/');
+  const phoneAddr = hostsOf(cidr).phone;
+  const p = plan({ profile, policy, phoneAddr, wanAddr, phonesCidr: cidr, ...(o.pbx ? { pbx: o.pbx } : {}) });
+  const others = policy.interfaces
+    .map((i) => i.name)
+    .filter((n) => n !== phonesIf && n !== o.wan && n !== 'lo' && IFNAME.test(n));
+  const netfilter: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.sysctl ?? {}))
+    if (k.startsWith('net.netfilter.') && /^\d+$/.test(v)) netfilter[k.slice('net.netfilter.'.length)] = v;
+  const t = setup({
+    phonesIf,
+    wanIf: o.wan,
+    phonesCidr: cidr,
+    phoneExtras: p.phoneExtras,
+    wanAddr,
+    wanPrefix: Number(wanLen),
+    remote: p.remote,
+    routedToRouter: p.listeners,
+    others,
+    netfilter,
+    ipForward: (o.sysctl?.['net.ipv4.ip_forward'] ?? '1').trim() !== '0',
+  });
+  try {
+    const loadError = loadRuleset(t, resolve(o.file), /^\s*[{[]/.test(readFileSync(o.file, 'utf8')));
+    if (loadError) return { lines: [], loadError, skipped: p.skipped, ms: Date.now() - started };
+    const obs = runKernel(t, p.probes);
+    const site: Site = { policy, phonesIf, wanIf: o.wan, wanAddr, phonesCidr: cidr };
+    const lines = p.probes.map((probe) =>
+      compare(probe, obs.get(probe) ?? { skipped: 'no observation' }, fwlintAnswer(site, probe)),
+    );
+    return { lines, skipped: p.skipped, ms: Date.now() - started };
+  } finally {
+    teardown(t);
+  }
+}

@@ -1,0 +1,49 @@
+/** What the harness asks both the kernel and fwlint. */
+export type ProbeKind = 'out' | 'reply' | 'timeout' | 'ping' | 'forward';
+
+export interface Probe {
+  kind: ProbeKind;
+  proto: 'udp' | 'tcp' | 'icmp';
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  /** Profile requirements (or ruleset port-forwards) the probe stands for. */
+  why: string[];
+  /** reply/timeout: the outbound probe they follow. */
+  of?: Probe;
+}
+
+/** The kernel's answer. */
+export interface KernelObs {
+  /** out: reached the provider; reply: reached the phone; forward: reached a phone; ping: answered. */
+  passed?: boolean;
+  /** out: the source the provider saw. */
+  seenSrc?: string;
+  seenSport?: number;
+  /** forward: the address in the phone namespace it reached. */
+  reachedAt?: string;
+  /** timeout: seconds left right after an assured exchange; 'untracked' when conntrack holds no entry. */
+  timeout?: number | 'untracked';
+  /** Set when the probe could not be run (e.g. no ping binary). */
+  skipped?: string;
+}
+
+/** fwlint's answer. */
+export interface FwlintObs {
+  passed: boolean;
+  /** The rule or chain that decided, as fwlint names it. */
+  by: string;
+  /** out: translated source address ('' when not translated; '?' when fwlint cannot tell) and whether ports are kept. */
+  nat?: { addr: string; ports: 'preserve' | 'random' };
+  natBy?: string;
+  /** forward: the address fwlint translates to. */
+  to?: string;
+  timeout?: number | 'untracked';
+}
+
+export function probeName(p: Probe): string {
+  const ep = (a: string, port: number): string => (p.proto === 'icmp' ? a : `${a}:${port}`);
+  const base = `${p.kind} ${p.proto} ${ep(p.src, p.sport)} -> ${ep(p.dst, p.dport)}`;
+  return p.why.length ? `${base} [${p.why.join(',')}]` : base;
+}

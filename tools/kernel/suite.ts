@@ -1,0 +1,213 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { check } from './check.js';
+import { preflight } from './preflight.js';
+import { formatLine } from './format.js';
+import { GEN_SITE, generateRuleset } from './generate.js';
+import { Unavailable, must } from './sh.js';
+import { CAUSES, classify } from './causes.js';
+
+/**
+ * `npm run test:kernel`: kernel-check over every nftables fixture (text and JSON) and N generated
+ * rulesets (seeded). Fails on any disagreement that test/kernel/known-disagreements.json does not
+ * list, on any listed one that now agrees (so a fix forces updating the list), on a fixture the
+ * kernel refuses unless test/kernel/unloadable.json says why, and on a generated ruleset the kernel
+ * refuses. Prints only what is not an agreement (and one line per ruleset) unless --verbose.
+ */
+
+interface KnownFile {
+  /** Cause id → what fwlint gets wrong and what the kernel does (each has a fixture in fixtures/nftables/kernel/). */
+  causes: Record<string, string>;
+  /** Exact disagreements of fixtures: they must keep disagreeing until fwlint is fixed and the entry removed. */
+  fixtures: { ruleset: string; probe: string; cause: string }[];
+}
+
+interface Options {
+  count: number;
+  seed: number;
+  verbose: boolean;
+  fixtures: boolean;
+  keep?: string;
+  jsonOut?: string;
+  /** Only these seeds (re-running the rulesets of an earlier run). */
+  seeds?: number[];
+}
+
+function options(argv: string[]): Options {
+  const o: Options = { count: 40, seed: 1, verbose: false, fixtures: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = (): string => argv[++i] ?? '';
+    if (a === '--count') o.count = Number(next());
+    else if (a === '--seed') o.seed = Number(next());
+    else if (a === '--verbose') o.verbose = true;
+    else if (a === '--no-fixtures') o.fixtures = false;
+    else if (a === '--keep') o.keep = next();
+    else if (a === '--json') o.jsonOut = next();
+    else if (a === '--seeds') o.seeds = next().split(',').map(Number);
+    else
+      throw new Error(
+        `unknown argument ${a} (--count N --seed S --seeds A,B --verbose --no-fixtures --keep DIR --json FILE)`,
+      );
+  }
+  if (!Number.isInteger(o.count) || o.count < 0 || !Number.isInteger(o.seed))
+    throw new Error('--count and --seed take integers');
+  return o;
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) {
+      if (e !== 'include') out.push(...walk(p)); // include/: pieces other fixtures include
+    } else if (/\.(nft|json)$/.test(e)) out.push(p);
+  }
+  return out;
+}
+
+/** A fixture may say how to run it: `# kernel-check: --phones CIDR@IF --wan IF --profile P`. */
+function fixtureArgs(file: string): { phones: string; wan: string; profile: string } {
+  const head = /^#\s*kernel-check:(.*)$/m.exec(readFileSync(file, 'utf8').slice(0, 4000));
+  const o: { phones: string; wan: string; profile: string } = { ...GEN_SITE };
+  const words = (head?.[1] ?? '').trim().split(/\s+/);
+  for (let i = 0; i < words.length; i += 2) {
+    const v = words[i + 1] ?? '';
+    if (words[i] === '--phones') o.phones = v;
+    else if (words[i] === '--wan') o.wan = v;
+    else if (words[i] === '--profile') o.profile = v;
+  }
+  return o;
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+async function main(): Promise<number> {
+  let o: Options;
+  try {
+    o = options(process.argv.slice(2));
+    preflight();
+  } catch (e) {
+    console.error(`test:kernel: ${(e as Error).message}`);
+    return 2;
+  }
+  const knownFile = readJson<KnownFile>('test/kernel/known-disagreements.json');
+  const known = knownFile.fixtures;
+  for (const c of CAUSES)
+    if (!knownFile.causes[c.id]) console.log(`note: cause ${c.id} has a recognizer but is not listed as known`);
+  const byCause = new Map<string, number>();
+  const unloadable = readJson<Record<string, string>>('test/kernel/unloadable.json');
+  const stillKnown = new Set<string>();
+  const dir = o.keep ?? mkdtempSync(join(tmpdir(), 'fwk-gen-'));
+  mkdirSync(dir, { recursive: true });
+  const rulesets: { name: string; file: string; args: { phones: string; wan: string; profile: string } }[] = [];
+  if (o.fixtures)
+    for (const f of walk('fixtures/nftables')) rulesets.push({ name: relative('.', f), file: f, args: fixtureArgs(f) });
+  const seeds = o.seeds ?? Array.from({ length: o.count }, (_, i) => o.seed + i);
+  for (const seed of seeds) {
+    const file = join(dir, `gen-${seed}.nft`);
+    writeFileSync(file, generateRuleset(seed));
+    rulesets.push({ name: `gen:${seed}`, file, args: GEN_SITE });
+  }
+  let probes = 0;
+  let agree = 0;
+  let knownHits = 0;
+  let notRun = 0;
+  const failures: string[] = [];
+  const perRuleset: { name: string; probes: number; agree: number; ms: number }[] = [];
+  const started = Date.now();
+  try {
+    for (const rs of rulesets) {
+      // Each ruleset runs synchronously; yielding here lets SIGINT/SIGTERM handlers (teardown) run.
+      await new Promise((resolve) => setImmediate(resolve));
+      let r;
+      try {
+        r = check({ file: rs.file, ...rs.args });
+      } catch (e) {
+        if (e instanceof Unavailable) throw e;
+        failures.push(`${rs.name}: harness error: ${(e as Error).message}`);
+        console.log(`${rs.name}: harness error: ${(e as Error).message}`);
+        continue;
+      }
+      if (r.loadError) {
+        const why = unloadable[rs.name];
+        if (why) console.log(`${rs.name}: not loadable in this kernel (expected: ${why})`);
+        else {
+          failures.push(`${rs.name}: the kernel refused it: ${r.loadError}`);
+          console.log(`${rs.name}: the kernel refused it: ${r.loadError}`);
+        }
+        continue;
+      }
+      if (unloadable[rs.name])
+        failures.push(`${rs.name}: listed in test/kernel/unloadable.json but the kernel loads it`);
+      let a = 0;
+      let n = 0;
+      for (const l of r.lines) {
+        if (l.agree === undefined) {
+          notRun++;
+          if (o.verbose) console.log(`${rs.name}: ${formatLine(l)}`);
+          continue;
+        }
+        n++;
+        const k = known.find((x) => x.ruleset === rs.name && x.probe === l.probe);
+        // Generated rulesets: a disagreement is known when a listed cause recognizes it.
+        const cause = l.agree
+          ? undefined
+          : (k?.cause ??
+            (rs.name.startsWith('gen:')
+              ? classify(l.raw.p, l.raw.k, l.raw.f, readFileSync(rs.file, 'utf8'))
+              : undefined));
+        const isKnown = !!cause && !!knownFile.causes[cause] && (!!k || rs.name.startsWith('gen:'));
+        if (l.agree) a++;
+        else if (isKnown && cause) {
+          knownHits++;
+          byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
+          if (k) stillKnown.add(`${k.ruleset}\n${k.probe}`);
+        } else failures.push(`${rs.name}: ${l.probe}`);
+        if (o.verbose || !l.agree)
+          console.log(`${rs.name}: ${formatLine(l, isKnown)}${isKnown && cause ? ` (${cause})` : ''}`);
+        if (l.agree && k) failures.push(`${rs.name}: ${l.probe}: listed as a known disagreement but now agrees`);
+      }
+      probes += n;
+      agree += a;
+      perRuleset.push({ name: rs.name, probes: n, agree: a, ms: r.ms });
+      console.log(`${rs.name}: ${a}/${n} agree${n - a ? ` (${n - a} not: see above)` : ''} in ${r.ms} ms`);
+    }
+  } catch (e) {
+    console.error(`test:kernel: ${(e as Error).message}`);
+    return 2;
+  } finally {
+    if (!o.keep) rmSync(dir, { recursive: true, force: true });
+  }
+  const ran = rulesets.filter((rs) => rs.name.startsWith('gen:')).length;
+  for (const k of known)
+    if (!stillKnown.has(`${k.ruleset}\n${k.probe}`) && rulesets.some((rs) => rs.name === k.ruleset))
+      if (!failures.some((f) => f.startsWith(`${k.ruleset}: ${k.probe}: listed`)))
+        failures.push(`${k.ruleset}: ${k.probe}: listed as a known disagreement but not observed`);
+  const secs = ((Date.now() - started) / 1000).toFixed(0);
+  const kernel = must('uname', ['-r']).trim();
+  console.log(
+    `kernel ${kernel}: ${perRuleset.length} rulesets probed (${rulesets.length - ran} fixtures, ${ran} generated from seed ${o.seed}), ` +
+      `${probes} probes, ${agree} agree, ${knownHits} known disagreements, ${probes - agree - knownHits} new disagreements, ${notRun} not run, ${secs} s`,
+  );
+  if (o.jsonOut)
+    writeFileSync(
+      o.jsonOut,
+      JSON.stringify(
+        { kernel, seed: o.seed, perRuleset, probes, agree, knownHits, byCause: Object.fromEntries(byCause), failures },
+        null,
+        1,
+      ),
+    );
+  for (const [c, n] of [...byCause].sort()) console.log(`known ${c}: ${n} probes (${knownFile.causes[c] ?? ''})`);
+  for (const f of failures) console.log(`FAIL ${f}`);
+  console.log(`${agree}/${probes} probes agree with the kernel`);
+  return failures.length ? 1 : 0;
+}
+
+void main().then((code) => {
+  process.exitCode = code;
+});
