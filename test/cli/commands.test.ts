@@ -66,7 +66,7 @@ describe('fwlint lint output', () => {
       (x: { ruleId: string; fromDefault: boolean }) => x.ruleId === 'FWL003' && x.fromDefault,
     );
     expect(f).toMatchObject({ file: `${RULES}/fwl003-default-timeout.xml`, line: 6, level: 'error' });
-    expect(f.message).toContain("pf's udp.multiple default is 60 s");
+    expect(`${f.message} ${f.details ?? ""}`).toContain("pf's udp.multiple default is 60 s");
     const sarif = path.join(dir, 'r.sarif');
     run(['lint', `${RULES}/fwl003-default-timeout.xml`, '--profile', 'ipnordic', '--format', 'sarif', '-o', sarif]);
     const log = JSON.parse(fs.readFileSync(sarif, 'utf8'));
