@@ -125,7 +125,11 @@ export function headline(subject: string, tail: string): string {
   if (q?.[1] !== undefined) {
     const excess = subject.length - room;
     const keep = Math.max(8, q[1].length - excess - 1);
-    const short = subject.replace(`"${q[1]}"`, `"${q[1].slice(0, keep).trimEnd()}…"`);
+    // Cut at a word boundary when one is near.
+    const cut = q[1].slice(0, keep);
+    const space = cut.lastIndexOf(' ');
+    const word = space >= keep - 12 && space > 8 ? cut.slice(0, space) : cut;
+    const short = subject.replace(`"${q[1]}"`, `"${word.trimEnd()}…"`);
     if (short.length + tail.length + 1 <= MAX_HEADLINE) return `${short} ${tail}`;
   }
   return `${clip(subject, room)} ${tail}`;
