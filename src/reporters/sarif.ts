@@ -7,20 +7,18 @@
  *  - SARIF2003/2013/2010/2011 (version control provenance, embedded content, snippets, context
  *    regions): a firewall export holds secrets (PSKs, password hashes, SNMP communities), so
  *    fwlint never copies any of its text into the log.
- *  - SARIF2012 ProvideHelpUri / Pascal-case names: rule `name` is the kebab-case name used on
- *    the command line and in the docs (ESLint style); there is no published per-rule help page,
- *    so `helpUri` is omitted rather than invented; `help.markdown` carries the full help, which
- *    GitHub shows instead of following a link. (GitHub does not require helpUri.)
+ *  - SARIF2012 Pascal-case names: rule `name` is the kebab-case name used on the command line
+ *    and in the docs (ESLint style). Each rule has `helpUri` to docs/rules/<id>.md in the
+ *    repository (generated from the rule metadata), and `help.markdown` carries the full help.
  *
  * Decisions:
- *  - Locations: `artifactLocation.uri` is the path relative to the working directory, forward
- *    slashes, percent-encoded per segment, with `uriBaseId: "%SRCROOT%"`;
- *    `originalUriBaseIds["%SRCROOT%"]` is the working directory as an absolute `file://` URI
- *    ending in `/`. GitHub resolves the relative path against the repository root, so run
- *    fwlint from the repository root (as CI jobs and pre-commit hooks normally do). A file
- *    outside the working directory gets an absolute `file://` URI without `uriBaseId`
- *    (validator note SARIF2016); `invocations[0].workingDirectory` lets GitHub relativise it
- *    (validator rule GH1006).
+ *  - Locations: `artifactLocation.uri` is the path relative to the repository root (the git top
+ *    level, or $GITHUB_WORKSPACE; `report.repositoryRoot`), forward slashes, percent-encoded per
+ *    segment, with `uriBaseId: "%SRCROOT%"`; `originalUriBaseIds["%SRCROOT%"]` is that root as
+ *    an absolute `file://` URI ending in `/`. So the log (and its fingerprints) is the same
+ *    whether fwlint runs from the root or a subfolder. A file outside the root gets an absolute
+ *    `file://` URI without `uriBaseId` (validator note SARIF2016), and only then
+ *    `invocations[0].workingDirectory` is written (validator rule GH1006).
  *  - Regions: 1-based lines and columns; `endLine` inclusive; `endColumn` (when the parser knows
  *    it) exclusive, as SARIF defines it; `columnKind: "utf16CodeUnits"` (JavaScript string
  *    indices). Never a `snippet`.
@@ -31,15 +29,18 @@
  *    complete); each such file also gets an error-level `toolExecutionNotification`, besides
  *    its FWL901 result. Run notifications (assumptions, skipped requirements) become
  *    `toolExecutionNotifications` with their level.
- *  - Rule properties: `tags` (plus "security" when the rule has a security-severity, since GitHub
- *    defines that score for rules tagged security), `precision`, `security-severity` as a string
- *    with one decimal (omitted when the rule's score is 0: GitHub reads 0.0 as "no security
- *    severity"), and `problem.severity` (error|warning|recommendation from the default level).
+ *  - Rule properties: `tags`, `precision`, `security-severity` as a string with one decimal only
+ *    for rules tagged "security" (exposure to the Internet: FWL004, FWL010) — blocked flows,
+ *    parse errors and unmodelled statements are reliability problems, not security alerts —
+ *    and `problem.severity` (error|warning|recommendation from the default level).
  *    Descriptions are clipped to GitHub's 1024 characters, tags to 20. Multi-line per-vendor
  *    fix texts that are not Markdown lists are fenced in help.markdown.
- *  - `automationDetails.id` is `fwlint/<sorted profile ids joined by "+">/` (a category only,
- *    trailing slash), so each profile combination has its own category in code scanning;
- *    callers may pass another id (e.g. one per device directory).
+ *  - `automationDetails.id` is written only when given (`--sarif-category`); without it
+ *    upload-sarif's `category` input decides.
+ *  - At most 25,000 results per run (GitHub's limit), the most severe first; a warning
+ *    notification says how many were left out. Results carry `properties.requirements`.
+ *  - Messages: `text` is the one-sentence headline plus the details; `markdown` sets the
+ *    headline in bold above the details.
  */
 import path from 'node:path';
 import type * as Sarif from 'sarif';
