@@ -193,7 +193,7 @@ describe('MikroTik findings say what caused them', () => {
   it('a finding at the chain end names the RouterOS "chain end accepts" default', () => {
     const fs = lintFixture(`${dir}/fwl004-forward-to-phone.rsc`, ['ipnordic']);
     const exposed = fs.find((f) => f.ruleId === 'FWL010')!;
-    expect(`${exposed.message} ${exposed.details ?? ''}`).toContain('through NAT rule "SIP to reception phone"');
+    expect(`${exposed.message} ${exposed.details ?? ''}`).toContain('Through NAT rule "SIP to reception phone"');
     expect(`${exposed.message} ${exposed.details ?? ''}`).toContain(
       'RouterOS: a packet that matches no rule in a base chain is accepted (chain end accepts, docs/semantics.md#ros-filter)',
     );

@@ -182,7 +182,7 @@ describe('nftables: coverage and messages', () => {
     const f = lintFixture(`${dir}/fwl001-two-tables.nft`, ['ipnordic'], PHONES).filter((x) => x.loc.line === 43);
     const rtp = f.find((x) => x.requirement === 'ipnordic-rtp');
     expect(rtp?.message).toBe(
-      'Required flow "Basic telephone functions (sound…" is blocked by rule "ip saddr 10.20.0.0/24 udp dport 10000-20000 drop".',
+      'Required flow "Basic telephone functions…" is blocked by rule "ip saddr 10.20.0.0/24 udp dport 10000-20000 drop".',
     );
     expect(rtp?.details).toBe(
       'udp 10000-65000 from vlan20 10.20.0.0/24 10.20.0.0/24 to 185.72.208.0/22: blocked for port 10000-20000. Decided by rule "ip saddr 10.20.0.0/24 udp dport 10000-20000 drop" in inet guard forward (line 43). Allow it before this rule or narrow this rule.',
