@@ -1,22 +1,33 @@
 import type { Box } from '../src/engine/box.js';
-import type { Part } from '../src/engine/evaluate.js';
+import type { Part, Step } from '../src/engine/evaluate.js';
 import type { RuleContext } from '../src/lint/context.js';
 import { describeStep, finding, stepIsDefault, stepKey, stepLoc } from '../src/lint/finding.js';
+import { MAX_HEADLINE } from '../src/lint/wording.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Severity } from '../src/model/profile.js';
 import type { RuleMeta } from '../src/model/report.js';
-import { byDecider, describePart } from './required-flows.js';
+import { describePart } from './required-flows.js';
 
 export interface BlockedSpec {
-  /** What is blocked, as a sentence subject: `Required flow "SIP" (udp 5060 from ...)`. */
+  /**
+   * What is blocked, as a sentence subject: `Required flow "SIP"`. A trailing parenthesis
+   * (`(udp 5060 from ...)`) moves to the details, so the first sentence stays short.
+   */
   subject: string;
   /** What to do when a rule blocks it. */
   fixRule: string;
-  /** What to do when a default blocks it. */
+  /** What to do when a default blocks it (never "remove it": a default is not a line to remove). */
   fixDefault: string;
   requirement: string;
   level: Severity;
   key: string[];
+}
+
+/** One evaluated flow class: its parts, the whole box, and how to name it ("tcp 80 from VOICE ... to ..."). */
+export interface BlockedFlow {
+  parts: Part[];
+  whole: Box;
+  text?: string;
 }
 
 /** One finding per rule or default policy that drops part of `whole`; parts with hostname doubts are left to FWL012. */
@@ -27,18 +38,103 @@ export function reportBlocked(
   whole: Box,
   spec: BlockedSpec,
 ): Finding[] {
-  const blocked = parts.filter((p) => p.verdict === 'drop' && p.maybe.length === 0);
-  return byDecider(blocked).map((group) => {
-    const step = group[0]!.decidedBy;
+  return reportBlockedFlows(meta, ctx, [{ parts, whole }], spec);
+}
+
+/**
+ * One finding per cause for one requirement, however many flow classes (source networks, address
+ * families) the cause blocks: the details list each flow and the part of it that is blocked.
+ */
+export function reportBlockedFlows(
+  meta: RuleMeta,
+  ctx: RuleContext,
+  flows: BlockedFlow[],
+  spec: BlockedSpec,
+): Finding[] {
+  const { head, paren } = splitSubject(spec.subject);
+  const causes = new Map<string, { step: Step; lines: string[] }>();
+  for (const f of flows) {
+    const byStep = new Map<string, Part[]>();
+    for (const p of f.parts) {
+      if (p.verdict !== 'drop' || p.maybe.length > 0) continue;
+      const k = stepKey(p.decidedBy);
+      byStep.set(k, [...(byStep.get(k) ?? []), p]);
+    }
+    for (const [k, group] of byStep) {
+      const first = group[0];
+      if (!first) continue;
+      const c = causes.get(k) ?? { step: first.decidedBy, lines: [] };
+      const what = describePart(group, f.whole);
+      const flowText = f.text ?? paren;
+      c.lines.push(flowText ? `${flowText}: blocked ${what}` : `blocked ${what}`);
+      causes.set(k, c);
+    }
+  }
+  return [...causes.entries()].map(([k, { step, lines }]) => {
     const fromDefault = stepIsDefault(step);
-    const what = describePart(group, whole);
+    const cause = shortCause(step);
+    const details = [
+      `${lines.join('; ')}.`,
+      `Decided by ${describeStep(step)}.`,
+      fromDefault ? spec.fixDefault : spec.fixRule,
+    ].join(' ');
     return finding(meta, ctx, {
       level: spec.level,
       requirement: spec.requirement,
       loc: stepLoc(step, ctx.policy.root),
       fromDefault,
-      message: `${spec.subject} is blocked ${what} by ${describeStep(step)}. ${fromDefault ? spec.fixDefault : spec.fixRule}`,
-      key: [...spec.key, stepKey(step), what],
+      message: headline(head, `is blocked by ${cause}.`),
+      details,
+      key: [...spec.key, k],
     });
   });
+}
+
+/** `Required flow "X" (udp 5060 ...)` → head `Required flow "X"`, paren `udp 5060 ...`. */
+function splitSubject(subject: string): { head: string; paren?: string } {
+  const s = subject.trim().replace(/,$/, '');
+  const m = /^(.*?)\s+\((.*)\)$/s.exec(s);
+  return m?.[1] && m[2] ? { head: m[1], paren: m[2] } : { head: s };
+}
+
+/** The cause in a few words: `rule "Block SIP"`, `policy 5 "phones-no-web"`, `the default policy`. */
+export function shortCause(s: Step): string {
+  if (s.rule) {
+    let label = s.rule.label.replace(/\s+\([^()]*\)$/, '');
+    if (label.length > MAX_CAUSE) label = label.replace(/^([^"]*"[^"]*")\s.*$/, '$1'); // drop ` in inet filter forward`
+    if (label.length > MAX_CAUSE)
+      label = label.replace(/"([^"]*)"/, (_m, q: string) => `"${clip(q, q.length - (label.length - MAX_CAUSE))}"`);
+    return label;
+  }
+  if (s.policy) return s.policy.source === 'default' ? 'the default policy' : `the ${s.chain} chain policy`;
+  return 'the ruleset';
+}
+
+const MAX_CAUSE = 60;
+
+/** `subject verb`, with the subject's quoted part shortened so the sentence fits MAX_HEADLINE. */
+export function headline(subject: string, tail: string): string {
+  if (tail === '') return clip(/[.!?]$/.test(subject) ? subject : `${subject}.`, MAX_HEADLINE);
+  const full = `${subject} ${tail}`;
+  if (full.length <= MAX_HEADLINE) return full;
+  const room = MAX_HEADLINE - tail.length - 1;
+  // First drop a trailing parenthesis inside the quoted name: `"Provisioning (HTTP, x.dk)"` → `"Provisioning"`.
+  const bare = subject.replace(/"([^"]*?)\s+\([^"()]*\)"/, '"$1"');
+  if (bare !== subject) return headline(bare, tail);
+  const q = /"([^"]*)"/.exec(subject);
+  if (q?.[1] !== undefined) {
+    const excess = subject.length - room;
+    const keep = Math.max(8, q[1].length - excess - 1);
+    // Cut at a word boundary when one is near.
+    const cut = q[1].slice(0, keep);
+    const space = cut.lastIndexOf(' ');
+    const word = space >= keep - 12 && space > 8 ? cut.slice(0, space) : cut;
+    const short = subject.replace(`"${q[1]}"`, `"${word.trimEnd()}…"`);
+    if (short.length + tail.length + 1 <= MAX_HEADLINE) return `${short} ${tail}`;
+  }
+  return `${clip(subject, room)} ${tail}`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }

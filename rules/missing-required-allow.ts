@@ -1,7 +1,11 @@
 import type { LintRule } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
-import { reportBlocked } from './blocked.js';
-import { describeFlow, evaluatedFlows } from './required-flows.js';
+import type { RuleContext } from '../src/lint/context.js';
+import { stepKey } from '../src/lint/finding.js';
+import type { Evidence } from '../src/model/report.js';
+import { passed, stepEvidence } from '../src/verdicts/record.js';
+import { reportBlockedFlows } from './blocked.js';
+import { describeFlow, evaluatedFlows, type EvaluatedFlow } from './required-flows.js';
 
 /** FWL001: a flow the provider requires is blocked, by a rule or by a default policy. */
 export const missingRequiredAllow: LintRule = {
@@ -36,19 +40,56 @@ export const missingRequiredAllow: LintRule = {
   },
   check(ctx) {
     const out: Finding[] = [];
-    for (const ev of evaluatedFlows(ctx)) {
-      if (ev.hostnamesOnly) continue; // FWL012 speaks for hostname-only requirements
+    const byReq = new Map<string, EvaluatedFlow[]>();
+    for (const ev of evaluatedFlows(ctx)) byReq.set(ev.req.id, [...(byReq.get(ev.req.id) ?? []), ev]);
+    for (const evs of byReq.values()) {
+      const req = evs[0]?.req;
+      if (!req) continue;
+      recordPass(ctx, evs);
+      if (evs.some((ev) => ev.hostnamesOnly)) continue; // FWL012 speaks for hostname-only requirements
       out.push(
-        ...reportBlocked(this.meta, ctx, ev.parts, ev.flow.box, {
-          subject: `Required flow "${ev.req.description}" (${describeFlow(ev.flow)})`,
-          fixRule: 'Allow it before this rule or narrow this rule.',
-          fixDefault: `Nothing allows it, so the default applies: add a rule on ${ev.flow.from.label} that allows it.`,
-          requirement: ev.req.id,
-          level: ev.req.severity,
-          key: [ev.flow.from.label],
-        }),
+        ...reportBlockedFlows(
+          this.meta,
+          ctx,
+          evs.map((ev) => ({ parts: ev.parts, whole: ev.flow.box, text: describeFlow(ev.flow) })),
+          {
+            subject: `Required flow "${req.description}"`,
+            fixRule: 'Allow it before this rule or narrow this rule.',
+            fixDefault: `Nothing allows it, so the default applies: add a rule on ${[...new Set(evs.map((ev) => ev.flow.from.label))].join(', ')} that allows it.`,
+            requirement: req.id,
+            level: req.severity,
+            key: [],
+          },
+        ),
       );
     }
     return out;
   },
 };
+
+/** A requirement every part of which is accepted, with no hostname doubt, passes: the accepting rules are the evidence. */
+function recordPass(ctx: RuleContext, evs: EvaluatedFlow[]): void {
+  const parts = evs.flatMap((ev) => ev.parts.map((p) => ({ ev, p })));
+  if (parts.length === 0 || parts.some(({ p }) => p.verdict !== 'accept')) return;
+  const req = evs[0]?.req;
+  if (!req) return;
+  const evidence = new Map<string, Evidence>();
+  for (const { ev, p } of parts) {
+    const k = stepKey(p.decidedBy);
+    if (!evidence.has(k)) evidence.set(k, stepEvidence(p.decidedBy, describeFlow(ev.flow)));
+  }
+  const doubt = parts.flatMap(({ p }) => p.maybe);
+  const flows = evs.map((ev) => describeFlow(ev.flow)).join('; ');
+  const hostnames = evs.some((ev) => ev.hostnamesOnly)
+    ? ' (the destination is a hostname: allowed to every Internet address, so it holds whatever it resolves to)'
+    : '';
+  passed(
+    ctx,
+    req.id,
+    `Allowed: ${flows}${hostnames}.`,
+    [...evidence.values()],
+    doubt.length
+      ? `unless ${[...new Set(doubt.map((r) => r.label))].join(', ')} matches through hostname members`
+      : undefined,
+  );
+}

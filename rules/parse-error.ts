@@ -9,7 +9,7 @@ export const parseErrorMeta: LintRule['meta'] = {
   fullDescription:
     'The file is not a readable configuration of the selected vendor (syntax error, truncated, binary, wrong vendor, or hostile content such as XML entity declarations).',
   defaultLevel: 'error',
-  securitySeverity: 1.0,
+  securitySeverity: 0,
   precision: 'very-high',
   tags: ['parse'],
   help: {

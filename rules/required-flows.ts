@@ -8,6 +8,7 @@ import { addressesOf, buildFlows, inScope, type BuiltFlow } from '../src/lint/fl
 import { phonesAreNated } from '../src/lint/nat.js';
 import { internalNetworks } from '../src/lint/topology.js';
 import { stepKey } from '../src/lint/finding.js';
+import { describeAddresses } from '../src/lint/wording.js';
 
 /** One required flow from one source network, evaluated. Shared by FWL001 and FWL012. */
 export interface EvaluatedFlow {
@@ -60,7 +61,7 @@ export function describeFlow(f: BuiltFlow, remoteLabel?: string): string {
   const b = f.box;
   const ports = b.dport.isFull ? '' : ` ${formatPortSet(b.dport)}`;
   const inbound = b.oif.has(f.from.iface) && !b.iif.has(f.from.iface);
-  const remote = remoteLabel ?? formatAddrSet(inbound ? b.src : b.dst);
+  const remote = remoteLabel ?? describeAddresses(inbound ? b.src : b.dst);
   const local = `${f.from.label} ${formatAddrSet(f.from.networks)}`;
   return inbound
     ? `${formatProtoSet(b.proto)}${ports} from ${remote} to ${local}`

@@ -10,7 +10,7 @@ export const suppressionProblemMeta: LintRule['meta'] = {
   fullDescription:
     'Accepted findings must stay accountable: an `ignore` entry past its `expires` date stops suppressing and is reported, an entry that matches no finding is stale, and an inline `fwlint-disable` without `-- reason` suppresses nothing.',
   defaultLevel: 'warning',
-  securitySeverity: 1.0,
+  securitySeverity: 0,
   precision: 'very-high',
   tags: ['suppression'],
   help: {

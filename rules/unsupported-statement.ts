@@ -1,5 +1,10 @@
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
+import type { Unsupported } from '../src/model/policy.js';
+import { headline } from './blocked.js';
+
+/** Related locations listed for a grouped FWL900 finding; the rest are counted. */
+const MAX_RELATED = 50;
 
 /** FWL900: configuration the parser does not model and that could change a verdict. */
 export const unsupportedStatement: LintRule = {
@@ -10,7 +15,7 @@ export const unsupportedStatement: LintRule = {
     fullDescription:
       'The parser met a construct it does not evaluate (schedules, policy routing, OS fingerprints, unknown object types...) that could change whether a flow is allowed; verdicts that depend on it may be wrong.',
     defaultLevel: 'warning',
-    securitySeverity: 1.0,
+    securitySeverity: 0,
     precision: 'high',
     tags: ['coverage'],
     help: {
@@ -21,10 +26,31 @@ export const unsupportedStatement: LintRule = {
   },
   perPolicy: true,
   check(ctx) {
-    return ctx.policy.unsupported.map((u) => ({
-      ...finding(this.meta, ctx, { loc: u.loc, message: `Not modelled: ${u.what}. ${u.why}`, key: [u.what] }),
-      profile: undefined,
-      fingerprintParts: [u.what],
-    }));
+    // One finding per construct kind and file: 30,000 rules of one unmodelled kind are one cause.
+    const groups = new Map<string, Unsupported[]>();
+    for (const u of ctx.policy.unsupported) {
+      const k = JSON.stringify([u.loc.file, u.what]);
+      groups.set(k, [...(groups.get(k) ?? []), u]);
+    }
+    return [...groups.values()].flatMap((us) => {
+      const [first, ...rest] = us;
+      if (!first) return [];
+      const count = us.length > 1 ? ` (${us.length} places)` : '';
+      const related = rest.slice(0, MAX_RELATED).map((u) => ({ loc: u.loc, message: u.why }));
+      const more = rest.length > MAX_RELATED ? ` ${rest.length - MAX_RELATED} more places are not listed.` : '';
+      return [
+        {
+          ...finding(this.meta, ctx, {
+            loc: first.loc,
+            message: headline(`Not modelled: ${first.what}${count}`, ''),
+            details: `${first.why}${more}`,
+            related: related.length ? related : undefined,
+            key: [first.what],
+          }),
+          profile: undefined,
+          fingerprintParts: [first.what],
+        },
+      ];
+    });
   },
 };

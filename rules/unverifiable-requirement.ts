@@ -4,6 +4,7 @@ import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js'
 import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
+import { headline, shortCause } from './blocked.js';
 import { byDecider, describeFlow, describePart, evaluatedFlows } from './required-flows.js';
 
 /**
@@ -61,9 +62,12 @@ export const unverifiableRequirement: LintRule = {
               loc: stepLoc(step, ctx.policy.root),
               uncertain: true,
               related: byName.map((r) => ({ loc: r.loc, message: `${r.label} names the hostname` })),
-              message:
-                `Required flow "${ev.req.description}" to ${hosts.join(', ')} (${describeFlow(ev.flow, hosts.join(', '))}) cannot be verified offline: ` +
-                `traffic to Internet addresses is blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)}, and fwlint does not resolve hostnames.${named} ` +
+              message: headline(
+                `Required flow "${ev.req.description}"`,
+                `to ${hostList(hosts)} cannot be verified offline.`,
+              ),
+              details:
+                `${describeFlow(ev.flow, hostList(hosts))}: traffic to Internet addresses is blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)}, and fwlint does not resolve hostnames.${named} ` +
                 'Allow the port to any destination or to an FQDN alias of the hostname.',
               key: [stepKey(step), ev.flow.from.label, hosts.join(',')],
             }),
@@ -81,8 +85,9 @@ export const unverifiableRequirement: LintRule = {
             loc: stepLoc(step, ctx.policy.root),
             uncertain: true,
             related: maybe.map((r) => ({ loc: r.loc, message: `${r.label} matches hostnames or URL tables` })),
-            message:
-              `Required flow "${ev.req.description}" (${describeFlow(ev.flow)}) is blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)} ` +
+            message: headline(`Required flow "${ev.req.description}"`, `may be blocked by ${shortCause(step)}.`),
+            details:
+              `${describeFlow(ev.flow)}: blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)} ` +
               `unless ${maybe.map((r) => `${r.label} (line ${r.loc.line})`).join(', ')} matches through its hostname members, which cannot be checked offline. ` +
               'Allow the provider networks by address to make the verdict certain.',
             key: [stepKey(step), ev.flow.from.label, ...maybe.map((r) => r.id)],
@@ -107,8 +112,9 @@ export const unverifiableRequirement: LintRule = {
           level: d.level,
           loc: r.loc,
           uncertain: true,
-          message:
-            `${r.label} (line ${r.loc.line}) blocks hostname members that fwlint cannot resolve; if any of them resolves into a provider network it blocks required flows that are otherwise allowed: ` +
+          message: headline(r.label, 'blocks hostnames fwlint cannot resolve; required flows may be blocked.'),
+          details:
+            `If any of the hostname members of ${r.label} (line ${r.loc.line}) resolves into a provider network, it blocks required flows that are otherwise allowed: ` +
             `${names
               .slice(0, 4)
               .map((n) => `"${n}"`)
@@ -122,6 +128,11 @@ export const unverifiableRequirement: LintRule = {
     return out;
   },
 };
+
+/** Hostnames for messages: the first two, and how many more. */
+function hostList(hosts: string[]): string {
+  return hosts.length > 2 ? `${hosts.slice(0, 2).join(', ')} and ${hosts.length - 2} more` : hosts.join(', ');
+}
 
 const denies = (r: Rule) => r.action.kind === 'drop' || r.action.kind === 'reject';
 

@@ -11,8 +11,13 @@ import type { ConfigFile, FileSettings } from '../config/settings.js';
 import { ParseError, UsageError } from '../model/errors.js';
 import type { Finding } from '../model/finding.js';
 import type { Vendor } from '../model/policy.js';
+import type { SourceLocation } from '../model/location.js';
 import type { Profile } from '../model/profile.js';
-import type { LintedFile, Notification, Report, SiteReport } from '../model/report.js';
+import type { LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
+import { assembleVerdicts } from '../verdicts/assemble.js';
+import { redactLine } from '../verdicts/redact.js';
+import type { RosterEntry } from '../verdicts/roster.js';
+import { repositoryRoot, stampRepoPaths } from './repo-root.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
 import { applyBaseline, readBaseline } from '../suppress/baseline.js';
@@ -39,8 +44,10 @@ export interface FileResult {
   findings: Finding[];
   notifications: Notification[];
   failed?: Failure;
-  /** Text of the lines findings point at, for `ignore.match`; never written to any output. */
+  /** Text of the lines findings point at, for `ignore.match`; written to reports only redacted. */
   lineTexts: Record<number, string>;
+  /** Every requirement of every profile on every firewall of the file, before its verdict. */
+  roster: RosterEntry[];
 }
 
 const profileCache = new Map<string, Profile>();
@@ -83,6 +90,7 @@ function failedFile(e: ParseError): FileResult {
     notifications: [],
     failed: { file: e.file, line: e.line, column: e.column, message: e.message },
     lineTexts: {},
+    roster: [],
   };
 }
 
@@ -126,8 +134,15 @@ function lintOneFileUnguarded(
   const findings: Finding[] = [];
   const notifications: Notification[] = [];
   const sites: SiteReport[] = [];
+  const roster: RosterEntry[] = [];
   for (const policy of policies) {
     const r = lintPolicy(policy, profiles, { ...opts, multiFirewall: policies.length > 1 });
+    for (const e of r.roster) {
+      if (policies.length > 1) e.matchFirewall = policy.name;
+      const level = s.rules[e.checkedBy];
+      if (level === 'off') e.notChecked.push(`${e.checkedBy} is turned off in the configuration file.`);
+      roster.push(e);
+    }
     // A firewall name only tells findings apart when a file holds several (VDOMs); otherwise
     // it is noise in messages and would tie fingerprints to the hostname.
     const own = policies.length > 1 ? r.findings : r.findings.map((f) => ({ ...f, firewall: undefined }));
@@ -147,7 +162,8 @@ function lintOneFileUnguarded(
     },
     findings: leveled,
     notifications,
-    lineTexts: linesOf(text, leveled),
+    lineTexts: linesOf(text, leveled, roster, display),
+    roster,
   };
 }
 
@@ -161,8 +177,19 @@ function applyLevels(findings: Finding[], levels: FileSettings['rules']): Findin
   });
 }
 
-function linesOf(text: string, findings: readonly Finding[]): Record<number, string> {
-  const wanted = new Set(findings.map((f) => f.loc.line));
+function linesOf(
+  text: string,
+  findings: readonly Finding[],
+  roster: readonly RosterEntry[],
+  file: string,
+): Record<number, string> {
+  const wanted = new Set<number>();
+  const span = (loc: SourceLocation) => {
+    for (let l = loc.line; l <= Math.min(loc.endLine, loc.line + SCAN_LINES - 1); l++) wanted.add(l);
+  };
+  for (const f of findings) if (f.loc.file === file && !f.fromDefault) span(f.loc);
+  for (const f of findings) wanted.add(f.loc.line);
+  for (const e of roster) for (const ev of e.pass?.evidence ?? []) if (ev.loc?.file === file) span(ev.loc);
   const out: Record<number, string> = {};
   if (wanted.size === 0) return out;
   let line = 1;
@@ -185,6 +212,8 @@ export interface RunOptions {
   baseline?: string;
   /** YYYY-MM-DD; ignore entries that expired before it stop suppressing. */
   today: string;
+  /** Environment ($GITHUB_WORKSPACE); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Lints the files, possibly in parallel; default: one after the other in this thread. */
   lintAll?: (jobs: { abs: string; display: string; settings: FileSettings }[]) => Promise<FileResult[]>;
 }
@@ -213,6 +242,8 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
     );
     findings.push(...expired.map(expiredSuppressionFinding), ...stale.map(staleSuppressionFinding));
   }
+  const root = repositoryRoot(o.cwd, o.env ?? process.env);
+  stampRepoPaths(findings, o.cwd, root);
   if (o.baseline) applyBaseline(findings, readBaseline(o.baseline), o.baseline);
   findings.sort(byLocation);
   const profiles = [...new Set(jobs.flatMap((j) => j.settings.profiles))].map(profile);
@@ -220,11 +251,13 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
     report: {
       tool: TOOL,
       workingDirectory: o.cwd,
+      repositoryRoot: root,
       files: results.map((r) => r.linted),
       findings,
       notifications: dedupe(notifications),
       rules: [...ALL_RULE_META],
       profiles: profiles.map((p) => ({ id: p.id, name: p.name, document: p.document.title })),
+      requirements: verdictsOf(results),
     },
     failed: results.flatMap((r) => (r.failed ? [r.failed] : [])),
   };
@@ -256,15 +289,19 @@ export function lintFiles(
     lintOneFile(resolve(cwd, file), displayPath(file, cwd), settings, { profiles, parseOptions }),
   );
   const findings = results.flatMap((r) => r.findings).sort(byLocation);
+  const root = repositoryRoot(cwd, process.env);
+  stampRepoPaths(findings, cwd, root);
   return {
     report: {
       tool: TOOL,
       workingDirectory: cwd,
+      repositoryRoot: root,
       files: results.map((r) => r.linted),
       findings,
       notifications: dedupe(results.flatMap((r) => r.notifications)),
       rules: [...ALL_RULE_META],
       profiles: profiles.map((p) => ({ id: p.id, name: p.name, document: p.document.title })),
+      requirements: verdictsOf(results),
     },
     failed: results.flatMap((r) =>
       r.failed ? [new ParseError(r.failed.file, r.failed.line, r.failed.column, r.failed.message)] : [],
@@ -272,10 +309,55 @@ export function lintFiles(
   };
 }
 
-/** Findings at or above `failOn` that are not suppressed decide exit code 1; parse failures give 2. */
-export function exitCode(report: Report, failed: readonly unknown[], failOn: FailOn): number {
+const RULE_NAMES = new Map(ALL_RULE_META.map((m) => [m.id, m.name]));
+
+/** Verdicts per file, from the roster and the file's findings after suppressions; evidence lines quoted, redacted. */
+function verdictsOf(results: readonly FileResult[]): RequirementVerdict[] {
+  return results.flatMap((r) =>
+    assembleVerdicts(r.roster, r.findings, RULE_NAMES).map((v) => ({
+      ...v,
+      evidence: v.evidence.map((ev) => {
+        const quote =
+          ev.loc && ev.loc.file === r.linted.path && !ev.fromDefault ? quoteOf(r.lineTexts, ev.loc) : undefined;
+        return quote !== undefined ? { ...ev, quote } : ev;
+      }),
+    })),
+  );
+}
+
+/** Longest quote of configuration lines in evidence. */
+const QUOTE_LINES = 14;
+/** Lines of an object read to find them (pfSense rules hold many empty elements). */
+const SCAN_LINES = 60;
+
+/** The lines of `loc` (at most QUOTE_LINES), redacted, with their common indentation removed. */
+function quoteOf(texts: Record<number, string>, loc: SourceLocation): string | undefined {
+  const lines: string[] = [];
+  let l = loc.line;
+  for (; l <= Math.min(loc.endLine, loc.line + SCAN_LINES - 1) && lines.length < QUOTE_LINES; l++) {
+    const t = texts[l];
+    if (t === undefined) break;
+    // Empty XML elements (`<tag></tag>`, `<x/>`) say nothing about the rule.
+    if (/^\s*(<([\w:-]+)>\s*<\/\2>|<[\w:-]+\s*\/>)\s*$/.test(t)) continue;
+    lines.push(redactLine(t.replace(/\s+$/, '')));
+  }
+  if (lines.length === 0) return undefined;
+  const indent = Math.min(...lines.filter((x) => x.trim()).map((x) => /^\s*/.exec(x)?.[0].length ?? 0));
+  const more = l <= loc.endLine ? ['…'] : [];
+  return [...lines.map((l) => l.slice(indent)), ...more].join('\n');
+}
+
+/**
+ * Findings at or above `failOn` that are not suppressed decide exit code 1; parse failures give 2.
+ * `incomplete` also fails when any requirement was not checked.
+ */
+export function exitCode(report: Report, failed: readonly unknown[], failOn: FailOn | readonly FailOn[]): number {
   if (failed.length > 0) return 2;
-  return report.findings.some((f) => !f.suppressions?.length && reachesFailOn(f.level, failOn)) ? 1 : 0;
+  const levels = typeof failOn === 'string' ? [failOn] : failOn;
+  if (levels.includes('incomplete') && report.requirements?.some((v) => v.status === 'not-checked')) return 1;
+  // `incomplete` adds to the level (default error); `none` alone never fails on findings.
+  const level = levels.find((l) => l !== 'incomplete') ?? 'error';
+  return report.findings.some((f) => !f.suppressions?.length && reachesFailOn(f.level, level)) ? 1 : 0;
 }
 
 /** Paths in reports are relative to the working directory with forward slashes, as SARIF consumers expect. */

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ALL_RULE_META, findRuleMeta } from '../../rules/index.js';
@@ -8,9 +7,8 @@ import type { Report } from '../model/report.js';
 import type { Vendor } from '../model/policy.js';
 import type { Audience } from '../model/profile.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
-import { formatJson } from '../reporters/json.js';
-import { formatSarif } from '../reporters/sarif.js';
-import { formatText, shouldColor } from '../reporters/text.js';
+import { shouldColor } from '../reporters/text.js';
+import { FORMATS, parseFormatSpec, writeFormats, type FormatSpec } from './formats.js';
 import { explain, formatExplain } from './explain.js';
 import { displayPath, exitCode, lintOneFile, lintRun, unexpected, type FailOn } from './lint.js';
 import { expandInputs } from './inputs.js';
@@ -19,8 +17,6 @@ import { writeStarterConfig } from './init.js';
 import { findConfig, loadConfig } from '../config/load.js';
 import type { FileSettings } from '../config/settings.js';
 import { writeBaseline } from '../suppress/baseline.js';
-import { formatGithub } from '../reporters/github.js';
-import { formatJunit } from '../reporters/junit.js';
 import { readConfig } from './read.js';
 import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
@@ -79,18 +75,20 @@ function program(): Command {
         VENDOR_CHOICES,
       ),
     )
-    .addOption(
-      new Option('--format <format>', 'output format')
-        .choices(['text', 'json', 'sarif', 'github', 'junit'])
-        .default('text'),
+    .option(
+      '--format <format[:file]>',
+      `output format: ${FORMATS.join(', ')} (repeatable; add :<file> to write that format to a file)`,
+      (v: string, acc: FormatSpec[] = []) => [...acc, parseFormatSpec(v)],
     )
+    .option('--sarif-category <id>', 'SARIF runAutomationDetails.id (default: none, upload-sarif sets the category)')
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables: conntrack timeouts)')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(
       new Option(
         '--fail-on <level>',
-        'exit 1 when an unsuppressed finding at or above this level exists (default: error)',
-      ).choices(FAIL_ON),
+        'exit 1 when an unsuppressed finding at or above this level exists, or with "incomplete" when a requirement ' +
+          'was not checked (repeatable; default: error)',
+      ).argParser(collectFailOn),
     )
     .option(
       '-c, --config <file>',
@@ -155,20 +153,12 @@ function program(): Command {
         const n = writeBaseline(o.writeBaseline, report.findings);
         process.stderr.write(`fwlint: wrote ${n} finding(s) to ${o.writeBaseline}\n`);
       }
-      const failOn = (o.failOn ?? config?.top.failOn ?? 'error') as FailOn;
-      const toFile = !!o.output;
-      const out =
-        o.format === 'json'
-          ? formatJson(report)
-          : o.format === 'sarif'
-            ? formatSarif(report)
-            : o.format === 'github'
-              ? formatGithub(report)
-              : o.format === 'junit'
-                ? formatJunit(report, failOn)
-                : formatText(report, { color: !toFile && shouldColor(process.stdout, process.env) });
-      if (toFile) writeReport(o.output, out);
-      else process.stdout.write(out);
+      const failOn = (o.failOn ?? [config?.top.failOn ?? 'error']) as FailOn[];
+      writeFormats(report, (o.format ?? []) as FormatSpec[], o.output as string | undefined, {
+        failOn,
+        sarifCategory: o.sarifCategory as string | undefined,
+        color: shouldColor(process.stdout, process.env),
+      });
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
     });
 
@@ -241,6 +231,14 @@ function program(): Command {
   return p;
 }
 
+function collectFailOn(v: string, acc: string[] = []): string[] {
+  const vals = v.split(',').map((x) => x.trim());
+  for (const x of vals)
+    if (!(FAIL_ON as readonly string[]).includes(x))
+      throw new UsageError(`--fail-on '${x}': expected one of ${FAIL_ON.join(', ')}`);
+  return [...acc, ...vals];
+}
+
 function collectChoice(choices: readonly string[]) {
   return (v: string, acc: string[] = []) => {
     if (!choices.includes(v)) throw new UsageError(`--audience '${v}': expected one of ${choices.join(', ')}`);
@@ -256,14 +254,6 @@ function redactReport(report: Report): void {
     related: f.related?.map((r) => ({ ...r, message: redact(r.message) })),
   }));
   report.notifications = report.notifications.map((n) => ({ ...n, message: redact(n.message) }));
-}
-
-function writeReport(file: string, out: string): void {
-  try {
-    writeFileSync(file, out);
-  } catch (e) {
-    throw new UsageError(`cannot write the report to ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
 }
 
 function oneLine(s: string): string {

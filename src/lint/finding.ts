@@ -4,9 +4,13 @@ import type { SourceLocation } from '../model/location.js';
 import type { RuleMeta } from '../model/report.js';
 import type { DocSource, Profile, Severity } from '../model/profile.js';
 import type { RuleContext } from './context.js';
+import { splitMessage, userCitations } from './wording.js';
 
 export interface FindingInput {
+  /** What is wrong, one sentence of at most 120 characters; further sentences move to `details`. */
   message: string;
+  /** The flows, ports, networks, the deciding rule and the fix. */
+  details?: string;
   loc: SourceLocation;
   level?: Severity;
   requirement?: string;
@@ -22,11 +26,14 @@ export function finding(
   ctx: Pick<RuleContext, 'profile' | 'policy'> | undefined,
   f: FindingInput,
 ): Finding {
+  const { headline, details } = splitMessage(userCitations(f.message));
+  const more = [details, f.details && userCitations(f.details)].filter((d): d is string => !!d).join(' ');
   return {
     ruleId: meta.id,
     ruleName: meta.name,
     level: f.level ?? meta.defaultLevel,
-    message: f.message,
+    message: headline,
+    ...(more ? { details: more } : {}),
     loc: f.loc,
     related: f.related,
     profile: ctx?.profile.id,

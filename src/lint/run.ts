@@ -9,9 +9,10 @@ import type { RuleContext } from './context.js';
 import type { Site } from '../site/types.js';
 import { internalEndpoints, resolveEndpoints } from './endpoints.js';
 import { siteCoverage } from '../site/coverage.js';
-import { inScope } from './flows.js';
-import { phonesAreNated } from './nat.js';
 import { jumpLimits } from '../engine/limits.js';
+import { evaluatedFlows } from '../../rules/required-flows.js';
+import { rosterFor, type RosterEntry } from '../verdicts/roster.js';
+import { noteScope } from '../verdicts/scope.js';
 
 export interface LintOptions {
   /** CIDR, CIDR@interface, interface or address-object names; `all-internal` for every internal network. */
@@ -32,7 +33,7 @@ export function lintPolicy(
   policy: Policy,
   profiles: readonly Profile[],
   opts: LintOptions,
-): { findings: Finding[]; notifications: Notification[]; site: SiteReport } {
+): { findings: Finding[]; notifications: Notification[]; site: SiteReport; roster: RosterEntry[] } {
   const notifications: Notification[] = policy.notes.map((message) => ({
     level: 'note' as const,
     message: message.startsWith(policy.file) ? message : `${policy.file}: ${message}`,
@@ -67,13 +68,22 @@ export function lintPolicy(
     notify,
   };
   const findings: Finding[] = [];
+  const roster: RosterEntry[] = [];
   profiles.forEach((profile, i) => {
     const ctx: RuleContext = { ...base, profile };
+    const start = notifications.length;
     siteCoverage(ctx);
     noteScope(ctx);
     for (const rule of RULES) if (!rule.perPolicy || i === 0) findings.push(...rule.check(ctx));
+    const hostnameOnly = new Set(
+      evaluatedFlows(ctx)
+        .filter((e) => e.hostnamesOnly)
+        .map((e) => e.req.id),
+    );
+    roster.push(...rosterFor(policy, profile, notifications.slice(start), (id) => hostnameOnly.has(id)));
   });
-  return { findings, notifications, site: siteToReport(site) };
+  // Passes are evidence for verdicts, not messages for the reader.
+  return { findings, notifications: notifications.filter((n) => !n.passed), site: siteToReport(site), roster };
 }
 
 /** The PBX address: --pbx as given (an address outside the firewall's subnets included), else the detected PBX. */
@@ -92,18 +102,4 @@ function addJumpLimits(policy: Policy): void {
   if (limited.has(policy)) return;
   limited.add(policy);
   policy.unsupported.push(...jumpLimits(policy.ruleset));
-}
-
-/** Says which requirements this run leaves out, so a clean report is not mistaken for full coverage. */
-function noteScope(ctx: RuleContext): void {
-  const p = ctx.profile.name;
-  const inbound = ctx.profile.flows.filter(
-    (f) =>
-      f.direction === 'inbound' && !f.remote.pbx && !f.remote.roles && !f.remote.servers && !f.local && inScope(f, ctx),
-  ).length;
-  if (inbound && phonesAreNated(ctx))
-    ctx.notify({
-      level: 'note',
-      message: `${p}: ${inbound} inbound flow(s) not checked: the phones are behind source NAT, so inbound connections reach them only through port-forwards (FWL004/FWL010 cover those).`,
-    });
 }

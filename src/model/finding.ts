@@ -18,7 +18,10 @@ export interface Finding {
   ruleId: string;
   ruleName: string;
   level: Severity;
+  /** What is wrong: one sentence, at most 120 characters. */
   message: string;
+  /** Flows, ports, networks, the deciding rule or default, and the fix; shown below the message. */
+  details?: string;
   /** The cause: the blocking rule, the setting line, the NAT rule, or where a default applies. */
   loc: SourceLocation;
   related?: RelatedLocation[];
@@ -37,4 +40,9 @@ export interface Finding {
   firewall?: string;
   /** Set when the finding is accepted; suppressed findings stay in reports but not in exit codes. */
   suppressions?: Suppression[];
+  /**
+   * The file as a path relative to the repository root (git top level or $GITHUB_WORKSPACE), set by
+   * the runner: fingerprints and SARIF use it, so they do not depend on the working directory.
+   */
+  repoPath?: string;
 }

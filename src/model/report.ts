@@ -31,6 +31,59 @@ export interface Notification {
    * requirement ids. Verdicts read it, so a skipped requirement is never shown as a pass.
    */
   notChecked?: { profile: string; requirements: string[]; firewall?: string };
+  /**
+   * Set by rules that confirmed a requirement holds (src/verdicts/record.ts). The runner takes
+   * these out of the notifications; they become the evidence of `pass` verdicts.
+   */
+  passed?: PassRecord;
+}
+
+export type VerdictStatus = 'pass' | 'fail' | 'uncertain' | 'not-checked';
+export type RequirementKind = 'flow' | 'setting' | 'port-forward';
+
+/** One place in the configuration (or a platform default) a verdict rests on. */
+export interface Evidence {
+  /** What happens there: `rule "Allow VoIP" accepts tcp 5060`, `default policy drops`. */
+  text: string;
+  loc?: SourceLocation;
+  /** The configuration line, redacted (secrets never appear), when the file could be read. */
+  quote?: string;
+  fromDefault?: boolean;
+}
+
+/** A positive check a rule recorded: the requirement holds, and what makes it hold. */
+export interface PassRecord {
+  profile: string;
+  requirement: string;
+  firewall?: string;
+  why: string;
+  evidence: Evidence[];
+  /** Holds, but only if hostname members or a default the documentation leaves open behave as assumed. */
+  uncertain?: string;
+}
+
+/** The answer to "does this firewall meet this requirement of this provider?". */
+export interface RequirementVerdict {
+  id: string;
+  profile: string;
+  /** The configuration file, and the firewall (VDOM, hostname) inside it when it has a name. */
+  file: string;
+  firewall?: string;
+  kind: RequirementKind;
+  description: string;
+  status: VerdictStatus;
+  severity: Severity;
+  /** The rule or default that decides, with ports and networks; or what is missing to check it. */
+  why: string;
+  /** Fingerprints of the findings behind a fail or uncertain verdict. */
+  findings: string[];
+  evidence: Evidence[];
+  /** The fwlint rule that checks it (FWL001 for flows...). */
+  checkedBy: string;
+  /** Every finding behind the failure is suppressed (accepted risk) or in the baseline. */
+  accepted?: boolean;
+  /** Where the provider document states it. */
+  source?: { section: string; quote: string };
 }
 
 export interface LintedFile {
@@ -69,10 +122,14 @@ export interface Report {
   tool: { name: string; version: string; informationUri: string };
   /** Directory paths are relative to (SARIF originalUriBaseIds). */
   workingDirectory: string;
+  /** The repository root (git top level or $GITHUB_WORKSPACE) SARIF URIs are relative to; default the working directory. */
+  repositoryRoot?: string;
   files: LintedFile[];
   findings: Finding[];
   /** Assumptions, skipped requirements and other run-level messages. */
   notifications: Notification[];
   rules: RuleMeta[];
   profiles: { id: string; name: string; document: string }[];
+  /** One verdict per requirement of every profile on every firewall (absent in reports built by hand). */
+  requirements?: RequirementVerdict[];
 }

@@ -44,10 +44,10 @@ export const RULE_LEVELS = ['off', ...SEVERITIES] as const;
 export type RuleLevel = (typeof RULE_LEVELS)[number];
 
 /** `--fail-on` / `failOn`: the least severe level that fails a run, or `none`. */
-export const FAIL_ON = [...SEVERITIES, 'none'] as const;
+export const FAIL_ON = [...SEVERITIES, 'none', 'incomplete'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 /** Whether `level` reaches the `--fail-on` threshold. */
 export function reachesFailOn(level: Severity, failOn: FailOn): boolean {
-  return failOn !== 'none' && SEVERITY_RANK[level] >= SEVERITY_RANK[failOn];
+  return failOn !== 'none' && failOn !== 'incomplete' && SEVERITY_RANK[level] >= SEVERITY_RANK[failOn];
 }

@@ -50,7 +50,7 @@ export function fingerprint(finding: Finding): string {
   const identity = [
     'fwlint-fingerprint-v1',
     finding.ruleId,
-    normalizeFingerprintPath(finding.loc.file),
+    normalizeFingerprintPath(finding.repoPath ?? finding.loc.file),
     `firewall=${finding.firewall ?? ''}`,
     `profile=${finding.profile ?? ''}`,
     `requirement=${finding.requirement ?? ''}`,

@@ -1,4 +1,5 @@
 import type { Report } from '../model/report.js';
+import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
 import { sortFindings, summarize } from './json.js';
 
 /**
@@ -22,6 +23,13 @@ export function formatGithub(report: Report): string {
     out.push(`::${COMMAND[f.level]} ${props.join(',')}::${data(f.message)}`);
   }
   for (const n of report.notifications) out.push(`::${COMMAND[n.level]}::${data(n.message)}`);
+  const counts = countVerdicts(report.requirements ?? []);
+  const notChecked = counts.reduce((n, c) => n + c.notChecked, 0);
+  if (notChecked > 0)
+    out.push(
+      `::warning title=fwlint: incomplete::${notChecked} requirement(s) were not checked; see the notices above.`,
+    );
+  for (const c of counts) out.push(`fwlint: ${formatCounts(c)}`);
   const s = summarize(report.findings);
   out.push(
     `fwlint: ${s.errors} error(s), ${s.warnings} warning(s), ${s.notes} note(s)${s.suppressed ? `, ${s.suppressed} suppressed` : ''}`,

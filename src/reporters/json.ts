@@ -37,8 +37,24 @@
  *     { "level": "note", "message": "…", "file"?: "…", "line"?: 1, "column"?: 1,
  *       "endLine"?: 1, "endColumn"?: 2 }
  *   ],
- *   "summary": { "errors": 1, "warnings": 0, "notes": 0 }
+ *   "requirements": [                    // one per requirement of every profile on every firewall
+ *     { "id": "ipnordic-sip-udp", "profile": "ipnordic", "file": "fw/site-a.xml", "firewall"?: "fw-office",
+ *       "kind": "flow",                   // "flow" | "setting" | "port-forward"
+ *       "description": "…", "status": "fail", // "pass" | "fail" | "uncertain" | "not-checked"
+ *       "severity": "error", "why": "…",  // the deciding rule or default; or what is missing to check it
+ *       "checkedBy": "FWL001",
+ *       "findings": ["3f2a…"],            // fingerprints of the findings behind fail/uncertain
+ *       "evidence": [ { "text": "…", "file"?: "…", "line"?: 185, "column"?: 3, "quote"?: "…",
+ *                       "fromDefault"?: true } ],
+ *       "accepted"?: true,                // every finding behind it is suppressed
+ *       "source"?: { "section": "…", "quote": "…" } }
+ *   ],
+ *   "summary": { "errors": 1, "warnings": 0, "notes": 0, "suppressed": 0,
+ *                "requirements": [ { "profile": "ipnordic", "pass": 24, "fail": 3, "uncertain": 0, "notChecked": 2 } ] }
  * }
+ *
+ * A finding's `message` is one sentence (at most 120 characters) saying what is wrong; `details`
+ * (omitted when empty) holds the flows, ports, networks, the deciding rule and the fix.
  *
  * Findings are sorted by file (in the order of `files`, then unknown files by name), line,
  * column, rule id and fingerprint, so the output is deterministic for the same input.
@@ -47,7 +63,8 @@
  * counting), so that all three formats agree.
  */
 import type { Finding } from '../model/finding.js';
-import type { Report, SiteReport } from '../model/report.js';
+import type { Report, RequirementVerdict, SiteReport } from '../model/report.js';
+import { countVerdicts, type VerdictCounts } from '../verdicts/assemble.js';
 import type { Severity } from '../model/profile.js';
 import { fingerprint } from './fingerprint.js';
 
@@ -66,6 +83,7 @@ export interface JsonFinding {
   ruleName: string;
   level: Severity;
   message: string;
+  details?: string;
   file: string;
   line: number;
   column: number;
@@ -109,6 +127,21 @@ export interface JsonSummary {
   notes: number;
   /** Findings accepted by a suppression or the baseline; not in the counts above. */
   suppressed: number;
+  /** Verdict counts per profile. */
+  requirements?: VerdictCounts[];
+}
+
+export interface JsonEvidence {
+  text: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  quote?: string;
+  fromDefault?: boolean;
+}
+
+export interface JsonRequirement extends Omit<RequirementVerdict, 'evidence'> {
+  evidence: JsonEvidence[];
 }
 
 export interface JsonReport {
@@ -118,6 +151,7 @@ export interface JsonReport {
   files: JsonFile[];
   findings: JsonFinding[];
   notifications: JsonNotification[];
+  requirements: JsonRequirement[];
   summary: JsonSummary;
 }
 
@@ -167,6 +201,7 @@ function toJsonFinding(f: Finding): JsonFinding {
     ruleName: f.ruleName,
     level: f.level,
     message: f.message,
+    ...(f.details ? { details: f.details } : {}),
     file: f.loc.file,
     line: f.loc.line,
     column: f.loc.column,
@@ -227,7 +262,32 @@ export function toJsonReport(report: Report): JsonReport {
           }
         : {}),
     })),
-    summary: summarize(report.findings),
+    requirements: (report.requirements ?? []).map(toJsonRequirement),
+    summary: { ...summarize(report.findings), requirements: countVerdicts(report.requirements ?? []) },
+  };
+}
+
+function toJsonRequirement(v: RequirementVerdict): JsonRequirement {
+  return {
+    id: v.id,
+    profile: v.profile,
+    file: v.file,
+    ...(v.firewall !== undefined ? { firewall: v.firewall } : {}),
+    kind: v.kind,
+    description: v.description,
+    status: v.status,
+    severity: v.severity,
+    why: v.why,
+    checkedBy: v.checkedBy,
+    findings: [...v.findings],
+    evidence: v.evidence.map((e) => ({
+      text: e.text,
+      ...(e.loc ? { file: e.loc.file, line: e.loc.line, column: e.loc.column } : {}),
+      ...(e.quote !== undefined ? { quote: e.quote } : {}),
+      ...(e.fromDefault ? { fromDefault: true } : {}),
+    })),
+    ...(v.accepted ? { accepted: true } : {}),
+    ...(v.source ? { source: { section: v.source.section, quote: v.source.quote } } : {}),
   };
 }
 

@@ -1,53 +1,106 @@
-import type { Report } from '../model/report.js';
+import type { Finding } from '../model/finding.js';
+import type { Report, RequirementVerdict } from '../model/report.js';
+import { fingerprint } from './fingerprint.js';
 import { sortFindings } from './json.js';
 
 /**
- * JUnit XML for CI systems that show test reports: one test suite per linted file, one test case per
- * rule that ran on it (a failure per finding at or above the level that fails the run is listed in
- * it; lower levels and suppressed findings appear as skipped test cases with their reason).
+ * JUnit XML for CI systems that show test reports, valid against the Jenkins JUnit schema
+ * (test/schemas/junit-10.xsd): one test suite per file, firewall and profile with one test case per
+ * requirement (passed; failed with the deciding finding; skipped when not checked, saying why),
+ * and one suite per file for findings that concern no requirement (unmodelled constructs, parse
+ * errors, exposure), one test case per rule. Names hold ids and descriptions, never line numbers,
+ * so they stay the same when lines move.
  */
-export function formatJunit(report: Report, failOn: 'error' | 'warning' | 'note' | 'none' = 'error'): string {
-  const rank = { error: 3, warning: 2, note: 1 } as const;
-  const threshold = failOn === 'none' ? 4 : rank[failOn];
+export function formatJunit(report: Report): string {
   const findings = sortFindings(report);
-  const suites: string[] = [];
+  const byFingerprint = new Map(findings.map((f) => [fingerprint(f), f]));
+  const suites: Suite[] = [];
+  const verdictSuites = new Map<string, Suite>();
+  for (const v of report.requirements ?? []) {
+    const name = `${v.profile}: ${v.file}${v.firewall ? ` [${v.firewall}]` : ''}`;
+    let s = verdictSuites.get(name);
+    if (!s) verdictSuites.set(name, (s = { name, cases: [] }));
+    s.cases.push(verdictCase(v, byFingerprint, classname(v.file, v.profile)));
+  }
+  suites.push(...verdictSuites.values());
+  for (const file of report.files) {
+    const other = findings.filter((f) => f.loc.file === file.path && !f.requirement);
+    const byRule = new Map<string, Finding[]>();
+    for (const f of other) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    const cases = [...byRule.values()].map((fs) => ruleCase(fs, classname(file.path, 'checks')));
+    if (cases.length === 0 && !(report.requirements ?? []).some((v) => v.file === file.path))
+      cases.push({ xml: `    <testcase classname="${attr(classname(file.path, 'checks'))}" name="fwlint"/>` });
+    if (cases.length) suites.push({ name: `${file.path}: other checks`, cases });
+  }
   let tests = 0;
   let failures = 0;
-  let skipped = 0;
-  for (const file of report.files) {
-    const mine = findings.filter((f) => f.loc.file === file.path);
-    const cases: string[] = [];
-    let sFail = 0;
-    let sSkip = 0;
-    if (mine.length === 0) cases.push(`    <testcase classname="${attr(file.path)}" name="fwlint"/>`);
-    for (const f of mine) {
-      const name = `${f.ruleId} ${f.ruleName} at line ${f.loc.line}${f.requirement ? ` (${f.requirement})` : ''}`;
-      const head = `    <testcase classname="${attr(file.path)}" name="${attr(name)}" file="${attr(f.loc.file)}" line="${f.loc.line}">`;
-      if (f.suppressions?.length) {
-        sSkip++;
-        cases.push(
-          `${head}<skipped message="${attr(`suppressed: ${f.suppressions.map((s) => s.justification).join('; ')}`)}"/></testcase>`,
-        );
-      } else if (rank[f.level] >= threshold) {
-        sFail++;
-        const where = `${f.loc.file}:${f.loc.line}:${f.loc.column}`;
-        cases.push(
-          `${head}<failure type="${f.level}" message="${attr(f.message)}">${text(`${where} ${f.level} ${f.ruleId}\n${f.message}`)}</failure></testcase>`,
-        );
-      } else {
-        sSkip++;
-        cases.push(`${head}<skipped message="${attr(`${f.level}: ${f.message}`)}"/></testcase>`);
-      }
-    }
-    const count = Math.max(mine.length, 1);
-    tests += count;
-    failures += sFail;
-    skipped += sSkip;
-    suites.push(
-      `  <testsuite name="${attr(file.path)}" tests="${count}" failures="${sFail}" errors="0" skipped="${sSkip}">\n${cases.join('\n')}\n  </testsuite>`,
+  const body = suites.map((s) => {
+    const f = s.cases.filter((c) => c.failed).length;
+    const k = s.cases.filter((c) => c.skipped).length;
+    tests += s.cases.length;
+    failures += f;
+    return (
+      `  <testsuite name="${attr(s.name)}" tests="${s.cases.length}" failures="${f}" errors="0" skipped="${k}">\n` +
+      `${s.cases.map((c) => c.xml).join('\n')}\n  </testsuite>`
     );
-  }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="fwlint" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
+  });
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuites name="fwlint" tests="${tests}" failures="${failures}" errors="0">\n${body.join('\n')}\n</testsuites>\n`
+  );
+}
+
+interface Case {
+  xml: string;
+  failed?: boolean;
+  skipped?: boolean;
+}
+interface Suite {
+  name: string;
+  cases: Case[];
+}
+
+function classname(file: string, group: string): string {
+  return `fwlint.${group}.${file.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
+}
+
+function verdictCase(v: RequirementVerdict, byFp: Map<string, Finding>, cls: string): Case {
+  const head = `    <testcase classname="${attr(cls)}" name="${attr(`${v.id}: ${v.description}`)}"`;
+  if (v.status === 'pass') return { xml: `${head}/>` };
+  if (v.status === 'not-checked')
+    return { xml: `${head}><skipped message="${attr(`not checked: ${v.why}`)}"/></testcase>`, skipped: true };
+  const lines = v.findings.flatMap((fp) => {
+    const f = byFp.get(fp);
+    return f ? [`${f.loc.file}:${f.loc.line}:${f.loc.column} ${f.level} ${f.ruleId}`, f.message, f.details ?? ''] : [];
+  });
+  const type = v.status === 'uncertain' ? 'uncertain' : v.severity;
+  const accepted = v.accepted ? ' (accepted: every finding is suppressed)' : '';
+  if (v.accepted)
+    return {
+      xml: `${head}><skipped message="${attr(`${v.status}${accepted}: ${v.why}`)}"/></testcase>`,
+      skipped: true,
+    };
+  return {
+    xml: `${head}><failure type="${type}" message="${attr(v.why)}">${text(lines.filter(Boolean).join('\n'))}</failure></testcase>`,
+    failed: true,
+  };
+}
+
+function ruleCase(fs: Finding[], cls: string): Case {
+  const first = fs[0];
+  const name = first ? `${first.ruleId} ${first.ruleName}` : 'fwlint';
+  const head = `    <testcase classname="${attr(cls)}" name="${attr(name)}"`;
+  const active = fs.filter((f) => !f.suppressions?.length);
+  if (active.length === 0)
+    return {
+      xml: `${head}><skipped message="${attr(`${fs.length} suppressed finding(s)`)}"/></testcase>`,
+      skipped: true,
+    };
+  const failures = active.map(
+    (f) =>
+      `<failure type="${f.level}" message="${attr(f.message)}">${text(`${f.loc.file}:${f.loc.line}:${f.loc.column} ${f.level} ${f.ruleId}\n${f.message}${f.details ? `\n${f.details}` : ''}`)}</failure>`,
+  );
+  return { xml: `${head}>${failures.join('')}</testcase>`, failed: true };
 }
 
 function text(s: string): string {

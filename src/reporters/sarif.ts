@@ -7,20 +7,18 @@
  *  - SARIF2003/2013/2010/2011 (version control provenance, embedded content, snippets, context
  *    regions): a firewall export holds secrets (PSKs, password hashes, SNMP communities), so
  *    fwlint never copies any of its text into the log.
- *  - SARIF2012 ProvideHelpUri / Pascal-case names: rule `name` is the kebab-case name used on
- *    the command line and in the docs (ESLint style); there is no published per-rule help page,
- *    so `helpUri` is omitted rather than invented; `help.markdown` carries the full help, which
- *    GitHub shows instead of following a link. (GitHub does not require helpUri.)
+ *  - SARIF2012 Pascal-case names: rule `name` is the kebab-case name used on the command line
+ *    and in the docs (ESLint style). Each rule has `helpUri` to docs/rules/<id>.md in the
+ *    repository (generated from the rule metadata), and `help.markdown` carries the full help.
  *
  * Decisions:
- *  - Locations: `artifactLocation.uri` is the path relative to the working directory, forward
- *    slashes, percent-encoded per segment, with `uriBaseId: "%SRCROOT%"`;
- *    `originalUriBaseIds["%SRCROOT%"]` is the working directory as an absolute `file://` URI
- *    ending in `/`. GitHub resolves the relative path against the repository root, so run
- *    fwlint from the repository root (as CI jobs and pre-commit hooks normally do). A file
- *    outside the working directory gets an absolute `file://` URI without `uriBaseId`
- *    (validator note SARIF2016); `invocations[0].workingDirectory` lets GitHub relativise it
- *    (validator rule GH1006).
+ *  - Locations: `artifactLocation.uri` is the path relative to the repository root (the git top
+ *    level, or $GITHUB_WORKSPACE; `report.repositoryRoot`), forward slashes, percent-encoded per
+ *    segment, with `uriBaseId: "%SRCROOT%"`; `originalUriBaseIds["%SRCROOT%"]` is that root as
+ *    an absolute `file://` URI ending in `/`. So the log (and its fingerprints) is the same
+ *    whether fwlint runs from the root or a subfolder. A file outside the root gets an absolute
+ *    `file://` URI without `uriBaseId` (validator note SARIF2016), and only then
+ *    `invocations[0].workingDirectory` is written (validator rule GH1006).
  *  - Regions: 1-based lines and columns; `endLine` inclusive; `endColumn` (when the parser knows
  *    it) exclusive, as SARIF defines it; `columnKind: "utf16CodeUnits"` (JavaScript string
  *    indices). Never a `snippet`.
@@ -31,15 +29,18 @@
  *    complete); each such file also gets an error-level `toolExecutionNotification`, besides
  *    its FWL901 result. Run notifications (assumptions, skipped requirements) become
  *    `toolExecutionNotifications` with their level.
- *  - Rule properties: `tags` (plus "security" when the rule has a security-severity, since GitHub
- *    defines that score for rules tagged security), `precision`, `security-severity` as a string
- *    with one decimal (omitted when the rule's score is 0: GitHub reads 0.0 as "no security
- *    severity"), and `problem.severity` (error|warning|recommendation from the default level).
+ *  - Rule properties: `tags`, `precision`, `security-severity` as a string with one decimal only
+ *    for rules tagged "security" (exposure to the Internet: FWL004, FWL010) — blocked flows,
+ *    parse errors and unmodelled statements are reliability problems, not security alerts —
+ *    and `problem.severity` (error|warning|recommendation from the default level).
  *    Descriptions are clipped to GitHub's 1024 characters, tags to 20. Multi-line per-vendor
  *    fix texts that are not Markdown lists are fenced in help.markdown.
- *  - `automationDetails.id` is `fwlint/<sorted profile ids joined by "+">/` (a category only,
- *    trailing slash), so each profile combination has its own category in code scanning;
- *    callers may pass another id (e.g. one per device directory).
+ *  - `automationDetails.id` is written only when given (`--sarif-category`); without it
+ *    upload-sarif's `category` input decides.
+ *  - At most 25,000 results per run (GitHub's limit), the most severe first; a warning
+ *    notification says how many were left out. Results carry `properties.requirements`.
+ *  - Messages: `text` is the one-sentence headline plus the details; `markdown` sets the
+ *    headline in bold above the details.
  */
 import path from 'node:path';
 import type * as Sarif from 'sarif';
@@ -64,9 +65,17 @@ const MAX_RELATED = 1000;
 const MAX_LINKED_RELATED = 10;
 
 export interface SarifOptions {
-  /** run.automationDetails.id; default `fwlint/<profiles>/`. */
+  /** run.automationDetails.id (`--sarif-category`); without it there is none and upload-sarif sets the category. */
   automationId?: string;
+  /** Most results in one run (GitHub rejects runs over 25,000). */
+  maxResults?: number;
 }
+
+/** GitHub code scanning accepts at most 25,000 results per run. */
+export const MAX_RESULTS = 25_000;
+
+/** Rule documentation in the repository (docs/rules/<id>.md, generated from the rule metadata). */
+export const DOCS_BASE = 'https://github.com/fwlint/fwlint/blob/main/docs/rules/';
 
 const VENDOR_LABEL: Record<Vendor | 'generic', string> = {
   pfsense: 'pfSense',
@@ -108,22 +117,20 @@ interface UriParts {
   uriBaseId?: string;
 }
 
-/** How a path from the report is written in SARIF: relative to %SRCROOT% when possible. */
-export function artifactUri(file: string, workingDirectory: string): UriParts {
-  const wd = path.posix.normalize(workingDirectory.replace(/\\/g, '/')).replace(/\/+$/, '');
+/**
+ * How a path from the report is written in SARIF: relative to %SRCROOT% (the repository root)
+ * when the file is inside it, else an absolute file:// URI. Relative paths in the report are
+ * relative to the working directory.
+ */
+export function artifactUri(file: string, workingDirectory: string, root = workingDirectory): UriParts {
+  const norm = (d: string) => path.posix.normalize(d.replace(/\\/g, '/')).replace(/\/+$/, '');
+  const wd = norm(workingDirectory);
+  const base = norm(root);
   const p = file.replace(/\\/g, '/');
-  let rel: string;
-  if (isAbsolutePath(p)) {
-    const abs = path.posix.normalize(p);
-    if (wd !== '' && abs.startsWith(wd + '/')) rel = abs.slice(wd.length + 1);
-    else return { uri: fileUri(abs) };
-  } else {
-    rel = path.posix.normalize(p);
-  }
-  if (rel === '..' || rel.startsWith('../') || rel === '.' || rel === '') {
-    return { uri: fileUri(path.posix.join(wd === '' ? '/' : wd, p)) };
-  }
-  return { uri: encodeSegments(rel), uriBaseId: SRCROOT };
+  const abs = isAbsolutePath(p) ? path.posix.normalize(p) : path.posix.join(wd === '' ? '/' : wd, p);
+  if (base !== '' && abs.startsWith(base + '/'))
+    return { uri: encodeSegments(abs.slice(base.length + 1)), uriBaseId: SRCROOT };
+  return { uri: fileUri(abs) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,11 +226,11 @@ function helpMarkdown(rule: RuleMeta, report: Report): string {
 }
 
 function ruleDescriptor(rule: RuleMeta, report: Report): Sarif.ReportingDescriptor {
-  const sev = securitySeverity(rule.securitySeverity);
-  // GitHub treats a rule with security-severity as a security query, and its docs define the
-  // score "for security queries (@tags includes security)": add the tag so both agree.
+  // GitHub treats a rule with security-severity as a security query ("@tags includes security").
+  // Only rules whose impact is security (exposure to the Internet) are: a blocked flow or a parse
+  // error is a reliability problem, not a security alert.
   const tags = [...new Set(rule.tags)];
-  if (sev !== undefined && !tags.includes('security')) tags.unshift('security');
+  const sev = tags.includes('security') ? securitySeverity(rule.securitySeverity) : undefined;
   const properties: Sarif.PropertyBag = { tags: tags.slice(0, MAX_TAGS), precision: rule.precision };
   if (sev !== undefined) properties['security-severity'] = sev;
   properties['problem.severity'] = PROBLEM_SEVERITY[rule.defaultLevel];
@@ -233,6 +240,7 @@ function ruleDescriptor(rule: RuleMeta, report: Report): Sarif.ReportingDescript
     name: clip(rule.name, MAX_NAME),
     shortDescription: { text: clip(short, MAX_DESCRIPTION) },
     fullDescription: { text: clip(nonEmpty(rule.fullDescription, short), MAX_DESCRIPTION) },
+    helpUri: `${DOCS_BASE}${rule.id}.md`,
     help: { text: helpText(rule, report), markdown: helpMarkdown(rule, report) },
     defaultConfiguration: { level: rule.defaultLevel },
     properties,
@@ -290,15 +298,17 @@ function sentence(text: string): string {
 
 class Locator {
   readonly artifactIndex = new Map<string, number>();
+  readonly root: string;
 
   constructor(private readonly report: Report) {
+    this.root = report.repositoryRoot ?? report.workingDirectory;
     report.files.forEach((f, i) => {
       if (!this.artifactIndex.has(f.path)) this.artifactIndex.set(f.path, i);
     });
   }
 
   artifactLocation(file: string): Sarif.ArtifactLocation {
-    const { uri, uriBaseId } = artifactUri(file, this.report.workingDirectory);
+    const { uri, uriBaseId } = artifactUri(file, this.report.workingDirectory, this.root);
     const a: Sarif.ArtifactLocation = { uri };
     if (uriBaseId !== undefined) a.uriBaseId = uriBaseId;
     const index = this.artifactIndex.get(file);
@@ -311,8 +321,31 @@ class Locator {
   }
 }
 
+const LEVEL_RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };
+
+/** The paths of the report's files, as written in texts, rewritten relative to the repository root. */
+function rootRelativePaths(report: Report, root: string): (text: string) => string {
+  const pairs = report.files
+    .map((f) => {
+      const a = artifactUri(f.path, report.workingDirectory, root);
+      return [f.path, a.uriBaseId ? decodeURIComponent(a.uri) : f.path] as const;
+    })
+    .filter(([from, to]) => from !== to)
+    .sort((a, b) => b[0].length - a[0].length);
+  return (text) => pairs.reduce((t, [from, to]) => (t.startsWith(from) ? to + t.slice(from.length) : t), text);
+}
+
+/** Message text (headline, details, related links) and Markdown (headline in bold, details below). */
+function resultMessageOf(f: Finding, fallback: string): Sarif.Message {
+  const text = resultMessage(f, fallback);
+  if (!f.details) return { text };
+  const details = escapeLinkLike(oneLine(f.details));
+  return { text, markdown: `**${escapeBrackets(oneLine(f.message))}**\n\n${details}` };
+}
+
 function resultMessage(f: Finding, fallback: string): string {
-  const base = escapeLinkLike(oneLine(nonEmpty(f.message, fallback)));
+  const full = f.details ? `${sentence(f.message)} ${f.details}` : f.message;
+  const base = escapeLinkLike(oneLine(nonEmpty(full, fallback)));
   const related = f.related ?? [];
   if (related.length === 0) return base;
   const links = related
@@ -340,7 +373,14 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
   }
 
   const occurrences = new Map<string, number>();
-  const results: Sarif.Result[] = sortFindings(report).map((f) => {
+  const max = options.maxResults ?? MAX_RESULTS;
+  const ordered = sortFindings(report)
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => LEVEL_RANK[b.f.level] - LEVEL_RANK[a.f.level] || a.i - b.i)
+    .map((x) => x.f);
+  const kept = ordered.slice(0, max);
+  const leftOut = ordered.length - kept.length;
+  const results: Sarif.Result[] = kept.map((f) => {
     const index = ruleIndex.get(f.ruleId)!;
     const fp = fingerprint(f);
     const occurrence = (occurrences.get(fp) ?? 0) + 1;
@@ -350,14 +390,17 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
       uncertain: f.uncertain === true,
     };
     if (f.profile !== undefined) properties['profile'] = f.profile;
-    if (f.requirement !== undefined) properties['requirement'] = f.requirement;
+    if (f.requirement !== undefined) {
+      properties['requirement'] = f.requirement;
+      properties['requirements'] = [f.requirement];
+    }
     if (f.source !== undefined) properties['providerDocument'] = { section: f.source.section, quote: f.source.quote };
     if (f.firewall !== undefined) properties['firewall'] = f.firewall;
     const result: Sarif.Result = {
       ruleId: f.ruleId,
       ruleIndex: index,
       level: f.level,
-      message: { text: resultMessage(f, rules[index]!.shortDescription!.text) },
+      message: resultMessageOf(f, rules[index]?.shortDescription?.text ?? f.ruleId),
       locations: [{ physicalLocation: locator.physical(f.loc) }],
     };
     const related = (f.related ?? []).slice(0, MAX_RELATED);
@@ -379,11 +422,24 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
     return result;
   });
 
+  const notificationsLeftOut: Sarif.Notification[] = [];
+  const rootPath = rootRelativePaths(report, locator.root);
+  if (leftOut > 0)
+    notificationsLeftOut.push({
+      level: 'warning',
+      message: {
+        text: `${leftOut} of ${ordered.length} results left out: GitHub code scanning accepts at most ${max} per run. The most severe are kept; the JSON format lists all of them.`,
+      },
+    });
   const notifications: Sarif.Notification[] = report.notifications.map((n) => {
-    const out: Sarif.Notification = { level: n.level, message: { text: nonEmpty(n.message, 'notification') } };
+    const out: Sarif.Notification = {
+      level: n.level,
+      message: { text: rootPath(nonEmpty(n.message, 'notification')) },
+    };
     if (n.loc) out.locations = [{ physicalLocation: locator.physical(n.loc) }];
     return out;
   });
+  notifications.unshift(...notificationsLeftOut);
   for (const file of report.files) {
     if (!file.failed) continue;
     const cause = report.findings.find((f) => f.loc.file === file.path && f.ruleId === 'FWL901');
@@ -408,7 +464,7 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
     const properties: Sarif.PropertyBag = { firewalls: [...f.firewalls], parseFailed: f.failed === true };
     if (f.vendor !== undefined) properties['vendor'] = f.vendor;
     if (f.version !== undefined) properties['vendorVersion'] = f.version;
-    const { uri, uriBaseId } = artifactUri(f.path, report.workingDirectory);
+    const { uri, uriBaseId } = artifactUri(f.path, report.workingDirectory, locator.root);
     return {
       location: uriBaseId !== undefined ? { uri, uriBaseId } : { uri },
       roles: ['analysisTarget'],
@@ -416,14 +472,12 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
     };
   });
 
-  const profileIds = [...new Set(report.profiles.map((p) => p.id))].sort();
-  const automationId = options.automationId ?? (profileIds.length > 0 ? `fwlint/${profileIds.join('+')}/` : 'fwlint/');
-
-  const workingDirectoryUri = fileUri(report.workingDirectory, true);
-  const invocation: Sarif.Invocation = {
-    executionSuccessful: !report.files.some((f) => f.failed),
-    workingDirectory: { uri: workingDirectoryUri },
-  };
+  const rootUri = fileUri(locator.root, true);
+  const invocation: Sarif.Invocation = { executionSuccessful: !report.files.some((f) => f.failed) };
+  // The working directory differs between runs from the root and from a subfolder; name it only
+  // when some URI is absolute and needs it (GH1006).
+  const absolute = artifacts.some((a) => a.location?.uriBaseId === undefined);
+  if (absolute) invocation.workingDirectory = { uri: fileUri(report.workingDirectory, true) };
   if (notifications.length > 0) invocation.toolExecutionNotifications = notifications;
 
   const run: Sarif.Run = {
@@ -437,8 +491,8 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
         rules,
       },
     },
-    automationDetails: { id: automationId },
-    originalUriBaseIds: { [SRCROOT]: { uri: workingDirectoryUri } },
+    ...(options.automationId !== undefined ? { automationDetails: { id: options.automationId } } : {}),
+    originalUriBaseIds: { [SRCROOT]: { uri: rootUri } },
     invocations: [invocation],
     ...(artifacts.length > 0 ? { artifacts } : {}),
     results,

@@ -20,7 +20,11 @@
 import type { Finding } from '../model/finding.js';
 import type { Report } from '../model/report.js';
 import type { Severity } from '../model/profile.js';
+import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
 import { sortFindings, summarize } from './json.js';
+
+/** Related locations listed under a finding; the rest are counted (all of them are in JSON and SARIF). */
+const MAX_RELATED_SHOWN = 5;
 
 export interface TextOptions {
   color: boolean;
@@ -118,11 +122,17 @@ export function formatText(report: Report, options: TextOptions): string {
       const level = paint(r.level, LEVEL_STYLE[r.level]) + ' '.repeat(wLevel - r.level.length);
       // Messages are sentences of very different lengths: padding them to one width wastes the terminal.
       out.push(`  ${paint(pos, 'dim')}  ${level}  ${r.message}  ${paint(r.ruleId, 'dim')}`);
-      for (const rel of r.finding.related ?? []) {
+      if (r.finding.details) out.push(`${' '.repeat(2 + posWidth + 2)}${paint(oneLine(r.finding.details), 'dim')}`);
+      const related = r.finding.related ?? [];
+      for (const rel of related.slice(0, MAX_RELATED_SHOWN)) {
         const where = `${rel.loc.file}:${rel.loc.line}:${rel.loc.column}`;
         const indent = ' '.repeat(2 + posWidth + 2);
         out.push(`${indent}${paint('related', 'dim')} ${paint(where, 'cyan')} ${oneLine(rel.message)}`);
       }
+      if (related.length > MAX_RELATED_SHOWN)
+        out.push(
+          `${' '.repeat(2 + posWidth + 2)}${paint(`and ${related.length - MAX_RELATED_SHOWN} more places`, 'dim')}`,
+        );
     }
     out.push('');
   }
@@ -133,17 +143,39 @@ export function formatText(report: Report, options: TextOptions): string {
   }
   if (report.notifications.length > 0) out.push('');
 
+  const counts = countVerdicts(report.requirements ?? []);
+  const notChecked = counts.reduce((n, c) => n + c.notChecked, 0);
+  const uncertain = counts.reduce((n, c) => n + c.uncertain, 0);
+  if (counts.length > 0) {
+    out.push(paint('Requirements:', 'bold'));
+    for (const c of counts) {
+      const line = formatCounts(c);
+      out.push(`  ${c.notChecked ? line.replace(/(\d+ not checked)$/, paint('$1', 'yellow', 'bold')) : line}`);
+    }
+    out.push('');
+  }
   const s = summarize(report.findings);
   const total = s.errors + s.warnings + s.notes;
   const suppressed = s.suppressed ? `, ${s.suppressed} suppressed` : '';
-  if (total === 0) {
+  if (total === 0 && (notChecked > 0 || uncertain > 0)) {
+    const open = [
+      notChecked ? plural(notChecked, 'requirement') + ' not checked' : '',
+      uncertain ? `${uncertain} uncertain` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    out.push(
+      paint(`⚠ no problems found, but incomplete: ${open}${suppressed} (see the notes above)`, 'yellow', 'bold'),
+    );
+  } else if (total === 0) {
     out.push(paint(`✔ no problems${suppressed}`, 'green', 'bold'));
   } else {
     const text =
       `✖ ${plural(total, 'problem')} ` +
       `(${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.notes, 'note')})${suppressed}`;
     const style: Style = s.errors > 0 ? 'red' : s.warnings > 0 ? 'yellow' : 'blue';
-    out.push(paint(text, style, 'bold'));
+    const incomplete = notChecked ? `; ${plural(notChecked, 'requirement')} not checked` : '';
+    out.push(paint(text + incomplete, style, 'bold'));
   }
   return out.join('\n') + '\n';
 }

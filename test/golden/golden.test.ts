@@ -9,6 +9,11 @@ import type { LintOptions } from '../../src/lint/run.js';
 import { loadProfile } from '../../src/profiles/load.js';
 import { formatJson } from '../../src/reporters/json.js';
 import { formatSarif } from '../../src/reporters/sarif.js';
+import { formatGithub } from '../../src/reporters/github.js';
+import { formatHtml } from '../../src/reporters/html.js';
+import { formatJunit } from '../../src/reporters/junit.js';
+import { formatMarkdown } from '../../src/reporters/markdown.js';
+import { formatText } from '../../src/reporters/text.js';
 import { allFixtures } from '../helpers/fixtures.js';
 import { ensureMultitoolExecutable, validateSarif } from '../helpers/sarif-validator.js';
 
@@ -37,6 +42,7 @@ function golden(name: string, actual: string): void {
 const cases = [
   { name: 'example-site.ipnordic', files: ['fixtures/pfsense/example-site.xml'], profiles: ['ipnordic'] },
   { name: 'blocked.ipnordic', files: ['fixtures/pfsense/rules/fwl001-blocked.xml'], profiles: ['ipnordic'] },
+  { name: 'fortigate.ipnordic', files: ['fixtures/fortigate/example-site.conf'], profiles: ['ipnordic'] },
 ];
 
 describe('golden outputs', () => {
@@ -44,6 +50,11 @@ describe('golden outputs', () => {
     const { report } = lintFiles(c.files, c.profiles.map((p) => loadProfile(p)), 'auto', opts, cwd);
     it(`${c.name}.json`, () => golden(`${c.name}.json`, normalize(formatJson(report))));
     it(`${c.name}.sarif`, () => golden(`${c.name}.sarif`, normalize(formatSarif(report))));
+    it(`${c.name}.txt`, () => golden(`${c.name}.txt`, normalize(formatText(report, { color: false }))));
+    it(`${c.name}.md`, () => golden(`${c.name}.md`, normalize(formatMarkdown(report))));
+    it(`${c.name}.junit.xml`, () => golden(`${c.name}.junit.xml`, normalize(formatJunit(report))));
+    it(`${c.name}.html`, () => golden(`${c.name}.html`, normalize(formatHtml(report))));
+    it(`${c.name}.github`, () => golden(`${c.name}.github`, normalize(formatGithub(report))));
   }
 });
 

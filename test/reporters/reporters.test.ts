@@ -244,14 +244,23 @@ describe('shouldColor', () => {
 describe('formatJson', () => {
   it('has the documented shape', () => {
     const json = JSON.parse(formatJson(makeReport()));
-    expect(Object.keys(json)).toEqual(['version', 'tool', 'profiles', 'files', 'findings', 'notifications', 'summary']);
+    expect(Object.keys(json)).toEqual([
+      'version',
+      'tool',
+      'profiles',
+      'files',
+      'findings',
+      'notifications',
+      'requirements',
+      'summary',
+    ]);
     expect(json.version).toBe(1);
     expect(json.tool).toEqual({
       name: 'fwlint',
       version: '0.1.0',
       informationUri: 'https://github.com/example/fwlint',
     });
-    expect(json.summary).toEqual({ errors: 2, warnings: 1, notes: 1, suppressed: 0 });
+    expect(json.summary).toEqual({ errors: 2, warnings: 1, notes: 1, suppressed: 0, requirements: [] });
     expect(json.files[2]).toEqual({ path: FILE_C, vendor: 'mikrotik', firewalls: [], failed: true });
     expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['FWL001', 'FWL010', 'FWL003', 'FWL901']);
     const f = json.findings[0];
@@ -363,13 +372,14 @@ describe('formatSarif', () => {
       name: 'missing-provider-allow',
       defaultConfiguration: { level: 'error' },
       properties: {
-        tags: ['security', 'voip', 'reliability', 'firewall'],
+        // Not tagged security: a blocked flow is a reliability problem, so no security-severity.
+        tags: ['voip', 'reliability', 'firewall'],
         precision: 'high',
-        'security-severity': '7.5',
         'problem.severity': 'error',
       },
     });
-    expect(r0.helpUri).toBeUndefined();
+    expect(r0.properties).not.toHaveProperty('security-severity');
+    expect(r0.helpUri).toBe('https://github.com/fwlint/fwlint/blob/main/docs/rules/FWL001.md');
     expect(r0.help!.markdown).toContain('### pfSense');
     expect(r0.help!.markdown).toContain('### FortiGate (FortiOS)\n\n```text\nconfig firewall policy\n  edit 0\n');
     expect(r0.help!.markdown).toContain('**above** the blocking rule.\n\n### FortiGate');
@@ -378,7 +388,10 @@ describe('formatSarif', () => {
     expect(run.tool.driver.rules![1]!.properties).not.toHaveProperty('security-severity');
     expect(run.tool.driver.rules![1]!.properties!.tags).toEqual(['voip']);
     expect(run.tool.driver.rules![2]!.properties!['problem.severity']).toBe('recommendation');
-    expect(run.automationDetails!.id).toBe('fwlint/ipnordic/');
+    // Without --sarif-category, upload-sarif's category input decides.
+    expect(run.automationDetails).toBeUndefined();
+    const withCategory = (JSON.parse(formatSarif(makeReport(), { automationId: 'fw/site-a' })) as Sarif.Log).runs[0]!;
+    expect(withCategory.automationDetails).toEqual({ id: 'fw/site-a' });
     expect(run.columnKind).toBe('utf16CodeUnits');
     expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///home/ci/repo/' } });
     expect(run.artifacts!.map((a) => a.location!.uri)).toEqual([
@@ -395,8 +408,11 @@ describe('formatSarif', () => {
   it('maps findings to results with locations, related locations, fingerprints and properties', () => {
     const run = log().runs[0]!;
     const results = run.results!;
-    expect(results.map((r) => r.ruleId)).toEqual(['FWL001', 'FWL010', 'FWL003', 'FWL901']);
-    const r = results[0]!;
+    // Most severe first (GitHub keeps at most 25,000 per run), then by location.
+    const rank = { error: 3, warning: 2, note: 1, none: 0 } as const;
+    const levels = results.map((r) => rank[r.level ?? 'none']);
+    expect(levels).toEqual([...levels].sort((a, b) => b - a));
+    const r = results.find((x) => x.ruleId === 'FWL001')!;
     expect(r.ruleIndex).toBe(0);
     expect(r.level).toBe('error');
     expect(r.message.text).toBe(
@@ -412,12 +428,19 @@ describe('formatSarif', () => {
     ]);
     const fp = fingerprint(makeReport().findings[1]!);
     expect(r.partialFingerprints).toEqual({ [FINGERPRINT_KEY]: fp, primaryLocationLineHash: `${fp}:1` });
-    expect(r.properties).toEqual({ fromDefault: false, uncertain: false, profile: 'ipnordic', requirement: 'sip-udp' });
-    expect(results[2]!.properties).toEqual({
+    expect(r.properties).toEqual({
+      fromDefault: false,
+      uncertain: false,
+      profile: 'ipnordic',
+      requirement: 'sip-udp',
+      requirements: ['sip-udp'],
+    });
+    expect(results.find((x) => x.ruleId === 'FWL003')!.properties).toEqual({
       fromDefault: true,
       uncertain: true,
       profile: 'ipnordic',
       requirement: 'sip-alg-off',
+      requirements: ['sip-alg-off'],
       firewall: 'voice',
     });
     // No snippets of the configuration, anywhere.

@@ -135,25 +135,25 @@ describe('FortiGate finding messages', () => {
   it('a default-caused FWL002 says which default, and is marked as such', () => {
     const [f] = lint('fwl002-default-alg.conf').filter((x) => x.ruleId === 'FWL002' && x.fromDefault);
     expect(f).toBeDefined();
-    expect(f!.message).toContain('This is the platform default');
-    expect(f!.message).toContain('default-voip-alg-mode');
-    expect(f!.message).toContain('proxy-based');
+    expect(`${f!.message} ${f!.details ?? ''}`).toContain('This is the platform default');
+    expect(`${f!.message} ${f!.details ?? ''}`).toContain('default-voip-alg-mode');
+    expect(`${f!.message} ${f!.details ?? ''}`).toContain('proxy-based');
     expect(f!.uncertain).toBeFalsy();
   });
 
   it('the voip-profile FWL002 names the policy and is explicit', () => {
     const f = lint('fwl002-default-alg.conf').find((x) => x.ruleId === 'FWL002' && !x.fromDefault)!;
-    expect(f.message).toContain('policy 1 "phones-out" uses voip-profile "default"');
+    expect(`${f.message} ${f.details ?? ''}`).toContain('policy 1 "phones-out" uses voip-profile "default"');
   });
 
   it('the default UDP timeout says 180 s is the default and flags the schema doubt', () => {
     const f = lint('fwl003-default-timeout.conf').find((x) => x.ruleId === 'FWL003' && x.fromDefault)!;
-    expect(f.message).toContain('UDP idle timeout is 180 s');
-    expect(f.message).toContain('This is the platform default');
-    expect(f.message).toContain('udp-idle-timer');
+    expect(`${f.message} ${f.details ?? ''}`).toContain('UDP idle timeout is 180 s');
+    expect(`${f.message} ${f.details ?? ''}`).toContain('This is the platform default');
+    expect(`${f.message} ${f.details ?? ''}`).toContain('udp-idle-timer');
     expect(f.uncertain).toBe(true);
     const svc = lint('fwl003-default-timeout.conf').find((x) => x.ruleId === 'FWL003' && !x.fromDefault)!;
-    expect(svc.message).toContain('service "RTP" sets udp-idle-timer 120');
+    expect(`${svc.message} ${svc.details ?? ''}`).toContain('service "RTP" sets udp-idle-timer 120');
   });
 
   it('an explicit udp-idle-timer with a UDP session-ttl entry is uncertain and says why', () => {
@@ -161,13 +161,13 @@ describe('FortiGate finding messages', () => {
     expect(f!.ruleId).toBe('FWL003');
     expect(f!.fromDefault).toBeFalsy();
     expect(f!.uncertain).toBe(true);
-    expect(f!.message).toContain('session-ttl port entry 1');
+    expect(`${f!.message} ${f!.details ?? ''}`).toContain('session-ttl port entry 1');
   });
 
   it('a policy without action is named as a default deny', () => {
     const f = lint('fwl001-blocked.conf')
       .filter((x) => x.ruleId === 'FWL001')
-      .map((x) => x.message);
+      .map((x) => `${x.message} ${x.details ?? ''}`);
     expect(f.some((m) => m.includes('policy 7 "sip-tls-without-action" (no `set action`: deny by default)'))).toBe(
       true,
     );
@@ -178,24 +178,24 @@ describe('FortiGate finding messages', () => {
     const fs = lint('fwl009-no-dns.conf');
     for (const f of fs) {
       expect(f.fromDefault).toBe(true);
-      expect(f.message).toContain('FortiOS implicit deny (policy 0)');
+      expect(`${f.message} ${f.details ?? ''}`).toContain('FortiOS implicit deny (policy 0)');
     }
   });
 
   it('FWL007 points at the allowaccess line and says ping is missing', () => {
     const [f] = lint('fwl007-no-ping.conf');
-    expect(f!.message).toContain('allowaccess does not include ping');
+    expect(`${f!.message} ${f!.details ?? ''}`).toContain('allowaccess does not include ping');
   });
 
   it('FWL010 through a VIP names the VIP and the policy', () => {
     const f = lint('fwl004-vip-to-phone.conf').find((x) => x.ruleId === 'FWL010')!;
-    expect(f.message).toContain('VIP "PHONE-SIP"');
-    expect(f.message).toContain('policy 2 "sip-to-phone"');
+    expect(`${f.message} ${f.details ?? ''}`).toContain('VIP "PHONE-SIP"');
+    expect(`${f.message} ${f.details ?? ''}`).toContain('policy 2 "sip-to-phone"');
   });
 
   it('FWL006 gives the FortiOS reason', () => {
     const [f] = lint('fwl006-port-random.conf', ['openscape-business']);
-    expect(f!.message).toContain('port-random enable');
+    expect(`${f!.message} ${f!.details ?? ''}`).toContain('port-random enable');
   });
 
   it('multi-VDOM findings name their VDOM', () => {

@@ -156,60 +156,66 @@ describe('MikroTik findings say what caused them', () => {
     const fs = lintFixture(`${dir}/defconf-voice.rsc`, ['ipnordic']);
     const sip = fs.find((f) => f.ruleId === 'FWL002')!;
     expect(sip.fromDefault).toBe(true);
-    expect(sip.message).toContain(
+    expect(`${sip.message} ${sip.details ?? ''}`).toContain(
       'This is the platform default: no `/ip firewall service-port set sip disabled=yes`: RouterOS enables the SIP helper by default on ports 5060,5061',
     );
     const t = fs.find((f) => f.ruleId === 'FWL003')!;
     expect(t.fromDefault).toBe(true);
-    expect(t.message).toContain('UDP idle timeout is 180 s');
-    expect(t.message).toContain('the RouterOS 7.18.2 default 3m (180 s) applies to established UDP');
-    expect(t.message).toContain('v7 default 30s');
+    expect(`${t.message} ${t.details ?? ''}`).toContain('UDP idle timeout is 180 s');
+    expect(`${t.message} ${t.details ?? ''}`).toContain(
+      'the RouterOS 7.18.2 default 3m (180 s) applies to established UDP',
+    );
+    expect(`${t.message} ${t.details ?? ''}`).toContain('v7 default 30s');
     expect(t.loc).toMatchObject({ line: 2, column: 1, endLine: 2 });
   });
 
   it('v6 defaults say v6, and an explicit udp-timeout is named as not the one that counts', () => {
     const [t] = lintFixture(`${dir}/fwl003-v6-default.rsc`, ['ipnordic']);
     expect(t!.fromDefault).toBe(true);
-    expect(t!.message).toContain('the RouterOS 6.49.6 default 3m (180 s)');
-    expect(t!.message).toContain('udp-timeout=1m30s (line');
-    expect(t!.message).toContain('only covers UDP that has not been answered');
+    expect(`${t!.message} ${t!.details ?? ''}`).toContain('the RouterOS 6.49.6 default 3m (180 s)');
+    expect(`${t!.message} ${t!.details ?? ''}`).toContain('udp-timeout=1m30s (line');
+    expect(`${t!.message} ${t!.details ?? ''}`).toContain('only covers UDP that has not been answered');
   });
 
   it('explicit settings are not called defaults and point at the value', () => {
     const [t] = lintFixture(`${dir}/fwl003-explicit.rsc`, ['ipnordic']);
     expect(t!.fromDefault).toBe(false);
-    expect(t!.message).toContain('UDP idle timeout is 120 s');
-    expect(t!.message).toContain('udp-stream-timeout=2m (120 s)');
+    expect(`${t!.message} ${t!.details ?? ''}`).toContain('UDP idle timeout is 120 s');
+    expect(`${t!.message} ${t!.details ?? ''}`).toContain('udp-stream-timeout=2m (120 s)');
     expect(t!.loc).toMatchObject({ column: 5, endColumn: 26 });
     const [sip] = lintFixture(`${dir}/fwl002-verbose.rsc`, ['ipnordic']);
     expect(sip!.fromDefault).toBe(false);
-    expect(sip!.message).toContain('service-port sip disabled=no: the SIP helper is on (ports 5060,5061');
+    expect(`${sip!.message} ${sip!.details ?? ''}`).toContain(
+      'service-port sip disabled=no: the SIP helper is on (ports 5060,5061',
+    );
   });
 
   it('a finding at the chain end names the RouterOS "chain end accepts" default', () => {
     const fs = lintFixture(`${dir}/fwl004-forward-to-phone.rsc`, ['ipnordic']);
     const exposed = fs.find((f) => f.ruleId === 'FWL010')!;
-    expect(exposed.message).toContain('through NAT rule "SIP to reception phone"');
-    expect(exposed.message).toContain(
-      'RouterOS: a packet that matches no rule in a base chain is accepted (chain end accepts, vendor-semantics C.2)',
+    expect(`${exposed.message} ${exposed.details ?? ''}`).toContain('Through NAT rule "SIP to reception phone"');
+    expect(`${exposed.message} ${exposed.details ?? ''}`).toContain(
+      'RouterOS: a packet that matches no rule in a base chain is accepted (chain end accepts, docs/semantics.md#ros-filter)',
     );
   });
 
   it('a rule inside a jump chain is named by its comment, and the blocked slice is exact', () => {
     const fs = lintFixture(`${dir}/fwl001-blocked.rsc`, ['ipnordic']);
     const rtp = fs.find((f) => f.ruleId === 'FWL001' && f.level === 'error')!;
-    expect(rtp.message).toContain('is blocked for port 20000-20010 by rule "block a slice of RTP"');
+    expect(`${rtp.message} ${rtp.details ?? ''}`).toContain(
+      'blocked for port 20000-20010. Decided by rule "block a slice of RTP"',
+    );
   });
 
   it('port randomisation names endpoint-independent NAT', () => {
     const [f] = lintFixture(`${dir}/fwl006-eim-random.rsc`, ['openscape-business']);
-    expect(f!.message).toContain('endpoint-independent-nat randomise-ports=yes');
+    expect(`${f!.message} ${f!.details ?? ''}`).toContain('endpoint-independent-nat randomise-ports=yes');
   });
 
   it('stray text is reported without quoting it', () => {
     const fs = lintFixture(`${dir}/fwl900-unsupported.rsc`, ['ipnordic']);
     const stray = fs.find((f) => f.message.includes('stray text'))!;
-    expect(stray.message).not.toContain('end of pasted');
+    expect(`${stray.message} ${stray.details ?? ''}`).not.toContain('end of pasted');
   });
 });
 

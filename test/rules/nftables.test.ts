@@ -161,30 +161,36 @@ describe('nftables: coverage and messages', () => {
   it('says which default caused a finding', () => {
     const k = one('fwl003-kernel-default.nft', 'FWL003');
     expect(k.fromDefault).toBe(true);
-    expect(k.message).toContain(
+    expect(`${k.message} ${k.details ?? ''}`).toContain(
       "This is the platform default: no `ct timeout` object is assigned to this traffic, so the kernel's net.netfilter.nf_conntrack_udp_timeout_stream applies: 120 s",
     );
     const o = one('fwl003-timeout-omitted.nft', 'FWL003');
     expect(o.fromDefault).toBe(true);
-    expect(o.message).toContain(
+    expect(`${o.message} ${o.details ?? ''}`).toContain(
       'ct timeout udp-voip leaves the replied state out of its policy, so nft fills in its built-in 120 s',
     );
     const n = lintFixture(`${dir}/fwl005-no-nat.nft`, ['ipnordic'], PHONES).filter((x) => x.ruleId === 'FWL005');
-    expect(n.find((x) => x.fromDefault)!.message).toContain(
+    expect(full(n.find((x) => x.fromDefault)!)).toContain(
       'no source-NAT rule matches it (outbound NAT mode "ruleset": nftables translates only what a rule of a nat chain',
     );
-    expect(n.find((x) => !x.fromDefault)!.message).toContain(
+    expect(full(n.find((x) => !x.fromDefault)!)).toContain(
       'rule "ip saddr 10.20.0.0/24 ip daddr 185.72.208.0/22 accept" in ip nat postrouting (line 50) exempts it from NAT',
     );
   });
 
   it('names the rule, the chain and the other table in blocking findings', () => {
     const f = lintFixture(`${dir}/fwl001-two-tables.nft`, ['ipnordic'], PHONES).filter((x) => x.loc.line === 43);
-    expect(f.map((x) => x.message)).toContain(
-      'Required flow "Basic telephone functions (sound): RTP media" (udp 10000-65000 from vlan20 10.20.0.0/24 10.20.0.0/24 to 185.72.208.0/22) is blocked for port 10000-20000 by rule "ip saddr 10.20.0.0/24 udp dport 10000-20000 drop" in inet guard forward (line 43). Allow it before this rule or narrow this rule.',
+    const rtp = f.find((x) => x.requirement === 'ipnordic-rtp');
+    expect(rtp?.message).toBe(
+      'Required flow "Basic telephone functions…" is blocked by rule "ip saddr 10.20.0.0/24 udp dport 10000-20000 drop".',
+    );
+    expect(rtp?.details).toBe(
+      'udp 10000-65000 from vlan20 10.20.0.0/24 10.20.0.0/24 to 185.72.208.0/22: blocked for port 10000-20000. Decided by rule "ip saddr 10.20.0.0/24 udp dport 10000-20000 drop" in inet guard forward (line 43). Allow it before this rule or narrow this rule.',
     );
     const s = one('fwl002-sip-helper.nft', 'FWL002');
-    expect(s.message).toContain('`ct helper set "sip-5060"` assigns the conntrack helper sip-5060 of type "sip"');
+    expect(`${s.message} ${s.details ?? ''}`).toContain(
+      '`ct helper set "sip-5060"` assigns the conntrack helper sip-5060 of type "sip"',
+    );
     expect(s.fromDefault).toBe(false);
   });
 
@@ -198,7 +204,7 @@ describe('nftables: coverage and messages', () => {
     expect(run({})).toHaveLength(1);
     expect(run({ 'net.netfilter.nf_conntrack_udp_timeout_stream': '600' })).toEqual([]);
     const low = run({ 'net.netfilter.nf_conntrack_udp_timeout_stream': '180' });
-    expect(low[0]!.message).toContain('UDP idle timeout is 180 s');
+    expect(`${low[0]!.message} ${low[0]!.details ?? ''}`).toContain('UDP idle timeout is 180 s');
     expect(low[0]!.fromDefault).toBe(false);
   });
 
@@ -249,3 +255,7 @@ describe('nftables SARIF', () => {
     expect(v.warnings).toEqual([]);
   }, 60_000);
 });
+
+function full(f: { message: string; details?: string }): string {
+  return f.details ? `${f.message} ${f.details}` : f.message;
+}

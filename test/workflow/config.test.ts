@@ -150,7 +150,7 @@ describe('suppressions', () => {
     expect(ids(report.findings)).toEqual(['FWL007', 'FWL902']);
     const e = report.findings.find((f) => f.ruleId === 'FWL902')!;
     expect(e.loc).toMatchObject({ file: 'fwlint.config.json', line: 6 });
-    expect(e.message).toContain('expired on 2026-01-31');
+    expect(`${e.message} ${e.details ?? ''}`).toContain('expired on 2026-01-31');
     // the last day still counts
     const onTime = await lintRepo(dir, ['c.xml'], {}, { today: '2026-01-31' });
     expect(ids(onTime.report.findings)).toEqual([]);

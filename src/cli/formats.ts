@@ -1,0 +1,84 @@
+import { writeFileSync } from 'node:fs';
+import { UsageError } from '../model/errors.js';
+import type { Report } from '../model/report.js';
+import { formatGithub } from '../reporters/github.js';
+import { formatHtml } from '../reporters/html.js';
+import { formatJson } from '../reporters/json.js';
+import { formatJunit } from '../reporters/junit.js';
+import { formatMarkdown } from '../reporters/markdown.js';
+import { formatSarif } from '../reporters/sarif.js';
+import { formatText } from '../reporters/text.js';
+import type { FailOn } from './lint.js';
+
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'junit', 'markdown', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** One `--format` value: `sarif` (to -o or stdout) or `sarif:fwlint.sarif` (to that file). */
+export interface FormatSpec {
+  format: Format;
+  file?: string;
+}
+
+export function parseFormatSpec(value: string): FormatSpec {
+  const colon = value.indexOf(':');
+  const name = colon >= 0 ? value.slice(0, colon) : value;
+  const file = colon >= 0 ? value.slice(colon + 1) : undefined;
+  if (!(FORMATS as readonly string[]).includes(name))
+    throw new UsageError(`--format '${value}': expected one of ${FORMATS.join(', ')}, optionally with :<file>`);
+  if (file === '') throw new UsageError(`--format '${value}': give a file name after ':'`);
+  return { format: name as Format, ...(file !== undefined ? { file } : {}) };
+}
+
+export interface RenderOptions {
+  failOn: FailOn[];
+  sarifCategory?: string;
+  color: boolean;
+}
+
+export function render(report: Report, format: Format, o: RenderOptions): string {
+  switch (format) {
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report, o.sarifCategory !== undefined ? { automationId: o.sarifCategory } : {});
+    case 'github':
+      return formatGithub(report);
+    case 'junit':
+      return formatJunit(report);
+    case 'markdown':
+      return formatMarkdown(report);
+    case 'html':
+      return formatHtml(report);
+    default:
+      return formatText(report, { color: o.color });
+  }
+}
+
+/**
+ * Writes every requested format: those with a file name to their files, the one without to
+ * `output` (or stdout). At most one format may go to stdout.
+ */
+export function writeFormats(
+  report: Report,
+  specs: readonly FormatSpec[],
+  output: string | undefined,
+  o: RenderOptions,
+): void {
+  const list = specs.length ? specs : [{ format: 'text' as const }];
+  const toStdout = list.filter((s) => s.file === undefined);
+  if (toStdout.length > 1)
+    throw new UsageError(
+      `--format: ${toStdout.map((s) => s.format).join(' and ')} would both go to ${output ?? 'stdout'}; give all but one a file (e.g. --format sarif:fwlint.sarif)`,
+    );
+  for (const s of list) {
+    const dest = s.file ?? output;
+    const text = render(report, s.format, { ...o, color: dest === undefined && o.color });
+    if (dest === undefined) process.stdout.write(text);
+    else
+      try {
+        writeFileSync(dest, text);
+      } catch (e) {
+        throw new UsageError(`cannot write the report to ${dest} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+  }
+}

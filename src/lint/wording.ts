@@ -1,0 +1,148 @@
+import { ANY_V4, ANY_V6, formatAddrSet, type AddrSet } from '../model/address.js';
+import { INTERNET } from './topology.js';
+
+/** Longest first sentence of a finding message (issue 14: what is wrong, at a glance). */
+export const MAX_HEADLINE = 120;
+
+const ANCHORS: Record<string, string> = {
+  'A.1': 'pf-layout',
+  'A.2': 'pf-order',
+  'A.3': 'pf-nat',
+  'A.4': 'pf-states',
+  'A.5': 'pf-sip',
+  'A.6': 'pf-opnsense',
+  'A.7': 'pf-defaults',
+  'B.1': 'fgt-syntax',
+  'B.2': 'fgt-objects',
+  'B.3': 'fgt-policy',
+  'B.4': 'fgt-sip',
+  'B.5': 'fgt-timeouts',
+  'B.6': 'fgt-defaults',
+  'C.1': 'ros-syntax',
+  'C.2': 'ros-filter',
+  'C.3': 'ros-nat',
+  'C.4': 'ros-sip',
+  'C.5': 'ros-timeouts',
+  'C.6': 'ros-defaults',
+  'D.1': 'nft-syntax',
+  'D.2': 'nft-hooks',
+  'D.3': 'nft-nat',
+  'D.4': 'nft-helpers',
+  'D.5': 'nft-timeouts',
+  'D.6': 'nft-json',
+  'D.7': 'nft-defaults',
+};
+
+/**
+ * Rewrites citations of the internal reference ("vendor-semantics B.5 [U]") into the document
+ * users have (docs/semantics.md#fgt-timeouts), and "[U]" markers into plain "uncertain".
+ */
+export function userCitations(text: string): string {
+  return text
+    .replace(/vendor-semantics ((?:[A-G](?:\.\d+)?(?:, )?)+)(\s*\[U\])?/g, (_m, refs: string, u?: string) => {
+      // Parts E-G of the internal reference have no section of their own in docs/semantics.md.
+      const anchors = [...new Set((refs.match(/[A-G]\.\d+/g) ?? []).flatMap((r) => ANCHORS[r] ?? []))];
+      const links = anchors.length ? anchors.map((a) => `docs/semantics.md#${a}`).join(', ') : 'docs/semantics.md';
+      return u ? `${links}; uncertain` : links;
+    })
+    .replace(/vendor-semantics(\s*\[U\])?/g, (_m, u?: string) =>
+      u ? 'docs/semantics.md#unconfirmed' : 'docs/semantics.md',
+    )
+    .replace(/\s*\[U\]/g, ' (uncertain)');
+}
+
+/** Positions in `text` outside double quotes and parentheses (depth 0). */
+function topLevel(text: string): boolean[] {
+  const out: boolean[] = [];
+  let quoted = false;
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === '(') depth++;
+    else if (!quoted && ch === ')') depth = Math.max(0, depth - 1);
+    out.push(!quoted && depth === 0);
+  }
+  return out;
+}
+
+/** Splits a message into its first sentence and the rest (the details); quotes and parentheses are never split. */
+export function splitMessage(message: string): { headline: string; details?: string } {
+  const text = message.trim();
+  const top = topLevel(text);
+  for (let i = 0; i < text.length - 2; i++) {
+    if (!top[i] || !/[.!?]/.test(text[i] ?? '') || !/\s/.test(text[i + 1] ?? '')) continue;
+    const rest = text.slice(i + 1).trim();
+    if (!/^[A-Z("`']/.test(rest)) continue;
+    return shorten(text.slice(0, i + 1), rest);
+  }
+  return shorten(text);
+}
+
+const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+/**
+ * A first sentence longer than MAX_HEADLINE is cut at a clause boundary ("; ", ": ", ", so ",
+ * " by ", " through "), the clause moving to the details; or loses a parenthesis, the full
+ * sentence moving to the details.
+ */
+function shorten(sentence: string, rest?: string): { headline: string; details?: string } {
+  const join = (...parts: (string | undefined)[]) => parts.filter((x) => x && x.trim()).join(' ') || undefined;
+  if (sentence.length <= MAX_HEADLINE) return { headline: sentence, details: rest };
+  let body = sentence.replace(/[.!?]$/, '');
+  let dropped = false;
+  for (let round = 0; round < 5; round++) {
+    if (body.length + 1 <= MAX_HEADLINE) return { headline: `${body}.`, details: join(sentence, rest) };
+    const cut = clauseCut(body);
+    if (cut) return { headline: cut.headline, details: dropped ? join(sentence, rest) : join(cut.clause, rest) };
+    // Drop a parenthesis outside quotes and try again.
+    const shorter = withoutFirstParenthesis(body);
+    if (shorter === undefined) break;
+    body = shorter;
+    dropped = true;
+  }
+  return { headline: `${body.slice(0, MAX_HEADLINE - 2).trimEnd()}…`, details: join(sentence, rest) };
+}
+
+/** `body` without its first top-level parenthesis (nested ones included), or undefined when it has none. */
+function withoutFirstParenthesis(body: string): string | undefined {
+  const top = topLevel(body);
+  const open = [...body].findIndex((ch, i) => ch === '(' && i > 0 && top[i - 1] === true);
+  if (open < 0) return undefined;
+  let depth = 0;
+  for (let i = open; i < body.length; i++) {
+    if (body[i] === '(') depth++;
+    else if (body[i] === ')' && --depth === 0) return (body.slice(0, open).trimEnd() + body.slice(i + 1)).trim();
+  }
+  return undefined;
+}
+
+/** Cuts at the latest clause boundary that leaves a first sentence of at most MAX_HEADLINE characters. */
+function clauseCut(body: string): { headline: string; clause: string } | undefined {
+  const top = topLevel(body);
+  for (const sep of ['; ', ': ', ', so ', ' because ', ' by ', ' through ']) {
+    for (let p = Math.min(body.length, MAX_HEADLINE - 1); p >= 40; p--) {
+      if (!top[p] || body.slice(p, p + sep.length) !== sep) continue;
+      const clause = body.slice(p + sep.length);
+      const word = sep.trim();
+      const tail = word === 'by' || word === 'through' ? `${capitalize(word)} ${clause}` : clause;
+      return { headline: `${body.slice(0, p).trimEnd()}.`, clause: `${tail}.` };
+    }
+  }
+  return undefined;
+}
+
+/** Addresses for messages, summarised: "any Internet address" rather than a list of /8s. */
+export function describeAddresses(set: AddrSet, limit = 4): string {
+  if (set.isFull) return 'any address';
+  const v4Internet = INTERNET.intersect(ANY_V4);
+  if (set.equals(INTERNET) || set.equals(v4Internet)) return 'any Internet address';
+  if (set.equals(ANY_V4)) return 'any IPv4 address';
+  if (set.equals(ANY_V6)) return 'any IPv6 address';
+  if (v4Internet.isSubsetOf(set)) {
+    const rest = set.subtract(v4Internet);
+    return rest.isEmpty ? 'any Internet address' : `any Internet address and ${formatAddrSet(rest, limit)}`;
+  }
+  if (set.isSubsetOf(v4Internet) && set.size() > v4Internet.size() / 2n)
+    return `Internet addresses except ${formatAddrSet(v4Internet.subtract(set), limit)}`;
+  return formatAddrSet(set, limit);
+}

@@ -1,0 +1,112 @@
+import type { Finding } from '../model/finding.js';
+import type { Evidence, RequirementVerdict, VerdictStatus } from '../model/report.js';
+import { fingerprint } from '../reporters/fingerprint.js';
+import type { RosterEntry } from './roster.js';
+
+/**
+ * The verdict of each requirement, from what the rules left: findings (after suppressions and
+ * per-rule levels) decide fail or uncertain; not-checked notes say what is missing; a pass needs
+ * a rule to have recorded it with evidence, except for checks that have no positive evidence to
+ * give (then `why` says which rule found nothing).
+ */
+export function assembleVerdicts(
+  roster: readonly RosterEntry[],
+  findings: readonly Finding[],
+  ruleNames: ReadonlyMap<string, string>,
+): RequirementVerdict[] {
+  const byKey = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!f.requirement || !f.profile) continue;
+    const k = key(f.profile, f.requirement, f.firewall);
+    byKey.set(k, [...(byKey.get(k) ?? []), f]);
+  }
+  return roster.map((e) => {
+    const mine = byKey.get(key(e.profile, e.id, e.matchFirewall)) ?? [];
+    const v: RequirementVerdict = {
+      id: e.id,
+      profile: e.profile,
+      file: e.file,
+      ...(e.firewall !== undefined ? { firewall: e.firewall } : {}),
+      kind: e.kind,
+      description: e.description,
+      status: 'pass',
+      severity: e.severity,
+      why: '',
+      findings: [],
+      evidence: [],
+      checkedBy: e.checkedBy,
+      ...(e.source ? { source: { section: e.source.section, quote: e.source.quote } } : {}),
+    };
+    if (mine.length > 0) {
+      const active = mine.filter((f) => !f.suppressions?.length);
+      const deciding = active.length ? active : mine;
+      const status: VerdictStatus = deciding.some((f) => !f.uncertain) ? 'fail' : 'uncertain';
+      const worst = deciding.filter((f) => (status === 'fail' ? !f.uncertain : true));
+      return {
+        ...v,
+        status,
+        why: worst.map((f) => (status === 'uncertain' ? `uncertain: ${f.message}` : f.message)).join(' '),
+        findings: mine.map(fingerprint),
+        evidence: mine.map(findingEvidence),
+        ...(active.length === 0 ? { accepted: true } : {}),
+      };
+    }
+    if (e.notChecked.length > 0) return { ...v, status: 'not-checked', why: e.notChecked.join(' ') };
+    if (e.pass)
+      return {
+        ...v,
+        status: e.pass.uncertain ? 'uncertain' : 'pass',
+        why: e.pass.uncertain ? `uncertain: ${e.pass.why} Holds ${e.pass.uncertain}.` : e.pass.why,
+        evidence: e.pass.evidence,
+      };
+    if (e.kind === 'flow')
+      return {
+        ...v,
+        status: 'not-checked',
+        why: 'No flow could be built for it on this firewall (no network of its audience has a path to the destination).',
+      };
+    const rule = ruleNames.get(e.checkedBy);
+    return { ...v, why: `${e.checkedBy}${rule ? ` ${rule}` : ''} checked it and found no problem.` };
+  });
+}
+
+function key(profile: string, requirement: string, firewall: string | undefined): string {
+  return JSON.stringify([profile, requirement, firewall ?? '']);
+}
+
+function findingEvidence(f: Finding): Evidence {
+  return {
+    text: f.details ? `${f.message} ${f.details}` : f.message,
+    loc: f.loc,
+    ...(f.fromDefault ? { fromDefault: true } : {}),
+  };
+}
+
+/** Per-profile counts, as in `ipnordic: 24 pass, 3 fail, 2 not checked`. */
+export interface VerdictCounts {
+  profile: string;
+  pass: number;
+  fail: number;
+  uncertain: number;
+  notChecked: number;
+}
+
+export function countVerdicts(vs: readonly RequirementVerdict[]): VerdictCounts[] {
+  const by = new Map<string, VerdictCounts>();
+  for (const v of vs) {
+    const c = by.get(v.profile) ?? { profile: v.profile, pass: 0, fail: 0, uncertain: 0, notChecked: 0 };
+    if (v.status === 'pass') c.pass++;
+    else if (v.status === 'fail') c.fail++;
+    else if (v.status === 'uncertain') c.uncertain++;
+    else c.notChecked++;
+    by.set(v.profile, c);
+  }
+  return [...by.values()];
+}
+
+export function formatCounts(c: VerdictCounts): string {
+  const parts = [`${c.pass} pass`, `${c.fail} fail`];
+  if (c.uncertain) parts.push(`${c.uncertain} uncertain`);
+  parts.push(`${c.notChecked} not checked`);
+  return `${c.profile}: ${parts.join(', ')}`;
+}

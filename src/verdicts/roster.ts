@@ -1,0 +1,106 @@
+import type { Policy } from '../model/policy.js';
+import type { Profile, SettingKind, Severity } from '../model/profile.js';
+import type { Notification, PassRecord, RequirementKind } from '../model/report.js';
+
+/** The rule that checks each kind of setting requirement. */
+export const SETTING_RULE: Record<SettingKind, string> = {
+  'sip-alg-off': 'FWL002',
+  'udp-timeout': 'FWL003',
+  'no-port-forward-to-phones': 'FWL004',
+  'nat-required': 'FWL005',
+  'source-port-preservation': 'FWL006',
+  'icmp-from-wan': 'FWL007',
+  'return-traffic': 'FWL008',
+  dns: 'FWL009',
+};
+
+/**
+ * One requirement of one profile on one firewall, before its verdict: what the rules recorded
+ * (a pass with evidence, or the reasons it was not checked). Plain data, so workers can return it.
+ */
+export interface RosterEntry {
+  id: string;
+  profile: string;
+  file: string;
+  firewall?: string;
+  /** The firewall name findings carry (set only when a file holds several firewalls). */
+  matchFirewall?: string;
+  kind: RequirementKind;
+  description: string;
+  severity: Severity;
+  checkedBy: string;
+  source?: { section: string; quote: string };
+  pass?: PassRecord;
+  notChecked: string[];
+}
+
+const SETTING_TEXT: Record<SettingKind, string> = {
+  'sip-alg-off': 'SIP ALG / SIP helper off',
+  'udp-timeout': 'UDP timeout',
+  'no-port-forward-to-phones': 'No port-forward to the phones',
+  'nat-required': 'Phones behind source NAT',
+  'source-port-preservation': 'Source ports kept by NAT',
+  'icmp-from-wan': 'ICMP to the WAN address allowed',
+  'return-traffic': 'Reply traffic allowed back in',
+  dns: 'DNS available to the phones',
+};
+
+function settingText(kind: SettingKind, min?: number, max?: number): string {
+  const base = SETTING_TEXT[kind];
+  if (kind !== 'udp-timeout') return base;
+  if (min !== undefined && max !== undefined) return `${base} between ${min} and ${max} s`;
+  if (min !== undefined) return `${base} at least ${min} s`;
+  return max !== undefined ? `${base} at most ${max} s` : base;
+}
+
+/** Every requirement of `profile` on `policy`, with the passes and not-checked notes the rules left. */
+export function rosterFor(
+  policy: Policy,
+  profile: Profile,
+  notes: readonly Notification[],
+  hostnameOnly: (id: string) => boolean,
+): RosterEntry[] {
+  const base = { profile: profile.id, file: policy.file, firewall: policy.name };
+  const entries: Omit<RosterEntry, 'notChecked'>[] = [
+    ...profile.flows.map((f) => ({
+      ...base,
+      id: f.id,
+      kind: 'flow' as const,
+      description: f.description,
+      severity: f.severity,
+      checkedBy: hostnameOnly(f.id) ? 'FWL012' : 'FWL001',
+      source: f.source,
+    })),
+    ...profile.settings.map((s) => ({
+      ...base,
+      id: s.id,
+      kind: 'setting' as const,
+      description: settingText(s.kind, s.min, s.max),
+      severity: s.severity,
+      checkedBy: SETTING_RULE[s.kind],
+      source: s.source,
+    })),
+    ...(profile.portForwards ?? []).map((p) => ({
+      ...base,
+      id: p.id,
+      kind: 'port-forward' as const,
+      description: p.description,
+      severity: p.severity,
+      checkedBy: 'FWL011',
+      source: p.source,
+    })),
+  ];
+  const byId = new Map<string, RosterEntry>(entries.map((e) => [e.id, { ...e, notChecked: [] }]));
+  for (const n of notes) {
+    if (n.passed && n.passed.profile === profile.id) {
+      const e = byId.get(n.passed.requirement);
+      if (e) e.pass = n.passed;
+    }
+    if (n.notChecked && n.notChecked.profile === profile.id)
+      for (const id of n.notChecked.requirements) {
+        const e = byId.get(id);
+        if (e && !e.notChecked.includes(n.message)) e.notChecked.push(n.message);
+      }
+  }
+  return [...byId.values()];
+}

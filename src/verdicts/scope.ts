@@ -1,0 +1,64 @@
+import { notChecked, type RuleContext } from '../lint/context.js';
+import { addressesOf, inScope } from '../lint/flows.js';
+import { phonesAreNated } from '../lint/nat.js';
+import { internalNetworks } from '../lint/topology.js';
+import type { SettingKind } from '../model/profile.js';
+
+/** Settings that are about the phones' traffic: unknown phones leave them unchecked. */
+const PHONE_SETTINGS: ReadonlySet<SettingKind> = new Set([
+  'nat-required',
+  'no-port-forward-to-phones',
+  'source-port-preservation',
+  'return-traffic',
+  'dns',
+]);
+/** Settings that need a WAN interface. */
+const WAN_SETTINGS: ReadonlySet<SettingKind> = new Set([
+  'icmp-from-wan',
+  'nat-required',
+  'source-port-preservation',
+  'no-port-forward-to-phones',
+]);
+
+const group = (m: Map<string, string[]>, reason: string, id: string) => m.set(reason, [...(m.get(reason) ?? []), id]);
+
+/**
+ * Names every requirement this run leaves unevaluated on this firewall, and why, through
+ * notChecked(): audiences not opted in, device families not named, no phone network, no WAN,
+ * no PBX address, and inbound flows that source NAT makes unnecessary. Verdicts read these; a
+ * requirement never silently disappears.
+ */
+export function noteScope(ctx: RuleContext): void {
+  const p = ctx.profile.name;
+  const reasons = new Map<string, string[]>();
+  const audience = (a: string) => `${p}: requirements for ${a} not checked: opt in with --audience ${a}.`;
+  const noWan = `${p}: no WAN interface identified: Internet-bound requirements not checked. Pass --wan <interface>.`;
+  const nated = `${p}: inbound flows not checked: the phones are behind source NAT, so inbound connections reach them only through port-forwards (FWL004/FWL011 check those).`;
+  const hasNat = ctx.phones.length > 0 && phonesAreNated(ctx);
+  const opted = (a: string | undefined) => !a || a === 'phones' || ctx.audiences.has(a as never);
+
+  // Audiences, device models, unknown phones/PBX/servers: src/site/coverage.ts. Here: what it leaves.
+  for (const f of ctx.profile.flows) {
+    if (!opted(f.audience) || !inScope(f, ctx)) continue;
+    if (f.remote.pbx && !ctx.pbx) continue;
+    if (f.audience === 'phones' && ctx.phones.length === 0) continue;
+    if (ctx.wan.length === 0 && !addressesOf(ctx.profile, f.remote, ctx).isSubsetOf(internalNetworks(ctx.policy)))
+      group(reasons, noWan, f.id);
+    else if (hasNat && (f.condition === 'without-nat' || (f.direction === 'inbound' && fromInternet(ctx, f.remote))))
+      group(reasons, nated, f.id);
+  }
+  for (const s of ctx.profile.settings) {
+    if (!opted(s.audience)) group(reasons, audience(s.audience ?? ''), s.id);
+    else if (PHONE_SETTINGS.has(s.kind) && ctx.phones.length === 0) continue;
+    else if (WAN_SETTINGS.has(s.kind) && ctx.wan.length === 0) group(reasons, noWan, s.id);
+  }
+  for (const f of ctx.profile.portForwards ?? []) {
+    if (inScope(f, ctx) && ctx.pbx && ctx.wan.length === 0) group(reasons, noWan, f.id);
+  }
+  for (const [reason, ids] of reasons) notChecked(ctx, ids, reason);
+}
+
+function fromInternet(ctx: RuleContext, remote: Parameters<typeof addressesOf>[1]): boolean {
+  const concrete = addressesOf(ctx.profile, remote, ctx);
+  return concrete.isEmpty || !concrete.isSubsetOf(internalNetworks(ctx.policy));
+}
