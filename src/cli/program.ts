@@ -10,11 +10,23 @@ import type { Audience } from '../model/profile.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
 import { formatJson } from '../reporters/json.js';
 import { formatSarif } from '../reporters/sarif.js';
-import { formatText, shouldColor } from '../reporters/text.js';
+import { formatText } from '../reporters/text.js';
 import { explain, formatExplain } from './explain.js';
 import { displayPath, exitCode, lintOneFile, lintRun, unexpected, type FailOn } from './lint.js';
 import { expandInputs } from './inputs.js';
 import { parallelLinter } from './workers.js';
+import {
+  ENVIRONMENT,
+  EXIT_CODES,
+  LINT_EXAMPLES,
+  MAIN_EXAMPLES,
+  collectRuleLevel,
+  colorFor,
+  errorsOnly,
+  parseMaxWarnings,
+  warningCount,
+} from './conventions.js';
+import { STDIN, readStdin, stdinLinter } from './stdin.js';
 import { writeStarterConfig } from './init.js';
 import { findConfig, loadConfig } from '../config/load.js';
 import type { FileSettings } from '../config/settings.js';
@@ -51,13 +63,15 @@ const AUDIENCES: readonly string[] = OPTIONAL_AUDIENCES;
 function program(): Command {
   const p = new Command('fwlint')
     .description('Audit exported firewall configurations against VoIP provider requirements.')
-    .version(TOOL.version)
+    .version(TOOL.version, '-v, --version', 'print the version and exit')
+    .addHelpText('after', `\n${MAIN_EXAMPLES}\n\n${EXIT_CODES}\n\n${ENVIRONMENT}\n`)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
   p.command('lint')
     .description('check configuration files, directories or globs against provider profiles')
-    .argument('<paths...>', 'exported configurations, directories (linted recursively) or quoted globs')
+    .argument('<paths...>', 'exported configurations, directories (linted recursively), quoted globs, or - for stdin')
+    .addHelpText('after', `\n${LINT_EXAMPLES}\n\n${EXIT_CODES}\n\n${ENVIRONMENT}\n`)
     .option('--profile <id|file>', 'provider profile id or JSON file (repeatable)', collect)
     .option(
       '--phones <spec>',
@@ -101,6 +115,21 @@ function program(): Command {
       '--skip-unknown',
       'skip (with a note) files given by name whose format is not recognised, as in directories; for pre-commit hooks',
     )
+    .option(
+      '--exclude <glob>',
+      'do not lint paths matching this glob, e.g. configs/old/ or *.bak (repeatable)',
+      collect,
+    )
+    .option(
+      '--rule <id=level>',
+      'set a rule level: off, note, warning, error; id or name (repeatable)',
+      collectRuleLevel,
+    )
+    .option('-q, --quiet', 'report errors only: warnings and notes are neither shown nor counted')
+    .option('--max-warnings <n>', 'exit 1 when there are more than n unsuppressed warnings', parseMaxWarnings)
+    .option('--color', 'colour the text report even when stdout is not a terminal')
+    .option('--no-color', 'never colour the text report')
+    .option('--stdin-filename <name>', 'the file name to report for - (stdin): locations, config overrides, baseline')
     .option('--baseline <file>', 'report only findings not recorded in this baseline (the others appear as suppressed)')
     .option('--write-baseline <file>', 'record the current findings as accepted in this baseline file')
     .action(async (paths: string[], o) => {
@@ -108,7 +137,14 @@ function program(): Command {
       const configPath =
         o.config === false ? undefined : typeof o.config === 'string' ? resolve(o.config) : findConfig(cwd);
       const config = configPath ? loadConfig(configPath, cwd) : undefined;
-      const { files, skipped } = expandInputs(paths, cwd, { skipUnknown: !!o.skipUnknown });
+      const fromStdin = paths.includes(STDIN);
+      const stdinName = resolve(cwd, typeof o.stdinFilename === 'string' ? o.stdinFilename : '<stdin>');
+      const others = paths.filter((x) => x !== STDIN);
+      const expanded = others.length
+        ? expandInputs(others, cwd, { skipUnknown: !!o.skipUnknown, exclude: o.exclude })
+        : { files: [], skipped: [], excluded: 0 };
+      const { skipped, excluded } = expanded;
+      const files = fromStdin ? [stdinName, ...expanded.files.filter((f) => f !== stdinName)] : expanded.files;
       if (files.length === 0 && o.skipUnknown) {
         process.stdout.write(
           `fwlint: no configuration in a supported format among ${paths.length} path(s); nothing to check\n`,
@@ -117,7 +153,8 @@ function program(): Command {
       }
       if (files.length === 0)
         throw new UsageError(
-          `no configuration found in ${paths.join(' ')}${skipped.length ? ` (${skipped.length} file(s) in no supported format)` : ''}`,
+          `no configuration found in ${paths.join(' ')}${skipped.length ? ` (${skipped.length} file(s) in no supported format)` : ''}` +
+            (excluded ? ` (${excluded} path(s) excluded by --exclude)` : ''),
         );
       const cli: Partial<FileSettings> = {
         profiles: o.profile,
@@ -130,14 +167,16 @@ function program(): Command {
         devices: o.device,
         vendor: o.vendor as Vendor | 'auto' | undefined,
         sysctl: o.sysctl ? resolve(o.sysctl) : undefined,
+        rules: o.rule,
       };
+      const linter = parallelLinter((jobs) => jobs.map((j) => lintOneFile(j.abs, j.display, j.settings)));
       const { report, failed } = await lintRun(files, {
         cwd,
         config,
         cli,
         baseline: o.baseline,
         today: new Date().toISOString().slice(0, 10),
-        lintAll: parallelLinter((jobs) => jobs.map((j) => lintOneFile(j.abs, j.display, j.settings))),
+        lintAll: fromStdin ? stdinLinter(stdinName, readStdin(), linter) : linter,
       });
       if (skipped.length)
         report.notifications.push({
@@ -155,6 +194,7 @@ function program(): Command {
         const n = writeBaseline(o.writeBaseline, report.findings);
         process.stderr.write(`fwlint: wrote ${n} finding(s) to ${o.writeBaseline}\n`);
       }
+      if (o.quiet) errorsOnly(report);
       const failOn = (o.failOn ?? config?.top.failOn ?? 'error') as FailOn;
       const toFile = !!o.output;
       const out =
@@ -166,10 +206,15 @@ function program(): Command {
               ? formatGithub(report)
               : o.format === 'junit'
                 ? formatJunit(report, failOn)
-                : formatText(report, { color: !toFile && shouldColor(process.stdout, process.env) });
+                : formatText(report, { color: colorFor(o.color as boolean | undefined, toFile) });
       if (toFile) writeReport(o.output, out);
       else process.stdout.write(out);
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
+      const warnings = warningCount(report);
+      if (!o.writeBaseline && typeof o.maxWarnings === 'number' && warnings > o.maxWarnings) {
+        process.stderr.write(`fwlint: ${warnings} warning(s), more than --max-warnings ${o.maxWarnings}\n`);
+        if (process.exitCode === 0) process.exitCode = 1;
+      }
     });
 
   p.command('init')
