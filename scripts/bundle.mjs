@@ -24,6 +24,9 @@ const result = await build({
   legalComments: 'none',
   minify: true,
   logLevel: 'warning',
+  // ES module builds first: jsonc-parser's `main` is a UMD build whose require('./impl/…') calls
+  // esbuild cannot follow, so they would fail at run time.
+  mainFields: ['module', 'main'],
   // CommonJS dependencies call require(); an ES module has none of its own.
   banner: {
     js: "import { createRequire as __fwlintRequire } from 'node:module';\nconst require = __fwlintRequire(import.meta.url);",
