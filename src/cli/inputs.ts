@@ -3,6 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { detectVendor } from '../../parsers/index.js';
 import { compileGlob, isGlob, matchesAny } from '../config/glob.js';
 import { UsageError } from '../model/errors.js';
+import { relativeTo } from '../config/load.js';
 
 /**
  * Turns `fwlint lint` arguments into files. Files are taken as given (an unknown format is then a
@@ -12,7 +13,11 @@ import { UsageError } from '../model/errors.js';
 export function expandInputs(
   args: readonly string[],
   cwd: string,
-  opts: { skipUnknown?: boolean; exclude?: readonly string[] } = {},
+  opts: {
+    skipUnknown?: boolean;
+    exclude?: readonly string[];
+    configExclude?: { dir: string; globs: readonly string[] };
+  } = {},
 ): { files: string[]; skipped: string[]; excluded: number } {
   const files: string[] = [];
   const skipped: string[] = [];
@@ -21,8 +26,11 @@ export function expandInputs(
   let excluded = 0;
   // `--exclude GLOB`: paths relative to the working directory (forward slashes), as in the config file's `files`.
   const isExcluded = (abs: string) => {
-    if (excludes.length === 0) return false;
-    const hit = matchesAny(relative(cwd, abs).split(sep).join('/'), excludes);
+    const fromConfig = opts.configExclude;
+    const rel = fromConfig ? relativeTo(fromConfig.dir, abs) : undefined;
+    const hit =
+      (excludes.length > 0 && matchesAny(relative(cwd, abs).split(sep).join('/'), excludes)) ||
+      (fromConfig !== undefined && rel !== undefined && matchesAny(rel, fromConfig.globs));
     if (hit) excluded++;
     return hit;
   };

@@ -141,7 +141,11 @@ function program(): Command {
       const stdinName = resolve(cwd, typeof o.stdinFilename === 'string' ? o.stdinFilename : '<stdin>');
       const others = paths.filter((x) => x !== STDIN);
       const expanded = others.length
-        ? expandInputs(others, cwd, { skipUnknown: !!o.skipUnknown, exclude: o.exclude })
+        ? expandInputs(others, cwd, {
+            skipUnknown: !!o.skipUnknown,
+            exclude: o.exclude,
+            configExclude: config?.top.exclude ? { dir: config.dir, globs: config.top.exclude } : undefined,
+          })
         : { files: [], skipped: [], excluded: 0 };
       const { skipped, excluded } = expanded;
       const files = fromStdin ? [stdinName, ...expanded.files.filter((f) => f !== stdinName)] : expanded.files;
@@ -154,7 +158,7 @@ function program(): Command {
       if (files.length === 0)
         throw new UsageError(
           `no configuration found in ${paths.join(' ')}${skipped.length ? ` (${skipped.length} file(s) in no supported format)` : ''}` +
-            (excluded ? ` (${excluded} path(s) excluded by --exclude)` : ''),
+            (excluded ? ` (${excluded} path(s) excluded by --exclude or the config file's exclude)` : ''),
         );
       const cli: Partial<FileSettings> = {
         profiles: o.profile,
@@ -194,7 +198,8 @@ function program(): Command {
         const n = writeBaseline(o.writeBaseline, report.findings);
         process.stderr.write(`fwlint: wrote ${n} finding(s) to ${o.writeBaseline}\n`);
       }
-      if (o.quiet) errorsOnly(report);
+      if (o.quiet ?? config?.top.quiet) errorsOnly(report);
+      const maxWarnings = (o.maxWarnings as number | undefined) ?? config?.top.maxWarnings;
       const failOn = (o.failOn ?? config?.top.failOn ?? 'error') as FailOn;
       const toFile = !!o.output;
       const out =
@@ -211,8 +216,8 @@ function program(): Command {
       else process.stdout.write(out);
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
       const warnings = warningCount(report);
-      if (!o.writeBaseline && typeof o.maxWarnings === 'number' && warnings > o.maxWarnings) {
-        process.stderr.write(`fwlint: ${warnings} warning(s), more than --max-warnings ${o.maxWarnings}\n`);
+      if (!o.writeBaseline && maxWarnings !== undefined && warnings > maxWarnings) {
+        process.stderr.write(`fwlint: ${warnings} warning(s), more than --max-warnings ${maxWarnings}\n`);
         if (process.exitCode === 0) process.exitCode = 1;
       }
     });

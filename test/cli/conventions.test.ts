@@ -237,3 +237,34 @@ describe('-v/--version and --help', () => {
     T,
   );
 });
+
+describe('quiet, maxWarnings and exclude in fwlint.config.json', () => {
+  it(
+    'act as the flags; exclude globs are relative to the config file and --exclude adds to them',
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fwlint-config-conv-'));
+      fs.mkdirSync(path.join(dir, 'sites/old'), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, PING), path.join(dir, 'sites/a.xml'));
+      fs.copyFileSync(path.join(ROOT, PING), path.join(dir, 'sites/old/b.xml'));
+      const config = (extra: object) =>
+        fs.writeFileSync(path.join(dir, 'fwlint.config.json'), JSON.stringify({ profiles: ['ipnordic'], ...extra }));
+      config({ maxWarnings: 0, exclude: ['sites/old/'] });
+      // run from a subdirectory: the config's globs stay relative to the config file
+      const sub = path.join(dir, 'sites');
+      const r = run(['lint', '.', '--format', 'json'], { cwd: sub });
+      expect(files(r.out)).toEqual(['a.xml']);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('more than --max-warnings 0');
+      expect(run(['lint', '.', '--max-warnings', '5'], { cwd: sub }).code).toBe(0);
+      config({ exclude: ['sites/old/'], quiet: true, failOn: 'warning' });
+      const quiet = run(['lint', '.'], { cwd: dir });
+      expect(quiet.out).not.toContain('FWL007');
+      expect(quiet.code).toBe(0);
+      config({ maxWarnings: -1 });
+      const bad = run(['lint', '.'], { cwd: dir });
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/^fwlint: fwlint\.config\.json:1:\d+: \/maxWarnings: must be >= 0/);
+    },
+    T,
+  );
+});
