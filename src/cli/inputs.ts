@@ -1,8 +1,9 @@
 import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { detectVendor } from '../../parsers/index.js';
-import { compileGlob, isGlob } from '../config/glob.js';
+import { compileGlob, isGlob, matchesAny } from '../config/glob.js';
 import { UsageError } from '../model/errors.js';
+import { relativeTo } from '../config/load.js';
 
 /**
  * Turns `fwlint lint` arguments into files. Files are taken as given (an unknown format is then a
@@ -12,12 +13,30 @@ import { UsageError } from '../model/errors.js';
 export function expandInputs(
   args: readonly string[],
   cwd: string,
-  opts: { skipUnknown?: boolean } = {},
-): { files: string[]; skipped: string[] } {
+  opts: {
+    skipUnknown?: boolean;
+    exclude?: readonly string[];
+    configExclude?: { dir: string; globs: readonly string[] };
+  } = {},
+): { files: string[]; skipped: string[]; excluded: number } {
   const files: string[] = [];
   const skipped: string[] = [];
   const seen = new Set<string>();
+  const excludes = opts.exclude ?? [];
+  let excluded = 0;
+  // `--exclude GLOB`: paths relative to the working directory (forward slashes), as in the config file's `files`.
+  const isExcluded = (abs: string) => {
+    const fromConfig = opts.configExclude;
+    const rel = fromConfig ? relativeTo(fromConfig.dir, abs) : undefined;
+    const hit =
+      (excludes.length > 0 && matchesAny(relative(cwd, abs).split(sep).join('/'), excludes)) ||
+      (fromConfig !== undefined && rel !== undefined && matchesAny(rel, fromConfig.globs));
+    if (hit) excluded++;
+    return hit;
+  };
+  const walkIncluded = (root: string) => walk(root, isExcluded);
   const add = (abs: string) => {
+    if (isExcluded(abs)) return;
     if (!seen.has(abs)) {
       seen.add(abs);
       files.push(abs);
@@ -30,9 +49,10 @@ export function expandInputs(
       const matches = compileGlob(pattern);
       const root = resolve(cwd, base);
       let matched = 0;
-      for (const f of walk(root)) {
+      for (const f of walkIncluded(root)) {
         if (!matches(relative(root, f).split(sep).join('/'))) continue;
         matched++;
+        if (isExcluded(f)) continue;
         if (recognised(f)) add(f);
         else skipped.push(f);
       }
@@ -47,16 +67,19 @@ export function expandInputs(
       continue;
     }
     if (!st.isDirectory()) {
+      if (isExcluded(abs)) continue;
       if (opts.skipUnknown && !recognised(abs)) skipped.push(abs);
       else add(abs);
       continue;
     }
-    for (const f of walk(abs)) {
+    if (isExcluded(abs)) continue;
+    for (const f of walkIncluded(abs)) {
+      if (isExcluded(f)) continue;
       if (recognised(f)) add(f);
       else if (!OWN_FILES.test(f)) skipped.push(f);
     }
   }
-  return { files, skipped };
+  return { files, skipped, excluded };
 }
 
 /** "configs/**\/*.xml" → base "configs", pattern "**\/*.xml". */
@@ -66,8 +89,11 @@ function splitGlob(arg: string): { base: string; pattern: string } {
   return { base: parts.slice(0, first).join('/') || '.', pattern: parts.slice(first).join('/') };
 }
 
-/** Regular files below `dir`, skipping hidden folders and node_modules; symlinks are not followed. */
-function* walk(dir: string): Generator<string> {
+/**
+ * Regular files below `dir`, skipping hidden folders, node_modules and folders `pruned` says to skip;
+ * symlinks are not followed.
+ */
+function* walk(dir: string, pruned: (dir: string) => boolean): Generator<string> {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -78,7 +104,7 @@ function* walk(dir: string): Generator<string> {
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!e.name.startsWith('.') && e.name !== 'node_modules') yield* walk(p);
+      if (!e.name.startsWith('.') && e.name !== 'node_modules' && !pruned(p)) yield* walk(p, pruned);
     } else if (e.isFile()) yield p;
   }
 }

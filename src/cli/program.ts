@@ -7,12 +7,23 @@ import type { Report } from '../model/report.js';
 import type { Vendor } from '../model/policy.js';
 import type { Audience } from '../model/profile.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
-import { shouldColor } from '../reporters/text.js';
 import { FORMATS, parseFormatSpec, writeFormats, type FormatSpec } from './formats.js';
 import { explain, formatExplain } from './explain.js';
 import { displayPath, exitCode, lintOneFile, lintRun, unexpected, type FailOn } from './lint.js';
 import { expandInputs } from './inputs.js';
 import { parallelLinter } from './workers.js';
+import {
+  ENVIRONMENT,
+  EXIT_CODES,
+  LINT_EXAMPLES,
+  MAIN_EXAMPLES,
+  collectRuleLevel,
+  colorFor,
+  errorsOnly,
+  parseMaxWarnings,
+  warningCount,
+} from './conventions.js';
+import { STDIN, readStdin, stdinLinter } from './stdin.js';
 import { writeStarterConfig } from './init.js';
 import { findConfig, loadConfig } from '../config/load.js';
 import type { FileSettings } from '../config/settings.js';
@@ -47,13 +58,15 @@ const AUDIENCES: readonly string[] = OPTIONAL_AUDIENCES;
 function program(): Command {
   const p = new Command('fwlint')
     .description('Audit exported firewall configurations against VoIP provider requirements.')
-    .version(TOOL.version)
+    .version(TOOL.version, '-v, --version', 'print the version and exit')
+    .addHelpText('after', `\n${MAIN_EXAMPLES}\n\n${EXIT_CODES}\n\n${ENVIRONMENT}\n`)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
   p.command('lint')
     .description('check configuration files, directories or globs against provider profiles')
-    .argument('<paths...>', 'exported configurations, directories (linted recursively) or quoted globs')
+    .argument('<paths...>', 'exported configurations, directories (linted recursively), quoted globs, or - for stdin')
+    .addHelpText('after', `\n${LINT_EXAMPLES}\n\n${EXIT_CODES}\n\n${ENVIRONMENT}\n`)
     .option('--profile <id|file>', 'provider profile id or JSON file (repeatable)', collect)
     .option(
       '--phones <spec>',
@@ -99,6 +112,21 @@ function program(): Command {
       '--skip-unknown',
       'skip (with a note) files given by name whose format is not recognised, as in directories; for pre-commit hooks',
     )
+    .option(
+      '--exclude <glob>',
+      'do not lint paths matching this glob, e.g. configs/old/ or *.bak (repeatable)',
+      collect,
+    )
+    .option(
+      '--rule <id=level>',
+      'set a rule level: off, note, warning, error; id or name (repeatable)',
+      collectRuleLevel,
+    )
+    .option('-q, --quiet', 'report errors only: warnings and notes are neither shown nor counted')
+    .option('--max-warnings <n>', 'exit 1 when there are more than n unsuppressed warnings', parseMaxWarnings)
+    .option('--color', 'colour the text report even when stdout is not a terminal')
+    .option('--no-color', 'never colour the text report')
+    .option('--stdin-filename <name>', 'the file name to report for - (stdin): locations, config overrides, baseline')
     .option('--baseline <file>', 'report only findings not recorded in this baseline (the others appear as suppressed)')
     .option('--write-baseline <file>', 'record the current findings as accepted in this baseline file')
     .action(async (paths: string[], o) => {
@@ -106,7 +134,18 @@ function program(): Command {
       const configPath =
         o.config === false ? undefined : typeof o.config === 'string' ? resolve(o.config) : findConfig(cwd);
       const config = configPath ? loadConfig(configPath, cwd) : undefined;
-      const { files, skipped } = expandInputs(paths, cwd, { skipUnknown: !!o.skipUnknown });
+      const fromStdin = paths.includes(STDIN);
+      const stdinName = resolve(cwd, typeof o.stdinFilename === 'string' ? o.stdinFilename : '<stdin>');
+      const others = paths.filter((x) => x !== STDIN);
+      const expanded = others.length
+        ? expandInputs(others, cwd, {
+            skipUnknown: !!o.skipUnknown,
+            exclude: o.exclude,
+            configExclude: config?.top.exclude ? { dir: config.dir, globs: config.top.exclude } : undefined,
+          })
+        : { files: [], skipped: [], excluded: 0 };
+      const { skipped, excluded } = expanded;
+      const files = fromStdin ? [stdinName, ...expanded.files.filter((f) => f !== stdinName)] : expanded.files;
       if (files.length === 0 && o.skipUnknown) {
         process.stdout.write(
           `fwlint: no configuration in a supported format among ${paths.length} path(s); nothing to check\n`,
@@ -115,7 +154,8 @@ function program(): Command {
       }
       if (files.length === 0)
         throw new UsageError(
-          `no configuration found in ${paths.join(' ')}${skipped.length ? ` (${skipped.length} file(s) in no supported format)` : ''}`,
+          `no configuration found in ${paths.join(' ')}${skipped.length ? ` (${skipped.length} file(s) in no supported format)` : ''}` +
+            (excluded ? ` (${excluded} path(s) excluded by --exclude or the config file's exclude)` : ''),
         );
       const cli: Partial<FileSettings> = {
         profiles: o.profile,
@@ -128,14 +168,16 @@ function program(): Command {
         devices: o.device,
         vendor: o.vendor as Vendor | 'auto' | undefined,
         sysctl: o.sysctl ? resolve(o.sysctl) : undefined,
+        rules: o.rule,
       };
+      const linter = parallelLinter((jobs) => jobs.map((j) => lintOneFile(j.abs, j.display, j.settings)));
       const { report, failed } = await lintRun(files, {
         cwd,
         config,
         cli,
         baseline: o.baseline,
         today: new Date().toISOString().slice(0, 10),
-        lintAll: parallelLinter((jobs) => jobs.map((j) => lintOneFile(j.abs, j.display, j.settings))),
+        lintAll: fromStdin ? stdinLinter(stdinName, readStdin(), linter) : linter,
       });
       if (skipped.length)
         report.notifications.push({
@@ -153,13 +195,20 @@ function program(): Command {
         const n = writeBaseline(o.writeBaseline, report.findings);
         process.stderr.write(`fwlint: wrote ${n} finding(s) to ${o.writeBaseline}\n`);
       }
+      if (o.quiet ?? config?.top.quiet) errorsOnly(report);
+      const maxWarnings = (o.maxWarnings as number | undefined) ?? config?.top.maxWarnings;
       const failOn = (o.failOn ?? [config?.top.failOn ?? 'error']) as FailOn[];
       writeFormats(report, (o.format ?? []) as FormatSpec[], o.output as string | undefined, {
         failOn,
         sarifCategory: o.sarifCategory as string | undefined,
-        color: shouldColor(process.stdout, process.env),
+        color: colorFor(o.color as boolean | undefined, false),
       });
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
+      const warnings = warningCount(report);
+      if (!o.writeBaseline && maxWarnings !== undefined && warnings > maxWarnings) {
+        process.stderr.write(`fwlint: ${warnings} warning(s), more than --max-warnings ${maxWarnings}\n`);
+        if (process.exitCode === 0) process.exitCode = 1;
+      }
     });
 
   p.command('init')

@@ -1,14 +1,25 @@
 import { parentPort } from 'node:worker_threads';
 import { UsageError } from '../model/errors.js';
-import { lintOneFile } from './lint.js';
+import { lintOneFile, type FileResult } from './lint.js';
+import type { Job } from './workers.js';
 
-// One file at a time from the pool in workers.ts; errors travel back as messages.
-parentPort?.on('message', ({ i, job }) => {
-  try {
-    parentPort!.postMessage({ i, result: lintOneFile(job.abs, job.display, job.settings) });
-  } catch (e) {
-    parentPort!.postMessage(
-      e instanceof UsageError ? { i, usage: e.message } : { i, error: (e as Error)?.message ?? String(e) },
-    );
-  }
-});
+/** Marks a worker started by the pool, so the one-file bundle can serve as its own worker. */
+export const WORKER_ROLE = 'fwlint-lint-worker';
+
+type Reply = { i: number; result: FileResult } | { i: number; usage: string } | { i: number; error: string };
+
+/** Lints one file at a time for the pool in workers.ts; errors travel back as messages. */
+export function serveLintJobs(): void {
+  const port = parentPort;
+  if (!port) return;
+  port.on('message', ({ i, job }: { i: number; job: Job }) => {
+    let reply: Reply;
+    try {
+      reply = { i, result: lintOneFile(job.abs, job.display, job.settings) };
+    } catch (e) {
+      reply =
+        e instanceof UsageError ? { i, usage: e.message } : { i, error: e instanceof Error ? e.message : String(e) };
+    }
+    port.postMessage(reply);
+  });
+}

@@ -1,10 +1,13 @@
 import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../model/errors.js';
 import type { FileSettings } from '../config/settings.js';
 import type { FileResult } from './lint.js';
+import { WORKER_ROLE } from './worker.js';
 
-interface Job {
+export interface Job {
   abs: string;
   display: string;
   settings: FileSettings;
@@ -23,13 +26,13 @@ export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
     if (jobs.length < MIN_FILES || size < 2) return sequential(jobs);
     const results: FileResult[] = new Array(jobs.length);
     let next = 0;
-    const url = new URL('./worker.js', import.meta.url);
+    const url = workerUrl();
     await Promise.all(
       Array.from(
         { length: size },
         () =>
           new Promise<void>((done, fail) => {
-            const w = new Worker(url);
+            const w = new Worker(url, { workerData: { role: WORKER_ROLE } });
             const feed = () => {
               if (next >= jobs.length) {
                 void w.terminate();
@@ -51,4 +54,10 @@ export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
     );
     return results;
   };
+}
+
+/** dist/src/cli/worker-entry.js beside this module, or, in the one-file bundle, the bundle itself. */
+function workerUrl(): URL {
+  const entry = new URL('./worker-entry.js', import.meta.url);
+  return existsSync(fileURLToPath(entry)) ? entry : new URL(import.meta.url);
 }

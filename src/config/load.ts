@@ -80,7 +80,10 @@ export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {
     if (o.rules) s.rules = ruleLevels(o.rules as Record<string, Severity | 'off'>, (k) => at(`${ptr}/rules/${k}`));
     return s;
   };
-  const top = { ...settings(doc, ''), ...(doc.failOn ? { failOn: doc.failOn as FailOn } : {}) };
+  const top: ConfigFile['top'] = { ...settings(doc, ''), ...(doc.failOn ? { failOn: doc.failOn as FailOn } : {}) };
+  if (typeof doc.quiet === 'boolean') top.quiet = doc.quiet;
+  if (typeof doc.maxWarnings === 'number') top.maxWarnings = doc.maxWarnings;
+  if (doc.exclude) top.exclude = doc.exclude as string[];
   const overrides = ((doc.overrides as Record<string, unknown>[] | undefined) ?? []).map((o, i) => ({
     files: o.files as string[],
     settings: settings(o, `/overrides/${i}`),

@@ -34,7 +34,7 @@ export interface ConfigFile {
   display: string;
   /** Globs and relative profile paths resolve against this directory. */
   dir: string;
-  top: Partial<FileSettings> & { failOn?: FailOn };
+  top: Partial<FileSettings> & { failOn?: FailOn; quiet?: boolean; maxWarnings?: number; exclude?: string[] };
   overrides: { files: string[]; settings: Partial<FileSettings> }[];
   ignore: IgnoreEntry[];
 }

@@ -1,62 +1,105 @@
-/** The GitHub Action's run step, executed with bash as the runner would (no GitHub needed). */
-import { execSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+/**
+ * The GitHub Action's step script (action/run.mjs), run as the runner would run it: the inputs as the
+ * environment variables action.yml maps them to, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY as files, and
+ * the committed one-file bundle as fwlint (a real run, no GitHub needed).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repo } from './helpers.js';
 
 const ROOT = resolve('.');
+const SCRIPT = join(ROOT, 'action/run.mjs');
 
-/** The `run: |` block of the step named "Run fwlint", de-indented. */
-function runScript(): string {
-  const lines = readFileSync('action.yml', 'utf8').split('\n');
-  const step = lines.findIndex((l) => l.includes('name: Run fwlint'));
-  const start = lines.findIndex((l, i) => i > step && /^\s+run: \|$/.test(l));
-  const body: string[] = [];
-  for (const l of lines.slice(start + 1)) {
-    if (l.trim() && !l.startsWith('        ')) break;
-    body.push(l.slice(8));
-  }
-  return body.join('\n');
+interface ActionRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
 }
 
-function action(cwd: string, inputs: Record<string, string>) {
-  const env = {
+function action(cwd: string, inputs: Record<string, string>): ActionRun {
+  const runner = mkdtempSync(join(tmpdir(), 'fwlint-runner-'));
+  const output = join(runner, 'output');
+  const summary = join(runner, 'summary');
+  writeFileSync(output, '');
+  writeFileSync(summary, '');
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     GITHUB_ACTION_PATH: ROOT,
-    FWLINT_PATHS: inputs.paths ?? '.',
-    FWLINT_PROFILE: inputs.profile ?? '',
-    FWLINT_CONFIG: inputs.config ?? '',
-    FWLINT_FAIL_ON: inputs['fail-on'] ?? '',
-    FWLINT_SARIF: inputs.sarif ?? 'fwlint.sarif',
-    FWLINT_ANNOTATIONS: inputs.annotations ?? 'true',
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
   };
-  return spawnSync('bash', ['-c', runScript()], { cwd, env, encoding: 'utf8', timeout: 60_000 });
+  for (const [k, v] of Object.entries(inputs)) env[`FWLINT_${k.toUpperCase().replace(/-/g, '_')}`] = v;
+  const r = spawnSync(process.execPath, [SCRIPT], { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  const outputs = Object.fromEntries(
+    readFileSync(output, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, outputs, summary: readFileSync(summary, 'utf8') };
 }
 
-beforeAll(() => {
-  if (!existsSync('dist/src/cli/main.js')) execSync('npm run -s build', { stdio: 'inherit' });
-}, 120_000);
+describe('action/run.mjs', () => {
+  it('splits list inputs by lines or shell words, and keeps a path with a space whole', async () => {
+    const m = (await import(SCRIPT)) as {
+      shellWords: (s: string) => string[];
+      listInput: (s: string, o?: { isPath?: boolean }) => string[];
+    };
+    expect(m.shellWords(`a "b c" d\\ e 'f'`)).toEqual(['a', 'b c', 'd e', 'f']);
+    expect(m.listInput('configs/site b\nother\n')).toEqual(['configs/site b', 'other']);
+    expect(m.listInput('one two')).toEqual(['one', 'two']);
+    expect(() => m.shellWords('"open')).toThrow(/unclosed/);
+  });
 
-describe('action.yml', () => {
-  it('writes SARIF, annotates, and fails per fail-on', () => {
+  it('writes SARIF, annotations, the step summary and outputs from one run, and fails per fail-on', () => {
     const dir = repo(
-      { 'sites/a.xml': 'fixtures/pfsense/rules/fwl003-default-timeout.xml' },
+      { 'configs/site b/fw.xml': 'fixtures/pfsense/rules/fwl003-default-timeout.xml' },
       { profiles: ['ipnordic'] },
     );
-    const r = action(dir, { paths: 'sites' });
+    const r = action(dir, { paths: 'configs/site b', 'sarif-file': 'out/fwlint.sarif' });
+    expect(r.stderr).not.toMatch(/ENOENT|internal error/);
     expect(r.status).toBe(1);
-    const sarif = JSON.parse(readFileSync(join(dir, 'fwlint.sarif'), 'utf8'));
-    expect(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toContain('FWL003');
-    expect(r.stdout).toMatch(/^::error file=sites\/a\.xml,line=6/m);
-    expect(action(dir, { paths: 'sites', 'fail-on': 'none', annotations: 'false' }).status).toBe(0);
+    const sarif = JSON.parse(readFileSync(join(dir, 'out/fwlint.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string }[]; automationDetails?: unknown }[];
+    };
+    expect(sarif.runs[0]?.results.map((x) => x.ruleId)).toContain('FWL003');
+    expect(sarif.runs[0]?.automationDetails).toBeUndefined();
+    expect(r.stdout).toMatch(/^::error file=configs\/site b\/fw\.xml,line=\d+/m);
+    expect(r.summary).toMatch(/FWL003|ipnordic/);
+    expect(r.outputs).toMatchObject({ 'sarif-file': 'out/fwlint.sarif', verdict: 'fail' });
+    expect(Number(r.outputs.errors) + Number(r.outputs.warnings)).toBeGreaterThan(0);
   });
-  it('takes profiles from the input when there is no config file', () => {
-    const dir = repo({ 'a.xml': 'fixtures/pfsense/rules/clean.xml' });
-    const r = action(dir, { paths: 'a.xml', profile: 'ipnordic tele2-vaxel', sarif: 'x.sarif' });
-    expect(r.stderr).toBe('');
+
+  it('passes profiles, phones, wan, category, fail-on and extra args through', () => {
+    const dir = repo({ 'fw.xml': 'fixtures/pfsense/rules/fwl003-default-timeout.xml' });
+    const r = action(dir, {
+      paths: 'fw.xml',
+      profiles: 'ipnordic',
+      phones: '10.20.0.0/24@opt1',
+      wan: 'wan',
+      category: 'site-a',
+      'fail-on': 'none',
+      args: '--rule FWL003=off',
+    });
     expect(r.status).toBe(0);
-    // No runAutomationDetails: upload-sarif's category input decides.
-    expect(JSON.parse(readFileSync(join(dir, 'x.sarif'), 'utf8')).runs[0].automationDetails).toBeUndefined();
+    expect(r.outputs.verdict).toBe('pass');
+    const sarif = JSON.parse(readFileSync(join(dir, 'fwlint.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string }[]; automationDetails?: { id: string } }[];
+    };
+    expect(sarif.runs[0]?.automationDetails?.id).toBe('site-a');
+    expect(sarif.runs[0]?.results.map((x) => x.ruleId)).not.toContain('FWL003');
+  });
+
+  it('reports a missing path as an error verdict with one line', () => {
+    const dir = repo({ 'fw.xml': 'fixtures/pfsense/rules/clean.xml' }, { profiles: ['ipnordic'] });
+    const r = action(dir, { paths: 'nope' });
+    expect(r.status).toBe(2);
+    expect(r.outputs.verdict).toBe('error');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
