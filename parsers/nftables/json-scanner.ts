@@ -1,4 +1,4 @@
-import jsonc from 'jsonc-parser';
+import { visit } from 'jsonc-parser';
 import { ParseError } from '../../src/model/errors.js';
 import { positions, type Expr, type Pos } from './ir.js';
 
@@ -90,7 +90,7 @@ export function scanJson(text: string, file: string): Expr {
     positions.set(c.value, { file, line: c.line, column: c.column, endLine: line + 1, endColumn: ch + 2 });
     put(c.value);
   };
-  jsonc.visit(
+  visit(
     text,
     {
       onObjectBegin: (_o, _l, line, ch) => {
