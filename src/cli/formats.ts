@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../model/errors.js';
 import type { Report } from '../model/report.js';
 import { formatGithub } from '../reporters/github.js';
@@ -76,6 +77,8 @@ export function writeFormats(
     if (dest === undefined) process.stdout.write(text);
     else
       try {
+        // `--format sarif:out/fwlint.sarif` creates out/, as CI steps expect.
+        mkdirSync(dirname(resolve(dest)), { recursive: true });
         writeFileSync(dest, text);
       } catch (e) {
         throw new UsageError(`cannot write the report to ${dest} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);

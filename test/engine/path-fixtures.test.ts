@@ -102,7 +102,8 @@ describe('untracked traffic: no NAT, replies find no state', () => {
       wan: ['wan0'],
     });
     expect(ids(fs.filter((x) => ['FWL005', 'FWL008'].includes(x.ruleId)))).toEqual(['FWL005@29', 'FWL008@21']);
-    expect(fs.find((x) => x.ruleId === 'FWL005')?.message).toContain('not connection-tracked');
+    const fwl005 = fs.find((x) => x.ruleId === 'FWL005');
+    expect(`${fwl005?.message} ${fwl005?.details}`).toContain('not connection-tracked');
     expect(fs.filter((x) => x.ruleId === 'FWL900')).toEqual([]);
   });
 

@@ -70,8 +70,10 @@ export function ruleTester(rule: LintRule, cases: { valid: RuleCase[]; invalid: 
           if (e.level) expect(f?.level).toBe(e.level);
           if (e.requirement) expect(f?.requirement).toBe(e.requirement);
           if (e.fromDefault !== undefined) expect(f?.fromDefault ?? false).toBe(e.fromDefault);
-          if (typeof e.message === 'string') expect(f?.message).toContain(e.message);
-          else if (e.message) expect(f?.message).toMatch(e.message);
+          // The first sentence and the details below it, as the text report prints them.
+          const text = [f?.message, f?.details].filter(Boolean).join(' ');
+          if (typeof e.message === 'string') expect(text).toContain(e.message);
+          else if (e.message) expect(text).toMatch(e.message);
         });
       });
   });
