@@ -71,7 +71,7 @@ export class IntervalSet<T extends Num> {
       }
     }
     flat.length = n;
-    return new IntervalSet<T>(flat, min, max);
+    return new IntervalSet<T>(exact(flat), min, max);
   }
 
   get isEmpty(): boolean {
@@ -136,6 +136,9 @@ export class IntervalSet<T extends Num> {
   intersect(o: IntervalSet<T>): IntervalSet<T> {
     if (this.isEmpty || o.isFull) return this;
     if (o.isEmpty || this.isFull) return o;
+    // No allocation when one set already lies inside the other (a family universe, a port range).
+    if (this.isSubsetOf(o)) return this;
+    if (o.isSubsetOf(this)) return o;
     const a = this.bounds;
     const b = o.bounds;
     const out: T[] = [];
@@ -148,7 +151,7 @@ export class IntervalSet<T extends Num> {
       if (a[i + 1]! < b[j + 1]!) i += 2;
       else j += 2;
     }
-    return new IntervalSet<T>(out, this.min, this.max);
+    return new IntervalSet<T>(exact(out), this.min, this.max);
   }
 
   /** True when the sets share at least one member; no allocation. */
@@ -181,7 +184,7 @@ export class IntervalSet<T extends Num> {
     }
     if (open && (this.bounds.length === 0 || (this.bounds[this.bounds.length - 1] as T) < this.max))
       out.push(next, this.max);
-    return new IntervalSet<T>(out, this.min, this.max);
+    return new IntervalSet<T>(exact(out), this.min, this.max);
   }
 
   subtract(o: IntervalSet<T>): IntervalSet<T> {
@@ -211,7 +214,7 @@ export class IntervalSet<T extends Num> {
       }
       if (open) out.push(lo, hi);
     }
-    return new IntervalSet<T>(out, this.min, this.max);
+    return new IntervalSet<T>(exact(out), this.min, this.max);
   }
 
   /** True when every member of this set is in o. */
@@ -233,6 +236,15 @@ export class IntervalSet<T extends Num> {
     return true;
   }
 }
+
+/**
+ * A list grown by push keeps spare capacity (a 2-element list can hold 17); sets live as long as the
+ * model, so they keep an exact copy. Copying is linear, like building the list was.
+ */
+function exact<T>(list: T[]): T[] {
+  return list.length === 0 ? EMPTY : list.slice();
+}
+const EMPTY: never[] = [];
 
 function succ<T extends Num>(v: T): T {
   return (typeof v === 'bigint' ? v + 1n : (v as number) + 1) as T;
