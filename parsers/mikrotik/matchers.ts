@@ -128,6 +128,8 @@ const addrCache = new Map<string, AddrSet | null>();
 
 /** `a,b/n,c-d`: one build from all ranges; equal texts share one set (lists repeat across rules). */
 function parseAddresses(text: string): AddrSet | undefined {
+  // One address or network (the usual case, often unique per rule): no list, no cache.
+  if (!text.includes(',')) return parseAddressSpec(text.trim());
   const hit = addrCache.get(text);
   if (hit !== undefined) return hit ?? undefined;
   const ranges: [bigint, bigint][] = [];
