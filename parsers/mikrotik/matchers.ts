@@ -1,4 +1,4 @@
-import { ANY_V4, ANY_V6, NO_ADDR, V6_BASE, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import { ANY_V4, ANY_V6, NO_ADDR, V6_BASE, addrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/policy.js';
 import { ANY_PROTO, parsePortRange, portSet, protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
@@ -124,14 +124,33 @@ function withinFamily(set: AddrSet, family: Family): AddrSet {
   return set.intersect(universe(family));
 }
 
+const addrCache = new Map<string, AddrSet | null>();
+
+/** `a,b/n,c-d`: one build from all ranges; equal texts share one set (lists repeat across rules). */
 function parseAddresses(text: string): AddrSet | undefined {
-  let acc = NO_ADDR;
+  // One address or network (the usual case, often unique per rule): no list, no cache.
+  if (!text.includes(',')) return parseAddressSpec(text.trim());
+  const hit = addrCache.get(text);
+  if (hit !== undefined) return hit ?? undefined;
+  const ranges: [bigint, bigint][] = [];
   for (const part of text.split(',')) {
     const s = parseAddressSpec(part.trim());
-    if (!s) return undefined;
-    acc = acc.union(s);
+    if (!s) return remember(addrCache, text, null) ?? undefined;
+    for (const iv of s.intervals()) ranges.push(iv);
   }
-  return acc;
+  return remember(addrCache, text, ranges.length ? addrSet(ranges) : NO_ADDR) ?? undefined;
+}
+
+/** `uni` minus `set`, memoized on the set (address lists are negated by many rules; sets are immutable). */
+const negations = { ip: new WeakMap<AddrSet, AddrSet>(), ipv6: new WeakMap<AddrSet, AddrSet>() };
+function negate(family: Family, set: AddrSet): AddrSet {
+  const memo = negations[family];
+  let v = memo.get(set);
+  if (!v) {
+    v = universe(family).subtract(set);
+    memo.set(set, v);
+  }
+  return v;
 }
 
 /** Sets are immutable, so equal texts share one (large exports repeat the same ports and protocols). */
@@ -221,7 +240,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
           invalid(p, key, 'not an address, network or range');
           break;
         }
-        const v = p.negated ? uni.subtract(s) : withinFamily(s, family);
+        const v = p.negated ? negate(family, s) : withinFamily(s, family);
         if (key === 'src-address') src = narrow(src, v);
         else dst = narrow(dst, v);
         break;
@@ -230,7 +249,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'dst-address-list': {
         const field = key === 'src-address-list' ? 'src' : 'dst';
         const r = lists.resolve(family, p.value, p.span);
-        const v = p.negated ? uni.subtract(r.set) : withinFamily(r.set, family);
+        const v = p.negated ? negate(family, r.set) : withinFamily(r.set, family);
         if (field === 'src') src = narrow(src, v);
         else dst = narrow(dst, v);
         for (const s of r.symbolic) symbolic.push(p.negated ? { ...s, field, negated: true } : { ...s, field });
@@ -244,7 +263,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
         }
         // "local": any of the router's own addresses, incl. run-time placeholders (model/address.ts).
         const self = family === 'ip' ? ifaces.self4 : ifaces.self6;
-        const v = p.negated ? uni.subtract(self) : self;
+        const v = p.negated ? negate(family, self) : self;
         if (key === 'src-address-type') src = narrow(src, v);
         else dst = narrow(dst, v);
         break;

@@ -1,4 +1,4 @@
-import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import { NO_ADDR, addrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import type { Inventory, NamedObject } from '../../src/model/inventory.js';
 import { isObject, type Expr, type NDocument } from './ir.js';
 
@@ -31,10 +31,14 @@ function describe(e: Expr): string | undefined {
   return undefined;
 }
 
+/** One build from every member's intervals (linear after a sort), not a union per member. */
 function union(members: readonly string[]): AddrSet {
-  let acc = NO_ADDR;
-  for (const m of members) acc = acc.union(parseAddressSpec(m) ?? NO_ADDR);
-  return acc;
+  const ranges: [bigint, bigint][] = [];
+  for (const m of members) {
+    const set = parseAddressSpec(m);
+    if (set) for (const iv of set.intervals()) ranges.push(iv);
+  }
+  return ranges.length ? addrSet(ranges) : NO_ADDR;
 }
 
 const DEFINE = /^[ \t]*(?:re)?define[ \t]+([A-Za-z_][\w]*)[ \t]*=[ \t]*([^\n#]*)/gm;
@@ -42,6 +46,9 @@ const DEFINE = /^[ \t]*(?:re)?define[ \t]+([A-Za-z_][\w]*)[ \t]*=[ \t]*([^\n#]*)
 /** `define phones = 10.20.0.0/24` and `define phones = { 10.20.0.0/24, 10.21.0.0/24 }` in the main file. */
 function defines(file: string, text: string): NamedObject[] {
   const out: NamedObject[] = [];
+  // Line numbers counted incrementally: matches come in order, so the text is scanned once.
+  let line = 1;
+  let at = 0;
   for (const m of text.matchAll(DEFINE)) {
     const name = m[1] ?? '';
     const members = (m[2] ?? '')
@@ -50,7 +57,8 @@ function defines(file: string, text: string): NamedObject[] {
       .filter((x) => x !== '');
     const addresses = union(members);
     if (addresses.isEmpty) continue;
-    const line = text.slice(0, m.index).split('\n').length;
+    for (let i = text.indexOf('\n', at); i >= 0 && i < (m.index ?? 0); i = text.indexOf('\n', i + 1)) line++;
+    at = m.index ?? 0;
     const end = (m.index ?? 0) + m[0].length - text.lastIndexOf('\n', m.index);
     out.push({
       kind: 'define',

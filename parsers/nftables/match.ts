@@ -86,6 +86,46 @@ const MULTICAST = parseAddressSpec('224.0.0.0/4')!.union(parseAddressSpec('ff00:
 const BROADCAST = parseAddressSpec('255.255.255.255')!;
 const HOSTNAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 
+/** Protocol sets rules share (immutable): the one a `tcp dport` implies, ICMP. */
+const TRANSPORT_SETS = new Map<string, ProtoSet>();
+function transportSet(proto: string): ProtoSet {
+  let set = TRANSPORT_SETS.get(proto);
+  if (!set) {
+    set = proto === 'th' ? protoSet(PORT_PROTOCOLS) : protoSet([TRANSPORT_NUMBER[proto]!]);
+    TRANSPORT_SETS.set(proto, set);
+  }
+  return set;
+}
+const ICMP4 = protoSet([1]);
+const ICMP6 = protoSet([58]);
+
+/** Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them. */
+const singles = new Map<number, IntervalSet<number>>();
+function single(max: number, n: number): IntervalSet<number> {
+  const key = max * 65536 + n;
+  let set = singles.get(key);
+  if (!set) {
+    set = IntervalSet.of(0, max, [[n, n]]);
+    if (singles.size > 4096) singles.clear();
+    singles.set(key, set);
+  }
+  return set;
+}
+
+const nameSets = new Map<string, NameSet>();
+
+/** Interface sets by their names: rules share one object (sets are immutable). */
+function nameSet(names: readonly string[], negated: boolean): NameSet {
+  const key = `${negated ? '!' : '='}${names.join('\0')}`;
+  let set = nameSets.get(key);
+  if (!set) {
+    set = negated ? NameSet.except(names) : NameSet.of(names);
+    if (nameSets.size > 4096) nameSets.clear();
+    nameSets.set(key, set);
+  }
+  return set;
+}
+
 interface Values {
   values: Expr[];
   dynamic: string[];
@@ -199,7 +239,7 @@ export class CondInterpreter {
       typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x),
     );
     if (typeof r === 'string') return unsupported(r);
-    mb.protocols(proto === 'th' ? protoSet(PORT_PROTOCOLS) : protoSet([TRANSPORT_NUMBER[proto]!]));
+    mb.protocols(transportSet(proto));
     mb.ports(field, r);
     return undefined;
   }
@@ -232,7 +272,7 @@ export class CondInterpreter {
       echo ||= r;
     }
     this.ctx.note('ICMP type matches are evaluated for echo requests (ping), the only ICMP traffic fwlint checks');
-    mb.protocols(protoSet([v6 ? 58 : 1]));
+    mb.protocols(v6 ? ICMP6 : ICMP4);
     if (echo !== (pol === '==')) mb.never = true;
     return undefined;
   }
@@ -263,7 +303,7 @@ export class CondInterpreter {
       }
       names.push(...matched);
     }
-    mb.names(dim, pol === '==' ? NameSet.of(names) : NameSet.except(names));
+    mb.names(dim, nameSet(names, pol === '!='));
     return undefined;
   }
 
@@ -418,7 +458,8 @@ function numbers(
     if (n === undefined || n < 0 || n > max) return `${printExpr(x)} is not a known value`;
     ranges.push([n, n]);
   }
-  const set = IntervalSet.of(0, max, ranges);
+  const only = ranges.length === 1 ? ranges[0] : undefined;
+  const set = only && only[0] === only[1] ? single(max, only[0]) : IntervalSet.of(0, max, ranges);
   if (op === '==' || op === 'in') return set;
   if (op === '!=') return set.complement();
   if (ranges.length !== 1 || ranges[0]![0] !== ranges[0]![1])
