@@ -315,7 +315,9 @@ function apply(
   const step = (effect: Step['effect']): Step => ({ stage: stage.name, chain: chain.name, rule, effect });
   const a = rule.action;
   if (a.kind === 'notrack') {
-    next.push(push(applyNotrack(hit), step('notrack')));
+    // Only before connection tracking: a packet that already has its entry keeps it (nft_notrack_eval,
+    // docs/semantics.md#nft-conntrack).
+    next.push(stage.kind === 'raw' ? push(applyNotrack(hit), step('notrack')) : push(hit, step('continue')));
     return;
   }
   if (chain.mode === 'last-match') {

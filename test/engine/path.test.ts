@@ -194,6 +194,17 @@ describe('connection tracking', () => {
     expect([...new Set(verdicts(tracePath(p, reply, { path: 'forward' })))]).toEqual(['drop@policy']);
   });
 
+  it('notrack after connection tracking (a filter stage, not raw) changes nothing: the packet stays tracked', () => {
+    const raw = fw(chain('raw', [rule(5, { proto: UDP, dport: ports(5060) }, 'notrack')], 'accept'));
+    const late = { name: 'late', chains: ['raw'] };
+    const p = {
+      ...raw,
+      ruleset: { ...raw.ruleset, forward: raw.ruleset.forward.map((s) => (s.name === 'raw' ? late : s)) },
+    };
+    const out = tracePath(p, outbound(), { path: 'forward' });
+    expect(out.map((x) => [x.verdict, x.untracked, x.translations.length])).toEqual([['accept', false, 1]]);
+  });
+
   it('tracked traffic is translated and its reply is accepted as established', () => {
     const p = fw(chain('raw', [rule(5, { proto: TCP }, 'notrack')], 'accept'));
     const out = tracePath(p, outbound(), { path: 'forward' });

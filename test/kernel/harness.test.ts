@@ -8,6 +8,7 @@ import { generateRuleset } from '../../tools/kernel/generate.js';
 import { hostsOf } from '../../tools/kernel/netns.js';
 import { plan } from '../../tools/kernel/plan.js';
 import type { Probe } from '../../tools/kernel/probes.js';
+import { fwlintAnswer, type Site } from '../../tools/kernel/fwlint-side.js';
 
 // The kernel run itself needs root and namespaces (npm run test:kernel); these tests cover the
 // parts that decide what is probed and how answers are compared, without touching any network.
@@ -77,6 +78,19 @@ describe('kernel harness: probes', () => {
     expect(p.skipped.join()).toContain('ipnordic-all-outbound');
   });
 
+  it('probes every port-forward, also those nftables keeps as dnat rules of a NAT chain', () => {
+    const file = 'fixtures/nftables/rules/fwl004-forward-to-phone.nft';
+    const p = plan({
+      profile: loadProfile('ipnordic'),
+      policy: parseNftables(readFileSync(file, 'utf8'), file),
+      phoneAddr: '10.20.0.10',
+      wanAddr: '203.0.113.1',
+      phonesCidr: '10.20.0.0/24',
+    });
+    const fwd = p.probes.filter((x) => x.kind === 'forward').map((x) => `${x.proto} ${x.dport} ${x.why.join()}`);
+    expect(fwd).toEqual(['udp 5060 sip,line 50', 'tcp 8443 line 52']);
+  });
+
   it('places router and phone inside the phones network', () => {
     expect(hostsOf('10.20.0.0/24')).toEqual({ router: '10.20.0.1', phone: '10.20.0.10', prefix: 24 });
     expect(hostsOf('192.168.5.8/29')).toEqual({ router: '192.168.5.9', phone: '192.168.5.10', prefix: 29 });
@@ -126,31 +140,81 @@ describe('kernel harness: known disagreements', () => {
     const text = (f: string) => readFileSync(`fixtures/nftables/kernel/${f}`, 'utf8');
     const t: Probe = { ...out, kind: 'timeout', sport: 5060, of: out };
     expect(
-      classify(
-        out,
-        { passed: true, seenSrc: '10.20.0.10', seenSport: 40002 },
-        { passed: true, by: '', nat: { addr: 'x', ports: 'preserve' } },
-        text('nat-exemption-after-masquerade.nft'),
-      ),
-    ).toBe('nat-exemption-order');
-    expect(
-      classify(t, { timeout: 89 }, { passed: true, by: '', timeout: 600 }, text('ct-timeout-last-assignment-wins.nft')),
-    ).toBe('ct-timeout-last-wins');
-    expect(
       classify(t, { timeout: 3599 }, { passed: true, by: '', timeout: 600 }, text('sip-helper-refreshes-timeout.nft')),
     ).toBe('sip-helper-timeout');
     const ping: Probe = { ...out, kind: 'ping', proto: 'icmp' };
     expect(
       classify(ping, { passed: false }, { passed: true, by: '' }, text('ping-reply-dropped-in-postrouting.nft')),
     ).toBe('local-reply-output-path');
-    expect(classify(out, { passed: false }, { passed: true, by: '' }, text('notrack-media.nft'))).toBe(
-      'notrack-ignored',
-    );
-    expect(classify(out, { passed: false }, { passed: true, by: '' }, text('dnat-catches-outbound.nft'))).toBe(
-      'dnat-on-outbound',
-    );
+    expect(
+      classify(
+        ping,
+        { passed: false },
+        {
+          passed: true,
+          by: 'rule "iifname wan0 ipsec in reqid 1 accept" in inet fw input (line 21, chain inet fw input)',
+        },
+        text('ipsec-match-assumed.nft'),
+      ),
+    ).toBe('unmodelled-match-assumed');
     expect(
       classify(out, { passed: false }, { passed: true, by: '' }, text('nat-exemption-after-masquerade.nft')),
     ).toBeUndefined();
+  });
+});
+
+describe('kernel harness: fwlint side (the packet path)', () => {
+  // The disagreements the packet path (issue 11) fixed; their fixtures now agree with the kernel.
+  const site = (f: string): Site => ({
+    policy: parseNftables(readFileSync(`fixtures/nftables/kernel/${f}`, 'utf8'), f),
+    phonesIf: 'vlan20',
+    wanIf: 'wan0',
+    wanAddr: '203.0.113.1',
+    phonesCidr: '10.20.0.0/24',
+    routerAddr: '10.20.0.1',
+  });
+  const rtp: Probe = { ...out, sport: 40005, dport: 10000 };
+
+  it('takes an exemption before masquerade in the NAT chain as no NAT, and masquerade as the WAN address', () => {
+    const s = site('nat-exemption-after-masquerade.nft');
+    const media = fwlintAnswer(s, rtp);
+    expect(media.passed).toBe(true);
+    expect(media.nat).toBeUndefined();
+    expect(media.natBy).toMatch(/^exempted by rule .*line \d+, chain ip nat postrouting/);
+    expect(fwlintAnswer(s, out).nat).toEqual({ addr: '203.0.113.1', ports: 'preserve' });
+  });
+
+  it('gives the last ct timeout set on the path, naming its rule', () => {
+    const f = fwlintAnswer(site('ct-timeout-last-assignment-wins.nft'), { ...out, kind: 'timeout', of: out });
+    expect(f.timeout).toBe(90);
+    expect(f.by).toMatch(/^90 s \(set by rule .*chain .*late/);
+  });
+
+  it('applies a dnat without input interface to the phones outbound traffic', () => {
+    const f = fwlintAnswer(site('dnat-catches-outbound.nft'), out);
+    expect(f.passed).toBe(false);
+    expect(f.by).toContain('dnat by rule');
+    expect(f.by).toContain('192.168.1.20');
+  });
+
+  it('leaves notracked media untracked: dropped by a ct state new rule, no timeout', () => {
+    const s = site('notrack-media.nft');
+    expect(fwlintAnswer(s, rtp).passed).toBe(false);
+    expect(fwlintAnswer(s, out).passed).toBe(true);
+  });
+
+  it('asks replies the way FWL008 does and names the chain that decided', () => {
+    const s = site('nat-exemption-after-masquerade.nft');
+    const r = fwlintAnswer(s, {
+      ...out,
+      kind: 'reply',
+      src: out.dst,
+      dst: out.src,
+      sport: 5060,
+      dport: 40002,
+      of: out,
+    });
+    expect(r.passed).toBe(true);
+    expect(r.by).toMatch(/^established: rule .*line \d+, chain /);
   });
 });

@@ -32,26 +32,6 @@ function beforeConntrack(body: string): boolean {
 
 export const CAUSES: Cause[] = [
   {
-    id: 'nat-exemption-order',
-    test: (p, k, f, text) =>
-      p.kind === 'out' &&
-      !!k.passed &&
-      k.seenSrc === p.src &&
-      !!f.passed &&
-      !!f.nat &&
-      chainBodies(text, /type nat hook postrouting/).some((b) =>
-        ruleLines(b).some((l) => /\b(accept|return)$/.test(l)),
-      ),
-  },
-  {
-    id: 'ct-timeout-last-wins',
-    test: (p, k, f, text) =>
-      p.kind === 'timeout' &&
-      typeof k.timeout === 'number' &&
-      typeof f.timeout === 'number' &&
-      (text.match(/ct timeout set/g) ?? []).length >= 2,
-  },
-  {
     id: 'sip-helper-timeout',
     test: (p, k, f, text) =>
       p.kind === 'timeout' &&
@@ -70,16 +50,7 @@ export const CAUSES: Cause[] = [
       f.passed &&
       chainBodies(text, /type filter hook (postrouting|output)/).length > 0,
   },
-  {
-    id: 'dnat-on-outbound',
-    test: (p, k, f, text) =>
-      p.kind === 'out' &&
-      !k.passed &&
-      f.passed &&
-      chainBodies(text, /type nat hook prerouting/).some((b) =>
-        ruleLines(b).some((l) => /\bdnat\b/.test(l) && !/iifname "wan0"|ip daddr 203\.0\.113\.1/.test(l)),
-      ),
-  },
+
   {
     id: 'th-matches-icmp',
     test: (p, k, f, text) =>
@@ -88,19 +59,18 @@ export const CAUSES: Cause[] = [
       k.passed !== f.passed &&
       text.split('\n').some((l) => /\bth [sd]port\b/.test(l) && !/meta l4proto|\b(udp|tcp) [sd]port\b/.test(l)),
   },
-  {
-    id: 'notrack-ignored',
-    test: (p, _k, _f, text) =>
-      p.proto === 'udp' &&
-      p.kind !== 'forward' &&
-      chainBodies(text, /type filter hook prerouting/).some((b) => beforeConntrack(b) && /\bnotrack\b/.test(b)),
-  },
+
   {
     id: 'ct-before-conntrack',
     test: (_p, _k, _f, text) =>
       chainBodies(text, /type filter hook prerouting/).some(
         (b) => beforeConntrack(b) && ruleLines(b).some((l) => /\bct (state|timeout set|helper set)\b/.test(l)),
       ),
+  },
+  {
+    id: 'unmodelled-match-assumed',
+    // fwlint names the accept rule that decided; it holds a match fwlint evaluates as if it held.
+    test: (_p, k, f) => k.passed === false && f.passed && /\bipsec (in|out)\b/.test(f.by),
   },
   {
     id: 'nft-negated-flag-list',

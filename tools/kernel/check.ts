@@ -93,7 +93,7 @@ export function check(o: CheckOptions): CheckResult {
     const loadError = loadRuleset(t, resolve(o.file), /^\s*[{[]/.test(readFileSync(o.file, 'utf8')));
     if (loadError) return { lines: [], loadError, skipped: p.skipped, ms: Date.now() - started };
     const obs = runKernel(t, p.probes);
-    const site: Site = { policy, phonesIf, wanIf: o.wan, wanAddr, phonesCidr: cidr };
+    const site: Site = { policy, phonesIf, wanIf: o.wan, wanAddr, phonesCidr: cidr, routerAddr: hostsOf(cidr).router };
     const lines = p.probes.map((probe) =>
       compare(probe, obs.get(probe) ?? { skipped: 'no observation' }, fwlintAnswer(site, probe)),
     );

@@ -1,16 +1,21 @@
 /**
- * fwlint's answer to each probe, from today's engine: `evaluate` (src/engine/evaluate.ts) for the
- * filter verdict, `snatParts`/`dnatParts`/`translate` (src/lint/nat.ts) for NAT, and
- * policy.sessions.udpTimeout for the UDP stream timeout. This is the only file that knows the
- * engine's API: when the engine exposes a packet path with NAT stages (tracePath), only this file changes.
+ * fwlint's answer to each probe, from the engine's packet path: `tracePath` (src/engine/evaluate.ts)
+ * gives the verdict and the step that decided, the translations (DNAT, SNAT) with their rules, the
+ * packet as it leaves (`out`), whether it is untracked, and the UDP timeout of the connection.
+ * Replies are asked the way FWL008 asks (rules/return-traffic-blocked.ts): the mirrored packet in
+ * the state the outbound part left, through the forward path. This is the only file that knows the
+ * engine's API.
+ *
+ * The engine routes by the interfaces' addresses and networks; the harness gives it the topology the
+ * kernel has (the router's WAN address, the phones' network behind the phones' interface), so both
+ * route the same packet the same way.
  */
 import { box, type Box } from '../../src/engine/box.js';
-import { evaluate, type Part, type Step } from '../../src/engine/evaluate.js';
-import { dnatParts, snatParts, translate } from '../../src/lint/nat.js';
-import { formatAddress, parseAddressSpec } from '../../src/model/address.js';
+import { tracePath, type Part, type Step, type Translation } from '../../src/engine/evaluate.js';
+import { NO_ADDR, formatAddrSet, formatAddress, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Policy } from '../../src/model/policy.js';
-import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
+import type { Interface, Policy } from '../../src/model/policy.js';
+import { PROTO, formatPortSet, portSet, protoSet } from '../../src/model/ports.js';
 import type { FwlintObs, Probe } from './probes.js';
 
 export interface Site {
@@ -20,23 +25,59 @@ export interface Site {
   wanAddr: string;
   /** The phones' network, as given with --phones. */
   phonesCidr: string;
+  /** The router's address in the phones' network. */
+  routerAddr?: string;
 }
 
-function addr(a: string): NonNullable<ReturnType<typeof parseAddressSpec>> {
+function addr(a: string): AddrSet {
   const s = parseAddressSpec(a);
   if (!s) throw new Error(`not an address: ${a}`);
   return s;
 }
 
+/** The policy with the interfaces the namespaces give the router (kept per policy and site). */
+const topologyCache = new WeakMap<Policy, Map<string, Policy>>();
+
+export function withTopology(site: Site): Policy {
+  const key = [site.phonesIf, site.wanIf, site.wanAddr, site.phonesCidr, site.routerAddr ?? ''].join('|');
+  let byKey = topologyCache.get(site.policy);
+  if (!byKey) topologyCache.set(site.policy, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const ifaces: Interface[] = site.policy.interfaces.map((i) => ({ ...i }));
+  const get = (name: string, role: Interface['role']): Interface => {
+    const found = ifaces.find((x) => x.name === name);
+    const i: Interface = found ?? {
+      name,
+      role,
+      networks: NO_ADDR,
+      addresses: NO_ADDR,
+      enabled: true,
+      loc: { file: 'kernel-check', line: 1, column: 1, endLine: 1 },
+    };
+    if (!found) ifaces.push(i);
+    i.role = role;
+    return i;
+  };
+  // Exactly what the namespaces have: the ruleset's own guesses (a placeholder for a dynamic
+  // address, a network read from the rules) are replaced, not added to.
+  get(site.wanIf, 'wan').addresses = addr(site.wanAddr);
+  const phones = get(site.phonesIf, 'lan');
+  phones.networks = addr(site.phonesCidr);
+  phones.addresses = site.routerAddr ? addr(site.routerAddr) : NO_ADDR;
+  const policy: Policy = { ...site.policy, interfaces: ifaces };
+  byKey.set(key, policy);
+  return policy;
+}
+
 /** The single packet of a probe as a flow class. */
 function packet(p: Probe, iif: string, oif: string | undefined, state: string): Box {
-  const proto = PROTO[p.proto];
   const ports =
     p.proto === 'icmp' ? {} : { sport: portSet([[p.sport, p.sport]]), dport: portSet([[p.dport, p.dport]]) };
   return box({
     src: addr(p.src),
     dst: addr(p.dst),
-    proto: protoSet([proto]),
+    proto: protoSet([PROTO[p.proto]]),
     ...ports,
     iif: NameSet.of([iif]),
     ...(oif ? { oif: NameSet.of([oif]) } : {}),
@@ -44,68 +85,140 @@ function packet(p: Probe, iif: string, oif: string | undefined, state: string): 
   });
 }
 
+function ruleName(s: { rule?: Step['rule']; chain: string }): string {
+  return s.rule ? `${s.rule.label} (line ${s.rule.loc.line}, chain ${s.chain})` : `chain ${s.chain}`;
+}
+
 export function describeStep(s: Step | undefined): string {
-  // The engine leaves decidedBy unset when no base chain is on the path (empty trail).
-  if (!s) return 'no base chain on the path (nothing filters it)';
-  if (s.rule) return `${s.rule.label} (line ${s.rule.loc.line})`;
-  if (s.policy) return `policy ${s.policy.action} of ${s.chain} (${s.policy.source})`;
-  return `${s.effect} in ${s.chain}`;
+  // The engine names an empty chain when no base chain is on the path.
+  if (!s || (!s.chain && !s.rule)) return 'no base chain on the path (nothing filters it)';
+  if (s.rule) return ruleName(s);
+  if (s.policy) return `policy ${s.policy.action} of chain ${s.chain} (${s.policy.source})`;
+  return `${s.effect} at the end of chain ${s.chain}`;
 }
 
-/** One packet has one verdict; several parts only arise from dimensions the probe leaves open. */
-function verdictOf(parts: Part[]): { passed: boolean; by: string } {
-  const drop = parts.find((p) => p.verdict === 'drop');
-  const part = drop ?? parts[0];
-  if (!part) return { passed: true, by: 'no base chain on the path' };
-  return { passed: part.verdict === 'accept', by: describeStep(part.decidedBy) };
+/** One packet has one part; several only arise from dimensions the probe leaves open. Prefer a drop. */
+function partOf(parts: Part[]): Part | undefined {
+  return parts.find((p) => p.verdict === 'drop') ?? parts[0];
 }
 
-const SNAT_TO = /\bsnat\s+(?:ip\s+)?to\s+(\d+\.\d+\.\d+\.\d+)/;
+function verdictText(part: Part | undefined): string {
+  if (!part) return 'no base chain on the path';
+  return describeStep(part.decidedBy);
+}
+
+const one = (s: AddrSet): string | undefined => {
+  const iv = [...s.intervals()];
+  const first = iv[0];
+  return iv.length === 1 && first && first[0] === first[1] ? formatAddress(first[0]) : undefined;
+};
+
+function dnatText(t: Extract<Translation, { kind: 'dnat' }>, part: Part): string {
+  const to = one(part.out.dst) ?? formatAddrSet(part.out.dst, 3);
+  const port = part.out.dport.isFull ? '' : `:${formatPortSet(part.out.dport)}`;
+  return `dnat by ${ruleName(t)} to ${to}${port}`;
+}
+
+function lastOf<K extends Translation['kind']>(part: Part, kind: K): Extract<Translation, { kind: K }> | undefined {
+  const all = part.translations.filter((t): t is Extract<Translation, { kind: K }> => t.kind === kind);
+  return all[all.length - 1];
+}
+
+function trace(site: Site, flow: Box, path?: 'forward' | 'input'): Part[] {
+  return tracePath(withTopology(site), flow, { ...(path ? { path } : {}), wan: [site.wanIf] });
+}
+
+function outboundPart(site: Site, p: Probe): Part | undefined {
+  return partOf(trace(site, packet(p, site.phonesIf, site.wanIf, 'new'), 'forward'));
+}
 
 function outbound(site: Site, p: Probe): FwlintObs {
-  const b = packet(p, site.phonesIf, site.wanIf, 'new');
-  const v = verdictOf(evaluate(site.policy.ruleset, 'forward', b));
-  if (!v.passed) return v;
-  const s = snatParts(site.policy, b)[0];
-  const rule = s?.rule;
-  if (!rule || rule.action !== 'translate')
-    return { ...v, nat: undefined, natBy: rule ? rule.label : 'no source NAT rule' };
-  const to = SNAT_TO.exec(rule.text ?? '')?.[1];
-  const masq = /\bmasquerade\b/.test(rule.text ?? '');
+  const part = outboundPart(site, p);
+  if (!part || part.verdict !== 'accept') return { passed: false, by: verdictText(part) };
+  const by = verdictText(part);
+  const d = lastOf(part, 'dnat');
+  // Delivered to the provider: accepted, routed out of the WAN, still addressed to the provider.
+  const toProvider =
+    part.path === 'forward' &&
+    addr(p.dst).isSubsetOf(part.out.dst) &&
+    part.out.dport.has(p.dport) &&
+    part.out.oif.has(site.wanIf);
+  if (!toProvider) return { passed: false, by: `${by}, but ${d ? dnatText(d, part) : 'not routed to the provider'}` };
+  const s = lastOf(part, 'snat');
+  if (part.untracked) return { passed: true, by, natBy: 'untracked: never NATed' };
+  if (!s) {
+    const natStages = new Set(
+      withTopology(site)
+        .ruleset.forward.filter((st) => st.kind === 'snat')
+        .map((st) => st.name),
+    );
+    const exempt = part.trail.find((st) => natStages.has(st.stage) && st.effect === 'accept' && st.rule);
+    return { passed: true, by, natBy: exempt ? `exempted by ${ruleName(exempt)}` : 'no source NAT rule' };
+  }
+  const src = one(part.out.src);
+  const kept = s.target.ports !== 'random' && part.out.sport.isSubsetOf(portSet([[p.sport, p.sport]]));
   return {
-    ...v,
-    nat: { addr: to ?? (masq ? site.wanAddr : '?'), ports: rule.ports },
-    natBy: `${rule.label} (line ${rule.loc.line})`,
+    passed: true,
+    by,
+    nat: { addr: src ?? '?', ports: kept ? 'preserve' : 'random' },
+    natBy: ruleName(s),
   };
 }
 
+/** The mirrored packet of the outbound one, as FWL008 builds it (state of the outbound part), through the forward path. */
 function reply(site: Site, p: Probe): FwlintObs {
-  return verdictOf(evaluate(site.policy.ruleset, 'forward', packet(p, site.wanIf, site.phonesIf, 'established')));
+  const o = p.of;
+  const out = o ? outboundPart(site, o) : undefined;
+  if (!o || !out || out.verdict !== 'accept') return { passed: false, by: 'the outbound packet is dropped' };
+  const b = out.box;
+  const flow: Box = {
+    ...b,
+    src: b.dst,
+    dst: b.src,
+    sport: b.dport,
+    // FWL008 leaves the port open (the phone's source port is unknown); the probe knows it.
+    dport: b.sport,
+    iif: b.oif,
+    oif: b.iif,
+    state: NameSet.of([out.untracked ? 'untracked' : 'established']),
+  };
+  const part = partOf(trace(site, flow, 'forward'));
+  const state = out.untracked ? 'untracked' : 'established';
+  return { passed: part?.verdict === 'accept', by: `${state}: ${verdictText(part)}` };
 }
 
 function ping(site: Site, p: Probe): FwlintObs {
-  return verdictOf(evaluate(site.policy.ruleset, 'input', packet(p, site.wanIf, undefined, 'new')));
+  const part = partOf(trace(site, packet(p, site.wanIf, undefined, 'new')));
+  const d = part ? lastOf(part, 'dnat') : undefined;
+  const by = verdictText(part);
+  return { passed: part?.verdict === 'accept', by: d && part ? `${dnatText(d, part)}; ${by}` : by };
 }
 
 function forward(site: Site, p: Probe): FwlintObs {
-  const b = packet(p, site.wanIf, undefined, 'new');
-  const d = dnatParts(site.policy, b)[0];
-  if (!d?.rule) return { passed: false, by: 'no port-forward translates it (the router itself receives it)' };
-  const moved = translate(d.box, d.rule);
-  const lo = moved.dst.intervals().next().value;
-  const to = lo ? formatAddress(lo[0]) : '?';
-  const fwd = `${d.rule.label} (line ${d.rule.loc.line}) to ${to}`;
-  if (!lo || !addr(site.phonesCidr).has(lo[0])) return { passed: false, by: `${fwd}, not a phone`, to };
-  const v = verdictOf(evaluate(site.policy.ruleset, 'forward', { ...moved, oif: NameSet.of([site.phonesIf]) }));
-  return { passed: v.passed, by: `${fwd}; filter: ${v.by}`, to };
+  const part = partOf(trace(site, packet(p, site.wanIf, undefined, 'new')));
+  if (!part) return { passed: false, by: 'no base chain on the path' };
+  const d = lastOf(part, 'dnat');
+  const by = verdictText(part);
+  if (!d) return { passed: false, by: `no port-forward translates it (${part.path} path; ${by})` };
+  const to = one(part.out.dst);
+  const fwd = dnatText(d, part);
+  const phones = addr(site.phonesCidr);
+  const atPhone = !!to && part.path === 'forward' && part.out.dst.isSubsetOf(phones);
+  if (!atPhone) return { passed: false, by: `${fwd}, not a phone; ${by}`, ...(to ? { to } : {}) };
+  return { passed: part.verdict === 'accept', by: `${fwd}; filter: ${by}`, to };
 }
 
-/** As FWL003 reads it: the first per-rule override on the outbound packet's path, else the global setting. */
+/** The idle timeout the engine gives the accepted, tracked outbound UDP connection. */
 function timeout(site: Site, p: Probe): FwlintObs {
-  const out = p.of ? evaluate(site.policy.ruleset, 'forward', packet(p.of, site.phonesIf, site.wanIf, 'new')) : [];
-  const step = out.flatMap((x) => x.trail).find((s) => s.rule?.udpTimeout);
-  const t = step?.rule?.udpTimeout ?? site.policy.sessions.udpTimeout;
-  const where = step ? `set by ${describeStep(step)}` : `global, ${t.source}`;
+  const part = p.of ? outboundPart(site, p.of) : undefined;
+  if (!part || part.verdict !== 'accept') return { passed: false, by: 'the outbound packet is dropped' };
+  if (part.untracked) {
+    const n = part.trail.find((s) => s.effect === 'notrack');
+    return { passed: true, by: `untracked${n ? ` by ${ruleName(n)}` : ''}`, timeout: 'untracked' };
+  }
+  const t = part.udpTimeout ?? site.policy.sessions.udpTimeout;
+  const step = [...part.trail].reverse().find((s) => s.rule?.udpTimeout === t);
+  const where = step ? `set by ${ruleName(step)}` : `global, ${t.source}`;
   return { passed: true, by: `${t.value} s (${where})`, timeout: t.value };
 }
 

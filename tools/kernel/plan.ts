@@ -1,5 +1,7 @@
 import { NO_ADDR, formatAddress, isV6, parseAddressSpec } from '../../src/model/address.js';
-import type { Policy } from '../../src/model/policy.js';
+import type { Match, Policy } from '../../src/model/policy.js';
+import type { SourceLocation } from '../../src/model/location.js';
+import type { AddrSet } from '../../src/model/address.js';
 import type { Profile } from '../../src/model/profile.js';
 import type { Probe } from './probes.js';
 
@@ -142,8 +144,7 @@ export function plan(input: PlanInput): Plan {
   };
   addForward('udp', input.wanAddr, 5060, 'sip');
   const phones = parseAddressSpec(input.phonesCidr);
-  for (const d of policy.nat.dnat) {
-    if (d.action === 'none') continue;
+  for (const d of portForwards(policy)) {
     // The listener: the rule's public address when it names one host, else the WAN address.
     const only = d.match.dst ? [...d.match.dst.intervals()] : [];
     const one = only.length === 1 && only[0] && only[0][0] === only[0][1] ? firstV4(d.match.dst ?? NO_ADDR) : undefined;
@@ -156,7 +157,7 @@ export function plan(input: PlanInput): Plan {
     const dports = d.match.dport;
     const dport = !dports || dports.has(5060) ? 5060 : (dports.intervals().next().value?.[0] ?? 5060);
     listeners.add(dst);
-    const target = firstV4(d.to.addr);
+    const target = d.to ? firstV4(d.to) : undefined;
     if (
       target &&
       phones?.has(parseAddressSpec(target)?.intervals().next().value?.[0] ?? -1n) &&
@@ -171,4 +172,18 @@ export function plan(input: PlanInput): Plan {
 function firstV4(s: NonNullable<ReturnType<typeof parseAddressSpec>>): string | undefined {
   for (const [lo] of s.intervals()) if (!isV6(lo)) return formatAddress(lo);
   return undefined;
+}
+
+/**
+ * Every port-forward of the ruleset: the declared list (pf, FortiGate) and the dnat/redirect rules
+ * of NAT chains (nftables keeps them in the ruleset's dnat stages). `to` is absent for a redirect.
+ */
+function portForwards(policy: Policy): { match: Match; to?: AddrSet; loc: SourceLocation }[] {
+  const out: { match: Match; to?: AddrSet; loc: SourceLocation }[] = [];
+  for (const d of policy.nat.dnat) if (d.action !== 'none') out.push({ match: d.match, to: d.to.addr, loc: d.loc });
+  for (const c of Object.values(policy.ruleset.chains))
+    for (const r of c.rules)
+      if (r.action.kind === 'dnat')
+        out.push({ match: r.match, loc: r.loc, ...(r.action.to.addr ? { to: r.action.to.addr } : {}) });
+  return out;
 }
