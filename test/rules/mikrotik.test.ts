@@ -157,7 +157,8 @@ describe('MikroTik findings say what caused them', () => {
     const sip = fs.find((f) => f.ruleId === 'FWL002')!;
     expect(sip.fromDefault).toBe(true);
     expect(sip.message).toContain(
-      'This is the platform default: no `/ip firewall service-port set sip disabled=yes`: RouterOS enables the SIP helper by default on ports 5060,5061',
+      'This is the platform default: no `/ip firewall service-port set sip disabled=yes`: RouterOS enables the SIP ' +
+        'helper by default on ports 5060,5061',
     );
     const t = fs.find((f) => f.ruleId === 'FWL003')!;
     expect(t.fromDefault).toBe(true);

@@ -162,7 +162,8 @@ describe('nftables: coverage and messages', () => {
     const k = one('fwl003-kernel-default.nft', 'FWL003');
     expect(k.fromDefault).toBe(true);
     expect(k.message).toContain(
-      "This is the platform default: no `ct timeout` object is assigned to this traffic, so the kernel's net.netfilter.nf_conntrack_udp_timeout_stream applies: 120 s",
+      "This is the platform default: no `ct timeout` object is assigned to this traffic, so the kernel's " +
+        'net.netfilter.nf_conntrack_udp_timeout_stream applies: 120 s',
     );
     const o = one('fwl003-timeout-omitted.nft', 'FWL003');
     expect(o.fromDefault).toBe(true);
@@ -181,7 +182,9 @@ describe('nftables: coverage and messages', () => {
   it('names the rule, the chain and the other table in blocking findings', () => {
     const f = lintFixture(`${dir}/fwl001-two-tables.nft`, ['ipnordic'], PHONES).filter((x) => x.loc.line === 43);
     expect(f.map((x) => x.message)).toContain(
-      'Required flow "Basic telephone functions (sound): RTP media" (udp 10000-65000 from vlan20 10.20.0.0/24 10.20.0.0/24 to 185.72.208.0/22) is blocked for port 10000-20000 by rule "ip saddr 10.20.0.0/24 udp dport 10000-20000 drop" in inet guard forward (line 43). Allow it before this rule or narrow this rule.',
+      'Required flow "Basic telephone functions (sound): RTP media" (udp 10000-65000 from vlan20 10.20.0.0/24 ' +
+        '10.20.0.0/24 to 185.72.208.0/22) is blocked for port 10000-20000 by rule "ip saddr 10.20.0.0/24 udp dport ' +
+        '10000-20000 drop" in inet guard forward (line 43). Allow it before this rule or narrow this rule.',
     );
     const s = one('fwl002-sip-helper.nft', 'FWL002');
     expect(s.message).toContain('`ct helper set "sip-5060"` assigns the conntrack helper sip-5060 of type "sip"');
