@@ -1,4 +1,7 @@
-import { rng } from './rng.js';
+import { picker, rng } from './rng.js';
+
+/** The given lines, each ended by a newline. */
+const lines = (...ls: string[]): string => ls.map((l) => `${l}\n`).join('');
 
 /**
  * Synthetic FortiOS configurations for the FortiGate bench: a DHCP WAN, LAN, a VOICE VLAN, a DMZ
@@ -16,7 +19,7 @@ export interface Generated {
 
 export function generateFortigate(policies: number, addresses: number): string {
   const rnd = rng(policies * 7919 + addresses);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = picker(rnd);
   const out: string[] = [];
   const w = (s: string) => out.push(s);
   w(
@@ -25,7 +28,20 @@ export function generateFortigate(policies: number, addresses: number): string {
   w('config system global\n    set hostname "bench-fgt"\n    set admin-sport 8443\nend\n');
   w('config system settings\n    set default-voip-alg-mode kernel-helper-based\nend\n');
   w(
-    'config system session-helper\n    edit 1\n        set name pptp\n        set protocol 6\n        set port 1723\n    next\n    edit 13\n        set name sip\n        set protocol 17\n        set port 5060\n    next\nend\n',
+    lines(
+      'config system session-helper',
+      '    edit 1',
+      '        set name pptp',
+      '        set protocol 6',
+      '        set port 1723',
+      '    next',
+      '    edit 13',
+      '        set name sip',
+      '        set protocol 17',
+      '        set port 5060',
+      '    next',
+      'end',
+    ),
   );
   w(`config system interface
     edit "wan1"
@@ -77,11 +93,22 @@ end
     const r = rnd();
     if (r < 0.8 || r >= 0.98)
       w(
-        `    edit "${name}"\n        set uuid 00000000-0000-0000-0000-${String(i).padStart(12, '0')}\n        set subnet 10.${a}.${b}.0 255.255.255.${pick(['0', '128', '192', '240', '255'])}\n    next\n`,
+        lines(
+          `    edit "${name}"`,
+          `        set uuid 00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+          `        set subnet 10.${a}.${b}.0 255.255.255.${pick(['0', '128', '192', '240', '255'])}`,
+          `    next`,
+        ),
       );
     else if (r < 0.9)
       w(
-        `    edit "${name}"\n        set type iprange\n        set start-ip 172.${16 + (a & 15)}.${b}.10\n        set end-ip 172.${16 + (a & 15)}.${b}.99\n    next\n`,
+        lines(
+          `    edit "${name}"`,
+          `        set type iprange`,
+          `        set start-ip 172.${16 + (a & 15)}.${b}.10`,
+          `        set end-ip 172.${16 + (a & 15)}.${b}.99`,
+          `    next`,
+        ),
       );
     else if (r < 0.97)
       w(`    edit "${name}"\n        set type fqdn\n        set fqdn "host${i}.example.net"\n    next\n`);
@@ -93,7 +120,15 @@ end
       );
   }
   w(
-    '    edit "VOICE-NET"\n        set subnet 10.20.0.0 255.255.255.0\n    next\n    edit "IPNORDIC"\n        set subnet 185.72.208.0 255.255.252.0\n    next\nend\n',
+    lines(
+      '    edit "VOICE-NET"',
+      '        set subnet 10.20.0.0 255.255.255.0',
+      '    next',
+      '    edit "IPNORDIC"',
+      '        set subnet 185.72.208.0 255.255.252.0',
+      '    next',
+      'end',
+    ),
   );
   // Groups of ten
   w('config firewall addrgrp\n');
@@ -107,7 +142,16 @@ end
   w('end\n');
   // Services
   w(
-    'config firewall service custom\n    edit "ALL"\n        set protocol IP\n    next\n    edit "SIP"\n        set tcp-portrange 5060\n        set udp-portrange 5060\n    next\n',
+    lines(
+      'config firewall service custom',
+      '    edit "ALL"',
+      '        set protocol IP',
+      '    next',
+      '    edit "SIP"',
+      '        set tcp-portrange 5060',
+      '        set udp-portrange 5060',
+      '    next',
+    ),
   );
   const services: string[] = ['SIP'];
   for (let s = 0; s < 200; s++) {
@@ -139,13 +183,30 @@ end
   w('end\n');
   // IP pools and VIPs
   w(
-    'config firewall ippool\n    edit "POOL"\n        set startip 203.0.113.10\n        set endip 203.0.113.20\n    next\nend\nconfig firewall vip\n',
+    lines(
+      'config firewall ippool',
+      '    edit "POOL"',
+      '        set startip 203.0.113.10',
+      '        set endip 203.0.113.20',
+      '    next',
+      'end',
+      'config firewall vip',
+    ),
   );
   const vips: string[] = [];
   for (let v = 0; v < 20; v++) {
     vips.push(`vip-${v}`);
     w(
-      `    edit "vip-${v}"\n        set extip 203.0.113.${100 + v}\n        set mappedip "172.16.0.${10 + v}"\n        set extintf "wan1"\n        set portforward enable\n        set extport ${8000 + v}\n        set mappedport ${80 + v}\n    next\n`,
+      lines(
+        `    edit "vip-${v}"`,
+        `        set extip 203.0.113.${100 + v}`,
+        `        set mappedip "172.16.0.${10 + v}"`,
+        `        set extintf "wan1"`,
+        `        set portforward enable`,
+        `        set extport ${8000 + v}`,
+        `        set mappedport ${80 + v}`,
+        `    next`,
+      ),
     );
   }
   w('end\n');
@@ -153,13 +214,16 @@ end
   const ids = Array.from({ length: policies }, (_, i) => i + 1);
   for (let i = ids.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
-    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    const a = ids[i];
+    const b = ids[j];
+    if (a !== undefined && b !== undefined) [ids[i], ids[j]] = [b, a];
   }
   w('config firewall policy\n');
   const ifs = ['internal', 'dmz', 'guest', 'inside', 'internal', 'dmz', 'guest', 'inside', 'any'];
   const objs = () => (rnd() < 0.3 && groups.length ? pick(groups) : pick(names));
   for (let k = 0; k < policies - 1; k++) {
-    const id = ids[k]!;
+    const id = ids[k];
+    if (id === undefined) break;
     const inbound = rnd() < 0.1;
     const src = inbound ? 'wan1' : pick(ifs);
     const dst = inbound ? pick(['internal', 'dmz']) : rnd() < 0.7 ? 'wan1' : pick(ifs);
@@ -175,11 +239,36 @@ end
           : '        set nat enable\n'
         : '';
     w(
-      `    edit ${id}\n        set name "p${id}"\n        set uuid 00000000-0000-0000-0000-${String(id).padStart(12, '0')}\n        set srcintf "${src}"\n        set dstintf "${dst}"\n${action}        set srcaddr "${objs()}"\n        set dstaddr ${dstaddr}\n${neg}        set schedule "always"\n        set service ${svc}\n        set logtraffic all\n${nat}    next\n`,
+      lines(
+        `    edit ${id}`,
+        `        set name "p${id}"`,
+        `        set uuid 00000000-0000-0000-0000-${String(id).padStart(12, '0')}`,
+        `        set srcintf "${src}"`,
+        `        set dstintf "${dst}"`,
+        `${action}        set srcaddr "${objs()}"`,
+        `        set dstaddr ${dstaddr}`,
+        `${neg}        set schedule "always"`,
+        `        set service ${svc}`,
+        `        set logtraffic all`,
+        `${nat}    next`,
+      ),
     );
   }
   w(
-    `    edit ${ids[policies - 1]}\n        set name "phones-out"\n        set srcintf "voice"\n        set dstintf "wan1"\n        set action accept\n        set srcaddr "VOICE-NET"\n        set dstaddr "all"\n        set schedule "always"\n        set service "ALL"\n        set nat enable\n    next\nend\n`,
+    lines(
+      `    edit ${ids[policies - 1]}`,
+      `        set name "phones-out"`,
+      `        set srcintf "voice"`,
+      `        set dstintf "wan1"`,
+      `        set action accept`,
+      `        set srcaddr "VOICE-NET"`,
+      `        set dstaddr "all"`,
+      `        set schedule "always"`,
+      `        set service "ALL"`,
+      `        set nat enable`,
+      `    next`,
+      `end`,
+    ),
   );
   w('config router static\n    edit 1\n        set device "wan1"\n        set dynamic-gateway enable\n    next\nend\n');
   return out.join('');

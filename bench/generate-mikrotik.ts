@@ -3,7 +3,7 @@
  * lists, jump chains, disabled and commented rules, port lists and ranges, negation, dst-nat
  * forwards, and lines wrapped at 80 columns with `\` continuations, some inside a value.
  */
-import { rng } from './rng.js';
+import { picker, rng } from './rng.js';
 import { RANGES, WORDS } from './words.js';
 
 /** RouterOS wraps export lines at 80 columns: ` \` between tokens, `key=\` before a long value. */
@@ -35,7 +35,7 @@ const IFACES = ['bridge', 'vlan20-voice', 'vlan30-guest', 'ether5-dmz'];
 
 export function generateRouterOS(rules: number, listEntries: number, seed = 7): string {
   const r = rng(seed ^ rules ^ listEntries);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const pick = picker(r);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const out: string[] = [];
   const p = (s: string) => out.push(s);

@@ -117,7 +117,10 @@ function ruleLine(r: () => number, i: number): string {
     case 0:
     case 1:
     case 2:
-      return `iifname "${lan}" ip saddr ${src} ip daddr { ${host(i)}, ${host(i + 1)}, 203.0.113.0/24 } tcp dport { ${ports(3)}, 8000-8100 } accept`;
+      return (
+        `iifname "${lan}" ip saddr ${src} ip daddr { ${host(i)}, ${host(i + 1)}, 203.0.113.0/24 } ` +
+        `tcp dport { ${ports(3)}, 8000-8100 } accept`
+      );
     case 3:
     case 4:
       return `iifname "${lan}" ip saddr ${src} udp dport { ${ports(4)} } accept`;

@@ -12,7 +12,7 @@
  * is deterministic for a given (rules, seed).
  */
 import { writeFileSync } from 'node:fs';
-import { rng } from './rng.js';
+import { picker, rng } from './rng.js';
 import { RANGES, WORDS } from './words.js';
 
 interface Iface {
@@ -65,7 +65,7 @@ export interface GeneratedConfig {
 /** A pfSense config.xml with exactly `rules` filter rules. */
 export function generatePfsense(rules: number, seed = 1): GeneratedConfig {
   const r = rng(seed ^ rules);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const pick = picker(r);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const out: string[] = [];
   const p = (s: string) => out.push(s);
@@ -216,7 +216,7 @@ export function generatePfsense(rules: number, seed = 1): GeneratedConfig {
   for (let k = 0; k < rules; k++) {
     const floating = r() < 0.02;
     const iface = floating ? pick(['wan', 'wan,opt1', 'lan,opt1,opt2', 'opt1']) : pick(RULE_IFACES);
-    const first = iface.split(',')[0]!;
+    const [first = iface] = iface.split(',');
     const roll = r();
     const type = roll < 0.68 ? 'pass' : roll < 0.94 ? 'block' : 'reject';
     const protoRoll = r();
@@ -250,7 +250,8 @@ export function generatePfsense(rules: number, seed = 1): GeneratedConfig {
     else if (s < 0.6) p(`\t\t\t\t<network>${first}</network>`);
     else if (s < 0.75 && hostAliases.length) p(`\t\t\t\t<address>${pick(hostAliases)}</address>`);
     else if (s < 0.9) {
-      const i = IFACES.find((x) => x.name === first)!;
+      const i = IFACES.find((x) => x.name === first);
+      if (!i) throw new Error(`no interface ${first}`);
       p(`\t\t\t\t<address>${i.net.replace(/\.0$/, '')}.${int(2, 254)}</address>`);
     } else p('\t\t\t\t<any></any>');
     p('\t\t\t</source>');

@@ -9,3 +9,12 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A uniform pick from a non-empty list, driven by `r`. */
+export function picker(r: () => number): <T>(xs: readonly T[]) => T {
+  return <T>(xs: readonly T[]): T => {
+    const x = xs[Math.floor(r() * xs.length)];
+    if (x === undefined) throw new Error('pick from an empty list');
+    return x;
+  };
+}

@@ -214,7 +214,11 @@ function benchDirectory(root: string): string {
   if (r.status !== 0)
     return `Directory of ${DIR_FILES} configs: the CLI failed (${r.status ?? r.signal ?? '?'}): ${r.stderr.slice(0, 300)}`;
   const verdict = ms < 10_000 ? 'met' : '**not met**';
-  return `Directory of ${DIR_FILES} typical configs (${fmtMB(bytes)}, 50–450 rules each, four vendors; \`fwlint lint <dir> --profile ipnordic --phones 10.20.0.0/24 --format json\`): ${fmtMs(ms)} wall time on ${cpus().length} cores (target < 10 s: ${verdict}).`;
+  const command = '`fwlint lint <dir> --profile ipnordic --phones 10.20.0.0/24 --format json`';
+  return (
+    `Directory of ${DIR_FILES} typical configs (${fmtMB(bytes)}, 50–450 rules each, four vendors; ${command}): ` +
+    `${fmtMs(ms)} wall time on ${cpus().length} cores (target < 10 s: ${verdict}).`
+  );
 }
 
 function orchestrate(args: Args): void {
@@ -227,11 +231,13 @@ function orchestrate(args: Args): void {
       for (const v of args.vendors)
         for (const rules of args.sizes) rows.push(benchVendor(v, rules, root, args, nft.nft));
       lines.push(
-        `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1) ?? '?'} at the end. ` +
+        `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores, ` +
+          `load average ${loadavg()[0]?.toFixed(1) ?? '?'} at the end. ` +
           'Medians of 3 runs up to 10k rules, 1 run at 100k, each in a fresh child process.',
         '',
         '- **floor**: node reads the file and splits it into lines. **parse**: vendor detection + `parser.parse` → model. ' +
-          '**evaluate**: `lintPolicy` with `ipnordic` and the site flags below. **baseline**: fast-xml-parser (pfSense), `nft -c -f` (nftables' +
+          '**evaluate**: `lintPolicy` with `ipnordic` and the site flags below. ' +
+          '**baseline**: fast-xml-parser (pfSense), `nft -c -f` (nftables' +
           `, stopped after ${NFT_CAP_MS.large / 60_000} min at 100k).`,
         "- **peak RSS**: the child's maxRSS (runtime + text + model + lint, and garbage not yet collected); " +
           'budget 4 × file size + 100 MB. **live heap**: V8 heap in use after a full GC with the model and findings alive.',

@@ -80,13 +80,13 @@ describe('bundled catalog', () => {
     expect(byId.id).toBe(id);
     expect(loadProfile(join(CATALOG, `${id}.json`))).toEqual(byId);
     const raw = JSON.parse(readFileSync(join(CATALOG, `${id}.json`), 'utf8')) as Record<string, unknown>;
-    expect(raw['$schema']).toBe('./profile.schema.json');
+    expect(raw.$schema).toBe('./profile.schema.json');
     expect(byId.document.seed).toMatch(/^00[0-4]_[0-9a-f]{16}\.txt$/);
   });
 
   it('ipnordic: the transcription says what the document says', () => {
     const p = loadProfile('ipnordic');
-    expect(p.networks['ipnordic']!.cidrs).toEqual(['185.72.208.0/22']);
+    expect(p.networks.ipnordic!.cidrs).toEqual(['185.72.208.0/22']);
     expect(p.settings.find((s) => s.kind === 'udp-timeout')).toMatchObject({ min: 300, severity: 'error' });
     expect(p.settings.find((s) => s.kind === 'udp-timeout')!.max).toBeUndefined();
     const kinds = Object.fromEntries(p.settings.map((s) => [s.kind, s.severity]));
@@ -223,9 +223,19 @@ describe('bundled catalog', () => {
   });
 });
 
+/** A bundled profile as raw JSON, edited below into shapes the schema or the semantic checks refuse. */
+type RawEntry = Record<string, unknown> & { id: string; ports: string[]; remote: { networks: string[] } };
+interface RawProfile {
+  flows: RawEntry[];
+  settings: RawEntry[];
+  networks: Record<string, { cidrs: string[] }>;
+  audiences: string[];
+  devices: string[];
+}
+
 describe('loadProfile errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fwlint-catalog-'));
-  const base = () => JSON.parse(readFileSync(join(CATALOG, 'ipnordic.json'), 'utf8')) as Record<string, any>;
+  const base = () => JSON.parse(readFileSync(join(CATALOG, 'ipnordic.json'), 'utf8')) as RawProfile;
   const write = (name: string, data: unknown) => {
     const file = join(dir, name);
     writeFileSync(file, typeof data === 'string' ? data : JSON.stringify(data, null, 2));
@@ -248,7 +258,7 @@ describe('loadProfile errors', () => {
 
   it('a port that breaks the pattern: JSON pointer and ajv message', () => {
     const p = base();
-    p.flows[3].ports[0] = '80a';
+    p.flows[3]!.ports[0] = '80a';
     const file = write('pattern.json', p);
     expect(errorOf(file).message).toBe(
       `profile ${file}: /flows/3/ports/0: must match pattern "^\\d{1,5}(-\\d{1,5})?$"`,
@@ -257,9 +267,9 @@ describe('loadProfile errors', () => {
 
   it('several schema errors: the first one and how many more', () => {
     const p = base();
-    p.flows[0].severity = 'fatal';
-    p.flows[1].direction = 'both';
-    p.settings[0].colour = 'red';
+    p.flows[0]!.severity = 'fatal';
+    p.flows[1]!.direction = 'both';
+    p.settings[0]!.colour = 'red';
     const file = write('several.json', p);
     expect(errorOf(file).message).toBe(
       `profile ${file}: /flows/0/severity: must be equal to one of the allowed values: "error", "warning", "note" (and 2 more)`,
@@ -268,52 +278,53 @@ describe('loadProfile errors', () => {
 
   it('an unknown property is named', () => {
     const p = base();
-    p.settings[0].colour = 'red';
+    p.settings[0]!.colour = 'red';
     const file = write('extra.json', p);
     expect(errorOf(file).message).toBe(`profile ${file}: /settings/0: must NOT have additional properties ('colour')`);
   });
 
   it('udp-timeout without min, and min on another kind', () => {
     const p = base();
-    delete p.settings[3].min;
+    delete p.settings[3]!.min;
     const file = write('nomin.json', p);
     expect(errorOf(file).message).toBe(`profile ${file}: /settings/3: must have required property 'min'`);
     const q = base();
-    q.settings[0].min = 5;
+    q.settings[0]!.min = 5;
     const file2 = write('minelsewhere.json', q);
     expect(errorOf(file2).message).toBe(`profile ${file2}: /settings/0/min: only udp-timeout takes min`);
   });
 
   it('an unknown network name', () => {
     const p = base();
-    p.flows[2].remote.networks = ['ipnordik'];
+    p.flows[2]!.remote.networks = ['ipnordik'];
     const file = write('network.json', p);
     expect(errorOf(file).message).toBe(
-      `profile ${file}: /flows/2/remote/networks/0: unknown network "ipnordik" (known: ipnordic, ipnordic-software, ipnordic-lb, wifi-calling-epdg)`,
+      `profile ${file}: /flows/2/remote/networks/0: unknown network "ipnordik" (known: ipnordic, ipnordic-software, ` +
+        `ipnordic-lb, wifi-calling-epdg)`,
     );
   });
 
   it('semantic checks: CIDRs, port ranges, udp-timeout bounds, unique ids, audiences, devices', () => {
-    const cases: [string, (p: Record<string, any>) => void, string][] = [
+    const cases: [string, (p: RawProfile) => void, string][] = [
       [
         'cidr',
-        (p) => (p.networks.ipnordic.cidrs[0] = '185.72.208.0/33'),
+        (p) => (p.networks.ipnordic!.cidrs[0] = '185.72.208.0/33'),
         '/networks/ipnordic/cidrs/0: "185.72.208.0/33" is not an IP address or CIDR',
       ],
       [
         'range',
-        (p) => (p.flows[8].ports[0] = '65000-10000'),
+        (p) => (p.flows[8]!.ports[0] = '65000-10000'),
         '/flows/8/ports/0: "65000-10000" is not a port or range lo-hi with lo <= hi <= 65535',
       ],
       [
         'high',
-        (p) => (p.flows[8].ports[0] = '10000-70000'),
+        (p) => (p.flows[8]!.ports[0] = '10000-70000'),
         '/flows/8/ports/0: "10000-70000" is not a port or range lo-hi with lo <= hi <= 65535',
       ],
-      ['minmax', (p) => (p.settings[3].max = 60), '/settings/3: min 300 is greater than max 60'],
+      ['minmax', (p) => (p.settings[3]!.max = 60), '/settings/3: min 300 is greater than max 60'],
       [
         'dupid',
-        (p) => (p.settings[1].id = p.flows[0].id),
+        (p) => (p.settings[1]!.id = p.flows[0]!.id),
         '/settings/1/id: duplicate requirement id "ipnordic-all-outbound" (first at /flows/0)',
       ],
       [
@@ -326,7 +337,7 @@ describe('loadProfile errors', () => {
         (p) => (p.devices = ['snom']),
         '/flows/11/devices/0: device "gigaset" is not listed in /devices (and 2 more)',
       ],
-      ['espports', (p) => (p.flows[16].ports = ['50']), '/flows/16/ports: protocol "esp" has no ports'],
+      ['espports', (p) => (p.flows[16]!.ports = ['50']), '/flows/16/ports: protocol "esp" has no ports'],
     ];
     for (const [name, mutate, expected] of cases) {
       const p = base();
@@ -345,7 +356,8 @@ describe('loadProfile errors', () => {
 
   it('an unknown id that is not a file either lists the known ids', () => {
     expect(errorOf('ipnordc').message).toBe(
-      "unknown profile 'ipnordc': not a bundled profile (ipnordic, mitel-mx-one, openscape-business, spectralink-versity, tele2-vaxel) nor a readable file",
+      "unknown profile 'ipnordc': not a bundled profile (ipnordic, mitel-mx-one, openscape-business, " +
+        'spectralink-versity, tele2-vaxel) nor a readable file',
     );
     expect(errorOf(join(dir, 'missing.json')).message).toContain('not a bundled profile (ipnordic, mitel-mx-one');
   });

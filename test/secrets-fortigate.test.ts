@@ -15,8 +15,20 @@ import { formatText } from '../src/reporters/text.js';
  * that none appears in any output format.
  */
 const ENC = /^\s*set\s+[\w-]+\s+ENC\s+(\S{8,})/gm;
-const PLAIN =
-  /^\s*set\s+(?:password|passwd|psksecret|secret|key|passphrase|api-key|auth-pwd|server-key|login-passwd|radius-secret)\s+"?([^"\s]{8,})"?\s*$/gm;
+const PLAIN_NAMES = [
+  'password',
+  'passwd',
+  'psksecret',
+  'secret',
+  'key',
+  'passphrase',
+  'api-key',
+  'auth-pwd',
+  'server-key',
+  'login-passwd',
+  'radius-secret',
+].join('|');
+const PLAIN = new RegExp(String.raw`^\s*set\s+(?:${PLAIN_NAMES})\s+"?([^"\s]{8,})"?\s*$`, 'gm');
 const PEM = /-----BEGIN [A-Z ]+-----\s*([\s\S]*?)-----END [A-Z ]+-----/g;
 
 export function secretsOf(text: string): string[] {

@@ -12,8 +12,12 @@ import { formatText } from '../src/reporters/text.js';
  * Config files hold password hashes, keys, PSKs and certificates. Harvest every such value from
  * each file and require that none appears in any output format.
  */
-const SECRET_TAGS =
-  /<((?:bcrypt-|sha512-)?hash|password\w*|\w*passwordagain|prv|crt|private-key|pre-shared-key|ipsecpsk|authorizedkeys|privkey|secret|radiuskey|mobilekey|srv_key|ddnsdomainkey|key|tls|shared_key|crypto_password|redis_password)>([^<]{6,})<\/\1>/g;
+const SECRET_TAG_NAMES = [
+  String.raw`(?:bcrypt-|sha512-)?hash|password\w*|\w*passwordagain|prv|crt|private-key|pre-shared-key|ipsecpsk`,
+  'authorizedkeys|privkey|secret|radiuskey|mobilekey|srv_key|ddnsdomainkey|key|tls|shared_key|crypto_password',
+  'redis_password',
+].join('|');
+const SECRET_TAGS = new RegExp(String.raw`<(${SECRET_TAG_NAMES})>([^<]{6,})<\/\1>`, 'g');
 
 function secretsOf(xml: string): string[] {
   const out = new Set<string>();

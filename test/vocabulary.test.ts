@@ -12,8 +12,19 @@ import {
 } from '../src/model/vocabulary.js';
 
 /** The JSON schemas cannot import TypeScript: this proves their enums list the vocabulary's words. */
-const json = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Record<string, any>;
-const config = json('schemas/fwlint.config.schema.json').definitions.settings;
+const json = (p: string): unknown => JSON.parse(readFileSync(p, 'utf8'));
+interface Enum {
+  enum: unknown[];
+}
+/** The parts of the config schema's `settings` this test reads. */
+interface ConfigSettings {
+  vendor: Enum;
+  audiences: { items: Enum };
+  rules: { additionalProperties: Enum };
+  failOn: Enum;
+}
+const config = (json('schemas/fwlint.config.schema.json') as { definitions: { settings: ConfigSettings } }).definitions
+  .settings;
 const profile = json('catalog/profile.schema.json');
 
 function enumsNamed(node: unknown, key: string, out: unknown[][] = []): unknown[][] {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type SchemaObject } from 'ajv';
 import { findRuleMeta } from '../../rules/index.js';
 import { UsageError } from '../model/errors.js';
 import { packageRoot } from '../package.js';
@@ -29,10 +29,12 @@ export function findConfig(start: string): string | undefined {
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(doc: unknown): ReturnType<Ajv['compile']> {
   if (!validator) {
-    const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'fwlint.config.schema.json'), 'utf8'));
+    const schemaPath = join(packageRoot(), 'schemas', 'fwlint.config.schema.json');
+    const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as SchemaObject;
     validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
   }
-  validator(doc);
+  // The schema has no $async keywords, so validation is synchronous; the result is read from .errors.
+  void validator(doc);
   return validator;
 }
 
@@ -90,8 +92,9 @@ export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {
   }));
   const ignore: IgnoreEntry[] = ((doc.ignore as Record<string, unknown>[] | undefined) ?? []).map((o, i) => {
     const meta = findRuleMeta(o.rule as string);
-    if (!meta) throw new UsageError(`${at(`/ignore/${i}/rule`)}: /ignore/${i}/rule: unknown rule '${o.rule}'`);
-    if (!String(o.reason ?? '').trim())
+    if (!meta) throw new UsageError(`${at(`/ignore/${i}/rule`)}: /ignore/${i}/rule: unknown rule '${String(o.rule)}'`);
+    // The schema checked above makes reason a string.
+    if (!((o.reason as string | undefined) ?? '').trim())
       throw new UsageError(`${at(`/ignore/${i}`)}: /ignore/${i}/reason: a reason is required`);
     const p = json.at(`/ignore/${i}`);
     return {
@@ -142,7 +145,8 @@ export function settingsFor(config: ConfigFile | undefined, file: string, cli: P
   layers.push(cli);
   const out = { ...base };
   for (const l of layers) {
-    for (const [k, v] of Object.entries(l)) {
+    // `top` also carries failOn (not a per-file setting), hence the wider key type.
+    for (const [k, v] of Object.entries(l as Record<string, unknown>)) {
       if (v === undefined || (Array.isArray(v) && v.length === 0) || k === 'failOn') continue;
       if (k === 'rules') out.rules = { ...out.rules, ...(v as FileSettings['rules']) };
       else (out as Record<string, unknown>)[k] = v;

@@ -53,15 +53,20 @@ interface SetLike {
   equals(o: SetLike): boolean;
 }
 
-function dim(b: Box | Match, d: Dim): SetLike | undefined {
-  return (b as Record<string, unknown>)[d] as SetLike | undefined;
+function dim(m: Match, d: Dim): SetLike | undefined {
+  return (m as Record<string, unknown>)[d] as SetLike | undefined;
+}
+
+/** Every dimension of a box is set. */
+function boxDim(b: Box, d: Dim): SetLike {
+  return b[d];
 }
 
 /** Cheap test without allocation: does the match cover any part of the box? */
 export function overlaps(b: Box, m: Match): boolean {
   for (const d of DIMS) {
     const ms = dim(m, d);
-    if (ms && !(dim(b, d) as SetLike).overlaps(ms)) return false;
+    if (ms && !boxDim(b, d).overlaps(ms)) return false;
   }
   return true;
 }
@@ -97,29 +102,32 @@ export function subtract(b: Box, m: Match): Box[] {
 }
 
 export function isEmptyBox(b: Box): boolean {
-  for (const d of DIMS) if ((dim(b, d) as SetLike).isEmpty) return true;
+  for (const d of DIMS) if (boxDim(b, d).isEmpty) return true;
   return false;
 }
 
 /** The smallest box holding all the given boxes (per-dimension union); for summaries only. */
 export function hull(boxes: readonly Box[]): Box | undefined {
-  if (boxes.length === 0) return undefined;
-  const out = { ...boxes[0]! } as Record<Dim, SetLike>;
-  for (const b of boxes.slice(1)) for (const d of DIMS) out[d] = out[d].union(dim(b, d) as SetLike);
+  const [first, ...rest] = boxes;
+  if (!first) return undefined;
+  const out = { ...first } as Record<Dim, SetLike>;
+  for (const b of rest) for (const d of DIMS) out[d] = out[d].union(boxDim(b, d));
   return out as unknown as Box;
 }
 
 /** Union of one dimension over several boxes. */
 export function unionOf<D extends Dim>(boxes: readonly Box[], d: D): Box[D] {
-  let acc = boxes[0]![d] as unknown as SetLike;
-  for (const b of boxes.slice(1)) acc = acc.union(b[d] as unknown as SetLike);
+  const [first, ...rest] = boxes;
+  if (!first) throw new Error('unionOf: no boxes');
+  let acc = boxDim(first, d);
+  for (const b of rest) acc = acc.union(boxDim(b, d));
   return acc as unknown as Box[D];
 }
 
 /** Human description of the dimensions of `part` that are narrower than in `whole`. */
 export function describeBox(part: Box, whole?: Box): string {
   const bits: string[] = [];
-  const narrower = (d: Dim) => !whole || !(dim(part, d) as SetLike).equals(dim(whole, d) as SetLike);
+  const narrower = (d: Dim) => !whole || !boxDim(part, d).equals(boxDim(whole, d));
   if (narrower('proto')) bits.push(formatProtoSet(part.proto));
   const ports = (s: Box['dport']) => {
     const text = formatPortSet(s);
@@ -129,9 +137,9 @@ export function describeBox(part: Box, whole?: Box): string {
   if (narrower('sport') && !part.sport.isFull) bits.push(`source ${ports(part.sport)}`);
   if (narrower('src')) bits.push(`from ${formatAddrSet(part.src)}`);
   if (narrower('dst')) bits.push(`to ${formatAddrSet(part.dst)}`);
-  if (narrower('iif') && !part.iif.isFull) bits.push(`in on ${part.iif}`);
-  if (narrower('oif') && !part.oif.isFull) bits.push(`out on ${part.oif}`);
-  if (narrower('state') && !part.state.isFull) bits.push(`state ${part.state}`);
+  if (narrower('iif') && !part.iif.isFull) bits.push(`in on ${part.iif.toString()}`);
+  if (narrower('oif') && !part.oif.isFull) bits.push(`out on ${part.oif.toString()}`);
+  if (narrower('state') && !part.state.isFull) bits.push(`state ${part.state.toString()}`);
   if (narrower('nat') && part.nat.has('dnat') && !part.nat.has('none')) bits.push('after port-forward');
   return bits.join(' ');
 }
@@ -151,7 +159,8 @@ function sameNames(a: Box, b: Box): boolean {
  * Returns "" when the boxes make up all of `whole`.
  */
 export function describeParts(boxes: readonly Box[], whole: Box, limit = 3): string {
-  const h = hull(boxes)!;
+  const h = hull(boxes);
+  if (!h) throw new Error('describeParts: no boxes');
   const exact = boxes.every((b) => sameNames(b, h)) && boxes.reduce((n, b) => n + volume(b), 0n) === volume(h);
   if (exact) return describeBox(h, whole);
   const listed = boxes.slice(0, limit).map((b) => describeBox(b, whole) || 'the rest');

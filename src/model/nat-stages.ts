@@ -71,12 +71,12 @@ export function withNatStages(rs: Ruleset, place: NatPlacement): Ruleset {
     const at = before === undefined ? -1 : path.findIndex((s) => s.name === before);
     return at < 0 ? [...path, stage] : [...path.slice(0, at), stage, ...path.slice(at)];
   };
-  if (place.dnat && place.dnat.chain.rules.length) {
+  if (place.dnat?.chain.rules.length) {
     chains[place.dnat.chain.name] = place.dnat.chain;
     forward = insert(forward, place.dnat.stage, place.dnat.before.forward);
     input = insert(input, place.dnat.stage, place.dnat.before.input);
   }
-  if (place.snat && place.snat.chain.rules.length) {
+  if (place.snat?.chain.rules.length) {
     chains[place.snat.chain.name] = place.snat.chain;
     forward = insert(forward, place.snat.stage, place.snat.before);
   }

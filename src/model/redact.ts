@@ -11,8 +11,14 @@
 export const REDACTED = '[redacted]';
 
 /** Names of settings whose value is secret in some vendor's syntax (pfSense tags, FortiOS `set`, RouterOS `key=`). */
-const SECRET_NAME =
-  /pass|psk|pre-?shared|secret|private|(?:^|[-_])key$|^key|authkey|auth-key|authentication-key|token|community|cert|^crt$|^prv$|hash|ppk|wpa|^enc$/i;
+const SECRET_NAME = new RegExp(
+  [
+    'pass|psk|pre-?shared|secret|private',
+    '(?:^|[-_])key$|^key|authkey|auth-key|authentication-key',
+    'token|community|cert|^crt$|^prv$|hash|ppk|wpa|^enc$',
+  ].join('|'),
+  'i',
+);
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);

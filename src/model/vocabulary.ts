@@ -15,8 +15,9 @@ export const VENDORS = [
 ] as const satisfies readonly Vendor[];
 // Compile-time proof that the list names every Vendor of the model (src/model/policy.ts).
 type MissingVendor = Exclude<Vendor, (typeof VENDORS)[number]>;
-const everyVendorListed: [MissingVendor] extends [never] ? true : MissingVendor = true;
-void everyVendorListed;
+// Only `never` satisfies the constraint, so a missing vendor is a compile error that names it.
+type Exhaustive<T extends never> = T;
+export type UnlistedVendor = Exhaustive<MissingVendor>;
 
 /** `--vendor` values: a vendor, or `auto` (detected from the content). */
 export const VENDOR_CHOICES = ['auto', ...VENDORS] as const;

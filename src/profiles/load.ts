@@ -96,17 +96,18 @@ function loadFile(file: string, label: string): Profile {
 }
 
 function summarize(messages: string[]): string {
-  if (messages.length === 0) return 'invalid profile';
-  return messages.length === 1 ? messages[0]! : `${messages[0]} (and ${messages.length - 1} more)`;
+  const [first] = messages;
+  if (first === undefined) return 'invalid profile';
+  return messages.length === 1 ? first : `${first} (and ${messages.length - 1} more)`;
 }
 
 function formatAjvError(err: ErrorObject): string {
   const at = err.instancePath || '/';
   let message = err.message ?? `fails ${err.keyword}`;
   const params = err.params as Record<string, unknown>;
-  if (err.keyword === 'additionalProperties') message += ` ('${String(params['additionalProperty'])}')`;
+  if (err.keyword === 'additionalProperties') message += ` ('${String(params.additionalProperty)}')`;
   else if (err.keyword === 'enum')
-    message += `: ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    message += `: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   else if (err.keyword === 'not') {
     const why = (err.parentSchema as { description?: string } | undefined)?.description;
     if (why) message = why;
@@ -119,7 +120,7 @@ function jsonErrorPosition(text: string, message: string): string {
   const lc = /\(line (\d+) column (\d+)\)/.exec(message);
   if (lc) return `:${lc[1]}:${lc[2]}`;
   const pos = /at position (\d+)/.exec(message);
-  const offset = pos ? Number(pos[1]) : /end of JSON input/.test(message) ? text.length : undefined;
+  const offset = pos ? Number(pos[1]) : message.includes('end of JSON input') ? text.length : undefined;
   if (offset === undefined) return '';
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
@@ -154,10 +155,11 @@ function semanticProblems(p: Profile): string[] {
     if (first) out.push(`${at}/id: duplicate requirement id "${id}" (first at ${first})`);
     else ids.set(id, at);
   };
-  const checkCidrs = (cidrs: readonly string[] | undefined, at: string) =>
+  const checkCidrs = (cidrs: readonly string[] | undefined, at: string) => {
     (cidrs ?? []).forEach((c, i) => {
       if (!parseAddressSpec(c)) out.push(`${at}/${i}: "${c}" is not an IP address or CIDR`);
     });
+  };
   const checkPorts = (ports: readonly string[] | undefined, protocol: string, at: string) => {
     if (ports && !hasPorts(protocol)) out.push(`${at}: protocol "${protocol}" has no ports`);
     (ports ?? []).forEach((port, i) => {
@@ -165,10 +167,11 @@ function semanticProblems(p: Profile): string[] {
         out.push(`${at}/${i}: "${port}" is not a port or range lo-hi with lo <= hi <= 65535`);
     });
   };
-  const checkDevices = (list: readonly string[] | undefined, at: string) =>
+  const checkDevices = (list: readonly string[] | undefined, at: string) => {
     (list ?? []).forEach((d, i) => {
       if (!devices.has(d)) out.push(`${at}/${i}: device "${d}" is not listed in /devices`);
     });
+  };
   const checkProtocol = (protocol: string, at: string) => {
     if (protocol === 'any' || protocol === 'tcp/udp') return;
     if (protocolNumber(protocol) === undefined)
@@ -216,14 +219,16 @@ function semanticProblems(p: Profile): string[] {
     checkPorts(f.targetPorts, f.protocol, `${at}/targetPorts`);
     if (f.targetPorts && f.targetPorts.length !== f.ports.length) {
       out.push(
-        `${at}/targetPorts: ${f.targetPorts.length} entries for ${f.ports.length} in ports; give one target per external port or range`,
+        `${at}/targetPorts: ${f.targetPorts.length} entries for ${f.ports.length} in ports; ` +
+          'give one target per external port or range',
       );
     } else {
       (f.targetPorts ?? []).forEach((t, j) => {
-        const a = parsePortRange(f.ports[j]!, '-');
+        const port = f.ports[j]; // as many ports as targetPorts (checked above)
+        const a = port === undefined ? undefined : parsePortRange(port, '-');
         const b = parsePortRange(t, '-');
         if (a && b && a[1] - a[0] !== b[1] - b[0])
-          out.push(`${at}/targetPorts/${j}: "${t}" is not as wide as "${f.ports[j]}"`);
+          out.push(`${at}/targetPorts/${j}: "${t}" is not as wide as "${port ?? ''}"`);
       });
     }
     checkDevices(f.devices, `${at}/devices`);

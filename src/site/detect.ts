@@ -122,7 +122,7 @@ function providerRuleCandidates(p: Policy, provider: AddrSet): Candidate[] {
   for (const chain of Object.values(p.ruleset.chains))
     for (const r of chain.rules) {
       const m = r.match;
-      if (r.action.kind !== 'accept' || !m.src || m.src.isFull || !m.dst || !m.dst.overlaps(provider)) continue;
+      if (r.action.kind !== 'accept' || !m.src || m.src.isFull || !m.dst?.overlaps(provider)) continue;
       if (!m.dport || !SIP_PORTS.some((port) => m.dport?.has(port))) continue;
       if (m.proto && !m.proto.has(PROTO.udp) && !m.proto.has(PROTO.tcp)) continue;
       const nets = internalPart(m.src);
@@ -217,7 +217,7 @@ export function group(
     const written = winners.reduce((a, c) => a.union(c.written ?? c.networks), NO_ADDR);
     const i = p.interfaces.find((x) => x.name === name);
     out.push({
-      label: i && i.networks.equals(networks) ? ifaceLabel(i) : `${i ? ifaceLabel(i) : name} ${formatAddrSet(written)}`,
+      label: i?.networks.equals(networks) ? ifaceLabel(i) : `${i ? ifaceLabel(i) : name} ${formatAddrSet(written)}`,
       networks,
       written,
       iface: name,

@@ -203,7 +203,9 @@ function report(site: Site, w: string, opts: SiteOptions, notify: (n: Notificati
   else
     notify({
       level: 'note',
-      message: `${w}phones not found: ${opts.phones.length ? FLAGS_MISS : NO_EVIDENCE}; phone requirements are not checked. Pass --phones CIDR|interface|object, or --phones ${ALL_INTERNAL}.`,
+      message:
+        `${w}phones not found: ${opts.phones.length ? FLAGS_MISS : NO_EVIDENCE}; phone requirements are not checked. ` +
+        `Pass --phones CIDR|interface|object, or --phones ${ALL_INTERNAL}.`,
     });
   if (site.pbx.length) notify({ level: 'note', message: `${w}${describeRole('PBX', site.pbx)}` });
   for (const [name, nets] of Object.entries(site.servers))

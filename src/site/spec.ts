@@ -18,12 +18,12 @@ export function parseSpec(flag: string, spec: string): Spec {
   const right = at >= 0 ? spec.slice(at + 1) : undefined;
   const cidr = parseAddressSpec(left);
   if (at >= 0) {
-    if (!right || !/^[\w.:\-/ ]+$/.test(right) || (!cidr && !/^[\w.:\-]+$/.test(left)))
+    if (!right || !/^[\w.:/ -]+$/.test(right) || (!cidr && !/^[\w.:-]+$/.test(left)))
       throw new UsageError(`${flag} '${spec}': expected CIDR@interface, e.g. 10.20.0.0/24@opt1`);
     return cidr ? { cidr, iface: right } : { name: left, iface: right };
   }
   if (cidr) return { cidr };
-  if (/^[\p{L}_][\p{L}\w.:\-]*$/u.test(spec)) return { name: spec };
+  if (/^[\p{L}_][\p{L}\w.:-]*$/u.test(spec)) return { name: spec };
   throw new UsageError(`${flag} '${spec}': not a CIDR, CIDR@interface, an interface or the name of an address object`);
 }
 

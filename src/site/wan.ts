@@ -55,7 +55,9 @@ export function resolveSiteWan(
       if (!i)
         notify({
           level: 'warning',
-          message: `${where}--wan '${n}' is not an interface this configuration names (known: ${known(p)}); checks of its address are skipped.`,
+          message:
+            `${where}--wan '${n}' is not an interface this configuration names (known: ${known(p)}); ` +
+            'checks of its address are skipped.',
         });
       return make(i?.name ?? n, 'flag', [evidence('flag', p.file, 0, `--wan ${n}`)]);
     });
@@ -80,7 +82,7 @@ export function resolveSiteWan(
     );
   const fromHints = [...byIface.entries()].filter(
     ([name]) =>
-      findInterface(p, name)?.role !== 'lan' || byIface.get(name)?.some((e) => /default route/.test(e.reason)),
+      findInterface(p, name)?.role !== 'lan' || byIface.get(name)?.some((e) => e.reason.includes('default route')),
   );
   if (fromHints.length) return fromHints.map(([name, ev]) => make(name, 'detected', ev));
   // Last resort: an interface whose name or description says it is the uplink.

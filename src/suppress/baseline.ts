@@ -13,6 +13,11 @@ interface BaselineFile {
   findings: { fingerprint: string; ruleId: string; file: string; message: string }[];
 }
 
+function isBaseline(doc: unknown): doc is BaselineFile {
+  const d = doc as Partial<BaselineFile> | null;
+  return d?.tool === 'fwlint' && d.version === 1 && Array.isArray(d.findings);
+}
+
 export function writeBaseline(path: string, findings: readonly Finding[]): number {
   const active = findings.filter((f) => !f.suppressions?.length);
   const doc: BaselineFile = {
@@ -27,16 +32,15 @@ export function writeBaseline(path: string, findings: readonly Finding[]): numbe
 }
 
 export function readBaseline(path: string): Set<string> {
-  let doc: BaselineFile;
+  let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8')) as BaselineFile;
+    doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new UsageError(
       `--baseline ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
-  if (doc?.tool !== 'fwlint' || doc.version !== 1 || !Array.isArray(doc.findings))
-    throw new UsageError(`--baseline ${path}: not an fwlint baseline (version 1)`);
+  if (!isBaseline(doc)) throw new UsageError(`--baseline ${path}: not an fwlint baseline (version 1)`);
   return new Set(doc.findings.map((f) => f.fingerprint));
 }
 

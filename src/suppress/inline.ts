@@ -20,12 +20,12 @@ export function parseDirective(comment: string, loc: SourceLocation): InlineDire
   const m = DIRECTIVE.exec(comment);
   if (!m) return undefined;
   const rules = new Set<string>();
-  for (const token of m[1]!.split(/[\s,]+/).filter(Boolean)) {
+  for (const token of (m[1] ?? '').split(/[\s,]+/).filter(Boolean)) {
     const meta = findRuleMeta(token);
     if (meta) rules.add(meta.id);
   }
   const reason = m[2]?.trim();
-  return { rules, reason: reason || undefined, loc };
+  return { rules, reason: reason === '' ? undefined : reason, loc };
 }
 
 const key = (l: SourceLocation) => `${l.file}\u0000${l.line}\u0000${l.column}`;
@@ -50,7 +50,7 @@ export function inlineDirectives(policy: Policy): Map<string, InlineDirective> {
 export function applyInline(findings: Finding[], directives: Map<string, InlineDirective>): InlineDirective[] {
   for (const f of findings) {
     const d = directives.get(key(f.loc));
-    if (!d || !d.reason || !d.rules.has(f.ruleId)) continue;
+    if (!d?.reason || !d.rules.has(f.ruleId)) continue;
     (f.suppressions ??= []).push({ kind: 'inSource', justification: d.reason, source: `${d.loc.file}:${d.loc.line}` });
   }
   return [...directives.values()].filter((d) => !d.reason);

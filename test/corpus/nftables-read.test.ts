@@ -47,6 +47,6 @@ for (const dir of present) {
 if (present.length < FOLDERS.length) {
   describe('nftables corpus', () => {
     const missing = FOLDERS.filter((f) => !existsSync(f)).join(', ');
-    it.skip(`skipped: ${missing} missing (the corpus tier needs ../shared/corpus or FWLINT_CORPUS)`, () => {});
+    it.skip(`skipped: ${missing} missing (the corpus tier needs ../shared/corpus or FWLINT_CORPUS)`, () => undefined);
   });
 }

@@ -94,6 +94,6 @@ describe.skipIf(!present)('nftables test suite dumps: text and JSON twins give t
 
 if (!present) {
   describe('nftables test suite dumps', () => {
-    it.skip(`skipped: ${DIR} is missing (the corpus tier needs ../shared/corpus or FWLINT_CORPUS)`, () => {});
+    it.skip(`skipped: ${DIR} is missing (the corpus tier needs ../shared/corpus or FWLINT_CORPUS)`, () => undefined);
   });
 }

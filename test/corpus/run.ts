@@ -212,7 +212,9 @@ function formatLine(r: FileResult, width: number): string {
     if (whats.length > 6) shown.push(`+${whats.length - 6} more`);
     parts.push(`FWL900: ${n900}${n900 ? ` (${shown.join(', ')})` : ''}`);
     parts.push(
-      r.site ? `site [${r.site}]: ${formatCounts(r.siteFindings ?? new Map()) || 'none'}` : 'site: no interface',
+      r.site
+        ? `site [${r.site}]: ${formatCounts(r.siteFindings ?? new Map<string, number>()) || 'none'}`
+        : 'site: no interface',
     );
   }
   if (r.cli) parts.push(`cli exit ${r.cli[0]}/${r.cli[1]}`);
@@ -236,7 +238,7 @@ function checkCli(abs: string, site: string | undefined): { status: [number | nu
         ? `exit ${r.status ?? r.signal}`
         : lines.length > 1
           ? `${lines.length} lines on stderr`
-          : /internal error/.test(r.stderr)
+          : r.stderr.includes('internal error')
             ? 'internal error'
             : undefined;
     return { status: r.status, bad: bad && `${flags.length ? 'with' : 'without'} site flags: ${bad}` };
@@ -304,9 +306,12 @@ function main(argv: string[]): number {
 
   const lines = [
     '',
-    `summary: ${results.length} files: ${ok.length} ok, ${failed.length} failed${byKind.size ? ` (${formatCounts(byKind)})` : ''}, ${skipped.length} skipped${skipBy.size ? ` (no parser yet: ${formatCounts(skipBy)})` : ''}; ${(total / 1000).toFixed(1)} s`,
+    `summary: ${results.length} files: ${ok.length} ok, ${failed.length} ` +
+      `failed${byKind.size ? ` (${formatCounts(byKind)})` : ''}, ${skipped.length} ` +
+      `skipped${skipBy.size ? ` (no parser yet: ${formatCounts(skipBy)})` : ''}; ${(total / 1000).toFixed(1)} s`,
     `findings: ${formatCounts(allFindings) || 'none'}`,
-    `FWL900 unsupported statements: ${[...allUnsupported.values()].reduce((a, b) => a + b, 0)} in ${results.filter((r) => r.unsupported?.size).length} files; distinct: ${allUnsupported.size}`,
+    `FWL900 unsupported statements: ${[...allUnsupported.values()].reduce((a, b) => a + b, 0)} in ` +
+      `${results.filter((r) => r.unsupported?.size).length} files; distinct: ${allUnsupported.size}`,
     ...[...allUnsupported.entries()]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .map(([w, n]) => `  ${String(n).padStart(4)}  ${clip(w, 100)}`),

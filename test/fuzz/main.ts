@@ -143,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`fuzz: ${(e as Error).message}\n`);
     return 2;
   }
-  const corpus = a.corpus ?? process.env['FWLINT_CORPUS'] ?? join(ROOT, '..', 'shared', 'corpus');
+  const corpus = a.corpus ?? process.env.FWLINT_CORPUS ?? join(ROOT, '..', 'shared', 'corpus');
   const all = [...collectSeeds(join(ROOT, 'fixtures'), 'fixtures'), ...collectSeeds(corpus, 'corpus')];
   const w = new FuzzWorker(a.budget);
   process.stdout.write(
@@ -161,7 +161,8 @@ async function main(argv: string[]): Promise<number> {
     const c = await fuzzFormat(format, seeds, a, w);
     bad += c.crash + c.slow;
     rows.push(
-      `${format.padEnd(14)} ${String(c.inputs).padStart(7)} inputs  read ${c.read}  refused ${c.refused}  crash ${c.crash}  slow ${c.slow}  (${seeds.length} seeds)`,
+      `${format.padEnd(14)} ${String(c.inputs).padStart(7)} inputs  read ${c.read}  refused ${c.refused}  crash ` +
+        `${c.crash}  slow ${c.slow}  (${seeds.length} seeds)`,
     );
   }
   await w.close();

@@ -36,26 +36,24 @@ export class FuzzWorker {
         }
         resolve(v);
       };
-      const timer = setTimeout(
-        () =>
-          finish({ id, outcome: 'slow', detail: `no result within ${budget} ms`, ms: performance.now() - t0 }, true),
-        budget,
-      );
+      const timer = setTimeout(() => {
+        finish({ id, outcome: 'slow', detail: `no result within ${budget} ms`, ms: performance.now() - t0 }, true);
+      }, budget);
       w.on('message', (r: JobResult) => {
         if (r.id !== id) return;
         if (r.ms > this.budgetMs * runs)
           finish({ id, outcome: 'slow', detail: `took ${r.ms.toFixed(0)} ms (${r.outcome})`, ms: r.ms }, false);
         else finish(r, false);
       });
-      w.on('error', (e: Error) =>
+      w.on('error', (e: Error) => {
         finish(
           { id, outcome: 'crash', detail: `worker died: ${e.name}: ${e.message}`, ms: performance.now() - t0 },
           true,
-        ),
-      );
-      w.on('exit', (code) =>
-        finish({ id, outcome: 'crash', detail: `worker exited ${code}`, ms: performance.now() - t0 }, true),
-      );
+        );
+      });
+      w.on('exit', (code) => {
+        finish({ id, outcome: 'crash', detail: `worker exited ${code}`, ms: performance.now() - t0 }, true);
+      });
       w.postMessage({ ...job, id });
     });
   }

@@ -39,7 +39,9 @@ export interface JobResult {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'fwlint-fuzz-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+process.on('exit', () => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function topFrame(e: Error): string {
   const f = (e.stack ?? '')
@@ -86,13 +88,13 @@ async function runOnce(file: string, display: string, job: Job, flags: { phones:
     formatText(report, { color: false });
     const f = failed[0];
     if (!f) return { outcome: 'read' as const, detail: '' };
-    if (f.file !== display || !oneLine(f.message) || /please report/.test(f.message))
+    if (f.file !== display || !oneLine(f.message) || f.message.includes('please report'))
       return { outcome: 'crash' as const, detail: `FWL901 ${f.message.slice(0, 300)}` };
     return { outcome: 'refused' as const, detail: `FWL901 ${f.message.slice(0, 120)}` };
   } catch (e) {
     // What the CLI would print (one line, redacted): a usage or parse error is a clean refusal.
     const line = errorLine(e);
-    if ((e instanceof UsageError || e instanceof ParseError) && !/please report/.test(line))
+    if ((e instanceof UsageError || e instanceof ParseError) && !line.includes('please report'))
       return { outcome: 'refused' as const, detail: `${e.name}: ${line.slice(0, 120)}` };
     const err = e instanceof Error ? e : new Error(String(e));
     return { outcome: 'crash' as const, detail: `${err.name}: ${err.message.slice(0, 200)} ${topFrame(err)}` };

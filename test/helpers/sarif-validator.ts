@@ -113,9 +113,9 @@ let schemaValidator: SchemaValidator | undefined;
 export function validateSarifSchema(log: unknown): string[] {
   if (!schemaValidator) {
     const schema = JSON.parse(fs.readFileSync(SARIF_SCHEMA, 'utf8')) as Record<string, unknown>;
-    schema['$id'] = schema['id'];
-    delete schema['id'];
-    delete schema['$schema'];
+    schema.$id = schema.id;
+    delete schema.id;
+    delete schema.$schema;
     // ajv is CommonJS: depending on the loader the default import is the class or its module.
     type AjvClass = typeof AjvImport.default;
     const Ajv: AjvClass =

@@ -47,7 +47,9 @@ export function corpusDescribe(
     });
     return;
   }
-  describe(name, () => body(...dirs));
+  describe(name, () => {
+    body(...dirs);
+  });
 }
 
 /** Whether the tests of this tier may read `../shared/<sub>` (the corpus tier, and it is there). */

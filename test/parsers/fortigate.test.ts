@@ -35,7 +35,7 @@ function one(name: string): { policy: Policy; text: string } {
 function lineOf(text: string, needle: string, n = 0): number {
   const hits = text.split('\n').flatMap((l, i) => (l.trim() === needle || l.trim().startsWith(needle) ? [i + 1] : []));
   if (hits[n] === undefined) throw new Error(`no line ${n} starting with ${needle}`);
-  return hits[n]!;
+  return hits[n];
 }
 
 const addr = (...cidrs: string[]): AddrSet => cidrs.map((c) => parseAddressSpec(c)!).reduce((a, b) => a.union(b));
@@ -174,7 +174,7 @@ describe('example-site.conf (small office, VOICE VLAN, VIP, default VoIP setting
         field: 'dst',
         kind: 'fqdn',
         name: 'sip.ipnordic.dk',
-        loc: expect.objectContaining({ line: lineOf(text, 'set dstaddr "PROVIDER"') }),
+        loc: expect.objectContaining({ line: lineOf(text, 'set dstaddr "PROVIDER"') }) as unknown,
       },
     ]);
     expect(formatProtoSet(sip!.match.proto!)).toBe('tcp/udp');
@@ -251,23 +251,27 @@ describe('example-site.conf (small office, VOICE VLAN, VIP, default VoIP setting
     expect(p.notes.some((n) => n.includes('VIP "PBX-ALL" is not used by any enabled policy'))).toBe(true);
   });
 
-  it('source NAT per accept policy in order: ippool keeps ports by default, port-random randomizes; deny policies (5, 40) have none', () => {
-    const s = p.nat.snat;
-    expect(s.map((r) => `${r.id}:${r.action}:${r.ports}`)).toEqual([
-      'policy:30:translate:preserve',
-      'policy:30:translate:preserve',
-      'policy:7:translate:random',
-      'policy:8:none:preserve',
-      'policy:9:none:preserve',
-    ]);
-    expect(s[0]!.portsReason).toContain('port-preserve enable is the default');
-    expect(s[2]!.portsReason).toContain('port-random enable');
-    expect(p.nat.mode).toMatchObject({
-      value: 'policy',
-      source: 'default',
-      loc: { line: lineOf(text, 'config system settings') },
-    });
-  });
+  it(
+    'source NAT per accept policy in order: ippool keeps ports by default, port-random randomizes; deny policies ' +
+      '(5, 40) have none',
+    () => {
+      const s = p.nat.snat;
+      expect(s.map((r) => `${r.id}:${r.action}:${r.ports}`)).toEqual([
+        'policy:30:translate:preserve',
+        'policy:30:translate:preserve',
+        'policy:7:translate:random',
+        'policy:8:none:preserve',
+        'policy:9:none:preserve',
+      ]);
+      expect(s[0]!.portsReason).toContain('port-preserve enable is the default');
+      expect(s[2]!.portsReason).toContain('port-random enable');
+      expect(p.nat.mode).toMatchObject({
+        value: 'policy',
+        source: 'default',
+        loc: { line: lineOf(text, 'config system settings') },
+      });
+    },
+  );
 
   it('SIP ALG: proxy-based by default, located at `config system settings`, mentioning sip-expectation', () => {
     expect(p.sessions.sipAlg).toHaveLength(1);
@@ -335,7 +339,7 @@ describe('traps.conf (CLI semantics)', () => {
   it('intrazone allow is an implicit accept between the zone members, at the setting', () => {
     const r = rules(p)[0]!;
     expect(r).toMatchObject({
-      implicit: expect.stringContaining('intrazone allow'),
+      implicit: expect.stringContaining('intrazone allow') as unknown,
       action: { kind: 'accept' },
       loc: { line: lineOf(text, 'set intrazone allow') },
     });
@@ -389,7 +393,7 @@ describe('multi-VDOM (rules/multi-vdom.conf)', () => {
       expect.objectContaining({
         value: true,
         source: 'default',
-        loc: expect.objectContaining({ line: lineOf(text, 'config system settings', 1) }),
+        loc: expect.objectContaining({ line: lineOf(text, 'config system settings', 1) }) as unknown,
       }),
     ]);
     expect(rules(voice!).map((r) => r.label)).toEqual(['policy 1 "phones-out"']);
@@ -477,7 +481,8 @@ describe('bad input becomes ParseError with line and column', () => {
 
   it('repairs a quote inside a word (never written by show) and reports the statement', () => {
     const [p] = parse(
-      'config firewall service custom\n    edit "X"\n        set tcp-portrange 80\n    next\nend\nconfig firewall policy\n    edit 1\n        set service ""X" "Y"\n    next\nend\n',
+      'config firewall service custom\n    edit "X"\n        set tcp-portrange 80\n    next\nend\n' +
+        'config firewall policy\n    edit 1\n        set service ""X" "Y"\n    next\nend\n',
     );
     expect(p!.unsupported.map((u) => [u.loc.line, u.what])).toEqual([[8, 'malformed quoting on line 8']]);
   });
@@ -503,7 +508,9 @@ describe('line endings', () => {
 
   it('a setting spanning lines is located from its first to its last line', () => {
     const [p] = parse(
-      'config system global\n    set udp-idle-timer 400\nend\nconfig system interface\n    edit "x"\n        set description "two\nlines"\n        set ip 10.0.0.1 255.255.255.0\n        set allowaccess ping\n    next\nend\n',
+      'config system global\n    set udp-idle-timer 400\nend\nconfig system interface\n    edit "x"\n' +
+        '        set description "two\nlines"\n        set ip 10.0.0.1 255.255.255.0\n        set allowaccess ping\n' +
+        '    next\nend\n',
     );
     expect(p!.sessions.udpTimeout.loc).toMatchObject({ line: 2, column: 5, endLine: 2, endColumn: 27 });
     expect(p!.interfaces[0]!.description).toBe('two\nlines');
@@ -515,7 +522,8 @@ describe('line endings', () => {
 describe('model details', () => {
   const base = (body: string) =>
     parse(
-      `config system interface\n    edit "wan1"\n        set ip 198.51.100.2 255.255.255.0\n        set role wan\n    next\n    edit "lan"\n        set ip 10.0.0.1 255.255.255.0\n        set role lan\n    next\nend\n${body}`,
+      `config system interface\n    edit "wan1"\n        set ip 198.51.100.2 255.255.255.0\n        set role wan\n` +
+        `    next\n    edit "lan"\n        set ip 10.0.0.1 255.255.255.0\n        set role lan\n    next\nend\n${body}`,
     )[0]!;
 
   it('service port syntax dst[:src], ICMP and IP protocol numbers', () => {
@@ -546,7 +554,8 @@ end
 `);
     const r = rules(p).map(
       (x) =>
-        `${x.match.proto ? formatProtoSet(x.match.proto) : '*'} ${x.match.dport ? formatPortSet(x.match.dport) : '*'} ${x.match.sport ? formatPortSet(x.match.sport) : '*'}`,
+        `${x.match.proto ? formatProtoSet(x.match.proto) : '*'} ${x.match.dport ? formatPortSet(x.match.dport) : '*'} ` +
+        (x.match.sport ? formatPortSet(x.match.sport) : '*'),
     );
     expect(r.sort()).toEqual(['icmp/gre * *', 'tcp 1-2 3-4', 'tcp 10 *', 'udp 100 *'].sort());
     expect(p.unsupported).toEqual([]);

@@ -104,7 +104,9 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
       'rule "defconf: drop all from WAN not DSTNATed"',
     ]);
     expect(p.notes).toContain(
-      'filter rules at lines 62 (ipsec-policy=in,ipsec: only IPsec traffic), 64 (ipsec-policy=out,ipsec: only IPsec traffic) only match traffic unlike the flows fwlint evaluates (plain, not IPsec, with a normal TTL), so they never apply to them',
+      'filter rules at lines 62 (ipsec-policy=in,ipsec: only IPsec traffic), 64 (ipsec-policy=out,ipsec: only IPsec ' +
+        'traffic) only match traffic unlike the flows fwlint evaluates (plain, not IPsec, with a normal TTL), so they ' +
+        'never apply to them',
     );
   });
 
@@ -193,14 +195,17 @@ describe('MikroTik defaults (v6 and v7)', () => {
         value: true,
         source: 'default',
         reason:
-          'no `/ip firewall service-port set sip disabled=yes`: RouterOS enables the SIP helper by default on ports 5060,5061 (vendor-semantics C.4, C.6)',
+          'no `/ip firewall service-port set sip disabled=yes`: RouterOS enables the SIP helper by default on ports ' +
+          '5060,5061 (vendor-semantics C.4, C.6)',
       }),
     ]);
     expect(p.sessions.sipAlg[0]!.loc).toMatchObject({ line: header, column: 1, endLine: header });
     const t = p.sessions.udpTimeout;
     expect(t).toMatchObject({ value: 180, source: 'default', loc: { line: header } });
     expect(t.reason).toBe(
-      'no udp-stream-timeout in /ip firewall connection tracking: the RouterOS 7.18.2 default 3m (180 s) applies to established UDP (vendor-semantics C.5); udp-timeout (v7 default 30s, 10s in early 7.x releases [U]) only covers UDP that has not been answered',
+      'no udp-stream-timeout in /ip firewall connection tracking: the RouterOS 7.18.2 default 3m (180 s) applies to ' +
+        'established UDP (vendor-semantics C.5); udp-timeout (v7 default 30s, 10s in early 7.x releases [U]) only ' +
+        'covers UDP that has not been answered',
     );
   });
 
@@ -326,7 +331,9 @@ describe('MikroTik filter semantics', () => {
 
   it('negated addresses, ports and protocols stay in their family', () => {
     const q = parse(
-      `${HEADER7}/ip firewall filter\nadd action=drop chain=forward dst-address=!10.0.0.0/8 dst-port=!53 protocol=!tcp src-address=192.0.2.1-192.0.2.9\n/ipv6 firewall filter\nadd action=drop chain=forward dst-address=!2001:db8::/32\n`,
+      `${HEADER7}/ip firewall filter\nadd action=drop chain=forward dst-address=!10.0.0.0/8 dst-port=!53 ` +
+        `protocol=!tcp src-address=192.0.2.1-192.0.2.9\n/ipv6 firewall filter\nadd action=drop chain=forward ` +
+        `dst-address=!2001:db8::/32\n`,
     );
     const [r] = rules(q, 'forward');
     expect(r!.match.dst!.equals(ANY_V4.subtract(addr('10.0.0.0/8')))).toBe(true);
@@ -366,7 +373,7 @@ add action=drop chain=forward dst-address-list=!prov
         field: 'dst',
         kind: 'fqdn',
         name: 'sip.provider.example',
-        loc: expect.objectContaining({ line: 4, column: 5 }),
+        loc: expect.objectContaining({ line: 4, column: 5 }) as unknown,
       },
     ]);
     expect(drop!.match.src!.isEmpty).toBe(true);
@@ -380,7 +387,8 @@ add action=drop chain=forward dst-address-list=!prov
 
   it("dst-address-type=local names the router's own addresses, run-time placeholders included", () => {
     const q = parse(
-      `${HEADER7}/ip address\nadd address=192.168.88.1/24 interface=bridge\n/ip dhcp-client\nadd interface=ether1\n/ip firewall filter\nadd action=accept chain=forward dst-address-type=local\n`,
+      `${HEADER7}/ip address\nadd address=192.168.88.1/24 interface=bridge\n/ip dhcp-client\nadd interface=ether1\n` +
+        `/ip firewall filter\nadd action=accept chain=forward dst-address-type=local\n`,
     );
     const [r] = rules(q, 'forward');
     expect(formatAddrSet(r!.match.dst!)).toBe('(dynamic address #1), 127.0.0.1, 192.168.88.1');
@@ -388,7 +396,9 @@ add action=drop chain=forward dst-address-list=!prov
 
   it('raw prerouting is an earlier stage; notrack makes packets untracked', () => {
     const q = parse(
-      `${HEADER7}/ip firewall raw\nadd action=drop chain=prerouting src-address=203.0.113.0/24\nadd action=notrack chain=prerouting dst-port=5060 protocol=udp\n/ip firewall filter\nadd chain=forward action=accept\n`,
+      `${HEADER7}/ip firewall raw\nadd action=drop chain=prerouting src-address=203.0.113.0/24\n` +
+        `add action=notrack chain=prerouting dst-port=5060 protocol=udp\n/ip firewall filter\n` +
+        `add chain=forward action=accept\n`,
     );
     expect(q.ruleset.forward.map((s) => [s.name, s.kind ?? 'filter'])).toEqual([
       ['raw prerouting', 'raw'],
@@ -401,7 +411,8 @@ add action=drop chain=forward dst-address-list=!prov
 
   it('the v7 defconf IPv6 rule hop-limit=equal:1 never matches the evaluated flows; other TTL conditions are reported', () => {
     const q = parse(
-      `${HEADER7}/ipv6 firewall filter\nadd action=drop chain=forward hop-limit=equal:1 protocol=icmpv6\nadd action=drop chain=forward hop-limit=less-than:10 protocol=icmpv6\n`,
+      `${HEADER7}/ipv6 firewall filter\nadd action=drop chain=forward hop-limit=equal:1 protocol=icmpv6\n` +
+        `add action=drop chain=forward hop-limit=less-than:10 protocol=icmpv6\n`,
     );
     expect(rules(q, 'ipv6:forward')).toHaveLength(1);
     expect(q.unsupported.map((u) => u.what)).toEqual(['/ipv6 firewall filter hop-limit=less-than:10']);
@@ -409,7 +420,8 @@ add action=drop chain=forward dst-address-list=!prov
 
   it('the default action is accept; tarpit drops; log and passthrough continue', () => {
     const q = parse(
-      `${HEADER7}/ip firewall filter\nadd chain=forward\nadd action=tarpit chain=forward\nadd action=log chain=forward\nadd action=passthrough chain=forward\n`,
+      `${HEADER7}/ip firewall filter\nadd chain=forward\nadd action=tarpit chain=forward\n` +
+        `add action=log chain=forward\nadd action=passthrough chain=forward\n`,
     );
     expect(rules(q, 'forward').map((r) => r.action.kind)).toEqual(['accept', 'drop', 'continue', 'continue']);
   });
@@ -436,14 +448,16 @@ add action=accept chain=forward comment=E place-before=[ find comment=B ]
 
   it('rules without a comment are labelled by their print number', () => {
     const q = parse(
-      `${HEADER7}/ip firewall filter\nadd action=accept chain=input\nadd action=drop chain=forward disabled=yes\nadd action=drop chain=forward\n`,
+      `${HEADER7}/ip firewall filter\nadd action=accept chain=input\nadd action=drop chain=forward disabled=yes\n` +
+        `add action=drop chain=forward\n`,
     );
     expect(rules(q, 'forward').map((r) => r.label)).toEqual(['filter rule #2']);
   });
 
   it('reports matchers the model cannot express at the matcher, keeping the rule', () => {
     const q = parse(
-      `${HEADER7}/ip firewall filter\nadd action=accept chain=forward connection-mark=voip protocol=udp\nadd action=drop chain=forward src-address=not-an-address\n`,
+      `${HEADER7}/ip firewall filter\nadd action=accept chain=forward connection-mark=voip protocol=udp\n` +
+        `add action=drop chain=forward src-address=not-an-address\n`,
     );
     expect(rules(q, 'forward')).toHaveLength(1);
     expect(q.unsupported.map((u) => [u.what, u.loc.line, u.loc.column])).toEqual([
@@ -503,7 +517,8 @@ set [ find default-name=wlan2 ] disabled=no ssid=b
 
   it('notes a rule that names a bridge port instead of the bridge', () => {
     const q = parse(
-      `${HEADER7}/interface bridge port\nadd bridge=bridge interface=ether3\n/ip firewall filter\nadd action=drop chain=forward in-interface=ether3\n`,
+      `${HEADER7}/interface bridge port\nadd bridge=bridge interface=ether3\n/ip firewall filter\n` +
+        `add action=drop chain=forward in-interface=ether3\n`,
     );
     expect(q.notes.some((n) => n.includes('in-interface=ether3 names a port of bridge bridge'))).toBe(true);
   });
@@ -536,7 +551,7 @@ describe('MikroTik NAT', () => {
     expect(sip!.match.dport!.equals(portSet([[5060, 5060]]))).toBe(true);
     expect(sip!.action).toEqual({ kind: 'dnat', to: { addr: addr('10.20.0.50/32'), port: 5060 } }); // no pass: C.2
     expect(tls!.match.src!.equals(addr('185.72.208.0/22'))).toBe(true);
-    expect(tls!.action).toEqual({ kind: 'dnat', to: { addr: expect.anything() } });
+    expect(tls!.action).toEqual({ kind: 'dnat', to: { addr: expect.anything() as unknown } });
     expect(web!.action).toEqual({ kind: 'dnat', to: { addr: addr('192.168.88.10/32'), port: 80 } });
   });
 
@@ -682,11 +697,15 @@ describe('MikroTik syntax: terse, slash paths, continuations, quoting', () => {
 
   it('comment lines between commands and expect comments are ignored; stray text is reported, not fatal', () => {
     const q = parse(
-      `${HEADER7}/ip firewall filter\n# expect: FWL001\nadd action=drop chain=forward\nthis is not a command\nadd action=accept chain=forward\n`,
+      `${HEADER7}/ip firewall filter\n# expect: FWL001\nadd action=drop chain=forward\nthis is not a command\n` +
+        `add action=accept chain=forward\n`,
     );
     expect(rules(q, 'forward').map((r) => r.action.kind)).toEqual(['drop', 'accept']);
     expect(q.unsupported).toEqual([
-      expect.objectContaining({ what: 'stray text', loc: expect.objectContaining({ line: 5, column: 1, endLine: 5 }) }),
+      expect.objectContaining({
+        what: 'stray text',
+        loc: expect.objectContaining({ line: 5, column: 1, endLine: 5 }) as unknown,
+      }),
     ]);
   });
 
@@ -695,12 +714,16 @@ describe('MikroTik syntax: terse, slash paths, continuations, quoting', () => {
       `${HEADER7}/ip firewall filter\nadd action=drop chain=forward comment="oops\nadd action=accept chain=forward\n`,
     );
     expect(rules(q, 'forward').map((r) => r.action.kind)).toEqual(['accept']);
-    expect(q.unsupported[0]).toMatchObject({ what: 'damaged command', loc: expect.objectContaining({ line: 3 }) });
+    expect(q.unsupported[0]).toMatchObject({
+      what: 'damaged command',
+      loc: expect.objectContaining({ line: 3 }) as unknown,
+    });
   });
 
   it('scripts and /import are reported when they can touch the firewall', () => {
     const q = parse(
-      `${HEADER7}:local x 5\n:foreach i in=[/ip firewall address-list find] do={\n  /ip firewall address-list remove $i\n}\n/import extra.rsc\n/ip firewall filter add chain=forward\n`,
+      `${HEADER7}:local x 5\n:foreach i in=[/ip firewall address-list find] do={\n` +
+        `  /ip firewall address-list remove $i\n}\n/import extra.rsc\n/ip firewall filter add chain=forward\n`,
     );
     expect(q.unsupported.map((u) => [u.what, u.loc.line, u.loc.endLine])).toEqual([
       ['script statement :foreach', 3, 5],

@@ -32,7 +32,7 @@ function describeMatch(m: Match): string {
   if (m.proto) parts.push(`proto ${formatProtoSet(m.proto)}`);
   if (m.sport) parts.push(`sport ${formatPortSet(m.sport)}`);
   if (m.dport) parts.push(`dport ${formatPortSet(m.dport)}`);
-  for (const k of ['iif', 'oif', 'state', 'nat'] as const) if (m[k]) parts.push(`${k} ${m[k]!.toString()}`);
+  for (const k of ['iif', 'oif', 'state', 'nat'] as const) if (m[k]) parts.push(`${k} ${m[k].toString()}`);
   return parts.join(' ');
 }
 

@@ -176,7 +176,11 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
     expect(p.sessions.udpTimeout.loc).toMatchObject({ line: lineOf(text, 'table inet fw {'), column: 1 });
     expect(p.sessions.udpTimeout.reason).toContain('nf_conntrack_udp_timeout_stream');
     expect(p.sessions.sipAlg).toEqual([
-      expect.objectContaining({ value: false, source: 'default', reason: expect.stringContaining('since Linux 4.7') }),
+      expect.objectContaining({
+        value: false,
+        source: 'default',
+        reason: expect.stringContaining('since Linux 4.7') as unknown,
+      }),
     ]);
   });
 
@@ -231,17 +235,19 @@ table bridge c {
 
   it('keeps ip tables to IPv4 and ip6 tables to IPv6 with an implicit accept of the other family', () => {
     const p = parse(
-      'table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\ntable ip6 u {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\n',
+      'table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\ntable ip6 u {\n' +
+        '\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\n',
     );
     const [g4] = rules(p, 'ip t c');
-    expect(g4).toMatchObject({ action: { kind: 'accept' }, implicit: expect.stringContaining('IPv4') });
+    expect(g4).toMatchObject({ action: { kind: 'accept' }, implicit: expect.stringContaining('IPv4') as unknown });
     expect(g4!.match.src!.equals(ANY_V6)).toBe(true);
     expect(rules(p, 'ip6 u c')[0]!.match.src!.equals(ANY_V4)).toBe(true);
   });
 
   it('binds netdev ingress chains to their devices', () => {
     const p = parse(
-      'table netdev n {\n\tchain in {\n\t\ttype filter hook ingress device "wan0" priority 0; policy accept;\n\t\tudp dport 5060 drop\n\t}\n}\n',
+      'table netdev n {\n\tchain in {\n\t\ttype filter hook ingress device "wan0" priority 0; policy accept;\n' +
+        '\t\tudp dport 5060 drop\n\t}\n}\n',
     );
     expect(p.ruleset.forward).toEqual([{ name: 'ingress', chains: ['netdev n in'] }]);
     const [guard, drop] = rules(p, 'netdev n in');
@@ -261,14 +267,15 @@ table bridge c {
       { kind: 'continue' },
     ]);
     expect(p.unsupported).toEqual([
-      expect.objectContaining({ what: 'jump nowhere', loc: expect.objectContaining({ line: 7 }) }),
+      expect.objectContaining({ what: 'jump nowhere', loc: expect.objectContaining({ line: 7 }) as unknown }),
     ]);
   });
 
   it('interprets ct status dnat, fib daddr type local, interface wildcards and port comparisons', () => {
     const p = parse(
       BASE(
-        '\t\tct status dnat accept\n\t\tfib daddr type local accept\n\t\tiifname "wan0" accept\n\t\toifname "vlan*" tcp dport < 1024 accept\n\t\tiifname "vlan20" accept',
+        '\t\tct status dnat accept\n\t\tfib daddr type local accept\n\t\tiifname "wan0" accept\n' +
+          '\t\toifname "vlan*" tcp dport < 1024 accept\n\t\tiifname "vlan20" accept',
       ),
     );
     const [dnat, local, , wild] = rules(p, 'inet t c');
@@ -281,14 +288,16 @@ table bridge c {
     expect(wild!.match.dport!.equals(portSet([[0, 1023]]))).toBe(true);
     expect(p.interfaces.map((i) => i.name)).toEqual(['wan0', 'vlan*', 'vlan20']);
     expect(p.notes).toContain(
-      'interface pattern "vlan*" matches the interfaces the ruleset names (vlan20) and the interface "vlan*", which stands for the others matching it',
+      'interface pattern "vlan*" matches the interfaces the ruleset names (vlan20) and the interface "vlan*", which ' +
+        'stands for the others matching it',
     );
   });
 
   it('evaluates ICMP type matches for echo requests only', () => {
     const p = parse(
       BASE(
-        '\t\ticmp type echo-request accept\n\t\ticmp type { destination-unreachable, time-exceeded } accept\n\t\ticmp type != timestamp-request drop',
+        '\t\ticmp type echo-request accept\n\t\ticmp type { destination-unreachable, time-exceeded } accept\n' +
+          '\t\ticmp type != timestamp-request drop',
       ),
     );
     const [ping, unreach, notTs] = rules(p, 'inet t c');
@@ -299,7 +308,9 @@ table bridge c {
 
   it('keeps hostnames and dynamic sets symbolic', () => {
     const p = parse(
-      'table inet t {\n\tset bad {\n\t\ttype ipv4_addr\n\t\tflags dynamic, timeout\n\t}\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tip saddr @bad drop\n\t\tip daddr sip.example.net accept\n\t}\n}\n',
+      'table inet t {\n\tset bad {\n\t\ttype ipv4_addr\n\t\tflags dynamic, timeout\n\t}\n\tchain c {\n' +
+        '\t\ttype filter hook forward priority 0;\n\t\tip saddr @bad drop\n\t\tip daddr sip.example.net accept\n\t}\n' +
+        '}\n',
     );
     const [bad, host] = rules(p, 'inet t c');
     expect(bad!.match.symbolic).toEqual([expect.objectContaining({ field: 'src', kind: 'dynamic', name: '@bad' })]);
@@ -340,10 +351,10 @@ table bridge c {
     expect(p.sessions.udpTimeout).toMatchObject({
       value: 300,
       source: 'explicit',
-      reason: expect.stringContaining('from --sysctl'),
+      reason: expect.stringContaining('from --sysctl') as unknown,
     });
     expect(p.sessions.sipAlg).toEqual([
-      expect.objectContaining({ value: true, uncertain: expect.stringContaining('nf_conntrack_sip') }),
+      expect.objectContaining({ value: true, uncertain: expect.stringContaining('nf_conntrack_sip') as unknown }),
     ]);
     expect(p.ruleset.forward[0]).toEqual({ name: 'routing', chains: ['sysctl forwarding'] });
   });
@@ -413,7 +424,8 @@ describe('nftables NAT', () => {
 
   it('splits a dnat map into one forward per element', () => {
     const p = parse(
-      'table ip nat {\n\tchain pre {\n\t\ttype nat hook prerouting priority dstnat;\n\t\tdnat to tcp dport map { 80 : 10.0.0.1, 443 : 10.0.0.2 . 8443 }\n\t}\n}\n',
+      'table ip nat {\n\tchain pre {\n\t\ttype nat hook prerouting priority dstnat;\n' +
+        '\t\tdnat to tcp dport map { 80 : 10.0.0.1, 443 : 10.0.0.2 . 8443 }\n\t}\n}\n',
     );
     expect(
       natRules(p, 'ip nat pre').map((d) => [
@@ -474,7 +486,7 @@ describe('nftables NAT', () => {
     expect(remap!.match.sport!.equals(portSet([[0, 1023]]))).toBe(true);
     // IPv6 never reaches an ip table: the family guard accepts it untranslated
     const [guard] = rules(p, 'ip nat post');
-    expect(guard).toMatchObject({ action: { kind: 'accept' }, implicit: expect.stringContaining('IPv4') });
+    expect(guard).toMatchObject({ action: { kind: 'accept' }, implicit: expect.stringContaining('IPv4') as unknown });
   });
 });
 
@@ -525,7 +537,8 @@ describe('nftables SIP helper and timeouts', () => {
 
   it('reads durations in ct timeout policies', () => {
     const p = parse(
-      'table inet t {\n\tct timeout long {\n\t\tprotocol udp\n\t\tpolicy = { replied : 1h2m3s, unreplied : 30s }\n\t}\n\tchain c {\n\t\ttype filter hook prerouting priority 0;\n\t\tct timeout set "long"\n\t}\n}\n',
+      'table inet t {\n\tct timeout long {\n\t\tprotocol udp\n\t\tpolicy = { replied : 1h2m3s, unreplied : 30s }\n' +
+        '\t}\n\tchain c {\n\t\ttype filter hook prerouting priority 0;\n\t\tct timeout set "long"\n\t}\n}\n',
     );
     expect(rules(p, 'inet t c')[0]!.udpTimeout!.value).toBe(3723);
   });
@@ -534,7 +547,8 @@ describe('nftables SIP helper and timeouts', () => {
 describe('nftables define, include and commands', () => {
   it('scopes defines to their block, supports redefine/undefine and refuses unknown ones', () => {
     const p = parse(
-      'define P = 10.0.0.0/8\nredefine P = 10.20.0.0/24\ntable inet t {\n\tdefine IF = "vlan20"\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tiifname $IF ip saddr $P accept\n\t}\n}\n',
+      'define P = 10.0.0.0/8\nredefine P = 10.20.0.0/24\ntable inet t {\n\tdefine IF = "vlan20"\n\tchain c {\n' +
+        '\t\ttype filter hook forward priority 0;\n\t\tiifname $IF ip saddr $P accept\n\t}\n}\n',
     );
     expect(rules(p, 'inet t c')[0]!.match.src!.equals(addr('10.20.0.0/24'))).toBe(true);
     const e = parseError(() =>
@@ -564,7 +578,8 @@ describe('nftables define, include and commands', () => {
 
   it('reports unreadable and wildcard includes as FWL900 at the include, and tolerates their variables', () => {
     const p = parse(
-      'include "missing.nft"\ninclude "/etc/nftables.d/*.nft"\ntable inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tiifname $LAN accept\n\t\tudp dport 5060 accept\n\t}\n}\n',
+      'include "missing.nft"\ninclude "/etc/nftables.d/*.nft"\ntable inet t {\n\tchain c {\n' +
+        '\t\ttype filter hook forward priority 0;\n\t\tiifname $LAN accept\n\t\tudp dport 5060 accept\n\t}\n}\n',
     );
     expect(p.unsupported.map((u) => [u.loc.line, u.what])).toEqual([
       [1, 'include "missing.nft"'],
@@ -600,7 +615,8 @@ insert rule inet t c ct state established accept
 
   it('applies `delete table`/`destroy table` (the reload idiom) and reports other deletes', () => {
     const p = parse(
-      'table inet t\ndelete table inet t\ntable inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\taccept\n\t}\n}\ndestroy table ip gone\ndelete rule inet t c handle 4\n',
+      'table inet t\ndelete table inet t\ntable inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n' +
+        '\t\taccept\n\t}\n}\ndestroy table ip gone\ndelete rule inet t c handle 4\n',
     );
     expect(rules(p, 'inet t c')).toHaveLength(1);
     expect(p.unsupported.map((u) => [u.loc.line, u.what])).toEqual([[10, 'delete command']]);
@@ -619,7 +635,8 @@ describe('nftables comments', () => {
   it('gives rules the # lines directly above them and their comment "…", verbatim', () => {
     const p = parse(
       BASE(
-        '\t\t# not this one\n\n\t\t# SIP trunk\n\t\t#fwlint-disable FWL010 -- SBC\n\t\tudp dport 5060 accept comment "trunk"\n\t\tudp dport 5061 accept',
+        '\t\t# not this one\n\n\t\t# SIP trunk\n\t\t#fwlint-disable FWL010 -- SBC\n' +
+          '\t\tudp dport 5060 accept comment "trunk"\n\t\tudp dport 5061 accept',
       ),
     );
     const [a, b] = rules(p, 'inet t c');

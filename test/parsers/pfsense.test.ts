@@ -242,7 +242,7 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
   });
 
   it('keeps secrets out of the model', () => {
-    const json = JSON.stringify(p, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    const json = JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     expect(json).not.toContain('$2y$10$');
     expect(json).not.toContain('RkFLRS1QUklWQVRF');
     expect(json).not.toContain('RkFLRS1DRVJU');
@@ -292,7 +292,7 @@ describe('pfSense floating-rules.xml (floating, groups, hybrid NAT)', () => {
     expect(p.unsupported).toEqual([
       expect.objectContaining({
         what: '<filter><rule><icmptype>',
-        why: expect.stringContaining('ICMP types "echoreq"'),
+        why: expect.stringContaining('ICMP types "echoreq"') as unknown,
       }),
     ]);
     expect(p.notes.some((n) => n.includes('"Floating on a disabled interface" is not applied'))).toBe(true);
@@ -527,7 +527,8 @@ describe('pfSense parser: detection and errors', () => {
     expect(pfsenseParser.detect('<?xml version="1.0"?><config>')).toBeUndefined();
     expect(pfsenseParser.detect('config system interface')).toBeUndefined();
     const bomb =
-      '<?xml version="1.0"?>\n<!DOCTYPE pfsense [\n  <!ENTITY lol "lol">\n  <!ENTITY lol1 "&lol;&lol;">\n]>\n<pfsense><a>&lol1;</a></pfsense>';
+      '<?xml version="1.0"?>\n<!DOCTYPE pfsense [\n  <!ENTITY lol "lol">\n  <!ENTITY lol1 "&lol;&lol;">\n]>\n' +
+      '<pfsense><a>&lol1;</a></pfsense>';
     expect(pfsenseParser.detect(bomb)).toBe('pfsense');
     expect(() => pfsenseParser.parse(bomb, 'bomb.xml', 'pfsense')).toThrow(
       'entity declarations are not allowed (possible entity-expansion attack)',

@@ -72,7 +72,8 @@ describe('content hasher', () => {
   it('is stable (ids and the fingerprints built on them must not change between runs or versions)', () => {
     expect(contentId('rule', 'pass in quick on em0', 'descr')).toBe(contentId('rule', 'pass in quick on em0', 'descr'));
     expect(contentId('rule', 'a')).toMatch(/^rule-[0-9a-f]{12}$/);
-    expect(contentId('nft', 'inet filter input', 'accept')).toBe('nft-076fb694ebb7'); // pinned: a change of algorithm changes every fingerprint;
+    // pinned: a change of algorithm changes every fingerprint;
+    expect(contentId('nft', 'inet filter input', 'accept')).toBe('nft-076fb694ebb7');
   });
 
   it('separates parts: ("ab", "c") and ("a", "bc") differ; one part "a|b" is the parts "a", "b"', () => {
@@ -108,7 +109,9 @@ describe('binary input is refused the same way by every vendor, at its position'
   it('tab, line breaks and form feed are text', () => {
     expect(binaryOffset('a\tb\r\n\fc')).toBe(-1);
     expect(binaryOffset('ab\u0000')).toBe(2);
-    expect(() => assertText('x\ny\u0000', 'f')).toThrow(/binary data \(control character 0x00\)/);
+    expect(() => {
+      assertText('x\ny\u0000', 'f');
+    }).toThrow(/binary data \(control character 0x00\)/);
   });
 });
 

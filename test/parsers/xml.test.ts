@@ -44,7 +44,9 @@ describe('parseXml: tree and positions', () => {
 
   it('decodes CDATA, comments, the five entities and numeric references', () => {
     const doc =
-      '<r><!-- a <comment> & more --><d><![CDATA[<b>&amp;</b>]]></d><e>&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x1F600;</e><?pi ignored?><f a="x &amp; y &#x3c;"/></r>';
+      '<r><!-- a <comment> & more ' +
+      '--><d><![CDATA[<b>&amp;</b>]]></d><e>&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x1F600;</e><?pi ignored?><f a="x ' +
+      '&amp; y &#x3c;"/></r>';
     const root = parseXml(doc, 'f');
     expect(first(root, 'd').text).toBe('<b>&amp;</b>');
     expect(first(root, 'e').text).toBe('<>&"\'AB\u{1F600}');
@@ -53,9 +55,9 @@ describe('parseXml: tree and positions', () => {
 
   it('keeps attribute names such as __proto__ as plain data', () => {
     const el = parseXml('<a __proto__="x" constructor="y"/>', 'f');
-    expect(el.attrs['__proto__']).toBe('x');
-    expect(el.attrs['constructor']).toBe('y');
-    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+    expect(el.attrs.__proto__).toBe('x');
+    expect(el.attrs.constructor).toBe('y');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
   it('accepts a BOM, an XML declaration, comments and a DOCTYPE without entities before the root', () => {
@@ -135,7 +137,8 @@ describe('parseXml: hostile and broken input', () => {
 
   it('parses a large generated document in linear time', () => {
     const rule =
-      '\t\t<rule>\n\t\t\t<tracker>1</tracker>\n\t\t\t<type>pass</type>\n\t\t\t<descr><![CDATA[x &amp; y]]></descr>\n\t\t\t<source><any/></source>\n\t\t</rule>\n';
+      '\t\t<rule>\n\t\t\t<tracker>1</tracker>\n\t\t\t<type>pass</type>\n\t\t\t<descr><![CDATA[x &amp; y]]></descr>\n' +
+      '\t\t\t<source><any/></source>\n\t\t</rule>\n';
     const doc = `<pfsense>\n\t<filter>\n${rule.repeat(20000)}\t</filter>\n</pfsense>\n`;
     const t0 = performance.now();
     const root = parseXml(doc, 'big.xml');

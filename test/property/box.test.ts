@@ -18,7 +18,7 @@ const IFS = ['a', 'b', 'c', 'zz'];
 const span = (max: number) =>
   fc
     .tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max }))
-    .map(([x, y]) => (x <= y ? [x, y] : [y, x]) as [number, number]);
+    .map(([x, y]): [number, number] => (x <= y ? [x, y] : [y, x]));
 const srcSet = fc.option(
   fc.array(span(5), { maxLength: 3 }).map((rs) => addrSet(rs.map(([x, y]) => [BigInt(x), BigInt(y)] as const))),
   { nil: undefined },

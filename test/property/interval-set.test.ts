@@ -12,7 +12,7 @@ const ALL = Array.from({ length: MAX - MIN + 1 }, (_, i) => i + MIN);
 
 const range = fc
   .tuple(fc.integer({ min: MIN, max: MAX }), fc.integer({ min: MIN, max: MAX }))
-  .map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [number, number]);
+  .map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
 export const intervalSet = fc.array(range, { maxLength: 5 }).map((rs) => IntervalSet.of(MIN, MAX, rs));
 
 function members(s: IntervalSet<number>): number[] {

@@ -105,7 +105,7 @@ function onlyParseErrors(s: string, f: () => void): void {
 describe('lexers on arbitrary text', () => {
   it('nftables lexer: tokens inside the text, only ParseError', () => {
     fc.assert(
-      fc.property(text, (s) =>
+      fc.property(text, (s) => {
         onlyParseErrors(s, () => {
           const lx = new Lexer(s, 't.nft');
           for (let k = 0; k <= s.length + 2; k++) {
@@ -116,14 +116,14 @@ describe('lexers on arbitrary text', () => {
             if (t.kind === 'eof') return;
           }
           throw new Error('the lexer never reached the end');
-        }),
-      ),
+        });
+      }),
     );
   });
 
   it('RouterOS lexer: statements and words inside the text, only ParseError', () => {
     fc.assert(
-      fc.property(text, (s) =>
+      fc.property(text, (s) => {
         onlyParseErrors(s, () => {
           const { statements } = lex(s, 't.rsc');
           for (const st of statements) {
@@ -131,20 +131,32 @@ describe('lexers on arbitrary text', () => {
             expect(st.end).toBeLessThanOrEqual(s.length);
             for (const w of st.words) expect(w.start >= st.start && w.end <= st.end).toBe(true);
           }
-        }),
-      ),
+        });
+      }),
     );
   });
 
   it('FortiGate tree reader: only ParseError', () => {
-    fc.assert(fc.property(text, (s) => onlyParseErrors(s, () => void readTree(s, 't.conf'))));
+    fc.assert(
+      fc.property(text, (s) => {
+        onlyParseErrors(s, () => void readTree(s, 't.conf'));
+      }),
+    );
   });
 
   it('pfSense XML reader: only ParseError', () => {
-    fc.assert(fc.property(text, (s) => onlyParseErrors(s, () => void parseXml(s, 't.xml'))));
+    fc.assert(
+      fc.property(text, (s) => {
+        onlyParseErrors(s, () => void parseXml(s, 't.xml'));
+      }),
+    );
   });
 
   it('nftables JSON scanner: only ParseError', () => {
-    fc.assert(fc.property(text, (s) => onlyParseErrors(s, () => void scanJson(s, 't.json'))));
+    fc.assert(
+      fc.property(text, (s) => {
+        onlyParseErrors(s, () => void scanJson(s, 't.json'));
+      }),
+    );
   });
 });

@@ -14,7 +14,9 @@ describe('RouterOS scripts in an export', () => {
   const { report, failed } = lintFiles([FILE], [loadProfile('ipnordic')], 'auto', opts, process.cwd());
   const fwl900 = report.findings.filter((f) => f.ruleId === 'FWL900');
 
-  it('is read, not refused', () => expect(failed).toEqual([]));
+  it('is read, not refused', () => {
+    expect(failed).toEqual([]);
+  });
 
   it('reports each block once, at its first line', () => {
     expect(fwl900.map((f) => f.loc.line)).toEqual([6, 10, 15, 16, 20]);

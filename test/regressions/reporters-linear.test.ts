@@ -32,7 +32,8 @@ describe('reporters on long whitespace runs', () => {
     expect(out).toContain(`a${spaces}b c`);
   });
   it('sarif: the same', () => {
-    const sarif = JSON.parse(formatSarif(reportWith(`a${spaces}\r\n${spaces}b${spaces}c`)));
-    expect(sarif.runs[0].results[0].message.text).toContain(`a b${spaces}c`);
+    const text = formatSarif(reportWith(`a${spaces}\r\n${spaces}b${spaces}c`));
+    const sarif = JSON.parse(text) as { runs: { results: { message: { text: string } }[] }[] };
+    expect(sarif.runs[0]!.results[0]!.message.text).toContain(`a b${spaces}c`);
   });
 });

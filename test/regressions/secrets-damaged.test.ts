@@ -24,22 +24,33 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'fortigate-private-key.conf',
-    text: `${HEADER}\nconfig vpn certificate local\n    edit "c1"\n        set private-key -----BEGIN ENCRYPTED PRIVATE KEY-----\n${PEM}\n-----END ENCRYPTED PRIVATE KEY-----"\n    next\nend\n`,
+    text:
+      `${HEADER}\nconfig vpn certificate local\n    edit "c1"\n` +
+      `        set private-key -----BEGIN ENCRYPTED PRIVATE KEY-----\n${PEM}\n-----END ENCRYPTED PRIVATE KEY-----"\n` +
+      `    next\nend\n`,
     secrets: [PEM],
   },
   {
     name: 'fortigate-psk.conf',
-    text: `${HEADER}\nconfig vpn ipsec phase1-interface\n    edit "p1"\n        set psksecret ENC Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==\n  oops\n    next\nend\n`,
+    text:
+      `${HEADER}\nconfig vpn ipsec phase1-interface\n    edit "p1"\n` +
+      `        set psksecret ENC Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==\n  oops\n    next\nend\n`,
     secrets: ['Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA=='],
   },
   {
     name: 'mikrotik-secret.rsc',
-    text: '# by RouterOS 7.11\n/ppp secret\nadd name=alice password="Sup3rS3cretPw!" service=pptp oops {\n/interface wireless security-profiles\nadd name=p wpa2-pre-shared-key=Wp4KeyVerySecret99 [find\n',
+    text:
+      '# by RouterOS 7.11\n/ppp secret\nadd name=alice password="Sup3rS3cretPw!" service=pptp oops {\n' +
+      '/interface wireless security-profiles\nadd name=p wpa2-pre-shared-key=Wp4KeyVerySecret99 [find\n',
     secrets: ['Sup3rS3cretPw', 'Wp4KeyVerySecret99'],
   },
   {
     name: 'pfsense-psk.xml',
-    text: '<?xml version="1.0"?>\n<pfsense>\n<version>22.2</version>\n<system><user><name>admin</name><bcrypt-hash>$2y$10$Q9dKx8vL2mN4pR6tS8uW0eYgHjKlMnOpQrStUvWxYz12345</bcrypt-hash></user></system>\n<ipsec><phase1><pre-shared-key>PskS3cretValue42<</pre-shared-key></phase1></ipsec>\n</pfsense>\n',
+    text:
+      '<?xml version="1.0"?>\n<pfsense>\n<version>22.2</version>\n' +
+      '<system><user><name>admin</name>' +
+      '<bcrypt-hash>$2y$10$Q9dKx8vL2mN4pR6tS8uW0eYgHjKlMnOpQrStUvWxYz12345</bcrypt-hash></user></system>\n' +
+      '<ipsec><phase1><pre-shared-key>PskS3cretValue42<</pre-shared-key></phase1></ipsec>\n</pfsense>\n',
     secrets: ['Q9dKx8vL2mN4pR6tS8uW0eYgHjKlMnOpQrStUvWxYz12345', 'PskS3cretValue42'],
   },
   {

@@ -32,7 +32,8 @@ export function lintFixture(path: string, profiles: string[], opts: Partial<Lint
       ...opts,
     },
   );
-  if (failed.length) throw failed[0];
+  const [firstFailure] = failed;
+  if (firstFailure) throw firstFailure;
   return report.findings;
 }
 

@@ -17,7 +17,8 @@ function run(file: string, profiles = ['ipnordic'], opts: Partial<LintOptions> =
     'auto',
     { phones: [], wan: [], audiences: [], devices: [], ...opts },
   );
-  if (failed.length) throw failed[0];
+  const [firstFailure] = failed;
+  if (firstFailure) throw firstFailure;
   const sites = report.files[0]!.sites!;
   const notChecked = report.notifications.flatMap((n) => n.notChecked?.requirements ?? []);
   return { report, sites, notChecked, notes: report.notifications.map((n) => n.message) };
@@ -38,7 +39,7 @@ describe('phones detected with evidence, per vendor', () => {
     expect(roles(s, 'phones')).toEqual([
       { networks: '10.30.0.0/24', iface: 'opt1', source: 'detected', won: 'dhcp-option' },
     ]);
-    expect(s.roles['phones']![0]!.evidence.map((e) => e.reason)).toEqual([
+    expect(s.roles.phones![0]!.evidence.map((e) => e.reason)).toEqual([
       'DHCP server on opt1 hands out option 66 (phone provisioning, line 53)',
       'alias lan_voip_phones (line 62)',
     ]);
@@ -48,7 +49,7 @@ describe('phones detected with evidence, per vendor', () => {
     expect(roles(s, 'wan')).toEqual([
       { networks: '(dynamic address #1)', iface: 'wan', source: 'detected', won: 'route' },
     ]);
-    expect(s.roles['wan']![0]!.evidence.map((e) => e.reason)).toContain('default gateway WAN_DHCP on wan (line 42)');
+    expect(s.roles.wan![0]!.evidence.map((e) => e.reason)).toContain('default gateway WAN_DHCP on wan (line 42)');
     expect(roles(s, 'pcs').map((p) => p.iface)).toEqual(['lan']);
     expect(notes.some((m) => m.includes('phones: 10.30.0.0/24 on opt1, detected by DHCP provisioning option'))).toBe(
       true,
@@ -61,12 +62,12 @@ describe('phones detected with evidence, per vendor', () => {
     expect(roles(s, 'phones')).toEqual([
       { networks: '10.50.0.0/24', iface: 'vlan50', source: 'detected', won: 'dhcp-option' },
     ]);
-    expect(s.roles['phones']![0]!.evidence[1]!.reason).toContain('Telefonía');
+    expect(s.roles.phones![0]!.evidence[1]!.reason).toContain('Telefonía');
     expect(roles(s, 'pbx')).toEqual([
       { networks: '192.168.1.10', iface: 'internal', source: 'detected', won: 'object' },
     ]);
     expect(s.notes).toEqual(['interface guest-voip is named like phones but "guest" says it is not a phone network']);
-    expect(s.roles['wan']![0]!.evidence.map((e) => e.reason.replace(/ \(line \d+\)$/, ''))).toEqual([
+    expect(s.roles.wan![0]!.evidence.map((e) => e.reason.replace(/ \(line \d+\)$/, ''))).toEqual([
       'set role wan on wan1',
       'set mode dhcp on wan1',
       'default static route 1 on wan1',
@@ -79,8 +80,8 @@ describe('phones detected with evidence, per vendor', () => {
     expect(roles(s, 'phones')).toEqual([
       { networks: '10.20.0.0/24', iface: 'vlan20', source: 'detected', won: 'dhcp-option' },
     ]);
-    expect(s.roles['phones']![0]!.evidence.map((e) => e.kind)).toEqual(['dhcp-option', 'dhcp-name', 'object']);
-    expect(s.roles['wan']!.map((w) => [w.interface, w.evidence[0]!.reason])).toEqual([
+    expect(s.roles.phones![0]!.evidence.map((e) => e.kind)).toEqual(['dhcp-option', 'dhcp-name', 'object']);
+    expect(s.roles.wan!.map((w) => [w.interface, w.evidence[0]!.reason])).toEqual([
       ['ether1', "default route via 198.51.100.1, which ether1's subnet holds (line 42)"],
     ]);
     expect(s.notes[0]).toContain('phone-charging');
@@ -100,7 +101,7 @@ describe('phones detected with evidence, per vendor', () => {
 describe('no evidence, no guess', () => {
   it('phones not found: phone requirements not checked, no finding on loopback or the management VLAN', () => {
     const { report, sites, notChecked, notes } = run('fixtures/pfsense/site/no-phone-evidence.xml');
-    expect(sites[0]!.roles['phones']).toEqual([]);
+    expect(sites[0]!.roles.phones).toEqual([]);
     expect(notes.some((m) => m.includes('phones not found'))).toBe(true);
     for (const id of ['ipnordic-sip-udp', 'ipnordic-rtp', 'ipnordic-provisioning-http'])
       expect(notChecked).toContain(id);
@@ -109,12 +110,12 @@ describe('no evidence, no guess', () => {
     const text = report.findings.map((f) => f.message).join('\n');
     expect(text).not.toMatch(/127\.0\.0|Loopback|10\.99\.0|MGMT/);
     expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['FWL003', 'FWL007']);
-    expect(sites[0]!.roles['pcs']!.map((p) => p.interface)).toEqual(['lan']);
+    expect(sites[0]!.roles.pcs!.map((p) => p.interface)).toEqual(['lan']);
   });
 
   it('--phones all-internal keeps the old behaviour, still without loopback', () => {
     const { sites } = run('fixtures/pfsense/site/no-phone-evidence.xml', ['ipnordic'], { phones: ['all-internal'] });
-    expect(sites[0]!.roles['phones']!.map((p) => [p.interface, p.source])).toEqual([
+    expect(sites[0]!.roles.phones!.map((p) => [p.interface, p.source])).toEqual([
       ['lan', 'assumed'],
       ['opt1', 'assumed'],
     ]);
@@ -144,7 +145,7 @@ describe('flags', () => {
     const { report, sites, notes } = run('fixtures/fortigate/rules/multi-vdom.conf', ['ipnordic'], {
       phones: ['10.20.0.0/24'],
     });
-    expect(sites.map((s) => [s.firewall, s.roles['phones']!.length])).toEqual([
+    expect(sites.map((s) => [s.firewall, s.roles.phones!.length])).toEqual([
       ['voice', 1],
       ['guest', 0],
     ]);
@@ -213,11 +214,15 @@ describe('vocabulary', () => {
     'telefoni',
     'sip-trunk',
     'vlan30-phones',
-  ])('%s names phones', (n) => expect(phoneWord(n)).toBeDefined());
-  it.each(['LAN', 'wifi-corp', 'telemetry', 'gossip'])('%s does not', (n) => expect(phoneWord(n)).toBeUndefined());
-  it.each(['phone charging', 'PhoneCharging', 'guest-voip', 'Gäst telefon'])('%s is set aside', (n) =>
-    expect(notPhoneWord(n)).toBeDefined(),
-  );
+  ])('%s names phones', (n) => {
+    expect(phoneWord(n)).toBeDefined();
+  });
+  it.each(['LAN', 'wifi-corp', 'telemetry', 'gossip'])('%s does not', (n) => {
+    expect(phoneWord(n)).toBeUndefined();
+  });
+  it.each(['phone charging', 'PhoneCharging', 'guest-voip', 'Gäst telefon'])('%s is set aside', (n) => {
+    expect(notPhoneWord(n)).toBeDefined();
+  });
 });
 
 describe('listing commands', () => {
