@@ -14,6 +14,7 @@ import {
   type Translation,
   type Verdict,
 } from './piece.js';
+import { chainCandidates } from './chain-index.js';
 import { egressFor, selfAddresses, wanNames } from './route.js';
 import { applyDnat, applyNotrack, applySnat } from './translate.js';
 
@@ -281,8 +282,11 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
       ? { ...start, tentative: { stage: stage.name, chain: chain.name, policy: chain.policy, effect: 'tentative' } }
       : start,
   ];
-  for (const rule of chain.rules) {
-    if (pending.length === 0) break;
+  // Only the rules the entering box can overlap (chain-index.ts); every piece below stays inside it.
+  const cand = chainCandidates(chain, start.cur);
+  const count = cand ? cand.length : chain.rules.length;
+  for (let k = 0; k < count && pending.length > 0; k++) {
+    const rule = chain.rules[cand ? (cand[k] as number) : k] as Rule;
     const next: Piece[] = [];
     for (const p of pending) {
       const inter = intersect(p.cur, rule.match);

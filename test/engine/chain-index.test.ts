@@ -1,0 +1,215 @@
+/**
+ * The compiled chain index (src/engine/chain-index.ts) against the plain walk of every rule, which
+ * stays the reference: on random small rulesets and flow classes both give the same parts (boxes,
+ * verdicts, trails, maybe-rules, translations, limits), in the same order.
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { box, isEmptyBox, type Box } from '../../src/engine/box.js';
+import { chainCandidates, chainIndexing, ChainIndex } from '../../src/engine/chain-index.js';
+import { tracePath, type Part } from '../../src/engine/evaluate.js';
+import { addrSet } from '../../src/model/address.js';
+import { NameSet } from '../../src/model/name-set.js';
+import type { Action, Chain, Interface, Match, Policy, Rule, Stage, SymbolicRef } from '../../src/model/policy.js';
+import { portSet, protoSet } from '../../src/model/ports.js';
+import { at, chain, ports, rule } from './fixtures.js';
+
+const DEFAULTS = { ...chainIndexing };
+afterEach(() => {
+  Object.assign(chainIndexing, DEFAULTS);
+});
+
+const IFS = ['a', 'b', 'c'];
+const A = (n: number) => 0x0a000000n + BigInt(n); // 10.0.0.n
+
+const span = (max: number) =>
+  fc
+    .tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max }))
+    .map(([x, y]) => (x <= y ? [x, y] : [y, x]) as [number, number]);
+const addrs = fc
+  .array(span(12), { minLength: 1, maxLength: 2 })
+  .map((rs) => addrSet(rs.map(([x, y]) => [A(x), A(y)] as const)));
+const portsArb = fc.array(span(8), { minLength: 1, maxLength: 2 }).map((rs) => portSet(rs));
+const protos = fc.subarray([1, 6, 17], { minLength: 1 }).map((ps) => protoSet(ps));
+const names = fc
+  .tuple(fc.boolean(), fc.subarray(IFS, { minLength: 1 }))
+  .map(([neg, ns]) => (neg ? NameSet.except(ns) : NameSet.of(ns)));
+const states = fc.subarray(['new', 'established', 'related', 'untracked'], { minLength: 1 }).map((s) => NameSet.of(s));
+const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
+
+const symbolic = fc.record({ field: fc.constantFrom<'src' | 'dst'>('src', 'dst'), negated: fc.boolean() });
+
+const matchArb = fc
+  .record({
+    src: opt(addrs),
+    dst: opt(addrs),
+    proto: opt(protos),
+    sport: fc.option(portsArb, { nil: undefined, freq: 5 }),
+    dport: opt(portsArb),
+    iif: opt(names),
+    oif: opt(names),
+    state: fc.option(states, { nil: undefined, freq: 4 }),
+    symbolic: fc.option(symbolic, { nil: undefined, freq: 5 }),
+  })
+  .map((r) => {
+    const m: Match = {};
+    for (const k of ['src', 'dst', 'proto', 'sport', 'dport', 'iif', 'oif', 'state'] as const)
+      if (r[k]) (m as Record<string, unknown>)[k] = r[k];
+    if (r.symbolic) {
+      const s: SymbolicRef = { field: r.symbolic.field, kind: 'fqdn', name: 'sip.example', loc: at(1) };
+      if (r.symbolic.negated) s.negated = true;
+      m.symbolic = [s];
+    }
+    return m;
+  });
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }) },
+  { weight: 1, arbitrary: fc.constantFrom<Action>({ kind: 'reject' }, { kind: 'continue' }, { kind: 'return' }) },
+  { weight: 2, arbitrary: fc.constantFrom<Action>({ kind: 'jump', chain: 'sub' }, { kind: 'goto', chain: 'sub' }) },
+  { weight: 1, arbitrary: fc.constant<Action>({ kind: 'notrack' }) },
+);
+const natActionArb: fc.Arbitrary<Action> = fc.oneof(
+  fc.constant<Action>({ kind: 'accept' }),
+  fc.constant<Action>({ kind: 'jump', chain: 'natsub' }),
+  fc
+    .integer({ min: 0, max: 12 })
+    .map((n): Action => ({ kind: 'dnat', to: { addr: addrSet([[A(n), A(n)]]), port: 7 } })),
+  fc.constant<Action>({ kind: 'snat', to: { ports: 'random' } }),
+);
+
+const rulesArb = (prefix: string, actions: fc.Arbitrary<Action>, max: number) =>
+  fc
+    .array(fc.tuple(matchArb, actions, fc.boolean()), { maxLength: max })
+    .map((rs) => rs.map(([m, a, quick], i): Rule => ({ ...rule(i + 1, m, a, { quick }), id: `${prefix}${i}` })));
+
+const iface = (name: string, role: Interface['role'], n: number): Interface => ({
+  name,
+  role,
+  networks: addrSet([[A(n), A(n + 3)]]),
+  addresses: addrSet([[A(n), A(n)]]),
+  enabled: true,
+  loc: at(1),
+});
+const IFACES = [iface('a', 'wan', 0), iface('b', 'lan', 4), iface('c', 'lan', 8)];
+
+function policyOf(
+  main: Rule[],
+  sub: Rule[],
+  nat: Rule[],
+  natsub: Rule[],
+  lastMatch: boolean,
+  policy: 'accept' | 'drop',
+) {
+  const chains: Chain[] = [
+    chain('main', main, policy, lastMatch ? 'last-match' : 'first-match'),
+    chain('sub', sub),
+    chain('pre', nat, 'accept'),
+    chain('natsub', natsub),
+    chain('post', nat.slice().reverse(), 'accept'),
+  ];
+  const forward: Stage[] = [
+    { name: 'dstnat', chains: ['pre'], kind: 'dnat' },
+    { name: 'filter', chains: ['main'] },
+    { name: 'srcnat', chains: ['post'], kind: 'snat' },
+  ];
+  const input: Stage[] = [
+    { name: 'dstnat', chains: ['pre'], kind: 'dnat' },
+    { name: 'filter', chains: ['main'] },
+  ];
+  const p: Policy = {
+    vendor: 'nftables',
+    file: 't.conf',
+    root: at(1),
+    interfaces: IFACES,
+    ruleset: { chains: Object.fromEntries(chains.map((c) => [c.name, c])), forward, input },
+    nat: { dnat: [], snat: [] },
+    sessions: { sipAlg: [], udpTimeout: { value: 120, source: 'default', loc: at(1), reason: 'kernel default' } },
+    replies: 'rules',
+    unsupported: [],
+    notes: [],
+  };
+  return p;
+}
+
+const flowArb = fc
+  .record({
+    src: opt(addrs),
+    dst: opt(addrs),
+    proto: opt(protos),
+    dport: opt(portsArb),
+    iif: opt(fc.constantFrom(...IFS).map((n) => NameSet.of([n]))),
+    oif: opt(fc.subarray(IFS, { minLength: 1 }).map((n) => NameSet.of(n))),
+    state: opt(states),
+  })
+  .map((r) => {
+    const parts: Partial<Box> = {};
+    for (const [k, v] of Object.entries(r)) if (v) (parts as Record<string, unknown>)[k] = v;
+    return box(parts);
+  })
+  .filter((b) => !isEmptyBox(b));
+
+function trace(p: Policy, flow: Box, minRules: number): Part[] {
+  chainIndexing.minRules = minRules;
+  return tracePath(p, flow);
+}
+
+describe('chain index (issue 15): the same parts as the plain walk', () => {
+  it('on random rulesets, flows, NAT stages, jumps, last-match chains and symbolic members', () => {
+    fc.assert(
+      fc.property(
+        rulesArb('m', actionArb, 30),
+        rulesArb(
+          's',
+          fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }, { kind: 'return' }, { kind: 'notrack' }),
+          12,
+        ),
+        rulesArb('n', natActionArb, 10),
+        rulesArb('ns', natActionArb, 6),
+        fc.boolean(),
+        fc.constantFrom<'accept' | 'drop'>('accept', 'drop'),
+        flowArb,
+        (main, sub, nat, natsub, lastMatch, pol, flow) => {
+          const p = policyOf(main, sub, nat, natsub, lastMatch, pol);
+          const plain = trace(p, flow, Number.POSITIVE_INFINITY);
+          expect(trace(p, flow, 0)).toEqual(plain);
+          chainIndexing.few = 0; // every dimension queried
+          expect(trace(p, flow, 0)).toEqual(plain);
+          chainIndexing.few = DEFAULTS.few;
+        },
+      ),
+      { numRuns: 100 },
+    );
+  }, 120_000);
+
+  it('lists only the rules a box can overlap, in rule order', () => {
+    const rules = [
+      rule(1, { dport: ports(5060), proto: protoSet([17]) }, 'accept'),
+      rule(2, { dport: ports(443) }, 'accept'),
+      rule(3, { iif: NameSet.of(['b']) }, 'drop'),
+      rule(4, {}, 'continue'),
+      rule(5, { dport: ports(5000, 6000), iif: NameSet.except(['a']) }, 'drop'),
+      rule(
+        6,
+        { dst: addrSet([[A(1), A(1)]]), symbolic: [{ field: 'dst', kind: 'fqdn', name: 'x', loc: at(6) }] },
+        'drop',
+      ),
+      rule(7, { proto: protoSet([6]), dport: ports(5060) }, 'accept'),
+    ];
+    chainIndexing.few = 0;
+    const ix = new ChainIndex(rules);
+    const q = box({ proto: protoSet([17]), dport: ports(5060), iif: NameSet.of(['a']), dst: addrSet([[A(5), A(5)]]) });
+    // 2: port 443; 3: interface b; 7: tcp. 6 stays: its hostname may resolve to 10.0.0.5.
+    expect(ix.candidates(q)).toEqual([0, 3, 4, 5]);
+    expect(ix.candidates(box({}))).toBeUndefined();
+  });
+
+  it('recompiles a chain whose rule list changed', () => {
+    chainIndexing.minRules = 0;
+    const c = chain('c', [rule(1, { dport: ports(1) }, 'accept')]);
+    const q = box({ dport: ports(2) });
+    expect(chainCandidates(c, q)).toEqual([]);
+    c.rules.push(rule(2, { dport: ports(2) }, 'accept'));
+    expect(chainCandidates(c, q)).toEqual([1]);
+  });
+});
