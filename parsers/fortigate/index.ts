@@ -55,7 +55,7 @@ function rootLoc(file: string, tree: ConfigTree, header: Header): SourceLocation
     const c = tree.comments.find((x) => x.line === header.line)!;
     return { file, line: header.line, column: 1, endLine: header.line, endColumn: c.text.length + 1 };
   }
-  const firstBlock = tree.blocks.values().next().value as Block | undefined;
+  const firstBlock = tree.blocks.values().next().value;
   if (firstBlock)
     return {
       file,
@@ -78,7 +78,7 @@ function scopes(tree: ConfigTree, header: Header): { list: Scope[]; multi: boole
   if (vdom && (global || withContent.length > 0)) {
     const g = new Map<string, Block>(global?.blocks ?? []);
     for (const [k, b] of tree.blocks) if (k !== 'vdom' && k !== 'global' && !g.has(k)) g.set(k, b);
-    const list = [...vdom.entries.values()].map((e) => ({ vdom: e.key, own: e.blocks, global: g, entry: e }) as Scope);
+    const list = [...vdom.entries.values()].map((e) => ({ vdom: e.key, own: e.blocks, global: g, entry: e }));
     return { list, multi: true };
   }
   const s: Scope = { own: tree.blocks, global: tree.blocks };

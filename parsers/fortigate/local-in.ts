@@ -1,4 +1,4 @@
-import { ANY_V4, ANY_V6, NO_ADDR, type AddrSet } from '../../src/model/address.js';
+import { ANY_V4, ANY_V6, NO_ADDR } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Chain, Match, Rule, SymbolicRef } from '../../src/model/policy.js';
 import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
@@ -130,7 +130,7 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
   const label = `local-in-policy${fam === 6 ? '6' : ''} ${e.key}`;
   const id = `${table.slice(9)}:${e.key}`;
   const sched = getSet(e, 'schedule');
-  if (sched && sched.values[0] && sched.values[0].toLowerCase() !== 'always') {
+  if (sched?.values[0] && sched.values[0].toLowerCase() !== 'always') {
     ctx.unsupportedAt(
       sched,
       `${table} ${e.key} schedule ${sched.values[0]}`,
@@ -174,7 +174,7 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
     src: neg('srcaddr-negate') ? universe.subtract(src.set) : src.set,
     dst: neg('dstaddr-negate') ? universe.subtract(dst.set) : dst.set,
   };
-  if (values(e, 'srcaddr').length === 0) base.src = NO_ADDR as AddrSet;
+  if (values(e, 'srcaddr').length === 0) base.src = NO_ADDR;
   if (intf.set) base.iif = intf.set;
   if (symbolic.length) base.symbolic = symbolic;
   const svc = services.resolveAll(values(e, 'service'));

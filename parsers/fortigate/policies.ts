@@ -588,7 +588,7 @@ function readPolicy(
         const sub: Rule[] = [];
         for (const b of boxes) {
           const m = boxMatch({}, b, part);
-          if (m) sub.push({ id, loc, label, match: m, action: { kind: 'return' } as Action, text, comment });
+          if (m) sub.push({ id, loc, label, match: m, action: { kind: 'return' }, text, comment });
         }
         const final = makeRule(env, loc, id, label, {}, allows, undefined, text, comment);
         if (part.proto) final.match.proto = part.proto;

@@ -177,7 +177,7 @@ export class Services {
       const ipr = getSet(e, 'iprange');
       const fq = getSet(e, 'fqdn');
       for (const s of [ipr, fq]) {
-        if (s && s.values.length && s.values[0] !== '0.0.0.0') {
+        if (s?.values.length && s.values[0] !== '0.0.0.0') {
           problems.push({
             span: s,
             what: `firewall service custom "${e.key}" ${s.name}`,

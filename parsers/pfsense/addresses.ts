@@ -77,7 +77,7 @@ function networkName(env: Env, name: string, family: Family): Resolved {
   const ipMatch = /^(wan|lan|opt\d+)ip$/.exec(name);
   if (ipMatch) {
     const info = ifaces.get(ipMatch[1]!);
-    if (!info || !info.enabled)
+    if (!info?.enabled)
       return {
         symbolic: [],
         skip: `interface ${ipMatch[1]} is not enabled or does not exist, so "${name}" has no address`,

@@ -165,7 +165,7 @@ function legacySnat(env: Env, el: XmlElement, index: number): SnatRule | undefin
   if (ctx.flag(f, 'disabled')) return undefined;
   const iface = f.str('interface');
   const info = ifaces.get(iface);
-  if (!info || !info.enabled) {
+  if (!info?.enabled) {
     ctx.note(`${ctx.where(el)}: ${lbl} is not applied: missing interface "${iface}"`);
     return undefined;
   }

@@ -263,7 +263,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
       if (lt2 !== -1) fail(i + 1 + lt2, `'<' inside the value of attribute ${aName}`);
       attrs ??= Object.create(null) as Record<string, string>;
       if (Object.prototype.hasOwnProperty.call(attrs, aName)) fail(aStart, `duplicate attribute ${aName} in <${name}>`);
-      attrs[aName] = raw.indexOf('&') === -1 ? raw : decode(i + 1, close);
+      attrs[aName] = !raw.includes('&') ? raw : decode(i + 1, close);
       i = close + 1;
     }
     if (stack.length + 1 > maxDepth) fail(lt, `elements nested deeper than ${maxDepth} levels`);
