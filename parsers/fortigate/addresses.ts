@@ -136,7 +136,8 @@ export class Addresses {
       };
       if (ex.symbolic.length)
         this.ctx.note(
-          `${this.ctx.where(g)}: address group "${g.key}" excludes members whose addresses are unknown offline; the exclusion is applied only for the concrete addresses`,
+          `${this.ctx.where(g)}: address group "${g.key}" excludes members whose addresses are unknown offline; the ` +
+            `exclusion is applied only for the concrete addresses`,
         );
       return out;
     }
@@ -184,7 +185,8 @@ export class Addresses {
         const info = iface ? this.ifaces.get(iface) : undefined;
         if (!info) {
           ctx.note(
-            `${ctx.where(e)}: address "${e.key}" is the subnet of interface "${iface ?? ''}", which this firewall does not have; it matches nothing`,
+            `${ctx.where(e)}: address "${e.key}" is the subnet of interface "${iface ?? ''}", which this firewall does ` +
+              `not have; it matches nothing`,
           );
           return EMPTY;
         }
@@ -268,7 +270,8 @@ function wildcardSet(ctx: Ctx, e: Entry, baseText: string, maskText: string): Ad
     ctx.unsupportedAt(
       getSet(e, 'wildcard') ?? e,
       `firewall address "${e.key}" wildcard`,
-      `the wildcard mask leaves ${free.length} scattered bits free; fwlint uses the range that holds every member, which also contains other addresses`,
+      `the wildcard mask leaves ${free.length} scattered bits free; fwlint uses the range that holds every member, which ` +
+        `also contains other addresses`,
     );
     return addrSet([[BigInt(b >>> 0), BigInt(hi >>> 0) + BigInt(span - 1)]]);
   }

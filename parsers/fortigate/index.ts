@@ -106,7 +106,8 @@ export function parseConfig(text: string, file: string, vendor: Vendor = 'fortig
         ctx.unsupportedAt(
           r,
           `malformed quoting on line ${r.line}`,
-          'a quote inside a word (FortiOS never writes one): the quote was read as a character, so the values of this statement may differ from what the device has',
+          'a quote inside a word (FortiOS never writes one): the quote was read as a character, so the values of this ' +
+            'statement may differ from what the device has',
         );
       }
     }

@@ -141,7 +141,8 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
   const accept = (value(e, 'action') ?? 'deny').toLowerCase() === 'accept';
   if (accept)
     ctx.note(
-      `${ctx.where(e)}: ${label} accepts traffic to the FortiGate; fwlint assumes it lets that traffic in even where allowaccess does not (not confirmed, vendor-semantics B.3 [U])`,
+      `${ctx.where(e)}: ${label} accepts traffic to the FortiGate; fwlint assumes it lets that traffic in even where ` +
+        `allowaccess does not (not confirmed, vendor-semantics B.3 [U])`,
     );
   const universe = fam === 4 ? ANY_V4 : ANY_V6;
   const intf = ifaces.resolve(values(e, 'intf').length ? values(e, 'intf') : ['any']);
@@ -196,7 +197,9 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
       label,
       match: m,
       action: accept ? { kind: 'accept' } : { kind: 'drop' },
-      text: `${label} ${values(e, 'intf').join(',')} ${values(e, 'srcaddr').join(',')} -> ${values(e, 'dstaddr').join(',')} ${values(e, 'service').join(',')} ${accept ? 'accept' : 'deny'}`,
+      text:
+        `${label} ${values(e, 'intf').join(',')} ${values(e, 'srcaddr').join(',')} -> ` +
+        `${values(e, 'dstaddr').join(',')} ${values(e, 'service').join(',')} ${accept ? 'accept' : 'deny'}`,
     };
     if (accept) r.keepState = true;
     const c = value(e, 'comments');

@@ -157,7 +157,9 @@ function centralMap(env: Env): SnatRule[] {
       match,
       action: nat ? 'translate' : 'none',
       ports: 'preserve',
-      text: `central-snat-map ${e.key} ${values(e, 'srcintf').join(',')} -> ${values(e, 'dstintf').join(',')} ${values(e, 'orig-addr').join(',')} -> ${values(e, 'dst-addr').join(',')}${nat ? ' nat' : ' no-nat'}`,
+      text:
+        `central-snat-map ${e.key} ${values(e, 'srcintf').join(',')} -> ${values(e, 'dstintf').join(',')} ` +
+        `${values(e, 'orig-addr').join(',')} -> ${values(e, 'dst-addr').join(',')}${nat ? ' nat' : ' no-nat'}`,
     };
     const comment = value(e, 'comments');
     if (comment) r.comment = comment;

@@ -407,7 +407,8 @@ function readPolicy(
     for (const u of [...srcIf.unknown, ...dstIf.unknown])
       ctx.noteOnce(
         `unknown-interface:${u}`,
-        `${ctx.where(e)}: ${label} names interface "${u}", which this firewall does not define (an IPsec tunnel or another VDOM's interface); no modeled traffic passes it`,
+        `${ctx.where(e)}: ${label} names interface "${u}", which this firewall does not define (an IPsec tunnel or ` +
+          `another VDOM's interface); no modeled traffic passes it`,
       );
   }
 
@@ -608,7 +609,9 @@ function readPolicy(
       }
       if (made === 0 && part.vip && boxes.length > 0) {
         ctx.note(
-          `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ${quoted(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after translation, vendor-semantics B.3 [U])`,
+          `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ` +
+            `${quoted(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after ` +
+            `translation, vendor-semantics B.3 [U])`,
         );
       }
     }
@@ -673,7 +676,9 @@ function makeRule(
         value: b.timer.value,
         source: 'explicit',
         loc: env.ctx.loc(b.timer.stmt),
-        reason: `service "${b.timer.service}" sets udp-idle-timer ${b.timer.value}, which supersedes the global udp-idle-timer for its sessions (vendor-semantics B.5)`,
+        reason:
+          `service "${b.timer.service}" sets udp-idle-timer ${b.timer.value}, which supersedes the global ` +
+          `udp-idle-timer for its sessions (vendor-semantics B.5)`,
       };
       rule.udpTimeout = t;
     }

@@ -214,13 +214,15 @@ export class Services {
       parts.some((p) => p.proto === PROTO.udp || p.proto === 'any')
     ) {
       this.ctx.note(
-        `${this.ctx.where(getSet(e, 'session-ttl')!)}: service "${e.key}" sets session-ttl ${value(e, 'session-ttl')}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
+        `${this.ctx.where(getSet(e, 'session-ttl')!)}: service "${e.key}" sets session-ttl ${value(e, 'session-ttl')}; ` +
+          `whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
       );
     }
     const helper = value(e, 'helper');
     if (helper && helper.toLowerCase() !== 'auto' && helper.toLowerCase() !== 'disable') {
       this.ctx.note(
-        `${this.ctx.where(getSet(e, 'helper')!)}: service "${e.key}" binds session helper "${helper}" (interaction with default-voip-alg-mode not documented, vendor-semantics B.4 [U])`,
+        `${this.ctx.where(getSet(e, 'helper')!)}: service "${e.key}" binds session helper "${helper}" (interaction with ` +
+          `default-voip-alg-mode not documented, vendor-semantics B.4 [U])`,
       );
     }
     if (problems.length) this.problems.set(e.key, problems);

@@ -113,7 +113,8 @@ export class Vips {
     if (extText !== '0.0.0.0') match.dst = ext;
     else
       ctx.note(
-        `${ctx.where(e)}: ${label} has extip 0.0.0.0: it is taken to match any destination address arriving on ${values(e, 'extintf').join(', ') || 'any interface'} (vendor-semantics B.2 [U])`,
+        `${ctx.where(e)}: ${label} has extip 0.0.0.0: it is taken to match any destination address arriving on ` +
+          `${values(e, 'extintf').join(', ') || 'any interface'} (vendor-semantics B.2 [U])`,
       );
     const srcFilter = values(e, 'src-filter');
     if (srcFilter.length) {
@@ -209,10 +210,14 @@ export class Vips {
     }
     if ((value(e, 'nat-source-vip') ?? 'disable').toLowerCase() === 'enable') {
       ctx.note(
-        `${ctx.where(e)}: ${label} has nat-source-vip enable: traffic from ${values(e, 'mappedip').join(', ')} leaves with the external address; this source NAT is not modeled`,
+        `${ctx.where(e)}: ${label} has nat-source-vip enable: traffic from ${values(e, 'mappedip').join(', ')} leaves ` +
+          `with the external address; this source NAT is not modeled`,
       );
     }
-    const text = `vip ${e.key} ${values(e, 'extintf').join(',') || 'any'} ${extText}${match.dport ? `:${value(e, 'extport')}` : ''} -> ${values(e, 'mappedip').join(',')}${to.port !== undefined ? `:${to.port}` : ''}${proto ? ` ${value(e, 'protocol') ?? 'tcp'}` : ''}`;
+    const text =
+      `vip ${e.key} ${values(e, 'extintf').join(',') || 'any'} ` +
+      `${extText}${match.dport ? `:${value(e, 'extport')}` : ''} -> ` +
+      `${values(e, 'mappedip').join(',')}${to.port !== undefined ? `:${to.port}` : ''}${proto ? ` ${value(e, 'protocol') ?? 'tcp'}` : ''}`;
     const dnat: DnatRule = { id: `vip:${e.key}`, loc: ctx.loc(e), label, match, to, bypassFilter: false, text };
     const comment = value(e, 'comment');
     if (comment) dnat.comment = comment;

@@ -102,7 +102,8 @@ export class AliasTable {
     if (done.has(name)) {
       if (stack.includes(name)) {
         this.ctx.note(
-          `alias cycle ${[...stack.slice(stack.indexOf(name)), name].join(' → ')}: ${this.ctx.vendorName} skips names it has already expanded, so the cycle adds nothing`,
+          `alias cycle ${[...stack.slice(stack.indexOf(name)), name].join(' → ')}: ${this.ctx.vendorName} skips names it ` +
+            `has already expanded, so the cycle adds nothing`,
         );
       }
       return;
@@ -236,7 +237,8 @@ export function parseAliases(ctx: Ctx, ifaces: InterfaceTable): AliasTable {
       ctx.unsupportedAt(
         el,
         `<OPNsense><Firewall><Alias><aliases><alias><type>${type}</type>`,
-        `alias ${name} of type ${type || '(none)'} has run-time membership fwlint cannot evaluate; rules using it may match other addresses than shown`,
+        `alias ${name} of type ${type || '(none)'} has run-time membership fwlint cannot evaluate; rules using it may ` +
+          `match other addresses than shown`,
       );
     }
     table.add({ name, type, kind, entries, enabled, el });

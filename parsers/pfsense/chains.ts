@@ -73,7 +73,9 @@ function antiLockout(env: Env): Rule | undefined {
     quick: true,
     keepState: true,
     implicit: ANTI_LOCKOUT_IMPLICIT,
-    text: `pass in quick on ${target.key} proto tcp to ${ctx.platform === 'pfsense' ? `${target.key}ip` : '(self)'} port {${valid.join(' ')}}`,
+    text:
+      `pass in quick on ${target.key} proto tcp to ${ctx.platform === 'pfsense' ? `${target.key}ip` : '(self)'} port ` +
+      `{${valid.join(' ')}}`,
   };
   if (!dst.isEmpty) rule.match.dst = dst;
   else if (target.dynamic4 || target.dynamic6) {
@@ -93,7 +95,8 @@ function privateBlocks(env: Env): Rule[] {
     const f = new Fields(info.el);
     if (ctx.flag(f, 'blockbogons')) {
       ctx.note(
-        `interface ${info.key} blocks bogon networks (<blockbogons>); the bogons table is not modeled (bogons are never valid provider addresses)`,
+        `interface ${info.key} blocks bogon networks (<blockbogons>); the bogons table is not modeled (bogons are never ` +
+          `valid provider addresses)`,
       );
     }
     if (!ctx.flag(f, 'blockpriv')) continue;
@@ -172,7 +175,8 @@ export function buildRuleset(env: Env, entries: FilterEntry[]): Ruleset {
     ctx.unsupportedAt(
       disabled,
       '<system><disablefilter>',
-      'pf is disabled: fwlint assumes every packet passes and no NAT applies; the effect of this option is not confirmed (vendor-semantics A.2 [U])',
+      'pf is disabled: fwlint assumes every packet passes and no NAT applies; the effect of this option is not confirmed ' +
+        '(vendor-semantics A.2 [U])',
     );
     ctx.note('<system><disablefilter> is set: filter rules and NAT are not applied');
   } else {

@@ -212,7 +212,9 @@ function legacySnat(env: Env, el: XmlElement, index: number): SnatRule | undefin
     match,
     action: nonat ? 'none' : 'translate',
     ports: nonat || staticPort ? 'preserve' : 'random',
-    text: `${nonat ? 'no nat' : 'nat'} on ${iface} from ${sf?.str('network') || 'any'} to ${df?.has('any') ? 'any' : df?.str('network') || 'any'}${staticPort ? ' static-port' : natport ? ` port ${natport}` : ''}`,
+    text:
+      `${nonat ? 'no nat' : 'nat'} on ${iface} from ${sf?.str('network') || 'any'} to ` +
+      `${df?.has('any') ? 'any' : df?.str('network') || 'any'}${staticPort ? ' static-port' : natport ? ` port ${natport}` : ''}`,
   };
   if (descr) rule.comment = descr;
   if (nonat) rule.portsReason = 'no nat: the source is not translated';
@@ -279,7 +281,9 @@ function mvcSnat(env: Env, el: XmlElement, index: number): SnatRule | undefined 
     match,
     action: nonat ? 'none' : 'translate',
     ports: nonat || staticPort ? 'preserve' : 'random',
-    text: `${nonat ? 'no nat' : 'nat'} on ${iface} from ${f.str('source_net') || 'any'} to ${f.str('destination_net') || 'any'}${staticPort ? ' static-port' : natport ? ` port ${natport}` : ''}`,
+    text:
+      `${nonat ? 'no nat' : 'nat'} on ${iface} from ${f.str('source_net') || 'any'} to ` +
+      `${f.str('destination_net') || 'any'}${staticPort ? ' static-port' : natport ? ` port ${natport}` : ''}`,
   };
   if (descr) rule.comment = descr;
   if (nonat) rule.portsReason = 'no nat: the source is not translated';

@@ -114,7 +114,10 @@ export function portForwards(env: Env): { dnat: DnatRule[]; filterEntries: Filte
     const assoc = f.str('associated-rule-id');
     const passOpt = f.str('pass');
     const bypassFilter = assoc === 'pass' || (ctx.platform === 'opnsense' && passOpt === 'pass');
-    const text = `rdr ${bypassFilter ? 'pass ' : ''}on ${ifNames.join(',')} ${family} proto ${p.text} from ${src.text}${src.port ? ` port ${src.port}` : ''} to ${dst.text}${dst.port ? ` port ${dst.port}` : ''} -> ${targetText}${f.str('local-port') ? ` port ${f.str('local-port')}` : ''}`;
+    const text =
+      `rdr ${bypassFilter ? 'pass ' : ''}on ${ifNames.join(',')} ${family} proto ${p.text} from ` +
+      `${src.text}${src.port ? ` port ${src.port}` : ''} to ${dst.text}${dst.port ? ` port ${dst.port}` : ''} -> ` +
+      `${targetText}${f.str('local-port') ? ` port ${f.str('local-port')}` : ''}`;
     const base = el.attrs.uuid ?? (assoc && assoc !== 'pass' ? assoc : contentId('rdr', `${text}|${descr}`));
     const rule: DnatRule = { id: ctx.uniqueId(base), loc: ctx.loc(el), label: lbl, match, to, bypassFilter, text };
     if (descr) rule.comment = descr; // carries inline suppressions

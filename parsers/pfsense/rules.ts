@@ -302,14 +302,18 @@ export function stateTimeout(ctx: Ctx, f: Fields, draft: RuleDraft): void {
     const hasPorts = draft.src.port !== '' || draft.dst.port !== '';
     if (st && /^\d+$/.test(st.text.trim()) && (proto === 'udp' || proto === 'tcp/udp' || (proto === '' && !hasPorts))) {
       draft.udpTimeoutEl = st;
-      draft.udpTimeoutReason = `per-rule <statetimeout>${st.text.trim()}</statetimeout>: pfSense emits udp.multiple ${st.text.trim()} for this rule's states (vendor-semantics A.1, A.4)`;
+      draft.udpTimeoutReason =
+        `per-rule <statetimeout>${st.text.trim()}</statetimeout>: pfSense emits udp.multiple ` +
+        `${st.text.trim()} for this rule's states (vendor-semantics A.1, A.4)`;
     }
   } else {
     // OPNsense: statetimeout is tcp.established only; per-rule udp-multiple sets the UDP timeout (A.6).
     const um = f.get('udp-multiple');
     if (um && /^\d+$/.test(um.text.trim()) && Number(um.text.trim()) > 0) {
       draft.udpTimeoutEl = um;
-      draft.udpTimeoutReason = `per-rule <udp-multiple>${um.text.trim()}</udp-multiple>: OPNsense sets udp.multiple for this rule's states (vendor-semantics A.6)`;
+      draft.udpTimeoutReason =
+        `per-rule <udp-multiple>${um.text.trim()}</udp-multiple>: OPNsense sets udp.multiple for ` +
+        `this rule's states (vendor-semantics A.6)`;
     }
   }
 }
@@ -383,7 +387,9 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
       d.unsupported.push({
         el: child(d.el, 'interface') ?? d.el,
         what: `${d.store === 'mvc' ? '<OPNsense><Firewall><Filter><rules><rule>' : '<filter><rule>'}<interface>${o}</interface>`,
-        why: `interface group ${o} (VPN/tunnel or group interface): its member interfaces are not in the file, so traffic it matches is unknown`,
+        why:
+          `interface group ${o} (VPN/tunnel or group interface): its member interfaces are not in the file, so ` +
+          `traffic it matches is unknown`,
       });
     }
     ifSet = r.set;
@@ -406,11 +412,13 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   const p = ruleProtocol(env, d.protocol, d.family, hasPorts);
   if (p.tcpTrap) {
     ctx.note(
-      `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but no protocol: pfSense generates "proto tcp" and drops the port (vendor-semantics A.1, F.5)`,
+      `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but no protocol: pfSense generates "proto tcp" and drops the port ` +
+        `(vendor-semantics A.1, F.5)`,
     );
   } else if (hasPorts && !p.portsApply && opn) {
     ctx.note(
-      `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but protocol "${p.text}": OPNsense only applies ports to tcp/udp, the port is ignored`,
+      `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but protocol "${p.text}": OPNsense only applies ports to tcp/udp, ` +
+        `the port is ignored`,
     );
   }
   if (p.unknown) {

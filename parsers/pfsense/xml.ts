@@ -7,8 +7,8 @@ import { PositionIndex } from '../toolkit/positions.js';
  * A small, linear, non-validating XML reader that keeps source positions. fast-xml-parser 5 can
  * report start offsets too; this reader is kept because it is faster on 40 MB exports (see the
  * bench), refuses DTD entity declarations outright instead of expanding them, and records where
- * each element ends (end line/column for SARIF regions). Safe by construction: DTD entity declarations are refused, only the five predefined
- * entities and numeric character references are decoded, nesting depth is bounded, and every
+ * each element ends (end line/column for SARIF regions). Safe by construction: DTD entity
+ * declarations are refused, only the five predefined entities and numeric character references are decoded, nesting depth is bounded, and every
  * scan moves forward with indexOf/charCodeAt so the whole document is read in O(n).
  */
 
