@@ -52,8 +52,8 @@ export function detect(head: string): Vendor | undefined {
 
 function rootLoc(file: string, tree: ConfigTree, header: Header): SourceLocation {
   if (header.line !== undefined) {
-    const c = tree.comments.find((x) => x.line === header.line)!;
-    return { file, line: header.line, column: 1, endLine: header.line, endColumn: c.text.length + 1 };
+    const c = tree.comments.find((x) => x.line === header.line);
+    return { file, line: header.line, column: 1, endLine: header.line, endColumn: (c?.text.length ?? 0) + 1 };
   }
   const firstBlock = tree.blocks.values().next().value;
   if (firstBlock)

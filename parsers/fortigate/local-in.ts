@@ -64,7 +64,7 @@ export function localInChain(env: Env): Chain {
       if (own.ping) {
         rules.push({
           id: `allowaccess:${info.name}:ping${own.access6 ? '6' : ''}`,
-          loc: ctx.loc(stmt!),
+          loc: stmt ? ctx.loc(stmt) : info.model.loc,
           label: `allowaccess ping on ${info.name}`,
           match: { dst: own.addr, proto: icmp },
           action: { kind: 'accept' },
@@ -88,7 +88,7 @@ export function localInChain(env: Env): Chain {
         for (const s of svc) {
           rules.push({
             id: `allowaccess:${info.name}:${kw}:${s.proto}`,
-            loc: ctx.loc(stmt!),
+            loc: stmt ? ctx.loc(stmt) : info.model.loc,
             label: `allowaccess ${kw} on ${info.name}`,
             match: { iif, dst: own.addr, proto: protoSet([s.proto]), dport: portSet([[s.port, s.port]]) },
             action: { kind: 'accept' },
@@ -98,8 +98,8 @@ export function localInChain(env: Env): Chain {
         }
       }
     }
-    if (dnsServers.has(info.name) && !info.model.addresses.isEmpty) {
-      const d = ctx.section('system dns-server')!.entries.get(info.name)!;
+    const d = ctx.section('system dns-server')?.entries.get(info.name);
+    if (d && dnsServers.has(info.name) && !info.model.addresses.isEmpty) {
       rules.push({
         id: `dns-server:${info.name}`,
         loc: ctx.loc(d),
@@ -181,7 +181,7 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
   const svc = services.resolveAll(values(e, 'service'));
   if (neg('service-negate'))
     ctx.unsupportedAt(
-      getSet(e, 'service-negate')!,
+      getSet(e, 'service-negate') ?? e,
       `${table} ${e.key} service-negate`,
       `${label}: negated services are evaluated as not negated`,
     );

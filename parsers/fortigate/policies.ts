@@ -382,11 +382,15 @@ function readPolicy(
     }
   }
   if (action === 'ipsec')
-    ctx.unsupportedAt(getSet(e, 'action')!, `firewall ${tableName} ${e.key} action ipsec`, `${label}: ${IPSEC_WHY}`);
+    ctx.unsupportedAt(
+      getSet(e, 'action') ?? e,
+      `firewall ${tableName} ${e.key} action ipsec`,
+      `${label}: ${IPSEC_WHY}`,
+    );
   const sched = value(e, 'schedule');
   if (sched && sched.toLowerCase() !== 'always') {
     ctx.unsupportedAt(
-      getSet(e, 'schedule')!,
+      getSet(e, 'schedule') ?? e,
       `firewall ${tableName} ${e.key} schedule ${sched}`,
       `${label}: the policy applies only at the times of schedule "${sched}"; fwlint evaluates it as always active`,
     );
@@ -464,8 +468,8 @@ function readPolicy(
   let n = 0;
   let madeFamily = false;
   for (const { fam, src: srcField, dst: dstField } of families) {
-    const srcStmt = () => getSet(e, srcField)!;
-    const dstStmt = () => getSet(e, dstField)!;
+    const srcStmt = () => getSet(e, srcField) ?? e;
+    const dstStmt = () => getSet(e, dstField) ?? e;
     const srcNames = raw(e, srcField) ?? [];
     const dstNames =
       typeof raw(e, dstField) === 'string'
@@ -543,18 +547,18 @@ function readPolicy(
       }
       if (dstNeg && vipList.length)
         ctx.unsupportedAt(
-          getSet(e, 'dstaddr-negate')!,
+          getSet(e, 'dstaddr-negate') ?? e,
           `firewall ${tableName} ${e.key} dstaddr-negate`,
           `${label}: a negated VIP destination is not modeled; the VIPs are evaluated as not negated`,
         );
       // VIPs to the same mapped address and protocol share one part (their ports united).
-      const byTarget = vipList.length ? new Map<string, DstPart>() : undefined;
+      const byTarget = new Map<string, DstPart>();
       for (const v of vipList) {
         usedVips.add(v.name);
         // In the model DNAT happens before the filter: the policy matches the mapped address and port
         // (vendor-semantics B.3; that FortiOS matches the service on the mapped port is [U]).
         const key = `${v.mapped.bounds.join(',')}|${v.proto ? v.proto.bounds.join(',') : '*'}`;
-        const old = byTarget!.get(key);
+        const old = byTarget.get(key);
         if (old) {
           old.dport = old.dport && v.mappedPorts ? old.dport.union(v.mappedPorts) : undefined;
           if (!old.dport) delete old.dport;
@@ -564,7 +568,7 @@ function readPolicy(
         if (!env.central) part.nat = 'dnat';
         if (v.proto) part.proto = v.proto;
         if (v.mappedPorts) part.dport = v.mappedPorts;
-        byTarget!.set(key, part);
+        byTarget.set(key, part);
         parts.push(part);
       }
     }

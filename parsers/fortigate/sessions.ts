@@ -72,7 +72,7 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
     out.push({
       value: false,
       source: 'explicit',
-      loc: ctx.loc(modeStmt!),
+      loc: modeStmt ? ctx.loc(modeStmt) : ctx.sectionLoc('system settings'),
       reason:
         'default-voip-alg-mode kernel-helper-based: policies without a voip-profile use the SIP session helper where its ' +
         'entry exists (vendor-semantics B.4)',

@@ -132,7 +132,7 @@ export class AliasTable {
           continue;
         }
         const internal = /^__(.+)_network$/.exec(entry);
-        const ifInfo = internal ? this.ifaces.get(internal[1]!) : undefined;
+        const ifInfo = internal?.[1] === undefined ? undefined : this.ifaces.get(internal[1]);
         if (ifInfo) {
           out.set = out.set.union(ifInfo.networks);
           if (ifInfo.dynamic4 || ifInfo.dynamic6) out.symbolic.push({ kind: 'dynamic', name: entry });
@@ -192,8 +192,9 @@ export function parsePortEntry(text: string): [number, number] | undefined {
   if (single !== undefined) return [single, single];
   const m = /^([^:-]+)[:-]([^:-]+)$/.exec(t);
   if (m) {
-    const a = /^\d+$/.test(m[1]!) ? Number(m[1]) : serviceNumber(m[1]!);
-    const b = /^\d+$/.test(m[2]!) ? Number(m[2]) : serviceNumber(m[2]!);
+    const [, lo = '', hi = ''] = m;
+    const a = /^\d+$/.test(lo) ? Number(lo) : serviceNumber(lo);
+    const b = /^\d+$/.test(hi) ? Number(hi) : serviceNumber(hi);
     if (a !== undefined && b !== undefined && a <= b && b <= 65535) return [a, b];
   }
   return undefined;

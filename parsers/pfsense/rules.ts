@@ -7,6 +7,7 @@ import { resolvePortSpec, ruleProtocol } from './protocols.js';
 import { contentId } from '../toolkit/hash.js';
 import { quoted } from '../toolkit/labels.js';
 import type { XmlElement } from './xml.js';
+import { literal } from '../toolkit/values.js';
 
 /** A filter rule of either store, normalized before it is placed into chains. */
 export interface RuleDraft {
@@ -333,7 +334,7 @@ function skipNote(ctx: Ctx, d: RuleDraft, reason: string): void {
 /** Sort key inside the pf ruleset (A.2 for pfSense, A.6 for OPNsense). */
 function sortKey(env: Env, d: RuleDraft): number[] | undefined {
   const { ctx, ifaces } = env;
-  const single = d.interfaces.length === 1 ? d.interfaces[0]! : undefined;
+  const single = d.interfaces.length === 1 ? d.interfaces[0] : undefined;
   if (ctx.platform === 'pfsense') {
     // vendor-semantics A.2: floating, then interface groups (user, then system), then interface tabs.
     const cat = d.floating
@@ -351,11 +352,11 @@ function sortKey(env: Env, d: RuleDraft): number[] | undefined {
     const known = d.interfaces.some((n) => ifaces.get(n) !== undefined);
     if (d.interfaces.length > 0 && !known) return undefined; // prio 600000: "Invalid rules (not applied by PF)"
     if (d.interfaces.length !== 1 || d.interfaceNot) prio = 200000;
-    else if (ifaces.get(single!)?.isGroup || ifaces.groups.has(single!))
-      prio = 300000 + (ifaces.groups.get(single!)?.sequence ?? 0);
+    else if (single !== undefined && (ifaces.get(single)?.isGroup || ifaces.groups.has(single)))
+      prio = 300000 + (ifaces.groups.get(single)?.sequence ?? 0);
     else prio = 400000;
   } else if (d.floating) prio = 200000;
-  else if (single && ifaces.groups.has(single)) prio = 300000 + ifaces.groups.get(single)!.sequence;
+  else if (single && ifaces.groups.has(single)) prio = 300000 + (ifaces.groups.get(single)?.sequence ?? 0);
   else prio = 400000;
   return [prio, d.store === 'mvc' ? 0 : 1, d.store === 'mvc' ? d.sequence : 0, d.index];
 }
@@ -457,7 +458,7 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   if (symbolic.length > 0) match.symbolic = symbolic;
 
   // vendor-semantics A.1: missing or unknown <type> is pass.
-  const action = ACTIONS[d.type] ?? ACTIONS.pass!;
+  const action = ACTIONS[d.type] ?? literal(ACTIONS.pass, 'ACTIONS.pass');
   const text = ruleText(d, p.text);
   const base = d.tracker ?? d.uuid ?? contentId(d.store === 'mvc' ? 'mvc' : 'rule', `${text}|${d.descr}`);
   const rule: Rule = {
