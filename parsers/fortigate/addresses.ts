@@ -44,7 +44,7 @@ const MAX_WILDCARD_BITS = 8;
 export class Addresses {
   private readonly ctx: Ctx;
   private readonly ifaces: Interfaces;
-  private readonly memo = [new Map<string, ResolvedAddr>(), new Map<string, ResolvedAddr>()];
+  private readonly memo: readonly [Map<string, ResolvedAddr>, Map<string, ResolvedAddr>] = [new Map(), new Map()];
   private readonly resolving = new Set<string>();
   private readonly objects: [Map<string, Entry> | undefined, Map<string, Entry> | undefined];
   private readonly groups: [Map<string, Entry> | undefined, Map<string, Entry> | undefined];
@@ -63,7 +63,7 @@ export class Addresses {
   }
 
   resolve(name: string, family: Family): ResolvedAddr {
-    const memo = this.memo[family === 4 ? 0 : 1]!;
+    const memo = this.memo[family === 4 ? 0 : 1];
     const hit = memo.get(name);
     if (hit) return hit;
     const key = `${family}:${name}`;
@@ -85,7 +85,7 @@ export class Addresses {
   /** Union of several names, as a policy's `srcaddr "A" "B"` means. */
   resolveAll(names: string | readonly string[], family: Family): ResolvedAddr {
     if (typeof names === 'string') return this.resolve(names, family);
-    if (names.length === 1) return this.resolve(names[0]!, family);
+    if (names.length === 1 && names[0] !== undefined) return this.resolve(names[0], family);
     const key = `${family}\u0001${names.join('\u0000')}`;
     let hit = this.lists.get(key);
     if (!hit) {
@@ -136,7 +136,8 @@ export class Addresses {
       };
       if (ex.symbolic.length)
         this.ctx.note(
-          `${this.ctx.where(g)}: address group "${g.key}" excludes members whose addresses are unknown offline; the exclusion is applied only for the concrete addresses`,
+          `${this.ctx.where(g)}: address group "${g.key}" excludes members whose addresses are unknown offline; the ` +
+            `exclusion is applied only for the concrete addresses`,
         );
       return out;
     }
@@ -156,7 +157,8 @@ export class Addresses {
       case 'ipprefix': {
         // `subnet` absent = 0.0.0.0 0.0.0.0 (the built-in "all" is written without one).
         const v = family === 4 ? values(e, 'subnet') : values(e, 'ip6');
-        const spec = v.length === 0 ? (family === 4 ? '0.0.0.0/0' : '::/0') : v.length >= 2 ? `${v[0]}/${v[1]}` : v[0]!;
+        const spec =
+          v.length === 0 ? (family === 4 ? '0.0.0.0/0' : '::/0') : v.length >= 2 ? `${v[0]}/${v[1]}` : (v[0] ?? '');
         const set = parseAddressSpec(spec);
         if (!set) return this.bad(e, family === 4 ? 'subnet' : 'ip6', `"${spec}" is not an address/mask`);
         return { set: this.family(set, family), symbolic: [], missing: [] };
@@ -184,7 +186,8 @@ export class Addresses {
         const info = iface ? this.ifaces.get(iface) : undefined;
         if (!info) {
           ctx.note(
-            `${ctx.where(e)}: address "${e.key}" is the subnet of interface "${iface ?? ''}", which this firewall does not have; it matches nothing`,
+            `${ctx.where(e)}: address "${e.key}" is the subnet of interface "${iface ?? ''}", which this firewall does ` +
+              `not have; it matches nothing`,
           );
           return EMPTY;
         }
@@ -197,7 +200,7 @@ export class Addresses {
         // SDN connectors, FSSO/EMS tags, MAC addresses: the members are learned at run time.
         return symbolic('dynamic', `${e.key} (${type})`);
       default: {
-        const t = getSet(e, 'type')!;
+        const t = getSet(e, 'type') ?? e;
         ctx.unsupportedAt(
           t,
           `firewall address "${e.key}" type ${type}`,
@@ -225,11 +228,13 @@ function unionAll(sets: readonly AddrSet[]): AddrSet {
   let layer = sets;
   while (layer.length > 1) {
     const next: AddrSet[] = [];
-    for (let i = 0; i < layer.length; i += 2)
-      next.push(i + 1 < layer.length ? layer[i]!.union(layer[i + 1]!) : layer[i]!);
+    for (let i = 0; i < layer.length; i += 2) {
+      const [a, b] = [layer[i], layer[i + 1]];
+      if (a) next.push(b ? a.union(b) : a);
+    }
     layer = next;
   }
-  return layer[0]!;
+  return layer[0] ?? NO_ADDR;
 }
 
 export function isBuiltin(name: string): boolean {
@@ -268,7 +273,8 @@ function wildcardSet(ctx: Ctx, e: Entry, baseText: string, maskText: string): Ad
     ctx.unsupportedAt(
       getSet(e, 'wildcard') ?? e,
       `firewall address "${e.key}" wildcard`,
-      `the wildcard mask leaves ${free.length} scattered bits free; fwlint uses the range that holds every member, which also contains other addresses`,
+      `the wildcard mask leaves ${free.length} scattered bits free; fwlint uses the range that holds every member, which ` +
+        `also contains other addresses`,
     );
     return addrSet([[BigInt(b >>> 0), BigInt(hi >>> 0) + BigInt(span - 1)]]);
   }

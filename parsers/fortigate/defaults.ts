@@ -4,10 +4,12 @@ export const IMPLICIT_DENY_REASON =
   'FortiOS implicit deny (policy 0): traffic that no policy accepts is dropped (vendor-semantics B.3)';
 
 export const LOCAL_IN_DEFAULT_REASON =
-  "FortiGate accepts traffic to its own addresses only for the services in the interface's allowaccess (empty by default), enabled local services and accept local-in policies (vendor-semantics B.3, B.6)";
+  "FortiGate accepts traffic to its own addresses only for the services in the interface's allowaccess (empty by " +
+  'default), enabled local services and accept local-in policies (vendor-semantics B.3, B.6)';
 
 export const NO_PING_IMPLICIT =
-  'allowaccess does not include ping, so the FortiGate does not answer ping on this interface (vendor-semantics B.3; allowaccess is empty by default)';
+  'allowaccess does not include ping, so the FortiGate does not answer ping on this interface (vendor-semantics B.3; ' +
+  'allowaccess is empty by default)';
 
 export const PORT_PRESERVE_REASON =
   'FortiOS keeps the original source port when it is free (port-preserve enable is the default; vendor-semantics B.3, F.12)';
@@ -17,16 +19,20 @@ export const UDP_IDLE_DEFAULT = 180;
 export const UDP_IDLE_DEFAULT_REASON =
   "no `set udp-idle-timer` in `config system global`: FortiOS's default UDP session idle timeout is 180 s (vendor-semantics B.5)";
 export const UDP_IDLE_DEFAULT_UNCERTAIN =
-  'the FortiOS 7.6.5 schema\'s help text says "default = 60" while its default value is 180 (vendor-semantics B.5 [U]); both are below 300 s';
+  'the FortiOS 7.6.5 schema\'s help text says "default = 60" while its default value is 180 (vendor-semantics B.5 [U]); ' +
+  'both are below 300 s';
 
 export const ALG_PROXY_DEFAULT_REASON =
-  'no `set default-voip-alg-mode` in `config system settings`: FortiOS defaults to proxy-based, so the SIP ALG (the "default" VoIP profile) handles SIP on every policy without a voip-profile (vendor-semantics B.4, F.8)';
+  'no `set default-voip-alg-mode` in `config system settings`: FortiOS defaults to proxy-based, so the SIP ALG (the ' +
+  '"default" VoIP profile) handles SIP on every policy without a voip-profile (vendor-semantics B.4, F.8)';
 
 export const SESSION_HELPER_DEFAULT_REASON =
-  'no `config system session-helper` table in the file: the factory table has the "sip" entry (udp 5060), so the SIP session helper handles SIP in kernel-helper-based mode (vendor-semantics B.4, B.6)';
+  'no `config system session-helper` table in the file: the factory table has the "sip" entry (udp 5060), so the SIP ' +
+  'session helper handles SIP in kernel-helper-based mode (vendor-semantics B.4, B.6)';
 
 export const SIP_HELPER_LEGACY_UNCERTAIN =
   'the default of the pre-6.2 `sip-helper` setting is believed to be enable but not confirmed (vendor-semantics B.4 [U])';
 
 export const CENTRAL_NAT_DEFAULT_REASON =
-  'no `set central-nat` in `config system settings`: central NAT is disabled by default, so source NAT comes from each policy (vendor-semantics B.3, B.6)';
+  'no `set central-nat` in `config system settings`: central NAT is disabled by default, so source NAT comes from each ' +
+  'policy (vendor-semantics B.3, B.6)';

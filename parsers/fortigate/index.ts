@@ -52,10 +52,10 @@ export function detect(head: string): Vendor | undefined {
 
 function rootLoc(file: string, tree: ConfigTree, header: Header): SourceLocation {
   if (header.line !== undefined) {
-    const c = tree.comments.find((x) => x.line === header.line)!;
-    return { file, line: header.line, column: 1, endLine: header.line, endColumn: c.text.length + 1 };
+    const c = tree.comments.find((x) => x.line === header.line);
+    return { file, line: header.line, column: 1, endLine: header.line, endColumn: (c?.text.length ?? 0) + 1 };
   }
-  const firstBlock = tree.blocks.values().next().value as Block | undefined;
+  const firstBlock = tree.blocks.values().next().value;
   if (firstBlock)
     return {
       file,
@@ -78,7 +78,7 @@ function scopes(tree: ConfigTree, header: Header): { list: Scope[]; multi: boole
   if (vdom && (global || withContent.length > 0)) {
     const g = new Map<string, Block>(global?.blocks ?? []);
     for (const [k, b] of tree.blocks) if (k !== 'vdom' && k !== 'global' && !g.has(k)) g.set(k, b);
-    const list = [...vdom.entries.values()].map((e) => ({ vdom: e.key, own: e.blocks, global: g, entry: e }) as Scope);
+    const list = [...vdom.entries.values()].map((e) => ({ vdom: e.key, own: e.blocks, global: g, entry: e }));
     return { list, multi: true };
   }
   const s: Scope = { own: tree.blocks, global: tree.blocks };
@@ -106,7 +106,8 @@ export function parseConfig(text: string, file: string, vendor: Vendor = 'fortig
         ctx.unsupportedAt(
           r,
           `malformed quoting on line ${r.line}`,
-          'a quote inside a word (FortiOS never writes one): the quote was read as a character, so the values of this statement may differ from what the device has',
+          'a quote inside a word (FortiOS never writes one): the quote was read as a character, so the values of this ' +
+            'statement may differ from what the device has',
         );
       }
     }

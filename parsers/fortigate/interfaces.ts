@@ -10,6 +10,7 @@ import { NameSet } from '../../src/model/name-set.js';
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { block, getSet, value, values, type Entry, type SetStmt } from './tree.js';
+import { literal, nonEmpty } from '../toolkit/values.js';
 
 /** One address the FortiGate owns on an interface, and whether `allowaccess` there lets ping in. */
 export interface OwnAddress {
@@ -99,15 +100,15 @@ function hostSet(ip: string): AddrSet | undefined {
 /** `set ip 10.20.0.1 255.255.255.0` or `set ip 10.20.0.1/24`: the network and the host address. */
 export function ipAndMask(vals: readonly string[]): { net: AddrSet; host: AddrSet } | undefined {
   if (vals.length === 0) return undefined;
-  const [a, b] = vals;
+  const [a = '', b] = vals;
   let ip: string;
   let spec: string;
   if (b !== undefined) {
-    ip = a!;
+    ip = a;
     spec = `${a}/${b}`;
   } else {
-    ip = a!.split('/')[0]!;
-    spec = a!;
+    ip = a.split('/')[0] ?? a;
+    spec = a;
   }
   if (ip === '0.0.0.0' || ip === '::') return undefined;
   const net = parseAddressSpec(spec);
@@ -124,7 +125,8 @@ export function readInterfaces(ctx: Ctx): Interfaces {
   const sec = ctx.globalSection('system interface');
   const wanHints = defaultRouteDevices(ctx);
   const sdwan = readSdwan(ctx, table);
-  let self: AddrSet = addrSet([[parseAddress('127.0.0.1')!, parseAddress('127.0.0.1')!]]);
+  const loopback = literal(parseAddress('127.0.0.1'), '127.0.0.1');
+  let self: AddrSet = addrSet([[loopback, loopback]]);
   for (const entry of sec?.entries.values() ?? []) {
     // Multi-VDOM: each VDOM owns the interfaces whose `vdom` names it (default root).
     if (ctx.multiVdom && ctx.scope.vdom !== undefined && (value(entry, 'vdom') ?? 'root') !== ctx.scope.vdom) continue;
@@ -192,7 +194,7 @@ export function readInterfaces(ctx: Ctx): Interfaces {
     let role = roleOf(entry, type, mode, wanHints, sdwan);
     if (!enabled && role === 'wan') role = 'unknown';
     const model: Interface = { name, role, networks, addresses, enabled, loc: ctx.loc(entry) };
-    const descr = value(entry, 'alias') || value(entry, 'description');
+    const descr = nonEmpty(value(entry, 'alias')) ?? value(entry, 'description');
     if (descr) model.description = descr;
     const vlan = Number(value(entry, 'vlanid'));
     if (Number.isInteger(vlan) && vlan > 0) model.vlan = vlan;
@@ -266,7 +268,9 @@ function readSdwan(ctx: Ctx, table: Interfaces): Set<string> {
       const iface = value(m, 'interface');
       if (!iface) continue;
       const zone = value(m, 'zone') ?? 'virtual-wan-link';
-      (zones.get(zone) ?? zones.set(zone, []).get(zone)!).push(iface);
+      let list = zones.get(zone);
+      if (!list) zones.set(zone, (list = []));
+      list.push(iface);
       // Tunnels in SD-WAN (overlays) are not Internet links.
       members.add(iface);
     }

@@ -51,7 +51,7 @@ function describeAddress(e: Entry): string[] {
 function dhcpOptions(ctx: Ctx, e: Entry): DhcpOption[] {
   const out: DhcpOption[] = [];
   const tftp = getSet(e, 'tftp-server');
-  if (tftp && tftp.values.length) out.push({ code: 66, value: tftp.values.join(' '), loc: ctx.loc(tftp) });
+  if (tftp?.values.length) out.push({ code: 66, value: tftp.values.join(' '), loc: ctx.loc(tftp) });
   for (const o of block(e, 'options')?.entries.values() ?? []) {
     const code = Number(value(o, 'code'));
     if (!Number.isInteger(code)) continue;

@@ -1,4 +1,4 @@
-import { ANY_V4, ANY_V6, NO_ADDR, type AddrSet } from '../../src/model/address.js';
+import { ANY_V4, ANY_V6, NO_ADDR } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Chain, Match, Rule, SymbolicRef } from '../../src/model/policy.js';
 import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
@@ -64,7 +64,7 @@ export function localInChain(env: Env): Chain {
       if (own.ping) {
         rules.push({
           id: `allowaccess:${info.name}:ping${own.access6 ? '6' : ''}`,
-          loc: ctx.loc(stmt!),
+          loc: stmt ? ctx.loc(stmt) : info.model.loc,
           label: `allowaccess ping on ${info.name}`,
           match: { dst: own.addr, proto: icmp },
           action: { kind: 'accept' },
@@ -88,7 +88,7 @@ export function localInChain(env: Env): Chain {
         for (const s of svc) {
           rules.push({
             id: `allowaccess:${info.name}:${kw}:${s.proto}`,
-            loc: ctx.loc(stmt!),
+            loc: stmt ? ctx.loc(stmt) : info.model.loc,
             label: `allowaccess ${kw} on ${info.name}`,
             match: { iif, dst: own.addr, proto: protoSet([s.proto]), dport: portSet([[s.port, s.port]]) },
             action: { kind: 'accept' },
@@ -98,8 +98,8 @@ export function localInChain(env: Env): Chain {
         }
       }
     }
-    if (dnsServers.has(info.name) && !info.model.addresses.isEmpty) {
-      const d = ctx.section('system dns-server')!.entries.get(info.name)!;
+    const d = ctx.section('system dns-server')?.entries.get(info.name);
+    if (d && dnsServers.has(info.name) && !info.model.addresses.isEmpty) {
       rules.push({
         id: `dns-server:${info.name}`,
         loc: ctx.loc(d),
@@ -130,7 +130,7 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
   const label = `local-in-policy${fam === 6 ? '6' : ''} ${e.key}`;
   const id = `${table.slice(9)}:${e.key}`;
   const sched = getSet(e, 'schedule');
-  if (sched && sched.values[0] && sched.values[0].toLowerCase() !== 'always') {
+  if (sched?.values[0] && sched.values[0].toLowerCase() !== 'always') {
     ctx.unsupportedAt(
       sched,
       `${table} ${e.key} schedule ${sched.values[0]}`,
@@ -141,7 +141,8 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
   const accept = (value(e, 'action') ?? 'deny').toLowerCase() === 'accept';
   if (accept)
     ctx.note(
-      `${ctx.where(e)}: ${label} accepts traffic to the FortiGate; fwlint assumes it lets that traffic in even where allowaccess does not (not confirmed, vendor-semantics B.3 [U])`,
+      `${ctx.where(e)}: ${label} accepts traffic to the FortiGate; fwlint assumes it lets that traffic in even where ` +
+        `allowaccess does not (not confirmed, vendor-semantics B.3 [U])`,
     );
   const universe = fam === 4 ? ANY_V4 : ANY_V6;
   const intf = ifaces.resolve(values(e, 'intf').length ? values(e, 'intf') : ['any']);
@@ -174,13 +175,13 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
     src: neg('srcaddr-negate') ? universe.subtract(src.set) : src.set,
     dst: neg('dstaddr-negate') ? universe.subtract(dst.set) : dst.set,
   };
-  if (values(e, 'srcaddr').length === 0) base.src = NO_ADDR as AddrSet;
+  if (values(e, 'srcaddr').length === 0) base.src = NO_ADDR;
   if (intf.set) base.iif = intf.set;
   if (symbolic.length) base.symbolic = symbolic;
   const svc = services.resolveAll(values(e, 'service'));
   if (neg('service-negate'))
     ctx.unsupportedAt(
-      getSet(e, 'service-negate')!,
+      getSet(e, 'service-negate') ?? e,
       `${table} ${e.key} service-negate`,
       `${label}: negated services are evaluated as not negated`,
     );
@@ -196,7 +197,9 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
       label,
       match: m,
       action: accept ? { kind: 'accept' } : { kind: 'drop' },
-      text: `${label} ${values(e, 'intf').join(',')} ${values(e, 'srcaddr').join(',')} -> ${values(e, 'dstaddr').join(',')} ${values(e, 'service').join(',')} ${accept ? 'accept' : 'deny'}`,
+      text:
+        `${label} ${values(e, 'intf').join(',')} ${values(e, 'srcaddr').join(',')} -> ` +
+        `${values(e, 'dstaddr').join(',')} ${values(e, 'service').join(',')} ${accept ? 'accept' : 'deny'}`,
     };
     if (accept) r.keepState = true;
     const c = value(e, 'comments');

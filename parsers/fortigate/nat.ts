@@ -129,7 +129,8 @@ function centralMap(env: Env): SnatRule[] {
   const out: SnatRule[] = [];
   for (const e of ctx.section('firewall central-snat-map')?.entries.values() ?? []) {
     if ((value(e, 'status') ?? 'enable').toLowerCase() === 'disable') continue;
-    const label = `central-snat-map ${e.key}${value(e, 'comments') ? ` ${quoted(value(e, 'comments')!)}` : ''}`;
+    const comments = value(e, 'comments');
+    const label = `central-snat-map ${e.key}${comments ? ` ${quoted(comments)}` : ''}`;
     const match: Match = {};
     const si = ifaces.resolve(values(e, 'srcintf'));
     const di = ifaces.resolve(values(e, 'dstintf'));
@@ -157,7 +158,9 @@ function centralMap(env: Env): SnatRule[] {
       match,
       action: nat ? 'translate' : 'none',
       ports: 'preserve',
-      text: `central-snat-map ${e.key} ${values(e, 'srcintf').join(',')} -> ${values(e, 'dstintf').join(',')} ${values(e, 'orig-addr').join(',')} -> ${values(e, 'dst-addr').join(',')}${nat ? ' nat' : ' no-nat'}`,
+      text:
+        `central-snat-map ${e.key} ${values(e, 'srcintf').join(',')} -> ${values(e, 'dstintf').join(',')} ` +
+        `${values(e, 'orig-addr').join(',')} -> ${values(e, 'dst-addr').join(',')}${nat ? ' nat' : ' no-nat'}`,
     };
     const comment = value(e, 'comments');
     if (comment) r.comment = comment;

@@ -382,11 +382,15 @@ function readPolicy(
     }
   }
   if (action === 'ipsec')
-    ctx.unsupportedAt(getSet(e, 'action')!, `firewall ${tableName} ${e.key} action ipsec`, `${label}: ${IPSEC_WHY}`);
+    ctx.unsupportedAt(
+      getSet(e, 'action') ?? e,
+      `firewall ${tableName} ${e.key} action ipsec`,
+      `${label}: ${IPSEC_WHY}`,
+    );
   const sched = value(e, 'schedule');
   if (sched && sched.toLowerCase() !== 'always') {
     ctx.unsupportedAt(
-      getSet(e, 'schedule')!,
+      getSet(e, 'schedule') ?? e,
       `firewall ${tableName} ${e.key} schedule ${sched}`,
       `${label}: the policy applies only at the times of schedule "${sched}"; fwlint evaluates it as always active`,
     );
@@ -407,7 +411,8 @@ function readPolicy(
     for (const u of [...srcIf.unknown, ...dstIf.unknown])
       ctx.noteOnce(
         `unknown-interface:${u}`,
-        `${ctx.where(e)}: ${label} names interface "${u}", which this firewall does not define (an IPsec tunnel or another VDOM's interface); no modeled traffic passes it`,
+        `${ctx.where(e)}: ${label} names interface "${u}", which this firewall does not define (an IPsec tunnel or ` +
+          `another VDOM's interface); no modeled traffic passes it`,
       );
   }
 
@@ -463,8 +468,8 @@ function readPolicy(
   let n = 0;
   let madeFamily = false;
   for (const { fam, src: srcField, dst: dstField } of families) {
-    const srcStmt = () => getSet(e, srcField)!;
-    const dstStmt = () => getSet(e, dstField)!;
+    const srcStmt = () => getSet(e, srcField) ?? e;
+    const dstStmt = () => getSet(e, dstField) ?? e;
     const srcNames = raw(e, srcField) ?? [];
     const dstNames =
       typeof raw(e, dstField) === 'string'
@@ -542,18 +547,18 @@ function readPolicy(
       }
       if (dstNeg && vipList.length)
         ctx.unsupportedAt(
-          getSet(e, 'dstaddr-negate')!,
+          getSet(e, 'dstaddr-negate') ?? e,
           `firewall ${tableName} ${e.key} dstaddr-negate`,
           `${label}: a negated VIP destination is not modeled; the VIPs are evaluated as not negated`,
         );
       // VIPs to the same mapped address and protocol share one part (their ports united).
-      const byTarget = vipList.length ? new Map<string, DstPart>() : undefined;
+      const byTarget = new Map<string, DstPart>();
       for (const v of vipList) {
         usedVips.add(v.name);
         // In the model DNAT happens before the filter: the policy matches the mapped address and port
         // (vendor-semantics B.3; that FortiOS matches the service on the mapped port is [U]).
         const key = `${v.mapped.bounds.join(',')}|${v.proto ? v.proto.bounds.join(',') : '*'}`;
-        const old = byTarget!.get(key);
+        const old = byTarget.get(key);
         if (old) {
           old.dport = old.dport && v.mappedPorts ? old.dport.union(v.mappedPorts) : undefined;
           if (!old.dport) delete old.dport;
@@ -563,7 +568,7 @@ function readPolicy(
         if (!env.central) part.nat = 'dnat';
         if (v.proto) part.proto = v.proto;
         if (v.mappedPorts) part.dport = v.mappedPorts;
-        byTarget!.set(key, part);
+        byTarget.set(key, part);
         parts.push(part);
       }
     }
@@ -588,7 +593,7 @@ function readPolicy(
         const sub: Rule[] = [];
         for (const b of boxes) {
           const m = boxMatch({}, b, part);
-          if (m) sub.push({ id, loc, label, match: m, action: { kind: 'return' } as Action, text, comment });
+          if (m) sub.push({ id, loc, label, match: m, action: { kind: 'return' }, text, comment });
         }
         const final = makeRule(env, loc, id, label, {}, allows, undefined, text, comment);
         if (part.proto) final.match.proto = part.proto;
@@ -608,7 +613,9 @@ function readPolicy(
       }
       if (made === 0 && part.vip && boxes.length > 0) {
         ctx.note(
-          `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ${quoted(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after translation, vendor-semantics B.3 [U])`,
+          `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ` +
+            `${quoted(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after ` +
+            `translation, vendor-semantics B.3 [U])`,
         );
       }
     }
@@ -673,7 +680,9 @@ function makeRule(
         value: b.timer.value,
         source: 'explicit',
         loc: env.ctx.loc(b.timer.stmt),
-        reason: `service "${b.timer.service}" sets udp-idle-timer ${b.timer.value}, which supersedes the global udp-idle-timer for its sessions (vendor-semantics B.5)`,
+        reason:
+          `service "${b.timer.service}" sets udp-idle-timer ${b.timer.value}, which supersedes the global ` +
+          `udp-idle-timer for its sessions (vendor-semantics B.5)`,
       };
       rule.udpTimeout = t;
     }

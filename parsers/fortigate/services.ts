@@ -91,7 +91,7 @@ export class Services {
   private readonly boxMemo = new Map<string, { boxes: ServiceBox[]; missing: string[] }>();
 
   resolveAll(names: readonly string[]): ResolvedService {
-    if (names.length === 1) return this.resolve(names[0]!);
+    if (names.length === 1 && names[0] !== undefined) return this.resolve(names[0]);
     const out: ResolvedService = { parts: [], missing: [] };
     for (const n of names) {
       const r = this.resolve(n);
@@ -177,7 +177,7 @@ export class Services {
       const ipr = getSet(e, 'iprange');
       const fq = getSet(e, 'fqdn');
       for (const s of [ipr, fq]) {
-        if (s && s.values.length && s.values[0] !== '0.0.0.0') {
+        if (s?.values.length && s.values[0] !== '0.0.0.0') {
           problems.push({
             span: s,
             what: `firewall service custom "${e.key}" ${s.name}`,
@@ -191,7 +191,7 @@ export class Services {
       // would make the service match more (accept) or less (deny) than it does: reported.
       if (type !== undefined && type !== '8' && type !== '128') {
         problems.push({
-          span: getSet(e, 'icmptype')!,
+          span: getSet(e, 'icmptype') ?? e,
           what: `firewall service custom "${e.key}" icmptype ${type}`,
           why: 'ICMP types are not modeled; the service is treated as matching every ICMP type',
         });
@@ -214,13 +214,15 @@ export class Services {
       parts.some((p) => p.proto === PROTO.udp || p.proto === 'any')
     ) {
       this.ctx.note(
-        `${this.ctx.where(getSet(e, 'session-ttl')!)}: service "${e.key}" sets session-ttl ${value(e, 'session-ttl')}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
+        `${this.ctx.where(getSet(e, 'session-ttl') ?? e)}: service "${e.key}" sets session-ttl ${value(e, 'session-ttl')}; ` +
+          `whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
       );
     }
     const helper = value(e, 'helper');
     if (helper && helper.toLowerCase() !== 'auto' && helper.toLowerCase() !== 'disable') {
       this.ctx.note(
-        `${this.ctx.where(getSet(e, 'helper')!)}: service "${e.key}" binds session helper "${helper}" (interaction with default-voip-alg-mode not documented, vendor-semantics B.4 [U])`,
+        `${this.ctx.where(getSet(e, 'helper') ?? e)}: service "${e.key}" binds session helper "${helper}" (interaction with ` +
+          `default-voip-alg-mode not documented, vendor-semantics B.4 [U])`,
       );
     }
     if (problems.length) this.problems.set(e.key, problems);
@@ -230,8 +232,8 @@ export class Services {
 
 /** `dstlow[-dsthigh][:srclow[-srchigh]]` (vendor-semantics B.2). `1-65535` is every port. */
 export function parseRangeToken(tok: string): { dport: PortSet; sport?: PortSet } | undefined {
-  const [d, s] = tok.split(':');
-  const dp = portRange(d!);
+  const [d = '', s] = tok.split(':');
+  const dp = portRange(d);
   if (!dp) return undefined;
   if (s === undefined) return { dport: dp };
   const sp = portRange(s);
@@ -253,7 +255,8 @@ function portRange(t: string): PortSet | undefined {
 
 function predefinedParts(p: PredefinedService): ServicePart[] {
   const out: ServicePart[] = [];
-  if (p.protocol === 'IP') out.push({ proto: p.protocolNumber ? p.protocolNumber : 'any' });
+  if (p.protocol === 'IP')
+    out.push({ proto: p.protocolNumber === undefined || p.protocolNumber === 0 ? 'any' : p.protocolNumber });
   else if (p.protocol === 'ICMP') out.push({ proto: PROTO.icmp });
   else if (p.protocol === 'ICMP6') out.push({ proto: PROTO.ipv6icmp });
   else {
@@ -263,7 +266,8 @@ function predefinedParts(p: PredefinedService): ServicePart[] {
       [p.sctp, PROTO.sctp],
     ] as const) {
       for (const tok of list ?? []) {
-        const r = parseRangeToken(tok)!;
+        const r = parseRangeToken(tok);
+        if (!r) continue; // the predefined services hold valid ranges only
         const part: ServicePart = { proto, dport: r.dport };
         if (r.sport) part.sport = r.sport;
         out.push(part);

@@ -20,7 +20,8 @@ function sipDetails(env: Env): string {
   const parts: string[] = [];
   if (trace)
     parts.push(
-      `sip-nat-trace ${getSet(settings, 'sip-nat-trace') ? 'enable' : 'enable (default)'}: the original addresses are recorded in SIP headers`,
+      `sip-nat-trace ${getSet(settings, 'sip-nat-trace') ? 'enable' : 'enable (default)'}: the original addresses are ` +
+        `recorded in SIP headers`,
     );
   if (expect) parts.push('sip-expectation enable: the helper opens pinholes for the media it announces');
   return parts.length ? `; ${parts.join('; ')}` : '';
@@ -53,7 +54,9 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
         value: true,
         source: 'explicit',
         loc: ctx.loc(modeStmt),
-        reason: `default-voip-alg-mode ${mode}: the SIP ALG handles SIP on every policy without a voip-profile (vendor-semantics B.4)${flowNote}${details}`,
+        reason:
+          `default-voip-alg-mode ${mode}: the SIP ALG handles SIP on every policy without a voip-profile ` +
+          `(vendor-semantics B.4)${flowNote}${details}`,
       });
     } else {
       const d: Setting<boolean> = {
@@ -69,9 +72,10 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
     out.push({
       value: false,
       source: 'explicit',
-      loc: ctx.loc(modeStmt!),
+      loc: modeStmt ? ctx.loc(modeStmt) : ctx.sectionLoc('system settings'),
       reason:
-        'default-voip-alg-mode kernel-helper-based: policies without a voip-profile use the SIP session helper where its entry exists (vendor-semantics B.4)',
+        'default-voip-alg-mode kernel-helper-based: policies without a voip-profile use the SIP session helper where its ' +
+        'entry exists (vendor-semantics B.4)',
     });
     out.push(...sessionHelper(env, details));
   }
@@ -88,7 +92,8 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
         loc: ctx.loc(s),
         reason:
           field === 'voip-profile'
-            ? `${p.label} uses voip-profile "${name}": the SIP ALG handles SIP on this policy whatever default-voip-alg-mode says (vendor-semantics B.4)`
+            ? `${p.label} uses voip-profile "${name}": the SIP ALG handles SIP on this policy whatever ` +
+              `default-voip-alg-mode says (vendor-semantics B.4)`
             : `${p.label} uses ips-voip-filter "${name}": flow-based SIP inspection handles SIP on this policy (vendor-semantics B.4)`,
       });
     }
@@ -153,7 +158,9 @@ function sessionHelper(env: Env, details: string): Setting<boolean>[] {
       value: true,
       source: 'explicit',
       loc: ctx.loc(e),
-      reason: `session-helper ${e.key} (sip, protocol ${value(e, 'protocol') ?? '?'}, port ${value(e, 'port') ?? '?'}): the kernel SIP session helper handles SIP in kernel-helper-based mode${details}`,
+      reason:
+        `session-helper ${e.key} (sip, protocol ${value(e, 'protocol') ?? '?'}, port ${value(e, 'port') ?? '?'}): ` +
+        `the kernel SIP session helper handles SIP in kernel-helper-based mode${details}`,
     };
     if (legacy) s.reason += ` (sip-helper ${legacy.values[0]})`;
     if (legacyDoubt) s.uncertain = legacyDoubt;
@@ -174,10 +181,13 @@ export function udpTimeout(env: Env, policies: readonly PolicyInfo[]): Setting<n
     : []) {
     if ((value(p, 'protocol') ?? '0') !== '17') continue;
     const t = value(p, 'timeout') ?? '300';
-    const msg = `system session-ttl port entry ${p.key} sets timeout ${t} for UDP ports ${value(p, 'start-port') ?? '0'}-${value(p, 'end-port') ?? '65535'} (line ${p.line})`;
+    const msg =
+      `system session-ttl port entry ${p.key} sets timeout ${t} for UDP ports ` +
+      `${value(p, 'start-port') ?? '0'}-${value(p, 'end-port') ?? '65535'} (line ${p.line})`;
     doubts.push(msg);
     ctx.note(
-      `${ctx.where(p)}: ${msg}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
+      `${ctx.where(p)}: ${msg}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 ` +
+        `[U]); fwlint uses udp-idle-timer`,
     );
   }
   for (const p of policies) {
@@ -185,7 +195,8 @@ export function udpTimeout(env: Env, policies: readonly PolicyInfo[]): Setting<n
     if (!s || p.action === 'deny' || !(Number(s.values[0]) > 0)) continue;
     doubts.push(`${p.label} sets session-ttl ${s.values[0]} (line ${s.line})`);
     ctx.note(
-      `${ctx.where(s)}: ${p.label} sets session-ttl ${s.values[0]}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
+      `${ctx.where(s)}: ${p.label} sets session-ttl ${s.values[0]}; whether it governs the idle time of UDP sessions is ` +
+        `not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
     );
   }
   const doubt = doubts.length

@@ -98,7 +98,7 @@ export class Sets {
   /** `set name v…` (a later set replaces the earlier one in place). `values` are taken from index `from`. */
   put(name: string, tokens: readonly string[], from: number, start: number, end: number, to = tokens.length): void {
     const n = to - from;
-    const v = n <= 0 ? null : n === 1 ? tokens[from]! : tokens.slice(from, to);
+    const v = n <= 0 ? null : n === 1 ? (tokens[from] ?? null) : tokens.slice(from, to);
     const k = this.index(name);
     if (k < 0) {
       this.data.push(name, v, start, end);
@@ -204,12 +204,12 @@ function intern(s: string): string {
 }
 
 /** Open-addressing table of short tokens, looked up by the text region without slicing it. */
-let slots: (string | undefined)[] = new Array(1 << 12);
+let slots: (string | undefined)[] = new Array<string | undefined>(1 << 12);
 let hashes = new Int32Array(1 << 12);
 let used = 0;
 
 function resetRegions(): void {
-  slots = new Array(1 << 12);
+  slots = new Array<string | undefined>(1 << 12);
   hashes = new Int32Array(1 << 12);
   used = 0;
 }
@@ -233,17 +233,18 @@ function internRegion(text: string, a: number, b: number): string {
     } else {
       const old = slots;
       const oldH = hashes;
-      slots = new Array(old.length * 2);
+      slots = new Array<string | undefined>(old.length * 2);
       hashes = new Int32Array(old.length * 2);
       used = 0;
       mask = slots.length - 1;
       for (let k = 0; k < old.length; k++) {
         const v = old[k];
         if (v === undefined) continue;
-        let x = oldH[k]! & mask;
+        const hk = oldH[k] ?? 0;
+        let x = hk & mask;
         while (slots[x] !== undefined) x = (x + 1) & mask;
         slots[x] = v;
-        hashes[x] = oldH[k]!;
+        hashes[x] = hk;
         used++;
       }
     }
@@ -260,11 +261,7 @@ const scratch: string[] = [];
 /** Entries without nested blocks share this map until they get one. */
 const NO_BLOCKS: ReadonlyMap<string, Block> = new Map();
 
-interface Frame {
-  kind: 'config' | 'edit';
-  block: Block;
-  entry?: Entry;
-}
+type Frame = { kind: 'config'; block: Block } | { kind: 'edit'; block: Block; entry: Entry };
 
 /** A CLI prompt line before or between `show` outputs: `FGT60F # show`, `FG_VM-Demo $ show full-configuration`, `FGT (root) #`. */
 const PROMPT_RE = /^[^\s#"'][^"'\n]*?\s?[#$](\s+(show|get|config|diagnose|execute)\b.*|\s*)$/;
@@ -315,13 +312,13 @@ export function readTree(text: string, file: string): ConfigTree {
   interned = new Map();
   resetRegions();
 
-  const fail = (l: number, col: number, msg: string): never => {
+  const fail: Fail = (l, col, msg) => {
     throw new ParseError(file, l, col, msg);
   };
 
   const opened = (f: Frame): string =>
     f.kind === 'edit'
-      ? `\`edit ${f.entry!.key}\` (line ${f.entry!.line})`
+      ? `\`edit ${f.entry.key}\` (line ${f.entry.line})`
       : `\`config ${f.block.path}\` (line ${f.block.line})`;
 
   while (i < n) {
@@ -455,7 +452,7 @@ export function readTree(text: string, file: string): ConfigTree {
                 line++;
                 lineStart = i + 2;
               }
-              tok += text[i + 1];
+              tok += text.charAt(i + 1);
               i += 2;
               segStart = i;
               continue;
@@ -472,7 +469,7 @@ export function readTree(text: string, file: string): ConfigTree {
           continue;
         }
         if (c === BSL && i + 1 < n && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) {
-          tok += text.slice(segStart, i) + text[i + 1];
+          tok += text.slice(segStart, i) + text.charAt(i + 1);
           i += 2;
           segStart = i;
           continue;
@@ -486,15 +483,15 @@ export function readTree(text: string, file: string): ConfigTree {
       stmtEnd = i;
     }
     // i is at the end of the line (or of the text).
-    const verb = tokens[0]!;
+    const verb = tokens[0] ?? '';
     statements++;
     const top = stack[stack.length - 1];
     if (verb === 'set' && top && nt >= 2 && !repaired) {
       // The common case, without intermediate objects.
-      const name = tokens[1]!;
+      const name = tokens[1] ?? '';
       // Object uuids are bookkeeping only; not keeping them saves a tenth of a large tree.
       if (name === 'uuid') continue;
-      (top.kind === 'edit' ? top.entry!.sets : top.block.sets).put(name, tokens, 2, stmtStart, stmtEnd, nt);
+      (top.kind === 'edit' ? top.entry.sets : top.block.sets).put(name, tokens, 2, stmtStart, stmtEnd, nt);
       continue;
     }
     const span: Span = { line: startLine, column: col, endLine, endColumn: endCol };
@@ -514,8 +511,13 @@ export function readTree(text: string, file: string): ConfigTree {
         if (words.length < 2) fail(startLine, col, '`config` without a path');
         if (stack.length >= MAX_DEPTH) fail(startLine, col, `nesting deeper than ${MAX_DEPTH} levels`);
         const path = words.slice(1).join(' ');
-        let parent = top ? (top.kind === 'edit' ? top.entry!.blocks : top.block.blocks) : root.blocks;
-        if (parent === NO_BLOCKS) parent = top!.entry!.blocks = new Map();
+        let parent: Map<string, Block>;
+        if (!top) parent = root.blocks;
+        else if (top.kind === 'config') parent = top.block.blocks;
+        else {
+          if (top.entry.blocks === NO_BLOCKS) top.entry.blocks = new Map<string, Block>();
+          parent = top.entry.blocks;
+        }
         let b = parent.get(path);
         if (!b) {
           b = {
@@ -534,11 +536,11 @@ export function readTree(text: string, file: string): ConfigTree {
       }
       case 'edit': {
         if (!top) fail(startLine, col, '`edit` outside a `config` block');
-        if (top!.kind === 'edit') fail(startLine, col, `\`edit\` inside ${opened(top!)}: expected \`next\` first`);
+        if (top.kind === 'edit') fail(startLine, col, `\`edit\` inside ${opened(top)}: expected \`next\` first`);
         if (words.length < 2) fail(startLine, col, '`edit` without a key');
         if (stack.length >= MAX_DEPTH) fail(startLine, col, `nesting deeper than ${MAX_DEPTH} levels`);
         const key = words.slice(1).join(' ');
-        const entries = top!.block.entries;
+        const entries = top.block.entries;
         let e = entries.get(key);
         if (!e) {
           e = {
@@ -551,40 +553,42 @@ export function readTree(text: string, file: string): ConfigTree {
           };
           entries.set(key, e);
         } else e.reopened = span;
-        stack.push({ kind: 'edit', block: top!.block, entry: e });
+        stack.push({ kind: 'edit', block: top.block, entry: e });
         break;
       }
       case 'next': {
-        if (!top || top.kind !== 'edit')
+        if (top?.kind !== 'edit')
           fail(startLine, col, top ? `\`next\` without \`edit\` in ${opened(top)}` : '`next` without `edit`');
-        top!.entry!.endLine = endLine;
-        top!.entry!.endColumn = endCol;
+        top.entry.endLine = endLine;
+        top.entry.endColumn = endCol;
         stack.pop();
         break;
       }
       case 'end': {
         if (!top) fail(startLine, col, '`end` without `config`');
         // `end` inside an entry closes the entry and its table (the CLI saves both).
-        if (top!.kind === 'edit') {
-          top!.entry!.endLine = endLine;
-          top!.entry!.endColumn = endCol;
+        if (top.kind === 'edit') {
+          top.entry.endLine = endLine;
+          top.entry.endColumn = endCol;
           stack.pop();
         }
-        const cfg = stack.pop()!;
+        // An `edit` frame always sits on the `config` frame of its table.
+        const cfg = stack.pop();
+        if (!cfg) fail(startLine, col, '`end` without `config`');
         cfg.block.endLine = endLine;
         cfg.block.endColumn = endCol;
         break;
       }
       default: {
         if (!top) fail(startLine, col, `\`${verb}\` outside a \`config\` block`);
-        const node: Node = top!.kind === 'edit' ? top!.entry! : top!.block;
-        applyVerb(verb, words, node, top!.kind === 'config' ? top!.block : undefined, span, stmtStart, stmtEnd, fail);
+        const node: Node = top.kind === 'edit' ? top.entry : top.block;
+        applyVerb(verb, words, node, top.kind === 'config' ? top.block : undefined, span, stmtStart, stmtEnd, fail);
       }
     }
   }
-  if (stack.length > 0) {
-    const f = stack[stack.length - 1]!;
-    const where = f.kind === 'edit' ? f.entry! : f.block;
+  const f = stack.at(-1);
+  if (f) {
+    const where = f.kind === 'edit' ? f.entry : f.block;
     fail(where.line, where.column, `unexpected end of file: ${opened(f)} is not closed (truncated file?)`);
   }
   interned = new Map();
@@ -604,6 +608,7 @@ function lineEnd(text: string, i: number): number {
 }
 
 function clip(s: string): string {
+  // eslint-disable-next-line no-control-regex -- the control characters are exactly what this replaces.
   const one = s.replace(/[\x00-\x1f]/g, '?');
   return one.length > 40 ? `${one.slice(0, 39)}…` : one;
 }
@@ -624,25 +629,25 @@ function applyVerb(
   switch (verb) {
     case 'set': {
       if (name === undefined) fail(span.line, span.column, '`set` without an attribute');
-      node.sets.put(name!, tokens, 2, start, end);
+      node.sets.put(name, tokens, 2, start, end);
       return;
     }
     case 'unset': {
       if (name === undefined) fail(span.line, span.column, '`unset` without an attribute');
-      node.sets.remove(name!);
+      node.sets.remove(name);
       return;
     }
     case 'append':
     case 'unselect': {
       if (name === undefined) fail(span.line, span.column, `\`${verb}\` without an attribute`);
-      const k = node.sets.index(name!);
+      const k = node.sets.index(name);
       const oldVals = k < 0 ? [] : node.sets.all(k);
       const add = tokens.slice(2);
       const vals =
         verb === 'append'
           ? [...oldVals, ...add.filter((v) => !oldVals.includes(v))]
           : oldVals.filter((v) => !add.includes(v));
-      node.sets.put(name!, ['set', name!, ...vals], 2, k < 0 ? start : node.sets.start(k), end);
+      node.sets.put(name, ['set', name, ...vals], 2, k < 0 ? start : node.sets.start(k), end);
       return;
     }
     case 'delete':
@@ -651,11 +656,11 @@ function applyVerb(
     case 'rename':
     case 'select': {
       if (!table) fail(span.line, span.column, `\`${verb}\` inside an \`edit\` entry`);
-      const entries = table!.entries;
+      const entries = table.entries;
       if (verb === 'purge') entries.clear();
       else if (verb === 'delete') {
         if (name === undefined) fail(span.line, span.column, '`delete` without a key');
-        entries.delete(name!);
+        entries.delete(name);
       } else if (verb === 'rename') {
         // rename <old> to <new>
         const to = tokens[3];
@@ -663,7 +668,7 @@ function applyVerb(
         if (!e || tokens[2] !== 'to' || to === undefined)
           fail(span.line, span.column, '`rename` expects `rename <key> to <new key>` for an existing entry');
         const list = [...entries.entries()].map(([k, v]) =>
-          k === name ? ([to!, { ...v, key: to! }] as [string, Entry]) : ([k, v] as [string, Entry]),
+          k === name ? ([to, { ...v, key: to }] as [string, Entry]) : ([k, v] as [string, Entry]),
         );
         entries.clear();
         for (const [k, v] of list) entries.set(k, v);
@@ -672,12 +677,13 @@ function applyVerb(
         const where = tokens[2];
         const ref = tokens[3];
         const e = name === undefined ? undefined : entries.get(name);
-        if (!e || (where !== 'before' && where !== 'after') || ref === undefined || !entries.has(ref)) {
+        const bad = where !== 'before' && where !== 'after';
+        if (!e || name === undefined || bad || ref === undefined || !entries.has(ref)) {
           fail(span.line, span.column, '`move` expects `move <key> before|after <key>` for existing entries');
         }
         const list = [...entries.entries()].filter(([k]) => k !== name);
         const at = list.findIndex(([k]) => k === ref) + (where === 'after' ? 1 : 0);
-        list.splice(at, 0, [name!, e!]);
+        list.splice(at, 0, [name, e]);
         entries.clear();
         for (const [k, v] of list) entries.set(k, v);
       } else fail(span.line, span.column, '`select` is not a configuration statement');

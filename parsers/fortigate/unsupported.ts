@@ -14,7 +14,8 @@ export function reportSections(ctx: Ctx): void {
     ctx.unsupportedHead(
       e,
       `router policy ${e.key}`,
-      `policy route${value(e, 'output-device') ? ` to ${value(e, 'output-device')}` : ''}: it can send matching traffic out of another interface than the routing table would, which fwlint does not model`,
+      `policy route${value(e, 'output-device') ? ` to ${value(e, 'output-device')}` : ''}: it can send matching traffic ` +
+        `out of another interface than the routing table would, which fwlint does not model`,
     );
   }
   for (const path of ['system sdwan', 'system virtual-wan-link']) {
@@ -32,7 +33,8 @@ export function reportSections(ctx: Ctx): void {
       ctx.unsupportedHead(
         e,
         `${path} service ${e.key}${value(e, 'name') ? ` "${value(e, 'name')}"` : ''}`,
-        `SD-WAN rule steers matching traffic${members.length ? ` to member(s)/zone(s) ${members.join(', ')}` : ''}; fwlint routes Internet traffic through the WAN interfaces and does not model the steering`,
+        `SD-WAN rule steers matching traffic${members.length ? ` to member(s)/zone(s) ${members.join(', ')}` : ''}; ` +
+          `fwlint routes Internet traffic through the WAN interfaces and does not model the steering`,
       );
     }
   }
@@ -47,7 +49,8 @@ export function reportSections(ctx: Ctx): void {
     ctx.unsupportedHead(
       e,
       `firewall DoS-policy ${e.key}`,
-      `DoS policy blocks traffic above thresholds (${blocking.map((a) => a.key).join(', ')}); such rate-based drops (e.g. of RTP as a UDP flood) are not modeled`,
+      `DoS policy blocks traffic above thresholds (${blocking.map((a) => a.key).join(', ')}); such rate-based drops ` +
+        `(e.g. of RTP as a UDP flood) are not modeled`,
     );
   }
   for (const path of [
@@ -69,7 +72,8 @@ export function reportSections(ctx: Ctx): void {
         ctx.unsupportedHead(
           e,
           `${path} ${e.key}`,
-          `interface policy applies ${profiles.join(', ')} on ${values(e, 'interface').join(', ')}; security profiles can block sessions, which fwlint does not model`,
+          `interface policy applies ${profiles.join(', ')} on ${values(e, 'interface').join(', ')}; security profiles ` +
+            `can block sessions, which fwlint does not model`,
         );
         continue;
       }
@@ -87,7 +91,8 @@ export function reportSections(ctx: Ctx): void {
     ctx.unsupportedAt(
       ngfw,
       'system settings ngfw-mode policy-based',
-      'NGFW policy-based mode: application and URL control in security policies can block traffic the firewall policies accept; not modeled',
+      'NGFW policy-based mode: application and URL control in security policies can block traffic the firewall policies ' +
+        'accept; not modeled',
     );
   }
 }

@@ -23,9 +23,9 @@ const VIP_PROTO: Record<string, number> = { tcp: PROTO.tcp, udp: PROTO.udp, sctp
 function rangeSet(text: string): AddrSet | undefined {
   const t = text.trim();
   if (t.includes('-') && !t.includes('/')) {
-    const [a, b] = t.split('-');
-    const lo = parseAddress(a!.trim());
-    const hi = parseAddress(b!.trim());
+    const [a = '', b = ''] = t.split('-');
+    const lo = parseAddress(a.trim());
+    const hi = parseAddress(b.trim());
     if (lo === undefined || hi === undefined || lo > hi) return undefined;
     return addrSet([[lo, hi]]);
   }
@@ -91,7 +91,7 @@ export class Vips {
     const label = `VIP "${e.key}"`;
     if (type !== 'static-nat' && type !== 'server-load-balance' && type !== 'load-balance') {
       ctx.unsupportedAt(
-        getSet(e, 'type')!,
+        getSet(e, 'type') ?? e,
         `firewall vip "${e.key}" type ${type}`,
         `virtual IP type "${type}" is not modeled; the destination NAT it performs is not evaluated`,
       );
@@ -113,7 +113,8 @@ export class Vips {
     if (extText !== '0.0.0.0') match.dst = ext;
     else
       ctx.note(
-        `${ctx.where(e)}: ${label} has extip 0.0.0.0: it is taken to match any destination address arriving on ${values(e, 'extintf').join(', ') || 'any interface'} (vendor-semantics B.2 [U])`,
+        `${ctx.where(e)}: ${label} has extip 0.0.0.0: it is taken to match any destination address arriving on ` +
+          `${values(e, 'extintf').join(', ') || 'any interface'} (vendor-semantics B.2 [U])`,
       );
     const srcFilter = values(e, 'src-filter');
     if (srcFilter.length) {
@@ -123,7 +124,7 @@ export class Vips {
         if (r) src = src.union(r);
         else
           ctx.unsupportedAt(
-            getSet(e, 'src-filter')!,
+            getSet(e, 'src-filter') ?? e,
             `firewall vip "${e.key}" src-filter ${s}`,
             'source filter entry not understood; it is left out',
           );
@@ -188,7 +189,7 @@ export class Vips {
         mappedPorts = realPorts ?? portSet([[mp[0], Math.min(65535, mp[0] + (ext[1] - ext[0]))]]);
       } else if (!ext && pNum !== PROTO.icmp && value(e, 'extport') !== undefined) {
         ctx.unsupportedAt(
-          getSet(e, 'extport')!,
+          getSet(e, 'extport') ?? e,
           `firewall vip "${e.key}" extport`,
           'extport is not understood; every port is taken to be forwarded',
         );
@@ -196,12 +197,13 @@ export class Vips {
     } else if (svcNames.length) {
       // 6.4+: a static-NAT VIP limited to services.
       const boxes = serviceBoxes(services.resolveAll(svcNames).parts);
-      if (boxes.length === 1) {
-        if (boxes[0]!.proto) match.proto = proto = boxes[0]!.proto;
-        if (boxes[0]!.dport) match.dport = mappedPorts = boxes[0]!.dport;
+      const [box] = boxes;
+      if (boxes.length === 1 && box) {
+        if (box.proto) match.proto = proto = box.proto;
+        if (box.dport) match.dport = mappedPorts = box.dport;
       } else if (boxes.length > 1) {
         ctx.unsupportedAt(
-          getSet(e, 'service')!,
+          getSet(e, 'service') ?? e,
           `firewall vip "${e.key}" service`,
           'a VIP limited to several protocols with different ports is evaluated as forwarding every protocol and port',
         );
@@ -209,10 +211,14 @@ export class Vips {
     }
     if ((value(e, 'nat-source-vip') ?? 'disable').toLowerCase() === 'enable') {
       ctx.note(
-        `${ctx.where(e)}: ${label} has nat-source-vip enable: traffic from ${values(e, 'mappedip').join(', ')} leaves with the external address; this source NAT is not modeled`,
+        `${ctx.where(e)}: ${label} has nat-source-vip enable: traffic from ${values(e, 'mappedip').join(', ')} leaves ` +
+          `with the external address; this source NAT is not modeled`,
       );
     }
-    const text = `vip ${e.key} ${values(e, 'extintf').join(',') || 'any'} ${extText}${match.dport ? `:${value(e, 'extport')}` : ''} -> ${values(e, 'mappedip').join(',')}${to.port !== undefined ? `:${to.port}` : ''}${proto ? ` ${value(e, 'protocol') ?? 'tcp'}` : ''}`;
+    const text =
+      `vip ${e.key} ${values(e, 'extintf').join(',') || 'any'} ` +
+      `${extText}${match.dport ? `:${value(e, 'extport')}` : ''} -> ` +
+      `${values(e, 'mappedip').join(',')}${to.port !== undefined ? `:${to.port}` : ''}${proto ? ` ${value(e, 'protocol') ?? 'tcp'}` : ''}`;
     const dnat: DnatRule = { id: `vip:${e.key}`, loc: ctx.loc(e), label, match, to, bypassFilter: false, text };
     const comment = value(e, 'comment');
     if (comment) dnat.comment = comment;

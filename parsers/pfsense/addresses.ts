@@ -76,8 +76,8 @@ function networkName(env: Env, name: string, family: Family): Resolved {
   if (name === 'any') return { symbolic: [] };
   const ipMatch = /^(wan|lan|opt\d+)ip$/.exec(name);
   if (ipMatch) {
-    const info = ifaces.get(ipMatch[1]!);
-    if (!info || !info.enabled)
+    const info = ifaces.get(ipMatch[1] ?? '');
+    if (!info?.enabled)
       return {
         symbolic: [],
         skip: `interface ${ipMatch[1]} is not enabled or does not exist, so "${name}" has no address`,
@@ -106,7 +106,8 @@ function networkName(env: Env, name: string, family: Family): Resolved {
     let set = NO_ADDR;
     let dyn = false;
     for (const m of members) {
-      const mi = ifaces.get(m)!;
+      const mi = ifaces.get(m);
+      if (!mi) continue;
       set = set.union(mi.networks);
       dyn ||= dynamicIn(mi.dynamic4, mi.dynamic6, family);
     }
@@ -164,8 +165,8 @@ function finish(
     // `<not/>`: complement inside the rule's address family (ANY_V4 / ANY_V6 / both).
     const universe = fam ?? ANY_ADDR;
     set = universe.subtract(set ?? universe);
-  } else if (set === undefined) {
-    set = fam;
+  } else {
+    set ??= fam;
   }
   const out: Pick<Endpoint, 'set' | 'symbolic' | 'skip'> = { symbolic };
   if (set !== undefined && !set.isFull) out.set = set;
@@ -199,14 +200,14 @@ export function resolveEndpoint(env: Env, el: XmlElement | undefined, field: 'sr
   if (network !== '') {
     const r = resolveNetworkName(env, network, family);
     return {
-      ...finish(env, r, negate, family, field, f.get('network')!),
+      ...finish(env, r, negate, family, field, f.get('network') ?? f.el),
       text: `${bang}${network}${/ip$|^\(self\)$/.test(network) ? '' : ' net'}`,
       port,
     };
   }
   if (address !== '') {
     const r = resolveAddressValue(env, address, family);
-    return { ...finish(env, r, negate, family, field, f.get('address')!), text: `${bang}${address}`, port };
+    return { ...finish(env, r, negate, family, field, f.get('address') ?? f.el), text: `${bang}${address}`, port };
   }
   if (ctx.platform === 'opnsense' || f.has('any')) return anyOut();
   return { symbolic: [], skip: `${field === 'src' ? 'source' : 'destination'} address is empty`, text: '', port };

@@ -102,7 +102,8 @@ export class AliasTable {
     if (done.has(name)) {
       if (stack.includes(name)) {
         this.ctx.note(
-          `alias cycle ${[...stack.slice(stack.indexOf(name)), name].join(' → ')}: ${this.ctx.vendorName} skips names it has already expanded, so the cycle adds nothing`,
+          `alias cycle ${[...stack.slice(stack.indexOf(name)), name].join(' → ')}: ${this.ctx.vendorName} skips names it ` +
+            `has already expanded, so the cycle adds nothing`,
         );
       }
       return;
@@ -131,7 +132,7 @@ export class AliasTable {
           continue;
         }
         const internal = /^__(.+)_network$/.exec(entry);
-        const ifInfo = internal ? this.ifaces.get(internal[1]!) : undefined;
+        const ifInfo = internal?.[1] === undefined ? undefined : this.ifaces.get(internal[1]);
         if (ifInfo) {
           out.set = out.set.union(ifInfo.networks);
           if (ifInfo.dynamic4 || ifInfo.dynamic6) out.symbolic.push({ kind: 'dynamic', name: entry });
@@ -191,8 +192,9 @@ export function parsePortEntry(text: string): [number, number] | undefined {
   if (single !== undefined) return [single, single];
   const m = /^([^:-]+)[:-]([^:-]+)$/.exec(t);
   if (m) {
-    const a = /^\d+$/.test(m[1]!) ? Number(m[1]) : serviceNumber(m[1]!);
-    const b = /^\d+$/.test(m[2]!) ? Number(m[2]) : serviceNumber(m[2]!);
+    const [, lo = '', hi = ''] = m;
+    const a = /^\d+$/.test(lo) ? Number(lo) : serviceNumber(lo);
+    const b = /^\d+$/.test(hi) ? Number(hi) : serviceNumber(hi);
     if (a !== undefined && b !== undefined && a <= b && b <= 65535) return [a, b];
   }
   return undefined;
@@ -236,7 +238,8 @@ export function parseAliases(ctx: Ctx, ifaces: InterfaceTable): AliasTable {
       ctx.unsupportedAt(
         el,
         `<OPNsense><Firewall><Alias><aliases><alias><type>${type}</type>`,
-        `alias ${name} of type ${type || '(none)'} has run-time membership fwlint cannot evaluate; rules using it may match other addresses than shown`,
+        `alias ${name} of type ${type || '(none)'} has run-time membership fwlint cannot evaluate; rules using it may ` +
+          `match other addresses than shown`,
       );
     }
     table.add({ name, type, kind, entries, enabled, el });

@@ -16,6 +16,7 @@ import {
 } from './defaults.js';
 import type { FilterEntry } from './rules.js';
 import type { XmlElement } from './xml.js';
+import { literal } from '../toolkit/values.js';
 
 const PRIVATE_NETS = ['10.0.0.0/8', '127.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
 
@@ -57,7 +58,7 @@ function antiLockout(env: Env): Rule | undefined {
   const ssh = child(system, 'ssh');
   const sf = ssh ? new Fields(ssh) : undefined;
   const sshOn = ctx.platform === 'pfsense' ? sf?.has('enable') : sf?.has('enabled');
-  if (sshOn) ports.push(Number(sf!.str('port') || 22));
+  if (sshOn && sf) ports.push(Number(sf.str('port') || 22));
   const valid = ports.filter((p) => Number.isInteger(p) && p > 0 && p <= 65535);
   const dst: AddrSet = ctx.platform === 'pfsense' ? target.addresses : ifaces.selfAddresses;
   const rule: Rule = {
@@ -73,7 +74,9 @@ function antiLockout(env: Env): Rule | undefined {
     quick: true,
     keepState: true,
     implicit: ANTI_LOCKOUT_IMPLICIT,
-    text: `pass in quick on ${target.key} proto tcp to ${ctx.platform === 'pfsense' ? `${target.key}ip` : '(self)'} port {${valid.join(' ')}}`,
+    text:
+      `pass in quick on ${target.key} proto tcp to ${ctx.platform === 'pfsense' ? `${target.key}ip` : '(self)'} port ` +
+      `{${valid.join(' ')}}`,
   };
   if (!dst.isEmpty) rule.match.dst = dst;
   else if (target.dynamic4 || target.dynamic6) {
@@ -87,17 +90,19 @@ function privateBlocks(env: Env): Rule[] {
   const { ctx, ifaces } = env;
   const out: Rule[] = [];
   let priv: AddrSet = NO_ADDR;
-  for (const c of PRIVATE_NETS) priv = priv.union(parseAddressSpec(c)!);
+  for (const c of PRIVATE_NETS) priv = priv.union(literal(parseAddressSpec(c), c));
   for (const info of ifaces.byKey.values()) {
     if (!info.enabled) continue;
     const f = new Fields(info.el);
     if (ctx.flag(f, 'blockbogons')) {
       ctx.note(
-        `interface ${info.key} blocks bogon networks (<blockbogons>); the bogons table is not modeled (bogons are never valid provider addresses)`,
+        `interface ${info.key} blocks bogon networks (<blockbogons>); the bogons table is not modeled (bogons are never ` +
+          `valid provider addresses)`,
       );
     }
     if (!ctx.flag(f, 'blockpriv')) continue;
-    const el = f.get('blockpriv')!;
+    const el = f.get('blockpriv');
+    if (!el) continue;
     out.push({
       id: `implicit:blockpriv:${info.key}`,
       loc: ctx.loc(el),
@@ -172,7 +177,8 @@ export function buildRuleset(env: Env, entries: FilterEntry[]): Ruleset {
     ctx.unsupportedAt(
       disabled,
       '<system><disablefilter>',
-      'pf is disabled: fwlint assumes every packet passes and no NAT applies; the effect of this option is not confirmed (vendor-semantics A.2 [U])',
+      'pf is disabled: fwlint assumes every packet passes and no NAT applies; the effect of this option is not confirmed ' +
+        '(vendor-semantics A.2 [U])',
     );
     ctx.note('<system><disablefilter> is set: filter rules and NAT are not applied');
   } else {

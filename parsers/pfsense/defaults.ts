@@ -10,7 +10,8 @@ export const OPN_PASS_OUT_IMPLICIT =
   'OPNsense: let out anything from firewall host itself (pass out all keep state, non-quick, vendor-semantics A.6)';
 
 export const ANTI_LOCKOUT_IMPLICIT =
-  'anti-lockout rule: pass in quick on the LAN interface to the web GUI / SSH ports unless <system><webgui><noantilockout> (vendor-semantics A.2)';
+  'anti-lockout rule: pass in quick on the LAN interface to the web GUI / SSH ports unless ' +
+  '<system><webgui><noantilockout> (vendor-semantics A.2)';
 
 export const BLOCKPRIV_IMPLICIT =
   'block private networks on an interface with <blockpriv> (quick block in from RFC 1918 / loopback / ULA sources, vendor-semantics A.2)';

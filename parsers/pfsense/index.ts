@@ -20,7 +20,7 @@ import { parseXml } from './xml.js';
 export function detect(head: string): Vendor | undefined {
   let i = head.charCodeAt(0) === 0xfeff ? 1 : 0;
   for (let guard = 0; guard < 64; guard++) {
-    while (i < head.length && /\s/.test(head[i]!)) i++;
+    while (i < head.length && /\s/.test(head.charAt(i))) i++;
     if (head.startsWith('<?', i)) {
       const e = head.indexOf('?>', i + 2);
       if (e === -1) return undefined;

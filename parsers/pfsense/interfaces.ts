@@ -11,6 +11,7 @@ import type { Interface } from '../../src/model/policy.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { Fields, child, type Ctx } from './context.js';
 import type { XmlElement } from './xml.js';
+import { literal, nonEmpty } from '../toolkit/values.js';
 
 /** IPv4 `<ipaddr>` keywords whose address is obtained at run time; all of them give the interface a gateway (A.1). */
 const DYNAMIC_V4 = new Set(['dhcp', 'pppoe', 'pptp', 'l2tp', 'ppp']);
@@ -157,15 +158,15 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
       'config version predates 6.1: pfSense enables wan and lan when it upgrades such a file (upgrade_060_to_061)',
     );
   let self: AddrSet = addrSet([
-    [parseAddress('127.0.0.1')!, parseAddress('127.0.0.1')!],
-    [parseAddress('::1')!, parseAddress('::1')!],
+    [literal(parseAddress('127.0.0.1'), '127.0.0.1'), literal(parseAddress('127.0.0.1'), '127.0.0.1')],
+    [literal(parseAddress('::1'), '::1'), literal(parseAddress('::1'), '::1')],
   ]);
   let dynamicCount = 0;
   for (const el of ifacesEl?.children ?? []) {
     const f = new Fields(el);
     const key = el.name;
-    const device = f.text('if') || undefined;
-    const descr = f.text('descr') || undefined;
+    const device = nonEmpty(f.text('if'));
+    const descr = nonEmpty(f.text('descr'));
     const type = f.str('type').toLowerCase();
     const isGroup = type === 'group';
     const virtual = isGroup || ctx.flag(f, 'virtual') || device === 'lo0';
@@ -180,21 +181,23 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
     let natSources = NO_ADDR;
     let dynamic4 = false;
     let dynamic6 = false;
-    if (parseAddress(ip4) !== undefined && !isV6(parseAddress(ip4)!)) {
+    const a4 = parseAddress(ip4);
+    if (a4 !== undefined && !isV6(a4)) {
       const net = prefixed(ip4, f.text('subnet'), 32);
       if (net) {
         networks = networks.union(net);
         natSources = natSources.union(net);
       }
-      addresses = addresses.union(hostSet(ip4)!);
+      addresses = addresses.union(hostSet(ip4) ?? NO_ADDR);
     } else if (DYNAMIC_V4.has(ip4.toLowerCase())) {
       dynamic4 = true;
       addresses = addresses.union(dynamicAddress(++dynamicCount)); // see model/address.ts
     }
-    if (parseAddress(ip6) !== undefined && isV6(parseAddress(ip6)!)) {
+    const a6 = parseAddress(ip6);
+    if (a6 !== undefined && isV6(a6)) {
       const net = prefixed(ip6, f.text('subnetv6'), 128);
       if (net) networks = networks.union(net);
-      addresses = addresses.union(hostSet(ip6)!);
+      addresses = addresses.union(hostSet(ip6) ?? NO_ADDR);
     } else if (ip6 !== '' && ip6.toLowerCase() !== 'none') {
       dynamic6 = true;
       addresses = addresses.union(dynamicAddress(++dynamicCount, true));
@@ -206,16 +209,18 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
         networks = networks.union(net);
         natSources = natSources.union(net);
       }
-      addresses = addresses.union(hostSet(aliasAddr)!);
+      addresses = addresses.union(hostSet(aliasAddr) ?? NO_ADDR);
     }
     for (const vip of vips.get(key) ?? []) {
       const host = hostSet(vip.ip);
       if (!host) continue;
       addresses = addresses.union(host);
-      const net = prefixed(vip.ip, vip.bits, isV6(parseAddress(vip.ip)!) ? 128 : 32);
+      const va = parseAddress(vip.ip);
+      const v6 = va !== undefined && isV6(va);
+      const net = prefixed(vip.ip, vip.bits, v6 ? 128 : 32);
       if (net && !net.isSubsetOf(networks)) {
         networks = networks.union(net);
-        if (!isV6(parseAddress(vip.ip)!)) natSources = natSources.union(net);
+        if (!v6) natSources = natSources.union(net);
       }
     }
 

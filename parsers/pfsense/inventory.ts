@@ -45,7 +45,7 @@ function dhcp(ctx: Ctx, ifaces: InterfaceTable): DhcpServer[] {
       const pool: AddrSet = from && to ? (parseAddressSpec(`${from}-${to}`) ?? NO_ADDR) : NO_ADDR;
       const options: DhcpOption[] = [];
       const tftp = child(el, 'tftp');
-      if (tftp && tftp.text.trim()) options.push({ code: 66, value: tftp.text.trim(), loc: ctx.loc(tftp) });
+      if (tftp?.text.trim()) options.push({ code: 66, value: tftp.text.trim(), loc: ctx.loc(tftp) });
       for (const item of child(el, 'numberoptions')?.children ?? []) {
         const g = new Fields(item);
         const code = Number(g.text('number'));

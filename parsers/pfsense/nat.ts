@@ -48,7 +48,8 @@ function reportOtherNat(env: Env): void {
       ctx.unsupportedAt(
         t,
         what,
-        '1:1 NAT / NPt translation is not modeled; it can change both inbound reachability and the source address and port of outbound flows',
+        '1:1 NAT / NPt translation is not modeled; it can change both inbound reachability and the source address and ' +
+          'port of outbound flows',
       );
     }
   }

@@ -10,6 +10,7 @@ import { resolvePortSpec, ruleProtocol } from './protocols.js';
 import { contentId } from '../toolkit/hash.js';
 import { numberedLabel } from '../toolkit/labels.js';
 import type { XmlElement } from './xml.js';
+import { literal, nonEmpty } from '../toolkit/values.js';
 
 /** The section element whose start tag stands for NAT defaults. */
 function natAnchor(ctx: Ctx): XmlElement | undefined {
@@ -56,7 +57,9 @@ export function outboundRules(env: Env, mode: string): SnatRule[] {
 /** filter_nat_rules_automatic_tonathosts(): loopback + subnets of interfaces without a gateway (+ routed private nets). */
 function internalNetworks(env: Env): AddrSet {
   const { ifaces, ctx } = env;
-  let set = parseAddressSpec('127.0.0.0/8')!.union(parseAddressSpec('::1/128')!);
+  let set = literal(parseAddressSpec('127.0.0.0/8'), '127.0.0.0/8').union(
+    literal(parseAddressSpec('::1/128'), '::1/128'),
+  );
   for (const info of ifaces.byKey.values()) {
     if (!info.enabled || info.hasGateway) continue;
     set = set.union(info.natSources);
@@ -68,7 +71,7 @@ function internalNetworks(env: Env): AddrSet {
     const f = new Fields(g);
     if (f.str('name')) gwIface.set(f.str('name'), f.str('interface'));
   }
-  const priv = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseAddressSpec(c)!);
+  const priv = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => literal(parseAddressSpec(c), c));
   for (const r of child(ctx.root, 'staticroutes')?.children ?? []) {
     if (r.name !== 'route') continue;
     const f = new Fields(r);
@@ -131,7 +134,7 @@ function manualRules(env: Env): SnatRule[] {
       (c) => c.name === 'rule',
     );
     const ordered = mvc
-      .map((el, i) => ({ el, i, seq: Number(child(el, 'sequence')?.text.trim() || 1) }))
+      .map((el, i) => ({ el, i, seq: Number(nonEmpty(child(el, 'sequence')?.text.trim()) ?? 1) }))
       .sort((a, b) => a.seq - b.seq || a.i - b.i);
     for (const { el, i } of ordered) {
       const r = mvcSnat(env, el, i);
@@ -165,7 +168,7 @@ function legacySnat(env: Env, el: XmlElement, index: number): SnatRule | undefin
   if (ctx.flag(f, 'disabled')) return undefined;
   const iface = f.str('interface');
   const info = ifaces.get(iface);
-  if (!info || !info.enabled) {
+  if (!info?.enabled) {
     ctx.note(`${ctx.where(el)}: ${lbl} is not applied: missing interface "${iface}"`);
     return undefined;
   }
@@ -176,7 +179,9 @@ function legacySnat(env: Env, el: XmlElement, index: number): SnatRule | undefin
   const sf = srcEl ? new Fields(srcEl) : undefined;
   const df = dstEl ? new Fields(dstEl) : undefined;
   const src = snatNet(env, sf?.str('network') ?? '', family);
-  const dst = df?.has('any') ? {} : snatNet(env, df?.str('network') || df?.str('address') || '', family);
+  const dst = df?.has('any')
+    ? {}
+    : snatNet(env, nonEmpty(df?.str('network')) ?? nonEmpty(df?.str('address')) ?? '', family);
   const skip = src.skip ?? dst.skip;
   if (skip) {
     ctx.note(`${ctx.where(el)}: ${lbl} is not applied: ${skip}`);
@@ -212,7 +217,10 @@ function legacySnat(env: Env, el: XmlElement, index: number): SnatRule | undefin
     match,
     action: nonat ? 'none' : 'translate',
     ports: nonat || staticPort ? 'preserve' : 'random',
-    text: `${nonat ? 'no nat' : 'nat'} on ${iface} from ${sf?.str('network') || 'any'} to ${df?.has('any') ? 'any' : df?.str('network') || 'any'}${staticPort ? ' static-port' : natport ? ` port ${natport}` : ''}`,
+    text:
+      `${nonat ? 'no nat' : 'nat'} on ${iface} from ${nonEmpty(sf?.str('network')) ?? 'any'} to ` +
+      (df?.has('any') ? 'any' : (nonEmpty(df?.str('network')) ?? 'any')) +
+      (staticPort ? ' static-port' : natport ? ` port ${natport}` : ''),
   };
   if (descr) rule.comment = descr;
   if (nonat) rule.portsReason = 'no nat: the source is not translated';
@@ -225,7 +233,7 @@ function legacySnat(env: Env, el: XmlElement, index: number): SnatRule | undefin
 }
 
 function ANY(): AddrSet {
-  return parseAddressSpec('0.0.0.0/0')!.union(parseAddressSpec('::/0')!);
+  return literal(parseAddressSpec('0.0.0.0/0'), '0.0.0.0/0').union(literal(parseAddressSpec('::/0'), '::/0'));
 }
 
 function mvcSnat(env: Env, el: XmlElement, index: number): SnatRule | undefined {
@@ -279,7 +287,9 @@ function mvcSnat(env: Env, el: XmlElement, index: number): SnatRule | undefined 
     match,
     action: nonat ? 'none' : 'translate',
     ports: nonat || staticPort ? 'preserve' : 'random',
-    text: `${nonat ? 'no nat' : 'nat'} on ${iface} from ${f.str('source_net') || 'any'} to ${f.str('destination_net') || 'any'}${staticPort ? ' static-port' : natport ? ` port ${natport}` : ''}`,
+    text:
+      `${nonat ? 'no nat' : 'nat'} on ${iface} from ${f.str('source_net') || 'any'} to ` +
+      `${f.str('destination_net') || 'any'}${staticPort ? ' static-port' : natport ? ` port ${natport}` : ''}`,
   };
   if (descr) rule.comment = descr;
   if (nonat) rule.portsReason = 'no nat: the source is not translated';

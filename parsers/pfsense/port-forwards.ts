@@ -9,6 +9,7 @@ import type { FilterEntry } from './rules.js';
 import { contentId } from '../toolkit/hash.js';
 import { numberedLabel } from '../toolkit/labels.js';
 import type { XmlElement } from './xml.js';
+import { nonEmpty } from '../toolkit/values.js';
 
 interface NatProto {
   proto?: ProtoSet;
@@ -34,7 +35,11 @@ export function portForwards(env: Env): { dnat: DnatRule[]; filterEntries: Filte
   const { ctx, ifaces } = env;
   const nat = child(ctx.root, 'nat');
   const els = (nat?.children ?? []).filter((c) => c.name === 'rule');
-  const ordered = els.map((el, index) => ({ el, index, seq: Number(child(el, 'sequence')?.text.trim() || 0) }));
+  const ordered = els.map((el, index) => ({
+    el,
+    index,
+    seq: Number(nonEmpty(child(el, 'sequence')?.text.trim()) ?? 0),
+  }));
   // OPNsense applies port forwards sortedBy(['sequence']); pfSense keeps XML order.
   if (ctx.platform === 'opnsense') ordered.sort((a, b) => a.seq - b.seq || a.index - b.index);
   const dnat: DnatRule[] = [];
@@ -94,7 +99,9 @@ export function portForwards(env: Env): { dnat: DnatRule[]; filterEntries: Filte
         if (r.unsupported) ctx.unsupportedAt(el, `<nat><rule><port>${side.port}</port>`, `${lbl}: ${r.unsupported}`);
         if (r.set) {
           match[field] = r.set;
-          if (field === 'dport') dportRange = [r.set.bounds[0]!, r.set.bounds[r.set.bounds.length - 1]!];
+          const [lo] = r.set.bounds;
+          const hi = r.set.bounds.at(-1);
+          if (field === 'dport' && lo !== undefined && hi !== undefined) dportRange = [lo, hi];
         }
       }
     }
@@ -114,7 +121,10 @@ export function portForwards(env: Env): { dnat: DnatRule[]; filterEntries: Filte
     const assoc = f.str('associated-rule-id');
     const passOpt = f.str('pass');
     const bypassFilter = assoc === 'pass' || (ctx.platform === 'opnsense' && passOpt === 'pass');
-    const text = `rdr ${bypassFilter ? 'pass ' : ''}on ${ifNames.join(',')} ${family} proto ${p.text} from ${src.text}${src.port ? ` port ${src.port}` : ''} to ${dst.text}${dst.port ? ` port ${dst.port}` : ''} -> ${targetText}${f.str('local-port') ? ` port ${f.str('local-port')}` : ''}`;
+    const text =
+      `rdr ${bypassFilter ? 'pass ' : ''}on ${ifNames.join(',')} ${family} proto ${p.text} from ` +
+      `${src.text}${src.port ? ` port ${src.port}` : ''} to ${dst.text}${dst.port ? ` port ${dst.port}` : ''} -> ` +
+      `${targetText}${f.str('local-port') ? ` port ${f.str('local-port')}` : ''}`;
     const base = el.attrs.uuid ?? (assoc && assoc !== 'pass' ? assoc : contentId('rdr', `${text}|${descr}`));
     const rule: DnatRule = { id: ctx.uniqueId(base), loc: ctx.loc(el), label: lbl, match, to, bypassFilter, text };
     if (descr) rule.comment = descr; // carries inline suppressions

@@ -7,6 +7,7 @@ import { resolvePortSpec, ruleProtocol } from './protocols.js';
 import { contentId } from '../toolkit/hash.js';
 import { quoted } from '../toolkit/labels.js';
 import type { XmlElement } from './xml.js';
+import { literal } from '../toolkit/values.js';
 
 /** A filter rule of either store, normalized before it is placed into chains. */
 export interface RuleDraft {
@@ -302,14 +303,18 @@ export function stateTimeout(ctx: Ctx, f: Fields, draft: RuleDraft): void {
     const hasPorts = draft.src.port !== '' || draft.dst.port !== '';
     if (st && /^\d+$/.test(st.text.trim()) && (proto === 'udp' || proto === 'tcp/udp' || (proto === '' && !hasPorts))) {
       draft.udpTimeoutEl = st;
-      draft.udpTimeoutReason = `per-rule <statetimeout>${st.text.trim()}</statetimeout>: pfSense emits udp.multiple ${st.text.trim()} for this rule's states (vendor-semantics A.1, A.4)`;
+      draft.udpTimeoutReason =
+        `per-rule <statetimeout>${st.text.trim()}</statetimeout>: pfSense emits udp.multiple ` +
+        `${st.text.trim()} for this rule's states (vendor-semantics A.1, A.4)`;
     }
   } else {
     // OPNsense: statetimeout is tcp.established only; per-rule udp-multiple sets the UDP timeout (A.6).
     const um = f.get('udp-multiple');
     if (um && /^\d+$/.test(um.text.trim()) && Number(um.text.trim()) > 0) {
       draft.udpTimeoutEl = um;
-      draft.udpTimeoutReason = `per-rule <udp-multiple>${um.text.trim()}</udp-multiple>: OPNsense sets udp.multiple for this rule's states (vendor-semantics A.6)`;
+      draft.udpTimeoutReason =
+        `per-rule <udp-multiple>${um.text.trim()}</udp-multiple>: OPNsense sets udp.multiple for ` +
+        `this rule's states (vendor-semantics A.6)`;
     }
   }
 }
@@ -329,7 +334,7 @@ function skipNote(ctx: Ctx, d: RuleDraft, reason: string): void {
 /** Sort key inside the pf ruleset (A.2 for pfSense, A.6 for OPNsense). */
 function sortKey(env: Env, d: RuleDraft): number[] | undefined {
   const { ctx, ifaces } = env;
-  const single = d.interfaces.length === 1 ? d.interfaces[0]! : undefined;
+  const single = d.interfaces.length === 1 ? d.interfaces[0] : undefined;
   if (ctx.platform === 'pfsense') {
     // vendor-semantics A.2: floating, then interface groups (user, then system), then interface tabs.
     const cat = d.floating
@@ -347,11 +352,11 @@ function sortKey(env: Env, d: RuleDraft): number[] | undefined {
     const known = d.interfaces.some((n) => ifaces.get(n) !== undefined);
     if (d.interfaces.length > 0 && !known) return undefined; // prio 600000: "Invalid rules (not applied by PF)"
     if (d.interfaces.length !== 1 || d.interfaceNot) prio = 200000;
-    else if (ifaces.get(single!)?.isGroup || ifaces.groups.has(single!))
-      prio = 300000 + (ifaces.groups.get(single!)?.sequence ?? 0);
+    else if (single !== undefined && (ifaces.get(single)?.isGroup || ifaces.groups.has(single)))
+      prio = 300000 + (ifaces.groups.get(single)?.sequence ?? 0);
     else prio = 400000;
   } else if (d.floating) prio = 200000;
-  else if (single && ifaces.groups.has(single)) prio = 300000 + ifaces.groups.get(single)!.sequence;
+  else if (single && ifaces.groups.has(single)) prio = 300000 + (ifaces.groups.get(single)?.sequence ?? 0);
   else prio = 400000;
   return [prio, d.store === 'mvc' ? 0 : 1, d.store === 'mvc' ? d.sequence : 0, d.index];
 }
@@ -383,7 +388,9 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
       d.unsupported.push({
         el: child(d.el, 'interface') ?? d.el,
         what: `${d.store === 'mvc' ? '<OPNsense><Firewall><Filter><rules><rule>' : '<filter><rule>'}<interface>${o}</interface>`,
-        why: `interface group ${o} (VPN/tunnel or group interface): its member interfaces are not in the file, so traffic it matches is unknown`,
+        why:
+          `interface group ${o} (VPN/tunnel or group interface): its member interfaces are not in the file, so ` +
+          `traffic it matches is unknown`,
       });
     }
     ifSet = r.set;
@@ -406,11 +413,13 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   const p = ruleProtocol(env, d.protocol, d.family, hasPorts);
   if (p.tcpTrap) {
     ctx.note(
-      `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but no protocol: pfSense generates "proto tcp" and drops the port (vendor-semantics A.1, F.5)`,
+      `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but no protocol: pfSense generates "proto tcp" and drops the port ` +
+        `(vendor-semantics A.1, F.5)`,
     );
   } else if (hasPorts && !p.portsApply && opn) {
     ctx.note(
-      `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but protocol "${p.text}": OPNsense only applies ports to tcp/udp, the port is ignored`,
+      `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but protocol "${p.text}": OPNsense only applies ports to tcp/udp, ` +
+        `the port is ignored`,
     );
   }
   if (p.unknown) {
@@ -449,7 +458,7 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   if (symbolic.length > 0) match.symbolic = symbolic;
 
   // vendor-semantics A.1: missing or unknown <type> is pass.
-  const action = ACTIONS[d.type] ?? ACTIONS.pass!;
+  const action = ACTIONS[d.type] ?? literal(ACTIONS.pass, 'ACTIONS.pass');
   const text = ruleText(d, p.text);
   const base = d.tracker ?? d.uuid ?? contentId(d.store === 'mvc' ? 'mvc' : 'rule', `${text}|${d.descr}`);
   const rule: Rule = {

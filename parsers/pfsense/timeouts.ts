@@ -26,7 +26,9 @@ export function udpTimeout(ctx: Ctx): Setting<number> {
         value: Number(v),
         source: 'explicit',
         loc: ctx.loc(explicit),
-        reason: `<udpmultipletimeout>${v}</udpmultipletimeout> sets udp.multiple ${v} s (emitted after the optimization line, vendor-semantics A.4)`,
+        reason:
+          `<udpmultipletimeout>${v}</udpmultipletimeout> sets udp.multiple ${v} s (emitted after the optimization ` +
+          `line, vendor-semantics A.4)`,
       };
     }
   } else if (sf?.has('udpmultipletimeout')) {
@@ -57,7 +59,9 @@ export function udpTimeout(ctx: Ctx): Setting<number> {
     value: PF_UDP_MULTIPLE_DEFAULT,
     source: 'explicit',
     loc: ctx.loc(optEl),
-    reason: `optimization ${opt}: pf's optimization hints change only TCP timeouts, udp.multiple stays at pf's default 60 s (vendor-semantics A.4)`,
+    reason:
+      `optimization ${opt}: pf's optimization hints change only TCP timeouts, udp.multiple stays at pf's default ` +
+      `60 s (vendor-semantics A.4)`,
   };
 }
 
@@ -82,7 +86,9 @@ export function sipAlg(ctx: Ctx): Setting<boolean>[] {
         value: true,
         source: 'explicit',
         loc: ctx.loc(el),
-        reason: `siproxd ${ctx.platform === 'pfsense' ? 'package' : 'plugin'} configuration present: a SIP proxy may rewrite SIP traffic (vendor-semantics A.5)`,
+        reason:
+          `siproxd ${ctx.platform === 'pfsense' ? 'package' : 'plugin'} configuration present: a SIP proxy may ` +
+          `rewrite SIP traffic (vendor-semantics A.5)`,
         uncertain: SIPROXD_UNCERTAIN,
       },
     ];

@@ -7,9 +7,9 @@ import { PositionIndex } from '../toolkit/positions.js';
  * A small, linear, non-validating XML reader that keeps source positions. fast-xml-parser 5 can
  * report start offsets too; this reader is kept because it is faster on 40 MB exports (see the
  * bench), refuses DTD entity declarations outright instead of expanding them, and records where
- * each element ends (end line/column for SARIF regions). Safe by construction: DTD entity declarations are refused, only the five predefined
- * entities and numeric character references are decoded, nesting depth is bounded, and every
- * scan moves forward with indexOf/charCodeAt so the whole document is read in O(n).
+ * each element ends (end line/column for SARIF regions). Safe by construction: DTD entity
+ * declarations are refused, only the five predefined entities and numeric character references
+ * are decoded, nesting depth is bounded, and every scan moves forward with indexOf/charCodeAt so the whole document is read in O(n).
  */
 
 /** 1-based; `line/column` is the `<` of the start tag, `endLine/endColumn` is just past the final `>`. */
@@ -120,10 +120,8 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
     let i = from;
     while (i < to && isWs(text.charCodeAt(i))) i++;
     if (i === to) return;
-    if (stack.length === 0) {
-      fail(i, root ? 'text after the root element' : 'text before the root element');
-    }
-    const top = stack[stack.length - 1]!;
+    const top = stack.at(-1);
+    if (!top) fail(i, root ? 'text after the root element' : 'text before the root element');
     const s = decode(from, to);
     top.text = top.text === '' ? s : top.text + s;
   }
@@ -163,10 +161,10 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
         continue;
       }
       if (text.startsWith('<![CDATA[', lt)) {
-        if (stack.length === 0) fail(lt, 'CDATA section outside the root element');
+        const top = stack.at(-1);
+        if (!top) fail(lt, 'CDATA section outside the root element');
         const e = text.indexOf(']]>', lt + 9);
         if (e === -1) fail(lt, 'unterminated CDATA section (missing ]]>)');
-        const top = stack[stack.length - 1]!;
         const s = text.slice(lt + 9, e);
         if (s.length > 0) top.text = top.text === '' ? s : top.text + s;
         pos = e + 3;
@@ -263,7 +261,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
       if (lt2 !== -1) fail(i + 1 + lt2, `'<' inside the value of attribute ${aName}`);
       attrs ??= Object.create(null) as Record<string, string>;
       if (Object.prototype.hasOwnProperty.call(attrs, aName)) fail(aStart, `duplicate attribute ${aName} in <${name}>`);
-      attrs[aName] = raw.indexOf('&') === -1 ? raw : decode(i + 1, close);
+      attrs[aName] = !raw.includes('&') ? raw : decode(i + 1, close);
       i = close + 1;
     }
     if (stack.length + 1 > maxDepth) fail(lt, `elements nested deeper than ${maxDepth} levels`);

@@ -5,6 +5,7 @@ import { PositionIndex } from './positions.js';
  * Control characters no configuration export contains (tab, line breaks and form feed aside): their
  * presence means the file is not text (a compressed backup, a binary dump, UTF-16).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point of this expression.
 const CONTROL_RE = /[\x00-\x08\x0B\x0E-\x1F]/;
 
 /** Offset of the first control character that marks binary data, or -1. */
