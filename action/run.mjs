@@ -71,7 +71,7 @@ export function buildArgs() {
 }
 
 function main() {
-  const sarif = input('SARIF') || 'fwlint.sarif';
+  const sarif = input('SARIF_FILE') || 'fwlint.sarif';
   const json = join(mkdtempSync(join(tmpdir(), 'fwlint-action-')), 'report.json');
   let args;
   try {
