@@ -79,7 +79,7 @@ describe('npm pack and an offline install of the tarball', () => {
     expect(files).toContain('docs/json-format.md');
     expect(files.filter((f) => /^(dist\/)?(test|bench|fixtures)\//.test(f))).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(Object.keys(pkg.scripts).filter((s) => /install/.test(s))).toEqual([]);
+    expect(Object.keys(pkg.scripts).filter((s) => s.includes('install'))).toEqual([]);
   });
 
   it("import('fwlint') gives a lint function that lints text", () => {
