@@ -16,7 +16,8 @@ export const dnsBlocked: LintRule = {
     name: 'dns-blocked',
     shortDescription: 'Phones cannot reach a DNS server.',
     fullDescription:
-      "Evaluates DNS (udp 53) from each phone network both to the firewall's own address on that interface (its resolver) and to Internet resolvers; reports when neither is allowed.",
+      "Evaluates DNS (udp 53) from each phone network both to the firewall's own address on that " +
+      'interface (its resolver) and to Internet resolvers; reports when neither is allowed.',
     defaultLevel: 'error',
     securitySeverity: 2.0,
     precision: 'medium',
@@ -30,9 +31,11 @@ export const dnsBlocked: LintRule = {
           'Firewall > Rules > (phone interface): pass TCP/UDP 53 to "<interface> address" (DNS Resolver) or to the DNS servers.',
         opnsense: 'Firewall > Rules > (phone interface): pass TCP/UDP 53 to the interface address (Unbound).',
         fortigate:
-          'Add DNS to the service of the phone policy, or serve DNS on the phone interface:\nconfig system dns-server\n    edit "<phone interface>"\n        set mode recursive\n    next\nend',
+          'Add DNS to the service of the phone policy, or serve DNS on the phone interface:\nconfig system ' +
+          'dns-server\n    edit "<phone interface>"\n        set mode recursive\n    next\nend',
         mikrotik:
-          '/ip dns set allow-remote-requests=yes\n/ip firewall filter add chain=input in-interface=<phones> protocol=udp dst-port=53 action=accept place-before=<drop rule>',
+          '/ip dns set allow-remote-requests=yes\n/ip firewall filter add chain=input in-interface=<phones> ' +
+          'protocol=udp dst-port=53 action=accept place-before=<drop rule>',
         nftables: 'Input chain: `iifname "<phones>" udp dport 53 accept` (or in forward to the resolver).',
       },
     },
@@ -71,7 +74,9 @@ export const dnsBlocked: LintRule = {
           ...reportBlocked(this.meta, ctx, fwd, toInternet, {
             subject: `DNS (udp 53) from ${from.label} to Internet resolvers, and to the firewall itself,`,
             fixRule: `${cite(req, ctx)} requires a working DNS server: allow udp/tcp 53 to a resolver.`,
-            fixDefault: `${cite(req, ctx)} requires a working DNS server: allow udp/tcp 53 to the firewall's resolver or an Internet resolver.`,
+            fixDefault:
+              `${cite(req, ctx)} requires a working DNS server: allow udp/tcp 53 to the firewall's resolver ` +
+              `or an Internet resolver.`,
             requirement: req.id,
             level: req.severity,
             key: [from.label],

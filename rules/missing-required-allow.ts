@@ -14,27 +14,38 @@ export const missingRequiredAllow: LintRule = {
     name: 'missing-required-allow',
     shortDescription: 'A flow the provider requires is blocked.',
     fullDescription:
-      'Evaluates each flow the provider document requires (protocol, ports, provider networks) through the firewall as it would run it — rule order, defaults, jumps — and reports the rule or default policy that blocks any part of it.',
+      'Evaluates each flow the provider document requires (protocol, ports, provider networks) through ' +
+      'the firewall as it would run it — rule order, defaults, jumps — and reports the rule or default ' +
+      'policy that blocks any part of it.',
     defaultLevel: 'error',
     securitySeverity: 5.0,
     precision: 'very-high',
     tags: ['voip', 'reachability', 'availability'],
     help: {
-      what: 'Part of a flow that the provider requires (for example SIP or RTP from the phones to the provider networks) is dropped by the firewall.',
-      why: 'Phones fail to register, calls have one-way or no audio, or provisioning and firmware updates fail when a required flow is blocked.',
+      what:
+        'Part of a flow that the provider requires (for example SIP or RTP from the phones to the provider ' +
+        'networks) is dropped by the firewall.',
+      why:
+        'Phones fail to register, calls have one-way or no audio, or provisioning and firmware updates ' +
+        'fail when a required flow is blocked.',
       fix: {
         generic:
-          'Allow the reported protocol, ports and networks from the phone network before the blocking rule, or change the blocking rule so it no longer covers them.',
+          'Allow the reported protocol, ports and networks from the phone network before the blocking ' +
+          'rule, or change the blocking rule so it no longer covers them.',
         pfsense:
-          'Firewall > Rules > (phone interface): add a pass rule for the protocol, ports and provider alias above the blocking rule (interface rules are first-match).',
+          'Firewall > Rules > (phone interface): add a pass rule for the protocol, ports and provider ' +
+          'alias above the blocking rule (interface rules are first-match).',
         opnsense:
           'Firewall > Rules > (phone interface): add a pass rule above the blocking rule (check its sequence number).',
         fortigate:
-          'config firewall policy: add an accept policy from the phone interface to the WAN for the provider address and service, then `move <new id> before <blocking id>` (policies match in file order, not by id).',
+          'config firewall policy: add an accept policy from the phone interface to the WAN for the provider ' +
+          'address and service, then `move <new id> before <blocking id>` (policies match in file order, not by id).',
         mikrotik:
-          '/ip firewall filter add chain=forward src-address=<phones> dst-address=<provider> protocol=udp dst-port=<ports> action=accept place-before=<blocking rule>',
+          '/ip firewall filter add chain=forward src-address=<phones> dst-address=<provider> protocol=udp ' +
+          'dst-port=<ports> action=accept place-before=<blocking rule>',
         nftables:
-          'Add an accept rule (e.g. `ip saddr <phones> ip daddr <provider> udp dport <ports> accept`) before the drop, and make sure no other base chain on the forward hook drops it.',
+          'Add an accept rule (e.g. `ip saddr <phones> ip daddr <provider> udp dport <ports> accept`) ' +
+          'before the drop, and make sure no other base chain on the forward hook drops it.',
       },
     },
   },
@@ -47,6 +58,7 @@ export const missingRequiredAllow: LintRule = {
       if (!req) continue;
       recordPass(ctx, evs);
       if (evs.some((ev) => ev.hostnamesOnly)) continue; // FWL012 speaks for hostname-only requirements
+      const fromLabels = [...new Set(evs.map((ev) => ev.flow.from.label))].join(', ');
       out.push(
         ...reportBlockedFlows(
           this.meta,
@@ -55,7 +67,7 @@ export const missingRequiredAllow: LintRule = {
           {
             subject: `Required flow "${req.description}"`,
             fixRule: 'Allow it before this rule or narrow this rule.',
-            fixDefault: `Nothing allows it, so the default applies: add a rule on ${[...new Set(evs.map((ev) => ev.flow.from.label))].join(', ')} that allows it.`,
+            fixDefault: `Nothing allows it, so the default applies: add a rule on ${fromLabels} that allows it.`,
             requirement: req.id,
             level: req.severity,
             key: [],

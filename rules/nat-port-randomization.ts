@@ -12,23 +12,29 @@ export const natPortRandomization: LintRule = {
     name: 'nat-port-randomization',
     shortDescription: "Source NAT randomizes the phones' source ports (symmetric NAT).",
     fullDescription:
-      "Reports the source-NAT rules (explicit or the platform's automatic ones) that rewrite the source port of phone traffic when the provider requires port-preserving (non-symmetric) NAT.",
+      "Reports the source-NAT rules (explicit or the platform's automatic ones) that rewrite the " +
+      'source port of phone traffic when the provider requires port-preserving (non-symmetric) NAT.',
     defaultLevel: 'error',
     securitySeverity: 3.0,
     precision: 'high',
     tags: ['voip', 'nat', 'symmetric-nat'],
     help: {
       what: 'The firewall picks a new random source port for each outbound session of the phones.',
-      why: 'With per-session port randomization the NAT behaves as symmetric NAT: STUN-based traversal (e.g. OpenScape device@home) cannot predict the public port and media fails.',
+      why:
+        'With per-session port randomization the NAT behaves as symmetric NAT: STUN-based traversal ' +
+        '(e.g. OpenScape device@home) cannot predict the public port and media fails.',
       fix: {
         generic: "Keep the source port for the phones' traffic (static port / port preservation).",
         pfsense:
-          'Firewall > NAT > Outbound: Hybrid mode, add a rule for the phone network on WAN with "Static Port" checked, above the automatic rules.',
+          'Firewall > NAT > Outbound: Hybrid mode, add a rule for the phone network on WAN with "Static ' +
+          'Port" checked, above the automatic rules.',
         opnsense: 'Firewall > NAT > Outbound: Hybrid mode, rule for the phone network with "Static port" set.',
         fortigate:
-          'On the phone policy: `unset port-random` and keep `port-preserve` enabled; with an IP pool use type overload (fixed-port-range and port-block-allocation pools rewrite ports), or `set fixedport enable`.',
+          'On the phone policy: `unset port-random` and keep `port-preserve` enabled; with an IP pool ' +
+          'use type overload (fixed-port-range and port-block-allocation pools rewrite ports), or `set fixedport enable`.',
         mikrotik:
-          '/ip firewall nat set [find action=endpoint-independent-nat randomise-ports=yes] randomise-ports=no (masquerade and src-nat keep the source port when it is free)',
+          '/ip firewall nat set [find action=endpoint-independent-nat randomise-ports=yes] randomise-ports=no ' +
+          '(masquerade and src-nat keep the source port when it is free)',
         nftables: 'Drop `random`/`fully-random` from the masquerade/snat statement for the phone traffic.',
       },
     },
@@ -40,7 +46,7 @@ export const natPortRandomization: LintRule = {
       for (const from of audienceOf(req, ctx)) {
         for (const part of outboundNat(ctx, from)) {
           const r = part.rule;
-          if (!r || r.action !== 'translate' || r.ports !== 'random') continue;
+          if (r?.action !== 'translate' || r.ports !== 'random') continue;
           if (seen.has(r.id)) continue;
           seen.add(r.id);
           const why = r.portsReason ? ` (${r.portsReason})` : '';
@@ -51,7 +57,10 @@ export const natPortRandomization: LintRule = {
               loc: r.loc,
               fromDefault: !!r.implicit,
               uncertain: !!r.uncertain,
-              message: `${r.implicit ? r.implicit : r.label} rewrites the source port of traffic from ${from.label}${why}; ${cite(req, ctx)} requires NAT that is not symmetric.${r.uncertain ? ` Uncertain: ${r.uncertain}.` : ''} Enable static port / port preservation for the phones.`,
+              message:
+                `${r.implicit ?? r.label} rewrites the source port of traffic from ${from.label}${why}; ` +
+                `${cite(req, ctx)} requires NAT that is not symmetric.${r.uncertain ? ` Uncertain: ${r.uncertain}.` : ''} ` +
+                `Enable static port / port preservation for the phones.`,
               key: [r.id, from.label],
             }),
           );

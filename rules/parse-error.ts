@@ -7,7 +7,8 @@ export const parseErrorMeta: LintRule['meta'] = {
   name: 'parse-error',
   shortDescription: 'The configuration file could not be parsed.',
   fullDescription:
-    'The file is not a readable configuration of the selected vendor (syntax error, truncated, binary, wrong vendor, or hostile content such as XML entity declarations).',
+    'The file is not a readable configuration of the selected vendor (syntax error, truncated, ' +
+    'binary, wrong vendor, or hostile content such as XML entity declarations).',
   defaultLevel: 'error',
   securitySeverity: 0,
   precision: 'very-high',

@@ -13,19 +13,23 @@ export const phonesNotNated: LintRule = {
     name: 'phones-not-nated',
     shortDescription: 'Phones reach the Internet without source NAT.',
     fullDescription:
-      "Splits the phones' traffic to the Internet by the source-NAT rules (first match) and reports the parts that leave untranslated, with the rule or mode that causes it.",
+      "Splits the phones' traffic to the Internet by the source-NAT rules (first match) and reports " +
+      'the parts that leave untranslated, with the rule or mode that causes it.',
     defaultLevel: 'error',
     securitySeverity: 5.5,
     precision: 'high',
     tags: ['voip', 'nat'],
     help: {
       what: 'Some phone traffic to the Internet is not source-NATed.',
-      why: 'Providers that require NAT expect phones on private addresses behind it; untranslated private sources are dropped upstream, and public phones are exposed.',
+      why:
+        'Providers that require NAT expect phones on private addresses behind it; untranslated private ' +
+        'sources are dropped upstream, and public phones are exposed.',
       fix: {
         generic:
           'Add a source-NAT (masquerade) rule for the phone network on the WAN interface, before any no-NAT exception.',
         pfsense:
-          'Firewall > NAT > Outbound: use Automatic or Hybrid mode, or add a rule for the phone network on WAN; remove "Do not NAT" rules covering it.',
+          'Firewall > NAT > Outbound: use Automatic or Hybrid mode, or add a rule for the phone network ' +
+          'on WAN; remove "Do not NAT" rules covering it.',
         opnsense: 'Firewall > NAT > Outbound: Automatic or Hybrid mode, or a manual rule for the phone network.',
         fortigate:
           'config firewall policy: `set nat enable` on the phone-to-WAN policy (or add a central-snat-map entry).',
@@ -62,7 +66,9 @@ export const phonesNotNated: LintRule = {
               requirement: req.id,
               loc: rule?.loc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root,
               fromDefault: !rule && ctx.policy.nat.mode?.source === 'default',
-              message: `Traffic from ${from.label} (${formatAddrSet(src)}) to the Internet leaves without source NAT: ${cause}. ${cite(req, ctx)} requires the phones to be behind NAT.`,
+              message:
+                `Traffic from ${from.label} (${formatAddrSet(src)}) to the Internet leaves without source NAT: ` +
+                `${cause}. ${cite(req, ctx)} requires the phones to be behind NAT.`,
               key: [from.label, untracked ? 'untracked' : (rule?.id ?? 'no-rule')],
             }),
           );

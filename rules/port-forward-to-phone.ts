@@ -22,7 +22,9 @@ export const portForwardToPhone: LintRule = {
     tags: ['voip', 'nat', 'security', 'exposure'],
     help: {
       what: 'Traffic from the Internet is forwarded to an IP phone.',
-      why: "Providers register phones outbound through NAT; a port-forward exposes the phone's SIP stack to scanners and toll fraud, and breaks the provider's NAT traversal.",
+      why:
+        "Providers register phones outbound through NAT; a port-forward exposes the phone's SIP stack " +
+        "to scanners and toll fraud, and breaks the provider's NAT traversal.",
       fix: {
         generic: 'Delete the port-forward; phones need no inbound forwards when they register outbound.',
         pfsense: 'Firewall > NAT > Port Forward: delete the rule (and its associated filter rule).',
@@ -56,7 +58,10 @@ export const portForwardToPhone: LintRule = {
             level: req.severity,
             requirement: req.id,
             loc: d.rule.loc,
-            message: `${d.rule.label} forwards ${proto}${ports} from the Internet to the phone address ${formatAddrSet(to.intersect(phoneNets))}; ${cite(req, ctx)} says phones must not be port-forwarded. Remove the forward.`,
+            message:
+              `${d.rule.label} forwards ${proto}${ports} from the Internet ` +
+              `to the phone address ${formatAddrSet(to.intersect(phoneNets))}; ` +
+              `${cite(req, ctx)} says phones must not be port-forwarded. Remove the forward.`,
             key: [d.rule.id, formatAddrSet(d.target.addr ?? to)],
           }),
         );

@@ -17,7 +17,9 @@ export const requiredPortForwardMissing: LintRule = {
     name: 'required-port-forward-missing',
     shortDescription: 'A port-forward the provider requires to the PBX is missing or blocked.',
     fullDescription:
-      'For each port-forward the provider requires (e.g. OpenScape Business device@home), checks that traffic arriving on the WAN address is translated to the PBX given with --pbx and that the filter then accepts it.',
+      'For each port-forward the provider requires (e.g. OpenScape Business device@home), checks ' +
+      'that traffic arriving on the WAN address is translated to the PBX given with --pbx and that ' +
+      'the filter then accepts it.',
     defaultLevel: 'error',
     securitySeverity: 3.0,
     precision: 'high',
@@ -32,9 +34,11 @@ export const requiredPortForwardMissing: LintRule = {
           'Firewall > NAT > Port Forward: add the forward to the PBX with "Filter rule association: Add associated filter rule" (or Pass).',
         opnsense: 'Firewall > NAT > Port Forward: add the forward to the PBX with a filter rule.',
         fortigate:
-          'config firewall vip: edit "<name>" set extintf "<wan>" set portforward enable set mappedip <pbx> ...; then an accept policy from WAN with the VIP as dstaddr.',
+          'config firewall vip: edit "<name>" set extintf "<wan>" set portforward enable set mappedip ' +
+          '<pbx> ...; then an accept policy from WAN with the VIP as dstaddr.',
         mikrotik:
-          '/ip firewall nat add chain=dstnat in-interface-list=WAN protocol=udp dst-port=<ports> action=dst-nat to-addresses=<pbx> to-ports=<pbx ports>',
+          '/ip firewall nat add chain=dstnat in-interface-list=WAN protocol=udp dst-port=<ports> action=dst-nat ' +
+          'to-addresses=<pbx> to-ports=<pbx ports>',
         nftables:
           'nat prerouting: `iifname "<wan>" udp dport <ports> dnat to <pbx>`; forward: accept `ct status dnat`.',
       },
@@ -73,15 +77,18 @@ export const requiredPortForwardMissing: LintRule = {
           subtract(m.box, { proto: r.box.proto, dport: r.box.dport }).map((box) => ({ ...m, box })),
         );
       }
-      if (missing.length > 0) {
-        const h = hull(missing.map((m) => m.box))!;
+      const h = hull(missing.map((m) => m.box));
+      if (h) {
         const wrong = missing.find((m) => m.dnat)?.dnat?.rule;
         out.push(
           finding(this.meta, ctx, {
             level: req.severity,
             requirement: req.id,
             loc: wrong?.loc ?? natLoc,
-            message: `Required port-forward "${req.description}" (${formatProtoSet(h.proto)} ${formatPortSet(h.dport)} to the PBX ${ctx.pbx.text}) ${wrong ? `goes elsewhere: ${wrong.label} forwards it to another target` : 'does not exist'}. Add a port-forward on the WAN address to ${ctx.pbx.text}.`,
+            message:
+              `Required port-forward "${req.description}" (${formatProtoSet(h.proto)} ${formatPortSet(h.dport)} ` +
+              `to the PBX ${ctx.pbx.text}) ${wrong ? `goes elsewhere: ${wrong.label} forwards it to another target` : 'does not exist'}. ` +
+              `Add a port-forward on the WAN address to ${ctx.pbx.text}.`,
             key: [wrong?.id ?? 'none', formatPortSet(h.dport)],
           }),
         );
@@ -104,13 +111,16 @@ export const requiredPortForwardMissing: LintRule = {
               level: req.severity,
               requirement: req.id,
               loc: d.rule.loc,
-              message: `${d.rule.label} forwards "${req.description}" to the PBX on port ${formatPortSet(ports)}, but the PBX listens on ${formatPortSet(wantPorts)}. Set the target port to ${formatPortSet(wantPorts)}.`,
+              message:
+                `${d.rule.label} forwards "${req.description}" to the PBX on port ${formatPortSet(ports)}, ` +
+                `but the PBX listens on ${formatPortSet(wantPorts)}. Set the target port to ${formatPortSet(wantPorts)}.`,
               key: [d.rule.id, 'target-port'],
             }),
           );
           continue;
         }
-        const flow = hull(parts.map((p) => p.box))!;
+        const flow = hull(parts.map((p) => p.box));
+        if (!flow) continue;
         out.push(
           ...reportBlocked(this.meta, ctx, parts, flow, {
             subject: `Forwarded "${req.description}" (${d.rule.label}, line ${d.rule.loc.line}) to the PBX`,

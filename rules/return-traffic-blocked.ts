@@ -15,7 +15,8 @@ export const returnTrafficBlocked: LintRule = {
     name: 'return-traffic-blocked',
     shortDescription: 'Reply traffic of allowed phone flows is blocked.',
     fullDescription:
-      'For every part of a required outbound flow the firewall accepts, checks that the replies get back: through the state of the accepted connection on stateful platforms, else through established/related rules.',
+      'For every part of a required outbound flow the firewall accepts, checks that the replies get ' +
+      'back: through the state of the accepted connection on stateful platforms, else through established/related rules.',
     defaultLevel: 'error',
     securitySeverity: 3.0,
     precision: 'high',
@@ -44,14 +45,16 @@ export const returnTrafficBlocked: LintRule = {
           if (p.verdict !== 'accept') continue;
           // Untracked packets create no state: their replies find none either (docs/semantics.md#nft-conntrack).
           if (ctx.policy.replies === 'stateful' && !p.untracked) {
-            const stateless = p.trail.find((s) => s.effect === 'accept' && s.rule && s.rule.keepState === false)?.rule;
+            const stateless = p.trail.find((s) => s.effect === 'accept' && s.rule?.keepState === false)?.rule;
             if (stateless)
               out.push(
                 finding(this.meta, ctx, {
                   level: req.severity,
                   requirement: req.id,
                   loc: stateless.loc,
-                  message: `${stateless.label} accepts "${ev.req.description}" without keeping state, so replies to it are not allowed back; ${cite(req, ctx)} requires established traffic to return. Use keep state.`,
+                  message:
+                    `${stateless.label} accepts "${ev.req.description}" without keeping state, so replies to it ` +
+                    `are not allowed back; ${cite(req, ctx)} requires established traffic to return. Use keep state.`,
                   key: [stateless.id, ev.req.id],
                 }),
               );

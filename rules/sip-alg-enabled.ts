@@ -12,21 +12,28 @@ export const sipAlgEnabled: LintRule = {
     name: 'sip-alg-enabled',
     shortDescription: 'SIP ALG or SIP helper is enabled.',
     fullDescription:
-      'Reports every mechanism that acts as a SIP application-layer gateway (FortiGate SIP ALG and session helper, RouterOS service-port sip, nftables ct helper sip, siproxd), including ones enabled by a default the export does not show.',
+      'Reports every mechanism that acts as a SIP application-layer gateway (FortiGate SIP ALG and ' +
+      'session helper, RouterOS service-port sip, nftables ct helper sip, siproxd), including ones ' +
+      'enabled by a default the export does not show.',
     defaultLevel: 'error',
     securitySeverity: 4.0,
     precision: 'high',
     tags: ['voip', 'sip', 'alg'],
     help: {
       what: 'The firewall inspects and rewrites SIP messages (SIP ALG / helper).',
-      why: "ALGs rewrite SIP headers and SDP inconsistently with the provider's own NAT traversal, causing failed registrations, one-way audio and dropped calls; providers require it off.",
+      why:
+        "ALGs rewrite SIP headers and SDP inconsistently with the provider's own NAT traversal, causing " +
+        'failed registrations, one-way audio and dropped calls; providers require it off.',
       fix: {
         generic: 'Disable the SIP ALG / helper.',
         pfsense:
           'pfSense has no SIP ALG; remove the siproxd package (System > Package Manager) unless the provider asks for it.',
         opnsense: 'OPNsense has no SIP ALG; remove the os-siproxd plugin.',
         fortigate:
-          'config system settings\n    set default-voip-alg-mode kernel-helper-based\nend\nconfig system session-helper\n    delete <id of the "sip" entry>\nend\nconfig voip profile\n    edit "<profile>"\n        config sip\n            set status disable\n        end\n    next\nend\n(or unset voip-profile and ips-voip-filter on the phone policies)',
+          'config system settings\n    set default-voip-alg-mode kernel-helper-based\nend\nconfig system ' +
+          'session-helper\n    delete <id of the "sip" entry>\nend\nconfig voip profile\n    edit "<profile>"\n ' +
+          '       config sip\n            set status disable\n        end\n    next\nend\n(or unset voip-profile ' +
+          'and ips-voip-filter on the phone policies)',
         mikrotik: '/ip firewall service-port set sip disabled=yes',
         nftables:
           'Remove the `ct helper set` statement that assigns the sip helper (and the `ct helper` object of type "sip").',

@@ -19,7 +19,8 @@ export const sipExposedToInternet: LintRule = {
     name: 'sip-exposed-to-internet',
     shortDescription: 'Phones accept SIP from any Internet source.',
     fullDescription:
-      "Evaluates new SIP connections (tcp/udp 5060-5061) from the Internet to the phones, both routed and through port-forwards, and reports the rules that let sources outside the provider's networks in.",
+      'Evaluates new SIP connections (tcp/udp 5060-5061) from the Internet to the phones, both routed ' +
+      "and through port-forwards, and reports the rules that let sources outside the provider's networks in.",
     defaultLevel: 'warning',
     securitySeverity: 7.5,
     precision: 'high',
@@ -34,7 +35,8 @@ export const sipExposedToInternet: LintRule = {
         opnsense: 'Firewall > Rules > WAN: restrict the source to the provider alias or delete the rule.',
         fortigate: 'Set srcaddr of the policy to the provider address group instead of "all", or remove the VIP.',
         mikrotik:
-          '/ip firewall nat set <rule> src-address-list=<provider> (or /ip firewall filter set <rule> src-address-list=<provider>), or remove the rule',
+          '/ip firewall nat set <rule> src-address-list=<provider> (or /ip firewall filter set <rule> ' +
+          'src-address-list=<provider>), or remove the rule',
         nftables: 'Match `ip saddr @provider` in the accept/dnat rule, or remove it.',
       },
     },
@@ -51,13 +53,21 @@ export const sipExposedToInternet: LintRule = {
       loc: Finding['loc'],
       key: string[],
     ) => {
-      const h = hull(accepted)!;
+      const h = hull(accepted);
+      if (!h) return;
       const outside = h.src.subtract(allowedSources);
       if (outside.isEmpty) return;
+      const targets = h.dst.intersect(phones).isEmpty ? h.dst : h.dst.intersect(phones);
+      const sources = INTERNET.isSubsetOf(outside.union(allowedSources))
+        ? "any Internet address outside the provider's networks"
+        : formatAddrSet(outside);
       out.push(
         finding(this.meta, ctx, {
           loc,
-          message: `SIP (${formatPortSet(h.dport)}) to the phones ${formatAddrSet(h.dst.intersect(phones).isEmpty ? h.dst : h.dst.intersect(phones))} is accepted from ${INTERNET.isSubsetOf(outside.union(allowedSources)) ? "any Internet address outside the provider's networks" : formatAddrSet(outside)}${via}${step ? ` by ${describeStep(step)}` : ''}. Restrict the source to the provider's networks or remove it.`,
+          message:
+            `SIP (${formatPortSet(h.dport)}) to the phones ${formatAddrSet(targets)} ` +
+            `is accepted from ${sources}${via}${step ? ` by ${describeStep(step)}` : ''}. ` +
+            `Restrict the source to the provider's networks or remove it.`,
           key,
         }),
       );

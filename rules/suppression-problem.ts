@@ -8,7 +8,9 @@ export const suppressionProblemMeta: LintRule['meta'] = {
   name: 'suppression-problem',
   shortDescription: 'A suppression is expired, matches nothing, or has no reason.',
   fullDescription:
-    'Accepted findings must stay accountable: an `ignore` entry past its `expires` date stops suppressing and is reported, an entry that matches no finding is stale, and an inline `fwlint-disable` without `-- reason` suppresses nothing.',
+    'Accepted findings must stay accountable: an `ignore` entry past its `expires` date stops suppressing ' +
+    'and is reported, an entry that matches no finding is stale, and an inline `fwlint-disable` ' +
+    'without `-- reason` suppresses nothing.',
   defaultLevel: 'warning',
   securitySeverity: 0,
   precision: 'very-high',
@@ -18,7 +20,8 @@ export const suppressionProblemMeta: LintRule['meta'] = {
     why: 'Suppressions that outlive their reason hide real problems; stale ones mislead reviewers.',
     fix: {
       generic:
-        'Renew the entry with a new expiry date and reason, delete it if the finding is gone, or add `-- <reason>` to the inline directive.',
+        'Renew the entry with a new expiry date and reason, delete it if the finding is gone, or add ' +
+        '`-- <reason>` to the inline directive.',
     },
   },
 };

@@ -12,7 +12,9 @@ export const udpTimeoutOutOfRange: LintRule = {
     name: 'udp-timeout-out-of-range',
     shortDescription: 'UDP session timeout is shorter (or longer) than the provider requires.',
     fullDescription:
-      "Computes the effective idle timeout of an established UDP flow (global defaults, explicit settings and per-rule overrides on the rules that accept the phones' UDP flows) and compares it with the provider's range.",
+      'Computes the effective idle timeout of an established UDP flow (global defaults, explicit ' +
+      "settings and per-rule overrides on the rules that accept the phones' UDP flows) and compares " +
+      "it with the provider's range.",
     defaultLevel: 'error',
     securitySeverity: 3.0,
     precision: 'high',
@@ -23,14 +25,16 @@ export const udpTimeoutOutOfRange: LintRule = {
       fix: {
         generic: "Raise the UDP idle timeout to at least the provider's minimum.",
         pfsense:
-          'System > Advanced > Firewall & NAT: Firewall Optimization Options = Conservative (udp.multiple 900 s), or set UDP Multiple Timeout to 300 or more.',
+          'System > Advanced > Firewall & NAT: Firewall Optimization Options = Conservative (udp.multiple ' +
+          '900 s), or set UDP Multiple Timeout to 300 or more.',
         opnsense:
           'Firewall > Settings > Advanced: Firewall Optimization = conservative, or per-rule UDP multiple timeout.',
         fortigate:
           'config system global\n    set udp-idle-timer 300\nend (or a per-service udp-idle-timer on the SIP/RTP services)',
         mikrotik: '/ip firewall connection tracking set udp-stream-timeout=5m',
         nftables:
-          'Add a `ct timeout` object with `policy = { replied : 300 }` for l4proto udp and assign it to the phone traffic with `ct timeout set`, or raise net.netfilter.nf_conntrack_udp_timeout_stream.',
+          'Add a `ct timeout` object with `policy = { replied : 300 }` for l4proto udp and assign it ' +
+          'to the phone traffic with `ct timeout set`, or raise net.netfilter.nf_conntrack_udp_timeout_stream.',
       },
     },
   },

@@ -13,7 +13,8 @@ export const unsupportedStatement: LintRule = {
     name: 'unsupported-statement',
     shortDescription: 'Configuration fwlint does not model could change a verdict.',
     fullDescription:
-      'The parser met a construct it does not evaluate (schedules, policy routing, OS fingerprints, unknown object types...) that could change whether a flow is allowed; verdicts that depend on it may be wrong.',
+      'The parser met a construct it does not evaluate (schedules, policy routing, OS fingerprints, ' +
+      'unknown object types...) that could change whether a flow is allowed; verdicts that depend on it may be wrong.',
     defaultLevel: 'warning',
     securitySeverity: 0,
     precision: 'high',

@@ -17,17 +17,24 @@ export const unverifiableRequirement: LintRule = {
     name: 'unverifiable-requirement',
     shortDescription: 'A requirement depends on hostnames that cannot be resolved offline.',
     fullDescription:
-      'fwlint never resolves hostnames. When a required destination is only a hostname, or a rule that could decide the flow matches hostnames or URL tables, the verdict depends on DNS at run time; the finding says what the rules do for the concrete addresses.',
+      'fwlint never resolves hostnames. When a required destination is only a hostname, or a rule ' +
+      'that could decide the flow matches hostnames or URL tables, the verdict depends on DNS at ' +
+      'run time; the finding says what the rules do for the concrete addresses.',
     defaultLevel: 'warning',
     securitySeverity: 2.0,
     precision: 'medium',
     tags: ['voip', 'reachability', 'dns'],
     help: {
-      what: 'The requirement names a hostname (or the firewall rule uses an FQDN alias), so whether the flow is allowed depends on what the name resolves to.',
-      why: 'Providers publish hostnames whose addresses change; an allow list that does not cover the current addresses breaks provisioning, time sync or firmware updates.',
+      what:
+        'The requirement names a hostname (or the firewall rule uses an FQDN alias), so whether the ' +
+        'flow is allowed depends on what the name resolves to.',
+      why:
+        'Providers publish hostnames whose addresses change; an allow list that does not cover the ' +
+        'current addresses breaks provisioning, time sync or firmware updates.',
       fix: {
         generic:
-          'Allow the port to any Internet destination, or to an FQDN alias of the hostname, or confirm the addresses with the provider and allow those networks.',
+          'Allow the port to any Internet destination, or to an FQDN alias of the hostname, or confirm ' +
+          'the addresses with the provider and allow those networks.',
         pfsense:
           'Firewall > Aliases: create a Host alias with the hostname (filterdns keeps it current) and allow the port to that alias.',
         opnsense: 'Firewall > Aliases: create a Host(s) alias with the hostname and allow the port to it.',
@@ -51,7 +58,9 @@ export const unverifiableRequirement: LintRule = {
         if (dropped.length === 0) continue; // allowed to every Internet address: holds whatever the name resolves to
         const byName = namedRules(dropped, hosts);
         for (const group of byDecider(dropped)) {
-          const step = group[0]!.decidedBy;
+          const first = group[0];
+          if (!first) continue;
+          const step = first.decidedBy;
           const named = byName.length
             ? ` Rules that name it: ${byName.map((r) => `${r.label} (line ${r.loc.line})`).join(', ')}; whether they match depends on DNS.`
             : '';
@@ -67,7 +76,8 @@ export const unverifiableRequirement: LintRule = {
                 `to ${hostList(hosts)} cannot be verified offline.`,
               ),
               details:
-                `${describeFlow(ev.flow, hostList(hosts))}: traffic to Internet addresses is blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)}, and fwlint does not resolve hostnames.${named} ` +
+                `${describeFlow(ev.flow, hostList(hosts))}: traffic to Internet addresses is blocked ${describePart(group, ev.flow.box)} ` +
+                `by ${describeStep(step)}, and fwlint does not resolve hostnames.${named} ` +
                 'Allow the port to any destination or to an FQDN alias of the hostname.',
               key: [stepKey(step), ev.flow.from.label, hosts.join(',')],
             }),
@@ -76,7 +86,9 @@ export const unverifiableRequirement: LintRule = {
         continue;
       }
       for (const group of byDecider(uncertain)) {
-        const step = group[0]!.decidedBy;
+        const first = group[0];
+        if (!first) continue;
+        const step = first.decidedBy;
         const maybe = [...new Set(group.flatMap((p) => p.maybe))];
         out.push(
           finding(this.meta, ctx, {
@@ -88,7 +100,8 @@ export const unverifiableRequirement: LintRule = {
             message: headline(`Required flow "${ev.req.description}"`, `may be blocked by ${shortCause(step)}.`),
             details:
               `${describeFlow(ev.flow)}: blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)} ` +
-              `unless ${maybe.map((r) => `${r.label} (line ${r.loc.line})`).join(', ')} matches through its hostname members, which cannot be checked offline. ` +
+              (`unless ${maybe.map((r) => `${r.label} (line ${r.loc.line})`).join(', ')} matches through its ` +
+                `hostname members, which cannot be checked offline. `) +
               'Allow the provider networks by address to make the verdict certain.',
             key: [stepKey(step), ev.flow.from.label, ...maybe.map((r) => r.id)],
           }),
@@ -114,13 +127,13 @@ export const unverifiableRequirement: LintRule = {
           uncertain: true,
           message: headline(r.label, 'blocks hostnames fwlint cannot resolve; required flows may be blocked.'),
           details:
-            `If any of the hostname members of ${r.label} (line ${r.loc.line}) resolves into a provider network, it blocks required flows that are otherwise allowed: ` +
+            `If any of the hostname members of ${r.label} (line ${r.loc.line}) resolves into a provider ` +
+            `network, it blocks required flows that are otherwise allowed: ` +
             `${names
               .slice(0, 4)
               .map((n) => `"${n}"`)
-              .join(
-                ', ',
-              )}${names.length > 4 ? ` and ${names.length - 4} more` : ''}. Exclude the provider networks from this rule or check the names.`,
+              .join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}. ` +
+            'Exclude the provider networks from this rule or check the names.',
           key: ['accept-doubt', r.id],
         }),
       );

@@ -30,7 +30,8 @@ export const wanIcmpBlocked: LintRule = {
           'Firewall > Rules > WAN: add a pass rule, protocol ICMP, ICMP subtypes Echo request, destination "WAN address".',
         opnsense: 'Firewall > Rules > WAN: pass ICMP echo request to "WAN address".',
         fortigate:
-          'config system interface\n    edit "<wan>"\n        append allowaccess ping\n    next\nend\n(or an accept entry in config firewall local-in-policy with service PING, above any deny)',
+          'config system interface\n    edit "<wan>"\n        append allowaccess ping\n    next\nend\n(or ' +
+          'an accept entry in config firewall local-in-policy with service PING, above any deny)',
         mikrotik:
           '/ip firewall filter add chain=input in-interface-list=WAN protocol=icmp action=accept place-before=<drop rule>',
         nftables: 'In the input chain: `iifname "<wan>" icmp type echo-request accept` before the drop.',

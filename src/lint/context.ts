@@ -18,7 +18,10 @@ export interface RuleContext {
   policy: Policy;
   profile: Profile;
   phones: Endpoints[];
-  /** Networks for audiences other than phones (PC software, Wi-Fi calling...): the internal networks, without the firewall's own addresses. */
+  /**
+   * Networks for audiences other than phones (PC software, Wi-Fi calling...): the internal networks, without the
+   * firewall's own addresses.
+   */
   clients: Endpoints[];
   pbx?: { addr: AddrSet; text: string };
   wan: string[];

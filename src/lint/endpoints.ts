@@ -29,7 +29,7 @@ export function resolveEndpoints(
 export function internalEndpoints(policy: Policy, wan: readonly string[] = []): Endpoints[] {
   const own = ownAddresses(policy);
   return internalInterfaces(policy, wan)
-    .map((i) => ({ label: `${ifaceLabel(i)}`, networks: i.networks.subtract(own), iface: i.name }))
+    .map((i) => ({ label: ifaceLabel(i), networks: i.networks.subtract(own), iface: i.name }))
     .filter((e) => !e.networks.isEmpty)
     .map((e) => ({ ...e, label: e.label || formatAddrSet(e.networks) }));
 }

@@ -50,7 +50,10 @@ const UNKNOWN_RANGE = 'fwlint cannot know which range is configured';
  */
 export function missingEndpoints(req: FlowRequirement, ctx: RuleContext): string | undefined {
   if (req.siteDefinedPorts)
-    return `the document leaves the port range to the site (at least ${req.siteDefinedPorts.minConsecutive} consecutive ports); ${UNKNOWN_RANGE}`;
+    return (
+      `the document leaves the port range to the site (at least ${req.siteDefinedPorts.minConsecutive} ` +
+      `consecutive ports); ${UNKNOWN_RANGE}`
+    );
   const missing: string[] = [];
   for (const ep of [req.remote, ...(req.local ? [req.local] : [])]) {
     for (const r of ep.roles ?? [])
@@ -96,9 +99,10 @@ export function providerAddresses(profile: Profile): AddrSet {
 export function audienceOf(req: { audience?: string }, ctx: RuleContext): Endpoints[] {
   if (!req.audience || req.audience === 'phones') return ctx.phones;
   if (req.audience === 'pbx') {
-    if (!ctx.pbx) return [];
-    const iface = ctx.policy.interfaces.find((i) => i.networks.overlaps(ctx.pbx!.addr));
-    return iface ? [{ label: `PBX ${ctx.pbx.text}`, networks: ctx.pbx.addr, iface: iface.name }] : [];
+    const pbx = ctx.pbx;
+    if (!pbx) return [];
+    const iface = ctx.policy.interfaces.find((i) => i.networks.overlaps(pbx.addr));
+    return iface ? [{ label: `PBX ${pbx.text}`, networks: pbx.addr, iface: iface.name }] : [];
   }
   return ctx.clients;
 }

@@ -76,7 +76,7 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
   // One evaluation per firewall, network and WAN set: several rules and every profile ask.
   const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}`;
   let byKey = natCache.get(ctx.policy);
-  if (!byKey) natCache.set(ctx.policy, (byKey = new Map()));
+  if (!byKey) natCache.set(ctx.policy, (byKey = new Map<string, OutboundPart[]>()));
   const hit = byKey.get(key);
   if (hit) return hit;
   // Source NAT is an IPv4 matter: IPv6 prefixes are routed, not translated.
@@ -124,7 +124,7 @@ export function portForwarded(
     formatAddrSet(dst, 64),
   ].join('|');
   let byKey = fwdCache.get(ctx.policy);
-  if (!byKey) fwdCache.set(ctx.policy, (byKey = new Map()));
+  if (!byKey) fwdCache.set(ctx.policy, (byKey = new Map<string, { part: Part; dnat: DnatTranslation }[]>()));
   const hit = byKey.get(key);
   if (hit) return hit;
   // Without a known WAN, every interface stands for it.

@@ -86,7 +86,7 @@ const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
  * sentence moving to the details.
  */
 function shorten(sentence: string, rest?: string): { headline: string; details?: string } {
-  const join = (...parts: (string | undefined)[]) => parts.filter((x) => x && x.trim()).join(' ') || undefined;
+  const join = (...parts: (string | undefined)[]) => parts.filter((x) => x?.trim()).join(' ') || undefined;
   if (sentence.length <= MAX_HEADLINE) return { headline: sentence, details: rest };
   let body = sentence.replace(/[.!?]$/, '');
   let dropped = false;
@@ -106,7 +106,7 @@ function shorten(sentence: string, rest?: string): { headline: string; details?:
 /** `body` without its first top-level parenthesis (nested ones included), or undefined when it has none. */
 function withoutFirstParenthesis(body: string): string | undefined {
   const top = topLevel(body);
-  const open = [...body].findIndex((ch, i) => ch === '(' && i > 0 && top[i - 1] === true);
+  const open = Array.from(body).findIndex((ch, i) => ch === '(' && i > 0 && top[i - 1] === true);
   if (open < 0) return undefined;
   let depth = 0;
   for (let i = open; i < body.length; i++) {

@@ -1,7 +1,8 @@
 /**
  * The compiled CLI on hostile and broken input: every case must end with exit status 2, exactly one
  * line on stderr that names the culprit (for parse errors as `file:line:col:`), no stack trace, and
- * before the spawn timeout (generous, so a loaded machine does not fail it; a hang still does). Runs `node dist/src/cli/main.js` (built here when dist/ is missing).
+ * before the spawn timeout (generous, so a loaded machine does not fail it; a hang still does). Runs `node
+ * dist/src/cli/main.js` (built here when dist/ is missing).
  */
 import { execSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

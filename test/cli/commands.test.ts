@@ -63,17 +63,24 @@ describe('fwlint lint output', () => {
       run(['lint', `${RULES}/fwl003-default-timeout.xml`, '--profile', 'ipnordic', '--format', 'json', '-o', json])
         .code,
     ).toBe(1);
-    const report = JSON.parse(fs.readFileSync(json, 'utf8'));
-    const f = report.findings.find(
-      (x: { ruleId: string; fromDefault: boolean }) => x.ruleId === 'FWL003' && x.fromDefault,
-    );
+    interface JsonFinding {
+      ruleId: string;
+      fromDefault: boolean;
+      message: string;
+      details?: string;
+    }
+    const report = JSON.parse(fs.readFileSync(json, 'utf8')) as { findings: JsonFinding[] };
+    const f = report.findings.find((x) => x.ruleId === 'FWL003' && x.fromDefault);
     expect(f).toMatchObject({ file: `${RULES}/fwl003-default-timeout.xml`, line: 6, level: 'error' });
-    expect(`${f.message} ${f.details ?? ''}`).toContain("pf's udp.multiple default is 60 s");
+    expect(`${f!.message} ${f!.details ?? ''}`).toContain("pf's udp.multiple default is 60 s");
     const sarif = path.join(dir, 'r.sarif');
     run(['lint', `${RULES}/fwl003-default-timeout.xml`, '--profile', 'ipnordic', '--format', 'sarif', '-o', sarif]);
-    const log = JSON.parse(fs.readFileSync(sarif, 'utf8'));
+    const log = JSON.parse(fs.readFileSync(sarif, 'utf8')) as {
+      version: string;
+      runs: { results: { ruleId: string }[] }[];
+    };
     expect(log.version).toBe('2.1.0');
-    expect(log.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('FWL003');
+    expect(log.runs[0]!.results.map((r) => r.ruleId)).toContain('FWL003');
   });
   it('colours only when asked and never with NO_COLOR', () => {
     const args = ['lint', `${RULES}/fwl007-no-ping.xml`, '--profile', 'ipnordic'];

@@ -246,8 +246,9 @@ describe('quiet, maxWarnings and exclude in fwlint.config.json', () => {
       fs.mkdirSync(path.join(dir, 'sites/old'), { recursive: true });
       fs.copyFileSync(path.join(ROOT, PING), path.join(dir, 'sites/a.xml'));
       fs.copyFileSync(path.join(ROOT, PING), path.join(dir, 'sites/old/b.xml'));
-      const config = (extra: object) =>
+      const config = (extra: object) => {
         fs.writeFileSync(path.join(dir, 'fwlint.config.json'), JSON.stringify({ profiles: ['ipnordic'], ...extra }));
+      };
       config({ maxWarnings: 0, exclude: ['sites/old/'] });
       // run from a subdirectory: the config's globs stay relative to the config file
       const sub = path.join(dir, 'sites');

@@ -13,12 +13,12 @@ import { formatHtml } from '../../src/reporters/html.js';
  * playwright-core; no browser download, no network), checks the rendered DOM and that the status
  * filters work, and keeps a screenshot in test-results/html-report.png.
  */
-const CHROMIUM = process.env['FWLINT_CHROMIUM'] ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.FWLINT_CHROMIUM ?? '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
 if (missing) console.warn(`html-report e2e skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 describe.skipIf(missing)('HTML report in Chromium', () => {
-  let browser: BrowserContext;
+  let browser: BrowserContext | undefined;
   let profileDir: string;
   let file: string;
   beforeAll(async () => {
@@ -53,7 +53,7 @@ describe.skipIf(missing)('HTML report in Chromium', () => {
   });
 
   it('shows a compliance matrix per firewall and provider, with working status filters, and loads nothing', async () => {
-    const page = await browser.newPage();
+    const page = await browser!.newPage();
     const requests: string[] = [];
     page.on('request', (r) => {
       if (!r.url().startsWith('file:')) requests.push(r.url());

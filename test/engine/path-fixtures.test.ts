@@ -11,7 +11,7 @@ import { lintFixture } from '../rules/expectations.js';
 function load(path: string): Policy {
   const policies = readConfig(path, path, 'auto');
   expect(policies).toHaveLength(1);
-  return policies[0] as Policy;
+  return policies[0]!;
 }
 
 function trace(

@@ -124,16 +124,16 @@ describe('destination NAT before the filter', () => {
     const parts = tracePath(stages(chain('pre', [dnat(5)])), arriving);
     const byPort = Object.fromEntries(parts.map((p) => [formatPortSet(p.box.dport), p]));
     expect(Object.keys(byPort).sort()).toEqual(['15060', '15061', '15062']);
-    const sip = byPort['15060'] as Part;
+    const sip = byPort['15060']!;
     expect(sip.path).toBe('forward');
     expect(sip.verdict).toBe('accept');
     expect(sip.decidedBy.rule?.loc.line).toBe(40);
     expect(formatAddrSet(sip.out.dst)).toBe('10.20.0.50');
     expect(formatPortSet(sip.out.dport)).toBe('5060');
     expect(sip.out.oif.equals(ifs('voice'))).toBe(true);
-    expect(formatPortSet((byPort['15061'] as Part).out.dport)).toBe('5061'); // offset kept
-    expect((byPort['15061'] as Part).verdict).toBe('drop');
-    const local = byPort['15062'] as Part; // not translated: to the firewall itself
+    expect(formatPortSet(byPort['15061']!.out.dport)).toBe('5061'); // offset kept
+    expect(byPort['15061']!.verdict).toBe('drop');
+    const local = byPort['15062']!; // not translated: to the firewall itself
     expect([local.path, local.verdict, local.translations.length]).toEqual(['input', 'drop', 0]);
   });
 

@@ -48,13 +48,27 @@ const cases = [
 describe('golden outputs', () => {
   for (const c of cases) {
     const { report } = lintFiles(c.files, c.profiles.map((p) => loadProfile(p)), 'auto', opts, cwd);
-    it(`${c.name}.json`, () => golden(`${c.name}.json`, normalize(formatJson(report))));
-    it(`${c.name}.sarif`, () => golden(`${c.name}.sarif`, normalize(formatSarif(report))));
-    it(`${c.name}.txt`, () => golden(`${c.name}.txt`, normalize(formatText(report, { color: false }))));
-    it(`${c.name}.md`, () => golden(`${c.name}.md`, normalize(formatMarkdown(report))));
-    it(`${c.name}.junit.xml`, () => golden(`${c.name}.junit.xml`, normalize(formatJunit(report))));
-    it(`${c.name}.html`, () => golden(`${c.name}.html`, normalize(formatHtml(report))));
-    it(`${c.name}.github`, () => golden(`${c.name}.github`, normalize(formatGithub(report))));
+    it(`${c.name}.json`, () => {
+      golden(`${c.name}.json`, normalize(formatJson(report)));
+    });
+    it(`${c.name}.sarif`, () => {
+      golden(`${c.name}.sarif`, normalize(formatSarif(report)));
+    });
+    it(`${c.name}.txt`, () => {
+      golden(`${c.name}.txt`, normalize(formatText(report, { color: false })));
+    });
+    it(`${c.name}.md`, () => {
+      golden(`${c.name}.md`, normalize(formatMarkdown(report)));
+    });
+    it(`${c.name}.junit.xml`, () => {
+      golden(`${c.name}.junit.xml`, normalize(formatJunit(report)));
+    });
+    it(`${c.name}.html`, () => {
+      golden(`${c.name}.html`, normalize(formatHtml(report)));
+    });
+    it(`${c.name}.github`, () => {
+      golden(`${c.name}.github`, normalize(formatGithub(report)));
+    });
   }
 });
 
@@ -63,8 +77,10 @@ describe('SARIF of every fixture passes the official validator (GitHub rules)', 
   it(`validates one run over all ${fixtures.length} fixtures and every profile`, () => {
     expect(fixtures.length).toBeGreaterThan(15);
     ensureMultitoolExecutable();
-    const profiles = ['tele2-vaxel', 'ipnordic', 'spectralink-versity', 'mitel-mx-one', 'openscape-business'].map((p) => loadProfile(p));
-    const { report } = lintFiles(fixtures, profiles, 'auto', { ...opts, pbx: '192.168.1.10', audiences: ['pc-software', 'wifi-calling'] }, cwd);
+    const names = ['tele2-vaxel', 'ipnordic', 'spectralink-versity', 'mitel-mx-one', 'openscape-business'];
+    const profiles = names.map((p) => loadProfile(p));
+    const lintOpts: LintOptions = { ...opts, pbx: '192.168.1.10', audiences: ['pc-software', 'wifi-calling'] };
+    const { report } = lintFiles(fixtures, profiles, 'auto', lintOpts, cwd);
     expect(report.findings.length).toBeGreaterThan(50);
     const file = join(mkdtempSync(join(tmpdir(), 'fwlint-sarif-')), 'all.sarif');
     writeFileSync(file, formatSarif(report));

@@ -20,7 +20,11 @@ describe('fingerprints ignore unrelated edits', () => {
     const file = join(dir, 'site.xml');
     writeFileSync(file, original);
     const before = lintFiles(['site.xml'], ipnordic, 'auto', opts, dir).report.findings;
-    const moved = original.replace('<system>', '<system>\n    <timezone>Europe/Stockholm</timezone>\n    <!-- edited by someone -->\n    <timeservers>pool.ntp.org</timeservers>');
+    const moved = original.replace(
+      '<system>',
+      '<system>\n    <timezone>Europe/Stockholm</timezone>\n' +
+        '    <!-- edited by someone -->\n    <timeservers>pool.ntp.org</timeservers>',
+    );
     writeFileSync(file, moved);
     const after = lintFiles(['site.xml'], ipnordic, 'auto', opts, dir).report.findings;
     expect(before.length).toBeGreaterThan(2);

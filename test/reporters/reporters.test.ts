@@ -25,7 +25,8 @@ const RULES: RuleMeta[] = [
     name: 'missing-provider-allow',
     shortDescription: 'A flow the provider requires is blocked.',
     fullDescription:
-      'Traffic the VoIP provider document requires (for example SIP signalling to the provider network) is not allowed by the firewall policy.',
+      'Traffic the VoIP provider document requires (for example SIP signalling to the provider network) ' +
+      'is not allowed by the firewall policy.',
     defaultLevel: 'error',
     securitySeverity: 7.5,
     precision: 'high',
@@ -243,7 +244,15 @@ describe('shouldColor', () => {
 
 describe('formatJson', () => {
   it('has the documented shape', () => {
-    const json = JSON.parse(formatJson(makeReport()));
+    interface JsonReport {
+      version: number;
+      tool: unknown;
+      summary: unknown;
+      files: unknown[];
+      findings: { ruleId: string; fingerprint: string; related: unknown }[];
+      notifications: unknown;
+    }
+    const json = JSON.parse(formatJson(makeReport())) as JsonReport;
     expect(Object.keys(json)).toEqual([
       'version',
       'tool',
@@ -262,8 +271,8 @@ describe('formatJson', () => {
     });
     expect(json.summary).toEqual({ errors: 2, warnings: 1, notes: 1, suppressed: 0, requirements: [] });
     expect(json.files[2]).toEqual({ path: FILE_C, vendor: 'mikrotik', firewalls: [], failed: true });
-    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['FWL001', 'FWL010', 'FWL003', 'FWL901']);
-    const f = json.findings[0];
+    expect(json.findings.map((f) => f.ruleId)).toEqual(['FWL001', 'FWL010', 'FWL003', 'FWL901']);
+    const f = json.findings[0]!;
     expect(Object.keys(f)).toEqual([
       'ruleId',
       'ruleName',
@@ -351,7 +360,9 @@ describe('formatSarif', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fwlint-sarif-test-'));
     ensureMultitoolExecutable();
   });
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  afterAll(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
   const log = (): Sarif.Log => JSON.parse(formatSarif(makeReport())) as Sarif.Log;
 
@@ -472,7 +483,7 @@ describe('formatSarif', () => {
     const run = (JSON.parse(formatSarif({ ...rep, findings: [...rep.findings, dup] })) as Sarif.Log).runs[0]!;
     const hashes = run
       .results!.filter((x) => x.ruleId === 'FWL001')
-      .map((x) => x.partialFingerprints!['primaryLocationLineHash']);
+      .map((x) => x.partialFingerprints!.primaryLocationLineHash);
     expect(hashes).toHaveLength(2);
     expect(hashes[0]!.endsWith(':1')).toBe(true);
     expect(hashes[1]!.endsWith(':2')).toBe(true);

@@ -34,11 +34,15 @@ describe('fwlint lint on a config repository', () => {
     for (let i = 0; i < 12; i++)
       files[`site-${i}/config.xml`] = i % 2 ? `${R}/fwl001-blocked.xml` : `${R}/fwl004-forward-to-phone.xml`;
     const dir = repo(files, { profiles: ['ipnordic'] });
-    const all = JSON.parse(run(dir, ['lint', '.', '--format', 'json']).out);
+    interface JsonReport {
+      files: unknown[];
+      findings: { file: string; fingerprint: string }[];
+    }
+    const all = JSON.parse(run(dir, ['lint', '.', '--format', 'json']).out) as JsonReport;
     expect(all.files.length).toBe(12);
-    const one = JSON.parse(run(dir, ['lint', 'site-3/config.xml', 'site-4/config.xml', '--format', 'json']).out);
-    const pick = (r: { findings: { file: string; fingerprint: string }[] }) =>
-      r.findings.filter((f) => /site-[34]\//.test(f.file)).map((f) => f.fingerprint);
+    const lintTwo = ['lint', 'site-3/config.xml', 'site-4/config.xml', '--format', 'json'];
+    const one = JSON.parse(run(dir, lintTwo).out) as JsonReport;
+    const pick = (r: JsonReport) => r.findings.filter((f) => /site-[34]\//.test(f.file)).map((f) => f.fingerprint);
     expect(pick(all)).toEqual(pick(one));
   });
   it('writes and uses a baseline; suppressed findings do not fail the run', () => {
@@ -63,8 +67,10 @@ describe('fwlint lint on a config repository', () => {
   it('fwlint init writes a starting config that lints', () => {
     const dir = repo({ 'hq/fw.xml': `${R}/clean.xml` });
     expect(run(dir, ['init']).code).toBe(0);
-    const cfg = JSON.parse(readFileSync(join(dir, 'fwlint.config.json'), 'utf8'));
-    expect(cfg.overrides[0].files).toEqual(['hq/**']);
+    const cfg = JSON.parse(readFileSync(join(dir, 'fwlint.config.json'), 'utf8')) as {
+      overrides: { files: string[] }[];
+    };
+    expect(cfg.overrides[0]!.files).toEqual(['hq/**']);
     expect(run(dir, ['init']).code).toBe(2); // no overwrite without --force
     expect(run(dir, ['lint', '.']).code).toBe(0);
     writeFileSync(join(dir, 'fwlint.config.json'), '{"profiles": ["nope"]}');
