@@ -24,7 +24,7 @@ const SECRET_KEY = new RegExp(
   'gim',
 );
 
-/** vendor-semantics C.1: a trailing backslash joins the next line (minus its indentation). */
+/** docs/semantics.md#ros-syntax: a trailing backslash joins the next line (minus its indentation). */
 const joinContinuations = (text: string) => text.replace(/\\\r?\n[ \t]*/g, '');
 
 function secretsOf(text: string): string[] {

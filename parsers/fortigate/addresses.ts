@@ -38,7 +38,7 @@ export const MAX_NESTING = 256;
 const MAX_WILDCARD_BITS = 8;
 
 /**
- * `config firewall address` / `addrgrp` (IPv4) and `address6` / `addrgrp6` (IPv6), vendor-semantics B.2.
+ * `config firewall address` / `addrgrp` (IPv4) and `address6` / `addrgrp6` (IPv6), docs/semantics.md#fgt-objects.
  * Names resolve lazily and once; groups nest (a cycle is cut and noted).
  */
 export class Addresses {
@@ -116,7 +116,7 @@ export class Addresses {
     if (obj) return this.object(obj, family);
     const grp = this.groups[i]?.get(name);
     if (grp) return this.group(grp, family);
-    // Built-in objects (vendor-semantics B.2): "all" is the whole family, "none" is empty.
+    // Built-in objects (docs/semantics.md#fgt-objects): "all" is the whole family, "none" is empty.
     const lower = name.toLowerCase();
     if (lower === 'all') return { set: family === 4 ? ANY_V4 : ANY_V6, symbolic: [], missing: [] };
     if (lower === 'none') return EMPTY;
@@ -177,7 +177,7 @@ export class Addresses {
       }
       case 'fqdn':
       case 'wildcard-fqdn':
-        // Resolved by the FortiGate at run time; fwlint never resolves hostnames (vendor-semantics F.13).
+        // Resolved by the FortiGate at run time; fwlint never resolves hostnames (docs/semantics.md#pf-layout).
         return symbolic('fqdn', value(e, 'fqdn') ?? value(e, 'wildcard-fqdn') ?? e.key);
       case 'geography':
         return symbolic('geo', `${e.key} (country ${value(e, 'country') ?? '?'})`);

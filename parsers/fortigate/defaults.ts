@@ -1,38 +1,38 @@
-/** Reasons for FortiOS defaults and implicit behaviour (vendor-semantics part B), shared by the readers. */
+/** Reasons for FortiOS defaults and implicit behaviour (docs/semantics.md#fortigate), shared by the readers. */
 
 export const IMPLICIT_DENY_REASON =
-  'FortiOS implicit deny (policy 0): traffic that no policy accepts is dropped (vendor-semantics B.3)';
+  'FortiOS implicit deny (policy 0): traffic that no policy accepts is dropped (docs/semantics.md#fgt-policy)';
 
 export const LOCAL_IN_DEFAULT_REASON =
   "FortiGate accepts traffic to its own addresses only for the services in the interface's allowaccess (empty by " +
-  'default), enabled local services and accept local-in policies (vendor-semantics B.3, B.6)';
+  'default), enabled local services and accept local-in policies (docs/semantics.md#fgt-policy, docs/semantics.md#fgt-defaults)';
 
 export const NO_PING_IMPLICIT =
-  'allowaccess does not include ping, so the FortiGate does not answer ping on this interface (vendor-semantics B.3; ' +
+  'allowaccess does not include ping, so the FortiGate does not answer ping on this interface (docs/semantics.md#fgt-policy; ' +
   'allowaccess is empty by default)';
 
 export const PORT_PRESERVE_REASON =
-  'FortiOS keeps the original source port when it is free (port-preserve enable is the default; vendor-semantics B.3, F.12)';
+  'FortiOS keeps the original source port when it is free (port-preserve enable is the default; docs/semantics.md#fgt-policy, docs/semantics.md#fgt-nat)';
 
-/** system global udp-idle-timer (vendor-semantics B.5, B.6). */
+/** system global udp-idle-timer (docs/semantics.md#fgt-timeouts, docs/semantics.md#fgt-defaults). */
 export const UDP_IDLE_DEFAULT = 180;
 export const UDP_IDLE_DEFAULT_REASON =
-  "no `set udp-idle-timer` in `config system global`: FortiOS's default UDP session idle timeout is 180 s (vendor-semantics B.5)";
+  "no `set udp-idle-timer` in `config system global`: FortiOS's default UDP session idle timeout is 180 s (docs/semantics.md#fgt-timeouts)";
 export const UDP_IDLE_DEFAULT_UNCERTAIN =
-  'the FortiOS 7.6.5 schema\'s help text says "default = 60" while its default value is 180 (vendor-semantics B.5 [U]); ' +
+  'the FortiOS 7.6.5 schema\'s help text says "default = 60" while its default value is 180 (docs/semantics.md#fgt-timeouts (uncertain)); ' +
   'both are below 300 s';
 
 export const ALG_PROXY_DEFAULT_REASON =
   'no `set default-voip-alg-mode` in `config system settings`: FortiOS defaults to proxy-based, so the SIP ALG (the ' +
-  '"default" VoIP profile) handles SIP on every policy without a voip-profile (vendor-semantics B.4, F.8)';
+  '"default" VoIP profile) handles SIP on every policy without a voip-profile (docs/semantics.md#fgt-sip)';
 
 export const SESSION_HELPER_DEFAULT_REASON =
   'no `config system session-helper` table in the file: the factory table has the "sip" entry (udp 5060), so the SIP ' +
-  'session helper handles SIP in kernel-helper-based mode (vendor-semantics B.4, B.6)';
+  'session helper handles SIP in kernel-helper-based mode (docs/semantics.md#fgt-sip, docs/semantics.md#fgt-defaults)';
 
 export const SIP_HELPER_LEGACY_UNCERTAIN =
-  'the default of the pre-6.2 `sip-helper` setting is believed to be enable but not confirmed (vendor-semantics B.4 [U])';
+  'the default of the pre-6.2 `sip-helper` setting is believed to be enable but not confirmed (docs/semantics.md#fgt-sip (uncertain))';
 
 export const CENTRAL_NAT_DEFAULT_REASON =
   'no `set central-nat` in `config system settings`: central NAT is disabled by default, so source NAT comes from each ' +
-  'policy (vendor-semantics B.3, B.6)';
+  'policy (docs/semantics.md#fgt-policy, docs/semantics.md#fgt-defaults)';

@@ -1,5 +1,5 @@
 /**
- * The `#config-version=` header (vendor-semantics B.1):
+ * The `#config-version=` header (docs/semantics.md#fgt-syntax):
  *   #config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin
  *   #config-version=FGVM64-5.02-FW-build736-160907:opmode=0:vdom=1:user=admin
  *   #config-version=FortiGate-VM64 v6.2.3,build1066,191218 (GA):opmode=1:vdom=0:user=demo

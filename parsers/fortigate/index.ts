@@ -69,7 +69,7 @@ function rootLoc(file: string, tree: ConfigTree, header: Header): SourceLocation
 
 /**
  * Multi-VDOM files (`config vdom` with per-VDOM blocks, and `config global`) are one firewall per
- * VDOM; other files are one firewall (vendor-semantics B.1).
+ * VDOM; other files are one firewall (docs/semantics.md#fgt-syntax).
  */
 function scopes(tree: ConfigTree, header: Header): { list: Scope[]; multi: boolean } {
   const vdom = tree.blocks.get('vdom');
@@ -171,7 +171,7 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
   chains.forward = forward;
   chains['local-in'] = localInChain(env);
 
-  // DNAT: VIPs apply only through a policy that names them, unless central NAT is on (vendor-semantics B.3).
+  // DNAT: VIPs apply only through a policy that names them, unless central NAT is on (docs/semantics.md#fgt-policy).
   const dnat: DnatRule[] = [];
   for (const v of env.vips.byName.values()) {
     if (env.central || usedVips.has(v.name)) dnat.push(v.dnat);
@@ -217,7 +217,7 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
   return policy;
 }
 
-/** Zones with `intrazone allow` pass traffic between their members without a policy (vendor-semantics B.3). */
+/** Zones with `intrazone allow` pass traffic between their members without a policy (docs/semantics.md#fgt-policy). */
 function intrazone(ctx: Ctx, ifaces: Interfaces): Rule[] {
   const out: Rule[] = [];
   for (const z of ifaces.zones.values()) {

@@ -143,7 +143,7 @@ export function readInterfaces(ctx: Ctx): Interfaces {
     const ip = ipAndMask(values(entry, 'ip'));
     if (mode === 'dhcp' || mode === 'pppoe') {
       // Learned at run time (DHCP/PPPoE): a placeholder stands in for the one address (model/address.ts).
-      // allowaccess (default empty, vendor-semantics B.6) decides ping to it (local-in.ts).
+      // allowaccess (default empty, docs/semantics.md#fgt-defaults) decides ping to it (local-in.ts).
       dynamic = true;
       const ph = dynamicAddress(ctx.nextDynamic());
       addresses = addresses.union(ph);
@@ -211,7 +211,7 @@ export function readInterfaces(ctx: Ctx): Interfaces {
  * `set role wan|lan|dmz` decides (FortiOS 6.0+; the lead's brief: role wan / mode dhcp|pppoe decide WAN).
  * Without a role (older versions, `undefined`), an interface is a WAN when the default route or
  * SD-WAN uses it, when it learns its address by DHCP or PPPoE, or when it carries the factory WAN
- * name (wan, wan1, wan2). These fallbacks are fwlint's heuristics, not vendor-semantics facts.
+ * name (wan, wan1, wan2). These fallbacks are fwlint's heuristics, not documented vendor behaviour.
  */
 function roleOf(
   entry: Entry,

@@ -33,8 +33,8 @@ function accessServices(env: Env): Record<string, { proto: number; port: number 
  * in order (action default deny), then what `allowaccess` opens per interface address (ping, admin
  * services) and the DNS server on interfaces with a `config system dns-server` entry, then drop.
  * Interfaces whose allowaccess lacks ping get an explicit drop for ICMP at their allowaccess line,
- * so a blocked ping points at the setting to change (vendor-semantics B.3, B.6). Ping is decided by
- * the allowaccess of the interface that owns the address, whichever interface it arrives on [U];
+ * so a blocked ping points at the setting to change (docs/semantics.md#fgt-policy, docs/semantics.md#fgt-defaults). Ping is decided by
+ * the allowaccess of the interface that owns the address, whichever interface it arrives on (uncertain);
  * admin services are matched on the owning interface.
  */
 export function localInChain(env: Env): Chain {
@@ -137,12 +137,12 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
       `${label}: active only at the times of schedule "${sched.values[0]}"; fwlint evaluates it as always active`,
     );
   }
-  // Local-in policies default to deny; an accept lets traffic to the FortiGate in before allowaccess is consulted [U].
+  // Local-in policies default to deny; an accept lets traffic to the FortiGate in before allowaccess is consulted (uncertain).
   const accept = (value(e, 'action') ?? 'deny').toLowerCase() === 'accept';
   if (accept)
     ctx.note(
       `${ctx.where(e)}: ${label} accepts traffic to the FortiGate; fwlint assumes it lets that traffic in even where ` +
-        `allowaccess does not (not confirmed, vendor-semantics B.3 [U])`,
+        `allowaccess does not (not confirmed, docs/semantics.md#fgt-policy (uncertain))`,
     );
   const universe = fam === 4 ? ANY_V4 : ANY_V6;
   const intf = ifaces.resolve(values(e, 'intf').length ? values(e, 'intf') : ['any']);

@@ -7,7 +7,7 @@ import type { Env, PolicyInfo } from './policies.js';
 import { quoted } from '../toolkit/labels.js';
 import { getSet, value, values, type Entry } from './tree.js';
 
-/** `config system settings / set central-nat` (default disable, vendor-semantics B.3). */
+/** `config system settings / set central-nat` (default disable, docs/semantics.md#fgt-policy). */
 export function natMode(env: Env): Setting<string> {
   const { ctx } = env;
   const s = getSet(ctx.section('system settings'), 'central-nat');
@@ -55,7 +55,7 @@ function poolPorts(env: Env, names: string[]): PortBehaviour | undefined {
   return undefined;
 }
 
-/** Port behaviour of a policy with `nat enable` (vendor-semantics B.3, F.12). */
+/** Port behaviour of a policy with `nat enable` (docs/semantics.md#fgt-policy, docs/semantics.md#fgt-nat). */
 function policyPorts(env: Env, e: Entry): PortBehaviour {
   const flag = (n: string) => value(e, n)?.toLowerCase();
   if (flag('fixedport') === 'enable') return { ports: 'preserve', reason: 'fixedport enable keeps the source port' };

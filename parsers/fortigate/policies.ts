@@ -303,7 +303,7 @@ interface DstPart {
 }
 
 /**
- * `config firewall policy` (and `policy6`) in file order (vendor-semantics B.3, F.2): the order of the
+ * `config firewall policy` (and `policy6`) in file order (docs/semantics.md#fgt-policy, docs/semantics.md#across-vendors): the order of the
  * `edit` blocks, not the policy ids; first match; a policy without `set action accept` denies;
  * `status disable` skips it. Each policy becomes one rule per address family, destination kind (plain
  * addresses or a VIP's translated side) and service box, all with the policy's id and location.
@@ -352,7 +352,7 @@ function readPolicy(
   const name = value(e, 'name');
   const tableName = v6table ? 'policy6' : 'policy';
   const id = `${tableName}:${e.key}`;
-  // vendor-semantics B.3: `action` defaults to deny, so a policy without `set action accept` denies.
+  // docs/semantics.md#fgt-policy: `action` defaults to deny, so a policy without `set action accept` denies.
   const actionText = (value(e, 'action') ?? 'deny').toLowerCase();
   const label = flat([
     tableName,
@@ -416,7 +416,7 @@ function readPolicy(
       );
   }
 
-  // Internet services (ISDB) replace dstaddr and service (vendor-semantics B.3); their addresses are only known online.
+  // Internet services (ISDB) replace dstaddr and service (docs/semantics.md#fgt-policy); their addresses are only known online.
   const isdb = flagOf(e, 'internet-service') || flagOf(e, 'internet-service6');
   const isdbSrc = flagOf(e, 'internet-service-src') || flagOf(e, 'internet-service6-src');
   const isdbNames = (prefix: string) =>
@@ -506,7 +506,7 @@ function readPolicy(
     }
     if (srcNeg) srcSet = universe.subtract(srcSet);
 
-    // Destination: ISDB, plain addresses, and VIPs (their translated side, vendor-semantics B.3 / F.7).
+    // Destination: ISDB, plain addresses, and VIPs (their translated side, docs/semantics.md#fgt-policy, docs/semantics.md#pf-nat).
     const parts: DstPart[] = [];
     if (isdb && fam === 4) {
       parts.push({
@@ -556,7 +556,7 @@ function readPolicy(
       for (const v of vipList) {
         usedVips.add(v.name);
         // In the model DNAT happens before the filter: the policy matches the mapped address and port
-        // (vendor-semantics B.3; that FortiOS matches the service on the mapped port is [U]).
+        // (docs/semantics.md#fgt-policy; that FortiOS matches the service on the mapped port is (uncertain)).
         const key = `${v.mapped.bounds.join(',')}|${v.proto ? v.proto.bounds.join(',') : '*'}`;
         const old = byTarget.get(key);
         if (old) {
@@ -615,7 +615,7 @@ function readPolicy(
         ctx.note(
           `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ` +
             `${quoted(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after ` +
-            `translation, vendor-semantics B.3 [U])`,
+            `translation, docs/semantics.md#fgt-policy (uncertain))`,
         );
       }
     }
@@ -662,7 +662,7 @@ function makeRule(
   comment: string | undefined,
 ): Rule {
   // One object literal with every field, so all rules share one shape.
-  // Sessions are stateful: replies of accepted sessions pass (vendor-semantics B.3).
+  // Sessions are stateful: replies of accepted sessions pass (docs/semantics.md#fgt-policy).
   const rule: Rule = {
     id,
     loc,
@@ -682,7 +682,7 @@ function makeRule(
         loc: env.ctx.loc(b.timer.stmt),
         reason:
           `service "${b.timer.service}" sets udp-idle-timer ${b.timer.value}, which supersedes the global ` +
-          `udp-idle-timer for its sessions (vendor-semantics B.5)`,
+          `udp-idle-timer for its sessions (docs/semantics.md#fgt-timeouts)`,
       };
       rule.udpTimeout = t;
     }

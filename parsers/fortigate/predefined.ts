@@ -1,7 +1,7 @@
 /**
  * FortiOS predefined services (the factory `config firewall service custom` and `service group`
  * tables), used only when a file references one it does not define: `show` captures of single
- * sections and fragments leave them out, full backups list them (vendor-semantics B.2: "SIP = tcp
+ * sections and fragments leave them out, full backups list them (docs/semantics.md#fgt-objects: "SIP = tcp
  * 5060 + udp 5060", ALL = protocol IP, ALL_UDP = udp 1-65535). Port syntax is the CLI's
  * `dst[-dst][:src[-src]]`.
  */

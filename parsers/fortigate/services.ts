@@ -4,7 +4,7 @@ import type { Ctx } from './context.js';
 import { PREDEFINED_GROUPS, PREDEFINED_SERVICES, type PredefinedService } from './predefined.js';
 import { getSet, value, values, type Entry, type SetStmt, type Span } from './tree.js';
 
-/** A per-service UDP idle timer (`set udp-idle-timer N` on a custom service, vendor-semantics B.5). */
+/** A per-service UDP idle timer (`set udp-idle-timer N` on a custom service, docs/semantics.md#fgt-timeouts). */
 export interface ServiceTimer {
   value: number;
   stmt: SetStmt;
@@ -34,7 +34,7 @@ interface Problem {
 const FULL_RANGE_LO = 1;
 
 /**
- * `config firewall service custom` / `service group` (vendor-semantics B.2). A name the file does not
+ * `config firewall service custom` / `service group` (docs/semantics.md#fgt-objects). A name the file does not
  * define but FortiOS predefines is taken from the factory table, with a note.
  */
 export class Services {
@@ -142,7 +142,7 @@ export class Services {
   private customParts(e: Entry): ServicePart[] {
     const problems: Problem[] = [];
     const protoStmt = getSet(e, 'protocol');
-    // vendor-semantics B.2: protocol default TCP/UDP/SCTP (7.6: TCP/UDP/UDP-Lite/SCTP).
+    // docs/semantics.md#fgt-objects: protocol default TCP/UDP/SCTP (7.6: TCP/UDP/UDP-Lite/SCTP).
     const protocol = (protoStmt?.values[0] ?? 'TCP/UDP/SCTP').toUpperCase();
     const parts: ServicePart[] = [];
     let timer: ServiceTimer | undefined;
@@ -215,14 +215,14 @@ export class Services {
     ) {
       this.ctx.note(
         `${this.ctx.where(getSet(e, 'session-ttl') ?? e)}: service "${e.key}" sets session-ttl ${value(e, 'session-ttl')}; ` +
-          `whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
+          `whether it governs the idle time of UDP sessions is not documented (docs/semantics.md#fgt-timeouts (uncertain)); fwlint uses udp-idle-timer`,
       );
     }
     const helper = value(e, 'helper');
     if (helper && helper.toLowerCase() !== 'auto' && helper.toLowerCase() !== 'disable') {
       this.ctx.note(
         `${this.ctx.where(getSet(e, 'helper') ?? e)}: service "${e.key}" binds session helper "${helper}" (interaction with ` +
-          `default-voip-alg-mode not documented, vendor-semantics B.4 [U])`,
+          `default-voip-alg-mode not documented, docs/semantics.md#fgt-sip (uncertain))`,
       );
     }
     if (problems.length) this.problems.set(e.key, problems);
@@ -230,7 +230,7 @@ export class Services {
   }
 }
 
-/** `dstlow[-dsthigh][:srclow[-srchigh]]` (vendor-semantics B.2). `1-65535` is every port. */
+/** `dstlow[-dsthigh][:srclow[-srchigh]]` (docs/semantics.md#fgt-objects). `1-65535` is every port. */
 export function parseRangeToken(tok: string): { dport: PortSet; sport?: PortSet } | undefined {
   const [d = '', s] = tok.split(':');
   const dp = portRange(d);

@@ -12,7 +12,7 @@ import { versionAtLeast, versionBelow } from './header.js';
 import type { Env, PolicyInfo } from './policies.js';
 import { block, getSet, value, type Entry } from './tree.js';
 
-/** What the optional SIP settings add to a reason (vendor-semantics B.4 defaults: sip-nat-trace enable, sip-expectation disable). */
+/** What the optional SIP settings add to a reason (docs/semantics.md#fgt-sip defaults: sip-nat-trace enable, sip-expectation disable). */
 function sipDetails(env: Env): string {
   const settings = env.ctx.section('system settings');
   const trace = (value(settings, 'sip-nat-trace') ?? 'enable').toLowerCase() === 'enable';
@@ -28,7 +28,7 @@ function sipDetails(env: Env): string {
 }
 
 /**
- * Every mechanism that can act as a SIP ALG (vendor-semantics B.4, F.8): the default VoIP ALG mode
+ * Every mechanism that can act as a SIP ALG (docs/semantics.md#fgt-sip): the default VoIP ALG mode
  * (proxy-based by default = SIP ALG on), the kernel SIP session helper (`sip` entry of the
  * session-helper table, used in kernel-helper-based mode; the legacy `sip-helper` switch before 6.2),
  * and the policies that name a VoIP profile (SIP ALG in any mode) or an IPS VoIP filter.
@@ -56,7 +56,7 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
         loc: ctx.loc(modeStmt),
         reason:
           `default-voip-alg-mode ${mode}: the SIP ALG handles SIP on every policy without a voip-profile ` +
-          `(vendor-semantics B.4)${flowNote}${details}`,
+          `(docs/semantics.md#fgt-sip)${flowNote}${details}`,
       });
     } else {
       const d: Setting<boolean> = {
@@ -75,7 +75,7 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
       loc: modeStmt ? ctx.loc(modeStmt) : ctx.sectionLoc('system settings'),
       reason:
         'default-voip-alg-mode kernel-helper-based: policies without a voip-profile use the SIP session helper where its ' +
-        'entry exists (vendor-semantics B.4)',
+        'entry exists (docs/semantics.md#fgt-sip)',
     });
     out.push(...sessionHelper(env, details));
   }
@@ -93,15 +93,15 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
         reason:
           field === 'voip-profile'
             ? `${p.label} uses voip-profile "${name}": the SIP ALG handles SIP on this policy whatever ` +
-              `default-voip-alg-mode says (vendor-semantics B.4)`
-            : `${p.label} uses ips-voip-filter "${name}": flow-based SIP inspection handles SIP on this policy (vendor-semantics B.4)`,
+              `default-voip-alg-mode says (docs/semantics.md#fgt-sip)`
+            : `${p.label} uses ips-voip-filter "${name}": flow-based SIP inspection handles SIP on this policy (docs/semantics.md#fgt-sip)`,
       });
     }
   }
   return out;
 }
 
-/** `config voip profile / edit X / config sip / set status` (default enable, vendor-semantics B.4). */
+/** `config voip profile / edit X / config sip / set status` (default enable, docs/semantics.md#fgt-sip). */
 function profileSipOn(env: Env, name: string): boolean {
   const prof = env.ctx.section('voip profile')?.entries.get(name);
   if (!prof) {
@@ -114,11 +114,11 @@ function profileSipOn(env: Env, name: string): boolean {
   return (value(block(prof, 'sip'), 'status') ?? 'enable').toLowerCase() !== 'disable';
 }
 
-/** The kernel SIP helper in kernel-helper-based mode (vendor-semantics B.4, B.6). */
+/** The kernel SIP helper in kernel-helper-based mode (docs/semantics.md#fgt-sip, docs/semantics.md#fgt-defaults). */
 function sessionHelper(env: Env, details: string): Setting<boolean>[] {
   const { ctx } = env;
   const settings = ctx.section('system settings');
-  // FortiOS before 6.2 also has `set sip-helper enable|disable` (default believed enable [U]).
+  // FortiOS before 6.2 also has `set sip-helper enable|disable` (default believed enable (uncertain)).
   const legacy = getSet(settings, 'sip-helper') ?? getSet(ctx.globalSection('system global'), 'sip-helper');
   if (legacy && (legacy.values[0] ?? '').toLowerCase() === 'disable') {
     return [
@@ -126,7 +126,8 @@ function sessionHelper(env: Env, details: string): Setting<boolean>[] {
         value: false,
         source: 'explicit',
         loc: ctx.loc(legacy),
-        reason: 'sip-helper disable: the kernel SIP session helper is off (FortiOS before 6.2, vendor-semantics B.4)',
+        reason:
+          'sip-helper disable: the kernel SIP session helper is off (FortiOS before 6.2, docs/semantics.md#fgt-sip)',
       },
     ];
   }
@@ -170,7 +171,7 @@ function sessionHelper(env: Env, details: string): Setting<boolean>[] {
 
 /**
  * Idle timeout of established UDP: `config system global / set udp-idle-timer` (default 180 s,
- * vendor-semantics B.5); per-service timers are on the rules. Whether `system session-ttl` port
+ * docs/semantics.md#fgt-timeouts); per-service timers are on the rules. Whether `system session-ttl` port
  * entries for UDP or a policy's `session-ttl` also govern UDP is not documented: noted and flagged.
  */
 export function udpTimeout(env: Env, policies: readonly PolicyInfo[]): Setting<number> {
@@ -186,8 +187,8 @@ export function udpTimeout(env: Env, policies: readonly PolicyInfo[]): Setting<n
       `${value(p, 'start-port') ?? '0'}-${value(p, 'end-port') ?? '65535'} (line ${p.line})`;
     doubts.push(msg);
     ctx.note(
-      `${ctx.where(p)}: ${msg}; whether it governs the idle time of UDP sessions is not documented (vendor-semantics B.5 ` +
-        `[U]); fwlint uses udp-idle-timer`,
+      `${ctx.where(p)}: ${msg}; whether it governs the idle time of UDP sessions is not documented (docs/semantics.md#fgt-timeouts ` +
+        `(uncertain)); fwlint uses udp-idle-timer`,
     );
   }
   for (const p of policies) {
@@ -196,11 +197,11 @@ export function udpTimeout(env: Env, policies: readonly PolicyInfo[]): Setting<n
     doubts.push(`${p.label} sets session-ttl ${s.values[0]} (line ${s.line})`);
     ctx.note(
       `${ctx.where(s)}: ${p.label} sets session-ttl ${s.values[0]}; whether it governs the idle time of UDP sessions is ` +
-        `not documented (vendor-semantics B.5 [U]); fwlint uses udp-idle-timer`,
+        `not documented (docs/semantics.md#fgt-timeouts (uncertain)); fwlint uses udp-idle-timer`,
     );
   }
   const doubt = doubts.length
-    ? `${doubts.join('; ')}: whether these govern UDP idle time is not documented (vendor-semantics B.5 [U])`
+    ? `${doubts.join('; ')}: whether these govern UDP idle time is not documented (docs/semantics.md#fgt-timeouts (uncertain))`
     : undefined;
   const g = ctx.globalSection('system global');
   const s = getSet(g, 'udp-idle-timer');
@@ -210,7 +211,7 @@ export function udpTimeout(env: Env, policies: readonly PolicyInfo[]): Setting<n
       value: v,
       source: 'explicit',
       loc: ctx.loc(s),
-      reason: `udp-idle-timer ${v} in config system global (vendor-semantics B.5)`,
+      reason: `udp-idle-timer ${v} in config system global (docs/semantics.md#fgt-timeouts)`,
     };
     if (doubt) out.uncertain = doubt;
     return out;

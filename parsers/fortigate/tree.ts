@@ -5,7 +5,7 @@ import { assertText } from '../toolkit/binary.js';
 import { PositionIndex } from '../toolkit/positions.js';
 
 /**
- * FortiOS CLI configuration as a tree that keeps positions (vendor-semantics B.1):
+ * FortiOS CLI configuration as a tree that keeps positions (docs/semantics.md#fgt-syntax):
  * `config <path words>` … `end` blocks hold `set`/`unset` settings, `edit <key>` … `next` table
  * entries and nested `config` blocks. The reader applies the CLI's own semantics while it reads, as
  * the FortiGate would when the file is replayed: a repeated `config` block or `edit` of an existing

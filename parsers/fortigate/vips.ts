@@ -42,7 +42,7 @@ function portRange(text: string | undefined): [number, number] | undefined {
 }
 
 /**
- * `config firewall vip` and `vipgrp` (vendor-semantics B.2): static NAT (portforward disable: every
+ * `config firewall vip` and `vipgrp` (docs/semantics.md#fgt-objects): static NAT (portforward disable: every
  * protocol and port of extip maps to mappedip) and port forwards (protocol default tcp, extport →
  * mappedport, a range keeps its width); server-load-balance VIPs forward to their real servers.
  */
@@ -114,7 +114,7 @@ export class Vips {
     else
       ctx.note(
         `${ctx.where(e)}: ${label} has extip 0.0.0.0: it is taken to match any destination address arriving on ` +
-          `${values(e, 'extintf').join(', ') || 'any interface'} (vendor-semantics B.2 [U])`,
+          `${values(e, 'extintf').join(', ') || 'any interface'} (docs/semantics.md#fgt-objects (uncertain))`,
       );
     const srcFilter = values(e, 'src-filter');
     if (srcFilter.length) {
@@ -173,7 +173,7 @@ export class Vips {
     const to: DnatRule['to'] = { addr: mapped };
     const svcNames = values(e, 'service');
     if (portforward) {
-      // vendor-semantics B.2: protocol default tcp when portforward is enabled.
+      // docs/semantics.md#fgt-objects: protocol default tcp when portforward is enabled.
       const pName = (value(e, 'protocol') ?? 'tcp').toLowerCase();
       const pNum = VIP_PROTO[pName];
       proto = protoSet([pNum ?? PROTO.tcp]);

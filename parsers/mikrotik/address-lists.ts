@@ -6,7 +6,7 @@ import type { Store } from './store.js';
 /**
  * `/ip firewall address-list` and `/ipv6 firewall address-list` (separate namespaces). Entries are
  * addresses, CIDRs, ranges or DNS names; RouterOS resolves DNS names at run time and keeps dynamic
- * entries for them, so they stay symbolic (FWL012), never guessed (vendor-semantics C.1, F.13).
+ * entries for them, so they stay symbolic (FWL012), never guessed (docs/semantics.md#ros-syntax, docs/semantics.md#pf-layout).
  * Lists that rules (`add-src-to-address-list`), DHCP servers or PPP profiles fill at run time are
  * dynamic as a whole.
  */

@@ -6,7 +6,7 @@ import { Item, Menu, Prop, Props, Store } from './store.js';
  * Runs the statements of an export against a store of menus, the way RouterOS would import them:
  * section lines set the current menu path (`/ip firewall filter`, v7 also `/ip/firewall/filter`),
  * terse lines carry their own path (`/ip firewall nat add …`), and `add`/`set`/`remove`/`enable`/
- * `disable`/`unset`/`move` change the entries (vendor-semantics C.1). Stray text, script
+ * `disable`/`unset`/`move` change the entries (docs/semantics.md#ros-syntax). Stray text, script
  * statements and `/import` are reported where they could change a verdict.
  */
 
@@ -324,7 +324,7 @@ function script(ctx: Ctx, st: Statement): void {
 
 interface Args {
   props: Props;
-  /** `!key` in verbose exports: "not set", not negation (vendor-semantics C.1). */
+  /** `!key` in verbose exports: "not set", not negation (docs/semantics.md#ros-syntax). */
   unset: string[];
   /** Bare words (flags such as `blackhole`, or targets). */
   bare: Word[];

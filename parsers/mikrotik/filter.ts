@@ -11,7 +11,7 @@ import { entryId, ruleText } from './text.js';
 import { natAction } from './nat.js';
 
 /**
- * `/ip firewall filter` (and raw, and their IPv6 twins) → chains (vendor-semantics C.2): rules are
+ * `/ip firewall filter` (and raw, and their IPv6 twins) → chains (docs/semantics.md#ros-filter): rules are
  * taken top to bottom, the first terminal match decides, user chains are entered with `jump` and
  * left with `return`, `passthrough`/`log` continue, `disabled=yes` rules do not exist, and a packet
  * no rule decides is accepted at the end of a base chain. `fasttrack-connection` is evaluated as
@@ -87,7 +87,7 @@ const TABLES: Table[] = [
 
 const ACTIONS: Readonly<Record<string, Action>> = {
   accept: { kind: 'accept' },
-  // vendor-semantics C.2: FastTracked packets bypass the firewall; the lead's rule: accept.
+  // docs/semantics.md#ros-filter: FastTracked packets bypass the firewall; the lead's rule: accept.
   'fasttrack-connection': { kind: 'accept' },
   drop: { kind: 'drop' },
   tarpit: { kind: 'drop' },
@@ -123,7 +123,7 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
       if (!c) {
         c = { name: id, mode: 'first-match', rules: [] };
         if (t.base.includes(name) && !t.nat) {
-          // vendor-semantics C.2: chain end accepts (a base chain's default, not a setting).
+          // docs/semantics.md#ros-filter: chain end accepts (a base chain's default, not a setting).
           const policy: ChainPolicy = {
             action: 'accept',
             source: 'default',
@@ -149,7 +149,7 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
     const have = ids.filter((id) => chains[id]);
     return have.length ? { name, chains: have } : undefined;
   };
-  // Order (RouterOS packet flow, vendor-semantics C.2): raw prerouting, then dstnat (policy.nat),
+  // Order (RouterOS packet flow, docs/semantics.md#ros-filter): raw prerouting, then dstnat (policy.nat),
   // then the filter's forward or input chain; IPv4 and IPv6 chains sit side by side, each rule
   // restricted to its family, so only one of them can act on a packet.
   const tracking = connectionTracking(env, store, chains);
@@ -181,7 +181,7 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
 /** One entry → its model rule(s); undefined when RouterOS would not run it. */
 function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: string[]): Rule[] | undefined {
   const { ctx } = env;
-  if (item.disabled) return undefined; // vendor-semantics C.2: disabled rules are ignored
+  if (item.disabled) return undefined; // docs/semantics.md#ros-filter: disabled rules are ignored
   const chainName = item.get('chain');
   const comment = item.get('comment') ?? '';
   const label = comment ? `${t.nat ? 'NAT rule' : 'rule'} ${quoted(comment)}` : `${t.label} #${index}`;
@@ -281,7 +281,7 @@ class EntryRule implements Rule {
   }
 }
 
-/** Enabled firewall rules of every table (conntrack `enabled=auto` turns on with the first, vendor-semantics C.2). */
+/** Enabled firewall rules of every table (conntrack `enabled=auto` turns on with the first, docs/semantics.md#ros-filter). */
 export function firewallRuleCount(store: Store): number {
   let n = 0;
   for (const f of ['ip', 'ipv6'])

@@ -18,7 +18,7 @@ import { sessions } from './sessions.js';
 
 /**
  * MikroTik RouterOS `/export` (v6 and v7: compact, verbose, terse, slash paths) → the policy model.
- * vendor-semantics part C; the files here are named by concern: lexer (continuations, quoting),
+ * docs/semantics.md#routeros; the files here are named by concern: lexer (continuations, quoting),
  * commands (menus, add/set/remove), interfaces, address lists, matchers, filter chains, NAT,
  * sessions (SIP helper, UDP timeout) and other menus that can change a verdict.
  */
@@ -143,7 +143,7 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
     ruleset,
     nat,
     sessions: sessions(ctx, ran.store, ruleCount),
-    // vendor-semantics C.2: replies pass only through rules (connection-state=established,related).
+    // docs/semantics.md#ros-filter: replies pass only through rules (connection-state=established,related).
     replies: 'rules',
     unsupported: ctx.unsupported,
     notes: ctx.notes,

@@ -304,13 +304,13 @@ function roleOf(table: InterfaceTable, info: IfaceInfo): Interface['role'] {
 }
 
 /**
- * WAN interfaces: the members of the defconf list `WAN` (vendor-semantics C.2 defconf); without
+ * WAN interfaces: the members of the defconf list `WAN` (docs/semantics.md#ros-filter defconf); without
  * members there, the interfaces the export treats as uplinks: DHCP/PPP clients that add the default
  * route, the out-interface of masquerade/src-nat rules and the interface holding the default
  * route's gateway. Interfaces in the LAN list are never guessed to be WAN.
  */
 function assignRoles(ctx: Ctx, store: Store, table: InterfaceTable, dhcp: Map<string, Item>): void {
-  // vendor-semantics C.2 defconf: `/interface list member add interface=ether1 list=WAN`.
+  // docs/semantics.md#ros-filter defconf: `/interface list member add interface=ether1 list=WAN`.
   const wanListName = [...table.lists.keys()].find((n) => n.toLowerCase() === 'wan');
   const wanList = wanListName ? table.listMembers(wanListName).set : NameSet.NONE;
   if (!wanList.isEmpty && !wanList.negated) {

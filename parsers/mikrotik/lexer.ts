@@ -5,7 +5,7 @@ import { PositionIndex } from '../toolkit/positions.js';
 /**
  * RouterOS `/export` text → statements of words, keeping exact source offsets.
  *
- * vendor-semantics C.1: a trailing `\` joins the next line, and the break may fall inside a value
+ * docs/semantics.md#ros-syntax: a trailing `\` joins the next line, and the break may fall inside a value
  * or a quoted string; the join is "remove `\` + newline + the next line's leading whitespace".
  * Comments are lines whose first non-blank character is `#`. Quoted strings use backslash escapes
  * (`\"`, `\\`, `\n`, hex `\C8`); exports never put a raw newline inside a string, so a string that
@@ -294,7 +294,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 };
 
 /**
- * The value of a token: quotes removed and escapes resolved (vendor-semantics C.1). Hex escapes
+ * The value of a token: quotes removed and escapes resolved (docs/semantics.md#ros-syntax). Hex escapes
  * (`\C3\A9`, capital hex digits as RouterOS writes them) are bytes, decoded as UTF-8.
  */
 export function unquote(raw: string): string {

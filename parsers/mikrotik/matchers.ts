@@ -9,7 +9,7 @@ import { routerosProtocol } from './protocols.js';
 import type { Item, Prop } from './store.js';
 
 /**
- * RouterOS matchers → the model's Match (vendor-semantics C.2): addresses, address lists, ports,
+ * RouterOS matchers → the model's Match (docs/semantics.md#ros-filter): addresses, address lists, ports,
  * protocols, in/out interfaces and interface lists with `!` negation, connection-state and
  * connection-nat-state. Every rule of `/ip firewall …` only sees IPv4 packets and every rule of
  * `/ipv6 firewall …` only IPv6: the destination is restricted to the family.
@@ -278,7 +278,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
         }
         const v = p.negated ? ps.complement() : ps;
         if (key === 'port') {
-          // vendor-semantics C.2 `port`: either the source or the destination port. Negated:
+          // docs/semantics.md#ros-filter `port`: either the source or the destination port. Negated:
           // neither is in the set, which is one box.
           if (p.negated) {
             m.sport = m.sport ? m.sport.intersect(v) : v;

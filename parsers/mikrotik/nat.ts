@@ -128,16 +128,16 @@ function ports(e: NatEntry): Pick<SnatTarget, 'ports' | 'portsReason'> {
       return {
         ports: 'random',
         portsReason:
-          'endpoint-independent-nat randomise-ports=yes picks a random source port for each mapping (vendor-semantics C.3)',
+          'endpoint-independent-nat randomise-ports=yes picks a random source port for each mapping (docs/semantics.md#ros-nat)',
       };
     return {
       ports: 'preserve',
       portsReason:
-        'endpoint-independent-nat without randomise-ports=yes keeps the source port when it is free (vendor-semantics C.3; default randomise-ports=no [U])',
+        'endpoint-independent-nat without randomise-ports=yes keeps the source port when it is free (docs/semantics.md#ros-nat; default randomise-ports=no (uncertain))',
     };
   }
   if (e.action === 'netmap')
-    return { ports: 'preserve', portsReason: 'netmap maps addresses 1:1 and keeps ports (vendor-semantics C.3)' };
+    return { ports: 'preserve', portsReason: 'netmap maps addresses 1:1 and keeps ports (docs/semantics.md#ros-nat)' };
   if (toPorts)
     return {
       ports: 'random',

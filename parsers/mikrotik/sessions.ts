@@ -10,7 +10,7 @@ import {
 import { isYes, type Store } from './store.js';
 
 /**
- * The SIP helper (`/ip firewall service-port sip`, vendor-semantics C.4) and the UDP idle timeout
+ * The SIP helper (`/ip firewall service-port sip`, docs/semantics.md#ros-sip) and the UDP idle timeout
  * of an established flow (`/ip firewall connection tracking udp-stream-timeout`, C.5): explicit
  * where the export sets them, else RouterOS's defaults, located where the setting would live.
  */
@@ -49,7 +49,7 @@ export function parseTime(text: string): number | undefined {
 function udpTimeoutDefault(ctx: Ctx): string {
   const v = ctx.version;
   if (v.major === 6) return `v6 default ${UDP_TIMEOUT_DEFAULT_V6_S}s`;
-  if (v.major === 7) return `v7 default ${UDP_TIMEOUT_DEFAULT_V7_S}s, 10s in early 7.x releases [U]`;
+  if (v.major === 7) return `v7 default ${UDP_TIMEOUT_DEFAULT_V7_S}s, 10s in early 7.x releases (uncertain)`;
   return `default ${UDP_TIMEOUT_DEFAULT_V6_S}s on v6, ${UDP_TIMEOUT_DEFAULT_V7_S}s on v7`;
 }
 
@@ -58,7 +58,7 @@ export function conntrackOff(store: Store, ruleCount: number): string | undefine
   const enabled = store.get('ip firewall connection tracking')?.settings?.get('enabled')?.toLowerCase();
   if (enabled === 'no' || enabled === 'false') return 'connection tracking is disabled (enabled=no)';
   if ((enabled === undefined || enabled === 'auto') && ruleCount === 0)
-    return 'connection tracking enabled=auto stays off while no firewall rule exists (vendor-semantics C.2)';
+    return 'connection tracking enabled=auto stays off while no firewall rule exists (docs/semantics.md#ros-filter)';
   return undefined;
 }
 
@@ -79,7 +79,7 @@ function sipHelper(ctx: Ctx, store: Store, ruleCount: number): Setting<boolean> 
         value: false,
         source: 'explicit',
         loc: ctx.loc(dis.span),
-        reason: `service-port sip disabled=${dis.value}, but ${off}: helpers are inactive (vendor-semantics C.4)`,
+        reason: `service-port sip disabled=${dis.value}, but ${off}: helpers are inactive (docs/semantics.md#ros-sip)`,
       };
     }
     return {
@@ -87,8 +87,8 @@ function sipHelper(ctx: Ctx, store: Store, ruleCount: number): Setting<boolean> 
       source: 'explicit',
       loc: ctx.loc(dis.span),
       reason: enabled
-        ? `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is on (ports ${ports}, vendor-semantics C.4)`
-        : `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is off (vendor-semantics C.4)`,
+        ? `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is on (ports ${ports}, docs/semantics.md#ros-sip)`
+        : `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is off (docs/semantics.md#ros-sip)`,
     };
   }
   // Where the setting would live: the `set sip …` line, the service-port section, else the header.
@@ -98,7 +98,7 @@ function sipHelper(ctx: Ctx, store: Store, ruleCount: number): Setting<boolean> 
       value: false,
       source: 'default',
       loc,
-      reason: `${off}: the SIP helper is inactive (vendor-semantics C.4)`,
+      reason: `${off}: the SIP helper is inactive (docs/semantics.md#ros-sip)`,
     };
   return { value: true, source: 'default', loc, reason: SIP_HELPER_DEFAULT };
 }
@@ -115,7 +115,7 @@ function udpStreamTimeout(ctx: Ctx, store: Store): Setting<number> {
         value: v,
         source: 'explicit',
         loc: ctx.loc(stream.span),
-        reason: `/ip firewall connection tracking udp-stream-timeout=${stream.value} (${v} s) applies to UDP seen in both directions (vendor-semantics C.5)`,
+        reason: `/ip firewall connection tracking udp-stream-timeout=${stream.value} (${v} s) applies to UDP seen in both directions (docs/semantics.md#ros-timeouts)`,
       };
     }
     ctx.note(
@@ -129,6 +129,6 @@ function udpStreamTimeout(ctx: Ctx, store: Store): Setting<number> {
     value: UDP_STREAM_DEFAULT_S,
     source: 'default',
     loc: ct ? ctx.loc(ct.span) : menu?.anchor ? ctx.loc(menu.anchor) : ctx.headerLoc,
-    reason: `no udp-stream-timeout in /ip firewall connection tracking: the ${ctx.versionLabel} default 3m (180 s) applies to established UDP (vendor-semantics C.5)${udpNote}`,
+    reason: `no udp-stream-timeout in /ip firewall connection tracking: the ${ctx.versionLabel} default 3m (180 s) applies to established UDP (docs/semantics.md#ros-timeouts)${udpNote}`,
   };
 }

@@ -3,7 +3,7 @@ import type { Span } from './context.js';
 /** One `key=value` as written: the value unquoted, a leading `!` split off as negation; it is its own span. */
 export class Prop implements Span {
   readonly value: string;
-  /** Unquoted leading `!` (vendor-semantics C.1: `in-interface-list=!LAN`). */
+  /** Unquoted leading `!` (docs/semantics.md#ros-syntax: `in-interface-list=!LAN`). */
   readonly negated: boolean;
   readonly start: number;
   readonly end: number;

@@ -14,7 +14,7 @@ import { natRules } from './nat.js';
 import type { ChainInfo, Entry } from './rules.js';
 
 /**
- * Hooks → the model's stages (vendor-semantics D.2). Tables are namespaces: every base chain of
+ * Hooks → the model's stages (docs/semantics.md#nft-hooks). Tables are namespaces: every base chain of
  * every table on a hook runs, in ascending priority (equal priorities keep file order, which nft
  * leaves undefined). An accept ends only its base chain, a drop is final — the engine's stage
  * semantics. A routed packet passes ingress (netdev), prerouting, forward, postrouting and egress;
@@ -182,7 +182,7 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
       label: `${key} = 0`,
       match: { src: universe },
       action: { kind: 'drop' },
-      implicit: `${key} = 0 from --sysctl: the host does not route ${fam} (vendor-semantics D.2)`,
+      implicit: `${key} = 0 from --sysctl: the host does not route ${fam} (docs/semantics.md#nft-hooks)`,
       text: `${key} = 0`,
     });
   }

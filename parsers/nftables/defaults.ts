@@ -1,53 +1,53 @@
-/** Reasons and defaults of the nftables parser, each citing vendor-semantics part D (and E/F). */
+/** Reasons and defaults of the nftables parser, each citing docs/semantics.md#nftables (and E/F). */
 
-/** vendor-semantics D.1 / D.7: a base chain without `policy` accepts. */
+/** docs/semantics.md#nft-syntax, docs/semantics.md#nft-defaults: a base chain without `policy` accepts. */
 export function defaultPolicyReason(chain: string): string {
-  return `base chain ${chain} has no \`policy\`: nftables base chains accept by default (vendor-semantics D.1, D.7)`;
+  return `base chain ${chain} has no \`policy\`: nftables base chains accept by default (docs/semantics.md#nft-syntax, docs/semantics.md#nft-defaults)`;
 }
 
 export function explicitPolicyReason(chain: string, value: string): string {
-  return `\`policy ${value}\` of base chain ${chain} (vendor-semantics D.2)`;
+  return `\`policy ${value}\` of base chain ${chain} (docs/semantics.md#nft-hooks)`;
 }
 
-/** vendor-semantics D.5 / E: the kernel's UDP stream timeout applies unless a ct timeout is assigned. */
+/** docs/semantics.md#nft-timeouts, docs/semantics.md#defaults: the kernel's UDP stream timeout applies unless a ct timeout is assigned. */
 export const KERNEL_UDP_STREAM_DEFAULT = 120;
 export const KERNEL_UDP_DEFAULT_REASON =
-  "no `ct timeout` object is assigned to this traffic, so the kernel's net.netfilter.nf_conntrack_udp_timeout_stream applies: 120 s on Linux ≥ 5.0 (180 s on older kernels; the exact release is unconfirmed, vendor-semantics D.5, G); pass --sysctl with the host's sysctl.conf to use its value";
+  "no `ct timeout` object is assigned to this traffic, so the kernel's net.netfilter.nf_conntrack_udp_timeout_stream applies: 120 s on Linux ≥ 5.0 (180 s on older kernels; the exact release is unconfirmed, docs/semantics.md#nft-timeouts, docs/semantics.md#unconfirmed); pass --sysctl with the host's sysctl.conf to use its value";
 
 export function sysctlUdpReason(key: string, value: number): string {
-  return `${key} = ${value} from --sysctl (the host's conntrack setting, vendor-semantics D.5)`;
+  return `${key} = ${value} from --sysctl (the host's conntrack setting, docs/semantics.md#nft-timeouts)`;
 }
 
-/** vendor-semantics D.5: states left out of a ct timeout policy take nft's built-ins (UDP 30 / 120). */
+/** docs/semantics.md#nft-timeouts: states left out of a ct timeout policy take nft's built-ins (UDP 30 / 120). */
 export const NFT_BUILTIN_UDP_REPLIED = 120;
 
 export function timeoutExplicitReason(obj: string, seconds: number): string {
-  return `ct timeout ${obj} sets replied : ${seconds} s for the UDP flows it is assigned to (vendor-semantics D.5)`;
+  return `ct timeout ${obj} sets replied : ${seconds} s for the UDP flows it is assigned to (docs/semantics.md#nft-timeouts)`;
 }
 
 export function timeoutOmittedReason(obj: string): string {
-  return `ct timeout ${obj} leaves the replied state out of its policy, so nft fills in its built-in 120 s (not the sysctl; vendor-semantics D.5)`;
+  return `ct timeout ${obj} leaves the replied state out of its policy, so nft fills in its built-in 120 s (not the sysctl; docs/semantics.md#nft-timeouts)`;
 }
 
-/** vendor-semantics D.4: helpers are assigned only by the ruleset on kernels ≥ 4.7. */
+/** docs/semantics.md#nft-helpers: helpers are assigned only by the ruleset on kernels ≥ 4.7. */
 export const SIP_HELPER_DEFAULT_REASON =
-  'no `ct helper set` assigns a helper of type "sip": since Linux 4.7 the kernel assigns helpers only when the ruleset says so (vendor-semantics D.4)';
+  'no `ct helper set` assigns a helper of type "sip": since Linux 4.7 the kernel assigns helpers only when the ruleset says so (docs/semantics.md#nft-helpers)';
 
 export function sipHelperReason(name: string, where: string): string {
-  return `\`ct helper set "${name}"\` assigns the conntrack helper ${name} of type "sip" (declared at ${where}), which rewrites SIP and opens RTP expectations (vendor-semantics D.4)`;
+  return `\`ct helper set "${name}"\` assigns the conntrack helper ${name} of type "sip" (declared at ${where}), which rewrites SIP and opens RTP expectations (docs/semantics.md#nft-helpers)`;
 }
 
 export const AUTO_HELPER_UNCERTAIN =
-  'automatic assignment needs the nf_conntrack_sip module loaded, and the toggle was removed around Linux 6.0 (vendor-semantics D.4, G)';
+  'automatic assignment needs the nf_conntrack_sip module loaded, and the toggle was removed around Linux 6.0 (docs/semantics.md#nft-helpers, docs/semantics.md#unconfirmed)';
 
-/** vendor-semantics D.3: NAT port behaviour. */
+/** docs/semantics.md#nft-nat: NAT port behaviour. */
 export const PRESERVE_REASON =
-  'no `random`/`fully-random` flag: the kernel keeps the source port whenever the address/port pair is free (vendor-semantics D.3)';
+  'no `random`/`fully-random` flag: the kernel keeps the source port whenever the address/port pair is free (docs/semantics.md#nft-nat)';
 export const RANDOM_REASON =
-  '`random`: source ports are randomised (fully random since Linux 5.0, vendor-semantics D.3)';
-export const FULLY_RANDOM_REASON = '`fully-random`: every source port is picked at random (vendor-semantics D.3)';
+  '`random`: source ports are randomised (fully random since Linux 5.0, docs/semantics.md#nft-nat)';
+export const FULLY_RANDOM_REASON = '`fully-random`: every source port is picked at random (docs/semantics.md#nft-nat)';
 
-export const IP_TABLE_GUARD = 'an ip table only sees IPv4 packets (vendor-semantics D.1: families)';
-export const IP6_TABLE_GUARD = 'an ip6 table only sees IPv6 packets (vendor-semantics D.1: families)';
+export const IP_TABLE_GUARD = 'an ip table only sees IPv4 packets (docs/semantics.md#nft-syntax: families)';
+export const IP6_TABLE_GUARD = 'an ip6 table only sees IPv6 packets (docs/semantics.md#nft-syntax: families)';
 export const DEVICE_GUARD =
-  'the chain is bound to its devices and sees no packets from other interfaces (vendor-semantics D.1)';
+  'the chain is bound to its devices and sees no packets from other interfaces (docs/semantics.md#nft-syntax)';

@@ -105,7 +105,7 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
     source: 'default',
     loc: natChain?.chain.base?.pos ?? hooks.anchor,
     reason:
-      'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; there is no implicit NAT (vendor-semantics D.3)',
+      'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; there is no implicit NAT (docs/semantics.md#nft-nat)',
   };
   const sessions = buildSessions(ctx, infos, hooks.evaluated, hooks.anchor);
   const policy: Policy = {
@@ -116,7 +116,7 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
     ruleset,
     nat,
     sessions,
-    // vendor-semantics D.2: nothing lets replies through implicitly; `ct state established` rules (or a policy accept) must.
+    // docs/semantics.md#nft-hooks: nothing lets replies through implicitly; `ct state established` rules (or a policy accept) must.
     replies: 'rules',
     unsupported: ctx.unsupported,
     notes: ctx.notes,

@@ -22,7 +22,7 @@ import { memberPos, scanJson } from './json-scanner.js';
 import { priorityValue } from './priorities.js';
 
 /**
- * `nft -j list ruleset` (libnftables JSON schema, vendor-semantics D.6): `{"nftables": [ {metainfo},
+ * `nft -j list ruleset` (libnftables JSON schema, docs/semantics.md#nft-json): `{"nftables": [ {metainfo},
  * {table}, {chain}, {rule}, {set}, {map}, {"ct helper"}, {"ct timeout"} … ]}`, and the command form
  * (`{"add": {"rule": …}}`) that `nft -j -f` reads. Rule statements are kept as they are: they are
  * already the intermediate form. Every rule keeps the position of its object.
@@ -272,7 +272,7 @@ class JsonReader {
         if (typeof v === 'number') to.policy.set(state, { seconds: v, pos: memberPos(pol, state) ?? pos });
       }
     } else if (Array.isArray(o.state)) {
-      // libnftables-json.adoc documents "state"/"value"; real output uses "policy" (vendor-semantics D.5).
+      // libnftables-json.adoc documents "state"/"value"; real output uses "policy" (docs/semantics.md#nft-timeouts).
       to.policyPos = memberPos(o, 'state') ?? pos;
     }
     t.timeouts.set(name, to);

@@ -15,7 +15,7 @@ import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './
  * (`ip saddr`, `ip6 daddr`, `fib daddr type local`), protocol (`meta l4proto`, `ip protocol`, the
  * protocol a `tcp dport` implies), ports, interfaces (`iifname`/`oifname` with `*` wildcards against
  * the known names), `ct state` and `ct status dnat`. `ip …` implies IPv4 and `ip6 …` IPv6 (nft adds
- * that dependency, vendor-semantics D.1), so an `inet` rule on `ip saddr` never matches IPv6.
+ * that dependency, docs/semantics.md#nft-syntax), so an `inet` rule on `ip saddr` never matches IPv6.
  * Negation complements within the selector's domain.
  */
 export class MatchBuilder {

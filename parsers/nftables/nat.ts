@@ -67,7 +67,7 @@ export function natRules(ctx: Ctx, e: Entry): Rule[] {
       to: {
         ...base,
         toPorts: range,
-        portsReason: `\`to :${port[0]}-${port[1]}\`: source ports inside the range are kept when free (vendor-semantics D.3)`,
+        portsReason: `\`to :${port[0]}-${port[1]}\`: source ports inside the range are kept when free (docs/semantics.md#nft-nat)`,
       },
     },
   };

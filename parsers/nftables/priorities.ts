@@ -1,5 +1,5 @@
 /**
- * Named chain priorities (vendor-semantics D.1, nft.txt "CHAINS"): raw −300, mangle −150,
+ * Named chain priorities (docs/semantics.md#nft-syntax, nft.txt "CHAINS"): raw −300, mangle −150,
  * dstnat −100, filter 0, security 50, srcnat 100; the bridge family differs (dstnat −300,
  * filter −200, out 100, srcnat 300). `mangle - 5` style arithmetic is allowed.
  */

@@ -105,7 +105,7 @@ export function buildChain(
 }
 
 function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupported) => void): Action {
-  if (flat.nat) return { kind: 'accept' }; // NAT statements are terminal and imply accept (vendor-semantics D.1)
+  if (flat.nat) return { kind: 'accept' }; // NAT statements are terminal and imply accept (docs/semantics.md#nft-syntax)
   const v = flat.verdict;
   if (!v) return { kind: 'continue' };
   switch (v.kind) {

@@ -16,7 +16,7 @@ import type { NTable, Pos } from './ir.js';
 import type { ChainInfo, TimeoutResolver } from './rules.js';
 
 /**
- * SIP helper (check 2) and UDP idle timeout (check 3), vendor-semantics D.4 and D.5.
+ * SIP helper (check 2) and UDP idle timeout (check 3), docs/semantics.md#nft-helpers, docs/semantics.md#nft-timeouts.
  * - A `ct helper` object of type "sip" acts as a SIP ALG only where `ct helper set` assigns it, on
  *   traffic of a chain fwlint evaluates. Kernels ≥ 4.7 assign no helper on their own.
  * - `ct timeout set` gives the flows it matches the object's `replied` timeout; a state left out of
@@ -106,7 +106,7 @@ export function buildSessions(
       value: true,
       source: 'explicit',
       loc: anchor,
-      reason: `${HELPER_KEY} = 1 from --sysctl: the kernel assigns the SIP helper to port 5060 on its own (vendor-semantics D.4)`,
+      reason: `${HELPER_KEY} = 1 from --sysctl: the kernel assigns the SIP helper to port 5060 on its own (docs/semantics.md#nft-helpers)`,
       uncertain: AUTO_HELPER_UNCERTAIN,
     });
   }

@@ -23,7 +23,7 @@ import { parseDuration } from './values.js';
 /**
  * The nft text grammar as `nft list ruleset` prints it and as people write /etc/nftables.conf:
  * `flush ruleset`, tables of every family, chains, sets, maps, stateful objects, `define` /
- * `redefine` / `undefine` with `$vars` (scoped to their block, vendor-semantics D.1), `include`
+ * `redefine` / `undefine` with `$vars` (scoped to their block, docs/semantics.md#nft-syntax), `include`
  * (read through ParseOptions.readInclude, which resolves relative paths against the including
  * file; nft itself searches its -I include paths), and the command form (`add rule …`, `delete
  * table …`). Errors in the structure are ParseErrors with nft's line and column; rules fwlint

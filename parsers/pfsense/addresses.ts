@@ -59,7 +59,7 @@ function dynamicIn(dyn4: boolean, dyn6: boolean, family: Family): boolean {
 const FAMILY_NAME: Record<Family, string> = { inet: 'IPv4', inet6: 'IPv6', inet46: 'IPv4/IPv6' };
 
 /**
- * A special network name (vendor-semantics A.1): `lan`/`wan`/`optN` = the interface's subnets,
+ * A special network name (docs/semantics.md#pf-layout): `lan`/`wan`/`optN` = the interface's subnets,
  * `lanip`/`wanip`/`optNip` = its address, `(self)` = every firewall address, interface groups =
  * their members' subnets. Run-time addresses (DHCP, PPPoE...) become symbolic `dynamic` members.
  */

@@ -63,7 +63,7 @@ function kindOf(platform: Ctx['platform'], type: string): AliasKind {
 }
 
 /**
- * Aliases by name, resolved lazily with pfSense's nesting rules (vendor-semantics A.1): entries are
+ * Aliases by name, resolved lazily with pfSense's nesting rules (docs/semantics.md#pf-layout): entries are
  * addresses, CIDRs, other aliases (expanded recursively; names already expanded are skipped, which
  * also breaks cycles) or hostnames (resolved by filterdns at run time → symbolic, never resolved here).
  */
@@ -139,7 +139,7 @@ export class AliasTable {
           continue;
         }
         if (isHostname(entry)) {
-          // vendor-semantics A.1 / F.13: FQDN entries are resolved by filterdns at run time.
+          // docs/semantics.md#pf-layout: FQDN entries are resolved by filterdns at run time.
           out.symbolic.push({ kind: 'fqdn', name: entry });
           continue;
         }

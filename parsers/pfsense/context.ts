@@ -102,7 +102,7 @@ export class Ctx extends Diagnostics {
   }
 
   /**
-   * Boolean flags differ per platform (vendor-semantics A.1 / A.6, trap F.4): pfSense tests
+   * Boolean flags differ per platform (docs/semantics.md#pf-layout, docs/semantics.md#pf-opnsense, trap F.4): pfSense tests
    * presence (`isset`), OPNsense tests `!empty()` so `<x/>` and `<x>0</x>` are false.
    */
   flag(f: Fields, name: string): boolean {

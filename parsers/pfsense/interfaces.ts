@@ -124,7 +124,7 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
   const table = new InterfaceTable();
   const root = ctx.root;
 
-  // VLAN tags by device name (vendor-semantics A.1: the VLAN device is <parent>.<tag>).
+  // VLAN tags by device name (docs/semantics.md#pf-layout: the VLAN device is <parent>.<tag>).
   const vlanTags = new Map<string, number>();
   for (const v of child(root, 'vlans')?.children ?? []) {
     if (v.name !== 'vlan') continue;
@@ -170,7 +170,7 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
     const type = f.str('type').toLowerCase();
     const isGroup = type === 'group';
     const virtual = isGroup || ctx.flag(f, 'virtual') || device === 'lo0';
-    // vendor-semantics A.1: pfSense `<enable>` is presence-based; OPNsense uses !empty().
+    // docs/semantics.md#pf-layout: pfSense `<enable>` is presence-based; OPNsense uses !empty().
     // Configs older than version 6.1 (pfSense 1.x) had no <enable> on wan/lan; the upgrade adds it.
     const enabled = ctx.flag(f, 'enable') || (legacyWanLan && (key === 'wan' || key === 'lan'));
 
@@ -224,7 +224,7 @@ export function parseInterfaces(ctx: Ctx): InterfaceTable {
       }
     }
 
-    // interface_has_gateway() (vendor-semantics A.1): dhcp/pppoe/..., VPN devices, or a static <gateway>.
+    // interface_has_gateway() (docs/semantics.md#pf-layout): dhcp/pppoe/..., VPN devices, or a static <gateway>.
     const hasGateway =
       DYNAMIC_V4.has(ip4.toLowerCase()) ||
       (device !== undefined && (device.startsWith('ovpn') || device.startsWith('ipsec'))) ||

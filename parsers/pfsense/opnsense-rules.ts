@@ -7,7 +7,7 @@ const SECTION = '<OPNsense><Firewall><Filter><rules><rule>';
 
 /**
  * OPNsense "Firewall: Rules [new]" (MVC) rules under <OPNsense><Firewall><Filter><rules><rule uuid>
- * (vendor-semantics A.6). Fields carry model defaults when absent: enabled 1, action pass, quick 1,
+ * (docs/semantics.md#pf-opnsense). Fields carry model defaults when absent: enabled 1, action pass, quick 1,
  * direction in, ipprotocol inet, protocol any, source/destination any, statetype keep.
  */
 export function readMvcRules(env: Env): RuleDraft[] {

@@ -27,7 +27,7 @@ export function outboundMode(ctx: Ctx): Setting<string> {
       value: v,
       source: 'explicit',
       loc: ctx.loc(modeEl),
-      reason: `outbound NAT mode ${v} (<nat><outbound><mode>, vendor-semantics A.3)`,
+      reason: `outbound NAT mode ${v} (<nat><outbound><mode>, docs/semantics.md#pf-nat)`,
     };
   }
   const anchor = natAnchor(ctx);
@@ -35,7 +35,7 @@ export function outboundMode(ctx: Ctx): Setting<string> {
     value: 'automatic',
     source: 'default',
     loc: anchor ? ctx.openLoc(anchor) : ctx.rootLoc,
-    reason: `no <nat><outbound><mode>: ${ctx.vendorName} uses automatic outbound NAT (factory default, vendor-semantics A.3)`,
+    reason: `no <nat><outbound><mode>: ${ctx.vendorName} uses automatic outbound NAT (factory default, docs/semantics.md#pf-nat)`,
   };
 }
 
@@ -105,7 +105,7 @@ function automaticRules(env: Env): SnatRule[] {
       match: { oif, src: internal, proto: protoSet([PROTO.udp]), dport: portSet([[500, 500]]) },
       action: 'translate',
       ports: 'preserve',
-      portsReason: 'Auto created rule for ISAKMP keeps source port 500 (static-port, vendor-semantics A.3)',
+      portsReason: 'Auto created rule for ISAKMP keeps source port 500 (static-port, docs/semantics.md#pf-nat)',
       implicit: 'Auto created rule for ISAKMP',
       text: `nat on ${info.key} from internal to any port 500 -> ${info.key}ip static-port`,
     });
@@ -297,6 +297,6 @@ function mvcSnat(env: Env, el: XmlElement, index: number): SnatRule | undefined 
   else
     rule.portsReason = natport
       ? `target port ${natport}: the source port is translated to ${natport}`
-      : 'OPNsense rewrites the source port (port 1024:65535) unless static-port is set (SNatRule, vendor-semantics A.6)';
+      : 'OPNsense rewrites the source port (port 1024:65535) unless static-port is set (SNatRule, docs/semantics.md#pf-opnsense)';
   return rule;
 }

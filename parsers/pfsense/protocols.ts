@@ -23,7 +23,7 @@ export function ruleProtocol(env: Env, raw: string, family: Family, hasPorts: bo
   const opn = env.ctx.platform === 'opnsense';
   if (p === '') {
     if (!opn && hasPorts) {
-      // vendor-semantics A.1 / F.5: protocol absent + port present ⇒ pfSense emits `proto tcp`.
+      // docs/semantics.md#pf-layout, docs/semantics.md#across-vendors: protocol absent + port present ⇒ pfSense emits `proto tcp`.
       // filter_generate_port() then drops the port, because '' is not a ports-capable protocol.
       return { proto: protoSet([PROTO.tcp]), portsApply: false, text: 'tcp', tcpTrap: true };
     }
@@ -53,7 +53,7 @@ export interface PortInfo {
 }
 
 /**
- * A rule port (vendor-semantics A.1): `a-b` (rules use a hyphen; `a:b` is accepted as pf does),
+ * A rule port (docs/semantics.md#pf-layout): `a-b` (rules use a hyphen; `a:b` is accepted as pf does),
  * a single port, a port alias, or a getservbyname() name. `1-65535` means no restriction.
  */
 export function resolvePortSpec(env: Env, raw: string): PortInfo {

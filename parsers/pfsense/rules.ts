@@ -226,9 +226,9 @@ export function readLegacyRule(env: Env, el: XmlElement, index: number): RuleDra
   const { ctx } = env;
   const f = new Fields(el);
   const opn = ctx.platform === 'opnsense';
-  // vendor-semantics A.1 / A.6: pfSense `<disabled/>` is presence; OPNsense needs a non-empty, non-"0" value.
+  // docs/semantics.md#pf-layout, docs/semantics.md#pf-opnsense: pfSense `<disabled/>` is presence; OPNsense needs a non-empty, non-"0" value.
   if (ctx.flag(f, 'disabled')) return undefined;
-  // vendor-semantics A.2: floating = isset($rule['floating']) on both platforms.
+  // docs/semantics.md#pf-order: floating = isset($rule['floating']) on both platforms.
   const floating = f.has('floating');
   const iface = f.str('interface');
   // pfSense looks an interface-tab rule's <interface> up as one key (a comma list only works on
@@ -305,7 +305,7 @@ export function stateTimeout(ctx: Ctx, f: Fields, draft: RuleDraft): void {
       draft.udpTimeoutEl = st;
       draft.udpTimeoutReason =
         `per-rule <statetimeout>${st.text.trim()}</statetimeout>: pfSense emits udp.multiple ` +
-        `${st.text.trim()} for this rule's states (vendor-semantics A.1, A.4)`;
+        `${st.text.trim()} for this rule's states (docs/semantics.md#pf-layout, docs/semantics.md#pf-states)`;
     }
   } else {
     // OPNsense: statetimeout is tcp.established only; per-rule udp-multiple sets the UDP timeout (A.6).
@@ -314,7 +314,7 @@ export function stateTimeout(ctx: Ctx, f: Fields, draft: RuleDraft): void {
       draft.udpTimeoutEl = um;
       draft.udpTimeoutReason =
         `per-rule <udp-multiple>${um.text.trim()}</udp-multiple>: OPNsense sets udp.multiple for ` +
-        `this rule's states (vendor-semantics A.6)`;
+        `this rule's states (docs/semantics.md#pf-opnsense)`;
     }
   }
 }
@@ -336,7 +336,7 @@ function sortKey(env: Env, d: RuleDraft): number[] | undefined {
   const { ctx, ifaces } = env;
   const single = d.interfaces.length === 1 ? d.interfaces[0] : undefined;
   if (ctx.platform === 'pfsense') {
-    // vendor-semantics A.2: floating, then interface groups (user, then system), then interface tabs.
+    // docs/semantics.md#pf-order: floating, then interface groups (user, then system), then interface tabs.
     const cat = d.floating
       ? 0
       : single && ifaces.groups.has(single)
@@ -346,7 +346,7 @@ function sortKey(env: Env, d: RuleDraft): number[] | undefined {
           : 3;
     return [cat, d.index];
   }
-  // vendor-semantics A.6: priority groups, MVC rules (by <sequence>) before legacy ones (XML order).
+  // docs/semantics.md#pf-opnsense: priority groups, MVC rules (by <sequence>) before legacy ones (XML order).
   let prio: number;
   if (d.store === 'mvc') {
     const known = d.interfaces.some((n) => ifaces.get(n) !== undefined);
@@ -414,7 +414,7 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   if (p.tcpTrap) {
     ctx.note(
       `${ctx.where(d.el)}: ${ruleLabel(d)} has a port but no protocol: pfSense generates "proto tcp" and drops the port ` +
-        `(vendor-semantics A.1, F.5)`,
+        `(docs/semantics.md#pf-layout, docs/semantics.md#across-vendors)`,
     );
   } else if (hasPorts && !p.portsApply && opn) {
     ctx.note(
@@ -457,7 +457,7 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   const symbolic = [...d.src.symbolic, ...d.dst.symbolic];
   if (symbolic.length > 0) match.symbolic = symbolic;
 
-  // vendor-semantics A.1: missing or unknown <type> is pass.
+  // docs/semantics.md#pf-layout: missing or unknown <type> is pass.
   const action = ACTIONS[d.type] ?? literal(ACTIONS.pass, 'ACTIONS.pass');
   const text = ruleText(d, p.text);
   const base = d.tracker ?? d.uuid ?? contentId(d.store === 'mvc' ? 'mvc' : 'rule', `${text}|${d.descr}`);

@@ -3,7 +3,7 @@ import { protocolTable } from '../toolkit/protocols.js';
 
 /**
  * A small getservbyname() table: pfSense accepts service names wherever a port is expected
- * (`is_port()` falls back to getservbyname, vendor-semantics A.1). FreeBSD /etc/services names.
+ * (`is_port()` falls back to getservbyname, docs/semantics.md#pf-layout). FreeBSD /etc/services names.
  */
 const SERVICES: Readonly<Record<string, number>> = {
   ftp: 21,

@@ -11,7 +11,7 @@ import {
 import type { XmlElement } from './xml.js';
 
 /**
- * Effective udp.multiple (vendor-semantics A.4, A.7): pf default 60 s; `set optimization` hints
+ * Effective udp.multiple (docs/semantics.md#pf-states, docs/semantics.md#pf-defaults): pf default 60 s; `set optimization` hints
  * touch only TCP except pfSense/OPNsense's conservative injection (udp.multiple 900); pfSense's
  * `<udpmultipletimeout>` is emitted after the optimization line and wins.
  */
@@ -28,11 +28,13 @@ export function udpTimeout(ctx: Ctx): Setting<number> {
         loc: ctx.loc(explicit),
         reason:
           `<udpmultipletimeout>${v}</udpmultipletimeout> sets udp.multiple ${v} s (emitted after the optimization ` +
-          `line, vendor-semantics A.4)`,
+          `line, docs/semantics.md#pf-states)`,
       };
     }
   } else if (sf?.has('udpmultipletimeout')) {
-    ctx.note('<system><udpmultipletimeout> is ignored: OPNsense has no global UDP timeout keys (vendor-semantics A.6)');
+    ctx.note(
+      '<system><udpmultipletimeout> is ignored: OPNsense has no global UDP timeout keys (docs/semantics.md#pf-opnsense)',
+    );
   }
   const optEl = sf?.get('optimization');
   const opt = optEl?.text.trim().toLowerCase() ?? '';
@@ -61,7 +63,7 @@ export function udpTimeout(ctx: Ctx): Setting<number> {
     loc: ctx.loc(optEl),
     reason:
       `optimization ${opt}: pf's optimization hints change only TCP timeouts, udp.multiple stays at pf's default ` +
-      `60 s (vendor-semantics A.4)`,
+      `60 s (docs/semantics.md#pf-states)`,
   };
 }
 
@@ -88,7 +90,7 @@ export function sipAlg(ctx: Ctx): Setting<boolean>[] {
         loc: ctx.loc(el),
         reason:
           `siproxd ${ctx.platform === 'pfsense' ? 'package' : 'plugin'} configuration present: a SIP proxy may ` +
-          `rewrite SIP traffic (vendor-semantics A.5)`,
+          `rewrite SIP traffic (docs/semantics.md#pf-sip)`,
         uncertain: SIPROXD_UNCERTAIN,
       },
     ];

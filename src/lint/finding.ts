@@ -4,7 +4,7 @@ import type { SourceLocation } from '../model/location.js';
 import type { RuleMeta } from '../model/report.js';
 import type { DocSource, Profile, Severity } from '../model/profile.js';
 import type { RuleContext } from './context.js';
-import { splitMessage, userCitations } from './wording.js';
+import { splitMessage } from './wording.js';
 
 export interface FindingInput {
   /** What is wrong, one sentence of at most 120 characters; further sentences move to `details`. */
@@ -26,8 +26,8 @@ export function finding(
   ctx: Pick<RuleContext, 'profile' | 'policy'> | undefined,
   f: FindingInput,
 ): Finding {
-  const { headline, details } = splitMessage(userCitations(f.message));
-  const more = [details, f.details && userCitations(f.details)].filter((d): d is string => !!d).join(' ');
+  const { headline, details } = splitMessage(f.message);
+  const more = [details, f.details].filter((d): d is string => !!d).join(' ');
   return {
     ruleId: meta.id,
     ruleName: meta.name,

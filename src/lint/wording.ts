@@ -4,53 +4,6 @@ import { INTERNET } from './topology.js';
 /** Longest first sentence of a finding message (issue 14: what is wrong, at a glance). */
 export const MAX_HEADLINE = 120;
 
-const ANCHORS: Record<string, string> = {
-  'A.1': 'pf-layout',
-  'A.2': 'pf-order',
-  'A.3': 'pf-nat',
-  'A.4': 'pf-states',
-  'A.5': 'pf-sip',
-  'A.6': 'pf-opnsense',
-  'A.7': 'pf-defaults',
-  'B.1': 'fgt-syntax',
-  'B.2': 'fgt-objects',
-  'B.3': 'fgt-policy',
-  'B.4': 'fgt-sip',
-  'B.5': 'fgt-timeouts',
-  'B.6': 'fgt-defaults',
-  'C.1': 'ros-syntax',
-  'C.2': 'ros-filter',
-  'C.3': 'ros-nat',
-  'C.4': 'ros-sip',
-  'C.5': 'ros-timeouts',
-  'C.6': 'ros-defaults',
-  'D.1': 'nft-syntax',
-  'D.2': 'nft-hooks',
-  'D.3': 'nft-nat',
-  'D.4': 'nft-helpers',
-  'D.5': 'nft-timeouts',
-  'D.6': 'nft-json',
-  'D.7': 'nft-defaults',
-};
-
-/**
- * Rewrites citations of the internal reference ("vendor-semantics B.5 [U]") into the document
- * users have (docs/semantics.md#fgt-timeouts), and "[U]" markers into plain "uncertain".
- */
-export function userCitations(text: string): string {
-  return text
-    .replace(/vendor-semantics ((?:[A-G](?:\.\d+)?(?:, )?)+)(\s*\[U\])?/g, (_m, refs: string, u?: string) => {
-      // Parts E-G of the internal reference have no section of their own in docs/semantics.md.
-      const anchors = [...new Set((refs.match(/[A-G]\.\d+/g) ?? []).flatMap((r) => ANCHORS[r] ?? []))];
-      const links = anchors.length ? anchors.map((a) => `docs/semantics.md#${a}`).join(', ') : 'docs/semantics.md';
-      return u ? `${links}; uncertain` : links;
-    })
-    .replace(/vendor-semantics(\s*\[U\])?/g, (_m, u?: string) =>
-      u ? 'docs/semantics.md#unconfirmed' : 'docs/semantics.md',
-    )
-    .replace(/\s*\[U\]/g, ' (uncertain)');
-}
-
 /** Positions in `text` outside double quotes and parentheses (depth 0). */
 function topLevel(text: string): boolean[] {
   const out: boolean[] = [];

@@ -32,7 +32,7 @@ export interface Finding {
   source?: DocSource;
   /** The cause is a platform default, not something written in the file. */
   fromDefault?: boolean;
-  /** The vendor documentation does not confirm the semantics used (vendor-semantics [U]). */
+  /** The vendor documentation does not confirm the semantics used (docs/semantics.md#unconfirmed). */
   uncertain?: boolean;
   /** Content the fingerprint is made of (never line numbers), so moving lines keeps it. */
   fingerprintParts: string[];

@@ -22,6 +22,6 @@ export interface Setting<T> {
   loc: SourceLocation;
   /** Human explanation: for defaults, which default and why it applies. */
   reason: string;
-  /** Set when the vendor documentation does not confirm the value (vendor-semantics [U]). */
+  /** Set when the vendor documentation does not confirm the value (docs/semantics.md#unconfirmed). */
   uncertain?: string;
 }

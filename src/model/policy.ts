@@ -211,7 +211,7 @@ export interface SnatRule {
   ports: 'preserve' | 'random';
   /** Why ports behave so when it is a default (e.g. "pfSense rewrites source ports unless static-port"). */
   portsReason?: string;
-  /** Set when the vendor documentation does not confirm the port behaviour (vendor-semantics [U]). */
+  /** Set when the vendor documentation does not confirm the port behaviour (docs/semantics.md#unconfirmed). */
   uncertain?: string;
   implicit?: string;
   text?: string;

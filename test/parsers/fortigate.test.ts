@@ -151,7 +151,8 @@ describe('example-site.conf (small office, VOICE VLAN, VIP, default VoIP setting
         endLine: lineOf(text, 'config firewall policy'),
         endColumn: 23,
       },
-      reason: 'FortiOS implicit deny (policy 0): traffic that no policy accepts is dropped (vendor-semantics B.3)',
+      reason:
+        'FortiOS implicit deny (policy 0): traffic that no policy accepts is dropped (docs/semantics.md#fgt-policy)',
     });
     // VIP destination NAT before the policy lookup, source NAT after it (docs/semantics.md#fgt-nat).
     expect(p.ruleset.forward).toEqual([

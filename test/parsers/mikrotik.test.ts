@@ -82,7 +82,7 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
       action: 'accept',
       source: 'default',
       reason:
-        'RouterOS: a packet that matches no rule in a base chain is accepted (chain end accepts, vendor-semantics C.2)',
+        'RouterOS: a packet that matches no rule in a base chain is accepted (chain end accepts, docs/semantics.md#ros-filter)',
       loc: { file: 'fixtures/mikrotik/rules/clean.rsc', line: 51, column: 1, endLine: 51, endColumn: 20 },
     });
     expect(p.ruleset.chains.input!.policy!.action).toBe('accept');
@@ -174,7 +174,7 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
         value: false,
         source: 'explicit',
         loc: { file: 'fixtures/mikrotik/rules/clean.rsc', line: 80, column: 9, endLine: 80, endColumn: 21 },
-        reason: '/ip firewall service-port sip disabled=yes: the SIP helper is off (vendor-semantics C.4)',
+        reason: '/ip firewall service-port sip disabled=yes: the SIP helper is off (docs/semantics.md#ros-sip)',
       },
     ]);
     expect(p.sessions.udpTimeout).toMatchObject({
@@ -196,7 +196,7 @@ describe('MikroTik defaults (v6 and v7)', () => {
         source: 'default',
         reason:
           'no `/ip firewall service-port set sip disabled=yes`: RouterOS enables the SIP helper by default on ports ' +
-          '5060,5061 (vendor-semantics C.4, C.6)',
+          '5060,5061 (docs/semantics.md#ros-sip, docs/semantics.md#ros-defaults)',
       }),
     ]);
     expect(p.sessions.sipAlg[0]!.loc).toMatchObject({ line: header, column: 1, endLine: header });
@@ -204,7 +204,7 @@ describe('MikroTik defaults (v6 and v7)', () => {
     expect(t).toMatchObject({ value: 180, source: 'default', loc: { line: header } });
     expect(t.reason).toBe(
       'no udp-stream-timeout in /ip firewall connection tracking: the RouterOS 7.18.2 default 3m (180 s) applies to ' +
-        'established UDP (vendor-semantics C.5); udp-timeout (v7 default 30s, 10s in early 7.x releases [U]) only ' +
+        'established UDP (docs/semantics.md#ros-timeouts); udp-timeout (v7 default 30s, 10s in early 7.x releases [U]) only ' +
         'covers UDP that has not been answered',
     );
   });

@@ -108,7 +108,7 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
     expect(p.ruleset.chains['inet fw forward']!.policy).toEqual({
       action: 'drop',
       source: 'explicit',
-      reason: '`policy drop` of base chain inet fw forward (vendor-semantics D.2)',
+      reason: '`policy drop` of base chain inet fw forward (docs/semantics.md#nft-hooks)',
       loc: { file: 'fixtures/nftables/rules/clean.nft', line: 40, column: 45, endLine: 40, endColumn: 56 },
     });
   });
@@ -167,7 +167,8 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
       value: 600,
       source: 'explicit',
       loc: { file: 'fixtures/nftables/rules/clean.nft', line: 15, column: 30, endLine: 15, endColumn: 43 },
-      reason: 'ct timeout udp-voip sets replied : 600 s for the UDP flows it is assigned to (vendor-semantics D.5)',
+      reason:
+        'ct timeout udp-voip sets replied : 600 s for the UDP flows it is assigned to (docs/semantics.md#nft-timeouts)',
     });
   });
 
@@ -228,7 +229,8 @@ table bridge c {
     expect(p.ruleset.chains['inet t c']!.policy).toEqual({
       action: 'accept',
       source: 'default',
-      reason: 'base chain inet t c has no `policy`: nftables base chains accept by default (vendor-semantics D.1, D.7)',
+      reason:
+        'base chain inet t c has no `policy`: nftables base chains accept by default (docs/semantics.md#nft-syntax, docs/semantics.md#nft-defaults)',
       loc: { file: 'test.nft', line: 3, column: 3, endLine: 3, endColumn: 38 },
     });
   });

@@ -196,7 +196,7 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
       expect.objectContaining({
         value: false,
         source: 'default',
-        reason: 'pf has no SIP ALG; only the siproxd package adds a SIP proxy (vendor-semantics A.5)',
+        reason: 'pf has no SIP ALG; only the siproxd package adds a SIP proxy (docs/semantics.md#pf-sip)',
       }),
     ]);
     expect(p.sessions.sipAlg[0]!.loc.line).toBe(p.root.line);
@@ -212,7 +212,7 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
       action: 'translate',
       ports: 'random',
       portsReason:
-        'pfSense automatic outbound NAT rewrites the source port (1024:65535) unless static-port is set (vendor-semantics A.3)',
+        'pfSense automatic outbound NAT rewrites the source port (1024:65535) unless static-port is set (docs/semantics.md#pf-nat)',
     });
     expect(general!.match.oif!.toString()).toBe('wan');
     // internal networks: loopback + the gateway-less interfaces
@@ -416,7 +416,7 @@ describe('pfSense traps.xml (one decision per rule)', () => {
       expect.objectContaining({
         value: true,
         source: 'explicit',
-        uncertain: 'element name not confirmed (vendor-semantics G)',
+        uncertain: 'element name not confirmed (docs/semantics.md#unconfirmed)',
       }),
     ]);
   });
@@ -515,7 +515,7 @@ describe('OPNsense opnsense-mvc.xml', () => {
     expect(p.sessions.udpTimeout).toMatchObject({ value: 60, source: 'explicit' });
     expect(p.sessions.sipAlg[0]).toMatchObject({
       value: true,
-      uncertain: 'element name not confirmed (vendor-semantics G)',
+      uncertain: 'element name not confirmed (docs/semantics.md#unconfirmed)',
     });
   });
 });
