@@ -76,7 +76,7 @@ export function formatRule(r: RuleMeta): string {
     'How to fix:',
   ];
   for (const [vendor, text] of Object.entries(r.help.fix))
-    out.push(`  ${vendor}:`, ...text!.split('\n').map((l) => `    ${l}`));
+    out.push(`  ${vendor}:`, ...text.split('\n').map((l) => `    ${l}`));
   return out.join('\n') + '\n';
 }
 
