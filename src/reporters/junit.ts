@@ -98,7 +98,11 @@ function ruleCase(fs: Finding[], cls: string): Case {
     };
   const failures = active.map(
     (f) =>
-      `<failure type="${f.level}" message="${attr(f.message)}">${text(`${f.loc.file}:${f.loc.line}:${f.loc.column} ${f.level} ${f.ruleId}\n${f.message}${f.details ? `\n${f.details}` : ''}`)}</failure>`,
+      `<failure type="${f.level}" message="${attr(f.message)}">` +
+      text(
+        `${f.loc.file}:${f.loc.line}:${f.loc.column} ${f.level} ${f.ruleId}\n${f.message}${f.details ? `\n${f.details}` : ''}`,
+      ) +
+      '</failure>',
   );
   return { xml: `${head}>${failures.join('')}</testcase>`, failed: true };
 }

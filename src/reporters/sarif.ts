@@ -433,7 +433,9 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
     notificationsLeftOut.push({
       level: 'warning',
       message: {
-        text: `${leftOut} of ${ordered.length} results left out: GitHub code scanning accepts at most ${max} per run. The most severe are kept; the JSON format lists all of them.`,
+        text:
+          `${leftOut} of ${ordered.length} results left out: GitHub code scanning accepts at most ${max} per run. ` +
+          'The most severe are kept; the JSON format lists all of them.',
       },
     });
   const notifications: Sarif.Notification[] = report.notifications.map((n) => {
