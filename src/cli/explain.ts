@@ -63,7 +63,8 @@ export function formatExplain(policy: Policy, r: { parts: Part[]; flow: Box; pat
   const lines: string[] = [];
   const head = describeBox(r.flow) || 'any traffic';
   lines.push(
-    `${policy.file}${policy.name ? ` [${policy.name}]` : ''}: ${head} (${r.path === 'input' ? 'to the firewall itself' : 'routed through'})`,
+    `${policy.file}${policy.name ? ` [${policy.name}]` : ''}: ${head} ` +
+      `(${r.path === 'input' ? 'to the firewall itself' : 'routed through'})`,
   );
   lines.push(`  stages: ${stagesText(policy, r.path)}`);
   const natStages = new Set(
@@ -100,7 +101,8 @@ export function formatExplain(policy: Policy, r: { parts: Part[]; flow: Box; pat
       );
     if (p.maybe.length)
       lines.push(
-        `  uncertain: ${p.maybe.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} match hostnames or URL tables that fwlint does not resolve`,
+        `  uncertain: ${p.maybe.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} ` +
+          'match hostnames or URL tables that fwlint does not resolve',
       );
   }
   return lines.join('\n') + '\n';
@@ -136,8 +138,10 @@ export function translationText(t: Translation, p: Part): string {
 function stepText(s: Step): string {
   if (s.rule)
     return `${s.rule.label} at ${s.rule.loc.file}:${s.rule.loc.line}${s.rule.implicit ? ` (${s.rule.implicit})` : ''}`;
-  if (s.policy)
-    return `${s.policy.source === 'default' ? 'default' : 'chain'} policy ${s.policy.action}: ${s.policy.reason} (${s.policy.loc.file}:${s.policy.loc.line})`;
+  if (s.policy) {
+    const kind = s.policy.source === 'default' ? 'default' : 'chain';
+    return `${kind} policy ${s.policy.action}: ${s.policy.reason} (${s.policy.loc.file}:${s.policy.loc.line})`;
+  }
   if (!s.chain) return `no rule: nothing on the ${s.stage} path filters it`;
   return s.effect;
 }

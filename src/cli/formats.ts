@@ -69,7 +69,8 @@ export function writeFormats(
   const toStdout = list.filter((s) => s.file === undefined);
   if (toStdout.length > 1)
     throw new UsageError(
-      `--format: ${toStdout.map((s) => s.format).join(' and ')} would both go to ${output ?? 'stdout'}; give all but one a file (e.g. --format sarif:fwlint.sarif)`,
+      `--format: ${toStdout.map((s) => s.format).join(' and ')} would both go to ${output ?? 'stdout'}; ` +
+        'give all but one a file (e.g. --format sarif:fwlint.sarif)',
     );
   for (const s of list) {
     const dest = s.file ?? output;

@@ -26,7 +26,9 @@ export function writeStarterConfig(cwd: string, force: boolean): { path: string;
   const profiles = listProfiles().map((p) => p.id);
   const doc = {
     $schema: './node_modules/fwlint/schemas/fwlint.config.schema.json',
-    $comment: `fwlint configuration. profiles: one or more of ${profiles.join(', ')} or a path to your own profile JSON. phones: CIDR, interface, or CIDR@interface. CLI flags win over this file.`,
+    $comment:
+      `fwlint configuration. profiles: one or more of ${profiles.join(', ')} or a path to your own profile JSON. ` +
+      'phones: CIDR, interface, or CIDR@interface. CLI flags win over this file.',
     profiles: [profiles.includes('ipnordic') ? 'ipnordic' : profiles[0]],
     failOn: 'error',
     rules: {},

@@ -317,8 +317,7 @@ function verdictsOf(results: readonly FileResult[]): RequirementVerdict[] {
     assembleVerdicts(r.roster, r.findings, RULE_NAMES).map((v) => ({
       ...v,
       evidence: v.evidence.map((ev) => {
-        const quote =
-          ev.loc && ev.loc.file === r.linted.path && !ev.fromDefault ? quoteOf(r.lineTexts, ev.loc) : undefined;
+        const quote = ev.loc?.file === r.linted.path && !ev.fromDefault ? quoteOf(r.lineTexts, ev.loc) : undefined;
         return quote !== undefined ? { ...ev, quote } : ev;
       }),
     })),

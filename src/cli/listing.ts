@@ -7,7 +7,8 @@ export function formatProfileList(profiles: readonly Profile[]): string {
     profiles
       .map(
         (p) =>
-          `${p.id.padEnd(w)}  ${p.name}  (${count(p.flows.length, 'flow')}, ${count(p.settings.length, 'setting')}${p.portForwards?.length ? `, ${count(p.portForwards.length, 'port-forward')}` : ''})`,
+          `${p.id.padEnd(w)}  ${p.name}  (${count(p.flows.length, 'flow')}, ${count(p.settings.length, 'setting')}` +
+          `${p.portForwards?.length ? `, ${count(p.portForwards.length, 'port-forward')}` : ''})`,
       )
       .join('\n') + '\n'
   );
@@ -35,14 +36,16 @@ export function formatProfile(p: Profile): string {
       .filter(Boolean)
       .join('; ');
     out.push(
-      `  ${f.severity.padEnd(7)} ${f.id}: ${f.direction} ${f.protocol} ${(f.ports ?? []).join(',')} ${f.direction === 'outbound' ? 'to' : 'from'} ${remote}${scope ? `  (${scope})` : ''}`,
+      `  ${f.severity.padEnd(7)} ${f.id}: ${f.direction} ${f.protocol} ${(f.ports ?? []).join(',')} ` +
+        `${f.direction === 'outbound' ? 'to' : 'from'} ${remote}${scope ? `  (${scope})` : ''}`,
     );
     out.push(`          ${f.description} — ${f.source.section}`);
   }
   out.push('', 'settings:');
   for (const s of p.settings)
     out.push(
-      `  ${s.severity.padEnd(7)} ${s.id}: ${s.kind}${s.min !== undefined ? ` min ${s.min}` : ''}${s.max !== undefined ? ` max ${s.max}` : ''} — ${s.source.section}`,
+      `  ${s.severity.padEnd(7)} ${s.id}: ${s.kind}` +
+        `${s.min !== undefined ? ` min ${s.min}` : ''}${s.max !== undefined ? ` max ${s.max}` : ''} — ${s.source.section}`,
     );
   if (p.portForwards?.length) {
     out.push('', 'port-forwards to the PBX (external port on the WAN -> internal port on the PBX):');
@@ -76,7 +79,7 @@ export function formatRule(r: RuleMeta): string {
     'How to fix:',
   ];
   for (const [vendor, text] of Object.entries(r.help.fix))
-    out.push(`  ${vendor}:`, ...text!.split('\n').map((l) => `    ${l}`));
+    out.push(`  ${vendor}:`, ...text.split('\n').map((l) => `    ${l}`));
   return out.join('\n') + '\n';
 }
 

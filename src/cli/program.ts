@@ -6,9 +6,10 @@ import { redact } from '../model/redact.js';
 import type { Report } from '../model/report.js';
 import type { Vendor } from '../model/policy.js';
 import type { Audience } from '../model/profile.js';
+import type { RuleLevel } from '../model/vocabulary.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
 import { FORMATS, parseFormatSpec, writeFormats, type FormatSpec } from './formats.js';
-import { explain, formatExplain } from './explain.js';
+import { explain, formatExplain, type ExplainOptions } from './explain.js';
 import { displayPath, exitCode, lintOneFile, lintRun, unexpected, type FailOn } from './lint.js';
 import { expandInputs } from './inputs.js';
 import { parallelLinter } from './workers.js';
@@ -44,7 +45,47 @@ import {
 
 /** `--format json` given to a listing subcommand or to its parent (`rules --format json show X`). */
 function wantsJson(cmd: Command): boolean {
-  return cmd.opts()['format'] === 'json' || cmd.parent?.opts()['format'] === 'json';
+  return cmd.opts().format === 'json' || cmd.parent?.opts().format === 'json';
+}
+
+/** The options commander parses for `fwlint lint` (see the option list below). */
+interface LintOptions {
+  /** A file name, `false` for --no-config, or undefined: look for one. */
+  config?: string | false;
+  stdinFilename?: string;
+  skipUnknown?: boolean;
+  exclude?: string[];
+  profile?: string[];
+  phones?: string[];
+  pcs?: string[];
+  server?: string[];
+  pbx?: string;
+  wan?: string[];
+  audience?: Audience[];
+  device?: string[];
+  vendor?: Vendor | 'auto';
+  sysctl?: string;
+  rule?: Record<string, RuleLevel>;
+  baseline?: string;
+  writeBaseline?: string;
+  quiet?: boolean;
+  maxWarnings?: number;
+  failOn?: FailOn[];
+  format?: FormatSpec[];
+  output?: string;
+  sarifCategory?: string;
+  color?: boolean;
+}
+
+/** The options commander parses for `fwlint init`. */
+interface InitOptions {
+  force?: boolean;
+}
+
+/** The options commander parses for `fwlint explain`: the flow, plus how to read the file. */
+interface ExplainCommandOptions extends ExplainOptions {
+  vendor: Vendor | 'auto';
+  sysctl?: string;
 }
 
 /** `--format text|json` of the listing commands (profiles, rules). */
@@ -53,6 +94,7 @@ function listFormat(): Option {
 }
 
 const collect = (v: string, acc: string[] = []) => [...acc, v];
+const collectFormat = (v: string, acc: FormatSpec[] = []) => [...acc, parseFormatSpec(v)];
 const AUDIENCES: readonly string[] = OPTIONAL_AUDIENCES;
 
 function program(): Command {
@@ -91,7 +133,7 @@ function program(): Command {
     .option(
       '--format <format[:file]>',
       `output format: ${FORMATS.join(', ')} (repeatable; add :<file> to write that format to a file)`,
-      (v: string, acc: FormatSpec[] = []) => [...acc, parseFormatSpec(v)],
+      collectFormat,
     )
     .option('--sarif-category <id>', 'SARIF runAutomationDetails.id (default: none, upload-sarif sets the category)')
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables: conntrack timeouts)')
@@ -129,7 +171,7 @@ function program(): Command {
     .option('--stdin-filename <name>', 'the file name to report for - (stdin): locations, config overrides, baseline')
     .option('--baseline <file>', 'report only findings not recorded in this baseline (the others appear as suppressed)')
     .option('--write-baseline <file>', 'record the current findings as accepted in this baseline file')
-    .action(async (paths: string[], o) => {
+    .action(async (paths: string[], o: LintOptions) => {
       const cwd = process.cwd();
       const configPath =
         o.config === false ? undefined : typeof o.config === 'string' ? resolve(o.config) : findConfig(cwd);
@@ -164,9 +206,9 @@ function program(): Command {
         servers: o.server,
         pbx: o.pbx,
         wan: o.wan,
-        audiences: o.audience as Audience[] | undefined,
+        audiences: o.audience,
         devices: o.device,
-        vendor: o.vendor as Vendor | 'auto' | undefined,
+        vendor: o.vendor,
         sysctl: o.sysctl ? resolve(o.sysctl) : undefined,
         rules: o.rule,
       };
@@ -196,12 +238,12 @@ function program(): Command {
         process.stderr.write(`fwlint: wrote ${n} finding(s) to ${o.writeBaseline}\n`);
       }
       if (o.quiet ?? config?.top.quiet) errorsOnly(report);
-      const maxWarnings = (o.maxWarnings as number | undefined) ?? config?.top.maxWarnings;
-      const failOn = (o.failOn ?? [config?.top.failOn ?? 'error']) as FailOn[];
-      writeFormats(report, (o.format ?? []) as FormatSpec[], o.output as string | undefined, {
+      const maxWarnings = o.maxWarnings ?? config?.top.maxWarnings;
+      const failOn: FailOn[] = o.failOn ?? [config?.top.failOn ?? 'error'];
+      writeFormats(report, o.format ?? [], o.output, {
         failOn,
-        sarifCategory: o.sarifCategory as string | undefined,
-        color: colorFor(o.color as boolean | undefined, false),
+        sarifCategory: o.sarifCategory,
+        color: colorFor(o.color, false),
       });
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
       const warnings = warningCount(report);
@@ -214,7 +256,7 @@ function program(): Command {
   p.command('init')
     .description('write a starting fwlint.config.json for the configurations below this directory')
     .option('--force', 'overwrite an existing fwlint.config.json')
-    .action((o) => {
+    .action((o: InitOptions) => {
       const written = writeStarterConfig(process.cwd(), !!o.force);
       process.stdout.write(
         `wrote ${written.path} for ${written.files} configuration file(s); edit "profiles" and "phones", then run: fwlint lint .\n`,
@@ -263,15 +305,10 @@ function program(): Command {
     .option('--state <states>', 'connection state(s): new, established, related, invalid, untracked', 'new')
     .addOption(new Option('--vendor <vendor>', 'configuration format').choices(VENDOR_CHOICES).default('auto'))
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables)')
-    .action((file: string, o) => {
+    .action((file: string, o: ExplainCommandOptions) => {
       const display = displayPath(file, process.cwd());
       try {
-        const policies = readConfig(
-          resolve(file),
-          display,
-          o.vendor as Vendor | 'auto',
-          o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {},
-        );
+        const policies = readConfig(resolve(file), display, o.vendor, o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {});
         for (const policy of policies) process.stdout.write(formatExplain(policy, explain(policy, o)));
       } catch (e) {
         throw e instanceof ParseError || e instanceof UsageError ? e : unexpected(e, display);

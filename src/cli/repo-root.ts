@@ -9,7 +9,7 @@ import type { Finding } from '../model/finding.js';
  * directory itself.
  */
 export function repositoryRoot(cwd: string, env: NodeJS.ProcessEnv): string {
-  const ws = env['GITHUB_WORKSPACE'];
+  const ws = env.GITHUB_WORKSPACE;
   if (ws && isInside(resolve(ws), resolve(cwd))) return resolve(ws);
   for (let d = resolve(cwd); ; d = dirname(d)) {
     if (existsSync(join(d, '.git'))) return d;

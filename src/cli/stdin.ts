@@ -24,8 +24,12 @@ export function stdinLinter(stdinAbs: string, text: string, rest: (jobs: Job[]) 
     const others = jobs.filter((j) => j.abs !== stdinAbs);
     const fromRest = await rest(others);
     let k = 0;
-    return jobs.map((j) =>
-      j.abs === stdinAbs ? lintOneFile(j.abs, j.display, j.settings, { text }) : (fromRest[k++] as FileResult),
-    );
+    const nextOfRest = (): FileResult => {
+      const r = fromRest[k++];
+      if (r === undefined)
+        throw new Error(`stdin linter: ${others.length} job(s) given, ${fromRest.length} result(s) back`);
+      return r;
+    };
+    return jobs.map((j) => (j.abs === stdinAbs ? lintOneFile(j.abs, j.display, j.settings, { text }) : nextOfRest()));
   };
 }

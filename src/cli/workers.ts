@@ -24,7 +24,7 @@ export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
   return async (jobs: Job[]): Promise<FileResult[]> => {
     const size = Math.min(availableParallelism(), Math.ceil(jobs.length / 2));
     if (jobs.length < MIN_FILES || size < 2) return sequential(jobs);
-    const results: FileResult[] = new Array(jobs.length);
+    const results = new Array<FileResult>(jobs.length);
     let next = 0;
     const url = workerUrl();
     await Promise.all(
@@ -36,15 +36,22 @@ export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
             const feed = () => {
               if (next >= jobs.length) {
                 void w.terminate();
-                return done();
+                done();
+                return;
               }
               const i = next++;
               w.postMessage({ i, job: jobs[i] });
             };
             w.on('message', (m: { i: number; result?: FileResult; usage?: string; error?: string }) => {
-              if (m.usage) return fail(new UsageError(m.usage));
-              if (m.error) return fail(new Error(m.error));
-              results[m.i] = m.result!;
+              if (m.usage) {
+                fail(new UsageError(m.usage));
+                return;
+              }
+              if (m.error) {
+                fail(new Error(m.error));
+                return;
+              }
+              if (m.result !== undefined) results[m.i] = m.result;
               feed();
             });
             w.on('error', fail);

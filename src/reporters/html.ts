@@ -33,7 +33,8 @@ export function formatHtml(report: Report): string {
   const total = (st: VerdictStatus) => verdicts.filter((v) => v.status === st).length;
   const filters = STATUS_ORDER.map(
     (st) =>
-      `<label class="filter ${st}"><input type="checkbox" data-filter="${st}" checked> ${STATUS_LABEL[st]} <span class="n">${total(st)}</span></label>`,
+      `<label class="filter ${st}"><input type="checkbox" data-filter="${st}" checked> ` +
+      `${STATUS_LABEL[st]} <span class="n">${total(st)}</span></label>`,
   ).join('\n');
   const sections = [...groups.values()].map((vs) => {
     const v0 = vs[0];
@@ -98,7 +99,9 @@ function row(v: RequirementVerdict, rule: RuleMeta | undefined, vendor: Vendor |
   const evidence = v.evidence
     .map(
       (e) =>
-        `<li>${e.loc ? `<code class="loc">${esc(`${e.loc.file}:${e.loc.line}`)}</code> ` : ''}${e.fromDefault ? '<span class="tag">default</span> ' : ''}${esc(e.text)}${e.quote ? `<pre>${esc(e.quote)}</pre>` : ''}</li>`,
+        `<li>${e.loc ? `<code class="loc">${esc(`${e.loc.file}:${e.loc.line}`)}</code> ` : ''}` +
+        (e.fromDefault ? '<span class="tag">default</span> ' : '') +
+        `${esc(e.text)}${e.quote ? `<pre>${esc(e.quote)}</pre>` : ''}</li>`,
     )
     .join('');
   const fix =
@@ -125,7 +128,9 @@ function otherTable(fs: Finding[]): string {
   const rows = fs
     .map(
       (f) =>
-        `<tr><td class="sev ${f.level}">${f.level}${f.suppressions?.length ? ' (suppressed)' : ''}</td><td>${esc(f.ruleId)}</td><td><code class="loc">${esc(`${f.loc.file}:${f.loc.line}`)}</code></td><td>${esc(f.message)}${f.details ? `<div class="details">${esc(f.details)}</div>` : ''}</td></tr>`,
+        `<tr><td class="sev ${f.level}">${f.level}${f.suppressions?.length ? ' (suppressed)' : ''}</td>` +
+        `<td>${esc(f.ruleId)}</td><td><code class="loc">${esc(`${f.loc.file}:${f.loc.line}`)}</code></td>` +
+        `<td>${esc(f.message)}${f.details ? `<div class="details">${esc(f.details)}</div>` : ''}</td></tr>`,
     )
     .join('\n');
   return `<section class="other"><h2>Other findings</h2><table><thead><tr><th>Level</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead><tbody>

@@ -98,17 +98,23 @@ function ruleCase(fs: Finding[], cls: string): Case {
     };
   const failures = active.map(
     (f) =>
-      `<failure type="${f.level}" message="${attr(f.message)}">${text(`${f.loc.file}:${f.loc.line}:${f.loc.column} ${f.level} ${f.ruleId}\n${f.message}${f.details ? `\n${f.details}` : ''}`)}</failure>`,
+      `<failure type="${f.level}" message="${attr(f.message)}">` +
+      text(
+        `${f.loc.file}:${f.loc.line}:${f.loc.column} ${f.level} ${f.ruleId}\n${f.message}${f.details ? `\n${f.details}` : ''}`,
+      ) +
+      '</failure>',
   );
   return { xml: `${head}>${failures.join('')}</testcase>`, failed: true };
 }
 
 function text(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').split('').filter(allowedInXml).join('');
+}
+
+/** XML 1.0 allows no C0 control character but tab, line feed and carriage return. */
+function allowedInXml(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code >= 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 function attr(s: string): string {

@@ -48,7 +48,8 @@ export function ruleDoc(r: RuleMeta): string {
   out.push(
     '## Suppressing',
     '',
-    `Accepted findings can be suppressed in fwlint.config.json (\`ignore\` with \`rule: "${r.id}"\`, a reason and an expiry date) or with an inline \`fwlint-disable ${r.id} -- <reason>\` comment on the object.`,
+    `Accepted findings can be suppressed in fwlint.config.json (\`ignore\` with \`rule: "${r.id}"\`, a reason and an expiry date) ` +
+      `or with an inline \`fwlint-disable ${r.id} -- <reason>\` comment on the object.`,
     '',
   );
   return out.join('\n');

@@ -365,12 +365,17 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
   rules.forEach((r, i) => {
     if (!ruleIndex.has(r.id)) ruleIndex.set(r.id, i);
   });
-  for (const f of report.findings) {
-    if (!ruleIndex.has(f.ruleId)) {
-      ruleIndex.set(f.ruleId, rules.length);
+  /** The index of the finding's rule, adding a fallback descriptor for a rule the report does not list. */
+  const indexOfRule = (f: Finding): number => {
+    let index = ruleIndex.get(f.ruleId);
+    if (index === undefined) {
+      index = rules.length;
+      ruleIndex.set(f.ruleId, index);
       rules.push(fallbackDescriptor(f));
     }
-  }
+    return index;
+  };
+  for (const f of report.findings) indexOfRule(f);
 
   const occurrences = new Map<string, number>();
   const max = options.maxResults ?? MAX_RESULTS;
@@ -381,7 +386,7 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
   const kept = ordered.slice(0, max);
   const leftOut = ordered.length - kept.length;
   const results: Sarif.Result[] = kept.map((f) => {
-    const index = ruleIndex.get(f.ruleId)!;
+    const index = indexOfRule(f);
     const fp = fingerprint(f);
     const occurrence = (occurrences.get(fp) ?? 0) + 1;
     occurrences.set(fp, occurrence);
@@ -389,13 +394,13 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
       fromDefault: f.fromDefault === true,
       uncertain: f.uncertain === true,
     };
-    if (f.profile !== undefined) properties['profile'] = f.profile;
+    if (f.profile !== undefined) properties.profile = f.profile;
     if (f.requirement !== undefined) {
-      properties['requirement'] = f.requirement;
-      properties['requirements'] = [f.requirement];
+      properties.requirement = f.requirement;
+      properties.requirements = [f.requirement];
     }
-    if (f.source !== undefined) properties['providerDocument'] = { section: f.source.section, quote: f.source.quote };
-    if (f.firewall !== undefined) properties['firewall'] = f.firewall;
+    if (f.source !== undefined) properties.providerDocument = { section: f.source.section, quote: f.source.quote };
+    if (f.firewall !== undefined) properties.firewall = f.firewall;
     const result: Sarif.Result = {
       ruleId: f.ruleId,
       ruleIndex: index,
@@ -428,7 +433,9 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
     notificationsLeftOut.push({
       level: 'warning',
       message: {
-        text: `${leftOut} of ${ordered.length} results left out: GitHub code scanning accepts at most ${max} per run. The most severe are kept; the JSON format lists all of them.`,
+        text:
+          `${leftOut} of ${ordered.length} results left out: GitHub code scanning accepts at most ${max} per run. ` +
+          'The most severe are kept; the JSON format lists all of them.',
       },
     });
   const notifications: Sarif.Notification[] = report.notifications.map((n) => {
@@ -456,14 +463,14 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
         },
       ],
     };
-    if (cause) out.associatedRule = { id: cause.ruleId, index: ruleIndex.get(cause.ruleId)! };
+    if (cause) out.associatedRule = { id: cause.ruleId, index: indexOfRule(cause) };
     notifications.push(out);
   }
 
   const artifacts: Sarif.Artifact[] = report.files.map((f) => {
     const properties: Sarif.PropertyBag = { firewalls: [...f.firewalls], parseFailed: f.failed === true };
-    if (f.vendor !== undefined) properties['vendor'] = f.vendor;
-    if (f.version !== undefined) properties['vendorVersion'] = f.version;
+    if (f.vendor !== undefined) properties.vendor = f.vendor;
+    if (f.version !== undefined) properties.vendorVersion = f.version;
     const { uri, uriBaseId } = artifactUri(f.path, report.workingDirectory, locator.root);
     return {
       location: uriBaseId !== undefined ? { uri, uriBaseId } : { uri },

@@ -51,9 +51,9 @@ type Style = keyof typeof SGR;
  * else the stream's isTTY.
  */
 export function shouldColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  const noColor = env['NO_COLOR'];
+  const noColor = env.NO_COLOR;
   if (noColor !== undefined && noColor !== '') return false;
-  const force = env['FORCE_COLOR'];
+  const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   return stream.isTTY === true;
 }

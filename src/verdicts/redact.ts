@@ -4,8 +4,23 @@
  * line that loses a harmless value costs nothing; a leaked pre-shared key costs a lot.
  * TODO(lead): replace with the shared helper src/model/redact.ts once the fuzz branch lands.
  */
-const SECRET =
-  /(pass(?:word|phrase|wd)?|secret|psk|pre-?shared(?:-?key)?|private-?key|\bkey\b|community|token|auth(?:entication)?-?key|hash|md5|sha\d*|bcrypt|enc\b)/i;
+const SECRET_WORDS = [
+  'pass(?:word|phrase|wd)?',
+  'secret',
+  'psk',
+  'pre-?shared(?:-?key)?',
+  'private-?key',
+  '\\bkey\\b',
+  'community',
+  'token',
+  'auth(?:entication)?-?key',
+  'hash',
+  'md5',
+  'sha\\d*',
+  'bcrypt',
+  'enc\\b',
+];
+const SECRET = new RegExp(`(${SECRET_WORDS.join('|')})`, 'i');
 
 export function redactLine(line: string): string {
   if (!SECRET.test(line)) return line;

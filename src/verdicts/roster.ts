@@ -92,11 +92,11 @@ export function rosterFor(
   ];
   const byId = new Map<string, RosterEntry>(entries.map((e) => [e.id, { ...e, notChecked: [] }]));
   for (const n of notes) {
-    if (n.passed && n.passed.profile === profile.id) {
+    if (n.passed?.profile === profile.id) {
       const e = byId.get(n.passed.requirement);
       if (e) e.pass = n.passed;
     }
-    if (n.notChecked && n.notChecked.profile === profile.id)
+    if (n.notChecked?.profile === profile.id)
       for (const id of n.notChecked.requirements) {
         const e = byId.get(id);
         if (e && !e.notChecked.includes(n.message)) e.notChecked.push(n.message);

@@ -33,7 +33,9 @@ export function noteScope(ctx: RuleContext): void {
   const reasons = new Map<string, string[]>();
   const audience = (a: string) => `${p}: requirements for ${a} not checked: opt in with --audience ${a}.`;
   const noWan = `${p}: no WAN interface identified: Internet-bound requirements not checked. Pass --wan <interface>.`;
-  const nated = `${p}: inbound flows not checked: the phones are behind source NAT, so inbound connections reach them only through port-forwards (FWL004/FWL011 check those).`;
+  const nated =
+    `${p}: inbound flows not checked: the phones are behind source NAT, ` +
+    'so inbound connections reach them only through port-forwards (FWL004/FWL011 check those).';
   const hasNat = ctx.phones.length > 0 && phonesAreNated(ctx);
   const opted = (a: string | undefined) => !a || a === 'phones' || ctx.audiences.has(a as never);
 
