@@ -6,7 +6,7 @@ import type { Block, Entry, Opened, Span } from './tree.js';
 /**
  * What one evaluated firewall sees: its own blocks (a VDOM's, or the whole file's without VDOMs) and
  * the global ones. Multi-VDOM files keep interfaces, `system global` and the session-helper table in
- * `config global`, and policies, objects and `system settings` in each VDOM (docs/semantics.md#fgt-syntax (uncertain)).
+ * `config global`, and policies, objects and `system settings` in each VDOM (docs/semantics.md#fgt-syntax; uncertain).
  */
 export interface Scope {
   /** VDOM name when the file has several VDOMs (or is a per-VDOM backup). */

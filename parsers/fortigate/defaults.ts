@@ -19,7 +19,7 @@ export const UDP_IDLE_DEFAULT = 180;
 export const UDP_IDLE_DEFAULT_REASON =
   "no `set udp-idle-timer` in `config system global`: FortiOS's default UDP session idle timeout is 180 s (docs/semantics.md#fgt-timeouts)";
 export const UDP_IDLE_DEFAULT_UNCERTAIN =
-  'the FortiOS 7.6.5 schema\'s help text says "default = 60" while its default value is 180 (docs/semantics.md#fgt-timeouts (uncertain)); ' +
+  'the FortiOS 7.6.5 schema\'s help text says "default = 60" while its default value is 180 (docs/semantics.md#fgt-timeouts; uncertain); ' +
   'both are below 300 s';
 
 export const ALG_PROXY_DEFAULT_REASON =
@@ -31,7 +31,7 @@ export const SESSION_HELPER_DEFAULT_REASON =
   'session helper handles SIP in kernel-helper-based mode (docs/semantics.md#fgt-sip, docs/semantics.md#fgt-defaults)';
 
 export const SIP_HELPER_LEGACY_UNCERTAIN =
-  'the default of the pre-6.2 `sip-helper` setting is believed to be enable but not confirmed (docs/semantics.md#fgt-sip (uncertain))';
+  'the default of the pre-6.2 `sip-helper` setting is believed to be enable but not confirmed (docs/semantics.md#fgt-sip; uncertain)';
 
 export const CENTRAL_NAT_DEFAULT_REASON =
   'no `set central-nat` in `config system settings`: central NAT is disabled by default, so source NAT comes from each ' +

@@ -142,7 +142,7 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
   if (accept)
     ctx.note(
       `${ctx.where(e)}: ${label} accepts traffic to the FortiGate; fwlint assumes it lets that traffic in even where ` +
-        `allowaccess does not (not confirmed, docs/semantics.md#fgt-policy (uncertain))`,
+        `allowaccess does not (not confirmed, docs/semantics.md#fgt-policy; uncertain)`,
     );
   const universe = fam === 4 ? ANY_V4 : ANY_V6;
   const intf = ifaces.resolve(values(e, 'intf').length ? values(e, 'intf') : ['any']);

@@ -615,7 +615,7 @@ function readPolicy(
         ctx.note(
           `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ` +
             `${quoted(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after ` +
-            `translation, docs/semantics.md#fgt-policy (uncertain))`,
+            `translation, docs/semantics.md#fgt-policy; uncertain)`,
         );
       }
     }

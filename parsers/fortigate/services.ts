@@ -215,14 +215,14 @@ export class Services {
     ) {
       this.ctx.note(
         `${this.ctx.where(getSet(e, 'session-ttl') ?? e)}: service "${e.key}" sets session-ttl ${value(e, 'session-ttl')}; ` +
-          `whether it governs the idle time of UDP sessions is not documented (docs/semantics.md#fgt-timeouts (uncertain)); fwlint uses udp-idle-timer`,
+          `whether it governs the idle time of UDP sessions is not documented (docs/semantics.md#fgt-timeouts; uncertain); fwlint uses udp-idle-timer`,
       );
     }
     const helper = value(e, 'helper');
     if (helper && helper.toLowerCase() !== 'auto' && helper.toLowerCase() !== 'disable') {
       this.ctx.note(
         `${this.ctx.where(getSet(e, 'helper') ?? e)}: service "${e.key}" binds session helper "${helper}" (interaction with ` +
-          `default-voip-alg-mode not documented, docs/semantics.md#fgt-sip (uncertain))`,
+          `default-voip-alg-mode not documented, docs/semantics.md#fgt-sip; uncertain)`,
       );
     }
     if (problems.length) this.problems.set(e.key, problems);

@@ -197,11 +197,11 @@ export function udpTimeout(env: Env, policies: readonly PolicyInfo[]): Setting<n
     doubts.push(`${p.label} sets session-ttl ${s.values[0]} (line ${s.line})`);
     ctx.note(
       `${ctx.where(s)}: ${p.label} sets session-ttl ${s.values[0]}; whether it governs the idle time of UDP sessions is ` +
-        `not documented (docs/semantics.md#fgt-timeouts (uncertain)); fwlint uses udp-idle-timer`,
+        `not documented (docs/semantics.md#fgt-timeouts; uncertain); fwlint uses udp-idle-timer`,
     );
   }
   const doubt = doubts.length
-    ? `${doubts.join('; ')}: whether these govern UDP idle time is not documented (docs/semantics.md#fgt-timeouts (uncertain))`
+    ? `${doubts.join('; ')}: whether these govern UDP idle time is not documented (docs/semantics.md#fgt-timeouts; uncertain)`
     : undefined;
   const g = ctx.globalSection('system global');
   const s = getSet(g, 'udp-idle-timer');

@@ -114,7 +114,7 @@ export class Vips {
     else
       ctx.note(
         `${ctx.where(e)}: ${label} has extip 0.0.0.0: it is taken to match any destination address arriving on ` +
-          `${values(e, 'extintf').join(', ') || 'any interface'} (docs/semantics.md#fgt-objects (uncertain))`,
+          `${values(e, 'extintf').join(', ') || 'any interface'} (docs/semantics.md#fgt-objects; uncertain)`,
       );
     const srcFilter = values(e, 'src-filter');
     if (srcFilter.length) {

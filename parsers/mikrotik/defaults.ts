@@ -16,7 +16,7 @@ export const UDP_TIMEOUT_DEFAULT_V7_S = 30;
 
 /** docs/semantics.md#ros-nat, docs/semantics.md#fgt-nat: Linux NAT keeps the source port when the tuple is free; RouterOS exposes no random flag (uncertain). */
 export const MASQUERADE_PORTS =
-  'RouterOS source NAT keeps the source port when it is free (Linux NAT tries the original tuple first; masquerade/src-nat have no random-port option, docs/semantics.md#ros-nat (uncertain))';
+  'RouterOS source NAT keeps the source port when it is free (Linux NAT tries the original tuple first; masquerade/src-nat have no random-port option, docs/semantics.md#ros-nat; uncertain)';
 
 export const NAT_MODE_REASON =
   'RouterOS has no automatic source NAT: only `/ip firewall nat` chain=srcnat rules translate (docs/semantics.md#ros-nat)';

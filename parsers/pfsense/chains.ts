@@ -178,7 +178,7 @@ export function buildRuleset(env: Env, entries: FilterEntry[]): Ruleset {
       disabled,
       '<system><disablefilter>',
       'pf is disabled: fwlint assumes every packet passes and no NAT applies; the effect of this option is not confirmed ' +
-        '(docs/semantics.md#pf-order (uncertain))',
+        '(docs/semantics.md#pf-order; uncertain)',
     );
     ctx.note('<system><disablefilter> is set: filter rules and NAT are not applied');
   } else {
