@@ -78,11 +78,20 @@ export function writeFormats(
     if (dest === undefined) process.stdout.write(text);
     else
       try {
-        // `--format sarif:out/fwlint.sarif` creates out/, as CI steps expect.
-        mkdirSync(dirname(resolve(dest)), { recursive: true });
-        writeFileSync(dest, text);
+        writeTo(dest, text);
       } catch (e) {
         throw new UsageError(`cannot write the report to ${dest} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
       }
+  }
+}
+
+/** `--format sarif:out/fwlint.sarif` creates out/, as CI steps expect; a file in the way is the write error. */
+function writeTo(dest: string, text: string): void {
+  try {
+    writeFileSync(dest, text);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(dirname(resolve(dest)), { recursive: true });
+    writeFileSync(dest, text);
   }
 }

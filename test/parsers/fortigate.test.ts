@@ -292,7 +292,7 @@ describe('example-site.conf (small office, VOICE VLAN, VIP, default VoIP setting
       source: 'default',
       loc: { line: lineOf(text, 'config system global') },
     });
-    expect(p.sessions.udpTimeout.uncertain).toContain('[U]');
+    expect(p.sessions.udpTimeout.uncertain).toContain('uncertain');
   });
 
   it('local-in: local-in policies first, then allowaccess per address, the DNS server; drop by default', () => {

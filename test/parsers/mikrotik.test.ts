@@ -162,7 +162,7 @@ describe('MikroTik clean.rsc (v7 defconf + voice VLAN)', () => {
     });
     const to = m!.action.kind === 'snat' ? m!.action.to : undefined;
     expect(to?.portsReason).toContain('keeps the source port when it is free');
-    expect(to?.portsReason).toContain('[U]');
+    expect(to?.portsReason).toContain('uncertain');
     expect(m!.match.oif!.equals(NameSet.of(['ether1']))).toBe(true);
     expect(p.ruleset.chains['nat:srcnat']!.policy).toBeUndefined(); // the chain end means: no NAT
     expect(p.nat.mode).toMatchObject({ source: 'default', loc: { line: 76 } });
@@ -204,7 +204,7 @@ describe('MikroTik defaults (v6 and v7)', () => {
     expect(t).toMatchObject({ value: 180, source: 'default', loc: { line: header } });
     expect(t.reason).toBe(
       'no udp-stream-timeout in /ip firewall connection tracking: the RouterOS 7.18.2 default 3m (180 s) applies to ' +
-        'established UDP (docs/semantics.md#ros-timeouts); udp-timeout (v7 default 30s, 10s in early 7.x releases [U]) only ' +
+        'established UDP (docs/semantics.md#ros-timeouts); udp-timeout (v7 default 30s, 10s in early 7.x releases (uncertain)) only ' +
         'covers UDP that has not been answered',
     );
   });
