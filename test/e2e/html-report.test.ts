@@ -20,6 +20,7 @@ if (missing) console.warn(`html-report e2e skipped: no Chromium at ${CHROMIUM} (
 describe.skipIf(missing)('HTML report in Chromium', () => {
   let browser: BrowserContext | undefined;
   let profileDir: string;
+  let rowCount = 0;
   let file: string;
   beforeAll(async () => {
     profileDir = mkdtempSync(join(tmpdir(), 'fwlint-chromium-'));
@@ -30,6 +31,7 @@ describe.skipIf(missing)('HTML report in Chromium', () => {
       { phones: [], wan: [], audiences: [], devices: [] },
     );
     file = join(profileDir, 'report.html');
+    rowCount = report.requirements?.length ?? 0; // one row per requirement verdict
     writeFileSync(file, formatHtml(report));
     // A new, empty profile directory (--user-data-dir): nothing from the machine's own profile.
     browser = await chromium.launchPersistentContext(join(profileDir, 'user-data'), {
@@ -66,7 +68,8 @@ describe.skipIf(missing)('HTML report in Chromium', () => {
       'fixtures/pfsense/example-site.xml',
     );
     const rows = page.locator('tr[data-status]');
-    expect(await rows.count()).toBe(58);
+    expect(rowCount).toBeGreaterThan(50);
+    expect(await rows.count()).toBe(rowCount);
     const visible = () => page.locator('tr[data-status]:visible').count();
     const failing = await page.locator('tr[data-status="fail"]').count();
     expect(failing).toBeGreaterThan(5);
@@ -82,7 +85,7 @@ describe.skipIf(missing)('HTML report in Chromium', () => {
     await page.screenshot({ path: resolve('test-results/html-report.png'), fullPage: false });
     // Everything back.
     for (const st of ['pass', 'uncertain', 'not-checked']) await page.locator(`input[data-filter="${st}"]`).check();
-    expect(await visible()).toBe(58);
+    expect(await visible()).toBe(rowCount);
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
   }, 120_000);

@@ -65,7 +65,8 @@ describe.skipIf(skip)('pre-commit hook (skipped: pre-commit is not installed; ap
       }),
     );
     const suppressed = tryRepo('fw.xml', 'notes.txt', 'fwlint.config.json');
-    expect(suppressed.stdout).toContain('✔ no problems, 1 suppressed');
+    // No finding left, but requirements for other audiences are not checked: an incomplete pass, never a clean one.
+    expect(suppressed.stdout).toMatch(/no problems found, but incomplete: \d+ requirements not checked, 1 suppressed/);
     expect(suppressed.status).toBe(0);
 
     writeFileSync(join(repo, 'fwlint.config.json'), JSON.stringify({ profiles: ['ipnordic'], failOn: 'warning' }));
