@@ -1,9 +1,10 @@
 /**
  * npm run corpus -- <dir>   (e.g. ../shared/corpus)
  *
- * Robustness run over real configurations: every file under <dir> (recursively; MANIFEST.tsv and
- * anything that is not a regular file are skipped) is vendor-detected on its first 8 KB, read with
- * the CLI's readConfig and linted in-process with every bundled profile. One line per file:
+ * Robustness run over real configurations: every file under <dir> (recursively; the corpus's own
+ * documentation, MANIFEST.tsv and README.md, and anything that is not a regular file are skipped)
+ * is vendor-detected on its first 8 KB, read with the CLI's readConfig and linted in-process with
+ * every bundled profile. One line per file:
  *
  *   ok   pfsense/x.xml  pfsense 22.2  41 ms  findings: FWL001×2 FWL006×1  FWL900: 3 (<filter><rule><sched>×2, …)
  *   FAIL pfsense/y.xml  parse error pfsense/y.xml:12:3: …
@@ -40,7 +41,8 @@ const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src',
 
 const SLOW_MS = 10_000;
 const HEAD_BYTES = 8192;
-const SKIP_NAMES = new Set(['MANIFEST.tsv']);
+/** The corpus describes itself in these; they are not configurations. */
+const SKIP_NAMES = new Set(['MANIFEST.tsv', 'README.md']);
 /** Corpus folders of formats whose detection (and parser) is not written yet. */
 const FOLDER_VENDOR: Record<string, Vendor> = {
   fortigate: 'fortigate',
