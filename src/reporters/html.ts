@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import type { Vendor } from '../model/policy.js';
-import type { Report, RequirementVerdict, RuleMeta, VerdictStatus } from '../model/report.js';
+import type { Notification, Report, RequirementVerdict, RuleMeta, VerdictStatus } from '../model/report.js';
 import { countVerdicts } from '../verdicts/assemble.js';
 import { sortFindings, summarize } from './json.js';
 
@@ -63,11 +63,14 @@ ${rows}
   });
   const other = sortFindings(report).filter((f) => !f.requirement);
   const notes = report.notifications.filter((n) => !n.notChecked);
+  const meta =
+    `${esc(report.tool.name)} ${esc(report.tool.version)} · ${report.files.length} file(s) · ` +
+    esc(report.profiles.map((p) => p.name).join(', '));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>fwlint report</title>
 <style>${CSS}</style>
@@ -75,9 +78,9 @@ ${rows}
 <body>
 <header>
 <h1>Firewall audit: VoIP provider requirements</h1>
-<p class="meta">${esc(report.tool.name)} ${esc(report.tool.version)} · ${report.files.length} file(s) · ${esc(report.profiles.map((p) => p.name).join(', '))}</p>
+<p class="meta">${meta}</p>
 <ul class="summary">
-${counts.map((c) => `<li><strong>${esc(names.get(c.profile)?.name ?? c.profile)}</strong>: ${c.pass} pass, ${c.fail} fail, ${c.uncertain} uncertain, <span class="${c.notChecked ? 'warn' : ''}">${c.notChecked} not checked</span></li>`).join('\n')}
+${counts.map((c) => countItem(names.get(c.profile)?.name ?? c.profile, c)).join('\n')}
 <li>${s.errors} error(s), ${s.warnings} warning(s), ${s.notes} note(s)${s.suppressed ? `, ${s.suppressed} suppressed` : ''}</li>
 </ul>
 <div class="filters" role="group" aria-label="Show requirements by status">
@@ -87,7 +90,7 @@ ${filters}
 <main>
 ${sections.join('\n')}
 ${other.length ? otherTable(other) : ''}
-${notes.length ? `<section class="notes"><h2>Notes</h2><ul>${notes.map((n) => `<li class="${n.level}">${esc(n.message)}</li>`).join('')}</ul></section>` : ''}
+${notes.length ? notesSection(notes) : ''}
 </main>
 <script>${JS}</script>
 </body>
@@ -114,7 +117,8 @@ function row(v: RequirementVerdict, rule: RuleMeta | undefined, vendor: Vendor |
     v.source
       ? `<h4>Provider document: ${esc(v.source.section)}</h4><blockquote>${esc(v.source.quote)}</blockquote>`
       : '',
-    `<p class="meta">Checked by ${esc(v.checkedBy)}${rule ? ` ${esc(rule.name)}` : ''}${v.accepted ? ' · accepted (suppressed)' : ''}</p>`,
+    `<p class="meta">Checked by ${esc(v.checkedBy)}${rule ? ` ${esc(rule.name)}` : ''}` +
+      `${v.accepted ? ' · accepted (suppressed)' : ''}</p>`,
   ].join('');
   return `<tr data-status="${v.status}" id="${esc(`${v.profile}-${v.file}-${v.firewall ?? ''}-${v.id}`.replace(/[^\w-]+/g, '-'))}">
 <td><span class="badge ${v.status}">${STATUS_LABEL[v.status]}</span></td>
@@ -133,9 +137,22 @@ function otherTable(fs: Finding[]): string {
         `<td>${esc(f.message)}${f.details ? `<div class="details">${esc(f.details)}</div>` : ''}</td></tr>`,
     )
     .join('\n');
-  return `<section class="other"><h2>Other findings</h2><table><thead><tr><th>Level</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead><tbody>
+  const head = '<thead><tr><th>Level</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead>';
+  return `<section class="other"><h2>Other findings</h2><table>${head}<tbody>
 ${rows}
 </tbody></table></section>`;
+}
+
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+
+function countItem(name: string, c: { pass: number; fail: number; uncertain: number; notChecked: number }): string {
+  const notChecked = `<span class="${c.notChecked ? 'warn' : ''}">${c.notChecked} not checked</span>`;
+  return `<li><strong>${esc(name)}</strong>: ${c.pass} pass, ${c.fail} fail, ${c.uncertain} uncertain, ${notChecked}</li>`;
+}
+
+function notesSection(notes: readonly Notification[]): string {
+  const items = notes.map((n) => `<li class="${n.level}">${esc(n.message)}</li>`).join('');
+  return `<section class="notes"><h2>Notes</h2><ul>${items}</ul></section>`;
 }
 
 function esc(t: string): string {
@@ -157,13 +174,17 @@ main{padding:16px 24px}.meta{color:#57606a;margin:0 0 8px}
 .filter{border:1px solid #d0d7de;border-radius:16px;padding:2px 10px;background:#fff;cursor:pointer;user-select:none}
 .filter .n{font-weight:600}
 section{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px 16px;margin-bottom:16px}
-table{border-collapse:collapse;width:100%;table-layout:fixed}th:nth-child(1){width:96px}.matrix th:nth-child(2){width:24%}.matrix th:nth-child(3){width:72px}.other th:nth-child(2){width:64px}.other th:nth-child(3){width:26%}td{overflow-wrap:anywhere}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-top:1px solid #eaeef2}
+table{border-collapse:collapse;width:100%;table-layout:fixed}th:nth-child(1){width:96px}\
+.matrix th:nth-child(2){width:24%}.matrix th:nth-child(3){width:72px}\
+.other th:nth-child(2){width:64px}.other th:nth-child(3){width:26%}td{overflow-wrap:anywhere}\
+th,td{text-align:left;vertical-align:top;padding:6px 8px;border-top:1px solid #eaeef2}
 th{font-size:12px;color:#57606a;border-top:none}
 .badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:600;white-space:nowrap}
 .badge.pass{background:#dafbe1;color:#116329}.badge.fail{background:#ffebe9;color:#a40e26}
 .badge.uncertain{background:#fff8c5;color:#7d4e00}.badge.not-checked{background:#eaeef2;color:#424a53}
 .sev.error{color:#a40e26}.sev.warning{color:#9a6700}.sev.note{color:#0969da}
-pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;border:1px solid #eaeef2;border-radius:4px;padding:6px 8px;overflow:auto;font-size:12px;margin:4px 0}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;border:1px solid #eaeef2;border-radius:4px;\
+padding:6px 8px;overflow:auto;font-size:12px;margin:4px 0}
 code{font-size:12px}.loc{color:#0969da}.tag{font-size:11px;background:#ddf4ff;border-radius:8px;padding:0 6px}
 blockquote{margin:4px 0;padding-left:10px;border-left:3px solid #d0d7de;color:#57606a}
 details summary{cursor:pointer;color:#0969da;font-size:12px;margin-top:4px}.evidence{padding-left:18px}
