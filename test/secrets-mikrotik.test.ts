@@ -1,13 +1,9 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { corpusAvailable, shared } from './helpers/tiers.js';
-import { lintFiles } from '../src/cli/lint.js';
+import type { Audience } from '../src/model/profile.js';
 import type { Report } from '../src/model/report.js';
-import { listProfiles } from '../src/profiles/load.js';
-import { formatJson } from '../src/reporters/json.js';
-import { formatSarif } from '../src/reporters/sarif.js';
-import { formatText } from '../src/reporters/text.js';
+import { corpusAvailable } from './helpers/tiers.js';
+import { corpusFiles, filesUnder, itLeaksNoSecret, leaks, lintWithEveryProfile, outputsOf } from './helpers/secrets.js';
 
 /**
  * RouterOS exports (`export show-sensitive`, and every v6 export) carry Wi-Fi passphrases, PPP and
@@ -38,29 +34,11 @@ function secretsOf(text: string): string[] {
   return [...out];
 }
 
-function leaks(report: Report, secrets: string[]): string[] {
-  const outputs = [formatText(report, { color: false }), formatJson(report), formatSarif(report)].join('\n');
-  return secrets.filter((s) => outputs.includes(s) || outputs.includes(JSON.stringify(s).slice(1, -1)));
-}
-
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
-
-const CORPUS = shared('corpus/mikrotik');
 // The shared corpus only in the corpus tier (npm run test:corpus).
 const withCorpus = corpusAvailable('corpus/mikrotik');
-const files = [...walk('fixtures/mikrotik'), ...(withCorpus ? readdirSync(CORPUS).map((f) => join(CORPUS, f)) : [])];
-const opts = {
-  phones: [],
-  wan: [],
-  audiences: ['pc-software', 'wifi-calling', 'mobile-app', 'servers'] as never[],
-  devices: [],
-  pbx: '192.168.1.10',
-};
+const files = [...filesUnder('fixtures/mikrotik'), ...corpusFiles('corpus/mikrotik')];
+const audiences: Audience[] = ['pc-software', 'wifi-calling', 'mobile-app', 'servers'];
+const opts = { audiences };
 
 describe('no output carries a RouterOS secret', () => {
   it('finds the secrets to look for, including ones split by a line continuation (the test can fail)', () => {
@@ -84,34 +62,26 @@ describe('no output carries a RouterOS secret', () => {
   });
 
   it.runIf(withCorpus)('finds the secrets to look for in the shared corpus (corpus tier)', () => {
-    const corpus = readdirSync(CORPUS).flatMap((f) => secretsOf(readFileSync(join(CORPUS, f), 'utf8')));
+    const corpus = corpusFiles('corpus/mikrotik').flatMap((f) => secretsOf(readFileSync(f, 'utf8')));
     expect(corpus).toEqual(expect.arrayContaining(['TlenTlen', 'password!', 'qsefth123!']));
   });
 
   it('the leak check fires when a secret does reach an output', () => {
     const file = 'fixtures/mikrotik/home-office-sensitive.rsc';
-    const { report } = lintFiles([file], listProfiles(), 'auto', opts);
+    const report = lintWithEveryProfile(file, opts);
     const secret = 'Romon-Secret-6620';
     const tainted: Report = {
       ...report,
       findings: [...report.findings, { ...report.findings[0]!, ruleId: 'FWL900', message: `leaked ${secret}` }],
     };
     if (report.findings.length === 0) throw new Error('expected findings to taint');
-    expect(leaks(tainted, [secret])).toEqual([secret]);
+    expect(leaks(outputsOf(tainted), [secret])).toEqual([secret]);
     const noted: Report = {
       ...report,
       notifications: [...report.notifications, { level: 'note', message: `x "${secret}" y` }],
     };
-    expect(leaks(noted, [secret])).toEqual([secret]);
+    expect(leaks(outputsOf(noted), [secret])).toEqual([secret]);
   });
 
-  for (const file of files) {
-    const secrets = secretsOf(readFileSync(file, 'utf8'));
-    if (secrets.length === 0) continue;
-    it(`${file}: ${secrets.length} secret value(s) absent from text, JSON and SARIF (every profile)`, () => {
-      const { report } = lintFiles([file], listProfiles(), 'auto', opts);
-      expect(report.files[0]!.failed).toBeFalsy();
-      expect(leaks(report, secrets)).toEqual([]);
-    });
-  }
+  itLeaksNoSecret(files, secretsOf, opts);
 });

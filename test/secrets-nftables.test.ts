@@ -1,13 +1,6 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { corpusAvailable, shared } from './helpers/tiers.js';
-import { lintFiles } from '../src/cli/lint.js';
-import type { Report } from '../src/model/report.js';
-import { listProfiles } from '../src/profiles/load.js';
-import { formatJson } from '../src/reporters/json.js';
-import { formatSarif } from '../src/reporters/sarif.js';
-import { formatText } from '../src/reporters/text.js';
+import { corpusFiles, filesUnder, itLeaksNoSecret, leaks, lintWithEveryProfile, outputsOf } from './helpers/secrets.js';
 
 /**
  * nftables rulesets have no secret fields of their own, but /etc/nftables.conf files carry what
@@ -37,28 +30,8 @@ export function secretsOf(text: string): string[] {
   return [...out].filter((s) => s.length >= 8);
 }
 
-function files(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? (n === 'include' ? [] : files(p)) : [p];
-  });
-}
-
 // The shared corpus only in the corpus tier (npm run test:corpus).
-const CORPUS = ['corpus/nftables', 'corpus/nftables-json'].filter(corpusAvailable).map(shared);
-const all = [...files('fixtures/nftables'), ...CORPUS.flatMap(files)];
-
-function outputs(report: Report): string {
-  return [formatText(report, { color: false }), formatJson(report), formatSarif(report)].join('\n');
-}
-
-function leaked(secrets: string[], out: string): string[] {
-  // JSON and SARIF escape '/' nowhere but may escape quotes and '+': compare raw and JSON-escaped forms.
-  return secrets.filter(
-    (s) => out.includes(s) || out.includes(JSON.stringify(s).slice(1, -1)) || out.includes(s.slice(0, 20)),
-  );
-}
+const all = [...filesUnder('fixtures/nftables'), ...corpusFiles('corpus/nftables', 'corpus/nftables-json')];
 
 describe('no output carries secrets (nftables)', () => {
   it('finds secrets to look for in the fixtures (the harvest works)', () => {
@@ -76,30 +49,11 @@ describe('no output carries secrets (nftables)', () => {
 
   it('the leak check fails when a secret is in the output (the test can fail)', () => {
     const s = secretsOf(readFileSync('fixtures/nftables/wireguard-site.nft', 'utf8'));
-    const { report } = lintFiles(['fixtures/nftables/wireguard-site.nft'], listProfiles(), 'auto', {
-      phones: [],
-      wan: [],
-      audiences: [],
-      devices: [],
-    });
+    const report = lintWithEveryProfile('fixtures/nftables/wireguard-site.nft');
     const poisoned = { ...report, findings: [{ ...report.findings[0]!, message: `key ${s[0]!} in a message` }] };
-    expect(leaked(s, outputs(poisoned))).toContain(s[0]);
-    expect(leaked(s, outputs(report))).toEqual([]);
+    expect(leaks(outputsOf(poisoned), s)).toContain(s[0]);
+    expect(leaks(outputsOf(report), s)).toEqual([]);
   });
 
-  for (const file of all) {
-    const secrets = secretsOf(readFileSync(file, 'utf8'));
-    if (secrets.length === 0) continue;
-    it(`${file}: ${secrets.length} secret value(s) absent from text, JSON and SARIF`, () => {
-      const { report } = lintFiles([file], listProfiles(), 'auto', {
-        phones: [],
-        wan: [],
-        audiences: [],
-        devices: [],
-        pbx: '192.168.1.10',
-      });
-      expect(report.files[0]!.failed ?? false).toBe(false);
-      expect(leaked(secrets, outputs(report))).toEqual([]);
-    });
-  }
+  itLeaksNoSecret(all, secretsOf);
 });
