@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusAvailable } from './helpers/tiers.js';
-import { corpusFiles, filesUnder, itLeaksNoSecret, leaks } from './helpers/secrets.js';
+import { corpusFiles, filesUnder, itLeaksNoSecret, leaks, lintWithEveryProfile, outputsOf } from './helpers/secrets.js';
 
 /**
  * Config files hold password hashes, keys, PSKs and certificates. Harvest every such value from
@@ -33,4 +35,19 @@ describe('no output carries secrets', () => {
     expect(leaks(`message with ${all[0]} inside`, all)).toContain(all[0]);
   });
   itLeaksNoSecret(files, secretsOf);
+
+  it('configuration lines quoted as evidence (JSON, HTML, Markdown) are redacted', () => {
+    const secret = 'Quoted-Rule-Secret-7731';
+    const text = readFileSync('fixtures/pfsense/rules/fwl001-blocked.xml', 'utf8').replace(
+      '<descr>Block a slice of RTP</descr>',
+      `<descr>Block a slice of RTP</descr>\n      <password>${secret}</password>`,
+    );
+    expect(text).toContain(secret);
+    const file = join(mkdtempSync(join(tmpdir(), 'fwlint-quote-')), 'site.xml');
+    writeFileSync(file, text);
+    const report = lintWithEveryProfile(file);
+    const quotes = report.requirements?.flatMap((v) => v.evidence.map((e) => e.quote ?? '')) ?? [];
+    expect(quotes.some((q) => q.includes('<password>[redacted]'))).toBe(true);
+    expect(leaks(outputsOf(report), [secret])).toEqual([]);
+  });
 });

@@ -15,7 +15,7 @@ import type { SourceLocation } from '../model/location.js';
 import type { Profile } from '../model/profile.js';
 import type { LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
 import { assembleVerdicts } from '../verdicts/assemble.js';
-import { redactLine } from '../verdicts/redact.js';
+import { redact } from '../model/redact.js';
 import type { RosterEntry } from '../verdicts/roster.js';
 import { repositoryRoot, stampRepoPaths } from './repo-root.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
@@ -338,7 +338,7 @@ function quoteOf(texts: Record<number, string>, loc: SourceLocation): string | u
     if (t === undefined) break;
     // Empty XML elements (`<tag></tag>`, `<x/>`) say nothing about the rule.
     if (/^\s*(<([\w:-]+)>\s*<\/\2>|<[\w:-]+\s*\/>)\s*$/.test(t)) continue;
-    lines.push(redactLine(t.replace(/\s+$/, '')));
+    lines.push(redact(t.replace(/\s+$/, '')));
   }
   if (lines.length === 0) return undefined;
   const indent = Math.min(...lines.filter((x) => x.trim()).map((x) => /^\s*/.exec(x)?.[0].length ?? 0));
