@@ -2,8 +2,8 @@ import { notChecked, type RuleContext } from '../lint/context.js';
 import { inScope, missingEndpoints } from '../lint/flows.js';
 import type { SettingKind } from '../model/profile.js';
 
-/** Settings whose check reads the phones' networks: without phones they are not checked. */
-const PHONE_SETTINGS: ReadonlySet<SettingKind> = new Set([
+/** Settings whose check reads the phones' networks: without phones they are not checked (also read by src/verdicts/scope.ts). */
+export const PHONE_SETTINGS: ReadonlySet<SettingKind> = new Set([
   'nat-required',
   'no-port-forward-to-phones',
   'source-port-preservation',
@@ -35,6 +35,13 @@ export function siteCoverage(ctx: RuleContext): void {
     const why = missingEndpoints(f, ctx);
     if (why) add(`${name}${fw}: not checked: ${why}.`, f.id);
   }
+  for (const s of ctx.profile.settings) {
+    const audience = s.audience ?? 'phones';
+    if (audience !== 'phones' && !ctx.audiences.has(audience))
+      audiences.set(audience, [...(audiences.get(audience) ?? []), s.id]);
+    else if (ctx.phones.length === 0 && PHONE_SETTINGS.has(s.kind) && audience === 'phones')
+      add(`${name}${fw}: not checked: the site does not know the phones (pass --phones).`, s.id);
+  }
   if (audiences.size)
     notChecked(
       ctx,
@@ -47,10 +54,7 @@ export function siteCoverage(ctx: RuleContext): void {
       [...new Set([...devices.values()].flat())],
       `${name}: device-specific requirements not checked for ${[...devices.keys()].sort().join(', ')} (opt in with --device).`,
     );
-  if (ctx.phones.length === 0)
-    for (const s of ctx.profile.settings)
-      if (PHONE_SETTINGS.has(s.kind) && (s.audience ?? 'phones') === 'phones')
-        add(`${name}${fw}: not checked: the site does not know the phones (pass --phones).`, s.id);
+
   for (const pf of ctx.profile.portForwards ?? []) {
     if (!inScope(pf, ctx)) add(deviceReason(name, pf.devices ?? []), pf.id);
     else if (!ctx.pbx)

@@ -3,15 +3,8 @@ import { addressesOf, inScope } from '../lint/flows.js';
 import { phonesAreNated } from '../lint/nat.js';
 import { internalNetworks } from '../lint/topology.js';
 import type { SettingKind } from '../model/profile.js';
+import { PHONE_SETTINGS } from '../site/coverage.js';
 
-/** Settings that are about the phones' traffic: unknown phones leave them unchecked. */
-const PHONE_SETTINGS: ReadonlySet<SettingKind> = new Set([
-  'nat-required',
-  'no-port-forward-to-phones',
-  'source-port-preservation',
-  'return-traffic',
-  'dns',
-]);
 /** Settings that need a WAN interface. */
 const WAN_SETTINGS: ReadonlySet<SettingKind> = new Set([
   'icmp-from-wan',
@@ -31,7 +24,6 @@ const group = (m: Map<string, string[]>, reason: string, id: string) => m.set(re
 export function noteScope(ctx: RuleContext): void {
   const p = ctx.profile.name;
   const reasons = new Map<string, string[]>();
-  const audience = (a: string) => `${p}: requirements for ${a} not checked: opt in with --audience ${a}.`;
   const noWan = `${p}: no WAN interface identified: Internet-bound requirements not checked. Pass --wan <interface>.`;
   const nated =
     `${p}: inbound flows not checked: the phones are behind source NAT, ` +
@@ -50,8 +42,8 @@ export function noteScope(ctx: RuleContext): void {
       group(reasons, nated, f.id);
   }
   for (const s of ctx.profile.settings) {
-    if (!opted(s.audience)) group(reasons, audience(s.audience ?? ''), s.id);
-    else if (PHONE_SETTINGS.has(s.kind) && ctx.phones.length === 0) continue;
+    if (!opted(s.audience)) continue; // src/site/coverage.ts names them
+    if (PHONE_SETTINGS.has(s.kind) && ctx.phones.length === 0) continue;
     else if (WAN_SETTINGS.has(s.kind) && ctx.wan.length === 0) group(reasons, noWan, s.id);
   }
   for (const f of ctx.profile.portForwards ?? []) {
