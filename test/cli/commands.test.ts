@@ -1,67 +1,64 @@
-/** The compiled CLI as users run it: exit codes, formats, and the informational commands. */
-import { execSync, spawnSync } from 'node:child_process';
+/** The compiled CLI as users run it (in this process, test/helpers/cli.ts): exit codes, formats, and the informational commands. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runCli } from '../helpers/cli.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const RULES = 'fixtures/pfsense/rules';
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env });
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const base = { ...process.env };
-  delete base.NO_COLOR;
-  delete base.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [MAIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...base, ...env },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-beforeAll(() => {
-  if (!fs.existsSync(MAIN)) execSync('npm run -s build', { cwd: ROOT, stdio: 'inherit' });
-}, 120_000);
+beforeAll(ensureBuilt, 120_000);
 
 describe('fwlint lint exit codes', () => {
-  it('exits 0 on a clean config', () => {
-    const r = run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic']);
+  it('exits 0 on a clean config', async () => {
+    const r = await run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic']);
     expect(r.code).toBe(0);
     // Clean, but opt-in requirements were not checked: never presented as a clean pass.
     expect(r.out).toContain('⚠ no problems found, but incomplete');
     expect(r.out).toMatch(/ipnordic: \d+ pass, 0 fail, \d+ not checked/);
     expect(r.err).toBe('');
   });
-  it('exits 1 when a finding reaches --fail-on, 0 with --fail-on none', () => {
-    expect(run(['lint', `${RULES}/fwl001-blocked.xml`, '--profile', 'ipnordic']).code).toBe(1);
-    expect(run(['lint', `${RULES}/fwl001-blocked.xml`, '--profile', 'ipnordic', '--fail-on', 'none']).code).toBe(0);
+  it('exits 1 when a finding reaches --fail-on, 0 with --fail-on none', async () => {
+    expect((await run(['lint', `${RULES}/fwl001-blocked.xml`, '--profile', 'ipnordic'])).code).toBe(1);
+    expect(
+      (await run(['lint', `${RULES}/fwl001-blocked.xml`, '--profile', 'ipnordic', '--fail-on', 'none'])).code,
+    ).toBe(0);
   });
-  it('counts warnings only from --fail-on warning', () => {
+  it('counts warnings only from --fail-on warning', async () => {
     // FWL007 is a warning in ipnordic
-    expect(run(['lint', `${RULES}/fwl007-no-ping.xml`, '--profile', 'ipnordic']).code).toBe(0);
-    expect(run(['lint', `${RULES}/fwl007-no-ping.xml`, '--profile', 'ipnordic', '--fail-on', 'warning']).code).toBe(1);
+    expect((await run(['lint', `${RULES}/fwl007-no-ping.xml`, '--profile', 'ipnordic'])).code).toBe(0);
+    expect(
+      (await run(['lint', `${RULES}/fwl007-no-ping.xml`, '--profile', 'ipnordic', '--fail-on', 'warning'])).code,
+    ).toBe(1);
   });
-  it('requires a profile and names the bundled ones', () => {
-    const r = run(['lint', `${RULES}/clean.xml`]);
+  it('requires a profile and names the bundled ones', async () => {
+    const r = await run(['lint', `${RULES}/clean.xml`]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--profile .*ipnordic/);
   });
-  it('refuses an unknown option with exit 2', () => {
-    expect(run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic', '--bogus']).code).toBe(2);
+  it('refuses an unknown option with exit 2', async () => {
+    expect((await run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic', '--bogus'])).code).toBe(2);
   });
 });
 
 describe('fwlint lint output', () => {
-  it('writes JSON and SARIF to a file with -o', () => {
+  it('writes JSON and SARIF to a file with -o', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fwlint-cli-'));
     const json = path.join(dir, 'r.json');
     expect(
-      run(['lint', `${RULES}/fwl003-default-timeout.xml`, '--profile', 'ipnordic', '--format', 'json', '-o', json])
-        .code,
+      (
+        await run([
+          'lint',
+          `${RULES}/fwl003-default-timeout.xml`,
+          '--profile',
+          'ipnordic',
+          '--format',
+          'json',
+          '-o',
+          json,
+        ])
+      ).code,
     ).toBe(1);
     interface JsonFinding {
       ruleId: string;
@@ -74,7 +71,16 @@ describe('fwlint lint output', () => {
     expect(f).toMatchObject({ file: `${RULES}/fwl003-default-timeout.xml`, line: 6, level: 'error' });
     expect(`${f!.message} ${f!.details ?? ''}`).toContain("pf's udp.multiple default is 60 s");
     const sarif = path.join(dir, 'r.sarif');
-    run(['lint', `${RULES}/fwl003-default-timeout.xml`, '--profile', 'ipnordic', '--format', 'sarif', '-o', sarif]);
+    await run([
+      'lint',
+      `${RULES}/fwl003-default-timeout.xml`,
+      '--profile',
+      'ipnordic',
+      '--format',
+      'sarif',
+      '-o',
+      sarif,
+    ]);
     const log = JSON.parse(fs.readFileSync(sarif, 'utf8')) as {
       version: string;
       runs: { results: { ruleId: string }[] }[];
@@ -82,22 +88,22 @@ describe('fwlint lint output', () => {
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0]!.results.map((r) => r.ruleId)).toContain('FWL003');
   });
-  it('colours only when asked and never with NO_COLOR', () => {
+  it('colours only when asked and never with NO_COLOR', async () => {
     const args = ['lint', `${RULES}/fwl007-no-ping.xml`, '--profile', 'ipnordic'];
-    expect(run(args).out).not.toContain('\u001b[');
-    expect(run(args, { FORCE_COLOR: '1' }).out).toContain('\u001b[');
-    expect(run(args, { FORCE_COLOR: '1', NO_COLOR: '1' }).out).not.toContain('\u001b[');
+    expect((await run(args)).out).not.toContain('\u001b[');
+    expect((await run(args, { FORCE_COLOR: '1' })).out).toContain('\u001b[');
+    expect((await run(args, { FORCE_COLOR: '1', NO_COLOR: '1' })).out).not.toContain('\u001b[');
   });
-  it('says which phones it assumed', () => {
-    expect(run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic']).out).toContain(
+  it('says which phones it assumed', async () => {
+    expect((await run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic'])).out).toContain(
       'phones: 10.20.0.0/24 on opt1, detected by interface name: interface VOICE (opt1)',
     );
   });
 });
 
 describe('fwlint explain', () => {
-  it('traces a port range through the rules with lines', () => {
-    const r = run([
+  it('traces a port range through the rules with lines', async () => {
+    const r = await run([
       'explain',
       `${RULES}/fwl001-blocked.xml`,
       '--from',
@@ -115,8 +121,8 @@ describe('fwlint explain', () => {
     );
     expect(r.out).toMatch(/ACCEPT port 19990-19999,20011-20020\n {2}decided by rule "Phones to ipnordic high ports"/);
   });
-  it('traces traffic to the firewall itself', () => {
-    const r = run([
+  it('traces traffic to the firewall itself', async () => {
+    const r = await run([
       'explain',
       `${RULES}/fwl007-no-ping.xml`,
       '--from',
@@ -131,32 +137,32 @@ describe('fwlint explain', () => {
     expect(r.out).toContain('to the firewall itself');
     expect(r.out).toMatch(/DROP[^\n]*\n {2}decided by default policy drop: pf default deny/);
   });
-  it('never resolves hostnames', () => {
-    const r = run(['explain', `${RULES}/clean.xml`, '--from', '10.20.0.0/24', '--to', 'sip.ipnordic.dk']);
+  it('never resolves hostnames', async () => {
+    const r = await run(['explain', `${RULES}/clean.xml`, '--from', '10.20.0.0/24', '--to', 'sip.ipnordic.dk']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('hostnames are never resolved');
   });
 });
 
 describe('informational commands', () => {
-  it('lists and shows profiles', () => {
-    const list = run(['profiles']);
+  it('lists and shows profiles', async () => {
+    const list = await run(['profiles']);
     expect(
       list.out
         .split('\n')
         .filter(Boolean)
         .map((l) => l.split(/\s+/)[0]),
     ).toEqual(['ipnordic', 'mitel-mx-one', 'openscape-business', 'spectralink-versity', 'tele2-vaxel']);
-    const show = run(['profiles', 'show', 'ipnordic']);
+    const show = await run(['profiles', 'show', 'ipnordic']);
     expect(show.out).toContain('185.72.208.0/22');
     expect(show.out).toMatch(/udp-timeout min 300/);
-    expect(run(['profiles', 'show', 'nope']).code).toBe(2);
+    expect((await run(['profiles', 'show', 'nope'])).code).toBe(2);
   });
-  it('lists and shows rules by id or name', () => {
-    expect(run(['rules']).out.split('\n').filter(Boolean).length).toBe(15);
-    const byName = run(['rules', 'show', 'port-forward-to-phone']);
+  it('lists and shows rules by id or name', async () => {
+    expect((await run(['rules'])).out.split('\n').filter(Boolean).length).toBe(15);
+    const byName = await run(['rules', 'show', 'port-forward-to-phone']);
     expect(byName.out).toContain('FWL004 port-forward-to-phone');
     expect(byName.out).toContain('Firewall > NAT > Port Forward');
-    expect(run(['rules', 'show', 'FWL999']).code).toBe(2);
+    expect((await run(['rules', 'show', 'FWL999'])).code).toBe(2);
   });
 });
