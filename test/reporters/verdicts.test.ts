@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { formatJunit } from '../../src/reporters/junit.js';
 import { formatMarkdown } from '../../src/reporters/markdown.js';
 import { toSarifLog } from '../../src/reporters/sarif.js';
 import { formatText } from '../../src/reporters/text.js';
+import { runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
 
 const IDS = ['tele2-vaxel', 'ipnordic', 'spectralink-versity', 'mitel-mx-one', 'openscape-business'];
@@ -139,18 +140,17 @@ describe('SARIF that GitHub keeps', () => {
     expect(rules.find((x) => x.id === 'FWL010')?.properties?.['security-severity']).toBe('7.5');
   });
 
-  it('is the same from a subfolder as from the repository root (URIs, fingerprints, baselines)', () => {
-    const cli = join(process.cwd(), 'dist/src/cli/main.js');
+  it('is the same from a subfolder as from the repository root (URIs, fingerprints, baselines)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fwlint-sub-'));
+    // The compiled CLI's main() in this process, in each working directory (test/helpers/cli.ts).
     const run = (cwd: string, file: string, out: string) =>
-      spawnSync('node', [cli, 'lint', file, '--profile', 'ipnordic', '--format', `sarif:${join(dir, out)}`], {
+      runCli(['lint', file, '--profile', 'ipnordic', '--format', `sarif:${join(dir, out)}`], {
         cwd,
-        encoding: 'utf8',
-        env: { ...process.env, GITHUB_WORKSPACE: '' },
+        env: { GITHUB_WORKSPACE: '' },
       });
-    run(process.cwd(), 'fixtures/pfsense/example-site.xml', 'root.sarif');
-    run(join(process.cwd(), 'fixtures'), 'pfsense/example-site.xml', 'sub.sarif');
-    const read = (n: string) => execFileSync('cat', [join(dir, n)], { encoding: 'utf8' });
+    await run(process.cwd(), 'fixtures/pfsense/example-site.xml', 'root.sarif');
+    await run(join(process.cwd(), 'fixtures'), 'pfsense/example-site.xml', 'sub.sarif');
+    const read = (n: string) => readFileSync(join(dir, n), 'utf8');
     const root = read('root.sarif');
     expect(root).toContain('"uri": "fixtures/pfsense/example-site.xml"');
     expect(read('sub.sarif')).toBe(root);
