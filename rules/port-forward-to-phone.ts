@@ -1,7 +1,7 @@
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
-import { portForwarded, type DnatTranslation } from '../src/lint/nat.js';
-import { unionOf, type Box } from '../src/engine/box.js';
+import { byForward, portForwarded } from '../src/lint/nat.js';
+import { unionOf } from '../src/engine/box.js';
 import { unionNetworks } from '../src/lint/topology.js';
 import { formatAddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
@@ -41,14 +41,12 @@ export const portForwardToPhone: LintRule = {
     if (phoneNets.isEmpty) return out;
     for (const req of settingsOf(ctx, 'no-port-forward-to-phones')) {
       // Every destination NAT the path applies to new connections from the Internet on the WAN.
-      const byRule = new Map<string, { d: DnatTranslation; boxes: Box[] }>();
-      for (const { part, dnat } of portForwarded(ctx)) {
-        if (!part.out.dst.overlaps(phoneNets)) continue;
-        const g = byRule.get(dnat.rule.id) ?? { d: dnat, boxes: [] };
-        g.boxes.push(part.out);
-        byRule.set(dnat.rule.id, g);
-      }
-      for (const { d, boxes } of byRule.values()) {
+      const forwards = byForward(
+        portForwarded(ctx).filter(({ part }) => part.out.dst.overlaps(phoneNets)),
+        (f) => f.dnat,
+      );
+      for (const { d, items } of forwards) {
+        const boxes = items.map((f) => f.part.out);
         const m = d.rule.match;
         const proto = m.proto ? formatProtoSet(m.proto) : 'all protocols';
         const ports = m.dport && !m.dport.isFull ? ` port ${formatPortSet(m.dport)}` : '';

@@ -1,8 +1,8 @@
 import { box, hull, subtract } from '../src/engine/box.js';
-import { tracePath, type Part } from '../src/engine/evaluate.js';
+import { tracePath } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
-import { arrivingDestinations, dnatOf, type DnatTranslation } from '../src/lint/nat.js';
+import { arrivingDestinations, byForward, dnatOf } from '../src/lint/nat.js';
 import { INTERNET } from '../src/lint/topology.js';
 import { inScope, portsOf, protocolsOf } from '../src/lint/flows.js';
 import { formatPortSet, formatProtoSet, portSet } from '../src/model/ports.js';
@@ -90,15 +90,7 @@ export const requiredPortForwardMissing: LintRule = {
       }
       const wantPorts = portsOf(req.targetPorts ?? req.ports);
       // Per port-forward: the target port, then the filter's verdict on the translated packets.
-      const byRule = new Map<string, { d: DnatTranslation; parts: Part[] }>();
-      for (const p of reaching) {
-        const d = dnatOf(p);
-        if (!d) continue;
-        const g = byRule.get(d.rule.id) ?? { d, parts: [] };
-        g.parts.push(p);
-        byRule.set(d.rule.id, g);
-      }
-      for (const { d, parts } of byRule.values()) {
+      for (const { d, items: parts } of byForward(reaching, dnatOf)) {
         const ports = parts.reduce((acc, p) => acc.union(p.out.dport), portSet([]));
         if (!ports.isSubsetOf(wantPorts)) {
           out.push(

@@ -1,6 +1,6 @@
 import { strongerSeverity } from '../src/model/vocabulary.js';
 import type { LintRule } from '../src/lint/context.js';
-import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js';
+import { describeStep, finding, stepKey, stepLoc, type FindingInput } from '../src/lint/finding.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
@@ -54,58 +54,57 @@ export const unverifiableRequirement: LintRule = {
       const hosts = ev.req.remote.hostnames ?? [];
       const dropped = ev.parts.filter((p) => p.verdict === 'drop');
       const uncertain = dropped.filter((p) => p.maybe.length > 0);
-      if (ev.hostnamesOnly) {
-        if (dropped.length === 0) continue; // allowed to every Internet address: holds whatever the name resolves to
-        const byName = namedRules(dropped, hosts);
-        for (const group of byDecider(dropped)) {
-          const first = group[0];
-          if (!first) continue;
-          const step = first.decidedBy;
-          const named = byName.length
-            ? ` Rules that name it: ${byName.map((r) => `${r.label} (line ${r.loc.line})`).join(', ')}; whether they match depends on DNS.`
-            : '';
-          out.push(
-            finding(this.meta, ctx, {
-              level: ev.req.severity === 'error' ? 'warning' : ev.req.severity,
-              requirement: ev.req.id,
-              loc: stepLoc(step, ctx.policy.root),
-              uncertain: true,
-              related: byName.map((r) => ({ loc: r.loc, message: `${r.label} names the hostname` })),
-              message: headline(
-                `Required flow "${ev.req.description}"`,
-                `to ${hostList(hosts)} cannot be verified offline.`,
-              ),
-              details:
-                `${describeFlow(ev.flow, hostList(hosts))}: traffic to Internet addresses is blocked ${describePart(group, ev.flow.box)} ` +
-                `by ${describeStep(step)}, and fwlint does not resolve hostnames.${named} ` +
-                'Allow the port to any destination or to an FQDN alias of the hostname.',
-              key: [stepKey(step), ev.flow.from.label, hosts.join(',')],
-            }),
-          );
-        }
-        continue;
-      }
-      for (const group of byDecider(uncertain)) {
-        const first = group[0];
-        if (!first) continue;
-        const step = first.decidedBy;
-        const maybe = [...new Set(group.flatMap((p) => p.maybe))];
+      // One uncertain finding per rule or default that decides a group of the flow's parts.
+      const doubtful = (group: typeof dropped, rest: Pick<FindingInput, 'related' | 'message' | 'details' | 'key'>) => {
+        const step = group[0]?.decidedBy;
+        if (!step) return;
         out.push(
           finding(this.meta, ctx, {
             level: ev.req.severity === 'error' ? 'warning' : ev.req.severity,
             requirement: ev.req.id,
             loc: stepLoc(step, ctx.policy.root),
             uncertain: true,
-            related: maybe.map((r) => ({ loc: r.loc, message: `${r.label} matches hostnames or URL tables` })),
-            message: headline(`Required flow "${ev.req.description}"`, `may be blocked by ${shortCause(step)}.`),
-            details:
-              `${describeFlow(ev.flow)}: blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)} ` +
-              (`unless ${maybe.map((r) => `${r.label} (line ${r.loc.line})`).join(', ')} matches through its ` +
-                `hostname members, which cannot be checked offline. `) +
-              'Allow the provider networks by address to make the verdict certain.',
-            key: [stepKey(step), ev.flow.from.label, ...maybe.map((r) => r.id)],
+            ...rest,
           }),
         );
+      };
+      if (ev.hostnamesOnly) {
+        if (dropped.length === 0) continue; // allowed to every Internet address: holds whatever the name resolves to
+        const byName = namedRules(dropped, hosts);
+        const named = byName.length
+          ? ` Rules that name it: ${byName.map(ruleRef).join(', ')}; whether they match depends on DNS.`
+          : '';
+        for (const group of byDecider(dropped)) {
+          const step = group[0]?.decidedBy;
+          if (!step) continue;
+          doubtful(group, {
+            related: byName.map((r) => ({ loc: r.loc, message: `${r.label} names the hostname` })),
+            message: headline(
+              `Required flow "${ev.req.description}"`,
+              `to ${hostList(hosts)} cannot be verified offline.`,
+            ),
+            details:
+              `${describeFlow(ev.flow, hostList(hosts))}: traffic to Internet addresses is blocked ` +
+              `${describePart(group, ev.flow.box)} by ${describeStep(step)}, and fwlint does not resolve hostnames.${named} ` +
+              'Allow the port to any destination or to an FQDN alias of the hostname.',
+            key: [stepKey(step), ev.flow.from.label, hosts.join(',')],
+          });
+        }
+        continue;
+      }
+      for (const group of byDecider(uncertain)) {
+        const step = group[0]?.decidedBy;
+        if (!step) continue;
+        const maybe = [...new Set(group.flatMap((p) => p.maybe))];
+        doubtful(group, {
+          related: maybe.map((r) => ({ loc: r.loc, message: `${r.label} matches hostnames or URL tables` })),
+          message: headline(`Required flow "${ev.req.description}"`, `may be blocked by ${shortCause(step)}.`),
+          details:
+            `${describeFlow(ev.flow)}: blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)} ` +
+            `unless ${maybe.map(ruleRef).join(', ')} matches through its hostname members, which cannot be checked offline. ` +
+            'Allow the provider networks by address to make the verdict certain.',
+          key: [stepKey(step), ev.flow.from.label, ...maybe.map((r) => r.id)],
+        });
       }
       // Accepted, unless an earlier deny rule's hostname members cover it: gathered per deny rule below.
       for (const p of ev.parts) {
@@ -141,6 +140,9 @@ export const unverifiableRequirement: LintRule = {
     return out;
   },
 };
+
+/** A rule named in a message, with its line. */
+const ruleRef = (r: Rule) => `${r.label} (line ${r.loc.line})`;
 
 /** Hostnames for messages: the first two, and how many more. */
 function hostList(hosts: string[]): string {

@@ -33,6 +33,22 @@ export function dnatOf(p: Part): DnatTranslation | undefined {
   return p.translations.find((t): t is DnatTranslation => t.kind === 'dnat');
 }
 
+/** Groups items by the destination NAT rule (port-forward, VIP, dst-nat) that translated them, in first-seen order. */
+export function byForward<T>(
+  items: Iterable<T>,
+  dnat: (item: T) => DnatTranslation | undefined,
+): { d: DnatTranslation; items: T[] }[] {
+  const groups = new Map<string, { d: DnatTranslation; items: T[] }>();
+  for (const item of items) {
+    const d = dnat(item);
+    if (!d) continue;
+    const g = groups.get(d.rule.id) ?? { d, items: [] };
+    g.items.push(item);
+    groups.set(d.rule.id, g);
+  }
+  return [...groups.values()];
+}
+
 export function snatOf(p: Part): SnatTranslation | undefined {
   return p.translations.find((t): t is SnatTranslation => t.kind === 'snat');
 }
