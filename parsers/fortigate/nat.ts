@@ -1,10 +1,10 @@
 import type { Setting } from '../../src/model/location.js';
-import { dnatRule, natChain, snatRule, withNatStages } from '../../src/model/nat-stages.js';
 import type { Match, Nat, Ruleset, SnatRule } from '../../src/model/policy.js';
 import { protoSet, portSet } from '../../src/model/ports.js';
 import { CENTRAL_NAT_DEFAULT_REASON, PORT_PRESERVE_REASON } from './defaults.js';
 import type { Env, PolicyInfo } from './policies.js';
 import { quoted } from '../toolkit/labels.js';
+import { withNatPath } from '../toolkit/nat-path.js';
 import { getSet, value, values, type Entry } from './tree.js';
 
 /** `config system settings / set central-nat` (default disable, docs/semantics.md#fgt-policy). */
@@ -191,15 +191,8 @@ function centralMap(env: Env): SnatRule[] {
  * routed traffic.
  */
 export function withFortiNat(rs: Ruleset, nat: Nat): Ruleset {
-  return withNatStages(rs, {
-    dnat: {
-      stage: { name: 'vip', kind: 'dnat', chains: ['vip'] },
-      chain: natChain('vip', nat.dnat.map(dnatRule)),
-      before: { forward: 'policy', input: 'local-in' },
-    },
-    snat: {
-      stage: { name: 'snat', kind: 'snat', chains: ['snat'] },
-      chain: natChain('snat', nat.snat.map(snatRule)),
-    },
+  return withNatPath(rs, nat, {
+    dnat: { stage: 'vip', before: { forward: 'policy', input: 'local-in' } },
+    snat: { stage: 'snat' },
   });
 }

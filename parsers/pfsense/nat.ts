@@ -1,5 +1,5 @@
-import { dnatRule, natChain, snatRule, withNatStages } from '../../src/model/nat-stages.js';
 import type { Nat, Ruleset } from '../../src/model/policy.js';
+import { withNatPath } from '../toolkit/nat-path.js';
 import type { Env } from './addresses.js';
 import { Fields, child, path, truthy } from './context.js';
 import { outboundMode, outboundRules } from './outbound-nat.js';
@@ -62,16 +62,8 @@ function reportOtherNat(env: Env): void {
  * skips the `in` rules.
  */
 export function withPfNat(rs: Ruleset, nat: Nat): Ruleset {
-  return withNatStages(rs, {
-    dnat: {
-      stage: { name: 'rdr', kind: 'dnat', chains: ['pf-rdr'] },
-      chain: natChain('pf-rdr', nat.dnat.map(dnatRule)),
-      before: { forward: 'in', input: 'in' },
-    },
-    snat: {
-      stage: { name: 'nat', kind: 'snat', chains: ['pf-nat'] },
-      chain: natChain('pf-nat', nat.snat.map(snatRule)),
-      before: 'out',
-    },
+  return withNatPath(rs, nat, {
+    dnat: { stage: 'rdr', chain: 'pf-rdr', before: { forward: 'in', input: 'in' } },
+    snat: { stage: 'nat', chain: 'pf-nat', before: 'out' },
   });
 }
