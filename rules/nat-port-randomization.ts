@@ -1,9 +1,10 @@
+import type { Evidence } from '../src/model/report.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import { audienceOf } from '../src/lint/flows.js';
 import { outboundNat } from '../src/lint/nat.js';
 import type { Finding } from '../src/model/finding.js';
-import { cite, settingsOf } from './settings.js';
+import { cite, settingsOf, settingPassed } from './settings.js';
 
 /** FWL006: source NAT rewrites the phones' source ports (symmetric NAT) where the profile needs them kept. */
 export const natPortRandomization: LintRule = {
@@ -43,13 +44,24 @@ export const natPortRandomization: LintRule = {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'source-port-preservation')) {
       const seen = new Set<string>();
+      const kept = new Map<string, Evidence & { uncertain?: string }>();
       for (const from of audienceOf(req, ctx)) {
         for (const part of outboundNat(ctx, from)) {
           const r = part.rule;
-          if (r?.action !== 'translate' || r.ports !== 'random') continue;
+          if (r?.action !== 'translate') continue;
+          const why = r.portsReason ? ` (${r.portsReason})` : '';
+          if (r.ports !== 'random') {
+            if (!kept.has(r.id))
+              kept.set(r.id, {
+                text: `${r.implicit ?? r.label} keeps the source port of traffic from ${from.label}${why}`,
+                loc: r.loc,
+                ...(r.implicit ? { fromDefault: true } : {}),
+                uncertain: r.uncertain,
+              });
+            continue;
+          }
           if (seen.has(r.id)) continue;
           seen.add(r.id);
-          const why = r.portsReason ? ` (${r.portsReason})` : '';
           out.push(
             finding(this.meta, ctx, {
               level: req.severity,
@@ -66,6 +78,7 @@ export const natPortRandomization: LintRule = {
           );
         }
       }
+      settingPassed(ctx, req, out, 'Source NAT keeps the source ports of the phones.', [...kept.values()]);
     }
     return out;
   },

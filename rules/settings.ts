@@ -3,7 +3,8 @@ import { finding } from '../src/lint/finding.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Setting } from '../src/model/location.js';
 import type { SettingKind, SettingRequirement } from '../src/model/profile.js';
-import type { RuleMeta } from '../src/model/report.js';
+import type { Evidence, RuleMeta } from '../src/model/report.js';
+import { passed } from '../src/verdicts/record.js';
 
 /** The profile's setting requirements of one kind that apply to this run. */
 export function settingsOf(ctx: RuleContext, kind: SettingKind): SettingRequirement[] {
@@ -40,4 +41,32 @@ export function settingFinding(
     message: `${what} ${cause}${doubt} ${fix}`,
     key: [s.reason, String(s.value)],
   });
+}
+
+/** The line that makes a setting requirement hold: the setting (or, for a default, where it would live). */
+export function settingEvidence(s: Setting<unknown>, what: string): Evidence {
+  return s.source === 'default'
+    ? { text: `${what} (platform default: ${s.reason})`, loc: s.loc, fromDefault: true }
+    : { text: `${what} (${s.reason})`, loc: s.loc };
+}
+
+/**
+ * Records a setting requirement as holding, with the settings or rules that decide it, when this rule
+ * reported nothing for it. Without evidence nothing is recorded (the verdict then says the rule found
+ * no problem). A value the documentation leaves unconfirmed says so in its evidence.
+ */
+export function settingPassed(
+  ctx: RuleContext,
+  req: SettingRequirement,
+  out: readonly Finding[],
+  why: string,
+  evidence: readonly (Evidence & { uncertain?: string | undefined })[],
+): void {
+  if (evidence.length === 0 || out.some((f) => f.requirement === req.id)) return;
+  passed(
+    ctx,
+    req.id,
+    why,
+    evidence.map(({ uncertain, ...e }) => (uncertain ? { ...e, text: `${e.text}. Unconfirmed: ${uncertain}` } : e)),
+  );
 }

@@ -3,7 +3,7 @@ import type { LintRule, RuleContext } from '../src/lint/context.js';
 import { NameSet } from '../src/model/name-set.js';
 import type { Match } from '../src/model/policy.js';
 import type { Finding } from '../src/model/finding.js';
-import { cite, settingFinding, settingsOf } from './settings.js';
+import { cite, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
 
 /** FWL002: a SIP ALG / helper rewrites or tracks SIP although the provider requires it off. */
 export const sipAlgEnabled: LintRule = {
@@ -43,8 +43,13 @@ export const sipAlgEnabled: LintRule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'sip-alg-off')) {
+      const off = [];
       for (const s of ctx.policy.sessions.sipAlg) {
-        if (!s.value || !touchesPhones(ctx, s.scope)) continue;
+        if (!touchesPhones(ctx, s.scope)) continue;
+        if (!s.value) {
+          off.push({ ...settingEvidence(s, 'SIP ALG is off'), uncertain: s.uncertain });
+          continue;
+        }
         out.push(
           settingFinding(
             this.meta,
@@ -56,6 +61,7 @@ export const sipAlgEnabled: LintRule = {
           ),
         );
       }
+      settingPassed(ctx, req, out, 'SIP ALG is off for the phones.', off);
     }
     return out;
   },

@@ -3,7 +3,7 @@ import type { Finding } from '../src/model/finding.js';
 import type { Setting } from '../src/model/location.js';
 import { PROTO } from '../src/model/ports.js';
 import { evaluatedFlows } from './required-flows.js';
-import { cite, settingFinding, settingsOf } from './settings.js';
+import { cite, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
 
 /** FWL003: the idle timeout of established UDP flows is outside the provider's range. */
 export const udpTimeoutOutOfRange: LintRule = {
@@ -53,11 +53,15 @@ export const udpTimeoutOutOfRange: LintRule = {
         }
       }
       if (usesGlobal || governing.size === 0) governing.set('global', ctx.policy.sessions.udpTimeout);
+      const range = req.max !== undefined ? `${req.min ?? 0}-${req.max} s` : `at least ${req.min ?? 0} s`;
+      const within = [];
       for (const t of governing.values()) {
         const low = req.min !== undefined && t.value < req.min;
         const high = req.max !== undefined && t.value > req.max;
-        if (!low && !high) continue;
-        const range = req.max !== undefined ? `${req.min ?? 0}-${req.max} s` : `at least ${req.min} s`;
+        if (!low && !high) {
+          within.push({ ...settingEvidence(t, `UDP idle timeout is ${t.value} s`), uncertain: t.uncertain });
+          continue;
+        }
         out.push(
           settingFinding(
             this.meta,
@@ -69,6 +73,7 @@ export const udpTimeoutOutOfRange: LintRule = {
           ),
         );
       }
+      settingPassed(ctx, req, out, `The UDP idle timeout of the phones' traffic is ${range}.`, within);
     }
     return out;
   },
