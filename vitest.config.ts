@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**', 'dist/**'],
+    exclude: ['test/e2e/**', 'test/corpus/**', 'node_modules/**', 'dist/**'],
     env: { FWLINT_TIER: 'unit' },
     testTimeout: 60_000,
     hookTimeout: 300_000,
