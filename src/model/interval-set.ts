@@ -1,7 +1,12 @@
 /**
  * Immutable sets of integers stored as sorted, disjoint, non-adjacent closed intervals.
- * One implementation serves ports and protocols (number) and addresses (bigint);
- * every operation is linear in the number of intervals, never in the size of the set.
+ * One implementation serves ports and protocols (number) and addresses (bigint).
+ *
+ * Cost: operations between a small set (s intervals) and a large one (b intervals) gallop through the
+ * large one (exponential then binary search), so tests (overlaps, isSubsetOf) and results no larger
+ * than the small side (intersect, this.subtract(large)) cost O(s × log b), not O(s + b). A rule's
+ * one network against an address list of 100k entries is a few dozen comparisons. Results that
+ * contain the large side (union, large.subtract(small)) copy it, which is linear in it.
  */
 type Num = number | bigint;
 
@@ -25,6 +30,13 @@ export class IntervalSet<T extends Num> {
     return new IntervalSet<T>([min, max], min, max);
   }
 
+  /** One interval [lo, hi] clamped to [min, max] (empty when nothing is left): no list of pairs to build. */
+  static range<T extends Num>(min: T, max: T, lo: T, hi: T): IntervalSet<T> {
+    const l = lo < min ? min : lo;
+    const h = hi > max ? max : hi;
+    return new IntervalSet<T>(l > h ? EMPTY : [l, h], min, max);
+  }
+
   static of<T extends Num>(min: T, max: T, ranges: Iterable<readonly [T, T]>): IntervalSet<T> {
     // Clamp into a flat list; sort only when the input is not already in order (the usual case is
     // one range, or ranges a parser read in order).
@@ -34,21 +46,20 @@ export class IntervalSet<T extends Num> {
       const l = lo < min ? min : lo;
       const h = hi > max ? max : hi;
       if (l > h) continue;
-      if (flat.length && l < (flat[flat.length - 2] as T)) sorted = false;
+      if (flat.length > 0 && l < at(flat, flat.length - 2)) sorted = false;
       flat.push(l, h);
     }
     if (!sorted) {
       const idx = Array.from({ length: flat.length / 2 }, (_, i) => 2 * i);
       idx.sort((x, y) => {
-        const a = flat[x] as T;
-        const b = flat[y] as T;
+        const a = at(flat, x);
+        const b = at(flat, y);
         return a < b ? -1 : a > b ? 1 : 0;
       });
       const copy = flat.slice();
-      for (let i = 0; i < idx.length; i++) {
-        const k = idx[i] as number;
-        flat[2 * i] = copy[k] as T;
-        flat[2 * i + 1] = copy[k + 1] as T;
+      for (const [i, k] of idx.entries()) {
+        flat[2 * i] = at(copy, k);
+        flat[2 * i + 1] = at(copy, k + 1);
       }
     }
     return IntervalSet.fromSorted(min, max, flat);
@@ -61,10 +72,10 @@ export class IntervalSet<T extends Num> {
   static fromSorted<T extends Num>(min: T, max: T, flat: T[]): IntervalSet<T> {
     let n = 0;
     for (let i = 0; i < flat.length; i += 2) {
-      const lo = flat[i] as T;
-      const hi = flat[i + 1] as T;
-      if (n > 0 && lo <= succ(flat[n - 1] as T)) {
-        if (hi > (flat[n - 1] as T)) flat[n - 1] = hi;
+      const lo = at(flat, i);
+      const hi = at(flat, i + 1);
+      if (n > 0 && lo <= succ(at(flat, n - 1))) {
+        if (hi > at(flat, n - 1)) flat[n - 1] = hi;
       } else {
         flat[n++] = lo;
         flat[n++] = hi;
@@ -87,49 +98,39 @@ export class IntervalSet<T extends Num> {
   }
 
   *intervals(): IterableIterator<[T, T]> {
-    for (let i = 0; i < this.bounds.length; i += 2) yield [this.bounds[i] as T, this.bounds[i + 1] as T];
+    const b = this.bounds;
+    for (let i = 0; i < b.length; i += 2) yield [at(b, i), at(b, i + 1)];
   }
 
   has(v: T): boolean {
-    // binary search over interval starts
-    let lo = 0;
-    let hi = this.bounds.length / 2 - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const a = this.bounds[2 * mid] as T;
-      const b = this.bounds[2 * mid + 1] as T;
-      if (v < a) hi = mid - 1;
-      else if (v > b) lo = mid + 1;
-      else return true;
-    }
-    return false;
+    const b = this.bounds;
+    const k = seek(b, 0, v);
+    return k < b.length && at(b, k) <= v;
   }
 
   /** Number of members, as a bigint (address sets can be 2^128 large). */
   size(): bigint {
+    const b = this.bounds;
     let n = 0n;
-    for (let i = 0; i < this.bounds.length; i += 2) n += BigInt(this.bounds[i + 1]!) - BigInt(this.bounds[i]!) + 1n;
+    for (let i = 0; i < b.length; i += 2) n += BigInt(at(b, i + 1)) - BigInt(at(b, i)) + 1n;
     return n;
   }
 
   union(o: IntervalSet<T>): IntervalSet<T> {
     if (o.isEmpty || this.isFull) return this;
     if (this.isEmpty || o.isFull) return o;
-    // Linear merge of two sorted lists.
-    const a = this.bounds;
-    const b = o.bounds;
+    // Each interval of the smaller side goes where it belongs in the larger; the larger side's runs
+    // in between are copied as they are.
+    const [small, big] = this.bounds.length <= o.bounds.length ? [this.bounds, o.bounds] : [o.bounds, this.bounds];
     const flat: T[] = [];
-    let i = 0;
     let j = 0;
-    while (i < a.length || j < b.length) {
-      if (j >= b.length || (i < a.length && (a[i] as T) <= (b[j] as T))) {
-        flat.push(a[i] as T, a[i + 1] as T);
-        i += 2;
-      } else {
-        flat.push(b[j] as T, b[j + 1] as T);
-        j += 2;
-      }
+    for (let i = 0; i < small.length; i += 2) {
+      const lo = at(small, i);
+      const k = seekStart(big, j, lo);
+      for (; j < k; j++) flat.push(at(big, j));
+      flat.push(lo, at(small, i + 1));
     }
+    for (; j < big.length; j++) flat.push(at(big, j));
     return IntervalSet.fromSorted(this.min, this.max, flat);
   }
 
@@ -139,42 +140,46 @@ export class IntervalSet<T extends Num> {
     // No allocation when one set already lies inside the other (a family universe, a port range).
     if (this.isSubsetOf(o)) return this;
     if (o.isSubsetOf(this)) return o;
-    const a = this.bounds;
-    const b = o.bounds;
+    // Each interval of the smaller side meets the larger side's intervals from the first that ends
+    // at or after its start; those are found by galloping.
+    const [small, big] = this.bounds.length <= o.bounds.length ? [this.bounds, o.bounds] : [o.bounds, this.bounds];
     const out: T[] = [];
-    let i = 0;
     let j = 0;
-    while (i < a.length && j < b.length) {
-      const lo = (a[i]! > b[j]! ? a[i] : b[j]) as T;
-      const hi = (a[i + 1]! < b[j + 1]! ? a[i + 1] : b[j + 1]) as T;
-      if (lo <= hi) out.push(lo, hi);
-      if (a[i + 1]! < b[j + 1]!) i += 2;
-      else j += 2;
+    for (let i = 0; i < small.length && j < big.length; i += 2) {
+      const lo = at(small, i);
+      const hi = at(small, i + 1);
+      j = seek(big, j, lo);
+      for (let k = j; k < big.length; k += 2) {
+        const blo = at(big, k);
+        if (blo > hi) break;
+        const bhi = at(big, k + 1);
+        out.push(blo > lo ? blo : lo, bhi < hi ? bhi : hi);
+        if (bhi >= hi) break;
+      }
     }
     return new IntervalSet<T>(exact(out), this.min, this.max);
   }
 
-  /** True when the sets share at least one member; no allocation. */
+  /** True when the sets share at least one member; no allocation, O(s × log b). */
   overlaps(o: IntervalSet<T>): boolean {
-    const a = this.bounds;
-    const b = o.bounds;
-    let i = 0;
+    const [small, big] = this.bounds.length <= o.bounds.length ? [this.bounds, o.bounds] : [o.bounds, this.bounds];
     let j = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i + 1]! < b[j]!) i += 2;
-      else if (b[j + 1]! < a[i]!) j += 2;
-      else return true;
+    for (let i = 0; i < small.length; i += 2) {
+      j = seek(big, j, at(small, i));
+      if (j >= big.length) return false;
+      if (at(big, j) <= at(small, i + 1)) return true;
     }
     return false;
   }
 
   complement(): IntervalSet<T> {
+    const b = this.bounds;
     const out: T[] = [];
     let next: T = this.min;
     let open = true;
-    for (let i = 0; i < this.bounds.length; i += 2) {
-      const lo = this.bounds[i] as T;
-      const hi = this.bounds[i + 1] as T;
+    for (let i = 0; i < b.length; i += 2) {
+      const lo = at(b, i);
+      const hi = at(b, i + 1);
       if (lo > next) out.push(next, pred(lo));
       if (hi === this.max) {
         open = false;
@@ -182,52 +187,96 @@ export class IntervalSet<T extends Num> {
       }
       next = succ(hi);
     }
-    if (open && (this.bounds.length === 0 || (this.bounds[this.bounds.length - 1] as T) < this.max))
-      out.push(next, this.max);
+    if (open) out.push(next, this.max);
     return new IntervalSet<T>(exact(out), this.min, this.max);
   }
 
   subtract(o: IntervalSet<T>): IntervalSet<T> {
     if (o.isEmpty || this.isEmpty) return this;
     if (!this.overlaps(o)) return this;
-    // One pass over both lists: each interval of this set minus the intervals of o it meets.
     const a = this.bounds;
     const b = o.bounds;
     const out: T[] = [];
-    let j = 0;
-    for (let i = 0; i < a.length; i += 2) {
-      let lo = a[i] as T;
-      const hi = a[i + 1] as T;
-      while (j < b.length && (b[j + 1] as T) < lo) j += 2;
-      let k = j;
-      let open = true;
-      while (k < b.length && (b[k] as T) <= hi) {
-        const blo = b[k] as T;
-        const bhi = b[k + 1] as T;
-        if (blo > lo) out.push(lo, pred(blo));
-        if (bhi >= hi) {
-          open = false;
-          break;
+    if (a.length <= b.length) {
+      // Each interval of this set minus the intervals of o it meets, found by galloping through o.
+      let j = 0;
+      for (let i = 0; i < a.length; i += 2) {
+        let lo = at(a, i);
+        const hi = at(a, i + 1);
+        j = seek(b, j, lo);
+        let open = true;
+        for (let k = j; k < b.length; k += 2) {
+          const blo = at(b, k);
+          if (blo > hi) break;
+          const bhi = at(b, k + 1);
+          if (blo > lo) out.push(lo, pred(blo));
+          if (bhi >= hi) {
+            open = false;
+            break;
+          }
+          lo = succ(bhi);
         }
-        lo = succ(bhi);
-        k += 2;
+        if (open) out.push(lo, hi);
       }
-      if (open) out.push(lo, hi);
+    } else {
+      // This set is the larger: copy its runs untouched by o, and cut the intervals each of o's meets.
+      let i = 0;
+      /** Start of the interval at i when an earlier cut left only its upper part. */
+      let pendingLo: T | undefined;
+      for (let k = 0; k < b.length; k += 2) {
+        const blo = at(b, k);
+        const bhi = at(b, k + 1);
+        const first = seek(a, i, blo);
+        if (first > i) {
+          if (pendingLo !== undefined) out.push(pendingLo, at(a, i + 1));
+          for (let m = pendingLo !== undefined ? i + 2 : i; m < first; m++) out.push(at(a, m));
+          pendingLo = undefined;
+          i = first;
+        }
+        for (; i < a.length; i += 2) {
+          const lo = pendingLo ?? at(a, i);
+          if (lo > bhi) break;
+          const hi = at(a, i + 1);
+          if (lo < blo) out.push(lo, pred(blo));
+          if (hi > bhi) {
+            pendingLo = succ(bhi);
+            break;
+          }
+          pendingLo = undefined;
+        }
+      }
+      if (i < a.length) {
+        out.push(pendingLo ?? at(a, i), at(a, i + 1));
+        for (let m = i + 2; m < a.length; m++) out.push(at(a, m));
+      }
     }
     return new IntervalSet<T>(exact(out), this.min, this.max);
   }
 
-  /** True when every member of this set is in o. */
+  /** True when every member of this set is in o; O(min × log max) in the interval counts. */
   isSubsetOf(o: IntervalSet<T>): boolean {
     // o is canonical (disjoint, non-adjacent), so each interval of this set lies inside one of o's.
     const a = this.bounds;
     const b = o.bounds;
-    let j = 0;
-    for (let i = 0; i < a.length; i += 2) {
-      while (j < b.length && (b[j + 1] as T) < (a[i] as T)) j += 2;
-      if (j >= b.length || (b[j] as T) > (a[i] as T) || (b[j + 1] as T) < (a[i + 1] as T)) return false;
+    if (a.length <= b.length) {
+      let j = 0;
+      for (let i = 0; i < a.length; i += 2) {
+        j = seek(b, j, at(a, i));
+        if (j >= b.length || at(b, j) > at(a, i) || at(b, j + 1) < at(a, i + 1)) return false;
+      }
+      return true;
     }
-    return true;
+    // This set is the larger: each of o's intervals holds a run of this set's; nothing may fall between.
+    let i = 0;
+    for (let k = 0; k < b.length && i < a.length; k += 2) {
+      if (at(a, i) < at(b, k)) return false;
+      const next = seekStart(a, i, succ(at(b, k + 1)));
+      if (next > i) {
+        if (at(a, next - 1) > at(b, k + 1)) return false;
+        i = next;
+      }
+    }
+    return i >= a.length;
   }
 
   equals(o: IntervalSet<T>): boolean {
@@ -235,6 +284,50 @@ export class IntervalSet<T extends Num> {
     for (let i = 0; i < this.bounds.length; i++) if (this.bounds[i] !== o.bounds[i]) return false;
     return true;
   }
+}
+
+/** The element at i of a list the caller indexes within bounds (a clear error otherwise, never undefined). */
+function at<T>(list: readonly T[], i: number): T {
+  const v = list[i];
+  if (v === undefined) throw new RangeError(`interval-set: index ${String(i)} outside ${String(list.length)} bounds`);
+  return v;
+}
+
+/**
+ * Galloping search in a flat bounds list: the first even index k >= from whose interval ends at or
+ * after v (b[k + 1] >= v), or b.length. Steps double from `from`, then a binary search narrows the
+ * last step: O(log d) for a result d intervals away, so a walk through a large list that gallops
+ * from its last position costs O(s × log(b / s)) over s searches.
+ */
+function seek<T extends Num>(b: readonly T[], from: number, v: T): number {
+  return gallop(b, from, v, 1);
+}
+
+/** As seek, for the first even index k >= from whose interval starts at or after v (b[k] >= v), or b.length. */
+function seekStart<T extends Num>(b: readonly T[], from: number, v: T): number {
+  return gallop(b, from, v, 0);
+}
+
+/** First even k >= from with b[k + side] >= v (b[k + side] ascends with k), or b.length. */
+function gallop<T extends Num>(b: readonly T[], from: number, v: T, side: 0 | 1): number {
+  const n = b.length;
+  if (from >= n || at(b, from + side) >= v) return from;
+  // Invariant: b[lo + side] < v; b[hi + side] >= v or hi = n.
+  let lo = from;
+  let step = 2;
+  let hi = from + step;
+  while (hi < n && at(b, hi + side) < v) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > n) hi = n;
+  while (hi - lo > 2) {
+    const mid = lo + (((hi - lo) >> 2) << 1);
+    if (at(b, mid + side) < v) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /**
@@ -246,10 +339,13 @@ function exact<T>(list: T[]): T[] {
 }
 const EMPTY: never[] = [];
 
+/** The next integer: T is number or bigint, which TypeScript cannot narrow on a type parameter. */
 function succ<T extends Num>(v: T): T {
-  return (typeof v === 'bigint' ? v + 1n : (v as number) + 1) as T;
+  const n: Num = v;
+  return (typeof n === 'bigint' ? n + 1n : n + 1) as T;
 }
 
 function pred<T extends Num>(v: T): T {
-  return (typeof v === 'bigint' ? v - 1n : (v as number) - 1) as T;
+  const n: Num = v;
+  return (typeof n === 'bigint' ? n - 1n : n - 1) as T;
 }
