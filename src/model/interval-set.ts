@@ -4,37 +4,56 @@
  *
  * Cost: operations between a small set (s intervals) and a large one (b intervals) gallop through the
  * large one (exponential then binary search), so tests (overlaps, isSubsetOf) and results no larger
- * than the small side (intersect, this.subtract(large)) cost O(s × log b), not O(s + b). A rule's
- * one network against an address list of 100k entries is a few dozen comparisons. Results that
- * contain the large side (union, large.subtract(small)) copy it, which is linear in it.
+ * than the small side (intersect, small.subtract(large)) cost O(s × log b), not O(s + b). A large
+ * result of a small change (large.subtract(small), large.intersect(small)) is kept in chunks of at
+ * most CHUNK intervals and shares the chunks the change did not touch with its input, so a chain of
+ * 100k rules cutting one network each out of an address list of 10k entries never copies the list.
+ * `bounds` joins the chunks into one flat list when a reader asks for it (once per set).
  */
 type Num = number | bigint;
+type Flat<T> = readonly T[];
+
+/** Bounds per chunk (2 per interval); a set larger than twice this is split into chunks when cut. */
+let CHUNK = 256;
 
 export class IntervalSet<T extends Num> {
-  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). */
-  readonly bounds: readonly T[];
   readonly min: T;
   readonly max: T;
+  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds); joined from the chunks on demand. */
+  private flat: Flat<T> | undefined;
+  /** Consecutive pieces of the flat list (each a whole number of intervals), when the set is large. */
+  private parts: readonly Flat<T>[] | undefined;
+  /** Number of bounds (twice the intervals). */
+  private readonly n: number;
 
-  private constructor(bounds: readonly T[], min: T, max: T) {
-    this.bounds = bounds;
+  private constructor(min: T, max: T, flat: Flat<T> | undefined, parts?: readonly Flat<T>[]) {
     this.min = min;
     this.max = max;
+    this.flat = flat;
+    this.parts = parts;
+    let n = flat?.length ?? 0;
+    if (!flat && parts) for (const p of parts) n += p.length;
+    this.n = n;
+  }
+
+  /** Test hook: the chunk size in intervals (small values exercise the chunked paths). */
+  static setChunkIntervals(intervals: number): void {
+    CHUNK = Math.max(1, Math.floor(intervals)) * 2;
   }
 
   static empty<T extends Num>(min: T, max: T): IntervalSet<T> {
-    return new IntervalSet<T>([], min, max);
+    return new IntervalSet<T>(min, max, EMPTY);
   }
 
   static full<T extends Num>(min: T, max: T): IntervalSet<T> {
-    return new IntervalSet<T>([min, max], min, max);
+    return new IntervalSet<T>(min, max, [min, max]);
   }
 
   /** One interval [lo, hi] clamped to [min, max] (empty when nothing is left): no list of pairs to build. */
   static range<T extends Num>(min: T, max: T, lo: T, hi: T): IntervalSet<T> {
     const l = lo < min ? min : lo;
     const h = hi > max ? max : hi;
-    return new IntervalSet<T>(l > h ? EMPTY : [l, h], min, max);
+    return new IntervalSet<T>(min, max, l > h ? EMPTY : [l, h]);
   }
 
   static of<T extends Num>(min: T, max: T, ranges: Iterable<readonly [T, T]>): IntervalSet<T> {
@@ -70,68 +89,53 @@ export class IntervalSet<T extends Num> {
    * one pass merging overlapping and adjacent intervals. The list may be reused as the result.
    */
   static fromSorted<T extends Num>(min: T, max: T, flat: T[]): IntervalSet<T> {
-    let n = 0;
-    for (let i = 0; i < flat.length; i += 2) {
-      const lo = at(flat, i);
-      const hi = at(flat, i + 1);
-      if (n > 0 && lo <= succ(at(flat, n - 1))) {
-        if (hi > at(flat, n - 1)) flat[n - 1] = hi;
-      } else {
-        flat[n++] = lo;
-        flat[n++] = hi;
-      }
-    }
-    flat.length = n;
-    return new IntervalSet<T>(exact(flat), min, max);
+    return new IntervalSet<T>(min, max, exact(merge(flat)));
+  }
+
+  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). */
+  get bounds(): Flat<T> {
+    this.flat ??= this.parts ? join(this.parts) : EMPTY;
+    return this.flat;
   }
 
   get isEmpty(): boolean {
-    return this.bounds.length === 0;
+    return this.n === 0;
   }
 
   get isFull(): boolean {
-    return this.bounds.length === 2 && this.bounds[0] === this.min && this.bounds[1] === this.max;
+    return this.n === 2 && this.bounds[0] === this.min && this.bounds[1] === this.max;
   }
 
   get intervalCount(): number {
-    return this.bounds.length / 2;
+    return this.n / 2;
   }
 
   *intervals(): IterableIterator<[T, T]> {
-    const b = this.bounds;
-    for (let i = 0; i < b.length; i += 2) yield [at(b, i), at(b, i + 1)];
+    for (const b of this.pieces()) for (let i = 0; i < b.length; i += 2) yield [at(b, i), at(b, i + 1)];
   }
 
   has(v: T): boolean {
-    const b = this.bounds;
+    if (this.n === 0) return false;
+    const cs = this.pieces();
+    const c = findChunk(cs, 0, v);
+    if (c >= cs.length) return false;
+    const b = chunk(cs, c);
     const k = seek(b, 0, v);
     return k < b.length && at(b, k) <= v;
   }
 
   /** Number of members, as a bigint (address sets can be 2^128 large). */
   size(): bigint {
-    const b = this.bounds;
     let n = 0n;
-    for (let i = 0; i < b.length; i += 2) n += BigInt(at(b, i + 1)) - BigInt(at(b, i)) + 1n;
+    for (const b of this.pieces())
+      for (let i = 0; i < b.length; i += 2) n += BigInt(at(b, i + 1)) - BigInt(at(b, i)) + 1n;
     return n;
   }
 
   union(o: IntervalSet<T>): IntervalSet<T> {
     if (o.isEmpty || this.isFull) return this;
     if (this.isEmpty || o.isFull) return o;
-    // Each interval of the smaller side goes where it belongs in the larger; the larger side's runs
-    // in between are copied as they are.
-    const [small, big] = this.bounds.length <= o.bounds.length ? [this.bounds, o.bounds] : [o.bounds, this.bounds];
-    const flat: T[] = [];
-    let j = 0;
-    for (let i = 0; i < small.length; i += 2) {
-      const lo = at(small, i);
-      const k = seekStart(big, j, lo);
-      for (; j < k; j++) flat.push(at(big, j));
-      flat.push(lo, at(small, i + 1));
-    }
-    for (; j < big.length; j++) flat.push(at(big, j));
-    return IntervalSet.fromSorted(this.min, this.max, flat);
+    return this.make(flatUnion(this.bounds, o.bounds));
   }
 
   intersect(o: IntervalSet<T>): IntervalSet<T> {
@@ -140,35 +144,38 @@ export class IntervalSet<T extends Num> {
     // No allocation when one set already lies inside the other (a family universe, a port range).
     if (this.isSubsetOf(o)) return this;
     if (o.isSubsetOf(this)) return o;
+    const [small, big] = this.n <= o.n ? [this, o] : [o, this];
     // Each interval of the smaller side meets the larger side's intervals from the first that ends
-    // at or after its start; those are found by galloping.
-    const [small, big] = this.bounds.length <= o.bounds.length ? [this.bounds, o.bounds] : [o.bounds, this.bounds];
-    const out: T[] = [];
-    let j = 0;
-    for (let i = 0; i < small.length && j < big.length; i += 2) {
-      const lo = at(small, i);
-      const hi = at(small, i + 1);
-      j = seek(big, j, lo);
-      for (let k = j; k < big.length; k += 2) {
-        const blo = at(big, k);
-        if (blo > hi) break;
-        const bhi = at(big, k + 1);
-        out.push(blo > lo ? blo : lo, bhi < hi ? bhi : hi);
-        if (bhi >= hi) break;
+    // at or after its start; a cursor gallops to it. The result is collected in chunks.
+    const out = new PartWriter<T>();
+    const cur = new Cursor(big.pieces());
+    for (const p of small.pieces())
+      for (let i = 0; i < p.length; i += 2) {
+        const lo = at(p, i);
+        const hi = at(p, i + 1);
+        if (!cur.seek(lo)) return this.fromParts(out.done());
+        do {
+          const blo = cur.lo();
+          if (blo > hi) break;
+          const bhi = cur.hi();
+          out.push(blo > lo ? blo : lo, bhi < hi ? bhi : hi);
+          if (bhi >= hi) break;
+        } while (cur.next());
       }
-    }
-    return new IntervalSet<T>(exact(out), this.min, this.max);
+    return this.fromParts(out.done());
   }
 
   /** True when the sets share at least one member; no allocation, O(s × log b). */
   overlaps(o: IntervalSet<T>): boolean {
-    const [small, big] = this.bounds.length <= o.bounds.length ? [this.bounds, o.bounds] : [o.bounds, this.bounds];
-    let j = 0;
-    for (let i = 0; i < small.length; i += 2) {
-      j = seek(big, j, at(small, i));
-      if (j >= big.length) return false;
-      if (at(big, j) <= at(small, i + 1)) return true;
-    }
+    if (this.isEmpty || o.isEmpty) return false;
+    const [small, big] = this.n <= o.n ? [this, o] : [o, this];
+    if (!big.isChunked() && !small.isChunked()) return flatOverlaps(small.bounds, big.bounds);
+    const cur = new Cursor(big.pieces());
+    for (const p of small.pieces())
+      for (let i = 0; i < p.length; i += 2) {
+        if (!cur.seek(at(p, i))) return false;
+        if (cur.lo() <= at(p, i + 1)) return true;
+      }
     return false;
   }
 
@@ -188,102 +195,363 @@ export class IntervalSet<T extends Num> {
       next = succ(hi);
     }
     if (open) out.push(next, this.max);
-    return new IntervalSet<T>(exact(out), this.min, this.max);
+    return this.make(exact(out));
   }
 
   subtract(o: IntervalSet<T>): IntervalSet<T> {
     if (o.isEmpty || this.isEmpty) return this;
     if (!this.overlaps(o)) return this;
-    const a = this.bounds;
-    const b = o.bounds;
-    const out: T[] = [];
-    if (a.length <= b.length) {
-      // Each interval of this set minus the intervals of o it meets, found by galloping through o.
-      let j = 0;
+    if (this.n <= o.n) {
+      if (!o.isChunked() || this.isLarge()) return this.make(flatSubtract(this.bounds, o.bounds));
+      // Each interval of this set minus the chunks of o it meets.
+      const cs = o.chunks();
+      const a = this.bounds;
+      const out: T[] = [];
+      let c = 0;
       for (let i = 0; i < a.length; i += 2) {
-        let lo = at(a, i);
+        const lo = at(a, i);
         const hi = at(a, i + 1);
-        j = seek(b, j, lo);
-        let open = true;
-        for (let k = j; k < b.length; k += 2) {
-          const blo = at(b, k);
-          if (blo > hi) break;
-          const bhi = at(b, k + 1);
-          if (blo > lo) out.push(lo, pred(blo));
-          if (bhi >= hi) {
-            open = false;
-            break;
-          }
-          lo = succ(bhi);
-        }
-        if (open) out.push(lo, hi);
+        c = findChunk(cs, c, lo);
+        let rest: Flat<T> = [lo, hi];
+        for (let d = c; d < cs.length && rest.length > 0 && at(chunk(cs, d), 0) <= hi; d++)
+          rest = flatSubtract(rest, chunk(cs, d));
+        for (const v of rest) out.push(v);
       }
-    } else {
-      // This set is the larger: copy its runs untouched by o, and cut the intervals each of o's meets.
-      let i = 0;
-      /** Start of the interval at i when an earlier cut left only its upper part. */
-      let pendingLo: T | undefined;
-      for (let k = 0; k < b.length; k += 2) {
-        const blo = at(b, k);
-        const bhi = at(b, k + 1);
-        const first = seek(a, i, blo);
-        if (first > i) {
-          if (pendingLo !== undefined) out.push(pendingLo, at(a, i + 1));
-          for (let m = pendingLo !== undefined ? i + 2 : i; m < first; m++) out.push(at(a, m));
-          pendingLo = undefined;
-          i = first;
-        }
-        for (; i < a.length; i += 2) {
-          const lo = pendingLo ?? at(a, i);
-          if (lo > bhi) break;
-          const hi = at(a, i + 1);
-          if (lo < blo) out.push(lo, pred(blo));
-          if (hi > bhi) {
-            pendingLo = succ(bhi);
-            break;
-          }
-          pendingLo = undefined;
-        }
-      }
-      if (i < a.length) {
-        out.push(pendingLo ?? at(a, i), at(a, i + 1));
-        for (let m = i + 2; m < a.length; m++) out.push(at(a, m));
-      }
+      return this.make(exact(out));
     }
-    return new IntervalSet<T>(exact(out), this.min, this.max);
+    if (!this.isLarge()) return this.make(flatSubtract(this.bounds, o.bounds));
+    // This set is large: the chunks o meets are cut, the others are shared with this set.
+    const s = o.bounds;
+    const cs = this.chunks();
+    const hit = touched(cs, s);
+    const out: Flat<T>[] = [];
+    let next = 0;
+    for (const c of hit) {
+      for (; next < c; next++) out.push(chunk(cs, next));
+      const piece = flatSubtract(chunk(cs, c), s);
+      if (piece.length > 0) for (const p of split(piece)) out.push(p);
+      next = c + 1;
+    }
+    for (; next < cs.length; next++) out.push(chunk(cs, next));
+    return this.fromParts(out);
   }
 
   /** True when every member of this set is in o; O(min × log max) in the interval counts. */
   isSubsetOf(o: IntervalSet<T>): boolean {
-    // o is canonical (disjoint, non-adjacent), so each interval of this set lies inside one of o's.
-    const a = this.bounds;
-    const b = o.bounds;
-    if (a.length <= b.length) {
-      let j = 0;
-      for (let i = 0; i < a.length; i += 2) {
-        j = seek(b, j, at(a, i));
-        if (j >= b.length || at(b, j) > at(a, i) || at(b, j + 1) < at(a, i + 1)) return false;
-      }
+    if (this.isEmpty) return true;
+    if (this.n > o.n) {
+      // Each of this set's chunks must lie inside o (o has fewer intervals, so it is read flat).
+      const b = o.bounds;
+      for (const a of this.pieces()) if (!flatIsSubset(a, b)) return false;
       return true;
     }
-    // This set is the larger: each of o's intervals holds a run of this set's; nothing may fall between.
-    let i = 0;
-    for (let k = 0; k < b.length && i < a.length; k += 2) {
-      if (at(a, i) < at(b, k)) return false;
-      const next = seekStart(a, i, succ(at(b, k + 1)));
-      if (next > i) {
-        if (at(a, next - 1) > at(b, k + 1)) return false;
-        i = next;
+    if (!o.isChunked() && !this.isChunked()) return flatIsSubset(this.bounds, o.bounds);
+    // Each interval of this set lies inside one interval of o: the first of o's ending at or after its start.
+    const cur = new Cursor(o.pieces());
+    for (const p of this.pieces())
+      for (let i = 0; i < p.length; i += 2) {
+        if (!cur.seek(at(p, i))) return false;
+        if (cur.lo() > at(p, i) || cur.hi() < at(p, i + 1)) return false;
       }
-    }
-    return i >= a.length;
+    return true;
   }
 
   equals(o: IntervalSet<T>): boolean {
-    if (this.bounds.length !== o.bounds.length) return false;
-    for (let i = 0; i < this.bounds.length; i++) if (this.bounds[i] !== o.bounds[i]) return false;
+    if (this === o) return true;
+    if (this.n !== o.n) return false;
+    const a = this.bounds;
+    const b = o.bounds;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }
+
+  /** Large enough to work on chunk by chunk. */
+  private isLarge(): boolean {
+    return this.n > 2 * CHUNK;
+  }
+
+  /** Held in chunks and not (yet) as one flat list: read through the chunks rather than joining them. */
+  private isChunked(): boolean {
+    return this.flat === undefined && this.parts !== undefined;
+  }
+
+  /** The set as consecutive sorted pieces, whichever form it has (for reading). */
+  private pieces(): readonly Flat<T>[] {
+    return this.parts ?? [this.bounds];
+  }
+
+  /** The set as consecutive chunks: its parts, or its flat list cut into CHUNK-sized pieces once (kept for cutting again). */
+  private chunks(): readonly Flat<T>[] {
+    if (this.parts) return this.parts;
+    const flat = this.bounds;
+    this.parts = flat.length > 2 * CHUNK ? split(flat) : [flat];
+    return this.parts;
+  }
+
+  private make(flat: Flat<T>): IntervalSet<T> {
+    return new IntervalSet<T>(this.min, this.max, flat);
+  }
+
+  /** A set from consecutive chunks; joined into one flat list when the result is small. */
+  private fromParts(parts: Flat<T>[]): IntervalSet<T> {
+    let n = 0;
+    for (const p of parts) n += p.length;
+    if (n > 2 * CHUNK) return new IntervalSet<T>(this.min, this.max, undefined, parts);
+    return this.make(n === 0 ? EMPTY : join(parts));
+  }
+}
+
+/** One flat list from consecutive pieces (memory copies, without a huge argument list). */
+function join<T>(parts: readonly Flat<T>[]): Flat<T> {
+  const out: T[] = [];
+  if (parts.length <= 1024) return out.concat(...parts);
+  for (const part of parts) for (const v of part) out.push(v);
+  return exact(out);
+}
+
+/** Reads a set's intervals in order across its pieces, galloping forward to the one a value needs. */
+class Cursor<T extends Num> {
+  private c = 0;
+  private k = 0;
+  private readonly cs: readonly Flat<T>[];
+
+  constructor(cs: readonly Flat<T>[]) {
+    this.cs = cs;
+  }
+
+  /** Moves (never back) to the first interval ending at or after v; false when there is none. */
+  seek(v: T): boolean {
+    const cs = this.cs;
+    if (this.c >= cs.length) return false;
+    let b = chunk(cs, this.c);
+    if (b.length === 0 || at(b, b.length - 1) < v) {
+      this.c = findChunk(cs, this.c + 1, v);
+      if (this.c >= cs.length) return false;
+      b = chunk(cs, this.c);
+      this.k = 0;
+    }
+    this.k = seek(b, this.k, v);
+    return true;
+  }
+
+  /** Moves to the next interval; false at the end. */
+  next(): boolean {
+    this.k += 2;
+    if (this.k < chunk(this.cs, this.c).length) return true;
+    this.c++;
+    this.k = 0;
+    return this.c < this.cs.length;
+  }
+
+  lo(): T {
+    return at(chunk(this.cs, this.c), this.k);
+  }
+
+  hi(): T {
+    return at(chunk(this.cs, this.c), this.k + 1);
+  }
+}
+
+/** Collects bounds into chunks of CHUNK bounds. */
+class PartWriter<T> {
+  private readonly parts: T[][] = [];
+  private cur: T[] = [];
+
+  push(lo: T, hi: T): void {
+    this.cur.push(lo, hi);
+    if (this.cur.length >= CHUNK) {
+      this.parts.push(this.cur);
+      this.cur = [];
+    }
+  }
+
+  done(): Flat<T>[] {
+    if (this.cur.length > 0) this.parts.push(this.cur);
+    return this.parts.map((p) => (p.length === CHUNK ? p : exact(p)));
+  }
+}
+
+/** Flat list pieces of at most CHUNK bounds. */
+function split<T>(flat: Flat<T>): Flat<T>[] {
+  if (flat.length <= CHUNK) return [flat];
+  const out: Flat<T>[] = [];
+  for (let i = 0; i < flat.length; i += CHUNK) out.push(flat.slice(i, i + CHUNK));
+  return out;
+}
+
+function chunk<T>(cs: readonly Flat<T>[], c: number): Flat<T> {
+  return at(cs, c);
+}
+
+/** The first chunk at or after `from` whose last interval ends at or after v, or cs.length. */
+function findChunk<T extends Num>(cs: readonly Flat<T>[], from: number, v: T): number {
+  let lo = from;
+  let hi = cs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const b = chunk(cs, mid);
+    if (at(b, b.length - 1) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Indices (ascending, distinct) of the chunks that hold an interval meeting one of the flat list s. */
+function touched<T extends Num>(cs: readonly Flat<T>[], s: Flat<T>): number[] {
+  const out: number[] = [];
+  let c = 0;
+  for (let i = 0; i < s.length && c < cs.length; i += 2) {
+    const lo = at(s, i);
+    const hi = at(s, i + 1);
+    c = findChunk(cs, c, lo);
+    for (let d = c; d < cs.length && at(chunk(cs, d), 0) <= hi; d++) {
+      if (out.length === 0 || at(out, out.length - 1) < d) out.push(d);
+      c = d;
+    }
+  }
+  return out;
+}
+
+/** Merges overlapping and adjacent intervals of a list ordered by lo, in place. */
+function merge<T extends Num>(flat: T[]): T[] {
+  let n = 0;
+  for (let i = 0; i < flat.length; i += 2) {
+    const lo = at(flat, i);
+    const hi = at(flat, i + 1);
+    if (n > 0 && lo <= succ(at(flat, n - 1))) {
+      if (hi > at(flat, n - 1)) flat[n - 1] = hi;
+    } else {
+      flat[n++] = lo;
+      flat[n++] = hi;
+    }
+  }
+  flat.length = n;
+  return flat;
+}
+
+/** Each interval of the smaller list goes where it belongs in the larger; the runs between are copied. */
+function flatUnion<T extends Num>(x: Flat<T>, y: Flat<T>): Flat<T> {
+  const [small, big] = x.length <= y.length ? [x, y] : [y, x];
+  const flat: T[] = [];
+  let j = 0;
+  for (let i = 0; i < small.length; i += 2) {
+    const lo = at(small, i);
+    const k = seekStart(big, j, lo);
+    for (; j < k; j++) flat.push(at(big, j));
+    flat.push(lo, at(small, i + 1));
+  }
+  for (; j < big.length; j++) flat.push(at(big, j));
+  return exact(merge(flat));
+}
+
+function flatOverlaps<T extends Num>(x: Flat<T>, y: Flat<T>): boolean {
+  const [small, big] = x.length <= y.length ? [x, y] : [y, x];
+  let j = 0;
+  for (let i = 0; i < small.length; i += 2) {
+    j = seek(big, j, at(small, i));
+    if (j >= big.length) return false;
+    if (at(big, j) <= at(small, i + 1)) return true;
+  }
+  return false;
+}
+
+function flatSubtract<T extends Num>(a: Flat<T>, b: Flat<T>): Flat<T> {
+  if (a.length > b.length) return cutRuns(a, b);
+  // Each interval of a minus the intervals of b it meets, found by galloping through b.
+  const out: T[] = [];
+  let j = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    let lo = at(a, i);
+    const hi = at(a, i + 1);
+    j = seek(b, j, lo);
+    let open = true;
+    for (let k = j; k < b.length; k += 2) {
+      const blo = at(b, k);
+      if (blo > hi) break;
+      const bhi = at(b, k + 1);
+      if (blo > lo) out.push(lo, pred(blo));
+      if (bhi >= hi) {
+        open = false;
+        break;
+      }
+      lo = succ(bhi);
+    }
+    if (open) out.push(lo, hi);
+  }
+  return exact(out);
+}
+
+/** Every interval of a lies inside one of b's (b is canonical: disjoint, non-adjacent). */
+function flatIsSubset<T extends Num>(a: Flat<T>, b: Flat<T>): boolean {
+  if (a.length <= b.length) {
+    let j = 0;
+    for (let i = 0; i < a.length; i += 2) {
+      j = seek(b, j, at(a, i));
+      if (j >= b.length || at(b, j) > at(a, i) || at(b, j + 1) < at(a, i + 1)) return false;
+    }
+    return true;
+  }
+  // a is the larger: each of b's intervals holds a run of a's; nothing may fall between.
+  let i = 0;
+  for (let k = 0; k < b.length && i < a.length; k += 2) {
+    if (at(a, i) < at(b, k)) return false;
+    const next = seekStart(a, i, succ(at(b, k + 1)));
+    if (next > i) {
+      if (at(a, next - 1) > at(b, k + 1)) return false;
+      i = next;
+    }
+  }
+  return i >= a.length;
+}
+
+/**
+ * a minus b for a list a larger than b: the runs of a that no interval of b meets are copied whole
+ * (slice and concat, which copy memory rather than elements one by one); only the intervals each of
+ * b's meets are cut. Galloping finds them, so the work besides the copy is O(|b| × log |a|).
+ */
+function cutRuns<T extends Num>(a: Flat<T>, b: Flat<T>): Flat<T> {
+  const parts: (readonly T[])[] = [];
+  let cut: T[] = [];
+  const flush = (): void => {
+    if (cut.length > 0) parts.push(cut);
+    cut = [];
+  };
+  let i = 0;
+  /** Start of the interval at i when an earlier cut left only its upper part. */
+  let pendingLo: T | undefined;
+  for (let k = 0; k < b.length; k += 2) {
+    const blo = at(b, k);
+    const bhi = at(b, k + 1);
+    const first = seek(a, i, blo);
+    if (first > i && pendingLo !== undefined) {
+      cut.push(pendingLo, at(a, i + 1));
+      pendingLo = undefined;
+      i += 2;
+    }
+    if (first > i) {
+      flush();
+      parts.push(a.slice(i, first));
+      i = first;
+    }
+    for (; i < a.length; i += 2) {
+      const lo = pendingLo ?? at(a, i);
+      if (lo > bhi) break;
+      const hi = at(a, i + 1);
+      if (lo < blo) cut.push(lo, pred(blo));
+      if (hi > bhi) {
+        pendingLo = succ(bhi);
+        break;
+      }
+      pendingLo = undefined;
+    }
+  }
+  if (i < a.length && pendingLo !== undefined) {
+    cut.push(pendingLo, at(a, i + 1));
+    i += 2;
+  }
+  flush();
+  if (i < a.length) parts.push(a.slice(i));
+  return parts.length === 0 ? EMPTY : join(parts);
 }
 
 /** The element at i of a list the caller indexes within bounds (a clear error otherwise, never undefined). */

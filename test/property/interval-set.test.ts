@@ -3,7 +3,7 @@
  * numbers on a small domain [0, 15], where every member can be enumerated.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntervalSet } from '../../src/model/interval-set.js';
 
 const MIN = 0;
@@ -145,3 +145,72 @@ describe('IntervalSet algebra, small against large (galloping paths, domain 0..3
 function span(lo: number, hi: number): number[] {
   return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 }
+
+/**
+ * Large sets are cut chunk by chunk and share the chunks a cut leaves alone. With chunks of 2
+ * intervals, sets of 20–120 intervals take those paths: chains of cuts (as a flow walking a chain
+ * of rules makes) must equal the flat computation, and every reader sees the same set.
+ */
+describe('IntervalSet in chunks (chunks of 2 intervals, domain 0..399)', () => {
+  beforeAll(() => {
+    IntervalSet.setChunkIntervals(2);
+  });
+  afterAll(() => {
+    IntervalSet.setChunkIntervals(128);
+  });
+  const MAXV = 399;
+  const ALLV = Array.from({ length: MAXV + 1 }, (_, i) => i);
+  const r = (w: number): fc.Arbitrary<[number, number]> =>
+    fc
+      .tuple(fc.integer({ min: 0, max: MAXV }), fc.integer({ min: 0, max: w }))
+      .map(([a, d]): [number, number] => [a, Math.min(MAXV, a + d)]);
+  const few = fc.array(r(30), { minLength: 1, maxLength: 3 }).map((rs) => IntervalSet.of(0, MAXV, rs));
+  const many = fc.array(r(3), { minLength: 20, maxLength: 120 }).map((rs) => IntervalSet.of(0, MAXV, rs));
+
+  it('chains of cuts and intersections agree with brute force, read any way', () => {
+    fc.assert(
+      fc.property(
+        many,
+        fc.array(fc.tuple(few, fc.boolean()), { minLength: 1, maxLength: 12 }),
+        few,
+        (l, cuts, probe) => {
+          let set = l;
+          let ref = new Set(ALLV.filter((v) => l.has(v)));
+          for (const [c, keep] of cuts) {
+            const C = new Set(ALLV.filter((v) => c.has(v)));
+            if (keep && set.overlaps(c) && !c.isSubsetOf(set)) {
+              set = set.intersect(c);
+              ref = new Set([...ref].filter((v) => C.has(v)));
+            } else {
+              set = set.subtract(c);
+              ref = new Set([...ref].filter((v) => !C.has(v)));
+            }
+            const P = new Set(ALLV.filter((v) => probe.has(v)));
+            expect(ALLV.filter((v) => set.has(v))).toEqual([...ref].sort((a, b) => a - b));
+            expect(set.overlaps(probe)).toBe([...P].some((v) => ref.has(v)));
+            expect(probe.overlaps(set)).toBe([...P].some((v) => ref.has(v)));
+            expect(probe.isSubsetOf(set)).toBe([...P].every((v) => ref.has(v)));
+            expect(set.isSubsetOf(probe)).toBe([...ref].every((v) => P.has(v)));
+            expect(ALLV.filter((v) => probe.subtract(set).has(v))).toEqual([...P].filter((v) => !ref.has(v)));
+            expect(ALLV.filter((v) => probe.intersect(set).has(v))).toEqual([...P].filter((v) => ref.has(v)));
+            expect(ALLV.filter((v) => set.union(probe).has(v))).toEqual(ALLV.filter((v) => ref.has(v) || P.has(v)));
+            expect(Number(set.size())).toBe(ref.size);
+            expect(set.intervalCount).toBe([...set.intervals()].length);
+          }
+          // The flat list joined from the chunks is canonical and equals the same set built flat.
+          const b = set.bounds;
+          for (let i = 0; i < b.length; i += 2) expect(b[i]).toBeLessThanOrEqual(b[i + 1] ?? -1);
+          for (let i = 0; i + 2 < b.length; i += 2) expect(b[i + 2]).toBeGreaterThan((b[i + 1] ?? 0) + 1);
+          const flat = IntervalSet.of(
+            0,
+            MAXV,
+            [...ref].map((v): [number, number] => [v, v]),
+          );
+          expect(set.equals(flat)).toBe(true);
+          expect(flat.equals(set)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
