@@ -1,5 +1,5 @@
 import type { Ctx, Span } from './context.js';
-import { splitParam, unquote, type Statement, type Word } from './lexer.js';
+import { paramEquals, splitParam, unquote, type Statement, type Word } from './lexer.js';
 import { Item, Menu, Prop, Props, Store } from './store.js';
 
 /**
@@ -341,6 +341,18 @@ function keyName(raw: string): string {
   return k;
 }
 
+const KEY = /^[a-z0-9.\-_]+$/i;
+/** `key` of a `key=value` word as a property name (lowercase, shared), or null when it is not one. */
+const paramKeys = new Map<string, string | null>();
+function paramKey(raw: string): string | null {
+  let k = paramKeys.get(raw);
+  if (k === undefined) {
+    k = KEY.test(raw) ? keyName(raw) : null;
+    if (paramKeys.size < 4096) paramKeys.set(raw, k);
+  }
+  return k;
+}
+
 /** Short values repeat too (accept, forward, tcp, LAN, 443): one string each, so big exports stay light. */
 const shortValues = new Map<string, string>();
 function shortValue(v: string): string {
@@ -356,10 +368,12 @@ function readArgs(words: readonly Word[]): Args {
   const unset: string[] = [];
   const bare: Word[] = [];
   for (const w of words) {
-    const p = splitParam(w.raw);
-    if (p && /^[a-z0-9.\-_]+$/i.test(p.key)) {
-      const neg = p.value.startsWith('!');
-      props.put(keyName(p.key), shortValue(unquote(neg ? p.value.slice(1) : p.value)), neg, w.start, w.end);
+    const raw = w.raw;
+    const eq = paramEquals(raw);
+    const key = eq > 0 ? paramKey(raw.slice(0, eq)) : null;
+    if (key !== null) {
+      const neg = raw.charCodeAt(eq + 1) === 33; /* ! */
+      props.put(key, shortValue(unquote(raw.slice(neg ? eq + 2 : eq + 1))), neg, w.start, w.end);
       continue;
     }
     if (/^![a-z0-9.\-_]+$/i.test(w.raw)) {
@@ -432,7 +446,7 @@ function add(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
   const before = props.get('place-before');
   if (before) props.delete('place-before');
   for (const w of a.bare) props.put(keyName(w.raw), 'yes', false, w.start, w.end);
-  const item = new Item(span, false, props);
+  const item = new Item(span, false, props.compact());
   if (before) {
     const t = resolveTargets(menu, before.value, false);
     const at = t.items.length > 0 ? menu.items.indexOf(t.items[0]!) : -1;

@@ -184,17 +184,19 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   if (item.disabled) return undefined; // docs/semantics.md#ros-filter: disabled rules are ignored
   const chainName = item.get('chain');
   const comment = item.get('comment') ?? '';
-  const label = comment ? `${t.nat ? 'NAT rule' : 'rule'} ${quoted(comment)}` : `${t.label} #${index}`;
+  const label = (): string => ruleLabel(t, item, index);
   if (!chainName) {
-    ctx.note(`${ctx.where(item.span)}: ${label} has no chain=; RouterOS refuses such a rule, so it is ignored`);
+    ctx.note(`${ctx.where(item.span)}: ${label()} has no chain=; RouterOS refuses such a rule, so it is ignored`);
     return undefined;
   }
   const actionName = item.get('action') ?? 'accept'; // RouterOS default action: accept
-  let action = t.nat ? (natAction(env, item, t.family, label, chainName) ?? ACTIONS[actionName]) : ACTIONS[actionName];
+  let action = t.nat
+    ? (natAction(env, item, t.family, label(), chainName) ?? ACTIONS[actionName])
+    : ACTIONS[actionName];
   if (actionName === 'jump') {
     const target = item.get('jump-target');
     if (!target) {
-      ctx.note(`${ctx.where(item.span)}: ${label}: action=jump without jump-target; RouterOS refuses it, ignored`);
+      ctx.note(`${ctx.where(item.span)}: ${label()}: action=jump without jump-target; RouterOS refuses it, ignored`);
       return undefined;
     }
     action = { kind: 'jump', chain: t.prefix + target };
@@ -204,7 +206,7 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
     ctx.unsupportedAt(
       bm.invalid.span,
       `/${t.menu} ${bm.invalid.message.split(':')[0]}`,
-      `${label}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
+      `${label()}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
     );
     return undefined;
   }
@@ -221,50 +223,61 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
       ctx.unsupportedAt(
         item.prop('action')?.span ?? item.span,
         `/${t.menu} action=${actionName}`,
-        `${label}: action "${actionName}" is not modeled; evaluated as passthrough`,
+        `${label()}: action "${actionName}" is not modeled; evaluated as passthrough`,
       );
     }
   }
   if (actionName === 'fasttrack-connection') ctx.note(FASTTRACK_NOTE);
-  for (const u of bm.unsupported) ctx.unsupportedAt(u.span, u.what, `${label}: ${u.why}`, u.what.split('=')[0]);
+  for (const u of bm.unsupported) ctx.unsupportedAt(u.span, u.what, `${label()}: ${u.why}`, u.what.split('=')[0]);
 
   // NAT rules keep the ids they had as port-forward / source-NAT entries (finding fingerprints).
   const id = t.nat
     ? ctx.uniqueId(contentId(chainName === 'srcnat' ? 'srcnat' : 'dstnat', ruleText(t.menu, item), comment))
     : ctx.uniqueId(entryId(t.idPrefix, t.menu, item, comment));
-  if (!bm.eitherPort) return [new EntryRule(ctx, t.menu, item, id, label, bm.match, action)];
+  if (!bm.eitherPort) return [new EntryRule(ctx, t, item, index, id, bm.match, action)];
   // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
   const d = { ...bm.match, dport: bm.match.dport ? bm.match.dport.intersect(bm.eitherPort) : bm.eitherPort };
   const s = { ...bm.match, sport: bm.match.sport ? bm.match.sport.intersect(bm.eitherPort) : bm.eitherPort };
   return [
-    new EntryRule(ctx, t.menu, item, id, label, d, action),
-    new EntryRule(ctx, t.menu, item, ctx.uniqueId(`${id}:src-port`), label, s, action),
+    new EntryRule(ctx, t, item, index, id, d, action),
+    new EntryRule(ctx, t, item, index, ctx.uniqueId(`${id}:src-port`), s, action),
   ];
 }
 
+/** `rule "comment"` (`NAT rule "…"`), else the table's label and the entry's print number. */
+function ruleLabel(t: Table, item: Item, index: number): string {
+  const comment = item.get('comment') ?? '';
+  return comment ? `${t.nat ? 'NAT rule' : 'rule'} ${quoted(comment)}` : `${t.label} #${String(index)}`;
+}
+
 /**
- * A rule whose location and normalized text are worked out when a finding or a reader asks for
- * them: a 100k-rule export then builds neither 100k locations nor 100k texts up front.
+ * A rule whose location, label and normalized text are worked out when a finding or a reader asks
+ * for them: a 100k-rule export then builds neither 100k locations nor 100k texts up front.
  */
 class EntryRule implements Rule {
   readonly id: string;
-  readonly label: string;
   readonly match: Match;
   readonly action: Action;
   private readonly ctx: Ctx;
-  private readonly menu: string;
+  private readonly table: Table;
   private readonly item: Item;
+  private readonly index: number;
   private cachedLoc?: SourceLocation;
   private cachedText?: string;
+  private cachedLabel?: string;
 
-  constructor(ctx: Ctx, menu: string, item: Item, id: string, label: string, match: Match, action: Action) {
+  constructor(ctx: Ctx, table: Table, item: Item, index: number, id: string, match: Match, action: Action) {
     this.ctx = ctx;
-    this.menu = menu;
+    this.table = table;
     this.item = item;
+    this.index = index;
     this.id = id;
-    this.label = label;
     this.match = match;
     this.action = action;
+  }
+
+  get label(): string {
+    return (this.cachedLabel ??= ruleLabel(this.table, this.item, this.index));
   }
 
   get loc(): SourceLocation {
@@ -272,7 +285,7 @@ class EntryRule implements Rule {
   }
 
   get text(): string {
-    return (this.cachedText ??= ruleText(this.menu, this.item));
+    return (this.cachedText ??= ruleText(this.table.menu, this.item));
   }
 
   /** `comment=`: carries inline suppressions (fwlint-disable ...). */
