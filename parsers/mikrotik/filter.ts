@@ -138,12 +138,12 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
     };
     for (const b of t.base) if (b !== 'output' || menu) base(b);
     present.add(t.menu);
-    (menu?.items ?? []).forEach((item, index) => {
+    for (const [index, item] of (menu?.items ?? []).entries()) {
       const rules = buildRules(env, t, item, index, never);
-      if (!rules) return;
-      const chain = base(item.get('chain')!);
-      chain.rules.push(...rules);
-    });
+      const chainName = item.get('chain');
+      if (!rules || !chainName) continue;
+      base(chainName).rules.push(...rules);
+    }
   }
   const stage = (name: string, ids: string[]): Stage | undefined => {
     const have = ids.filter((id) => chains[id]);
@@ -155,17 +155,19 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
   const tracking = connectionTracking(env, store, chains);
   const rawStage = stage('raw prerouting', [...tracking, 'raw:prerouting', 'ipv6-raw:prerouting']);
   const raw: Stage | undefined = rawStage && { ...rawStage, kind: 'raw' };
-  const forward = stage('filter forward', ['forward', 'ipv6:forward'])!;
-  const input = stage('filter input', ['input', 'ipv6:input'])!;
+  // The IPv4 filter's base chains always exist, so these stages are never empty.
+  const forward = stage('filter forward', ['forward', 'ipv6:forward']) ?? { name: 'filter forward', chains: [] };
+  const input = stage('filter input', ['input', 'ipv6:input']) ?? { name: 'filter input', chains: [] };
   const dst = stage('dstnat', ['nat:dstnat', 'ipv6-nat:dstnat']);
   const dstnat: Stage | undefined = dst && { ...dst, kind: 'dnat' };
   const src = stage('srcnat', ['nat:srcnat', 'ipv6-nat:srcnat']);
   const srcnat: Stage | undefined = src && { ...src, kind: 'snat' };
   if (never.length) {
     const shown =
-      never.length > 10 ? `${never.slice(0, 10).join(', ')} and ${never.length - 10} more` : never.join(', ');
+      never.length > 10 ? `${never.slice(0, 10).join(', ')} and ${String(never.length - 10)} more` : never.join(', ');
     ctx.note(
-      `filter rules at line${never.length > 1 ? 's' : ''} ${shown} only match traffic unlike the flows fwlint evaluates (plain, not IPsec, with a normal TTL), so they never apply to them`,
+      `filter rules at line${never.length > 1 ? 's' : ''} ${shown} only match traffic unlike the flows fwlint evaluates ` +
+        '(plain, not IPsec, with a normal TTL), so they never apply to them',
     );
   }
   // RouterOS packet flow (docs/semantics.md#ros-filter, #ros-nat): raw prerouting (notrack), connection
@@ -205,13 +207,13 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   if (bm.invalid) {
     ctx.unsupportedAt(
       bm.invalid.span,
-      `/${t.menu} ${bm.invalid.message.split(':')[0]}`,
+      `/${t.menu} ${bm.invalid.message.split(':')[0] ?? ''}`,
       `${label()}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
     );
     return undefined;
   }
   if (bm.never) {
-    never.push(`${ctx.line(item.span.start)} (${bm.never})`);
+    never.push(`${String(ctx.line(item.span.start))} (${bm.never})`);
     return undefined;
   }
   if (!action) {
@@ -290,7 +292,8 @@ class EntryRule implements Rule {
 
   /** `comment=`: carries inline suppressions (fwlint-disable ...). */
   get comment(): string | undefined {
-    return this.item.get('comment') || undefined;
+    const comment = this.item.get('comment');
+    return comment === '' ? undefined : comment;
   }
 }
 
