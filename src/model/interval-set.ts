@@ -116,10 +116,13 @@ export class IntervalSet<T extends Num> {
 
   has(v: T): boolean {
     if (this.n === 0) return false;
-    const cs = this.pieces();
-    const c = findChunk(cs, 0, v);
-    if (c >= cs.length) return false;
-    const b = chunk(cs, c);
+    let b = this.flat;
+    if (!b) {
+      const cs = this.pieces();
+      const c = findChunk(cs, 0, v);
+      if (c >= cs.length) return false;
+      b = chunk(cs, c);
+    }
     const k = seek(b, 0, v);
     return k < b.length && at(b, k) <= v;
   }
@@ -145,6 +148,7 @@ export class IntervalSet<T extends Num> {
     if (this.isSubsetOf(o)) return this;
     if (o.isSubsetOf(this)) return o;
     const [small, big] = this.n <= o.n ? [this, o] : [o, this];
+    if (!big.isChunked() && !small.isChunked()) return this.make(flatIntersect(small.bounds, big.bounds));
     // Each interval of the smaller side meets the larger side's intervals from the first that ends
     // at or after its start; a cursor gallops to it. The result is collected in chunks.
     const out = new PartWriter<T>();
@@ -442,6 +446,26 @@ function flatUnion<T extends Num>(x: Flat<T>, y: Flat<T>): Flat<T> {
   }
   for (; j < big.length; j++) flat.push(at(big, j));
   return exact(merge(flat));
+}
+
+/** Each interval of the smaller list meets the larger list's intervals from the first ending at or after its start. */
+function flatIntersect<T extends Num>(x: Flat<T>, y: Flat<T>): Flat<T> {
+  const [small, big] = x.length <= y.length ? [x, y] : [y, x];
+  const out: T[] = [];
+  let j = 0;
+  for (let i = 0; i < small.length && j < big.length; i += 2) {
+    const lo = at(small, i);
+    const hi = at(small, i + 1);
+    j = seek(big, j, lo);
+    for (let k = j; k < big.length; k += 2) {
+      const blo = at(big, k);
+      if (blo > hi) break;
+      const bhi = at(big, k + 1);
+      out.push(blo > lo ? blo : lo, bhi < hi ? bhi : hi);
+      if (bhi >= hi) break;
+    }
+  }
+  return exact(out);
 }
 
 function flatOverlaps<T extends Num>(x: Flat<T>, y: Flat<T>): boolean {
