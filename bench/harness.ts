@@ -32,6 +32,13 @@ export interface Measured {
   ms: number;
   parseMs?: number;
   evalMs?: number;
+  /**
+   * CPU time (user + system) of the same steps: on a shared machine wall time includes the time other
+   * processes held the cores, CPU time much less, so ratios of CPU times are the steadier figures.
+   */
+  cpuMs?: number;
+  parseCpuMs?: number;
+  evalCpuMs?: number;
   /** Bytes; undefined when the child was stopped (timeout). */
   peakRss?: number;
   /** V8 heap still in use after a full GC with the results alive: the model's own size, without garbage. */
@@ -42,6 +49,10 @@ export interface Measured {
 }
 
 const now = (): number => performance.now();
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /** Runs one job in this process and prints its JSON result (lint: the parse result first, on its own line). */
 export async function runJob(job: Job): Promise<void> {
@@ -53,17 +64,21 @@ export async function runJob(job: Job): Promise<void> {
   const result: Measured = { ms: 0 };
   if (job.mode === 'floor') {
     gc();
+    const c0 = cpu();
     const t0 = now();
     const lines = readFileSync(job.file, 'utf8').split('\n');
     result.ms = now() - t0;
+    result.cpuMs = cpu() - c0;
     keep = lines;
   } else if (job.mode === 'fxp') {
     const { XMLParser } = await import('fast-xml-parser');
     const text = readFileSync(job.file, 'utf8');
     gc();
+    const c0 = cpu();
     const t0 = now();
     keep = new XMLParser({ ignoreAttributes: false }).parse(text);
     result.ms = now() - t0;
+    result.cpuMs = cpu() - c0;
   } else {
     const { detectVendor, parserFor } = await import('../parsers/index.js');
     const { lintPolicy } = await import('../src/lint/run.js');
@@ -71,12 +86,15 @@ export async function runJob(job: Job): Promise<void> {
     const profile = loadProfile('ipnordic');
     const text = readFileSync(job.file, 'utf8');
     gc();
+    const c0 = cpu();
     const t0 = now();
     const vendor = detectVendor(text.slice(0, 8192));
     const parser = vendor && parserFor(vendor);
     if (!vendor || !parser) throw new Error(`${job.file}: vendor not detected`);
     const policies = parser.parse(text, job.file, vendor);
     result.parseMs = now() - t0;
+    result.parseCpuMs = cpu() - c0;
+    result.cpuMs = result.parseCpuMs;
     result.rulesInModel = policies.reduce(
       (n, p) => n + Object.values(p.ruleset.chains).reduce((m, c) => m + c.rules.filter((x) => !x.implicit).length, 0),
       0,
@@ -86,10 +104,13 @@ export async function runJob(job: Job): Promise<void> {
       // The parse time first: a lint stopped by the timeout still tells it.
       out({ ...result });
       const site = job.site ?? { phones: [], wan: [] };
+      const c1 = cpu();
       const t1 = now();
       const results = policies.map((p) => lintPolicy(p, [profile], { ...site, audiences: [], devices: [] }));
       result.evalMs = now() - t1;
+      result.evalCpuMs = cpu() - c1;
       result.ms = result.parseMs + result.evalMs;
+      result.cpuMs = result.parseCpuMs + result.evalCpuMs;
       result.findings = results.reduce((n, r) => n + r.findings.length, 0);
       keep = results;
     }
@@ -138,6 +159,9 @@ export function medianOf(runs: Measured[]): Measured {
   const out: Measured = { ...first, ms: pick((m) => m.ms) ?? 0 };
   out.parseMs = pick((m) => m.parseMs);
   out.evalMs = pick((m) => m.evalMs);
+  out.cpuMs = pick((m) => m.cpuMs);
+  out.parseCpuMs = pick((m) => m.parseCpuMs);
+  out.evalCpuMs = pick((m) => m.evalCpuMs);
   out.peakRss = pick((m) => m.peakRss);
   out.liveHeap = pick((m) => m.liveHeap);
   if (runs.some((m) => m.timedOut)) out.timedOut = true;

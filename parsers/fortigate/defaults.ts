@@ -12,7 +12,8 @@ export const NO_PING_IMPLICIT =
   'allowaccess is empty by default)';
 
 export const PORT_PRESERVE_REASON =
-  'FortiOS keeps the original source port when it is free (port-preserve enable is the default; docs/semantics.md#fgt-policy, docs/semantics.md#fgt-nat)';
+  'FortiOS keeps the original source port when it is free ' +
+  '(port-preserve enable is the default; docs/semantics.md#fgt-policy, docs/semantics.md#fgt-nat)';
 
 /** system global udp-idle-timer (docs/semantics.md#fgt-timeouts, docs/semantics.md#fgt-defaults). */
 export const UDP_IDLE_DEFAULT = 180;

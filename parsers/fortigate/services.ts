@@ -64,7 +64,9 @@ export class Services {
       return { parts: [], missing: [] };
     }
     if (this.resolving.size >= MAX_NESTING) {
-      this.ctx.note(`service group "${name}" is nested more than ${MAX_NESTING} groups deep; fwlint stops there`);
+      this.ctx.note(
+        `service group "${name}" is nested more than ${String(MAX_NESTING)} groups deep; fwlint stops there`,
+      );
       return { parts: [], missing: [] };
     }
     this.resolving.add(name);
@@ -214,8 +216,9 @@ export class Services {
       parts.some((p) => p.proto === PROTO.udp || p.proto === 'any')
     ) {
       this.ctx.note(
-        `${this.ctx.where(getSet(e, 'session-ttl') ?? e)}: service "${e.key}" sets session-ttl ${value(e, 'session-ttl')}; ` +
-          `whether it governs the idle time of UDP sessions is not documented (docs/semantics.md#fgt-timeouts; uncertain); fwlint uses udp-idle-timer`,
+        `${this.ctx.where(getSet(e, 'session-ttl') ?? e)}: service "${e.key}" sets session-ttl ${value(e, 'session-ttl') ?? ''}; ` +
+          'whether it governs the idle time of UDP sessions is not documented ' +
+          '(docs/semantics.md#fgt-timeouts; uncertain); fwlint uses udp-idle-timer',
       );
     }
     const helper = value(e, 'helper');
@@ -278,9 +281,9 @@ function predefinedParts(p: PredefinedService): ServicePart[] {
 }
 
 function describePredefined(p: PredefinedService): string {
-  if (p.protocol === 'IP') return p.protocolNumber ? `IP protocol ${p.protocolNumber}` : 'any protocol';
+  if (p.protocol === 'IP') return p.protocolNumber ? `IP protocol ${String(p.protocolNumber)}` : 'any protocol';
   if (p.protocol === 'ICMP' || p.protocol === 'ICMP6')
-    return p.icmptype !== undefined ? `${p.protocol} type ${p.icmptype}` : p.protocol;
+    return p.icmptype !== undefined ? `${p.protocol} type ${String(p.icmptype)}` : p.protocol;
   const out: string[] = [];
   if (p.tcp) out.push(`tcp ${p.tcp.join(' ')}`);
   if (p.udp) out.push(`udp ${p.udp.join(' ')}`);
@@ -307,7 +310,8 @@ export function serviceBoxes(parts: readonly ServicePart[]): ServiceBox[] {
   }
   const groups = new Map<string, { sport?: PortSet; timer?: ServiceTimer; byProto: Map<number, PortSet> }>();
   for (const p of parts) {
-    const sk = `${p.sport ? p.sport.bounds.join(',') : '*'}|${p.timer ? `${p.timer.stmt.line}:${p.timer.stmt.column}` : ''}`;
+    const timerAt = p.timer ? `${String(p.timer.stmt.line)}:${String(p.timer.stmt.column)}` : '';
+    const sk = `${p.sport ? p.sport.bounds.join(',') : '*'}|${timerAt}`;
     let g = groups.get(sk);
     if (!g) {
       g = { byProto: new Map() };

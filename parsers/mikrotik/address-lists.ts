@@ -88,19 +88,27 @@ export class AddressLists {
         }
         const spec = parseAddressSpec(addr.value);
         if (spec) {
-          const r = ranges.get(name)!;
+          let r = ranges.get(name);
+          if (!r) {
+            r = [];
+            ranges.set(name, r);
+          }
           for (const iv of spec.intervals()) r.push(iv);
         } else if (HOSTNAME.test(addr.value) && /[a-z]/i.test(addr.value)) {
           l.hostnames.push({ name: addr.value, span: addr.span });
         } else {
           ctx.noteOnce(
             `bad-entry:${name}`,
-            `${ctx.where(item.span)}: address-list ${name} entry "${addr.value}" is neither an address nor a DNS name; RouterOS would refuse it, ignored (further ones in this list are not noted)`,
+            `${ctx.where(item.span)}: address-list ${name} entry "${addr.value}" is neither an address nor a DNS name; ` +
+              'RouterOS would refuse it, ignored (further ones in this list are not noted)',
           );
         }
       }
       // One sort-and-merge per list: large lists (100k entries) stay linear-logarithmic.
-      for (const [name, r] of ranges) map.get(name)!.set = addrSet(r);
+      for (const [name, r] of ranges) {
+        const l = map.get(name);
+        if (l) l.set = addrSet(r);
+      }
     }
     // Lists filled at run time.
     const fill = (family: Family, name: string, why: string, span: Span): void => {
@@ -122,7 +130,7 @@ export class AddressLists {
             fill(
               family,
               list,
-              `filled at run time by the ${table} rule at line ${ctx.line(item.span.start)}`,
+              `filled at run time by the ${table} rule at line ${String(ctx.line(item.span.start))}`,
               item.span,
             );
           }

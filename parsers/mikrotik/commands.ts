@@ -1,5 +1,5 @@
 import type { Ctx, Span } from './context.js';
-import { splitParam, unquote, type Statement, type Word } from './lexer.js';
+import { paramEquals, splitParam, unquote, type Statement, type Word } from './lexer.js';
 import { Item, Menu, Prop, Props, Store } from './store.js';
 
 /**
@@ -120,7 +120,7 @@ export interface Executed {
 }
 
 /** Runs statements one at a time (as the lexer reads them); `result` holds the store so far. */
-export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed } {
+export function executor(ctx: Ctx): { run: (st: Statement) => void; result: Executed } {
   const store = new Store();
   let current: Menu | undefined;
   const out: Executed = { store, slashPaths: false, commandCount: 0, knownMenuCount: 0 };
@@ -129,7 +129,8 @@ export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed
   const run = (st: Statement): void => {
     out.first ??= st;
     const words = st.words;
-    const first = words[0]!.raw;
+    const head = firstWord(st);
+    const first = head.raw;
     if (block > 0) {
       // Inside the block: script lines, indented lines and the closing brace belong to it; a
       // command at the start of a line ends it (so a real damaged line never hides what follows).
@@ -144,7 +145,8 @@ export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed
       ctx.unsupportedAt(
         st,
         'script block',
-        'a { … } block spanning lines (a script source, or a hand-edited export): RouterOS script code runs when the file is imported and can change firewall configuration; fwlint does not execute scripts',
+        'a { … } block spanning lines (a script source, or a hand-edited export): RouterOS script code runs ' +
+          'when the file is imported and can change firewall configuration; fwlint does not execute scripts',
         'script block',
       );
       block = Math.max(1, braceDelta(ctx.text.slice(st.start, st.end)));
@@ -186,12 +188,13 @@ export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed
       }
       const pathText = parsed.path.join(' ');
       const menu = store.menu(pathText);
-      if (!menu.anchor) menu.anchor = { start: words[0]!.start, end: words[parsed.pathWords - 1]!.end };
+      menu.anchor ??= { start: head.start, end: (words[parsed.pathWords - 1] ?? head).end };
       if (parsed.verb === undefined) {
-        if (parsed.args.length > 0) {
+        const arg = parsed.args[0];
+        if (arg) {
           ctx.unsupportedAt(
             st,
-            `/${pathText} ${parsed.args[0]!.raw.split('=')[0]}`,
+            `/${pathText} ${arg.raw.split('=')[0] ?? ''}`,
             'not a RouterOS command (a menu path followed by values but no command such as add or set); it is ignored',
             'malformed command',
           );
@@ -216,7 +219,7 @@ export function executor(ctx: Ctx): { run(st: Statement): void; result: Executed
         return;
       }
       out.commandCount++;
-      command(ctx, current, verb, words[0]!, words.slice(1), st);
+      command(ctx, current, verb, head, words.slice(1), st);
       return;
     }
     stray(ctx, st);
@@ -237,7 +240,7 @@ interface ParsedPath {
 
 /** `/ip firewall filter add …`, `/ip/firewall/filter`, `/ip/firewall/filter/add …`. */
 function parsePath(words: readonly Word[]): ParsedPath | undefined {
-  const head = words[0]!.raw;
+  const head = words[0]?.raw ?? '';
   const segs = head.split('/').filter((s) => s !== '');
   if (!segs.every((s) => IDENT.test(s))) return undefined;
   const slash = segs.length > 1;
@@ -253,7 +256,7 @@ function parsePath(words: readonly Word[]): ParsedPath | undefined {
   let verbWord: Word | undefined = verb ? words[0] : undefined;
   if (!verb) {
     for (; k < words.length; k++) {
-      const w = words[k]!.raw;
+      const w = words[k]?.raw ?? '';
       if (!IDENT.test(w)) break;
       const l = w.toLowerCase();
       if (EFFECT_VERBS.has(l) || NOOP_VERBS.has(l)) {
@@ -265,8 +268,9 @@ function parsePath(words: readonly Word[]): ParsedPath | undefined {
       path.push(l);
     }
     // `/menu unknown-verb [find …] k=v`: the last identifier before the values is a command we do not know.
-    if (!verb && k < words.length && path.length > 1 && k > 1) {
-      verb = path.pop()!;
+    const unknownVerb = !verb && k < words.length && path.length > 1 && k > 1 ? path.pop() : undefined;
+    if (unknownVerb !== undefined) {
+      verb = unknownVerb;
       verbWord = words[k - 1];
     }
   }
@@ -307,7 +311,7 @@ function stray(ctx: Ctx, st: Statement): void {
 /** `:local`, `:foreach … do={ … }`, `{ … }`: scripts run at import time. */
 function script(ctx: Ctx, st: Statement): void {
   const text = ctx.text.slice(st.start, st.end);
-  const head = st.words[0]!.raw.toLowerCase();
+  const head = firstWord(st).raw.toLowerCase();
   if (
     /^:(put|log|delay|beep|local|global|set|environment|error|nothing)$/.test(head) &&
     !/firewall|\/ip\b|\/interface\b/i.test(text)
@@ -341,6 +345,18 @@ function keyName(raw: string): string {
   return k;
 }
 
+const KEY = /^[a-z0-9.\-_]+$/i;
+/** `key` of a `key=value` word as a property name (lowercase, shared), or null when it is not one. */
+const paramKeys = new Map<string, string | null>();
+function paramKey(raw: string): string | null {
+  let k = paramKeys.get(raw);
+  if (k === undefined) {
+    k = KEY.test(raw) ? keyName(raw) : null;
+    if (paramKeys.size < 4096) paramKeys.set(raw, k);
+  }
+  return k;
+}
+
 /** Short values repeat too (accept, forward, tcp, LAN, 443): one string each, so big exports stay light. */
 const shortValues = new Map<string, string>();
 function shortValue(v: string): string {
@@ -356,10 +372,12 @@ function readArgs(words: readonly Word[]): Args {
   const unset: string[] = [];
   const bare: Word[] = [];
   for (const w of words) {
-    const p = splitParam(w.raw);
-    if (p && /^[a-z0-9.\-_]+$/i.test(p.key)) {
-      const neg = p.value.startsWith('!');
-      props.put(keyName(p.key), shortValue(unquote(neg ? p.value.slice(1) : p.value)), neg, w.start, w.end);
+    const raw = w.raw;
+    const eq = paramEquals(raw);
+    const key = eq > 0 ? paramKey(raw.slice(0, eq)) : null;
+    if (key !== null) {
+      const neg = raw.charCodeAt(eq + 1) === 33; /* ! */
+      props.put(key, shortValue(unquote(raw.slice(neg ? eq + 2 : eq + 1))), neg, w.start, w.end);
       continue;
     }
     if (/^![a-z0-9.\-_]+$/i.test(w.raw)) {
@@ -380,23 +398,29 @@ function command(
   st: Statement,
 ): void {
   const span: Span = { start: st.start, end: st.end };
-  if (!menu.anchor) menu.anchor = { start: st.start, end: (verbWord ?? st.words[0]!).end };
+  menu.anchor ??= { start: st.start, end: (verbWord ?? firstWord(st)).end };
   if (NOOP_VERBS.has(verb)) return;
   switch (verb) {
     case 'add':
-      return add(ctx, menu, args, span);
+      add(ctx, menu, args, span);
+      return;
     case 'set':
     case 'comment':
-      return set(ctx, menu, args, span, verb);
+      set(ctx, menu, args, span, verb);
+      return;
     case 'remove':
-      return remove(ctx, menu, args, span);
+      remove(ctx, menu, args, span);
+      return;
     case 'enable':
     case 'disable':
-      return toggle(ctx, menu, args, span, verb === 'disable');
+      toggle(ctx, menu, args, span, verb === 'disable');
+      return;
     case 'unset':
-      return unsetCmd(ctx, menu, args, span);
+      unsetCmd(ctx, menu, args, span);
+      return;
     case 'move':
-      return move(ctx, menu, args, span);
+      move(ctx, menu, args, span);
+      return;
     default:
       if (isFirewallMenu(menu.path)) {
         ctx.unsupportedAt(
@@ -416,9 +440,10 @@ function add(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
   if (copyFrom) {
     props.delete('copy-from');
     const src = resolveTargets(menu, copyFrom.value, false);
-    if (src.items.length === 1) {
+    const [only] = src.items;
+    if (only && src.items.length === 1) {
       const merged = new Props();
-      for (const [k, v] of src.items[0]!.props) merged.set(k, v);
+      for (const [k, v] of only.props) merged.set(k, v);
       for (const [k, v] of props) merged.set(k, v);
       props = merged;
     } else if (isFirewallMenu(menu.path)) {
@@ -432,10 +457,11 @@ function add(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
   const before = props.get('place-before');
   if (before) props.delete('place-before');
   for (const w of a.bare) props.put(keyName(w.raw), 'yes', false, w.start, w.end);
-  const item = new Item(span, false, props);
+  const item = new Item(span, false, props.compact());
   if (before) {
     const t = resolveTargets(menu, before.value, false);
-    const at = t.items.length > 0 ? menu.items.indexOf(t.items[0]!) : -1;
+    const target = t.items[0];
+    const at = target ? menu.items.indexOf(target) : -1;
     if (at >= 0) {
       menu.items.splice(at, 0, item);
       return;
@@ -617,21 +643,22 @@ function findTargets(menu: Menu, text: string, create: boolean, span?: Span): Ta
   const inner = text.replace(/^\[\s*/, '').replace(/\s*\]$/, '');
   const toks = tokens(inner);
   let k = 0;
-  if (toks[k] && /(^|\/)find$/i.test(toks[k]!)) k++;
+  if (/(^|\/)find$/i.test(toks[k] ?? '')) k++;
   else return { items: [], unknown: text };
   if (toks[k]?.toLowerCase() === 'where') k++;
   const conds: Condition[] = [];
-  for (; k < toks.length; k++) {
-    const tok = toks[k]!;
+  for (const tok of toks.slice(k)) {
     if (/^(and|&&)$/i.test(tok)) continue;
-    let m = /^([a-z0-9.\-_]+)(!=|=|~)(.*)$/is.exec(tok);
-    if (m) {
-      conds.push({ key: m[1]!.toLowerCase(), op: m[2] as Condition['op'], value: unquote(m[3]!) });
+    const cmp = /^([a-z0-9.\-_]+)(!=|=|~)(.*)$/is.exec(tok);
+    if (cmp) {
+      const [, key = '', op = '=', value = ''] = cmp;
+      conds.push({ key: key.toLowerCase(), op: op as Condition['op'], value: unquote(value) });
       continue;
     }
-    m = /^(!?)([a-z0-9.\-_]+)$/i.exec(tok);
-    if (m) {
-      conds.push({ key: m[2]!.toLowerCase(), op: m[1] ? 'false' : 'true', value: '' });
+    const flag = /^(!?)([a-z0-9.\-_]+)$/i.exec(tok);
+    if (flag) {
+      const [, not = '', key = ''] = flag;
+      conds.push({ key: key.toLowerCase(), op: not ? 'false' : 'true', value: '' });
       continue;
     }
     return { items: [], unknown: text };
@@ -662,8 +689,9 @@ function findTargets(menu: Menu, text: string, create: boolean, span?: Span): Ta
     // A built-in entry (`[ find default-name=ether1 ]`, `[ find default=yes ]`).
     const b = new Item(span, true);
     for (const c of conds) b.props.set(c.key, Prop.of(c.value, false, span));
-    if (b.get('default-name') !== undefined && b.get('name') === undefined)
-      b.props.set('name', Prop.of(b.get('default-name')!, false, span));
+    const defaultName = b.get('default-name');
+    if (defaultName !== undefined && b.get('name') === undefined)
+      b.props.set('name', Prop.of(defaultName, false, span));
     menu.items.push(b);
     return { items: [b] };
   }
@@ -676,10 +704,10 @@ function tokens(s: string): string[] {
   let cur = '';
   let quote = false;
   for (let k = 0; k < s.length; k++) {
-    const c = s[k]!;
+    const c = s.charAt(k);
     if (quote) {
       cur += c;
-      if (c === '\\' && k + 1 < s.length) cur += s[++k];
+      if (c === '\\' && k + 1 < s.length) cur += s.charAt(++k);
       else if (c === '"') quote = false;
       continue;
     }
@@ -693,6 +721,13 @@ function tokens(s: string): string[] {
   }
   if (cur) out.push(cur);
   return out;
+}
+
+/** The first word of a statement (the lexer never makes a statement without words). */
+function firstWord(st: Statement): Word {
+  const w = st.words[0];
+  if (!w) throw new Error('RouterOS parser: a statement without words');
+  return w;
 }
 
 /** Runs a list of statements (tests, small inputs). */

@@ -138,12 +138,12 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
     };
     for (const b of t.base) if (b !== 'output' || menu) base(b);
     present.add(t.menu);
-    (menu?.items ?? []).forEach((item, index) => {
+    for (const [index, item] of (menu?.items ?? []).entries()) {
       const rules = buildRules(env, t, item, index, never);
-      if (!rules) return;
-      const chain = base(item.get('chain')!);
-      chain.rules.push(...rules);
-    });
+      const chainName = item.get('chain');
+      if (!rules || !chainName) continue;
+      base(chainName).rules.push(...rules);
+    }
   }
   const stage = (name: string, ids: string[]): Stage | undefined => {
     const have = ids.filter((id) => chains[id]);
@@ -155,17 +155,19 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
   const tracking = connectionTracking(env, store, chains);
   const rawStage = stage('raw prerouting', [...tracking, 'raw:prerouting', 'ipv6-raw:prerouting']);
   const raw: Stage | undefined = rawStage && { ...rawStage, kind: 'raw' };
-  const forward = stage('filter forward', ['forward', 'ipv6:forward'])!;
-  const input = stage('filter input', ['input', 'ipv6:input'])!;
+  // The IPv4 filter's base chains always exist, so these stages are never empty.
+  const forward = stage('filter forward', ['forward', 'ipv6:forward']) ?? { name: 'filter forward', chains: [] };
+  const input = stage('filter input', ['input', 'ipv6:input']) ?? { name: 'filter input', chains: [] };
   const dst = stage('dstnat', ['nat:dstnat', 'ipv6-nat:dstnat']);
   const dstnat: Stage | undefined = dst && { ...dst, kind: 'dnat' };
   const src = stage('srcnat', ['nat:srcnat', 'ipv6-nat:srcnat']);
   const srcnat: Stage | undefined = src && { ...src, kind: 'snat' };
   if (never.length) {
     const shown =
-      never.length > 10 ? `${never.slice(0, 10).join(', ')} and ${never.length - 10} more` : never.join(', ');
+      never.length > 10 ? `${never.slice(0, 10).join(', ')} and ${String(never.length - 10)} more` : never.join(', ');
     ctx.note(
-      `filter rules at line${never.length > 1 ? 's' : ''} ${shown} only match traffic unlike the flows fwlint evaluates (plain, not IPsec, with a normal TTL), so they never apply to them`,
+      `filter rules at line${never.length > 1 ? 's' : ''} ${shown} only match traffic unlike the flows fwlint evaluates ` +
+        '(plain, not IPsec, with a normal TTL), so they never apply to them',
     );
   }
   // RouterOS packet flow (docs/semantics.md#ros-filter, #ros-nat): raw prerouting (notrack), connection
@@ -184,17 +186,19 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   if (item.disabled) return undefined; // docs/semantics.md#ros-filter: disabled rules are ignored
   const chainName = item.get('chain');
   const comment = item.get('comment') ?? '';
-  const label = comment ? `${t.nat ? 'NAT rule' : 'rule'} ${quoted(comment)}` : `${t.label} #${index}`;
+  const label = (): string => ruleLabel(t, item, index);
   if (!chainName) {
-    ctx.note(`${ctx.where(item.span)}: ${label} has no chain=; RouterOS refuses such a rule, so it is ignored`);
+    ctx.note(`${ctx.where(item.span)}: ${label()} has no chain=; RouterOS refuses such a rule, so it is ignored`);
     return undefined;
   }
   const actionName = item.get('action') ?? 'accept'; // RouterOS default action: accept
-  let action = t.nat ? (natAction(env, item, t.family, label, chainName) ?? ACTIONS[actionName]) : ACTIONS[actionName];
+  let action = t.nat
+    ? (natAction(env, item, t.family, label(), chainName) ?? ACTIONS[actionName])
+    : ACTIONS[actionName];
   if (actionName === 'jump') {
     const target = item.get('jump-target');
     if (!target) {
-      ctx.note(`${ctx.where(item.span)}: ${label}: action=jump without jump-target; RouterOS refuses it, ignored`);
+      ctx.note(`${ctx.where(item.span)}: ${label()}: action=jump without jump-target; RouterOS refuses it, ignored`);
       return undefined;
     }
     action = { kind: 'jump', chain: t.prefix + target };
@@ -203,13 +207,13 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   if (bm.invalid) {
     ctx.unsupportedAt(
       bm.invalid.span,
-      `/${t.menu} ${bm.invalid.message.split(':')[0]}`,
-      `${label}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
+      `/${t.menu} ${bm.invalid.message.split(':')[0] ?? ''}`,
+      `${label()}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
     );
     return undefined;
   }
   if (bm.never) {
-    never.push(`${ctx.line(item.span.start)} (${bm.never})`);
+    never.push(`${String(ctx.line(item.span.start))} (${bm.never})`);
     return undefined;
   }
   if (!action) {
@@ -221,50 +225,61 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
       ctx.unsupportedAt(
         item.prop('action')?.span ?? item.span,
         `/${t.menu} action=${actionName}`,
-        `${label}: action "${actionName}" is not modeled; evaluated as passthrough`,
+        `${label()}: action "${actionName}" is not modeled; evaluated as passthrough`,
       );
     }
   }
   if (actionName === 'fasttrack-connection') ctx.note(FASTTRACK_NOTE);
-  for (const u of bm.unsupported) ctx.unsupportedAt(u.span, u.what, `${label}: ${u.why}`, u.what.split('=')[0]);
+  for (const u of bm.unsupported) ctx.unsupportedAt(u.span, u.what, `${label()}: ${u.why}`, u.what.split('=')[0]);
 
   // NAT rules keep the ids they had as port-forward / source-NAT entries (finding fingerprints).
   const id = t.nat
     ? ctx.uniqueId(contentId(chainName === 'srcnat' ? 'srcnat' : 'dstnat', ruleText(t.menu, item), comment))
     : ctx.uniqueId(entryId(t.idPrefix, t.menu, item, comment));
-  if (!bm.eitherPort) return [new EntryRule(ctx, t.menu, item, id, label, bm.match, action)];
+  if (!bm.eitherPort) return [new EntryRule(ctx, t, item, index, id, bm.match, action)];
   // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
   const d = { ...bm.match, dport: bm.match.dport ? bm.match.dport.intersect(bm.eitherPort) : bm.eitherPort };
   const s = { ...bm.match, sport: bm.match.sport ? bm.match.sport.intersect(bm.eitherPort) : bm.eitherPort };
   return [
-    new EntryRule(ctx, t.menu, item, id, label, d, action),
-    new EntryRule(ctx, t.menu, item, ctx.uniqueId(`${id}:src-port`), label, s, action),
+    new EntryRule(ctx, t, item, index, id, d, action),
+    new EntryRule(ctx, t, item, index, ctx.uniqueId(`${id}:src-port`), s, action),
   ];
 }
 
+/** `rule "comment"` (`NAT rule "…"`), else the table's label and the entry's print number. */
+function ruleLabel(t: Table, item: Item, index: number): string {
+  const comment = item.get('comment') ?? '';
+  return comment ? `${t.nat ? 'NAT rule' : 'rule'} ${quoted(comment)}` : `${t.label} #${String(index)}`;
+}
+
 /**
- * A rule whose location and normalized text are worked out when a finding or a reader asks for
- * them: a 100k-rule export then builds neither 100k locations nor 100k texts up front.
+ * A rule whose location, label and normalized text are worked out when a finding or a reader asks
+ * for them: a 100k-rule export then builds neither 100k locations nor 100k texts up front.
  */
 class EntryRule implements Rule {
   readonly id: string;
-  readonly label: string;
   readonly match: Match;
   readonly action: Action;
   private readonly ctx: Ctx;
-  private readonly menu: string;
+  private readonly table: Table;
   private readonly item: Item;
+  private readonly index: number;
   private cachedLoc?: SourceLocation;
   private cachedText?: string;
+  private cachedLabel?: string;
 
-  constructor(ctx: Ctx, menu: string, item: Item, id: string, label: string, match: Match, action: Action) {
+  constructor(ctx: Ctx, table: Table, item: Item, index: number, id: string, match: Match, action: Action) {
     this.ctx = ctx;
-    this.menu = menu;
+    this.table = table;
     this.item = item;
+    this.index = index;
     this.id = id;
-    this.label = label;
     this.match = match;
     this.action = action;
+  }
+
+  get label(): string {
+    return (this.cachedLabel ??= ruleLabel(this.table, this.item, this.index));
   }
 
   get loc(): SourceLocation {
@@ -272,12 +287,13 @@ class EntryRule implements Rule {
   }
 
   get text(): string {
-    return (this.cachedText ??= ruleText(this.menu, this.item));
+    return (this.cachedText ??= ruleText(this.table.menu, this.item));
   }
 
   /** `comment=`: carries inline suppressions (fwlint-disable ...). */
   get comment(): string | undefined {
-    return this.item.get('comment') || undefined;
+    const comment = this.item.get('comment');
+    return comment === '' ? undefined : comment;
   }
 }
 

@@ -51,13 +51,14 @@ export function detect(head: string): Vendor | undefined {
     const line = raw.trim();
     if (line === '') continue;
     if (line.startsWith('#')) {
-      if (/^#!\/usr\/sbin\/nft/.test(line) || /^#config-version=/.test(line)) return undefined;
+      if (line.startsWith('#!/usr/sbin/nft') || line.startsWith('#config-version=')) return undefined;
       if (menus === 0 && stray === 0 && /\bby RouterOS\s+\d|^#\s*RouterOS\s+\d/i.test(line)) return 'mikrotik';
       continue;
     }
     if (otherFormat(line)) return undefined;
     const m = PATH_LINE.exec(raw.replace(/^\uFEFF/, ''));
-    if (m && TOP_MENUS.has(m[1]!.toLowerCase())) {
+    const menu = m?.[1]?.toLowerCase();
+    if (menu !== undefined && TOP_MENUS.has(menu)) {
       if (stray === 0 && menus === 0) firstMenu = true;
       menus++;
       if (firstMenu || menus >= 3) return 'mikrotik';
@@ -70,6 +71,12 @@ export function detect(head: string): Vendor | undefined {
   return undefined;
 }
 
+/** Offset of the end of the line holding `at` (its newline, or the end of the text). */
+function lineEnd(text: string, at: number): number {
+  const nl = text.indexOf('\n', at);
+  return nl === -1 ? text.length : nl;
+}
+
 function readVersion(lexed: Lexed, slashPaths: boolean): VersionInfo {
   for (const c of lexed.comments) {
     if (c.start > lexed.firstStatement) break;
@@ -78,7 +85,7 @@ function readVersion(lexed: Lexed, slashPaths: boolean): VersionInfo {
       const major = Number(m[1]);
       const info: VersionInfo = {
         source: 'header',
-        text: `${m[1]}.${m[2]}${m[3] !== undefined ? `.${m[3]}` : ''}${m[4] ?? ''}`,
+        text: `${m[1] ?? ''}.${m[2] ?? ''}${m[3] !== undefined ? `.${m[3]}` : ''}${m[4] ?? ''}`,
         span: { start: c.start, end: c.end },
       };
       if (major === 6 || major === 7) info.major = major;
@@ -101,9 +108,7 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
   if (ran.knownMenuCount === 0 && ctx.version.source !== 'header') {
     const st = ran.firstStray ?? ran.first;
     const at = st ? ctx.lines.position(st.start) : { line: 1, column: 1 };
-    const firstLine = st
-      ? text.slice(st.start, text.indexOf('\n', st.start) < 0 ? text.length : text.indexOf('\n', st.start)).trim()
-      : '';
+    const firstLine = st ? text.slice(st.start, lineEnd(text, st.start)).trim() : '';
     const other = firstLine ? otherFormat(firstLine) : undefined;
     throw new ParseError(
       file,

@@ -136,8 +136,8 @@ export function buildInterfaces(ctx: Ctx, store: Store): InterfaceTable {
   // 1. Interfaces by type: `/interface ethernet`, `/interface vlan`, `/interface bridge`, ...
   for (const [path, menu] of store.menus) {
     const m = /^interface ([a-z0-9-]+)$/.exec(path);
-    if (!m || NOT_INTERFACE_TYPES.has(m[1]!)) continue;
-    const type = m[1]!;
+    const type = m?.[1];
+    if (type === undefined || NOT_INTERFACE_TYPES.has(type)) continue;
     for (const item of menu.items) {
       const name = item.get('name') ?? item.get('default-name');
       if (!name) continue;
@@ -213,7 +213,8 @@ export function buildInterfaces(ctx: Ctx, store: Store): InterfaceTable {
     const spec = item.get('address');
     if (!name || !spec) continue;
     const p = prefixOf(spec, 32);
-    if (!p || isV6(p.host.bounds[0]!)) {
+    const first = p?.host.bounds[0];
+    if (!p || first === undefined || isV6(first)) {
       ctx.note(`${ctx.where(item.span)}: /ip address "${spec}" is not an IPv4 address; ignored`);
       continue;
     }
@@ -235,7 +236,8 @@ export function buildInterfaces(ctx: Ctx, store: Store): InterfaceTable {
     }
     // RouterOS: an IPv6 address without a prefix length is a /64.
     const p = prefixOf(spec, 64);
-    if (!p || !isV6(p.host.bounds[0]!)) continue;
+    const first = p?.host.bounds[0];
+    if (!p || first === undefined || !isV6(first)) continue;
     info.networks = info.networks.union(p.net);
     info.addresses = info.addresses.union(p.host);
   }
@@ -261,8 +263,8 @@ export function buildInterfaces(ctx: Ctx, store: Store): InterfaceTable {
 
   assignRoles(ctx, store, table, dhcp);
 
-  let self4 = addrSet([[parseAddress('127.0.0.1')!, parseAddress('127.0.0.1')!]]);
-  let self6 = addrSet([[parseAddress('::1')!, parseAddress('::1')!]]);
+  let self4 = parseAddressSpec('127.0.0.1') ?? NO_ADDR;
+  let self6 = parseAddressSpec('::1') ?? NO_ADDR;
   for (const info of table.byName.values()) {
     if (!info.enabled) continue;
     for (const [lo, hi] of info.addresses.intervals()) {
@@ -316,7 +318,7 @@ function assignRoles(ctx: Ctx, store: Store, table: InterfaceTable, dhcp: Map<st
   if (!wanList.isEmpty && !wanList.negated) {
     for (const name of wanList.names) {
       const info = table.byName.get(name);
-      if (info) info.wanBecause = `member of the interface list ${wanListName}`;
+      if (info) info.wanBecause = `member of the interface list ${wanListName ?? ''}`;
     }
     return;
   }
@@ -350,7 +352,7 @@ function assignRoles(ctx: Ctx, store: Store, table: InterfaceTable, dhcp: Map<st
             addresses: NO_ADDR,
             dynamic4: false,
           });
-        mark(out.value, `out-interface of ${action} at line ${ctx.line(item.span.start)}`);
+        mark(out.value, `out-interface of ${action} at line ${String(ctx.line(item.span.start))}`);
       }
       const outList = item.prop('out-interface-list');
       if (outList && !outList.negated) {
@@ -359,7 +361,7 @@ function assignRoles(ctx: Ctx, store: Store, table: InterfaceTable, dhcp: Map<st
           for (const n of r.set.names)
             mark(
               n,
-              `member of ${outList.value}, the out-interface-list of ${action} at line ${ctx.line(item.span.start)}`,
+              `member of ${outList.value}, the out-interface-list of ${action} at line ${String(ctx.line(item.span.start))}`,
             );
       }
     }
@@ -373,7 +375,7 @@ function assignRoles(ctx: Ctx, store: Store, table: InterfaceTable, dhcp: Map<st
     const gw = item.get('gateway');
     if (!gw) continue;
     for (const g of gw.split(',')) {
-      const host = g.split('%')[0]!.trim();
+      const host = (g.split('%')[0] ?? '').trim();
       const a = parseAddress(host);
       if (a === undefined) {
         if (table.byName.has(host)) mark(host, 'the default route points at it');
@@ -387,6 +389,7 @@ function assignRoles(ctx: Ctx, store: Store, table: InterfaceTable, dhcp: Map<st
   const found = [...table.byName.values()].filter((i) => i.wanBecause);
   if (found.length)
     ctx.note(
-      `WAN interfaces (no members in an interface list "WAN"): ${found.map((i) => `${i.name} (${i.wanBecause})`).join(', ')}; pass --wan to choose`,
+      `WAN interfaces (no members in an interface list "WAN"): ${found.map((i) => `${i.name} (${i.wanBecause ?? ''})`).join(', ')}; ` +
+        'pass --wan to choose',
     );
 }

@@ -60,14 +60,14 @@ export function lex(
   lines = new PositionIndex(text),
 ): Lexed {
   const statements: Statement[] = [];
-  const sink: Statement[] | { push(st: Statement): void } = onStatement ? { push: onStatement } : statements;
+  const sink = onStatement ?? ((st: Statement): void => void statements.push(st));
   let firstStatement = -1;
   const comments: Comment[] = [];
   const n = text.length;
-  const fail = (offset: number, message: string): never => {
+  const reader = new StatementReader(text, (offset, message) => {
     const p = lines.position(offset);
-    throw new ParseError(file, p.line, p.column, message);
-  };
+    return new ParseError(file, p.line, p.column, message);
+  });
 
   let i = 0;
   while (i < n) {
@@ -85,179 +85,227 @@ export function lex(
       continue;
     }
     if (firstStatement < 0) firstStatement = i;
-    i = readStatement(text, i, sink, fail);
+    i = reader.read(i);
+    const st = reader.statement();
+    if (st) sink(st);
   }
   return { statements, comments, lines, firstStatement: firstStatement < 0 ? text.length : firstStatement };
 }
 
-/** Reads one statement starting at `i`; returns the offset where the next one may start. */
-function readStatement(
-  text: string,
-  i: number,
-  out: { push(st: Statement): void },
-  fail: (offset: number, message: string) => never,
-): number {
-  const n = text.length;
-  const first = text.charCodeAt(i);
-  const script = first === COLON || first === LBRACE;
-  const words: Word[] = [];
+/** ASCII characters with no meaning to the reader (1): not blank, newline, quote, backslash or bracket. */
+const PLAIN = new Uint8Array(128);
+for (let c = 33; c < 127; c++) PLAIN[c] = 1;
+for (const c of [DQ, BSL, 91, 93, LBRACE, 125, 40, 41]) PLAIN[c] = 0;
+
+const CLOSER: Readonly<Record<number, number>> = { 91: 93, [LBRACE]: 125, 40: 41 };
+const OPENER: Readonly<Record<number, string>> = { 93: '[', 125: '{', 41: '(' };
+
+/**
+ * Reads statements one at a time. One reader serves a whole file, so its scratch lists (pieces of the
+ * current word, open brackets) are allocated once rather than per statement.
+ */
+class StatementReader {
+  private readonly text: string;
+  private readonly error: (offset: number, message: string) => ParseError;
+  private words: Word[] = [];
+  private script = false;
+  private damaged: string | undefined;
   /** Pieces of the current word, split by continuations: [start, end) pairs. */
-  const pieces: number[] = [];
-  let pieceStart = -1;
-  let wordStart = -1;
-  let inQuote = false;
-  let quoteAt = -1;
-  const stack: number[] = [];
-  const stackAt: number[] = [];
-  let damaged: string | undefined;
+  private readonly pieces: number[] = [];
+  private pieceStart = -1;
+  private wordStart = -1;
+  /** Closing brackets expected, innermost last, and where each was opened. */
+  private readonly stack: number[] = [];
+  private readonly stackAt: number[] = [];
 
-  const flushWord = (end: number): void => {
-    if (wordStart < 0) return;
-    if (pieceStart >= 0 && end > pieceStart) pieces.push(pieceStart, end);
-    let raw: string;
-    if (pieces.length === 2) raw = text.slice(pieces[0], pieces[1]);
-    else {
-      raw = '';
-      for (let k = 0; k < pieces.length; k += 2) raw += text.slice(pieces[k], pieces[k + 1]);
-    }
-    words.push({ raw, start: wordStart, end });
+  constructor(text: string, error: (offset: number, message: string) => ParseError) {
+    this.text = text;
+    this.error = error;
+  }
+
+  /** The statement just read, or undefined when it had no words. */
+  statement(): Statement | undefined {
+    const words = this.words;
+    const first = words[0];
+    const last = words[words.length - 1];
+    if (!first || !last) return undefined;
+    const st: Statement = { words, start: first.start, end: last.end, script: this.script };
+    if (this.damaged) st.damaged = this.damaged;
+    return st;
+  }
+
+  private flushWord(end: number): void {
+    if (this.wordStart < 0) return;
+    const text = this.text;
+    const pieces = this.pieces;
+    if (this.pieceStart >= 0 && end > this.pieceStart) pieces.push(this.pieceStart, end);
+    let raw = '';
+    for (let k = 0; k + 1 < pieces.length; k += 2) raw += text.slice(pieces[k], pieces[k + 1]);
+    this.words.push({ raw, start: this.wordStart, end });
     pieces.length = 0;
-    pieceStart = -1;
-    wordStart = -1;
-  };
-  const startWord = (at: number): void => {
-    if (wordStart < 0) {
-      wordStart = at;
-      pieceStart = at;
-    } else if (pieceStart < 0) pieceStart = at;
-  };
-  /** A newline at `at`: length of the newline sequence when the text has one there, else 0. */
-  const newlineAt = (at: number): number => {
-    const c = text.charCodeAt(at);
-    if (c === LF) return 1;
-    if (c === CR && text.charCodeAt(at + 1) === LF) return 2;
-    return 0;
-  };
+    this.pieceStart = -1;
+    this.wordStart = -1;
+  }
 
-  let lastEnd = i;
-  while (true) {
-    if (i >= n) {
-      if (inQuote) fail(quoteAt, 'the file ends inside a quoted string opened here (truncated export?)');
-      if (stack.length > 0)
-        fail(
-          stackAt[stackAt.length - 1]!,
-          `the file ends inside "${String.fromCharCode(stack[stack.length - 1]!)}" opened here (truncated export?)`,
-        );
-      flushWord(i);
-      break;
-    }
-    const c = text.charCodeAt(i);
-    if (c === BSL) {
-      // Continuation: `\` + newline (outside quotes also `\` + trailing blanks + newline).
-      let j = i + 1;
-      if (!inQuote) while (j < n && (text.charCodeAt(j) === SP || text.charCodeAt(j) === TAB)) j++;
-      const nl = newlineAt(j);
-      if (nl > 0 || (j >= n && !inQuote) || (inQuote && j >= n)) {
-        if (nl === 0) fail(i, 'the file ends with a line continuation "\\" (truncated export?)');
-        const backslash = i;
-        if (wordStart >= 0 && pieceStart >= 0 && i > pieceStart) pieces.push(pieceStart, i);
-        i = j + nl;
-        while (i < n && (text.charCodeAt(i) === SP || text.charCodeAt(i) === TAB)) i++;
-        if (i >= n) fail(backslash, 'the file ends after a line continuation "\\" (truncated export?)');
-        // The word (or quoted string) goes on with the next line's first non-blank character.
-        pieceStart = wordStart >= 0 ? i : -1;
-        continue;
-      }
-      // An escape: the backslash and the escaped character belong to the word.
-      startWord(i);
-      i += 2;
-      lastEnd = Math.min(i, n);
-      continue;
-    }
-    if (inQuote) {
-      if (c === DQ) {
-        inQuote = false;
-        i++;
-        lastEnd = i;
-        continue;
-      }
-      if (newlineAt(i) > 0) {
-        damaged = 'unterminated quoted string';
-        inQuote = false;
-        stack.length = 0;
-        flushWord(lastEnd);
+  private startWord(at: number): void {
+    if (this.wordStart < 0) {
+      this.wordStart = at;
+      this.pieceStart = at;
+    } else if (this.pieceStart < 0) this.pieceStart = at;
+  }
+
+  /** A newline at `at`: length of the newline sequence when the text has one there, else 0. */
+  private newlineAt(at: number): number {
+    const c = this.text.charCodeAt(at);
+    if (c === LF) return 1;
+    if (c === CR && this.text.charCodeAt(at + 1) === LF) return 2;
+    return 0;
+  }
+
+  /** Reads one statement starting at `i`; returns the offset where the next one may start. */
+  read(start: number): number {
+    const text = this.text;
+    const n = text.length;
+    const stack = this.stack;
+    const stackAt = this.stackAt;
+    let i = start;
+    const first = text.charCodeAt(i);
+    this.script = first === COLON || first === LBRACE;
+    this.words = [];
+    this.damaged = undefined;
+    this.pieces.length = 0;
+    this.pieceStart = -1;
+    this.wordStart = -1;
+    stack.length = 0;
+    stackAt.length = 0;
+    let inQuote = false;
+    let quoteAt = -1;
+    let lastEnd = i;
+    for (;;) {
+      if (i >= n) {
+        if (inQuote) throw this.error(quoteAt, 'the file ends inside a quoted string opened here (truncated export?)');
+        const open = stack.length - 1;
+        if (open >= 0) {
+          const opener = OPENER[stack[open] ?? 0] ?? '?';
+          throw this.error(stackAt[open] ?? i, `the file ends inside "${opener}" opened here (truncated export?)`);
+        }
+        this.flushWord(i);
         break;
       }
-      i++;
-      lastEnd = i;
-      continue;
-    }
-    if (c === DQ) {
-      startWord(i);
-      inQuote = true;
-      quoteAt = i;
-      i++;
-      lastEnd = i;
-      continue;
-    }
-    if (c === 91 /* [ */ || c === LBRACE || c === 40 /* ( */) {
-      startWord(i);
-      stack.push(c === 91 ? 93 : c === LBRACE ? 125 : 41);
-      stackAt.push(i);
-      i++;
-      lastEnd = i;
-      continue;
-    }
-    if ((c === 93 || c === 125 || c === 41) && stack.length > 0) {
-      if (stack[stack.length - 1] === c) {
-        stack.pop();
-        stackAt.pop();
+      const c = text.charCodeAt(i);
+      if (c === BSL) {
+        // Continuation: `\` + newline (outside quotes also `\` + trailing blanks + newline).
+        let j = i + 1;
+        if (!inQuote) while (j < n && (text.charCodeAt(j) === SP || text.charCodeAt(j) === TAB)) j++;
+        const nl = this.newlineAt(j);
+        if (nl > 0 || j >= n) {
+          if (nl === 0) throw this.error(i, 'the file ends with a line continuation "\\" (truncated export?)');
+          const backslash = i;
+          if (this.wordStart >= 0 && this.pieceStart >= 0 && i > this.pieceStart) this.pieces.push(this.pieceStart, i);
+          i = j + nl;
+          while (i < n && (text.charCodeAt(i) === SP || text.charCodeAt(i) === TAB)) i++;
+          if (i >= n) throw this.error(backslash, 'the file ends after a line continuation "\\" (truncated export?)');
+          // The word (or quoted string) goes on with the next line's first non-blank character.
+          this.pieceStart = this.wordStart >= 0 ? i : -1;
+          continue;
+        }
+        // An escape: the backslash and the escaped character belong to the word.
+        this.startWord(i);
+        i += 2;
+        lastEnd = Math.min(i, n);
+        continue;
       }
-      startWord(i);
-      i++;
-      lastEnd = i;
-      continue;
-    }
-    const nl = newlineAt(i);
-    if (nl > 0) {
-      if (stack.length > 0) {
-        // Script blocks `{ … }` span lines; any other open bracket at a line end is damage.
-        if (script && stack.includes(125)) {
-          startWord(i);
-          i += nl;
+      if (inQuote) {
+        if (c === DQ) {
+          inQuote = false;
+          i++;
           lastEnd = i;
           continue;
         }
-        damaged = `unbalanced "${String.fromCharCode(stack[0] === 93 ? 91 : stack[0] === 125 ? 123 : 40)}"`;
-        stack.length = 0;
+        if (this.newlineAt(i) > 0) {
+          this.damaged = 'unterminated quoted string';
+          stack.length = 0;
+          this.flushWord(lastEnd);
+          break;
+        }
+        // Inside quotes only `"`, `\\` and a line end matter.
+        i++;
+        for (let q = text.charCodeAt(i); i < n && q !== DQ && q !== BSL && q !== LF && q !== CR; q = text.charCodeAt(i))
+          i++;
+        lastEnd = i;
+        continue;
       }
-      flushWord(lastEnd);
-      break;
-    }
-    if (c === SP || c === TAB || c === CR || c === 12) {
-      if (stack.length > 0) {
+      if (c === DQ) {
+        this.startWord(i);
+        inQuote = true;
+        quoteAt = i;
         i++;
         lastEnd = i;
         continue;
       }
-      flushWord(lastEnd);
+      const closer = CLOSER[c];
+      if (closer !== undefined) {
+        this.startWord(i);
+        stack.push(closer);
+        stackAt.push(i);
+        i++;
+        lastEnd = i;
+        continue;
+      }
+      if ((c === 93 || c === 125 || c === 41) && stack.length > 0) {
+        if (stack[stack.length - 1] === c) {
+          stack.pop();
+          stackAt.pop();
+        }
+        this.startWord(i);
+        i++;
+        lastEnd = i;
+        continue;
+      }
+      const nl = this.newlineAt(i);
+      if (nl > 0) {
+        if (stack.length > 0) {
+          // Script blocks `{ … }` span lines; any other open bracket at a line end is damage.
+          if (this.script && stack.includes(125)) {
+            this.startWord(i);
+            i += nl;
+            lastEnd = i;
+            continue;
+          }
+          this.damaged = `unbalanced "${OPENER[stack[0] ?? 0] ?? '?'}"`;
+          stack.length = 0;
+        }
+        this.flushWord(lastEnd);
+        break;
+      }
+      if (c === SP || c === TAB || c === CR || c === 12) {
+        if (stack.length > 0) {
+          i++;
+          lastEnd = i;
+          continue;
+        }
+        this.flushWord(lastEnd);
+        i++;
+        continue;
+      }
+      this.startWord(i);
+      // The rest of a plain run at once: characters that end, quote, escape or bracket nothing.
       i++;
-      continue;
+      while (i < n && PLAIN[text.charCodeAt(i)] === 1) i++;
+      lastEnd = i;
     }
-    startWord(i);
-    i++;
-    lastEnd = i;
+    return i;
   }
-  if (words.length > 0) {
-    const st: Statement = { words, start: words[0]!.start, end: words[words.length - 1]!.end, script };
-    if (damaged) st.damaged = damaged;
-    out.push(st);
-  }
-  return i;
 }
 
 /** Splits `key=value` at the first `=` outside quotes and brackets; undefined for bare words. */
 export function splitParam(raw: string): { key: string; value: string } | undefined {
+  const k = paramEquals(raw);
+  return k > 0 ? { key: raw.slice(0, k), value: raw.slice(k + 1) } : undefined;
+}
+
+/** Offset of the `=` of `key=value` (the first outside quotes and brackets); -1 for bare words and `=value`. */
+export function paramEquals(raw: string): number {
   let depth = 0;
   let quote = false;
   for (let k = 0; k < raw.length; k++) {
@@ -270,12 +318,9 @@ export function splitParam(raw: string): { key: string; value: string } | undefi
     if (c === DQ) quote = true;
     else if (c === 91 || c === LBRACE || c === 40) depth++;
     else if (c === 93 || c === 125 || c === 41) depth--;
-    else if (c === 61 /* = */ && depth === 0) {
-      if (k === 0) return undefined;
-      return { key: raw.slice(0, k), value: raw.slice(k + 1) };
-    }
+    else if (c === 61 /* = */ && depth === 0) return k === 0 ? -1 : k;
   }
-  return undefined;
+  return -1;
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -298,7 +343,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
  * (`\C3\A9`, capital hex digits as RouterOS writes them) are bytes, decoded as UTF-8.
  */
 export function unquote(raw: string): string {
-  if (raw.indexOf('"') < 0 && raw.indexOf('\\') < 0) return raw;
+  if (!raw.includes('"') && !raw.includes('\\')) return raw;
   let out = '';
   let bytes: number[] = [];
   const flush = (): void => {
@@ -308,10 +353,10 @@ export function unquote(raw: string): string {
     }
   };
   for (let k = 0; k < raw.length; k++) {
-    const ch = raw[k]!;
+    const ch = raw.charAt(k);
     if (ch === '"') continue;
     if (ch === '\\' && k + 1 < raw.length) {
-      const a = raw[k + 1]!;
+      const a = raw.charAt(k + 1);
       const b = raw[k + 2];
       if (/[0-9A-F]/.test(a) && b !== undefined && /[0-9A-F]/.test(b)) {
         bytes.push(parseInt(a + b, 16));

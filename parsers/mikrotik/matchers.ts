@@ -119,8 +119,10 @@ export function universe(family: Family): AddrSet {
 /** `set` restricted to the family, without allocating when it already lies inside it. */
 function withinFamily(set: AddrSet, family: Family): AddrSet {
   const b = set.bounds;
-  if (b.length === 0) return set;
-  if (family === 'ip' ? b[b.length - 1]! < V6_BASE : b[0]! >= V6_BASE) return set;
+  const lo = b[0];
+  const hi = b[b.length - 1];
+  if (lo === undefined || hi === undefined) return set;
+  if (family === 'ip' ? hi < V6_BASE : lo >= V6_BASE) return set;
   return set.intersect(universe(family));
 }
 
@@ -258,7 +260,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'src-address-type':
       case 'dst-address-type': {
         if (p.value !== 'local') {
-          unsupported(p, key, UNMODELED[key]!);
+          unsupported(p, key, UNMODELED[key] ?? '');
           break;
         }
         // "local": any of the router's own addresses, incl. run-time placeholders (model/address.ts).
@@ -294,15 +296,18 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
           .split(',')
           .map((s) => s.trim())
           .filter((n) => ifaces.bridgePort.has(n));
-        if (bridged.length) {
+        const port = bridged[0];
+        if (port !== undefined) {
           ctx.noteOnce(
-            `bridge-port:${bridged[0]}`,
-            `${ctx.where(p.span)}: ${key}=${p.value} names a port of bridge ${ifaces.bridgePort.get(bridged[0]!)}; routed packets are seen on the bridge interface, so this condition only matches with use-ip-firewall (further rules naming it are not noted)`,
+            `bridge-port:${port}`,
+            `${ctx.where(p.span)}: ${key}=${p.value} names a port of bridge ${ifaces.bridgePort.get(port) ?? ''}; ` +
+              'routed packets are seen on the bridge interface, so this condition only matches with use-ip-firewall ' +
+              '(further rules naming it are not noted)',
           );
         }
         const v = names(p.value, p.negated);
         const f = key === 'in-interface' ? 'iif' : 'oif';
-        m[f] = m[f] ? m[f]!.intersect(v) : v;
+        m[f] = m[f]?.intersect(v) ?? v;
         break;
       }
       case 'in-interface-list':
@@ -312,11 +317,12 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
           unsupported(
             p,
             key,
-            `${r.opaque}: its members are unknown offline; treated as ${p.negated ? 'every interface' : 'no interface'}${r.set.isEmpty ? '' : ' beyond the known ones'}`,
+            `${r.opaque}: its members are unknown offline; ` +
+              `treated as ${p.negated ? 'every interface' : 'no interface'}${r.set.isEmpty ? '' : ' beyond the known ones'}`,
           );
         const v = p.negated ? r.set.complement() : r.set;
         const f = key === 'in-interface-list' ? 'iif' : 'oif';
-        m[f] = m[f] ? m[f]!.intersect(v) : v;
+        m[f] = m[f]?.intersect(v) ?? v;
         break;
       }
       case 'connection-state': {
@@ -369,7 +375,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
           out.never = `${key}=${p.value}: only packets about to expire`;
           break;
         }
-        unsupported(p, key, UNMODELED[key]!);
+        unsupported(p, key, UNMODELED[key] ?? '');
         break;
       }
       default: {
@@ -389,10 +395,11 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   if (src) m.src = src;
   if (symbolic.length) m.symbolic = symbolic;
   const proto = m.proto;
-  if ((m.dport || m.sport || out.eitherPort) && (!proto || !proto.isSubsetOf(PORT_PROTOCOLS))) {
+  if ((m.dport || m.sport || out.eitherPort) && !proto?.isSubsetOf(PORT_PROTOCOLS)) {
     ctx.noteOnce(
       'ports-without-protocol',
-      `${ctx.where(item.span)}: ports without protocol=tcp/udp/sctp/dccp/udp-lite: RouterOS refuses such rules; evaluated as written (further rules like it are not noted)`,
+      `${ctx.where(item.span)}: ports without protocol=tcp/udp/sctp/dccp/udp-lite: RouterOS refuses such rules; ` +
+        'evaluated as written (further rules like it are not noted)',
     );
   }
   return out;
@@ -418,7 +425,10 @@ export function andMatch(a: Match, b: Match): Match | undefined {
       const v = x.intersect(y);
       if (v.isEmpty) return undefined;
       out[d] = v;
-    } else if (x || y) out[d] = (x ?? y)!;
+    } else {
+      const either = x ?? y;
+      if (either) out[d] = either;
+    }
   }
   // A dimension one side leaves empty (an undefined interface list) cannot match either.
   for (const d of ['src', 'dst', 'proto', 'sport', 'dport', 'iif', 'oif', 'state', 'nat'] as const)

@@ -43,7 +43,8 @@ export function natAction(env: RuleEnv, item: Item, family: Family, label: strin
       // redirect = dst-nat to the router's address on the incoming interface.
       const p = item.get('to-ports');
       const ps = p ? parsePorts(p) : undefined;
-      return { kind: 'dnat', to: ps && !ps.isEmpty ? { port: ps.bounds[0] as number } : {} };
+      const port = ps?.bounds[0];
+      return { kind: 'dnat', to: port !== undefined ? { port } : {} };
     }
     case 'masquerade':
     case 'src-nat':
@@ -56,7 +57,8 @@ export function natAction(env: RuleEnv, item: Item, family: Family, label: strin
       return undefined; // accept, return, jump, passthrough, log...: the filter's action table
   }
   ctx.note(
-    `${ctx.where(item.span)}: ${label}: action=${action} in chain ${chain}; RouterOS only applies it in ${chain === 'srcnat' ? 'dstnat' : 'srcnat'}, ignored`,
+    `${ctx.where(item.span)}: ${label}: action=${action} in chain ${chain}; ` +
+      `RouterOS only applies it in ${chain === 'srcnat' ? 'dstnat' : 'srcnat'}, ignored`,
   );
   return { kind: 'continue' };
 }
@@ -95,7 +97,7 @@ function dnatTarget(env: RuleEnv, e: NatEntry): DnatTarget | undefined {
   let addr: AddrSet = NO_ADDR;
   if (p) {
     const s = parseAddressSpec(p.value);
-    if (!s || !s.intersect(universe(e.family)).equals(s)) {
+    if (!s?.intersect(universe(e.family)).equals(s)) {
       ctx.unsupportedAt(
         p.span,
         `/${e.family} firewall nat to-addresses=${p.value}`,
@@ -108,14 +110,16 @@ function dnatTarget(env: RuleEnv, e: NatEntry): DnatTarget | undefined {
     ctx.unsupportedAt(
       e.item.span,
       `/${e.family} firewall nat action=${e.action} without to-addresses`,
-      `${e.label}: only the destination port changes (to-ports=${portsText ?? 'none'}); the destination stays the router or the original host, which fwlint does not model as a port-forward`,
+      `${e.label}: only the destination port changes (to-ports=${portsText ?? 'none'}); ` +
+        'the destination stays the router or the original host, which fwlint does not model as a port-forward',
     );
     return undefined;
   }
   const to: DnatTarget = { addr };
   if (portsText) {
     const ps = parsePorts(portsText);
-    if (ps && !ps.isEmpty) to.port = ps.bounds[0]!;
+    const port = ps?.bounds[0];
+    if (port !== undefined) to.port = port;
   }
   return to;
 }
@@ -133,7 +137,8 @@ function ports(e: NatEntry): Pick<SnatTarget, 'ports' | 'portsReason'> {
     return {
       ports: 'preserve',
       portsReason:
-        'endpoint-independent-nat without randomise-ports=yes keeps the source port when it is free (docs/semantics.md#ros-nat; default randomise-ports=no (uncertain))',
+        'endpoint-independent-nat without randomise-ports=yes keeps the source port when it is free ' +
+        '(docs/semantics.md#ros-nat; default randomise-ports=no (uncertain))',
     };
   }
   if (e.action === 'netmap')

@@ -22,12 +22,10 @@ const KNOWN_FIREWALL_MENUS = new Set([
 export function reportOther(ctx: Ctx, store: Store): void {
   for (const [path, menu] of store.menus) {
     const m = /^(ip|ipv6) firewall (.+)$/.exec(path);
-    if (!m || KNOWN_FIREWALL_MENUS.has(m[2]!) || (menu.items.length === 0 && !menu.settings)) continue;
-    ctx.unsupportedAt(
-      menu.anchor ?? menu.items[0] ?? menu.settings!,
-      `/${path}`,
-      'an unknown firewall menu: fwlint does not know what its entries do to traffic',
-    );
+    const sub = m?.[2];
+    const at = menu.anchor ?? menu.items[0] ?? menu.settings;
+    if (sub === undefined || KNOWN_FIREWALL_MENUS.has(sub) || !at) continue;
+    ctx.unsupportedAt(at, `/${path}`, 'an unknown firewall menu: fwlint does not know what its entries do to traffic');
   }
   const upnp = store.get('ip upnp')?.settings?.prop('enabled');
   if (upnp && isYes(upnp.value)) {
@@ -38,11 +36,12 @@ export function reportOther(ctx: Ctx, store: Store): void {
     );
   }
   for (const item of store.items('ip hotspot')) {
-    if (item.disabled || !item.get('interface')) continue;
+    const iface = item.get('interface');
+    if (item.disabled || !iface) continue;
     ctx.unsupportedAt(
       item.span,
       '/ip hotspot',
-      `hotspot server on ${item.get('interface')}: it adds dynamic firewall and NAT rules (hs-unauth chains) that are not in the export`,
+      `hotspot server on ${iface}: it adds dynamic firewall and NAT rules (hs-unauth chains) that are not in the export`,
     );
   }
   for (const family of ['ip', 'ipv6']) {
@@ -51,7 +50,7 @@ export function reportOther(ctx: Ctx, store: Store): void {
       const action = item.get('action');
       if (action === 'mark-routing' || action === 'route') {
         ctx.unsupportedAt(
-          item.prop('action')!.span,
+          item.prop('action')?.span ?? item.span,
           `/${family} firewall mangle action=${action}`,
           'policy routing: matching packets may leave through another interface than the routing table says, which fwlint does not model',
           `/${family} firewall mangle action=${action}`,
@@ -77,7 +76,8 @@ export function reportOther(ctx: Ctx, store: Store): void {
       ctx.unsupportedAt(
         item.span,
         `/interface bridge ${table} action=${action}`,
-        'bridge firewall rule: acts on bridged frames (including frames to and from the router on a bridge port), which fwlint does not evaluate',
+        'bridge firewall rule: acts on bridged frames (including frames to and from the router on a bridge port), ' +
+          'which fwlint does not evaluate',
       );
     }
   }
@@ -93,7 +93,8 @@ export function reportOther(ctx: Ctx, store: Store): void {
   const bridgeSettings = store.get('interface bridge settings')?.settings?.prop('use-ip-firewall');
   if (bridgeSettings && isYes(bridgeSettings.value)) {
     ctx.note(
-      `${ctx.where(bridgeSettings.span)}: use-ip-firewall=yes: bridged traffic also passes the IP firewall; fwlint evaluates only routed traffic`,
+      `${ctx.where(bridgeSettings.span)}: use-ip-firewall=yes: bridged traffic also passes the IP firewall; ` +
+        'fwlint evaluates only routed traffic',
     );
   }
   // Scripts and schedulers that change the firewall at run time.
@@ -121,7 +122,8 @@ export function reportOther(ctx: Ctx, store: Store): void {
   const dns = store.get('ip dns')?.settings?.get('allow-remote-requests');
   if (!isYes(dns)) {
     ctx.note(
-      '/ip dns allow-remote-requests is not yes: the router does not answer DNS queries from clients; FWL009 treats a DNS query the input chain accepts as answered',
+      '/ip dns allow-remote-requests is not yes: the router does not answer DNS queries from clients; ' +
+        'FWL009 treats a DNS query the input chain accepts as answered',
     );
   }
 }

@@ -40,7 +40,9 @@ export function parseTime(text: string): number | undefined {
     re.lastIndex = pos;
     const m = re.exec(s);
     if (!m) return undefined;
-    total += Number(m[1]) * UNITS[m[2]!]!;
+    const unit = UNITS[m[2] ?? ''];
+    if (unit === undefined) return undefined;
+    total += Number(m[1]) * unit;
     pos = re.lastIndex;
   }
   return pos > 0 ? total : undefined;
@@ -48,9 +50,11 @@ export function parseTime(text: string): number | undefined {
 
 function udpTimeoutDefault(ctx: Ctx): string {
   const v = ctx.version;
-  if (v.major === 6) return `v6 default ${UDP_TIMEOUT_DEFAULT_V6_S}s`;
-  if (v.major === 7) return `v7 default ${UDP_TIMEOUT_DEFAULT_V7_S}s, 10s in early 7.x releases (uncertain)`;
-  return `default ${UDP_TIMEOUT_DEFAULT_V6_S}s on v6, ${UDP_TIMEOUT_DEFAULT_V7_S}s on v7`;
+  const v6 = String(UDP_TIMEOUT_DEFAULT_V6_S);
+  const v7 = String(UDP_TIMEOUT_DEFAULT_V7_S);
+  if (v.major === 6) return `v6 default ${v6}s`;
+  if (v.major === 7) return `v7 default ${v7}s, 10s in early 7.x releases (uncertain)`;
+  return `default ${v6}s on v6, ${v7}s on v7`;
 }
 
 /** Connection tracking is off: explicitly, or `enabled=auto` (default) with no firewall rule at all (C.2). */
@@ -71,9 +75,9 @@ function sipHelper(ctx: Ctx, store: Store, ruleCount: number): Setting<boolean> 
   const sip = menu?.byName('sip')[0];
   const dis = sip?.prop('disabled');
   const off = conntrackOff(store, ruleCount);
-  if (dis) {
+  if (sip && dis) {
     const enabled = !isYes(dis.value);
-    const ports = sip!.get('ports') ?? '5060,5061';
+    const ports = sip.get('ports') ?? '5060,5061';
     if (enabled && off) {
       return {
         value: false,
@@ -115,7 +119,9 @@ function udpStreamTimeout(ctx: Ctx, store: Store): Setting<number> {
         value: v,
         source: 'explicit',
         loc: ctx.loc(stream.span),
-        reason: `/ip firewall connection tracking udp-stream-timeout=${stream.value} (${v} s) applies to UDP seen in both directions (docs/semantics.md#ros-timeouts)`,
+        reason:
+          `/ip firewall connection tracking udp-stream-timeout=${stream.value} (${String(v)} s) ` +
+          'applies to UDP seen in both directions (docs/semantics.md#ros-timeouts)',
       };
     }
     ctx.note(
@@ -123,12 +129,14 @@ function udpStreamTimeout(ctx: Ctx, store: Store): Setting<number> {
     );
   }
   const udpNote = udp
-    ? `; udp-timeout=${udp.value} (line ${ctx.line(udp.span.start)}) only covers UDP that has not been answered`
+    ? `; udp-timeout=${udp.value} (line ${String(ctx.line(udp.span.start))}) only covers UDP that has not been answered`
     : `; udp-timeout (${udpTimeoutDefault(ctx)}) only covers UDP that has not been answered`;
   return {
     value: UDP_STREAM_DEFAULT_S,
     source: 'default',
     loc: ct ? ctx.loc(ct.span) : menu?.anchor ? ctx.loc(menu.anchor) : ctx.headerLoc,
-    reason: `no udp-stream-timeout in /ip firewall connection tracking: the ${ctx.versionLabel} default 3m (180 s) applies to established UDP (docs/semantics.md#ros-timeouts)${udpNote}`,
+    reason:
+      `no udp-stream-timeout in /ip firewall connection tracking: the ${ctx.versionLabel} default 3m (180 s) ` +
+      `applies to established UDP (docs/semantics.md#ros-timeouts)${udpNote}`,
   };
 }

@@ -25,15 +25,16 @@ export class Prop implements Span {
   }
 }
 
-const STRIDE = 5;
+const STRIDE = 4;
 
 /**
- * The properties of an entry, stored flat (key, value, negated, start, end per property) so that a
- * 100k-rule export keeps one array per entry instead of an object per property; Prop objects are
- * made on demand. Entries have a dozen properties at most, so lookups are linear scans.
+ * The properties of an entry, stored flat (key, value, start, end per property; a negated value's
+ * start is stored as ~start) so that a 100k-rule export keeps one exact-size array per entry instead
+ * of an object per property; Prop objects are made on demand. Entries have a dozen properties at
+ * most, so lookups are linear scans.
  */
 export class Props {
-  private d: (string | number | boolean)[] = [];
+  private d: (string | number)[] = [];
 
   private find(key: string): number {
     const d = this.d;
@@ -43,7 +44,8 @@ export class Props {
 
   private at(i: number): Prop {
     const d = this.d;
-    return new Prop(d[i + 1] as string, d[i + 2] as boolean, d[i + 3] as number, d[i + 4] as number);
+    const start = d[i + 2] as number;
+    return new Prop(d[i + 1] as string, start < 0, start < 0 ? ~start : start, d[i + 3] as number);
   }
 
   get(key: string): Prop | undefined {
@@ -54,7 +56,7 @@ export class Props {
   /** Whether the property is negated (`key=!value`), without making a Prop. */
   negated(key: string): boolean {
     const i = this.find(key);
-    return i >= 0 && this.d[i + 2] === true;
+    return i >= 0 && (this.d[i + 2] as number) < 0;
   }
 
   /** The value alone, without making a Prop. */
@@ -69,12 +71,12 @@ export class Props {
 
   put(key: string, value: string, negated: boolean, start: number, end: number): this {
     const i = this.find(key);
-    if (i < 0) this.d.push(key, value, negated, start, end);
+    const s = negated ? ~start : start;
+    if (i < 0) this.d.push(key, value, s, end);
     else {
       this.d[i + 1] = value;
-      this.d[i + 2] = negated;
-      this.d[i + 3] = start;
-      this.d[i + 4] = end;
+      this.d[i + 2] = s;
+      this.d[i + 3] = end;
     }
     return this;
   }
@@ -84,6 +86,12 @@ export class Props {
     if (i < 0) return false;
     this.d.splice(i, STRIDE);
     return true;
+  }
+
+  /** Drops the spare capacity the list grew with (entries live as long as the model). */
+  compact(): this {
+    this.d = this.d.slice();
+    return this;
   }
 
   get size(): number {

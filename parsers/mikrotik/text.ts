@@ -30,9 +30,10 @@ function quoteValue(v: string): string {
  */
 export function ruleText(menu: string, item: Item): string {
   const parts: string[] = [];
-  for (const key of [...item.props.keys()].sort()) {
+  for (const key of item.props.keys().sort()) {
     if (TEXT_SKIP.has(key)) continue;
-    const p = item.props.get(key)!;
+    const p = item.props.get(key);
+    if (!p) continue;
     parts.push(`${key}=${p.negated ? '!' : ''}${quoteValue(p.value)}`);
   }
   return `/${menu} add ${parts.join(' ')}`;

@@ -14,7 +14,8 @@ export const ANTI_LOCKOUT_IMPLICIT =
   '<system><webgui><noantilockout> (docs/semantics.md#pf-order)';
 
 export const BLOCKPRIV_IMPLICIT =
-  'block private networks on an interface with <blockpriv> (quick block in from RFC 1918 / loopback / ULA sources, docs/semantics.md#pf-order)';
+  'block private networks on an interface with <blockpriv> ' +
+  '(quick block in from RFC 1918 / loopback / ULA sources, docs/semantics.md#pf-order)';
 
 export const AUTO_NAT_PORTS_REASON =
   'pfSense automatic outbound NAT rewrites the source port (1024:65535) unless static-port is set (docs/semantics.md#pf-nat)';

@@ -165,7 +165,8 @@ function registeredRule(
     quick: true,
     keepState: true,
     implicit:
-      'OPNsense: port forward with <pass>rule</pass> registers a filter rule to the target (priority 500000, docs/semantics.md#pf-opnsense)',
+      'OPNsense: port forward with <pass>rule</pass> registers a filter rule to the target ' +
+      '(priority 500000, docs/semantics.md#pf-opnsense)',
     text: `pass in quick (port forward ${d.id})`,
   };
   return { sortKey: [500000, 0, seq, index], inbound: true, outbound: false, ifaces, rule };

@@ -226,7 +226,8 @@ export function readLegacyRule(env: Env, el: XmlElement, index: number): RuleDra
   const { ctx } = env;
   const f = new Fields(el);
   const opn = ctx.platform === 'opnsense';
-  // docs/semantics.md#pf-layout, docs/semantics.md#pf-opnsense: pfSense `<disabled/>` is presence; OPNsense needs a non-empty, non-"0" value.
+  // docs/semantics.md#pf-layout, docs/semantics.md#pf-opnsense: pfSense `<disabled/>` is presence;
+  // OPNsense needs a non-empty, non-"0" value.
   if (ctx.flag(f, 'disabled')) return undefined;
   // docs/semantics.md#pf-order: floating = isset($rule['floating']) on both platforms.
   const floating = f.has('floating');
@@ -323,7 +324,7 @@ export function ruleLabel(d: { descr: string; tracker?: string; uuid?: string; i
   if (d.descr) return `rule ${quoted(d.descr)}`;
   if (d.tracker) return `rule tracker ${d.tracker}`;
   if (d.uuid) return `rule ${d.uuid}`;
-  return `${d.store === 'mvc' ? 'MVC rule' : 'rule'} #${d.index + 1}`;
+  return `${d.store === 'mvc' ? 'MVC rule' : 'rule'} #${String(d.index + 1)}`;
 }
 
 function skipNote(ctx: Ctx, d: RuleDraft, reason: string): void {

@@ -24,13 +24,63 @@ export interface XmlLoc {
   openEndColumn: number;
 }
 
-export interface XmlElement {
+/**
+ * An element. It keeps three offsets rather than a location object (a 100k-rule export has over a
+ * million elements); `loc` works the lines and columns out from them when asked.
+ */
+export class XmlElement {
   name: string;
   attrs: Readonly<Record<string, string>>;
   children: XmlElement[];
   /** Character data directly inside the element (entities decoded, CDATA included); whitespace-only runs are dropped. */
   text: string;
-  loc: XmlLoc;
+  /** Offsets: the `<` of the start tag, its `>`, and the final `>` (the start tag's for an empty element). */
+  private readonly start: number;
+  private readonly openEnd: number;
+  /** @internal set by the reader at the end tag */
+  end: number;
+  private readonly lines: LineColumns;
+
+  constructor(
+    name: string,
+    attrs: Readonly<Record<string, string>>,
+    lines: LineColumns,
+    start: number,
+    openEnd: number,
+  ) {
+    this.name = name;
+    this.attrs = attrs;
+    this.children = NO_CHILDREN;
+    this.text = '';
+    this.lines = lines;
+    this.start = start;
+    this.openEnd = openEnd;
+    this.end = openEnd;
+  }
+
+  get loc(): XmlLoc {
+    const [line, column] = this.lines.at(this.start);
+    const [endLine, endColumn] = this.lines.at(this.end);
+    const [openEndLine, openEndColumn] = this.lines.at(this.openEnd);
+    return { line, column, endLine, endColumn: endColumn + 1, openEndLine, openEndColumn: openEndColumn + 1 };
+  }
+}
+
+/** 1-based line and column of an offset, a byte-order mark not counting as a column. */
+class LineColumns {
+  private readonly positions: PositionIndex;
+  private readonly bom: number;
+
+  constructor(positions: PositionIndex, bom: number) {
+    this.positions = positions;
+    this.bom = bom;
+  }
+
+  at(offset: number): [number, number] {
+    const k = this.positions.lineIndexOf(offset);
+    const lineStart = k === 0 ? this.bom : this.positions.lineStart(k);
+    return [k + 1, offset - lineStart + 1];
+  }
 }
 
 export interface XmlOptions {
@@ -40,7 +90,8 @@ export interface XmlOptions {
 export const MAX_XML_DEPTH = 256;
 const EMPTY_ATTRS: Readonly<Record<string, string>> = Object.freeze({});
 /** Leaves share one frozen array; the parser swaps in a real one on the first child. */
-const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
+const NO_CHILDREN: XmlElement[] = [];
+Object.freeze(NO_CHILDREN);
 
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
@@ -66,6 +117,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
   // Positions asked for while reading only grow: the index answers them without searching.
   const positions = new PositionIndex(text);
   assertText(text, file, positions);
+  const lineColumns = new LineColumns(positions, start);
   let line = 1;
   let lineStart = start;
   /** Sets `line` and `lineStart` to those of `pos` (a BOM does not count as a column). */
@@ -200,9 +252,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
           `mismatched end tag </${name}>: expected </${top.name}> (opened at line ${top.loc.line}, column ${top.loc.column})`,
         );
       }
-      advance(i);
-      top.loc.endLine = line;
-      top.loc.endColumn = i - lineStart + 2;
+      top.end = i;
       stack.pop();
       if (stack.length === 0) root = top;
       pos = i + 1;
@@ -219,9 +269,6 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
           : "'<' not followed by an element name (unescaped '<' in text?)",
       );
     }
-    advance(lt);
-    const sLine = line;
-    const sCol = lt - lineStart + 1;
     let i = lt + 1;
     while (i < len && !isNameEnd(text.charCodeAt(i))) i++;
     const raw = text.slice(lt + 1, i);
@@ -265,16 +312,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
       i = close + 1;
     }
     if (stack.length + 1 > maxDepth) fail(lt, `elements nested deeper than ${maxDepth} levels`);
-    advance(i);
-    const loc: XmlLoc = {
-      line: sLine,
-      column: sCol,
-      endLine: line,
-      endColumn: i - lineStart + 2,
-      openEndLine: line,
-      openEndColumn: i - lineStart + 2,
-    };
-    const el: XmlElement = { name, attrs: attrs ?? EMPTY_ATTRS, children: NO_CHILDREN, text: '', loc };
+    const el = new XmlElement(name, attrs ?? EMPTY_ATTRS, lineColumns, lt, i);
     const parent = stack[stack.length - 1];
     if (parent) {
       if (parent.children === NO_CHILDREN) parent.children = [el];

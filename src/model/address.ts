@@ -21,18 +21,34 @@ export function addrSet(ranges: Iterable<readonly [bigint, bigint]>): AddrSet {
   return IntervalSet.of(ADDR_MIN, ADDR_MAX, ranges);
 }
 
-const V4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/** The addresses lo..hi (one range: no list of pairs to build, as parsers call this per rule). */
+export function addrRange(lo: bigint, hi: bigint): AddrSet {
+  return IntervalSet.range(ADDR_MIN, ADDR_MAX, lo, hi);
+}
 
+/** `a.b.c.d` with 1–3 ASCII digits per octet, each at most 255 (a scan, no regular expression). */
 function parseV4(s: string): bigint | undefined {
-  const m = V4_RE.exec(s);
-  if (!m) return undefined;
+  const n = s.length;
+  if (n < 7 || n > 15) return undefined;
   let v = 0;
-  for (let i = 1; i <= 4; i++) {
-    const o = Number(m[i]);
-    if (o > 255) return undefined;
-    v = v * 256 + o;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return undefined;
+      octet = octet * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      if (octet > 255) return undefined;
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return undefined;
   }
-  return BigInt(v);
+  if (dots !== 3 || digits === 0 || octet > 255) return undefined;
+  return BigInt(v * 256 + octet);
 }
 
 function parseV6(s: string): bigint | undefined {
@@ -53,7 +69,7 @@ function parseV6(s: string): bigint | undefined {
  */
 export function dynamicAddress(n: number, v6 = false): AddrSet {
   const v = BigInt(n) + (v6 ? V6_BASE : 0n);
-  return addrSet([[v, v]]);
+  return addrRange(v, v);
 }
 
 function isDynamicPlaceholder(v: bigint): boolean {
@@ -78,7 +94,7 @@ export function parseAddressSpec(spec: string): AddrSet | undefined {
     const a = parseAddress(s.slice(0, dash).trim());
     const b = parseAddress(s.slice(dash + 1).trim());
     if (a === undefined || b === undefined || isV6(a) !== isV6(b) || a > b) return undefined;
-    return addrSet([[a, b]]);
+    return addrRange(a, b);
   }
   const slash = s.indexOf('/');
   const host = slash >= 0 ? s.slice(0, slash) : s;
@@ -102,7 +118,7 @@ export function parseAddressSpec(spec: string): AddrSet | undefined {
   const hostBits = BigInt(width - len);
   const lo = (rel >> hostBits) << hostBits;
   const hi = lo + (1n << hostBits) - 1n;
-  return addrSet([[lo + offset, hi + offset]]);
+  return addrRange(lo + offset, hi + offset);
 }
 
 function maskLength(mask: number): number {
@@ -118,7 +134,8 @@ function maskLength(mask: number): number {
 }
 
 export function formatAddress(v: bigint): string {
-  if (isDynamicPlaceholder(v)) return `(dynamic ${isV6(v) ? 'IPv6 ' : ''}address #${v >= V6_BASE ? v - V6_BASE : v})`;
+  if (isDynamicPlaceholder(v))
+    return `(dynamic ${isV6(v) ? 'IPv6 ' : ''}address #${String(v >= V6_BASE ? v - V6_BASE : v)})`;
   if (!isV6(v)) {
     const n = Number(v);
     return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
@@ -158,7 +175,7 @@ function rangeToCidrs(lo: bigint, hi: bigint): string[] {
     let bits = 0n;
     while (bits < width && (a & ((1n << (bits + 1n)) - 1n)) === 0n && a + (1n << (bits + 1n)) - 1n <= b) bits++;
     const len = width - bits;
-    out.push(len === width ? formatAddress(a + offset) : `${formatAddress(a + offset)}/${len}`);
+    out.push(len === width ? formatAddress(a + offset) : `${formatAddress(a + offset)}/${String(len)}`);
     a += 1n << bits;
   }
   if (a <= b) return [`${formatAddress(lo)}-${formatAddress(hi)}`];
@@ -181,4 +198,8 @@ export const NON_INTERNET: AddrSet = [
   'fc00::/7',
   'fe80::/10',
   'ff00::/8',
-].reduce((acc, c) => acc.union(parseAddressSpec(c)!), NO_ADDR);
+].reduce((acc, c) => {
+  const s = parseAddressSpec(c);
+  if (!s) throw new Error(`address.ts: ${c} is not an address spec`);
+  return acc.union(s);
+}, NO_ADDR);

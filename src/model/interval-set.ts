@@ -1,28 +1,59 @@
 /**
  * Immutable sets of integers stored as sorted, disjoint, non-adjacent closed intervals.
- * One implementation serves ports and protocols (number) and addresses (bigint);
- * every operation is linear in the number of intervals, never in the size of the set.
+ * One implementation serves ports and protocols (number) and addresses (bigint).
+ *
+ * Cost: operations between a small set (s intervals) and a large one (b intervals) gallop through the
+ * large one (exponential then binary search), so tests (overlaps, isSubsetOf) and results no larger
+ * than the small side (intersect, small.subtract(large)) cost O(s × log b), not O(s + b). A large
+ * result of a small change (large.subtract(small), large.intersect(small)) is kept in chunks of at
+ * most CHUNK intervals and shares the chunks the change did not touch with its input, so a chain of
+ * 100k rules cutting one network each out of an address list of 10k entries never copies the list.
+ * `bounds` joins the chunks into one flat list when a reader asks for it (once per set).
  */
 type Num = number | bigint;
+type Flat<T> = readonly T[];
+
+/** Bounds per chunk (2 per interval); a set larger than twice this is split into chunks when cut. */
+let CHUNK = 256;
 
 export class IntervalSet<T extends Num> {
-  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). */
-  readonly bounds: readonly T[];
   readonly min: T;
   readonly max: T;
+  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds); joined from the chunks on demand. */
+  private flat: Flat<T> | undefined;
+  /** Consecutive pieces of the flat list (each a whole number of intervals), when the set is large. */
+  private parts: readonly Flat<T>[] | undefined;
+  /** Number of bounds (twice the intervals). */
+  private readonly n: number;
 
-  private constructor(bounds: readonly T[], min: T, max: T) {
-    this.bounds = bounds;
+  private constructor(min: T, max: T, flat: Flat<T> | undefined, parts?: readonly Flat<T>[]) {
     this.min = min;
     this.max = max;
+    this.flat = flat;
+    this.parts = parts;
+    let n = flat?.length ?? 0;
+    if (!flat && parts) for (const p of parts) n += p.length;
+    this.n = n;
+  }
+
+  /** Test hook: the chunk size in intervals (small values exercise the chunked paths). */
+  static setChunkIntervals(intervals: number): void {
+    CHUNK = Math.max(1, Math.floor(intervals)) * 2;
   }
 
   static empty<T extends Num>(min: T, max: T): IntervalSet<T> {
-    return new IntervalSet<T>([], min, max);
+    return new IntervalSet<T>(min, max, EMPTY);
   }
 
   static full<T extends Num>(min: T, max: T): IntervalSet<T> {
-    return new IntervalSet<T>([min, max], min, max);
+    return new IntervalSet<T>(min, max, [min, max]);
+  }
+
+  /** One interval [lo, hi] clamped to [min, max] (empty when nothing is left): no list of pairs to build. */
+  static range<T extends Num>(min: T, max: T, lo: T, hi: T): IntervalSet<T> {
+    const l = lo < min ? min : lo;
+    const h = hi > max ? max : hi;
+    return new IntervalSet<T>(min, max, l > h ? EMPTY : [l, h]);
   }
 
   static of<T extends Num>(min: T, max: T, ranges: Iterable<readonly [T, T]>): IntervalSet<T> {
@@ -34,21 +65,20 @@ export class IntervalSet<T extends Num> {
       const l = lo < min ? min : lo;
       const h = hi > max ? max : hi;
       if (l > h) continue;
-      if (flat.length && l < (flat[flat.length - 2] as T)) sorted = false;
+      if (flat.length > 0 && l < at(flat, flat.length - 2)) sorted = false;
       flat.push(l, h);
     }
     if (!sorted) {
       const idx = Array.from({ length: flat.length / 2 }, (_, i) => 2 * i);
       idx.sort((x, y) => {
-        const a = flat[x] as T;
-        const b = flat[y] as T;
+        const a = at(flat, x);
+        const b = at(flat, y);
         return a < b ? -1 : a > b ? 1 : 0;
       });
       const copy = flat.slice();
-      for (let i = 0; i < idx.length; i++) {
-        const k = idx[i] as number;
-        flat[2 * i] = copy[k] as T;
-        flat[2 * i + 1] = copy[k + 1] as T;
+      for (const [i, k] of idx.entries()) {
+        flat[2 * i] = at(copy, k);
+        flat[2 * i + 1] = at(copy, k + 1);
       }
     }
     return IntervalSet.fromSorted(min, max, flat);
@@ -59,78 +89,56 @@ export class IntervalSet<T extends Num> {
    * one pass merging overlapping and adjacent intervals. The list may be reused as the result.
    */
   static fromSorted<T extends Num>(min: T, max: T, flat: T[]): IntervalSet<T> {
-    let n = 0;
-    for (let i = 0; i < flat.length; i += 2) {
-      const lo = flat[i] as T;
-      const hi = flat[i + 1] as T;
-      if (n > 0 && lo <= succ(flat[n - 1] as T)) {
-        if (hi > (flat[n - 1] as T)) flat[n - 1] = hi;
-      } else {
-        flat[n++] = lo;
-        flat[n++] = hi;
-      }
-    }
-    flat.length = n;
-    return new IntervalSet<T>(exact(flat), min, max);
+    return new IntervalSet<T>(min, max, exact(merge(flat)));
+  }
+
+  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). */
+  get bounds(): Flat<T> {
+    this.flat ??= this.parts ? join(this.parts) : EMPTY;
+    return this.flat;
   }
 
   get isEmpty(): boolean {
-    return this.bounds.length === 0;
+    return this.n === 0;
   }
 
   get isFull(): boolean {
-    return this.bounds.length === 2 && this.bounds[0] === this.min && this.bounds[1] === this.max;
+    return this.n === 2 && this.bounds[0] === this.min && this.bounds[1] === this.max;
   }
 
   get intervalCount(): number {
-    return this.bounds.length / 2;
+    return this.n / 2;
   }
 
   *intervals(): IterableIterator<[T, T]> {
-    for (let i = 0; i < this.bounds.length; i += 2) yield [this.bounds[i] as T, this.bounds[i + 1] as T];
+    for (const b of this.pieces()) for (let i = 0; i < b.length; i += 2) yield [at(b, i), at(b, i + 1)];
   }
 
   has(v: T): boolean {
-    // binary search over interval starts
-    let lo = 0;
-    let hi = this.bounds.length / 2 - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const a = this.bounds[2 * mid] as T;
-      const b = this.bounds[2 * mid + 1] as T;
-      if (v < a) hi = mid - 1;
-      else if (v > b) lo = mid + 1;
-      else return true;
+    if (this.n === 0) return false;
+    let b = this.flat;
+    if (!b) {
+      const cs = this.pieces();
+      const c = findChunk(cs, 0, v);
+      if (c >= cs.length) return false;
+      b = chunk(cs, c);
     }
-    return false;
+    const k = seek(b, 0, v);
+    return k < b.length && at(b, k) <= v;
   }
 
   /** Number of members, as a bigint (address sets can be 2^128 large). */
   size(): bigint {
     let n = 0n;
-    for (let i = 0; i < this.bounds.length; i += 2) n += BigInt(this.bounds[i + 1]!) - BigInt(this.bounds[i]!) + 1n;
+    for (const b of this.pieces())
+      for (let i = 0; i < b.length; i += 2) n += BigInt(at(b, i + 1)) - BigInt(at(b, i)) + 1n;
     return n;
   }
 
   union(o: IntervalSet<T>): IntervalSet<T> {
     if (o.isEmpty || this.isFull) return this;
     if (this.isEmpty || o.isFull) return o;
-    // Linear merge of two sorted lists.
-    const a = this.bounds;
-    const b = o.bounds;
-    const flat: T[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < a.length || j < b.length) {
-      if (j >= b.length || (i < a.length && (a[i] as T) <= (b[j] as T))) {
-        flat.push(a[i] as T, a[i + 1] as T);
-        i += 2;
-      } else {
-        flat.push(b[j] as T, b[j + 1] as T);
-        j += 2;
-      }
-    }
-    return IntervalSet.fromSorted(this.min, this.max, flat);
+    return this.make(flatUnion(this.bounds, o.bounds));
   }
 
   intersect(o: IntervalSet<T>): IntervalSet<T> {
@@ -139,42 +147,50 @@ export class IntervalSet<T extends Num> {
     // No allocation when one set already lies inside the other (a family universe, a port range).
     if (this.isSubsetOf(o)) return this;
     if (o.isSubsetOf(this)) return o;
-    const a = this.bounds;
-    const b = o.bounds;
-    const out: T[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < a.length && j < b.length) {
-      const lo = (a[i]! > b[j]! ? a[i] : b[j]) as T;
-      const hi = (a[i + 1]! < b[j + 1]! ? a[i + 1] : b[j + 1]) as T;
-      if (lo <= hi) out.push(lo, hi);
-      if (a[i + 1]! < b[j + 1]!) i += 2;
-      else j += 2;
-    }
-    return new IntervalSet<T>(exact(out), this.min, this.max);
+    const [small, big] = this.n <= o.n ? [this, o] : [o, this];
+    if (!big.isChunked() && !small.isChunked()) return this.make(flatIntersect(small.bounds, big.bounds));
+    // Each interval of the smaller side meets the larger side's intervals from the first that ends
+    // at or after its start; a cursor gallops to it. The result is collected in chunks.
+    const out = new PartWriter<T>();
+    const cur = new Cursor(big.pieces());
+    for (const p of small.pieces())
+      for (let i = 0; i < p.length; i += 2) {
+        const lo = at(p, i);
+        const hi = at(p, i + 1);
+        if (!cur.seek(lo)) return this.fromParts(out.done());
+        do {
+          const blo = cur.lo();
+          if (blo > hi) break;
+          const bhi = cur.hi();
+          out.push(blo > lo ? blo : lo, bhi < hi ? bhi : hi);
+          if (bhi >= hi) break;
+        } while (cur.next());
+      }
+    return this.fromParts(out.done());
   }
 
-  /** True when the sets share at least one member; no allocation. */
+  /** True when the sets share at least one member; no allocation, O(s × log b). */
   overlaps(o: IntervalSet<T>): boolean {
-    const a = this.bounds;
-    const b = o.bounds;
-    let i = 0;
-    let j = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i + 1]! < b[j]!) i += 2;
-      else if (b[j + 1]! < a[i]!) j += 2;
-      else return true;
-    }
+    if (this.isEmpty || o.isEmpty) return false;
+    const [small, big] = this.n <= o.n ? [this, o] : [o, this];
+    if (!big.isChunked() && !small.isChunked()) return flatOverlaps(small.bounds, big.bounds);
+    const cur = new Cursor(big.pieces());
+    for (const p of small.pieces())
+      for (let i = 0; i < p.length; i += 2) {
+        if (!cur.seek(at(p, i))) return false;
+        if (cur.lo() <= at(p, i + 1)) return true;
+      }
     return false;
   }
 
   complement(): IntervalSet<T> {
+    const b = this.bounds;
     const out: T[] = [];
     let next: T = this.min;
     let open = true;
-    for (let i = 0; i < this.bounds.length; i += 2) {
-      const lo = this.bounds[i] as T;
-      const hi = this.bounds[i + 1] as T;
+    for (let i = 0; i < b.length; i += 2) {
+      const lo = at(b, i);
+      const hi = at(b, i + 1);
       if (lo > next) out.push(next, pred(lo));
       if (hi === this.max) {
         open = false;
@@ -182,59 +198,428 @@ export class IntervalSet<T extends Num> {
       }
       next = succ(hi);
     }
-    if (open && (this.bounds.length === 0 || (this.bounds[this.bounds.length - 1] as T) < this.max))
-      out.push(next, this.max);
-    return new IntervalSet<T>(exact(out), this.min, this.max);
+    if (open) out.push(next, this.max);
+    return this.make(exact(out));
   }
 
   subtract(o: IntervalSet<T>): IntervalSet<T> {
     if (o.isEmpty || this.isEmpty) return this;
     if (!this.overlaps(o)) return this;
-    // One pass over both lists: each interval of this set minus the intervals of o it meets.
-    const a = this.bounds;
-    const b = o.bounds;
-    const out: T[] = [];
-    let j = 0;
-    for (let i = 0; i < a.length; i += 2) {
-      let lo = a[i] as T;
-      const hi = a[i + 1] as T;
-      while (j < b.length && (b[j + 1] as T) < lo) j += 2;
-      let k = j;
-      let open = true;
-      while (k < b.length && (b[k] as T) <= hi) {
-        const blo = b[k] as T;
-        const bhi = b[k + 1] as T;
-        if (blo > lo) out.push(lo, pred(blo));
-        if (bhi >= hi) {
-          open = false;
-          break;
-        }
-        lo = succ(bhi);
-        k += 2;
+    if (this.n <= o.n) {
+      if (!o.isChunked() || this.isLarge()) return this.make(flatSubtract(this.bounds, o.bounds));
+      // Each interval of this set minus the chunks of o it meets.
+      const cs = o.chunks();
+      const a = this.bounds;
+      const out: T[] = [];
+      let c = 0;
+      for (let i = 0; i < a.length; i += 2) {
+        const lo = at(a, i);
+        const hi = at(a, i + 1);
+        c = findChunk(cs, c, lo);
+        let rest: Flat<T> = [lo, hi];
+        for (let d = c; d < cs.length && rest.length > 0 && at(chunk(cs, d), 0) <= hi; d++)
+          rest = flatSubtract(rest, chunk(cs, d));
+        for (const v of rest) out.push(v);
       }
-      if (open) out.push(lo, hi);
+      return this.make(exact(out));
     }
-    return new IntervalSet<T>(exact(out), this.min, this.max);
+    if (!this.isLarge()) return this.make(flatSubtract(this.bounds, o.bounds));
+    // This set is large: the chunks o meets are cut, the others are shared with this set.
+    const s = o.bounds;
+    const cs = this.chunks();
+    const hit = touched(cs, s);
+    const out: Flat<T>[] = [];
+    let next = 0;
+    for (const c of hit) {
+      for (; next < c; next++) out.push(chunk(cs, next));
+      const piece = flatSubtract(chunk(cs, c), s);
+      if (piece.length > 0) for (const p of split(piece)) out.push(p);
+      next = c + 1;
+    }
+    for (; next < cs.length; next++) out.push(chunk(cs, next));
+    return this.fromParts(out);
   }
 
-  /** True when every member of this set is in o. */
+  /** True when every member of this set is in o; O(min × log max) in the interval counts. */
   isSubsetOf(o: IntervalSet<T>): boolean {
-    // o is canonical (disjoint, non-adjacent), so each interval of this set lies inside one of o's.
-    const a = this.bounds;
-    const b = o.bounds;
-    let j = 0;
-    for (let i = 0; i < a.length; i += 2) {
-      while (j < b.length && (b[j + 1] as T) < (a[i] as T)) j += 2;
-      if (j >= b.length || (b[j] as T) > (a[i] as T) || (b[j + 1] as T) < (a[i + 1] as T)) return false;
+    if (this.isEmpty) return true;
+    if (this.n > o.n) {
+      // Each of this set's chunks must lie inside o (o has fewer intervals, so it is read flat).
+      const b = o.bounds;
+      for (const a of this.pieces()) if (!flatIsSubset(a, b)) return false;
+      return true;
     }
+    if (!o.isChunked() && !this.isChunked()) return flatIsSubset(this.bounds, o.bounds);
+    // Each interval of this set lies inside one interval of o: the first of o's ending at or after its start.
+    const cur = new Cursor(o.pieces());
+    for (const p of this.pieces())
+      for (let i = 0; i < p.length; i += 2) {
+        if (!cur.seek(at(p, i))) return false;
+        if (cur.lo() > at(p, i) || cur.hi() < at(p, i + 1)) return false;
+      }
     return true;
   }
 
   equals(o: IntervalSet<T>): boolean {
-    if (this.bounds.length !== o.bounds.length) return false;
-    for (let i = 0; i < this.bounds.length; i++) if (this.bounds[i] !== o.bounds[i]) return false;
+    if (this === o) return true;
+    if (this.n !== o.n) return false;
+    const a = this.bounds;
+    const b = o.bounds;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }
+
+  /** Large enough to work on chunk by chunk. */
+  private isLarge(): boolean {
+    return this.n > 2 * CHUNK;
+  }
+
+  /** Held in chunks and not (yet) as one flat list: read through the chunks rather than joining them. */
+  private isChunked(): boolean {
+    return this.flat === undefined && this.parts !== undefined;
+  }
+
+  /** The set as consecutive sorted pieces, whichever form it has (for reading). */
+  private pieces(): readonly Flat<T>[] {
+    return this.parts ?? [this.bounds];
+  }
+
+  /** The set as consecutive chunks: its parts, or its flat list cut into CHUNK-sized pieces once (kept for cutting again). */
+  private chunks(): readonly Flat<T>[] {
+    if (this.parts) return this.parts;
+    const flat = this.bounds;
+    this.parts = flat.length > 2 * CHUNK ? split(flat) : [flat];
+    return this.parts;
+  }
+
+  private make(flat: Flat<T>): IntervalSet<T> {
+    return new IntervalSet<T>(this.min, this.max, flat);
+  }
+
+  /** A set from consecutive chunks; joined into one flat list when the result is small. */
+  private fromParts(parts: Flat<T>[]): IntervalSet<T> {
+    let n = 0;
+    for (const p of parts) n += p.length;
+    if (n > 2 * CHUNK) return new IntervalSet<T>(this.min, this.max, undefined, parts);
+    return this.make(n === 0 ? EMPTY : join(parts));
+  }
+}
+
+/** One flat list from consecutive pieces (memory copies, without a huge argument list). */
+function join<T>(parts: readonly Flat<T>[]): Flat<T> {
+  const out: T[] = [];
+  if (parts.length <= 1024) return out.concat(...parts);
+  for (const part of parts) for (const v of part) out.push(v);
+  return exact(out);
+}
+
+/** Reads a set's intervals in order across its pieces, galloping forward to the one a value needs. */
+class Cursor<T extends Num> {
+  private c = 0;
+  private k = 0;
+  private readonly cs: readonly Flat<T>[];
+
+  constructor(cs: readonly Flat<T>[]) {
+    this.cs = cs;
+  }
+
+  /** Moves (never back) to the first interval ending at or after v; false when there is none. */
+  seek(v: T): boolean {
+    const cs = this.cs;
+    if (this.c >= cs.length) return false;
+    let b = chunk(cs, this.c);
+    if (b.length === 0 || at(b, b.length - 1) < v) {
+      this.c = findChunk(cs, this.c + 1, v);
+      if (this.c >= cs.length) return false;
+      b = chunk(cs, this.c);
+      this.k = 0;
+    }
+    this.k = seek(b, this.k, v);
+    return true;
+  }
+
+  /** Moves to the next interval; false at the end. */
+  next(): boolean {
+    this.k += 2;
+    if (this.k < chunk(this.cs, this.c).length) return true;
+    this.c++;
+    this.k = 0;
+    return this.c < this.cs.length;
+  }
+
+  lo(): T {
+    return at(chunk(this.cs, this.c), this.k);
+  }
+
+  hi(): T {
+    return at(chunk(this.cs, this.c), this.k + 1);
+  }
+}
+
+/** Collects bounds into chunks of CHUNK bounds. */
+class PartWriter<T> {
+  private readonly parts: T[][] = [];
+  private cur: T[] = [];
+
+  push(lo: T, hi: T): void {
+    this.cur.push(lo, hi);
+    if (this.cur.length >= CHUNK) {
+      this.parts.push(this.cur);
+      this.cur = [];
+    }
+  }
+
+  done(): Flat<T>[] {
+    if (this.cur.length > 0) this.parts.push(this.cur);
+    return this.parts.map((p) => (p.length === CHUNK ? p : exact(p)));
+  }
+}
+
+/** Flat list pieces of at most CHUNK bounds. */
+function split<T>(flat: Flat<T>): Flat<T>[] {
+  if (flat.length <= CHUNK) return [flat];
+  const out: Flat<T>[] = [];
+  for (let i = 0; i < flat.length; i += CHUNK) out.push(flat.slice(i, i + CHUNK));
+  return out;
+}
+
+function chunk<T>(cs: readonly Flat<T>[], c: number): Flat<T> {
+  return at(cs, c);
+}
+
+/** The first chunk at or after `from` whose last interval ends at or after v, or cs.length. */
+function findChunk<T extends Num>(cs: readonly Flat<T>[], from: number, v: T): number {
+  let lo = from;
+  let hi = cs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const b = chunk(cs, mid);
+    if (at(b, b.length - 1) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Indices (ascending, distinct) of the chunks that hold an interval meeting one of the flat list s. */
+function touched<T extends Num>(cs: readonly Flat<T>[], s: Flat<T>): number[] {
+  const out: number[] = [];
+  let c = 0;
+  for (let i = 0; i < s.length && c < cs.length; i += 2) {
+    const lo = at(s, i);
+    const hi = at(s, i + 1);
+    c = findChunk(cs, c, lo);
+    for (let d = c; d < cs.length && at(chunk(cs, d), 0) <= hi; d++) {
+      if (out.length === 0 || at(out, out.length - 1) < d) out.push(d);
+      c = d;
+    }
+  }
+  return out;
+}
+
+/** Merges overlapping and adjacent intervals of a list ordered by lo, in place. */
+function merge<T extends Num>(flat: T[]): T[] {
+  let n = 0;
+  for (let i = 0; i < flat.length; i += 2) {
+    const lo = at(flat, i);
+    const hi = at(flat, i + 1);
+    if (n > 0 && lo <= succ(at(flat, n - 1))) {
+      if (hi > at(flat, n - 1)) flat[n - 1] = hi;
+    } else {
+      flat[n++] = lo;
+      flat[n++] = hi;
+    }
+  }
+  flat.length = n;
+  return flat;
+}
+
+/** Each interval of the smaller list goes where it belongs in the larger; the runs between are copied. */
+function flatUnion<T extends Num>(x: Flat<T>, y: Flat<T>): Flat<T> {
+  const [small, big] = x.length <= y.length ? [x, y] : [y, x];
+  const flat: T[] = [];
+  let j = 0;
+  for (let i = 0; i < small.length; i += 2) {
+    const lo = at(small, i);
+    const k = seekStart(big, j, lo);
+    for (; j < k; j++) flat.push(at(big, j));
+    flat.push(lo, at(small, i + 1));
+  }
+  for (; j < big.length; j++) flat.push(at(big, j));
+  return exact(merge(flat));
+}
+
+/** Each interval of the smaller list meets the larger list's intervals from the first ending at or after its start. */
+function flatIntersect<T extends Num>(x: Flat<T>, y: Flat<T>): Flat<T> {
+  const [small, big] = x.length <= y.length ? [x, y] : [y, x];
+  const out: T[] = [];
+  let j = 0;
+  for (let i = 0; i < small.length && j < big.length; i += 2) {
+    const lo = at(small, i);
+    const hi = at(small, i + 1);
+    j = seek(big, j, lo);
+    for (let k = j; k < big.length; k += 2) {
+      const blo = at(big, k);
+      if (blo > hi) break;
+      const bhi = at(big, k + 1);
+      out.push(blo > lo ? blo : lo, bhi < hi ? bhi : hi);
+      if (bhi >= hi) break;
+    }
+  }
+  return exact(out);
+}
+
+function flatOverlaps<T extends Num>(x: Flat<T>, y: Flat<T>): boolean {
+  const [small, big] = x.length <= y.length ? [x, y] : [y, x];
+  let j = 0;
+  for (let i = 0; i < small.length; i += 2) {
+    j = seek(big, j, at(small, i));
+    if (j >= big.length) return false;
+    if (at(big, j) <= at(small, i + 1)) return true;
+  }
+  return false;
+}
+
+function flatSubtract<T extends Num>(a: Flat<T>, b: Flat<T>): Flat<T> {
+  if (a.length > b.length) return cutRuns(a, b);
+  // Each interval of a minus the intervals of b it meets, found by galloping through b.
+  const out: T[] = [];
+  let j = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    let lo = at(a, i);
+    const hi = at(a, i + 1);
+    j = seek(b, j, lo);
+    let open = true;
+    for (let k = j; k < b.length; k += 2) {
+      const blo = at(b, k);
+      if (blo > hi) break;
+      const bhi = at(b, k + 1);
+      if (blo > lo) out.push(lo, pred(blo));
+      if (bhi >= hi) {
+        open = false;
+        break;
+      }
+      lo = succ(bhi);
+    }
+    if (open) out.push(lo, hi);
+  }
+  return exact(out);
+}
+
+/** Every interval of a lies inside one of b's (b is canonical: disjoint, non-adjacent). */
+function flatIsSubset<T extends Num>(a: Flat<T>, b: Flat<T>): boolean {
+  if (a.length <= b.length) {
+    let j = 0;
+    for (let i = 0; i < a.length; i += 2) {
+      j = seek(b, j, at(a, i));
+      if (j >= b.length || at(b, j) > at(a, i) || at(b, j + 1) < at(a, i + 1)) return false;
+    }
+    return true;
+  }
+  // a is the larger: each of b's intervals holds a run of a's; nothing may fall between.
+  let i = 0;
+  for (let k = 0; k < b.length && i < a.length; k += 2) {
+    if (at(a, i) < at(b, k)) return false;
+    const next = seekStart(a, i, succ(at(b, k + 1)));
+    if (next > i) {
+      if (at(a, next - 1) > at(b, k + 1)) return false;
+      i = next;
+    }
+  }
+  return i >= a.length;
+}
+
+/**
+ * a minus b for a list a larger than b: the runs of a that no interval of b meets are copied whole
+ * (slice and concat, which copy memory rather than elements one by one); only the intervals each of
+ * b's meets are cut. Galloping finds them, so the work besides the copy is O(|b| × log |a|).
+ */
+function cutRuns<T extends Num>(a: Flat<T>, b: Flat<T>): Flat<T> {
+  const parts: (readonly T[])[] = [];
+  let cut: T[] = [];
+  const flush = (): void => {
+    if (cut.length > 0) parts.push(cut);
+    cut = [];
+  };
+  let i = 0;
+  /** Start of the interval at i when an earlier cut left only its upper part. */
+  let pendingLo: T | undefined;
+  for (let k = 0; k < b.length; k += 2) {
+    const blo = at(b, k);
+    const bhi = at(b, k + 1);
+    const first = seek(a, i, blo);
+    if (first > i && pendingLo !== undefined) {
+      cut.push(pendingLo, at(a, i + 1));
+      pendingLo = undefined;
+      i += 2;
+    }
+    if (first > i) {
+      flush();
+      parts.push(a.slice(i, first));
+      i = first;
+    }
+    for (; i < a.length; i += 2) {
+      const lo = pendingLo ?? at(a, i);
+      if (lo > bhi) break;
+      const hi = at(a, i + 1);
+      if (lo < blo) cut.push(lo, pred(blo));
+      if (hi > bhi) {
+        pendingLo = succ(bhi);
+        break;
+      }
+      pendingLo = undefined;
+    }
+  }
+  if (i < a.length && pendingLo !== undefined) {
+    cut.push(pendingLo, at(a, i + 1));
+    i += 2;
+  }
+  flush();
+  if (i < a.length) parts.push(a.slice(i));
+  return parts.length === 0 ? EMPTY : join(parts);
+}
+
+/** The element at i of a list the caller indexes within bounds (a clear error otherwise, never undefined). */
+function at<T>(list: readonly T[], i: number): T {
+  const v = list[i];
+  if (v === undefined) throw new RangeError(`interval-set: index ${String(i)} outside ${String(list.length)} bounds`);
+  return v;
+}
+
+/**
+ * Galloping search in a flat bounds list: the first even index k >= from whose interval ends at or
+ * after v (b[k + 1] >= v), or b.length. Steps double from `from`, then a binary search narrows the
+ * last step: O(log d) for a result d intervals away, so a walk through a large list that gallops
+ * from its last position costs O(s × log(b / s)) over s searches.
+ */
+function seek<T extends Num>(b: readonly T[], from: number, v: T): number {
+  return gallop(b, from, v, 1);
+}
+
+/** As seek, for the first even index k >= from whose interval starts at or after v (b[k] >= v), or b.length. */
+function seekStart<T extends Num>(b: readonly T[], from: number, v: T): number {
+  return gallop(b, from, v, 0);
+}
+
+/** First even k >= from with b[k + side] >= v (b[k + side] ascends with k), or b.length. */
+function gallop<T extends Num>(b: readonly T[], from: number, v: T, side: 0 | 1): number {
+  const n = b.length;
+  if (from >= n || at(b, from + side) >= v) return from;
+  // Invariant: b[lo + side] < v; b[hi + side] >= v or hi = n.
+  let lo = from;
+  let step = 2;
+  let hi = from + step;
+  while (hi < n && at(b, hi + side) < v) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > n) hi = n;
+  while (hi - lo > 2) {
+    const mid = lo + (((hi - lo) >> 2) << 1);
+    if (at(b, mid + side) < v) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /**
@@ -246,10 +631,13 @@ function exact<T>(list: T[]): T[] {
 }
 const EMPTY: never[] = [];
 
+/** The next integer: T is number or bigint, which TypeScript cannot narrow on a type parameter. */
 function succ<T extends Num>(v: T): T {
-  return (typeof v === 'bigint' ? v + 1n : (v as number) + 1) as T;
+  const n: Num = v;
+  return (typeof n === 'bigint' ? n + 1n : n + 1) as T;
 }
 
 function pred<T extends Num>(v: T): T {
-  return (typeof v === 'bigint' ? v - 1n : (v as number) - 1) as T;
+  const n: Num = v;
+  return (typeof n === 'bigint' ? n - 1n : n - 1) as T;
 }
