@@ -46,19 +46,42 @@ export interface NatSpec {
   balanced?: boolean;
 }
 
+/** Read-only once built: flats with nothing in a list share one empty array. */
 export interface Flat {
-  conds: Cond[];
+  readonly conds: readonly Cond[];
   /** Conditions fwlint cannot evaluate; rules.ts decides how the rule is approximated. */
-  opaque: Effect[];
-  verdict?: { kind: VerdictKind; target?: string; pos: Pos };
-  nat?: NatSpec;
-  helpers: { name: string; pos: Pos }[];
-  timeouts: { name: string; pos: Pos }[];
+  readonly opaque: readonly Effect[];
+  readonly verdict?: { kind: VerdictKind; target?: string; pos: Pos };
+  readonly nat?: NatSpec;
+  readonly helpers: readonly { name: string; pos: Pos }[];
+  readonly timeouts: readonly { name: string; pos: Pos }[];
   /** Statements with effects the model cannot express (notrack, queue, fwd...). */
-  effects: Effect[];
+  readonly effects: readonly Effect[];
 }
 
-type Delta = Partial<Flat>;
+/** One alternative while a rule is expanded: it owns its arrays. */
+interface Delta {
+  conds?: Cond[];
+  opaque?: Effect[];
+  verdict?: Flat['verdict'];
+  nat?: NatSpec;
+  helpers?: { name: string; pos: Pos }[];
+  timeouts?: { name: string; pos: Pos }[];
+  effects?: Effect[];
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+const FLATS = Symbol('flats');
+
+/** The alternatives of a rule, once expanded (kept on the rule: every pass walks them). */
+export function flatsOf(rule: NRule): Flat[] | undefined {
+  return (rule as { [FLATS]?: Flat[] })[FLATS];
+}
+
+export function setFlats(rule: NRule, flats: Flat[]): void {
+  (rule as { [FLATS]?: Flat[] })[FLATS] = flats;
+}
 
 const MAX_ALTERNATIVES = 50_000;
 
@@ -69,6 +92,12 @@ const HARMLESS = new Set(['counter', 'log', 'last', 'ct expectation', 'secmark',
 const MANGLE_HARMLESS_META = new Set(['mark', 'priority', 'nftrace', 'secmark', 'pkttype']);
 
 export interface Elements {
+  readonly values: readonly Expr[];
+  readonly dynamic: readonly string[];
+  readonly missing: readonly string[];
+}
+
+interface Collected {
   values: Expr[];
   dynamic: string[];
   missing: string[];
@@ -85,17 +114,17 @@ export function elementsOf(v: Expr, table: NTable): Elements {
   if (typeof v !== 'object' || v === null) {
     if (typeof v === 'string' && v.startsWith('@')) {
       const set = lookupSet(table, v);
-      if (!set) return { values: [], dynamic: [], missing: [v] };
+      if (!set) return { values: NONE, dynamic: NONE, missing: [v] };
       const memo = set as { [ELEMENTS]?: Elements };
       return (memo[ELEMENTS] ??= collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
     }
-    return { values: [v], dynamic: [], missing: [] };
+    return { values: [v], dynamic: NONE, missing: NONE };
   }
   const memo = v as { [ELEMENTS]?: Elements };
   return (memo[ELEMENTS] ??= collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
 }
 
-function collect(v: Expr, table: NTable, out: Elements, depth: number): Elements {
+function collect(v: Expr, table: NTable, out: Collected, depth: number): Collected {
   if (depth > 16) return out;
   if (Array.isArray(v)) {
     for (const x of v) collect(x, table, out, depth + 1);
@@ -195,15 +224,7 @@ export class Expander {
       if (opts.length === 1) for (const a of alts) mergeInto(a, opts[0]!);
       else alts = alts.flatMap((a) => opts.map((o) => mergeInto(clone(a), o)));
     }
-    return alts.map((a) => ({
-      conds: a.conds ?? [],
-      opaque: a.opaque ?? [],
-      helpers: a.helpers ?? [],
-      timeouts: a.timeouts ?? [],
-      effects: a.effects ?? [],
-      ...(a.verdict ? { verdict: a.verdict } : {}),
-      ...(a.nat ? { nat: a.nat } : {}),
-    }));
+    return alts.map(toFlat);
   }
 
   private options(stmt: Stmt, table: NTable, pos: Pos): Delta[] {
@@ -513,6 +534,19 @@ export class Expander {
     }
     return [{ nat: withPort(s, port ?? undefined) }];
   }
+}
+
+function toFlat(a: Delta): Flat {
+  const f: { -readonly [K in keyof Flat]: Flat[K] } = {
+    conds: a.conds ?? NONE,
+    opaque: a.opaque ?? NONE,
+    helpers: a.helpers ?? NONE,
+    timeouts: a.timeouts ?? NONE,
+    effects: a.effects ?? NONE,
+  };
+  if (a.verdict) f.verdict = a.verdict;
+  if (a.nat) f.nat = a.nat;
+  return f;
 }
 
 const LISTS = ['conds', 'opaque', 'helpers', 'timeouts', 'effects'] as const;

@@ -8,6 +8,7 @@ import {
 } from '../../src/model/address.js';
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
+import { addressSet, addressText } from './memo.js';
 import { elementsOf, type Flat } from './expand.js';
 import { isObject, keyOf, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
@@ -41,22 +42,13 @@ function ifaceKey(e: Expr): 'iif' | 'oif' | undefined {
   return key.startsWith('i') ? 'iif' : 'oif';
 }
 
-/** Every interface name the rules compare with (conditions of every alternative), and chain devices, in file order. */
-export function collectNames(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void {
-  for (const t of doc.tables) {
-    for (const c of t.chains.values()) {
-      for (const d of c.base?.devices ?? []) ctx.sawInterface(d, c.base!.pos);
-      for (const r of c.rules) {
-        for (const f of flatOf(r)) {
-          for (const cond of f.conds) {
-            if (!ifaceKey(cond.left)) continue;
-            for (const v of elementsOf(cond.right, t).values) {
-              const name = ifaceName(cond.left, v);
-              if (name !== undefined) ctx.sawInterface(name, r.pos);
-            }
-          }
-        }
-      }
+/** Every interface name a condition of an alternative compares with, in order. */
+function sawNames(ctx: Ctx, f: Flat, t: NTable, pos: Pos): void {
+  for (const cond of f.conds) {
+    if (!ifaceKey(cond.left)) continue;
+    for (const v of elementsOf(cond.right, t).values) {
+      const name = ifaceName(cond.left, v);
+      if (name !== undefined) ctx.sawInterface(name, pos);
     }
   }
 }
@@ -73,14 +65,16 @@ function literalNames(f: Flat, dim: 'iif' | 'oif', t: NTable): string[] {
   return out;
 }
 
+/** An address or prefix value (not a range) as a set. */
+function plainAddress(v: Expr): AddrSet | undefined {
+  if (typeof v !== 'string' && !(isObject(v) && isObject(v.prefix))) return undefined;
+  const text = addressText(v);
+  return text === undefined ? undefined : addressSet(text);
+}
+
 /** A single public IPv4/IPv6 address written as a condition or NAT target, if that is what `v` is. */
 function publicHost(v: Expr): AddrSet | undefined {
-  const s =
-    typeof v === 'string'
-      ? parseAddressSpec(v)
-      : isObject(v) && isObject(v.prefix)
-        ? parseAddressSpec(`${String(v.prefix.addr)}/${String(v.prefix.len)}`)
-        : undefined;
+  const s = plainAddress(v);
   if (!s || s.size() !== 1n || s.isSubsetOf(NON_INTERNET)) return undefined;
   return s;
 }
@@ -119,12 +113,7 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
     if (els.dynamic.length || els.missing.length) return undefined;
     let set = NO_ADDR;
     for (const v of els.values) {
-      const s =
-        typeof v === 'string'
-          ? parseAddressSpec(v)
-          : isObject(v) && isObject(v.prefix)
-            ? parseAddressSpec(`${String(v.prefix.addr)}/${String(v.prefix.len)}`)
-            : undefined;
+      const s = plainAddress(v);
       if (!s || !s.isSubsetOf(NON_INTERNET) || s.isEmpty) return undefined;
       set = set.union(s);
     }
@@ -133,11 +122,12 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
   return acc && !acc.isEmpty ? acc : undefined;
 }
 
-export interface FlatOf {
-  (r: NRule): Flat[];
-}
+export type FlatOf = (r: NRule, t: NTable) => Flat[];
 
-/** Builds ctx.interfaces: names seen, WAN role and networks inferred, placeholder addresses. */
+/**
+ * Builds ctx.interfaces: the names rules compare with and chain devices (in file order), WAN role
+ * and networks inferred, placeholder addresses. One walk over the rules.
+ */
 export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void {
   const wanByNat = new Map<string, Pos>();
   const wanByDnat = new Map<string, Pos>();
@@ -152,8 +142,10 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
   const networks = new Map<string, { set: AddrSet; where: Pos[] }>();
   for (const t of doc.tables) {
     for (const c of t.chains.values()) {
+      if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
       for (const r of c.rules) {
-        for (const f of flatOf(r)) {
+        for (const f of flatOf(r, t)) {
+          sawNames(ctx, f, t, r.pos);
           if (f.nat) {
             if (f.nat.kind === 'masquerade' || f.nat.kind === 'snat') {
               const names = literalNames(f, 'oif', t);

@@ -4,10 +4,11 @@ import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/policy.js';
 import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
 import { isPattern, type Ctx } from './context.js';
-import { elementsOf, type Cond, type Effect } from './expand.js';
+import { elementsOf, type Cond, type Effect, type Elements } from './expand.js';
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, type Expr, type NTable } from './ir.js';
 import { printExpr } from './print.js';
+import { Memo, addressSet, addressText, valuesKey } from './memo.js';
 import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './values.js';
 
 /**
@@ -126,11 +127,7 @@ function nameSet(names: readonly string[], negated: boolean): NameSet {
   return set;
 }
 
-interface Values {
-  values: Expr[];
-  dynamic: string[];
-  missing: string[];
-}
+type Values = Elements;
 
 export class CondInterpreter {
   private readonly ctx: Ctx;
@@ -203,20 +200,34 @@ export class CondInterpreter {
     if (!pol) return unsupported('an ordered comparison of addresses is not modeled');
     if (v.missing.length) return unsupported(`set ${v.missing.join(', ')} is not defined in this file`);
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
+    // Rules repeat the same addresses: the set of a plain value list is built once per distinct list.
+    const key = v.dynamic.length ? undefined : valuesKey(v.values);
+    const memoKey = key === undefined ? undefined : `${fam}${pol}${key}`;
+    const hit = memoKey === undefined ? undefined : addressConds.get(memoKey);
+    if (hit) {
+      mb.family(fam);
+      mb.addr(dim, hit);
+      return undefined;
+    }
     // One build from all intervals: large sets stay linear (n log n), never a union per element.
     const ranges: [bigint, bigint][] = [];
+    let hosts = false;
     for (const x of v.values) {
       const r = addrValue(x);
       if (r.set) for (const iv of r.set.intervals()) ranges.push(iv);
-      else if (r.host) mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: c.pos });
-      else return unsupported(`${printExpr(x)} is not an address`);
+      else if (r.host) {
+        hosts = true;
+        mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: c.pos });
+      } else return unsupported(`${printExpr(x)} is not an address`);
     }
     let set = addrSet(ranges);
     for (const d of v.dynamic)
       mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: c.pos });
     set = set.intersect(universe);
+    if (pol !== '==') set = universe.subtract(set);
+    if (memoKey !== undefined && !hosts) addressConds.set(memoKey, set);
     mb.family(fam);
-    mb.addr(dim, pol === '==' ? set : universe.subtract(set));
+    mb.addr(dim, set);
     return undefined;
   }
 
@@ -414,22 +425,18 @@ export class CondInterpreter {
 
 /** An address value: concrete set, or a hostname nft would resolve when loading the ruleset. */
 function addrValue(x: Expr): { set?: AddrSet; host?: string } {
-  if (typeof x === 'string') {
-    const s = parseAddressSpec(x);
-    if (s) return { set: s };
-    if (HOSTNAME.test(x)) return { host: x };
-    return {};
-  }
-  if (isObject(x) && isObject(x.prefix)) {
-    const s = parseAddressSpec(`${String(x.prefix.addr)}/${String(x.prefix.len)}`);
-    return s ? { set: s } : {};
-  }
-  if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
-    const s = parseAddressSpec(`${String(x.range[0])}-${String(x.range[1])}`);
-    return s ? { set: s } : {};
-  }
+  const text = addressText(x);
+  if (text === undefined) return {};
+  const s = addressSet(text);
+  if (s) return { set: s };
+  if (typeof x === 'string' && HOSTNAME.test(x)) return { host: x };
   return {};
 }
+
+/** Address sets of conditions by family, polarity and values (valuesKey). */
+const addressConds = new Memo<AddrSet>();
+/** Numeric sets of conditions by operator, domain and values. */
+const numberConds = new Memo<IntervalSet<number>>();
 
 /**
  * Numeric sets (ports, protocols) from values, single numbers, ranges and names; negation and
@@ -443,6 +450,21 @@ function numbers(
 ): IntervalSet<number> | string {
   if (v.missing.length) return `set ${v.missing.join(', ')} is not defined in this file`;
   if (v.dynamic.length) return `set ${v.dynamic.join(', ')} gets its elements at run time`;
+  const key = valuesKey(v.values);
+  const memoKey = key === undefined ? undefined : `${op}${max}${key}`;
+  const hit = memoKey === undefined ? undefined : numberConds.get(memoKey);
+  if (hit) return hit;
+  const r = numberSet(op, v, max, byName);
+  if (memoKey !== undefined && typeof r !== 'string') numberConds.set(memoKey, r);
+  return r;
+}
+
+function numberSet(
+  op: string,
+  v: Values,
+  max: number,
+  byName: (x: string | number) => number | undefined,
+): IntervalSet<number> | string {
   const ranges: [number, number][] = [];
   for (const x of v.values) {
     if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {

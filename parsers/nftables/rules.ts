@@ -46,7 +46,7 @@ export function buildChain(
   ctx: Ctx,
   table: NTable,
   chain: NChain,
-  flatOf: (r: NRule) => Flat[],
+  flatOf: (r: NRule, t: NTable) => Flat[],
   timeoutOf: TimeoutResolver,
 ): ChainInfo {
   const ref = chainRef(table.family, table.name, chain.name);
@@ -67,12 +67,17 @@ export function buildChain(
     const text = printRule(nrule.stmts, nrule.comment);
     const id = ctx.uniqueId(contentId('nft', ref, text));
     const label = `rule "${excerpt(nrule.comment ?? text)}" in ${ref}`;
-    for (const flat of flatOf(nrule)) {
+    // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
+    const comment =
+      nrule.remark !== undefined && nrule.comment !== undefined
+        ? `${nrule.remark}\n${nrule.comment}`
+        : (nrule.remark ?? nrule.comment);
+    for (const flat of flatOf(nrule, table)) {
       const mb = new MatchBuilder();
-      const opaque = [...flat.opaque];
+      let opaque = flat.opaque;
       for (const c of flat.conds) {
         const u = interp.apply(c, table, mb);
-        if (u) opaque.push(u);
+        if (u) opaque = [...opaque, u];
       }
       const action = actionOf(table, flat, info, report);
       const dropping = action.kind === 'drop' || action.kind === 'reject';
@@ -93,11 +98,12 @@ export function buildChain(
       if (opaque.length && dropping) mb.never = true;
       for (const e of flat.effects) report({ loc: e.pos, what: e.what, why: e.why });
       const rule: Rule = { id, loc: nrule.pos, label, match: mb.toMatch(), action, text };
-      // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
-      const comment = [nrule.remark, nrule.comment].filter((c) => c !== undefined).join('\n');
       if (comment) rule.comment = comment;
-      const t = flat.timeouts.map((x) => timeoutOf(table, x.name, x.pos)).find((s) => s !== undefined);
-      if (t) rule.udpTimeout = t;
+      // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
+      for (const x of flat.timeouts) {
+        const t = timeoutOf(table, x.name, x.pos);
+        if (t && !rule.udpTimeout) rule.udpTimeout = t;
+      }
       info.entries.push({ rule, flat, nrule });
     }
   }
