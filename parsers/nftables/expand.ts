@@ -538,7 +538,8 @@ export class Expander {
 
 function toFlat(a: Delta): Flat {
   const f: { -readonly [K in keyof Flat]: Flat[K] } = {
-    conds: a.conds ?? NONE,
+    // Exact length: an alternative's conditions were pushed statement by statement.
+    conds: a.conds ? (a.conds.length > 1 ? a.conds.slice() : a.conds) : NONE,
     opaque: a.opaque ?? NONE,
     helpers: a.helpers ?? NONE,
     timeouts: a.timeouts ?? NONE,

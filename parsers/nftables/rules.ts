@@ -110,19 +110,28 @@ export function buildChain(
   return info;
 }
 
+/** Verdicts without arguments: one shared (never modified) object each, not one per rule. */
+const ACTIONS = {
+  accept: { kind: 'accept' },
+  drop: { kind: 'drop' },
+  reject: { kind: 'reject' },
+  continue: { kind: 'continue' },
+  return: { kind: 'return' },
+} as const satisfies Record<string, Action>;
+
 function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupported) => void): Action {
-  if (flat.nat) return { kind: 'accept' }; // NAT statements are terminal and imply accept (docs/semantics.md#nft-syntax)
+  if (flat.nat) return ACTIONS.accept; // NAT statements are terminal and imply accept (docs/semantics.md#nft-syntax)
   const v = flat.verdict;
-  if (!v) return { kind: 'continue' };
+  if (!v) return ACTIONS.continue;
   switch (v.kind) {
     case 'accept':
     case 'drop':
     case 'reject':
     case 'continue':
     case 'return':
-      return { kind: v.kind };
+      return ACTIONS[v.kind];
     case 'queue':
-      return { kind: 'accept' };
+      return ACTIONS.accept;
     case 'jump':
     case 'goto': {
       const target = v.target!;

@@ -1,6 +1,7 @@
 import { ParseError } from '../../src/model/errors.js';
 import { at, keyOf, type Expr, type Pos, type Stmt } from './ir.js';
 import type { Token } from './lexer.js';
+import { Memo } from './memo.js';
 
 /**
  * Rule statements of the nft text grammar → libnftables JSON shapes (see ir.ts). A rule arrives
@@ -171,10 +172,22 @@ function isAddrLike(s: string): boolean {
   return V4.test(s) || (s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s));
 }
 
+/**
+ * Prefixes and ranges as written repeat across rules (`192.168.1.0/24`): one shared value each.
+ * Values are never modified once read (the memo elementsOf keeps on them does not depend on the table
+ * for these shapes).
+ */
+const SHAPED = new Memo<Expr>();
+
 /** A bare word as a JSON value: numbers, prefixes and ranges get their JSON shape, everything else stays a string. */
 export function wordValue(w: string): Expr {
   if (NUM.test(w)) return w.length > 15 ? w : Number(w);
   if (HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
+  if (w.indexOf('/') < 0 && w.indexOf('-', 1) < 0) return w;
+  return SHAPED.get(w) ?? SHAPED.set(w, shapedValue(w));
+}
+
+function shapedValue(w: string): Expr {
   const slash = w.indexOf('/');
   if (slash > 0 && /^\d{1,3}$/.test(w.slice(slash + 1)) && isAddrLike(w.slice(0, slash))) {
     return { prefix: { addr: w.slice(0, slash), len: Number(w.slice(slash + 1)) } };
@@ -285,7 +298,8 @@ export class RuleParser {
       const s = this.statement();
       if (s) out.push(at(s, tokPos(start, this.t[this.i - 1] ?? start)));
     }
-    return out;
+    // Exact length: the rule keeps this array for the whole run, a grown one keeps spare slots.
+    return out.slice();
   }
 
   private statement(): Stmt | undefined {
@@ -1047,7 +1061,7 @@ export class RuleParser {
       case 'var':
         return this.unknownVar(tok);
       case 'punct':
-        if (tok.text === '{') return this.setBody(tok, verdictData);
+        if (tok.text === '{') return this.setBody(verdictData);
         if (tok.text === '(') {
           const inner = this.concatExpr();
           this.expectPunct(')');
@@ -1063,7 +1077,7 @@ export class RuleParser {
   }
 
   /** `{ a, b : verdict, c . d, … }` after the opening brace. */
-  private setBody(open: Token, verdictData: boolean): Expr {
+  private setBody(verdictData: boolean): Expr {
     const elems: Expr[] = [];
     for (;;) {
       if (this.isPunct(0, '}')) {
@@ -1088,7 +1102,8 @@ export class RuleParser {
       elems.push(key);
       if (!this.isPunct(0, ',') && !this.isPunct(0, '}')) this.syntax(this.peek(), "',' or '}'");
     }
-    return at({ set: elems }, tokPos(open, this.t[this.i - 1] ?? open));
+    // No position on the set itself (nothing reads it); an exact-length copy (a grown array keeps spare slots).
+    return { set: elems.slice() };
   }
 
   private dataValue(verdictData: boolean): Expr {
