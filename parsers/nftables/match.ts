@@ -8,7 +8,7 @@ import { elementsOf, type Cond, type Effect, type Elements } from './expand.js';
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, type Expr, type NTable } from './ir.js';
 import { printExpr } from './print.js';
-import { Memo, addressSet, addressText, valuesKey } from './memo.js';
+import { addressSet, addressText } from './memo.js';
 import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './values.js';
 
 /**
@@ -200,10 +200,11 @@ export class CondInterpreter {
     if (!pol) return unsupported('an ordered comparison of addresses is not modeled');
     if (v.missing.length) return unsupported(`set ${v.missing.join(', ')} is not defined in this file`);
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
-    // Rules repeat the same addresses: the set of a plain value list is built once per distinct list.
-    const key = v.dynamic.length ? undefined : valuesKey(v.values);
-    const memoKey = key === undefined ? undefined : `${fam}${pol}${key}`;
-    const hit = memoKey === undefined ? undefined : addressConds.get(memoKey);
+    // Rules repeat the same address (a string, or a prefix or range the reader shares): its set is
+    // built once per family and polarity.
+    const memo = v.values.length === 1 && v.dynamic.length === 0 ? addressConds[(fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1)] : undefined;
+    const memoKey = v.values[0];
+    const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
     if (hit) {
       mb.family(fam);
       mb.addr(dim, hit);
@@ -225,7 +226,10 @@ export class CondInterpreter {
       mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: c.pos });
     set = set.intersect(universe);
     if (pol !== '==') set = universe.subtract(set);
-    if (memoKey !== undefined && !hosts) addressConds.set(memoKey, set);
+    if (memo && memoKey !== undefined && !hosts) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(memoKey, set);
+    }
     mb.family(fam);
     mb.addr(dim, set);
     return undefined;
@@ -433,10 +437,9 @@ function addrValue(x: Expr): { set?: AddrSet; host?: string } {
   return {};
 }
 
-/** Address sets of conditions by family, polarity and values (valuesKey). */
-const addressConds = new Memo<AddrSet>();
-/** Numeric sets of conditions by operator, domain and values. */
-const numberConds = new Memo<IntervalSet<number>>();
+const MEMO_LIMIT = 1 << 15;
+/** Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=. */
+const addressConds = [0, 1, 2, 3].map(() => new Map<Expr, AddrSet>());
 
 /**
  * Numeric sets (ports, protocols) from values, single numbers, ranges and names; negation and
@@ -450,21 +453,6 @@ function numbers(
 ): IntervalSet<number> | string {
   if (v.missing.length) return `set ${v.missing.join(', ')} is not defined in this file`;
   if (v.dynamic.length) return `set ${v.dynamic.join(', ')} gets its elements at run time`;
-  const key = valuesKey(v.values);
-  const memoKey = key === undefined ? undefined : `${op}${max}${key}`;
-  const hit = memoKey === undefined ? undefined : numberConds.get(memoKey);
-  if (hit) return hit;
-  const r = numberSet(op, v, max, byName);
-  if (memoKey !== undefined && typeof r !== 'string') numberConds.set(memoKey, r);
-  return r;
-}
-
-function numberSet(
-  op: string,
-  v: Values,
-  max: number,
-  byName: (x: string | number) => number | undefined,
-): IntervalSet<number> | string {
   const ranges: [number, number][] = [];
   for (const x of v.values) {
     if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {

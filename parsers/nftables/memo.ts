@@ -44,24 +44,3 @@ export function addressText(x: Expr): string | undefined {
   if (Array.isArray(r) && r.length === 2) return `${String(r[0])}-${String(r[1])}`;
   return undefined;
 }
-
-/** Values of a condition as a memo key (type-tagged), or undefined when they are too many or not plain. */
-export function valuesKey(values: readonly Expr[], max = 64): string | undefined {
-  if (values.length > max) return undefined;
-  let key = '';
-  for (const x of values) {
-    if (typeof x === 'number') key += `#${x},`;
-    else if (typeof x === 'string') key += `s${x},`;
-    else if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
-      const [a, b] = x.range;
-      if ((typeof a !== 'number' && typeof a !== 'string') || (typeof b !== 'number' && typeof b !== 'string'))
-        return undefined;
-      key += `r${typeof a}${a}:${typeof b}${b},`;
-    } else if (isObject(x) && isObject(x.prefix)) {
-      const { addr, len } = x.prefix;
-      if (typeof addr !== 'string' || typeof len !== 'number') return undefined;
-      key += `p${addr}/${len},`;
-    } else return undefined;
-  }
-  return key;
-}
