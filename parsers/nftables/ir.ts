@@ -13,7 +13,7 @@ export type Pos = SourceLocation;
 
 /** JSON values: literals, arrays (anonymous sets / flag lists) and one-key objects. */
 export type Expr = string | number | boolean | null | Expr[] | { [key: string]: Expr };
-export type ExprObject = { [key: string]: Expr };
+export type ExprObject = Record<string, Expr>;
 export type Stmt = ExprObject;
 
 /**
@@ -23,7 +23,9 @@ export type Stmt = ExprObject;
  */
 const POS = Symbol('pos');
 
-type Positioned = { [POS]?: Pos };
+interface Positioned {
+  [POS]?: Pos;
+}
 
 export const positions = {
   get(e: object): Pos | undefined {

@@ -202,7 +202,10 @@ export class CondInterpreter {
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
     // Rules repeat the same address (a string, or a prefix or range the reader shares): its set is
     // built once per family and polarity.
-    const memo = v.values.length === 1 && v.dynamic.length === 0 ? addressConds[(fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1)] : undefined;
+    const memo =
+      v.values.length === 1 && v.dynamic.length === 0
+        ? addressConds[(fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1)]
+        : undefined;
     const memoKey = v.values[0];
     const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
     if (hit) {

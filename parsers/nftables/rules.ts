@@ -54,7 +54,7 @@ export function buildChain(
   const interp = new CondInterpreter(ctx);
   const reported = new Set<string>();
   const report = (u: Unsupported): void => {
-    const k = `${u.loc.file}:${u.loc.line}:${u.loc.column}:${u.what}`;
+    const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
     if (reported.has(k)) return;
     reported.add(k);
     info.unsupported.push(u);
@@ -92,7 +92,7 @@ export function buildChain(
         report({
           loc: o.pos,
           what: o.what,
-          why: `${o.why}; ${dropping ? 'fwlint evaluates this drop rule as if the condition never held' : 'fwlint evaluates the rule as if the condition held'}`,
+          why: `${o.why}; ${dropping ? DROP_APPROXIMATION : PASS_APPROXIMATION}`,
         });
       }
       if (opaque.length && dropping) mb.never = true;
@@ -109,6 +109,9 @@ export function buildChain(
   }
   return info;
 }
+
+const DROP_APPROXIMATION = 'fwlint evaluates this drop rule as if the condition never held';
+const PASS_APPROXIMATION = 'fwlint evaluates the rule as if the condition held';
 
 /** Verdicts without arguments: one shared (never modified) object each, not one per rule. */
 const ACTIONS = {
@@ -134,12 +137,14 @@ function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupp
       return ACTIONS.accept;
     case 'jump':
     case 'goto': {
-      const target = v.target!;
+      const target = v.target ?? '';
       if (!table.chains.has(target)) {
         report({
           loc: v.pos,
           what: `${v.kind} ${target}`,
-          why: `chain ${target} does not exist in table ${table.family} ${table.name}; nft would refuse the ruleset, fwlint skips the ${v.kind}`,
+          why:
+            `chain ${target} does not exist in table ${table.family} ${table.name}; ` +
+            `nft would refuse the ruleset, fwlint skips the ${v.kind}`,
         });
         return { kind: 'continue' };
       }
