@@ -2,6 +2,7 @@ import { lookupSet } from './context.js';
 import {
   isObject,
   keyOf,
+  str,
   posOf,
   positions,
   type Expr,
@@ -161,8 +162,9 @@ function pairsOf(
     } else if (isObject(x) && 'set' in x && Array.isArray(x.set)) {
       for (const e of x.set) visit(e, depth + 1);
     } else if (Array.isArray(x) && x.length === 2 && !(Array.isArray(x[0]) && x[0].length === 2)) {
-      const key = isObject(x[0]) && 'elem' in x[0] && isObject(x[0].elem) ? (x[0].elem.val ?? null) : x[0]!;
-      out.pairs.push([key, x[1]!, positions.get(x)]);
+      const [k = null, data = null] = x;
+      const key = isObject(k) && 'elem' in k && isObject(k.elem) ? (k.elem.val ?? null) : k;
+      out.pairs.push([key, data, positions.get(x)]);
     } else if (Array.isArray(x)) {
       for (const e of x) visit(e, depth + 1);
     }
@@ -196,8 +198,8 @@ function keyConds(key: Expr, value: Expr, pos: Pos): Cond[] | undefined {
   const kp = concatParts(key);
   if (!kp) return [{ left: key, op: '==', right: value, pos }];
   const vp = concatParts(value);
-  if (!vp || vp.length !== kp.length) return undefined;
-  return kp.map((k, i) => ({ left: k, op: '==', right: vp[i]!, pos }));
+  if (vp?.length !== kp.length) return undefined;
+  return kp.map((k, i) => ({ left: k, op: '==', right: vp[i] ?? null, pos }));
 }
 
 export class Expander {
@@ -214,21 +216,24 @@ export class Expander {
               {
                 pos,
                 what: printStmt(stmt),
-                why: `the rule stands for more than ${MAX_ALTERNATIVES} combinations of map elements; fwlint does not evaluate this statement`,
+                why:
+                  `the rule stands for more than ${String(MAX_ALTERNATIVES)} combinations of map elements; ` +
+                  'fwlint does not evaluate this statement',
               },
             ],
           },
         ];
       }
       if (opts.length === 0) return [];
-      if (opts.length === 1) for (const a of alts) mergeInto(a, opts[0]!);
+      const [only] = opts;
+      if (opts.length === 1 && only) for (const a of alts) mergeInto(a, only);
       else alts = alts.flatMap((a) => opts.map((o) => mergeInto(clone(a), o)));
     }
     return alts.map(toFlat);
   }
 
   private options(stmt: Stmt, table: NTable, pos: Pos): Delta[] {
-    const key = keyOf(stmt)!;
+    const key = keyOf(stmt) ?? '';
     const body = stmt[key] as Expr;
     switch (key) {
       case 'accept':
@@ -286,7 +291,7 @@ export class Expander {
           keyOf(k ?? null) === 'tcp option' ||
           (isObject(k) &&
             isObject(k.payload) &&
-            ['dscp', 'ecn', 'ttl', 'hoplimit', 'pcp', 'flowlabel'].includes(String(k.payload.field)));
+            ['dscp', 'ecn', 'ttl', 'hoplimit', 'pcp', 'flowlabel'].includes(str(k.payload.field)));
         if (harmless) return [{}];
         return [
           {
@@ -294,7 +299,9 @@ export class Expander {
               {
                 pos,
                 what: printStmt(stmt),
-                why: 'the rule rewrites the packet (stateless translation); later rules and the routing see other values than fwlint evaluates',
+                why:
+                  'the rule rewrites the packet (stateless translation); ' +
+                  'later rules and the routing see other values than fwlint evaluates',
               },
             ],
           },
@@ -307,7 +314,9 @@ export class Expander {
               {
                 pos,
                 what: 'notrack',
-                why: 'untracked packets bypass connection tracking: `ct state` rules see them as untracked and no NAT applies, which fwlint does not model',
+                why:
+                  'untracked packets bypass connection tracking: `ct state` rules see them as untracked ' +
+                  'and no NAT applies, which fwlint does not model',
               },
             ],
           },
@@ -471,7 +480,9 @@ export class Expander {
               {
                 pos,
                 what,
-                why: `the NAT target comes from map ${[...m.missing, ...m.dynamic].join(', ')}, ${m.missing.length ? 'which is not defined in this file' : 'which is filled at run time'}`,
+                why:
+                  `the NAT target comes from map ${[...m.missing, ...m.dynamic].join(', ')}, ` +
+                  (m.missing.length ? 'which is not defined in this file' : 'which is filled at run time'),
               },
             ],
           },
@@ -479,7 +490,8 @@ export class Expander {
       const mkey = addrMap.key ?? null;
       const split = (v: Expr): { a: Expr; p?: Expr } => {
         const parts = concatParts(v);
-        return parts && parts.length === 2 ? { a: parts[0]!, p: parts[1]! } : { a: v };
+        const [a, p] = parts ?? [];
+        return parts?.length === 2 && a !== undefined && p !== undefined ? { a, p } : { a: v };
       };
       if (isChoiceKey(mkey)) {
         const vals = m.pairs.map(([, v]) => split(v));

@@ -21,8 +21,16 @@ import { assertText } from '../toolkit/binary.js';
  */
 
 const JSON_HEAD = /^\s*\{\s*"nftables"\s*:/;
-const TEXT_START =
-  /^(?:table\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\s+)?[\w"-]+\s*(?:\{|$)|flush\s+ruleset\b|(?:re)?define\s+[\w]+\s*=|include\s+"|(?:add|create|insert)\s+(?:table|chain|rule|set|map|element)\b)/m;
+const TEXT_START = new RegExp(
+  [
+    '^(?:table\\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\\s+)?[\\w"-]+\\s*(?:\\{|$)',
+    'flush\\s+ruleset\\b',
+    '(?:re)?define\\s+[\\w]+\\s*=',
+    'include\\s+"',
+    '(?:add|create|insert)\\s+(?:table|chain|rule|set|map|element)\\b)',
+  ].join('|'),
+  'm',
+);
 
 /** Skips blank lines and `#` comments (and a shebang) to the first statement. */
 export function detect(head: string): Vendor | undefined {
@@ -102,7 +110,8 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
     source: 'default',
     loc: natChain?.chain.base?.pos ?? hooks.anchor,
     reason:
-      'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; there is no implicit NAT (docs/semantics.md#nft-nat)',
+      'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; ' +
+      'there is no implicit NAT (docs/semantics.md#nft-nat)',
   };
   const sessions = buildSessions(ctx, infos, hooks.evaluated, hooks.anchor);
   const policy: Policy = {

@@ -171,3 +171,14 @@ export function keyOf(e: Expr): string | undefined {
 export function isObject(e: Expr | undefined): e is ExprObject {
   return typeof e === 'object' && e !== null && !Array.isArray(e);
 }
+
+/** A value as text in messages and keys: scalars as String() writes them, anything else as JSON. */
+export function str(e: Expr | undefined): string {
+  return typeof e === 'object' && e !== null ? JSON.stringify(e) : String(e);
+}
+
+/** The value, which the caller knows is there; a clear error (never a silent undefined) if it is not. */
+export function must<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`nftables parser: ${what} is missing`);
+  return v;
+}
