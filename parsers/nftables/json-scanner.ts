@@ -64,7 +64,12 @@ const MESSAGES: Record<number, string> = {
   16: 'control character in string',
 };
 
-type Container = { value: Expr[] | Record<string, Expr>; line: number; column: number; key?: string };
+interface Container {
+  value: Expr[] | Record<string, Expr>;
+  line: number;
+  column: number;
+  key?: string;
+}
 
 export function scanJson(text: string, file: string): Expr {
   const stack: Container[] = [];
@@ -81,7 +86,8 @@ export function scanJson(text: string, file: string): Expr {
     else if (top.key !== undefined) top.value[top.key] = v;
   };
   const open = (value: Expr[] | Record<string, Expr>, line: number, ch: number): void => {
-    if (stack.length >= MAX_DEPTH) throw new ParseError(file, line + 1, ch + 1, `nesting deeper than ${MAX_DEPTH}`);
+    if (stack.length >= MAX_DEPTH)
+      throw new ParseError(file, line + 1, ch + 1, `nesting deeper than ${String(MAX_DEPTH)}`);
     stack.push({ value, line: line + 1, column: ch + 1 });
   };
   const close = (line: number, ch: number): void => {
@@ -106,9 +112,15 @@ export function scanJson(text: string, file: string): Expr {
         keys?.names.push(key);
         keys?.spans.push(line + 1, ch + 1, ch + 1 + length);
       },
-      onObjectEnd: (_o, _l, line, ch) => close(line, ch),
-      onArrayBegin: (_o, _l, line, ch) => open([], line, ch),
-      onArrayEnd: (_o, _l, line, ch) => close(line, ch),
+      onObjectEnd: (_o, _l, line, ch) => {
+        close(line, ch);
+      },
+      onArrayBegin: (_o, _l, line, ch) => {
+        open([], line, ch);
+      },
+      onArrayEnd: (_o, _l, line, ch) => {
+        close(line, ch);
+      },
       onLiteralValue: (value: unknown, offset, length, line, ch) => {
         if (typeof value === 'number') checkNumber(value, text.slice(offset, offset + length), file, line + 1, ch + 1);
         put(value as Expr);
@@ -125,6 +137,6 @@ export function scanJson(text: string, file: string): Expr {
     },
     { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
   );
-  if (!rootSet || root === undefined) throw new ParseError(file, 1, 1, 'unexpected end of input');
+  if (root === undefined) throw new ParseError(file, 1, 1, 'unexpected end of input');
   return root;
 }

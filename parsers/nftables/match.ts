@@ -6,7 +6,7 @@ import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js'
 import { isPattern, type Ctx } from './context.js';
 import { elementsOf, type Cond, type Effect, type Elements } from './expand.js';
 import { ifaceName } from './interfaces.js';
-import { isObject, keyOf, type Expr, type NTable } from './ir.js';
+import { isObject, keyOf, str, type Expr, type NTable } from './ir.js';
 import { printExpr } from './print.js';
 import { addressSet, addressText } from './memo.js';
 import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './values.js';
@@ -34,7 +34,7 @@ export class MatchBuilder {
   symbolic: SymbolicRef[] = [];
 
   addr(dim: 'src' | 'dst', set: AddrSet): void {
-    this[dim] = this[dim] ? this[dim]!.intersect(set) : set;
+    this[dim] = this[dim]?.intersect(set) ?? set;
   }
 
   protocols(set: ProtoSet): void {
@@ -42,11 +42,11 @@ export class MatchBuilder {
   }
 
   ports(dim: 'sport' | 'dport', set: PortSet): void {
-    this[dim] = this[dim] ? this[dim]!.intersect(set) : set;
+    this[dim] = this[dim]?.intersect(set) ?? set;
   }
 
   names(dim: 'iif' | 'oif' | 'state' | 'nat', set: NameSet): void {
-    this[dim] = this[dim] ? this[dim]!.intersect(set) : set;
+    this[dim] = this[dim]?.intersect(set) ?? set;
   }
 
   family(f: 4 | 6): void {
@@ -83,8 +83,14 @@ function polarity(op: string): Positive | undefined {
 
 const TRANSPORT = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'th']);
 const TRANSPORT_NUMBER: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, sctp: 132, dccp: 33 };
-const MULTICAST = parseAddressSpec('224.0.0.0/4')!.union(parseAddressSpec('ff00::/8')!);
-const BROADCAST = parseAddressSpec('255.255.255.255')!;
+/** A set this module writes as a constant: parsed once at load time. */
+function constant(spec: string): AddrSet {
+  const set = parseAddressSpec(spec);
+  if (!set) throw new Error(`nftables parser: ${spec} is not an address`);
+  return set;
+}
+const MULTICAST = constant('224.0.0.0/4').union(constant('ff00::/8'));
+const BROADCAST = constant('255.255.255.255');
 const HOSTNAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 
 /** Protocol sets rules share (immutable): the one a `tcp dport` implies, ICMP. */
@@ -92,7 +98,8 @@ const TRANSPORT_SETS = new Map<string, ProtoSet>();
 function transportSet(proto: string): ProtoSet {
   let set = TRANSPORT_SETS.get(proto);
   if (!set) {
-    set = proto === 'th' ? protoSet(PORT_PROTOCOLS) : protoSet([TRANSPORT_NUMBER[proto]!]);
+    const n = TRANSPORT_NUMBER[proto];
+    set = proto === 'th' || n === undefined ? protoSet(PORT_PROTOCOLS) : protoSet([n]);
     TRANSPORT_SETS.set(proto, set);
   }
   return set;
@@ -149,7 +156,7 @@ export class CondInterpreter {
     const vals = (): Values => elementsOf(c.right, table);
     if (k === 'payload' && isObject(body) && typeof body.protocol === 'string') {
       const proto = body.protocol;
-      const field = String(body.field);
+      const field = str(body.field);
       if ((proto === 'ip' || proto === 'ip6') && (field === 'saddr' || field === 'daddr'))
         return this.address(c, mb, proto === 'ip' ? 4 : 6, field === 'saddr' ? 'src' : 'dst', vals(), unsupported);
       if ((proto === 'ip' && field === 'protocol') || (proto === 'ip6' && field === 'nexthdr')) {
@@ -159,7 +166,7 @@ export class CondInterpreter {
       if (proto === 'ip' && field === 'version') {
         const v = vals().values;
         if (v.length === 1 && (v[0] === 4 || v[0] === 6) && c.op !== '!=') {
-          mb.family(v[0] as 4 | 6);
+          mb.family(v[0]);
           return undefined;
         }
       }
@@ -170,7 +177,7 @@ export class CondInterpreter {
       return unsupported(`${proto} ${field} is not modeled`);
     }
     if (k === 'meta' && isObject(body)) {
-      const key = String(body.key);
+      const key = str(body.key);
       if (key === 'l4proto') return this.protocol(c, mb, vals(), unsupported);
       if (key === 'iifname' || key === 'oifname' || key === 'iif' || key === 'oif')
         return this.iface(c, mb, key.startsWith('i') ? 'iif' : 'oif', vals(), unsupported);
@@ -179,7 +186,7 @@ export class CondInterpreter {
       return unsupported(`meta ${key} is not modeled`);
     }
     if (k === 'ct' && isObject(body)) {
-      const key = String(body.key);
+      const key = str(body.key);
       if (key === 'state' && body.dir === undefined) return this.ctState(c, mb, vals(), unsupported);
       if (key === 'status' && body.dir === undefined) return this.ctStatus(c, mb, vals(), unsupported);
       return unsupported(`ct ${key} is not modeled`);
@@ -306,7 +313,8 @@ export class CondInterpreter {
     if (!pol) return unsupported('an ordered comparison of interfaces is not modeled');
     if (v.missing.length || v.dynamic.length)
       return unsupported(
-        `interface set ${[...v.missing, ...v.dynamic].join(', ')} ${v.missing.length ? 'is not defined in this file' : 'is filled at run time'}`,
+        `interface set ${[...v.missing, ...v.dynamic].join(', ')} ` +
+          (v.missing.length ? 'is not defined in this file' : 'is filled at run time'),
       );
     const names: string[] = [];
     for (const x of v.values) {
@@ -316,7 +324,9 @@ export class CondInterpreter {
       if (isPattern(name)) {
         const named = matched.filter((n) => n !== name);
         this.ctx.note(
-          `interface pattern "${name}" matches ${named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : ''}the interface "${name}", which stands for the others matching it`,
+          `interface pattern "${name}" matches ` +
+            (named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : '') +
+            `the interface "${name}", which stands for the others matching it`,
         );
       }
       names.push(...matched);
@@ -384,7 +394,7 @@ export class CondInterpreter {
     unsupported: (w: string) => Effect,
   ): Effect | undefined {
     const flags = (Array.isArray(body.flags) ? body.flags : [body.flags]).map(String);
-    const result = String(body.result);
+    const result = str(body.result);
     const pol = polarity(c.op);
     if (!pol) return unsupported('an ordered fib comparison is not modeled');
     if (result === 'oif' || result === 'oifname' || result === 'check') {
@@ -475,9 +485,10 @@ function numbers(
   const set = only && only[0] === only[1] ? single(max, only[0]) : IntervalSet.of(0, max, ranges);
   if (op === '==' || op === 'in') return set;
   if (op === '!=') return set.complement();
-  if (ranges.length !== 1 || ranges[0]![0] !== ranges[0]![1])
-    return `an ordered comparison with ${ranges.length} values is not modeled`;
-  const n = ranges[0]![0];
+  const [one] = ranges;
+  if (ranges.length !== 1 || !one || one[0] !== one[1])
+    return `an ordered comparison with ${String(ranges.length)} values is not modeled`;
+  const n = one[0];
   const r: [number, number] | undefined =
     op === '<' ? [0, n - 1] : op === '<=' ? [0, n] : op === '>' ? [n + 1, max] : op === '>=' ? [n, max] : undefined;
   if (!r) return `operator ${op} is not modeled`;

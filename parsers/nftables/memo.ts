@@ -1,5 +1,5 @@
 import { parseAddressSpec, type AddrSet } from '../../src/model/address.js';
-import { isObject, type Expr } from './ir.js';
+import { isObject, str, type Expr } from './ir.js';
 
 /**
  * Bounded memo tables for the values rules repeat: the same address, prefix or port list appears in
@@ -39,8 +39,8 @@ export function addressText(x: Expr): string | undefined {
   if (typeof x === 'string') return x;
   if (!isObject(x)) return undefined;
   const p = x.prefix;
-  if (isObject(p)) return `${String(p.addr)}/${String(p.len)}`;
+  if (isObject(p)) return `${str(p.addr)}/${str(p.len)}`;
   const r = x.range;
-  if (Array.isArray(r) && r.length === 2) return `${String(r[0])}-${String(r[1])}`;
+  if (Array.isArray(r) && r.length === 2) return `${str(r[0])}-${str(r[1])}`;
   return undefined;
 }

@@ -183,7 +183,7 @@ const SHAPED = new Memo<Expr>();
 export function wordValue(w: string): Expr {
   if (NUM.test(w)) return w.length > 15 ? w : Number(w);
   if (HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
-  if (w.indexOf('/') < 0 && w.indexOf('-', 1) < 0) return w;
+  if (!w.includes('/') && !w.includes('-', 1)) return w;
   return SHAPED.get(w) ?? SHAPED.set(w, shapedValue(w));
 }
 
@@ -584,7 +584,7 @@ export class RuleParser {
         }
         out.flags = flags;
       } else if (this.isWord(0, 'bypass', 'fanout')) {
-        out.flags = [...((out.flags as string[]) ?? []), this.next().text];
+        out.flags = [...(Array.isArray(out.flags) ? out.flags : []), this.next().text];
       } else break;
     }
     return { queue: out };
@@ -808,7 +808,7 @@ export class RuleParser {
     if (tok.kind === 'var') this.unknownVar(tok);
     if (tok.kind === 'raw') {
       const [base, offset, len] = tok.text.slice(1).split(',');
-      return { payload: { base: base!, offset: Number(offset), len: Number(len) } };
+      return { payload: { base: base ?? '', offset: Number(offset), len: Number(len) } };
     }
     if (tok.kind !== 'word') this.syntax(tok);
     const w = tok.text;
@@ -969,7 +969,7 @@ export class RuleParser {
         const prev = this.t[this.i - 2];
         const what =
           prev?.kind === 'word' && (prev.text === 'jump' || prev.text === 'goto') ? 'anonymous chains' : 'sets';
-        throw new ParseError(tok.file, tok.line, tok.col, `${what} nested deeper than ${MAX_NESTING} levels`);
+        throw new ParseError(tok.file, tok.line, tok.col, `${what} nested deeper than ${String(MAX_NESTING)} levels`);
       }
       if (tok.kind === 'punct' && tok.text === '}' && --depth === 0) break;
       if (depth === 1 && tok.kind === 'punct' && tok.text === ';') rules.push((current = []));
@@ -983,12 +983,13 @@ export class RuleParser {
   }
 
   private lhsNoBinop(): Expr {
-    const parts: Expr[] = [this.selector()];
+    const first = this.selector();
+    const parts: Expr[] = [first];
     while (this.isPunct(0, '.')) {
       this.next();
       parts.push(this.selector());
     }
-    return parts.length > 1 ? { concat: parts } : parts[0]!;
+    return parts.length > 1 ? { concat: parts } : first;
   }
 
   /** Right-hand side of a match: a value, a flag list `a,b`, bit operations `a|b`, a set or a set reference. */
@@ -1004,12 +1005,13 @@ export class RuleParser {
   }
 
   private valueTerm(): Expr {
-    const parts: Expr[] = [this.rangeValue()];
+    const first = this.rangeValue();
+    const parts: Expr[] = [first];
     while (this.isPunct(0, '.')) {
       this.next();
       parts.push(this.rangeValue());
     }
-    let v: Expr = parts.length > 1 ? { concat: parts } : parts[0]!;
+    let v: Expr = parts.length > 1 ? { concat: parts } : first;
     while (this.isPunct(0, '|')) {
       this.next();
       v = { '|': [v, this.rangeValue()] };
@@ -1037,7 +1039,7 @@ export class RuleParser {
           tok.file,
           tok.line,
           tok.col,
-          `sets or parentheses nested deeper than ${MAX_NESTING} levels`,
+          `sets or parentheses nested deeper than ${String(MAX_NESTING)} levels`,
         );
       this.depth++;
       try {
@@ -1077,7 +1079,7 @@ export class RuleParser {
   }
 
   /** `{ a, b : verdict, c . d, … }` after the opening brace. */
-  private setBody(verdictData: boolean): Expr {
+  private setBody(_verdictData: boolean): Expr {
     const elems: Expr[] = [];
     for (;;) {
       if (this.isPunct(0, '}')) {
@@ -1094,7 +1096,7 @@ export class RuleParser {
       this.skipElementOptions();
       if (this.isPunct(0, ':')) {
         this.next();
-        const data = this.dataValue(verdictData);
+        const data = this.dataValue();
         key = [key, data];
       }
       this.skipElementOptions();
@@ -1106,13 +1108,12 @@ export class RuleParser {
     return { set: elems.slice() };
   }
 
-  private dataValue(verdictData: boolean): Expr {
+  private dataValue(): Expr {
     if (this.isWord(0, 'accept', 'drop', 'continue', 'return')) return { [this.next().text]: null };
     if (this.isWord(0, 'jump', 'goto')) {
       const k = this.next().text;
       return { [k]: { target: this.word('chain name').text } };
     }
-    void verdictData;
     return classid(this.valueTerm(), this);
   }
 
