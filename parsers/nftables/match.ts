@@ -20,33 +20,26 @@ import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './
  * Negation complements within the selector's domain.
  */
 export class MatchBuilder {
-  src?: AddrSet;
-  dst?: AddrSet;
-  proto?: ProtoSet;
-  sport?: PortSet;
-  dport?: PortSet;
-  iif?: NameSet;
-  oif?: NameSet;
-  state?: NameSet;
-  nat?: NameSet;
+  /** The dimensions so far (the model's Match), before the family applies. */
+  private readonly m: Match = {};
   fam?: 4 | 6;
   never = false;
   symbolic: SymbolicRef[] = [];
 
   addr(dim: 'src' | 'dst', set: AddrSet): void {
-    this[dim] = this[dim]?.intersect(set) ?? set;
+    this.m[dim] = this.m[dim]?.intersect(set) ?? set;
   }
 
   protocols(set: ProtoSet): void {
-    this.proto = this.proto ? this.proto.intersect(set) : set;
+    this.m.proto = this.m.proto?.intersect(set) ?? set;
   }
 
   ports(dim: 'sport' | 'dport', set: PortSet): void {
-    this[dim] = this[dim]?.intersect(set) ?? set;
+    this.m[dim] = this.m[dim]?.intersect(set) ?? set;
   }
 
   names(dim: 'iif' | 'oif' | 'state' | 'nat', set: NameSet): void {
-    this[dim] = this[dim]?.intersect(set) ?? set;
+    this.m[dim] = this.m[dim]?.intersect(set) ?? set;
   }
 
   family(f: 4 | 6): void {
@@ -54,19 +47,21 @@ export class MatchBuilder {
     this.fam = f;
   }
 
+  /** The Match, dimensions in the model's order; the family narrows the addresses. */
   toMatch(): Match {
+    const b = this.m;
     const m: Match = {};
-    let src = this.src;
-    if (this.fam) src = (src ?? ANY_ADDR).intersect(this.fam === 4 ? ANY_V4 : ANY_V6);
+    const universe = this.fam === 4 ? ANY_V4 : this.fam === 6 ? ANY_V6 : undefined;
+    const src = universe ? (b.src ?? ANY_ADDR).intersect(universe) : b.src;
     if (src) m.src = src;
-    if (this.dst) m.dst = this.fam ? this.dst.intersect(this.fam === 4 ? ANY_V4 : ANY_V6) : this.dst;
-    if (this.proto) m.proto = this.proto;
-    if (this.sport) m.sport = this.sport;
-    if (this.dport) m.dport = this.dport;
-    if (this.iif) m.iif = this.iif;
-    if (this.oif) m.oif = this.oif;
-    if (this.state) m.state = this.state;
-    if (this.nat) m.nat = this.nat;
+    if (b.dst) m.dst = universe ? b.dst.intersect(universe) : b.dst;
+    if (b.proto) m.proto = b.proto;
+    if (b.sport) m.sport = b.sport;
+    if (b.dport) m.dport = b.dport;
+    if (b.iif) m.iif = b.iif;
+    if (b.oif) m.oif = b.oif;
+    if (b.state) m.state = b.state;
+    if (b.nat) m.nat = b.nat;
     if (this.never) m.proto = protoSet([]);
     if (this.symbolic.length) m.symbolic = this.symbolic;
     return m;
