@@ -33,7 +33,6 @@ const PENDING_STRICT_SWEEP = [
   'src/reporters/html.ts',
   'test/docs.test.ts',
   'test/engine/chain-index.test.ts',
-  'test/parsers/nftables.test.ts',
   'test/rules/mikrotik.test.ts',
   'test/rules/nftables.test.ts',
   'tools/kernel/agent.ts',
