@@ -814,10 +814,10 @@ export class RuleParser {
     const w = tok.text;
     if (w === 'meta') {
       const key = this.word('meta key').text;
-      return interned(`m ${key}`, () => ({ meta: { key } }));
+      return metaSelector(key);
     }
     if (w === 'ipsec' && this.isWord(0, 'in', 'out')) return this.ipsec();
-    if (UNQUALIFIED_META.has(w) && !PAYLOAD.has(w)) return interned(`m ${w}`, () => ({ meta: { key: w } }));
+    if (UNQUALIFIED_META.has(w) && !PAYLOAD.has(w)) return metaSelector(w);
     if (w === 'ct') {
       const out: Record<string, Expr> = {};
       if (this.isWord(0) && CT_DIRS.has(this.peek().text)) out.dir = this.next().text;
@@ -931,7 +931,7 @@ export class RuleParser {
         return { exthdr: { name: w, field } };
       }
       const field = this.word(`${w} header field`);
-      return interned(`p ${w} ${field.text}`, () => ({ payload: { protocol: w, field: field.text } }));
+      return payloadSelector(w, field.text);
     }
     if (w === 'rt') {
       const field = this.word('rt field').text;
@@ -1177,12 +1177,29 @@ function classid(v: Expr, p: RuleParser): Expr {
  * Selectors (`tcp dport`, `iifname`) are immutable and repeat in every rule: one shared object
  * each keeps large rulesets small.
  */
-const INTERNED = new Map<string, Expr>();
-function interned(key: string, make: () => Expr): Expr {
-  let v = INTERNED.get(key);
+const METAS = new Map<string, Expr>();
+const PAYLOADS = new Map<string, Map<string, Expr>>();
+const MAX_INTERNED = 4096;
+
+function metaSelector(key: string): Expr {
+  let v = METAS.get(key);
   if (v === undefined) {
-    v = make();
-    if (INTERNED.size < 4096) INTERNED.set(key, v);
+    v = { meta: { key } };
+    if (METAS.size < MAX_INTERNED) METAS.set(key, v);
+  }
+  return v;
+}
+
+function payloadSelector(protocol: string, field: string): Expr {
+  let fields = PAYLOADS.get(protocol);
+  if (!fields) {
+    fields = new Map();
+    if (PAYLOADS.size < MAX_INTERNED) PAYLOADS.set(protocol, fields);
+  }
+  let v = fields.get(field);
+  if (v === undefined) {
+    v = { payload: { protocol, field } };
+    if (fields.size < MAX_INTERNED) fields.set(field, v);
   }
   return v;
 }
