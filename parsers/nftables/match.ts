@@ -202,13 +202,14 @@ export class CondInterpreter {
     if (!pol) return unsupported('an ordered comparison of addresses is not modeled');
     if (v.missing.length) return unsupported(`set ${v.missing.join(', ')} is not defined in this file`);
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
-    // Rules repeat the same address (a string, or a prefix or range the reader shares): its set is
-    // built once per family and polarity.
+    // Rules repeat the same address (a string, or a prefix or range the reader shares) and the same
+    // named sets (their elements are read once per set): each set is built once per family and polarity.
+    const named = isSetRef(c.right);
     const memo =
-      v.values.length === 1 && v.dynamic.length === 0
+      (v.values.length === 1 || named) && v.dynamic.length === 0
         ? addressConds[(fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1)]
         : undefined;
-    const memoKey = v.values[0];
+    const memoKey = named ? v : v.values[0];
     const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
     if (hit) {
       mb.family(fam);
@@ -241,7 +242,7 @@ export class CondInterpreter {
   }
 
   private protocol(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
-    const r = numbers(c.op, v, 255, protocolByName);
+    const r = namedOr(c, v, 255, () => numbers(c.op, v, 255, protocolByName));
     if (typeof r === 'string') return unsupported(r);
     mb.protocols(r);
     return undefined;
@@ -255,8 +256,8 @@ export class CondInterpreter {
     v: Values,
     unsupported: (w: string) => Effect,
   ): Effect | undefined {
-    const r = numbers(c.op, v, 65535, (x) =>
-      typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x),
+    const r = namedOr(c, v, 65535, () =>
+      numbers(c.op, v, 65535, (x) => (typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x))),
     );
     if (typeof r === 'string') return unsupported(r);
     mb.protocols(transportSet(proto));
@@ -447,7 +448,33 @@ function addrValue(x: Expr): { set?: AddrSet; host?: string } {
 
 const MEMO_LIMIT = 1 << 15;
 /** Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=. */
-const addressConds = [0, 1, 2, 3].map(() => new Map<Expr, AddrSet>());
+const addressConds = [0, 1, 2, 3].map(() => new Map<Expr | Values, AddrSet>());
+
+/** `@name`: a named set, whose elements elementsOf reads once (one Values object per set). */
+function isSetRef(e: Expr): boolean {
+  return typeof e === 'string' && e.startsWith('@');
+}
+
+/** Numeric sets of conditions on named sets, by the set's Values and the operator and domain. */
+const namedNumbers = new WeakMap<Values, Map<string, IntervalSet<number> | string>>();
+
+/** The numeric set of a condition; built once per named set, operator and domain (ports or protocols). */
+function namedOr(
+  c: Cond,
+  v: Values,
+  max: number,
+  build: () => IntervalSet<number> | string,
+): IntervalSet<number> | string {
+  if (!isSetRef(c.right)) return build();
+  let byOp = namedNumbers.get(v);
+  if (!byOp) namedNumbers.set(v, (byOp = new Map<string, IntervalSet<number> | string>()));
+  const key = `${c.op} ${String(max)}`;
+  const hit = byOp.get(key);
+  if (hit !== undefined) return hit;
+  const r = build();
+  byOp.set(key, r);
+  return r;
+}
 
 /**
  * Numeric sets (ports, protocols) from values, single numbers, ranges and names; negation and
