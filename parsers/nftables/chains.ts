@@ -9,7 +9,7 @@ import {
   defaultPolicyReason,
   explicitPolicyReason,
 } from './defaults.js';
-import type { Pos } from './ir.js';
+import { must, type BaseSpec, type Pos } from './ir.js';
 import { natRules } from './nat.js';
 import type { ChainInfo, Entry } from './rules.js';
 
@@ -39,8 +39,13 @@ export interface Hooks {
 const FORWARD_PATH = ['ingress', 'prerouting', 'forward', 'postrouting', 'egress'];
 const INPUT_PATH = ['ingress', 'prerouting', 'input'];
 
+/** The base chain spec of a chain classify() took as a base chain. */
+function baseOf(info: ChainInfo): BaseSpec {
+  return must(info.chain.base, `the hook of base chain ${info.ref}`);
+}
+
 function byPriority(a: ChainInfo, b: ChainInfo): number {
-  return a.chain.base!.priority - b.chain.base!.priority;
+  return baseOf(a).priority - baseOf(b).priority;
 }
 
 export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
@@ -54,12 +59,13 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
     if (fam === 'bridge' || fam === 'arp') {
       if (info.chain.rules.length)
         ctx.note(
-          `${fam} table ${info.table.name}: chains of the ${fam} family filter ${fam === 'bridge' ? 'bridged (not routed)' : 'ARP'} traffic, which fwlint does not evaluate`,
+          `${fam} table ${info.table.name}: chains of the ${fam} family filter ` +
+            `${fam === 'bridge' ? 'bridged (not routed)' : 'ARP'} traffic, which fwlint does not evaluate`,
         );
       continue;
     }
     if (fam === 'netdev') {
-      if (b.hook === 'ingress' || b.hook === 'egress') stages.get(b.hook)!.push(info);
+      if (b.hook === 'ingress' || b.hook === 'egress') stages.get(b.hook)?.push(info);
       continue;
     }
     if (b.type === 'nat') {
@@ -68,19 +74,21 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
       continue;
     }
     if (b.type === 'route' && b.hook !== 'output') continue;
-    if (stages.has(b.hook)) stages.get(b.hook)!.push(info);
+    stages.get(b.hook)?.push(info);
   }
   for (const [name, list] of stages) {
     list.sort(byPriority);
     for (let i = 1; i < list.length; i++) {
-      const a = list[i - 1]!;
-      const c = list[i]!;
+      const a = must(list[i - 1], 'a chain');
+      const c = must(list[i], 'a chain');
       const fa = a.table.family;
       const fc = c.table.family;
       const sameTraffic = fa === fc || fa === 'inet' || fc === 'inet';
-      if (a.chain.base!.priority === c.chain.base!.priority && a.table !== c.table && sameTraffic) {
+      const prio = baseOf(c).priority;
+      if (baseOf(a).priority === prio && a.table !== c.table && sameTraffic) {
         ctx.note(
-          `${a.ref} and ${c.ref} are both on the ${name} hook with priority ${c.chain.base!.priority}: nft leaves their order undefined; fwlint evaluates them in file order`,
+          `${a.ref} and ${c.ref} are both on the ${name} hook with priority ${String(prio)}: ` +
+            'nft leaves their order undefined; fwlint evaluates them in file order',
         );
       }
     }
@@ -91,20 +99,19 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
   // Reachability: base chains fwlint evaluates, then every chain they jump or go to.
   const evaluated = new Set<string>();
   const todo = [...[...stages.values()].flat(), ...natPrerouting, ...natPostrouting].map((i) => i.ref);
-  while (todo.length) {
-    const ref = todo.pop()!;
+  for (let ref = todo.pop(); ref !== undefined; ref = todo.pop()) {
     if (evaluated.has(ref)) continue;
     evaluated.add(ref);
     for (const t of infos.get(ref)?.targets ?? []) todo.push(t);
   }
   // notrack is modelled (the engine's raw stages): not an unsupported statement.
   for (const info of infos.values()) info.unsupported = info.unsupported.filter((u) => u.what !== 'notrack');
-  const forwardTable = stages.get('forward')![0]?.table ?? [...infos.values()][0]?.table;
+  const forwardTable = stages.get('forward')?.[0]?.table ?? [...infos.values()][0]?.table;
   return { stages, natPrerouting, natPostrouting, evaluated, anchor: forwardTable?.pos ?? ctx.doc.root };
 }
 
 function guards(info: ChainInfo): Rule[] {
-  const b = info.chain.base!;
+  const b = baseOf(info);
   const out: Rule[] = [];
   const fam = info.table.family;
   if (fam === 'ip' || fam === 'ip6') {
@@ -133,7 +140,7 @@ function guards(info: ChainInfo): Rule[] {
 }
 
 function policyOf(info: ChainInfo): ChainPolicy {
-  const b = info.chain.base!;
+  const b = baseOf(info);
   if (b.policy) {
     return {
       action: b.policy.value === 'drop' ? 'drop' : 'accept',
@@ -234,7 +241,7 @@ function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stag
         : kind === 'dnat' || kind === 'snat'
           ? `${hook} nat`
           : `${hook} ${kind}`;
-    const unique = used.has(name) ? `${name} ${i.chain.base?.priority ?? 0}` : name;
+    const unique = used.has(name) ? `${name} ${String(i.chain.base?.priority ?? 0)}` : name;
     out.push(kind === 'filter' ? { name: unique, chains: [i.ref] } : { name: unique, kind, chains: [i.ref] });
   }
   return out;

@@ -30,8 +30,11 @@ export class Ctx extends Diagnostics {
 
   /** `line 12` in the file itself, `include/x.nft:3` in an included one (notes are prefixed with the file). */
   where(pos: Pos): string {
-    const at = this.doc.format === 'json' && pos.line === 1 ? `line 1, column ${pos.column}` : `line ${pos.line}`;
-    return pos.file === this.doc.file ? at : `${pos.file}:${pos.line}`;
+    const at =
+      this.doc.format === 'json' && pos.line === 1
+        ? `line 1, column ${String(pos.column)}`
+        : `line ${String(pos.line)}`;
+    return pos.file === this.doc.file ? at : `${pos.file}:${String(pos.line)}`;
   }
 
   /**
@@ -55,9 +58,11 @@ export class Ctx extends Diagnostics {
   }
 
   localAddresses(): AddrSet {
-    return this.local.union(parseAddressSpec('127.0.0.0/8')!);
+    return this.local.union(LOOPBACK);
   }
 }
+
+const LOOPBACK = parseAddressSpec('127.0.0.0/8') ?? NO_ADDR;
 
 /** `eth*` (not `eth\*`): an interface-name pattern. */
 export function isPattern(name: string): boolean {

@@ -2,6 +2,7 @@ import { lookupSet } from './context.js';
 import {
   isObject,
   keyOf,
+  str,
   posOf,
   positions,
   type Expr,
@@ -46,19 +47,42 @@ export interface NatSpec {
   balanced?: boolean;
 }
 
+/** Read-only once built: flats with nothing in a list share one empty array. */
 export interface Flat {
-  conds: Cond[];
+  readonly conds: readonly Cond[];
   /** Conditions fwlint cannot evaluate; rules.ts decides how the rule is approximated. */
-  opaque: Effect[];
-  verdict?: { kind: VerdictKind; target?: string; pos: Pos };
-  nat?: NatSpec;
-  helpers: { name: string; pos: Pos }[];
-  timeouts: { name: string; pos: Pos }[];
+  readonly opaque: readonly Effect[];
+  readonly verdict?: { kind: VerdictKind; target?: string; pos: Pos };
+  readonly nat?: NatSpec;
+  readonly helpers: readonly { name: string; pos: Pos }[];
+  readonly timeouts: readonly { name: string; pos: Pos }[];
   /** Statements with effects the model cannot express (notrack, queue, fwd...). */
-  effects: Effect[];
+  readonly effects: readonly Effect[];
 }
 
-type Delta = Partial<Flat>;
+/** One alternative while a rule is expanded: it owns its arrays. */
+interface Delta {
+  conds?: Cond[];
+  opaque?: Effect[];
+  verdict?: Flat['verdict'];
+  nat?: NatSpec;
+  helpers?: { name: string; pos: Pos }[];
+  timeouts?: { name: string; pos: Pos }[];
+  effects?: Effect[];
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+const FLATS = Symbol('flats');
+
+/** The alternatives of a rule, once expanded (kept on the rule: every pass walks them). */
+export function flatsOf(rule: NRule): Flat[] | undefined {
+  return (rule as { [FLATS]?: Flat[] })[FLATS];
+}
+
+export function setFlats(rule: NRule, flats: Flat[]): void {
+  (rule as { [FLATS]?: Flat[] })[FLATS] = flats;
+}
 
 const MAX_ALTERNATIVES = 50_000;
 
@@ -69,6 +93,12 @@ const HARMLESS = new Set(['counter', 'log', 'last', 'ct expectation', 'secmark',
 const MANGLE_HARMLESS_META = new Set(['mark', 'priority', 'nftrace', 'secmark', 'pkttype']);
 
 export interface Elements {
+  readonly values: readonly Expr[];
+  readonly dynamic: readonly string[];
+  readonly missing: readonly string[];
+}
+
+interface Collected {
   values: Expr[];
   dynamic: string[];
   missing: string[];
@@ -85,17 +115,17 @@ export function elementsOf(v: Expr, table: NTable): Elements {
   if (typeof v !== 'object' || v === null) {
     if (typeof v === 'string' && v.startsWith('@')) {
       const set = lookupSet(table, v);
-      if (!set) return { values: [], dynamic: [], missing: [v] };
+      if (!set) return { values: NONE, dynamic: NONE, missing: [v] };
       const memo = set as { [ELEMENTS]?: Elements };
       return (memo[ELEMENTS] ??= collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
     }
-    return { values: [v], dynamic: [], missing: [] };
+    return { values: [v], dynamic: NONE, missing: NONE };
   }
   const memo = v as { [ELEMENTS]?: Elements };
   return (memo[ELEMENTS] ??= collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
 }
 
-function collect(v: Expr, table: NTable, out: Elements, depth: number): Elements {
+function collect(v: Expr, table: NTable, out: Collected, depth: number): Collected {
   if (depth > 16) return out;
   if (Array.isArray(v)) {
     for (const x of v) collect(x, table, out, depth + 1);
@@ -132,8 +162,9 @@ function pairsOf(
     } else if (isObject(x) && 'set' in x && Array.isArray(x.set)) {
       for (const e of x.set) visit(e, depth + 1);
     } else if (Array.isArray(x) && x.length === 2 && !(Array.isArray(x[0]) && x[0].length === 2)) {
-      const key = isObject(x[0]) && 'elem' in x[0] && isObject(x[0].elem) ? (x[0].elem.val ?? null) : x[0]!;
-      out.pairs.push([key, x[1]!, positions.get(x)]);
+      const [k = null, data = null] = x;
+      const key = isObject(k) && 'elem' in k && isObject(k.elem) ? (k.elem.val ?? null) : k;
+      out.pairs.push([key, data, positions.get(x)]);
     } else if (Array.isArray(x)) {
       for (const e of x) visit(e, depth + 1);
     }
@@ -167,8 +198,8 @@ function keyConds(key: Expr, value: Expr, pos: Pos): Cond[] | undefined {
   const kp = concatParts(key);
   if (!kp) return [{ left: key, op: '==', right: value, pos }];
   const vp = concatParts(value);
-  if (!vp || vp.length !== kp.length) return undefined;
-  return kp.map((k, i) => ({ left: k, op: '==', right: vp[i]!, pos }));
+  if (vp?.length !== kp.length) return undefined;
+  return kp.map((k, i) => ({ left: k, op: '==', right: vp[i] ?? null, pos }));
 }
 
 export class Expander {
@@ -185,29 +216,24 @@ export class Expander {
               {
                 pos,
                 what: printStmt(stmt),
-                why: `the rule stands for more than ${MAX_ALTERNATIVES} combinations of map elements; fwlint does not evaluate this statement`,
+                why:
+                  `the rule stands for more than ${String(MAX_ALTERNATIVES)} combinations of map elements; ` +
+                  'fwlint does not evaluate this statement',
               },
             ],
           },
         ];
       }
       if (opts.length === 0) return [];
-      if (opts.length === 1) for (const a of alts) mergeInto(a, opts[0]!);
+      const [only] = opts;
+      if (opts.length === 1 && only) for (const a of alts) mergeInto(a, only);
       else alts = alts.flatMap((a) => opts.map((o) => mergeInto(clone(a), o)));
     }
-    return alts.map((a) => ({
-      conds: a.conds ?? [],
-      opaque: a.opaque ?? [],
-      helpers: a.helpers ?? [],
-      timeouts: a.timeouts ?? [],
-      effects: a.effects ?? [],
-      ...(a.verdict ? { verdict: a.verdict } : {}),
-      ...(a.nat ? { nat: a.nat } : {}),
-    }));
+    return alts.map(toFlat);
   }
 
   private options(stmt: Stmt, table: NTable, pos: Pos): Delta[] {
-    const key = keyOf(stmt)!;
+    const key = keyOf(stmt) ?? '';
     const body = stmt[key] as Expr;
     switch (key) {
       case 'accept':
@@ -265,7 +291,7 @@ export class Expander {
           keyOf(k ?? null) === 'tcp option' ||
           (isObject(k) &&
             isObject(k.payload) &&
-            ['dscp', 'ecn', 'ttl', 'hoplimit', 'pcp', 'flowlabel'].includes(String(k.payload.field)));
+            ['dscp', 'ecn', 'ttl', 'hoplimit', 'pcp', 'flowlabel'].includes(str(k.payload.field)));
         if (harmless) return [{}];
         return [
           {
@@ -273,7 +299,9 @@ export class Expander {
               {
                 pos,
                 what: printStmt(stmt),
-                why: 'the rule rewrites the packet (stateless translation); later rules and the routing see other values than fwlint evaluates',
+                why:
+                  'the rule rewrites the packet (stateless translation); ' +
+                  'later rules and the routing see other values than fwlint evaluates',
               },
             ],
           },
@@ -286,7 +314,9 @@ export class Expander {
               {
                 pos,
                 what: 'notrack',
-                why: 'untracked packets bypass connection tracking: `ct state` rules see them as untracked and no NAT applies, which fwlint does not model',
+                why:
+                  'untracked packets bypass connection tracking: `ct state` rules see them as untracked ' +
+                  'and no NAT applies, which fwlint does not model',
               },
             ],
           },
@@ -450,7 +480,9 @@ export class Expander {
               {
                 pos,
                 what,
-                why: `the NAT target comes from map ${[...m.missing, ...m.dynamic].join(', ')}, ${m.missing.length ? 'which is not defined in this file' : 'which is filled at run time'}`,
+                why:
+                  `the NAT target comes from map ${[...m.missing, ...m.dynamic].join(', ')}, ` +
+                  (m.missing.length ? 'which is not defined in this file' : 'which is filled at run time'),
               },
             ],
           },
@@ -458,7 +490,8 @@ export class Expander {
       const mkey = addrMap.key ?? null;
       const split = (v: Expr): { a: Expr; p?: Expr } => {
         const parts = concatParts(v);
-        return parts && parts.length === 2 ? { a: parts[0]!, p: parts[1]! } : { a: v };
+        const [a, p] = parts ?? [];
+        return parts?.length === 2 && a !== undefined && p !== undefined ? { a, p } : { a: v };
       };
       if (isChoiceKey(mkey)) {
         const vals = m.pairs.map(([, v]) => split(v));
@@ -513,6 +546,20 @@ export class Expander {
     }
     return [{ nat: withPort(s, port ?? undefined) }];
   }
+}
+
+function toFlat(a: Delta): Flat {
+  const f: { -readonly [K in keyof Flat]: Flat[K] } = {
+    // Exact length: an alternative's conditions were pushed statement by statement.
+    conds: a.conds ? (a.conds.length > 1 ? a.conds.slice() : a.conds) : NONE,
+    opaque: a.opaque ?? NONE,
+    helpers: a.helpers ?? NONE,
+    timeouts: a.timeouts ?? NONE,
+    effects: a.effects ?? NONE,
+  };
+  if (a.verdict) f.verdict = a.verdict;
+  if (a.nat) f.nat = a.nat;
+  return f;
 }
 
 const LISTS = ['conds', 'opaque', 'helpers', 'timeouts', 'effects'] as const;

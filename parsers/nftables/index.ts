@@ -3,10 +3,10 @@ import { oneFirewallPerFile } from '../toolkit/parser.js';
 import type { ParseOptions } from '../types.js';
 import { buildRuleset, classify } from './chains.js';
 import { Ctx } from './context.js';
-import { Expander, type Flat } from './expand.js';
-import { buildInterfaces, collectNames } from './interfaces.js';
+import { Expander, flatsOf, setFlats, type Flat } from './expand.js';
+import { buildInterfaces } from './interfaces.js';
 import { readInventory } from './inventory.js';
-import { isObject, keyOf, type NDocument, type NRule } from './ir.js';
+import { isObject, keyOf, type NDocument, type NRule, type NTable } from './ir.js';
 import { readJson } from './json-reader.js';
 import { buildNat } from './nat.js';
 import { buildChain, chainRef, type ChainInfo } from './rules.js';
@@ -21,8 +21,16 @@ import { assertText } from '../toolkit/binary.js';
  */
 
 const JSON_HEAD = /^\s*\{\s*"nftables"\s*:/;
-const TEXT_START =
-  /^(?:table\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\s+)?[\w"-]+\s*(?:\{|$)|flush\s+ruleset\b|(?:re)?define\s+[\w]+\s*=|include\s+"|(?:add|create|insert)\s+(?:table|chain|rule|set|map|element)\b)/m;
+const TEXT_START = new RegExp(
+  [
+    '^(?:table\\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\\s+)?[\\w"-]+\\s*(?:\\{|$)',
+    'flush\\s+ruleset\\b',
+    '(?:re)?define\\s+[\\w]+\\s*=',
+    'include\\s+"',
+    '(?:add|create|insert)\\s+(?:table|chain|rule|set|map|element)\\b)',
+  ].join('|'),
+  'm',
+);
 
 /** Skips blank lines and `#` comments (and a shebang) to the first statement. */
 export function detect(head: string): Vendor | undefined {
@@ -74,18 +82,15 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
   if (doc.tables.length === 0) ctx.note('the ruleset defines no tables: nftables filters nothing');
   markDynamicSets(view);
   const expander = new Expander();
-  const flats = new Map<NRule, Flat[]>();
-  const tableOf = new Map<NRule, (typeof active)[number]>();
-  for (const t of active) for (const c of t.chains.values()) for (const r of c.rules) tableOf.set(r, t);
-  const flatOf = (r: NRule): Flat[] => {
-    let f = flats.get(r);
+  // Each rule is expanded once, when a pass first asks for it, and the result kept on the rule.
+  const flatOf = (r: NRule, t: NTable): Flat[] => {
+    let f = flatsOf(r);
     if (!f) {
-      f = r.unreadable ? [] : expander.expand(r, tableOf.get(r)!);
-      flats.set(r, f);
+      f = r.unreadable ? [] : expander.expand(r, t);
+      setFlats(r, f);
     }
     return f;
   };
-  collectNames(ctx, view, flatOf);
   buildInterfaces(ctx, view, flatOf);
   const timeoutOf = timeoutResolver(ctx);
   const infos = new Map<string, ChainInfo>();
@@ -105,7 +110,8 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
     source: 'default',
     loc: natChain?.chain.base?.pos ?? hooks.anchor,
     reason:
-      'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; there is no implicit NAT (docs/semantics.md#nft-nat)',
+      'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; ' +
+      'there is no implicit NAT (docs/semantics.md#nft-nat)',
   };
   const sessions = buildSessions(ctx, infos, hooks.evaluated, hooks.anchor);
   const policy: Policy = {

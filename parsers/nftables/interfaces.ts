@@ -8,8 +8,9 @@ import {
 } from '../../src/model/address.js';
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
+import { addressSet, addressText } from './memo.js';
 import { elementsOf, type Flat } from './expand.js';
-import { isObject, keyOf, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
+import { isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
 /**
  * Rulesets hold no interface addresses: interfaces are the names rules use (`iifname`, `oifname`,
@@ -36,27 +37,18 @@ export function ifaceName(left: Expr, v: Expr): string | undefined {
 function ifaceKey(e: Expr): 'iif' | 'oif' | undefined {
   const k = keyOf(e);
   if (k !== 'meta' || !isObject(e) || !isObject(e.meta)) return undefined;
-  const key = String(e.meta.key);
+  const key = str(e.meta.key);
   if (!IFACE_KEYS.has(key)) return undefined;
   return key.startsWith('i') ? 'iif' : 'oif';
 }
 
-/** Every interface name the rules compare with (conditions of every alternative), and chain devices, in file order. */
-export function collectNames(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void {
-  for (const t of doc.tables) {
-    for (const c of t.chains.values()) {
-      for (const d of c.base?.devices ?? []) ctx.sawInterface(d, c.base!.pos);
-      for (const r of c.rules) {
-        for (const f of flatOf(r)) {
-          for (const cond of f.conds) {
-            if (!ifaceKey(cond.left)) continue;
-            for (const v of elementsOf(cond.right, t).values) {
-              const name = ifaceName(cond.left, v);
-              if (name !== undefined) ctx.sawInterface(name, r.pos);
-            }
-          }
-        }
-      }
+/** Every interface name a condition of an alternative compares with, in order. */
+function sawNames(ctx: Ctx, f: Flat, t: NTable, pos: Pos): void {
+  for (const cond of f.conds) {
+    if (!ifaceKey(cond.left)) continue;
+    for (const v of elementsOf(cond.right, t).values) {
+      const name = ifaceName(cond.left, v);
+      if (name !== undefined) ctx.sawInterface(name, pos);
     }
   }
 }
@@ -73,15 +65,17 @@ function literalNames(f: Flat, dim: 'iif' | 'oif', t: NTable): string[] {
   return out;
 }
 
+/** An address or prefix value (not a range) as a set. */
+function plainAddress(v: Expr): AddrSet | undefined {
+  if (typeof v !== 'string' && !(isObject(v) && isObject(v.prefix))) return undefined;
+  const text = addressText(v);
+  return text === undefined ? undefined : addressSet(text);
+}
+
 /** A single public IPv4/IPv6 address written as a condition or NAT target, if that is what `v` is. */
 function publicHost(v: Expr): AddrSet | undefined {
-  const s =
-    typeof v === 'string'
-      ? parseAddressSpec(v)
-      : isObject(v) && isObject(v.prefix)
-        ? parseAddressSpec(`${String(v.prefix.addr)}/${String(v.prefix.len)}`)
-        : undefined;
-  if (!s || s.size() !== 1n || s.isSubsetOf(NON_INTERNET)) return undefined;
+  const s = plainAddress(v);
+  if (s?.size() !== 1n || s.isSubsetOf(NON_INTERNET)) return undefined;
   return s;
 }
 
@@ -97,8 +91,9 @@ function hostConds(f: Flat, field: 'daddr', t: NTable): AddrSet | undefined {
     )
       continue;
     const els = elementsOf(c.right, t);
-    if (els.values.length !== 1) return undefined;
-    return publicHost(els.values[0]!);
+    const [only] = els.values;
+    if (els.values.length !== 1 || only === undefined) return undefined;
+    return publicHost(only);
   }
   return undefined;
 }
@@ -119,12 +114,7 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
     if (els.dynamic.length || els.missing.length) return undefined;
     let set = NO_ADDR;
     for (const v of els.values) {
-      const s =
-        typeof v === 'string'
-          ? parseAddressSpec(v)
-          : isObject(v) && isObject(v.prefix)
-            ? parseAddressSpec(`${String(v.prefix.addr)}/${String(v.prefix.len)}`)
-            : undefined;
+      const s = plainAddress(v);
       if (!s || !s.isSubsetOf(NON_INTERNET) || s.isEmpty) return undefined;
       set = set.union(s);
     }
@@ -133,11 +123,14 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
   return acc && !acc.isEmpty ? acc : undefined;
 }
 
-export interface FlatOf {
-  (r: NRule): Flat[];
-}
+const LOOPBACK = parseAddressSpec('127.0.0.0/8') ?? NO_ADDR;
 
-/** Builds ctx.interfaces: names seen, WAN role and networks inferred, placeholder addresses. */
+export type FlatOf = (r: NRule, t: NTable) => Flat[];
+
+/**
+ * Builds ctx.interfaces: the names rules compare with and chain devices (in file order), WAN role
+ * and networks inferred, placeholder addresses. One walk over the rules.
+ */
 export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void {
   const wanByNat = new Map<string, Pos>();
   const wanByDnat = new Map<string, Pos>();
@@ -152,20 +145,28 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
   const networks = new Map<string, { set: AddrSet; where: Pos[] }>();
   for (const t of doc.tables) {
     for (const c of t.chains.values()) {
+      if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
       for (const r of c.rules) {
-        for (const f of flatOf(r)) {
+        for (const f of flatOf(r, t)) {
+          sawNames(ctx, f, t, r.pos);
           if (f.nat) {
             if (f.nat.kind === 'masquerade' || f.nat.kind === 'snat') {
               const names = literalNames(f, 'oif', t);
               for (const n of names) if (!wanByNat.has(n)) wanByNat.set(n, r.pos);
-              const a = f.nat.kind === 'snat' && f.nat.addrs.length === 1 ? publicHost(f.nat.addrs[0]!) : undefined;
-              if (a && names.length === 1) addWanAddr(names[0]!, a, r.pos);
+              const [target] = f.nat.addrs;
+              const a =
+                f.nat.kind === 'snat' && f.nat.addrs.length === 1 && target !== undefined
+                  ? publicHost(target)
+                  : undefined;
+              const [name] = names;
+              if (a && names.length === 1 && name !== undefined) addWanAddr(name, a, r.pos);
             }
             if (f.nat.kind === 'dnat') {
               const names = literalNames(f, 'iif', t);
               for (const n of names) if (!wanByDnat.has(n)) wanByDnat.set(n, r.pos);
               const a = hostConds(f, 'daddr', t);
-              if (a && names.length === 1) addWanAddr(names[0]!, a, r.pos);
+              const [name] = names;
+              if (a && names.length === 1 && name !== undefined) addWanAddr(name, a, r.pos);
             }
           }
           const passes =
@@ -179,13 +180,14 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
             ['oif', 'daddr'],
           ] as const) {
             const names = literalNames(f, dim, t);
-            if (names.length !== 1) continue;
+            const [name] = names;
+            if (names.length !== 1 || name === undefined) continue;
             const nets = privateSources(f, field, t);
             if (!nets) continue;
-            const cur = networks.get(names[0]!) ?? { set: NO_ADDR, where: [] };
+            const cur = networks.get(name) ?? { set: NO_ADDR, where: [] };
             cur.set = cur.set.union(nets);
             cur.where.push(r.pos);
-            networks.set(names[0]!, cur);
+            networks.set(name, cur);
           }
         }
       }
@@ -195,7 +197,9 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
   for (const [n, pos] of wan) {
     ctx.sawInterface(n, pos);
     ctx.note(
-      `interface ${n} is taken as WAN: ${wanByNat.size ? 'source NAT (masquerade/snat) leaves through it' : 'port-forwards (dnat) arrive on it'} (${ctx.where(pos)}); pass --wan to choose`,
+      `interface ${n} is taken as WAN: ` +
+        `${wanByNat.size ? 'source NAT (masquerade/snat) leaves through it' : 'port-forwards (dnat) arrive on it'} ` +
+        `(${ctx.where(pos)}); pass --wan to choose`,
     );
   }
   if (wan.size === 0 && ctx.ifaceSeen.size > 0)
@@ -209,7 +213,7 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
     const net = isWan ? undefined : networks.get(name);
     let addresses: AddrSet;
     const known = isWan ? wanAddr.get(name) : undefined;
-    if (name === 'lo') addresses = parseAddressSpec('127.0.0.0/8')!;
+    if (name === 'lo') addresses = LOOPBACK;
     else if (known) {
       addresses = known.set;
       ctx.note(

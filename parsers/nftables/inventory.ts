@@ -1,6 +1,6 @@
 import { NO_ADDR, addrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import type { Inventory, NamedObject } from '../../src/model/inventory.js';
-import { isObject, type Expr, type NDocument } from './ir.js';
+import { isObject, str, type Expr, type NDocument } from './ir.js';
 
 /**
  * Site facts of an nftables ruleset (docs/site-detection.md): named address sets and the `define`s
@@ -22,12 +22,12 @@ export function readInventory(doc: NDocument, text?: string): Inventory {
 function describe(e: Expr): string | undefined {
   if (typeof e === 'string') return e;
   if (!isObject(e)) return undefined;
-  const p = e['prefix'];
-  if (isObject(p) && typeof p['addr'] === 'string') return `${p['addr']}/${String(p['len'])}`;
-  const r = e['range'];
+  const p = e.prefix;
+  if (isObject(p) && typeof p.addr === 'string') return `${p.addr}/${str(p.len)}`;
+  const r = e.range;
   if (Array.isArray(r) && typeof r[0] === 'string' && typeof r[1] === 'string') return `${r[0]}-${r[1]}`;
-  const el = e['elem'];
-  if (isObject(el) && el['val'] !== undefined) return describe(el['val']);
+  const el = e.elem;
+  if (isObject(el) && el.val !== undefined) return describe(el.val);
   return undefined;
 }
 
@@ -57,9 +57,9 @@ function defines(file: string, text: string): NamedObject[] {
       .filter((x) => x !== '');
     const addresses = union(members);
     if (addresses.isEmpty) continue;
-    for (let i = text.indexOf('\n', at); i >= 0 && i < (m.index ?? 0); i = text.indexOf('\n', i + 1)) line++;
-    at = m.index ?? 0;
-    const end = (m.index ?? 0) + m[0].length - text.lastIndexOf('\n', m.index);
+    for (let i = text.indexOf('\n', at); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    at = m.index;
+    const end = m.index + m[0].length - text.lastIndexOf('\n', m.index);
     out.push({
       kind: 'define',
       name,

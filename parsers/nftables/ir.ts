@@ -13,7 +13,7 @@ export type Pos = SourceLocation;
 
 /** JSON values: literals, arrays (anonymous sets / flag lists) and one-key objects. */
 export type Expr = string | number | boolean | null | Expr[] | { [key: string]: Expr };
-export type ExprObject = { [key: string]: Expr };
+export type ExprObject = Record<string, Expr>;
 export type Stmt = ExprObject;
 
 /**
@@ -23,7 +23,9 @@ export type Stmt = ExprObject;
  */
 const POS = Symbol('pos');
 
-type Positioned = { [POS]?: Pos };
+interface Positioned {
+  [POS]?: Pos;
+}
 
 export const positions = {
   get(e: object): Pos | undefined {
@@ -168,4 +170,15 @@ export function keyOf(e: Expr): string | undefined {
 
 export function isObject(e: Expr | undefined): e is ExprObject {
   return typeof e === 'object' && e !== null && !Array.isArray(e);
+}
+
+/** A value as text in messages and keys: scalars as String() writes them, anything else as JSON. */
+export function str(e: Expr | undefined): string {
+  return typeof e === 'object' && e !== null ? JSON.stringify(e) : String(e);
+}
+
+/** The value, which the caller knows is there; a clear error (never a silent undefined) if it is not. */
+export function must<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`nftables parser: ${what} is missing`);
+  return v;
 }

@@ -6,6 +6,7 @@ import {
   keyOf,
   newTable,
   posOf,
+  str as scalar,
   tableKey,
   type CtTimeout,
   type Expr,
@@ -29,7 +30,7 @@ import { priorityValue } from './priorities.js';
  */
 export function readJson(text: string, file: string): NDocument {
   const root = scanJson(text, file);
-  const firstLine = text.indexOf('\n') < 0 ? text : text.slice(0, text.indexOf('\n'));
+  const firstLine = text.includes('\n') ? text.slice(0, text.indexOf('\n')) : text;
   const rootPos: Pos = {
     file,
     line: 1,
@@ -169,8 +170,8 @@ class JsonReader {
       case 'flush':
         if (isObject(body) && 'ruleset' in body) this.tables.clear();
         else if (isObject(body) && isObject(body.chain)) {
-          const t = this.tables.get(tableKey(String(body.chain.family), String(body.chain.table)));
-          const c = t?.chains.get(String(body.chain.name));
+          const t = this.tables.get(tableKey(scalar(body.chain.family), scalar(body.chain.table)));
+          const c = t?.chains.get(scalar(body.chain.name));
           if (c) c.rules = [];
         } else this.doc.unsupported.push({ loc: pos, what: 'flush command', why: 'this `flush` is not modeled' });
         return;
@@ -204,14 +205,14 @@ class JsonReader {
     const type = typeof o.type === 'string' ? o.type : 'filter';
     const prio =
       typeof o.prio === 'number' ? o.prio : typeof o.prio === 'string' ? priorityValue(o.prio, t.family, o.hook) : 0;
-    if (prio === undefined) this.fail(o, `"prio": "${String(o.prio)}" is not a priority`);
+    if (prio === undefined) this.fail(o, `"prio": "${scalar(o.prio)}" is not a priority`);
     const devices: string[] = [];
     for (const k of ['dev', 'devices']) {
       const d = o[k];
       if (typeof d === 'string') devices.push(d);
       else if (Array.isArray(d)) for (const x of d) if (typeof x === 'string') devices.push(x);
     }
-    c.base = { type, hook: o.hook, priority: prio, priorityText: String(o.prio ?? 0), devices, pos };
+    c.base = { type, hook: o.hook, priority: prio, priorityText: scalar(o.prio ?? 0), devices, pos };
     if (typeof o.policy === 'string') c.base.policy = { value: o.policy, pos: memberPos(o, 'policy') ?? pos };
   }
 

@@ -19,41 +19,42 @@ export interface Token {
   endCol: number;
 }
 
-const enum C {
-  TAB = 9,
-  NL = 10,
-  CR = 13,
-  SPACE = 32,
-  BANG = 33,
-  DQUOTE = 34,
-  HASH = 35,
-  DOLLAR = 36,
-  PERCENT = 37,
-  AMP = 38,
-  LPAREN = 40,
-  RPAREN = 41,
-  STAR = 42,
-  PLUS = 43,
-  COMMA = 44,
-  MINUS = 45,
-  DOT = 46,
-  SLASH = 47,
-  COLON = 58,
-  SEMI = 59,
-  LT = 60,
-  EQ = 61,
-  GT = 62,
-  AT = 64,
-  LBRACKET = 91,
-  BACKSLASH = 92,
-  RBRACKET = 93,
-  CARET = 94,
-  UNDERSCORE = 95,
-  LBRACE = 123,
-  PIPE = 124,
-  RBRACE = 125,
-  TILDE = 126,
-}
+/** Character codes the scanner tests. */
+const C = {
+  TAB: 9,
+  NL: 10,
+  CR: 13,
+  SPACE: 32,
+  BANG: 33,
+  DQUOTE: 34,
+  HASH: 35,
+  DOLLAR: 36,
+  PERCENT: 37,
+  AMP: 38,
+  LPAREN: 40,
+  RPAREN: 41,
+  STAR: 42,
+  PLUS: 43,
+  COMMA: 44,
+  MINUS: 45,
+  DOT: 46,
+  SLASH: 47,
+  COLON: 58,
+  SEMI: 59,
+  LT: 60,
+  EQ: 61,
+  GT: 62,
+  AT: 64,
+  LBRACKET: 91,
+  BACKSLASH: 92,
+  RBRACKET: 93,
+  CARET: 94,
+  UNDERSCORE: 95,
+  LBRACE: 123,
+  PIPE: 124,
+  RBRACE: 125,
+  TILDE: 126,
+} as const;
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -190,7 +191,7 @@ export class Lexer {
         if (d === C.BACKSLASH && j + 1 < s.length && s.charCodeAt(j + 1) !== C.NL) {
           out += s.slice(from, j);
           // nft keeps `\*` (a literal asterisk in interface names) as is.
-          out += s.charCodeAt(j + 1) === C.STAR ? '\\*' : s[j + 1];
+          out += s.charCodeAt(j + 1) === C.STAR ? '\\*' : s.charAt(j + 1);
           j += 2;
           from = j;
           continue;
@@ -205,7 +206,7 @@ export class Lexer {
       let j = this.i + 1;
       while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
       const name = s.slice(this.i + 1, j);
-      if (!name) this.err(`syntax error, unexpected '${s[this.i]}'`);
+      if (!name) this.err(`syntax error, unexpected '${s.charAt(this.i)}'`);
       if (c === C.AT && j < s.length && s.charCodeAt(j) === C.COMMA && /^(ll|nh|th|ih)$/.test(name)) {
         // Raw payload expression: @nh,16,16
         while (j < s.length && (isAlnum(s.charCodeAt(j)) || s.charCodeAt(j) === C.COMMA)) j++;
@@ -276,11 +277,11 @@ export class Lexer {
       case C.RBRACKET:
       case C.STAR:
         this.i++;
-        return this.tok('punct', s[start]!, start, line, ls);
+        return this.tok('punct', s.charAt(start), start, line, ls);
     }
-    const ch = s.codePointAt(this.i)!;
-    this.err(
-      `syntax error, unexpected character ${ch < 32 || ch > 126 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(ch)}'`}`,
-    );
+    const ch = s.codePointAt(this.i) ?? c;
+    const shown =
+      ch < 32 || ch > 126 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(ch)}'`;
+    this.err(`syntax error, unexpected character ${shown}`);
   }
 }

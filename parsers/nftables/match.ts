@@ -4,10 +4,11 @@ import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/policy.js';
 import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
 import { isPattern, type Ctx } from './context.js';
-import { elementsOf, type Cond, type Effect } from './expand.js';
+import { elementsOf, type Cond, type Effect, type Elements } from './expand.js';
 import { ifaceName } from './interfaces.js';
-import { isObject, keyOf, type Expr, type NTable } from './ir.js';
+import { isObject, keyOf, str, type Expr, type NTable } from './ir.js';
 import { printExpr } from './print.js';
+import { addressSet, addressText } from './memo.js';
 import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './values.js';
 
 /**
@@ -19,33 +20,26 @@ import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './
  * Negation complements within the selector's domain.
  */
 export class MatchBuilder {
-  src?: AddrSet;
-  dst?: AddrSet;
-  proto?: ProtoSet;
-  sport?: PortSet;
-  dport?: PortSet;
-  iif?: NameSet;
-  oif?: NameSet;
-  state?: NameSet;
-  nat?: NameSet;
+  /** The dimensions so far (the model's Match), before the family applies. */
+  private readonly m: Match = {};
   fam?: 4 | 6;
   never = false;
   symbolic: SymbolicRef[] = [];
 
   addr(dim: 'src' | 'dst', set: AddrSet): void {
-    this[dim] = this[dim] ? this[dim]!.intersect(set) : set;
+    this.m[dim] = this.m[dim]?.intersect(set) ?? set;
   }
 
   protocols(set: ProtoSet): void {
-    this.proto = this.proto ? this.proto.intersect(set) : set;
+    this.m.proto = this.m.proto?.intersect(set) ?? set;
   }
 
   ports(dim: 'sport' | 'dport', set: PortSet): void {
-    this[dim] = this[dim] ? this[dim]!.intersect(set) : set;
+    this.m[dim] = this.m[dim]?.intersect(set) ?? set;
   }
 
   names(dim: 'iif' | 'oif' | 'state' | 'nat', set: NameSet): void {
-    this[dim] = this[dim] ? this[dim]!.intersect(set) : set;
+    this.m[dim] = this.m[dim]?.intersect(set) ?? set;
   }
 
   family(f: 4 | 6): void {
@@ -53,19 +47,21 @@ export class MatchBuilder {
     this.fam = f;
   }
 
+  /** The Match, dimensions in the model's order; the family narrows the addresses. */
   toMatch(): Match {
+    const b = this.m;
     const m: Match = {};
-    let src = this.src;
-    if (this.fam) src = (src ?? ANY_ADDR).intersect(this.fam === 4 ? ANY_V4 : ANY_V6);
+    const universe = this.fam === 4 ? ANY_V4 : this.fam === 6 ? ANY_V6 : undefined;
+    const src = universe ? (b.src ?? ANY_ADDR).intersect(universe) : b.src;
     if (src) m.src = src;
-    if (this.dst) m.dst = this.fam ? this.dst.intersect(this.fam === 4 ? ANY_V4 : ANY_V6) : this.dst;
-    if (this.proto) m.proto = this.proto;
-    if (this.sport) m.sport = this.sport;
-    if (this.dport) m.dport = this.dport;
-    if (this.iif) m.iif = this.iif;
-    if (this.oif) m.oif = this.oif;
-    if (this.state) m.state = this.state;
-    if (this.nat) m.nat = this.nat;
+    if (b.dst) m.dst = universe ? b.dst.intersect(universe) : b.dst;
+    if (b.proto) m.proto = b.proto;
+    if (b.sport) m.sport = b.sport;
+    if (b.dport) m.dport = b.dport;
+    if (b.iif) m.iif = b.iif;
+    if (b.oif) m.oif = b.oif;
+    if (b.state) m.state = b.state;
+    if (b.nat) m.nat = b.nat;
     if (this.never) m.proto = protoSet([]);
     if (this.symbolic.length) m.symbolic = this.symbolic;
     return m;
@@ -82,8 +78,14 @@ function polarity(op: string): Positive | undefined {
 
 const TRANSPORT = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'th']);
 const TRANSPORT_NUMBER: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, sctp: 132, dccp: 33 };
-const MULTICAST = parseAddressSpec('224.0.0.0/4')!.union(parseAddressSpec('ff00::/8')!);
-const BROADCAST = parseAddressSpec('255.255.255.255')!;
+/** A set this module writes as a constant: parsed once at load time. */
+function constant(spec: string): AddrSet {
+  const set = parseAddressSpec(spec);
+  if (!set) throw new Error(`nftables parser: ${spec} is not an address`);
+  return set;
+}
+const MULTICAST = constant('224.0.0.0/4').union(constant('ff00::/8'));
+const BROADCAST = constant('255.255.255.255');
 const HOSTNAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 
 /** Protocol sets rules share (immutable): the one a `tcp dport` implies, ICMP. */
@@ -91,7 +93,8 @@ const TRANSPORT_SETS = new Map<string, ProtoSet>();
 function transportSet(proto: string): ProtoSet {
   let set = TRANSPORT_SETS.get(proto);
   if (!set) {
-    set = proto === 'th' ? protoSet(PORT_PROTOCOLS) : protoSet([TRANSPORT_NUMBER[proto]!]);
+    const n = TRANSPORT_NUMBER[proto];
+    set = proto === 'th' || n === undefined ? protoSet(PORT_PROTOCOLS) : protoSet([n]);
     TRANSPORT_SETS.set(proto, set);
   }
   return set;
@@ -126,11 +129,7 @@ function nameSet(names: readonly string[], negated: boolean): NameSet {
   return set;
 }
 
-interface Values {
-  values: Expr[];
-  dynamic: string[];
-  missing: string[];
-}
+type Values = Elements;
 
 export class CondInterpreter {
   private readonly ctx: Ctx;
@@ -152,7 +151,7 @@ export class CondInterpreter {
     const vals = (): Values => elementsOf(c.right, table);
     if (k === 'payload' && isObject(body) && typeof body.protocol === 'string') {
       const proto = body.protocol;
-      const field = String(body.field);
+      const field = str(body.field);
       if ((proto === 'ip' || proto === 'ip6') && (field === 'saddr' || field === 'daddr'))
         return this.address(c, mb, proto === 'ip' ? 4 : 6, field === 'saddr' ? 'src' : 'dst', vals(), unsupported);
       if ((proto === 'ip' && field === 'protocol') || (proto === 'ip6' && field === 'nexthdr')) {
@@ -162,7 +161,7 @@ export class CondInterpreter {
       if (proto === 'ip' && field === 'version') {
         const v = vals().values;
         if (v.length === 1 && (v[0] === 4 || v[0] === 6) && c.op !== '!=') {
-          mb.family(v[0] as 4 | 6);
+          mb.family(v[0]);
           return undefined;
         }
       }
@@ -173,7 +172,7 @@ export class CondInterpreter {
       return unsupported(`${proto} ${field} is not modeled`);
     }
     if (k === 'meta' && isObject(body)) {
-      const key = String(body.key);
+      const key = str(body.key);
       if (key === 'l4proto') return this.protocol(c, mb, vals(), unsupported);
       if (key === 'iifname' || key === 'oifname' || key === 'iif' || key === 'oif')
         return this.iface(c, mb, key.startsWith('i') ? 'iif' : 'oif', vals(), unsupported);
@@ -182,7 +181,7 @@ export class CondInterpreter {
       return unsupported(`meta ${key} is not modeled`);
     }
     if (k === 'ct' && isObject(body)) {
-      const key = String(body.key);
+      const key = str(body.key);
       if (key === 'state' && body.dir === undefined) return this.ctState(c, mb, vals(), unsupported);
       if (key === 'status' && body.dir === undefined) return this.ctStatus(c, mb, vals(), unsupported);
       return unsupported(`ct ${key} is not modeled`);
@@ -203,25 +202,47 @@ export class CondInterpreter {
     if (!pol) return unsupported('an ordered comparison of addresses is not modeled');
     if (v.missing.length) return unsupported(`set ${v.missing.join(', ')} is not defined in this file`);
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
+    // Rules repeat the same address (a string, or a prefix or range the reader shares) and the same
+    // named sets (their elements are read once per set): each set is built once per family and polarity.
+    const named = isSetRef(c.right);
+    const memo =
+      (v.values.length === 1 || named) && v.dynamic.length === 0
+        ? addressConds[(fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1)]
+        : undefined;
+    const memoKey = named ? v : v.values[0];
+    const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
+    if (hit) {
+      mb.family(fam);
+      mb.addr(dim, hit);
+      return undefined;
+    }
     // One build from all intervals: large sets stay linear (n log n), never a union per element.
     const ranges: [bigint, bigint][] = [];
+    let hosts = false;
     for (const x of v.values) {
       const r = addrValue(x);
       if (r.set) for (const iv of r.set.intervals()) ranges.push(iv);
-      else if (r.host) mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: c.pos });
-      else return unsupported(`${printExpr(x)} is not an address`);
+      else if (r.host) {
+        hosts = true;
+        mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: c.pos });
+      } else return unsupported(`${printExpr(x)} is not an address`);
     }
     let set = addrSet(ranges);
     for (const d of v.dynamic)
       mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: c.pos });
     set = set.intersect(universe);
+    if (pol !== '==') set = universe.subtract(set);
+    if (memo && memoKey !== undefined && !hosts) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(memoKey, set);
+    }
     mb.family(fam);
-    mb.addr(dim, pol === '==' ? set : universe.subtract(set));
+    mb.addr(dim, set);
     return undefined;
   }
 
   private protocol(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
-    const r = numbers(c.op, v, 255, protocolByName);
+    const r = namedOr(c, v, 255, () => numbers(c.op, v, 255, protocolByName));
     if (typeof r === 'string') return unsupported(r);
     mb.protocols(r);
     return undefined;
@@ -235,8 +256,8 @@ export class CondInterpreter {
     v: Values,
     unsupported: (w: string) => Effect,
   ): Effect | undefined {
-    const r = numbers(c.op, v, 65535, (x) =>
-      typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x),
+    const r = namedOr(c, v, 65535, () =>
+      numbers(c.op, v, 65535, (x) => (typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x))),
     );
     if (typeof r === 'string') return unsupported(r);
     mb.protocols(transportSet(proto));
@@ -288,7 +309,8 @@ export class CondInterpreter {
     if (!pol) return unsupported('an ordered comparison of interfaces is not modeled');
     if (v.missing.length || v.dynamic.length)
       return unsupported(
-        `interface set ${[...v.missing, ...v.dynamic].join(', ')} ${v.missing.length ? 'is not defined in this file' : 'is filled at run time'}`,
+        `interface set ${[...v.missing, ...v.dynamic].join(', ')} ` +
+          (v.missing.length ? 'is not defined in this file' : 'is filled at run time'),
       );
     const names: string[] = [];
     for (const x of v.values) {
@@ -298,7 +320,9 @@ export class CondInterpreter {
       if (isPattern(name)) {
         const named = matched.filter((n) => n !== name);
         this.ctx.note(
-          `interface pattern "${name}" matches ${named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : ''}the interface "${name}", which stands for the others matching it`,
+          `interface pattern "${name}" matches ` +
+            (named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : '') +
+            `the interface "${name}", which stands for the others matching it`,
         );
       }
       names.push(...matched);
@@ -366,7 +390,7 @@ export class CondInterpreter {
     unsupported: (w: string) => Effect,
   ): Effect | undefined {
     const flags = (Array.isArray(body.flags) ? body.flags : [body.flags]).map(String);
-    const result = String(body.result);
+    const result = str(body.result);
     const pol = polarity(c.op);
     if (!pol) return unsupported('an ordered fib comparison is not modeled');
     if (result === 'oif' || result === 'oifname' || result === 'check') {
@@ -414,21 +438,42 @@ export class CondInterpreter {
 
 /** An address value: concrete set, or a hostname nft would resolve when loading the ruleset. */
 function addrValue(x: Expr): { set?: AddrSet; host?: string } {
-  if (typeof x === 'string') {
-    const s = parseAddressSpec(x);
-    if (s) return { set: s };
-    if (HOSTNAME.test(x)) return { host: x };
-    return {};
-  }
-  if (isObject(x) && isObject(x.prefix)) {
-    const s = parseAddressSpec(`${String(x.prefix.addr)}/${String(x.prefix.len)}`);
-    return s ? { set: s } : {};
-  }
-  if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
-    const s = parseAddressSpec(`${String(x.range[0])}-${String(x.range[1])}`);
-    return s ? { set: s } : {};
-  }
+  const text = addressText(x);
+  if (text === undefined) return {};
+  const s = addressSet(text);
+  if (s) return { set: s };
+  if (typeof x === 'string' && HOSTNAME.test(x)) return { host: x };
   return {};
+}
+
+const MEMO_LIMIT = 1 << 15;
+/** Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=. */
+const addressConds = [0, 1, 2, 3].map(() => new Map<Expr | Values, AddrSet>());
+
+/** `@name`: a named set, whose elements elementsOf reads once (one Values object per set). */
+function isSetRef(e: Expr): boolean {
+  return typeof e === 'string' && e.startsWith('@');
+}
+
+/** Numeric sets of conditions on named sets, by the set's Values and the operator and domain. */
+const namedNumbers = new WeakMap<Values, Map<string, IntervalSet<number> | string>>();
+
+/** The numeric set of a condition; built once per named set, operator and domain (ports or protocols). */
+function namedOr(
+  c: Cond,
+  v: Values,
+  max: number,
+  build: () => IntervalSet<number> | string,
+): IntervalSet<number> | string {
+  if (!isSetRef(c.right)) return build();
+  let byOp = namedNumbers.get(v);
+  if (!byOp) namedNumbers.set(v, (byOp = new Map<string, IntervalSet<number> | string>()));
+  const key = `${c.op} ${String(max)}`;
+  const hit = byOp.get(key);
+  if (hit !== undefined) return hit;
+  const r = build();
+  byOp.set(key, r);
+  return r;
 }
 
 /**
@@ -462,9 +507,10 @@ function numbers(
   const set = only && only[0] === only[1] ? single(max, only[0]) : IntervalSet.of(0, max, ranges);
   if (op === '==' || op === 'in') return set;
   if (op === '!=') return set.complement();
-  if (ranges.length !== 1 || ranges[0]![0] !== ranges[0]![1])
-    return `an ordered comparison with ${ranges.length} values is not modeled`;
-  const n = ranges[0]![0];
+  const [one] = ranges;
+  if (ranges.length !== 1 || !one || one[0] !== one[1])
+    return `an ordered comparison with ${String(ranges.length)} values is not modeled`;
+  const n = one[0];
   const r: [number, number] | undefined =
     op === '<' ? [0, n - 1] : op === '<=' ? [0, n] : op === '>' ? [n + 1, max] : op === '>=' ? [n, max] : undefined;
   if (!r) return `operator ${op} is not modeled`;

@@ -4,7 +4,7 @@ import { ANY_PORT, portSet } from '../../src/model/ports.js';
 import type { Ctx } from './context.js';
 import { FULLY_RANDOM_REASON, PRESERVE_REASON, RANDOM_REASON } from './defaults.js';
 import type { NatSpec } from './expand.js';
-import { isObject, type Expr } from './ir.js';
+import { isObject, str, type Expr } from './ir.js';
 import type { ChainInfo, Entry } from './rules.js';
 import { serviceNumber } from './values.js';
 
@@ -18,8 +18,8 @@ import { serviceNumber } from './values.js';
 
 function addrOf(e: Expr): AddrSet | undefined {
   if (typeof e === 'string') return parseAddressSpec(e);
-  if (isObject(e) && isObject(e.prefix)) return parseAddressSpec(`${String(e.prefix.addr)}/${String(e.prefix.len)}`);
-  if (isObject(e) && Array.isArray(e.range)) return parseAddressSpec(`${String(e.range[0])}-${String(e.range[1])}`);
+  if (isObject(e) && isObject(e.prefix)) return parseAddressSpec(`${str(e.prefix.addr)}/${str(e.prefix.len)}`);
+  if (isObject(e) && Array.isArray(e.range)) return parseAddressSpec(`${str(e.range[0])}-${str(e.range[1])}`);
   return undefined;
 }
 
@@ -42,7 +42,7 @@ export function natRules(ctx: Ctx, e: Entry): Rule[] {
   if (!nat) return [e.rule];
   if (nat.kind === 'dnat' || nat.kind === 'redirect') {
     const action = dnatAction(ctx, e, nat);
-    return [{ ...e.rule, action } as Rule];
+    return [{ ...e.rule, action }];
   }
   const random = nat.flags.includes('random') || nat.flags.includes('fully-random');
   const reason = nat.flags.includes('fully-random')
@@ -55,9 +55,11 @@ export function natRules(ctx: Ctx, e: Entry): Rule[] {
   const base: SnatTarget = { ports: random ? 'random' : 'preserve', portsReason: reason };
   if (addr && !addr.isEmpty) base.addr = addr;
   const port = portRange(nat.port);
-  if (!port) return [{ ...e.rule, action: { kind: 'snat', to: base } } as Rule];
+  if (!port) return [{ ...e.rule, action: { kind: 'snat', to: base } }];
   const range = portSet([port]);
-  if (random) return [{ ...e.rule, action: { kind: 'snat', to: { ...base, toPorts: range } } } as Rule];
+  const lo = String(port[0]);
+  const hi = String(port[1]);
+  if (random) return [{ ...e.rule, action: { kind: 'snat', to: { ...base, toPorts: range } } }];
   // nf_nat_core keeps a source port already inside the given range and remaps the others.
   const inside: Rule = {
     ...e.rule,
@@ -67,7 +69,7 @@ export function natRules(ctx: Ctx, e: Entry): Rule[] {
       to: {
         ...base,
         toPorts: range,
-        portsReason: `\`to :${port[0]}-${port[1]}\`: source ports inside the range are kept when free (docs/semantics.md#nft-nat)`,
+        portsReason: `\`to :${lo}-${hi}\`: source ports inside the range are kept when free (docs/semantics.md#nft-nat)`,
       },
     },
   };
@@ -82,8 +84,8 @@ export function natRules(ctx: Ctx, e: Entry): Rule[] {
         toPorts: range,
         portsReason:
           port[0] === port[1]
-            ? `\`to :${port[0]}\`: every source port is rewritten to ${port[0]}`
-            : `\`to :${port[0]}-${port[1]}\`: source ports outside the range are remapped into it`,
+            ? `\`to :${lo}\`: every source port is rewritten to ${lo}`
+            : `\`to :${lo}-${hi}\`: source ports outside the range are remapped into it`,
       },
     },
   };

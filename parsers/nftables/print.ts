@@ -1,4 +1,4 @@
-import { isObject, keyOf, type Expr, type Stmt } from './ir.js';
+import { isObject, keyOf, str, type Expr, type Stmt } from './ir.js';
 
 /**
  * Canonical nft-like text of statements and expressions, the same whether the rule came from text
@@ -30,7 +30,7 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
   if (depth > 12) return '…';
   if (e === undefined || e === null) return '';
   if (typeof e === 'string') return /[\s{}",;]/.test(e) || e === '' ? JSON.stringify(e) : e;
-  if (typeof e === 'number' || typeof e === 'boolean') return String(e);
+  if (typeof e === 'number' || typeof e === 'boolean') return str(e);
   if (Array.isArray(e)) {
     if (e.length === 2 && depth > 0 && isVerdictOrValue(e[1]))
       return `${printExpr(e[0], depth + 1)} : ${printExpr(e[1], depth + 1)}`;
@@ -48,26 +48,26 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
     case 'concat':
       return Array.isArray(v) ? v.map((x) => printExpr(x, depth + 1)).join(' . ') : '';
     case 'payload':
-      if (isObject(v) && 'protocol' in v) return `${String(v.protocol)} ${String(v.field)}`;
-      return isObject(v) ? `@${String(v.base)},${String(v.offset)},${String(v.len)}` : '';
+      if (isObject(v) && 'protocol' in v) return `${str(v.protocol)} ${str(v.field)}`;
+      return isObject(v) ? `@${str(v.base)},${str(v.offset)},${str(v.len)}` : '';
     case 'meta':
-      return isObject(v) ? (UNQUALIFIED.has(String(v.key)) ? String(v.key) : `meta ${String(v.key)}`) : '';
+      return isObject(v) ? (UNQUALIFIED.has(str(v.key)) ? str(v.key) : `meta ${str(v.key)}`) : '';
     case 'ct':
       return isObject(v) ? ['ct', v.dir, v.family, v.key].filter((x) => typeof x === 'string').join(' ') : '';
     case 'fib':
       return isObject(v)
-        ? `fib ${(Array.isArray(v.flags) ? v.flags : [v.flags]).map(String).join(' . ')} ${String(v.result)}`
+        ? `fib ${(Array.isArray(v.flags) ? v.flags : [v.flags]).map((x) => str(x)).join(' . ')} ${str(v.result)}`
         : '';
     case 'map':
       return isObject(v) ? `${printExpr(v.key, depth + 1)} map ${printExpr(v.data, depth + 1)}` : '';
     case 'elem':
       return isObject(v) ? printExpr(v.val, depth + 1) : '';
     case 'numgen':
-      return isObject(v) ? `numgen ${String(v.mode)} mod ${String(v.mod)}` : '';
+      return isObject(v) ? `numgen ${str(v.mode)} mod ${str(v.mod)}` : '';
     case 'jhash':
     case 'symhash':
       return isObject(v)
-        ? `${k}${v.expr !== undefined ? ` ${printExpr(v.expr, depth + 1)}` : ''} mod ${String(v.mod)}`
+        ? `${k}${v.expr !== undefined ? ` ${printExpr(v.expr, depth + 1)}` : ''} mod ${str(v.mod)}`
         : '';
     case 'accept':
     case 'drop':
@@ -76,7 +76,7 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
       return k;
     case 'jump':
     case 'goto':
-      return isObject(v) ? `${k} ${String(v.target)}` : k;
+      return isObject(v) ? `${k} ${str(v.target)}` : k;
     case '&':
     case '|':
     case '^':
@@ -168,7 +168,7 @@ export function printStmt(s: Stmt): string {
       return `${printExpr(v.op)} ${printExpr(v[k])} { ${printExpr(v.elem)}${data} }`;
     }
     case 'flow':
-      return isObject(v) ? `flow ${String(v.op ?? 'add')} ${String(v.flowtable)}` : 'flow';
+      return isObject(v) ? `flow ${str(v.op ?? 'add')} ${str(v.flowtable)}` : 'flow';
     case 'fwd':
     case 'dup':
       return isObject(v)
@@ -188,7 +188,7 @@ export function printStmt(s: Stmt): string {
     case 'connlimit':
       return isObject(v) ? `ct count ${v.inv ? 'over ' : ''}${printExpr(v.val)}` : 'ct count';
     case 'xt':
-      return isObject(v) ? `xt ${String(v.type)} ${String(v.name)}` : 'xt';
+      return isObject(v) ? `xt ${str(v.type)} ${str(v.name)}` : 'xt';
     case 'log':
       return 'log';
     case 'limit':
@@ -203,7 +203,7 @@ export function printStmt(s: Stmt): string {
 
 function flags(f: Expr | undefined): string {
   if (typeof f === 'string') return ` ${f}`;
-  if (Array.isArray(f) && f.length) return ` ${f.map(String).join(',')}`;
+  if (Array.isArray(f) && f.length) return ` ${f.map((x) => str(x)).join(',')}`;
   return '';
 }
 

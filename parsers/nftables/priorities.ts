@@ -20,7 +20,8 @@ export function priorityValue(text: string, family: string, _hook: string): numb
   const m = /^([a-z]+)(?: ?([+-]) ?(\d+))?$/.exec(t);
   if (!m) return undefined;
   const table = family === 'bridge' ? BRIDGE : STANDARD;
-  const base = table[m[1]!];
+  const name = m[1];
+  const base = name === undefined ? undefined : table[name];
   if (base === undefined) return undefined;
   const off = m[3] ? Number(m[3]) * (m[2] === '-' ? -1 : 1) : 0;
   return base + off;

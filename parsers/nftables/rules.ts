@@ -46,7 +46,7 @@ export function buildChain(
   ctx: Ctx,
   table: NTable,
   chain: NChain,
-  flatOf: (r: NRule) => Flat[],
+  flatOf: (r: NRule, t: NTable) => Flat[],
   timeoutOf: TimeoutResolver,
 ): ChainInfo {
   const ref = chainRef(table.family, table.name, chain.name);
@@ -54,7 +54,7 @@ export function buildChain(
   const interp = new CondInterpreter(ctx);
   const reported = new Set<string>();
   const report = (u: Unsupported): void => {
-    const k = `${u.loc.file}:${u.loc.line}:${u.loc.column}:${u.what}`;
+    const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
     if (reported.has(k)) return;
     reported.add(k);
     info.unsupported.push(u);
@@ -67,12 +67,17 @@ export function buildChain(
     const text = printRule(nrule.stmts, nrule.comment);
     const id = ctx.uniqueId(contentId('nft', ref, text));
     const label = `rule "${excerpt(nrule.comment ?? text)}" in ${ref}`;
-    for (const flat of flatOf(nrule)) {
+    // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
+    const comment =
+      nrule.remark !== undefined && nrule.comment !== undefined
+        ? `${nrule.remark}\n${nrule.comment}`
+        : (nrule.remark ?? nrule.comment);
+    for (const flat of flatOf(nrule, table)) {
       const mb = new MatchBuilder();
-      const opaque = [...flat.opaque];
+      let opaque = flat.opaque;
       for (const c of flat.conds) {
         const u = interp.apply(c, table, mb);
-        if (u) opaque.push(u);
+        if (u) opaque = [...opaque, u];
       }
       const action = actionOf(table, flat, info, report);
       const dropping = action.kind === 'drop' || action.kind === 'reject';
@@ -87,44 +92,59 @@ export function buildChain(
         report({
           loc: o.pos,
           what: o.what,
-          why: `${o.why}; ${dropping ? 'fwlint evaluates this drop rule as if the condition never held' : 'fwlint evaluates the rule as if the condition held'}`,
+          why: `${o.why}; ${dropping ? DROP_APPROXIMATION : PASS_APPROXIMATION}`,
         });
       }
       if (opaque.length && dropping) mb.never = true;
       for (const e of flat.effects) report({ loc: e.pos, what: e.what, why: e.why });
       const rule: Rule = { id, loc: nrule.pos, label, match: mb.toMatch(), action, text };
-      // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
-      const comment = [nrule.remark, nrule.comment].filter((c) => c !== undefined).join('\n');
       if (comment) rule.comment = comment;
-      const t = flat.timeouts.map((x) => timeoutOf(table, x.name, x.pos)).find((s) => s !== undefined);
-      if (t) rule.udpTimeout = t;
+      // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
+      for (const x of flat.timeouts) {
+        const t = timeoutOf(table, x.name, x.pos);
+        if (t && !rule.udpTimeout) rule.udpTimeout = t;
+      }
       info.entries.push({ rule, flat, nrule });
     }
   }
   return info;
 }
 
+const DROP_APPROXIMATION = 'fwlint evaluates this drop rule as if the condition never held';
+const PASS_APPROXIMATION = 'fwlint evaluates the rule as if the condition held';
+
+/** Verdicts without arguments: one shared (never modified) object each, not one per rule. */
+const ACTIONS = {
+  accept: { kind: 'accept' },
+  drop: { kind: 'drop' },
+  reject: { kind: 'reject' },
+  continue: { kind: 'continue' },
+  return: { kind: 'return' },
+} as const satisfies Record<string, Action>;
+
 function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupported) => void): Action {
-  if (flat.nat) return { kind: 'accept' }; // NAT statements are terminal and imply accept (docs/semantics.md#nft-syntax)
+  if (flat.nat) return ACTIONS.accept; // NAT statements are terminal and imply accept (docs/semantics.md#nft-syntax)
   const v = flat.verdict;
-  if (!v) return { kind: 'continue' };
+  if (!v) return ACTIONS.continue;
   switch (v.kind) {
     case 'accept':
     case 'drop':
     case 'reject':
     case 'continue':
     case 'return':
-      return { kind: v.kind };
+      return ACTIONS[v.kind];
     case 'queue':
-      return { kind: 'accept' };
+      return ACTIONS.accept;
     case 'jump':
     case 'goto': {
-      const target = v.target!;
+      const target = v.target ?? '';
       if (!table.chains.has(target)) {
         report({
           loc: v.pos,
           what: `${v.kind} ${target}`,
-          why: `chain ${target} does not exist in table ${table.family} ${table.name}; nft would refuse the ruleset, fwlint skips the ${v.kind}`,
+          why:
+            `chain ${target} does not exist in table ${table.family} ${table.name}; ` +
+            `nft would refuse the ruleset, fwlint skips the ${v.kind}`,
         });
         return { kind: 'continue' };
       }

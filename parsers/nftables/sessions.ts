@@ -71,13 +71,14 @@ export function buildSessions(
         const obj = info.table.helpers.get(h.name);
         if (!obj) {
           ctx.note(
-            `${ctx.where(h.pos)}: ct helper "${h.name}" is not defined in table ${info.table.family} ${info.table.name}; nft would refuse the rule`,
+            `${ctx.where(h.pos)}: ct helper "${h.name}" is not defined in table ` +
+              `${info.table.family} ${info.table.name}; nft would refuse the rule`,
           );
           continue;
         }
         assigned.add(`${info.table.family} ${info.table.name} ${h.name}`);
         if (obj.helperType.toLowerCase() !== 'sip') continue;
-        const k = `${h.pos.file}:${h.pos.line}:${h.pos.column}:${h.name}`;
+        const k = `${h.pos.file}:${String(h.pos.line)}:${String(h.pos.column)}:${h.name}`;
         if (seen.has(k)) continue;
         seen.add(k);
         // The assigning rule's match bounds the traffic the helper acts on (jumps into the chain only narrow it).
@@ -95,7 +96,8 @@ export function buildSessions(
     for (const h of t.helpers.values()) {
       if (h.helperType.toLowerCase() === 'sip' && !assigned.has(`${t.family} ${t.name} ${h.name}`)) {
         ctx.note(
-          `${ctx.where(h.pos)}: ct helper ${h.name} of type "sip" is declared but no evaluated rule assigns it (\`ct helper set "${h.name}"\`), so it does not act on traffic`,
+          `${ctx.where(h.pos)}: ct helper ${h.name} of type "sip" is declared but no evaluated rule assigns it ` +
+            `(\`ct helper set "${h.name}"\`), so it does not act on traffic`,
         );
       }
     }

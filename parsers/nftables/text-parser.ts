@@ -14,6 +14,7 @@ import {
   type NSet,
   type NTable,
   type Pos,
+  must,
 } from './ir.js';
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
@@ -42,7 +43,7 @@ class Stream {
   private readonly sources: Source[] = [];
   private readonly buf: Token[] = [];
   /** Scopes of `define`s: the file, then each open table/chain block. */
-  readonly scopes: Map<string, Token[]>[] = [new Map()];
+  readonly scopes: Map<string, Token[]>[] = [new Map<string, Token[]>()];
   /** Set once an include could not be read: unknown variables may come from it. */
   includeFailed = false;
   last!: Token;
@@ -51,12 +52,22 @@ class Stream {
     this.sources.push({ lexer, depth: 0 });
   }
 
+  /** The source being read (the file itself until an include is open). */
+  private get top(): Source {
+    return must(this.sources[this.sources.length - 1], 'the source being read');
+  }
+
+  /** The innermost `define` scope. */
+  get scope(): Map<string, Token[]> {
+    return must(this.scopes[this.scopes.length - 1], 'the define scope');
+  }
+
   get depth(): number {
-    return this.sources[this.sources.length - 1]!.depth;
+    return this.top.depth;
   }
 
   get file(): string {
-    return this.sources[this.sources.length - 1]!.lexer.file;
+    return this.top.lexer.file;
   }
 
   push(lexer: Lexer): void {
@@ -65,7 +76,7 @@ class Stream {
 
   private pull(): void {
     for (;;) {
-      const src = this.sources[this.sources.length - 1]!;
+      const src = this.top;
       const tok = src.lexer.next();
       if (tok.kind === 'eof' && this.sources.length > 1) {
         // The end of an included file ends its last statement.
@@ -98,15 +109,18 @@ class Stream {
 
   lookup(name: string): Token[] | undefined {
     for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const v = this.scopes[i]!.get(name);
+      const v = this.scopes[i]?.get(name);
       if (v) return v;
     }
     return undefined;
   }
 
   peek(k = 0): Token {
-    while (this.buf.length <= k) this.pull();
-    return this.buf[k]!;
+    for (;;) {
+      const t = this.buf[k];
+      if (t) return t;
+      this.pull();
+    }
   }
 
   next(): Token {
@@ -154,7 +168,7 @@ export class TextReader {
     this.lexers.set(file, lexer);
     this.s = new Stream(lexer);
     this.options = options;
-    const firstLine = text.indexOf('\n') < 0 ? text : text.slice(0, text.indexOf('\n'));
+    const firstLine = text.includes('\n') ? text.slice(0, text.indexOf('\n')) : text;
     this.doc = {
       file,
       format: 'text',
@@ -307,7 +321,7 @@ export class TextReader {
     this.expectPunct('=');
     const toks = this.statementTokens();
     if (toks.length === 0) syntax(this.s.last, 'a value');
-    const scope = this.s.scopes[this.s.scopes.length - 1]!;
+    const scope = this.s.scope;
     if (kind === 'define' && scope.has(name.text))
       throw new ParseError(name.file, name.line, name.col, `redefinition of symbol '${name.text}'`);
     scope.set(name.text, toks);
@@ -316,7 +330,7 @@ export class TextReader {
   private undefine(): void {
     this.s.next();
     const name = this.name('variable name');
-    const scope = this.s.scopes[this.s.scopes.length - 1]!;
+    const scope = this.s.scope;
     if (!scope.delete(name.text) && !this.s.lookup(name.text))
       throw new ParseError(name.file, name.line, name.col, `undefined symbol '${name.text}'`);
     this.endOfStatement();
@@ -338,7 +352,12 @@ export class TextReader {
       return;
     }
     if (this.s.depth + 1 > MAX_INCLUDE_DEPTH)
-      throw new ParseError(kw.file, kw.line, kw.col, `include nested too deeply, max ${MAX_INCLUDE_DEPTH} levels`);
+      throw new ParseError(
+        kw.file,
+        kw.line,
+        kw.col,
+        `include nested too deeply, max ${String(MAX_INCLUDE_DEPTH)} levels`,
+      );
     const got = this.options.readInclude?.(path.text, kw.file);
     if (!got) {
       this.s.includeFailed = true;
@@ -397,7 +416,7 @@ export class TextReader {
           }
           const toks = this.statementTokens();
           this.unsupported(
-            tokPos(toks[0]!, toks[toks.length - 1]!),
+            tokPos(t, toks[toks.length - 1]),
             `${t.text} command`,
             `\`${t.text}\` changes the ruleset as it is loaded; fwlint does not apply it`,
           );
@@ -585,7 +604,7 @@ export class TextReader {
       .trim();
     const value = priorityValue(text, chain.family, hook.text);
     if (value === undefined) {
-      const first = toks[0]!;
+      const first = must(toks[0], 'the priority');
       throw new ParseError(
         first.file,
         first.line,
@@ -593,7 +612,7 @@ export class TextReader {
         `'${text}' is not a valid priority for a ${chain.family} ${hook.text} chain`,
       );
     }
-    const last = toks[toks.length - 1]!;
+    const last = must(toks[toks.length - 1], 'the priority');
     const spec: BaseSpec = {
       type: type.text,
       hook: hook.text,
@@ -611,17 +630,22 @@ export class TextReader {
     const lines = this.lexers.get(file)?.commentLines;
     if (!lines) return undefined;
     const out: string[] = [];
-    for (let l = line - 1; lines.has(l); l--) out.unshift(lines.get(l)!);
+    for (let c = lines.get(line - 1), l = line - 1; c !== undefined; c = lines.get(--l)) out.unshift(c);
     return out.length ? out.join('\n') : undefined;
   }
 
   /** An anonymous chain (`jump { … }`) of `chain`'s table: named `__chainN` as nft names bound chains. */
   private anonChain(chain: NChain, rules: Token[][], open: Token): string {
     if (this.anonDepth >= MAX_NESTING)
-      throw new ParseError(open.file, open.line, open.col, `anonymous chains nested deeper than ${MAX_NESTING} levels`);
+      throw new ParseError(
+        open.file,
+        open.line,
+        open.col,
+        `anonymous chains nested deeper than ${String(MAX_NESTING)} levels`,
+      );
     const table = this.table(chain.family, chain.table, chain.pos);
-    let name = `__chain${this.anonChains++}`;
-    while (table.chains.has(name)) name = `__chain${this.anonChains++}`;
+    let name = `__chain${String(this.anonChains++)}`;
+    while (table.chains.has(name)) name = `__chain${String(this.anonChains++)}`;
     const anon = this.chain(table, name, tokPos(open));
     this.anonDepth++;
     try {
@@ -633,8 +657,8 @@ export class TextReader {
   }
 
   private rule(toks: Token[], chain: NChain): NRule {
-    const first = toks[0]!;
-    const last = toks[toks.length - 1]!;
+    const first = must(toks[0], 'the first token of a rule');
+    const last = must(toks[toks.length - 1], 'the last token of a rule');
     const pos = tokPos(first, last);
     const end: Token = { ...last, kind: 'eof', text: '', col: last.endCol, line: last.endLine };
     const p = new RuleParser(toks, end, (rules, open) => this.anonChain(chain, rules, open));
@@ -668,7 +692,8 @@ export class TextReader {
           why: `${e.message}; the rule is not evaluated`,
         },
       };
-      if (cmt >= 0 && toks[cmt + 1]?.kind === 'string') rule.comment = toks[cmt + 1]!.text;
+      const text = toks[cmt + 1];
+      if (cmt >= 0 && text?.kind === 'string') rule.comment = text.text;
       return rule;
     }
   }
@@ -737,7 +762,7 @@ export class TextReader {
     }
     const elems =
       typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.set)
-        ? (value.set as Expr[])
+        ? value.set
         : [value];
     set.elements.push(...elems);
   }
@@ -767,7 +792,7 @@ export class TextReader {
         const { tokens, close } = this.braceTokens();
         timeout.policyPos = tokPos(kw, close);
         for (let i = 0; i < tokens.length; i++) {
-          const st = tokens[i]!;
+          const st = must(tokens[i], 'a token');
           if (st.kind === 'punct' && st.text === ',') continue;
           const colon = tokens[i + 1];
           const val = tokens[i + 2];
@@ -788,8 +813,8 @@ export class TextReader {
       this.s.next();
       const toks = this.statementTokens();
       const words = [t, ...toks];
-      for (let i = 0; i < words.length; i++) {
-        const w = words[i]!.text;
+      for (const [i, word] of words.entries()) {
+        const w = word.text;
         const v = words[i + 1];
         if (w === 'type' && v) helper.helperType = v.text;
         if (w === 'protocol' && v) helper.protocol = timeout.protocol = v.text;
@@ -835,7 +860,8 @@ export class TextReader {
           const kw = this.s.next();
           this.s.next();
           this.doc.notes.push(
-            `line ${kw.line}: \`${verb.text} rule … ${kw.text} N\` places the rule by a handle known only to the running ruleset; fwlint puts it at the ${verb.text === 'insert' ? 'start' : 'end'} of the chain`,
+            `line ${String(kw.line)}: \`${verb.text} rule … ${kw.text} N\` places the rule by a handle known only ` +
+              `to the running ruleset; fwlint puts it at the ${verb.text === 'insert' ? 'start' : 'end'} of the chain`,
           );
         }
         const toks = this.statementTokens();

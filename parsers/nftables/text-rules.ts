@@ -1,6 +1,7 @@
 import { ParseError } from '../../src/model/errors.js';
 import { at, keyOf, type Expr, type Pos, type Stmt } from './ir.js';
 import type { Token } from './lexer.js';
+import { Memo } from './memo.js';
 
 /**
  * Rule statements of the nft text grammar → libnftables JSON shapes (see ir.ts). A rule arrives
@@ -171,10 +172,22 @@ function isAddrLike(s: string): boolean {
   return V4.test(s) || (s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s));
 }
 
+/**
+ * Prefixes and ranges as written repeat across rules (`192.168.1.0/24`): one shared value each.
+ * Values are never modified once read (the memo elementsOf keeps on them does not depend on the table
+ * for these shapes).
+ */
+const SHAPED = new Memo<Expr>();
+
 /** A bare word as a JSON value: numbers, prefixes and ranges get their JSON shape, everything else stays a string. */
 export function wordValue(w: string): Expr {
   if (NUM.test(w)) return w.length > 15 ? w : Number(w);
   if (HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
+  if (!w.includes('/') && !w.includes('-', 1)) return w;
+  return SHAPED.get(w) ?? SHAPED.set(w, shapedValue(w));
+}
+
+function shapedValue(w: string): Expr {
   const slash = w.indexOf('/');
   if (slash > 0 && /^\d{1,3}$/.test(w.slice(slash + 1)) && isAddrLike(w.slice(0, slash))) {
     return { prefix: { addr: w.slice(0, slash), len: Number(w.slice(slash + 1)) } };
@@ -285,7 +298,8 @@ export class RuleParser {
       const s = this.statement();
       if (s) out.push(at(s, tokPos(start, this.t[this.i - 1] ?? start)));
     }
-    return out;
+    // Exact length: the rule keeps this array for the whole run, a grown one keeps spare slots.
+    return out.slice();
   }
 
   private statement(): Stmt | undefined {
@@ -570,7 +584,7 @@ export class RuleParser {
         }
         out.flags = flags;
       } else if (this.isWord(0, 'bypass', 'fanout')) {
-        out.flags = [...((out.flags as string[]) ?? []), this.next().text];
+        out.flags = [...(Array.isArray(out.flags) ? out.flags : []), this.next().text];
       } else break;
     }
     return { queue: out };
@@ -794,16 +808,16 @@ export class RuleParser {
     if (tok.kind === 'var') this.unknownVar(tok);
     if (tok.kind === 'raw') {
       const [base, offset, len] = tok.text.slice(1).split(',');
-      return { payload: { base: base!, offset: Number(offset), len: Number(len) } };
+      return { payload: { base: base ?? '', offset: Number(offset), len: Number(len) } };
     }
     if (tok.kind !== 'word') this.syntax(tok);
     const w = tok.text;
     if (w === 'meta') {
       const key = this.word('meta key').text;
-      return interned(`m ${key}`, () => ({ meta: { key } }));
+      return metaSelector(key);
     }
     if (w === 'ipsec' && this.isWord(0, 'in', 'out')) return this.ipsec();
-    if (UNQUALIFIED_META.has(w) && !PAYLOAD.has(w)) return interned(`m ${w}`, () => ({ meta: { key: w } }));
+    if (UNQUALIFIED_META.has(w) && !PAYLOAD.has(w)) return metaSelector(w);
     if (w === 'ct') {
       const out: Record<string, Expr> = {};
       if (this.isWord(0) && CT_DIRS.has(this.peek().text)) out.dir = this.next().text;
@@ -917,7 +931,7 @@ export class RuleParser {
         return { exthdr: { name: w, field } };
       }
       const field = this.word(`${w} header field`);
-      return interned(`p ${w} ${field.text}`, () => ({ payload: { protocol: w, field: field.text } }));
+      return payloadSelector(w, field.text);
     }
     if (w === 'rt') {
       const field = this.word('rt field').text;
@@ -955,7 +969,7 @@ export class RuleParser {
         const prev = this.t[this.i - 2];
         const what =
           prev?.kind === 'word' && (prev.text === 'jump' || prev.text === 'goto') ? 'anonymous chains' : 'sets';
-        throw new ParseError(tok.file, tok.line, tok.col, `${what} nested deeper than ${MAX_NESTING} levels`);
+        throw new ParseError(tok.file, tok.line, tok.col, `${what} nested deeper than ${String(MAX_NESTING)} levels`);
       }
       if (tok.kind === 'punct' && tok.text === '}' && --depth === 0) break;
       if (depth === 1 && tok.kind === 'punct' && tok.text === ';') rules.push((current = []));
@@ -969,12 +983,13 @@ export class RuleParser {
   }
 
   private lhsNoBinop(): Expr {
-    const parts: Expr[] = [this.selector()];
+    const first = this.selector();
+    const parts: Expr[] = [first];
     while (this.isPunct(0, '.')) {
       this.next();
       parts.push(this.selector());
     }
-    return parts.length > 1 ? { concat: parts } : parts[0]!;
+    return parts.length > 1 ? { concat: parts } : first;
   }
 
   /** Right-hand side of a match: a value, a flag list `a,b`, bit operations `a|b`, a set or a set reference. */
@@ -990,12 +1005,13 @@ export class RuleParser {
   }
 
   private valueTerm(): Expr {
-    const parts: Expr[] = [this.rangeValue()];
+    const first = this.rangeValue();
+    const parts: Expr[] = [first];
     while (this.isPunct(0, '.')) {
       this.next();
       parts.push(this.rangeValue());
     }
-    let v: Expr = parts.length > 1 ? { concat: parts } : parts[0]!;
+    let v: Expr = parts.length > 1 ? { concat: parts } : first;
     while (this.isPunct(0, '|')) {
       this.next();
       v = { '|': [v, this.rangeValue()] };
@@ -1023,7 +1039,7 @@ export class RuleParser {
           tok.file,
           tok.line,
           tok.col,
-          `sets or parentheses nested deeper than ${MAX_NESTING} levels`,
+          `sets or parentheses nested deeper than ${String(MAX_NESTING)} levels`,
         );
       this.depth++;
       try {
@@ -1047,7 +1063,7 @@ export class RuleParser {
       case 'var':
         return this.unknownVar(tok);
       case 'punct':
-        if (tok.text === '{') return this.setBody(tok, verdictData);
+        if (tok.text === '{') return this.setBody(verdictData);
         if (tok.text === '(') {
           const inner = this.concatExpr();
           this.expectPunct(')');
@@ -1063,7 +1079,7 @@ export class RuleParser {
   }
 
   /** `{ a, b : verdict, c . d, … }` after the opening brace. */
-  private setBody(open: Token, verdictData: boolean): Expr {
+  private setBody(_verdictData: boolean): Expr {
     const elems: Expr[] = [];
     for (;;) {
       if (this.isPunct(0, '}')) {
@@ -1080,7 +1096,7 @@ export class RuleParser {
       this.skipElementOptions();
       if (this.isPunct(0, ':')) {
         this.next();
-        const data = this.dataValue(verdictData);
+        const data = this.dataValue();
         key = [key, data];
       }
       this.skipElementOptions();
@@ -1088,16 +1104,16 @@ export class RuleParser {
       elems.push(key);
       if (!this.isPunct(0, ',') && !this.isPunct(0, '}')) this.syntax(this.peek(), "',' or '}'");
     }
-    return at({ set: elems }, tokPos(open, this.t[this.i - 1] ?? open));
+    // No position on the set itself (nothing reads it); an exact-length copy (a grown array keeps spare slots).
+    return { set: elems.slice() };
   }
 
-  private dataValue(verdictData: boolean): Expr {
+  private dataValue(): Expr {
     if (this.isWord(0, 'accept', 'drop', 'continue', 'return')) return { [this.next().text]: null };
     if (this.isWord(0, 'jump', 'goto')) {
       const k = this.next().text;
       return { [k]: { target: this.word('chain name').text } };
     }
-    void verdictData;
     return classid(this.valueTerm(), this);
   }
 
@@ -1161,12 +1177,29 @@ function classid(v: Expr, p: RuleParser): Expr {
  * Selectors (`tcp dport`, `iifname`) are immutable and repeat in every rule: one shared object
  * each keeps large rulesets small.
  */
-const INTERNED = new Map<string, Expr>();
-function interned(key: string, make: () => Expr): Expr {
-  let v = INTERNED.get(key);
+const METAS = new Map<string, Expr>();
+const PAYLOADS = new Map<string, Map<string, Expr>>();
+const MAX_INTERNED = 4096;
+
+function metaSelector(key: string): Expr {
+  let v = METAS.get(key);
   if (v === undefined) {
-    v = make();
-    if (INTERNED.size < 4096) INTERNED.set(key, v);
+    v = { meta: { key } };
+    if (METAS.size < MAX_INTERNED) METAS.set(key, v);
+  }
+  return v;
+}
+
+function payloadSelector(protocol: string, field: string): Expr {
+  let fields = PAYLOADS.get(protocol);
+  if (!fields) {
+    fields = new Map();
+    if (PAYLOADS.size < MAX_INTERNED) PAYLOADS.set(protocol, fields);
+  }
+  let v = fields.get(field);
+  if (v === undefined) {
+    v = { payload: { protocol, field } };
+    if (fields.size < MAX_INTERNED) fields.set(field, v);
   }
   return v;
 }

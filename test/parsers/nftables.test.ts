@@ -18,12 +18,18 @@ import { formatPortSet, portSet, protoSet } from '../../src/model/ports.js';
 import { nftablesParser } from '../../parsers/nftables/index.js';
 import type { ParseOptions } from '../../parsers/types.js';
 
+/** The value a test expects to be there: a failing test, not a TypeError, when it is not. */
+function must<T>(v: T | undefined | null): T {
+  if (v === undefined || v === null) throw new Error('expected a value');
+  return v;
+}
+
 const FIXTURES = join(import.meta.dirname, '../../fixtures/nftables');
 
 function parse(text: string, file = 'test.nft', options: ParseOptions = {}): Policy {
   const policies = nftablesParser.parse(text, file, 'nftables', options);
   expect(policies).toHaveLength(1);
-  return policies[0]!;
+  return must(policies[0]);
 }
 
 function load(name: string, options: ParseOptions = {}): { policy: Policy; text: string } {
@@ -32,7 +38,7 @@ function load(name: string, options: ParseOptions = {}): { policy: Policy; text:
   return { policy: parse(text, `fixtures/nftables/${name}`, options), text };
 }
 
-const addr = (...cidrs: string[]): AddrSet => cidrs.map((c) => parseAddressSpec(c)!).reduce((a, b) => a.union(b));
+const addr = (...cidrs: string[]): AddrSet => cidrs.map((c) => must(parseAddressSpec(c))).reduce((a, b) => a.union(b));
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 function rules(p: Policy, chain: string): Rule[] {
@@ -75,13 +81,13 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
       ['lan0', 'lan'],
     ]);
     const [lo, wan, vlan20, lan0] = p.interfaces;
-    expect(lo!.addresses.equals(addr('127.0.0.0/8'))).toBe(true);
-    expect(wan!.addresses.equals(dynamicAddress(1))).toBe(true);
-    expect(wan!.networks.isEmpty).toBe(true);
-    expect(vlan20!.networks.equals(addr('10.20.0.0/24'))).toBe(true);
-    expect(vlan20!.vlan).toBe(20);
-    expect(lan0!.networks.equals(addr('192.168.1.0/24'))).toBe(true);
-    expect(wan!.loc.line).toBe(27); // first named at `iifname $WAN icmp type echo-request accept`
+    expect(lo?.addresses.equals(addr('127.0.0.0/8'))).toBe(true);
+    expect(wan?.addresses.equals(dynamicAddress(1))).toBe(true);
+    expect(wan?.networks.isEmpty).toBe(true);
+    expect(vlan20?.networks.equals(addr('10.20.0.0/24'))).toBe(true);
+    expect(vlan20?.vlan).toBe(20);
+    expect(lan0?.networks.equals(addr('192.168.1.0/24'))).toBe(true);
+    expect(wan?.loc.line).toBe(27); // first named at `iifname $WAN icmp type echo-request accept`
     expect(p.notes).toContain(
       'interface wan0 is taken as WAN: source NAT (masquerade/snat) leaves through it (line 50); pass --wan to choose',
     );
@@ -101,11 +107,11 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
       { name: 'prerouting', chains: ['inet fw prerouting'] },
       { name: 'input', chains: ['inet fw input'] },
     ]);
-    expect(p.ruleset.chains['inet fw phones_out']!.policy).toBeUndefined();
+    expect(must(p.ruleset.chains['inet fw phones_out']).policy).toBeUndefined();
   });
 
   it('records explicit policies at the `policy` statement', () => {
-    expect(p.ruleset.chains['inet fw forward']!.policy).toEqual({
+    expect(p.ruleset.chains['inet fw forward']?.policy).toEqual({
       action: 'drop',
       source: 'explicit',
       reason: '`policy drop` of base chain inet fw forward (docs/semantics.md#nft-hooks)',
@@ -117,22 +123,22 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
     const fwd = rules(p, 'inet fw forward');
     const vmap = fwd.filter((r) => r.loc.line === 43);
     expect(vmap).toHaveLength(2);
-    expect(vmap[0]!.id).toBe(vmap[1]!.id);
-    expect(vmap[0]!.loc).toEqual({
+    expect(vmap[0]?.id).toBe(vmap[1]?.id);
+    expect(vmap[0]?.loc).toEqual({
       file: 'fixtures/nftables/rules/clean.nft',
       line: 43,
       column: 3,
       endLine: 43,
       endColumn: 107,
     });
-    expect(vmap[0]!.action).toEqual({ kind: 'jump', chain: 'inet fw phones_out' });
-    expect(vmap[0]!.match.iif!.equals(NameSet.of(['vlan20']))).toBe(true);
-    expect(vmap[0]!.match.src!.equals(addr('10.20.0.0/24'))).toBe(true);
-    expect(vmap[1]!.action).toEqual({ kind: 'jump', chain: 'inet fw lan_out' });
-    expect(vmap[1]!.match.src!.equals(addr('192.168.1.0/24'))).toBe(true);
+    expect(vmap[0]?.action).toEqual({ kind: 'jump', chain: 'inet fw phones_out' });
+    expect(vmap[0]?.match.iif?.equals(NameSet.of(['vlan20']))).toBe(true);
+    expect(vmap[0]?.match.src?.equals(addr('10.20.0.0/24'))).toBe(true);
+    expect(vmap[1]?.action).toEqual({ kind: 'jump', chain: 'inet fw lan_out' });
+    expect(vmap[1]?.match.src?.equals(addr('192.168.1.0/24'))).toBe(true);
     // ct state vmap: three alternatives, one a drop
     const ct = fwd.filter((r) => r.loc.line === 41);
-    expect(ct.map((r) => [r.action.kind, [...r.match.state!.names].join()])).toEqual([
+    expect(ct.map((r) => [r.action.kind, [...(r.match.state?.names ?? [])].join()])).toEqual([
       ['accept', 'established'],
       ['accept', 'related'],
       ['drop', 'invalid'],
@@ -140,29 +146,29 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
   });
 
   it('negates within the selector domain: ip saddr != … is IPv4 outside the network', () => {
-    const r = rules(p, 'inet fw forward').find((x) => x.loc.line === 42)!;
+    const r = must(rules(p, 'inet fw forward').find((x) => x.loc.line === 42));
     expect(r.action.kind).toBe('drop');
-    expect(r.match.src!.equals(ANY_V4.subtract(addr('10.20.0.0/24')))).toBe(true);
-    expect(r.match.iif!.equals(NameSet.of(['vlan20']))).toBe(true);
+    expect(r.match.src?.equals(ANY_V4.subtract(addr('10.20.0.0/24')))).toBe(true);
+    expect(r.match.iif?.equals(NameSet.of(['vlan20']))).toBe(true);
   });
 
   it('reads protocols and ports, th dport with a protocol set', () => {
-    const dns = rules(p, 'inet fw input').find((x) => x.loc.line === 28)!;
-    expect(dns.match.proto!.equals(protoSet([6, 17]))).toBe(true);
-    expect(dns.match.dport!.equals(portSet([[53, 53]]))).toBe(true);
+    const dns = must(rules(p, 'inet fw input').find((x) => x.loc.line === 28));
+    expect(dns.match.proto?.equals(protoSet([6, 17]))).toBe(true);
+    expect(dns.match.dport?.equals(portSet([[53, 53]]))).toBe(true);
   });
 
   it('gives rules a label from their text and the chain, and a normalized text', () => {
-    const r = rules(p, 'inet fw input').find((x) => x.loc.line === 26)!;
+    const r = must(rules(p, 'inet fw input').find((x) => x.loc.line === 26));
     expect(r.label).toBe('rule "iifname lo accept" in inet fw input');
     expect(r.text).toBe('iifname lo accept');
     expect(r.id).toMatch(/^nft-[0-9a-f]{12}$/);
   });
 
   it('attaches the ct timeout of the object to the rule that assigns it (replied explicit)', () => {
-    const r = rules(p, 'inet fw prerouting')[0]!;
+    const r = must(rules(p, 'inet fw prerouting')[0]);
     expect(r.action.kind).toBe('continue');
-    expect(r.match.proto!.equals(protoSet([17]))).toBe(true);
+    expect(r.match.proto?.equals(protoSet([17]))).toBe(true);
     expect(r.udpTimeout).toEqual({
       value: 600,
       source: 'explicit',
@@ -188,11 +194,11 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
   it('turns masquerade into port-preserving source NAT on the WAN', () => {
     const nat = natRules(p, 'ip nat postrouting');
     expect(nat).toHaveLength(1);
-    const s = nat[0]!;
+    const s = must(nat[0]);
     expect(s).toMatchObject({ action: { kind: 'snat', to: { ports: 'preserve' } }, loc: { line: 50, column: 3 } });
     expect(s.action.kind === 'snat' && s.action.to.portsReason).toContain('keeps the source port');
-    expect(s.match.oif!.equals(NameSet.of(['wan0']))).toBe(true);
-    expect(s.match.src!.equals(addr('10.20.0.0/24', '192.168.1.0/24'))).toBe(true);
+    expect(s.match.oif?.equals(NameSet.of(['wan0']))).toBe(true);
+    expect(s.match.src?.equals(addr('10.20.0.0/24', '192.168.1.0/24'))).toBe(true);
     expect(p.nat.mode).toMatchObject({ value: 'ruleset', source: 'default', loc: { line: 49 } });
   });
 
@@ -226,11 +232,12 @@ table bridge c {
     const p = parse(
       'table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0\n\t\tudp dport 5060 drop\n\t}\n}\n',
     );
-    expect(p.ruleset.chains['inet t c']!.policy).toEqual({
+    expect(p.ruleset.chains['inet t c']?.policy).toEqual({
       action: 'accept',
       source: 'default',
       reason:
-        'base chain inet t c has no `policy`: nftables base chains accept by default (docs/semantics.md#nft-syntax, docs/semantics.md#nft-defaults)',
+        'base chain inet t c has no `policy`: nftables base chains accept by default ' +
+        '(docs/semantics.md#nft-syntax, docs/semantics.md#nft-defaults)',
       loc: { file: 'test.nft', line: 3, column: 3, endLine: 3, endColumn: 38 },
     });
   });
@@ -242,8 +249,8 @@ table bridge c {
     );
     const [g4] = rules(p, 'ip t c');
     expect(g4).toMatchObject({ action: { kind: 'accept' }, implicit: expect.stringContaining('IPv4') as unknown });
-    expect(g4!.match.src!.equals(ANY_V6)).toBe(true);
-    expect(rules(p, 'ip6 u c')[0]!.match.src!.equals(ANY_V4)).toBe(true);
+    expect(g4?.match.src?.equals(ANY_V6)).toBe(true);
+    expect(rules(p, 'ip6 u c')[0]?.match.src?.equals(ANY_V4)).toBe(true);
   });
 
   it('binds netdev ingress chains to their devices', () => {
@@ -253,8 +260,8 @@ table bridge c {
     );
     expect(p.ruleset.forward).toEqual([{ name: 'ingress', chains: ['netdev n in'] }]);
     const [guard, drop] = rules(p, 'netdev n in');
-    expect(guard!.match.iif!.equals(NameSet.except(['wan0']))).toBe(true);
-    expect(drop!.action.kind).toBe('drop');
+    expect(guard?.match.iif?.equals(NameSet.except(['wan0']))).toBe(true);
+    expect(drop?.action.kind).toBe('drop');
   });
 
   it('maps jump, goto and return and skips jumps to missing chains with FWL900', () => {
@@ -281,13 +288,13 @@ table bridge c {
       ),
     );
     const [dnat, local, , wild] = rules(p, 'inet t c');
-    expect(dnat!.match.nat!.equals(NameSet.of(['dnat']))).toBe(true);
-    expect(local!.match.dst!.equals(p.interfaces.reduce((a, i) => a.union(i.addresses), addr('127.0.0.0/8')))).toBe(
+    expect(dnat?.match.nat?.equals(NameSet.of(['dnat']))).toBe(true);
+    expect(local?.match.dst?.equals(p.interfaces.reduce((a, i) => a.union(i.addresses), addr('127.0.0.0/8')))).toBe(
       true,
     );
     // the pattern matches the named vlan20 and stands for the other vlan* interfaces itself
-    expect(wild!.match.oif!.equals(NameSet.of(['vlan20', 'vlan*']))).toBe(true);
-    expect(wild!.match.dport!.equals(portSet([[0, 1023]]))).toBe(true);
+    expect(wild?.match.oif?.equals(NameSet.of(['vlan20', 'vlan*']))).toBe(true);
+    expect(wild?.match.dport?.equals(portSet([[0, 1023]]))).toBe(true);
     expect(p.interfaces.map((i) => i.name)).toEqual(['wan0', 'vlan*', 'vlan20']);
     expect(p.notes).toContain(
       'interface pattern "vlan*" matches the interfaces the ruleset names (vlan20) and the interface "vlan*", which ' +
@@ -303,9 +310,9 @@ table bridge c {
       ),
     );
     const [ping, unreach, notTs] = rules(p, 'inet t c');
-    expect(ping!.match.proto!.equals(protoSet([1]))).toBe(true);
-    expect(unreach!.match.proto!.isEmpty).toBe(true); // never matches a ping
-    expect(notTs!.match.proto!.equals(protoSet([1]))).toBe(true); // != timestamp-request includes echo-request
+    expect(ping?.match.proto?.equals(protoSet([1]))).toBe(true);
+    expect(unreach?.match.proto?.isEmpty).toBe(true); // never matches a ping
+    expect(notTs?.match.proto?.equals(protoSet([1]))).toBe(true); // != timestamp-request includes echo-request
   });
 
   it('keeps hostnames and dynamic sets symbolic', () => {
@@ -315,9 +322,9 @@ table bridge c {
         '}\n',
     );
     const [bad, host] = rules(p, 'inet t c');
-    expect(bad!.match.symbolic).toEqual([expect.objectContaining({ field: 'src', kind: 'dynamic', name: '@bad' })]);
-    expect(bad!.match.src!.isEmpty).toBe(true);
-    expect(host!.match.symbolic).toEqual([
+    expect(bad?.match.symbolic).toEqual([expect.objectContaining({ field: 'src', kind: 'dynamic', name: '@bad' })]);
+    expect(bad?.match.src?.isEmpty).toBe(true);
+    expect(host?.match.symbolic).toEqual([
       expect.objectContaining({ field: 'dst', kind: 'fqdn', name: 'sip.example.net', negated: false }),
     ]);
   });
@@ -325,14 +332,14 @@ table bridge c {
   it('approximates what it cannot evaluate: accept as if it held, drop as if it did not (FWL900 each); notrack is modelled', () => {
     const p = parse(BASE('\t\tmeta mark 0x1 accept\n\t\tlimit rate 10/second udp dport 5060 drop\n\t\tnotrack'));
     const [mark, limit, notrack] = rules(p, 'inet t c');
-    expect(mark!.match).toEqual({});
-    expect(limit!.match.proto!.isEmpty).toBe(true);
-    expect(notrack!.action.kind).toBe('notrack');
+    expect(mark?.match).toEqual({});
+    expect(limit?.match.proto?.isEmpty).toBe(true);
+    expect(notrack?.action.kind).toBe('notrack');
     expect(p.unsupported.map((u) => [u.loc.line, u.what])).toEqual([
       [4, 'mark 1'],
       [5, 'limit rate 10/second'],
     ]);
-    expect(p.unsupported[1]!.why).toContain('fwlint evaluates this drop rule as if the condition never held');
+    expect(p.unsupported[1]?.why).toContain('fwlint evaluates this drop rule as if the condition never held');
   });
 
   it('reports unsupported constructs only in chains fwlint evaluates (not in output)', () => {
@@ -368,7 +375,7 @@ describe('nftables NAT', () => {
       'table inet nat {\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat;\n\t\toifname "ppp*" masquerade\n\t}\n}\n',
     );
     expect(p.interfaces).toEqual([expect.objectContaining({ name: 'ppp*', role: 'wan' })]);
-    expect(natRules(p, 'inet nat post')[0]!.match.oif!.equals(NameSet.of(['ppp*']))).toBe(true);
+    expect(natRules(p, 'inet nat post')[0]?.match.oif?.equals(NameSet.of(['ppp*']))).toBe(true);
   });
 
   it('turns dnat into port-forwards with target and first port, after earlier NAT-chain accepts', () => {
@@ -417,7 +424,7 @@ describe('nftables NAT', () => {
 	}
 }
 `);
-    const wan = p.interfaces.find((i) => i.name === 'wan0')!;
+    const wan = must(p.interfaces.find((i) => i.name === 'wan0'));
     expect(wan.role).toBe('wan');
     expect(wan.addresses.equals(addr('203.0.113.5'))).toBe(true);
     expect(p.notes).toContain('interface wan0: address 203.0.113.5 inferred from the NAT rules at line 4, line 8');
@@ -431,8 +438,8 @@ describe('nftables NAT', () => {
     );
     expect(
       natRules(p, 'ip nat pre').map((d) => [
-        d.match.dport!.bounds[0],
-        d.action.kind === 'dnat' ? formatAddrSet(d.action.to.addr!) : '',
+        d.match.dport?.bounds[0],
+        d.action.kind === 'dnat' ? formatAddrSet(must(d.action.to.addr)) : '',
         d.action.kind === 'dnat' ? d.action.to.port : '',
       ]),
     ).toEqual([
@@ -483,9 +490,9 @@ describe('nftables NAT', () => {
     const [exempt, keep, remap] = rules(p, 'ip nat post').filter((r) => !r.implicit);
     expect(exempt).toMatchObject({ action: { kind: 'accept' }, loc: { line: 4 } });
     expect(keep).toMatchObject({ action: { kind: 'snat', to: { ports: 'preserve' } } });
-    expect(keep!.match.sport!.equals(portSet([[1024, 65535]]))).toBe(true);
+    expect(keep?.match.sport?.equals(portSet([[1024, 65535]]))).toBe(true);
     expect(remap).toMatchObject({ action: { kind: 'snat', to: { ports: 'random' } } });
-    expect(remap!.match.sport!.equals(portSet([[0, 1023]]))).toBe(true);
+    expect(remap?.match.sport?.equals(portSet([[0, 1023]]))).toBe(true);
     // IPv6 never reaches an ip table: the family guard accepts it untranslated
     const [guard] = rules(p, 'ip nat post');
     expect(guard).toMatchObject({ action: { kind: 'accept' }, implicit: expect.stringContaining('IPv4') as unknown });
@@ -511,7 +518,7 @@ describe('nftables SIP helper and timeouts', () => {
 `);
     expect(p.sessions.sipAlg).toHaveLength(1);
     expect(p.sessions.sipAlg[0]).toMatchObject({ value: true, source: 'explicit', loc: { line: 12, column: 3 } });
-    expect(p.sessions.sipAlg[0]!.reason).toContain('declared at line 2');
+    expect(p.sessions.sipAlg[0]?.reason).toContain('declared at line 2');
   });
 
   it('notes a sip helper nobody assigns and ignores helpers in chains that are never evaluated', () => {
@@ -526,15 +533,15 @@ describe('nftables SIP helper and timeouts', () => {
 
   it("fills a state left out of a ct timeout policy with nft's built-in (default, at the policy)", () => {
     const { policy: p, text } = load('rules/fwl003-timeout-omitted.nft');
-    const r = rules(p, 'inet fw prerouting')[0]!;
+    const r = must(rules(p, 'inet fw prerouting')[0]);
     expect(r.udpTimeout).toMatchObject({
       value: 120,
       source: 'default',
       loc: { line: lineOf(text, 'policy = { unreplied : 60 }'), column: 3 },
     });
-    expect(r.udpTimeout!.reason).toContain('built-in 120 s');
+    expect(r.udpTimeout?.reason).toContain('built-in 120 s');
     // only the phones get it
-    expect(r.match.src!.equals(addr('10.20.0.0/24'))).toBe(true);
+    expect(r.match.src?.equals(addr('10.20.0.0/24'))).toBe(true);
   });
 
   it('reads durations in ct timeout policies', () => {
@@ -542,7 +549,7 @@ describe('nftables SIP helper and timeouts', () => {
       'table inet t {\n\tct timeout long {\n\t\tprotocol udp\n\t\tpolicy = { replied : 1h2m3s, unreplied : 30s }\n' +
         '\t}\n\tchain c {\n\t\ttype filter hook prerouting priority 0;\n\t\tct timeout set "long"\n\t}\n}\n',
     );
-    expect(rules(p, 'inet t c')[0]!.udpTimeout!.value).toBe(3723);
+    expect(rules(p, 'inet t c')[0]?.udpTimeout?.value).toBe(3723);
   });
 });
 
@@ -552,7 +559,7 @@ describe('nftables define, include and commands', () => {
       'define P = 10.0.0.0/8\nredefine P = 10.20.0.0/24\ntable inet t {\n\tdefine IF = "vlan20"\n\tchain c {\n' +
         '\t\ttype filter hook forward priority 0;\n\t\tiifname $IF ip saddr $P accept\n\t}\n}\n',
     );
-    expect(rules(p, 'inet t c')[0]!.match.src!.equals(addr('10.20.0.0/24'))).toBe(true);
+    expect(rules(p, 'inet t c')[0]?.match.src?.equals(addr('10.20.0.0/24'))).toBe(true);
     const e = parseError(() =>
       parse('table inet a {\n\tdefine X = 1\n}\ntable inet b {\n\tchain c {\n\t\ttcp dport $X accept\n\t}\n}\n'),
     );
@@ -571,10 +578,10 @@ describe('nftables define, include and commands', () => {
         return { text: readFileSync(join(FIXTURES, '..', '..', dir, path), 'utf8'), display: `${dir}${path}` };
       },
     });
-    const drop = rules(p, 'inet voice forward')[0]!;
+    const drop = must(rules(p, 'inet voice forward')[0]);
     expect(drop.loc).toMatchObject({ file: 'fixtures/nftables/include/voice.nft', line: 7, column: 3 });
-    expect(drop.match.src!.equals(addr('10.20.0.0/24'))).toBe(true); // define from include/voice-defs.nft
-    expect(rules(p, 'inet fw forward')[1]!.loc).toMatchObject({ file: 'fixtures/nftables/site-include.nft', line: 22 });
+    expect(drop.match.src?.equals(addr('10.20.0.0/24'))).toBe(true); // define from include/voice-defs.nft
+    expect(rules(p, 'inet fw forward')[1]?.loc).toMatchObject({ file: 'fixtures/nftables/site-include.nft', line: 22 });
     expect(p.unsupported).toEqual([]);
   });
 
@@ -610,9 +617,9 @@ add rule inet t c ip daddr @s accept
 insert rule inet t c ct state established accept
 `);
     const [first, second] = rules(p, 'inet t c');
-    expect(first!.loc.line).toBe(7);
-    expect(first!.match.state!.equals(NameSet.of(['established']))).toBe(true);
-    expect(second!.match.dst!.equals(addr('192.0.2.0/24'))).toBe(true);
+    expect(first?.loc.line).toBe(7);
+    expect(first?.match.state?.equals(NameSet.of(['established']))).toBe(true);
+    expect(second?.match.dst?.equals(addr('192.0.2.0/24'))).toBe(true);
   });
 
   it('applies `delete table`/`destroy table` (the reload idiom) and reports other deletes', () => {
@@ -642,9 +649,9 @@ describe('nftables comments', () => {
       ),
     );
     const [a, b] = rules(p, 'inet t c');
-    expect(a!.comment).toBe(' SIP trunk\nfwlint-disable FWL010 -- SBC\ntrunk');
-    expect(a!.label).toBe('rule "trunk" in inet t c');
-    expect(b!.comment).toBeUndefined();
+    expect(a?.comment).toBe(' SIP trunk\nfwlint-disable FWL010 -- SBC\ntrunk');
+    expect(a?.label).toBe('rule "trunk" in inet t c');
+    expect(must(b).comment).toBeUndefined();
   });
 });
 
@@ -652,8 +659,8 @@ describe('nftables locations', () => {
   it('spans rules over their lines (sets across lines, line continuations)', () => {
     const text = BASE('\t\ttcp dport {\n\t\t\t22,\n\t\t\t443\n\t\t} accept\n\t\tudp dport 53 \\\n\t\t\taccept');
     const [set, cont] = rules(parse(text), 'inet t c');
-    expect(set!.loc).toEqual({ file: 'test.nft', line: 4, column: 3, endLine: 7, endColumn: 11 });
-    expect(cont!.loc).toEqual({ file: 'test.nft', line: 8, column: 3, endLine: 9, endColumn: 10 });
+    expect(set?.loc).toEqual({ file: 'test.nft', line: 4, column: 3, endLine: 7, endColumn: 11 });
+    expect(cont?.loc).toEqual({ file: 'test.nft', line: 8, column: 3, endLine: 9, endColumn: 10 });
   });
 
   it('reads `;`-separated statements and one-line blocks', () => {
@@ -661,7 +668,7 @@ describe('nftables locations', () => {
       'table inet t { chain c { type filter hook forward priority 0; policy drop; udp dport 5060 accept; tcp dport 5061 accept; }\n}\n',
     );
     const [a, b] = rules(p, 'inet t c');
-    expect([a!.loc.line, a!.loc.column, b!.loc.column]).toEqual([1, 76, 99]);
+    expect([a?.loc.line, a?.loc.column, b?.loc.column]).toEqual([1, 76, 99]);
   });
 });
 

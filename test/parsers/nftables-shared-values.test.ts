@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { nftablesParser } from '../../parsers/nftables/index.js';
+import { parseAddressSpec, ANY_V4, type AddrSet } from '../../src/model/address.js';
+import type { Policy, Rule } from '../../src/model/policy.js';
+import { portSet } from '../../src/model/ports.js';
+
+/**
+ * The parser builds the model set of a value once and shares it between the rules that repeat it
+ * (the same address, the same named set). Sharing must never mix up polarity, family, operator or
+ * two tables' sets of the same name.
+ */
+function parse(text: string): Policy {
+  const [p] = nftablesParser.parse(text, 'shared.nft', 'nftables');
+  if (!p) throw new Error('no policy');
+  return p;
+}
+
+function rules(p: Policy, chain: string): Rule[] {
+  return (p.ruleset.chains[chain]?.rules ?? []).filter((r) => !r.implicit);
+}
+
+function addr(spec: string): AddrSet {
+  const s = parseAddressSpec(spec);
+  if (!s) throw new Error(spec);
+  return s;
+}
+
+const TEXT = `
+table inet a {
+  set s { type ipv4_addr; flags interval; elements = { 10.0.0.0/8, 192.168.1.0/24 } }
+  set ports { type inet_service; elements = { 22, 443 } }
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    ip saddr @s accept
+    ip saddr != @s drop
+    ip daddr @s tcp dport @ports accept
+    tcp dport != @ports drop
+    ip saddr 172.16.0.1 accept
+    ip saddr != 172.16.0.1 drop
+    ip daddr 172.16.0.1 accept
+  }
+}
+table inet b {
+  set s { type ipv4_addr; elements = { 203.0.113.7 } }
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    ip saddr @s accept
+  }
+}
+`;
+
+describe('nftables: values shared between rules', () => {
+  const p = parse(TEXT);
+  const a = rules(p, 'inet a forward');
+  const b = rules(p, 'inet b forward');
+  const s = addr('10.0.0.0/8').union(addr('192.168.1.0/24'));
+
+  it('a named set keeps its polarity, direction and table in every rule that names it', () => {
+    expect(a[0]?.match.src?.equals(s)).toBe(true);
+    expect(a[1]?.match.src?.equals(ANY_V4.subtract(s))).toBe(true);
+    expect(a[2]?.match.dst?.equals(s)).toBe(true);
+    expect(b[0]?.match.src?.equals(addr('203.0.113.7'))).toBe(true);
+  });
+
+  it('a named port set keeps its operator', () => {
+    expect(
+      a[2]?.match.dport?.equals(
+        portSet([
+          [22, 22],
+          [443, 443],
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      a[3]?.match.dport?.equals(
+        portSet([
+          [22, 22],
+          [443, 443],
+        ]).complement(),
+      ),
+    ).toBe(true);
+  });
+
+  it('the same address keeps its polarity and direction', () => {
+    expect(a[4]?.match.src?.equals(addr('172.16.0.1'))).toBe(true);
+    expect(a[5]?.match.src?.equals(ANY_V4.subtract(addr('172.16.0.1')))).toBe(true);
+    expect(a[6]?.match.dst?.equals(addr('172.16.0.1'))).toBe(true);
+    expect(a[6]?.match.src?.equals(ANY_V4)).toBe(true);
+  });
+});
