@@ -44,7 +44,7 @@ function byPriority(a: ChainInfo, b: ChainInfo): number {
 }
 
 export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
-  const stages = new Map<string, ChainInfo[]>(FORWARD_PATH.concat('input').map((s) => [s, []]));
+  const stages = new Map<string, ChainInfo[]>(FORWARD_PATH.concat('input', 'output').map((s) => [s, []]));
   const natPrerouting: ChainInfo[] = [];
   const natPostrouting: ChainInfo[] = [];
   for (const info of infos.values()) {
@@ -169,6 +169,8 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
   const stagesOf = (hook: string): Stage[] => hookStages(hook, hooks.stages.get(hook) ?? [], nat.get(hook) ?? []);
   const forward = FORWARD_PATH.flatMap(stagesOf);
   const input = INPUT_PATH.flatMap(stagesOf);
+  // The firewall's own packets (e.g. echo replies): output, then postrouting (docs/semantics.md#nft-hooks).
+  const output = ['output', 'postrouting'].flatMap(stagesOf);
   const sysctl = ctx.options.sysctl ?? {};
   const off: Rule[] = [];
   for (const [key, fam, universe] of [
@@ -199,7 +201,7 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
     ctx.note(
       'no base chain filters the forward path (hooks prerouting, forward, postrouting): routed traffic is not filtered',
     );
-  return { chains, forward, input };
+  return { chains, forward, input, output };
 }
 
 /** Priority below which a chain runs before connection tracking (nf_conntrack at −200): raw. */

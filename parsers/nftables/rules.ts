@@ -83,14 +83,17 @@ export function buildChain(
         flat.helpers.length === 0 &&
         flat.timeouts.length === 0 &&
         flat.effects.length === 0;
+      // `ipsec in|out` (nft_xfrm) matches only packets with an IPsec secpath or xfrm route; the flows
+      // fwlint evaluates are plain traffic, which it never matches (docs/semantics.md#nft-syntax).
+      const ipsec = opaque.some((o) => /^ipsec (in|out)\b/.test(o.what));
       for (const o of inert ? [] : opaque) {
         report({
           loc: o.pos,
           what: o.what,
-          why: `${o.why}; ${dropping ? 'fwlint evaluates this drop rule as if the condition never held' : 'fwlint evaluates the rule as if the condition held'}`,
+          why: `${o.why}; ${dropping || ipsec ? `fwlint evaluates this ${dropping ? 'drop ' : ''}rule as if the condition never held${ipsec ? ' (plain, not IPsec, traffic)' : ''}` : 'fwlint evaluates the rule as if the condition held'}`,
         });
       }
-      if (opaque.length && dropping) mb.never = true;
+      if (opaque.length && (dropping || ipsec)) mb.never = true;
       for (const e of flat.effects) report({ loc: e.pos, what: e.what, why: e.why });
       const rule: Rule = { id, loc: nrule.pos, label, match: mb.toMatch(), action, text };
       // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
@@ -98,6 +101,8 @@ export function buildChain(
       if (comment) rule.comment = comment;
       const t = flat.timeouts.map((x) => timeoutOf(table, x.name, x.pos)).find((s) => s !== undefined);
       if (t) rule.udpTimeout = t;
+      const h = flat.helpers.map((x) => table.helpers.get(x.name)).find((x) => x !== undefined);
+      if (h) rule.helper = { name: h.name, type: h.helperType, loc: h.pos, ...(h.protocol ? { protocol: h.protocol } : {}) };
       info.entries.push({ rule, flat, nrule });
     }
   }

@@ -236,10 +236,12 @@ export class ChainIndex {
 
 /** The dimensions a rule certainly restricts: hostname/URL/geo members widen theirs to anything. */
 function indexedMatch(rule: Rule): Match {
-  const sym = rule.match.symbolic;
-  if (!sym || sym.length === 0) return rule.match;
+  const sym = rule.match.symbolic ?? [];
+  const unsure = rule.match.uncertain ?? [];
+  if (sym.length === 0 && unsure.length === 0) return rule.match;
   const m: Match = { ...rule.match };
   for (const s of sym) delete m[s.field];
+  for (const u of unsure) delete m[u.field];
   return m;
 }
 

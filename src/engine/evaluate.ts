@@ -128,14 +128,53 @@ export function evaluate(
   return env.done;
 }
 
+/** The SIP helper's own timeout (nf_conntrack_sip module parameter sip_timeout, default 3600 s). */
+export const SIP_HELPER_TIMEOUT = 3600;
+
+/**
+ * The path of a packet the firewall itself sends (an echo reply, docs/semantics.md#nft-hooks): the
+ * output stages (nftables: output, then postrouting). Parts report the input path (local traffic).
+ * Empty when the platform's model has no output stages.
+ */
+export function traceOutput(policy: Policy, flow: Box, opts: TraceOptions = {}): Part[] {
+  const stages = policy.ruleset.output;
+  if (!stages || stages.length === 0) return [];
+  const rs: Ruleset = { ...policy.ruleset, input: stages };
+  return evaluate(rs, 'input', flow, policy.interfaces, opts.wan ?? wanNames(policy.interfaces));
+}
+
 function udpTimeoutOf(policy: Policy, p: Part): Setting<number> | undefined {
   if (p.verdict !== 'accept' || p.untracked || !p.out.proto.has(17)) return undefined;
+  // Rules in stages before conntrack see no entry: their ct timeout/helper objects attach nothing
+  // (nft_ct_timeout_obj_eval, nft_ct_helper_obj_eval return without a ct; docs/semantics.md#nft-conntrack).
+  const all = [...policy.ruleset.forward, ...policy.ruleset.input, ...(policy.ruleset.output ?? [])];
+  const raw = new Set(all.filter((s) => s.kind === 'raw').map((s) => s.name));
+  const steps = p.trail.filter((s) => !raw.has(s.stage));
+  // A SIP helper refreshes its connection with sip_timeout on every packet (sip_help_udp), after the
+  // protocol's own refresh: it wins over the timeout policy and the sysctl (docs/semantics.md#nft-helpers).
+  const helper = steps.find((s) => sipHelperForUdp(s.rule?.helper));
+  if (helper?.rule?.helper) {
+    const h = helper.rule.helper;
+    return {
+      value: SIP_HELPER_TIMEOUT,
+      source: 'default',
+      loc: h.loc,
+      reason:
+        `the SIP helper ${h.name} (attached by ${helper.rule.label}) refreshes the connection with sip_timeout ` +
+        `on every packet (nf_conntrack_sip, default ${SIP_HELPER_TIMEOUT} s; docs/semantics.md#nft-helpers)`,
+    };
+  }
   // The last rule on the path that sets one (pf `statetimeout` on the passing rule, nftables `ct timeout set`).
-  for (let i = p.trail.length - 1; i >= 0; i--) {
-    const t = p.trail[i]?.rule?.udpTimeout;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const t = steps[i]?.rule?.udpTimeout;
     if (t) return t;
   }
   return policy.sessions.udpTimeout;
+}
+
+/** A helper object of type sip for UDP: nft_ct_helper_obj_eval attaches it only to flows of its protocol. */
+function sipHelperForUdp(h: Rule['helper']): boolean {
+  return !!h && h.type.toLowerCase() === 'sip' && (h.protocol ?? 'udp').toLowerCase() === 'udp';
 }
 
 function runStages(env: Env, path: PathName, from: number, start: Piece[]): void {
@@ -149,7 +188,8 @@ function runStages(env: Env, path: PathName, from: number, start: Piece[]): void
       pieces = passed;
       if (kind === 'dnat') pieces.push(...reroute(env, path, stage, translated));
       else pieces.push(...translated);
-    } else pieces = filterStage(env, path, stage, pieces);
+    } else if (kind === 'raw') pieces = rawStage(env, path, stage, pieces);
+    else pieces = filterStage(env, path, stage, pieces);
   }
   for (const p of pieces) env.done.push(toPart(p, 'accept', path));
 }
@@ -177,6 +217,39 @@ function filterStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): P
     run = next;
   }
   return [...run, ...skipped];
+}
+
+const INVALID = NameSet.of(['invalid']);
+
+/**
+ * A stage before connection tracking (priority < -200, docs/semantics.md#nft-conntrack): packets have
+ * no conntrack entry yet, so `ct state` reads `invalid` (nft_ct_get_eval: no ct and not untracked) and
+ * only packets a `notrack` already made untracked read `untracked`. The stage runs on that view; the
+ * packets that leave it tracked get their real state back (conntrack at -200 gives it to them).
+ */
+function rawStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): Piece[] {
+  const out: Piece[] = [];
+  for (const p of pieces) {
+    const tracked = p.cur.state.intersect(TRACKED);
+    const untracked = p.cur.state.subtract(TRACKED);
+    if (!untracked.isEmpty) out.push(...filterStage(env, path, stage, [narrow(p, { ...p.cur, state: untracked })]));
+    if (tracked.isEmpty) continue;
+    const real = narrow(p, { ...p.cur, state: tracked });
+    const seen: Piece = { ...real, cur: { ...real.cur, state: INVALID }, maps: { ...real.maps, state: 'const' } };
+    for (const r of filterStage(env, path, stage, [seen])) {
+      if (r.cur.state.overlaps(TRACKED))
+        out.push({ ...r, cur: { ...r.cur, state: real.cur.state }, maps: withMap(r.maps, 'state', real.maps.state) });
+      else out.push(r); // notrack: untracked from here on
+    }
+  }
+  return out;
+}
+
+function withMap(maps: Piece['maps'], d: 'state', m: Piece['maps']['state']): Piece['maps'] {
+  const out = { ...maps };
+  if (m) out[d] = m;
+  else delete out[d];
+  return out;
 }
 
 /**
@@ -402,10 +475,12 @@ function call(env: Env, stage: Stage, target: Chain, hit: Piece, depth: number, 
   return found.map((r) => ({ outcome: r.outcome, piece: graft(hit, r.piece) }));
 }
 
-/** Rules whose hostname/URL members might match this piece even though the known addresses do not. */
+/**
+ * Rules that might match this piece even though their exact part does not: hostname/URL members, and
+ * dimensions the match cannot know exactly for every packet (Match.uncertain).
+ */
 function noteMaybe(p: Piece, rule: Rule): Piece {
-  const sym = rule.match.symbolic;
-  if (!sym || sym.length === 0) return p;
+  if (!rule.match.symbolic?.length && !rule.match.uncertain?.length) return p;
   if (!overlaps(p.cur, looseMatch(rule))) return p;
   return p.maybe.includes(rule) ? p : { ...p, maybe: [...p.maybe, rule] };
 }
@@ -422,6 +497,7 @@ function looseMatch(rule: Rule): Match {
   if (!m) {
     m = { ...rule.match };
     for (const s of rule.match.symbolic ?? []) delete m[s.field];
+    for (const u of rule.match.uncertain ?? []) delete m[u.field];
     looseCache.set(rule, m);
   }
   return m;

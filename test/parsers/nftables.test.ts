@@ -335,10 +335,16 @@ table bridge c {
     expect(p.unsupported[1]!.why).toContain('fwlint evaluates this drop rule as if the condition never held');
   });
 
-  it('reports unsupported constructs only in chains fwlint evaluates (not in output)', () => {
+  it('evaluates output chains (the firewall own packets, e.g. echo replies) and reports what they hold', () => {
     const p = parse(
       'table inet t {\n\tchain out {\n\t\ttype filter hook output priority 0;\n\t\tmeta skuid root accept\n\t}\n}\n',
     );
+    expect(p.ruleset.output?.map((s) => s.name)).toEqual(['output']);
+    expect(p.unsupported.map((u) => u.what)).toEqual(['skuid root']);
+  });
+
+  it('ignores chains of families fwlint does not evaluate', () => {
+    const p = parse('table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority 0;\n\t\tmeta skuid root accept\n\t}\n}\n');
     expect(p.unsupported).toEqual([]);
   });
 

@@ -11,7 +11,7 @@
  * route the same packet the same way.
  */
 import { box, type Box } from '../../src/engine/box.js';
-import { tracePath, type Part, type Step, type Translation } from '../../src/engine/evaluate.js';
+import { traceOutput, tracePath, type Part, type Step, type Translation } from '../../src/engine/evaluate.js';
 import { NO_ADDR, formatAddrSet, formatAddress, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Interface, Policy } from '../../src/model/policy.js';
@@ -102,6 +102,17 @@ function partOf(parts: Part[]): Part | undefined {
   return parts.find((p) => p.verdict === 'drop') ?? parts[0];
 }
 
+/** The rules that make a part's verdict uncertain, with why (FwlintObs.uncertain). */
+function uncertainty(part: Part | undefined): { uncertain: string } | Record<string, never> {
+  if (!part || part.maybe.length === 0) return {};
+  const why = (r: Part['maybe'][number]): string => {
+    const u = r.match.uncertain?.[0];
+    return u ? u.why : 'it matches hostnames or URL tables';
+  };
+  const text = part.maybe.map((r) => `${r.label} (line ${r.loc.line}) might match: ${why(r)}`).join('; ');
+  return { uncertain: text };
+}
+
 function verdictText(part: Part | undefined): string {
   if (!part) return 'no base chain on the path';
   return describeStep(part.decidedBy);
@@ -134,7 +145,7 @@ function outboundPart(site: Site, p: Probe): Part | undefined {
 
 function outbound(site: Site, p: Probe): FwlintObs {
   const part = outboundPart(site, p);
-  if (!part || part.verdict !== 'accept') return { passed: false, by: verdictText(part) };
+  if (!part || part.verdict !== 'accept') return { passed: false, by: verdictText(part), ...uncertainty(part) };
   const by = verdictText(part);
   const d = lastOf(part, 'dnat');
   // Delivered to the provider: accepted, routed out of the WAN, still addressed to the provider.
@@ -184,14 +195,37 @@ function reply(site: Site, p: Probe): FwlintObs {
   };
   const part = partOf(trace(site, flow, 'forward'));
   const state = out.untracked ? 'untracked' : 'established';
-  return { passed: part?.verdict === 'accept', by: `${state}: ${verdictText(part)}` };
+  return { passed: part?.verdict === 'accept', by: `${state}: ${verdictText(part)}`, ...uncertainty(part) };
+}
+
+/**
+ * The firewall's echo reply: a packet it sends itself, through the output and postrouting stages
+ * (docs/semantics.md#nft-hooks). It belongs to the request's connection (established) when the
+ * request was tracked; after an untracked request conntrack finds no entry and an echo reply cannot
+ * start one (nf_conntrack_icmp), so it reads invalid. Locally sent packets have no input interface.
+ */
+function echoReply(site: Site, request: Part): Part | undefined {
+  const b = request.out;
+  const flow: Box = {
+    ...b,
+    src: b.dst,
+    dst: b.src,
+    iif: NameSet.of(['(local)']),
+    oif: NameSet.of([site.wanIf]),
+    state: NameSet.of([request.untracked ? 'invalid' : 'established']),
+  };
+  return partOf(traceOutput(withTopology(site), flow, { wan: [site.wanIf] }));
 }
 
 function ping(site: Site, p: Probe): FwlintObs {
   const part = partOf(trace(site, packet(p, site.wanIf, undefined, 'new')));
   const d = part ? lastOf(part, 'dnat') : undefined;
   const by = verdictText(part);
-  return { passed: part?.verdict === 'accept', by: d && part ? `${dnatText(d, part)}; ${by}` : by };
+  const request = d && part ? `${dnatText(d, part)}; ${by}` : by;
+  const back = part?.verdict === 'accept' && part.path === 'input' ? echoReply(site, part) : undefined;
+  if (back?.verdict === 'drop')
+    return { passed: false, by: `${request}; the echo reply is dropped by ${verdictText(back)}`, ...uncertainty(back) };
+  return { passed: part?.verdict === 'accept', by: request, ...uncertainty(part) };
 }
 
 function forward(site: Site, p: Probe): FwlintObs {
@@ -218,14 +252,15 @@ function timeout(site: Site, p: Probe): FwlintObs {
   }
   const t = part.udpTimeout ?? site.policy.sessions.udpTimeout;
   const step = [...part.trail].reverse().find((s) => s.rule?.udpTimeout === t);
-  const where = step ? `set by ${ruleName(step)}` : `global, ${t.source}`;
+  const global = t === site.policy.sessions.udpTimeout;
+  const where = step ? `set by ${ruleName(step)}` : global ? `global, ${t.source}` : t.reason;
   return { passed: true, by: `${t.value} s (${where})`, timeout: t.value };
 }
 
 export function fwlintAnswer(site: Site, p: Probe): FwlintObs {
   switch (p.kind) {
     case 'out':
-      return outbound(site, p);
+      return { ...outbound(site, p), ...uncertainty(outboundPart(site, p)) };
     case 'reply':
       return reply(site, p);
     case 'ping':

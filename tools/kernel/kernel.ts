@@ -197,7 +197,8 @@ export function loadRuleset(t: Topology, file: string, json: boolean): string {
       .map((e) => join(dir, e.name)),
   ];
   const base = [`--net=/run/netns/${t.router}`, 'nft', ...dirs.flatMap((d) => ['-I', d]), ...(json ? ['-j'] : [])];
-  for (const mode of [['-c', '-f'], ['-f']]) {
+  // One load: `nft -f` is atomic, a refused ruleset leaves nothing behind (no separate `-c` pass).
+  for (const mode of [['-f']]) {
     const r = run('nsenter', [...base, ...mode, file], { timeoutMs: 20_000 });
     if (r.code !== 0)
       return `nft ${mode.join(' ')}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`;
