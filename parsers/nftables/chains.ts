@@ -237,7 +237,11 @@ function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stag
           ? `${hook} nat`
           : `${hook} ${kind}`;
     const unique = used.has(name) ? `${name} ${i.chain.base?.priority ?? 0}` : name;
-    out.push(kind === 'filter' ? { name: unique, chains: [i.ref] } : { name: unique, kind, chains: [i.ref] });
+    const stage: Stage =
+      kind === 'filter' ? { name: unique, chains: [i.ref] } : { name: unique, kind, chains: [i.ref] };
+    // Before routing (and on input) there is no output device: oifname matches nothing there.
+    if (hook === 'prerouting' || hook === 'input' || hook === 'ingress') stage.egressUnknown = true;
+    out.push(stage);
   }
   return out;
 }

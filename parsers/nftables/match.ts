@@ -89,7 +89,8 @@ function thWithoutProtocol(m: Match, loc: Pos): void {
     delete m.proto;
     return;
   }
-  const why = 'th ports without a protocol match read the first bytes of any transport header (ICMP: type, code, checksum)';
+  const why =
+    'th ports without a protocol match read the first bytes of any transport header (ICMP: type, code, checksum)';
   m.uncertain = [...(m.uncertain ?? []), { field: 'proto', why, loc }];
 }
 

@@ -102,7 +102,8 @@ export function buildChain(
       const t = flat.timeouts.map((x) => timeoutOf(table, x.name, x.pos)).find((s) => s !== undefined);
       if (t) rule.udpTimeout = t;
       const h = flat.helpers.map((x) => table.helpers.get(x.name)).find((x) => x !== undefined);
-      if (h) rule.helper = { name: h.name, type: h.helperType, loc: h.pos, ...(h.protocol ? { protocol: h.protocol } : {}) };
+      if (h)
+        rule.helper = { name: h.name, type: h.helperType, loc: h.pos, ...(h.protocol ? { protocol: h.protocol } : {}) };
       info.entries.push({ rule, flat, nrule });
     }
   }

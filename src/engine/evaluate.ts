@@ -17,6 +17,8 @@ import {
 import { chainCandidates } from './chain-index.js';
 import { egressFor, selfAddresses, wanNames } from './route.js';
 import { applyDnat, applyNotrack, applySnat } from './translate.js';
+import { widened } from './widen.js';
+import { at } from './at.js';
 
 export type { Step, Translation, Verdict } from './piece.js';
 
@@ -180,23 +182,26 @@ function sipHelperForUdp(h: Rule['helper']): boolean {
 function runStages(env: Env, path: PathName, from: number, start: Piece[]): void {
   const stages = env.rs[path];
   let pieces = start;
-  for (let i = from; i < stages.length && pieces.length > 0; i++) {
-    const stage = stages[i] as Stage;
+  for (const stage of stages.slice(from)) {
+    if (pieces.length === 0) break;
     const kind = stage.kind ?? 'filter';
     if (kind === 'dnat' || kind === 'snat') {
       const { passed, translated } = natStage(env, path, stage, pieces);
       pieces = passed;
       if (kind === 'dnat') pieces.push(...reroute(env, path, stage, translated));
       else pieces.push(...translated);
-    } else if (kind === 'raw') pieces = rawStage(env, path, stage, pieces);
-    else pieces = filterStage(env, path, stage, pieces);
+    } else {
+      const run = (ps: Piece[]): Piece[] =>
+        kind === 'raw' ? rawStage(env, path, stage, ps) : filterStage(env, path, stage, ps);
+      pieces = stage.egressUnknown ? withoutEgress(pieces, run) : run(pieces);
+    }
   }
   for (const p of pieces) env.done.push(toPart(p, 'accept', path));
 }
 
 function memoOf(env: Env, stage: Stage): Map<Chain, { box: Box; results: Result[] }[]> {
   let m = env.memo.get(stage.name);
-  if (!m) env.memo.set(stage.name, (m = new Map()));
+  if (!m) env.memo.set(stage.name, (m = new Map<Chain, { box: Box; results: Result[] }[]>()));
   return m;
 }
 
@@ -245,11 +250,22 @@ function rawStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): Piec
   return out;
 }
 
-function withMap(maps: Piece['maps'], d: 'state', m: Piece['maps']['state']): Piece['maps'] {
-  const out = { ...maps };
-  if (m) out[d] = m;
-  else delete out[d];
+const NO_EGRESS = NameSet.of(['(no output device yet)']);
+
+/** Runs a stage where the egress interface is not known yet: oif reads no device, then gets its value back. */
+function withoutEgress(pieces: Piece[], run: (ps: Piece[]) => Piece[]): Piece[] {
+  const out: Piece[] = [];
+  for (const p of pieces) {
+    const seen: Piece = { ...p, cur: { ...p.cur, oif: NO_EGRESS }, maps: { ...p.maps, oif: 'const' } };
+    for (const r of run([seen]))
+      out.push({ ...r, cur: { ...r.cur, oif: p.cur.oif }, maps: withMap(r.maps, 'oif', p.maps.oif) });
+  }
   return out;
+}
+
+function withMap(maps: Piece['maps'], d: 'state' | 'oif', m: Piece['maps']['state']): Piece['maps'] {
+  const { [d]: _old, ...rest } = maps;
+  return m ? { ...rest, [d]: m } : rest;
 }
 
 /**
@@ -359,7 +375,7 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
   const cand = chainCandidates(chain, start.cur);
   const count = cand ? cand.length : chain.rules.length;
   for (let k = 0; k < count && pending.length > 0; k++) {
-    const rule = chain.rules[cand ? (cand[k] as number) : k] as Rule;
+    const rule = at(chain.rules, cand ? at(cand, k) : k);
     const next: Piece[] = [];
     for (const p of pending) {
       const inter = intersect(p.cur, rule.match);
@@ -491,13 +507,11 @@ function negatedSymbolic(rule: Rule): boolean {
 
 const looseCache = new WeakMap<Rule, Match>();
 
-/** The rule's match with the dimensions that have unknown members widened to anything. */
+/** The rule's match with the dimensions that have unknown members widened to anything (widen.ts). */
 function looseMatch(rule: Rule): Match {
   let m = looseCache.get(rule);
   if (!m) {
-    m = { ...rule.match };
-    for (const s of rule.match.symbolic ?? []) delete m[s.field];
-    for (const u of rule.match.uncertain ?? []) delete m[u.field];
+    m = widened(rule.match);
     looseCache.set(rule, m);
   }
   return m;

@@ -172,6 +172,11 @@ export interface Stage {
   name: string;
   chains: string[];
   kind?: StageKind;
+  /**
+   * The egress interface is not chosen yet (nftables prerouting and input hooks): egress-interface
+   * matches see no device and never match (meta oifname: NFT_BREAK without an output device).
+   */
+  egressUnknown?: boolean;
 }
 
 export interface Ruleset {

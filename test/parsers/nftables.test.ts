@@ -344,7 +344,9 @@ table bridge c {
   });
 
   it('ignores chains of families fwlint does not evaluate', () => {
-    const p = parse('table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority 0;\n\t\tmeta skuid root accept\n\t}\n}\n');
+    const p = parse(
+      'table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority 0;\n\t\tmeta skuid root accept\n\t}\n}\n',
+    );
     expect(p.unsupported).toEqual([]);
   });
 

@@ -42,7 +42,9 @@ class Gen {
     const set = this.used.get(hook) ?? new Set<number>();
     this.used.set(hook, set);
     const choices =
-      hook === 'prerouting' || hook === 'output' ? [-300, -250, -150, -50, 0, 10, 50] : [-150, -50, -10, 0, 10, 50, 100];
+      hook === 'prerouting' || hook === 'output'
+        ? [-300, -250, -150, -50, 0, 10, 50]
+        : [-150, -50, -10, 0, 10, 50, 100];
     const free = choices.filter((p) => !set.has(p));
     const p = free.length ? this.pick(free) : this.int(-400, 400);
     set.add(p);
@@ -217,9 +219,39 @@ function filterTable(g: Gen, ti: number): void {
   g.line('}');
 }
 
+/**
+ * An ICMP match for the output hook: mostly by protocol; rarely by type (fwlint's ICMP flows are echo
+ * requests, so it answers an echo reply meeting a type match as uncertain).
+ */
+function icmpOut(g: Gen, fam: Family): string {
+  const v6 = fam === 'ip6';
+  if (g.chance(0.15)) return v6 ? 'icmpv6 type echo-reply' : 'icmp type echo-reply';
+  return v6 ? 'meta l4proto ipv6-icmp' : 'meta l4proto icmp';
+}
+
+const NOTRACK_MATCHES = [
+  'udp dport 10000-65000 ',
+  'ip saddr 10.20.0.0/24 udp dport { 10000-65000 } ',
+  'iifname "vlan20" meta l4proto udp ',
+  'udp sport 40005-40007 ',
+];
+const TIMEOUT_MATCHES = [
+  'meta l4proto udp ',
+  'udp dport 5060 ',
+  'ip saddr 10.20.0.0/24 meta l4proto udp ',
+  'udp dport 10000-20000 ',
+];
+
+/** The matches valid in a table of this family (`ip …` matches need IPv4). */
+function forFamily(fam: Family, xs: readonly string[]): string[] {
+  return xs.filter((x) => fam !== 'ip6' || !x.startsWith('ip '));
+}
+
 function baseChain(g: Gen, t: TableCtx, hook: Hook): void {
   const prio = g.priority(hook);
-  const policy = g.chance(hook === 'forward' || hook === 'input' ? 0.5 : hook === 'output' ? 0.3 : 0.15) ? 'drop' : 'accept';
+  const policy = g.chance(hook === 'forward' || hook === 'input' ? 0.5 : hook === 'output' ? 0.3 : 0.15)
+    ? 'drop'
+    : 'accept';
   g.line(`\tchain ${hook} {`);
   g.line(`\t\ttype filter hook ${hook} priority ${prio}; policy ${policy};`);
   const rules: string[] = [];
@@ -231,26 +263,20 @@ function baseChain(g: Gen, t: TableCtx, hook: Hook): void {
         : 'ct state vmap { established : accept, related : accept, invalid : drop }',
     );
   }
-  if (hook === 'prerouting' && g.chance(0.35))
-    rules.push(
-      `${g.pick(['udp dport 10000-65000 ', 'ip saddr 10.20.0.0/24 udp dport { 10000-65000 } ', 'iifname "vlan20" meta l4proto udp ', 'udp sport 40005-40007 '].filter((x) => t.fam !== 'ip6' || !x.startsWith('ip ')))}notrack`,
-    );
+  if (hook === 'prerouting' && g.chance(0.35)) rules.push(`${g.pick(forFamily(t.fam, NOTRACK_MATCHES))}notrack`);
   if ((hook === 'prerouting' || hook === 'forward') && t.helpers.length && g.chance(0.7))
     rules.push(`${g.pick(['udp dport 5060 ', 'ip saddr 10.20.0.0/24 udp dport 5060 ', ''])}ct helper set "sip5060"`);
   if ((hook === 'prerouting' || hook === 'forward') && t.timeouts.length && g.chance(0.7))
-    rules.push(
-      `${g.pick(['meta l4proto udp ', 'udp dport 5060 ', 'ip saddr 10.20.0.0/24 meta l4proto udp ', 'udp dport 10000-20000 '])}ct timeout set "udpt"`,
-    );
+    rules.push(`${g.pick(TIMEOUT_MATCHES)}ct timeout set "udpt"`);
   if (hook === 'input' && g.chance(0.6))
     rules.push(
-      `${g.pick(['iifname "wan0" ', 'ip saddr 185.72.208.0/22 ', ''].filter((x) => t.fam !== 'ip6' || !x.startsWith('ip ')))}${t.fam === 'ip6' ? 'icmpv6 type echo-request' : 'icmp type echo-request'} ${g.pick(['accept', 'drop'])}`,
+      g.pick(forFamily(t.fam, ['iifname "wan0" ', 'ip saddr 185.72.208.0/22 ', ''])) +
+        `${t.fam === 'ip6' ? 'icmpv6 type echo-request' : 'icmp type echo-request'} ${g.pick(['accept', 'drop'])}`,
     );
   if (hook === 'input' && t.fam !== 'ip6' && g.chance(0.1)) rules.push('iifname "wan0" ipsec in reqid 1 accept');
   // The firewall's own packets: its echo replies pass output (and postrouting).
   if (hook === 'output' && g.chance(0.5))
-    rules.push(
-      `${g.pick(['oifname "wan0" ', ''])}${t.fam === 'ip6' ? 'icmpv6 type echo-reply' : 'icmp type echo-reply'} ${g.pick(['accept', 'accept', 'drop'])}`,
-    );
+    rules.push(`${g.pick(['oifname "wan0" ', ''])}${icmpOut(g, t.fam)} ${g.pick(['accept', 'accept', 'drop'])}`);
   if (hook === 'forward' && g.chance(0.6))
     rules.push(
       `iifname "vlan20" oifname "wan0" ${t.fam !== 'ip6' && g.chance(0.5) ? 'ip saddr 10.20.0.0/24 ' : ''}accept`,

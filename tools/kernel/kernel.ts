@@ -41,7 +41,7 @@ function seen(ns: string): Seen[] {
     for (const e of item.set?.elem ?? []) {
       const v = (e as { elem?: { val?: unknown } }).elem?.val ?? e;
       const c = (v as { concat?: unknown[] }).concat;
-      if (!c || c.length !== 5) continue;
+      if (c?.length !== 5) continue;
       const proto = String(c[0]);
       list.push({
         proto: PROTO_NAMES[proto] ?? proto,
@@ -92,12 +92,14 @@ export function runKernel(t: Topology, probes: Probe[]): Map<Probe, KernelObs> {
   const obs = new Map<Probe, KernelObs>();
   capture(t.phone);
   capture(t.provider);
-  const started = Date.now();
   const outs = probes.filter((p) => p.kind === 'out');
   send(
     t.phone,
     outs.map((p) => toSend(p, p.proto === 'udp' && p.dport === 5060 ? SIP(p.dst) : undefined)),
   );
+  // Measured after the sender exits: its packets left before, so the stream wait below is at least
+  // 2.3 s after the first packet however long the sender took to start on a loaded machine.
+  const started = Date.now();
   sleepMs(150);
   const atProvider = seen(t.provider);
   for (const p of outs) {
@@ -179,7 +181,7 @@ export function runKernel(t: Topology, probes: Probe[]): Map<Probe, KernelObs> {
       const o = p.of;
       // The original direction's tuple (an untracked outbound flow may have an entry the reply created).
       const key = `src=${o.src} dst=${o.dst} sport=${o.sport} dport=${o.dport} `;
-      const e = ct.find((c) => / udp /.test(c.line) && c.line.slice(c.line.indexOf('src=')).startsWith(key));
+      const e = ct.find((c) => c.line.includes(' udp ') && c.line.slice(c.line.indexOf('src=')).startsWith(key));
       obs.set(p, { timeout: e ? e.timeout : 'untracked' });
     }
   }
@@ -198,10 +200,7 @@ export function loadRuleset(t: Topology, file: string, json: boolean): string {
   ];
   const base = [`--net=/run/netns/${t.router}`, 'nft', ...dirs.flatMap((d) => ['-I', d]), ...(json ? ['-j'] : [])];
   // One load: `nft -f` is atomic, a refused ruleset leaves nothing behind (no separate `-c` pass).
-  for (const mode of [['-f']]) {
-    const r = run('nsenter', [...base, ...mode, file], { timeoutMs: 20_000 });
-    if (r.code !== 0)
-      return `nft ${mode.join(' ')}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`;
-  }
+  const r = run('nsenter', [...base, '-f', file], { timeoutMs: 20_000 });
+  if (r.code !== 0) return `nft -f: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`;
   return '';
 }

@@ -164,8 +164,8 @@ function fixtureArgs(file: string): { phones: string; wan: string; profile: stri
   return o;
 }
 
-function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
 }
 
 async function main(): Promise<number> {
@@ -177,12 +177,12 @@ async function main(): Promise<number> {
     console.error(`test:kernel: ${(e as Error).message}`);
     return 2;
   }
-  const knownFile = readJson<KnownFile>('test/kernel/known-disagreements.json');
+  const knownFile = readJson('test/kernel/known-disagreements.json') as KnownFile;
   const known = knownFile.fixtures;
   for (const c of CAUSES)
     if (!knownFile.causes[c.id]) console.log(`note: cause ${c.id} has a recognizer but is not listed as known`);
   const byCause = new Map<string, number>();
-  const unloadable = readJson<Record<string, string>>('test/kernel/unloadable.json');
+  const unloadable = readJson('test/kernel/unloadable.json') as Record<string, string>;
   const stillKnown = new Set<string>();
   const dir = o.keep ?? mkdtempSync(join(tmpdir(), 'fwk-gen-'));
   mkdirSync(dir, { recursive: true });
@@ -253,7 +253,9 @@ async function main(): Promise<number> {
       if (o.verbose || !l.agree)
         console.log(`${rs.name}: ${formatLine(l, isKnown)}${isKnown && cause ? ` (${cause})` : ''}`);
       if ((l.agree || l.uncertain) && k)
-        failures.push(`${rs.name}: ${l.probe}: listed as a known disagreement but now ${l.agree ? 'agrees' : 'is uncertain'}`);
+        failures.push(
+          `${rs.name}: ${l.probe}: listed as a known disagreement but now ${l.agree ? 'agrees' : 'is uncertain'}`,
+        );
     }
     probes += n;
     agree += a;
