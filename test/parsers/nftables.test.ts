@@ -92,14 +92,14 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
 
   it('puts base chains on stages by hook and keeps regular chains policy-less', () => {
     expect(p.ruleset.forward).toEqual([
-      { name: 'prerouting', chains: ['inet fw prerouting'] },
+      { name: 'prerouting', chains: ['inet fw prerouting'], egressUnknown: true },
       { name: 'forward', chains: ['inet fw forward'] },
       // NAT chains are NAT stages at their hook (docs/semantics.md#nft-hooks)
       { name: 'postrouting nat', kind: 'snat', chains: ['ip nat postrouting'] },
     ]);
     expect(p.ruleset.input).toEqual([
-      { name: 'prerouting', chains: ['inet fw prerouting'] },
-      { name: 'input', chains: ['inet fw input'] },
+      { name: 'prerouting', chains: ['inet fw prerouting'], egressUnknown: true },
+      { name: 'input', chains: ['inet fw input'], egressUnknown: true },
     ]);
     expect(p.ruleset.chains['inet fw phones_out']!.policy).toBeUndefined();
   });
@@ -217,7 +217,7 @@ table bridge c {
 `);
     expect(p.ruleset.forward).toEqual([
       // raw (-300) runs before connection tracking (-200): a raw stage, where notrack acts
-      { name: 'prerouting raw', kind: 'raw', chains: ['inet b raw'] },
+      { name: 'prerouting raw', kind: 'raw', chains: ['inet b raw'], egressUnknown: true },
       { name: 'forward', chains: ['ip a early', 'inet b mid', 'ip a late'] },
     ]);
   });
@@ -251,7 +251,7 @@ table bridge c {
       'table netdev n {\n\tchain in {\n\t\ttype filter hook ingress device "wan0" priority 0; policy accept;\n' +
         '\t\tudp dport 5060 drop\n\t}\n}\n',
     );
-    expect(p.ruleset.forward).toEqual([{ name: 'ingress', chains: ['netdev n in'] }]);
+    expect(p.ruleset.forward).toEqual([{ name: 'ingress', chains: ['netdev n in'], egressUnknown: true }]);
     const [guard, drop] = rules(p, 'netdev n in');
     expect(guard!.match.iif!.equals(NameSet.except(['wan0']))).toBe(true);
     expect(drop!.action.kind).toBe('drop');
