@@ -116,7 +116,7 @@ async function runAll(list: RulesetJob[], jobs: number, each: (i: number, o: Out
 }
 
 function options(argv: string[]): Options {
-  const o: Options = { count: 40, seed: 1, verbose: false, fixtures: true, jobs: 6 };
+  const o: Options = { count: 40, seed: 1, verbose: false, fixtures: true, jobs: 8 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => argv[++i] ?? '';
