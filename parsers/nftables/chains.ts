@@ -49,7 +49,7 @@ function byPriority(a: ChainInfo, b: ChainInfo): number {
 }
 
 export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
-  const stages = new Map<string, ChainInfo[]>(FORWARD_PATH.concat('input').map((s) => [s, []]));
+  const stages = new Map<string, ChainInfo[]>(FORWARD_PATH.concat('input', 'output').map((s) => [s, []]));
   const natPrerouting: ChainInfo[] = [];
   const natPostrouting: ChainInfo[] = [];
   for (const info of infos.values()) {
@@ -176,6 +176,8 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
   const stagesOf = (hook: string): Stage[] => hookStages(hook, hooks.stages.get(hook) ?? [], nat.get(hook) ?? []);
   const forward = FORWARD_PATH.flatMap(stagesOf);
   const input = INPUT_PATH.flatMap(stagesOf);
+  // The firewall's own packets (e.g. echo replies): output, then postrouting (docs/semantics.md#nft-hooks).
+  const output = ['output', 'postrouting'].flatMap(stagesOf);
   const sysctl = ctx.options.sysctl ?? {};
   const off: Rule[] = [];
   for (const [key, fam, universe] of [
@@ -206,7 +208,7 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
     ctx.note(
       'no base chain filters the forward path (hooks prerouting, forward, postrouting): routed traffic is not filtered',
     );
-  return { chains, forward, input };
+  return { chains, forward, input, output };
 }
 
 /** Priority below which a chain runs before connection tracking (nf_conntrack at −200): raw. */
@@ -242,7 +244,11 @@ function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stag
           ? `${hook} nat`
           : `${hook} ${kind}`;
     const unique = used.has(name) ? `${name} ${String(i.chain.base?.priority ?? 0)}` : name;
-    out.push(kind === 'filter' ? { name: unique, chains: [i.ref] } : { name: unique, kind, chains: [i.ref] });
+    const stage: Stage =
+      kind === 'filter' ? { name: unique, chains: [i.ref] } : { name: unique, kind, chains: [i.ref] };
+    // Before routing (and on input) there is no output device: oifname matches nothing there.
+    if (hook === 'prerouting' || hook === 'input' || hook === 'ingress') stage.egressUnknown = true;
+    out.push(stage);
   }
   return out;
 }

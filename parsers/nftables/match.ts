@@ -1,12 +1,12 @@
 import { ANY_ADDR, ANY_V4, ANY_V6, NO_ADDR, addrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
-import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/policy.js';
+import { CONN_STATES, type Match, type SymbolicRef, type UncertainRef } from '../../src/model/policy.js';
 import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
 import { isPattern, type Ctx } from './context.js';
 import { elementsOf, type Cond, type Effect, type Elements } from './expand.js';
 import { ifaceName } from './interfaces.js';
-import { isObject, keyOf, str, type Expr, type NTable } from './ir.js';
+import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
 import { printExpr } from './print.js';
 import { addressSet, addressText } from './memo.js';
 import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './values.js';
@@ -25,12 +25,17 @@ export class MatchBuilder {
   fam?: 4 | 6;
   never = false;
   symbolic: SymbolicRef[] = [];
+  uncertain: UncertainRef[] = [];
+  /** `th sport/dport` seen (position), and whether any other match names the protocol. */
+  thAt?: Pos;
+  l4Named = false;
 
   addr(dim: 'src' | 'dst', set: AddrSet): void {
     this.m[dim] = this.m[dim]?.intersect(set) ?? set;
   }
 
-  protocols(set: ProtoSet): void {
+  protocols(set: ProtoSet, fromTh = false): void {
+    if (!fromTh) this.l4Named = true;
     this.m.proto = this.m.proto?.intersect(set) ?? set;
   }
 
@@ -62,13 +67,41 @@ export class MatchBuilder {
     if (b.oif) m.oif = b.oif;
     if (b.state) m.state = b.state;
     if (b.nat) m.nat = b.nat;
+    if (this.thAt && !this.l4Named) thWithoutProtocol(m, this.thAt);
     if (this.never) m.proto = protoSet([]);
     if (this.symbolic.length) m.symbolic = this.symbolic;
+    if (this.uncertain.length) m.uncertain = this.uncertain;
     return m;
   }
 }
 
+/**
+ * `th sport/dport` without a protocol match: nft adds no protocol dependency, the kernel reads bytes
+ * 0-3 of any transport header (for ICMP type, code and checksum; docs/semantics.md#nft-syntax). Full
+ * port ranges match any such header exactly; otherwise packets of other protocols are uncertain.
+ */
+function thWithoutProtocol(m: Match, loc: Pos): void {
+  if ((!m.sport || m.sport.isFull) && (!m.dport || m.dport.isFull)) {
+    delete m.proto;
+    return;
+  }
+  const why =
+    'th ports without a protocol match read the first bytes of any transport header (ICMP: type, code, checksum)';
+  m.uncertain = [...(m.uncertain ?? []), { field: 'proto', why, loc }];
+}
+
 type Positive = '==' | '!=';
+
+function nftAtMost(version: string, max: readonly number[]): boolean {
+  const v = version.split('.').map((x) => Number.parseInt(x, 10));
+  for (let i = 0; i < max.length; i++) {
+    const a = v[i] ?? 0;
+    const b = max[i] ?? 0;
+    if (Number.isNaN(a)) return false;
+    if (a !== b) return a < b;
+  }
+  return true;
+}
 
 function polarity(op: string): Positive | undefined {
   if (op === '==' || op === 'in') return '==';
@@ -260,7 +293,8 @@ export class CondInterpreter {
       numbers(c.op, v, 65535, (x) => (typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x))),
     );
     if (typeof r === 'string') return unsupported(r);
-    mb.protocols(transportSet(proto));
+    if (proto === 'th') mb.thAt ??= c.pos;
+    mb.protocols(transportSet(proto), proto === 'th');
     mb.ports(field, r);
     return undefined;
   }
@@ -369,6 +403,15 @@ export class CondInterpreter {
       if (typeof x !== 'string' || !(CONN_STATES as readonly string[]).includes(x))
         return unsupported(`${printExpr(x)} is not a connection state`);
       states.push(x);
+    }
+    // `!= a,b` (a flag list, not a set): nft up to 1.0.6 compiles it to `cmp neq` against the combined
+    // bits, which every packet's single state bit passes; the meaning depends on the nft release that
+    // loaded the ruleset (docs/semantics.md#nft-syntax). Known release: exact; else uncertain.
+    if (pol === '!=' && Array.isArray(c.right) && states.length > 1) {
+      const v = this.ctx.doc.version;
+      if (v && nftAtMost(v, [1, 0, 6])) return undefined;
+      const why = `the meaning of \`ct state != a,b\` depends on the nft release that loaded the ruleset (${v ? `nft ${v} is not verified` : 'not recorded in text rulesets'})`;
+      mb.uncertain.push({ field: 'state', why, loc: c.pos });
     }
     mb.names('state', pol === '==' ? NameSet.of(states) : NameSet.of(CONN_STATES.filter((s) => !states.includes(s))));
     return undefined;

@@ -88,14 +88,17 @@ export function buildChain(
         flat.helpers.length === 0 &&
         flat.timeouts.length === 0 &&
         flat.effects.length === 0;
+      // `ipsec in|out` (nft_xfrm) matches only packets with an IPsec secpath or xfrm route; the flows
+      // fwlint evaluates are plain traffic, which it never matches (docs/semantics.md#nft-syntax).
+      const ipsec = opaque.some((o) => /^ipsec (in|out)\b/.test(o.what));
       for (const o of inert ? [] : opaque) {
         report({
           loc: o.pos,
           what: o.what,
-          why: `${o.why}; ${dropping ? DROP_APPROXIMATION : PASS_APPROXIMATION}`,
+          why: `${o.why}; ${dropping || ipsec ? neverHeld(dropping, ipsec) : PASS_APPROXIMATION}`,
         });
       }
-      if (opaque.length && dropping) mb.never = true;
+      if (opaque.length && (dropping || ipsec)) mb.never = true;
       for (const e of flat.effects) report({ loc: e.pos, what: e.what, why: e.why });
       const rule: Rule = { id, loc: nrule.pos, label, match: mb.toMatch(), action, text };
       if (comment) rule.comment = comment;
@@ -104,13 +107,20 @@ export function buildChain(
         const t = timeoutOf(table, x.name, x.pos);
         if (t && !rule.udpTimeout) rule.udpTimeout = t;
       }
+      const h = flat.helpers.map((x) => table.helpers.get(x.name)).find((x) => x !== undefined);
+      if (h)
+        rule.helper = { name: h.name, type: h.helperType, loc: h.pos, ...(h.protocol ? { protocol: h.protocol } : {}) };
       info.entries.push({ rule, flat, nrule });
     }
   }
   return info;
 }
 
-const DROP_APPROXIMATION = 'fwlint evaluates this drop rule as if the condition never held';
+/** How an opaque condition is evaluated when fwlint takes it as never holding (drop rules; IPsec policy matches). */
+function neverHeld(dropping: boolean, ipsec: boolean): string {
+  const what = dropping ? 'this drop rule' : 'this rule';
+  return `fwlint evaluates ${what} as if the condition never held${ipsec ? ' (plain, not IPsec, traffic)' : ''}`;
+}
 const PASS_APPROXIMATION = 'fwlint evaluates the rule as if the condition held';
 
 /** Verdicts without arguments: one shared (never modified) object each, not one per rule. */

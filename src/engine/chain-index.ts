@@ -2,6 +2,8 @@ import type { Box } from '../model/box.js';
 import type { IntervalSet } from '../model/interval-set.js';
 import type { NameSet } from '../model/name-set.js';
 import type { Chain, Match, Rule } from '../model/policy.js';
+import { at } from './at.js';
+import { widened } from './widen.js';
 
 /**
  * A compiled form of a chain (issue 15): for each dimension rules restrict, which rules can overlap
@@ -40,14 +42,13 @@ type Bits = Uint32Array;
 
 function and(acc: Bits | undefined, b: Bits): Bits {
   if (!acc) return b;
-  for (let w = 0; w < acc.length; w++) acc[w] = (acc[w] as number) & (b[w] as number);
+  for (let w = 0; w < acc.length; w++) acc[w] = (acc[w] ?? 0) & (b[w] ?? 0);
   return acc;
 }
 
 function count(b: Bits): number {
   let n = 0;
-  for (let w = 0; w < b.length; w++) {
-    let x = b[w] as number;
+  for (let x of b) {
     x -= (x >>> 1) & 0x55555555;
     x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
     n += (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
@@ -56,7 +57,7 @@ function count(b: Bits): number {
 }
 
 function setBit(b: Bits, i: number): void {
-  b[i >>> 5] = (b[i >>> 5] as number) | (1 << (i & 31));
+  b[i >>> 5] = (b[i >>> 5] ?? 0) | (1 << (i & 31));
 }
 
 /**
@@ -90,7 +91,7 @@ class IntervalIndex {
       const step = Math.ceil(count / MAX_SET_PARTS);
       for (let k = 0; k < count; k += step) {
         const last = Math.min(k + step, count) - 1;
-        entries.push({ lo: s.bounds[2 * k] as Num, hi: s.bounds[2 * last + 1] as Num, set: id });
+        entries.push({ lo: at(s.bounds, 2 * k), hi: at(s.bounds, 2 * last + 1), set: id });
       }
     }
     this.seen = new Uint32Array(this.rulesOf.length);
@@ -107,7 +108,7 @@ class IntervalIndex {
   private build(l: number, r: number): Num | undefined {
     if (l >= r) return undefined;
     const mid = (l + r) >> 1;
-    let m = this.hi[mid] as Num;
+    let m = at(this.hi, mid);
     const a = this.build(l, mid);
     const b = this.build(mid + 1, r);
     if (a !== undefined && a > m) m = a;
@@ -121,7 +122,7 @@ class IntervalIndex {
     const out = this.wild.slice();
     this.query++;
     for (let k = 0; k < q.bounds.length; k += 2)
-      this.mark(0, this.lo.length, q.bounds[k] as Num, q.bounds[k + 1] as Num, out);
+      this.mark(0, this.lo.length, at(q.bounds, k), at(q.bounds, k + 1), out);
     return out;
   }
 
@@ -129,13 +130,13 @@ class IntervalIndex {
   private mark(l: number, r: number, a: Num, b: Num, out: Bits): void {
     while (l < r) {
       const mid = (l + r) >> 1;
-      if ((this.maxHi[mid] as Num) < a) return;
+      if (at(this.maxHi, mid) < a) return;
       this.mark(l, mid, a, b, out);
-      if ((this.lo[mid] as Num) > b) return;
-      const id = this.set[mid] as number;
-      if ((this.hi[mid] as Num) >= a && this.seen[id] !== this.query) {
+      if (at(this.lo, mid) > b) return;
+      const id = at(this.set, mid);
+      if (at(this.hi, mid) >= a && this.seen[id] !== this.query) {
         this.seen[id] = this.query;
-        for (const i of this.rulesOf[id] as number[]) setBit(out, i);
+        for (const i of at(this.rulesOf, id)) setBit(out, i);
       }
       l = mid + 1;
     }
@@ -210,7 +211,7 @@ export class ChainIndex {
       const b = ix.wild.slice();
       for (const name of q.names) {
         const m = ix.byName.get(name);
-        if (m) for (let w = 0; w < this.words; w++) b[w] = (b[w] as number) | (m[w] as number);
+        if (m) for (let w = 0; w < this.words; w++) b[w] = at(b, w) | at(m, w);
       }
       acc = and(acc, b);
     }
@@ -223,7 +224,7 @@ export class ChainIndex {
     if (!acc) return undefined;
     const out: number[] = [];
     for (let w = 0; w < this.words; w++) {
-      let x = acc[w] as number;
+      let x = at(acc, w);
       while (x !== 0) {
         const low = x & -x;
         out.push((w << 5) + 31 - Math.clz32(low));
@@ -234,13 +235,9 @@ export class ChainIndex {
   }
 }
 
-/** The dimensions a rule certainly restricts: hostname/URL/geo members widen theirs to anything. */
+/** The dimensions a rule certainly restricts: hostname/URL/geo and uncertain members widen theirs to anything. */
 function indexedMatch(rule: Rule): Match {
-  const sym = rule.match.symbolic;
-  if (!sym || sym.length === 0) return rule.match;
-  const m: Match = { ...rule.match };
-  for (const s of sym) delete m[s.field];
-  return m;
+  return widened(rule.match);
 }
 
 const cache = new WeakMap<Chain, ChainIndex>();
@@ -253,7 +250,6 @@ export function chainCandidates(chain: Chain, box: Box): number[] | undefined {
   if (chain.rules.length < chainIndexing.minRules) return undefined;
   let ix = cache.get(chain);
   // Rebuilt if the chain's rule list was replaced or grew since it was compiled.
-  if (!ix || ix.rules !== chain.rules || ix.n !== chain.rules.length)
-    cache.set(chain, (ix = new ChainIndex(chain.rules)));
+  if (ix?.rules !== chain.rules || ix.n !== chain.rules.length) cache.set(chain, (ix = new ChainIndex(chain.rules)));
   return ix.candidates(box);
 }

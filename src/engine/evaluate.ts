@@ -17,6 +17,8 @@ import {
 import { chainCandidates } from './chain-index.js';
 import { egressFor, selfAddresses, wanNames } from './route.js';
 import { applyDnat, applyNotrack, applySnat } from './translate.js';
+import { widened } from './widen.js';
+import { at } from './at.js';
 
 export type { Step, Translation, Verdict } from './piece.js';
 
@@ -128,35 +130,78 @@ export function evaluate(
   return env.done;
 }
 
+/** The SIP helper's own timeout (nf_conntrack_sip module parameter sip_timeout, default 3600 s). */
+export const SIP_HELPER_TIMEOUT = 3600;
+
+/**
+ * The path of a packet the firewall itself sends (an echo reply, docs/semantics.md#nft-hooks): the
+ * output stages (nftables: output, then postrouting). Parts report the input path (local traffic).
+ * Empty when the platform's model has no output stages.
+ */
+export function traceOutput(policy: Policy, flow: Box, opts: TraceOptions = {}): Part[] {
+  const stages = policy.ruleset.output;
+  if (!stages || stages.length === 0) return [];
+  const rs: Ruleset = { ...policy.ruleset, input: stages };
+  return evaluate(rs, 'input', flow, policy.interfaces, opts.wan ?? wanNames(policy.interfaces));
+}
+
 function udpTimeoutOf(policy: Policy, p: Part): Setting<number> | undefined {
   if (p.verdict !== 'accept' || p.untracked || !p.out.proto.has(17)) return undefined;
+  // Rules in stages before conntrack see no entry: their ct timeout/helper objects attach nothing
+  // (nft_ct_timeout_obj_eval, nft_ct_helper_obj_eval return without a ct; docs/semantics.md#nft-conntrack).
+  const all = [...policy.ruleset.forward, ...policy.ruleset.input, ...(policy.ruleset.output ?? [])];
+  const raw = new Set(all.filter((s) => s.kind === 'raw').map((s) => s.name));
+  const steps = p.trail.filter((s) => !raw.has(s.stage));
+  // A SIP helper refreshes its connection with sip_timeout on every packet (sip_help_udp), after the
+  // protocol's own refresh: it wins over the timeout policy and the sysctl (docs/semantics.md#nft-helpers).
+  const helper = steps.find((s) => sipHelperForUdp(s.rule?.helper));
+  if (helper?.rule?.helper) {
+    const h = helper.rule.helper;
+    return {
+      value: SIP_HELPER_TIMEOUT,
+      source: 'default',
+      loc: h.loc,
+      reason:
+        `the SIP helper ${h.name} (attached by ${helper.rule.label}) refreshes the connection with sip_timeout ` +
+        `on every packet (nf_conntrack_sip, default ${SIP_HELPER_TIMEOUT} s; docs/semantics.md#nft-helpers)`,
+    };
+  }
   // The last rule on the path that sets one (pf `statetimeout` on the passing rule, nftables `ct timeout set`).
-  for (let i = p.trail.length - 1; i >= 0; i--) {
-    const t = p.trail[i]?.rule?.udpTimeout;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const t = steps[i]?.rule?.udpTimeout;
     if (t) return t;
   }
   return policy.sessions.udpTimeout;
 }
 
+/** A helper object of type sip for UDP: nft_ct_helper_obj_eval attaches it only to flows of its protocol. */
+function sipHelperForUdp(h: Rule['helper']): boolean {
+  return !!h && h.type.toLowerCase() === 'sip' && (h.protocol ?? 'udp').toLowerCase() === 'udp';
+}
+
 function runStages(env: Env, path: PathName, from: number, start: Piece[]): void {
   const stages = env.rs[path];
   let pieces = start;
-  for (let i = from; i < stages.length && pieces.length > 0; i++) {
-    const stage = stages[i] as Stage;
+  for (const stage of stages.slice(from)) {
+    if (pieces.length === 0) break;
     const kind = stage.kind ?? 'filter';
     if (kind === 'dnat' || kind === 'snat') {
       const { passed, translated } = natStage(env, path, stage, pieces);
       pieces = passed;
       if (kind === 'dnat') pieces.push(...reroute(env, path, stage, translated));
       else pieces.push(...translated);
-    } else pieces = filterStage(env, path, stage, pieces);
+    } else {
+      const run = (ps: Piece[]): Piece[] =>
+        kind === 'raw' ? rawStage(env, path, stage, ps) : filterStage(env, path, stage, ps);
+      pieces = stage.egressUnknown ? withoutEgress(pieces, run) : run(pieces);
+    }
   }
   for (const p of pieces) env.done.push(toPart(p, 'accept', path));
 }
 
 function memoOf(env: Env, stage: Stage): Map<Chain, { box: Box; results: Result[] }[]> {
   let m = env.memo.get(stage.name);
-  if (!m) env.memo.set(stage.name, (m = new Map()));
+  if (!m) env.memo.set(stage.name, (m = new Map<Chain, { box: Box; results: Result[] }[]>()));
   return m;
 }
 
@@ -177,6 +222,50 @@ function filterStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): P
     run = next;
   }
   return [...run, ...skipped];
+}
+
+const INVALID = NameSet.of(['invalid']);
+
+/**
+ * A stage before connection tracking (priority < -200, docs/semantics.md#nft-conntrack): packets have
+ * no conntrack entry yet, so `ct state` reads `invalid` (nft_ct_get_eval: no ct and not untracked) and
+ * only packets a `notrack` already made untracked read `untracked`. The stage runs on that view; the
+ * packets that leave it tracked get their real state back (conntrack at -200 gives it to them).
+ */
+function rawStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): Piece[] {
+  const out: Piece[] = [];
+  for (const p of pieces) {
+    const tracked = p.cur.state.intersect(TRACKED);
+    const untracked = p.cur.state.subtract(TRACKED);
+    if (!untracked.isEmpty) out.push(...filterStage(env, path, stage, [narrow(p, { ...p.cur, state: untracked })]));
+    if (tracked.isEmpty) continue;
+    const real = narrow(p, { ...p.cur, state: tracked });
+    const seen: Piece = { ...real, cur: { ...real.cur, state: INVALID }, maps: { ...real.maps, state: 'const' } };
+    for (const r of filterStage(env, path, stage, [seen])) {
+      if (r.cur.state.overlaps(TRACKED))
+        out.push({ ...r, cur: { ...r.cur, state: real.cur.state }, maps: withMap(r.maps, 'state', real.maps.state) });
+      else out.push(r); // notrack: untracked from here on
+    }
+  }
+  return out;
+}
+
+const NO_EGRESS = NameSet.of(['(no output device yet)']);
+
+/** Runs a stage where the egress interface is not known yet: oif reads no device, then gets its value back. */
+function withoutEgress(pieces: Piece[], run: (ps: Piece[]) => Piece[]): Piece[] {
+  const out: Piece[] = [];
+  for (const p of pieces) {
+    const seen: Piece = { ...p, cur: { ...p.cur, oif: NO_EGRESS }, maps: { ...p.maps, oif: 'const' } };
+    for (const r of run([seen]))
+      out.push({ ...r, cur: { ...r.cur, oif: p.cur.oif }, maps: withMap(r.maps, 'oif', p.maps.oif) });
+  }
+  return out;
+}
+
+function withMap(maps: Piece['maps'], d: 'state' | 'oif', m: Piece['maps']['state']): Piece['maps'] {
+  const { [d]: _old, ...rest } = maps;
+  return m ? { ...rest, [d]: m } : rest;
 }
 
 /**
@@ -286,7 +375,7 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
   const cand = chainCandidates(chain, start.cur);
   const count = cand ? cand.length : chain.rules.length;
   for (let k = 0; k < count && pending.length > 0; k++) {
-    const rule = chain.rules[cand ? (cand[k] as number) : k] as Rule;
+    const rule = at(chain.rules, cand ? at(cand, k) : k);
     const next: Piece[] = [];
     for (const p of pending) {
       const inter = intersect(p.cur, rule.match);
@@ -402,10 +491,12 @@ function call(env: Env, stage: Stage, target: Chain, hit: Piece, depth: number, 
   return found.map((r) => ({ outcome: r.outcome, piece: graft(hit, r.piece) }));
 }
 
-/** Rules whose hostname/URL members might match this piece even though the known addresses do not. */
+/**
+ * Rules that might match this piece even though their exact part does not: hostname/URL members, and
+ * dimensions the match cannot know exactly for every packet (Match.uncertain).
+ */
 function noteMaybe(p: Piece, rule: Rule): Piece {
-  const sym = rule.match.symbolic;
-  if (!sym || sym.length === 0) return p;
+  if (!rule.match.symbolic?.length && !rule.match.uncertain?.length) return p;
   if (!overlaps(p.cur, looseMatch(rule))) return p;
   return p.maybe.includes(rule) ? p : { ...p, maybe: [...p.maybe, rule] };
 }
@@ -416,12 +507,11 @@ function negatedSymbolic(rule: Rule): boolean {
 
 const looseCache = new WeakMap<Rule, Match>();
 
-/** The rule's match with the dimensions that have unknown members widened to anything. */
+/** The rule's match with the dimensions that have unknown members widened to anything (widen.ts). */
 function looseMatch(rule: Rule): Match {
   let m = looseCache.get(rule);
   if (!m) {
-    m = { ...rule.match };
-    for (const s of rule.match.symbolic ?? []) delete m[s.field];
+    m = widened(rule.match);
     looseCache.set(rule, m);
   }
   return m;

@@ -21,9 +21,11 @@ export function jumpLimits(rs: Ruleset): Unsupported[] {
           out.set(rule, {
             loc: rule.loc,
             what: `jump depth limit: ${a.kind} ${a.chain}`,
-            why: stack.includes(a.chain)
-              ? `${rule.label} jumps back into chain ${a.chain}, which is already being evaluated (a loop); the firewall refuses such a ruleset, and fwlint does not follow the jump`
-              : `${rule.label} nests chains deeper than ${MAX_JUMP_DEPTH} levels; the firewall refuses such a ruleset, and fwlint does not follow the jump`,
+            why:
+              (stack.includes(a.chain)
+                ? `${rule.label} jumps back into chain ${a.chain}, which is already being evaluated (a loop)`
+                : `${rule.label} nests chains deeper than ${MAX_JUMP_DEPTH} levels`) +
+              '; the firewall refuses such a ruleset, and fwlint does not follow the jump',
           });
         continue;
       }

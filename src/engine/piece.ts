@@ -1,6 +1,7 @@
 import type { Box } from '../model/box.js';
 import type { ChainPolicy, DnatTarget, Rule, SnatTarget } from '../model/policy.js';
 import { portSet, type PortSet } from '../model/ports.js';
+import { at } from './at.js';
 
 export type Verdict = 'accept' | 'drop';
 
@@ -74,7 +75,10 @@ export function shiftPorts(s: PortSet, delta: number): PortSet {
   return portSet(out);
 }
 
-type AnySet = { intersect(o: AnySet): AnySet; equals(o: AnySet): boolean };
+interface AnySet {
+  intersect(o: AnySet): AnySet;
+  equals(o: AnySet): boolean;
+}
 const get = (b: Box, d: Dim) => b[d] as unknown as AnySet;
 
 /** The original-flow values of dimension d for current values `cur` (pullback through the map). */
@@ -133,7 +137,7 @@ export function graft(caller: Piece, rel: Piece): Piece {
     maybe,
     tentative: rel.tentative ?? caller.tentative,
     xlate: rel.xlate.length ? [...caller.xlate, ...rel.xlate] : caller.xlate,
-    pass: caller.pass || rel.pass,
+    pass: caller.pass ? true : rel.pass,
     limits: rel.limits.length ? [...caller.limits, ...rel.limits] : caller.limits,
   };
 }
@@ -160,7 +164,7 @@ export function flatten(t: Trail | undefined, cap = 2000): { steps: Step[]; trun
         truncated = true;
         return;
       }
-      const n = chain[i] as Trail;
+      const n = at(chain, i);
       if (n.step) steps.push(n.step);
       else if (level < 64) walk(n.sub, level + 1);
     }

@@ -40,6 +40,20 @@ export interface Match {
    * src/dst hold only the concrete part; the rule may really match more (or, negated, less).
    */
   symbolic?: SymbolicRef[];
+  /**
+   * Dimensions whose restriction fwlint cannot know exactly for some packets (e.g. nftables `th dport`
+   * without a protocol reads other header bytes of ICMP; a negated flag list whose meaning depends on
+   * the nft release). The rule is evaluated with the restriction; packets the widened match (the
+   * dimension dropped) would also hit get the rule in `maybe`: their verdict is uncertain.
+   */
+  uncertain?: UncertainRef[];
+}
+
+export interface UncertainRef {
+  field: 'state' | 'proto';
+  /** Why the match is not exact, for messages. */
+  why: string;
+  loc: SourceLocation;
 }
 
 export interface SymbolicRef {
@@ -107,6 +121,8 @@ export interface Rule {
   keepState?: boolean;
   /** Per-rule UDP idle timeout override (pf `statetimeout`, OPNsense `udp-multiple`...). */
   udpTimeout?: Setting<number>;
+  /** A conntrack helper the rule attaches to new connections (nftables `ct helper set "name"`). */
+  helper?: { name: string; type: string; protocol?: string; loc: SourceLocation };
   /** Set for rules the platform adds by itself; says what and why. */
   implicit?: string;
   /** Normalized text of the rule without secrets, for fingerprints and inline suppressions. */
@@ -156,6 +172,11 @@ export interface Stage {
   name: string;
   chains: string[];
   kind?: StageKind;
+  /**
+   * The egress interface is not chosen yet (nftables prerouting and input hooks): egress-interface
+   * matches see no device and never match (meta oifname: NFT_BREAK without an output device).
+   */
+  egressUnknown?: boolean;
 }
 
 export interface Ruleset {
@@ -164,6 +185,11 @@ export interface Ruleset {
   forward: Stage[];
   /** Stages a packet addressed to the firewall itself passes. */
   input: Stage[];
+  /**
+   * Stages the firewall's own packets pass (nftables: output, then postrouting), e.g. its echo
+   * replies. Absent: the platform's model does not filter them.
+   */
+  output?: Stage[];
 }
 
 export interface Interface {

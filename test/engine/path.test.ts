@@ -212,7 +212,7 @@ describe('connection tracking', () => {
     expect(out[0]?.udpTimeout?.value).toBe(120);
   });
 
-  it('the UDP timeout is the one a rule on the path sets (nftables `ct timeout set`), else the platform default', () => {
+  it('a ct timeout set before conntrack (raw) attaches nothing: the platform default applies (nft_ct_timeout_obj_eval)', () => {
     const p = fw(
       chain(
         'raw',
@@ -224,7 +224,9 @@ describe('connection tracking', () => {
         'accept',
       ),
     );
-    expect(tracePath(p, outbound(), { path: 'forward' }).map((x) => x.udpTimeout?.value)).toEqual([600]);
+    expect(tracePath(p, outbound(), { path: 'forward' }).map((x) => x.udpTimeout?.value)).toEqual([
+      p.sessions.udpTimeout.value,
+    ]);
   });
 });
 

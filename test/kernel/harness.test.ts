@@ -30,7 +30,7 @@ describe('kernel harness: generator', () => {
   });
 
   it('produces rulesets fwlint reads, covering the constructs the issue lists', () => {
-    const all = Array.from({ length: 25 }, (_, i) => generateRuleset(i + 1));
+    const all = Array.from({ length: 60 }, (_, i) => generateRuleset(i + 1));
     for (const [i, text] of all.entries()) expect(() => parseNftables(text, `gen-${i + 1}.nft`)).not.toThrow();
     const joined = all.join('\n');
     for (const s of [
@@ -53,6 +53,10 @@ describe('kernel harness: generator', () => {
       'notrack',
       'ct helper set',
       'ct timeout set',
+      'hook output',
+      'ipsec in',
+      'meta l4proto { tcp, udp } th dport',
+      'ct state != {',
     ])
       expect(joined, s).toContain(s);
   }, 60_000);
@@ -115,6 +119,15 @@ describe('kernel harness: comparison', () => {
     expect(compare(t, { timeout: 119 }, f).agree).toBe(false);
     expect(compare(t, { timeout: 'untracked' }, f).agree).toBe(false);
   });
+
+  it('counts an explicitly uncertain answer apart: consistent when the kernel did the other verdict', () => {
+    const f = { passed: true, by: 'policy accept', uncertain: 'rule X might match' };
+    const l = compare(out, { passed: false }, f);
+    expect(l.agree).toBe(false);
+    expect(l.uncertain).toBe(true);
+    expect(l.fwlint).toContain('uncertain: rule X might match');
+    expect(compare(out, { passed: false }, { passed: true, by: 'policy accept' }).uncertain).toBeUndefined();
+  });
 });
 
 describe('kernel harness: known disagreements', () => {
@@ -136,29 +149,14 @@ describe('kernel harness: known disagreements', () => {
     for (const e of known.fixtures) expect(existsSync(e.ruleset), e.ruleset).toBe(true);
   });
 
-  it('recognizes each cause on its fixture', () => {
+  it('recognizes the open cause on its fixture, and nothing on a fixed one', () => {
     const text = (f: string) => readFileSync(`fixtures/nftables/kernel/${f}`, 'utf8');
-    const t: Probe = { ...out, kind: 'timeout', sport: 5060, of: out };
+    const reply: Probe = { ...out, kind: 'reply', of: out };
+    expect(classify(reply, { passed: false }, { passed: true, by: '' }, text('reply-before-denat.nft'))).toBe(
+      'reply-before-denat',
+    );
     expect(
-      classify(t, { timeout: 3599 }, { passed: true, by: '', timeout: 600 }, text('sip-helper-refreshes-timeout.nft')),
-    ).toBe('sip-helper-timeout');
-    const ping: Probe = { ...out, kind: 'ping', proto: 'icmp' };
-    expect(
-      classify(ping, { passed: false }, { passed: true, by: '' }, text('ping-reply-dropped-in-postrouting.nft')),
-    ).toBe('local-reply-output-path');
-    expect(
-      classify(
-        ping,
-        { passed: false },
-        {
-          passed: true,
-          by: 'rule "iifname wan0 ipsec in reqid 1 accept" in inet fw input (line 21, chain inet fw input)',
-        },
-        text('ipsec-match-assumed.nft'),
-      ),
-    ).toBe('unmodelled-match-assumed');
-    expect(
-      classify(out, { passed: false }, { passed: true, by: '' }, text('nat-exemption-after-masquerade.nft')),
+      classify(reply, { passed: false }, { passed: true, by: '' }, text('dnat-catches-outbound.nft')),
     ).toBeUndefined();
   });
 });
@@ -201,6 +199,53 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     const s = site('notrack-media.nft');
     expect(fwlintAnswer(s, rtp).passed).toBe(false);
     expect(fwlintAnswer(s, out).passed).toBe(true);
+  });
+
+  const ping: Probe = {
+    ...out,
+    kind: 'ping',
+    proto: 'icmp',
+    src: '185.72.208.1',
+    dst: '203.0.113.1',
+    sport: 0,
+    dport: 0,
+  };
+  const timeoutOf = (o: Probe): Probe => ({
+    ...o,
+    kind: 'timeout',
+    src: o.dst,
+    dst: o.src,
+    sport: o.dport,
+    dport: o.sport,
+    of: o,
+  });
+
+  it('reads ct state in a chain before conntrack (raw) as invalid: a ct state new accept there does not match', () => {
+    const s = site('ct-state-before-conntrack.nft');
+    expect(fwlintAnswer(s, out).passed).toBe(false);
+    expect(fwlintAnswer(s, ping).passed).toBe(false);
+  });
+
+  it('gives a flow with the SIP helper attached the helper timeout (sip_timeout, 3600 s)', () => {
+    const f = fwlintAnswer(site('sip-helper-refreshes-timeout.nft'), timeoutOf(out));
+    expect(f.timeout).toBe(3600);
+    expect(f.by).toContain('SIP helper');
+  });
+
+  it('evaluates the echo reply through output and postrouting', () => {
+    const f = fwlintAnswer(site('ping-reply-dropped-in-postrouting.nft'), ping);
+    expect(f.passed).toBe(false);
+    expect(f.by).toMatch(/echo reply is dropped by policy drop of chain inet fw postrouting/);
+  });
+
+  it('lets a full-range th port match read ICMP too (exact), and a plain packet never match ipsec in', () => {
+    expect(fwlintAnswer(site('th-matches-icmp.nft'), ping).passed).toBe(false);
+    expect(fwlintAnswer(site('ipsec-match-assumed.nft'), ping).passed).toBe(false);
+  });
+
+  it('answers uncertain for ct state != a,b in a text ruleset (the nft release decides)', () => {
+    const f = fwlintAnswer(site('negated-state-list.nft'), { ...timeoutOf(rtp), kind: 'reply' });
+    expect(f.uncertain).toMatch(/nft release/);
   });
 
   it('asks replies the way FWL008 does and names the chain that decided', () => {

@@ -98,14 +98,14 @@ describe('nftables clean.nft (define, multi-chain, vmap jump, NAT, ct timeout)',
 
   it('puts base chains on stages by hook and keeps regular chains policy-less', () => {
     expect(p.ruleset.forward).toEqual([
-      { name: 'prerouting', chains: ['inet fw prerouting'] },
+      { name: 'prerouting', chains: ['inet fw prerouting'], egressUnknown: true },
       { name: 'forward', chains: ['inet fw forward'] },
       // NAT chains are NAT stages at their hook (docs/semantics.md#nft-hooks)
       { name: 'postrouting nat', kind: 'snat', chains: ['ip nat postrouting'] },
     ]);
     expect(p.ruleset.input).toEqual([
-      { name: 'prerouting', chains: ['inet fw prerouting'] },
-      { name: 'input', chains: ['inet fw input'] },
+      { name: 'prerouting', chains: ['inet fw prerouting'], egressUnknown: true },
+      { name: 'input', chains: ['inet fw input'], egressUnknown: true },
     ]);
     expect(must(p.ruleset.chains['inet fw phones_out']).policy).toBeUndefined();
   });
@@ -223,7 +223,7 @@ table bridge c {
 `);
     expect(p.ruleset.forward).toEqual([
       // raw (-300) runs before connection tracking (-200): a raw stage, where notrack acts
-      { name: 'prerouting raw', kind: 'raw', chains: ['inet b raw'] },
+      { name: 'prerouting raw', kind: 'raw', chains: ['inet b raw'], egressUnknown: true },
       { name: 'forward', chains: ['ip a early', 'inet b mid', 'ip a late'] },
     ]);
   });
@@ -258,7 +258,7 @@ table bridge c {
       'table netdev n {\n\tchain in {\n\t\ttype filter hook ingress device "wan0" priority 0; policy accept;\n' +
         '\t\tudp dport 5060 drop\n\t}\n}\n',
     );
-    expect(p.ruleset.forward).toEqual([{ name: 'ingress', chains: ['netdev n in'] }]);
+    expect(p.ruleset.forward).toEqual([{ name: 'ingress', chains: ['netdev n in'], egressUnknown: true }]);
     const [guard, drop] = rules(p, 'netdev n in');
     expect(guard?.match.iif?.equals(NameSet.except(['wan0']))).toBe(true);
     expect(drop?.action.kind).toBe('drop');
@@ -342,9 +342,17 @@ table bridge c {
     expect(p.unsupported[1]?.why).toContain('fwlint evaluates this drop rule as if the condition never held');
   });
 
-  it('reports unsupported constructs only in chains fwlint evaluates (not in output)', () => {
+  it('evaluates output chains (the firewall own packets, e.g. echo replies) and reports what they hold', () => {
     const p = parse(
       'table inet t {\n\tchain out {\n\t\ttype filter hook output priority 0;\n\t\tmeta skuid root accept\n\t}\n}\n',
+    );
+    expect(p.ruleset.output?.map((s) => s.name)).toEqual(['output']);
+    expect(p.unsupported.map((u) => u.what)).toEqual(['skuid root']);
+  });
+
+  it('ignores chains of families fwlint does not evaluate', () => {
+    const p = parse(
+      'table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority 0;\n\t\tmeta skuid root accept\n\t}\n}\n',
     );
     expect(p.unsupported).toEqual([]);
   });

@@ -29,7 +29,9 @@ function udp(s: Send): Promise<void> {
     };
     sock.on('error', done);
     sock.bind({ address: s.src, port: s.sport, exclusive: true }, () => {
-      sock.send(Buffer.from(s.payload), s.dport, s.dst, () => done());
+      sock.send(Buffer.from(s.payload), s.dport, s.dst, () => {
+        done();
+      });
     });
   });
 }

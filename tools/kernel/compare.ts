@@ -7,6 +7,11 @@ export interface Line {
   fwlint: string;
   /** undefined: not comparable (the kernel side could not run). */
   agree?: boolean;
+  /**
+   * fwlint answered explicitly uncertain (both verdicts possible) and the kernel did one of them:
+   * counted apart from agreements ("uncertain (consistent)"), never as one.
+   */
+  uncertain?: boolean;
   /** The raw observations, for classifying a disagreement. */
   raw: { p: Probe; k: KernelObs; f: FwlintObs };
 }
@@ -35,6 +40,11 @@ function kernelText(p: Probe, k: KernelObs): string {
 }
 
 function fwlintText(p: Probe, f: FwlintObs): string {
+  const t = fwlintVerdictText(p, f);
+  return f.uncertain ? `${t}; uncertain: ${f.uncertain}` : t;
+}
+
+function fwlintVerdictText(p: Probe, f: FwlintObs): string {
   switch (p.kind) {
     case 'out': {
       if (!f.passed) return `dropped by ${f.by}`;
@@ -78,5 +88,7 @@ export function compare(p: Probe, k: KernelObs, f: FwlintObs): Line {
   const line: Line = { probe: probeName(p), kernel: kernelText(p, k), fwlint: fwlintText(p, f), raw: { p, k, f } };
   const agree = agrees(p, k, f);
   if (agree !== undefined) line.agree = agree;
+  // An uncertain verdict names both outcomes: the kernel's differing verdict is one of them.
+  if (agree === false && f.uncertain && p.kind !== 'timeout' && k.passed !== f.passed) line.uncertain = true;
   return line;
 }

@@ -11,10 +11,10 @@
  * route the same packet the same way.
  */
 import { box, type Box } from '../../src/engine/box.js';
-import { tracePath, type Part, type Step, type Translation } from '../../src/engine/evaluate.js';
+import { traceOutput, tracePath, type Part, type Step, type Translation } from '../../src/engine/evaluate.js';
 import { NO_ADDR, formatAddrSet, formatAddress, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Interface, Policy } from '../../src/model/policy.js';
+import type { Interface, Policy, Rule } from '../../src/model/policy.js';
 import { PROTO, formatPortSet, portSet, protoSet } from '../../src/model/ports.js';
 import type { FwlintObs, Probe } from './probes.js';
 
@@ -41,7 +41,7 @@ const topologyCache = new WeakMap<Policy, Map<string, Policy>>();
 export function withTopology(site: Site): Policy {
   const key = [site.phonesIf, site.wanIf, site.wanAddr, site.phonesCidr, site.routerAddr ?? ''].join('|');
   let byKey = topologyCache.get(site.policy);
-  if (!byKey) topologyCache.set(site.policy, (byKey = new Map()));
+  if (!byKey) topologyCache.set(site.policy, (byKey = new Map<string, Policy>()));
   const hit = byKey.get(key);
   if (hit) return hit;
   const ifaces: Interface[] = site.policy.interfaces.map((i) => ({ ...i }));
@@ -102,6 +102,17 @@ function partOf(parts: Part[]): Part | undefined {
   return parts.find((p) => p.verdict === 'drop') ?? parts[0];
 }
 
+/** The rules that make a part's verdict uncertain, with why (FwlintObs.uncertain). */
+function uncertainty(part: Part | undefined): { uncertain: string } | Record<string, never> {
+  if (!part || part.maybe.length === 0) return {};
+  const why = (r: Part['maybe'][number]): string => {
+    const u = r.match.uncertain?.[0];
+    return u ? u.why : 'it matches hostnames or URL tables';
+  };
+  const text = part.maybe.map((r) => `${r.label} (line ${r.loc.line}) might match: ${why(r)}`).join('; ');
+  return { uncertain: text };
+}
+
 function verdictText(part: Part | undefined): string {
   if (!part) return 'no base chain on the path';
   return describeStep(part.decidedBy);
@@ -134,7 +145,7 @@ function outboundPart(site: Site, p: Probe): Part | undefined {
 
 function outbound(site: Site, p: Probe): FwlintObs {
   const part = outboundPart(site, p);
-  if (!part || part.verdict !== 'accept') return { passed: false, by: verdictText(part) };
+  if (part?.verdict !== 'accept') return { passed: false, by: verdictText(part), ...uncertainty(part) };
   const by = verdictText(part);
   const d = lastOf(part, 'dnat');
   // Delivered to the provider: accepted, routed out of the WAN, still addressed to the provider.
@@ -169,7 +180,7 @@ function outbound(site: Site, p: Probe): FwlintObs {
 function reply(site: Site, p: Probe): FwlintObs {
   const o = p.of;
   const out = o ? outboundPart(site, o) : undefined;
-  if (!o || !out || out.verdict !== 'accept') return { passed: false, by: 'the outbound packet is dropped' };
+  if (!o || out?.verdict !== 'accept') return { passed: false, by: 'the outbound packet is dropped' };
   const b = out.box;
   const flow: Box = {
     ...b,
@@ -184,14 +195,55 @@ function reply(site: Site, p: Probe): FwlintObs {
   };
   const part = partOf(trace(site, flow, 'forward'));
   const state = out.untracked ? 'untracked' : 'established';
-  return { passed: part?.verdict === 'accept', by: `${state}: ${verdictText(part)}` };
+  return { passed: part?.verdict === 'accept', by: `${state}: ${verdictText(part)}`, ...uncertainty(part) };
+}
+
+/**
+ * The firewall's echo reply: a packet it sends itself, through the output and postrouting stages
+ * (docs/semantics.md#nft-hooks). It belongs to the request's connection (established) when the
+ * request was tracked; after an untracked request conntrack finds no entry and an echo reply cannot
+ * start one (nf_conntrack_icmp), so it reads invalid. Locally sent packets have no input interface.
+ */
+function echoReply(site: Site, request: Part): Part | undefined {
+  const b = request.out;
+  const flow: Box = {
+    ...b,
+    src: b.dst,
+    dst: b.src,
+    iif: NameSet.of(['(local)']),
+    oif: NameSet.of([site.wanIf]),
+    state: NameSet.of([request.untracked ? 'invalid' : 'established']),
+  };
+  return partOf(traceOutput(withTopology(site), flow, { wan: [site.wanIf] }));
+}
+
+/** Rules of the output stages that match an ICMP type (fwlint models ICMP as echo requests only). */
+function icmpTypeRules(site: Site): Rule[] {
+  const out: Rule[] = [];
+  for (const st of site.policy.ruleset.output ?? [])
+    for (const c of st.chains)
+      for (const r of site.policy.ruleset.chains[c]?.rules ?? [])
+        if (/\bicmp(v6)? type\b/.test(r.text ?? '')) out.push(r);
+  return out;
 }
 
 function ping(site: Site, p: Probe): FwlintObs {
   const part = partOf(trace(site, packet(p, site.wanIf, undefined, 'new')));
   const d = part ? lastOf(part, 'dnat') : undefined;
   const by = verdictText(part);
-  return { passed: part?.verdict === 'accept', by: d && part ? `${dnatText(d, part)}; ${by}` : by };
+  const request = d && part ? `${dnatText(d, part)}; ${by}` : by;
+  const back = part?.verdict === 'accept' && part.path === 'input' ? echoReply(site, part) : undefined;
+  const typed = back ? icmpTypeRules(site) : [];
+  const unsure = typed.length
+    ? {
+        uncertain:
+          `${typed.map((r) => `${r.label} (line ${r.loc.line})`).join(', ')} might match the echo reply: ` +
+          'fwlint evaluates ICMP type matches for echo requests only',
+      }
+    : uncertainty(back?.verdict === 'drop' ? back : part);
+  if (back?.verdict === 'drop')
+    return { passed: false, by: `${request}; the echo reply is dropped by ${verdictText(back)}`, ...unsure };
+  return { passed: part?.verdict === 'accept', by: request, ...unsure };
 }
 
 function forward(site: Site, p: Probe): FwlintObs {
@@ -211,21 +263,22 @@ function forward(site: Site, p: Probe): FwlintObs {
 /** The idle timeout the engine gives the accepted, tracked outbound UDP connection. */
 function timeout(site: Site, p: Probe): FwlintObs {
   const part = p.of ? outboundPart(site, p.of) : undefined;
-  if (!part || part.verdict !== 'accept') return { passed: false, by: 'the outbound packet is dropped' };
+  if (part?.verdict !== 'accept') return { passed: false, by: 'the outbound packet is dropped' };
   if (part.untracked) {
     const n = part.trail.find((s) => s.effect === 'notrack');
     return { passed: true, by: `untracked${n ? ` by ${ruleName(n)}` : ''}`, timeout: 'untracked' };
   }
   const t = part.udpTimeout ?? site.policy.sessions.udpTimeout;
   const step = [...part.trail].reverse().find((s) => s.rule?.udpTimeout === t);
-  const where = step ? `set by ${ruleName(step)}` : `global, ${t.source}`;
+  const global = t === site.policy.sessions.udpTimeout;
+  const where = step ? `set by ${ruleName(step)}` : global ? `global, ${t.source}` : t.reason;
   return { passed: true, by: `${t.value} s (${where})`, timeout: t.value };
 }
 
 export function fwlintAnswer(site: Site, p: Probe): FwlintObs {
   switch (p.kind) {
     case 'out':
-      return outbound(site, p);
+      return { ...outbound(site, p), ...uncertainty(outboundPart(site, p)) };
     case 'reply':
       return reply(site, p);
     case 'ping':

@@ -7,13 +7,14 @@ import { rng } from '../../bench/rng.js';
  * forward, postrouting and input hooks at distinct priorities, accept/drop policies, regular chains
  * reached by jump/goto with return, named sets and verdict maps with intervals, ct state matches
  * and vmaps, notrack, ct helper and ct timeout objects, NAT (masquerade/snat with and without
- * random/fully-random/persistent, port ranges, NAT exemptions, dnat port-forwards). The same seed
- * always gives the same text.
+ * random/fully-random/persistent, port ranges, NAT exemptions, dnat port-forwards), output chains
+ * (the firewall's own echo replies), `ipsec in` matches, `th` ports with and without a protocol match,
+ * negated state sets and (rarely) flag lists. The same seed always gives the same text.
  */
 export const GEN_SITE = { phones: '10.20.0.0/24@vlan20', wan: 'wan0', profile: 'ipnordic' } as const;
 
 type Family = 'inet' | 'ip' | 'ip6';
-type Hook = 'prerouting' | 'forward' | 'postrouting' | 'input';
+type Hook = 'prerouting' | 'forward' | 'postrouting' | 'input' | 'output';
 
 class Gen {
   private readonly r: () => number;
@@ -40,7 +41,10 @@ class Gen {
   priority(hook: Hook): number {
     const set = this.used.get(hook) ?? new Set<number>();
     this.used.set(hook, set);
-    const choices = hook === 'prerouting' ? [-300, -250, -150, -50, 0, 10, 50] : [-150, -50, -10, 0, 10, 50, 100];
+    const choices =
+      hook === 'prerouting' || hook === 'output'
+        ? [-300, -250, -150, -50, 0, 10, 50]
+        : [-150, -50, -10, 0, 10, 50, 100];
     const free = choices.filter((p) => !set.has(p));
     const p = free.length ? this.pick(free) : this.int(-400, 400);
     set.add(p);
@@ -70,6 +74,16 @@ function portExpr(g: Gen, list: string[]): string {
   return g.pick(list);
 }
 
+/**
+ * A ct state match. A negated list is mostly written as a set (`!= { a, b }`, "not in"); the flag-list
+ * form `!= a,b` is rare: its meaning depends on the nft release (docs/semantics.md#nft-syntax).
+ */
+function ctState(g: Gen): string {
+  const s = g.pick(STATES);
+  if (!g.chance(0.15)) return `ct state ${s}`;
+  return s.includes(',') && g.chance(0.8) ? `ct state != { ${s.split(',').join(', ')} }` : `ct state != ${s}`;
+}
+
 /** A conjunction of 0-3 matches valid in a table of this family (one transport protocol per rule). */
 function matches(g: Gen, fam: Family, hook: Hook, sets: string[]): string {
   const m: string[] = [];
@@ -83,7 +97,7 @@ function matches(g: Gen, fam: Family, hook: Hook, sets: string[]): string {
   };
   for (let i = 0; i < n; i++) {
     const k = g.int(0, 9);
-    if (k === 0 && hook !== 'postrouting')
+    if (k === 0 && hook !== 'postrouting' && hook !== 'output')
       m.push(`iifname ${g.chance(0.15) ? '!= ' : ''}"${g.pick(['vlan20', 'wan0', 'lan0'])}"`);
     else if (k === 1 && hook !== 'prerouting' && hook !== 'input')
       m.push(
@@ -106,14 +120,19 @@ function matches(g: Gen, fam: Family, hook: Hook, sets: string[]): string {
     else if (k === 4 && proto('udp'))
       m.push(`udp dport ${sets.includes('uports') && g.chance(0.3) ? '@uports' : portExpr(g, UDP_PORTS)}`);
     else if (k === 5 && proto('tcp')) m.push(`tcp dport ${portExpr(g, TCP_PORTS)}`);
-    else if (k === 6) m.push(`ct state ${g.chance(0.15) ? '!= ' : ''}${g.pick(STATES)}`);
+    else if (k === 6) m.push(ctState(g));
     else if (k === 7 && !l4) {
       const p = g.pick(['udp', 'tcp', '{ tcp, udp }']);
       l4 = p === 'udp' ? 'udp' : p === 'tcp' ? 'tcp' : 'th';
       m.push(`meta l4proto ${p}`);
     } else if (k === 8 && !v4) m.push(`ip6 saddr ${g.pick(['2001:db8::/32', '::/0', 'fd00::/8'])}`);
     else if (k === 8 && proto('udp')) m.push(`udp sport ${g.pick(['40000-40004', '40005-40020', '5060'])}`);
-    else if (k === 9) m.push(`th dport ${g.pick(['5060', '10000-65000', '123', '1-1023'])}`);
+    else if (k === 9) {
+      // Mostly the documented form (a protocol match first); bare `th` reads any transport header.
+      const bare = !!l4 || g.chance(0.2);
+      if (!bare) l4 = 'th';
+      m.push(`${bare ? '' : 'meta l4proto { tcp, udp } '}th dport ${g.pick(['5060', '10000-65000', '123', '1-1023'])}`);
+    }
   }
   return m.join(' ');
 }
@@ -195,13 +214,44 @@ function filterTable(g: Gen, ti: number): void {
   if (g.chance(0.6)) hooks.push('prerouting');
   if (g.chance(0.3)) hooks.push('postrouting');
   if (g.chance(0.5)) hooks.push('input');
+  if (g.chance(0.25)) hooks.push('output');
   for (const hook of hooks) baseChain(g, t, hook);
   g.line('}');
 }
 
+/**
+ * An ICMP match for the output hook: mostly by protocol; rarely by type (fwlint's ICMP flows are echo
+ * requests, so it answers an echo reply meeting a type match as uncertain).
+ */
+function icmpOut(g: Gen, fam: Family): string {
+  const v6 = fam === 'ip6';
+  if (g.chance(0.15)) return v6 ? 'icmpv6 type echo-reply' : 'icmp type echo-reply';
+  return v6 ? 'meta l4proto ipv6-icmp' : 'meta l4proto icmp';
+}
+
+const NOTRACK_MATCHES = [
+  'udp dport 10000-65000 ',
+  'ip saddr 10.20.0.0/24 udp dport { 10000-65000 } ',
+  'iifname "vlan20" meta l4proto udp ',
+  'udp sport 40005-40007 ',
+];
+const TIMEOUT_MATCHES = [
+  'meta l4proto udp ',
+  'udp dport 5060 ',
+  'ip saddr 10.20.0.0/24 meta l4proto udp ',
+  'udp dport 10000-20000 ',
+];
+
+/** The matches valid in a table of this family (`ip …` matches need IPv4). */
+function forFamily(fam: Family, xs: readonly string[]): string[] {
+  return xs.filter((x) => fam !== 'ip6' || !x.startsWith('ip '));
+}
+
 function baseChain(g: Gen, t: TableCtx, hook: Hook): void {
   const prio = g.priority(hook);
-  const policy = g.chance(hook === 'forward' || hook === 'input' ? 0.5 : 0.15) ? 'drop' : 'accept';
+  const policy = g.chance(hook === 'forward' || hook === 'input' ? 0.5 : hook === 'output' ? 0.3 : 0.15)
+    ? 'drop'
+    : 'accept';
   g.line(`\tchain ${hook} {`);
   g.line(`\t\ttype filter hook ${hook} priority ${prio}; policy ${policy};`);
   const rules: string[] = [];
@@ -213,20 +263,20 @@ function baseChain(g: Gen, t: TableCtx, hook: Hook): void {
         : 'ct state vmap { established : accept, related : accept, invalid : drop }',
     );
   }
-  if (hook === 'prerouting' && g.chance(0.35))
-    rules.push(
-      `${g.pick(['udp dport 10000-65000 ', 'ip saddr 10.20.0.0/24 udp dport { 10000-65000 } ', 'iifname "vlan20" meta l4proto udp ', 'udp sport 40005-40007 '].filter((x) => t.fam !== 'ip6' || !x.startsWith('ip ')))}notrack`,
-    );
+  if (hook === 'prerouting' && g.chance(0.35)) rules.push(`${g.pick(forFamily(t.fam, NOTRACK_MATCHES))}notrack`);
   if ((hook === 'prerouting' || hook === 'forward') && t.helpers.length && g.chance(0.7))
     rules.push(`${g.pick(['udp dport 5060 ', 'ip saddr 10.20.0.0/24 udp dport 5060 ', ''])}ct helper set "sip5060"`);
   if ((hook === 'prerouting' || hook === 'forward') && t.timeouts.length && g.chance(0.7))
-    rules.push(
-      `${g.pick(['meta l4proto udp ', 'udp dport 5060 ', 'ip saddr 10.20.0.0/24 meta l4proto udp ', 'udp dport 10000-20000 '])}ct timeout set "udpt"`,
-    );
+    rules.push(`${g.pick(TIMEOUT_MATCHES)}ct timeout set "udpt"`);
   if (hook === 'input' && g.chance(0.6))
     rules.push(
-      `${g.pick(['iifname "wan0" ', 'ip saddr 185.72.208.0/22 ', ''].filter((x) => t.fam !== 'ip6' || !x.startsWith('ip ')))}${t.fam === 'ip6' ? 'icmpv6 type echo-request' : 'icmp type echo-request'} ${g.pick(['accept', 'drop'])}`,
+      g.pick(forFamily(t.fam, ['iifname "wan0" ', 'ip saddr 185.72.208.0/22 ', ''])) +
+        `${t.fam === 'ip6' ? 'icmpv6 type echo-request' : 'icmp type echo-request'} ${g.pick(['accept', 'drop'])}`,
     );
+  if (hook === 'input' && t.fam !== 'ip6' && g.chance(0.1)) rules.push('iifname "wan0" ipsec in reqid 1 accept');
+  // The firewall's own packets: its echo replies pass output (and postrouting).
+  if (hook === 'output' && g.chance(0.5))
+    rules.push(`${g.pick(['oifname "wan0" ', ''])}${icmpOut(g, t.fam)} ${g.pick(['accept', 'accept', 'drop'])}`);
   if (hook === 'forward' && g.chance(0.6))
     rules.push(
       `iifname "vlan20" oifname "wan0" ${t.fam !== 'ip6' && g.chance(0.5) ? 'ip saddr 10.20.0.0/24 ' : ''}accept`,

@@ -1,4 +1,5 @@
 import { NO_ADDR, formatAddress, isV6, parseAddressSpec } from '../../src/model/address.js';
+import type { PortSet } from '../../src/model/ports.js';
 import type { Match, Policy } from '../../src/model/policy.js';
 import type { SourceLocation } from '../../src/model/location.js';
 import type { AddrSet } from '../../src/model/address.js';
@@ -31,10 +32,15 @@ export interface Plan {
   skipped: string[];
 }
 
+/** The first interval of an address set (lowest first). */
+function firstInterval(s: AddrSet | undefined): readonly [bigint, bigint] | undefined {
+  for (const iv of s?.intervals() ?? []) return iv;
+  return undefined;
+}
+
 /** The first usable IPv4 host of a CIDR (the address itself for a /31 or /32). */
 export function firstHost(cidr: string): string | undefined {
-  const s = parseAddressSpec(cidr);
-  const first = s?.intervals().next().value;
+  const first = firstInterval(parseAddressSpec(cidr));
   if (!first || isV6(first[0])) return undefined;
   const [lo, hi] = first;
   return formatAddress(hi - lo >= 2n ? lo + 1n : lo);
@@ -42,7 +48,7 @@ export function firstHost(cidr: string): string | undefined {
 
 function pickPorts(ports: readonly string[] | undefined): number[] {
   const out = new Set<number>();
-  for (const r of ports && ports.length ? ports : ['1-65535']) {
+  for (const r of ports?.length ? ports : ['1-65535']) {
     const [a = 0, b = a] = r.split('-').map(Number);
     out.add(a);
     out.add(Math.floor((a + b) / 2));
@@ -79,7 +85,7 @@ export function plan(input: PlanInput): Plan {
   let sport = 40000;
   for (const f of profile.flows) {
     if (f.direction !== 'outbound') continue;
-    if ((f.audience && f.audience !== 'phones') || (f.devices && f.devices.length)) continue;
+    if (f.audience !== 'phones' || f.devices?.length) continue;
     const protos = f.protocol === 'tcp/udp' ? ['tcp', 'udp'] : [f.protocol];
     if (!protos.every((p) => p === 'tcp' || p === 'udp')) {
       skipped.push(`${f.id} (protocol ${f.protocol})`);
@@ -90,7 +96,7 @@ export function plan(input: PlanInput): Plan {
       skipped.push(`${f.id} (${f.remote.hostnames ? 'hostnames only' : 'no address'})`);
       continue;
     }
-    for (const proto of protos as ('tcp' | 'udp')[])
+    for (const proto of protos)
       for (const dst of dsts)
         for (const dport of pickPorts(f.ports)) {
           const key = `${proto} ${dst} ${dport}`;
@@ -148,25 +154,26 @@ export function plan(input: PlanInput): Plan {
     // The listener: the rule's public address when it names one host, else the WAN address.
     const only = d.match.dst ? [...d.match.dst.intervals()] : [];
     const one = only.length === 1 && only[0] && only[0][0] === only[0][1] ? firstV4(d.match.dst ?? NO_ADDR) : undefined;
-    const wan = parseAddressSpec(input.wanAddr)?.intervals().next().value?.[0];
+    const wan = firstInterval(parseAddressSpec(input.wanAddr))?.[0];
     const dst = one ?? (!d.match.dst || (wan !== undefined && d.match.dst.has(wan)) ? input.wanAddr : undefined);
     if (!dst) continue;
     const protos = d.match.proto;
     const proto = !protos || protos.has(17) ? 'udp' : protos.has(6) ? 'tcp' : undefined;
     if (!proto) continue;
     const dports = d.match.dport;
-    const dport = !dports || dports.has(5060) ? 5060 : (dports.intervals().next().value?.[0] ?? 5060);
+    const dport = !dports || dports.has(5060) ? 5060 : firstPort(dports);
     listeners.add(dst);
     const target = d.to ? firstV4(d.to) : undefined;
-    if (
-      target &&
-      phones?.has(parseAddressSpec(target)?.intervals().next().value?.[0] ?? -1n) &&
-      target !== input.phoneAddr
-    )
+    if (target && phones?.has(firstInterval(parseAddressSpec(target))?.[0] ?? -1n) && target !== input.phoneAddr)
       phoneExtras.add(target);
     addForward(proto, dst, dport, `line ${d.loc.line}`);
   }
   return { probes, remote: [...remote], listeners: [...listeners], phoneExtras: [...phoneExtras], skipped };
+}
+
+function firstPort(s: PortSet): number {
+  for (const [lo] of s.intervals()) return lo;
+  return 5060;
 }
 
 function firstV4(s: NonNullable<ReturnType<typeof parseAddressSpec>>): string | undefined {

@@ -40,6 +40,11 @@ export interface FwlintObs {
   /** forward: the address fwlint translates to. */
   to?: string;
   timeout?: number | 'untracked';
+  /**
+   * Set when fwlint's answer is explicitly uncertain: rules that might also match (Match.uncertain,
+   * hostnames) and why. Either verdict is then possible.
+   */
+  uncertain?: string;
 }
 
 export function probeName(p: Probe): string {

@@ -22,7 +22,7 @@ export function run(
     killSignal: 'SIGKILL',
   });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new Unavailable(`${cmd} is not installed`);
-  return { code: r.status ?? 124, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  return { code: r.status ?? 124, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs a command and throws with its stderr when it fails. */

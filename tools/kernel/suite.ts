@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { check } from './check.js';
+import { check, type CheckResult } from './check.js';
 import { preflight } from './preflight.js';
 import { formatLine } from './format.js';
 import { GEN_SITE, generateRuleset } from './generate.js';
@@ -32,10 +33,90 @@ interface Options {
   jsonOut?: string;
   /** Only these seeds (re-running the rulesets of an earlier run). */
   seeds?: number[];
+  /** Rulesets probed at once, each in its own set of namespaces (the probes mostly wait). */
+  jobs: number;
+}
+
+interface RulesetJob {
+  name: string;
+  file: string;
+  args: { phones: string; wan: string; profile: string };
+}
+
+/** What a worker sends back for one ruleset. */
+type Outcome = { result: CheckResult } | { error: string; unavailable?: boolean };
+
+/** One ruleset, in this process: check() or the error it threw. */
+function runOne(rs: RulesetJob): Outcome {
+  try {
+    return { result: check({ file: rs.file, ...rs.args }) };
+  } catch (e) {
+    return { error: (e as Error).message, ...(e instanceof Unavailable ? { unavailable: true } : {}) };
+  }
+}
+
+/** Worker mode (`suite.js --worker`): runs the rulesets the parent sends, one at a time. */
+function worker(): void {
+  process.on('message', (m: { i: number; rs: RulesetJob }) => {
+    process.send?.({ i: m.i, out: runOne(m.rs) });
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+/**
+ * Runs every ruleset on `jobs` worker processes (each builds its own namespaces, named after its pid)
+ * and hands each outcome to `each` as it arrives. jobs 1 runs them here, in order.
+ */
+async function runAll(list: RulesetJob[], jobs: number, each: (i: number, o: Outcome) => void): Promise<void> {
+  if (jobs <= 1 || list.length <= 1) {
+    for (const [i, rs] of list.entries()) {
+      // Yielding lets SIGINT/SIGTERM handlers (teardown) run between rulesets.
+      await new Promise((resolve) => setImmediate(resolve));
+      each(i, runOne(rs));
+    }
+    return;
+  }
+  let next = 0;
+  const workers: ChildProcess[] = [];
+  const stop = (): void => {
+    for (const w of workers) w.kill('SIGTERM');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await new Promise<void>((resolve, reject) => {
+    let open = 0;
+    const feed = (w: ChildProcess): void => {
+      const rs = list[next];
+      if (!rs) {
+        w.disconnect();
+        return;
+      }
+      w.send({ i: next++, rs });
+    };
+    for (let k = 0; k < Math.min(jobs, list.length); k++) {
+      const w = fork(process.argv[1] ?? '', ['--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      workers.push(w);
+      open++;
+      w.on('message', (m: { i: number; out: Outcome }) => {
+        try {
+          each(m.i, m.out);
+          feed(w);
+        } catch (e) {
+          stop();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+      w.on('exit', (code) => {
+        if (--open === 0) resolve();
+        else if (code !== 0 && code !== null) console.log(`a worker exited with code ${code}`);
+      });
+      feed(w);
+    }
+  });
 }
 
 function options(argv: string[]): Options {
-  const o: Options = { count: 40, seed: 1, verbose: false, fixtures: true };
+  const o: Options = { count: 40, seed: 1, verbose: false, fixtures: true, jobs: 8 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => argv[++i] ?? '';
@@ -46,13 +127,15 @@ function options(argv: string[]): Options {
     else if (a === '--keep') o.keep = next();
     else if (a === '--json') o.jsonOut = next();
     else if (a === '--seeds') o.seeds = next().split(',').map(Number);
+    else if (a === '--jobs') o.jobs = Number(next());
     else
       throw new Error(
-        `unknown argument ${a} (--count N --seed S --seeds A,B --verbose --no-fixtures --keep DIR --json FILE)`,
+        `unknown argument ${a} (--count N --seed S --seeds A,B --jobs N --verbose --no-fixtures --keep DIR --json FILE)`,
       );
   }
   if (!Number.isInteger(o.count) || o.count < 0 || !Number.isInteger(o.seed))
     throw new Error('--count and --seed take integers');
+  if (!Number.isInteger(o.jobs) || o.jobs < 1 || o.jobs > 32) throw new Error('--jobs takes an integer from 1 to 32');
   return o;
 }
 
@@ -81,8 +164,8 @@ function fixtureArgs(file: string): { phones: string; wan: string; profile: stri
   return o;
 }
 
-function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
 }
 
 async function main(): Promise<number> {
@@ -94,16 +177,16 @@ async function main(): Promise<number> {
     console.error(`test:kernel: ${(e as Error).message}`);
     return 2;
   }
-  const knownFile = readJson<KnownFile>('test/kernel/known-disagreements.json');
+  const knownFile = readJson('test/kernel/known-disagreements.json') as KnownFile;
   const known = knownFile.fixtures;
   for (const c of CAUSES)
     if (!knownFile.causes[c.id]) console.log(`note: cause ${c.id} has a recognizer but is not listed as known`);
   const byCause = new Map<string, number>();
-  const unloadable = readJson<Record<string, string>>('test/kernel/unloadable.json');
+  const unloadable = readJson('test/kernel/unloadable.json') as Record<string, string>;
   const stillKnown = new Set<string>();
   const dir = o.keep ?? mkdtempSync(join(tmpdir(), 'fwk-gen-'));
   mkdirSync(dir, { recursive: true });
-  const rulesets: { name: string; file: string; args: { phones: string; wan: string; profile: string } }[] = [];
+  const rulesets: RulesetJob[] = [];
   if (o.fixtures)
     for (const f of walk('fixtures/nftables')) rulesets.push({ name: relative('.', f), file: f, args: fixtureArgs(f) });
   const seeds = o.seeds ?? Array.from({ length: o.count }, (_, i) => o.seed + i);
@@ -114,70 +197,82 @@ async function main(): Promise<number> {
   }
   let probes = 0;
   let agree = 0;
+  let uncertain = 0;
   let knownHits = 0;
   let notRun = 0;
   const failures: string[] = [];
-  const perRuleset: { name: string; probes: number; agree: number; ms: number }[] = [];
+  const perRuleset: { name: string; probes: number; agree: number; uncertain: number; ms: number }[] = [];
   const started = Date.now();
-  try {
-    for (const rs of rulesets) {
-      // Each ruleset runs synchronously; yielding here lets SIGINT/SIGTERM handlers (teardown) run.
-      await new Promise((resolve) => setImmediate(resolve));
-      let r;
-      try {
-        r = check({ file: rs.file, ...rs.args });
-      } catch (e) {
-        if (e instanceof Unavailable) throw e;
-        failures.push(`${rs.name}: harness error: ${(e as Error).message}`);
-        console.log(`${rs.name}: harness error: ${(e as Error).message}`);
-        continue;
+  let unavailable: string | undefined;
+  const record = (rs: RulesetJob, out: Outcome): void => {
+    if ('error' in out) {
+      if (out.unavailable) {
+        unavailable = out.error;
+        throw new Unavailable(out.error);
       }
-      if (r.loadError) {
-        const why = unloadable[rs.name];
-        if (why) console.log(`${rs.name}: not loadable in this kernel (expected: ${why})`);
-        else {
-          failures.push(`${rs.name}: the kernel refused it: ${r.loadError}`);
-          console.log(`${rs.name}: the kernel refused it: ${r.loadError}`);
-        }
-        continue;
-      }
-      if (unloadable[rs.name])
-        failures.push(`${rs.name}: listed in test/kernel/unloadable.json but the kernel loads it`);
-      let a = 0;
-      let n = 0;
-      for (const l of r.lines) {
-        if (l.agree === undefined) {
-          notRun++;
-          if (o.verbose) console.log(`${rs.name}: ${formatLine(l)}`);
-          continue;
-        }
-        n++;
-        const k = known.find((x) => x.ruleset === rs.name && x.probe === l.probe);
-        // Generated rulesets: a disagreement is known when a listed cause recognizes it.
-        const cause = l.agree
-          ? undefined
-          : (k?.cause ??
-            (rs.name.startsWith('gen:')
-              ? classify(l.raw.p, l.raw.k, l.raw.f, readFileSync(rs.file, 'utf8'))
-              : undefined));
-        const isKnown = !!cause && !!knownFile.causes[cause] && (!!k || rs.name.startsWith('gen:'));
-        if (l.agree) a++;
-        else if (isKnown && cause) {
-          knownHits++;
-          byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
-          if (k) stillKnown.add(`${k.ruleset}\n${k.probe}`);
-        } else failures.push(`${rs.name}: ${l.probe}`);
-        if (o.verbose || !l.agree)
-          console.log(`${rs.name}: ${formatLine(l, isKnown)}${isKnown && cause ? ` (${cause})` : ''}`);
-        if (l.agree && k) failures.push(`${rs.name}: ${l.probe}: listed as a known disagreement but now agrees`);
-      }
-      probes += n;
-      agree += a;
-      perRuleset.push({ name: rs.name, probes: n, agree: a, ms: r.ms });
-      console.log(`${rs.name}: ${a}/${n} agree${n - a ? ` (${n - a} not: see above)` : ''} in ${r.ms} ms`);
+      failures.push(`${rs.name}: harness error: ${out.error}`);
+      console.log(`${rs.name}: harness error: ${out.error}`);
+      return;
     }
+    const r = out.result;
+    if (r.loadError) {
+      const why = unloadable[rs.name];
+      if (why) console.log(`${rs.name}: not loadable in this kernel (expected: ${why})`);
+      else {
+        failures.push(`${rs.name}: the kernel refused it: ${r.loadError}`);
+        console.log(`${rs.name}: the kernel refused it: ${r.loadError}`);
+      }
+      return;
+    }
+    if (unloadable[rs.name]) failures.push(`${rs.name}: listed in test/kernel/unloadable.json but the kernel loads it`);
+    let a = 0;
+    let u = 0;
+    let n = 0;
+    const text = readFileSync(rs.file, 'utf8');
+    for (const l of r.lines) {
+      if (l.agree === undefined) {
+        notRun++;
+        if (o.verbose) console.log(`${rs.name}: ${formatLine(l)}`);
+        continue;
+      }
+      n++;
+      const k = known.find((x) => x.ruleset === rs.name && x.probe === l.probe);
+      // Generated rulesets: a disagreement is known when a listed cause recognizes it.
+      const cause =
+        l.agree || l.uncertain
+          ? undefined
+          : (k?.cause ?? (rs.name.startsWith('gen:') ? classify(l.raw.p, l.raw.k, l.raw.f, text) : undefined));
+      const isKnown = !!cause && !!knownFile.causes[cause] && (!!k || rs.name.startsWith('gen:'));
+      if (l.agree) a++;
+      else if (l.uncertain) u++;
+      else if (isKnown && cause) {
+        knownHits++;
+        byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
+        if (k) stillKnown.add(`${k.ruleset}\n${k.probe}`);
+      } else failures.push(`${rs.name}: ${l.probe}`);
+      if (o.verbose || !l.agree)
+        console.log(`${rs.name}: ${formatLine(l, isKnown)}${isKnown && cause ? ` (${cause})` : ''}`);
+      if ((l.agree || l.uncertain) && k)
+        failures.push(
+          `${rs.name}: ${l.probe}: listed as a known disagreement but now ${l.agree ? 'agrees' : 'is uncertain'}`,
+        );
+    }
+    probes += n;
+    agree += a;
+    uncertain += u;
+    perRuleset.push({ name: rs.name, probes: n, agree: a, uncertain: u, ms: r.ms });
+    const rest = n - a - u;
+    console.log(
+      `${rs.name}: ${a}/${n} agree${u ? `, ${u} uncertain (consistent)` : ''}${rest ? ` (${rest} not: see above)` : ''} in ${r.ms} ms`,
+    );
+  };
+  try {
+    await runAll(rulesets, o.jobs, (i, out) => {
+      const rs = rulesets[i];
+      if (rs) record(rs, out);
+    });
   } catch (e) {
-    console.error(`test:kernel: ${(e as Error).message}`);
+    console.error(`test:kernel: ${unavailable ?? (e as Error).message}`);
     return 2;
   } finally {
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
@@ -191,23 +286,43 @@ async function main(): Promise<number> {
   const kernel = must('uname', ['-r']).trim();
   console.log(
     `kernel ${kernel}: ${perRuleset.length} rulesets probed (${rulesets.length - ran} fixtures, ${ran} generated from seed ${o.seed}), ` +
-      `${probes} probes, ${agree} agree, ${knownHits} known disagreements, ${probes - agree - knownHits} new disagreements, ${notRun} not run, ${secs} s`,
+      `${probes} probes, ${agree} agree, ${uncertain} uncertain (consistent), ${knownHits} known disagreements, ` +
+      `${probes - agree - uncertain - knownHits} new disagreements, ${notRun} not run, ${secs} s (${o.jobs} at once)`,
   );
   if (o.jsonOut)
     writeFileSync(
       o.jsonOut,
       JSON.stringify(
-        { kernel, seed: o.seed, perRuleset, probes, agree, knownHits, byCause: Object.fromEntries(byCause), failures },
+        {
+          kernel,
+          nft: nftVersion(),
+          seed: o.seed,
+          seconds: Number(secs),
+          jobs: o.jobs,
+          perRuleset,
+          probes,
+          agree,
+          uncertain,
+          knownHits,
+          byCause: Object.fromEntries(byCause),
+          failures,
+        },
         null,
         1,
       ),
     );
   for (const [c, n] of [...byCause].sort()) console.log(`known ${c}: ${n} probes (${knownFile.causes[c] ?? ''})`);
   for (const f of failures) console.log(`FAIL ${f}`);
-  console.log(`${agree}/${probes} probes agree with the kernel`);
+  console.log(`${agree}/${probes} probes agree with the kernel, ${uncertain} uncertain (consistent)`);
   return failures.length ? 1 : 0;
 }
 
-void main().then((code) => {
-  process.exitCode = code;
-});
+function nftVersion(): string {
+  return must('nft', ['--version']).trim();
+}
+
+if (process.argv.includes('--worker')) worker();
+else
+  void main().then((code) => {
+    process.exitCode = code;
+  });
