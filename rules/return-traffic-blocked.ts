@@ -4,6 +4,7 @@ import { finding } from '../src/lint/finding.js';
 import { ANY_PORT } from '../src/model/ports.js';
 import { NameSet } from '../src/model/name-set.js';
 import type { Finding } from '../src/model/finding.js';
+import type { Rule } from '../src/model/policy.js';
 import { reportBlocked } from './blocked.js';
 import { describeFlow, evaluatedFlows } from './required-flows.js';
 import { cite, settingsOf } from './settings.js';
@@ -71,8 +72,25 @@ export const returnTrafficBlocked: LintRule = {
             oif: b.iif,
             state: NameSet.of([p.untracked ? 'untracked' : 'established']),
           };
+          const parts = tracePath(ctx.policy, reply, { path: 'forward', wan: ctx.wan });
+          // Let back, unless a deny rule fwlint cannot decide matches them (Match.uncertain, hostname members).
+          const doubt = parts.flatMap((q) => (q.verdict === 'accept' ? q.maybe : [])).find(denies);
+          if (doubt)
+            out.push(
+              finding(this.meta, ctx, {
+                level: req.severity === 'error' ? 'warning' : req.severity,
+                requirement: req.id,
+                loc: doubt.loc,
+                uncertain: true,
+                message:
+                  `${doubt.label} may block the replies to "${ev.req.description}": fwlint cannot decide whether ` +
+                  `it matches them (${whyUncertain(doubt)}). Write the match so its meaning is exact, or accept ` +
+                  'established and related traffic before it.',
+                key: ['reply-doubt', doubt.id, ev.req.id],
+              }),
+            );
           out.push(
-            ...reportBlocked(this.meta, ctx, tracePath(ctx.policy, reply, { path: 'forward', wan: ctx.wan }), reply, {
+            ...reportBlocked(this.meta, ctx, parts, reply, {
               subject: `Reply traffic of "${ev.req.description}" (${describeFlow(ev.flow)})`,
               fixRule: `${cite(req, ctx)} requires established and related traffic back in: accept it before this rule.`,
               fixDefault: `${cite(req, ctx)} requires established and related traffic back in: add an established,related accept rule.`,
@@ -96,4 +114,12 @@ function dedupe(fs: Finding[]): Finding[] {
     seen.add(k);
     return true;
   });
+}
+
+const denies = (r: Rule): boolean => r.action.kind === 'drop' || r.action.kind === 'reject';
+
+/** The rule's own account of why its match is not exact. */
+function whyUncertain(r: Rule): string {
+  const u = r.match.uncertain ?? [];
+  return u.length > 0 ? u.map((x) => x.why).join('; ') : 'it matches hostnames or URL tables';
 }

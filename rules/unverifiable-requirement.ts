@@ -9,7 +9,8 @@ import { byDecider, describeFlow, describePart, evaluatedFlows } from './require
 
 /**
  * FWL012: a requirement that cannot be checked offline — its destination is a hostname, or a rule
- * that decides it names hostnames/URL tables. Says what was found instead of guessing.
+ * that decides it names hostnames/URL tables or has a match fwlint cannot decide exactly
+ * (Match.uncertain). Says what was found instead of guessing.
  */
 export const unverifiableRequirement: LintRule = {
   meta: {
@@ -19,7 +20,9 @@ export const unverifiableRequirement: LintRule = {
     fullDescription:
       'fwlint never resolves hostnames. When a required destination is only a hostname, or a rule ' +
       'that could decide the flow matches hostnames or URL tables, the verdict depends on DNS at ' +
-      'run time; the finding says what the rules do for the concrete addresses.',
+      'run time; the finding says what the rules do for the concrete addresses. The same holds for a ' +
+      'rule whose match fwlint cannot decide exactly (an nftables `ct state != a,b` whose meaning ' +
+      'depends on the nft release, `th` ports without a protocol): the finding names the rule and why.',
     defaultLevel: 'warning',
     securitySeverity: 2.0,
     precision: 'medium',
@@ -97,12 +100,12 @@ export const unverifiableRequirement: LintRule = {
         if (!step) continue;
         const maybe = [...new Set(group.flatMap((p) => p.maybe))];
         doubtful(group, {
-          related: maybe.map((r) => ({ loc: r.loc, message: `${r.label} matches hostnames or URL tables` })),
+          related: maybe.map((r) => ({ loc: r.loc, message: `${r.label} ${doubtOf(r)}` })),
           message: headline(`Required flow "${ev.req.description}"`, `may be blocked by ${shortCause(step)}.`),
           details:
             `${describeFlow(ev.flow)}: blocked ${describePart(group, ev.flow.box)} by ${describeStep(step)} ` +
-            `unless ${maybe.map(ruleRef).join(', ')} matches through its hostname members, which cannot be checked offline. ` +
-            'Allow the provider networks by address to make the verdict certain.',
+            `unless ${maybe.map((r) => `${ruleRef(r)} matches (it ${doubtOf(r)})`).join(', ')}, which cannot be checked offline. ` +
+            'Allow the provider networks by address, with exact matches, to make the verdict certain.',
           key: [stepKey(step), ev.flow.from.label, ...maybe.map((r) => r.id)],
         });
       }
@@ -124,15 +127,25 @@ export const unverifiableRequirement: LintRule = {
           level: d.level,
           loc: r.loc,
           uncertain: true,
-          message: headline(r.label, 'blocks hostnames fwlint cannot resolve; required flows may be blocked.'),
+          message: headline(
+            r.label,
+            r.match.uncertain?.length
+              ? 'may match packets fwlint cannot decide for; required flows may be blocked.'
+              : 'blocks hostnames fwlint cannot resolve; required flows may be blocked.',
+          ),
           details:
-            `If any of the hostname members of ${r.label} (line ${r.loc.line}) resolves into a provider ` +
-            `network, it blocks required flows that are otherwise allowed: ` +
+            (r.match.uncertain?.length
+              ? `${r.label} (line ${r.loc.line}) ${doubtOf(r)}. If it matches, it blocks required flows that are ` +
+                'otherwise allowed: '
+              : `If any of the hostname members of ${r.label} (line ${r.loc.line}) resolves into a provider ` +
+                'network, it blocks required flows that are otherwise allowed: ') +
             `${names
               .slice(0, 4)
               .map((n) => `"${n}"`)
               .join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}. ` +
-            'Exclude the provider networks from this rule or check the names.',
+            (r.match.uncertain?.length
+              ? 'Exclude the provider networks from this rule or write the match so its meaning is exact.'
+              : 'Exclude the provider networks from this rule or check the names.'),
           key: ['accept-doubt', r.id],
         }),
       );
@@ -160,4 +173,13 @@ function namedRules(parts: { maybe: Rule[] }[], hosts: string[]): Rule[] {
   for (const p of parts)
     for (const r of p.maybe) if (r.match.symbolic?.some((s) => wanted.has(s.name.toLowerCase()))) rules.add(r);
   return [...rules];
+}
+
+/**
+ * Why a rule might match a packet fwlint cannot decide for: its uncertain matches (Match.uncertain,
+ * e.g. an nft-release-dependent flag list) in their own words, else its hostname/URL-table members.
+ */
+function doubtOf(r: Rule): string {
+  const u = r.match.uncertain ?? [];
+  return u.length > 0 ? `is uncertain: ${u.map((x) => x.why).join('; ')}` : 'matches hostnames or URL tables';
 }

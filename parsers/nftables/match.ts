@@ -410,7 +410,8 @@ export class CondInterpreter {
     if (pol === '!=' && Array.isArray(c.right) && states.length > 1) {
       const v = this.ctx.doc.version;
       if (v && nftAtMost(v, [1, 0, 6])) return undefined;
-      const why = `the meaning of \`ct state != a,b\` depends on the nft release that loaded the ruleset (${v ? `nft ${v} is not verified` : 'not recorded in text rulesets'})`;
+      const release = v ? `nft ${v} is not verified` : 'not recorded in text rulesets';
+      const why = `the meaning of \`ct state != a,b\` depends on the nft release that loaded the ruleset (${release})`;
       mb.uncertain.push({ field: 'state', why, loc: c.pos });
     }
     mb.names('state', pol === '==' ? NameSet.of(states) : NameSet.of(CONN_STATES.filter((s) => !states.includes(s))));

@@ -182,6 +182,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl006-random-ports.nft': [{ profiles: osb, why: 'masquerade random' }],
       'fwl007-no-ping.nft': [{ why: 'input policy drop, no echo-request accept' }],
       'fwl008-no-return.nft': [{ why: 'no ct state established accept in forward' }],
+      'fwl008-uncertain-flag-list.nft': [
+        { why: '`ct state != a,b` (nft-release dependent) may drop the replies: uncertain' },
+      ],
       'fwl009-no-dns.nft': [{ why: 'DNS neither to the firewall nor to the Internet' }],
       'fwl010-sip-open.nft': [{ why: 'SIP from any source; SIP-TLS from the provider only is fine' }],
       'fwl011-forwards.nft': [
