@@ -7,7 +7,8 @@ import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, portSet, protoSet } from '../src/model/ports.js';
 import { reportBlocked } from './blocked.js';
-import { cite, settingsOf } from './settings.js';
+import type { Part } from '../src/engine/evaluate.js';
+import { acceptedPassed, cite, settingsOf } from './settings.js';
 
 /** FWL009: phones can reach no DNS server: neither the firewall's resolver nor Internet resolvers. */
 export const dnsBlocked: LintRule = {
@@ -45,6 +46,7 @@ export const dnsBlocked: LintRule = {
     const dns = protoSet([PROTO.udp]);
     const port = portSet([[53, 53]]);
     for (const req of settingsOf(ctx, 'dns')) {
+      const accepted: { part: Part; what: string }[] = [];
       for (const all of ctx.phones) {
         // Resolvers are checked over IPv4, the family every phone network here has a route for.
         const from = { ...all, networks: all.networks.intersect(ANY_V4) };
@@ -61,14 +63,22 @@ export const dnsBlocked: LintRule = {
           state,
         });
         const fwd = evaluate(ctx.policy.ruleset, 'forward', toInternet);
-        if (fwd.some((p) => p.verdict === 'accept')) continue;
+        const resolved = fwd.find((p) => p.verdict === 'accept');
+        if (resolved) {
+          accepted.push({ part: resolved, what: `DNS (udp 53) from ${from.label} to Internet resolvers` });
+          continue;
+        }
         if (self && !self.isEmpty) {
           const local = evaluate(
             ctx.policy.ruleset,
             'input',
             box({ src: from.networks, dst: self, proto: dns, dport: port, iif: NameSet.of([from.iface]), state }),
           );
-          if (local.some((p) => p.verdict === 'accept')) continue;
+          const atFirewall = local.find((p) => p.verdict === 'accept');
+          if (atFirewall) {
+            accepted.push({ part: atFirewall, what: `DNS (udp 53) from ${from.label} to the firewall itself` });
+            continue;
+          }
         }
         out.push(
           ...reportBlocked(this.meta, ctx, fwd, toInternet, {
@@ -83,6 +93,7 @@ export const dnsBlocked: LintRule = {
           }),
         );
       }
+      acceptedPassed(ctx, req, out, 'DNS from the phones reaches a resolver.', accepted);
     }
     return out;
   },

@@ -1,3 +1,4 @@
+import type { Rule } from '../src/model/policy.js';
 import type { LintRule } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
 import type { RuleContext } from '../src/lint/context.js';
@@ -100,8 +101,14 @@ function recordPass(ctx: RuleContext, evs: EvaluatedFlow[]): void {
     req.id,
     `Allowed: ${flows}${hostnames}.`,
     [...evidence.values()],
-    doubt.length
-      ? `unless ${[...new Set(doubt.map((r) => r.label))].join(', ')} matches through hostname members`
-      : undefined,
+    doubt.length ? `unless ${[...new Set(doubt.map(mightMatch))].join(', ')}` : undefined,
   );
+}
+
+/** How a rule the engine could not decide might still match: its uncertain matches, else its hostname members. */
+function mightMatch(r: Rule): string {
+  const u = r.match.uncertain ?? [];
+  return u.length > 0
+    ? `${r.label} matches (${u.map((x) => x.why).join('; ')})`
+    : `${r.label} matches through hostname members`;
 }

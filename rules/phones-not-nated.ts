@@ -1,10 +1,11 @@
+import type { Evidence } from '../src/model/report.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import { audienceOf } from '../src/lint/flows.js';
 import { outboundNat, type SnatView } from '../src/lint/nat.js';
 import { formatAddrSet, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
-import { cite, settingsOf } from './settings.js';
+import { cite, settingPassed, settingsOf } from './settings.js';
 
 /** FWL005: phone traffic leaves to the Internet without source NAT although the provider requires NAT. */
 export const phonesNotNated: LintRule = {
@@ -42,11 +43,23 @@ export const phonesNotNated: LintRule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'nat-required')) {
+      const translating = new Map<string, Evidence>();
       for (const from of audienceOf(req, ctx)) {
         // One finding per cause: the exempting rule, or "no rule matches".
         const groups = new Map<string, { rule?: SnatView; src: AddrSet; untracked?: boolean }>();
         for (const part of outboundNat(ctx, from)) {
-          if (part.rule?.action === 'translate') continue;
+          if (part.rule?.action === 'translate') {
+            const r = part.rule;
+            if (!translating.has(r.id))
+              translating.set(r.id, {
+                text: r.implicit
+                  ? `${r.implicit} (traffic from ${from.label})`
+                  : `${r.label} translates the source address of traffic from ${from.label}`,
+                loc: r.loc,
+                ...(r.implicit ? { fromDefault: true } : {}),
+              });
+            continue;
+          }
           const k = part.untracked ? 'untracked' : (part.rule?.id ?? '');
           const g = groups.get(k);
           if (g) g.src = g.src.union(part.box.src);
@@ -74,6 +87,7 @@ export const phonesNotNated: LintRule = {
           );
         }
       }
+      settingPassed(ctx, req, out, 'The phones leave behind source NAT.', [...translating.values()]);
     }
     return out;
   },

@@ -7,7 +7,8 @@ import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
 import { reportBlocked } from './blocked.js';
 import { describeFlow, evaluatedFlows } from './required-flows.js';
-import { cite, settingsOf } from './settings.js';
+import type { Part } from '../src/engine/evaluate.js';
+import { acceptedPassed, cite, settingsOf } from './settings.js';
 
 /** FWL008: replies to the phones' allowed outbound flows do not get back in. */
 export const returnTrafficBlocked: LintRule = {
@@ -40,6 +41,7 @@ export const returnTrafficBlocked: LintRule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'return-traffic')) {
+      const back: { part: Part; what: string }[] = [];
       for (const ev of evaluatedFlows(ctx)) {
         if (ev.req.direction !== 'outbound') continue;
         for (const p of ev.parts) {
@@ -73,6 +75,7 @@ export const returnTrafficBlocked: LintRule = {
             state: NameSet.of([p.untracked ? 'untracked' : 'established']),
           };
           const parts = tracePath(ctx.policy, reply, { path: 'forward', wan: ctx.wan });
+          for (const part of parts) back.push({ part, what: `replies to "${ev.req.description}"` });
           // Let back, unless a deny rule fwlint cannot decide matches them (Match.uncertain, hostname members).
           const doubt = parts.flatMap((q) => (q.verdict === 'accept' ? q.maybe : [])).find(denies);
           if (doubt)
@@ -101,6 +104,7 @@ export const returnTrafficBlocked: LintRule = {
           );
         }
       }
+      acceptedPassed(ctx, req, out, "Replies to the phones' allowed traffic get back in.", back);
     }
     return dedupe(out);
   },

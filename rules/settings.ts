@@ -4,7 +4,9 @@ import type { Finding } from '../src/model/finding.js';
 import type { Setting } from '../src/model/location.js';
 import type { SettingKind, SettingRequirement } from '../src/model/profile.js';
 import type { Evidence, RuleMeta } from '../src/model/report.js';
-import { passed } from '../src/verdicts/record.js';
+import type { Part } from '../src/engine/evaluate.js';
+import { stepKey } from '../src/lint/finding.js';
+import { passed, stepEvidence } from '../src/verdicts/record.js';
 
 /** The profile's setting requirements of one kind that apply to this run. */
 export function settingsOf(ctx: RuleContext, kind: SettingKind): SettingRequirement[] {
@@ -69,4 +71,24 @@ export function settingPassed(
     why,
     evidence.map(({ uncertain, ...e }) => (uncertain ? { ...e, text: `${e.text}. Unconfirmed: ${uncertain}` } : e)),
   );
+}
+
+/**
+ * Records a setting requirement whose traffic the engine accepts as holding: the rule or policy that
+ * accepts each part is the evidence (once per deciding step). Dropped parts are never evidence.
+ */
+export function acceptedPassed(
+  ctx: RuleContext,
+  req: SettingRequirement,
+  out: readonly Finding[],
+  why: string,
+  accepted: readonly { part: Part; what: string }[],
+): void {
+  const evidence = new Map<string, Evidence>();
+  for (const { part, what } of accepted) {
+    if (part.verdict !== 'accept') continue;
+    const k = stepKey(part.decidedBy);
+    if (!evidence.has(k)) evidence.set(k, stepEvidence(part.decidedBy, what));
+  }
+  settingPassed(ctx, req, out, why, [...evidence.values()]);
 }

@@ -7,7 +7,7 @@ import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, protoSet } from '../src/model/ports.js';
 import { reportBlocked } from './blocked.js';
-import { cite, settingsOf } from './settings.js';
+import { acceptedPassed, cite, settingsOf } from './settings.js';
 
 /** FWL007: the provider's monitoring cannot ping the firewall's WAN address. */
 export const wanIcmpBlocked: LintRule = {
@@ -51,8 +51,9 @@ export const wanIcmpBlocked: LintRule = {
         iif: NameSet.of(ctx.wan),
         state: NameSet.of(['new']),
       });
+      const parts = evaluate(ctx.policy.ruleset, 'input', flow);
       out.push(
-        ...reportBlocked(this.meta, ctx, evaluate(ctx.policy.ruleset, 'input', flow), flow, {
+        ...reportBlocked(this.meta, ctx, parts, flow, {
           subject: `ICMP from the Internet to the WAN address (${ctx.wan.join(', ')})`,
           fixRule: `${cite(req, ctx)} requires ICMP from WAN: allow ICMP echo to the WAN address before this rule.`,
           fixDefault: `${cite(req, ctx)} requires ICMP from WAN: add a rule on the WAN interface that allows ICMP echo to the firewall.`,
@@ -60,6 +61,14 @@ export const wanIcmpBlocked: LintRule = {
           level: req.severity,
           key: ['icmp'],
         }),
+      );
+      const what = `ICMP echo from the Internet to the WAN address (${ctx.wan.join(', ')})`;
+      acceptedPassed(
+        ctx,
+        req,
+        out,
+        'ICMP echo from the Internet reaches the WAN address.',
+        parts.map((part) => ({ part, what })),
       );
     }
     return out;

@@ -43,6 +43,25 @@ describe('a setting requirement that holds names the line that makes it hold', (
     expect(v?.evidence.every((e) => e.text.includes('keeps the source port') && e.loc)).toBe(true);
   });
 
+  it('FWL005, FWL007, FWL008, FWL009: the rules that translate or accept the traffic, with their lines', () => {
+    const file = 'fixtures/nftables/rules/clean.nft';
+    const expected: [string, string, number][] = [
+      ['nat-required', 'translates the source address of traffic from vlan20', 50],
+      ['icmp-from-wan', 'accepts ICMP echo from the Internet to the WAN address', 27],
+      ['return-traffic', 'accepts replies to', 41],
+      ['dns', 'accepts DNS (udp 53) from vlan20 to Internet resolvers', 32],
+    ];
+    for (const [kind, text, line] of expected) {
+      const [v] = verdicts(file, 'ipnordic', kind);
+      expect(v?.status, kind).toBe('pass');
+      expect(v?.evidence.map((e) => e.text).join(' '), kind).toContain(text);
+      expect(
+        v?.evidence.map((e) => e.loc?.line),
+        kind,
+      ).toContain(line);
+    }
+  });
+
   it('a requirement that fails records no pass', () => {
     const [v] = verdicts(
       'fixtures/pfsense/rules/fwl006-random-ports.xml',
