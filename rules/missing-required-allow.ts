@@ -1,4 +1,5 @@
 import type { Rule } from '../src/model/policy.js';
+import { uncertainWhy } from './doubt.js';
 import type { LintRule } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
 import type { RuleContext } from '../src/lint/context.js';
@@ -107,8 +108,6 @@ function recordPass(ctx: RuleContext, evs: EvaluatedFlow[]): void {
 
 /** How a rule the engine could not decide might still match: its uncertain matches, else its hostname members. */
 function mightMatch(r: Rule): string {
-  const u = r.match.uncertain ?? [];
-  return u.length > 0
-    ? `${r.label} matches (${u.map((x) => x.why).join('; ')})`
-    : `${r.label} matches through hostname members`;
+  const why = uncertainWhy(r);
+  return why ? `${r.label} matches (${why})` : `${r.label} matches through hostname members`;
 }

@@ -6,6 +6,7 @@ import { NameSet } from '../src/model/name-set.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
 import { reportBlocked } from './blocked.js';
+import { denies, uncertainWhy } from './doubt.js';
 import { describeFlow, evaluatedFlows } from './required-flows.js';
 import type { Part } from '../src/engine/evaluate.js';
 import { acceptedPassed, cite, settingsOf } from './settings.js';
@@ -120,10 +121,5 @@ function dedupe(fs: Finding[]): Finding[] {
   });
 }
 
-const denies = (r: Rule): boolean => r.action.kind === 'drop' || r.action.kind === 'reject';
-
 /** The rule's own account of why its match is not exact. */
-function whyUncertain(r: Rule): string {
-  const u = r.match.uncertain ?? [];
-  return u.length > 0 ? u.map((x) => x.why).join('; ') : 'it matches hostnames or URL tables';
-}
+const whyUncertain = (r: Rule): string => uncertainWhy(r) ?? 'it matches hostnames or URL tables';

@@ -5,6 +5,7 @@ import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
 import { headline, shortCause } from './blocked.js';
+import { denies, uncertainWhy } from './doubt.js';
 import { byDecider, describeFlow, describePart, evaluatedFlows } from './required-flows.js';
 
 /**
@@ -162,8 +163,6 @@ function hostList(hosts: string[]): string {
   return hosts.length > 2 ? `${hosts.slice(0, 2).join(', ')} and ${hosts.length - 2} more` : hosts.join(', ');
 }
 
-const denies = (r: Rule) => r.action.kind === 'drop' || r.action.kind === 'reject';
-
 const stronger = strongerSeverity;
 
 /** Rules whose symbolic members name one of the hostnames. */
@@ -180,6 +179,6 @@ function namedRules(parts: { maybe: Rule[] }[], hosts: string[]): Rule[] {
  * e.g. an nft-release-dependent flag list) in their own words, else its hostname/URL-table members.
  */
 function doubtOf(r: Rule): string {
-  const u = r.match.uncertain ?? [];
-  return u.length > 0 ? `is uncertain: ${u.map((x) => x.why).join('; ')}` : 'matches hostnames or URL tables';
+  const why = uncertainWhy(r);
+  return why ? `is uncertain: ${why}` : 'matches hostnames or URL tables';
 }
