@@ -39,6 +39,17 @@ export function timeoutOmittedReason(obj: string): string {
 }
 
 /** docs/semantics.md#nft-helpers: helpers are assigned only by the ruleset on kernels ≥ 4.7. */
+/** The SIP helper's own timeout (nf_conntrack_sip module parameter sip_timeout, default 3600 s). */
+export const SIP_HELPER_TIMEOUT = 3600;
+
+/** Why a flow with a SIP helper keeps sip_timeout (docs/semantics.md#nft-helpers). */
+export function sipHelperTimeoutReason(helper: string, rule: string): string {
+  return (
+    `the SIP helper ${helper} (attached by ${rule}) refreshes the connection with sip_timeout ` +
+    `on every packet (nf_conntrack_sip, default ${SIP_HELPER_TIMEOUT} s; docs/semantics.md#nft-helpers)`
+  );
+}
+
 export const SIP_HELPER_DEFAULT_REASON =
   'no `ct helper set` assigns a helper of type "sip": since Linux 4.7 the kernel assigns helpers ' +
   'only when the ruleset says so (docs/semantics.md#nft-helpers)';

@@ -2,6 +2,7 @@ import type { Setting } from '../../src/model/location.js';
 import type { Action, Rule, Unsupported } from '../../src/model/policy.js';
 import { contentId } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
+import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import type { Flat } from './expand.js';
 import type { NChain, NRule, NTable, Pos } from './ir.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
@@ -107,9 +108,17 @@ export function buildChain(
         const t = timeoutOf(table, x.name, x.pos);
         if (t && !rule.udpTimeout) rule.udpTimeout = t;
       }
+      // A SIP helper refreshes its connection with sip_timeout on every packet (sip_help_udp), after the
+      // protocol's own refresh: it wins over the timeout policy and the sysctl (docs/semantics.md#nft-helpers).
+      // nft_ct_helper_obj_eval attaches a helper only to flows of its protocol (udp unless it says otherwise).
       const h = flat.helpers.map((x) => table.helpers.get(x.name)).find((x) => x !== undefined);
-      if (h)
-        rule.helper = { name: h.name, type: h.helperType, loc: h.pos, ...(h.protocol ? { protocol: h.protocol } : {}) };
+      if (h?.helperType.toLowerCase() === 'sip' && (h.protocol ?? 'udp').toLowerCase() === 'udp')
+        rule.helperTimeout = {
+          value: SIP_HELPER_TIMEOUT,
+          source: 'default',
+          loc: h.pos,
+          reason: sipHelperTimeoutReason(h.name, label),
+        };
       info.entries.push({ rule, flat, nrule });
     }
   }

@@ -130,9 +130,6 @@ export function evaluate(
   return env.done;
 }
 
-/** The SIP helper's own timeout (nf_conntrack_sip module parameter sip_timeout, default 3600 s). */
-export const SIP_HELPER_TIMEOUT = 3600;
-
 /**
  * The path of a packet the firewall itself sends (an echo reply, docs/semantics.md#nft-hooks): the
  * output stages (nftables: output, then postrouting). Parts report the input path (local traffic).
@@ -152,31 +149,15 @@ function udpTimeoutOf(policy: Policy, p: Part): Setting<number> | undefined {
   const all = [...policy.ruleset.forward, ...policy.ruleset.input, ...(policy.ruleset.output ?? [])];
   const raw = new Set(all.filter((s) => s.kind === 'raw').map((s) => s.name));
   const steps = p.trail.filter((s) => !raw.has(s.stage));
-  // A SIP helper refreshes its connection with sip_timeout on every packet (sip_help_udp), after the
-  // protocol's own refresh: it wins over the timeout policy and the sysctl (docs/semantics.md#nft-helpers).
-  const helper = steps.find((s) => sipHelperForUdp(s.rule?.helper));
-  if (helper?.rule?.helper) {
-    const h = helper.rule.helper;
-    return {
-      value: SIP_HELPER_TIMEOUT,
-      source: 'default',
-      loc: h.loc,
-      reason:
-        `the SIP helper ${h.name} (attached by ${helper.rule.label}) refreshes the connection with sip_timeout ` +
-        `on every packet (nf_conntrack_sip, default ${SIP_HELPER_TIMEOUT} s; docs/semantics.md#nft-helpers)`,
-    };
-  }
+  // A helper's own timeout wins over the timeout policy and the sysctl (the parser says which and why).
+  const helper = steps.find((s) => s.rule?.helperTimeout)?.rule?.helperTimeout;
+  if (helper) return helper;
   // The last rule on the path that sets one (pf `statetimeout` on the passing rule, nftables `ct timeout set`).
   for (let i = steps.length - 1; i >= 0; i--) {
     const t = steps[i]?.rule?.udpTimeout;
     if (t) return t;
   }
   return policy.sessions.udpTimeout;
-}
-
-/** A helper object of type sip for UDP: nft_ct_helper_obj_eval attaches it only to flows of its protocol. */
-function sipHelperForUdp(h: Rule['helper']): boolean {
-  return !!h && h.type.toLowerCase() === 'sip' && (h.protocol ?? 'udp').toLowerCase() === 'udp';
 }
 
 function runStages(env: Env, path: PathName, from: number, start: Piece[]): void {

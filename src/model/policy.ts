@@ -121,8 +121,11 @@ export interface Rule {
   keepState?: boolean;
   /** Per-rule UDP idle timeout override (pf `statetimeout`, OPNsense `udp-multiple`...). */
   udpTimeout?: Setting<number>;
-  /** A conntrack helper the rule attaches to new connections (nftables `ct helper set "name"`). */
-  helper?: { name: string; type: string; protocol?: string; loc: SourceLocation };
+  /**
+   * The UDP timeout a conntrack helper this rule attaches imposes on the connection, over any timeout
+   * policy (nftables `ct helper set` of a SIP helper: sip_timeout). Where it comes from is in its reason.
+   */
+  helperTimeout?: Setting<number>;
   /** Set for rules the platform adds by itself; says what and why. */
   implicit?: string;
   /** Normalized text of the rule without secrets, for fingerprints and inline suppressions. */
