@@ -357,13 +357,19 @@ function paramKey(raw: string): string | null {
   return k;
 }
 
-/** Short values repeat too (accept, forward, tcp, LAN, 443): one string each, so big exports stay light. */
+/**
+ * Short values repeat too (accept, forward, tcp, LAN, 443): one string each, so big exports stay light.
+ * Addresses and comments are mostly unique: they are not looked up, so an address list of 50k
+ * entries before the filter rules cannot crowd the repeated words out of the table.
+ */
 const shortValues = new Map<string, string>();
-function shortValue(v: string): string {
-  if (v.length > 16) return v;
+const UNIQUE_VALUES = new Set(['address', 'src-address', 'dst-address', 'comment', 'to-addresses', 'mac-address']);
+function shortValue(key: string, v: string): string {
+  if (v.length > 16 || UNIQUE_VALUES.has(key)) return v;
   const hit = shortValues.get(v);
   if (hit !== undefined) return hit;
-  if (shortValues.size < 8192) shortValues.set(v, v);
+  if (shortValues.size >= 8192) shortValues.clear();
+  shortValues.set(v, v);
   return v;
 }
 
@@ -377,7 +383,7 @@ function readArgs(words: readonly Word[]): Args {
     const key = eq > 0 ? paramKey(raw.slice(0, eq)) : null;
     if (key !== null) {
       const neg = raw.charCodeAt(eq + 1) === 33; /* ! */
-      props.put(key, shortValue(unquote(raw.slice(neg ? eq + 2 : eq + 1))), neg, w.start, w.end);
+      props.put(key, shortValue(key, unquote(raw.slice(neg ? eq + 2 : eq + 1))), neg, w.start, w.end);
       continue;
     }
     if (/^![a-z0-9.\-_]+$/i.test(w.raw)) {

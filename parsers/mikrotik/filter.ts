@@ -7,7 +7,8 @@ import type { Ctx } from './context.js';
 import type { Item, Store } from './store.js';
 import { contentId } from '../toolkit/hash.js';
 import { quoted } from '../toolkit/labels.js';
-import { entryId, ruleText } from './text.js';
+import { entryHash, ruleText } from './text.js';
+import { hashId } from '../toolkit/ids.js';
 import { natAction } from './nat.js';
 
 /**
@@ -233,17 +234,21 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
   for (const u of bm.unsupported) ctx.unsupportedAt(u.span, u.what, `${label()}: ${u.why}`, u.what.split('=')[0]);
 
   // NAT rules keep the ids they had as port-forward / source-NAT entries (finding fingerprints).
-  const id = t.nat
-    ? ctx.uniqueId(contentId(chainName === 'srcnat' ? 'srcnat' : 'dstnat', ruleText(t.menu, item), comment))
-    : ctx.uniqueId(entryId(t.idPrefix, t.menu, item, comment));
-  if (!bm.eitherPort) return [new EntryRule(ctx, t, item, index, id, bm.match, action)];
+  // Filter and raw entries keep their content hash; the id string is built when read.
+  let id: string | number;
+  let nth = 1;
+  if (t.nat)
+    id = ctx.uniqueId(contentId(chainName === 'srcnat' ? 'srcnat' : 'dstnat', ruleText(t.menu, item), comment));
+  else {
+    id = entryHash(t.menu, item, comment);
+    nth = ctx.hashOccurrence(t.idPrefix, id);
+  }
+  if (!bm.eitherPort) return [new EntryRule(ctx, t, item, index, id, nth, bm.match, action)];
   // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
   const d = { ...bm.match, dport: bm.match.dport ? bm.match.dport.intersect(bm.eitherPort) : bm.eitherPort };
   const s = { ...bm.match, sport: bm.match.sport ? bm.match.sport.intersect(bm.eitherPort) : bm.eitherPort };
-  return [
-    new EntryRule(ctx, t, item, index, id, d, action),
-    new EntryRule(ctx, t, item, index, ctx.uniqueId(`${id}:src-port`), s, action),
-  ];
+  const first = new EntryRule(ctx, t, item, index, id, nth, d, action);
+  return [first, new EntryRule(ctx, t, item, index, ctx.uniqueId(`${first.id}:src-port`), 1, s, action)];
 }
 
 /** `rule "comment"` (`NAT rule "…"`), else the table's label and the entry's print number. */
@@ -257,25 +262,43 @@ function ruleLabel(t: Table, item: Item, index: number): string {
  * for them: a 100k-rule export then builds neither 100k locations nor 100k texts up front.
  */
 class EntryRule implements Rule {
-  readonly id: string;
   readonly match: Match;
   readonly action: Action;
   private readonly ctx: Ctx;
   private readonly table: Table;
   private readonly item: Item;
   private readonly index: number;
+  /** The id, or the content hash it is built from (with `nth`, its occurrence: toolkit/ids.ts hashId). */
+  private readonly key: string | number;
+  private readonly nth: number;
+  private cachedId?: string;
   private cachedLoc?: SourceLocation;
   private cachedText?: string;
   private cachedLabel?: string;
 
-  constructor(ctx: Ctx, table: Table, item: Item, index: number, id: string, match: Match, action: Action) {
+  constructor(
+    ctx: Ctx,
+    table: Table,
+    item: Item,
+    index: number,
+    key: string | number,
+    nth: number,
+    match: Match,
+    action: Action,
+  ) {
     this.ctx = ctx;
     this.table = table;
     this.item = item;
     this.index = index;
-    this.id = id;
+    this.key = key;
+    this.nth = nth;
     this.match = match;
     this.action = action;
+  }
+
+  get id(): string {
+    const key = this.key;
+    return typeof key === 'string' ? key : (this.cachedId ??= hashId(this.table.idPrefix, key, this.nth));
   }
 
   get label(): string {

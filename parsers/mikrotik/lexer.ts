@@ -344,33 +344,42 @@ const SIMPLE_ESCAPES: Record<string, string> = {
  */
 export function unquote(raw: string): string {
   if (!raw.includes('"') && !raw.includes('\\')) return raw;
-  let out = '';
+  // Runs of plain characters are taken as slices and joined once: one flat string, not a rope per character.
+  const parts: string[] = [];
   let bytes: number[] = [];
   const flush = (): void => {
     if (bytes.length) {
-      out += Buffer.from(bytes).toString('utf8');
+      parts.push(Buffer.from(bytes).toString('utf8'));
       bytes = [];
     }
   };
-  for (let k = 0; k < raw.length; k++) {
-    const ch = raw.charAt(k);
-    if (ch === '"') continue;
-    if (ch === '\\' && k + 1 < raw.length) {
-      const a = raw.charAt(k + 1);
-      const b = raw[k + 2];
-      if (/[0-9A-F]/.test(a) && b !== undefined && /[0-9A-F]/.test(b)) {
-        bytes.push(parseInt(a + b, 16));
-        k += 2;
-        continue;
-      }
+  let run = 0;
+  const take = (k: number): void => {
+    if (k > run) {
       flush();
-      out += SIMPLE_ESCAPES[a] ?? a;
-      k++;
-      continue;
+      parts.push(raw.slice(run, k));
     }
-    flush();
-    out += ch;
+  };
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw.charCodeAt(k);
+    // A backslash at the very end is a plain character.
+    if ((c !== DQ && c !== BSL) || (c === BSL && k + 1 >= raw.length)) continue;
+    take(k);
+    run = k + 1;
+    if (c === DQ) continue;
+    const a = raw.charAt(k + 1);
+    const b = raw[k + 2];
+    if (/[0-9A-F]/.test(a) && b !== undefined && /[0-9A-F]/.test(b)) {
+      bytes.push(parseInt(a + b, 16));
+      k += 2;
+    } else {
+      flush();
+      parts.push(SIMPLE_ESCAPES[a] ?? a);
+      k++;
+    }
+    run = k + 1;
   }
+  take(raw.length);
   flush();
-  return out;
+  return parts.join('');
 }

@@ -106,6 +106,36 @@ export class Props {
     return this.at(n * STRIDE);
   }
 
+  /** The value of the n-th property, without making a Prop. */
+  valueAt(n: number): string {
+    return this.d[n * STRIDE + 1] as string;
+  }
+
+  /** Whether the n-th property is negated, without making a Prop. */
+  negatedAt(n: number): boolean {
+    return (this.d[n * STRIDE + 2] as number) < 0;
+  }
+
+  /**
+   * Positions of the properties in key order (as `keys().sort()`), written into `out` (reused by the
+   * caller, so hashing 100k entries allocates no key lists). Insertion sort: a dozen keys at most.
+   */
+  sortedOrder(out: number[]): number[] {
+    const d = this.d;
+    const n = d.length / STRIDE;
+    out.length = 0;
+    for (let i = 0; i < n; i++) {
+      const key = d[i * STRIDE] as string;
+      let j = out.length;
+      while (j > 0 && key < (d[(out[j - 1] ?? 0) * STRIDE] as string)) {
+        out[j] = out[j - 1] ?? 0;
+        j--;
+      }
+      out[j] = i;
+    }
+    return out;
+  }
+
   keys(): string[] {
     const out: string[] = [];
     for (let i = 0; i < this.d.length; i += STRIDE) out.push(this.d[i] as string);

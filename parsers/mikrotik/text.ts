@@ -2,20 +2,25 @@ import { Hasher } from '../toolkit/hash.js';
 import type { Item } from './store.js';
 
 /**
- * Content id of a firewall entry: the hash of what its normalized text (ruleText) says, and its
- * comment, computed without building the text.
+ * Content hash of a firewall entry: the hash of what its normalized text (ruleText) says, and its
+ * comment, computed without building the text. `hashText(prefix, entryHash(…))` is its id.
  */
-export function entryId(prefix: string, menu: string, item: Item, comment: string): string {
-  const h = new Hasher().add(menu);
-  const keys = item.props.keys().sort();
-  for (const key of keys) {
+export function entryHash(menu: string, item: Item, comment: string): number {
+  const h = hasher.reset().add(menu);
+  const props = item.props;
+  for (const n of props.sortedOrder(order)) {
+    const key = props.keyAt(n);
     if (TEXT_SKIP.has(key)) continue;
     h.add(key)
-      .add(item.props.negated(key) ? '!' : '')
-      .add(item.props.value(key) ?? '');
+      .add(props.negatedAt(n) ? '!' : '')
+      .add(props.valueAt(n));
   }
-  return h.add(comment).id(prefix);
+  return h.add(comment).value();
 }
+
+/** Scratch state of entryHash (one call at a time). */
+const order: number[] = [];
+const hasher = new Hasher();
 
 /** Keys left out of a rule's normalized text: bookkeeping that does not change what the rule does. */
 const TEXT_SKIP = new Set(['comment', 'log', 'log-prefix', 'disabled', '.number']);

@@ -1,5 +1,5 @@
 import type { Unsupported } from '../../src/model/policy.js';
-import { IdRegistry } from './ids.js';
+import { HashIds, IdRegistry } from './ids.js';
 
 /** Reports of one kind are capped so a damaged or huge file does not drown the real findings. */
 export const MAX_PER_KIND = 50;
@@ -16,6 +16,7 @@ export class Diagnostics {
   private readonly noted = new Set<string>();
   private readonly kindCount = new Map<string, number>();
   private readonly ids = new IdRegistry();
+  private readonly hashIds = new HashIds();
 
   /** A note, said once per text. */
   note(message: string): void {
@@ -52,6 +53,11 @@ export class Diagnostics {
   /** Makes rule ids unique inside one file (see toolkit/ids.ts). */
   uniqueId(id: string): string {
     return this.ids.unique(id);
+  }
+
+  /** The occurrence of a content hash under its prefix, for ids built when read (see toolkit/ids.ts HashIds). */
+  hashOccurrence(prefix: string, hash: number): number {
+    return this.hashIds.occurrence(prefix, hash);
   }
 
   /** How a note is written down; a vendor may add what the message cannot know (FortiGate: the VDOM). */

@@ -1,3 +1,5 @@
+import { flat } from './labels.js';
+
 /**
  * The content hash of parser ids: rules without a vendor id (RouterOS entries, nftables rules,
  * pfSense rules without tracker) are named by what they say, never by their line, so moving lines
@@ -11,40 +13,58 @@ export function contentId(prefix: string, ...parts: string[]): string {
   return h.id(prefix);
 }
 
-/** Incremental cyrb53 over parts; parts are separated, so ("ab", "c") and ("a", "bc") differ. */
+/**
+ * Incremental cyrb53 over parts; parts are separated, so ("ab", "c") and ("a", "bc") differ. The state
+ * lives in an Int32Array: 32-bit values in object fields would be boxed, one heap number per part.
+ * One Hasher can serve many ids (`reset`).
+ */
 export class Hasher {
-  private h1 = 0xdeadbeef;
-  private h2 = 0x41c6ce57;
+  private readonly h = new Int32Array(2);
+
+  constructor() {
+    this.reset();
+  }
+
+  /** Back to the empty state. */
+  reset(): this {
+    this.h[0] = 0xdeadbeef;
+    this.h[1] = 0x41c6ce57;
+    return this;
+  }
 
   add(text: string): this {
-    let h1 = this.h1;
-    let h2 = this.h2;
+    const st = this.h;
+    let h1 = st[0] ?? 0;
+    let h2 = st[1] ?? 0;
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       h1 = Math.imul(h1 ^ ch, 2654435761);
       h2 = Math.imul(h2 ^ ch, 1597334677);
     }
     // The separator `|` closes the part.
-    this.h1 = Math.imul(h1 ^ 124, 2654435761);
-    this.h2 = Math.imul(h2 ^ 124, 1597334677);
+    st[0] = Math.imul(h1 ^ 124, 2654435761);
+    st[1] = Math.imul(h2 ^ 124, 1597334677);
     return this;
   }
 
-  /** `prefix-` and 12 hex digits. */
-  id(prefix: string): string {
-    let h1 = this.h1;
-    let h2 = this.h2;
+  /** The low 48 bits of the 53-bit hash (4 hex digits from h2, 8 from h1), as a number. */
+  value(): number {
+    let h1 = this.h[0] ?? 0;
+    let h2 = this.h[1] ?? 0;
     h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
     h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
     h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    // The low 48 bits of the 53-bit hash, as 12 hex digits: 4 from h2, 8 from h1.
-    return `${prefix}-${hex(h2 & 0xffff, 4)}${hex(h1 >>> 0, 8)}`;
+    return (h2 & 0xffff) * 0x100000000 + (h1 >>> 0);
+  }
+
+  /** `prefix-` and 12 hex digits, as one flat string (ids live as long as the model; see labels.ts `flat`). */
+  id(prefix: string): string {
+    return hashText(prefix, this.value());
   }
 }
 
-/** `n` as exactly `digits` lowercase hex digits. */
-function hex(n: number, digits: number): string {
-  const s = n.toString(16);
-  return s.length === digits ? s : '0'.repeat(digits - s.length) + s;
+/** `prefix-` and the 48-bit hash as 12 hex digits. */
+export function hashText(prefix: string, hash: number): string {
+  return flat([prefix, '-', hash.toString(16).padStart(12, '0')]);
 }
