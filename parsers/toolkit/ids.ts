@@ -23,18 +23,61 @@ export class IdRegistry {
  * no other id of the file starts with `prefix-` and 12 hex digits (give each table its own prefix).
  */
 export class HashIds {
-  private readonly seen = new Map<string, Map<number, number>>();
+  private readonly seen = new Map<string, HashCounts>();
 
   /** 1 for the first entry with this hash under this prefix, 2 for the next, and so on. */
   occurrence(prefix: string, hash: number): number {
     let m = this.seen.get(prefix);
     if (!m) {
-      m = new Map();
+      m = new HashCounts();
       this.seen.set(prefix, m);
     }
-    const n = (m.get(hash) ?? 0) + 1;
-    m.set(hash, n);
+    return m.increment(hash);
+  }
+}
+
+/**
+ * Counts per 48-bit hash in an open-addressing table of typed arrays: a Map with number keys boxes
+ * each key and hashes it slowly; here a key costs two array slots.
+ */
+class HashCounts {
+  private keys = new Float64Array(1024);
+  private counts = new Int32Array(1024);
+  private size = 0;
+
+  increment(hash: number): number {
+    if (2 * (this.size + 1) > this.keys.length) this.grow();
+    const slot = this.slot(hash);
+    const n = (this.counts[slot] ?? 0) + 1;
+    if (n === 1) {
+      this.keys[slot] = hash;
+      this.size++;
+    }
+    this.counts[slot] = n;
     return n;
+  }
+
+  /** The slot holding `hash`, or the empty slot where it goes (linear probing). */
+  private slot(hash: number): number {
+    const mask = this.keys.length - 1;
+    // The low 32 bits are well mixed (cyrb53's h1).
+    let i = hash & mask;
+    while ((this.counts[i] ?? 0) !== 0 && this.keys[i] !== hash) i = (i + 1) & mask;
+    return i;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const counts = this.counts;
+    this.keys = new Float64Array(keys.length * 2);
+    this.counts = new Int32Array(keys.length * 2);
+    for (let i = 0; i < keys.length; i++) {
+      const n = counts[i] ?? 0;
+      if (n === 0) continue;
+      const at = this.slot(keys[i] ?? 0);
+      this.keys[at] = keys[i] ?? 0;
+      this.counts[at] = n;
+    }
   }
 }
 
