@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --vendor pfsense,nftables --sizes 1000,10000 --runs 3 --keep --no-dir --dir-only]
+ * npm run bench [-- --vendor pfsense,nftables --sizes 1000,10000 --runs 3 --keep --no-dir --dir-only --shape alt|all]
  *
  * All four vendors at 1k, 10k and 100k rules (bench/vendors.ts), with the site flags users pass.
  * Per vendor and size it prints: the read-and-split floor, fwlint's parse and evaluation (lint with
@@ -8,7 +8,8 @@
  * it lints a directory of 1,000 typical configurations with the CLI. Generated files go to
  * os.tmpdir() and are removed afterwards (--keep keeps them). Medians of 3 runs up to 10k rules,
  * 1 run at 100k. The targets (issue 15) are printed with the figures; the exit code is 0 unless a
- * measurement failed, since timings on a shared machine are not a verdict.
+ * measurement failed, since timings on a shared machine are not a verdict. `--shape alt` measures the
+ * configurations generated differently instead (bench/generate-alt.ts), `--shape all` both.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,13 +18,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmtMB, fmtMiB, fmtMs, fmtX, measure, medianOf, runJob, table, type Job, type Measured } from './harness.js';
 import { findNft, timeNft } from './nft.js';
-import { VENDORS, type VendorBench } from './vendors.js';
+import { ALT_VENDORS, VENDORS, benchName, type VendorBench } from './vendors.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 /** A lint still running after this is stopped (the evaluation at 100k is the engine's open problem). */
 const LINT_CAP_MS = { small: 10 * 60_000, large: 5 * 60_000 };
 const NFT_CAP_MS = { small: 10 * 60_000, large: 2 * 60_000 };
 const DIR_FILES = 1_000;
+
+type Shape = 'bench' | 'alt' | 'all';
 
 interface Args {
   vendors: readonly VendorBench[];
@@ -45,14 +48,19 @@ interface Row {
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { vendors: VENDORS, sizes: DEFAULT_SIZES, keep: false, dir: 'yes' };
+  let names: string[] | undefined;
+  let shape: Shape = 'bench';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = (): string => argv[++i] ?? '';
     if (arg === '--vendor') {
-      const names = next().split(',');
-      a.vendors = VENDORS.filter((v) => names.includes(v.vendor));
-      if (a.vendors.length !== names.length)
+      names = next().split(',');
+      if (!names.every((n) => VENDORS.some((v) => v.vendor === n)))
         throw new Error(`--vendor: one of ${VENDORS.map((v) => v.vendor).join(', ')}`);
+    } else if (arg === '--shape') {
+      const s = next();
+      if (s !== 'bench' && s !== 'alt' && s !== 'all') throw new Error('--shape: bench, alt or all');
+      shape = s;
     } else if (arg === '--sizes')
       a.sizes = next()
         .split(',')
@@ -63,6 +71,8 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--dir-only') a.dir = 'only';
     else throw new Error(`unknown argument ${arg ?? ''} (see bench/run.ts)`);
   }
+  const all = shape === 'bench' ? VENDORS : shape === 'alt' ? ALT_VENDORS : [...VENDORS, ...ALT_VENDORS];
+  a.vendors = names ? all.filter((v) => names?.includes(v.vendor)) : all;
   if (a.sizes.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error('--sizes: positive integers, comma-separated');
   if (a.runs !== undefined && (!Number.isInteger(a.runs) || a.runs < 1)) throw new Error('--runs: a positive integer');
@@ -74,12 +84,12 @@ function runs(job: Job, n: number, capMs: number): Measured {
 }
 
 function benchVendor(v: VendorBench, rules: number, dir: string, args: Args, nft: string | undefined): Row {
-  const file = join(dir, `${v.vendor}-${rules}.${v.ext}`);
+  const file = join(dir, `${benchName(v).replace(/\W+/g, ' ').trim().replace(/ /g, '-')}-${rules}.${v.ext}`);
   writeFileSync(file, v.generate(rules, 1));
   const bytes = statSync(file).size;
   const large = rules > 10_000;
   const n = args.runs ?? (large ? 1 : 3);
-  process.stderr.write(`bench: ${v.vendor} ${rules} rules, ${fmtMB(bytes)}, ${n} run(s)\n`);
+  process.stderr.write(`bench: ${benchName(v)} ${rules} rules, ${fmtMB(bytes)}, ${n} run(s)\n`);
   const row: Row = {
     v,
     rules,
@@ -123,7 +133,7 @@ function mainTable(rows: Row[]): string {
           r.nft?.ms !== undefined && !r.lint.timedOut ? `${(r.nft.ms / r.lint.ms).toFixed(1)}× faster (total)` : '';
       }
       return [
-        r.v.vendor,
+        benchName(r.v),
         r.rules.toLocaleString('en-US'),
         fmtMB(r.bytes),
         fmtMs(r.floor.ms),
@@ -147,7 +157,7 @@ function cpuTable(rows: Row[]): string {
   return table(
     ['vendor', 'rules', 'floor CPU', 'parse CPU', 'evaluate CPU', 'parse / floor', 'total / floor', 'parse / baseline'],
     rows.map((r) => [
-      r.v.vendor,
+      benchName(r.v),
       r.rules.toLocaleString('en-US'),
       fmtMs(r.floor.cpuMs),
       fmtMs(r.lint.parseCpuMs),
@@ -173,7 +183,7 @@ function targets(rows: Row[]): string[] {
   const out: string[] = [];
   const mark = (ok: boolean): string => (ok ? 'met' : '**not met**');
   for (const r of rows) {
-    const tag = `${r.v.vendor} ${r.rules.toLocaleString('en-US')}`;
+    const tag = `${benchName(r.v)} ${r.rules.toLocaleString('en-US')}`;
     if (r.base && r.rules >= 10_000) {
       const x = (r.lint.parseMs ?? 0) / r.base.ms;
       const c = ratio(r.lint.parseCpuMs, r.base.cpuMs) ?? x;
@@ -209,11 +219,11 @@ function targets(rows: Row[]): string[] {
     if (!small || !big) continue;
     const p = (big.lint.parseMs ?? 0) / (small.lint.parseMs ?? 1);
     const pc = ratio(big.lint.parseCpuMs, small.lint.parseCpuMs) ?? p;
-    out.push(`${v.vendor}: parse at 100k costs ${both(p, pc)} 10k (target ≤ 12×): ${mark(pc <= 12)}`);
+    out.push(`${benchName(v)}: parse at 100k costs ${both(p, pc)} 10k (target ≤ 12×): ${mark(pc <= 12)}`);
     if (!big.lint.timedOut) {
       const t = big.lint.ms / small.lint.ms;
       const tc = ratio(big.lint.cpuMs, small.lint.cpuMs) ?? t;
-      out.push(`${v.vendor}: parse + evaluate at 100k costs ${both(t, tc)} 10k (target ≤ 12×): ${mark(tc <= 12)}`);
+      out.push(`${benchName(v)}: parse + evaluate at 100k costs ${both(t, tc)} 10k (target ≤ 12×): ${mark(tc <= 12)}`);
     }
   }
   return out;
@@ -283,7 +293,7 @@ function orchestrate(args: Args): void {
         table(
           ['vendor', 'site flags', 'generator features'],
           args.vendors.map((v) => [
-            v.vendor,
+            benchName(v),
             `${v.site.phones.map((p) => `--phones ${p}`).join(' ')} ${v.site.wan.map((w) => `--wan ${w}`).join(' ')}`,
             v.features,
           ]),

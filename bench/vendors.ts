@@ -4,6 +4,14 @@
  * includes address lists/aliases/groups referenced by rules, many interfaces, NAT, and rules that
  * overlap the required flows; see the generate-*.ts files.
  */
+import {
+  generateFortigateManyAddresses,
+  generateNftChains,
+  generateNftHugeChain,
+  generateNftSets,
+  generatePfsenseCompact,
+  generateRouterOSTerse,
+} from './generate-alt.js';
 import { generateFortigate } from './generate-fortigate.js';
 import { generateRouterOS } from './generate-mikrotik.js';
 import { generateRuleset } from './generate-nftables.js';
@@ -18,6 +26,13 @@ export interface VendorBench {
   /** pfSense: fast-xml-parser's parse; nftables: `nft -c`. */
   baseline?: 'fxp' | 'nft';
   features: string;
+  /** Set on the configurations generated differently (`--shape alt`): what differs. */
+  shape?: string;
+}
+
+/** The vendor and, for the alternative shapes, the shape: the name a row is printed under. */
+export function benchName(v: VendorBench): string {
+  return v.shape ? `${v.vendor} (${v.shape})` : v.vendor;
 }
 
 export const VENDORS: readonly VendorBench[] = [
@@ -50,5 +65,54 @@ export const VENDORS: readonly VendorBench[] = [
     site: { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'] },
     baseline: 'nft',
     features: '40 interfaces, anonymous sets, a named interval set (n/8), concatenations, verdict maps, jumps, NAT',
+  },
+];
+
+const byVendor = (name: VendorBench['vendor']): VendorBench => {
+  const v = VENDORS.find((x) => x.vendor === name);
+  if (!v) throw new Error(`no bench generator for ${name}`);
+  return v;
+};
+
+/**
+ * The same vendors generated differently (bench/generate-alt.ts), with the same site flags and
+ * baselines: the targets must hold on these too (issue 15).
+ */
+export const ALT_VENDORS: readonly VendorBench[] = [
+  {
+    ...byVendor('pfsense'),
+    generate: (rules, seed) => generatePfsenseCompact(rules, seed),
+    shape: 'compact',
+    features: 'compact XML: no whitespace between tags',
+  },
+  {
+    ...byVendor('fortigate'),
+    generate: (rules, seed) => generateFortigateManyAddresses(rules, seed),
+    shape: 'addresses',
+    features: 'twice as many address objects as policies',
+  },
+  {
+    ...byVendor('mikrotik'),
+    generate: (rules, seed) => generateRouterOSTerse(rules, seed),
+    shape: 'terse',
+    features: 'terse one-line commands with their menu path, an address list of n/2 entries',
+  },
+  {
+    ...byVendor('nftables'),
+    generate: (rules, seed) => generateNftChains(rules, seed),
+    shape: 'chains',
+    features: 'n/11 small chains of ten rules, each entered by a jump',
+  },
+  {
+    ...byVendor('nftables'),
+    generate: (rules, seed) => generateNftSets(rules, seed),
+    shape: 'sets',
+    features: 'named sets of n/2 addresses and n/10 port ranges, a verdict map of n/10 entries',
+  },
+  {
+    ...byVendor('nftables'),
+    generate: (rules, seed) => generateNftHugeChain(rules, seed),
+    shape: 'huge chain',
+    features: 'one chain of n rules, every rule with its own addresses',
   },
 ];
