@@ -72,7 +72,8 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown argument ${arg ?? ''} (see bench/run.ts)`);
   }
   const all = shape === 'bench' ? VENDORS : shape === 'alt' ? ALT_VENDORS : [...VENDORS, ...ALT_VENDORS];
-  a.vendors = names ? all.filter((v) => names?.includes(v.vendor)) : all;
+  const picked = names;
+  a.vendors = picked ? all.filter((v) => picked.includes(v.vendor)) : all;
   if (a.sizes.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error('--sizes: positive integers, comma-separated');
   if (a.runs !== undefined && (!Number.isInteger(a.runs) || a.runs < 1)) throw new Error('--runs: a positive integer');
