@@ -142,7 +142,7 @@ class StatementReader {
     let raw = '';
     for (let k = 0; k + 1 < pieces.length; k += 2) raw += text.slice(pieces[k], pieces[k + 1]);
     this.words.push({ raw, start: this.wordStart, end });
-    pieces.length = 0;
+    if (pieces.length > 0) pieces.length = 0;
     this.pieceStart = -1;
     this.wordStart = -1;
   }
@@ -173,11 +173,12 @@ class StatementReader {
     this.script = first === COLON || first === LBRACE;
     this.words = [];
     this.damaged = undefined;
-    this.pieces.length = 0;
+    // Cleared only when used: setting an array's length is a call into the runtime, twice per statement.
+    if (this.pieces.length > 0) this.pieces.length = 0;
     this.pieceStart = -1;
     this.wordStart = -1;
-    stack.length = 0;
-    stackAt.length = 0;
+    if (stack.length > 0) stack.length = 0;
+    if (stackAt.length > 0) stackAt.length = 0;
     let inQuote = false;
     let quoteAt = -1;
     let lastEnd = i;

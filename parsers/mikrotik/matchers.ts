@@ -6,6 +6,7 @@ import type { AddressLists, Family } from './address-lists.js';
 import type { Ctx, Span } from './context.js';
 import type { InterfaceTable } from './interfaces.js';
 import { routerosProtocol } from './protocols.js';
+import { parseIpv4Spec } from '../toolkit/ipv4.js';
 import type { Item, Prop } from './store.js';
 
 /**
@@ -131,7 +132,7 @@ const addrCache = new Map<string, AddrSet | null>();
 /** `a,b/n,c-d`: one build from all ranges; equal texts share one set (lists repeat across rules). */
 function parseAddresses(text: string): AddrSet | undefined {
   // One address or network (the usual case, often unique per rule): no list, no cache.
-  if (!text.includes(',')) return parseAddressSpec(text.trim());
+  if (!text.includes(',')) return parseIpv4Spec(text);
   const hit = addrCache.get(text);
   if (hit !== undefined) return hit ?? undefined;
   const ranges: [bigint, bigint][] = [];

@@ -123,16 +123,17 @@ export class Props {
   sortedOrder(out: number[]): number[] {
     const d = this.d;
     const n = d.length / STRIDE;
-    out.length = 0;
     for (let i = 0; i < n; i++) {
       const key = d[i * STRIDE] as string;
-      let j = out.length;
+      let j = i;
       while (j > 0 && key < (d[(out[j - 1] ?? 0) * STRIDE] as string)) {
         out[j] = out[j - 1] ?? 0;
         j--;
       }
       out[j] = i;
     }
+    // Shortened only when a longer entry came before: setting the length is a call into the runtime.
+    if (out.length > n) out.length = n;
     return out;
   }
 
