@@ -6,7 +6,9 @@ import { PARSERS } from '../../parsers/index.js';
 import { assertText, binaryOffset } from '../../parsers/toolkit/binary.js';
 import { Diagnostics, MAX_NOTES, MAX_PER_KIND } from '../../parsers/toolkit/diagnostics.js';
 import { Hasher, contentId } from '../../parsers/toolkit/hash.js';
-import { IdRegistry } from '../../parsers/toolkit/ids.js';
+import { HashIds, IdRegistry, hashId } from '../../parsers/toolkit/ids.js';
+import { parseIpv4Spec } from '../../parsers/toolkit/ipv4.js';
+import { parseAddressSpec } from '../../src/model/address.js';
 import { quoted } from '../../parsers/toolkit/labels.js';
 import { PositionIndex } from '../../parsers/toolkit/positions.js';
 import { IANA_PROTOCOLS, protocolTable } from '../../parsers/toolkit/protocols.js';
@@ -79,6 +81,38 @@ describe('content hasher', () => {
   it('separates parts: ("ab", "c") and ("a", "bc") differ; one part "a|b" is the parts "a", "b"', () => {
     expect(contentId('p', 'ab', 'c')).not.toBe(contentId('p', 'a', 'bc'));
     expect(new Hasher().add('a|b').id('p')).toBe(contentId('p', 'a', 'b'));
+  });
+});
+
+describe('ids built when read', () => {
+  it('HashIds + hashId give the ids IdRegistry gives the same hashes, duplicates and collisions included', () => {
+    const reg = new IdRegistry();
+    const lazy = new HashIds();
+    const hashes = [0, 1, 0x123456789abc, 1, 0x123456789abc, 1, 2 ** 48 - 1];
+    for (let i = 0; i < 5000; i++) hashes.push((i * 7919) % 1300, (i * 104729) % 2 ** 40);
+    for (const prefix of ['filter', 'raw'])
+      for (const h of hashes) {
+        const hex = h.toString(16).padStart(12, '0');
+        expect(hashId(prefix, h, lazy.occurrence(prefix, h))).toBe(reg.unique(`${prefix}-${hex}`));
+      }
+  });
+
+  it('Hasher.id is hashId of Hasher.value', () => {
+    const h = new Hasher().add('ip firewall filter').add('chain').add('forward');
+    expect(h.id('filter')).toBe(hashId('filter', h.value(), 1));
+    expect(h.id('filter')).toMatch(/^filter-[0-9a-f]{12}$/);
+  });
+});
+
+describe('parseIpv4Spec', () => {
+  it('is parseAddressSpec for every form (fast path for a.b.c.d and a.b.c.d/len, the rest delegated)', () => {
+    const cases = ['1.2.3.4', '0.0.0.0/0', '10.9.8.7/8', '10.1.2.3/33', '010.1.2.3', '1.2.3.4/', '1.2.3.4/024'];
+    cases.push('256.1.1.1', ' 1.2.3.4', '1.2.3', '1.2.3.4.5', '1.2.3.4/31', '1.2.3.4/255.255.0.0', '1.2.3.4-1.2.3.9');
+    cases.push('::1', '2001:db8::/32', '1..2.3', '1.2.3.4/1x', '0001.2.3.4', '255.255.255.255/32', 'x');
+    for (let i = 0; i < 2000; i++)
+      cases.push(`${(i * 37) % 300}.${(i * 11) % 256}.${i % 256}.${(i * 7) % 260}/${i % 40}`);
+    const bounds = (s: string) => parseAddressSpec(s)?.bounds.map(String);
+    for (const c of cases) expect(parseIpv4Spec(c)?.bounds.map(String), c).toEqual(bounds(c));
   });
 });
 
