@@ -346,6 +346,9 @@ function keyName(raw: string): string {
 }
 
 const KEY = /^[a-z0-9.\-_]+$/i;
+/** The characters of KEY, for a scan without a regular expression. */
+const KEY_CHAR = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_') KEY_CHAR[c.charCodeAt(0)] = 1;
 /** `key` of a `key=value` word as a property name (lowercase, shared), or null when it is not one. */
 const paramKeys = new Map<string, string | null>();
 function paramKey(raw: string): string | null {
@@ -379,8 +382,15 @@ function readArgs(words: readonly Word[]): Args {
   const bare: Word[] = [];
   for (const w of words) {
     const raw = w.raw;
-    const eq = paramEquals(raw);
-    const key = eq > 0 ? paramKey(raw.slice(0, eq)) : null;
+    // The usual word, `name=value` with a plain name, needs no scan for quotes and brackets.
+    let eq = 0;
+    while (eq < raw.length && KEY_CHAR[raw.charCodeAt(eq)] === 1) eq++;
+    let key: string | null;
+    if (eq > 0 && raw.charCodeAt(eq) === 61 /* = */) key = keyName(raw.slice(0, eq));
+    else {
+      eq = paramEquals(raw);
+      key = eq > 0 ? paramKey(raw.slice(0, eq)) : null;
+    }
     if (key !== null) {
       const neg = raw.charCodeAt(eq + 1) === 33; /* ! */
       props.put(key, shortValue(key, unquote(raw.slice(neg ? eq + 2 : eq + 1))), neg, w.start, w.end);

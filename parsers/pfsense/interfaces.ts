@@ -76,8 +76,21 @@ export class InterfaceTable {
     return SYSTEM_GROUPS.has(name.toLowerCase()) && !this.byKey.has(name);
   }
 
-  /** Resolves a rule's `<interface>` list to model interface names (groups expand to members). */
-  resolve(names: string[]): RuleInterfaces {
+  /** Resolutions by list (rules repeat a few interface lists): equal lists share one result and one NameSet. */
+  private readonly resolved = new Map<string, RuleInterfaces>();
+
+  /** Resolves a rule's `<interface>` list to model interface names (groups expand to members). Read-only result. */
+  resolve(names: readonly string[]): RuleInterfaces {
+    const key = names.join('\n');
+    let r = this.resolved.get(key);
+    if (!r) {
+      r = this.resolveNow(names);
+      if (this.resolved.size < 4096) this.resolved.set(key, r);
+    }
+    return r;
+  }
+
+  private resolveNow(names: readonly string[]): RuleInterfaces {
     const out = new Set<string>();
     const missing: string[] = [];
     const opaque: string[] = [];

@@ -5,7 +5,7 @@ import { resolveEndpoint, type Endpoint, type Env, type Family } from './address
 import { Fields, child, readEach, type Ctx } from './context.js';
 import { resolvePortSpec, ruleProtocol } from './protocols.js';
 import { contentId } from '../toolkit/hash.js';
-import { quoted } from '../toolkit/labels.js';
+import { flat, quoted } from '../toolkit/labels.js';
 import type { XmlElement } from './xml.js';
 import { literal } from '../toolkit/values.js';
 
@@ -321,10 +321,11 @@ export function stateTimeout(ctx: Ctx, f: Fields, draft: RuleDraft): void {
 }
 
 export function ruleLabel(d: { descr: string; tracker?: string; uuid?: string; index: number; store: string }): string {
-  if (d.descr) return `rule ${quoted(d.descr)}`;
-  if (d.tracker) return `rule tracker ${d.tracker}`;
-  if (d.uuid) return `rule ${d.uuid}`;
-  return `${d.store === 'mvc' ? 'MVC rule' : 'rule'} #${String(d.index + 1)}`;
+  // Flat strings: labels live as long as the model (toolkit/labels.ts `flat`).
+  if (d.descr) return flat(['rule ', quoted(d.descr)]);
+  if (d.tracker) return flat(['rule tracker ', d.tracker]);
+  if (d.uuid) return flat(['rule ', d.uuid]);
+  return flat([d.store === 'mvc' ? 'MVC rule' : 'rule', ' #', String(d.index + 1)]);
 }
 
 function skipNote(ctx: Ctx, d: RuleDraft, reason: string): void {
