@@ -1,14 +1,6 @@
-import {
-  ANY_V4,
-  ANY_V6,
-  NO_ADDR,
-  addrSet,
-  isV6,
-  parseAddress,
-  parseAddressSpec,
-  type AddrSet,
-} from '../../src/model/address.js';
+import { ANY_V4, ANY_V6, NO_ADDR, addrSet, isV6, parseAddress, type AddrSet } from '../../src/model/address.js';
 import type { SymbolicRef } from '../../src/model/policy.js';
+import { parseIpv4Spec } from '../toolkit/ipv4.js';
 import type { Ctx } from './context.js';
 import type { Interfaces } from './interfaces.js';
 import { getSet, value, values, type Entry } from './tree.js';
@@ -159,7 +151,7 @@ export class Addresses {
         const v = family === 4 ? values(e, 'subnet') : values(e, 'ip6');
         const spec =
           v.length === 0 ? (family === 4 ? '0.0.0.0/0' : '::/0') : v.length >= 2 ? `${v[0]}/${v[1]}` : (v[0] ?? '');
-        const set = parseAddressSpec(spec);
+        const set = parseIpv4Spec(spec);
         if (!set) return this.bad(e, family === 4 ? 'subnet' : 'ip6', `"${spec}" is not an address/mask`);
         return { set: this.family(set, family), symbolic: [], missing: [] };
       }

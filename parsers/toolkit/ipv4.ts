@@ -1,10 +1,10 @@
 import { addrRange, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 
 /**
- * `a.b.c.d` and `a.b.c.d/len`, the address forms of nearly every rule, read with number arithmetic:
+ * `a.b.c.d`, `a.b.c.d/len` and `a.b.c.d/m.m.m.m`, the address forms of nearly every rule, read with number arithmetic:
  * the same set model/address.ts `parseAddressSpec` returns (host bits under the mask dropped), with
  * one bigint per bound (a single address shares one for both) instead of a chain of bigint
- * operations per rule. Any other form (ranges, netmasks, IPv6, blanks) goes to parseAddressSpec.
+ * operations per rule. Any other form (ranges, IPv6, blanks, a non-contiguous mask) goes to parseAddressSpec.
  */
 export function parseIpv4Spec(spec: string): AddrSet | undefined {
   const n = spec.length;
@@ -32,16 +32,56 @@ export function parseIpv4Spec(spec: string): AddrSet | undefined {
     const a = BigInt(v);
     return addrRange(a, a);
   }
-  if (spec.charCodeAt(i) !== 47 /* / */ || n - i < 2 || n - i > 3) return parseAddressSpec(spec);
+  if (spec.charCodeAt(i) !== 47 /* / */ || n - i < 2) return parseAddressSpec(spec);
   let len = 0;
-  for (let k = i + 1; k < n; k++) {
-    const c = spec.charCodeAt(k);
-    if (c < 48 || c > 57) return parseAddressSpec(spec);
-    len = len * 10 + (c - 48);
+  if (n - i <= 4) {
+    // `/len`: 1-3 digits.
+    for (let k = i + 1; k < n; k++) {
+      const c = spec.charCodeAt(k);
+      if (c < 48 || c > 57) return parseAddressSpec(spec);
+      len = len * 10 + (c - 48);
+    }
+    if (len > 32) return parseAddressSpec(spec);
+  } else {
+    // `/m.m.m.m`: a dotted netmask (FortiGate's `set subnet a.b.c.d m.m.m.m`), its 1 bits contiguous.
+    const mask = dottedQuad(spec, i + 1);
+    if (mask < 0) return parseAddressSpec(spec);
+    // The leading 1 bits: a number at least prefixMask(k) has its top k bits set.
+    while (len < 32 && mask >= prefixMask(len + 1)) len++;
+    if (mask !== prefixMask(len)) return parseAddressSpec(spec);
   }
-  if (len > 32) return parseAddressSpec(spec);
   const size = 2 ** (32 - len);
   const lo = Math.floor(v / size) * size;
   const first = BigInt(lo);
   return addrRange(first, size === 1 ? first : BigInt(lo + size - 1));
+}
+
+/** The netmask of a /k prefix as a number. */
+function prefixMask(k: number): number {
+  return k === 0 ? 0 : 2 ** 32 - 2 ** (32 - k);
+}
+
+/** `a.b.c.d` from `from` to the end of `s` as a number, or -1 (the rules of model/address.ts parseV4). */
+function dottedQuad(s: string, from: number): number {
+  const n = s.length;
+  if (n - from < 7 || n - from > 15) return -1;
+  let v = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = from; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return -1;
+      octet = octet * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      if (octet > 255) return -1;
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0 || octet > 255) return -1;
+  return v * 256 + octet;
 }
