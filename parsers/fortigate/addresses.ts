@@ -1,4 +1,13 @@
-import { ANY_V4, ANY_V6, NO_ADDR, addrSet, isV6, parseAddress, type AddrSet } from '../../src/model/address.js';
+import {
+  ANY_V4,
+  ANY_V6,
+  NO_ADDR,
+  V6_BASE,
+  addrSet,
+  isV6,
+  parseAddress,
+  type AddrSet,
+} from '../../src/model/address.js';
 import type { SymbolicRef } from '../../src/model/policy.js';
 import { parseIpv4Spec } from '../toolkit/ipv4.js';
 import type { Ctx } from './context.js';
@@ -204,6 +213,11 @@ export class Addresses {
   }
 
   private family(set: AddrSet, family: Family): AddrSet {
+    // Already inside the family (the usual case): no new set.
+    const b = set.bounds;
+    const lo = b[0];
+    const hi = b[b.length - 1];
+    if (lo !== undefined && hi !== undefined && (family === 4 ? hi < V6_BASE : lo >= V6_BASE)) return set;
     return set.intersect(family === 4 ? ANY_V4 : ANY_V6);
   }
 
@@ -214,9 +228,22 @@ export class Addresses {
   }
 }
 
-/** Union of many sets by halves: linear merges, no per-interval allocation. */
+/** Groups of small members (the usual group: hosts and subnets) are built in one sort and merge. */
+const SMALL_UNION = 4096;
+
+/**
+ * Union of many sets: small ones from all their intervals at once (one set built instead of one per
+ * pair), large ones by halves (linear merges that share the chunks of large sets).
+ */
 function unionAll(sets: readonly AddrSet[]): AddrSet {
   if (sets.length === 0) return NO_ADDR;
+  let intervals = 0;
+  for (const s of sets) intervals += s.intervalCount;
+  if (sets.length > 2 && intervals <= SMALL_UNION) {
+    const ranges: [bigint, bigint][] = [];
+    for (const s of sets) for (const iv of s.intervals()) ranges.push(iv);
+    return addrSet(ranges);
+  }
   let layer = sets;
   while (layer.length > 1) {
     const next: AddrSet[] = [];

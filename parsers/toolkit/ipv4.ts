@@ -46,19 +46,22 @@ export function parseIpv4Spec(spec: string): AddrSet | undefined {
     // `/m.m.m.m`: a dotted netmask (FortiGate's `set subnet a.b.c.d m.m.m.m`), its 1 bits contiguous.
     const mask = dottedQuad(spec, i + 1);
     if (mask < 0) return parseAddressSpec(spec);
-    // The leading 1 bits: a number at least prefixMask(k) has its top k bits set.
-    while (len < 32 && mask >= prefixMask(len + 1)) len++;
+    // The leading 1 bits (the leading zeros of the complement); the rest must be 0 bits.
+    len = Math.clz32(~mask);
     if (mask !== prefixMask(len)) return parseAddressSpec(spec);
   }
-  const size = 2 ** (32 - len);
+  const size = BLOCK[32 - len] ?? 1;
   const lo = Math.floor(v / size) * size;
   const first = BigInt(lo);
   return addrRange(first, size === 1 ? first : BigInt(lo + size - 1));
 }
 
-/** The netmask of a /k prefix as a number. */
+/** 2^k for k = 0..32: the size of a block with k host bits. */
+const BLOCK = Array.from({ length: 33 }, (_, k) => 2 ** k);
+
+/** The netmask of a /k prefix as an unsigned number. */
 function prefixMask(k: number): number {
-  return k === 0 ? 0 : 2 ** 32 - 2 ** (32 - k);
+  return k === 0 ? 0 : (-1 << (32 - k)) >>> 0;
 }
 
 /** `a.b.c.d` from `from` to the end of `s` as a number, or -1 (the rules of model/address.ts parseV4). */
