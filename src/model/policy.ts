@@ -50,7 +50,8 @@ export interface Match {
 }
 
 export interface UncertainRef {
-  field: 'state' | 'proto';
+  /** dst/dport: only on a reply the engine sees before NAT reversal (src/engine/reply-view.ts). */
+  field: 'state' | 'proto' | 'dst' | 'dport';
   /** Why the match is not exact, for messages. */
   why: string;
   loc: SourceLocation;
@@ -180,6 +181,13 @@ export interface Stage {
    * matches see no device and never match (meta oifname: NFT_BREAK without an output device).
    */
   egressUnknown?: boolean;
+  /**
+   * Replies to a source-NATed connection reach this stage before conntrack maps them back: they are
+   * still addressed to the translated (public) source address and port of the connection. nftables:
+   * netdev ingress and prerouting chains with priority below −100, where the NAT hook
+   * (NF_IP_PRI_NAT_DST) reverses the translation (docs/semantics.md#nft-nat).
+   */
+  beforeReplyNat?: boolean;
 }
 
 export interface Ruleset {

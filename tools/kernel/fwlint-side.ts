@@ -135,8 +135,12 @@ function lastOf<K extends Translation['kind']>(part: Part, kind: K): Extract<Tra
   return all[all.length - 1];
 }
 
-function trace(site: Site, flow: Box, path?: 'forward' | 'input'): Part[] {
-  return tracePath(withTopology(site), flow, { ...(path ? { path } : {}), wan: [site.wanIf] });
+function trace(site: Site, flow: Box, path?: 'forward' | 'input', replyTo?: Part): Part[] {
+  return tracePath(withTopology(site), flow, {
+    ...(path ? { path } : {}),
+    wan: [site.wanIf],
+    ...(replyTo ? { replyTo } : {}),
+  });
 }
 
 function outboundPart(site: Site, p: Probe): Part | undefined {
@@ -193,7 +197,8 @@ function reply(site: Site, p: Probe): FwlintObs {
     oif: b.iif,
     state: NameSet.of([out.untracked ? 'untracked' : 'established']),
   };
-  const part = partOf(trace(site, flow, 'forward'));
+  // Chains before the NAT reversal see the reply addressed to the translated source (replyTo).
+  const part = partOf(trace(site, flow, 'forward', out));
   const state = out.untracked ? 'untracked' : 'established';
   return { passed: part?.verdict === 'accept', by: `${state}: ${verdictText(part)}`, ...uncertainty(part) };
 }
