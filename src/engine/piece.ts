@@ -26,7 +26,7 @@ export type Translation =
   | { kind: 'snat'; stage: string; chain: string; rule: Rule; target: SnatTarget };
 
 export type Dim = keyof Box;
-export const DIMS: readonly Dim[] = ['iif', 'oif', 'state', 'nat', 'proto', 'dport', 'sport', 'dst', 'src'];
+export const DIMS: readonly Dim[] = ['iif', 'oif', 'state', 'nat', 'proto', 'dport', 'sport', 'dst', 'src', 'icmpType'];
 
 /**
  * How a dimension of the current packet relates to the same dimension of the original flow:

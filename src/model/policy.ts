@@ -1,4 +1,5 @@
 import type { AddrSet } from './address.js';
+import type { IcmpTypeSet } from './icmp.js';
 import type { Inventory } from './inventory.js';
 import type { SourceLocation, Setting } from './location.js';
 import type { NameSet } from './name-set.js';
@@ -35,6 +36,8 @@ export interface Match {
    * RouterOS `connection-nat-state=dstnat`, nftables `ct status dnat`.
    */
   nat?: NameSet;
+  /** ICMP message types (icmp.ts: ICMPv4 t, ICMPv6 256 + t); a parser that sets it also restricts proto to ICMP. */
+  icmpType?: IcmpTypeSet;
   /**
    * Members whose addresses cannot be known offline (FQDNs, URL tables, geo objects).
    * src/dst hold only the concrete part; the rule may really match more (or, negated, less).

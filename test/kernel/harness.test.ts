@@ -236,6 +236,16 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     expect(f.by).toMatch(/echo reply is dropped by policy drop of chain inet fw postrouting/);
   });
 
+  it('evaluates the echo reply as an echo reply (ICMP type 0): exact on the output hook', () => {
+    const dropped = fwlintAnswer(site('echo-reply-type-on-output.nft'), ping);
+    expect(dropped.passed).toBe(false);
+    expect(dropped.uncertain).toBeUndefined();
+    expect(dropped.by).toMatch(/echo reply is dropped by rule .*echo-repl/);
+    const answered = fwlintAnswer(site('echo-request-type-on-output.nft'), ping);
+    expect(answered.passed).toBe(true);
+    expect(answered.uncertain).toBeUndefined();
+  });
+
   it('lets a full-range th port match read ICMP too (exact), and a plain packet never match ipsec in', () => {
     expect(fwlintAnswer(site('th-matches-icmp.nft'), ping).passed).toBe(false);
     expect(fwlintAnswer(site('ipsec-match-assumed.nft'), ping).passed).toBe(false);
