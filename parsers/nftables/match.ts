@@ -396,9 +396,9 @@ export class CondInterpreter {
     // bits, which every packet's single state bit passes; the meaning depends on the nft release that
     // loaded the ruleset (docs/semantics.md#nft-syntax). Known release: exact; else uncertain.
     if (pol === '!=' && Array.isArray(c.right) && states.length > 1) {
-      const v = this.ctx.doc.version;
+      const v = this.ctx.options.nftVersion ?? this.ctx.doc.version;
       if (v && nftAtMost(v, [1, 0, 6])) return undefined;
-      const release = v ? `nft ${v} is not verified` : 'not recorded in text rulesets';
+      const release = v ? `nft ${v} is not verified` : 'not recorded in text rulesets; pass --nft-version';
       const why = `the meaning of \`ct state != a,b\` depends on the nft release that loaded the ruleset (${release})`;
       mb.uncertain.push({ field: 'state', why, loc: c.pos });
     }
