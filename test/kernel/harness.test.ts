@@ -256,6 +256,17 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     expect(f.uncertain).toMatch(/nft release/);
   });
 
+  it('answers exactly for ct state != a,b when told the nft release that loads it (1.0.6: cmp neq, matches all)', () => {
+    const f = 'negated-state-list.nft';
+    const told: Site = {
+      ...site(f),
+      policy: parseNftables(readFileSync(`fixtures/nftables/kernel/${f}`, 'utf8'), f, { nftVersion: '1.0.6' }),
+    };
+    const a = fwlintAnswer(told, { ...timeoutOf(rtp), kind: 'reply' });
+    expect(a.uncertain).toBeUndefined();
+    expect(a.passed).toBe(false);
+  });
+
   const replyTo = (o: Probe): Probe => ({
     ...o,
     kind: 'reply',
