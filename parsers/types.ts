@@ -24,4 +24,10 @@ export interface ParseOptions {
   readInclude?(path: string, fromFile: string): { text: string; display: string } | undefined;
   /** Host kernel settings from `--sysctl <file>` (sysctl.conf syntax), e.g. net.netfilter.nf_conntrack_udp_timeout_stream. */
   sysctl?: Readonly<Record<string, string>>;
+  /**
+   * The nft (userspace) release that loaded the ruleset (`--nft-version`, e.g. `1.0.6`): how some
+   * constructs compile depends on it (`ct state != a,b`, docs/semantics.md#nft-syntax). Wins over the
+   * `metainfo.version` of `nft -j` output (the release that printed it).
+   */
+  nftVersion?: string;
 }

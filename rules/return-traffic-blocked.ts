@@ -1,7 +1,6 @@
 import { tracePath } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
-import { ANY_PORT } from '../src/model/ports.js';
 import { NameSet } from '../src/model/name-set.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
@@ -70,15 +69,21 @@ export const returnTrafficBlocked: LintRule = {
             src: b.dst,
             dst: b.src,
             sport: b.dport,
-            dport: ANY_PORT,
+            // A reply goes back to the source port of the outbound part (all ports when the flow leaves it open).
+            dport: b.sport,
             iif: b.oif,
             oif: b.iif,
             state: NameSet.of([p.untracked ? 'untracked' : 'established']),
           };
-          const parts = tracePath(ctx.policy, reply, { path: 'forward', wan: ctx.wan });
+          // Chains before conntrack's NAT reversal see the reply at the translated source (docs/semantics.md#nft-nat).
+          const parts = tracePath(ctx.policy, reply, { path: 'forward', wan: ctx.wan, replyTo: p });
           for (const part of parts) back.push({ part, what: `replies to "${ev.req.description}"` });
           // Let back, unless a deny rule fwlint cannot decide matches them (Match.uncertain, hostname members).
-          const doubt = parts.flatMap((q) => (q.verdict === 'accept' ? q.maybe : [])).find(denies);
+          // A notrack that may match a reply to a source-NATed flow before the reversal may lose it.
+          const natted = p.translations.some((t) => t.kind === 'snat');
+          const doubt = parts
+            .flatMap((q) => (q.verdict === 'accept' ? q.maybe : []))
+            .find((r) => denies(r) || (natted && r.action.kind === 'notrack'));
           if (doubt)
             out.push(
               finding(this.meta, ctx, {
@@ -88,15 +93,19 @@ export const returnTrafficBlocked: LintRule = {
                 uncertain: true,
                 message:
                   `${doubt.label} may block the replies to "${ev.req.description}": fwlint cannot decide whether ` +
-                  `it matches them (${whyUncertain(doubt)}). Write the match so its meaning is exact, or accept ` +
-                  'established and related traffic before it.',
+                  `it matches them (${whyUncertain(doubt)}). ` +
+                  (doubt.action.kind === 'notrack'
+                    ? 'A notrack that matches a reply before the NAT reversal loses it: narrow it so it cannot match the replies.'
+                    : 'Write the match so its meaning is exact, or accept established and related traffic before it.'),
                 key: ['reply-doubt', doubt.id, ev.req.id],
               }),
             );
           out.push(
             ...reportBlocked(this.meta, ctx, parts, reply, {
               subject: `Reply traffic of "${ev.req.description}" (${describeFlow(ev.flow)})`,
-              fixRule: `${cite(req, ctx)} requires established and related traffic back in: accept it before this rule.`,
+              fixRule: parts.some(lostByNotrack)
+                ? `${cite(req, ctx)} requires the replies back in. ${NOTRACK_FIX}`
+                : `${cite(req, ctx)} requires established and related traffic back in: accept it before this rule.`,
               fixDefault: `${cite(req, ctx)} requires established and related traffic back in: add an established,related accept rule.`,
               requirement: req.id,
               level: req.severity,
@@ -110,6 +119,14 @@ export const returnTrafficBlocked: LintRule = {
     return dedupe(out);
   },
 };
+
+/** A reply a notrack took out of connection tracking before the NAT reversal (the engine's lost reply). */
+const lostByNotrack = (q: Part): boolean => q.verdict === 'drop' && q.decidedBy.rule?.action.kind === 'notrack';
+
+const NOTRACK_FIX =
+  'This notrack runs before conntrack maps the replies back to the phones (prerouting below priority -100, ' +
+  'docs/semantics.md#nft-nat), where they are still addressed to the public address and port, so they are ' +
+  'never mapped back: narrow it so it does not match them.';
 
 function dedupe(fs: Finding[]): Finding[] {
   const seen = new Set<string>();

@@ -213,6 +213,8 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
 
 /** Priority below which a chain runs before connection tracking (nf_conntrack at −200): raw. */
 const CONNTRACK_PRIORITY = -200;
+/** The NAT hook on prerouting (NF_IP_PRI_NAT_DST): where conntrack maps replies to a source-NATed flow back. */
+const REPLY_NAT_PRIORITY = -100;
 
 /**
  * The base chains of one hook as stages, by priority: consecutive chains of one kind form a stage
@@ -227,12 +229,16 @@ function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stag
       : (i.chain.base?.priority ?? 0) < CONNTRACK_PRIORITY && hook !== 'ingress'
         ? 'raw'
         : 'filter';
+  // Replies to source-NATed flows still carry the public address before the NAT hook (docs/semantics.md#nft-nat).
+  const early = (i: ChainInfo): boolean =>
+    i.chain.base?.type !== 'nat' &&
+    (hook === 'ingress' || (hook === 'prerouting' && (i.chain.base?.priority ?? 0) < REPLY_NAT_PRIORITY));
   const all = [...filters, ...nats].sort(byPriority);
   const out: Stage[] = [];
   for (const i of all) {
     const kind = kindOf(i);
     const last = out[out.length - 1];
-    if (last && (last.kind ?? 'filter') === kind) {
+    if (last && (last.kind ?? 'filter') === kind && (last.beforeReplyNat === true) === early(i)) {
       last.chains.push(i.ref);
       continue;
     }
@@ -248,6 +254,7 @@ function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stag
       kind === 'filter' ? { name: unique, chains: [i.ref] } : { name: unique, kind, chains: [i.ref] };
     // Before routing (and on input) there is no output device: oifname matches nothing there.
     if (hook === 'prerouting' || hook === 'input' || hook === 'ingress') stage.egressUnknown = true;
+    if (early(i)) stage.beforeReplyNat = true;
     out.push(stage);
   }
   return out;

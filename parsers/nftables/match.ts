@@ -9,7 +9,8 @@ import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
 import { printExpr } from './print.js';
 import { addressSet, addressText } from './memo.js';
-import { PORT_PROTOCOLS, isEchoRequest, protocolByName, serviceNumber } from './values.js';
+import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
+import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
 
 /**
  * Conditions → one Match (a box). Each supported selector maps to a dimension: addresses
@@ -43,6 +44,10 @@ export class MatchBuilder {
     this.m[dim] = this.m[dim]?.intersect(set) ?? set;
   }
 
+  icmp(set: IcmpTypeSet): void {
+    this.m.icmpType = this.m.icmpType?.intersect(set) ?? set;
+  }
+
   names(dim: 'iif' | 'oif' | 'state' | 'nat', set: NameSet): void {
     this.m[dim] = this.m[dim]?.intersect(set) ?? set;
   }
@@ -67,6 +72,7 @@ export class MatchBuilder {
     if (b.oif) m.oif = b.oif;
     if (b.state) m.state = b.state;
     if (b.nat) m.nat = b.nat;
+    if (b.icmpType) m.icmpType = b.icmpType;
     if (this.thAt && !this.l4Named) thWithoutProtocol(m, this.thAt);
     if (this.never) m.proto = protoSet([]);
     if (this.symbolic.length) m.symbolic = this.symbolic;
@@ -299,10 +305,7 @@ export class CondInterpreter {
     return undefined;
   }
 
-  /**
-   * fwlint's only ICMP flows are echo requests (ping, FWL007). A type match is evaluated for them:
-   * it matches ICMP when its (possibly negated) set holds echo-request, else it matches nothing.
-   */
+  /** `icmp type` / `icmpv6 type` (names, numbers, ranges, sets, negation): the flow's ICMP type dimension (src/model/icmp.ts). */
   private icmpType(
     c: Cond,
     mb: MatchBuilder,
@@ -310,25 +313,10 @@ export class CondInterpreter {
     v: Values,
     unsupported: (w: string) => Effect,
   ): Effect | undefined {
-    const pol = polarity(c.op);
-    if (!pol) return unsupported('an ordered comparison of ICMP types is not modeled');
-    if (v.missing.length || v.dynamic.length) return unsupported('an ICMP type set fwlint cannot read');
-    let echo = false;
-    for (const x of v.values) {
-      if (isObject(x) && Array.isArray(x.range)) {
-        const [a, b] = x.range;
-        const e = v6 ? 128 : 8;
-        if (typeof a === 'number' && typeof b === 'number' && a <= e && e <= b) echo = true;
-        continue;
-      }
-      if (typeof x !== 'string' && typeof x !== 'number') return unsupported(`${printExpr(x)} is not an ICMP type`);
-      const r = isEchoRequest(x, v6);
-      if (r === undefined) return unsupported(`${printExpr(x)} is not an ICMP type`);
-      echo ||= r;
-    }
-    this.ctx.note('ICMP type matches are evaluated for echo requests (ping), the only ICMP traffic fwlint checks');
+    const r = numbers(c.op, v, 255, (x) => icmpTypeNumber(x, v6));
+    if (typeof r === 'string') return unsupported(`${r} (an ICMP type)`);
     mb.protocols(v6 ? ICMP6 : ICMP4);
-    if (echo !== (pol === '==')) mb.never = true;
+    mb.icmp(icmpTypes(v6, r.intervals()));
     return undefined;
   }
 
@@ -408,9 +396,9 @@ export class CondInterpreter {
     // bits, which every packet's single state bit passes; the meaning depends on the nft release that
     // loaded the ruleset (docs/semantics.md#nft-syntax). Known release: exact; else uncertain.
     if (pol === '!=' && Array.isArray(c.right) && states.length > 1) {
-      const v = this.ctx.doc.version;
+      const v = this.ctx.options.nftVersion ?? this.ctx.doc.version;
       if (v && nftAtMost(v, [1, 0, 6])) return undefined;
-      const release = v ? `nft ${v} is not verified` : 'not recorded in text rulesets';
+      const release = v ? `nft ${v} is not verified` : 'not recorded in text rulesets; pass --nft-version';
       const why = `the meaning of \`ct state != a,b\` depends on the nft release that loaded the ruleset (${release})`;
       mb.uncertain.push({ field: 'state', why, loc: c.pos });
     }

@@ -116,12 +116,53 @@ export function protocolByName(v: string | number): number | undefined {
 /** Transport protocols whose header starts with ports (what `th sport/dport` reads). */
 export const PORT_PROTOCOLS = [6, 17, 33, 132, 136] as const;
 
-/** ICMP echo request: `icmp type 8` / `icmpv6 type 128`, the one ICMP type fwlint's checks send (ping). */
-export function isEchoRequest(v: string | number, v6: boolean): boolean | undefined {
-  if (typeof v === 'number') return v === (v6 ? 128 : 8);
-  if (/^\d+$/.test(v)) return Number(v) === (v6 ? 128 : 8);
-  if (/^[a-z0-9-]+$/.test(v)) return v === 'echo-request';
-  return undefined;
+/** ICMP type names nft accepts (nft(8) "ICMP TYPE TYPE", `nft describe icmp type`). */
+const ICMP_TYPES: Readonly<Record<string, number>> = {
+  'echo-reply': 0,
+  'destination-unreachable': 3,
+  'source-quench': 4,
+  redirect: 5,
+  'echo-request': 8,
+  'router-advertisement': 9,
+  'router-solicitation': 10,
+  'time-exceeded': 11,
+  'parameter-problem': 12,
+  'timestamp-request': 13,
+  'timestamp-reply': 14,
+  'info-request': 15,
+  'info-reply': 16,
+  'address-mask-request': 17,
+  'address-mask-reply': 18,
+};
+
+/** ICMPv6 type names nft accepts (nft(8) "ICMPV6 TYPE TYPE", `nft describe icmpv6 type`). */
+const ICMP6_TYPES: Readonly<Record<string, number>> = {
+  'destination-unreachable': 1,
+  'packet-too-big': 2,
+  'time-exceeded': 3,
+  'parameter-problem': 4,
+  'echo-request': 128,
+  'echo-reply': 129,
+  'mld-listener-query': 130,
+  'mld-listener-report': 131,
+  'mld-listener-done': 132,
+  'mld-listener-reduction': 132,
+  'nd-router-solicit': 133,
+  'nd-router-advert': 134,
+  'nd-neighbor-solicit': 135,
+  'nd-neighbor-advert': 136,
+  'nd-redirect': 137,
+  'router-renumbering': 138,
+  'ind-neighbor-solicit': 141,
+  'ind-neighbor-advert': 142,
+  'mld2-listener-report': 143,
+};
+
+/** An ICMP (or ICMPv6) type by number or nft name; undefined when it is neither. */
+export function icmpTypeNumber(v: string | number, v6: boolean): number | undefined {
+  if (typeof v === 'number') return v >= 0 && v <= 255 ? v : undefined;
+  if (/^\d{1,3}$/.test(v)) return Number(v) <= 255 ? Number(v) : undefined;
+  return (v6 ? ICMP6_TYPES : ICMP_TYPES)[v.toLowerCase()];
 }
 
 export const CT_STATE_NAMES = ['new', 'established', 'related', 'invalid', 'untracked'] as const;

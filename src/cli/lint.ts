@@ -108,7 +108,10 @@ function lintOneFileUnguarded(
         .join(', ')}) or set "profiles" in fwlint.config.json`,
     );
   let parseOptions = given?.parseOptions;
-  parseOptions ??= s.sysctl ? { sysctl: readSysctl(s.sysctl) } : {};
+  parseOptions ??= {
+    ...(s.sysctl ? { sysctl: readSysctl(s.sysctl) } : {}),
+    ...(s.nftVersion ? { nftVersion: s.nftVersion } : {}),
+  };
   const opts: LintOptions = {
     phones: s.phones,
     pcs: s.pcs,

@@ -65,6 +65,7 @@ interface LintOptions {
   device?: string[];
   vendor?: Vendor | 'auto';
   sysctl?: string;
+  nftVersion?: string;
   rule?: Record<string, RuleLevel>;
   baseline?: string;
   writeBaseline?: string;
@@ -137,6 +138,11 @@ function program(): Command {
     )
     .option('--sarif-category <id>', 'SARIF runAutomationDetails.id (default: none, upload-sarif sets the category)')
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables: conntrack timeouts)')
+    .option(
+      '--nft-version <x.y.z>',
+      'nftables: the nft release that loads the ruleset (`nft --version`); some matches compile differently by release',
+      nftVersion,
+    )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(
       new Option(
@@ -210,6 +216,7 @@ function program(): Command {
         devices: o.device,
         vendor: o.vendor,
         sysctl: o.sysctl ? resolve(o.sysctl) : undefined,
+        nftVersion: o.nftVersion,
         rules: o.rule,
       };
       const linter = parallelLinter((jobs) => jobs.map((j) => lintOneFile(j.abs, j.display, j.settings)));
@@ -315,6 +322,13 @@ function program(): Command {
       }
     });
   return p;
+}
+
+/** `--nft-version 1.0.6` (also `v1.0.6`, as `nft --version` prints it). */
+function nftVersion(v: string): string {
+  const m = /^v?(\d+\.\d+(?:\.\d+)?)$/.exec(v.trim());
+  if (!m?.[1]) throw new UsageError(`--nft-version ${v}: expected a release such as 1.0.6`);
+  return m[1];
 }
 
 function collectFailOn(v: string, acc: string[] = []): string[] {

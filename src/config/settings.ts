@@ -14,6 +14,8 @@ export interface FileSettings {
   devices: string[];
   vendor: VendorChoice;
   sysctl?: string;
+  /** The nft release that loads the ruleset (--nft-version), e.g. "1.0.6". */
+  nftVersion?: string;
   /** Per-rule levels by rule id (names are resolved to ids at load). */
   rules: Record<string, RuleLevel>;
 }

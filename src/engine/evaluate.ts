@@ -18,6 +18,7 @@ import { chainCandidates } from './chain-index.js';
 import { egressFor, selfAddresses, wanNames } from './route.js';
 import { applyDnat, applyNotrack, applySnat } from './translate.js';
 import { widened } from './widen.js';
+import { doubtful, replyView, splitDims, without, type ReplyView, type ViewDim } from './reply-view.js';
 import { at } from './at.js';
 
 export type { Step, Translation, Verdict } from './piece.js';
@@ -69,6 +70,8 @@ interface Env {
   /** Per stage: a chain's results per entry box, computed once from a blank piece (repeated jumps are linear). */
   memo: Map<string, Map<Chain, { box: Box; results: Result[] }[]>>;
   done: Part[];
+  /** The flow is a reply to a source-NATed connection: how stages before NAT reversal see it. */
+  view?: ReplyView;
 }
 
 const NEW = NameSet.of(['new']);
@@ -80,6 +83,12 @@ export interface TraceOptions {
   path?: PathName;
   /** WAN interface names for routing after destination NAT (default: interfaces with role wan). */
   wan?: readonly string[];
+  /**
+   * The flow is the reply to this accepted outbound part (the mirrored packet, as FWL008 asks): stages
+   * a reply reaches before conntrack reverses the part's source NAT (Stage.beforeReplyNat) see it
+   * addressed to the translated source address and port (reply-view.ts, docs/semantics.md#nft-nat).
+   */
+  replyTo?: Part;
 }
 
 /**
@@ -96,6 +105,8 @@ export function tracePath(policy: Policy, flow: Box, opts: TraceOptions = {}): P
     memo: new Map(),
     done: [],
   };
+  const view = opts.replyTo ? replyView(opts.replyTo) : undefined;
+  if (view) env.view = view;
   if (isEmptyBox(flow)) return [];
   if (opts.path) runStages(env, opts.path, 0, [startPiece(flow)]);
   else {
@@ -174,7 +185,11 @@ function runStages(env: Env, path: PathName, from: number, start: Piece[]): void
     } else {
       const run = (ps: Piece[]): Piece[] =>
         kind === 'raw' ? rawStage(env, path, stage, ps) : filterStage(env, path, stage, ps);
-      pieces = stage.egressUnknown ? withoutEgress(pieces, run) : run(pieces);
+      const inStage = (ps: Piece[]): Piece[] => (stage.egressUnknown ? withoutEgress(ps, run) : run(ps));
+      pieces =
+        stage.beforeReplyNat && env.view
+          ? beforeReversal(env, path, stage, env.view, pieces, inStage)
+          : inStage(pieces);
     }
   }
   for (const p of pieces) env.done.push(toPart(p, 'accept', path));
@@ -244,7 +259,64 @@ function withoutEgress(pieces: Piece[], run: (ps: Piece[]) => Piece[]): Piece[] 
   return out;
 }
 
-function withMap(maps: Piece['maps'], d: 'state' | 'oif', m: Piece['maps']['state']): Piece['maps'] {
+/**
+ * A stage that replies to a source-NATed connection reach before conntrack maps them back
+ * (Stage.beforeReplyNat): the tracked part runs with the translated destination (reply-view.ts) and
+ * gets its own back afterwards. A reply a `notrack` there takes out of connection tracking is never
+ * mapped back: it stays addressed to the firewall's public address and never reaches the original
+ * source (nf_nat_inet_fn does nothing without a conntrack entry, docs/semantics.md#nft-nat).
+ */
+function beforeReversal(
+  env: Env,
+  path: PathName,
+  stage: Stage,
+  view: ReplyView,
+  pieces: Piece[],
+  run: (ps: Piece[]) => Piece[],
+): Piece[] {
+  const out: Piece[] = [];
+  for (const p of pieces) {
+    const tracked = p.cur.state.intersect(TRACKED);
+    const untracked = p.cur.state.subtract(TRACKED);
+    if (!untracked.isEmpty) out.push(...run([narrow(p, { ...p.cur, state: untracked })]));
+    if (tracked.isEmpty) continue;
+    const real = narrow(p, { ...p.cur, state: tracked });
+    const cur: Box = { ...real.cur, dst: view.dst, ...(view.dport ? { dport: view.dport } : {}) };
+    const maps: Piece['maps'] = { ...real.maps, dst: 'const', ...(view.dport ? { dport: 'const' as const } : {}) };
+    const seen: Piece = { ...real, cur, maps, ...(view.vague.length > 0 ? { view } : {}) };
+    for (const r of run([seen])) {
+      const { view: _seen, ...rest } = r;
+      if (!r.cur.state.overlaps(TRACKED)) {
+        env.done.push(toPart(lostReply(stage, rest), 'drop', path));
+        continue;
+      }
+      let back: Piece = { ...rest, cur: { ...r.cur, dst: real.cur.dst }, maps: withMap(r.maps, 'dst', real.maps.dst) };
+      if (view.dport)
+        back = {
+          ...back,
+          cur: { ...back.cur, dport: real.cur.dport },
+          maps: withMap(back.maps, 'dport', real.maps.dport),
+        };
+      out.push(back);
+    }
+  }
+  return out;
+}
+
+/** The reply a notrack took out of connection tracking before NAT reversal: lost, decided by that notrack. */
+function lostReply(stage: Stage, p: Piece): Piece {
+  const { steps } = flatten(p.trail);
+  let n: Step | undefined;
+  for (const s of steps) if (s.effect === 'notrack') n = s;
+  return push(p, {
+    stage: n?.stage ?? stage.name,
+    chain: n?.chain ?? '',
+    ...(n?.rule ? { rule: n.rule } : {}),
+    effect: 'drop',
+  });
+}
+
+function withMap(maps: Piece['maps'], d: 'state' | 'oif' | 'dst' | 'dport', m: Piece['maps']['state']): Piece['maps'] {
   const { [d]: _old, ...rest } = maps;
   return m ? { ...rest, [d]: m } : rest;
 }
@@ -364,6 +436,13 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
         next.push(noteMaybe(p, rule));
         continue;
       }
+      if (p.view) {
+        const dims = splitDims(p.cur, rule.match, p.view.vague);
+        if (dims.length > 0) {
+          unsure(p, p.view, rule, dims, next);
+          continue;
+        }
+      }
       for (const rest of subtract(p.cur, rule.match)) next.push(noteMaybe(narrow(p, rest), rule));
       const h = narrow(p, inter);
       const hit: Piece = negatedSymbolic(rule) ? { ...h, maybe: [...h.maybe, rule] } : h;
@@ -458,9 +537,24 @@ function apply(
   }
 }
 
+/**
+ * A rule that matches only some of the values a reply before NAT reversal may carry (ReplyView.vague):
+ * whether it matches is unknown. Like an uncertain match (Match.uncertain), it is evaluated as not
+ * matching, and the part it may match gets it in `maybe`, with the view's reason.
+ */
+function unsure(p: Piece, view: ReplyView, rule: Rule, dims: ViewDim[], next: Piece[]): void {
+  const m = without(rule.match, dims);
+  for (const rest of subtract(p.cur, m)) next.push(noteMaybe(narrow(p, rest), rule));
+  const inside = intersect(p.cur, m);
+  if (!inside) return;
+  const h = narrow(p, inside);
+  const d = doubtful(rule, view, dims);
+  next.push(h.maybe.includes(d) ? h : { ...h, maybe: [...h.maybe, d] });
+}
+
 /** Runs a called chain once per distinct entry box and stage, and applies the result to each caller. */
 function call(env: Env, stage: Stage, target: Chain, hit: Piece, depth: number, stack: string[]): Result[] {
-  if (hit.tentative || target.mode === 'last-match') return runChain(env, stage, target, hit, depth, stack);
+  if (hit.tentative || hit.view || target.mode === 'last-match') return runChain(env, stage, target, hit, depth, stack);
   const memo = memoOf(env, stage);
   let entries = memo.get(target);
   if (!entries) memo.set(target, (entries = []));

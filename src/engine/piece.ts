@@ -2,6 +2,7 @@ import type { Box } from '../model/box.js';
 import type { ChainPolicy, DnatTarget, Rule, SnatTarget } from '../model/policy.js';
 import { portSet, type PortSet } from '../model/ports.js';
 import { at } from './at.js';
+import type { ReplyView } from './reply-view.js';
 
 export type Verdict = 'accept' | 'drop';
 
@@ -25,7 +26,7 @@ export type Translation =
   | { kind: 'snat'; stage: string; chain: string; rule: Rule; target: SnatTarget };
 
 export type Dim = keyof Box;
-export const DIMS: readonly Dim[] = ['iif', 'oif', 'state', 'nat', 'proto', 'dport', 'sport', 'dst', 'src'];
+export const DIMS: readonly Dim[] = ['iif', 'oif', 'state', 'nat', 'proto', 'dport', 'sport', 'dst', 'src', 'icmpType'];
 
 /**
  * How a dimension of the current packet relates to the same dimension of the original flow:
@@ -54,6 +55,8 @@ export interface Piece {
   pass?: boolean;
   /** Jump rules not followed because of the depth limit or a loop. */
   limits: Rule[];
+  /** A reply before NAT reversal whose public address or port is one of several (reply-view.ts). */
+  view?: ReplyView;
 }
 
 export function startPiece(b: Box): Piece {

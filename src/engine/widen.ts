@@ -11,9 +11,10 @@ export function widened(match: Match): Match {
     ...(match.uncertain ?? []).map((u) => u.field),
   ]);
   if (drop.size === 0) return match;
-  const { src, dst, state, proto, ...rest } = match;
+  const { src, dst, state, proto, dport, ...rest } = match;
   return {
     ...rest,
+    ...(dport && !drop.has('dport') ? { dport } : {}),
     ...(src && !drop.has('src') ? { src } : {}),
     ...(dst && !drop.has('dst') ? { dst } : {}),
     ...(state && !drop.has('state') ? { state } : {}),

@@ -1,6 +1,7 @@
 import { ANY_ADDR, formatAddrSet, type AddrSet } from './address.js';
 import { NameSet } from './name-set.js';
 import { ANY_PORT, ANY_PROTO, formatPortSet, formatProtoSet, type PortSet, type ProtoSet } from './ports.js';
+import { ANY_ICMP_TYPE, ECHO_REQUEST, formatIcmpTypes, type IcmpTypeSet } from './icmp.js';
 import type { Match } from './policy.js';
 
 /**
@@ -18,10 +19,13 @@ export interface Box {
   state: NameSet;
   /** 'dnat' once a port-forward translated the packet, else 'none' (see Match.nat). */
   nat: NameSet;
+  /** ICMP message type (icmp.ts): meaningful for ICMP packets only, full for the others. */
+  icmpType: IcmpTypeSet;
 }
 
 type Dim = keyof Box;
-const DIMS: readonly Dim[] = ['iif', 'oif', 'state', 'nat', 'proto', 'dport', 'sport', 'dst', 'src'];
+// icmpType last: few matches restrict it, and the order of the others decides how subtract splits.
+const DIMS: readonly Dim[] = ['iif', 'oif', 'state', 'nat', 'proto', 'dport', 'sport', 'dst', 'src', 'icmpType'];
 
 export const ANY_BOX: Box = {
   src: ANY_ADDR,
@@ -33,13 +37,17 @@ export const ANY_BOX: Box = {
   oif: NameSet.ANY,
   state: NameSet.ANY,
   nat: NameSet.ANY,
+  icmpType: ANY_ICMP_TYPE,
 };
 
 const NOT_NATED = NameSet.of(['none']);
 
-/** A flow class; unless it says otherwise it has not been destination-NATed (port-forwards translate). */
+/**
+ * A flow class; unless it says otherwise it has not been destination-NATed (port-forwards translate),
+ * and its ICMP part is echo requests (ping, the ICMP traffic fwlint's checks send).
+ */
 export function box(parts: Partial<Box>): Box {
-  return { ...ANY_BOX, nat: NOT_NATED, ...parts };
+  return { ...ANY_BOX, nat: NOT_NATED, icmpType: ECHO_REQUEST, ...parts };
 }
 
 // The set classes share intersect/subtract/overlaps/isEmpty, so one untyped view serves all dims.
@@ -141,12 +149,13 @@ export function describeBox(part: Box, whole?: Box): string {
   if (narrower('oif') && !part.oif.isFull) bits.push(`out on ${part.oif.toString()}`);
   if (narrower('state') && !part.state.isFull) bits.push(`state ${part.state.toString()}`);
   if (narrower('nat') && part.nat.has('dnat') && !part.nat.has('none')) bits.push('after port-forward');
+  if (narrower('icmpType') && !part.icmpType.isFull) bits.push(formatIcmpTypes(part.icmpType));
   return bits.join(' ');
 }
 
 /** Size of the numeric dimensions of a box (addresses × protocols × ports), for exactness checks. */
 function volume(b: Box): bigint {
-  return b.src.size() * b.dst.size() * b.proto.size() * b.sport.size() * b.dport.size();
+  return b.src.size() * b.dst.size() * b.proto.size() * b.sport.size() * b.dport.size() * b.icmpType.size();
 }
 
 function sameNames(a: Box, b: Box): boolean {

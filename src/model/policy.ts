@@ -1,4 +1,5 @@
 import type { AddrSet } from './address.js';
+import type { IcmpTypeSet } from './icmp.js';
 import type { Inventory } from './inventory.js';
 import type { SourceLocation, Setting } from './location.js';
 import type { NameSet } from './name-set.js';
@@ -35,6 +36,8 @@ export interface Match {
    * RouterOS `connection-nat-state=dstnat`, nftables `ct status dnat`.
    */
   nat?: NameSet;
+  /** ICMP message types (icmp.ts: ICMPv4 t, ICMPv6 256 + t); a parser that sets it also restricts proto to ICMP. */
+  icmpType?: IcmpTypeSet;
   /**
    * Members whose addresses cannot be known offline (FQDNs, URL tables, geo objects).
    * src/dst hold only the concrete part; the rule may really match more (or, negated, less).
@@ -50,7 +53,8 @@ export interface Match {
 }
 
 export interface UncertainRef {
-  field: 'state' | 'proto';
+  /** dst/dport: only on a reply the engine sees before NAT reversal (src/engine/reply-view.ts). */
+  field: 'state' | 'proto' | 'dst' | 'dport';
   /** Why the match is not exact, for messages. */
   why: string;
   loc: SourceLocation;
@@ -180,6 +184,13 @@ export interface Stage {
    * matches see no device and never match (meta oifname: NFT_BREAK without an output device).
    */
   egressUnknown?: boolean;
+  /**
+   * Replies to a source-NATed connection reach this stage before conntrack maps them back: they are
+   * still addressed to the translated (public) source address and port of the connection. nftables:
+   * netdev ingress and prerouting chains with priority below −100, where the NAT hook
+   * (NF_IP_PRI_NAT_DST) reverses the translation (docs/semantics.md#nft-nat).
+   */
+  beforeReplyNat?: boolean;
 }
 
 export interface Ruleset {

@@ -4,7 +4,7 @@ import { evaluate, MAX_JUMP_DEPTH, tracePath, type Part } from '../../src/engine
 import { jumpLimits } from '../../src/engine/limits.js';
 import { formatAddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Chain, Interface, Policy, Ruleset, Stage } from '../../src/model/policy.js';
+import type { Chain, Interface, Policy, Rule, Ruleset, Stage } from '../../src/model/policy.js';
 import { formatPortSet } from '../../src/model/ports.js';
 import { at, chain, ifs, net, ports, rule, TCP, UDP } from './fixtures.js';
 
@@ -271,5 +271,103 @@ describe('jumps: linear in repeated jumps, loops end at the one depth limit', ()
       [2, 'jump depth limit: jump loop'],
       [3, 'jump depth limit: jump loop'],
     ]);
+  });
+});
+
+describe('replies before the NAT reversal (Stage.beforeReplyNat, docs/semantics.md#nft-nat)', () => {
+  // The reply to a source-NATed flow reaches prerouting chains below -100 still addressed to the public
+  // address and port; conntrack maps it back to the phone only in the NAT hook (nf_nat_inet_fn).
+  const fw = (raw: Chain, snat: Rule) =>
+    policy(
+      [
+        raw,
+        chain('nat', [snat]),
+        chain(
+          'fwd',
+          [
+            rule(30, { state: NameSet.of(['established', 'related']) }, 'accept'),
+            rule(31, { iif: ifs('voice') }, 'accept'),
+          ],
+          'drop',
+        ),
+      ],
+      [
+        { name: 'prerouting raw', kind: 'raw', chains: [raw.name], beforeReplyNat: true },
+        { name: 'forward', chains: ['fwd'] },
+        { name: 'postrouting', kind: 'snat', chains: ['nat'] },
+      ],
+    );
+  const masquerade = rule(20, { oif: ifs('wan') }, { kind: 'snat', to: { ports: 'preserve' } });
+  const randomPorts = rule(
+    20,
+    { oif: ifs('wan') },
+    { kind: 'snat', to: { ports: 'random', toPorts: ports(20000, 30000) } },
+  );
+  const replyOf = (o: Part) =>
+    box({
+      src: o.box.dst,
+      dst: o.box.src,
+      proto: UDP,
+      sport: o.box.dport,
+      dport: o.box.sport,
+      iif: ifs('wan'),
+      oif: ifs('voice'),
+      state: NameSet.of(['established']),
+    });
+  const trace = (p: Policy, sport: number) => {
+    const o = at0(tracePath(p, outbound({ sport: ports(sport) }), { path: 'forward' }));
+    return tracePath(p, replyOf(o), { path: 'forward', replyTo: o });
+  };
+  const at0 = (ps: Part[]): Part => {
+    const [p] = ps;
+    if (!p) throw new Error('no part');
+    return p;
+  };
+
+  it('matches the public address there: a notrack on it loses the reply (decided by the notrack)', () => {
+    const p = fw(chain('raw', [rule(5, { dst: net('203.0.113.10'), proto: UDP }, 'notrack')], 'accept'), masquerade);
+    const parts = trace(p, 40002);
+    expect(verdicts(parts)).toEqual(['drop@5']);
+    expect(parts[0]?.maybe).toEqual([]);
+    // Without the outbound part the engine cannot know the public address: the phone's address does not match.
+    expect(
+      verdicts(tracePath(p, replyOf(at0(tracePath(p, outbound(), { path: 'forward' }))), { path: 'forward' })),
+    ).toEqual(['accept@30']);
+  });
+
+  it("never matches the phone's address there", () => {
+    const p = fw(chain('raw', [rule(5, { dst: net('10.20.0.0/24') }, 'drop')], 'accept'), masquerade);
+    expect(verdicts(trace(p, 40002))).toEqual(['accept@30']);
+  });
+
+  it('with kept source ports, the public port is the phone port: exact', () => {
+    const p = fw(chain('raw', [rule(5, { proto: UDP, dport: ports(40000, 40010) }, 'notrack')], 'accept'), masquerade);
+    expect(verdicts(trace(p, 40002))).toEqual(['drop@5']);
+    expect(verdicts(trace(p, 50000))).toEqual(['accept@30']);
+  });
+
+  it('with ports chosen in a range: exact when the rule covers the range or misses it, else uncertain with the reason', () => {
+    const whole = fw(
+      chain('raw', [rule(5, { proto: UDP, dport: ports(20000, 30000) }, 'notrack')], 'accept'),
+      randomPorts,
+    );
+    expect(verdicts(trace(whole, 40002))).toEqual(['drop@5']);
+    const miss = fw(
+      chain('raw', [rule(5, { proto: UDP, dport: ports(40000, 40010) }, 'notrack')], 'accept'),
+      randomPorts,
+    );
+    const missed = trace(miss, 40002);
+    expect(verdicts(missed)).toEqual(['accept@30']);
+    expect(missed[0]?.maybe).toEqual([]);
+    const part = fw(
+      chain('raw', [rule(5, { proto: UDP, dport: ports(25000, 40000) }, 'notrack')], 'accept'),
+      randomPorts,
+    );
+    const parts = trace(part, 40002);
+    expect(verdicts(parts)).toEqual(['accept@30']);
+    const doubt = parts[0]?.maybe[0];
+    expect(doubt?.loc.line).toBe(5);
+    expect(doubt?.match.uncertain?.[0]?.field).toBe('dport');
+    expect(doubt?.match.uncertain?.[0]?.why).toMatch(/before conntrack maps it back.*one of 20000-30000/);
   });
 });

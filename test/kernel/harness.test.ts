@@ -149,14 +149,12 @@ describe('kernel harness: known disagreements', () => {
     for (const e of known.fixtures) expect(existsSync(e.ruleset), e.ruleset).toBe(true);
   });
 
-  it('recognizes the open cause on its fixture, and nothing on a fixed one', () => {
+  it('recognizes nothing on a fixed cause: reply-before-denat agrees now', () => {
     const text = (f: string) => readFileSync(`fixtures/nftables/kernel/${f}`, 'utf8');
     const reply: Probe = { ...out, kind: 'reply', of: out };
-    expect(classify(reply, { passed: false }, { passed: true, by: '' }, text('reply-before-denat.nft'))).toBe(
-      'reply-before-denat',
-    );
+    expect(CAUSES).toEqual([]);
     expect(
-      classify(reply, { passed: false }, { passed: true, by: '' }, text('dnat-catches-outbound.nft')),
+      classify(reply, { passed: false }, { passed: true, by: '' }, text('reply-before-denat.nft')),
     ).toBeUndefined();
   });
 });
@@ -238,6 +236,16 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     expect(f.by).toMatch(/echo reply is dropped by policy drop of chain inet fw postrouting/);
   });
 
+  it('evaluates the echo reply as an echo reply (ICMP type 0): exact on the output hook', () => {
+    const dropped = fwlintAnswer(site('echo-reply-type-on-output.nft'), ping);
+    expect(dropped.passed).toBe(false);
+    expect(dropped.uncertain).toBeUndefined();
+    expect(dropped.by).toMatch(/echo reply is dropped by rule .*echo-repl/);
+    const answered = fwlintAnswer(site('echo-request-type-on-output.nft'), ping);
+    expect(answered.passed).toBe(true);
+    expect(answered.uncertain).toBeUndefined();
+  });
+
   it('lets a full-range th port match read ICMP too (exact), and a plain packet never match ipsec in', () => {
     expect(fwlintAnswer(site('th-matches-icmp.nft'), ping).passed).toBe(false);
     expect(fwlintAnswer(site('ipsec-match-assumed.nft'), ping).passed).toBe(false);
@@ -246,6 +254,45 @@ describe('kernel harness: fwlint side (the packet path)', () => {
   it('answers uncertain for ct state != a,b in a text ruleset (the nft release decides)', () => {
     const f = fwlintAnswer(site('negated-state-list.nft'), { ...timeoutOf(rtp), kind: 'reply' });
     expect(f.uncertain).toMatch(/nft release/);
+  });
+
+  it('answers exactly for ct state != a,b when told the nft release that loads it (1.0.6: cmp neq, matches all)', () => {
+    const f = 'negated-state-list.nft';
+    const told: Site = {
+      ...site(f),
+      policy: parseNftables(readFileSync(`fixtures/nftables/kernel/${f}`, 'utf8'), f, { nftVersion: '1.0.6' }),
+    };
+    const a = fwlintAnswer(told, { ...timeoutOf(rtp), kind: 'reply' });
+    expect(a.uncertain).toBeUndefined();
+    expect(a.passed).toBe(false);
+  });
+
+  const replyTo = (o: Probe): Probe => ({
+    ...o,
+    kind: 'reply',
+    src: o.dst,
+    dst: o.src,
+    sport: o.dport,
+    dport: o.sport,
+    of: o,
+  });
+
+  it('loses a reply a notrack by public port takes out of tracking before the NAT reversal', () => {
+    const s = site('reply-before-denat.nft');
+    for (const o of [out, rtp]) {
+      const f = fwlintAnswer(s, replyTo(o));
+      expect(f.passed).toBe(false);
+      expect(f.by).toMatch(/notrack.*chain ip raw prerouting/);
+      expect(f.uncertain).toBeUndefined();
+    }
+  });
+
+  it('evaluates chains before -100 with the public address, chains after it with the phone address', () => {
+    const s = site('reply-before-denat-address.nft');
+    // raw: ip daddr 203.0.113.1 udp sport 10000-20000 notrack (lost); mangle: ip daddr 10.20.0.0/24 drop (no match)
+    expect(fwlintAnswer(s, replyTo(rtp)).passed).toBe(false);
+    expect(fwlintAnswer(s, replyTo({ ...rtp, dport: 37500 })).passed).toBe(true);
+    expect(fwlintAnswer(s, replyTo(out)).passed).toBe(true);
   });
 
   it('asks replies the way FWL008 does and names the chain that decided', () => {

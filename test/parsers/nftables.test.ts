@@ -223,7 +223,8 @@ table bridge c {
 `);
     expect(p.ruleset.forward).toEqual([
       // raw (-300) runs before connection tracking (-200): a raw stage, where notrack acts
-      { name: 'prerouting raw', kind: 'raw', chains: ['inet b raw'], egressUnknown: true },
+      // before the NAT hook (-100) a reply to a source-NATed flow still has the public address (docs/semantics.md#nft-nat)
+      { name: 'prerouting raw', kind: 'raw', chains: ['inet b raw'], egressUnknown: true, beforeReplyNat: true },
       { name: 'forward', chains: ['ip a early', 'inet b mid', 'ip a late'] },
     ]);
   });
@@ -258,7 +259,9 @@ table bridge c {
       'table netdev n {\n\tchain in {\n\t\ttype filter hook ingress device "wan0" priority 0; policy accept;\n' +
         '\t\tudp dport 5060 drop\n\t}\n}\n',
     );
-    expect(p.ruleset.forward).toEqual([{ name: 'ingress', chains: ['netdev n in'], egressUnknown: true }]);
+    expect(p.ruleset.forward).toEqual([
+      { name: 'ingress', chains: ['netdev n in'], egressUnknown: true, beforeReplyNat: true },
+    ]);
     const [guard, drop] = rules(p, 'netdev n in');
     expect(guard?.match.iif?.equals(NameSet.except(['wan0']))).toBe(true);
     expect(drop?.action.kind).toBe('drop');
@@ -302,7 +305,7 @@ table bridge c {
     );
   });
 
-  it('evaluates ICMP type matches for echo requests only', () => {
+  it('reads ICMP type matches into the ICMP type dimension of the flow (src/model/icmp.ts)', () => {
     const p = parse(
       BASE(
         '\t\ticmp type echo-request accept\n\t\ticmp type { destination-unreachable, time-exceeded } accept\n' +
@@ -311,8 +314,11 @@ table bridge c {
     );
     const [ping, unreach, notTs] = rules(p, 'inet t c');
     expect(ping?.match.proto?.equals(protoSet([1]))).toBe(true);
-    expect(unreach?.match.proto?.isEmpty).toBe(true); // never matches a ping
-    expect(notTs?.match.proto?.equals(protoSet([1]))).toBe(true); // != timestamp-request includes echo-request
+    expect(ping?.match.icmpType?.has(8)).toBe(true);
+    expect(unreach?.match.icmpType?.has(3)).toBe(true);
+    expect(unreach?.match.icmpType?.has(8)).toBe(false); // never matches a ping
+    expect(notTs?.match.icmpType?.has(8)).toBe(true); // != timestamp-request includes echo-request
+    expect(notTs?.match.icmpType?.has(13)).toBe(false);
   });
 
   it('keeps hostnames and dynamic sets symbolic', () => {

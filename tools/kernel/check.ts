@@ -9,6 +9,7 @@ import { fwlintAnswer, type Site } from './fwlint-side.js';
 import { loadRuleset, runKernel } from './kernel.js';
 import { hostsOf, setup, teardown } from './netns.js';
 import { plan } from './plan.js';
+import { run } from './sh.js';
 
 export interface CheckOptions {
   file: string;
@@ -53,8 +54,27 @@ function knownWanAddress(policy: Policy, wan: string): string | undefined {
   return /^(10|127|192\.168|172\.(1[6-9]|2\d|3[01]))\./.test(a) || a.startsWith('0.') ? undefined : a;
 }
 
-export function parseRuleset(file: string, sysctl?: Record<string, string>): Policy {
-  return parseNftables(readFileSync(file, 'utf8'), file, { readInclude, ...(sysctl ? { sysctl } : {}) });
+/**
+ * The ruleset as fwlint reads it. The kernel side loads it with this machine's nft, so fwlint is told
+ * that release (`--nft-version`): constructs whose bytecode depends on it are then exact.
+ */
+export function parseRuleset(file: string, sysctl?: Record<string, string>, nftVersion?: string): Policy {
+  return parseNftables(readFileSync(file, 'utf8'), file, {
+    readInclude,
+    ...(sysctl ? { sysctl } : {}),
+    ...(nftVersion ? { nftVersion } : {}),
+  });
+}
+
+let localNft: string | undefined | null = null;
+
+/** The release of this machine's nft (`nftables v1.0.6 (Lester Gooch #5)` → `1.0.6`), or undefined. */
+export function localNftVersion(): string | undefined {
+  if (localNft === null) {
+    const r = run('nft', ['--version']);
+    localNft = r.code === 0 ? /\bv(\d+\.\d+(?:\.\d+)?)\b/.exec(r.stdout)?.[1] : undefined;
+  }
+  return localNft;
 }
 
 export function check(o: CheckOptions): CheckResult {
@@ -64,7 +84,7 @@ export function check(o: CheckOptions): CheckResult {
     throw new Error(`--phones CIDR@IF and --wan IF must name interfaces`);
   hostsOf(cidr);
   const profile = loadProfile(o.profile);
-  const policy = parseRuleset(o.file, o.sysctl);
+  const policy = parseRuleset(o.file, o.sysctl, localNftVersion());
   const [wanAddr = '203.0.113.1', wanLen = '24'] = (
     o.wanAddress ?? `${knownWanAddress(policy, o.wan) ?? '203.0.113.1'}/24`
   ).split('/');

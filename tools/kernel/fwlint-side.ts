@@ -14,7 +14,8 @@ import { box, type Box } from '../../src/engine/box.js';
 import { traceOutput, tracePath, type Part, type Step, type Translation } from '../../src/engine/evaluate.js';
 import { NO_ADDR, formatAddrSet, formatAddress, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Interface, Policy, Rule } from '../../src/model/policy.js';
+import { ECHO_REPLY } from '../../src/model/icmp.js';
+import type { Interface, Policy } from '../../src/model/policy.js';
 import { PROTO, formatPortSet, portSet, protoSet } from '../../src/model/ports.js';
 import type { FwlintObs, Probe } from './probes.js';
 
@@ -135,8 +136,12 @@ function lastOf<K extends Translation['kind']>(part: Part, kind: K): Extract<Tra
   return all[all.length - 1];
 }
 
-function trace(site: Site, flow: Box, path?: 'forward' | 'input'): Part[] {
-  return tracePath(withTopology(site), flow, { ...(path ? { path } : {}), wan: [site.wanIf] });
+function trace(site: Site, flow: Box, path?: 'forward' | 'input', replyTo?: Part): Part[] {
+  return tracePath(withTopology(site), flow, {
+    ...(path ? { path } : {}),
+    wan: [site.wanIf],
+    ...(replyTo ? { replyTo } : {}),
+  });
 }
 
 function outboundPart(site: Site, p: Probe): Part | undefined {
@@ -193,7 +198,8 @@ function reply(site: Site, p: Probe): FwlintObs {
     oif: b.iif,
     state: NameSet.of([out.untracked ? 'untracked' : 'established']),
   };
-  const part = partOf(trace(site, flow, 'forward'));
+  // Chains before the NAT reversal see the reply addressed to the translated source (replyTo).
+  const part = partOf(trace(site, flow, 'forward', out));
   const state = out.untracked ? 'untracked' : 'established';
   return { passed: part?.verdict === 'accept', by: `${state}: ${verdictText(part)}`, ...uncertainty(part) };
 }
@@ -213,18 +219,9 @@ function echoReply(site: Site, request: Part): Part | undefined {
     iif: NameSet.of(['(local)']),
     oif: NameSet.of([site.wanIf]),
     state: NameSet.of([request.untracked ? 'invalid' : 'established']),
+    icmpType: ECHO_REPLY,
   };
   return partOf(traceOutput(withTopology(site), flow, { wan: [site.wanIf] }));
-}
-
-/** Rules of the output stages that match an ICMP type (fwlint models ICMP as echo requests only). */
-function icmpTypeRules(site: Site): Rule[] {
-  const out: Rule[] = [];
-  for (const st of site.policy.ruleset.output ?? [])
-    for (const c of st.chains)
-      for (const r of site.policy.ruleset.chains[c]?.rules ?? [])
-        if (/\bicmp(v6)? type\b/.test(r.text ?? '')) out.push(r);
-  return out;
 }
 
 function ping(site: Site, p: Probe): FwlintObs {
@@ -233,14 +230,7 @@ function ping(site: Site, p: Probe): FwlintObs {
   const by = verdictText(part);
   const request = d && part ? `${dnatText(d, part)}; ${by}` : by;
   const back = part?.verdict === 'accept' && part.path === 'input' ? echoReply(site, part) : undefined;
-  const typed = back ? icmpTypeRules(site) : [];
-  const unsure = typed.length
-    ? {
-        uncertain:
-          `${typed.map((r) => `${r.label} (line ${r.loc.line})`).join(', ')} might match the echo reply: ` +
-          'fwlint evaluates ICMP type matches for echo requests only',
-      }
-    : uncertainty(back?.verdict === 'drop' ? back : part);
+  const unsure = uncertainty(back && (back.verdict === 'drop' || back.maybe.length > 0) ? back : part);
   if (back?.verdict === 'drop')
     return { passed: false, by: `${request}; the echo reply is dropped by ${verdictText(back)}`, ...unsure };
   return { passed: part?.verdict === 'accept', by: request, ...unsure };
