@@ -73,17 +73,6 @@ interface Delta {
 
 const NONE: readonly never[] = Object.freeze([]);
 
-const FLATS = Symbol('flats');
-
-/** The alternatives of a rule, once expanded (kept on the rule: every pass walks them). */
-export function flatsOf(rule: NRule): Flat[] | undefined {
-  return (rule as { [FLATS]?: Flat[] })[FLATS];
-}
-
-export function setFlats(rule: NRule, flats: Flat[]): void {
-  (rule as { [FLATS]?: Flat[] })[FLATS] = flats;
-}
-
 const MAX_ALTERNATIVES = 50_000;
 
 /** Statements that only observe or annotate (no effect on verdicts or on what later rules see). */

@@ -3,7 +3,7 @@ import { oneFirewallPerFile } from '../toolkit/parser.js';
 import type { ParseOptions } from '../types.js';
 import { buildRuleset, classify } from './chains.js';
 import { Ctx } from './context.js';
-import { Expander, flatsOf, setFlats, type Flat } from './expand.js';
+import { Expander, type Flat } from './expand.js';
 import { buildInterfaces } from './interfaces.js';
 import { readInventory } from './inventory.js';
 import { isObject, keyOf, type NDocument, type NRule, type NTable } from './ir.js';
@@ -82,15 +82,9 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
   if (doc.tables.length === 0) ctx.note('the ruleset defines no tables: nftables filters nothing');
   markDynamicSets(view);
   const expander = new Expander();
-  // Each rule is expanded once, when a pass first asks for it, and the result kept on the rule.
-  const flatOf = (r: NRule, t: NTable): Flat[] => {
-    let f = flatsOf(r);
-    if (!f) {
-      f = r.unreadable ? [] : expander.expand(r, t);
-      setFlats(r, f);
-    }
-    return f;
-  };
+  // Each pass expands a rule again rather than keeping every rule's alternatives: kept, they and the
+  // statements would all be alive while the model is built (the peak memory of a large ruleset).
+  const flatOf = (r: NRule, t: NTable): Flat[] => (r.unreadable ? [] : expander.expand(r, t));
   buildInterfaces(ctx, view, flatOf);
   const timeoutOf = timeoutResolver(ctx);
   const infos = new Map<string, ChainInfo>();

@@ -13,10 +13,10 @@ export function chainRef(family: string, table: string, chain: string): string {
   return `${family} ${table} ${chain}`;
 }
 
+/** A model rule with what later passes (NAT, sessions, notrack) read of its alternative; conditions are dropped. */
 export interface Entry {
   rule: Rule;
   flat: Flat;
-  nrule: NRule;
 }
 
 export interface ChainInfo {
@@ -119,8 +119,11 @@ export function buildChain(
           loc: h.pos,
           reason: sipHelperTimeoutReason(h.name, label),
         };
-      info.entries.push({ rule, flat, nrule });
+      // The conditions are in the model now: the entry keeps the alternative without them (less retained heap).
+      info.entries.push({ rule, flat: flat.conds.length ? { ...flat, conds: [] } : flat });
     }
+    // Converted: the statements and alternatives of the rule are no longer read (index.ts buildPolicy).
+    nrule.stmts = [];
   }
   return info;
 }
