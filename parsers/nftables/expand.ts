@@ -3,7 +3,7 @@ import {
   isObject,
   keyOf,
   str,
-  posOf,
+  stmtPos,
   positions,
   type Expr,
   type ExprObject,
@@ -195,8 +195,11 @@ export class Expander {
   /** The alternatives of one rule; [] when it can never match (e.g. a verdict map without elements). */
   expand(rule: NRule, table: NTable): Flat[] {
     let alts: Delta[] = [{}];
-    for (const stmt of rule.stmts) {
-      const pos = posOf(stmt, rule.pos);
+    const stmts = rule.stmts;
+    for (let i = 0; i < stmts.length; i++) {
+      const stmt = stmts[i];
+      if (stmt === undefined) continue;
+      const pos = stmtPos(rule, i);
       let opts = this.options(stmt, table, pos);
       if (opts.length > 1 && alts.length * opts.length > MAX_ALTERNATIVES) {
         opts = [

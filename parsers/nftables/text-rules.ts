@@ -286,9 +286,16 @@ export class RuleParser {
     throw new Unreadable(tok, `$${tok.text} is not defined (its define is in an include fwlint could not read)`);
   }
 
+  /**
+   * Where each statement of the last statements() call is written, as numbers (ir.ts NRule.spans):
+   * a position object and a symbol property per statement were a third of a large ruleset's heap.
+   */
+  spans: number[] = [];
+
   /** All statements of the rule. */
   statements(): Stmt[] {
     const out: Stmt[] = [];
+    const spans: number[] = [];
     while (!this.done) {
       if (this.isPunct(0, ';')) {
         this.next();
@@ -296,9 +303,14 @@ export class RuleParser {
       }
       const start = this.peek();
       const s = this.statement();
-      if (s) out.push(at(s, tokPos(start, this.t[this.i - 1] ?? start)));
+      if (s) {
+        const end = this.t[this.i - 1] ?? start;
+        out.push(s);
+        spans.push(start.line, start.col, end.endLine, end.endCol);
+      }
     }
-    // Exact length: the rule keeps this array for the whole run, a grown one keeps spare slots.
+    // Exact length: the rule keeps these arrays for the whole run, a grown one keeps spare slots.
+    this.spans = spans.slice();
     return out.slice();
   }
 
