@@ -344,20 +344,27 @@ export class Expander {
     const op = typeof body.op === 'string' ? body.op : '==';
     const parts = concatParts(left);
     if (!parts) return [{ conds: [{ left, op, right, pos }] }];
-    const what = printStmt({ match: body });
+    // Printed only when reported: a concatenation's set can be large, and most rules are understood.
+    const what = (): string => printStmt({ match: body });
     if (op !== '==' && op !== 'in')
-      return [{ opaque: [{ pos, what, why: 'a negated or ordered comparison of a concatenation is not modeled' }] }];
+      return [
+        { opaque: [{ pos, what: what(), why: 'a negated or ordered comparison of a concatenation is not modeled' }] },
+      ];
     const els = elementsOf(right, table);
     if (els.missing.length)
-      return [{ opaque: [{ pos, what, why: `set ${els.missing.join(', ')} is not defined in this file` }] }];
+      return [{ opaque: [{ pos, what: what(), why: `set ${els.missing.join(', ')} is not defined in this file` }] }];
     if (els.dynamic.length)
-      return [{ opaque: [{ pos, what, why: `set ${els.dynamic.join(', ')} gets its elements at run time` }] }];
+      return [{ opaque: [{ pos, what: what(), why: `set ${els.dynamic.join(', ')} gets its elements at run time` }] }];
     const out: Delta[] = [];
     for (const el of els.values) {
       const conds = keyConds(left, el, pos);
       if (!conds)
         return [
-          { opaque: [{ pos, what, why: `element ${printExpr(el)} does not have the shape of ${printExpr(left)}` }] },
+          {
+            opaque: [
+              { pos, what: what(), why: `element ${printExpr(el)} does not have the shape of ${printExpr(left)}` },
+            ],
+          },
         ];
       out.push({ conds });
     }
@@ -367,7 +374,7 @@ export class Expander {
   private vmap(body: Expr, table: NTable, pos: Pos): Delta[] {
     if (!isObject(body)) return [{ effects: [{ pos, what: 'vmap', why: 'a malformed verdict map' }] }];
     const key = body.key ?? null;
-    const what = printStmt({ vmap: body });
+    const what = (): string => printStmt({ vmap: body }); // printed only when reported
     const m = pairsOf(body.data ?? null, table);
     if (m.missing.length || m.dynamic.length) {
       return [
@@ -375,7 +382,7 @@ export class Expander {
           effects: [
             {
               pos,
-              what,
+              what: what(),
               why: m.missing.length
                 ? `map ${m.missing.join(', ')} is not defined in this file`
                 : `map ${m.dynamic.join(', ')} gets its elements at run time, so its verdicts are unknown`,
@@ -389,11 +396,13 @@ export class Expander {
     for (const [k, v, p] of m.pairs) {
       const epos = p ?? pos;
       const verdict = verdictOf(v, epos);
-      if (!verdict) return [{ effects: [{ pos, what, why: `verdict ${printExpr(v)} is not understood` }] }];
+      if (!verdict) return [{ effects: [{ pos, what: what(), why: `verdict ${printExpr(v)} is not understood` }] }];
       if (k === '*') {
         if (concatParts(key))
           return [
-            { effects: [{ pos, what, why: 'a catch-all element of a concatenated verdict map is not modeled' }] },
+            {
+              effects: [{ pos, what: what(), why: 'a catch-all element of a concatenated verdict map is not modeled' }],
+            },
           ];
         out.push({ conds: concrete.length ? [{ left: key, op: '!=', right: { set: concrete }, pos }] : [], verdict });
         continue;
@@ -401,7 +410,11 @@ export class Expander {
       const conds = keyConds(key, k, pos);
       if (!conds)
         return [
-          { effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(key)}` }] },
+          {
+            effects: [
+              { pos, what: what(), why: `element ${printExpr(k)} does not have the shape of ${printExpr(key)}` },
+            ],
+          },
         ];
       out.push({ conds, verdict });
     }
@@ -456,7 +469,7 @@ export class Expander {
           ? o.flags.filter((f): f is string => typeof f === 'string')
           : [];
     const base: NatSpec = { kind, addrs: [], flags, pos };
-    const what = printStmt({ [kind]: body });
+    const what = (): string => printStmt({ [kind]: body }); // printed only when reported
     const addr = o.addr;
     const port = o.port;
     const withPort = (s: NatSpec, p: Expr | undefined): NatSpec => (p === undefined ? s : { ...s, port: p });
@@ -471,7 +484,7 @@ export class Expander {
             effects: [
               {
                 pos,
-                what,
+                what: what(),
                 why:
                   `the NAT target comes from map ${[...m.missing, ...m.dynamic].join(', ')}, ` +
                   (m.missing.length ? 'which is not defined in this file' : 'which is filled at run time'),
@@ -497,7 +510,9 @@ export class Expander {
           return [
             {
               nat: base,
-              effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }],
+              effects: [
+                { pos, what: what(), why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` },
+              ],
             },
           ];
         const sv = split(v);
@@ -517,7 +532,7 @@ export class Expander {
             nat: withPort(s, first),
             effects:
               m.pairs.length > 1 || m.missing.length || m.dynamic.length
-                ? [{ pos, what, why: 'the translated port is chosen at run time; fwlint uses the first one' }]
+                ? [{ pos, what: what(), why: 'the translated port is chosen at run time; fwlint uses the first one' }]
                 : [],
           },
         ];
@@ -529,7 +544,9 @@ export class Expander {
           return [
             {
               nat: s,
-              effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }],
+              effects: [
+                { pos, what: what(), why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` },
+              ],
             },
           ];
         out.push({ conds, nat: withPort(s, v) });

@@ -1149,6 +1149,9 @@ export class RuleParser {
    */
   private skipElementOptions(): void {
     for (;;) {
+      // Most elements have none: one look at the next token (isWord's word list is an array per call).
+      const first = this.peek();
+      if (first.kind !== 'word' || !ELEMENT_OPTIONS.has(first.text)) return;
       if (this.isWord(0, 'timeout', 'expires', 'comment')) {
         this.next();
         this.next();
@@ -1177,6 +1180,9 @@ export class RuleParser {
     }
   }
 }
+
+/** The words that start an element option (skipElementOptions). */
+const ELEMENT_OPTIONS = new Set(['timeout', 'expires', 'comment', 'counter', 'limit', 'quota', 'last', 'ct']);
 
 /** A number followed by `:M` (no blanks): the class id `N:M` as nft -j writes it. */
 function classid(v: Expr, p: RuleParser): Expr {
