@@ -82,9 +82,16 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
   if (doc.tables.length === 0) ctx.note('the ruleset defines no tables: nftables filters nothing');
   markDynamicSets(view);
   const expander = new Expander();
-  // Each pass expands a rule again rather than keeping every rule's alternatives: kept, they and the
-  // statements would all be alive while the model is built (the peak memory of a large ruleset).
-  const flatOf = (r: NRule, t: NTable): Flat[] => (r.unreadable ? [] : expander.expand(r, t));
+  // Each rule is expanded once, when a pass first asks for it, and the result kept on the rule until
+  // buildChain has turned it into model rules (it then drops it with the statements).
+  const flatOf = (r: NRule, t: NTable): Flat[] => {
+    let f = r.flats;
+    if (!f) {
+      f = r.unreadable ? [] : expander.expand(r, t);
+      r.flats = f;
+    }
+    return f;
+  };
   buildInterfaces(ctx, view, flatOf);
   const timeoutOf = timeoutResolver(ctx);
   const infos = new Map<string, ChainInfo>();

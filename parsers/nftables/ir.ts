@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Unsupported } from '../../src/model/policy.js';
+import type { Flat } from './expand.js';
 
 /**
  * The intermediate form both readers produce: the ruleset as nft itself holds it (tables, chains,
@@ -82,6 +83,8 @@ export interface NRule {
    * at 4i … 4i+3 (stmtPos). The JSON reader keeps positions on the statement objects instead.
    */
   spans?: number[] | undefined;
+  /** The rule's alternatives (expand.ts), from the first pass that asks until the model is built. */
+  flats?: Flat[] | undefined;
   /** The rule's own `comment "…"` (JSON: "comment"). */
   comment?: string;
   /** The `#` lines directly above the rule (text form only). */

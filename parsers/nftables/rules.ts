@@ -125,6 +125,7 @@ export function buildChain(
     // Converted: the statements and alternatives of the rule are no longer read (index.ts buildPolicy).
     nrule.stmts = [];
     nrule.spans = undefined;
+    nrule.flats = undefined;
   }
   return info;
 }
