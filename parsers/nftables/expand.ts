@@ -49,7 +49,8 @@ export interface NatSpec {
 
 /** Read-only once built: flats with nothing in a list share one empty array. */
 export interface Flat {
-  readonly conds: readonly Cond[];
+  /** Emptied (NO_CONDS) once buildChain has put them in the model. */
+  conds: readonly Cond[];
   /** Conditions fwlint cannot evaluate; rules.ts decides how the rule is approximated. */
   readonly opaque: readonly Effect[];
   readonly verdict?: { kind: VerdictKind; target?: string; pos: Pos };
@@ -72,6 +73,8 @@ interface Delta {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+/** The conditions of a flat once they are in the model (rules.ts). */
+export const NO_CONDS: readonly Cond[] = NONE;
 
 const MAX_ALTERNATIVES = 50_000;
 

@@ -3,7 +3,7 @@ import type { Action, Rule, Unsupported } from '../../src/model/policy.js';
 import { contentId } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
-import type { Flat } from './expand.js';
+import { NO_CONDS, type Flat } from './expand.js';
 import type { NChain, NRule, NTable, Pos } from './ir.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
@@ -120,7 +120,8 @@ export function buildChain(
           reason: sipHelperTimeoutReason(h.name, label),
         };
       // The conditions are in the model now: the entry keeps the alternative without them (less retained heap).
-      info.entries.push({ rule, flat: flat.conds.length ? { ...flat, conds: [] } : flat });
+      flat.conds = NO_CONDS;
+      info.entries.push({ rule, flat });
     }
     // Converted: the statements and alternatives of the rule are no longer read (index.ts buildPolicy).
     nrule.stmts = [];
