@@ -36,6 +36,11 @@ export const MAX_DEPTH = 512;
 
 /** Nesting depth down to which objects keep their key positions: root, list, item, body, member. */
 const KEYED_DEPTH = 4;
+/**
+ * The objects memberPos is asked about (json-reader.ts): chain bodies (`policy`), ct timeout bodies
+ * and their `policy`. Rule bodies, most of a large document, keep no key positions.
+ */
+const KEYED = new Set(['chain', 'ct timeout', 'policy']);
 
 /** nft's numbers are integers of at most 64 bits; anything else (10000.5, 1e400) is refused here. */
 const MAX_NUMBER = 2 ** 64;
@@ -134,7 +139,8 @@ export function scanJson(text: string, file: string): Expr {
         // Key positions only where memberPos asks for them: the objects of the `nftables` list, their
         // bodies and the objects in those (a ct timeout's policy). Rule expressions, deeper down, are
         // most of a large document and need none.
-        if (stack.length <= KEYED_DEPTH) (obj as { [KEYS]?: KeySpans })[KEYS] = { file, names: [], spans: [] };
+        if (stack.length <= KEYED_DEPTH && KEYED.has(stack[stack.length - 1]?.key ?? ''))
+          (obj as { [KEYS]?: KeySpans })[KEYS] = { file, names: [], spans: [] };
         open(obj, line, ch);
       },
       onObjectProperty: (key, _o, length, line, ch) => {
