@@ -3,7 +3,7 @@ import {
   isObject,
   keyOf,
   str,
-  posOf,
+  stmtPos,
   positions,
   type Expr,
   type ExprObject,
@@ -49,7 +49,8 @@ export interface NatSpec {
 
 /** Read-only once built: flats with nothing in a list share one empty array. */
 export interface Flat {
-  readonly conds: readonly Cond[];
+  /** Emptied (NO_CONDS) once buildChain has put them in the model. */
+  conds: readonly Cond[];
   /** Conditions fwlint cannot evaluate; rules.ts decides how the rule is approximated. */
   readonly opaque: readonly Effect[];
   readonly verdict?: { kind: VerdictKind; target?: string; pos: Pos };
@@ -72,17 +73,8 @@ interface Delta {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
-
-const FLATS = Symbol('flats');
-
-/** The alternatives of a rule, once expanded (kept on the rule: every pass walks them). */
-export function flatsOf(rule: NRule): Flat[] | undefined {
-  return (rule as { [FLATS]?: Flat[] })[FLATS];
-}
-
-export function setFlats(rule: NRule, flats: Flat[]): void {
-  (rule as { [FLATS]?: Flat[] })[FLATS] = flats;
-}
+/** The conditions of a flat once they are in the model (rules.ts). */
+export const NO_CONDS: readonly Cond[] = NONE;
 
 const MAX_ALTERNATIVES = 50_000;
 
@@ -206,8 +198,11 @@ export class Expander {
   /** The alternatives of one rule; [] when it can never match (e.g. a verdict map without elements). */
   expand(rule: NRule, table: NTable): Flat[] {
     let alts: Delta[] = [{}];
-    for (const stmt of rule.stmts) {
-      const pos = posOf(stmt, rule.pos);
+    const stmts = rule.stmts;
+    for (let i = 0; i < stmts.length; i++) {
+      const stmt = stmts[i];
+      if (stmt === undefined) continue;
+      const pos = stmtPos(rule, i);
       let opts = this.options(stmt, table, pos);
       if (opts.length > 1 && alts.length * opts.length > MAX_ALTERNATIVES) {
         opts = [
@@ -352,20 +347,27 @@ export class Expander {
     const op = typeof body.op === 'string' ? body.op : '==';
     const parts = concatParts(left);
     if (!parts) return [{ conds: [{ left, op, right, pos }] }];
-    const what = printStmt({ match: body });
+    // Printed only when reported: a concatenation's set can be large, and most rules are understood.
+    const what = (): string => printStmt({ match: body });
     if (op !== '==' && op !== 'in')
-      return [{ opaque: [{ pos, what, why: 'a negated or ordered comparison of a concatenation is not modeled' }] }];
+      return [
+        { opaque: [{ pos, what: what(), why: 'a negated or ordered comparison of a concatenation is not modeled' }] },
+      ];
     const els = elementsOf(right, table);
     if (els.missing.length)
-      return [{ opaque: [{ pos, what, why: `set ${els.missing.join(', ')} is not defined in this file` }] }];
+      return [{ opaque: [{ pos, what: what(), why: `set ${els.missing.join(', ')} is not defined in this file` }] }];
     if (els.dynamic.length)
-      return [{ opaque: [{ pos, what, why: `set ${els.dynamic.join(', ')} gets its elements at run time` }] }];
+      return [{ opaque: [{ pos, what: what(), why: `set ${els.dynamic.join(', ')} gets its elements at run time` }] }];
     const out: Delta[] = [];
     for (const el of els.values) {
       const conds = keyConds(left, el, pos);
       if (!conds)
         return [
-          { opaque: [{ pos, what, why: `element ${printExpr(el)} does not have the shape of ${printExpr(left)}` }] },
+          {
+            opaque: [
+              { pos, what: what(), why: `element ${printExpr(el)} does not have the shape of ${printExpr(left)}` },
+            ],
+          },
         ];
       out.push({ conds });
     }
@@ -375,7 +377,7 @@ export class Expander {
   private vmap(body: Expr, table: NTable, pos: Pos): Delta[] {
     if (!isObject(body)) return [{ effects: [{ pos, what: 'vmap', why: 'a malformed verdict map' }] }];
     const key = body.key ?? null;
-    const what = printStmt({ vmap: body });
+    const what = (): string => printStmt({ vmap: body }); // printed only when reported
     const m = pairsOf(body.data ?? null, table);
     if (m.missing.length || m.dynamic.length) {
       return [
@@ -383,7 +385,7 @@ export class Expander {
           effects: [
             {
               pos,
-              what,
+              what: what(),
               why: m.missing.length
                 ? `map ${m.missing.join(', ')} is not defined in this file`
                 : `map ${m.dynamic.join(', ')} gets its elements at run time, so its verdicts are unknown`,
@@ -397,11 +399,13 @@ export class Expander {
     for (const [k, v, p] of m.pairs) {
       const epos = p ?? pos;
       const verdict = verdictOf(v, epos);
-      if (!verdict) return [{ effects: [{ pos, what, why: `verdict ${printExpr(v)} is not understood` }] }];
+      if (!verdict) return [{ effects: [{ pos, what: what(), why: `verdict ${printExpr(v)} is not understood` }] }];
       if (k === '*') {
         if (concatParts(key))
           return [
-            { effects: [{ pos, what, why: 'a catch-all element of a concatenated verdict map is not modeled' }] },
+            {
+              effects: [{ pos, what: what(), why: 'a catch-all element of a concatenated verdict map is not modeled' }],
+            },
           ];
         out.push({ conds: concrete.length ? [{ left: key, op: '!=', right: { set: concrete }, pos }] : [], verdict });
         continue;
@@ -409,7 +413,11 @@ export class Expander {
       const conds = keyConds(key, k, pos);
       if (!conds)
         return [
-          { effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(key)}` }] },
+          {
+            effects: [
+              { pos, what: what(), why: `element ${printExpr(k)} does not have the shape of ${printExpr(key)}` },
+            ],
+          },
         ];
       out.push({ conds, verdict });
     }
@@ -464,7 +472,7 @@ export class Expander {
           ? o.flags.filter((f): f is string => typeof f === 'string')
           : [];
     const base: NatSpec = { kind, addrs: [], flags, pos };
-    const what = printStmt({ [kind]: body });
+    const what = (): string => printStmt({ [kind]: body }); // printed only when reported
     const addr = o.addr;
     const port = o.port;
     const withPort = (s: NatSpec, p: Expr | undefined): NatSpec => (p === undefined ? s : { ...s, port: p });
@@ -479,7 +487,7 @@ export class Expander {
             effects: [
               {
                 pos,
-                what,
+                what: what(),
                 why:
                   `the NAT target comes from map ${[...m.missing, ...m.dynamic].join(', ')}, ` +
                   (m.missing.length ? 'which is not defined in this file' : 'which is filled at run time'),
@@ -505,7 +513,9 @@ export class Expander {
           return [
             {
               nat: base,
-              effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }],
+              effects: [
+                { pos, what: what(), why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` },
+              ],
             },
           ];
         const sv = split(v);
@@ -525,7 +535,7 @@ export class Expander {
             nat: withPort(s, first),
             effects:
               m.pairs.length > 1 || m.missing.length || m.dynamic.length
-                ? [{ pos, what, why: 'the translated port is chosen at run time; fwlint uses the first one' }]
+                ? [{ pos, what: what(), why: 'the translated port is chosen at run time; fwlint uses the first one' }]
                 : [],
           },
         ];
@@ -537,7 +547,9 @@ export class Expander {
           return [
             {
               nat: s,
-              effects: [{ pos, what, why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` }],
+              effects: [
+                { pos, what: what(), why: `element ${printExpr(k)} does not have the shape of ${printExpr(mkey)}` },
+              ],
             },
           ];
         out.push({ conds, nat: withPort(s, v) });

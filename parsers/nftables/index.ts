@@ -3,7 +3,7 @@ import { oneFirewallPerFile } from '../toolkit/parser.js';
 import type { ParseOptions } from '../types.js';
 import { buildRuleset, classify } from './chains.js';
 import { Ctx } from './context.js';
-import { Expander, flatsOf, setFlats, type Flat } from './expand.js';
+import { Expander, type Flat } from './expand.js';
 import { buildInterfaces } from './interfaces.js';
 import { readInventory } from './inventory.js';
 import { isObject, keyOf, type NDocument, type NRule, type NTable } from './ir.js';
@@ -82,12 +82,13 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
   if (doc.tables.length === 0) ctx.note('the ruleset defines no tables: nftables filters nothing');
   markDynamicSets(view);
   const expander = new Expander();
-  // Each rule is expanded once, when a pass first asks for it, and the result kept on the rule.
+  // Each rule is expanded once, when a pass first asks for it, and the result kept on the rule until
+  // buildChain has turned it into model rules (it then drops it with the statements).
   const flatOf = (r: NRule, t: NTable): Flat[] => {
-    let f = flatsOf(r);
+    let f = r.flats;
     if (!f) {
       f = r.unreadable ? [] : expander.expand(r, t);
-      setFlats(r, f);
+      r.flats = f;
     }
     return f;
   };

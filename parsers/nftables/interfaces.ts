@@ -1,6 +1,7 @@
 import {
   NON_INTERNET,
   NO_ADDR,
+  addrSet,
   dynamicAddress,
   formatAddrSet,
   parseAddressSpec,
@@ -112,12 +113,13 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
     if (c.op !== '==' && c.op !== 'in') return undefined;
     const els = elementsOf(c.right, t);
     if (els.dynamic.length || els.missing.length) return undefined;
-    let set = NO_ADDR;
+    const sets: AddrSet[] = [];
     for (const v of els.values) {
       const s = plainAddress(v);
       if (!s || !s.isSubsetOf(NON_INTERNET) || s.isEmpty) return undefined;
-      set = set.union(s);
+      sets.push(s);
     }
+    const set = sets.length ? unionOf(sets) : NO_ADDR;
     acc = acc ? acc.intersect(set) : set;
   }
   return acc && !acc.isEmpty ? acc : undefined;
@@ -127,6 +129,15 @@ const LOOPBACK = parseAddressSpec('127.0.0.0/8') ?? NO_ADDR;
 
 export type FlatOf = (r: NRule, t: NTable) => Flat[];
 
+/** The union of many sets, built once from all their intervals. */
+function unionOf(sets: readonly AddrSet[]): AddrSet {
+  const [first] = sets;
+  if (sets.length === 1 && first) return first;
+  const ranges: [bigint, bigint][] = [];
+  for (const s of sets) for (const iv of s.intervals()) ranges.push(iv);
+  return addrSet(ranges);
+}
+
 /**
  * Builds ctx.interfaces: the names rules compare with and chain devices (in file order), WAN role
  * and networks inferred, placeholder addresses. One walk over the rules.
@@ -135,14 +146,16 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
   const wanByNat = new Map<string, Pos>();
   const wanByDnat = new Map<string, Pos>();
   /** Public addresses the WAN is known by: `snat to A` out of it, `ip daddr A … dnat` into it. */
-  const wanAddr = new Map<string, { set: AddrSet; where: Pos[] }>();
+  const wanAddr = new Map<string, { sets: AddrSet[]; where: Pos[] }>();
   const addWanAddr = (n: string, a: AddrSet, pos: Pos) => {
-    const cur = wanAddr.get(n) ?? { set: NO_ADDR, where: [] };
-    cur.set = cur.set.union(a);
-    cur.where.push(pos);
-    wanAddr.set(n, cur);
+    const cur = wanAddr.get(n);
+    if (cur) {
+      cur.sets.push(a);
+      cur.where.push(pos);
+    } else wanAddr.set(n, { sets: [a], where: [pos] });
   };
-  const networks = new Map<string, { set: AddrSet; where: Pos[] }>();
+  /** Private networks per interface: the sets of the rules that show them, joined once at the end (not a union per rule). */
+  const networks = new Map<string, { sets: AddrSet[]; where: Pos[] }>();
   for (const t of doc.tables) {
     for (const c of t.chains.values()) {
       if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
@@ -184,10 +197,12 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
             if (names.length !== 1 || name === undefined) continue;
             const nets = privateSources(f, field, t);
             if (!nets) continue;
-            const cur = networks.get(name) ?? { set: NO_ADDR, where: [] };
-            cur.set = cur.set.union(nets);
-            cur.where.push(r.pos);
-            networks.set(name, cur);
+            const cur = networks.get(name);
+            if (cur) {
+              cur.sets.push(nets);
+              // Notes name the first three; the count decides the `, …`.
+              if (cur.where.length < 4) cur.where.push(r.pos);
+            } else networks.set(name, { sets: [nets], where: [r.pos] });
           }
         }
       }
@@ -210,9 +225,11 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
   const list: Interface[] = [];
   for (const [name, pos] of ctx.ifaceSeen) {
     const isWan = wan.has(name);
-    const net = isWan ? undefined : networks.get(name);
+    const seen = isWan ? undefined : networks.get(name);
+    const net = seen && { set: unionOf(seen.sets), where: seen.where };
     let addresses: AddrSet;
-    const known = isWan ? wanAddr.get(name) : undefined;
+    const byNat = isWan ? wanAddr.get(name) : undefined;
+    const known = byNat && { set: unionOf(byNat.sets), where: byNat.where };
     if (name === 'lo') addresses = LOOPBACK;
     else if (known) {
       addresses = known.set;

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Unsupported } from '../../src/model/policy.js';
+import type { Flat } from './expand.js';
 
 /**
  * The intermediate form both readers produce: the ruleset as nft itself holds it (tables, chains,
@@ -40,6 +41,20 @@ export function posOf(e: unknown, fallback: Pos): Pos {
   return (typeof e === 'object' && e !== null ? (e as Positioned)[POS] : undefined) ?? fallback;
 }
 
+/** Where statement `i` of `rule` is written (its span, its own position, or the rule's). */
+export function stmtPos(rule: NRule, i: number): Pos {
+  const sp = rule.spans;
+  const line = sp?.[4 * i];
+  if (sp === undefined || line === undefined) return posOf(rule.stmts[i], rule.pos);
+  return {
+    file: rule.pos.file,
+    line,
+    column: sp[4 * i + 1] ?? 1,
+    endLine: sp[4 * i + 2] ?? line,
+    endColumn: sp[4 * i + 3],
+  };
+}
+
 export function at<T extends object>(e: T, pos: Pos): T {
   positions.set(e, pos);
   return e;
@@ -63,6 +78,13 @@ export interface BaseSpec {
 export interface NRule {
   pos: Pos;
   stmts: Stmt[];
+  /**
+   * Text reader: where statement i is written, in `pos.file`: line, column, end line and end column
+   * at 4i … 4i+3 (stmtPos). The JSON reader keeps positions on the statement objects instead.
+   */
+  spans?: number[] | undefined;
+  /** The rule's alternatives (expand.ts), from the first pass that asks until the model is built. */
+  flats?: Flat[] | undefined;
   /** The rule's own `comment "…"` (JSON: "comment"). */
   comment?: string;
   /** The `#` lines directly above the rule (text form only). */

@@ -36,6 +36,11 @@ export const MAX_DEPTH = 512;
 
 /** Nesting depth down to which objects keep their key positions: root, list, item, body, member. */
 const KEYED_DEPTH = 4;
+/**
+ * The objects memberPos is asked about (json-reader.ts): chain bodies (`policy`), ct timeout bodies
+ * and their `policy`. Rule bodies, most of a large document, keep no key positions.
+ */
+const KEYED = new Set(['chain', 'ct timeout', 'policy']);
 
 /** nft's numbers are integers of at most 64 bits; anything else (10000.5, 1e400) is refused here. */
 const MAX_NUMBER = 2 ** 64;
@@ -74,6 +79,18 @@ interface Container {
   key?: string;
 }
 
+/**
+ * Nesting depth down to which every object and array keeps its span (root, list, item, body, and one
+ * more for the command form `{"add": {"rule": …}}` and a ct timeout's policy). Deeper, only the
+ * statements of a rule (elements of `expr`) and `[key, data]` pairs (map elements, expand.ts) keep
+ * theirs. The expressions inside statements are most of a large document and nothing asks for their
+ * position: a span each made positions a third of the heap.
+ */
+const SPAN_DEPTH = 5;
+
+/** Short string values repeat (`ip`, `saddr`, `==`, `accept`, interface names): one string each. */
+const INTERN_MAX = 64;
+
 export function scanJson(text: string, file: string): Expr {
   const stack: Container[] = [];
   let root: Expr | undefined;
@@ -93,11 +110,26 @@ export function scanJson(text: string, file: string): Expr {
       throw new ParseError(file, line + 1, ch + 1, `nesting deeper than ${String(MAX_DEPTH)}`);
     stack.push({ value, line: line + 1, column: ch + 1 });
   };
+  /** A `[key, data]` map element: an array of two in a list (not a `range` or `concat` operand list). */
+  const isPair = (v: Container['value']): boolean =>
+    Array.isArray(v) && v.length === 2 && Array.isArray(stack[stack.length - 1]?.value);
+  /** The container being closed is an element of a rule's `expr` list. */
+  const isStatement = (): boolean =>
+    Array.isArray(stack[stack.length - 1]?.value) && stack[stack.length - 2]?.key === 'expr';
   const close = (line: number, ch: number): void => {
     const c = stack.pop();
     if (!c) return;
-    positions.set(c.value, { file, line: c.line, column: c.column, endLine: line + 1, endColumn: ch + 2 });
+    if (stack.length <= SPAN_DEPTH || isPair(c.value) || isStatement())
+      positions.set(c.value, { file, line: c.line, column: c.column, endLine: line + 1, endColumn: ch + 2 });
     put(c.value);
+  };
+  const interned = new Map<string, string>();
+  const intern = (v: string): string => {
+    if (v.length > INTERN_MAX) return v;
+    const hit = interned.get(v);
+    if (hit !== undefined) return hit;
+    interned.set(v, v);
+    return v;
   };
   visit(
     text,
@@ -107,7 +139,8 @@ export function scanJson(text: string, file: string): Expr {
         // Key positions only where memberPos asks for them: the objects of the `nftables` list, their
         // bodies and the objects in those (a ct timeout's policy). Rule expressions, deeper down, are
         // most of a large document and need none.
-        if (stack.length <= KEYED_DEPTH) (obj as { [KEYS]?: KeySpans })[KEYS] = { file, names: [], spans: [] };
+        if (stack.length <= KEYED_DEPTH && KEYED.has(stack[stack.length - 1]?.key ?? ''))
+          (obj as { [KEYS]?: KeySpans })[KEYS] = { file, names: [], spans: [] };
         open(obj, line, ch);
       },
       onObjectProperty: (key, _o, length, line, ch) => {
@@ -129,7 +162,7 @@ export function scanJson(text: string, file: string): Expr {
       },
       onLiteralValue: (value: unknown, offset, length, line, ch) => {
         if (typeof value === 'number') checkNumber(value, text.slice(offset, offset + length), file, line + 1, ch + 1);
-        put(value as Expr);
+        put(typeof value === 'string' ? intern(value) : (value as Expr));
       },
       onError: (code, offset, _l, line, ch) => {
         const msg =

@@ -3,7 +3,7 @@ import type { Action, Rule, Unsupported } from '../../src/model/policy.js';
 import { contentId } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
-import type { Flat } from './expand.js';
+import { NO_CONDS, type Flat } from './expand.js';
 import type { NChain, NRule, NTable, Pos } from './ir.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
@@ -13,10 +13,10 @@ export function chainRef(family: string, table: string, chain: string): string {
   return `${family} ${table} ${chain}`;
 }
 
+/** A model rule with what later passes (NAT, sessions, notrack) read of its alternative; conditions are dropped. */
 export interface Entry {
   rule: Rule;
   flat: Flat;
-  nrule: NRule;
 }
 
 export interface ChainInfo {
@@ -119,8 +119,14 @@ export function buildChain(
           loc: h.pos,
           reason: sipHelperTimeoutReason(h.name, label),
         };
-      info.entries.push({ rule, flat, nrule });
+      // The conditions are in the model now: the entry keeps the alternative without them (less retained heap).
+      flat.conds = NO_CONDS;
+      info.entries.push({ rule, flat });
     }
+    // Converted: the statements and alternatives of the rule are no longer read (index.ts buildPolicy).
+    nrule.stmts = [];
+    nrule.spans = undefined;
+    nrule.flats = undefined;
   }
   return info;
 }

@@ -664,7 +664,7 @@ export class TextReader {
     const p = new RuleParser(toks, end, (rules, open) => this.anonChain(chain, rules, open));
     try {
       const stmts = p.statements();
-      const rule: NRule = { pos, stmts };
+      const rule: NRule = { pos, stmts, spans: p.spans };
       if (p.comment !== undefined) rule.comment = p.comment;
       const above = this.commentAbove(first.file, first.line);
       if (above !== undefined) rule.remark = above;

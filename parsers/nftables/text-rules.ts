@@ -286,9 +286,16 @@ export class RuleParser {
     throw new Unreadable(tok, `$${tok.text} is not defined (its define is in an include fwlint could not read)`);
   }
 
+  /**
+   * Where each statement of the last statements() call is written, as numbers (ir.ts NRule.spans):
+   * a position object and a symbol property per statement were a third of a large ruleset's heap.
+   */
+  spans: number[] = [];
+
   /** All statements of the rule. */
   statements(): Stmt[] {
     const out: Stmt[] = [];
+    const spans: number[] = [];
     while (!this.done) {
       if (this.isPunct(0, ';')) {
         this.next();
@@ -296,9 +303,14 @@ export class RuleParser {
       }
       const start = this.peek();
       const s = this.statement();
-      if (s) out.push(at(s, tokPos(start, this.t[this.i - 1] ?? start)));
+      if (s) {
+        const end = this.t[this.i - 1] ?? start;
+        out.push(s);
+        spans.push(start.line, start.col, end.endLine, end.endCol);
+      }
     }
-    // Exact length: the rule keeps this array for the whole run, a grown one keeps spare slots.
+    // Exact length: the rule keeps these arrays for the whole run, a grown one keeps spare slots.
+    this.spans = spans.slice();
     return out.slice();
   }
 
@@ -1137,6 +1149,9 @@ export class RuleParser {
    */
   private skipElementOptions(): void {
     for (;;) {
+      // Most elements have none: one look at the next token (isWord's word list is an array per call).
+      const first = this.peek();
+      if (first.kind !== 'word' || !ELEMENT_OPTIONS.has(first.text)) return;
       if (this.isWord(0, 'timeout', 'expires', 'comment')) {
         this.next();
         this.next();
@@ -1165,6 +1180,9 @@ export class RuleParser {
     }
   }
 }
+
+/** The words that start an element option (skipElementOptions). */
+const ELEMENT_OPTIONS = new Set(['timeout', 'expires', 'comment', 'counter', 'limit', 'quota', 'last', 'ct']);
 
 /** A number followed by `:M` (no blanks): the class id `N:M` as nft -j writes it. */
 function classid(v: Expr, p: RuleParser): Expr {
