@@ -118,18 +118,37 @@ export function isEmptyBox(b: Box): boolean {
 export function hull(boxes: readonly Box[]): Box | undefined {
   const [first, ...rest] = boxes;
   if (!first) return undefined;
+  if (rest.length === 0) return first;
   const out = { ...first } as Record<Dim, SetLike>;
-  for (const b of rest) for (const d of DIMS) out[d] = out[d].union(boxDim(b, d));
+  for (const d of DIMS) out[d] = unionAll(boxes.map((b) => boxDim(b, d)));
   return out as unknown as Box;
+}
+
+/**
+ * The union of many sets by pairs, so each interval is merged about log n times: folding them one
+ * by one into a growing accumulator costs n² when the parts are many small pieces (thousands of
+ * set elements).
+ */
+function unionAll(sets: SetLike[]): SetLike {
+  let level = sets;
+  while (level.length > 1) {
+    const next: SetLike[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const a = level[i];
+      const b = level[i + 1];
+      if (a) next.push(b ? a.union(b) : a);
+    }
+    level = next;
+  }
+  const [only] = level;
+  if (!only) throw new Error('unionAll: no sets');
+  return only;
 }
 
 /** Union of one dimension over several boxes. */
 export function unionOf<D extends Dim>(boxes: readonly Box[], d: D): Box[D] {
-  const [first, ...rest] = boxes;
-  if (!first) throw new Error('unionOf: no boxes');
-  let acc = boxDim(first, d);
-  for (const b of rest) acc = acc.union(boxDim(b, d));
-  return acc as unknown as Box[D];
+  if (boxes.length === 0) throw new Error('unionOf: no boxes');
+  return unionAll(boxes.map((b) => boxDim(b, d))) as unknown as Box[D];
 }
 
 /** Human description of the dimensions of `part` that are narrower than in `whole`. */
