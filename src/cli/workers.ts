@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../model/errors.js';
 import type { FileSettings } from '../config/settings.js';
-import type { FileResult } from './lint.js';
+import type { Profile } from '../model/profile.js';
+import { loadedProfiles, type FileResult } from './lint.js';
 import { WORKER_ROLE } from './worker.js';
 
 export interface Job {
@@ -27,12 +28,20 @@ export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
     const results = new Array<FileResult>(jobs.length);
     let next = 0;
     const url = workerUrl();
+    const workers = Array.from({ length: size }, () => new Worker(url, { workerData: { role: WORKER_ROLE } }));
+    // Validated here once, while the workers load their modules; each worker gets them with its first job.
+    let profiles: [string, Profile][];
+    try {
+      profiles = loadedProfiles([...new Set(jobs.flatMap((j) => j.settings.profiles))]);
+    } catch (e) {
+      for (const w of workers) void w.terminate();
+      throw e;
+    }
     await Promise.all(
-      Array.from(
-        { length: size },
-        () =>
+      workers.map(
+        (w) =>
           new Promise<void>((done, fail) => {
-            const w = new Worker(url, { workerData: { role: WORKER_ROLE } });
+            let first = true;
             const feed = () => {
               if (next >= jobs.length) {
                 void w.terminate();
@@ -40,7 +49,8 @@ export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
                 return;
               }
               const i = next++;
-              w.postMessage({ i, job: jobs[i] });
+              w.postMessage(first ? { i, job: jobs[i], profiles } : { i, job: jobs[i] });
+              first = false;
             };
             w.on('message', (m: { i: number; result?: FileResult; usage?: string; error?: string }) => {
               if (m.usage) {
