@@ -319,5 +319,6 @@ export function* formatJsonChunks(report: Report): Generator<string> {
 
 /** JSON.stringify(v, null, 2) nested at `indent` (raw newlines only separate lines: strings escape theirs). */
 function indented(v: unknown, indent: string): string {
-  return (JSON.stringify(v, null, 2) ?? 'null').replaceAll('\n', `\n${indent}`);
+  // Members that are undefined are left out before; inside arrays, JSON.stringify writes them as null.
+  return v === undefined ? 'null' : JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`);
 }
