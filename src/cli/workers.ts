@@ -16,6 +16,8 @@ export interface Job {
 
 /** Below this many files a pool costs more than it saves (each worker loads the profiles and parsers). */
 const MIN_FILES = 8;
+/** Jobs handed to a worker ahead: the one it lints and the next. */
+const QUEUED = 2;
 
 /**
  * Lints files on every core with worker threads when there are enough of them; results come back in
@@ -42,13 +44,17 @@ export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
         (w) =>
           new Promise<void>((done, fail) => {
             let first = true;
+            let inFlight = 0;
             const feed = () => {
               if (next >= jobs.length) {
-                void w.terminate();
-                done();
+                if (inFlight === 0) {
+                  void w.terminate();
+                  done();
+                }
                 return;
               }
               const i = next++;
+              inFlight++;
               w.postMessage(first ? { i, job: jobs[i], profiles } : { i, job: jobs[i] });
               first = false;
             };
@@ -62,10 +68,12 @@ export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
                 return;
               }
               if (m.result !== undefined) results[m.i] = m.result;
+              inFlight--;
               feed();
             });
             w.on('error', fail);
-            feed();
+            // Each worker holds the next job while it lints one: it never waits for this thread's reply.
+            for (let k = 0; k < QUEUED; k++) feed();
           }),
       ),
     );
