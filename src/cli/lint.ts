@@ -351,13 +351,14 @@ const RULE_NAMES = new Map(ALL_RULE_META.map((m) => [m.id, m.name]));
 /** Verdicts per file, from the roster and the file's findings after suppressions; evidence lines quoted, redacted. */
 function verdictsOf(results: readonly FileResult[]): RequirementVerdict[] {
   return results.flatMap((r) =>
-    assembleVerdicts(r.roster, r.findings, RULE_NAMES).map((v) => ({
-      ...v,
-      evidence: v.evidence.map((ev) => {
+    assembleVerdicts(r.roster, r.findings, RULE_NAMES).map((v) => {
+      // v is fresh (assembleVerdicts): its evidence list is replaced, never changed in place.
+      v.evidence = v.evidence.map((ev) => {
         const quote = ev.loc?.file === r.linted.path && !ev.fromDefault ? quoteFor(r, ev.loc) : undefined;
         return quote !== undefined ? { ...ev, quote } : ev;
-      }),
-    })),
+      });
+      return v;
+    }),
   );
 }
 
