@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../model/errors.js';
 import type { Report } from '../model/report.js';
 import { formatGithub } from '../reporters/github.js';
 import { formatHtml } from '../reporters/html.js';
-import { formatJson } from '../reporters/json.js';
+import { formatJson, formatJsonChunks } from '../reporters/json.js';
 import { formatJunit } from '../reporters/junit.js';
 import { formatMarkdown } from '../reporters/markdown.js';
 import { formatSarif } from '../reporters/sarif.js';
@@ -74,24 +74,49 @@ export function writeFormats(
     );
   for (const s of list) {
     const dest = s.file ?? output;
-    const text = render(report, s.format, { ...o, color: dest === undefined && o.color });
-    if (dest === undefined) process.stdout.write(text);
-    else
-      try {
-        writeTo(dest, text);
-      } catch (e) {
-        throw new UsageError(`cannot write the report to ${dest} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
+    if (dest === undefined) {
+      process.stdout.write(render(report, s.format, { ...o, color: o.color }));
+      continue;
+    }
+    try {
+      // A JSON report of a large run is tens of MB: written in pieces, never held as one string.
+      if (s.format === 'json') writeTo(dest, formatJsonChunks(report));
+      else writeTo(dest, [render(report, s.format, { ...o, color: false })]);
+    } catch (e) {
+      throw new UsageError(`cannot write the report to ${dest} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
   }
 }
 
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+/** Pieces are gathered up to this many characters per write. */
+const WRITE_CHARS = 1 << 20;
+
 /** `--format sarif:out/fwlint.sarif` creates out/, as CI steps expect; a file in the way is the write error. */
-function writeTo(dest: string, text: string): void {
+function writeTo(dest: string, pieces: Iterable<string>): void {
+  let fd: number;
   try {
-    writeFileSync(dest, text);
+    fd = openSync(dest, 'w');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     mkdirSync(dirname(resolve(dest)), { recursive: true });
-    writeFileSync(dest, text);
+    fd = openSync(dest, 'w');
+  }
+  try {
+    let buf = '';
+    for (const p of pieces) {
+      buf += p;
+      if (buf.length >= WRITE_CHARS) {
+        writeAll(fd, buf);
+        buf = '';
+      }
+    }
+    if (buf) writeAll(fd, buf);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -48,6 +48,11 @@ export interface FileResult {
   lineTexts: Record<number, string>;
   /** Every requirement of every profile on every firewall of the file, before its verdict. */
   roster: RosterEntry[];
+  /**
+   * The evidence quotes of this file's locations (quoteOf by `line:endLine`; null: nothing to quote),
+   * made where the file was linted so the main thread only looks them up.
+   */
+  quotes?: Record<string, string | null>;
 }
 
 const profileCache = new Map<string, Profile>();
@@ -55,6 +60,16 @@ function profile(idOrPath: string): Profile {
   let p = profileCache.get(idOrPath);
   if (!p) profileCache.set(idOrPath, (p = loadProfile(idOrPath)));
   return p;
+}
+
+/** The profiles settings name (by id or path), loaded and validated once per thread. */
+export function loadedProfiles(idsOrPaths: readonly string[]): [string, Profile][] {
+  return idsOrPaths.map((id) => [id, profile(id)]);
+}
+
+/** A pool worker takes the profiles the main thread loaded and validated instead of validating them again. */
+export function adoptProfiles(entries: readonly (readonly [string, Profile])[]): void {
+  for (const [id, p] of entries) if (!profileCache.has(id)) profileCache.set(id, p);
 }
 
 /**
@@ -155,6 +170,7 @@ function lintOneFileUnguarded(
     sites.push(r.site);
   }
   const leveled = applyLevels(findings, s.rules);
+  const lineTexts = linesOf(text, leveled, roster, display);
   return {
     linted: {
       path: display,
@@ -165,10 +181,31 @@ function lintOneFileUnguarded(
     },
     findings: leveled,
     notifications,
-    lineTexts: linesOf(text, leveled, roster, display),
+    lineTexts,
     roster,
+    quotes: quotesOf(lineTexts, leveled, roster, display),
   };
 }
+
+/** The quotes verdict evidence in this file can ask for: findings' and passes' locations (see verdictsOf). */
+function quotesOf(
+  texts: Record<number, string>,
+  findings: readonly Finding[],
+  roster: readonly RosterEntry[],
+  file: string,
+): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  const add = (loc: SourceLocation) => {
+    const k = quoteKey(loc);
+    if (!(k in out)) out[k] = quoteOf(texts, loc) ?? null;
+  };
+  for (const f of findings) if (f.loc.file === file && !f.fromDefault) add(f.loc);
+  for (const e of roster)
+    for (const ev of e.pass?.evidence ?? []) if (ev.loc?.file === file && !ev.fromDefault) add(ev.loc);
+  return out;
+}
+
+const quoteKey = (loc: SourceLocation) => `${loc.line}:${loc.endLine}`;
 
 /** Per-rule levels from the config file: `off` drops a rule's findings, other levels replace theirs. */
 function applyLevels(findings: Finding[], levels: FileSettings['rules']): Finding[] {
@@ -317,14 +354,20 @@ const RULE_NAMES = new Map(ALL_RULE_META.map((m) => [m.id, m.name]));
 /** Verdicts per file, from the roster and the file's findings after suppressions; evidence lines quoted, redacted. */
 function verdictsOf(results: readonly FileResult[]): RequirementVerdict[] {
   return results.flatMap((r) =>
-    assembleVerdicts(r.roster, r.findings, RULE_NAMES).map((v) => ({
-      ...v,
-      evidence: v.evidence.map((ev) => {
-        const quote = ev.loc?.file === r.linted.path && !ev.fromDefault ? quoteOf(r.lineTexts, ev.loc) : undefined;
+    assembleVerdicts(r.roster, r.findings, RULE_NAMES).map((v) => {
+      // v is fresh (assembleVerdicts): its evidence list is replaced, never changed in place.
+      v.evidence = v.evidence.map((ev) => {
+        const quote = ev.loc?.file === r.linted.path && !ev.fromDefault ? quoteFor(r, ev.loc) : undefined;
         return quote !== undefined ? { ...ev, quote } : ev;
-      }),
-    })),
+      });
+      return v;
+    }),
   );
+}
+
+function quoteFor(r: FileResult, loc: SourceLocation): string | undefined {
+  const q = r.quotes?.[quoteKey(loc)];
+  return q === undefined ? quoteOf(r.lineTexts, loc) : (q ?? undefined);
 }
 
 /** Longest quote of configuration lines in evidence. */

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { UsageError } from '../model/errors.js';
-import { lintOneFile, type FileResult } from './lint.js';
+import type { Profile } from '../model/profile.js';
+import { adoptProfiles, lintOneFile, type FileResult } from './lint.js';
 import type { Job } from './workers.js';
 
 /** Marks a worker started by the pool, so the one-file bundle can serve as its own worker. */
@@ -12,7 +13,8 @@ type Reply = { i: number; result: FileResult } | { i: number; usage: string } | 
 export function serveLintJobs(): void {
   const port = parentPort;
   if (!port) return;
-  port.on('message', ({ i, job }: { i: number; job: Job }) => {
+  port.on('message', ({ i, job, profiles }: { i: number; job: Job; profiles?: [string, Profile][] }) => {
+    if (profiles) adoptProfiles(profiles);
     let reply: Reply;
     try {
       reply = { i, result: lintOneFile(job.abs, job.display, job.settings) };

@@ -67,6 +67,8 @@ interface Env {
   rs: Ruleset;
   ifaces: readonly Interface[];
   wan: readonly string[];
+  /** TraceOptions.dnatOnly. */
+  dnatOnly: boolean;
   /** Per stage: a chain's results per entry box, computed once from a blank piece (repeated jumps are linear). */
   memo: Map<string, Map<Chain, { box: Box; results: Result[] }[]>>;
   done: Part[];
@@ -81,6 +83,12 @@ const MEMO_PER_CHAIN = 32;
 export interface TraceOptions {
   /** Where the flow starts; default: input for the part addressed to the firewall, forward for the rest. */
   path?: PathName;
+  /**
+   * Only the parts destination NAT translated are wanted (port-forward questions): a piece still
+   * untranslated after the last DNAT stage of its path is not traced further. The result is the
+   * parts tracePath returns without this option that have a DNAT translation, in the same order.
+   */
+  dnatOnly?: boolean;
   /** WAN interface names for routing after destination NAT (default: interfaces with role wan). */
   wan?: readonly string[];
   /**
@@ -102,6 +110,7 @@ export function tracePath(policy: Policy, flow: Box, opts: TraceOptions = {}): P
     rs: policy.ruleset,
     ifaces: policy.interfaces,
     wan: opts.wan ?? wanNames(policy.interfaces),
+    dnatOnly: opts.dnatOnly === true,
     memo: new Map(),
     done: [],
   };
@@ -120,7 +129,7 @@ export function tracePath(policy: Policy, flow: Box, opts: TraceOptions = {}): P
     const t = udpTimeoutOf(policy, p);
     if (t) p.udpTimeout = t;
   }
-  return env.done;
+  return env.dnatOnly ? env.done.filter((p) => p.translations.some(isDnat)) : env.done;
 }
 
 /**
@@ -136,7 +145,7 @@ export function evaluate(
   wan: readonly string[] = wanNames(ifaces),
 ): Part[] {
   if (isEmptyBox(flow)) return []; // e.g. no WAN identified: nothing to evaluate, nothing to report
-  const env: Env = { rs: ruleset, ifaces, wan, memo: new Map(), done: [] };
+  const env: Env = { rs: ruleset, ifaces, wan, dnatOnly: false, memo: new Map(), done: [] };
   runStages(env, path, 0, [startPiece(flow)]);
   return env.done;
 }
@@ -180,8 +189,11 @@ function runStages(env: Env, path: PathName, from: number, start: Piece[]): void
     if (kind === 'dnat' || kind === 'snat') {
       const { passed, translated } = natStage(env, path, stage, pieces);
       pieces = passed;
-      if (kind === 'dnat') pieces.push(...reroute(env, path, stage, translated));
-      else pieces.push(...translated);
+      if (kind === 'dnat') {
+        // dnatOnly: what no DNAT stage translated by now never will be.
+        if (env.dnatOnly && stage === lastDnat(stages)) pieces = pieces.filter((p) => p.xlate.some(isDnat));
+        pieces.push(...reroute(env, path, stage, translated));
+      } else pieces.push(...translated);
     } else {
       const run = (ps: Piece[]): Piece[] =>
         kind === 'raw' ? rawStage(env, path, stage, ps) : filterStage(env, path, stage, ps);
@@ -193,6 +205,13 @@ function runStages(env: Env, path: PathName, from: number, start: Piece[]): void
     }
   }
   for (const p of pieces) env.done.push(toPart(p, 'accept', path));
+}
+
+const isDnat = (t: Translation): boolean => t.kind === 'dnat';
+
+function lastDnat(stages: readonly Stage[]): Stage | undefined {
+  for (let i = stages.length - 1; i >= 0; i--) if (stages[i]?.kind === 'dnat') return stages[i];
+  return undefined;
 }
 
 function memoOf(env: Env, stage: Stage): Map<Chain, { box: Box; results: Result[] }[]> {

@@ -79,9 +79,8 @@ export function addressesOf(
   let acc = NO_ADDR;
   if (ctx.site && ctx.phones)
     for (const e of siteEndpoints(ep, { site: ctx.site, phones: ctx.phones })) acc = acc.union(e.networks);
-  for (const name of ep.networks ?? [])
-    for (const c of profile.networks[name]?.cidrs ?? []) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
-  for (const c of ep.cidrs ?? []) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
+  for (const name of ep.networks ?? []) for (const c of profile.networks[name]?.cidrs ?? []) acc = acc.union(cidr(c));
+  for (const c of ep.cidrs ?? []) acc = acc.union(cidr(c));
   if (ep.any) acc = acc.union(INTERNET);
   if (ep.pbx && ctx.pbx) acc = acc.union(ctx.pbx.addr);
   return acc;
@@ -90,10 +89,18 @@ export function addressesOf(
 /** All addresses the profile names for its provider: what "from the provider" means. */
 export function providerAddresses(profile: Profile): AddrSet {
   let acc = NO_ADDR;
-  for (const n of Object.values(profile.networks))
-    for (const c of n.cidrs) acc = acc.union(parseAddressSpec(c) ?? NO_ADDR);
+  for (const n of Object.values(profile.networks)) for (const c of n.cidrs) acc = acc.union(cidr(c));
   return acc;
 }
+
+/** A profile's CIDR (nothing when it does not parse), parsed once: every firewall asks for the same few. */
+function cidr(text: string): AddrSet {
+  let a = cidrs.get(text);
+  if (!a) cidrs.set(text, (a = parseAddressSpec(text) ?? NO_ADDR));
+  return a;
+}
+
+const cidrs = new Map<string, AddrSet>();
 
 /** Which networks a requirement applies to: phones, or the internal networks for other audiences. */
 export function audienceOf(req: { audience?: string }, ctx: RuleContext): Endpoints[] {

@@ -147,7 +147,8 @@ export function portForwarded(
   const iif = ctx.wan.length ? NameSet.of(ctx.wan) : NameSet.ANY;
   const flow = box({ src: INTERNET, dst, iif, state: NameSet.of(['new']), ...parts });
   const out: { part: Part; dnat: DnatTranslation }[] = [];
-  for (const part of tracePath(ctx.policy, flow, { wan: ctx.wan })) {
+  // Only translated parts are kept: the engine stops tracing what no DNAT stage translated.
+  for (const part of tracePath(ctx.policy, flow, { wan: ctx.wan, dnatOnly: true })) {
     const dnat = dnatOf(part);
     if (dnat) out.push({ part, dnat });
   }

@@ -14,9 +14,16 @@ export function egressFor(policy: Policy, wan: string[], dst: AddrSet): NameSet 
   return egressOn(policy.interfaces, wan, dst);
 }
 
+/** The subnets of the non-WAN interfaces; asked per requirement, computed once per interface list. */
 export function internalNetworks(policy: Policy): AddrSet {
-  return internalNetworksOf(policy.interfaces);
+  const hit = internalCache.get(policy.interfaces);
+  if (hit?.count === policy.interfaces.length) return hit.nets;
+  const nets = internalNetworksOf(policy.interfaces);
+  internalCache.set(policy.interfaces, { count: policy.interfaces.length, nets });
+  return nets;
 }
+
+const internalCache = new WeakMap<readonly Policy['interfaces'][number][], { count: number; nets: AddrSet }>();
 
 /** The firewall's own addresses on the WAN interfaces (placeholders when dynamic). */
 export function wanAddresses(policy: Policy, wan: string[]): AddrSet {

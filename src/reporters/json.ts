@@ -295,3 +295,30 @@ function toJsonRequirement(v: RequirementVerdict): JsonRequirement {
 export function formatJson(report: Report): string {
   return JSON.stringify(toJsonReport(report), null, 2) + '\n';
 }
+
+/**
+ * The text of formatJson in pieces (one per top-level member and per element of a top-level array),
+ * for writing a large report without building it as one string. Joined, they are formatJson's text.
+ */
+export function* formatJsonChunks(report: Report): Generator<string> {
+  const json = toJsonReport(report) as unknown as Record<string, unknown>;
+  const keys = Object.keys(json).filter((k) => json[k] !== undefined);
+  yield '{\n';
+  for (const [n, k] of keys.entries()) {
+    const v = json[k];
+    const head = `  ${JSON.stringify(k)}: `;
+    if (Array.isArray(v) && v.length > 0) {
+      yield `${head}[\n`;
+      for (const [i, el] of v.entries()) yield `    ${indented(el, '    ')}${i < v.length - 1 ? ',' : ''}\n`;
+      yield '  ]';
+    } else yield head + indented(v, '  ');
+    yield n < keys.length - 1 ? ',\n' : '\n';
+  }
+  yield '}\n';
+}
+
+/** JSON.stringify(v, null, 2) nested at `indent` (raw newlines only separate lines: strings escape theirs). */
+function indented(v: unknown, indent: string): string {
+  // Members that are undefined are left out before; inside arrays, JSON.stringify writes them as null.
+  return v === undefined ? 'null' : JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`);
+}

@@ -18,8 +18,11 @@ export function assembleVerdicts(
   for (const f of findings) {
     if (!f.requirement || !f.profile) continue;
     const k = key(f.profile, f.requirement, f.firewall);
-    byKey.set(k, [...(byKey.get(k) ?? []), f]);
+    const list = byKey.get(k);
+    if (list) list.push(f);
+    else byKey.set(k, [f]);
   }
+  // Each verdict is a fresh object: the branches below fill it in place (same members, same order).
   return roster.map((e) => {
     const mine = byKey.get(key(e.profile, e.id, e.matchFirewall)) ?? [];
     const v: RequirementVerdict = {
@@ -42,31 +45,33 @@ export function assembleVerdicts(
       const deciding = active.length ? active : mine;
       const status: VerdictStatus = deciding.some((f) => !f.uncertain) ? 'fail' : 'uncertain';
       const worst = deciding.filter((f) => (status === 'fail' ? !f.uncertain : true));
-      return {
-        ...v,
-        status,
-        why: worst.map((f) => (status === 'uncertain' ? `uncertain: ${f.message}` : f.message)).join(' '),
-        findings: mine.map(fingerprint),
-        evidence: mine.map(findingEvidence),
-        ...(active.length === 0 ? { accepted: true } : {}),
-      };
+      v.status = status;
+      v.why = worst.map((f) => (status === 'uncertain' ? `uncertain: ${f.message}` : f.message)).join(' ');
+      v.findings = mine.map(fingerprint);
+      v.evidence = mine.map(findingEvidence);
+      if (active.length === 0) v.accepted = true;
+      return v;
     }
-    if (e.notChecked.length > 0) return { ...v, status: 'not-checked', why: e.notChecked.join(' ') };
-    if (e.pass)
-      return {
-        ...v,
-        status: e.pass.uncertain ? 'uncertain' : 'pass',
-        why: e.pass.uncertain ? `uncertain: ${e.pass.why} Holds ${e.pass.uncertain}.` : e.pass.why,
-        evidence: e.pass.evidence,
-      };
-    if (e.kind === 'flow')
-      return {
-        ...v,
-        status: 'not-checked',
-        why: 'No flow could be built for it on this firewall (no network of its audience has a path to the destination).',
-      };
+    if (e.notChecked.length > 0) {
+      v.status = 'not-checked';
+      v.why = e.notChecked.join(' ');
+      return v;
+    }
+    if (e.pass) {
+      v.status = e.pass.uncertain ? 'uncertain' : 'pass';
+      v.why = e.pass.uncertain ? `uncertain: ${e.pass.why} Holds ${e.pass.uncertain}.` : e.pass.why;
+      v.evidence = e.pass.evidence;
+      return v;
+    }
+    if (e.kind === 'flow') {
+      v.status = 'not-checked';
+      v.why =
+        'No flow could be built for it on this firewall (no network of its audience has a path to the destination).';
+      return v;
+    }
     const rule = ruleNames.get(e.checkedBy);
-    return { ...v, why: `${e.checkedBy}${rule ? ` ${rule}` : ''} checked it and found no problem.` };
+    v.why = `${e.checkedBy}${rule ? ` ${rule}` : ''} checked it and found no problem.`;
+    return v;
   });
 }
 

@@ -1,0 +1,147 @@
+/**
+ * TraceOptions.dnatOnly (src/engine/evaluate.ts): port-forward questions trace only what destination
+ * NAT translates. On random rulesets (raw and filter stages before and after one or two DNAT stages,
+ * input and forward paths, rdr pass, jumps) the parts are exactly the translated parts of the full
+ * trace, in the same order.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { box, isEmptyBox, type Box } from '../../src/engine/box.js';
+import { tracePath, type Part } from '../../src/engine/evaluate.js';
+import { addrSet } from '../../src/model/address.js';
+import { NameSet } from '../../src/model/name-set.js';
+import type { Action, Chain, Interface, Match, Policy, Rule, Stage } from '../../src/model/policy.js';
+import { portSet, protoSet } from '../../src/model/ports.js';
+import { at, chain, rule } from './fixtures.js';
+
+const A = (n: number) => 0x0a000000n + BigInt(n); // 10.0.0.n
+const span = (max: number) =>
+  fc.tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max })).map(([x, y]) => (x <= y ? [x, y] : [y, x]));
+const addrs = span(12).map(([x, y]) => addrSet([[A(x), A(y)]]));
+const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
+
+const matchArb = fc
+  .record({
+    src: opt(addrs),
+    dst: opt(addrs),
+    proto: opt(fc.subarray([6, 17], { minLength: 1 }).map((p) => protoSet(p))),
+    dport: opt(span(8).map(([x, y]) => portSet([[x, y]]))),
+    iif: opt(fc.constantFrom('a', 'b').map((n) => NameSet.of([n]))),
+  })
+  .map((r) => {
+    const m: Match = {};
+    for (const [k, v] of Object.entries(r)) if (v) (m as Record<string, unknown>)[k] = v;
+    return m;
+  });
+
+const filterAction = fc.constantFrom<Action>(
+  { kind: 'accept' },
+  { kind: 'drop' },
+  { kind: 'continue' },
+  { kind: 'jump', chain: 'sub' },
+);
+const natAction: fc.Arbitrary<Action> = fc.oneof(
+  fc.constant<Action>({ kind: 'accept' }),
+  fc
+    .tuple(fc.integer({ min: 0, max: 12 }), fc.boolean())
+    .map(([n, pass]): Action => ({ kind: 'dnat', to: { addr: addrSet([[A(n), A(n)]]), port: 7 }, pass })),
+);
+const rulesArb = (prefix: string, actions: fc.Arbitrary<Action>, max: number) =>
+  fc
+    .array(fc.tuple(matchArb, actions), { maxLength: max })
+    .map((rs) => rs.map(([m, a], i): Rule => ({ ...rule(i + 1, m, a), id: `${prefix}${i}` })));
+
+const iface = (name: string, role: Interface['role'], n: number): Interface => ({
+  name,
+  role,
+  networks: addrSet([[A(n), A(n + 5)]]),
+  addresses: addrSet([[A(n), A(n)]]),
+  enabled: true,
+  loc: at(1),
+});
+
+function policyOf(raw: Rule[], pre: Rule[], nat1: Rule[], nat2: Rule[] | undefined, filter: Rule[], sub: Rule[]) {
+  const chains: Chain[] = [
+    chain('raw', raw, 'accept'),
+    chain('pre', pre, 'accept'),
+    chain('nat1', nat1, 'accept'),
+    chain('nat2', nat2 ?? [], 'accept'),
+    chain('filter', filter, 'drop'),
+    chain('sub', sub),
+  ];
+  const dnat: Stage[] = [
+    { name: 'dstnat', chains: ['nat1'], kind: 'dnat' },
+    ...(nat2 ? [{ name: 'dstnat2', chains: ['nat2'], kind: 'dnat' as const }] : []),
+  ];
+  const head: Stage[] = [
+    { name: 'raw', chains: ['raw'], kind: 'raw' },
+    { name: 'pre', chains: ['pre'] },
+  ];
+  const p: Policy = {
+    vendor: 'nftables',
+    file: 't.conf',
+    root: at(1),
+    interfaces: [iface('a', 'wan', 0), iface('b', 'lan', 6)],
+    ruleset: {
+      chains: Object.fromEntries(chains.map((c) => [c.name, c])),
+      forward: [...head, ...dnat, { name: 'filter', chains: ['filter'] }],
+      input: [...head, ...dnat, { name: 'in', chains: ['filter'] }],
+    },
+    nat: { dnat: [], snat: [] },
+    sessions: { sipAlg: [], udpTimeout: { value: 120, source: 'default', loc: at(1), reason: 'kernel default' } },
+    replies: 'rules',
+    unsupported: [],
+    notes: [],
+  };
+  return p;
+}
+
+const flowArb = fc
+  .record({ dst: opt(addrs), dport: opt(span(8).map(([x, y]) => portSet([[x, y]]))) })
+  .map((r) => {
+    const parts: Partial<Box> = { iif: NameSet.of(['a']), state: NameSet.of(['new']) };
+    if (r.dst) parts.dst = r.dst;
+    if (r.dport) parts.dport = r.dport;
+    return box(parts);
+  })
+  .filter((b) => !isEmptyBox(b));
+
+const translated = (parts: Part[]) => parts.filter((p) => p.translations.some((t) => t.kind === 'dnat'));
+
+describe('tracePath dnatOnly', () => {
+  it('returns the translated parts of the full trace, in its order', () => {
+    fc.assert(
+      fc.property(
+        rulesArb('r', fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }), 4),
+        rulesArb('p', filterAction, 6),
+        rulesArb('n', natAction, 6),
+        fc.option(rulesArb('m', natAction, 4), { nil: undefined }),
+        rulesArb('f', filterAction, 12),
+        rulesArb('s', fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }, { kind: 'return' }), 4),
+        flowArb,
+        (raw, pre, nat1, nat2, filter, sub, flow) => {
+          const p = policyOf(raw, pre, nat1, nat2, filter, sub);
+          expect(tracePath(p, flow, { dnatOnly: true })).toEqual(translated(tracePath(p, flow)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  }, 120_000);
+
+  it('does not trace the untranslated rest through later stages', () => {
+    const nat = [rule(1, { dport: portSet([[5060, 5060]]) }, { kind: 'dnat', to: { addr: addrSet([[A(7), A(7)]]) } })];
+    const filter = [
+      rule(2, { dport: portSet([[80, 80]]) }, 'accept'),
+      rule(3, { dport: portSet([[443, 443]]) }, 'drop'),
+    ];
+    const p = policyOf([], [], nat, undefined, filter, []);
+    const flow = box({ iif: NameSet.of(['a']), state: NameSet.of(['new']) });
+    const parts = tracePath(p, flow, { dnatOnly: true });
+    // Two parts (addressed to the firewall, and routed), both forwarded by r1; the filter's policy decides them.
+    expect(parts.map((x) => [x.translations.map((t) => t.rule.id), x.verdict])).toEqual([
+      [['r1'], 'drop'],
+      [['r1'], 'drop'],
+    ]);
+    expect(tracePath(p, flow).length).toBeGreaterThan(parts.length);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The worker pool (src/cli/workers.ts) as the CLI uses it from 8 files on: the main thread loads and
+ * validates the profiles once and hands them to the workers; the evidence quotes are made in the
+ * workers. The report is the one the same files give linted in this thread.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runCli } from '../helpers/cli.js';
+import { lintRepo, repo } from './helpers.js';
+
+const R = 'fixtures/pfsense/rules';
+const FILES = ['fwl001-blocked.xml', 'fwl004-forward-to-phone.xml', 'fwl007-no-ping.xml', 'clean.xml'];
+
+beforeAll(ensureBuilt, 120_000);
+
+function twelve(): { dir: string; names: string[] } {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 12; i++) files[`site-${String(i).padStart(2, '0')}/config.xml`] = `${R}/${FILES[i % 4] ?? ''}`;
+  return { dir: repo(files), names: Object.keys(files).sort() };
+}
+
+describe('the lint pool', () => {
+  it('gives the verdicts, evidence and quotes of linting in this thread', async () => {
+    const { dir, names } = twelve();
+    const args = ['lint', '.', '--no-config', '--profile', 'ipnordic', '--phones', '10.20.0.0/24', '--format', 'json'];
+    const r = await runCli(args, { cwd: dir });
+    expect(r.err).toBe('');
+    const pooled = JSON.parse(r.out) as {
+      requirements: { id: string; file: string; status: string; evidence: { quote?: string }[] }[];
+    };
+    const { report } = await lintRepo(dir, names, { profiles: ['ipnordic'], phones: ['10.20.0.0/24'] });
+    const local = report.requirements ?? [];
+    expect(pooled.requirements.length).toBe(local.length);
+    const quotes = (vs: { evidence: { quote?: string }[] }[]) => vs.map((v) => v.evidence.map((e) => e.quote ?? ''));
+    expect(quotes(pooled.requirements)).toEqual(quotes(local));
+    expect(quotes(local).flat().filter(Boolean).length).toBeGreaterThan(0);
+    expect(pooled.requirements.map((v) => `${v.file} ${v.id} ${v.status}`)).toEqual(
+      local.map((v) => `${v.file} ${v.id} ${v.status}`),
+    );
+  });
+
+  it('refuses an unknown profile once, with exit 2, as for one file', async () => {
+    const { dir } = twelve();
+    const r = await runCli(['lint', '.', '--no-config', '--profile', 'no-such-provider'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown profile 'no-such-provider'/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+});
