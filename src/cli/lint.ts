@@ -375,7 +375,30 @@ const QUOTE_LINES = 14;
 /** Lines of an object read to find them (pfSense rules hold many empty elements). */
 const SCAN_LINES = 60;
 
-/** The lines of `loc` (at most QUOTE_LINES), redacted, with their common indentation removed. */
+/** Characters quoted of one line: `nft -j` writes a whole ruleset on one line of megabytes. */
+const QUOTE_WIDTH = 200;
+
+/**
+ * A line without its trailing space, cut to QUOTE_WIDTH characters from the cause's column (where
+ * it ends on this line, up to the width) with "…" where text was left out. The cut comes before the
+ * redaction, which then sees whole words on both sides of the cause.
+ */
+function clip(t: string, column: number, endColumn: number | undefined): string {
+  const line = t.replace(/\s+$/, '');
+  if (line.length <= QUOTE_WIDTH) return line;
+  const from = Math.max(0, Math.min(column - 1, line.length - QUOTE_WIDTH));
+  const to = Math.min(
+    line.length,
+    from + Math.max(1, Math.min(QUOTE_WIDTH, (endColumn ?? from + QUOTE_WIDTH + 1) - 1 - from)),
+  );
+  let cut = line.slice(from, to);
+  // Never end or start inside a word a secret pattern needs whole: back off to the last separator.
+  if (to < line.length) cut = cut.replace(/[^\s,;:{}[\]()"']*$/, '') || cut;
+  if (from > 0) cut = cut.replace(/^[^\s,;:{}[\]()"']*/, '') || cut;
+  return (from > 0 ? '…' : '') + cut + (to < line.length ? '…' : '');
+}
+
+/** The lines of `loc` (at most QUOTE_LINES, each at most QUOTE_WIDTH characters), redacted, with their common indentation removed. */
 function quoteOf(texts: Record<number, string>, loc: SourceLocation): string | undefined {
   const lines: string[] = [];
   let l = loc.line;
@@ -384,7 +407,7 @@ function quoteOf(texts: Record<number, string>, loc: SourceLocation): string | u
     if (t === undefined) break;
     // Empty XML elements (`<tag></tag>`, `<x/>`) say nothing about the rule.
     if (/^\s*(<([\w:-]+)>\s*<\/\2>|<[\w:-]+\s*\/>)\s*$/.test(t)) continue;
-    lines.push(redact(t.replace(/\s+$/, '')));
+    lines.push(redact(clip(t, l === loc.line ? loc.column : 1, l === loc.endLine ? loc.endColumn : undefined)));
   }
   if (lines.length === 0) return undefined;
   const indent = Math.min(...lines.filter((x) => x.trim()).map((x) => /^\s*/.exec(x)?.[0].length ?? 0));

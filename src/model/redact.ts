@@ -29,6 +29,18 @@ const XML_VALUE = /<([\w:.-]{1,64})>([^<]*)/g;
 const JSON_VALUE = /"([\w.-]{1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)"?/g;
 const SET_VALUE = /(?<![\w-])(set\s+)([\w-]{1,64})(\s+)([^\r\n]*)/g;
 const KEY_VALUE = /(?<![\w.-])([A-Za-z][\w.-]{0,63})(=)("[^"]*"?|'[^']*'?|[^\s"',;)\]}]*)/g;
+/**
+ * `nft -j` names what a meta, ct, socket or rt expression reads with `"key"`: `{"meta": {"key":
+ * "iifname"}}`. Those values are the nft vocabulary (nft(8), "META EXPRESSIONS", "CONNTRACK
+ * EXPRESSIONS"), never secrets, and quoting them keeps a JSON rule readable.
+ */
+const NFT_JSON_KEYS = [
+  'iif|oif|iifname|oifname|iiftype|oiftype|iifgroup|oifgroup|iifkind|oifkind|ibrname|obrname',
+  'l4proto|nfproto|l3proto|protocol|mark|state|status|direction|helper|expiration|zone|length',
+  'priority|skuid|skgid|pkttype|cpu|cgroup|random|secpath|time|day|hour|nexthop|mtu|ipsec',
+  'saddr|daddr|proto-src|proto-dst|bytes|packets|avgpkt|label|count|id|event|transparent|wildcard|classid',
+].join('|');
+const NFT_JSON_KEY = new RegExp(`^key:(?:${NFT_JSON_KEYS})$`);
 const RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,}={0,2}/g;
 
 /** A long run that looks like key material, not like a word or a path. */
@@ -47,7 +59,7 @@ export function redact(text: string): string {
     .replace(PEM, REDACTED)
     .replace(XML_VALUE, (m, tag: string, value: string) => (isSecretName(tag) && value ? `<${tag}>${REDACTED}` : m))
     .replace(JSON_VALUE, (m, key: string, sep: string, value: string) =>
-      isSecretName(key) && value ? `"${key}"${sep}"${REDACTED}"` : m,
+      isSecretName(key) && value && !NFT_JSON_KEY.test(`${key}:${value}`) ? `"${key}"${sep}"${REDACTED}"` : m,
     )
     .replace(SET_VALUE, (m, set: string, key: string, sp: string, value: string) =>
       isSecretName(key) && value ? `${set}${key}${sp}${REDACTED}` : m,
