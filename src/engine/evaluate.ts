@@ -18,10 +18,19 @@ import { chainCandidates } from './chain-index.js';
 import { egressFor, selfAddresses, wanNames } from './route.js';
 import { applyDnat, applyNotrack, applySnat } from './translate.js';
 import { widened } from './widen.js';
-import { doubtful, replyView, splitDims, without, type ReplyView, type ViewDim } from './reply-view.js';
+import {
+  doubtful,
+  replyView,
+  splitDims,
+  without,
+  type ChosenTranslation,
+  type ReplyView,
+  type ViewDim,
+} from './reply-view.js';
 import { at } from './at.js';
 
 export type { Step, Translation, Verdict } from './piece.js';
+export type { ChosenTranslation } from './reply-view.js';
 
 export type PathName = 'forward' | 'input';
 
@@ -97,6 +106,12 @@ export interface TraceOptions {
    * addressed to the translated source address and port (reply-view.ts, docs/semantics.md#nft-nat).
    */
   replyTo?: Part;
+  /**
+   * With replyTo: the translation the kernel chose for this connection, as observed (conntrack's reply
+   * tuple). The stages before the NAT reversal then see the reply at exactly that address and port
+   * instead of every choice the rule allows (masquerade `random`, port ranges): exact for that packet.
+   */
+  chosen?: ChosenTranslation;
 }
 
 /**
@@ -114,7 +129,7 @@ export function tracePath(policy: Policy, flow: Box, opts: TraceOptions = {}): P
     memo: new Map(),
     done: [],
   };
-  const view = opts.replyTo ? replyView(opts.replyTo) : undefined;
+  const view = opts.replyTo ? replyView(opts.replyTo, opts.chosen) : undefined;
   if (view) env.view = view;
   if (isEmptyBox(flow)) return [];
   if (opts.path) runStages(env, opts.path, 0, [startPiece(flow)]);

@@ -33,16 +33,31 @@ function familyOf(a: AddrSet): AddrSet {
   return ANY_ADDR;
 }
 
-/** The view of replies to an accepted outbound part; undefined when nothing is reversed (no SNAT, untracked). */
-export function replyView(out: Part): ReplyView | undefined {
+/**
+ * The translation the kernel chose for one connection, as observed (the reply tuple in conntrack): a
+ * tool that watched the packet (the kernel differential harness) narrows the view to it, so the answer
+ * is exact for that packet. A lint never has it: the configuration does not record the choice.
+ */
+export interface ChosenTranslation {
+  /** The translated source address. */
+  src?: AddrSet;
+  /** The translated source port. */
+  sport?: PortSet;
+}
+
+/**
+ * The view of replies to an accepted outbound part; undefined when nothing is reversed (no SNAT,
+ * untracked). With `chosen`, the translation observed for the connection replaces the set of choices.
+ */
+export function replyView(out: Part, chosen?: ChosenTranslation): ReplyView | undefined {
   if (out.verdict !== 'accept' || out.untracked) return undefined;
   let snat: Extract<Part['translations'][number], { kind: 'snat' }> | undefined;
   for (const t of out.translations) if (t.kind === 'snat') snat = t;
   if (!snat) return undefined;
   const vague: ViewDim[] = [];
   const why: string[] = [];
-  let dst = out.out.src;
-  if (dst.equals(out.box.src)) {
+  let dst = chosen?.src ?? out.out.src;
+  if (!chosen?.src && dst.equals(out.box.src)) {
     // Masquerade on an interface whose address fwlint does not know keeps the source (translate.ts).
     dst = familyOf(out.box.src);
     vague.push('dst');
@@ -51,19 +66,21 @@ export function replyView(out: Part): ReplyView | undefined {
     vague.push('dst');
     why.push(`the translated address is one of ${formatAddrSet(dst, 3)}`);
   }
-  const kept = snat.target.ports !== 'random' && out.out.sport.equals(out.box.sport);
+  const kept = !chosen?.sport && snat.target.ports !== 'random' && out.out.sport.equals(out.box.sport);
   const view: ReplyView = { dst, vague, why: '' };
   if (!kept) {
-    view.dport = out.out.sport;
-    if (out.out.sport.size() > 1n) {
+    const sport = chosen?.sport ?? out.out.sport;
+    view.dport = sport;
+    if (sport.size() > 1n) {
       vague.push('dport');
       const how = snat.target.portsReason ? ` (${snat.target.portsReason})` : '';
-      why.push(`the translated port is one of ${formatPortSet(out.out.sport)}${how}`);
+      why.push(`the translated port is one of ${formatPortSet(sport)}${how}`);
     }
   }
   view.why =
     'a reply reaches this chain before conntrack maps it back to the original source (NAT reversal at ' +
-    `priority -100, docs/semantics.md#nft-nat), addressed to the translated address and port, and ${why.join(' and ')}`;
+    'priority -100, docs/semantics.md#nft-nat), addressed to the translated address and port' +
+    (why.length ? `, and ${why.join(' and ')}` : '');
   return view;
 }
 

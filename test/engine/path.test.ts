@@ -370,4 +370,30 @@ describe('replies before the NAT reversal (Stage.beforeReplyNat, docs/semantics.
     expect(doubt?.match.uncertain?.[0]?.field).toBe('dport');
     expect(doubt?.match.uncertain?.[0]?.why).toMatch(/before conntrack maps it back.*one of 20000-30000/);
   });
+
+  it('with the translation the kernel chose (observed in conntrack): exact for that packet', () => {
+    const part = fw(
+      chain('raw', [rule(5, { proto: UDP, dport: ports(25000, 40000) }, 'notrack')], 'accept'),
+      randomPorts,
+    );
+    const o = at0(tracePath(part, outbound({ sport: ports(40002) }), { path: 'forward' }));
+    const chosen = (sport: number) =>
+      tracePath(part, replyOf(o), { path: 'forward', replyTo: o, chosen: { sport: ports(sport) } });
+    const lost = chosen(26000);
+    expect(verdicts(lost)).toEqual(['drop@5']);
+    expect(lost[0]?.maybe).toEqual([]);
+    const back = chosen(21000);
+    expect(verdicts(back)).toEqual(['accept@30']);
+    expect(back[0]?.maybe).toEqual([]);
+    // The public address observed: a rule on another address does not match it.
+    const other = fw(
+      chain('raw', [rule(5, { dst: net('203.0.113.10'), proto: UDP }, 'notrack')], 'accept'),
+      masquerade,
+    );
+    const m = at0(tracePath(other, outbound({ sport: ports(40002) }), { path: 'forward' }));
+    const seen = (a: string) =>
+      verdicts(tracePath(other, replyOf(m), { path: 'forward', replyTo: m, chosen: { src: net(a) } }));
+    expect(seen('203.0.113.10')).toEqual(['drop@5']);
+    expect(seen('203.0.113.11')).toEqual(['accept@30']);
+  });
 });

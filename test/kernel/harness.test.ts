@@ -5,6 +5,7 @@ import { loadProfile } from '../../src/profiles/load.js';
 import { CAUSES, classify } from '../../tools/kernel/causes.js';
 import { compare } from '../../tools/kernel/compare.js';
 import { generateRuleset } from '../../tools/kernel/generate.js';
+import { chosenOf } from '../../tools/kernel/kernel.js';
 import { hostsOf } from '../../tools/kernel/netns.js';
 import { plan } from '../../tools/kernel/plan.js';
 import type { Probe } from '../../tools/kernel/probes.js';
@@ -293,6 +294,35 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     expect(fwlintAnswer(s, replyTo(rtp)).passed).toBe(false);
     expect(fwlintAnswer(s, replyTo({ ...rtp, dport: 37500 })).passed).toBe(true);
     expect(fwlintAnswer(s, replyTo(out)).passed).toBe(true);
+  });
+
+  it('asks a reply with the translation the kernel chose (conntrack): exact for that packet, can disagree', () => {
+    // masquerade random; raw prerouting notracks replies to public ports 40000-65535 only.
+    const file = 'fixtures/nftables/rules/fwl008-reply-before-nat-uncertain.nft';
+    const s: Site = { ...site('reply-before-denat.nft'), policy: parseNftables(readFileSync(file, 'utf8'), file) };
+    const r = replyTo(out);
+    // Without the observation: uncertain, naming the rule (the lint's answer).
+    expect(fwlintAnswer(s, r).uncertain).toMatch(/line \d+\) might match: .*translated port is one of/);
+    const entry = (port: number) =>
+      `ipv4     2 udp      17 29 src=10.20.0.10 dst=185.72.208.1 sport=40002 dport=5060 [UNREPLIED] ` +
+      `src=185.72.208.1 dst=203.0.113.1 sport=5060 dport=${port} mark=0 zone=0 use=2`;
+    const seen = (port: number) => {
+      const chosen = chosenOf([{ line: entry(port) }], out);
+      expect(chosen).toEqual({ src: '203.0.113.1', sport: port });
+      return { passed: true, seenSrc: '203.0.113.1', seenSport: port, ...(chosen ? { chosen } : {}) };
+    };
+    const lost = fwlintAnswer(s, r, seen(40123));
+    expect(lost.passed).toBe(false);
+    expect(lost.uncertain).toBeUndefined();
+    expect(lost.by).toMatch(/masquerade.* chose 203\.0\.113\.1:40123 \(observed in conntrack\).*notrack/);
+    const back = fwlintAnswer(s, r, seen(2345));
+    expect(back.passed).toBe(true);
+    expect(back.uncertain).toBeUndefined();
+    // Exact now: a kernel that got the reply back despite the notrack would be a disagreement.
+    expect(compare(r, { passed: true }, lost).agree).toBe(false);
+    expect(compare(r, { passed: true }, lost).uncertain).toBeUndefined();
+    // Another flow's entry is not this one's.
+    expect(chosenOf([{ line: entry(40123) }], { ...out, sport: 40003 })).toBeUndefined();
   });
 
   it('asks replies the way FWL008 does and names the chain that decided', () => {

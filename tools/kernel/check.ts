@@ -115,7 +115,11 @@ export function check(o: CheckOptions): CheckResult {
     const obs = runKernel(t, p.probes);
     const site: Site = { policy, phonesIf, wanIf: o.wan, wanAddr, phonesCidr: cidr, routerAddr: hostsOf(cidr).router };
     const lines = p.probes.map((probe) =>
-      compare(probe, obs.get(probe) ?? { skipped: 'no observation' }, fwlintAnswer(site, probe)),
+      compare(
+        probe,
+        obs.get(probe) ?? { skipped: 'no observation' },
+        fwlintAnswer(site, probe, probe.of ? obs.get(probe.of) : undefined),
+      ),
     );
     return { lines, skipped: p.skipped, ms: Date.now() - started };
   } finally {

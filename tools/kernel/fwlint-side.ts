@@ -11,13 +11,20 @@
  * route the same packet the same way.
  */
 import { box, type Box } from '../../src/engine/box.js';
-import { traceOutput, tracePath, type Part, type Step, type Translation } from '../../src/engine/evaluate.js';
+import {
+  traceOutput,
+  tracePath,
+  type ChosenTranslation,
+  type Part,
+  type Step,
+  type Translation,
+} from '../../src/engine/evaluate.js';
 import { NO_ADDR, formatAddrSet, formatAddress, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { ECHO_REPLY } from '../../src/model/icmp.js';
 import type { Interface, Policy } from '../../src/model/policy.js';
 import { PROTO, formatPortSet, portSet, protoSet } from '../../src/model/ports.js';
-import type { FwlintObs, Probe } from './probes.js';
+import type { FwlintObs, KernelObs, Probe } from './probes.js';
 
 export interface Site {
   policy: Policy;
@@ -136,12 +143,35 @@ function lastOf<K extends Translation['kind']>(part: Part, kind: K): Extract<Tra
   return all[all.length - 1];
 }
 
-function trace(site: Site, flow: Box, path?: 'forward' | 'input', replyTo?: Part): Part[] {
+function trace(site: Site, flow: Box, path?: 'forward' | 'input', replyTo?: Part, chosen?: ChosenTranslation): Part[] {
   return tracePath(withTopology(site), flow, {
     ...(path ? { path } : {}),
     wan: [site.wanIf],
     ...(replyTo ? { replyTo } : {}),
+    ...(chosen ? { chosen } : {}),
   });
+}
+
+/**
+ * The translation the kernel chose for the outbound flow (conntrack's reply tuple), for the reply
+ * question: the reply is addressed to exactly that source, whatever else the rule allowed (`random`,
+ * `fully-random`, a port range, another port after a clash). fwlint's lint cannot know it; the
+ * harness watched the packet, so it asks about that packet.
+ */
+function observed(out: Part, seen: KernelObs['chosen']): { chosen: ChosenTranslation; text: string } | undefined {
+  const s = lastOf(out, 'snat');
+  if (!seen || !s || out.untracked) return undefined;
+  const src = addr(seen.src);
+  const sport = portSet([[seen.sport, seen.sport]]);
+  const unknownAddr = out.out.src.equals(out.box.src);
+  const inside = (unknownAddr || src.isSubsetOf(out.out.src)) && out.out.sport.has(seen.sport);
+  const also = inside
+    ? ''
+    : `, outside fwlint's translation ${formatAddrSet(out.out.src, 3)}:${formatPortSet(out.out.sport)}`;
+  return {
+    chosen: { src, sport },
+    text: `${ruleName(s)} chose ${seen.src}:${seen.sport} (observed in conntrack${also})`,
+  };
 }
 
 function outboundPart(site: Site, p: Probe): Part | undefined {
@@ -181,8 +211,11 @@ function outbound(site: Site, p: Probe): FwlintObs {
   };
 }
 
-/** The mirrored packet of the outbound one, as FWL008 builds it (state of the outbound part), through the forward path. */
-function reply(site: Site, p: Probe): FwlintObs {
+/**
+ * The mirrored packet of the outbound one, as FWL008 builds it (state of the outbound part), through
+ * the forward path; with the translation the kernel chose for the flow when the harness observed it.
+ */
+function reply(site: Site, p: Probe, seen?: KernelObs['chosen']): FwlintObs {
   const o = p.of;
   const out = o ? outboundPart(site, o) : undefined;
   if (!o || out?.verdict !== 'accept') return { passed: false, by: 'the outbound packet is dropped' };
@@ -199,9 +232,11 @@ function reply(site: Site, p: Probe): FwlintObs {
     state: NameSet.of([out.untracked ? 'untracked' : 'established']),
   };
   // Chains before the NAT reversal see the reply addressed to the translated source (replyTo).
-  const part = partOf(trace(site, flow, 'forward', out));
+  const chose = observed(out, seen);
+  const part = partOf(trace(site, flow, 'forward', out, chose?.chosen));
   const state = out.untracked ? 'untracked' : 'established';
-  return { passed: part?.verdict === 'accept', by: `${state}: ${verdictText(part)}`, ...uncertainty(part) };
+  const by = `${state}${chose ? `, ${chose.text}` : ''}: ${verdictText(part)}`;
+  return { passed: part?.verdict === 'accept', by, ...uncertainty(part) };
 }
 
 /**
@@ -265,12 +300,16 @@ function timeout(site: Site, p: Probe): FwlintObs {
   return { passed: true, by: `${t.value} s (${where})`, timeout: t.value };
 }
 
-export function fwlintAnswer(site: Site, p: Probe): FwlintObs {
+/**
+ * fwlint's answer to a probe. `seen`: the kernel's observation of the outbound probe a reply follows
+ * (its chosen translation narrows the reply question to the packet the kernel handled).
+ */
+export function fwlintAnswer(site: Site, p: Probe, seen?: KernelObs): FwlintObs {
   switch (p.kind) {
     case 'out':
       return { ...outbound(site, p), ...uncertainty(outboundPart(site, p)) };
     case 'reply':
-      return reply(site, p);
+      return reply(site, p, seen?.chosen);
     case 'ping':
       return ping(site, p);
     case 'forward':

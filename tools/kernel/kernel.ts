@@ -83,6 +83,21 @@ function conntrack(ns: string): { line: string; timeout: number }[] {
 }
 
 /**
+ * The translated source conntrack recorded for a probe's flow: the destination of its reply tuple
+ * (`udp 17 29 src=PHONE dst=PROV sport=A dport=B [UNREPLIED] src=PROV dst=PUBLIC sport=B dport=PORT …`).
+ */
+export function chosenOf(entries: { line: string }[], p: Probe): { src: string; sport: number } | undefined {
+  const key = `src=${p.src} dst=${p.dst} sport=${p.sport} dport=${p.dport} `;
+  for (const { line } of entries) {
+    const at = line.indexOf('src=');
+    if (at < 0 || !line.includes(` ${p.proto} `) || !line.slice(at).startsWith(key)) continue;
+    const reply = /src=\S+ dst=(\S+) sport=\d+ dport=(\d+)/.exec(line.slice(at + key.length));
+    if (reply?.[1] && reply[2]) return { src: reply[1], sport: Number(reply[2]) };
+  }
+  return undefined;
+}
+
+/**
  * Runs every probe against the loaded router and returns the kernel's observations, keyed by
  * probe. Order: outbound probes, replies to delivered UDP, ping, unsolicited inbound SIP, then
  * (2.2 s after the first packet, so the UDP flows count as streams) a second packet per replied UDP
@@ -102,9 +117,17 @@ export function runKernel(t: Topology, probes: Probe[]): Map<Probe, KernelObs> {
   const started = Date.now();
   sleepMs(150);
   const atProvider = seen(t.provider);
+  // The translation the kernel chose for each flow: the reply tuple of its conntrack entry.
+  const chosenNat = probes.some((p) => p.kind === 'reply')
+    ? conntrack(t.router).filter((c) => c.line.startsWith('ipv4'))
+    : [];
   for (const p of outs) {
     const s = atProvider.find((x) => x.proto === p.proto && x.dst === p.dst && x.dport === p.dport && x.sport > 0);
-    obs.set(p, s ? { passed: true, seenSrc: s.src, seenSport: s.sport } : { passed: false });
+    const c = s ? chosenOf(chosenNat, p) : undefined;
+    obs.set(
+      p,
+      s ? { passed: true, seenSrc: s.src, seenSport: s.sport, ...(c ? { chosen: c } : {}) } : { passed: false },
+    );
   }
   const replies = probes.filter((p) => p.kind === 'reply');
   const replySends: Send[] = [];

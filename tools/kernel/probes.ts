@@ -21,6 +21,11 @@ export interface KernelObs {
   /** out: the source the provider saw. */
   seenSrc?: string;
   seenSport?: number;
+  /**
+   * out, delivered and tracked: the translated source the kernel chose for the flow, read from the
+   * reply tuple of its conntrack entry in the router (the reply is addressed to it).
+   */
+  chosen?: { src: string; sport: number };
   /** forward: the address in the phone namespace it reached. */
   reachedAt?: string;
   /** timeout: seconds left right after an assured exchange; 'untracked' when conntrack holds no entry. */
