@@ -384,7 +384,7 @@ const QUOTE_WIDTH = 200;
  * redaction, which then sees whole words on both sides of the cause.
  */
 function clip(t: string, column: number, endColumn: number | undefined): string {
-  const line = t.replace(/\s+$/, '');
+  const line = t.trimEnd(); // not /\s+$/: V8 retries it at every space of a long run (quadratic)
   if (line.length <= QUOTE_WIDTH) return line;
   const from = Math.max(0, Math.min(column - 1, line.length - QUOTE_WIDTH));
   const to = Math.min(
