@@ -129,6 +129,13 @@ describe('kernel harness: comparison', () => {
     expect(l.fwlint).toContain('uncertain: rule X might match');
     expect(compare(out, { passed: false }, { passed: true, by: 'policy accept' }).uncertain).toBeUndefined();
   });
+
+  it('never counts an uncertain answer as agreement, even when the kernel did the verdict fwlint leans to', () => {
+    const f = { passed: false, by: 'rule X', uncertain: 'rule X might match' };
+    const l = compare(out, { passed: false }, f);
+    expect(l.agree).toBe(false);
+    expect(l.uncertain).toBe(true);
+  });
 });
 
 describe('kernel harness: known disagreements', () => {

@@ -87,8 +87,15 @@ function agrees(p: Probe, k: KernelObs, f: FwlintObs): boolean | undefined {
 export function compare(p: Probe, k: KernelObs, f: FwlintObs): Line {
   const line: Line = { probe: probeName(p), kernel: kernelText(p, k), fwlint: fwlintText(p, f), raw: { p, k, f } };
   const agree = agrees(p, k, f);
-  if (agree !== undefined) line.agree = agree;
-  // An uncertain verdict names both outcomes: the kernel's differing verdict is one of them.
-  if (agree === false && f.uncertain && p.kind !== 'timeout' && k.passed !== f.passed) line.uncertain = true;
+  if (agree === undefined) return line;
+  line.agree = agree;
+  // An uncertain verdict names both outcomes, so whatever the kernel did is one of them; it is never
+  // counted as agreement, even when the kernel did the outcome fwlint leans to (docs/kernel-check.md).
+  // NAT details and timeouts are still compared: a difference there is a disagreement.
+  const verdictOnly = agree || k.passed !== f.passed;
+  if (f.uncertain && p.kind !== 'timeout' && verdictOnly) {
+    line.agree = false;
+    line.uncertain = true;
+  }
   return line;
 }
