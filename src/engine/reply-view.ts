@@ -78,8 +78,8 @@ export function replyView(out: Part, chosen?: ChosenTranslation): ReplyView | un
     }
   }
   view.why =
-    'a reply reaches this chain before conntrack maps it back to the original source (NAT reversal at ' +
-    'priority -100, docs/semantics.md#nft-nat), addressed to the translated address and port' +
+    'a reply reaches this chain before conntrack maps it back to the original source (the NAT reversal, ' +
+    'docs/semantics.md#nft-nat), addressed to the translated address and port' +
     (why.length ? `, and ${why.join(' and ')}` : '');
   return view;
 }
