@@ -232,14 +232,15 @@ function linesOf(
   for (const e of roster) for (const ev of e.pass?.evidence ?? []) if (ev.loc?.file === file) span(ev.loc);
   const out: Record<number, string> = {};
   if (wanted.size === 0) return out;
-  let line = 1;
+  // Jumps from newline to newline (indexOf is native), and stops after the last wanted line.
+  let last = 0;
+  for (const l of wanted) if (l > last) last = l;
   let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i === text.length || text.charCodeAt(i) === 10) {
-      if (wanted.has(line)) out[line] = text.slice(start, i);
-      line++;
-      start = i + 1;
-    }
+  for (let line = 1; line <= last && start <= text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (wanted.has(line)) out[line] = text.slice(start, end);
+    start = end + 1;
   }
   return out;
 }
