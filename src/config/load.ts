@@ -1,11 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { Ajv, type SchemaObject } from 'ajv';
 import { findRuleMeta } from '../../rules/index.js';
 import { UsageError } from '../model/errors.js';
-import { packageRoot } from '../package.js';
 import type { Severity } from '../model/profile.js';
 import type { FailOn } from '../model/vocabulary.js';
+import { validate as validateSchema, type GeneratedValidator } from './config-validator.generated.js';
 import { matchesAny } from './glob.js';
 import { JsonSyntaxError, parseJsonDocument, type JsonDocument } from './json-document.js';
 import type { ConfigFile, FileSettings, IgnoreEntry } from './settings.js';
@@ -26,16 +25,10 @@ export function findConfig(start: string): string | undefined {
   }
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-function validate(doc: unknown): ReturnType<Ajv['compile']> {
-  if (!validator) {
-    const schemaPath = join(packageRoot(), 'schemas', 'fwlint.config.schema.json');
-    const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as SchemaObject;
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  }
-  // The schema has no $async keywords, so validation is synchronous; the result is read from .errors.
-  void validator(doc);
-  return validator;
+/** The config schema (schemas/fwlint.config.schema.json) compiled ahead by scripts/gen-validators.mjs. */
+function validate(doc: unknown): GeneratedValidator {
+  void validateSchema(doc);
+  return validateSchema;
 }
 
 export function loadConfig(path: string, cwd = process.cwd()): ConfigFile {

@@ -1,16 +1,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseAddressSpec } from '../model/address.js';
 import { UsageError } from '../model/errors.js';
 import { parsePortRange, protocolNumber } from '../model/ports.js';
 import type { Profile } from '../model/profile.js';
+import { validate, type ValidationError } from './profile-validator.generated.js';
 
 const SCHEMA_FILE = 'profile.schema.json';
 
 let catalogDirCache: string | undefined;
-let validatorCache: ValidateFunction | undefined;
 
 /**
  * The bundled catalog: walks up from this module until a directory holds catalog/profile.schema.json,
@@ -25,13 +24,6 @@ export function catalogDir(): string {
     if (up === dir) throw new Error(`fwlint: no catalog/${SCHEMA_FILE} above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
-}
-
-function validator(): ValidateFunction {
-  if (validatorCache) return validatorCache;
-  const schema = JSON.parse(readFileSync(join(catalogDir(), SCHEMA_FILE), 'utf8')) as object;
-  const ajv = new Ajv({ allErrors: true, verbose: true });
-  return (validatorCache = ajv.compile(schema));
 }
 
 function bundledIds(): string[] {
@@ -84,7 +76,7 @@ function loadFile(file: string, label: string): Profile {
       `profile ${label}${jsonErrorPosition(text, (e as Error).message)}: invalid JSON: ${jsonErrorReason((e as Error).message)}`,
     );
   }
-  const validate = validator();
+  // The schema (catalog/profile.schema.json) compiled ahead by scripts/gen-validators.mjs.
   if (!validate(data)) {
     const errors = (validate.errors ?? []).filter((err) => err.keyword !== 'if');
     throw new UsageError(`profile ${label}: ${summarize(errors.map(formatAjvError))}`);
@@ -101,10 +93,10 @@ function summarize(messages: string[]): string {
   return messages.length === 1 ? first : `${first} (and ${messages.length - 1} more)`;
 }
 
-function formatAjvError(err: ErrorObject): string {
+function formatAjvError(err: ValidationError): string {
   const at = err.instancePath || '/';
   let message = err.message ?? `fails ${err.keyword}`;
-  const params = err.params as Record<string, unknown>;
+  const params = err.params;
   if (err.keyword === 'additionalProperties') message += ` ('${String(params.additionalProperty)}')`;
   else if (err.keyword === 'enum')
     message += `: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
