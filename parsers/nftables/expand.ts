@@ -574,25 +574,32 @@ function toFlat(a: Delta): Flat {
   return f;
 }
 
-const LISTS = ['conds', 'opaque', 'helpers', 'timeouts', 'effects'] as const;
-
-/** Adds `b` to the alternative `a` (which owns its arrays). */
+/** Adds `b` to the alternative `a` (which owns its arrays). Field by field: no keyed access by list name. */
 function mergeInto(a: Delta, b: Delta): Delta {
-  for (const k of LISTS) {
-    const bv = b[k] as unknown[] | undefined;
-    if (!bv || bv.length === 0) continue;
-    const av = a[k] as unknown[] | undefined;
-    if (av) av.push(...bv);
-    else (a as Record<string, unknown[]>)[k] = [...bv];
-  }
+  if (b.conds?.length) a.conds = append(a.conds, b.conds);
+  if (b.opaque?.length) a.opaque = append(a.opaque, b.opaque);
+  if (b.helpers?.length) a.helpers = append(a.helpers, b.helpers);
+  if (b.timeouts?.length) a.timeouts = append(a.timeouts, b.timeouts);
+  if (b.effects?.length) a.effects = append(a.effects, b.effects);
   if (b.verdict) a.verdict = b.verdict;
   if (b.nat) a.nat = b.nat;
   return a;
 }
 
+/** `to` (owned, extended in place) or a copy of `from`. */
+function append<T>(to: T[] | undefined, from: readonly T[]): T[] {
+  if (!to) return from.slice();
+  for (const x of from) to.push(x);
+  return to;
+}
+
 function clone(a: Delta): Delta {
   const out: Delta = { ...a };
-  for (const k of LISTS) if (a[k]) (out as Record<string, unknown[]>)[k] = [...(a[k] as unknown[])];
+  if (a.conds) out.conds = a.conds.slice();
+  if (a.opaque) out.opaque = a.opaque.slice();
+  if (a.helpers) out.helpers = a.helpers.slice();
+  if (a.timeouts) out.timeouts = a.timeouts.slice();
+  if (a.effects) out.effects = a.effects.slice();
   return out;
 }
 

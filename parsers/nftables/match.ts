@@ -469,7 +469,26 @@ export class CondInterpreter {
 }
 
 /** An address value: concrete set, or a hostname nft would resolve when loading the ruleset. */
-function addrValue(x: Expr): { set?: AddrSet; host?: string } {
+function addrValue(x: Expr): AddrValue {
+  if (typeof x !== 'object' || x === null) return addrValueOf(x);
+  // Prefixes and ranges are objects the readers share (text-rules.ts wordValue): one lookup by identity
+  // instead of printing `addr/len` and hashing the text in every rule.
+  let hit = addrValues.get(x);
+  if (!hit) {
+    hit = addrValueOf(x);
+    if (addrValues.size >= MEMO_LIMIT) addrValues.clear();
+    addrValues.set(x, hit);
+  }
+  return hit;
+}
+
+interface AddrValue {
+  set?: AddrSet;
+  host?: string;
+}
+const addrValues = new Map<object, AddrValue>();
+
+function addrValueOf(x: Expr): AddrValue {
   const text = addressText(x);
   if (text === undefined) return {};
   const s = addressSet(text);
