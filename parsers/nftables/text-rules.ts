@@ -159,6 +159,12 @@ const BINOPS: Record<string, string> = {
 };
 const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent', 'netmap']);
 const VERDICTS = new Set(['accept', 'drop', 'continue', 'return']);
+/**
+ * Statements without arguments, one shared object each: statements are never modified once read and
+ * the text reader keeps their positions in the rule's spans, not on the objects (ir.ts stmtPos).
+ */
+const VERDICT_STMTS = new Map<string, Stmt>([...VERDICTS].map((v): [string, Stmt] => [v, { [v]: null }]));
+const COUNTER_STMT: Stmt = { counter: null };
 
 export function tokPos(a: Token, b: Token = a): Pos {
   return { file: a.file, line: a.line, column: a.col, endLine: b.endLine, endColumn: b.endCol };
@@ -320,9 +326,10 @@ export class RuleParser {
     if (tok.kind === 'raw') return this.exprStatement();
     if (tok.kind !== 'word') this.syntax(tok);
     const w = tok.text;
-    if (VERDICTS.has(w)) {
+    const verdict = VERDICT_STMTS.get(w);
+    if (verdict) {
       this.next();
-      return { [w]: null };
+      return verdict;
     }
     switch (w) {
       case 'jump':
@@ -437,7 +444,7 @@ export class RuleParser {
       const bytes = Number(this.word('number').text);
       return { counter: { packets, bytes } };
     }
-    return { counter: null };
+    return COUNTER_STMT;
   }
 
   private log(): Stmt {
