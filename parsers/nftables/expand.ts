@@ -25,7 +25,14 @@ export interface Cond {
   left: Expr;
   op: string;
   right: Expr;
-  pos: Pos;
+  /** The rule and the index of the statement the condition comes from: its position is built only when asked (condPos). */
+  rule: NRule;
+  at: number;
+}
+
+/** Where a condition's statement is written (while its rule still has its statements: see rules.ts). */
+export function condPos(c: Cond): Pos {
+  return stmtPos(c.rule, c.at);
 }
 
 export interface Effect {
@@ -186,12 +193,12 @@ function verdictOf(v: Expr, pos: Pos): Flat['verdict'] | undefined {
 }
 
 /** Conditions meaning `key == value`, component-wise for concatenations. */
-function keyConds(key: Expr, value: Expr, pos: Pos): Cond[] | undefined {
+function keyConds(key: Expr, value: Expr, rule: NRule, at: number): Cond[] | undefined {
   const kp = concatParts(key);
-  if (!kp) return [{ left: key, op: '==', right: value, pos }];
+  if (!kp) return [{ left: key, op: '==', right: value, rule, at }];
   const vp = concatParts(value);
   if (vp?.length !== kp.length) return undefined;
-  return kp.map((k, i) => ({ left: k, op: '==', right: vp[i] ?? null, pos }));
+  return kp.map((k, i) => ({ left: k, op: '==', right: vp[i] ?? null, rule, at }));
 }
 
 export class Expander {
@@ -202,9 +209,11 @@ export class Expander {
     for (let i = 0; i < stmts.length; i++) {
       const stmt = stmts[i];
       if (stmt === undefined) continue;
-      const pos = stmtPos(rule, i);
-      let opts = this.options(stmt, table, pos);
+      // A match builds no position (its conditions point at the statement); other statements need one.
+      const isMatch = keyOf(stmt) === 'match';
+      let opts = isMatch ? this.match(stmt.match ?? null, table, rule, i) : this.options(stmt, table, rule, i);
       if (opts.length > 1 && alts.length * opts.length > MAX_ALTERNATIVES) {
+        const pos = stmtPos(rule, i);
         opts = [
           {
             opaque: [
@@ -227,7 +236,8 @@ export class Expander {
     return alts.map(toFlat);
   }
 
-  private options(stmt: Stmt, table: NTable, pos: Pos): Delta[] {
+  private options(stmt: Stmt, table: NTable, rule: NRule, at: number): Delta[] {
+    const pos = stmtPos(rule, at);
     const key = keyOf(stmt) ?? '';
     const body = stmt[key] as Expr;
     switch (key) {
@@ -259,17 +269,17 @@ export class Expander {
           },
         ];
       case 'match':
-        return this.match(body, table, pos);
+        return this.match(body, table, rule, at);
       case 'vmap':
-        return this.vmap(body, table, pos);
+        return this.vmap(body, table, pos, rule, at);
       case 'ct helper':
       case 'ct timeout':
-        return this.objectAssignment(key, body, table, pos);
+        return this.objectAssignment(key, body, table, pos, rule, at);
       case 'snat':
       case 'dnat':
       case 'masquerade':
       case 'redirect':
-        return this.nat(key, body, table, pos);
+        return this.nat(key, body, table, pos, rule, at);
       case 'limit':
       case 'quota':
       case 'ct count':
@@ -340,13 +350,14 @@ export class Expander {
     }
   }
 
-  private match(body: Expr, table: NTable, pos: Pos): Delta[] {
-    if (!isObject(body)) return [{ opaque: [{ pos, what: 'match', why: 'a malformed match' }] }];
+  private match(body: Expr, table: NTable, rule: NRule, at: number): Delta[] {
+    if (!isObject(body)) return [{ opaque: [{ pos: stmtPos(rule, at), what: 'match', why: 'a malformed match' }] }];
     const left = body.left ?? null;
     const right = body.right ?? null;
     const op = typeof body.op === 'string' ? body.op : '==';
     const parts = concatParts(left);
-    if (!parts) return [{ conds: [{ left, op, right, pos }] }];
+    if (!parts) return [{ conds: [{ left, op, right, rule, at }] }];
+    const pos = stmtPos(rule, at);
     // Printed only when reported: a concatenation's set can be large, and most rules are understood.
     const what = (): string => printStmt({ match: body });
     if (op !== '==' && op !== 'in')
@@ -360,7 +371,7 @@ export class Expander {
       return [{ opaque: [{ pos, what: what(), why: `set ${els.dynamic.join(', ')} gets its elements at run time` }] }];
     const out: Delta[] = [];
     for (const el of els.values) {
-      const conds = keyConds(left, el, pos);
+      const conds = keyConds(left, el, rule, at);
       if (!conds)
         return [
           {
@@ -374,7 +385,7 @@ export class Expander {
     return out;
   }
 
-  private vmap(body: Expr, table: NTable, pos: Pos): Delta[] {
+  private vmap(body: Expr, table: NTable, pos: Pos, rule: NRule, at: number): Delta[] {
     if (!isObject(body)) return [{ effects: [{ pos, what: 'vmap', why: 'a malformed verdict map' }] }];
     const key = body.key ?? null;
     const what = (): string => printStmt({ vmap: body }); // printed only when reported
@@ -407,10 +418,13 @@ export class Expander {
               effects: [{ pos, what: what(), why: 'a catch-all element of a concatenated verdict map is not modeled' }],
             },
           ];
-        out.push({ conds: concrete.length ? [{ left: key, op: '!=', right: { set: concrete }, pos }] : [], verdict });
+        out.push({
+          conds: concrete.length ? [{ left: key, op: '!=', right: { set: concrete }, rule, at }] : [],
+          verdict,
+        });
         continue;
       }
-      const conds = keyConds(key, k, pos);
+      const conds = keyConds(key, k, rule, at);
       if (!conds)
         return [
           {
@@ -424,7 +438,14 @@ export class Expander {
     return out;
   }
 
-  private objectAssignment(key: 'ct helper' | 'ct timeout', body: Expr, table: NTable, pos: Pos): Delta[] {
+  private objectAssignment(
+    key: 'ct helper' | 'ct timeout',
+    body: Expr,
+    table: NTable,
+    pos: Pos,
+    rule: NRule,
+    at: number,
+  ): Delta[] {
     const field = key === 'ct helper' ? 'helpers' : 'timeouts';
     if (typeof body === 'string') return [{ [field]: [{ name: body, pos }] }];
     const map = isObject(body) && isObject(body.map) ? body.map : undefined;
@@ -445,7 +466,7 @@ export class Expander {
     const out: Delta[] = [];
     for (const [k, v] of m.pairs) {
       if (typeof v !== 'string') continue;
-      const conds = k === '*' ? [] : keyConds(mkey, k, pos);
+      const conds = k === '*' ? [] : keyConds(mkey, k, rule, at);
       if (!conds)
         return [
           {
@@ -463,7 +484,7 @@ export class Expander {
     return out;
   }
 
-  private nat(kind: NatSpec['kind'], body: Expr, table: NTable, pos: Pos): Delta[] {
+  private nat(kind: NatSpec['kind'], body: Expr, table: NTable, pos: Pos, rule: NRule, at: number): Delta[] {
     const o: ExprObject = isObject(body) ? body : {};
     const flags =
       typeof o.flags === 'string'
@@ -508,7 +529,7 @@ export class Expander {
       }
       const out: Delta[] = [];
       for (const [k, v] of m.pairs) {
-        const conds = k === '*' ? [] : keyConds(mkey, k, pos);
+        const conds = k === '*' ? [] : keyConds(mkey, k, rule, at);
         if (!conds)
           return [
             {
@@ -542,7 +563,7 @@ export class Expander {
       }
       const out: Delta[] = [];
       for (const [k, v] of m.pairs) {
-        const conds = keyConds(mkey, k, pos);
+        const conds = keyConds(mkey, k, rule, at);
         if (!conds)
           return [
             {
