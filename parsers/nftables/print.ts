@@ -36,7 +36,23 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
       return `${printExpr(e[0], depth + 1)} : ${printExpr(e[1], depth + 1)}`;
     return `{ ${e.map((x) => printExpr(x, depth + 1)).join(', ')} }`;
   }
+  // Selectors and prefixes are objects the text reader shares across rules: each keeps its text (a
+  // symbol-keyed property, like ir.ts positions), shallow enough that the depth limit cannot cut it short.
+  const memo = e as { [PRINTED]?: string };
+  if (depth <= 8) {
+    const hit = memo[PRINTED];
+    if (hit !== undefined) return hit;
+  }
   const k = keyOf(e);
+  if (depth > 8 || k === undefined || !SHARED_KINDS.has(k)) return printObject(e, k, depth);
+  return (memo[PRINTED] = printObject(e, k, depth));
+}
+
+/** Expressions of these kinds keep their printed text (see printExpr). */
+const SHARED_KINDS = new Set(['payload', 'meta', 'ct', 'prefix', 'range']);
+const PRINTED = Symbol('printed');
+
+function printObject(e: Record<string, Expr>, k: string | undefined, depth: number): string {
   const v = k !== undefined ? e[k] : undefined;
   switch (k) {
     case 'set':

@@ -6,7 +6,7 @@ import { flat as oneString } from '../toolkit/labels.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { NO_CONDS, type Flat } from './expand.js';
-import type { NChain, NRule, NTable, Pos } from './ir.js';
+import type { NChain, NRule, NTable, Pos, Stmt } from './ir.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
 
@@ -131,12 +131,15 @@ export function buildChain(
       info.entries.push({ rule, flat });
     }
     // Converted: the statements and alternatives of the rule are no longer read (index.ts buildPolicy).
-    nrule.stmts = [];
+    nrule.stmts = NO_STMTS;
     nrule.spans = undefined;
     nrule.flats = undefined;
   }
   return info;
 }
+
+/** The statements of a converted rule: one shared empty list (nothing adds to it). */
+const NO_STMTS: Stmt[] = [];
 
 /** How an opaque condition is evaluated when fwlint takes it as never holding (drop rules; IPsec policy matches). */
 function neverHeld(dropping: boolean, ipsec: boolean): string {
