@@ -36,21 +36,28 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
       return `${printExpr(e[0], depth + 1)} : ${printExpr(e[1], depth + 1)}`;
     return `{ ${e.map((x) => printExpr(x, depth + 1)).join(', ')} }`;
   }
-  // Selectors and prefixes are objects the text reader shares across rules: each keeps its text (a
-  // symbol-keyed property, like ir.ts positions), shallow enough that the depth limit cannot cut it short.
-  const memo = e as { [PRINTED]?: string };
+  // Selectors, prefixes and ranges the text reader shares across rules carry their text (keepPrinted).
   if (depth <= 8) {
-    const hit = memo[PRINTED];
+    const hit = (e as Printed)[PRINTED];
     if (hit !== undefined) return hit;
   }
-  const k = keyOf(e);
-  if (depth > 8 || k === undefined || !SHARED_KINDS.has(k)) return printObject(e, k, depth);
-  return (memo[PRINTED] = printObject(e, k, depth));
+  return printObject(e, keyOf(e), depth);
 }
 
-/** Expressions of these kinds keep their printed text (see printExpr). */
-const SHARED_KINDS = new Set(['payload', 'meta', 'ct', 'prefix', 'range']);
 const PRINTED = Symbol('printed');
+interface Printed {
+  [PRINTED]?: string;
+}
+
+/**
+ * Gives an expression object that many rules share its printed text once (a symbol-keyed property,
+ * like ir.ts positions): printRule then does not print it again for every rule. Only for objects that
+ * are never modified; shallow enough that printExpr's depth limit cannot cut the text short.
+ */
+export function keepPrinted<T extends Expr>(e: T): T {
+  if (typeof e === 'object' && e !== null && !Array.isArray(e)) (e as Printed)[PRINTED] = printExpr(e);
+  return e;
+}
 
 function printObject(e: Record<string, Expr>, k: string | undefined, depth: number): string {
   const v = k !== undefined ? e[k] : undefined;

@@ -2,6 +2,7 @@ import { ParseError } from '../../src/model/errors.js';
 import { at, keyOf, type Expr, type Pos, type Stmt } from './ir.js';
 import type { Token } from './lexer.js';
 import { Memo } from './memo.js';
+import { keepPrinted } from './print.js';
 
 /**
  * Rule statements of the nft text grammar → libnftables JSON shapes (see ir.ts). A rule arrives
@@ -190,7 +191,7 @@ export function wordValue(w: string): Expr {
   if (NUM.test(w)) return w.length > 15 ? w : Number(w);
   if (HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
   if (!w.includes('/') && !w.includes('-', 1)) return w;
-  return SHAPED.get(w) ?? SHAPED.set(w, shapedValue(w));
+  return SHAPED.get(w) ?? SHAPED.set(w, keepPrinted(shapedValue(w)));
 }
 
 function shapedValue(w: string): Expr {
@@ -1209,7 +1210,7 @@ const MAX_INTERNED = 4096;
 function metaSelector(key: string): Expr {
   let v = METAS.get(key);
   if (v === undefined) {
-    v = { meta: { key } };
+    v = keepPrinted({ meta: { key } });
     if (METAS.size < MAX_INTERNED) METAS.set(key, v);
   }
   return v;
@@ -1223,7 +1224,7 @@ function payloadSelector(protocol: string, field: string): Expr {
   }
   let v = fields.get(field);
   if (v === undefined) {
-    v = { payload: { protocol, field } };
+    v = keepPrinted({ payload: { protocol, field } });
     if (fields.size < MAX_INTERNED) fields.set(field, v);
   }
   return v;
