@@ -2,7 +2,6 @@ import type { Setting } from '../../src/model/location.js';
 import type { Action, Rule, Unsupported } from '../../src/model/policy.js';
 import { Hasher } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
-import { flat as oneString } from '../toolkit/labels.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { NO_CONDS, type Flat } from './expand.js';
@@ -73,8 +72,7 @@ export function buildChain(
     // typed-array table, not by a Map of 100k id strings; only this file gives ids the prefix `nft`.
     const hash = hasher.reset().add(ref).add(text).value();
     const id = hashId('nft', hash, ctx.hashOccurrence('nft', hash));
-    // One flat string (labels live as long as the model; a template literal keeps a rope of its parts).
-    const label = oneString(['rule "', excerpt(nrule.comment ?? text), '" in ', ref]);
+    const label = `rule "${excerpt(nrule.comment ?? text)}" in ${ref}`;
     // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
     const comment =
       nrule.remark !== undefined && nrule.comment !== undefined
