@@ -201,6 +201,14 @@ function keyConds(key: Expr, value: Expr, rule: NRule, at: number): Cond[] | und
   return kp.map((k, i) => ({ left: k, op: '==', right: vp[i] ?? null, rule, at }));
 }
 
+/** The condition of a match on one field (no concatenation): match() without its wrapping. */
+function singleCond(body: Expr, rule: NRule, at: number): Cond | undefined {
+  if (!isObject(body)) return undefined;
+  const left = body.left ?? null;
+  if (concatParts(left)) return undefined;
+  return { left, op: typeof body.op === 'string' ? body.op : '==', right: body.right ?? null, rule, at };
+}
+
 export class Expander {
   /** The alternatives of one rule; [] when it can never match (e.g. a verdict map without elements). */
   expand(rule: NRule, table: NTable): Flat[] {
@@ -211,6 +219,12 @@ export class Expander {
       if (stmt === undefined) continue;
       // A match builds no position (its conditions point at the statement); other statements need one.
       const isMatch = keyOf(stmt) === 'match';
+      const single = isMatch ? singleCond(stmt.match ?? null, rule, i) : undefined;
+      if (single) {
+        // The common case: one condition joins every alternative (as mergeInto would add it).
+        for (const a of alts) (a.conds ??= []).push(single);
+        continue;
+      }
       let opts = isMatch ? this.match(stmt.match ?? null, table, rule, i) : this.options(stmt, table, rule, i);
       if (opts.length > 1 && alts.length * opts.length > MAX_ALTERNATIVES) {
         const pos = stmtPos(rule, i);
