@@ -75,12 +75,12 @@ function plainAddress(v: Expr): AddrSet | undefined {
   if (hit === undefined) {
     const text = addressText(v);
     hit = (text === undefined ? undefined : addressSet(text)) ?? null;
-    if (prefixSets.size >= 1 << 15) prefixSets.clear();
     prefixSets.set(v, hit);
   }
   return hit ?? undefined;
 }
-const prefixSets = new Map<object, AddrSet | null>();
+/** Weak: keeps no value of a document alive once its model is built. */
+const prefixSets = new WeakMap<object, AddrSet | null>();
 
 /** Whether a set lies in the non-Internet ranges (private, loopback…), once per set (rules share sets). */
 function nonInternet(s: AddrSet): boolean {

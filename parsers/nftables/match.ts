@@ -476,7 +476,6 @@ function addrValue(x: Expr): AddrValue {
   let hit = addrValues.get(x);
   if (!hit) {
     hit = addrValueOf(x);
-    if (addrValues.size >= MEMO_LIMIT) addrValues.clear();
     addrValues.set(x, hit);
   }
   return hit;
@@ -486,7 +485,8 @@ interface AddrValue {
   set?: AddrSet;
   host?: string;
 }
-const addrValues = new Map<object, AddrValue>();
+/** Weak: the memo keeps no value of a document alive once its model is built. */
+const addrValues = new WeakMap<object, AddrValue>();
 
 function addrValueOf(x: Expr): AddrValue {
   const text = addressText(x);
