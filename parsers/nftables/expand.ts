@@ -25,7 +25,14 @@ export interface Cond {
   left: Expr;
   op: string;
   right: Expr;
-  pos: Pos;
+  /** The rule and the index of the statement the condition comes from: its position is built only when asked (condPos). */
+  rule: NRule;
+  at: number;
+}
+
+/** Where a condition's statement is written (while its rule still has its statements: see rules.ts). */
+export function condPos(c: Cond): Pos {
+  return stmtPos(c.rule, c.at);
 }
 
 export interface Effect {
@@ -186,12 +193,20 @@ function verdictOf(v: Expr, pos: Pos): Flat['verdict'] | undefined {
 }
 
 /** Conditions meaning `key == value`, component-wise for concatenations. */
-function keyConds(key: Expr, value: Expr, pos: Pos): Cond[] | undefined {
+function keyConds(key: Expr, value: Expr, rule: NRule, at: number): Cond[] | undefined {
   const kp = concatParts(key);
-  if (!kp) return [{ left: key, op: '==', right: value, pos }];
+  if (!kp) return [{ left: key, op: '==', right: value, rule, at }];
   const vp = concatParts(value);
   if (vp?.length !== kp.length) return undefined;
-  return kp.map((k, i) => ({ left: k, op: '==', right: vp[i] ?? null, pos }));
+  return kp.map((k, i) => ({ left: k, op: '==', right: vp[i] ?? null, rule, at }));
+}
+
+/** The condition of a match on one field (no concatenation): match() without its wrapping. */
+function singleCond(body: Expr, rule: NRule, at: number): Cond | undefined {
+  if (!isObject(body)) return undefined;
+  const left = body.left ?? null;
+  if (concatParts(left)) return undefined;
+  return { left, op: typeof body.op === 'string' ? body.op : '==', right: body.right ?? null, rule, at };
 }
 
 export class Expander {
@@ -202,9 +217,17 @@ export class Expander {
     for (let i = 0; i < stmts.length; i++) {
       const stmt = stmts[i];
       if (stmt === undefined) continue;
-      const pos = stmtPos(rule, i);
-      let opts = this.options(stmt, table, pos);
+      // A match builds no position (its conditions point at the statement); other statements need one.
+      const isMatch = keyOf(stmt) === 'match';
+      const single = isMatch ? singleCond(stmt.match ?? null, rule, i) : undefined;
+      if (single) {
+        // The common case: one condition joins every alternative (as mergeInto would add it).
+        for (const a of alts) (a.conds ??= []).push(single);
+        continue;
+      }
+      let opts = isMatch ? this.match(stmt.match ?? null, table, rule, i) : this.options(stmt, table, rule, i);
       if (opts.length > 1 && alts.length * opts.length > MAX_ALTERNATIVES) {
+        const pos = stmtPos(rule, i);
         opts = [
           {
             opaque: [
@@ -227,7 +250,8 @@ export class Expander {
     return alts.map(toFlat);
   }
 
-  private options(stmt: Stmt, table: NTable, pos: Pos): Delta[] {
+  private options(stmt: Stmt, table: NTable, rule: NRule, at: number): Delta[] {
+    const pos = stmtPos(rule, at);
     const key = keyOf(stmt) ?? '';
     const body = stmt[key] as Expr;
     switch (key) {
@@ -259,17 +283,17 @@ export class Expander {
           },
         ];
       case 'match':
-        return this.match(body, table, pos);
+        return this.match(body, table, rule, at);
       case 'vmap':
-        return this.vmap(body, table, pos);
+        return this.vmap(body, table, pos, rule, at);
       case 'ct helper':
       case 'ct timeout':
-        return this.objectAssignment(key, body, table, pos);
+        return this.objectAssignment(key, body, table, pos, rule, at);
       case 'snat':
       case 'dnat':
       case 'masquerade':
       case 'redirect':
-        return this.nat(key, body, table, pos);
+        return this.nat(key, body, table, pos, rule, at);
       case 'limit':
       case 'quota':
       case 'ct count':
@@ -340,13 +364,14 @@ export class Expander {
     }
   }
 
-  private match(body: Expr, table: NTable, pos: Pos): Delta[] {
-    if (!isObject(body)) return [{ opaque: [{ pos, what: 'match', why: 'a malformed match' }] }];
+  private match(body: Expr, table: NTable, rule: NRule, at: number): Delta[] {
+    if (!isObject(body)) return [{ opaque: [{ pos: stmtPos(rule, at), what: 'match', why: 'a malformed match' }] }];
     const left = body.left ?? null;
     const right = body.right ?? null;
     const op = typeof body.op === 'string' ? body.op : '==';
     const parts = concatParts(left);
-    if (!parts) return [{ conds: [{ left, op, right, pos }] }];
+    if (!parts) return [{ conds: [{ left, op, right, rule, at }] }];
+    const pos = stmtPos(rule, at);
     // Printed only when reported: a concatenation's set can be large, and most rules are understood.
     const what = (): string => printStmt({ match: body });
     if (op !== '==' && op !== 'in')
@@ -360,7 +385,7 @@ export class Expander {
       return [{ opaque: [{ pos, what: what(), why: `set ${els.dynamic.join(', ')} gets its elements at run time` }] }];
     const out: Delta[] = [];
     for (const el of els.values) {
-      const conds = keyConds(left, el, pos);
+      const conds = keyConds(left, el, rule, at);
       if (!conds)
         return [
           {
@@ -374,7 +399,7 @@ export class Expander {
     return out;
   }
 
-  private vmap(body: Expr, table: NTable, pos: Pos): Delta[] {
+  private vmap(body: Expr, table: NTable, pos: Pos, rule: NRule, at: number): Delta[] {
     if (!isObject(body)) return [{ effects: [{ pos, what: 'vmap', why: 'a malformed verdict map' }] }];
     const key = body.key ?? null;
     const what = (): string => printStmt({ vmap: body }); // printed only when reported
@@ -407,10 +432,13 @@ export class Expander {
               effects: [{ pos, what: what(), why: 'a catch-all element of a concatenated verdict map is not modeled' }],
             },
           ];
-        out.push({ conds: concrete.length ? [{ left: key, op: '!=', right: { set: concrete }, pos }] : [], verdict });
+        out.push({
+          conds: concrete.length ? [{ left: key, op: '!=', right: { set: concrete }, rule, at }] : [],
+          verdict,
+        });
         continue;
       }
-      const conds = keyConds(key, k, pos);
+      const conds = keyConds(key, k, rule, at);
       if (!conds)
         return [
           {
@@ -424,7 +452,14 @@ export class Expander {
     return out;
   }
 
-  private objectAssignment(key: 'ct helper' | 'ct timeout', body: Expr, table: NTable, pos: Pos): Delta[] {
+  private objectAssignment(
+    key: 'ct helper' | 'ct timeout',
+    body: Expr,
+    table: NTable,
+    pos: Pos,
+    rule: NRule,
+    at: number,
+  ): Delta[] {
     const field = key === 'ct helper' ? 'helpers' : 'timeouts';
     if (typeof body === 'string') return [{ [field]: [{ name: body, pos }] }];
     const map = isObject(body) && isObject(body.map) ? body.map : undefined;
@@ -445,7 +480,7 @@ export class Expander {
     const out: Delta[] = [];
     for (const [k, v] of m.pairs) {
       if (typeof v !== 'string') continue;
-      const conds = k === '*' ? [] : keyConds(mkey, k, pos);
+      const conds = k === '*' ? [] : keyConds(mkey, k, rule, at);
       if (!conds)
         return [
           {
@@ -463,7 +498,7 @@ export class Expander {
     return out;
   }
 
-  private nat(kind: NatSpec['kind'], body: Expr, table: NTable, pos: Pos): Delta[] {
+  private nat(kind: NatSpec['kind'], body: Expr, table: NTable, pos: Pos, rule: NRule, at: number): Delta[] {
     const o: ExprObject = isObject(body) ? body : {};
     const flags =
       typeof o.flags === 'string'
@@ -508,7 +543,7 @@ export class Expander {
       }
       const out: Delta[] = [];
       for (const [k, v] of m.pairs) {
-        const conds = k === '*' ? [] : keyConds(mkey, k, pos);
+        const conds = k === '*' ? [] : keyConds(mkey, k, rule, at);
         if (!conds)
           return [
             {
@@ -542,7 +577,7 @@ export class Expander {
       }
       const out: Delta[] = [];
       for (const [k, v] of m.pairs) {
-        const conds = keyConds(mkey, k, pos);
+        const conds = keyConds(mkey, k, rule, at);
         if (!conds)
           return [
             {
@@ -574,25 +609,32 @@ function toFlat(a: Delta): Flat {
   return f;
 }
 
-const LISTS = ['conds', 'opaque', 'helpers', 'timeouts', 'effects'] as const;
-
-/** Adds `b` to the alternative `a` (which owns its arrays). */
+/** Adds `b` to the alternative `a` (which owns its arrays). Field by field: no keyed access by list name. */
 function mergeInto(a: Delta, b: Delta): Delta {
-  for (const k of LISTS) {
-    const bv = b[k] as unknown[] | undefined;
-    if (!bv || bv.length === 0) continue;
-    const av = a[k] as unknown[] | undefined;
-    if (av) av.push(...bv);
-    else (a as Record<string, unknown[]>)[k] = [...bv];
-  }
+  if (b.conds?.length) a.conds = append(a.conds, b.conds);
+  if (b.opaque?.length) a.opaque = append(a.opaque, b.opaque);
+  if (b.helpers?.length) a.helpers = append(a.helpers, b.helpers);
+  if (b.timeouts?.length) a.timeouts = append(a.timeouts, b.timeouts);
+  if (b.effects?.length) a.effects = append(a.effects, b.effects);
   if (b.verdict) a.verdict = b.verdict;
   if (b.nat) a.nat = b.nat;
   return a;
 }
 
+/** `to` (owned, extended in place) or a copy of `from`. */
+function append<T>(to: T[] | undefined, from: readonly T[]): T[] {
+  if (!to) return from.slice();
+  for (const x of from) to.push(x);
+  return to;
+}
+
 function clone(a: Delta): Delta {
   const out: Delta = { ...a };
-  for (const k of LISTS) if (a[k]) (out as Record<string, unknown[]>)[k] = [...(a[k] as unknown[])];
+  if (a.conds) out.conds = a.conds.slice();
+  if (a.opaque) out.opaque = a.opaque.slice();
+  if (a.helpers) out.helpers = a.helpers.slice();
+  if (a.timeouts) out.timeouts = a.timeouts.slice();
+  if (a.effects) out.effects = a.effects.slice();
   return out;
 }
 

@@ -58,6 +58,7 @@ function markDynamicSets(doc: NDocument): void {
     for (const c of t.chains.values()) {
       for (const r of c.rules) {
         for (const s of r.stmts) {
+          if (!('set' in s) && !('map' in s)) continue; // the only statements that fill a set
           const k = keyOf(s);
           const body = k ? s[k] : undefined;
           const target = k === 'set' || k === 'map' ? (isObject(body) ? body[k] : undefined) : undefined;

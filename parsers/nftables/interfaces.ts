@@ -68,10 +68,31 @@ function literalNames(f: Flat, dim: 'iif' | 'oif', t: NTable): string[] {
 
 /** An address or prefix value (not a range) as a set. */
 function plainAddress(v: Expr): AddrSet | undefined {
-  if (typeof v !== 'string' && !(isObject(v) && isObject(v.prefix))) return undefined;
-  const text = addressText(v);
-  return text === undefined ? undefined : addressSet(text);
+  if (typeof v === 'string') return addressSet(v);
+  if (!isObject(v) || !isObject(v.prefix)) return undefined;
+  // Prefix objects are shared by the readers (text-rules.ts wordValue): looked up by identity, not by their text.
+  let hit = prefixSets.get(v);
+  if (hit === undefined) {
+    const text = addressText(v);
+    hit = (text === undefined ? undefined : addressSet(text)) ?? null;
+    prefixSets.set(v, hit);
+  }
+  return hit ?? undefined;
 }
+/** Weak: keeps no value of a document alive once its model is built. */
+const prefixSets = new WeakMap<object, AddrSet | null>();
+
+/** Whether a set lies in the non-Internet ranges (private, loopback…), once per set (rules share sets). */
+function nonInternet(s: AddrSet): boolean {
+  let hit = nonInternetSets.get(s);
+  if (hit === undefined) {
+    hit = s.isSubsetOf(NON_INTERNET);
+    if (nonInternetSets.size >= 1 << 15) nonInternetSets.clear();
+    nonInternetSets.set(s, hit);
+  }
+  return hit;
+}
+const nonInternetSets = new Map<AddrSet, boolean>();
 
 /** A single public IPv4/IPv6 address written as a condition or NAT target, if that is what `v` is. */
 function publicHost(v: Expr): AddrSet | undefined {
@@ -116,7 +137,7 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
     const sets: AddrSet[] = [];
     for (const v of els.values) {
       const s = plainAddress(v);
-      if (!s || !s.isSubsetOf(NON_INTERNET) || s.isEmpty) return undefined;
+      if (!s || !nonInternet(s) || s.isEmpty) return undefined;
       sets.push(s);
     }
     const set = sets.length ? unionOf(sets) : NO_ADDR;
@@ -128,6 +149,12 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
 const LOOPBACK = parseAddressSpec('127.0.0.0/8') ?? NO_ADDR;
 
 export type FlatOf = (r: NRule, t: NTable) => Flat[];
+
+/** The interface and address each side of a rule pairs (a network behind an interface). */
+const SIDES = [
+  ['iif', 'saddr'],
+  ['oif', 'daddr'],
+] as const;
 
 /** The union of many sets, built once from all their intervals. */
 function unionOf(sets: readonly AddrSet[]): AddrSet {
@@ -188,10 +215,7 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
             f.verdict?.kind === 'goto' ||
             (f.nat && f.nat.kind !== 'dnat' && f.nat.kind !== 'redirect');
           if (!passes) continue;
-          for (const [dim, field] of [
-            ['iif', 'saddr'],
-            ['oif', 'daddr'],
-          ] as const) {
+          for (const [dim, field] of SIDES) {
             const names = literalNames(f, dim, t);
             const [name] = names;
             if (names.length !== 1 || name === undefined) continue;

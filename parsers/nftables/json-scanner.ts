@@ -1,6 +1,7 @@
 import { visit } from 'jsonc-parser';
 import { ParseError } from '../../src/model/errors.js';
 import { positions, type Expr, type Pos } from './ir.js';
+import { fastJson } from './json-fast.js';
 
 /**
  * JSON with positions, read by jsonc-parser's visitor (one linear pass; line and column come with
@@ -91,7 +92,28 @@ const SPAN_DEPTH = 5;
 /** Short string values repeat (`ip`, `saddr`, `==`, `accept`, interface names): one string each. */
 const INTERN_MAX = 64;
 
+/**
+ * The document's tree with positions: natively parsed when the fast path (json-fast.ts) reproduces the
+ * visitor exactly, else read by the visitor (which also gives the errors their messages).
+ */
 export function scanJson(text: string, file: string): Expr {
+  return (
+    fastJson(text, {
+      file,
+      maxDepth: MAX_DEPTH,
+      spanDepth: SPAN_DEPTH,
+      keyedDepth: KEYED_DEPTH,
+      keyed: KEYED,
+      maxNumber: MAX_NUMBER,
+      setKeys: (obj, names, spans) => {
+        (obj as { [KEYS]?: KeySpans })[KEYS] = { file, names, spans };
+      },
+    }) ?? visitJson(text, file)
+  );
+}
+
+/** jsonc-parser's visitor: one linear pass with line and column, exact errors. */
+export function visitJson(text: string, file: string): Expr {
   const stack: Container[] = [];
   let root: Expr | undefined;
   let rootSet = false;

@@ -4,7 +4,7 @@ import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef, type UncertainRef } from '../../src/model/policy.js';
 import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
 import { isPattern, type Ctx } from './context.js';
-import { elementsOf, type Cond, type Effect, type Elements } from './expand.js';
+import { condPos, elementsOf, type Cond, type Effect, type Elements } from './expand.js';
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
 import { printExpr } from './print.js';
@@ -180,7 +180,7 @@ export class CondInterpreter {
   /** Applies one condition; returns why it cannot when the model cannot express it. */
   apply(c: Cond, table: NTable, mb: MatchBuilder): Effect | undefined {
     const unsupported = (why: string): Effect => ({
-      pos: c.pos,
+      pos: condPos(c),
       what: `${printExpr(c.left)} ${c.op === '==' || c.op === 'in' ? '' : `${c.op} `}${printExpr(c.right)}`.trim(),
       why,
     });
@@ -263,12 +263,12 @@ export class CondInterpreter {
       if (r.set) for (const iv of r.set.intervals()) ranges.push(iv);
       else if (r.host) {
         hosts = true;
-        mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: c.pos });
+        mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
       } else return unsupported(`${printExpr(x)} is not an address`);
     }
     let set = addrSet(ranges);
     for (const d of v.dynamic)
-      mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: c.pos });
+      mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: condPos(c) });
     set = set.intersect(universe);
     if (pol !== '==') set = universe.subtract(set);
     if (memo && memoKey !== undefined && !hosts) {
@@ -299,7 +299,7 @@ export class CondInterpreter {
       numbers(c.op, v, 65535, (x) => (typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x))),
     );
     if (typeof r === 'string') return unsupported(r);
-    if (proto === 'th') mb.thAt ??= c.pos;
+    if (proto === 'th') mb.thAt ??= condPos(c);
     mb.protocols(transportSet(proto), proto === 'th');
     mb.ports(field, r);
     return undefined;
@@ -400,7 +400,7 @@ export class CondInterpreter {
       if (v && nftAtMost(v, [1, 0, 6])) return undefined;
       const release = v ? `nft ${v} is not verified` : 'not recorded in text rulesets; pass --nft-version';
       const why = `the meaning of \`ct state != a,b\` depends on the nft release that loaded the ruleset (${release})`;
-      mb.uncertain.push({ field: 'state', why, loc: c.pos });
+      mb.uncertain.push({ field: 'state', why, loc: condPos(c) });
     }
     mb.names('state', pol === '==' ? NameSet.of(states) : NameSet.of(CONN_STATES.filter((s) => !states.includes(s))));
     return undefined;
@@ -469,7 +469,26 @@ export class CondInterpreter {
 }
 
 /** An address value: concrete set, or a hostname nft would resolve when loading the ruleset. */
-function addrValue(x: Expr): { set?: AddrSet; host?: string } {
+function addrValue(x: Expr): AddrValue {
+  if (typeof x !== 'object' || x === null) return addrValueOf(x);
+  // Prefixes and ranges are objects the readers share (text-rules.ts wordValue): one lookup by identity
+  // instead of printing `addr/len` and hashing the text in every rule.
+  let hit = addrValues.get(x);
+  if (!hit) {
+    hit = addrValueOf(x);
+    addrValues.set(x, hit);
+  }
+  return hit;
+}
+
+interface AddrValue {
+  set?: AddrSet;
+  host?: string;
+}
+/** Weak: the memo keeps no value of a document alive once its model is built. */
+const addrValues = new WeakMap<object, AddrValue>();
+
+function addrValueOf(x: Expr): AddrValue {
   const text = addressText(x);
   if (text === undefined) return {};
   const s = addressSet(text);

@@ -36,7 +36,30 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
       return `${printExpr(e[0], depth + 1)} : ${printExpr(e[1], depth + 1)}`;
     return `{ ${e.map((x) => printExpr(x, depth + 1)).join(', ')} }`;
   }
-  const k = keyOf(e);
+  // Selectors, prefixes and ranges the text reader shares across rules carry their text (keepPrinted).
+  if (depth <= 8) {
+    const hit = (e as Printed)[PRINTED];
+    if (hit !== undefined) return hit;
+  }
+  return printObject(e, keyOf(e), depth);
+}
+
+const PRINTED = Symbol('printed');
+interface Printed {
+  [PRINTED]?: string;
+}
+
+/**
+ * Gives an expression object that many rules share its printed text once (a symbol-keyed property,
+ * like ir.ts positions): printRule then does not print it again for every rule. Only for objects that
+ * are never modified; shallow enough that printExpr's depth limit cannot cut the text short.
+ */
+export function keepPrinted<T extends Expr>(e: T): T {
+  if (typeof e === 'object' && e !== null && !Array.isArray(e)) (e as Printed)[PRINTED] = printExpr(e);
+  return e;
+}
+
+function printObject(e: Record<string, Expr>, k: string | undefined, depth: number): string {
   const v = k !== undefined ? e[k] : undefined;
   switch (k) {
     case 'set':

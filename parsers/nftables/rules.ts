@@ -1,10 +1,11 @@
 import type { Setting } from '../../src/model/location.js';
 import type { Action, Rule, Unsupported } from '../../src/model/policy.js';
-import { contentId } from '../toolkit/hash.js';
+import { Hasher } from '../toolkit/hash.js';
+import { hashId } from '../toolkit/ids.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { NO_CONDS, type Flat } from './expand.js';
-import type { NChain, NRule, NTable, Pos } from './ir.js';
+import type { NChain, NRule, NTable, Pos, Stmt } from './ir.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
 
@@ -53,6 +54,7 @@ export function buildChain(
   const ref = chainRef(table.family, table.name, chain.name);
   const info: ChainInfo = { ref, table, chain, entries: [], unsupported: [], targets: new Set() };
   const interp = new CondInterpreter(ctx);
+  const hasher = new Hasher();
   const reported = new Set<string>();
   const report = (u: Unsupported): void => {
     const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
@@ -66,7 +68,10 @@ export function buildChain(
       continue;
     }
     const text = printRule(nrule.stmts, nrule.comment);
-    const id = ctx.uniqueId(contentId('nft', ref, text));
+    // contentId('nft', ref, text) made unique (toolkit/ids.ts): the occurrence is counted per hash in a
+    // typed-array table, not by a Map of 100k id strings; only this file gives ids the prefix `nft`.
+    const hash = hasher.reset().add(ref).add(text).value();
+    const id = hashId('nft', hash, ctx.hashOccurrence('nft', hash));
     const label = `rule "${excerpt(nrule.comment ?? text)}" in ${ref}`;
     // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
     const comment =
@@ -124,12 +129,15 @@ export function buildChain(
       info.entries.push({ rule, flat });
     }
     // Converted: the statements and alternatives of the rule are no longer read (index.ts buildPolicy).
-    nrule.stmts = [];
+    nrule.stmts = NO_STMTS;
     nrule.spans = undefined;
     nrule.flats = undefined;
   }
   return info;
 }
+
+/** The statements of a converted rule: one shared empty list (nothing adds to it). */
+const NO_STMTS: Stmt[] = [];
 
 /** How an opaque condition is evaluated when fwlint takes it as never holding (drop rules; IPsec policy matches). */
 function neverHeld(dropping: boolean, ipsec: boolean): string {

@@ -2,6 +2,7 @@ import { ParseError } from '../../src/model/errors.js';
 import { at, keyOf, type Expr, type Pos, type Stmt } from './ir.js';
 import type { Token } from './lexer.js';
 import { Memo } from './memo.js';
+import { keepPrinted } from './print.js';
 
 /**
  * Rule statements of the nft text grammar → libnftables JSON shapes (see ir.ts). A rule arrives
@@ -159,6 +160,12 @@ const BINOPS: Record<string, string> = {
 };
 const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent', 'netmap']);
 const VERDICTS = new Set(['accept', 'drop', 'continue', 'return']);
+/**
+ * Statements without arguments, one shared object each: statements are never modified once read and
+ * the text reader keeps their positions in the rule's spans, not on the objects (ir.ts stmtPos).
+ */
+const VERDICT_STMTS = new Map<string, Stmt>([...VERDICTS].map((v): [string, Stmt] => [v, { [v]: null }]));
+const COUNTER_STMT: Stmt = { counter: null };
 
 export function tokPos(a: Token, b: Token = a): Pos {
   return { file: a.file, line: a.line, column: a.col, endLine: b.endLine, endColumn: b.endCol };
@@ -184,7 +191,7 @@ export function wordValue(w: string): Expr {
   if (NUM.test(w)) return w.length > 15 ? w : Number(w);
   if (HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
   if (!w.includes('/') && !w.includes('-', 1)) return w;
-  return SHAPED.get(w) ?? SHAPED.set(w, shapedValue(w));
+  return SHAPED.get(w) ?? SHAPED.set(w, keepPrinted(shapedValue(w)));
 }
 
 function shapedValue(w: string): Expr {
@@ -320,9 +327,10 @@ export class RuleParser {
     if (tok.kind === 'raw') return this.exprStatement();
     if (tok.kind !== 'word') this.syntax(tok);
     const w = tok.text;
-    if (VERDICTS.has(w)) {
+    const verdict = VERDICT_STMTS.get(w);
+    if (verdict) {
       this.next();
-      return { [w]: null };
+      return verdict;
     }
     switch (w) {
       case 'jump':
@@ -437,7 +445,7 @@ export class RuleParser {
       const bytes = Number(this.word('number').text);
       return { counter: { packets, bytes } };
     }
-    return { counter: null };
+    return COUNTER_STMT;
   }
 
   private log(): Stmt {
@@ -1202,7 +1210,7 @@ const MAX_INTERNED = 4096;
 function metaSelector(key: string): Expr {
   let v = METAS.get(key);
   if (v === undefined) {
-    v = { meta: { key } };
+    v = keepPrinted({ meta: { key } });
     if (METAS.size < MAX_INTERNED) METAS.set(key, v);
   }
   return v;
@@ -1216,7 +1224,7 @@ function payloadSelector(protocol: string, field: string): Expr {
   }
   let v = fields.get(field);
   if (v === undefined) {
-    v = { payload: { protocol, field } };
+    v = keepPrinted({ payload: { protocol, field } });
     if (fields.size < MAX_INTERNED) fields.set(field, v);
   }
   return v;
