@@ -28,7 +28,7 @@ export interface XmlLoc {
 }
 
 /**
- * The elements of one document, stored column-wise in one Int32Array (a 100k-rule export has over
+ * The elements of one document, stored column-wise in Int32Arrays (a 100k-rule export has over
  * a million elements; as objects with a text string and a children array each they took ~170 bytes
  * apiece, here 24): per element its name, the offsets of its start tag's `<` and `>`, of its final
  * `>`, the index just past its subtree (elements are numbered in document order, so the first child
@@ -43,7 +43,8 @@ class XmlDocument {
   readonly names: string[] = [];
   /** Name → its number in `names`. */
   readonly nameIds = new Map<string, number>();
-  cols: Int32Array;
+  /** Fixed-size chunks of the columns: growing never copies and the slack is under one chunk. */
+  private readonly chunks: Int32Array[] = [];
   count = 0;
   readonly attrs = new Map<number, Readonly<Record<string, string>>>();
   readonly texts = new Map<number, string>();
@@ -51,7 +52,6 @@ class XmlDocument {
   constructor(source: string, lines: LineColumns) {
     this.source = source;
     this.lines = lines;
-    this.cols = new Int32Array(STRIDE * Math.max(64, source.length >> 5));
   }
 
   nameId(name: string): number | undefined {
@@ -61,13 +61,12 @@ class XmlDocument {
   /** Appends an element and returns its index; `end`, `after` and the text are set later. */
   add(nameId: number, start: number, openEnd: number): number {
     const k = this.count++;
-    let cols = this.cols;
-    if (k * STRIDE === cols.length) {
-      const bigger = new Int32Array(Math.ceil(cols.length * 1.5));
-      bigger.set(cols);
-      this.cols = cols = bigger;
+    const b = (k & CHUNK_MASK) * STRIDE;
+    let cols = this.chunks[k >> CHUNK_BITS];
+    if (!cols) {
+      cols = new Int32Array(STRIDE << CHUNK_BITS);
+      this.chunks.push(cols);
     }
-    const b = k * STRIDE;
     cols[b + NAME] = nameId;
     cols[b + START] = start;
     cols[b + OPEN_END] = openEnd;
@@ -77,18 +76,13 @@ class XmlDocument {
     return k;
   }
 
-  /** Drops the unused capacity once the document is read (the estimate can be off by half). */
-  trim(): void {
-    const used = this.count * STRIDE;
-    if (this.cols.length - used > used >> 3) this.cols = this.cols.slice(0, used);
-  }
-
   col(k: number, field: number): number {
-    return this.cols[k * STRIDE + field] ?? 0;
+    return this.chunks[k >> CHUNK_BITS]?.[(k & CHUNK_MASK) * STRIDE + field] ?? 0;
   }
 
   set(k: number, field: number, v: number): void {
-    this.cols[k * STRIDE + field] = v;
+    const cols = this.chunks[k >> CHUNK_BITS];
+    if (cols) cols[(k & CHUNK_MASK) * STRIDE + field] = v;
   }
 
   /** A copy, not a slice: the model keeps some of these strings, and a slice would keep the whole source. */
@@ -108,6 +102,9 @@ class XmlDocument {
 }
 
 const STRIDE = 6;
+/** 16384 elements (384 KiB) per chunk. */
+const CHUNK_BITS = 14;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
 const NAME = 0;
 const START = 1;
 const OPEN_END = 2;
@@ -463,6 +460,5 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
     );
   }
   if (root === undefined) fail(len, 'no root element (empty or non-XML file)');
-  doc.trim();
   return view(root);
 }
