@@ -161,6 +161,9 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
     snat.add(p);
     const s = p.entry.sets;
     if (s.index('voip-profile') >= 0 || s.index('ips-voip-filter') >= 0 || s.index('session-ttl') >= 0) voip.push(p);
+    // Nothing reads a converted policy's statements again (in a multi-VDOM file a global table can
+    // be read once per VDOM, so there they stay).
+    else if (!ctx.multiVdom) s.release();
   });
   const forward: Chain = {
     name: 'forward',

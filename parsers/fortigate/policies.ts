@@ -284,8 +284,9 @@ function symbolicRefs(
   stmt: SetStmt | Entry,
   env: Env,
 ): SymbolicRef[] {
+  const loc = env.ctx.loc(stmt); // one location object for the names of one statement
   return list.map((s) => {
-    const r: SymbolicRef = { field, kind: s.kind, name: s.name, loc: env.ctx.loc(stmt) };
+    const r: SymbolicRef = { field, kind: s.kind, name: s.name, loc };
     if (negated) r.negated = true;
     return r;
   });

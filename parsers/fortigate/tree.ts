@@ -3,6 +3,7 @@ import { redact } from '../../src/model/redact.js';
 import { BSL, CR, DQ, HASH, LF, SP, SQ, TAB } from '../toolkit/chars.js';
 import { assertText } from '../toolkit/binary.js';
 import { PositionIndex } from '../toolkit/positions.js';
+import { detach } from '../toolkit/detach.js';
 
 /**
  * FortiOS CLI configuration as a tree that keeps positions (docs/semantics.md#fgt-syntax):
@@ -107,6 +108,22 @@ export class Sets {
     this.data[4 * k + 1] = v;
     this.data[4 * k + 2] = start;
     this.data[4 * k + 3] = end;
+  }
+
+  /**
+   * Called when the entry is closed: copies the statements into an array of their exact size (a
+   * growing array keeps up to half again as many slots, a fifth of a large tree).
+   */
+  seal(): void {
+    if (this.data.length > 0) this.data = this.data.slice();
+  }
+
+  /**
+   * Forgets every statement, for an entry nothing will read again (a converted policy: most of a
+   * 100k-policy tree, which would otherwise stay alive beside the model it became).
+   */
+  release(): void {
+    this.data = [];
   }
 
   remove(name: string): void {
@@ -226,7 +243,7 @@ function internRegion(text: string, a: number, b: number): string {
     if (hashes[idx] === h && cand.length === len && text.startsWith(cand, a)) return cand;
     idx = (idx + 1) & mask;
   }
-  const s = text.slice(a, b);
+  const s = detach(text.slice(a, b));
   if (used * 2 >= slots.length) {
     if (slots.length >= 1 << 22) {
       resetRegions();
@@ -338,7 +355,7 @@ export function readTree(text: string, file: string): ConfigTree {
     if (c === HASH) {
       // A comment line (the `#config-version` header, `# expect:` marks): FortiOS has no inline comments.
       const e = lineEnd(text, i);
-      const body = text.slice(i, e);
+      const body = detach(text.slice(i, e));
       tree.comments.push({ line, text: body });
       i = e;
       continue;
@@ -402,7 +419,9 @@ export function readTree(text: string, file: string): ConfigTree {
             tokens[nt++] =
               b - a <= INTERN_MAX && !(nt === 2 && (tokens[1] === 'name' || tokens[1] === 'comments'))
                 ? internRegion(text, a, b)
-                : text.slice(a, b);
+                : nt === 2 && tokens[1] === 'uuid'
+                  ? text.slice(a, b) // dropped below
+                  : detach(text.slice(a, b));
             if (multiLine) {
               line += multiLine;
               lineStart = lastLf + 1;
@@ -477,7 +496,7 @@ export function readTree(text: string, file: string): ConfigTree {
         i++;
       }
       tok += text.slice(segStart, i);
-      tokens[nt++] = tok.length <= INTERN_MAX ? intern(tok) : tok;
+      tokens[nt++] = tok.length <= INTERN_MAX ? intern(detach(tok)) : detach(tok);
       endLine = line;
       endCol = i - lineStart + 1;
       stmtEnd = i;
@@ -561,6 +580,7 @@ export function readTree(text: string, file: string): ConfigTree {
           fail(startLine, col, top ? `\`next\` without \`edit\` in ${opened(top)}` : '`next` without `edit`');
         top.entry.endLine = endLine;
         top.entry.endColumn = endCol;
+        top.entry.sets.seal();
         stack.pop();
         break;
       }
@@ -570,6 +590,7 @@ export function readTree(text: string, file: string): ConfigTree {
         if (top.kind === 'edit') {
           top.entry.endLine = endLine;
           top.entry.endColumn = endCol;
+          top.entry.sets.seal();
           stack.pop();
         }
         // An `edit` frame always sits on the `config` frame of its table.

@@ -3,6 +3,7 @@ import type { SymbolicRef } from '../../src/model/policy.js';
 import type { AliasTable, SymbolicPart } from './aliases.js';
 import { Fields, type Ctx } from './context.js';
 import type { InterfaceTable } from './interfaces.js';
+import type { PortInfo } from './protocols.js';
 import type { XmlElement } from './xml.js';
 
 export type Family = 'inet' | 'inet6' | 'inet46';
@@ -13,6 +14,8 @@ export interface Env {
   aliases: AliasTable;
   /** Resolutions by `kind|family|name`; results are immutable so rules can share them. */
   cache?: Map<string, Resolved>;
+  /** Port specs by their text (protocols.ts resolvePortSpec); read only, shared by rules. */
+  ports?: Map<string, PortInfo>;
 }
 
 function cached(env: Env, key: string, compute: () => Resolved): Resolved {

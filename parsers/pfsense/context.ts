@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../../src/model/location.js';
+import type { Unsupported } from '../../src/model/policy.js';
 import { Diagnostics } from '../toolkit/diagnostics.js';
 import type { XmlElement } from './xml.js';
 
@@ -7,14 +8,20 @@ export type Platform = 'pfsense' | 'opnsense';
 /** Child lookup by name, built once per element (rules have ~20 children and are queried ~30 times). */
 export class Fields {
   readonly el: XmlElement;
+  private kids?: XmlElement[];
   private index?: Map<string, XmlElement>;
 
   constructor(el: XmlElement) {
     this.el = el;
   }
 
+  /** The element's children, made once. */
+  get children(): XmlElement[] {
+    return (this.kids ??= this.el.children);
+  }
+
   get(name: string): XmlElement | undefined {
-    const kids = this.el.children;
+    const kids = this.children;
     if (kids.length <= 8) {
       for (const c of kids) if (c.name === name) return c;
       return undefined;
@@ -43,9 +50,7 @@ export class Fields {
 }
 
 export function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
-  if (!el) return undefined;
-  for (const c of el.children) if (c.name === name) return c;
-  return undefined;
+  return el?.child(name);
 }
 
 export function childrenNamed(el: XmlElement | undefined, name: string): XmlElement[] {
@@ -65,11 +70,61 @@ export class Ctx extends Diagnostics {
   readonly platform: Platform;
   readonly root: XmlElement;
 
+  /** Notes and reports held back while `holding` (see `heldBack`). */
+  private queue: (() => void)[] = [];
+  private holding = false;
+
   constructor(file: string, platform: Platform, root: XmlElement) {
     super();
     this.file = file;
     this.platform = platform;
     this.root = root;
+  }
+
+  /**
+   * Runs `fn` with its notes and reports held back until `sayHeldBack`: a pass that reads and builds
+   * each rule in turn (so that no list of every rule's draft is alive at once) then says them in the
+   * order of two passes, every rule read before any is built.
+   */
+  heldBack<T>(fn: () => T): T {
+    const was = this.holding;
+    this.holding = true;
+    try {
+      return fn();
+    } finally {
+      this.holding = was;
+    }
+  }
+
+  /** Says what `heldBack` held back, in the order it was said. */
+  sayHeldBack(): void {
+    const q = this.queue;
+    this.queue = [];
+    for (const say of q) say();
+  }
+
+  override note(message: string): void {
+    if (this.holding)
+      this.queue.push(() => {
+        super.note(message);
+      });
+    else super.note(message);
+  }
+
+  override noteOnce(key: string, message: string): void {
+    if (this.holding)
+      this.queue.push(() => {
+        super.noteOnce(key, message);
+      });
+    else super.noteOnce(key, message);
+  }
+
+  override report(u: Unsupported, kind = u.what): void {
+    if (this.holding)
+      this.queue.push(() => {
+        super.report(u, kind);
+      });
+    else super.report(u, kind);
   }
 
   get vendorName(): string {
@@ -122,6 +177,16 @@ export function truthy(text: string | undefined): boolean {
 
 export function describe(el: XmlElement): string {
   return `<${el.name}>`;
+}
+
+/** Calls `fn` on every child element named `name`, numbering them in document order. */
+export function eachNamed(
+  parent: XmlElement | undefined,
+  name: string,
+  fn: (el: XmlElement, index: number) => void,
+): void {
+  let index = 0;
+  for (const el of parent?.children ?? []) if (el.name === name) fn(el, index++);
 }
 
 /** Reads every child element named `name`, numbering them in document order; undefined results are dropped. */

@@ -4,12 +4,12 @@ import type { Policy, Vendor } from '../../src/model/policy.js';
 import { parseAliases } from './aliases.js';
 import type { Env } from './addresses.js';
 import { buildRuleset, disableFilterElement } from './chains.js';
-import { Ctx, child, path, type Platform } from './context.js';
+import { Ctx, child, eachNamed, path, type Platform } from './context.js';
 import { parseInterfaces } from './interfaces.js';
 import { readInventory } from './inventory.js';
 import { parseNat, withPfNat } from './nat.js';
 import { readMvcRules } from './opnsense-rules.js';
-import { buildEntry, readLegacyRules, type FilterEntry } from './rules.js';
+import { buildEntry, readLegacyRule, type FilterEntry, type RuleDraft } from './rules.js';
 import { reportUpnp, sessions } from './timeouts.js';
 import { parseXml } from './xml.js';
 
@@ -67,14 +67,18 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
 
   const entries: FilterEntry[] = [];
   if (!filterDisabled) {
-    const drafts =
-      platform === 'opnsense'
-        ? [...readMvcRules(env), ...readLegacyRules(env, child(root, 'filter'))]
-        : readLegacyRules(env, child(root, 'filter'));
-    for (const d of drafts) {
-      const e = buildEntry(env, d);
+    // Each rule is built right after it is read, so no list of 100k drafts (with their elements) is
+    // alive at once; what building says is held back, so it is said as if every rule had been read first.
+    const build = (d: RuleDraft): void => {
+      const e = ctx.heldBack(() => buildEntry(env, d));
       if (e) entries.push(e);
-    }
+    };
+    if (platform === 'opnsense') for (const d of readMvcRules(env)) build(d);
+    eachNamed(child(root, 'filter'), 'rule', (el, index) => {
+      const d = readLegacyRule(env, el, index);
+      if (d) build(d);
+    });
+    ctx.sayHeldBack();
   }
   const { nat, filterEntries } = parseNat(env, filterDisabled);
   entries.push(...filterEntries);

@@ -36,15 +36,16 @@ function reportOtherNat(env: Env): void {
   for (const el of child(ctx.root, 'nat')?.children ?? []) {
     if (el.name === 'onetoone' || el.name === 'npt') sections.push([el, `<nat><${el.name}>`]);
   }
-  const seen = new Set<XmlElement>();
+  // Element views are made when asked for: the same element reached twice is two views with one index.
+  const seen = new Set<number>();
   for (const [el, what] of sections) {
-    if (!el || seen.has(el)) continue;
-    seen.add(el);
+    if (!el || seen.has(el.index)) continue;
+    seen.add(el.index);
     const entries = el.children.filter((c) => c.name === 'rule');
     const targets = entries.length > 0 ? entries : el.children.length > 0 ? [el] : [];
     for (const t of targets) {
       const f = new Fields(t);
-      if (t !== el && (f.has('enabled') ? !truthy(f.text('enabled')) : ctx.flag(f, 'disabled'))) continue;
+      if (!t.same(el) && (f.has('enabled') ? !truthy(f.text('enabled')) : ctx.flag(f, 'disabled'))) continue;
       ctx.unsupportedAt(
         t,
         what,

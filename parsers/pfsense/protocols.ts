@@ -15,6 +15,18 @@ export interface ProtoInfo {
   unknown?: string;
 }
 
+/** One set per protocol list: rules share them (a set per rule was a tenth of a 100k-rule model). */
+const PROTO_SETS = new Map<string, ProtoSet>();
+function protos(nums: readonly number[]): ProtoSet {
+  const key = nums.join(',');
+  let set = PROTO_SETS.get(key);
+  if (set === undefined) {
+    set = protoSet(nums);
+    PROTO_SETS.set(key, set);
+  }
+  return set;
+}
+
 const PORT_PROTOS_PF = new Set(['tcp', 'udp', 'tcp/udp', 'sctp']);
 const PORT_PROTOS_OPN = new Set(['tcp', 'udp', 'tcp/udp']);
 
@@ -25,22 +37,22 @@ export function ruleProtocol(env: Env, raw: string, family: Family, hasPorts: bo
     if (!opn && hasPorts) {
       // docs/semantics.md#pf-layout, docs/semantics.md#across-vendors: protocol absent + port present ⇒ pfSense emits `proto tcp`.
       // filter_generate_port() then drops the port, because '' is not a ports-capable protocol.
-      return { proto: protoSet([PROTO.tcp]), portsApply: false, text: 'tcp', tcpTrap: true };
+      return { proto: protos([PROTO.tcp]), portsApply: false, text: 'tcp', tcpTrap: true };
     }
     return { portsApply: false, text: 'any' };
   }
   if (p === 'any') return { portsApply: false, text: 'any' };
   const portsApply = (opn ? PORT_PROTOS_OPN : PORT_PROTOS_PF).has(p);
-  if (p === 'tcp/udp') return { proto: protoSet([PROTO.tcp, PROTO.udp]), portsApply, text: p };
+  if (p === 'tcp/udp') return { proto: protos([PROTO.tcp, PROTO.udp]), portsApply, text: p };
   if (p === 'icmp') {
     // pfSense turns `icmp` into ipv6-icmp for inet6 rules; inet46 rules are generated twice.
     const nums =
       family === 'inet' ? [PROTO.icmp] : family === 'inet6' ? [PROTO.ipv6icmp] : [PROTO.icmp, PROTO.ipv6icmp];
-    return { proto: protoSet(nums), portsApply, text: p };
+    return { proto: protos(nums), portsApply, text: p };
   }
   const n = ipProtocolNumber(p);
   if (n === undefined) return { portsApply: false, text: p, unknown: p };
-  return { proto: protoSet([n]), portsApply, text: p };
+  return { proto: protos([n]), portsApply, text: p };
 }
 
 export interface PortInfo {
@@ -57,6 +69,17 @@ export interface PortInfo {
  * a single port, a port alias, or a getservbyname() name. `1-65535` means no restriction.
  */
 export function resolvePortSpec(env: Env, raw: string): PortInfo {
+  // Results are read only: rules naming the same port share one set (100k rules, a few hundred specs).
+  const cache = (env.ports ??= new Map<string, PortInfo>());
+  let r = cache.get(raw);
+  if (r === undefined) {
+    r = portSpec(env, raw);
+    cache.set(raw, r);
+  }
+  return r;
+}
+
+function portSpec(env: Env, raw: string): PortInfo {
   let t = raw.trim();
   if (t === '' || t.toLowerCase() === 'any') return {};
   // OPNsense accepts `80:any` / `any:80` (Rule::mapAddressInfo).

@@ -209,7 +209,7 @@ export function unsupportedFields(
     );
   if (set('max-pkt-rate-number')) add('max-pkt-rate-number', 'packet-rate limit is not modeled');
   if (set('divert-to')) add('divert-to', 'divert-to hands packets to a user-space process; its verdict is unknown');
-  for (const c of f.el.children) {
+  for (const c of f.children) {
     if (!HARMLESS.has(c.name) && (c.text.trim() !== '' || c.children.length > 0)) {
       out.push({
         el: c,
@@ -463,6 +463,7 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   const action = ACTIONS[d.type] ?? literal(ACTIONS.pass, 'ACTIONS.pass');
   const text = ruleText(d, p.text);
   const base = d.tracker ?? d.uuid ?? contentId(d.store === 'mvc' ? 'mvc' : 'rule', `${text}|${d.descr}`);
+  // One object literal with every field, so all rules share one shape and keep their fields in the object.
   const rule: Rule = {
     id: ctx.uniqueId(base),
     loc: ctx.loc(d.el),
@@ -471,11 +472,12 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
     action,
     quick: d.quick,
     text,
-  };
-  if (d.descr) rule.comment = d.descr; // carries inline suppressions (fwlint-disable ...)
-  if (action.kind === 'accept') {
+    comment: d.descr ? d.descr : undefined, // carries inline suppressions (fwlint-disable ...)
     // A.1: <statetype>none = no state; anything else keeps state.
-    rule.keepState = d.statetype.toLowerCase() !== 'none';
+    keepState: action.kind === 'accept' ? d.statetype.toLowerCase() !== 'none' : undefined,
+    udpTimeout: undefined,
+  };
+  if (action.kind === 'accept') {
     if (rule.keepState && d.udpTimeoutEl && d.udpTimeoutReason) {
       const t: Setting<number> = {
         value: Number(d.udpTimeoutEl.text.trim()),

@@ -1,7 +1,10 @@
 import { ParseError } from '../../src/model/errors.js';
 import { BANG, EQ, GT, QMARK, SLASH } from '../toolkit/chars.js';
+
+const AMP = 0x26;
 import { assertText } from '../toolkit/binary.js';
 import { PositionIndex } from '../toolkit/positions.js';
+import { detach } from '../toolkit/detach.js';
 
 /**
  * A small, linear, non-validating XML reader that keeps source positions. fast-xml-parser 5 can
@@ -25,43 +28,153 @@ export interface XmlLoc {
 }
 
 /**
- * An element. It keeps three offsets rather than a location object (a 100k-rule export has over a
- * million elements); `loc` works the lines and columns out from them when asked.
+ * The elements of one document, stored column-wise in Int32Arrays (a 100k-rule export has over
+ * a million elements; as objects with a text string and a children array each they took ~170 bytes
+ * apiece, here 24): per element its name, the offsets of its start tag's `<` and `>`, of its final
+ * `>`, the index just past its subtree (elements are numbered in document order, so the first child
+ * of `i` is `i + 1` and the next sibling of a child `c` is the end of c's subtree), and where its
+ * text ends. Text is sliced from the source when asked for: a single run right after the start
+ * tag without entity references (nearly every leaf) is kept as its end offset, anything else
+ * (entities, CDATA, text between children) as a decoded string beside the columns.
+ */
+class XmlDocument {
+  readonly source: string;
+  readonly lines: LineColumns;
+  readonly names: string[] = [];
+  /** Name → its number in `names`. */
+  readonly nameIds = new Map<string, number>();
+  /** Fixed-size chunks of the columns: growing never copies and the slack is under one chunk. */
+  private readonly chunks: Int32Array[] = [];
+  count = 0;
+  readonly attrs = new Map<number, Readonly<Record<string, string>>>();
+  readonly texts = new Map<number, string>();
+
+  constructor(source: string, lines: LineColumns) {
+    this.source = source;
+    this.lines = lines;
+  }
+
+  nameId(name: string): number | undefined {
+    return this.nameIds.get(name);
+  }
+
+  /** Appends an element and returns its index; `end`, `after` and the text are set later. */
+  add(nameId: number, start: number, openEnd: number): number {
+    const k = this.count++;
+    const b = (k & CHUNK_MASK) * STRIDE;
+    let cols = this.chunks[k >> CHUNK_BITS];
+    if (!cols) {
+      cols = new Int32Array(STRIDE << CHUNK_BITS);
+      this.chunks.push(cols);
+    }
+    cols[b + NAME] = nameId;
+    cols[b + START] = start;
+    cols[b + OPEN_END] = openEnd;
+    cols[b + END] = openEnd;
+    cols[b + AFTER] = k + 1;
+    cols[b + TEXT_TO] = NO_TEXT;
+    return k;
+  }
+
+  col(k: number, field: number): number {
+    return this.chunks[k >> CHUNK_BITS]?.[(k & CHUNK_MASK) * STRIDE + field] ?? 0;
+  }
+
+  set(k: number, field: number, v: number): void {
+    const cols = this.chunks[k >> CHUNK_BITS];
+    if (cols) cols[(k & CHUNK_MASK) * STRIDE + field] = v;
+  }
+
+  /** A copy, not a slice: the model keeps some of these strings, and a slice would keep the whole source. */
+  text(k: number): string {
+    const to = this.col(k, TEXT_TO);
+    if (to === NO_TEXT) return '';
+    if (to === SIDE_TEXT) return detach(this.texts.get(k) ?? '');
+    return detach(this.source.slice(this.col(k, OPEN_END) + 1, to));
+  }
+
+  /** Appends character data (already decoded) to element k's text. */
+  appendText(k: number, s: string): void {
+    const old = this.text(k);
+    this.texts.set(k, old === '' ? s : old + s);
+    this.set(k, TEXT_TO, SIDE_TEXT);
+  }
+}
+
+const STRIDE = 6;
+/** 16384 elements (384 KiB) per chunk. */
+const CHUNK_BITS = 14;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+const NAME = 0;
+const START = 1;
+const OPEN_END = 2;
+const END = 3;
+const AFTER = 4;
+const TEXT_TO = 5;
+const NO_TEXT = -1;
+const SIDE_TEXT = -2;
+
+/**
+ * An element: a small view (document and index) made when asked for, so the tree costs only its
+ * columns. Views of the same element are different objects: compare them with `same`.
  */
 export class XmlElement {
-  name: string;
-  attrs: Readonly<Record<string, string>>;
-  children: XmlElement[];
-  /** Character data directly inside the element (entities decoded, CDATA included); whitespace-only runs are dropped. */
-  text: string;
-  /** Offsets: the `<` of the start tag, its `>`, and the final `>` (the start tag's for an empty element). */
-  private readonly start: number;
-  private readonly openEnd: number;
-  /** @internal set by the reader at the end tag */
-  end: number;
-  private readonly lines: LineColumns;
+  readonly index: number;
+  private readonly doc: XmlDocument;
+  private txt?: string;
 
-  constructor(
-    name: string,
-    attrs: Readonly<Record<string, string>>,
-    lines: LineColumns,
-    start: number,
-    openEnd: number,
-  ) {
-    this.name = name;
-    this.attrs = attrs;
-    this.children = NO_CHILDREN;
-    this.text = '';
-    this.lines = lines;
-    this.start = start;
-    this.openEnd = openEnd;
-    this.end = openEnd;
+  constructor(doc: XmlDocument, index: number) {
+    this.doc = doc;
+    this.index = index;
+  }
+
+  get name(): string {
+    return this.doc.names[this.doc.col(this.index, NAME)] ?? '';
+  }
+
+  get attrs(): Readonly<Record<string, string>> {
+    return this.doc.attrs.get(this.index) ?? EMPTY_ATTRS;
+  }
+
+  /**
+   * Child elements in document order: new views on every call (a view keeps nothing it was asked
+   * for, so a long-lived element such as the root does not end up holding the whole tree).
+   */
+  get children(): XmlElement[] {
+    const { doc, index } = this;
+    const after = doc.col(index, AFTER);
+    if (after === index + 1) return NO_CHILDREN;
+    const out: XmlElement[] = [];
+    for (let c = index + 1; c < after; c = doc.col(c, AFTER)) out.push(new XmlElement(doc, c));
+    return out;
+  }
+
+  /** The first child element named `name`, without making views of the others. */
+  child(name: string): XmlElement | undefined {
+    const { doc, index } = this;
+    const id = doc.nameId(name);
+    if (id === undefined) return undefined;
+    const after = doc.col(index, AFTER);
+    for (let c = index + 1; c < after; c = doc.col(c, AFTER))
+      if (doc.col(c, NAME) === id) return new XmlElement(doc, c);
+    return undefined;
+  }
+
+  /** Character data directly inside the element (entities decoded, CDATA included); whitespace-only runs are dropped. */
+  get text(): string {
+    return (this.txt ??= this.doc.text(this.index));
+  }
+
+  /** Whether `other` is a view of the same element. */
+  same(other: XmlElement | undefined): boolean {
+    return other?.doc === this.doc && other.index === this.index;
   }
 
   get loc(): XmlLoc {
-    const [line, column] = this.lines.at(this.start);
-    const [endLine, endColumn] = this.lines.at(this.end);
-    const [openEndLine, openEndColumn] = this.lines.at(this.openEnd);
+    const { doc, index } = this;
+    const [line, column] = doc.lines.at(doc.col(index, START));
+    const [endLine, endColumn] = doc.lines.at(doc.col(index, END));
+    const [openEndLine, openEndColumn] = doc.lines.at(doc.col(index, OPEN_END));
     return { line, column, endLine, endColumn: endColumn + 1, openEndLine, openEndColumn: openEndColumn + 1 };
   }
 }
@@ -117,7 +230,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
   // Positions asked for while reading only grow: the index answers them without searching.
   const positions = new PositionIndex(text);
   assertText(text, file, positions);
-  const lineColumns = new LineColumns(positions, start);
+  const doc = new XmlDocument(text, new LineColumns(positions, start));
   let line = 1;
   let lineStart = start;
   /** Sets `line` and `lineStart` to those of `pos` (a BOM does not count as a column). */
@@ -164,18 +277,27 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
     return out + s.slice(pos);
   }
 
-  const stack: XmlElement[] = [];
-  const names = new Map<string, string>();
-  let root: XmlElement | undefined;
+  /** Indices of the open elements. */
+  const stack: number[] = [];
+  /** Element names: one string and one number per distinct name. */
+  const names = doc.nameIds;
+  let root: number | undefined;
+  const view = (k: number): XmlElement => new XmlElement(doc, k);
 
   function textRun(from: number, to: number): void {
     let i = from;
     while (i < to && isWs(text.charCodeAt(i))) i++;
     if (i === to) return;
     const top = stack.at(-1);
-    if (!top) fail(i, root ? 'text after the root element' : 'text before the root element');
-    const s = decode(from, to);
-    top.text = top.text === '' ? s : top.text + s;
+    if (top === undefined) fail(i, root !== undefined ? 'text after the root element' : 'text before the root element');
+    // The common case (a leaf's text right after its start tag, no entity): only its end offset is kept.
+    let amp = i;
+    while (amp < to && text.charCodeAt(amp) !== AMP) amp++;
+    if (amp === to && from === doc.col(top, OPEN_END) + 1 && doc.col(top, TEXT_TO) === NO_TEXT) {
+      doc.set(top, TEXT_TO, to);
+      return;
+    }
+    doc.appendText(top, decode(from, to));
   }
 
   function skipDoctype(lt: number): number {
@@ -214,16 +336,16 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
       }
       if (text.startsWith('<![CDATA[', lt)) {
         const top = stack.at(-1);
-        if (!top) fail(lt, 'CDATA section outside the root element');
+        if (top === undefined) fail(lt, 'CDATA section outside the root element');
         const e = text.indexOf(']]>', lt + 9);
         if (e === -1) fail(lt, 'unterminated CDATA section (missing ]]>)');
         const s = text.slice(lt + 9, e);
-        if (s.length > 0) top.text = top.text === '' ? s : top.text + s;
+        if (s.length > 0) doc.appendText(top, s);
         pos = e + 3;
         continue;
       }
       if (text.startsWith('<!DOCTYPE', lt)) {
-        if (root || stack.length > 0) fail(lt, 'DOCTYPE declaration inside or after the root element');
+        if (root !== undefined || stack.length > 0) fail(lt, 'DOCTYPE declaration inside or after the root element');
         pos = skipDoctype(lt);
         continue;
       }
@@ -240,19 +362,23 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
     if (c1 === SLASH) {
       let i = lt + 2;
       while (i < len && !isNameEnd(text.charCodeAt(i))) i++;
-      const name = text.slice(lt + 2, i);
+      const nameEnd = i;
+      const endName = (): string => text.slice(lt + 2, nameEnd);
       while (i < len && isWs(text.charCodeAt(i))) i++;
-      if (i >= len) fail(lt, `unexpected end of file inside end tag </${name}>`);
-      if (text.charCodeAt(i) !== GT) fail(i, `malformed end tag </${name}>`);
+      if (i >= len) fail(lt, `unexpected end of file inside end tag </${endName()}>`);
+      if (text.charCodeAt(i) !== GT) fail(i, `malformed end tag </${endName()}>`);
       const top = stack[stack.length - 1];
-      if (!top) fail(lt, `unexpected end tag </${name}> (no element is open)`);
-      if (top.name !== name) {
+      if (top === undefined) fail(lt, `unexpected end tag </${endName()}> (no element is open)`);
+      const topName = doc.names[doc.col(top, NAME)] ?? '';
+      if (nameEnd - lt - 2 !== topName.length || !text.startsWith(topName, lt + 2)) {
+        const at = view(top).loc;
         fail(
           lt,
-          `mismatched end tag </${name}>: expected </${top.name}> (opened at line ${top.loc.line}, column ${top.loc.column})`,
+          `mismatched end tag </${endName()}>: expected </${topName}> (opened at line ${at.line}, column ${at.column})`,
         );
       }
-      top.end = i;
+      doc.set(top, END, i);
+      doc.set(top, AFTER, doc.count);
       stack.pop();
       if (stack.length === 0) root = top;
       pos = i + 1;
@@ -260,7 +386,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
     }
 
     // start tag
-    if (root) fail(lt, 'content after the root element (a document has exactly one root)');
+    if (root !== undefined) fail(lt, 'content after the root element (a document has exactly one root)');
     if (!isNameStart(c1)) {
       fail(
         lt,
@@ -273,11 +399,13 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
     while (i < len && !isNameEnd(text.charCodeAt(i))) i++;
     const raw = text.slice(lt + 1, i);
     // Element names repeat a lot (rule, type, interface...): share one string per name.
-    let name = names.get(raw);
-    if (name === undefined) {
-      name = raw;
-      names.set(raw, raw);
+    let nameId = names.get(raw);
+    if (nameId === undefined) {
+      nameId = doc.names.length;
+      doc.names.push(detach(raw));
+      names.set(raw, nameId);
     }
+    const name = doc.names[nameId] ?? raw;
     let attrs: Record<string, string> | undefined;
     let selfClosing = false;
     for (;;) {
@@ -308,18 +436,14 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
       if (lt2 !== -1) fail(i + 1 + lt2, `'<' inside the value of attribute ${aName}`);
       attrs ??= Object.create(null) as Record<string, string>;
       if (Object.prototype.hasOwnProperty.call(attrs, aName)) fail(aStart, `duplicate attribute ${aName} in <${name}>`);
-      attrs[aName] = !raw.includes('&') ? raw : decode(i + 1, close);
+      attrs[aName] = detach(!raw.includes('&') ? raw : decode(i + 1, close));
       i = close + 1;
     }
     if (stack.length + 1 > maxDepth) fail(lt, `elements nested deeper than ${maxDepth} levels`);
-    const el = new XmlElement(name, attrs ?? EMPTY_ATTRS, lineColumns, lt, i);
-    const parent = stack[stack.length - 1];
-    if (parent) {
-      if (parent.children === NO_CHILDREN) parent.children = [el];
-      else parent.children.push(el);
-    }
+    const el = doc.add(nameId, lt, i);
+    if (attrs) doc.attrs.set(el, attrs);
     if (selfClosing) {
-      if (!parent) root = el;
+      if (stack.length === 0) root = el;
     } else {
       stack.push(el);
     }
@@ -327,12 +451,14 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
   }
 
   const open = stack[stack.length - 1];
-  if (open) {
+  if (open !== undefined) {
+    const at = view(open).loc;
+    const name = doc.names[doc.col(open, NAME)] ?? '';
     fail(
       len,
-      `unexpected end of file: <${open.name}> opened at line ${open.loc.line}, column ${open.loc.column} is not closed (truncated file?)`,
+      `unexpected end of file: <${name}> opened at line ${at.line}, column ${at.column} is not closed (truncated file?)`,
     );
   }
-  if (!root) fail(len, 'no root element (empty or non-XML file)');
-  return root;
+  if (root === undefined) fail(len, 'no root element (empty or non-XML file)');
+  return view(root);
 }
