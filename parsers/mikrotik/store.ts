@@ -36,6 +36,13 @@ const STRIDE = 4;
 export class Props {
   private d: (string | number)[] = [];
 
+  /** Props over a flat list already in this layout (the list is taken, not copied). */
+  static fromFlat(d: (string | number)[]): Props {
+    const p = new Props();
+    p.d = d;
+    return p;
+  }
+
   private find(key: string): number {
     const d = this.d;
     for (let i = 0; i < d.length; i += STRIDE) if (d[i] === key) return i;
