@@ -1,6 +1,6 @@
 import type { Ctx, Span } from './context.js';
 import { keyName, readArgs, readArgsAt, type Args } from './args.js';
-import { splitParam, unquote, type Statement, type StatementCursor, type Word } from './lexer.js';
+import { splitParam, statementAt, unquote, type Statement, type StatementCursor, type Word } from './lexer.js';
 import { Item, Menu, Prop, Props, Store } from './store.js';
 
 /**
@@ -444,6 +444,8 @@ function add(ctx: Ctx, menu: Menu, a: Args, span: Span): void {
   for (const w of a.bare) props.put(keyName(w.raw), 'yes', false, w.start, w.end);
   // Props read from the words are exact-size already; merged or extended ones are trimmed.
   const item = new Item(span, false, props === a.props && a.bare.length === 0 ? props : props.compact());
+  // Reading the command again (rereadEntry) gives these properties, unless they were copied from another entry.
+  props.changed = copyFrom !== undefined;
   if (before) {
     const t = resolveTargets(menu, before.value, false);
     const target = t.items[0];
@@ -458,6 +460,20 @@ function add(ctx: Ctx, menu: Menu, a: Args, span: Span): void {
       );
   }
   menu.items.push(item);
+}
+
+/**
+ * The properties the `add` at offset `start` wrote, read from the text again: for an entry whose
+ * properties did not change afterwards (Props.changed is false), the same as when it was added.
+ */
+export function rereadEntry(text: string, start: number): Props {
+  const st = statementAt(text, start);
+  const argsFrom = st.text.charCodeAt(st.start) === 47 /* / */ ? (parsePath(st.words())?.argsFrom ?? st.count) : 1;
+  const a = readArgsAt(st, argsFrom);
+  const props = a.props;
+  if (props.get('place-before')) props.delete('place-before');
+  for (const w of a.bare) props.put(keyName(w.raw), 'yes', false, w.start, w.end);
+  return props;
 }
 
 /** `set <target> k=v …`, `set k=v …` (menu settings), `comment <target> comment=…`. */

@@ -137,6 +137,16 @@ export interface StatementCursor {
   toStatement(): Statement;
 }
 
+/**
+ * The statement starting at `start` (a statement the reader met before, read again on demand: the
+ * text is valid there, so no error can arise).
+ */
+export function statementAt(text: string, start: number): StatementCursor {
+  const reader = new StatementReader(text, (_offset, message) => new ParseError('', 0, 0, message));
+  reader.read(start);
+  return reader;
+}
+
 /** ASCII characters with no meaning to the reader (1): not blank, newline, quote, backslash or bracket. */
 const PLAIN = new Uint8Array(128);
 for (let c = 33; c < 127; c++) PLAIN[c] = 1;
