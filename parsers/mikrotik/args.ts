@@ -17,15 +17,25 @@ export interface Args {
   bare: readonly Word[];
 }
 
-/** Property names repeat on every line: one string each (RouterOS names are lowercase already). */
+/**
+ * Property names repeat on every line: one string each (RouterOS names are lowercase already), the
+ * engine's own copy of the name (an object key is one), so comparing it with a name in the code
+ * (`get('chain')`) compares two references rather than the characters.
+ */
 const keyNames = new Map<string, string>();
 export function keyName(raw: string): string {
   let k = keyNames.get(raw);
   if (k === undefined) {
-    k = raw.toLowerCase();
+    k = internalized(raw.toLowerCase());
     if (keyNames.size < 4096) keyNames.set(raw, k);
   }
   return k;
+}
+
+function internalized(name: string): string {
+  const o: Record<string, true> = {};
+  o[name] = true;
+  return Object.keys(o)[0] ?? name;
 }
 
 const KEY = /^[a-z0-9.\-_]+$/i;

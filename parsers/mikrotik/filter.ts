@@ -194,19 +194,23 @@ function buildRules(env: RuleEnv, src: EntrySource, item: Item, index: number, n
   if (item.disabled) return undefined; // docs/semantics.md#ros-filter: disabled rules are ignored
   const chainName = item.get('chain');
   const comment = item.get('comment') ?? '';
-  const label = (): string => ruleLabel(t, comment, index);
+
   if (!chainName) {
-    ctx.note(`${ctx.where(item.span)}: ${label()} has no chain=; RouterOS refuses such a rule, so it is ignored`);
+    ctx.note(
+      `${ctx.where(item.span)}: ${ruleLabel(t, comment, index)} has no chain=; RouterOS refuses such a rule, so it is ignored`,
+    );
     return undefined;
   }
   const actionName = item.get('action') ?? 'accept'; // RouterOS default action: accept
   let action = t.nat
-    ? (natAction(env, item, t.family, label(), chainName) ?? ACTIONS[actionName])
+    ? (natAction(env, item, t.family, ruleLabel(t, comment, index), chainName) ?? ACTIONS[actionName])
     : ACTIONS[actionName];
   if (actionName === 'jump') {
     const target = item.get('jump-target');
     if (!target) {
-      ctx.note(`${ctx.where(item.span)}: ${label()}: action=jump without jump-target; RouterOS refuses it, ignored`);
+      ctx.note(
+        `${ctx.where(item.span)}: ${ruleLabel(t, comment, index)}: action=jump without jump-target; RouterOS refuses it, ignored`,
+      );
       return undefined;
     }
     action = { kind: 'jump', chain: t.prefix + target };
@@ -216,7 +220,7 @@ function buildRules(env: RuleEnv, src: EntrySource, item: Item, index: number, n
     ctx.unsupportedAt(
       bm.invalid.span,
       `/${t.menu} ${bm.invalid.message.split(':')[0] ?? ''}`,
-      `${label()}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
+      `${ruleLabel(t, comment, index)}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
     );
     return undefined;
   }
@@ -233,12 +237,13 @@ function buildRules(env: RuleEnv, src: EntrySource, item: Item, index: number, n
       ctx.unsupportedAt(
         item.prop('action')?.span ?? item.span,
         `/${t.menu} action=${actionName}`,
-        `${label()}: action "${actionName}" is not modeled; evaluated as passthrough`,
+        `${ruleLabel(t, comment, index)}: action "${actionName}" is not modeled; evaluated as passthrough`,
       );
     }
   }
   if (actionName === 'fasttrack-connection') ctx.note(FASTTRACK_NOTE);
-  for (const u of bm.unsupported) ctx.unsupportedAt(u.span, u.what, `${label()}: ${u.why}`, u.what.split('=')[0]);
+  for (const u of bm.unsupported)
+    ctx.unsupportedAt(u.span, u.what, `${ruleLabel(t, comment, index)}: ${u.why}`, u.what.split('=')[0]);
 
   // NAT rules keep the ids they had as port-forward / source-NAT entries (finding fingerprints).
   // Filter and raw entries keep their content hash; the id string is built when read.
