@@ -140,11 +140,15 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
     };
     for (const b of t.base) if (b !== 'output' || menu) base(b);
     present.add(t.menu);
-    const items = menu?.items ?? [];
+    // Filter and raw entries are read by nothing after this (NAT entries are: buildNat), so each is let
+    // go once its rules are built: a 100k-rule export does not hold every entry and every rule at once.
+    const items: (Item | undefined)[] = menu?.items ?? [];
+    if (menu && !t.nat) menu.items = [];
     const src: EntrySource = { ctx, table: t };
     for (let index = 0; index < items.length; index++) {
       const item = items[index];
       if (!item) continue;
+      if (!t.nat) items[index] = undefined;
       const rules = buildRules(env, src, item, index, never);
       const chainName = item.get('chain');
       if (!rules || !chainName) continue;
@@ -350,7 +354,10 @@ class EntryRule implements Rule {
   }
 }
 
-/** Enabled firewall rules of every table (conntrack `enabled=auto` turns on with the first, docs/semantics.md#ros-filter). */
+/**
+ * Enabled firewall rules of every table (conntrack `enabled=auto` turns on with the first, docs/semantics.md#ros-filter).
+ * Counted before buildRuleset, which lets the filter and raw entries go.
+ */
 export function firewallRuleCount(store: Store): number {
   let n = 0;
   for (const f of ['ip', 'ipv6'])

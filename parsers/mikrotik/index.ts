@@ -135,9 +135,9 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
   const ifaces = buildInterfaces(ctx, ran.store);
   const lists = AddressLists.build(ctx, ran.store);
   const env: RuleEnv = { ctx, ifaces, lists };
+  const ruleCount = firewallRuleCount(ran.store);
   const ruleset = buildRuleset(env, ran.store);
   const nat = buildNat(env, ran.store);
-  const ruleCount = firewallRuleCount(ran.store);
   reportOther(ctx, ran.store);
 
   const policy: Policy = {
