@@ -1,4 +1,6 @@
-import { NO_ADDR, addrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import { ADDR_MAX, ADDR_MIN, NO_ADDR, addrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import { IntervalSet } from '../../src/model/interval-set.js';
+import { ipv4Range } from '../toolkit/ipv4.js';
 import type { SymbolicRef } from '../../src/model/policy.js';
 import type { Ctx, Span } from './context.js';
 import type { Store } from './store.js';
@@ -20,6 +22,8 @@ export interface AddressList {
   /** Why members are added at run time, if they are. */
   dynamic?: string;
   span?: Span;
+  /** The reference to a list without hostnames or run-time entries, made once. */
+  ref?: ListRef;
 }
 
 export interface ListRef {
@@ -28,6 +32,46 @@ export interface ListRef {
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*\.?$/i;
+
+/** The entries of one list: IPv4 addresses and networks as numbers (lo, hi pairs), anything else as bigints. */
+interface Ranges {
+  v4: number[];
+  other: [bigint, bigint][];
+}
+
+const bounds = new Float64Array(2);
+
+/**
+ * The set of a list's entries. IPv4 entries alone (the usual list) are sorted and merged as numbers,
+ * and only the merged bounds become bigints: the same set as addrSet of every entry.
+ */
+function rangeSet(r: Ranges): AddrSet {
+  const v4 = r.v4;
+  if (r.other.length > 0 || v4.length === 0) {
+    const all = r.other;
+    for (let i = 0; i + 1 < v4.length; i += 2) all.push([BigInt(v4[i] ?? 0), BigInt(v4[i + 1] ?? 0)]);
+    return addrSet(all);
+  }
+  const order = new Uint32Array(v4.length / 2);
+  for (let i = 0; i < order.length; i++) order[i] = 2 * i;
+  order.sort((x, y) => (v4[x] ?? 0) - (v4[y] ?? 0));
+  const flat: bigint[] = [];
+  let lo = -1;
+  let hi = -2;
+  for (const k of order) {
+    const a = v4[k] ?? 0;
+    const b = v4[k + 1] ?? 0;
+    if (lo >= 0 && a <= hi + 1) {
+      if (b > hi) hi = b;
+      continue;
+    }
+    if (lo >= 0) flat.push(BigInt(lo), BigInt(hi));
+    lo = a;
+    hi = b;
+  }
+  if (lo >= 0) flat.push(BigInt(lo), BigInt(hi));
+  return IntervalSet.fromSorted(ADDR_MIN, ADDR_MAX, flat);
+}
 
 export class AddressLists {
   private readonly lists = { ip: new Map<string, AddressList>(), ipv6: new Map<string, AddressList>() };
@@ -48,7 +92,6 @@ export class AddressLists {
   /** What a `src-address-list=` / `dst-address-list=` reference stands for. */
   resolve(family: Family, name: string, at: Span): ListRef {
     const l = this.lists[family].get(name);
-    const loc = this.ctx.loc(at);
     if (!l) {
       return {
         set: NO_ADDR,
@@ -56,50 +99,56 @@ export class AddressLists {
           {
             kind: 'dynamic',
             name: `${name} (address list with no entries in the export; it may be filled at run time)`,
-            loc,
+            loc: this.ctx.loc(at),
           },
         ],
       };
     }
+    // A list of addresses only (the usual case): one shared reference, no location to work out.
+    if (l.hostnames.length === 0 && !l.dynamic) return (l.ref ??= { set: l.set, symbolic: [] });
     const symbolic: ListRef['symbolic'] = l.hostnames.map((h) => ({
       kind: 'fqdn' as const,
       name: h.name,
       loc: this.ctx.loc(h.span),
     }));
-    if (l.dynamic) symbolic.push({ kind: 'dynamic', name: `${name} (${l.dynamic})`, loc });
+    if (l.dynamic) symbolic.push({ kind: 'dynamic', name: `${name} (${l.dynamic})`, loc: this.ctx.loc(at) });
     return { set: l.set, symbolic };
   }
 
   static build(ctx: Ctx, store: Store): AddressLists {
     const out = new AddressLists(ctx);
     for (const family of ['ip', 'ipv6'] as const) {
-      const ranges = new Map<string, [bigint, bigint][]>();
+      const ranges = new Map<string, Ranges>();
       const map = out.lists[family];
       for (const item of store.items(`${family} firewall address-list`)) {
         if (item.disabled) continue;
         const name = item.get('list');
-        const addr = item.prop('address');
-        if (!name || !addr) continue;
+        const value = item.get('address');
+        if (!name || value === undefined) continue;
         let l = map.get(name);
         if (!l) {
           l = { name, set: NO_ADDR, hostnames: [], span: item.span };
           map.set(name, l);
-          ranges.set(name, []);
         }
-        const spec = parseAddressSpec(addr.value);
+        let r = ranges.get(name);
+        if (!r) {
+          r = { v4: [], other: [] };
+          ranges.set(name, r);
+        }
+        if (ipv4Range(value, bounds)) {
+          r.v4.push(bounds[0] ?? 0, bounds[1] ?? 0);
+          continue;
+        }
+        const spec = parseAddressSpec(value);
+        const addr = item.prop('address');
         if (spec) {
-          let r = ranges.get(name);
-          if (!r) {
-            r = [];
-            ranges.set(name, r);
-          }
-          for (const iv of spec.intervals()) r.push(iv);
-        } else if (HOSTNAME.test(addr.value) && /[a-z]/i.test(addr.value)) {
-          l.hostnames.push({ name: addr.value, span: addr.span });
+          for (const iv of spec.intervals()) r.other.push(iv);
+        } else if (addr && HOSTNAME.test(value) && /[a-z]/i.test(value)) {
+          l.hostnames.push({ name: value, span: addr.span });
         } else {
           ctx.noteOnce(
             `bad-entry:${name}`,
-            `${ctx.where(item.span)}: address-list ${name} entry "${addr.value}" is neither an address nor a DNS name; ` +
+            `${ctx.where(item.span)}: address-list ${name} entry "${value}" is neither an address nor a DNS name; ` +
               'RouterOS would refuse it, ignored (further ones in this list are not noted)',
           );
         }
@@ -107,7 +156,7 @@ export class AddressLists {
       // One sort-and-merge per list: large lists (100k entries) stay linear-logarithmic.
       for (const [name, r] of ranges) {
         const l = map.get(name);
-        if (l) l.set = addrSet(r);
+        if (l) l.set = rangeSet(r);
       }
     }
     // Lists filled at run time.

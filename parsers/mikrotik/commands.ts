@@ -1,5 +1,6 @@
 import type { Ctx, Span } from './context.js';
-import { paramEquals, splitParam, unquote, type Statement, type Word } from './lexer.js';
+import { keyName, readArgs, readArgsAt, type Args } from './args.js';
+import { splitParam, statementAt, unquote, type Statement, type StatementCursor, type Word } from './lexer.js';
 import { Item, Menu, Prop, Props, Store } from './store.js';
 
 /**
@@ -120,17 +121,15 @@ export interface Executed {
 }
 
 /** Runs statements one at a time (as the lexer reads them); `result` holds the store so far. */
-export function executor(ctx: Ctx): { run: (st: Statement) => void; result: Executed } {
+export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; result: Executed } {
   const store = new Store();
   let current: Menu | undefined;
   const out: Executed = { store, slashPaths: false, commandCount: 0, knownMenuCount: 0 };
   /** Braces still open in a multi-line `{ … }` block (a script `source={`) already reported once. */
   let block = 0;
-  const run = (st: Statement): void => {
-    out.first ??= st;
-    const words = st.words;
-    const head = firstWord(st);
-    const first = head.raw;
+  const paths = new PathReader();
+  const run = (st: StatementCursor): void => {
+    out.first ??= st.toStatement();
     if (block > 0) {
       // Inside the block: script lines, indented lines and the closing brace belong to it; a
       // command at the start of a line ends it (so a real damaged line never hides what follows).
@@ -150,7 +149,7 @@ export function executor(ctx: Ctx): { run: (st: Statement) => void; result: Exec
         'script block',
       );
       block = Math.max(1, braceDelta(ctx.text.slice(st.start, st.end)));
-      out.firstStray ??= st;
+      out.firstStray ??= st.toStatement();
       return;
     }
     if (st.damaged) {
@@ -160,23 +159,23 @@ export function executor(ctx: Ctx): { run: (st: Statement) => void; result: Exec
         `${st.damaged}: RouterOS would refuse this line, so whatever it was meant to do is not applied and is not evaluated`,
         'damaged command',
       );
-      out.firstStray ??= st;
+      out.firstStray ??= st.toStatement();
       return;
     }
     if (st.script) {
       script(ctx, st);
       return;
     }
-    if (first.startsWith('/')) {
-      const parsed = parsePath(words);
+    if (st.text.charCodeAt(st.start) === 47 /* / */) {
+      const parsed = paths.read(st);
       if (!parsed) {
         stray(ctx, st);
-        out.firstStray ??= st;
+        out.firstStray ??= st.toStatement();
         return;
       }
       out.commandCount++;
       if (parsed.slash) out.slashPaths = true;
-      if (TOP_MENUS.has(parsed.path[0] ?? '')) out.knownMenuCount++;
+      if (parsed.known) out.knownMenuCount++;
       if (parsed.path[0] === 'import') {
         ctx.unsupportedAt(
           st,
@@ -186,15 +185,13 @@ export function executor(ctx: Ctx): { run: (st: Statement) => void; result: Exec
         );
         return;
       }
-      const pathText = parsed.path.join(' ');
-      const menu = store.menu(pathText);
-      menu.anchor ??= { start: head.start, end: (words[parsed.pathWords - 1] ?? head).end };
+      const menu = (parsed.menu ??= store.menu(parsed.pathText));
+      menu.anchor ??= { start: st.start, end: st.wordEnd(parsed.pathWords - 1) };
       if (parsed.verb === undefined) {
-        const arg = parsed.args[0];
-        if (arg) {
+        if (parsed.argsFrom < st.count) {
           ctx.unsupportedAt(
             st,
-            `/${pathText} ${arg.raw.split('=')[0] ?? ''}`,
+            `/${parsed.pathText} ${st.raw(parsed.argsFrom).split('=')[0] ?? ''}`,
             'not a RouterOS command (a menu path followed by values but no command such as add or set); it is ignored',
             'malformed command',
           );
@@ -203,10 +200,10 @@ export function executor(ctx: Ctx): { run: (st: Statement) => void; result: Exec
         current = menu;
         return;
       }
-      command(ctx, menu, parsed.verb, parsed.verbWord, parsed.args, st);
+      command(ctx, menu, parsed.verb, parsed.verbIndex, st, parsed.argsFrom);
       return;
     }
-    const verb = first.toLowerCase();
+    const verb = st.raw(0).toLowerCase();
     if (EFFECT_VERBS.has(verb) || NOOP_VERBS.has(verb)) {
       if (!current) {
         ctx.unsupportedAt(
@@ -215,27 +212,75 @@ export function executor(ctx: Ctx): { run: (st: Statement) => void; result: Exec
           'a command before any menu path (/ip …): RouterOS cannot tell which menu it belongs to; it is ignored',
           'command outside a menu',
         );
-        out.firstStray ??= st;
+        out.firstStray ??= st.toStatement();
         return;
       }
       out.commandCount++;
-      command(ctx, current, verb, head, words.slice(1), st);
+      command(ctx, current, verb, 0, st, 1);
       return;
     }
     stray(ctx, st);
-    out.firstStray ??= st;
+    out.firstStray ??= st.toStatement();
   };
   return { run, result: out };
 }
 
 interface ParsedPath {
   path: string[];
+  /** `path` joined with spaces: the store's key of the menu. */
+  pathText: string;
+  /** The first segment is a RouterOS menu. */
+  known: boolean;
   /** How many words the path took. */
   pathWords: number;
   verb?: string;
-  verbWord?: Word;
-  args: Word[];
+  /** The word holding the verb (the path word itself for `/ip/firewall/filter/add`). */
+  verbIndex: number;
+  /** The first argument word. */
+  argsFrom: number;
   slash: boolean;
+  /** The store's menu, once looked up. */
+  menu?: Menu;
+}
+
+/**
+ * Reads menu paths; terse exports repeat the same path on every line (`/ip firewall filter add …`),
+ * so the last one is remembered with its text and reused when the next statement starts the same way.
+ */
+class PathReader {
+  private last: ParsedPath | undefined;
+  /** The text of the last path up to its verb, or up to its last path word. */
+  private lastText = '';
+
+  read(st: StatementCursor): ParsedPath | undefined {
+    const last = this.last;
+    if (last && this.same(st, last)) return last;
+    const parsed = parsePath(st.words());
+    if (!parsed) return undefined;
+    const used = Math.max(parsed.pathWords, parsed.verbIndex + 1);
+    // Only a path without continuations inside it can be recognised by its text.
+    let plain = true;
+    for (let k = 0; k < used; k++) if (st.joined(k) !== undefined) plain = false;
+    // Kept when a known verb ends it: what the path means then does not depend on the words after it.
+    const verb = parsed.verb;
+    const known = verb !== undefined && (EFFECT_VERBS.has(verb) || NOOP_VERBS.has(verb));
+    if (plain && known && parsed.argsFrom === used) {
+      this.last = parsed;
+      this.lastText = st.text.slice(st.start, st.wordEnd(used - 1));
+    } else this.last = undefined;
+    return parsed;
+  }
+
+  /** The statement starts with the last path's words, word for word. */
+  private same(st: StatementCursor, last: ParsedPath): boolean {
+    const used = last.argsFrom;
+    const prefix = this.lastText;
+    // The same characters up to the end of the same word: the reader split them the same way.
+    if (st.count < used || st.wordEnd(used - 1) !== st.start + prefix.length) return false;
+    if (!st.text.startsWith(prefix, st.start)) return false;
+    for (let k = 0; k < used; k++) if (st.joined(k) !== undefined) return false;
+    return true;
+  }
 }
 
 /** `/ip firewall filter add …`, `/ip/firewall/filter`, `/ip/firewall/filter/add …`. */
@@ -253,7 +298,7 @@ function parsePath(words: readonly Word[]): ParsedPath | undefined {
     else path.push(l);
   }
   let k = 1;
-  let verbWord: Word | undefined = verb ? words[0] : undefined;
+  let verbIndex = verb ? 0 : -1;
   if (!verb) {
     for (; k < words.length; k++) {
       const w = words[k]?.raw ?? '';
@@ -261,7 +306,7 @@ function parsePath(words: readonly Word[]): ParsedPath | undefined {
       const l = w.toLowerCase();
       if (EFFECT_VERBS.has(l) || NOOP_VERBS.has(l)) {
         verb = l;
-        verbWord = words[k];
+        verbIndex = k;
         k++;
         break;
       }
@@ -271,11 +316,20 @@ function parsePath(words: readonly Word[]): ParsedPath | undefined {
     const unknownVerb = !verb && k < words.length && path.length > 1 && k > 1 ? path.pop() : undefined;
     if (unknownVerb !== undefined) {
       verb = unknownVerb;
-      verbWord = words[k - 1];
+      verbIndex = k - 1;
     }
   }
-  const pathWords = verbWord === words[0] ? 1 : Math.max(1, verbWord ? words.indexOf(verbWord) : k);
-  return { path, pathWords, verb, verbWord, args: words.slice(k), slash };
+  const pathWords = verbIndex === 0 ? 1 : Math.max(1, verbIndex >= 0 ? verbIndex : k);
+  return {
+    path,
+    pathText: path.join(' '),
+    known: TOP_MENUS.has(path[0] ?? ''),
+    pathWords,
+    verb,
+    verbIndex,
+    argsFrom: k,
+    slash,
+  };
 }
 
 /** Whether the statement starts after spaces or tabs on its line. */
@@ -298,7 +352,7 @@ function braceDelta(text: string): number {
   return d;
 }
 
-function stray(ctx: Ctx, st: Statement): void {
+function stray(ctx: Ctx, st: Span): void {
   // Never quote the line: hand-edited files can hold fragments of secrets.
   ctx.unsupportedAt(
     st,
@@ -309,9 +363,9 @@ function stray(ctx: Ctx, st: Statement): void {
 }
 
 /** `:local`, `:foreach … do={ … }`, `{ … }`: scripts run at import time. */
-function script(ctx: Ctx, st: Statement): void {
+function script(ctx: Ctx, st: StatementCursor): void {
   const text = ctx.text.slice(st.start, st.end);
-  const head = firstWord(st).raw.toLowerCase();
+  const head = st.raw(0).toLowerCase();
   if (
     /^:(put|log|delay|beep|local|global|set|environment|error|nothing)$/.test(head) &&
     !/firewall|\/ip\b|\/interface\b/i.test(text)
@@ -326,100 +380,16 @@ function script(ctx: Ctx, st: Statement): void {
   );
 }
 
-interface Args {
-  props: Props;
-  /** `!key` in verbose exports: "not set", not negation (docs/semantics.md#ros-syntax). */
-  unset: string[];
-  /** Bare words (flags such as `blackhole`, or targets). */
-  bare: Word[];
-}
-
-/** Property names repeat on every line: one string each (RouterOS names are lowercase already). */
-const keyNames = new Map<string, string>();
-function keyName(raw: string): string {
-  let k = keyNames.get(raw);
-  if (k === undefined) {
-    k = raw.toLowerCase();
-    if (keyNames.size < 4096) keyNames.set(raw, k);
-  }
-  return k;
-}
-
-const KEY = /^[a-z0-9.\-_]+$/i;
-/** The characters of KEY, for a scan without a regular expression. */
-const KEY_CHAR = new Uint8Array(128);
-for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_') KEY_CHAR[c.charCodeAt(0)] = 1;
-/** `key` of a `key=value` word as a property name (lowercase, shared), or null when it is not one. */
-const paramKeys = new Map<string, string | null>();
-function paramKey(raw: string): string | null {
-  let k = paramKeys.get(raw);
-  if (k === undefined) {
-    k = KEY.test(raw) ? keyName(raw) : null;
-    if (paramKeys.size < 4096) paramKeys.set(raw, k);
-  }
-  return k;
-}
-
-/**
- * Short values repeat too (accept, forward, tcp, LAN, 443): one string each, so big exports stay light.
- * Addresses and comments are mostly unique: they are not looked up, so an address list of 50k
- * entries before the filter rules cannot crowd the repeated words out of the table.
- */
-const shortValues = new Map<string, string>();
-const UNIQUE_VALUES = new Set(['address', 'src-address', 'dst-address', 'comment', 'to-addresses', 'mac-address']);
-function shortValue(key: string, v: string): string {
-  if (v.length > 16 || UNIQUE_VALUES.has(key)) return v;
-  const hit = shortValues.get(v);
-  if (hit !== undefined) return hit;
-  if (shortValues.size >= 8192) shortValues.clear();
-  shortValues.set(v, v);
-  return v;
-}
-
-function readArgs(words: readonly Word[]): Args {
-  const props = new Props();
-  const unset: string[] = [];
-  const bare: Word[] = [];
-  for (const w of words) {
-    const raw = w.raw;
-    // The usual word, `name=value` with a plain name, needs no scan for quotes and brackets.
-    let eq = 0;
-    while (eq < raw.length && KEY_CHAR[raw.charCodeAt(eq)] === 1) eq++;
-    let key: string | null;
-    if (eq > 0 && raw.charCodeAt(eq) === 61 /* = */) key = keyName(raw.slice(0, eq));
-    else {
-      eq = paramEquals(raw);
-      key = eq > 0 ? paramKey(raw.slice(0, eq)) : null;
-    }
-    if (key !== null) {
-      const neg = raw.charCodeAt(eq + 1) === 33; /* ! */
-      props.put(key, shortValue(key, unquote(raw.slice(neg ? eq + 2 : eq + 1))), neg, w.start, w.end);
-      continue;
-    }
-    if (/^![a-z0-9.\-_]+$/i.test(w.raw)) {
-      unset.push(w.raw.slice(1).toLowerCase());
-      continue;
-    }
-    bare.push(w);
-  }
-  return { props, unset, bare };
-}
-
-function command(
-  ctx: Ctx,
-  menu: Menu,
-  verb: string,
-  verbWord: Word | undefined,
-  args: readonly Word[],
-  st: Statement,
-): void {
+function command(ctx: Ctx, menu: Menu, verb: string, verbIndex: number, st: StatementCursor, argsFrom: number): void {
   const span: Span = { start: st.start, end: st.end };
-  menu.anchor ??= { start: st.start, end: (verbWord ?? firstWord(st)).end };
+  menu.anchor ??= { start: st.start, end: st.wordEnd(verbIndex) };
   if (NOOP_VERBS.has(verb)) return;
+  if (verb === 'add') {
+    add(ctx, menu, readArgsAt(st, argsFrom), span);
+    return;
+  }
+  const args = st.words(argsFrom);
   switch (verb) {
-    case 'add':
-      add(ctx, menu, args, span);
-      return;
     case 'set':
     case 'comment':
       set(ctx, menu, args, span, verb);
@@ -449,8 +419,7 @@ function command(
   }
 }
 
-function add(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
-  const a = readArgs(words);
+function add(ctx: Ctx, menu: Menu, a: Args, span: Span): void {
   let props = a.props;
   const copyFrom = props.get('copy-from');
   if (copyFrom) {
@@ -473,7 +442,10 @@ function add(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
   const before = props.get('place-before');
   if (before) props.delete('place-before');
   for (const w of a.bare) props.put(keyName(w.raw), 'yes', false, w.start, w.end);
-  const item = new Item(span, false, props.compact());
+  // Props read from the words are exact-size already; merged or extended ones are trimmed.
+  const item = new Item(span, false, props === a.props && a.bare.length === 0 ? props : props.compact());
+  // Reading the command again (rereadEntry) gives these properties, unless they were copied from another entry.
+  props.changed = copyFrom !== undefined;
   if (before) {
     const t = resolveTargets(menu, before.value, false);
     const target = t.items[0];
@@ -488,6 +460,20 @@ function add(ctx: Ctx, menu: Menu, words: readonly Word[], span: Span): void {
       );
   }
   menu.items.push(item);
+}
+
+/**
+ * The properties the `add` at offset `start` wrote, read from the text again: for an entry whose
+ * properties did not change afterwards (Props.changed is false), the same as when it was added.
+ */
+export function rereadEntry(text: string, start: number): Props {
+  const st = statementAt(text, start);
+  const argsFrom = st.text.charCodeAt(st.start) === 47 /* / */ ? (parsePath(st.words())?.argsFrom ?? st.count) : 1;
+  const a = readArgsAt(st, argsFrom);
+  const props = a.props;
+  if (props.get('place-before')) props.delete('place-before');
+  for (const w of a.bare) props.put(keyName(w.raw), 'yes', false, w.start, w.end);
+  return props;
 }
 
 /** `set <target> k=v …`, `set k=v …` (menu settings), `comment <target> comment=…`. */
@@ -737,18 +723,4 @@ function tokens(s: string): string[] {
   }
   if (cur) out.push(cur);
   return out;
-}
-
-/** The first word of a statement (the lexer never makes a statement without words). */
-function firstWord(st: Statement): Word {
-  const w = st.words[0];
-  if (!w) throw new Error('RouterOS parser: a statement without words');
-  return w;
-}
-
-/** Runs a list of statements (tests, small inputs). */
-export function execute(ctx: Ctx, statements: readonly Statement[]): Executed {
-  const ex = executor(ctx);
-  for (const st of statements) ex.run(st);
-  return ex.result;
 }

@@ -4,7 +4,8 @@ import type { Family } from './address-lists.js';
 import { CHAIN_END_ACCEPTS, FASTTRACK_NOTE } from './defaults.js';
 import { buildMatch, type RuleEnv } from './matchers.js';
 import type { Ctx } from './context.js';
-import type { Item, Store } from './store.js';
+import { Item, type Store } from './store.js';
+import { rereadEntry } from './commands.js';
 import { contentId } from '../toolkit/hash.js';
 import { quoted } from '../toolkit/labels.js';
 import { entryHash, ruleText } from './text.js';
@@ -139,11 +140,20 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
     };
     for (const b of t.base) if (b !== 'output' || menu) base(b);
     present.add(t.menu);
-    for (const [index, item] of (menu?.items ?? []).entries()) {
-      const rules = buildRules(env, t, item, index, never);
+    // Filter and raw entries are read by nothing after this (NAT entries are: buildNat), so each is let
+    // go once its rules are built: a 100k-rule export does not hold every entry and every rule at once.
+    const items: (Item | undefined)[] = menu?.items ?? [];
+    if (menu && !t.nat) menu.items = [];
+    const src: EntrySource = { ctx, table: t };
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
+      if (!item) continue;
+      if (!t.nat) items[index] = undefined;
+      const rules = buildRules(env, src, item, index, never);
       const chainName = item.get('chain');
       if (!rules || !chainName) continue;
-      base(chainName).rules.push(...rules);
+      const into = base(chainName).rules;
+      for (const r of rules) into.push(r);
     }
   }
   const stage = (name: string, ids: string[]): Stage | undefined => {
@@ -182,24 +192,29 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
 }
 
 /** One entry → its model rule(s); undefined when RouterOS would not run it. */
-function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: string[]): Rule[] | undefined {
+function buildRules(env: RuleEnv, src: EntrySource, item: Item, index: number, never: string[]): Rule[] | undefined {
   const { ctx } = env;
+  const t = src.table;
   if (item.disabled) return undefined; // docs/semantics.md#ros-filter: disabled rules are ignored
   const chainName = item.get('chain');
   const comment = item.get('comment') ?? '';
-  const label = (): string => ruleLabel(t, item, index);
+
   if (!chainName) {
-    ctx.note(`${ctx.where(item.span)}: ${label()} has no chain=; RouterOS refuses such a rule, so it is ignored`);
+    ctx.note(
+      `${ctx.where(item.span)}: ${ruleLabel(t, comment, index)} has no chain=; RouterOS refuses such a rule, so it is ignored`,
+    );
     return undefined;
   }
   const actionName = item.get('action') ?? 'accept'; // RouterOS default action: accept
   let action = t.nat
-    ? (natAction(env, item, t.family, label(), chainName) ?? ACTIONS[actionName])
+    ? (natAction(env, item, t.family, ruleLabel(t, comment, index), chainName) ?? ACTIONS[actionName])
     : ACTIONS[actionName];
   if (actionName === 'jump') {
     const target = item.get('jump-target');
     if (!target) {
-      ctx.note(`${ctx.where(item.span)}: ${label()}: action=jump without jump-target; RouterOS refuses it, ignored`);
+      ctx.note(
+        `${ctx.where(item.span)}: ${ruleLabel(t, comment, index)}: action=jump without jump-target; RouterOS refuses it, ignored`,
+      );
       return undefined;
     }
     action = { kind: 'jump', chain: t.prefix + target };
@@ -209,7 +224,7 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
     ctx.unsupportedAt(
       bm.invalid.span,
       `/${t.menu} ${bm.invalid.message.split(':')[0] ?? ''}`,
-      `${label()}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
+      `${ruleLabel(t, comment, index)}: ${bm.invalid.message}; RouterOS refuses the command, so the rule does not exist on the device`,
     );
     return undefined;
   }
@@ -226,12 +241,13 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
       ctx.unsupportedAt(
         item.prop('action')?.span ?? item.span,
         `/${t.menu} action=${actionName}`,
-        `${label()}: action "${actionName}" is not modeled; evaluated as passthrough`,
+        `${ruleLabel(t, comment, index)}: action "${actionName}" is not modeled; evaluated as passthrough`,
       );
     }
   }
   if (actionName === 'fasttrack-connection') ctx.note(FASTTRACK_NOTE);
-  for (const u of bm.unsupported) ctx.unsupportedAt(u.span, u.what, `${label()}: ${u.why}`, u.what.split('=')[0]);
+  for (const u of bm.unsupported)
+    ctx.unsupportedAt(u.span, u.what, `${ruleLabel(t, comment, index)}: ${u.why}`, u.what.split('=')[0]);
 
   // NAT rules keep the ids they had as port-forward / source-NAT entries (finding fingerprints).
   // Filter and raw entries keep their content hash; the id string is built when read.
@@ -243,42 +259,48 @@ function buildRules(env: RuleEnv, t: Table, item: Item, index: number, never: st
     id = entryHash(t.menu, item, comment);
     nth = ctx.hashOccurrence(t.idPrefix, id);
   }
-  if (!bm.eitherPort) return [new EntryRule(ctx, t, item, index, id, nth, bm.match, action)];
+  if (!bm.eitherPort) return [new EntryRule(src, item, index, id, nth, bm.match, action)];
   // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
   const d = { ...bm.match, dport: bm.match.dport ? bm.match.dport.intersect(bm.eitherPort) : bm.eitherPort };
   const s = { ...bm.match, sport: bm.match.sport ? bm.match.sport.intersect(bm.eitherPort) : bm.eitherPort };
-  const first = new EntryRule(ctx, t, item, index, id, nth, d, action);
-  return [first, new EntryRule(ctx, t, item, index, ctx.uniqueId(`${first.id}:src-port`), 1, s, action)];
+  const first = new EntryRule(src, item, index, id, nth, d, action);
+  return [first, new EntryRule(src, item, index, ctx.uniqueId(`${first.id}:src-port`), 1, s, action)];
 }
 
 /** `rule "comment"` (`NAT rule "…"`), else the table's label and the entry's print number. */
-function ruleLabel(t: Table, item: Item, index: number): string {
-  const comment = item.get('comment') ?? '';
+function ruleLabel(t: Table, comment: string, index: number): string {
   return comment ? `${t.nat ? 'NAT rule' : 'rule'} ${quoted(comment)}` : `${t.label} #${String(index)}`;
+}
+
+/** What the rules of one table of one file share. */
+interface EntrySource {
+  ctx: Ctx;
+  table: Table;
 }
 
 /**
  * A rule whose location, label and normalized text are worked out when a finding or a reader asks
- * for them: a 100k-rule export then builds neither 100k locations nor 100k texts up front.
+ * for them: a 100k-rule export then builds neither 100k locations nor 100k texts up front. An entry
+ * nothing changed after its `add` is not kept: its command is read again for the text (rereadEntry).
  */
 class EntryRule implements Rule {
   readonly match: Match;
   readonly action: Action;
-  private readonly ctx: Ctx;
-  private readonly table: Table;
-  private readonly item: Item;
+  private readonly src: EntrySource;
+  /** The entry, kept only when a later command changed it (its `add` alone no longer says what it is). */
+  private readonly item: Item | undefined;
+  /** Where the entry's command is. */
+  private readonly start: number;
+  private readonly end: number;
   private readonly index: number;
+  private readonly note: string | undefined;
   /** The id, or the content hash it is built from (with `nth`, its occurrence: toolkit/ids.ts hashId). */
   private readonly key: string | number;
   private readonly nth: number;
-  private cachedId?: string;
-  private cachedLoc?: SourceLocation;
-  private cachedText?: string;
-  private cachedLabel?: string;
+  private cache: { id?: string; loc?: SourceLocation; text?: string; label?: string } | undefined;
 
   constructor(
-    ctx: Ctx,
-    table: Table,
+    src: EntrySource,
     item: Item,
     index: number,
     key: string | number,
@@ -286,10 +308,13 @@ class EntryRule implements Rule {
     match: Match,
     action: Action,
   ) {
-    this.ctx = ctx;
-    this.table = table;
-    this.item = item;
+    this.src = src;
+    this.item = item.props.changed || item.builtin ? item : undefined;
+    this.start = item.start;
+    this.end = item.end;
     this.index = index;
+    const comment = item.get('comment');
+    this.note = comment === '' ? undefined : comment;
     this.key = key;
     this.nth = nth;
     this.match = match;
@@ -298,29 +323,41 @@ class EntryRule implements Rule {
 
   get id(): string {
     const key = this.key;
-    return typeof key === 'string' ? key : (this.cachedId ??= hashId(this.table.idPrefix, key, this.nth));
+    if (typeof key === 'string') return key;
+    const c = (this.cache ??= {});
+    return (c.id ??= hashId(this.src.table.idPrefix, key, this.nth));
   }
 
   get label(): string {
-    return (this.cachedLabel ??= ruleLabel(this.table, this.item, this.index));
+    const c = (this.cache ??= {});
+    return (c.label ??= ruleLabel(this.src.table, this.note ?? '', this.index));
   }
 
   get loc(): SourceLocation {
-    return (this.cachedLoc ??= this.ctx.loc(this.item));
+    const c = (this.cache ??= {});
+    return (c.loc ??= this.src.ctx.loc({ start: this.start, end: this.end }));
   }
 
   get text(): string {
-    return (this.cachedText ??= ruleText(this.table.menu, this.item));
+    const c = (this.cache ??= {});
+    return (c.text ??= ruleText(this.src.table.menu, this.entry()));
   }
 
   /** `comment=`: carries inline suppressions (fwlint-disable ...). */
   get comment(): string | undefined {
-    const comment = this.item.get('comment');
-    return comment === '' ? undefined : comment;
+    return this.note;
+  }
+
+  private entry(): Item {
+    const span = { start: this.start, end: this.end };
+    return this.item ?? new Item(span, false, rereadEntry(this.src.ctx.text, this.start));
   }
 }
 
-/** Enabled firewall rules of every table (conntrack `enabled=auto` turns on with the first, docs/semantics.md#ros-filter). */
+/**
+ * Enabled firewall rules of every table (conntrack `enabled=auto` turns on with the first, docs/semantics.md#ros-filter).
+ * Counted before buildRuleset, which lets the filter and raw entries go.
+ */
 export function firewallRuleCount(store: Store): number {
   let n = 0;
   for (const f of ['ip', 'ipv6'])

@@ -8,7 +8,7 @@ import { Ctx, type VersionInfo } from './context.js';
 import { buildRuleset, firewallRuleCount } from './filter.js';
 import { buildInterfaces } from './interfaces.js';
 import { readInventory } from './inventory.js';
-import { lex, type Lexed } from './lexer.js';
+import { lexCursor, type Lexed } from './lexer.js';
 import { assertText } from '../toolkit/binary.js';
 import { PositionIndex } from '../toolkit/positions.js';
 import type { RuleEnv } from './matchers.js';
@@ -100,7 +100,7 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
   assertText(text, file, ctx.lines);
   const ex = executor(ctx);
   // Statements are executed as they are read, so a 100k-rule export never holds them all at once.
-  const lexed = lex(text, file, ex.run, ctx.lines);
+  const lexed = lexCursor(text, file, ex.run, ctx.lines);
   const ran = ex.result;
   ctx.version = readVersion(lexed, ran.slashPaths);
 
@@ -135,9 +135,9 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
   const ifaces = buildInterfaces(ctx, ran.store);
   const lists = AddressLists.build(ctx, ran.store);
   const env: RuleEnv = { ctx, ifaces, lists };
+  const ruleCount = firewallRuleCount(ran.store);
   const ruleset = buildRuleset(env, ran.store);
   const nat = buildNat(env, ran.store);
-  const ruleCount = firewallRuleCount(ran.store);
   reportOther(ctx, ran.store);
 
   const policy: Policy = {

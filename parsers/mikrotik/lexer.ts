@@ -61,6 +61,28 @@ export function lex(
 ): Lexed {
   const statements: Statement[] = [];
   const sink = onStatement ?? ((st: Statement): void => void statements.push(st));
+  return lexCursor(
+    text,
+    file,
+    (cur) => {
+      sink(cur.toStatement());
+    },
+    lines,
+    statements,
+  );
+}
+
+/**
+ * As `lex`, but each statement is handed over as the reader itself (a StatementCursor), valid until
+ * the callback returns: word offsets without a Word object or a string per word (the parser's path).
+ */
+export function lexCursor(
+  text: string,
+  file: string,
+  onStatement: (cur: StatementCursor) => void,
+  lines = new PositionIndex(text),
+  statements: Statement[] = [],
+): Lexed {
   let firstStatement = -1;
   const comments: Comment[] = [];
   const n = text.length;
@@ -86,10 +108,43 @@ export function lex(
     }
     if (firstStatement < 0) firstStatement = i;
     i = reader.read(i);
-    const st = reader.statement();
-    if (st) sink(st);
+    if (reader.count > 0) onStatement(reader);
   }
   return { statements, comments, lines, firstStatement: firstStatement < 0 ? text.length : firstStatement };
+}
+
+/**
+ * The statement just read, valid until the next one is read: its words as offsets into the text, the
+ * raw text of a word made on request. A word broken by a continuation has its joined text ready.
+ */
+export interface StatementCursor {
+  readonly text: string;
+  /** Number of words (at least 1 when handed over). */
+  readonly count: number;
+  readonly start: number;
+  readonly end: number;
+  readonly script: boolean;
+  readonly damaged: string | undefined;
+  wordStart(k: number): number;
+  wordEnd(k: number): number;
+  /** The joined text of word k when a continuation breaks it, else undefined (it is text[start, end)). */
+  joined(k: number): string | undefined;
+  /** Word k as written, continuations removed. */
+  raw(k: number): string;
+  /** Words from `from` on, as Word objects. */
+  words(from?: number): Word[];
+  /** A copy that outlives the cursor. */
+  toStatement(): Statement;
+}
+
+/**
+ * The statement starting at `start` (a statement the reader met before, read again on demand: the
+ * text is valid there, so no error can arise).
+ */
+export function statementAt(text: string, start: number): StatementCursor {
+  const reader = new StatementReader(text, (_offset, message) => new ParseError('', 0, 0, message));
+  reader.read(start);
+  return reader;
 }
 
 /** ASCII characters with no meaning to the reader (1): not blank, newline, quote, backslash or bracket. */
@@ -101,19 +156,26 @@ const CLOSER: Readonly<Record<number, number>> = { 91: 93, [LBRACE]: 125, 40: 41
 const OPENER: Readonly<Record<number, string>> = { 93: '[', 125: '{', 41: '(' };
 
 /**
- * Reads statements one at a time. One reader serves a whole file, so its scratch lists (pieces of the
- * current word, open brackets) are allocated once rather than per statement.
+ * Reads statements one at a time. One reader serves a whole file, so its scratch lists (word offsets,
+ * pieces of the current word, open brackets) are allocated once rather than per statement.
  */
-class StatementReader {
-  private readonly text: string;
+class StatementReader implements StatementCursor {
+  readonly text: string;
   private readonly error: (offset: number, message: string) => ParseError;
-  private words: Word[] = [];
-  private script = false;
-  private damaged: string | undefined;
+  count = 0;
+  start = 0;
+  end = 0;
+  script = false;
+  damaged: string | undefined;
+  /** Word k spans [bounds[2k], bounds[2k + 1]). */
+  private bounds = new Int32Array(64);
+  /** Joined text of words broken by continuations (k where `broken[k]` is 1). */
+  private readonly joinedText: string[] = [];
+  private broken = new Uint8Array(32);
   /** Pieces of the current word, split by continuations: [start, end) pairs. */
   private readonly pieces: number[] = [];
   private pieceStart = -1;
-  private wordStart = -1;
+  private wordStart0 = -1;
   /** Closing brackets expected, innermost last, and where each was opened. */
   private readonly stack: number[] = [];
   private readonly stackAt: number[] = [];
@@ -123,33 +185,66 @@ class StatementReader {
     this.error = error;
   }
 
-  /** The statement just read, or undefined when it had no words. */
-  statement(): Statement | undefined {
-    const words = this.words;
-    const first = words[0];
-    const last = words[words.length - 1];
-    if (!first || !last) return undefined;
-    const st: Statement = { words, start: first.start, end: last.end, script: this.script };
+  wordStart(k: number): number {
+    return this.bounds[2 * k] ?? 0;
+  }
+
+  wordEnd(k: number): number {
+    return this.bounds[2 * k + 1] ?? 0;
+  }
+
+  joined(k: number): string | undefined {
+    return this.broken[k] === 1 ? this.joinedText[k] : undefined;
+  }
+
+  raw(k: number): string {
+    return this.joined(k) ?? this.text.slice(this.wordStart(k), this.wordEnd(k));
+  }
+
+  words(from = 0): Word[] {
+    const out: Word[] = [];
+    for (let k = from; k < this.count; k++)
+      out.push({ raw: this.raw(k), start: this.wordStart(k), end: this.wordEnd(k) });
+    return out;
+  }
+
+  toStatement(): Statement {
+    const st: Statement = { words: this.words(), start: this.start, end: this.end, script: this.script };
     if (this.damaged) st.damaged = this.damaged;
     return st;
   }
 
   private flushWord(end: number): void {
-    if (this.wordStart < 0) return;
-    const text = this.text;
+    if (this.wordStart0 < 0) return;
     const pieces = this.pieces;
-    if (this.pieceStart >= 0 && end > this.pieceStart) pieces.push(this.pieceStart, end);
-    let raw = '';
-    for (let k = 0; k + 1 < pieces.length; k += 2) raw += text.slice(pieces[k], pieces[k + 1]);
-    this.words.push({ raw, start: this.wordStart, end });
-    if (pieces.length > 0) pieces.length = 0;
+    const k = this.count;
+    if (2 * k + 2 > this.bounds.length) {
+      const bigger = new Int32Array(this.bounds.length * 2);
+      bigger.set(this.bounds);
+      this.bounds = bigger;
+      const b = new Uint8Array(this.broken.length * 2);
+      b.set(this.broken);
+      this.broken = b;
+    }
+    this.bounds[2 * k] = this.wordStart0;
+    this.bounds[2 * k + 1] = end;
+    if (pieces.length > 0 || this.pieceStart !== this.wordStart0) {
+      // Broken by a continuation: the pieces joined (one flat string).
+      if (this.pieceStart >= 0 && end > this.pieceStart) pieces.push(this.pieceStart, end);
+      const parts: string[] = [];
+      for (let p = 0; p + 1 < pieces.length; p += 2) parts.push(this.text.slice(pieces[p], pieces[p + 1]));
+      this.joinedText[k] = parts.join('');
+      this.broken[k] = 1;
+      pieces.length = 0;
+    } else this.broken[k] = 0;
+    this.count = k + 1;
     this.pieceStart = -1;
-    this.wordStart = -1;
+    this.wordStart0 = -1;
   }
 
   private startWord(at: number): void {
-    if (this.wordStart < 0) {
-      this.wordStart = at;
+    if (this.wordStart0 < 0) {
+      this.wordStart0 = at;
       this.pieceStart = at;
     } else if (this.pieceStart < 0) this.pieceStart = at;
   }
@@ -171,12 +266,12 @@ class StatementReader {
     let i = start;
     const first = text.charCodeAt(i);
     this.script = first === COLON || first === LBRACE;
-    this.words = [];
+    this.count = 0;
     this.damaged = undefined;
     // Cleared only when used: setting an array's length is a call into the runtime, twice per statement.
     if (this.pieces.length > 0) this.pieces.length = 0;
     this.pieceStart = -1;
-    this.wordStart = -1;
+    this.wordStart0 = -1;
     if (stack.length > 0) stack.length = 0;
     if (stackAt.length > 0) stackAt.length = 0;
     let inQuote = false;
@@ -202,12 +297,12 @@ class StatementReader {
         if (nl > 0 || j >= n) {
           if (nl === 0) throw this.error(i, 'the file ends with a line continuation "\\" (truncated export?)');
           const backslash = i;
-          if (this.wordStart >= 0 && this.pieceStart >= 0 && i > this.pieceStart) this.pieces.push(this.pieceStart, i);
+          if (this.wordStart0 >= 0 && this.pieceStart >= 0 && i > this.pieceStart) this.pieces.push(this.pieceStart, i);
           i = j + nl;
           while (i < n && (text.charCodeAt(i) === SP || text.charCodeAt(i) === TAB)) i++;
           if (i >= n) throw this.error(backslash, 'the file ends after a line continuation "\\" (truncated export?)');
           // The word (or quoted string) goes on with the next line's first non-blank character.
-          this.pieceStart = this.wordStart >= 0 ? i : -1;
+          this.pieceStart = this.wordStart0 >= 0 ? i : -1;
           continue;
         }
         // An escape: the backslash and the escaped character belong to the word.
@@ -294,6 +389,10 @@ class StatementReader {
       i++;
       while (i < n && PLAIN[text.charCodeAt(i)] === 1) i++;
       lastEnd = i;
+    }
+    if (this.count > 0) {
+      this.start = this.wordStart(0);
+      this.end = this.wordEnd(this.count - 1);
     }
     return i;
   }

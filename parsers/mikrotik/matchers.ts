@@ -220,30 +220,33 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   };
 
   const props = item.props;
-  for (let n = 0; n < props.size; n++) {
+  const count = props.size;
+  for (let n = 0; n < count; n++) {
     const key = props.keyAt(n);
     if (HARMLESS.has(key)) continue;
-    const p = props.propAt(n);
-    if (p.value === '' && !p.negated) continue; // verbose exports print unset matchers as ""
+    const value = props.valueAt(n);
+    const negated = props.negatedAt(n);
+    if (value === '' && !negated) continue; // verbose exports print unset matchers as ""
+    // The Prop (with its span) is made only where a message or a reference needs it: props.propAt(n).
     switch (key) {
       case 'protocol': {
-        const n = routerosProtocol(p.value);
-        if (n === undefined) {
-          invalid(p, key, 'unknown protocol');
+        const num = routerosProtocol(value);
+        if (num === undefined) {
+          invalid(props.propAt(n), key, 'unknown protocol');
           break;
         }
-        const set = protoOf(n);
-        m.proto = p.negated ? ANY_PROTO.subtract(set) : set;
+        const set = protoOf(num);
+        m.proto = negated ? ANY_PROTO.subtract(set) : set;
         break;
       }
       case 'src-address':
       case 'dst-address': {
-        const s = parseAddresses(p.value);
+        const s = parseAddresses(value);
         if (!s) {
-          invalid(p, key, 'not an address, network or range');
+          invalid(props.propAt(n), key, 'not an address, network or range');
           break;
         }
-        const v = p.negated ? negate(family, s) : withinFamily(s, family);
+        const v = negated ? negate(family, s) : withinFamily(s, family);
         if (key === 'src-address') src = narrow(src, v);
         else dst = narrow(dst, v);
         break;
@@ -251,22 +254,22 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'src-address-list':
       case 'dst-address-list': {
         const field = key === 'src-address-list' ? 'src' : 'dst';
-        const r = lists.resolve(family, p.value, p.span);
-        const v = p.negated ? negate(family, r.set) : withinFamily(r.set, family);
+        const r = lists.resolve(family, value, props.propAt(n).span);
+        const v = negated ? negate(family, r.set) : withinFamily(r.set, family);
         if (field === 'src') src = narrow(src, v);
         else dst = narrow(dst, v);
-        for (const s of r.symbolic) symbolic.push(p.negated ? { ...s, field, negated: true } : { ...s, field });
+        for (const s of r.symbolic) symbolic.push(negated ? { ...s, field, negated: true } : { ...s, field });
         break;
       }
       case 'src-address-type':
       case 'dst-address-type': {
-        if (p.value !== 'local') {
-          unsupported(p, key, UNMODELED[key] ?? '');
+        if (value !== 'local') {
+          unsupported(props.propAt(n), key, UNMODELED[key] ?? '');
           break;
         }
         // "local": any of the router's own addresses, incl. run-time placeholders (model/address.ts).
         const self = family === 'ip' ? ifaces.self4 : ifaces.self6;
-        const v = p.negated ? negate(family, self) : self;
+        const v = negated ? negate(family, self) : self;
         if (key === 'src-address-type') src = narrow(src, v);
         else dst = narrow(dst, v);
         break;
@@ -274,16 +277,16 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'src-port':
       case 'dst-port':
       case 'port': {
-        const ps = parsePorts(p.value);
+        const ps = parsePorts(value);
         if (!ps) {
-          invalid(p, key, 'not a port, port range or comma list of them');
+          invalid(props.propAt(n), key, 'not a port, port range or comma list of them');
           break;
         }
-        const v = p.negated ? ps.complement() : ps;
+        const v = negated ? ps.complement() : ps;
         if (key === 'port') {
           // docs/semantics.md#ros-filter `port`: either the source or the destination port. Negated:
           // neither is in the set, which is one box.
-          if (p.negated) {
+          if (negated) {
             m.sport = m.sport ? m.sport.intersect(v) : v;
             m.dport = m.dport ? m.dport.intersect(v) : v;
           } else out.eitherPort = v;
@@ -293,7 +296,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       }
       case 'in-interface':
       case 'out-interface': {
-        const bridged = p.value
+        const bridged = value
           .split(',')
           .map((s) => s.trim())
           .filter((n) => ifaces.bridgePort.has(n));
@@ -301,90 +304,93 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
         if (port !== undefined) {
           ctx.noteOnce(
             `bridge-port:${port}`,
-            `${ctx.where(p.span)}: ${key}=${p.value} names a port of bridge ${ifaces.bridgePort.get(port) ?? ''}; ` +
+            `${ctx.where(props.propAt(n).span)}: ${key}=${value} names a port of bridge ${ifaces.bridgePort.get(port) ?? ''}; ` +
               'routed packets are seen on the bridge interface, so this condition only matches with use-ip-firewall ' +
               '(further rules naming it are not noted)',
           );
         }
-        const v = names(p.value, p.negated);
+        const v = names(value, negated);
         const f = key === 'in-interface' ? 'iif' : 'oif';
         m[f] = m[f]?.intersect(v) ?? v;
         break;
       }
       case 'in-interface-list':
       case 'out-interface-list': {
-        const r = ifaces.listMembers(p.value);
+        const r = ifaces.listMembers(value);
         if (r.opaque)
           unsupported(
-            p,
+            props.propAt(n),
             key,
             `${r.opaque}: its members are unknown offline; ` +
-              `treated as ${p.negated ? 'every interface' : 'no interface'}${r.set.isEmpty ? '' : ' beyond the known ones'}`,
+              `treated as ${negated ? 'every interface' : 'no interface'}${r.set.isEmpty ? '' : ' beyond the known ones'}`,
           );
-        const v = p.negated ? r.set.complement() : r.set;
+        const v = negated ? r.set.complement() : r.set;
         const f = key === 'in-interface-list' ? 'iif' : 'oif';
         m[f] = m[f]?.intersect(v) ?? v;
         break;
       }
       case 'connection-state': {
-        const states = p.value
+        const states = value
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean);
         const bad = states.find((s) => !(CONN_STATES as readonly string[]).includes(s));
         if (bad) {
-          invalid(p, key, `unknown connection state "${bad}"`);
+          invalid(props.propAt(n), key, `unknown connection state "${bad}"`);
           break;
         }
-        m.state = names(p.value, p.negated);
+        m.state = names(value, negated);
         break;
       }
       case 'connection-nat-state': {
-        const states = p.value
+        const states = value
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean);
         if (states.some((s) => s !== 'srcnat' && s !== 'dstnat')) {
-          invalid(p, key, 'expected srcnat and/or dstnat');
+          invalid(props.propAt(n), key, 'expected srcnat and/or dstnat');
           break;
         }
         if (states.includes('srcnat')) {
-          unsupported(p, key, 'the source-NAT state of a connection is not modeled; the condition is ignored');
+          unsupported(
+            props.propAt(n),
+            key,
+            'the source-NAT state of a connection is not modeled; the condition is ignored',
+          );
           break;
         }
         // Match.nat: 'dnat' when a port-forward translated the packet (model/policy.ts).
-        m.nat = p.negated ? NameSet.except(['dnat']) : NameSet.of(['dnat']);
+        m.nat = negated ? NameSet.except(['dnat']) : NameSet.of(['dnat']);
         break;
       }
       case 'ipsec-policy': {
-        const [dir, pol] = p.value.split(',').map((s) => s.trim());
+        const [dir, pol] = value.split(',').map((s) => s.trim());
         if ((dir !== 'in' && dir !== 'out') || (pol !== 'ipsec' && pol !== 'none')) {
-          invalid(p, key, 'expected in|out,ipsec|none');
+          invalid(props.propAt(n), key, 'expected in|out,ipsec|none');
           break;
         }
         // fwlint's flows are plain (not IPsec) traffic: `…,none` holds for all of them, `…,ipsec` for none.
-        if ((pol === 'ipsec') !== p.negated)
-          out.never = `ipsec-policy=${p.negated ? '!' : ''}${p.value}: only IPsec traffic`;
+        if ((pol === 'ipsec') !== negated) out.never = `ipsec-policy=${negated ? '!' : ''}${value}: only IPsec traffic`;
         break;
       }
       case 'ttl':
       case 'hop-limit': {
         // v7 defconf: `hop-limit=equal:1` drops ICMPv6 about to expire. Conditions that hold only
         // for a TTL of 0 or 1 never match the flows fwlint evaluates; anything else is reported.
-        const t = /^(equal|less-than):(\d+)$/.exec(p.value);
-        if (t && !p.negated && Number(t[2]) <= (t[1] === 'equal' ? 1 : 2)) {
-          out.never = `${key}=${p.value}: only packets about to expire`;
+        const t = /^(equal|less-than):(\d+)$/.exec(value);
+        if (t && !negated && Number(t[2]) <= (t[1] === 'equal' ? 1 : 2)) {
+          out.never = `${key}=${value}: only packets about to expire`;
           break;
         }
-        unsupported(p, key, UNMODELED[key] ?? '');
+        unsupported(props.propAt(n), key, UNMODELED[key] ?? '');
         break;
       }
       default: {
         const why = UNMODELED[key];
-        if (why) unsupported(p, key, why);
+        if (why) unsupported(props.propAt(n), key, why);
         else
           out.unsupported.push({
-            span: p.span,
+            span: props.propAt(n).span,
             what: `/${menuPath} ${key}`,
             why: `unrecognized parameter "${key}"; fwlint does not know whether it changes which packets match`,
           });

@@ -35,6 +35,18 @@ const STRIDE = 4;
  */
 export class Props {
   private d: (string | number)[] = [];
+  /**
+   * Set by every change after the command that wrote the entry (`set`, `enable`, `unset`…); while
+   * false, reading that command again gives these properties (filter.ts then keeps only its offset).
+   */
+  changed = false;
+
+  /** Props over a flat list already in this layout (the list is taken, not copied). */
+  static fromFlat(d: (string | number)[]): Props {
+    const p = new Props();
+    p.d = d;
+    return p;
+  }
 
   private find(key: string): number {
     const d = this.d;
@@ -70,6 +82,7 @@ export class Props {
   }
 
   put(key: string, value: string, negated: boolean, start: number, end: number): this {
+    this.changed = true;
     const i = this.find(key);
     const s = negated ? ~start : start;
     if (i < 0) this.d.push(key, value, s, end);
@@ -82,6 +95,7 @@ export class Props {
   }
 
   delete(key: string): boolean {
+    this.changed = true;
     const i = this.find(key);
     if (i < 0) return false;
     this.d.splice(i, STRIDE);

@@ -7,6 +7,21 @@ import { addrRange, parseAddressSpec, type AddrSet } from '../../src/model/addre
  * operations per rule. Any other form (ranges, IPv6, blanks, a non-contiguous mask) goes to parseAddressSpec.
  */
 export function parseIpv4Spec(spec: string): AddrSet | undefined {
+  const r = scratch;
+  if (!ipv4Range(spec, r)) return parseAddressSpec(spec);
+  const lo = r[0] ?? 0;
+  const hi = r[1] ?? 0;
+  const first = BigInt(lo);
+  return addrRange(first, hi === lo ? first : BigInt(hi));
+}
+
+const scratch = new Float64Array(2);
+
+/**
+ * The IPv4 forms parseIpv4Spec reads by number arithmetic, as the numbers `out[0]` (first address) and
+ * `out[1]` (last address); false for any other form (which parseAddressSpec may still read).
+ */
+export function ipv4Range(spec: string, out: Float64Array): boolean {
   const n = spec.length;
   let v = 0;
   let octet = 0;
@@ -16,44 +31,46 @@ export function parseIpv4Spec(spec: string): AddrSet | undefined {
   for (; i < n; i++) {
     const c = spec.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (++digits > 3) return parseAddressSpec(spec);
+      if (++digits > 3) return false;
       octet = octet * 10 + (c - 48);
     } else if (c === 46 && digits > 0 && dots < 3) {
-      if (octet > 255) return parseAddressSpec(spec);
+      if (octet > 255) return false;
       v = v * 256 + octet;
       octet = 0;
       digits = 0;
       dots++;
     } else break;
   }
-  if (dots !== 3 || digits === 0 || octet > 255 || i < 7) return parseAddressSpec(spec);
+  if (dots !== 3 || digits === 0 || octet > 255 || i < 7) return false;
   v = v * 256 + octet;
   if (i === n) {
-    const a = BigInt(v);
-    return addrRange(a, a);
+    out[0] = v;
+    out[1] = v;
+    return true;
   }
-  if (spec.charCodeAt(i) !== 47 /* / */ || n - i < 2) return parseAddressSpec(spec);
+  if (spec.charCodeAt(i) !== 47 /* / */ || n - i < 2) return false;
   let len = 0;
   if (n - i <= 4) {
     // `/len`: 1-3 digits.
     for (let k = i + 1; k < n; k++) {
       const c = spec.charCodeAt(k);
-      if (c < 48 || c > 57) return parseAddressSpec(spec);
+      if (c < 48 || c > 57) return false;
       len = len * 10 + (c - 48);
     }
-    if (len > 32) return parseAddressSpec(spec);
+    if (len > 32) return false;
   } else {
     // `/m.m.m.m`: a dotted netmask (FortiGate's `set subnet a.b.c.d m.m.m.m`), its 1 bits contiguous.
     const mask = dottedQuad(spec, i + 1);
-    if (mask < 0) return parseAddressSpec(spec);
+    if (mask < 0) return false;
     // The leading 1 bits (the leading zeros of the complement); the rest must be 0 bits.
     len = Math.clz32(~mask);
-    if (mask !== prefixMask(len)) return parseAddressSpec(spec);
+    if (mask !== prefixMask(len)) return false;
   }
   const size = BLOCK[32 - len] ?? 1;
   const lo = Math.floor(v / size) * size;
-  const first = BigInt(lo);
-  return addrRange(first, size === 1 ? first : BigInt(lo + size - 1));
+  out[0] = lo;
+  out[1] = lo + size - 1;
+  return true;
 }
 
 /** 2^k for k = 0..32: the size of a block with k host bits. */

@@ -873,3 +873,38 @@ corpusDescribe('MikroTik corpus: every file in ../shared/corpus/mikrotik parses'
     expect(rules(snout, 'forward')[0]!.action).toEqual({ kind: 'reject' });
   });
 });
+
+describe('MikroTik large-export paths (same model as the plain reading)', () => {
+  it('the text of an entry nothing changed is read again from its command, continuations, quotes and flags included', () => {
+    const p = parse(
+      `${HEADER7}/ip firewall filter\n` +
+        'add action=drop chain=input comment="a \\"b\\" \\C3\\A9" src-address=\\\n    10.0.0.0/8 place-before=0\n' +
+        'add action=accept chain=input protocol=tcp dst-port=22\n' +
+        'add action=accept chain=input protocol=udp dst-port=53 comment=x\n' +
+        'set [ find comment=x ] dst-port=5353\n' +
+        '/ip firewall filter add action=log chain=input disabled=no log-prefix=ssh\n',
+    );
+    expect(rules(p, 'input').map((r) => r.text)).toEqual([
+      '/ip firewall filter add action=drop chain=input src-address=10.0.0.0/8',
+      '/ip firewall filter add action=accept chain=input dst-port=22 protocol=tcp',
+      '/ip firewall filter add action=accept chain=input dst-port=5353 protocol=udp',
+      '/ip firewall filter add action=log chain=input',
+    ]);
+    expect(rules(p, 'input').map((r) => r.comment)).toEqual(['a "b" é', undefined, 'x', undefined]);
+  });
+
+  it('terse lines repeating a path are read like the first, also when spacing or the verb differs', () => {
+    const p = parse(
+      `${HEADER7}/ip firewall filter add chain=input action=drop protocol=tcp\n` +
+        '/ip firewall filter  add chain=input action=accept\n' +
+        '/ip firewall filter add chain=forward action=drop\n' +
+        '/ip firewall filter print\n' +
+        '/ip firewall filter\n' +
+        'add chain=output action=drop\n',
+    );
+    expect(rules(p, 'input').map((r) => r.action.kind)).toEqual(['drop', 'accept']);
+    expect(rules(p, 'forward').map((r) => r.action.kind)).toEqual(['drop']);
+    expect(rules(p, 'output').map((r) => r.action.kind)).toEqual(['drop']);
+    expect(p.unsupported).toEqual([]);
+  });
+});

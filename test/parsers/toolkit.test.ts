@@ -7,7 +7,8 @@ import { assertText, binaryOffset } from '../../parsers/toolkit/binary.js';
 import { Diagnostics, MAX_NOTES, MAX_PER_KIND } from '../../parsers/toolkit/diagnostics.js';
 import { Hasher, contentId } from '../../parsers/toolkit/hash.js';
 import { HashIds, IdRegistry, hashId } from '../../parsers/toolkit/ids.js';
-import { parseIpv4Spec } from '../../parsers/toolkit/ipv4.js';
+import { ipv4Range, parseIpv4Spec } from '../../parsers/toolkit/ipv4.js';
+import { RangeInterner } from '../../parsers/toolkit/intern.js';
 import { parseAddressSpec } from '../../src/model/address.js';
 import { quoted } from '../../parsers/toolkit/labels.js';
 import { PositionIndex } from '../../parsers/toolkit/positions.js';
@@ -181,5 +182,33 @@ describe('one toolkit: vendor folders hold no copy of it', () => {
       expect(ctx).toMatch(/extends Diagnostics/);
       expect(ctx).not.toMatch(/new Set<string>\(\)|class IdRegistry|createHash/);
     }
+  });
+});
+
+describe('toolkit/intern RangeInterner', () => {
+  it('gives one string per distinct text of a range, mapped once, and starts over when half full', () => {
+    const lower = new RangeInterner(16, (t) => t.toLowerCase());
+    const a = lower.get('x Chain=1', 2, 7);
+    expect(a).toBe('chain');
+    expect(lower.get('Chain', 0, 5)).toBe(a);
+    expect(lower.get('chains', 0, 5)).toBe('chains'.slice(0, 5));
+    expect(lower.get('chai', 0, 4)).toBe('chai');
+    const plain = new RangeInterner(16);
+    for (let i = 0; i < 40; i++) expect(plain.get(`v${i} `, 0, String(i).length + 1)).toBe(`v${i}`);
+    expect(plain.get('v39', 0, 3)).toBe('v39');
+  });
+});
+
+describe('toolkit/ipv4 ipv4Range', () => {
+  it('reads the forms parseIpv4Spec reads as numbers, and refuses the others', () => {
+    const out = new Float64Array(2);
+    expect(ipv4Range('10.1.2.3', out)).toBe(true);
+    expect([...out]).toEqual([0x0a010203, 0x0a010203]);
+    expect(ipv4Range('10.1.2.3/24', out)).toBe(true);
+    expect([...out]).toEqual([0x0a010200, 0x0a0102ff]);
+    expect(ipv4Range('10.1.2.3/255.255.0.0', out)).toBe(true);
+    expect([...out]).toEqual([0x0a010000, 0x0a01ffff]);
+    for (const s of ['10.1.2.3-10.1.2.9', '::1', ' 10.1.2.3', '10.1.2.256', '10.1.2.3/33', '10.1.2.3/255.0.255.0'])
+      expect(ipv4Range(s, out)).toBe(false);
   });
 });

@@ -1,0 +1,176 @@
+import { BANG, BSL, DQ, EQ } from '../toolkit/chars.js';
+import { RangeInterner } from '../toolkit/intern.js';
+import { paramEquals, unquote, type StatementCursor, type Word } from './lexer.js';
+import { Props } from './store.js';
+
+/**
+ * The arguments of a command (`key=value`, `key=!value`, `!key`, bare words) → Props. Read from the
+ * text by offsets: a `key=value` word costs no string for the word, none for a key or a short value
+ * already seen (one shared string each), and one slice for a new value (docs/semantics.md#ros-syntax).
+ */
+
+export interface Args {
+  props: Props;
+  /** `!key` in verbose exports: "not set", not negation (docs/semantics.md#ros-syntax). */
+  unset: readonly string[];
+  /** Bare words (flags such as `blackhole`, or targets). */
+  bare: readonly Word[];
+}
+
+/**
+ * Property names repeat on every line: one string each (RouterOS names are lowercase already), the
+ * engine's own copy of the name (an object key is one), so comparing it with a name in the code
+ * (`get('chain')`) compares two references rather than the characters.
+ */
+const keyNames = new Map<string, string>();
+export function keyName(raw: string): string {
+  let k = keyNames.get(raw);
+  if (k === undefined) {
+    k = internalized(raw.toLowerCase());
+    if (keyNames.size < 4096) keyNames.set(raw, k);
+  }
+  return k;
+}
+
+function internalized(name: string): string {
+  const o: Record<string, true> = {};
+  o[name] = true;
+  return Object.keys(o)[0] ?? name;
+}
+
+const KEY = /^[a-z0-9.\-_]+$/i;
+/** The characters of KEY, for a scan without a regular expression. */
+const KEY_CHAR = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_') KEY_CHAR[c.charCodeAt(0)] = 1;
+/** `key` of a `key=value` word as a property name (lowercase, shared), or null when it is not one. */
+const paramKeys = new Map<string, string | null>();
+function paramKey(raw: string): string | null {
+  let k = paramKeys.get(raw);
+  if (k === undefined) {
+    k = KEY.test(raw) ? keyName(raw) : null;
+    if (paramKeys.size < 4096) paramKeys.set(raw, k);
+  }
+  return k;
+}
+
+/** Plain keys by their characters, lowercased once. */
+const keys = new RangeInterner(1024, keyName);
+
+/**
+ * Short values repeat too (accept, forward, tcp, LAN, 443): one string each, so big exports stay light.
+ * Addresses and comments are mostly unique: they are not looked up, so an address list of 50k
+ * entries before the filter rules cannot crowd the repeated words out of the table.
+ */
+const shortValues = new RangeInterner(16384);
+const UNIQUE_VALUES = new Set(['address', 'src-address', 'dst-address', 'comment', 'to-addresses', 'mac-address']);
+const SHORT = 16;
+
+/** The value `src[s, e)` of `key`: unquoted, shared when short. */
+function valueOf(key: string, src: string, s: number, e: number): string {
+  let special = -1;
+  for (let i = s; i < e; i++) {
+    const c = src.charCodeAt(i);
+    if (c === DQ || c === BSL) {
+      special = i;
+      break;
+    }
+  }
+  const unique = UNIQUE_VALUES.has(key);
+  if (special < 0) return e - s > SHORT || unique ? src.slice(s, e) : shortValues.get(src, s, e);
+  // `"text"` without escapes or inner quotes: the inside as it is.
+  if (special === s && e - s >= 2 && src.charCodeAt(e - 1) === DQ && plainInside(src, s + 1, e - 1))
+    return e - s - 2 > SHORT || unique ? src.slice(s + 1, e - 1) : shortValues.get(src, s + 1, e - 1);
+  const v = unquote(src.slice(s, e));
+  return v.length > SHORT || unique ? v : shortValues.get(v, 0, v.length);
+}
+
+function plainInside(src: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = src.charCodeAt(i);
+    if (c === DQ || c === BSL) return false;
+  }
+  return true;
+}
+
+/** Collects the arguments of one command; one instance serves every command (one command at a time). */
+class ArgReader {
+  /** Flat key, value, start, end of the properties so far (Props layout). */
+  private readonly d: (string | number)[] = [];
+  private n = 0;
+  private unset: string[] | undefined;
+  private bare: Word[] | undefined;
+
+  begin(): void {
+    this.n = 0;
+    this.unset = undefined;
+    this.bare = undefined;
+  }
+
+  /** One word: `src[s, e)` is its text (continuations removed), [ws, we) where it is in the file. */
+  word(src: string, s: number, e: number, ws: number, we: number): void {
+    let eq = s;
+    while (eq < e && KEY_CHAR[src.charCodeAt(eq)] === 1) eq++;
+    let key: string | null;
+    // The usual word, `name=value` with a plain name, needs no scan for quotes and brackets.
+    if (eq > s && eq < e && src.charCodeAt(eq) === EQ) key = keys.get(src, s, eq);
+    else {
+      const raw = src.slice(s, e);
+      const k = paramEquals(raw);
+      key = k > 0 ? paramKey(raw.slice(0, k)) : null;
+      eq = s + k;
+    }
+    if (key !== null) {
+      const neg = eq + 1 < e && src.charCodeAt(eq + 1) === BANG;
+      this.put(key, valueOf(key, src, neg ? eq + 2 : eq + 1, e), neg ? ~ws : ws, we);
+      return;
+    }
+    const raw = src.slice(s, e);
+    if (/^![a-z0-9.\-_]+$/i.test(raw)) (this.unset ??= []).push(raw.slice(1).toLowerCase());
+    else (this.bare ??= []).push({ raw, start: ws, end: we });
+  }
+
+  private put(key: string, value: string, start: number, end: number): void {
+    const d = this.d;
+    for (let i = 0; i < this.n; i += 4) {
+      if (d[i] === key) {
+        d[i + 1] = value;
+        d[i + 2] = start;
+        d[i + 3] = end;
+        return;
+      }
+    }
+    const i = this.n;
+    d[i] = key;
+    d[i + 1] = value;
+    d[i + 2] = start;
+    d[i + 3] = end;
+    this.n = i + 4;
+  }
+
+  end(): Args {
+    return { props: Props.fromFlat(this.d.slice(0, this.n)), unset: this.unset ?? [], bare: this.bare ?? [] };
+  }
+}
+
+const reader = new ArgReader();
+
+/** The arguments among `words`. */
+export function readArgs(words: readonly Word[]): Args {
+  reader.begin();
+  for (const w of words) reader.word(w.raw, 0, w.raw.length, w.start, w.end);
+  return reader.end();
+}
+
+/** The arguments of the statement under the cursor, from word `from` on. */
+export function readArgsAt(cur: StatementCursor, from: number): Args {
+  reader.begin();
+  const text = cur.text;
+  for (let k = from; k < cur.count; k++) {
+    const ws = cur.wordStart(k);
+    const we = cur.wordEnd(k);
+    const joined = cur.joined(k);
+    if (joined === undefined) reader.word(text, ws, we, ws, we);
+    else reader.word(joined, 0, joined.length, ws, we);
+  }
+  return reader.end();
+}

@@ -1,0 +1,68 @@
+/**
+ * One string per distinct short text, looked up by the characters of a range of a larger string
+ * (`src[start, end)`), so a reader that meets `accept` or `protocol` 100k times neither slices a new
+ * string each time nor keeps 100k copies. An open-addressing table of the range's hash; a hit is
+ * confirmed character by character. When half full it starts over (texts that repeat come back at once).
+ */
+export class RangeInterner {
+  private strings: (string | undefined)[];
+  private readonly hashes: Int32Array;
+  private readonly mask: number;
+  private size = 0;
+  /** What a text stands for (default: itself), computed once per distinct text. */
+  private readonly map: (text: string) => string;
+  /** The text each slot was looked up by (differs from its string when `map` changes it). */
+  private sources: (string | undefined)[];
+
+  constructor(slots = 8192, map?: (text: string) => string) {
+    const n = 1 << Math.ceil(Math.log2(Math.max(16, slots)));
+    this.strings = new Array<string | undefined>(n).fill(undefined);
+    this.sources = map ? new Array<string | undefined>(n).fill(undefined) : this.strings;
+    this.hashes = new Int32Array(n);
+    this.mask = n - 1;
+    this.map = map ?? identity;
+  }
+
+  /** The string for `src[start, end)`. */
+  get(src: string, start: number, end: number): string {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ src.charCodeAt(i), 16777619);
+    const len = end - start;
+    const sources = this.sources;
+    let slot = h & this.mask;
+    for (let cand = sources[slot]; cand !== undefined; cand = sources[slot]) {
+      if (this.hashes[slot] === h && cand.length === len && sameChars(cand, src, start))
+        return this.strings[slot] ?? cand;
+      slot = (slot + 1) & this.mask;
+    }
+    const text = src.slice(start, end);
+    if (2 * (this.size + 1) > this.hashes.length) {
+      this.clear();
+      slot = h & this.mask;
+    }
+    this.size++;
+    this.hashes[slot] = h;
+    sources[slot] = text;
+    const value = this.map(text);
+    this.strings[slot] = value;
+    return value;
+  }
+
+  private clear(): void {
+    const n = this.hashes.length;
+    const shared = this.sources === this.strings;
+    this.strings = new Array<string | undefined>(n).fill(undefined);
+    this.sources = shared ? this.strings : new Array<string | undefined>(n).fill(undefined);
+    this.size = 0;
+  }
+}
+
+function identity(t: string): string {
+  return t;
+}
+
+/** `a` equals `src` from `start` on for a.length characters (the caller checked the length). */
+function sameChars(a: string, src: string, start: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a.charCodeAt(i) !== src.charCodeAt(start + i)) return false;
+  return true;
+}
