@@ -151,6 +151,18 @@ class IntervalColumn {
   }
 }
 
+/** Two ascending lists without common elements, merged. */
+function merge(a: readonly number[], b: readonly number[]): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let w = 0;
+  while (i < a.length && j < b.length) out[w++] = at(a, i) < at(b, j) ? at(a, i++) : at(b, j++);
+  while (i < a.length) out[w++] = at(a, i++);
+  while (j < b.length) out[w++] = at(b, j++);
+  return out;
+}
+
 /** One interface dimension: posting lists per name, the rules that name none (wild), and each rule's names. */
 class NameColumn {
   readonly wild: number[] = [];
@@ -213,17 +225,17 @@ class NameColumn {
     const lists = [this.wild];
     for (const name of q.names) {
       const p = this.postings.get(name);
-      if (p) lists.push(p);
+      if (p?.length) lists.push(p);
     }
-    let total = 0;
-    for (const l of lists) total += l.length;
-    const out = new Int32Array(total);
-    let j = 0;
-    for (const l of lists) for (const i of l) out[j++] = i;
-    if (lists.length === 1) return out;
-    out.sort();
+    const [wild, one] = lists;
+    if (lists.length === 1) return Int32Array.from(this.wild);
+    // One interface (the usual query): the wild rules and its own, two disjoint ascending lists merged.
+    if (lists.length === 2 && wild && one) return merge(wild, one);
+    const seen = new Uint8Array(this.isWild.length);
+    for (const l of lists) for (const i of l) seen[i] = 1;
+    const out = new Int32Array(seen.length);
     let w = 0;
-    for (let k = 0; k < out.length; k++) if (k === 0 || at(out, k) !== at(out, k - 1)) out[w++] = at(out, k);
+    for (let i = 0; i < seen.length; i++) if (seen[i] === 1) out[w++] = i;
     return out.subarray(0, w);
   }
 
