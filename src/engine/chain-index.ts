@@ -8,7 +8,7 @@ import { sameBox } from './piece.js';
 /**
  * A compiled form of a chain (issue 15): for each dimension rules restrict, a column over the rules,
  * so a flow class entering the chain visits only the rules it can overlap instead of every rule.
- * Built once per chain, on first use, in one pass over the rules (no sorting), and cached per Chain.
+ * Built on first use, each column in one pass over the rules (no sorting), and cached per Chain.
  *
  * The index answers a superset: `candidates(box)` lists, in rule order, every rule whose loose match
  * (the match with hostname/URL/geo dimensions widened to anything, see evaluate.ts noteMaybe) overlaps
@@ -19,6 +19,9 @@ import { sameBox } from './piece.js';
  * the query starts from the rules of the box's interfaces without looking at the others; proto,
  * dport, dst, src and sport as a few hulls per rule in doubles. Number() of a bigint address is
  * monotone, so a rounded overlap test never misses an exact overlap: the columns stay a superset.
+ * The interface columns are built with the index; an interval column only once the queries have
+ * asked it for enough candidates (chainIndexing.buildAfter): reading 100k rules' address sets costs
+ * more than testing the candidates of the few flow classes a lint traces (measured, issue 15).
  *
  * Not indexed: state and nat. Within a chain walk they are the only dimensions a piece can widen
  * (notrack sets the state); every other dimension of every piece stays inside the box that entered
