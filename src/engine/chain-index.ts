@@ -169,7 +169,8 @@ function merge(a: readonly number[], b: readonly number[]): Int32Array {
 /** One interface dimension: posting lists per name, the rules that name none (wild), and each rule's names. */
 class NameColumn {
   readonly wild: number[] = [];
-  readonly postings = new Map<string, number[]>();
+  /** Per name id, the rules naming it (ascending). */
+  private readonly postings: number[][] = [];
   /** Per rule: 1 when it does not restrict this dimension (absent or negated list). */
   readonly isWild: Uint8Array;
   private readonly off: Int32Array;
@@ -196,11 +197,13 @@ class NameColumn {
     } else
       for (const name of s.names) {
         let id = this.idOf.get(name);
-        if (id === undefined) {
-          this.idOf.set(name, (id = this.idOf.size));
-          this.postings.set(name, []);
+        let rules = id === undefined ? undefined : this.postings[id];
+        if (id === undefined || !rules) {
+          id = this.idOf.size;
+          this.idOf.set(name, id);
+          this.postings.push((rules = []));
         }
-        this.postings.get(name)?.push(i);
+        rules.push(i);
         this.idList.push(id);
       }
     this.off[i + 1] = this.idList.length;
@@ -227,7 +230,8 @@ class NameColumn {
   rulesFor(q: NameSet): Int32Array {
     const lists = [this.wild];
     for (const name of q.names) {
-      const p = this.postings.get(name);
+      const id = this.idOf.get(name);
+      const p = id === undefined ? undefined : this.postings[id];
       if (p?.length) lists.push(p);
     }
     const [wild, one] = lists;
@@ -274,7 +278,7 @@ export class ChainIndex {
     // Interfaces are never among the dimensions a hostname or an uncertain member widens (widen.ts).
     for (const dim of NAME_DIMS) {
       const col = new NameColumn(dim, n);
-      for (const [i, r] of rules.entries()) col.add(i, r.match[dim]);
+      for (let i = 0; i < n; i++) col.add(i, at(rules, i).match[dim]);
       col.seal();
       if (col.restricts) this.names.push(col);
     }
@@ -292,7 +296,7 @@ export class ChainIndex {
     this.demand.set(dim, demand);
     if (demand <= chainIndexing.buildAfter * this.n) return undefined;
     const col = new IntervalColumn(dim, this.n);
-    for (const [i, r] of this.rules.entries()) col.add(i, certain(r.match, dim));
+    for (let i = 0; i < this.n; i++) col.add(i, certain(at(this.rules, i).match, dim));
     col.seal();
     this.built.set(dim, col.restricts ? col : null);
     return col.restricts ? col : undefined;
