@@ -1,4 +1,4 @@
-import { intersect, isEmptyBox, overlaps, subtract, type Box } from '../model/box.js';
+import { intersect, isEmptyBox, overlaps, subtract, subtractKnown, type Box } from '../model/box.js';
 import type { Setting } from '../model/location.js';
 import { NameSet } from '../model/name-set.js';
 import type { Chain, Interface, Match, Policy, Rule, Ruleset, Stage } from '../model/policy.js';
@@ -477,7 +477,7 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
           continue;
         }
       }
-      for (const rest of subtract(p.cur, rule.match)) next.push(noteMaybe(narrow(p, rest), rule));
+      for (const rest of subtractKnown(p.cur, rule.match, inter)) next.push(noteMaybe(narrow(p, rest), rule));
       const h = narrow(p, inter);
       const hit: Piece = negatedSymbolic(rule) ? { ...h, maybe: [...h.maybe, rule] } : h;
       apply(env, stage, chain, rule, hit, depth, stack, next, results);

@@ -6,6 +6,7 @@ import type { Match } from '../model/policy.js';
  * overlaps but the exact one does not might still match the rule: its verdict is uncertain.
  */
 export function widened(match: Match): Match {
+  if (!match.symbolic?.length && !match.uncertain?.length) return match;
   const drop = new Set<string>([
     ...(match.symbolic ?? []).map((s) => s.field),
     ...(match.uncertain ?? []).map((u) => u.field),

@@ -70,23 +70,40 @@ function boxDim(b: Box, d: Dim): SetLike {
   return b[d];
 }
 
-/** Cheap test without allocation: does the match cover any part of the box? */
+/**
+ * Cheap test without allocation: does the match cover any part of the box? Named reads, interfaces
+ * first: a chain walk asks this of every candidate rule, and most differ in an interface or a port.
+ */
 export function overlaps(b: Box, m: Match): boolean {
-  for (const d of DIMS) {
-    const ms = dim(m, d);
-    if (ms && !boxDim(b, d).overlaps(ms)) return false;
-  }
+  const { iif, oif, proto, dport, dst, src, sport, state, nat, icmpType } = m;
+  if (iif && !b.iif.overlaps(iif)) return false;
+  if (oif && !b.oif.overlaps(oif)) return false;
+  if (proto && !b.proto.overlaps(proto)) return false;
+  if (dport && !b.dport.overlaps(dport)) return false;
+  if (dst && !b.dst.overlaps(dst)) return false;
+  if (src && !b.src.overlaps(src)) return false;
+  if (sport && !b.sport.overlaps(sport)) return false;
+  if (state && !b.state.overlaps(state)) return false;
+  if (nat && !b.nat.overlaps(nat)) return false;
+  if (icmpType && !b.icmpType.overlaps(icmpType)) return false;
   return true;
 }
 
 export function intersect(b: Box, m: Match): Box | undefined {
   if (!overlaps(b, m)) return undefined;
-  const out = { ...b } as Record<Dim, SetLike>;
-  for (const d of DIMS) {
-    const ms = dim(m, d);
-    if (ms && !ms.isFull) out[d] = out[d].intersect(ms);
-  }
-  return out as unknown as Box;
+  const { iif, oif, proto, dport, dst, src, sport, state, nat, icmpType } = m;
+  return {
+    src: src && !src.isFull ? b.src.intersect(src) : b.src,
+    dst: dst && !dst.isFull ? b.dst.intersect(dst) : b.dst,
+    proto: proto && !proto.isFull ? b.proto.intersect(proto) : b.proto,
+    sport: sport && !sport.isFull ? b.sport.intersect(sport) : b.sport,
+    dport: dport && !dport.isFull ? b.dport.intersect(dport) : b.dport,
+    iif: iif && !iif.isFull ? b.iif.intersect(iif) : b.iif,
+    oif: oif && !oif.isFull ? b.oif.intersect(oif) : b.oif,
+    state: state && !state.isFull ? b.state.intersect(state) : b.state,
+    nat: nat && !nat.isFull ? b.nat.intersect(nat) : b.nat,
+    icmpType: icmpType && !icmpType.isFull ? b.icmpType.intersect(icmpType) : b.icmpType,
+  };
 }
 
 /**
@@ -104,6 +121,26 @@ export function subtract(b: Box, m: Match): Box[] {
     if (!outside.isEmpty) {
       out.push({ ...rest, [d]: outside } as unknown as Box);
       rest = { ...rest, [d]: rest[d].intersect(ms) };
+    }
+  }
+  return out;
+}
+
+/**
+ * subtract(b, m) when intersect(b, m) is already known (`inside`, not undefined): the same boxes in the
+ * same order, without testing the overlap again or intersecting each dimension a second time.
+ */
+export function subtractKnown(b: Box, m: Match, inside: Box): Box[] {
+  const out: Box[] = [];
+  let rest: Box | undefined;
+  for (const d of DIMS) {
+    const ms = dim(m, d);
+    if (!ms || ms.isFull) continue;
+    const cur = rest ?? b;
+    const outside = boxDim(cur, d).subtract(ms);
+    if (!outside.isEmpty) {
+      out.push({ ...cur, [d]: outside });
+      rest = { ...cur, [d]: inside[d] };
     }
   }
   return out;

@@ -173,7 +173,10 @@ describe('chain index (issue 15): the same parts as the plain walk', () => {
           expect(trace(p, flow, 0)).toEqual(plain);
           chainIndexing.few = 0; // every dimension queried
           expect(trace(p, flow, 0)).toEqual(plain);
+          chainIndexing.buildAfter = 0; // every column built on first use
+          expect(trace(p, flow, 0)).toEqual(plain);
           chainIndexing.few = DEFAULTS.few;
+          chainIndexing.buildAfter = DEFAULTS.buildAfter;
         },
       ),
       { numRuns: 100 },
@@ -195,6 +198,7 @@ describe('chain index (issue 15): the same parts as the plain walk', () => {
       rule(7, { proto: protoSet([6]), dport: ports(5060) }, 'accept'),
     ];
     chainIndexing.few = 0;
+    chainIndexing.buildAfter = 0;
     const ix = new ChainIndex(rules);
     const q = box({ proto: protoSet([17]), dport: ports(5060), iif: NameSet.of(['a']), dst: addrSet([[A(5), A(5)]]) });
     // 2: port 443; 3: interface b; 7: tcp. 6 stays: its hostname may resolve to 10.0.0.5.
@@ -202,8 +206,19 @@ describe('chain index (issue 15): the same parts as the plain walk', () => {
     expect(ix.candidates(box({}))).toBeUndefined();
   });
 
+  it('builds an address or port column only once queries have asked it for enough candidates', () => {
+    const rules = [rule(1, { dport: ports(1) }, 'accept'), rule(2, { dport: ports(2) }, 'accept')];
+    chainIndexing.buildAfter = 3; // columns after 3 × 2 candidates asked
+    const ix = new ChainIndex(rules);
+    for (let k = 1; k <= 3; k++) expect(ix.candidates(box({ dport: ports(10 + k) }))).toBeUndefined();
+    // The fourth distinct query brings the demand to 8 > 6: the column is built and filters.
+    expect(ix.candidates(box({ dport: ports(2) }))).toEqual([1]);
+    expect(ix.candidates(box({ dport: ports(4) }))).toEqual([]);
+  });
+
   it('recompiles a chain whose rule list changed', () => {
     chainIndexing.minRules = 0;
+    chainIndexing.buildAfter = 0;
     const c = chain('c', [rule(1, { dport: ports(1) }, 'accept')]);
     const q = box({ dport: ports(2) });
     expect(chainCandidates(c, q)).toEqual([]);
