@@ -23,7 +23,9 @@ const IFS = ['a', 'b', 'c'];
 const A = (n: number) => 0x0a000000n + BigInt(n); // 10.0.0.n
 
 const span = (max: number) =>
-  fc.tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max })).map(([x, y]) => (x <= y ? [x, y] : [y, x]));
+  fc
+    .tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max }))
+    .map(([x, y]): [number, number] => (x <= y ? [x, y] : [y, x]));
 const addrs = fc
   .array(span(12), { minLength: 1, maxLength: 2 })
   .map((rs) => addrSet(rs.map(([x, y]) => [A(x), A(y)] as const)));

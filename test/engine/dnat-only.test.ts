@@ -16,7 +16,9 @@ import { at, chain, rule } from './fixtures.js';
 
 const A = (n: number) => 0x0a000000n + BigInt(n); // 10.0.0.n
 const span = (max: number) =>
-  fc.tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max })).map(([x, y]) => (x <= y ? [x, y] : [y, x]));
+  fc
+    .tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max }))
+    .map(([x, y]): [number, number] => (x <= y ? [x, y] : [y, x]));
 const addrs = span(12).map(([x, y]) => addrSet([[A(x), A(y)]]));
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
 
