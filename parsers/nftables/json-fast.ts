@@ -1,4 +1,5 @@
 import { positions, type Expr } from './ir.js';
+import { PositionIndex } from '../toolkit/positions.js';
 
 /**
  * The fast path of json-scanner.ts: V8's native JSON.parse builds the tree, and one pass over the text
@@ -33,7 +34,8 @@ interface Layout {
   /** Members of each object (its `:` characters), to catch duplicate keys. */
   members: Int32Array<ArrayBuffer>;
   count: number;
-  lineStarts: number[];
+  /** Line starts of the text (LF, CRLF or a lone CR ends a line, as the visitor counts). */
+  lines: PositionIndex;
 }
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
@@ -59,7 +61,6 @@ function layout(text: string, maxDepth: number): Layout {
   let closes = new Int32Array(1024);
   let members = new Int32Array(1024);
   const stack = new Int32Array(maxDepth + 1);
-  const lineStarts = [0];
   let depth = 0;
   let count = 0;
   const n = text.length;
@@ -79,25 +80,9 @@ function layout(text: string, maxDepth: number): Layout {
     else if (c === 58) {
       const top = stack[depth - 1] ?? 0;
       members[top] = (members[top] ?? 0) + 1;
-    } else if (c === 10) lineStarts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      lineStarts.push(i + 1);
     }
   }
-  return { opens, closes, members, count, lineStarts };
-}
-
-/** Line (0-based) of an offset: binary search in the line starts. */
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return { opens, closes, members, count, lines: new PositionIndex(text) };
 }
 
 /** The tree of a valid JSON text with the visitor's positions, or undefined where only the visitor is exact. */
@@ -168,15 +153,15 @@ class Walk {
     if (depth <= this.rules.spanDepth || pair || statement) {
       const open = this.lay.opens[ord] ?? 0;
       const close = this.lay.closes[ord] ?? 0;
-      const starts = this.lay.lineStarts;
-      const line = lineOf(starts, open);
-      const endLine = lineOf(starts, close);
+      const lines = this.lay.lines;
+      const line = lines.lineIndexOf(open);
+      const endLine = lines.lineIndexOf(close);
       positions.set(v, {
         file: this.rules.file,
         line: line + 1,
-        column: open - (starts[line] ?? 0) + 1,
+        column: open - lines.lineStart(line) + 1,
         endLine: endLine + 1,
-        endColumn: close - (starts[endLine] ?? 0) + 2,
+        endColumn: close - lines.lineStart(endLine) + 2,
       });
     }
   }
@@ -186,7 +171,7 @@ class Walk {
     const text = this.text;
     const from = (this.lay.opens[ord] ?? 0) + 1;
     const to = this.lay.closes[ord] ?? 0;
-    const starts = this.lay.lineStarts;
+    const lines = this.lay.lines;
     const names: string[] = [];
     const spans: number[] = [];
     let level = 0;
@@ -197,8 +182,8 @@ class Walk {
         const end = stringEnd(text, i);
         if (level === 0 && expectKey) {
           names.push(JSON.parse(text.slice(i, end + 1)) as string);
-          const line = lineOf(starts, i);
-          const col = i - (starts[line] ?? 0);
+          const line = lines.lineIndexOf(i);
+          const col = i - lines.lineStart(line);
           spans.push(line + 1, col + 1, col + 1 + (end + 1 - i));
           expectKey = false;
         }
