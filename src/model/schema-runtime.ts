@@ -21,3 +21,18 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (keys.length !== Object.keys(y).length) return false;
   return keys.every((k) => Object.prototype.hasOwnProperty.call(y, k) && deepEqual(x[k], y[k]));
 }
+
+/** What a validator reports per violation (the members of Ajv's ErrorObject that fwlint reads). */
+export interface ValidationError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+  parentSchema?: unknown;
+}
+
+/** A generated validator: true when the data is valid; otherwise `errors` says why. */
+export interface GeneratedValidator {
+  (data: unknown): boolean;
+  errors?: ValidationError[] | null;
+}

@@ -5,7 +5,8 @@ import { parseAddressSpec } from '../model/address.js';
 import { UsageError } from '../model/errors.js';
 import { parsePortRange, protocolNumber } from '../model/ports.js';
 import type { Profile } from '../model/profile.js';
-import { validate, type ValidationError } from './profile-validator.generated.js';
+import type { ValidationError } from '../model/schema-runtime.js';
+import { validate } from './profile-validator.generated.js';
 
 const SCHEMA_FILE = 'profile.schema.json';
 
