@@ -10,9 +10,10 @@ import { chainCandidates, chainIndexing, ChainIndex } from '../../src/engine/cha
 import { tracePath, type Part } from '../../src/engine/evaluate.js';
 import { addrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Action, Chain, Interface, Match, Policy, Rule, Stage, SymbolicRef } from '../../src/model/policy.js';
+import type { Action, Chain, Match, Policy, Rule, Stage, SymbolicRef } from '../../src/model/policy.js';
 import { portSet, protoSet } from '../../src/model/ports.js';
-import { at, chain, ports, rule } from './fixtures.js';
+import { A, ifaceAt, span } from './arbitraries.js';
+import { at, chain, ports, rule, testPolicy } from './fixtures.js';
 
 const DEFAULTS = { ...chainIndexing };
 afterEach(() => {
@@ -20,12 +21,6 @@ afterEach(() => {
 });
 
 const IFS = ['a', 'b', 'c'];
-const A = (n: number) => 0x0a000000n + BigInt(n); // 10.0.0.n
-
-const span = (max: number) =>
-  fc
-    .tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max }))
-    .map(([x, y]): [number, number] => (x <= y ? [x, y] : [y, x]));
 const addrs = fc
   .array(span(12), { minLength: 1, maxLength: 2 })
   .map((rs) => addrSet(rs.map(([x, y]) => [A(x), A(y)] as const)));
@@ -83,15 +78,7 @@ const rulesArb = (prefix: string, actions: fc.Arbitrary<Action>, max: number) =>
     .array(fc.tuple(matchArb, actions, fc.boolean()), { maxLength: max })
     .map((rs) => rs.map(([m, a, quick], i): Rule => ({ ...rule(i + 1, m, a, { quick }), id: `${prefix}${i}` })));
 
-const iface = (name: string, role: Interface['role'], n: number): Interface => ({
-  name,
-  role,
-  networks: addrSet([[A(n), A(n + 3)]]),
-  addresses: addrSet([[A(n), A(n)]]),
-  enabled: true,
-  loc: at(1),
-});
-const IFACES = [iface('a', 'wan', 0), iface('b', 'lan', 4), iface('c', 'lan', 8)];
+const IFACES = [ifaceAt('a', 'wan', 0, 3), ifaceAt('b', 'lan', 4, 3), ifaceAt('c', 'lan', 8, 3)];
 
 function policyOf(
   main: Rule[],
@@ -117,19 +104,7 @@ function policyOf(
     { name: 'dstnat', chains: ['pre'], kind: 'dnat' },
     { name: 'filter', chains: ['main'] },
   ];
-  const p: Policy = {
-    vendor: 'nftables',
-    file: 't.conf',
-    root: at(1),
-    interfaces: IFACES,
-    ruleset: { chains: Object.fromEntries(chains.map((c) => [c.name, c])), forward, input },
-    nat: { dnat: [], snat: [] },
-    sessions: { sipAlg: [], udpTimeout: { value: 120, source: 'default', loc: at(1), reason: 'kernel default' } },
-    replies: 'rules',
-    unsupported: [],
-    notes: [],
-  };
-  return p;
+  return testPolicy(chains, forward, input, IFACES);
 }
 
 const flowArb = fc

@@ -10,15 +10,11 @@ import { box, isEmptyBox, type Box } from '../../src/engine/box.js';
 import { tracePath, type Part } from '../../src/engine/evaluate.js';
 import { addrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Action, Chain, Interface, Match, Policy, Rule, Stage } from '../../src/model/policy.js';
+import type { Action, Chain, Match, Rule, Stage } from '../../src/model/policy.js';
 import { portSet, protoSet } from '../../src/model/ports.js';
-import { at, chain, rule } from './fixtures.js';
+import { A, ifaceAt, span } from './arbitraries.js';
+import { chain, rule, testPolicy } from './fixtures.js';
 
-const A = (n: number) => 0x0a000000n + BigInt(n); // 10.0.0.n
-const span = (max: number) =>
-  fc
-    .tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max }))
-    .map(([x, y]): [number, number] => (x <= y ? [x, y] : [y, x]));
 const addrs = span(12).map(([x, y]) => addrSet([[A(x), A(y)]]));
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
 
@@ -53,15 +49,6 @@ const rulesArb = (prefix: string, actions: fc.Arbitrary<Action>, max: number) =>
     .array(fc.tuple(matchArb, actions), { maxLength: max })
     .map((rs) => rs.map(([m, a], i): Rule => ({ ...rule(i + 1, m, a), id: `${prefix}${i}` })));
 
-const iface = (name: string, role: Interface['role'], n: number): Interface => ({
-  name,
-  role,
-  networks: addrSet([[A(n), A(n + 5)]]),
-  addresses: addrSet([[A(n), A(n)]]),
-  enabled: true,
-  loc: at(1),
-});
-
 function policyOf(raw: Rule[], pre: Rule[], nat1: Rule[], nat2: Rule[] | undefined, filter: Rule[], sub: Rule[]) {
   const chains: Chain[] = [
     chain('raw', raw, 'accept'),
@@ -79,23 +66,12 @@ function policyOf(raw: Rule[], pre: Rule[], nat1: Rule[], nat2: Rule[] | undefin
     { name: 'raw', chains: ['raw'], kind: 'raw' },
     { name: 'pre', chains: ['pre'] },
   ];
-  const p: Policy = {
-    vendor: 'nftables',
-    file: 't.conf',
-    root: at(1),
-    interfaces: [iface('a', 'wan', 0), iface('b', 'lan', 6)],
-    ruleset: {
-      chains: Object.fromEntries(chains.map((c) => [c.name, c])),
-      forward: [...head, ...dnat, { name: 'filter', chains: ['filter'] }],
-      input: [...head, ...dnat, { name: 'in', chains: ['filter'] }],
-    },
-    nat: { dnat: [], snat: [] },
-    sessions: { sipAlg: [], udpTimeout: { value: 120, source: 'default', loc: at(1), reason: 'kernel default' } },
-    replies: 'rules',
-    unsupported: [],
-    notes: [],
-  };
-  return p;
+  return testPolicy(
+    chains,
+    [...head, ...dnat, { name: 'filter', chains: ['filter'] }],
+    [...head, ...dnat, { name: 'in', chains: ['filter'] }],
+    [ifaceAt('a', 'wan', 0, 5), ifaceAt('b', 'lan', 6, 5)],
+  );
 }
 
 const flowArb = fc

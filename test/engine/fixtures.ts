@@ -1,7 +1,7 @@
 import { parseAddressSpec } from '../../src/model/address.js';
 import type { SourceLocation } from '../../src/model/location.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Action, Chain, Match, Rule, Ruleset } from '../../src/model/policy.js';
+import type { Action, Chain, Interface, Match, Policy, Rule, Ruleset, Stage } from '../../src/model/policy.js';
 import { portSet, protoSet } from '../../src/model/ports.js';
 
 export const at = (line: number): SourceLocation => ({ file: 't.conf', line, column: 1, endLine: line });
@@ -35,5 +35,21 @@ export function ruleset(chains: Chain[], forward: string[][], input: string[][] 
     chains: Object.fromEntries(chains.map((c) => [c.name, c])),
     forward: forward.map((cs, i) => ({ name: `s${i}`, chains: cs })),
     input: input.map((cs, i) => ({ name: `i${i}`, chains: cs })),
+  };
+}
+
+/** An nftables-like policy of these chains and stages, with no NAT tables and the kernel's UDP default. */
+export function testPolicy(chains: Chain[], forward: Stage[], input: Stage[], interfaces: Interface[]): Policy {
+  return {
+    vendor: 'nftables',
+    file: 't.conf',
+    root: at(1),
+    interfaces,
+    ruleset: { chains: Object.fromEntries(chains.map((c) => [c.name, c])), forward, input },
+    nat: { dnat: [], snat: [] },
+    sessions: { sipAlg: [], udpTimeout: { value: 120, source: 'default', loc: at(1), reason: 'kernel default' } },
+    replies: 'rules',
+    unsupported: [],
+    notes: [],
   };
 }

@@ -6,7 +6,7 @@ import { formatAddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Chain, Interface, Policy, Rule, Ruleset, Stage } from '../../src/model/policy.js';
 import { formatPortSet } from '../../src/model/ports.js';
-import { at, chain, ifs, net, ports, rule, TCP, UDP } from './fixtures.js';
+import { at, chain, ifs, net, ports, rule, TCP, testPolicy, UDP } from './fixtures.js';
 
 const iface = (name: string, role: Interface['role'], networks: string, address: string): Interface => ({
   name,
@@ -22,19 +22,7 @@ const IFACES = [
 ];
 
 function policy(chains: Chain[], forward: Stage[], input: Stage[] = []): Policy {
-  const rs: Ruleset = { chains: Object.fromEntries(chains.map((c) => [c.name, c])), forward, input };
-  return {
-    vendor: 'nftables',
-    file: 't.conf',
-    root: at(1),
-    interfaces: IFACES,
-    ruleset: rs,
-    nat: { dnat: [], snat: [] },
-    sessions: { sipAlg: [], udpTimeout: { value: 120, source: 'default', loc: at(1), reason: 'kernel default' } },
-    replies: 'rules',
-    unsupported: [],
-    notes: [],
-  };
+  return testPolicy(chains, forward, input, IFACES);
 }
 
 const outbound = (extra: Partial<Box> = {}) =>
