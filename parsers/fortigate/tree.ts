@@ -4,6 +4,7 @@ import { BSL, CR, DQ, HASH, LF, SP, SQ, TAB } from '../toolkit/chars.js';
 import { assertText } from '../toolkit/binary.js';
 import { PositionIndex } from '../toolkit/positions.js';
 import { detach } from '../toolkit/detach.js';
+import { RangeInterner } from '../toolkit/intern.js';
 
 /**
  * FortiOS CLI configuration as a tree that keeps positions (docs/semantics.md#fgt-syntax):
@@ -220,60 +221,12 @@ function intern(s: string): string {
   return s;
 }
 
-/** Open-addressing table of short tokens, looked up by the text region without slicing it. */
-let slots: (string | undefined)[] = new Array<string | undefined>(1 << 12);
-let hashes = new Int32Array(1 << 12);
-let used = 0;
-
-function resetRegions(): void {
-  slots = new Array<string | undefined>(1 << 12);
-  hashes = new Int32Array(1 << 12);
-  used = 0;
-}
-
-function internRegion(text: string, a: number, b: number): string {
-  let h = 0x811c9dc5 | 0;
-  for (let k = a; k < b; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
-  const len = b - a;
-  let mask = slots.length - 1;
-  let idx = h & mask;
-  for (;;) {
-    const cand = slots[idx];
-    if (cand === undefined) break;
-    if (hashes[idx] === h && cand.length === len && text.startsWith(cand, a)) return cand;
-    idx = (idx + 1) & mask;
-  }
-  const s = detach(text.slice(a, b));
-  if (used * 2 >= slots.length) {
-    if (slots.length >= 1 << 22) {
-      resetRegions();
-    } else {
-      const old = slots;
-      const oldH = hashes;
-      slots = new Array<string | undefined>(old.length * 2);
-      hashes = new Int32Array(old.length * 2);
-      used = 0;
-      mask = slots.length - 1;
-      for (let k = 0; k < old.length; k++) {
-        const v = old[k];
-        if (v === undefined) continue;
-        const hk = oldH[k] ?? 0;
-        let x = hk & mask;
-        while (slots[x] !== undefined) x = (x + 1) & mask;
-        slots[x] = v;
-        hashes[x] = hk;
-        used++;
-      }
-    }
-    mask = slots.length - 1;
-    idx = h & mask;
-    while (slots[idx] !== undefined) idx = (idx + 1) & mask;
-  }
-  slots[idx] = s;
-  hashes[idx] = h;
-  used++;
-  return s;
-}
+/**
+ * Short tokens looked up by their text region without slicing it (parsers/toolkit/intern.ts); stored
+ * detached, so a token kept in the tree does not keep the whole file alive. Up to 4M slots.
+ */
+const newRegions = () => new RangeInterner(1 << 12, detach, 1 << 22);
+let regions = newRegions();
 const scratch: string[] = [];
 /** Entries without nested blocks share this map until they get one. */
 const NO_BLOCKS: ReadonlyMap<string, Block> = new Map();
@@ -327,7 +280,7 @@ export function readTree(text: string, file: string): ConfigTree {
   let lineStart = 0;
   let statements = 0;
   interned = new Map();
-  resetRegions();
+  regions = newRegions();
 
   const fail: Fail = (l, col, msg) => {
     throw new ParseError(file, l, col, msg);
@@ -418,7 +371,7 @@ export function readTree(text: string, file: string): ConfigTree {
             // Names and comments are unique per object: not worth a table slot.
             tokens[nt++] =
               b - a <= INTERN_MAX && !(nt === 2 && (tokens[1] === 'name' || tokens[1] === 'comments'))
-                ? internRegion(text, a, b)
+                ? regions.get(text, a, b)
                 : nt === 2 && tokens[1] === 'uuid'
                   ? text.slice(a, b) // dropped below
                   : detach(text.slice(a, b));
@@ -613,7 +566,7 @@ export function readTree(text: string, file: string): ConfigTree {
     fail(where.line, where.column, `unexpected end of file: ${opened(f)} is not closed (truncated file?)`);
   }
   interned = new Map();
-  resetRegions();
+  regions = newRegions();
   scratch.fill('');
   if (statements === 0) fail(1, 1, 'no configuration statements (expected `config ...` blocks)');
   tree.lastLine = line;

@@ -2,20 +2,23 @@
  * One string per distinct short text, looked up by the characters of a range of a larger string
  * (`src[start, end)`), so a reader that meets `accept` or `protocol` 100k times neither slices a new
  * string each time nor keeps 100k copies. An open-addressing table of the range's hash; a hit is
- * confirmed character by character. When half full it starts over (texts that repeat come back at once).
+ * confirmed character by character. When half full it doubles up to `maxSlots`, then starts over
+ * (texts that repeat come back at once).
  */
 export class RangeInterner {
   private strings: (string | undefined)[];
-  private readonly hashes: Int32Array;
-  private readonly mask: number;
+  private hashes: Int32Array;
+  private mask: number;
+  private readonly maxSlots: number;
   private size = 0;
   /** What a text stands for (default: itself), computed once per distinct text. */
   private readonly map: (text: string) => string;
   /** The text each slot was looked up by (differs from its string when `map` changes it). */
   private sources: (string | undefined)[];
 
-  constructor(slots = 8192, map?: (text: string) => string) {
+  constructor(slots = 8192, map?: (text: string) => string, maxSlots = slots) {
     const n = 1 << Math.ceil(Math.log2(Math.max(16, slots)));
+    this.maxSlots = Math.max(n, maxSlots);
     this.strings = new Array<string | undefined>(n).fill(undefined);
     this.sources = map ? new Array<string | undefined>(n).fill(undefined) : this.strings;
     this.hashes = new Int32Array(n);
@@ -37,15 +40,38 @@ export class RangeInterner {
     }
     const text = src.slice(start, end);
     if (2 * (this.size + 1) > this.hashes.length) {
-      this.clear();
+      if (this.hashes.length < this.maxSlots) this.grow();
+      else this.clear();
       slot = h & this.mask;
+      while (this.sources[slot] !== undefined) slot = (slot + 1) & this.mask;
     }
     this.size++;
     this.hashes[slot] = h;
-    sources[slot] = text;
+    this.sources[slot] = text;
     const value = this.map(text);
     this.strings[slot] = value;
     return value;
+  }
+
+  /** Twice the slots, every entry moved to its place in the larger table. */
+  private grow(): void {
+    const { strings, sources, hashes } = this;
+    const n = hashes.length * 2;
+    const shared = sources === strings;
+    this.strings = new Array<string | undefined>(n).fill(undefined);
+    this.sources = shared ? this.strings : new Array<string | undefined>(n).fill(undefined);
+    this.hashes = new Int32Array(n);
+    this.mask = n - 1;
+    for (let k = 0; k < hashes.length; k++) {
+      const source = sources[k];
+      if (source === undefined) continue;
+      const h = hashes[k] ?? 0;
+      let x = h & this.mask;
+      while (this.sources[x] !== undefined) x = (x + 1) & this.mask;
+      this.hashes[x] = h;
+      this.sources[x] = source;
+      this.strings[x] = strings[k];
+    }
   }
 
   private clear(): void {

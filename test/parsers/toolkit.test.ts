@@ -197,6 +197,18 @@ describe('toolkit/intern RangeInterner', () => {
     for (let i = 0; i < 40; i++) expect(plain.get(`v${i} `, 0, String(i).length + 1)).toBe(`v${i}`);
     expect(plain.get('v39', 0, 3)).toBe('v39');
   });
+
+  it('doubles up to maxSlots before it starts over: a text is mapped once while it is kept', () => {
+    const count = (maxSlots: number): number => {
+      let calls = 0;
+      const t = new RangeInterner(16, (x) => (calls++, x), maxSlots);
+      for (let round = 0; round < 2; round++)
+        for (let i = 0; i < 30; i++) expect(t.get(`k${i}`, 0, `k${i}`.length)).toBe(`k${i}`);
+      return calls;
+    };
+    expect(count(64)).toBe(30); // grown to 64 slots: all 30 kept
+    expect(count(16)).toBeGreaterThan(30); // 16 slots: started over, mapped again
+  });
 });
 
 describe('toolkit/ipv4 ipv4Range', () => {
