@@ -23,26 +23,9 @@ const scratch = new Float64Array(2);
  */
 export function ipv4Range(spec: string, out: Float64Array): boolean {
   const n = spec.length;
-  let v = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  let i = 0;
-  for (; i < n; i++) {
-    const c = spec.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++digits > 3) return false;
-      octet = octet * 10 + (c - 48);
-    } else if (c === 46 && digits > 0 && dots < 3) {
-      if (octet > 255) return false;
-      v = v * 256 + octet;
-      octet = 0;
-      digits = 0;
-      dots++;
-    } else break;
-  }
-  if (dots !== 3 || digits === 0 || octet > 255 || i < 7) return false;
-  v = v * 256 + octet;
+  const i = readQuad(spec, 0);
+  if (i < 0) return false;
+  const v = quad;
   if (i === n) {
     out[0] = v;
     out[1] = v;
@@ -83,13 +66,24 @@ function prefixMask(k: number): number {
 
 /** `a.b.c.d` from `from` to the end of `s` as a number, or -1 (the rules of model/address.ts parseV4). */
 function dottedQuad(s: string, from: number): number {
+  return readQuad(s, from) === s.length ? quad : -1;
+}
+
+/** The value of the last quad readQuad read. */
+let quad = 0;
+
+/**
+ * Reads `a.b.c.d` (octets of 1–3 digits, at most 255) starting at `from`: where it stops, with the
+ * value in `quad`, or -1 when no quad starts there.
+ */
+function readQuad(s: string, from: number): number {
   const n = s.length;
-  if (n - from < 7 || n - from > 15) return -1;
   let v = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = from; i < n; i++) {
+  let i = from;
+  for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       if (++digits > 3) return -1;
@@ -100,8 +94,9 @@ function dottedQuad(s: string, from: number): number {
       octet = 0;
       digits = 0;
       dots++;
-    } else return -1;
+    } else break;
   }
   if (dots !== 3 || digits === 0 || octet > 255) return -1;
-  return v * 256 + octet;
+  quad = v * 256 + octet;
+  return i;
 }
