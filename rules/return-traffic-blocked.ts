@@ -124,9 +124,9 @@ export const returnTrafficBlocked: LintRule = {
 const lostByNotrack = (q: Part): boolean => q.verdict === 'drop' && q.decidedBy.rule?.action.kind === 'notrack';
 
 const NOTRACK_FIX =
-  'This notrack runs before conntrack maps the replies back to the phones (prerouting below priority -100, ' +
-  'docs/semantics.md#nft-nat), where they are still addressed to the public address and port, so they are ' +
-  'never mapped back: narrow it so it does not match them.';
+  'This notrack runs before connection tracking maps the replies back to the phones (its chain comes before ' +
+  'the NAT reversal, docs/semantics.md#nft-nat), where they are still addressed to the public address and ' +
+  'port, so they are never mapped back: narrow it so it does not match them.';
 
 function dedupe(fs: Finding[]): Finding[] {
   const seen = new Set<string>();

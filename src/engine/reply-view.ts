@@ -6,10 +6,9 @@ import type { Part } from './evaluate.js';
 
 /**
  * A reply to a source-NATed connection as the stages before NAT reversal see it (Stage.beforeReplyNat,
- * docs/semantics.md#nft-nat). Conntrack maps a reply back to the original source only at the NAT
- * hook (nftables prerouting, NF_IP_PRI_NAT_DST = −100; nf_nat_inet_fn → nf_nat_packet with the
- * destination manipulation for the reply direction): earlier chains see it addressed to the address
- * and port the translation chose. Where that choice is one of several (masquerade on an interface
+ * docs/semantics.md#nft-nat). Connection tracking maps a reply back to the original source only at
+ * the NAT hook (where that is, per platform, is the parser's business: it flags the stages that run
+ * before it): earlier chains see it addressed to the address and port the translation chose. Where that choice is one of several (masquerade on an interface
  * with an unknown address, `random`, a port range) a rule that matches only part of the choices may
  * or may not match: the engine puts it in the part's `maybe`, never guesses.
  */
