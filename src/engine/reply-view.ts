@@ -8,9 +8,10 @@ import type { Part } from './evaluate.js';
  * A reply to a source-NATed connection as the stages before NAT reversal see it (Stage.beforeReplyNat,
  * docs/semantics.md#nft-nat). Connection tracking maps a reply back to the original source only at
  * the NAT hook (where that is, per platform, is the parser's business: it flags the stages that run
- * before it): earlier chains see it addressed to the address and port the translation chose. Where that choice is one of several (masquerade on an interface
- * with an unknown address, `random`, a port range) a rule that matches only part of the choices may
- * or may not match: the engine puts it in the part's `maybe`, never guesses.
+ * before it): earlier chains see it addressed to the address and port the translation chose. Where
+ * that choice is one of several (masquerade on an interface with an unknown address, `random`, a port
+ * range) a rule that matches only part of the choices may or may not match: the engine puts it in the
+ * part's `maybe`, never guesses.
  */
 
 export type ViewDim = 'dst' | 'dport';
