@@ -88,13 +88,12 @@ export function writeFormats(
   }
 }
 
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+function writeAll(fd: number, bytes: Buffer, length: number): void {
+  for (let off = 0; off < length;) off += writeSync(fd, bytes, off, length - off);
 }
 
-/** Pieces are gathered up to this many characters per write. */
-const WRITE_CHARS = 1 << 20;
+/** Bytes gathered per write. */
+const WRITE_BYTES = 1 << 20;
 
 /** `--format sarif:out/fwlint.sarif` creates out/, as CI steps expect; a file in the way is the write error. */
 function writeTo(dest: string, pieces: Iterable<string>): void {
@@ -107,15 +106,22 @@ function writeTo(dest: string, pieces: Iterable<string>): void {
     fd = openSync(dest, 'w');
   }
   try {
-    let buf = '';
+    // Each piece is encoded straight into one reused buffer: no joined string to flatten, no
+    // buffer allocated per write (both showed in profiles of 40 MB reports).
+    const buf = Buffer.allocUnsafe(WRITE_BYTES);
+    let used = 0;
     for (const p of pieces) {
-      buf += p;
-      if (buf.length >= WRITE_CHARS) {
-        writeAll(fd, buf);
-        buf = '';
+      // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+      if (used > 0 && used + 3 * p.length > WRITE_BYTES) {
+        writeAll(fd, buf, used);
+        used = 0;
       }
+      if (3 * p.length > WRITE_BYTES) {
+        const big = Buffer.from(p, 'utf8');
+        writeAll(fd, big, big.length);
+      } else used += buf.write(p, used, 'utf8');
     }
-    if (buf) writeAll(fd, buf);
+    if (used > 0) writeAll(fd, buf, used);
   } finally {
     closeSync(fd);
   }

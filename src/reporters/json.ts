@@ -309,16 +309,25 @@ export function* formatJsonChunks(report: Report): Generator<string> {
     const head = `  ${JSON.stringify(k)}: `;
     if (Array.isArray(v) && v.length > 0) {
       yield `${head}[\n`;
-      for (const [i, el] of v.entries()) yield `    ${indented(el, '    ')}${i < v.length - 1 ? ',' : ''}\n`;
+      for (const [i, el] of v.entries()) yield `${element(el)}${i < v.length - 1 ? ',' : ''}\n`;
       yield '  ]';
-    } else yield head + indented(v, '  ');
+    } else yield head + member(v);
     yield n < keys.length - 1 ? ',\n' : '\n';
   }
   yield '}\n';
 }
 
-/** JSON.stringify(v, null, 2) nested at `indent` (raw newlines only separate lines: strings escape theirs). */
-function indented(v: unknown, indent: string): string {
-  // Members that are undefined are left out before; inside arrays, JSON.stringify writes them as null.
-  return v === undefined ? 'null' : JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`);
+/*
+ * JSON.stringify(v, null, 2) as it reads inside the report: V8 indents while it writes, so each text
+ * is made once instead of written and then re-indented. Undefined becomes null, as inside an array.
+ */
+
+/** A top-level member's value: nested one level, first line not indented. */
+function member(v: unknown): string {
+  return JSON.stringify([v], null, 2).slice(4, -2);
+}
+
+/** An element of a top-level array: nested two levels, first line indented too. */
+function element(v: unknown): string {
+  return JSON.stringify([[v]], null, 2).slice(6, -6);
 }
