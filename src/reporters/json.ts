@@ -176,6 +176,11 @@ function cmp(a: string | number, b: string | number): number {
  * by name), line, column, rule id, then fingerprint. Does not modify the report.
  */
 export function sortFindings(report: Report): Finding[] {
+  return sortedWithFingerprints(report).map((k) => k.f);
+}
+
+/** sortFindings with each finding's fingerprint, computed once (the JSON report writes it). */
+function sortedWithFingerprints(report: Report): { f: Finding; fp: string }[] {
   const fileRank = new Map<string, number>();
   report.files.forEach((f, i) => {
     if (!fileRank.has(f.path)) fileRank.set(f.path, i);
@@ -191,10 +196,10 @@ export function sortFindings(report: Report): Finding[] {
       cmp(x.f.ruleId, y.f.ruleId) ||
       cmp(x.fp, y.fp),
   );
-  return keyed.map((k) => k.f);
+  return keyed;
 }
 
-function toJsonFinding(f: Finding): JsonFinding {
+function toJsonFinding(f: Finding, fp: string): JsonFinding {
   // Keys in a fixed order for readable, diffable output.
   return {
     ruleId: f.ruleId,
@@ -213,7 +218,7 @@ function toJsonFinding(f: Finding): JsonFinding {
     ...(f.source !== undefined ? { source: { section: f.source.section, quote: f.source.quote } } : {}),
     fromDefault: f.fromDefault === true,
     uncertain: f.uncertain === true,
-    fingerprint: fingerprint(f),
+    fingerprint: fp,
     suppressed: (f.suppressions?.length ?? 0) > 0,
     ...(f.suppressions?.length
       ? {
@@ -248,7 +253,7 @@ export function toJsonReport(report: Report): JsonReport {
       ...(f.sites ? { sites: f.sites } : {}),
       failed: f.failed === true,
     })),
-    findings: sortFindings(report).map(toJsonFinding),
+    findings: sortedWithFingerprints(report).map((k) => toJsonFinding(k.f, k.fp)),
     notifications: report.notifications.map((n) => ({
       level: n.level,
       message: n.message,
