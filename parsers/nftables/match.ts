@@ -3,7 +3,8 @@ import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef, type UncertainRef } from '../../src/model/policy.js';
 import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
-import { isPattern, type Ctx } from './context.js';
+import { isPattern } from './context.js';
+import type { ParseOptions } from '../types.js';
 import { condPos, elementsOf, type Cond, type Effect, type Elements } from './expand.js';
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
@@ -142,14 +143,16 @@ const ICMP4 = protoSet([1]);
 const ICMP6 = protoSet([58]);
 
 /** Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them. */
-const singles = new Map<number, IntervalSet<number>>();
+/** Per domain (255, 65535): small integer keys, where `max * 65536 + n` was a heap number per lookup. */
+const singles = new Map<number, Map<number, IntervalSet<number>>>();
 function single(max: number, n: number): IntervalSet<number> {
-  const key = max * 65536 + n;
-  let set = singles.get(key);
+  let byValue = singles.get(max);
+  if (!byValue) singles.set(max, (byValue = new Map<number, IntervalSet<number>>()));
+  let set = byValue.get(n);
   if (!set) {
-    set = IntervalSet.of(0, max, [[n, n]]);
-    if (singles.size > 4096) singles.clear();
-    singles.set(key, set);
+    set = IntervalSet.range(0, max, n, n);
+    if (byValue.size > 4096) byValue.clear();
+    byValue.set(n, set);
   }
   return set;
 }
@@ -170,10 +173,23 @@ function nameSet(names: readonly string[], negated: boolean): NameSet {
 
 type Values = Elements;
 
-export class CondInterpreter {
-  private readonly ctx: Ctx;
+/**
+ * What the interpreter reads besides the condition: the file's context (context.ts Ctx), or the text
+ * reader's preparer (prepare.ts), which converts a rule while it is read and gives up (throws) where
+ * the rest of the file decides: interface patterns, local addresses, notes.
+ */
+export interface InterpEnv {
+  readonly options: ParseOptions;
+  readonly doc: { readonly version?: string | undefined };
+  namesMatching(pattern: string): string[];
+  note(message: string): void;
+  localAddresses(): AddrSet;
+}
 
-  constructor(ctx: Ctx) {
+export class CondInterpreter {
+  private readonly ctx: InterpEnv;
+
+  constructor(ctx: InterpEnv) {
     this.ctx = ctx;
   }
 
