@@ -1,4 +1,13 @@
-import { ANY_ADDR, ANY_V4, ANY_V6, NO_ADDR, addrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  ADDR_MAX,
+  ADDR_MIN,
+  ANY_ADDR,
+  ANY_V4,
+  ANY_V6,
+  NO_ADDR,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef, type UncertainRef } from '../../src/model/policy.js';
@@ -272,17 +281,17 @@ export class CondInterpreter {
       return undefined;
     }
     // One build from all intervals: large sets stay linear (n log n), never a union per element.
-    const ranges: [bigint, bigint][] = [];
+    const bounds: bigint[] = [];
     let hosts = false;
     for (const x of v.values) {
       const r = addrValue(x);
-      if (r.set) for (const iv of r.set.intervals()) ranges.push(iv);
+      if (r.set) for (const b of r.set.bounds) bounds.push(b);
       else if (r.host) {
         hosts = true;
         mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
       } else return unsupported(`${printExpr(x)} is not an address`);
     }
-    let set = addrSet(ranges);
+    let set = IntervalSet.ofBounds(ADDR_MIN, ADDR_MAX, bounds);
     for (const d of v.dynamic)
       mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: condPos(c) });
     set = set.intersect(universe);
@@ -486,6 +495,16 @@ export class CondInterpreter {
 
 /** An address value: concrete set, or a hostname nft would resolve when loading the ruleset. */
 function addrValue(x: Expr): AddrValue {
+  if (typeof x === 'string') {
+    // Addresses written as words (`198.51.100.7`): one lookup by the text, no result object per rule.
+    let hit = addrStrings.get(x);
+    if (!hit) {
+      hit = addrValueOf(x);
+      if (addrStrings.size >= MEMO_LIMIT) addrStrings.clear();
+      addrStrings.set(x, hit);
+    }
+    return hit;
+  }
   if (typeof x !== 'object' || x === null) return addrValueOf(x);
   // Prefixes and ranges are objects the readers share (text-rules.ts wordValue): one lookup by identity
   // instead of printing `addr/len` and hashing the text in every rule.
@@ -503,6 +522,7 @@ interface AddrValue {
 }
 /** Weak: the memo keeps no value of a document alive once its model is built. */
 const addrValues = new WeakMap<object, AddrValue>();
+const addrStrings = new Map<string, AddrValue>();
 
 function addrValueOf(x: Expr): AddrValue {
   const text = addressText(x);
@@ -555,29 +575,29 @@ function numbers(
 ): IntervalSet<number> | string {
   if (v.missing.length) return `set ${v.missing.join(', ')} is not defined in this file`;
   if (v.dynamic.length) return `set ${v.dynamic.join(', ')} gets its elements at run time`;
-  const ranges: [number, number][] = [];
+  // Bounds lo0, hi0, lo1, hi1, …: no pair per value (IntervalSet.ofBounds).
+  const bounds: number[] = [];
   for (const x of v.values) {
     if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
       const a = typeof x.range[0] === 'string' || typeof x.range[0] === 'number' ? byName(x.range[0]) : undefined;
       const b = typeof x.range[1] === 'string' || typeof x.range[1] === 'number' ? byName(x.range[1]) : undefined;
       if (a === undefined || b === undefined || a > b || b > max)
         return `${printExpr(x)} is not a range fwlint understands`;
-      ranges.push([a, b]);
+      bounds.push(a, b);
       continue;
     }
     if (typeof x !== 'string' && typeof x !== 'number') return `${printExpr(x)} is not a value fwlint understands`;
     const n = byName(x);
     if (n === undefined || n < 0 || n > max) return `${printExpr(x)} is not a known value`;
-    ranges.push([n, n]);
+    bounds.push(n, n);
   }
-  const only = ranges.length === 1 ? ranges[0] : undefined;
-  const set = only && only[0] === only[1] ? single(max, only[0]) : IntervalSet.of(0, max, ranges);
-  if (op === '==' || op === 'in') return set;
-  if (op === '!=') return set.complement();
-  const [one] = ranges;
-  if (ranges.length !== 1 || !one || one[0] !== one[1])
-    return `an ordered comparison with ${String(ranges.length)} values is not modeled`;
-  const n = one[0];
+  const count = bounds.length / 2;
+  const [lo = 0, hi = 0] = bounds;
+  const one = count === 1 && lo === hi;
+  if (op === '==' || op === 'in') return one ? single(max, lo) : IntervalSet.ofBounds(0, max, bounds);
+  if (op === '!=') return (one ? single(max, lo) : IntervalSet.ofBounds(0, max, bounds)).complement();
+  if (!one) return `an ordered comparison with ${String(count)} values is not modeled`;
+  const n = lo;
   const r: [number, number] | undefined =
     op === '<' ? [0, n - 1] : op === '<=' ? [0, n] : op === '>' ? [n + 1, max] : op === '>=' ? [n, max] : undefined;
   if (!r) return `operator ${op} is not modeled`;
