@@ -172,6 +172,12 @@ const NO_NAMES: readonly string[] = Object.freeze([]);
 /** The facts of an alternative that names no interface and translates nothing (shared). */
 const NO_FACTS: IfaceFacts = Object.freeze({ seen: NO_NAMES, iif: NO_NAMES, oif: NO_NAMES });
 
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Whether an alternative lets its packets on (accept, jump, goto, source NAT): its networks are inferred. */
 function passes(f: Flat): boolean {
   return (
@@ -196,10 +202,12 @@ export function factsOf(f: Flat, t: NTable): IfaceFacts {
   if (named) sawNames(seen, f, t);
   const iif = named ? literalNames(f, 'iif', t) : NO_NAMES;
   const oif = named ? literalNames(f, 'oif', t) : NO_NAMES;
+  // Usually one name on one side: the lists that hold the same names share one array.
+  const seenList = seen.length ? seen : NO_NAMES;
   const out: { -readonly [K in keyof IfaceFacts]: IfaceFacts[K] } = {
-    seen: seen.length ? seen : NO_NAMES,
-    iif: iif.length ? iif : NO_NAMES,
-    oif: oif.length ? oif : NO_NAMES,
+    seen: seenList,
+    iif: iif.length ? (sameNames(iif, seenList) ? seenList : iif) : NO_NAMES,
+    oif: oif.length ? (sameNames(oif, seenList) ? seenList : oif) : NO_NAMES,
   };
   if (f.nat?.kind === 'dnat') out.dnatHost = hostConds(f, 'daddr', t);
   if (pass && iif.length === 1) out.srcNets = privateSources(f, 'saddr', t);

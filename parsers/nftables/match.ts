@@ -180,6 +180,19 @@ function nameSet(names: readonly string[], negated: boolean): NameSet {
   return set;
 }
 
+/** Connection-state sets by their states (`ct state new`, `!= established,related`): rules share one object. */
+const stateSets = new Map<string, NameSet>();
+function stateSet(states: readonly string[], negated: boolean): NameSet {
+  const key = `${negated ? '!' : '='}${states.join(',')}`;
+  let set = stateSets.get(key);
+  if (!set) {
+    set = negated ? NameSet.of(CONN_STATES.filter((s) => !states.includes(s))) : NameSet.of(states);
+    if (stateSets.size > 4096) stateSets.clear();
+    stateSets.set(key, set);
+  }
+  return set;
+}
+
 type Values = Elements;
 
 /**
@@ -427,7 +440,7 @@ export class CondInterpreter {
       const why = `the meaning of \`ct state != a,b\` depends on the nft release that loaded the ruleset (${release})`;
       mb.uncertain.push({ field: 'state', why, loc: condPos(c) });
     }
-    mb.names('state', pol === '==' ? NameSet.of(states) : NameSet.of(CONN_STATES.filter((s) => !states.includes(s))));
+    mb.names('state', stateSet(states, pol === '!='));
     return undefined;
   }
 

@@ -684,7 +684,15 @@ export class TextReader {
     const first = must(toks[0], 'the first token of a rule');
     const last = must(toks[toks.length - 1], 'the last token of a rule');
     const pos = tokPos(first, last);
-    const end: Token = { ...last, kind: 'eof', text: '', col: last.endCol, line: last.endLine };
+    const end: Token = {
+      kind: 'eof',
+      text: '',
+      file: last.file,
+      line: last.endLine,
+      col: last.endCol,
+      endLine: last.endLine,
+      endCol: last.endCol,
+    };
     const p = new RuleParser(toks, end, (rules, open) => this.anonChain(chain, rules, open));
     try {
       const stmts = p.statements();
