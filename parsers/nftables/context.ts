@@ -43,7 +43,7 @@ export class Ctx extends Diagnostics {
    */
   sawInterface(name: string, pos: Pos): void {
     if (!name) return;
-    const n = name.replace(/\\\*/g, '*');
+    const n = name.includes('\\') ? name.replace(/\\\*/g, '*') : name;
     if (!this.ifaceSeen.has(n)) this.ifaceSeen.set(n, pos);
   }
 

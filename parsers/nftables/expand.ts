@@ -85,6 +85,9 @@ export const NO_CONDS: readonly Cond[] = NONE;
 
 const MAX_ALTERNATIVES = 50_000;
 
+/** The one alternative of a statement that adds nothing (read-only: mergeInto reads it, never writes it). */
+const NOTHING: Delta[] = [Object.freeze({})];
+
 /** Statements that only observe or annotate (no effect on verdicts or on what later rules see). */
 /** `set`/`map`: a rule adds to or updates a set or map (`add @s { ip saddr }`); the packet is untouched. */
 const HARMLESS = new Set(['counter', 'log', 'last', 'ct expectation', 'secmark', 'reset', 'set', 'map', 'comment']);
@@ -251,8 +254,10 @@ export class Expander {
   }
 
   private options(stmt: Stmt, table: NTable, rule: NRule, at: number): Delta[] {
-    const pos = stmtPos(rule, at);
     const key = keyOf(stmt) ?? '';
+    // `counter`, `log`…: nothing to add, and no position to build.
+    if (HARMLESS.has(key)) return NOTHING;
+    const pos = stmtPos(rule, at);
     const body = stmt[key] as Expr;
     switch (key) {
       case 'accept':
@@ -349,7 +354,6 @@ export class Expander {
       case 'osf':
         return [{ effects: [{ pos, what: printStmt(stmt), why: effectWhy(key) }] }];
       default:
-        if (HARMLESS.has(key)) return [{}];
         return [
           {
             effects: [

@@ -12,6 +12,7 @@ import { buildNat } from './nat.js';
 import { buildChain, chainRef, type ChainInfo } from './rules.js';
 import { buildSessions, timeoutResolver } from './sessions.js';
 import { readText } from './text-parser.js';
+import { Preparer } from './prepare.js';
 import { assertText } from '../toolkit/binary.js';
 
 /**
@@ -136,7 +137,8 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
 export function parseNftables(text: string, file: string, options: ParseOptions = {}): Policy {
   assertText(text, file);
   const isJson = /^\s*[{[]/.test(text.replace(/^\uFEFF/, ''));
-  const doc = isJson ? readJson(text, file) : readText(text, file, options);
+  // Text rules are converted as they are read where nothing else in the file decides (prepare.ts).
+  const doc = isJson ? readJson(text, file) : readText(text, file, options, new Preparer(options));
   const policy = buildPolicy(doc, options);
   policy.inventory = readInventory(doc, isJson ? undefined : text);
   return policy;

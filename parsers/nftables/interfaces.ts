@@ -44,12 +44,12 @@ function ifaceKey(e: Expr): 'iif' | 'oif' | undefined {
 }
 
 /** Every interface name a condition of an alternative compares with, in order. */
-function sawNames(ctx: Ctx, f: Flat, t: NTable, pos: Pos): void {
+function sawNames(out: string[], f: Flat, t: NTable): void {
   for (const cond of f.conds) {
     if (!ifaceKey(cond.left)) continue;
     for (const v of elementsOf(cond.right, t).values) {
       const name = ifaceName(cond.left, v);
-      if (name !== undefined) ctx.sawInterface(name, pos);
+      if (name !== undefined) out.push(name);
     }
   }
 }
@@ -150,10 +150,75 @@ const LOOPBACK = parseAddressSpec('127.0.0.0/8') ?? NO_ADDR;
 
 export type FlatOf = (r: NRule, t: NTable) => Flat[];
 
+/**
+ * What interface inference reads of one alternative (buildInterfaces): the names its conditions
+ * compare with, the names it requires per side, and the addresses that pair with them. Computed
+ * from the conditions, so the text reader can keep it when it converts a rule early (prepare.ts).
+ */
+export interface IfaceFacts {
+  /** Every interface name a condition compares with, in order (sawNames). */
+  readonly seen: readonly string[];
+  /** Names the alternative requires (`==`/`in`) on input and output. */
+  readonly iif: readonly string[];
+  readonly oif: readonly string[];
+  /** dnat: the single public destination address it matches (the WAN's address). */
+  readonly dnatHost?: AddrSet | undefined;
+  /** Private networks behind the single input (source) or output (destination) interface of a passing rule. */
+  readonly srcNets?: AddrSet | undefined;
+  readonly dstNets?: AddrSet | undefined;
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+/** The facts of an alternative that names no interface and translates nothing (shared). */
+const NO_FACTS: IfaceFacts = Object.freeze({ seen: NO_NAMES, iif: NO_NAMES, oif: NO_NAMES });
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether an alternative lets its packets on (accept, jump, goto, source NAT): its networks are inferred. */
+function passes(f: Flat): boolean {
+  return (
+    f.verdict?.kind === 'accept' ||
+    f.verdict?.kind === 'jump' ||
+    f.verdict?.kind === 'goto' ||
+    (f.nat !== undefined && f.nat.kind !== 'dnat' && f.nat.kind !== 'redirect')
+  );
+}
+
+/** The interface facts of one alternative (while it has its conditions). */
+export function factsOf(f: Flat, t: NTable): IfaceFacts {
+  let named = false;
+  for (const c of f.conds)
+    if (ifaceKey(c.left)) {
+      named = true;
+      break;
+    }
+  const pass = passes(f);
+  if (!named && !f.nat && !pass) return NO_FACTS;
+  const seen: string[] = [];
+  if (named) sawNames(seen, f, t);
+  const iif = named ? literalNames(f, 'iif', t) : NO_NAMES;
+  const oif = named ? literalNames(f, 'oif', t) : NO_NAMES;
+  // Usually one name on one side: the lists that hold the same names share one array.
+  const seenList = seen.length ? seen : NO_NAMES;
+  const out: { -readonly [K in keyof IfaceFacts]: IfaceFacts[K] } = {
+    seen: seenList,
+    iif: iif.length ? (sameNames(iif, seenList) ? seenList : iif) : NO_NAMES,
+    oif: oif.length ? (sameNames(oif, seenList) ? seenList : oif) : NO_NAMES,
+  };
+  if (f.nat?.kind === 'dnat') out.dnatHost = hostConds(f, 'daddr', t);
+  if (pass && iif.length === 1) out.srcNets = privateSources(f, 'saddr', t);
+  if (pass && oif.length === 1) out.dstNets = privateSources(f, 'daddr', t);
+  return out;
+}
+
 /** The interface and address each side of a rule pairs (a network behind an interface). */
 const SIDES = [
-  ['iif', 'saddr'],
-  ['oif', 'daddr'],
+  ['iif', 'srcNets'],
+  ['oif', 'dstNets'],
 ] as const;
 
 /** The union of many sets, built once from all their intervals. */
@@ -187,11 +252,12 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
     for (const c of t.chains.values()) {
       if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
       for (const r of c.rules) {
-        for (const f of flatOf(r, t)) {
-          sawNames(ctx, f, t, r.pos);
+        const alts = r.pre ? r.pre.alts : flatOf(r, t).map((flat) => ({ flat, facts: factsOf(flat, t) }));
+        for (const { flat: f, facts } of alts) {
+          for (const n of facts.seen) ctx.sawInterface(n, r.pos);
           if (f.nat) {
             if (f.nat.kind === 'masquerade' || f.nat.kind === 'snat') {
-              const names = literalNames(f, 'oif', t);
+              const names = facts.oif;
               for (const n of names) if (!wanByNat.has(n)) wanByNat.set(n, r.pos);
               const [target] = f.nat.addrs;
               const a =
@@ -202,24 +268,19 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
               if (a && names.length === 1 && name !== undefined) addWanAddr(name, a, r.pos);
             }
             if (f.nat.kind === 'dnat') {
-              const names = literalNames(f, 'iif', t);
+              const names = facts.iif;
               for (const n of names) if (!wanByDnat.has(n)) wanByDnat.set(n, r.pos);
-              const a = hostConds(f, 'daddr', t);
+              const a = facts.dnatHost;
               const [name] = names;
               if (a && names.length === 1 && name !== undefined) addWanAddr(name, a, r.pos);
             }
           }
-          const passes =
-            f.verdict?.kind === 'accept' ||
-            f.verdict?.kind === 'jump' ||
-            f.verdict?.kind === 'goto' ||
-            (f.nat && f.nat.kind !== 'dnat' && f.nat.kind !== 'redirect');
-          if (!passes) continue;
+          if (!passes(f)) continue;
           for (const [dim, field] of SIDES) {
-            const names = literalNames(f, dim, t);
+            const names = facts[dim];
             const [name] = names;
             if (names.length !== 1 || name === undefined) continue;
-            const nets = privateSources(f, field, t);
+            const nets = facts[field];
             if (!nets) continue;
             const cur = networks.get(name);
             if (cur) {

@@ -1,6 +1,7 @@
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Unsupported } from '../../src/model/policy.js';
 import type { Flat } from './expand.js';
+import type { Prepared } from './prepare.js';
 
 /**
  * The intermediate form both readers produce: the ruleset as nft itself holds it (tables, chains,
@@ -85,6 +86,11 @@ export interface NRule {
   spans?: number[] | undefined;
   /** The rule's alternatives (expand.ts), from the first pass that asks until the model is built. */
   flats?: Flat[] | undefined;
+  /**
+   * Text reader: the rule converted as it was read (prepare.ts), when nothing of it depends on the rest
+   * of the file; its statements are then released (NO_STMTS) and the passes read this instead.
+   */
+  pre?: Prepared | undefined;
   /** The rule's own `comment "…"` (JSON: "comment"). */
   comment?: string;
   /** The `#` lines directly above the rule (text form only). */

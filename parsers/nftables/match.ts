@@ -1,9 +1,19 @@
-import { ANY_ADDR, ANY_V4, ANY_V6, NO_ADDR, addrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  ADDR_MAX,
+  ADDR_MIN,
+  ANY_ADDR,
+  ANY_V4,
+  ANY_V6,
+  NO_ADDR,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef, type UncertainRef } from '../../src/model/policy.js';
 import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
-import { isPattern, type Ctx } from './context.js';
+import { isPattern } from './context.js';
+import type { ParseOptions } from '../types.js';
 import { condPos, elementsOf, type Cond, type Effect, type Elements } from './expand.js';
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
@@ -142,14 +152,16 @@ const ICMP4 = protoSet([1]);
 const ICMP6 = protoSet([58]);
 
 /** Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them. */
-const singles = new Map<number, IntervalSet<number>>();
+/** Per domain (255, 65535): small integer keys, where `max * 65536 + n` was a heap number per lookup. */
+const singles = new Map<number, Map<number, IntervalSet<number>>>();
 function single(max: number, n: number): IntervalSet<number> {
-  const key = max * 65536 + n;
-  let set = singles.get(key);
+  let byValue = singles.get(max);
+  if (!byValue) singles.set(max, (byValue = new Map<number, IntervalSet<number>>()));
+  let set = byValue.get(n);
   if (!set) {
-    set = IntervalSet.of(0, max, [[n, n]]);
-    if (singles.size > 4096) singles.clear();
-    singles.set(key, set);
+    set = IntervalSet.range(0, max, n, n);
+    if (byValue.size > 4096) byValue.clear();
+    byValue.set(n, set);
   }
   return set;
 }
@@ -168,12 +180,38 @@ function nameSet(names: readonly string[], negated: boolean): NameSet {
   return set;
 }
 
+/** Connection-state sets by their states (`ct state new`, `!= established,related`): rules share one object. */
+const stateSets = new Map<string, NameSet>();
+function stateSet(states: readonly string[], negated: boolean): NameSet {
+  const key = `${negated ? '!' : '='}${states.join(',')}`;
+  let set = stateSets.get(key);
+  if (!set) {
+    set = negated ? NameSet.of(CONN_STATES.filter((s) => !states.includes(s))) : NameSet.of(states);
+    if (stateSets.size > 4096) stateSets.clear();
+    stateSets.set(key, set);
+  }
+  return set;
+}
+
 type Values = Elements;
 
-export class CondInterpreter {
-  private readonly ctx: Ctx;
+/**
+ * What the interpreter reads besides the condition: the file's context (context.ts Ctx), or the text
+ * reader's preparer (prepare.ts), which converts a rule while it is read and gives up (throws) where
+ * the rest of the file decides: interface patterns, local addresses, notes.
+ */
+export interface InterpEnv {
+  readonly options: ParseOptions;
+  readonly doc: { readonly version?: string | undefined };
+  namesMatching(pattern: string): string[];
+  note(message: string): void;
+  localAddresses(): AddrSet;
+}
 
-  constructor(ctx: Ctx) {
+export class CondInterpreter {
+  private readonly ctx: InterpEnv;
+
+  constructor(ctx: InterpEnv) {
     this.ctx = ctx;
   }
 
@@ -256,17 +294,17 @@ export class CondInterpreter {
       return undefined;
     }
     // One build from all intervals: large sets stay linear (n log n), never a union per element.
-    const ranges: [bigint, bigint][] = [];
+    const bounds: bigint[] = [];
     let hosts = false;
     for (const x of v.values) {
       const r = addrValue(x);
-      if (r.set) for (const iv of r.set.intervals()) ranges.push(iv);
+      if (r.set) for (const b of r.set.bounds) bounds.push(b);
       else if (r.host) {
         hosts = true;
         mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
       } else return unsupported(`${printExpr(x)} is not an address`);
     }
-    let set = addrSet(ranges);
+    let set = IntervalSet.ofBounds(ADDR_MIN, ADDR_MAX, bounds);
     for (const d of v.dynamic)
       mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: condPos(c) });
     set = set.intersect(universe);
@@ -402,7 +440,7 @@ export class CondInterpreter {
       const why = `the meaning of \`ct state != a,b\` depends on the nft release that loaded the ruleset (${release})`;
       mb.uncertain.push({ field: 'state', why, loc: condPos(c) });
     }
-    mb.names('state', pol === '==' ? NameSet.of(states) : NameSet.of(CONN_STATES.filter((s) => !states.includes(s))));
+    mb.names('state', stateSet(states, pol === '!='));
     return undefined;
   }
 
@@ -470,6 +508,16 @@ export class CondInterpreter {
 
 /** An address value: concrete set, or a hostname nft would resolve when loading the ruleset. */
 function addrValue(x: Expr): AddrValue {
+  if (typeof x === 'string') {
+    // Addresses written as words (`198.51.100.7`): one lookup by the text, no result object per rule.
+    let hit = addrStrings.get(x);
+    if (!hit) {
+      hit = addrValueOf(x);
+      if (addrStrings.size >= MEMO_LIMIT) addrStrings.clear();
+      addrStrings.set(x, hit);
+    }
+    return hit;
+  }
   if (typeof x !== 'object' || x === null) return addrValueOf(x);
   // Prefixes and ranges are objects the readers share (text-rules.ts wordValue): one lookup by identity
   // instead of printing `addr/len` and hashing the text in every rule.
@@ -487,6 +535,7 @@ interface AddrValue {
 }
 /** Weak: the memo keeps no value of a document alive once its model is built. */
 const addrValues = new WeakMap<object, AddrValue>();
+const addrStrings = new Map<string, AddrValue>();
 
 function addrValueOf(x: Expr): AddrValue {
   const text = addressText(x);
@@ -539,29 +588,29 @@ function numbers(
 ): IntervalSet<number> | string {
   if (v.missing.length) return `set ${v.missing.join(', ')} is not defined in this file`;
   if (v.dynamic.length) return `set ${v.dynamic.join(', ')} gets its elements at run time`;
-  const ranges: [number, number][] = [];
+  // Bounds lo0, hi0, lo1, hi1, …: no pair per value (IntervalSet.ofBounds).
+  const bounds: number[] = [];
   for (const x of v.values) {
     if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
       const a = typeof x.range[0] === 'string' || typeof x.range[0] === 'number' ? byName(x.range[0]) : undefined;
       const b = typeof x.range[1] === 'string' || typeof x.range[1] === 'number' ? byName(x.range[1]) : undefined;
       if (a === undefined || b === undefined || a > b || b > max)
         return `${printExpr(x)} is not a range fwlint understands`;
-      ranges.push([a, b]);
+      bounds.push(a, b);
       continue;
     }
     if (typeof x !== 'string' && typeof x !== 'number') return `${printExpr(x)} is not a value fwlint understands`;
     const n = byName(x);
     if (n === undefined || n < 0 || n > max) return `${printExpr(x)} is not a known value`;
-    ranges.push([n, n]);
+    bounds.push(n, n);
   }
-  const only = ranges.length === 1 ? ranges[0] : undefined;
-  const set = only && only[0] === only[1] ? single(max, only[0]) : IntervalSet.of(0, max, ranges);
-  if (op === '==' || op === 'in') return set;
-  if (op === '!=') return set.complement();
-  const [one] = ranges;
-  if (ranges.length !== 1 || !one || one[0] !== one[1])
-    return `an ordered comparison with ${String(ranges.length)} values is not modeled`;
-  const n = one[0];
+  const count = bounds.length / 2;
+  const [lo = 0, hi = 0] = bounds;
+  const one = count === 1 && lo === hi;
+  if (op === '==' || op === 'in') return one ? single(max, lo) : IntervalSet.ofBounds(0, max, bounds);
+  if (op === '!=') return (one ? single(max, lo) : IntervalSet.ofBounds(0, max, bounds)).complement();
+  if (!one) return `an ordered comparison with ${String(count)} values is not modeled`;
+  const n = lo;
   const r: [number, number] | undefined =
     op === '<' ? [0, n - 1] : op === '<=' ? [0, n] : op === '>' ? [n + 1, max] : op === '>=' ? [n, max] : undefined;
   if (!r) return `operator ${op} is not modeled`;

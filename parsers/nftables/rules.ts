@@ -1,10 +1,10 @@
 import type { Setting } from '../../src/model/location.js';
-import type { Action, Rule, Unsupported } from '../../src/model/policy.js';
+import type { Action, Match, Rule, Unsupported } from '../../src/model/policy.js';
 import { Hasher } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
-import { NO_CONDS, type Flat } from './expand.js';
+import { NO_CONDS, type Effect, type Flat } from './expand.js';
 import type { NChain, NRule, NTable, Pos, Stmt } from './ir.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
@@ -67,10 +67,12 @@ export function buildChain(
       report({ loc: nrule.unreadable.pos, what: nrule.unreadable.what, why: nrule.unreadable.why });
       continue;
     }
-    const text = printRule(nrule.stmts, nrule.comment);
+    // A rule the text reader already converted (prepare.ts) brings its text, hash and matches.
+    const pre = nrule.pre;
+    const text = pre ? pre.text : printRule(nrule.stmts, nrule.comment);
     // contentId('nft', ref, text) made unique (toolkit/ids.ts): the occurrence is counted per hash in a
     // typed-array table, not by a Map of 100k id strings; only this file gives ids the prefix `nft`.
-    const hash = hasher.reset().add(ref).add(text).value();
+    const hash = pre?.ref === ref ? pre.hash : ruleHash(hasher, ref, text);
     const id = hashId('nft', hash, ctx.hashOccurrence('nft', hash));
     const label = `rule "${excerpt(nrule.comment ?? text)}" in ${ref}`;
     // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
@@ -78,62 +80,122 @@ export function buildChain(
       nrule.remark !== undefined && nrule.comment !== undefined
         ? `${nrule.remark}\n${nrule.comment}`
         : (nrule.remark ?? nrule.comment);
-    for (const flat of flatOf(nrule, table)) {
-      const mb = new MatchBuilder();
-      let opaque = flat.opaque;
-      for (const c of flat.conds) {
-        const u = interp.apply(c, table, mb);
-        if (u) opaque = [...opaque, u];
+    const head: RuleHead = { id, loc: nrule.pos, label, text, comment };
+    if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
+    else
+      for (const flat of flatOf(nrule, table)) {
+        const { match, opaque } = matchOf(interp, flat, table);
+        // The conditions are in the model now: the entry keeps the alternative without them (less retained heap).
+        flat.conds = NO_CONDS;
+        addEntry(table, info, report, head, flat, match, opaque, timeoutOf);
       }
-      const action = actionOf(table, flat, info, report);
-      const dropping = action.kind === 'drop' || action.kind === 'reject';
-      // A rule that only counts, logs or marks decides nothing: what it matches cannot change a verdict.
-      const inert =
-        action.kind === 'continue' &&
-        !flat.nat &&
-        flat.helpers.length === 0 &&
-        flat.timeouts.length === 0 &&
-        flat.effects.length === 0;
-      // `ipsec in|out` (nft_xfrm) matches only packets with an IPsec secpath or xfrm route; the flows
-      // fwlint evaluates are plain traffic, which it never matches (docs/semantics.md#nft-syntax).
-      const ipsec = opaque.some((o) => /^ipsec (in|out)\b/.test(o.what));
-      for (const o of inert ? [] : opaque) {
-        report({
-          loc: o.pos,
-          what: o.what,
-          why: `${o.why}; ${dropping || ipsec ? neverHeld(dropping, ipsec) : PASS_APPROXIMATION}`,
-        });
-      }
-      if (opaque.length && (dropping || ipsec)) mb.never = true;
-      for (const e of flat.effects) report({ loc: e.pos, what: e.what, why: e.why });
-      const rule: Rule = { id, loc: nrule.pos, label, match: mb.toMatch(), action, text };
-      if (comment) rule.comment = comment;
-      // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
-      for (const x of flat.timeouts) {
-        const t = timeoutOf(table, x.name, x.pos);
-        if (t && !rule.udpTimeout) rule.udpTimeout = t;
-      }
-      // A SIP helper refreshes its connection with sip_timeout on every packet (sip_help_udp), after the
-      // protocol's own refresh: it wins over the timeout policy and the sysctl (docs/semantics.md#nft-helpers).
-      // nft_ct_helper_obj_eval attaches a helper only to flows of its protocol (udp unless it says otherwise).
-      const h = flat.helpers.map((x) => table.helpers.get(x.name)).find((x) => x !== undefined);
-      if (h?.helperType.toLowerCase() === 'sip' && (h.protocol ?? 'udp').toLowerCase() === 'udp')
-        rule.helperTimeout = {
-          value: SIP_HELPER_TIMEOUT,
-          source: 'default',
-          loc: h.pos,
-          reason: sipHelperTimeoutReason(h.name, label),
-        };
-      // The conditions are in the model now: the entry keeps the alternative without them (less retained heap).
-      flat.conds = NO_CONDS;
-      info.entries.push({ rule, flat });
-    }
     // Converted: the statements and alternatives of the rule are no longer read (index.ts buildPolicy).
     nrule.stmts = NO_STMTS;
     nrule.spans = undefined;
     nrule.flats = undefined;
+    nrule.pre = undefined;
   }
   return info;
+}
+
+/** contentId's hash of a rule: its chain and its canonical text. */
+export function ruleHash(hasher: Hasher, ref: string, text: string): number {
+  return hasher.reset().add(ref).add(text).value();
+}
+
+/** What every model rule of one nft rule shares. */
+interface RuleHead {
+  id: string;
+  loc: Pos;
+  label: string;
+  text: string;
+  comment: string | undefined;
+}
+
+/** Whether an alternative drops or rejects (its action, as actionOf gives it, without the chain's context). */
+function dropsOf(flat: Flat): boolean {
+  return !flat.nat && (flat.verdict?.kind === 'drop' || flat.verdict?.kind === 'reject');
+}
+
+/** `ipsec in|out` (nft_xfrm) among the conditions fwlint cannot evaluate. */
+function ipsecOf(opaque: readonly Effect[]): boolean {
+  return opaque.some((o) => /^ipsec (in|out)\b/.test(o.what));
+}
+
+/**
+ * The Match of one alternative and the conditions the model cannot express (the alternative's own
+ * and those the interpreter gives up on). Reads the table only for named sets.
+ */
+export function matchOf(
+  interp: CondInterpreter,
+  flat: Flat,
+  table: NTable,
+): { match: Match; opaque: readonly Effect[] } {
+  const mb = new MatchBuilder();
+  let opaque = flat.opaque;
+  for (const c of flat.conds) {
+    const u = interp.apply(c, table, mb);
+    if (u) opaque = [...opaque, u];
+  }
+  // `ipsec in|out` (nft_xfrm) matches only packets with an IPsec secpath or xfrm route; the flows
+  // fwlint evaluates are plain traffic, which it never matches (docs/semantics.md#nft-syntax).
+  if (opaque.length && (dropsOf(flat) || ipsecOf(opaque))) mb.never = true;
+  return { match: mb.toMatch(), opaque };
+}
+
+/**
+ * The model rule of one alternative: its action (jumps need the table's chains), the FWL900 reports
+ * of what it cannot express, timeouts and helpers; appended to the chain's entries.
+ */
+function addEntry(
+  table: NTable,
+  info: ChainInfo,
+  report: (u: Unsupported) => void,
+  head: RuleHead,
+  flat: Flat,
+  match: Match,
+  opaque: readonly Effect[],
+  timeoutOf: TimeoutResolver,
+): void {
+  const action = actionOf(table, flat, info, report);
+  const dropping = action.kind === 'drop' || action.kind === 'reject';
+  // A rule that only counts, logs or marks decides nothing: what it matches cannot change a verdict.
+  const inert =
+    action.kind === 'continue' &&
+    !flat.nat &&
+    flat.helpers.length === 0 &&
+    flat.timeouts.length === 0 &&
+    flat.effects.length === 0;
+  if (!inert && opaque.length) {
+    const ipsec = ipsecOf(opaque);
+    for (const o of opaque) {
+      report({
+        loc: o.pos,
+        what: o.what,
+        why: `${o.why}; ${dropping || ipsec ? neverHeld(dropping, ipsec) : PASS_APPROXIMATION}`,
+      });
+    }
+  }
+  for (const e of flat.effects) report({ loc: e.pos, what: e.what, why: e.why });
+  const rule: Rule = { id: head.id, loc: head.loc, label: head.label, match, action, text: head.text };
+  if (head.comment) rule.comment = head.comment;
+  // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
+  for (const x of flat.timeouts) {
+    const t = timeoutOf(table, x.name, x.pos);
+    if (t && !rule.udpTimeout) rule.udpTimeout = t;
+  }
+  // A SIP helper refreshes its connection with sip_timeout on every packet (sip_help_udp), after the
+  // protocol's own refresh: it wins over the timeout policy and the sysctl (docs/semantics.md#nft-helpers).
+  // nft_ct_helper_obj_eval attaches a helper only to flows of its protocol (udp unless it says otherwise).
+  const h = flat.helpers.map((x) => table.helpers.get(x.name)).find((x) => x !== undefined);
+  if (h?.helperType.toLowerCase() === 'sip' && (h.protocol ?? 'udp').toLowerCase() === 'udp')
+    rule.helperTimeout = {
+      value: SIP_HELPER_TIMEOUT,
+      source: 'default',
+      loc: h.pos,
+      reason: sipHelperTimeoutReason(h.name, head.label),
+    };
+  info.entries.push({ rule, flat });
 }
 
 /** The statements of a converted rule: one shared empty list (nothing adds to it). */

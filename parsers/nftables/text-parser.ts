@@ -18,6 +18,8 @@ import {
 } from './ir.js';
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
+import type { Preparer } from './prepare.js';
+import { chainRef } from './rules.js';
 import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
 import { parseDuration } from './values.js';
 
@@ -152,6 +154,12 @@ function syntax(tok: Token, expecting?: string): never {
 
 const GLOB = /[*?[]/;
 
+/** Whether a rule's tokens name a set or map (`@s`, or a string nft would read as one). */
+function namesSet(toks: readonly Token[]): boolean {
+  for (const t of toks) if (t.kind === 'ref' || (t.kind === 'string' && t.text.startsWith('@'))) return true;
+  return false;
+}
+
 export class TextReader {
   private readonly s: Stream;
   private readonly doc: NDocument;
@@ -163,7 +171,11 @@ export class TextReader {
   private anonChains = 0;
   private anonDepth = 0;
 
-  constructor(text: string, file: string, options: ParseOptions = {}) {
+  /** Converts rules as they are read (prepare.ts); without it the document keeps every statement. */
+  private readonly prep: Preparer | undefined;
+
+  constructor(text: string, file: string, options: ParseOptions = {}, prep?: Preparer) {
+    this.prep = prep;
     const lexer = new Lexer(text, file);
     this.lexers.set(file, lexer);
     this.s = new Stream(lexer);
@@ -625,6 +637,18 @@ export class TextReader {
     chain.base = spec;
   }
 
+  /** The last chain a rule was read in: its table and model name (rules come chain by chain). */
+  private place: { chain: NChain; table: NTable; ref: string } | undefined;
+
+  /** The table and model name (`inet fw forward`) of `chain`, for rules converted as they are read. */
+  private chainPlace(chain: NChain): { table: NTable; ref: string } | undefined {
+    if (this.place?.chain === chain) return this.place;
+    const table = this.tables.get(tableKey(chain.family, chain.table));
+    if (!table) return undefined;
+    this.place = { chain, table, ref: chainRef(chain.family, chain.table, chain.name) };
+    return this.place;
+  }
+
   /** `#` lines directly above `line` (no blank line between), in order. */
   private commentAbove(file: string, line: number): string | undefined {
     const lines = this.lexers.get(file)?.commentLines;
@@ -660,7 +684,15 @@ export class TextReader {
     const first = must(toks[0], 'the first token of a rule');
     const last = must(toks[toks.length - 1], 'the last token of a rule');
     const pos = tokPos(first, last);
-    const end: Token = { ...last, kind: 'eof', text: '', col: last.endCol, line: last.endLine };
+    const end: Token = {
+      kind: 'eof',
+      text: '',
+      file: last.file,
+      line: last.endLine,
+      col: last.endCol,
+      endLine: last.endLine,
+      endCol: last.endCol,
+    };
     const p = new RuleParser(toks, end, (rules, open) => this.anonChain(chain, rules, open));
     try {
       const stmts = p.statements();
@@ -668,6 +700,10 @@ export class TextReader {
       if (p.comment !== undefined) rule.comment = p.comment;
       const above = this.commentAbove(first.file, first.line);
       if (above !== undefined) rule.remark = above;
+      if (this.prep) {
+        const where = this.chainPlace(chain);
+        if (where) this.prep.prepare(rule, where.table, where.ref, namesSet(toks));
+      }
       return rule;
     } catch (e) {
       if (!(e instanceof Unreadable)) throw e;
@@ -971,9 +1007,13 @@ export class TextReader {
   }
 }
 
-export function readText(text: string, file: string, options: ParseOptions = {}): NDocument {
+/**
+ * The document of a text ruleset. With `prep`, rules that depend on nothing else in the file arrive
+ * converted (NRule.pre) and without their statements: for buildPolicy, not for readers of the statements.
+ */
+export function readText(text: string, file: string, options: ParseOptions = {}, prep?: Preparer): NDocument {
   try {
-    return new TextReader(text, file, options).read();
+    return new TextReader(text, file, options, prep).read();
   } catch (e) {
     // Valid syntax fwlint cannot interpret is caught where it is met; should one escape, it is still
     // a one-line error at its place, never an internal error.

@@ -188,8 +188,12 @@ const SHAPED = new Memo<Expr>();
 
 /** A bare word as a JSON value: numbers, prefixes and ranges get their JSON shape, everything else stays a string. */
 export function wordValue(w: string): Expr {
-  if (NUM.test(w)) return w.length > 15 ? w : Number(w);
-  if (HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
+  // Numbers and 0x… start with a digit: other words (names, most of them) skip both tests.
+  const c = w.charCodeAt(0);
+  if (c >= 48 && c <= 57) {
+    if (NUM.test(w)) return w.length > 15 ? w : Number(w);
+    if (HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
+  }
   if (!w.includes('/') && !w.includes('-', 1)) return w;
   return SHAPED.get(w) ?? SHAPED.set(w, keepPrinted(shapedValue(w)));
 }

@@ -64,7 +64,29 @@ export class Hasher {
   }
 }
 
-/** `prefix-` and the 48-bit hash as 12 hex digits. */
+const HEX = '0123456789abcdef';
+const hexDigit = (v: number, shift: number): number => HEX.charCodeAt((v >>> shift) & 15);
+
+/**
+ * `prefix-` and the 48-bit hash as 12 hex digits. The digits come from two 32-bit integers: a double's
+ * `toString(16)` takes V8's slow radix conversion (about 2 µs per id at 100k rules).
+ */
 export function hashText(prefix: string, hash: number): string {
-  return flat([prefix, '-', hash.toString(16).padStart(12, '0')]);
+  const hi = Math.floor(hash / 0x100000000);
+  const lo = hash >>> 0;
+  const digits = String.fromCharCode(
+    hexDigit(hi, 12),
+    hexDigit(hi, 8),
+    hexDigit(hi, 4),
+    hexDigit(hi, 0),
+    hexDigit(lo, 28),
+    hexDigit(lo, 24),
+    hexDigit(lo, 20),
+    hexDigit(lo, 16),
+    hexDigit(lo, 12),
+    hexDigit(lo, 8),
+    hexDigit(lo, 4),
+    hexDigit(lo, 0),
+  );
+  return flat([prefix, '-', digits]);
 }

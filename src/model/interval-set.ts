@@ -68,19 +68,29 @@ export class IntervalSet<T extends Num> {
       if (flat.length > 0 && l < at(flat, flat.length - 2)) sorted = false;
       flat.push(l, h);
     }
-    if (!sorted) {
-      const idx = Array.from({ length: flat.length / 2 }, (_, i) => 2 * i);
-      idx.sort((x, y) => {
-        const a = at(flat, x);
-        const b = at(flat, y);
-        return a < b ? -1 : a > b ? 1 : 0;
-      });
-      const copy = flat.slice();
-      for (const [i, k] of idx.entries()) {
-        flat[2 * i] = at(copy, k);
-        flat[2 * i + 1] = at(copy, k + 1);
-      }
+    if (!sorted) sortPairs(flat);
+    return IntervalSet.fromSorted(min, max, flat);
+  }
+
+  /**
+   * `of` from a flat list lo0, hi0, lo1, hi1, … in any order, without a pair object per interval
+   * (parsers collect the bounds of many small sets). The list is reused (clamped and sorted in place).
+   */
+  static ofBounds<T extends Num>(min: T, max: T, flat: T[]): IntervalSet<T> {
+    let n = 0;
+    let sorted = true;
+    for (let i = 0; i < flat.length; i += 2) {
+      const lo = at(flat, i);
+      const hi = at(flat, i + 1);
+      const l = lo < min ? min : lo;
+      const h = hi > max ? max : hi;
+      if (l > h) continue;
+      if (n > 0 && l < at(flat, n - 2)) sorted = false;
+      flat[n++] = l;
+      flat[n++] = h;
     }
+    flat.length = n;
+    if (!sorted) sortPairs(flat);
     return IntervalSet.fromSorted(min, max, flat);
   }
 
@@ -620,6 +630,36 @@ function gallop<T extends Num>(b: readonly T[], from: number, v: T, side: 0 | 1)
     else hi = mid;
   }
   return hi;
+}
+
+/** Orders a flat list of intervals by their lower bounds, in place (stable). */
+function sortPairs(flat: Num[]): void {
+  if (flat.length <= 32) {
+    // Small lists (a rule's anonymous set): insertion sort, no index array or comparator calls.
+    for (let i = 2; i < flat.length; i += 2) {
+      const lo = at(flat, i);
+      const hi = at(flat, i + 1);
+      let j = i;
+      for (; j > 0 && at(flat, j - 2) > lo; j -= 2) {
+        flat[j] = at(flat, j - 2);
+        flat[j + 1] = at(flat, j - 1);
+      }
+      flat[j] = lo;
+      flat[j + 1] = hi;
+    }
+    return;
+  }
+  const idx = Array.from({ length: flat.length / 2 }, (_, i) => 2 * i);
+  idx.sort((x, y) => {
+    const a = at(flat, x);
+    const b = at(flat, y);
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  const copy = flat.slice();
+  for (const [i, k] of idx.entries()) {
+    flat[2 * i] = at(copy, k);
+    flat[2 * i + 1] = at(copy, k + 1);
+  }
 }
 
 /**

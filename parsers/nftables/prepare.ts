@@ -1,0 +1,105 @@
+import type { AddrSet } from '../../src/model/address.js';
+import type { Match } from '../../src/model/policy.js';
+import { Hasher } from '../toolkit/hash.js';
+import type { ParseOptions } from '../types.js';
+import { isPattern } from './context.js';
+import { Expander, NO_CONDS, type Effect, type Flat } from './expand.js';
+import { factsOf, type IfaceFacts } from './interfaces.js';
+import type { NRule, NTable } from './ir.js';
+import { CondInterpreter, type InterpEnv } from './match.js';
+import { printRule } from './print.js';
+import { matchOf, ruleHash } from './rules.js';
+
+/**
+ * Rules converted while the text is read. A large ruleset read whole into the intermediate form and
+ * converted afterwards keeps every statement alive until the end: V8's young generation copies all
+ * of it, then the old generation holds it next to the model. Most rules depend on nothing but
+ * themselves, so the reader converts each one as soon as it is parsed (text, hash, alternatives,
+ * matches, what interface inference reads) and drops its statements while they are young garbage.
+ *
+ * What the rest of the file decides is left to the passes in index.ts, which read the converted parts
+ * and do the rest in file order as before: the rule's id (occurrences of its hash), its action (a jump
+ * needs the target chain), FWL900 reports, timeouts, helpers and notes. A rule is left as read (and
+ * converted by those passes, exactly as before) when any part of it does depend on the file: a named
+ * set or map (`@s`: elements and `flags dynamic` can come later in the file), an interface pattern
+ * (`eth*` matches the names the whole file uses), `fib` (the local addresses), or anything that would
+ * write a note.
+ */
+
+export interface PreparedAlt {
+  /** The alternative without its conditions (NO_CONDS), as the model's entries keep it. */
+  readonly flat: Flat;
+  readonly match: Match;
+  /** Conditions the model cannot express: the alternative's own and the interpreter's. */
+  readonly opaque: readonly Effect[];
+  readonly facts: IfaceFacts;
+}
+
+export interface Prepared {
+  /** The chain the rule was read in (`inet fw forward`): the hash includes it. */
+  readonly ref: string;
+  /** printRule's canonical text. */
+  readonly text: string;
+  /** contentId's hash of ref and text (rules.ts ruleHash). */
+  readonly hash: number;
+  readonly alts: readonly PreparedAlt[];
+}
+
+/** Thrown by the preparer's environment where the rest of the file decides: the rule is left as read. */
+class Deferred extends Error {}
+const DEFER = new Deferred('depends on the rest of the file');
+
+/** The statements of a prepared rule: one shared empty list. */
+const NO_STMTS: NRule['stmts'] = [];
+
+export class Preparer implements InterpEnv {
+  readonly options: ParseOptions;
+  /** Text rulesets record no nft version (only `nft -j` output does). */
+  readonly doc: { readonly version?: string } = {};
+  private readonly expander = new Expander();
+  private readonly interp = new CondInterpreter(this);
+  private readonly hasher = new Hasher();
+
+  constructor(options: ParseOptions) {
+    this.options = options;
+  }
+
+  namesMatching(pattern: string): string[] {
+    if (isPattern(pattern)) throw DEFER;
+    return [pattern.replace(/\\\*/g, '*')];
+  }
+
+  note(): void {
+    throw DEFER;
+  }
+
+  localAddresses(): AddrSet {
+    throw DEFER;
+  }
+
+  /**
+   * Converts `rule` of chain `ref` in `table` when nothing of it depends on the rest of the file, and
+   * releases its statements; otherwise leaves it untouched. `refs`: the rule names a set or map (`@s`).
+   */
+  prepare(rule: NRule, table: NTable, ref: string, refs: boolean): void {
+    if (refs || rule.unreadable) return;
+    let alts: PreparedAlt[];
+    let text: string;
+    try {
+      text = printRule(rule.stmts, rule.comment);
+      const flats = this.expander.expand(rule, table);
+      alts = flats.map((flat) => {
+        const facts = factsOf(flat, table);
+        const { match, opaque } = matchOf(this.interp, flat, table);
+        return { flat, match, opaque, facts };
+      });
+    } catch {
+      // Deferred, or anything else: the passes convert the rule as before (and report what fails there).
+      return;
+    }
+    for (const a of alts) a.flat.conds = NO_CONDS;
+    rule.pre = { ref, text, hash: ruleHash(this.hasher, ref, text), alts };
+    rule.stmts = NO_STMTS;
+    rule.spans = undefined;
+  }
+}
