@@ -79,6 +79,8 @@ interface Env {
   wan: readonly string[];
   /** TraceOptions.dnatOnly. */
   dnatOnly: boolean;
+  /** TraceOptions.dnatStop. */
+  dnatStop?: boolean;
   /** Per stage: a chain's results per entry box, computed once from a blank piece (repeated jumps are linear). */
   memo: Map<string, Map<Chain, { box: Box; results: Result[] }[]>>;
   done: Part[];
@@ -113,6 +115,12 @@ export interface TraceOptions {
    * parts tracePath returns without this option that have a DNAT translation, in the same order.
    */
   dnatOnly?: boolean;
+  /**
+   * With dnatOnly: the translated pieces are returned as they leave the last DNAT stage of their path
+   * (verdict accept, `out` the translated packet), not traced through the stages after it. Those
+   * stages only split a piece further, so the parts dnatOnly returns make up exactly these pieces.
+   */
+  dnatStop?: boolean;
   /** WAN interface names for routing after destination NAT (default: interfaces with role wan). */
   wan?: readonly string[];
   /**
@@ -150,6 +158,7 @@ export function tracePath(policy: Policy, flow: Box, opts: TraceOptions = {}): P
     ifaces: policy.interfaces,
     wan: opts.wan ?? wanNames(policy.interfaces),
     dnatOnly: opts.dnatOnly === true,
+    dnatStop: opts.dnatOnly === true && opts.dnatStop === true,
     memo: new Map(),
     done: [],
   };
@@ -228,6 +237,8 @@ function runStages(env: Env, path: PathName, from: number, start: Piece[]): void
   for (let i = from; i < stages.length; i++) {
     const stage = at(stages, i);
     if (pieces.length === 0) break;
+    // dnatStop: no destination NAT left on this path, so nothing translates any more.
+    if (env.dnatStop && !stages.slice(i).some((st) => st.kind === 'dnat')) break;
     const kind = stage.kind ?? 'filter';
     if (cover) cover.at = undefined;
     if (kind === 'dnat' || kind === 'snat') {

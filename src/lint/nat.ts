@@ -231,6 +231,54 @@ const fwdCache = new WeakMap<Policy, Map<string, { part: Part; dnat: DnatTransla
 export function arrivingDestinations(ctx: Pick<RuleContext, 'policy' | 'wan'>): AddrSet {
   const acc = wanAddresses(ctx.policy, ctx.wan);
   let nated = NO_ADDR;
-  for (const { part } of portForwarded(ctx)) nated = nated.union(part.box.dst);
+  for (const part of forwardHeads(ctx)) nated = nated.union(part.box.dst);
   return acc.union(nated.intersect(INTERNET.union(acc)));
+}
+
+/**
+ * New connections from the Internet to the WAN as destination NAT leaves them (tracePath dnatStop):
+ * portForwarded's parts, each before the later stages split it, so the union of the parts' boxes (and of
+ * their translated packets) per translation is the same and costs no walk of the filter.
+ */
+function forwardHeads(ctx: Pick<RuleContext, 'policy' | 'wan'>): Part[] {
+  const key = ctx.wan.join(',');
+  let byKey = headCache.get(ctx.policy);
+  if (!byKey) headCache.set(ctx.policy, (byKey = new Map<string, Part[]>()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const iif = ctx.wan.length ? NameSet.of(ctx.wan) : NameSet.ANY;
+  const flow = box({ src: INTERNET, dst: ANY_ADDR, iif, state: NameSet.of(['new']) });
+  const parts = tracePath(ctx.policy, flow, { wan: ctx.wan, dnatOnly: true, dnatStop: true });
+  byKey.set(key, parts);
+  return parts;
+}
+
+const headCache = new WeakMap<Policy, Map<string, Part[]>>();
+
+/**
+ * The destination NAT rules that forward new connections from the Internet to `nets`, in the order
+ * portForwarded's parts first show them, each with the union of the translated destinations of its
+ * parts that reach `nets`. When at most one rule does, and its parts' destinations lie inside `nets` or
+ * the rule names its address, the pieces destination NAT leaves give the same (forwardHeads).
+ */
+export function forwardsTo(
+  ctx: Pick<RuleContext, 'policy' | 'wan'>,
+  nets: AddrSet,
+): { d: DnatTranslation; to: AddrSet }[] {
+  const heads: { d: DnatTranslation; dst: AddrSet }[] = [];
+  for (const part of forwardHeads(ctx)) {
+    const d = dnatOf(part);
+    if (d && part.out.dst.overlaps(nets)) heads.push({ d, dst: part.out.dst });
+  }
+  const [first] = heads;
+  if (!first) return [];
+  const one = heads.every(
+    ({ d, dst }) => d.rule.id === first.d.rule.id && (d.target.addr !== undefined || dst.isSubsetOf(nets)),
+  );
+  if (one) return [{ d: first.d, to: heads.reduce((acc, h) => acc.union(h.dst), NO_ADDR) }];
+  const reaching = portForwarded(ctx).filter(({ part }) => part.out.dst.overlaps(nets));
+  return byForward(reaching, (f) => f.dnat).map(({ d, items }) => ({
+    d,
+    to: items.reduce((acc, f) => acc.union(f.part.out.dst), NO_ADDR),
+  }));
 }
