@@ -68,6 +68,16 @@ export function byDecider(parts: Part[]): Part[][] {
 
 /** "udp 10000-65000 from VOICE (10.20.0.0/24) to 185.72.208.0/22" */
 export function describeFlow(f: BuiltFlow, remoteLabel?: string): string {
+  if (remoteLabel !== undefined) return flowText(f, remoteLabel);
+  // FWL001 names the flow once per accepting rule: written once per flow.
+  let text = described.get(f);
+  if (text === undefined) described.set(f, (text = flowText(f)));
+  return text;
+}
+
+const described = new WeakMap<BuiltFlow, string>();
+
+function flowText(f: BuiltFlow, remoteLabel?: string): string {
   const b = f.box;
   const ports = b.dport.isFull ? '' : ` ${formatPortSet(b.dport)}`;
   const inbound = b.oif.has(f.from.iface) && !b.iif.has(f.from.iface);
