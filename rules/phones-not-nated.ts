@@ -62,8 +62,8 @@ export const phonesNotNated: LintRule = {
           }
           const k = part.untracked ? 'untracked' : (part.rule?.id ?? '');
           const g = groups.get(k);
-          if (g) g.src = g.src.union(part.box.src);
-          else groups.set(k, { rule: part.rule, src: part.box.src, untracked: part.untracked });
+          if (g) g.src = g.src.union(part.src);
+          else groups.set(k, { rule: part.rule, src: part.src, untracked: part.untracked });
         }
         for (const { rule, src, untracked } of groups.values()) {
           const cause = untracked

@@ -1,7 +1,6 @@
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
-import { byForward, portForwarded } from '../src/lint/nat.js';
-import { unionOf } from '../src/engine/box.js';
+import { forwardsTo } from '../src/lint/nat.js';
 import { unionNetworks } from '../src/lint/topology.js';
 import { formatAddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
@@ -41,16 +40,10 @@ export const portForwardToPhone: LintRule = {
     if (phoneNets.isEmpty) return out;
     for (const req of settingsOf(ctx, 'no-port-forward-to-phones')) {
       // Every destination NAT the path applies to new connections from the Internet on the WAN.
-      const forwards = byForward(
-        portForwarded(ctx).filter(({ part }) => part.out.dst.overlaps(phoneNets)),
-        (f) => f.dnat,
-      );
-      for (const { d, items } of forwards) {
-        const boxes = items.map((f) => f.part.out);
+      for (const { d, to } of forwardsTo(ctx, phoneNets)) {
         const m = d.rule.match;
         const proto = m.proto ? formatProtoSet(m.proto) : 'all protocols';
         const ports = m.dport && !m.dport.isFull ? ` port ${formatPortSet(m.dport)}` : '';
-        const to = unionOf(boxes, 'dst');
         out.push(
           finding(this.meta, ctx, {
             level: req.severity,

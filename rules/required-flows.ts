@@ -1,5 +1,6 @@
 import { describeParts, type Box } from '../src/engine/box.js';
 import { tracePath, type Part } from '../src/engine/evaluate.js';
+import { sameBox } from '../src/engine/piece.js';
 import { formatAddrSet } from '../src/model/address.js';
 import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
 import type { FlowRequirement } from '../src/model/profile.js';
@@ -26,6 +27,16 @@ export function evaluatedFlows(ctx: RuleContext): EvaluatedFlow[] {
   let out = cache.get(ctx);
   if (out) return out;
   out = [];
+  // Requirements often share a flow (the same port to the same networks, hostnames that all stand for
+  // the Internet): the path of an identical flow class is traced once, and its parts shared (read-only).
+  const traced: { box: Box; parts: Part[] }[] = [];
+  const partsOf = (b: Box): Part[] => {
+    const hit = traced.find((t) => sameBox(t.box, b));
+    if (hit) return hit.parts;
+    const parts = tracePath(ctx.policy, b, { path: 'forward', wan: ctx.wan });
+    traced.push({ box: b, parts });
+    return parts;
+  };
   for (const req of ctx.profile.flows) {
     if (!inScope(req, ctx)) continue;
     const concrete = addressesOf(ctx.profile, req.remote, ctx);
@@ -37,8 +48,7 @@ export function evaluatedFlows(ctx: RuleContext): EvaluatedFlow[] {
     const hostnamesOnly = concrete.isEmpty && (req.remote.hostnames?.length ?? 0) > 0;
     if (concrete.isEmpty && !hostnamesOnly) continue; // e.g. a PBX flow without --pbx: noted by the runner
     const remote = hostnamesOnly ? addressesOf(ctx.profile, { any: true }, ctx) : concrete;
-    for (const flow of buildFlows(req, remote, ctx))
-      out.push({ req, flow, parts: tracePath(ctx.policy, flow.box, { path: 'forward', wan: ctx.wan }), hostnamesOnly });
+    for (const flow of buildFlows(req, remote, ctx)) out.push({ req, flow, parts: partsOf(flow.box), hostnamesOnly });
   }
   cache.set(ctx, out);
   return out;
@@ -58,6 +68,16 @@ export function byDecider(parts: Part[]): Part[][] {
 
 /** "udp 10000-65000 from VOICE (10.20.0.0/24) to 185.72.208.0/22" */
 export function describeFlow(f: BuiltFlow, remoteLabel?: string): string {
+  if (remoteLabel !== undefined) return flowText(f, remoteLabel);
+  // FWL001 names the flow once per accepting rule: written once per flow.
+  let text = described.get(f);
+  if (text === undefined) described.set(f, (text = flowText(f)));
+  return text;
+}
+
+const described = new WeakMap<BuiltFlow, string>();
+
+function flowText(f: BuiltFlow, remoteLabel?: string): string {
   const b = f.box;
   const ports = b.dport.isFull ? '' : ` ${formatPortSet(b.dport)}`;
   const inbound = b.oif.has(f.from.iface) && !b.iif.has(f.from.iface);

@@ -1,3 +1,4 @@
+import { NO_ADDR, type AddrSet } from '../model/address.js';
 import { intersect, isEmptyBox, overlaps, subtract, subtractKnown, type Box } from '../model/box.js';
 import type { Setting } from '../model/location.js';
 import { NameSet } from '../model/name-set.js';
@@ -78,11 +79,27 @@ interface Env {
   wan: readonly string[];
   /** TraceOptions.dnatOnly. */
   dnatOnly: boolean;
+  /** TraceOptions.dnatStop. */
+  dnatStop?: boolean;
   /** Per stage: a chain's results per entry box, computed once from a blank piece (repeated jumps are linear). */
   memo: Map<string, Map<Chain, { box: Box; results: Result[] }[]>>;
   done: Part[];
   /** The flow is a reply to a source-NATed connection: how stages before NAT reversal see it. */
   view?: ReplyView;
+  /** TraceOptions.cover: the source addresses accepted so far, and the base chain being walked. */
+  cover?: Cover;
+}
+
+/** Where a filter stage's base chain is walked: an accept there goes on along the path at once (cover mode). */
+interface CoverAt {
+  path: PathName;
+  stage: number;
+  chain: number;
+}
+
+interface Cover {
+  acc: AddrSet;
+  at?: CoverAt;
 }
 
 const NEW = NameSet.of(['new']);
@@ -98,6 +115,12 @@ export interface TraceOptions {
    * parts tracePath returns without this option that have a DNAT translation, in the same order.
    */
   dnatOnly?: boolean;
+  /**
+   * With dnatOnly: the translated pieces are returned as they leave the last DNAT stage of their path
+   * (verdict accept, `out` the translated packet), not traced through the stages after it. Those
+   * stages only split a piece further, so the parts dnatOnly returns make up exactly these pieces.
+   */
+  dnatStop?: boolean;
   /** WAN interface names for routing after destination NAT (default: interfaces with role wan). */
   wan?: readonly string[];
   /**
@@ -112,6 +135,15 @@ export interface TraceOptions {
    * instead of every choice the rule allows (masquerade `random`, port ranges): exact for that packet.
    */
   chosen?: ChosenTranslation;
+  /**
+   * Only the union of the accepted parts' original source addresses is wanted (outbound NAT when every
+   * packet of the flow gets the same source NAT): a part a filter chain accepts goes on along the path
+   * at once, and a piece whose source addresses the accepted parts already cover is not traced further.
+   * The result: accepted parts, in no particular order, whose `box.src` union is that of the parts
+   * tracePath returns without this option; each is (part of) one of those, but a part accepted inside a
+   * called chain starts its box and trail at that chain. Drops are not all reported.
+   */
+  cover?: boolean;
 }
 
 /**
@@ -126,11 +158,13 @@ export function tracePath(policy: Policy, flow: Box, opts: TraceOptions = {}): P
     ifaces: policy.interfaces,
     wan: opts.wan ?? wanNames(policy.interfaces),
     dnatOnly: opts.dnatOnly === true,
+    dnatStop: opts.dnatOnly === true && opts.dnatStop === true,
     memo: new Map(),
     done: [],
   };
   const view = opts.replyTo ? replyView(opts.replyTo, opts.chosen) : undefined;
   if (view) env.view = view;
+  else if (opts.cover) env.cover = { acc: NO_ADDR };
   if (isEmptyBox(flow)) return [];
   if (opts.path) runStages(env, opts.path, 0, [startPiece(flow)]);
   else {
@@ -198,9 +232,15 @@ function udpTimeoutOf(policy: Policy, p: Part): Setting<number> | undefined {
 function runStages(env: Env, path: PathName, from: number, start: Piece[]): void {
   const stages = env.rs[path];
   let pieces = start;
-  for (const stage of stages.slice(from)) {
+  const cover = env.cover;
+  const saved = cover?.at;
+  for (let i = from; i < stages.length; i++) {
+    const stage = at(stages, i);
     if (pieces.length === 0) break;
+    // dnatStop: no destination NAT left on this path, so nothing translates any more.
+    if (env.dnatStop && !stages.slice(i).some((st) => st.kind === 'dnat')) break;
     const kind = stage.kind ?? 'filter';
+    if (cover) cover.at = undefined;
     if (kind === 'dnat' || kind === 'snat') {
       const { passed, translated } = natStage(env, path, stage, pieces);
       pieces = passed;
@@ -210,8 +250,10 @@ function runStages(env: Env, path: PathName, from: number, start: Piece[]): void
         pieces.push(...reroute(env, path, stage, translated));
       } else pieces.push(...translated);
     } else {
+      // Cover mode: a filter stage's accepts go on at once, where nothing rewrites the piece around the stage.
+      const here = kind === 'filter' && !stage.egressUnknown && !(stage.beforeReplyNat && env.view) ? i : undefined;
       const run = (ps: Piece[]): Piece[] =>
-        kind === 'raw' ? rawStage(env, path, stage, ps) : filterStage(env, path, stage, ps);
+        kind === 'raw' ? rawStage(env, path, stage, ps) : filterStage(env, path, stage, ps, here);
       const inStage = (ps: Piece[]): Piece[] => (stage.egressUnknown ? withoutEgress(ps, run) : run(ps));
       pieces =
         stage.beforeReplyNat && env.view
@@ -219,7 +261,11 @@ function runStages(env: Env, path: PathName, from: number, start: Piece[]): void
           : inStage(pieces);
     }
   }
-  for (const p of pieces) env.done.push(toPart(p, 'accept', path));
+  if (cover) cover.at = saved;
+  for (const p of pieces) {
+    env.done.push(toPart(p, 'accept', path));
+    if (cover) cover.acc = cover.acc.union(p.orig.src);
+  }
 }
 
 const isDnat = (t: Translation): boolean => t.kind === 'dnat';
@@ -235,12 +281,32 @@ function memoOf(env: Env, stage: Stage): Map<Chain, { box: Box; results: Result[
   return m;
 }
 
-function filterStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): Piece[] {
+function filterStage(env: Env, path: PathName, stage: Stage, pieces: Piece[], index?: number): Piece[] {
   const skipped = pieces.filter((p) => p.pass);
-  let run = pieces.filter((p) => !p.pass);
-  for (const chainName of stage.chains) {
+  const run = stageChains(
+    env,
+    path,
+    stage,
+    pieces.filter((p) => !p.pass),
+    0,
+    index,
+  );
+  return [...run, ...skipped];
+}
+
+/**
+ * The base chains of a filter stage from the one at `from`, in order: what one accepts the next sees.
+ * `index` (cover mode): the stage's place on the path, so an accept can go on at once (acceptNow).
+ */
+function stageChains(env: Env, path: PathName, stage: Stage, pieces: Piece[], from: number, index?: number): Piece[] {
+  let run = pieces;
+  const cover = env.cover;
+  const saved = cover?.at;
+  for (let j = from; j < stage.chains.length; j++) {
+    const chainName = at(stage.chains, j);
     const chain = env.rs.chains[chainName];
     if (!chain) continue;
+    if (cover) cover.at = index === undefined ? undefined : { path, stage: index, chain: j };
     const next: Piece[] = [];
     for (const piece of run) {
       for (const r of runChain(env, stage, chain, piece, 0, [chainName])) {
@@ -251,7 +317,23 @@ function filterStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): P
     }
     run = next;
   }
-  return [...run, ...skipped];
+  if (cover) cover.at = saved;
+  return run;
+}
+
+/**
+ * Cover mode: a piece a filter stage's base chain accepted goes through the rest of the stage and the
+ * path now, so the source addresses accepted so far can stop the tracing of pieces they cover.
+ */
+function acceptNow(env: Env, where: CoverAt, piece: Piece): void {
+  const stage = at(env.rs[where.path], where.stage);
+  const out = stageChains(env, where.path, stage, [piece], where.chain + 1, where.stage);
+  runStages(env, where.path, where.stage + 1, out);
+}
+
+/** Cover mode: every source address of the piece is already among the accepted ones. */
+function covered(cover: Cover, p: Piece): boolean {
+  return !p.view && p.orig.src.isSubsetOf(cover.acc);
 }
 
 const INVALID = NameSet.of(['invalid']);
@@ -483,6 +565,8 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
       apply(env, stage, chain, rule, hit, depth, stack, next, results);
     }
     pending = next;
+    const cover = env.cover;
+    if (cover && !cover.acc.isEmpty) pending = pending.filter((p) => !covered(cover, p));
   }
   for (const p of pending) results.push({ piece: p, outcome: 'end' });
   return results;
@@ -510,18 +594,18 @@ function apply(
   if (chain.mode === 'last-match') {
     // pf: the last matching rule wins unless a matching rule is quick (docs/semantics.md#pf-order).
     if (a.kind === 'accept' || a.kind === 'drop' || a.kind === 'reject') {
-      if (rule.quick)
-        results.push({
-          piece: push({ ...hit, tentative: undefined }, step(verdictOf(rule))),
-          outcome: verdictOf(rule),
-        });
-      else next.push(push({ ...hit, tentative: step('tentative') }, step('tentative')));
+      if (rule.quick) {
+        const piece = push({ ...hit, tentative: undefined }, step(verdictOf(rule)));
+        if (env.cover?.at && verdictOf(rule) === 'accept') acceptNow(env, env.cover.at, piece);
+        else results.push({ piece, outcome: verdictOf(rule) });
+      } else next.push(push({ ...hit, tentative: step('tentative') }, step('tentative')));
     } else next.push(push(hit, step('continue')));
     return;
   }
   switch (a.kind) {
     case 'accept':
-      results.push({ piece: push(hit, step('accept')), outcome: 'accept' });
+      if (env.cover?.at) acceptNow(env, env.cover.at, push(hit, step('accept')));
+      else results.push({ piece: push(hit, step('accept')), outcome: 'accept' });
       return;
     case 'drop':
     case 'reject':
@@ -588,7 +672,10 @@ function unsure(p: Piece, view: ReplyView, rule: Rule, dims: ViewDim[], next: Pi
 
 /** Runs a called chain once per distinct entry box and stage, and applies the result to each caller. */
 function call(env: Env, stage: Stage, target: Chain, hit: Piece, depth: number, stack: string[]): Result[] {
-  if (hit.tentative || hit.view || target.mode === 'last-match') return runChain(env, stage, target, hit, depth, stack);
+  // Cover mode reads a piece's source addresses from its original: a blank piece has the caller's
+  // unless the caller's were rewritten.
+  if (hit.tentative || hit.view || target.mode === 'last-match' || (env.cover && hit.maps.src))
+    return runChain(env, stage, target, hit, depth, stack);
   const memo = memoOf(env, stage);
   let entries = memo.get(target);
   if (!entries) memo.set(target, (entries = []));

@@ -5,7 +5,7 @@ import { ANY_ADDR, ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../model
 import type { SourceLocation } from '../model/location.js';
 import { NameSet } from '../model/name-set.js';
 import { formatPortSet, formatProtoSet } from '../model/ports.js';
-import type { Policy, PortBehaviour } from '../model/policy.js';
+import type { Policy, PortBehaviour, Stage } from '../model/policy.js';
 import type { Endpoints, RuleContext } from './context.js';
 import { INTERNET, wanAddresses } from './topology.js';
 
@@ -79,10 +79,12 @@ export function snatView(policy: Policy, p: Part): SnatView | undefined {
 
 /**
  * How the traffic of one source network to the Internet leaves through the WAN: the accepted parts
- * of its path, each with the source NAT the path applied. Dropped traffic is never translated.
+ * of its path grouped by the source NAT the path applied (one group per translating or exempting
+ * rule, untracked, or none), in the order the parts first show each, with the union of their source
+ * addresses. Dropped traffic is never translated.
  */
 export interface OutboundPart {
-  box: Box;
+  src: AddrSet;
   rule?: SnatView;
   /** Untracked packets (notrack, connection tracking off) are never NATed. */
   untracked?: boolean;
@@ -104,15 +106,79 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
     oif: NameSet.of(ctx.wan),
     state: NameSet.of(['new']),
   });
-  const parts = tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan })
-    .filter((p) => p.verdict === 'accept')
-    .map((p) => {
-      const rule = snatView(ctx.policy, p);
-      const part: OutboundPart = rule ? { box: p.box, rule } : { box: p.box };
-      if (p.untracked) part.untracked = true;
-      return part;
-    });
+  const parts =
+    oneOutcome(ctx, flow) ?? grouped(ctx.policy, tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }));
   byKey.set(key, parts);
+  return parts;
+}
+
+/** The accepted parts grouped by their source NAT, in first-seen order. */
+function grouped(policy: Policy, parts: readonly Part[]): OutboundPart[] {
+  const groups = new Map<string, OutboundPart>();
+  for (const p of parts) {
+    if (p.verdict !== 'accept') continue;
+    const rule = snatView(policy, p);
+    const k = groupKey(rule, p.untracked);
+    const g = groups.get(k);
+    if (g) g.src = g.src.union(p.box.src);
+    else {
+      const part: OutboundPart = rule ? { src: p.box.src, rule } : { src: p.box.src };
+      if (p.untracked) part.untracked = true;
+      groups.set(k, part);
+    }
+  }
+  return [...groups.values()];
+}
+
+const groupKey = (rule: SnatView | undefined, untracked: boolean): string =>
+  `${untracked ? 'untracked' : ''}|${rule?.action ?? ''}|${rule?.id ?? ''}`;
+
+/** Whether a chain a filter stage reaches holds a NAT rule (then a filter stage could rewrite packets). */
+function filtersRewrite(policy: Policy): boolean {
+  const rs = policy.ruleset;
+  const todo = [...rs.forward, ...rs.input].filter((s) => (s.kind ?? 'filter') === 'filter').flatMap((s) => s.chains);
+  const seen = new Set<string>(todo);
+  for (let name = todo.pop(); name !== undefined; name = todo.pop())
+    for (const r of rs.chains[name]?.rules ?? []) {
+      const a = r.action;
+      if (a.kind === 'dnat' || a.kind === 'snat') return true;
+      if ((a.kind === 'jump' || a.kind === 'goto') && !seen.has(a.chain)) {
+        seen.add(a.chain);
+        todo.push(a.chain);
+      }
+    }
+  return false;
+}
+
+/** NAT and raw chains with more rules than this are not traced twice (FortiGate: one NAT entry per policy). */
+const MAX_NAT_RULES = 512;
+
+/**
+ * The groups when every packet of the flow gets the same source NAT whatever the filters decide: at most
+ * one group, and only its source addresses need the filters (tracePath's cover mode). Filter stages never
+ * rewrite a packet, so the path without them gives each packet the treatment it gets when accepted.
+ * Undefined when the treatment differs between packets (or the NAT chains are too large to trace twice).
+ */
+function oneOutcome(ctx: Pick<RuleContext, 'policy' | 'wan'>, flow: Box): OutboundPart[] | undefined {
+  const rs = ctx.policy.ruleset;
+  const isFilter = (s: Stage): boolean => (s.kind ?? 'filter') === 'filter';
+  let natRules = 0;
+  for (const s of [...rs.forward, ...rs.input])
+    if (!isFilter(s)) for (const c of s.chains) natRules += rs.chains[c]?.rules.length ?? 0;
+  if (natRules > MAX_NAT_RULES || filtersRewrite(ctx.policy)) return undefined;
+  const bare: Policy = {
+    ...ctx.policy,
+    ruleset: { ...rs, forward: rs.forward.filter((s) => !isFilter(s)), input: rs.input.filter((s) => !isFilter(s)) },
+  };
+  const all = grouped(bare, tracePath(bare, flow, { path: 'forward', wan: ctx.wan }));
+  const [only] = all;
+  if (!only || all.length > 1) return all.length === 0 ? [] : undefined;
+  const parts = grouped(ctx.policy, tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan, cover: true }));
+  const [got] = parts;
+  if (!got) return [];
+  // The same treatment as without the filters, or the premise failed: trace every part.
+  if (parts.length > 1 || groupKey(got.rule, got.untracked === true) !== groupKey(only.rule, only.untracked === true))
+    return undefined;
   return parts;
 }
 
@@ -165,6 +231,54 @@ const fwdCache = new WeakMap<Policy, Map<string, { part: Part; dnat: DnatTransla
 export function arrivingDestinations(ctx: Pick<RuleContext, 'policy' | 'wan'>): AddrSet {
   const acc = wanAddresses(ctx.policy, ctx.wan);
   let nated = NO_ADDR;
-  for (const { part } of portForwarded(ctx)) nated = nated.union(part.box.dst);
+  for (const part of forwardHeads(ctx)) nated = nated.union(part.box.dst);
   return acc.union(nated.intersect(INTERNET.union(acc)));
+}
+
+/**
+ * New connections from the Internet to the WAN as destination NAT leaves them (tracePath dnatStop):
+ * portForwarded's parts, each before the later stages split it, so the union of the parts' boxes (and of
+ * their translated packets) per translation is the same and costs no walk of the filter.
+ */
+function forwardHeads(ctx: Pick<RuleContext, 'policy' | 'wan'>): Part[] {
+  const key = ctx.wan.join(',');
+  let byKey = headCache.get(ctx.policy);
+  if (!byKey) headCache.set(ctx.policy, (byKey = new Map<string, Part[]>()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const iif = ctx.wan.length ? NameSet.of(ctx.wan) : NameSet.ANY;
+  const flow = box({ src: INTERNET, dst: ANY_ADDR, iif, state: NameSet.of(['new']) });
+  const parts = tracePath(ctx.policy, flow, { wan: ctx.wan, dnatOnly: true, dnatStop: true });
+  byKey.set(key, parts);
+  return parts;
+}
+
+const headCache = new WeakMap<Policy, Map<string, Part[]>>();
+
+/**
+ * The destination NAT rules that forward new connections from the Internet to `nets`, in the order
+ * portForwarded's parts first show them, each with the union of the translated destinations of its
+ * parts that reach `nets`. When at most one rule does, and its parts' destinations lie inside `nets` or
+ * the rule names its address, the pieces destination NAT leaves give the same (forwardHeads).
+ */
+export function forwardsTo(
+  ctx: Pick<RuleContext, 'policy' | 'wan'>,
+  nets: AddrSet,
+): { d: DnatTranslation; to: AddrSet }[] {
+  const heads: { d: DnatTranslation; dst: AddrSet }[] = [];
+  for (const part of forwardHeads(ctx)) {
+    const d = dnatOf(part);
+    if (d && part.out.dst.overlaps(nets)) heads.push({ d, dst: part.out.dst });
+  }
+  const [first] = heads;
+  if (!first) return [];
+  const one = heads.every(
+    ({ d, dst }) => d.rule.id === first.d.rule.id && (d.target.addr !== undefined || dst.isSubsetOf(nets)),
+  );
+  if (one) return [{ d: first.d, to: heads.reduce((acc, h) => acc.union(h.dst), NO_ADDR) }];
+  const reaching = portForwarded(ctx).filter(({ part }) => part.out.dst.overlaps(nets));
+  return byForward(reaching, (f) => f.dnat).map(({ d, items }) => ({
+    d,
+    to: items.reduce((acc, f) => acc.union(f.part.out.dst), NO_ADDR),
+  }));
 }

@@ -8,7 +8,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { box, isEmptyBox, type Box } from '../../src/engine/box.js';
 import { tracePath, type Part } from '../../src/engine/evaluate.js';
-import { addrSet } from '../../src/model/address.js';
+import { unionOf } from '../../src/engine/box.js';
+import { byForward, forwardsTo, portForwarded } from '../../src/lint/nat.js';
+import { addrSet, formatAddrSet, NO_ADDR, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Action, Chain, Match, Rule, Stage } from '../../src/model/policy.js';
 import { portSet, protoSet } from '../../src/model/ports.js';
@@ -40,6 +42,7 @@ const filterAction = fc.constantFrom<Action>(
 );
 const natAction: fc.Arbitrary<Action> = fc.oneof(
   fc.constant<Action>({ kind: 'accept' }),
+  fc.constant<Action>({ kind: 'dnat', to: { port: 7 } }),
   fc
     .tuple(fc.integer({ min: 0, max: 12 }), fc.boolean())
     .map(([n, pass]): Action => ({ kind: 'dnat', to: { addr: addrSet([[A(n), A(n)]]), port: 7 }, pass })),
@@ -103,6 +106,55 @@ describe('tracePath dnatOnly', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  }, 120_000);
+
+  it('dnatStop: per translation, the same boxes and translated packets as the full dnatOnly parts', () => {
+    const byRule = (parts: Part[]) => {
+      const m = new Map<string, { box: AddrSet; out: AddrSet }>();
+      for (const p of parts) {
+        const k = p.translations.map((t) => t.rule.id).join('>');
+        const g = m.get(k) ?? { box: NO_ADDR, out: NO_ADDR };
+        m.set(k, { box: g.box.union(p.box.dst), out: g.out.union(p.out.dst) });
+      }
+      return [...m.entries()]
+        .map(([k, g]) => `${k}: ${formatAddrSet(g.box, 100)} -> ${formatAddrSet(g.out, 100)}`)
+        .sort();
+    };
+    fc.assert(
+      fc.property(
+        rulesArb('r', fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }), 4),
+        rulesArb('p', filterAction, 6),
+        rulesArb('n', natAction, 6),
+        fc.option(rulesArb('m', natAction, 4), { nil: undefined }),
+        rulesArb('f', filterAction, 12),
+        rulesArb('s', fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }, { kind: 'return' }), 4),
+        flowArb,
+        addrs,
+        (raw, pre, nat1, nat2, filter, sub, flow, nets) => {
+          const p = policyOf(raw, pre, nat1, nat2, filter, sub);
+          const heads = tracePath(p, flow, { dnatOnly: true, dnatStop: true });
+          expect(byRule(heads)).toEqual(byRule(tracePath(p, flow, { dnatOnly: true })));
+          // forwardsTo (src/lint/nat.ts) against the grouping of portForwarded's parts it stands for.
+          const ctx = { policy: p, wan: ['a'] };
+          const reference = byForward(
+            portForwarded(ctx).filter(({ part }) => part.out.dst.overlaps(nets)),
+            (f) => f.dnat,
+          ).map(
+            ({ d, items }) =>
+              `${d.rule.id} ${formatAddrSet(
+                unionOf(
+                  items.map((f) => f.part.out),
+                  'dst',
+                ),
+                100,
+              )}`,
+          );
+          const got = forwardsTo(ctx, nets).map(({ d, to }) => `${d.rule.id} ${formatAddrSet(to, 100)}`);
+          expect(got).toEqual(reference);
+        },
+      ),
+      { numRuns: 300 },
     );
   }, 120_000);
 
