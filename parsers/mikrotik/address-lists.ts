@@ -172,7 +172,8 @@ export class AddressLists {
     for (const family of ['ip', 'ipv6'] as const) {
       for (const table of ['filter', 'raw', 'mangle', 'nat']) {
         for (const item of store.items(`${family} firewall ${table}`)) {
-          if (item.disabled) continue;
+          // A deferred entry's action is known not to fill a list (commands.ts plainAdd).
+          if (item.isDeferred || item.disabled) continue;
           const action = item.get('action');
           const list = item.get('address-list');
           if (list && (action === 'add-src-to-address-list' || action === 'add-dst-to-address-list')) {

@@ -146,9 +146,11 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
     if (menu && !t.nat) menu.items = [];
     const src: EntrySource = { ctx, table: t };
     for (let index = 0; index < items.length; index++) {
-      const item = items[index];
-      if (!item) continue;
+      const kept = items[index];
+      if (!kept) continue;
       if (!t.nat) items[index] = undefined;
+      // A deferred entry is read from its command now, into an entry nothing keeps (store.ts Item.deferred).
+      const item = kept.resolved();
       const rules = buildRules(env, src, item, index, never);
       const chainName = item.get('chain');
       if (!rules || !chainName) continue;

@@ -162,20 +162,79 @@ export class Props {
   }
 }
 
+/**
+ * Reads the properties an `add` wrote again from the text: the statement at `start`, its arguments from
+ * word `argsFrom` on (commands.ts; one reader per file, so no reader is allocated per entry).
+ */
+export interface EntryReader {
+  read(start: number, argsFrom: number): Props;
+}
+
+interface Deferred {
+  reader: EntryReader;
+  argsFrom: number;
+  disabled: boolean;
+}
+
 /** One entry of a menu (`add …`), or a built-in entry a `set` touched. It is its own span. */
 export class Item implements Span {
-  readonly props: Props;
+  /** The properties; undefined while the entry is kept as its command's offset (see `Item.deferred`). */
+  private p: Props | undefined;
   /** The command that created the entry (`add`), or the first `set` of a built-in one. */
   readonly start: number;
   readonly end: number;
   /** A built-in entry (ether1, service-port sip…) the export only modified. */
   readonly builtin: boolean;
+  /** Set for a deferred entry: reads its properties from the text. */
+  private readonly reader: EntryReader | undefined;
+  /** A deferred entry: the word its arguments start at, and whether `disabled=yes|true` is among them. */
+  private readonly argsFrom: number;
+  private readonly off: boolean;
 
-  constructor(span: Span, builtin = false, props = new Props()) {
-    this.props = props;
+  constructor(span: Span, builtin = false, props: Props = new Props(), deferred?: Deferred) {
     this.start = span.start;
     this.end = span.end;
     this.builtin = builtin;
+    if (deferred) {
+      this.p = undefined;
+      this.reader = deferred.reader;
+      this.argsFrom = deferred.argsFrom;
+      this.off = deferred.disabled;
+    } else {
+      this.p = props;
+      this.reader = undefined;
+      this.argsFrom = 0;
+      this.off = false;
+    }
+  }
+
+  /**
+   * An entry kept as the offset of its `add` (a 100k-rule export then holds 100k small objects, not
+   * 100k property lists until its rules are built): its properties are read from the text again
+   * when asked for, and kept only once something asks for them to change them (`props`).
+   */
+  static deferred(span: Span, reader: EntryReader, argsFrom: number, disabled: boolean): Item {
+    return new Item(span, false, EMPTY_PROPS, { reader, argsFrom, disabled });
+  }
+
+  /** The properties (a deferred entry's are read now and kept: callers may change them). */
+  get props(): Props {
+    return (this.p ??= this.read());
+  }
+
+  /** The entry with its properties: itself, or for a deferred entry a copy read from the text and not kept. */
+  resolved(): Item {
+    return this.p !== undefined ? this : new Item(this, false, this.read());
+  }
+
+  private read(): Props {
+    if (!this.reader) return new Props();
+    return this.reader.read(this.start, this.argsFrom);
+  }
+
+  /** Properties to read from: the kept ones, or a deferred entry's read again (not kept). */
+  private view(): Props {
+    return this.p ?? this.read();
   }
 
   get span(): Span {
@@ -183,18 +242,27 @@ export class Item implements Span {
   }
 
   get(key: string): string | undefined {
-    return this.props.value(key);
+    return this.view().value(key);
   }
 
   prop(key: string): Prop | undefined {
-    return this.props.get(key);
+    return this.view().get(key);
   }
 
   /** `disabled=yes` (RouterOS booleans: yes/no, true/false). */
   get disabled(): boolean {
+    if (this.p === undefined && this.reader) return this.off;
     return isYes(this.get('disabled'));
   }
+
+  /** Kept as its command's offset (no property list yet). */
+  get isDeferred(): boolean {
+    return this.p === undefined && this.reader !== undefined;
+  }
 }
+
+/** Placeholder argument of deferred entries (never stored). */
+const EMPTY_PROPS = new Props();
 
 export function isYes(v: string | undefined): boolean {
   if (v === undefined) return false;
