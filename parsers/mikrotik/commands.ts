@@ -483,10 +483,17 @@ function add(ctx: Ctx, menu: Menu, a: Args, span: Span): void {
 }
 
 /**
- * Rule tables whose plain entries are kept as their command's offset until their rules are built
- * (store.ts Item.deferred): by far the most entries of a large export, and read once.
+ * Rule tables and address lists whose plain entries are kept as their command's offset until their
+ * rules or lists are built (store.ts Item.deferred): by far the most entries of a large export, read once.
  */
-const DEFERRED_MENUS = new Set(['ip firewall filter', 'ipv6 firewall filter', 'ip firewall raw', 'ipv6 firewall raw']);
+const DEFERRED_MENUS = new Set([
+  'ip firewall filter',
+  'ipv6 firewall filter',
+  'ip firewall raw',
+  'ipv6 firewall raw',
+  'ip firewall address-list',
+  'ipv6 firewall address-list',
+]);
 
 const NOT_PLAIN = -1;
 const ENABLED = 0;
