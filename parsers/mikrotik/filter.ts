@@ -145,7 +145,8 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
     // go once its rules are built: a 100k-rule export does not hold every entry and every rule at once.
     const items: (Item | undefined)[] = menu?.items ?? [];
     if (menu && !t.nat) menu.items = [];
-    const src = new EntrySource(ctx, t);
+    const src = new EntrySource(ctx, t, items.length);
+    if (!t.nat) ctx.reserveHashes(t.idPrefix, items.length);
     for (let index = 0; index < items.length; index++) {
       const kept = items[index];
       if (!kept) continue;
@@ -281,11 +282,12 @@ class EntrySource {
   readonly ctx: Ctx;
   readonly table: Table;
   /** Content hash of the entry with print number i (numbers: 8 bytes each, no heap number per rule). */
-  private hashes = new Float64Array(64);
+  private hashes: Float64Array;
 
-  constructor(ctx: Ctx, table: Table) {
+  constructor(ctx: Ctx, table: Table, entries: number) {
     this.ctx = ctx;
     this.table = table;
+    this.hashes = new Float64Array(table.nat ? 0 : entries);
   }
 
   setHash(index: number, hash: number): void {
