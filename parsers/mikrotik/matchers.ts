@@ -222,10 +222,18 @@ function protoOf(n: number): ProtoSet {
   return protoCache.get(n) ?? remember(protoCache, n, protoSet([n]));
 }
 
+/** BuiltMatch.unsupported of the usual rule, shared (never written: unsupportedList gives a rule its own list). */
+const NO_UNSUPPORTED: BuiltMatch['unsupported'] = [];
+
+function unsupportedList(out: BuiltMatch): BuiltMatch['unsupported'] {
+  if (out.unsupported === NO_UNSUPPORTED) out.unsupported = [];
+  return out.unsupported;
+}
+
 /** Builds the Match of a firewall entry (filter, raw, nat). */
 export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: string): BuiltMatch {
   const { ctx, ifaces, lists } = env;
-  const out: BuiltMatch = { match: {}, unsupported: [] };
+  const out: BuiltMatch = { match: {}, unsupported: NO_UNSUPPORTED };
   const m = out.match;
   const uni = universe(family);
   const symbolic: SymbolicRef[] = [];
@@ -237,7 +245,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   };
   const unsupported = (p: Prop, key: string, why: string): void => {
     const shown = key === 'content' || key === 'tls-host' ? key : `${key}=${p.negated ? '!' : ''}${p.value}`;
-    out.unsupported.push({ span: p.span, what: `/${menuPath} ${shown}`, why });
+    unsupportedList(out).push({ span: p.span, what: `/${menuPath} ${shown}`, why });
   };
 
   const props = item.props;
@@ -410,7 +418,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
         const why = UNMODELED[key];
         if (why) unsupported(props.propAt(n), key, why);
         else
-          out.unsupported.push({
+          unsupportedList(out).push({
             span: props.propAt(n).span,
             what: `/${menuPath} ${key}`,
             why: `unrecognized parameter "${key}"; fwlint does not know whether it changes which packets match`,
