@@ -76,6 +76,12 @@ function rangeSet(r: Ranges): AddrSet {
 export class AddressLists {
   private readonly lists = { ip: new Map<string, AddressList>(), ipv6: new Map<string, AddressList>() };
   private readonly ctx: Ctx;
+  /**
+   * For the inventory (inventory.ts): the addresses of the enabled entries of each list name, IPv4 and
+   * IPv6 entries of the same name together, in file order, and the first comment among them.
+   */
+  readonly members = new Map<string, string[]>();
+  readonly comments = new Map<string, string>();
 
   constructor(ctx: Ctx) {
     this.ctx = ctx;
@@ -115,16 +121,26 @@ export class AddressLists {
     return { set: l.set, symbolic };
   }
 
+  private addMember(name: string, address: string, comment: string | undefined): void {
+    const m = this.members.get(name);
+    if (m) m.push(address);
+    else this.members.set(name, [address]);
+    if (comment && !this.comments.has(name)) this.comments.set(name, comment);
+  }
+
   static build(ctx: Ctx, store: Store): AddressLists {
     const out = new AddressLists(ctx);
     for (const family of ['ip', 'ipv6'] as const) {
       const ranges = new Map<string, Ranges>();
       const map = out.lists[family];
-      for (const item of store.items(`${family} firewall address-list`)) {
-        if (item.disabled) continue;
+      for (const kept of store.items(`${family} firewall address-list`)) {
+        // Read once (a deferred entry is read from its command here): the lists and the inventory's members.
+        const item = kept.resolved();
+        const disabled = item.disabled;
         const name = item.get('list');
         const value = item.get('address');
-        if (!name || value === undefined) continue;
+        if (name && value && !disabled) out.addMember(name, value, item.get('comment'));
+        if (disabled || !name || value === undefined) continue;
         let l = map.get(name);
         if (!l) {
           l = { name, set: NO_ADDR, hostnames: [], span: item.span };
@@ -172,7 +188,8 @@ export class AddressLists {
     for (const family of ['ip', 'ipv6'] as const) {
       for (const table of ['filter', 'raw', 'mangle', 'nat']) {
         for (const item of store.items(`${family} firewall ${table}`)) {
-          if (item.disabled) continue;
+          // A deferred entry's action is known not to fill a list (commands.ts plainAdd).
+          if (item.isDeferred || item.disabled) continue;
           const action = item.get('action');
           const list = item.get('address-list');
           if (list && (action === 'add-src-to-address-list' || action === 'add-dst-to-address-list')) {

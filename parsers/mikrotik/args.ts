@@ -148,11 +148,13 @@ class ArgReader {
   }
 
   end(): Args {
-    return { props: Props.fromFlat(this.d.slice(0, this.n)), unset: this.unset ?? [], bare: this.bare ?? [] };
+    return { props: Props.fromFlat(this.d.slice(0, this.n)), unset: this.unset ?? NONE, bare: this.bare ?? NONE };
   }
 }
 
 const reader = new ArgReader();
+/** The empty list of Args without `!key` or bare words (shared: Args lists are only read). */
+const NONE: readonly never[] = Object.freeze([]);
 
 /** The arguments among `words`. */
 export function readArgs(words: readonly Word[]): Args {

@@ -1,7 +1,15 @@
 import type { Ctx, Span } from './context.js';
 import { keyName, readArgs, readArgsAt, type Args } from './args.js';
-import { splitParam, statementAt, unquote, type Statement, type StatementCursor, type Word } from './lexer.js';
-import { Item, Menu, Prop, Props, Store } from './store.js';
+import {
+  splitParam,
+  statementAt,
+  statementsAt,
+  unquote,
+  type Statement,
+  type StatementCursor,
+  type Word,
+} from './lexer.js';
+import { Item, Menu, Prop, Props, Store, type EntryReader } from './store.js';
 
 /**
  * Runs the statements of an export against a store of menus, the way RouterOS would import them:
@@ -128,6 +136,8 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
   /** Braces still open in a multi-line `{ … }` block (a script `source={`) already reported once. */
   let block = 0;
   const paths = new PathReader();
+  const at = statementsAt(ctx.text);
+  const entries: EntryReader = { read: (start, argsFrom) => readArgsAt(at(start), argsFrom).props };
   const run = (st: StatementCursor): void => {
     out.first ??= st.toStatement();
     if (block > 0) {
@@ -200,7 +210,7 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
         current = menu;
         return;
       }
-      command(ctx, menu, parsed.verb, parsed.verbIndex, st, parsed.argsFrom);
+      command(ctx, menu, parsed.verb, parsed.verbIndex, st, parsed.argsFrom, entries);
       return;
     }
     const verb = st.raw(0).toLowerCase();
@@ -216,7 +226,7 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
         return;
       }
       out.commandCount++;
-      command(ctx, current, verb, 0, st, 1);
+      command(ctx, current, verb, 0, st, 1, entries);
       return;
     }
     stray(ctx, st);
@@ -380,12 +390,22 @@ function script(ctx: Ctx, st: StatementCursor): void {
   );
 }
 
-function command(ctx: Ctx, menu: Menu, verb: string, verbIndex: number, st: StatementCursor, argsFrom: number): void {
+function command(
+  ctx: Ctx,
+  menu: Menu,
+  verb: string,
+  verbIndex: number,
+  st: StatementCursor,
+  argsFrom: number,
+  entries: EntryReader,
+): void {
   const span: Span = { start: st.start, end: st.end };
   menu.anchor ??= { start: st.start, end: st.wordEnd(verbIndex) };
   if (NOOP_VERBS.has(verb)) return;
   if (verb === 'add') {
-    add(ctx, menu, readArgsAt(st, argsFrom), span);
+    const plain = DEFERRED_MENUS.has(menu.path) ? plainAdd(st, argsFrom) : NOT_PLAIN;
+    if (plain !== NOT_PLAIN) menu.items.push(Item.deferred(span, entries, argsFrom, plain === DISABLED));
+    else add(ctx, menu, readArgsAt(st, argsFrom), span);
     return;
   }
   const args = st.words(argsFrom);
@@ -460,6 +480,76 @@ function add(ctx: Ctx, menu: Menu, a: Args, span: Span): void {
       );
   }
   menu.items.push(item);
+}
+
+/**
+ * Rule tables and address lists whose plain entries are kept as their command's offset until their
+ * rules or lists are built (store.ts Item.deferred): by far the most entries of a large export, read once.
+ */
+const DEFERRED_MENUS = new Set([
+  'ip firewall filter',
+  'ipv6 firewall filter',
+  'ip firewall raw',
+  'ipv6 firewall raw',
+  'ip firewall address-list',
+  'ipv6 firewall address-list',
+]);
+
+const NOT_PLAIN = -1;
+const ENABLED = 0;
+const DISABLED = 1;
+
+/** Lowercase property-name characters: a-z, 0-9, `.`, `-`, `_`. */
+const NAME_CHAR = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789.-_') NAME_CHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * Whether the arguments of an `add` are all `name=value` with lowercase plain names, none of them
+ * copy-from or place-before, and an action that is plainly not add-src/dst-to-address-list (which
+ * fills a list at run time: address-lists.ts reads it before the rules are built): then the entry is
+ * what its command says and can be read again later. NOT_PLAIN, or whether it is disabled.
+ */
+function plainAdd(st: StatementCursor, from: number): number {
+  let state = ENABLED;
+  const text = st.text;
+  for (let k = from; k < st.count; k++) {
+    const joined = st.joined(k);
+    const w =
+      joined === undefined ? plainWord(text, st.wordStart(k), st.wordEnd(k)) : plainWord(joined, 0, joined.length);
+    if (w === NOT_PLAIN) return NOT_PLAIN;
+    if (w !== OTHER) state = w === DISABLED_YES ? DISABLED : ENABLED;
+  }
+  return state;
+}
+
+const OTHER = 0;
+const DISABLED_YES = 1;
+const DISABLED_NO = 2;
+
+/** One word of plainAdd: NOT_PLAIN, OTHER, DISABLED_YES or DISABLED_NO. */
+function plainWord(src: string, s: number, e: number): number {
+  let i = s;
+  while (i < e && NAME_CHAR[src.charCodeAt(i)] === 1) i++;
+  if (i === s || i >= e || src.charCodeAt(i) !== 61 /* = */) return NOT_PLAIN;
+  const len = i - s;
+  const v = i + 1;
+  if (len === 8 && src.startsWith('disabled', s)) {
+    const n = e - v;
+    if ((n === 3 && src.startsWith('yes', v)) || (n === 4 && src.startsWith('true', v))) return DISABLED_YES;
+    if ((n === 2 && src.startsWith('no', v)) || (n === 5 && src.startsWith('false', v))) return DISABLED_NO;
+    return NOT_PLAIN;
+  }
+  if (len === 6 && src.startsWith('action', s)) {
+    if (src.startsWith('add-', v)) return NOT_PLAIN;
+    for (let j = v; j < e; j++) {
+      const c = src.charCodeAt(j);
+      if (c === 33 /* ! */ || c === 34 /* " */ || c === 92 /* \ */) return NOT_PLAIN;
+    }
+    return OTHER;
+  }
+  if ((len === 9 && src.startsWith('copy-from', s)) || (len === 12 && src.startsWith('place-before', s)))
+    return NOT_PLAIN;
+  return OTHER;
 }
 
 /**

@@ -6,6 +6,7 @@ import { buildMatch, type RuleEnv } from './matchers.js';
 import type { Ctx } from './context.js';
 import { Item, type Store } from './store.js';
 import { rereadEntry } from './commands.js';
+import { statementAt } from './lexer.js';
 import { contentId } from '../toolkit/hash.js';
 import { quoted } from '../toolkit/labels.js';
 import { entryHash, ruleText } from './text.js';
@@ -144,11 +145,14 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
     // go once its rules are built: a 100k-rule export does not hold every entry and every rule at once.
     const items: (Item | undefined)[] = menu?.items ?? [];
     if (menu && !t.nat) menu.items = [];
-    const src: EntrySource = { ctx, table: t };
+    const src = new EntrySource(ctx, t, items.length);
+    if (!t.nat) ctx.reserveHashes(t.idPrefix, items.length);
     for (let index = 0; index < items.length; index++) {
-      const item = items[index];
-      if (!item) continue;
+      const kept = items[index];
+      if (!kept) continue;
       if (!t.nat) items[index] = undefined;
+      // A deferred entry is read from its command now, into an entry nothing keeps (store.ts Item.deferred).
+      const item = kept.resolved();
       const rules = buildRules(env, src, item, index, never);
       const chainName = item.get('chain');
       if (!rules || !chainName) continue;
@@ -251,13 +255,14 @@ function buildRules(env: RuleEnv, src: EntrySource, item: Item, index: number, n
 
   // NAT rules keep the ids they had as port-forward / source-NAT entries (finding fingerprints).
   // Filter and raw entries keep their content hash; the id string is built when read.
-  let id: string | number;
+  let id: string | undefined;
   let nth = 1;
   if (t.nat)
     id = ctx.uniqueId(contentId(chainName === 'srcnat' ? 'srcnat' : 'dstnat', ruleText(t.menu, item), comment));
   else {
-    id = entryHash(t.menu, item, comment);
-    nth = ctx.hashOccurrence(t.idPrefix, id);
+    const hash = entryHash(t.menu, item, comment);
+    src.setHash(index, hash);
+    nth = ctx.hashOccurrence(t.idPrefix, hash);
   }
   if (!bm.eitherPort) return [new EntryRule(src, item, index, id, nth, bm.match, action)];
   // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
@@ -272,60 +277,88 @@ function ruleLabel(t: Table, comment: string, index: number): string {
   return comment ? `${t.nat ? 'NAT rule' : 'rule'} ${quoted(comment)}` : `${t.label} #${String(index)}`;
 }
 
-/** What the rules of one table of one file share. */
-interface EntrySource {
-  ctx: Ctx;
-  table: Table;
+/** What the rules of one table of one file share, and their content hashes by print number. */
+class EntrySource {
+  readonly ctx: Ctx;
+  readonly table: Table;
+  /** Content hash of the entry with print number i (numbers: 8 bytes each, no heap number per rule). */
+  private hashes: Float64Array;
+
+  constructor(ctx: Ctx, table: Table, entries: number) {
+    this.ctx = ctx;
+    this.table = table;
+    this.hashes = new Float64Array(table.nat ? 0 : entries);
+  }
+
+  setHash(index: number, hash: number): void {
+    if (index >= this.hashes.length) {
+      const bigger = new Float64Array(Math.max(index + 1, this.hashes.length * 2));
+      bigger.set(this.hashes);
+      this.hashes = bigger;
+    }
+    this.hashes[index] = hash;
+  }
+
+  hash(index: number): number {
+    return this.hashes[index] ?? 0;
+  }
+}
+
+interface RuleCache {
+  id?: string;
+  loc?: SourceLocation;
+  text?: string;
+  label?: string;
+  /** The entry, kept only when a later command changed it (its `add` alone no longer says what it is). */
+  item?: Item;
 }
 
 /**
  * A rule whose location, label and normalized text are worked out when a finding or a reader asks
  * for them: a 100k-rule export then builds neither 100k locations nor 100k texts up front. An entry
- * nothing changed after its `add` is not kept: its command is read again for the text (rereadEntry).
+ * nothing changed after its `add` is not kept: its command is read again for the text (rereadEntry)
+ * and for where it ends. Eight fields: the model of a 100k-rule export holds 100k of these.
  */
 class EntryRule implements Rule {
   readonly match: Match;
   readonly action: Action;
   private readonly src: EntrySource;
-  /** The entry, kept only when a later command changed it (its `add` alone no longer says what it is). */
-  private readonly item: Item | undefined;
-  /** Where the entry's command is. */
+  /** Where the entry's command starts. */
   private readonly start: number;
-  private readonly end: number;
+  /** Print number; with `src`, it also finds the content hash the id is built from. */
   private readonly index: number;
   private readonly note: string | undefined;
-  /** The id, or the content hash it is built from (with `nth`, its occurrence: toolkit/ids.ts hashId). */
-  private readonly key: string | number;
+  /** Occurrence of the content hash (toolkit/ids.ts hashId); 0 when the id is a string in the cache. */
   private readonly nth: number;
-  private cache: { id?: string; loc?: SourceLocation; text?: string; label?: string } | undefined;
+  private cache: RuleCache | undefined;
 
+  /** `key`: the id, or the content hash it is built from (src.setHash) when `nth` is its occurrence. */
   constructor(
     src: EntrySource,
     item: Item,
     index: number,
-    key: string | number,
+    key: string | undefined,
     nth: number,
     match: Match,
     action: Action,
   ) {
     this.src = src;
-    this.item = item.props.changed || item.builtin ? item : undefined;
     this.start = item.start;
-    this.end = item.end;
     this.index = index;
     const comment = item.get('comment');
     this.note = comment === '' ? undefined : comment;
-    this.key = key;
-    this.nth = nth;
+    this.nth = key === undefined ? nth : 0;
     this.match = match;
     this.action = action;
+    const changed = item.props.changed || item.builtin;
+    this.cache = key !== undefined || changed ? {} : undefined;
+    if (this.cache && key !== undefined) this.cache.id = key;
+    if (this.cache && changed) this.cache.item = item;
   }
 
   get id(): string {
-    const key = this.key;
-    if (typeof key === 'string') return key;
     const c = (this.cache ??= {});
-    return (c.id ??= hashId(this.src.table.idPrefix, key, this.nth));
+    return (c.id ??= hashId(this.src.table.idPrefix, this.src.hash(this.index), this.nth));
   }
 
   get label(): string {
@@ -335,7 +368,7 @@ class EntryRule implements Rule {
 
   get loc(): SourceLocation {
     const c = (this.cache ??= {});
-    return (c.loc ??= this.src.ctx.loc({ start: this.start, end: this.end }));
+    return (c.loc ??= this.src.ctx.loc({ start: this.start, end: this.entry().end }));
   }
 
   get text(): string {
@@ -349,8 +382,11 @@ class EntryRule implements Rule {
   }
 
   private entry(): Item {
-    const span = { start: this.start, end: this.end };
-    return this.item ?? new Item(span, false, rereadEntry(this.src.ctx.text, this.start));
+    const kept = this.cache?.item;
+    if (kept) return kept;
+    const text = this.src.ctx.text;
+    const end = statementAt(text, this.start).end;
+    return new Item({ start: this.start, end }, false, rereadEntry(text, this.start));
   }
 }
 

@@ -11,24 +11,13 @@ import { isYes, type Item, type Store } from './store.js';
  * interface list). Extraction only; src/site/ ranks them.
  */
 export function readInventory(ctx: Ctx, store: Store, ifaces: InterfaceTable, lists: AddressLists): Inventory {
-  return { objects: objects(ctx, store, lists), dhcp: dhcpServers(ctx, store, ifaces), wan: wanHints(ctx, store) };
+  return { objects: objects(ctx, lists), dhcp: dhcpServers(ctx, store, ifaces), wan: wanHints(ctx, store) };
 }
 
-function objects(ctx: Ctx, store: Store, lists: AddressLists): NamedObject[] {
+function objects(ctx: Ctx, lists: AddressLists): NamedObject[] {
   const out: NamedObject[] = [];
-  const members = new Map<string, string[]>();
-  const comments = new Map<string, string>();
-  for (const family of ['ip', 'ipv6'] as const)
-    for (const item of store.items(`${family} firewall address-list`)) {
-      const name = item.get('list');
-      const addr = item.get('address');
-      if (!name || !addr || item.disabled) continue;
-      const m = members.get(name) ?? [];
-      m.push(addr);
-      members.set(name, m);
-      const c = item.get('comment');
-      if (c && !comments.has(name)) comments.set(name, c);
-    }
+  // Collected while the lists were built (each entry is read once).
+  const { members, comments } = lists;
   for (const family of ['ip', 'ipv6'] as const)
     for (const l of lists.all(family)) {
       if (!l.span) continue;

@@ -147,6 +147,18 @@ export function statementAt(text: string, start: number): StatementCursor {
   return reader;
 }
 
+/**
+ * As statementAt, with one reader for many statements of the same text (entries read again one by
+ * one while rules are built): the cursor returned is valid until the next call.
+ */
+export function statementsAt(text: string): (start: number) => StatementCursor {
+  const reader = new StatementReader(text, (_offset, message) => new ParseError('', 0, 0, message));
+  return (start) => {
+    reader.read(start);
+    return reader;
+  };
+}
+
 /** ASCII characters with no meaning to the reader (1): not blank, newline, quote, backslash or bracket. */
 const PLAIN = new Uint8Array(128);
 for (let c = 33; c < 127; c++) PLAIN[c] = 1;

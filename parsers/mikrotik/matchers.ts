@@ -20,6 +20,8 @@ export interface RuleEnv {
   ctx: Ctx;
   ifaces: InterfaceTable;
   lists: AddressLists;
+  /** Sets of the single networks rules name (`src-address=10.1.2.0/24`), by their text, for this file. */
+  nets: Map<string, AddrSet | null>;
 }
 
 export interface BuiltMatch {
@@ -130,9 +132,17 @@ function withinFamily(set: AddrSet, family: Family): AddrSet {
 const addrCache = new Map<string, AddrSet | null>();
 
 /** `a,b/n,c-d`: one build from all ranges; equal texts share one set (lists repeat across rules). */
-function parseAddresses(text: string): AddrSet | undefined {
-  // One address or network (the usual case, often unique per rule): no list, no cache.
-  if (!text.includes(',')) return parseIpv4Spec(text);
+function parseAddresses(text: string, nets: Map<string, AddrSet | null>): AddrSet | undefined {
+  if (!text.includes(',')) {
+    // One address (often unique per rule): read, not remembered. One network (`10.1.2.0/24`, named
+    // again by many rules): one shared set, which also shares its negation and its restriction to a family.
+    if (!text.includes('/')) return parseIpv4Spec(text);
+    const net = nets.get(text);
+    if (net !== undefined) return net ?? undefined;
+    const set = parseIpv4Spec(text) ?? null;
+    nets.set(text, set);
+    return set ?? undefined;
+  }
   const hit = addrCache.get(text);
   if (hit !== undefined) return hit ?? undefined;
   const ranges: [bigint, bigint][] = [];
@@ -180,6 +190,17 @@ export function parsePorts(text: string): PortSet | undefined {
 
 /** Protocols RouterOS accepts ports with: tcp, udp, dccp, sctp, udp-lite. */
 const PORT_PROTOCOLS = protoSet([6, 17, 33, 132, 136]);
+const portProtocolsOf = new WeakMap<ProtoSet, boolean>();
+
+/** `proto` lies within PORT_PROTOCOLS (asked once per set: rules share the sets of protoOf). */
+function portProtocols(proto: ProtoSet): boolean {
+  let ok = portProtocolsOf.get(proto);
+  if (ok === undefined) {
+    ok = proto.isSubsetOf(PORT_PROTOCOLS);
+    portProtocolsOf.set(proto, ok);
+  }
+  return ok;
+}
 
 const nameCache = new Map<string, NameSet>();
 
@@ -201,10 +222,18 @@ function protoOf(n: number): ProtoSet {
   return protoCache.get(n) ?? remember(protoCache, n, protoSet([n]));
 }
 
+/** BuiltMatch.unsupported of the usual rule, shared (never written: unsupportedList gives a rule its own list). */
+const NO_UNSUPPORTED: BuiltMatch['unsupported'] = [];
+
+function unsupportedList(out: BuiltMatch): BuiltMatch['unsupported'] {
+  if (out.unsupported === NO_UNSUPPORTED) out.unsupported = [];
+  return out.unsupported;
+}
+
 /** Builds the Match of a firewall entry (filter, raw, nat). */
 export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: string): BuiltMatch {
   const { ctx, ifaces, lists } = env;
-  const out: BuiltMatch = { match: {}, unsupported: [] };
+  const out: BuiltMatch = { match: {}, unsupported: NO_UNSUPPORTED };
   const m = out.match;
   const uni = universe(family);
   const symbolic: SymbolicRef[] = [];
@@ -216,7 +245,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   };
   const unsupported = (p: Prop, key: string, why: string): void => {
     const shown = key === 'content' || key === 'tls-host' ? key : `${key}=${p.negated ? '!' : ''}${p.value}`;
-    out.unsupported.push({ span: p.span, what: `/${menuPath} ${shown}`, why });
+    unsupportedList(out).push({ span: p.span, what: `/${menuPath} ${shown}`, why });
   };
 
   const props = item.props;
@@ -241,7 +270,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       }
       case 'src-address':
       case 'dst-address': {
-        const s = parseAddresses(value);
+        const s = parseAddresses(value, env.nets);
         if (!s) {
           invalid(props.propAt(n), key, 'not an address, network or range');
           break;
@@ -389,7 +418,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
         const why = UNMODELED[key];
         if (why) unsupported(props.propAt(n), key, why);
         else
-          out.unsupported.push({
+          unsupportedList(out).push({
             span: props.propAt(n).span,
             what: `/${menuPath} ${key}`,
             why: `unrecognized parameter "${key}"; fwlint does not know whether it changes which packets match`,
@@ -402,7 +431,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   if (src) m.src = src;
   if (symbolic.length) m.symbolic = symbolic;
   const proto = m.proto;
-  if ((m.dport || m.sport || out.eitherPort) && !proto?.isSubsetOf(PORT_PROTOCOLS)) {
+  if ((m.dport || m.sport || out.eitherPort) && !(proto && portProtocols(proto))) {
     ctx.noteOnce(
       'ports-without-protocol',
       `${ctx.where(item.span)}: ports without protocol=tcp/udp/sctp/dccp/udp-lite: RouterOS refuses such rules; ` +

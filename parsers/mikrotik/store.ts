@@ -162,20 +162,75 @@ export class Props {
   }
 }
 
+/**
+ * Reads the properties an `add` wrote again from the text: the statement at `start`, its arguments from
+ * word `argsFrom` on (commands.ts; one reader per file, so no reader is allocated per entry).
+ */
+export interface EntryReader {
+  read(start: number, argsFrom: number): Props;
+}
+
+interface Deferred {
+  reader: EntryReader;
+  argsFrom: number;
+  disabled: boolean;
+}
+
 /** One entry of a menu (`add …`), or a built-in entry a `set` touched. It is its own span. */
 export class Item implements Span {
-  readonly props: Props;
+  /** The properties, or for a deferred entry (`Item.deferred`) the reader that reads them from the text. */
+  private p: Props | EntryReader;
   /** The command that created the entry (`add`), or the first `set` of a built-in one. */
   readonly start: number;
   readonly end: number;
-  /** A built-in entry (ether1, service-port sip…) the export only modified. */
-  readonly builtin: boolean;
+  /** BUILTIN and OFF, and a deferred entry's first argument word from bit 2 on (one small integer). */
+  private readonly bits: number;
 
-  constructor(span: Span, builtin = false, props = new Props()) {
-    this.props = props;
+  constructor(span: Span, builtin = false, props: Props = new Props(), deferred?: Deferred) {
     this.start = span.start;
     this.end = span.end;
-    this.builtin = builtin;
+    if (deferred) {
+      this.p = deferred.reader;
+      this.bits = (deferred.disabled ? OFF : 0) | (deferred.argsFrom << 2);
+    } else {
+      this.p = props;
+      this.bits = builtin ? BUILTIN : 0;
+    }
+  }
+
+  /**
+   * An entry kept as the offset of its `add` (a 100k-rule export then holds 100k small objects, not
+   * 100k property lists until its rules are built): its properties are read from the text again
+   * when asked for, and kept once something asks for them to change them (`props`).
+   */
+  static deferred(span: Span, reader: EntryReader, argsFrom: number, disabled: boolean): Item {
+    return new Item(span, false, EMPTY_PROPS, { reader, argsFrom, disabled });
+  }
+
+  /** A built-in entry (ether1, service-port sip…) the export only modified. */
+  get builtin(): boolean {
+    return (this.bits & BUILTIN) !== 0;
+  }
+
+  /** The properties (a deferred entry's are read now and kept: callers may change them). */
+  get props(): Props {
+    const p = this.p;
+    if (p instanceof Props) return p;
+    const read = p.read(this.start, this.bits >> 2);
+    this.p = read;
+    return read;
+  }
+
+  /** The entry with its properties: itself, or for a deferred entry a copy read from the text and not kept. */
+  resolved(): Item {
+    const p = this.p;
+    return p instanceof Props ? this : new Item(this, false, p.read(this.start, this.bits >> 2));
+  }
+
+  /** Properties to read from: the kept ones, or a deferred entry's read again (not kept). */
+  private view(): Props {
+    const p = this.p;
+    return p instanceof Props ? p : p.read(this.start, this.bits >> 2);
   }
 
   get span(): Span {
@@ -183,18 +238,30 @@ export class Item implements Span {
   }
 
   get(key: string): string | undefined {
-    return this.props.value(key);
+    return this.view().value(key);
   }
 
   prop(key: string): Prop | undefined {
-    return this.props.get(key);
+    return this.view().get(key);
   }
 
   /** `disabled=yes` (RouterOS booleans: yes/no, true/false). */
   get disabled(): boolean {
+    if (!(this.p instanceof Props)) return (this.bits & OFF) !== 0;
     return isYes(this.get('disabled'));
   }
+
+  /** Kept as its command's offset (no property list yet). */
+  get isDeferred(): boolean {
+    return !(this.p instanceof Props);
+  }
 }
+
+const BUILTIN = 1;
+const OFF = 2;
+
+/** Placeholder argument of deferred entries (never stored). */
+const EMPTY_PROPS = new Props();
 
 export function isYes(v: string | undefined): boolean {
   if (v === undefined) return false;

@@ -60,6 +60,11 @@ export class Diagnostics {
     return this.hashIds.occurrence(prefix, hash);
   }
 
+  /** Room for `count` content hashes under `prefix` (see toolkit/ids.ts HashIds.reserve). */
+  reserveHashes(prefix: string, count: number): void {
+    this.hashIds.reserve(prefix, count);
+  }
+
   /** How a note is written down; a vendor may add what the message cannot know (FortiGate: the VDOM). */
   protected tag(message: string): string {
     return message;

@@ -34,6 +34,13 @@ export class HashIds {
     }
     return m.increment(hash);
   }
+
+  /** Room for `count` hashes under `prefix` at once (a table of known size is not rehashed as it grows). */
+  reserve(prefix: string, count: number): void {
+    const m = this.seen.get(prefix);
+    if (m) m.reserve(count);
+    else this.seen.set(prefix, new HashCounts(count));
+  }
 }
 
 /**
@@ -41,9 +48,20 @@ export class HashIds {
  * each key and hashes it slowly; here a key costs two array slots.
  */
 class HashCounts {
-  private keys = new Float64Array(1024);
-  private counts = new Int32Array(1024);
+  private keys: Float64Array;
+  private counts: Int32Array;
   private size = 0;
+
+  constructor(expected = 0) {
+    const slots = slotsFor(expected);
+    this.keys = new Float64Array(slots);
+    this.counts = new Int32Array(slots);
+  }
+
+  /** Grows at once to hold `count` more hashes at most half full. */
+  reserve(count: number): void {
+    while (this.keys.length < slotsFor(this.size + count)) this.grow();
+  }
 
   increment(hash: number): number {
     if (2 * (this.size + 1) > this.keys.length) this.grow();
@@ -85,4 +103,11 @@ class HashCounts {
 export function hashId(prefix: string, hash: number, occurrence: number): string {
   const base = hashText(prefix, hash);
   return occurrence === 1 ? base : flat([base, '~', String(occurrence)]);
+}
+
+/** A power of two of at least 1024 slots, at least twice `count`. */
+function slotsFor(count: number): number {
+  let n = 1024;
+  while (n < 2 * count) n *= 2;
+  return n;
 }

@@ -893,6 +893,40 @@ describe('MikroTik large-export paths (same model as the plain reading)', () => 
     expect(rules(p, 'input').map((r) => r.comment)).toEqual(['a "b" é', undefined, 'x', undefined]);
   });
 
+  it('filter entries kept as their command until the rules are built behave as entries read at once', () => {
+    // Plain filter and raw entries are kept as offsets (store.ts Item.deferred); every later command
+    // that reads or changes them, and the rule count that switches connection tracking on, still sees them.
+    const p = parse(
+      `${HEADER7}/ip firewall filter\n` +
+        'add action=accept chain=input comment=off disabled=yes protocol=icmp\n' +
+        'add action=drop chain=input comment=on disabled=true disabled=no src-address=192.0.2.1\n' +
+        'add action=accept chain=forward comment=later protocol=udp dst-port=5060\n' +
+        'add action=add-src-to-address-list address-list=seen chain=input protocol=tcp dst-port=23\n' +
+        'add action=drop chain=input src-address-list=seen\n' +
+        'add copy-from=2 comment=copy\n' +
+        'enable [ find comment=off ]\n' +
+        'set [ find comment=later ] dst-port=5061\n' +
+        'move 1 0\n',
+    );
+    expect(rules(p, 'input').map((r) => r.comment ?? r.label)).toEqual([
+      'on',
+      'off',
+      'filter rule #3',
+      'filter rule #4',
+    ]);
+    expect(rules(p, 'forward').map((r) => `${r.comment ?? ''}:${formatPortSet(r.match.dport!)}`)).toEqual([
+      'later:5061',
+      'copy:5060',
+    ]);
+    const dynamic = rules(p, 'input')[3]!.match.symbolic![0]!;
+    expect(dynamic).toMatchObject({ field: 'src', kind: 'dynamic' });
+    expect(dynamic.name).toContain('filled at run time by the filter rule at line 6');
+    expect(p.sessions.sipAlg[0]!.value).toBe(true);
+    const off = parse(`${HEADER7}/ip firewall filter\nadd action=accept chain=input disabled=yes\n`);
+    // conntrack enabled=auto stays off without an enabled rule, which the deferred entry's flag tells.
+    expect(off.sessions.sipAlg[0]!.value).toBe(false);
+  });
+
   it('terse lines repeating a path are read like the first, also when spacing or the verb differs', () => {
     const p = parse(
       `${HEADER7}/ip firewall filter add chain=input action=drop protocol=tcp\n` +

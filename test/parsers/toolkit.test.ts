@@ -98,6 +98,18 @@ describe('ids built when read', () => {
       }
   });
 
+  it('HashIds.reserve (room for a table of known size) keeps the counts: before, during and after', () => {
+    const plain = new HashIds();
+    const reserved = new HashIds();
+    reserved.reserve('raw', 3000);
+    const hashes: number[] = [];
+    for (let i = 0; i < 6000; i++) hashes.push((i * 7919) % 2500);
+    hashes.forEach((h, i) => {
+      if (i === 1000) reserved.reserve('raw', 50_000);
+      expect(reserved.occurrence('raw', h)).toBe(plain.occurrence('raw', h));
+    });
+  });
+
   it('Hasher.id is hashId of Hasher.value', () => {
     const h = new Hasher().add('ip firewall filter').add('chain').add('forward');
     expect(h.id('filter')).toBe(hashId('filter', h.value(), 1));
