@@ -308,37 +308,49 @@ interface DstPart {
  * `edit` blocks, not the policy ids; first match; a policy without `set action accept` denies;
  * `status disable` skips it. Each policy becomes one rule per address family, destination kind (plain
  * addresses or a VIP's translated side) and service box, all with the policy's id and location.
+ * `entry` converts one policy (index.ts streams the `firewall policy` table through it while the file
+ * is read); `tables` then reads the tables still in the tree, in the same order as ever.
  */
-export function readPolicies(
-  env: Env,
-  chains: Record<string, Chain>,
-  each: (p: PolicyInfo) => void,
-): { rules: Rule[]; usedVips: Set<string> } {
-  const { ctx } = env;
-  const rules: Rule[] = [];
-  const usedVips = new Set<string>();
-  for (const [table, v6table] of [
-    ['firewall policy', false],
-    ['firewall policy6', true],
-  ] as const) {
-    for (const e of ctx.section(table)?.entries.values() ?? []) {
-      const info = readPolicy(env, e, v6table, chains, usedVips);
-      if (!info) continue;
-      each(info);
-      for (const r of info.pieces) rules.push(r);
+export class PolicyReader {
+  readonly rules: Rule[] = [];
+  readonly usedVips = new Set<string>();
+  private readonly env: Env;
+  private readonly chains: Record<string, Chain>;
+  private readonly each: (p: PolicyInfo) => void;
+
+  constructor(env: Env, chains: Record<string, Chain>, each: (p: PolicyInfo) => void) {
+    this.env = env;
+    this.chains = chains;
+    this.each = each;
+  }
+
+  entry(e: Entry, v6table: boolean): void {
+    const info = readPolicy(this.env, e, v6table, this.chains, this.usedVips);
+    if (!info) return;
+    this.each(info);
+    for (const r of info.pieces) this.rules.push(r);
+  }
+
+  /** The policy tables of the tree (a streamed `firewall policy` table is empty there). */
+  tables(): void {
+    const { ctx } = this.env;
+    for (const [table, v6table] of [
+      ['firewall policy', false],
+      ['firewall policy6', true],
+    ] as const) {
+      for (const e of ctx.section(table)?.entries.values() ?? []) this.entry(e, v6table);
+    }
+    for (const table of ['firewall policy46', 'firewall policy64']) {
+      for (const e of ctx.section(table)?.entries.values() ?? []) {
+        if ((value(e, 'status') ?? 'enable') === 'disable') continue;
+        ctx.unsupportedHead(
+          e,
+          `${table} ${e.key}`,
+          `${table.slice(9).toUpperCase()} policies (address-family translation) are not modeled`,
+        );
+      }
     }
   }
-  for (const table of ['firewall policy46', 'firewall policy64']) {
-    for (const e of ctx.section(table)?.entries.values() ?? []) {
-      if ((value(e, 'status') ?? 'enable') === 'disable') continue;
-      ctx.unsupportedHead(
-        e,
-        `${table} ${e.key}`,
-        `${table.slice(9).toUpperCase()} policies (address-family translation) are not modeled`,
-      );
-    }
-  }
-  return { rules, usedVips };
 }
 
 function readPolicy(

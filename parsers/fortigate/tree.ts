@@ -165,9 +165,33 @@ export interface ConfigTree {
   /** Statements read with a repair (a quote inside a word, which `show` never writes), for FWL900. */
   repaired: Span[];
   lastLine: number;
+  /** With a stream: the top-level tables opened (or reopened) after the streamed one opened. */
+  after?: Set<string>;
 }
 
 export const MAX_DEPTH = 64;
+
+/**
+ * Converts the entries of one top-level table while the file is read, so they never pile up in the
+ * tree (a 100k-policy file's entries would otherwise all survive until the end). The reader offers
+ * every top-level table when it opens for the first time; from the one the stream accepts, each
+ * closed entry goes to `entry` and is not stored. Whatever the stream cannot reproduce exactly (the
+ * table reopened, an entry edited again, deleted or moved) makes the reader throw `Restart`, and the
+ * caller reads the file again without a stream.
+ */
+export interface TableStream {
+  /** The table was just opened for the first time, at the top level; true to stream its entries. */
+  open(table: Block, tree: ConfigTree): boolean;
+  /** A closed entry of the streamed table. Throws `Restart` when it cannot be converted now. */
+  entry(e: Entry): void;
+}
+
+/** Thrown by the reader or a stream: the file must be read again without streaming. */
+export class Restart extends Error {
+  constructor() {
+    super('streamed table changed after it was read');
+  }
+}
 
 export function getSet(node: Node | undefined, name: string): SetStmt | undefined {
   if (!node) return undefined;
@@ -252,12 +276,14 @@ const VERBS = new Set([
   'select',
 ]);
 
+const TABLE_VERBS = new Set(['delete', 'purge', 'move', 'rename', 'select']);
+
 /**
  * Reads the whole text. Throws ParseError (with line and column) for text that is not a FortiOS
  * configuration: unknown statements, `next`/`end` without their block, unterminated strings, blocks
  * still open at the end of the file (a truncated file), binary data.
  */
-export function readTree(text: string, file: string): ConfigTree {
+export function readTree(text: string, file: string, stream?: TableStream): ConfigTree {
   const source = new PositionIndex(text);
   assertText(text, file, source);
   const root: Block = {
@@ -279,6 +305,9 @@ export function readTree(text: string, file: string): ConfigTree {
   let line = 1;
   let lineStart = 0;
   let statements = 0;
+  /** The table whose entries go to the stream, and the keys they had. */
+  let streamed: Block | undefined;
+  const streamedKeys = new Set<string>();
   interned = new Map();
   regions = newRegions();
 
@@ -491,6 +520,7 @@ export function readTree(text: string, file: string): ConfigTree {
           parent = top.entry.blocks;
         }
         let b = parent.get(path);
+        const fresh = !b;
         if (!b) {
           b = {
             path,
@@ -503,6 +533,14 @@ export function readTree(text: string, file: string): ConfigTree {
           };
           parent.set(path, b);
         }
+        if (stream && !top) {
+          if (b === streamed) throw new Restart();
+          if (streamed) tree.after?.add(path);
+          else if (fresh && stream.open(b, tree)) {
+            streamed = b;
+            tree.after = new Set();
+          }
+        }
         stack.push({ kind: 'config', block: b });
         break;
       }
@@ -514,7 +552,19 @@ export function readTree(text: string, file: string): ConfigTree {
         const key = words.slice(1).join(' ');
         const entries = top.block.entries;
         let e = entries.get(key);
-        if (!e) {
+        if (top.block === streamed) {
+          // A streamed entry edited again: its conversion is already made.
+          if (streamedKeys.has(key)) throw new Restart();
+          streamedKeys.add(key);
+          e = {
+            key,
+            ...span,
+            openEndLine: endLine,
+            openEndColumn: endCol,
+            sets: new Sets(source),
+            blocks: NO_BLOCKS as Map<string, Block>,
+          };
+        } else if (!e) {
           e = {
             key,
             ...span,
@@ -535,6 +585,7 @@ export function readTree(text: string, file: string): ConfigTree {
         top.entry.endColumn = endCol;
         top.entry.sets.seal();
         stack.pop();
+        if (top.block === streamed) stream?.entry(top.entry);
         break;
       }
       case 'end': {
@@ -545,6 +596,7 @@ export function readTree(text: string, file: string): ConfigTree {
           top.entry.endColumn = endCol;
           top.entry.sets.seal();
           stack.pop();
+          if (top.block === streamed) stream?.entry(top.entry);
         }
         // An `edit` frame always sits on the `config` frame of its table.
         const cfg = stack.pop();
@@ -556,6 +608,8 @@ export function readTree(text: string, file: string): ConfigTree {
       default: {
         if (!top) fail(startLine, col, `\`${verb}\` outside a \`config\` block`);
         const node: Node = top.kind === 'edit' ? top.entry : top.block;
+        // delete, purge, move, rename in the streamed table: its entries are already converted.
+        if (top.kind === 'config' && top.block === streamed && TABLE_VERBS.has(verb)) throw new Restart();
         applyVerb(verb, words, node, top.kind === 'config' ? top.block : undefined, span, stmtStart, stmtEnd, fail);
       }
     }
