@@ -311,6 +311,16 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
   interned = new Map();
   regions = newRegions();
 
+  /** `next` (or `end` inside an entry): the entry ends here; a streamed one is converted now. */
+  const closeEntry = (top: { block: Block; entry: Entry }, endLine: number, endCol: number): void => {
+    const entry = top.entry;
+    entry.endLine = endLine;
+    entry.endColumn = endCol;
+    stack.pop();
+    if (top.block === streamed) stream?.entry(entry);
+    else entry.sets.seal();
+  };
+
   const fail: Fail = (l, col, msg) => {
     throw new ParseError(file, l, col, msg);
   };
@@ -495,6 +505,11 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
       (top.kind === 'edit' ? top.entry.sets : top.block.sets).put(name, tokens, 2, stmtStart, stmtEnd, nt);
       continue;
     }
+    if (verb === 'next' && top?.kind === 'edit' && !repaired) {
+      // The other common case: closes an entry (as \`case 'next'\` below, without the statement's span).
+      closeEntry(top, endLine, endCol);
+      continue;
+    }
     const span: Span = { line: startLine, column: col, endLine, endColumn: endCol };
     if (repaired) tree.repaired.push(span);
     const words = tokens.slice(0, nt);
@@ -549,31 +564,29 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
         if (top.kind === 'edit') fail(startLine, col, `\`edit\` inside ${opened(top)}: expected \`next\` first`);
         if (words.length < 2) fail(startLine, col, '`edit` without a key');
         if (stack.length >= MAX_DEPTH) fail(startLine, col, `nesting deeper than ${MAX_DEPTH} levels`);
-        const key = words.slice(1).join(' ');
+        const key = nt === 2 ? (tokens[1] ?? '') : words.slice(1).join(' ');
         const entries = top.block.entries;
-        let e = entries.get(key);
-        if (top.block === streamed) {
+        const streaming = top.block === streamed;
+        let e = streaming ? undefined : entries.get(key);
+        if (streaming) {
           // A streamed entry edited again: its conversion is already made.
           if (streamedKeys.has(key)) throw new Restart();
           streamedKeys.add(key);
+        }
+        if (!e) {
           e = {
             key,
-            ...span,
+            line: startLine,
+            column: col,
+            endLine,
+            endColumn: endCol,
             openEndLine: endLine,
             openEndColumn: endCol,
             sets: new Sets(source),
             blocks: NO_BLOCKS as Map<string, Block>,
           };
-        } else if (!e) {
-          e = {
-            key,
-            ...span,
-            openEndLine: endLine,
-            openEndColumn: endCol,
-            sets: new Sets(source),
-            blocks: NO_BLOCKS as Map<string, Block>,
-          };
-          entries.set(key, e);
+          // A streamed table keeps no entries (stream.ts converts each when it closes).
+          if (!streaming) entries.set(key, e);
         } else e.reopened = span;
         stack.push({ kind: 'edit', block: top.block, entry: e });
         break;
@@ -581,23 +594,13 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
       case 'next': {
         if (top?.kind !== 'edit')
           fail(startLine, col, top ? `\`next\` without \`edit\` in ${opened(top)}` : '`next` without `edit`');
-        top.entry.endLine = endLine;
-        top.entry.endColumn = endCol;
-        top.entry.sets.seal();
-        stack.pop();
-        if (top.block === streamed) stream?.entry(top.entry);
+        closeEntry(top, endLine, endCol);
         break;
       }
       case 'end': {
         if (!top) fail(startLine, col, '`end` without `config`');
         // `end` inside an entry closes the entry and its table (the CLI saves both).
-        if (top.kind === 'edit') {
-          top.entry.endLine = endLine;
-          top.entry.endColumn = endCol;
-          top.entry.sets.seal();
-          stack.pop();
-          if (top.block === streamed) stream?.entry(top.entry);
-        }
+        if (top.kind === 'edit') closeEntry(top, endLine, endCol);
         // An `edit` frame always sits on the `config` frame of its table.
         const cfg = stack.pop();
         if (!cfg) fail(startLine, col, '`end` without `config`');
