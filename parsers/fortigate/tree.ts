@@ -407,11 +407,16 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
         if (j >= 0) {
           const after = j < n ? text.charCodeAt(j) : LF;
           if (after === SP || after === TAB || after === LF || after === CR) {
-            // Names and comments are unique per object: not worth a table slot.
+            // Names and comments are unique per object, and so are the keys of a streamed table's
+            // entries (policy ids): not worth a table slot. (`at` is this token's index: in
+            // `tokens[nt++] = …` the right side already sees nt incremented.)
+            const at = nt;
             tokens[nt++] =
-              b - a <= INTERN_MAX && !(nt === 2 && (tokens[1] === 'name' || tokens[1] === 'comments'))
+              b - a <= INTERN_MAX &&
+              !(at === 2 && (tokens[1] === 'name' || tokens[1] === 'comments')) &&
+              !(at === 1 && streamed !== undefined && tokens[0] === 'edit' && stack.at(-1)?.block === streamed)
                 ? regions.get(text, a, b)
-                : nt === 2 && tokens[1] === 'uuid'
+                : at === 2 && tokens[1] === 'uuid'
                   ? text.slice(a, b) // dropped below
                   : detach(text.slice(a, b));
             if (multiLine) {
