@@ -276,6 +276,45 @@ const VERBS = new Set([
   'select',
 ]);
 
+/**
+ * The keys a streamed table has seen. Policy ids are numbers: those are bits in a bitmap (a Set of
+ * 100k fresh strings costs more than reading them); other keys go to a Set.
+ */
+class KeySet {
+  private bits = new Uint8Array(1024);
+  private readonly others = new Set<string>();
+
+  /** Adds the key; false when it was there already. */
+  add(key: string): boolean {
+    const n = key.length;
+    let v = 0;
+    let numeric = n > 0 && n <= 6 && (n === 1 || key.charCodeAt(0) !== 0x30);
+    for (let i = 0; numeric && i < n; i++) {
+      const d = key.charCodeAt(i) - 0x30;
+      if (d < 0 || d > 9) numeric = false;
+      else v = v * 10 + d;
+    }
+    if (!numeric) {
+      if (this.others.has(key)) return false;
+      this.others.add(key);
+      return true;
+    }
+    const byte = v >> 3;
+    if (byte >= this.bits.length) {
+      let size = this.bits.length;
+      while (size <= byte) size *= 2;
+      const bigger = new Uint8Array(size);
+      bigger.set(this.bits);
+      this.bits = bigger;
+    }
+    const mask = 1 << (v & 7);
+    const old = this.bits[byte] ?? 0;
+    if (old & mask) return false;
+    this.bits[byte] = old | mask;
+    return true;
+  }
+}
+
 const TABLE_VERBS = new Set(['delete', 'purge', 'move', 'rename', 'select']);
 
 /**
@@ -307,7 +346,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
   let statements = 0;
   /** The table whose entries go to the stream, and the keys they had. */
   let streamed: Block | undefined;
-  const streamedKeys = new Set<string>();
+  const streamedKeys = new KeySet();
   interned = new Map();
   regions = newRegions();
 
@@ -575,8 +614,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
         let e = streaming ? undefined : entries.get(key);
         if (streaming) {
           // A streamed entry edited again: its conversion is already made.
-          if (streamedKeys.has(key)) throw new Restart();
-          streamedKeys.add(key);
+          if (!streamedKeys.add(key)) throw new Restart();
         }
         if (!e) {
           e = {

@@ -108,6 +108,17 @@ describe('FortiGate policies converted while reading', () => {
     expect(streamed[0]?.ruleset.chains.forward?.rules[0]?.action.kind).toBe('drop');
   });
 
+  it('keys edited twice are found whatever they look like', () => {
+    for (const key of ['0', '007', '123456', '1234567', 'web']) {
+      const twice = file()
+        .replace('    edit 1\n', `    edit ${key}\n`)
+        .replace('    edit 2\n', `    edit ${key}\n        set action deny\n    next\n    edit 2\n`);
+      const { streamed, whole } = both(twice);
+      expect(streamed, key).toEqual(whole);
+      expect(streamed[0]?.ruleset.chains.forward?.rules[0]?.action.kind, key).toBe('drop');
+    }
+  });
+
   it('what follows the policies changes them as it does on the device', () => {
     const [p] = parseConfig(file(later[0]?.[1] ?? []), 't.conf');
     const dst = p?.ruleset.chains.forward?.rules[0]?.match.dst;
