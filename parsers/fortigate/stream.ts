@@ -32,7 +32,12 @@ export class PolicyStream implements TableStream {
 
   open(table: Block, tree: ConfigTree): boolean {
     if (table.path !== 'firewall policy') return false;
-    this.prepared = this.setup.begin(tree);
+    try {
+      this.prepared = this.setup.begin(tree);
+    } catch {
+      // Whatever the preparation throws is thrown again, after the whole file is read, without a stream.
+      this.prepared = undefined;
+    }
     return this.prepared !== undefined;
   }
 
