@@ -25,6 +25,8 @@ export class Ctx extends Diagnostics {
   readonly multiVdom: boolean;
   readonly root: SourceLocation;
   private dynamicCount = 0;
+  /** When set, every section path looked up (a streamed file checks them against what came later: stream.ts). */
+  looked: Set<string> | undefined;
 
   constructor(file: string, header: Header, scope: Scope, multiVdom: boolean, root: SourceLocation) {
     super();
@@ -37,11 +39,13 @@ export class Ctx extends Diagnostics {
 
   /** A block of this firewall: the VDOM's own first, then the global one. */
   section(path: string): Block | undefined {
+    this.looked?.add(path);
     return this.scope.own.get(path) ?? this.scope.global.get(path);
   }
 
   /** A block that only exists globally in multi-VDOM files (interfaces, system global, session helpers). */
   globalSection(path: string): Block | undefined {
+    this.looked?.add(path);
     return this.scope.global.get(path) ?? this.scope.own.get(path);
   }
 

@@ -7,14 +7,15 @@ import { Ctx, type Scope } from './context.js';
 import { IMPLICIT_DENY_REASON } from './defaults.js';
 import { readHeader, type Header } from './header.js';
 import { readInventory } from './inventory.js';
-import { readInterfaces, type Interfaces } from './interfaces.js';
+import { assignRoles, readInterfaces, type Interfaces } from './interfaces.js';
 import { localInChain } from './local-in.js';
 import { SnatBuilder, natMode, withFortiNat } from './nat.js';
-import { readPolicies, type Env, type PolicyInfo } from './policies.js';
+import { PolicyReader, type Env, type PolicyInfo } from './policies.js';
+import { PolicyStream, type StreamSetup } from './stream.js';
 import { Services } from './services.js';
 import { sessions } from './sessions.js';
 import { quoted } from '../toolkit/labels.js';
-import { getSet, readTree, value, type Block, type ConfigTree } from './tree.js';
+import { Restart, getSet, readTree, value, type Block, type ConfigTree } from './tree.js';
 import { reportSections } from './unsupported.js';
 import { Vips } from './vips.js';
 
@@ -50,7 +51,7 @@ export function detect(head: string): Vendor | undefined {
   return undefined;
 }
 
-function rootLoc(file: string, tree: ConfigTree, header: Header): SourceLocation {
+export function rootLoc(file: string, tree: ConfigTree, header: Header): SourceLocation {
   if (header.line !== undefined) {
     const c = tree.comments.find((x) => x.line === header.line);
     return { file, line: header.line, column: 1, endLine: header.line, endColumn: (c?.text.length ?? 0) + 1 };
@@ -71,7 +72,7 @@ function rootLoc(file: string, tree: ConfigTree, header: Header): SourceLocation
  * Multi-VDOM files (`config vdom` with per-VDOM blocks, and `config global`) are one firewall per
  * VDOM; other files are one firewall (docs/semantics.md#fgt-syntax).
  */
-function scopes(tree: ConfigTree, header: Header): { list: Scope[]; multi: boolean } {
+export function scopes(tree: ConfigTree, header: Header): { list: Scope[]; multi: boolean } {
   const vdom = tree.blocks.get('vdom');
   const global = tree.blocks.get('global');
   const withContent = [...(vdom?.entries.values() ?? [])].filter((e) => e.blocks.size > 0 || e.sets.size > 0);
@@ -86,11 +87,33 @@ function scopes(tree: ConfigTree, header: Header): { list: Scope[]; multi: boole
   return { list: [s], multi: false };
 }
 
-export function parseConfig(text: string, file: string, vendor: Vendor = 'fortigate'): Policy[] {
-  const tree = readTree(text, file);
+/**
+ * `stream: false` reads the whole tree before converting anything (the tests compare both ways).
+ */
+export function parseConfig(
+  text: string,
+  file: string,
+  vendor: Vendor = 'fortigate',
+  options: { stream?: boolean } = {},
+): Policy[] {
+  let tree: ConfigTree | undefined;
+  if (options.stream !== false) {
+    // The policies are converted while the file is read when that gives the same result (stream.ts).
+    const stream = new PolicyStream(streamSetup(file, vendor));
+    try {
+      tree = readTree(text, file, stream);
+      const ready = stream.result(tree);
+      if (ready) return [finishPolicy(ready)];
+      if (stream.started) tree = undefined;
+    } catch (e) {
+      if (!(e instanceof Restart)) throw e;
+    }
+  }
+  tree ??= readTree(text, file);
   const header = readHeader(tree.comments);
   const { list, multi } = scopes(tree, header);
   const fileRoot = rootLoc(file, tree, header);
+  const whole = tree;
   return list.map((scope, index) => {
     let root = fileRoot;
     if (scope.entry) {
@@ -98,24 +121,70 @@ export function parseConfig(text: string, file: string, vendor: Vendor = 'fortig
       root = { file, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn };
     }
     const ctx = new Ctx(file, header, scope, multi, root);
-    if (vendor !== 'fortigate')
-      ctx.note(`the file was read as ${vendor} but it is a FortiOS configuration; parsed as FortiGate`);
-    // Reported once per file (with the first firewall).
-    if (index === 0) {
-      for (const r of tree.repaired) {
-        ctx.unsupportedAt(
-          r,
-          `malformed quoting on line ${r.line}`,
-          'a quote inside a word (FortiOS never writes one): the quote was read as a character, so the values of this ' +
-            'statement may differ from what the device has',
-        );
-      }
-    }
-    return buildPolicy(ctx, tree);
+    return finishPolicy(preparePolicy(ctx, whole, vendor, index));
   });
 }
 
-function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
+/**
+ * Streaming (stream.ts) applies to files with one firewall: it starts from the header and the tables
+ * read so far and holds when the whole file gives the same header, no second firewall and no new
+ * prompt or repaired line (their notes come before the policies').
+ */
+function streamSetup(file: string, vendor: Vendor): StreamSetup {
+  let start = { header: '', prompts: 0, repaired: 0 };
+  return {
+    begin(tree) {
+      const header = readHeader(tree.comments);
+      const { list, multi } = scopes(tree, header);
+      const scope = list[0];
+      if (multi || !scope || list.length !== 1) return undefined;
+      // Central NAT reads `config firewall central-snat-map` first, which files write after the policies.
+      if ((value(scope.own.get('system settings'), 'central-nat') ?? '').toLowerCase() === 'enable') return undefined;
+      const ctx = new Ctx(file, header, scope, false, rootLoc(file, tree, header));
+      ctx.looked = new Set();
+      start = { header: JSON.stringify(header), prompts: tree.prompts.length, repaired: tree.repaired.length };
+      return preparePolicy(ctx, tree, vendor, 0);
+    },
+    same(tree) {
+      const header = readHeader(tree.comments);
+      if (JSON.stringify(header) !== start.header) return false;
+      if (tree.prompts.length !== start.prompts || tree.repaired.length !== start.repaired) return false;
+      const { list, multi } = scopes(tree, header);
+      return !multi && list.length === 1;
+    },
+  };
+}
+
+/** What the policies are converted with, made before the first policy is read. */
+export interface Prepared {
+  ctx: Ctx;
+  ifaces: Interfaces;
+  env: Env;
+  chains: Record<string, Chain>;
+  snat: SnatBuilder;
+  /** Only the policies that name a VoIP profile or set a session-ttl matter for the session settings. */
+  voip: PolicyInfo[];
+  policies: PolicyReader;
+}
+
+/**
+ * The notes about the file, the interfaces, services, addresses and VIPs: everything a policy's
+ * conversion reads. `index` is the firewall's place in the file (the file's notes go with the first).
+ */
+export function preparePolicy(ctx: Ctx, tree: ConfigTree, vendor: Vendor, index: number): Prepared {
+  if (vendor !== 'fortigate')
+    ctx.note(`the file was read as ${vendor} but it is a FortiOS configuration; parsed as FortiGate`);
+  // Reported once per file (with the first firewall).
+  if (index === 0) {
+    for (const r of tree.repaired) {
+      ctx.unsupportedAt(
+        r,
+        `malformed quoting on line ${r.line}`,
+        'a quote inside a word (FortiOS never writes one): the quote was read as a character, so the values of this ' +
+          'statement may differ from what the device has',
+      );
+    }
+  }
   const { header } = ctx;
   if (ctx.multiVdom)
     ctx.note(
@@ -155,9 +224,8 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
 
   const chains: Record<string, Chain> = {};
   const snat = new SnatBuilder(env);
-  // Only the policies that name a VoIP profile or set a session-ttl matter for the session settings.
   const voip: PolicyInfo[] = [];
-  const { rules, usedVips } = readPolicies(env, chains, (p) => {
+  const policies = new PolicyReader(env, chains, (p) => {
     snat.add(p);
     const s = p.entry.sets;
     if (s.index('voip-profile') >= 0 || s.index('ips-voip-filter') >= 0 || s.index('session-ttl') >= 0) voip.push(p);
@@ -165,6 +233,16 @@ function buildPolicy(ctx: Ctx, tree: ConfigTree): Policy {
     // be read once per VDOM, so there they stay).
     else if (!ctx.multiVdom) s.release();
   });
+  return { ctx, ifaces, env, chains, snat, voip, policies };
+}
+
+/** The policy tables still in the tree, then everything else of the firewall. */
+function finishPolicy(prep: Prepared): Policy {
+  const { ctx, ifaces, env, chains, snat, voip, policies } = prep;
+  const { header } = ctx;
+  policies.tables();
+  assignRoles(ctx, ifaces);
+  const { rules, usedVips } = policies;
   const forward: Chain = {
     name: 'forward',
     mode: 'first-match',

@@ -52,6 +52,10 @@ export class Interfaces {
   readonly zones = new Map<string, Zone>();
   readonly list: Interface[] = [];
   selfAddresses: AddrSet = NO_ADDR;
+  /** Physical SD-WAN members (WAN hints for interfaces without a role). */
+  sdwanMembers = new Set<string>();
+  /** Roles are decided by `assignRoles` once the whole file is read (default routes come after the policies). */
+  rolesPending = true;
 
   get(name: string): IfaceInfo | undefined {
     return this.byName.get(name);
@@ -123,8 +127,7 @@ const TUNNELISH = new Set(['tunnel', 'loopback', 'vdom-link', 'ssl', 'wl-mesh'])
 export function readInterfaces(ctx: Ctx): Interfaces {
   const table = new Interfaces();
   const sec = ctx.globalSection('system interface');
-  const wanHints = defaultRouteDevices(ctx);
-  const sdwan = readSdwan(ctx, table);
+  table.sdwanMembers = readSdwan(ctx, table);
   const loopback = literal(parseAddress('127.0.0.1'), '127.0.0.1');
   let self: AddrSet = addrSet([[loopback, loopback]]);
   for (const entry of sec?.entries.values() ?? []) {
@@ -190,10 +193,8 @@ export function readInterfaces(ctx: Ctx): Interfaces {
       }
     }
 
-    // A disabled interface carries no traffic; it is no WAN for the checks.
-    let role = roleOf(entry, type, mode, wanHints, sdwan);
-    if (!enabled && role === 'wan') role = 'unknown';
-    const model: Interface = { name, role, networks, addresses, enabled, loc: ctx.loc(entry) };
+    // The role is set by assignRoles (the key stays in its place).
+    const model: Interface = { name, role: 'unknown', networks, addresses, enabled, loc: ctx.loc(entry) };
     const descr = nonEmpty(value(entry, 'alias')) ?? value(entry, 'description');
     if (descr) model.description = descr;
     const vlan = Number(value(entry, 'vlanid'));
@@ -205,6 +206,23 @@ export function readInterfaces(ctx: Ctx): Interfaces {
   table.selfAddresses = self;
   readZones(ctx, table);
   return table;
+}
+
+/**
+ * Sets every interface's role. It reads `config router static`, which full configurations write after
+ * the policies, so it runs when the whole file has been read (policies never read roles).
+ */
+export function assignRoles(ctx: Ctx, table: Interfaces): void {
+  if (!table.rolesPending) return;
+  table.rolesPending = false;
+  const wanHints = defaultRouteDevices(ctx);
+  for (const info of table.byName.values()) {
+    const mode = (value(info.entry, 'mode') ?? 'static').toLowerCase();
+    // A disabled interface carries no traffic; it is no WAN for the checks.
+    let role = roleOf(info.entry, info.type, mode, wanHints, table.sdwanMembers);
+    if (!info.enabled && role === 'wan') role = 'unknown';
+    info.model.role = role;
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Ctx } from './context.js';
 import type { Interfaces } from './interfaces.js';
 import type { ServiceBox, Services } from './services.js';
 import { flat, quoted } from '../toolkit/labels.js';
-import { getSet, joined, raw, value, values, type Entry, type SetStmt } from './tree.js';
+import { value, values, type Entry, type SetStmt, type Sets } from './tree.js';
 import type { Vip, Vips } from './vips.js';
 
 export interface Env {
@@ -60,13 +60,115 @@ const UNMODELED: Record<string, string> = {
   'identity-based-route': 'identity-based routing may change the egress interface, which fwlint does not model',
 };
 
+/**
+ * The attributes a policy's conversion reads, found in one pass over its statements (an entry keeps
+ * one statement per name): `at[F.x]` is the statement index of `x`, or -1.
+ */
+const FIELD_NAMES = [
+  'status',
+  'name',
+  'action',
+  'schedule',
+  'srcintf',
+  'dstintf',
+  'internet-service',
+  'internet-service6',
+  'internet-service-src',
+  'internet-service6-src',
+  'service',
+  'service-negate',
+  'nat',
+  'comments',
+  'srcaddr',
+  'dstaddr',
+  'srcaddr6',
+  'dstaddr6',
+  'srcaddr-negate',
+  'dstaddr-negate',
+  'srcaddr6-negate',
+  'dstaddr6-negate',
+  'match-vip',
+] as const;
+type FieldName = (typeof FIELD_NAMES)[number];
+const FIELD = new Map<string, number>(FIELD_NAMES.map((n, i) => [n, i]));
+const F = Object.fromEntries(FIELD_NAMES.map((n, i) => [n, i])) as Record<FieldName, number>;
+const at = new Int32Array(FIELD_NAMES.length);
+let cur: Sets | undefined;
+
+function indexFields(sets: Sets): void {
+  at.fill(-1);
+  cur = sets;
+  for (let k = 0; k < sets.size; k++) {
+    const f = FIELD.get(sets.name(k));
+    if (f !== undefined) at[f] = k;
+  }
+}
+function fieldK(f: number): number {
+  return at[f] ?? -1;
+}
+/** First value of the field, as tree.ts value(). */
+function fv(f: number): string | undefined {
+  const k = fieldK(f);
+  return k < 0 || !cur ? undefined : cur.first(k);
+}
+/** The stored value(s), as tree.ts raw(). */
+function fraw(f: number): string | readonly string[] | undefined {
+  const k = fieldK(f);
+  return k < 0 || !cur ? undefined : (cur.raw(k) ?? undefined);
+}
+function fstmt(f: number): SetStmt | undefined {
+  const k = fieldK(f);
+  return k < 0 || !cur ? undefined : cur.stmt(k);
+}
+function fflag(f: number, dflt = false): boolean {
+  const v = fv(f);
+  return v === undefined ? dflt : v.toLowerCase() === 'enable';
+}
+function fjoined(f: number): string {
+  const v = fraw(f);
+  return v === undefined ? '' : typeof v === 'string' ? v : v.join(',');
+}
+
 // Families: `policy` holds IPv4 (srcaddr/dstaddr) and, since 6.4, IPv6 (srcaddr6/dstaddr6); `policy6` is IPv6.
-const FAMILIES: readonly { fam: Family; src: string; dst: string }[] = [
-  { fam: 4, src: 'srcaddr', dst: 'dstaddr' },
-  { fam: 6, src: 'srcaddr6', dst: 'dstaddr6' },
+interface FamilyFields {
+  fam: Family;
+  src: string;
+  dst: string;
+  srcF: number;
+  dstF: number;
+  srcNegF: number;
+  dstNegF: number;
+}
+const FAMILIES: readonly FamilyFields[] = [
+  {
+    fam: 4,
+    src: 'srcaddr',
+    dst: 'dstaddr',
+    srcF: F.srcaddr,
+    dstF: F.dstaddr,
+    srcNegF: F['srcaddr-negate'],
+    dstNegF: F['dstaddr-negate'],
+  },
+  {
+    fam: 6,
+    src: 'srcaddr6',
+    dst: 'dstaddr6',
+    srcF: F.srcaddr6,
+    dstF: F.dstaddr6,
+    srcNegF: F['srcaddr6-negate'],
+    dstNegF: F['dstaddr6-negate'],
+  },
 ];
-const FAMILIES_V6_TABLE: readonly { fam: Family; src: string; dst: string }[] = [
-  { fam: 6, src: 'srcaddr', dst: 'dstaddr' },
+const FAMILIES_V6_TABLE: readonly FamilyFields[] = [
+  {
+    fam: 6,
+    src: 'srcaddr',
+    dst: 'dstaddr',
+    srcF: F.srcaddr,
+    dstF: F.dstaddr,
+    srcNegF: F['srcaddr6-negate'],
+    dstNegF: F['dstaddr6-negate'],
+  },
 ];
 const NAT_NONE = NameSet.of(['none']);
 const NAT_DNAT = NameSet.of(['dnat']);
@@ -308,37 +410,49 @@ interface DstPart {
  * `edit` blocks, not the policy ids; first match; a policy without `set action accept` denies;
  * `status disable` skips it. Each policy becomes one rule per address family, destination kind (plain
  * addresses or a VIP's translated side) and service box, all with the policy's id and location.
+ * `entry` converts one policy (index.ts streams the `firewall policy` table through it while the file
+ * is read); `tables` then reads the tables still in the tree, in the same order as ever.
  */
-export function readPolicies(
-  env: Env,
-  chains: Record<string, Chain>,
-  each: (p: PolicyInfo) => void,
-): { rules: Rule[]; usedVips: Set<string> } {
-  const { ctx } = env;
-  const rules: Rule[] = [];
-  const usedVips = new Set<string>();
-  for (const [table, v6table] of [
-    ['firewall policy', false],
-    ['firewall policy6', true],
-  ] as const) {
-    for (const e of ctx.section(table)?.entries.values() ?? []) {
-      const info = readPolicy(env, e, v6table, chains, usedVips);
-      if (!info) continue;
-      each(info);
-      for (const r of info.pieces) rules.push(r);
+export class PolicyReader {
+  readonly rules: Rule[] = [];
+  readonly usedVips = new Set<string>();
+  private readonly env: Env;
+  private readonly chains: Record<string, Chain>;
+  private readonly each: (p: PolicyInfo) => void;
+
+  constructor(env: Env, chains: Record<string, Chain>, each: (p: PolicyInfo) => void) {
+    this.env = env;
+    this.chains = chains;
+    this.each = each;
+  }
+
+  entry(e: Entry, v6table: boolean): void {
+    const info = readPolicy(this.env, e, v6table, this.chains, this.usedVips);
+    if (!info) return;
+    this.each(info);
+    for (const r of info.pieces) this.rules.push(r);
+  }
+
+  /** The policy tables of the tree (a streamed `firewall policy` table is empty there). */
+  tables(): void {
+    const { ctx } = this.env;
+    for (const [table, v6table] of [
+      ['firewall policy', false],
+      ['firewall policy6', true],
+    ] as const) {
+      for (const e of ctx.section(table)?.entries.values() ?? []) this.entry(e, v6table);
+    }
+    for (const table of ['firewall policy46', 'firewall policy64']) {
+      for (const e of ctx.section(table)?.entries.values() ?? []) {
+        if ((value(e, 'status') ?? 'enable') === 'disable') continue;
+        ctx.unsupportedHead(
+          e,
+          `${table} ${e.key}`,
+          `${table.slice(9).toUpperCase()} policies (address-family translation) are not modeled`,
+        );
+      }
     }
   }
-  for (const table of ['firewall policy46', 'firewall policy64']) {
-    for (const e of ctx.section(table)?.entries.values() ?? []) {
-      if ((value(e, 'status') ?? 'enable') === 'disable') continue;
-      ctx.unsupportedHead(
-        e,
-        `${table} ${e.key}`,
-        `${table.slice(9).toUpperCase()} policies (address-family translation) are not modeled`,
-      );
-    }
-  }
-  return { rules, usedVips };
 }
 
 function readPolicy(
@@ -349,18 +463,19 @@ function readPolicy(
   usedVips: Set<string>,
 ): PolicyInfo | undefined {
   const { ctx, ifaces, addrs, services, vips } = env;
-  if ((value(e, 'status') ?? 'enable').toLowerCase() === 'disable') return undefined;
-  const name = value(e, 'name');
+  indexFields(e.sets);
+  if ((fv(F.status) ?? 'enable').toLowerCase() === 'disable') return undefined;
+  const name = fv(F.name);
   const tableName = v6table ? 'policy6' : 'policy';
   const id = `${tableName}:${e.key}`;
   // docs/semantics.md#fgt-policy: `action` defaults to deny, so a policy without `set action accept` denies.
-  const actionText = (value(e, 'action') ?? 'deny').toLowerCase();
+  const actionText = (fv(F.action) ?? 'deny').toLowerCase();
   const label = flat([
     tableName,
     ' ',
     e.key,
     name ? ` ${quoted(name)}` : '',
-    e.sets.index('action') >= 0 ? '' : ' (no `set action`: deny by default)',
+    fieldK(F.action) >= 0 ? '' : ' (no `set action`: deny by default)',
   ]);
   const action: PolicyInfo['action'] = actionText === 'accept' ? 'accept' : actionText === 'ipsec' ? 'ipsec' : 'deny';
   if (actionText !== 'accept' && actionText !== 'deny' && actionText !== 'ipsec')
@@ -383,22 +498,18 @@ function readPolicy(
     }
   }
   if (action === 'ipsec')
-    ctx.unsupportedAt(
-      getSet(e, 'action') ?? e,
-      `firewall ${tableName} ${e.key} action ipsec`,
-      `${label}: ${IPSEC_WHY}`,
-    );
-  const sched = value(e, 'schedule');
+    ctx.unsupportedAt(fstmt(F.action) ?? e, `firewall ${tableName} ${e.key} action ipsec`, `${label}: ${IPSEC_WHY}`);
+  const sched = fv(F.schedule);
   if (sched && sched.toLowerCase() !== 'always') {
     ctx.unsupportedAt(
-      getSet(e, 'schedule') ?? e,
+      fstmt(F.schedule) ?? e,
       `firewall ${tableName} ${e.key} schedule ${sched}`,
       `${label}: the policy applies only at the times of schedule "${sched}"; fwlint evaluates it as always active`,
     );
   }
 
-  const srcIfRaw = raw(e, 'srcintf');
-  const dstIfRaw = raw(e, 'dstintf');
+  const srcIfRaw = fraw(F.srcintf);
+  const dstIfRaw = fraw(F.dstintf);
   if (srcIfRaw === undefined || dstIfRaw === undefined) {
     ctx.note(
       `${ctx.where(e)}: ${label} has no ${srcIfRaw === undefined ? 'srcintf' : 'dstintf'}; FortiOS does not apply such a policy`,
@@ -418,8 +529,8 @@ function readPolicy(
   }
 
   // Internet services (ISDB) replace dstaddr and service (docs/semantics.md#fgt-policy); their addresses are only known online.
-  const isdb = flagOf(e, 'internet-service') || flagOf(e, 'internet-service6');
-  const isdbSrc = flagOf(e, 'internet-service-src') || flagOf(e, 'internet-service6-src');
+  const isdb = fflag(F['internet-service']) || fflag(F['internet-service6']);
+  const isdbSrc = fflag(F['internet-service-src']) || fflag(F['internet-service6-src']);
   const isdbNames = (prefix: string) =>
     ['name', 'id', 'group', 'custom', 'custom-group']
       .flatMap((k) => values(e, `${prefix}-${k}`))
@@ -427,10 +538,10 @@ function readPolicy(
 
   // Services: the service boxes, or every protocol for ISDB policies.
   let boxes: ServiceBox[];
-  const svcStmt = () => getSet(e, 'service');
+  const svcStmt = () => fstmt(F.service);
   if (isdb) boxes = [{}];
   else {
-    const svc = services.boxes(raw(e, 'service') ?? []);
+    const svc = services.boxes(fraw(F.service) ?? []);
     for (const m of svc.missing)
       ctx.unsupportedAt(
         svcStmt() ?? e,
@@ -438,49 +549,46 @@ function readPolicy(
         `${label}: service "${m}" is not defined in the file; the policy is evaluated without it`,
       );
     boxes = svc.boxes;
-    if (e.sets.index('service') < 0) ctx.note(`${ctx.where(e)}: ${label} has no service; it matches no traffic`);
+    if (fieldK(F.service) < 0) ctx.note(`${ctx.where(e)}: ${label} has no service; it matches no traffic`);
   }
-  const serviceNegate = flagOf(e, 'service-negate');
+  const serviceNegate = fflag(F['service-negate']);
 
   const families = v6table ? FAMILIES_V6_TABLE : FAMILIES;
   const loc = ctx.loc(e);
   const pieces: Rule[] = [];
-  const nat = flagOf(e, 'nat');
+  const nat = fflag(F.nat);
   // Normalized text (names and settings only: no secrets live in policies) and the comment.
-  const list = (n: string) => joined(e, n);
   const text = flat(
     [
       tableName,
       e.key,
-      list('srcintf'),
+      fjoined(F.srcintf),
       '->',
-      list('dstintf'),
-      list('srcaddr') + list('srcaddr6'),
+      fjoined(F.dstintf),
+      fjoined(F.srcaddr) + fjoined(F.srcaddr6),
       '->',
-      list('dstaddr') + list('dstaddr6'),
+      fjoined(F.dstaddr) + fjoined(F.dstaddr6),
       'service',
-      (serviceNegate ? '!' : '') + (isdb ? 'isdb' : list('service')),
+      (serviceNegate ? '!' : '') + (isdb ? 'isdb' : fjoined(F.service)),
       action,
       nat ? 'nat' : '',
     ],
     ' ',
   );
-  const comment = value(e, 'comments');
+  const comment = fv(F.comments);
   let n = 0;
   let madeFamily = false;
-  for (const { fam, src: srcField, dst: dstField } of families) {
-    const srcStmt = () => getSet(e, srcField) ?? e;
-    const dstStmt = () => getSet(e, dstField) ?? e;
-    const srcNames = raw(e, srcField) ?? [];
-    const dstNames =
-      typeof raw(e, dstField) === 'string'
-        ? [raw(e, dstField) as string]
-        : ((raw(e, dstField) as readonly string[] | undefined) ?? []);
+  for (const { fam, src: srcField, dst: dstField, srcF, dstF, srcNegF, dstNegF } of families) {
+    const srcStmt = () => fstmt(srcF) ?? e;
+    const dstStmt = () => fstmt(dstF) ?? e;
+    const srcNames = fraw(srcF) ?? [];
+    const dstRaw = fraw(dstF);
+    const dstNames = typeof dstRaw === 'string' ? [dstRaw] : (dstRaw ?? []);
     if (srcNames.length === 0 && !(isdbSrc && fam === 4)) continue;
     if (dstNames.length === 0 && !(isdb && fam === 4)) continue;
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
-    const srcNeg = flagOf(e, fam === 4 ? 'srcaddr-negate' : 'srcaddr6-negate');
-    const dstNeg = flagOf(e, fam === 4 ? 'dstaddr-negate' : 'dstaddr6-negate');
+    const srcNeg = fflag(srcNegF);
+    const dstNeg = fflag(dstNegF);
 
     // Source
     let srcSet: AddrSet;
@@ -491,7 +599,7 @@ function readPolicy(
         isdbNames('internet-service-src'),
         'src',
         srcNeg,
-        getSet(e, 'internet-service-src') ?? e,
+        fstmt(F['internet-service-src']) ?? e,
         env,
       );
     } else {
@@ -512,7 +620,7 @@ function readPolicy(
     if (isdb && fam === 4) {
       parts.push({
         set: dstNeg ? universe : NO_ADDR,
-        symbolic: symbolicRefs(isdbNames('internet-service'), 'dst', dstNeg, getSet(e, 'internet-service') ?? e, env),
+        symbolic: symbolicRefs(isdbNames('internet-service'), 'dst', dstNeg, fstmt(F['internet-service']) ?? e, env),
       });
     } else {
       const plain: string[] = [];
@@ -543,12 +651,12 @@ function readPolicy(
         };
         // Non-central NAT: only a policy that names the VIP translates to it, so an accept policy with plain
         // addresses never sees VIP traffic; deny policies do while match-vip is enabled (its default).
-        if (!env.central && (allows || !flagOf(e, 'match-vip', true))) part.nat = 'none';
+        if (!env.central && (allows || !fflag(F['match-vip'], true))) part.nat = 'none';
         parts.push(part);
       }
       if (dstNeg && vipList.length)
         ctx.unsupportedAt(
-          getSet(e, 'dstaddr-negate') ?? e,
+          fstmt(F['dstaddr-negate']) ?? e,
           `firewall ${tableName} ${e.key} dstaddr-negate`,
           `${label}: a negated VIP destination is not modeled; the VIPs are evaluated as not negated`,
         );
@@ -627,11 +735,6 @@ function readPolicy(
   const info: PolicyInfo = { entry: e, id, label, action, pieces, nat, text };
   if (comment) info.comment = comment;
   return info;
-}
-
-function flagOf(e: Entry, name: string, dflt = false): boolean {
-  const v = value(e, name);
-  return v === undefined ? dflt : v.toLowerCase() === 'enable';
 }
 
 /** The base match narrowed by a service box and a VIP's translated protocol/ports; undefined when empty. */

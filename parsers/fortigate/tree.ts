@@ -165,9 +165,33 @@ export interface ConfigTree {
   /** Statements read with a repair (a quote inside a word, which `show` never writes), for FWL900. */
   repaired: Span[];
   lastLine: number;
+  /** With a stream: the top-level tables opened (or reopened) after the streamed one opened. */
+  after?: Set<string>;
 }
 
 export const MAX_DEPTH = 64;
+
+/**
+ * Converts the entries of one top-level table while the file is read, so they never pile up in the
+ * tree (a 100k-policy file's entries would otherwise all survive until the end). The reader offers
+ * every top-level table when it opens for the first time; from the one the stream accepts, each
+ * closed entry goes to `entry` and is not stored. Whatever the stream cannot reproduce exactly (the
+ * table reopened, an entry edited again, deleted or moved) makes the reader throw `Restart`, and the
+ * caller reads the file again without a stream.
+ */
+export interface TableStream {
+  /** The table was just opened for the first time, at the top level; true to stream its entries. */
+  open(table: Block, tree: ConfigTree): boolean;
+  /** A closed entry of the streamed table. Throws `Restart` when it cannot be converted now. */
+  entry(e: Entry): void;
+}
+
+/** Thrown by the reader or a stream: the file must be read again without streaming. */
+export class Restart extends Error {
+  constructor() {
+    super('streamed table changed after it was read');
+  }
+}
 
 export function getSet(node: Node | undefined, name: string): SetStmt | undefined {
   if (!node) return undefined;
@@ -253,11 +277,52 @@ const VERBS = new Set([
 ]);
 
 /**
+ * The keys a streamed table has seen. Policy ids are numbers: those are bits in a bitmap (a Set of
+ * 100k fresh strings costs more than reading them); other keys go to a Set.
+ */
+class KeySet {
+  private bits = new Uint8Array(1024);
+  private readonly others = new Set<string>();
+
+  /** Adds the key; false when it was there already. */
+  add(key: string): boolean {
+    const n = key.length;
+    let v = 0;
+    let numeric = n > 0 && n <= 6 && (n === 1 || key.charCodeAt(0) !== 0x30);
+    for (let i = 0; numeric && i < n; i++) {
+      const d = key.charCodeAt(i) - 0x30;
+      if (d < 0 || d > 9) numeric = false;
+      else v = v * 10 + d;
+    }
+    if (!numeric) {
+      if (this.others.has(key)) return false;
+      this.others.add(key);
+      return true;
+    }
+    const byte = v >> 3;
+    if (byte >= this.bits.length) {
+      let size = this.bits.length;
+      while (size <= byte) size *= 2;
+      const bigger = new Uint8Array(size);
+      bigger.set(this.bits);
+      this.bits = bigger;
+    }
+    const mask = 1 << (v & 7);
+    const old = this.bits[byte] ?? 0;
+    if (old & mask) return false;
+    this.bits[byte] = old | mask;
+    return true;
+  }
+}
+
+const TABLE_VERBS = new Set(['delete', 'purge', 'move', 'rename', 'select']);
+
+/**
  * Reads the whole text. Throws ParseError (with line and column) for text that is not a FortiOS
  * configuration: unknown statements, `next`/`end` without their block, unterminated strings, blocks
  * still open at the end of the file (a truncated file), binary data.
  */
-export function readTree(text: string, file: string): ConfigTree {
+export function readTree(text: string, file: string, stream?: TableStream): ConfigTree {
   const source = new PositionIndex(text);
   assertText(text, file, source);
   const root: Block = {
@@ -279,8 +344,21 @@ export function readTree(text: string, file: string): ConfigTree {
   let line = 1;
   let lineStart = 0;
   let statements = 0;
+  /** The table whose entries go to the stream, and the keys they had. */
+  let streamed: Block | undefined;
+  const streamedKeys = new KeySet();
   interned = new Map();
   regions = newRegions();
+
+  /** `next` (or `end` inside an entry): the entry ends here; a streamed one is converted now. */
+  const closeEntry = (top: { block: Block; entry: Entry }, endLine: number, endCol: number): void => {
+    const entry = top.entry;
+    entry.endLine = endLine;
+    entry.endColumn = endCol;
+    stack.pop();
+    if (top.block === streamed) stream?.entry(entry);
+    else entry.sets.seal();
+  };
 
   const fail: Fail = (l, col, msg) => {
     throw new ParseError(file, l, col, msg);
@@ -368,11 +446,16 @@ export function readTree(text: string, file: string): ConfigTree {
         if (j >= 0) {
           const after = j < n ? text.charCodeAt(j) : LF;
           if (after === SP || after === TAB || after === LF || after === CR) {
-            // Names and comments are unique per object: not worth a table slot.
+            // Names and comments are unique per object, and so are the keys of a streamed table's
+            // entries (policy ids): not worth a table slot. (`at` is this token's index: in
+            // `tokens[nt++] = …` the right side already sees nt incremented.)
+            const at = nt;
             tokens[nt++] =
-              b - a <= INTERN_MAX && !(nt === 2 && (tokens[1] === 'name' || tokens[1] === 'comments'))
+              b - a <= INTERN_MAX &&
+              !(at === 2 && (tokens[1] === 'name' || tokens[1] === 'comments')) &&
+              !(at === 1 && streamed !== undefined && tokens[0] === 'edit' && stack.at(-1)?.block === streamed)
                 ? regions.get(text, a, b)
-                : nt === 2 && tokens[1] === 'uuid'
+                : at === 2 && tokens[1] === 'uuid'
                   ? text.slice(a, b) // dropped below
                   : detach(text.slice(a, b));
             if (multiLine) {
@@ -466,6 +549,11 @@ export function readTree(text: string, file: string): ConfigTree {
       (top.kind === 'edit' ? top.entry.sets : top.block.sets).put(name, tokens, 2, stmtStart, stmtEnd, nt);
       continue;
     }
+    if (verb === 'next' && top?.kind === 'edit' && !repaired) {
+      // The other common case: closes an entry (as \`case 'next'\` below, without the statement's span).
+      closeEntry(top, endLine, endCol);
+      continue;
+    }
     const span: Span = { line: startLine, column: col, endLine, endColumn: endCol };
     if (repaired) tree.repaired.push(span);
     const words = tokens.slice(0, nt);
@@ -491,6 +579,7 @@ export function readTree(text: string, file: string): ConfigTree {
           parent = top.entry.blocks;
         }
         let b = parent.get(path);
+        const fresh = !b;
         if (!b) {
           b = {
             path,
@@ -503,6 +592,14 @@ export function readTree(text: string, file: string): ConfigTree {
           };
           parent.set(path, b);
         }
+        if (stream && !top) {
+          if (b === streamed) throw new Restart();
+          if (streamed) tree.after?.add(path);
+          else if (fresh && stream.open(b, tree)) {
+            streamed = b;
+            tree.after = new Set();
+          }
+        }
         stack.push({ kind: 'config', block: b });
         break;
       }
@@ -511,19 +608,28 @@ export function readTree(text: string, file: string): ConfigTree {
         if (top.kind === 'edit') fail(startLine, col, `\`edit\` inside ${opened(top)}: expected \`next\` first`);
         if (words.length < 2) fail(startLine, col, '`edit` without a key');
         if (stack.length >= MAX_DEPTH) fail(startLine, col, `nesting deeper than ${MAX_DEPTH} levels`);
-        const key = words.slice(1).join(' ');
+        const key = nt === 2 ? (tokens[1] ?? '') : words.slice(1).join(' ');
         const entries = top.block.entries;
-        let e = entries.get(key);
+        const streaming = top.block === streamed;
+        let e = streaming ? undefined : entries.get(key);
+        if (streaming) {
+          // A streamed entry edited again: its conversion is already made.
+          if (!streamedKeys.add(key)) throw new Restart();
+        }
         if (!e) {
           e = {
             key,
-            ...span,
+            line: startLine,
+            column: col,
+            endLine,
+            endColumn: endCol,
             openEndLine: endLine,
             openEndColumn: endCol,
             sets: new Sets(source),
             blocks: NO_BLOCKS as Map<string, Block>,
           };
-          entries.set(key, e);
+          // A streamed table keeps no entries (stream.ts converts each when it closes).
+          if (!streaming) entries.set(key, e);
         } else e.reopened = span;
         stack.push({ kind: 'edit', block: top.block, entry: e });
         break;
@@ -531,21 +637,13 @@ export function readTree(text: string, file: string): ConfigTree {
       case 'next': {
         if (top?.kind !== 'edit')
           fail(startLine, col, top ? `\`next\` without \`edit\` in ${opened(top)}` : '`next` without `edit`');
-        top.entry.endLine = endLine;
-        top.entry.endColumn = endCol;
-        top.entry.sets.seal();
-        stack.pop();
+        closeEntry(top, endLine, endCol);
         break;
       }
       case 'end': {
         if (!top) fail(startLine, col, '`end` without `config`');
         // `end` inside an entry closes the entry and its table (the CLI saves both).
-        if (top.kind === 'edit') {
-          top.entry.endLine = endLine;
-          top.entry.endColumn = endCol;
-          top.entry.sets.seal();
-          stack.pop();
-        }
+        if (top.kind === 'edit') closeEntry(top, endLine, endCol);
         // An `edit` frame always sits on the `config` frame of its table.
         const cfg = stack.pop();
         if (!cfg) fail(startLine, col, '`end` without `config`');
@@ -556,6 +654,8 @@ export function readTree(text: string, file: string): ConfigTree {
       default: {
         if (!top) fail(startLine, col, `\`${verb}\` outside a \`config\` block`);
         const node: Node = top.kind === 'edit' ? top.entry : top.block;
+        // delete, purge, move, rename in the streamed table: its entries are already converted.
+        if (top.kind === 'config' && top.block === streamed && TABLE_VERBS.has(verb)) throw new Restart();
         applyVerb(verb, words, node, top.kind === 'config' ? top.block : undefined, span, stmtStart, stmtEnd, fail);
       }
     }
