@@ -11,7 +11,7 @@ import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { addressSet, addressText } from './memo.js';
 import { elementsOf, type Flat } from './expand.js';
-import { isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
+import { altsOf, isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
 /**
  * Rulesets hold no interface addresses: interfaces are the names rules use (`iifname`, `oifname`,
@@ -252,7 +252,7 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
     for (const c of t.chains.values()) {
       if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
       for (const r of c.rules) {
-        const alts = r.pre ? r.pre.alts : flatOf(r, t).map((flat) => ({ flat, facts: factsOf(flat, t) }));
+        const alts = r.pre ? altsOf(r.pre) : flatOf(r, t).map((flat) => ({ flat, facts: factsOf(flat, t) }));
         for (const { flat: f, facts } of alts) {
           for (const n of facts.seen) ctx.sawInterface(n, r.pos);
           if (f.nat) {
