@@ -43,6 +43,24 @@ export interface Effect {
 
 export type VerdictKind = 'accept' | 'drop' | 'reject' | 'continue' | 'return' | 'jump' | 'goto' | 'queue';
 
+/**
+ * A rule's verdict. Only a jump or goto keeps its statement's position (rules.ts reports a missing
+ * target chain there); the others are one shared object per kind (VERDICTS), not one per rule.
+ */
+export type FlatVerdict =
+  | { readonly kind: 'jump' | 'goto'; readonly target: string; readonly pos: Pos }
+  | { readonly kind: Exclude<VerdictKind, 'jump' | 'goto'> };
+
+/** The verdicts without a position or target: shared, never modified. */
+const VERDICTS = {
+  accept: Object.freeze({ kind: 'accept' }),
+  drop: Object.freeze({ kind: 'drop' }),
+  reject: Object.freeze({ kind: 'reject' }),
+  continue: Object.freeze({ kind: 'continue' }),
+  return: Object.freeze({ kind: 'return' }),
+  queue: Object.freeze({ kind: 'queue' }),
+} as const satisfies Record<Exclude<VerdictKind, 'jump' | 'goto'>, FlatVerdict>;
+
 export interface NatSpec {
   kind: 'snat' | 'dnat' | 'masquerade' | 'redirect';
   /** Target address expressions (several when a load-balancing map picks one at run time). */
@@ -60,7 +78,7 @@ export interface Flat {
   conds: readonly Cond[];
   /** Conditions fwlint cannot evaluate; rules.ts decides how the rule is approximated. */
   readonly opaque: readonly Effect[];
-  readonly verdict?: { kind: VerdictKind; target?: string; pos: Pos };
+  readonly verdict?: FlatVerdict;
   readonly nat?: NatSpec;
   readonly helpers: readonly { name: string; pos: Pos }[];
   readonly timeouts: readonly { name: string; pos: Pos }[];
@@ -87,6 +105,14 @@ const MAX_ALTERNATIVES = 50_000;
 
 /** The one alternative of a statement that adds nothing (read-only: mergeInto reads it, never writes it). */
 const NOTHING: Delta[] = [Object.freeze({})];
+
+/** `accept`, `drop`, `reject`, `continue`, `return`: their one alternative (read-only, like NOTHING). */
+const PLAIN_VERDICTS = new Map<string, Delta[]>(
+  (['accept', 'drop', 'reject', 'continue', 'return'] as const).map((k) => [
+    k,
+    [Object.freeze({ verdict: VERDICTS[k] })],
+  ]),
+);
 
 /** Statements that only observe or annotate (no effect on verdicts or on what later rules see). */
 /** `set`/`map`: a rule adds to or updates a set or map (`add @s { ip saddr }`); the packet is untouched. */
@@ -185,9 +211,9 @@ function isChoiceKey(e: Expr): boolean {
   return k === 'numgen' || k === 'jhash' || k === 'symhash';
 }
 
-function verdictOf(v: Expr, pos: Pos): Flat['verdict'] | undefined {
+function verdictOf(v: Expr, pos: Pos): FlatVerdict | undefined {
   const k = keyOf(v);
-  if (k === 'accept' || k === 'drop' || k === 'continue' || k === 'return') return { kind: k, pos };
+  if (k === 'accept' || k === 'drop' || k === 'continue' || k === 'return') return VERDICTS[k];
   if ((k === 'jump' || k === 'goto') && isObject(v)) {
     const t = (v[k] as ExprObject | null)?.target;
     if (typeof t === 'string') return { kind: k, target: t, pos };
@@ -257,14 +283,12 @@ export class Expander {
     const key = keyOf(stmt) ?? '';
     // `counter`, `log`…: nothing to add, and no position to build.
     if (HARMLESS.has(key)) return NOTHING;
+    // A plain verdict: one shared alternative per kind, no position.
+    const plain = PLAIN_VERDICTS.get(key);
+    if (plain) return plain;
     const pos = stmtPos(rule, at);
     const body = stmt[key] as Expr;
     switch (key) {
-      case 'accept':
-      case 'drop':
-      case 'continue':
-      case 'return':
-        return [{ verdict: { kind: key, pos } }];
       case 'jump':
       case 'goto': {
         const v = verdictOf(stmt, pos);
@@ -272,12 +296,10 @@ export class Expander {
           ? [{ verdict: v }]
           : [{ effects: [{ pos, what: printStmt(stmt), why: 'a jump without a target chain' }] }];
       }
-      case 'reject':
-        return [{ verdict: { kind: 'reject', pos } }];
       case 'queue':
         return [
           {
-            verdict: { kind: 'queue', pos },
+            verdict: VERDICTS.queue,
             effects: [
               {
                 pos,
@@ -610,6 +632,29 @@ function toFlat(a: Delta): Flat {
   };
   if (a.verdict) f.verdict = a.verdict;
   if (a.nat) f.nat = a.nat;
+  return f;
+}
+
+/** Alternatives that only decide a verdict, once their conditions are in the model: one shared flat per verdict. */
+const BARE = new Map<FlatVerdict | undefined, Flat>(
+  [undefined, ...Object.values(VERDICTS)].map((verdict) => [
+    verdict,
+    Object.freeze(verdict ? { ...toFlat({}), verdict } : toFlat({})),
+  ]),
+);
+
+/**
+ * The alternative as the model's entries keep it, without its conditions (NO_CONDS): a shared flat
+ * when it has nothing but a verdict other than a jump (less retained heap per rule). Call it once
+ * the conditions are converted; `f` may be emptied.
+ */
+export function withoutConds(f: Flat): Flat {
+  const plain =
+    !f.nat && !f.opaque.length && !f.helpers.length && !f.timeouts.length && !f.effects.length
+      ? BARE.get(f.verdict)
+      : undefined;
+  if (plain) return plain;
+  f.conds = NO_CONDS;
   return f;
 }
 

@@ -11,7 +11,7 @@ import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { addressSet, addressText } from './memo.js';
 import { elementsOf, type Flat } from './expand.js';
-import { isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
+import { altsOf, isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
 /**
  * Rulesets hold no interface addresses: interfaces are the names rules use (`iifname`, `oifname`,
@@ -172,6 +172,26 @@ const NO_NAMES: readonly string[] = Object.freeze([]);
 /** The facts of an alternative that names no interface and translates nothing (shared). */
 const NO_FACTS: IfaceFacts = Object.freeze({ seen: NO_NAMES, iif: NO_NAMES, oif: NO_NAMES });
 
+/** One-name lists, shared by every rule that names that interface (frozen; bounded, so no document keeps many alive). */
+const ONE_NAME = new Map<string, readonly string[]>();
+
+/**
+ * The list the facts keep: a shared one for no name or one name (most rules), else an exact-size copy
+ * (a list built by push keeps room for 16 names, for as long as the facts live).
+ */
+function namesList(names: readonly string[]): readonly string[] {
+  const [first] = names;
+  if (first === undefined) return NO_NAMES;
+  if (names.length > 1) return names.slice();
+  let list = ONE_NAME.get(first);
+  if (list === undefined) {
+    if (ONE_NAME.size >= 4096) ONE_NAME.clear();
+    list = Object.freeze([first]);
+    ONE_NAME.set(first, list);
+  }
+  return list;
+}
+
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -203,11 +223,11 @@ export function factsOf(f: Flat, t: NTable): IfaceFacts {
   const iif = named ? literalNames(f, 'iif', t) : NO_NAMES;
   const oif = named ? literalNames(f, 'oif', t) : NO_NAMES;
   // Usually one name on one side: the lists that hold the same names share one array.
-  const seenList = seen.length ? seen : NO_NAMES;
+  const seenList = namesList(seen);
   const out: { -readonly [K in keyof IfaceFacts]: IfaceFacts[K] } = {
     seen: seenList,
-    iif: iif.length ? (sameNames(iif, seenList) ? seenList : iif) : NO_NAMES,
-    oif: oif.length ? (sameNames(oif, seenList) ? seenList : oif) : NO_NAMES,
+    iif: sameNames(iif, seenList) ? seenList : namesList(iif),
+    oif: sameNames(oif, seenList) ? seenList : namesList(oif),
   };
   if (f.nat?.kind === 'dnat') out.dnatHost = hostConds(f, 'daddr', t);
   if (pass && iif.length === 1) out.srcNets = privateSources(f, 'saddr', t);
@@ -252,7 +272,7 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
     for (const c of t.chains.values()) {
       if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
       for (const r of c.rules) {
-        const alts = r.pre ? r.pre.alts : flatOf(r, t).map((flat) => ({ flat, facts: factsOf(flat, t) }));
+        const alts = r.pre ? altsOf(r.pre) : flatOf(r, t).map((flat) => ({ flat, facts: factsOf(flat, t) }));
         for (const { flat: f, facts } of alts) {
           for (const n of facts.seen) ctx.sawInterface(n, r.pos);
           if (f.nat) {

@@ -1,7 +1,7 @@
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Unsupported } from '../../src/model/policy.js';
 import type { Flat } from './expand.js';
-import type { Prepared } from './prepare.js';
+import type { Prepared, PreparedAlt } from './prepare.js';
 
 /**
  * The intermediate form both readers produce: the ruleset as nft itself holds it (tables, chains,
@@ -43,6 +43,11 @@ export function posOf(e: unknown, fallback: Pos): Pos {
 }
 
 /** Where statement `i` of `rule` is written (its span, its own position, or the rule's). */
+/** The alternatives of a prepared rule (NRule.pre), in order. */
+export function altsOf(pre: Prepared): readonly PreparedAlt[] {
+  return pre.alts ?? [pre];
+}
+
 export function stmtPos(rule: NRule, i: number): Pos {
   const sp = rule.spans;
   const line = sp?.[4 * i];

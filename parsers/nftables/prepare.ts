@@ -3,7 +3,7 @@ import type { Match } from '../../src/model/policy.js';
 import { Hasher } from '../toolkit/hash.js';
 import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
-import { Expander, NO_CONDS, type Effect, type Flat } from './expand.js';
+import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
 import { factsOf, type IfaceFacts } from './interfaces.js';
 import type { NRule, NTable } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
@@ -35,15 +35,26 @@ export interface PreparedAlt {
   readonly facts: IfaceFacts;
 }
 
-export interface Prepared {
+interface PreparedHead {
   /** The chain the rule was read in (`inet fw forward`): the hash includes it. */
   readonly ref: string;
   /** printRule's canonical text. */
   readonly text: string;
   /** contentId's hash of ref and text (rules.ts ruleHash). */
   readonly hash: number;
+}
+
+/** A rule with one alternative (most rules): the record holds it, without a list and a record per alternative. */
+export interface PreparedOne extends PreparedHead, PreparedAlt {
+  readonly alts?: undefined;
+}
+
+/** A rule with several alternatives, or none (it can never match). */
+export interface PreparedMany extends PreparedHead {
   readonly alts: readonly PreparedAlt[];
 }
+
+export type Prepared = PreparedOne | PreparedMany;
 
 /** Thrown by the preparer's environment where the rest of the file decides: the rule is left as read. */
 class Deferred extends Error {}
@@ -91,14 +102,18 @@ export class Preparer implements InterpEnv {
       alts = flats.map((flat) => {
         const facts = factsOf(flat, table);
         const { match, opaque } = matchOf(this.interp, flat, table);
-        return { flat, match, opaque, facts };
+        return { flat: withoutConds(flat), match, opaque, facts };
       });
     } catch {
       // Deferred, or anything else: the passes convert the rule as before (and report what fails there).
       return;
     }
-    for (const a of alts) a.flat.conds = NO_CONDS;
-    rule.pre = { ref, text, hash: ruleHash(this.hasher, ref, text), alts };
+    const hash = ruleHash(this.hasher, ref, text);
+    const [one] = alts;
+    rule.pre =
+      alts.length === 1 && one
+        ? { ref, text, hash, flat: one.flat, match: one.match, opaque: one.opaque, facts: one.facts }
+        : { ref, text, hash, alts };
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
   }

@@ -4,8 +4,8 @@ import { Hasher } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
-import { NO_CONDS, type Effect, type Flat } from './expand.js';
-import type { NChain, NRule, NTable, Pos, Stmt } from './ir.js';
+import { withoutConds, type Effect, type Flat } from './expand.js';
+import { altsOf, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
 
@@ -81,13 +81,12 @@ export function buildChain(
         ? `${nrule.remark}\n${nrule.comment}`
         : (nrule.remark ?? nrule.comment);
     const head: RuleHead = { id, loc: nrule.pos, label, text, comment };
-    if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
+    if (pre) for (const a of altsOf(pre)) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
     else
       for (const flat of flatOf(nrule, table)) {
         const { match, opaque } = matchOf(interp, flat, table);
         // The conditions are in the model now: the entry keeps the alternative without them (less retained heap).
-        flat.conds = NO_CONDS;
-        addEntry(table, info, report, head, flat, match, opaque, timeoutOf);
+        addEntry(table, info, report, head, withoutConds(flat), match, opaque, timeoutOf);
       }
     // Converted: the statements and alternatives of the rule are no longer read (index.ts buildPolicy).
     nrule.stmts = NO_STMTS;
@@ -232,7 +231,7 @@ function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupp
       return ACTIONS.accept;
     case 'jump':
     case 'goto': {
-      const target = v.target ?? '';
+      const target = v.target;
       if (!table.chains.has(target)) {
         report({
           loc: v.pos,
