@@ -13,28 +13,14 @@ import { outboundNat, snatView, type OutboundPart } from '../../src/lint/nat.js'
 import { addrSet, ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Action, Chain, Match, Policy, Rule, Stage } from '../../src/model/policy.js';
-import { portSet, protoSet } from '../../src/model/ports.js';
+import { protoSet } from '../../src/model/ports.js';
 import { INTERNET } from '../../src/lint/topology.js';
 import { ownAddresses } from '../../src/site/evidence.js';
-import { A, ifaceAt, span } from './arbitraries.js';
+import { A, addrSpan, ifaceAt, matchOf } from './arbitraries.js';
 import { chain, rule, testPolicy } from './fixtures.js';
 
-const addrs = span(24).map(([x, y]) => addrSet([[A(x), A(y)]]));
-const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
-
-const matchArb = fc
-  .record({
-    src: opt(addrs),
-    dst: opt(addrs),
-    proto: opt(fc.subarray([6, 17], { minLength: 1 }).map((p) => protoSet(p))),
-    dport: opt(span(8).map(([x, y]) => portSet([[x, y]]))),
-    iif: opt(fc.constantFrom('a', 'b').map((n) => NameSet.of([n]))),
-  })
-  .map((r) => {
-    const m: Match = {};
-    for (const [k, v] of Object.entries(r)) if (v) (m as Record<string, unknown>)[k] = v;
-    return m;
-  });
+const addrs = addrSpan(24);
+const matchArb = matchOf(addrs);
 
 const filterAction = fc.constantFrom<Action>(
   { kind: 'accept' },

@@ -12,27 +12,13 @@ import { unionOf } from '../../src/engine/box.js';
 import { byForward, forwardsTo, portForwarded } from '../../src/lint/nat.js';
 import { addrSet, formatAddrSet, NO_ADDR, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Action, Chain, Match, Rule, Stage } from '../../src/model/policy.js';
-import { portSet, protoSet } from '../../src/model/ports.js';
-import { A, ifaceAt, span } from './arbitraries.js';
+import type { Action, Chain, Rule, Stage } from '../../src/model/policy.js';
+import { portSet } from '../../src/model/ports.js';
+import { A, addrSpan, ifaceAt, matchOf, opt, span } from './arbitraries.js';
 import { chain, rule, testPolicy } from './fixtures.js';
 
-const addrs = span(12).map(([x, y]) => addrSet([[A(x), A(y)]]));
-const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
-
-const matchArb = fc
-  .record({
-    src: opt(addrs),
-    dst: opt(addrs),
-    proto: opt(fc.subarray([6, 17], { minLength: 1 }).map((p) => protoSet(p))),
-    dport: opt(span(8).map(([x, y]) => portSet([[x, y]]))),
-    iif: opt(fc.constantFrom('a', 'b').map((n) => NameSet.of([n]))),
-  })
-  .map((r) => {
-    const m: Match = {};
-    for (const [k, v] of Object.entries(r)) if (v) (m as Record<string, unknown>)[k] = v;
-    return m;
-  });
+const addrs = addrSpan(12);
+const matchArb = matchOf(addrs);
 
 const filterAction = fc.constantFrom<Action>(
   { kind: 'accept' },
@@ -89,22 +75,23 @@ const flowArb = fc
 
 const translated = (parts: Part[]) => parts.filter((p) => p.translations.some((t) => t.kind === 'dnat'));
 
+/** The chains of policyOf: raw, pre-DNAT filter, one or two DNAT stages, filter, and the jump target. */
+const rulesetArb = fc.tuple(
+  rulesArb('r', fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }), 4),
+  rulesArb('p', filterAction, 6),
+  rulesArb('n', natAction, 6),
+  fc.option(rulesArb('m', natAction, 4), { nil: undefined }),
+  rulesArb('f', filterAction, 12),
+  rulesArb('s', fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }, { kind: 'return' }), 4),
+);
+
 describe('tracePath dnatOnly', () => {
   it('returns the translated parts of the full trace, in its order', () => {
     fc.assert(
-      fc.property(
-        rulesArb('r', fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }), 4),
-        rulesArb('p', filterAction, 6),
-        rulesArb('n', natAction, 6),
-        fc.option(rulesArb('m', natAction, 4), { nil: undefined }),
-        rulesArb('f', filterAction, 12),
-        rulesArb('s', fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }, { kind: 'return' }), 4),
-        flowArb,
-        (raw, pre, nat1, nat2, filter, sub, flow) => {
-          const p = policyOf(raw, pre, nat1, nat2, filter, sub);
-          expect(tracePath(p, flow, { dnatOnly: true })).toEqual(translated(tracePath(p, flow)));
-        },
-      ),
+      fc.property(rulesetArb, flowArb, ([raw, pre, nat1, nat2, filter, sub], flow) => {
+        const p = policyOf(raw, pre, nat1, nat2, filter, sub);
+        expect(tracePath(p, flow, { dnatOnly: true })).toEqual(translated(tracePath(p, flow)));
+      }),
       { numRuns: 200 },
     );
   }, 120_000);
@@ -122,38 +109,28 @@ describe('tracePath dnatOnly', () => {
         .sort();
     };
     fc.assert(
-      fc.property(
-        rulesArb('r', fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }), 4),
-        rulesArb('p', filterAction, 6),
-        rulesArb('n', natAction, 6),
-        fc.option(rulesArb('m', natAction, 4), { nil: undefined }),
-        rulesArb('f', filterAction, 12),
-        rulesArb('s', fc.constantFrom<Action>({ kind: 'accept' }, { kind: 'drop' }, { kind: 'return' }), 4),
-        flowArb,
-        addrs,
-        (raw, pre, nat1, nat2, filter, sub, flow, nets) => {
-          const p = policyOf(raw, pre, nat1, nat2, filter, sub);
-          const heads = tracePath(p, flow, { dnatOnly: true, dnatStop: true });
-          expect(byRule(heads)).toEqual(byRule(tracePath(p, flow, { dnatOnly: true })));
-          // forwardsTo (src/lint/nat.ts) against the grouping of portForwarded's parts it stands for.
-          const ctx = { policy: p, wan: ['a'] };
-          const reference = byForward(
-            portForwarded(ctx).filter(({ part }) => part.out.dst.overlaps(nets)),
-            (f) => f.dnat,
-          ).map(
-            ({ d, items }) =>
-              `${d.rule.id} ${formatAddrSet(
-                unionOf(
-                  items.map((f) => f.part.out),
-                  'dst',
-                ),
-                100,
-              )}`,
-          );
-          const got = forwardsTo(ctx, nets).map(({ d, to }) => `${d.rule.id} ${formatAddrSet(to, 100)}`);
-          expect(got).toEqual(reference);
-        },
-      ),
+      fc.property(rulesetArb, flowArb, addrs, ([raw, pre, nat1, nat2, filter, sub], flow, nets) => {
+        const p = policyOf(raw, pre, nat1, nat2, filter, sub);
+        const heads = tracePath(p, flow, { dnatOnly: true, dnatStop: true });
+        expect(byRule(heads)).toEqual(byRule(tracePath(p, flow, { dnatOnly: true })));
+        // forwardsTo (src/lint/nat.ts) against the grouping of portForwarded's parts it stands for.
+        const ctx = { policy: p, wan: ['a'] };
+        const reference = byForward(
+          portForwarded(ctx).filter(({ part }) => part.out.dst.overlaps(nets)),
+          (f) => f.dnat,
+        ).map(
+          ({ d, items }) =>
+            `${d.rule.id} ${formatAddrSet(
+              unionOf(
+                items.map((f) => f.part.out),
+                'dst',
+              ),
+              100,
+            )}`,
+        );
+        const got = forwardsTo(ctx, nets).map(({ d, to }) => `${d.rule.id} ${formatAddrSet(to, 100)}`);
+        expect(got).toEqual(reference);
+      }),
       { numRuns: 300 },
     );
   }, 120_000);
