@@ -92,41 +92,49 @@ const FIELD_NAMES = [
 type FieldName = (typeof FIELD_NAMES)[number];
 const FIELD = new Map<string, number>(FIELD_NAMES.map((n, i) => [n, i]));
 const F = Object.fromEntries(FIELD_NAMES.map((n, i) => [n, i])) as Record<FieldName, number>;
-const at = new Int32Array(FIELD_NAMES.length);
-let cur: Sets | undefined;
+/** One policy entry's statements, looked up by field (`F.x`): made once per policy, read by its conversion. */
+class PolicyFields {
+  private readonly sets: Sets;
+  private readonly at = new Int32Array(FIELD_NAMES.length).fill(-1);
 
-function indexFields(sets: Sets): void {
-  at.fill(-1);
-  cur = sets;
-  for (let k = 0; k < sets.size; k++) {
-    const f = FIELD.get(sets.name(k));
-    if (f !== undefined) at[f] = k;
+  constructor(sets: Sets) {
+    this.sets = sets;
+    for (let k = 0; k < sets.size; k++) {
+      const f = FIELD.get(sets.name(k));
+      if (f !== undefined) this.at[f] = k;
+    }
   }
-}
-function fieldK(f: number): number {
-  return at[f] ?? -1;
-}
-/** First value of the field, as tree.ts value(). */
-function fv(f: number): string | undefined {
-  const k = fieldK(f);
-  return k < 0 || !cur ? undefined : cur.first(k);
-}
-/** The stored value(s), as tree.ts raw(). */
-function fraw(f: number): string | readonly string[] | undefined {
-  const k = fieldK(f);
-  return k < 0 || !cur ? undefined : (cur.raw(k) ?? undefined);
-}
-function fstmt(f: number): SetStmt | undefined {
-  const k = fieldK(f);
-  return k < 0 || !cur ? undefined : cur.stmt(k);
-}
-function fflag(f: number, dflt = false): boolean {
-  const v = fv(f);
-  return v === undefined ? dflt : v.toLowerCase() === 'enable';
-}
-function fjoined(f: number): string {
-  const v = fraw(f);
-  return v === undefined ? '' : typeof v === 'string' ? v : v.join(',');
+
+  has(f: number): boolean {
+    return (this.at[f] ?? -1) >= 0;
+  }
+
+  /** First value of the field, as tree.ts value(). */
+  v(f: number): string | undefined {
+    const k = this.at[f] ?? -1;
+    return k < 0 ? undefined : this.sets.first(k);
+  }
+
+  /** The stored value(s), as tree.ts raw(). */
+  raw(f: number): string | readonly string[] | undefined {
+    const k = this.at[f] ?? -1;
+    return k < 0 ? undefined : (this.sets.raw(k) ?? undefined);
+  }
+
+  stmt(f: number): SetStmt | undefined {
+    const k = this.at[f] ?? -1;
+    return k < 0 ? undefined : this.sets.stmt(k);
+  }
+
+  flag(f: number, dflt = false): boolean {
+    const v = this.v(f);
+    return v === undefined ? dflt : v.toLowerCase() === 'enable';
+  }
+
+  joined(f: number): string {
+    const v = this.raw(f);
+    return v === undefined ? '' : typeof v === 'string' ? v : v.join(',');
+  }
 }
 
 // Families: `policy` holds IPv4 (srcaddr/dstaddr) and, since 6.4, IPv6 (srcaddr6/dstaddr6); `policy6` is IPv6.
@@ -463,19 +471,19 @@ function readPolicy(
   usedVips: Set<string>,
 ): PolicyInfo | undefined {
   const { ctx, ifaces, addrs, services, vips } = env;
-  indexFields(e.sets);
-  if ((fv(F.status) ?? 'enable').toLowerCase() === 'disable') return undefined;
-  const name = fv(F.name);
+  const fx = new PolicyFields(e.sets);
+  if ((fx.v(F.status) ?? 'enable').toLowerCase() === 'disable') return undefined;
+  const name = fx.v(F.name);
   const tableName = v6table ? 'policy6' : 'policy';
   const id = `${tableName}:${e.key}`;
   // docs/semantics.md#fgt-policy: `action` defaults to deny, so a policy without `set action accept` denies.
-  const actionText = (fv(F.action) ?? 'deny').toLowerCase();
+  const actionText = (fx.v(F.action) ?? 'deny').toLowerCase();
   const label = flat([
     tableName,
     ' ',
     e.key,
     name ? ` ${quoted(name)}` : '',
-    fieldK(F.action) >= 0 ? '' : ' (no `set action`: deny by default)',
+    fx.has(F.action) ? '' : ' (no `set action`: deny by default)',
   ]);
   const action: PolicyInfo['action'] = actionText === 'accept' ? 'accept' : actionText === 'ipsec' ? 'ipsec' : 'deny';
   if (actionText !== 'accept' && actionText !== 'deny' && actionText !== 'ipsec')
@@ -498,18 +506,18 @@ function readPolicy(
     }
   }
   if (action === 'ipsec')
-    ctx.unsupportedAt(fstmt(F.action) ?? e, `firewall ${tableName} ${e.key} action ipsec`, `${label}: ${IPSEC_WHY}`);
-  const sched = fv(F.schedule);
+    ctx.unsupportedAt(fx.stmt(F.action) ?? e, `firewall ${tableName} ${e.key} action ipsec`, `${label}: ${IPSEC_WHY}`);
+  const sched = fx.v(F.schedule);
   if (sched && sched.toLowerCase() !== 'always') {
     ctx.unsupportedAt(
-      fstmt(F.schedule) ?? e,
+      fx.stmt(F.schedule) ?? e,
       `firewall ${tableName} ${e.key} schedule ${sched}`,
       `${label}: the policy applies only at the times of schedule "${sched}"; fwlint evaluates it as always active`,
     );
   }
 
-  const srcIfRaw = fraw(F.srcintf);
-  const dstIfRaw = fraw(F.dstintf);
+  const srcIfRaw = fx.raw(F.srcintf);
+  const dstIfRaw = fx.raw(F.dstintf);
   if (srcIfRaw === undefined || dstIfRaw === undefined) {
     ctx.note(
       `${ctx.where(e)}: ${label} has no ${srcIfRaw === undefined ? 'srcintf' : 'dstintf'}; FortiOS does not apply such a policy`,
@@ -529,8 +537,8 @@ function readPolicy(
   }
 
   // Internet services (ISDB) replace dstaddr and service (docs/semantics.md#fgt-policy); their addresses are only known online.
-  const isdb = fflag(F['internet-service']) || fflag(F['internet-service6']);
-  const isdbSrc = fflag(F['internet-service-src']) || fflag(F['internet-service6-src']);
+  const isdb = fx.flag(F['internet-service']) || fx.flag(F['internet-service6']);
+  const isdbSrc = fx.flag(F['internet-service-src']) || fx.flag(F['internet-service6-src']);
   const isdbNames = (prefix: string) =>
     ['name', 'id', 'group', 'custom', 'custom-group']
       .flatMap((k) => values(e, `${prefix}-${k}`))
@@ -538,10 +546,10 @@ function readPolicy(
 
   // Services: the service boxes, or every protocol for ISDB policies.
   let boxes: ServiceBox[];
-  const svcStmt = () => fstmt(F.service);
+  const svcStmt = () => fx.stmt(F.service);
   if (isdb) boxes = [{}];
   else {
-    const svc = services.boxes(fraw(F.service) ?? []);
+    const svc = services.boxes(fx.raw(F.service) ?? []);
     for (const m of svc.missing)
       ctx.unsupportedAt(
         svcStmt() ?? e,
@@ -549,46 +557,46 @@ function readPolicy(
         `${label}: service "${m}" is not defined in the file; the policy is evaluated without it`,
       );
     boxes = svc.boxes;
-    if (fieldK(F.service) < 0) ctx.note(`${ctx.where(e)}: ${label} has no service; it matches no traffic`);
+    if (!fx.has(F.service)) ctx.note(`${ctx.where(e)}: ${label} has no service; it matches no traffic`);
   }
-  const serviceNegate = fflag(F['service-negate']);
+  const serviceNegate = fx.flag(F['service-negate']);
 
   const families = v6table ? FAMILIES_V6_TABLE : FAMILIES;
   const loc = ctx.loc(e);
   const pieces: Rule[] = [];
-  const nat = fflag(F.nat);
+  const nat = fx.flag(F.nat);
   // Normalized text (names and settings only: no secrets live in policies) and the comment.
   const text = flat(
     [
       tableName,
       e.key,
-      fjoined(F.srcintf),
+      fx.joined(F.srcintf),
       '->',
-      fjoined(F.dstintf),
-      fjoined(F.srcaddr) + fjoined(F.srcaddr6),
+      fx.joined(F.dstintf),
+      fx.joined(F.srcaddr) + fx.joined(F.srcaddr6),
       '->',
-      fjoined(F.dstaddr) + fjoined(F.dstaddr6),
+      fx.joined(F.dstaddr) + fx.joined(F.dstaddr6),
       'service',
-      (serviceNegate ? '!' : '') + (isdb ? 'isdb' : fjoined(F.service)),
+      (serviceNegate ? '!' : '') + (isdb ? 'isdb' : fx.joined(F.service)),
       action,
       nat ? 'nat' : '',
     ],
     ' ',
   );
-  const comment = fv(F.comments);
+  const comment = fx.v(F.comments);
   let n = 0;
   let madeFamily = false;
   for (const { fam, src: srcField, dst: dstField, srcF, dstF, srcNegF, dstNegF } of families) {
-    const srcStmt = () => fstmt(srcF) ?? e;
-    const dstStmt = () => fstmt(dstF) ?? e;
-    const srcNames = fraw(srcF) ?? [];
-    const dstRaw = fraw(dstF);
+    const srcStmt = () => fx.stmt(srcF) ?? e;
+    const dstStmt = () => fx.stmt(dstF) ?? e;
+    const srcNames = fx.raw(srcF) ?? [];
+    const dstRaw = fx.raw(dstF);
     const dstNames = typeof dstRaw === 'string' ? [dstRaw] : (dstRaw ?? []);
     if (srcNames.length === 0 && !(isdbSrc && fam === 4)) continue;
     if (dstNames.length === 0 && !(isdb && fam === 4)) continue;
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
-    const srcNeg = fflag(srcNegF);
-    const dstNeg = fflag(dstNegF);
+    const srcNeg = fx.flag(srcNegF);
+    const dstNeg = fx.flag(dstNegF);
 
     // Source
     let srcSet: AddrSet;
@@ -599,7 +607,7 @@ function readPolicy(
         isdbNames('internet-service-src'),
         'src',
         srcNeg,
-        fstmt(F['internet-service-src']) ?? e,
+        fx.stmt(F['internet-service-src']) ?? e,
         env,
       );
     } else {
@@ -620,7 +628,7 @@ function readPolicy(
     if (isdb && fam === 4) {
       parts.push({
         set: dstNeg ? universe : NO_ADDR,
-        symbolic: symbolicRefs(isdbNames('internet-service'), 'dst', dstNeg, fstmt(F['internet-service']) ?? e, env),
+        symbolic: symbolicRefs(isdbNames('internet-service'), 'dst', dstNeg, fx.stmt(F['internet-service']) ?? e, env),
       });
     } else {
       const plain: string[] = [];
@@ -651,12 +659,12 @@ function readPolicy(
         };
         // Non-central NAT: only a policy that names the VIP translates to it, so an accept policy with plain
         // addresses never sees VIP traffic; deny policies do while match-vip is enabled (its default).
-        if (!env.central && (allows || !fflag(F['match-vip'], true))) part.nat = 'none';
+        if (!env.central && (allows || !fx.flag(F['match-vip'], true))) part.nat = 'none';
         parts.push(part);
       }
       if (dstNeg && vipList.length)
         ctx.unsupportedAt(
-          fstmt(F['dstaddr-negate']) ?? e,
+          fx.stmt(F['dstaddr-negate']) ?? e,
           `firewall ${tableName} ${e.key} dstaddr-negate`,
           `${label}: a negated VIP destination is not modeled; the VIPs are evaluated as not negated`,
         );
