@@ -157,7 +157,8 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
       const chainName = item.get('chain');
       if (!rules || !chainName) continue;
       const into = base(chainName).rules;
-      for (const r of rules) into.push(r);
+      if (rules instanceof EntryRule) into.push(rules);
+      else for (const r of rules) into.push(r);
     }
   }
   const stage = (name: string, ids: string[]): Stage | undefined => {
@@ -195,8 +196,14 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
   };
 }
 
-/** One entry → its model rule(s); undefined when RouterOS would not run it. */
-function buildRules(env: RuleEnv, src: EntrySource, item: Item, index: number, never: string[]): Rule[] | undefined {
+/** One entry → its model rule, or two (`port=`); undefined when RouterOS would not run it. */
+function buildRules(
+  env: RuleEnv,
+  src: EntrySource,
+  item: Item,
+  index: number,
+  never: string[],
+): EntryRule | Rule[] | undefined {
   const { ctx } = env;
   const t = src.table;
   if (item.disabled) return undefined; // docs/semantics.md#ros-filter: disabled rules are ignored
@@ -264,12 +271,13 @@ function buildRules(env: RuleEnv, src: EntrySource, item: Item, index: number, n
     src.setHash(index, hash);
     nth = ctx.hashOccurrence(t.idPrefix, hash);
   }
-  if (!bm.eitherPort) return [new EntryRule(src, item, index, id, nth, bm.match, action)];
+  const note = comment === '' ? undefined : comment;
+  if (!bm.eitherPort) return new EntryRule(src, item, note, index, id, nth, bm.match, action);
   // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
   const d = { ...bm.match, dport: bm.match.dport ? bm.match.dport.intersect(bm.eitherPort) : bm.eitherPort };
   const s = { ...bm.match, sport: bm.match.sport ? bm.match.sport.intersect(bm.eitherPort) : bm.eitherPort };
-  const first = new EntryRule(src, item, index, id, nth, d, action);
-  return [first, new EntryRule(src, item, index, ctx.uniqueId(`${first.id}:src-port`), 1, s, action)];
+  const first = new EntryRule(src, item, note, index, id, nth, d, action);
+  return [first, new EntryRule(src, item, note, index, ctx.uniqueId(`${first.id}:src-port`), 1, s, action)];
 }
 
 /** `rule "comment"` (`NAT rule "…"`), else the table's label and the entry's print number. */
@@ -336,6 +344,7 @@ class EntryRule implements Rule {
   constructor(
     src: EntrySource,
     item: Item,
+    note: string | undefined,
     index: number,
     key: string | undefined,
     nth: number,
@@ -345,8 +354,7 @@ class EntryRule implements Rule {
     this.src = src;
     this.start = item.start;
     this.index = index;
-    const comment = item.get('comment');
-    this.note = comment === '' ? undefined : comment;
+    this.note = note;
     this.nth = key === undefined ? nth : 0;
     this.match = match;
     this.action = action;
@@ -397,8 +405,9 @@ class EntryRule implements Rule {
 export function firewallRuleCount(store: Store): number {
   let n = 0;
   for (const f of ['ip', 'ipv6'])
-    for (const t of ['filter', 'raw', 'mangle', 'nat'])
-      n += store.items(`${f} firewall ${t}`).filter((i) => !i.disabled).length;
+    for (const t of ['filter', 'raw', 'mangle', 'nat']) {
+      for (const i of store.items(`${f} firewall ${t}`)) if (!i.disabled) n++;
+    }
   return n;
 }
 

@@ -164,6 +164,17 @@ const PLAIN = new Uint8Array(128);
 for (let c = 33; c < 127; c++) PLAIN[c] = 1;
 for (const c of [DQ, BSL, 91, 93, LBRACE, 125, 40, 41]) PLAIN[c] = 0;
 
+/**
+ * What a character below 128 is to the reader's first test: WORD (a plain character, PLAIN), BLANK
+ * (space, tab, form feed), or OTHER (newlines, CR, quote, backslash, brackets, control characters).
+ */
+const OTHER = 0;
+const WORD = 1;
+const BLANK = 2;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) CLASS[c] = PLAIN[c] === 1 ? WORD : OTHER;
+for (const c of [SP, TAB, 12]) CLASS[c] = BLANK;
+
 const CLOSER: Readonly<Record<number, number>> = { 91: 93, [LBRACE]: 125, 40: 41 };
 const OPENER: Readonly<Record<number, string>> = { 93: '[', 125: '{', 41: '(' };
 
@@ -185,7 +196,9 @@ class StatementReader implements StatementCursor {
   private readonly joinedText: string[] = [];
   private broken = new Uint8Array(32);
   /** Pieces of the current word, split by continuations: [start, end) pairs. */
-  private readonly pieces: number[] = [];
+  private pieces = new Int32Array(16);
+  /** Numbers used in `pieces` (a typed list: emptying a JS array drops its storage, so every broken word reallocated it). */
+  private piecesUsed = 0;
   private pieceStart = -1;
   private wordStart0 = -1;
   /** Closing brackets expected, innermost last, and where each was opened. */
@@ -228,7 +241,6 @@ class StatementReader implements StatementCursor {
 
   private flushWord(end: number): void {
     if (this.wordStart0 < 0) return;
-    const pieces = this.pieces;
     const k = this.count;
     if (2 * k + 2 > this.bounds.length) {
       const bigger = new Int32Array(this.bounds.length * 2);
@@ -240,18 +252,37 @@ class StatementReader implements StatementCursor {
     }
     this.bounds[2 * k] = this.wordStart0;
     this.bounds[2 * k + 1] = end;
-    if (pieces.length > 0 || this.pieceStart !== this.wordStart0) {
+    if (this.piecesUsed > 0 || this.pieceStart !== this.wordStart0) {
       // Broken by a continuation: the pieces joined (one flat string).
-      if (this.pieceStart >= 0 && end > this.pieceStart) pieces.push(this.pieceStart, end);
-      const parts: string[] = [];
-      for (let p = 0; p + 1 < pieces.length; p += 2) parts.push(this.text.slice(pieces[p], pieces[p + 1]));
-      this.joinedText[k] = parts.join('');
+      if (this.pieceStart >= 0 && end > this.pieceStart) this.addPiece(this.pieceStart, end);
+      const pieces = this.pieces;
+      const text = this.text;
+      if (this.piecesUsed === 4) {
+        // The usual break: two pieces, concatenated without a list (the reader's first scan flattens it).
+        this.joinedText[k] = text.slice(pieces[0], pieces[1]) + text.slice(pieces[2], pieces[3]);
+      } else {
+        const parts: string[] = [];
+        for (let p = 0; p + 1 < this.piecesUsed; p += 2) parts.push(text.slice(pieces[p], pieces[p + 1]));
+        this.joinedText[k] = parts.join('');
+      }
       this.broken[k] = 1;
-      pieces.length = 0;
+      this.piecesUsed = 0;
     } else this.broken[k] = 0;
     this.count = k + 1;
     this.pieceStart = -1;
     this.wordStart0 = -1;
+  }
+
+  private addPiece(start: number, end: number): void {
+    const used = this.piecesUsed;
+    if (used + 2 > this.pieces.length) {
+      const bigger = new Int32Array(this.pieces.length * 2);
+      bigger.set(this.pieces);
+      this.pieces = bigger;
+    }
+    this.pieces[used] = start;
+    this.pieces[used + 1] = end;
+    this.piecesUsed = used + 2;
   }
 
   private startWord(at: number): void {
@@ -281,7 +312,7 @@ class StatementReader implements StatementCursor {
     this.count = 0;
     this.damaged = undefined;
     // Cleared only when used: setting an array's length is a call into the runtime, twice per statement.
-    if (this.pieces.length > 0) this.pieces.length = 0;
+    this.piecesUsed = 0;
     this.pieceStart = -1;
     this.wordStart0 = -1;
     if (stack.length > 0) stack.length = 0;
@@ -301,6 +332,28 @@ class StatementReader implements StatementCursor {
         break;
       }
       const c = text.charCodeAt(i);
+      if (!inQuote) {
+        // The two usual cases first, by one table lookup: a plain character starts (or goes on with) a
+        // word, a blank ends it. Everything else (and a CR, which may start a newline) takes the branches below.
+        const k = c < 128 ? CLASS[c] : WORD;
+        if (k === WORD) {
+          this.startWord(i);
+          i++;
+          while (i < n && PLAIN[text.charCodeAt(i)] === 1) i++;
+          lastEnd = i;
+          continue;
+        }
+        if (k === BLANK) {
+          if (stack.length > 0) {
+            i++;
+            lastEnd = i;
+            continue;
+          }
+          this.flushWord(lastEnd);
+          i++;
+          continue;
+        }
+      }
       if (c === BSL) {
         // Continuation: `\` + newline (outside quotes also `\` + trailing blanks + newline).
         let j = i + 1;
@@ -309,7 +362,7 @@ class StatementReader implements StatementCursor {
         if (nl > 0 || j >= n) {
           if (nl === 0) throw this.error(i, 'the file ends with a line continuation "\\" (truncated export?)');
           const backslash = i;
-          if (this.wordStart0 >= 0 && this.pieceStart >= 0 && i > this.pieceStart) this.pieces.push(this.pieceStart, i);
+          if (this.wordStart0 >= 0 && this.pieceStart >= 0 && i > this.pieceStart) this.addPiece(this.pieceStart, i);
           i = j + nl;
           while (i < n && (text.charCodeAt(i) === SP || text.charCodeAt(i) === TAB)) i++;
           if (i >= n) throw this.error(backslash, 'the file ends after a line continuation "\\" (truncated export?)');

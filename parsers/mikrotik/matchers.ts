@@ -230,23 +230,28 @@ function unsupportedList(out: BuiltMatch): BuiltMatch['unsupported'] {
   return out.unsupported;
 }
 
+function narrow(cur: AddrSet | undefined, s: AddrSet): AddrSet {
+  return cur ? cur.intersect(s) : s;
+}
+
+function invalidIn(out: BuiltMatch, p: Prop, key: string, what: string): void {
+  out.invalid ??= { span: p.span, message: `${key}=${p.negated ? '!' : ''}${p.value}: ${what}` };
+}
+
+function unsupportedIn(out: BuiltMatch, menuPath: string, p: Prop, key: string, why: string): void {
+  const shown = key === 'content' || key === 'tls-host' ? key : `${key}=${p.negated ? '!' : ''}${p.value}`;
+  unsupportedList(out).push({ span: p.span, what: `/${menuPath} ${shown}`, why });
+}
+
 /** Builds the Match of a firewall entry (filter, raw, nat). */
 export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: string): BuiltMatch {
   const { ctx, ifaces, lists } = env;
   const out: BuiltMatch = { match: {}, unsupported: NO_UNSUPPORTED };
   const m = out.match;
   const uni = universe(family);
-  const symbolic: SymbolicRef[] = [];
+  let symbolic: SymbolicRef[] | undefined;
   let src: AddrSet | undefined;
   let dst: AddrSet | undefined;
-  const narrow = (cur: AddrSet | undefined, s: AddrSet): AddrSet => (cur ? cur.intersect(s) : s);
-  const invalid = (p: Prop, key: string, what: string): void => {
-    out.invalid ??= { span: p.span, message: `${key}=${p.negated ? '!' : ''}${p.value}: ${what}` };
-  };
-  const unsupported = (p: Prop, key: string, why: string): void => {
-    const shown = key === 'content' || key === 'tls-host' ? key : `${key}=${p.negated ? '!' : ''}${p.value}`;
-    unsupportedList(out).push({ span: p.span, what: `/${menuPath} ${shown}`, why });
-  };
 
   const props = item.props;
   const count = props.size;
@@ -261,7 +266,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'protocol': {
         const num = routerosProtocol(value);
         if (num === undefined) {
-          invalid(props.propAt(n), key, 'unknown protocol');
+          invalidIn(out, props.propAt(n), key, 'unknown protocol');
           break;
         }
         const set = protoOf(num);
@@ -272,7 +277,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'dst-address': {
         const s = parseAddresses(value, env.nets);
         if (!s) {
-          invalid(props.propAt(n), key, 'not an address, network or range');
+          invalidIn(out, props.propAt(n), key, 'not an address, network or range');
           break;
         }
         const v = negated ? negate(family, s) : withinFamily(s, family);
@@ -287,13 +292,13 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
         const v = negated ? negate(family, r.set) : withinFamily(r.set, family);
         if (field === 'src') src = narrow(src, v);
         else dst = narrow(dst, v);
-        for (const s of r.symbolic) symbolic.push(negated ? { ...s, field, negated: true } : { ...s, field });
+        for (const s of r.symbolic) (symbolic ??= []).push(negated ? { ...s, field, negated: true } : { ...s, field });
         break;
       }
       case 'src-address-type':
       case 'dst-address-type': {
         if (value !== 'local') {
-          unsupported(props.propAt(n), key, UNMODELED[key] ?? '');
+          unsupportedIn(out, menuPath, props.propAt(n), key, UNMODELED[key] ?? '');
           break;
         }
         // "local": any of the router's own addresses, incl. run-time placeholders (model/address.ts).
@@ -308,7 +313,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'port': {
         const ps = parsePorts(value);
         if (!ps) {
-          invalid(props.propAt(n), key, 'not a port, port range or comma list of them');
+          invalidIn(out, props.propAt(n), key, 'not a port, port range or comma list of them');
           break;
         }
         const v = negated ? ps.complement() : ps;
@@ -347,7 +352,9 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'out-interface-list': {
         const r = ifaces.listMembers(value);
         if (r.opaque)
-          unsupported(
+          unsupportedIn(
+            out,
+            menuPath,
             props.propAt(n),
             key,
             `${r.opaque}: its members are unknown offline; ` +
@@ -365,7 +372,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
           .filter(Boolean);
         const bad = states.find((s) => !(CONN_STATES as readonly string[]).includes(s));
         if (bad) {
-          invalid(props.propAt(n), key, `unknown connection state "${bad}"`);
+          invalidIn(out, props.propAt(n), key, `unknown connection state "${bad}"`);
           break;
         }
         m.state = names(value, negated);
@@ -377,11 +384,13 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
           .map((s) => s.trim())
           .filter(Boolean);
         if (states.some((s) => s !== 'srcnat' && s !== 'dstnat')) {
-          invalid(props.propAt(n), key, 'expected srcnat and/or dstnat');
+          invalidIn(out, props.propAt(n), key, 'expected srcnat and/or dstnat');
           break;
         }
         if (states.includes('srcnat')) {
-          unsupported(
+          unsupportedIn(
+            out,
+            menuPath,
             props.propAt(n),
             key,
             'the source-NAT state of a connection is not modeled; the condition is ignored',
@@ -395,7 +404,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'ipsec-policy': {
         const [dir, pol] = value.split(',').map((s) => s.trim());
         if ((dir !== 'in' && dir !== 'out') || (pol !== 'ipsec' && pol !== 'none')) {
-          invalid(props.propAt(n), key, 'expected in|out,ipsec|none');
+          invalidIn(out, props.propAt(n), key, 'expected in|out,ipsec|none');
           break;
         }
         // fwlint's flows are plain (not IPsec) traffic: `…,none` holds for all of them, `…,ipsec` for none.
@@ -411,12 +420,12 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
           out.never = `${key}=${value}: only packets about to expire`;
           break;
         }
-        unsupported(props.propAt(n), key, UNMODELED[key] ?? '');
+        unsupportedIn(out, menuPath, props.propAt(n), key, UNMODELED[key] ?? '');
         break;
       }
       default: {
         const why = UNMODELED[key];
-        if (why) unsupported(props.propAt(n), key, why);
+        if (why) unsupportedIn(out, menuPath, props.propAt(n), key, why);
         else
           unsupportedList(out).push({
             span: props.propAt(n).span,
@@ -429,7 +438,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   // The family: /ip rules see IPv4 packets only, /ipv6 rules IPv6 only.
   m.dst = dst ? withinFamily(dst, family) : uni;
   if (src) m.src = src;
-  if (symbolic.length) m.symbolic = symbolic;
+  if (symbolic?.length) m.symbolic = symbolic;
   const proto = m.proto;
   if ((m.dport || m.sport || out.eitherPort) && !(proto && portProtocols(proto))) {
     ctx.noteOnce(
