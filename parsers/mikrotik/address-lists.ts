@@ -133,9 +133,12 @@ export class AddressLists {
     for (const family of ['ip', 'ipv6'] as const) {
       const ranges = new Map<string, Ranges>();
       const map = out.lists[family];
-      for (const kept of store.items(`${family} firewall address-list`)) {
+      const menu = store.get(`${family} firewall address-list`);
+      const count = menu?.count ?? 0;
+      for (let i = 0; i < count; i++) {
         // Read once (a deferred entry is read from its command here): the lists and the inventory's members.
-        const item = kept.resolved();
+        const item = menu?.resolvedAt(i);
+        if (!item) continue;
         const disabled = item.disabled;
         const name = item.get('list');
         const value = item.get('address');
@@ -187,8 +190,8 @@ export class AddressLists {
     };
     for (const family of ['ip', 'ipv6'] as const) {
       for (const table of ['filter', 'raw', 'mangle', 'nat']) {
-        for (const item of store.items(`${family} firewall ${table}`)) {
-          // A deferred entry's action is known not to fill a list (commands.ts plainAdd).
+        for (const item of store.keptItems(`${family} firewall ${table}`)) {
+          // A deferred entry's action is known not to fill a list (commands.ts plainAdd); packed ones are all deferred.
           if (item.isDeferred || item.disabled) continue;
           const action = item.get('action');
           const list = item.get('address-list');

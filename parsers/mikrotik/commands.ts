@@ -404,7 +404,7 @@ function command(
   if (NOOP_VERBS.has(verb)) return;
   if (verb === 'add') {
     const plain = DEFERRED_MENUS.has(menu.path) ? plainAdd(st, argsFrom) : NOT_PLAIN;
-    if (plain !== NOT_PLAIN) menu.items.push(Item.deferred(span, entries, argsFrom, plain === DISABLED));
+    if (plain !== NOT_PLAIN) menu.addDeferred(span, entries, argsFrom, plain === DISABLED);
     else add(ctx, menu, readArgsAt(st, argsFrom), span);
     return;
   }

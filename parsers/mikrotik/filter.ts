@@ -143,16 +143,23 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
     present.add(t.menu);
     // Filter and raw entries are read by nothing after this (NAT entries are: buildNat), so each is let
     // go once its rules are built: a 100k-rule export does not hold every entry and every rule at once.
-    const items: (Item | undefined)[] = menu?.items ?? [];
+    // Packed deferred entries (store.ts PackedEntries) are read one by one, with no Item kept for any.
+    const packed = t.nat ? undefined : menu?.takePacked();
+    const items: (Item | undefined)[] = packed ? [] : (menu?.items ?? []);
     if (menu && !t.nat) menu.items = [];
-    const src = new EntrySource(ctx, t, items.length);
-    if (!t.nat) ctx.reserveHashes(t.idPrefix, items.length);
-    for (let index = 0; index < items.length; index++) {
-      const kept = items[index];
-      if (!kept) continue;
-      if (!t.nat) items[index] = undefined;
-      // A deferred entry is read from its command now, into an entry nothing keeps (store.ts Item.deferred).
-      const item = kept.resolved();
+    const count = packed ? packed.count : items.length;
+    const src = new EntrySource(ctx, t, count);
+    if (!t.nat) ctx.reserveHashes(t.idPrefix, count);
+    for (let index = 0; index < count; index++) {
+      let item: Item;
+      if (packed) item = packed.resolved(index);
+      else {
+        const kept = items[index];
+        if (!kept) continue;
+        if (!t.nat) items[index] = undefined;
+        // A deferred entry is read from its command now, into an entry nothing keeps (store.ts Item.deferred).
+        item = kept.resolved();
+      }
       const rules = buildRules(env, src, item, index, never);
       const chainName = item.get('chain');
       if (!rules || !chainName) continue;
@@ -406,7 +413,7 @@ export function firewallRuleCount(store: Store): number {
   let n = 0;
   for (const f of ['ip', 'ipv6'])
     for (const t of ['filter', 'raw', 'mangle', 'nat']) {
-      for (const i of store.items(`${f} firewall ${t}`)) if (!i.disabled) n++;
+      n += store.enabledCount(`${f} firewall ${t}`);
     }
   return n;
 }

@@ -269,10 +269,61 @@ export function isYes(v: string | undefined): boolean {
   return t === 'yes' || t === 'true';
 }
 
+/**
+ * Deferred entries (Item.deferred) of a menu no command has touched otherwise, without an Item each:
+ * start, end and DISABLED | argsFrom << 1 per entry in one typed list. A 100k-rule export then keeps
+ * one list of numbers until its rules are built, not 100k objects that live that long.
+ */
+export class PackedEntries {
+  private data = new Int32Array(3 * 256);
+  /** Number of entries. */
+  count = 0;
+  private readonly reader: EntryReader;
+
+  constructor(reader: EntryReader) {
+    this.reader = reader;
+  }
+
+  push(start: number, end: number, argsFrom: number, disabled: boolean): void {
+    const at = 3 * this.count;
+    if (at + 3 > this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[at] = start;
+    this.data[at + 1] = end;
+    this.data[at + 2] = (disabled ? 1 : 0) | (argsFrom << 1);
+    this.count++;
+  }
+
+  disabled(i: number): boolean {
+    return ((this.data[3 * i + 2] ?? 0) & 1) !== 0;
+  }
+
+  /** Entry i as Item.deferred would keep it. */
+  item(i: number): Item {
+    const bits = this.data[3 * i + 2] ?? 0;
+    return Item.deferred(this.span(i), this.reader, bits >> 1, (bits & 1) !== 0);
+  }
+
+  /** Entry i with its properties read from its command (as Item.resolved of the deferred entry). */
+  resolved(i: number): Item {
+    const start = this.data[3 * i] ?? 0;
+    return new Item(this.span(i), false, this.reader.read(start, (this.data[3 * i + 2] ?? 0) >> 1));
+  }
+
+  private span(i: number): Span {
+    return { start: this.data[3 * i] ?? 0, end: this.data[3 * i + 1] ?? 0 };
+  }
+}
+
 /** A menu path such as `ip firewall filter`: its entries in print order and its settings (`set k=v`). */
 export class Menu {
   readonly path: string;
-  items: Item[] = [];
+  /** The entries while `packed` is unset (the packed ones become Items when anything asks for `items`). */
+  private list: Item[] = [];
+  private packed: PackedEntries | undefined;
   /** Settings of single-valued menus (`/ip firewall connection tracking set …`). */
   settings?: Item;
   /** Where the section first appears: its path line, or the path of its first terse command. */
@@ -280,6 +331,60 @@ export class Menu {
 
   constructor(path: string) {
     this.path = path;
+  }
+
+  /** The entries in print order, enabled or not. */
+  get items(): Item[] {
+    const p = this.packed;
+    if (p) {
+      // Something needs the entries as objects (set, remove, move, find…): from now on they are.
+      this.packed = undefined;
+      const list: Item[] = [];
+      for (let i = 0; i < p.count; i++) list.push(p.item(i));
+      this.list = list;
+    }
+    return this.list;
+  }
+
+  set items(items: Item[]) {
+    this.packed = undefined;
+    this.list = items;
+  }
+
+  /** Appends a deferred entry (Item.deferred): packed while the menu holds nothing else. */
+  addDeferred(span: Span, reader: EntryReader, argsFrom: number, disabled: boolean): void {
+    if (this.packed === undefined && this.list.length > 0) {
+      this.list.push(Item.deferred(span, reader, argsFrom, disabled));
+      return;
+    }
+    (this.packed ??= new PackedEntries(reader)).push(span.start, span.end, argsFrom, disabled);
+  }
+
+  /** The packed entries, taken out of the menu (which is left empty); undefined when its entries are Items. */
+  takePacked(): PackedEntries | undefined {
+    const p = this.packed;
+    if (p) this.packed = undefined;
+    return p;
+  }
+
+  /** Number of entries. */
+  get count(): number {
+    return this.packed ? this.packed.count : this.list.length;
+  }
+
+  /** Whether entry i is disabled, without making an Item for a packed entry. */
+  disabledAt(i: number): boolean {
+    return this.packed ? this.packed.disabled(i) : this.list[i]?.disabled === true;
+  }
+
+  /** Entry i with its properties (Item.resolved), without keeping an Item for a packed entry. */
+  resolvedAt(i: number): Item | undefined {
+    return this.packed ? this.packed.resolved(i) : this.list[i]?.resolved();
+  }
+
+  /** Entries kept as Items (packed ones are deferred entries, whose actions fill no address list). */
+  get keptItems(): readonly Item[] {
+    return this.packed ? [] : this.list;
   }
 
   /** Entries named `name` (or with that default-name, for renamed built-in interfaces). */
@@ -310,5 +415,18 @@ export class Store {
   /** Entries of a menu, enabled or not, in print order (empty when the menu is absent). */
   items(path: string): Item[] {
     return this.menus.get(path)?.items ?? [];
+  }
+
+  /** Entries of a menu that are Items already, leaving packed deferred entries packed (empty when absent). */
+  keptItems(path: string): readonly Item[] {
+    return this.menus.get(path)?.keptItems ?? [];
+  }
+
+  /** Enabled entries of a menu, counted without unpacking it. */
+  enabledCount(path: string): number {
+    const m = this.menus.get(path);
+    let n = 0;
+    if (m) for (let i = 0; i < m.count; i++) if (!m.disabledAt(i)) n++;
+    return n;
   }
 }
