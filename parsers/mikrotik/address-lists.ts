@@ -95,6 +95,12 @@ export class AddressLists {
     return this.lists[family].values();
   }
 
+  /** resolve's answer for a list of addresses only (the usual case), which needs no location; else undefined. */
+  plainRef(family: Family, name: string): ListRef | undefined {
+    const l = this.lists[family].get(name);
+    return l?.hostnames.length === 0 && !l.dynamic ? (l.ref ??= { set: l.set, symbolic: [] }) : undefined;
+  }
+
   /** What a `src-address-list=` / `dst-address-list=` reference stands for. */
   resolve(family: Family, name: string, at: Span): ListRef {
     const l = this.lists[family].get(name);
@@ -111,7 +117,8 @@ export class AddressLists {
       };
     }
     // A list of addresses only (the usual case): one shared reference, no location to work out.
-    if (l.hostnames.length === 0 && !l.dynamic) return (l.ref ??= { set: l.set, symbolic: [] });
+    const plain = this.plainRef(family, name);
+    if (plain) return plain;
     const symbolic: ListRef['symbolic'] = l.hostnames.map((h) => ({
       kind: 'fqdn' as const,
       name: h.name,

@@ -213,7 +213,7 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
       command(ctx, menu, parsed.verb, parsed.verbIndex, st, parsed.argsFrom, entries);
       return;
     }
-    const verb = st.raw(0).toLowerCase();
+    const verb = isAdd(st) ? 'add' : st.raw(0).toLowerCase();
     if (EFFECT_VERBS.has(verb) || NOOP_VERBS.has(verb)) {
       if (!current) {
         ctx.unsupportedAt(
@@ -233,6 +233,12 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
     out.firstStray ??= st.toStatement();
   };
   return { run, result: out };
+}
+
+/** The first word is `add` as written (most lines of an export): no string made for it. */
+function isAdd(st: StatementCursor): boolean {
+  const s = st.wordStart(0);
+  return st.wordEnd(0) - s === 3 && st.joined(0) === undefined && st.text.startsWith('add', s);
 }
 
 interface ParsedPath {
@@ -399,15 +405,15 @@ function command(
   argsFrom: number,
   entries: EntryReader,
 ): void {
-  const span: Span = { start: st.start, end: st.end };
   menu.anchor ??= { start: st.start, end: st.wordEnd(verbIndex) };
   if (NOOP_VERBS.has(verb)) return;
   if (verb === 'add') {
     const plain = DEFERRED_MENUS.has(menu.path) ? plainAdd(st, argsFrom) : NOT_PLAIN;
-    if (plain !== NOT_PLAIN) menu.addDeferred(span, entries, argsFrom, plain === DISABLED);
-    else add(ctx, menu, readArgsAt(st, argsFrom), span);
+    if (plain !== NOT_PLAIN) menu.addDeferred(st.start, st.end, entries, argsFrom, plain === DISABLED);
+    else add(ctx, menu, readArgsAt(st, argsFrom), { start: st.start, end: st.end });
     return;
   }
+  const span: Span = { start: st.start, end: st.end };
   const args = st.words(argsFrom);
   switch (verb) {
     case 'set':

@@ -288,7 +288,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       case 'src-address-list':
       case 'dst-address-list': {
         const field = key === 'src-address-list' ? 'src' : 'dst';
-        const r = lists.resolve(family, value, props.propAt(n).span);
+        const r = lists.plainRef(family, value) ?? lists.resolve(family, value, props.propAt(n).span);
         const v = negated ? negate(family, r.set) : withinFamily(r.set, family);
         if (field === 'src') src = narrow(src, v);
         else dst = narrow(dst, v);

@@ -352,12 +352,12 @@ export class Menu {
   }
 
   /** Appends a deferred entry (Item.deferred): packed while the menu holds nothing else. */
-  addDeferred(span: Span, reader: EntryReader, argsFrom: number, disabled: boolean): void {
+  addDeferred(start: number, end: number, reader: EntryReader, argsFrom: number, disabled: boolean): void {
     if (this.packed === undefined && this.list.length > 0) {
-      this.list.push(Item.deferred(span, reader, argsFrom, disabled));
+      this.list.push(Item.deferred({ start, end }, reader, argsFrom, disabled));
       return;
     }
-    (this.packed ??= new PackedEntries(reader)).push(span.start, span.end, argsFrom, disabled);
+    (this.packed ??= new PackedEntries(reader)).push(start, end, argsFrom, disabled);
   }
 
   /** The packed entries, taken out of the menu (which is left empty); undefined when its entries are Items. */
