@@ -927,6 +927,58 @@ describe('MikroTik large-export paths (same model as the plain reading)', () => 
     expect(off.sessions.sipAlg[0]!.value).toBe(false);
   });
 
+  it('packed entries: kept as numbers until read, turned into entries by a later command, mixed with other adds', () => {
+    // store.ts PackedEntries: plain adds of a menu that holds nothing else are packed; a command
+    // that needs them as entries (remove, set, a place-before target) unpacks them in order.
+    const p = parse(
+      `${HEADER7}/ip firewall address-list\n` +
+        'add address=192.0.2.1 list=a\n' +
+        'add address=192.0.2.2 list=a disabled=yes\n' +
+        'add address=192.0.2.3 list=a\n' +
+        'remove [ find address=192.0.2.3 ]\n' +
+        'add address=192.0.2.4 list=a\n' +
+        'add address=198.51.100.0/24 list=b\n' +
+        '/ip firewall filter\n' +
+        'add action=accept chain=input comment="first \\"quoted\\"" protocol=tcp\n' +
+        'add action=drop chain=input src-address-list=a\n' +
+        'add action=drop chain=input dst-address-list=b\n' +
+        '/ip firewall raw\n' +
+        'add action=drop chain=prerouting comment=x place-before=0 src-address=203.0.113.9\n' +
+        'add action=notrack chain=prerouting src-address=203.0.113.1\n',
+    );
+    expect(formatAddrSet(rules(p, 'input')[1]!.match.src!)).toBe('192.0.2.1, 192.0.2.4');
+    expect(formatAddrSet(rules(p, 'input')[2]!.match.dst!)).toBe('198.51.100.0/24');
+    expect(rules(p, 'input').map((r) => r.comment ?? r.label)).toEqual([
+      'first "quoted"',
+      'filter rule #1',
+      'filter rule #2',
+    ]);
+    expect(rules(p, 'raw:prerouting').map((r) => `${r.comment ?? r.label}:${r.action.kind}`)).toEqual([
+      'x:drop',
+      'raw rule #1:notrack',
+    ]);
+  });
+
+  it('continuations that split a word into two, three or more pieces join to the same word', () => {
+    const one = parse(
+      `${HEADER7}/ip firewall filter\nadd action=drop chain=input dst-address=10.1.2.3 comment=abcdefghijklmnop\n`,
+    );
+    const two = parse(
+      `${HEADER7}/ip firewall filter\nadd action=drop chain=input dst-address=10.1.\\\n    2.3 comment=abcdefg\\\n    hijklmnop\n`,
+    );
+    const three = parse(
+      `${HEADER7}/ip firewall filter\nadd action=drop chain=input dst-address=10.\\\n    1.\\\n    2.3 comment=abc\\\n    defgh\\\n    ijklmnop\n`,
+    );
+    for (const p of [two, three]) {
+      const [r] = rules(p, 'input');
+      const [o] = rules(one, 'input');
+      expect(r!.text).toBe(o!.text);
+      expect(r!.comment).toBe('abcdefghijklmnop');
+      expect(r!.id).toBe(o!.id);
+      expect(formatAddrSet(r!.match.dst!)).toBe('10.1.2.3');
+    }
+  });
+
   it('terse lines repeating a path are read like the first, also when spacing or the verb differs', () => {
     const p = parse(
       `${HEADER7}/ip firewall filter add chain=input action=drop protocol=tcp\n` +
