@@ -202,12 +202,13 @@ function portProtocols(proto: ProtoSet): boolean {
   return ok;
 }
 
-const nameCache = new Map<string, NameSet>();
+/** Sets by their text, one table per sign: no `!text` key string made per lookup. */
+const nameCache = { plain: new Map<string, NameSet>(), negated: new Map<string, NameSet>() };
 
 /** Interface and state sets by their text (immutable, so rules share them). */
 function names(text: string, negated: boolean): NameSet {
-  const key = `${negated ? '!' : ''}${text}`;
-  const hit = nameCache.get(key);
+  const cache = negated ? nameCache.negated : nameCache.plain;
+  const hit = cache.get(text);
   if (hit) return hit;
   const set = NameSet.of(
     text
@@ -215,11 +216,23 @@ function names(text: string, negated: boolean): NameSet {
       .map((s) => s.trim())
       .filter(Boolean),
   );
-  return remember(nameCache, key, negated ? set.complement() : set);
+  return remember(cache, text, negated ? set.complement() : set);
 }
 
 function protoOf(n: number): ProtoSet {
   return protoCache.get(n) ?? remember(protoCache, n, protoSet([n]));
+}
+
+/** `protocol=` values (tcp, udp, 17…) → their set, or null for an unknown protocol; looked up once per text. */
+const protoByText = new Map<string, ProtoSet | null>();
+
+function protoNamed(text: string): ProtoSet | undefined {
+  let set = protoByText.get(text);
+  if (set === undefined) {
+    const num = routerosProtocol(text);
+    set = remember(protoByText, text, num === undefined ? null : protoOf(num));
+  }
+  return set ?? undefined;
 }
 
 /** BuiltMatch.unsupported of the usual rule, shared (never written: unsupportedList gives a rule its own list). */
@@ -264,12 +277,11 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
     // The Prop (with its span) is made only where a message or a reference needs it: props.propAt(n).
     switch (key) {
       case 'protocol': {
-        const num = routerosProtocol(value);
-        if (num === undefined) {
+        const set = protoNamed(value);
+        if (!set) {
           invalidIn(out, props.propAt(n), key, 'unknown protocol');
           break;
         }
-        const set = protoOf(num);
         m.proto = negated ? ANY_PROTO.subtract(set) : set;
         break;
       }
