@@ -967,7 +967,8 @@ describe('MikroTik large-export paths (same model as the plain reading)', () => 
       `${HEADER7}/ip firewall filter\nadd action=drop chain=input dst-address=10.1.\\\n    2.3 comment=abcdefg\\\n    hijklmnop\n`,
     );
     const three = parse(
-      `${HEADER7}/ip firewall filter\nadd action=drop chain=input dst-address=10.\\\n    1.\\\n    2.3 comment=abc\\\n    defgh\\\n    ijklmnop\n`,
+      `${HEADER7}/ip firewall filter\nadd action=drop chain=input dst-address=10.\\\n    1.\\\n    2.3 ` +
+        'comment=abc\\\n    defgh\\\n    ijklmnop\n',
     );
     for (const p of [two, three]) {
       const [r] = rules(p, 'input');
