@@ -50,7 +50,9 @@ export class Addresses {
   private readonly ctx: Ctx;
   private readonly ifaces: Interfaces;
   private readonly memo: readonly [Map<string, ResolvedAddr>, Map<string, ResolvedAddr>] = [new Map(), new Map()];
-  private readonly resolving = new Set<string>();
+  /** Per family, the names being resolved (groups inside groups); `depth` counts both. */
+  private readonly resolving: readonly [Set<string>, Set<string>] = [new Set(), new Set()];
+  private depth = 0;
   /** Per family: the address entries, or (a streamed table) the addresses converted as they were read. */
   private readonly objects: [ReadonlyMap<string, Entry | ResolvedAddr> | undefined, Map<string, Entry> | undefined];
   private readonly groups: [Map<string, Entry> | undefined, Map<string, Entry> | undefined];
@@ -69,21 +71,29 @@ export class Addresses {
   }
 
   resolve(name: string, family: Family): ResolvedAddr {
-    const memo = this.memo[family === 4 ? 0 : 1];
+    // A streamed address is already converted (what compute gives, without a group to cut).
+    if (family === 4 && this.depth < MAX_NESTING) {
+      const o = this.objects[0]?.get(name);
+      if (o !== undefined && !isEntry(o)) return o;
+    }
+    const i = family === 4 ? 0 : 1;
+    const memo = this.memo[i];
     const hit = memo.get(name);
     if (hit) return hit;
-    const key = `${family}:${name}`;
-    if (this.resolving.has(key)) {
+    const resolving = this.resolving[i];
+    if (resolving.has(name)) {
       this.ctx.note(`address group "${name}" contains itself (directly or through other groups); the loop is cut`);
       return EMPTY;
     }
-    if (this.resolving.size >= MAX_NESTING) {
+    if (this.depth >= MAX_NESTING) {
       this.ctx.note(`address group "${name}" is nested more than ${MAX_NESTING} groups deep; fwlint stops there`);
       return EMPTY;
     }
-    this.resolving.add(key);
+    resolving.add(name);
+    this.depth++;
     const r = this.compute(name, family);
-    this.resolving.delete(key);
+    this.depth--;
+    resolving.delete(name);
     memo.set(name, r);
     return r;
   }
