@@ -58,7 +58,12 @@ export class PolicyStream implements TableStream {
 
   entry(table: Block, e: Entry): void {
     if (table.converted instanceof AddressTable) {
-      table.converted.add(e);
+      try {
+        table.converted.add(e);
+      } catch {
+        // Whatever converting an address throws is thrown again, in file order, by the read without a stream.
+        throw new Restart();
+      }
       return;
     }
     const p = this.prepared;
