@@ -8,11 +8,13 @@ import {
   parseAddress,
   type AddrSet,
 } from '../../src/model/address.js';
+import type { NamedObject } from '../../src/model/inventory.js';
 import type { SymbolicRef } from '../../src/model/policy.js';
 import { parseIpv4Spec } from '../toolkit/ipv4.js';
 import type { Ctx } from './context.js';
 import type { Interfaces } from './interfaces.js';
-import { getSet, value, values, type Entry } from './tree.js';
+import { addressObject } from './inventory.js';
+import { Restart, getSet, value, values, type Block, type Entry } from './tree.js';
 
 export type Family = 4 | 6;
 
@@ -25,12 +27,14 @@ export interface SymbolicName {
 /** What an address name stands for: the concrete addresses and the members that cannot be known offline. */
 export interface ResolvedAddr {
   set: AddrSet;
-  symbolic: SymbolicName[];
+  symbolic: readonly SymbolicName[];
   /** Names that are neither addresses nor groups of this family. */
-  missing: string[];
+  missing: readonly string[];
 }
 
-const EMPTY: ResolvedAddr = { set: NO_ADDR, symbolic: [], missing: [] };
+/** No symbolic members, no missing names: shared (nothing changes a ResolvedAddr's lists). */
+const NONE: readonly never[] = [];
+const EMPTY: ResolvedAddr = { set: NO_ADDR, symbolic: NONE, missing: NONE };
 
 /** Groups inside groups deeper than this are cut (no real configuration comes close). */
 export const MAX_NESTING = 256;
@@ -46,14 +50,17 @@ export class Addresses {
   private readonly ctx: Ctx;
   private readonly ifaces: Interfaces;
   private readonly memo: readonly [Map<string, ResolvedAddr>, Map<string, ResolvedAddr>] = [new Map(), new Map()];
-  private readonly resolving = new Set<string>();
-  private readonly objects: [Map<string, Entry> | undefined, Map<string, Entry> | undefined];
+  /** Per family, the names being resolved (groups inside groups); `depth` counts both. */
+  private readonly resolving: readonly [Set<string>, Set<string>] = [new Set(), new Set()];
+  private depth = 0;
+  /** Per family: the address entries, or (a streamed table) the addresses converted as they were read. */
+  private readonly objects: [ReadonlyMap<string, Entry | ResolvedAddr> | undefined, Map<string, Entry> | undefined];
   private readonly groups: [Map<string, Entry> | undefined, Map<string, Entry> | undefined];
 
   constructor(ctx: Ctx, ifaces: Interfaces) {
     this.ctx = ctx;
     this.ifaces = ifaces;
-    this.objects = [ctx.section('firewall address')?.entries, ctx.section('firewall address6')?.entries];
+    this.objects = [objectMap(ctx.section('firewall address')), ctx.section('firewall address6')?.entries];
     this.groups = [ctx.section('firewall addrgrp')?.entries, ctx.section('firewall addrgrp6')?.entries];
   }
 
@@ -64,21 +71,29 @@ export class Addresses {
   }
 
   resolve(name: string, family: Family): ResolvedAddr {
-    const memo = this.memo[family === 4 ? 0 : 1];
+    // A streamed address is already converted (what compute gives, without a group to cut).
+    if (family === 4 && this.depth < MAX_NESTING) {
+      const o = this.objects[0]?.get(name);
+      if (o !== undefined && !isEntry(o)) return o;
+    }
+    const i = family === 4 ? 0 : 1;
+    const memo = this.memo[i];
     const hit = memo.get(name);
     if (hit) return hit;
-    const key = `${family}:${name}`;
-    if (this.resolving.has(key)) {
+    const resolving = this.resolving[i];
+    if (resolving.has(name)) {
       this.ctx.note(`address group "${name}" contains itself (directly or through other groups); the loop is cut`);
       return EMPTY;
     }
-    if (this.resolving.size >= MAX_NESTING) {
+    if (this.depth >= MAX_NESTING) {
       this.ctx.note(`address group "${name}" is nested more than ${MAX_NESTING} groups deep; fwlint stops there`);
       return EMPTY;
     }
-    this.resolving.add(key);
+    resolving.add(name);
+    this.depth++;
     const r = this.compute(name, family);
-    this.resolving.delete(key);
+    this.depth--;
+    resolving.delete(name);
     memo.set(name, r);
     return r;
   }
@@ -114,14 +129,14 @@ export class Addresses {
   private compute(name: string, family: Family): ResolvedAddr {
     const i = family === 4 ? 0 : 1;
     const obj = this.objects[i]?.get(name);
-    if (obj) return this.object(obj, family);
+    if (obj) return isEntry(obj) ? this.object(obj, family) : obj;
     const grp = this.groups[i]?.get(name);
     if (grp) return this.group(grp, family);
     // Built-in objects (docs/semantics.md#fgt-objects): "all" is the whole family, "none" is empty.
     const lower = name.toLowerCase();
-    if (lower === 'all') return { set: family === 4 ? ANY_V4 : ANY_V6, symbolic: [], missing: [] };
+    if (lower === 'all') return { set: family === 4 ? ANY_V4 : ANY_V6, symbolic: NONE, missing: NONE };
     if (lower === 'none') return EMPTY;
-    return { set: NO_ADDR, symbolic: [], missing: [name] };
+    return { set: NO_ADDR, symbolic: NONE, missing: [name] };
   }
 
   private group(g: Entry, family: Family): ResolvedAddr {
@@ -145,43 +160,24 @@ export class Addresses {
     return r;
   }
 
+  /** An address object: what convertAddress gives, else what needs the interfaces or reports something. */
   private object(e: Entry, family: Family): ResolvedAddr {
+    const pure = convertAddress(e, family);
+    if (pure) return pure;
     const ctx = this.ctx;
-    const type = (value(e, 'type') ?? (family === 4 ? 'ipmask' : 'ipprefix')).toLowerCase();
-    const symbolic = (kind: SymbolicName['kind'], n: string): ResolvedAddr => ({
-      set: NO_ADDR,
-      symbolic: [{ kind, name: n }],
-      missing: [],
-    });
+    const type = addressType(e, family);
     switch (type) {
       case 'ipmask':
       case 'ipprefix': {
-        // `subnet` absent = 0.0.0.0 0.0.0.0 (the built-in "all" is written without one).
-        const v = family === 4 ? values(e, 'subnet') : values(e, 'ip6');
-        const spec =
-          v.length === 0 ? (family === 4 ? '0.0.0.0/0' : '::/0') : v.length >= 2 ? `${v[0]}/${v[1]}` : (v[0] ?? '');
-        const set = parseIpv4Spec(spec);
-        if (!set) return this.bad(e, family === 4 ? 'subnet' : 'ip6', `"${spec}" is not an address/mask`);
-        return { set: this.family(set, family), symbolic: [], missing: [] };
+        const spec = subnetSpec(e, family);
+        return this.bad(e, family === 4 ? 'subnet' : 'ip6', `"${spec}" is not an address/mask`);
       }
-      case 'iprange': {
-        const zero = family === 4 ? '0.0.0.0' : '::';
-        const a = parseAddress(value(e, 'start-ip') ?? zero);
-        const b = parseAddress(value(e, 'end-ip') ?? zero);
-        if (a === undefined || b === undefined || isV6(a) !== isV6(b) || a > b)
-          return this.bad(e, 'start-ip', 'the range is empty or malformed');
-        return { set: this.family(addrSet([[a, b]]), family), symbolic: [], missing: [] };
-      }
+      case 'iprange':
+        return this.bad(e, 'start-ip', 'the range is empty or malformed');
       case 'wildcard': {
         const v = values(e, 'wildcard');
-        return { set: wildcardSet(ctx, e, v[0] ?? '0.0.0.0', v[1] ?? '0.0.0.0'), symbolic: [], missing: [] };
+        return { set: wildcardSet(ctx, e, v[0] ?? '0.0.0.0', v[1] ?? '0.0.0.0'), symbolic: NONE, missing: NONE };
       }
-      case 'fqdn':
-      case 'wildcard-fqdn':
-        // Resolved by the FortiGate at run time; fwlint never resolves hostnames (docs/semantics.md#pf-layout).
-        return symbolic('fqdn', value(e, 'fqdn') ?? value(e, 'wildcard-fqdn') ?? e.key);
-      case 'geography':
-        return symbolic('geo', `${e.key} (country ${value(e, 'country') ?? '?'})`);
       case 'interface-subnet': {
         const iface = value(e, 'interface');
         const info = iface ? this.ifaces.get(iface) : undefined;
@@ -192,14 +188,8 @@ export class Addresses {
           );
           return EMPTY;
         }
-        return { set: this.family(info.model.networks, family), symbolic: [], missing: [] };
+        return { set: inFamily(info.model.networks, family), symbolic: NONE, missing: NONE };
       }
-      case 'dynamic':
-      case 'mac':
-      case 'route-tag':
-      case 'template':
-        // SDN connectors, FSSO/EMS tags, MAC addresses: the members are learned at run time.
-        return symbolic('dynamic', `${e.key} (${type})`);
       default: {
         const t = getSet(e, 'type') ?? e;
         ctx.unsupportedAt(
@@ -207,18 +197,9 @@ export class Addresses {
           `firewall address "${e.key}" type ${type}`,
           `address type "${type}" is not modeled; policies that use it are evaluated as if its addresses were unknown`,
         );
-        return symbolic('dynamic', `${e.key} (${type})`);
+        return symbolicAddr('dynamic', `${e.key} (${type})`);
       }
     }
-  }
-
-  private family(set: AddrSet, family: Family): AddrSet {
-    // Already inside the family (the usual case): no new set.
-    const b = set.bounds;
-    const lo = b[0];
-    const hi = b[b.length - 1];
-    if (lo !== undefined && hi !== undefined && (family === 4 ? hi < V6_BASE : lo >= V6_BASE)) return set;
-    return set.intersect(family === 4 ? ANY_V4 : ANY_V6);
   }
 
   private bad(e: Entry, field: string, why: string): ResolvedAddr {
@@ -226,6 +207,107 @@ export class Addresses {
     this.ctx.unsupportedAt(s, `firewall address "${e.key}" ${field}`, `${why}; the address matches nothing`);
     return EMPTY;
   }
+}
+
+function isEntry(x: Entry | ResolvedAddr): x is Entry {
+  return 'sets' in x;
+}
+
+function addressType(e: Entry, family: Family): string {
+  return (value(e, 'type') ?? (family === 4 ? 'ipmask' : 'ipprefix')).toLowerCase();
+}
+
+/** `subnet` absent = 0.0.0.0 0.0.0.0 (the built-in "all" is written without one). */
+function subnetSpec(e: Entry, family: Family): string {
+  const v = family === 4 ? values(e, 'subnet') : values(e, 'ip6');
+  return v.length === 0 ? (family === 4 ? '0.0.0.0/0' : '::/0') : v.length >= 2 ? `${v[0]}/${v[1]}` : (v[0] ?? '');
+}
+
+function symbolicAddr(kind: SymbolicName['kind'], name: string): ResolvedAddr {
+  return { set: NO_ADDR, symbolic: [{ kind, name }], missing: NONE };
+}
+
+function inFamily(set: AddrSet, family: Family): AddrSet {
+  // Already inside the family (the usual case): no new set.
+  const b = set.bounds;
+  const lo = b[0];
+  const hi = b[b.length - 1];
+  if (lo !== undefined && hi !== undefined && (family === 4 ? hi < V6_BASE : lo >= V6_BASE)) return set;
+  return set.intersect(family === 4 ? ANY_V4 : ANY_V6);
+}
+
+/**
+ * What an address object stands for when that depends on the entry alone and reports nothing
+ * (addresses, ranges, hostnames, countries, run-time objects); undefined for the rest (malformed
+ * values, wildcards, interface subnets, unknown types), which Addresses converts with its context.
+ */
+function convertAddress(e: Entry, family: Family): ResolvedAddr | undefined {
+  const type = addressType(e, family);
+  switch (type) {
+    case 'ipmask':
+    case 'ipprefix': {
+      const set = parseIpv4Spec(subnetSpec(e, family));
+      return set ? { set: inFamily(set, family), symbolic: NONE, missing: NONE } : undefined;
+    }
+    case 'iprange': {
+      const zero = family === 4 ? '0.0.0.0' : '::';
+      const a = parseAddress(value(e, 'start-ip') ?? zero);
+      const b = parseAddress(value(e, 'end-ip') ?? zero);
+      if (a === undefined || b === undefined || isV6(a) !== isV6(b) || a > b) return undefined;
+      return { set: inFamily(addrSet([[a, b]]), family), symbolic: NONE, missing: NONE };
+    }
+    case 'fqdn':
+    case 'wildcard-fqdn':
+      // Resolved by the FortiGate at run time; fwlint never resolves hostnames (docs/semantics.md#pf-layout).
+      return symbolicAddr('fqdn', value(e, 'fqdn') ?? value(e, 'wildcard-fqdn') ?? e.key);
+    case 'geography':
+      return symbolicAddr('geo', `${e.key} (country ${value(e, 'country') ?? '?'})`);
+    case 'dynamic':
+    case 'mac':
+    case 'route-tag':
+    case 'template':
+      // SDN connectors, FSSO/EMS tags, MAC addresses: the members are learned at run time.
+      return symbolicAddr('dynamic', `${e.key} (${type})`);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `config firewall address` converted while the file is read (stream.ts): each entry becomes what
+ * Addresses would resolve it to and its inventory object, and only entries that need more (the
+ * interfaces, a report) are kept, so 100k address entries never pile up in the tree. The names keep
+ * the file's order (an entry edited again restarts the read without a stream).
+ */
+export class AddressTable {
+  /** The converted address, or the entry where convertAddress gives nothing. */
+  readonly byName = new Map<string, Entry | ResolvedAddr>();
+  /** In file order: the inventory object of each converted address, or the entry. */
+  readonly order: (NamedObject | Entry)[] = [];
+  private readonly file: string;
+
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  add(e: Entry): void {
+    if (this.byName.has(e.key)) throw new Restart();
+    const r = convertAddress(e, 4);
+    if (r) {
+      this.byName.set(e.key, r);
+      this.order.push(addressObject(this.file, e, r.set));
+    } else {
+      e.sets.seal();
+      this.byName.set(e.key, e);
+      this.order.push(e);
+    }
+  }
+}
+
+/** The IPv4 address objects of a `config firewall address` table, as read or as streamed. */
+function objectMap(b: Block | undefined): ReadonlyMap<string, Entry | ResolvedAddr> | undefined {
+  if (!b) return undefined;
+  return b.converted instanceof AddressTable ? b.converted.byName : b.entries;
 }
 
 /** Groups of small members (the usual group: hosts and subnets) are built in one sort and merge. */

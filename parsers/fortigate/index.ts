@@ -133,6 +133,7 @@ export function parseConfig(
 function streamSetup(file: string, vendor: Vendor): StreamSetup {
   let start = { header: '', prompts: 0, repaired: 0 };
   return {
+    file,
     begin(tree) {
       const header = readHeader(tree.comments);
       const { list, multi } = scopes(tree, header);

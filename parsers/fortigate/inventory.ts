@@ -1,6 +1,6 @@
 import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import type { DhcpOption, DhcpServer, Inventory, NamedObject, WanHint } from '../../src/model/inventory.js';
-import type { Addresses } from './addresses.js';
+import { AddressTable, type Addresses } from './addresses.js';
 import type { Ctx } from './context.js';
 import type { Interfaces } from './interfaces.js';
 import { block, getSet, value, values, type Entry } from './tree.js';
@@ -17,25 +17,59 @@ export function readInventory(ctx: Ctx, ifaces: Interfaces, addrs: Addresses): I
 
 function objects(ctx: Ctx, addrs: Addresses): NamedObject[] {
   const out: NamedObject[] = [];
-  const read = (path: string, kind: NamedObject['kind'], family: 4 | 6, memberKey: string) => {
-    for (const e of ctx.section(path)?.entries.values() ?? []) {
-      const o: NamedObject = {
-        kind,
-        name: e.key,
-        addresses: addrs.resolve(e.key, family).set,
-        members: kind === 'address-group' ? values(e, memberKey) : describeAddress(e),
-        loc: ctx.openLoc(e),
-      };
-      const c = value(e, 'comment') ?? value(e, 'comments');
-      if (c) o.description = c;
-      out.push(o);
-    }
-  };
-  read('firewall address', 'address', 4, '');
-  read('firewall address6', 'address', 6, '');
-  read('firewall addrgrp', 'address-group', 4, 'member');
-  read('firewall addrgrp6', 'address-group', 6, 'member');
+  readObjects(ctx, addrs, out, 'firewall address', 'address', 4, '');
+  readObjects(ctx, addrs, out, 'firewall address6', 'address', 6, '');
+  readObjects(ctx, addrs, out, 'firewall addrgrp', 'address-group', 4, 'member');
+  readObjects(ctx, addrs, out, 'firewall addrgrp6', 'address-group', 6, 'member');
   return out;
+}
+
+/**
+ * One table's objects. (A module function, not a closure: optimized code can keep a closure's
+ * context, and with it the whole configuration tree, alive after the parse.)
+ */
+function readObjects(
+  ctx: Ctx,
+  addrs: Addresses,
+  out: NamedObject[],
+  path: string,
+  kind: NamedObject['kind'],
+  family: 4 | 6,
+  memberKey: string,
+): void {
+  const b = ctx.section(path);
+  const streamed = b?.converted instanceof AddressTable ? b.converted.order : undefined;
+  for (const e of streamed ?? b?.entries.values() ?? []) {
+    // A streamed address was converted as it was read (addresses.ts AddressTable).
+    if (!('sets' in e)) {
+      out.push(e);
+      continue;
+    }
+    const o: NamedObject = {
+      kind,
+      name: e.key,
+      addresses: addrs.resolve(e.key, family).set,
+      members: kind === 'address-group' ? values(e, memberKey) : describeAddress(e),
+      loc: ctx.openLoc(e),
+    };
+    const c = value(e, 'comment') ?? value(e, 'comments');
+    if (c) o.description = c;
+    out.push(o);
+  }
+}
+
+/** The inventory object of an address (as `objects` makes it) whose addresses are known from the entry alone. */
+export function addressObject(file: string, e: Entry, addresses: AddrSet): NamedObject {
+  const o: NamedObject = {
+    kind: 'address',
+    name: e.key,
+    addresses,
+    members: describeAddress(e),
+    loc: { file, line: e.line, column: e.column, endLine: e.openEndLine, endColumn: e.openEndColumn },
+  };
+  const c = value(e, 'comment') ?? value(e, 'comments');
+  if (c) o.description = c;
+  return o;
 }
 
 function describeAddress(e: Entry): string[] {

@@ -92,10 +92,12 @@ const FIELD_NAMES = [
 type FieldName = (typeof FIELD_NAMES)[number];
 const FIELD = new Map<string, number>(FIELD_NAMES.map((n, i) => [n, i]));
 const F = Object.fromEntries(FIELD_NAMES.map((n, i) => [n, i])) as Record<FieldName, number>;
+const UNSET: readonly number[] = FIELD_NAMES.map(() => -1);
 /** One policy entry's statements, looked up by field (`F.x`): made once per policy, read by its conversion. */
 class PolicyFields {
   private readonly sets: Sets;
-  private readonly at = new Int32Array(FIELD_NAMES.length).fill(-1);
+  /** A plain array (copied from UNSET): a typed array per policy costs an ArrayBuffer each. */
+  private readonly at: number[] = UNSET.slice();
 
   constructor(sets: Sets) {
     this.sets = sets;

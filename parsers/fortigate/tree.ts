@@ -143,6 +143,8 @@ export interface Block extends Opened {
   sets: Sets;
   entries: Map<string, Entry>;
   blocks: Map<string, Block>;
+  /** A streamed table's entries as its stream converted them (then `entries` is empty): see TableStream. */
+  converted?: object;
 }
 
 export interface Entry extends Opened {
@@ -165,25 +167,29 @@ export interface ConfigTree {
   /** Statements read with a repair (a quote inside a word, which `show` never writes), for FWL900. */
   repaired: Span[];
   lastLine: number;
-  /** With a stream: the top-level tables opened (or reopened) after the streamed one opened. */
+  /** With a stream: the top-level tables opened (or reopened) after the policy table opened (stream.ts sets it). */
   after?: Set<string>;
 }
 
 export const MAX_DEPTH = 64;
 
 /**
- * Converts the entries of one top-level table while the file is read, so they never pile up in the
+ * Converts the entries of top-level tables while the file is read, so they never pile up in the
  * tree (a 100k-policy file's entries would otherwise all survive until the end). The reader offers
- * every top-level table when it opens for the first time; from the one the stream accepts, each
- * closed entry goes to `entry` and is not stored. Whatever the stream cannot reproduce exactly (the
- * table reopened, an entry edited again, deleted or moved) makes the reader throw `Restart`, and the
- * caller reads the file again without a stream.
+ * every top-level table when it opens for the first time; from the ones the stream accepts, each
+ * closed entry goes to `entry` and is not stored in `entries`. Whatever the stream cannot reproduce
+ * exactly (the table reopened, an entry edited again, deleted or moved) makes the reader or the
+ * stream throw `Restart`, and the caller reads the file again without a stream.
  */
 export interface TableStream {
-  /** The table was just opened for the first time, at the top level; true to stream its entries. */
-  open(table: Block, tree: ConfigTree): boolean;
-  /** A closed entry of the streamed table. Throws `Restart` when it cannot be converted now. */
-  entry(e: Entry): void;
+  /**
+   * The table was just opened for the first time, at the top level: `keys` to stream its entries
+   * with keys read as they are (unique ids nothing else names: policy ids), `names` to stream them
+   * with interned keys (object names that later statements repeat), undefined to keep it in the tree.
+   */
+  open(table: Block, tree: ConfigTree): 'keys' | 'names' | undefined;
+  /** A closed entry of a streamed table. Throws `Restart` when it cannot be converted now. */
+  entry(table: Block, e: Entry): void;
 }
 
 /** Thrown by the reader or a stream: the file must be read again without streaming. */
@@ -276,45 +282,6 @@ const VERBS = new Set([
   'select',
 ]);
 
-/**
- * The keys a streamed table has seen. Policy ids are numbers: those are bits in a bitmap (a Set of
- * 100k fresh strings costs more than reading them); other keys go to a Set.
- */
-class KeySet {
-  private bits = new Uint8Array(1024);
-  private readonly others = new Set<string>();
-
-  /** Adds the key; false when it was there already. */
-  add(key: string): boolean {
-    const n = key.length;
-    let v = 0;
-    let numeric = n > 0 && n <= 6 && (n === 1 || key.charCodeAt(0) !== 0x30);
-    for (let i = 0; numeric && i < n; i++) {
-      const d = key.charCodeAt(i) - 0x30;
-      if (d < 0 || d > 9) numeric = false;
-      else v = v * 10 + d;
-    }
-    if (!numeric) {
-      if (this.others.has(key)) return false;
-      this.others.add(key);
-      return true;
-    }
-    const byte = v >> 3;
-    if (byte >= this.bits.length) {
-      let size = this.bits.length;
-      while (size <= byte) size *= 2;
-      const bigger = new Uint8Array(size);
-      bigger.set(this.bits);
-      this.bits = bigger;
-    }
-    const mask = 1 << (v & 7);
-    const old = this.bits[byte] ?? 0;
-    if (old & mask) return false;
-    this.bits[byte] = old | mask;
-    return true;
-  }
-}
-
 const TABLE_VERBS = new Set(['delete', 'purge', 'move', 'rename', 'select']);
 
 /**
@@ -344,9 +311,8 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
   let line = 1;
   let lineStart = 0;
   let statements = 0;
-  /** The table whose entries go to the stream, and the keys they had. */
-  let streamed: Block | undefined;
-  const streamedKeys = new KeySet();
+  /** The tables whose entries go to the stream, and whether their keys are interned. */
+  const streamed = new Map<Block, boolean>();
   interned = new Map();
   regions = newRegions();
 
@@ -356,7 +322,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
     entry.endLine = endLine;
     entry.endColumn = endCol;
     stack.pop();
-    if (top.block === streamed) stream?.entry(entry);
+    if (streamed.size > 0 && streamed.has(top.block)) stream?.entry(top.block, entry);
     else entry.sets.seal();
   };
 
@@ -453,7 +419,12 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
             tokens[nt++] =
               b - a <= INTERN_MAX &&
               !(at === 2 && (tokens[1] === 'name' || tokens[1] === 'comments')) &&
-              !(at === 1 && streamed !== undefined && tokens[0] === 'edit' && stack.at(-1)?.block === streamed)
+              !(
+                at === 1 &&
+                streamed.size > 0 &&
+                tokens[0] === 'edit' &&
+                streamed.get(stack.at(-1)?.block ?? root) === false
+              )
                 ? regions.get(text, a, b)
                 : at === 2 && tokens[1] === 'uuid'
                   ? text.slice(a, b) // dropped below
@@ -593,12 +564,10 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
           parent.set(path, b);
         }
         if (stream && !top) {
-          if (b === streamed) throw new Restart();
-          if (streamed) tree.after?.add(path);
-          else if (fresh && stream.open(b, tree)) {
-            streamed = b;
-            tree.after = new Set();
-          }
+          if (streamed.has(b)) throw new Restart();
+          tree.after?.add(path);
+          const how = fresh ? stream.open(b, tree) : undefined;
+          if (how) streamed.set(b, how === 'names');
         }
         stack.push({ kind: 'config', block: b });
         break;
@@ -610,12 +579,9 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
         if (stack.length >= MAX_DEPTH) fail(startLine, col, `nesting deeper than ${MAX_DEPTH} levels`);
         const key = nt === 2 ? (tokens[1] ?? '') : words.slice(1).join(' ');
         const entries = top.block.entries;
-        const streaming = top.block === streamed;
+        // A streamed table's entries go to the stream (which restarts when one is edited again).
+        const streaming = streamed.size > 0 && streamed.has(top.block);
         let e = streaming ? undefined : entries.get(key);
-        if (streaming) {
-          // A streamed entry edited again: its conversion is already made.
-          if (!streamedKeys.add(key)) throw new Restart();
-        }
         if (!e) {
           e = {
             key,
@@ -655,7 +621,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
         if (!top) fail(startLine, col, `\`${verb}\` outside a \`config\` block`);
         const node: Node = top.kind === 'edit' ? top.entry : top.block;
         // delete, purge, move, rename in the streamed table: its entries are already converted.
-        if (top.kind === 'config' && top.block === streamed && TABLE_VERBS.has(verb)) throw new Restart();
+        if (top.kind === 'config' && streamed.has(top.block) && TABLE_VERBS.has(verb)) throw new Restart();
         applyVerb(verb, words, node, top.kind === 'config' ? top.block : undefined, span, stmtStart, stmtEnd, fail);
       }
     }

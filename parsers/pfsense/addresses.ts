@@ -12,21 +12,25 @@ export interface Env {
   ctx: Ctx;
   ifaces: InterfaceTable;
   aliases: AliasTable;
-  /** Resolutions by `kind|family|name`; results are immutable so rules can share them. */
-  cache?: Map<string, Resolved>;
+  /** Resolutions by `kind|family` and name; results are immutable so rules can share them. */
+  cache?: Map<string, Map<string, Resolved>>;
   /** Port specs by their text (protocols.ts resolvePortSpec); read only, shared by rules. */
   ports?: Map<string, PortInfo>;
 }
 
-function cached(env: Env, key: string, compute: () => Resolved): Resolved {
+/** The resolutions of one kind and family (`n|inet`): looked up by name, without a key string per lookup. */
+function cacheOf(env: Env, kind: string): Map<string, Resolved> {
   env.cache ??= new Map();
-  let r = env.cache.get(key);
-  if (!r) {
-    r = compute();
-    env.cache.set(key, r);
+  let m = env.cache.get(kind);
+  if (!m) {
+    m = new Map();
+    env.cache.set(kind, m);
   }
-  return r;
+  return m;
 }
+
+const NETWORK_KEY: Record<Family, string> = { inet: 'n|inet', inet6: 'n|inet6', inet46: 'n|inet46' };
+const ADDRESS_KEY: Record<Family, string> = { inet: 'a|inet', inet6: 'a|inet6', inet46: 'a|inet46' };
 
 /** One side of a rule after resolution. `set` undefined = any address. */
 export interface Endpoint {
@@ -67,7 +71,13 @@ const FAMILY_NAME: Record<Family, string> = { inet: 'IPv4', inet6: 'IPv6', inet4
  * their members' subnets. Run-time addresses (DHCP, PPPoE...) become symbolic `dynamic` members.
  */
 export function resolveNetworkName(env: Env, name: string, family: Family): Resolved {
-  return cached(env, `n|${family}|${name}`, () => networkName(env, name, family));
+  const m = cacheOf(env, NETWORK_KEY[family]);
+  let r = m.get(name);
+  if (!r) {
+    r = networkName(env, name, family);
+    m.set(name, r);
+  }
+  return r;
 }
 
 function networkName(env: Env, name: string, family: Family): Resolved {
@@ -125,7 +135,13 @@ function networkName(env: Env, name: string, family: Family): Resolved {
 
 /** `<address>`: an IP, a CIDR or an alias name. Anything else is an unresolvable alias (rule skipped, A.1). */
 export function resolveAddressValue(env: Env, value: string, family: Family): Resolved {
-  return cached(env, `a|${family}|${value}`, () => addressValue(env, value, family));
+  const m = cacheOf(env, ADDRESS_KEY[family]);
+  let r = m.get(value);
+  if (!r) {
+    r = addressValue(env, value, family);
+    m.set(value, r);
+  }
+  return r;
 }
 
 function addressValue(env: Env, value: string, family: Family): Resolved {
@@ -157,11 +173,15 @@ function finish(
   field: 'src' | 'dst',
   locEl: XmlElement,
 ): Pick<Endpoint, 'set' | 'symbolic' | 'skip'> {
-  const loc = env.ctx.loc(locEl);
   if (r.skip) return { symbolic: [], skip: r.skip };
-  const symbolic: SymbolicRef[] = r.symbolic.map((s) =>
-    negate ? { field, kind: s.kind, name: s.name, negated: true, loc } : { field, kind: s.kind, name: s.name, loc },
-  );
+  let symbolic: SymbolicRef[] = [];
+  if (r.symbolic.length > 0) {
+    // Located only when there is something to locate (most endpoints are plain addresses).
+    const loc = env.ctx.loc(locEl);
+    symbolic = r.symbolic.map((s) =>
+      negate ? { field, kind: s.kind, name: s.name, negated: true, loc } : { field, kind: s.kind, name: s.name, loc },
+    );
+  }
   const fam = familySet(family);
   let set = r.set;
   if (negate) {
@@ -176,6 +196,21 @@ function finish(
   return out;
 }
 
+/** `finish`'s result with the endpoint's text and port, fields in the same order as a spread would give. */
+function withText(e: Pick<Endpoint, 'set' | 'symbolic' | 'skip'>, text: string, port: string): Endpoint {
+  if (e.skip !== undefined) return { symbolic: e.symbolic, skip: e.skip, text, port };
+  if (e.set !== undefined) return { symbolic: e.symbolic, set: e.set, text, port };
+  return { symbolic: e.symbolic, text, port };
+}
+
+/** `<any/>` (or nothing, on OPNsense): every address of the family. */
+function anyEndpoint(family: Family, port: string): Endpoint {
+  const fam = familySet(family);
+  return fam ? { symbolic: [], text: 'any', port, set: fam } : { symbolic: [], text: 'any', port };
+}
+
+const NOT_NET = /ip$|^\(self\)$/;
+
 /**
  * `<source>` / `<destination>` of a legacy rule. pfSense: `<any/>` wins, then `<network>`, then
  * `<address>`; nothing at all = "source address is empty" and the rule is skipped. OPNsense
@@ -183,36 +218,27 @@ function finish(
  */
 export function resolveEndpoint(env: Env, el: XmlElement | undefined, field: 'src' | 'dst', family: Family): Endpoint {
   const { ctx } = env;
-  const f = el ? new Fields(el) : undefined;
-  const port = f?.str('port') ?? '';
-  const negate = f ? ctx.flag(f, 'not') : false;
-  const fam = familySet(family);
-  const anyOut = (): Endpoint => {
-    const e: Endpoint = { symbolic: [], text: 'any', port };
-    if (fam) e.set = fam;
-    return e;
-  };
-  if (!f) {
-    if (ctx.platform === 'opnsense') return anyOut();
-    return { symbolic: [], skip: `${field === 'src' ? 'source' : 'destination'} address is empty`, text: '', port };
+  if (!el) {
+    if (ctx.platform === 'opnsense') return anyEndpoint(family, '');
+    return { symbolic: [], skip: `${field === 'src' ? 'source' : 'destination'} address is empty`, text: '', port: '' };
   }
+  const f = new Fields(el);
+  const port = f.str('port');
+  const negate = ctx.flag(f, 'not');
   const network = f.str('network');
   const address = f.str('address');
-  if (ctx.platform === 'pfsense' && f.has('any')) return anyOut();
+  if (ctx.platform === 'pfsense' && f.has('any')) return anyEndpoint(family, port);
   const bang = negate ? '!' : '';
   if (network !== '') {
     const r = resolveNetworkName(env, network, family);
-    return {
-      ...finish(env, r, negate, family, field, f.get('network') ?? f.el),
-      text: `${bang}${network}${/ip$|^\(self\)$/.test(network) ? '' : ' net'}`,
-      port,
-    };
+    const text = `${bang}${network}${NOT_NET.test(network) ? '' : ' net'}`;
+    return withText(finish(env, r, negate, family, field, f.get('network') ?? f.el), text, port);
   }
   if (address !== '') {
     const r = resolveAddressValue(env, address, family);
-    return { ...finish(env, r, negate, family, field, f.get('address') ?? f.el), text: `${bang}${address}`, port };
+    return withText(finish(env, r, negate, family, field, f.get('address') ?? f.el), `${bang}${address}`, port);
   }
-  if (ctx.platform === 'opnsense' || f.has('any')) return anyOut();
+  if (ctx.platform === 'opnsense' || f.has('any')) return anyEndpoint(family, port);
   return { symbolic: [], skip: `${field === 'src' ? 'source' : 'destination'} address is empty`, text: '', port };
 }
 

@@ -404,11 +404,13 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
     return undefined;
   }
 
-  for (const side of [d.src, d.dst]) {
-    if (side.skip) {
-      skipNote(ctx, d, side.skip);
-      return undefined;
-    }
+  if (d.src.skip) {
+    skipNote(ctx, d, d.src.skip);
+    return undefined;
+  }
+  if (d.dst.skip) {
+    skipNote(ctx, d, d.dst.skip);
+    return undefined;
   }
 
   const hasPorts = d.src.port !== '' || d.dst.port !== '';
@@ -456,8 +458,7 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
       if (r.set) match[field] = r.set;
     }
   }
-  const symbolic = [...d.src.symbolic, ...d.dst.symbolic];
-  if (symbolic.length > 0) match.symbolic = symbolic;
+  if (d.src.symbolic.length > 0 || d.dst.symbolic.length > 0) match.symbolic = [...d.src.symbolic, ...d.dst.symbolic];
 
   // docs/semantics.md#pf-layout: missing or unknown <type> is pass.
   const action = ACTIONS[d.type] ?? literal(ACTIONS.pass, 'ACTIONS.pass');

@@ -1,4 +1,5 @@
 import { ParseError } from '../../src/model/errors.js';
+import type { SourceLocation } from '../../src/model/location.js';
 import { BANG, EQ, GT, QMARK, SLASH } from '../toolkit/chars.js';
 
 const AMP = 0x26;
@@ -132,6 +133,16 @@ export class XmlElement {
     return this.doc.names[this.doc.col(this.index, NAME)] ?? '';
   }
 
+  /** The element's name as the document numbers names (see `nameIdOf`). */
+  get nameId(): number {
+    return this.doc.col(this.index, NAME);
+  }
+
+  /** The number the document gives a name, or -1 when no element has it. */
+  nameIdOf(name: string): number {
+    return this.doc.nameId(name) ?? -1;
+  }
+
   get attrs(): Readonly<Record<string, string>> {
     return this.doc.attrs.get(this.index) ?? EMPTY_ATTRS;
   }
@@ -172,10 +183,33 @@ export class XmlElement {
 
   get loc(): XmlLoc {
     const { doc, index } = this;
-    const [line, column] = doc.lines.at(doc.col(index, START));
-    const [endLine, endColumn] = doc.lines.at(doc.col(index, END));
-    const [openEndLine, openEndColumn] = doc.lines.at(doc.col(index, OPEN_END));
-    return { line, column, endLine, endColumn: endColumn + 1, openEndLine, openEndColumn: openEndColumn + 1 };
+    const lines = doc.lines;
+    const a = doc.col(index, START);
+    const b = doc.col(index, END);
+    const c = doc.col(index, OPEN_END);
+    return {
+      line: lines.line(a),
+      column: lines.column(a),
+      endLine: lines.line(b),
+      endColumn: lines.column(b) + 1,
+      openEndLine: lines.line(c),
+      openEndColumn: lines.column(c) + 1,
+    };
+  }
+
+  /** The whole element as a model location (as `loc`, without the start tag's end and its object). */
+  location(file: string): SourceLocation {
+    const { doc, index } = this;
+    const lines = doc.lines;
+    const a = doc.col(index, START);
+    const b = doc.col(index, END);
+    return {
+      file,
+      line: lines.line(a),
+      column: lines.column(a),
+      endLine: lines.line(b),
+      endColumn: lines.column(b) + 1,
+    };
   }
 }
 
@@ -189,10 +223,14 @@ class LineColumns {
     this.bom = bom;
   }
 
-  at(offset: number): [number, number] {
+  line(offset: number): number {
+    return this.positions.lineIndexOf(offset) + 1;
+  }
+
+  /** (The position index answers a repeated offset's line without searching.) */
+  column(offset: number): number {
     const k = this.positions.lineIndexOf(offset);
-    const lineStart = k === 0 ? this.bom : this.positions.lineStart(k);
-    return [k + 1, offset - lineStart + 1];
+    return offset - (k === 0 ? this.bom : this.positions.lineStart(k)) + 1;
   }
 }
 

@@ -135,3 +135,146 @@ describe('FortiGate policies converted while reading', () => {
     expect(() => parseConfig(bad, 't.conf', 'fortigate', { stream: false })).toThrow(/not closed/);
   });
 });
+
+describe('FortiGate addresses converted while reading', () => {
+  /** Every kind of address: converted ones (subnets, ranges, hostnames, countries, run-time objects) and
+   * kept ones (wildcards, interface subnets, malformed values, unknown types), interleaved. */
+  const ADDRESSES = [
+    'config firewall address',
+    '    edit "all"',
+    '    next',
+    '    edit "phones"',
+    '        set subnet 10.20.0.0 255.255.255.0',
+    '        set comment "desk phones"',
+    '    next',
+    '    edit "lan-if"',
+    '        set type interface-subnet',
+    '        set interface "internal"',
+    '    next',
+    '    edit "range"',
+    '        set type iprange',
+    '        set start-ip 192.0.2.10',
+    '        set end-ip 192.0.2.20',
+    '    next',
+    '    edit "bad-range"',
+    '        set type iprange',
+    '        set start-ip 192.0.2.30',
+    '        set end-ip 192.0.2.20',
+    '    next',
+    '    edit "sip-provider"',
+    '        set type fqdn',
+    '        set fqdn "sip.example.net"',
+    '    next',
+    '    edit "norway"',
+    '        set type geography',
+    '        set country "NO"',
+    '    next',
+    '    edit "wild"',
+    '        set type wildcard',
+    '        set wildcard 10.0.1.0 255.255.0.255',
+    '    next',
+    '    edit "bad-subnet"',
+    '        set subnet 10.0.0.300 255.255.255.0',
+    '    next',
+    '    edit "sdn"',
+    '        set type dynamic',
+    '        set comments "connector"',
+    '    next',
+    '    edit "odd"',
+    '        set type something-new',
+    '    next',
+    '    edit "missing-if"',
+    '        set type interface-subnet',
+    '        set interface "nope"',
+    '    next',
+    'end',
+  ];
+  const names = [
+    'phones',
+    'lan-if',
+    'range',
+    'bad-range',
+    'sip-provider',
+    'norway',
+    'wild',
+    'bad-subnet',
+    'sdn',
+    'odd',
+  ];
+  const policies = [
+    'config firewall policy',
+    ...names.flatMap((n, i) => [
+      `    edit ${i + 1}`,
+      '        set srcintf "internal"',
+      '        set dstintf "port1"',
+      `        set srcaddr "${n}"`,
+      `        set dstaddr "${names[(i + 3) % names.length] ?? 'all'}" "missing-if"`,
+      '        set action accept',
+      '        set service "ALL"',
+      '    next',
+    ]),
+    'end',
+  ];
+  const head = HEAD.slice(0, HEAD.indexOf('config firewall address'));
+  const text = (...parts: string[][]): string => [...head, ...parts.flat(), ''].join('\n');
+
+  it('every kind of address gives the same model either way, in the same order', () => {
+    const { streamed, whole } = both(text(ADDRESSES, policies));
+    expect(streamed).toEqual(whole);
+    const objects = streamed[0]?.inventory?.objects ?? [];
+    expect(objects.map((o) => o.name)).toEqual(['all', ...names, 'missing-if']);
+    expect(streamed[0]?.unsupported.length).toBeGreaterThan(0);
+  });
+
+  const cases: [string, string[][]][] = [
+    ['without policies', [ADDRESSES]],
+    [
+      'with central NAT (policies not streamed)',
+      [['config system settings', '    set central-nat enable', 'end'], ADDRESSES, policies],
+    ],
+    [
+      'an address edited again',
+      [
+        ADDRESSES,
+        policies,
+        [
+          'config firewall address',
+          '    edit "phones"',
+          '        set subnet 10.21.0.0 255.255.255.0',
+          '    next',
+          'end',
+        ],
+      ],
+    ],
+    [
+      'an address edited twice in its table',
+      [[...ADDRESSES.slice(0, -1), '    edit "range"', '        set end-ip 192.0.2.99', '    next', 'end'], policies],
+    ],
+    [
+      'the table reopened before the policies',
+      [
+        ADDRESSES,
+        [
+          'config firewall address',
+          '    edit "extra"',
+          '        set subnet 198.51.100.0 255.255.255.0',
+          '    next',
+          'end',
+        ],
+        policies,
+      ],
+    ],
+    ['an address deleted', [[...ADDRESSES.slice(0, -1), '    delete "norway"', 'end'], policies]],
+    ['an address moved', [[...ADDRESSES.slice(0, -1), '    move "sdn" before "phones"', 'end'], policies]],
+    ['an address renamed', [[...ADDRESSES.slice(0, -1), '    rename "odd" to "odder"', 'end'], policies]],
+    ['the table purged', [[...ADDRESSES.slice(0, -1), '    purge', 'end'], policies]],
+    ['the table after the policies', [policies, ADDRESSES]],
+    ['VDOMs', [['config global', 'end', 'config vdom', '    edit root', '    next', 'end'], ADDRESSES, policies]],
+  ];
+  for (const [what, parts] of cases) {
+    it(`${what} gives the same model as reading the whole file first`, () => {
+      const { streamed, whole } = both(text(...parts));
+      expect(streamed).toEqual(whole);
+    });
+  }
+});
