@@ -131,6 +131,11 @@ export interface Elements {
   readonly values: readonly Expr[];
   readonly dynamic: readonly string[];
   readonly missing: readonly string[];
+  /**
+   * Set by the direct reader (text-direct.ts) for a list of several literal values: their printed
+   * text, which names the list (match.ts shares the sets built from it between the rules that write it).
+   */
+  readonly key?: string;
 }
 
 interface Collected {
@@ -742,6 +747,6 @@ export function plainVerdict(kind: Exclude<VerdictKind, 'jump' | 'goto'>): FlatV
 }
 
 /** The values of a condition whose reader knows them all (no named set): as elementsOf would give them. */
-export function knownValues(values: readonly Expr[]): Elements {
-  return { values, dynamic: NONE, missing: NONE };
+export function knownValues(values: readonly Expr[], key?: string): Elements {
+  return key === undefined ? { values, dynamic: NONE, missing: NONE } : { values, dynamic: NONE, missing: NONE, key };
 }

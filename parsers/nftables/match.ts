@@ -268,12 +268,16 @@ export class CondInterpreter {
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
     // Rules repeat the same address (a string, or a prefix or range the reader shares) and the same
     // named sets (their elements are read once per set): each set is built once per family and polarity.
+    // Lists of literal values the direct reader names by their text (Elements.key) are shared the same way.
     const named = isSetRef(c.right);
-    const memo =
-      (v.values.length === 1 || named) && v.dynamic.length === 0
-        ? addressConds[(fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1)]
+    const listed = !named && v.values.length > 1 && v.key !== undefined;
+    const slot = (fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1);
+    const memo = listed
+      ? addressLists[slot]
+      : (v.values.length === 1 || named) && v.dynamic.length === 0
+        ? addressConds[slot]
         : undefined;
-    const memoKey = named ? v : v.values[0];
+    const memoKey = listed ? v.key : named ? v : v.values[0];
     const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
     if (hit) {
       mb.family(fam);
@@ -515,10 +519,23 @@ function addrValueOf(x: Expr): AddrValue {
 const MEMO_LIMIT = 1 << 15;
 /** Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=. */
 const addressConds = [0, 1, 2, 3].map(() => new Map<Expr | Values, AddrSet>());
+/** Address sets of lists of literal values by their text (Elements.key), in the same four slots. */
+const addressLists = [0, 1, 2, 3].map(() => new Map<Expr | Values, AddrSet>());
 
 /** `@name`: a named set, whose elements elementsOf reads once (one Values object per set). */
 function isSetRef(e: Expr): boolean {
   return typeof e === 'string' && e.startsWith('@');
+}
+
+/** Numeric sets of conditions on lists of literal values, by domain, operator and the list's text. */
+const listedSets = new Map<number, Map<string, Map<string, IntervalSet<number> | string>>>();
+
+function listedNumbers(op: string, max: number): Map<string, IntervalSet<number> | string> {
+  let byOp = listedSets.get(max);
+  if (!byOp) listedSets.set(max, (byOp = new Map<string, Map<string, IntervalSet<number> | string>>()));
+  let byKey = byOp.get(op);
+  if (!byKey) byOp.set(op, (byKey = new Map<string, IntervalSet<number> | string>()));
+  return byKey;
 }
 
 /** Numeric sets of conditions on named sets, by the set's Values and the operator and domain. */
@@ -531,7 +548,17 @@ function namedOr(
   max: number,
   build: () => IntervalSet<number> | string,
 ): IntervalSet<number> | string {
-  if (!isSetRef(c.right)) return build();
+  if (!isSetRef(c.right)) {
+    // A list of literal values named by its text (Elements.key): built once per operator and domain.
+    if (v.key === undefined || v.values.length < 2) return build();
+    const byKey = listedNumbers(c.op, max);
+    const hit = byKey.get(v.key);
+    if (hit !== undefined) return hit;
+    const r = build();
+    if (byKey.size >= MEMO_LIMIT) byKey.clear();
+    byKey.set(v.key, r);
+    return r;
+  }
   let byOp = namedNumbers.get(v);
   if (!byOp) namedNumbers.set(v, (byOp = new Map<string, IntervalSet<number> | string>()));
   const key = `${c.op} ${String(max)}`;

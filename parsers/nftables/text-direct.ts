@@ -578,11 +578,19 @@ export class DirectReader {
       values = list;
       shown = `{ ${shown} }`;
     } else values = isSet(first) ? first.set : [first];
+    // Several values: their text names them (a list and a set of the same values mean the same here).
     if (this.isPunct('/')) giveUp();
     const o = op ?? (Array.isArray(right) || isSet(right) ? 'in' : '==');
     const rule = this.rule;
     if (rule === undefined) giveUp();
-    this.r.conds.push({ left, op: o, right, rule, at, vals: knownValues(values) });
+    this.r.conds.push({
+      left,
+      op: o,
+      right,
+      rule,
+      at,
+      vals: knownValues(values, values.length > 1 ? shown : undefined),
+    });
     this.piece(`${printExpr(left)} ${o === '==' || o === 'in' ? '' : `${o} `}${shown}`, startCol);
   }
 
