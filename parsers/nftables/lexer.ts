@@ -141,6 +141,23 @@ export class Lexer {
     this.lastTok = undefined;
   }
 
+  /** Where the next token is looked for, and its line: the direct reader starts there. */
+  get offset(): number {
+    return this.i;
+  }
+
+  get lineNo(): number {
+    return this.line;
+  }
+
+  /** Goes on reading at `offset` of line `line` (starting at `lineStart`): after an element list read directly. */
+  resumeAt(offset: number, line: number, lineStart: number): void {
+    this.i = offset;
+    this.line = line;
+    this.lineStart = lineStart;
+    this.lastTok = undefined;
+  }
+
   private tok(kind: TokKind, text: string, start: number, line: number, lineStart: number): Token {
     this.lastStart = start;
     return (this.lastTok = {

@@ -178,6 +178,11 @@ export class DirectReader {
   private col = 0;
   private endCol = 0;
   private after = 0;
+  /** The line of the scanned token and where it starts (past line breaks in element lists). */
+  private tLine = 0;
+  private tLineStart = 0;
+  /** Reading an element list (readElements): line breaks are blanks. */
+  private multiline = false;
 
   /** End column of the last token taken. */
   private lastEnd = 0;
@@ -251,15 +256,58 @@ export class DirectReader {
     return { end: this.i, text, flats };
   }
 
+  /**
+   * The elements of `{ … }` at `start` (a named set's `elements = { … }`, `add element … { … }`),
+   * over as many lines as it takes, when they are single values (no maps, options, `$vars`, comments):
+   * what text-rules.ts parseValueTokens gives for them, and where the lexer goes on.
+   */
+  readElements(
+    s: string,
+    start: number,
+    line: number,
+    lineStart: number,
+  ): { end: number; line: number; lineStart: number; elements: Expr[] } | undefined {
+    this.s = s;
+    this.line = line;
+    this.lineStart = lineStart;
+    this.lookup = () => undefined;
+    this.i = start;
+    this.multiline = true;
+    try {
+      this.scan();
+      if (!this.isPunct('{')) return undefined;
+      this.take();
+      const set = this.setBody();
+      if (!isSet(set)) return undefined;
+      return { end: this.i, line: this.line, lineStart: this.lineStart, elements: set.set };
+    } catch (e) {
+      if (e instanceof GiveUp) return undefined;
+      throw e;
+    } finally {
+      this.multiline = false;
+    }
+  }
+
   // ------------------------------------------------------------------ tokens
 
   /** Looks at the token at `i` (blanks skipped) without taking it. */
   private scan(): void {
     const s = this.s;
     let j = this.i;
+    let line = this.line;
+    let ls = this.lineStart;
     let c = s.charCodeAt(j);
-    while (c === CH.SPACE || c === CH.TAB || c === CH.CR || c === CH.BOM) c = s.charCodeAt(++j);
-    this.col = j - this.lineStart + 1;
+    for (;;) {
+      if (c === CH.SPACE || c === CH.TAB || c === CH.CR || c === CH.BOM) c = s.charCodeAt(++j);
+      else if (c === CH.NL && this.multiline) {
+        line++;
+        ls = j + 1;
+        c = s.charCodeAt(++j);
+      } else break;
+    }
+    this.tLine = line;
+    this.tLineStart = ls;
+    this.col = j - ls + 1;
     if (j >= s.length || c === CH.NL || c === CH.SEMI || c === CH.HASH) {
       this.kind = K.END;
       this.after = j;
@@ -291,7 +339,7 @@ export class DirectReader {
         this.num = n;
         this.text = '';
         this.after = k;
-        this.endCol = k - this.lineStart + 1;
+        this.endCol = k - ls + 1;
         return;
       }
       this.set(K.WORD, s.slice(j, k), k);
@@ -368,12 +416,14 @@ export class DirectReader {
     this.kind = kind;
     this.text = text;
     this.after = after;
-    this.endCol = after - this.lineStart + 1;
+    this.endCol = after - this.tLineStart + 1;
   }
 
   /** Takes the token scan() found. */
   private take(): string {
     this.i = this.after;
+    this.line = this.tLine;
+    this.lineStart = this.tLineStart;
     this.lastEnd = this.endCol;
     return this.text;
   }
@@ -740,7 +790,7 @@ export class DirectReader {
       const v = this.valueTerm(true);
       if ((this.scanned() === K.WORD && ELEMENT_OPTIONS.has(this.text)) || this.isPunct(':')) giveUp();
       if (!this.isPunct(',') && !this.isPunct('}')) giveUp();
-      shown = elems.length === 0 ? this.printed : `${shown}, ${this.printed}`;
+      if (!this.multiline) shown = elems.length === 0 ? this.printed : `${shown}, ${this.printed}`;
       elems.push(v);
     }
     if (elems.length === 0) giveUp();

@@ -144,6 +144,11 @@ class Stream {
     return tok === lexer.lastTok ? { lexer, tok } : undefined;
   }
 
+  /** The lexer being read when nothing is buffered (the direct reader may read from where it is). */
+  idleLexer(): Lexer | undefined {
+    return this.buf.length === 0 ? this.top.lexer : undefined;
+  }
+
   /** Drops the looked-at token and goes on at `offset` of the same line (after a rule read directly). */
   skipTo(lexer: Lexer, offset: number): void {
     lexer.resume(offset);
@@ -826,6 +831,14 @@ export class TextReader {
   }
 
   private elements(set: NSet): void {
+    // Lists of single values (large blocklists) straight from the source (text-direct.ts).
+    const lexer = this.prep?.direct ? this.s.idleLexer() : undefined;
+    const direct = lexer && this.direct.readElements(lexer.source, lexer.offset, lexer.lineNo, lexer.lineOffset);
+    if (lexer && direct) {
+      lexer.resumeAt(direct.end, direct.line, direct.lineStart);
+      set.elements.push(...direct.elements);
+      return;
+    }
     const { tokens, open, close } = this.braceTokens();
     let value: Expr;
     try {

@@ -131,6 +131,26 @@ table inet fw {
 add rule inet fw later tcp dport 9 accept
 insert rule inet fw later tcp dport 10 drop
 table ip small { chain c { type filter hook input priority 0; tcp dport 1 accept } }
+table inet sets {
+  set a { type ipv4_addr; flags interval; elements = { 10.0.0.0/8, 192.168.1.1-192.168.1.9,
+      172.16.0.1,
+      203.0.113.0/24 } }
+  set b { type ipv4_addr; elements = {
+      # a comment inside
+      10.9.9.9 } }
+  set c { type ipv4_addr; flags timeout; elements = { 10.8.8.8 timeout 1h, 10.8.8.9 } }
+  set p { type inet_service; elements = { 22, 0080, 8000-8100, "http" } }
+  map m { type ipv4_addr : verdict; elements = { 10.7.7.7 : accept, 10.7.7.8 : drop } }
+  chain c {
+    type filter hook forward priority 0; policy drop;
+    ip saddr @a ip daddr @b tcp dport @p accept
+    ip saddr @c drop
+    ip daddr vmap @m
+  }
+}
+add element inet sets a { 198.51.100.0/24,
+  198.51.101.0/24 }
+add element inet sets p { 443 }
 `;
 
 describe('rules read straight from the source (text-direct.ts)', () => {
