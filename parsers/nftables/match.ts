@@ -287,15 +287,23 @@ export class CondInterpreter {
     // One build from all intervals: large sets stay linear (n log n), never a union per element.
     const bounds: bigint[] = [];
     let hosts = false;
-    for (const x of v.values) {
-      const r = addrValue(x);
-      if (r.set) for (const b of r.set.bounds) bounds.push(b);
-      else if (r.host) {
-        hosts = true;
-        mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
-      } else return unsupportedOf(c, `${printExpr(x)} is not an address`);
+    // A single value's own set (the memo above already keys it by the value): no copy of its bounds.
+    const [only] = v.values;
+    let own: AddrSet | undefined;
+    if (v.values.length === 1 && only !== undefined && !named) {
+      const r = typeof only === 'string' ? addrValueOf(only) : addrValue(only);
+      if (r.set) own = r.set;
     }
-    let set = IntervalSet.ofBounds(ADDR_MIN, ADDR_MAX, bounds);
+    if (!own)
+      for (const x of v.values) {
+        const r = addrValue(x);
+        if (r.set) for (const b of r.set.bounds) bounds.push(b);
+        else if (r.host) {
+          hosts = true;
+          mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
+        } else return unsupportedOf(c, `${printExpr(x)} is not an address`);
+      }
+    let set = own ?? IntervalSet.ofBounds(ADDR_MIN, ADDR_MAX, bounds);
     for (const d of v.dynamic)
       mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: condPos(c) });
     set = set.intersect(universe);
