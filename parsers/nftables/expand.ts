@@ -28,6 +28,13 @@ export interface Cond {
   /** The rule and the index of the statement the condition comes from: its position is built only when asked (condPos). */
   rule: NRule;
   at: number;
+  /** The values of `right`, when its reader knows them (text-direct.ts): condValues reads them instead. */
+  vals?: Elements;
+}
+
+/** The values a condition compares with: elementsOf its right side, or what its reader recorded. */
+export function condValues(c: Cond, table: NTable): Elements {
+  return c.vals ?? elementsOf(c.right, table);
 }
 
 /** Where a condition's statement is written (while its rule still has its statements: see rules.ts). */
@@ -124,6 +131,11 @@ export interface Elements {
   readonly values: readonly Expr[];
   readonly dynamic: readonly string[];
   readonly missing: readonly string[];
+  /**
+   * Set by the direct reader (text-direct.ts) for a list of several literal values: their printed
+   * text, which names the list (match.ts shares the sets built from it between the rules that write it).
+   */
+  readonly key?: string;
 }
 
 interface Collected {
@@ -711,4 +723,30 @@ function effectWhy(key: string): string {
     default:
       return 'not modeled';
   }
+}
+
+/**
+ * The one alternative of a rule the text reader reads directly (text-direct.ts): its conditions
+ * (undefined when none), verdict and NAT, shaped as expand() would build it for the same statements.
+ */
+export function directFlat(
+  conds: Cond[] | undefined,
+  verdict: FlatVerdict | undefined,
+  nat: NatSpec | undefined,
+): Flat {
+  const d: Delta = {};
+  if (conds) d.conds = conds;
+  if (verdict) d.verdict = verdict;
+  if (nat) d.nat = nat;
+  return toFlat(d);
+}
+
+/** The shared verdict of a statement without arguments (`accept`, `drop`…), as expand() gives it. */
+export function plainVerdict(kind: Exclude<VerdictKind, 'jump' | 'goto'>): FlatVerdict {
+  return VERDICTS[kind];
+}
+
+/** The values of a condition whose reader knows them all (no named set): as elementsOf would give them. */
+export function knownValues(values: readonly Expr[], key?: string): Elements {
+  return key === undefined ? { values, dynamic: NONE, missing: NONE } : { values, dynamic: NONE, missing: NONE, key };
 }

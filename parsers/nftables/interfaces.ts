@@ -10,7 +10,7 @@ import {
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { addressSet, addressText } from './memo.js';
-import { elementsOf, type Flat } from './expand.js';
+import { condValues, type Flat } from './expand.js';
 import { altsOf, isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
 /**
@@ -47,7 +47,7 @@ function ifaceKey(e: Expr): 'iif' | 'oif' | undefined {
 function sawNames(out: string[], f: Flat, t: NTable): void {
   for (const cond of f.conds) {
     if (!ifaceKey(cond.left)) continue;
-    for (const v of elementsOf(cond.right, t).values) {
+    for (const v of condValues(cond, t).values) {
       const name = ifaceName(cond.left, v);
       if (name !== undefined) out.push(name);
     }
@@ -58,7 +58,7 @@ function literalNames(f: Flat, dim: 'iif' | 'oif', t: NTable): string[] {
   const out: string[] = [];
   for (const c of f.conds) {
     if (ifaceKey(c.left) !== dim || (c.op !== '==' && c.op !== 'in')) continue;
-    for (const v of elementsOf(c.right, t).values) {
+    for (const v of condValues(c, t).values) {
       const name = ifaceName(c.left, v);
       if (name !== undefined) out.push(name.replace(/\\\*/g, '*'));
     }
@@ -112,7 +112,7 @@ function hostConds(f: Flat, field: 'daddr', t: NTable): AddrSet | undefined {
       (c.op !== '==' && c.op !== 'in')
     )
       continue;
-    const els = elementsOf(c.right, t);
+    const els = condValues(c, t);
     const [only] = els.values;
     if (els.values.length !== 1 || only === undefined) return undefined;
     return publicHost(only);
@@ -132,7 +132,7 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
     )
       continue;
     if (c.op !== '==' && c.op !== 'in') return undefined;
-    const els = elementsOf(c.right, t);
+    const els = condValues(c, t);
     if (els.dynamic.length || els.missing.length) return undefined;
     const sets: AddrSet[] = [];
     for (const v of els.values) {

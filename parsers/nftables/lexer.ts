@@ -61,7 +61,7 @@ function isAlnum(c: number): boolean {
 }
 
 /** Characters a bare word may contain: identifiers, numbers, addresses, prefixes, ranges, units. */
-function isWordChar(c: number): boolean {
+export function isWordChar(c: number): boolean {
   return (
     isAlnum(c) ||
     c === C.UNDERSCORE ||
@@ -86,7 +86,7 @@ function isV6(s: string): boolean {
 }
 
 /** Words with colons that stay whole: IPv6 addresses, prefixes and ranges, MAC addresses. */
-function keepsColons(w: string): boolean {
+export function keepsColons(w: string): boolean {
   if (/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(w)) return true; // MAC
   const slash = w.indexOf('/');
   const body = slash >= 0 ? w.slice(0, slash) : w;
@@ -97,7 +97,7 @@ function keepsColons(w: string): boolean {
 }
 
 /** The longest word with colons kept whole: an IPv6 range with prefix and zone fits well within it. */
-const MAX_COLON_WORD = 128;
+export const MAX_COLON_WORD = 128;
 
 const TWO_CHAR = new Set(['!=', '==', '<=', '>=', '<<', '>>']);
 
@@ -109,6 +109,9 @@ export class Lexer {
   private i = 0;
   private line = 1;
   private lineStart = 0;
+  /** The last token next() returned and the offset where it starts (text-direct.ts reads on from there). */
+  lastTok: Token | undefined;
+  lastStart = 0;
 
   constructor(text: string, file: string) {
     this.s = text;
@@ -119,8 +122,45 @@ export class Lexer {
     throw new ParseError(this.file, line, col, msg);
   }
 
+  /** The text being read. */
+  get source(): string {
+    return this.s;
+  }
+
+  /** The offset where the current line starts. */
+  get lineOffset(): number {
+    return this.lineStart;
+  }
+
+  /**
+   * Goes on reading at `offset`, on the current line: the direct reader (text-direct.ts) has read the
+   * rule that starts at the last token up to there, without a line break.
+   */
+  resume(offset: number): void {
+    this.i = offset;
+    this.lastTok = undefined;
+  }
+
+  /** Where the next token is looked for, and its line: the direct reader starts there. */
+  get offset(): number {
+    return this.i;
+  }
+
+  get lineNo(): number {
+    return this.line;
+  }
+
+  /** Goes on reading at `offset` of line `line` (starting at `lineStart`): after an element list read directly. */
+  resumeAt(offset: number, line: number, lineStart: number): void {
+    this.i = offset;
+    this.line = line;
+    this.lineStart = lineStart;
+    this.lastTok = undefined;
+  }
+
   private tok(kind: TokKind, text: string, start: number, line: number, lineStart: number): Token {
-    return {
+    this.lastStart = start;
+    return (this.lastTok = {
       kind,
       text,
       file: this.file,
@@ -128,7 +168,7 @@ export class Lexer {
       col: start - lineStart + 1,
       endLine: this.line,
       endCol: this.i - this.lineStart + 1,
-    };
+    });
   }
 
   next(): Token {

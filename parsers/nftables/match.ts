@@ -14,7 +14,7 @@ import { CONN_STATES, type Match, type SymbolicRef, type UncertainRef } from '..
 import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
 import { isPattern } from './context.js';
 import type { ParseOptions } from '../types.js';
-import { condPos, elementsOf, type Cond, type Effect, type Elements } from './expand.js';
+import { condPos, condValues, type Cond, type Effect, type Elements } from './expand.js';
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
 import { printExpr } from './print.js';
@@ -217,76 +217,67 @@ export class CondInterpreter {
 
   /** Applies one condition; returns why it cannot when the model cannot express it. */
   apply(c: Cond, table: NTable, mb: MatchBuilder): Effect | undefined {
-    const unsupported = (why: string): Effect => ({
-      pos: condPos(c),
-      what: `${printExpr(c.left)} ${c.op === '==' || c.op === 'in' ? '' : `${c.op} `}${printExpr(c.right)}`.trim(),
-      why,
-    });
     const left = c.left;
     const k = keyOf(left);
     const body = k && isObject(left) ? left[k] : undefined;
-    const vals = (): Values => elementsOf(c.right, table);
     if (k === 'payload' && isObject(body) && typeof body.protocol === 'string') {
       const proto = body.protocol;
       const field = str(body.field);
       if ((proto === 'ip' || proto === 'ip6') && (field === 'saddr' || field === 'daddr'))
-        return this.address(c, mb, proto === 'ip' ? 4 : 6, field === 'saddr' ? 'src' : 'dst', vals(), unsupported);
+        return this.address(c, mb, proto === 'ip' ? 4 : 6, field === 'saddr' ? 'src' : 'dst', condValues(c, table));
       if ((proto === 'ip' && field === 'protocol') || (proto === 'ip6' && field === 'nexthdr')) {
         mb.family(proto === 'ip' ? 4 : 6);
-        return this.protocol(c, mb, vals(), unsupported);
+        return this.protocol(c, mb, condValues(c, table));
       }
       if (proto === 'ip' && field === 'version') {
-        const v = vals().values;
+        const v = condValues(c, table).values;
         if (v.length === 1 && (v[0] === 4 || v[0] === 6) && c.op !== '!=') {
           mb.family(v[0]);
           return undefined;
         }
       }
       if (TRANSPORT.has(proto) && (field === 'sport' || field === 'dport'))
-        return this.port(c, mb, proto, field, vals(), unsupported);
+        return this.port(c, mb, proto, field, condValues(c, table));
       if ((proto === 'icmp' || proto === 'icmpv6') && field === 'type')
-        return this.icmpType(c, mb, proto === 'icmpv6', vals(), unsupported);
-      return unsupported(`${proto} ${field} is not modeled`);
+        return this.icmpType(c, mb, proto === 'icmpv6', condValues(c, table));
+      return unsupportedOf(c, `${proto} ${field} is not modeled`);
     }
     if (k === 'meta' && isObject(body)) {
       const key = str(body.key);
-      if (key === 'l4proto') return this.protocol(c, mb, vals(), unsupported);
+      if (key === 'l4proto') return this.protocol(c, mb, condValues(c, table));
       if (key === 'iifname' || key === 'oifname' || key === 'iif' || key === 'oif')
-        return this.iface(c, mb, key.startsWith('i') ? 'iif' : 'oif', vals(), unsupported);
-      if (key === 'nfproto' || key === 'protocol') return this.nfproto(c, mb, key, vals(), unsupported);
-      if (key === 'pkttype') return this.pkttype(c, mb, vals(), unsupported);
-      return unsupported(`meta ${key} is not modeled`);
+        return this.iface(c, mb, key.startsWith('i') ? 'iif' : 'oif', condValues(c, table));
+      if (key === 'nfproto' || key === 'protocol') return this.nfproto(c, mb, key, condValues(c, table));
+      if (key === 'pkttype') return this.pkttype(c, mb, condValues(c, table));
+      return unsupportedOf(c, `meta ${key} is not modeled`);
     }
     if (k === 'ct' && isObject(body)) {
       const key = str(body.key);
-      if (key === 'state' && body.dir === undefined) return this.ctState(c, mb, vals(), unsupported);
-      if (key === 'status' && body.dir === undefined) return this.ctStatus(c, mb, vals(), unsupported);
-      return unsupported(`ct ${key} is not modeled`);
+      if (key === 'state' && body.dir === undefined) return this.ctState(c, mb, condValues(c, table));
+      if (key === 'status' && body.dir === undefined) return this.ctStatus(c, mb, condValues(c, table));
+      return unsupportedOf(c, `ct ${key} is not modeled`);
     }
-    if (k === 'fib' && isObject(body)) return this.fib(c, mb, body, vals(), unsupported);
-    return unsupported(`${printExpr(left) || 'this expression'} is not modeled`);
+    if (k === 'fib' && isObject(body)) return this.fib(c, mb, body, condValues(c, table));
+    return unsupportedOf(c, `${printExpr(left) || 'this expression'} is not modeled`);
   }
 
-  private address(
-    c: Cond,
-    mb: MatchBuilder,
-    fam: 4 | 6,
-    dim: 'src' | 'dst',
-    v: Values,
-    unsupported: (w: string) => Effect,
-  ): Effect | undefined {
+  private address(c: Cond, mb: MatchBuilder, fam: 4 | 6, dim: 'src' | 'dst', v: Values): Effect | undefined {
     const pol = polarity(c.op);
-    if (!pol) return unsupported('an ordered comparison of addresses is not modeled');
-    if (v.missing.length) return unsupported(`set ${v.missing.join(', ')} is not defined in this file`);
+    if (!pol) return unsupportedOf(c, 'an ordered comparison of addresses is not modeled');
+    if (v.missing.length) return unsupportedOf(c, `set ${v.missing.join(', ')} is not defined in this file`);
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
     // Rules repeat the same address (a string, or a prefix or range the reader shares) and the same
     // named sets (their elements are read once per set): each set is built once per family and polarity.
+    // Lists of literal values the direct reader names by their text (Elements.key) are shared the same way.
     const named = isSetRef(c.right);
-    const memo =
-      (v.values.length === 1 || named) && v.dynamic.length === 0
-        ? addressConds[(fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1)]
+    const listed = !named && v.values.length > 1 && v.key !== undefined;
+    const slot = (fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1);
+    const memo = listed
+      ? addressLists[slot]
+      : (v.values.length === 1 || named) && v.dynamic.length === 0
+        ? addressConds[slot]
         : undefined;
-    const memoKey = named ? v : v.values[0];
+    const memoKey = listed ? v.key : named ? v : v.values[0];
     const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
     if (hit) {
       mb.family(fam);
@@ -296,15 +287,23 @@ export class CondInterpreter {
     // One build from all intervals: large sets stay linear (n log n), never a union per element.
     const bounds: bigint[] = [];
     let hosts = false;
-    for (const x of v.values) {
-      const r = addrValue(x);
-      if (r.set) for (const b of r.set.bounds) bounds.push(b);
-      else if (r.host) {
-        hosts = true;
-        mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
-      } else return unsupported(`${printExpr(x)} is not an address`);
+    // A single value's own set (the memo above already keys it by the value): no copy of its bounds.
+    const [only] = v.values;
+    let own: AddrSet | undefined;
+    if (v.values.length === 1 && only !== undefined && !named) {
+      const r = typeof only === 'string' ? addrValueOf(only) : addrValue(only);
+      if (r.set) own = r.set;
     }
-    let set = IntervalSet.ofBounds(ADDR_MIN, ADDR_MAX, bounds);
+    if (!own)
+      for (const x of v.values) {
+        const r = addrValue(x);
+        if (r.set) for (const b of r.set.bounds) bounds.push(b);
+        else if (r.host) {
+          hosts = true;
+          mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
+        } else return unsupportedOf(c, `${printExpr(x)} is not an address`);
+      }
+    let set = own ?? IntervalSet.ofBounds(ADDR_MIN, ADDR_MAX, bounds);
     for (const d of v.dynamic)
       mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: condPos(c) });
     set = set.intersect(universe);
@@ -318,25 +317,18 @@ export class CondInterpreter {
     return undefined;
   }
 
-  private protocol(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+  private protocol(c: Cond, mb: MatchBuilder, v: Values): Effect | undefined {
     const r = namedOr(c, v, 255, () => numbers(c.op, v, 255, protocolByName));
-    if (typeof r === 'string') return unsupported(r);
+    if (typeof r === 'string') return unsupportedOf(c, r);
     mb.protocols(r);
     return undefined;
   }
 
-  private port(
-    c: Cond,
-    mb: MatchBuilder,
-    proto: string,
-    field: 'sport' | 'dport',
-    v: Values,
-    unsupported: (w: string) => Effect,
-  ): Effect | undefined {
+  private port(c: Cond, mb: MatchBuilder, proto: string, field: 'sport' | 'dport', v: Values): Effect | undefined {
     const r = namedOr(c, v, 65535, () =>
       numbers(c.op, v, 65535, (x) => (typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x))),
     );
-    if (typeof r === 'string') return unsupported(r);
+    if (typeof r === 'string') return unsupportedOf(c, r);
     if (proto === 'th') mb.thAt ??= condPos(c);
     mb.protocols(transportSet(proto), proto === 'th');
     mb.ports(field, r);
@@ -344,38 +336,27 @@ export class CondInterpreter {
   }
 
   /** `icmp type` / `icmpv6 type` (names, numbers, ranges, sets, negation): the flow's ICMP type dimension (src/model/icmp.ts). */
-  private icmpType(
-    c: Cond,
-    mb: MatchBuilder,
-    v6: boolean,
-    v: Values,
-    unsupported: (w: string) => Effect,
-  ): Effect | undefined {
+  private icmpType(c: Cond, mb: MatchBuilder, v6: boolean, v: Values): Effect | undefined {
     const r = numbers(c.op, v, 255, (x) => icmpTypeNumber(x, v6));
-    if (typeof r === 'string') return unsupported(`${r} (an ICMP type)`);
+    if (typeof r === 'string') return unsupportedOf(c, `${r} (an ICMP type)`);
     mb.protocols(v6 ? ICMP6 : ICMP4);
     mb.icmp(icmpTypes(v6, r.intervals()));
     return undefined;
   }
 
-  private iface(
-    c: Cond,
-    mb: MatchBuilder,
-    dim: 'iif' | 'oif',
-    v: Values,
-    unsupported: (w: string) => Effect,
-  ): Effect | undefined {
+  private iface(c: Cond, mb: MatchBuilder, dim: 'iif' | 'oif', v: Values): Effect | undefined {
     const pol = polarity(c.op);
-    if (!pol) return unsupported('an ordered comparison of interfaces is not modeled');
+    if (!pol) return unsupportedOf(c, 'an ordered comparison of interfaces is not modeled');
     if (v.missing.length || v.dynamic.length)
-      return unsupported(
+      return unsupportedOf(
+        c,
         `interface set ${[...v.missing, ...v.dynamic].join(', ')} ` +
           (v.missing.length ? 'is not defined in this file' : 'is filled at run time'),
       );
     const names: string[] = [];
     for (const x of v.values) {
       const name = ifaceName(c.left, x);
-      if (name === undefined) return unsupported(`${printExpr(x)} is not an interface name`);
+      if (name === undefined) return unsupportedOf(c, `${printExpr(x)} is not an interface name`);
       const matched = this.ctx.namesMatching(name);
       if (isPattern(name)) {
         const named = matched.filter((n) => n !== name);
@@ -391,15 +372,9 @@ export class CondInterpreter {
     return undefined;
   }
 
-  private nfproto(
-    c: Cond,
-    mb: MatchBuilder,
-    key: string,
-    v: Values,
-    unsupported: (w: string) => Effect,
-  ): Effect | undefined {
+  private nfproto(c: Cond, mb: MatchBuilder, key: string, v: Values): Effect | undefined {
     const pol = polarity(c.op);
-    if (!pol || v.values.length !== 1) return unsupported(`meta ${key} with several values is not modeled`);
+    if (!pol || v.values.length !== 1) return unsupportedOf(c, `meta ${key} with several values is not modeled`);
     const x = v.values[0];
     const fam = x === 'ipv4' || x === 'ip' ? 4 : x === 'ipv6' || x === 'ip6' ? 6 : undefined;
     if (!fam) {
@@ -411,23 +386,23 @@ export class CondInterpreter {
     return undefined;
   }
 
-  private pkttype(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+  private pkttype(c: Cond, mb: MatchBuilder, v: Values): Effect | undefined {
     const pol = polarity(c.op);
-    if (!pol || v.missing.length || v.dynamic.length) return unsupported('this pkttype match is not modeled');
+    if (!pol || v.missing.length || v.dynamic.length) return unsupportedOf(c, 'this pkttype match is not modeled');
     // The flows fwlint evaluates are unicast to a host.
     const host = v.values.some((x) => x === 'host' || x === 'unicast');
     if (host !== (pol === '==')) mb.never = true;
     return undefined;
   }
 
-  private ctState(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+  private ctState(c: Cond, mb: MatchBuilder, v: Values): Effect | undefined {
     const pol = polarity(c.op);
-    if (!pol) return unsupported('an ordered comparison of ct state is not modeled');
-    if (v.missing.length || v.dynamic.length) return unsupported('a ct state set fwlint cannot read');
+    if (!pol) return unsupportedOf(c, 'an ordered comparison of ct state is not modeled');
+    if (v.missing.length || v.dynamic.length) return unsupportedOf(c, 'a ct state set fwlint cannot read');
     const states: string[] = [];
     for (const x of v.values) {
       if (typeof x !== 'string' || !(CONN_STATES as readonly string[]).includes(x))
-        return unsupported(`${printExpr(x)} is not a connection state`);
+        return unsupportedOf(c, `${printExpr(x)} is not a connection state`);
       states.push(x);
     }
     // `!= a,b` (a flag list, not a set): nft up to 1.0.6 compiles it to `cmp neq` against the combined
@@ -444,31 +419,25 @@ export class CondInterpreter {
     return undefined;
   }
 
-  private ctStatus(c: Cond, mb: MatchBuilder, v: Values, unsupported: (w: string) => Effect): Effect | undefined {
+  private ctStatus(c: Cond, mb: MatchBuilder, v: Values): Effect | undefined {
     const pol = polarity(c.op);
     if (!pol || v.values.length !== 1 || v.values[0] !== 'dnat')
-      return unsupported('ct status other than dnat is not modeled');
+      return unsupportedOf(c, 'ct status other than dnat is not modeled');
     mb.names('nat', NameSet.of([pol === '==' ? 'dnat' : 'none']));
     return undefined;
   }
 
-  private fib(
-    c: Cond,
-    mb: MatchBuilder,
-    body: Record<string, Expr>,
-    v: Values,
-    unsupported: (w: string) => Effect,
-  ): Effect | undefined {
+  private fib(c: Cond, mb: MatchBuilder, body: Record<string, Expr>, v: Values): Effect | undefined {
     const flags = (Array.isArray(body.flags) ? body.flags : [body.flags]).map(String);
     const result = str(body.result);
     const pol = polarity(c.op);
-    if (!pol) return unsupported('an ordered fib comparison is not modeled');
+    if (!pol) return unsupportedOf(c, 'an ordered fib comparison is not modeled');
     if (result === 'oif' || result === 'oifname' || result === 'check') {
       const missing =
         v.values.length === 1 &&
         (v.values[0] === false || v.values[0] === 'missing' || v.values[0] === 0 || v.values[0] === '');
       const exists = v.values.length === 1 && (v.values[0] === true || v.values[0] === 'exists');
-      if (!missing && !exists) return unsupported('a route lookup by output interface is not modeled');
+      if (!missing && !exists) return unsupportedOf(c, 'a route lookup by output interface is not modeled');
       // Reverse-path filtering: legitimate traffic has a route back.
       this.ctx.note(
         '`fib … oif missing` (reverse-path filtering) is evaluated assuming legitimate traffic has a route back',
@@ -476,9 +445,9 @@ export class CondInterpreter {
       if (missing === (pol === '==')) mb.never = true;
       return undefined;
     }
-    if (result !== 'type') return unsupported(`fib ${result} is not modeled`);
+    if (result !== 'type') return unsupportedOf(c, `fib ${result} is not modeled`);
     const dim = flags.includes('daddr') ? 'dst' : flags.includes('saddr') ? 'src' : undefined;
-    if (!dim) return unsupported('this fib lookup is not modeled');
+    if (!dim) return unsupportedOf(c, 'this fib lookup is not modeled');
     const local = this.ctx.localAddresses();
     let set = NO_ADDR;
     for (const x of v.values) {
@@ -498,12 +467,21 @@ export class CondInterpreter {
           set = set.union(ANY_ADDR.subtract(local).subtract(BROADCAST).subtract(MULTICAST));
           break;
         default:
-          return unsupported(`address type ${printExpr(x)} depends on the routing table`);
+          return unsupportedOf(c, `address type ${printExpr(x)} depends on the routing table`);
       }
     }
     mb.addr(dim, pol === '==' ? set : ANY_ADDR.subtract(set));
     return undefined;
   }
+}
+
+/** Why condition `c` cannot be expressed in the model (an opaque condition), at its statement. */
+function unsupportedOf(c: Cond, why: string): Effect {
+  return {
+    pos: condPos(c),
+    what: `${printExpr(c.left)} ${c.op === '==' || c.op === 'in' ? '' : `${c.op} `}${printExpr(c.right)}`.trim(),
+    why,
+  };
 }
 
 /** An address value: concrete set, or a hostname nft would resolve when loading the ruleset. */
@@ -549,10 +527,23 @@ function addrValueOf(x: Expr): AddrValue {
 const MEMO_LIMIT = 1 << 15;
 /** Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=. */
 const addressConds = [0, 1, 2, 3].map(() => new Map<Expr | Values, AddrSet>());
+/** Address sets of lists of literal values by their text (Elements.key), in the same four slots. */
+const addressLists = [0, 1, 2, 3].map(() => new Map<Expr | Values, AddrSet>());
 
 /** `@name`: a named set, whose elements elementsOf reads once (one Values object per set). */
 function isSetRef(e: Expr): boolean {
   return typeof e === 'string' && e.startsWith('@');
+}
+
+/** Numeric sets of conditions on lists of literal values, by domain, operator and the list's text. */
+const listedSets = new Map<number, Map<string, Map<string, IntervalSet<number> | string>>>();
+
+function listedNumbers(op: string, max: number): Map<string, IntervalSet<number> | string> {
+  let byOp = listedSets.get(max);
+  if (!byOp) listedSets.set(max, (byOp = new Map<string, Map<string, IntervalSet<number> | string>>()));
+  let byKey = byOp.get(op);
+  if (!byKey) byOp.set(op, (byKey = new Map<string, IntervalSet<number> | string>()));
+  return byKey;
 }
 
 /** Numeric sets of conditions on named sets, by the set's Values and the operator and domain. */
@@ -565,7 +556,17 @@ function namedOr(
   max: number,
   build: () => IntervalSet<number> | string,
 ): IntervalSet<number> | string {
-  if (!isSetRef(c.right)) return build();
+  if (!isSetRef(c.right)) {
+    // A list of literal values named by its text (Elements.key): built once per operator and domain.
+    if (v.key === undefined || v.values.length < 2) return build();
+    const byKey = listedNumbers(c.op, max);
+    const hit = byKey.get(v.key);
+    if (hit !== undefined) return hit;
+    const r = build();
+    if (byKey.size >= MEMO_LIMIT) byKey.clear();
+    byKey.set(v.key, r);
+    return r;
+  }
   let byOp = namedNumbers.get(v);
   if (!byOp) namedNumbers.set(v, (byOp = new Map<string, IntervalSet<number> | string>()));
   const key = `${c.op} ${String(max)}`;

@@ -71,8 +71,12 @@ export class Preparer implements InterpEnv {
   private readonly interp = new CondInterpreter(this);
   private readonly hasher = new Hasher();
 
-  constructor(options: ParseOptions) {
+  /** Whether the text reader may read the common rule forms straight from the source (text-direct.ts). */
+  readonly direct: boolean;
+
+  constructor(options: ParseOptions, direct = true) {
     this.options = options;
+    this.direct = direct;
   }
 
   namesMatching(pattern: string): string[] {
@@ -94,11 +98,25 @@ export class Preparer implements InterpEnv {
    */
   prepare(rule: NRule, table: NTable, ref: string, refs: boolean): void {
     if (refs || rule.unreadable) return;
-    let alts: PreparedAlt[];
     let text: string;
+    let flats: Flat[];
     try {
       text = printRule(rule.stmts, rule.comment);
-      const flats = this.expander.expand(rule, table);
+      flats = this.expander.expand(rule, table);
+    } catch {
+      return;
+    }
+    this.convert(rule, table, ref, text, flats);
+  }
+
+  /**
+   * Converts a rule whose canonical text and alternatives are known (prepare above, or the direct
+   * reader of text-direct.ts, which gives a rule with spans but without statements). False, and the
+   * rule untouched, when any part of it depends on the rest of the file.
+   */
+  convert(rule: NRule, table: NTable, ref: string, text: string, flats: readonly Flat[]): boolean {
+    let alts: PreparedAlt[];
+    try {
       alts = flats.map((flat) => {
         const facts = factsOf(flat, table);
         const { match, opaque } = matchOf(this.interp, flat, table);
@@ -106,7 +124,7 @@ export class Preparer implements InterpEnv {
       });
     } catch {
       // Deferred, or anything else: the passes convert the rule as before (and report what fails there).
-      return;
+      return false;
     }
     const hash = ruleHash(this.hasher, ref, text);
     const [one] = alts;
@@ -116,5 +134,6 @@ export class Preparer implements InterpEnv {
         : { ref, text, hash, alts };
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
+    return true;
   }
 }

@@ -20,6 +20,7 @@ import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
 import type { Preparer } from './prepare.js';
 import { chainRef } from './rules.js';
+import { DirectReader } from './text-direct.js';
 import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
 import { parseDuration } from './values.js';
 
@@ -131,6 +132,28 @@ class Stream {
     this.last = t;
     return t;
   }
+
+  /**
+   * The lexer and the one token looked at, when that token is the lexer's last and nothing else is
+   * buffered: the direct reader (text-direct.ts) may then read the rule from the source itself.
+   */
+  rawPeek(): { lexer: Lexer; tok: Token } | undefined {
+    const tok = this.buf[0];
+    if (tok === undefined || this.buf.length !== 1) return undefined;
+    const lexer = this.top.lexer;
+    return tok === lexer.lastTok ? { lexer, tok } : undefined;
+  }
+
+  /** The lexer being read when nothing is buffered (the direct reader may read from where it is). */
+  idleLexer(): Lexer | undefined {
+    return this.buf.length === 0 ? this.top.lexer : undefined;
+  }
+
+  /** Drops the looked-at token and goes on at `offset` of the same line (after a rule read directly). */
+  skipTo(lexer: Lexer, offset: number): void {
+    lexer.resume(offset);
+    this.buf.pop(); // the one token rawPeek saw (pop keeps the buffer's room; `length = 0` frees it)
+  }
 }
 
 function describe(tok: Token): string {
@@ -173,6 +196,8 @@ export class TextReader {
 
   /** Converts rules as they are read (prepare.ts); without it the document keeps every statement. */
   private readonly prep: Preparer | undefined;
+  /** Reads the common rule forms straight from the source (with prep only). */
+  private readonly direct = new DirectReader();
 
   constructor(text: string, file: string, options: ParseOptions = {}, prep?: Preparer) {
     this.prep = prep;
@@ -578,7 +603,7 @@ export class TextReader {
           return;
         }
       }
-      chain.rules.push(this.rule(this.statementTokens(), chain));
+      chain.rules.push(this.directRule(chain) ?? this.rule(this.statementTokens(), chain));
     }, true);
   }
 
@@ -679,6 +704,31 @@ export class TextReader {
     }
     return name;
   }
+
+  /**
+   * The rule at the token looked at, read straight from the source and converted (text-direct.ts),
+   * when it has one of the common forms and nothing of it depends on the rest of the file; otherwise
+   * undefined, with nothing consumed, and the generic path reads it.
+   */
+  private directRule(chain: NChain): NRule | undefined {
+    if (!this.prep?.direct) return undefined;
+    const raw = this.s.rawPeek();
+    if (raw?.tok.kind !== 'word') return undefined;
+    const where = this.chainPlace(chain);
+    if (!where) return undefined;
+    const { lexer, tok } = raw;
+    const rule: NRule = { pos: { file: tok.file, line: tok.line, column: tok.col, endLine: tok.line }, stmts: [] };
+    const d = this.direct.read(lexer.source, lexer.lastStart, tok.line, lexer.lineOffset, this.lookup, rule);
+    if (!d) return undefined;
+    const above = this.commentAbove(tok.file, tok.line);
+    if (above !== undefined) rule.remark = above;
+    if (!this.prep.convert(rule, where.table, where.ref, d.text, d.flats)) return undefined;
+    this.s.skipTo(lexer, d.end);
+    return rule;
+  }
+
+  /** `$name` for the direct reader. */
+  private readonly lookup = (name: string): Token[] | undefined => this.s.lookup(name);
 
   private rule(toks: Token[], chain: NChain): NRule {
     const first = must(toks[0], 'the first token of a rule');
@@ -781,6 +831,14 @@ export class TextReader {
   }
 
   private elements(set: NSet): void {
+    // Lists of single values (large blocklists) straight from the source (text-direct.ts).
+    const lexer = this.prep?.direct ? this.s.idleLexer() : undefined;
+    const direct = lexer && this.direct.readElements(lexer.source, lexer.offset, lexer.lineNo, lexer.lineOffset);
+    if (lexer && direct) {
+      lexer.resumeAt(direct.end, direct.line, direct.lineStart);
+      set.elements.push(...direct.elements);
+      return;
+    }
     const { tokens, open, close } = this.braceTokens();
     let value: Expr;
     try {
@@ -900,9 +958,10 @@ export class TextReader {
               `to the running ruleset; fwlint puts it at the ${verb.text === 'insert' ? 'start' : 'end'} of the chain`,
           );
         }
-        const toks = this.statementTokens();
-        if (toks.length === 0) syntax(this.s.last, 'a rule');
-        const rule = this.rule(toks, chain);
+        const direct = this.directRule(chain);
+        const toks = direct ? undefined : this.statementTokens();
+        if (toks?.length === 0) syntax(this.s.last, 'a rule');
+        const rule = direct ?? this.rule(toks ?? [], chain);
         rule.pos = { ...rule.pos, line: verb.line, column: verb.col };
         if (verb.text === 'insert') chain.rules.unshift(rule);
         else chain.rules.push(rule);

@@ -19,7 +19,7 @@ export class Unreadable extends Error {
 }
 
 /** Protocol keywords that start a payload expression (`tcp dport`, `ip saddr`...). */
-const PAYLOAD = new Set([
+export const PAYLOAD = new Set([
   'ether',
   'vlan',
   'arp',
@@ -51,7 +51,7 @@ const PAYLOAD = new Set([
   'auth',
 ]);
 /** Meta keys that may be written without `meta`. */
-const UNQUALIFIED_META = new Set([
+export const UNQUALIFIED_META = new Set([
   'mark',
   'iif',
   'iifname',
@@ -106,7 +106,7 @@ const SELECTORS = new Set([
   'inner',
 ]);
 /** Words that end a value: a statement begins there. */
-const STATEMENT_ONLY = new Set([
+export const STATEMENT_ONLY = new Set([
   'accept',
   'drop',
   'reject',
@@ -132,7 +132,7 @@ const STATEMENT_ONLY = new Set([
   'meter',
   'vmap',
 ]);
-const OPS: Record<string, string> = {
+export const OPS: Record<string, string> = {
   '==': '==',
   '!=': '!=',
   '<': '<',
@@ -146,7 +146,7 @@ const OPS: Record<string, string> = {
   le: '<=',
   ge: '>=',
 };
-const BINOPS: Record<string, string> = {
+export const BINOPS: Record<string, string> = {
   '&': '&',
   '|': '|',
   '^': '^',
@@ -158,7 +158,7 @@ const BINOPS: Record<string, string> = {
   lshift: '<<',
   rshift: '>>',
 };
-const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent', 'netmap']);
+export const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent', 'netmap']);
 const VERDICTS = new Set(['accept', 'drop', 'continue', 'return']);
 /**
  * Statements without arguments, one shared object each: statements are never modified once read and
@@ -1211,7 +1211,7 @@ const METAS = new Map<string, Expr>();
 const PAYLOADS = new Map<string, Map<string, Expr>>();
 const MAX_INTERNED = 4096;
 
-function metaSelector(key: string): Expr {
+export function metaSelector(key: string): Expr {
   let v = METAS.get(key);
   if (v === undefined) {
     v = keepPrinted({ meta: { key } });
@@ -1220,7 +1220,7 @@ function metaSelector(key: string): Expr {
   return v;
 }
 
-function payloadSelector(protocol: string, field: string): Expr {
+export function payloadSelector(protocol: string, field: string): Expr {
   let fields = PAYLOADS.get(protocol);
   if (!fields) {
     fields = new Map();

@@ -1,0 +1,822 @@
+import {
+  directFlat,
+  knownValues,
+  plainVerdict,
+  type Cond,
+  type Flat,
+  type FlatVerdict,
+  type NatSpec,
+} from './expand.js';
+import { stmtPos, type Expr, type NRule } from './ir.js';
+import { MAX_COLON_WORD, isWordChar, keepsColons, type Token } from './lexer.js';
+import { keepPrinted, printExpr } from './print.js';
+import {
+  NAT_FLAGS,
+  PAYLOAD,
+  STATEMENT_ONLY,
+  UNQUALIFIED_META,
+  metaSelector,
+  payloadSelector,
+  wordValue,
+} from './text-rules.js';
+
+/**
+ * The common rule forms of the nft text grammar read straight from the source, without tokens,
+ * statement objects, expansion and printing: one line of `iifname`/`oifname`, `ip saddr|daddr`,
+ * `meta l4proto`, `ip protocol`, `tcp|udp|th dport|sport`, `icmp type`, `ct state` matches with
+ * values, anonymous sets and comma lists, then `counter`, `log`, a verdict (`accept`, `drop`,
+ * `reject`, `jump`, `goto`, `return`, `continue`), `masquerade`, `snat|dnat to ADDR[:PORT]`,
+ * `comment "…"`. The reader yields what the generic path (lexer → text-rules.ts → expand.ts →
+ * print.ts) yields for the same rule: the same conditions (same selector and value objects), the
+ * same verdict and NAT, the same canonical text, positions and spans; prepare.ts then converts it.
+ *
+ * Anything else — a line break inside the rule, `\`, `@sets`, concatenations, maps, bit operations,
+ * element options, IPv6 words with colons, other statements — makes read() return undefined before
+ * anything is consumed, and the generic path reads the rule.
+ */
+
+const enum K {
+  END,
+  WORD,
+  /** A word of decimal digits nft reads as a number (at most 15 digits, as text-rules.ts wordValue). */
+  NUM,
+  STRING,
+  PUNCT,
+}
+
+const CH = {
+  TAB: 9,
+  NL: 10,
+  CR: 13,
+  SPACE: 32,
+  BANG: 33,
+  DQUOTE: 34,
+  HASH: 35,
+  DOLLAR: 36,
+  PERCENT: 37,
+  STAR: 42,
+  DOT: 46,
+  SLASH: 47,
+  COLON: 58,
+  SEMI: 59,
+  LT: 60,
+  EQ: 61,
+  GT: 62,
+  AT: 64,
+  BACKSLASH: 92,
+  UNDERSCORE: 95,
+  MINUS: 45,
+  RBRACE: 125,
+  BOM: 0xfeff,
+} as const;
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Word characters the direct reader accepts: names, numbers, IPv4 addresses, prefixes and ranges (by code, below 128). */
+const PLAIN_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++)
+  PLAIN_WORD[c] = isAlnum(c) || c === CH.UNDERSCORE || c === CH.DOT || c === CH.SLASH || c === CH.MINUS ? 1 : 0;
+
+function isPlainWordChar(c: number): boolean {
+  return c < 128 && PLAIN_WORD[c] === 1;
+}
+
+function isNameChar(c: number): boolean {
+  return isAlnum(c) || c === CH.UNDERSCORE || c === CH.DOT || c === CH.MINUS || c === CH.SLASH;
+}
+
+/** Selectors that start a payload match the reader takes (others go the generic way). */
+const DIRECT_PAYLOAD = new Set(['ip', 'ip6', 'tcp', 'udp', 'th', 'sctp', 'dccp', 'udplite', 'icmp', 'icmpv6']);
+/** Words after a payload protocol that start another expression (`tcp option`, `sctp chunk`). */
+const SPECIAL_FIELDS = new Set(['option', 'chunk']);
+/** The match operators written as punctuation (text-rules.ts OPS). */
+const PUNCT_OPS = new Set(['==', '!=', '<', '>', '<=', '>=']);
+/** Words text-rules.ts reads as operators (OPS, BINOPS) after a selector: the generic path. */
+const WORD_OPS = new Set(['eq', 'ne', 'lt', 'gt', 'le', 'ge', 'and', 'or', 'xor', 'lshift', 'rshift']);
+const LOG_KEYS = new Set(['prefix', 'level', 'group', 'snaplen', 'queue-threshold']);
+/** Words that start an element option (text-rules.ts skipElementOptions). */
+const ELEMENT_OPTIONS = new Set(['timeout', 'expires', 'comment', 'counter', 'limit', 'quota', 'last', 'ct']);
+
+/** `ct state`, `ct status`: the selectors text-rules.ts builds for them, shared. */
+const CT_KEYS = new Map<string, Expr>(
+  ['state', 'status'].map((key): [string, Expr] => [key, keepPrinted({ ct: { key } })]),
+);
+
+/** Thrown where the reader gives up; caught in read(). */
+class GiveUp extends Error {}
+const GIVE_UP = new GiveUp('not a direct rule');
+
+function giveUp(): never {
+  throw GIVE_UP;
+}
+
+/** What read() found besides what it wrote on the rule. */
+export interface DirectRule {
+  /** Offset after the last token of the rule (the lexer goes on there). */
+  readonly end: number;
+  /** printRule's canonical text. */
+  readonly text: string;
+  /** The rule's alternatives: one, or one per element of a verdict map. */
+  readonly flats: readonly Flat[];
+}
+
+type Lookup = (name: string) => Token[] | undefined;
+
+interface RuleState {
+  pieces: string[];
+  spans: number[];
+  conds: Cond[];
+  verdict: FlatVerdict | undefined;
+  jump: { kind: 'jump' | 'goto'; target: string; at: number } | undefined;
+  nat: { kind: NatSpec['kind']; addr?: Expr; port?: Expr; at: number } | undefined;
+  comment: string | undefined;
+  /** A verdict map (the last statement): its key and elements, one alternative each. */
+  vmap: { keys: readonly Expr[]; elements: readonly VmapElement[]; at: number } | undefined;
+  /** Statements so far (the index of the next one). */
+  stmts: number;
+}
+
+interface VmapElement {
+  /** One value per part of the key. */
+  readonly values: readonly Expr[];
+  readonly verdict: FlatVerdict;
+}
+
+/** The most elements of a verdict map read here; larger ones go the generic way (expand.ts limits them). */
+const MAX_VMAP = 1000;
+
+function fresh(): RuleState {
+  return {
+    pieces: [],
+    spans: [],
+    conds: [],
+    verdict: undefined,
+    jump: undefined,
+    nat: undefined,
+    comment: undefined,
+    vmap: undefined,
+    stmts: 0,
+  };
+}
+
+export class DirectReader {
+  private s = '';
+  private line = 0;
+  private lineStart = 0;
+  private lookup: Lookup = () => undefined;
+  /** Where the next token is looked for. */
+  private i = 0;
+
+  // The token scan() found (not consumed until take()).
+  private kind: K = K.END;
+  /** WORD, STRING, PUNCT: the text (a word's as written, a string's without quotes). */
+  private text = '';
+  /** NUM: the value. */
+  private num = 0;
+  private col = 0;
+  private endCol = 0;
+  private after = 0;
+  /** The line of the scanned token and where it starts (past line breaks in element lists). */
+  private tLine = 0;
+  private tLineStart = 0;
+  /** Reading an element list (readElements): line breaks are blanks. */
+  private multiline = false;
+
+  /** End column of the last token taken. */
+  private lastEnd = 0;
+  /** The printed text (print.ts printExpr) of the last value read. */
+  private printed = '';
+
+  /** The rule being read. */
+  private r: RuleState = fresh();
+  private rule: NRule | undefined;
+
+  /**
+   * Reads the rule that starts at `start` (a token on line `line`, whose first character is at
+   * `lineStart`) into `rule` (its position, spans and comment), or gives undefined, with `rule` to be
+   * dropped, when it is not one of the forms this reader takes.
+   */
+  read(s: string, start: number, line: number, lineStart: number, lookup: Lookup, rule: NRule): DirectRule | undefined {
+    this.s = s;
+    this.line = line;
+    this.lineStart = lineStart;
+    this.lookup = lookup;
+    this.i = start;
+    this.rule = rule;
+    const r = (this.r = fresh());
+    const firstCol = start - lineStart + 1;
+    let tokens = false;
+    try {
+      for (;;) {
+        this.scan();
+        if (this.scanned() === K.END || (this.scanned() === K.PUNCT && this.text === '}')) break;
+        this.statement();
+        tokens = true;
+      }
+    } catch (e) {
+      if (e instanceof GiveUp) return undefined;
+      throw e;
+    } finally {
+      this.rule = undefined;
+    }
+    if (!tokens) return undefined;
+    const body = r.pieces.join(' ');
+    const { comment, conds, jump, nat } = r;
+    const text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+    rule.pos = { file: rule.pos.file, line, column: firstCol, endLine: line, endColumn: this.lastEnd };
+    rule.spans = r.spans;
+    if (comment !== undefined) rule.comment = comment;
+    const verdict: FlatVerdict | undefined = jump
+      ? { kind: jump.kind, target: jump.target, pos: stmtPos(rule, jump.at) }
+      : r.verdict;
+    let spec: NatSpec | undefined;
+    if (nat) {
+      const p = stmtPos(rule, nat.at);
+      const addrs = nat.addr === undefined ? [] : [nat.addr];
+      spec =
+        nat.port === undefined
+          ? { kind: nat.kind, addrs, flags: [], pos: p }
+          : { kind: nat.kind, addrs, flags: [], pos: p, port: nat.port };
+    }
+    const vmap = r.vmap;
+    if (!vmap) return { end: this.i, text, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
+    // expand.ts vmap: one alternative per element, the conditions before it and one per part of the key.
+    const flats: Flat[] = [];
+    for (const el of vmap.elements) {
+      const cs = conds.slice();
+      for (let k = 0; k < vmap.keys.length; k++) {
+        const left = vmap.keys[k] ?? null;
+        const right = el.values[k] ?? null;
+        cs.push({ left, op: '==', right, rule, at: vmap.at, vals: knownValues([right]) });
+      }
+      flats.push(directFlat(cs, el.verdict, undefined));
+    }
+    return { end: this.i, text, flats };
+  }
+
+  /**
+   * The elements of `{ … }` at `start` (a named set's `elements = { … }`, `add element … { … }`),
+   * over as many lines as it takes, when they are single values (no maps, options, `$vars`, comments):
+   * what text-rules.ts parseValueTokens gives for them, and where the lexer goes on.
+   */
+  readElements(
+    s: string,
+    start: number,
+    line: number,
+    lineStart: number,
+  ): { end: number; line: number; lineStart: number; elements: Expr[] } | undefined {
+    this.s = s;
+    this.line = line;
+    this.lineStart = lineStart;
+    this.lookup = () => undefined;
+    this.i = start;
+    this.multiline = true;
+    try {
+      this.scan();
+      if (!this.isPunct('{')) return undefined;
+      this.take();
+      const set = this.setBody();
+      if (!isSet(set)) return undefined;
+      return { end: this.i, line: this.line, lineStart: this.lineStart, elements: set.set };
+    } catch (e) {
+      if (e instanceof GiveUp) return undefined;
+      throw e;
+    } finally {
+      this.multiline = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ tokens
+
+  /** Looks at the token at `i` (blanks skipped) without taking it. */
+  private scan(): void {
+    const s = this.s;
+    let j = this.i;
+    let line = this.line;
+    let ls = this.lineStart;
+    let c = s.charCodeAt(j);
+    for (;;) {
+      if (c === CH.SPACE || c === CH.TAB || c === CH.CR || c === CH.BOM) c = s.charCodeAt(++j);
+      else if (c === CH.NL && this.multiline) {
+        line++;
+        ls = j + 1;
+        c = s.charCodeAt(++j);
+      } else break;
+    }
+    this.tLine = line;
+    this.tLineStart = ls;
+    this.col = j - ls + 1;
+    if (j >= s.length || c === CH.NL || c === CH.SEMI || c === CH.HASH) {
+      this.kind = K.END;
+      this.after = j;
+      return;
+    }
+    if (isAlnum(c) || c === CH.UNDERSCORE) {
+      // Digits only: the number itself, without a string.
+      let k = j;
+      let n = 0;
+      while (k < s.length && k - j < 15) {
+        const d = s.charCodeAt(k);
+        if (d < 48 || d > 57) break;
+        n = n * 10 + (d - 48);
+        k++;
+      }
+      const digits = k > j;
+      while (k < s.length && isPlainWordChar(s.charCodeAt(k))) k++;
+      const d = s.charCodeAt(k);
+      // `*` and `%` continue a word in the lexer (patterns, zones): not taken here.
+      if (d === CH.STAR || d === CH.PERCENT) giveUp();
+      if (d === CH.COLON) {
+        // The lexer keeps an address with colons whole (IPv6, MAC): not taken here; else the word ends.
+        let e = k;
+        while (e < s.length && e - j <= MAX_COLON_WORD && isWordChar(s.charCodeAt(e))) e++;
+        if (e - j <= MAX_COLON_WORD && keepsColons(s.slice(j, e))) giveUp();
+      }
+      if (digits && k - j <= 15 && allDigits(s, j, k)) {
+        this.kind = K.NUM;
+        this.num = n;
+        this.text = '';
+        this.after = k;
+        this.endCol = k - ls + 1;
+        return;
+      }
+      this.set(K.WORD, s.slice(j, k), k);
+      return;
+    }
+    if (c === CH.DQUOTE) {
+      let k = j + 1;
+      for (;;) {
+        if (k >= s.length) giveUp();
+        const d = s.charCodeAt(k);
+        if (d === CH.DQUOTE) break;
+        if (d === CH.NL || d === CH.BACKSLASH) giveUp();
+        k++;
+      }
+      const text = s.slice(j + 1, k);
+      if (text.charCodeAt(0) === CH.AT) giveUp(); // a string nft reads as a set reference
+      this.set(K.STRING, text, k + 1);
+      return;
+    }
+    if (c === CH.DOLLAR) {
+      let k = j + 1;
+      while (k < s.length && isNameChar(s.charCodeAt(k))) k++;
+      const value = k > j + 1 ? this.lookup(s.slice(j + 1, k)) : undefined;
+      const [v] = value ?? [];
+      if (value?.length !== 1 || v === undefined) giveUp();
+      if (v.kind === 'word') this.set(K.WORD, v.text, k);
+      else if (v.kind === 'string' && v.text.charCodeAt(0) !== CH.AT) this.set(K.STRING, v.text, k);
+      else giveUp();
+      return;
+    }
+    const c2 = s.charCodeAt(j + 1);
+    if (c2 === CH.EQ && (c === CH.BANG || c === CH.EQ || c === CH.LT || c === CH.GT)) {
+      this.set(K.PUNCT, s.slice(j, j + 2), j + 2);
+      return;
+    }
+    switch (c) {
+      case 123: // {
+        this.set(K.PUNCT, '{', j + 1);
+        return;
+      case CH.RBRACE:
+        this.set(K.PUNCT, '}', j + 1);
+        return;
+      case 44: // ,
+        this.set(K.PUNCT, ',', j + 1);
+        return;
+      case CH.LT:
+      case CH.GT:
+        // `<<`, `>>`: shifts, the generic way.
+        if (c2 === c) giveUp();
+        this.set(K.PUNCT, s.charAt(j), j + 1);
+        return;
+      case CH.BANG:
+      case CH.DOT:
+      case CH.MINUS:
+      case CH.SLASH:
+      case 124: // |
+        this.set(K.PUNCT, s.charAt(j), j + 1);
+        return;
+      case CH.COLON:
+        if (c2 === CH.COLON) giveUp();
+        this.set(K.PUNCT, ':', j + 1);
+        return;
+      default:
+        giveUp();
+    }
+  }
+
+  /** The kind of the token scan() found (a call: TypeScript keeps no narrowing of `kind` across it). */
+  private scanned(): K {
+    return this.kind;
+  }
+
+  private set(kind: K, text: string, after: number): void {
+    this.kind = kind;
+    this.text = text;
+    this.after = after;
+    this.endCol = after - this.tLineStart + 1;
+  }
+
+  /** Takes the token scan() found. */
+  private take(): string {
+    this.i = this.after;
+    this.line = this.tLine;
+    this.lineStart = this.tLineStart;
+    this.lastEnd = this.endCol;
+    return this.text;
+  }
+
+  private isWord(w: string): boolean {
+    return this.scanned() === K.WORD && this.text === w;
+  }
+
+  private isPunct(p: string): boolean {
+    return this.scanned() === K.PUNCT && this.text === p;
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  /** One statement, from the word scan() found. */
+  private statement(): void {
+    if (this.scanned() !== K.WORD) giveUp();
+    const startCol = this.col;
+    const w = this.text;
+    const at = this.r.stmts;
+    // A verdict map is read as the rule's last statement (a comment may follow).
+    if (this.r.vmap && w !== 'comment') giveUp();
+    switch (w) {
+      case 'ip':
+      case 'ip6':
+      case 'tcp':
+      case 'udp':
+      case 'th':
+      case 'iifname':
+      case 'oifname':
+      case 'meta':
+      case 'ct':
+        this.match(startCol, at);
+        return;
+      case 'accept':
+      case 'drop':
+      case 'continue':
+      case 'return':
+        this.take();
+        this.r.verdict = plainVerdict(w);
+        this.r.jump = undefined;
+        // The verdict's own name, not the word read: a word the switch compared may have become a thin
+        // string, which makes join() build a two-byte text (twice the memory for as long as the model lives).
+        this.piece(this.r.verdict.kind, startCol);
+        return;
+      case 'reject':
+        this.take();
+        this.scan();
+        if (this.isWord('with')) giveUp();
+        this.r.verdict = plainVerdict('reject');
+        this.r.jump = undefined;
+        this.piece('reject', startCol);
+        return;
+      case 'jump':
+      case 'goto': {
+        this.take();
+        this.scan();
+        if (this.scanned() !== K.WORD && this.scanned() !== K.STRING) giveUp();
+        const target = this.take();
+        this.r.jump = { kind: w, target, at };
+        this.piece(`${w} ${target}`, startCol);
+        return;
+      }
+      case 'counter':
+        this.take();
+        this.scan();
+        if (this.isWord('name')) giveUp();
+        if (this.isWord('packets')) {
+          this.take();
+          this.number();
+          this.scan();
+          if (!this.isWord('bytes')) giveUp();
+          this.take();
+          this.number();
+        }
+        this.piece('counter', startCol);
+        return;
+      case 'log':
+        this.take();
+        for (;;) {
+          this.scan();
+          if (this.scanned() !== K.WORD) break;
+          if (this.text === 'flags') giveUp();
+          if (!LOG_KEYS.has(this.text)) break;
+          this.take();
+          this.scan();
+          if (this.scanned() !== K.WORD && this.scanned() !== K.STRING && this.scanned() !== K.NUM) giveUp();
+          this.take();
+        }
+        this.piece('log', startCol);
+        return;
+      case 'comment':
+        this.take();
+        this.scan();
+        if (this.scanned() !== K.WORD && this.scanned() !== K.STRING) giveUp();
+        this.r.comment = this.take();
+        return;
+      case 'masquerade':
+        this.take();
+        this.scan();
+        if (this.isWord('to') || (this.scanned() === K.WORD && NAT_FLAGS.has(this.text))) giveUp();
+        this.r.nat = { kind: 'masquerade', at };
+        this.piece('masquerade', startCol);
+        return;
+      case 'snat':
+      case 'dnat':
+        this.snatDnat(w, startCol, at);
+        return;
+      default:
+        if (DIRECT_PAYLOAD.has(w) || (UNQUALIFIED_META.has(w) && !PAYLOAD.has(w) && w !== 'ipsec')) {
+          this.match(startCol, at);
+          return;
+        }
+        giveUp();
+    }
+  }
+
+  /** Records a statement: its canonical text and its span (from `startCol` to the last token taken). */
+  private piece(text: string, startCol: number): void {
+    this.r.pieces.push(text);
+    this.r.spans.push(this.line, startCol, this.line, this.lastEnd);
+    this.r.stmts++;
+  }
+
+  /** A number where text-rules.ts reads one (`packets N`): a word or a string. */
+  private number(): void {
+    this.scan();
+    if (this.scanned() !== K.WORD && this.scanned() !== K.STRING && this.scanned() !== K.NUM) giveUp();
+    this.take();
+  }
+
+  /** `snat|dnat [ip|ip6] to ADDR[:PORT]` with a single address word and a port or port range. */
+  private snatDnat(kind: 'snat' | 'dnat', startCol: number, at: number): void {
+    this.take();
+    this.scan();
+    let family: string | undefined;
+    if (this.isWord('ip') || this.isWord('ip6')) {
+      // `dnat ip to …`; `prefix`, `addr`, `:port` and syntax errors go the generic way.
+      family = this.take();
+      this.scan();
+      if (!this.isWord('to')) giveUp();
+    }
+    if (!this.isWord('to')) giveUp();
+    this.take();
+    this.scan();
+    if (this.scanned() !== K.WORD || !V4_HEAD.test(this.text)) giveUp();
+    const addr = wordValue(this.take());
+    this.scan();
+    let port: Expr | undefined;
+    if (this.isPunct(':')) {
+      this.take();
+      this.scan();
+      if (this.scanned() === K.NUM) {
+        this.take();
+        port = this.num;
+      } else if (this.scanned() === K.WORD && /^\d/.test(this.text)) port = wordValue(this.take());
+      else giveUp();
+      this.scan();
+    }
+    if (this.scanned() === K.WORD && NAT_FLAGS.has(this.text)) giveUp();
+    this.r.nat = port === undefined ? { kind, addr, at } : { kind, addr, port, at };
+    const fam = family === undefined ? '' : ` ${family}`;
+    this.piece(`${kind}${fam} to ${printExpr(addr)}${port === undefined ? '' : `:${printExpr(port)}`}`, startCol);
+  }
+
+  /** A match: selector, operator, value (text-rules.ts exprStatement for the forms taken here). */
+  private match(startCol: number, at: number): void {
+    const left = this.selector();
+    this.scan();
+    if (this.isPunct('.') || this.isWord('vmap')) {
+      this.vmap(left, startCol, at);
+      return;
+    }
+    // Concatenations, bit operations, `set`, `vmap`, word operators: the generic path.
+    if (this.scanned() === K.PUNCT) {
+      const t = this.text;
+      if (t === '.' || t === '|') giveUp();
+    } else if (this.scanned() === K.WORD && (this.text === 'set' || this.text === 'vmap' || WORD_OPS.has(this.text)))
+      giveUp();
+    let op: string | undefined;
+    if (this.scanned() === K.PUNCT && PUNCT_OPS.has(this.text)) op = this.take();
+    else if (this.isPunct('!')) {
+      this.take();
+      op = '!=';
+    }
+    if (op !== undefined) this.scan();
+    const first = this.valueTerm(false);
+    let right: Expr = first;
+    // A list holds no sets (elementsOf would flatten them).
+    if (isSet(first) && this.isPunct(',')) giveUp();
+    let values: readonly Expr[];
+    let shown = this.printed;
+    if (this.isPunct(',')) {
+      const list: Expr[] = [first];
+      while (this.isPunct(',')) {
+        this.take();
+        this.scan();
+        list.push(this.valueTerm(true));
+        shown += `, ${this.printed}`;
+      }
+      right = list;
+      values = list;
+      shown = `{ ${shown} }`;
+    } else values = isSet(first) ? first.set : [first];
+    // Several values: their text names them (a list and a set of the same values mean the same here).
+    if (this.isPunct('/')) giveUp();
+    const o = op ?? (Array.isArray(right) || isSet(right) ? 'in' : '==');
+    const rule = this.rule;
+    if (rule === undefined) giveUp();
+    this.r.conds.push({
+      left,
+      op: o,
+      right,
+      rule,
+      at,
+      vals: knownValues(values, values.length > 1 ? shown : undefined),
+    });
+    this.piece(`${printExpr(left)} ${o === '==' || o === 'in' ? '' : `${o} `}${shown}`, startCol);
+  }
+
+  /**
+   * `KEY vmap { v : verdict, … }` after the key's first selector (KEY: selectors joined by `.`), with
+   * accept, drop, continue or return as data: expand.ts vmap gives one alternative per element.
+   */
+  private vmap(first: Expr, startCol: number, at: number): void {
+    const r = this.r;
+    if (r.verdict || r.jump || r.nat) giveUp();
+    const keys: Expr[] = [first];
+    while (this.isPunct('.')) {
+      this.take();
+      this.scan();
+      if (this.scanned() !== K.WORD || !isSelector(this.text)) giveUp();
+      keys.push(this.selector());
+      this.scan();
+    }
+    if (!this.isWord('vmap')) giveUp();
+    this.take();
+    this.scan();
+    if (!this.isPunct('{')) giveUp();
+    this.take();
+    const elements: VmapElement[] = [];
+    let shown = '';
+    for (;;) {
+      this.scan();
+      if (this.isPunct('}')) {
+        this.take();
+        break;
+      }
+      if (this.isPunct(',')) {
+        this.take();
+        continue;
+      }
+      const values: Expr[] = [];
+      let key = '';
+      for (let k = 0; k < keys.length; k++) {
+        if (k > 0) {
+          if (!this.isPunct('.')) giveUp();
+          this.take();
+          this.scan();
+        }
+        values.push(this.primaryValue(true));
+        key = k === 0 ? this.printed : `${key} . ${this.printed}`;
+        this.scan();
+        if (this.scanned() === K.PUNCT && (this.text === '-' || this.text === '|')) giveUp();
+      }
+      if (!this.isPunct(':')) giveUp();
+      this.take();
+      this.scan();
+      if (this.scanned() !== K.WORD) giveUp();
+      const v = this.text;
+      if (v !== 'accept' && v !== 'drop' && v !== 'continue' && v !== 'return') giveUp();
+      const verdict = plainVerdict(v);
+      this.take();
+      this.scan();
+      if (!this.isPunct(',') && !this.isPunct('}')) giveUp();
+      if (elements.length >= MAX_VMAP) giveUp();
+      elements.push({ values, verdict });
+      shown = elements.length === 1 ? `${key} : ${verdict.kind}` : `${shown}, ${key} : ${verdict.kind}`;
+    }
+    if (elements.length === 0) giveUp();
+    r.vmap = { keys, elements, at };
+    const keyText = keys.map((k) => printExpr(k)).join(' . ');
+    this.piece(`${keyText} vmap { ${shown} }`, startCol);
+  }
+
+  /** The selector at the scanned word; takes it. */
+  private selector(): Expr {
+    const w = this.take();
+    if (w === 'meta') {
+      this.scan();
+      if (this.scanned() !== K.WORD) giveUp();
+      return metaSelector(this.take());
+    }
+    if (w === 'ct') {
+      this.scan();
+      const sel = this.scanned() === K.WORD ? CT_KEYS.get(this.text) : undefined;
+      if (sel === undefined) giveUp();
+      this.take();
+      return sel;
+    }
+    if (!DIRECT_PAYLOAD.has(w)) return metaSelector(w);
+    this.scan();
+    if (this.scanned() !== K.WORD || SPECIAL_FIELDS.has(this.text)) giveUp();
+    return payloadSelector(w, this.take());
+  }
+
+  /** A value at the scanned token (its printed text in `printed`); leaves the token after it scanned. */
+  private valueTerm(inSet: boolean): Expr {
+    const v = this.primaryValue(inSet);
+    this.scan();
+    if (this.scanned() === K.PUNCT && (this.text === '.' || this.text === '|' || this.text === '-')) giveUp();
+    return v;
+  }
+
+  private primaryValue(inSet: boolean): Expr {
+    switch (this.kind) {
+      case K.NUM: {
+        this.take();
+        const n = this.num;
+        this.printed = String(n);
+        return n;
+      }
+      case K.WORD: {
+        const w = this.text;
+        const c = w.charCodeAt(0);
+        if (c >= 97 && c <= 122 && STATEMENT_ONLY.has(w)) giveUp();
+        this.take();
+        const v = wordValue(w);
+        // A word holds none of the characters print.ts quotes; shared prefixes and ranges keep their text.
+        this.printed = typeof v === 'string' ? v : printExpr(v);
+        return v;
+      }
+      case K.STRING: {
+        const v = this.take();
+        this.printed = printExpr(v);
+        return v;
+      }
+      case K.PUNCT:
+        // A set inside a set (nft flattens it) goes the generic way, which limits the nesting.
+        if (this.text === '{' && !inSet) {
+          this.take();
+          return this.setBody();
+        }
+        return giveUp();
+      default:
+        return giveUp();
+    }
+  }
+
+  /** `{ a, b, … }` after the brace: single values only. */
+  private setBody(): Expr {
+    const elems: Expr[] = [];
+    let shown = '';
+    for (;;) {
+      this.scan();
+      if (this.isPunct('}')) {
+        this.take();
+        break;
+      }
+      if (this.isPunct(',')) {
+        this.take();
+        continue;
+      }
+      const v = this.valueTerm(true);
+      if ((this.scanned() === K.WORD && ELEMENT_OPTIONS.has(this.text)) || this.isPunct(':')) giveUp();
+      if (!this.isPunct(',') && !this.isPunct('}')) giveUp();
+      if (!this.multiline) shown = elems.length === 0 ? this.printed : `${shown}, ${this.printed}`;
+      elems.push(v);
+    }
+    if (elems.length === 0) giveUp();
+    this.printed = `{ ${shown} }`;
+    return { set: elems.slice() };
+  }
+}
+
+/** Whether a word starts a selector the reader takes (statement's match cases). */
+function isSelector(w: string): boolean {
+  return (
+    w === 'meta' || w === 'ct' || DIRECT_PAYLOAD.has(w) || (UNQUALIFIED_META.has(w) && !PAYLOAD.has(w) && w !== 'ipsec')
+  );
+}
+
+/** A NAT target the reader takes: an IPv4 address, prefix or range. */
+const V4_HEAD = /^\d{1,3}(\.\d{1,3}){3}(?:$|[/-])/;
+
+function allDigits(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const d = s.charCodeAt(k);
+    if (d < 48 || d > 57) return false;
+  }
+  return true;
+}
+
+function isSet(e: Expr): e is { set: Expr[] } {
+  return typeof e === 'object' && e !== null && !Array.isArray(e) && Array.isArray(e.set);
+}

@@ -1,0 +1,218 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { generateNftChains, generateNftHugeChain, generateNftSets } from '../../bench/generate-alt.js';
+import { generateRuleset } from '../../bench/generate-nftables.js';
+import { buildPolicy } from '../../parsers/nftables/index.js';
+import { Preparer } from '../../parsers/nftables/prepare.js';
+import { DirectReader } from '../../parsers/nftables/text-direct.js';
+import { readText } from '../../parsers/nftables/text-parser.js';
+import type { ParseOptions } from '../../parsers/types.js';
+import { IntervalSet } from '../../src/model/interval-set.js';
+import { NameSet } from '../../src/model/name-set.js';
+
+/**
+ * The direct reader (text-direct.ts) reads the common rule forms straight from the source. Every
+ * ruleset here is read with and without it; the policies (rules, ids, labels, texts, matches,
+ * actions, reports, notes, NAT, sessions) must be the same, and the reader must have taken the rules
+ * it is meant to take.
+ */
+
+function plain(_k: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return `${String(v)}n`;
+  if (v instanceof IntervalSet) return { iv: [v.min, v.max, [...(v.bounds as readonly unknown[])]] };
+  if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
+  if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
+  if (v instanceof Set) return { set: [...(v as Set<unknown>)] };
+  return v;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** The policy read without and with the direct reader, and how many rules the reader took. */
+function both(
+  text: string,
+  file = 'd.nft',
+  options: ParseOptions = {},
+): { generic: string; direct: string; taken: number } {
+  const generic = JSON.stringify(
+    buildPolicy(readText(text, file, options, new Preparer(options, false)), options),
+    plain,
+  );
+  const read = vi.spyOn(DirectReader.prototype, 'read');
+  const doc = readText(text, file, options, new Preparer(options, true));
+  const taken = read.mock.results.filter((r) => r.type === 'return' && r.value !== undefined).length;
+  read.mockRestore();
+  const direct = JSON.stringify(buildPolicy(doc, options), plain);
+  return { generic, direct, taken };
+}
+
+const FORMS = `define WAN = "wan0"
+define NETS = 10.1.0.0/16
+define PORT = 0443
+table inet fw {
+  ct helper sip { type "sip" protocol udp; }
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    ct state established,related accept
+    ct state { established, related } accept
+    ct state != established,related counter
+    ct state vmap { established : accept, related : accept, invalid : drop }
+    iifname "lan0" ip saddr 192.168.1.0/24 tcp dport { 80, 443, 8000-8100 } accept
+    iifname "lan0" ip saddr 192.168.1.0/24 tcp dport { 80, 443, 8000-8100 } accept
+    iifname { "lan1", "lan2" } oifname $WAN ip saddr $NETS accept
+    iifname lan3 oifname != "wan0" ip daddr != { 10.0.0.0/8, 172.16.0.0/12 } udp sport 5060 reject
+    meta iifname "my lan" meta oifname "wan0" accept
+    iif 7 accept
+    ip saddr 10.0.0.1-10.0.0.9 ip daddr 0010.0.0.1 tcp dport 0022 drop
+    tcp dport $PORT counter packets 12 bytes 3456 log prefix "in: " level info accept
+    tcp dport == 22 ip saddr == 10.0.0.0/8 accept
+    tcp dport != 22 drop
+    tcp dport < 1024 tcp sport >= 1024 drop
+    udp dport { 53, 123 } th sport 53 accept
+    th dport 53 accept
+    meta l4proto { tcp, udp } th dport { 5060, 5061 } ct state new accept
+    meta l4proto != icmp ip protocol 17 continue
+    ip protocol udp udp dport 5060 accept comment "sip in"
+    icmp type echo-request accept
+    icmp type { echo-request, destination-unreachable } ip daddr { 198.51.100.1, 198.51.100.2 } accept
+    icmpv6 type nd-neighbor-solicit accept
+    meta nfproto ipv4 meta pkttype host accept
+    meta mark 0x10 accept
+    ip saddr example.com accept
+    tcp dport 99999 accept
+    tcp dport foo accept
+    ip saddr 192.168.9.0/24 ip protocol . th dport vmap { tcp . 22 : accept, udp . 53 : drop, 17 . 0123 : continue }
+    iifname vmap { "lan3" : accept, "lan4" : drop } comment "by interface"
+    iifname "lan5" jump later
+    iifname "lan6" goto later
+    jump missing
+    tcp dport 22 comment "ssh in" accept
+    ip saddr 10.2.0.0/16 accept # trailing remark
+    # a remark above
+    ip saddr 10.3.0.0/16 accept
+    ip saddr 10.4.0.0/16 accept; ip saddr 10.5.0.0/16 drop
+    ip saddr 10.6.0.0/16 return
+    ip6 saddr fe80::/10 accept
+    ip daddr 203.0.113.7 tcp dport 80 counter name "c" accept
+    tcp dport 80 limit rate 10/second accept
+    tcp flags syn / syn,rst drop
+    ip saddr . ip daddr { 10.0.0.1 . 10.0.0.2 } accept
+    iifname "ppp*" accept
+    tcp dport { 22 } . 1 accept
+    tcp dport { { 22 } } accept
+    tcp dport 22,80 accept
+    tcp dport 22 \\
+      accept
+    tcp dport {
+      22, 23
+    } accept
+  }
+  chain later { ip daddr 203.0.113.10 tcp dport 443 accept; return }
+  chain prerouting {
+    type nat hook prerouting priority dstnat;
+    iifname "wan0" ip daddr 203.0.113.5 tcp dport 8080 dnat ip to 192.168.1.10:80
+    iifname "wan0" tcp dport 8443 dnat to 192.168.1.11:0443
+    iifname "wan0" tcp dport 8444 dnat to 192.168.1.12
+    iifname "wan1" dnat ip to tcp dport map { 80 : 192.168.1.11, 443 : 192.168.1.12 }
+    redirect to :3128
+  }
+  chain postrouting {
+    type nat hook postrouting priority srcnat;
+    oifname "wan0" ip saddr 192.168.0.0/16 masquerade
+    oifname "wan0" ip saddr 192.168.1.0/24 masquerade random
+    oifname "wan1" snat ip to 198.51.100.7
+    oifname "wan2" snat to 198.51.100.8:1024-2048
+    oifname "wan3" snat to 198.51.100.0/28
+  }
+}
+add rule inet fw later tcp dport 9 accept
+insert rule inet fw later tcp dport 10 drop
+table ip small { chain c { type filter hook input priority 0; tcp dport 1 accept } }
+table inet sets {
+  set a { type ipv4_addr; flags interval; elements = { 10.0.0.0/8, 192.168.1.1-192.168.1.9,
+      172.16.0.1,
+      203.0.113.0/24 } }
+  set b { type ipv4_addr; elements = {
+      # a comment inside
+      10.9.9.9 } }
+  set c { type ipv4_addr; flags timeout; elements = { 10.8.8.8 timeout 1h, 10.8.8.9 } }
+  set p { type inet_service; elements = { 22, 0080, 8000-8100, "http" } }
+  map m { type ipv4_addr : verdict; elements = { 10.7.7.7 : accept, 10.7.7.8 : drop } }
+  chain c {
+    type filter hook forward priority 0; policy drop;
+    ip saddr @a ip daddr @b tcp dport @p accept
+    ip saddr @c drop
+    ip daddr vmap @m
+  }
+}
+add element inet sets a { 198.51.100.0/24,
+  198.51.101.0/24 }
+add element inet sets p { 443 }
+`;
+
+describe('rules read straight from the source (text-direct.ts)', () => {
+  it('give the policy the generic path gives, for every form it takes and the forms it leaves', () => {
+    const r = both(FORMS);
+    expect(r.direct).toBe(r.generic);
+    expect(r.taken).toBeGreaterThan(45);
+    const crlf = both(FORMS.replace(/\n/g, '\r\n'));
+    expect(crlf.direct).toBe(crlf.generic);
+  });
+
+  it('keep the nft release option (ct state != a,b)', () => {
+    const text = `table inet t { chain c { type filter hook forward priority 0; ct state != established,related drop; } }`;
+    for (const nftVersion of [undefined, '1.0.6', '1.0.9']) {
+      const options: ParseOptions = nftVersion ? { nftVersion } : {};
+      const r = both(text, 'v.nft', options);
+      expect(r.taken).toBe(1);
+      expect(r.direct).toBe(r.generic);
+    }
+  });
+
+  it('give the same policy for the bench generators', () => {
+    for (const text of [
+      generateRuleset({ name: 't', rules: 400, setElements: 50, seed: 3 }),
+      generateNftChains(300, 1),
+      generateNftSets(300, 1),
+      generateNftHugeChain(300, 1),
+    ]) {
+      const r = both(text, 'bench.nft');
+      expect(r.direct).toBe(r.generic);
+      expect(r.taken).toBeGreaterThan(250);
+    }
+  });
+
+  it('give the same policy for every nftables text fixture', () => {
+    const root = join(__dirname, '../../fixtures/nftables');
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (n.endsWith('.nft')) files.push(p);
+      }
+    };
+    walk(root);
+    expect(files.length).toBeGreaterThan(20);
+    let taken = 0;
+    for (const f of files) {
+      const options: ParseOptions = {
+        readInclude: (path, from) => {
+          const p = resolve(dirname(from) || dirname(f), path);
+          try {
+            return { text: readFileSync(p, 'utf8'), display: p };
+          } catch {
+            return undefined;
+          }
+        },
+      };
+      const r = both(readFileSync(f, 'utf8'), f, options);
+      expect(r.direct, f).toBe(r.generic);
+      taken += r.taken;
+    }
+    expect(taken).toBeGreaterThan(50);
+  });
+});
