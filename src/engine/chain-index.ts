@@ -337,7 +337,7 @@ export class ChainIndex {
   /** Per interval dimension, the candidates queries would have filtered had its column existed. */
   private readonly demand = new Map<IntervalDim, number>();
   /** The last few queries and their answers: several checks trace the same flow class. */
-  private readonly recent: { box: Box; out: number[] | undefined }[] = [];
+  private readonly recent: { box: Box; out: Int32Array | undefined }[] = [];
 
   constructor(readonly rules: readonly Rule[]) {
     const n = (this.n = rules.length);
@@ -378,7 +378,7 @@ export class ChainIndex {
    * The indices, ascending, of the rules whose loose match can overlap `box` in the indexed
    * dimensions; undefined when no dimension narrows the choice (every rule is a candidate).
    */
-  candidates(box: Box): number[] | undefined {
+  candidates(box: Box): Int32Array | undefined {
     for (const r of this.recent) if (sameBox(r.box, box)) return r.out;
     const out = this.query(box);
     if (this.recent.length >= RECENT) this.recent.shift();
@@ -386,7 +386,7 @@ export class ChainIndex {
     return out;
   }
 
-  private query(box: Box): number[] | undefined {
+  private query(box: Box): Int32Array | undefined {
     let cand: Int32Array | undefined;
     const few = (): boolean => cand !== undefined && cand.length <= chainIndexing.few;
     // Interfaces first: the posting lists of the box's interfaces, without looking at other rules.
@@ -406,7 +406,8 @@ export class ChainIndex {
       const out = cand ?? new Int32Array(this.n);
       cand = out.subarray(0, col.keep(cand, q, out));
     }
-    return cand ? Array.from(cand) : undefined;
+    // An exact-size copy: a cut of the whole-chain array would keep all of it alive in `recent`.
+    return cand ? cand.slice() : undefined;
   }
 }
 
@@ -445,7 +446,7 @@ const cache = new WeakMap<Chain, ChainIndex>();
  * The rules of `chain` a walk entering it with `box` must visit, as indices in rule order, or
  * undefined for all of them (small chains, or nothing to filter on).
  */
-export function chainCandidates(chain: Chain, box: Box): number[] | undefined {
+export function chainCandidates(chain: Chain, box: Box): Int32Array | undefined {
   if (chain.rules.length < chainIndexing.minRules) return undefined;
   let ix = cache.get(chain);
   // Rebuilt if the chain's rule list was replaced or grew since it was compiled.
