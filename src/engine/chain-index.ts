@@ -44,7 +44,6 @@ type Num = number | bigint;
 type IntervalDim = 'proto' | 'dport' | 'sport' | 'dst' | 'src';
 type NameDim = 'iif' | 'oif';
 const INTERVAL_DIMS: readonly IntervalDim[] = ['proto', 'dport', 'dst', 'src', 'sport'];
-const NAME_DIMS: readonly NameDim[] = ['iif', 'oif'];
 /** Queries remembered per chain. */
 const RECENT = 8;
 /** A query set with more intervals than this is tested by this many hulls of consecutive intervals. */
@@ -54,7 +53,6 @@ const MAX_QUERY_NAMES = 64;
 /** A rule's set with more intervals is indexed by this many hulls of consecutive intervals. */
 const MAX_SET_PARTS = 8;
 
-const NONE = new Float64Array(0);
 const ruleHulls = new WeakMap<IntervalSet<Num>, Float64Array>();
 const queryHulls = new WeakMap<IntervalSet<Num>, Float64Array>();
 
@@ -101,10 +99,10 @@ function overlapsAny(lo: Float64Array, hi: Float64Array, from: number, to: numbe
 /** One interval dimension: per rule, the hulls of the set it requires (one infinite hull when it requires nothing). */
 class IntervalColumn {
   readonly off: Int32Array;
-  private readonly los: number[] = [];
-  private readonly his: number[] = [];
-  lo: Float64Array = NONE;
-  hi: Float64Array = NONE;
+  lo: Float64Array;
+  hi: Float64Array;
+  /** Hulls written so far. */
+  private w = 0;
   restricts = false;
 
   constructor(
@@ -112,45 +110,98 @@ class IntervalColumn {
     n: number,
   ) {
     this.off = new Int32Array(n + 1);
+    // One hull per rule is the usual case; grown when sets of several intervals need more.
+    this.lo = new Float64Array(n);
+    this.hi = new Float64Array(n);
+  }
+
+  private hull(lo: number, hi: number): void {
+    if (this.w === this.lo.length) {
+      const size = Math.max(16, this.w * 2);
+      const l = new Float64Array(size);
+      const h = new Float64Array(size);
+      l.set(this.lo);
+      h.set(this.hi);
+      this.lo = l;
+      this.hi = h;
+    }
+    this.lo[this.w] = lo;
+    this.hi[this.w] = hi;
+    this.w++;
   }
 
   /** Adds rule i's set (rules are added in order). */
   add(i: number, s: IntervalSet<Num> | undefined): void {
-    if (!s) {
-      this.los.push(Number.NEGATIVE_INFINITY);
-      this.his.push(Number.POSITIVE_INFINITY);
-    } else {
+    if (!s) this.hull(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+    else {
       const b = s.bounds;
       if (b.length === 2) {
         // One interval (the usual case): no hull to cache; the full range requires nothing.
         const lo = at(b, 0);
         const hi = at(b, 1);
-        const full = lo === s.min && hi === s.max;
-        if (!full) this.restricts = true;
-        this.los.push(full ? Number.NEGATIVE_INFINITY : Number(lo));
-        this.his.push(full ? Number.POSITIVE_INFINITY : Number(hi));
+        if (lo === s.min && hi === s.max) this.hull(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+        else {
+          this.restricts = true;
+          this.hull(Number(lo), Number(hi));
+        }
       } else {
         this.restricts = true;
-        const h = b.length === 0 ? NONE : hulls(s, MAX_SET_PARTS, ruleHulls);
-        for (let k = 0; k < h.length; k += 2) {
-          this.los.push(at(h, k));
-          this.his.push(at(h, k + 1));
+        if (b.length <= 2 * MAX_SET_PARTS)
+          // A few intervals: each its own hull, read directly (no hull list to build and keep).
+          for (let k = 0; k < b.length; k += 2) this.hull(Number(at(b, k)), Number(at(b, k + 1)));
+        else {
+          const h = hulls(s, MAX_SET_PARTS, ruleHulls);
+          for (let k = 0; k < h.length; k += 2) this.hull(at(h, k), at(h, k + 1));
         }
       }
     }
-    this.off[i + 1] = this.los.length;
+    this.off[i + 1] = this.w;
   }
 
-  /** Done adding: the hulls as typed arrays. */
+  /** Done adding: the hulls cut to size. */
   seal(): void {
-    this.lo = Float64Array.from(this.los);
-    this.hi = Float64Array.from(this.his);
-    this.los.length = 0;
-    this.his.length = 0;
+    this.lo = this.lo.slice(0, this.w);
+    this.hi = this.hi.slice(0, this.w);
   }
 
-  matches(i: number, q: Float64Array): boolean {
-    return overlapsAny(this.lo, this.hi, at(this.off, i), at(this.off, i + 1), q);
+  /**
+   * Keeps the rules of `cand` (all rules when undefined) whose hulls overlap the query q, writing
+   * them to `out` from the start; returns how many. A one-interval query (the usual case) is tested
+   * without a search.
+   */
+  keep(cand: Int32Array | undefined, q: Float64Array, out: Int32Array): number {
+    const n = cand ? cand.length : this.off.length - 1;
+    const off = this.off;
+    const lo = this.lo;
+    const hi = this.hi;
+    let w = 0;
+    if (q.length === 2) {
+      const qlo = at(q, 0);
+      const qhi = at(q, 1);
+      if (this.w === off.length - 1) {
+        // One hull per rule: rule i's is hull i.
+        for (let j = 0; j < n; j++) {
+          const i = cand ? at(cand, j) : j;
+          if (at(lo, i) <= qhi && at(hi, i) >= qlo) out[w++] = i;
+        }
+        return w;
+      }
+      for (let j = 0; j < n; j++) {
+        const i = cand ? at(cand, j) : j;
+        const end = at(off, i + 1);
+        for (let k = at(off, i); k < end; k++)
+          if (at(lo, k) <= qhi && at(hi, k) >= qlo) {
+            out[w++] = i;
+            break;
+          }
+      }
+      return w;
+    }
+    for (let j = 0; j < n; j++) {
+      const i = cand ? at(cand, j) : j;
+      if (overlapsAny(lo, hi, at(off, i), at(off, i + 1), q)) out[w++] = i;
+    }
+    return w;
   }
 }
 
@@ -175,6 +226,8 @@ class NameColumn {
   readonly isWild: Uint8Array;
   private readonly off: Int32Array;
   private readonly idOf = new Map<string, number>();
+  /** Per name list (by identity), its names' ids: read once per list while adding. */
+  private readonly idsOf = new Map<NameSet, number[]>();
 
   private readonly idList: number[] = [];
   private ids: Int32Array = new Int32Array(0);
@@ -194,25 +247,38 @@ class NameColumn {
     if (!s || s.negated) {
       this.isWild[i] = 1;
       this.wild.push(i);
-    } else
-      for (const name of s.names) {
-        let id = this.idOf.get(name);
-        let rules = id === undefined ? undefined : this.postings[id];
-        if (id === undefined || !rules) {
-          id = this.idOf.size;
-          this.idOf.set(name, id);
-          this.postings.push((rules = []));
-        }
-        rules.push(i);
+    } else {
+      // Rules share their name lists (a parser makes one per interface or zone): their ids once per list.
+      let ids = this.idsOf.get(s);
+      if (!ids) this.idsOf.set(s, (ids = this.idsFor(s)));
+      for (const id of ids) {
+        at(this.postings, id).push(i);
         this.idList.push(id);
       }
+    }
     this.off[i + 1] = this.idList.length;
+  }
+
+  /** The ids of a list's names, new names getting the next ids (and an empty posting list). */
+  private idsFor(s: NameSet): number[] {
+    const ids: number[] = [];
+    for (const name of s.names) {
+      let id = this.idOf.get(name);
+      if (id === undefined) {
+        id = this.idOf.size;
+        this.idOf.set(name, id);
+        this.postings.push([]);
+      }
+      ids.push(id);
+    }
+    return ids;
   }
 
   /** Done adding. */
   seal(): void {
     this.ids = Int32Array.from(this.idList);
     this.idList.length = 0;
+    this.idsOf.clear();
     this.mark = new Uint8Array(this.idOf.size);
   }
 
@@ -271,14 +337,20 @@ export class ChainIndex {
   /** Per interval dimension, the candidates queries would have filtered had its column existed. */
   private readonly demand = new Map<IntervalDim, number>();
   /** The last few queries and their answers: several checks trace the same flow class. */
-  private readonly recent: { box: Box; out: number[] | undefined }[] = [];
+  private readonly recent: { box: Box; out: Int32Array | undefined }[] = [];
 
   constructor(readonly rules: readonly Rule[]) {
     const n = (this.n = rules.length);
     // Interfaces are never among the dimensions a hostname or an uncertain member widens (widen.ts).
-    for (const dim of NAME_DIMS) {
-      const col = new NameColumn(dim, n);
-      for (let i = 0; i < n; i++) col.add(i, at(rules, i).match[dim]);
+    // Named reads (match.iif, match.oif): rules' matches come in many shapes, so a keyed read is slow.
+    const iif = new NameColumn('iif', n);
+    const oif = new NameColumn('oif', n);
+    for (let i = 0; i < n; i++) {
+      const m = at(rules, i).match;
+      iif.add(i, m.iif);
+      oif.add(i, m.oif);
+    }
+    for (const col of [iif, oif]) {
       col.seal();
       if (col.restricts) this.names.push(col);
     }
@@ -306,7 +378,7 @@ export class ChainIndex {
    * The indices, ascending, of the rules whose loose match can overlap `box` in the indexed
    * dimensions; undefined when no dimension narrows the choice (every rule is a candidate).
    */
-  candidates(box: Box): number[] | undefined {
+  candidates(box: Box): Int32Array | undefined {
     for (const r of this.recent) if (sameBox(r.box, box)) return r.out;
     const out = this.query(box);
     if (this.recent.length >= RECENT) this.recent.shift();
@@ -314,7 +386,7 @@ export class ChainIndex {
     return out;
   }
 
-  private query(box: Box): number[] | undefined {
+  private query(box: Box): Int32Array | undefined {
     let cand: Int32Array | undefined;
     const few = (): boolean => cand !== undefined && cand.length <= chainIndexing.few;
     // Interfaces first: the posting lists of the box's interfaces, without looking at other rules.
@@ -331,14 +403,11 @@ export class ChainIndex {
       const col = this.column(dim, cand ? cand.length : this.n);
       if (!col) continue;
       const q = hulls(s, MAX_QUERY_PARTS, queryHulls);
-      let w = 0;
-      if (!cand) {
-        cand = new Int32Array(this.n);
-        for (let i = 0; i < this.n; i++) if (col.matches(i, q)) cand[w++] = i;
-      } else for (const i of cand) if (col.matches(i, q)) cand[w++] = i;
-      cand = cand.subarray(0, w);
+      const out = cand ?? new Int32Array(this.n);
+      cand = out.subarray(0, col.keep(cand, q, out));
     }
-    return cand ? Array.from(cand) : undefined;
+    // An exact-size copy: a cut of the whole-chain array would keep all of it alive in `recent`.
+    return cand ? cand.slice() : undefined;
   }
 }
 
@@ -347,10 +416,28 @@ export class ChainIndex {
  * widen the dimension to anything (widen.ts), without building the widened match.
  */
 function certain(m: Match, dim: IntervalDim): IntervalSet<Num> | undefined {
-  const s = m[dim];
+  const s = setOf(m, dim);
   if (!s) return undefined;
-  if (m.symbolic?.some((x) => x.field === dim) || m.uncertain?.some((u) => u.field === dim)) return undefined;
+  const { symbolic, uncertain } = m;
+  if (symbolic) for (const x of symbolic) if (x.field === dim) return undefined;
+  if (uncertain) for (const u of uncertain) if (u.field === dim) return undefined;
   return s;
+}
+
+/** m[dim] by named reads: rules' matches come in many shapes, and a keyed read of them is slow. */
+function setOf(m: Match, dim: IntervalDim): IntervalSet<Num> | undefined {
+  switch (dim) {
+    case 'proto':
+      return m.proto;
+    case 'dport':
+      return m.dport;
+    case 'sport':
+      return m.sport;
+    case 'dst':
+      return m.dst;
+    case 'src':
+      return m.src;
+  }
 }
 
 const cache = new WeakMap<Chain, ChainIndex>();
@@ -359,7 +446,7 @@ const cache = new WeakMap<Chain, ChainIndex>();
  * The rules of `chain` a walk entering it with `box` must visit, as indices in rule order, or
  * undefined for all of them (small chains, or nothing to filter on).
  */
-export function chainCandidates(chain: Chain, box: Box): number[] | undefined {
+export function chainCandidates(chain: Chain, box: Box): Int32Array | undefined {
   if (chain.rules.length < chainIndexing.minRules) return undefined;
   let ix = cache.get(chain);
   // Rebuilt if the chain's rule list was replaced or grew since it was compiled.

@@ -13,6 +13,10 @@
 type Num = number | bigint;
 type Flat<T> = readonly T[];
 
+/** Shared one-interval number sets by (max, lo, hi); cleared when full (a directory run meets many configs). */
+const SMALL = new Map<number, IntervalSet<number>>();
+const SMALL_MAX = 16384;
+
 /** Bounds per chunk (2 per interval); a set larger than twice this is split into chunks when cut. */
 let CHUNK = 256;
 
@@ -53,7 +57,30 @@ export class IntervalSet<T extends Num> {
   static range<T extends Num>(min: T, max: T, lo: T, hi: T): IntervalSet<T> {
     const l = lo < min ? min : lo;
     const h = hi > max ? max : hi;
-    return new IntervalSet<T>(min, max, l > h ? EMPTY : [l, h]);
+    if (l > h) return new IntervalSet<T>(min, max, EMPTY);
+    return IntervalSet.one(min, max, l, l === h ? l : h);
+  }
+
+  /**
+   * The set of one interval (lo <= hi within [min, max]). Sets never change, so small number sets
+   * (a port, a port range, a protocol: parsers make one per rule) are shared, and a one-member
+   * bigint set (a host address) holds its value once.
+   */
+  private static one<T extends Num>(min: T, max: T, lo: T, hi: T): IntervalSet<T> {
+    const bounds = [lo, lo === hi ? lo : hi];
+    if (typeof lo !== 'number' || min !== 0 || typeof max !== 'number' || max > 0xffff)
+      return new IntervalSet<T>(min, max, bounds);
+    const l: number = lo;
+    const h: number = hi as number;
+    if ((l | 0) !== l || (h | 0) !== h) return new IntervalSet<T>(min, max, bounds);
+    const key = (max * 0x10000 + l) * 0x10000 + h;
+    let s = SMALL.get(key);
+    if (!s) {
+      if (SMALL.size >= SMALL_MAX) SMALL.clear();
+      s = new IntervalSet<number>(0, max, [l, h]);
+      SMALL.set(key, s);
+    }
+    return s as unknown as IntervalSet<T>;
   }
 
   static of<T extends Num>(min: T, max: T, ranges: Iterable<readonly [T, T]>): IntervalSet<T> {
@@ -99,7 +126,9 @@ export class IntervalSet<T extends Num> {
    * one pass merging overlapping and adjacent intervals. The list may be reused as the result.
    */
   static fromSorted<T extends Num>(min: T, max: T, flat: T[]): IntervalSet<T> {
-    return new IntervalSet<T>(min, max, exact(merge(flat)));
+    const merged = merge(flat);
+    if (merged.length === 2) return IntervalSet.one(min, max, at(merged, 0), at(merged, 1));
+    return new IntervalSet<T>(min, max, exact(merged));
   }
 
   /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). */
@@ -152,6 +181,19 @@ export class IntervalSet<T extends Num> {
   }
 
   intersect(o: IntervalSet<T>): IntervalSet<T> {
+    if (this.n === 2 && o.n === 2) {
+      // One interval each (the usual case in a chain walk): compare the bounds.
+      const a = this.bounds;
+      const b = o.bounds;
+      const alo = at(a, 0);
+      const ahi = at(a, 1);
+      const blo = at(b, 0);
+      const bhi = at(b, 1);
+      if (alo >= blo && ahi <= bhi) return this;
+      if (blo >= alo && bhi <= ahi) return o;
+      if (ahi < blo || bhi < alo) return this.make(EMPTY);
+      return this.make([alo > blo ? alo : blo, ahi < bhi ? ahi : bhi]);
+    }
     if (this.isEmpty || o.isFull) return this;
     if (o.isEmpty || this.isFull) return o;
     // No allocation when one set already lies inside the other (a family universe, a port range).
@@ -181,6 +223,11 @@ export class IntervalSet<T extends Num> {
 
   /** True when the sets share at least one member; no allocation, O(s × log b). */
   overlaps(o: IntervalSet<T>): boolean {
+    if (this.n === 2 && o.n === 2) {
+      const a = this.bounds;
+      const b = o.bounds;
+      return at(a, 0) <= at(b, 1) && at(b, 0) <= at(a, 1);
+    }
     if (this.isEmpty || o.isEmpty) return false;
     const [small, big] = this.n <= o.n ? [this, o] : [o, this];
     if (!big.isChunked() && !small.isChunked()) return flatOverlaps(small.bounds, big.bounds);

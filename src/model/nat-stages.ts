@@ -1,4 +1,7 @@
-import type { Chain, DnatRule, Rule, Ruleset, SnatRule, Stage } from './policy.js';
+import type { Action, Chain, DnatRule, Rule, Ruleset, SnatRule, Stage } from './policy.js';
+
+/** Actions never change once a rule holds them: exempting rules share one accept. */
+const ACCEPT: Action = { kind: 'accept' };
 
 /**
  * Declared NAT rules (pf `rdr`/`nat`, FortiGate VIPs and SNAT, lists a parser reads in order) as
@@ -15,7 +18,7 @@ export function dnatRule(d: DnatRule): Rule {
     match: d.match,
     action:
       d.action === 'none'
-        ? { kind: 'accept' }
+        ? ACCEPT
         : {
             kind: 'dnat',
             to: { addr: d.to.addr, ...(d.to.port !== undefined ? { port: d.to.port } : {}) },
@@ -28,23 +31,43 @@ export function dnatRule(d: DnatRule): Rule {
   return r;
 }
 
+/**
+ * Rules never change their actions, so SNAT rules with the same port behaviour share one action
+ * object (a FortiGate export has one per accept policy): keyed by ports, reason and doubt.
+ */
+const snatActions = new Map<string, Map<string | undefined, Map<string | undefined, Action>>>();
+function snatAction(ports: SnatRule['ports'], reason: string | undefined, uncertain: string | undefined): Action {
+  let byReason = snatActions.get(ports);
+  if (!byReason) snatActions.set(ports, (byReason = new Map<string | undefined, Map<string | undefined, Action>>()));
+  let byDoubt = byReason.get(reason);
+  if (!byDoubt) {
+    // Reasons are a vendor's few fixed sentences; a parser writing unbounded ones would only fill the table.
+    if (byReason.size > 64) byReason.clear();
+    byReason.set(reason, (byDoubt = new Map<string | undefined, Action>()));
+  }
+  let a = byDoubt.get(uncertain);
+  if (!a) {
+    if (byDoubt.size > 64) byDoubt.clear();
+    a = {
+      kind: 'snat',
+      to: {
+        ports,
+        ...(reason !== undefined ? { portsReason: reason } : {}),
+        ...(uncertain !== undefined ? { uncertain } : {}),
+      },
+    };
+    byDoubt.set(uncertain, a);
+  }
+  return a;
+}
+
 export function snatRule(s: SnatRule): Rule {
   const r: Rule = {
     id: s.id,
     loc: s.loc,
     label: s.label,
     match: s.match,
-    action:
-      s.action === 'none'
-        ? { kind: 'accept' }
-        : {
-            kind: 'snat',
-            to: {
-              ports: s.ports,
-              ...(s.portsReason !== undefined ? { portsReason: s.portsReason } : {}),
-              ...(s.uncertain !== undefined ? { uncertain: s.uncertain } : {}),
-            },
-          },
+    action: s.action === 'none' ? ACCEPT : snatAction(s.ports, s.portsReason, s.uncertain),
   };
   if (s.implicit !== undefined) r.implicit = s.implicit;
   if (s.text !== undefined) r.text = s.text;

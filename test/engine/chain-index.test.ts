@@ -16,6 +16,8 @@ import { A, ifaceAt, span } from './arbitraries.js';
 import { at, chain, ports, rule, testPolicy } from './fixtures.js';
 
 const DEFAULTS = { ...chainIndexing };
+/** Candidates as a plain list (the index answers with typed arrays). */
+const list = (c: Int32Array | undefined): number[] | undefined => (c ? Array.from(c) : undefined);
 afterEach(() => {
   Object.assign(chainIndexing, DEFAULTS);
 });
@@ -179,7 +181,7 @@ describe('chain index (issue 15): the same parts as the plain walk', () => {
     const ix = new ChainIndex(rules);
     const q = box({ proto: protoSet([17]), dport: ports(5060), iif: NameSet.of(['a']), dst: addrSet([[A(5), A(5)]]) });
     // 2: port 443; 3: interface b; 7: tcp. 6 stays: its hostname may resolve to 10.0.0.5.
-    expect(ix.candidates(q)).toEqual([0, 3, 4, 5]);
+    expect(list(ix.candidates(q))).toEqual([0, 3, 4, 5]);
     expect(ix.candidates(box({}))).toBeUndefined();
   });
 
@@ -189,8 +191,8 @@ describe('chain index (issue 15): the same parts as the plain walk', () => {
     const ix = new ChainIndex(rules);
     for (let k = 1; k <= 3; k++) expect(ix.candidates(box({ dport: ports(10 + k) }))).toBeUndefined();
     // The fourth distinct query brings the demand to 8 > 6: the column is built and filters.
-    expect(ix.candidates(box({ dport: ports(2) }))).toEqual([1]);
-    expect(ix.candidates(box({ dport: ports(4) }))).toEqual([]);
+    expect(list(ix.candidates(box({ dport: ports(2) })))).toEqual([1]);
+    expect(list(ix.candidates(box({ dport: ports(4) })))).toEqual([]);
   });
 
   it('recompiles a chain whose rule list changed', () => {
@@ -198,8 +200,8 @@ describe('chain index (issue 15): the same parts as the plain walk', () => {
     chainIndexing.buildAfter = 0;
     const c = chain('c', [rule(1, { dport: ports(1) }, 'accept')]);
     const q = box({ dport: ports(2) });
-    expect(chainCandidates(c, q)).toEqual([]);
+    expect(list(chainCandidates(c, q))).toEqual([]);
     c.rules.push(rule(2, { dport: ports(2) }, 'accept'));
-    expect(chainCandidates(c, q)).toEqual([1]);
+    expect(list(chainCandidates(c, q))).toEqual([1]);
   });
 });
