@@ -10,7 +10,7 @@ import { snatRule, dnatRule } from '../../src/model/nat-stages.js';
 import { portSet, protoSet } from '../../src/model/ports.js';
 import type { SnatRule } from '../../src/model/policy.js';
 
-const loc = { file: 'f', line: 1 };
+const loc = { file: 'f', line: 1, column: 1, endLine: 1 };
 
 describe('shared model pieces', () => {
   it('one-interval number sets of the same universe and bounds are one object, with the same values', () => {
@@ -50,8 +50,8 @@ describe('shared model pieces', () => {
       [21, 30],
       [0, 100],
       [100, 100],
-    ] as const;
-    const sets = ranges.map(([lo, hi]) => IntervalSet.range(0, 100, lo, hi));
+    ] as const satisfies readonly (readonly [number, number])[];
+    const sets = ranges.map(([lo, hi]) => IntervalSet.range<number>(0, 100, lo, hi));
     const members = (x: IntervalSet<number>): number[] =>
       Array.from({ length: 101 }, (_, v) => v).filter((v) => x.has(v));
     for (const x of sets)
