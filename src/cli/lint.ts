@@ -212,7 +212,9 @@ function lintOneFileUnguarded(
   if (finish) {
     // As lintRun would: repository paths (fingerprints read them), then the verdicts with their quotes.
     stampRepoPaths(leveled, finish.cwd, finish.root);
-    const verdicts = fileVerdicts({ linted, findings: leveled, roster, lineTexts });
+    // Quotes by line span, as the main thread looks them up in `quotes` otherwise.
+    const quotes = quotesOf(lineTexts, leveled, roster, display);
+    const verdicts = fileVerdicts({ linted, findings: leveled, roster, lineTexts, quotes });
     const rendered = finish.json
       ? {
           file: fileElement(linted),
@@ -291,15 +293,19 @@ function linesOf(
   for (const e of roster) for (const ev of e.pass?.evidence ?? []) if (ev.loc?.file === file) span(ev.loc);
   const out: Record<number, string> = {};
   if (wanted.size === 0) return out;
-  // Jumps from newline to newline (indexOf is native), and stops after the last wanted line.
-  let last = 0;
-  for (const l of wanted) if (l > last) last = l;
+  // Jumps from newline to newline (indexOf is native) up to each wanted line in turn, and stops after the last.
+  let line = 1;
   let start = 0;
-  for (let line = 1; line <= last && start <= text.length; line++) {
+  for (const want of [...wanted].sort((a, b) => a - b)) {
+    if (want < 1) continue;
+    for (; line < want && start <= text.length; line++) {
+      const nl = text.indexOf('\n', start);
+      start = (nl < 0 ? text.length : nl) + 1;
+    }
+    if (start > text.length) break;
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    if (wanted.has(line)) out[line] = text.slice(start, end);
-    start = end + 1;
+    out[want] = text.slice(start, end);
   }
   return out;
 }
