@@ -26,6 +26,13 @@ import { applyInline, inlineDirectives } from '../suppress/inline.js';
 import { parseConfigText, readConfigText } from './read.js';
 import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
+import {
+  fileElement,
+  findingElement,
+  notificationElement,
+  requirementElement,
+  type RenderedElements,
+} from '../reporters/json.js';
 import { reachesFailOn, type FailOn } from '../model/vocabulary.js';
 
 export type { FailOn } from '../model/vocabulary.js';
@@ -53,6 +60,29 @@ export interface FileResult {
    * made where the file was linted so the main thread only looks them up.
    */
   quotes?: Record<string, string | null>;
+  /**
+   * The file's requirement verdicts, assembled where it was linted when the run asked for them
+   * (`Finish`: nothing run-wide can change its findings); roster, lineTexts and quotes are then empty.
+   */
+  verdicts?: RequirementVerdict[];
+  /**
+   * With `Finish.json`: the JSON report's elements of this file, of each of its findings, notes and
+   * verdicts; null for a finding or note whose messages redaction changes (rendered after it).
+   */
+  rendered?: { file: string; findings: (string | null)[]; notifications: (string | null)[]; requirements: string[] };
+}
+
+/**
+ * Asks lintOneFile to finish a file's part of the report where it is linted: stamp repository paths
+ * and assemble its verdicts. Valid only when no run-wide step (ignore entries of the config file,
+ * a baseline) can suppress its findings afterwards; lintRun decides.
+ */
+export interface Finish {
+  cwd: string;
+  /** repositoryRoot of the run. */
+  root: string;
+  /** The run writes a JSON report: render the file's elements of it here too (FileResult.rendered). */
+  json?: boolean;
 }
 
 const profileCache = new Map<string, Profile>();
@@ -81,7 +111,7 @@ export function lintOneFile(
   abs: string,
   display: string,
   s: FileSettings,
-  given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions; text?: string },
+  given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions; text?: string; finish?: Finish },
 ): FileResult {
   try {
     return lintOneFileUnguarded(abs, display, s, given);
@@ -113,7 +143,7 @@ function lintOneFileUnguarded(
   abs: string,
   display: string,
   s: FileSettings,
-  given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions; text?: string },
+  given?: { profiles?: readonly Profile[]; parseOptions?: ParseOptions; text?: string; finish?: Finish },
 ): FileResult {
   const profiles = given?.profiles ?? s.profiles.map(profile);
   if (profiles.length === 0)
@@ -171,20 +201,51 @@ function lintOneFileUnguarded(
   }
   const leveled = applyLevels(findings, s.rules);
   const lineTexts = linesOf(text, leveled, roster, display);
+  const linted: LintedFile = {
+    path: display,
+    vendor: policies[0]?.vendor,
+    version: policies[0]?.version,
+    firewalls: policies.map((p) => p.name ?? ''),
+    sites,
+  };
+  const finish = given?.finish;
+  if (finish) {
+    // As lintRun would: repository paths (fingerprints read them), then the verdicts with their quotes.
+    stampRepoPaths(leveled, finish.cwd, finish.root);
+    // Quotes by line span, as the main thread looks them up in `quotes` otherwise.
+    const quotes = quotesOf(lineTexts, leveled, roster, display);
+    const verdicts = fileVerdicts({ linted, findings: leveled, roster, lineTexts, quotes });
+    const rendered = finish.json
+      ? {
+          file: fileElement(linted),
+          // Only what the report's redaction (redactReport in program.ts) would leave as it is.
+          findings: leveled.map((f) => (redactsNothing(f) ? findingElement(f) : null)),
+          notifications: notifications.map((n) => (redact(n.message) === n.message ? notificationElement(n) : null)),
+          requirements: verdicts.map(requirementElement),
+        }
+      : undefined;
+    return {
+      linted,
+      findings: leveled,
+      notifications,
+      lineTexts: {},
+      roster: [],
+      verdicts,
+      ...(rendered && { rendered }),
+    };
+  }
   return {
-    linted: {
-      path: display,
-      vendor: policies[0]?.vendor,
-      version: policies[0]?.version,
-      firewalls: policies.map((p) => p.name ?? ''),
-      sites,
-    },
+    linted,
     findings: leveled,
     notifications,
     lineTexts,
     roster,
     quotes: quotesOf(lineTexts, leveled, roster, display),
   };
+}
+
+function redactsNothing(f: Finding): boolean {
+  return redact(f.message) === f.message && (f.related ?? []).every((r) => redact(r.message) === r.message);
 }
 
 /** The quotes verdict evidence in this file can ask for: findings' and passes' locations (see verdictsOf). */
@@ -232,15 +293,19 @@ function linesOf(
   for (const e of roster) for (const ev of e.pass?.evidence ?? []) if (ev.loc?.file === file) span(ev.loc);
   const out: Record<number, string> = {};
   if (wanted.size === 0) return out;
-  // Jumps from newline to newline (indexOf is native), and stops after the last wanted line.
-  let last = 0;
-  for (const l of wanted) if (l > last) last = l;
+  // Jumps from newline to newline (indexOf is native) up to each wanted line in turn, and stops after the last.
+  let line = 1;
   let start = 0;
-  for (let line = 1; line <= last && start <= text.length; line++) {
+  for (const want of [...wanted].sort((a, b) => a - b)) {
+    if (want < 1) continue;
+    for (; line < want && start <= text.length; line++) {
+      const nl = text.indexOf('\n', start);
+      start = (nl < 0 ? text.length : nl) + 1;
+    }
+    if (start > text.length) break;
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    if (wanted.has(line)) out[line] = text.slice(start, end);
-    start = end + 1;
+    out[want] = text.slice(start, end);
   }
   return out;
 }
@@ -255,18 +320,32 @@ export interface RunOptions {
   today: string;
   /** Environment ($GITHUB_WORKSPACE); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The run writes a JSON report (its files' and verdicts' elements are then rendered as they are linted). */
+  json?: boolean;
   /** Lints the files, possibly in parallel; default: one after the other in this thread. */
-  lintAll?: (jobs: { abs: string; display: string; settings: FileSettings }[]) => Promise<FileResult[]>;
+  lintAll?: (
+    jobs: { abs: string; display: string; settings: FileSettings; finish?: Finish }[],
+  ) => Promise<FileResult[]>;
 }
 
 /** Lints files as `fwlint lint` does: per-file settings, then run-wide suppressions and baseline. */
-export async function lintRun(files: readonly string[], o: RunOptions): Promise<{ report: Report; failed: Failure[] }> {
+export async function lintRun(
+  files: readonly string[],
+  o: RunOptions,
+): Promise<{ report: Report; failed: Failure[]; rendered: RenderedElements }> {
   const { settingsFor } = await import('../config/load.js');
+  const root = repositoryRoot(o.cwd, o.env ?? process.env);
+  // Without ignore entries or a baseline a file's findings are final once linted: it is finished there.
+  const finish: Finish | undefined =
+    o.baseline || o.config?.ignore.length ? undefined : { cwd: o.cwd, root, ...(o.json && { json: true }) };
   const jobs = files.map((file) => {
     const abs = resolve(o.cwd, file);
-    return { abs, display: displayPath(file, o.cwd), settings: settingsFor(o.config, abs, o.cli) };
+    const settings = settingsFor(o.config, abs, o.cli);
+    return { abs, display: displayPath(file, o.cwd), settings, ...(finish ? { finish } : {}) };
   });
-  const results = o.lintAll ? await o.lintAll(jobs) : jobs.map((j) => lintOneFile(j.abs, j.display, j.settings));
+  const results = o.lintAll
+    ? await o.lintAll(jobs)
+    : jobs.map((j) => lintOneFile(j.abs, j.display, j.settings, { finish: j.finish }));
   const findings = results.flatMap((r) => r.findings);
   const notifications = results.flatMap((r) => r.notifications);
   if (o.config) {
@@ -283,24 +362,26 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
     );
     findings.push(...expired.map(expiredSuppressionFinding), ...stale.map(staleSuppressionFinding));
   }
-  const root = repositoryRoot(o.cwd, o.env ?? process.env);
   stampRepoPaths(findings, o.cwd, root);
   if (o.baseline) applyBaseline(findings, readBaseline(o.baseline), o.baseline);
   findings.sort(byLocation);
   const profiles = [...new Set(jobs.flatMap((j) => j.settings.profiles))].map(profile);
+  const linted = results.map((r) => r.linted);
+  const requirements = verdictsOf(results);
   return {
     report: {
       tool: TOOL,
       workingDirectory: o.cwd,
       repositoryRoot: root,
-      files: results.map((r) => r.linted),
+      files: linted,
       findings,
       notifications: dedupe(notifications),
       rules: [...ALL_RULE_META],
       profiles: profiles.map((p) => ({ id: p.id, name: p.name, document: p.document.title })),
-      requirements: verdictsOf(results),
+      requirements,
     },
     failed: results.flatMap((r) => (r.failed ? [r.failed] : [])),
+    rendered: renderedElements(results, linted, requirements),
   };
 }
 
@@ -352,21 +433,61 @@ export function lintFiles(
 
 const RULE_NAMES = new Map(ALL_RULE_META.map((m) => [m.id, m.name]));
 
-/** Verdicts per file, from the roster and the file's findings after suppressions; evidence lines quoted, redacted. */
-function verdictsOf(results: readonly FileResult[]): RequirementVerdict[] {
-  return results.flatMap((r) =>
-    assembleVerdicts(r.roster, r.findings, RULE_NAMES).map((v) => {
-      // v is fresh (assembleVerdicts): its evidence list is replaced, never changed in place.
-      v.evidence = v.evidence.map((ev) => {
-        const quote = ev.loc?.file === r.linted.path && !ev.fromDefault ? quoteFor(r, ev.loc) : undefined;
-        return quote !== undefined ? { ...ev, quote } : ev;
-      });
-      return v;
-    }),
-  );
+/**
+ * The JSON elements workers rendered, for the report's files, findings, notifications and
+ * verdicts (`files` and `requirements` as lintRun puts them in the report).
+ */
+function renderedElements(
+  results: readonly FileResult[],
+  files: readonly LintedFile[],
+  requirements: readonly RequirementVerdict[],
+): RenderedElements {
+  const byObject = new Map<Finding | Notification, string>();
+  const add = (objs: readonly (Finding | Notification)[], texts: readonly (string | null)[] | undefined) => {
+    if (objs.length !== texts?.length) return;
+    for (const [k, o] of objs.entries()) {
+      const text = texts[k];
+      if (typeof text === 'string') byObject.set(o, text);
+    }
+  };
+  const verdictTexts: (string | null)[] = [];
+  for (const r of results) {
+    add(r.findings, r.rendered?.findings);
+    add(r.notifications, r.rendered?.notifications);
+    const n = (r.verdicts ?? r.roster).length;
+    const texts = r.rendered?.requirements;
+    if (texts?.length === n) verdictTexts.push(...texts);
+    else for (let k = 0; k < n; k++) verdictTexts.push(null);
+  }
+  return {
+    byObject,
+    // Copies: the report's arrays may change afterwards, and a text is used only for the object it was made for.
+    files: { objs: [...files], texts: results.map((r) => r.rendered?.file ?? null) },
+    // Aligned only when every file's verdicts were counted right; otherwise none is used.
+    requirements: { objs: verdictTexts.length === requirements.length ? [...requirements] : [], texts: verdictTexts },
+  };
 }
 
-function quoteFor(r: FileResult, loc: SourceLocation): string | undefined {
+/** Verdicts per file (those a worker finished, or assembled here). */
+function verdictsOf(results: readonly FileResult[]): RequirementVerdict[] {
+  return results.flatMap((r) => r.verdicts ?? fileVerdicts(r));
+}
+
+/** A file's verdicts, from its roster and its findings after suppressions; evidence lines quoted, redacted. */
+function fileVerdicts(
+  r: Pick<FileResult, 'linted' | 'roster' | 'findings' | 'lineTexts' | 'quotes'>,
+): RequirementVerdict[] {
+  return assembleVerdicts(r.roster, r.findings, RULE_NAMES).map((v) => {
+    // v is fresh (assembleVerdicts): its evidence list is replaced, never changed in place.
+    v.evidence = v.evidence.map((ev) => {
+      const quote = ev.loc?.file === r.linted.path && !ev.fromDefault ? quoteFor(r, ev.loc) : undefined;
+      return quote !== undefined ? { ...ev, quote } : ev;
+    });
+    return v;
+  });
+}
+
+function quoteFor(r: Pick<FileResult, 'quotes' | 'lineTexts'>, loc: SourceLocation): string | undefined {
   const q = r.quotes?.[quoteKey(loc)];
   return q === undefined ? quoteOf(r.lineTexts, loc) : (q ?? undefined);
 }

@@ -4,6 +4,7 @@ import { ALL_RULE_META, findRuleMeta } from '../../rules/index.js';
 import { ParseError, UsageError } from '../model/errors.js';
 import { redact } from '../model/redact.js';
 import type { Report } from '../model/report.js';
+import type { RenderedElements } from '../reporters/json.js';
 import type { Vendor } from '../model/policy.js';
 import type { Audience } from '../model/profile.js';
 import type { RuleLevel } from '../model/vocabulary.js';
@@ -32,6 +33,7 @@ import { writeBaseline } from '../suppress/baseline.js';
 import { readConfig } from './read.js';
 import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
+import { guardStdout } from './stdout-guard.js';
 import { FAIL_ON, OPTIONAL_AUDIENCES, VENDOR_CHOICES } from '../model/vocabulary.js';
 import {
   formatProfile,
@@ -219,13 +221,16 @@ function program(): Command {
         nftVersion: o.nftVersion,
         rules: o.rule,
       };
-      const linter = parallelLinter((jobs) => jobs.map((j) => lintOneFile(j.abs, j.display, j.settings)));
-      const { report, failed } = await lintRun(files, {
+      const linter = parallelLinter((jobs) =>
+        jobs.map((j) => lintOneFile(j.abs, j.display, j.settings, { finish: j.finish })),
+      );
+      const { report, failed, rendered } = await lintRun(files, {
         cwd,
         config,
         cli,
         baseline: o.baseline,
         today: new Date().toISOString().slice(0, 10),
+        json: (o.format ?? []).some((s) => s.format === 'json'),
         lintAll: fromStdin ? stdinLinter(stdinName, readStdin(), linter) : linter,
       });
       if (skipped.length)
@@ -237,7 +242,7 @@ function program(): Command {
             .join(', ')}${skipped.length > 5 ? ', …' : ''}`,
         });
       if (config) report.notifications.unshift({ level: 'note', message: `using ${config.display}` });
-      redactReport(report);
+      redactReport(report, rendered);
       for (const e of failed)
         process.stderr.write(`fwlint: ${e.file}:${e.line}:${e.column}: ${oneLine(redact(e.message))}\n`);
       if (o.writeBaseline) {
@@ -251,6 +256,7 @@ function program(): Command {
         failOn,
         sarifCategory: o.sarifCategory,
         color: colorFor(o.color, false),
+        rendered,
       });
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
       const warnings = warningCount(report);
@@ -347,13 +353,24 @@ function collectChoice(choices: readonly string[]) {
 }
 
 /** Last line of defence: no message of the report quotes a secret (src/model/redact.ts). */
-function redactReport(report: Report): void {
-  report.findings = report.findings.map((f) => ({
-    ...f,
-    message: redact(f.message),
-    related: f.related?.map((r) => ({ ...r, message: redact(r.message) })),
-  }));
-  report.notifications = report.notifications.map((n) => ({ ...n, message: redact(n.message) }));
+function redactReport(report: Report, rendered: RenderedElements): void {
+  // A finding or note redaction leaves as it is stays the same object, so the JSON report can use the
+  // text a worker rendered for it; it rendered only those (their messages were redacted there).
+  report.findings = report.findings.map((f) => {
+    if (rendered.byObject.has(f)) return f;
+    const message = redact(f.message);
+    const related = f.related?.map((r) => {
+      const m = redact(r.message);
+      return m === r.message ? r : { ...r, message: m };
+    });
+    const same = message === f.message && (related ?? []).every((r, i) => r === f.related?.[i]);
+    return same ? f : { ...f, message, related };
+  });
+  report.notifications = report.notifications.map((n) => {
+    if (rendered.byObject.has(n)) return n;
+    const message = redact(n.message);
+    return message === n.message ? n : { ...n, message };
+  });
 }
 
 function oneLine(s: string): string {
@@ -367,22 +384,6 @@ export function errorLine(e: unknown): string {
   const err = e instanceof Error ? e : new Error(String(e));
   const what = err instanceof RangeError && /call stack/i.test(err.message) ? 'input nested too deeply' : err.message;
   return oneLine(redact(`unexpected ${err.name} (${what}); please report this with the command line`));
-}
-
-/**
- * A closed stdout (EPIPE: `fwlint lint … | head`) ends the run quietly with the exit code it has;
- * any other write error on stdout is one line and exit code 2.
- */
-function guardStdout(): void {
-  if (process.stdout.listenerCount('error') > 0) return;
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') {
-      process.stdout.write = () => true;
-      return;
-    }
-    process.stderr.write(`fwlint: cannot write the report to standard output (${e.code ?? e.message})\n`);
-    process.exit(2);
-  });
 }
 
 /** One line on stderr and exit code 2 for every expected failure; never a stack trace. */

@@ -30,6 +30,8 @@ export function stdinLinter(stdinAbs: string, text: string, rest: (jobs: Job[]) 
         throw new Error(`stdin linter: ${others.length} job(s) given, ${fromRest.length} result(s) back`);
       return r;
     };
-    return jobs.map((j) => (j.abs === stdinAbs ? lintOneFile(j.abs, j.display, j.settings, { text }) : nextOfRest()));
+    return jobs.map((j) =>
+      j.abs === stdinAbs ? lintOneFile(j.abs, j.display, j.settings, { text, finish: j.finish }) : nextOfRest(),
+    );
   };
 }

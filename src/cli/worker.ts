@@ -4,9 +4,6 @@ import type { Profile } from '../model/profile.js';
 import { adoptProfiles, lintOneFile, type FileResult } from './lint.js';
 import type { Job } from './workers.js';
 
-/** Marks a worker started by the pool, so the one-file bundle can serve as its own worker. */
-export const WORKER_ROLE = 'fwlint-lint-worker';
-
 type Reply = { i: number; result: FileResult } | { i: number; usage: string } | { i: number; error: string };
 
 /** Lints one file at a time for the pool in workers.ts; errors travel back as messages. */
@@ -17,7 +14,7 @@ export function serveLintJobs(): void {
     if (profiles) adoptProfiles(profiles);
     let reply: Reply;
     try {
-      reply = { i, result: lintOneFile(job.abs, job.display, job.settings) };
+      reply = { i, result: lintOneFile(job.abs, job.display, job.settings, { finish: job.finish }) };
     } catch (e) {
       reply =
         e instanceof UsageError ? { i, usage: e.message } : { i, error: e instanceof Error ? e.message : String(e) };

@@ -3,8 +3,12 @@
  * validates the profiles once and hands them to the workers; the evidence quotes are made in the
  * workers. The report is the one the same files give linted in this thread.
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli } from '../helpers/cli.js';
+import { formatJson } from '../../src/reporters/json.js';
+import { ensureBuilt, MAIN, runCli, spawnCli } from '../helpers/cli.js';
 import { lintRepo, repo } from './helpers.js';
 
 const R = 'fixtures/pfsense/rules';
@@ -44,5 +48,39 @@ describe('the lint pool', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/unknown profile 'no-such-provider'/);
     expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  // The spawned CLI starts its workers before it loads fwlint (src/cli/prestart.ts); workers render
+  // their files' JSON elements (src/cli/lint.ts Finish).
+  it('the spawned CLI writes the JSON report of linting in this thread, to stdout and to a file', async () => {
+    const { dir, names } = twelve();
+    const args = ['lint', '.', '--no-config', '--profile', 'ipnordic', '--phones', '10.20.0.0/24', '--format', 'json'];
+    const toStdout = spawnCli(args, { cwd: dir });
+    const toFile = spawnCli([...args, '-o', 'report.json'], { cwd: dir });
+    expect([toStdout.err, toFile.err]).toEqual(['', '']);
+    const { report } = await lintRepo(dir, names, { profiles: ['ipnordic'], phones: ['10.20.0.0/24'] });
+    expect(toStdout.out).toBe(formatJson(report));
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe(formatJson(report));
+    expect(toStdout.code).toBe(toFile.code);
+  });
+
+  it('a file that cannot be checked ends the run with exit 2, naming the first such file, and the run ends', () => {
+    const { dir } = twelve();
+    const r = spawnCli(['lint', '.', '--no-config', '--format', 'json'], { cwd: dir, timeout: 60_000 });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^fwlint: site-00\/config\.xml: no provider profile/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a reader that closes the pipe early: no stack, the exit code of the run (workers pipe into stdout too)', async () => {
+    const { dir } = twelve();
+    const args = [MAIN, 'lint', '.', '--no-config', '--profile', 'ipnordic', '--format', 'sarif'];
+    const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
   });
 });
