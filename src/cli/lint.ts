@@ -16,6 +16,7 @@ import type { Profile } from '../model/profile.js';
 import type { LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
 import { assembleVerdicts } from '../verdicts/assemble.js';
 import { redact } from '../model/redact.js';
+import { redactFinding, redactNotification, redactVerdict } from './redaction.js';
 import type { RosterEntry } from '../verdicts/roster.js';
 import { repositoryRoot, stampRepoPaths } from './repo-root.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
@@ -69,7 +70,12 @@ export interface FileResult {
    * With `Finish.json`: the JSON report's elements of this file, of each of its findings, notes and
    * verdicts; null for a finding or note whose messages redaction changes (rendered after it).
    */
-  rendered?: { file: string; findings: (string | null)[]; notifications: (string | null)[]; requirements: string[] };
+  rendered?: {
+    file: string;
+    findings: (string | null)[];
+    notifications: (string | null)[];
+    requirements: (string | null)[];
+  };
 }
 
 /**
@@ -219,9 +225,9 @@ function lintOneFileUnguarded(
       ? {
           file: fileElement(linted),
           // Only what the report's redaction (redactReport in program.ts) would leave as it is.
-          findings: leveled.map((f) => (redactsNothing(f) ? findingElement(f) : null)),
-          notifications: notifications.map((n) => (redact(n.message) === n.message ? notificationElement(n) : null)),
-          requirements: verdicts.map(requirementElement),
+          findings: leveled.map((f) => (redactFinding(f) === f ? findingElement(f) : null)),
+          notifications: notifications.map((n) => (redactNotification(n) === n ? notificationElement(n) : null)),
+          requirements: verdicts.map((v) => (redactVerdict(v) === v ? requirementElement(v) : null)),
         }
       : undefined;
     return {
@@ -242,10 +248,6 @@ function lintOneFileUnguarded(
     roster,
     quotes: quotesOf(lineTexts, leveled, roster, display),
   };
-}
-
-function redactsNothing(f: Finding): boolean {
-  return redact(f.message) === f.message && (f.related ?? []).every((r) => redact(r.message) === r.message);
 }
 
 /** The quotes verdict evidence in this file can ask for: findings' and passes' locations (see verdictsOf). */

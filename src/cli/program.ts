@@ -3,8 +3,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { ALL_RULE_META, findRuleMeta } from '../../rules/index.js';
 import { ParseError, UsageError } from '../model/errors.js';
 import { redact } from '../model/redact.js';
-import type { Report } from '../model/report.js';
-import type { RenderedElements } from '../reporters/json.js';
 import type { Vendor } from '../model/policy.js';
 import type { Audience } from '../model/profile.js';
 import type { RuleLevel } from '../model/vocabulary.js';
@@ -13,6 +11,7 @@ import { FORMATS, parseFormatSpec, writeFormats, type FormatSpec } from './forma
 import { explain, formatExplain, type ExplainOptions } from './explain.js';
 import { displayPath, exitCode, lintOneFile, lintRun, unexpected, type FailOn } from './lint.js';
 import { expandInputs } from './inputs.js';
+import { redactReport } from './redaction.js';
 import { parallelLinter } from './workers.js';
 import {
   ENVIRONMENT,
@@ -350,27 +349,6 @@ function collectChoice(choices: readonly string[]) {
     if (!choices.includes(v)) throw new UsageError(`--audience '${v}': expected one of ${choices.join(', ')}`);
     return [...acc, v];
   };
-}
-
-/** Last line of defence: no message of the report quotes a secret (src/model/redact.ts). */
-function redactReport(report: Report, rendered: RenderedElements): void {
-  // A finding or note redaction leaves as it is stays the same object, so the JSON report can use the
-  // text a worker rendered for it; it rendered only those (their messages were redacted there).
-  report.findings = report.findings.map((f) => {
-    if (rendered.byObject.has(f)) return f;
-    const message = redact(f.message);
-    const related = f.related?.map((r) => {
-      const m = redact(r.message);
-      return m === r.message ? r : { ...r, message: m };
-    });
-    const same = message === f.message && (related ?? []).every((r, i) => r === f.related?.[i]);
-    return same ? f : { ...f, message, related };
-  });
-  report.notifications = report.notifications.map((n) => {
-    if (rendered.byObject.has(n)) return n;
-    const message = redact(n.message);
-    return message === n.message ? n : { ...n, message };
-  });
 }
 
 function oneLine(s: string): string {
