@@ -4,7 +4,7 @@ import { UsageError } from '../model/errors.js';
 import type { Report } from '../model/report.js';
 import { formatGithub } from '../reporters/github.js';
 import { formatHtml } from '../reporters/html.js';
-import { formatJsonChunks, type RenderedElements } from '../reporters/json.js';
+import { formatJsonChunks } from '../reporters/json.js';
 import { formatJunit } from '../reporters/junit.js';
 import { formatMarkdown } from '../reporters/markdown.js';
 import { formatSarif } from '../reporters/sarif.js';
@@ -34,15 +34,13 @@ export interface RenderOptions {
   failOn: FailOn[];
   sarifCategory?: string;
   color: boolean;
-  /** JSON elements rendered where the files were linted (lintRun). */
-  rendered?: RenderedElements;
 }
 
 export function render(report: Report, format: Format, o: RenderOptions): string {
   switch (format) {
     case 'json':
-      // The pieces the file writer writes (they reuse what lint workers rendered); joined, formatJson's text.
-      return [...formatJsonChunks(report, o.rendered)].join('');
+      // The pieces the file writer writes; joined, formatJson's text.
+      return [...formatJsonChunks(report)].join('');
     case 'sarif':
       return formatSarif(report, o.sarifCategory !== undefined ? { automationId: o.sarifCategory } : {});
     case 'github':
@@ -83,7 +81,7 @@ export function writeFormats(
     }
     try {
       // A JSON report of a large run is tens of MB: written in pieces, never held as one string.
-      if (s.format === 'json') writeTo(dest, formatJsonChunks(report, o.rendered));
+      if (s.format === 'json') writeTo(dest, formatJsonChunks(report));
       else writeTo(dest, [render(report, s.format, { ...o, color: false })]);
     } catch (e) {
       throw new UsageError(`cannot write the report to ${dest} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);

@@ -16,7 +16,6 @@ import type { Profile } from '../model/profile.js';
 import type { LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
 import { assembleVerdicts } from '../verdicts/assemble.js';
 import { redact } from '../model/redact.js';
-import { redactFinding, redactNotification, redactVerdict } from './redaction.js';
 import type { RosterEntry } from '../verdicts/roster.js';
 import { repositoryRoot, stampRepoPaths } from './repo-root.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
@@ -27,13 +26,6 @@ import { applyInline, inlineDirectives } from '../suppress/inline.js';
 import { parseConfigText, readConfigText } from './read.js';
 import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
-import {
-  fileElement,
-  findingElement,
-  notificationElement,
-  requirementElement,
-  type RenderedElements,
-} from '../reporters/json.js';
 import { reachesFailOn, type FailOn } from '../model/vocabulary.js';
 
 export type { FailOn } from '../model/vocabulary.js';
@@ -66,16 +58,6 @@ export interface FileResult {
    * (`Finish`: nothing run-wide can change its findings); roster, lineTexts and quotes are then empty.
    */
   verdicts?: RequirementVerdict[];
-  /**
-   * With `Finish.json`: the JSON report's elements of this file, of each of its findings, notes and
-   * verdicts; null for a finding or note whose messages redaction changes (rendered after it).
-   */
-  rendered?: {
-    file: string;
-    findings: (string | null)[];
-    notifications: (string | null)[];
-    requirements: (string | null)[];
-  };
 }
 
 /**
@@ -87,8 +69,6 @@ export interface Finish {
   cwd: string;
   /** repositoryRoot of the run. */
   root: string;
-  /** The run writes a JSON report: render the file's elements of it here too (FileResult.rendered). */
-  json?: boolean;
 }
 
 const profileCache = new Map<string, Profile>();
@@ -221,15 +201,6 @@ function lintOneFileUnguarded(
     // Quotes by line span, as the main thread looks them up in `quotes` otherwise.
     const quotes = quotesOf(lineTexts, leveled, roster, display);
     const verdicts = fileVerdicts({ linted, findings: leveled, roster, lineTexts, quotes });
-    const rendered = finish.json
-      ? {
-          file: fileElement(linted),
-          // Only what the report's redaction (redactReport in program.ts) would leave as it is.
-          findings: leveled.map((f) => (redactFinding(f) === f ? findingElement(f) : null)),
-          notifications: notifications.map((n) => (redactNotification(n) === n ? notificationElement(n) : null)),
-          requirements: verdicts.map((v) => (redactVerdict(v) === v ? requirementElement(v) : null)),
-        }
-      : undefined;
     return {
       linted,
       findings: leveled,
@@ -237,7 +208,6 @@ function lintOneFileUnguarded(
       lineTexts: {},
       roster: [],
       verdicts,
-      ...(rendered && { rendered }),
     };
   }
   return {
@@ -322,8 +292,6 @@ export interface RunOptions {
   today: string;
   /** Environment ($GITHUB_WORKSPACE); default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** The run writes a JSON report (its files' and verdicts' elements are then rendered as they are linted). */
-  json?: boolean;
   /** Lints the files, possibly in parallel; default: one after the other in this thread. */
   lintAll?: (
     jobs: { abs: string; display: string; settings: FileSettings; finish?: Finish }[],
@@ -331,15 +299,11 @@ export interface RunOptions {
 }
 
 /** Lints files as `fwlint lint` does: per-file settings, then run-wide suppressions and baseline. */
-export async function lintRun(
-  files: readonly string[],
-  o: RunOptions,
-): Promise<{ report: Report; failed: Failure[]; rendered: RenderedElements }> {
+export async function lintRun(files: readonly string[], o: RunOptions): Promise<{ report: Report; failed: Failure[] }> {
   const { settingsFor } = await import('../config/load.js');
   const root = repositoryRoot(o.cwd, o.env ?? process.env);
   // Without ignore entries or a baseline a file's findings are final once linted: it is finished there.
-  const finish: Finish | undefined =
-    o.baseline || o.config?.ignore.length ? undefined : { cwd: o.cwd, root, ...(o.json && { json: true }) };
+  const finish: Finish | undefined = o.baseline || o.config?.ignore.length ? undefined : { cwd: o.cwd, root };
   const jobs = files.map((file) => {
     const abs = resolve(o.cwd, file);
     const settings = settingsFor(o.config, abs, o.cli);
@@ -383,7 +347,6 @@ export async function lintRun(
       requirements,
     },
     failed: results.flatMap((r) => (r.failed ? [r.failed] : [])),
-    rendered: renderedElements(results, linted, requirements),
   };
 }
 
@@ -434,41 +397,6 @@ export function lintFiles(
 }
 
 const RULE_NAMES = new Map(ALL_RULE_META.map((m) => [m.id, m.name]));
-
-/**
- * The JSON elements workers rendered, for the report's files, findings, notifications and
- * verdicts (`files` and `requirements` as lintRun puts them in the report).
- */
-function renderedElements(
-  results: readonly FileResult[],
-  files: readonly LintedFile[],
-  requirements: readonly RequirementVerdict[],
-): RenderedElements {
-  const byObject = new Map<Finding | Notification, string>();
-  const add = (objs: readonly (Finding | Notification)[], texts: readonly (string | null)[] | undefined) => {
-    if (objs.length !== texts?.length) return;
-    for (const [k, o] of objs.entries()) {
-      const text = texts[k];
-      if (typeof text === 'string') byObject.set(o, text);
-    }
-  };
-  const verdictTexts: (string | null)[] = [];
-  for (const r of results) {
-    add(r.findings, r.rendered?.findings);
-    add(r.notifications, r.rendered?.notifications);
-    const n = (r.verdicts ?? r.roster).length;
-    const texts = r.rendered?.requirements;
-    if (texts?.length === n) verdictTexts.push(...texts);
-    else for (let k = 0; k < n; k++) verdictTexts.push(null);
-  }
-  return {
-    byObject,
-    // Copies: the report's arrays may change afterwards, and a text is used only for the object it was made for.
-    files: { objs: [...files], texts: results.map((r) => r.rendered?.file ?? null) },
-    // Aligned only when every file's verdicts were counted right; otherwise none is used.
-    requirements: { objs: verdictTexts.length === requirements.length ? [...requirements] : [], texts: verdictTexts },
-  };
-}
 
 /** Verdicts per file (those a worker finished, or assembled here). */
 function verdictsOf(results: readonly FileResult[]): RequirementVerdict[] {

@@ -223,13 +223,12 @@ function program(): Command {
       const linter = parallelLinter((jobs) =>
         jobs.map((j) => lintOneFile(j.abs, j.display, j.settings, { finish: j.finish })),
       );
-      const { report, failed, rendered } = await lintRun(files, {
+      const { report, failed } = await lintRun(files, {
         cwd,
         config,
         cli,
         baseline: o.baseline,
         today: new Date().toISOString().slice(0, 10),
-        json: (o.format ?? []).some((s) => s.format === 'json'),
         lintAll: fromStdin ? stdinLinter(stdinName, readStdin(), linter) : linter,
       });
       if (skipped.length)
@@ -241,7 +240,7 @@ function program(): Command {
             .join(', ')}${skipped.length > 5 ? ', …' : ''}`,
         });
       if (config) report.notifications.unshift({ level: 'note', message: `using ${config.display}` });
-      redactReport(report, rendered);
+      redactReport(report);
       for (const e of failed)
         process.stderr.write(`fwlint: ${e.file}:${e.line}:${e.column}: ${oneLine(redact(e.message))}\n`);
       if (o.writeBaseline) {
@@ -255,7 +254,6 @@ function program(): Command {
         failOn,
         sarifCategory: o.sarifCategory,
         color: colorFor(o.color, false),
-        rendered,
       });
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
       const warnings = warningCount(report);

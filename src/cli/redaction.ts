@@ -1,13 +1,12 @@
 import type { Finding } from '../model/finding.js';
 import { redact } from '../model/redact.js';
 import type { Evidence, Notification, PassRecord, Report, RequirementVerdict } from '../model/report.js';
-import type { RenderedElements } from '../reporters/json.js';
 
 /**
  * The CLI's last line of defence (src/model/redact.ts): every text of a report that can quote the
  * configuration — a finding's message, details and related messages, a verdict's or pass's reason and
  * evidence — is redacted before any format writes it. Each function returns its argument itself when
- * redaction changes nothing, so texts rendered ahead for that object (RenderedElements) stay valid.
+ * redaction changes nothing, so a clean report is not copied.
  */
 
 function evidenceList(list: Evidence[]): Evidence[] {
@@ -55,15 +54,9 @@ export function redactVerdict(v: RequirementVerdict): RequirementVerdict {
   return why === v.why && evidence === v.evidence ? v : { ...v, why, evidence };
 }
 
-/**
- * Redacts the report in place. Objects a worker rendered were redaction-clean when it rendered them
- * (src/cli/lint.ts renders only those), so they are skipped rather than checked twice.
- */
-export function redactReport(report: Report, rendered: RenderedElements): void {
-  report.findings = report.findings.map((f) => (rendered.byObject.has(f) ? f : redactFinding(f)));
-  report.notifications = report.notifications.map((n) => (rendered.byObject.has(n) ? n : redactNotification(n)));
-  const { objs, texts } = rendered.requirements;
-  report.requirements = report.requirements?.map((v, i) =>
-    objs[i] === v && typeof texts[i] === 'string' ? v : redactVerdict(v),
-  );
+/** Redacts the report in place. */
+export function redactReport(report: Report): void {
+  report.findings = report.findings.map(redactFinding);
+  report.notifications = report.notifications.map(redactNotification);
+  report.requirements = report.requirements?.map(redactVerdict);
 }

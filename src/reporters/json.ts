@@ -63,7 +63,7 @@
  * counting), so that all three formats agree.
  */
 import type { Finding } from '../model/finding.js';
-import type { LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
+import type { Report, RequirementVerdict, SiteReport } from '../model/report.js';
 import { countVerdicts, type VerdictCounts } from '../verdicts/assemble.js';
 import type { Severity } from '../model/profile.js';
 import { fingerprint } from './fingerprint.js';
@@ -237,27 +237,6 @@ function toJsonFinding(f: Finding, fp: string): JsonFinding {
 
 /** Build the version-1 JSON object (exported for callers that want the object, not the text). */
 export function toJsonReport(report: Report): JsonReport {
-  const m = jsonMembers(report);
-  // The same members in the same order, each element in its JSON form.
-  return {
-    ...m,
-    files: m.files.map(toJsonFile),
-    findings: m.findings.map((k) => toJsonFinding(k.f, k.fp)),
-    notifications: m.notifications.map(toJsonNotification),
-    requirements: m.requirements.map(toJsonRequirement),
-  };
-}
-
-type JsonMembers = Omit<JsonReport, 'files' | 'findings' | 'notifications' | 'requirements'> & {
-  files: readonly LintedFile[];
-  findings: readonly { f: Finding; fp: string }[];
-  notifications: readonly Notification[];
-  requirements: readonly RequirementVerdict[];
-};
-
-/** The JSON report's members in their order, with the report's files, findings, notes and verdicts as they are. */
-function jsonMembers(report: Report): JsonMembers {
-  const requirements = report.requirements ?? [];
   return {
     version: JSON_FORMAT_VERSION,
     tool: {
@@ -266,38 +245,30 @@ function jsonMembers(report: Report): JsonMembers {
       informationUri: report.tool.informationUri,
     },
     profiles: report.profiles.map((p) => ({ id: p.id, name: p.name, document: p.document })),
-    files: report.files,
-    findings: sortedWithFingerprints(report),
-    notifications: report.notifications,
-    requirements,
-    summary: { ...summarize(report.findings), requirements: countVerdicts(requirements) },
-  };
-}
-
-function toJsonNotification(n: Notification): JsonNotification {
-  return {
-    level: n.level,
-    message: n.message,
-    ...(n.loc
-      ? {
-          file: n.loc.file,
-          line: n.loc.line,
-          column: n.loc.column,
-          endLine: n.loc.endLine,
-          ...(n.loc.endColumn !== undefined ? { endColumn: n.loc.endColumn } : {}),
-        }
-      : {}),
-  };
-}
-
-function toJsonFile(f: LintedFile): JsonFile {
-  return {
-    path: f.path,
-    ...(f.vendor !== undefined ? { vendor: f.vendor } : {}),
-    ...(f.version !== undefined ? { version: f.version } : {}),
-    firewalls: [...f.firewalls],
-    ...(f.sites ? { sites: f.sites } : {}),
-    failed: f.failed === true,
+    files: report.files.map((f) => ({
+      path: f.path,
+      ...(f.vendor !== undefined ? { vendor: f.vendor } : {}),
+      ...(f.version !== undefined ? { version: f.version } : {}),
+      firewalls: [...f.firewalls],
+      ...(f.sites ? { sites: f.sites } : {}),
+      failed: f.failed === true,
+    })),
+    findings: sortedWithFingerprints(report).map((k) => toJsonFinding(k.f, k.fp)),
+    notifications: report.notifications.map((n) => ({
+      level: n.level,
+      message: n.message,
+      ...(n.loc
+        ? {
+            file: n.loc.file,
+            line: n.loc.line,
+            column: n.loc.column,
+            endLine: n.loc.endLine,
+            ...(n.loc.endColumn !== undefined ? { endColumn: n.loc.endColumn } : {}),
+          }
+        : {}),
+    })),
+    requirements: (report.requirements ?? []).map(toJsonRequirement),
+    summary: { ...summarize(report.findings), requirements: countVerdicts(report.requirements ?? []) },
   };
 }
 
@@ -331,91 +302,24 @@ export function formatJson(report: Report): string {
 }
 
 /**
- * Elements of the JSON report rendered ahead, where a file was linted (src/cli/lint.ts). An object
- * must not change after it was rendered; a finding's text includes its fingerprint.
- */
-export interface RenderedElements {
-  /** Texts of findings and notifications, by object. */
-  readonly byObject: ReadonlyMap<Finding | Notification, string>;
-  /** Texts of the report's files and verdicts, index by index (null: none); used where the object is the same. */
-  readonly files: Aligned<LintedFile>;
-  readonly requirements: Aligned<RequirementVerdict>;
-}
-
-/** Texts made for `objs`, one per index. */
-export interface Aligned<T> {
-  objs: readonly T[];
-  texts: readonly (string | null)[];
-}
-
-const NOTHING_RENDERED: RenderedElements = {
-  byObject: new Map(),
-  files: { objs: [], texts: [] },
-  requirements: { objs: [], texts: [] },
-};
-
-function alignedText<T>(al: Aligned<T>, x: T, i: number): string | undefined {
-  return al.objs[i] === x ? (al.texts[i] ?? undefined) : undefined;
-}
-
-/**
  * The text of formatJson in pieces (one per top-level member and per element of a top-level array),
  * for writing a large report without building it as one string. Joined, they are formatJson's text.
- * Elements found in `rendered` are written as they are.
  */
-export function* formatJsonChunks(report: Report, rendered: RenderedElements = NOTHING_RENDERED): Generator<string> {
-  const m = jsonMembers(report);
+export function* formatJsonChunks(report: Report): Generator<string> {
+  const json = toJsonReport(report) as unknown as Record<string, unknown>;
+  const keys = Object.keys(json).filter((k) => json[k] !== undefined);
   yield '{\n';
-  yield* valueChunks('version', m.version);
-  yield* valueChunks('tool', m.tool);
-  yield* arrayChunks('profiles', m.profiles, (p) => element(p));
-  const { byObject } = rendered;
-  yield* arrayChunks('files', m.files, (f, i) => alignedText(rendered.files, f, i) ?? fileElement(f));
-  yield* arrayChunks('findings', m.findings, (k) => byObject.get(k.f) ?? element(toJsonFinding(k.f, k.fp)));
-  yield* arrayChunks('notifications', m.notifications, (n) => byObject.get(n) ?? notificationElement(n));
-  yield* arrayChunks(
-    'requirements',
-    m.requirements,
-    (v, i) => alignedText(rendered.requirements, v, i) ?? requirementElement(v),
-  );
-  yield* valueChunks('summary', m.summary, true);
-  yield '}\n';
-}
-
-function* valueChunks(key: string, v: unknown, last = false): Generator<string> {
-  yield `  ${JSON.stringify(key)}: ${member(v)}${last ? '\n' : ',\n'}`;
-}
-
-/** A top-level array member, one piece per element. */
-function* arrayChunks<T>(key: string, items: readonly T[], el: (x: T, i: number) => string): Generator<string> {
-  const head = `  ${JSON.stringify(key)}: `;
-  if (items.length === 0) {
-    yield `${head}[],\n`;
-    return;
+  for (const [n, k] of keys.entries()) {
+    const v = json[k];
+    const head = `  ${JSON.stringify(k)}: `;
+    if (Array.isArray(v) && v.length > 0) {
+      yield `${head}[\n`;
+      for (const [i, el] of v.entries()) yield `${element(el)}${i < v.length - 1 ? ',' : ''}\n`;
+      yield '  ]';
+    } else yield head + member(v);
+    yield n < keys.length - 1 ? ',\n' : '\n';
   }
-  yield `${head}[\n`;
-  for (const [i, x] of items.entries()) yield `${el(x, i)}${i < items.length - 1 ? ',' : ''}\n`;
-  yield '  ],\n';
-}
-
-/** A file of the report as an element of the JSON report's `files`. */
-export function fileElement(f: LintedFile): string {
-  return element(toJsonFile(f));
-}
-
-/** A finding as an element of the JSON report's `findings` (its repoPath set, as fingerprints read it). */
-export function findingElement(f: Finding): string {
-  return element(toJsonFinding(f, fingerprint(f)));
-}
-
-/** A notification as an element of the JSON report's `notifications`. */
-export function notificationElement(n: Notification): string {
-  return element(toJsonNotification(n));
-}
-
-/** A verdict as an element of the JSON report's `requirements`. */
-export function requirementElement(v: RequirementVerdict): string {
-  return element(toJsonRequirement(v));
+  yield '}\n';
 }
 
 /*
