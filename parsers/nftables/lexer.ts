@@ -19,8 +19,8 @@ export interface Token {
   endCol: number;
 }
 
-/** Character codes the scanner tests. */
-const C = {
+/** Character codes the scanners test (this lexer and text-direct.ts). */
+export const C = {
   TAB: 9,
   NL: 10,
   CR: 13,
@@ -56,7 +56,7 @@ const C = {
   TILDE: 126,
 } as const;
 
-function isAlnum(c: number): boolean {
+export function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 

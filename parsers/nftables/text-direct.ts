@@ -8,7 +8,7 @@ import {
   type NatSpec,
 } from './expand.js';
 import { stmtPos, type Expr, type NRule } from './ir.js';
-import { MAX_COLON_WORD, isWordChar, keepsColons, type Token } from './lexer.js';
+import { C, MAX_COLON_WORD, isAlnum, isWordChar, keepsColons, type Token } from './lexer.js';
 import { keepPrinted, printExpr } from './print.js';
 import {
   NAT_FLAGS,
@@ -44,47 +44,20 @@ const enum K {
   PUNCT,
 }
 
-const CH = {
-  TAB: 9,
-  NL: 10,
-  CR: 13,
-  SPACE: 32,
-  BANG: 33,
-  DQUOTE: 34,
-  HASH: 35,
-  DOLLAR: 36,
-  PERCENT: 37,
-  STAR: 42,
-  DOT: 46,
-  SLASH: 47,
-  COLON: 58,
-  SEMI: 59,
-  LT: 60,
-  EQ: 61,
-  GT: 62,
-  AT: 64,
-  BACKSLASH: 92,
-  UNDERSCORE: 95,
-  MINUS: 45,
-  RBRACE: 125,
-  BOM: 0xfeff,
-} as const;
-
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
+/** The byte-order mark, which the lexer skips like a blank. */
+const BOM = 0xfeff;
 
 /** Word characters the direct reader accepts: names, numbers, IPv4 addresses, prefixes and ranges (by code, below 128). */
 const PLAIN_WORD = new Uint8Array(128);
 for (let c = 0; c < 128; c++)
-  PLAIN_WORD[c] = isAlnum(c) || c === CH.UNDERSCORE || c === CH.DOT || c === CH.SLASH || c === CH.MINUS ? 1 : 0;
+  PLAIN_WORD[c] = isAlnum(c) || c === C.UNDERSCORE || c === C.DOT || c === C.SLASH || c === C.MINUS ? 1 : 0;
 
 function isPlainWordChar(c: number): boolean {
   return c < 128 && PLAIN_WORD[c] === 1;
 }
 
 function isNameChar(c: number): boolean {
-  return isAlnum(c) || c === CH.UNDERSCORE || c === CH.DOT || c === CH.MINUS || c === CH.SLASH;
+  return isAlnum(c) || c === C.UNDERSCORE || c === C.DOT || c === C.MINUS || c === C.SLASH;
 }
 
 /** Selectors that start a payload match the reader takes (others go the generic way). */
@@ -298,8 +271,8 @@ export class DirectReader {
     let ls = this.lineStart;
     let c = s.charCodeAt(j);
     for (;;) {
-      if (c === CH.SPACE || c === CH.TAB || c === CH.CR || c === CH.BOM) c = s.charCodeAt(++j);
-      else if (c === CH.NL && this.multiline) {
+      if (c === C.SPACE || c === C.TAB || c === C.CR || c === BOM) c = s.charCodeAt(++j);
+      else if (c === C.NL && this.multiline) {
         line++;
         ls = j + 1;
         c = s.charCodeAt(++j);
@@ -308,12 +281,12 @@ export class DirectReader {
     this.tLine = line;
     this.tLineStart = ls;
     this.col = j - ls + 1;
-    if (j >= s.length || c === CH.NL || c === CH.SEMI || c === CH.HASH) {
+    if (j >= s.length || c === C.NL || c === C.SEMI || c === C.HASH) {
       this.kind = K.END;
       this.after = j;
       return;
     }
-    if (isAlnum(c) || c === CH.UNDERSCORE) {
+    if (isAlnum(c) || c === C.UNDERSCORE) {
       // Digits only: the number itself, without a string.
       let k = j;
       let n = 0;
@@ -327,8 +300,8 @@ export class DirectReader {
       while (k < s.length && isPlainWordChar(s.charCodeAt(k))) k++;
       const d = s.charCodeAt(k);
       // `*` and `%` continue a word in the lexer (patterns, zones): not taken here.
-      if (d === CH.STAR || d === CH.PERCENT) giveUp();
-      if (d === CH.COLON) {
+      if (d === C.STAR || d === C.PERCENT) giveUp();
+      if (d === C.COLON) {
         // The lexer keeps an address with colons whole (IPv6, MAC): not taken here; else the word ends.
         let e = k;
         while (e < s.length && e - j <= MAX_COLON_WORD && isWordChar(s.charCodeAt(e))) e++;
@@ -345,33 +318,33 @@ export class DirectReader {
       this.set(K.WORD, s.slice(j, k), k);
       return;
     }
-    if (c === CH.DQUOTE) {
+    if (c === C.DQUOTE) {
       let k = j + 1;
       for (;;) {
         if (k >= s.length) giveUp();
         const d = s.charCodeAt(k);
-        if (d === CH.DQUOTE) break;
-        if (d === CH.NL || d === CH.BACKSLASH) giveUp();
+        if (d === C.DQUOTE) break;
+        if (d === C.NL || d === C.BACKSLASH) giveUp();
         k++;
       }
       const text = s.slice(j + 1, k);
-      if (text.charCodeAt(0) === CH.AT) giveUp(); // a string nft reads as a set reference
+      if (text.charCodeAt(0) === C.AT) giveUp(); // a string nft reads as a set reference
       this.set(K.STRING, text, k + 1);
       return;
     }
-    if (c === CH.DOLLAR) {
+    if (c === C.DOLLAR) {
       let k = j + 1;
       while (k < s.length && isNameChar(s.charCodeAt(k))) k++;
       const value = k > j + 1 ? this.lookup(s.slice(j + 1, k)) : undefined;
       const [v] = value ?? [];
       if (value?.length !== 1 || v === undefined) giveUp();
       if (v.kind === 'word') this.set(K.WORD, v.text, k);
-      else if (v.kind === 'string' && v.text.charCodeAt(0) !== CH.AT) this.set(K.STRING, v.text, k);
+      else if (v.kind === 'string' && v.text.charCodeAt(0) !== C.AT) this.set(K.STRING, v.text, k);
       else giveUp();
       return;
     }
     const c2 = s.charCodeAt(j + 1);
-    if (c2 === CH.EQ && (c === CH.BANG || c === CH.EQ || c === CH.LT || c === CH.GT)) {
+    if (c2 === C.EQ && (c === C.BANG || c === C.EQ || c === C.LT || c === C.GT)) {
       this.set(K.PUNCT, s.slice(j, j + 2), j + 2);
       return;
     }
@@ -379,27 +352,27 @@ export class DirectReader {
       case 123: // {
         this.set(K.PUNCT, '{', j + 1);
         return;
-      case CH.RBRACE:
+      case C.RBRACE:
         this.set(K.PUNCT, '}', j + 1);
         return;
       case 44: // ,
         this.set(K.PUNCT, ',', j + 1);
         return;
-      case CH.LT:
-      case CH.GT:
+      case C.LT:
+      case C.GT:
         // `<<`, `>>`: shifts, the generic way.
         if (c2 === c) giveUp();
         this.set(K.PUNCT, s.charAt(j), j + 1);
         return;
-      case CH.BANG:
-      case CH.DOT:
-      case CH.MINUS:
-      case CH.SLASH:
+      case C.BANG:
+      case C.DOT:
+      case C.MINUS:
+      case C.SLASH:
       case 124: // |
         this.set(K.PUNCT, s.charAt(j), j + 1);
         return;
-      case CH.COLON:
-        if (c2 === CH.COLON) giveUp();
+      case C.COLON:
+        if (c2 === C.COLON) giveUp();
         this.set(K.PUNCT, ':', j + 1);
         return;
       default:

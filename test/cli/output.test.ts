@@ -2,11 +2,12 @@
  * Issue 10: writing the report. A closed pipe (`fwlint lint … | head -c 10`) ends the run quietly
  * with the exit code it would have had; any other write error is exit 2 with one line.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { closedPipeRun } from '../helpers/cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -15,13 +16,9 @@ const ARGS = [MAIN, 'lint', FIXTURE, '--profile', 'ipnordic', '--no-config', '--
 
 describe('report output', { timeout: 30_000 }, () => {
   it('a reader that closes the pipe early: no stack, exit code as without it (1: findings)', async () => {
-    const child = spawn(process.execPath, ARGS, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.once('data', () => child.stdout.destroy());
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(stderr).toBe('');
-    expect(code).toBe(1);
+    const r = await closedPipeRun(ARGS.slice(1));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
   });
 
   it.runIf(existsSync('/dev/full'))('a full disk on stdout (/dev/full): exit 2, one line', () => {

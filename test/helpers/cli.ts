@@ -5,7 +5,7 @@
  * machine costs seconds each. Tests of what only a process shows (standard input, signals, a
  * closed pipe, the shebang) use `spawnCli`.
  */
-import { execSync, spawnSync } from 'node:child_process';
+import { execSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -49,6 +49,16 @@ export function spawnCli(args: string[], opts: CliOptions = {}): CliRun {
     env: envOf(opts.env),
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Spawns the CLI and closes its standard output after the first bytes, as `fwlint … | head` does. */
+export async function closedPipeRun(args: string[], cwd = ROOT): Promise<{ code: number | null; err: string }> {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: envOf() });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, err };
 }
 
 type Write = typeof process.stdout.write;

@@ -3,12 +3,11 @@
  * validates the profiles once and hands them to the workers; the evidence quotes are made in the
  * workers. The report is the one the same files give linted in this thread.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatJson } from '../../src/reporters/json.js';
-import { ensureBuilt, MAIN, runCli, spawnCli } from '../helpers/cli.js';
+import { closedPipeRun, ensureBuilt, runCli, spawnCli } from '../helpers/cli.js';
 import { lintRepo, repo } from './helpers.js';
 
 const R = 'fixtures/pfsense/rules';
@@ -50,8 +49,8 @@ describe('the lint pool', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 
-  // The spawned CLI starts its workers before it loads fwlint (src/cli/prestart.ts); workers render
-  // their files' JSON elements (src/cli/lint.ts Finish).
+  // The spawned CLI starts its workers before it loads fwlint (src/cli/prestart.ts); workers assemble
+  // their files' verdicts (src/cli/lint.ts Finish).
   it('the spawned CLI writes the JSON report of linting in this thread, to stdout and to a file', async () => {
     const { dir, names } = twelve();
     const args = ['lint', '.', '--no-config', '--profile', 'ipnordic', '--phones', '10.20.0.0/24', '--format', 'json'];
@@ -74,13 +73,8 @@ describe('the lint pool', () => {
 
   it('a reader that closes the pipe early: no stack, the exit code of the run (workers pipe into stdout too)', async () => {
     const { dir } = twelve();
-    const args = [MAIN, 'lint', '.', '--no-config', '--profile', 'ipnordic', '--format', 'sarif'];
-    const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.once('data', () => child.stdout.destroy());
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(stderr).toBe('');
-    expect(code).toBe(1);
+    const r = await closedPipeRun(['lint', '.', '--no-config', '--profile', 'ipnordic', '--format', 'sarif'], dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
   });
 });
