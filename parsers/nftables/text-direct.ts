@@ -639,16 +639,7 @@ export class DirectReader {
     this.take();
     const elements: VmapElement[] = [];
     let shown = '';
-    for (;;) {
-      this.scan();
-      if (this.isPunct('}')) {
-        this.take();
-        break;
-      }
-      if (this.isPunct(',')) {
-        this.take();
-        continue;
-      }
+    this.eachElement(() => {
       const values: Expr[] = [];
       let key = '';
       for (let k = 0; k < keys.length; k++) {
@@ -675,7 +666,7 @@ export class DirectReader {
       if (elements.length >= MAX_VMAP) giveUp();
       elements.push({ values, verdict });
       shown = elements.length === 1 ? `${key} : ${verdict.kind}` : `${shown}, ${key} : ${verdict.kind}`;
-    }
+    });
     if (elements.length === 0) giveUp();
     r.vmap = { keys, elements, at };
     const keyText = keys.map((k) => printExpr(k)).join(' . ');
@@ -746,26 +737,36 @@ export class DirectReader {
     }
   }
 
-  /** `{ a, b, … }` after the brace: single values only. */
-  private setBody(): Expr {
-    const elems: Expr[] = [];
-    let shown = '';
+  /**
+   * The elements of a `{ … }` whose opening brace was taken, through its closing brace: commas are
+   * skipped, and `item` reads one element from the scanned token on (it gives up on what it cannot read).
+   */
+  private eachElement(item: () => void): void {
     for (;;) {
       this.scan();
       if (this.isPunct('}')) {
         this.take();
-        break;
+        return;
       }
       if (this.isPunct(',')) {
         this.take();
         continue;
       }
+      item();
+    }
+  }
+
+  /** `{ a, b, … }` after the brace: single values only. */
+  private setBody(): Expr {
+    const elems: Expr[] = [];
+    let shown = '';
+    this.eachElement(() => {
       const v = this.valueTerm(true);
       if ((this.scanned() === K.WORD && ELEMENT_OPTIONS.has(this.text)) || this.isPunct(':')) giveUp();
       if (!this.isPunct(',') && !this.isPunct('}')) giveUp();
       if (!this.multiline) shown = elems.length === 0 ? this.printed : `${shown}, ${this.printed}`;
       elems.push(v);
-    }
+    });
     if (elems.length === 0) giveUp();
     this.printed = `{ ${shown} }`;
     return { set: elems.slice() };
