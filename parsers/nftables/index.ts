@@ -138,7 +138,7 @@ export function parseNftables(text: string, file: string, options: ParseOptions 
   assertText(text, file);
   const isJson = /^\s*[{[]/.test(text.replace(/^\uFEFF/, ''));
   // Text rules are converted as they are read where nothing else in the file decides (prepare.ts).
-  const doc = isJson ? readJson(text, file) : readText(text, file, options, new Preparer(options));
+  const doc = isJson ? readJson(text, file, options) : readText(text, file, options, new Preparer(options));
   const policy = buildPolicy(doc, options);
   policy.inventory = readInventory(doc, isJson ? undefined : text);
   return policy;

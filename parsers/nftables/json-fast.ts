@@ -25,10 +25,11 @@ export interface FastRules {
   setKeys(obj: object, names: string[], spans: number[]): void;
 }
 
-class Bail extends Error {}
+/** Thrown where only the visitor is exact; the caller reads the text another way. */
+export class Bail extends Error {}
 
 /** Offsets of each container's opening and closing character, by document order; line starts. */
-interface Layout {
+export interface Layout {
   opens: Int32Array<ArrayBuffer>;
   closes: Int32Array<ArrayBuffer>;
   /** Members of each object (its `:` characters), to catch duplicate keys. */
@@ -38,14 +39,14 @@ interface Layout {
   lines: PositionIndex;
 }
 
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+export function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;
 }
 
 /** The end of the string literal opening at `i` (its closing quote). */
-function stringEnd(text: string, i: number): number {
+export function stringEnd(text: string, i: number): number {
   let j = text.indexOf('"', i + 1);
   for (;;) {
     if (j < 0) throw new Bail();
@@ -103,8 +104,14 @@ export function fastJson(text: string, rules: FastRules): Expr | undefined {
   }
 }
 
-class Walk {
+/**
+ * Visits a parsed tree in document order alongside its layout: checks what JSON.parse does not (numbers,
+ * keys, duplicates) and gives containers their positions. `refs` is set once a string value starts
+ * with `@` (a named set or map, docs/semantics.md#nft-json).
+ */
+export class Walk {
   private next = 0;
+  refs = false;
   private readonly text: string;
   private readonly lay: Layout;
   private readonly rules: FastRules;
@@ -113,6 +120,12 @@ class Walk {
     this.text = text;
     this.lay = lay;
     this.rules = rules;
+  }
+
+  /** Starts over on the layout's next container (json-stream.ts: one element at a time). */
+  reset(): void {
+    this.next = 0;
+    this.refs = false;
   }
 
   /**
@@ -130,7 +143,10 @@ class Walk {
       if (!Number.isInteger(v) || Math.abs(v) > this.rules.maxNumber) throw new Bail();
       return;
     }
-    if (typeof v !== 'object' || v === null) return;
+    if (typeof v !== 'object' || v === null) {
+      if (typeof v === 'string' && v.charCodeAt(0) === 64) this.refs = true;
+      return;
+    }
     const ord = this.next++;
     if (ord >= this.lay.count) throw new Bail();
     const parentIsArray = Array.isArray(parent);

@@ -1,7 +1,7 @@
 import { visit } from 'jsonc-parser';
 import { ParseError } from '../../src/model/errors.js';
 import { positions, type Expr, type Pos } from './ir.js';
-import { fastJson } from './json-fast.js';
+import { fastJson, type FastRules } from './json-fast.js';
 
 /**
  * JSON with positions, read by jsonc-parser's visitor (one linear pass; line and column come with
@@ -97,19 +97,22 @@ const INTERN_MAX = 64;
  * visitor exactly, else read by the visitor (which also gives the errors their messages).
  */
 export function scanJson(text: string, file: string): Expr {
-  return (
-    fastJson(text, {
-      file,
-      maxDepth: MAX_DEPTH,
-      spanDepth: SPAN_DEPTH,
-      keyedDepth: KEYED_DEPTH,
-      keyed: KEYED,
-      maxNumber: MAX_NUMBER,
-      setKeys: (obj, names, spans) => {
-        (obj as { [KEYS]?: KeySpans })[KEYS] = { file, names, spans };
-      },
-    }) ?? visitJson(text, file)
-  );
+  return fastJson(text, fastRules(file)) ?? visitJson(text, file);
+}
+
+/** What the native paths (json-fast.ts, json-stream.ts) must reproduce of the visitor's reading. */
+export function fastRules(file: string): FastRules {
+  return {
+    file,
+    maxDepth: MAX_DEPTH,
+    spanDepth: SPAN_DEPTH,
+    keyedDepth: KEYED_DEPTH,
+    keyed: KEYED,
+    maxNumber: MAX_NUMBER,
+    setKeys: (obj, names, spans) => {
+      (obj as { [KEYS]?: KeySpans })[KEYS] = { file, names, spans };
+    },
+  };
 }
 
 /** jsonc-parser's visitor: one linear pass with line and column, exact errors. */
