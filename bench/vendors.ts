@@ -14,6 +14,7 @@ import {
 } from './generate-alt.js';
 import { generateFortigate } from './generate-fortigate.js';
 import { generateRouterOS } from './generate-mikrotik.js';
+import { generateNftJson } from './generate-nft-json.js';
 import { generateRuleset } from './generate-nftables.js';
 import { generatePfsense } from './generate-pfsense.js';
 import type { Site } from './harness.js';
@@ -114,5 +115,13 @@ export const ALT_VENDORS: readonly VendorBench[] = [
     generate: (rules, seed) => generateNftHugeChain(rules, seed),
     shape: 'huge chain',
     features: 'one chain of n rules, every rule with its own addresses',
+  },
+  {
+    ...byVendor('nftables'),
+    ext: 'json',
+    generate: (rules, seed) => generateNftJson({ name: `${rules} rules`, rules, setElements: rules >> 3, seed }),
+    baseline: undefined,
+    shape: 'nft -j',
+    features: 'the bench ruleset as `nft -j list ruleset` prints it (one line, about 5x the text)',
   },
 ];

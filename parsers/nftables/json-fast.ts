@@ -1,5 +1,6 @@
 import { positions, type Expr } from './ir.js';
 import { PositionIndex } from '../toolkit/positions.js';
+import { sharedValue } from './json-shared.js';
 
 /**
  * The fast path of json-scanner.ts: V8's native JSON.parse builds the tree, and one pass over the text
@@ -112,6 +113,11 @@ export function fastJson(text: string, rules: FastRules): Expr | undefined {
 export class Walk {
   private next = 0;
   refs = false;
+  /** Replace values many rules write alike by one shared object each (json-stream.ts, json-shared.ts). */
+  share = false;
+  /** Containers given a position so far, and `@` strings seen: a subtree that added neither may be shared. */
+  private marks = 0;
+  private named = 0;
   private readonly text: string;
   private readonly lay: Layout;
   private readonly rules: FastRules;
@@ -138,27 +144,38 @@ export class Walk {
     parent: Expr[] | object | undefined,
     parentKey: string | undefined,
     key?: string,
-  ): void {
+  ): Expr {
     if (typeof v === 'number') {
       if (!Number.isInteger(v) || Math.abs(v) > this.rules.maxNumber) throw new Bail();
-      return;
+      return v;
     }
     if (typeof v !== 'object' || v === null) {
-      if (typeof v === 'string' && v.charCodeAt(0) === 64) this.refs = true;
-      return;
+      if (typeof v === 'string' && v.charCodeAt(0) === 64) {
+        this.refs = true;
+        this.named++;
+      }
+      return v;
     }
     const ord = this.next++;
+    const marks = this.marks;
+    const named = this.named;
     if (ord >= this.lay.count) throw new Bail();
     const parentIsArray = Array.isArray(parent);
     if (Array.isArray(v)) {
-      for (const x of v) this.visit(x, depth + 1, v, key);
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i] ?? null;
+        const y = this.visit(x, depth + 1, v, key);
+        if (y !== x) v[i] = y;
+      }
     } else {
       let n = 0;
       for (const k in v) {
         n++;
         const c = k.charCodeAt(0);
         if ((c >= 48 && c <= 57) || k === '__proto__') throw new Bail();
-        this.visit(v[k] ?? null, depth + 1, v, key, k);
+        const x = v[k] ?? null;
+        const y = this.visit(x, depth + 1, v, key, k);
+        if (y !== x) v[k] = y;
       }
       if (n !== (this.lay.members[ord] ?? -1)) throw new Bail();
       if (depth <= this.rules.keyedDepth && !parentIsArray && parent && this.rules.keyed.has(key ?? ''))
@@ -172,6 +189,7 @@ export class Walk {
       const lines = this.lay.lines;
       const line = lines.lineIndexOf(open);
       const endLine = lines.lineIndexOf(close);
+      this.marks++;
       positions.set(v, {
         file: this.rules.file,
         line: line + 1,
@@ -179,7 +197,12 @@ export class Walk {
         endLine: endLine + 1,
         endColumn: close - lines.lineStart(endLine) + 2,
       });
+      return v;
     }
+    // No position here or below (and too deep for key positions), no named set: a value many rules write
+    // alike may be shared (json-shared.ts).
+    if (!this.share || Array.isArray(v) || marks !== this.marks || named !== this.named) return v;
+    return sharedValue(v);
   }
 
   /** The positions of an object's keys, as the visitor records them (json-scanner.ts KeySpans). */

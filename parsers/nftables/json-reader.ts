@@ -40,20 +40,18 @@ import type { ParseOptions } from '../types.js';
  * which gives the same document or the same error as before.
  */
 export function readJson(text: string, file: string, options?: ParseOptions): NDocument {
-  const firstLine = text.includes('\n') ? text.slice(0, text.indexOf('\n')) : text;
-  const rootPos: Pos = {
-    file,
-    line: 1,
-    column: 1,
-    endLine: 1,
-    endColumn: Math.max(2, Math.min(firstLine.length, 200) + 1),
-  };
+  const rootPos = rootPosOf(text, file);
   try {
     return streamed(text, file, rootPos, options);
   } catch {
     // Bail, a changed nft version (JsonPreparer), or the reader's own error: the whole-document read
     // below reports exactly what it always did (a JSON error before any later element's error).
   }
+  return readWhole(text, file, rootPos);
+}
+
+/** The whole-document read (json-scanner.ts): the tree first, then its elements. */
+function readWhole(text: string, file: string, rootPos: Pos): NDocument {
   const root = scanJson(text, file);
   if (!isObject(root) || !Array.isArray(root.nftables)) {
     const p = posOf(root, rootPos);
@@ -62,6 +60,16 @@ export function readJson(text: string, file: string, options?: ParseOptions): ND
   const r = new JsonReader(file, rootPos);
   for (const item of root.nftables) r.item(item, false);
   return r.done();
+}
+
+/** The document read the whole-document way only, without the stream (tests compare both). */
+export function readJsonWhole(text: string, file: string): NDocument {
+  return readWhole(text, file, rootPosOf(text, file));
+}
+
+function rootPosOf(text: string, file: string): Pos {
+  const firstLine = text.includes('\n') ? text.slice(0, text.indexOf('\n')) : text;
+  return { file, line: 1, column: 1, endLine: 1, endColumn: Math.max(2, Math.min(firstLine.length, 200) + 1) };
 }
 
 function streamed(text: string, file: string, rootPos: Pos, options: ParseOptions | undefined): NDocument {

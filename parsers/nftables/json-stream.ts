@@ -45,6 +45,7 @@ export class ElementStream {
       lines: new PositionIndex(text),
     };
     this.walk = new Walk(text, this.lay, rules);
+    this.walk.share = true;
     this.stack = new Int32Array(rules.maxDepth + 1);
   }
 
@@ -117,9 +118,9 @@ export class ElementStream {
     }
     this.walk.reset();
     // The element's ancestors are the root object and the `nftables` list (json-fast.ts counts depth from the root).
-    this.walk.visit(v, 2, LIST, 'nftables');
+    const out = this.walk.visit(v, 2, LIST, 'nftables');
     this.i = to + 1;
-    return v;
+    return out;
   }
 
   /** Records the containers of the element opening at `from` (json-fast.ts layout) and returns where it closes. */
