@@ -9,6 +9,7 @@ import {
   type AddrSet,
 } from '../../src/model/address.js';
 import type { NamedObject } from '../../src/model/inventory.js';
+import { IntervalSet } from '../../src/model/interval-set.js';
 import type { SymbolicRef } from '../../src/model/policy.js';
 import { parseIpv4Spec } from '../toolkit/ipv4.js';
 import type { Ctx } from './context.js';
@@ -54,7 +55,7 @@ export class Addresses {
   private readonly resolving: readonly [Set<string>, Set<string>] = [new Set(), new Set()];
   private depth = 0;
   /** Per family: the address entries, or (a streamed table) the addresses converted as they were read. */
-  private readonly objects: [ReadonlyMap<string, Entry | ResolvedAddr> | undefined, Map<string, Entry> | undefined];
+  private readonly objects: [ReadonlyMap<string, Streamed> | undefined, Map<string, Entry> | undefined];
   private readonly groups: [Map<string, Entry> | undefined, Map<string, Entry> | undefined];
 
   constructor(ctx: Ctx, ifaces: Interfaces) {
@@ -74,7 +75,7 @@ export class Addresses {
     // A streamed address is already converted (what compute gives, without a group to cut).
     if (family === 4 && this.depth < MAX_NESTING) {
       const o = this.objects[0]?.get(name);
-      if (o !== undefined && !isEntry(o)) return o;
+      if (o !== undefined && !isEntry(o)) return resolved(o);
     }
     const i = family === 4 ? 0 : 1;
     const memo = this.memo[i];
@@ -129,7 +130,7 @@ export class Addresses {
   private compute(name: string, family: Family): ResolvedAddr {
     const i = family === 4 ? 0 : 1;
     const obj = this.objects[i]?.get(name);
-    if (obj) return isEntry(obj) ? this.object(obj, family) : obj;
+    if (obj) return isEntry(obj) ? this.object(obj, family) : resolved(obj);
     const grp = this.groups[i]?.get(name);
     if (grp) return this.group(grp, family);
     // Built-in objects (docs/semantics.md#fgt-objects): "all" is the whole family, "none" is empty.
@@ -209,8 +210,19 @@ export class Addresses {
   }
 }
 
-function isEntry(x: Entry | ResolvedAddr): x is Entry {
+function isEntry(x: Streamed): x is Entry {
   return 'sets' in x;
+}
+
+/**
+ * A streamed address as stored: the entry (not converted), its addresses alone (the usual case: no
+ * symbolic or missing names, so no ResolvedAddr per address lives until the parse ends), or what it resolved to.
+ */
+type Streamed = Entry | ResolvedAddr | AddrSet;
+
+/** What a streamed address resolves to (a fresh record for a plain address set: callers only read it, and it dies young). */
+function resolved(x: ResolvedAddr | AddrSet): ResolvedAddr {
+  return x instanceof IntervalSet ? { set: x, symbolic: NONE, missing: NONE } : x;
 }
 
 function addressType(e: Entry, family: Family): string {
@@ -280,8 +292,8 @@ function convertAddress(e: Entry, family: Family): ResolvedAddr | undefined {
  * the file's order (an entry edited again restarts the read without a stream).
  */
 export class AddressTable {
-  /** The converted address, or the entry where convertAddress gives nothing. */
-  readonly byName = new Map<string, Entry | ResolvedAddr>();
+  /** The converted address (its set alone when nothing else is known about it), or the entry where convertAddress gives nothing. */
+  readonly byName = new Map<string, Streamed>();
   /** In file order: the inventory object of each converted address, or the entry. */
   readonly order: (NamedObject | Entry)[] = [];
   private readonly file: string;
@@ -291,21 +303,22 @@ export class AddressTable {
   }
 
   add(e: Entry): void {
-    if (this.byName.has(e.key)) throw new Restart();
+    const byName = this.byName;
+    const size = byName.size;
     const r = convertAddress(e, 4);
-    if (r) {
-      this.byName.set(e.key, r);
-      this.order.push(addressObject(this.file, e, r.set));
-    } else {
+    // One lookup: a name already there (edited again) leaves the size as it was.
+    byName.set(e.key, r ? (r.symbolic === NONE && r.missing === NONE ? r.set : r) : e);
+    if (byName.size === size) throw new Restart();
+    if (r) this.order.push(addressObject(this.file, e, r.set));
+    else {
       e.sets.seal();
-      this.byName.set(e.key, e);
       this.order.push(e);
     }
   }
 }
 
 /** The IPv4 address objects of a `config firewall address` table, as read or as streamed. */
-function objectMap(b: Block | undefined): ReadonlyMap<string, Entry | ResolvedAddr> | undefined {
+function objectMap(b: Block | undefined): ReadonlyMap<string, Streamed> | undefined {
   if (!b) return undefined;
   return b.converted instanceof AddressTable ? b.converted.byName : b.entries;
 }

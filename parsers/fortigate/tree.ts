@@ -2,9 +2,9 @@ import { ParseError } from '../../src/model/errors.js';
 import { redact } from '../../src/model/redact.js';
 import { BSL, CR, DQ, HASH, LF, SP, SQ, TAB } from '../toolkit/chars.js';
 import { assertText } from '../toolkit/binary.js';
-import { PositionIndex } from '../toolkit/positions.js';
+import { TextLines } from './lines.js';
 import { detach } from '../toolkit/detach.js';
-import { RangeInterner } from '../toolkit/intern.js';
+import { FNV_PRIME, FNV_SEED, TokenCache } from './tokens.js';
 
 /**
  * FortiOS CLI configuration as a tree that keeps positions (docs/semantics.md#fgt-syntax):
@@ -44,10 +44,15 @@ export interface Opened extends Span {
 export class Sets {
   /** Per statement, four slots: name, value(s), start offset, end offset. */
   private data: (string | string[] | number | null)[] = [];
-  private readonly source: PositionIndex;
+  private readonly source: TextLines;
+  /** A line the block or entry starts on (1-based) and its start offset: positions are counted from there. */
+  private readonly line: number;
+  private readonly lineStart: number;
 
-  constructor(source: PositionIndex) {
+  constructor(source: TextLines, line: number, lineStart: number) {
     this.source = source;
+    this.line = line;
+    this.lineStart = lineStart;
   }
 
   get size(): number {
@@ -80,8 +85,10 @@ export class Sets {
   }
 
   stmt(k: number): SetStmt {
-    const a = this.source.position(this.data[4 * k + 2] as number);
-    const b = this.source.position(this.data[4 * k + 3] as number);
+    const start = this.data[4 * k + 2] as number;
+    const a = this.source.position(start, this.line, this.lineStart);
+    // The end is counted from the start's line.
+    const b = this.source.position(this.data[4 * k + 3] as number, a.line, start - a.column + 1);
     return {
       name: this.name(k),
       values: this.all(k),
@@ -251,12 +258,8 @@ function intern(s: string): string {
   return s;
 }
 
-/**
- * Short tokens looked up by their text region without slicing it (parsers/toolkit/intern.ts); stored
- * detached, so a token kept in the tree does not keep the whole file alive. Up to 4M slots.
- */
-const newRegions = () => new RangeInterner(1 << 12, detach, 1 << 22);
-let regions = newRegions();
+/** Short tokens by the hash the reader folds while scanning them (tokens.ts); stored detached from the text. */
+const TOKENS = new TokenCache();
 const scratch: string[] = [];
 /** Entries without nested blocks share this map until they get one. */
 const NO_BLOCKS: ReadonlyMap<string, Block> = new Map();
@@ -290,8 +293,8 @@ const TABLE_VERBS = new Set(['delete', 'purge', 'move', 'rename', 'select']);
  * still open at the end of the file (a truncated file), binary data.
  */
 export function readTree(text: string, file: string, stream?: TableStream): ConfigTree {
-  const source = new PositionIndex(text);
-  assertText(text, file, source);
+  assertText(text, file);
+  const source = new TextLines(text);
   const root: Block = {
     path: '',
     line: 1,
@@ -300,7 +303,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
     endColumn: 1,
     openEndLine: 1,
     openEndColumn: 1,
-    sets: new Sets(source),
+    sets: new Sets(source, 1, 0),
     entries: new Map(),
     blocks: new Map(),
   };
@@ -314,7 +317,6 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
   /** The tables whose entries go to the stream, and whether their keys are interned. */
   const streamed = new Map<Block, boolean>();
   interned = new Map();
-  regions = newRegions();
 
   /** `next` (or `end` inside an entry): the entry ends here; a streamed one is converted now. */
   const closeEntry = (top: { block: Block; entry: Entry }, endLine: number, endCol: number): void => {
@@ -386,6 +388,8 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
         let j: number;
         let multiLine = 0;
         let lastLf = -1;
+        // The token's hash for the token cache, folded in while its end is sought.
+        let h = FNV_SEED;
         if (c === DQ || c === SQ) {
           a = i + 1;
           j = a;
@@ -396,6 +400,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
               multiLine++;
               lastLf = j;
             }
+            h = Math.imul(h ^ d, FNV_PRIME);
             d = text.charCodeAt(++j);
           }
           b = j;
@@ -405,8 +410,10 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
           a = i;
           j = i;
           let d = c;
-          while (j < n && d !== SP && d !== TAB && d !== LF && d !== CR && d !== DQ && d !== SQ && d !== BSL)
+          while (j < n && d !== SP && d !== TAB && d !== LF && d !== CR && d !== DQ && d !== SQ && d !== BSL) {
+            h = Math.imul(h ^ d, FNV_PRIME);
             d = text.charCodeAt(++j);
+          }
           b = j;
         }
         if (j >= 0) {
@@ -425,7 +432,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
                 tokens[0] === 'edit' &&
                 streamed.get(stack.at(-1)?.block ?? root) === false
               )
-                ? regions.get(text, a, b)
+                ? TOKENS.get(text, a, b, h)
                 : at === 2 && tokens[1] === 'uuid'
                   ? text.slice(a, b) // dropped below
                   : detach(text.slice(a, b));
@@ -557,7 +564,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
             ...span,
             openEndLine: endLine,
             openEndColumn: endCol,
-            sets: new Sets(source),
+            sets: new Sets(source, line, lineStart),
             entries: new Map(),
             blocks: new Map(),
           };
@@ -591,7 +598,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
             endColumn: endCol,
             openEndLine: endLine,
             openEndColumn: endCol,
-            sets: new Sets(source),
+            sets: new Sets(source, line, lineStart),
             blocks: NO_BLOCKS as Map<string, Block>,
           };
           // A streamed table keeps no entries (stream.ts converts each when it closes).
@@ -632,7 +639,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
     fail(where.line, where.column, `unexpected end of file: ${opened(f)} is not closed (truncated file?)`);
   }
   interned = new Map();
-  regions = newRegions();
+  TOKENS.release();
   scratch.fill('');
   if (statements === 0) fail(1, 1, 'no configuration statements (expected `config ...` blocks)');
   tree.lastLine = line;
