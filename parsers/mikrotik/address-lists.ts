@@ -144,7 +144,8 @@ export class AddressLists {
       const count = menu?.count ?? 0;
       for (let i = 0; i < count; i++) {
         // Read once (a deferred entry is read from its command here): the lists and the inventory's members.
-        const item = menu?.resolvedAt(i);
+        // Its properties may be a view valid until the next entry (Menu.viewAt): values are kept, not the list.
+        const item = menu?.viewAt(i);
         if (!item) continue;
         const disabled = item.disabled;
         const name = item.get('list');

@@ -150,6 +150,11 @@ class ArgReader {
   end(): Args {
     return { props: Props.fromFlat(this.d.slice(0, this.n)), unset: this.unset ?? NONE, bare: this.bare ?? NONE };
   }
+
+  /** The properties read so far as a view of the scratch list (no copy): valid until the next command. */
+  view(into: Props): Props {
+    return into.viewOf(this.d, this.n);
+  }
 }
 
 const reader = new ArgReader();
@@ -175,4 +180,25 @@ export function readArgsAt(cur: StatementCursor, from: number): Args {
     else reader.word(joined, 0, joined.length, ws, we);
   }
   return reader.end();
+}
+
+/** The one Props readPropsView hands out. */
+const scratchProps = new Props();
+
+/**
+ * The `key=value` arguments of the statement under the cursor, from word `from` on, as a Props valid
+ * until the next command is read (never changed or kept): for entries read again only to build their
+ * rules or lists (commands.ts plainAdd: every argument is `name=value`, so there are no bare words).
+ */
+export function readPropsView(cur: StatementCursor, from: number): Props {
+  reader.begin();
+  const text = cur.text;
+  for (let k = from; k < cur.count; k++) {
+    const ws = cur.wordStart(k);
+    const we = cur.wordEnd(k);
+    const joined = cur.joined(k);
+    if (joined === undefined) reader.word(text, ws, we, ws, we);
+    else reader.word(joined, 0, joined.length, ws, we);
+  }
+  return reader.view(scratchProps);
 }
