@@ -63,7 +63,8 @@ const keys = new RangeInterner(1024, keyName);
  */
 const shortValues = new RangeInterner(16384);
 const UNIQUE_VALUES = new Set(['address', 'src-address', 'dst-address', 'comment', 'to-addresses', 'mac-address']);
-const SHORT = 16;
+/** Longest value shared; port lists and state lists (`established,related,untracked`) repeat too. */
+const SHORT = 32;
 
 /** The value `src[s, e)` of `key`: unquoted, shared when short. */
 function valueOf(key: string, src: string, s: number, e: number): string {

@@ -303,6 +303,8 @@ export class PackedEntries {
   /** Number of entries. */
   count = 0;
   private readonly reader: EntryReader;
+  /** The span `view` hands to Item (which copies its offsets). */
+  private readonly scratch: Span = { start: 0, end: 0 };
 
   constructor(reader: EntryReader) {
     this.reader = reader;
@@ -337,7 +339,11 @@ export class PackedEntries {
    */
   view(i: number): Item {
     const start = this.data[3 * i] ?? 0;
-    return new Item(this.span(i), false, this.reader.view(start, (this.data[3 * i + 2] ?? 0) >> 1));
+    // Item copies the span's offsets, so one span object serves every view.
+    const span = this.scratch;
+    span.start = start;
+    span.end = this.data[3 * i + 1] ?? 0;
+    return new Item(span, false, this.reader.view(start, (this.data[3 * i + 2] ?? 0) >> 1));
   }
 
   private span(i: number): Span {
