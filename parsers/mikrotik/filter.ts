@@ -4,7 +4,7 @@ import type { Family } from './address-lists.js';
 import { CHAIN_END_ACCEPTS, FASTTRACK_NOTE } from './defaults.js';
 import { buildMatch, type RuleEnv } from './matchers.js';
 import type { Ctx } from './context.js';
-import { Item, type Store } from './store.js';
+import { Item, isYes, type Store } from './store.js';
 import { rereadEntry } from './commands.js';
 import { statementAt } from './lexer.js';
 import { contentId } from '../toolkit/hash.js';
@@ -153,16 +153,20 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
       let item: Item;
       // Read into a reused property list: buildRules keeps neither the entry nor its properties
       // (EntryRule keeps an entry only when a later command changed it, and packed entries were not).
-      if (packed) item = packed.view(index);
-      else {
+      if (packed) {
+        // docs/semantics.md#ros-filter: disabled rules are ignored (known without reading the entry).
+        if (packed.disabled(index)) continue;
+        item = packed.view(index);
+      } else {
         const kept = items[index];
         if (!kept) continue;
         if (!t.nat) items[index] = undefined;
         // A deferred entry is read from its command now, into an entry nothing keeps (store.ts Item.deferred).
         item = kept.resolved();
       }
-      const rules = buildRules(env, src, item, index, never);
-      const chainName = item.get('chain');
+      const h = readHead(item);
+      const rules = buildRules(env, src, item, index, never, h);
+      const chainName = h.chain;
       if (!rules || !chainName) continue;
       const into = base(chainName).rules;
       if (rules instanceof EntryRule) into.push(rules);
@@ -204,6 +208,33 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
   };
 }
 
+/** What buildRules reads of every entry first; one object, refilled per entry (readHead). */
+interface Head {
+  chain: string | undefined;
+  comment: string;
+  action: string | undefined;
+  disabled: string | undefined;
+}
+
+const head: Head = { chain: undefined, comment: '', action: undefined, disabled: undefined };
+
+/** The entry's chain, comment, action and disabled, in one pass over its properties (Item.get scans per key). */
+function readHead(item: Item): Head {
+  const props = item.props;
+  head.chain = undefined;
+  head.comment = '';
+  head.action = undefined;
+  head.disabled = undefined;
+  for (let n = 0; n < props.size; n++) {
+    const key = props.keyAt(n);
+    if (key === 'chain') head.chain = props.valueAt(n);
+    else if (key === 'comment') head.comment = props.valueAt(n);
+    else if (key === 'action') head.action = props.valueAt(n);
+    else if (key === 'disabled') head.disabled = props.valueAt(n);
+  }
+  return head;
+}
+
 /** One entry → its model rule, or two (`port=`); undefined when RouterOS would not run it. */
 function buildRules(
   env: RuleEnv,
@@ -211,12 +242,13 @@ function buildRules(
   item: Item,
   index: number,
   never: string[],
+  h: Head,
 ): EntryRule | Rule[] | undefined {
   const { ctx } = env;
   const t = src.table;
-  if (item.disabled) return undefined; // docs/semantics.md#ros-filter: disabled rules are ignored
-  const chainName = item.get('chain');
-  const comment = item.get('comment') ?? '';
+  if (isYes(h.disabled)) return undefined; // docs/semantics.md#ros-filter: disabled rules are ignored
+  const chainName = h.chain;
+  const comment = h.comment;
 
   if (!chainName) {
     ctx.note(
@@ -224,7 +256,7 @@ function buildRules(
     );
     return undefined;
   }
-  const actionName = item.get('action') ?? 'accept'; // RouterOS default action: accept
+  const actionName = h.action ?? 'accept'; // RouterOS default action: accept
   let action = t.nat
     ? (natAction(env, item, t.family, ruleLabel(t, comment, index), chainName) ?? ACTIONS[actionName])
     : ACTIONS[actionName];
