@@ -63,7 +63,8 @@ const keys = new RangeInterner(1024, keyName);
  */
 const shortValues = new RangeInterner(16384);
 const UNIQUE_VALUES = new Set(['address', 'src-address', 'dst-address', 'comment', 'to-addresses', 'mac-address']);
-const SHORT = 16;
+/** Longest value shared; port lists and state lists (`established,related,untracked`) repeat too. */
+const SHORT = 32;
 
 /** The value `src[s, e)` of `key`: unquoted, shared when short. */
 function valueOf(key: string, src: string, s: number, e: number): string {
@@ -150,6 +151,11 @@ class ArgReader {
   end(): Args {
     return { props: Props.fromFlat(this.d.slice(0, this.n)), unset: this.unset ?? NONE, bare: this.bare ?? NONE };
   }
+
+  /** The properties read so far as a view of the scratch list (no copy): valid until the next command. */
+  view(into: Props): Props {
+    return into.viewOf(this.d, this.n);
+  }
 }
 
 const reader = new ArgReader();
@@ -175,4 +181,25 @@ export function readArgsAt(cur: StatementCursor, from: number): Args {
     else reader.word(joined, 0, joined.length, ws, we);
   }
   return reader.end();
+}
+
+/** The one Props readPropsView hands out. */
+const scratchProps = new Props();
+
+/**
+ * The `key=value` arguments of the statement under the cursor, from word `from` on, as a Props valid
+ * until the next command is read (never changed or kept): for entries read again only to build their
+ * rules or lists (commands.ts plainAdd: every argument is `name=value`, so there are no bare words).
+ */
+export function readPropsView(cur: StatementCursor, from: number): Props {
+  reader.begin();
+  const text = cur.text;
+  for (let k = from; k < cur.count; k++) {
+    const ws = cur.wordStart(k);
+    const we = cur.wordEnd(k);
+    const joined = cur.joined(k);
+    if (joined === undefined) reader.word(text, ws, we, ws, we);
+    else reader.word(joined, 0, joined.length, ws, we);
+  }
+  return reader.view(scratchProps);
 }

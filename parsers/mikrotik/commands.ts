@@ -1,5 +1,5 @@
 import type { Ctx, Span } from './context.js';
-import { keyName, readArgs, readArgsAt, type Args } from './args.js';
+import { keyName, readArgs, readArgsAt, readPropsView, type Args } from './args.js';
 import {
   splitParam,
   statementAt,
@@ -137,7 +137,10 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
   let block = 0;
   const paths = new PathReader();
   const at = statementsAt(ctx.text);
-  const entries: EntryReader = { read: (start, argsFrom) => readArgsAt(at(start), argsFrom).props };
+  const entries: EntryReader = {
+    read: (start, argsFrom) => readArgsAt(at(start), argsFrom).props,
+    view: (start, argsFrom) => readPropsView(at(start), argsFrom),
+  };
   const run = (st: StatementCursor): void => {
     out.first ??= st.toStatement();
     if (block > 0) {

@@ -4,13 +4,13 @@ import type { Family } from './address-lists.js';
 import { CHAIN_END_ACCEPTS, FASTTRACK_NOTE } from './defaults.js';
 import { buildMatch, type RuleEnv } from './matchers.js';
 import type { Ctx } from './context.js';
-import { Item, type Store } from './store.js';
+import { Item, isYes, type Store } from './store.js';
 import { rereadEntry } from './commands.js';
 import { statementAt } from './lexer.js';
 import { contentId } from '../toolkit/hash.js';
 import { quoted } from '../toolkit/labels.js';
 import { entryHash, ruleText } from './text.js';
-import { hashId } from '../toolkit/ids.js';
+import { HashCounts, hashId } from '../toolkit/ids.js';
 import { natAction } from './nat.js';
 
 /**
@@ -149,19 +149,24 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
     if (menu && !t.nat) menu.items = [];
     const count = packed ? packed.count : items.length;
     const src = new EntrySource(ctx, t, count);
-    if (!t.nat) ctx.reserveHashes(t.idPrefix, count);
     for (let index = 0; index < count; index++) {
       let item: Item;
-      if (packed) item = packed.resolved(index);
-      else {
+      // Read into a reused property list: buildRules keeps neither the entry nor its properties
+      // (EntryRule keeps an entry only when a later command changed it, and packed entries were not).
+      if (packed) {
+        // docs/semantics.md#ros-filter: disabled rules are ignored (known without reading the entry).
+        if (packed.disabled(index)) continue;
+        item = packed.view(index);
+      } else {
         const kept = items[index];
         if (!kept) continue;
         if (!t.nat) items[index] = undefined;
         // A deferred entry is read from its command now, into an entry nothing keeps (store.ts Item.deferred).
         item = kept.resolved();
       }
-      const rules = buildRules(env, src, item, index, never);
-      const chainName = item.get('chain');
+      const h = readHead(item);
+      const rules = buildRules(env, src, item, index, never, h);
+      const chainName = h.chain;
       if (!rules || !chainName) continue;
       const into = base(chainName).rules;
       if (rules instanceof EntryRule) into.push(rules);
@@ -203,6 +208,33 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
   };
 }
 
+/** What buildRules reads of every entry first; one object, refilled per entry (readHead). */
+interface Head {
+  chain: string | undefined;
+  comment: string;
+  action: string | undefined;
+  disabled: string | undefined;
+}
+
+const head: Head = { chain: undefined, comment: '', action: undefined, disabled: undefined };
+
+/** The entry's chain, comment, action and disabled, in one pass over its properties (Item.get scans per key). */
+function readHead(item: Item): Head {
+  const props = item.props;
+  head.chain = undefined;
+  head.comment = '';
+  head.action = undefined;
+  head.disabled = undefined;
+  for (let n = 0; n < props.size; n++) {
+    const key = props.keyAt(n);
+    if (key === 'chain') head.chain = props.valueAt(n);
+    else if (key === 'comment') head.comment = props.valueAt(n);
+    else if (key === 'action') head.action = props.valueAt(n);
+    else if (key === 'disabled') head.disabled = props.valueAt(n);
+  }
+  return head;
+}
+
 /** One entry → its model rule, or two (`port=`); undefined when RouterOS would not run it. */
 function buildRules(
   env: RuleEnv,
@@ -210,12 +242,13 @@ function buildRules(
   item: Item,
   index: number,
   never: string[],
+  h: Head,
 ): EntryRule | Rule[] | undefined {
   const { ctx } = env;
   const t = src.table;
-  if (item.disabled) return undefined; // docs/semantics.md#ros-filter: disabled rules are ignored
-  const chainName = item.get('chain');
-  const comment = item.get('comment') ?? '';
+  if (isYes(h.disabled)) return undefined; // docs/semantics.md#ros-filter: disabled rules are ignored
+  const chainName = h.chain;
+  const comment = h.comment;
 
   if (!chainName) {
     ctx.note(
@@ -223,7 +256,7 @@ function buildRules(
     );
     return undefined;
   }
-  const actionName = item.get('action') ?? 'accept'; // RouterOS default action: accept
+  const actionName = h.action ?? 'accept'; // RouterOS default action: accept
   let action = t.nat
     ? (natAction(env, item, t.family, ruleLabel(t, comment, index), chainName) ?? ACTIONS[actionName])
     : ACTIONS[actionName];
@@ -270,21 +303,17 @@ function buildRules(
   // NAT rules keep the ids they had as port-forward / source-NAT entries (finding fingerprints).
   // Filter and raw entries keep their content hash; the id string is built when read.
   let id: string | undefined;
-  let nth = 1;
-  if (t.nat)
+  if (t.nat) {
     id = ctx.uniqueId(contentId(chainName === 'srcnat' ? 'srcnat' : 'dstnat', ruleText(t.menu, item), comment));
-  else {
-    const hash = entryHash(t.menu, item, comment);
-    src.setHash(index, hash);
-    nth = ctx.hashOccurrence(t.idPrefix, hash);
-  }
+    src.set(index, item.start, Number.NaN);
+  } else src.set(index, item.start, entryHash(t.menu, item, comment));
   const note = comment === '' ? undefined : comment;
-  if (!bm.eitherPort) return new EntryRule(src, item, note, index, id, nth, bm.match, action);
+  if (!bm.eitherPort) return new EntryRule(src, item, note, index, id, bm.match, action);
   // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
   const d = { ...bm.match, dport: bm.match.dport ? bm.match.dport.intersect(bm.eitherPort) : bm.eitherPort };
   const s = { ...bm.match, sport: bm.match.sport ? bm.match.sport.intersect(bm.eitherPort) : bm.eitherPort };
-  const first = new EntryRule(src, item, note, index, id, nth, d, action);
-  return [first, new EntryRule(src, item, note, index, ctx.uniqueId(`${first.id}:src-port`), 1, s, action)];
+  const first = new EntryRule(src, item, note, index, id, d, action);
+  return [first, new EntryRule(src, item, note, index, ctx.uniqueId(`${first.id}:src-port`), s, action)];
 }
 
 /** `rule "comment"` (`NAT rule "…"`), else the table's label and the entry's print number. */
@@ -292,22 +321,44 @@ function ruleLabel(t: Table, comment: string, index: number): string {
   return comment ? `${t.nat ? 'NAT rule' : 'rule'} ${quoted(comment)}` : `${t.label} #${String(index)}`;
 }
 
-/** What the rules of one table of one file share, and their content hashes by print number. */
+/**
+ * What the rules of one table of one file share, and per print number what their ids and locations
+ * are built from: the content hash and where the entry's command starts (typed lists: 12 bytes per
+ * entry, no field or heap number per rule).
+ */
 class EntrySource {
   readonly ctx: Ctx;
   readonly table: Table;
-  /** Content hash of the entry with print number i (numbers: 8 bytes each, no heap number per rule). */
+  /** Content hash of the entry with print number i; NaN while the entry has no rule with a hashed id. */
   private hashes: Float64Array;
+  /** Offset of the command of the entry with print number i. */
+  private starts: Int32Array;
+  /** Occurrences worked out in print order up to `counted` (see nth). */
+  private occurrences: Int32Array | undefined;
+  private counts: HashCounts | undefined;
+  private counted = 0;
+  /** Ids read so far, while each is found by a scan. */
+  private scans = 0;
 
   constructor(ctx: Ctx, table: Table, entries: number) {
     this.ctx = ctx;
     this.table = table;
-    this.hashes = new Float64Array(table.nat ? 0 : entries);
+    this.hashes = new Float64Array(table.nat ? 0 : entries).fill(Number.NaN);
+    this.starts = new Int32Array(entries);
   }
 
-  setHash(index: number, hash: number): void {
+  /** Records the entry's command offset, and its content hash when its rule's id is built from it. */
+  set(index: number, start: number, hash: number): void {
+    if (index >= this.starts.length) {
+      const n = Math.max(index + 1, this.starts.length * 2);
+      const starts = new Int32Array(n);
+      starts.set(this.starts);
+      this.starts = starts;
+    }
+    this.starts[index] = start;
+    if (Number.isNaN(hash)) return;
     if (index >= this.hashes.length) {
-      const bigger = new Float64Array(Math.max(index + 1, this.hashes.length * 2));
+      const bigger = new Float64Array(Math.max(index + 1, this.hashes.length * 2)).fill(Number.NaN);
       bigger.set(this.hashes);
       this.hashes = bigger;
     }
@@ -316,6 +367,34 @@ class EntrySource {
 
   hash(index: number): number {
     return this.hashes[index] ?? 0;
+  }
+
+  start(index: number): number {
+    return this.starts[index] ?? 0;
+  }
+
+  /**
+   * 1 for the first rule of the table with this entry's content hash, 2 for the next, and so on
+   * (toolkit/ids.ts hashId): worked out when an id is read, not for every rule while parsing. The
+   * first ids read are counted by a scan of the hashes before them; once many are read, occurrences
+   * are counted in print order into a table, as far as the ids asked for.
+   */
+  nth(index: number): number {
+    const hashes = this.hashes;
+    const hash = hashes[index] ?? 0;
+    if (this.scans < 64) {
+      this.scans++;
+      let n = 1;
+      for (let j = 0; j < index; j++) if (hashes[j] === hash) n++;
+      return n;
+    }
+    const occ = (this.occurrences ??= new Int32Array(hashes.length));
+    const counts = (this.counts ??= new HashCounts(hashes.length));
+    for (; this.counted <= index; this.counted++) {
+      const h = hashes[this.counted] ?? Number.NaN;
+      if (!Number.isNaN(h)) occ[this.counted] = counts.increment(h);
+    }
+    return occ[index] ?? 1;
   }
 }
 
@@ -338,31 +417,24 @@ class EntryRule implements Rule {
   readonly match: Match;
   readonly action: Action;
   private readonly src: EntrySource;
-  /** Where the entry's command starts. */
-  private readonly start: number;
-  /** Print number; with `src`, it also finds the content hash the id is built from. */
+  /** Print number: with `src`, it finds the command's offset and the content hash the id is built from. */
   private readonly index: number;
   private readonly note: string | undefined;
-  /** Occurrence of the content hash (toolkit/ids.ts hashId); 0 when the id is a string in the cache. */
-  private readonly nth: number;
   private cache: RuleCache | undefined;
 
-  /** `key`: the id, or the content hash it is built from (src.setHash) when `nth` is its occurrence. */
+  /** `key`: the id, or undefined when it is built from the entry's content hash (src.set). */
   constructor(
     src: EntrySource,
     item: Item,
     note: string | undefined,
     index: number,
     key: string | undefined,
-    nth: number,
     match: Match,
     action: Action,
   ) {
     this.src = src;
-    this.start = item.start;
     this.index = index;
     this.note = note;
-    this.nth = key === undefined ? nth : 0;
     this.match = match;
     this.action = action;
     const changed = item.props.changed || item.builtin;
@@ -373,7 +445,7 @@ class EntryRule implements Rule {
 
   get id(): string {
     const c = (this.cache ??= {});
-    return (c.id ??= hashId(this.src.table.idPrefix, this.src.hash(this.index), this.nth));
+    return (c.id ??= hashId(this.src.table.idPrefix, this.src.hash(this.index), this.src.nth(this.index)));
   }
 
   get label(): string {
@@ -383,7 +455,7 @@ class EntryRule implements Rule {
 
   get loc(): SourceLocation {
     const c = (this.cache ??= {});
-    return (c.loc ??= this.src.ctx.loc({ start: this.start, end: this.entry().end }));
+    return (c.loc ??= this.src.ctx.loc({ start: this.src.start(this.index), end: this.entry().end }));
   }
 
   get text(): string {
@@ -400,8 +472,9 @@ class EntryRule implements Rule {
     const kept = this.cache?.item;
     if (kept) return kept;
     const text = this.src.ctx.text;
-    const end = statementAt(text, this.start).end;
-    return new Item({ start: this.start, end }, false, rereadEntry(text, this.start));
+    const start = this.src.start(this.index);
+    const end = statementAt(text, start).end;
+    return new Item({ start, end }, false, rereadEntry(text, start));
   }
 }
 

@@ -6,7 +6,7 @@ import type { AddressLists, Family } from './address-lists.js';
 import type { Ctx, Span } from './context.js';
 import type { InterfaceTable } from './interfaces.js';
 import { routerosProtocol } from './protocols.js';
-import { parseIpv4Spec } from '../toolkit/ipv4.js';
+import { ipv4Range, ipv4Set, parseIpv4Spec } from '../toolkit/ipv4.js';
 import type { Item, Prop } from './store.js';
 
 /**
@@ -131,15 +131,32 @@ function withinFamily(set: AddrSet, family: Family): AddrSet {
 
 const addrCache = new Map<string, AddrSet | null>();
 
+/** Set by parseAddresses: the set it returned was read as one IPv4 address or network, so it lies in IPv4. */
+let lastIpv4 = false;
+const hostBounds = new Float64Array(2);
+
 /** `a,b/n,c-d`: one build from all ranges; equal texts share one set (lists repeat across rules). */
 function parseAddresses(text: string, nets: Map<string, AddrSet | null>): AddrSet | undefined {
+  lastIpv4 = false;
   if (!text.includes(',')) {
     // One address (often unique per rule): read, not remembered. One network (`10.1.2.0/24`, named
     // again by many rules): one shared set, which also shares its negation and its restriction to a family.
-    if (!text.includes('/')) return parseIpv4Spec(text);
+    if (!text.includes('/')) {
+      if (!ipv4Range(text, hostBounds)) return parseIpv4Spec(text);
+      lastIpv4 = true;
+      return ipv4Set(hostBounds[0] ?? 0, hostBounds[1] ?? 0);
+    }
     const net = nets.get(text);
-    if (net !== undefined) return net ?? undefined;
-    const set = parseIpv4Spec(text) ?? null;
+    if (net !== undefined) {
+      lastIpv4 = net !== null && ipv4Nets.has(net);
+      return net ?? undefined;
+    }
+    const v4 = ipv4Range(text, hostBounds);
+    const set = (v4 ? ipv4Set(hostBounds[0] ?? 0, hostBounds[1] ?? 0) : parseIpv4Spec(text)) ?? null;
+    if (set && v4) {
+      ipv4Nets.add(set);
+      lastIpv4 = true;
+    }
     nets.set(text, set);
     return set ?? undefined;
   }
@@ -153,6 +170,9 @@ function parseAddresses(text: string, nets: Map<string, AddrSet | null>): AddrSe
   }
   return remember(addrCache, text, ranges.length ? addrSet(ranges) : NO_ADDR) ?? undefined;
 }
+
+/** Shared network sets (RuleEnv.nets) read as one IPv4 network: they lie in IPv4. */
+const ipv4Nets = new WeakSet<AddrSet>();
 
 /** `uni` minus `set`, memoized on the set (address lists are negated by many rules; sets are immutable). */
 const negations = { ip: new WeakMap<AddrSet, AddrSet>(), ipv6: new WeakMap<AddrSet, AddrSet>() };
@@ -219,6 +239,33 @@ function names(text: string, negated: boolean): NameSet {
   return remember(cache, text, negated ? set.complement() : set);
 }
 
+/** Complements of interface-list sets, one per set (rules negate the same few lists; sets are immutable). */
+const complements = new WeakMap<NameSet, NameSet>();
+
+function complementOf(set: NameSet): NameSet {
+  let c = complements.get(set);
+  if (!c) {
+    c = set.complement();
+    complements.set(set, c);
+  }
+  return c;
+}
+
+/** `connection-state=` values whose states are all known (checked once per text). */
+const knownStates = new Set<string>();
+
+/** The first state of a `connection-state=` value that is not a connection state, if any. */
+function badState(value: string): string | undefined {
+  if (knownStates.has(value)) return undefined;
+  const bad = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .find((s) => !(CONN_STATES as readonly string[]).includes(s));
+  if (bad === undefined && knownStates.size < 4096) knownStates.add(value);
+  return bad;
+}
+
 function protoOf(n: number): ProtoSet {
   return protoCache.get(n) ?? remember(protoCache, n, protoSet([n]));
 }
@@ -265,6 +312,8 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   let symbolic: SymbolicRef[] | undefined;
   let src: AddrSet | undefined;
   let dst: AddrSet | undefined;
+  /** `dst` may reach beyond the family (every other condition is restricted to it as it is read). */
+  let dstUnchecked = false;
 
   const props = item.props;
   const count = props.size;
@@ -292,7 +341,8 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
           invalidIn(out, props.propAt(n), key, 'not an address, network or range');
           break;
         }
-        const v = negated ? negate(family, s) : withinFamily(s, family);
+        // withinFamily returns an IPv4 set itself for /ip rules: no bigint comparisons when it is known to be one.
+        const v = negated ? negate(family, s) : lastIpv4 && family === 'ip' ? s : withinFamily(s, family);
         if (key === 'src-address') src = narrow(src, v);
         else dst = narrow(dst, v);
         break;
@@ -317,7 +367,10 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
         const self = family === 'ip' ? ifaces.self4 : ifaces.self6;
         const v = negated ? negate(family, self) : self;
         if (key === 'src-address-type') src = narrow(src, v);
-        else dst = narrow(dst, v);
+        else {
+          dst = narrow(dst, v);
+          if (!negated) dstUnchecked = true;
+        }
         break;
       }
       case 'src-port':
@@ -342,11 +395,13 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       }
       case 'in-interface':
       case 'out-interface': {
-        const bridged = value
-          .split(',')
-          .map((s) => s.trim())
-          .filter((n) => ifaces.bridgePort.has(n));
-        const port = bridged[0];
+        const port =
+          ifaces.bridgePort.size === 0
+            ? undefined
+            : value
+                .split(',')
+                .map((s) => s.trim())
+                .find((n) => ifaces.bridgePort.has(n));
         if (port !== undefined) {
           ctx.noteOnce(
             `bridge-port:${port}`,
@@ -372,18 +427,14 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
             `${r.opaque}: its members are unknown offline; ` +
               `treated as ${negated ? 'every interface' : 'no interface'}${r.set.isEmpty ? '' : ' beyond the known ones'}`,
           );
-        const v = negated ? r.set.complement() : r.set;
+        const v = negated ? complementOf(r.set) : r.set;
         const f = key === 'in-interface-list' ? 'iif' : 'oif';
         m[f] = m[f]?.intersect(v) ?? v;
         break;
       }
       case 'connection-state': {
-        const states = value
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-        const bad = states.find((s) => !(CONN_STATES as readonly string[]).includes(s));
-        if (bad) {
+        const bad = badState(value);
+        if (bad !== undefined) {
           invalidIn(out, props.propAt(n), key, `unknown connection state "${bad}"`);
           break;
         }
@@ -448,7 +499,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
     }
   }
   // The family: /ip rules see IPv4 packets only, /ipv6 rules IPv6 only.
-  m.dst = dst ? withinFamily(dst, family) : uni;
+  m.dst = dst ? (dstUnchecked ? withinFamily(dst, family) : dst) : uni;
   if (src) m.src = src;
   if (symbolic?.length) m.symbolic = symbolic;
   const proto = m.proto;

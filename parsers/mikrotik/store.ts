@@ -35,6 +35,8 @@ const STRIDE = 4;
  */
 export class Props {
   private d: (string | number)[] = [];
+  /** Slots of `d` in use (4 per property): a view (viewOf) uses the first slots of a reused list. */
+  private n = 0;
   /**
    * Set by every change after the command that wrote the entry (`set`, `enable`, `unset`…); while
    * false, reading that command again gives these properties (filter.ts then keeps only its offset).
@@ -45,12 +47,24 @@ export class Props {
   static fromFlat(d: (string | number)[]): Props {
     const p = new Props();
     p.d = d;
+    p.n = d.length;
     return p;
+  }
+
+  /**
+   * This Props made a view of the first `n` slots of `d` (a reader's scratch list): valid until the
+   * list is written again, so it is only read, never changed or kept (args.ts readPropsView).
+   */
+  viewOf(d: (string | number)[], n: number): this {
+    this.d = d;
+    this.n = n;
+    return this;
   }
 
   private find(key: string): number {
     const d = this.d;
-    for (let i = 0; i < d.length; i += STRIDE) if (d[i] === key) return i;
+    const n = this.n;
+    for (let i = 0; i < n; i += STRIDE) if (d[i] === key) return i;
     return -1;
   }
 
@@ -85,8 +99,15 @@ export class Props {
     this.changed = true;
     const i = this.find(key);
     const s = negated ? ~start : start;
-    if (i < 0) this.d.push(key, value, s, end);
-    else {
+    if (i < 0) {
+      const d = this.d;
+      const n = this.n;
+      d[n] = key;
+      d[n + 1] = value;
+      d[n + 2] = s;
+      d[n + 3] = end;
+      this.n = n + STRIDE;
+    } else {
       this.d[i + 1] = value;
       this.d[i + 2] = s;
       this.d[i + 3] = end;
@@ -99,17 +120,18 @@ export class Props {
     const i = this.find(key);
     if (i < 0) return false;
     this.d.splice(i, STRIDE);
+    this.n -= STRIDE;
     return true;
   }
 
   /** Drops the spare capacity the list grew with (entries live as long as the model). */
   compact(): this {
-    this.d = this.d.slice();
+    this.d = this.d.slice(0, this.n);
     return this;
   }
 
   get size(): number {
-    return this.d.length / STRIDE;
+    return this.n / STRIDE;
   }
 
   keyAt(n: number): string {
@@ -136,7 +158,7 @@ export class Props {
    */
   sortedOrder(out: number[]): number[] {
     const d = this.d;
-    const n = d.length / STRIDE;
+    const n = this.n / STRIDE;
     for (let i = 0; i < n; i++) {
       const key = d[i * STRIDE] as string;
       let j = i;
@@ -153,12 +175,12 @@ export class Props {
 
   keys(): string[] {
     const out: string[] = [];
-    for (let i = 0; i < this.d.length; i += STRIDE) out.push(this.d[i] as string);
+    for (let i = 0; i < this.n; i += STRIDE) out.push(this.d[i] as string);
     return out;
   }
 
   *[Symbol.iterator](): IterableIterator<[string, Prop]> {
-    for (let i = 0; i < this.d.length; i += STRIDE) yield [this.d[i] as string, this.at(i)];
+    for (let i = 0; i < this.n; i += STRIDE) yield [this.d[i] as string, this.at(i)];
   }
 }
 
@@ -168,6 +190,8 @@ export class Props {
  */
 export interface EntryReader {
   read(start: number, argsFrom: number): Props;
+  /** As read, into a Props that is valid until the next read: only read it, never change or keep it. */
+  view(start: number, argsFrom: number): Props;
 }
 
 interface Deferred {
@@ -279,6 +303,8 @@ export class PackedEntries {
   /** Number of entries. */
   count = 0;
   private readonly reader: EntryReader;
+  /** The span `view` hands to Item (which copies its offsets). */
+  private readonly scratch: Span = { start: 0, end: 0 };
 
   constructor(reader: EntryReader) {
     this.reader = reader;
@@ -307,10 +333,17 @@ export class PackedEntries {
     return Item.deferred(this.span(i), this.reader, bits >> 1, (bits & 1) !== 0);
   }
 
-  /** Entry i with its properties read from its command (as Item.resolved of the deferred entry). */
-  resolved(i: number): Item {
+  /**
+   * Entry i with its properties read from its command (as Item.resolved of the deferred entry), valid
+   * only until the next entry is read (EntryReader.view): for a caller that keeps neither them nor the entry's Props.
+   */
+  view(i: number): Item {
     const start = this.data[3 * i] ?? 0;
-    return new Item(this.span(i), false, this.reader.read(start, (this.data[3 * i + 2] ?? 0) >> 1));
+    // Item copies the span's offsets, so one span object serves every view.
+    const span = this.scratch;
+    span.start = start;
+    span.end = this.data[3 * i + 1] ?? 0;
+    return new Item(span, false, this.reader.view(start, (this.data[3 * i + 2] ?? 0) >> 1));
   }
 
   private span(i: number): Span {
@@ -377,9 +410,12 @@ export class Menu {
     return this.packed ? this.packed.disabled(i) : this.list[i]?.disabled === true;
   }
 
-  /** Entry i with its properties (Item.resolved), without keeping an Item for a packed entry. */
-  resolvedAt(i: number): Item | undefined {
-    return this.packed ? this.packed.resolved(i) : this.list[i]?.resolved();
+  /**
+   * Entry i with its properties (Item.resolved), without keeping an Item for a packed entry, whose
+   * properties are valid only until the next is read (PackedEntries.view).
+   */
+  viewAt(i: number): Item | undefined {
+    return this.packed ? this.packed.view(i) : this.list[i]?.resolved();
   }
 
   /** Entries kept as Items (packed ones are deferred entries, whose actions fill no address list). */

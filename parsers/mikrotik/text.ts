@@ -8,11 +8,7 @@ import type { Item, Props } from './store.js';
 export function entryHash(menu: string, item: Item, comment: string): number {
   const h = hasher.reset().add(menu);
   const props = item.props;
-  for (const n of hashedOrder(props)) {
-    h.add(props.keyAt(n))
-      .add(props.negatedAt(n) ? '!' : '')
-      .add(props.valueAt(n));
-  }
+  for (const n of hashedOrder(props)) h.addProperty(props.keyAt(n), props.negatedAt(n), props.valueAt(n));
   return h.add(comment).value();
 }
 

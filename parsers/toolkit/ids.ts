@@ -44,10 +44,10 @@ export class HashIds {
 }
 
 /**
- * Counts per 48-bit hash in an open-addressing table of typed arrays: a Map with number keys boxes
- * each key and hashes it slowly; here a key costs two array slots.
+ * Counts per 48-bit hash in an open-addressing table of typed arrays (HashIds, RouterOS rule ids): a Map
+ * with number keys boxes each key and hashes it slowly; here a key costs two array slots.
  */
-class HashCounts {
+export class HashCounts {
   private keys: Float64Array;
   private counts: Int32Array;
   private size = 0;

@@ -9,8 +9,11 @@ import { addrRange, parseAddressSpec, type AddrSet } from '../../src/model/addre
 export function parseIpv4Spec(spec: string): AddrSet | undefined {
   const r = scratch;
   if (!ipv4Range(spec, r)) return parseAddressSpec(spec);
-  const lo = r[0] ?? 0;
-  const hi = r[1] ?? 0;
+  return ipv4Set(r[0] ?? 0, r[1] ?? 0);
+}
+
+/** The set of the IPv4 addresses lo..hi (numbers from ipv4Range), one bigint for both bounds of a single address. */
+export function ipv4Set(lo: number, hi: number): AddrSet {
   const first = BigInt(lo);
   return addrRange(first, hi === lo ? first : BigInt(hi));
 }

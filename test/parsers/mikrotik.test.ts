@@ -980,6 +980,36 @@ describe('MikroTik large-export paths (same model as the plain reading)', () => 
     }
   });
 
+  it('ids of identical rules count occurrences in print order, whichever rule is asked first', () => {
+    // 200 entries, four distinct contents in turn; disabled and invalid ones have no rule and count for nothing.
+    const lines: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const extra = i % 7 === 3 ? ' disabled=yes' : i % 11 === 5 ? ' protocol=nonsense' : '';
+      lines.push(`add action=drop chain=${i % 2 ? 'forward' : 'input'} protocol=tcp dst-port=${String(i % 4)}${extra}`);
+    }
+    const text = `${HEADER7}/ip firewall filter\n${lines.join('\n')}\n`;
+    const printOrder = (p: Policy): Rule[] =>
+      [...rules(p, 'input'), ...rules(p, 'forward')].sort((x, y) => x.loc.line - y.loc.line);
+    const forwards = printOrder(parse(text)).map((r) => r.id);
+    // Ids asked for from the last rule backwards (past the first 64, which are found by a scan).
+    const backwards = printOrder(parse(text))
+      .reverse()
+      .map((r) => r.id)
+      .reverse();
+    expect(backwards).toEqual(forwards);
+    expect(forwards.length).toBe(200 - 28 - 16);
+    expect(new Set(forwards).size).toBe(forwards.length);
+    const seen = new Map<string, number>();
+    for (const id of forwards) {
+      const base = id.replace(/~\d+$/, '');
+      const n = Number(/~(\d+)$/.exec(id)?.[1] ?? '1');
+      expect(base).toMatch(/^filter-[0-9a-f]{12}$/);
+      expect(n).toBe((seen.get(base) ?? 0) + 1);
+      seen.set(base, n);
+    }
+    expect(seen.size).toBe(4);
+  });
+
   it('terse lines repeating a path are read like the first, also when spacing or the verb differs', () => {
     const p = parse(
       `${HEADER7}/ip firewall filter add chain=input action=drop protocol=tcp\n` +

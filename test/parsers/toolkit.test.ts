@@ -110,6 +110,24 @@ describe('ids built when read', () => {
     });
   });
 
+  it('Hasher.addProperty is add(key), add("!" or ""), add(value)', () => {
+    for (const [k, neg, v] of [
+      ['chain', false, 'forward'],
+      ['src-address', true, '10.0.0.0/8'],
+      ['', true, ''],
+      ['comment', false, 'héllo "x" ✓'],
+    ] as const) {
+      const a = new Hasher().add('ip firewall filter').addProperty(k, neg, v).add('c');
+      const b = new Hasher()
+        .add('ip firewall filter')
+        .add(k)
+        .add(neg ? '!' : '')
+        .add(v)
+        .add('c');
+      expect(a.value()).toBe(b.value());
+    }
+  });
+
   it('Hasher.id is hashId of Hasher.value', () => {
     const h = new Hasher().add('ip firewall filter').add('chain').add('forward');
     expect(h.id('filter')).toBe(hashId('filter', h.value(), 1));
