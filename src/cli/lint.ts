@@ -15,7 +15,7 @@ import type { SourceLocation } from '../model/location.js';
 import type { Profile } from '../model/profile.js';
 import type { LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
 import { assembleVerdicts } from '../verdicts/assemble.js';
-import { redact } from '../model/redact.js';
+import { markRedacted, redactFinding, redactNotification, redactText, redactVerdict } from './redaction.js';
 import type { RosterEntry } from '../verdicts/roster.js';
 import { repositoryRoot, stampRepoPaths } from './repo-root.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
@@ -58,6 +58,11 @@ export interface FileResult {
    * (`Finish`: nothing run-wide can change its findings); roster, lineTexts and quotes are then empty.
    */
   verdicts?: RequirementVerdict[];
+  /**
+   * Set with `verdicts`: those are redacted, and so are the findings and notifications marked here
+   * (each group only when redaction changed none of them, so the run sorts and dedupes the same texts).
+   */
+  redacted?: { findings: boolean; notifications: boolean };
 }
 
 /**
@@ -179,7 +184,8 @@ function lintOneFileUnguarded(
     }
     // A firewall name only tells findings apart when a file holds several (VDOMs); otherwise
     // it is noise in messages and would tie fingerprints to the hostname.
-    const own = policies.length > 1 ? r.findings : r.findings.map((f) => ({ ...f, firewall: undefined }));
+    // Object.assign, not `{ ...f, firewall: undefined }`: V8 builds a spread followed by members slowly.
+    const own = policies.length > 1 ? r.findings : r.findings.map((f) => Object.assign({}, f, { firewall: undefined }));
     for (const d of applyInline(own, inlineDirectives(policy))) own.push(missingReasonFinding(d.loc));
     findings.push(...own);
     notifications.push(...r.notifications);
@@ -200,7 +206,14 @@ function lintOneFileUnguarded(
     stampRepoPaths(leveled, finish.cwd, finish.root);
     // Quotes by line span, as the main thread looks them up in `quotes` otherwise.
     const quotes = quotesOf(lineTexts, leveled, roster, display);
-    const verdicts = fileVerdicts({ linted, findings: leveled, roster, lineTexts, quotes });
+    const verdicts = fileVerdicts({ linted, findings: leveled, roster, lineTexts, quotes }).map(redactVerdict);
+    // Redacted here, in parallel, instead of at the end of the run on the main thread. Findings are
+    // sorted and notifications deduped by their texts before the report is redacted, so a group that
+    // redaction would change is left for the main thread, as it was.
+    const redacted = {
+      findings: leveled.every((f) => redactFinding(f) === f),
+      notifications: notifications.every((n) => redactNotification(n) === n),
+    };
     return {
       linted,
       findings: leveled,
@@ -208,6 +221,7 @@ function lintOneFileUnguarded(
       lineTexts: {},
       roster: [],
       verdicts,
+      redacted,
     };
   }
   return {
@@ -312,6 +326,12 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
   const results = o.lintAll
     ? await o.lintAll(jobs)
     : jobs.map((j) => lintOneFile(j.abs, j.display, j.settings, { finish: j.finish }));
+  for (const r of results) {
+    if (!r.redacted || !r.verdicts) continue;
+    markRedacted(r.verdicts);
+    if (r.redacted.findings) markRedacted(r.findings);
+    if (r.redacted.notifications) markRedacted(r.notifications);
+  }
   const findings = results.flatMap((r) => r.findings);
   const notifications = results.flatMap((r) => r.notifications);
   if (o.config) {
@@ -411,7 +431,7 @@ function fileVerdicts(
     // v is fresh (assembleVerdicts): its evidence list is replaced, never changed in place.
     v.evidence = v.evidence.map((ev) => {
       const quote = ev.loc?.file === r.linted.path && !ev.fromDefault ? quoteFor(r, ev.loc) : undefined;
-      return quote !== undefined ? { ...ev, quote } : ev;
+      return quote !== undefined ? Object.assign({}, ev, { quote }) : ev;
     });
     return v;
   });
@@ -459,7 +479,7 @@ function quoteOf(texts: Record<number, string>, loc: SourceLocation): string | u
     if (t === undefined) break;
     // Empty XML elements (`<tag></tag>`, `<x/>`) say nothing about the rule.
     if (/^\s*(<([\w:-]+)>\s*<\/\2>|<[\w:-]+\s*\/>)\s*$/.test(t)) continue;
-    lines.push(redact(clip(t, l === loc.line ? loc.column : 1, l === loc.endLine ? loc.endColumn : undefined)));
+    lines.push(redactText(clip(t, l === loc.line ? loc.column : 1, l === loc.endLine ? loc.endColumn : undefined)));
   }
   if (lines.length === 0) return undefined;
   const indent = Math.min(...lines.filter((x) => x.trim()).map((x) => /^\s*/.exec(x)?.[0].length ?? 0));

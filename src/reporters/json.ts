@@ -63,7 +63,7 @@
  * counting), so that all three formats agree.
  */
 import type { Finding } from '../model/finding.js';
-import type { Report, RequirementVerdict, SiteReport } from '../model/report.js';
+import type { Evidence, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
 import { countVerdicts, type VerdictCounts } from '../verdicts/assemble.js';
 import type { Severity } from '../model/profile.js';
 import { fingerprint } from './fingerprint.js';
@@ -254,30 +254,48 @@ export function toJsonReport(report: Report): JsonReport {
       failed: f.failed === true,
     })),
     findings: sortedWithFingerprints(report).map((k) => toJsonFinding(k.f, k.fp)),
-    notifications: report.notifications.map((n) => ({
-      level: n.level,
-      message: n.message,
-      ...(n.loc
-        ? {
-            file: n.loc.file,
-            line: n.loc.line,
-            column: n.loc.column,
-            endLine: n.loc.endLine,
-            ...(n.loc.endColumn !== undefined ? { endColumn: n.loc.endColumn } : {}),
-          }
-        : {}),
-    })),
+    notifications: report.notifications.map(toJsonNotification),
     requirements: (report.requirements ?? []).map(toJsonRequirement),
     summary: { ...summarize(report.findings), requirements: countVerdicts(report.requirements ?? []) },
   };
 }
 
+/*
+ * The per-element objects below are built member by member (or by Object.assign) in the order of the
+ * documented shape: V8 builds literals with conditional spreads (`...(x ? { a } : {})`) slowly, and a
+ * directory run writes tens of thousands of verdicts, evidence entries and notifications.
+ */
+
+function toJsonNotification(n: Notification): JsonNotification {
+  const out: JsonNotification = { level: n.level, message: n.message };
+  if (n.loc) {
+    out.file = n.loc.file;
+    out.line = n.loc.line;
+    out.column = n.loc.column;
+    out.endLine = n.loc.endLine;
+    if (n.loc.endColumn !== undefined) out.endColumn = n.loc.endColumn;
+  }
+  return out;
+}
+
+function toJsonEvidence(e: Evidence): JsonEvidence {
+  const out: JsonEvidence = { text: e.text };
+  if (e.loc) {
+    out.file = e.loc.file;
+    out.line = e.loc.line;
+    out.column = e.loc.column;
+  }
+  if (e.quote !== undefined) out.quote = e.quote;
+  if (e.fromDefault) out.fromDefault = true;
+  return out;
+}
+
 function toJsonRequirement(v: RequirementVerdict): JsonRequirement {
-  return {
-    id: v.id,
-    profile: v.profile,
-    file: v.file,
-    ...(v.firewall !== undefined ? { firewall: v.firewall } : {}),
+  const head =
+    v.firewall !== undefined
+      ? { id: v.id, profile: v.profile, file: v.file, firewall: v.firewall }
+      : { id: v.id, profile: v.profile, file: v.file };
+  const out: JsonRequirement = Object.assign(head, {
     kind: v.kind,
     description: v.description,
     status: v.status,
@@ -285,15 +303,11 @@ function toJsonRequirement(v: RequirementVerdict): JsonRequirement {
     why: v.why,
     checkedBy: v.checkedBy,
     findings: [...v.findings],
-    evidence: v.evidence.map((e) => ({
-      text: e.text,
-      ...(e.loc ? { file: e.loc.file, line: e.loc.line, column: e.loc.column } : {}),
-      ...(e.quote !== undefined ? { quote: e.quote } : {}),
-      ...(e.fromDefault ? { fromDefault: true } : {}),
-    })),
-    ...(v.accepted ? { accepted: true } : {}),
-    ...(v.source ? { source: { section: v.source.section, quote: v.source.quote } } : {}),
-  };
+    evidence: v.evidence.map(toJsonEvidence),
+  });
+  if (v.accepted) out.accepted = true;
+  if (v.source) out.source = { section: v.source.section, quote: v.source.quote };
+  return out;
 }
 
 /** The JSON report as text (2-space indentation, trailing newline). */
