@@ -74,6 +74,8 @@ export interface Finish {
   cwd: string;
   /** repositoryRoot of the run. */
   root: string;
+  /** Also redact the file's part of the report there (RunOptions.redactEarly). */
+  redact?: boolean;
 }
 
 const profileCache = new Map<string, Profile>();
@@ -206,22 +208,19 @@ function lintOneFileUnguarded(
     stampRepoPaths(leveled, finish.cwd, finish.root);
     // Quotes by line span, as the main thread looks them up in `quotes` otherwise.
     const quotes = quotesOf(lineTexts, leveled, roster, display);
-    const verdicts = fileVerdicts({ linted, findings: leveled, roster, lineTexts, quotes }).map(redactVerdict);
+    const verdicts = fileVerdicts({ linted, findings: leveled, roster, lineTexts, quotes });
+    const done = { linted, findings: leveled, notifications, lineTexts: {}, roster: [], verdicts };
+    if (!finish.redact) return done;
     // Redacted here, in parallel, instead of at the end of the run on the main thread. Findings are
     // sorted and notifications deduped by their texts before the report is redacted, so a group that
     // redaction would change is left for the main thread, as it was.
-    const redacted = {
-      findings: leveled.every((f) => redactFinding(f) === f),
-      notifications: notifications.every((n) => redactNotification(n) === n),
-    };
     return {
-      linted,
-      findings: leveled,
-      notifications,
-      lineTexts: {},
-      roster: [],
-      verdicts,
-      redacted,
+      ...done,
+      verdicts: verdicts.map(redactVerdict),
+      redacted: {
+        findings: leveled.every((f) => redactFinding(f) === f),
+        notifications: notifications.every((n) => redactNotification(n) === n),
+      },
     };
   }
   return {
@@ -296,6 +295,20 @@ function linesOf(
   return out;
 }
 
+const adopted = new WeakSet<FileResult>();
+
+/**
+ * Marks the parts of a result that were redacted where its file was linted (FileResult.redacted), so
+ * the report's redaction passes over them; each result once. The pool calls it as results arrive.
+ */
+export function adoptRedacted(r: FileResult): void {
+  if (!r.redacted || !r.verdicts || adopted.has(r)) return;
+  adopted.add(r);
+  markRedacted(r.verdicts);
+  if (r.redacted.findings) markRedacted(r.findings);
+  if (r.redacted.notifications) markRedacted(r.notifications);
+}
+
 export interface RunOptions {
   cwd: string;
   config?: ConfigFile;
@@ -306,6 +319,11 @@ export interface RunOptions {
   today: string;
   /** Environment ($GITHUB_WORKSPACE); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The caller redacts the report (redactReport) before writing it: files finished where they are
+   * linted are then redacted there too, and their parts marked so redactReport passes over them.
+   */
+  redactEarly?: boolean;
   /** Lints the files, possibly in parallel; default: one after the other in this thread. */
   lintAll?: (
     jobs: { abs: string; display: string; settings: FileSettings; finish?: Finish }[],
@@ -317,7 +335,8 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
   const { settingsFor } = await import('../config/load.js');
   const root = repositoryRoot(o.cwd, o.env ?? process.env);
   // Without ignore entries or a baseline a file's findings are final once linted: it is finished there.
-  const finish: Finish | undefined = o.baseline || o.config?.ignore.length ? undefined : { cwd: o.cwd, root };
+  const finish: Finish | undefined =
+    o.baseline || o.config?.ignore.length ? undefined : { cwd: o.cwd, root, ...(o.redactEarly && { redact: true }) };
   const jobs = files.map((file) => {
     const abs = resolve(o.cwd, file);
     const settings = settingsFor(o.config, abs, o.cli);
@@ -326,12 +345,7 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
   const results = o.lintAll
     ? await o.lintAll(jobs)
     : jobs.map((j) => lintOneFile(j.abs, j.display, j.settings, { finish: j.finish }));
-  for (const r of results) {
-    if (!r.redacted || !r.verdicts) continue;
-    markRedacted(r.verdicts);
-    if (r.redacted.findings) markRedacted(r.findings);
-    if (r.redacted.notifications) markRedacted(r.notifications);
-  }
+  for (const r of results) adoptRedacted(r);
   const findings = results.flatMap((r) => r.findings);
   const notifications = results.flatMap((r) => r.notifications);
   if (o.config) {

@@ -77,8 +77,9 @@ export function assembleVerdicts(
   });
 }
 
+/** Unambiguous for any three texts: the first two carry their lengths (cheaper than JSON.stringify). */
 function key(profile: string, requirement: string, firewall: string | undefined): string {
-  return JSON.stringify([profile, requirement, firewall ?? '']);
+  return `${profile.length}:${profile}${requirement.length}:${requirement}${firewall ?? ''}`;
 }
 
 function findingEvidence(f: Finding): Evidence {
