@@ -348,6 +348,8 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
   for (const r of results) adoptRedacted(r);
   const findings = results.flatMap((r) => r.findings);
   const notifications = results.flatMap((r) => r.notifications);
+  // Findings of files finished where they were linted carry their repository paths already.
+  const unstamped = results.flatMap((r) => (r.verdicts ? [] : r.findings));
   if (o.config) {
     const texts = new Map(results.map((r) => [r.linted.path, r.lineTexts]));
     const lineText = (f: Finding) => texts.get(f.loc.file)?.[f.loc.line] ?? '';
@@ -360,9 +362,11 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
       o.config.display,
       o.cwd,
     );
-    findings.push(...expired.map(expiredSuppressionFinding), ...stale.map(staleSuppressionFinding));
+    const added = [...expired.map(expiredSuppressionFinding), ...stale.map(staleSuppressionFinding)];
+    findings.push(...added);
+    unstamped.push(...added);
   }
-  stampRepoPaths(findings, o.cwd, root);
+  stampRepoPaths(unstamped, o.cwd, root);
   if (o.baseline) applyBaseline(findings, readBaseline(o.baseline), o.baseline);
   findings.sort(byLocation);
   const profiles = [...new Set(jobs.flatMap((j) => j.settings.profiles))].map(profile);
