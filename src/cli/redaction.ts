@@ -35,7 +35,7 @@ export function redactText(text: string): string {
 }
 
 /** Report parts (findings, notifications, verdicts) already redacted where their file was linted. */
-const redacted = new WeakSet<object>();
+const redacted = new WeakSet();
 
 /** Marks parts redactFinding, redactNotification or redactVerdict returned unchanged, or made. */
 export function markRedacted(parts: Iterable<object>): void {

@@ -34,7 +34,7 @@ export function assembleVerdicts(
     const v: RequirementVerdict = Object.assign(head, {
       kind: e.kind,
       description: e.description,
-      status: 'pass' as VerdictStatus,
+      status: PASS,
       severity: e.severity,
       why: '',
       findings: [] as string[],
@@ -76,6 +76,8 @@ export function assembleVerdicts(
     return v;
   });
 }
+
+const PASS: VerdictStatus = 'pass';
 
 /** Unambiguous for any three texts: the first two carry their lengths (cheaper than JSON.stringify). */
 function key(profile: string, requirement: string, firewall: string | undefined): string {

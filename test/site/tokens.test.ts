@@ -25,7 +25,7 @@ describe('site vocabulary tokens', () => {
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
     for (let n = 0; n < 3000; n++) {
       let s = '';
-      for (let k = next() % 14; k > 0; k--) s += alphabet[next() % alphabet.length];
+      for (let k = next() % 14; k > 0; k--) s += alphabet.charAt(next() % alphabet.length);
       expect(tokens(s), JSON.stringify(s)).toEqual(reference(s));
     }
   });
