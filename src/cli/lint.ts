@@ -15,7 +15,7 @@ import type { SourceLocation } from '../model/location.js';
 import type { Profile } from '../model/profile.js';
 import type { LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
 import { assembleVerdicts } from '../verdicts/assemble.js';
-import { redact } from '../model/redact.js';
+import { markRedacted, redactFinding, redactNotification, redactText, redactVerdict } from './redaction.js';
 import type { RosterEntry } from '../verdicts/roster.js';
 import { repositoryRoot, stampRepoPaths } from './repo-root.js';
 import { lintPolicy, type LintOptions } from '../lint/run.js';
@@ -58,6 +58,11 @@ export interface FileResult {
    * (`Finish`: nothing run-wide can change its findings); roster, lineTexts and quotes are then empty.
    */
   verdicts?: RequirementVerdict[];
+  /**
+   * Set with `verdicts`: those are redacted, and so are the findings and notifications marked here
+   * (each group only when redaction changed none of them, so the run sorts and dedupes the same texts).
+   */
+  redacted?: { findings: boolean; notifications: boolean };
 }
 
 /**
@@ -69,6 +74,8 @@ export interface Finish {
   cwd: string;
   /** repositoryRoot of the run. */
   root: string;
+  /** Also redact the file's part of the report there (RunOptions.redactEarly). */
+  redact?: boolean;
 }
 
 const profileCache = new Map<string, Profile>();
@@ -179,7 +186,8 @@ function lintOneFileUnguarded(
     }
     // A firewall name only tells findings apart when a file holds several (VDOMs); otherwise
     // it is noise in messages and would tie fingerprints to the hostname.
-    const own = policies.length > 1 ? r.findings : r.findings.map((f) => ({ ...f, firewall: undefined }));
+    // Object.assign, not `{ ...f, firewall: undefined }`: V8 builds a spread followed by members slowly.
+    const own = policies.length > 1 ? r.findings : r.findings.map((f) => Object.assign({}, f, { firewall: undefined }));
     for (const d of applyInline(own, inlineDirectives(policy))) own.push(missingReasonFinding(d.loc));
     findings.push(...own);
     notifications.push(...r.notifications);
@@ -201,13 +209,18 @@ function lintOneFileUnguarded(
     // Quotes by line span, as the main thread looks them up in `quotes` otherwise.
     const quotes = quotesOf(lineTexts, leveled, roster, display);
     const verdicts = fileVerdicts({ linted, findings: leveled, roster, lineTexts, quotes });
+    const done = { linted, findings: leveled, notifications, lineTexts: {}, roster: [], verdicts };
+    if (!finish.redact) return done;
+    // Redacted here, in parallel, instead of at the end of the run on the main thread. Findings are
+    // sorted and notifications deduped by their texts before the report is redacted, so a group that
+    // redaction would change is left for the main thread, as it was.
     return {
-      linted,
-      findings: leveled,
-      notifications,
-      lineTexts: {},
-      roster: [],
-      verdicts,
+      ...done,
+      verdicts: verdicts.map(redactVerdict),
+      redacted: {
+        findings: leveled.every((f) => redactFinding(f) === f),
+        notifications: notifications.every((n) => redactNotification(n) === n),
+      },
     };
   }
   return {
@@ -282,6 +295,20 @@ function linesOf(
   return out;
 }
 
+const adopted = new WeakSet<FileResult>();
+
+/**
+ * Marks the parts of a result that were redacted where its file was linted (FileResult.redacted), so
+ * the report's redaction passes over them; each result once. The pool calls it as results arrive.
+ */
+export function adoptRedacted(r: FileResult): void {
+  if (!r.redacted || !r.verdicts || adopted.has(r)) return;
+  adopted.add(r);
+  markRedacted(r.verdicts);
+  if (r.redacted.findings) markRedacted(r.findings);
+  if (r.redacted.notifications) markRedacted(r.notifications);
+}
+
 export interface RunOptions {
   cwd: string;
   config?: ConfigFile;
@@ -292,6 +319,11 @@ export interface RunOptions {
   today: string;
   /** Environment ($GITHUB_WORKSPACE); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The caller redacts the report (redactReport) before writing it: files finished where they are
+   * linted are then redacted there too, and their parts marked so redactReport passes over them.
+   */
+  redactEarly?: boolean;
   /** Lints the files, possibly in parallel; default: one after the other in this thread. */
   lintAll?: (
     jobs: { abs: string; display: string; settings: FileSettings; finish?: Finish }[],
@@ -303,7 +335,8 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
   const { settingsFor } = await import('../config/load.js');
   const root = repositoryRoot(o.cwd, o.env ?? process.env);
   // Without ignore entries or a baseline a file's findings are final once linted: it is finished there.
-  const finish: Finish | undefined = o.baseline || o.config?.ignore.length ? undefined : { cwd: o.cwd, root };
+  const finish: Finish | undefined =
+    o.baseline || o.config?.ignore.length ? undefined : { cwd: o.cwd, root, ...(o.redactEarly && { redact: true }) };
   const jobs = files.map((file) => {
     const abs = resolve(o.cwd, file);
     const settings = settingsFor(o.config, abs, o.cli);
@@ -312,8 +345,11 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
   const results = o.lintAll
     ? await o.lintAll(jobs)
     : jobs.map((j) => lintOneFile(j.abs, j.display, j.settings, { finish: j.finish }));
+  for (const r of results) adoptRedacted(r);
   const findings = results.flatMap((r) => r.findings);
   const notifications = results.flatMap((r) => r.notifications);
+  // Findings of files finished where they were linted carry their repository paths already.
+  const unstamped = results.flatMap((r) => (r.verdicts ? [] : r.findings));
   if (o.config) {
     const texts = new Map(results.map((r) => [r.linted.path, r.lineTexts]));
     const lineText = (f: Finding) => texts.get(f.loc.file)?.[f.loc.line] ?? '';
@@ -326,9 +362,11 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
       o.config.display,
       o.cwd,
     );
-    findings.push(...expired.map(expiredSuppressionFinding), ...stale.map(staleSuppressionFinding));
+    const added = [...expired.map(expiredSuppressionFinding), ...stale.map(staleSuppressionFinding)];
+    findings.push(...added);
+    unstamped.push(...added);
   }
-  stampRepoPaths(findings, o.cwd, root);
+  stampRepoPaths(unstamped, o.cwd, root);
   if (o.baseline) applyBaseline(findings, readBaseline(o.baseline), o.baseline);
   findings.sort(byLocation);
   const profiles = [...new Set(jobs.flatMap((j) => j.settings.profiles))].map(profile);
@@ -411,7 +449,7 @@ function fileVerdicts(
     // v is fresh (assembleVerdicts): its evidence list is replaced, never changed in place.
     v.evidence = v.evidence.map((ev) => {
       const quote = ev.loc?.file === r.linted.path && !ev.fromDefault ? quoteFor(r, ev.loc) : undefined;
-      return quote !== undefined ? { ...ev, quote } : ev;
+      return quote !== undefined ? Object.assign({}, ev, { quote }) : ev;
     });
     return v;
   });
@@ -459,7 +497,7 @@ function quoteOf(texts: Record<number, string>, loc: SourceLocation): string | u
     if (t === undefined) break;
     // Empty XML elements (`<tag></tag>`, `<x/>`) say nothing about the rule.
     if (/^\s*(<([\w:-]+)>\s*<\/\2>|<[\w:-]+\s*\/>)\s*$/.test(t)) continue;
-    lines.push(redact(clip(t, l === loc.line ? loc.column : 1, l === loc.endLine ? loc.endColumn : undefined)));
+    lines.push(redactText(clip(t, l === loc.line ? loc.column : 1, l === loc.endLine ? loc.endColumn : undefined)));
   }
   if (lines.length === 0) return undefined;
   const indent = Math.min(...lines.filter((x) => x.trim()).map((x) => /^\s*/.exec(x)?.[0].length ?? 0));

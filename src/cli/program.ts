@@ -229,6 +229,7 @@ function program(): Command {
         cli,
         baseline: o.baseline,
         today: new Date().toISOString().slice(0, 10),
+        redactEarly: true,
         lintAll: fromStdin ? stdinLinter(stdinName, readStdin(), linter) : linter,
       });
       if (skipped.length)

@@ -7,13 +7,46 @@ import type { Evidence, Notification, PassRecord, Report, RequirementVerdict } f
  * configuration — a finding's message, details and related messages, a verdict's or pass's reason and
  * evidence — is redacted before any format writes it. Each function returns its argument itself when
  * redaction changes nothing, so a clean report is not copied.
+ *
+ * A directory run redacts each file's part where the file was linted (src/cli/lint.ts, `Finish`); the
+ * objects that arrive redacted are marked (markRedacted) and passed over when the whole report is.
  */
+
+/** Texts up to this long are remembered: the same reasons, evidence and quotes recur across files. */
+const CACHE_TEXT = 4096;
+/** Characters of text remembered before the cache starts over. */
+const CACHE_CHARS = 4_000_000;
+const cache = new Map<string, string>();
+let cachedChars = 0;
+
+/** redact(text), remembering the result for texts seen before (redact is a pure function of its text). */
+export function redactText(text: string): string {
+  if (text.length === 0 || text.length > CACHE_TEXT) return redact(text);
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  const out = redact(text);
+  if (cachedChars + text.length > CACHE_CHARS) {
+    cache.clear();
+    cachedChars = 0;
+  }
+  cache.set(text, out);
+  cachedChars += text.length;
+  return out;
+}
+
+/** Report parts (findings, notifications, verdicts) already redacted where their file was linted. */
+const redacted = new WeakSet();
+
+/** Marks parts redactFinding, redactNotification or redactVerdict returned unchanged, or made. */
+export function markRedacted(parts: Iterable<object>): void {
+  for (const x of parts) redacted.add(x);
+}
 
 function evidenceList(list: Evidence[]): Evidence[] {
   let out: Evidence[] | undefined;
   for (const [i, e] of list.entries()) {
-    const text = redact(e.text);
-    const quote = e.quote === undefined ? undefined : redact(e.quote);
+    const text = redactText(e.text);
+    const quote = e.quote === undefined ? undefined : redactText(e.quote);
     if (text === e.text && quote === e.quote) continue;
     out ??= list.slice();
     out[i] = { ...e, text, ...(quote !== undefined && { quote }) };
@@ -22,11 +55,12 @@ function evidenceList(list: Evidence[]): Evidence[] {
 }
 
 export function redactFinding(f: Finding): Finding {
-  const message = redact(f.message);
-  const details = f.details === undefined ? undefined : redact(f.details);
+  if (redacted.has(f)) return f;
+  const message = redactText(f.message);
+  const details = f.details === undefined ? undefined : redactText(f.details);
   let related = f.related;
   for (const [i, r] of (f.related ?? []).entries()) {
-    const m = redact(r.message);
+    const m = redactText(r.message);
     if (m === r.message) continue;
     related = related === f.related ? [...(f.related ?? [])] : related;
     if (related) related[i] = { ...r, message: m };
@@ -36,20 +70,22 @@ export function redactFinding(f: Finding): Finding {
 }
 
 function redactPass(p: PassRecord): PassRecord {
-  const why = redact(p.why);
+  const why = redactText(p.why);
   const evidence = evidenceList(p.evidence);
   return why === p.why && evidence === p.evidence ? p : { ...p, why, evidence };
 }
 
 export function redactNotification(n: Notification): Notification {
-  const message = redact(n.message);
+  if (redacted.has(n)) return n;
+  const message = redactText(n.message);
   const passed = n.passed && redactPass(n.passed);
   if (message === n.message && passed === n.passed) return n;
   return { ...n, message, ...(passed && { passed }) };
 }
 
 export function redactVerdict(v: RequirementVerdict): RequirementVerdict {
-  const why = redact(v.why);
+  if (redacted.has(v)) return v;
+  const why = redactText(v.why);
   const evidence = evidenceList(v.evidence);
   return why === v.why && evidence === v.evidence ? v : { ...v, why, evidence };
 }

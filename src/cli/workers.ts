@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { UsageError } from '../model/errors.js';
 import type { FileSettings } from '../config/settings.js';
 import type { Profile } from '../model/profile.js';
-import { loadedProfiles, type FileResult, type Finish } from './lint.js';
+import { adoptRedacted, loadedProfiles, type FileResult, type Finish } from './lint.js';
 import { MIN_FILES, startWorker, takeWorkers } from './prestart.js';
 
 export interface Job {
@@ -84,7 +84,11 @@ function lintOnWorkers(workers: readonly Worker[], jobs: readonly Job[], profile
         if (m.usage !== undefined || m.error !== undefined) {
           const error = m.usage !== undefined ? new UsageError(m.usage) : new Error(m.error);
           if (!failure || m.i < failure.i) failure = { i: m.i, error };
-        } else if (m.result !== undefined) results[m.i] = m.result;
+        } else if (m.result !== undefined) {
+          results[m.i] = m.result;
+          // While the workers go on: marking the parts they redacted is then not left to the end of the run.
+          adoptRedacted(m.result);
+        }
         feed();
         settle();
       });

@@ -63,7 +63,7 @@
  * counting), so that all three formats agree.
  */
 import type { Finding } from '../model/finding.js';
-import type { Report, RequirementVerdict, SiteReport } from '../model/report.js';
+import type { Evidence, LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
 import { countVerdicts, type VerdictCounts } from '../verdicts/assemble.js';
 import type { Severity } from '../model/profile.js';
 import { fingerprint } from './fingerprint.js';
@@ -237,6 +237,50 @@ function toJsonFinding(f: Finding, fp: string): JsonFinding {
 
 /** Build the version-1 JSON object (exported for callers that want the object, not the text). */
 export function toJsonReport(report: Report): JsonReport {
+  const m = jsonMembers(report);
+  return {
+    version: m.version,
+    tool: m.tool,
+    profiles: m.profiles,
+    files: m.files.all(),
+    findings: m.findings.all(),
+    notifications: m.notifications.all(),
+    requirements: m.requirements.all(),
+    summary: m.summary,
+  };
+}
+
+/** A top-level array of the report whose elements are converted when asked for. */
+class Elements<S, T> {
+  constructor(
+    private readonly items: readonly S[],
+    private readonly convert: (item: S) => T,
+  ) {}
+  get length(): number {
+    return this.items.length;
+  }
+  *each(): Generator<T> {
+    for (const x of this.items) yield this.convert(x);
+  }
+  all(): T[] {
+    return [...this.each()];
+  }
+}
+
+/** JsonReport with its arrays not converted yet. */
+interface JsonMembers {
+  version: JsonReport['version'];
+  tool: JsonReport['tool'];
+  profiles: JsonReport['profiles'];
+  files: Elements<LintedFile, JsonFile>;
+  findings: Elements<{ f: Finding; fp: string }, JsonFinding>;
+  notifications: Elements<Notification, JsonNotification>;
+  requirements: Elements<RequirementVerdict, JsonRequirement>;
+  summary: JsonSummary;
+}
+
+/** The members of the JSON report in their order; the arrays converted element by element when read. */
+function jsonMembers(report: Report): JsonMembers {
   return {
     version: JSON_FORMAT_VERSION,
     tool: {
@@ -245,39 +289,61 @@ export function toJsonReport(report: Report): JsonReport {
       informationUri: report.tool.informationUri,
     },
     profiles: report.profiles.map((p) => ({ id: p.id, name: p.name, document: p.document })),
-    files: report.files.map((f) => ({
-      path: f.path,
-      ...(f.vendor !== undefined ? { vendor: f.vendor } : {}),
-      ...(f.version !== undefined ? { version: f.version } : {}),
-      firewalls: [...f.firewalls],
-      ...(f.sites ? { sites: f.sites } : {}),
-      failed: f.failed === true,
-    })),
-    findings: sortedWithFingerprints(report).map((k) => toJsonFinding(k.f, k.fp)),
-    notifications: report.notifications.map((n) => ({
-      level: n.level,
-      message: n.message,
-      ...(n.loc
-        ? {
-            file: n.loc.file,
-            line: n.loc.line,
-            column: n.loc.column,
-            endLine: n.loc.endLine,
-            ...(n.loc.endColumn !== undefined ? { endColumn: n.loc.endColumn } : {}),
-          }
-        : {}),
-    })),
-    requirements: (report.requirements ?? []).map(toJsonRequirement),
+    files: new Elements(report.files, toJsonFile),
+    findings: new Elements(sortedWithFingerprints(report), (k) => toJsonFinding(k.f, k.fp)),
+    notifications: new Elements(report.notifications, toJsonNotification),
+    requirements: new Elements(report.requirements ?? [], toJsonRequirement),
     summary: { ...summarize(report.findings), requirements: countVerdicts(report.requirements ?? []) },
   };
 }
 
-function toJsonRequirement(v: RequirementVerdict): JsonRequirement {
+function toJsonFile(f: LintedFile): JsonFile {
   return {
-    id: v.id,
-    profile: v.profile,
-    file: v.file,
-    ...(v.firewall !== undefined ? { firewall: v.firewall } : {}),
+    path: f.path,
+    ...(f.vendor !== undefined ? { vendor: f.vendor } : {}),
+    ...(f.version !== undefined ? { version: f.version } : {}),
+    firewalls: [...f.firewalls],
+    ...(f.sites ? { sites: f.sites } : {}),
+    failed: f.failed === true,
+  };
+}
+
+/*
+ * The per-element objects below are built member by member (or by Object.assign) in the order of the
+ * documented shape: V8 builds literals with conditional spreads (`...(x ? { a } : {})`) slowly, and a
+ * directory run writes tens of thousands of verdicts, evidence entries and notifications.
+ */
+
+function toJsonNotification(n: Notification): JsonNotification {
+  const out: JsonNotification = { level: n.level, message: n.message };
+  if (n.loc) {
+    out.file = n.loc.file;
+    out.line = n.loc.line;
+    out.column = n.loc.column;
+    out.endLine = n.loc.endLine;
+    if (n.loc.endColumn !== undefined) out.endColumn = n.loc.endColumn;
+  }
+  return out;
+}
+
+function toJsonEvidence(e: Evidence): JsonEvidence {
+  const out: JsonEvidence = { text: e.text };
+  if (e.loc) {
+    out.file = e.loc.file;
+    out.line = e.loc.line;
+    out.column = e.loc.column;
+  }
+  if (e.quote !== undefined) out.quote = e.quote;
+  if (e.fromDefault) out.fromDefault = true;
+  return out;
+}
+
+function toJsonRequirement(v: RequirementVerdict): JsonRequirement {
+  const head =
+    v.firewall !== undefined
+      ? { id: v.id, profile: v.profile, file: v.file, firewall: v.firewall }
+      : { id: v.id, profile: v.profile, file: v.file };
+  const out: JsonRequirement = Object.assign(head, {
     kind: v.kind,
     description: v.description,
     status: v.status,
@@ -285,15 +351,11 @@ function toJsonRequirement(v: RequirementVerdict): JsonRequirement {
     why: v.why,
     checkedBy: v.checkedBy,
     findings: [...v.findings],
-    evidence: v.evidence.map((e) => ({
-      text: e.text,
-      ...(e.loc ? { file: e.loc.file, line: e.loc.line, column: e.loc.column } : {}),
-      ...(e.quote !== undefined ? { quote: e.quote } : {}),
-      ...(e.fromDefault ? { fromDefault: true } : {}),
-    })),
-    ...(v.accepted ? { accepted: true } : {}),
-    ...(v.source ? { source: { section: v.source.section, quote: v.source.quote } } : {}),
-  };
+    evidence: v.evidence.map(toJsonEvidence),
+  });
+  if (v.accepted) out.accepted = true;
+  if (v.source) out.source = { section: v.source.section, quote: v.source.quote };
+  return out;
 }
 
 /** The JSON report as text (2-space indentation, trailing newline). */
@@ -306,18 +368,19 @@ export function formatJson(report: Report): string {
  * for writing a large report without building it as one string. Joined, they are formatJson's text.
  */
 export function* formatJsonChunks(report: Report): Generator<string> {
-  const json = toJsonReport(report) as unknown as Record<string, unknown>;
-  const keys = Object.keys(json).filter((k) => json[k] !== undefined);
+  // Each element's JSON object is made just before its text and is garbage right after: a directory
+  // run's report (tens of MB) is never held as a second tree of objects.
+  const members = Object.entries(jsonMembers(report));
   yield '{\n';
-  for (const [n, k] of keys.entries()) {
-    const v = json[k];
+  for (const [n, [k, v]] of members.entries()) {
     const head = `  ${JSON.stringify(k)}: `;
-    if (Array.isArray(v) && v.length > 0) {
+    if (v instanceof Elements && v.length > 0) {
       yield `${head}[\n`;
-      for (const [i, el] of v.entries()) yield `${element(el)}${i < v.length - 1 ? ',' : ''}\n`;
+      let i = 0;
+      for (const el of v.each()) yield `${element(el)}${++i < v.length ? ',' : ''}\n`;
       yield '  ]';
-    } else yield head + member(v);
-    yield n < keys.length - 1 ? ',\n' : '\n';
+    } else yield head + member(v instanceof Elements ? [] : v);
+    yield n < members.length - 1 ? ',\n' : '\n';
   }
   yield '}\n';
 }

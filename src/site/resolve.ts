@@ -146,10 +146,19 @@ export function resolveSite(
   return site;
 }
 
+const serverNamesOf = new WeakMap<Profile, readonly string[]>();
+
+/** The server names the profiles' flows use, in order (each profile's list made once per run). */
 function serverNames(profiles: readonly Profile[]): Set<string> {
   const out = new Set<string>();
-  for (const pr of profiles)
-    for (const f of pr.flows) for (const s of [...(f.remote.servers ?? []), ...(f.local?.servers ?? [])]) out.add(s);
+  for (const pr of profiles) {
+    let names = serverNamesOf.get(pr);
+    if (!names) {
+      names = pr.flows.flatMap((f) => [...(f.remote.servers ?? []), ...(f.local?.servers ?? [])]);
+      serverNamesOf.set(pr, names);
+    }
+    for (const s of names) out.add(s);
+  }
   return out;
 }
 

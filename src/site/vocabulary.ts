@@ -122,7 +122,21 @@ const INFRA_STEMS = [
 ];
 
 /** Splits `lan_voip-Phones`, `VoiceVLAN`, `vlan202` into lower-case tokens. */
-export function tokens(text: string): string[] {
+export function tokens(text: string): readonly string[] {
+  let hit = tokenCache.get(text);
+  if (hit === undefined) {
+    hit = asciiTokens(text) ?? regexTokens(text);
+    // Site detection asks about the same names several times (own addresses, PBX, PCs, infrastructure).
+    if (tokenCache.size >= TOKEN_CACHE) tokenCache.clear();
+    tokenCache.set(text, hit);
+  }
+  return hit;
+}
+
+const TOKEN_CACHE = 4096;
+const tokenCache = new Map<string, readonly string[]>();
+
+function regexTokens(text: string): string[] {
   return text
     .replace(/([a-zäöüåæøé])([A-ZÄÖÜÅÆØÉ])/g, '$1 $2')
     .toLowerCase()
@@ -130,11 +144,40 @@ export function tokens(text: string): string[] {
     .filter((t) => t !== '');
 }
 
+/**
+ * regexTokens for ASCII text in one pass without regular expressions: a token ends at every character
+ * that is not a letter or digit and between a lower-case and an upper-case letter. Undefined for other
+ * text (case mapping beyond ASCII is left to regexTokens).
+ */
+function asciiTokens(text: string): string[] | undefined {
+  const out: string[] = [];
+  let start = -1;
+  let prevLower = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return undefined;
+    const lower = c >= 97 && c <= 122;
+    const upper = c >= 65 && c <= 90;
+    const word = lower || upper || (c >= 48 && c <= 57);
+    if (start >= 0 && (!word || (upper && prevLower))) {
+      out.push(text.slice(start, i).toLowerCase());
+      start = -1;
+    }
+    if (word && start < 0) start = i;
+    prevLower = lower;
+  }
+  if (start >= 0) out.push(text.slice(start).toLowerCase());
+  return out;
+}
+
 function hasStem(text: string, stems: readonly string[], whole?: ReadonlySet<string>): string | undefined {
-  for (const t of tokens(text)) {
+  return stemIn(tokens(text), stems, whole);
+}
+
+function stemIn(ts: readonly string[], stems: readonly string[], whole?: ReadonlySet<string>): string | undefined {
+  for (const t of ts) {
     if (whole?.has(t)) return t;
-    const s = stems.find((x) => t.startsWith(x));
-    if (s) return t;
+    for (const x of stems) if (t.startsWith(x)) return t;
   }
   return undefined;
 }
@@ -157,10 +200,10 @@ export function pbxWord(text: string): string | undefined {
   return hasStem(text, PBX_STEMS);
 }
 
+const INFRA_TOKENS: ReadonlySet<string> = new Set(INFRA_STEMS);
+const INFRA_PREFIXES = ['mgmt', 'manage', 'guest', 'gast', 'gäst', 'dmz', 'vpn', 'wireguard', 'loopback'];
+
 export function infraWord(text: string): string | undefined {
   const t = tokens(text);
-  return (
-    t.find((x) => INFRA_STEMS.includes(x)) ??
-    hasStem(text, ['mgmt', 'manage', 'guest', 'gast', 'gäst', 'dmz', 'vpn', 'wireguard', 'loopback'])
-  );
+  return t.find((x) => INFRA_TOKENS.has(x)) ?? stemIn(t, INFRA_PREFIXES);
 }

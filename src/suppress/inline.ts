@@ -33,16 +33,16 @@ const key = (l: SourceLocation) => `${l.file}\u0000${l.line}\u0000${l.column}`;
 /** Directives of every object in the model that has a comment, by the object's location. */
 export function inlineDirectives(policy: Policy): Map<string, InlineDirective> {
   const out = new Map<string, InlineDirective>();
-  const objects = [
-    ...Object.values(policy.ruleset.chains).flatMap((c) => c.rules),
-    ...policy.nat.dnat,
-    ...policy.nat.snat,
-  ];
-  for (const o of objects) {
-    if (!o.comment) continue;
+  const visit = (o: { comment?: string; loc: SourceLocation }) => {
+    // Most comments hold no directive: a substring test is far cheaper than DIRECTIVE, which needs it.
+    if (!o.comment?.includes('fwlint-disable')) return;
     const d = parseDirective(o.comment, o.loc);
     if (d) out.set(key(o.loc), d);
-  }
+  };
+  // Walked in place (every object of a large policy once), not copied into one array first.
+  for (const c of Object.values(policy.ruleset.chains)) for (const r of c.rules) visit(r);
+  for (const n of policy.nat.dnat) visit(n);
+  for (const n of policy.nat.snat) visit(n);
   return out;
 }
 
