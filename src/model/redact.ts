@@ -28,7 +28,9 @@ const PEM = /-----BEGIN [A-Z0-9 ]{1,40}-----[^]*?(?:-----END [A-Z0-9 ]{1,40}----
 const XML_VALUE = /<([\w:.-]{1,64})>([^<]*)/g;
 const JSON_VALUE = /"([\w.-]{1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)"?/g;
 const SET_VALUE = /(?<![\w-])(set\s+)([\w-]{1,64})(\s+)([^\r\n]*)/g;
-const KEY_VALUE = /(?<![\w.-])([A-Za-z][\w.-]{0,63})(=)("[^"]*"?|'[^']*'?|[^\s"',;)\]}]*)/g;
+// A value already redacted is left alone, so redacting a redacted text changes nothing (a quote is
+// redacted line by line and then whole): without the lookahead `key=[redacted]` became `key=[redacted]]`.
+const KEY_VALUE = /(?<![\w.-])([A-Za-z][\w.-]{0,63})(=)(?!\[redacted\])("[^"]*"?|'[^']*'?|[^\s"',;)\]}]*)/g;
 /**
  * `nft -j` names what a meta, ct, socket or rt expression reads with `"key"`: `{"meta": {"key":
  * "iifname"}}`. Those values are the nft vocabulary (nft(8), "META EXPRESSIONS", "CONNTRACK

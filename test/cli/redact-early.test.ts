@@ -1,8 +1,7 @@
 /**
  * Files finished where they are linted are also redacted there when the caller redacts the report
  * anyway (RunOptions.redactEarly, as `fwlint lint` does): after redactReport the report must be the
- * one of redacting everything at the end, with no secret left and nothing redacted once more (redact
- * is not idempotent: `key=[redacted]` becomes `key=[redacted]]`).
+ * one of redacting everything at the end, with no secret left.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
