@@ -12,6 +12,7 @@ import { buildNat } from './nat.js';
 import { buildChain, chainRef, type ChainInfo } from './rules.js';
 import { buildSessions, timeoutResolver } from './sessions.js';
 import { readText } from './text-parser.js';
+import { releaseParseMemos } from './match.js';
 import { Preparer } from './prepare.js';
 import { assertText } from '../toolkit/binary.js';
 
@@ -141,6 +142,7 @@ export function parseNftables(text: string, file: string, options: ParseOptions 
   const doc = isJson ? readJson(text, file, options) : readText(text, file, options, new Preparer(options));
   const policy = buildPolicy(doc, options);
   policy.inventory = readInventory(doc, isJson ? undefined : text);
+  releaseParseMemos();
   return policy;
 }
 

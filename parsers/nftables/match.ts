@@ -18,7 +18,7 @@ import { condPos, condValues, type Cond, type Effect, type Elements } from './ex
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
 import { printExpr } from './print.js';
-import { addressSet, addressText } from './memo.js';
+import { addressSet, addressText, releaseMemos } from './memo.js';
 import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
 import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
 
@@ -616,4 +616,13 @@ function numbers(
     op === '<' ? [0, n - 1] : op === '<=' ? [0, n] : op === '>' ? [n + 1, max] : op === '>=' ? [n, max] : undefined;
   if (!r) return `operator ${op} is not modeled`;
   return IntervalSet.of(0, max, r[0] <= r[1] ? [r] : []);
+}
+
+/** Empties the memos of this file and memo.ts once a parse is done (see releaseMemos). */
+export function releaseParseMemos(): void {
+  for (const m of addressConds) m.clear();
+  for (const m of addressLists) m.clear();
+  addrStrings.clear();
+  listedSets.clear();
+  releaseMemos();
 }

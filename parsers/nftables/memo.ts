@@ -12,6 +12,11 @@ export class Memo<V> {
 
   constructor(limit = 1 << 15) {
     this.limit = limit;
+    MEMOS.push(this);
+  }
+
+  clear(): void {
+    this.map.clear();
   }
 
   get(key: string): V | undefined {
@@ -23,6 +28,18 @@ export class Memo<V> {
     this.map.set(key, value);
     return value;
   }
+}
+
+/** Every memo table, for releaseMemos. */
+const MEMOS: Memo<unknown>[] = [];
+
+/**
+ * Empties every memo table once a parse is done: keys and values are slices of the source text, and
+ * V8 keeps a slice's whole parent string alive, so a kept entry kept the whole file (11 MB for the
+ * bench's 100k-rule ruleset) through the evaluation and into the next file of a directory run.
+ */
+export function releaseMemos(): void {
+  for (const m of MEMOS) m.clear();
 }
 
 const addresses = new Memo<AddrSet | null>();

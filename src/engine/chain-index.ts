@@ -134,17 +134,15 @@ class IntervalColumn {
   add(i: number, s: IntervalSet<Num> | undefined): void {
     if (!s) this.hull(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
     else {
-      const b = s.bounds;
-      if (b.length === 2) {
+      if (s.intervalCount === 1) {
         // One interval (the usual case): no hull to cache; the full range requires nothing.
-        const lo = at(b, 0);
-        const hi = at(b, 1);
-        if (lo === s.min && hi === s.max) this.hull(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+        if (s.isFull) this.hull(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
         else {
           this.restricts = true;
-          this.hull(Number(lo), Number(hi));
+          this.hull(Number(s.first), Number(s.last));
         }
       } else {
+        const b = s.bounds;
         this.restricts = true;
         if (b.length <= 2 * MAX_SET_PARTS)
           // A few intervals: each its own hull, read directly (no hull list to build and keep).

@@ -9,6 +9,11 @@
  * most CHUNK intervals and shares the chunks the change did not touch with its input, so a chain of
  * 100k rules cutting one network each out of an address list of 10k entries never copies the list.
  * `bounds` joins the chunks into one flat list when a reader asks for it (once per set).
+ *
+ * A set of one interval (a host, a network, a port, a range: nearly every set a rule holds) keeps its
+ * two bounds in fields, with no list behind it: the list cost two more objects and about 64 bytes
+ * per set, which the collector copied for every rule of a large model. Its `bounds` is a new
+ * two-element list on each read (not kept), so `bounds` stays read-only and any reader works as before.
  */
 type Num = number | bigint;
 type Flat<T> = readonly T[];
@@ -23,6 +28,9 @@ let CHUNK = 256;
 export class IntervalSet<T extends Num> {
   readonly min: T;
   readonly max: T;
+  /** The bounds of a set of exactly one interval (then flat and parts are undefined); else undefined. */
+  private readonly lo: T | undefined;
+  private readonly hi: T | undefined;
   /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds); joined from the chunks on demand. */
   private flat: Flat<T> | undefined;
   /** Consecutive pieces of the flat list (each a whole number of intervals), when the set is large. */
@@ -30,9 +38,24 @@ export class IntervalSet<T extends Num> {
   /** Number of bounds (twice the intervals). */
   private readonly n: number;
 
-  private constructor(min: T, max: T, flat: Flat<T> | undefined, parts?: readonly Flat<T>[]) {
+  /** A list of exactly two bounds becomes the one-interval form (every set of one interval has it). */
+  private constructor(min: T, max: T, flat: Flat<T> | undefined, parts?: readonly Flat<T>[], lo?: T, hi?: T) {
     this.min = min;
     this.max = max;
+    if (lo === undefined && flat?.length === 2) {
+      lo = at(flat, 0);
+      hi = at(flat, 1);
+    }
+    if (lo !== undefined && hi !== undefined) {
+      this.lo = lo;
+      this.hi = hi;
+      this.flat = undefined;
+      this.parts = undefined;
+      this.n = 2;
+      return;
+    }
+    this.lo = undefined;
+    this.hi = undefined;
     this.flat = flat;
     this.parts = parts;
     let n = flat?.length ?? 0;
@@ -50,7 +73,7 @@ export class IntervalSet<T extends Num> {
   }
 
   static full<T extends Num>(min: T, max: T): IntervalSet<T> {
-    return new IntervalSet<T>(min, max, [min, max]);
+    return new IntervalSet<T>(min, max, undefined, undefined, min, max);
   }
 
   /** One interval [lo, hi] clamped to [min, max] (empty when nothing is left): no list of pairs to build. */
@@ -67,17 +90,17 @@ export class IntervalSet<T extends Num> {
    * bigint set (a host address) holds its value once.
    */
   private static one<T extends Num>(min: T, max: T, lo: T, hi: T): IntervalSet<T> {
-    const bounds = [lo, lo === hi ? lo : hi];
+    const h0 = lo === hi ? lo : hi;
     if (typeof lo !== 'number' || min !== 0 || typeof max !== 'number' || max > 0xffff)
-      return new IntervalSet<T>(min, max, bounds);
+      return new IntervalSet<T>(min, max, undefined, undefined, lo, h0);
     const l: number = lo;
     const h: number = hi as number;
-    if ((l | 0) !== l || (h | 0) !== h) return new IntervalSet<T>(min, max, bounds);
+    if ((l | 0) !== l || (h | 0) !== h) return new IntervalSet<T>(min, max, undefined, undefined, lo, h0);
     const key = (max * 0x10000 + l) * 0x10000 + h;
     let s = SMALL.get(key);
     if (!s) {
       if (SMALL.size >= SMALL_MAX) SMALL.clear();
-      s = new IntervalSet<number>(0, max, [l, h]);
+      s = new IntervalSet<number>(0, max, undefined, undefined, l, h);
       SMALL.set(key, s);
     }
     return s as unknown as IntervalSet<T>;
@@ -131,10 +154,24 @@ export class IntervalSet<T extends Num> {
     return new IntervalSet<T>(min, max, exact(merged));
   }
 
-  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). */
+  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). Read-only; a one-interval set makes a new one. */
   get bounds(): Flat<T> {
+    if (this.lo !== undefined && this.hi !== undefined) return [this.lo, this.hi];
     this.flat ??= this.parts ? join(this.parts) : EMPTY;
     return this.flat;
+  }
+
+  /** The smallest member (a RangeError on an empty set). */
+  get first(): T {
+    if (this.lo !== undefined) return this.lo;
+    return at(this.flat ?? (this.parts ? at(this.parts, 0) : EMPTY), 0);
+  }
+
+  /** The largest member (a RangeError on an empty set). */
+  get last(): T {
+    if (this.hi !== undefined) return this.hi;
+    const b = this.flat ?? (this.parts ? at(this.parts, this.parts.length - 1) : EMPTY);
+    return at(b, b.length - 1);
   }
 
   get isEmpty(): boolean {
@@ -142,7 +179,7 @@ export class IntervalSet<T extends Num> {
   }
 
   get isFull(): boolean {
-    return this.n === 2 && this.bounds[0] === this.min && this.bounds[1] === this.max;
+    return this.lo === this.min && this.hi === this.max;
   }
 
   get intervalCount(): number {
@@ -150,10 +187,15 @@ export class IntervalSet<T extends Num> {
   }
 
   *intervals(): IterableIterator<[T, T]> {
+    if (this.lo !== undefined && this.hi !== undefined) {
+      yield [this.lo, this.hi];
+      return;
+    }
     for (const b of this.pieces()) for (let i = 0; i < b.length; i += 2) yield [at(b, i), at(b, i + 1)];
   }
 
   has(v: T): boolean {
+    if (this.lo !== undefined && this.hi !== undefined) return this.lo <= v && v <= this.hi;
     if (this.n === 0) return false;
     let b = this.flat;
     if (!b) {
@@ -168,6 +210,7 @@ export class IntervalSet<T extends Num> {
 
   /** Number of members, as a bigint (address sets can be 2^128 large). */
   size(): bigint {
+    if (this.lo !== undefined && this.hi !== undefined) return BigInt(this.hi) - BigInt(this.lo) + 1n;
     let n = 0n;
     for (const b of this.pieces())
       for (let i = 0; i < b.length; i += 2) n += BigInt(at(b, i + 1)) - BigInt(at(b, i)) + 1n;
@@ -177,22 +220,26 @@ export class IntervalSet<T extends Num> {
   union(o: IntervalSet<T>): IntervalSet<T> {
     if (o.isEmpty || this.isFull) return this;
     if (this.isEmpty || o.isFull) return o;
+    if (this.lo !== undefined && this.hi !== undefined && o.lo !== undefined && o.hi !== undefined) {
+      // One interval each: one merged interval, or both in order.
+      const a = this.lo <= o.lo ? this : o;
+      const b = a === this ? o : this;
+      return a.pairUnion(b);
+    }
     return this.make(flatUnion(this.bounds, o.bounds));
   }
 
   intersect(o: IntervalSet<T>): IntervalSet<T> {
-    if (this.n === 2 && o.n === 2) {
+    if (this.lo !== undefined && this.hi !== undefined && o.lo !== undefined && o.hi !== undefined) {
       // One interval each (the usual case in a chain walk): compare the bounds.
-      const a = this.bounds;
-      const b = o.bounds;
-      const alo = at(a, 0);
-      const ahi = at(a, 1);
-      const blo = at(b, 0);
-      const bhi = at(b, 1);
+      const alo = this.lo;
+      const ahi = this.hi;
+      const blo = o.lo;
+      const bhi = o.hi;
       if (alo >= blo && ahi <= bhi) return this;
       if (blo >= alo && bhi <= ahi) return o;
       if (ahi < blo || bhi < alo) return this.make(EMPTY);
-      return this.make([alo > blo ? alo : blo, ahi < bhi ? ahi : bhi]);
+      return this.pair(alo > blo ? alo : blo, ahi < bhi ? ahi : bhi);
     }
     if (this.isEmpty || o.isFull) return this;
     if (o.isEmpty || this.isFull) return o;
@@ -223,13 +270,20 @@ export class IntervalSet<T extends Num> {
 
   /** True when the sets share at least one member; no allocation, O(s × log b). */
   overlaps(o: IntervalSet<T>): boolean {
-    if (this.n === 2 && o.n === 2) {
-      const a = this.bounds;
-      const b = o.bounds;
-      return at(a, 0) <= at(b, 1) && at(b, 0) <= at(a, 1);
-    }
-    if (this.isEmpty || o.isEmpty) return false;
     const [small, big] = this.n <= o.n ? [this, o] : [o, this];
+    if (small.lo !== undefined && small.hi !== undefined) {
+      if (big.lo !== undefined && big.hi !== undefined) return small.lo <= big.hi && big.lo <= small.hi;
+      if (big.n === 0) return false;
+      // One interval against a list: the first of the list's intervals ending at or after its start.
+      if (!big.isChunked()) {
+        const b = big.bounds;
+        const j = seek(b, 0, small.lo);
+        return j < b.length && at(b, j) <= small.hi;
+      }
+      const cur = new Cursor(big.pieces());
+      return cur.seek(small.lo) && cur.lo() <= small.hi;
+    }
+    if (small.isEmpty) return false;
     if (!big.isChunked() && !small.isChunked()) return flatOverlaps(small.bounds, big.bounds);
     const cur = new Cursor(big.pieces());
     for (const p of small.pieces())
@@ -262,6 +316,15 @@ export class IntervalSet<T extends Num> {
   subtract(o: IntervalSet<T>): IntervalSet<T> {
     if (o.isEmpty || this.isEmpty) return this;
     if (!this.overlaps(o)) return this;
+    if (this.lo !== undefined && this.hi !== undefined && o.lo !== undefined && o.hi !== undefined) {
+      // One interval each (they overlap): what lies below o, and what lies above it.
+      const below = o.lo > this.lo;
+      const above = o.hi < this.hi;
+      if (below && above) return this.make([this.lo, pred(o.lo), succ(o.hi), this.hi]);
+      if (below) return this.pair(this.lo, pred(o.lo));
+      if (above) return this.pair(succ(o.hi), this.hi);
+      return this.make(EMPTY);
+    }
     if (this.n <= o.n) {
       if (!o.isChunked() || this.isLarge()) return this.make(flatSubtract(this.bounds, o.bounds));
       // Each interval of this set minus the chunks of o it meets.
@@ -300,6 +363,18 @@ export class IntervalSet<T extends Num> {
   /** True when every member of this set is in o; O(min × log max) in the interval counts. */
   isSubsetOf(o: IntervalSet<T>): boolean {
     if (this.isEmpty) return true;
+    if (this.lo !== undefined && this.hi !== undefined) {
+      if (o.lo !== undefined && o.hi !== undefined) return o.lo <= this.lo && this.hi <= o.hi;
+      if (o.n === 0) return false;
+      // One interval: it lies inside the first of o's intervals ending at or after its start, or nowhere.
+      if (!o.isChunked()) {
+        const b = o.bounds;
+        const j = seek(b, 0, this.lo);
+        return j < b.length && at(b, j) <= this.lo && at(b, j + 1) >= this.hi;
+      }
+      const cur = new Cursor(o.pieces());
+      return cur.seek(this.lo) && cur.lo() <= this.lo && cur.hi() >= this.hi;
+    }
     if (this.n > o.n) {
       // Each of this set's chunks must lie inside o (o has fewer intervals, so it is read flat).
       const b = o.bounds;
@@ -320,6 +395,7 @@ export class IntervalSet<T extends Num> {
   equals(o: IntervalSet<T>): boolean {
     if (this === o) return true;
     if (this.n !== o.n) return false;
+    if (this.n === 2) return this.lo === o.lo && this.hi === o.hi;
     const a = this.bounds;
     const b = o.bounds;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -344,6 +420,8 @@ export class IntervalSet<T extends Num> {
   /** The set as consecutive chunks: its parts, or its flat list cut into CHUNK-sized pieces once (kept for cutting again). */
   private chunks(): readonly Flat<T>[] {
     if (this.parts) return this.parts;
+    // One interval: no list to keep (parts stay undefined in this form).
+    if (this.n === 2) return [this.bounds];
     const flat = this.bounds;
     this.parts = flat.length > 2 * CHUNK ? split(flat) : [flat];
     return this.parts;
@@ -351,6 +429,23 @@ export class IntervalSet<T extends Num> {
 
   private make(flat: Flat<T>): IntervalSet<T> {
     return new IntervalSet<T>(this.min, this.max, flat);
+  }
+
+  /** The union of this one-interval set and b, one interval starting no lower: one merged interval, or both in order. */
+  private pairUnion(b: IntervalSet<T>): IntervalSet<T> {
+    const alo = this.lo;
+    const ahi = this.hi;
+    const blo = b.lo;
+    const bhi = b.hi;
+    if (alo === undefined || ahi === undefined || blo === undefined || bhi === undefined)
+      return this.make(flatUnion(this.bounds, b.bounds));
+    if (blo <= succ(ahi)) return this.pair(alo, bhi > ahi ? bhi : ahi);
+    return this.make([alo, ahi, blo, bhi]);
+  }
+
+  /** The one-interval set lo..hi (lo <= hi) in this set's universe. */
+  private pair(lo: T, hi: T): IntervalSet<T> {
+    return new IntervalSet<T>(this.min, this.max, undefined, undefined, lo, lo === hi ? lo : hi);
   }
 
   /** A set from consecutive chunks; joined into one flat list when the result is small. */
