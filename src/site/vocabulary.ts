@@ -123,18 +123,8 @@ const INFRA_STEMS = [
 
 /** Splits `lan_voip-Phones`, `VoiceVLAN`, `vlan202` into lower-case tokens. */
 export function tokens(text: string): readonly string[] {
-  let hit = tokenCache.get(text);
-  if (hit === undefined) {
-    hit = asciiTokens(text) ?? regexTokens(text);
-    // Site detection asks about the same names several times (own addresses, PBX, PCs, infrastructure).
-    if (tokenCache.size >= TOKEN_CACHE) tokenCache.clear();
-    tokenCache.set(text, hit);
-  }
-  return hit;
+  return asciiTokens(text) ?? regexTokens(text);
 }
-
-const TOKEN_CACHE = 4096;
-const tokenCache = new Map<string, readonly string[]>();
 
 function regexTokens(text: string): string[] {
   return text
