@@ -10,7 +10,7 @@ export class ParseError extends Error {
   readonly column: number;
 
   constructor(file: string, line: number, column: number, message: string) {
-    super(redact(message));
+    super(redact(oneLine(message)));
     this.name = 'ParseError';
     this.file = file;
     this.line = line;
@@ -21,6 +21,14 @@ export class ParseError extends Error {
   format(): string {
     return `${this.file}:${this.line}:${this.column}: ${this.message}`;
   }
+}
+
+/**
+ * A message quotes the file (a table name, a token), and a quoted token may hold line breaks (an
+ * unterminated quote runs on over lines): those become one space, so the error stays one line.
+ */
+function oneLine(message: string): string {
+  return /[\r\n]/.test(message) ? message.replace(/[^\S\r\n]*[\r\n][\s]*/g, ' ') : message;
 }
 
 /** Wrong invocation: unknown profile, malformed --phones, unreadable file... Exit code 2. */

@@ -453,6 +453,14 @@ describe('bad input becomes ParseError with line and column', () => {
       /unterminated double-quoted string/,
     ],
     ['next without edit', 'config system global\n    next\nend\n', 2, 5, /`next` without `edit`/],
+    [
+      // The quote runs on over the next lines, so the table's name holds line breaks: the message stays one line.
+      'next without edit in a table with a name over several lines',
+      'config system replacemsg utm "transfer\n    end\n    edit "x\n    next\nend\n',
+      4,
+      5,
+      /^`next` without `edit` in `config system replacemsg utm transfer end edit x` \(line 1\)$/,
+    ],
     ['end without config', 'config system global\nend\nend\n', 3, 1, /`end` without `config`/],
     ['set outside config', 'set hostname x\n', 1, 1, /`set` outside a `config` block/],
     ['edit inside edit', 'config firewall policy\n    edit 1\n    edit 2\n', 3, 5, /expected `next` first/],
