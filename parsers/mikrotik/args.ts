@@ -169,8 +169,8 @@ export function readArgs(words: readonly Word[]): Args {
   return reader.end();
 }
 
-/** The arguments of the statement under the cursor, from word `from` on. */
-export function readArgsAt(cur: StatementCursor, from: number): Args {
+/** Starts the reader on the words of the statement under the cursor, from word `from` on. */
+function readWordsAt(cur: StatementCursor, from: number): void {
   reader.begin();
   const text = cur.text;
   for (let k = from; k < cur.count; k++) {
@@ -180,6 +180,11 @@ export function readArgsAt(cur: StatementCursor, from: number): Args {
     if (joined === undefined) reader.word(text, ws, we, ws, we);
     else reader.word(joined, 0, joined.length, ws, we);
   }
+}
+
+/** The arguments of the statement under the cursor, from word `from` on. */
+export function readArgsAt(cur: StatementCursor, from: number): Args {
+  readWordsAt(cur, from);
   return reader.end();
 }
 
@@ -192,14 +197,6 @@ const scratchProps = new Props();
  * rules or lists (commands.ts plainAdd: every argument is `name=value`, so there are no bare words).
  */
 export function readPropsView(cur: StatementCursor, from: number): Props {
-  reader.begin();
-  const text = cur.text;
-  for (let k = from; k < cur.count; k++) {
-    const ws = cur.wordStart(k);
-    const we = cur.wordEnd(k);
-    const joined = cur.joined(k);
-    if (joined === undefined) reader.word(text, ws, we, ws, we);
-    else reader.word(joined, 0, joined.length, ws, we);
-  }
+  readWordsAt(cur, from);
   return reader.view(scratchProps);
 }
