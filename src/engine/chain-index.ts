@@ -19,9 +19,12 @@ import { sameBox } from './piece.js';
  * the query starts from the rules of the box's interfaces without looking at the others; proto,
  * dport, dst, src and sport as a few hulls per rule in doubles. Number() of a bigint address is
  * monotone, so a rounded overlap test never misses an exact overlap: the columns stay a superset.
- * The interface columns are built with the index; an interval column only once the queries have
- * asked it for enough candidates (chainIndexing.buildAfter): reading 100k rules' address sets costs
- * more than testing the candidates of the few flow classes a lint traces (measured, issue 15).
+ * The interface columns are built with the index. Interval columns are built per interface query
+ * (a Base: the rules of the box's interfaces), over those rules only, and only once walks have
+ * tested enough of them without the column (chainIndexing.buildAfter): most walks end after a few
+ * candidates, because every piece got its verdict, and then reading the address sets of 100k rules
+ * costs far more than the walk (measured, issue 15: it was most of the evaluation of the RouterOS and
+ * nftables benches); a walk that tests every candidate again and again (FortiGate) gets its columns.
  *
  * Not indexed: state and nat. Within a chain walk they are the only dimensions a piece can widen
  * (notrack sets the state); every other dimension of every piece stays inside the box that entered
@@ -34,10 +37,10 @@ export const chainIndexing = {
   /** Once this few candidates are left, the remaining dimensions are not queried. */
   few: 16,
   /**
-   * An address, port or protocol column is built once queries would have filtered more than this
-   * many times the chain's rules with it: a few queries test their candidates exactly for less.
+   * An address, port or protocol column over a base is built once walks have tested this many times
+   * the base's rules without it: testing a candidate costs more than reading a rule's set.
    */
-  buildAfter: 3,
+  buildAfter: 1,
 };
 
 type Num = number | bigint;
@@ -46,6 +49,8 @@ type NameDim = 'iif' | 'oif';
 const INTERVAL_DIMS: readonly IntervalDim[] = ['proto', 'dport', 'dst', 'src', 'sport'];
 /** Queries remembered per chain. */
 const RECENT = 8;
+/** Interface queries (with their columns) remembered per chain. */
+const MAX_BASES = 8;
 /** A query set with more intervals than this is tested by this many hulls of consecutive intervals. */
 const MAX_QUERY_PARTS = 64;
 /** A query with more interface names than this does not narrow that dimension. */
@@ -327,15 +332,65 @@ class NameColumn {
   }
 }
 
+/**
+ * The rules a walk entering a chain with some box must visit, in rule order (undefined: every rule),
+ * and where to report how far the walk got: that decides which columns are worth building.
+ */
+export class Candidates {
+  constructor(
+    readonly rules: Int32Array | undefined,
+    private readonly base: Base,
+    /** Some dimension the query restricts has no column over the base yet. */
+    private readonly unfiltered: boolean,
+  ) {}
+
+  /** The walk tested the first k candidates (it stops early once every piece has a verdict). */
+  visited(k: number): void {
+    if (this.unfiltered) this.base.demand += k;
+  }
+
+  /** A column this answer lacks is due: asking again builds it and gives fewer candidates. */
+  get stale(): boolean {
+    return this.unfiltered && this.base.due();
+  }
+}
+
+/**
+ * The rules one interface query leaves (the box's interfaces; every rule when no interface narrows),
+ * with the interval columns built over just those rules: a walk from one interface to another never
+ * pays for reading the rules of other interfaces.
+ */
+class Base {
+  /** Interval columns built so far (null: built, and no rule of the base restricts the dimension). */
+  readonly columns = new Map<IntervalDim, IntervalColumn | null>();
+  /** Candidates walks tested since the last column was built, while their query had a dimension without one. */
+  demand = 0;
+
+  /** Walks have tested enough candidates for the next column (chainIndexing.buildAfter). */
+  due(): boolean {
+    return this.demand >= chainIndexing.buildAfter * this.size;
+  }
+
+  constructor(
+    readonly iif: NameSet | undefined,
+    readonly oif: NameSet | undefined,
+    /** Rule indices, ascending; undefined: every rule of the chain. */
+    readonly rules: Int32Array | undefined,
+    readonly size: number,
+  ) {}
+}
+
+const sameKey = (a: NameSet | undefined, b: NameSet | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.equals(b));
+
 export class ChainIndex {
   readonly n: number;
-  private readonly names: NameColumn[] = [];
-  /** Interval columns built so far (null: built, and no rule restricts the dimension). */
-  private readonly built = new Map<IntervalDim, IntervalColumn | null>();
-  /** Per interval dimension, the candidates queries would have filtered had its column existed. */
-  private readonly demand = new Map<IntervalDim, number>();
+  private readonly iif: NameColumn | undefined;
+  private readonly oif: NameColumn | undefined;
+  /** The last few interface queries' rules and columns. */
+  private readonly bases: Base[] = [];
   /** The last few queries and their answers: several checks trace the same flow class. */
-  private readonly recent: { box: Box; out: Int32Array | undefined }[] = [];
+  private readonly recent: { box: Box; out: Candidates }[] = [];
 
   constructor(readonly rules: readonly Rule[]) {
     const n = (this.n = rules.length);
@@ -348,64 +403,87 @@ export class ChainIndex {
       iif.add(i, m.iif);
       oif.add(i, m.oif);
     }
-    for (const col of [iif, oif]) {
-      col.seal();
-      if (col.restricts) this.names.push(col);
-    }
+    iif.seal();
+    oif.seal();
+    this.iif = iif.restricts ? iif : undefined;
+    this.oif = oif.restricts ? oif : undefined;
   }
 
   /**
-   * The column of an interval dimension once queries have asked it for more than
-   * chainIndexing.buildAfter × n candidates in all (building it reads every rule once); before, the
-   * dimension is not filtered on (the answer stays a superset).
+   * The rules, ascending, whose loose match can overlap `box` in the indexed dimensions (a superset:
+   * undefined rules means every rule), with where to report the walk's progress.
    */
-  private column(dim: IntervalDim, asked: number): IntervalColumn | undefined {
-    const have = this.built.get(dim);
-    if (have !== undefined) return have ?? undefined;
-    const demand = (this.demand.get(dim) ?? 0) + asked;
-    this.demand.set(dim, demand);
-    if (demand <= chainIndexing.buildAfter * this.n) return undefined;
-    const col = new IntervalColumn(dim, this.n);
-    for (let i = 0; i < this.n; i++) col.add(i, certain(at(this.rules, i).match, dim));
-    col.seal();
-    this.built.set(dim, col.restricts ? col : null);
-    return col.restricts ? col : undefined;
-  }
-
-  /**
-   * The indices, ascending, of the rules whose loose match can overlap `box` in the indexed
-   * dimensions; undefined when no dimension narrows the choice (every rule is a candidate).
-   */
-  candidates(box: Box): Int32Array | undefined {
-    for (const r of this.recent) if (sameBox(r.box, box)) return r.out;
+  candidates(box: Box): Candidates {
+    const i = this.recent.findIndex((r) => sameBox(r.box, box));
+    const hit = this.recent[i];
+    if (hit && !hit.out.stale) return hit.out;
+    if (hit) this.recent.splice(i, 1);
     const out = this.query(box);
     if (this.recent.length >= RECENT) this.recent.shift();
     this.recent.push({ box, out });
     return out;
   }
 
-  private query(box: Box): Int32Array | undefined {
-    let cand: Int32Array | undefined;
-    const few = (): boolean => cand !== undefined && cand.length <= chainIndexing.few;
-    // Interfaces first: the posting lists of the box's interfaces, without looking at other rules.
-    for (const col of this.names) {
-      const q: NameSet = box[col.dim];
-      if (!col.narrows(q)) continue;
-      if (few()) break;
-      cand = cand ? col.filter(cand, q) : col.rulesFor(q);
-    }
+  /** The base of the box's interfaces: found among the last few, or computed from the posting lists. */
+  private baseFor(box: Box): Base {
+    const iq = this.iif?.narrows(box.iif) ? box.iif : undefined;
+    const oq = this.oif?.narrows(box.oif) ? box.oif : undefined;
+    for (const b of this.bases) if (sameKey(b.iif, iq) && sameKey(b.oif, oq)) return b;
+    let rules: Int32Array | undefined;
+    if (iq && this.iif) rules = this.iif.rulesFor(iq);
+    if (oq && this.oif && !(rules && rules.length <= chainIndexing.few))
+      rules = rules ? this.oif.filter(rules, oq) : this.oif.rulesFor(oq);
+    // An exact-size copy: a cut of a larger array would keep all of it alive.
+    if (rules && rules.byteOffset + rules.byteLength < rules.buffer.byteLength) rules = rules.slice();
+    const base = new Base(iq, oq, rules, rules ? rules.length : this.n);
+    if (this.bases.length >= MAX_BASES) this.bases.shift();
+    this.bases.push(base);
+    return base;
+  }
+
+  /**
+   * An interval column over the base's rules, once walks have tested more than chainIndexing.buildAfter
+   * times the base's rules without one (building reads each of those rules once). One column at a
+   * time, in INTERVAL_DIMS order: once built, the walks it shortens bring the next one later or never.
+   */
+  private column(base: Base, dim: IntervalDim): IntervalColumn | null | undefined {
+    const have = base.columns.get(dim);
+    if (have !== undefined) return have;
+    if (!base.due()) return undefined;
+    base.demand = 0;
+    const col = new IntervalColumn(dim, base.size);
+    const ids = base.rules;
+    for (let j = 0; j < base.size; j++) col.add(j, certain(at(this.rules, ids ? at(ids, j) : j).match, dim));
+    col.seal();
+    const kept = col.restricts ? col : null;
+    base.columns.set(dim, kept);
+    // Answers given before this column are supersets of what it now gives: ask again.
+    this.recent.length = 0;
+    return kept;
+  }
+
+  private query(box: Box): Candidates {
+    const base = this.baseFor(box);
+    // Positions in the base of the rules kept so far (undefined: all of them).
+    let pos: Int32Array | undefined;
+    let unfiltered = false;
     for (const dim of INTERVAL_DIMS) {
       const s = box[dim] as IntervalSet<Num>;
       if (s.isFull) continue;
-      if (few()) break;
-      const col = this.column(dim, cand ? cand.length : this.n);
+      // Few candidates left (an interface's few rules, or after a column): no more dimensions.
+      if ((pos ? pos.length : base.rules ? base.size : Number.POSITIVE_INFINITY) <= chainIndexing.few) break;
+      const col = this.column(base, dim);
+      if (col === undefined) unfiltered = true;
       if (!col) continue;
       const q = hulls(s, MAX_QUERY_PARTS, queryHulls);
-      const out = cand ?? new Int32Array(this.n);
-      cand = out.subarray(0, col.keep(cand, q, out));
+      const out = pos ?? new Int32Array(base.size);
+      pos = out.subarray(0, col.keep(pos, q, out));
     }
-    // An exact-size copy: a cut of the whole-chain array would keep all of it alive in `recent`.
-    return cand ? cand.slice() : undefined;
+    if (!pos) return new Candidates(base.rules, base, unfiltered);
+    const ids = base.rules;
+    const rules = new Int32Array(pos.length);
+    for (let j = 0; j < pos.length; j++) rules[j] = ids ? at(ids, at(pos, j)) : at(pos, j);
+    return new Candidates(rules, base, unfiltered);
   }
 }
 
@@ -444,7 +522,7 @@ const cache = new WeakMap<Chain, ChainIndex>();
  * The rules of `chain` a walk entering it with `box` must visit, as indices in rule order, or
  * undefined for all of them (small chains, or nothing to filter on).
  */
-export function chainCandidates(chain: Chain, box: Box): Int32Array | undefined {
+export function chainCandidates(chain: Chain, box: Box): Candidates | undefined {
   if (chain.rules.length < chainIndexing.minRules) return undefined;
   let ix = cache.get(chain);
   // Rebuilt if the chain's rule list was replaced or grew since it was compiled.

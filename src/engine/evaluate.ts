@@ -541,9 +541,11 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
       : start,
   ];
   // Only the rules the entering box can overlap (chain-index.ts); every piece below stays inside it.
-  const cand = chainCandidates(chain, start.cur);
+  const index = chainCandidates(chain, start.cur);
+  const cand = index?.rules;
   const count = cand ? cand.length : chain.rules.length;
-  for (let k = 0; k < count && pending.length > 0; k++) {
+  let k = 0;
+  for (; k < count && pending.length > 0; k++) {
     const rule = at(chain.rules, cand ? at(cand, k) : k);
     const next: Piece[] = [];
     for (const p of pending) {
@@ -568,6 +570,7 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
     const cover = env.cover;
     if (cover && !cover.acc.isEmpty) pending = pending.filter((p) => !covered(cover, p));
   }
+  index?.visited(k);
   for (const p of pending) results.push({ piece: p, outcome: 'end' });
   return results;
 }

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { box, isEmptyBox, type Box } from '../../src/engine/box.js';
-import { chainCandidates, chainIndexing, ChainIndex } from '../../src/engine/chain-index.js';
+import { chainCandidates, chainIndexing, ChainIndex, type Candidates } from '../../src/engine/chain-index.js';
 import { tracePath, type Part } from '../../src/engine/evaluate.js';
 import { addrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
@@ -16,8 +16,8 @@ import { A, ifaceAt, span } from './arbitraries.js';
 import { at, chain, ports, rule, testPolicy } from './fixtures.js';
 
 const DEFAULTS = { ...chainIndexing };
-/** Candidates as a plain list (the index answers with typed arrays). */
-const list = (c: Int32Array | undefined): number[] | undefined => (c ? Array.from(c) : undefined);
+/** Candidates as a plain list (the index answers with typed arrays; undefined: every rule). */
+const list = (c: Candidates | undefined): number[] | undefined => (c?.rules ? Array.from(c.rules) : undefined);
 afterEach(() => {
   Object.assign(chainIndexing, DEFAULTS);
 });
@@ -182,17 +182,54 @@ describe('chain index (issue 15): the same parts as the plain walk', () => {
     const q = box({ proto: protoSet([17]), dport: ports(5060), iif: NameSet.of(['a']), dst: addrSet([[A(5), A(5)]]) });
     // 2: port 443; 3: interface b; 7: tcp. 6 stays: its hostname may resolve to 10.0.0.5.
     expect(list(ix.candidates(q))).toEqual([0, 3, 4, 5]);
-    expect(ix.candidates(box({}))).toBeUndefined();
+    expect(list(ix.candidates(box({})))).toBeUndefined();
   });
 
-  it('builds an address or port column only once queries have asked it for enough candidates', () => {
+  it('builds an address or port column only once walks have tested enough candidates without it', () => {
     const rules = [rule(1, { dport: ports(1) }, 'accept'), rule(2, { dport: ports(2) }, 'accept')];
-    chainIndexing.buildAfter = 3; // columns after 3 × 2 candidates asked
+    chainIndexing.minRules = 0;
+    chainIndexing.buildAfter = 3; // a column after 3 × 2 candidates tested
     const ix = new ChainIndex(rules);
-    for (let k = 1; k <= 3; k++) expect(ix.candidates(box({ dport: ports(10 + k) }))).toBeUndefined();
-    // The fourth distinct query brings the demand to 8 > 6: the column is built and filters.
+    for (let k = 1; k <= 3; k++) {
+      const c = ix.candidates(box({ dport: ports(10 + k) }));
+      expect(list(c)).toBeUndefined();
+      c.visited(2);
+    }
+    // Walks have tested 6 candidates: the next query builds the column, and it filters.
     expect(list(ix.candidates(box({ dport: ports(2) })))).toEqual([1]);
     expect(list(ix.candidates(box({ dport: ports(4) })))).toEqual([]);
+  });
+
+  it('builds no column while walks end after a few candidates', () => {
+    const rules = Array.from({ length: 40 }, (_, i) => rule(i + 1, { dport: ports(i + 1) }, 'accept'));
+    chainIndexing.buildAfter = 1;
+    const ix = new ChainIndex(rules);
+    for (let k = 0; k < 30; k++) {
+      const c = ix.candidates(box({ dport: ports(100 + k) }));
+      expect(list(c)).toBeUndefined();
+      c.visited(1);
+    }
+  });
+
+  it('builds columns over the rules of the queried interfaces only', () => {
+    const rules = [
+      rule(1, { iif: NameSet.of(['a']), dport: ports(1) }, 'accept'),
+      rule(2, { iif: NameSet.of(['b']), dport: ports(2) }, 'accept'),
+      rule(3, { dport: ports(2) }, 'accept'),
+      rule(4, { iif: NameSet.of(['a']), dport: ports(2) }, 'accept'),
+    ];
+    chainIndexing.minRules = 0;
+    chainIndexing.few = 0;
+    chainIndexing.buildAfter = 1;
+    const ix = new ChainIndex(rules);
+    const q = box({ iif: NameSet.of(['a']), dport: ports(2) });
+    const first = ix.candidates(q);
+    expect(list(first)).toEqual([0, 2, 3]);
+    first.visited(3);
+    expect(list(ix.candidates(q))).toEqual([2, 3]);
+    expect(list(ix.candidates(box({ iif: NameSet.of(['a']), dport: ports(1) })))).toEqual([0]);
+    // Another interface has its own base, without a column yet.
+    expect(list(ix.candidates(box({ iif: NameSet.of(['b']), dport: ports(1) })))).toEqual([1, 2]);
   });
 
   it('recompiles a chain whose rule list changed', () => {
