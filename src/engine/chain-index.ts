@@ -209,7 +209,7 @@ class IntervalColumn {
 }
 
 /** Two ascending lists without common elements, merged. */
-function merge(a: readonly number[], b: readonly number[]): Int32Array {
+function merge(a: Int32Array, b: Int32Array): Int32Array {
   const out = new Int32Array(a.length + b.length);
   let i = 0;
   let j = 0;
@@ -220,74 +220,88 @@ function merge(a: readonly number[], b: readonly number[]): Int32Array {
   return out;
 }
 
-/** One interface dimension: posting lists per name, the rules that name none (wild), and each rule's names. */
+/**
+ * One interface dimension: per rule the name list it requires (rules share lists: a parser makes one
+ * per interface or zone), posting lists per name, and the rules that name none (wild). Built in two
+ * passes into typed arrays: pushing 100k rule numbers into growing lists cost most of the index.
+ */
 class NameColumn {
-  readonly wild: number[] = [];
+  /** Rules that do not restrict this dimension (absent or negated list), ascending. */
+  readonly wild: Int32Array;
+  /** Per rule: the index of its name list in `lists`, or -1 when it is wild. */
+  private readonly listOf: Int32Array;
+  /** Per distinct name list: its names' ids. */
+  private readonly lists: number[][] = [];
   /** Per name id, the rules naming it (ascending). */
-  private readonly postings: number[][] = [];
-  /** Per rule: 1 when it does not restrict this dimension (absent or negated list). */
-  readonly isWild: Uint8Array;
-  private readonly off: Int32Array;
+  private readonly postings: Int32Array[] = [];
   private readonly idOf = new Map<string, number>();
-  /** Per name list (by identity), its names' ids: read once per list while adding. */
-  private readonly idsOf = new Map<NameSet, number[]>();
-
-  private readonly idList: number[] = [];
-  private ids: Int32Array = new Int32Array(0);
-  private mark: Uint8Array = new Uint8Array(0);
 
   constructor(
     readonly dim: NameDim,
-    n: number,
+    sets: readonly (NameSet | undefined)[],
   ) {
-    this.isWild = new Uint8Array(n);
-    this.off = new Int32Array(n + 1);
-  }
-
-  /** Adds rule i's list of names (rules are added in order). */
-  add(i: number, s: NameSet | undefined): void {
-    // A negated list ("any interface except wan") overlaps almost anything: a candidate always.
-    if (!s || s.negated) {
-      this.isWild[i] = 1;
-      this.wild.push(i);
-    } else {
-      // Rules share their name lists (a parser makes one per interface or zone): their ids once per list.
-      let ids = this.idsOf.get(s);
-      if (!ids) this.idsOf.set(s, (ids = this.idsFor(s)));
-      for (const id of ids) {
-        at(this.postings, id).push(i);
-        this.idList.push(id);
+    const n = sets.length;
+    const listOf = (this.listOf = new Int32Array(n));
+    const index = new Map<NameSet, number>();
+    const counts: number[] = [];
+    let wild = 0;
+    let last: NameSet | undefined;
+    let lastList = -1;
+    for (let i = 0; i < n; i++) {
+      const s = sets[i];
+      // A negated list ("any interface except wan") overlaps almost anything: a candidate always.
+      if (!s || s.negated) {
+        listOf[i] = -1;
+        wild++;
+        continue;
       }
+      if (s !== last) {
+        let l = index.get(s);
+        if (l === undefined) {
+          l = this.lists.length;
+          index.set(s, l);
+          this.lists.push(this.idsFor(s, counts));
+        }
+        last = s;
+        lastList = l;
+      }
+      listOf[i] = lastList;
+      for (const id of at(this.lists, lastList)) counts[id] = (counts[id] ?? 0) + 1;
     }
-    this.off[i + 1] = this.idList.length;
+    this.wild = new Int32Array(wild);
+    for (const c of counts) this.postings.push(new Int32Array(c));
+    const fill = new Int32Array(counts.length);
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      const l = at(listOf, i);
+      if (l < 0) this.wild[w++] = i;
+      else
+        for (const id of at(this.lists, l)) {
+          const k = at(fill, id);
+          at(this.postings, id)[k] = i;
+          fill[id] = k + 1;
+        }
+    }
   }
 
-  /** The ids of a list's names, new names getting the next ids (and an empty posting list). */
-  private idsFor(s: NameSet): number[] {
+  /** The ids of a list's names, new names getting the next ids (and a count of 0). */
+  private idsFor(s: NameSet, counts: number[]): number[] {
     const ids: number[] = [];
     for (const name of s.names) {
       let id = this.idOf.get(name);
       if (id === undefined) {
         id = this.idOf.size;
         this.idOf.set(name, id);
-        this.postings.push([]);
+        counts.push(0);
       }
       ids.push(id);
     }
     return ids;
   }
 
-  /** Done adding. */
-  seal(): void {
-    this.ids = Int32Array.from(this.idList);
-    this.idList.length = 0;
-    this.idsOf.clear();
-    this.mark = new Uint8Array(this.idOf.size);
-  }
-
   /** Whether some rule restricts this dimension. */
   get restricts(): boolean {
-    return this.wild.length < this.isWild.length;
+    return this.wild.length < this.listOf.length;
   }
 
   /** Whether the query narrows this dimension: a plain list of names, not too many. */
@@ -304,10 +318,10 @@ class NameColumn {
       if (p?.length) lists.push(p);
     }
     const [wild, one] = lists;
-    if (lists.length === 1) return Int32Array.from(this.wild);
+    if (lists.length === 1) return this.wild.slice();
     // One interface (the usual query): the wild rules and its own, two disjoint ascending lists merged.
     if (lists.length === 2 && wild && one) return merge(wild, one);
-    const seen = new Uint8Array(this.isWild.length);
+    const seen = new Uint8Array(this.listOf.length);
     for (const l of lists) for (const i of l) seen[i] = 1;
     const out = new Int32Array(seen.length);
     let w = 0;
@@ -315,18 +329,20 @@ class NameColumn {
     return out.subarray(0, w);
   }
 
-  /** Keeps the rules of `cand` that can overlap q. */
+  /** Keeps the rules of `cand` that can overlap q (in place). */
   filter(cand: Int32Array, q: NameSet): Int32Array {
-    this.mark.fill(0);
+    const mark = new Uint8Array(this.idOf.size);
     for (const name of q.names) {
       const id = this.idOf.get(name);
-      if (id !== undefined) this.mark[id] = 1;
+      if (id !== undefined) mark[id] = 1;
     }
+    // Per name list: does it name one of q's names? Lists are few, rules many.
+    const ok = new Uint8Array(this.lists.length);
+    for (let l = 0; l < ok.length; l++) for (const id of at(this.lists, l)) if (mark[id] === 1) ok[l] = 1;
     let w = 0;
     for (const i of cand) {
-      let ok = this.isWild[i] === 1;
-      for (let k = at(this.off, i); !ok && k < at(this.off, i + 1); k++) ok = this.mark[at(this.ids, k)] === 1;
-      if (ok) cand[w++] = i;
+      const l = at(this.listOf, i);
+      if (l < 0 || ok[l] === 1) cand[w++] = i;
     }
     return cand.subarray(0, w);
   }
@@ -396,15 +412,15 @@ export class ChainIndex {
     const n = (this.n = rules.length);
     // Interfaces are never among the dimensions a hostname or an uncertain member widens (widen.ts).
     // Named reads (match.iif, match.oif): rules' matches come in many shapes, so a keyed read is slow.
-    const iif = new NameColumn('iif', n);
-    const oif = new NameColumn('oif', n);
+    const iifs: (NameSet | undefined)[] = new Array<NameSet | undefined>(n);
+    const oifs: (NameSet | undefined)[] = new Array<NameSet | undefined>(n);
     for (let i = 0; i < n; i++) {
       const m = at(rules, i).match;
-      iif.add(i, m.iif);
-      oif.add(i, m.oif);
+      iifs[i] = m.iif;
+      oifs[i] = m.oif;
     }
-    iif.seal();
-    oif.seal();
+    const iif = new NameColumn('iif', iifs);
+    const oif = new NameColumn('oif', oifs);
     this.iif = iif.restricts ? iif : undefined;
     this.oif = oif.restricts ? oif : undefined;
   }
