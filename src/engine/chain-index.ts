@@ -532,16 +532,29 @@ function setOf(m: Match, dim: IntervalDim): IntervalSet<Num> | undefined {
   }
 }
 
-const cache = new WeakMap<Chain, ChainIndex>();
+/** Per chain: its index, or, until walks have tested enough of its rules, the count of those (a Base of all rules). */
+const cache = new WeakMap<Chain, { rules: readonly Rule[]; n: number; index?: ChainIndex; plain: Candidates }>();
 
 /**
- * The rules of `chain` a walk entering it with `box` must visit, as indices in rule order, or
- * undefined for all of them (small chains, or nothing to filter on).
+ * The rules of `chain` a walk entering it with `box` must visit (Candidates.rules, in rule order;
+ * undefined for all of them), or undefined for a small chain. The index itself is built only once
+ * plain walks of the chain have tested chainIndexing.buildAfter times its rules: most walks end
+ * after a few rules, and then reading every rule's interfaces costs more than they do (most chains
+ * of the 1,000-config directory, the RouterOS and nftables benches).
  */
 export function chainCandidates(chain: Chain, box: Box): Candidates | undefined {
-  if (chain.rules.length < chainIndexing.minRules) return undefined;
-  let ix = cache.get(chain);
-  // Rebuilt if the chain's rule list was replaced or grew since it was compiled.
-  if (ix?.rules !== chain.rules || ix.n !== chain.rules.length) cache.set(chain, (ix = new ChainIndex(chain.rules)));
-  return ix.candidates(box);
+  const rules = chain.rules;
+  const n = rules.length;
+  if (n < chainIndexing.minRules) return undefined;
+  let c = cache.get(chain);
+  // Started again if the chain's rule list was replaced or grew since.
+  if (c?.rules !== rules || c.n !== n) {
+    const all = new Base(undefined, undefined, undefined, n);
+    cache.set(chain, (c = { rules, n, plain: new Candidates(undefined, all, true) }));
+  }
+  if (!c.index) {
+    if (!c.plain.stale) return c.plain;
+    c.index = new ChainIndex(rules);
+  }
+  return c.index.candidates(box);
 }
