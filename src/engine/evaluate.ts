@@ -1,8 +1,8 @@
 import { NO_ADDR, type AddrSet } from '../model/address.js';
-import { intersect, isEmptyBox, overlaps, subtract, subtractKnown, type Box } from '../model/box.js';
+import { intersect, isEmptyBox, subtract, subtractKnown, type Box } from '../model/box.js';
 import type { Setting } from '../model/location.js';
 import { NameSet } from '../model/name-set.js';
-import type { Chain, Interface, Match, Policy, Rule, Ruleset, Stage } from '../model/policy.js';
+import type { Chain, Interface, Policy, Rule, Ruleset, Stage } from '../model/policy.js';
 import {
   flatten,
   graft,
@@ -18,7 +18,7 @@ import {
 import { chainCandidates } from './chain-index.js';
 import { egressFor, selfAddresses, wanNames } from './route.js';
 import { applyDnat, applyNotrack, applySnat } from './translate.js';
-import { widened } from './widen.js';
+import { overlapsWidened } from './widen.js';
 import {
   doubtful,
   replyView,
@@ -696,24 +696,12 @@ function call(env: Env, stage: Stage, target: Chain, hit: Piece, depth: number, 
  */
 function noteMaybe(p: Piece, rule: Rule): Piece {
   if (!rule.match.symbolic?.length && !rule.match.uncertain?.length) return p;
-  if (!overlaps(p.cur, looseMatch(rule))) return p;
+  if (!overlapsWidened(p.cur, rule.match)) return p;
   return p.maybe.includes(rule) ? p : { ...p, maybe: [...p.maybe, rule] };
 }
 
 function negatedSymbolic(rule: Rule): boolean {
   return !!rule.match.symbolic?.some((s) => s.negated);
-}
-
-const looseCache = new WeakMap<Rule, Match>();
-
-/** The rule's match with the dimensions that have unknown members widened to anything (widen.ts). */
-function looseMatch(rule: Rule): Match {
-  let m = looseCache.get(rule);
-  if (!m) {
-    m = widened(rule.match);
-    looseCache.set(rule, m);
-  }
-  return m;
 }
 
 function toPart(p: Piece, verdict: Verdict, path: PathName): Part {
