@@ -4,6 +4,7 @@ import type { Setting } from '../model/location.js';
 import { NameSet } from '../model/name-set.js';
 import type { Chain, Interface, Policy, Rule, Ruleset, Stage } from '../model/policy.js';
 import {
+  copyPiece,
   flatten,
   graft,
   narrow,
@@ -446,7 +447,7 @@ function natStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): { pa
   const translated: Piece[] = [];
   let run: Piece[] = [];
   for (const p0 of pieces) {
-    const p = p0.pass ? { ...p0, pass: false } : p0;
+    const p = p0.pass ? with1(p0, (q) => (q.pass = false)) : p0;
     const fresh = p.cur.state.intersect(NEW);
     if (fresh.isEmpty) {
       passed.push(p);
@@ -522,11 +523,24 @@ function baseOutcome(chain: Chain, stage: string, r: Result): { piece: Piece; ve
     const t = r.piece.tentative;
     const verdict = t.rule ? verdictOf(t.rule) : (t.policy?.action ?? 'accept');
     const step: Step = { ...t, effect: verdict };
-    return { piece: push({ ...r.piece, tentative: undefined }, step), verdict };
+    return {
+      piece: push(
+        with1(r.piece, (q) => (q.tentative = undefined)),
+        step,
+      ),
+      verdict,
+    };
   }
   const policy = chain.policy;
   const verdict: Verdict = policy?.action ?? 'accept';
   return { piece: push(r.piece, { stage, chain: chain.name, policy, effect: verdict }), verdict };
+}
+
+/** A copy of p with a member changed by `set` (a spread followed by members is a slow path in Node 20). */
+function with1(p: Piece, set: (q: Piece) => unknown): Piece {
+  const q = copyPiece(p);
+  set(q);
+  return q;
 }
 
 function verdictOf(rule: Rule): Verdict {
@@ -537,7 +551,10 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
   const results: Result[] = [];
   let pending: Piece[] = [
     chain.mode === 'last-match' && !start.tentative && chain.policy
-      ? { ...start, tentative: { stage: stage.name, chain: chain.name, policy: chain.policy, effect: 'tentative' } }
+      ? with1(
+          start,
+          (q) => (q.tentative = { stage: stage.name, chain: chain.name, policy: chain.policy, effect: 'tentative' }),
+        )
       : start,
   ];
   // Only the rules the entering box can overlap (chain-index.ts); every piece below stays inside it.
@@ -563,7 +580,7 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
       }
       for (const rest of subtractKnown(p.cur, rule.match, inter)) next.push(noteMaybe(narrow(p, rest), rule));
       const h = narrow(p, inter);
-      const hit: Piece = negatedSymbolic(rule) ? { ...h, maybe: [...h.maybe, rule] } : h;
+      const hit: Piece = negatedSymbolic(rule) ? with1(h, (q) => (q.maybe = [...h.maybe, rule])) : h;
       apply(env, stage, chain, rule, hit, depth, stack, next, results);
     }
     pending = next;
@@ -598,10 +615,19 @@ function apply(
     // pf: the last matching rule wins unless a matching rule is quick (docs/semantics.md#pf-order).
     if (a.kind === 'accept' || a.kind === 'drop' || a.kind === 'reject') {
       if (rule.quick) {
-        const piece = push({ ...hit, tentative: undefined }, step(verdictOf(rule)));
+        const piece = push(
+          with1(hit, (q) => (q.tentative = undefined)),
+          step(verdictOf(rule)),
+        );
         if (env.cover?.at && verdictOf(rule) === 'accept') acceptNow(env, env.cover.at, piece);
         else results.push({ piece, outcome: verdictOf(rule) });
-      } else next.push(push({ ...hit, tentative: step('tentative') }, step('tentative')));
+      } else
+        next.push(
+          push(
+            with1(hit, (q) => (q.tentative = step('tentative'))),
+            step('tentative'),
+          ),
+        );
     } else next.push(push(hit, step('continue')));
     return;
   }
@@ -697,7 +723,7 @@ function call(env: Env, stage: Stage, target: Chain, hit: Piece, depth: number, 
 function noteMaybe(p: Piece, rule: Rule): Piece {
   if (!rule.match.symbolic?.length && !rule.match.uncertain?.length) return p;
   if (!overlapsWidened(p.cur, rule.match)) return p;
-  return p.maybe.includes(rule) ? p : { ...p, maybe: [...p.maybe, rule] };
+  return p.maybe.includes(rule) ? p : with1(p, (q) => (q.maybe = [...p.maybe, rule]));
 }
 
 function negatedSymbolic(rule: Rule): boolean {

@@ -1,4 +1,4 @@
-import type { Box } from '../model/box.js';
+import { copyBox, type Box } from '../model/box.js';
 import type { ChainPolicy, DnatTarget, Rule, SnatTarget } from '../model/policy.js';
 import { portSet, type PortSet } from '../model/ports.js';
 import { at } from './at.js';
@@ -60,11 +60,60 @@ export interface Piece {
 }
 
 export function startPiece(b: Box): Piece {
-  return { cur: b, orig: b, maps: {}, maybe: [], xlate: [], limits: [] };
+  return {
+    cur: b,
+    orig: b,
+    maps: {},
+    trail: undefined,
+    last: undefined,
+    maybe: [],
+    tentative: undefined,
+    xlate: [],
+    pass: undefined,
+    limits: [],
+    view: undefined,
+  };
+}
+
+/**
+ * p with another current box, original and maps: every member written out, so pieces keep one shape
+ * (a spread followed by more members is a slow path in Node 20, and chain walks make many pieces).
+ */
+function withParts(p: Piece, cur: Box, orig: Box, maps: Maps): Piece {
+  return {
+    cur,
+    orig,
+    maps,
+    trail: p.trail,
+    last: p.last,
+    maybe: p.maybe,
+    tentative: p.tentative,
+    xlate: p.xlate,
+    pass: p.pass,
+    limits: p.limits,
+    view: p.view,
+  };
+}
+
+/** A copy of p to change a member or two of (pieces keep one shape; see withParts). */
+export function copyPiece(p: Piece): Piece {
+  return withParts(p, p.cur, p.orig, p.maps);
 }
 
 export function push(p: Piece, step: Step): Piece {
-  return { ...p, trail: { step, prev: p.trail }, last: step };
+  return {
+    cur: p.cur,
+    orig: p.orig,
+    maps: p.maps,
+    trail: { step, prev: p.trail },
+    last: step,
+    maybe: p.maybe,
+    tentative: p.tentative,
+    xlate: p.xlate,
+    pass: p.pass,
+    limits: p.limits,
+    view: p.view,
+  };
 }
 
 export function shiftPorts(s: PortSet, delta: number): PortSet {
@@ -94,20 +143,22 @@ function pull(cur: AnySet, map: DimMap | undefined, orig: AnySet): AnySet {
 /** The piece restricted to `cur` (a subset of its current box): the original narrows with it. */
 export function narrow(p: Piece, cur: Box): Piece {
   if (cur === p.cur) return p;
-  const orig = { ...p.orig } as Record<Dim, AnySet>;
+  const orig = copyBox(p.orig) as unknown as Record<Dim, AnySet>;
   for (const d of DIMS) {
     const c = get(cur, d);
     if (c === get(p.cur, d)) continue;
     orig[d] = pull(c, p.maps[d], get(p.orig, d));
   }
-  return { ...p, cur, orig: orig as unknown as Box };
+  return withParts(p, cur, orig as unknown as Box, p.maps);
 }
 
 /** Rewrites dimensions of the current packet; the original stays what it was. */
 export function rewrite(p: Piece, changes: Partial<Box>, maps: Maps): Piece {
   const m: Maps = { ...p.maps };
   for (const [d, v] of Object.entries(maps) as [Dim, DimMap][]) m[d] = compose(m[d], v);
-  return { ...p, cur: { ...p.cur, ...changes }, maps: m };
+  const cur = copyBox(p.cur);
+  for (const [d, v] of Object.entries(changes) as [Dim, AnySet][]) (cur as unknown as Record<Dim, AnySet>)[d] = v;
+  return withParts(p, cur, p.orig, m);
 }
 
 function compose(first: DimMap | undefined, then: DimMap): DimMap {
@@ -119,7 +170,7 @@ function compose(first: DimMap | undefined, then: DimMap): DimMap {
 /** A callee's result, computed from a blank piece on the caller's current box, applied to the caller. */
 export function graft(caller: Piece, rel: Piece): Piece {
   const base = caller.cur;
-  const orig = { ...caller.orig } as Record<Dim, AnySet>;
+  const orig = copyBox(caller.orig) as unknown as Record<Dim, AnySet>;
   for (const d of DIMS) {
     const r = get(rel.orig, d);
     if (r === get(base, d)) continue;

@@ -43,6 +43,32 @@ export const ANY_BOX: Box = {
 const NOT_NATED = NameSet.of(['none']);
 
 /**
+ * A copy of a box with every member written out: the engine copies boxes to change a dimension or
+ * two, and a spread (`{ ...b, dst }`) is a slow path in Node 20 and leaves boxes in many shapes.
+ */
+export function copyBox(b: Box): Box {
+  return {
+    src: b.src,
+    dst: b.dst,
+    proto: b.proto,
+    sport: b.sport,
+    dport: b.dport,
+    iif: b.iif,
+    oif: b.oif,
+    state: b.state,
+    nat: b.nat,
+    icmpType: b.icmpType,
+  };
+}
+
+/** The box with dimension d replaced by v. */
+function withDim(b: Box, d: Dim, v: SetLike): Box {
+  const out = copyBox(b);
+  (out as unknown as Record<Dim, SetLike>)[d] = v;
+  return out;
+}
+
+/**
  * A flow class; unless it says otherwise it has not been destination-NATed (port-forwards translate),
  * and its ICMP part is echo requests (ping, the ICMP traffic fwlint's checks send).
  */
@@ -139,8 +165,8 @@ export function subtractKnown(b: Box, m: Match, inside: Box): Box[] {
     const cur = rest ?? b;
     const outside = boxDim(cur, d).subtract(ms);
     if (!outside.isEmpty) {
-      out.push({ ...cur, [d]: outside });
-      rest = { ...cur, [d]: inside[d] };
+      out.push(withDim(cur, d, outside));
+      rest = withDim(cur, d, boxDim(inside, d));
     }
   }
   return out;
