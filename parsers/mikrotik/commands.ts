@@ -1,5 +1,5 @@
 import type { Ctx, Span } from './context.js';
-import { keyName, readArgs, readArgsAt, readPropsView, type Args } from './args.js';
+import { keyName, readArgs, readArgsAt, readOneLineView, readPropsView, type Args } from './args.js';
 import {
   splitParam,
   statementAt,
@@ -139,7 +139,8 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
   const at = statementsAt(ctx.text);
   const entries: EntryReader = {
     read: (start, argsFrom) => readArgsAt(at(start), argsFrom).props,
-    view: (start, argsFrom) => readPropsView(at(start), argsFrom),
+    view: (start, argsFrom, oneLine) =>
+      (oneLine ? readOneLineView(ctx.text, start, argsFrom) : undefined) ?? readPropsView(at(start), argsFrom),
   };
   const run = (st: StatementCursor): void => {
     out.first ??= st.toStatement();
@@ -412,7 +413,7 @@ function command(
   if (NOOP_VERBS.has(verb)) return;
   if (verb === 'add') {
     const plain = DEFERRED_MENUS.has(menu.path) ? plainAdd(st, argsFrom) : NOT_PLAIN;
-    if (plain !== NOT_PLAIN) menu.addDeferred(st.start, st.end, entries, argsFrom, plain === DISABLED);
+    if (plain !== NOT_PLAIN) menu.addDeferred(st.start, st.end, entries, argsFrom, plain === DISABLED, !st.continued);
     else add(ctx, menu, readArgsAt(st, argsFrom), { start: st.start, end: st.end });
     return;
   }
