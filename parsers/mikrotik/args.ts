@@ -1,4 +1,20 @@
-import { BANG, BSL, CR, DQ, EQ, FF, LBRACE, LBRACKET, LF, LPAREN, RBRACE, RBRACKET, RPAREN, SP, TAB } from '../toolkit/chars.js';
+import {
+  BANG,
+  BSL,
+  CR,
+  DQ,
+  EQ,
+  FF,
+  LBRACE,
+  LBRACKET,
+  LF,
+  LPAREN,
+  RBRACE,
+  RBRACKET,
+  RPAREN,
+  SP,
+  TAB,
+} from '../toolkit/chars.js';
 import { RANGE_HASH_BASIS, RANGE_HASH_PRIME, RangeInterner } from '../toolkit/intern.js';
 import { paramEquals, unquote, type StatementCursor, type Word } from './lexer.js';
 import { Props } from './store.js';
