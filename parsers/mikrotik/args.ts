@@ -217,7 +217,7 @@ export function readPropsView(cur: StatementCursor, from: number): Props {
   return reader.view(scratchProps);
 }
 
-/** What readOneLineView makes of a character below 128 (those above are word characters, as in the lexer). */
+/** What readPlainView makes of a character below 128 (those above are word characters, as in the lexer). */
 const C_WORD = 0;
 const C_BLANK = 1;
 const C_QUOTE = 2;
@@ -234,6 +234,27 @@ function endsAt(text: string, i: number): boolean {
   if (i >= text.length) return true;
   const c = text.charCodeAt(i);
   return c === LF || (c === CR && text.charCodeAt(i + 1) === LF);
+}
+
+/**
+ * The first offset from `i` on that is not a blank, nor a continuation between words (`\`, blanks, a
+ * newline and the next line's leading blanks: what the lexer skips there, as no word is in progress).
+ */
+function skipBlanks(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === SP || c === TAB || c === FF) i++;
+    else if (c === BSL) {
+      let j = i + 1;
+      while (j < n && (text.charCodeAt(j) === SP || text.charCodeAt(j) === TAB)) j++;
+      const nl = text.charCodeAt(j) === LF ? 1 : text.charCodeAt(j) === CR && text.charCodeAt(j + 1) === LF ? 2 : 0;
+      if (nl === 0) return i;
+      i = j + nl;
+      while (i < n && (text.charCodeAt(i) === SP || text.charCodeAt(i) === TAB)) i++;
+    } else return i;
+  }
+  return i;
 }
 
 /** Where a word ends when it starts at `i`, or -1 when it holds what only the lexer reads (escapes, brackets). */
@@ -265,18 +286,19 @@ function closingQuote(text: string, i: number): number {
 }
 
 /**
- * readPropsView of a plain entry whose command is one line (no continuation: StatementCursor.continued
- * was false when it was added), read straight from the text in one pass: each key and short value is
- * hashed as it is scanned and interned by that hash, where the lexer, the key scan, the quote scan and
- * the interner would each go over it again. The same properties as readPropsView gives; undefined
- * when a word holds an escape, a bracket or a quote inside it (the full reader then reads the entry).
+ * readPropsView of a plain entry none of whose words a continuation breaks (one line, or lines joined
+ * between words: `… chain=input \` + newline + `    comment=…`), read straight from the text in one
+ * pass: each key and short value is hashed as it is scanned and interned by that hash, where the
+ * lexer, the key scan, the quote scan and the interner would each go over it again. The same
+ * properties as readPropsView gives; undefined when a word holds an escape, a bracket, a quote inside
+ * it or a continuation (the full reader then reads the entry).
  */
-export function readOneLineView(text: string, start: number, argsFrom: number): Props | undefined {
+export function readPlainView(text: string, start: number, argsFrom: number): Props | undefined {
   reader.begin();
   const n = text.length;
   let i = start;
   for (let k = 0; ; k++) {
-    while (i < n && (text.charCodeAt(i) === SP || text.charCodeAt(i) === TAB || text.charCodeAt(i) === FF)) i++;
+    i = skipBlanks(text, i);
     if (endsAt(text, i)) return reader.view(scratchProps);
     const ws = i;
     if (k < argsFrom) {

@@ -192,9 +192,9 @@ export interface EntryReader {
   read(start: number, argsFrom: number): Props;
   /**
    * As read, into a Props that is valid until the next read: only read it, never change or keep it.
-   * `oneLine`: the command has no line continuation (StatementCursor.continued), so a one-pass reader may serve.
+   * `unbroken`: no word of the command is broken by a line continuation, so a one-pass reader may serve.
    */
-  view(start: number, argsFrom: number, oneLine: boolean): Props;
+  view(start: number, argsFrom: number, unbroken: boolean): Props;
 }
 
 interface Deferred {
@@ -298,7 +298,7 @@ export function isYes(v: string | undefined): boolean {
 
 /**
  * Deferred entries (Item.deferred) of a menu no command has touched otherwise, without an Item each:
- * start, end and DISABLED | ONE_LINE << 1 | argsFrom << 2 per entry in one typed list. A 100k-rule export then keeps
+ * start, end and DISABLED | UNBROKEN << 1 | argsFrom << 2 per entry in one typed list. A 100k-rule export then keeps
  * one list of numbers until its rules are built, not 100k objects that live that long.
  */
 export class PackedEntries {
@@ -313,7 +313,7 @@ export class PackedEntries {
     this.reader = reader;
   }
 
-  push(start: number, end: number, argsFrom: number, disabled: boolean, oneLine: boolean): void {
+  push(start: number, end: number, argsFrom: number, disabled: boolean, unbroken: boolean): void {
     const at = 3 * this.count;
     if (at + 3 > this.data.length) {
       const bigger = new Int32Array(this.data.length * 2);
@@ -322,7 +322,7 @@ export class PackedEntries {
     }
     this.data[at] = start;
     this.data[at + 1] = end;
-    this.data[at + 2] = (disabled ? 1 : 0) | (oneLine ? 2 : 0) | (argsFrom << 2);
+    this.data[at + 2] = (disabled ? 1 : 0) | (unbroken ? 2 : 0) | (argsFrom << 2);
     this.count++;
   }
 
@@ -395,13 +395,13 @@ export class Menu {
     reader: EntryReader,
     argsFrom: number,
     disabled: boolean,
-    oneLine: boolean,
+    unbroken: boolean,
   ): void {
     if (this.packed === undefined && this.list.length > 0) {
       this.list.push(Item.deferred({ start, end }, reader, argsFrom, disabled));
       return;
     }
-    (this.packed ??= new PackedEntries(reader)).push(start, end, argsFrom, disabled, oneLine);
+    (this.packed ??= new PackedEntries(reader)).push(start, end, argsFrom, disabled, unbroken);
   }
 
   /** The packed entries, taken out of the menu (which is left empty); undefined when its entries are Items. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readOneLineView, readPropsView } from '../../parsers/mikrotik/args.js';
+import { readPlainView, readPropsView } from '../../parsers/mikrotik/args.js';
 import { statementAt } from '../../parsers/mikrotik/lexer.js';
 import type { Props } from '../../parsers/mikrotik/store.js';
 
@@ -17,13 +17,13 @@ function full(text: string, argsFrom: number): (string | number | boolean)[][] {
   return flat(readPropsView(statementAt(text, 0), argsFrom));
 }
 
-function oneLine(text: string, argsFrom: number): (string | number | boolean)[][] | undefined {
-  const p = readOneLineView(text, 0, argsFrom);
+function plainView(text: string, argsFrom: number): (string | number | boolean)[][] | undefined {
+  const p = readPlainView(text, 0, argsFrom);
   return p && flat(p);
 }
 
-describe('RouterOS one-line entries (args.ts readOneLineView)', () => {
-  // What plain one-line adds look like: the one-pass reader reads them, with the full reader's properties.
+describe('RouterOS entries without broken words (args.ts readPlainView)', () => {
+  // What plain adds look like: the one-pass reader reads them, with the full reader's properties.
   const served: [string, number][] = [
     ['add action=accept chain=input protocol=udp dst-port=5060', 1],
     ['/ip firewall filter add action=drop chain=forward comment="Temp vpn 987" src-address=!172.23.222.0/24', 4],
@@ -36,14 +36,16 @@ describe('RouterOS one-line entries (args.ts readOneLineView)', () => {
     ['add chain=input comment=averylongplaincommentthatislongerthanthirtytwocharacters protocol=tcp', 1],
     ['add chain=input comment="a quoted comment that is longer than thirty two characters" protocol=tcp', 1],
     ['add chain=input protocol=tcp protocol=udp', 1],
+    ['add action=accept chain=input \\\n    comment="x y" \\\n    connection-state=established', 1],
+    ['add action=accept chain=input \\  \r\n\t comment=x \\\n protocol=udp', 1],
     ['add', 1],
   ];
   it.each(served)('reads %j as the full reader does', (text, argsFrom) => {
     const expected = full(text, argsFrom);
-    expect(oneLine(text, argsFrom)).toEqual(expected);
+    expect(plainView(text, argsFrom)).toEqual(expected);
   });
 
-  // Escapes, brackets outside quotes, quotes inside a word, bare words, a lone CR: left to the full reader.
+  // Escapes, brackets outside quotes, quotes inside a word, broken words, bare words, a lone CR: left to the full reader.
   const declined: [string, number][] = [
     ['add chain=input comment="caf\\C3\\A9"', 1],
     ['add chain=input comment="Temp \\"q\\""', 1],
@@ -51,11 +53,13 @@ describe('RouterOS one-line entries (args.ts readOneLineView)', () => {
     ['add chain=input comment="x"y', 1],
     ['add chain=input comment=a[b]', 1],
     ['add chain=input comment=x\\\n    y', 1],
+    ['add chain=input comment=x \\y', 1],
+    ['add action=accept chain=input connection-state=\\\n    established', 1],
     ['add chain=input blackhole', 1],
     ['add chain=input\rprotocol=udp', 1],
     ['add chain=input "quoted-key"=x', 1],
   ];
   it.each(declined)('leaves %j to the full reader', (text, argsFrom) => {
-    expect(oneLine(text, argsFrom)).toBeUndefined();
+    expect(plainView(text, argsFrom)).toBeUndefined();
   });
 });
