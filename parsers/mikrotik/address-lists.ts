@@ -3,7 +3,7 @@ import { IntervalSet } from '../../src/model/interval-set.js';
 import { ipv4Range } from '../toolkit/ipv4.js';
 import type { SymbolicRef } from '../../src/model/policy.js';
 import type { Ctx, Span } from './context.js';
-import { isYes, type Store } from './store.js';
+import { isYes, type Item, type Store } from './store.js';
 
 /**
  * `/ip firewall address-list` and `/ipv6 firewall address-list` (separate namespaces). Entries are
@@ -33,10 +33,27 @@ export interface ListRef {
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*\.?$/i;
 
-/** The entries of one list: IPv4 addresses and networks as numbers (lo, hi pairs), anything else as bigints. */
-interface Ranges {
-  v4: number[];
-  other: [bigint, bigint][];
+/**
+ * The entries of one list: IPv4 addresses and networks as numbers (lo, hi pairs in a typed list, so the
+ * code reading them sees one kind of array whatever the addresses), anything else as bigints.
+ */
+class Ranges {
+  v4 = new Float64Array(64);
+  /** Numbers used in `v4` (two per entry). */
+  n = 0;
+  other: [bigint, bigint][] = [];
+
+  push(lo: number, hi: number): void {
+    const n = this.n;
+    if (n + 2 > this.v4.length) {
+      const bigger = new Float64Array(this.v4.length * 2);
+      bigger.set(this.v4);
+      this.v4 = bigger;
+    }
+    this.v4[n] = lo;
+    this.v4[n + 1] = hi;
+    this.n = n + 2;
+  }
 }
 
 const bounds = new Float64Array(2);
@@ -46,16 +63,21 @@ const bounds = new Float64Array(2);
  * and only the merged bounds become bigints: the same set as addrSet of every entry.
  */
 function rangeSet(r: Ranges): AddrSet {
-  const v4 = r.v4;
+  const v4 = r.v4.subarray(0, r.n);
   if (r.other.length > 0 || v4.length === 0) {
     const all = r.other;
     for (let i = 0; i + 1 < v4.length; i += 2) all.push([BigInt(v4[i] ?? 0), BigInt(v4[i + 1] ?? 0)]);
     return addrSet(all);
   }
+  return IntervalSet.fromSorted(ADDR_MIN, ADDR_MAX, mergedBounds(v4, byStart(v4)));
+}
+
+/** The bounds of the union of the (lo, hi) pairs of `v4` taken in `order` (by lo), merged as numbers: one bigint per bound left. */
+function mergedBounds(v4: Float64Array, order: Uint32Array): bigint[] {
   const flat: bigint[] = [];
   let lo = -1;
   let hi = -2;
-  for (const k of byStart(v4)) {
+  for (const k of order) {
     const a = v4[k] ?? 0;
     const b = v4[k + 1] ?? 0;
     if (lo >= 0 && a <= hi + 1) {
@@ -67,7 +89,7 @@ function rangeSet(r: Ranges): AddrSet {
     hi = b;
   }
   if (lo >= 0) flat.push(BigInt(lo), BigInt(hi));
-  return IntervalSet.fromSorted(ADDR_MIN, ADDR_MAX, flat);
+  return flat;
 }
 
 /** Entries a list may have for byStart's packed keys (index below 2^20, start below 2^32: exact in a double). */
@@ -78,7 +100,7 @@ const PACKED_MAX = 1 << 20;
  * them gives the same set). Up to 2^20 pairs, each is sorted as one number lo · 2^20 + i by the native
  * numeric sort, without a comparator call per comparison.
  */
-function byStart(v4: readonly number[]): Uint32Array {
+function byStart(v4: Float64Array): Uint32Array {
   const pairs = v4.length / 2;
   const order = new Uint32Array(pairs);
   if (pairs > PACKED_MAX) {
@@ -94,7 +116,7 @@ function byStart(v4: readonly number[]): Uint32Array {
 
 export class AddressLists {
   private readonly lists = { ip: new Map<string, AddressList>(), ipv6: new Map<string, AddressList>() };
-  private readonly ctx: Ctx;
+  readonly ctx: Ctx;
   /**
    * For the inventory (inventory.ts): the addresses of the enabled entries of each list name, IPv4 and
    * IPv6 entries of the same name together, in file order, and the first comment among them.
@@ -147,72 +169,40 @@ export class AddressLists {
     return { set: l.set, symbolic };
   }
 
-  private addMember(name: string, address: string, comment: string | undefined): void {
-    const m = this.members.get(name);
-    if (m) m.push(address);
-    else this.members.set(name, [address]);
+  /** The members of the list named last (entries of a list mostly follow each other). */
+  private lastMembers: { name: string; list: string[] } | undefined;
+
+  addMember(name: string, address: string, comment: string | undefined): void {
+    const last = this.lastMembers;
+    if (last?.name === name) last.list.push(address);
+    else {
+      let m = this.members.get(name);
+      if (m) m.push(address);
+      else this.members.set(name, (m = [address]));
+      this.lastMembers = { name, list: m };
+    }
     if (comment && !this.comments.has(name)) this.comments.set(name, comment);
+  }
+
+  /** The lists of a family, by name (EntrySink fills them). */
+  listsOf(family: Family): Map<string, AddressList> {
+    return this.lists[family];
   }
 
   static build(ctx: Ctx, store: Store): AddressLists {
     const out = new AddressLists(ctx);
     for (const family of ['ip', 'ipv6'] as const) {
-      const ranges = new Map<string, Ranges>();
       const map = out.lists[family];
       const menu = store.get(`${family} firewall address-list`);
       const count = menu?.count ?? 0;
+      const sink = new EntrySink(out, family);
       for (let i = 0; i < count; i++) {
         // Read once (a deferred entry is read from its command here): the lists and the inventory's members.
         // Its properties may be a view valid until the next entry (Menu.viewAt): values are kept, not the list.
         const item = menu?.viewAt(i);
-        if (!item) continue;
-        // The four properties read here, in one pass over the entry's (Item.get scans once per key).
-        const props = item.props;
-        let name: string | undefined;
-        let value: string | undefined;
-        let comment: string | undefined;
-        let at = -1;
-        let disabledText: string | undefined;
-        for (let n = 0; n < props.size; n++) {
-          const key = props.keyAt(n);
-          if (key === 'list') name = props.valueAt(n);
-          else if (key === 'address') {
-            value = props.valueAt(n);
-            at = n;
-          } else if (key === 'comment') comment = props.valueAt(n);
-          else if (key === 'disabled') disabledText = props.valueAt(n);
-        }
-        const disabled = isYes(disabledText);
-        if (name && value && !disabled) out.addMember(name, value, comment);
-        if (disabled || !name || value === undefined) continue;
-        let l = map.get(name);
-        if (!l) {
-          l = { name, set: NO_ADDR, hostnames: [], span: item.span };
-          map.set(name, l);
-        }
-        let r = ranges.get(name);
-        if (!r) {
-          r = { v4: [], other: [] };
-          ranges.set(name, r);
-        }
-        if (ipv4Range(value, bounds)) {
-          r.v4.push(bounds[0] ?? 0, bounds[1] ?? 0);
-          continue;
-        }
-        const spec = parseAddressSpec(value);
-        const addr = at >= 0 ? props.propAt(at) : undefined;
-        if (spec) {
-          for (const iv of spec.intervals()) r.other.push(iv);
-        } else if (addr && HOSTNAME.test(value) && /[a-z]/i.test(value)) {
-          l.hostnames.push({ name: value, span: addr.span });
-        } else {
-          ctx.noteOnce(
-            `bad-entry:${name}`,
-            `${ctx.where(item.span)}: address-list ${name} entry "${value}" is neither an address nor a DNS name; ` +
-              'RouterOS would refuse it, ignored (further ones in this list are not noted)',
-          );
-        }
+        if (item) sink.add(item);
       }
+      const ranges = sink.ranges;
       // One sort-and-merge per list: large lists (100k entries) stay linear-logarithmic.
       for (const [name, r] of ranges) {
         const l = map.get(name);
@@ -258,5 +248,85 @@ export class AddressLists {
       if (list) for (const n of list.split(',')) fill('ip', n.trim(), 'PPP profile adds its clients', item.span);
     }
     return out;
+  }
+}
+
+/**
+ * Reads the entries of one family's address-list menu into its lists (AddressLists.build), one call per
+ * entry: a small function the compiler optimizes after a few entries, where the same work inline in
+ * build's loop ran unoptimized until the loop was compiled on the fly.
+ */
+class EntrySink {
+  private readonly out: AddressLists;
+  private readonly map: Map<string, AddressList>;
+  readonly ranges = new Map<string, Ranges>();
+  /** The list and ranges of the name met last (entries of a list mostly follow each other). */
+  private lastName: string | undefined;
+  private lastList: AddressList | undefined;
+  private lastRanges: Ranges | undefined;
+
+  constructor(out: AddressLists, family: Family) {
+    this.out = out;
+    this.map = out.listsOf(family);
+  }
+
+  add(item: Item): void {
+    // The four properties read here, in one pass over the entry's (Item.get scans once per key).
+    const props = item.props;
+    let name: string | undefined;
+    let value: string | undefined;
+    let comment: string | undefined;
+    let at = -1;
+    let disabledText: string | undefined;
+    for (let n = 0; n < props.size; n++) {
+      const key = props.keyAt(n);
+      if (key === 'list') name = props.valueAt(n);
+      else if (key === 'address') {
+        value = props.valueAt(n);
+        at = n;
+      } else if (key === 'comment') comment = props.valueAt(n);
+      else if (key === 'disabled') disabledText = props.valueAt(n);
+    }
+    const disabled = isYes(disabledText);
+    if (name && value && !disabled) this.out.addMember(name, value, comment);
+    if (disabled || !name || value === undefined) return;
+    let l: AddressList | undefined;
+    let r: Ranges | undefined;
+    if (name === this.lastName && this.lastList && this.lastRanges) {
+      l = this.lastList;
+      r = this.lastRanges;
+    } else {
+      l = this.map.get(name);
+      if (!l) {
+        l = { name, set: NO_ADDR, hostnames: [], span: item.span };
+        this.map.set(name, l);
+      }
+      r = this.ranges.get(name);
+      if (!r) {
+        r = new Ranges();
+        this.ranges.set(name, r);
+      }
+      this.lastName = name;
+      this.lastList = l;
+      this.lastRanges = r;
+    }
+    if (ipv4Range(value, bounds)) {
+      r.push(bounds[0] ?? 0, bounds[1] ?? 0);
+      return;
+    }
+    const spec = parseAddressSpec(value);
+    const addr = at >= 0 ? props.propAt(at) : undefined;
+    if (spec) {
+      for (const iv of spec.intervals()) r.other.push(iv);
+    } else if (addr && HOSTNAME.test(value) && /[a-z]/i.test(value)) {
+      l.hostnames.push({ name: value, span: addr.span });
+    } else {
+      const ctx = this.out.ctx;
+      ctx.noteOnce(
+        `bad-entry:${name}`,
+        `${ctx.where(item.span)}: address-list ${name} entry "${value}" is neither an address nor a DNS name; ` +
+          'RouterOS would refuse it, ignored (further ones in this list are not noted)',
+      );
+    }
   }
 }

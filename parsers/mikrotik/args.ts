@@ -1,5 +1,21 @@
-import { BANG, BSL, DQ, EQ } from '../toolkit/chars.js';
-import { RangeInterner } from '../toolkit/intern.js';
+import {
+  BANG,
+  BSL,
+  CR,
+  DQ,
+  EQ,
+  FF,
+  LBRACE,
+  LBRACKET,
+  LF,
+  LPAREN,
+  RBRACE,
+  RBRACKET,
+  RPAREN,
+  SP,
+  TAB,
+} from '../toolkit/chars.js';
+import { RANGE_HASH_BASIS, RANGE_HASH_PRIME, RangeInterner } from '../toolkit/intern.js';
 import { paramEquals, unquote, type StatementCursor, type Word } from './lexer.js';
 import { Props } from './store.js';
 
@@ -130,7 +146,7 @@ class ArgReader {
     else (this.bare ??= []).push({ raw, start: ws, end: we });
   }
 
-  private put(key: string, value: string, start: number, end: number): void {
+  put(key: string, value: string, start: number, end: number): void {
     const d = this.d;
     for (let i = 0; i < this.n; i += 4) {
       if (d[i] === key) {
@@ -199,4 +215,136 @@ const scratchProps = new Props();
 export function readPropsView(cur: StatementCursor, from: number): Props {
   readWordsAt(cur, from);
   return reader.view(scratchProps);
+}
+
+/** What readPlainView makes of a character below 128 (those above are word characters, as in the lexer). */
+const C_WORD = 0;
+const C_BLANK = 1;
+const C_QUOTE = 2;
+/** A newline, a lone CR, an escape or a bracket: the statement's end, or a case for the full reader. */
+const C_OTHER = 3;
+const CHAR = new Uint8Array(128).fill(C_OTHER);
+for (let c = 33; c < 127; c++) CHAR[c] = C_WORD;
+for (const c of [BSL, LBRACKET, RBRACKET, LBRACE, RBRACE, LPAREN, RPAREN]) CHAR[c] = C_OTHER;
+CHAR[DQ] = C_QUOTE;
+for (const c of [SP, TAB, FF]) CHAR[c] = C_BLANK;
+
+/** Where the statement ends at `i` (end of the text, LF or CR LF); any other C_OTHER character does not. */
+function endsAt(text: string, i: number): boolean {
+  if (i >= text.length) return true;
+  const c = text.charCodeAt(i);
+  return c === LF || (c === CR && text.charCodeAt(i + 1) === LF);
+}
+
+/**
+ * The first offset from `i` on that is not a blank, nor a continuation between words (`\`, blanks, a
+ * newline and the next line's leading blanks: what the lexer skips there, as no word is in progress).
+ */
+function skipBlanks(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === SP || c === TAB || c === FF) i++;
+    else if (c === BSL) {
+      let j = i + 1;
+      while (j < n && (text.charCodeAt(j) === SP || text.charCodeAt(j) === TAB)) j++;
+      const nl = text.charCodeAt(j) === LF ? 1 : text.charCodeAt(j) === CR && text.charCodeAt(j + 1) === LF ? 2 : 0;
+      if (nl === 0) return i;
+      i = j + nl;
+      while (i < n && (text.charCodeAt(i) === SP || text.charCodeAt(i) === TAB)) i++;
+    } else return i;
+  }
+  return i;
+}
+
+/** Where a word ends when it starts at `i`, or -1 when it holds what only the lexer reads (escapes, brackets). */
+function skipWord(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const k = c < 128 ? CHAR[c] : C_WORD;
+    if (k === C_WORD) i++;
+    else if (k === C_QUOTE) {
+      i = closingQuote(text, i + 1);
+      if (i < 0) return -1;
+      i++;
+    } else if (k === C_BLANK || endsAt(text, i)) return i;
+    else return -1;
+  }
+  return i;
+}
+
+/** The closing quote of a string whose text starts at `i`, or -1 when an escape or a line end comes first. */
+function closingQuote(text: string, i: number): number {
+  const n = text.length;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DQ) return i;
+    if (c === BSL || c === LF || c === CR) return -1;
+  }
+  return -1;
+}
+
+/**
+ * readPropsView of a plain entry none of whose words a continuation breaks (one line, or lines joined
+ * between words: `… chain=input \` + newline + `    comment=…`), read straight from the text in one
+ * pass: each key and short value is hashed as it is scanned and interned by that hash, where the
+ * lexer, the key scan, the quote scan and the interner would each go over it again. The same
+ * properties as readPropsView gives; undefined when a word holds an escape, a bracket, a quote inside
+ * it or a continuation (the full reader then reads the entry).
+ */
+export function readPlainView(text: string, start: number, argsFrom: number): Props | undefined {
+  reader.begin();
+  const n = text.length;
+  let i = start;
+  for (let k = 0; ; k++) {
+    i = skipBlanks(text, i);
+    if (endsAt(text, i)) return reader.view(scratchProps);
+    const ws = i;
+    if (k < argsFrom) {
+      i = skipWord(text, i);
+      if (i < 0) return undefined;
+      continue;
+    }
+    // `key=`: the name's characters, hashed as the interner would.
+    let h = RANGE_HASH_BASIS;
+    let c = 0;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c >= 128 || KEY_CHAR[c] !== 1) break;
+      h = Math.imul(h ^ c, RANGE_HASH_PRIME);
+      i++;
+    }
+    if (i === ws || i >= n || c !== EQ) return undefined;
+    const key = keys.getHashed(text, ws, i, h);
+    i++;
+    const neg = i < n && text.charCodeAt(i) === BANG;
+    if (neg) i++;
+    const unique = UNIQUE_VALUES.has(key);
+    let value: string;
+    h = RANGE_HASH_BASIS;
+    if (i < n && text.charCodeAt(i) === DQ) {
+      // `"text"` without escapes, then the word's end: the inside as it is (valueOf).
+      const vs = i + 1;
+      const q = closingQuote(text, vs);
+      if (q < 0 || !(endsAt(text, q + 1) || CHAR[text.charCodeAt(q + 1)] === C_BLANK)) return undefined;
+      if (q - vs > SHORT || unique) value = text.slice(vs, q);
+      else {
+        for (let j = vs; j < q; j++) h = Math.imul(h ^ text.charCodeAt(j), RANGE_HASH_PRIME);
+        value = shortValues.getHashed(text, vs, q, h);
+      }
+      i = q + 1;
+    } else {
+      const vs = i;
+      while (i < n) {
+        c = text.charCodeAt(i);
+        if (c < 128 && CHAR[c] !== C_WORD) break;
+        h = Math.imul(h ^ c, RANGE_HASH_PRIME);
+        i++;
+      }
+      if (i < n && CHAR[c] !== C_BLANK && !endsAt(text, i)) return undefined;
+      value = i - vs > SHORT || unique ? text.slice(vs, i) : shortValues.getHashed(text, vs, i, h);
+    }
+    reader.put(key, value, neg ? ~ws : ws, i);
+  }
 }

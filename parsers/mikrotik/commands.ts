@@ -1,5 +1,5 @@
 import type { Ctx, Span } from './context.js';
-import { keyName, readArgs, readArgsAt, readPropsView, type Args } from './args.js';
+import { keyName, readArgs, readArgsAt, readPlainView, readPropsView, type Args } from './args.js';
 import {
   splitParam,
   statementAt,
@@ -139,7 +139,8 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
   const at = statementsAt(ctx.text);
   const entries: EntryReader = {
     read: (start, argsFrom) => readArgsAt(at(start), argsFrom).props,
-    view: (start, argsFrom) => readPropsView(at(start), argsFrom),
+    view: (start, argsFrom, unbroken) =>
+      (unbroken ? readPlainView(ctx.text, start, argsFrom) : undefined) ?? readPropsView(at(start), argsFrom),
   };
   const run = (st: StatementCursor): void => {
     out.first ??= st.toStatement();
@@ -412,7 +413,7 @@ function command(
   if (NOOP_VERBS.has(verb)) return;
   if (verb === 'add') {
     const plain = DEFERRED_MENUS.has(menu.path) ? plainAdd(st, argsFrom) : NOT_PLAIN;
-    if (plain !== NOT_PLAIN) menu.addDeferred(st.start, st.end, entries, argsFrom, plain === DISABLED);
+    if (plain !== NOT_PLAIN) menu.addDeferred(st.start, st.end, entries, argsFrom, plain === DISABLED, unbroken(st));
     else add(ctx, menu, readArgsAt(st, argsFrom), { start: st.start, end: st.end });
     return;
   }
@@ -559,6 +560,13 @@ function plainWord(src: string, s: number, e: number): number {
   if ((len === 9 && src.startsWith('copy-from', s)) || (len === 12 && src.startsWith('place-before', s)))
     return NOT_PLAIN;
   return OTHER;
+}
+
+/** No word of the statement is broken by a continuation (a continuation between words may join its lines). */
+function unbroken(st: StatementCursor): boolean {
+  if (!st.continued) return true;
+  for (let k = 0; k < st.count; k++) if (st.joined(k) !== undefined) return false;
+  return true;
 }
 
 /**

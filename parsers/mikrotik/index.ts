@@ -134,7 +134,7 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
 
   const ifaces = buildInterfaces(ctx, ran.store);
   const lists = AddressLists.build(ctx, ran.store);
-  const env: RuleEnv = { ctx, ifaces, lists, nets: new Map() };
+  const env: RuleEnv = { ctx, ifaces, lists, nets: new Map(), nets4: new Map() };
   const ruleCount = firewallRuleCount(ran.store);
   const ruleset = buildRuleset(env, ran.store);
   const nat = buildNat(env, ran.store);

@@ -125,6 +125,8 @@ export interface StatementCursor {
   readonly end: number;
   readonly script: boolean;
   readonly damaged: string | undefined;
+  /** A line continuation (`\` + newline) joins lines of the statement: it spans more than one line. */
+  readonly continued: boolean;
   wordStart(k: number): number;
   wordEnd(k: number): number;
   /** The joined text of word k when a continuation breaks it, else undefined (it is text[start, end)). */
@@ -190,6 +192,7 @@ class StatementReader implements StatementCursor {
   end = 0;
   script = false;
   damaged: string | undefined;
+  continued = false;
   /** Word k spans [bounds[2k], bounds[2k + 1]). */
   private bounds = new Int32Array(64);
   /** Joined text of words broken by continuations (k where `broken[k]` is 1). */
@@ -311,6 +314,7 @@ class StatementReader implements StatementCursor {
     this.script = first === COLON || first === LBRACE;
     this.count = 0;
     this.damaged = undefined;
+    this.continued = false;
     // Cleared only when used: setting an array's length is a call into the runtime, twice per statement.
     this.piecesUsed = 0;
     this.pieceStart = -1;
@@ -362,6 +366,7 @@ class StatementReader implements StatementCursor {
         if (nl > 0 || j >= n) {
           if (nl === 0) throw this.error(i, 'the file ends with a line continuation "\\" (truncated export?)');
           const backslash = i;
+          this.continued = true;
           if (this.wordStart0 >= 0 && this.pieceStart >= 0 && i > this.pieceStart) this.addPiece(this.pieceStart, i);
           i = j + nl;
           while (i < n && (text.charCodeAt(i) === SP || text.charCodeAt(i) === TAB)) i++;

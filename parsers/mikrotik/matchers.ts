@@ -20,8 +20,10 @@ export interface RuleEnv {
   ctx: Ctx;
   ifaces: InterfaceTable;
   lists: AddressLists;
-  /** Sets of the single networks rules name (`src-address=10.1.2.0/24`), by their text, for this file. */
+  /** Sets of the single networks rules name other than IPv4 ones (`fd00::/64`), by their text, for this file. */
   nets: Map<string, AddrSet | null>;
+  /** Sets of the IPv4 networks rules name (`src-address=10.1.2.0/24`), by first address and size (netKey), for this file. */
+  nets4: Map<number, AddrSet>;
 }
 
 export interface BuiltMatch {
@@ -136,7 +138,7 @@ let lastIpv4 = false;
 const hostBounds = new Float64Array(2);
 
 /** `a,b/n,c-d`: one build from all ranges; equal texts share one set (lists repeat across rules). */
-function parseAddresses(text: string, nets: Map<string, AddrSet | null>): AddrSet | undefined {
+function parseAddresses(text: string, env: RuleEnv): AddrSet | undefined {
   lastIpv4 = false;
   if (!text.includes(',')) {
     // One address (often unique per rule): read, not remembered. One network (`10.1.2.0/24`, named
@@ -146,17 +148,23 @@ function parseAddresses(text: string, nets: Map<string, AddrSet | null>): AddrSe
       lastIpv4 = true;
       return ipv4Set(hostBounds[0] ?? 0, hostBounds[1] ?? 0);
     }
-    const net = nets.get(text);
-    if (net !== undefined) {
-      lastIpv4 = net !== null && ipv4Nets.has(net);
-      return net ?? undefined;
-    }
-    const v4 = ipv4Range(text, hostBounds);
-    const set = (v4 ? ipv4Set(hostBounds[0] ?? 0, hostBounds[1] ?? 0) : parseIpv4Spec(text)) ?? null;
-    if (set && v4) {
-      ipv4Nets.add(set);
+    if (ipv4Range(text, hostBounds)) {
+      // Found by its numbers: the text (a new string per rule) would be hashed on every lookup.
       lastIpv4 = true;
+      const lo = hostBounds[0] ?? 0;
+      const hi = hostBounds[1] ?? 0;
+      const key = netKey(lo, hi);
+      let set = env.nets4.get(key);
+      if (!set) {
+        set = ipv4Set(lo, hi);
+        env.nets4.set(key, set);
+      }
+      return set;
     }
+    const nets = env.nets;
+    const net = nets.get(text);
+    if (net !== undefined) return net ?? undefined;
+    const set = parseIpv4Spec(text) ?? null;
     nets.set(text, set);
     return set ?? undefined;
   }
@@ -171,8 +179,14 @@ function parseAddresses(text: string, nets: Map<string, AddrSet | null>): AddrSe
   return remember(addrCache, text, ranges.length ? addrSet(ranges) : NO_ADDR) ?? undefined;
 }
 
-/** Shared network sets (RuleEnv.nets) read as one IPv4 network: they lie in IPv4. */
-const ipv4Nets = new WeakSet<AddrSet>();
+/**
+ * The key of the IPv4 block lo..hi (ipv4Range of a network: aligned, 2^k addresses) in RuleEnv.nets4:
+ * the first address and k, exact in a double.
+ */
+function netKey(lo: number, hi: number): number {
+  const size = hi - lo + 1;
+  return lo * 64 + (size >= 0x100000000 ? 32 : 31 - Math.clz32(size));
+}
 
 /** `uni` minus `set`, memoized on the set (address lists are negated by many rules; sets are immutable). */
 const negations = { ip: new WeakMap<AddrSet, AddrSet>(), ipv6: new WeakMap<AddrSet, AddrSet>() };
@@ -336,7 +350,7 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
       }
       case 'src-address':
       case 'dst-address': {
-        const s = parseAddresses(value, env.nets);
+        const s = parseAddresses(value, env);
         if (!s) {
           invalidIn(out, props.propAt(n), key, 'not an address, network or range');
           break;

@@ -190,8 +190,11 @@ export class Props {
  */
 export interface EntryReader {
   read(start: number, argsFrom: number): Props;
-  /** As read, into a Props that is valid until the next read: only read it, never change or keep it. */
-  view(start: number, argsFrom: number): Props;
+  /**
+   * As read, into a Props that is valid until the next read: only read it, never change or keep it.
+   * `unbroken`: no word of the command is broken by a line continuation, so a one-pass reader may serve.
+   */
+  view(start: number, argsFrom: number, unbroken: boolean): Props;
 }
 
 interface Deferred {
@@ -295,7 +298,7 @@ export function isYes(v: string | undefined): boolean {
 
 /**
  * Deferred entries (Item.deferred) of a menu no command has touched otherwise, without an Item each:
- * start, end and DISABLED | argsFrom << 1 per entry in one typed list. A 100k-rule export then keeps
+ * start, end and DISABLED | UNBROKEN << 1 | argsFrom << 2 per entry in one typed list. A 100k-rule export then keeps
  * one list of numbers until its rules are built, not 100k objects that live that long.
  */
 export class PackedEntries {
@@ -310,7 +313,7 @@ export class PackedEntries {
     this.reader = reader;
   }
 
-  push(start: number, end: number, argsFrom: number, disabled: boolean): void {
+  push(start: number, end: number, argsFrom: number, disabled: boolean, unbroken: boolean): void {
     const at = 3 * this.count;
     if (at + 3 > this.data.length) {
       const bigger = new Int32Array(this.data.length * 2);
@@ -319,7 +322,7 @@ export class PackedEntries {
     }
     this.data[at] = start;
     this.data[at + 1] = end;
-    this.data[at + 2] = (disabled ? 1 : 0) | (argsFrom << 1);
+    this.data[at + 2] = (disabled ? 1 : 0) | (unbroken ? 2 : 0) | (argsFrom << 2);
     this.count++;
   }
 
@@ -330,7 +333,7 @@ export class PackedEntries {
   /** Entry i as Item.deferred would keep it. */
   item(i: number): Item {
     const bits = this.data[3 * i + 2] ?? 0;
-    return Item.deferred(this.span(i), this.reader, bits >> 1, (bits & 1) !== 0);
+    return Item.deferred(this.span(i), this.reader, bits >> 2, (bits & 1) !== 0);
   }
 
   /**
@@ -343,7 +346,8 @@ export class PackedEntries {
     const span = this.scratch;
     span.start = start;
     span.end = this.data[3 * i + 1] ?? 0;
-    return new Item(span, false, this.reader.view(start, (this.data[3 * i + 2] ?? 0) >> 1));
+    const bits = this.data[3 * i + 2] ?? 0;
+    return new Item(span, false, this.reader.view(start, bits >> 2, (bits & 2) !== 0));
   }
 
   private span(i: number): Span {
@@ -385,12 +389,19 @@ export class Menu {
   }
 
   /** Appends a deferred entry (Item.deferred): packed while the menu holds nothing else. */
-  addDeferred(start: number, end: number, reader: EntryReader, argsFrom: number, disabled: boolean): void {
+  addDeferred(
+    start: number,
+    end: number,
+    reader: EntryReader,
+    argsFrom: number,
+    disabled: boolean,
+    unbroken: boolean,
+  ): void {
     if (this.packed === undefined && this.list.length > 0) {
       this.list.push(Item.deferred({ start, end }, reader, argsFrom, disabled));
       return;
     }
-    (this.packed ??= new PackedEntries(reader)).push(start, end, argsFrom, disabled);
+    (this.packed ??= new PackedEntries(reader)).push(start, end, argsFrom, disabled, unbroken);
   }
 
   /** The packed entries, taken out of the menu (which is left empty); undefined when its entries are Items. */

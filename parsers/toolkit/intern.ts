@@ -1,3 +1,7 @@
+/** FNV-1a over the character codes of a range: the hash RangeInterner looks texts up by. */
+export const RANGE_HASH_BASIS = 0x811c9dc5;
+export const RANGE_HASH_PRIME = 16777619;
+
 /**
  * One string per distinct short text, looked up by the characters of a range of a larger string
  * (`src[start, end)`), so a reader that meets `accept` or `protocol` 100k times neither slices a new
@@ -28,8 +32,16 @@ export class RangeInterner {
 
   /** The string for `src[start, end)`. */
   get(src: string, start: number, end: number): string {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ src.charCodeAt(i), 16777619);
+    let h = RANGE_HASH_BASIS;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ src.charCodeAt(i), RANGE_HASH_PRIME);
+    return this.getHashed(src, start, end, h);
+  }
+
+  /**
+   * As `get`, with the range's hash `h` already worked out by the caller (a reader that hashes the
+   * characters as it scans them: start from RANGE_HASH_BASIS, `h = Math.imul(h ^ c, RANGE_HASH_PRIME)` per character).
+   */
+  getHashed(src: string, start: number, end: number, h: number): string {
     const len = end - start;
     const sources = this.sources;
     let slot = h & this.mask;

@@ -927,6 +927,22 @@ describe('MikroTik large-export paths (same model as the plain reading)', () => 
     expect(off.sessions.sipAlg[0]!.value).toBe(false);
   });
 
+  it('rules naming the same IPv4 network share one set, however the network is written', () => {
+    // matchers.ts parseAddresses: networks are found by their numbers (RuleEnv.nets4), not their text.
+    const p = parse(
+      `${HEADER7}/ip firewall filter\n` +
+        'add action=drop chain=input src-address=10.1.2.0/24\n' +
+        'add action=drop chain=input src-address=10.1.2.5/24\n' +
+        'add action=drop chain=input src-address=10.1.2.0/255.255.255.0\n' +
+        'add action=drop chain=input src-address=10.1.3.0/24\n',
+    );
+    const [a, b, c, d] = rules(p, 'input').map((r) => r.match.src!);
+    expect(formatAddrSet(a!)).toBe('10.1.2.0/24');
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    expect(formatAddrSet(d!)).toBe('10.1.3.0/24');
+  });
+
   it('packed entries: kept as numbers until read, turned into entries by a later command, mixed with other adds', () => {
     // store.ts PackedEntries: plain adds of a menu that holds nothing else are packed; a command
     // that needs them as entries (remove, set, a place-before target) unpacks them in order.

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { readPlainView, readPropsView } from '../../parsers/mikrotik/args.js';
+import { statementAt } from '../../parsers/mikrotik/lexer.js';
+import type { Props } from '../../parsers/mikrotik/store.js';
+
+/** key, value, negated, start, end of every property, in order (a view is valid only until the next read). */
+function flat(p: Props): (string | number | boolean)[][] {
+  const out: (string | number | boolean)[][] = [];
+  for (let n = 0; n < p.size; n++) {
+    const prop = p.propAt(n);
+    out.push([p.keyAt(n), prop.value, prop.negated, prop.start, prop.end]);
+  }
+  return out;
+}
+
+function full(text: string, argsFrom: number): (string | number | boolean)[][] {
+  return flat(readPropsView(statementAt(text, 0), argsFrom));
+}
+
+function plainView(text: string, argsFrom: number): (string | number | boolean)[][] | undefined {
+  const p = readPlainView(text, 0, argsFrom);
+  return p && flat(p);
+}
+
+describe('RouterOS entries without broken words (args.ts readPlainView)', () => {
+  // What plain adds look like: the one-pass reader reads them, with the full reader's properties.
+  const served: [string, number][] = [
+    ['add action=accept chain=input protocol=udp dst-port=5060', 1],
+    ['/ip firewall filter add action=drop chain=forward comment="Temp vpn 987" src-address=!172.23.222.0/24', 4],
+    ['/ip/firewall/address-list/add address=10.0.0.1 list=a comment=""', 1],
+    ['add address=10.0.0.1\tlist=b   comment=x  \nadd address=10.0.0.2 list=b', 1],
+    ['add address=10.0.0.1 list=b comment=x\r\nadd address=10.0.0.2 list=b', 1],
+    ['add chain=input src-address=!"10.1.0.0/16" dst-address="10.2.0.1" in-interface-list=!WAN comment=a=b', 1],
+    ['add chain=input comment="with [brackets] {x} (y) and = sign" log-prefix=""', 1],
+    ['add chain=input comment=élan dst-port=5060,5061 Chain=forward', 1],
+    ['add chain=input comment=averylongplaincommentthatislongerthanthirtytwocharacters protocol=tcp', 1],
+    ['add chain=input comment="a quoted comment that is longer than thirty two characters" protocol=tcp', 1],
+    ['add chain=input protocol=tcp protocol=udp', 1],
+    ['add action=accept chain=input \\\n    comment="x y" \\\n    connection-state=established', 1],
+    ['add action=accept chain=input \\  \r\n\t comment=x \\\n protocol=udp', 1],
+    ['add', 1],
+  ];
+  it.each(served)('reads %j as the full reader does', (text, argsFrom) => {
+    const expected = full(text, argsFrom);
+    expect(plainView(text, argsFrom)).toEqual(expected);
+  });
+
+  // Escapes, brackets outside quotes, quotes inside a word, broken words, bare words, a lone CR: left to the full reader.
+  const declined: [string, number][] = [
+    ['add chain=input comment="caf\\C3\\A9"', 1],
+    ['add chain=input comment="Temp \\"q\\""', 1],
+    ['add chain=input comment=x"y z"', 1],
+    ['add chain=input comment="x"y', 1],
+    ['add chain=input comment=a[b]', 1],
+    ['add chain=input comment=x\\\n    y', 1],
+    ['add chain=input comment=x \\y', 1],
+    ['add action=accept chain=input connection-state=\\\n    established', 1],
+    ['add chain=input blackhole', 1],
+    ['add chain=input\rprotocol=udp', 1],
+    ['add chain=input "quoted-key"=x', 1],
+  ];
+  it.each(declined)('leaves %j to the full reader', (text, argsFrom) => {
+    expect(plainView(text, argsFrom)).toBeUndefined();
+  });
+});
