@@ -1,5 +1,5 @@
 import { detach } from '../toolkit/detach.js';
-import { RangeInterner } from '../toolkit/intern.js';
+import { RANGE_HASH_SEED, RangeInterner, rangeHashStep } from '../toolkit/intern.js';
 import type { PositionIndex } from '../toolkit/positions.js';
 import {
   directFlat,
@@ -55,9 +55,9 @@ const BACKSLASH = 92;
  */
 const INTERN_MAX = 32;
 
-/** Longest selector text looked up as written, and how many are kept. */
-const SELECTOR_MAX = 96;
-const SELECTORS = 1024;
+/** Longest selector, prefix or range text looked up as written, and how many are kept. */
+const CACHED_MAX = 96;
+const CACHED = 4096;
 
 /** Not a position: a rule's own is set once its closing brace is read. */
 const NO_POS: Pos = { file: '', line: 0, column: 0, endLine: 0 };
@@ -84,9 +84,9 @@ export class DirectRules {
   private readonly lines: PositionIndex;
   private i = 0;
   private readonly strings = new RangeInterner(4096, detach, 1 << 16);
-  /** Selectors by their text as written (raws: one string per distinct text). */
-  private readonly raws = new RangeInterner(256, undefined, 1 << 12);
-  private readonly selectors = new Map<string, Expr>();
+  /** Selectors, prefixes and ranges by their text as written (raws: one string per distinct text). */
+  private readonly raws = new RangeInterner(1024, undefined, 1 << 14);
+  private readonly objects = new Map<string, Expr>();
   /** The values of the condition value() read last. */
   private vals: Elements = knownValues([]);
 
@@ -256,21 +256,31 @@ export class DirectRules {
    * A selector written exactly as one read before (up to its `}}`) is that one again.
    */
   private selector(): Expr {
+    this.space();
+    return this.cached('}}', false);
+  }
+
+  /**
+   * The object opening here (a selector, or a prefix or range when `value`), which ends at the first
+   * `closing`: an object written exactly as one read before is that one again (they are shared anyway,
+   * json-shared.ts), without reading it and looking it up by its parts.
+   */
+  private cached(closing: string, value: boolean): Expr {
     const t = this.text;
-    const from = this.space();
-    const close = t.indexOf('}}', from) + 2;
-    const raw = close > 1 && close - from <= SELECTOR_MAX ? this.raws.get(t, from, close) : undefined;
+    const from = this.i;
+    const close = t.indexOf(closing, from) + 2;
+    const raw = close > 1 && close - from <= CACHED_MAX ? this.raws.get(t, from, close) : undefined;
     if (raw !== undefined) {
-      const hit = this.selectors.get(raw);
+      const hit = this.objects.get(raw);
       if (hit !== undefined) {
         this.i = close;
         return hit;
       }
     }
-    const out = this.readSelector();
+    const out = value ? this.sharedValue() : this.readSelector();
     if (raw !== undefined && this.i === close) {
-      if (this.selectors.size >= SELECTORS) this.selectors.clear();
-      this.selectors.set(raw, out);
+      if (this.objects.size >= CACHED) this.objects.clear();
+      this.objects.set(raw, out);
     }
     return out;
   }
@@ -305,6 +315,28 @@ export class DirectRules {
     if (c === Q) return this.one(this.string(), set);
     if (c >= 48 && c <= 57) return this.one(this.int(), set);
     if (c !== LBRACE) throw GIVE_UP;
+    const t = this.text;
+    if (t.startsWith('{"prefix"', from)) return this.one(this.cached('}}', true), set);
+    if (t.startsWith('{"range"', from)) return this.one(this.cached(']}', true), set);
+    this.i++;
+    if (this.keyName() !== 'set' || !set) throw GIVE_UP;
+    this.char(LBRACKET);
+    const elems: Expr[] = [];
+    if (this.space() !== RBRACKET) {
+      for (;;) {
+        elems.push(this.value(false));
+        if (this.space() === RBRACKET) break;
+        this.char(COMMA);
+      }
+    }
+    this.i++;
+    this.char(RBRACE);
+    this.vals = knownValues(elems, elems.length > 1 ? t.slice(from, this.i) : undefined);
+    return { set: elems };
+  }
+
+  /** A prefix or a range (shared). */
+  private sharedValue(): Expr {
     this.i++;
     const k = this.keyName();
     let out: Expr;
@@ -323,23 +355,9 @@ export class DirectRules {
       this.char(RBRACKET);
       if (typeof x !== typeof y) throw GIVE_UP;
       out = sharedRange(x, y);
-    } else if (k === 'set' && set) {
-      this.char(LBRACKET);
-      const elems: Expr[] = [];
-      if (this.space() !== RBRACKET) {
-        for (;;) {
-          elems.push(this.value(false));
-          if (this.space() === RBRACKET) break;
-          this.char(COMMA);
-        }
-      }
-      this.i++;
-      this.char(RBRACE);
-      this.vals = knownValues(elems, elems.length > 1 ? this.text.slice(from, this.i) : undefined);
-      return { set: elems };
     } else throw GIVE_UP;
     this.char(RBRACE);
-    return this.one(out, set);
+    return out;
   }
 
   /** A value that is not a set: `vals` is itself alone (when `set`, a condition's right side). */
@@ -404,13 +422,15 @@ export class DirectRules {
     const from = this.i + 1;
     let i = from;
     let c = t.charCodeAt(i);
+    let h = RANGE_HASH_SEED;
     while (c !== Q) {
       if (c < 32 || c === BACKSLASH || Number.isNaN(c)) throw GIVE_UP;
+      h = rangeHashStep(h, c);
       c = t.charCodeAt(++i);
     }
     this.i = i + 1;
     if (t.charCodeAt(from) === 64) throw GIVE_UP;
-    return i - from <= INTERN_MAX ? this.strings.get(t, from, i) : detach(t.slice(from, i));
+    return i - from <= INTERN_MAX ? this.strings.getHashed(t, from, i, h) : detach(t.slice(from, i));
   }
 
   /** A non-empty string (table, chain and family names; the generic path reports empty ones). */

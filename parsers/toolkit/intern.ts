@@ -28,8 +28,13 @@ export class RangeInterner {
 
   /** The string for `src[start, end)`. */
   get(src: string, start: number, end: number): string {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ src.charCodeAt(i), 16777619);
+    let h = RANGE_HASH_SEED;
+    for (let i = start; i < end; i++) h = rangeHashStep(h, src.charCodeAt(i));
+    return this.getHashed(src, start, end, h);
+  }
+
+  /** get() for a caller that folded the range's hash while scanning it (RANGE_HASH_SEED, rangeHashStep). */
+  getHashed(src: string, start: number, end: number, h: number): string {
     const len = end - start;
     const sources = this.sources;
     let slot = h & this.mask;
@@ -81,6 +86,13 @@ export class RangeInterner {
     this.sources = shared ? this.strings : new Array<string | undefined>(n).fill(undefined);
     this.size = 0;
   }
+}
+
+/** The hash RangeInterner keys a range by: FNV-1a over its UTF-16 code units. */
+export const RANGE_HASH_SEED = 0x811c9dc5;
+
+export function rangeHashStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 16777619);
 }
 
 function identity(t: string): string {
