@@ -78,6 +78,26 @@ export interface DirectRule {
 
 const VERDICT_KEYS = new Set(['accept', 'drop', 'continue', 'return']);
 
+/** expand.ts MAX_ALTERNATIVES: beyond it the generic path describes the statement instead. */
+const MAX_ALTERNATIVES = 50_000;
+
+/** One alternative while a rule is read (expand.ts Delta, with only conditions and a verdict). */
+interface Alt {
+  conds?: Cond[] | undefined;
+  verdict?: FlatVerdict;
+}
+
+function setVerdict(alts: Alt[], v: FlatVerdict): void {
+  for (const a of alts) a.verdict = v;
+}
+
+/** expand.ts mergeInto for conditions and a verdict: `b`'s conditions after `a`'s. */
+function mergeAlt(a: Alt, b: Alt): Alt {
+  if (b.conds?.length) a.conds = a.conds ? a.conds.concat(b.conds) : b.conds.slice();
+  if (b.verdict) a.verdict = b.verdict;
+  return a;
+}
+
 export class DirectRules {
   private readonly text: string;
   private readonly file: string;
@@ -134,8 +154,8 @@ export class DirectRules {
     const spans: number[] = [];
     const rule: NRule = { pos: NO_POS, stmts: [], spans };
     const parts: string[] = [];
-    let conds: Cond[] | undefined;
-    let verdict: FlatVerdict | undefined;
+    // The alternatives as expand() builds them: a condition joins every one, a verdict map multiplies them.
+    let alts: Alt[] = [{}];
     for (let at = 0; ; at++) {
       if (at > 0) {
         if (this.space() === RBRACKET) break;
@@ -156,14 +176,15 @@ export class DirectRules {
         const right = this.value(true);
         const vals = this.vals;
         this.char(RBRACE);
-        (conds ??= []).push({ left, op, right, rule, at, vals });
+        const cond: Cond = { left, op, right, rule, at, vals };
+        for (const a of alts) (a.conds ??= []).push(cond);
         parts.push(`${printExpr(left)} ${op === '==' || op === 'in' ? '' : `${op} `}${printExpr(right)}`);
       } else if (VERDICT_KEYS.has(k)) {
         this.null();
-        verdict = plainVerdict(k as 'accept');
+        setVerdict(alts, plainVerdict(k as 'accept'));
         parts.push(k);
       } else if (k === 'reject') {
-        verdict = plainVerdict('reject');
+        setVerdict(alts, plainVerdict('reject'));
         if (this.space() === LBRACE) {
           this.i++;
           this.key('"type"');
@@ -192,6 +213,8 @@ export class DirectRules {
         target = this.string();
         this.char(RBRACE);
         parts.push(`${k} ${target}`);
+      } else if (k === 'vmap') {
+        alts = this.vmap(alts, rule, at, parts);
       } else throw GIVE_UP;
       this.space();
       const end = this.i;
@@ -206,7 +229,7 @@ export class DirectRules {
           endLine: spans[4 * at + 2] ?? line,
           endColumn: spans[4 * at + 3],
         };
-        verdict = { kind: k as 'jump', target, pos };
+        setVerdict(alts, { kind: k as 'jump', target, pos });
       }
     }
     this.i++; // the `]`
@@ -225,8 +248,102 @@ export class DirectRules {
       chain,
       rule,
       text: comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`,
-      flats: [directFlat(conds, verdict, undefined)],
+      flats: alts.map((a) => directFlat(a.conds, a.verdict, undefined)),
     };
+  }
+
+  /**
+   * `{"key": KEY, "data": {"set": [[K, VERDICT], …]}}` after `"vmap":`, KEY a selector or a `concat` of
+   * selectors, K a value or a `concat` of values of as many parts, VERDICT accept, drop, continue,
+   * return, jump or goto: one alternative per element (expand.ts vmap), each pair's position for its
+   * jump (json-fast.ts positions `[key, data]` pairs).
+   */
+  private vmap(alts: Alt[], rule: NRule, at: number, parts: string[]): Alt[] {
+    this.char(LBRACE);
+    this.key('"key"');
+    this.space();
+    const keys: Expr[] = [];
+    const from = this.i;
+    this.char(LBRACE);
+    const concat = this.keyName() === 'concat';
+    if (concat) {
+      this.char(LBRACKET);
+      for (;;) {
+        keys.push(this.selector());
+        if (this.space() === RBRACKET) break;
+        this.char(COMMA);
+      }
+      this.i++;
+      this.char(RBRACE);
+    } else {
+      this.i = from;
+      keys.push(this.selector());
+    }
+    this.next('"data"');
+    this.char(LBRACE);
+    this.key('"set"');
+    this.char(LBRACKET);
+    const pairs: Alt[] = [];
+    const shown: string[] = [];
+    for (;;) {
+      this.space();
+      const open = this.i;
+      this.char(LBRACKET);
+      const vals: (string | number)[] = [];
+      if (concat) {
+        this.char(LBRACE);
+        this.key('"concat"');
+        this.char(LBRACKET);
+        for (;;) {
+          vals.push(this.scalar());
+          if (this.space() === RBRACKET) break;
+          this.char(COMMA);
+        }
+        this.i++;
+        this.char(RBRACE);
+      } else vals.push(this.scalar());
+      if (vals.length !== keys.length || vals[0] === '*') throw GIVE_UP;
+      this.char(COMMA);
+      this.char(LBRACE);
+      const k = this.keyName();
+      let target: string | undefined;
+      if (VERDICT_KEYS.has(k)) this.null();
+      else if (k === 'jump' || k === 'goto') {
+        this.char(LBRACE);
+        this.key('"target"');
+        target = this.string();
+        this.char(RBRACE);
+      } else throw GIVE_UP;
+      this.char(RBRACE);
+      this.space();
+      const close = this.i;
+      this.char(RBRACKET);
+      const conds: Cond[] = vals.map((v, i) => ({
+        left: keys[i] ?? null,
+        op: '==',
+        right: v,
+        rule,
+        at,
+        vals: knownValues([v]),
+      }));
+      const verdict: FlatVerdict =
+        target === undefined ? plainVerdict(k as 'accept') : { kind: k as 'jump', target, pos: this.pos(open, close) };
+      pairs.push({ conds, verdict });
+      shown.push(`${vals.map((v) => printExpr(v)).join(' . ')} : ${target === undefined ? k : `${k} ${target}`}`);
+      if (this.space() === RBRACKET) break;
+      this.char(COMMA);
+    }
+    this.i++;
+    this.char(RBRACE);
+    this.char(RBRACE);
+    parts.push(`${keys.map((x) => printExpr(x)).join(' . ')} vmap { ${shown.join(', ')} }`);
+    if (pairs.length === 1) {
+      const [only] = pairs;
+      if (only) for (const a of alts) mergeAlt(a, only);
+      return alts;
+    }
+    if (alts.length * pairs.length > MAX_ALTERNATIVES) throw GIVE_UP;
+    return alts.flatMap((a) => pairs.map((p) => mergeAlt({ ...a, conds: a.conds?.slice() }, p)));
   }
 
   /** As json-fast.ts Walk positions a container opening at `open` and closing at `close`. */
@@ -319,7 +436,13 @@ export class DirectRules {
     if (t.startsWith('{"prefix"', from)) return this.one(this.cached('}}', true), set);
     if (t.startsWith('{"range"', from)) return this.one(this.cached(']}', true), set);
     this.i++;
-    if (this.keyName() !== 'set' || !set) throw GIVE_UP;
+    const k = this.keyName();
+    if (k === 'prefix' || k === 'range') {
+      // Written with other whitespace than nft's: read without the cache.
+      this.i = from;
+      return this.one(this.sharedValue(), set);
+    }
+    if (k !== 'set' || !set) throw GIVE_UP;
     this.char(LBRACKET);
     const elems: Expr[] = [];
     if (this.space() !== RBRACKET) {
