@@ -59,6 +59,9 @@ const INTERN_MAX = 32;
 const CACHED_MAX = 96;
 const CACHED = 4096;
 
+/** The statements of a rule read here: none are built (stmtPos reads the spans), one shared empty list. */
+const NO_STMTS: NRule['stmts'] = [];
+
 /** Not a position: a rule's own is set once its closing brace is read. */
 const NO_POS: Pos = { file: '', line: 0, column: 0, endLine: 0 };
 
@@ -152,7 +155,7 @@ export class DirectRules {
     this.key('"expr"');
     this.char(LBRACKET);
     const spans: number[] = [];
-    const rule: NRule = { pos: NO_POS, stmts: [], spans };
+    const rule: NRule = { pos: NO_POS, stmts: NO_STMTS, spans };
     const parts: string[] = [];
     // The alternatives as expand() builds them: a condition joins every one, a verdict map multiplies them.
     let alts: Alt[] = [{}];

@@ -53,7 +53,13 @@ const COMMON: string[] = [
   ),
   el(`${m(DPORT, '{"set": [80, 443, {"range": [8000, 8100]}]}')}, {"counter": null}, {"continue": null}`),
   el(
-    `${m(SADDR, '{"set": ["10.0.0.1", {"range": ["10.0.0.5", "10.0.0.9"]}, {"prefix": {"addr": "10.1.0.0", "len": 16}}]}')}, {"reject": {"type": "icmp", "expr": "port-unreachable"}}`,
+    [
+      m(
+        SADDR,
+        '{"set": ["10.0.0.1", {"range": ["10.0.0.5", "10.0.0.9"]}, {"prefix": {"addr": "10.1.0.0", "len": 16}}]}',
+      ),
+      '{"reject": {"type": "icmp", "expr": "port-unreachable"}}',
+    ].join(', '),
   ),
   el(`${m(STATE, '"new"', 'in')}, {"reject": null}`),
   el(`${m(DPORT, '22', '<')}, {"jump": {"target": "zone1"}}`),
@@ -62,11 +68,20 @@ const COMMON: string[] = [
   el(`${m(DPORT, '{"set": []}')}, {"accept": null}`),
   el(`{"accept": null}`, '"comment": "plain", '),
   el(
-    `${m(SADDR, '"10.0.0.1"')}, {"vmap": {"key": {"concat": [{"payload": {"protocol": "ip", "field": "protocol"}}, ${DPORT}]}, "data": {"set": [[{"concat": ["tcp", 22]}, {"accept": null}], [{"concat": ["udp", 53]}, {"jump": {"target": "dns"}}]]}}}, {"counter": null}`,
+    [
+      `${m(SADDR, '"10.0.0.1"')}, `,
+      `{"vmap": {"key": {"concat": [{"payload": {"protocol": "ip", "field": "protocol"}}, ${DPORT}]}, "data": {"set": [`,
+      '[{"concat": ["tcp", 22]}, {"accept": null}], [{"concat": ["udp", 53]}, {"jump": {"target": "dns"}}]]}}}, ',
+      '{"counter": null}',
+    ].join(''),
   ),
   el(`{"vmap": {"key": ${IIF}, "data": {"set": [["lan 3", {"drop": null}]]}}}, ${m(DPORT, '22')}`),
   el(
-    `{"vmap": {"key": ${IIF}, "data": {"set": [["a", {"drop": null}], ["b", {"goto": {"target": "x"}}]]}}}, {"vmap": {"key": ${DPORT}, "data": {"set": [[1, {"accept": null}], [2, {"return": null}]]}}}, {"accept": null}`,
+    [
+      `{"vmap": {"key": ${IIF}, "data": {"set": [["a", {"drop": null}], ["b", {"goto": {"target": "x"}}]]}}}`,
+      `{"vmap": {"key": ${DPORT}, "data": {"set": [[1, {"accept": null}], [2, {"return": null}]]}}}`,
+      '{"accept": null}',
+    ].join(', '),
   ),
 ];
 
