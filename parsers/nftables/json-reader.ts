@@ -20,6 +20,7 @@ import {
   type Pos,
   type Stmt,
 } from './ir.js';
+import { DirectRules, type DirectRule } from './json-direct.js';
 import { fastRules, memberPos, scanJson } from './json-scanner.js';
 import { ElementStream } from './json-stream.js';
 import { Preparer } from './prepare.js';
@@ -76,7 +77,15 @@ function streamed(text: string, file: string, rootPos: Pos, options: ParseOption
   const stream = new ElementStream(text, fastRules(file));
   const r = new JsonReader(file, rootPos);
   if (options) r.prep = new JsonPreparer(options, r.doc);
-  for (let item = stream.next(); item !== undefined; item = stream.next()) {
+  // Rules of the common form are read and converted straight from the text (json-direct.ts).
+  const direct = options ? new DirectRules(text, file, stream.lines) : undefined;
+  for (let at = stream.advance(); at >= 0; at = stream.advance()) {
+    const d = direct?.read(at);
+    if (d && r.directRule(d)) {
+      stream.skip(d.end);
+      continue;
+    }
+    const item = stream.parse();
     r.refs = stream.refs;
     r.item(item, false);
   }
@@ -295,6 +304,29 @@ class JsonReader {
     }
     c.base = { type, hook: o.hook, priority: prio, priorityText: scalar(o.prio ?? 0), devices, pos };
     if (typeof o.policy === 'string') c.base.policy = { value: o.policy, pos: memberPos(o, 'policy') ?? pos };
+  }
+
+  /**
+   * A rule read straight from the text (json-direct.ts), converted and added as rule() would add it;
+   * false, with nothing added, when it cannot be (a name rule() would refuse, or a rule that depends on
+   * the rest of the file): the element is then read the generic way.
+   */
+  directRule(d: DirectRule): boolean {
+    const prep = this.prep;
+    if (!prep || !(FAMILIES as readonly string[]).includes(d.family)) return false;
+    const pos = d.rule.pos;
+    const key = tableKey(d.family, d.table);
+    let t = this.tables.get(key);
+    if (!t) {
+      t = newTable(d.family as Family, d.table, pos);
+      this.tables.set(key, t);
+    }
+    const c = this.chainOf(t, d.chain, pos);
+    if (this.place?.chain !== c || this.place.table !== t)
+      this.place = { chain: c, table: t, ref: chainRef(t.family, t.name, c.name) };
+    if (!prep.convert(d.rule, t, this.place.ref, d.text, d.flats)) return false;
+    c.rules.push(settled(d.rule));
+    return true;
   }
 
   private rule(o: ExprObject, pos: Pos, insert: boolean): void {

@@ -20,6 +20,31 @@ export function sharedValue(o: Record<string, Expr>): Expr {
   return id === undefined ? o : (SHARED.get(id) ?? SHARED.set(id, keepPrinted(o)));
 }
 
+/**
+ * The shared selector, prefix or range with these parts, as sharedValue gives it for the object JSON.parse
+ * builds of it (the same id, the same table): the direct reader (json-direct.ts) builds the object only
+ * when the table does not hold it yet.
+ */
+export function sharedPayload(protocol: string, field: string): Expr {
+  const id = `p\0${protocol}\0${field}`;
+  return SHARED.get(id) ?? SHARED.set(id, keepPrinted({ payload: { protocol, field } }));
+}
+
+export function sharedKey(kind: 'meta' | 'ct', key: string): Expr {
+  const id = `${kind}\0${key}`;
+  return SHARED.get(id) ?? SHARED.set(id, keepPrinted(kind === 'meta' ? { meta: { key } } : { ct: { key } }));
+}
+
+export function sharedPrefix(addr: string, len: number): Expr {
+  const id = `/\0${addr}\0${String(len)}`;
+  return SHARED.get(id) ?? SHARED.set(id, keepPrinted({ prefix: { addr, len } }));
+}
+
+export function sharedRange(x: string | number, y: string | number): Expr {
+  const id = typeof x === 'number' ? `-n\0${String(x)}\0${String(y)}` : `-s\0${x}\0${String(y)}`;
+  return SHARED.get(id) ?? SHARED.set(id, keepPrinted({ range: [x, y] }));
+}
+
 function shapeId(o: Record<string, Expr>): string | undefined {
   const k = onlyKey(o);
   if (k === undefined) return undefined;

@@ -84,30 +84,41 @@ export class ElementStream {
 
   /** The next element of the list, parsed and positioned; undefined after the last. */
   next(): Expr | undefined {
-    if (this.ended) return undefined;
+    return this.advance() < 0 ? undefined : this.parse();
+  }
+
+  /**
+   * Moves to the next element of the list and returns the offset of its opening brace; -1 after the
+   * last. The element is then read by parse(), or by another reader that calls skip() (json-direct.ts).
+   */
+  advance(): number {
+    if (this.ended) return -1;
     let c: number;
     if (!this.started) {
       this.head();
       this.started = true;
       c = this.space();
-      if (c === 93) {
-        this.tail();
-        this.ended = true;
-        return undefined;
-      }
     } else {
       c = this.space();
-      if (c === 93) {
-        this.tail();
-        this.ended = true;
-        return undefined;
+      if (c !== 93) {
+        if (c !== 44) throw new Bail();
+        this.i++;
+        c = this.space();
+        // Elements are objects in any document the reader accepts; anything else is left to the old path.
+        if (c !== 123) throw new Bail();
       }
-      if (c !== 44) throw new Bail();
-      this.i++;
-      c = this.space();
     }
-    // Elements are objects in any document the reader accepts; anything else is left to the old path.
+    if (c === 93) {
+      this.tail();
+      this.ended = true;
+      return -1;
+    }
     if (c !== 123) throw new Bail();
+    return this.i;
+  }
+
+  /** The element advance() stopped at, parsed and positioned. */
+  parse(): Expr {
     const from = this.i;
     const to = this.layout(from);
     let v: Expr;
@@ -121,6 +132,16 @@ export class ElementStream {
     const out = this.walk.visit(v, 2, LIST, 'nftables');
     this.i = to + 1;
     return out;
+  }
+
+  /** The element advance() stopped at was read by another reader and ends at `end` (its closing brace). */
+  skip(end: number): void {
+    this.i = end + 1;
+  }
+
+  /** Line starts of the text, shared with the other readers of the same text. */
+  get lines(): PositionIndex {
+    return this.lay.lines;
   }
 
   /** Records the containers of the element opening at `from` (json-fast.ts layout) and returns where it closes. */

@@ -95,6 +95,11 @@ export class RangeInterner {
   }
 }
 
+/** One character's step of the hash RangeInterner looks ranges up by (from RANGE_HASH_BASIS). */
+export function rangeHashStep(h: number, c: number): number {
+  return Math.imul(h ^ c, RANGE_HASH_PRIME);
+}
+
 function identity(t: string): string {
   return t;
 }

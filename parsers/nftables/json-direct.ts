@@ -1,0 +1,586 @@
+import { detach } from '../toolkit/detach.js';
+import { RANGE_HASH_BASIS, RangeInterner, rangeHashStep } from '../toolkit/intern.js';
+import type { PositionIndex } from '../toolkit/positions.js';
+import {
+  directFlat,
+  knownValues,
+  plainVerdict,
+  type Cond,
+  type Elements,
+  type Flat,
+  type FlatVerdict,
+} from './expand.js';
+import type { Expr, NRule, Pos } from './ir.js';
+import { sharedKey, sharedPayload, sharedPrefix, sharedRange } from './json-shared.js';
+import { printExpr } from './print.js';
+
+/**
+ * The common rule element of an `nft -j` listing read straight from the text, without JSON.parse, the
+ * position pass, statement objects, expansion and printing (as text-direct.ts does for the text form):
+ *
+ *   {"rule": {"family": F, "table": T, "chain": C, "handle": N, ["comment": S,] "expr": [ … ]}}
+ *
+ * with statements `match` (op, left, right in that order; left a `meta`/`ct` key or a `payload`
+ * protocol and field; right a string, number, prefix, range or an anonymous set of those), `accept`,
+ * `drop`, `continue`, `return`, `reject` (null or type and expr), `counter` (null or packets and
+ * bytes), `jump`/`goto` (target). It yields what the generic path (json-stream.ts → json-reader.ts →
+ * prepare.ts: printRule, expand) yields for the same element: the same canonical text, the same
+ * alternative with the same conditions (selectors, prefixes and ranges shared through the same table,
+ * json-shared.ts), the rule's position and its statements' spans, which stmtPos reads as it reads the
+ * statements' positions.
+ *
+ * Anything else — other keys or key orders, escapes or control characters in a string, a string
+ * starting with `@` (a named set), numbers other than plain integers of up to 15 digits, other
+ * statements and expressions, an empty `expr` — makes read() return undefined, and the element is
+ * read the generic way (which also gives any error exactly as before).
+ */
+
+/** Thrown where the reader gives up; caught in read(). */
+class GiveUp extends Error {}
+const GIVE_UP = new GiveUp('not a common rule element');
+
+const Q = 34; // "
+const COMMA = 44;
+const COLON = 58;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const LBRACE = 123;
+const RBRACE = 125;
+const BACKSLASH = 92;
+
+/**
+ * Strings up to this length are interned: names, keys, operators and values repeat across thousands of
+ * rules, and JSON.parse, which the generic path uses, keeps one string for each short value too. Longer
+ * ones are copied (toolkit/detach.ts): a slice would keep the whole text alive.
+ */
+const INTERN_MAX = 32;
+
+/** Longest selector, prefix or range text looked up as written, and how many are kept. */
+const CACHED_MAX = 96;
+const CACHED = 4096;
+
+/** The statements of a rule read here: none are built (stmtPos reads the spans), one shared empty list. */
+const NO_STMTS: NRule['stmts'] = [];
+
+/** Not a position: a rule's own is set once its closing brace is read. */
+const NO_POS: Pos = { file: '', line: 0, column: 0, endLine: 0 };
+
+export interface DirectRule {
+  /** Offset of the element's closing brace. */
+  end: number;
+  family: string;
+  table: string;
+  chain: string;
+  /** The rule (position, spans, comment) the conditions point at; statements are not built. */
+  rule: NRule;
+  /** printRule's canonical text. */
+  text: string;
+  /** expand()'s one alternative. */
+  flats: Flat[];
+}
+
+const VERDICT_KEYS = new Set(['accept', 'drop', 'continue', 'return']);
+
+/** expand.ts MAX_ALTERNATIVES: beyond it the generic path describes the statement instead. */
+const MAX_ALTERNATIVES = 50_000;
+
+/** One alternative while a rule is read (expand.ts Delta, with only conditions and a verdict). */
+interface Alt {
+  conds?: Cond[] | undefined;
+  verdict?: FlatVerdict;
+}
+
+function setVerdict(alts: Alt[], v: FlatVerdict): void {
+  for (const a of alts) a.verdict = v;
+}
+
+/** expand.ts mergeInto for conditions and a verdict: `b`'s conditions after `a`'s. */
+function mergeAlt(a: Alt, b: Alt): Alt {
+  if (b.conds?.length) a.conds = a.conds ? a.conds.concat(b.conds) : b.conds.slice();
+  if (b.verdict) a.verdict = b.verdict;
+  return a;
+}
+
+export class DirectRules {
+  private readonly text: string;
+  private readonly file: string;
+  private readonly lines: PositionIndex;
+  private i = 0;
+  private readonly strings = new RangeInterner(4096, detach, 1 << 16);
+  /** Selectors, prefixes and ranges by their text as written (raws: one string per distinct text). */
+  private readonly raws = new RangeInterner(1024, undefined, 1 << 14);
+  private readonly objects = new Map<string, Expr>();
+  /** The values of the condition value() read last. */
+  private vals: Elements = knownValues([]);
+
+  constructor(text: string, file: string, lines: PositionIndex) {
+    this.text = text;
+    this.file = file;
+    this.lines = lines;
+  }
+
+  /** The rule element opening at `from` (its `{`), or undefined when it is not of the common form. */
+  read(from: number): DirectRule | undefined {
+    this.i = from;
+    try {
+      return this.element();
+    } catch (e) {
+      if (e === GIVE_UP) return undefined;
+      throw e;
+    }
+  }
+
+  private element(): DirectRule {
+    this.char(LBRACE);
+    this.key('"rule"');
+    this.space();
+    const open = this.i;
+    this.char(LBRACE);
+    this.key('"family"');
+    const family = this.name();
+    this.next('"table"');
+    const table = this.name();
+    this.next('"chain"');
+    const chain = this.name();
+    this.next('"handle"');
+    this.int();
+    this.char(COMMA);
+    this.space();
+    let comment: string | undefined;
+    if (this.text.startsWith('"comment"', this.i)) {
+      this.key('"comment"');
+      comment = this.string();
+      this.char(COMMA);
+    }
+    this.key('"expr"');
+    this.char(LBRACKET);
+    const spans: number[] = [];
+    const rule: NRule = { pos: NO_POS, stmts: NO_STMTS, spans };
+    const parts: string[] = [];
+    // The alternatives as expand() builds them: a condition joins every one, a verdict map multiplies them.
+    let alts: Alt[] = [{}];
+    for (let at = 0; ; at++) {
+      if (at > 0) {
+        if (this.space() === RBRACKET) break;
+        this.char(COMMA);
+      }
+      const sOpen = this.space();
+      if (sOpen !== LBRACE) throw GIVE_UP;
+      const start = this.i++;
+      const k = this.keyName();
+      let target: string | undefined;
+      if (k === 'match') {
+        this.char(LBRACE);
+        this.key('"op"');
+        const op = this.string();
+        this.next('"left"');
+        const left = this.selector();
+        this.next('"right"');
+        const right = this.value(true);
+        const vals = this.vals;
+        this.char(RBRACE);
+        const cond: Cond = { left, op, right, rule, at, vals };
+        for (const a of alts) (a.conds ??= []).push(cond);
+        parts.push(`${printExpr(left)} ${op === '==' || op === 'in' ? '' : `${op} `}${printExpr(right)}`);
+      } else if (VERDICT_KEYS.has(k)) {
+        this.null();
+        setVerdict(alts, plainVerdict(k as 'accept'));
+        parts.push(k);
+      } else if (k === 'reject') {
+        setVerdict(alts, plainVerdict('reject'));
+        if (this.space() === LBRACE) {
+          this.i++;
+          this.key('"type"');
+          const type = this.string();
+          this.next('"expr"');
+          const expr = this.string();
+          this.char(RBRACE);
+          parts.push(`reject with ${type} ${expr}`);
+        } else {
+          this.null();
+          parts.push('reject');
+        }
+      } else if (k === 'counter') {
+        if (this.space() === LBRACE) {
+          this.i++;
+          this.key('"packets"');
+          this.int();
+          this.next('"bytes"');
+          this.int();
+          this.char(RBRACE);
+        } else this.null();
+        parts.push('counter');
+      } else if (k === 'jump' || k === 'goto') {
+        this.char(LBRACE);
+        this.key('"target"');
+        target = this.string();
+        this.char(RBRACE);
+        parts.push(`${k} ${target}`);
+      } else if (k === 'vmap') {
+        alts = this.vmap(alts, rule, at, parts);
+      } else throw GIVE_UP;
+      this.space();
+      const end = this.i;
+      this.char(RBRACE);
+      this.span(spans, start, end);
+      if (target !== undefined) {
+        const line = spans[4 * at] ?? 0;
+        const pos: Pos = {
+          file: this.file,
+          line,
+          column: spans[4 * at + 1] ?? 1,
+          endLine: spans[4 * at + 2] ?? line,
+          endColumn: spans[4 * at + 3],
+        };
+        setVerdict(alts, { kind: k as 'jump', target, pos });
+      }
+    }
+    this.i++; // the `]`
+    this.space();
+    const close = this.i;
+    this.char(RBRACE);
+    const end = this.space();
+    if (end !== RBRACE) throw GIVE_UP;
+    rule.pos = this.pos(open, close);
+    if (comment !== undefined) rule.comment = comment;
+    const body = parts.join(' ');
+    return {
+      end: this.i,
+      family,
+      table,
+      chain,
+      rule,
+      text: comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`,
+      flats: alts.map((a) => directFlat(a.conds, a.verdict, undefined)),
+    };
+  }
+
+  /**
+   * `{"key": KEY, "data": {"set": [[K, VERDICT], …]}}` after `"vmap":`, KEY a selector or a `concat` of
+   * selectors, K a value or a `concat` of values of as many parts, VERDICT accept, drop, continue,
+   * return, jump or goto: one alternative per element (expand.ts vmap), each pair's position for its
+   * jump (json-fast.ts positions `[key, data]` pairs).
+   */
+  private vmap(alts: Alt[], rule: NRule, at: number, parts: string[]): Alt[] {
+    this.char(LBRACE);
+    this.key('"key"');
+    this.space();
+    const keys: Expr[] = [];
+    const from = this.i;
+    this.char(LBRACE);
+    const concat = this.keyName() === 'concat';
+    if (concat) {
+      this.char(LBRACKET);
+      for (;;) {
+        keys.push(this.selector());
+        if (this.space() === RBRACKET) break;
+        this.char(COMMA);
+      }
+      this.i++;
+      this.char(RBRACE);
+    } else {
+      this.i = from;
+      keys.push(this.selector());
+    }
+    this.next('"data"');
+    this.char(LBRACE);
+    this.key('"set"');
+    this.char(LBRACKET);
+    const pairs: Alt[] = [];
+    const shown: string[] = [];
+    for (;;) {
+      this.space();
+      const open = this.i;
+      this.char(LBRACKET);
+      const vals: (string | number)[] = [];
+      if (concat) {
+        this.char(LBRACE);
+        this.key('"concat"');
+        this.char(LBRACKET);
+        for (;;) {
+          vals.push(this.scalar());
+          if (this.space() === RBRACKET) break;
+          this.char(COMMA);
+        }
+        this.i++;
+        this.char(RBRACE);
+      } else vals.push(this.scalar());
+      if (vals.length !== keys.length || vals[0] === '*') throw GIVE_UP;
+      this.char(COMMA);
+      this.char(LBRACE);
+      const k = this.keyName();
+      let target: string | undefined;
+      if (VERDICT_KEYS.has(k)) this.null();
+      else if (k === 'jump' || k === 'goto') {
+        this.char(LBRACE);
+        this.key('"target"');
+        target = this.string();
+        this.char(RBRACE);
+      } else throw GIVE_UP;
+      this.char(RBRACE);
+      this.space();
+      const close = this.i;
+      this.char(RBRACKET);
+      const conds: Cond[] = vals.map((v, i) => ({
+        left: keys[i] ?? null,
+        op: '==',
+        right: v,
+        rule,
+        at,
+        vals: knownValues([v]),
+      }));
+      const verdict: FlatVerdict =
+        target === undefined ? plainVerdict(k as 'accept') : { kind: k as 'jump', target, pos: this.pos(open, close) };
+      pairs.push({ conds, verdict });
+      shown.push(`${vals.map((v) => printExpr(v)).join(' . ')} : ${target === undefined ? k : `${k} ${target}`}`);
+      if (this.space() === RBRACKET) break;
+      this.char(COMMA);
+    }
+    this.i++;
+    this.char(RBRACE);
+    this.char(RBRACE);
+    parts.push(`${keys.map((x) => printExpr(x)).join(' . ')} vmap { ${shown.join(', ')} }`);
+    if (pairs.length === 1) {
+      const [only] = pairs;
+      if (only) for (const a of alts) mergeAlt(a, only);
+      return alts;
+    }
+    if (alts.length * pairs.length > MAX_ALTERNATIVES) throw GIVE_UP;
+    return alts.flatMap((a) => pairs.map((p) => mergeAlt({ ...a, conds: a.conds?.slice() }, p)));
+  }
+
+  /** As json-fast.ts Walk positions a container opening at `open` and closing at `close`. */
+  private pos(open: number, close: number): Pos {
+    const lines = this.lines;
+    const line = lines.lineIndexOf(open);
+    const endLine = lines.lineIndexOf(close);
+    return {
+      file: this.file,
+      line: line + 1,
+      column: open - lines.lineStart(line) + 1,
+      endLine: endLine + 1,
+      endColumn: close - lines.lineStart(endLine) + 2,
+    };
+  }
+
+  /** The same numbers into a rule's spans (ir.ts stmtPos). */
+  private span(spans: number[], open: number, close: number): void {
+    const lines = this.lines;
+    const line = lines.lineIndexOf(open);
+    const endLine = lines.lineIndexOf(close);
+    spans.push(line + 1, open - lines.lineStart(line) + 1, endLine + 1, close - lines.lineStart(endLine) + 2);
+  }
+
+  /**
+   * `{"meta": {"key": K}}`, `{"ct": {"key": K}}`, `{"payload": {"protocol": P, "field": F}}`: shared.
+   * A selector written exactly as one read before (up to its `}}`) is that one again.
+   */
+  private selector(): Expr {
+    this.space();
+    return this.cached('}}', false);
+  }
+
+  /**
+   * The object opening here (a selector, or a prefix or range when `value`), which ends at the first
+   * `closing`: an object written exactly as one read before is that one again (they are shared anyway,
+   * json-shared.ts), without reading it and looking it up by its parts.
+   */
+  private cached(closing: string, value: boolean): Expr {
+    const t = this.text;
+    const from = this.i;
+    const close = t.indexOf(closing, from) + 2;
+    const raw = close > 1 && close - from <= CACHED_MAX ? this.raws.get(t, from, close) : undefined;
+    if (raw !== undefined) {
+      const hit = this.objects.get(raw);
+      if (hit !== undefined) {
+        this.i = close;
+        return hit;
+      }
+    }
+    const out = value ? this.sharedValue() : this.readSelector();
+    if (raw !== undefined && this.i === close) {
+      if (this.objects.size >= CACHED) this.objects.clear();
+      this.objects.set(raw, out);
+    }
+    return out;
+  }
+
+  private readSelector(): Expr {
+    this.char(LBRACE);
+    const k = this.keyName();
+    this.char(LBRACE);
+    let out: Expr;
+    if (k === 'payload') {
+      this.key('"protocol"');
+      const protocol = this.string();
+      this.next('"field"');
+      out = sharedPayload(protocol, this.string());
+    } else if (k === 'meta' || k === 'ct') {
+      this.key('"key"');
+      out = sharedKey(k, this.string());
+    } else throw GIVE_UP;
+    this.char(RBRACE);
+    this.char(RBRACE);
+    return out;
+  }
+
+  /**
+   * A string, a number, a prefix, a range, or (when `set`) an anonymous set of those. With `set`, `vals`
+   * is then the values, as elementsOf would give them; a list of several is named by its text as written
+   * (Elements.key: match.ts builds the model's set once per distinct list).
+   */
+  private value(set: boolean): Expr {
+    const c = this.space();
+    const from = this.i;
+    if (c === Q) return this.one(this.string(), set);
+    if (c >= 48 && c <= 57) return this.one(this.int(), set);
+    if (c !== LBRACE) throw GIVE_UP;
+    const t = this.text;
+    if (t.startsWith('{"prefix"', from)) return this.one(this.cached('}}', true), set);
+    if (t.startsWith('{"range"', from)) return this.one(this.cached(']}', true), set);
+    this.i++;
+    const k = this.keyName();
+    if (k === 'prefix' || k === 'range') {
+      // Written with other whitespace than nft's: read without the cache.
+      this.i = from;
+      return this.one(this.sharedValue(), set);
+    }
+    if (k !== 'set' || !set) throw GIVE_UP;
+    this.char(LBRACKET);
+    const elems: Expr[] = [];
+    if (this.space() !== RBRACKET) {
+      for (;;) {
+        elems.push(this.value(false));
+        if (this.space() === RBRACKET) break;
+        this.char(COMMA);
+      }
+    }
+    this.i++;
+    this.char(RBRACE);
+    this.vals = knownValues(elems, elems.length > 1 ? t.slice(from, this.i) : undefined);
+    return { set: elems };
+  }
+
+  /** A prefix or a range (shared). */
+  private sharedValue(): Expr {
+    this.i++;
+    const k = this.keyName();
+    let out: Expr;
+    if (k === 'prefix') {
+      this.char(LBRACE);
+      this.key('"addr"');
+      const addr = this.string();
+      this.next('"len"');
+      out = sharedPrefix(addr, this.int());
+      this.char(RBRACE);
+    } else if (k === 'range') {
+      this.char(LBRACKET);
+      const x = this.scalar();
+      this.char(COMMA);
+      const y = this.scalar();
+      this.char(RBRACKET);
+      if (typeof x !== typeof y) throw GIVE_UP;
+      out = sharedRange(x, y);
+    } else throw GIVE_UP;
+    this.char(RBRACE);
+    return out;
+  }
+
+  /** A value that is not a set: `vals` is itself alone (when `set`, a condition's right side). */
+  private one(v: Expr, set: boolean): Expr {
+    if (set) this.vals = knownValues([v]);
+    return v;
+  }
+
+  private scalar(): string | number {
+    const c = this.space();
+    if (c === Q) return this.string();
+    if (c >= 48 && c <= 57) return this.int();
+    throw GIVE_UP;
+  }
+
+  private space(): number {
+    const t = this.text;
+    let i = this.i;
+    let c = t.charCodeAt(i);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++i);
+    this.i = i;
+    return c;
+  }
+
+  /** The character `c`, after whitespace. */
+  private char(c: number): void {
+    if (this.space() !== c) throw GIVE_UP;
+    this.i++;
+  }
+
+  /** `"name"` (quotes included) and its colon. */
+  private key(quoted: string): void {
+    this.space();
+    if (!this.text.startsWith(quoted, this.i)) throw GIVE_UP;
+    this.i += quoted.length;
+    this.char(COLON);
+  }
+
+  /** `, "name":` */
+  private next(quoted: string): void {
+    this.char(COMMA);
+    this.key(quoted);
+  }
+
+  /** Any key and its colon: the statement or expression kind. */
+  private keyName(): string {
+    const k = this.string();
+    this.char(COLON);
+    return k;
+  }
+
+  private null(): void {
+    this.space();
+    if (!this.text.startsWith('null', this.i)) throw GIVE_UP;
+    this.i += 4;
+  }
+
+  /** A string without escapes or control characters that does not name a set (`@`). */
+  private string(): string {
+    if (this.space() !== Q) throw GIVE_UP;
+    const t = this.text;
+    const from = this.i + 1;
+    let i = from;
+    let c = t.charCodeAt(i);
+    let h = RANGE_HASH_BASIS;
+    while (c !== Q) {
+      if (c < 32 || c === BACKSLASH || Number.isNaN(c)) throw GIVE_UP;
+      h = rangeHashStep(h, c);
+      c = t.charCodeAt(++i);
+    }
+    this.i = i + 1;
+    if (t.charCodeAt(from) === 64) throw GIVE_UP;
+    return i - from <= INTERN_MAX ? this.strings.getHashed(t, from, i, h) : detach(t.slice(from, i));
+  }
+
+  /** A non-empty string (table, chain and family names; the generic path reports empty ones). */
+  private name(): string {
+    const s = this.string();
+    if (s === '') throw GIVE_UP;
+    return s;
+  }
+
+  /** A non-negative integer of at most 15 digits, written as JSON writes it. */
+  private int(): number {
+    const t = this.text;
+    let c = this.space();
+    let i = this.i;
+    if (c < 48 || c > 57) throw GIVE_UP;
+    const from = i;
+    let v = 0;
+    while (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      c = t.charCodeAt(++i);
+    }
+    const n = i - from;
+    if (n > 15 || (n > 1 && t.charCodeAt(from) === 48) || c === 46 || c === 101 || c === 69) throw GIVE_UP;
+    this.i = i;
+    return v;
+  }
+}

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { generateNftJson } from '../../bench/generate-nft-json.js';
+import { condValues, Expander, type Flat } from '../../parsers/nftables/expand.js';
+import { newTable, type NRule, type Stmt } from '../../parsers/nftables/ir.js';
+import { DirectRules } from '../../parsers/nftables/json-direct.js';
+import { readJson, readJsonWhole } from '../../parsers/nftables/json-reader.js';
+import { buildPolicy } from '../../parsers/nftables/index.js';
+import { printExpr, printRule } from '../../parsers/nftables/print.js';
+import { PositionIndex } from '../../parsers/toolkit/positions.js';
+
+/**
+ * The common `nft -j` rule elements are read straight from the text (json-direct.ts): the canonical
+ * text, the alternative and the values must be what printRule and expand give for the parsed element,
+ * and anything outside the common form must be left to the generic path (read() gives undefined).
+ */
+
+const TABLE = newTable('inet', 'fw', { file: 'd.json', line: 1, column: 1, endLine: 1 });
+
+/** An alternative as text: conditions (selector, operator, right side, statement, values) and verdict. */
+function shown(f: Flat): string {
+  const conds = f.conds.map(
+    (c) =>
+      `${printExpr(c.left)}|${c.op}|${JSON.stringify(c.right)}|${String(c.at)}|${JSON.stringify(condValues(c, TABLE).values)}`,
+  );
+  const v = f.verdict;
+  return `${conds.join(' & ')} -> ${v ? `${v.kind}${'target' in v ? ` ${v.target}` : ''}` : '-'}`;
+}
+
+/** The direct reading of the element `text` (one element alone), and the generic one of the same element. */
+function both(text: string): { direct?: { text: string; flat: string }; generic: { text: string; flat: string } } {
+  const el = JSON.parse(text) as { rule: { expr: Stmt[]; comment?: string } };
+  const rule: NRule = { pos: { file: 'd.json', line: 1, column: 1, endLine: 1 }, stmts: el.rule.expr };
+  const flats = new Expander().expand(rule, TABLE);
+  const generic = { text: printRule(el.rule.expr, el.rule.comment), flat: flats.map(shown).join(' || ') };
+  const d = new DirectRules(text, 'd.json', new PositionIndex(text)).read(0);
+  return { direct: d && { text: d.text, flat: d.flats.map(shown).join(' || ') }, generic };
+}
+
+const head = '"family": "inet", "table": "fw", "chain": "forward", "handle": 7';
+const el = (expr: string, extra = ''): string => `{"rule": {${head}, ${extra}"expr": [${expr}]}}`;
+const m = (left: string, right: string, op = '=='): string =>
+  `{"match": {"op": "${op}", "left": ${left}, "right": ${right}}}`;
+const IIF = '{"meta": {"key": "iifname"}}';
+const SADDR = '{"payload": {"protocol": "ip", "field": "saddr"}}';
+const DPORT = '{"payload": {"protocol": "tcp", "field": "dport"}}';
+const STATE = '{"ct": {"key": "state"}}';
+
+const COMMON: string[] = [
+  el(`${m(IIF, '"lan0"')}, {"accept": null}`),
+  el(`${m(IIF, '"lan 0"', '!=')}, {"drop": null}`),
+  el(
+    `${m(SADDR, '{"prefix": {"addr": "192.168.1.0", "len": 24}}')}, {"counter": {"packets": 0, "bytes": 0}}, {"return": null}`,
+  ),
+  el(`${m(DPORT, '{"set": [80, 443, {"range": [8000, 8100]}]}')}, {"counter": null}, {"continue": null}`),
+  el(
+    [
+      m(
+        SADDR,
+        '{"set": ["10.0.0.1", {"range": ["10.0.0.5", "10.0.0.9"]}, {"prefix": {"addr": "10.1.0.0", "len": 16}}]}',
+      ),
+      '{"reject": {"type": "icmp", "expr": "port-unreachable"}}',
+    ].join(', '),
+  ),
+  el(`${m(STATE, '"new"', 'in')}, {"reject": null}`),
+  el(`${m(DPORT, '22', '<')}, {"jump": {"target": "zone1"}}`),
+  el(`${m(IIF, '"lan1"')}, {"goto": {"target": "zone2"}}, {"accept": null}`),
+  el(`${m(DPORT, '{"set": [22]}')}, {"accept": null}`, '"comment": "ssh in", '),
+  el(`${m(DPORT, '{"set": []}')}, {"accept": null}`),
+  el(`{"accept": null}`, '"comment": "plain", '),
+  el(
+    [
+      `${m(SADDR, '"10.0.0.1"')}, `,
+      `{"vmap": {"key": {"concat": [{"payload": {"protocol": "ip", "field": "protocol"}}, ${DPORT}]}, "data": {"set": [`,
+      '[{"concat": ["tcp", 22]}, {"accept": null}], [{"concat": ["udp", 53]}, {"jump": {"target": "dns"}}]]}}}, ',
+      '{"counter": null}',
+    ].join(''),
+  ),
+  el(`{"vmap": {"key": ${IIF}, "data": {"set": [["lan 3", {"drop": null}]]}}}, ${m(DPORT, '22')}`),
+  el(
+    [
+      `{"vmap": {"key": ${IIF}, "data": {"set": [["a", {"drop": null}], ["b", {"goto": {"target": "x"}}]]}}}`,
+      `{"vmap": {"key": ${DPORT}, "data": {"set": [[1, {"accept": null}], [2, {"return": null}]]}}}`,
+      '{"accept": null}',
+    ].join(', '),
+  ),
+];
+
+const GENERIC: string[] = [
+  el(`{"vmap": {"key": ${IIF}, "data": {"set": [["*", {"drop": null}]]}}}`),
+  el(`{"vmap": {"key": ${IIF}, "data": {"set": []}}}`),
+  el(`{"vmap": {"key": ${IIF}, "data": {"set": [["a", {"queue": null}]]}}}`),
+  el(`{"vmap": {"key": ${IIF}, "data": "@m"}}`),
+  el(`{"vmap": {"key": {"concat": [${IIF}, ${DPORT}]}, "data": {"set": [[{"concat": ["a"]}, {"drop": null}]]}}}`),
+  el(`{"accept": null}`, '"comment": "ssh \\"in\\"", '),
+  el(`${m(SADDR, '"@allowed"')}, {"accept": null}`),
+  el(`${m(IIF, '"l\\u0061n0"')}, {"accept": null}`),
+  el(`${m(DPORT, '22.0')}, {"accept": null}`),
+  el(`${m(DPORT, '022')}, {"accept": null}`),
+  el(`${m(DPORT, '-1')}, {"accept": null}`),
+  el(`${m(DPORT, '1e3')}, {"accept": null}`),
+  el(''),
+  el(`{"log": {"prefix": "x"}}, {"accept": null}`),
+  el(`${m('{"meta": {"key": "iifname", "x": 1}}', '"lan0"')}, {"accept": null}`),
+  el(`${m('{"concat": [{"meta": {"key": "iifname"}}]}', '"lan0"')}, {"accept": null}`),
+  el(`{"match": {"left": ${IIF}, "op": "==", "right": "lan0"}}, {"accept": null}`),
+  el(`${m(DPORT, '{"range": [1, "2"]}')}, {"accept": null}`),
+  el(`${m(DPORT, '{"set": [{"set": [1]}]}')}, {"accept": null}`),
+  el(`${m(DPORT, 'true')}, {"accept": null}`),
+  el(`{"accept": {"x": 1}}`),
+  `{"rule": {"table": "fw", "family": "inet", "chain": "forward", "handle": 7, "expr": [{"accept": null}]}}`,
+  `{"rule": {"family": "inet", "table": "fw", "chain": "forward", "expr": [{"accept": null}]}}`,
+  `{"rule": {"family": "inet", "table": "", "chain": "forward", "handle": 7, "expr": [{"accept": null}]}}`,
+  `{"rule": {${head}, "expr": [{"accept": null}], "comment": "late"}}`,
+];
+
+describe('nftables JSON rules read straight from the text', () => {
+  it.each(COMMON)('gives printRule’s text and expand’s alternative: %s', (text) => {
+    const { direct, generic } = both(text);
+    expect(direct).toEqual(generic);
+  });
+
+  it('reads the same elements written with other whitespace', () => {
+    for (const text of COMMON) {
+      const spaced = text.replace(/([{[,:])/g, '$1\n\t ').replace(/([}\]])/g, ' \r\n$1');
+      expect(both(spaced).direct).toEqual(both(text).generic);
+    }
+  });
+
+  it.each(GENERIC)('leaves other elements to the generic path: %s', (text) => {
+    expect(new DirectRules(text, 'd.json', new PositionIndex(text)).read(0)).toBeUndefined();
+  });
+
+  it('gives a jump the position of its statement, and the rule that of its body', () => {
+    const text = `\n  ${el(`${m(IIF, '"lan1"')}, {"jump": {"target": "zone1"}}`)}`;
+    const d = new DirectRules(text, 'd.json', new PositionIndex(text)).read(3);
+    const v = d?.flats[0]?.verdict;
+    const at = text.indexOf('{"jump"');
+    expect(v && 'pos' in v ? v.pos : undefined).toEqual({
+      file: 'd.json',
+      line: 2,
+      column: at, // line 2 starts at offset 1
+      endLine: 2,
+      endColumn: text.indexOf('}}', at) + 2,
+    });
+    expect(d?.rule.pos).toEqual({
+      file: 'd.json',
+      line: 2,
+      column: text.indexOf('{"family"'),
+      endLine: 2,
+      endColumn: text.length - 1,
+    });
+  });
+
+  it('gives the whole-document read’s policy for the bench listing, most rules read directly', () => {
+    const one = generateNftJson({ name: 'direct', rules: 800, setElements: 40, seed: 5 });
+    const pretty = JSON.stringify(JSON.parse(one), null, 2);
+    const plain = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? `${String(v)}n` : v);
+    for (const text of [one, pretty, pretty.replace(/\n/g, '\r\n')]) {
+      const streamed = readJson(text, 'd.json', {});
+      const whole = readJsonWhole(text, 'd.json');
+      expect(JSON.stringify(buildPolicy(streamed, {}), plain)).toBe(JSON.stringify(buildPolicy(whole, {}), plain));
+      let read = 0;
+      const direct = new DirectRules(text, 'd.json', new PositionIndex(text));
+      for (let i = text.indexOf('"rule"'); i >= 0; i = text.indexOf('"rule"', i + 1))
+        if (direct.read(text.lastIndexOf('{', i))) read++;
+      expect(read).toBeGreaterThan(600);
+    }
+  });
+});
