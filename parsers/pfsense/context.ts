@@ -191,8 +191,11 @@ export function eachNamed(
   name: string,
   fn: (el: XmlElement, index: number) => void,
 ): void {
+  // Views of the other children are never made: a 100k-rule <filter> would hold 100k of them.
   let index = 0;
-  for (const el of parent?.children ?? []) if (el.name === name) fn(el, index++);
+  parent?.eachChild(name, (el) => {
+    fn(el, index++);
+  });
 }
 
 /** Reads every child element named `name`, numbering them in document order; undefined results are dropped. */
@@ -202,11 +205,9 @@ export function readEach<T>(
   read: (el: XmlElement, index: number) => T | undefined,
 ): T[] {
   const out: T[] = [];
-  let index = 0;
-  for (const el of parent?.children ?? []) {
-    if (el.name !== name) continue;
-    const v = read(el, index++);
+  eachNamed(parent, name, (el, index) => {
+    const v = read(el, index);
     if (v !== undefined) out.push(v);
-  }
+  });
   return out;
 }

@@ -91,7 +91,22 @@ class XmlDocument {
     const to = this.col(k, TEXT_TO);
     if (to === NO_TEXT) return '';
     if (to === SIDE_TEXT) return detach(this.texts.get(k) ?? '');
+    // A lone CDATA section right after the start tag: its `]]>` offset, stored as CDATA_BASE - offset.
+    if (to <= CDATA_BASE) return detach(this.source.slice(this.col(k, OPEN_END) + 10, CDATA_BASE - to));
     return detach(this.source.slice(this.col(k, OPEN_END) + 1, to));
+  }
+
+  /**
+   * Records a CDATA section [from, end) of element k: kept as offsets when it is the element's first
+   * content and comes right after its start tag (every `<descr>` pfSense writes), else appended.
+   */
+  cdata(k: number, lt: number, end: number): void {
+    if (lt === this.col(k, OPEN_END) + 1 && this.col(k, TEXT_TO) === NO_TEXT) {
+      if (end > lt + 9) this.set(k, TEXT_TO, CDATA_BASE - end);
+      return;
+    }
+    const s = this.source.slice(lt + 9, end);
+    if (s.length > 0) this.appendText(k, s);
   }
 
   /** Appends character data (already decoded) to element k's text. */
@@ -114,6 +129,8 @@ const AFTER = 4;
 const TEXT_TO = 5;
 const NO_TEXT = -1;
 const SIDE_TEXT = -2;
+/** TEXT_TO at or below this: a lone CDATA section ending at CDATA_BASE - TEXT_TO. */
+const CDATA_BASE = -3;
 
 /**
  * An element: a small view (document and index) made when asked for, so the tree costs only its
@@ -158,6 +175,15 @@ export class XmlElement {
     const out: XmlElement[] = [];
     for (let c = index + 1; c < after; c = doc.col(c, AFTER)) out.push(new XmlElement(doc, c));
     return out;
+  }
+
+  /** Calls `fn` on each child element named `name`, in document order, making views of those only. */
+  eachChild(name: string, fn: (el: XmlElement) => void): void {
+    const { doc, index } = this;
+    const id = doc.nameId(name);
+    if (id === undefined) return;
+    const after = doc.col(index, AFTER);
+    for (let c = index + 1; c < after; c = doc.col(c, AFTER)) if (doc.col(c, NAME) === id) fn(new XmlElement(doc, c));
   }
 
   /** The first child element named `name`, without making views of the others. */
@@ -377,8 +403,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
         if (top === undefined) fail(lt, 'CDATA section outside the root element');
         const e = text.indexOf(']]>', lt + 9);
         if (e === -1) fail(lt, 'unterminated CDATA section (missing ]]>)');
-        const s = text.slice(lt + 9, e);
-        if (s.length > 0) doc.appendText(top, s);
+        doc.cdata(top, lt, e);
         pos = e + 3;
         continue;
       }

@@ -53,6 +53,14 @@ describe('parseXml: tree and positions', () => {
     expect(first(root, 'f').attrs.a).toBe('x & y <');
   });
 
+  it('joins CDATA sections and text runs in document order, wherever the CDATA stands', () => {
+    const texts = (body: string): string[] => parseXml(`<r>${body}</r>`, 'f').children.map((c) => c.text);
+    expect(texts('<d><![CDATA[a]]></d><d><![CDATA[]]></d><d><![CDATA[]]>x</d>')).toEqual(['a', '', 'x']);
+    expect(texts('<d><![CDATA[a]]>b</d><d>x<![CDATA[a]]></d><d>\n <![CDATA[a]]></d>')).toEqual(['ab', 'xa', 'a']);
+    expect(texts('<d><![CDATA[a]]><![CDATA[b]]></d><d><![CDATA[a]]><c/>&amp;b</d>')).toEqual(['ab', 'a&b']);
+    expect(texts('<d><![CDATA[ a & <b> ]]></d>')).toEqual([' a & <b> ']);
+  });
+
   it('keeps attribute names such as __proto__ as plain data', () => {
     const el = parseXml('<a __proto__="x" constructor="y"/>', 'f');
     expect(el.attrs.__proto__).toBe('x');
