@@ -743,7 +743,14 @@ export class TextReader {
       this.s.skipTo(lexer, start + seen.end);
       return again;
     }
-    const rule: NRule = { pos: { file: tok.file, line: tok.line, column: tok.col, endLine: tok.line }, stmts: [] };
+    // Every field the reader and the preparer set, in the literal: no out-of-object property list per rule.
+    const rule: NRule = {
+      pos: { file: tok.file, line: tok.line, column: tok.col, endLine: tok.line },
+      stmts: NO_STMTS,
+      spans: undefined,
+      flats: undefined,
+      pre: undefined,
+    };
     const d = this.direct.read(lexer.source, start, tok.line, lexer.lineOffset, this.lookup, rule);
     if (!d) return undefined;
     const above = this.commentAbove(tok.file, tok.line);
