@@ -35,8 +35,9 @@ export class MatchBuilder {
   private readonly m: Match = {};
   fam?: 4 | 6;
   never = false;
-  symbolic: SymbolicRef[] = [];
-  uncertain: UncertainRef[] = [];
+  /** Made on the first entry (most rules have none: no two empty lists per rule). */
+  private symbolic: SymbolicRef[] | undefined;
+  private uncertain: UncertainRef[] | undefined;
   /** `th sport/dport` seen (position), and whether any other match names the protocol. */
   thAt?: Pos;
   l4Named = false;
@@ -62,6 +63,14 @@ export class MatchBuilder {
     this.m[dim] = this.m[dim]?.intersect(set) ?? set;
   }
 
+  addSymbolic(ref: SymbolicRef): void {
+    (this.symbolic ??= []).push(ref);
+  }
+
+  addUncertain(ref: UncertainRef): void {
+    (this.uncertain ??= []).push(ref);
+  }
+
   family(f: 4 | 6): void {
     if (this.fam && this.fam !== f) this.never = true;
     this.fam = f;
@@ -85,8 +94,8 @@ export class MatchBuilder {
     if (b.icmpType) m.icmpType = b.icmpType;
     if (this.thAt && !this.l4Named) thWithoutProtocol(m, this.thAt);
     if (this.never) m.proto = protoSet([]);
-    if (this.symbolic.length) m.symbolic = this.symbolic;
-    if (this.uncertain.length) m.uncertain = this.uncertain;
+    if (this.symbolic) m.symbolic = this.symbolic;
+    if (this.uncertain) m.uncertain = this.uncertain;
     return m;
   }
 }
@@ -151,8 +160,12 @@ function transportSet(proto: string): ProtoSet {
 const ICMP4 = protoSet([1]);
 const ICMP6 = protoSet([58]);
 
-/** Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them. */
-/** Per domain (255, 65535): small integer keys, where `max * 65536 + n` was a heap number per lookup. */
+/**
+ * Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them. Per domain (255,
+ * 65535): small integer keys, where `max * 65536 + n` was a heap number per lookup. A domain's table
+ * holds at most one set per value (65,536 for ports): clearing it at 4,096 made a ruleset of many
+ * distinct ports build each set again (and look it up in IntervalSet's own table by a heap number).
+ */
 const singles = new Map<number, Map<number, IntervalSet<number>>>();
 function single(max: number, n: number): IntervalSet<number> {
   let byValue = singles.get(max);
@@ -160,7 +173,7 @@ function single(max: number, n: number): IntervalSet<number> {
   let set = byValue.get(n);
   if (!set) {
     set = IntervalSet.range(0, max, n, n);
-    if (byValue.size > 4096) byValue.clear();
+    if (byValue.size > 65536) byValue.clear();
     byValue.set(n, set);
   }
   return set;
@@ -300,12 +313,12 @@ export class CondInterpreter {
         if (r.set) for (const b of r.set.bounds) bounds.push(b);
         else if (r.host) {
           hosts = true;
-          mb.symbolic.push({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
+          mb.addSymbolic({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
         } else return unsupportedOf(c, `${printExpr(x)} is not an address`);
       }
     let set = own ?? IntervalSet.ofBounds(ADDR_MIN, ADDR_MAX, bounds);
     for (const d of v.dynamic)
-      mb.symbolic.push({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: condPos(c) });
+      mb.addSymbolic({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: condPos(c) });
     set = set.intersect(universe);
     if (pol !== '==') set = universe.subtract(set);
     if (memo && memoKey !== undefined && !hosts) {
@@ -325,9 +338,22 @@ export class CondInterpreter {
   }
 
   private port(c: Cond, mb: MatchBuilder, proto: string, field: 'sport' | 'dport', v: Values): Effect | undefined {
-    const r = namedOr(c, v, 65535, () =>
-      numbers(c.op, v, 65535, (x) => (typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x))),
-    );
+    // One port number (`tcp dport 443`, most port matches): what numbers() gives for it, without its lists.
+    const only = v.values.length === 1 ? v.values[0] : undefined;
+    const r =
+      typeof only === 'number' &&
+      only >= 0 &&
+      only <= 65535 &&
+      (c.op === '==' || c.op === 'in') &&
+      !isSetRef(c.right) &&
+      v.missing.length === 0 &&
+      v.dynamic.length === 0
+        ? single(65535, only)
+        : namedOr(c, v, 65535, () =>
+            numbers(c.op, v, 65535, (x) =>
+              typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x),
+            ),
+          );
     if (typeof r === 'string') return unsupportedOf(c, r);
     if (proto === 'th') mb.thAt ??= condPos(c);
     mb.protocols(transportSet(proto), proto === 'th');
@@ -413,7 +439,7 @@ export class CondInterpreter {
       if (v && nftAtMost(v, [1, 0, 6])) return undefined;
       const release = v ? `nft ${v} is not verified` : 'not recorded in text rulesets; pass --nft-version';
       const why = `the meaning of \`ct state != a,b\` depends on the nft release that loaded the ruleset (${release})`;
-      mb.uncertain.push({ field: 'state', why, loc: condPos(c) });
+      mb.addUncertain({ field: 'state', why, loc: condPos(c) });
     }
     mb.names('state', stateSet(states, pol === '!='));
     return undefined;

@@ -61,7 +61,7 @@ class Deferred extends Error {}
 const DEFER = new Deferred('depends on the rest of the file');
 
 /** The statements of a prepared rule: one shared empty list. */
-const NO_STMTS: NRule['stmts'] = [];
+export const NO_STMTS: NRule['stmts'] = [];
 
 export class Preparer implements InterpEnv {
   readonly options: ParseOptions;

@@ -10,6 +10,7 @@ import {
 import { stmtPos, type Expr, type NRule } from './ir.js';
 import { C, MAX_COLON_WORD, isAlnum, isWordChar, keepsColons, type Token } from './lexer.js';
 import { keepPrinted, printExpr } from './print.js';
+import { flat } from '../toolkit/labels.js';
 import {
   NAT_FLAGS,
   PAYLOAD,
@@ -591,15 +592,17 @@ export class DirectReader {
     let shown = this.printed;
     if (this.isPunct(',')) {
       const list: Expr[] = [first];
+      const parts = ['{ ', shown];
       while (this.isPunct(',')) {
         this.take();
         this.scan();
         list.push(this.valueTerm(true));
-        shown += `, ${this.printed}`;
+        parts.push(', ', this.printed);
       }
+      parts.push(' }');
       right = list;
       values = list;
-      shown = `{ ${shown} }`;
+      shown = flat(parts);
     } else values = isSet(first) ? first.set : [first];
     // Several values: their text names them (a list and a set of the same values mean the same here).
     if (this.isPunct('/')) giveUp();
@@ -759,16 +762,19 @@ export class DirectReader {
   /** `{ a, b, … }` after the brace: single values only. */
   private setBody(): Expr {
     const elems: Expr[] = [];
-    let shown = '';
+    // The printed set, joined at once: it names the set in the memo tables of match.ts (Elements.key),
+    // whose lookups would each flatten a rope of one node per element.
+    const parts = ['{ '];
     this.eachElement(() => {
       const v = this.valueTerm(true);
       if ((this.scanned() === K.WORD && ELEMENT_OPTIONS.has(this.text)) || this.isPunct(':')) giveUp();
       if (!this.isPunct(',') && !this.isPunct('}')) giveUp();
-      if (!this.multiline) shown = elems.length === 0 ? this.printed : `${shown}, ${this.printed}`;
+      if (!this.multiline) parts.push(elems.length === 0 ? '' : ', ', this.printed);
       elems.push(v);
     });
     if (elems.length === 0) giveUp();
-    this.printed = `{ ${shown} }`;
+    parts.push(' }');
+    this.printed = flat(parts);
     return { set: elems.slice() };
   }
 }

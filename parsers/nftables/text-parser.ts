@@ -18,9 +18,10 @@ import {
 } from './ir.js';
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
-import type { Preparer } from './prepare.js';
+import { NO_STMTS, type Preparer } from './prepare.js';
 import { chainRef } from './rules.js';
 import { DirectReader } from './text-direct.js';
+import { Repeats } from './repeats.js';
 import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
 import { parseDuration } from './values.js';
 
@@ -49,6 +50,8 @@ class Stream {
   readonly scopes: Map<string, Token[]>[] = [new Map<string, Token[]>()];
   /** Set once an include could not be read: unknown variables may come from it. */
   includeFailed = false;
+  /** Counts the changes to what `$vars` stand for (define, redefine, undefine, a scope with defines closed). */
+  defines = 0;
   last!: Token;
 
   constructor(lexer: Lexer) {
@@ -198,9 +201,12 @@ export class TextReader {
   private readonly prep: Preparer | undefined;
   /** Reads the common rule forms straight from the source (with prep only). */
   private readonly direct = new DirectReader();
+  /** Rules written again the same way share the first one's conversion. */
+  private readonly repeats: Repeats;
 
   constructor(text: string, file: string, options: ParseOptions = {}, prep?: Preparer) {
     this.prep = prep;
+    this.repeats = new Repeats(prep?.direct ? text.length : 0);
     const lexer = new Lexer(text, file);
     this.lexers.set(file, lexer);
     this.s = new Stream(lexer);
@@ -362,6 +368,7 @@ export class TextReader {
     if (kind === 'define' && scope.has(name.text))
       throw new ParseError(name.file, name.line, name.col, `redefinition of symbol '${name.text}'`);
     scope.set(name.text, toks);
+    this.s.defines++;
   }
 
   private undefine(): void {
@@ -370,6 +377,7 @@ export class TextReader {
     const scope = this.s.scope;
     if (!scope.delete(name.text) && !this.s.lookup(name.text))
       throw new ParseError(name.file, name.line, name.col, `undefined symbol '${name.text}'`);
+    this.s.defines++;
     this.endOfStatement();
   }
 
@@ -498,7 +506,7 @@ export class TextReader {
       if (scoped && this.common()) continue;
       item(t);
     }
-    if (scoped) this.s.scopes.pop();
+    if (scoped && this.s.scopes.pop()?.size) this.s.defines++;
   }
 
   private tableBlock(table: NTable): void {
@@ -717,12 +725,39 @@ export class TextReader {
     const where = this.chainPlace(chain);
     if (!where) return undefined;
     const { lexer, tok } = raw;
-    const rule: NRule = { pos: { file: tok.file, line: tok.line, column: tok.col, endLine: tok.line }, stmts: [] };
-    const d = this.direct.read(lexer.source, lexer.lastStart, tok.line, lexer.lineOffset, this.lookup, rule);
+    const start = lexer.lastStart;
+    this.repeats.lineAt(lexer.source, start);
+    const seen = this.repeats.find(where.ref, this.s.defines);
+    if (seen) {
+      // Written the same way before in this chain: the same conversion, at this rule's own place.
+      const pos = {
+        file: tok.file,
+        line: tok.line,
+        column: tok.col,
+        endLine: tok.line,
+        endColumn: tok.col + seen.width,
+      };
+      const again: NRule = { pos, stmts: NO_STMTS, pre: seen.pre };
+      if (seen.comment !== undefined) again.comment = seen.comment;
+      const above = this.commentAbove(tok.file, tok.line);
+      if (above !== undefined) again.remark = above;
+      this.s.skipTo(lexer, start + seen.end);
+      return again;
+    }
+    // Every field the reader and the preparer set, in the literal: no out-of-object property list per rule.
+    const rule: NRule = {
+      pos: { file: tok.file, line: tok.line, column: tok.col, endLine: tok.line },
+      stmts: NO_STMTS,
+      spans: undefined,
+      flats: undefined,
+      pre: undefined,
+    };
+    const d = this.direct.read(lexer.source, start, tok.line, lexer.lineOffset, this.lookup, rule);
     if (!d) return undefined;
     const above = this.commentAbove(tok.file, tok.line);
     if (above !== undefined) rule.remark = above;
     if (!this.prep.convert(rule, where.table, where.ref, d.text, d.flats)) return undefined;
+    this.repeats.remember(rule, this.s.defines, d.end - start, (rule.pos.endColumn ?? tok.col) - tok.col);
     this.s.skipTo(lexer, d.end);
     return rule;
   }
