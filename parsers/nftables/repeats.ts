@@ -17,9 +17,8 @@ import type { Prepared, PreparedAlt } from './prepare.js';
  * key, record or map entry per rule, since most rules of a large ruleset are not repeats.
  */
 
-/** Slots of the table (a power of two): about one per 128 bytes of source, between these. */
-const MIN_SLOTS = 1 << 6;
-const MAX_SLOTS = 1 << 14;
+/** Slots of the table (a power of two). */
+const SLOTS = 1 << 14;
 /** Numbers per slot: start of the line, its length (-1: empty), `$vars` version, end, width. */
 const FIELDS = 5;
 /** Longer lines are not looked up (hashing and comparing them costs more than reading them). */
@@ -51,27 +50,15 @@ export interface Repeat {
 }
 
 export class Repeats {
-  /** Slots - 1 (a mask). */
-  private readonly mask: number;
-  private readonly nums: Int32Array;
+  private readonly nums = new Int32Array(SLOTS * FIELDS).fill(-1);
   /** The first rule of each slot's line and the text it was read from. */
-  private readonly rules: (NRule | undefined)[];
-  private readonly srcs: string[];
+  private readonly rules: (NRule | undefined)[] = new Array<NRule | undefined>(SLOTS).fill(undefined);
+  private readonly srcs: string[] = new Array<string>(SLOTS).fill('');
   // The line lineAt looked at: its text, start, length (-1: not looked up) and slot.
   private src = '';
   private start = 0;
   private length = -1;
   private slot = 0;
-
-  /** A table for a source of `size` characters (a directory run reads many small files: small tables). */
-  constructor(size: number) {
-    let slots = MIN_SLOTS;
-    while (slots < MAX_SLOTS && slots * 128 < size) slots *= 2;
-    this.mask = slots - 1;
-    this.nums = new Int32Array(slots * FIELDS).fill(-1);
-    this.rules = new Array<NRule | undefined>(slots).fill(undefined);
-    this.srcs = new Array<string>(slots).fill('');
-  }
 
   /** Looks at the rest of the line from `start` in `s`, where a rule is about to be read. */
   lineAt(s: string, start: number): void {
@@ -86,7 +73,7 @@ export class Repeats {
     this.src = s;
     this.start = start;
     this.length = j - start > MAX_LINE ? -1 : j - start;
-    this.slot = (h ^ (h >>> 15)) & this.mask;
+    this.slot = (h ^ (h >>> 15)) & (SLOTS - 1);
   }
 
   /** The rule written as the line lineAt looked at, read before in chain `ref` with `$vars` version `defines`. */

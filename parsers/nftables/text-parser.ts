@@ -202,11 +202,10 @@ export class TextReader {
   /** Reads the common rule forms straight from the source (with prep only). */
   private readonly direct = new DirectReader();
   /** Rules written again the same way share the first one's conversion. */
-  private readonly repeats: Repeats;
+  private readonly repeats = new Repeats();
 
   constructor(text: string, file: string, options: ParseOptions = {}, prep?: Preparer) {
     this.prep = prep;
-    this.repeats = new Repeats(prep?.direct ? text.length : 0);
     const lexer = new Lexer(text, file);
     this.lexers.set(file, lexer);
     this.s = new Stream(lexer);
