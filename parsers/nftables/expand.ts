@@ -655,11 +655,6 @@ const BARE = new Map<FlatVerdict | undefined, Flat>(
   ]),
 );
 
-/** Whether `f` is one of the shared verdict-only flats withoutConds gives (it holds no position). */
-export function isBare(f: Flat): boolean {
-  return BARE.get(f.verdict) === f;
-}
-
 /**
  * The alternative as the model's entries keep it, without its conditions (NO_CONDS): a shared flat
  * when it has nothing but a verdict other than a jump (less retained heap per rule). Call it once

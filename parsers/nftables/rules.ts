@@ -2,7 +2,6 @@ import type { Setting } from '../../src/model/location.js';
 import type { Action, Match, Rule, Unsupported } from '../../src/model/policy.js';
 import { Hasher } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
-import { flat } from '../toolkit/labels.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
@@ -34,26 +33,22 @@ export interface ChainInfo {
 
 const EXCERPT = 60;
 
-/** The ends of the labels of one chain's rules: after a whole text, and after a cut one. */
-interface LabelTails {
-  readonly whole: string;
-  readonly cut: string;
-}
-
-function labelTails(ref: string): LabelTails {
-  return { whole: flat(['" in ', ref]), cut: flat(['…" in ', ref]) };
-}
-
 /**
  * `rule "EXCERPT" in REF`, EXCERPT being the text on one line, cut at 60 characters with `…`. Built as
- * two rope nodes over the text (or its slice) and a tail the chain's rules share: a template literal
- * made four nodes and a fifth for the `…`, about 60 bytes more per rule for as long as the model
- * lives (100k rules: 6 MB).
+ * two rope nodes over the text (or its slice) and a tail shared by the chain's rules (`" in REF` or
+ * `…" in REF`): a template literal made four nodes and a fifth for the `…`, about 60 bytes more per
+ * rule for as long as the model lives (100k rules: 6 MB).
  */
-function ruleLabel(s: string, tails: LabelTails): string {
+function ruleLabel(s: string, tails: Map<string, string>, ref: string): string {
   const one = /\s\s|[\t\n\r]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
-  if (one.length <= EXCERPT) return 'rule "' + one + tails.whole;
-  return 'rule "' + one.slice(0, EXCERPT - 1) + tails.cut;
+  const cut = one.length > EXCERPT;
+  const key = cut ? `…${ref}` : ref;
+  let tail = tails.get(key);
+  if (tail === undefined) {
+    tail = cut ? `…" in ${ref}` : `" in ${ref}`;
+    tails.set(key, tail);
+  }
+  return 'rule "' + (cut ? one.slice(0, EXCERPT - 1) : one) + tail;
 }
 
 export type TimeoutResolver = (table: NTable, name: string, pos: Pos) => Setting<number> | undefined;
@@ -76,7 +71,7 @@ export function buildChain(
   const interp = new CondInterpreter(ctx);
   const hasher = new Hasher();
   const reported = new Set<string>();
-  const tails = labelTails(ref);
+  const tails = new Map<string, string>();
   const report = (u: Unsupported): void => {
     const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
     if (reported.has(k)) return;
@@ -95,7 +90,7 @@ export function buildChain(
     // typed-array table, not by a Map of 100k id strings; only this file gives ids the prefix `nft`.
     const hash = pre?.ref === ref ? pre.hash : ruleHash(hasher, ref, text);
     const id = hashId('nft', hash, ctx.hashOccurrence('nft', hash));
-    const label = ruleLabel(nrule.comment ?? text, tails);
+    const label = ruleLabel(nrule.comment ?? text, tails, ref);
     // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
     const comment =
       nrule.remark !== undefined && nrule.comment !== undefined

@@ -21,7 +21,6 @@ import { priorityValue } from './priorities.js';
 import { NO_STMTS, type Preparer } from './prepare.js';
 import { chainRef } from './rules.js';
 import { DirectReader } from './text-direct.js';
-import { Repeats } from './repeats.js';
 import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
 import { parseDuration } from './values.js';
 
@@ -50,8 +49,6 @@ class Stream {
   readonly scopes: Map<string, Token[]>[] = [new Map<string, Token[]>()];
   /** Set once an include could not be read: unknown variables may come from it. */
   includeFailed = false;
-  /** Counts the changes to what `$vars` stand for (define, redefine, undefine, a scope with defines closed). */
-  defines = 0;
   last!: Token;
 
   constructor(lexer: Lexer) {
@@ -201,8 +198,6 @@ export class TextReader {
   private readonly prep: Preparer | undefined;
   /** Reads the common rule forms straight from the source (with prep only). */
   private readonly direct = new DirectReader();
-  /** Rules written again the same way share the first one's conversion. */
-  private readonly repeats = new Repeats();
 
   constructor(text: string, file: string, options: ParseOptions = {}, prep?: Preparer) {
     this.prep = prep;
@@ -367,7 +362,6 @@ export class TextReader {
     if (kind === 'define' && scope.has(name.text))
       throw new ParseError(name.file, name.line, name.col, `redefinition of symbol '${name.text}'`);
     scope.set(name.text, toks);
-    this.s.defines++;
   }
 
   private undefine(): void {
@@ -376,7 +370,6 @@ export class TextReader {
     const scope = this.s.scope;
     if (!scope.delete(name.text) && !this.s.lookup(name.text))
       throw new ParseError(name.file, name.line, name.col, `undefined symbol '${name.text}'`);
-    this.s.defines++;
     this.endOfStatement();
   }
 
@@ -505,7 +498,7 @@ export class TextReader {
       if (scoped && this.common()) continue;
       item(t);
     }
-    if (scoped && this.s.scopes.pop()?.size) this.s.defines++;
+    if (scoped) this.s.scopes.pop();
   }
 
   private tableBlock(table: NTable): void {
@@ -725,24 +718,6 @@ export class TextReader {
     if (!where) return undefined;
     const { lexer, tok } = raw;
     const start = lexer.lastStart;
-    this.repeats.lineAt(lexer.source, start);
-    const seen = this.repeats.find(where.ref, this.s.defines);
-    if (seen) {
-      // Written the same way before in this chain: the same conversion, at this rule's own place.
-      const pos = {
-        file: tok.file,
-        line: tok.line,
-        column: tok.col,
-        endLine: tok.line,
-        endColumn: tok.col + seen.width,
-      };
-      const again: NRule = { pos, stmts: NO_STMTS, pre: seen.pre };
-      if (seen.comment !== undefined) again.comment = seen.comment;
-      const above = this.commentAbove(tok.file, tok.line);
-      if (above !== undefined) again.remark = above;
-      this.s.skipTo(lexer, start + seen.end);
-      return again;
-    }
     // Every field the reader and the preparer set, in the literal: no out-of-object property list per rule.
     const rule: NRule = {
       pos: { file: tok.file, line: tok.line, column: tok.col, endLine: tok.line },
@@ -756,7 +731,6 @@ export class TextReader {
     const above = this.commentAbove(tok.file, tok.line);
     if (above !== undefined) rule.remark = above;
     if (!this.prep.convert(rule, where.table, where.ref, d.text, d.flats)) return undefined;
-    this.repeats.remember(rule, this.s.defines, d.end - start, (rule.pos.endColumn ?? tok.col) - tok.col);
     this.s.skipTo(lexer, d.end);
     return rule;
   }

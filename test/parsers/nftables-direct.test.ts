@@ -5,7 +5,6 @@ import { generateNftChains, generateNftHugeChain, generateNftSets } from '../../
 import { generateRuleset } from '../../bench/generate-nftables.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
 import { Preparer } from '../../parsers/nftables/prepare.js';
-import { Repeats } from '../../parsers/nftables/repeats.js';
 import { DirectReader } from '../../parsers/nftables/text-direct.js';
 import { readText } from '../../parsers/nftables/text-parser.js';
 import type { ParseOptions } from '../../parsers/types.js';
@@ -32,30 +31,22 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/**
- * The policy read without and with the direct reader, how many rules the direct path took (read, or
- * shared with an earlier rule written the same way: repeats.ts) and how many of them were shared.
- */
+/** The policy read without and with the direct reader, and how many rules the reader took. */
 function both(
   text: string,
   file = 'd.nft',
   options: ParseOptions = {},
-): { generic: string; direct: string; taken: number; repeated: number } {
+): { generic: string; direct: string; taken: number } {
   const generic = JSON.stringify(
     buildPolicy(readText(text, file, options, new Preparer(options, false)), options),
     plain,
   );
   const read = vi.spyOn(DirectReader.prototype, 'read');
-  const find = vi.spyOn(Repeats.prototype, 'find');
   const doc = readText(text, file, options, new Preparer(options, true));
-  const returned = (results: { type: string; value: unknown }[]): number =>
-    results.filter((r) => r.type === 'return' && r.value !== undefined).length;
-  const repeated = returned(find.mock.results);
-  const taken = returned(read.mock.results) + repeated;
+  const taken = read.mock.results.filter((r) => r.type === 'return' && r.value !== undefined).length;
   read.mockRestore();
-  find.mockRestore();
   const direct = JSON.stringify(buildPolicy(doc, options), plain);
-  return { generic, direct, taken, repeated };
+  return { generic, direct, taken };
 }
 
 const FORMS = `define WAN = "wan0"
@@ -169,50 +160,6 @@ describe('rules read straight from the source (text-direct.ts)', () => {
     expect(r.taken).toBeGreaterThan(45);
     const crlf = both(FORMS.replace(/\n/g, '\r\n'));
     expect(crlf.direct).toBe(crlf.generic);
-  });
-
-  it('share the conversion of a rule written again the same way in the same chain, at its own place', () => {
-    const line = 'iifname "lan0" oifname $WAN ip daddr != { 10.0.0.0/8, 172.16.0.0/12 } tcp dport { 22, 3389 } reject';
-    const text = `define WAN = "wan0"
-table inet fw {
-  chain a {
-    type filter hook forward priority 0; policy drop;
-    ${line}
-      ${line}
-    ${line} comment "x"
-    ${line} comment "x"
-    ${line}; ip saddr 10.0.0.1 accept
-    ${line}; ip saddr 10.0.0.2 accept
-    ${line} # trailing
-    # above
-    ${line}
-    redefine WAN = "wan1"
-    ${line}
-    ${line}
-    th dport 53 accept
-    th dport 53 accept
-    iifname "lan0" jump b
-    iifname "lan0" jump b
-    tcp dport 22 dnat ip to 10.0.0.9
-    tcp dport 22 dnat ip to 10.0.0.9
-    ip saddr 10.9.0.0/16 meta mark 0x10 accept
-    ip saddr 10.9.0.0/16 meta mark 0x10 accept
-  }
-  chain b {
-    ${line}
-    ${line} }
-  chain c { ${line}
-    ${line}
-  }
-}
-`;
-    const r = both(text, 'r.nft');
-    expect(r.direct).toBe(r.generic);
-    // Shared: the second line of chain a (other indentation), the second `comment "x"`, the line under
-    // `# above`, the line after the one following `redefine`, the second line of chain c. Not shared:
-    // other text after the rule (`; …`, `}`, a comment), another chain, a new `$WAN`, `th` ports
-    // (uncertain), a jump, NAT and an unsupported match (positions).
-    expect(r.repeated).toBe(5);
   });
 
   it('keep the nft release option (ct state != a,b)', () => {
