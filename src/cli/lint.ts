@@ -68,7 +68,7 @@ export interface FileResult {
    * With `Finish.json`: the file's redacted verdicts as the JSON report's elements (renderRequirements)
    * and their counts; `verdicts` is then empty.
    */
-  verdictsJson?: string;
+  verdictsJson?: string[];
   verdictCounts?: VerdictCounts[];
 }
 
@@ -421,7 +421,7 @@ export async function lintRun(
 
 /** Every file's verdicts as JSON text: as its worker rendered them, or redacted and rendered here. */
 function renderedOf(results: readonly FileResult[]): RenderedRequirements {
-  const texts: string[] = [];
+  const texts: string[][] = [];
   const counts: VerdictCounts[][] = [];
   for (const r of results) {
     if (r.verdictsJson !== undefined && r.verdictCounts) {

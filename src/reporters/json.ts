@@ -258,16 +258,18 @@ export function toJsonReport(report: Report): JsonReport {
  * objects nor converted at the end of the run. The verdicts must be redacted before they are rendered.
  */
 export interface RenderedRequirements {
-  /** Per file, in report order: its verdicts' elements joined by ",\n" (renderRequirements), '' for none. */
-  texts: string[];
+  /** Per file, in report order: its verdicts' elements (renderRequirements). */
+  texts: (readonly string[])[];
   /** The verdicts' counts per profile, as countVerdicts gives them for the whole run. */
   counts: VerdictCounts[];
 }
 
-/** One file's verdicts as the elements of the report's `requirements` array, joined by ",\n". */
-export function renderRequirements(vs: readonly RequirementVerdict[]): string {
-  // Indented as elements nested two levels (see element()), in one call instead of one per verdict.
-  return vs.length === 0 ? '' : JSON.stringify([vs.map(toJsonRequirement)], null, 2).slice(6, -6);
+/**
+ * Verdicts as elements of the report's `requirements` array, one text each: a text with one character
+ * beyond Latin-1 (an evidence quote's "…") takes two bytes a character, and only for that verdict.
+ */
+export function renderRequirements(vs: readonly RequirementVerdict[]): string[] {
+  return vs.map((v) => element(toJsonRequirement(v)));
 }
 
 /** Counts of several parts of a run (each countVerdicts of its verdicts, in run order) as countVerdicts of all. */
@@ -295,9 +297,9 @@ export function mergeCounts(parts: readonly (readonly VerdictCounts[])[]): Verdi
 
 /** The report's `requirements` array given as RenderedRequirements texts. */
 class Rendered {
-  constructor(readonly texts: readonly string[]) {}
+  constructor(readonly texts: readonly (readonly string[])[]) {}
   get empty(): boolean {
-    return this.texts.every((t) => t === '');
+    return this.texts.every((t) => t.length === 0);
   }
 }
 
@@ -440,11 +442,12 @@ export function* formatJsonChunks(report: Report, rendered?: RenderedRequirement
     } else if (v instanceof Rendered && !v.empty) {
       yield `${head}[\n`;
       let first = true;
-      for (const t of v.texts) {
-        if (t === '') continue;
-        yield first ? t : `,\n${t}`;
-        first = false;
-      }
+      for (const file of v.texts)
+        for (const t of file) {
+          if (!first) yield ',\n';
+          yield t;
+          first = false;
+        }
       yield '\n  ]';
     } else yield head + member(v instanceof Elements || v instanceof Rendered ? [] : v);
     yield n < members.length - 1 ? ',\n' : '\n';
