@@ -4,7 +4,7 @@ import { UsageError } from '../model/errors.js';
 import type { Report } from '../model/report.js';
 import { formatGithub } from '../reporters/github.js';
 import { formatHtml } from '../reporters/html.js';
-import { formatJsonChunks } from '../reporters/json.js';
+import { formatJsonChunks, type RenderedRequirements } from '../reporters/json.js';
 import { formatJunit } from '../reporters/junit.js';
 import { formatMarkdown } from '../reporters/markdown.js';
 import { formatSarif } from '../reporters/sarif.js';
@@ -34,13 +34,20 @@ export interface RenderOptions {
   failOn: FailOn[];
   sarifCategory?: string;
   color: boolean;
+  /**
+   * The run's requirement verdicts, rendered where they were linted (lintRun's `rendered`): the
+   * report then holds none, and only the JSON format can be written.
+   */
+  requirements?: RenderedRequirements;
 }
 
 export function render(report: Report, format: Format, o: RenderOptions): string {
+  if (o.requirements && format !== 'json')
+    throw new Error(`unreachable: requirements rendered for JSON, not ${format}`);
   switch (format) {
     case 'json':
       // The pieces the file writer writes; joined, formatJson's text.
-      return [...formatJsonChunks(report)].join('');
+      return [...formatJsonChunks(report, o.requirements)].join('');
     case 'sarif':
       return formatSarif(report, o.sarifCategory !== undefined ? { automationId: o.sarifCategory } : {});
     case 'github':
@@ -81,7 +88,7 @@ export function writeFormats(
     }
     try {
       // A JSON report of a large run is tens of MB: written in pieces, never held as one string.
-      if (s.format === 'json') writeTo(dest, formatJsonChunks(report));
+      if (s.format === 'json') writeTo(dest, formatJsonChunks(report, o.requirements));
       else writeTo(dest, [render(report, s.format, { ...o, color: false })]);
     } catch (e) {
       throw new UsageError(`cannot write the report to ${dest} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);

@@ -14,7 +14,8 @@ import type { Vendor } from '../model/policy.js';
 import type { SourceLocation } from '../model/location.js';
 import type { Profile } from '../model/profile.js';
 import type { LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
-import { assembleVerdicts } from '../verdicts/assemble.js';
+import { assembleVerdicts, countVerdicts, type VerdictCounts } from '../verdicts/assemble.js';
+import { mergeCounts, renderRequirements, type RenderedRequirements } from '../reporters/json.js';
 import { markRedacted, redactFinding, redactNotification, redactText, redactVerdict } from './redaction.js';
 import type { RosterEntry } from '../verdicts/roster.js';
 import { repositoryRoot, stampRepoPaths } from './repo-root.js';
@@ -63,6 +64,12 @@ export interface FileResult {
    * (each group only when redaction changed none of them, so the run sorts and dedupes the same texts).
    */
   redacted?: { findings: boolean; notifications: boolean };
+  /**
+   * With `Finish.json`: the file's redacted verdicts as the JSON report's elements (renderRequirements)
+   * and their counts; `verdicts` is then empty.
+   */
+  verdictsJson?: string[];
+  verdictCounts?: VerdictCounts[];
 }
 
 /**
@@ -76,6 +83,11 @@ export interface Finish {
   root: string;
   /** Also redact the file's part of the report there (RunOptions.redactEarly). */
   redact?: boolean;
+  /**
+   * Also render the redacted verdicts as the JSON report's text (RunOptions.renderJson; only with
+   * `redact`): the run then writes them as they are and never needs them as objects.
+   */
+  json?: boolean;
 }
 
 const profileCache = new Map<string, Profile>();
@@ -214,13 +226,19 @@ function lintOneFileUnguarded(
     // Redacted here, in parallel, instead of at the end of the run on the main thread. Findings are
     // sorted and notifications deduped by their texts before the report is redacted, so a group that
     // redaction would change is left for the main thread, as it was.
+    const redacted = verdicts.map(redactVerdict);
+    const marks = {
+      findings: leveled.every((f) => redactFinding(f) === f),
+      notifications: notifications.every((n) => redactNotification(n) === n),
+    };
+    if (!finish.json) return { ...done, verdicts: redacted, redacted: marks };
+    // As text, the verdicts cross to the main thread as one string instead of a tree of objects each.
     return {
       ...done,
-      verdicts: verdicts.map(redactVerdict),
-      redacted: {
-        findings: leveled.every((f) => redactFinding(f) === f),
-        notifications: notifications.every((n) => redactNotification(n) === n),
-      },
+      verdicts: [],
+      redacted: marks,
+      verdictsJson: renderRequirements(redacted),
+      verdictCounts: countVerdicts(redacted),
     };
   }
   return {
@@ -324,6 +342,12 @@ export interface RunOptions {
    * linted are then redacted there too, and their parts marked so redactReport passes over them.
    */
   redactEarly?: boolean;
+  /**
+   * The caller writes the report as JSON only, and needs no verdict objects (not `--fail-on
+   * incomplete`): with redactEarly, files finished where they are linted render their verdicts there
+   * as JSON text, returned as `rendered`, and the report's `requirements` is then empty.
+   */
+  renderJson?: boolean;
   /** Lints the files, possibly in parallel; default: one after the other in this thread. */
   lintAll?: (
     jobs: { abs: string; display: string; settings: FileSettings; finish?: Finish }[],
@@ -331,12 +355,17 @@ export interface RunOptions {
 }
 
 /** Lints files as `fwlint lint` does: per-file settings, then run-wide suppressions and baseline. */
-export async function lintRun(files: readonly string[], o: RunOptions): Promise<{ report: Report; failed: Failure[] }> {
+export async function lintRun(
+  files: readonly string[],
+  o: RunOptions,
+): Promise<{ report: Report; failed: Failure[]; rendered?: RenderedRequirements }> {
   const { settingsFor } = await import('../config/load.js');
   const root = repositoryRoot(o.cwd, o.env ?? process.env);
   // Without ignore entries or a baseline a file's findings are final once linted: it is finished there.
   const finish: Finish | undefined =
-    o.baseline || o.config?.ignore.length ? undefined : { cwd: o.cwd, root, ...(o.redactEarly && { redact: true }) };
+    o.baseline || o.config?.ignore.length
+      ? undefined
+      : { cwd: o.cwd, root, ...(o.redactEarly && { redact: true, ...(o.renderJson && { json: true }) }) };
   const jobs = files.map((file) => {
     const abs = resolve(o.cwd, file);
     const settings = settingsFor(o.config, abs, o.cli);
@@ -371,7 +400,8 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
   findings.sort(byLocation);
   const profiles = [...new Set(jobs.flatMap((j) => j.settings.profiles))].map(profile);
   const linted = results.map((r) => r.linted);
-  const requirements = verdictsOf(results);
+  const rendered = finish?.json ? renderedOf(results) : undefined;
+  const requirements = rendered ? [] : verdictsOf(results);
   return {
     report: {
       tool: TOOL,
@@ -385,7 +415,25 @@ export async function lintRun(files: readonly string[], o: RunOptions): Promise<
       requirements,
     },
     failed: results.flatMap((r) => (r.failed ? [r.failed] : [])),
+    ...(rendered && { rendered }),
   };
+}
+
+/** Every file's verdicts as JSON text: as its worker rendered them, or redacted and rendered here. */
+function renderedOf(results: readonly FileResult[]): RenderedRequirements {
+  const texts: string[][] = [];
+  const counts: VerdictCounts[][] = [];
+  for (const r of results) {
+    if (r.verdictsJson !== undefined && r.verdictCounts) {
+      texts.push(r.verdictsJson);
+      counts.push(r.verdictCounts);
+      continue;
+    }
+    const vs = verdictsOf([r]).map(redactVerdict);
+    texts.push(renderRequirements(vs));
+    counts.push(countVerdicts(vs));
+  }
+  return { texts, counts: mergeCounts(counts) };
 }
 
 /** In-process lint with one set of settings for every file (tests, benches, the corpus runner). */

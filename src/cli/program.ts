@@ -220,16 +220,22 @@ function program(): Command {
         nftVersion: o.nftVersion,
         rules: o.rule,
       };
+      const failOn: FailOn[] = o.failOn ?? [config?.top.failOn ?? 'error'];
+      const formats = o.format ?? [];
+      // Verdicts are needed as objects only by other formats and by `--fail-on incomplete`.
+      const renderJson =
+        formats.length > 0 && formats.every((f) => f.format === 'json') && !failOn.includes('incomplete');
       const linter = parallelLinter((jobs) =>
         jobs.map((j) => lintOneFile(j.abs, j.display, j.settings, { finish: j.finish })),
       );
-      const { report, failed } = await lintRun(files, {
+      const { report, failed, rendered } = await lintRun(files, {
         cwd,
         config,
         cli,
         baseline: o.baseline,
         today: new Date().toISOString().slice(0, 10),
         redactEarly: true,
+        renderJson,
         lintAll: fromStdin ? stdinLinter(stdinName, readStdin(), linter) : linter,
       });
       if (skipped.length)
@@ -250,11 +256,11 @@ function program(): Command {
       }
       if (o.quiet ?? config?.top.quiet) errorsOnly(report);
       const maxWarnings = o.maxWarnings ?? config?.top.maxWarnings;
-      const failOn: FailOn[] = o.failOn ?? [config?.top.failOn ?? 'error'];
-      writeFormats(report, o.format ?? [], o.output, {
+      writeFormats(report, formats, o.output, {
         failOn,
         sarifCategory: o.sarifCategory,
         color: colorFor(o.color, false),
+        ...(rendered && { requirements: rendered }),
       });
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
       const warnings = warningCount(report);

@@ -238,6 +238,7 @@ function toJsonFinding(f: Finding, fp: string): JsonFinding {
 /** Build the version-1 JSON object (exported for callers that want the object, not the text). */
 export function toJsonReport(report: Report): JsonReport {
   const m = jsonMembers(report);
+  if (m.requirements instanceof Rendered) throw new Error('unreachable: no rendered requirements given');
   return {
     version: m.version,
     tool: m.tool,
@@ -248,6 +249,58 @@ export function toJsonReport(report: Report): JsonReport {
     requirements: m.requirements.all(),
     summary: m.summary,
   };
+}
+
+/**
+ * The requirement verdicts of a run as the JSON report's text, made where each file was linted
+ * (renderRequirements) instead of by formatJsonChunks: a directory run's verdicts are most of its
+ * report (tens of thousands of objects), and as text they are neither copied between threads as
+ * objects nor converted at the end of the run. The verdicts must be redacted before they are rendered.
+ */
+export interface RenderedRequirements {
+  /** Per file, in report order: its verdicts' elements (renderRequirements). */
+  texts: (readonly string[])[];
+  /** The verdicts' counts per profile, as countVerdicts gives them for the whole run. */
+  counts: VerdictCounts[];
+}
+
+/**
+ * Verdicts as elements of the report's `requirements` array, one text each: a text with one character
+ * beyond Latin-1 (an evidence quote's "…") takes two bytes a character, and only for that verdict.
+ */
+export function renderRequirements(vs: readonly RequirementVerdict[]): string[] {
+  return vs.map((v) => element(toJsonRequirement(v)));
+}
+
+/** Counts of several parts of a run (each countVerdicts of its verdicts, in run order) as countVerdicts of all. */
+export function mergeCounts(parts: readonly (readonly VerdictCounts[])[]): VerdictCounts[] {
+  const by = new Map<string, VerdictCounts>();
+  for (const part of parts)
+    for (const c of part) {
+      const sum = by.get(c.profile);
+      if (sum) {
+        sum.pass += c.pass;
+        sum.fail += c.fail;
+        sum.uncertain += c.uncertain;
+        sum.notChecked += c.notChecked;
+      } else
+        by.set(c.profile, {
+          profile: c.profile,
+          pass: c.pass,
+          fail: c.fail,
+          uncertain: c.uncertain,
+          notChecked: c.notChecked,
+        });
+    }
+  return [...by.values()];
+}
+
+/** The report's `requirements` array given as RenderedRequirements texts. */
+class Rendered {
+  constructor(readonly texts: readonly (readonly string[])[]) {}
+  get empty(): boolean {
+    return this.texts.every((t) => t.length === 0);
+  }
 }
 
 /** A top-level array of the report whose elements are converted when asked for. */
@@ -275,12 +328,15 @@ interface JsonMembers {
   files: Elements<LintedFile, JsonFile>;
   findings: Elements<{ f: Finding; fp: string }, JsonFinding>;
   notifications: Elements<Notification, JsonNotification>;
-  requirements: Elements<RequirementVerdict, JsonRequirement>;
+  requirements: Elements<RequirementVerdict, JsonRequirement> | Rendered;
   summary: JsonSummary;
 }
 
-/** The members of the JSON report in their order; the arrays converted element by element when read. */
-function jsonMembers(report: Report): JsonMembers {
+/**
+ * The members of the JSON report in their order; the arrays converted element by element when read.
+ * With `rendered`, the requirements are those texts and counts instead of report.requirements.
+ */
+function jsonMembers(report: Report, rendered?: RenderedRequirements): JsonMembers {
   return {
     version: JSON_FORMAT_VERSION,
     tool: {
@@ -292,8 +348,11 @@ function jsonMembers(report: Report): JsonMembers {
     files: new Elements(report.files, toJsonFile),
     findings: new Elements(sortedWithFingerprints(report), (k) => toJsonFinding(k.f, k.fp)),
     notifications: new Elements(report.notifications, toJsonNotification),
-    requirements: new Elements(report.requirements ?? [], toJsonRequirement),
-    summary: { ...summarize(report.findings), requirements: countVerdicts(report.requirements ?? []) },
+    requirements: rendered ? new Rendered(rendered.texts) : new Elements(report.requirements ?? [], toJsonRequirement),
+    summary: {
+      ...summarize(report.findings),
+      requirements: rendered ? rendered.counts : countVerdicts(report.requirements ?? []),
+    },
   };
 }
 
@@ -365,12 +424,13 @@ export function formatJson(report: Report): string {
 
 /**
  * The text of formatJson in pieces (one per top-level member and per element of a top-level array),
- * for writing a large report without building it as one string. Joined, they are formatJson's text.
+ * for writing a large report without building it as one string. Joined, they are formatJson's text
+ * (with `rendered`: the text of the report whose requirements those are).
  */
-export function* formatJsonChunks(report: Report): Generator<string> {
+export function* formatJsonChunks(report: Report, rendered?: RenderedRequirements): Generator<string> {
   // Each element's JSON object is made just before its text and is garbage right after: a directory
   // run's report (tens of MB) is never held as a second tree of objects.
-  const members = Object.entries(jsonMembers(report));
+  const members = Object.entries(jsonMembers(report, rendered));
   yield '{\n';
   for (const [n, [k, v]] of members.entries()) {
     const head = `  ${JSON.stringify(k)}: `;
@@ -379,7 +439,17 @@ export function* formatJsonChunks(report: Report): Generator<string> {
       let i = 0;
       for (const el of v.each()) yield `${element(el)}${++i < v.length ? ',' : ''}\n`;
       yield '  ]';
-    } else yield head + member(v instanceof Elements ? [] : v);
+    } else if (v instanceof Rendered && !v.empty) {
+      yield `${head}[\n`;
+      let first = true;
+      for (const file of v.texts)
+        for (const t of file) {
+          if (!first) yield ',\n';
+          yield t;
+          first = false;
+        }
+      yield '\n  ]';
+    } else yield head + member(v instanceof Elements || v instanceof Rendered ? [] : v);
     yield n < members.length - 1 ? ',\n' : '\n';
   }
   yield '}\n';
