@@ -22,6 +22,12 @@ describe('redact', () => {
     expect(redact('Block password=[redacted] slice')).toBe('Block password=[redacted] slice');
   });
 
+  it('pairs `set` with the same name on every pass', () => {
+    const once = redact('password=set set passwordset password');
+    expect(once).toBe('password=[redacted] set passwordset [redacted]');
+    expect(redact(once)).toBe(once);
+  });
+
   it('changes nothing the second time', () => {
     for (const s of SAMPLES) {
       const once = redact(s);

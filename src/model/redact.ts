@@ -57,17 +57,22 @@ function secretRun(run: string): boolean {
 /** The text with every secret-looking value replaced by REDACTED. */
 export function redact(text: string): string {
   if (text.length === 0) return text;
-  return text
-    .replace(PEM, REDACTED)
-    .replace(XML_VALUE, (m, tag: string, value: string) => (isSecretName(tag) && value ? `<${tag}>${REDACTED}` : m))
-    .replace(JSON_VALUE, (m, key: string, sep: string, value: string) =>
-      isSecretName(key) && value && !NFT_JSON_KEY.test(`${key}:${value}`) ? `"${key}"${sep}"${REDACTED}"` : m,
-    )
-    .replace(SET_VALUE, (m, set: string, key: string, sp: string, value: string) =>
-      isSecretName(key) && value ? `${set}${key}${sp}${REDACTED}` : m,
-    )
-    .replace(KEY_VALUE, (m, key: string, eq: string, value: string) =>
-      isSecretName(key) && value ? `${key}${eq}${REDACTED}` : m,
-    )
-    .replace(RUN, (run) => (secretRun(run) ? REDACTED : run));
+  return (
+    text
+      .replace(PEM, REDACTED)
+      .replace(XML_VALUE, (m, tag: string, value: string) => (isSecretName(tag) && value ? `<${tag}>${REDACTED}` : m))
+      .replace(JSON_VALUE, (m, key: string, sep: string, value: string) =>
+        isSecretName(key) && value && !NFT_JSON_KEY.test(`${key}:${value}`) ? `"${key}"${sep}"${REDACTED}"` : m,
+      )
+      // key=value before `set name value`: a `set` match runs to the end of its line, so which `set`
+      // it starts at must not depend on a key=value redacted after it (the second pass would then pair
+      // another `set` with another name: `password=set set passwordset x` kept its x only once).
+      .replace(KEY_VALUE, (m, key: string, eq: string, value: string) =>
+        isSecretName(key) && value ? `${key}${eq}${REDACTED}` : m,
+      )
+      .replace(SET_VALUE, (m, set: string, key: string, sp: string, value: string) =>
+        isSecretName(key) && value ? `${set}${key}${sp}${REDACTED}` : m,
+      )
+      .replace(RUN, (run) => (secretRun(run) ? REDACTED : run))
+  );
 }
