@@ -101,19 +101,10 @@ export function copyPiece(p: Piece): Piece {
 }
 
 export function push(p: Piece, step: Step): Piece {
-  return {
-    cur: p.cur,
-    orig: p.orig,
-    maps: p.maps,
-    trail: { step, prev: p.trail },
-    last: step,
-    maybe: p.maybe,
-    tentative: p.tentative,
-    xlate: p.xlate,
-    pass: p.pass,
-    limits: p.limits,
-    view: p.view,
-  };
+  const q = copyPiece(p);
+  q.trail = { step, prev: p.trail };
+  q.last = step;
+  return q;
 }
 
 export function shiftPorts(s: PortSet, delta: number): PortSet {
