@@ -130,7 +130,9 @@ export function generateNftSets(rules: number, seed: number): string {
     '\t\tip daddr vmap @zones',
   ];
   const rest = Math.max(0, rules - forward.length);
-  for (let i = 0; i < rest; i++) forward.push(`\t\tiifname "lan${i % 40}" ip saddr 192.168.${i % 250}.0/24 accept`);
+  // One /28 of 10.64.0.0/10 per rule, so no two rules repeat.
+  for (let i = 0; i < rest; i++)
+    forward.push(`\t\tiifname "lan${i % 40}" ip saddr ${ip((((10 << 24) >>> 0) | (64 << 16)) + i * 16)}/28 accept`);
   return nftFrame(`${addrs} set elements, ${ports} ports, a ${entries}-entry verdict map`, body, forward);
 }
 

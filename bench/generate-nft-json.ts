@@ -71,8 +71,14 @@ function addrValue(text: string): Interval {
 }
 
 const HOST_BASE = ((198 << 24) | (51 << 16) | (100 << 8)) >>> 0;
+const BENCH_BASE = ((198 << 24) | (18 << 16)) >>> 0;
 const host = (n: number): Interval => {
   const v = HOST_BASE + (n % 250);
+  return [v, v];
+};
+/** generate-nftables.ts bench(): one host of 198.18.0.0/15 per rule. */
+const bench = (n: number): Interval => {
+  const v = BENCH_BASE + (n % 131072);
   return [v, v];
 };
 const PRIVATE: Interval[] = [addrValue('10.0.0.0/8'), addrValue('172.16.0.0/12')];
@@ -80,10 +86,10 @@ const PRIVATE: Interval[] = [addrValue('10.0.0.0/8'), addrValue('172.16.0.0/12')
 /** One rule of generate-nftables.ts ruleLine: its statements and how many anonymous sets it creates. */
 function ruleExpr(r: () => number, i: number): { expr: unknown[]; anon: number } {
   const iif = match(META('iifname'), `lan${i % 40}`);
-  const saddr = match(IP('saddr'), prefixOf(`192.168.${i % 250}.0/24`));
+  const saddr = match(IP('saddr'), prefixOf(`10.${100 + ((i >> 8) & 127)}.${i & 255}.0/24`));
   const ports = (n: number): Interval[] =>
     Array.from({ length: n }, (_, k): Interval => {
-      const p = 1000 + ((i * 7 + k * 13) % 60000);
+      const p = 1000 + ((i * 7 + k * 13 + 3 * Math.floor(i / 60000)) % 60000);
       return [p, p];
     });
   const portSet = (xs: Interval[]) => anonSet(merged(xs).map(portElem));
@@ -130,7 +136,7 @@ function ruleExpr(r: () => number, i: number): { expr: unknown[]; anon: number }
       };
     case 7:
       return {
-        expr: [match(IP('daddr'), addrSet([host(i), host(i + 3)])), match(TH('icmp', 'type'), 'echo-request'), ACCEPT],
+        expr: [match(IP('daddr'), addrSet([host(i), bench(i)])), match(TH('icmp', 'type'), 'echo-request'), ACCEPT],
         anon: 1,
       };
     case 8:
@@ -138,6 +144,7 @@ function ruleExpr(r: () => number, i: number): { expr: unknown[]; anon: number }
         expr: [
           iif,
           match(META('oifname'), 'wan0'),
+          saddr,
           match(IP('daddr'), addrSet(PRIVATE), '!='),
           match(TH('tcp', 'dport'), { set: [22, 3389] }),
           { reject: { type: 'icmp', expr: 'port-unreachable' } },
@@ -153,8 +160,8 @@ function ruleExpr(r: () => number, i: number): { expr: unknown[]; anon: number }
               key: { concat: [IP('protocol'), TH('th', 'dport')] },
               data: {
                 set: [
-                  [{ concat: ['tcp', 1 + (i % 9000)] }, ACCEPT],
-                  [{ concat: ['udp', 2 + (i % 9000)] }, DROP],
+                  [{ concat: ['tcp', 1 + (i % 60000)] }, ACCEPT],
+                  [{ concat: ['udp', 2 + (i % 60000)] }, DROP],
                 ],
               },
             },

@@ -107,12 +107,22 @@ export function generateRuleset(spec: NftSpec): string {
   return out.join('\n');
 }
 
+/** A host of 198.18.0.0/15 (RFC 2544's benchmarking range) for index `n`: one per rule, so no two rules repeat. */
+function bench(n: number): string {
+  return ip((((198 << 24) >>> 0) | (18 << 16)) + (n % 131072));
+}
+
+/**
+ * Rule `i` of a chain. Every line is unique within its chain (a real ruleset hardly ever repeats a
+ * rule word for word, and a reader could share the work of a repeated line).
+ */
 function ruleLine(r: () => number, i: number): string {
   const lan = `lan${i % 40}`;
-  const src = `192.168.${i % 250}.0/24`;
+  const src = `10.${100 + ((i >> 8) & 127)}.${i & 255}.0/24`; // 32,768 source networks
   const host = (n: number) => ip(((198 << 24) | (51 << 16) | (100 << 8)) + (n % 250));
   const kind = Math.floor(r() * 10);
-  const ports = (n: number) => Array.from({ length: n }, (_, k) => 1000 + ((i * 7 + k * 13) % 60000)).join(', ');
+  const ports = (n: number) =>
+    Array.from({ length: n }, (_, k) => 1000 + ((i * 7 + k * 13 + 3 * Math.floor(i / 60000)) % 60000)).join(', ');
   switch (kind) {
     case 0:
     case 1:
@@ -129,10 +139,13 @@ function ruleLine(r: () => number, i: number): string {
     case 6:
       return `iifname "${lan}" meta l4proto { tcp, udp } th dport { ${ports(2)} } ct state new accept`;
     case 7:
-      return `ip daddr { ${host(i)}, ${host(i + 3)} } icmp type echo-request accept`;
+      return `ip daddr { ${host(i)}, ${bench(i)} } icmp type echo-request accept`;
     case 8:
-      return `iifname "${lan}" oifname $WAN ip daddr != { 10.0.0.0/8, 172.16.0.0/12 } tcp dport { 22, 3389 } reject`;
+      return `iifname "${lan}" oifname $WAN ip saddr ${src} ip daddr != { 10.0.0.0/8, 172.16.0.0/12 } tcp dport { 22, 3389 } reject`;
     default:
-      return `ip saddr ${src} ip protocol . th dport vmap { tcp . ${1 + (i % 9000)} : accept, udp . ${2 + (i % 9000)} : drop }`;
+      return (
+        `ip saddr ${src} ip protocol . th dport vmap ` +
+        `{ tcp . ${1 + (i % 60000)} : accept, udp . ${2 + (i % 60000)} : drop }`
+      );
   }
 }
