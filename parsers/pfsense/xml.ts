@@ -4,7 +4,7 @@ import { BANG, EQ, GT, QMARK, SLASH } from '../toolkit/chars.js';
 
 const AMP = 0x26;
 import { assertText } from '../toolkit/binary.js';
-import { PositionIndex } from '../toolkit/positions.js';
+import { LineCursor } from '../toolkit/line-cursor.js';
 import { detach } from '../toolkit/detach.js';
 
 /**
@@ -308,22 +308,22 @@ export class XmlElement {
 
 /** 1-based line and column of an offset, a byte-order mark not counting as a column. */
 class LineColumns {
-  private readonly positions: PositionIndex;
+  private readonly lines: LineCursor;
   private readonly bom: number;
 
-  constructor(positions: PositionIndex, bom: number) {
-    this.positions = positions;
+  constructor(lines: LineCursor, bom: number) {
+    this.lines = lines;
     this.bom = bom;
   }
 
   line(offset: number): number {
-    return this.positions.lineIndexOf(offset) + 1;
+    return this.lines.lineIndexOf(offset) + 1;
   }
 
-  /** (The position index answers a repeated offset's line without searching.) */
+  /** (The cursor answers a repeated offset's line without searching.) */
   column(offset: number): number {
-    const k = this.positions.lineIndexOf(offset);
-    return offset - (k === 0 ? this.bom : this.positions.lineStart(k)) + 1;
+    const k = this.lines.lineIndexOf(offset);
+    return offset - (k === 0 ? this.bom : this.lines.lineStartOf(offset)) + 1;
   }
 }
 
@@ -358,9 +358,9 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
   const len = text.length;
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 
-  // Positions asked for while reading only grow: the index answers them without searching.
-  const positions = new PositionIndex(text);
-  assertText(text, file, positions);
+  assertText(text, file);
+  // Positions are asked for mostly in document order: a cursor counts lines instead of indexing them all.
+  const positions = new LineCursor(text);
   const doc = new XmlDocument(text, new LineColumns(positions, start));
   let line = 1;
   let lineStart = start;
@@ -368,7 +368,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
   function advance(pos: number): void {
     const k = positions.lineIndexOf(pos);
     line = k + 1;
-    lineStart = k === 0 ? start : positions.lineStart(k);
+    lineStart = k === 0 ? start : positions.lineStartOf(pos);
   }
   function fail(pos: number, message: string): never {
     advance(Math.min(pos, len));
