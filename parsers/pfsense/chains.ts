@@ -14,18 +14,26 @@ import {
   OPN_PASS_OUT_IMPLICIT,
   PASS_OUT_IMPLICIT,
 } from './defaults.js';
-import type { FilterEntry } from './rules.js';
+import { KEY_SHIFT, type FilterEntry } from './rules.js';
 import type { XmlElement } from './xml.js';
 import { literal } from '../toolkit/values.js';
 
 const PRIVATE_NETS = ['10.0.0.0/8', '127.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
 
-function compareKeys(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
+/** Keys compare part by part, a missing part as 0; a number is pfSense's [category, index] (rules.ts KEY_SHIFT). */
+function compareKeys(a: number | number[], b: number | number[]): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = typeof a === 'number' ? keyParts(a) : a;
+  const y = typeof b === 'number' ? keyParts(b) : b;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
     if (d !== 0) return d;
   }
   return 0;
+}
+
+function keyParts(key: number): number[] {
+  return [Math.floor(key / KEY_SHIFT), key % KEY_SHIFT];
 }
 
 /** Where section-level defaults live: the start tag of <filter>, else the root. */
