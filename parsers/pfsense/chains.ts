@@ -165,11 +165,86 @@ export function disableFilterElement(ctx: Ctx): XmlElement | undefined {
   return ctx.flag(f, 'disablefilter') ? f.get('disablefilter') : undefined;
 }
 
+/** The user rules of pf-in and pf-out, in chain order. */
+interface Placed {
+  inRules: Rule[];
+  outRules: Rule[];
+}
+
+/** Puts an entry's rule into its chains: used as is for its first chain and copied for the second. */
+function place(e: FilterEntry, to: Placed): void {
+  if (e.inbound) {
+    const r: Rule = e.outbound ? { ...e.rule, match: { ...e.rule.match } } : e.rule;
+    if (e.ifaces) r.match.iif = e.ifaces;
+    to.inRules.push(r);
+  }
+  if (e.outbound) {
+    const r: Rule = e.rule;
+    if (e.ifaces) r.match.oif = e.ifaces;
+    to.outRules.push(r);
+  }
+}
+
+/** Collects the user rules' entries as they are built and gives them in chain order. */
+export interface UserRules {
+  add(e: FilterEntry): void;
+  placed(): Placed;
+}
+
+/** Any entries (OPNsense: priorities, MVC sequences, port-forward rules): kept until all are in, then sorted. */
+export class SortedRules implements UserRules {
+  private readonly entries: FilterEntry[] = [];
+
+  add(e: FilterEntry): void {
+    this.entries.push(e);
+  }
+
+  placed(): Placed {
+    const out: Placed = { inRules: [], outRules: [] };
+    const sorted = [...this.entries].sort((a, b) => compareKeys(a.sortKey, b.sortKey));
+    for (const e of sorted) place(e, out);
+    return out;
+  }
+}
+
+/**
+ * pfSense's entries, whose keys are category · KEY_SHIFT + position and which are built in document
+ * order: each rule goes straight into its category's chains, so no entry per rule is kept until a
+ * sort (100k entries were garbage once sorted). The order is the sorted one.
+ */
+export class CategoryRules implements UserRules {
+  private readonly cats: Placed[] = [];
+  private readonly last: number[] = [];
+
+  add(e: FilterEntry): void {
+    const key = e.sortKey;
+    const cat = typeof key === 'number' ? Math.floor(key / KEY_SHIFT) : -1;
+    if (typeof key !== 'number' || cat < 0 || key < (this.last[cat] ?? -1))
+      throw new Error('pfSense rule entries must come with numeric keys in document order');
+    this.last[cat] = key;
+    let to = this.cats[cat];
+    if (!to) {
+      for (let c = this.cats.length; c <= cat; c++) this.cats.push({ inRules: [], outRules: [] });
+      to = this.cats[cat] ?? { inRules: [], outRules: [] };
+    }
+    place(e, to);
+  }
+
+  placed(): Placed {
+    const out: Placed = { inRules: [], outRules: [] };
+    for (const c of this.cats) {
+      for (const r of c.inRules) out.inRules.push(r);
+      for (const r of c.outRules) out.outRules.push(r);
+    }
+    return out;
+  }
+}
+
 /**
  * pf as two last-match chains (A.2): `pf-in` (rules for direction in/any, matched on iif) and
  * `pf-out` (direction out/any, matched on oif), both with pf's non-quick default block as policy.
  */
-export function buildRuleset(env: Env, entries: FilterEntry[]): Ruleset {
+export function buildRuleset(env: Env, rules: UserRules): Ruleset {
   const { ctx } = env;
   const disabled = disableFilterElement(ctx);
   let policy: ChainPolicy = {
@@ -203,20 +278,9 @@ export function buildRuleset(env: Env, entries: FilterEntry[]): Ruleset {
     // pfSense emits "let out anything" (PFCONFIG_FILTER_SELF) before the user rules; OPNsense
     // registers it at priority 5. Being non-quick, later floating `out` rules override it.
     outRules.push(passOut(ctx));
-    const sorted = [...entries].sort((a, b) => compareKeys(a.sortKey, b.sortKey));
-    for (const e of sorted) {
-      // The entry's rule object is used as is for its first chain and copied for the second.
-      if (e.inbound) {
-        const r: Rule = e.outbound ? { ...e.rule, match: { ...e.rule.match } } : e.rule;
-        if (e.ifaces) r.match.iif = e.ifaces;
-        inRules.push(r);
-      }
-      if (e.outbound) {
-        const r: Rule = e.rule;
-        if (e.ifaces) r.match.oif = e.ifaces;
-        outRules.push(r);
-      }
-    }
+    const user = rules.placed();
+    for (const r of user.inRules) inRules.push(r);
+    for (const r of user.outRules) outRules.push(r);
   }
   const pfIn: Chain = { name: 'pf-in', mode: 'last-match', rules: inRules, policy };
   const pfOut: Chain = { name: 'pf-out', mode: 'last-match', rules: outRules, policy: { ...policy } };
