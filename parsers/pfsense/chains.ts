@@ -185,10 +185,10 @@ function place(e: FilterEntry, to: Placed): void {
   }
 }
 
-/** Collects the user rules' entries as they are built and gives them in chain order. */
+/** Collects the user rules' entries as they are built and gives them in chain order, as runs to join. */
 export interface UserRules {
   add(e: FilterEntry): void;
-  placed(): Placed;
+  placed(): Placed[];
 }
 
 /** Any entries (OPNsense: priorities, MVC sequences, port-forward rules): kept until all are in, then sorted. */
@@ -199,11 +199,11 @@ export class SortedRules implements UserRules {
     this.entries.push(e);
   }
 
-  placed(): Placed {
+  placed(): Placed[] {
     const out: Placed = { inRules: [], outRules: [] };
     const sorted = [...this.entries].sort((a, b) => compareKeys(a.sortKey, b.sortKey));
     for (const e of sorted) place(e, out);
-    return out;
+    return [out];
   }
 }
 
@@ -230,13 +230,8 @@ export class CategoryRules implements UserRules {
     place(e, to);
   }
 
-  placed(): Placed {
-    const out: Placed = { inRules: [], outRules: [] };
-    for (const c of this.cats) {
-      for (const r of c.inRules) out.inRules.push(r);
-      for (const r of c.outRules) out.outRules.push(r);
-    }
-    return out;
+  placed(): Placed[] {
+    return this.cats;
   }
 }
 
@@ -253,8 +248,8 @@ export function buildRuleset(env: Env, rules: UserRules): Ruleset {
     loc: filterLoc(ctx),
     reason: ctx.platform === 'pfsense' ? DEFAULT_DENY_REASON : OPN_DEFAULT_DENY_REASON,
   };
-  const inRules: Rule[] = [];
-  const outRules: Rule[] = [];
+  let inRules: Rule[] = [];
+  let outRules: Rule[] = [];
   if (disabled) {
     policy = { action: 'accept', source: 'explicit', loc: ctx.loc(disabled), reason: DISABLEFILTER_REASON };
     ctx.unsupportedAt(
@@ -278,9 +273,10 @@ export function buildRuleset(env: Env, rules: UserRules): Ruleset {
     // pfSense emits "let out anything" (PFCONFIG_FILTER_SELF) before the user rules; OPNsense
     // registers it at priority 5. Being non-quick, later floating `out` rules override it.
     outRules.push(passOut(ctx));
-    const user = rules.placed();
-    for (const r of user.inRules) inRules.push(r);
-    for (const r of user.outRules) outRules.push(r);
+    // One native copy of each run (no iterator step or growing array per rule).
+    const runs = rules.placed();
+    inRules = inRules.concat(...runs.map((r) => r.inRules));
+    outRules = outRules.concat(...runs.map((r) => r.outRules));
   }
   const pfIn: Chain = { name: 'pf-in', mode: 'last-match', rules: inRules, policy };
   const pfOut: Chain = { name: 'pf-out', mode: 'last-match', rules: outRules, policy: { ...policy } };

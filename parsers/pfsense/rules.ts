@@ -475,15 +475,16 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   const text = ruleText(d, p.text);
   const base = d.tracker ?? d.uuid ?? contentId(d.store === 'mvc' ? 'mvc' : 'rule', `${text}|${d.descr}`);
   // One object literal with every field, so all rules share one shape and keep their fields in the object.
+  const label = ruleLabel(d);
   const rule: Rule = {
     id: ctx.uniqueId(base),
     loc: ctx.loc(d.el),
-    label: ruleLabel(d),
+    label,
     match,
     action,
     quick: d.quick,
     text,
-    comment: d.descr ? d.descr : undefined, // carries inline suppressions (fwlint-disable ...)
+    comment: d.descr ? labelPart(label, d.descr) : undefined, // carries inline suppressions (fwlint-disable ...)
     // A.1: <statetype>none = no state; anything else keeps state.
     keepState: action.kind === 'accept' ? d.statetype.toLowerCase() !== 'none' : undefined,
     udpTimeout: undefined,
@@ -509,6 +510,15 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   };
   if (ifSet) entry.ifaces = ifSet;
   return entry;
+}
+
+/**
+ * The description as the label quotes it (`rule "descr"`, when it is one line of at most 80
+ * characters): that part of the label, a slice of a string the model keeps anyway, instead of a
+ * second copy per rule. Else the description itself.
+ */
+function labelPart(label: string, descr: string): string {
+  return label.length === descr.length + 7 && label.startsWith(descr, 6) ? label.slice(6, -1) : descr;
 }
 
 function ruleText(d: RuleDraft, proto: string): string {

@@ -23,8 +23,12 @@ describe('pfSense user rules in chain order', () => {
       byCategory.add(entry(c, i, i % 3));
       sorted.add(entry(c, i, i % 3));
     });
-    const a = byCategory.placed();
-    const b = sorted.placed();
+    const join = (runs: ReturnType<CategoryRules['placed']>) => ({
+      inRules: runs.flatMap((r) => r.inRules),
+      outRules: runs.flatMap((r) => r.outRules),
+    });
+    const a = join(byCategory.placed());
+    const b = join(sorted.placed());
     expect(a.inRules.map((r) => r.id)).toEqual(b.inRules.map((r) => r.id));
     expect(a.outRules.map((r) => r.id)).toEqual(b.outRules.map((r) => r.id));
     expect(a.inRules.map((r) => r.id).slice(0, 4)).toEqual(['r8', 'r3', 'r9', 'r5']);
