@@ -14,18 +14,26 @@ import {
   OPN_PASS_OUT_IMPLICIT,
   PASS_OUT_IMPLICIT,
 } from './defaults.js';
-import type { FilterEntry } from './rules.js';
+import { KEY_SHIFT, type FilterEntry } from './rules.js';
 import type { XmlElement } from './xml.js';
 import { literal } from '../toolkit/values.js';
 
 const PRIVATE_NETS = ['10.0.0.0/8', '127.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
 
-function compareKeys(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
+/** Keys compare part by part, a missing part as 0; a number is pfSense's [category, index] (rules.ts KEY_SHIFT). */
+function compareKeys(a: number | number[], b: number | number[]): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = typeof a === 'number' ? keyParts(a) : a;
+  const y = typeof b === 'number' ? keyParts(b) : b;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
     if (d !== 0) return d;
   }
   return 0;
+}
+
+function keyParts(key: number): number[] {
+  return [Math.floor(key / KEY_SHIFT), key % KEY_SHIFT];
 }
 
 /** Where section-level defaults live: the start tag of <filter>, else the root. */
@@ -157,11 +165,81 @@ export function disableFilterElement(ctx: Ctx): XmlElement | undefined {
   return ctx.flag(f, 'disablefilter') ? f.get('disablefilter') : undefined;
 }
 
+/** The user rules of pf-in and pf-out, in chain order. */
+interface Placed {
+  inRules: Rule[];
+  outRules: Rule[];
+}
+
+/** Puts an entry's rule into its chains: used as is for its first chain and copied for the second. */
+function place(e: FilterEntry, to: Placed): void {
+  if (e.inbound) {
+    const r: Rule = e.outbound ? { ...e.rule, match: { ...e.rule.match } } : e.rule;
+    if (e.ifaces) r.match.iif = e.ifaces;
+    to.inRules.push(r);
+  }
+  if (e.outbound) {
+    const r: Rule = e.rule;
+    if (e.ifaces) r.match.oif = e.ifaces;
+    to.outRules.push(r);
+  }
+}
+
+/** Collects the user rules' entries as they are built and gives them in chain order, as runs to join. */
+export interface UserRules {
+  add(e: FilterEntry): void;
+  placed(): Placed[];
+}
+
+/** Any entries (OPNsense: priorities, MVC sequences, port-forward rules): kept until all are in, then sorted. */
+export class SortedRules implements UserRules {
+  private readonly entries: FilterEntry[] = [];
+
+  add(e: FilterEntry): void {
+    this.entries.push(e);
+  }
+
+  placed(): Placed[] {
+    const out: Placed = { inRules: [], outRules: [] };
+    const sorted = [...this.entries].sort((a, b) => compareKeys(a.sortKey, b.sortKey));
+    for (const e of sorted) place(e, out);
+    return [out];
+  }
+}
+
+/**
+ * pfSense's entries, whose keys are category · KEY_SHIFT + position and which are built in document
+ * order: each rule goes straight into its category's chains, so no entry per rule is kept until a
+ * sort (100k entries were garbage once sorted). The order is the sorted one.
+ */
+export class CategoryRules implements UserRules {
+  private readonly cats: Placed[] = [];
+  private readonly last: number[] = [];
+
+  add(e: FilterEntry): void {
+    const key = e.sortKey;
+    const cat = typeof key === 'number' ? Math.floor(key / KEY_SHIFT) : -1;
+    if (typeof key !== 'number' || cat < 0 || key < (this.last[cat] ?? -1))
+      throw new Error('pfSense rule entries must come with numeric keys in document order');
+    this.last[cat] = key;
+    let to = this.cats[cat];
+    if (!to) {
+      for (let c = this.cats.length; c <= cat; c++) this.cats.push({ inRules: [], outRules: [] });
+      to = this.cats[cat] ?? { inRules: [], outRules: [] };
+    }
+    place(e, to);
+  }
+
+  placed(): Placed[] {
+    return this.cats;
+  }
+}
+
 /**
  * pf as two last-match chains (A.2): `pf-in` (rules for direction in/any, matched on iif) and
  * `pf-out` (direction out/any, matched on oif), both with pf's non-quick default block as policy.
  */
-export function buildRuleset(env: Env, entries: FilterEntry[]): Ruleset {
+export function buildRuleset(env: Env, rules: UserRules): Ruleset {
   const { ctx } = env;
   const disabled = disableFilterElement(ctx);
   let policy: ChainPolicy = {
@@ -170,8 +248,8 @@ export function buildRuleset(env: Env, entries: FilterEntry[]): Ruleset {
     loc: filterLoc(ctx),
     reason: ctx.platform === 'pfsense' ? DEFAULT_DENY_REASON : OPN_DEFAULT_DENY_REASON,
   };
-  const inRules: Rule[] = [];
-  const outRules: Rule[] = [];
+  let inRules: Rule[] = [];
+  let outRules: Rule[] = [];
   if (disabled) {
     policy = { action: 'accept', source: 'explicit', loc: ctx.loc(disabled), reason: DISABLEFILTER_REASON };
     ctx.unsupportedAt(
@@ -195,20 +273,10 @@ export function buildRuleset(env: Env, entries: FilterEntry[]): Ruleset {
     // pfSense emits "let out anything" (PFCONFIG_FILTER_SELF) before the user rules; OPNsense
     // registers it at priority 5. Being non-quick, later floating `out` rules override it.
     outRules.push(passOut(ctx));
-    const sorted = [...entries].sort((a, b) => compareKeys(a.sortKey, b.sortKey));
-    for (const e of sorted) {
-      // The entry's rule object is used as is for its first chain and copied for the second.
-      if (e.inbound) {
-        const r: Rule = e.outbound ? { ...e.rule, match: { ...e.rule.match } } : e.rule;
-        if (e.ifaces) r.match.iif = e.ifaces;
-        inRules.push(r);
-      }
-      if (e.outbound) {
-        const r: Rule = e.rule;
-        if (e.ifaces) r.match.oif = e.ifaces;
-        outRules.push(r);
-      }
-    }
+    // One native copy of each run (no iterator step or growing array per rule).
+    const runs = rules.placed();
+    inRules = inRules.concat(...runs.map((r) => r.inRules));
+    outRules = outRules.concat(...runs.map((r) => r.outRules));
   }
   const pfIn: Chain = { name: 'pf-in', mode: 'last-match', rules: inRules, policy };
   const pfOut: Chain = { name: 'pf-out', mode: 'last-match', rules: outRules, policy: { ...policy } };

@@ -3,13 +3,13 @@ import { oneFirewallPerFile } from '../toolkit/parser.js';
 import type { Policy, Vendor } from '../../src/model/policy.js';
 import { parseAliases } from './aliases.js';
 import type { Env } from './addresses.js';
-import { buildRuleset, disableFilterElement } from './chains.js';
+import { CategoryRules, SortedRules, buildRuleset, disableFilterElement, type UserRules } from './chains.js';
 import { Ctx, child, eachNamed, path, type Platform } from './context.js';
 import { parseInterfaces } from './interfaces.js';
 import { readInventory } from './inventory.js';
 import { parseNat, withPfNat } from './nat.js';
 import { readMvcRules } from './opnsense-rules.js';
-import { buildEntry, readLegacyRule, type FilterEntry, type RuleDraft } from './rules.js';
+import { buildEntry, readLegacyRule, type RuleDraft } from './rules.js';
 import { reportUpnp, sessions } from './timeouts.js';
 import { parseXml } from './xml.js';
 
@@ -65,13 +65,14 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
   const env: Env = { ctx, ifaces, aliases };
   const filterDisabled = disableFilterElement(ctx) !== undefined;
 
-  const entries: FilterEntry[] = [];
+  // pfSense's keys follow document order within a category; OPNsense's need a sort.
+  const rules: UserRules = platform === 'pfsense' ? new CategoryRules() : new SortedRules();
   if (!filterDisabled) {
     // Each rule is built right after it is read, so no list of 100k drafts (with their elements) is
     // alive at once; what building says is held back, so it is said as if every rule had been read first.
     const build = (d: RuleDraft): void => {
       const e = ctx.heldBack(() => buildEntry(env, d));
-      if (e) entries.push(e);
+      if (e) rules.add(e);
     };
     if (platform === 'opnsense') for (const d of readMvcRules(env)) build(d);
     eachNamed(child(root, 'filter'), 'rule', (el, index) => {
@@ -81,8 +82,8 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
     ctx.sayHeldBack();
   }
   const { nat, filterEntries } = parseNat(env, filterDisabled);
-  entries.push(...filterEntries);
-  const ruleset = withPfNat(buildRuleset(env, entries), nat);
+  for (const e of filterEntries) rules.add(e);
+  const ruleset = withPfNat(buildRuleset(env, rules), nat);
   reportUpnp(ctx);
 
   const policy: Policy = {

@@ -40,7 +40,8 @@ export interface RuleDraft {
 
 /** A rule ready for the chains: `rule.match` has no iif/oif yet; `ifaces` goes there. */
 export interface FilterEntry {
-  sortKey: number[];
+  /** See `sortKey`: pfSense's two-part key as one number (compare with chains.ts compareKeys). */
+  sortKey: number | number[];
   inbound: boolean;
   outbound: boolean;
   ifaces?: NameSet;
@@ -333,8 +334,11 @@ function skipNote(ctx: Ctx, d: RuleDraft, reason: string): void {
   ctx.note(`${ctx.where(d.el)}: ${ruleLabel(d)} is not applied: ${reason} (${verb})`);
 }
 
-/** Sort key inside the pf ruleset (A.2 for pfSense, A.6 for OPNsense). */
-function sortKey(env: Env, d: RuleDraft): number[] | undefined {
+/**
+ * Sort key inside the pf ruleset (A.2 for pfSense, A.6 for OPNsense). pfSense's [category, index] is
+ * one number, category · KEY_SHIFT + index (no array per rule: 100k of them were garbage once sorted).
+ */
+function sortKey(env: Env, d: RuleDraft): number | number[] | undefined {
   const { ctx, ifaces } = env;
   const single = d.interfaces.length === 1 ? d.interfaces[0] : undefined;
   if (ctx.platform === 'pfsense') {
@@ -346,7 +350,7 @@ function sortKey(env: Env, d: RuleDraft): number[] | undefined {
         : single && ifaces.isSystemGroup(single)
           ? 2
           : 3;
-    return [cat, d.index];
+    return cat * KEY_SHIFT + d.index;
   }
   // docs/semantics.md#pf-opnsense: priority groups, MVC rules (by <sequence>) before legacy ones (XML order).
   let prio: number;
@@ -362,6 +366,12 @@ function sortKey(env: Env, d: RuleDraft): number[] | undefined {
   else prio = 400000;
   return [prio, d.store === 'mvc' ? 0 : 1, d.store === 'mvc' ? d.sequence : 0, d.index];
 }
+
+/**
+ * pfSense's sort key: category (0-3) · KEY_SHIFT + index. A `<rule>` takes at least 7 characters and
+ * a string at most 2^29, so indices stay below 2^27 and every key is a small integer (no boxed number).
+ */
+export const KEY_SHIFT = 2 ** 27;
 
 /** Turns a draft into a chain entry, or undefined when the platform would not load the rule. */
 export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
@@ -465,15 +475,16 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   const text = ruleText(d, p.text);
   const base = d.tracker ?? d.uuid ?? contentId(d.store === 'mvc' ? 'mvc' : 'rule', `${text}|${d.descr}`);
   // One object literal with every field, so all rules share one shape and keep their fields in the object.
+  const label = ruleLabel(d);
   const rule: Rule = {
     id: ctx.uniqueId(base),
     loc: ctx.loc(d.el),
-    label: ruleLabel(d),
+    label,
     match,
     action,
     quick: d.quick,
     text,
-    comment: d.descr ? d.descr : undefined, // carries inline suppressions (fwlint-disable ...)
+    comment: d.descr ? labelPart(label, d.descr) : undefined, // carries inline suppressions (fwlint-disable ...)
     // A.1: <statetype>none = no state; anything else keeps state.
     keepState: action.kind === 'accept' ? d.statetype.toLowerCase() !== 'none' : undefined,
     udpTimeout: undefined,
@@ -499,6 +510,15 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
   };
   if (ifSet) entry.ifaces = ifSet;
   return entry;
+}
+
+/**
+ * The description as the label quotes it (`rule "descr"`, when it is one line of at most 80
+ * characters): that part of the label, a slice of a string the model keeps anyway, instead of a
+ * second copy per rule. Else the description itself.
+ */
+function labelPart(label: string, descr: string): string {
+  return label.length === descr.length + 7 && label.startsWith(descr, 6) ? label.slice(6, -1) : descr;
 }
 
 function ruleText(d: RuleDraft, proto: string): string {

@@ -4,7 +4,7 @@ import { BANG, EQ, GT, QMARK, SLASH } from '../toolkit/chars.js';
 
 const AMP = 0x26;
 import { assertText } from '../toolkit/binary.js';
-import { PositionIndex } from '../toolkit/positions.js';
+import { LineCursor } from '../toolkit/line-cursor.js';
 import { detach } from '../toolkit/detach.js';
 
 /**
@@ -29,14 +29,15 @@ export interface XmlLoc {
 }
 
 /**
- * The elements of one document, stored column-wise in Int32Arrays (a 100k-rule export has over
- * a million elements; as objects with a text string and a children array each they took ~170 bytes
- * apiece, here 24): per element its name, the offsets of its start tag's `<` and `>`, of its final
- * `>`, the index just past its subtree (elements are numbered in document order, so the first child
- * of `i` is `i + 1` and the next sibling of a child `c` is the end of c's subtree), and where its
- * text ends. Text is sliced from the source when asked for: a single run right after the start
- * tag without entity references (nearly every leaf) is kept as its end offset, anything else
- * (entities, CDATA, text between children) as a decoded string beside the columns.
+ * The elements of one document, stored column-wise in typed arrays (a 100k-rule export has over
+ * 1.5 million elements; as objects with a text string and a children array each they took ~170
+ * bytes apiece, here 14): per element its name, the offset of its start tag's `<`, and as small
+ * differences the end of its start tag, its final `>`, the index just past its subtree (elements are
+ * numbered in document order, so the first child of `i` is `i + 1` and the next sibling of a child
+ * `c` is the end of c's subtree), and where its text ends. Text is sliced from the source when asked
+ * for: a single run right after the start tag without entity references (nearly every leaf) is kept
+ * as its end, a lone CDATA section right after the start tag as its end too, anything else
+ * (entities, text between children) as a decoded string beside the columns.
  */
 class XmlDocument {
   readonly source: string;
@@ -44,11 +45,20 @@ class XmlDocument {
   readonly names: string[] = [];
   /** Name → its number in `names`. */
   readonly nameIds = new Map<string, number>();
-  /** Fixed-size chunks of the columns: growing never copies and the slack is under one chunk. */
-  private readonly chunks: Int32Array[] = [];
   count = 0;
   readonly attrs = new Map<number, Readonly<Record<string, string>>>();
   readonly texts = new Map<number, string>();
+  private readonly nameCol = new Column();
+  /** The start tag's `<`: the one column of whole offsets. */
+  private readonly startCol = new Column(true);
+  /** The start tag's `>` minus its `<`. */
+  private readonly openCol = new Column();
+  /** The final `>` minus the start tag's `>`. */
+  private readonly endCol = new Column();
+  /** The index past the subtree minus the element's own. */
+  private readonly afterCol = new Column();
+  /** The text's end as TEXT_* codes and differences from the start tag's `>` (see `textTo`). */
+  private readonly textCol = new Column();
 
   constructor(source: string, lines: LineColumns) {
     this.source = source;
@@ -62,47 +72,72 @@ class XmlDocument {
   /** Appends an element and returns its index; `end`, `after` and the text are set later. */
   add(nameId: number, start: number, openEnd: number): number {
     const k = this.count++;
-    const b = (k & CHUNK_MASK) * STRIDE;
-    let cols = this.chunks[k >> CHUNK_BITS];
-    if (!cols) {
-      cols = new Int32Array(STRIDE << CHUNK_BITS);
-      this.chunks.push(cols);
-    }
-    cols[b + NAME] = nameId;
-    cols[b + START] = start;
-    cols[b + OPEN_END] = openEnd;
-    cols[b + END] = openEnd;
-    cols[b + AFTER] = k + 1;
-    cols[b + TEXT_TO] = NO_TEXT;
+    this.nameCol.push(k, nameId);
+    this.startCol.push(k, start);
+    this.openCol.push(k, openEnd - start);
+    this.endCol.push(k, 0);
+    this.afterCol.push(k, 1);
+    this.textCol.push(k, NO_TEXT);
     return k;
   }
 
-  col(k: number, field: number): number {
-    return this.chunks[k >> CHUNK_BITS]?.[(k & CHUNK_MASK) * STRIDE + field] ?? 0;
+  name(k: number): number {
+    return this.nameCol.get(k);
   }
 
-  set(k: number, field: number, v: number): void {
-    const cols = this.chunks[k >> CHUNK_BITS];
-    if (cols) cols[(k & CHUNK_MASK) * STRIDE + field] = v;
+  start(k: number): number {
+    return this.startCol.get(k);
+  }
+
+  openEnd(k: number): number {
+    return this.startCol.get(k) + this.openCol.get(k);
+  }
+
+  end(k: number): number {
+    return this.openEnd(k) + this.endCol.get(k);
+  }
+
+  setEnd(k: number, end: number): void {
+    this.endCol.set(k, end - this.openEnd(k));
+  }
+
+  after(k: number): number {
+    return k + this.afterCol.get(k);
+  }
+
+  setAfter(k: number, after: number): void {
+    this.afterCol.set(k, after - k);
+  }
+
+  /** Whether the element has no text yet. */
+  noText(k: number): boolean {
+    return this.textCol.get(k) === NO_TEXT;
+  }
+
+  /** Sets the end of a text run starting right after the start tag (no entities). */
+  setTextTo(k: number, to: number): void {
+    this.textCol.set(k, to - this.openEnd(k));
   }
 
   /** A copy, not a slice: the model keeps some of these strings, and a slice would keep the whole source. */
   text(k: number): string {
-    const to = this.col(k, TEXT_TO);
-    if (to === NO_TEXT) return '';
-    if (to === SIDE_TEXT) return detach(this.texts.get(k) ?? '');
-    // A lone CDATA section right after the start tag: its `]]>` offset, stored as CDATA_BASE - offset.
-    if (to <= CDATA_BASE) return detach(this.source.slice(this.col(k, OPEN_END) + 10, CDATA_BASE - to));
-    return detach(this.source.slice(this.col(k, OPEN_END) + 1, to));
+    const t = this.textCol.get(k);
+    if (t === NO_TEXT) return '';
+    if (t === SIDE_TEXT) return detach(this.texts.get(k) ?? '');
+    const open = this.openEnd(k);
+    // A lone CDATA section right after the start tag: its `]]>` at open - t + CDATA_BASE.
+    if (t <= CDATA_BASE) return detach(this.source.slice(open + 10, open + CDATA_BASE - t));
+    return detach(this.source.slice(open + 1, open + t));
   }
 
   /**
-   * Records a CDATA section [from, end) of element k: kept as offsets when it is the element's first
+   * Records a CDATA section [from, end) of element k: kept as its end when it is the element's first
    * content and comes right after its start tag (every `<descr>` pfSense writes), else appended.
    */
   cdata(k: number, lt: number, end: number): void {
-    if (lt === this.col(k, OPEN_END) + 1 && this.col(k, TEXT_TO) === NO_TEXT) {
-      if (end > lt + 9) this.set(k, TEXT_TO, CDATA_BASE - end);
+    const open = this.openEnd(k);
+    if (lt === open + 1 && this.noText(k)) {
+      if (end > lt + 9) this.textCol.set(k, CDATA_BASE - (end - open));
       return;
     }
     const s = this.source.slice(lt + 9, end);
@@ -113,24 +148,57 @@ class XmlDocument {
   appendText(k: number, s: string): void {
     const old = this.text(k);
     this.texts.set(k, old === '' ? s : old + s);
-    this.set(k, TEXT_TO, SIDE_TEXT);
+    this.textCol.set(k, SIDE_TEXT);
   }
 }
 
-const STRIDE = 6;
-/** 16384 elements (384 KiB) per chunk. */
+/** 16384 elements per chunk. */
 const CHUNK_BITS = 14;
-const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
-const NAME = 0;
-const START = 1;
-const OPEN_END = 2;
-const END = 3;
-const AFTER = 4;
-const TEXT_TO = 5;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+/** Text codes; a plain run's end is stored as its difference from the start tag's `>` (at least 2). */
 const NO_TEXT = -1;
 const SIDE_TEXT = -2;
-/** TEXT_TO at or below this: a lone CDATA section ending at CDATA_BASE - TEXT_TO. */
+/** At or below this: a lone CDATA section whose `]]>` is CDATA_BASE - code past the start tag's `>` (at least 10). */
 const CDATA_BASE = -3;
+
+/**
+ * One number per element in fixed-size chunks (growing never copies, the slack is under one chunk):
+ * two bytes each while the values fit, a chunk widened to four bytes for good when one does not
+ * (the few large elements: the root, `<filter>`).
+ */
+class Column {
+  private readonly chunks: (Int16Array | Int32Array)[] = [];
+  private readonly wide: boolean;
+
+  constructor(wide = false) {
+    this.wide = wide;
+  }
+
+  /** Sets the value of element k, the next element (a new chunk every CHUNK elements). */
+  push(k: number, v: number): void {
+    if ((k & CHUNK_MASK) === 0) this.chunks.push(this.wide ? new Int32Array(CHUNK) : new Int16Array(CHUNK));
+    this.set(k, v);
+  }
+
+  get(k: number): number {
+    return this.chunks[k >> CHUNK_BITS]?.[k & CHUNK_MASK] ?? 0;
+  }
+
+  set(k: number, v: number): void {
+    const j = k >> CHUNK_BITS;
+    const i = k & CHUNK_MASK;
+    const c = this.chunks[j];
+    if (!c) return;
+    c[i] = v;
+    if (c[i] !== v) {
+      const w = new Int32Array(CHUNK);
+      w.set(c);
+      w[i] = v;
+      this.chunks[j] = w;
+    }
+  }
+}
 
 /**
  * An element: a small view (document and index) made when asked for, so the tree costs only its
@@ -147,12 +215,12 @@ export class XmlElement {
   }
 
   get name(): string {
-    return this.doc.names[this.doc.col(this.index, NAME)] ?? '';
+    return this.doc.names[this.doc.name(this.index)] ?? '';
   }
 
   /** The element's name as the document numbers names (see `nameIdOf`). */
   get nameId(): number {
-    return this.doc.col(this.index, NAME);
+    return this.doc.name(this.index);
   }
 
   /** The number the document gives a name, or -1 when no element has it. */
@@ -170,10 +238,10 @@ export class XmlElement {
    */
   get children(): XmlElement[] {
     const { doc, index } = this;
-    const after = doc.col(index, AFTER);
+    const after = doc.after(index);
     if (after === index + 1) return NO_CHILDREN;
     const out: XmlElement[] = [];
-    for (let c = index + 1; c < after; c = doc.col(c, AFTER)) out.push(new XmlElement(doc, c));
+    for (let c = index + 1; c < after; c = doc.after(c)) out.push(new XmlElement(doc, c));
     return out;
   }
 
@@ -182,8 +250,8 @@ export class XmlElement {
     const { doc, index } = this;
     const id = doc.nameId(name);
     if (id === undefined) return;
-    const after = doc.col(index, AFTER);
-    for (let c = index + 1; c < after; c = doc.col(c, AFTER)) if (doc.col(c, NAME) === id) fn(new XmlElement(doc, c));
+    const after = doc.after(index);
+    for (let c = index + 1; c < after; c = doc.after(c)) if (doc.name(c) === id) fn(new XmlElement(doc, c));
   }
 
   /** The first child element named `name`, without making views of the others. */
@@ -191,9 +259,8 @@ export class XmlElement {
     const { doc, index } = this;
     const id = doc.nameId(name);
     if (id === undefined) return undefined;
-    const after = doc.col(index, AFTER);
-    for (let c = index + 1; c < after; c = doc.col(c, AFTER))
-      if (doc.col(c, NAME) === id) return new XmlElement(doc, c);
+    const after = doc.after(index);
+    for (let c = index + 1; c < after; c = doc.after(c)) if (doc.name(c) === id) return new XmlElement(doc, c);
     return undefined;
   }
 
@@ -210,9 +277,9 @@ export class XmlElement {
   get loc(): XmlLoc {
     const { doc, index } = this;
     const lines = doc.lines;
-    const a = doc.col(index, START);
-    const b = doc.col(index, END);
-    const c = doc.col(index, OPEN_END);
+    const a = doc.start(index);
+    const b = doc.end(index);
+    const c = doc.openEnd(index);
     return {
       line: lines.line(a),
       column: lines.column(a),
@@ -227,8 +294,8 @@ export class XmlElement {
   location(file: string): SourceLocation {
     const { doc, index } = this;
     const lines = doc.lines;
-    const a = doc.col(index, START);
-    const b = doc.col(index, END);
+    const a = doc.start(index);
+    const b = doc.end(index);
     return {
       file,
       line: lines.line(a),
@@ -241,22 +308,22 @@ export class XmlElement {
 
 /** 1-based line and column of an offset, a byte-order mark not counting as a column. */
 class LineColumns {
-  private readonly positions: PositionIndex;
+  private readonly lines: LineCursor;
   private readonly bom: number;
 
-  constructor(positions: PositionIndex, bom: number) {
-    this.positions = positions;
+  constructor(lines: LineCursor, bom: number) {
+    this.lines = lines;
     this.bom = bom;
   }
 
   line(offset: number): number {
-    return this.positions.lineIndexOf(offset) + 1;
+    return this.lines.lineIndexOf(offset) + 1;
   }
 
-  /** (The position index answers a repeated offset's line without searching.) */
+  /** (The cursor answers a repeated offset's line without searching.) */
   column(offset: number): number {
-    const k = this.positions.lineIndexOf(offset);
-    return offset - (k === 0 ? this.bom : this.positions.lineStart(k)) + 1;
+    const k = this.lines.lineIndexOf(offset);
+    return offset - (k === 0 ? this.bom : this.lines.lineStartOf(offset)) + 1;
   }
 }
 
@@ -291,9 +358,9 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
   const len = text.length;
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 
-  // Positions asked for while reading only grow: the index answers them without searching.
-  const positions = new PositionIndex(text);
-  assertText(text, file, positions);
+  assertText(text, file);
+  // Positions are asked for mostly in document order: a cursor counts lines instead of indexing them all.
+  const positions = new LineCursor(text);
   const doc = new XmlDocument(text, new LineColumns(positions, start));
   let line = 1;
   let lineStart = start;
@@ -301,7 +368,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
   function advance(pos: number): void {
     const k = positions.lineIndexOf(pos);
     line = k + 1;
-    lineStart = k === 0 ? start : positions.lineStart(k);
+    lineStart = k === 0 ? start : positions.lineStartOf(pos);
   }
   function fail(pos: number, message: string): never {
     advance(Math.min(pos, len));
@@ -357,8 +424,8 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
     // The common case (a leaf's text right after its start tag, no entity): only its end offset is kept.
     let amp = i;
     while (amp < to && text.charCodeAt(amp) !== AMP) amp++;
-    if (amp === to && from === doc.col(top, OPEN_END) + 1 && doc.col(top, TEXT_TO) === NO_TEXT) {
-      doc.set(top, TEXT_TO, to);
+    if (amp === to && from === doc.openEnd(top) + 1 && doc.noText(top)) {
+      doc.setTextTo(top, to);
       return;
     }
     doc.appendText(top, decode(from, to));
@@ -432,7 +499,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
       if (text.charCodeAt(i) !== GT) fail(i, `malformed end tag </${endName()}>`);
       const top = stack[stack.length - 1];
       if (top === undefined) fail(lt, `unexpected end tag </${endName()}> (no element is open)`);
-      const topName = doc.names[doc.col(top, NAME)] ?? '';
+      const topName = doc.names[doc.name(top)] ?? '';
       if (nameEnd - lt - 2 !== topName.length || !text.startsWith(topName, lt + 2)) {
         const at = view(top).loc;
         fail(
@@ -440,8 +507,8 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
           `mismatched end tag </${endName()}>: expected </${topName}> (opened at line ${at.line}, column ${at.column})`,
         );
       }
-      doc.set(top, END, i);
-      doc.set(top, AFTER, doc.count);
+      doc.setEnd(top, i);
+      doc.setAfter(top, doc.count);
       stack.pop();
       if (stack.length === 0) root = top;
       pos = i + 1;
@@ -516,7 +583,7 @@ export function parseXml(source: string, file: string, options: XmlOptions = {})
   const open = stack[stack.length - 1];
   if (open !== undefined) {
     const at = view(open).loc;
-    const name = doc.names[doc.col(open, NAME)] ?? '';
+    const name = doc.names[doc.name(open)] ?? '';
     fail(
       len,
       `unexpected end of file: <${name}> opened at line ${at.line}, column ${at.column} is not closed (truncated file?)`,

@@ -61,6 +61,33 @@ describe('parseXml: tree and positions', () => {
     expect(texts('<d><![CDATA[ a & <b> ]]></d>')).toEqual([' a & <b> ']);
   });
 
+  it('keeps positions, text and children of elements too large for two-byte columns', () => {
+    // Columns hold differences in two bytes until one does not fit: a long start tag, a long text, a
+    // long CDATA section, an element with many children and many distinct names.
+    const long = 'x'.repeat(70000);
+    const many = Array.from({ length: 40000 }, (_, i) => `<n${i}/>`).join('');
+    const doc = `<root>\n<a v="${long}">${long}</a>\n<b><![CDATA[${long}]]></b>\n<c>${many}</c>\n<d>end</d>\n</root>`;
+    const root = parseXml(doc, 'doc.xml');
+    expect(root.children.map((c) => c.name)).toEqual(['a', 'b', 'c', 'd']);
+    const a = first(root, 'a');
+    expect(a.attrs.v).toBe(long);
+    expect(a.text).toBe(long);
+    expect(a.loc).toMatchObject({
+      line: 2,
+      column: 1,
+      endLine: 2,
+      endColumn: 2 * 70000 + 13,
+      openEndColumn: 70000 + 9,
+    });
+    expect(first(root, 'b').text).toBe(long);
+    const c = first(root, 'c');
+    expect(c.children.length).toBe(40000);
+    expect(c.children[39999]?.name).toBe('n39999');
+    expect(c.child('n39998')?.loc.column).toBe(many.indexOf('<n39998/>') + 4);
+    expect(first(root, 'd').text).toBe('end');
+    expect(root.loc).toMatchObject({ line: 1, endLine: 6, endColumn: 8 });
+  });
+
   it('keeps attribute names such as __proto__ as plain data', () => {
     const el = parseXml('<a __proto__="x" constructor="y"/>', 'f');
     expect(el.attrs.__proto__).toBe('x');
