@@ -366,7 +366,13 @@ export class CondInterpreter {
     const r = numbers(c.op, v, 255, (x) => icmpTypeNumber(x, v6));
     if (typeof r === 'string') return unsupportedOf(c, `${r} (an ICMP type)`);
     mb.protocols(v6 ? ICMP6 : ICMP4);
-    mb.icmp(icmpTypes(v6, r.intervals()));
+    const memo = v6 ? icmp6Sets : icmp4Sets;
+    let set = memo.get(r);
+    if (set === undefined) {
+      set = icmpTypes(v6, r.intervals());
+      memo.set(r, set);
+    }
+    mb.icmp(set);
     return undefined;
   }
 
@@ -500,6 +506,13 @@ export class CondInterpreter {
     return undefined;
   }
 }
+
+/**
+ * The ICMP type sets of type sets (per family): a single type's set is shared (single()), so rules
+ * matching the same type share one set instead of building it again. Weak: sets of lists are per rule.
+ */
+const icmp4Sets = new WeakMap<IntervalSet<number>, IcmpTypeSet>();
+const icmp6Sets = new WeakMap<IntervalSet<number>, IcmpTypeSet>();
 
 /** Why condition `c` cannot be expressed in the model (an opaque condition), at its statement. */
 function unsupportedOf(c: Cond, why: string): Effect {
