@@ -36,8 +36,8 @@ export function ifaceName(left: Expr, v: Expr): string | undefined {
 }
 
 function ifaceKey(e: Expr): 'iif' | 'oif' | undefined {
-  const k = keyOf(e);
-  if (k !== 'meta' || !isObject(e) || !isObject(e.meta)) return undefined;
+  // Most conditions are on other selectors: their missing `meta` member answers before keyOf's walk.
+  if (!isObject(e) || !isObject(e.meta) || keyOf(e) !== 'meta') return undefined;
   const key = str(e.meta.key);
   if (!IFACE_KEYS.has(key)) return undefined;
   return key.startsWith('i') ? 'iif' : 'oif';
@@ -170,7 +170,14 @@ export interface IfaceFacts {
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
 /** The facts of an alternative that names no interface and translates nothing (shared). */
-const NO_FACTS: IfaceFacts = Object.freeze({ seen: NO_NAMES, iif: NO_NAMES, oif: NO_NAMES });
+const NO_FACTS: IfaceFacts = Object.freeze({
+  seen: NO_NAMES,
+  iif: NO_NAMES,
+  oif: NO_NAMES,
+  dnatHost: undefined,
+  srcNets: undefined,
+  dstNets: undefined,
+});
 
 /** One-name lists, shared by every rule that names that interface (frozen; bounded, so no document keeps many alive). */
 const ONE_NAME = new Map<string, readonly string[]>();
@@ -224,15 +231,16 @@ export function factsOf(f: Flat, t: NTable): IfaceFacts {
   const oif = named ? literalNames(f, 'oif', t) : NO_NAMES;
   // Usually one name on one side: the lists that hold the same names share one array.
   const seenList = namesList(seen);
-  const out: { -readonly [K in keyof IfaceFacts]: IfaceFacts[K] } = {
+  // Every member in the literal: the object holds them itself (a member added later went to a
+  // separate property list, one more object per rule for as long as the rule is not in the model).
+  return {
     seen: seenList,
     iif: sameNames(iif, seenList) ? seenList : namesList(iif),
     oif: sameNames(oif, seenList) ? seenList : namesList(oif),
+    dnatHost: f.nat?.kind === 'dnat' ? hostConds(f, 'daddr', t) : undefined,
+    srcNets: pass && iif.length === 1 ? privateSources(f, 'saddr', t) : undefined,
+    dstNets: pass && oif.length === 1 ? privateSources(f, 'daddr', t) : undefined,
   };
-  if (f.nat?.kind === 'dnat') out.dnatHost = hostConds(f, 'daddr', t);
-  if (pass && iif.length === 1) out.srcNets = privateSources(f, 'saddr', t);
-  if (pass && oif.length === 1) out.dstNets = privateSources(f, 'daddr', t);
-  return out;
 }
 
 /** The union of many sets, built once from all their intervals. */
