@@ -180,9 +180,24 @@ function single(max: number, n: number): IntervalSet<number> {
 }
 
 const nameSets = new Map<string, NameSet>();
+/** Sets of one interface name, and of every name but one. */
+const ofOne = new Map<string, NameSet>();
+const exceptOne = new Map<string, NameSet>();
 
 /** Interface sets by their names: rules share one object (sets are immutable). */
 function nameSet(names: readonly string[], negated: boolean): NameSet {
+  const [only] = names;
+  if (names.length === 1 && only !== undefined) {
+    // One name (most interface matches): looked up by the name itself, no key string built per rule.
+    const byName = negated ? exceptOne : ofOne;
+    let set = byName.get(only);
+    if (!set) {
+      set = negated ? NameSet.except(names) : NameSet.of(names);
+      if (byName.size > 4096) byName.clear();
+      byName.set(only, set);
+    }
+    return set;
+  }
   const key = `${negated ? '!' : '='}${names.join('\0')}`;
   let set = nameSets.get(key);
   if (!set) {
@@ -663,5 +678,8 @@ export function releaseParseMemos(): void {
   for (const m of addressLists) m.clear();
   addrStrings.clear();
   listedSets.clear();
+  // Their keys are names as read, which can be slices of the source.
+  ofOne.clear();
+  exceptOne.clear();
   releaseMemos();
 }
