@@ -42,8 +42,20 @@ export class MatchBuilder {
   thAt?: Pos;
   l4Named = false;
 
-  addr(dim: 'src' | 'dst', set: AddrSet): void {
-    this.m[dim] = this.m[dim]?.intersect(set) ?? set;
+  /**
+   * The family whose addresses alone each side is known to hold (the address conditions give sets
+   * already cut to their family's universe): toMatch then need not cut them again. 0: not known.
+   */
+  private srcIn: 0 | 4 | 6 = 0;
+  private dstIn: 0 | 4 | 6 = 0;
+
+  /** `within`: the family whose universe `set` lies in, if known. */
+  addr(dim: 'src' | 'dst', set: AddrSet, within: 0 | 4 | 6 = 0): void {
+    const cur = this.m[dim];
+    // An intersection lies in every universe one of its sides lies in.
+    if (dim === 'src') this.srcIn = cur === undefined ? within : this.srcIn || within;
+    else this.dstIn = cur === undefined ? within : this.dstIn || within;
+    this.m[dim] = cur?.intersect(set) ?? set;
   }
 
   protocols(set: ProtoSet, fromTh = false): void {
@@ -81,9 +93,17 @@ export class MatchBuilder {
     const b = this.m;
     const m: Match = {};
     const universe = this.fam === 4 ? ANY_V4 : this.fam === 6 ? ANY_V6 : undefined;
-    const src = universe ? (b.src ?? ANY_ADDR).intersect(universe) : b.src;
+    // A side already inside the family's universe is what intersect would give back (itself); no side
+    // at all is the universe (ANY_ADDR ∩ universe).
+    const src = universe
+      ? b.src === undefined
+        ? universe
+        : this.srcIn === this.fam
+          ? b.src
+          : b.src.intersect(universe)
+      : b.src;
     if (src) m.src = src;
-    if (b.dst) m.dst = universe ? b.dst.intersect(universe) : b.dst;
+    if (b.dst) m.dst = universe && this.dstIn !== this.fam ? b.dst.intersect(universe) : b.dst;
     if (b.proto) m.proto = b.proto;
     if (b.sport) m.sport = b.sport;
     if (b.dport) m.dport = b.dport;
@@ -309,7 +329,7 @@ export class CondInterpreter {
     const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
     if (hit) {
       mb.family(fam);
-      mb.addr(dim, hit);
+      mb.addr(dim, hit, fam);
       return undefined;
     }
     // One build from all intervals: large sets stay linear (n log n), never a union per element.
@@ -341,7 +361,7 @@ export class CondInterpreter {
       memo.set(memoKey, set);
     }
     mb.family(fam);
-    mb.addr(dim, set);
+    mb.addr(dim, set, fam);
     return undefined;
   }
 
@@ -413,7 +433,7 @@ export class CondInterpreter {
             `the interface "${name}", which stands for the others matching it`,
         );
       }
-      names.push(...matched);
+      for (const n of matched) names.push(n);
     }
     mb.names(dim, nameSet(names, pol === '!='));
     return undefined;

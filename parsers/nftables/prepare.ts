@@ -81,7 +81,8 @@ export class Preparer implements InterpEnv {
 
   namesMatching(pattern: string): string[] {
     if (isPattern(pattern)) throw DEFER;
-    return [pattern.replace(/\\\*/g, '*')];
+    // A name without a backslash has no `\*` to unescape: no regular expression per rule.
+    return [pattern.includes('\\') ? pattern.replace(/\\\*/g, '*') : pattern];
   }
 
   note(): void {
