@@ -59,6 +59,8 @@ function markDynamicSets(doc: NDocument): void {
   for (const t of doc.tables) {
     for (const c of t.chains.values()) {
       for (const r of c.rules) {
+        // Rules converted while read keep no statements (prepare.ts): no walk for them.
+        if (r.stmts.length === 0) continue;
         for (const s of r.stmts) {
           if (!('set' in s) && !('map' in s)) continue; // the only statements that fill a set
           const k = keyOf(s);
