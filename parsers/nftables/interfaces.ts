@@ -294,15 +294,12 @@ function addNetwork(seen: Seen, names: readonly string[], nets: AddrSet | undefi
  */
 function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, pos: Pos): void {
   const saw = facts.seen;
-  for (let i = 0; i < saw.length; i++) ctx.sawInterface(saw[i] ?? '', pos);
+  for (const n of saw) ctx.sawInterface(n, pos);
   const nat = f.nat;
   if (nat) {
     if (nat.kind === 'masquerade' || nat.kind === 'snat') {
       const names = facts.oif;
-      for (let i = 0; i < names.length; i++) {
-        const n = names[i] ?? '';
-        if (!seen.wanByNat.has(n)) seen.wanByNat.set(n, pos);
-      }
+      for (const n of names) if (!seen.wanByNat.has(n)) seen.wanByNat.set(n, pos);
       const [target] = nat.addrs;
       const a = nat.kind === 'snat' && nat.addrs.length === 1 && target !== undefined ? publicHost(target) : undefined;
       const [name] = names;
@@ -310,10 +307,7 @@ function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, pos: Pos): vo
     }
     if (nat.kind === 'dnat') {
       const names = facts.iif;
-      for (let i = 0; i < names.length; i++) {
-        const n = names[i] ?? '';
-        if (!seen.wanByDnat.has(n)) seen.wanByDnat.set(n, pos);
-      }
+      for (const n of names) if (!seen.wanByDnat.has(n)) seen.wanByDnat.set(n, pos);
       const a = facts.dnatHost;
       const [name] = names;
       if (a && names.length === 1 && name !== undefined) addWanAddr(seen, name, a, pos);
@@ -334,10 +328,7 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
   for (const t of doc.tables) {
     for (const c of t.chains.values()) {
       if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
-      const rules = c.rules;
-      for (let k = 0; k < rules.length; k++) {
-        const r = rules[k];
-        if (r === undefined) continue;
+      for (const r of c.rules) {
         const pre = r.pre;
         if (pre && pre.alts === undefined) {
           observe(ctx, seen, pre.flat, pre.facts, r.pos);
