@@ -59,6 +59,8 @@ function markDynamicSets(doc: NDocument): void {
   for (const t of doc.tables) {
     for (const c of t.chains.values()) {
       for (const r of c.rules) {
+        // Rules converted while read keep no statements (prepare.ts): no walk for them.
+        if (r.stmts.length === 0) continue;
         for (const s of r.stmts) {
           if (!('set' in s) && !('map' in s)) continue; // the only statements that fill a set
           const k = keyOf(s);
@@ -98,6 +100,10 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
   buildInterfaces(ctx, view, flatOf);
   const timeoutOf = timeoutResolver(ctx);
   const infos = new Map<string, ChainInfo>();
+  // One id per rule: the table of their hashes is sized once, not doubled eight times on the way to 100k.
+  let rules = 0;
+  for (const t of active) for (const c of t.chains.values()) rules += c.rules.length;
+  ctx.reserveHashes('nft', rules);
   for (const t of active)
     for (const c of t.chains.values())
       infos.set(chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, flatOf, timeoutOf));

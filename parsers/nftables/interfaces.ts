@@ -11,7 +11,7 @@ import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { addressSet, addressText } from './memo.js';
 import { condValues, type Flat } from './expand.js';
-import { altsOf, isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
+import { isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
 /**
  * Rulesets hold no interface addresses: interfaces are the names rules use (`iifname`, `oifname`,
@@ -36,8 +36,8 @@ export function ifaceName(left: Expr, v: Expr): string | undefined {
 }
 
 function ifaceKey(e: Expr): 'iif' | 'oif' | undefined {
-  const k = keyOf(e);
-  if (k !== 'meta' || !isObject(e) || !isObject(e.meta)) return undefined;
+  // Most conditions are on other selectors: their missing `meta` member answers before keyOf's walk.
+  if (!isObject(e) || !isObject(e.meta) || keyOf(e) !== 'meta') return undefined;
   const key = str(e.meta.key);
   if (!IFACE_KEYS.has(key)) return undefined;
   return key.startsWith('i') ? 'iif' : 'oif';
@@ -170,7 +170,14 @@ export interface IfaceFacts {
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
 /** The facts of an alternative that names no interface and translates nothing (shared). */
-const NO_FACTS: IfaceFacts = Object.freeze({ seen: NO_NAMES, iif: NO_NAMES, oif: NO_NAMES });
+const NO_FACTS: IfaceFacts = Object.freeze({
+  seen: NO_NAMES,
+  iif: NO_NAMES,
+  oif: NO_NAMES,
+  dnatHost: undefined,
+  srcNets: undefined,
+  dstNets: undefined,
+});
 
 /** One-name lists, shared by every rule that names that interface (frozen; bounded, so no document keeps many alive). */
 const ONE_NAME = new Map<string, readonly string[]>();
@@ -224,22 +231,17 @@ export function factsOf(f: Flat, t: NTable): IfaceFacts {
   const oif = named ? literalNames(f, 'oif', t) : NO_NAMES;
   // Usually one name on one side: the lists that hold the same names share one array.
   const seenList = namesList(seen);
-  const out: { -readonly [K in keyof IfaceFacts]: IfaceFacts[K] } = {
+  // Every member in the literal: the object holds them itself (a member added later went to a
+  // separate property list, one more object per rule for as long as the rule is not in the model).
+  return {
     seen: seenList,
     iif: sameNames(iif, seenList) ? seenList : namesList(iif),
     oif: sameNames(oif, seenList) ? seenList : namesList(oif),
+    dnatHost: f.nat?.kind === 'dnat' ? hostConds(f, 'daddr', t) : undefined,
+    srcNets: pass && iif.length === 1 ? privateSources(f, 'saddr', t) : undefined,
+    dstNets: pass && oif.length === 1 ? privateSources(f, 'daddr', t) : undefined,
   };
-  if (f.nat?.kind === 'dnat') out.dnatHost = hostConds(f, 'daddr', t);
-  if (pass && iif.length === 1) out.srcNets = privateSources(f, 'saddr', t);
-  if (pass && oif.length === 1) out.dstNets = privateSources(f, 'daddr', t);
-  return out;
 }
-
-/** The interface and address each side of a rule pairs (a network behind an interface). */
-const SIDES = [
-  ['iif', 'srcNets'],
-  ['oif', 'dstNets'],
-] as const;
 
 /** The union of many sets, built once from all their intervals. */
 function unionOf(sets: readonly AddrSet[]): AddrSet {
@@ -254,62 +256,89 @@ function unionOf(sets: readonly AddrSet[]): AddrSet {
  * Builds ctx.interfaces: the names rules compare with and chain devices (in file order), WAN role
  * and networks inferred, placeholder addresses. One walk over the rules.
  */
-export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void {
-  const wanByNat = new Map<string, Pos>();
-  const wanByDnat = new Map<string, Pos>();
+/** What buildInterfaces gathers from the rules, alternative by alternative (observe). */
+interface Seen {
+  readonly wanByNat: Map<string, Pos>;
+  readonly wanByDnat: Map<string, Pos>;
   /** Public addresses the WAN is known by: `snat to A` out of it, `ip daddr A … dnat` into it. */
-  const wanAddr = new Map<string, { sets: AddrSet[]; where: Pos[] }>();
-  const addWanAddr = (n: string, a: AddrSet, pos: Pos) => {
-    const cur = wanAddr.get(n);
-    if (cur) {
-      cur.sets.push(a);
-      cur.where.push(pos);
-    } else wanAddr.set(n, { sets: [a], where: [pos] });
-  };
+  readonly wanAddr: Map<string, { sets: AddrSet[]; where: Pos[] }>;
   /** Private networks per interface: the sets of the rules that show them, joined once at the end (not a union per rule). */
-  const networks = new Map<string, { sets: AddrSet[]; where: Pos[] }>();
+  readonly networks: Map<string, { sets: AddrSet[]; where: Pos[] }>;
+}
+
+function addWanAddr(seen: Seen, n: string, a: AddrSet, pos: Pos): void {
+  const cur = seen.wanAddr.get(n);
+  if (cur) {
+    cur.sets.push(a);
+    cur.where.push(pos);
+  } else seen.wanAddr.set(n, { sets: [a], where: [pos] });
+}
+
+/** The network an alternative pairs with its one input (srcNets) or output (dstNets) interface, added to what is seen. */
+function addNetwork(seen: Seen, names: readonly string[], nets: AddrSet | undefined, pos: Pos): void {
+  const [name] = names;
+  if (names.length !== 1 || name === undefined || !nets) return;
+  const cur = seen.networks.get(name);
+  if (cur) {
+    cur.sets.push(nets);
+    // Notes name the first three; the count decides the `, …`.
+    if (cur.where.length < 4) cur.where.push(pos);
+  } else seen.networks.set(name, { sets: [nets], where: [pos] });
+}
+
+/**
+ * One alternative of rule `pos`: the interfaces it names, the WAN its NAT shows, the networks it pairs
+ * with an interface. A function of its own, called per alternative: the optimising compiler compiles
+ * it as a whole, where the loop inside buildInterfaces ran interpreted once its on-stack compilation
+ * was dropped (100k rules).
+ */
+function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, pos: Pos): void {
+  const saw = facts.seen;
+  for (const n of saw) ctx.sawInterface(n, pos);
+  const nat = f.nat;
+  if (nat) {
+    if (nat.kind === 'masquerade' || nat.kind === 'snat') {
+      const names = facts.oif;
+      for (const n of names) if (!seen.wanByNat.has(n)) seen.wanByNat.set(n, pos);
+      const [target] = nat.addrs;
+      const a = nat.kind === 'snat' && nat.addrs.length === 1 && target !== undefined ? publicHost(target) : undefined;
+      const [name] = names;
+      if (a && names.length === 1 && name !== undefined) addWanAddr(seen, name, a, pos);
+    }
+    if (nat.kind === 'dnat') {
+      const names = facts.iif;
+      for (const n of names) if (!seen.wanByDnat.has(n)) seen.wanByDnat.set(n, pos);
+      const a = facts.dnatHost;
+      const [name] = names;
+      if (a && names.length === 1 && name !== undefined) addWanAddr(seen, name, a, pos);
+    }
+  }
+  if (!passes(f)) return;
+  addNetwork(seen, facts.iif, facts.srcNets, pos);
+  addNetwork(seen, facts.oif, facts.dstNets, pos);
+}
+
+/**
+ * Builds ctx.interfaces: the names rules compare with and chain devices (in file order), WAN role
+ * and networks inferred, placeholder addresses. One walk over the rules.
+ */
+export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void {
+  const seen: Seen = { wanByNat: new Map(), wanByDnat: new Map(), wanAddr: new Map(), networks: new Map() };
+  const { wanByNat, wanByDnat, wanAddr, networks } = seen;
   for (const t of doc.tables) {
     for (const c of t.chains.values()) {
       if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
       for (const r of c.rules) {
-        const alts = r.pre ? altsOf(r.pre) : flatOf(r, t).map((flat) => ({ flat, facts: factsOf(flat, t) }));
-        for (const { flat: f, facts } of alts) {
-          for (const n of facts.seen) ctx.sawInterface(n, r.pos);
-          if (f.nat) {
-            if (f.nat.kind === 'masquerade' || f.nat.kind === 'snat') {
-              const names = facts.oif;
-              for (const n of names) if (!wanByNat.has(n)) wanByNat.set(n, r.pos);
-              const [target] = f.nat.addrs;
-              const a =
-                f.nat.kind === 'snat' && f.nat.addrs.length === 1 && target !== undefined
-                  ? publicHost(target)
-                  : undefined;
-              const [name] = names;
-              if (a && names.length === 1 && name !== undefined) addWanAddr(name, a, r.pos);
-            }
-            if (f.nat.kind === 'dnat') {
-              const names = facts.iif;
-              for (const n of names) if (!wanByDnat.has(n)) wanByDnat.set(n, r.pos);
-              const a = facts.dnatHost;
-              const [name] = names;
-              if (a && names.length === 1 && name !== undefined) addWanAddr(name, a, r.pos);
-            }
-          }
-          if (!passes(f)) continue;
-          for (const [dim, field] of SIDES) {
-            const names = facts[dim];
-            const [name] = names;
-            if (names.length !== 1 || name === undefined) continue;
-            const nets = facts[field];
-            if (!nets) continue;
-            const cur = networks.get(name);
-            if (cur) {
-              cur.sets.push(nets);
-              // Notes name the first three; the count decides the `, …`.
-              if (cur.where.length < 4) cur.where.push(r.pos);
-            } else networks.set(name, { sets: [nets], where: [r.pos] });
-          }
+        const pre = r.pre;
+        if (pre && pre.alts === undefined) {
+          observe(ctx, seen, pre.flat, pre.facts, r.pos);
+          continue;
         }
+        if (pre) {
+          for (const a of pre.alts) observe(ctx, seen, a.flat, a.facts, r.pos);
+          continue;
+        }
+        for (const flat of flatOf(r, t)) observe(ctx, seen, flat, factsOf(flat, t), r.pos);
       }
     }
   }

@@ -42,8 +42,20 @@ export class MatchBuilder {
   thAt?: Pos;
   l4Named = false;
 
-  addr(dim: 'src' | 'dst', set: AddrSet): void {
-    this.m[dim] = this.m[dim]?.intersect(set) ?? set;
+  /**
+   * The family whose addresses alone each side is known to hold (the address conditions give sets
+   * already cut to their family's universe): toMatch then need not cut them again. 0: not known.
+   */
+  private srcIn: 0 | 4 | 6 = 0;
+  private dstIn: 0 | 4 | 6 = 0;
+
+  /** `within`: the family whose universe `set` lies in, if known. */
+  addr(dim: 'src' | 'dst', set: AddrSet, within: 0 | 4 | 6 = 0): void {
+    const cur = this.m[dim];
+    // An intersection lies in every universe one of its sides lies in.
+    if (dim === 'src') this.srcIn = cur === undefined ? within : this.srcIn || within;
+    else this.dstIn = cur === undefined ? within : this.dstIn || within;
+    this.m[dim] = cur?.intersect(set) ?? set;
   }
 
   protocols(set: ProtoSet, fromTh = false): void {
@@ -81,9 +93,17 @@ export class MatchBuilder {
     const b = this.m;
     const m: Match = {};
     const universe = this.fam === 4 ? ANY_V4 : this.fam === 6 ? ANY_V6 : undefined;
-    const src = universe ? (b.src ?? ANY_ADDR).intersect(universe) : b.src;
+    // A side already inside the family's universe is what intersect would give back (itself); no side
+    // at all is the universe (ANY_ADDR ∩ universe).
+    const src = universe
+      ? b.src === undefined
+        ? universe
+        : this.srcIn === this.fam
+          ? b.src
+          : b.src.intersect(universe)
+      : b.src;
     if (src) m.src = src;
-    if (b.dst) m.dst = universe ? b.dst.intersect(universe) : b.dst;
+    if (b.dst) m.dst = universe && this.dstIn !== this.fam ? b.dst.intersect(universe) : b.dst;
     if (b.proto) m.proto = b.proto;
     if (b.sport) m.sport = b.sport;
     if (b.dport) m.dport = b.dport;
@@ -180,9 +200,24 @@ function single(max: number, n: number): IntervalSet<number> {
 }
 
 const nameSets = new Map<string, NameSet>();
+/** Sets of one interface name, and of every name but one. */
+const ofOne = new Map<string, NameSet>();
+const exceptOne = new Map<string, NameSet>();
 
 /** Interface sets by their names: rules share one object (sets are immutable). */
 function nameSet(names: readonly string[], negated: boolean): NameSet {
+  const [only] = names;
+  if (names.length === 1 && only !== undefined) {
+    // One name (most interface matches): looked up by the name itself, no key string built per rule.
+    const byName = negated ? exceptOne : ofOne;
+    let set = byName.get(only);
+    if (!set) {
+      set = negated ? NameSet.except(names) : NameSet.of(names);
+      if (byName.size > 4096) byName.clear();
+      byName.set(only, set);
+    }
+    return set;
+  }
   const key = `${negated ? '!' : '='}${names.join('\0')}`;
   let set = nameSets.get(key);
   if (!set) {
@@ -294,7 +329,7 @@ export class CondInterpreter {
     const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
     if (hit) {
       mb.family(fam);
-      mb.addr(dim, hit);
+      mb.addr(dim, hit, fam);
       return undefined;
     }
     // One build from all intervals: large sets stay linear (n log n), never a union per element.
@@ -326,7 +361,7 @@ export class CondInterpreter {
       memo.set(memoKey, set);
     }
     mb.family(fam);
-    mb.addr(dim, set);
+    mb.addr(dim, set, fam);
     return undefined;
   }
 
@@ -366,7 +401,13 @@ export class CondInterpreter {
     const r = numbers(c.op, v, 255, (x) => icmpTypeNumber(x, v6));
     if (typeof r === 'string') return unsupportedOf(c, `${r} (an ICMP type)`);
     mb.protocols(v6 ? ICMP6 : ICMP4);
-    mb.icmp(icmpTypes(v6, r.intervals()));
+    const memo = v6 ? icmp6Sets : icmp4Sets;
+    let set = memo.get(r);
+    if (set === undefined) {
+      set = icmpTypes(v6, r.intervals());
+      memo.set(r, set);
+    }
+    mb.icmp(set);
     return undefined;
   }
 
@@ -392,7 +433,7 @@ export class CondInterpreter {
             `the interface "${name}", which stands for the others matching it`,
         );
       }
-      names.push(...matched);
+      for (const n of matched) names.push(n);
     }
     mb.names(dim, nameSet(names, pol === '!='));
     return undefined;
@@ -500,6 +541,13 @@ export class CondInterpreter {
     return undefined;
   }
 }
+
+/**
+ * The ICMP type sets of type sets (per family): a single type's set is shared (single()), so rules
+ * matching the same type share one set instead of building it again. Weak: sets of lists are per rule.
+ */
+const icmp4Sets = new WeakMap<IntervalSet<number>, IcmpTypeSet>();
+const icmp6Sets = new WeakMap<IntervalSet<number>, IcmpTypeSet>();
 
 /** Why condition `c` cannot be expressed in the model (an opaque condition), at its statement. */
 function unsupportedOf(c: Cond, why: string): Effect {
@@ -650,5 +698,8 @@ export function releaseParseMemos(): void {
   for (const m of addressLists) m.clear();
   addrStrings.clear();
   listedSets.clear();
+  // Their keys are names as read, which can be slices of the source.
+  ofOne.clear();
+  exceptOne.clear();
   releaseMemos();
 }

@@ -81,7 +81,8 @@ export class Preparer implements InterpEnv {
 
   namesMatching(pattern: string): string[] {
     if (isPattern(pattern)) throw DEFER;
-    return [pattern.replace(/\\\*/g, '*')];
+    // A name without a backslash has no `\*` to unescape: no regular expression per rule.
+    return [pattern.includes('\\') ? pattern.replace(/\\\*/g, '*') : pattern];
   }
 
   note(): void {
@@ -115,23 +116,27 @@ export class Preparer implements InterpEnv {
    * rule untouched, when any part of it depends on the rest of the file.
    */
   convert(rule: NRule, table: NTable, ref: string, text: string, flats: readonly Flat[]): boolean {
-    let alts: PreparedAlt[];
+    const [only] = flats;
     try {
-      alts = flats.map((flat) => {
-        const facts = factsOf(flat, table);
-        const { match, opaque } = matchOf(this.interp, flat, table);
-        return { flat: withoutConds(flat), match, opaque, facts };
-      });
+      if (flats.length === 1 && only !== undefined) {
+        // One alternative (most rules): its record is the rule's, without a list and a record of its own.
+        const facts = factsOf(only, table);
+        const { match, opaque } = matchOf(this.interp, only, table);
+        const hash = ruleHash(this.hasher, ref, text);
+        rule.pre = { ref, text, hash, flat: withoutConds(only), match, opaque, facts };
+      } else {
+        const alts: PreparedAlt[] = [];
+        for (const flat of flats) {
+          const facts = factsOf(flat, table);
+          const { match, opaque } = matchOf(this.interp, flat, table);
+          alts.push({ flat: withoutConds(flat), match, opaque, facts });
+        }
+        rule.pre = { ref, text, hash: ruleHash(this.hasher, ref, text), alts };
+      }
     } catch {
       // Deferred, or anything else: the passes convert the rule as before (and report what fails there).
       return false;
     }
-    const hash = ruleHash(this.hasher, ref, text);
-    const [one] = alts;
-    rule.pre =
-      alts.length === 1 && one
-        ? { ref, text, hash, flat: one.flat, match: one.match, opaque: one.opaque, facts: one.facts }
-        : { ref, text, hash, alts };
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
     return true;

@@ -5,7 +5,7 @@ import { hashId } from '../toolkit/ids.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
-import { altsOf, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
+import { type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
 
@@ -97,7 +97,9 @@ export function buildChain(
         ? `${nrule.remark}\n${nrule.comment}`
         : (nrule.remark ?? nrule.comment);
     const head: RuleHead = { id, loc: nrule.pos, label, text, comment };
-    if (pre) for (const a of altsOf(pre)) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
+    // One alternative (most rules): the prepared record itself, without a list around it (altsOf).
+    if (pre && pre.alts === undefined) addEntry(table, info, report, head, pre.flat, pre.match, pre.opaque, timeoutOf);
+    else if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
     else
       for (const flat of flatOf(nrule, table)) {
         const { match, opaque } = matchOf(interp, flat, table);
@@ -202,7 +204,7 @@ function addEntry(
   // A SIP helper refreshes its connection with sip_timeout on every packet (sip_help_udp), after the
   // protocol's own refresh: it wins over the timeout policy and the sysctl (docs/semantics.md#nft-helpers).
   // nft_ct_helper_obj_eval attaches a helper only to flows of its protocol (udp unless it says otherwise).
-  const h = flat.helpers.map((x) => table.helpers.get(x.name)).find((x) => x !== undefined);
+  const h = flat.helpers.length ? firstHelper(table, flat) : undefined;
   if (h?.helperType.toLowerCase() === 'sip' && (h.protocol ?? 'udp').toLowerCase() === 'udp')
     rule.helperTimeout = {
       value: SIP_HELPER_TIMEOUT,
@@ -211,6 +213,11 @@ function addEntry(
       reason: sipHelperTimeoutReason(h.name, head.label),
     };
   info.entries.push({ rule, flat });
+}
+
+/** The first helper of an alternative that its table defines. */
+function firstHelper(table: NTable, flat: Flat): ReturnType<NTable['helpers']['get']> {
+  return flat.helpers.map((x) => table.helpers.get(x.name)).find((x) => x !== undefined);
 }
 
 /** The statements of a converted rule: one shared empty list (nothing adds to it). */

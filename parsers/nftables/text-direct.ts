@@ -121,6 +121,12 @@ interface VmapElement {
 /** The most elements of a verdict map read here; larger ones go the generic way (expand.ts limits them). */
 const MAX_VMAP = 1000;
 
+/**
+ * The reader's one rule state, emptied for each rule: its lists keep their room from rule to rule.
+ * Nothing of it outlives the rule's conversion (prepare.ts convert, right after read()): the spans are
+ * read into positions and dropped, the conditions are dropped once in the model, and a rule that is not
+ * converted is read again by the generic path. A list per rule grew by copying 17, then 41 slots.
+ */
 function fresh(): RuleState {
   return {
     pieces: [],
@@ -133,6 +139,19 @@ function fresh(): RuleState {
     vmap: undefined,
     stmts: 0,
   };
+}
+
+function reset(r: RuleState): RuleState {
+  r.pieces.length = 0;
+  r.spans.length = 0;
+  r.conds.length = 0;
+  r.verdict = undefined;
+  r.jump = undefined;
+  r.nat = undefined;
+  r.comment = undefined;
+  r.vmap = undefined;
+  r.stmts = 0;
+  return r;
 }
 
 export class DirectReader {
@@ -164,7 +183,10 @@ export class DirectReader {
   private printed = '';
 
   /** The rule being read. */
-  private r: RuleState = fresh();
+  private readonly r: RuleState = fresh();
+  /** Scratch: the values of the list or set being read, and the pieces of its printed text. */
+  private readonly items: Expr[] = [];
+  private readonly parts: string[] = [];
   private rule: NRule | undefined;
 
   /**
@@ -179,7 +201,7 @@ export class DirectReader {
     this.lookup = lookup;
     this.i = start;
     this.rule = rule;
-    const r = (this.r = fresh());
+    const r = reset(this.r);
     const firstCol = start - lineStart + 1;
     let tokens = false;
     try {
@@ -591,8 +613,13 @@ export class DirectReader {
     let values: readonly Expr[];
     let shown = this.printed;
     if (this.isPunct(',')) {
-      const list: Expr[] = [first];
-      const parts = ['{ ', shown];
+      // The list and its text in the reader's scratch lists (no set is read inside a list), copied out once.
+      const list = this.items;
+      const parts = this.parts;
+      list.length = 0;
+      parts.length = 0;
+      list.push(first);
+      parts.push('{ ', shown);
       while (this.isPunct(',')) {
         this.take();
         this.scan();
@@ -600,8 +627,8 @@ export class DirectReader {
         parts.push(', ', this.printed);
       }
       parts.push(' }');
-      right = list;
-      values = list;
+      right = list.slice();
+      values = right;
       shown = flat(parts);
     } else values = isSet(first) ? first.set : [first];
     // Several values: their text names them (a list and a set of the same values mean the same here).
@@ -761,10 +788,14 @@ export class DirectReader {
 
   /** `{ a, b, … }` after the brace: single values only. */
   private setBody(): Expr {
-    const elems: Expr[] = [];
+    // The reader's scratch lists (a set holds no set or list here), copied out once at their size.
+    const elems = this.items;
+    elems.length = 0;
     // The printed set, joined at once: it names the set in the memo tables of match.ts (Elements.key),
     // whose lookups would each flatten a rope of one node per element.
-    const parts = ['{ '];
+    const parts = this.parts;
+    parts.length = 0;
+    parts.push('{ ');
     this.eachElement(() => {
       const v = this.valueTerm(true);
       if ((this.scanned() === K.WORD && ELEMENT_OPTIONS.has(this.text)) || this.isPunct(':')) giveUp();

@@ -677,7 +677,9 @@ export class TextReader {
   /** `#` lines directly above `line` (no blank line between), in order. */
   private commentAbove(file: string, line: number): string | undefined {
     const lines = this.lexers.get(file)?.commentLines;
-    if (!lines) return undefined;
+    const next = lines?.get(line - 1);
+    // Most rules have none: no list for them.
+    if (lines === undefined || next === undefined) return undefined;
     const out: string[] = [];
     for (let c = lines.get(line - 1), l = line - 1; c !== undefined; c = lines.get(--l)) out.unshift(c);
     return out.length ? out.join('\n') : undefined;
