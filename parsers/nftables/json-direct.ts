@@ -131,7 +131,7 @@ export class DirectRules {
   private readonly payloads = new Map<string, Map<string, Expr>>();
   private readonly metas = new Map<string, Expr>();
   private readonly cts = new Map<string, Expr>();
-  private readonly prefixes = new Map<string, Expr[]>();
+  private readonly prefixes = new Map<string, { len: number; e: Expr }>();
   /** The values of the condition value() read last. */
   private vals: Elements = knownValues([]);
 
@@ -465,11 +465,12 @@ export class DirectRules {
       const len = this.int();
       if (t.startsWith('}}', this.i)) {
         this.i += 2;
-        let byLen = this.prefixes.get(addr);
-        if (byLen === undefined) this.prefixes.set(addr, (byLen = []));
-        if (len > 128) return sharedPrefix(addr, len);
-        let e = byLen[len];
-        if (e === undefined) byLen[len] = e = sharedPrefix(addr, len);
+        // Most addresses are written with one length: the last prefix of each address, bounded.
+        const hit = this.prefixes.get(addr);
+        if (hit?.len === len) return hit.e;
+        const e = sharedPrefix(addr, len);
+        if (this.prefixes.size >= 1 << 14) this.prefixes.clear();
+        this.prefixes.set(addr, { len, e });
         return e;
       }
     }
