@@ -59,6 +59,14 @@ const INTERN_MAX = 32;
 const CACHED_MAX = 96;
 const CACHED = 4096;
 
+/** How nft writes selectors and prefixes, up to the opening quote of their first string (or the length). */
+const PAYLOAD_HEAD = '{"payload": {"protocol": "';
+const FIELD_HEAD = ', "field": "';
+const META_HEAD = '{"meta": {"key": "';
+const CT_HEAD = '{"ct": {"key": "';
+const PREFIX_HEAD = '{"prefix": {"addr": "';
+const LEN_HEAD = ', "len": ';
+
 /** The statements of a rule read here: none are built (stmtPos reads the spans), one shared empty list. */
 const NO_STMTS: NRule['stmts'] = [];
 
@@ -80,6 +88,13 @@ export interface DirectRule {
 }
 
 const VERDICT_KEYS = new Set(['accept', 'drop', 'continue', 'return']);
+
+/** The statement kinds read here, with their quotes and colon as nft writes them, by their first letter. */
+const STMT_KEYS: (readonly { name: string; quoted: string }[] | undefined)[] = [];
+for (const name of ['match', 'accept', 'drop', 'continue', 'return', 'reject', 'counter', 'jump', 'goto', 'vmap']) {
+  const c = name.charCodeAt(0);
+  STMT_KEYS[c] = [...(STMT_KEYS[c] ?? []), { name, quoted: `"${name}":` }];
+}
 
 /** expand.ts MAX_ALTERNATIVES: beyond it the generic path describes the statement instead. */
 const MAX_ALTERNATIVES = 50_000;
@@ -110,6 +125,13 @@ export class DirectRules {
   /** Selectors, prefixes and ranges by their text as written (raws: one string per distinct text). */
   private readonly raws = new RangeInterner(1024, undefined, 1 << 14);
   private readonly objects = new Map<string, Expr>();
+  /** The text of the last rule's body up to its handle, and the names read from it. */
+  private head: { text: string; family: string; table: string; chain: string } | undefined;
+  /** Selectors and prefixes by their interned parts (the objects json-shared.ts gives). */
+  private readonly payloads = new Map<string, Map<string, Expr>>();
+  private readonly metas = new Map<string, Expr>();
+  private readonly cts = new Map<string, Expr>();
+  private readonly prefixes = new Map<string, { len: number; e: Expr }>();
   /** The values of the condition value() read last. */
   private vals: Elements = knownValues([]);
 
@@ -136,13 +158,26 @@ export class DirectRules {
     this.space();
     const open = this.i;
     this.char(LBRACE);
-    this.key('"family"');
-    const family = this.name();
-    this.next('"table"');
-    const table = this.name();
-    this.next('"chain"');
-    const chain = this.name();
-    this.next('"handle"');
+    // Rules come chain by chain: the text up to the handle is most often the previous rule's.
+    const t = this.text;
+    const last = this.head;
+    let family: string;
+    let table: string;
+    let chain: string;
+    if (last !== undefined && t.startsWith(last.text, this.i)) {
+      this.i += last.text.length;
+      ({ family, table, chain } = last);
+    } else {
+      const from = this.i;
+      this.key('"family"');
+      family = this.name();
+      this.next('"table"');
+      table = this.name();
+      this.next('"chain"');
+      chain = this.name();
+      this.next('"handle"');
+      this.head = { text: t.slice(from, this.i), family, table, chain };
+    }
     this.int();
     this.char(COMMA);
     this.space();
@@ -167,7 +202,7 @@ export class DirectRules {
       const sOpen = this.space();
       if (sOpen !== LBRACE) throw GIVE_UP;
       const start = this.i++;
-      const k = this.keyName();
+      const k = this.stmtKey();
       let target: string | undefined;
       if (k === 'match') {
         this.char(LBRACE);
@@ -377,7 +412,70 @@ export class DirectRules {
    */
   private selector(): Expr {
     this.space();
+    const t = this.text;
+    const from = this.i;
+    // As nft writes them: the parts read in place (their strings are interned) and looked up by them.
+    if (t.startsWith(PAYLOAD_HEAD, from)) {
+      this.i = from + PAYLOAD_HEAD.length - 1;
+      const protocol = this.string();
+      if (t.startsWith(FIELD_HEAD, this.i)) {
+        this.i += FIELD_HEAD.length - 1;
+        const field = this.string();
+        if (t.startsWith('}}', this.i)) {
+          this.i += 2;
+          return this.payload(protocol, field);
+        }
+      }
+    } else if (t.startsWith(META_HEAD, from) || t.startsWith(CT_HEAD, from)) {
+      const meta = t.charCodeAt(from + 2) === 109; // m
+      this.i = from + (meta ? META_HEAD : CT_HEAD).length - 1;
+      const key = this.string();
+      if (t.startsWith('}}', this.i)) {
+        this.i += 2;
+        return this.keyed(meta ? this.metas : this.cts, meta ? 'meta' : 'ct', key);
+      }
+    }
+    this.i = from;
     return this.cached('}}', false);
+  }
+
+  /** sharedPayload, looked up by the interned strings first. */
+  private payload(protocol: string, field: string): Expr {
+    let byField = this.payloads.get(protocol);
+    if (byField === undefined) this.payloads.set(protocol, (byField = new Map<string, Expr>()));
+    let e = byField.get(field);
+    if (e === undefined) byField.set(field, (e = sharedPayload(protocol, field)));
+    return e;
+  }
+
+  /** sharedKey, looked up by the interned key first. */
+  private keyed(byKey: Map<string, Expr>, kind: 'meta' | 'ct', key: string): Expr {
+    let e = byKey.get(key);
+    if (e === undefined) byKey.set(key, (e = sharedKey(kind, key)));
+    return e;
+  }
+
+  /** `{"prefix": {"addr": A, "len": N}}` as nft writes it, shared (sharedPrefix); undefined, nothing read, otherwise. */
+  private prefix(from: number): Expr | undefined {
+    const t = this.text;
+    this.i = from + PREFIX_HEAD.length - 1;
+    const addr = this.string();
+    if (t.startsWith(LEN_HEAD, this.i)) {
+      this.i += LEN_HEAD.length;
+      const len = this.int();
+      if (t.startsWith('}}', this.i)) {
+        this.i += 2;
+        // Most addresses are written with one length: the last prefix of each address, bounded.
+        const hit = this.prefixes.get(addr);
+        if (hit?.len === len) return hit.e;
+        const e = sharedPrefix(addr, len);
+        if (this.prefixes.size >= 1 << 14) this.prefixes.clear();
+        this.prefixes.set(addr, { len, e });
+        return e;
+      }
+    }
+    this.i = from;
+    return undefined;
   }
 
   /**
@@ -436,6 +534,7 @@ export class DirectRules {
     if (c >= 48 && c <= 57) return this.one(this.int(), set);
     if (c !== LBRACE) throw GIVE_UP;
     const t = this.text;
+    if (t.startsWith(PREFIX_HEAD, from)) return this.one(this.prefix(from) ?? this.cached('}}', true), set);
     if (t.startsWith('{"prefix"', from)) return this.one(this.cached('}}', true), set);
     if (t.startsWith('{"range"', from)) return this.one(this.cached(']}', true), set);
     this.i++;
@@ -526,6 +625,20 @@ export class DirectRules {
   private next(quoted: string): void {
     this.char(COMMA);
     this.key(quoted);
+  }
+
+  /** The statement kind and its colon: the kinds read here by their text as nft writes them, others as any key. */
+  private stmtKey(): string {
+    const t = this.text;
+    const i = this.i;
+    const known = STMT_KEYS[t.charCodeAt(i + 1) & 127];
+    if (known !== undefined)
+      for (const k of known)
+        if (t.startsWith(k.quoted, i)) {
+          this.i = i + k.quoted.length;
+          return k.name;
+        }
+    return this.keyName();
   }
 
   /** Any key and its colon: the statement or expression kind. */

@@ -130,6 +130,47 @@ describe('nftables JSON rules read straight from the text', () => {
     expect(new DirectRules(text, 'd.json', new PositionIndex(text)).read(0)).toBeUndefined();
   });
 
+  it('reads a run of elements with one reader as it reads each alone (names, selectors, prefixes it met before)', () => {
+    const rule = (family: string, table: string, chain: string, expr: string): string =>
+      `{"rule": {"family": "${family}", "table": "${table}", "chain": "${chain}", "handle": 9, "expr": [${expr}]}}`;
+    const P6 = '{"payload": {"protocol": "ip6", "field": "saddr"}}';
+    const prefix = (addr: string, len: number, gap = ' '): string =>
+      `{"prefix": {"addr": "${addr}",${gap}"len": ${String(len)}}}`;
+    const els = [
+      rule('inet', 'fw', 'forward', `${m(SADDR, prefix('10.0.0.0', 8))}, {"accept": null}`),
+      rule('inet', 'fw', 'forward', `${m(SADDR, prefix('10.0.0.0', 16))}, {"drop": null}`),
+      rule('inet', 'fw', 'input', `${m(SADDR, prefix('10.0.0.0', 8, '  '))}, {"accept": null}`),
+      rule('inet', 'fw2', 'input', `${m(P6, prefix('2001:db8::', 64))}, ${m(DPORT, '22')}, {"accept": null}`),
+      rule('ip', 'fw2', 'input', `${m(P6, prefix('2001:db8::', 200))}, {"accept": null}`),
+      rule(
+        'ip',
+        'fw2',
+        'input',
+        `${m('{"meta": {"key": "oifname"}}', '"wan0"')}, ${m(STATE, '"new"')}, {"accept": null}`,
+      ),
+      rule('ip', 'fw2', 'input', `${m('{"payload": {"protocol": "tcp",  "field": "dport"}}', '22')}, {"accept": null}`),
+      rule(
+        'ip',
+        'fw2',
+        'input',
+        `${m('{"payload": {"protocol": "tcp", "field": "dport", "x": 1}}', '22')}, {"accept": null}`,
+      ),
+      rule('ip', 'fw2', 'input', `${m('{"ct": {"key": "status"}}', '"dnat"')}, {"accept": null}`),
+      rule('ip', 'fw2', 'input', `${m(IIF, '"lan0"')}, {"counter": null}, {"accept": null}`),
+    ];
+    const text = `[${els.join(', ')}]`;
+    const reader = new DirectRules(text, 'd.json', new PositionIndex(text));
+    let at = 1;
+    for (const one of els) {
+      const d = reader.read(at);
+      const alone = new DirectRules(one, 'd.json', new PositionIndex(one)).read(0);
+      const seen = (x: typeof d) => x && [x.family, x.table, x.chain, x.text, x.flats.map(shown).join(' || ')];
+      expect(seen(d)).toEqual(seen(alone));
+      if (alone) expect(seen(d)?.slice(3)).toEqual([both(one).generic.text, both(one).generic.flat]);
+      at += one.length + 2;
+    }
+  });
+
   it('gives a jump the position of its statement, and the rule that of its body', () => {
     const text = `\n  ${el(`${m(IIF, '"lan1"')}, {"jump": {"target": "zone1"}}`)}`;
     const d = new DirectRules(text, 'd.json', new PositionIndex(text)).read(3);
