@@ -10,7 +10,6 @@ import {
   type Word,
 } from './lexer.js';
 import { Item, Menu, Prop, Props, Store, type EntryReader } from './store.js';
-import { DISABLED, NOT_PLAIN, plainAdd, scanPlainAdd, scanned, unbroken } from './plain-add.js';
 
 /**
  * Runs the statements of an export against a store of menus, the way RouterOS would import them:
@@ -130,15 +129,9 @@ export interface Executed {
 }
 
 /** Runs statements one at a time (as the lexer reads them); `result` holds the store so far. */
-export function executor(ctx: Ctx): {
-  run: (cur: StatementCursor) => void;
-  own: (start: number) => number;
-  result: Executed;
-} {
+export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; result: Executed } {
   const store = new Store();
   let current: Menu | undefined;
-  /** `current` when its plain `add` commands are deferred (ownAdd may take them). */
-  let currentDeferred: Menu | undefined;
   const out: Executed = { store, slashPaths: false, commandCount: 0, knownMenuCount: 0 };
   /** Braces still open in a multi-line `{ … }` block (a script `source={`) already reported once. */
   let block = 0;
@@ -219,7 +212,6 @@ export function executor(ctx: Ctx): {
           return;
         }
         current = menu;
-        currentDeferred = DEFERRED_MENUS.has(menu.path) ? menu : undefined;
         return;
       }
       command(ctx, menu, parsed.verb, parsed.verbIndex, st, parsed.argsFrom, entries);
@@ -244,44 +236,7 @@ export function executor(ctx: Ctx): {
     stray(ctx, st);
     out.firstStray ??= st.toStatement();
   };
-  /**
-   * The lexer offers each statement here first: a plain `add` of a deferred menu (most lines of a large
-   * export), under its section line or after the same path as the last terse command, is scanned
-   * straight from the text (plain-add.ts scanPlainAdd) and kept as its offset, as `run` would keep it,
-   * without reading its words; anything else is left to the lexer and `run` (-1).
-   */
-  const own = (at: number): number => {
-    if (block > 0) return -1;
-    const text = ctx.text;
-    const c = text.charCodeAt(at);
-    if (c === 97 /* a */) {
-      const menu = currentDeferred;
-      if (menu === undefined || !text.startsWith('add', at) || !blankAt(text, at + 3)) return -1;
-      const e = scanPlainAdd(text, at + 3);
-      if (e < 0) return -1;
-      out.commandCount++;
-      menu.addDeferred(at, scanned.end, entries, 1, scanned.disabled, true);
-      return e;
-    }
-    if (c !== 47 /* / */) return -1;
-    const p = paths.lastDeferredAdd();
-    const prefix = paths.lastPrefix;
-    if (p?.menu === undefined || !text.startsWith(prefix, at) || !blankAt(text, at + prefix.length)) return -1;
-    const e = scanPlainAdd(text, at + prefix.length);
-    if (e < 0) return -1;
-    out.commandCount++;
-    if (p.slash) out.slashPaths = true;
-    if (p.known) out.knownMenuCount++;
-    p.menu.addDeferred(at, scanned.end, entries, p.argsFrom, scanned.disabled, true);
-    return e;
-  };
-  return { run, own, result: out };
-}
-
-/** A blank (space, tab, form feed) at `i`: the word before it ends there. */
-function blankAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c === 32 || c === 9 || c === 12;
+  return { run, result: out };
 }
 
 /** The first word is `add` as written (most lines of an export): no string made for it. */
@@ -316,17 +271,6 @@ class PathReader {
   private last: ParsedPath | undefined;
   /** The text of the last path up to its verb, or up to its last path word. */
   private lastText = '';
-
-  /** The text of the last path remembered (up to and with its verb). */
-  get lastPrefix(): string {
-    return this.lastText;
-  }
-
-  /** The last path remembered when it is `add` in a deferred menu already looked up (`… add` of a terse export). */
-  lastDeferredAdd(): ParsedPath | undefined {
-    const last = this.last;
-    return last?.verb === 'add' && last.menu !== undefined && DEFERRED_MENUS.has(last.pathText) ? last : undefined;
-  }
 
   read(st: StatementCursor): ParsedPath | undefined {
     const last = this.last;
@@ -560,6 +504,80 @@ const DEFERRED_MENUS = new Set([
   'ip firewall address-list',
   'ipv6 firewall address-list',
 ]);
+
+const NOT_PLAIN = -1;
+const ENABLED = 0;
+const DISABLED = 1;
+
+/** Lowercase property-name characters: a-z, 0-9, `.`, `-`, `_`. */
+const NAME_CHAR = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789.-_') NAME_CHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * Whether the arguments of an `add` are all `name=value` with lowercase plain names, none of them
+ * copy-from or place-before, and an action that is plainly not add-src/dst-to-address-list (which
+ * fills a list at run time: address-lists.ts reads it before the rules are built): then the entry is
+ * what its command says and can be read again later. NOT_PLAIN, or whether it is disabled.
+ */
+function plainAdd(st: StatementCursor, from: number): number {
+  let state = ENABLED;
+  const text = st.text;
+  for (let k = from; k < st.count; k++) {
+    const joined = st.joined(k);
+    const w =
+      joined === undefined ? plainWord(text, st.wordStart(k), st.wordEnd(k)) : plainWord(joined, 0, joined.length);
+    if (w === NOT_PLAIN) return NOT_PLAIN;
+    if (w !== OTHER) state = w === DISABLED_YES ? DISABLED : ENABLED;
+  }
+  return state;
+}
+
+const OTHER = 0;
+const DISABLED_YES = 1;
+const DISABLED_NO = 2;
+
+/** One word of plainAdd: NOT_PLAIN, OTHER, DISABLED_YES or DISABLED_NO. */
+function plainWord(src: string, s: number, e: number): number {
+  let i = s;
+  while (i < e && NAME_CHAR[src.charCodeAt(i)] === 1) i++;
+  if (i === s || i >= e || src.charCodeAt(i) !== 61 /* = */) return NOT_PLAIN;
+  const len = i - s;
+  const v = i + 1;
+  if (len === 8 && src.startsWith('disabled', s)) {
+    const n = e - v;
+    if ((n === 3 && src.startsWith('yes', v)) || (n === 4 && src.startsWith('true', v))) return DISABLED_YES;
+    if ((n === 2 && src.startsWith('no', v)) || (n === 5 && src.startsWith('false', v))) return DISABLED_NO;
+    return NOT_PLAIN;
+  }
+  if (len === 6 && src.startsWith('action', s)) {
+    if (src.startsWith('add-', v)) return NOT_PLAIN;
+    for (let j = v; j < e; j++) {
+      const c = src.charCodeAt(j);
+      if (c === 33 /* ! */ || c === 34 /* " */ || c === 92 /* \ */) return NOT_PLAIN;
+    }
+    return OTHER;
+  }
+  if ((len === 9 && src.startsWith('copy-from', s)) || (len === 12 && src.startsWith('place-before', s)))
+    return NOT_PLAIN;
+  return OTHER;
+}
+
+/**
+ * No word of the statement is broken by a continuation except right after its `=` (`key=\` + newline:
+ * where RouterOS wraps a line before a long value), so args.ts readPlainView may read it; a
+ * continuation between words may join its lines. Words reaching here passed plainWord: `name=…`.
+ */
+function unbroken(st: StatementCursor): boolean {
+  if (!st.continued) return true;
+  const text = st.text;
+  for (let k = 0; k < st.count; k++) {
+    const joined = st.joined(k);
+    if (joined === undefined) continue;
+    const at = st.wordStart(k) + joined.indexOf('=');
+    if (text.charCodeAt(at) !== 61 /* = */ || text.charCodeAt(at + 1) !== 92 /* \ */) return false;
+  }
+  return true;
+}
 
 /**
  * The properties the `add` at offset `start` wrote, read from the text again: for an entry whose

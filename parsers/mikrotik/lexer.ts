@@ -75,8 +75,6 @@ export function lex(
 /**
  * As `lex`, but each statement is handed over as the reader itself (a StatementCursor), valid until
  * the callback returns: word offsets without a Word object or a string per word (the parser's path).
- * `own`, when given, is offered each statement first: it may take one it can read by itself
- * (returning where the statement ends: its newline, as the reader would stop) or leave it (-1).
  */
 export function lexCursor(
   text: string,
@@ -84,7 +82,6 @@ export function lexCursor(
   onStatement: (cur: StatementCursor) => void,
   lines = new PositionIndex(text),
   statements: Statement[] = [],
-  own?: (start: number) => number,
 ): Lexed {
   let firstStatement = -1;
   const comments: Comment[] = [];
@@ -110,13 +107,6 @@ export function lexCursor(
       continue;
     }
     if (firstStatement < 0) firstStatement = i;
-    if (own !== undefined) {
-      const e = own(i);
-      if (e >= 0) {
-        i = e;
-        continue;
-      }
-    }
     i = reader.read(i);
     if (reader.count > 0) onStatement(reader);
   }
