@@ -242,7 +242,7 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
 /** The first word is `add` as written (most lines of an export): no string made for it. */
 function isAdd(st: StatementCursor): boolean {
   const s = st.wordStart(0);
-  return st.wordEnd(0) - s === 3 && !st.isBroken(0) && st.text.startsWith('add', s);
+  return st.wordEnd(0) - s === 3 && st.joined(0) === undefined && st.text.startsWith('add', s);
 }
 
 interface ParsedPath {
@@ -280,7 +280,7 @@ class PathReader {
     const used = Math.max(parsed.pathWords, parsed.verbIndex + 1);
     // Only a path without continuations inside it can be recognised by its text.
     let plain = true;
-    for (let k = 0; k < used; k++) if (st.isBroken(k)) plain = false;
+    for (let k = 0; k < used; k++) if (st.joined(k) !== undefined) plain = false;
     // Kept when a known verb ends it: what the path means then does not depend on the words after it.
     const verb = parsed.verb;
     const known = verb !== undefined && (EFFECT_VERBS.has(verb) || NOOP_VERBS.has(verb));
@@ -298,7 +298,7 @@ class PathReader {
     // The same characters up to the end of the same word: the reader split them the same way.
     if (st.count < used || st.wordEnd(used - 1) !== st.start + prefix.length) return false;
     if (!st.text.startsWith(prefix, st.start)) return false;
-    for (let k = 0; k < used; k++) if (st.isBroken(k)) return false;
+    for (let k = 0; k < used; k++) if (st.joined(k) !== undefined) return false;
     return true;
   }
 }
@@ -523,7 +523,9 @@ function plainAdd(st: StatementCursor, from: number): number {
   let state = ENABLED;
   const text = st.text;
   for (let k = from; k < st.count; k++) {
-    const w = st.isBroken(k) ? brokenWord(st, k) : plainWord(text, st.wordStart(k), st.wordEnd(k));
+    const joined = st.joined(k);
+    const w =
+      joined === undefined ? plainWord(text, st.wordStart(k), st.wordEnd(k)) : plainWord(joined, 0, joined.length);
     if (w === NOT_PLAIN) return NOT_PLAIN;
     if (w !== OTHER) state = w === DISABLED_YES ? DISABLED : ENABLED;
   }
@@ -539,29 +541,8 @@ function plainWord(src: string, s: number, e: number): number {
   let i = s;
   while (i < e && NAME_CHAR[src.charCodeAt(i)] === 1) i++;
   if (i === s || i >= e || src.charCodeAt(i) !== 61 /* = */) return NOT_PLAIN;
-  return plainProperty(src, s, i, i + 1, e);
-}
-
-/**
- * plainWord of word k, which a continuation breaks: read in the text without joining it when the
- * break comes right after its `name=` (RouterOS wraps long lines before a value), else in its joined text.
- */
-function brokenWord(st: StatementCursor, k: number): number {
-  const text = st.text;
-  const s = st.wordStart(k);
-  const b = st.breakAt(k);
-  if (b > s && text.charCodeAt(b - 1) === 61 /* = */) {
-    let i = s;
-    while (i < b - 1 && NAME_CHAR[text.charCodeAt(i)] === 1) i++;
-    if (i === b - 1 && i > s) return plainProperty(text, s, i, st.resumeAt(k), st.wordEnd(k));
-  }
-  const joined = st.joined(k) ?? '';
-  return plainWord(joined, 0, joined.length);
-}
-
-/** plainWord of the property `src[s, keyEnd)` = `src[v, e)` (its value as written). */
-function plainProperty(src: string, s: number, keyEnd: number, v: number, e: number): number {
-  const len = keyEnd - s;
+  const len = i - s;
+  const v = i + 1;
   if (len === 8 && src.startsWith('disabled', s)) {
     const n = e - v;
     if ((n === 3 && src.startsWith('yes', v)) || (n === 4 && src.startsWith('true', v))) return DISABLED_YES;
@@ -590,11 +571,10 @@ function unbroken(st: StatementCursor): boolean {
   if (!st.continued) return true;
   const text = st.text;
   for (let k = 0; k < st.count; k++) {
-    if (!st.isBroken(k)) continue;
-    // Two pieces, the first ending with the word's first `=` (its `\` follows).
-    const b = st.breakAt(k);
-    const s = st.wordStart(k);
-    if (b <= s || text.indexOf('=', s) !== b - 1) return false;
+    const joined = st.joined(k);
+    if (joined === undefined) continue;
+    const at = st.wordStart(k) + joined.indexOf('=');
+    if (text.charCodeAt(at) !== 61 /* = */ || text.charCodeAt(at + 1) !== 92 /* \ */) return false;
   }
   return true;
 }

@@ -131,15 +131,6 @@ export interface StatementCursor {
   wordEnd(k: number): number;
   /** The joined text of word k when a continuation breaks it, else undefined (it is text[start, end)). */
   joined(k: number): string | undefined;
-  /** A continuation breaks word k (joined(k) is defined), told without making the joined text. */
-  isBroken(k: number): boolean;
-  /**
-   * For a word one continuation breaks into two pieces: where the first piece ends (the `\`); the
-   * second is text[resumeAt(k), wordEnd(k)). -1 for any other word.
-   */
-  breakAt(k: number): number;
-  /** Where the second piece of a word broken into two starts (breakAt), else -1. */
-  resumeAt(k: number): number;
   /** Word k as written, continuations removed. */
   raw(k: number): string;
   /** Words from `from` on, as Word objects. */
@@ -186,9 +177,6 @@ const CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) CLASS[c] = PLAIN[c] === 1 ? WORD : OTHER;
 for (const c of [SP, TAB, 12]) CLASS[c] = BLANK;
 
-/** StatementReader.broken of a word broken into exactly two pieces (its joined text made on demand). */
-const TWO_PIECES = 2;
-
 const CLOSER: Readonly<Record<number, number>> = { 91: 93, [LBRACE]: 125, 40: 41 };
 const OPENER: Readonly<Record<number, string>> = { 93: '[', 125: '{', 41: '(' };
 
@@ -207,14 +195,9 @@ class StatementReader implements StatementCursor {
   continued = false;
   /** Word k spans [bounds[2k], bounds[2k + 1]). */
   private bounds = new Int32Array(64);
-  /**
-   * Joined text of words broken by continuations (k where `broken[k]` is not 0); for a word of two
-   * pieces (`broken[k]` TWO_PIECES) made when first asked for: most are read without it (commands.ts plainAdd).
-   */
-  private readonly joinedText: (string | undefined)[] = [];
+  /** Joined text of words broken by continuations (k where `broken[k]` is 1). */
+  private readonly joinedText: string[] = [];
   private broken = new Uint8Array(32);
-  /** Bounds of the two pieces of word k (first start, first end, second start, second end) when `broken[k]` is TWO_PIECES. */
-  private twoPieces = new Int32Array(4 * 32);
   /** Pieces of the current word, split by continuations: [start, end) pairs. */
   private pieces = new Int32Array(16);
   /** Numbers used in `pieces` (a typed list: emptying a JS array drops its storage, so every broken word reallocated it). */
@@ -239,30 +222,7 @@ class StatementReader implements StatementCursor {
   }
 
   joined(k: number): string | undefined {
-    const b = this.broken[k];
-    if (b === 0 || b === undefined) return undefined;
-    let text = this.joinedText[k];
-    if (text === undefined) {
-      // Two pieces, concatenated without a list now (the reader's first scan flattens it).
-      const p = this.twoPieces;
-      const src = this.text;
-      text = src.slice(p[4 * k], p[4 * k + 1]) + src.slice(p[4 * k + 2], p[4 * k + 3]);
-      this.joinedText[k] = text;
-    }
-    return text;
-  }
-
-  isBroken(k: number): boolean {
-    const b = this.broken[k];
-    return b !== 0 && b !== undefined;
-  }
-
-  breakAt(k: number): number {
-    return this.broken[k] === TWO_PIECES ? (this.twoPieces[4 * k + 1] ?? -1) : -1;
-  }
-
-  resumeAt(k: number): number {
-    return this.broken[k] === TWO_PIECES ? (this.twoPieces[4 * k + 2] ?? -1) : -1;
+    return this.broken[k] === 1 ? this.joinedText[k] : undefined;
   }
 
   raw(k: number): string {
@@ -292,9 +252,6 @@ class StatementReader implements StatementCursor {
       const b = new Uint8Array(this.broken.length * 2);
       b.set(this.broken);
       this.broken = b;
-      const t = new Int32Array(this.twoPieces.length * 2);
-      t.set(this.twoPieces);
-      this.twoPieces = t;
     }
     this.bounds[2 * k] = this.wordStart0;
     this.bounds[2 * k + 1] = end;
@@ -304,20 +261,14 @@ class StatementReader implements StatementCursor {
       const pieces = this.pieces;
       const text = this.text;
       if (this.piecesUsed === 4) {
-        // The usual break: two pieces, kept as offsets and joined only when asked for (joined).
-        const t = this.twoPieces;
-        t[4 * k] = pieces[0] ?? 0;
-        t[4 * k + 1] = pieces[1] ?? 0;
-        t[4 * k + 2] = pieces[2] ?? 0;
-        t[4 * k + 3] = pieces[3] ?? 0;
-        this.joinedText[k] = undefined;
-        this.broken[k] = TWO_PIECES;
+        // The usual break: two pieces, concatenated without a list (the reader's first scan flattens it).
+        this.joinedText[k] = text.slice(pieces[0], pieces[1]) + text.slice(pieces[2], pieces[3]);
       } else {
         const parts: string[] = [];
         for (let p = 0; p + 1 < this.piecesUsed; p += 2) parts.push(text.slice(pieces[p], pieces[p + 1]));
         this.joinedText[k] = parts.join('');
-        this.broken[k] = 1;
       }
+      this.broken[k] = 1;
       this.piecesUsed = 0;
     } else this.broken[k] = 0;
     this.count = k + 1;
