@@ -8,12 +8,7 @@ import type { Item, Props } from './store.js';
 export function entryHash(menu: string, item: Item, comment: string): number {
   const h = hasher.reset().add(menu);
   const props = item.props;
-  // An indexed loop: no iterator object per entry where the loop is not optimized yet.
-  const order = hashedOrder(props);
-  for (let k = 0; k < order.length; k++) {
-    const n = order[k] ?? 0;
-    h.addProperty(props.keyAt(n), props.negatedAt(n), props.valueAt(n));
-  }
+  for (const n of hashedOrder(props)) h.addProperty(props.keyAt(n), props.negatedAt(n), props.valueAt(n));
   return h.add(comment).value();
 }
 
