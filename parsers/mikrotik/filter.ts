@@ -156,8 +156,7 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
       if (packed) {
         // docs/semantics.md#ros-filter: disabled rules are ignored (known without reading the entry).
         if (packed.disabled(index)) continue;
-        // One Item for every packed entry: buildRules keeps neither it nor its span (EntryRule keeps offsets).
-        item = packed.transient(index);
+        item = packed.view(index);
       } else {
         const kept = items[index];
         if (!kept) continue;

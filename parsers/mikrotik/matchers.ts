@@ -29,13 +29,13 @@ export interface RuleEnv {
 export interface BuiltMatch {
   match: Match;
   /** `port=`: source OR destination port; the rule becomes two (dport, then sport). */
-  eitherPort: PortSet | undefined;
+  eitherPort?: PortSet;
   /** Conditions the model cannot express; the rule is kept without them. */
   unsupported: { span: Span; what: string; why: string }[];
   /** The rule can never match the evaluated traffic (plain, not IPsec, normal TTL): why. */
-  never: string | undefined;
+  never?: string;
   /** A value RouterOS would refuse: the command fails on import, so the rule does not exist. */
-  invalid: { span: Span; message: string } | undefined;
+  invalid?: { span: Span; message: string };
 }
 
 /** Parameters that do not change which packets match. */
@@ -317,28 +317,11 @@ function unsupportedIn(out: BuiltMatch, menuPath: string, p: Prop, key: string, 
   unsupportedList(out).push({ span: p.span, what: `/${menuPath} ${shown}`, why });
 }
 
-/** What buildMatch returns, refilled by every call (its caller reads it at once): no object per rule besides its Match. */
-const built: BuiltMatch = {
-  match: {},
-  eitherPort: undefined,
-  unsupported: NO_UNSUPPORTED,
-  never: undefined,
-  invalid: undefined,
-};
-
-/**
- * Builds the Match of a firewall entry (filter, raw, nat). The BuiltMatch is valid until the next call
- * (only its `match` and `unsupported` lists are new objects, and may be kept).
- */
+/** Builds the Match of a firewall entry (filter, raw, nat). */
 export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: string): BuiltMatch {
   const { ctx, ifaces, lists } = env;
-  const out = built;
-  const m: Match = {};
-  out.match = m;
-  out.eitherPort = undefined;
-  out.unsupported = NO_UNSUPPORTED;
-  out.never = undefined;
-  out.invalid = undefined;
+  const out: BuiltMatch = { match: {}, unsupported: NO_UNSUPPORTED };
+  const m = out.match;
   const uni = universe(family);
   let symbolic: SymbolicRef[] | undefined;
   let src: AddrSet | undefined;

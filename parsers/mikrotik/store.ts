@@ -208,9 +208,9 @@ interface Deferred {
 export class Item implements Span {
   /** The properties, or for a deferred entry (`Item.deferred`) the reader that reads them from the text. */
   private p: Props | EntryReader;
-  /** The command that created the entry (`add`), or the first `set` of a built-in one (changed only by `repoint`). */
-  start: number;
-  end: number;
+  /** The command that created the entry (`add`), or the first `set` of a built-in one. */
+  readonly start: number;
+  readonly end: number;
   /** BUILTIN and OFF, and a deferred entry's first argument word from bit 2 on (one small integer). */
   private readonly bits: number;
 
@@ -233,17 +233,6 @@ export class Item implements Span {
    */
   static deferred(span: Span, reader: EntryReader, argsFrom: number, disabled: boolean): Item {
     return new Item(span, false, EMPTY_PROPS, { reader, argsFrom, disabled });
-  }
-
-  /**
-   * This entry made another's with these properties (PackedEntries.transient's one reused Item, which
-   * its callers never keep: neither it nor its span).
-   */
-  repoint(start: number, end: number, props: Props): this {
-    this.p = props;
-    this.start = start;
-    this.end = end;
-    return this;
   }
 
   /** A built-in entry (ether1, service-port sip…) the export only modified. */
@@ -320,8 +309,6 @@ export class PackedEntries {
   private readonly reader: EntryReader;
   /** The span `view` hands to Item (which copies its offsets). */
   private readonly scratch: Span = { start: 0, end: 0 };
-  /** The Item `transient` reuses. */
-  private scratchItem: Item | undefined;
 
   constructor(reader: EntryReader) {
     this.reader = reader;
@@ -362,20 +349,6 @@ export class PackedEntries {
     span.end = this.data[3 * i + 1] ?? 0;
     const bits = this.data[3 * i + 2] ?? 0;
     return new Item(span, false, this.reader.view(start, bits >> 2, (bits & 2) !== 0));
-  }
-
-  /**
-   * As `view`, into one Item reused by every call: for a caller that keeps neither the entry nor its
-   * span (filter.ts buildRuleset: locations and notes are worked out at once; rules keep offsets).
-   */
-  transient(i: number): Item {
-    const start = this.data[3 * i] ?? 0;
-    const bits = this.data[3 * i + 2] ?? 0;
-    const props = this.reader.view(start, bits >> 2, (bits & 2) !== 0);
-    const end = this.data[3 * i + 1] ?? 0;
-    const item = this.scratchItem;
-    if (item) return item.repoint(start, end, props);
-    return (this.scratchItem = new Item({ start, end }, false, props));
   }
 
   private span(i: number): Span {
