@@ -286,12 +286,37 @@ function closingQuote(text: string, i: number): number {
 }
 
 /**
- * readPropsView of a plain entry none of whose words a continuation breaks (one line, or lines joined
- * between words: `… chain=input \` + newline + `    comment=…`), read straight from the text in one
+ * Where the value of a `key=` word starts when a continuation follows its `=` at `i` (`key=\` + newline
+ * + the next line's leading blanks: how RouterOS wraps a line before a long value, so the value lies
+ * whole on the next line); `i` itself when none does; -1 when a `\` there is not a continuation.
+ */
+function afterBreak(text: string, i: number): number {
+  if (text.charCodeAt(i) !== BSL) return i;
+  const n = text.length;
+  let j = i + 1;
+  while (j < n && (text.charCodeAt(j) === SP || text.charCodeAt(j) === TAB)) j++;
+  const nl = text.charCodeAt(j) === LF ? 1 : text.charCodeAt(j) === CR && text.charCodeAt(j + 1) === LF ? 2 : 0;
+  if (nl === 0) return -1;
+  j += nl;
+  while (j < n && (text.charCodeAt(j) === SP || text.charCodeAt(j) === TAB)) j++;
+  return j;
+}
+
+/** A word character or a quote at `i`: what may start a value on the line after `key=\`. */
+function startsValue(text: string, i: number): boolean {
+  if (i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  return c >= 128 || CHAR[c] === C_WORD || CHAR[c] === C_QUOTE;
+}
+
+/**
+ * readPropsView of a plain entry none of whose words a continuation breaks except right after a
+ * `key=` (one line, or lines joined between words: `… chain=input \` + newline + `    comment=…`, or
+ * before a value: `dst-address=\` + newline + `    10.1.2.3`), read straight from the text in one
  * pass: each key and short value is hashed as it is scanned and interned by that hash, where the
  * lexer, the key scan, the quote scan and the interner would each go over it again. The same
  * properties as readPropsView gives; undefined when a word holds an escape, a bracket, a quote inside
- * it or a continuation (the full reader then reads the entry).
+ * it or any other continuation (the full reader then reads the entry).
  */
 export function readPlainView(text: string, start: number, argsFrom: number): Props | undefined {
   reader.begin();
@@ -317,7 +342,10 @@ export function readPlainView(text: string, start: number, argsFrom: number): Pr
     }
     if (i === ws || i >= n || c !== EQ) return undefined;
     const key = keys.getHashed(text, ws, i, h);
-    i++;
+    const vs0 = afterBreak(text, i + 1);
+    // After a break the value must follow (a blank, a newline or the end there: the full reader's case).
+    if (vs0 < 0 || (vs0 !== i + 1 && !startsValue(text, vs0))) return undefined;
+    i = vs0;
     const neg = i < n && text.charCodeAt(i) === BANG;
     if (neg) i++;
     const unique = UNIQUE_VALUES.has(key);

@@ -562,10 +562,20 @@ function plainWord(src: string, s: number, e: number): number {
   return OTHER;
 }
 
-/** No word of the statement is broken by a continuation (a continuation between words may join its lines). */
+/**
+ * No word of the statement is broken by a continuation except right after its `=` (`key=\` + newline:
+ * where RouterOS wraps a line before a long value), so args.ts readPlainView may read it; a
+ * continuation between words may join its lines. Words reaching here passed plainWord: `name=…`.
+ */
 function unbroken(st: StatementCursor): boolean {
   if (!st.continued) return true;
-  for (let k = 0; k < st.count; k++) if (st.joined(k) !== undefined) return false;
+  const text = st.text;
+  for (let k = 0; k < st.count; k++) {
+    const joined = st.joined(k);
+    if (joined === undefined) continue;
+    const at = st.wordStart(k) + joined.indexOf('=');
+    if (text.charCodeAt(at) !== 61 /* = */ || text.charCodeAt(at + 1) !== 92 /* \ */) return false;
+  }
   return true;
 }
 

@@ -70,8 +70,11 @@ export class InterfaceTable {
   self6: AddrSet = NO_ADDR;
   private listCache = new Map<string, IfRef>();
 
-  /** Members of an interface list, including lists it includes, minus excluded ones. */
-  listMembers(name: string, seen = new Set<string>()): IfRef {
+  /**
+   * Members of an interface list, including lists it includes, minus excluded ones. `seen`: the lists
+   * being resolved (made on the first include, not per call: every rule naming a list asks here).
+   */
+  listMembers(name: string, seen?: Set<string>): IfRef {
     const cached = this.listCache.get(name);
     if (cached) return cached;
     const lower = name.toLowerCase();
@@ -88,8 +91,9 @@ export class InterfaceTable {
     else {
       const def = this.lists.get(name);
       if (!def) ref = { set: NameSet.NONE, opaque: `interface list "${name}" is not defined in the export` };
-      else if (seen.has(name)) ref = { set: NameSet.NONE };
+      else if (seen?.has(name) === true) ref = { set: NameSet.NONE };
       else {
+        seen ??= new Set<string>();
         seen.add(name);
         let set = NameSet.of(def.members);
         let opaque: string | undefined;

@@ -192,7 +192,8 @@ export interface EntryReader {
   read(start: number, argsFrom: number): Props;
   /**
    * As read, into a Props that is valid until the next read: only read it, never change or keep it.
-   * `unbroken`: no word of the command is broken by a line continuation, so a one-pass reader may serve.
+   * `unbroken`: no word of the command is broken by a line continuation (except right after its `=`), so
+   * a one-pass reader may serve.
    */
   view(start: number, argsFrom: number, unbroken: boolean): Props;
 }

@@ -39,6 +39,13 @@ describe('RouterOS entries without broken words (args.ts readPlainView)', () => 
     ['add action=accept chain=input \\\n    comment="x y" \\\n    connection-state=established', 1],
     ['add action=accept chain=input \\  \r\n\t comment=x \\\n protocol=udp', 1],
     ['add', 1],
+    // RouterOS wraps a long line before a value: `key=\` + newline, the value whole on the next line.
+    ['add action=accept chain=input connection-state=\\\n    established', 1],
+    ['add action=accept chain=input connection-state=\\\r\n\t established,related comment=x', 1],
+    ['add chain=input src-address=\\\n    !10.0.0.0/8 dst-address=\\  \n 10.0.0.1', 1],
+    ['add chain=input comment=\\\n    "a quoted comment" protocol=udp', 1],
+    ['add chain=input connection-state=\\ \t\n    established', 1],
+    ['/ip firewall filter add chain=input comment=\\\n    "Temp vpn 987"', 4],
   ];
   it.each(served)('reads %j as the full reader does', (text, argsFrom) => {
     const expected = full(text, argsFrom);
@@ -54,7 +61,12 @@ describe('RouterOS entries without broken words (args.ts readPlainView)', () => 
     ['add chain=input comment=a[b]', 1],
     ['add chain=input comment=x\\\n    y', 1],
     ['add chain=input comment=x \\y', 1],
-    ['add action=accept chain=input connection-state=\\\n    established', 1],
+    ['add chain=input connection-state=\\\n', 1],
+    ['add chain=input connection-state=\\\n\f', 1],
+    ['add chain=input comment=\\\n    "a quoted \\"q\\""', 1],
+    ['add chain=input src-address=!\\\n    10.0.0.0/8', 1],
+    ['add chain=input src-address=\\\n    10.0.\\\n    0.0/8', 1],
+    ['add chain=input src-address=\\x', 1],
     ['add chain=input blackhole', 1],
     ['add chain=input\rprotocol=udp', 1],
     ['add chain=input "quoted-key"=x', 1],
