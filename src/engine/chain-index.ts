@@ -284,7 +284,7 @@ class NameColumn {
     }
     const wilds = (this.wild = new Int32Array(wild));
     const postings = this.postings;
-    for (let id = 0; id < counts.length; id++) postings.push(new Int32Array(counts[id] ?? 0));
+    for (const c of counts) postings.push(new Int32Array(c));
     const fill = new Int32Array(counts.length);
     let w = 0;
     for (let i = 0; i < n; i++) {

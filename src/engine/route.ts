@@ -40,7 +40,7 @@ function remembered(
   make: () => AddrSet,
 ): AddrSet {
   const u = table.get(interfaces);
-  if (u && u.of.length === interfaces.length && u.of.every((x, k) => sameParts(x, interfaces[k]))) return u.set;
+  if (u?.of.length === interfaces.length && u.of.every((x, k) => sameParts(x, interfaces[k]))) return u.set;
   const set = make();
   table.set(interfaces, {
     of: interfaces.map((i) => ({ role: i.role, networks: i.networks, addresses: i.addresses })),
@@ -50,7 +50,7 @@ function remembered(
 }
 
 function sameParts(x: Union['of'][number], i: Interface | undefined): boolean {
-  return i !== undefined && x.role === i.role && x.networks === i.networks && x.addresses === i.addresses;
+  return x.role === i?.role && x.networks === i.networks && x.addresses === i.addresses;
 }
 
 export function wanNames(interfaces: readonly Interface[]): string[] {

@@ -501,7 +501,7 @@ function memo<T extends Num>(
   if (hit) return hit as IntervalSet<T>;
   const out = compute();
   if (2 * out.intervalCount < MEMO_MIN) return out;
-  if (!m) table.set(big, (m = new Map()));
+  if (!m) table.set(big, (m = new Map<IntervalSet<Num>, IntervalSet<Num>>()));
   if (m.size >= MEMO_PER_SET) m.clear();
   m.set(other, out);
   return out;
