@@ -562,30 +562,41 @@ function runChain(env: Env, stage: Stage, chain: Chain, start: Piece, depth: num
   const cand = index?.rules;
   const count = cand ? cand.length : chain.rules.length;
   let k = 0;
+  // Whether `pending` has been through the cover filter since it last changed.
+  let filtered = false;
   for (; k < count && pending.length > 0; k++) {
     const rule = at(chain.rules, cand ? at(cand, k) : k);
-    const next: Piece[] = [];
-    for (const p of pending) {
-      const inter = intersect(p.cur, rule.match);
+    const m = rule.match;
+    // Made only once a piece changes: most rules of a long walk miss every piece, which then stay as they are.
+    let next: Piece[] | undefined;
+    for (let i = 0; i < pending.length; i++) {
+      const p = at(pending, i);
+      const inter = intersect(p.cur, m);
       if (!inter) {
-        next.push(noteMaybe(p, rule));
+        const q = noteMaybe(p, rule);
+        if (next) next.push(q);
+        else if (q !== p) (next = pending.slice(0, i)).push(q);
         continue;
       }
+      next ??= pending.slice(0, i);
       if (p.view) {
-        const dims = splitDims(p.cur, rule.match, p.view.vague);
+        const dims = splitDims(p.cur, m, p.view.vague);
         if (dims.length > 0) {
           unsure(p, p.view, rule, dims, next);
           continue;
         }
       }
-      for (const rest of subtractKnown(p.cur, rule.match, inter)) next.push(noteMaybe(narrow(p, rest), rule));
+      for (const rest of subtractKnown(p.cur, m, inter)) next.push(noteMaybe(narrow(p, rest), rule));
       const h = narrow(p, inter);
       const hit: Piece = negatedSymbolic(rule) ? with1(h, (q) => (q.maybe = [...h.maybe, rule])) : h;
       apply(env, stage, chain, rule, hit, depth, stack, next, results);
     }
-    pending = next;
+    // Nothing changed (and only a piece's change can grow the accepted sources): the filter would keep all.
+    if (!next && filtered) continue;
+    if (next) pending = next;
     const cover = env.cover;
     if (cover && !cover.acc.isEmpty) pending = pending.filter((p) => !covered(cover, p));
+    filtered = true;
   }
   index?.visited(k);
   for (const p of pending) results.push({ piece: p, outcome: 'end' });

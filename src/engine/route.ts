@@ -13,12 +13,44 @@ export function egressFor(interfaces: readonly Interface[], wan: readonly string
 }
 
 export function internalNetworksOf(interfaces: readonly Interface[]): AddrSet {
-  return interfaces.filter((i) => i.role !== 'wan').reduce((acc, i) => acc.union(i.networks), NO_ADDR);
+  return remembered(INTERNAL, interfaces, () =>
+    interfaces.filter((i) => i.role !== 'wan').reduce((acc, i) => acc.union(i.networks), NO_ADDR),
+  );
 }
 
 /** The firewall's own addresses: what the input path is for. */
 export function selfAddresses(interfaces: readonly Interface[]): AddrSet {
-  return interfaces.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);
+  return remembered(SELF, interfaces, () => interfaces.reduce((acc, i) => acc.union(i.addresses), NO_ADDR));
+}
+
+/**
+ * A union over a firewall's interfaces, asked for every piece a trace routes: remembered per interface
+ * list with what it was made of (each interface's role and sets), and made again if any of that changed.
+ */
+interface Union {
+  of: { role: Interface['role']; networks: AddrSet; addresses: AddrSet }[];
+  set: AddrSet;
+}
+const INTERNAL = new WeakMap<readonly Interface[], Union>();
+const SELF = new WeakMap<readonly Interface[], Union>();
+
+function remembered(
+  table: WeakMap<readonly Interface[], Union>,
+  interfaces: readonly Interface[],
+  make: () => AddrSet,
+): AddrSet {
+  const u = table.get(interfaces);
+  if (u?.of.length === interfaces.length && u.of.every((x, k) => sameParts(x, interfaces[k]))) return u.set;
+  const set = make();
+  table.set(interfaces, {
+    of: interfaces.map((i) => ({ role: i.role, networks: i.networks, addresses: i.addresses })),
+    set,
+  });
+  return set;
+}
+
+function sameParts(x: Union['of'][number], i: Interface | undefined): boolean {
+  return x.role === i?.role && x.networks === i.networks && x.addresses === i.addresses;
 }
 
 export function wanNames(interfaces: readonly Interface[]): string[] {

@@ -246,6 +246,15 @@ export class IntervalSet<T extends Num> {
     // No allocation when one set already lies inside the other (a family universe, a port range).
     if (this.isSubsetOf(o)) return this;
     if (o.isSubsetOf(this)) return o;
+    if (this.n >= MEMO_MIN || o.n >= MEMO_MIN) {
+      const [small, big] = this.n <= o.n ? [this, o] : [o, this];
+      return memo(INTERSECTS, big, small, () => this.intersectLists(o));
+    }
+    return this.intersectLists(o);
+  }
+
+  /** intersect() of two sets of several intervals, neither inside the other. */
+  private intersectLists(o: IntervalSet<T>): IntervalSet<T> {
     const [small, big] = this.n <= o.n ? [this, o] : [o, this];
     if (!big.isChunked() && !small.isChunked()) return this.make(flatIntersect(small.bounds, big.bounds));
     // Each interval of the smaller side meets the larger side's intervals from the first that ends
@@ -325,6 +334,14 @@ export class IntervalSet<T extends Num> {
       if (above) return this.pair(succ(o.hi), this.hi);
       return this.make(EMPTY);
     }
+    // A small set minus a large one (the Internet minus a block list): large results are remembered.
+    // A large set minus a small one shares the large one's chunks and is cheap (and is cut anew by every rule).
+    if (o.n >= MEMO_MIN && o.n > this.n) return memo(SUBTRACTED, o, this, () => this.subtractLists(o));
+    return this.subtractLists(o);
+  }
+
+  /** subtract() of overlapping sets, not both of one interval. */
+  private subtractLists(o: IntervalSet<T>): IntervalSet<T> {
     if (this.n <= o.n) {
       if (!o.isChunked() || this.isLarge()) return this.make(flatSubtract(this.bounds, o.bounds));
       // Each interval of this set minus the chunks of o it meets.
@@ -457,6 +474,39 @@ export class IntervalSet<T extends Num> {
   }
 }
 
+/**
+ * Large results of operations with a large set (an address list of thousands of entries) are
+ * remembered per pair of operands: sets never change, and checks trace the same flow classes through
+ * the same lists (RouterOS terse bench: the Internet and the Internet minus a 36k-entry list, three
+ * times each). Keyed weakly by the large operand, so a result lives no longer than the set it was cut
+ * from; a few results per large set. Only results of at least MEMO_MIN bounds are kept: a small result
+ * costs little to compute again, and a chain walk makes many.
+ */
+const MEMO_MIN = 8192;
+const MEMO_PER_SET = 16;
+type Memo = WeakMap<IntervalSet<Num>, Map<IntervalSet<Num>, IntervalSet<Num>>>;
+/** big ∩ small, by big then small. */
+const INTERSECTS: Memo = new WeakMap();
+/** other − big, by big then other. */
+const SUBTRACTED: Memo = new WeakMap();
+
+function memo<T extends Num>(
+  table: Memo,
+  big: IntervalSet<T>,
+  other: IntervalSet<T>,
+  compute: () => IntervalSet<T>,
+): IntervalSet<T> {
+  let m = table.get(big);
+  const hit = m?.get(other);
+  if (hit) return hit as IntervalSet<T>;
+  const out = compute();
+  if (2 * out.intervalCount < MEMO_MIN) return out;
+  if (!m) table.set(big, (m = new Map<IntervalSet<Num>, IntervalSet<Num>>()));
+  if (m.size >= MEMO_PER_SET) m.clear();
+  m.set(other, out);
+  return out;
+}
+
 /** One flat list from consecutive pieces (memory copies, without a huge argument list). */
 function join<T>(parts: readonly Flat<T>[]): Flat<T> {
   const out: T[] = [];
@@ -585,39 +635,89 @@ function merge<T extends Num>(flat: T[]): T[] {
   return flat;
 }
 
-/** Each interval of the smaller list goes where it belongs in the larger; the runs between are copied. */
+/**
+ * Each interval of the smaller list goes where it belongs in the larger. Both lists are canonical, so
+ * only the larger list's intervals next to one of the smaller's can merge: the runs between are
+ * copied whole (slices), without comparing or stepping each bound (a bigint step allocates).
+ */
 function flatUnion<T extends Num>(x: Flat<T>, y: Flat<T>): Flat<T> {
   const [small, big] = x.length <= y.length ? [x, y] : [y, x];
-  const flat: T[] = [];
+  const parts: Flat<T>[] = [];
+  /** The merged interval not yet written: what comes next may still join it. */
+  let lo: T | undefined;
+  let hi: T | undefined;
+  /** Bounds written since the last flush, before they become a part. */
+  let cur: T[] = [];
+  const emit = (l: T, h: T): void => {
+    if (lo !== undefined && hi !== undefined && l <= succ(hi)) {
+      if (h > hi) hi = h;
+      return;
+    }
+    if (lo !== undefined && hi !== undefined) cur.push(lo, hi);
+    lo = l;
+    hi = h;
+  };
+  const copyRun = (from: number, to: number): void => {
+    if (lo !== undefined && hi !== undefined) cur.push(lo, hi);
+    lo = undefined;
+    hi = undefined;
+    if (cur.length > 0) parts.push(cur);
+    cur = [];
+    parts.push(big.slice(from, to));
+  };
   let j = 0;
   for (let i = 0; i < small.length; i += 2) {
-    const lo = at(small, i);
-    const k = seekStart(big, j, lo);
-    for (; j < k; j++) flat.push(at(big, j));
-    flat.push(lo, at(small, i + 1));
+    const l = at(small, i);
+    // The larger list's intervals starting before l: they come first.
+    const k = seekStart(big, j, l);
+    // Those the pending interval reaches merge into it; of the rest, all but the last are untouched
+    // (canonical: neither each other's nor the pending one's neighbours) and the last may join l.
+    while (j < k && hi !== undefined && at(big, j) <= succ(hi)) {
+      emit(at(big, j), at(big, j + 1));
+      j += 2;
+    }
+    if (k - j > 2) copyRun(j, k - 2);
+    if (k > j) emit(at(big, k - 2), at(big, k - 1));
+    j = k;
+    emit(l, at(small, i + 1));
   }
-  for (; j < big.length; j++) flat.push(at(big, j));
-  return exact(merge(flat));
+  while (j < big.length && hi !== undefined && at(big, j) <= succ(hi)) {
+    emit(at(big, j), at(big, j + 1));
+    j += 2;
+  }
+  if (j < big.length) copyRun(j, big.length);
+  if (lo !== undefined && hi !== undefined) cur.push(lo, hi);
+  if (cur.length > 0) parts.push(cur);
+  return parts.length === 0 ? EMPTY : join(parts);
 }
 
-/** Each interval of the smaller list meets the larger list's intervals from the first ending at or after its start. */
+/**
+ * Each interval of the smaller list meets the larger list's intervals from the first ending at or
+ * after its start: only the first and last of those are cut, the run between is copied whole (a slice).
+ */
 function flatIntersect<T extends Num>(x: Flat<T>, y: Flat<T>): Flat<T> {
   const [small, big] = x.length <= y.length ? [x, y] : [y, x];
-  const out: T[] = [];
+  const parts: Flat<T>[] = [];
   let j = 0;
   for (let i = 0; i < small.length && j < big.length; i += 2) {
     const lo = at(small, i);
     const hi = at(small, i + 1);
     j = seek(big, j, lo);
-    for (let k = j; k < big.length; k += 2) {
-      const blo = at(big, k);
-      if (blo > hi) break;
-      const bhi = at(big, k + 1);
-      out.push(blo > lo ? blo : lo, bhi < hi ? bhi : hi);
-      if (bhi >= hi) break;
+    if (j >= big.length || at(big, j) > hi) continue;
+    // end: the first of the larger list's intervals starting after hi (j's starts by hi).
+    const end = seekStart(big, j, succ(hi));
+    const first = at(big, j);
+    const last = at(big, end - 1);
+    if (end - j === 2) parts.push([first > lo ? first : lo, last < hi ? last : hi]);
+    else {
+      parts.push([first > lo ? first : lo]);
+      parts.push(big.slice(j + 1, end - 1));
+      parts.push([last < hi ? last : hi]);
     }
+    // The last interval met may reach into the next smaller interval too.
+    j = end - 2;
   }
-  return exact(out);
+  return parts.length === 0 ? EMPTY : join(parts);
 }
 
 function flatOverlaps<T extends Num>(x: Flat<T>, y: Flat<T>): boolean {

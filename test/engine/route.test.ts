@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import type { Interface } from '../../src/model/policy.js';
+import { internalNetworksOf, selfAddresses } from '../../src/engine/route.js';
+
+const net = (s: string): AddrSet => {
+  const a = parseAddressSpec(s);
+  if (!a) throw new Error(s);
+  return a;
+};
+const iface = (name: string, role: Interface['role'], networks: string, address: string): Interface => ({
+  name,
+  role,
+  networks: net(networks),
+  addresses: net(address),
+  enabled: true,
+  loc: { file: 'x', line: 1, column: 1, endLine: 1 },
+});
+
+describe('route: unions over the interfaces (remembered per interface list)', () => {
+  it('give the same sets when asked again, and follow a change of an interface', () => {
+    const lan = iface('lan', 'lan', '10.0.0.0/24', '10.0.0.1');
+    const wan = iface('wan', 'wan', '192.0.2.0/24', '192.0.2.1');
+    const list = [lan, wan];
+    expect(internalNetworksOf(list).equals(net('10.0.0.0/24'))).toBe(true);
+    expect(internalNetworksOf(list)).toBe(internalNetworksOf(list));
+    expect(selfAddresses(list).equals(net('10.0.0.1').union(net('192.0.2.1')))).toBe(true);
+    // An interface changed after a trace: the unions are made again.
+    lan.networks = net('10.1.0.0/16');
+    lan.addresses = net('10.1.0.1');
+    expect(internalNetworksOf(list).equals(net('10.1.0.0/16'))).toBe(true);
+    expect(selfAddresses(list).equals(net('10.1.0.1').union(net('192.0.2.1')))).toBe(true);
+    wan.role = 'lan';
+    expect(internalNetworksOf(list).equals(net('10.1.0.0/16').union(net('192.0.2.0/24')))).toBe(true);
+  });
+});
