@@ -207,23 +207,18 @@ const exceptOne = new Map<string, NameSet>();
 /** Interface sets by their names: rules share one object (sets are immutable). */
 function nameSet(names: readonly string[], negated: boolean): NameSet {
   const [only] = names;
-  if (names.length === 1 && only !== undefined) {
-    // One name (most interface matches): looked up by the name itself, no key string built per rule.
-    const byName = negated ? exceptOne : ofOne;
-    let set = byName.get(only);
-    if (!set) {
-      set = negated ? NameSet.except(names) : NameSet.of(names);
-      if (byName.size > 4096) byName.clear();
-      byName.set(only, set);
-    }
-    return set;
-  }
-  const key = `${negated ? '!' : '='}${names.join('\0')}`;
-  let set = nameSets.get(key);
+  // One name (most interface matches): looked up by the name itself, no key string built per rule.
+  if (names.length === 1 && only !== undefined) return remembered(negated ? exceptOne : ofOne, only, names, negated);
+  return remembered(nameSets, `${negated ? '!' : '='}${names.join('\0')}`, names, negated);
+}
+
+/** The set of `names` (or of every name but them) kept in `memo` under `key`; the memo is emptied past 4096. */
+function remembered(memo: Map<string, NameSet>, key: string, names: readonly string[], negated: boolean): NameSet {
+  let set = memo.get(key);
   if (!set) {
     set = negated ? NameSet.except(names) : NameSet.of(names);
-    if (nameSets.size > 4096) nameSets.clear();
-    nameSets.set(key, set);
+    if (memo.size > 4096) memo.clear();
+    memo.set(key, set);
   }
   return set;
 }

@@ -10,6 +10,15 @@ export const ports = (lo: number, hi = lo) => portSet([[lo, hi]]);
 export const UDP = protoSet([17]);
 export const TCP = protoSet([6]);
 export const ifs = (...n: string[]) => NameSet.of(n);
+/** An enabled interface with its role, networks and own address. */
+export const iface = (name: string, role: Interface['role'], networks: string, address: string): Interface => ({
+  name,
+  role,
+  networks: net(networks),
+  addresses: net(address),
+  enabled: true,
+  loc: at(1),
+});
 
 export function rule(line: number, match: Match, action: Action | Action['kind'], extra: Partial<Rule> = {}): Rule {
   const act = typeof action === 'string' ? ({ kind: action } as Action) : action;

@@ -4,18 +4,10 @@ import { evaluate, MAX_JUMP_DEPTH, tracePath, type Part } from '../../src/engine
 import { jumpLimits } from '../../src/engine/limits.js';
 import { formatAddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Chain, Interface, Policy, Rule, Ruleset, Stage } from '../../src/model/policy.js';
+import type { Chain, Policy, Rule, Ruleset, Stage } from '../../src/model/policy.js';
 import { formatPortSet } from '../../src/model/ports.js';
-import { at, chain, ifs, net, ports, rule, TCP, testPolicy, UDP } from './fixtures.js';
+import { at, chain, iface, ifs, net, ports, rule, TCP, testPolicy, UDP } from './fixtures.js';
 
-const iface = (name: string, role: Interface['role'], networks: string, address: string): Interface => ({
-  name,
-  role,
-  networks: net(networks),
-  addresses: net(address),
-  enabled: true,
-  loc: at(1),
-});
 const IFACES = [
   iface('wan', 'wan', '203.0.113.0/24', '203.0.113.10'),
   iface('voice', 'lan', '10.20.0.0/24', '10.20.0.1'),

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAddressSpec, type AddrSet } from '../../src/model/address.js';
-import type { Interface } from '../../src/model/policy.js';
 import { internalNetworksOf, selfAddresses } from '../../src/engine/route.js';
-
-const net = (s: string): AddrSet => {
-  const a = parseAddressSpec(s);
-  if (!a) throw new Error(s);
-  return a;
-};
-const iface = (name: string, role: Interface['role'], networks: string, address: string): Interface => ({
-  name,
-  role,
-  networks: net(networks),
-  addresses: net(address),
-  enabled: true,
-  loc: { file: 'x', line: 1, column: 1, endLine: 1 },
-});
+import { iface, net } from './fixtures.js';
 
 describe('route: unions over the interfaces (remembered per interface list)', () => {
   it('give the same sets when asked again, and follow a change of an interface', () => {
