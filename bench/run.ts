@@ -17,7 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmtMB, fmtMiB, fmtMs, fmtX, measure, medianOf, runJob, table, type Job, type Measured } from './harness.js';
-import { findNft, timeNft } from './nft.js';
+import { findNft, timeNftRuns } from './nft.js';
 import { ALT_VENDORS, VENDORS, benchName, type VendorBench } from './vendors.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
@@ -99,7 +99,8 @@ function benchVendor(v: VendorBench, rules: number, dir: string, args: Args, nft
     lint: runs({ mode: 'lint', file, site: v.site }, n, large ? LINT_CAP_MS.large : LINT_CAP_MS.small),
   };
   if (v.baseline === 'fxp') row.base = runs({ mode: 'fxp', file }, n, LINT_CAP_MS.small);
-  if (v.baseline === 'nft') row.nft = nft ? timeNft(nft, file, large ? NFT_CAP_MS.large : NFT_CAP_MS.small) : undefined;
+  if (v.baseline === 'nft')
+    row.nft = nft ? timeNftRuns(nft, file, large ? NFT_CAP_MS.large : NFT_CAP_MS.small, n) : undefined;
   return row;
 }
 
@@ -280,7 +281,7 @@ function orchestrate(args: Args): void {
         '',
         '- **floor**: node reads the file and splits it into lines. **parse**: vendor detection + `parser.parse` → model. ' +
           '**evaluate**: `lintPolicy` with `ipnordic` and the site flags below. ' +
-          '**baseline**: fast-xml-parser (pfSense), `nft -c -f` (nftables' +
+          '**baseline**: fast-xml-parser (pfSense), `nft -c -f` (nftables, the same number of runs' +
           `, stopped after ${NFT_CAP_MS.large / 60_000} min at 100k).`,
         "- **peak RSS**: the child's maxRSS (runtime + text + model + lint, and garbage not yet collected); " +
           'budget 4 × file size + 100 MB. **live heap**: V8 heap in use after a full GC with the model and findings alive.',
