@@ -44,6 +44,7 @@ export interface TopologySpec {
 }
 
 const live = new Set<string>();
+let made = 0;
 let hooked = false;
 
 /** Deletes every namespace this process created (also on signals and at exit). */
@@ -101,7 +102,10 @@ function sysctls(name: string, values: [string, string][]): void {
 
 export function setup(spec: TopologySpec): Topology {
   hookSignals();
-  const tag = `${process.pid % 100000}${Math.floor(Math.random() * 1000)}`;
+  // pid and a per-process counter, separated: unique among the workers running at once (pid 1234
+  // with 567 and pid 12345 with 67 could make the same name); the random part avoids the names a
+  // killed run with a reused pid left behind.
+  const tag = `${process.pid}x${++made}x${Math.floor(Math.random() * 1000)}`;
   const h = hostsOf(spec.phonesCidr);
   const t: Topology = {
     tag,
