@@ -306,8 +306,17 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
     sets: new Sets(source, 1, 0),
     entries: new Map(),
     blocks: new Map(),
+    converted: undefined,
   };
-  const tree: ConfigTree = { blocks: root.blocks, comments: [], prompts: [], repaired: [], lastLine: 1 };
+  // `after` from the start (stream.ts sets it when the policy table opens): one shape for the loop.
+  const tree: ConfigTree = {
+    blocks: root.blocks,
+    comments: [],
+    prompts: [],
+    repaired: [],
+    lastLine: 1,
+    after: undefined,
+  };
   const stack: Frame[] = [];
   const n = text.length;
   let i = 0;
@@ -559,14 +568,21 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
         let b = parent.get(path);
         const fresh = !b;
         if (!b) {
+          // Every block has the same members from the start (the root's too): a block that gained
+          // `converted` later, or copied the span by a spread, had another shape, and the optimized
+          // read loop was thrown out and compiled again at each table a stream converts.
           b = {
             path,
-            ...span,
+            line: startLine,
+            column: col,
+            endLine,
+            endColumn: endCol,
             openEndLine: endLine,
             openEndColumn: endCol,
             sets: new Sets(source, line, lineStart),
             entries: new Map(),
             blocks: new Map(),
+            converted: undefined,
           };
           parent.set(path, b);
         }
