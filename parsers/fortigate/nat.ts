@@ -103,18 +103,15 @@ export class SnatBuilder {
     } else {
       portsReason = 'nat is disabled on the policy (the default): the source is not translated';
     }
+    // Without a comment, no comment member (an undefined one costs a field per rule).
+    const comment = p.comment;
     for (const r of p.pieces) {
-      this.rules.push({
-        id: p.id,
-        loc: r.loc,
-        label: p.label,
-        match: r.match,
-        action,
-        ports,
-        portsReason,
-        text: p.text,
-        comment: p.comment,
-      });
+      const { loc, match } = r;
+      this.rules.push(
+        comment === undefined
+          ? { id: p.id, loc, label: p.label, match, action, ports, portsReason, text: p.text }
+          : { id: p.id, loc, label: p.label, match, action, ports, portsReason, text: p.text, comment },
+      );
     }
   }
 
