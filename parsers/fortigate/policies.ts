@@ -465,6 +465,35 @@ export class PolicyReader {
   }
 }
 
+/**
+ * What the conversion of one policy's address families shares (one object per policy). readPolicy is
+ * cut into functions along these parts: as one 8.6 KB function its optimized compile took a
+ * compiler thread's memory to about 7 MB, which the thread's malloc arena keeps to the end.
+ */
+interface Draft {
+  env: Env;
+  e: Entry;
+  fx: PolicyFields;
+  chains: Record<string, Chain>;
+  usedVips: Set<string>;
+  tableName: string;
+  id: string;
+  label: string;
+  allows: boolean;
+  isdb: boolean;
+  isdbSrc: boolean;
+  boxes: ServiceBox[];
+  serviceNegate: boolean;
+  srcIf: NameSet | undefined;
+  dstIf: NameSet | undefined;
+  loc: SourceLocation;
+  text: string;
+  comment: string | undefined;
+  pieces: Rule[];
+  /** Service-negate chains made so far (their names count them). */
+  n: number;
+}
+
 function readPolicy(
   env: Env,
   e: Entry,
@@ -472,7 +501,7 @@ function readPolicy(
   chains: Record<string, Chain>,
   usedVips: Set<string>,
 ): PolicyInfo | undefined {
-  const { ctx, ifaces, addrs, services, vips } = env;
+  const { ctx, ifaces } = env;
   const fx = new PolicyFields(e.sets);
   if ((fx.v(F.status) ?? 'enable').toLowerCase() === 'disable') return undefined;
   const name = fx.v(F.name);
@@ -492,6 +521,96 @@ function readPolicy(
     ctx.note(`${ctx.where(e)}: ${label} has unknown action "${actionText}"; treated as deny`);
   const allows = action !== 'deny';
 
+  reportAttributes(ctx, e, fx, tableName, label, action);
+
+  const srcIfRaw = fx.raw(F.srcintf);
+  const dstIfRaw = fx.raw(F.dstintf);
+  if (srcIfRaw === undefined || dstIfRaw === undefined) {
+    ctx.note(
+      `${ctx.where(e)}: ${label} has no ${srcIfRaw === undefined ? 'srcintf' : 'dstintf'}; FortiOS does not apply such a policy`,
+    );
+    return undefined;
+  }
+  const srcIf = ifaces.resolve(srcIfRaw);
+  const dstIf = ifaces.resolve(dstIfRaw);
+  if (srcIf.unknown.length || dstIf.unknown.length) {
+    // Once per name (with its first use): a tunnel named by thousands of policies is one note.
+    for (const u of [...srcIf.unknown, ...dstIf.unknown])
+      ctx.noteOnce(
+        `unknown-interface:${u}`,
+        `${ctx.where(e)}: ${label} names interface "${u}", which this firewall does not define (an IPsec tunnel or ` +
+          `another VDOM's interface); no modeled traffic passes it`,
+      );
+  }
+
+  // Internet services (ISDB) replace dstaddr and service (docs/semantics.md#fgt-policy); their addresses are only known online.
+  const isdb = fx.flag(F['internet-service']) || fx.flag(F['internet-service6']);
+  const isdbSrc = fx.flag(F['internet-service-src']) || fx.flag(F['internet-service6-src']);
+  const boxes = policyBoxes(env, e, fx, isdb, tableName, label);
+  const serviceNegate = fx.flag(F['service-negate']);
+
+  const nat = fx.flag(F.nat);
+  // Normalized text (names and settings only: no secrets live in policies) and the comment.
+  const text = flat(
+    [
+      tableName,
+      e.key,
+      fx.joined(F.srcintf),
+      '->',
+      fx.joined(F.dstintf),
+      fx.joined(F.srcaddr) + fx.joined(F.srcaddr6),
+      '->',
+      fx.joined(F.dstaddr) + fx.joined(F.dstaddr6),
+      'service',
+      (serviceNegate ? '!' : '') + (isdb ? 'isdb' : fx.joined(F.service)),
+      action,
+      nat ? 'nat' : '',
+    ],
+    ' ',
+  );
+  const comment = fx.v(F.comments);
+  const d: Draft = {
+    env,
+    e,
+    fx,
+    chains,
+    usedVips,
+    tableName,
+    id,
+    label,
+    allows,
+    isdb,
+    isdbSrc,
+    boxes,
+    serviceNegate,
+    srcIf: srcIf.set,
+    dstIf: dstIf.set,
+    loc: ctx.loc(e),
+    text,
+    comment,
+    pieces: [],
+    n: 0,
+  };
+  let madeFamily = false;
+  for (const f of v6table ? FAMILIES_V6_TABLE : FAMILIES) if (addFamily(d, f)) madeFamily = true;
+  const pieces = d.pieces;
+  if (pieces.length === 0 && boxes.length > 0 && !madeFamily)
+    ctx.note(`${ctx.where(e)}: ${label} has no source or destination address; FortiOS does not apply it`);
+
+  const info: PolicyInfo = { entry: e, id, label, action, pieces, nat, text };
+  if (comment) info.comment = comment;
+  return info;
+}
+
+/** Attributes fwlint does not model or does not know, an ipsec action, a schedule: reported. */
+function reportAttributes(
+  ctx: Ctx,
+  e: Entry,
+  fx: PolicyFields,
+  tableName: string,
+  label: string,
+  action: PolicyInfo['action'],
+): void {
   const sets = e.sets;
   for (let k = 0; k < sets.size; k++) {
     const attr = sets.name(k);
@@ -517,234 +636,253 @@ function readPolicy(
       `${label}: the policy applies only at the times of schedule "${sched}"; fwlint evaluates it as always active`,
     );
   }
+}
 
-  const srcIfRaw = fx.raw(F.srcintf);
-  const dstIfRaw = fx.raw(F.dstintf);
-  if (srcIfRaw === undefined || dstIfRaw === undefined) {
-    ctx.note(
-      `${ctx.where(e)}: ${label} has no ${srcIfRaw === undefined ? 'srcintf' : 'dstintf'}; FortiOS does not apply such a policy`,
+/** The service boxes of a policy, or every protocol for ISDB policies. */
+function policyBoxes(
+  env: Env,
+  e: Entry,
+  fx: PolicyFields,
+  isdb: boolean,
+  tableName: string,
+  label: string,
+): ServiceBox[] {
+  if (isdb) return [{}];
+  const { ctx } = env;
+  const svc = env.services.boxes(fx.raw(F.service) ?? []);
+  for (const m of svc.missing)
+    ctx.unsupportedAt(
+      fx.stmt(F.service) ?? e,
+      `firewall ${tableName} ${e.key} service "${m}"`,
+      `${label}: service "${m}" is not defined in the file; the policy is evaluated without it`,
     );
-    return undefined;
-  }
-  const srcIf = ifaces.resolve(srcIfRaw);
-  const dstIf = ifaces.resolve(dstIfRaw);
-  if (srcIf.unknown.length || dstIf.unknown.length) {
-    // Once per name (with its first use): a tunnel named by thousands of policies is one note.
-    for (const u of [...srcIf.unknown, ...dstIf.unknown])
-      ctx.noteOnce(
-        `unknown-interface:${u}`,
-        `${ctx.where(e)}: ${label} names interface "${u}", which this firewall does not define (an IPsec tunnel or ` +
-          `another VDOM's interface); no modeled traffic passes it`,
-      );
-  }
+  if (!fx.has(F.service)) ctx.note(`${ctx.where(e)}: ${label} has no service; it matches no traffic`);
+  return svc.boxes;
+}
 
-  // Internet services (ISDB) replace dstaddr and service (docs/semantics.md#fgt-policy); their addresses are only known online.
-  const isdb = fx.flag(F['internet-service']) || fx.flag(F['internet-service6']);
-  const isdbSrc = fx.flag(F['internet-service-src']) || fx.flag(F['internet-service6-src']);
-  const isdbNames = (prefix: string) =>
-    ['name', 'id', 'group', 'custom', 'custom-group']
-      .flatMap((k) => values(e, `${prefix}-${k}`))
-      .map((n) => ({ kind: 'dynamic' as const, name: `internet service ${n}` }));
+/** The internet services a policy names (`internet-service-name`, `-id`, `-group`, ...), as symbolic members. */
+function isdbNames(e: Entry, prefix: string): SymbolicName[] {
+  return ['name', 'id', 'group', 'custom', 'custom-group']
+    .flatMap((k) => values(e, `${prefix}-${k}`))
+    .map((n) => ({ kind: 'dynamic' as const, name: `internet service ${n}` }));
+}
 
-  // Services: the service boxes, or every protocol for ISDB policies.
-  let boxes: ServiceBox[];
-  const svcStmt = () => fx.stmt(F.service);
-  if (isdb) boxes = [{}];
-  else {
-    const svc = services.boxes(fx.raw(F.service) ?? []);
-    for (const m of svc.missing)
+/** The rules of one address family of a policy, added to its pieces; false when the family is absent. */
+function addFamily(d: Draft, f: FamilyFields): boolean {
+  const { env, e, fx, tableName, label } = d;
+  const { ctx, addrs } = env;
+  const { fam, src: srcField, srcF, dstF, srcNegF, dstNegF } = f;
+  const srcNames = fx.raw(srcF) ?? [];
+  const dstRaw = fx.raw(dstF);
+  const dstNames = typeof dstRaw === 'string' ? [dstRaw] : (dstRaw ?? []);
+  if (srcNames.length === 0 && !(d.isdbSrc && fam === 4)) return false;
+  if (dstNames.length === 0 && !(d.isdb && fam === 4)) return false;
+  const universe = fam === 4 ? ANY_V4 : ANY_V6;
+  const srcNeg = fx.flag(srcNegF);
+  const dstNeg = fx.flag(dstNegF);
+
+  // Source
+  let srcSet: AddrSet;
+  let srcSym: SymbolicRef[];
+  if (d.isdbSrc && fam === 4) {
+    srcSet = NO_ADDR;
+    srcSym = symbolicRefs(
+      isdbNames(e, 'internet-service-src'),
+      'src',
+      srcNeg,
+      fx.stmt(F['internet-service-src']) ?? e,
+      env,
+    );
+  } else {
+    const r = addrs.resolveAll(srcNames, fam);
+    for (const m of r.missing)
       ctx.unsupportedAt(
-        svcStmt() ?? e,
-        `firewall ${tableName} ${e.key} service "${m}"`,
-        `${label}: service "${m}" is not defined in the file; the policy is evaluated without it`,
+        fx.stmt(srcF) ?? e,
+        `firewall ${tableName} ${e.key} ${srcField} "${m}"`,
+        `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
       );
-    boxes = svc.boxes;
-    if (!fx.has(F.service)) ctx.note(`${ctx.where(e)}: ${label} has no service; it matches no traffic`);
+    srcSet = r.set;
+    srcSym = r.symbolic.length ? symbolicRefs(r.symbolic, 'src', srcNeg, fx.stmt(srcF) ?? e, env) : [];
   }
-  const serviceNegate = fx.flag(F['service-negate']);
+  if (srcNeg) srcSet = universe.subtract(srcSet);
 
-  const families = v6table ? FAMILIES_V6_TABLE : FAMILIES;
-  const loc = ctx.loc(e);
-  const pieces: Rule[] = [];
-  const nat = fx.flag(F.nat);
-  // Normalized text (names and settings only: no secrets live in policies) and the comment.
-  const text = flat(
-    [
-      tableName,
-      e.key,
-      fx.joined(F.srcintf),
-      '->',
-      fx.joined(F.dstintf),
-      fx.joined(F.srcaddr) + fx.joined(F.srcaddr6),
-      '->',
-      fx.joined(F.dstaddr) + fx.joined(F.dstaddr6),
-      'service',
-      (serviceNegate ? '!' : '') + (isdb ? 'isdb' : fx.joined(F.service)),
-      action,
-      nat ? 'nat' : '',
-    ],
-    ' ',
-  );
-  const comment = fx.v(F.comments);
-  let n = 0;
-  let madeFamily = false;
-  for (const { fam, src: srcField, dst: dstField, srcF, dstF, srcNegF, dstNegF } of families) {
-    const srcStmt = () => fx.stmt(srcF) ?? e;
-    const dstStmt = () => fx.stmt(dstF) ?? e;
-    const srcNames = fx.raw(srcF) ?? [];
-    const dstRaw = fx.raw(dstF);
-    const dstNames = typeof dstRaw === 'string' ? [dstRaw] : (dstRaw ?? []);
-    if (srcNames.length === 0 && !(isdbSrc && fam === 4)) continue;
-    if (dstNames.length === 0 && !(isdb && fam === 4)) continue;
-    const universe = fam === 4 ? ANY_V4 : ANY_V6;
-    const srcNeg = fx.flag(srcNegF);
-    const dstNeg = fx.flag(dstNegF);
-
-    // Source
-    let srcSet: AddrSet;
-    let srcSym: SymbolicRef[];
-    if (isdbSrc && fam === 4) {
-      srcSet = NO_ADDR;
-      srcSym = symbolicRefs(
-        isdbNames('internet-service-src'),
-        'src',
-        srcNeg,
-        fx.stmt(F['internet-service-src']) ?? e,
-        env,
+  for (const part of dstParts(d, f, dstNames, dstNeg)) {
+    const natSet = part.nat ? (part.nat === 'none' ? NAT_NONE : NAT_DNAT) : undefined;
+    const symbolic =
+      srcSym.length && part.symbolic.length
+        ? [...srcSym, ...part.symbolic]
+        : srcSym.length
+          ? srcSym
+          : part.symbolic.length
+            ? part.symbolic
+            : undefined;
+    if (d.serviceNegate) {
+      negatedService(d, srcSet, part, natSet, symbolic);
+      continue;
+    }
+    let made = 0;
+    for (const b of d.boxes) {
+      let proto = b.proto;
+      let dport = b.dport;
+      if (part.proto) proto = proto ? proto.intersect(part.proto) : part.proto;
+      if (part.dport) dport = dport ? dport.intersect(part.dport) : part.dport;
+      if (proto?.isEmpty || dport?.isEmpty) continue;
+      const m = new PieceMatch(srcSet, part.set, d.srcIf, d.dstIf, natSet, symbolic, proto, dport, b.sport);
+      made++;
+      d.pieces.push(makeRule(env, d.loc, d.id, label, m, d.allows, b, d.text, d.comment));
+    }
+    if (made === 0 && part.vip && d.boxes.length > 0) {
+      ctx.note(
+        `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ` +
+          `${quoted(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after ` +
+          `translation, docs/semantics.md#fgt-policy; uncertain)`,
       );
-    } else {
-      const r = addrs.resolveAll(srcNames, fam);
-      for (const m of r.missing)
-        ctx.unsupportedAt(
-          srcStmt(),
-          `firewall ${tableName} ${e.key} ${srcField} "${m}"`,
-          `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
-        );
-      srcSet = r.set;
-      srcSym = r.symbolic.length ? symbolicRefs(r.symbolic, 'src', srcNeg, srcStmt(), env) : [];
-    }
-    if (srcNeg) srcSet = universe.subtract(srcSet);
-
-    // Destination: ISDB, plain addresses, and VIPs (their translated side, docs/semantics.md#fgt-policy, docs/semantics.md#pf-nat).
-    const parts: DstPart[] = [];
-    if (isdb && fam === 4) {
-      parts.push({
-        set: dstNeg ? universe : NO_ADDR,
-        symbolic: symbolicRefs(isdbNames('internet-service'), 'dst', dstNeg, fx.stmt(F['internet-service']) ?? e, env),
-      });
-    } else {
-      const plain: string[] = [];
-      const vipList: Vip[] = [];
-      for (const d of dstNames) {
-        if (fam === 4 && vips.has(d) && !addrs.has(d, 4)) {
-          const list = vips.expand(d);
-          if (list.length === 0)
-            ctx.unsupportedAt(
-              dstStmt(),
-              `firewall ${tableName} ${e.key} dstaddr "${d}"`,
-              `${label}: VIP "${d}" is not modeled (see its FWL900); the policy is evaluated without it`,
-            );
-          vipList.push(...list);
-        } else plain.push(d);
-      }
-      if (plain.length) {
-        const r = addrs.resolveAll(plain, fam);
-        for (const m of r.missing)
-          ctx.unsupportedAt(
-            dstStmt(),
-            `firewall ${tableName} ${e.key} ${dstField} "${m}"`,
-            `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
-          );
-        const part: DstPart = {
-          set: dstNeg ? universe.subtract(r.set) : r.set,
-          symbolic: r.symbolic.length ? symbolicRefs(r.symbolic, 'dst', dstNeg, dstStmt(), env) : [],
-        };
-        // Non-central NAT: only a policy that names the VIP translates to it, so an accept policy with plain
-        // addresses never sees VIP traffic; deny policies do while match-vip is enabled (its default).
-        if (!env.central && (allows || !fx.flag(F['match-vip'], true))) part.nat = 'none';
-        parts.push(part);
-      }
-      if (dstNeg && vipList.length)
-        ctx.unsupportedAt(
-          fx.stmt(F['dstaddr-negate']) ?? e,
-          `firewall ${tableName} ${e.key} dstaddr-negate`,
-          `${label}: a negated VIP destination is not modeled; the VIPs are evaluated as not negated`,
-        );
-      // VIPs to the same mapped address and protocol share one part (their ports united).
-      const byTarget = new Map<string, DstPart>();
-      for (const v of vipList) {
-        usedVips.add(v.name);
-        // In the model DNAT happens before the filter: the policy matches the mapped address and port
-        // (docs/semantics.md#fgt-policy; that FortiOS matches the service on the mapped port is (uncertain)).
-        const key = `${v.mapped.bounds.join(',')}|${v.proto ? v.proto.bounds.join(',') : '*'}`;
-        const old = byTarget.get(key);
-        if (old) {
-          old.dport = old.dport && v.mappedPorts ? old.dport.union(v.mappedPorts) : undefined;
-          if (!old.dport) delete old.dport;
-          continue;
-        }
-        const part: DstPart = { set: v.mapped, symbolic: [], vip: v };
-        if (!env.central) part.nat = 'dnat';
-        if (v.proto) part.proto = v.proto;
-        if (v.mappedPorts) part.dport = v.mappedPorts;
-        byTarget.set(key, part);
-        parts.push(part);
-      }
-    }
-
-    madeFamily = true;
-
-    for (const part of parts) {
-      const base: Match = { src: srcSet, dst: part.set };
-      if (srcIf.set) base.iif = srcIf.set;
-      if (dstIf.set) base.oif = dstIf.set;
-      if (part.nat) base.nat = part.nat === 'none' ? NAT_NONE : NAT_DNAT;
-      if (srcSym.length || part.symbolic.length)
-        base.symbolic =
-          srcSym.length && part.symbolic.length
-            ? [...srcSym, ...part.symbolic]
-            : srcSym.length
-              ? srcSym
-              : part.symbolic;
-      if (serviceNegate) {
-        // Negated services: a jump to a chain that returns for the services and applies the action to the rest.
-        const chainName = `${id}#${++n}:service-negate`;
-        const sub: Rule[] = [];
-        for (const b of boxes) {
-          const m = boxMatch({}, b, part);
-          if (m) sub.push({ id, loc, label, match: m, action: { kind: 'return' }, text, comment });
-        }
-        const final = makeRule(env, loc, id, label, {}, allows, undefined, text, comment);
-        if (part.proto) final.match.proto = part.proto;
-        if (part.dport) final.match.dport = part.dport;
-        sub.push(final);
-        chains[chainName] = { name: chainName, mode: 'first-match', rules: sub };
-        const jump: Rule = { id, loc, label, match: base, action: { kind: 'jump', chain: chainName }, text, comment };
-        pieces.push(jump);
-        continue;
-      }
-      let made = 0;
-      for (const b of boxes) {
-        const m = boxMatch(base, b, part);
-        if (!m) continue;
-        made++;
-        pieces.push(makeRule(env, loc, id, label, m, allows, b, text, comment));
-      }
-      if (made === 0 && part.vip && boxes.length > 0) {
-        ctx.note(
-          `${ctx.where(e)}: ${label}: its services do not cover the translated (mapped) ports of VIP ` +
-            `${quoted(part.vip.name)}, so it matches none of that VIP's traffic (FortiOS matches the service after ` +
-            `translation, docs/semantics.md#fgt-policy; uncertain)`,
-        );
-      }
     }
   }
-  if (pieces.length === 0 && boxes.length > 0 && !madeFamily)
-    ctx.note(`${ctx.where(e)}: ${label} has no source or destination address; FortiOS does not apply it`);
+  return true;
+}
 
-  const info: PolicyInfo = { entry: e, id, label, action, pieces, nat, text };
-  if (comment) info.comment = comment;
-  return info;
+/** Destination: ISDB, plain addresses, and VIPs (their translated side, docs/semantics.md#fgt-policy, docs/semantics.md#pf-nat). */
+function dstParts(d: Draft, f: FamilyFields, dstNames: readonly string[], dstNeg: boolean): DstPart[] {
+  const { env, e, fx, tableName, label } = d;
+  const { ctx, addrs, vips } = env;
+  const fam = f.fam;
+  const universe = fam === 4 ? ANY_V4 : ANY_V6;
+  const parts: DstPart[] = [];
+  if (d.isdb && fam === 4) {
+    parts.push({
+      set: dstNeg ? universe : NO_ADDR,
+      symbolic: symbolicRefs(isdbNames(e, 'internet-service'), 'dst', dstNeg, fx.stmt(F['internet-service']) ?? e, env),
+    });
+    return parts;
+  }
+  const plain: string[] = [];
+  const vipList: Vip[] = [];
+  for (const n of dstNames) {
+    if (fam === 4 && vips.has(n) && !addrs.has(n, 4)) {
+      const list = vips.expand(n);
+      if (list.length === 0)
+        ctx.unsupportedAt(
+          fx.stmt(f.dstF) ?? e,
+          `firewall ${tableName} ${e.key} dstaddr "${n}"`,
+          `${label}: VIP "${n}" is not modeled (see its FWL900); the policy is evaluated without it`,
+        );
+      vipList.push(...list);
+    } else plain.push(n);
+  }
+  if (plain.length) {
+    const r = addrs.resolveAll(plain, fam);
+    for (const m of r.missing)
+      ctx.unsupportedAt(
+        fx.stmt(f.dstF) ?? e,
+        `firewall ${tableName} ${e.key} ${f.dst} "${m}"`,
+        `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
+      );
+    const part: DstPart = {
+      set: dstNeg ? universe.subtract(r.set) : r.set,
+      symbolic: r.symbolic.length ? symbolicRefs(r.symbolic, 'dst', dstNeg, fx.stmt(f.dstF) ?? e, env) : [],
+    };
+    // Non-central NAT: only a policy that names the VIP translates to it, so an accept policy with plain
+    // addresses never sees VIP traffic; deny policies do while match-vip is enabled (its default).
+    if (!env.central && (d.allows || !fx.flag(F['match-vip'], true))) part.nat = 'none';
+    parts.push(part);
+  }
+  if (dstNeg && vipList.length)
+    ctx.unsupportedAt(
+      fx.stmt(F['dstaddr-negate']) ?? e,
+      `firewall ${tableName} ${e.key} dstaddr-negate`,
+      `${label}: a negated VIP destination is not modeled; the VIPs are evaluated as not negated`,
+    );
+  // VIPs to the same mapped address and protocol share one part (their ports united).
+  const byTarget = new Map<string, DstPart>();
+  for (const v of vipList) {
+    d.usedVips.add(v.name);
+    // In the model DNAT happens before the filter: the policy matches the mapped address and port
+    // (docs/semantics.md#fgt-policy; that FortiOS matches the service on the mapped port is (uncertain)).
+    const key = `${v.mapped.bounds.join(',')}|${v.proto ? v.proto.bounds.join(',') : '*'}`;
+    const old = byTarget.get(key);
+    if (old) {
+      old.dport = old.dport && v.mappedPorts ? old.dport.union(v.mappedPorts) : undefined;
+      if (!old.dport) delete old.dport;
+      continue;
+    }
+    const part: DstPart = { set: v.mapped, symbolic: [], vip: v };
+    if (!env.central) part.nat = 'dnat';
+    if (v.proto) part.proto = v.proto;
+    if (v.mappedPorts) part.dport = v.mappedPorts;
+    byTarget.set(key, part);
+    parts.push(part);
+  }
+  return parts;
+}
+
+/** Negated services: a jump to a chain that returns for the services and applies the action to the rest. */
+function negatedService(
+  d: Draft,
+  srcSet: AddrSet,
+  part: DstPart,
+  natSet: NameSet | undefined,
+  symbolic: SymbolicRef[] | undefined,
+): void {
+  const { id, loc, label, text, comment } = d;
+  const base: Match = { src: srcSet, dst: part.set };
+  if (d.srcIf) base.iif = d.srcIf;
+  if (d.dstIf) base.oif = d.dstIf;
+  if (natSet) base.nat = natSet;
+  if (symbolic) base.symbolic = symbolic;
+  const chainName = `${id}#${++d.n}:service-negate`;
+  const sub: Rule[] = [];
+  for (const b of d.boxes) {
+    const m = boxMatch({}, b, part);
+    if (m) sub.push({ id, loc, label, match: m, action: { kind: 'return' }, text, comment });
+  }
+  const final = makeRule(d.env, loc, id, label, {}, d.allows, undefined, text, comment);
+  if (part.proto) final.match.proto = part.proto;
+  if (part.dport) final.match.dport = part.dport;
+  sub.push(final);
+  d.chains[chainName] = { name: chainName, mode: 'first-match', rules: sub };
+  d.pieces.push({ id, loc, label, match: base, action: { kind: 'jump', chain: chainName }, text, comment });
+}
+
+/**
+ * The match of one piece of a policy (a rule per family, destination part and service box), built by one
+ * constructor call with only the members it has, in the order the model always had them. An object
+ * literal extended member by member (or a spread of one, then extended) keeps the later members in a
+ * separate property store, about 40 bytes more per rule; a constructor's objects hold them inline.
+ * Members are declared, not initialized: an absent member stays absent (not an undefined one).
+ */
+class PieceMatch implements Match {
+  declare src: AddrSet;
+  declare dst: AddrSet;
+  declare iif?: NameSet;
+  declare oif?: NameSet;
+  declare nat?: NameSet;
+  declare symbolic?: SymbolicRef[];
+  declare proto?: ProtoSet;
+  declare dport?: PortSet;
+  declare sport?: PortSet;
+
+  constructor(
+    src: AddrSet,
+    dst: AddrSet,
+    iif: NameSet | undefined,
+    oif: NameSet | undefined,
+    nat: NameSet | undefined,
+    symbolic: SymbolicRef[] | undefined,
+    proto: ProtoSet | undefined,
+    dport: PortSet | undefined,
+    sport: PortSet | undefined,
+  ) {
+    this.src = src;
+    this.dst = dst;
+    if (iif) this.iif = iif;
+    if (oif) this.oif = oif;
+    if (nat) this.nat = nat;
+    if (symbolic) this.symbolic = symbolic;
+    if (proto) this.proto = proto;
+    if (dport) this.dport = dport;
+    if (sport) this.sport = sport;
+  }
 }
 
 /** The base match narrowed by a service box and a VIP's translated protocol/ports; undefined when empty. */
