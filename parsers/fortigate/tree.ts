@@ -340,6 +340,7 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
   const fail: Fail = (l, col, msg) => {
     throw new ParseError(file, l, col, msg);
   };
+  const scan: Scan = { i: 0, line: 1, lineStart: 0, repaired: false };
 
   const opened = (f: Frame): string =>
     f.kind === 'edit'
@@ -457,68 +458,17 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
           }
         }
       }
-      // One token: unquoted runs and quoted segments glued together.
-      let tok = '';
-      const tokStart = i;
-      let segStart = i;
-      while (i < n) {
-        c = text.charCodeAt(i);
-        if (c === SP || c === TAB || c === LF || c === CR) break;
-        if ((c === DQ || c === SQ) && i > tokStart) {
-          // A quote inside a word (`""HTTPS"`, `don't`) is never written by `show`: read it as a
-          // character so one bad line cannot swallow the rest of the file, and report the statement.
-          repaired = true;
-          i++;
-          continue;
-        }
-        if (c === DQ || c === SQ) {
-          tok += text.slice(segStart, i);
-          const q = c;
-          const qLine = line;
-          const qCol = i - lineStart + 1;
-          i++;
-          segStart = i;
-          for (;;) {
-            if (i >= n)
-              fail(
-                qLine,
-                qCol,
-                `unterminated ${q === DQ ? 'double' : 'single'}-quoted string (the file ends inside it)`,
-              );
-            const d = text.charCodeAt(i);
-            if (d === q) break;
-            if (d === BSL && q === DQ && i + 1 < n) {
-              tok += text.slice(segStart, i);
-              const e = text.charCodeAt(i + 1);
-              if (e === LF) {
-                line++;
-                lineStart = i + 2;
-              }
-              tok += text.charAt(i + 1);
-              i += 2;
-              segStart = i;
-              continue;
-            }
-            if (d === LF || (d === CR && text.charCodeAt(i + 1) !== LF)) {
-              line++;
-              lineStart = i + 1;
-            }
-            i++;
-          }
-          tok += text.slice(segStart, i);
-          i++; // closing quote
-          segStart = i;
-          continue;
-        }
-        if (c === BSL && i + 1 < n && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) {
-          tok += text.slice(segStart, i) + text.charAt(i + 1);
-          i += 2;
-          segStart = i;
-          continue;
-        }
-        i++;
-      }
-      tok += text.slice(segStart, i);
+      // One token the fast path does not take (its own function: rare, and readTree's optimized
+      // compile grows with every line of the loop).
+      scan.i = i;
+      scan.line = line;
+      scan.lineStart = lineStart;
+      scan.repaired = repaired;
+      const tok = generalToken(text, scan, fail);
+      i = scan.i;
+      line = scan.line;
+      lineStart = scan.lineStart;
+      repaired = scan.repaired;
       tokens[nt++] = tok.length <= INTERN_MAX ? intern(detach(tok)) : detach(tok);
       endLine = line;
       endCol = i - lineStart + 1;
@@ -660,6 +610,88 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
   if (statements === 0) fail(1, 1, 'no configuration statements (expected `config ...` blocks)');
   tree.lastLine = line;
   return tree;
+}
+
+/** Where readTree's scan stands around a call of generalToken. */
+interface Scan {
+  i: number;
+  line: number;
+  lineStart: number;
+  /** The statement was read with a repair (a quote inside a word). */
+  repaired: boolean;
+}
+
+/**
+ * One token from `s.i`: unquoted runs and quoted segments glued together, with escapes; advances the
+ * scan past it (and its lines, for quoted strings that span lines).
+ */
+function generalToken(text: string, s: Scan, fail: Fail): string {
+  const n = text.length;
+  let i = s.i;
+  let line = s.line;
+  let lineStart = s.lineStart;
+  let c: number;
+  let tok = '';
+  const tokStart = i;
+  let segStart = i;
+  while (i < n) {
+    c = text.charCodeAt(i);
+    if (c === SP || c === TAB || c === LF || c === CR) break;
+    if ((c === DQ || c === SQ) && i > tokStart) {
+      // A quote inside a word (`""HTTPS"`, `don't`) is never written by `show`: read it as a
+      // character so one bad line cannot swallow the rest of the file, and report the statement.
+      s.repaired = true;
+      i++;
+      continue;
+    }
+    if (c === DQ || c === SQ) {
+      tok += text.slice(segStart, i);
+      const q = c;
+      const qLine = line;
+      const qCol = i - lineStart + 1;
+      i++;
+      segStart = i;
+      for (;;) {
+        if (i >= n)
+          fail(qLine, qCol, `unterminated ${q === DQ ? 'double' : 'single'}-quoted string (the file ends inside it)`);
+        const d = text.charCodeAt(i);
+        if (d === q) break;
+        if (d === BSL && q === DQ && i + 1 < n) {
+          tok += text.slice(segStart, i);
+          const e = text.charCodeAt(i + 1);
+          if (e === LF) {
+            line++;
+            lineStart = i + 2;
+          }
+          tok += text.charAt(i + 1);
+          i += 2;
+          segStart = i;
+          continue;
+        }
+        if (d === LF || (d === CR && text.charCodeAt(i + 1) !== LF)) {
+          line++;
+          lineStart = i + 1;
+        }
+        i++;
+      }
+      tok += text.slice(segStart, i);
+      i++; // closing quote
+      segStart = i;
+      continue;
+    }
+    if (c === BSL && i + 1 < n && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) {
+      tok += text.slice(segStart, i) + text.charAt(i + 1);
+      i += 2;
+      segStart = i;
+      continue;
+    }
+    i++;
+  }
+  tok += text.slice(segStart, i);
+  s.i = i;
+  s.line = line;
+  s.lineStart = lineStart;
+  return tok;
 }
 
 /** Offset of the line break (LF or CR) at or after i, or the text length. */
