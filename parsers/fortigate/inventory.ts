@@ -16,12 +16,37 @@ export function readInventory(ctx: Ctx, ifaces: Interfaces, addrs: Addresses): I
 }
 
 function objects(ctx: Ctx, addrs: Addresses): NamedObject[] {
-  const out: NamedObject[] = [];
-  readObjects(ctx, addrs, out, 'firewall address', 'address', 4, '');
+  let out = streamedObjects(ctx, addrs);
+  if (!out) {
+    out = [];
+    readObjects(ctx, addrs, out, 'firewall address', 'address', 4, '');
+  }
   readObjects(ctx, addrs, out, 'firewall address6', 'address', 6, '');
   readObjects(ctx, addrs, out, 'firewall addrgrp', 'address-group', 4, 'member');
   readObjects(ctx, addrs, out, 'firewall addrgrp6', 'address-group', 6, 'member');
   return out;
+}
+
+/**
+ * A streamed `config firewall address` table (addresses.ts AddressTable), else undefined: its list, in
+ * file order, already holds the inventory object of each converted address, so it becomes the
+ * inventory's list, with the entries it kept converted in place. (Copying it would cost a list of 100k
+ * objects, and the backing stores the copy outgrew, until the parse ends.)
+ */
+function streamedObjects(ctx: Ctx, addrs: Addresses): NamedObject[] | undefined {
+  // Several firewalls (VDOMs) may see one global table: each converts it with its own interfaces
+  // into a list of its own.
+  if (ctx.multiVdom) return undefined;
+  const b = ctx.section('firewall address');
+  if (!(b?.converted instanceof AddressTable)) return undefined;
+  const order = b.converted.order;
+  const n = order.length;
+  for (let i = 0; i < n; i++) {
+    const e = order[i];
+    if (e !== undefined && 'sets' in e) order[i] = entryObject(ctx, addrs, e, 'address', 4, '');
+  }
+  // Every element is an inventory object now.
+  return order as NamedObject[];
 }
 
 /**
@@ -41,21 +66,29 @@ function readObjects(
   const streamed = b?.converted instanceof AddressTable ? b.converted.order : undefined;
   for (const e of streamed ?? b?.entries.values() ?? []) {
     // A streamed address was converted as it was read (addresses.ts AddressTable).
-    if (!('sets' in e)) {
-      out.push(e);
-      continue;
-    }
-    const o: NamedObject = {
-      kind,
-      name: e.key,
-      addresses: addrs.resolve(e.key, family).set,
-      members: kind === 'address-group' ? values(e, memberKey) : describeAddress(e),
-      loc: ctx.openLoc(e),
-    };
-    const c = value(e, 'comment') ?? value(e, 'comments');
-    if (c) o.description = c;
-    out.push(o);
+    out.push('sets' in e ? entryObject(ctx, addrs, e, kind, family, memberKey) : e);
   }
+}
+
+/** The inventory object of an entry read into the tree. */
+function entryObject(
+  ctx: Ctx,
+  addrs: Addresses,
+  e: Entry,
+  kind: NamedObject['kind'],
+  family: 4 | 6,
+  memberKey: string,
+): NamedObject {
+  const o: NamedObject = {
+    kind,
+    name: e.key,
+    addresses: addrs.resolve(e.key, family).set,
+    members: kind === 'address-group' ? values(e, memberKey) : describeAddress(e),
+    loc: ctx.openLoc(e),
+  };
+  const c = value(e, 'comment') ?? value(e, 'comments');
+  if (c) o.description = c;
+  return o;
 }
 
 /** The inventory object of an address (as `objects` makes it) whose addresses are known from the entry alone. */

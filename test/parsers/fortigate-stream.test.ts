@@ -226,6 +226,13 @@ describe('FortiGate addresses converted while reading', () => {
     expect(streamed[0]?.unsupported.length).toBeGreaterThan(0);
   });
 
+  const GROUP = (name: string): string[] => [
+    '        config firewall addrgrp',
+    `            edit "${name}"`,
+    '                set member "phones"',
+    '            next',
+    '        end',
+  ];
   const cases: [string, string[][]][] = [
     ['without policies', [ADDRESSES]],
     [
@@ -270,6 +277,23 @@ describe('FortiGate addresses converted while reading', () => {
     ['the table purged', [[...ADDRESSES.slice(0, -1), '    purge', 'end'], policies]],
     ['the table after the policies', [policies, ADDRESSES]],
     ['VDOMs', [['config global', 'end', 'config vdom', '    edit root', '    next', 'end'], ADDRESSES, policies]],
+    [
+      // Both VDOMs see the streamed top-level table: each gets an inventory of its own (with its own group).
+      'two VDOMs and a top-level address table',
+      [
+        ADDRESSES,
+        [
+          'config vdom',
+          '    edit root',
+          ...GROUP('ga'),
+          '    next',
+          '    edit guest',
+          ...GROUP('gb'),
+          '    next',
+          'end',
+        ],
+      ],
+    ],
   ];
   for (const [what, parts] of cases) {
     it(`${what} gives the same model as reading the whole file first`, () => {
