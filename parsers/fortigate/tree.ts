@@ -463,12 +463,14 @@ export function readTree(text: string, file: string, stream?: TableStream): Conf
       scan.i = i;
       scan.line = line;
       scan.lineStart = lineStart;
-      scan.repaired = repaired;
       const tok = generalToken(text, scan, fail);
       i = scan.i;
       line = scan.line;
       lineStart = scan.lineStart;
-      repaired = scan.repaired;
+      if (scan.repaired) {
+        repaired = true;
+        scan.repaired = false;
+      }
       tokens[nt++] = tok.length <= INTERN_MAX ? intern(detach(tok)) : detach(tok);
       endLine = line;
       endCol = i - lineStart + 1;
@@ -617,7 +619,7 @@ interface Scan {
   i: number;
   line: number;
   lineStart: number;
-  /** The statement was read with a repair (a quote inside a word). */
+  /** Set by generalToken when it read a quote inside a word (a repair); the caller resets it. */
   repaired: boolean;
 }
 
