@@ -231,16 +231,45 @@ export function factsOf(f: Flat, t: NTable): IfaceFacts {
   const oif = named ? literalNames(f, 'oif', t) : NO_NAMES;
   // Usually one name on one side: the lists that hold the same names share one array.
   const seenList = namesList(seen);
-  // Every member in the literal: the object holds them itself (a member added later went to a
-  // separate property list, one more object per rule for as long as the rule is not in the model).
-  return {
-    seen: seenList,
-    iif: sameNames(iif, seenList) ? seenList : namesList(iif),
-    oif: sameNames(oif, seenList) ? seenList : namesList(oif),
-    dnatHost: f.nat?.kind === 'dnat' ? hostConds(f, 'daddr', t) : undefined,
-    srcNets: pass && iif.length === 1 ? privateSources(f, 'saddr', t) : undefined,
-    dstNets: pass && oif.length === 1 ? privateSources(f, 'daddr', t) : undefined,
-  };
+  return new Facts(
+    seenList,
+    sameNames(iif, seenList) ? seenList : namesList(iif),
+    sameNames(oif, seenList) ? seenList : namesList(oif),
+    f.nat?.kind === 'dnat' ? hostConds(f, 'daddr', t) : undefined,
+    pass && iif.length === 1 ? privateSources(f, 'saddr', t) : undefined,
+    pass && oif.length === 1 ? privateSources(f, 'daddr', t) : undefined,
+  );
+}
+
+/**
+ * Every member set in the constructor: the object holds them itself (a member added later went to a
+ * separate property list). Made by `new`, not as a literal: facts live until the model is built, and
+ * V8 would switch a literal's allocation site to the old generation mid-parse, throwing away the
+ * compiled code of the text reader that inlines factsOf (toolkit/location.ts).
+ */
+class Facts implements IfaceFacts {
+  readonly seen: readonly string[];
+  readonly iif: readonly string[];
+  readonly oif: readonly string[];
+  readonly dnatHost: AddrSet | undefined;
+  readonly srcNets: AddrSet | undefined;
+  readonly dstNets: AddrSet | undefined;
+
+  constructor(
+    seen: readonly string[],
+    iif: readonly string[],
+    oif: readonly string[],
+    dnatHost: AddrSet | undefined,
+    srcNets: AddrSet | undefined,
+    dstNets: AddrSet | undefined,
+  ) {
+    this.seen = seen;
+    this.iif = iif;
+    this.oif = oif;
+    this.dnatHost = dnatHost;
+    this.srcNets = srcNets;
+    this.dstNets = dstNets;
+  }
 }
 
 /** The union of many sets, built once from all their intervals. */

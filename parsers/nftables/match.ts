@@ -577,20 +577,36 @@ function addrValue(x: Expr): AddrValue {
 }
 
 interface AddrValue {
-  set?: AddrSet;
-  host?: string;
+  readonly set?: AddrSet | undefined;
+  readonly host?: string | undefined;
 }
 /** Weak: the memo keeps no value of a document alive once its model is built. */
 const addrValues = new WeakMap<object, AddrValue>();
 const addrStrings = new Map<string, AddrValue>();
 
+/**
+ * The memo's entries, made by `new`: they live as long as the memo, and V8 would switch a literal's
+ * allocation site to the old generation mid-parse, throwing away the compiled code that inlines it
+ * (the text reader's conversion; toolkit/location.ts).
+ */
+class Addr implements AddrValue {
+  readonly set: AddrSet | undefined;
+  readonly host: string | undefined;
+
+  constructor(set: AddrSet | undefined, host: string | undefined) {
+    this.set = set;
+    this.host = host;
+  }
+}
+const NOT_ADDR = new Addr(undefined, undefined);
+
 function addrValueOf(x: Expr): AddrValue {
   const text = addressText(x);
-  if (text === undefined) return {};
+  if (text === undefined) return NOT_ADDR;
   const s = addressSet(text);
-  if (s) return { set: s };
-  if (typeof x === 'string' && HOSTNAME.test(x)) return { host: x };
-  return {};
+  if (s) return new Addr(s, undefined);
+  if (typeof x === 'string' && HOSTNAME.test(x)) return new Addr(undefined, x);
+  return NOT_ADDR;
 }
 
 const MEMO_LIMIT = 1 << 15;
