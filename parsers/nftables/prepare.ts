@@ -176,8 +176,9 @@ export class Preparer implements InterpEnv {
         // One alternative (most rules): its record is the rule's, without a list and a record of its own.
         rule.pre = new One(ref, text, ruleHash(this.hasher, ref, text), this.alt(only, table));
       } else {
-        const alts: PreparedAlt[] = [];
-        for (const flat of flats) alts.push(this.alt(flat, table));
+        // map(), not a list literal filled by push: a literal's allocation site would be switched to the
+        // old generation (the lists live until the model is built) and take convert's compiled code with it.
+        const alts = flats.map((flat) => this.alt(flat, table));
         rule.pre = new Many(ref, text, ruleHash(this.hasher, ref, text), alts);
       }
     } catch {
