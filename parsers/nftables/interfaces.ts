@@ -9,7 +9,7 @@ import {
 } from '../../src/model/address.js';
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
-import { addressSet, addressText } from './memo.js';
+import { addressSet, addressValue } from './memo.js';
 import { condValues, type Flat } from './expand.js';
 import { isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
@@ -70,17 +70,10 @@ function literalNames(f: Flat, dim: 'iif' | 'oif', t: NTable): string[] {
 function plainAddress(v: Expr): AddrSet | undefined {
   if (typeof v === 'string') return addressSet(v);
   if (!isObject(v) || !isObject(v.prefix)) return undefined;
-  // Prefix objects are shared by the readers (text-rules.ts wordValue): looked up by identity, not by their text.
-  let hit = prefixSets.get(v);
-  if (hit === undefined) {
-    const text = addressText(v);
-    hit = (text === undefined ? undefined : addressSet(text)) ?? null;
-    prefixSets.set(v, hit);
-  }
-  return hit ?? undefined;
+  // Prefix objects are shared by the readers (text-rules.ts wordValue): looked up by identity, in the
+  // memo the condition interpreter reads too (one entry per prefix for both).
+  return addressValue(v).set;
 }
-/** Weak: keeps no value of a document alive once its model is built. */
-const prefixSets = new WeakMap<object, AddrSet | null>();
 
 /** Whether a set lies in the non-Internet ranges (private, loopback…), once per set (rules share sets). */
 function nonInternet(s: AddrSet): boolean {
