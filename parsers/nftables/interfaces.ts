@@ -241,12 +241,12 @@ export function factsOf(f: Flat, t: NTable): IfaceFacts {
  * compiled code of the text reader that inlines factsOf (toolkit/location.ts).
  */
 class Facts implements IfaceFacts {
-  readonly seen: readonly string[];
-  readonly iif: readonly string[];
-  readonly oif: readonly string[];
-  readonly dnatHost: AddrSet | undefined;
-  readonly srcNets: AddrSet | undefined;
-  readonly dstNets: AddrSet | undefined;
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
 
   constructor(
     seen: readonly string[],

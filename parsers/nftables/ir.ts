@@ -110,13 +110,13 @@ export interface NRule {
  * mid-parse, throwing away the reader's compiled code (toolkit/location.ts says why).
  */
 export class ReadRule implements NRule {
-  pos: Pos;
-  stmts: Stmt[];
-  spans: number[] | undefined;
-  flats: Flat[] | undefined;
-  pre: Prepared | undefined;
-  comment: string | undefined;
-  remark: string | undefined;
+  declare pos: Pos;
+  declare stmts: Stmt[];
+  declare spans: number[] | undefined;
+  declare flats: Flat[] | undefined;
+  declare pre: Prepared | undefined;
+  declare comment: string | undefined;
+  declare remark: string | undefined;
 
   constructor(pos: Pos, stmts: Stmt[]) {
     this.pos = pos;

@@ -74,8 +74,8 @@ export interface AddrValue {
  * (the text reader's conversion; toolkit/location.ts).
  */
 class Addr implements AddrValue {
-  readonly set: AddrSet | undefined;
-  readonly host: string | undefined;
+  declare readonly set: AddrSet | undefined;
+  declare readonly host: string | undefined;
 
   constructor(set: AddrSet | undefined, host: string | undefined) {
     this.set = set;

@@ -63,13 +63,13 @@ export type Prepared = PreparedOne | PreparedMany;
  */
 
 class One implements PreparedOne {
-  readonly ref: string;
-  readonly text: string;
-  readonly hash: number;
-  readonly flat: Flat;
-  readonly match: Match;
-  readonly opaque: readonly Effect[];
-  readonly facts: IfaceFacts;
+  declare readonly ref: string;
+  declare readonly text: string;
+  declare readonly hash: number;
+  declare readonly flat: Flat;
+  declare readonly match: Match;
+  declare readonly opaque: readonly Effect[];
+  declare readonly facts: IfaceFacts;
 
   constructor(ref: string, text: string, hash: number, alt: Alt) {
     this.ref = ref;
@@ -83,10 +83,10 @@ class One implements PreparedOne {
 }
 
 class Many implements PreparedMany {
-  readonly ref: string;
-  readonly text: string;
-  readonly hash: number;
-  readonly alts: readonly PreparedAlt[];
+  declare readonly ref: string;
+  declare readonly text: string;
+  declare readonly hash: number;
+  declare readonly alts: readonly PreparedAlt[];
 
   constructor(ref: string, text: string, hash: number, alts: readonly PreparedAlt[]) {
     this.ref = ref;
@@ -97,10 +97,10 @@ class Many implements PreparedMany {
 }
 
 class Alt implements PreparedAlt {
-  readonly flat: Flat;
-  readonly match: Match;
-  readonly opaque: readonly Effect[];
-  readonly facts: IfaceFacts;
+  declare readonly flat: Flat;
+  declare readonly match: Match;
+  declare readonly opaque: readonly Effect[];
+  declare readonly facts: IfaceFacts;
 
   constructor(flat: Flat, match: Match, opaque: readonly Effect[], facts: IfaceFacts) {
     this.flat = flat;

@@ -222,12 +222,12 @@ function addEntry(
  * generation mid-parse, throwing away the compiled addEntry and buildChain (toolkit/location.ts).
  */
 class ModelRule implements Rule {
-  id: string;
-  loc: Pos;
-  label: string;
-  match: Match;
-  action: Action;
-  text: string;
+  declare id: string;
+  declare loc: Pos;
+  declare label: string;
+  declare match: Match;
+  declare action: Action;
+  declare text: string;
   // Declared only: added to the rules that have them, as the literal got them (no member set to undefined).
   declare comment?: string;
   declare udpTimeout?: Setting<number>;
@@ -245,8 +245,8 @@ class ModelRule implements Rule {
 
 /** A chain's entry, made by `new` for the reason ModelRule is (entries live until the parse ends). */
 class ChainEntry implements Entry {
-  rule: Rule;
-  flat: Flat;
+  declare rule: Rule;
+  declare flat: Flat;
 
   constructor(rule: Rule, flat: Flat) {
     this.rule = rule;

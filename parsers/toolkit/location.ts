@@ -8,14 +8,15 @@ import type { SourceLocation } from '../../src/model/location.js';
  * so a literal site in a reader's hot function was switched mid-parse and took the reader's compiled
  * code with it (nftables at 10k rules: twice, the large functions of the read compiled again each
  * time). Objects made by `new` have no such site. Same members, same order as the literal: JSON and
- * `Object.keys` see the same object.
+ * `Object.keys` see the same object. Members are declared and set in the constructor only (`declare`):
+ * class fields would add an initializer function to compile and define each member before it is set.
  */
 export class Location implements SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
+  declare file: string;
+  declare line: number;
+  declare column: number;
+  declare endLine: number;
+  declare endColumn: number;
 
   constructor(file: string, line: number, column: number, endLine: number, endColumn: number) {
     this.file = file;
