@@ -162,15 +162,42 @@ export interface IfaceFacts {
 }
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
-/** The facts of an alternative that names no interface and translates nothing (shared). */
-const NO_FACTS: IfaceFacts = Object.freeze({
-  seen: NO_NAMES,
-  iif: NO_NAMES,
-  oif: NO_NAMES,
-  dnatHost: undefined,
-  srcNets: undefined,
-  dstNets: undefined,
-});
+/**
+ * Every member set in the constructor: the object holds them itself (a member added later went to a
+ * separate property list). Made by `new`, not as a literal: facts live until the model is built, and
+ * V8 would switch a literal's allocation site to the old generation mid-parse, throwing away the
+ * compiled code of the text reader that inlines factsOf (toolkit/location.ts).
+ */
+class Facts implements IfaceFacts {
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
+
+  constructor(
+    seen: readonly string[],
+    iif: readonly string[],
+    oif: readonly string[],
+    dnatHost: AddrSet | undefined,
+    srcNets: AddrSet | undefined,
+    dstNets: AddrSet | undefined,
+  ) {
+    this.seen = seen;
+    this.iif = iif;
+    this.oif = oif;
+    this.dnatHost = dnatHost;
+    this.srcNets = srcNets;
+    this.dstNets = dstNets;
+  }
+}
+
+/**
+ * The facts of an alternative that names no interface and translates nothing (shared): an instance of
+ * the same class as the others (not a frozen literal), so the records that hold facts see one shape.
+ */
+const NO_FACTS: IfaceFacts = new Facts(NO_NAMES, NO_NAMES, NO_NAMES, undefined, undefined, undefined);
 
 /** One-name lists, shared by every rule that names that interface (frozen; bounded, so no document keeps many alive). */
 const ONE_NAME = new Map<string, readonly string[]>();
@@ -232,37 +259,6 @@ export function factsOf(f: Flat, t: NTable): IfaceFacts {
     pass && iif.length === 1 ? privateSources(f, 'saddr', t) : undefined,
     pass && oif.length === 1 ? privateSources(f, 'daddr', t) : undefined,
   );
-}
-
-/**
- * Every member set in the constructor: the object holds them itself (a member added later went to a
- * separate property list). Made by `new`, not as a literal: facts live until the model is built, and
- * V8 would switch a literal's allocation site to the old generation mid-parse, throwing away the
- * compiled code of the text reader that inlines factsOf (toolkit/location.ts).
- */
-class Facts implements IfaceFacts {
-  declare readonly seen: readonly string[];
-  declare readonly iif: readonly string[];
-  declare readonly oif: readonly string[];
-  declare readonly dnatHost: AddrSet | undefined;
-  declare readonly srcNets: AddrSet | undefined;
-  declare readonly dstNets: AddrSet | undefined;
-
-  constructor(
-    seen: readonly string[],
-    iif: readonly string[],
-    oif: readonly string[],
-    dnatHost: AddrSet | undefined,
-    srcNets: AddrSet | undefined,
-    dstNets: AddrSet | undefined,
-  ) {
-    this.seen = seen;
-    this.iif = iif;
-    this.oif = oif;
-    this.dnatHost = dnatHost;
-    this.srcNets = srcNets;
-    this.dstNets = dstNets;
-  }
 }
 
 /** The union of many sets, built once from all their intervals. */

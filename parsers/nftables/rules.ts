@@ -194,7 +194,7 @@ function addEntry(
     }
   }
   for (const e of flat.effects) report({ loc: e.pos, what: e.what, why: e.why });
-  const rule: Rule = new ModelRule(head.id, head.loc, head.label, match, action, head.text);
+  const rule: Rule = { id: head.id, loc: head.loc, label: head.label, match, action, text: head.text };
   if (head.comment) rule.comment = head.comment;
   // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
   for (const x of flat.timeouts) {
@@ -212,46 +212,7 @@ function addEntry(
       loc: h.pos,
       reason: sipHelperTimeoutReason(h.name, head.label),
     };
-  info.entries.push(new ChainEntry(rule, flat));
-}
-
-/**
- * The model's rule, made by `new` with the members every rule has, in the order of the literal it
- * replaces (JSON and `Object.keys` see the same object; comment and timeouts are added after them as
- * before). Rules live as long as the model, and V8 switched the literal's allocation site to the old
- * generation mid-parse, throwing away the compiled addEntry and buildChain (toolkit/location.ts).
- */
-class ModelRule implements Rule {
-  declare id: string;
-  declare loc: Pos;
-  declare label: string;
-  declare match: Match;
-  declare action: Action;
-  declare text: string;
-  // Declared only: added to the rules that have them, as the literal got them (no member set to undefined).
-  declare comment?: string;
-  declare udpTimeout?: Setting<number>;
-  declare helperTimeout?: Setting<number>;
-
-  constructor(id: string, loc: Pos, label: string, match: Match, action: Action, text: string) {
-    this.id = id;
-    this.loc = loc;
-    this.label = label;
-    this.match = match;
-    this.action = action;
-    this.text = text;
-  }
-}
-
-/** A chain's entry, made by `new` for the reason ModelRule is (entries live until the parse ends). */
-class ChainEntry implements Entry {
-  declare rule: Rule;
-  declare flat: Flat;
-
-  constructor(rule: Rule, flat: Flat) {
-    this.rule = rule;
-    this.flat = flat;
-  }
+  info.entries.push({ rule, flat });
 }
 
 /** The first helper of an alternative that its table defines. */
