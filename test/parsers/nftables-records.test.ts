@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseNftables } from '../../parsers/nftables/index.js';
 
 /**
- * The text reader makes its long-lived records (rules, locations) by `new` rather than as literals
- * (toolkit/location.ts says why). They must stay the objects the literals were: the same members in
- * the same order, and no member that is merely undefined (JSON, Object.keys and spreads see them).
+ * The text reader makes its long-lived records (rule locations among them) by `new` rather than as
+ * literals (toolkit/location.ts says why). What reaches the model must stay what the literals gave:
+ * the same members in the same order, and no member that is merely undefined (JSON, Object.keys and
+ * spreads see them); a class with optional members declared as fields would add them as undefined.
  */
 describe('nftables records made by new', () => {
   const text = [
@@ -19,7 +20,7 @@ describe('nftables records made by new', () => {
     '',
   ].join('\n');
 
-  it('gives model rules the members of the literal, in order, and no undefined member', () => {
+  it('gives model rules their members in order, and no undefined member', () => {
     const [first, second] = parseNftables(text, 'fw.nft').ruleset.chains['inet fw input']?.rules ?? [];
     expect(Object.keys(first ?? {})).toEqual(['id', 'loc', 'label', 'match', 'action', 'text']);
     expect(Object.keys(second ?? {})).toEqual(['id', 'loc', 'label', 'match', 'action', 'text', 'comment']);
