@@ -9,7 +9,7 @@ import {
 } from '../../src/model/address.js';
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
-import { addressSet, addressText } from './memo.js';
+import { addressSet, addressValue } from './memo.js';
 import { condValues, type Flat } from './expand.js';
 import { isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
@@ -70,17 +70,10 @@ function literalNames(f: Flat, dim: 'iif' | 'oif', t: NTable): string[] {
 function plainAddress(v: Expr): AddrSet | undefined {
   if (typeof v === 'string') return addressSet(v);
   if (!isObject(v) || !isObject(v.prefix)) return undefined;
-  // Prefix objects are shared by the readers (text-rules.ts wordValue): looked up by identity, not by their text.
-  let hit = prefixSets.get(v);
-  if (hit === undefined) {
-    const text = addressText(v);
-    hit = (text === undefined ? undefined : addressSet(text)) ?? null;
-    prefixSets.set(v, hit);
-  }
-  return hit ?? undefined;
+  // Prefix objects are shared by the readers (text-rules.ts wordValue): looked up by identity, in the
+  // memo the condition interpreter reads too (one entry per prefix for both).
+  return addressValue(v).set;
 }
-/** Weak: keeps no value of a document alive once its model is built. */
-const prefixSets = new WeakMap<object, AddrSet | null>();
 
 /** Whether a set lies in the non-Internet ranges (private, loopback…), once per set (rules share sets). */
 function nonInternet(s: AddrSet): boolean {
@@ -169,15 +162,42 @@ export interface IfaceFacts {
 }
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
-/** The facts of an alternative that names no interface and translates nothing (shared). */
-const NO_FACTS: IfaceFacts = Object.freeze({
-  seen: NO_NAMES,
-  iif: NO_NAMES,
-  oif: NO_NAMES,
-  dnatHost: undefined,
-  srcNets: undefined,
-  dstNets: undefined,
-});
+/**
+ * Every member set in the constructor: the object holds them itself (a member added later went to a
+ * separate property list). Made by `new`, not as a literal: facts live until the model is built, and
+ * V8 would switch a literal's allocation site to the old generation mid-parse, throwing away the
+ * compiled code of the text reader that inlines factsOf (toolkit/location.ts).
+ */
+class Facts implements IfaceFacts {
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
+
+  constructor(
+    seen: readonly string[],
+    iif: readonly string[],
+    oif: readonly string[],
+    dnatHost: AddrSet | undefined,
+    srcNets: AddrSet | undefined,
+    dstNets: AddrSet | undefined,
+  ) {
+    this.seen = seen;
+    this.iif = iif;
+    this.oif = oif;
+    this.dnatHost = dnatHost;
+    this.srcNets = srcNets;
+    this.dstNets = dstNets;
+  }
+}
+
+/**
+ * The facts of an alternative that names no interface and translates nothing (shared): an instance of
+ * the same class as the others (not a frozen literal), so the records that hold facts see one shape.
+ */
+const NO_FACTS: IfaceFacts = new Facts(NO_NAMES, NO_NAMES, NO_NAMES, undefined, undefined, undefined);
 
 /** One-name lists, shared by every rule that names that interface (frozen; bounded, so no document keeps many alive). */
 const ONE_NAME = new Map<string, readonly string[]>();
@@ -231,16 +251,14 @@ export function factsOf(f: Flat, t: NTable): IfaceFacts {
   const oif = named ? literalNames(f, 'oif', t) : NO_NAMES;
   // Usually one name on one side: the lists that hold the same names share one array.
   const seenList = namesList(seen);
-  // Every member in the literal: the object holds them itself (a member added later went to a
-  // separate property list, one more object per rule for as long as the rule is not in the model).
-  return {
-    seen: seenList,
-    iif: sameNames(iif, seenList) ? seenList : namesList(iif),
-    oif: sameNames(oif, seenList) ? seenList : namesList(oif),
-    dnatHost: f.nat?.kind === 'dnat' ? hostConds(f, 'daddr', t) : undefined,
-    srcNets: pass && iif.length === 1 ? privateSources(f, 'saddr', t) : undefined,
-    dstNets: pass && oif.length === 1 ? privateSources(f, 'daddr', t) : undefined,
-  };
+  return new Facts(
+    seenList,
+    sameNames(iif, seenList) ? seenList : namesList(iif),
+    sameNames(oif, seenList) ? seenList : namesList(oif),
+    f.nat?.kind === 'dnat' ? hostConds(f, 'daddr', t) : undefined,
+    pass && iif.length === 1 ? privateSources(f, 'saddr', t) : undefined,
+    pass && oif.length === 1 ? privateSources(f, 'daddr', t) : undefined,
+  );
 }
 
 /** The union of many sets, built once from all their intervals. */

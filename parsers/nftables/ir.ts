@@ -104,6 +104,31 @@ export interface NRule {
   unreadable?: { pos: Pos; what: string; why: string };
 }
 
+/**
+ * A rule the text reader reads straight from the source (text-parser.ts directRule), made by `new`
+ * with every member it can get: a literal's allocation site would be switched to the old generation
+ * mid-parse, throwing away the reader's compiled code (toolkit/location.ts says why).
+ */
+export class ReadRule implements NRule {
+  declare pos: Pos;
+  declare stmts: Stmt[];
+  declare spans: number[] | undefined;
+  declare flats: Flat[] | undefined;
+  declare pre: Prepared | undefined;
+  declare comment: string | undefined;
+  declare remark: string | undefined;
+
+  constructor(pos: Pos, stmts: Stmt[]) {
+    this.pos = pos;
+    this.stmts = stmts;
+    this.spans = undefined;
+    this.flats = undefined;
+    this.pre = undefined;
+    this.comment = undefined;
+    this.remark = undefined;
+  }
+}
+
 export interface NChain {
   family: Family;
   table: string;

@@ -18,7 +18,7 @@ import { condPos, condValues, type Cond, type Effect, type Elements } from './ex
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
 import { printExpr } from './print.js';
-import { addressSet, addressText, releaseMemos } from './memo.js';
+import { addressValue, addressValueOf, releaseMemos } from './memo.js';
 import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
 import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
 
@@ -164,7 +164,6 @@ function constant(spec: string): AddrSet {
 }
 const MULTICAST = constant('224.0.0.0/4').union(constant('ff00::/8'));
 const BROADCAST = constant('255.255.255.255');
-const HOSTNAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 
 /** Protocol sets rules share (immutable): the one a `tcp dport` implies, ICMP. */
 const TRANSPORT_SETS = new Map<string, ProtoSet>();
@@ -334,12 +333,12 @@ export class CondInterpreter {
     const [only] = v.values;
     let own: AddrSet | undefined;
     if (v.values.length === 1 && only !== undefined && !named) {
-      const r = typeof only === 'string' ? addrValueOf(only) : addrValue(only);
+      const r = typeof only === 'string' ? addressValueOf(only) : addressValue(only);
       if (r.set) own = r.set;
     }
     if (!own)
       for (const x of v.values) {
-        const r = addrValue(x);
+        const r = addressValue(x);
         if (r.set) for (const b of r.set.bounds) bounds.push(b);
         else if (r.host) {
           hosts = true;
@@ -553,46 +552,6 @@ function unsupportedOf(c: Cond, why: string): Effect {
   };
 }
 
-/** An address value: concrete set, or a hostname nft would resolve when loading the ruleset. */
-function addrValue(x: Expr): AddrValue {
-  if (typeof x === 'string') {
-    // Addresses written as words (`198.51.100.7`): one lookup by the text, no result object per rule.
-    let hit = addrStrings.get(x);
-    if (!hit) {
-      hit = addrValueOf(x);
-      if (addrStrings.size >= MEMO_LIMIT) addrStrings.clear();
-      addrStrings.set(x, hit);
-    }
-    return hit;
-  }
-  if (typeof x !== 'object' || x === null) return addrValueOf(x);
-  // Prefixes and ranges are objects the readers share (text-rules.ts wordValue): one lookup by identity
-  // instead of printing `addr/len` and hashing the text in every rule.
-  let hit = addrValues.get(x);
-  if (!hit) {
-    hit = addrValueOf(x);
-    addrValues.set(x, hit);
-  }
-  return hit;
-}
-
-interface AddrValue {
-  set?: AddrSet;
-  host?: string;
-}
-/** Weak: the memo keeps no value of a document alive once its model is built. */
-const addrValues = new WeakMap<object, AddrValue>();
-const addrStrings = new Map<string, AddrValue>();
-
-function addrValueOf(x: Expr): AddrValue {
-  const text = addressText(x);
-  if (text === undefined) return {};
-  const s = addressSet(text);
-  if (s) return { set: s };
-  if (typeof x === 'string' && HOSTNAME.test(x)) return { host: x };
-  return {};
-}
-
 const MEMO_LIMIT = 1 << 15;
 /** Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=. */
 const addressConds = [0, 1, 2, 3].map(() => new Map<Expr | Values, AddrSet>());
@@ -691,7 +650,6 @@ function numbers(
 export function releaseParseMemos(): void {
   for (const m of addressConds) m.clear();
   for (const m of addressLists) m.clear();
-  addrStrings.clear();
   listedSets.clear();
   // Their keys are names as read, which can be slices of the source.
   ofOne.clear();

@@ -61,3 +61,62 @@ export function addressText(x: Expr): string | undefined {
   if (Array.isArray(r) && r.length === 2) return `${str(r[0])}-${str(r[1])}`;
   return undefined;
 }
+
+/** An address value: its set, or a hostname nft would resolve when loading the ruleset. */
+export interface AddrValue {
+  readonly set: AddrSet | undefined;
+  readonly host: string | undefined;
+}
+
+/**
+ * The memo's entries, made by `new`: they live as long as the memo, and V8 would switch a literal's
+ * allocation site to the old generation mid-parse, throwing away the compiled code that inlines it
+ * (the text reader's conversion; toolkit/location.ts).
+ */
+class Addr implements AddrValue {
+  declare readonly set: AddrSet | undefined;
+  declare readonly host: string | undefined;
+
+  constructor(set: AddrSet | undefined, host: string | undefined) {
+    this.set = set;
+    this.host = host;
+  }
+}
+const NOT_ADDR = new Addr(undefined, undefined);
+
+const HOSTNAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
+
+/** Addresses written as words (`198.51.100.7`), by their text. */
+const addressWords = new Memo<AddrValue>();
+/** Weak: the memo keeps no value of a document alive once its model is built. */
+const addressObjects = new WeakMap<object, AddrValue>();
+
+/**
+ * An address value (a word, a prefix or a range), memoized: the condition interpreter (match.ts) and
+ * interface inference (interfaces.ts) ask for the same values, and share one entry per value.
+ */
+export function addressValue(x: Expr): AddrValue {
+  if (typeof x === 'string') {
+    // One lookup by the text, no result object per rule.
+    return addressWords.get(x) ?? addressWords.set(x, addressValueOf(x));
+  }
+  if (typeof x !== 'object' || x === null) return addressValueOf(x);
+  // Prefixes and ranges are objects the readers share (text-rules.ts wordValue): one lookup by identity
+  // instead of printing `addr/len` and hashing the text in every rule.
+  let hit = addressObjects.get(x);
+  if (!hit) {
+    hit = addressValueOf(x);
+    addressObjects.set(x, hit);
+  }
+  return hit;
+}
+
+/** addressValue without its memo (for callers that memoize the result themselves). */
+export function addressValueOf(x: Expr): AddrValue {
+  const text = addressText(x);
+  if (text === undefined) return NOT_ADDR;
+  const s = addressSet(text);
+  if (s) return new Addr(s, undefined);
+  if (typeof x === 'string' && HOSTNAME.test(x)) return new Addr(undefined, x);
+  return NOT_ADDR;
+}

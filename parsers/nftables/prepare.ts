@@ -56,6 +56,60 @@ export interface PreparedMany extends PreparedHead {
 
 export type Prepared = PreparedOne | PreparedMany;
 
+/*
+ * The records are made by `new`, not as literals: they live until the model is built, and V8 would
+ * switch a literal's allocation site to the old generation mid-parse, throwing away the compiled
+ * convert() and the reader around it (toolkit/location.ts).
+ */
+
+class One implements PreparedOne {
+  declare readonly ref: string;
+  declare readonly text: string;
+  declare readonly hash: number;
+  declare readonly flat: Flat;
+  declare readonly match: Match;
+  declare readonly opaque: readonly Effect[];
+  declare readonly facts: IfaceFacts;
+
+  constructor(ref: string, text: string, hash: number, alt: Alt) {
+    this.ref = ref;
+    this.text = text;
+    this.hash = hash;
+    this.flat = alt.flat;
+    this.match = alt.match;
+    this.opaque = alt.opaque;
+    this.facts = alt.facts;
+  }
+}
+
+class Many implements PreparedMany {
+  declare readonly ref: string;
+  declare readonly text: string;
+  declare readonly hash: number;
+  declare readonly alts: readonly PreparedAlt[];
+
+  constructor(ref: string, text: string, hash: number, alts: readonly PreparedAlt[]) {
+    this.ref = ref;
+    this.text = text;
+    this.hash = hash;
+    this.alts = alts;
+  }
+}
+
+class Alt implements PreparedAlt {
+  declare readonly flat: Flat;
+  declare readonly match: Match;
+  declare readonly opaque: readonly Effect[];
+  declare readonly facts: IfaceFacts;
+
+  constructor(flat: Flat, match: Match, opaque: readonly Effect[], facts: IfaceFacts) {
+    this.flat = flat;
+    this.match = match;
+    this.opaque = opaque;
+    this.facts = facts;
+  }
+}
+
 /** Thrown by the preparer's environment where the rest of the file decides: the rule is left as read. */
 class Deferred extends Error {}
 const DEFER = new Deferred('depends on the rest of the file');
@@ -120,18 +174,12 @@ export class Preparer implements InterpEnv {
     try {
       if (flats.length === 1 && only !== undefined) {
         // One alternative (most rules): its record is the rule's, without a list and a record of its own.
-        const facts = factsOf(only, table);
-        const { match, opaque } = matchOf(this.interp, only, table);
-        const hash = ruleHash(this.hasher, ref, text);
-        rule.pre = { ref, text, hash, flat: withoutConds(only), match, opaque, facts };
+        rule.pre = new One(ref, text, ruleHash(this.hasher, ref, text), this.alt(only, table));
       } else {
-        const alts: PreparedAlt[] = [];
-        for (const flat of flats) {
-          const facts = factsOf(flat, table);
-          const { match, opaque } = matchOf(this.interp, flat, table);
-          alts.push({ flat: withoutConds(flat), match, opaque, facts });
-        }
-        rule.pre = { ref, text, hash: ruleHash(this.hasher, ref, text), alts };
+        // map(), not a list literal filled by push: a literal's allocation site would be switched to the
+        // old generation (the lists live until the model is built) and take convert's compiled code with it.
+        const alts = flats.map((flat) => this.alt(flat, table));
+        rule.pre = new Many(ref, text, ruleHash(this.hasher, ref, text), alts);
       }
     } catch {
       // Deferred, or anything else: the passes convert the rule as before (and report what fails there).
@@ -140,5 +188,12 @@ export class Preparer implements InterpEnv {
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
     return true;
+  }
+
+  /** One alternative converted: its interface facts, its match, and the alternative without its conditions. */
+  private alt(flat: Flat, table: NTable): Alt {
+    const facts = factsOf(flat, table);
+    const { match, opaque } = matchOf(this.interp, flat, table);
+    return new Alt(withoutConds(flat), match, opaque, facts);
   }
 }

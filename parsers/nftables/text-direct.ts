@@ -11,6 +11,7 @@ import { stmtPos, type Expr, type NRule } from './ir.js';
 import { C, MAX_COLON_WORD, isAlnum, isWordChar, keepsColons, type Token } from './lexer.js';
 import { keepPrinted, printExpr } from './print.js';
 import { flat } from '../toolkit/labels.js';
+import { Location } from '../toolkit/location.js';
 import {
   NAT_FLAGS,
   PAYLOAD,
@@ -221,7 +222,7 @@ export class DirectReader {
     const body = r.pieces.join(' ');
     const { comment, conds, jump, nat } = r;
     const text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
-    rule.pos = { file: rule.pos.file, line, column: firstCol, endLine: line, endColumn: this.lastEnd };
+    rule.pos = new Location(rule.pos.file, line, firstCol, line, this.lastEnd);
     rule.spans = r.spans;
     if (comment !== undefined) rule.comment = comment;
     const verdict: FlatVerdict | undefined = jump

@@ -2,6 +2,7 @@ import { ParseError } from '../../src/model/errors.js';
 import type { ParseOptions } from '../types.js';
 import {
   FAMILIES,
+  ReadRule,
   newTable,
   tableKey,
   type BaseSpec,
@@ -720,14 +721,8 @@ export class TextReader {
     if (!where) return undefined;
     const { lexer, tok } = raw;
     const start = lexer.lastStart;
-    // Every field the reader and the preparer set, in the literal: no out-of-object property list per rule.
-    const rule: NRule = {
-      pos: { file: tok.file, line: tok.line, column: tok.col, endLine: tok.line },
-      stmts: NO_STMTS,
-      spans: undefined,
-      flats: undefined,
-      pre: undefined,
-    };
+    // Every field the reader and the preparer set, in the object: no out-of-object property list per rule.
+    const rule = new ReadRule({ file: tok.file, line: tok.line, column: tok.col, endLine: tok.line }, NO_STMTS);
     const d = this.direct.read(lexer.source, start, tok.line, lexer.lineOffset, this.lookup, rule);
     if (!d) return undefined;
     const above = this.commentAbove(tok.file, tok.line);
