@@ -165,6 +165,7 @@ export function formatAddrSet(set: AddrSet, limit = 6): string {
 }
 
 function rangeToCidrs(lo: bigint, hi: bigint): string[] {
+  if (hi < V6_BASE) return rangeToCidrsV4(Number(lo), Number(hi));
   const v6 = isV6(lo);
   const offset = v6 ? V6_BASE : 0n;
   const width = v6 ? 128n : 32n;
@@ -180,6 +181,30 @@ function rangeToCidrs(lo: bigint, hi: bigint): string[] {
   }
   if (a <= b) return [`${formatAddress(lo)}-${formatAddress(hi)}`];
   return out;
+}
+
+/**
+ * rangeToCidrs of IPv4 addresses in doubles (exact below 2^53): the same text without a bigint per
+ * step (sites are described with up to 64 CIDRs in every report, so this runs in every lint).
+ */
+function rangeToCidrsV4(lo: number, hi: number): string[] {
+  let a = lo;
+  const out: string[] = [];
+  while (a <= hi && out.length < 8) {
+    let bits = 0;
+    while (bits < 32 && a % 2 ** (bits + 1) === 0 && a + 2 ** (bits + 1) - 1 <= hi) bits++;
+    const len = 32 - bits;
+    out.push(len === 32 ? formatV4(a) : `${formatV4(a)}/${String(len)}`);
+    a += 2 ** bits;
+  }
+  if (a <= hi) return [`${formatV4(lo)}-${formatV4(hi)}`];
+  return out;
+}
+
+/** formatAddress of an IPv4 address given as a number. */
+function formatV4(n: number): string {
+  if (n > 0 && n < 256) return `(dynamic address #${String(n)})`;
+  return `${String(n >>> 24)}.${String((n >>> 16) & 255)}.${String((n >>> 8) & 255)}.${String(n & 255)}`;
 }
 
 /** Private, loopback, link-local and other non-Internet ranges (RFC 1918, 6598, 4193, ...). */

@@ -71,26 +71,27 @@ class Universe {
   }
 }
 
-const UNIVERSES = new Map<string, Universe>();
-let lastUniverse: Universe | undefined;
+/** Every universe made so far (a handful: addresses, ports, protocols, ICMP types), most recent first. */
+const UNIVERSES: Universe[] = [];
 
 function universe(min: Num, max: Num): Universe {
-  const u = lastUniverse;
-  if (u !== undefined && u.min === min && u.max === max) return u;
-  const key = `${typeof min}:${String(min)}:${String(max)}`;
-  let found = UNIVERSES.get(key);
-  if (!found) {
-    const big = typeof min === 'bigint';
-    if (big !== (typeof max === 'bigint')) throw new TypeError('interval-set: min and max of different types');
-    if (!big && ((max as number) > LIM || (min as number) < -LIM))
-      throw new RangeError(`interval-set: number sets hold values within ±${String(LIM)}`);
-    found = big
-      ? new Universe(min, max, true, inside(min as bigint), inside(max as bigint))
-      : new Universe(min, max, false, min, max);
-    UNIVERSES.set(key, found);
+  // A short scan: parsers alternate between a few universes (addresses, ports) rule after rule.
+  for (let i = 0; i < UNIVERSES.length; i++) {
+    const u = at(UNIVERSES, i);
+    if (u.max === max && u.min === min) return u;
   }
-  lastUniverse = found;
-  return found;
+  const big = typeof min === 'bigint';
+  if (typeof min === 'bigint' && typeof max === 'bigint') {
+    const u = new Universe(min, max, true, inside(min), inside(max));
+    UNIVERSES.unshift(u);
+    return u;
+  }
+  if (typeof min !== 'number' || typeof max !== 'number' || big)
+    throw new TypeError('interval-set: min and max of different types');
+  if (max > LIM || min < -LIM) throw new RangeError(`interval-set: number sets hold values within ±${String(LIM)}`);
+  const u = new Universe(min, max, false, min, max);
+  UNIVERSES.unshift(u);
+  return u;
 }
 
 /** `bounds` of bigint sets of several intervals, converted (bigints) on the first read. */
