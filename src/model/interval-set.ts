@@ -374,7 +374,46 @@ export class IntervalSet<T extends Num> {
       const b = a === this ? o : this;
       return a.pairUnion(b);
     }
+    // A few intervals into a large set: only the chunks they meet or touch are merged (no join of the set).
+    if (this.isLarge() && o.n * 8 <= this.n) return this.unionSmall(o.inner());
+    if (o.isLarge() && this.n * 8 <= o.n) return o.unionSmall(this.inner());
     return this.make(flatUnion(this.inner(), o.inner()));
+  }
+
+  /**
+   * union() of this large set and the few intervals of the flat list s: each window of consecutive
+   * chunks that s's intervals overlap or touch (an interval one below or above a chunk's) is joined,
+   * merged with those intervals and cut into chunks again; an interval in a gap between chunks is
+   * a piece of its own; every other chunk is shared with this set.
+   */
+  private unionSmall(s: Flat<Num>): IntervalSet<T> {
+    const cs = this.chunks();
+    const out: Flat<Num>[] = [];
+    /** The first chunk not yet written. */
+    let next = 0;
+    let i = 0;
+    while (i < s.length) {
+      // Window [first, last] of the chunks meeting or touching s's interval i (last < first: none, a gap).
+      const first = findChunk(cs, next, pred(at(s, i)));
+      let last = findChunkStart(cs, first, succ(at(s, i + 1))) - 1;
+      let j = i + 2;
+      // Following intervals that reach into the window join it (and may widen it).
+      while (j < s.length && last >= first && findChunk(cs, first, pred(at(s, j))) <= last) {
+        last = Math.max(last, findChunkStart(cs, first, succ(at(s, j + 1))) - 1);
+        j += 2;
+      }
+      for (; next < first; next++) out.push(chunk(cs, next));
+      if (last < first) out.push(s.slice(i, j));
+      else {
+        const window: Flat<Num>[] = [];
+        for (let c = first; c <= last; c++) window.push(chunk(cs, c));
+        for (const p of split(flatUnion(join(window), s.slice(i, j)))) out.push(p);
+        next = last + 1;
+      }
+      i = j;
+    }
+    for (; next < cs.length; next++) out.push(chunk(cs, next));
+    return this.fromParts(out);
   }
 
   intersect(o: IntervalSet<T>): IntervalSet<T> {
@@ -745,6 +784,18 @@ function findChunk<T extends Num>(cs: readonly Flat<T>[], from: number, v: T): n
     const mid = (lo + hi) >> 1;
     const b = chunk(cs, mid);
     if (at(b, b.length - 1) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first chunk at or after `from` whose first interval starts after v, or cs.length. */
+function findChunkStart<T extends Num>(cs: readonly Flat<T>[], from: number, v: T): number {
+  let lo = from;
+  let hi = cs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at(chunk(cs, mid), 0) <= v) lo = mid + 1;
     else hi = mid;
   }
   return lo;
