@@ -86,6 +86,22 @@ export function isV6(v: bigint): boolean {
   return v >= V6_BASE;
 }
 
+/** 2^32, the first IPv6 point, as a double (exact): approxFirst/approxLast round monotonically around it. */
+const V6_START = 2 ** 32;
+
+/**
+ * Every address of the set is IPv4 (true for the empty set). Reads the last bound as a double, with
+ * no bigint made: parsers asked `bounds` for this per rule, a new list and two bigints each time.
+ */
+export function allV4(set: AddrSet): boolean {
+  return set.isEmpty || set.approxLast < V6_START;
+}
+
+/** Every address of the set is IPv6 (true for the empty set); as allV4. */
+export function allV6(set: AddrSet): boolean {
+  return set.isEmpty || set.approxFirst >= V6_START;
+}
+
 /** "a.b.c.d", "a.b.c.d/n", "x::y/n", "a-b" ranges. Host bits under the mask are ignored, as firewalls do. */
 export function parseAddressSpec(spec: string): AddrSet | undefined {
   const s = spec.trim();
