@@ -249,6 +249,27 @@ export class IntervalSet<T extends Num> {
     return new IntervalSet<T>(u, exact(merged));
   }
 
+  /**
+   * The union of many sets of the universe [min, max] in one sort and merge, from their bounds as
+   * they are kept (no bigint made or converted): for parsers that collected every member set's
+   * `bounds` into one list for ofBounds (an anonymous set of addresses).
+   */
+  static unionOf<T extends Num>(min: T, max: T, sets: Iterable<IntervalSet<T>>): IntervalSet<T> {
+    const u = universe(min, max);
+    const flat: Num[] = [];
+    for (const s of sets) {
+      if (s.u !== u) throw new TypeError('interval-set: unionOf a set of another universe');
+      if (s.lo !== undefined && s.hi !== undefined) flat.push(s.lo, s.hi);
+      else for (const b of s.pieces()) for (const v of b) flat.push(v);
+    }
+    let sorted = true;
+    for (let i = 2; i < flat.length && sorted; i += 2) if (at(flat, i) < at(flat, i - 2)) sorted = false;
+    if (!sorted) sortPairs(flat);
+    const merged = merge(flat);
+    if (merged.length === 2) return IntervalSet.one(u, at(merged, 0), at(merged, 1));
+    return new IntervalSet<T>(u, exact(merged));
+  }
+
   /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). Read-only; a one-interval or bigint set makes a new one. */
   get bounds(): Flat<T> {
     const b = this.inner();

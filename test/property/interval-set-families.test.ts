@@ -156,4 +156,17 @@ describe('IntervalSet address bounds across the number/bigint and IPv4/IPv6 boun
       { numRuns: 300 },
     );
   });
+
+  it('unionOf many sets is the union of them all', () => {
+    fc.assert(
+      fc.property(fc.array(ranges, { maxLength: 6 }), (groups) => {
+        const sets = groups.map(set);
+        const all = groups.flat();
+        expect(IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, sets).equals(set(all))).toBe(true);
+        expect([...IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, sets).bounds]).toEqual(reference(all, [], (p) => p));
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, [IntervalSet.full(0n, 9n)])).toThrow(TypeError);
+  });
 });
