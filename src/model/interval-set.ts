@@ -35,12 +35,14 @@ const LIM_BIG = BigInt(LIM);
 const OFF = 2 ** 31;
 const OFF_BIG = BigInt(OFF);
 /** The values kept as numbers: v − 2^31 within ±LIM, so v within [2^31 − LIM, 2^53 − 1]. */
-const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
-const LOW_BIG = BigInt(OFF - LIM);
+const LOW = OFF - LIM;
 
 /** A bigint set's value in its inside form (number when at most LIM after the shift, else bigint). */
 function inside(v: bigint): Num {
-  return v <= SAFE_BIG && v >= LOW_BIG ? Number(v) - OFF : v - OFF_BIG;
+  // Number() rounds monotonically and both limits are exact doubles, so testing the double decides
+  // exactly (a bigint beyond a limit never rounds back inside it); one conversion, no bigint compare.
+  const n = Number(v);
+  return n <= Number.MAX_SAFE_INTEGER && n >= LOW ? n - OFF : v - OFF_BIG;
 }
 
 /** A bigint set's value from its inside form. */
