@@ -398,8 +398,9 @@ export class IntervalSet<T extends Num> {
       return a.pairUnion(b);
     }
     // A few intervals into a large set: only the chunks they meet or touch are merged (no join of the set).
-    if (this.isLarge() && o.n * 8 <= this.n) return this.unionSmall(o.inner());
-    if (o.isLarge() && this.n * 8 <= o.n) return o.unionSmall(this.inner());
+    // Only a set already held in chunks: a flat one is copied by runs (slices), cheaper than cutting it.
+    if (this.parts && this.isLarge() && o.n * 8 <= this.n) return this.unionSmall(o.inner());
+    if (o.parts && o.isLarge() && this.n * 8 <= o.n) return o.unionSmall(this.inner());
     return this.make(flatUnion(this.inner(), o.inner()));
   }
 
