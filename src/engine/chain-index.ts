@@ -68,15 +68,15 @@ const queryHulls = new WeakMap<IntervalSet<Num>, Float64Array>();
 function hulls(s: IntervalSet<Num>, max: number, cache: WeakMap<IntervalSet<Num>, Float64Array>): Float64Array {
   let h = cache.get(s);
   if (h) return h;
-  const b = s.bounds;
+  const b = s.approxBounds();
   const count = b.length / 2;
   const step = Math.max(1, Math.ceil(count / max));
   h = new Float64Array(2 * Math.ceil(count / step));
   let j = 0;
   for (let k = 0; k < count; k += step) {
     const last = Math.min(k + step, count) - 1;
-    h[j++] = Number(at(b, 2 * k));
-    h[j++] = Number(at(b, 2 * last + 1));
+    h[j++] = at(b, 2 * k);
+    h[j++] = at(b, 2 * last + 1);
   }
   cache.set(s, h);
   return h;
@@ -144,14 +144,14 @@ class IntervalColumn {
         if (s.isFull) this.hull(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
         else {
           this.restricts = true;
-          this.hull(Number(s.first), Number(s.last));
+          this.hull(s.approxFirst, s.approxLast);
         }
       } else {
-        const b = s.bounds;
+        const b = s.approxBounds();
         this.restricts = true;
         if (b.length <= 2 * MAX_SET_PARTS)
           // A few intervals: each its own hull, read directly (no hull list to build and keep).
-          for (let k = 0; k < b.length; k += 2) this.hull(Number(at(b, k)), Number(at(b, k + 1)));
+          for (let k = 0; k < b.length; k += 2) this.hull(at(b, k), at(b, k + 1));
         else {
           const h = hulls(s, MAX_SET_PARTS, ruleHulls);
           for (let k = 0; k < h.length; k += 2) this.hull(at(h, k), at(h, k + 1));

@@ -86,6 +86,22 @@ export function isV6(v: bigint): boolean {
   return v >= V6_BASE;
 }
 
+/** 2^32, the first IPv6 point, as a double (exact): approxFirst/approxLast round monotonically around it. */
+const V6_START = 2 ** 32;
+
+/**
+ * Every address of the set is IPv4 (true for the empty set). Reads the last bound as a double, with
+ * no bigint made: parsers asked `bounds` for this per rule, a new list and two bigints each time.
+ */
+export function allV4(set: AddrSet): boolean {
+  return set.isEmpty || set.approxLast < V6_START;
+}
+
+/** Every address of the set is IPv6 (true for the empty set); as allV4. */
+export function allV6(set: AddrSet): boolean {
+  return set.isEmpty || set.approxFirst >= V6_START;
+}
+
 /** "a.b.c.d", "a.b.c.d/n", "x::y/n", "a-b" ranges. Host bits under the mask are ignored, as firewalls do. */
 export function parseAddressSpec(spec: string): AddrSet | undefined {
   const s = spec.trim();
@@ -165,6 +181,7 @@ export function formatAddrSet(set: AddrSet, limit = 6): string {
 }
 
 function rangeToCidrs(lo: bigint, hi: bigint): string[] {
+  if (hi < V6_BASE) return rangeToCidrsV4(Number(lo), Number(hi));
   const v6 = isV6(lo);
   const offset = v6 ? V6_BASE : 0n;
   const width = v6 ? 128n : 32n;
@@ -180,6 +197,30 @@ function rangeToCidrs(lo: bigint, hi: bigint): string[] {
   }
   if (a <= b) return [`${formatAddress(lo)}-${formatAddress(hi)}`];
   return out;
+}
+
+/**
+ * rangeToCidrs of IPv4 addresses in doubles (exact below 2^53): the same text without a bigint per
+ * step (sites are described with up to 64 CIDRs in every report, so this runs in every lint).
+ */
+function rangeToCidrsV4(lo: number, hi: number): string[] {
+  let a = lo;
+  const out: string[] = [];
+  while (a <= hi && out.length < 8) {
+    let bits = 0;
+    while (bits < 32 && a % 2 ** (bits + 1) === 0 && a + 2 ** (bits + 1) - 1 <= hi) bits++;
+    const len = 32 - bits;
+    out.push(len === 32 ? formatV4(a) : `${formatV4(a)}/${String(len)}`);
+    a += 2 ** bits;
+  }
+  if (a <= hi) return [`${formatV4(lo)}-${formatV4(hi)}`];
+  return out;
+}
+
+/** formatAddress of an IPv4 address given as a number. */
+function formatV4(n: number): string {
+  if (n > 0 && n < 256) return `(dynamic address #${String(n)})`;
+  return `${String(n >>> 24)}.${String((n >>> 16) & 255)}.${String((n >>> 8) & 255)}.${String(n & 255)}`;
 }
 
 /** Private, loopback, link-local and other non-Internet ranges (RFC 1918, 6598, 4193, ...). */

@@ -14,9 +14,90 @@
  * two bounds in fields, with no list behind it: the list cost two more objects and about 64 bytes
  * per set, which the collector copied for every rule of a large model. Its `bounds` is a new
  * two-element list on each read (not kept), so `bounds` stays read-only and any reader works as before.
+ *
+ * Bigint sets (addresses) keep their bounds inside as numbers where they can: a bigint is a heap
+ * object, compared and stepped by a call, while IPv4 addresses fit in small integers. Inside, a
+ * bigint set's value v is kept as v − 2^31 (every IPv4 address then lies in V8's small-integer range,
+ * [−2^31, 2^31), stored in place with no object), as a number when that is at most LIM (2^53 − 1 −
+ * 2^31, so the number is exact and v + 2^31 is too) and as a bigint above (IPv6). Each value has one
+ * form (canonical), so `===` between bounds still means equal values, and `<` between a number and a
+ * bigint compares exactly. Bounds are converted at the edges only: what a caller passes in (statics,
+ * `has`) and reads out (`bounds`, `first`, `last`, `intervals`, `min`, `max`) is bigint as before.
+ * Number sets (ports, protocols) keep their values as they are; their bounds must be at most LIM.
  */
 type Num = number | bigint;
 type Flat<T> = readonly T[];
+
+/** The largest value kept as a number inside a set (2^53 − 1 − 2^31); larger ones are bigints. */
+const LIM = Number.MAX_SAFE_INTEGER - 2 ** 31;
+const LIM_BIG = BigInt(LIM);
+/** A bigint set's values are kept shifted down by this, so that IPv4 addresses are small integers. */
+const OFF = 2 ** 31;
+const OFF_BIG = BigInt(OFF);
+/** The values kept as numbers: v − 2^31 within ±LIM, so v within [2^31 − LIM, 2^53 − 1]. */
+const LOW = OFF - LIM;
+
+/** A bigint set's value in its inside form (number when at most LIM after the shift, else bigint). */
+function inside(v: bigint): Num {
+  // Number() rounds monotonically and both limits are exact doubles, so testing the double decides
+  // exactly (a bigint beyond a limit never rounds back inside it); one conversion, no bigint compare.
+  const n = Number(v);
+  return n <= Number.MAX_SAFE_INTEGER && n >= LOW ? n - OFF : v - OFF_BIG;
+}
+
+/** A bigint set's value from its inside form. */
+function outside(x: Num): bigint {
+  return typeof x === 'number' ? BigInt(x + OFF) : x + OFF_BIG;
+}
+
+/**
+ * The type a set's values have (number or bigint) and the bounds of its universe, in both forms;
+ * one object per (min, max), shared by every set of that universe (one field per set, not four).
+ */
+class Universe {
+  constructor(
+    readonly min: Num,
+    readonly max: Num,
+    /** Values are bigints outside and shifted inside. */
+    readonly big: boolean,
+    readonly imin: Num,
+    readonly imax: Num,
+  ) {}
+
+  in(v: Num): Num {
+    return this.big ? inside(v as bigint) : v;
+  }
+
+  out(x: Num): Num {
+    return this.big ? outside(x) : x;
+  }
+}
+
+/** Every universe made so far (a handful: addresses, ports, protocols, ICMP types), most recent first. */
+const UNIVERSES: Universe[] = [];
+
+function universe(min: Num, max: Num): Universe {
+  // A short scan: parsers alternate between a few universes (addresses, ports) rule after rule.
+  for (let i = 0; i < UNIVERSES.length; i++) {
+    const u = at(UNIVERSES, i);
+    if (u.max === max && u.min === min) return u;
+  }
+  const big = typeof min === 'bigint';
+  if (typeof min === 'bigint' && typeof max === 'bigint') {
+    const u = new Universe(min, max, true, inside(min), inside(max));
+    UNIVERSES.unshift(u);
+    return u;
+  }
+  if (typeof min !== 'number' || typeof max !== 'number' || big)
+    throw new TypeError('interval-set: min and max of different types');
+  if (max > LIM || min < -LIM) throw new RangeError(`interval-set: number sets hold values within ±${String(LIM)}`);
+  const u = new Universe(min, max, false, min, max);
+  UNIVERSES.unshift(u);
+  return u;
+}
+
+/** `bounds` of bigint sets of several intervals, converted (bigints) on the first read. */
+const OUTSIDE = new WeakMap<object, readonly bigint[]>();
 
 /** Shared one-interval number sets by (max, lo, hi); cleared when full (a directory run meets many configs). */
 const SMALL = new Map<number, IntervalSet<number>>();
@@ -26,22 +107,21 @@ const SMALL_MAX = 16384;
 let CHUNK = 256;
 
 export class IntervalSet<T extends Num> {
-  readonly min: T;
-  readonly max: T;
-  /** The bounds of a set of exactly one interval (then flat and parts are undefined); else undefined. */
-  private readonly lo: T | undefined;
-  private readonly hi: T | undefined;
-  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds); joined from the chunks on demand. */
-  private flat: Flat<T> | undefined;
+  /** The universe: the value type and [min, max]. */
+  private readonly u: Universe;
+  /** The bounds of a set of exactly one interval (then flat and parts are undefined), inside form; else undefined. */
+  private readonly lo: Num | undefined;
+  private readonly hi: Num | undefined;
+  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds, inside form); joined from the chunks on demand. */
+  private flat: Flat<Num> | undefined;
   /** Consecutive pieces of the flat list (each a whole number of intervals), when the set is large. */
-  private parts: readonly Flat<T>[] | undefined;
+  private parts: readonly Flat<Num>[] | undefined;
   /** Number of bounds (twice the intervals). */
   private readonly n: number;
 
   /** A list of exactly two bounds becomes the one-interval form (every set of one interval has it). */
-  private constructor(min: T, max: T, flat: Flat<T> | undefined, parts?: readonly Flat<T>[], lo?: T, hi?: T) {
-    this.min = min;
-    this.max = max;
+  private constructor(u: Universe, flat: Flat<Num> | undefined, parts?: readonly Flat<Num>[], lo?: Num, hi?: Num) {
+    this.u = u;
     if (lo === undefined && flat?.length === 2) {
       lo = at(flat, 0);
       hi = at(flat, 1);
@@ -68,39 +148,52 @@ export class IntervalSet<T extends Num> {
     CHUNK = Math.max(1, Math.floor(intervals)) * 2;
   }
 
+  get min(): T {
+    return this.u.min as T;
+  }
+
+  get max(): T {
+    return this.u.max as T;
+  }
+
   static empty<T extends Num>(min: T, max: T): IntervalSet<T> {
-    return new IntervalSet<T>(min, max, EMPTY);
+    return new IntervalSet<T>(universe(min, max), EMPTY);
   }
 
   static full<T extends Num>(min: T, max: T): IntervalSet<T> {
-    return new IntervalSet<T>(min, max, undefined, undefined, min, max);
+    const u = universe(min, max);
+    return new IntervalSet<T>(u, undefined, undefined, u.imin, u.imax);
   }
 
   /** One interval [lo, hi] clamped to [min, max] (empty when nothing is left): no list of pairs to build. */
   static range<T extends Num>(min: T, max: T, lo: T, hi: T): IntervalSet<T> {
     const l = lo < min ? min : lo;
     const h = hi > max ? max : hi;
-    if (l > h) return new IntervalSet<T>(min, max, EMPTY);
-    return IntervalSet.one(min, max, l, l === h ? l : h);
+    const u = universe(min, max);
+    if (l > h) return new IntervalSet<T>(u, EMPTY);
+    if (!u.big) return IntervalSet.one(u, l, l === h ? l : h);
+    const il = inside(l as bigint);
+    return IntervalSet.one(u, il, l === h ? il : inside(h as bigint));
   }
 
   /**
-   * The set of one interval (lo <= hi within [min, max]). Sets never change, so small number sets
-   * (a port, a port range, a protocol: parsers make one per rule) are shared, and a one-member
-   * bigint set (a host address) holds its value once.
+   * The set of one interval (lo <= hi within [min, max], inside form). Sets never change, so small
+   * number sets (a port, a port range, a protocol: parsers make one per rule) are shared, and a
+   * one-member set (a host address) holds its value once.
    */
-  private static one<T extends Num>(min: T, max: T, lo: T, hi: T): IntervalSet<T> {
+  private static one<T extends Num>(u: Universe, lo: Num, hi: Num): IntervalSet<T> {
     const h0 = lo === hi ? lo : hi;
-    if (typeof lo !== 'number' || min !== 0 || typeof max !== 'number' || max > 0xffff)
-      return new IntervalSet<T>(min, max, undefined, undefined, lo, h0);
-    const l: number = lo;
-    const h: number = hi as number;
-    if ((l | 0) !== l || (h | 0) !== h) return new IntervalSet<T>(min, max, undefined, undefined, lo, h0);
+    const max = u.max;
+    if (u.big || u.min !== 0 || typeof max !== 'number' || max > 0xffff)
+      return new IntervalSet<T>(u, undefined, undefined, lo, h0);
+    const l = lo as number;
+    const h = hi as number;
+    if ((l | 0) !== l || (h | 0) !== h) return new IntervalSet<T>(u, undefined, undefined, lo, h0);
     const key = (max * 0x10000 + l) * 0x10000 + h;
     let s = SMALL.get(key);
     if (!s) {
       if (SMALL.size >= SMALL_MAX) SMALL.clear();
-      s = new IntervalSet<number>(0, max, undefined, undefined, l, h);
+      s = new IntervalSet<number>(u, undefined, undefined, l, h);
       SMALL.set(key, s);
     }
     return s as unknown as IntervalSet<T>;
@@ -146,29 +239,104 @@ export class IntervalSet<T extends Num> {
 
   /**
    * From a flat list lo0, hi0, lo1, hi1, … already ordered by lo (bounds within [min, max], lo <= hi):
-   * one pass merging overlapping and adjacent intervals. The list may be reused as the result.
+   * one pass merging overlapping and adjacent intervals. The list may be reused as the result (bigint
+   * bounds are converted in place to the inside form).
    */
   static fromSorted<T extends Num>(min: T, max: T, flat: T[]): IntervalSet<T> {
-    const merged = merge(flat);
-    if (merged.length === 2) return IntervalSet.one(min, max, at(merged, 0), at(merged, 1));
-    return new IntervalSet<T>(min, max, exact(merged));
+    const u = universe(min, max);
+    const list = flat as Num[];
+    if (u.big) for (let i = 0; i < list.length; i++) list[i] = inside(at(list, i) as bigint);
+    const merged = merge(list);
+    if (merged.length === 2) return IntervalSet.one(u, at(merged, 0), at(merged, 1));
+    return new IntervalSet<T>(u, exact(merged));
   }
 
-  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). Read-only; a one-interval set makes a new one. */
+  /**
+   * The union of many sets of the universe [min, max] in one sort and merge, from their bounds as
+   * they are kept (no bigint made or converted): for parsers that collected every member set's
+   * `bounds` into one list for ofBounds (an anonymous set of addresses).
+   */
+  static unionOf<T extends Num>(min: T, max: T, sets: Iterable<IntervalSet<T>>): IntervalSet<T> {
+    const u = universe(min, max);
+    const flat: Num[] = [];
+    for (const s of sets) {
+      if (s.u !== u) throw new TypeError('interval-set: unionOf a set of another universe');
+      if (s.lo !== undefined && s.hi !== undefined) flat.push(s.lo, s.hi);
+      else for (const b of s.pieces()) for (const v of b) flat.push(v);
+    }
+    let sorted = true;
+    for (let i = 2; i < flat.length && sorted; i += 2) if (at(flat, i) < at(flat, i - 2)) sorted = false;
+    if (!sorted) sortPairs(flat);
+    const merged = merge(flat);
+    if (merged.length === 2) return IntervalSet.one(u, at(merged, 0), at(merged, 1));
+    return new IntervalSet<T>(u, exact(merged));
+  }
+
+  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). Read-only; a one-interval or bigint set makes a new one. */
   get bounds(): Flat<T> {
+    const b = this.inner();
+    if (!this.u.big) return b as Flat<T>;
+    if (this.n <= 2) return b.map(outside) as unknown as Flat<T>;
+    // Parsers read a large list's ends through bounds once per rule: converted once, kept with the set.
+    let out = OUTSIDE.get(this);
+    if (!out) OUTSIDE.set(this, (out = b.map(outside)));
+    return out as unknown as Flat<T>;
+  }
+
+  /** The flat list in the inside form (joined from the chunks once and kept; a new pair for one interval). */
+  private inner(): Flat<Num> {
     if (this.lo !== undefined && this.hi !== undefined) return [this.lo, this.hi];
     this.flat ??= this.parts ? join(this.parts) : EMPTY;
     return this.flat;
   }
 
+  /**
+   * The bounds as doubles, ascending (exact below 2^53, rounded above as Number() rounds): for
+   * indexes that need only an order-preserving approximation, without a bigint per bound.
+   */
+  approxBounds(): Float64Array {
+    const out = new Float64Array(this.n);
+    let j = 0;
+    if (this.lo !== undefined && this.hi !== undefined) {
+      out[0] = this.approx(this.lo);
+      out[1] = this.approx(this.hi);
+      return out;
+    }
+    for (const b of this.pieces()) for (const x of b) out[j++] = this.approx(x);
+    return out;
+  }
+
+  /** The smallest member as a double (approxBounds' rounding; a RangeError on an empty set). */
+  get approxFirst(): number {
+    return this.approx(this.firstInner());
+  }
+
+  /** The largest member as a double (approxBounds' rounding; a RangeError on an empty set). */
+  get approxLast(): number {
+    return this.approx(this.lastInner());
+  }
+
+  private approx(x: Num): number {
+    if (typeof x === 'number') return this.u.big ? x + OFF : x;
+    return Number(this.u.big ? x + OFF_BIG : x);
+  }
+
   /** The smallest member (a RangeError on an empty set). */
   get first(): T {
-    if (this.lo !== undefined) return this.lo;
-    return at(this.flat ?? (this.parts ? at(this.parts, 0) : EMPTY), 0);
+    return this.u.out(this.firstInner()) as T;
   }
 
   /** The largest member (a RangeError on an empty set). */
   get last(): T {
+    return this.u.out(this.lastInner()) as T;
+  }
+
+  private firstInner(): Num {
+    if (this.lo !== undefined) return this.lo;
+    return at(this.flat ?? (this.parts ? at(this.parts, 0) : EMPTY), 0);
+  }
+
+  private lastInner(): Num {
     if (this.hi !== undefined) return this.hi;
     const b = this.flat ?? (this.parts ? at(this.parts, this.parts.length - 1) : EMPTY);
     return at(b, b.length - 1);
@@ -179,7 +347,7 @@ export class IntervalSet<T extends Num> {
   }
 
   get isFull(): boolean {
-    return this.lo === this.min && this.hi === this.max;
+    return this.lo === this.u.imin && this.hi === this.u.imax;
   }
 
   get intervalCount(): number {
@@ -187,16 +355,19 @@ export class IntervalSet<T extends Num> {
   }
 
   *intervals(): IterableIterator<[T, T]> {
+    const u = this.u;
     if (this.lo !== undefined && this.hi !== undefined) {
-      yield [this.lo, this.hi];
+      yield [u.out(this.lo) as T, u.out(this.hi) as T];
       return;
     }
-    for (const b of this.pieces()) for (let i = 0; i < b.length; i += 2) yield [at(b, i), at(b, i + 1)];
+    for (const b of this.pieces())
+      for (let i = 0; i < b.length; i += 2) yield [u.out(at(b, i)) as T, u.out(at(b, i + 1)) as T];
   }
 
-  has(v: T): boolean {
-    if (this.lo !== undefined && this.hi !== undefined) return this.lo <= v && v <= this.hi;
+  has(value: T): boolean {
     if (this.n === 0) return false;
+    const v = this.u.in(value);
+    if (this.lo !== undefined && this.hi !== undefined) return this.lo <= v && v <= this.hi;
     let b = this.flat;
     if (!b) {
       const cs = this.pieces();
@@ -208,7 +379,7 @@ export class IntervalSet<T extends Num> {
     return k < b.length && at(b, k) <= v;
   }
 
-  /** Number of members, as a bigint (address sets can be 2^128 large). */
+  /** Number of members, as a bigint (address sets can be 2^128 large; the shift cancels out). */
   size(): bigint {
     if (this.lo !== undefined && this.hi !== undefined) return BigInt(this.hi) - BigInt(this.lo) + 1n;
     let n = 0n;
@@ -226,7 +397,47 @@ export class IntervalSet<T extends Num> {
       const b = a === this ? o : this;
       return a.pairUnion(b);
     }
-    return this.make(flatUnion(this.bounds, o.bounds));
+    // A few intervals into a large set: only the chunks they meet or touch are merged (no join of the set).
+    // Only a set already held in chunks: a flat one is copied by runs (slices), cheaper than cutting it.
+    if (this.parts && this.isLarge() && o.n * 8 <= this.n) return this.unionSmall(o.inner());
+    if (o.parts && o.isLarge() && this.n * 8 <= o.n) return o.unionSmall(this.inner());
+    return this.make(flatUnion(this.inner(), o.inner()));
+  }
+
+  /**
+   * union() of this large set and the few intervals of the flat list s: each window of consecutive
+   * chunks that s's intervals overlap or touch (an interval one below or above a chunk's) is joined,
+   * merged with those intervals and cut into chunks again; an interval in a gap between chunks is
+   * a piece of its own; every other chunk is shared with this set.
+   */
+  private unionSmall(s: Flat<Num>): IntervalSet<T> {
+    const cs = this.chunks();
+    const out: Flat<Num>[] = [];
+    /** The first chunk not yet written. */
+    let next = 0;
+    let i = 0;
+    while (i < s.length) {
+      // Window [first, last] of the chunks meeting or touching s's interval i (last < first: none, a gap).
+      const first = findChunk(cs, next, pred(at(s, i)));
+      let last = findChunkStart(cs, first, succ(at(s, i + 1))) - 1;
+      let j = i + 2;
+      // Following intervals that reach into the window join it (and may widen it).
+      while (j < s.length && last >= first && findChunk(cs, first, pred(at(s, j))) <= last) {
+        last = Math.max(last, findChunkStart(cs, first, succ(at(s, j + 1))) - 1);
+        j += 2;
+      }
+      for (; next < first; next++) out.push(chunk(cs, next));
+      if (last < first) out.push(s.slice(i, j));
+      else {
+        const window: Flat<Num>[] = [];
+        for (let c = first; c <= last; c++) window.push(chunk(cs, c));
+        for (const p of split(flatUnion(join(window), s.slice(i, j)))) out.push(p);
+        next = last + 1;
+      }
+      i = j;
+    }
+    for (; next < cs.length; next++) out.push(chunk(cs, next));
+    return this.fromParts(out);
   }
 
   intersect(o: IntervalSet<T>): IntervalSet<T> {
@@ -256,11 +467,11 @@ export class IntervalSet<T extends Num> {
   /** intersect() of two sets of several intervals, neither inside the other. */
   private intersectLists(o: IntervalSet<T>): IntervalSet<T> {
     const [small, big] = this.n <= o.n ? [this, o] : [o, this];
-    if (!big.isChunked() && !small.isChunked()) return this.make(flatIntersect(small.bounds, big.bounds));
+    if (!big.isChunked() && !small.isChunked()) return this.make(flatIntersect(small.inner(), big.inner()));
     // Each interval of the smaller side meets the larger side's intervals from the first that ends
     // at or after its start; a cursor gallops to it. The result is collected in chunks.
-    const out = new PartWriter<T>();
-    const cur = new Cursor(big.pieces());
+    const out = new PartWriter<Num>();
+    const cur = new Cursor<Num>(big.pieces());
     for (const p of small.pieces())
       for (let i = 0; i < p.length; i += 2) {
         const lo = at(p, i);
@@ -285,16 +496,16 @@ export class IntervalSet<T extends Num> {
       if (big.n === 0) return false;
       // One interval against a list: the first of the list's intervals ending at or after its start.
       if (!big.isChunked()) {
-        const b = big.bounds;
+        const b = big.inner();
         const j = seek(b, 0, small.lo);
         return j < b.length && at(b, j) <= small.hi;
       }
-      const cur = new Cursor(big.pieces());
+      const cur = new Cursor<Num>(big.pieces());
       return cur.seek(small.lo) && cur.lo() <= small.hi;
     }
     if (small.isEmpty) return false;
-    if (!big.isChunked() && !small.isChunked()) return flatOverlaps(small.bounds, big.bounds);
-    const cur = new Cursor(big.pieces());
+    if (!big.isChunked() && !small.isChunked()) return flatOverlaps(small.inner(), big.inner());
+    const cur = new Cursor<Num>(big.pieces());
     for (const p of small.pieces())
       for (let i = 0; i < p.length; i += 2) {
         if (!cur.seek(at(p, i))) return false;
@@ -304,21 +515,21 @@ export class IntervalSet<T extends Num> {
   }
 
   complement(): IntervalSet<T> {
-    const b = this.bounds;
-    const out: T[] = [];
-    let next: T = this.min;
+    const b = this.inner();
+    const out: Num[] = [];
+    let next: Num = this.u.imin;
     let open = true;
     for (let i = 0; i < b.length; i += 2) {
       const lo = at(b, i);
       const hi = at(b, i + 1);
       if (lo > next) out.push(next, pred(lo));
-      if (hi === this.max) {
+      if (hi === this.u.imax) {
         open = false;
         break;
       }
       next = succ(hi);
     }
-    if (open) out.push(next, this.max);
+    if (open) out.push(next, this.u.imax);
     return this.make(exact(out));
   }
 
@@ -343,29 +554,29 @@ export class IntervalSet<T extends Num> {
   /** subtract() of overlapping sets, not both of one interval. */
   private subtractLists(o: IntervalSet<T>): IntervalSet<T> {
     if (this.n <= o.n) {
-      if (!o.isChunked() || this.isLarge()) return this.make(flatSubtract(this.bounds, o.bounds));
+      if (!o.isChunked() || this.isLarge()) return this.make(flatSubtract(this.inner(), o.inner()));
       // Each interval of this set minus the chunks of o it meets.
       const cs = o.chunks();
-      const a = this.bounds;
-      const out: T[] = [];
+      const a = this.inner();
+      const out: Num[] = [];
       let c = 0;
       for (let i = 0; i < a.length; i += 2) {
         const lo = at(a, i);
         const hi = at(a, i + 1);
         c = findChunk(cs, c, lo);
-        let rest: Flat<T> = [lo, hi];
+        let rest: Flat<Num> = [lo, hi];
         for (let d = c; d < cs.length && rest.length > 0 && at(chunk(cs, d), 0) <= hi; d++)
           rest = flatSubtract(rest, chunk(cs, d));
         for (const v of rest) out.push(v);
       }
       return this.make(exact(out));
     }
-    if (!this.isLarge()) return this.make(flatSubtract(this.bounds, o.bounds));
+    if (!this.isLarge()) return this.make(flatSubtract(this.inner(), o.inner()));
     // This set is large: the chunks o meets are cut, the others are shared with this set.
-    const s = o.bounds;
+    const s = o.inner();
     const cs = this.chunks();
     const hit = touched(cs, s);
-    const out: Flat<T>[] = [];
+    const out: Flat<Num>[] = [];
     let next = 0;
     for (const c of hit) {
       for (; next < c; next++) out.push(chunk(cs, next));
@@ -385,22 +596,22 @@ export class IntervalSet<T extends Num> {
       if (o.n === 0) return false;
       // One interval: it lies inside the first of o's intervals ending at or after its start, or nowhere.
       if (!o.isChunked()) {
-        const b = o.bounds;
+        const b = o.inner();
         const j = seek(b, 0, this.lo);
         return j < b.length && at(b, j) <= this.lo && at(b, j + 1) >= this.hi;
       }
-      const cur = new Cursor(o.pieces());
+      const cur = new Cursor<Num>(o.pieces());
       return cur.seek(this.lo) && cur.lo() <= this.lo && cur.hi() >= this.hi;
     }
     if (this.n > o.n) {
       // Each of this set's chunks must lie inside o (o has fewer intervals, so it is read flat).
-      const b = o.bounds;
+      const b = o.inner();
       for (const a of this.pieces()) if (!flatIsSubset(a, b)) return false;
       return true;
     }
-    if (!o.isChunked() && !this.isChunked()) return flatIsSubset(this.bounds, o.bounds);
+    if (!o.isChunked() && !this.isChunked()) return flatIsSubset(this.inner(), o.inner());
     // Each interval of this set lies inside one interval of o: the first of o's ending at or after its start.
-    const cur = new Cursor(o.pieces());
+    const cur = new Cursor<Num>(o.pieces());
     for (const p of this.pieces())
       for (let i = 0; i < p.length; i += 2) {
         if (!cur.seek(at(p, i))) return false;
@@ -413,8 +624,8 @@ export class IntervalSet<T extends Num> {
     if (this === o) return true;
     if (this.n !== o.n) return false;
     if (this.n === 2) return this.lo === o.lo && this.hi === o.hi;
-    const a = this.bounds;
-    const b = o.bounds;
+    const a = this.inner();
+    const b = o.inner();
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }
@@ -430,22 +641,22 @@ export class IntervalSet<T extends Num> {
   }
 
   /** The set as consecutive sorted pieces, whichever form it has (for reading). */
-  private pieces(): readonly Flat<T>[] {
-    return this.parts ?? [this.bounds];
+  private pieces(): readonly Flat<Num>[] {
+    return this.parts ?? [this.inner()];
   }
 
   /** The set as consecutive chunks: its parts, or its flat list cut into CHUNK-sized pieces once (kept for cutting again). */
-  private chunks(): readonly Flat<T>[] {
+  private chunks(): readonly Flat<Num>[] {
     if (this.parts) return this.parts;
     // One interval: no list to keep (parts stay undefined in this form).
-    if (this.n === 2) return [this.bounds];
-    const flat = this.bounds;
+    if (this.n === 2) return [this.inner()];
+    const flat = this.inner();
     this.parts = flat.length > 2 * CHUNK ? split(flat) : [flat];
     return this.parts;
   }
 
-  private make(flat: Flat<T>): IntervalSet<T> {
-    return new IntervalSet<T>(this.min, this.max, flat);
+  private make(flat: Flat<Num>): IntervalSet<T> {
+    return new IntervalSet<T>(this.u, flat);
   }
 
   /** The union of this one-interval set and b, one interval starting no lower: one merged interval, or both in order. */
@@ -455,21 +666,21 @@ export class IntervalSet<T extends Num> {
     const blo = b.lo;
     const bhi = b.hi;
     if (alo === undefined || ahi === undefined || blo === undefined || bhi === undefined)
-      return this.make(flatUnion(this.bounds, b.bounds));
+      return this.make(flatUnion(this.inner(), b.inner()));
     if (blo <= succ(ahi)) return this.pair(alo, bhi > ahi ? bhi : ahi);
     return this.make([alo, ahi, blo, bhi]);
   }
 
   /** The one-interval set lo..hi (lo <= hi) in this set's universe. */
-  private pair(lo: T, hi: T): IntervalSet<T> {
-    return new IntervalSet<T>(this.min, this.max, undefined, undefined, lo, lo === hi ? lo : hi);
+  private pair(lo: Num, hi: Num): IntervalSet<T> {
+    return new IntervalSet<T>(this.u, undefined, undefined, lo, lo === hi ? lo : hi);
   }
 
   /** A set from consecutive chunks; joined into one flat list when the result is small. */
-  private fromParts(parts: Flat<T>[]): IntervalSet<T> {
+  private fromParts(parts: Flat<Num>[]): IntervalSet<T> {
     let n = 0;
     for (const p of parts) n += p.length;
-    if (n > 2 * CHUNK) return new IntervalSet<T>(this.min, this.max, undefined, parts);
+    if (n > 2 * CHUNK) return new IntervalSet<T>(this.u, undefined, parts);
     return this.make(n === 0 ? EMPTY : join(parts));
   }
 }
@@ -597,6 +808,18 @@ function findChunk<T extends Num>(cs: readonly Flat<T>[], from: number, v: T): n
     const mid = (lo + hi) >> 1;
     const b = chunk(cs, mid);
     if (at(b, b.length - 1) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first chunk at or after `from` whose first interval starts after v, or cs.length. */
+function findChunkStart<T extends Num>(cs: readonly Flat<T>[], from: number, v: T): number {
+  let lo = from;
+  let hi = cs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at(chunk(cs, mid), 0) <= v) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -913,13 +1136,23 @@ function exact<T>(list: T[]): T[] {
 }
 const EMPTY: never[] = [];
 
-/** The next integer: T is number or bigint, which TypeScript cannot narrow on a type parameter. */
+/**
+ * The next integer, in the inside form: a number up to LIM, a bigint beyond (a number set never
+ * gets there). T is number or bigint, which TypeScript cannot narrow on a type parameter.
+ */
 function succ<T extends Num>(v: T): T {
   const n: Num = v;
-  return (typeof n === 'bigint' ? n + 1n : n + 1) as T;
+  if (typeof n === 'number') return (n < LIM ? n + 1 : BigInt(n) + 1n) as T;
+  return toCanonical(n + 1n) as T;
 }
 
 function pred<T extends Num>(v: T): T {
   const n: Num = v;
-  return (typeof n === 'bigint' ? n - 1n : n - 1) as T;
+  if (typeof n === 'number') return (n > -LIM ? n - 1 : BigInt(n) - 1n) as T;
+  return toCanonical(n - 1n) as T;
+}
+
+/** A bigint in the inside form: a number when within ±LIM. */
+function toCanonical(n: bigint): Num {
+  return n <= LIM_BIG && n >= -LIM_BIG ? Number(n) : n;
 }

@@ -4,7 +4,7 @@
  * the brute-force set, for numbers and bigints, on a domain where every member can be enumerated.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { IntervalSet } from '../../src/model/interval-set.js';
 
 const MAX = 300;
@@ -60,5 +60,35 @@ describe('IntervalSet union and intersect of a few intervals with many', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a few intervals into a large chunked set (windows of chunks merged, the rest shared)', () => {
+    IntervalSet.setChunkIntervals(2);
+    fc.assert(
+      fc.property(many, fc.array(range, { maxLength: 2 }), few, (m, f, g) => {
+        // Cut into chunks by a subtraction, then grown by unions of a few intervals, twice.
+        const a = IntervalSet.of(0, MAX, m).subtract(IntervalSet.of(0, MAX, g));
+        const A = (v: number): boolean => member(m)(v) && !member(g)(v);
+        const b = IntervalSet.of(0, MAX, f);
+        const B = member(f);
+        const ab = a.union(b);
+        expect([...ab.bounds]).toEqual(canonical((v) => A(v) || B(v)));
+        expect([...b.union(a).bounds]).toEqual(canonical((v) => A(v) || B(v)));
+        const C = member(g);
+        expect([...ab.union(IntervalSet.of(0, MAX, g)).bounds]).toEqual(canonical((v) => A(v) || B(v) || C(v)));
+        expect(
+          ab.equals(
+            IntervalSet.of(0, MAX, [...m, ...f])
+              .subtract(IntervalSet.of(0, MAX, g))
+              .union(b),
+          ),
+        ).toBe(true);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  afterAll(() => {
+    IntervalSet.setChunkIntervals(128);
   });
 });
