@@ -2,7 +2,8 @@ import {
   ANY_V4,
   ANY_V6,
   NO_ADDR,
-  V6_BASE,
+  allV4,
+  allV6,
   addrSet,
   isV6,
   parseAddress,
@@ -241,10 +242,7 @@ function symbolicAddr(kind: SymbolicName['kind'], name: string): ResolvedAddr {
 
 function inFamily(set: AddrSet, family: Family): AddrSet {
   // Already inside the family (the usual case): no new set.
-  const b = set.bounds;
-  const lo = b[0];
-  const hi = b[b.length - 1];
-  if (lo !== undefined && hi !== undefined && (family === 4 ? hi < V6_BASE : lo >= V6_BASE)) return set;
+  if (!set.isEmpty && (family === 4 ? allV4(set) : allV6(set))) return set;
   return set.intersect(family === 4 ? ANY_V4 : ANY_V6);
 }
 

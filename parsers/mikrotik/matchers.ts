@@ -1,4 +1,13 @@
-import { ANY_V4, ANY_V6, NO_ADDR, V6_BASE, addrSet, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  ANY_V4,
+  ANY_V6,
+  NO_ADDR,
+  addrSet,
+  allV4,
+  allV6,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/policy.js';
 import { ANY_PROTO, parsePortRange, portSet, protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
@@ -123,11 +132,8 @@ export function universe(family: Family): AddrSet {
 
 /** `set` restricted to the family, without allocating when it already lies inside it. */
 function withinFamily(set: AddrSet, family: Family): AddrSet {
-  const b = set.bounds;
-  const lo = b[0];
-  const hi = b[b.length - 1];
-  if (lo === undefined || hi === undefined) return set;
-  if (family === 'ip' ? hi < V6_BASE : lo >= V6_BASE) return set;
+  // Already inside the family (the usual case): no new set, and no bound list read to know it.
+  if (family === 'ip' ? allV4(set) : allV6(set)) return set;
   return set.intersect(universe(family));
 }
 

@@ -327,7 +327,7 @@ export class CondInterpreter {
       return undefined;
     }
     // One build from all intervals: large sets stay linear (n log n), never a union per element.
-    const bounds: bigint[] = [];
+    const sets: AddrSet[] = [];
     let hosts = false;
     // A single value's own set (the memo above already keys it by the value): no copy of its bounds.
     const [only] = v.values;
@@ -339,13 +339,13 @@ export class CondInterpreter {
     if (!own)
       for (const x of v.values) {
         const r = addressValue(x);
-        if (r.set) for (const b of r.set.bounds) bounds.push(b);
+        if (r.set) sets.push(r.set);
         else if (r.host) {
           hosts = true;
           mb.addSymbolic({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
         } else return unsupportedOf(c, `${printExpr(x)} is not an address`);
       }
-    let set = own ?? IntervalSet.ofBounds(ADDR_MIN, ADDR_MAX, bounds);
+    let set = own ?? IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, sets);
     for (const d of v.dynamic)
       mb.addSymbolic({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: condPos(c) });
     set = set.intersect(universe);
