@@ -2,8 +2,7 @@ import {
   ANY_V4,
   ANY_V6,
   NO_ADDR,
-  allV4,
-  allV6,
+  inFamily,
   addrSet,
   isV6,
   parseAddress,
@@ -190,7 +189,7 @@ export class Addresses {
           );
           return EMPTY;
         }
-        return { set: inFamily(info.model.networks, family), symbolic: NONE, missing: NONE };
+        return { set: inFamily(info.model.networks, family === 6), symbolic: NONE, missing: NONE };
       }
       default: {
         const t = getSet(e, 'type') ?? e;
@@ -240,12 +239,6 @@ function symbolicAddr(kind: SymbolicName['kind'], name: string): ResolvedAddr {
   return { set: NO_ADDR, symbolic: [{ kind, name }], missing: NONE };
 }
 
-function inFamily(set: AddrSet, family: Family): AddrSet {
-  // Already inside the family (the usual case): no new set.
-  if (!set.isEmpty && (family === 4 ? allV4(set) : allV6(set))) return set;
-  return set.intersect(family === 4 ? ANY_V4 : ANY_V6);
-}
-
 /**
  * What an address object stands for when that depends on the entry alone and reports nothing
  * (addresses, ranges, hostnames, countries, run-time objects); undefined for the rest (malformed
@@ -257,14 +250,14 @@ function convertAddress(e: Entry, family: Family): ResolvedAddr | undefined {
     case 'ipmask':
     case 'ipprefix': {
       const set = parseIpv4Spec(subnetSpec(e, family));
-      return set ? { set: inFamily(set, family), symbolic: NONE, missing: NONE } : undefined;
+      return set ? { set: inFamily(set, family === 6), symbolic: NONE, missing: NONE } : undefined;
     }
     case 'iprange': {
       const zero = family === 4 ? '0.0.0.0' : '::';
       const a = parseAddress(value(e, 'start-ip') ?? zero);
       const b = parseAddress(value(e, 'end-ip') ?? zero);
       if (a === undefined || b === undefined || isV6(a) !== isV6(b) || a > b) return undefined;
-      return { set: inFamily(addrSet([[a, b]]), family), symbolic: NONE, missing: NONE };
+      return { set: inFamily(addrSet([[a, b]]), family === 6), symbolic: NONE, missing: NONE };
     }
     case 'fqdn':
     case 'wildcard-fqdn':

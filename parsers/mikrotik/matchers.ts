@@ -1,13 +1,4 @@
-import {
-  ANY_V4,
-  ANY_V6,
-  NO_ADDR,
-  addrSet,
-  allV4,
-  allV6,
-  parseAddressSpec,
-  type AddrSet,
-} from '../../src/model/address.js';
+import { ANY_V4, ANY_V6, NO_ADDR, addrSet, inFamily, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/policy.js';
 import { ANY_PROTO, parsePortRange, portSet, protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
@@ -132,9 +123,7 @@ export function universe(family: Family): AddrSet {
 
 /** `set` restricted to the family, without allocating when it already lies inside it. */
 function withinFamily(set: AddrSet, family: Family): AddrSet {
-  // Already inside the family (the usual case): no new set, and no bound list read to know it.
-  if (family === 'ip' ? allV4(set) : allV6(set)) return set;
-  return set.intersect(universe(family));
+  return inFamily(set, family === 'ipv6');
 }
 
 const addrCache = new Map<string, AddrSet | null>();

@@ -1,4 +1,12 @@
-import { ANY_ADDR, ANY_V4, ANY_V6, NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  ANY_ADDR,
+  ANY_V4,
+  ANY_V6,
+  NO_ADDR,
+  inFamily,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
 import type { SymbolicRef } from '../../src/model/policy.js';
 import type { AliasTable, SymbolicPart } from './aliases.js';
 import { Fields, type Ctx } from './context.js';
@@ -54,9 +62,8 @@ export function familySet(family: Family): AddrSet | undefined {
   return family === 'inet' ? ANY_V4 : family === 'inet6' ? ANY_V6 : undefined;
 }
 
-function inFamily(set: AddrSet, family: Family): AddrSet {
-  const fam = familySet(family);
-  return fam ? set.intersect(fam) : set;
+function inOwnFamily(set: AddrSet, family: Family): AddrSet {
+  return family === 'inet46' ? set : inFamily(set, family === 'inet6');
 }
 
 function dynamicIn(dyn4: boolean, dyn6: boolean, family: Family): boolean {
@@ -83,7 +90,7 @@ export function resolveNetworkName(env: Env, name: string, family: Family): Reso
 function networkName(env: Env, name: string, family: Family): Resolved {
   const { ifaces, ctx } = env;
   if (name === '(self)') {
-    const set = inFamily(ifaces.selfAddresses, family);
+    const set = inOwnFamily(ifaces.selfAddresses, family);
     return { set, symbolic: [] }; // dynamic addresses are placeholders in selfAddresses (model/address.ts)
   }
   if (name === 'any') return { symbolic: [] };
@@ -96,14 +103,14 @@ function networkName(env: Env, name: string, family: Family): Resolved {
         skip: `interface ${ipMatch[1]} is not enabled or does not exist, so "${name}" has no address`,
       };
     // A run-time address is one placeholder address (model/address.ts), so `wanip` stays exact.
-    const set = inFamily(info.addresses, family);
+    const set = inOwnFamily(info.addresses, family);
     if (set.isEmpty) return { symbolic: [], skip: `interface ${ipMatch[1]} has no ${FAMILY_NAME[family]} address` };
     return { set, symbolic: [] };
   }
   const info = ifaces.get(name);
   if (info) {
     if (!info.enabled) return { symbolic: [], skip: `interface ${name} is not enabled` };
-    const set = inFamily(info.networks, family);
+    const set = inOwnFamily(info.networks, family);
     let dyn = dynamicIn(info.dynamic4, info.dynamic6, family) || info.isGroup;
     if (info.networks.isEmpty && !info.dynamic4 && !info.dynamic6) {
       // pfSense: the $IF__NETWORK macro needs an address, else "source address is empty" (skip).
@@ -124,7 +131,7 @@ function networkName(env: Env, name: string, family: Family): Resolved {
       set = set.union(mi.networks);
       dyn ||= dynamicIn(mi.dynamic4, mi.dynamic6, family);
     }
-    set = inFamily(set, family);
+    set = inOwnFamily(set, family);
     if (set.isEmpty && !dyn) return { symbolic: [], skip: `interface group ${name} has no member with a subnet` };
     return { set, symbolic: dyn ? [{ kind: 'dynamic', name }] : [] };
   }
@@ -147,7 +154,7 @@ export function resolveAddressValue(env: Env, value: string, family: Family): Re
 function addressValue(env: Env, value: string, family: Family): Resolved {
   if (!value.includes('-')) {
     const spec = parseAddressSpec(value);
-    if (spec) return { set: inFamily(spec, family), symbolic: [] };
+    if (spec) return { set: inOwnFamily(spec, family), symbolic: [] };
   }
   const alias = env.aliases.get(value);
   if (alias) {
@@ -155,7 +162,7 @@ function addressValue(env: Env, value: string, family: Family): Resolved {
     if (r.set.isEmpty && r.symbolic.length === 0) {
       env.ctx.note(`alias ${value} resolves to no address: rules using it load but match nothing`);
     }
-    return { set: inFamily(r.set, family), symbolic: r.symbolic };
+    return { set: inOwnFamily(r.set, family), symbolic: r.symbolic };
   }
   if (env.ctx.platform === 'opnsense') {
     // OPNsense MVC nets also accept interface names and (self); legacy <network> uses the same table.

@@ -102,6 +102,15 @@ export function allV6(set: AddrSet): boolean {
   return set.isEmpty || set.approxFirst >= V6_START;
 }
 
+/**
+ * The part of `set` in one address family (IPv6 when `v6`): the set itself when it lies inside
+ * already, the usual case, with no new set and no bound list read to know it.
+ */
+export function inFamily(set: AddrSet, v6: boolean): AddrSet {
+  if (v6 ? allV6(set) : allV4(set)) return set;
+  return set.intersect(v6 ? ANY_V6 : ANY_V4);
+}
+
 /** "a.b.c.d", "a.b.c.d/n", "x::y/n", "a-b" ranges. Host bits under the mask are ignored, as firewalls do. */
 export function parseAddressSpec(spec: string): AddrSet | undefined {
   const s = spec.trim();

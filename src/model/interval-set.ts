@@ -246,6 +246,11 @@ export class IntervalSet<T extends Num> {
     const u = universe(min, max);
     const list = flat as Num[];
     if (u.big) for (let i = 0; i < list.length; i++) list[i] = inside(at(list, i) as bigint);
+    return IntervalSet.merged(u, list);
+  }
+
+  /** The set of a flat list in the inside form, ordered by lo: overlapping and adjacent intervals merged. */
+  private static merged<T extends Num>(u: Universe, list: Num[]): IntervalSet<T> {
     const merged = merge(list);
     if (merged.length === 2) return IntervalSet.one(u, at(merged, 0), at(merged, 1));
     return new IntervalSet<T>(u, exact(merged));
@@ -267,9 +272,7 @@ export class IntervalSet<T extends Num> {
     let sorted = true;
     for (let i = 2; i < flat.length && sorted; i += 2) if (at(flat, i) < at(flat, i - 2)) sorted = false;
     if (!sorted) sortPairs(flat);
-    const merged = merge(flat);
-    if (merged.length === 2) return IntervalSet.one(u, at(merged, 0), at(merged, 1));
-    return new IntervalSet<T>(u, exact(merged));
+    return IntervalSet.merged(u, flat);
   }
 
   /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). Read-only; a one-interval or bigint set makes a new one. */
