@@ -9,7 +9,7 @@ import { rereadEntry } from './commands.js';
 import { statementAt } from './lexer.js';
 import { contentId } from '../toolkit/hash.js';
 import { quoted } from '../toolkit/labels.js';
-import { entryHash, ruleText } from './text.js';
+import { contentKey, entryHash, propsHash, ruleText } from './text.js';
 import { HashCounts, hashId } from '../toolkit/ids.js';
 import { natAction } from './nat.js';
 
@@ -306,7 +306,10 @@ function buildRules(
   if (t.nat) {
     id = ctx.uniqueId(contentId(chainName === 'srcnat' ? 'srcnat' : 'dstnat', ruleText(t.menu, item), comment));
     src.set(index, item.start, Number.NaN);
-  } else src.set(index, item.start, entryHash(t.menu, item, comment));
+  } else if (item.props.changed || item.builtin) {
+    // Its command alone no longer says what it is: hashed now, while its properties are at hand.
+    src.set(index, item.start, entryHash(t.menu, item, comment), contentKey(item.props, comment));
+  } else src.set(index, item.start, PENDING, contentKey(item.props, comment));
   const note = comment === '' ? undefined : comment;
   if (!bm.eitherPort) return new EntryRule(src, item, note, index, id, bm.match, action);
   // `port=`: source or destination port → two rules, one per side, same action (exact for first match).
@@ -321,16 +324,23 @@ function ruleLabel(t: Table, comment: string, index: number): string {
   return comment ? `${t.nat ? 'NAT rule' : 'rule'} ${quoted(comment)}` : `${t.label} #${String(index)}`;
 }
 
+/** EntrySource's hash of an entry whose hash is worked out from its command when first asked for. */
+const PENDING = -1;
+
 /**
  * What the rules of one table of one file share, and per print number what their ids and locations
- * are built from: the content hash and where the entry's command starts (typed lists: 12 bytes per
- * entry, no field or heap number per rule).
+ * are built from: the content hash, a cheap key of the content (text.ts contentKey) and where the
+ * entry's command starts (typed lists: 16 bytes per entry, no field or heap number per rule). The
+ * hash of an entry nothing changed after its `add` is worked out from its command when an id needs
+ * it: a lint reads the ids of a few rules, so a 100k-rule export hashes a few hundred entries, not all.
  */
 class EntrySource {
   readonly ctx: Ctx;
   readonly table: Table;
-  /** Content hash of the entry with print number i; NaN while the entry has no rule with a hashed id. */
+  /** Content hash of the entry with print number i; PENDING until worked out; NaN while the entry has no rule with a hashed id. */
   private hashes: Float64Array;
+  /** contentKey of the entry with print number i (meaningful where its hash is not NaN). */
+  private keys: Int32Array;
   /** Offset of the command of the entry with print number i. */
   private starts: Int32Array;
   /** Occurrences worked out in print order up to `counted` (see nth). */
@@ -343,12 +353,17 @@ class EntrySource {
   constructor(ctx: Ctx, table: Table, entries: number) {
     this.ctx = ctx;
     this.table = table;
-    this.hashes = new Float64Array(table.nat ? 0 : entries).fill(Number.NaN);
+    const hashed = table.nat ? 0 : entries;
+    this.hashes = new Float64Array(hashed).fill(Number.NaN);
+    this.keys = new Int32Array(hashed);
     this.starts = new Int32Array(entries);
   }
 
-  /** Records the entry's command offset, and its content hash when its rule's id is built from it. */
-  set(index: number, start: number, hash: number): void {
+  /**
+   * Records the entry's command offset, and when its rule's id is built from its content hash, that
+   * hash (or PENDING: worked out from the command when asked for) and its content key.
+   */
+  set(index: number, start: number, hash: number, key = 0): void {
     if (index >= this.starts.length) {
       const n = Math.max(index + 1, this.starts.length * 2);
       const starts = new Int32Array(n);
@@ -358,15 +373,26 @@ class EntrySource {
     this.starts[index] = start;
     if (Number.isNaN(hash)) return;
     if (index >= this.hashes.length) {
-      const bigger = new Float64Array(Math.max(index + 1, this.hashes.length * 2)).fill(Number.NaN);
+      const n = Math.max(index + 1, this.hashes.length * 2);
+      const bigger = new Float64Array(n).fill(Number.NaN);
       bigger.set(this.hashes);
       this.hashes = bigger;
+      const keys = new Int32Array(n);
+      keys.set(this.keys);
+      this.keys = keys;
     }
     this.hashes[index] = hash;
+    this.keys[index] = key;
   }
 
   hash(index: number): number {
-    return this.hashes[index] ?? 0;
+    const h = this.hashes[index] ?? 0;
+    if (h !== PENDING) return h;
+    // Read from its command again: nothing changed the entry after it (its props equal the command's).
+    const props = rereadEntry(this.ctx.text, this.start(index));
+    const v = propsHash(this.table.menu, props, props.value('comment') ?? '');
+    this.hashes[index] = v;
+    return v;
   }
 
   start(index: number): number {
@@ -376,23 +402,25 @@ class EntrySource {
   /**
    * 1 for the first rule of the table with this entry's content hash, 2 for the next, and so on
    * (toolkit/ids.ts hashId): worked out when an id is read, not for every rule while parsing. The
-   * first ids read are counted by a scan of the hashes before them; once many are read, occurrences
-   * are counted in print order into a table, as far as the ids asked for.
+   * first ids read are counted by a scan of the entries before them, hashing only those with the same
+   * content key (equal contents have equal keys); once many are read, occurrences are counted in
+   * print order into a table, as far as the ids asked for.
    */
   nth(index: number): number {
     const hashes = this.hashes;
-    const hash = hashes[index] ?? 0;
+    const hash = this.hash(index);
     if (this.scans < 64) {
       this.scans++;
+      const keys = this.keys;
+      const key = keys[index];
       let n = 1;
-      for (let j = 0; j < index; j++) if (hashes[j] === hash) n++;
+      for (let j = 0; j < index; j++) if (keys[j] === key && !Number.isNaN(hashes[j]) && this.hash(j) === hash) n++;
       return n;
     }
     const occ = (this.occurrences ??= new Int32Array(hashes.length));
     const counts = (this.counts ??= new HashCounts(hashes.length));
     for (; this.counted <= index; this.counted++) {
-      const h = hashes[this.counted] ?? Number.NaN;
-      if (!Number.isNaN(h)) occ[this.counted] = counts.increment(h);
+      if (!Number.isNaN(hashes[this.counted])) occ[this.counted] = counts.increment(this.hash(this.counted));
     }
     return occ[index] ?? 1;
   }

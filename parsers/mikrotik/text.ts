@@ -6,10 +6,38 @@ import type { Item, Props } from './store.js';
  * comment, computed without building the text. `hashText(prefix, entryHash(…))` is its id.
  */
 export function entryHash(menu: string, item: Item, comment: string): number {
+  return propsHash(menu, item.props, comment);
+}
+
+/** entryHash of an entry's properties. */
+export function propsHash(menu: string, props: Props, comment: string): number {
   const h = hasher.reset().add(menu);
-  const props = item.props;
   for (const n of hashedOrder(props)) h.addProperty(props.keyAt(n), props.negatedAt(n), props.valueAt(n));
   return h.add(comment).value();
+}
+
+/**
+ * A cheap summary of what entryHash hashes (lengths and last characters of the hashed properties and
+ * the comment, summed, so the key order does not matter): entries with the same content have the same
+ * key, so entries with another key need not be hashed to tell that their content differs. A 100k-rule
+ * export then hashes only the few entries whose ids are read (filter.ts EntrySource), not every entry.
+ */
+export function contentKey(props: Props, comment: string): number {
+  let k = Math.imul(comment.length, 7919) + (comment.charCodeAt(comment.length - 1) | 0);
+  const n = props.size;
+  for (let i = 0; i < n; i++) {
+    const key = props.keyAt(i);
+    if (skipped(key)) continue;
+    const v = props.valueAt(i);
+    k = (k + Math.imul(v.length, 131) + (v.charCodeAt(v.length - 1) | 0) + Math.imul(key.length, 31)) | 0;
+    if (props.negatedAt(i)) k = (k + 977) | 0;
+  }
+  return k;
+}
+
+/** TEXT_SKIP.has(key) for the interned property names (keys compare by reference). */
+function skipped(key: string): boolean {
+  return key === 'comment' || key === 'log' || key === 'log-prefix' || key === 'disabled' || key === '.number';
 }
 
 /** Scratch state of entryHash (one call at a time). */

@@ -1026,6 +1026,32 @@ describe('MikroTik large-export paths (same model as the plain reading)', () => 
     expect(seen.size).toBe(4);
   });
 
+  it('ids come from the content however the entry is written, changed later or not (hashes worked out on demand)', () => {
+    const text =
+      `${HEADER7}/ip firewall filter\n` +
+      'add action=drop chain=input protocol=tcp dst-port=11 comment=x\n' +
+      // Same content key as the first (same lengths, same last characters), other content.
+      'add action=drop chain=input protocol=tcp dst-port=21 comment=x\n' +
+      // The first again, keys in another order and wrapped.
+      'add comment=x dst-port=11 \\\n    protocol=tcp chain=input action=drop\n' +
+      // Made equal to the first by a later set: hashed from its properties, not its command.
+      'add action=drop chain=input protocol=udp dst-port=11 comment=x\n' +
+      'set 3 protocol=tcp\n' +
+      'add action=drop chain=input protocol=tcp dst-port=21 comment=x log=yes\n';
+    const ids = rules(parse(text), 'input').map((r) => r.id);
+    const base = (id: string): string => id.replace(/~\d+$/, '');
+    expect(ids).toHaveLength(5);
+    expect(ids[0]).toMatch(/^filter-[0-9a-f]{12}$/);
+    expect(base(ids[1]!)).not.toBe(ids[0]);
+    expect(ids[2]).toBe(`${ids[0]!}~2`);
+    expect(ids[3]).toBe(`${ids[0]!}~3`);
+    // log= is bookkeeping: not part of the content.
+    expect(ids[4]).toBe(`${ids[1]!}~2`);
+    // Asked for in another order, the same ids.
+    const again = rules(parse(text), 'input');
+    expect([4, 3, 2, 1, 0].map((i) => again[i]!.id).reverse()).toEqual(ids);
+  });
+
   it('terse lines repeating a path are read like the first, also when spacing or the verb differs', () => {
     const p = parse(
       `${HEADER7}/ip firewall filter add chain=input action=drop protocol=tcp\n` +
