@@ -60,7 +60,7 @@ const bounds = new Float64Array(2);
 
 /**
  * The set of a list's entries. IPv4 entries alone (the usual list) are sorted and merged as numbers,
- * and only the merged bounds become bigints: the same set as addrSet of every entry.
+ * into the set's bounds with no bigint made: the same set as addrSet of every entry.
  */
 function rangeSet(r: Ranges): AddrSet {
   const v4 = r.v4.subarray(0, r.n);
@@ -69,12 +69,12 @@ function rangeSet(r: Ranges): AddrSet {
     for (let i = 0; i + 1 < v4.length; i += 2) all.push([BigInt(v4[i] ?? 0), BigInt(v4[i + 1] ?? 0)]);
     return addrSet(all);
   }
-  return IntervalSet.fromSorted(ADDR_MIN, ADDR_MAX, mergedBounds(v4, byStart(v4)));
+  return IntervalSet.fromSortedNumbers(ADDR_MIN, ADDR_MAX, mergedBounds(v4, byStart(v4)));
 }
 
-/** The bounds of the union of the (lo, hi) pairs of `v4` taken in `order` (by lo), merged as numbers: one bigint per bound left. */
-function mergedBounds(v4: Float64Array, order: Uint32Array): bigint[] {
-  const flat: bigint[] = [];
+/** The bounds of the union of the (lo, hi) pairs of `v4` taken in `order` (by lo), merged as numbers. */
+function mergedBounds(v4: Float64Array, order: Uint32Array): number[] {
+  const flat: number[] = [];
   let lo = -1;
   let hi = -2;
   for (const k of order) {
@@ -84,11 +84,11 @@ function mergedBounds(v4: Float64Array, order: Uint32Array): bigint[] {
       if (b > hi) hi = b;
       continue;
     }
-    if (lo >= 0) flat.push(BigInt(lo), BigInt(hi));
+    if (lo >= 0) flat.push(lo, hi);
     lo = a;
     hi = b;
   }
-  if (lo >= 0) flat.push(BigInt(lo), BigInt(hi));
+  if (lo >= 0) flat.push(lo, hi);
   return flat;
 }
 

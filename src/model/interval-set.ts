@@ -249,6 +249,23 @@ export class IntervalSet<T extends Num> {
     return IntervalSet.merged(u, list);
   }
 
+  /**
+   * fromSorted of a bigint set whose bounds are given as numbers (safe integers, such as IPv4 addresses
+   * a parser read as numbers): no bigint is made for a bound that is kept as a number inside. The list
+   * is reused (converted in place).
+   */
+  static fromSortedNumbers(min: bigint, max: bigint, flat: number[]): IntervalSet<bigint> {
+    const u = universe(min, max);
+    if (!u.big) throw new TypeError('interval-set: fromSortedNumbers makes bigint sets');
+    const list = flat as Num[];
+    for (let i = 0; i < list.length; i++) {
+      const n = at(flat, i);
+      if (!Number.isSafeInteger(n)) throw new RangeError(`interval-set: bound ${String(n)} is not a safe integer`);
+      list[i] = n >= LOW ? n - OFF : BigInt(n) - OFF_BIG;
+    }
+    return IntervalSet.merged(u, list);
+  }
+
   /** The set of a flat list in the inside form, ordered by lo: overlapping and adjacent intervals merged. */
   private static merged<T extends Num>(u: Universe, list: Num[]): IntervalSet<T> {
     const merged = merge(list);
