@@ -419,9 +419,18 @@ export class IntervalSet<T extends Num> {
     }
     // A few intervals into a large set: only the chunks they meet or touch are merged (no join of the set).
     // Only a set already held in chunks: a flat one is copied by runs (slices), cheaper than cutting it.
-    if (this.parts && this.isLarge() && o.n * 8 <= this.n) return this.unionSmall(o.inner());
-    if (o.parts && o.isLarge() && this.n * 8 <= o.n) return o.unionSmall(this.inner());
-    return this.make(flatUnion(this.inner(), o.inner()));
+    let out: IntervalSet<T>;
+    if (this.parts && this.isLarge() && o.n * 8 <= this.n) out = this.unionSmall(o.inner());
+    else if (o.parts && o.isLarge() && this.n * 8 <= o.n) out = o.unionSmall(this.inner());
+    else out = this.make(flatUnion(this.inner(), o.inner()));
+    // Both parts lie outside the same large sets: so does their union.
+    const a = DISJOINT.get(this);
+    const b = DISJOINT.get(o);
+    if (a && b && out.isLarge()) {
+      const both = a.filter((x) => b.includes(x));
+      if (both.length > 0) DISJOINT.set(out, both);
+    }
+    return out;
   }
 
   /**
@@ -474,14 +483,18 @@ export class IntervalSet<T extends Num> {
     }
     if (this.isEmpty || o.isFull) return this;
     if (o.isEmpty || this.isFull) return o;
+    if (knownDisjoint(this, o)) return this.make(EMPTY);
     // No allocation when one set already lies inside the other (a family universe, a port range).
     if (this.isSubsetOf(o)) return this;
     if (o.isSubsetOf(this)) return o;
+    let out: IntervalSet<T>;
     if (this.n >= MEMO_MIN || o.n >= MEMO_MIN) {
       const [small, big] = this.n <= o.n ? [this, o] : [o, this];
-      return memo(INTERSECTS, big, small, () => this.intersectLists(o));
-    }
-    return this.intersectLists(o);
+      out = memo(INTERSECTS, big, small, () => this.intersectLists(o));
+    } else out = this.intersectLists(o);
+    // The result lies inside both: outside whatever either is known to lie outside.
+    if (out.isLarge()) apartFrom(out, DISJOINT.get(this), DISJOINT.get(o));
+    return out;
   }
 
   /** intersect() of two sets of several intervals, neither inside the other. */
@@ -524,6 +537,7 @@ export class IntervalSet<T extends Num> {
       return cur.seek(small.lo) && cur.lo() <= small.hi;
     }
     if (small.isEmpty) return false;
+    if (knownDisjoint(small, big)) return false;
     if (!big.isChunked() && !small.isChunked()) return flatOverlaps(small.inner(), big.inner());
     const cur = new Cursor<Num>(big.pieces());
     for (const p of small.pieces())
@@ -567,8 +581,11 @@ export class IntervalSet<T extends Num> {
     }
     // A small set minus a large one (the Internet minus a block list): large results are remembered.
     // A large set minus a small one shares the large one's chunks and is cheap (and is cut anew by every rule).
-    if (o.n >= MEMO_MIN && o.n > this.n) return memo(SUBTRACTED, o, this, () => this.subtractLists(o));
-    return this.subtractLists(o);
+    const out =
+      o.n >= MEMO_MIN && o.n > this.n ? memo(SUBTRACTED, o, this, () => this.subtractLists(o)) : this.subtractLists(o);
+    // What is left lies outside o, and inside this set: outside what this set lies outside.
+    if (out.isLarge()) apartFrom(out, DISJOINT.get(this), o.isLarge() ? [o] : undefined);
+    return out;
   }
 
   /** subtract() of overlapping sets, not both of one interval. */
@@ -623,6 +640,7 @@ export class IntervalSet<T extends Num> {
       const cur = new Cursor<Num>(o.pieces());
       return cur.seek(this.lo) && cur.lo() <= this.lo && cur.hi() >= this.hi;
     }
+    if (knownDisjoint(this, o)) return false;
     if (this.n > o.n) {
       // Each of this set's chunks must lie inside o (o has fewer intervals, so it is read flat).
       const b = o.inner();
@@ -703,6 +721,38 @@ export class IntervalSet<T extends Num> {
     if (n > 2 * CHUNK) return new IntervalSet<T>(this.u, undefined, parts);
     return this.make(n === 0 ? EMPTY : join(parts));
   }
+}
+
+/**
+ * A large set known to share no member with a large set (set → that set): what is left of a set
+ * once a large one is cut out of it (the Internet minus a block list), and every large set cut or
+ * intersected from that. A chain walk asks again and again whether what is left of a flow overlaps
+ * the list it was cut by (the next rule naming the list, and checks tracing the same flows): read
+ * here, that answer costs nothing, where a walk through both sets' intervals found no overlap at
+ * O(n) each time. Only large sets (more than 2 × CHUNK bounds) are recorded; weak keys, so an entry
+ * lives no longer than its set, and the set it names is kept alive only as long as that.
+ */
+const DISJOINT = new WeakMap<IntervalSet<Num>, readonly IntervalSet<Num>[]>();
+/** Sets recorded per set: the newest few (a walk cuts one list after another out of a flow). */
+const DISJOINT_MAX = 4;
+
+/** Records that `out` lies outside the sets of both lists (the newest first, at most DISJOINT_MAX). */
+function apartFrom<T extends Num>(
+  out: IntervalSet<T>,
+  inherited: readonly IntervalSet<Num>[] | undefined,
+  more: readonly IntervalSet<Num>[] | undefined,
+): void {
+  if (!inherited && !more) return;
+  const list = [...(more ?? []), ...(inherited ?? [])];
+  const kept = DISJOINT.get(out);
+  if (kept) for (const x of kept) if (!list.includes(x)) list.push(x);
+  DISJOINT.set(out, list.length > DISJOINT_MAX ? list.slice(0, DISJOINT_MAX) : list);
+}
+
+/** Both sets are large and recorded as disjoint (DISJOINT): they share no member. */
+function knownDisjoint<T extends Num>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
+  if (a.intervalCount <= CHUNK || b.intervalCount <= CHUNK) return false;
+  return DISJOINT.get(a)?.includes(b) === true || DISJOINT.get(b)?.includes(a) === true;
 }
 
 /**
