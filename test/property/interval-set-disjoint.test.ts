@@ -29,7 +29,9 @@ const big = (rs: [number, number][]): IntervalSet<bigint> =>
     rs.map(([l, h]): [bigint, bigint] => [BigInt(l), BigInt(h)]),
   );
 
-afterAll(() => IntervalSet.setChunkIntervals(128));
+afterAll(() => {
+  IntervalSet.setChunkIntervals(128);
+});
 
 describe('IntervalSet: answers from recorded disjointness', () => {
   it('overlaps, intersect, isSubsetOf and subtract agree with brute force along chains of operations', () => {
