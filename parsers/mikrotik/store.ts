@@ -306,6 +306,8 @@ export class PackedEntries {
   private data = new Int32Array(3 * 256);
   /** Number of entries. */
   count = 0;
+  /** Number of disabled entries (counted as they are pushed: a count of enabled rules reads no entry). */
+  disabledCount = 0;
   private readonly reader: EntryReader;
   /** The span `view` hands to Item (which copies its offsets). */
   private readonly scratch: Span = { start: 0, end: 0 };
@@ -325,6 +327,7 @@ export class PackedEntries {
     this.data[at + 1] = end;
     this.data[at + 2] = (disabled ? 1 : 0) | (unbroken ? 2 : 0) | (argsFrom << 2);
     this.count++;
+    if (disabled) this.disabledCount++;
   }
 
   disabled(i: number): boolean {
@@ -417,9 +420,13 @@ export class Menu {
     return this.packed ? this.packed.count : this.list.length;
   }
 
-  /** Whether entry i is disabled, without making an Item for a packed entry. */
-  disabledAt(i: number): boolean {
-    return this.packed ? this.packed.disabled(i) : this.list[i]?.disabled === true;
+  /** Number of enabled entries, without making an Item for a packed entry. */
+  get enabledCount(): number {
+    const p = this.packed;
+    if (p) return p.count - p.disabledCount;
+    let n = 0;
+    for (const it of this.list) if (!it.disabled) n++;
+    return n;
   }
 
   /**
@@ -472,9 +479,6 @@ export class Store {
 
   /** Enabled entries of a menu, counted without unpacking it. */
   enabledCount(path: string): number {
-    const m = this.menus.get(path);
-    let n = 0;
-    if (m) for (let i = 0; i < m.count; i++) if (!m.disabledAt(i)) n++;
-    return n;
+    return this.menus.get(path)?.enabledCount ?? 0;
   }
 }
