@@ -74,7 +74,7 @@ function clauseCut(body: string): { headline: string; clause: string } | undefin
   const top = topLevel(body);
   for (const sep of ['; ', ': ', ', so ', ' because ', ' by ', ' through ']) {
     for (let p = Math.min(body.length, MAX_HEADLINE - 1); p >= 40; p--) {
-      if (!top[p] || body.slice(p, p + sep.length) !== sep) continue;
+      if (!top[p] || !body.startsWith(sep, p)) continue;
       const clause = body.slice(p + sep.length);
       const word = sep.trim();
       const tail = word === 'by' || word === 'through' ? `${capitalize(word)} ${clause}` : clause;
