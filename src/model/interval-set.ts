@@ -579,6 +579,9 @@ export class IntervalSet<T extends Num> {
       if (above) return this.pair(succ(o.hi), this.hi);
       return this.make(EMPTY);
     }
+    // One interval spanning the whole set (a flow's rest cut by "any"): nothing is left, no chunk is cut.
+    if (o.lo !== undefined && o.hi !== undefined && o.lo <= this.firstInner() && this.lastInner() <= o.hi)
+      return this.make(EMPTY);
     // A small set minus a large one (the Internet minus a block list): large results are remembered.
     // A large set minus a small one shares the large one's chunks and is cheap (and is cut anew by every rule).
     const out =
