@@ -424,10 +424,10 @@ export class IntervalSet<T extends Num> {
     else if (o.parts && o.isLarge() && this.n * 8 <= o.n) out = o.unionSmall(this.inner());
     else out = this.make(flatUnion(this.inner(), o.inner()));
     // Both parts lie outside the same large sets: so does their union.
-    const a = DISJOINT.get(this);
-    const b = DISJOINT.get(o);
-    if (a && b && out.isLarge()) {
-      const both = a.filter((x) => b.includes(x));
+    if (out.isLarge()) {
+      const a = DISJOINT.get(this);
+      const b = DISJOINT.get(o);
+      const both = a && b ? a.filter((x) => b.includes(x)) : [];
       if (both.length > 0) DISJOINT.set(out, both);
     }
     return out;
