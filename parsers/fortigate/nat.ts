@@ -84,8 +84,14 @@ export class SnatBuilder {
   /** The SNAT stage's chain rules, one per entry of `rules` (what model/nat-stages.ts snatRule makes of it). */
   readonly chainRules: Rule[] = [];
   private readonly env: Env;
-  /** The shared action of each port behaviour, as snatRule gives it (keyed by ports and reason). */
-  private readonly actions = new Map<string, Action>();
+  /**
+   * The shared action of each port behaviour, as snatRule gives it, keyed by the reason (a few fixed
+   * sentences, so the lookup hashes no new string) and checked against translation and ports.
+   */
+  private readonly actions = new Map<
+    string | undefined,
+    { action: SnatRule['action']; ports: SnatRule['ports']; to: Action }
+  >();
 
   constructor(env: Env) {
     this.env = env;
@@ -129,10 +135,11 @@ export class SnatBuilder {
 
   /** snatRule's action for the rule: one object per port behaviour, asked of snatRule once. */
   private actionOf(s: SnatRule): Action {
-    const key = `${s.action}|${s.ports}|${s.portsReason ?? ''}`;
-    let a = this.actions.get(key);
-    if (!a) this.actions.set(key, (a = snatRule(s).action));
-    return a;
+    const a = this.actions.get(s.portsReason);
+    if (a !== undefined && a.action === s.action && a.ports === s.ports) return a.to;
+    const to = snatRule(s).action;
+    this.actions.set(s.portsReason, { action: s.action, ports: s.ports, to });
+    return to;
   }
 
   finish(): SnatRule[] {
