@@ -136,7 +136,7 @@ export class SnatBuilder {
   /** snatRule's action for the rule: one object per port behaviour, asked of snatRule once. */
   private actionOf(s: SnatRule): Action {
     const a = this.actions.get(s.portsReason);
-    if (a !== undefined && a.action === s.action && a.ports === s.ports) return a.to;
+    if (a?.action === s.action && a.ports === s.ports) return a.to;
     const to = snatRule(s).action;
     this.actions.set(s.portsReason, { action: s.action, ports: s.ports, to });
     return to;

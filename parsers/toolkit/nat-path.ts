@@ -27,7 +27,9 @@ export function withNatPath(rs: Ruleset, nat: Nat, path: NatPath, snatRules?: Ru
     },
     snat: {
       stage: { name: path.snat.stage, kind: 'snat', chains: [snatChain] },
-      chain: snatRules ? { name: snatChain, mode: 'first-match', rules: snatRules } : natChain(snatChain, nat.snat.map(snatRule)),
+      chain: snatRules
+        ? { name: snatChain, mode: 'first-match', rules: snatRules }
+        : natChain(snatChain, nat.snat.map(snatRule)),
       ...(path.snat.before !== undefined ? { before: path.snat.before } : {}),
     },
   });
