@@ -124,7 +124,13 @@ export class Addresses {
       if (r.symbolic.length) symbolic.push(...r.symbolic);
       if (r.missing.length) missing.push(...r.missing);
     }
-    return { set: unionAll(sets), symbolic, missing };
+    // Kept until the parse ends, one per distinct list of names: a list built by push holds 17
+    // slots, so the lists are copied to their size, or shared when empty.
+    return {
+      set: unionAll(sets),
+      symbolic: symbolic.length ? symbolic.slice() : NONE,
+      missing: missing.length ? missing.slice() : NONE,
+    };
   }
 
   private compute(name: string, family: Family): ResolvedAddr {

@@ -282,6 +282,7 @@ function finishPolicy(prep: Prepared): Policy {
         input: [{ name: 'local-in', chains: ['local-in'] }],
       },
       nat,
+      snat.chainRules,
     ),
     // Port-forwards are VIPs: a missing one belongs in `config firewall vip`.
     nat,

@@ -1,5 +1,6 @@
-import type { Setting } from '../../src/model/location.js';
-import type { Match, Nat, Ruleset, SnatRule } from '../../src/model/policy.js';
+import type { SourceLocation, Setting } from '../../src/model/location.js';
+import { snatRule } from '../../src/model/nat-stages.js';
+import type { Action, Match, Nat, Rule, Ruleset, SnatRule } from '../../src/model/policy.js';
 import { protoSet, portSet } from '../../src/model/ports.js';
 import { CENTRAL_NAT_DEFAULT_REASON, PORT_PRESERVE_REASON } from './defaults.js';
 import type { Env, PolicyInfo } from './policies.js';
@@ -80,11 +81,25 @@ function policyPorts(env: Env, e: Entry): PortBehaviour {
  */
 export class SnatBuilder {
   readonly rules: SnatRule[] = [];
+  /** The SNAT stage's chain rules, one per entry of `rules` (what model/nat-stages.ts snatRule makes of it). */
+  readonly chainRules: Rule[] = [];
   private readonly env: Env;
+  /**
+   * The shared action of each port behaviour, as snatRule gives it, keyed by the reason (a few fixed
+   * sentences, so the lookup hashes no new string) and checked against translation and ports.
+   */
+  private readonly actions = new Map<
+    string | undefined,
+    { action: SnatRule['action']; ports: SnatRule['ports']; to: Action }
+  >();
 
   constructor(env: Env) {
     this.env = env;
-    if (env.central) this.rules.push(...centralMap(env));
+    if (env.central)
+      for (const r of centralMap(env)) {
+        this.rules.push(r);
+        this.chainRules.push(snatRule(r));
+      }
   }
 
   add(p: PolicyInfo): void {
@@ -105,18 +120,64 @@ export class SnatBuilder {
     }
     // Without a comment, no comment member (an undefined one costs a field per rule).
     const comment = p.comment;
+    let chainAction: Action | undefined;
     for (const r of p.pieces) {
       const { loc, match } = r;
-      this.rules.push(
+      const s: SnatRule =
         comment === undefined
           ? { id: p.id, loc, label: p.label, match, action, ports, portsReason, text: p.text }
-          : { id: p.id, loc, label: p.label, match, action, ports, portsReason, text: p.text, comment },
-      );
+          : { id: p.id, loc, label: p.label, match, action, ports, portsReason, text: p.text, comment };
+      this.rules.push(s);
+      chainAction ??= this.actionOf(s);
+      this.chainRules.push(new SnatChainRule(p.id, loc, p.label, match, chainAction, p.text, comment));
     }
+  }
+
+  /** snatRule's action for the rule: one object per port behaviour, asked of snatRule once. */
+  private actionOf(s: SnatRule): Action {
+    const a = this.actions.get(s.portsReason);
+    if (a?.action === s.action && a.ports === s.ports) return a.to;
+    const to = snatRule(s).action;
+    this.actions.set(s.portsReason, { action: s.action, ports: s.ports, to });
+    return to;
   }
 
   finish(): SnatRule[] {
     return this.rules;
+  }
+}
+
+/**
+ * A policy's rule in the SNAT stage's chain: the members model/nat-stages.ts snatRule gives a rule with
+ * a text and no `implicit`, in its order. snatRule adds `text` and `comment` to an object literal of
+ * five, which keeps them in a separate property store (about 40 bytes more per rule); a constructor's
+ * objects hold them inline.
+ */
+class SnatChainRule implements Rule {
+  declare id: string;
+  declare loc: SourceLocation;
+  declare label: string;
+  declare match: Match;
+  declare action: Action;
+  declare text: string;
+  declare comment?: string;
+
+  constructor(
+    id: string,
+    loc: SourceLocation,
+    label: string,
+    match: Match,
+    action: Action,
+    text: string,
+    comment: string | undefined,
+  ) {
+    this.id = id;
+    this.loc = loc;
+    this.label = label;
+    this.match = match;
+    this.action = action;
+    this.text = text;
+    if (comment !== undefined) this.comment = comment;
   }
 }
 
@@ -187,9 +248,14 @@ function centralMap(env: Env): SnatRule[] {
  * address, IP pool or central SNAT). A VIP on the firewall's own address turns local-in traffic into
  * routed traffic.
  */
-export function withFortiNat(rs: Ruleset, nat: Nat): Ruleset {
-  return withNatPath(rs, nat, {
-    dnat: { stage: 'vip', before: { forward: 'policy', input: 'local-in' } },
-    snat: { stage: 'snat' },
-  });
+export function withFortiNat(rs: Ruleset, nat: Nat, snatRules?: Rule[]): Ruleset {
+  return withNatPath(
+    rs,
+    nat,
+    {
+      dnat: { stage: 'vip', before: { forward: 'policy', input: 'local-in' } },
+      snat: { stage: 'snat' },
+    },
+    snatRules,
+  );
 }

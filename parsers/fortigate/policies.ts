@@ -708,9 +708,10 @@ function addFamily(d: Draft, f: FamilyFields): boolean {
 
   for (const part of dstParts(d, f, dstNames, dstNeg)) {
     const natSet = part.nat ? (part.nat === 'none' ? NAT_NONE : NAT_DNAT) : undefined;
+    // concat, not a spread: a spread's list grows by pushes and keeps up to 16 slots more (a list per rule).
     const symbolic =
       srcSym.length && part.symbolic.length
-        ? [...srcSym, ...part.symbolic]
+        ? srcSym.concat(part.symbolic)
         : srcSym.length
           ? srcSym
           : part.symbolic.length

@@ -33,6 +33,9 @@ interface Problem {
 
 const FULL_RANGE_LO = 1;
 
+/** No missing names: shared (nothing changes a memo's lists). */
+const NO_NAMES: string[] = [];
+
 /**
  * `config firewall service custom` / `service group` (docs/semantics.md#fgt-objects). A name the file does not
  * define but FortiOS predefines is taken from the factory table, with a note.
@@ -84,7 +87,10 @@ export class Services {
     const list = typeof names === 'string' ? [names] : names;
     if (!hit) {
       const r = this.resolveAll(list);
-      hit = { boxes: serviceBoxes(r.parts), missing: r.missing };
+      // Kept until the parse ends, one per distinct list (20k at 100k policies): lists built by push
+      // hold 17 slots for one or two members, so the boxes are copied to their size and no list of
+      // missing names is kept empty.
+      hit = { boxes: serviceBoxes(r.parts).slice(), missing: r.missing.length ? r.missing : NO_NAMES };
       this.boxMemo.set(key, hit);
     } else for (const n of list) this.report(n);
     return hit;

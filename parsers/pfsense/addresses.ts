@@ -58,6 +58,9 @@ export interface Resolved {
   skip?: string;
 }
 
+/** No symbolic members: shared by the cached results of plain addresses (nothing changes a Resolved's list). */
+const NO_SYMBOLIC: SymbolicPart[] = [];
+
 export function familySet(family: Family): AddrSet | undefined {
   return family === 'inet' ? ANY_V4 : family === 'inet6' ? ANY_V6 : undefined;
 }
@@ -154,7 +157,8 @@ export function resolveAddressValue(env: Env, value: string, family: Family): Re
 function addressValue(env: Env, value: string, family: Family): Resolved {
   if (!value.includes('-')) {
     const spec = parseAddressSpec(value);
-    if (spec) return { set: inOwnFamily(spec, family), symbolic: [] };
+    // Cached per distinct value until the parse ends (one per host of a 100k-rule file): no list each.
+    if (spec) return { set: inOwnFamily(spec, family), symbolic: NO_SYMBOLIC };
   }
   const alias = env.aliases.get(value);
   if (alias) {

@@ -103,6 +103,8 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
   if (version) policy.version = version;
   const name = path(root, 'system', 'hostname')?.text.trim();
   if (name) policy.name = name;
+  // The model keeps nothing of the document (its strings are slices of the text, not views).
+  root.releaseDocument();
   return policy;
 }
 

@@ -1,5 +1,5 @@
 import { dnatRule, natChain, snatRule, withNatStages } from '../../src/model/nat-stages.js';
-import type { Nat, Ruleset } from '../../src/model/policy.js';
+import type { Nat, Rule, Ruleset } from '../../src/model/policy.js';
 
 /**
  * Where a vendor's NAT happens in its packet path: destination NAT before the named filter stage
@@ -11,8 +11,12 @@ export interface NatPath {
   snat: { stage: string; chain?: string; before?: string };
 }
 
-/** The ruleset with the vendor's NAT rules as first-match chains at the places `path` names. */
-export function withNatPath(rs: Ruleset, nat: Nat, path: NatPath): Ruleset {
+/**
+ * The ruleset with the vendor's NAT rules as first-match chains at the places `path` names. `snatRules`,
+ * when given, is the source NAT chain's rules already made (model/nat-stages.ts snatRule of each of
+ * `nat.snat`, in order): a parser that builds them as it reads does not make a second list of them.
+ */
+export function withNatPath(rs: Ruleset, nat: Nat, path: NatPath, snatRules?: Rule[]): Ruleset {
   const dnatChain = path.dnat.chain ?? path.dnat.stage;
   const snatChain = path.snat.chain ?? path.snat.stage;
   return withNatStages(rs, {
@@ -23,7 +27,9 @@ export function withNatPath(rs: Ruleset, nat: Nat, path: NatPath): Ruleset {
     },
     snat: {
       stage: { name: path.snat.stage, kind: 'snat', chains: [snatChain] },
-      chain: natChain(snatChain, nat.snat.map(snatRule)),
+      chain: snatRules
+        ? { name: snatChain, mode: 'first-match', rules: snatRules }
+        : natChain(snatChain, nat.snat.map(snatRule)),
       ...(path.snat.before !== undefined ? { before: path.snat.before } : {}),
     },
   });

@@ -11,6 +11,7 @@ import {
   type AddrSet,
 } from '../../src/model/address.js';
 import { ParseError } from '../../src/model/errors.js';
+import { snatRule } from '../../src/model/nat-stages.js';
 import type { Policy, Rule } from '../../src/model/policy.js';
 import { PROTO, formatPortSet, formatProtoSet, portSet } from '../../src/model/ports.js';
 import { detectVendor } from '../../parsers/index.js';
@@ -801,4 +802,23 @@ corpusDescribe('corpus: every FortiGate file parses', 'corpus/fortigate', (CORPU
     expect(ss!.notes.some((n) => n.includes('prompt line(s) 1'))).toBe(true);
     expect(ss!.unsupported.some((u) => u.what.startsWith('malformed quoting'))).toBe(true);
   });
+});
+
+describe('the SNAT stage', () => {
+  // nat.ts builds the SNAT chain's rules as it builds the SNAT records, instead of mapping the records
+  // with snatRule at the end: the rules must be what snatRule makes, member by member and in order.
+  for (const file of ['example-site.conf', 'central-nat.conf']) {
+    it(`${file}: its chain holds snatRule of each SNAT record, in order, with the same members`, () => {
+      const { policy: p } = one(file);
+      const chain = p.ruleset.chains.snat?.rules ?? [];
+      const expected = p.nat.snat.map(snatRule);
+      expect(chain.length).toBe(expected.length);
+      expect(chain.length).toBeGreaterThan(0);
+      chain.forEach((r, i) => {
+        const e = expected[i]!;
+        expect(Object.keys(r)).toEqual(Object.keys(e));
+        for (const k of Object.keys(e) as (keyof Rule)[]) expect(r[k]).toBe(e[k]);
+      });
+    });
+  }
 });

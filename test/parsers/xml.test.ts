@@ -184,3 +184,18 @@ describe('parseXml: hostile and broken input', () => {
     expect(ms).toBeLessThan(3000);
   });
 });
+
+describe('parseXml: releasing the document', () => {
+  it('gives up the memory of every column chunk at once (their buffers are detached)', () => {
+    const root = parseXml(`<a>${'<b>x</b>'.repeat(40000)}</a>`, 'x.xml');
+    // Reached through the private members: what matters is that no column still holds memory.
+    const doc = (root as unknown as { doc: Record<string, { chunks: ArrayBufferView[] }> }).doc;
+    const columns = ['nameCol', 'startCol', 'openCol', 'endCol', 'afterCol', 'textCol'];
+    const buffers = columns.flatMap((c) => doc[c]!.chunks.map((ch) => ch.buffer));
+    expect(buffers.length).toBeGreaterThanOrEqual(2 * columns.length);
+    expect(buffers.every((b) => b.byteLength > 0)).toBe(true);
+    root.releaseDocument();
+    expect(buffers.every((b) => b.byteLength === 0)).toBe(true);
+    expect(columns.every((c) => doc[c]!.chunks.length === 0)).toBe(true);
+  });
+});
