@@ -82,7 +82,7 @@ function nonInternet(s: AddrSet): boolean {
   let hit = nonInternetSets.get(s);
   if (hit === undefined) {
     hit = s.isSubsetOf(NON_INTERNET);
-    if (nonInternetSets.size >= 1 << 17) nonInternetSets.clear();
+    if (nonInternetSets.size >= 1 << 15) nonInternetSets.clear();
     nonInternetSets.set(s, hit);
   }
   return hit;

@@ -551,7 +551,7 @@ function unsupportedOf(c: Cond, why: string): Effect {
   };
 }
 
-const MEMO_LIMIT = 1 << 17;
+const MEMO_LIMIT = 1 << 15;
 /** Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=. */
 const addressConds = [0, 1, 2, 3].map(() => new Map<Expr | Values, AddrSet>());
 /** Address sets of lists of literal values by their text (Elements.key), in the same four slots. */

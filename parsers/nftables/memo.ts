@@ -10,7 +10,7 @@ export class Memo<V> {
   private readonly map = new Map<string, V>();
   private readonly limit: number;
 
-  constructor(limit = 1 << 17) {
+  constructor(limit = 1 << 15) {
     this.limit = limit;
     MEMOS.push(this);
   }
