@@ -712,7 +712,12 @@ export class DirectReader {
         this.one[0] = first;
         vs = this.one;
       }
-      r.fast = this.dm.add(left, o, vs, Array.isArray(right), key, at);
+      try {
+        r.fast = this.dm.add(left, o, vs, Array.isArray(right), key, at);
+      } catch {
+        // As prepare.ts convert: whatever fails here, the general path converts (and reports) instead.
+        r.fast = false;
+      }
     }
     this.piece(`${printExpr(left)} ${o === '==' || o === 'in' ? '' : `${o} `}${shown}`, startCol);
   }
