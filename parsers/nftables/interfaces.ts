@@ -1,12 +1,14 @@
 import {
+  ADDR_MAX,
+  ADDR_MIN,
   NON_INTERNET,
   NO_ADDR,
-  addrSet,
   dynamicAddress,
   formatAddrSet,
   parseAddressSpec,
   type AddrSet,
 } from '../../src/model/address.js';
+import { IntervalSet } from '../../src/model/interval-set.js';
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { addressSet, addressValue } from './memo.js';
@@ -127,16 +129,26 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
     if (c.op !== '==' && c.op !== 'in') return undefined;
     const els = condValues(c, t);
     if (els.dynamic.length || els.missing.length) return undefined;
-    const sets: AddrSet[] = [];
-    for (const v of els.values) {
-      const s = plainAddress(v);
-      if (!s || !nonInternet(s) || s.isEmpty) return undefined;
-      sets.push(s);
-    }
-    const set = sets.length ? unionOf(sets) : NO_ADDR;
+    const set = privateSet(els.values);
+    if (!set) return undefined;
     acc = acc ? acc.intersect(set) : set;
   }
   return acc && !acc.isEmpty ? acc : undefined;
+}
+
+/**
+ * The addresses of one `==`/`in` address condition when every value is a private (non-Internet)
+ * address or prefix: its part of privateSources (the networks are the intersection of the parts);
+ * undefined when a value is not.
+ */
+export function privateSet(values: readonly Expr[]): AddrSet | undefined {
+  const sets: AddrSet[] = [];
+  for (const v of values) {
+    const s = plainAddress(v);
+    if (!s || !nonInternet(s) || s.isEmpty) return undefined;
+    sets.push(s);
+  }
+  return sets.length ? unionOf(sets) : NO_ADDR;
 }
 
 const LOOPBACK = parseAddressSpec('127.0.0.0/8') ?? NO_ADDR;
@@ -235,6 +247,32 @@ function passes(f: Flat): boolean {
   );
 }
 
+/**
+ * The facts of an alternative the direct reader converted itself (text-direct.ts): the names its
+ * interface conditions compare with (`seen`) and require (`iif`, `oif`), and the private networks
+ * of its address conditions when it passes with one interface on that side (privateSources), as
+ * factsOf gives them for an alternative that translates nothing. `named`: any interface condition.
+ */
+export function directFacts(
+  named: boolean,
+  pass: boolean,
+  seen: readonly string[],
+  iif: readonly string[],
+  oif: readonly string[],
+  nets: { privateNets(dim: 'src' | 'dst'): AddrSet | undefined },
+): IfaceFacts {
+  if (!named && !pass) return NO_FACTS;
+  const seenList = namesList(seen);
+  return new Facts(
+    seenList,
+    sameNames(iif, seenList) ? seenList : namesList(iif),
+    sameNames(oif, seenList) ? seenList : namesList(oif),
+    undefined,
+    pass && iif.length === 1 ? nets.privateNets('src') : undefined,
+    pass && oif.length === 1 ? nets.privateNets('dst') : undefined,
+  );
+}
+
 /** The interface facts of one alternative (while it has its conditions). */
 export function factsOf(f: Flat, t: NTable): IfaceFacts {
   let named = false;
@@ -261,13 +299,14 @@ export function factsOf(f: Flat, t: NTable): IfaceFacts {
   );
 }
 
-/** The union of many sets, built once from all their intervals. */
+/**
+ * The union of many sets, built once from all their bounds (IntervalSet.unionOf: the sets' own number
+ * form, no bigint pair per interval; an interface's networks are the union of thousands of rules' sets).
+ */
 function unionOf(sets: readonly AddrSet[]): AddrSet {
   const [first] = sets;
   if (sets.length === 1 && first) return first;
-  const ranges: [bigint, bigint][] = [];
-  for (const s of sets) for (const iv of s.intervals()) ranges.push(iv);
-  return addrSet(ranges);
+  return IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, sets);
 }
 
 /**

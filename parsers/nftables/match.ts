@@ -135,7 +135,7 @@ function thWithoutProtocol(m: Match, loc: Pos): void {
   m.uncertain = [...(m.uncertain ?? []), { field: 'proto', why, loc }];
 }
 
-type Positive = '==' | '!=';
+export type Positive = '==' | '!=';
 
 function nftAtMost(version: string, max: readonly number[]): boolean {
   const v = version.split('.').map((x) => Number.parseInt(x, 10));
@@ -167,7 +167,7 @@ const BROADCAST = constant('255.255.255.255');
 
 /** Protocol sets rules share (immutable): the one a `tcp dport` implies, ICMP. */
 const TRANSPORT_SETS = new Map<string, ProtoSet>();
-function transportSet(proto: string): ProtoSet {
+export function transportSet(proto: string): ProtoSet {
   let set = TRANSPORT_SETS.get(proto);
   if (!set) {
     const n = TRANSPORT_NUMBER[proto];
@@ -176,8 +176,8 @@ function transportSet(proto: string): ProtoSet {
   }
   return set;
 }
-const ICMP4 = protoSet([1]);
-const ICMP6 = protoSet([58]);
+export const ICMP4 = protoSet([1]);
+export const ICMP6 = protoSet([58]);
 
 /**
  * Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them. Per domain (255,
@@ -204,7 +204,7 @@ const ofOne = new Map<string, NameSet>();
 const exceptOne = new Map<string, NameSet>();
 
 /** Interface sets by their names: rules share one object (sets are immutable). */
-function nameSet(names: readonly string[], negated: boolean): NameSet {
+export function nameSet(names: readonly string[], negated: boolean): NameSet {
   const [only] = names;
   // One name (most interface matches): looked up by the name itself, no key string built per rule.
   if (names.length === 1 && only !== undefined) return remembered(negated ? exceptOne : ofOne, only, names, negated);
@@ -224,7 +224,7 @@ function remembered(memo: Map<string, NameSet>, key: string, names: readonly str
 
 /** Connection-state sets by their states (`ct state new`, `!= established,related`): rules share one object. */
 const stateSets = new Map<string, NameSet>();
-function stateSet(states: readonly string[], negated: boolean): NameSet {
+export function stateSet(states: readonly string[], negated: boolean): NameSet {
   const key = `${negated ? '!' : '='}${states.join(',')}`;
   let set = stateSets.get(key);
   if (!set) {
@@ -312,6 +312,15 @@ export class CondInterpreter {
     // named sets (their elements are read once per set): each set is built once per family and polarity.
     // Lists of literal values the direct reader names by their text (Elements.key) are shared the same way.
     const named = isSetRef(c.right);
+    if (!named && v.dynamic.length === 0) {
+      // Literal addresses only (the direct reader's path too); hostnames and other values below.
+      const lit = literalAddressSet(fam, pol, v.values, v.key);
+      if (lit) {
+        mb.family(fam);
+        mb.addr(dim, lit, fam);
+        return undefined;
+      }
+    }
     const listed = !named && v.values.length > 1 && v.key !== undefined;
     const slot = (fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1);
     const memo = listed
@@ -378,11 +387,7 @@ export class CondInterpreter {
       v.missing.length === 0 &&
       v.dynamic.length === 0
         ? single(65535, only)
-        : namedOr(c, v, 65535, () =>
-            numbers(c.op, v, 65535, (x) =>
-              typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x),
-            ),
-          );
+        : namedOr(c, v, 65535, () => numbers(c.op, v, 65535, portNumber));
     if (typeof r === 'string') return unsupportedOf(c, r);
     if (proto === 'th') mb.thAt ??= condPos(c);
     mb.protocols(transportSet(proto), proto === 'th');
@@ -392,16 +397,10 @@ export class CondInterpreter {
 
   /** `icmp type` / `icmpv6 type` (names, numbers, ranges, sets, negation): the flow's ICMP type dimension (src/model/icmp.ts). */
   private icmpType(c: Cond, mb: MatchBuilder, v6: boolean, v: Values): Effect | undefined {
-    const r = numbers(c.op, v, 255, (x) => icmpTypeNumber(x, v6));
+    const r = numbers(c.op, v, 255, v6 ? icmp6Number : icmp4Number);
     if (typeof r === 'string') return unsupportedOf(c, `${r} (an ICMP type)`);
     mb.protocols(v6 ? ICMP6 : ICMP4);
-    const memo = v6 ? icmp6Sets : icmp4Sets;
-    let set = memo.get(r);
-    if (set === undefined) {
-      set = icmpTypes(v6, r.intervals());
-      memo.set(r, set);
-    }
-    mb.icmp(set);
+    mb.icmp(icmpSetOf(v6, r));
     return undefined;
   }
 
@@ -617,9 +616,19 @@ function numbers(
 ): IntervalSet<number> | string {
   if (v.missing.length) return `set ${v.missing.join(', ')} is not defined in this file`;
   if (v.dynamic.length) return `set ${v.dynamic.join(', ')} gets its elements at run time`;
+  return literalNumbers(op, v.values, max, byName);
+}
+
+/** numbers() of literal values (no named set, nothing filled at run time). */
+function literalNumbers(
+  op: string,
+  values: readonly Expr[],
+  max: number,
+  byName: (x: string | number) => number | undefined,
+): IntervalSet<number> | string {
   // Bounds lo0, hi0, lo1, hi1, …: no pair per value (IntervalSet.ofBounds).
   const bounds: number[] = [];
-  for (const x of v.values) {
+  for (const x of values) {
     if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
       const a = typeof x.range[0] === 'string' || typeof x.range[0] === 'number' ? byName(x.range[0]) : undefined;
       const b = typeof x.range[1] === 'string' || typeof x.range[1] === 'number' ? byName(x.range[1]) : undefined;
@@ -644,6 +653,108 @@ function numbers(
     op === '<' ? [0, n - 1] : op === '<=' ? [0, n] : op === '>' ? [n + 1, max] : op === '>=' ? [n, max] : undefined;
   if (!r) return `operator ${op} is not modeled`;
   return IntervalSet.of(0, max, r[0] <= r[1] ? [r] : []);
+}
+
+/** A port as a value names it: a number, digits, or a service name. */
+function portNumber(x: string | number): number | undefined {
+  return typeof x === 'number' ? x : /^\d+$/.test(x) ? Number(x) : serviceNumber(x);
+}
+
+function icmp4Number(x: string | number): number | undefined {
+  return icmpTypeNumber(x, false);
+}
+
+function icmp6Number(x: string | number): number | undefined {
+  return icmpTypeNumber(x, true);
+}
+
+/** The ICMP type set of a type number set, shared per set (single() shares one-type sets). */
+export function icmpSetOf(v6: boolean, r: IntervalSet<number>): IcmpTypeSet {
+  const memo = v6 ? icmp6Sets : icmp4Sets;
+  let set = memo.get(r);
+  if (set === undefined) {
+    set = icmpTypes(v6, r.intervals());
+    memo.set(r, set);
+  }
+  return set;
+}
+
+/**
+ * The address set of a condition on literal values (no named set, nothing filled at run time), cut to
+ * the family's universe and complemented for `!=`: `key` is the text of a list of several values
+ * (Elements.key). Undefined when a value is not an address (a hostname, anything else): the
+ * interpreter then goes value by value. Shared by the rules that write the same value or list.
+ */
+export function literalAddressSet(
+  fam: 4 | 6,
+  pol: Positive,
+  values: readonly Expr[],
+  key: string | undefined,
+): AddrSet | undefined {
+  const n = values.length;
+  const listed = n > 1 && key !== undefined;
+  const slot = (fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1);
+  const memo = listed ? addressLists[slot] : n === 1 ? addressConds[slot] : undefined;
+  const memoKey = listed ? key : values[0];
+  const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
+  if (hit) return hit;
+  const [only] = values;
+  let set: AddrSet;
+  if (n === 1 && only !== undefined) {
+    // A single value's own set (the memo above already keys it by the value): no copy of its bounds.
+    const own = (typeof only === 'string' ? addressValueOf(only) : addressValue(only)).set;
+    if (!own) return undefined;
+    set = own;
+  } else {
+    // One build from all intervals: large sets stay linear (n log n), never a union per element.
+    const sets: AddrSet[] = [];
+    for (const x of values) {
+      const own = addressValue(x).set;
+      if (!own) return undefined;
+      sets.push(own);
+    }
+    set = IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, sets);
+  }
+  const universe = fam === 4 ? ANY_V4 : ANY_V6;
+  set = set.intersect(universe);
+  if (pol !== '==') set = universe.subtract(set);
+  if (memo && memoKey !== undefined) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(memoKey, set);
+  }
+  return set;
+}
+
+/**
+ * The numeric set (ports: max 65535, protocols: 255) of a condition on literal values, or why it
+ * cannot be built; lists of several values written as `key` (Elements.key) are built once per text.
+ */
+export function literalNumberSet(
+  op: string,
+  values: readonly Expr[],
+  key: string | undefined,
+  max: 255 | 65535,
+): IntervalSet<number> | string {
+  const byName = max === 255 ? protocolByName : portNumber;
+  if (key === undefined || values.length < 2) return literalNumbers(op, values, max, byName);
+  const byKey = listedNumbers(op, max);
+  const hit = byKey.get(key);
+  if (hit !== undefined) return hit;
+  const r = literalNumbers(op, values, max, byName);
+  if (byKey.size >= MEMO_LIMIT) byKey.clear();
+  byKey.set(key, r);
+  return r;
+}
+
+/** The ICMP type set of an `icmp type` / `icmpv6 type` condition on literal values, or why it cannot be built. */
+export function literalIcmpSet(v6: boolean, op: string, values: readonly Expr[]): IcmpTypeSet | string {
+  const r = literalNumbers(op, values, 255, v6 ? icmp6Number : icmp4Number);
+  return typeof r === 'string' ? r : icmpSetOf(v6, r);
+}
+
+/** The set of one port number (`tcp dport 443`): shared by every rule that names it. */
+export function portSingle(n: number): IntervalSet<number> {
+  return single(65535, n);
 }
 
 /** Empties the memos of this file and memo.ts once a parse is done (see releaseMemos). */

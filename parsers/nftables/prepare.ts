@@ -190,6 +190,17 @@ export class Preparer implements InterpEnv {
     return true;
   }
 
+  /**
+   * Keeps a rule the direct reader read with its match and interface facts (text-direct.ts
+   * DirectRule.direct): what convert gives for it, without the conditions.
+   */
+  convertDirect(rule: NRule, ref: string, text: string, flat: Flat, match: Match, facts: IfaceFacts): void {
+    const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
+    rule.pre = new One(ref, text, ruleHash(this.hasher, ref, text), alt);
+    rule.stmts = NO_STMTS;
+    rule.spans = undefined;
+  }
+
   /** One alternative converted: its interface facts, its match, and the alternative without its conditions. */
   private alt(flat: Flat, table: NTable): Alt {
     const facts = factsOf(flat, table);

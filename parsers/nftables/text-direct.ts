@@ -12,6 +12,9 @@ import { C, MAX_COLON_WORD, isAlnum, isWordChar, keepsColons, type Token } from 
 import { keepPrinted, printExpr } from './print.js';
 import { flat } from '../toolkit/labels.js';
 import { Location } from '../toolkit/location.js';
+import { DirectMatch } from './direct-match.js';
+import type { IfaceFacts } from './interfaces.js';
+import type { Match } from '../../src/model/policy.js';
 import {
   NAT_FLAGS,
   PAYLOAD,
@@ -93,8 +96,13 @@ export interface DirectRule {
   readonly end: number;
   /** printRule's canonical text. */
   readonly text: string;
-  /** The rule's alternatives: one, or one per element of a verdict map. */
+  /** The rule's alternatives: one, or one per element of a verdict map (none when `direct`). */
   readonly flats: readonly Flat[];
+  /**
+   * The rule's one alternative (without conditions), match and interface facts, when every condition
+   * was applied as read (direct-match.ts): prepare.ts convertDirect keeps them.
+   */
+  readonly direct?: { readonly flat: Flat; readonly match: Match; readonly facts: IfaceFacts };
 }
 
 type Lookup = (name: string) => Token[] | undefined;
@@ -111,6 +119,18 @@ interface RuleState {
   vmap: { keys: readonly Expr[]; elements: readonly VmapElement[]; at: number } | undefined;
   /** Statements so far (the index of the next one). */
   stmts: number;
+  /** Every condition so far was applied as read (direct-match.ts). */
+  fast: boolean;
+  /**
+   * The conditions read, made into condition objects only when one of them is not applied as read:
+   * selector, operator, right side, values (undefined: the right side is the one value), key, statement.
+   */
+  pLeft: Expr[];
+  pOp: string[];
+  pRight: Expr[];
+  pVals: (readonly Expr[] | undefined)[];
+  pKey: (string | undefined)[];
+  pAt: number[];
 }
 
 interface VmapElement {
@@ -139,6 +159,13 @@ function fresh(): RuleState {
     comment: undefined,
     vmap: undefined,
     stmts: 0,
+    fast: true,
+    pLeft: [],
+    pOp: [],
+    pRight: [],
+    pVals: [],
+    pKey: [],
+    pAt: [],
   };
 }
 
@@ -152,6 +179,13 @@ function reset(r: RuleState): RuleState {
   r.comment = undefined;
   r.vmap = undefined;
   r.stmts = 0;
+  r.fast = true;
+  r.pLeft.length = 0;
+  r.pOp.length = 0;
+  r.pRight.length = 0;
+  r.pVals.length = 0;
+  r.pKey.length = 0;
+  r.pAt.length = 0;
   return r;
 }
 
@@ -189,6 +223,10 @@ export class DirectReader {
   private readonly items: Expr[] = [];
   private readonly parts: string[] = [];
   private rule: NRule | undefined;
+  /** The conditions of the rule being read, applied as read. */
+  private readonly dm = new DirectMatch();
+  /** A one-value list for DirectMatch.add. */
+  private readonly one: Expr[] = [null];
 
   /**
    * Reads the rule that starts at `start` (a token on line `line`, whose first character is at
@@ -203,6 +241,7 @@ export class DirectReader {
     this.i = start;
     this.rule = rule;
     const r = reset(this.r);
+    this.dm.reset();
     const firstCol = start - lineStart + 1;
     let tokens = false;
     try {
@@ -238,6 +277,28 @@ export class DirectReader {
           : { kind: nat.kind, addrs, flags: [], pos: p, port: nat.port };
     }
     const vmap = r.vmap;
+    if (r.fast && !vmap && !spec) {
+      // Every condition is in the match already: no condition objects, one alternative without them.
+      const k = verdict?.kind;
+      const { match, facts } = this.dm.finish(rule, k === 'accept' || k === 'jump' || k === 'goto');
+      return {
+        end: this.i,
+        text,
+        flats: NO_FLATS,
+        direct: { flat: directFlat(undefined, verdict, spec), match, facts },
+      };
+    }
+    for (let i = 0; i < r.pLeft.length; i++) {
+      const right = r.pRight[i] ?? null;
+      conds.push({
+        left: r.pLeft[i] ?? null,
+        op: r.pOp[i] ?? '==',
+        right,
+        rule,
+        at: r.pAt[i] ?? 0,
+        vals: knownValues(r.pVals[i] ?? [right], r.pKey[i]),
+      });
+    }
     if (!vmap) return { end: this.i, text, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
     // expand.ts vmap: one alternative per element, the conditions before it and one per part of the key.
     const flats: Flat[] = [];
@@ -611,7 +672,8 @@ export class DirectReader {
     let right: Expr = first;
     // A list holds no sets (elementsOf would flatten them).
     if (isSet(first) && this.isPunct(',')) giveUp();
-    let values: readonly Expr[];
+    /** undefined: the one value `first`. */
+    let values: readonly Expr[] | undefined;
     let shown = this.printed;
     if (this.isPunct(',')) {
       // The list and its text in the reader's scratch lists (no set is read inside a list), copied out once.
@@ -631,20 +693,32 @@ export class DirectReader {
       right = list.slice();
       values = right;
       shown = flat(parts);
-    } else values = isSet(first) ? first.set : [first];
+    } else values = isSet(first) ? first.set : undefined;
     // Several values: their text names them (a list and a set of the same values mean the same here).
     if (this.isPunct('/')) giveUp();
     const o = op ?? (Array.isArray(right) || isSet(right) ? 'in' : '==');
-    const rule = this.rule;
-    if (rule === undefined) giveUp();
-    this.r.conds.push({
-      left,
-      op: o,
-      right,
-      rule,
-      at,
-      vals: knownValues(values, values.length > 1 ? shown : undefined),
-    });
+    if (this.rule === undefined) giveUp();
+    const r = this.r;
+    const key = values !== undefined && values.length > 1 ? shown : undefined;
+    r.pLeft.push(left);
+    r.pOp.push(o);
+    r.pRight.push(right);
+    r.pVals.push(values);
+    r.pKey.push(key);
+    r.pAt.push(at);
+    if (r.fast) {
+      let vs = values;
+      if (vs === undefined) {
+        this.one[0] = first;
+        vs = this.one;
+      }
+      try {
+        r.fast = this.dm.add(left, o, vs, Array.isArray(right), key, at);
+      } catch {
+        // As prepare.ts convert: whatever fails here, the general path converts (and reports) instead.
+        r.fast = false;
+      }
+    }
     this.piece(`${printExpr(left)} ${o === '==' || o === 'in' ? '' : `${o} `}${shown}`, startCol);
   }
 
@@ -746,8 +820,8 @@ export class DirectReader {
         const c = w.charCodeAt(0);
         if (c >= 97 && c <= 122 && STATEMENT_ONLY.has(w)) giveUp();
         this.take();
+        // wordValue and its printed text, once per distinct word (word-table.ts).
         const v = wordValue(w);
-        // A word holds none of the characters print.ts quotes; shared prefixes and ranges keep their text.
         this.printed = typeof v === 'string' ? v : printExpr(v);
         return v;
       }
@@ -820,6 +894,9 @@ function isSelector(w: string): boolean {
 
 /** A NAT target the reader takes: an IPv4 address, prefix or range. */
 const V4_HEAD = /^\d{1,3}(\.\d{1,3}){3}(?:$|[/-])/;
+
+/** The alternatives of a rule read with its match (DirectRule.direct): none besides it. */
+const NO_FLATS: readonly Flat[] = Object.freeze([]);
 
 function allDigits(s: string, from: number, to: number): boolean {
   for (let k = from; k < to; k++) {

@@ -727,7 +727,9 @@ export class TextReader {
     if (!d) return undefined;
     const above = this.commentAbove(tok.file, tok.line);
     if (above !== undefined) rule.remark = above;
-    if (!this.prep.convert(rule, where.table, where.ref, d.text, d.flats)) return undefined;
+    const direct = d.direct;
+    if (direct) this.prep.convertDirect(rule, where.ref, d.text, direct.flat, direct.match, direct.facts);
+    else if (!this.prep.convert(rule, where.table, where.ref, d.text, d.flats)) return undefined;
     this.s.skipTo(lexer, d.end);
     return rule;
   }

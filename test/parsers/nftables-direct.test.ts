@@ -162,6 +162,50 @@ describe('rules read straight from the source (text-direct.ts)', () => {
     expect(crlf.direct).toBe(crlf.generic);
   });
 
+  it('apply the common conditions as they are read, with the facts interface inference reads', () => {
+    // Networks inferred from the rules (one interface, private sources or destinations, intersected
+    // per side, none once a side has a `!=`, a public address or a range), and the conditions the
+    // reader leaves to the general path (a pattern, a hostname, `ct state != a,b`, NAT, verdict maps).
+    const text = `table inet fw {
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    iifname "lan1" ip saddr { 10.1.0.0/16, 10.2.0.0/16 } accept
+    iifname "lan2" ip saddr 10.3.0.0/16 ip saddr 10.3.0.0/17 tcp dport { 22, 80-90 } accept
+    iifname "lan3" ip saddr 10.4.0.0/16 ip saddr != 10.4.1.0/24 accept
+    iifname "lan4" ip saddr 8.8.8.0/24 accept
+    iifname "lan5" ip saddr 10.5.0.1-10.5.0.9 accept
+    iifname { "lan6", "lan7" } ip saddr 10.6.0.0/16 accept
+    iifname != "lan8" ip saddr 10.8.0.0/16 accept
+    oifname "lan9" ip daddr { 192.168.9.0/24 } udp dport { 5060 } accept
+    oifname "lan10" ip daddr 192.168.10.0/24 drop
+    iifname "lan11" oifname "lan12" ip saddr 10.11.0.0/16 ip daddr 192.168.12.0/24 jump later
+    iifname "lan13" ip saddr 10.13.0.0/16 th dport 53 ct state new goto later
+    ip daddr { 10.14.0.1 } tcp sport != { 1-1023 } tcp dport > 1023 ct state != new continue
+    meta l4proto { tcp, udp } th dport { 5060, 5061 } ct state { new, established } accept
+    ip saddr 10.15.0.0/16 icmp type { echo-request, 3 } accept
+    icmpv6 type echo-request accept
+    iifname "lan16*" accept
+    iifname "lan17" ip saddr example.com accept
+    ct state != established,related drop
+    oifname "wan0" ip saddr 10.18.0.0/16 masquerade
+    ip saddr 10.19.0.0/16 tcp dport vmap { 22 : accept, 23 : drop }
+  }
+  chain later { return }
+}
+`;
+    const direct = vi.spyOn(Preparer.prototype, 'convertDirect');
+    const r = both(text, 'm.nft');
+    const applied = direct.mock.calls.length;
+    direct.mockRestore();
+    expect(r.direct).toBe(r.generic);
+    expect(applied).toBe(16); // the first fifteen and `return`
+    expect(r.direct).toContain('interface lan1: network 10.1.0.0/16, 10.2.0.0/16 inferred');
+    expect(r.direct).toContain('interface lan2: network 10.3.0.0/17 inferred');
+    expect(r.direct).toContain('interface lan9: network 192.168.9.0/24 inferred');
+    expect(r.direct).toContain('interface lan12: network 192.168.12.0/24 inferred');
+    for (const n of [3, 4, 5, 6, 7, 8, 10]) expect(r.direct).not.toContain(`interface lan${String(n)}: network`);
+  });
+
   it('keep the nft release option (ct state != a,b)', () => {
     const text = `table inet t { chain c { type filter hook forward priority 0; ct state != established,related drop; } }`;
     for (const nftVersion of [undefined, '1.0.6', '1.0.9']) {
