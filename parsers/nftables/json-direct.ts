@@ -66,6 +66,9 @@ const META_HEAD = '{"meta": {"key": "';
 const CT_HEAD = '{"ct": {"key": "';
 const PREFIX_HEAD = '{"prefix": {"addr": "';
 const LEN_HEAD = ', "len": ';
+const EQ_HEAD = '{"op": "==", "left": ';
+/** How many selectors are looked up by their whole text as written (a ruleset uses a few kinds). */
+const RECENT_SELECTORS = 16;
 
 /** The statements of a rule read here: none are built (stmtPos reads the spans), one shared empty list. */
 const NO_STMTS: NRule['stmts'] = [];
@@ -134,6 +137,10 @@ export class DirectRules {
   private readonly prefixes = new Map<string, { len: number; e: Expr }>();
   /** The values of the condition value() read last. */
   private vals: Elements = knownValues([]);
+  /** printExpr of the condition value value() read last, when it worked it out on the way (else undefined). */
+  private shown: string | undefined;
+  /** The first selectors read, by their text as nft writes them (up to the closing `}}`). */
+  private readonly selectors: { readonly text: string; readonly e: Expr }[] = [];
 
   constructor(text: string, file: string, lines: PositionIndex) {
     this.text = text;
@@ -205,18 +212,26 @@ export class DirectRules {
       const k = this.stmtKey();
       let target: string | undefined;
       if (k === 'match') {
-        this.char(LBRACE);
-        this.key('"op"');
-        const op = this.string();
-        this.next('"left"');
+        let op: string;
+        // `{"op": "==", "left": ` as nft writes it (most conditions), else read part by part.
+        if (this.space() === LBRACE && t.startsWith(EQ_HEAD, this.i)) {
+          this.i += EQ_HEAD.length;
+          op = '==';
+        } else {
+          this.char(LBRACE);
+          this.key('"op"');
+          op = this.string();
+          this.next('"left"');
+        }
         const left = this.selector();
         this.next('"right"');
         const right = this.value(true);
         const vals = this.vals;
+        const shown = this.shown ?? printExpr(right);
         this.char(RBRACE);
         const cond: Cond = { left, op, right, rule, at, vals };
         for (const a of alts) (a.conds ??= []).push(cond);
-        parts.push(`${printExpr(left)} ${op === '==' || op === 'in' ? '' : `${op} `}${printExpr(right)}`);
+        parts.push(`${printExpr(left)} ${op === '==' || op === 'in' ? '' : `${op} `}${shown}`);
       } else if (VERDICT_KEYS.has(k)) {
         this.null();
         setVerdict(alts, plainVerdict(k as 'accept'));
@@ -414,6 +429,21 @@ export class DirectRules {
     this.space();
     const t = this.text;
     const from = this.i;
+    // A ruleset writes a few selectors thousands of times: compared whole (native) before any is read.
+    for (const s of this.selectors)
+      if (t.startsWith(s.text, from)) {
+        this.i = from + s.text.length;
+        return s.e;
+      }
+    const e = this.writtenSelector(from);
+    if (this.selectors.length < RECENT_SELECTORS && t.charCodeAt(this.i - 1) === RBRACE)
+      this.selectors.push({ text: detach(t.slice(from, this.i)), e });
+    return e;
+  }
+
+  /** selector() for a selector not among the recent ones. */
+  private writtenSelector(from: number): Expr {
+    const t = this.text;
     // As nft writes them: the parts read in place (their strings are interned) and looked up by them.
     if (t.startsWith(PAYLOAD_HEAD, from)) {
       this.i = from + PAYLOAD_HEAD.length - 1;
@@ -469,7 +499,9 @@ export class DirectRules {
         const hit = this.prefixes.get(addr);
         if (hit?.len === len) return hit.e;
         const e = sharedPrefix(addr, len);
-        if (this.prefixes.size >= 1 << 14) this.prefixes.clear();
+        // Kept for the whole listing: sources cycle through tens of thousands of networks (the bench's
+        // 32,768 come back every 32,768 rules), and a table emptied sooner missed nearly every time.
+        if (this.prefixes.size >= 1 << 17) this.prefixes.clear();
         this.prefixes.set(addr, { len, e });
         return e;
       }
@@ -530,7 +562,12 @@ export class DirectRules {
   private value(set: boolean): Expr {
     const c = this.space();
     const from = this.i;
-    if (c === Q) return this.one(this.string(), set);
+    this.shown = undefined;
+    if (c === Q) {
+      const s = this.string();
+      if (plain(s)) this.shown = s;
+      return this.one(s, set);
+    }
     if (c >= 48 && c <= 57) return this.one(this.int(), set);
     if (c !== LBRACE) throw GIVE_UP;
     const t = this.text;
@@ -547,9 +584,14 @@ export class DirectRules {
     if (k !== 'set' || !set) throw GIVE_UP;
     this.char(LBRACKET);
     const elems: Expr[] = [];
+    // printExpr's text of the set, made on the way: `{ a, b }`.
+    let shown = '{ ';
     if (this.space() !== RBRACKET) {
       for (;;) {
-        elems.push(this.value(false));
+        const x = this.value(false);
+        if (elems.length > 0) shown += ', ';
+        shown += this.lastShown() ?? (typeof x === 'number' ? String(x) : printExpr(x));
+        elems.push(x);
         if (this.space() === RBRACKET) break;
         this.char(COMMA);
       }
@@ -557,7 +599,13 @@ export class DirectRules {
     this.i++;
     this.char(RBRACE);
     this.vals = knownValues(elems, elems.length > 1 ? t.slice(from, this.i) : undefined);
+    this.shown = `${shown} }`;
     return { set: elems };
+  }
+
+  /** The printed text value() left (a method: value() was called since the caller last set it). */
+  private lastShown(): string | undefined {
+    return this.shown;
   }
 
   /** A prefix or a range (shared). */
@@ -696,4 +744,14 @@ export class DirectRules {
     this.i = i;
     return v;
   }
+}
+
+/** A string printExpr prints as it is (no quotes): not empty, printable ASCII without spaces, braces, quotes, commas or semicolons. */
+function plain(s: string): boolean {
+  if (s === '') return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c > 126 || c === 123 || c === 125 || c === 34 || c === 44 || c === 59) return false;
+  }
+  return true;
 }
