@@ -11,6 +11,7 @@ import {
   type FlatVerdict,
 } from './expand.js';
 import type { Expr, NRule, Pos } from './ir.js';
+import { RawTable } from './json-raw-table.js';
 import { sharedKey, sharedPayload, sharedPrefix, sharedRange } from './json-shared.js';
 import { printExpr } from './print.js';
 
@@ -67,8 +68,10 @@ const CT_HEAD = '{"ct": {"key": "';
 const PREFIX_HEAD = '{"prefix": {"addr": "';
 const LEN_HEAD = ', "len": ';
 const EQ_HEAD = '{"op": "==", "left": ';
-/** How many selectors are looked up by their whole text as written (a ruleset uses a few kinds). */
-const RECENT_SELECTORS = 16;
+/** Longest prefix text (after the address's opening quote) looked up whole. */
+const PREFIX_TEXT_MAX = 64;
+/** Longest selector text looked up whole. */
+const SELECTOR_TEXT_MAX = 96;
 
 /** The statements of a rule read here: none are built (stmtPos reads the spans), one shared empty list. */
 const NO_STMTS: NRule['stmts'] = [];
@@ -134,13 +137,20 @@ export class DirectRules {
   private readonly payloads = new Map<string, Map<string, Expr>>();
   private readonly metas = new Map<string, Expr>();
   private readonly cts = new Map<string, Expr>();
-  private readonly prefixes = new Map<string, { len: number; e: Expr }>();
+  /**
+   * Prefixes by their text after the address's opening quote (`10.1.2.0", "len": 24}}`). Kept for the whole
+   * listing: sources cycle through tens of thousands of networks (the bench's 32,768 come back every
+   * 32,768 rules), and a table emptied sooner missed nearly every time.
+   */
+  private readonly prefixes = new RawTable<Expr>(1024, 1 << 17);
+  /** The hash of the text closed() went over last. */
+  private hash = 0;
   /** The values of the condition value() read last. */
   private vals: Elements = knownValues([]);
   /** printExpr of the condition value value() read last, when it worked it out on the way (else undefined). */
   private shown: string | undefined;
-  /** The first selectors read, by their text as nft writes them (up to the closing `}}`). */
-  private readonly selectors: { readonly text: string; readonly e: Expr }[] = [];
+  /** Selectors by their text as written (up to the closing `}}`): a ruleset writes a few thousands of times. */
+  private readonly selectors = new RawTable<Expr>(64, 1024);
 
   constructor(text: string, file: string, lines: PositionIndex) {
     this.text = text;
@@ -197,7 +207,9 @@ export class DirectRules {
     this.key('"expr"');
     this.char(LBRACKET);
     const spans: number[] = [];
-    const rule: NRule = { pos: NO_POS, stmts: NO_STMTS, spans };
+    // Every member the rule gets later (its position, comment, prepare.ts's `pre`) is in the literal: a
+    // member added to an object made without it goes to a separate property array (one more object per rule).
+    const rule: NRule = { pos: NO_POS, stmts: NO_STMTS, spans, pre: undefined, comment: undefined };
     const parts: string[] = [];
     // The alternatives as expand() builds them: a condition joins every one, a verdict map multiplies them.
     let alts: Alt[] = [{}];
@@ -429,15 +441,18 @@ export class DirectRules {
     this.space();
     const t = this.text;
     const from = this.i;
-    // A ruleset writes a few selectors thousands of times: compared whole (native) before any is read.
-    for (const s of this.selectors)
-      if (t.startsWith(s.text, from)) {
-        this.i = from + s.text.length;
-        return s.e;
+    // The text up to the first `}}` (its hash folded on the way), looked up whole before any is read.
+    const end = this.closed(from, SELECTOR_TEXT_MAX);
+    const h = this.hash;
+    if (end > 0) {
+      const hit = this.selectors.get(t, from, end, h);
+      if (hit !== undefined) {
+        this.i = end;
+        return hit;
       }
+    }
     const e = this.writtenSelector(from);
-    if (this.selectors.length < RECENT_SELECTORS && t.charCodeAt(this.i - 1) === RBRACE)
-      this.selectors.push({ text: detach(t.slice(from, this.i)), e });
+    if (this.i === end) this.selectors.set(t, from, end, h, e);
     return e;
   }
 
@@ -469,6 +484,25 @@ export class DirectRules {
     return this.cached('}}', false);
   }
 
+  /**
+   * Where the first `}}` from `start` ends (after it), with the hash of the text up to there in `hash`;
+   * -1 when there is none in the next `max` characters.
+   */
+  private closed(start: number, max: number): number {
+    const t = this.text;
+    const last = Math.min(t.length - 1, start + max);
+    let h = RANGE_HASH_BASIS;
+    for (let i = start; i < last; i++) {
+      const c = t.charCodeAt(i);
+      h = rangeHashStep(h, c);
+      if (c === RBRACE && t.charCodeAt(i + 1) === RBRACE) {
+        this.hash = rangeHashStep(h, RBRACE);
+        return i + 2;
+      }
+    }
+    return -1;
+  }
+
   /** sharedPayload, looked up by the interned strings first. */
   private payload(protocol: string, field: string): Expr {
     let byField = this.payloads.get(protocol);
@@ -488,21 +522,26 @@ export class DirectRules {
   /** `{"prefix": {"addr": A, "len": N}}` as nft writes it, shared (sharedPrefix); undefined, nothing read, otherwise. */
   private prefix(from: number): Expr | undefined {
     const t = this.text;
-    this.i = from + PREFIX_HEAD.length - 1;
+    // The text from the address to the first `}}` (its hash folded on the way), looked up whole.
+    const start = from + PREFIX_HEAD.length;
+    const end = this.closed(start, PREFIX_TEXT_MAX);
+    const h = this.hash;
+    if (end > 0) {
+      const hit = this.prefixes.get(t, start, end, h);
+      if (hit !== undefined) {
+        this.i = end;
+        return hit;
+      }
+    }
+    this.i = start - 1;
     const addr = this.string();
     if (t.startsWith(LEN_HEAD, this.i)) {
       this.i += LEN_HEAD.length;
       const len = this.int();
       if (t.startsWith('}}', this.i)) {
         this.i += 2;
-        // Most addresses are written with one length: the last prefix of each address, bounded.
-        const hit = this.prefixes.get(addr);
-        if (hit?.len === len) return hit.e;
         const e = sharedPrefix(addr, len);
-        // Kept for the whole listing: sources cycle through tens of thousands of networks (the bench's
-        // 32,768 come back every 32,768 rules), and a table emptied sooner missed nearly every time.
-        if (this.prefixes.size >= 1 << 17) this.prefixes.clear();
-        this.prefixes.set(addr, { len, e });
+        if (this.i === end) this.prefixes.set(t, start, end, h, e);
         return e;
       }
     }
