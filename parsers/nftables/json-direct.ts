@@ -243,7 +243,10 @@ export class DirectRules {
         this.char(RBRACE);
         const cond: Cond = { left, op, right, rule, at, vals };
         for (const a of alts) (a.conds ??= []).push(cond);
-        parts.push(`${printExpr(left)} ${op === '==' || op === 'in' ? '' : `${op} `}${shown}`);
+        // `LEFT RIGHT` (`LEFT OP RIGHT`) as parts of the list joined by spaces: no string made per condition.
+        parts.push(printExpr(left));
+        if (op !== '==' && op !== 'in') parts.push(op);
+        parts.push(shown);
       } else if (VERDICT_KEYS.has(k)) {
         this.null();
         setVerdict(alts, plainVerdict(k as 'accept'));
