@@ -11,6 +11,7 @@ import {
   type FlatVerdict,
 } from './expand.js';
 import type { Expr, NRule, Pos } from './ir.js';
+import { RawTable } from './json-raw-table.js';
 import { sharedKey, sharedPayload, sharedPrefix, sharedRange } from './json-shared.js';
 import { printExpr } from './print.js';
 
@@ -66,6 +67,11 @@ const META_HEAD = '{"meta": {"key": "';
 const CT_HEAD = '{"ct": {"key": "';
 const PREFIX_HEAD = '{"prefix": {"addr": "';
 const LEN_HEAD = ', "len": ';
+const EQ_HEAD = '{"op": "==", "left": ';
+/** Longest prefix text (after the address's opening quote) looked up whole. */
+const PREFIX_TEXT_MAX = 64;
+/** Longest selector text looked up whole. */
+const SELECTOR_TEXT_MAX = 96;
 
 /** The statements of a rule read here: none are built (stmtPos reads the spans), one shared empty list. */
 const NO_STMTS: NRule['stmts'] = [];
@@ -131,9 +137,20 @@ export class DirectRules {
   private readonly payloads = new Map<string, Map<string, Expr>>();
   private readonly metas = new Map<string, Expr>();
   private readonly cts = new Map<string, Expr>();
-  private readonly prefixes = new Map<string, { len: number; e: Expr }>();
+  /**
+   * Prefixes by their text after the address's opening quote (`10.1.2.0", "len": 24}}`). Kept for the whole
+   * listing: sources cycle through tens of thousands of networks (the bench's 32,768 come back every
+   * 32,768 rules), and a table emptied sooner missed nearly every time.
+   */
+  private readonly prefixes = new RawTable<Expr>(1024, 1 << 17);
+  /** The hash of the text closed() went over last. */
+  private hash = 0;
   /** The values of the condition value() read last. */
   private vals: Elements = knownValues([]);
+  /** printExpr of the condition value value() read last, when it worked it out on the way (else undefined). */
+  private shown: string | undefined;
+  /** Selectors by their text as written (up to the closing `}}`): a ruleset writes a few thousands of times. */
+  private readonly selectors = new RawTable<Expr>(64, 1024);
 
   constructor(text: string, file: string, lines: PositionIndex) {
     this.text = text;
@@ -190,7 +207,9 @@ export class DirectRules {
     this.key('"expr"');
     this.char(LBRACKET);
     const spans: number[] = [];
-    const rule: NRule = { pos: NO_POS, stmts: NO_STMTS, spans };
+    // Every member the rule gets later (its position, comment, prepare.ts's `pre`) is in the literal: a
+    // member added to an object made without it goes to a separate property array (one more object per rule).
+    const rule: NRule = { pos: NO_POS, stmts: NO_STMTS, spans, pre: undefined, comment: undefined };
     const parts: string[] = [];
     // The alternatives as expand() builds them: a condition joins every one, a verdict map multiplies them.
     let alts: Alt[] = [{}];
@@ -205,18 +224,29 @@ export class DirectRules {
       const k = this.stmtKey();
       let target: string | undefined;
       if (k === 'match') {
-        this.char(LBRACE);
-        this.key('"op"');
-        const op = this.string();
-        this.next('"left"');
+        let op: string;
+        // `{"op": "==", "left": ` as nft writes it (most conditions), else read part by part.
+        if (this.space() === LBRACE && t.startsWith(EQ_HEAD, this.i)) {
+          this.i += EQ_HEAD.length;
+          op = '==';
+        } else {
+          this.char(LBRACE);
+          this.key('"op"');
+          op = this.string();
+          this.next('"left"');
+        }
         const left = this.selector();
         this.next('"right"');
         const right = this.value(true);
         const vals = this.vals;
+        const shown = this.shown ?? printExpr(right);
         this.char(RBRACE);
         const cond: Cond = { left, op, right, rule, at, vals };
         for (const a of alts) (a.conds ??= []).push(cond);
-        parts.push(`${printExpr(left)} ${op === '==' || op === 'in' ? '' : `${op} `}${printExpr(right)}`);
+        // `LEFT RIGHT` (`LEFT OP RIGHT`) as parts of the list joined by spaces: no string made per condition.
+        parts.push(printExpr(left));
+        if (op !== '==' && op !== 'in') parts.push(op);
+        parts.push(shown);
       } else if (VERDICT_KEYS.has(k)) {
         this.null();
         setVerdict(alts, plainVerdict(k as 'accept'));
@@ -414,6 +444,24 @@ export class DirectRules {
     this.space();
     const t = this.text;
     const from = this.i;
+    // The text up to the first `}}` (its hash folded on the way), looked up whole before any is read.
+    const end = this.closed(from, SELECTOR_TEXT_MAX);
+    const h = this.hash;
+    if (end > 0) {
+      const hit = this.selectors.get(t, from, end, h);
+      if (hit !== undefined) {
+        this.i = end;
+        return hit;
+      }
+    }
+    const e = this.writtenSelector(from);
+    if (this.i === end) this.selectors.set(t, from, end, h, e);
+    return e;
+  }
+
+  /** selector() for a selector not among the recent ones. */
+  private writtenSelector(from: number): Expr {
+    const t = this.text;
     // As nft writes them: the parts read in place (their strings are interned) and looked up by them.
     if (t.startsWith(PAYLOAD_HEAD, from)) {
       this.i = from + PAYLOAD_HEAD.length - 1;
@@ -439,6 +487,25 @@ export class DirectRules {
     return this.cached('}}', false);
   }
 
+  /**
+   * Where the first `}}` from `start` ends (after it), with the hash of the text up to there in `hash`;
+   * -1 when there is none in the next `max` characters.
+   */
+  private closed(start: number, max: number): number {
+    const t = this.text;
+    const last = Math.min(t.length - 1, start + max);
+    let h = RANGE_HASH_BASIS;
+    for (let i = start; i < last; i++) {
+      const c = t.charCodeAt(i);
+      h = rangeHashStep(h, c);
+      if (c === RBRACE && t.charCodeAt(i + 1) === RBRACE) {
+        this.hash = rangeHashStep(h, RBRACE);
+        return i + 2;
+      }
+    }
+    return -1;
+  }
+
   /** sharedPayload, looked up by the interned strings first. */
   private payload(protocol: string, field: string): Expr {
     let byField = this.payloads.get(protocol);
@@ -458,19 +525,26 @@ export class DirectRules {
   /** `{"prefix": {"addr": A, "len": N}}` as nft writes it, shared (sharedPrefix); undefined, nothing read, otherwise. */
   private prefix(from: number): Expr | undefined {
     const t = this.text;
-    this.i = from + PREFIX_HEAD.length - 1;
+    // The text from the address to the first `}}` (its hash folded on the way), looked up whole.
+    const start = from + PREFIX_HEAD.length;
+    const end = this.closed(start, PREFIX_TEXT_MAX);
+    const h = this.hash;
+    if (end > 0) {
+      const hit = this.prefixes.get(t, start, end, h);
+      if (hit !== undefined) {
+        this.i = end;
+        return hit;
+      }
+    }
+    this.i = start - 1;
     const addr = this.string();
     if (t.startsWith(LEN_HEAD, this.i)) {
       this.i += LEN_HEAD.length;
       const len = this.int();
       if (t.startsWith('}}', this.i)) {
         this.i += 2;
-        // Most addresses are written with one length: the last prefix of each address, bounded.
-        const hit = this.prefixes.get(addr);
-        if (hit?.len === len) return hit.e;
         const e = sharedPrefix(addr, len);
-        if (this.prefixes.size >= 1 << 14) this.prefixes.clear();
-        this.prefixes.set(addr, { len, e });
+        if (this.i === end) this.prefixes.set(t, start, end, h, e);
         return e;
       }
     }
@@ -530,7 +604,12 @@ export class DirectRules {
   private value(set: boolean): Expr {
     const c = this.space();
     const from = this.i;
-    if (c === Q) return this.one(this.string(), set);
+    this.shown = undefined;
+    if (c === Q) {
+      const s = this.string();
+      if (plain(s)) this.shown = s;
+      return this.one(s, set);
+    }
     if (c >= 48 && c <= 57) return this.one(this.int(), set);
     if (c !== LBRACE) throw GIVE_UP;
     const t = this.text;
@@ -547,9 +626,14 @@ export class DirectRules {
     if (k !== 'set' || !set) throw GIVE_UP;
     this.char(LBRACKET);
     const elems: Expr[] = [];
+    // printExpr's text of the set, made on the way: `{ a, b }`.
+    let shown = '{ ';
     if (this.space() !== RBRACKET) {
       for (;;) {
-        elems.push(this.value(false));
+        const x = this.value(false);
+        if (elems.length > 0) shown += ', ';
+        shown += this.lastShown() ?? (typeof x === 'number' ? String(x) : printExpr(x));
+        elems.push(x);
         if (this.space() === RBRACKET) break;
         this.char(COMMA);
       }
@@ -557,7 +641,13 @@ export class DirectRules {
     this.i++;
     this.char(RBRACE);
     this.vals = knownValues(elems, elems.length > 1 ? t.slice(from, this.i) : undefined);
+    this.shown = `${shown} }`;
     return { set: elems };
+  }
+
+  /** The printed text value() left (a method: value() was called since the caller last set it). */
+  private lastShown(): string | undefined {
+    return this.shown;
   }
 
   /** A prefix or a range (shared). */
@@ -696,4 +786,14 @@ export class DirectRules {
     this.i = i;
     return v;
   }
+}
+
+/** A string printExpr prints as it is (no quotes): not empty, printable ASCII without spaces, braces, quotes, commas or semicolons. */
+function plain(s: string): boolean {
+  if (s === '') return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c > 126 || c === 123 || c === 125 || c === 34 || c === 44 || c === 59) return false;
+  }
+  return true;
 }

@@ -157,6 +157,25 @@ describe('nftables JSON rules read straight from the text', () => {
       ),
       rule('ip', 'fw2', 'input', `${m('{"ct": {"key": "status"}}', '"dnat"')}, {"accept": null}`),
       rule('ip', 'fw2', 'input', `${m(IIF, '"lan0"')}, {"counter": null}, {"accept": null}`),
+      // Met again word for word (looked up by their text), and texts that share a beginning with them.
+      rule('inet', 'fw', 'forward', `${m(SADDR, prefix('10.0.0.0', 8))}, {"accept": null}`),
+      rule('inet', 'fw', 'forward', `${m(SADDR, prefix('10.0.0.0', 88))}, {"accept": null}`),
+      rule('inet', 'fw', 'forward', `${m(SADDR, prefix('10.0.0.0', 1))}, {"accept": null}`),
+      rule('inet', 'fw', 'forward', `${m(SADDR, prefix('10.0.0.0', 1))}, {"accept": null}`),
+      rule('inet', 'fw', 'forward', `${m(SADDR, prefix('10.0.0.0}}', 8))}, {"accept": null}`),
+      rule('inet', 'fw', 'forward', `${m(SADDR, prefix('10.0.0.0}}', 8))}, {"accept": null}`),
+      rule('ip', 'fw2', 'input', `${m('{"meta": {"key": "a}}b"}}', '"lan0"')}, {"accept": null}`),
+      rule('ip', 'fw2', 'input', `${m('{"meta": {"key": "a}}b"}}', '"lan0"')}, {"accept": null}`),
+      rule('ip', 'fw2', 'input', `${m('{"meta": {"key": "oifname"}}', '"wan0"')}, {"accept": null}`),
+      // Values printed as they are read: quoted strings, sets of mixed values, other operators.
+      rule('ip', 'fw2', 'input', `${m(IIF, '"lan 0"')}, {"accept": null}`),
+      rule(
+        'ip',
+        'fw2',
+        'input',
+        `${m(IIF, '{"set": ["lan0", "lan;1", "", "é", 7, ${prefix("10.0.0.0", 8)}]}')}, {"accept": null}`,
+      ),
+      rule('ip', 'fw2', 'input', `{"match": {"op": "!=", "left": ${IIF}, "right": "lan0"}}, {"accept": null}`),
     ];
     const text = `[${els.join(', ')}]`;
     const reader = new DirectRules(text, 'd.json', new PositionIndex(text));
