@@ -15,7 +15,8 @@ import {
   SP,
   TAB,
 } from '../toolkit/chars.js';
-import { RANGE_HASH_BASIS, RANGE_HASH_PRIME, RangeInterner } from '../toolkit/intern.js';
+import { RangeInterner } from '../toolkit/intern.js';
+import { RANGE_HASH_BASIS, RANGE_HASH_PRIME } from '../toolkit/range-table.js';
 import { paramEquals, unquote, type StatementCursor, type Word } from './lexer.js';
 import { Props } from './store.js';
 

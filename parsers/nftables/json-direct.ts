@@ -1,5 +1,6 @@
 import { detach } from '../toolkit/detach.js';
-import { RANGE_HASH_BASIS, RangeInterner, rangeHashStep } from '../toolkit/intern.js';
+import { RangeInterner } from '../toolkit/intern.js';
+import { RANGE_HASH_BASIS, RangeTable, rangeHashStep } from '../toolkit/range-table.js';
 import type { PositionIndex } from '../toolkit/positions.js';
 import {
   directFlat,
@@ -11,7 +12,6 @@ import {
   type FlatVerdict,
 } from './expand.js';
 import type { Expr, NRule, Pos } from './ir.js';
-import { RawTable } from './json-raw-table.js';
 import { sharedKey, sharedPayload, sharedPrefix, sharedRange } from './json-shared.js';
 import { printExpr } from './print.js';
 
@@ -142,7 +142,7 @@ export class DirectRules {
    * listing: sources cycle through tens of thousands of networks (the bench's 32,768 come back every
    * 32,768 rules), and a table emptied sooner missed nearly every time.
    */
-  private readonly prefixes = new RawTable<Expr>(1024, 1 << 17);
+  private readonly prefixes = new RangeTable<Expr>(1024, 1 << 17);
   /** The hash of the text closed() went over last. */
   private hash = 0;
   /** The values of the condition value() read last. */
@@ -150,7 +150,7 @@ export class DirectRules {
   /** printExpr of the condition value value() read last, when it worked it out on the way (else undefined). */
   private shown: string | undefined;
   /** Selectors by their text as written (up to the closing `}}`): a ruleset writes a few thousands of times. */
-  private readonly selectors = new RawTable<Expr>(64, 1024);
+  private readonly selectors = new RangeTable<Expr>(64, 1024);
 
   constructor(text: string, file: string, lines: PositionIndex) {
     this.text = text;
@@ -455,7 +455,7 @@ export class DirectRules {
       }
     }
     const e = this.writtenSelector(from);
-    if (this.i === end) this.selectors.set(t, from, end, h, e);
+    if (this.i === end) this.selectors.set(detach(t.slice(from, end)), h, e);
     return e;
   }
 
@@ -544,7 +544,7 @@ export class DirectRules {
       if (t.startsWith('}}', this.i)) {
         this.i += 2;
         const e = sharedPrefix(addr, len);
-        if (this.i === end) this.prefixes.set(t, start, end, h, e);
+        if (this.i === end) this.prefixes.set(detach(t.slice(start, end)), h, e);
         return e;
       }
     }

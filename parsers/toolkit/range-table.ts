@@ -1,14 +1,27 @@
-import { detach } from '../toolkit/detach.js';
+/** FNV-1a over the character codes of a range: the hash RangeTable looks texts up by. */
+export const RANGE_HASH_BASIS = 0x811c9dc5;
+export const RANGE_HASH_PRIME = 16777619;
+
+/** One character's step of the hash RangeTable looks ranges up by (from RANGE_HASH_BASIS). */
+export function rangeHashStep(h: number, c: number): number {
+  return Math.imul(h ^ c, RANGE_HASH_PRIME);
+}
+
+/** The hash of `src[start, end)`, for a caller that did not fold it while scanning. */
+export function rangeHash(src: string, start: number, end: number): number {
+  let h = RANGE_HASH_BASIS;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ src.charCodeAt(i), RANGE_HASH_PRIME);
+  return h;
+}
 
 /**
  * Values by the text they are written as, looked up by a range of a larger text (`src[start, end)`)
- * and that range's hash (toolkit/intern.ts's RANGE_HASH_BASIS and rangeHashStep: the reader folds it
- * while it scans), in one probe of an open-addressing table: no string is made or hashed to look a
- * value up, and a hit is confirmed character by character. The `nft -j` reader (json-direct.ts) keeps
- * values many rules write the same way here (selectors, prefixes). When half full the table doubles up
- * to `maxSlots`, then starts over (values that repeat come back at once).
+ * and that range's hash, in one probe of an open-addressing table: no string is made or hashed to
+ * look a value up, and a hit is confirmed character by character. Readers keep here what many
+ * entries write the same way (words, selectors, prefixes). When half full the table doubles up to
+ * `maxSlots`, then starts over (values that repeat come back at once).
  */
-export class RawTable<V> {
+export class RangeTable<V> {
   private keys: (string | undefined)[];
   private values: (V | undefined)[];
   private hashes: Int32Array;
@@ -25,7 +38,7 @@ export class RawTable<V> {
     this.mask = n - 1;
   }
 
-  /** The value kept for `src[start, end)` (hash `h`), or undefined. */
+  /** The value kept for the text `src[start, end)` (hash `h`), or undefined. */
   get(src: string, start: number, end: number, h: number): V | undefined {
     const len = end - start;
     const keys = this.keys;
@@ -37,15 +50,17 @@ export class RawTable<V> {
     return undefined;
   }
 
-  /** Keeps `value` for `src[start, end)` (hash `h`), which get() did not find. */
-  set(src: string, start: number, end: number, h: number, value: V): void {
+  /**
+   * Keeps `value` for the text `key` (hash `h`), which get() did not find. The caller chooses the key
+   * string: a slice of a large text keeps that text alive as long as the table keeps the slice.
+   */
+  set(key: string, h: number, value: V): void {
     if (2 * (this.size + 1) > this.hashes.length) this.make(this.hashes.length < this.maxSlots);
     let slot = h & this.mask;
     while (this.keys[slot] !== undefined) slot = (slot + 1) & this.mask;
     this.size++;
     this.hashes[slot] = h;
-    // A copy: a slice would keep the whole text alive for as long as the table lives.
-    this.keys[slot] = detach(src.slice(start, end));
+    this.keys[slot] = key;
     this.values[slot] = value;
   }
 
