@@ -11,7 +11,6 @@ import {
   literalIcmpSet,
   literalNumberSet,
   nameSet,
-  portSingle,
   stateSet,
   transportSet,
   type Positive,
@@ -177,11 +176,7 @@ export class DirectMatch {
         return true;
       }
       case Kind.PORT: {
-        const only = values.length === 1 ? values[0] : undefined;
-        const r =
-          typeof only === 'number' && only >= 0 && only <= 65535 && (op === '==' || op === 'in')
-            ? portSingle(only)
-            : literalNumberSet(op, values, key, 65535);
+        const r = literalNumberSet(op, values, key, 65535);
         if (typeof r === 'string') return false;
         if (s.proto === 'th' && this.thAt < 0) this.thAt = at;
         mb.protocols(transportSet(s.proto), s.proto === 'th');

@@ -1,14 +1,12 @@
 import {
-  ADDR_MAX,
-  ADDR_MIN,
   NON_INTERNET,
   NO_ADDR,
   dynamicAddress,
   formatAddrSet,
   parseAddressSpec,
+  unionAddrs,
   type AddrSet,
 } from '../../src/model/address.js';
-import { IntervalSet } from '../../src/model/interval-set.js';
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { addressSet, addressValue } from './memo.js';
@@ -148,7 +146,7 @@ export function privateSet(values: readonly Expr[]): AddrSet | undefined {
     if (!s || !nonInternet(s) || s.isEmpty) return undefined;
     sets.push(s);
   }
-  return sets.length ? unionOf(sets) : NO_ADDR;
+  return sets.length ? unionAddrs(sets) : NO_ADDR;
 }
 
 const LOOPBACK = parseAddressSpec('127.0.0.0/8') ?? NO_ADDR;
@@ -300,16 +298,6 @@ export function factsOf(f: Flat, t: NTable): IfaceFacts {
 }
 
 /**
- * The union of many sets, built once from all their bounds (IntervalSet.unionOf: the sets' own number
- * form, no bigint pair per interval; an interface's networks are the union of thousands of rules' sets).
- */
-function unionOf(sets: readonly AddrSet[]): AddrSet {
-  const [first] = sets;
-  if (sets.length === 1 && first) return first;
-  return IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, sets);
-}
-
-/**
  * Builds ctx.interfaces: the names rules compare with and chain devices (in file order), WAN role
  * and networks inferred, placeholder addresses. One walk over the rules.
  */
@@ -417,10 +405,10 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
   for (const [name, pos] of ctx.ifaceSeen) {
     const isWan = wan.has(name);
     const seen = isWan ? undefined : networks.get(name);
-    const net = seen && { set: unionOf(seen.sets), where: seen.where };
+    const net = seen && { set: unionAddrs(seen.sets), where: seen.where };
     let addresses: AddrSet;
     const byNat = isWan ? wanAddr.get(name) : undefined;
-    const known = byNat && { set: unionOf(byNat.sets), where: byNat.where };
+    const known = byNat && { set: unionAddrs(byNat.sets), where: byNat.where };
     if (name === 'lo') addresses = LOOPBACK;
     else if (known) {
       addresses = known.set;

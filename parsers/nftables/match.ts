@@ -1,11 +1,10 @@
 import {
-  ADDR_MAX,
-  ADDR_MIN,
   ANY_ADDR,
   ANY_V4,
   ANY_V6,
   NO_ADDR,
   parseAddressSpec,
+  unionAddrs,
   type AddrSet,
 } from '../../src/model/address.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
@@ -321,47 +320,34 @@ export class CondInterpreter {
         return undefined;
       }
     }
-    const listed = !named && v.values.length > 1 && v.key !== undefined;
-    const slot = (fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1);
-    const memo = listed
-      ? addressLists[slot]
-      : (v.values.length === 1 || named) && v.dynamic.length === 0
-        ? addressConds[slot]
-        : undefined;
-    const memoKey = listed ? v.key : named ? v : v.values[0];
-    const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
+    // Left: a named set (built once per family and polarity), or values with a hostname or an element
+    // filled at run time (literalAddressSet takes every list of plain addresses).
+    const memo =
+      named && v.dynamic.length === 0 ? addressConds[(fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1)] : undefined;
+    const hit = memo?.get(v);
     if (hit) {
       mb.family(fam);
       mb.addr(dim, hit, fam);
       return undefined;
     }
-    // One build from all intervals: large sets stay linear (n log n), never a union per element.
     const sets: AddrSet[] = [];
     let hosts = false;
-    // A single value's own set (the memo above already keys it by the value): no copy of its bounds.
-    const [only] = v.values;
-    let own: AddrSet | undefined;
-    if (v.values.length === 1 && only !== undefined && !named) {
-      const r = typeof only === 'string' ? addressValueOf(only) : addressValue(only);
-      if (r.set) own = r.set;
+    for (const x of v.values) {
+      const r = addressValue(x);
+      if (r.set) sets.push(r.set);
+      else if (r.host) {
+        hosts = true;
+        mb.addSymbolic({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
+      } else return unsupportedOf(c, `${printExpr(x)} is not an address`);
     }
-    if (!own)
-      for (const x of v.values) {
-        const r = addressValue(x);
-        if (r.set) sets.push(r.set);
-        else if (r.host) {
-          hosts = true;
-          mb.addSymbolic({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
-        } else return unsupportedOf(c, `${printExpr(x)} is not an address`);
-      }
-    let set = own ?? IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, sets);
+    let set = unionAddrs(sets);
     for (const d of v.dynamic)
       mb.addSymbolic({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: condPos(c) });
     set = set.intersect(universe);
     if (pol !== '==') set = universe.subtract(set);
-    if (memo && memoKey !== undefined && !hosts) {
+    if (memo && !hosts) {
       if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(memoKey, set);
+      memo.set(v, set);
     }
     mb.family(fam);
     mb.addr(dim, set, fam);
@@ -376,18 +362,7 @@ export class CondInterpreter {
   }
 
   private port(c: Cond, mb: MatchBuilder, proto: string, field: 'sport' | 'dport', v: Values): Effect | undefined {
-    // One port number (`tcp dport 443`, most port matches): what numbers() gives for it, without its lists.
-    const only = v.values.length === 1 ? v.values[0] : undefined;
-    const r =
-      typeof only === 'number' &&
-      only >= 0 &&
-      only <= 65535 &&
-      (c.op === '==' || c.op === 'in') &&
-      !isSetRef(c.right) &&
-      v.missing.length === 0 &&
-      v.dynamic.length === 0
-        ? single(65535, only)
-        : namedOr(c, v, 65535, () => numbers(c.op, v, 65535, portNumber));
+    const r = namedOr(c, v, 65535, () => numbers(c.op, v, 65535, portNumber));
     if (typeof r === 'string') return unsupportedOf(c, r);
     if (proto === 'th') mb.thAt ??= condPos(c);
     mb.protocols(transportSet(proto), proto === 'th');
@@ -580,20 +555,12 @@ const namedNumbers = new WeakMap<Values, Map<string, IntervalSet<number> | strin
 function namedOr(
   c: Cond,
   v: Values,
-  max: number,
+  max: 255 | 65535,
   build: () => IntervalSet<number> | string,
 ): IntervalSet<number> | string {
-  if (!isSetRef(c.right)) {
-    // A list of literal values named by its text (Elements.key): built once per operator and domain.
-    if (v.key === undefined || v.values.length < 2) return build();
-    const byKey = listedNumbers(c.op, max);
-    const hit = byKey.get(v.key);
-    if (hit !== undefined) return hit;
-    const r = build();
-    if (byKey.size >= MEMO_LIMIT) byKey.clear();
-    byKey.set(v.key, r);
-    return r;
-  }
+  // Literal values: literalNumberSet, which reads names as `build` does for this domain (protocols, ports).
+  if (!isSetRef(c.right))
+    return v.missing.length || v.dynamic.length ? build() : literalNumberSet(c.op, v.values, v.key, max);
   let byOp = namedNumbers.get(v);
   if (!byOp) namedNumbers.set(v, (byOp = new Map<string, IntervalSet<number> | string>()));
   const key = `${c.op} ${String(max)}`;
@@ -713,7 +680,7 @@ export function literalAddressSet(
       if (!own) return undefined;
       sets.push(own);
     }
-    set = IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, sets);
+    set = unionAddrs(sets);
   }
   const universe = fam === 4 ? ANY_V4 : ANY_V6;
   set = set.intersect(universe);
@@ -735,6 +702,10 @@ export function literalNumberSet(
   key: string | undefined,
   max: 255 | 65535,
 ): IntervalSet<number> | string {
+  const [only] = values;
+  // One number (`tcp dport 443`, most port matches): the set every rule naming it shares.
+  if (values.length === 1 && typeof only === 'number' && only >= 0 && only <= max && (op === '==' || op === 'in'))
+    return single(max, only);
   const byName = max === 255 ? protocolByName : portNumber;
   if (key === undefined || values.length < 2) return literalNumbers(op, values, max, byName);
   const byKey = listedNumbers(op, max);
@@ -750,11 +721,6 @@ export function literalNumberSet(
 export function literalIcmpSet(v6: boolean, op: string, values: readonly Expr[]): IcmpTypeSet | string {
   const r = literalNumbers(op, values, 255, v6 ? icmp6Number : icmp4Number);
   return typeof r === 'string' ? r : icmpSetOf(v6, r);
-}
-
-/** The set of one port number (`tcp dport 443`): shared by every rule that names it. */
-export function portSingle(n: number): IntervalSet<number> {
-  return single(65535, n);
 }
 
 /** Empties the memos of this file and memo.ts once a parse is done (see releaseMemos). */

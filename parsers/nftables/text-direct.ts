@@ -820,7 +820,7 @@ export class DirectReader {
         const c = w.charCodeAt(0);
         if (c >= 97 && c <= 122 && STATEMENT_ONLY.has(w)) giveUp();
         this.take();
-        // wordValue and its printed text, once per distinct word (word-table.ts).
+        // A word holds none of the characters print.ts quotes; shared prefixes and ranges keep their text.
         const v = wordValue(w);
         this.printed = typeof v === 'string' ? v : printExpr(v);
         return v;

@@ -22,6 +22,16 @@ export function addrSet(ranges: Iterable<readonly [bigint, bigint]>): AddrSet {
 }
 
 /** The addresses lo..hi (one range: no list of pairs to build, as parsers call this per rule). */
+/**
+ * The union of many address sets, built once from all their bounds (n log n, never a union per set);
+ * a single set is returned as it is.
+ */
+export function unionAddrs(sets: readonly AddrSet[]): AddrSet {
+  const [first] = sets;
+  if (sets.length === 1 && first) return first;
+  return IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, sets);
+}
+
 export function addrRange(lo: bigint, hi: bigint): AddrSet {
   return IntervalSet.range(ADDR_MIN, ADDR_MAX, lo, hi);
 }
