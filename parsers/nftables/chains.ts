@@ -12,6 +12,7 @@ import {
 import { must, type BaseSpec, type Pos } from './ir.js';
 import { natRules } from './nat.js';
 import type { ChainInfo, Entry } from './rules.js';
+import { ruleWith } from '../../src/model/rule-copy.js';
 
 /**
  * Hooks → the model's stages (docs/semantics.md#nft-hooks). Tables are namespaces: every base chain of
@@ -270,6 +271,6 @@ function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stag
 /** A rule with a `notrack` statement: the packet leaves connection tracking, then the rule's verdict applies. */
 function withNotrack(e: Entry): Rule[] {
   if (!e.flat.effects.some((x) => x.what === 'notrack')) return [e.rule];
-  const notrack: Rule = { ...e.rule, action: { kind: 'notrack' } };
+  const notrack = ruleWith(e.rule, { action: { kind: 'notrack' } });
   return e.rule.action.kind === 'continue' ? [notrack] : [notrack, e.rule];
 }
