@@ -24,6 +24,7 @@ import {
   payloadSelector,
   wordValue,
 } from './text-rules.js';
+import { emptyList } from '../toolkit/scratch.js';
 
 /**
  * The common rule forms of the nft text grammar read straight from the source, without tokens,
@@ -170,9 +171,9 @@ function fresh(): RuleState {
 }
 
 function reset(r: RuleState): RuleState {
-  r.pieces.length = 0;
-  r.spans.length = 0;
-  r.conds.length = 0;
+  emptyList(r.pieces);
+  emptyList(r.spans);
+  emptyList(r.conds);
   r.verdict = undefined;
   r.jump = undefined;
   r.nat = undefined;
@@ -180,12 +181,12 @@ function reset(r: RuleState): RuleState {
   r.vmap = undefined;
   r.stmts = 0;
   r.fast = true;
-  r.pLeft.length = 0;
-  r.pOp.length = 0;
-  r.pRight.length = 0;
-  r.pVals.length = 0;
-  r.pKey.length = 0;
-  r.pAt.length = 0;
+  emptyList(r.pLeft);
+  emptyList(r.pOp);
+  emptyList(r.pRight);
+  emptyList(r.pVals);
+  emptyList(r.pKey);
+  emptyList(r.pAt);
   return r;
 }
 
@@ -679,8 +680,8 @@ export class DirectReader {
       // The list and its text in the reader's scratch lists (no set is read inside a list), copied out once.
       const list = this.items;
       const parts = this.parts;
-      list.length = 0;
-      parts.length = 0;
+      emptyList(list);
+      emptyList(parts);
       list.push(first);
       parts.push('{ ', shown);
       while (this.isPunct(',')) {
@@ -865,11 +866,11 @@ export class DirectReader {
   private setBody(): Expr {
     // The reader's scratch lists (a set holds no set or list here), copied out once at their size.
     const elems = this.items;
-    elems.length = 0;
+    emptyList(elems);
     // The printed set, joined at once: it names the set in the memo tables of match.ts (Elements.key),
     // whose lookups would each flatten a rope of one node per element.
     const parts = this.parts;
-    parts.length = 0;
+    emptyList(parts);
     parts.push('{ ');
     this.eachElement(() => {
       const v = this.valueTerm(true);
