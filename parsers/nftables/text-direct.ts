@@ -213,8 +213,9 @@ export class DirectReader {
   /** Reading an element list (readElements): line breaks are blanks. */
   private multiline = false;
 
-  /** End column of the last token taken. */
+  /** End column of the last token taken, and the offset past it. */
   private lastEnd = 0;
+  private lastAt = 0;
   /** The printed text (print.ts printExpr) of the last value read. */
   private printed = '';
 
@@ -259,7 +260,12 @@ export class DirectReader {
       this.rule = undefined;
     }
     if (!tokens) return undefined;
-    const body = r.pieces.join(' ');
+    const joined = r.pieces.join(' ');
+    // Written as printed (most rules of a listing): the model keeps a slice of the source, which the
+    // parse holds anyway, instead of a copy (about 90 bytes less a rule for the collector to copy and
+    // the model to keep; the model then keeps the source, 11 MB for 100k rules, against 13 MB of copies).
+    const end = this.lastAt;
+    const body = end - start === joined.length && s.startsWith(joined, start) ? s.slice(start, end) : joined;
     const { comment, conds, jump, nat } = r;
     const text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
     rule.pos = new Location(rule.pos.file, line, firstCol, line, this.lastEnd);
@@ -484,6 +490,7 @@ export class DirectReader {
     this.line = this.tLine;
     this.lineStart = this.tLineStart;
     this.lastEnd = this.endCol;
+    this.lastAt = this.after;
     return this.text;
   }
 
