@@ -24,7 +24,14 @@ export interface ChainInfo {
   ref: string;
   table: NTable;
   chain: NChain;
-  entries: Entry[];
+  /**
+   * The chain's entries as two lists of the same length (no record per entry: 100k rules made 100k
+   * records that lived to the model's end): entry i is `rules[i]` and `flats[i]`.
+   */
+  rules: Rule[];
+  flats: Flat[];
+  /** Whether an entry translates (NAT) or has effects (notrack…): else `rules` are the model chain's rules as they are. */
+  special: boolean;
   /** FWL900 candidates, reported only when the chain is evaluated (could change a verdict). */
   unsupported: Unsupported[];
   /** Chains this one jumps or goes to (model names). */
@@ -47,7 +54,16 @@ export function buildChain(
   timeoutOf: TimeoutResolver,
 ): ChainInfo {
   const ref = chainRef(table.family, table.name, chain.name);
-  const info: ChainInfo = { ref, table, chain, entries: [], unsupported: [], targets: new Set() };
+  const info: ChainInfo = {
+    ref,
+    table,
+    chain,
+    rules: [],
+    flats: [],
+    special: false,
+    unsupported: [],
+    targets: new Set(),
+  };
   const interp = new CondInterpreter(ctx);
   const hasher = new Hasher();
   const reported = new Set<string>();
@@ -203,7 +219,9 @@ function addEntry(
       loc: h.pos,
       reason: sipHelperTimeoutReason(h.name, head.label()),
     };
-  info.entries.push({ rule, flat });
+  info.rules.push(rule);
+  info.flats.push(flat);
+  if (flat.nat || flat.effects.length) info.special = true;
 }
 
 /** The first helper of an alternative that its table defines. */
