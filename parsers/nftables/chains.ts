@@ -12,6 +12,7 @@ import {
 import { must, type BaseSpec, type Pos } from './ir.js';
 import { natRules } from './nat.js';
 import type { ChainInfo, Entry } from './rules.js';
+import { ruleWith } from '../../src/model/rule-copy.js';
 
 /**
  * Hooks → the model's stages (docs/semantics.md#nft-hooks). Tables are namespaces: every base chain of
@@ -159,13 +160,15 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
     [...hooks.stages.values(), hooks.natPrerouting, hooks.natPostrouting].flat().map((i) => i.ref),
   );
   for (const info of infos.values()) {
-    // A loop, not flatMap: no list of one rule per entry (100k entries in a large chain).
-    const rules: Rule[] = [];
-    for (const e of info.entries) {
-      if (e.flat.nat) for (const r of natRules(ctx, e)) rules.push(r);
-      else if (e.flat.effects.length === 0) rules.push(e.rule);
-      else for (const r of withNotrack(e)) rules.push(r);
-    }
+    // Most chains neither translate nor have effects: their entries' rules are the model's as they are.
+    const rules: Rule[] = info.special ? [] : info.rules;
+    if (info.special)
+      for (let i = 0; i < info.rules.length; i++) {
+        const e: Entry = { rule: must(info.rules[i], 'an entry'), flat: must(info.flats[i], 'an entry') };
+        if (e.flat.nat) for (const r of natRules(ctx, e)) rules.push(r);
+        else if (e.flat.effects.length === 0) rules.push(e.rule);
+        else for (const r of withNotrack(e)) rules.push(r);
+      }
     if (staged.has(info.ref)) {
       const g = guards(info);
       chains[info.ref] = {
@@ -270,6 +273,6 @@ function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stag
 /** A rule with a `notrack` statement: the packet leaves connection tracking, then the rule's verdict applies. */
 function withNotrack(e: Entry): Rule[] {
   if (!e.flat.effects.some((x) => x.what === 'notrack')) return [e.rule];
-  const notrack: Rule = { ...e.rule, action: { kind: 'notrack' } };
+  const notrack = ruleWith(e.rule, { action: { kind: 'notrack' } });
   return e.rule.action.kind === 'continue' ? [notrack] : [notrack, e.rule];
 }

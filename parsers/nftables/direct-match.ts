@@ -15,6 +15,7 @@ import {
   transportSet,
   type Positive,
 } from './match.js';
+import { emptyList } from '../toolkit/scratch.js';
 
 /**
  * The common conditions of a rule the direct reader (text-direct.ts) reads, applied to the rule's match
@@ -127,13 +128,13 @@ export class DirectMatch {
   reset(): void {
     this.mb = new MatchBuilder();
     this.named = false;
-    this.seen.length = 0;
-    this.iif.length = 0;
-    this.oif.length = 0;
-    this.addrDim.length = 0;
-    this.addrNeg.length = 0;
-    this.addrVals.length = 0;
-    this.addrOne.length = 0;
+    emptyList(this.seen);
+    emptyList(this.iif);
+    emptyList(this.oif);
+    emptyList(this.addrDim);
+    emptyList(this.addrNeg);
+    emptyList(this.addrVals);
+    emptyList(this.addrOne);
     this.thAt = -1;
   }
 

@@ -1,6 +1,7 @@
 import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import type { Action, Nat, Rule, SnatTarget } from '../../src/model/policy.js';
 import { ANY_PORT, portSet } from '../../src/model/ports.js';
+import { ruleWith } from '../../src/model/rule-copy.js';
 import type { Ctx } from './context.js';
 import { FULLY_RANDOM_REASON, PRESERVE_REASON, RANDOM_REASON } from './defaults.js';
 import type { NatSpec } from './expand.js';
@@ -42,7 +43,7 @@ export function natRules(ctx: Ctx, e: Entry): Rule[] {
   if (!nat) return [e.rule];
   if (nat.kind === 'dnat' || nat.kind === 'redirect') {
     const action = dnatAction(ctx, e, nat);
-    return [{ ...e.rule, action }];
+    return [ruleWith(e.rule, { action })];
   }
   const random = nat.flags.includes('random') || nat.flags.includes('fully-random');
   const reason = nat.flags.includes('fully-random')
@@ -55,14 +56,13 @@ export function natRules(ctx: Ctx, e: Entry): Rule[] {
   const base: SnatTarget = { ports: random ? 'random' : 'preserve', portsReason: reason };
   if (addr && !addr.isEmpty) base.addr = addr;
   const port = portRange(nat.port);
-  if (!port) return [{ ...e.rule, action: { kind: 'snat', to: base } }];
+  if (!port) return [ruleWith(e.rule, { action: { kind: 'snat', to: base } })];
   const range = portSet([port]);
   const lo = String(port[0]);
   const hi = String(port[1]);
-  if (random) return [{ ...e.rule, action: { kind: 'snat', to: { ...base, toPorts: range } } }];
+  if (random) return [ruleWith(e.rule, { action: { kind: 'snat', to: { ...base, toPorts: range } } })];
   // nf_nat_core keeps a source port already inside the given range and remaps the others.
-  const inside: Rule = {
-    ...e.rule,
+  const inside: Rule = ruleWith(e.rule, {
     match: { ...e.rule.match, sport: (e.rule.match.sport ?? ANY_PORT).intersect(range) },
     action: {
       kind: 'snat',
@@ -72,9 +72,8 @@ export function natRules(ctx: Ctx, e: Entry): Rule[] {
         portsReason: `\`to :${lo}-${hi}\`: source ports inside the range are kept when free (docs/semantics.md#nft-nat)`,
       },
     },
-  };
-  const outside: Rule = {
-    ...e.rule,
+  });
+  const outside: Rule = ruleWith(e.rule, {
     match: { ...e.rule.match, sport: (e.rule.match.sport ?? ANY_PORT).subtract(range) },
     action: {
       kind: 'snat',
@@ -88,7 +87,7 @@ export function natRules(ctx: Ctx, e: Entry): Rule[] {
             : `\`to :${lo}-${hi}\`: source ports outside the range are remapped into it`,
       },
     },
-  };
+  });
   return port[0] < port[1] ? [inside, outside] : [outside];
 }
 

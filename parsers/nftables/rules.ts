@@ -1,11 +1,11 @@
 import type { Setting } from '../../src/model/location.js';
 import type { Action, Match, Rule, Unsupported } from '../../src/model/policy.js';
 import { Hasher } from '../toolkit/hash.js';
-import { hashId } from '../toolkit/ids.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
 import { type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
+import { ChainLabels, EntryRule, type RuleNotes } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
 
@@ -24,31 +24,18 @@ export interface ChainInfo {
   ref: string;
   table: NTable;
   chain: NChain;
-  entries: Entry[];
+  /**
+   * The chain's entries as two lists of the same length (no record per entry: 100k rules made 100k
+   * records that lived to the model's end): entry i is `rules[i]` and `flats[i]`.
+   */
+  rules: Rule[];
+  flats: Flat[];
+  /** Whether an entry translates (NAT) or has effects (notrack…): else `rules` are the model chain's rules as they are. */
+  special: boolean;
   /** FWL900 candidates, reported only when the chain is evaluated (could change a verdict). */
   unsupported: Unsupported[];
   /** Chains this one jumps or goes to (model names). */
   targets: Set<string>;
-}
-
-const EXCERPT = 60;
-
-/**
- * `rule "EXCERPT" in REF`, EXCERPT being the text on one line, cut at 60 characters with `…`. Built as
- * two rope nodes over the text (or its slice) and a tail shared by the chain's rules (`" in REF` or
- * `…" in REF`): a template literal made four nodes and a fifth for the `…`, about 60 bytes more per
- * rule for as long as the model lives (100k rules: 6 MB).
- */
-function ruleLabel(s: string, tails: Map<string, string>, ref: string): string {
-  const one = /\s\s|[\t\n\r]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
-  const cut = one.length > EXCERPT;
-  const key = cut ? `…${ref}` : ref;
-  let tail = tails.get(key);
-  if (tail === undefined) {
-    tail = cut ? `…" in ${ref}` : `" in ${ref}`;
-    tails.set(key, tail);
-  }
-  return 'rule "' + (cut ? one.slice(0, EXCERPT - 1) : one) + tail;
 }
 
 export type TimeoutResolver = (table: NTable, name: string, pos: Pos) => Setting<number> | undefined;
@@ -67,11 +54,20 @@ export function buildChain(
   timeoutOf: TimeoutResolver,
 ): ChainInfo {
   const ref = chainRef(table.family, table.name, chain.name);
-  const info: ChainInfo = { ref, table, chain, entries: [], unsupported: [], targets: new Set() };
+  const info: ChainInfo = {
+    ref,
+    table,
+    chain,
+    rules: [],
+    flats: [],
+    special: false,
+    unsupported: [],
+    targets: new Set(),
+  };
   const interp = new CondInterpreter(ctx);
   const hasher = new Hasher();
   const reported = new Set<string>();
-  const tails = new Map<string, string>();
+  const labels = new ChainLabels(ref);
   const report = (u: Unsupported): void => {
     const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
     if (reported.has(k)) return;
@@ -89,14 +85,11 @@ export function buildChain(
     // contentId('nft', ref, text) made unique (toolkit/ids.ts): the occurrence is counted per hash in a
     // typed-array table, not by a Map of 100k id strings; only this file gives ids the prefix `nft`.
     const hash = pre?.ref === ref ? pre.hash : ruleHash(hasher, ref, text);
-    const id = hashId('nft', hash, ctx.hashOccurrence('nft', hash));
-    const label = ruleLabel(nrule.comment ?? text, tails, ref);
-    // The vendor comment (model: verbatim, for inline suppressions): `comment "…"` and the `#` lines above.
-    const comment =
-      nrule.remark !== undefined && nrule.comment !== undefined
-        ? `${nrule.remark}\n${nrule.comment}`
-        : (nrule.remark ?? nrule.comment);
-    const head: RuleHead = { id, loc: nrule.pos, label, text, comment };
+    const nth = ctx.hashOccurrence('nft', hash);
+    // The vendor comments, kept for the rule's label and comment (made when read: entry-rule.ts).
+    const notes =
+      nrule.remark !== undefined || nrule.comment !== undefined ? new Notes(nrule.comment, nrule.remark) : undefined;
+    const head = new RuleHead(labels, nrule.pos, text, hash, nth, notes);
     // One alternative (most rules): the prepared record itself, without a list around it (altsOf).
     if (pre && pre.alts === undefined) addEntry(table, info, report, head, pre.flat, pre.match, pre.opaque, timeoutOf);
     else if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
@@ -120,13 +113,28 @@ export function ruleHash(hasher: Hasher, ref: string, text: string): number {
   return hasher.reset().add(ref).add(text).value();
 }
 
-/** What every model rule of one nft rule shares. */
-interface RuleHead {
-  id: string;
-  loc: Pos;
-  label: string;
-  text: string;
-  comment: string | undefined;
+/** What every model rule of one nft rule shares (EntryRule's fields but the match and action). */
+class RuleHead {
+  constructor(
+    readonly chain: ChainLabels,
+    readonly loc: Pos,
+    readonly text: string,
+    readonly hash: number,
+    readonly nth: number,
+    readonly notes: RuleNotes | undefined,
+  ) {}
+
+  /** The model rule's label (made once here only when a note needs it). */
+  label(): string {
+    return this.chain.label(this.notes?.said ?? this.text);
+  }
+}
+
+class Notes implements RuleNotes {
+  constructor(
+    readonly said: string | undefined,
+    readonly remark: string | undefined,
+  ) {}
 }
 
 /** Whether an alternative drops or rejects (its action, as actionOf gives it, without the chain's context). */
@@ -194,8 +202,7 @@ function addEntry(
     }
   }
   for (const e of flat.effects) report({ loc: e.pos, what: e.what, why: e.why });
-  const rule: Rule = { id: head.id, loc: head.loc, label: head.label, match, action, text: head.text };
-  if (head.comment) rule.comment = head.comment;
+  const rule = new EntryRule(head.chain, head.loc, head.text, head.hash, head.nth, head.notes, match, action);
   // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
   for (const x of flat.timeouts) {
     const t = timeoutOf(table, x.name, x.pos);
@@ -210,9 +217,11 @@ function addEntry(
       value: SIP_HELPER_TIMEOUT,
       source: 'default',
       loc: h.pos,
-      reason: sipHelperTimeoutReason(h.name, head.label),
+      reason: sipHelperTimeoutReason(h.name, head.label()),
     };
-  info.entries.push({ rule, flat });
+  info.rules.push(rule);
+  info.flats.push(flat);
+  if (flat.nat || flat.effects.length) info.special = true;
 }
 
 /** The first helper of an alternative that its table defines. */

@@ -12,7 +12,7 @@ import {
   timeoutExplicitReason,
   timeoutOmittedReason,
 } from './defaults.js';
-import type { NTable, Pos } from './ir.js';
+import { must, type NTable, type Pos } from './ir.js';
 import type { ChainInfo, TimeoutResolver } from './rules.js';
 
 /**
@@ -66,8 +66,10 @@ export function buildSessions(
   for (const ref of evaluated) {
     const info = infos.get(ref);
     if (!info) continue;
-    for (const e of info.entries) {
-      for (const h of e.flat.helpers) {
+    for (let i = 0; i < info.flats.length; i++) {
+      const flat = info.flats[i];
+      if (!flat?.helpers.length) continue;
+      for (const h of flat.helpers) {
         const obj = info.table.helpers.get(h.name);
         if (!obj) {
           ctx.note(
@@ -87,7 +89,7 @@ export function buildSessions(
           source: 'explicit',
           loc: h.pos,
           reason: sipHelperReason(h.name, ctx.where(obj.pos)),
-          scope: e.rule.match,
+          scope: must(info.rules[i], 'an entry').match,
         });
       }
     }

@@ -2,6 +2,7 @@ import { ANY_ADDR, ANY_V4, ANY_V6, formatAddrSet, type AddrSet } from '../model/
 import type { Box } from '../model/box.js';
 import type { Match, Rule } from '../model/policy.js';
 import { formatPortSet, type PortSet } from '../model/ports.js';
+import { ruleWith } from '../model/rule-copy.js';
 import type { Part } from './evaluate.js';
 
 /**
@@ -113,7 +114,7 @@ export function doubtful(rule: Rule, view: ReplyView, dims: readonly ViewDim[]):
   let r = byWhy.get(key);
   if (!r) {
     const refs = dims.map((field) => ({ field, why: view.why, loc: rule.loc }));
-    r = { ...rule, match: { ...rule.match, uncertain: [...refs, ...(rule.match.uncertain ?? [])] } };
+    r = ruleWith(rule, { match: { ...rule.match, uncertain: [...refs, ...(rule.match.uncertain ?? [])] } });
     byWhy.set(key, r);
   }
   return r;

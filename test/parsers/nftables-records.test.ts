@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseNftables } from '../../parsers/nftables/index.js';
+import { ruleWith } from '../../src/model/rule-copy.js';
 
 /**
  * The text reader makes its long-lived records (rule locations among them) by `new` rather than as
@@ -20,12 +21,30 @@ describe('nftables records made by new', () => {
     '',
   ].join('\n');
 
-  it('gives model rules their members in order, and no undefined member', () => {
+  it('gives model rules their fields by name, made when read, and no undefined member', () => {
     const [first, second] = parseNftables(text, 'fw.nft').ruleset.chains['inet fw input']?.rules ?? [];
-    expect(Object.keys(first ?? {})).toEqual(['id', 'loc', 'label', 'match', 'action', 'text']);
-    expect(Object.keys(second ?? {})).toEqual(['id', 'loc', 'label', 'match', 'action', 'text', 'comment']);
+    // Id, label, text, location and comment are read through getters (entry-rule.ts): not own members.
+    for (const r of [first, second]) {
+      const own = Object.keys(r ?? {}).filter((k) => !k.startsWith('_'));
+      expect(own).toEqual(['match', 'action']);
+      for (const k of own) expect(r?.[k as keyof typeof r]).not.toBeUndefined();
+    }
+    expect(first?.id).toMatch(/^nft-[0-9a-f]{12}$/);
+    expect(first?.label).toBe(`rule "${first?.text ?? ''}" in inet fw input`);
+    expect(first?.text).toBe('iifname lan0 ip saddr 10.0.0.0/24 tcp dport 22 accept');
+    expect(first?.comment).toBeUndefined();
+    expect(second?.label).toBe('rule "dns" in inet fw input');
     expect(second?.comment).toBe(' admin access\ndns');
-    for (const r of [first, second]) for (const v of Object.values(r ?? {})) expect(v).not.toBeUndefined();
+  });
+
+  it("copies a model rule with every field read by name (ruleWith), in the literal's order", () => {
+    const [, second] = parseNftables(text, 'fw.nft').ruleset.chains['inet fw input']?.rules ?? [];
+    if (!second) throw new Error('no rule');
+    const copy = ruleWith(second, { action: { kind: 'notrack' } });
+    expect(Object.keys(copy)).toEqual(['id', 'loc', 'label', 'match', 'action', 'text', 'comment']);
+    expect(copy).toMatchObject({ id: second.id, label: second.label, text: second.text, comment: second.comment });
+    expect(copy.loc).toBe(second.loc);
+    expect(copy.action).toEqual({ kind: 'notrack' });
   });
 
   it('gives rule locations the members of the literal, in order', () => {
