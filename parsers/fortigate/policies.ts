@@ -424,16 +424,18 @@ interface DstPart {
  * is read); `tables` then reads the tables still in the tree, in the same order as ever.
  */
 export class PolicyReader {
-  readonly rules: Rule[] = [];
+  /** The forward chain's rules: those it was given (the zones' intrazone rules), then each policy's. */
+  readonly rules: Rule[];
   readonly usedVips = new Set<string>();
   private readonly env: Env;
   private readonly chains: Record<string, Chain>;
   private readonly each: (p: PolicyInfo) => void;
 
-  constructor(env: Env, chains: Record<string, Chain>, each: (p: PolicyInfo) => void) {
+  constructor(env: Env, chains: Record<string, Chain>, each: (p: PolicyInfo) => void, first: Rule[]) {
     this.env = env;
     this.chains = chains;
     this.each = each;
+    this.rules = first;
   }
 
   entry(e: Entry, v6table: boolean): void {
