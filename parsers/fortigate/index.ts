@@ -247,11 +247,10 @@ function finishPolicy(prep: Prepared): Policy {
   const { header } = ctx;
   policies.tables();
   assignRoles(ctx, ifaces);
-  const { rules, usedVips } = policies;
   const forward: Chain = {
     name: 'forward',
     mode: 'first-match',
-    rules,
+    rules: policies.finish(),
     policy: { action: 'drop', source: 'default', loc: ctx.sectionLoc('firewall policy'), reason: IMPLICIT_DENY_REASON },
   };
   chains.forward = forward;
@@ -260,7 +259,7 @@ function finishPolicy(prep: Prepared): Policy {
   // DNAT: VIPs apply only through a policy that names them, unless central NAT is on (docs/semantics.md#fgt-policy).
   const dnat: DnatRule[] = [];
   for (const v of env.vips.byName.values()) {
-    if (env.central || usedVips.has(v.name)) dnat.push(v.dnat);
+    if (env.central || policies.usedVips.has(v.name)) dnat.push(v.dnat);
     else
       ctx.note(
         `${ctx.where(v.entry)}: VIP ${quoted(v.name)} is not used by any enabled policy, so FortiOS does not translate to it`,
@@ -268,9 +267,10 @@ function finishPolicy(prep: Prepared): Policy {
   }
   reportSections(ctx);
 
+  const snatRules = snat.finish();
   const nat = {
     dnat,
-    snat: snat.finish(),
+    snat: snatRules.entries,
     mode: natMode(env),
     dnatLoc: ctx.section('firewall vip') ? ctx.sectionLoc('firewall vip') : undefined,
   };
@@ -286,7 +286,7 @@ function finishPolicy(prep: Prepared): Policy {
         input: [{ name: 'local-in', chains: ['local-in'] }],
       },
       nat,
-      snat.chainRules,
+      snatRules.chain,
     ),
     // Port-forwards are VIPs: a missing one belongs in `config firewall vip`.
     nat,

@@ -4,6 +4,7 @@ import type { Action, Match, Nat, Rule, Ruleset, SnatRule } from '../../src/mode
 import { protoSet, portSet } from '../../src/model/ports.js';
 import { CENTRAL_NAT_DEFAULT_REASON, PORT_PRESERVE_REASON } from './defaults.js';
 import type { Env, PolicyInfo } from './policies.js';
+import { Appender } from '../toolkit/appender.js';
 import { quoted } from '../toolkit/labels.js';
 import { withNatPath } from '../toolkit/nat-path.js';
 import { getSet, value, values, type Entry } from './tree.js';
@@ -80,9 +81,9 @@ function policyPorts(env: Env, e: Entry): PortBehaviour {
  * flows they select.
  */
 export class SnatBuilder {
-  readonly rules: SnatRule[] = [];
+  private readonly rules = new Appender<SnatRule>();
   /** The SNAT stage's chain rules, one per entry of `rules` (what model/nat-stages.ts snatRule makes of it). */
-  readonly chainRules: Rule[] = [];
+  private readonly chainRules = new Appender<Rule>();
   private readonly env: Env;
   /**
    * The shared translation of each port behaviour, keyed by the reason (a few fixed sentences, so the
@@ -137,8 +138,9 @@ export class SnatBuilder {
     return how;
   }
 
-  finish(): SnatRule[] {
-    return this.rules;
+  /** `nat.snat` and the SNAT stage's chain rules, once every policy is read. */
+  finish(): { entries: SnatRule[]; chain: Rule[] } {
+    return { entries: this.rules.toArray(), chain: this.chainRules.toArray() };
   }
 }
 

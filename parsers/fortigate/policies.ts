@@ -7,6 +7,7 @@ import type { Addresses, Family, SymbolicName } from './addresses.js';
 import type { Ctx } from './context.js';
 import type { Interfaces } from './interfaces.js';
 import type { ServiceBox, Services } from './services.js';
+import { Appender } from '../toolkit/appender.js';
 import { flat, quoted } from '../toolkit/labels.js';
 import { value, values, type Entry, type SetStmt, type Sets } from './tree.js';
 import type { Vip, Vips } from './vips.js';
@@ -425,7 +426,7 @@ interface DstPart {
  */
 export class PolicyReader {
   /** The forward chain's rules: those it was given (the zones' intrazone rules), then each policy's. */
-  readonly rules: Rule[];
+  private readonly rules: Appender<Rule>;
   readonly usedVips = new Set<string>();
   private readonly env: Env;
   private readonly chains: Record<string, Chain>;
@@ -435,7 +436,12 @@ export class PolicyReader {
     this.env = env;
     this.chains = chains;
     this.each = each;
-    this.rules = first;
+    this.rules = new Appender(first);
+  }
+
+  /** The forward chain's rules, once every policy is read. */
+  finish(): Rule[] {
+    return this.rules.toArray();
   }
 
   entry(e: Entry, v6table: boolean): void {
