@@ -226,14 +226,18 @@ export function preparePolicy(ctx: Ctx, tree: ConfigTree, vendor: Vendor, index:
   const chains: Record<string, Chain> = {};
   const snat = new SnatBuilder(env);
   const voip: PolicyInfo[] = [];
-  const policies = new PolicyReader(env, chains, (p) => {
+  const each = (p: PolicyInfo): void => {
     snat.add(p);
     const s = p.entry.sets;
     if (s.index('voip-profile') >= 0 || s.index('ips-voip-filter') >= 0 || s.index('session-ttl') >= 0) voip.push(p);
     // Nothing reads a converted policy's statements again (in a multi-VDOM file a global table can
     // be read once per VDOM, so there they stay).
     else if (!ctx.multiVdom) s.release();
-  });
+  };
+  // The forward chain's intrazone rules come first and depend on the zones alone (read above): the
+  // policies' rules are added to their list, which becomes the chain's, instead of being copied after
+  // them at the end (a copy of a 100k-rule list, and the lists it outgrew, left as garbage at the peak).
+  const policies = new PolicyReader(env, chains, each, intrazone(ctx, ifaces));
   return { ctx, ifaces, env, chains, snat, voip, policies };
 }
 
@@ -243,11 +247,10 @@ function finishPolicy(prep: Prepared): Policy {
   const { header } = ctx;
   policies.tables();
   assignRoles(ctx, ifaces);
-  const { rules, usedVips } = policies;
   const forward: Chain = {
     name: 'forward',
     mode: 'first-match',
-    rules: [...intrazone(ctx, ifaces), ...rules],
+    rules: policies.finish(),
     policy: { action: 'drop', source: 'default', loc: ctx.sectionLoc('firewall policy'), reason: IMPLICIT_DENY_REASON },
   };
   chains.forward = forward;
@@ -256,7 +259,7 @@ function finishPolicy(prep: Prepared): Policy {
   // DNAT: VIPs apply only through a policy that names them, unless central NAT is on (docs/semantics.md#fgt-policy).
   const dnat: DnatRule[] = [];
   for (const v of env.vips.byName.values()) {
-    if (env.central || usedVips.has(v.name)) dnat.push(v.dnat);
+    if (env.central || policies.usedVips.has(v.name)) dnat.push(v.dnat);
     else
       ctx.note(
         `${ctx.where(v.entry)}: VIP ${quoted(v.name)} is not used by any enabled policy, so FortiOS does not translate to it`,
@@ -264,9 +267,10 @@ function finishPolicy(prep: Prepared): Policy {
   }
   reportSections(ctx);
 
+  const snatRules = snat.finish();
   const nat = {
     dnat,
-    snat: snat.finish(),
+    snat: snatRules.entries,
     mode: natMode(env),
     dnatLoc: ctx.section('firewall vip') ? ctx.sectionLoc('firewall vip') : undefined,
   };
@@ -282,7 +286,7 @@ function finishPolicy(prep: Prepared): Policy {
         input: [{ name: 'local-in', chains: ['local-in'] }],
       },
       nat,
-      snat.chainRules,
+      snatRules.chain,
     ),
     // Port-forwards are VIPs: a missing one belongs in `config firewall vip`.
     nat,

@@ -1,5 +1,6 @@
 import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import type { DhcpOption, DhcpServer, Inventory, NamedObject, WanHint } from '../../src/model/inventory.js';
+import { AddressObject } from './address-object.js';
 import { AddressTable, type Addresses } from './addresses.js';
 import type { Ctx } from './context.js';
 import type { Interfaces } from './interfaces.js';
@@ -79,13 +80,9 @@ function entryObject(
   family: 4 | 6,
   memberKey: string,
 ): NamedObject {
-  const o: NamedObject = {
-    kind,
-    name: e.key,
-    addresses: addrs.resolve(e.key, family).set,
-    members: kind === 'address-group' ? values(e, memberKey) : describeAddress(e),
-    loc: ctx.openLoc(e),
-  };
+  const addresses = addrs.resolve(e.key, family).set;
+  if (kind === 'address') return addressObject(ctx.file, e, addresses);
+  const o: NamedObject = { kind, name: e.key, addresses, members: values(e, memberKey), loc: ctx.openLoc(e) };
   const c = value(e, 'comment') ?? value(e, 'comments');
   if (c) o.description = c;
   return o;
@@ -93,25 +90,28 @@ function entryObject(
 
 /** The inventory object of an address (as `objects` makes it) whose addresses are known from the entry alone. */
 export function addressObject(file: string, e: Entry, addresses: AddrSet): NamedObject {
-  const o: NamedObject = {
-    kind: 'address',
-    name: e.key,
+  return new AddressObject(
+    e.key,
     addresses,
-    members: describeAddress(e),
-    loc: { file, line: e.line, column: e.column, endLine: e.openEndLine, endColumn: e.openEndColumn },
-  };
-  const c = value(e, 'comment') ?? value(e, 'comments');
-  if (c) o.description = c;
-  return o;
+    describeAddress(e),
+    file,
+    e.line,
+    e.column,
+    e.openEndLine,
+    e.openEndColumn,
+    value(e, 'comment') ?? value(e, 'comments'),
+  );
 }
 
-function describeAddress(e: Entry): string[] {
+/** The address's one member as written (subnet, range or hostname), or undefined for none. */
+function describeAddress(e: Entry): string | undefined {
   const subnet = values(e, 'subnet');
-  if (subnet.length) return [subnet.join(' ')];
+  if (subnet.length) return subnet.join(' ');
   const start = value(e, 'start-ip');
-  if (start) return [`${start}-${value(e, 'end-ip') ?? start}`];
+  if (start) return `${start}-${value(e, 'end-ip') ?? start}`;
+  // An empty fqdn is no member, as before.
   const fqdn = value(e, 'fqdn');
-  return fqdn ? [fqdn] : [];
+  return fqdn === '' ? undefined : fqdn;
 }
 
 /** FortiOS option codes written as names (`set tftp-server`) and the generic `config options` table. */

@@ -7,6 +7,7 @@ import type { Addresses, Family, SymbolicName } from './addresses.js';
 import type { Ctx } from './context.js';
 import type { Interfaces } from './interfaces.js';
 import type { ServiceBox, Services } from './services.js';
+import { Appender } from '../toolkit/appender.js';
 import { flat, quoted } from '../toolkit/labels.js';
 import { value, values, type Entry, type SetStmt, type Sets } from './tree.js';
 import type { Vip, Vips } from './vips.js';
@@ -424,16 +425,23 @@ interface DstPart {
  * is read); `tables` then reads the tables still in the tree, in the same order as ever.
  */
 export class PolicyReader {
-  readonly rules: Rule[] = [];
+  /** The forward chain's rules: those it was given (the zones' intrazone rules), then each policy's. */
+  private readonly rules: Appender<Rule>;
   readonly usedVips = new Set<string>();
   private readonly env: Env;
   private readonly chains: Record<string, Chain>;
   private readonly each: (p: PolicyInfo) => void;
 
-  constructor(env: Env, chains: Record<string, Chain>, each: (p: PolicyInfo) => void) {
+  constructor(env: Env, chains: Record<string, Chain>, each: (p: PolicyInfo) => void, first: Rule[]) {
     this.env = env;
     this.chains = chains;
     this.each = each;
+    this.rules = new Appender(first);
+  }
+
+  /** The forward chain's rules, once every policy is read. */
+  finish(): Rule[] {
+    return this.rules.toArray();
   }
 
   entry(e: Entry, v6table: boolean): void {

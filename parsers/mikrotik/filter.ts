@@ -3,7 +3,8 @@ import type { Action, Chain, ChainPolicy, Match, Rule, Ruleset, Stage } from '..
 import type { Family } from './address-lists.js';
 import { CHAIN_END_ACCEPTS, FASTTRACK_NOTE } from './defaults.js';
 import { buildMatch, type RuleEnv } from './matchers.js';
-import type { Ctx } from './context.js';
+import type { Ctx, Span } from './context.js';
+import type { PositionIndex } from '../toolkit/positions.js';
 import { Item, isYes, type Store } from './store.js';
 import { rereadEntry } from './commands.js';
 import { statementAt } from './lexer.js';
@@ -335,7 +336,13 @@ const PENDING = -1;
  * it: a lint reads the ids of a few rules, so a 100k-rule export hashes a few hundred entries, not all.
  */
 class EntrySource {
-  readonly ctx: Ctx;
+  /**
+   * What reading an entry again needs of the parse: the file's name, text and line index, not the
+   * parse's context (its notes, reports and id registry would stay alive with the model).
+   */
+  readonly file: string;
+  readonly text: string;
+  private readonly lines: PositionIndex;
   readonly table: Table;
   /** Content hash of the entry with print number i; PENDING until worked out; NaN while the entry has no rule with a hashed id. */
   private hashes: Float64Array;
@@ -351,7 +358,9 @@ class EntrySource {
   private scans = 0;
 
   constructor(ctx: Ctx, table: Table, entries: number) {
-    this.ctx = ctx;
+    this.file = ctx.file;
+    this.text = ctx.text;
+    this.lines = ctx.lines;
     this.table = table;
     const hashed = table.nat ? 0 : entries;
     this.hashes = new Float64Array(hashed).fill(Number.NaN);
@@ -389,7 +398,7 @@ class EntrySource {
     const h = this.hashes[index] ?? 0;
     if (h !== PENDING) return h;
     // Read from its command again: nothing changed the entry after it (its props equal the command's).
-    const props = rereadEntry(this.ctx.text, this.start(index));
+    const props = rereadEntry(this.text, this.start(index));
     const v = propsHash(this.table.menu, props, props.value('comment') ?? '');
     this.hashes[index] = v;
     return v;
@@ -397,6 +406,11 @@ class EntrySource {
 
   start(index: number): number {
     return this.starts[index] ?? 0;
+  }
+
+  /** Where a span of the text is (as the parse context's `loc`). */
+  loc(span: Span): SourceLocation {
+    return this.lines.location(this.file, span.start, span.end);
   }
 
   /**
@@ -485,7 +499,7 @@ class EntryRule implements Rule {
 
   get loc(): SourceLocation {
     const c = (this.cache ??= {});
-    return (c.loc ??= this.src.ctx.loc({ start: this.src.start(this.index), end: this.entry().end }));
+    return (c.loc ??= this.src.loc({ start: this.src.start(this.index), end: this.entry().end }));
   }
 
   get text(): string {
@@ -501,7 +515,7 @@ class EntryRule implements Rule {
   private entry(): Item {
     const kept = this.cache?.item;
     if (kept) return kept;
-    const text = this.src.ctx.text;
+    const text = this.src.text;
     const start = this.src.start(this.index);
     const end = statementAt(text, start).end;
     return new Item({ start, end }, false, rereadEntry(text, start));

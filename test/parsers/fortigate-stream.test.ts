@@ -226,6 +226,33 @@ describe('FortiGate addresses converted while reading', () => {
     expect(streamed[0]?.unsupported.length).toBeGreaterThan(0);
   });
 
+  it('an address object reads as the members it stands for: location and member text made when read', () => {
+    const file = text(ADDRESSES, policies);
+    const lines = file.split('\n');
+    for (const p of Object.values(both(file))) {
+      const objects = p[0]?.inventory?.objects ?? [];
+      const view = (name: string) => {
+        const o = objects.find((x) => x.name === name);
+        return o && { kind: o.kind, members: o.members, loc: o.loc, description: o.description };
+      };
+      const at = (name: string) => lines.indexOf(`    edit "${name}"`) + 1;
+      const loc = (name: string) => {
+        const open = `    edit "${name}"`;
+        return { file: 't.conf', line: at(name), column: 5, endLine: at(name), endColumn: open.length + 1 };
+      };
+      expect(view('phones')).toEqual({
+        kind: 'address',
+        members: ['10.20.0.0 255.255.255.0'],
+        loc: loc('phones'),
+        description: 'desk phones',
+      });
+      expect(view('range')).toEqual({ kind: 'address', members: ['192.0.2.10-192.0.2.20'], loc: loc('range') });
+      expect(view('sip-provider')).toEqual({ kind: 'address', members: ['sip.example.net'], loc: loc('sip-provider') });
+      expect(view('sdn')).toEqual({ kind: 'address', members: [], loc: loc('sdn'), description: 'connector' });
+      expect(view('norway')?.members).toEqual([]);
+    }
+  });
+
   const GROUP = (name: string): string[] => [
     '        config firewall addrgrp',
     `            edit "${name}"`,

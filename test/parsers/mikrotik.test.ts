@@ -555,6 +555,23 @@ describe('MikroTik NAT', () => {
     expect(web!.action).toEqual({ kind: 'dnat', to: { addr: addr('192.168.88.10/32'), port: 80 } });
   });
 
+  it('the model keeps none of the parse context (its notes, reports and id registry), filter and NAT rules alike', () => {
+    const { p } = load('rules/fwl004-forward-to-phone.rsc');
+    expect(rules(p, 'nat:dstnat').length).toBeGreaterThan(0);
+    const seen = new Set<object>();
+    const todo: unknown[] = [p];
+    while (todo.length) {
+      const v = todo.pop();
+      if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+      seen.add(v);
+      // The context is the one object with a notes list and an id registry besides.
+      expect('notes' in v && 'ids' in v).toBe(false);
+      if (v instanceof Map) for (const [k, x] of v) todo.push(k, x);
+      else if (v instanceof Set) for (const x of v) todo.push(x);
+      else for (const x of Object.values(v)) todo.push(x);
+    }
+  });
+
   it('srcnat: accept is "no NAT", EIM randomise-ports=yes randomises, to-ports rewrites, jump/return in the engine', () => {
     const q = parse(`${HEADER7}/ip firewall nat
 add action=accept chain=srcnat src-address=10.20.0.0/24 dst-address=10.0.0.0/8

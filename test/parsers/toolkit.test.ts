@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/model/errors.js';
 import { PARSERS } from '../../parsers/index.js';
+import { Appender } from '../../parsers/toolkit/appender.js';
 import { assertText, binaryOffset } from '../../parsers/toolkit/binary.js';
 import { Diagnostics, MAX_NOTES, MAX_PER_KIND } from '../../parsers/toolkit/diagnostics.js';
 import { Hasher, contentId } from '../../parsers/toolkit/hash.js';
@@ -252,5 +253,27 @@ describe('toolkit/ipv4 ipv4Range', () => {
     expect([...out]).toEqual([0x0a010000, 0x0a01ffff]);
     for (const s of ['10.1.2.3-10.1.2.9', '::1', ' 10.1.2.3', '10.1.2.256', '10.1.2.3/33', '10.1.2.3/255.0.255.0'])
       expect(ipv4Range(s, out)).toBe(false);
+  });
+});
+
+describe('toolkit/appender Appender', () => {
+  it('hands over its items in order as one exact array, across blocks, after the items it started with', () => {
+    for (const n of [0, 1, 4095, 4096, 4097, 10_000]) {
+      const first = ['a', 'b'];
+      const list = new Appender<string>(first);
+      for (let i = 0; i < n; i++) list.push(String(i));
+      const all = list.toArray();
+      expect(all.length).toBe(n + 2);
+      expect(all.slice(0, 2)).toEqual(['a', 'b']);
+      expect(all[2 + n - 1]).toBe(n ? String(n - 1) : 'b');
+      expect(all.every((x, i) => x === (i < 2 ? first[i] : String(i - 2)))).toBe(true);
+    }
+  });
+
+  it('hands over a list that fits one block as that block', () => {
+    const first: number[] = [];
+    const list = new Appender(first);
+    list.push(1);
+    expect(list.toArray()).toBe(first);
   });
 });
