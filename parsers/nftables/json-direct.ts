@@ -2,15 +2,10 @@ import { detach } from '../toolkit/detach.js';
 import { RangeInterner } from '../toolkit/intern.js';
 import { RANGE_HASH_BASIS, RangeTable, rangeHashStep } from '../toolkit/range-table.js';
 import type { PositionIndex } from '../toolkit/positions.js';
-import {
-  directFlat,
-  knownValues,
-  plainVerdict,
-  type Cond,
-  type Elements,
-  type Flat,
-  type FlatVerdict,
-} from './expand.js';
+import { directFlat, knownValues, plainVerdict, type Cond, type Flat, type FlatVerdict } from './expand.js';
+import type { Match } from '../../src/model/policy.js';
+import { DirectMatch } from './direct-match.js';
+import type { IfaceFacts } from './interfaces.js';
 import type { Expr, NRule, Pos } from './ir.js';
 import { sharedKey, sharedPayload, sharedPrefix, sharedRange } from './json-shared.js';
 import { printExpr } from './print.js';
@@ -89,9 +84,17 @@ export interface DirectRule {
   rule: NRule;
   /** printRule's canonical text. */
   text: string;
-  /** expand()'s one alternative. */
-  flats: Flat[];
+  /** expand()'s alternatives (none when `direct`). */
+  flats: readonly Flat[];
+  /**
+   * The rule's one alternative (without conditions), match and interface facts, when every condition
+   * was applied as read (direct-match.ts): prepare.ts convertDirect keeps them.
+   */
+  direct?: { readonly flat: Flat; readonly match: Match; readonly facts: IfaceFacts } | undefined;
 }
+
+/** The alternatives of a rule read with its match (DirectRule.direct): none besides it. */
+const NO_FLATS: readonly Flat[] = Object.freeze([]);
 
 const VERDICT_KEYS = new Set(['accept', 'drop', 'continue', 'return']);
 
@@ -145,8 +148,25 @@ export class DirectRules {
   private readonly prefixes = new RangeTable<Expr>(1024, 1 << 17);
   /** The hash of the text closed() went over last. */
   private hash = 0;
-  /** The values of the condition value() read last. */
-  private vals: Elements = knownValues([]);
+  /** The values of the condition value() read last when they are a set's (else undefined: the value alone). */
+  private vals: Expr[] | undefined;
+  /** Their text as written when the set has several (Elements.key). */
+  private valsKey: string | undefined;
+  /** The conditions of the rule being read, applied as read. */
+  private readonly dm = new DirectMatch();
+  /** A one-value list for DirectMatch.add. */
+  private readonly one: Expr[] = [null];
+  /**
+   * The conditions read while every one was applied as read, made into condition objects only when one
+   * is not (or a verdict map follows): selector, operator, right side, values (undefined: the right side
+   * alone), key, statement.
+   */
+  private readonly pLeft: Expr[] = [];
+  private readonly pOp: string[] = [];
+  private readonly pRight: Expr[] = [];
+  private readonly pVals: (Expr[] | undefined)[] = [];
+  private readonly pKey: (string | undefined)[] = [];
+  private readonly pAt: number[] = [];
   /** printExpr of the condition value value() read last, when it worked it out on the way (else undefined). */
   private shown: string | undefined;
   /** Selectors by their text as written (up to the closing `}}`): a ruleset writes a few thousands of times. */
@@ -213,6 +233,17 @@ export class DirectRules {
     const parts: string[] = [];
     // The alternatives as expand() builds them: a condition joins every one, a verdict map multiplies them.
     let alts: Alt[] = [{}];
+    // Every condition so far was applied as read (direct-match.ts), none is in `alts` yet: they wait in
+    // the p-lists, and go into `alts` as conditions once one is not taken or a verdict map comes.
+    let fast = true;
+    const dm = this.dm;
+    dm.reset();
+    this.pLeft.length = 0;
+    this.pOp.length = 0;
+    this.pRight.length = 0;
+    this.pVals.length = 0;
+    this.pKey.length = 0;
+    this.pAt.length = 0;
     for (let at = 0; ; at++) {
       if (at > 0) {
         if (this.space() === RBRACKET) break;
@@ -239,10 +270,35 @@ export class DirectRules {
         this.next('"right"');
         const right = this.value(true);
         const vals = this.vals;
+        const key = this.valsKey;
         const shown = this.shown ?? printExpr(right);
         this.char(RBRACE);
-        const cond: Cond = { left, op, right, rule, at, vals };
-        for (const a of alts) (a.conds ??= []).push(cond);
+        if (fast) {
+          let vs = vals;
+          if (vs === undefined) {
+            this.one[0] = right;
+            vs = this.one;
+          }
+          try {
+            // An empty set (`{"set": []}`) goes the general way: the text reader never gives one.
+            fast = vs.length > 0 && dm.add(left, op, vs, false, key, at);
+          } catch {
+            // As prepare.ts convert: whatever fails here, the general path converts (and reports) instead.
+            fast = false;
+          }
+          if (!fast) this.pending(alts[0], rule);
+        }
+        if (fast) {
+          this.pLeft.push(left);
+          this.pOp.push(op);
+          this.pRight.push(right);
+          this.pVals.push(vals);
+          this.pKey.push(key);
+          this.pAt.push(at);
+        } else {
+          const cond: Cond = { left, op, right, rule, at, vals: knownValues(vals ?? [right], key) };
+          for (const a of alts) (a.conds ??= []).push(cond);
+        }
         // `LEFT RIGHT` (`LEFT OP RIGHT`) as parts of the list joined by spaces: no string made per condition.
         parts.push(printExpr(left));
         if (op !== '==' && op !== 'in') parts.push(op);
@@ -282,6 +338,10 @@ export class DirectRules {
         this.char(RBRACE);
         parts.push(`${k} ${target}`);
       } else if (k === 'vmap') {
+        if (fast) {
+          fast = false;
+          this.pending(alts[0], rule);
+        }
         alts = this.vmap(alts, rule, at, parts);
       } else throw GIVE_UP;
       this.space();
@@ -309,15 +369,46 @@ export class DirectRules {
     rule.pos = this.pos(open, close);
     if (comment !== undefined) rule.comment = comment;
     const body = parts.join(' ');
+    const text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+    const [first] = alts;
+    if (fast && first !== undefined) {
+      // Every condition is in the match already: no condition objects, one alternative without them.
+      const k = first.verdict?.kind;
+      const { match, facts } = dm.finish(rule, k === 'accept' || k === 'jump' || k === 'goto');
+      const flat = directFlat(undefined, first.verdict, undefined);
+      return { end: this.i, family, table, chain, rule, text, flats: NO_FLATS, direct: { flat, match, facts } };
+    }
     return {
       end: this.i,
       family,
       table,
       chain,
       rule,
-      text: comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`,
+      text,
       flats: alts.map((a) => directFlat(a.conds, a.verdict, undefined)),
+      direct: undefined,
     };
+  }
+
+  /**
+   * The conditions waiting in the p-lists, as condition objects into the rule's one alternative (the
+   * reader leaves the direct path: a condition not taken, or a verdict map).
+   */
+  private pending(alt: Alt | undefined, rule: NRule): void {
+    const n = this.pLeft.length;
+    if (n === 0 || alt === undefined) return;
+    const conds: Cond[] = (alt.conds ??= []);
+    for (let i = 0; i < n; i++) {
+      const right = this.pRight[i] ?? null;
+      conds.push({
+        left: this.pLeft[i] ?? null,
+        op: this.pOp[i] ?? '==',
+        right,
+        rule,
+        at: this.pAt[i] ?? 0,
+        vals: knownValues(this.pVals[i] ?? [right], this.pKey[i]),
+      });
+    }
   }
 
   /**
@@ -608,20 +699,20 @@ export class DirectRules {
     if (c === Q) {
       const s = this.string();
       if (plain(s)) this.shown = s;
-      return this.one(s, set);
+      return this.single(s, set);
     }
-    if (c >= 48 && c <= 57) return this.one(this.int(), set);
+    if (c >= 48 && c <= 57) return this.single(this.int(), set);
     if (c !== LBRACE) throw GIVE_UP;
     const t = this.text;
-    if (t.startsWith(PREFIX_HEAD, from)) return this.one(this.prefix(from) ?? this.cached('}}', true), set);
-    if (t.startsWith('{"prefix"', from)) return this.one(this.cached('}}', true), set);
-    if (t.startsWith('{"range"', from)) return this.one(this.cached(']}', true), set);
+    if (t.startsWith(PREFIX_HEAD, from)) return this.single(this.prefix(from) ?? this.cached('}}', true), set);
+    if (t.startsWith('{"prefix"', from)) return this.single(this.cached('}}', true), set);
+    if (t.startsWith('{"range"', from)) return this.single(this.cached(']}', true), set);
     this.i++;
     const k = this.keyName();
     if (k === 'prefix' || k === 'range') {
       // Written with other whitespace than nft's: read without the cache.
       this.i = from;
-      return this.one(this.sharedValue(), set);
+      return this.single(this.sharedValue(), set);
     }
     if (k !== 'set' || !set) throw GIVE_UP;
     this.char(LBRACKET);
@@ -640,7 +731,8 @@ export class DirectRules {
     }
     this.i++;
     this.char(RBRACE);
-    this.vals = knownValues(elems, elems.length > 1 ? t.slice(from, this.i) : undefined);
+    this.vals = elems;
+    this.valsKey = elems.length > 1 ? t.slice(from, this.i) : undefined;
     this.shown = `${shown} }`;
     return { set: elems };
   }
@@ -676,8 +768,11 @@ export class DirectRules {
   }
 
   /** A value that is not a set: `vals` is itself alone (when `set`, a condition's right side). */
-  private one(v: Expr, set: boolean): Expr {
-    if (set) this.vals = knownValues([v]);
+  private single(v: Expr, set: boolean): Expr {
+    if (set) {
+      this.vals = undefined;
+      this.valsKey = undefined;
+    }
     return v;
   }
 
