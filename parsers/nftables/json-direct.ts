@@ -87,10 +87,12 @@ export interface DirectRule {
   /** expand()'s alternatives (none when `direct`). */
   flats: readonly Flat[];
   /**
-   * The rule's one alternative (without conditions), match and interface facts, when every condition
-   * was applied as read (direct-match.ts): prepare.ts convertDirect keeps them.
+   * The rule's match, when every condition was applied as read (direct-match.ts), with its one
+   * alternative (without conditions) and interface facts: prepare.ts convertDirect keeps them.
    */
-  direct?: { readonly flat: Flat; readonly match: Match; readonly facts: IfaceFacts } | undefined;
+  match: Match | undefined;
+  flat: Flat | undefined;
+  facts: IfaceFacts | undefined;
 }
 
 /** The alternatives of a rule read with its match (DirectRule.direct): none besides it. */
@@ -152,8 +154,12 @@ export class DirectRules {
   private vals: Expr[] | undefined;
   /** Their text as written when the set has several (Elements.key). */
   private valsKey: string | undefined;
-  /** The conditions of the rule being read, applied as read. */
+  /** The conditions of the rule being read, applied as read (unless the reader was made without). */
   private readonly dm = new DirectMatch();
+  /** Alternatives without conditions by their verdict (bare()). */
+  private readonly bares = new Map<FlatVerdict | undefined, Flat>();
+  /** Whether conditions go into the rule's match as they are read (else every rule gives its alternatives). */
+  private readonly direct: boolean;
   /** A one-value list for DirectMatch.add. */
   private readonly one: Expr[] = [null];
   /**
@@ -167,15 +173,24 @@ export class DirectRules {
   private readonly pVals: (Expr[] | undefined)[] = [];
   private readonly pKey: (string | undefined)[] = [];
   private readonly pAt: number[] = [];
+  /**
+   * How many conditions wait in the p-lists. The lists are written by index and never emptied: an array
+   * whose length is set to 0 drops its backing store, and the next push allocates a new one.
+   */
+  private pn = 0;
+  /** The spans of the rule being read (4 numbers a statement), written by index: the rule gets a copy only when it keeps them. */
+  private readonly spanBuf: number[] = [];
+  private sn = 0;
   /** printExpr of the condition value value() read last, when it worked it out on the way (else undefined). */
   private shown: string | undefined;
   /** Selectors by their text as written (up to the closing `}}`): a ruleset writes a few thousands of times. */
   private readonly selectors = new RangeTable<Expr>(64, 1024);
 
-  constructor(text: string, file: string, lines: PositionIndex) {
+  constructor(text: string, file: string, lines: PositionIndex, direct = true) {
     this.text = text;
     this.file = file;
     this.lines = lines;
+    this.direct = direct;
   }
 
   /** The rule element opening at `from` (its `{`), or undefined when it is not of the common form. */
@@ -226,24 +241,22 @@ export class DirectRules {
     }
     this.key('"expr"');
     this.char(LBRACKET);
-    const spans: number[] = [];
+    const spans = this.spanBuf;
+    this.sn = 0;
     // Every member the rule gets later (its position, comment, prepare.ts's `pre`) is in the literal: a
     // member added to an object made without it goes to a separate property array (one more object per rule).
     const rule: NRule = { pos: NO_POS, stmts: NO_STMTS, spans, pre: undefined, comment: undefined };
     const parts: string[] = [];
     // The alternatives as expand() builds them: a condition joins every one, a verdict map multiplies them.
-    let alts: Alt[] = [{}];
-    // Every condition so far was applied as read (direct-match.ts), none is in `alts` yet: they wait in
-    // the p-lists, and go into `alts` as conditions once one is not taken or a verdict map comes.
-    let fast = true;
+    // None while every condition so far was applied as read (direct-match.ts): the conditions wait in the
+    // p-lists and the verdict in `verdict`, and become the one alternative once a condition is not taken
+    // or a verdict map comes.
+    let alts: Alt[] | undefined;
+    let verdict: FlatVerdict | undefined;
+    let fast = this.direct;
     const dm = this.dm;
     dm.reset();
-    this.pLeft.length = 0;
-    this.pOp.length = 0;
-    this.pRight.length = 0;
-    this.pVals.length = 0;
-    this.pKey.length = 0;
-    this.pAt.length = 0;
+    this.pn = 0;
     for (let at = 0; ; at++) {
       if (at > 0) {
         if (this.space() === RBRACKET) break;
@@ -286,16 +299,17 @@ export class DirectRules {
             // As prepare.ts convert: whatever fails here, the general path converts (and reports) instead.
             fast = false;
           }
-          if (!fast) this.pending(alts[0], rule);
         }
         if (fast) {
-          this.pLeft.push(left);
-          this.pOp.push(op);
-          this.pRight.push(right);
-          this.pVals.push(vals);
-          this.pKey.push(key);
-          this.pAt.push(at);
+          const n = this.pn++;
+          this.pLeft[n] = left;
+          this.pOp[n] = op;
+          this.pRight[n] = right;
+          this.pVals[n] = vals;
+          this.pKey[n] = key;
+          this.pAt[n] = at;
         } else {
+          alts ??= [this.pending(verdict, rule)];
           const cond: Cond = { left, op, right, rule, at, vals: knownValues(vals ?? [right], key) };
           for (const a of alts) (a.conds ??= []).push(cond);
         }
@@ -305,10 +319,12 @@ export class DirectRules {
         parts.push(shown);
       } else if (VERDICT_KEYS.has(k)) {
         this.null();
-        setVerdict(alts, plainVerdict(k as 'accept'));
+        if (alts) setVerdict(alts, plainVerdict(k as 'accept'));
+        else verdict = plainVerdict(k as 'accept');
         parts.push(k);
       } else if (k === 'reject') {
-        setVerdict(alts, plainVerdict('reject'));
+        if (alts) setVerdict(alts, plainVerdict('reject'));
+        else verdict = plainVerdict('reject');
         if (this.space() === LBRACE) {
           this.i++;
           this.key('"type"');
@@ -338,11 +354,8 @@ export class DirectRules {
         this.char(RBRACE);
         parts.push(`${k} ${target}`);
       } else if (k === 'vmap') {
-        if (fast) {
-          fast = false;
-          this.pending(alts[0], rule);
-        }
-        alts = this.vmap(alts, rule, at, parts);
+        fast = false;
+        alts = this.vmap((alts ??= [this.pending(verdict, rule)]), rule, at, parts);
       } else throw GIVE_UP;
       this.space();
       const end = this.i;
@@ -357,7 +370,9 @@ export class DirectRules {
           endLine: spans[4 * at + 2] ?? line,
           endColumn: spans[4 * at + 3],
         };
-        setVerdict(alts, { kind: k as 'jump', target, pos });
+        const v: FlatVerdict = { kind: k as 'jump', target, pos };
+        if (alts) setVerdict(alts, v);
+        else verdict = v;
       }
     }
     this.i++; // the `]`
@@ -370,14 +385,17 @@ export class DirectRules {
     if (comment !== undefined) rule.comment = comment;
     const body = parts.join(' ');
     const text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
-    const [first] = alts;
-    if (fast && first !== undefined) {
+    if (fast) {
       // Every condition is in the match already: no condition objects, one alternative without them.
-      const k = first.verdict?.kind;
+      const k = verdict?.kind;
       const { match, facts } = dm.finish(rule, k === 'accept' || k === 'jump' || k === 'goto');
-      const flat = directFlat(undefined, first.verdict, undefined);
-      return { end: this.i, family, table, chain, rule, text, flats: NO_FLATS, direct: { flat, match, facts } };
+      // The spans were read (the match's positions, the jump's): the scratch list is not the rule's.
+      rule.spans = undefined;
+      const flat = this.bare(verdict);
+      return { end: this.i, family, table, chain, rule, text, flats: NO_FLATS, match, flat, facts };
     }
+    rule.spans = spans.slice(0, this.sn);
+    alts ??= [this.pending(verdict, rule)];
     return {
       end: this.i,
       family,
@@ -386,18 +404,35 @@ export class DirectRules {
       rule,
       text,
       flats: alts.map((a) => directFlat(a.conds, a.verdict, undefined)),
-      direct: undefined,
+      match: undefined,
+      flat: undefined,
+      facts: undefined,
     };
   }
 
   /**
-   * The conditions waiting in the p-lists, as condition objects into the rule's one alternative (the
-   * reader leaves the direct path: a condition not taken, or a verdict map).
+   * The alternative of a rule without conditions whose verdict is `v`: one per verdict without a
+   * position (prepare.ts convertDirect keeps it as expand.ts withoutConds gives it, unmodified), a new
+   * one for a jump.
    */
-  private pending(alt: Alt | undefined, rule: NRule): void {
-    const n = this.pLeft.length;
-    if (n === 0 || alt === undefined) return;
-    const conds: Cond[] = (alt.conds ??= []);
+  private bare(v: FlatVerdict | undefined): Flat {
+    if (v !== undefined && (v.kind === 'jump' || v.kind === 'goto')) return directFlat(undefined, v, undefined);
+    let f = this.bares.get(v);
+    if (f === undefined) this.bares.set(v, (f = directFlat(undefined, v, undefined)));
+    return f;
+  }
+
+  /**
+   * The rule's one alternative so far (the reader leaves the direct path: a condition not taken, or a
+   * verdict map): the conditions waiting in the p-lists as condition objects, and the verdict.
+   */
+  private pending(verdict: FlatVerdict | undefined, rule: NRule): Alt {
+    const n = this.pn;
+    this.pn = 0;
+    const alt: Alt = verdict === undefined ? {} : { verdict };
+    if (n === 0) return alt;
+    const conds: Cond[] = [];
+    alt.conds = conds;
     for (let i = 0; i < n; i++) {
       const right = this.pRight[i] ?? null;
       conds.push({
@@ -409,6 +444,7 @@ export class DirectRules {
         vals: knownValues(this.pVals[i] ?? [right], this.pKey[i]),
       });
     }
+    return alt;
   }
 
   /**
@@ -524,7 +560,12 @@ export class DirectRules {
     const lines = this.lines;
     const line = lines.lineIndexOf(open);
     const endLine = lines.lineIndexOf(close);
-    spans.push(line + 1, open - lines.lineStart(line) + 1, endLine + 1, close - lines.lineStart(endLine) + 2);
+    const n = this.sn;
+    spans[n] = line + 1;
+    spans[n + 1] = open - lines.lineStart(line) + 1;
+    spans[n + 2] = endLine + 1;
+    spans[n + 3] = close - lines.lineStart(endLine) + 2;
+    this.sn = n + 4;
   }
 
   /**

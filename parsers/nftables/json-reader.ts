@@ -324,9 +324,13 @@ class JsonReader {
     const c = this.chainOf(t, d.chain, pos);
     if (this.place?.chain !== c || this.place.table !== t)
       this.place = { chain: c, table: t, ref: chainRef(t.family, t.name, c.name) };
-    const direct = d.direct;
-    if (direct) prep.convertDirect(d.rule, this.place.ref, d.text, direct.flat, direct.match, direct.facts);
-    else if (!prep.convert(d.rule, t, this.place.ref, d.text, d.flats)) return false;
+    if (d.match && d.flat && d.facts) {
+      prep.convertDirect(d.rule, this.place.ref, d.text, d.flat, d.match, d.facts);
+      // The record never held statements (see rule()): the chain keeps it as it is.
+      c.rules.push(d.rule);
+      return true;
+    }
+    if (!prep.convert(d.rule, t, this.place.ref, d.text, d.flats)) return false;
     c.rules.push(settled(d.rule));
     return true;
   }
