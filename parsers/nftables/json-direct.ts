@@ -538,7 +538,8 @@ export class DirectRules {
       return alts;
     }
     if (alts.length * pairs.length > MAX_ALTERNATIVES) throw GIVE_UP;
-    return alts.flatMap((a) => pairs.map((p) => mergeAlt({ ...a, conds: a.conds?.slice() }, p)));
+    // A copy of `a` per element, member by member (an Alt has these two).
+    return alts.flatMap((a) => pairs.map((p) => mergeAlt({ conds: a.conds?.slice(), verdict: a.verdict }, p)));
   }
 
   /** As json-fast.ts Walk positions a container opening at `open` and closing at `close`. */
