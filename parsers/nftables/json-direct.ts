@@ -180,6 +180,8 @@ export class DirectRules {
   private pn = 0;
   /** The spans of the rule being read (4 numbers a statement), written by index: the rule gets a copy only when it keeps them. */
   private readonly spanBuf: number[] = [];
+  /** The elements of the set value() reads, written by index. */
+  private readonly setBuf: Expr[] = [];
   private sn = 0;
   /** printExpr of the condition value value() read last, when it worked it out on the way (else undefined). */
   private shown: string | undefined;
@@ -758,21 +760,25 @@ export class DirectRules {
     }
     if (k !== 'set' || !set) throw GIVE_UP;
     this.char(LBRACKET);
-    const elems: Expr[] = [];
+    // The elements into the scratch list (sets do not nest here), then an exact copy: a list grown by
+    // push from empty has room for 17.
+    const buf = this.setBuf;
+    let n = 0;
     // printExpr's text of the set, made on the way: `{ a, b }`.
     let shown = '{ ';
     if (this.space() !== RBRACKET) {
       for (;;) {
         const x = this.value(false);
-        if (elems.length > 0) shown += ', ';
+        if (n > 0) shown += ', ';
         shown += this.lastShown() ?? (typeof x === 'number' ? String(x) : printExpr(x));
-        elems.push(x);
+        buf[n++] = x;
         if (this.space() === RBRACKET) break;
         this.char(COMMA);
       }
     }
     this.i++;
     this.char(RBRACE);
+    const elems = buf.slice(0, n);
     this.vals = elems;
     this.valsKey = elems.length > 1 ? t.slice(from, this.i) : undefined;
     this.shown = `${shown} }`;
