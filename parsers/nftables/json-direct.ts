@@ -23,7 +23,10 @@ import { printExpr } from './print.js';
  * prepare.ts: printRule, expand) yields for the same element: the same canonical text, the same
  * alternative with the same conditions (selectors, prefixes and ranges shared through the same table,
  * json-shared.ts), the rule's position and its statements' spans, which stmtPos reads as it reads the
- * statements' positions.
+ * statements' positions. The common conditions (direct-match.ts: interfaces, addresses, ports, `meta
+ * l4proto`, `ct state`, `icmp type` with literal values) go straight into the rule's match as they are
+ * read, as the text reader does (text-direct.ts); a rule with any other condition or a verdict map gets
+ * its alternatives with condition objects instead, for the general conversion (prepare.ts convert).
  *
  * Anything else — other keys or key orders, escapes or control characters in a string, a string
  * starting with `@` (a named set), numbers other than plain integers of up to 15 digits, other
