@@ -2,15 +2,10 @@ import { detach } from '../toolkit/detach.js';
 import { RangeInterner } from '../toolkit/intern.js';
 import { RANGE_HASH_BASIS, RangeTable, rangeHashStep } from '../toolkit/range-table.js';
 import type { PositionIndex } from '../toolkit/positions.js';
-import {
-  directFlat,
-  knownValues,
-  plainVerdict,
-  type Cond,
-  type Elements,
-  type Flat,
-  type FlatVerdict,
-} from './expand.js';
+import { directFlat, knownValues, plainVerdict, type Cond, type Flat, type FlatVerdict } from './expand.js';
+import type { Match } from '../../src/model/policy.js';
+import { DirectMatch } from './direct-match.js';
+import type { IfaceFacts } from './interfaces.js';
 import type { Expr, NRule, Pos } from './ir.js';
 import { sharedKey, sharedPayload, sharedPrefix, sharedRange } from './json-shared.js';
 import { printExpr } from './print.js';
@@ -28,7 +23,10 @@ import { printExpr } from './print.js';
  * prepare.ts: printRule, expand) yields for the same element: the same canonical text, the same
  * alternative with the same conditions (selectors, prefixes and ranges shared through the same table,
  * json-shared.ts), the rule's position and its statements' spans, which stmtPos reads as it reads the
- * statements' positions.
+ * statements' positions. The common conditions (direct-match.ts: interfaces, addresses, ports, `meta
+ * l4proto`, `ct state`, `icmp type` with literal values) go straight into the rule's match as they are
+ * read, as the text reader does (text-direct.ts); a rule with any other condition or a verdict map gets
+ * its alternatives with condition objects instead, for the general conversion (prepare.ts convert).
  *
  * Anything else — other keys or key orders, escapes or control characters in a string, a string
  * starting with `@` (a named set), numbers other than plain integers of up to 15 digits, other
@@ -89,9 +87,19 @@ export interface DirectRule {
   rule: NRule;
   /** printRule's canonical text. */
   text: string;
-  /** expand()'s one alternative. */
-  flats: Flat[];
+  /** expand()'s alternatives (none when `direct`). */
+  flats: readonly Flat[];
+  /**
+   * The rule's match, when every condition was applied as read (direct-match.ts), with its one
+   * alternative (without conditions) and interface facts: prepare.ts convertDirect keeps them.
+   */
+  match: Match | undefined;
+  flat: Flat | undefined;
+  facts: IfaceFacts | undefined;
 }
+
+/** The alternatives of a rule read with its match (DirectRule.direct): none besides it. */
+const NO_FLATS: readonly Flat[] = Object.freeze([]);
 
 const VERDICT_KEYS = new Set(['accept', 'drop', 'continue', 'return']);
 
@@ -145,17 +153,49 @@ export class DirectRules {
   private readonly prefixes = new RangeTable<Expr>(1024, 1 << 17);
   /** The hash of the text closed() went over last. */
   private hash = 0;
-  /** The values of the condition value() read last. */
-  private vals: Elements = knownValues([]);
+  /** The values of the condition value() read last when they are a set's (else undefined: the value alone). */
+  private vals: Expr[] | undefined;
+  /** Their text as written when the set has several (Elements.key). */
+  private valsKey: string | undefined;
+  /** The conditions of the rule being read, applied as read (unless the reader was made without). */
+  private readonly dm = new DirectMatch();
+  /** Alternatives without conditions by their verdict (bare()). */
+  private readonly bares = new Map<FlatVerdict | undefined, Flat>();
+  /** Whether conditions go into the rule's match as they are read (else every rule gives its alternatives). */
+  private readonly direct: boolean;
+  /** A one-value list for DirectMatch.add. */
+  private readonly one: Expr[] = [null];
+  /**
+   * The conditions read while every one was applied as read, made into condition objects only when one
+   * is not (or a verdict map follows): selector, operator, right side, values (undefined: the right side
+   * alone), key, statement.
+   */
+  private readonly pLeft: Expr[] = [];
+  private readonly pOp: string[] = [];
+  private readonly pRight: Expr[] = [];
+  private readonly pVals: (Expr[] | undefined)[] = [];
+  private readonly pKey: (string | undefined)[] = [];
+  private readonly pAt: number[] = [];
+  /**
+   * How many conditions wait in the p-lists. The lists are written by index and never emptied: an array
+   * whose length is set to 0 drops its backing store, and the next push allocates a new one.
+   */
+  private pn = 0;
+  /** The spans of the rule being read (4 numbers a statement), written by index: the rule gets a copy only when it keeps them. */
+  private readonly spanBuf: number[] = [];
+  /** The elements of the set value() reads, written by index. */
+  private readonly setBuf: Expr[] = [];
+  private sn = 0;
   /** printExpr of the condition value value() read last, when it worked it out on the way (else undefined). */
   private shown: string | undefined;
   /** Selectors by their text as written (up to the closing `}}`): a ruleset writes a few thousands of times. */
   private readonly selectors = new RangeTable<Expr>(64, 1024);
 
-  constructor(text: string, file: string, lines: PositionIndex) {
+  constructor(text: string, file: string, lines: PositionIndex, direct = true) {
     this.text = text;
     this.file = file;
     this.lines = lines;
+    this.direct = direct;
   }
 
   /** The rule element opening at `from` (its `{`), or undefined when it is not of the common form. */
@@ -206,13 +246,22 @@ export class DirectRules {
     }
     this.key('"expr"');
     this.char(LBRACKET);
-    const spans: number[] = [];
+    const spans = this.spanBuf;
+    this.sn = 0;
     // Every member the rule gets later (its position, comment, prepare.ts's `pre`) is in the literal: a
     // member added to an object made without it goes to a separate property array (one more object per rule).
     const rule: NRule = { pos: NO_POS, stmts: NO_STMTS, spans, pre: undefined, comment: undefined };
     const parts: string[] = [];
     // The alternatives as expand() builds them: a condition joins every one, a verdict map multiplies them.
-    let alts: Alt[] = [{}];
+    // None while every condition so far was applied as read (direct-match.ts): the conditions wait in the
+    // p-lists and the verdict in `verdict`, and become the one alternative once a condition is not taken
+    // or a verdict map comes.
+    let alts: Alt[] | undefined;
+    let verdict: FlatVerdict | undefined;
+    let fast = this.direct;
+    const dm = this.dm;
+    dm.reset();
+    this.pn = 0;
     for (let at = 0; ; at++) {
       if (at > 0) {
         if (this.space() === RBRACKET) break;
@@ -239,20 +288,48 @@ export class DirectRules {
         this.next('"right"');
         const right = this.value(true);
         const vals = this.vals;
+        const key = this.valsKey;
         const shown = this.shown ?? printExpr(right);
         this.char(RBRACE);
-        const cond: Cond = { left, op, right, rule, at, vals };
-        for (const a of alts) (a.conds ??= []).push(cond);
+        if (fast) {
+          let vs = vals;
+          if (vs === undefined) {
+            this.one[0] = right;
+            vs = this.one;
+          }
+          try {
+            // An empty set (`{"set": []}`) goes the general way: the text reader never gives one.
+            fast = vs.length > 0 && dm.add(left, op, vs, false, key, at);
+          } catch {
+            // As prepare.ts convert: whatever fails here, the general path converts (and reports) instead.
+            fast = false;
+          }
+        }
+        if (fast) {
+          const n = this.pn++;
+          this.pLeft[n] = left;
+          this.pOp[n] = op;
+          this.pRight[n] = right;
+          this.pVals[n] = vals;
+          this.pKey[n] = key;
+          this.pAt[n] = at;
+        } else {
+          alts ??= [this.pending(verdict, rule)];
+          const cond: Cond = { left, op, right, rule, at, vals: knownValues(vals ?? [right], key) };
+          for (const a of alts) (a.conds ??= []).push(cond);
+        }
         // `LEFT RIGHT` (`LEFT OP RIGHT`) as parts of the list joined by spaces: no string made per condition.
         parts.push(printExpr(left));
         if (op !== '==' && op !== 'in') parts.push(op);
         parts.push(shown);
       } else if (VERDICT_KEYS.has(k)) {
         this.null();
-        setVerdict(alts, plainVerdict(k as 'accept'));
+        if (alts) setVerdict(alts, plainVerdict(k as 'accept'));
+        else verdict = plainVerdict(k as 'accept');
         parts.push(k);
       } else if (k === 'reject') {
-        setVerdict(alts, plainVerdict('reject'));
+        if (alts) setVerdict(alts, plainVerdict('reject'));
+        else verdict = plainVerdict('reject');
         if (this.space() === LBRACE) {
           this.i++;
           this.key('"type"');
@@ -282,7 +359,8 @@ export class DirectRules {
         this.char(RBRACE);
         parts.push(`${k} ${target}`);
       } else if (k === 'vmap') {
-        alts = this.vmap(alts, rule, at, parts);
+        fast = false;
+        alts = this.vmap((alts ??= [this.pending(verdict, rule)]), rule, at, parts);
       } else throw GIVE_UP;
       this.space();
       const end = this.i;
@@ -297,7 +375,9 @@ export class DirectRules {
           endLine: spans[4 * at + 2] ?? line,
           endColumn: spans[4 * at + 3],
         };
-        setVerdict(alts, { kind: k as 'jump', target, pos });
+        const v: FlatVerdict = { kind: k as 'jump', target, pos };
+        if (alts) setVerdict(alts, v);
+        else verdict = v;
       }
     }
     this.i++; // the `]`
@@ -309,15 +389,67 @@ export class DirectRules {
     rule.pos = this.pos(open, close);
     if (comment !== undefined) rule.comment = comment;
     const body = parts.join(' ');
+    const text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+    if (fast) {
+      // Every condition is in the match already: no condition objects, one alternative without them.
+      const k = verdict?.kind;
+      const { match, facts } = dm.finish(rule, k === 'accept' || k === 'jump' || k === 'goto');
+      // The spans were read (the match's positions, the jump's): the scratch list is not the rule's.
+      rule.spans = undefined;
+      const flat = this.bare(verdict);
+      return { end: this.i, family, table, chain, rule, text, flats: NO_FLATS, match, flat, facts };
+    }
+    rule.spans = spans.slice(0, this.sn);
+    alts ??= [this.pending(verdict, rule)];
     return {
       end: this.i,
       family,
       table,
       chain,
       rule,
-      text: comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`,
+      text,
       flats: alts.map((a) => directFlat(a.conds, a.verdict, undefined)),
+      match: undefined,
+      flat: undefined,
+      facts: undefined,
     };
+  }
+
+  /**
+   * The alternative of a rule without conditions whose verdict is `v`: one per verdict without a
+   * position (prepare.ts convertDirect keeps it as expand.ts withoutConds gives it, unmodified), a new
+   * one for a jump.
+   */
+  private bare(v: FlatVerdict | undefined): Flat {
+    if (v !== undefined && (v.kind === 'jump' || v.kind === 'goto')) return directFlat(undefined, v, undefined);
+    let f = this.bares.get(v);
+    if (f === undefined) this.bares.set(v, (f = directFlat(undefined, v, undefined)));
+    return f;
+  }
+
+  /**
+   * The rule's one alternative so far (the reader leaves the direct path: a condition not taken, or a
+   * verdict map): the conditions waiting in the p-lists as condition objects, and the verdict.
+   */
+  private pending(verdict: FlatVerdict | undefined, rule: NRule): Alt {
+    const n = this.pn;
+    this.pn = 0;
+    const alt: Alt = verdict === undefined ? {} : { verdict };
+    if (n === 0) return alt;
+    const conds: Cond[] = [];
+    alt.conds = conds;
+    for (let i = 0; i < n; i++) {
+      const right = this.pRight[i] ?? null;
+      conds.push({
+        left: this.pLeft[i] ?? null,
+        op: this.pOp[i] ?? '==',
+        right,
+        rule,
+        at: this.pAt[i] ?? 0,
+        vals: knownValues(this.pVals[i] ?? [right], this.pKey[i]),
+      });
+    }
+    return alt;
   }
 
   /**
@@ -411,7 +543,8 @@ export class DirectRules {
       return alts;
     }
     if (alts.length * pairs.length > MAX_ALTERNATIVES) throw GIVE_UP;
-    return alts.flatMap((a) => pairs.map((p) => mergeAlt({ ...a, conds: a.conds?.slice() }, p)));
+    // A copy of `a` per element, member by member (an Alt has these two).
+    return alts.flatMap((a) => pairs.map((p) => mergeAlt({ conds: a.conds?.slice(), verdict: a.verdict }, p)));
   }
 
   /** As json-fast.ts Walk positions a container opening at `open` and closing at `close`. */
@@ -433,7 +566,12 @@ export class DirectRules {
     const lines = this.lines;
     const line = lines.lineIndexOf(open);
     const endLine = lines.lineIndexOf(close);
-    spans.push(line + 1, open - lines.lineStart(line) + 1, endLine + 1, close - lines.lineStart(endLine) + 2);
+    const n = this.sn;
+    spans[n] = line + 1;
+    spans[n + 1] = open - lines.lineStart(line) + 1;
+    spans[n + 2] = endLine + 1;
+    spans[n + 3] = close - lines.lineStart(endLine) + 2;
+    this.sn = n + 4;
   }
 
   /**
@@ -608,39 +746,44 @@ export class DirectRules {
     if (c === Q) {
       const s = this.string();
       if (plain(s)) this.shown = s;
-      return this.one(s, set);
+      return this.single(s, set);
     }
-    if (c >= 48 && c <= 57) return this.one(this.int(), set);
+    if (c >= 48 && c <= 57) return this.single(this.int(), set);
     if (c !== LBRACE) throw GIVE_UP;
     const t = this.text;
-    if (t.startsWith(PREFIX_HEAD, from)) return this.one(this.prefix(from) ?? this.cached('}}', true), set);
-    if (t.startsWith('{"prefix"', from)) return this.one(this.cached('}}', true), set);
-    if (t.startsWith('{"range"', from)) return this.one(this.cached(']}', true), set);
+    if (t.startsWith(PREFIX_HEAD, from)) return this.single(this.prefix(from) ?? this.cached('}}', true), set);
+    if (t.startsWith('{"prefix"', from)) return this.single(this.cached('}}', true), set);
+    if (t.startsWith('{"range"', from)) return this.single(this.cached(']}', true), set);
     this.i++;
     const k = this.keyName();
     if (k === 'prefix' || k === 'range') {
       // Written with other whitespace than nft's: read without the cache.
       this.i = from;
-      return this.one(this.sharedValue(), set);
+      return this.single(this.sharedValue(), set);
     }
     if (k !== 'set' || !set) throw GIVE_UP;
     this.char(LBRACKET);
-    const elems: Expr[] = [];
+    // The elements into the scratch list (sets do not nest here), then an exact copy: a list grown by
+    // push from empty has room for 17.
+    const buf = this.setBuf;
+    let n = 0;
     // printExpr's text of the set, made on the way: `{ a, b }`.
     let shown = '{ ';
     if (this.space() !== RBRACKET) {
       for (;;) {
         const x = this.value(false);
-        if (elems.length > 0) shown += ', ';
+        if (n > 0) shown += ', ';
         shown += this.lastShown() ?? (typeof x === 'number' ? String(x) : printExpr(x));
-        elems.push(x);
+        buf[n++] = x;
         if (this.space() === RBRACKET) break;
         this.char(COMMA);
       }
     }
     this.i++;
     this.char(RBRACE);
-    this.vals = knownValues(elems, elems.length > 1 ? t.slice(from, this.i) : undefined);
+    const elems = buf.slice(0, n);
+    this.vals = elems;
+    this.valsKey = elems.length > 1 ? t.slice(from, this.i) : undefined;
     this.shown = `${shown} }`;
     return { set: elems };
   }
@@ -676,8 +819,11 @@ export class DirectRules {
   }
 
   /** A value that is not a set: `vals` is itself alone (when `set`, a condition's right side). */
-  private one(v: Expr, set: boolean): Expr {
-    if (set) this.vals = knownValues([v]);
+  private single(v: Expr, set: boolean): Expr {
+    if (set) {
+      this.vals = undefined;
+      this.valsKey = undefined;
+    }
     return v;
   }
 

@@ -87,6 +87,8 @@ function streamed(text: string, file: string, rootPos: Pos, options: ParseOption
     }
     const item = stream.parse();
     r.refs = stream.refs;
+    // Any other element may change the tables (`flush ruleset`): the next direct rule looks its chain up.
+    r.lastDirect = undefined;
     r.item(item, false);
   }
   return r.done();
@@ -138,6 +140,12 @@ class JsonReader {
   refs = true;
   /** The chain the last rule was read in, its table and model name (rules come chain by chain). */
   private place: { chain: NChain; table: NTable; ref: string } | undefined;
+  /**
+   * The names the last direct rule was read under (directRule) and where it went: rules come chain by
+   * chain, so the next one most often has the same (the direct reader gives the same strings again).
+   * Cleared by the reader loop when any other element is read.
+   */
+  lastDirect: { family: string; table: string; chain: string } | undefined;
 
   constructor(file: string, root: Pos) {
     this.doc = { file, format: 'json', tables: [], unsupported: [], notes: [], root };
@@ -313,18 +321,38 @@ class JsonReader {
    */
   directRule(d: DirectRule): boolean {
     const prep = this.prep;
-    if (!prep || !(FAMILIES as readonly string[]).includes(d.family)) return false;
-    const pos = d.rule.pos;
-    const key = tableKey(d.family, d.table);
-    let t = this.tables.get(key);
-    if (!t) {
-      t = newTable(d.family as Family, d.table, pos);
-      this.tables.set(key, t);
+    if (!prep) return false;
+    const last = this.lastDirect;
+    let place = this.place;
+    if (
+      last === undefined ||
+      place === undefined ||
+      last.family !== d.family ||
+      last.table !== d.table ||
+      last.chain !== d.chain
+    ) {
+      if (!(FAMILIES as readonly string[]).includes(d.family)) return false;
+      const pos = d.rule.pos;
+      const key = tableKey(d.family, d.table);
+      let t = this.tables.get(key);
+      if (!t) {
+        t = newTable(d.family as Family, d.table, pos);
+        this.tables.set(key, t);
+      }
+      const c = this.chainOf(t, d.chain, pos);
+      if (place?.chain !== c || place.table !== t)
+        this.place = place = { chain: c, table: t, ref: chainRef(t.family, t.name, c.name) };
+      this.lastDirect = { family: d.family, table: d.table, chain: d.chain };
     }
-    const c = this.chainOf(t, d.chain, pos);
-    if (this.place?.chain !== c || this.place.table !== t)
-      this.place = { chain: c, table: t, ref: chainRef(t.family, t.name, c.name) };
-    if (!prep.convert(d.rule, t, this.place.ref, d.text, d.flats)) return false;
+    const c = place.chain;
+    const t = place.table;
+    if (d.match && d.flat && d.facts) {
+      prep.convertDirect(d.rule, place.ref, d.text, d.flat, d.match, d.facts);
+      // The record never held statements (see rule()): the chain keeps it as it is.
+      c.rules.push(d.rule);
+      return true;
+    }
+    if (!prep.convert(d.rule, t, place.ref, d.text, d.flats)) return false;
     c.rules.push(settled(d.rule));
     return true;
   }

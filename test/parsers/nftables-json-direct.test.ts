@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateNftJson } from '../../bench/generate-nft-json.js';
 import { condValues, Expander, type Flat } from '../../parsers/nftables/expand.js';
 import { newTable, type NRule, type Stmt } from '../../parsers/nftables/ir.js';
 import { DirectRules } from '../../parsers/nftables/json-direct.js';
 import { readJson, readJsonWhole } from '../../parsers/nftables/json-reader.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
+import { Preparer } from '../../parsers/nftables/prepare.js';
 import { printExpr, printRule } from '../../parsers/nftables/print.js';
 import { PositionIndex } from '../../parsers/toolkit/positions.js';
+import { IntervalSet } from '../../src/model/interval-set.js';
+import { NameSet } from '../../src/model/name-set.js';
 
 /**
  * The common `nft -j` rule elements are read straight from the text (json-direct.ts): the canonical
@@ -32,7 +35,8 @@ function both(text: string): { direct?: { text: string; flat: string }; generic:
   const rule: NRule = { pos: { file: 'd.json', line: 1, column: 1, endLine: 1 }, stmts: el.rule.expr };
   const flats = new Expander().expand(rule, TABLE);
   const generic = { text: printRule(el.rule.expr, el.rule.comment), flat: flats.map(shown).join(' || ') };
-  const d = new DirectRules(text, 'd.json', new PositionIndex(text)).read(0);
+  // Without the direct match: every rule gives its alternatives (with it, most give their match instead).
+  const d = new DirectRules(text, 'd.json', new PositionIndex(text), false).read(0);
   return { direct: d && { text: d.text, flat: d.flats.map(shown).join(' || ') }, generic };
 }
 
@@ -178,11 +182,11 @@ describe('nftables JSON rules read straight from the text', () => {
       rule('ip', 'fw2', 'input', `{"match": {"op": "!=", "left": ${IIF}, "right": "lan0"}}, {"accept": null}`),
     ];
     const text = `[${els.join(', ')}]`;
-    const reader = new DirectRules(text, 'd.json', new PositionIndex(text));
+    const reader = new DirectRules(text, 'd.json', new PositionIndex(text), false);
     let at = 1;
     for (const one of els) {
       const d = reader.read(at);
-      const alone = new DirectRules(one, 'd.json', new PositionIndex(one)).read(0);
+      const alone = new DirectRules(one, 'd.json', new PositionIndex(one), false).read(0);
       const seen = (x: typeof d) => x && [x.family, x.table, x.chain, x.text, x.flats.map(shown).join(' || ')];
       expect(seen(d)).toEqual(seen(alone));
       if (alone) expect(seen(d)?.slice(3)).toEqual([both(one).generic.text, both(one).generic.flat]);
@@ -192,7 +196,7 @@ describe('nftables JSON rules read straight from the text', () => {
 
   it('gives a jump the position of its statement, and the rule that of its body', () => {
     const text = `\n  ${el(`${m(IIF, '"lan1"')}, {"jump": {"target": "zone1"}}`)}`;
-    const d = new DirectRules(text, 'd.json', new PositionIndex(text)).read(3);
+    const d = new DirectRules(text, 'd.json', new PositionIndex(text), false).read(3);
     const v = d?.flats[0]?.verdict;
     const at = text.indexOf('{"jump"');
     expect(v && 'pos' in v ? v.pos : undefined).toEqual({
@@ -225,5 +229,113 @@ describe('nftables JSON rules read straight from the text', () => {
         if (direct.read(text.lastIndexOf('{', i))) read++;
       expect(read).toBeGreaterThan(600);
     }
+  });
+
+  it('applies the common conditions as they are read: the whole-document read’s policy, interface facts included', () => {
+    // Networks inferred from the rules (one interface, private sources or destinations, intersected per
+    // side, none once a side has a `!=`, a public address or a range), and the conditions left to the
+    // general path (a pattern, a hostname, an empty set, `ct state != a,b` as a list, NAT, verdict maps).
+    const OIF = '{"meta": {"key": "oifname"}}';
+    const DADDR = '{"payload": {"protocol": "ip", "field": "daddr"}}';
+    const P6 = '{"payload": {"protocol": "ip6", "field": "saddr"}}';
+    const TH = '{"payload": {"protocol": "th", "field": "dport"}}';
+    const SPORT = '{"payload": {"protocol": "tcp", "field": "sport"}}';
+    const L4 = '{"meta": {"key": "l4proto"}}';
+    const ICMP = '{"payload": {"protocol": "icmp", "field": "type"}}';
+    const ICMP6 = '{"payload": {"protocol": "icmpv6", "field": "type"}}';
+    const pfx = (addr: string, len: number): string => `{"prefix": {"addr": "${addr}", "len": ${String(len)}}}`;
+    const set = (...xs: string[]): string => `{"set": [${xs.join(', ')}]}`;
+    const ok = '{"accept": null}';
+    const exprs = [
+      [m(IIF, '"lan1"'), m(SADDR, set(pfx('10.1.0.0', 16), pfx('10.2.0.0', 16))), ok],
+      [
+        m(IIF, '"lan2"'),
+        m(SADDR, pfx('10.3.0.0', 16)),
+        m(SADDR, pfx('10.3.0.0', 17)),
+        m(DPORT, set('22', '{"range": [80, 90]}')),
+        ok,
+      ],
+      [m(IIF, '"lan3"'), m(SADDR, pfx('10.4.0.0', 16)), m(SADDR, pfx('10.4.1.0', 24), '!='), ok],
+      [m(IIF, '"lan4"'), m(SADDR, pfx('8.8.8.0', 24)), ok],
+      [m(IIF, '"lan5"'), m(SADDR, '{"range": ["10.5.0.1", "10.5.0.9"]}'), ok],
+      [m(IIF, set('"lan6"', '"lan7"')), m(SADDR, pfx('10.6.0.0', 16)), ok],
+      [m(IIF, '"lan8"', '!='), m(SADDR, pfx('10.8.0.0', 16)), ok],
+      [m(OIF, '"lan9"'), m(DADDR, set(pfx('192.168.9.0', 24))), m(DPORT, set('5060')), ok],
+      [m(OIF, '"lan10"'), m(DADDR, pfx('192.168.10.0', 24)), '{"drop": null}'],
+      [
+        m(IIF, '"lan11"'),
+        m(OIF, '"lan12"'),
+        m(SADDR, pfx('10.11.0.0', 16)),
+        m(DADDR, pfx('192.168.12.0', 24)),
+        '{"jump": {"target": "later"}}',
+      ],
+      [
+        m(IIF, '"lan13"'),
+        m(SADDR, pfx('10.13.0.0', 16)),
+        m(TH, '53'),
+        m(STATE, '"new"', 'in'),
+        '{"goto": {"target": "later"}}',
+      ],
+      [
+        m(DADDR, set('"10.14.0.1"')),
+        m(SPORT, set('{"range": [1, 1023]}'), '!='),
+        m(DPORT, '1023', '>'),
+        m(STATE, '"new"', '!='),
+        '{"continue": null}',
+      ],
+      [m(L4, set('"tcp"', '"udp"')), m(TH, set('5060', '5061')), m(STATE, set('"new"', '"established"')), ok],
+      [m(SADDR, pfx('10.15.0.0', 16)), m(ICMP, set('"echo-request"', '3')), ok],
+      [m(ICMP6, '"echo-request"'), ok],
+      [m(P6, pfx('fd00::', 8)), m(STATE, set('"established"', '"related"'), '!='), '{"reject": null}'],
+      [m(IIF, '"lan16*"'), ok],
+      [m(IIF, '"lan17"'), m(SADDR, '"example.com"'), ok],
+      [m(STATE, '["established", "related"]', '!='), '{"drop": null}'],
+      [m(DPORT, set()), ok],
+      [
+        m(SADDR, pfx('10.19.0.0', 16)),
+        `{"vmap": {"key": ${DPORT}, "data": {"set": [[22, {"accept": null}], [23, {"drop": null}]]}}}`,
+      ],
+    ];
+    const rules = exprs.map(
+      (e, i) =>
+        `{"rule": {"family": "inet", "table": "fw", "chain": "forward", "handle": ${String(i + 3)}, "expr": [${e.join(', ')}]}}`,
+    );
+    const text = [
+      '{"nftables": [{"metainfo": {"version": "1.0.9", "json_schema_version": 1}}',
+      '{"table": {"family": "inet", "name": "fw", "handle": 1}}',
+      '{"chain": {"family": "inet", "table": "fw", "name": "forward", "handle": 1, ' +
+        '"type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}}',
+      '{"chain": {"family": "inet", "table": "fw", "name": "later", "handle": 2}}',
+      ...rules,
+      '{"rule": {"family": "inet", "table": "fw", "chain": "later", "handle": 99, "expr": [{"return": null}]}}]}',
+    ].join(',\n');
+    // Sets by their bounds and names (their own members are not all enumerable).
+    const plain = (_k: string, v: unknown): unknown => {
+      if (typeof v === 'bigint') return `${String(v)}n`;
+      if (v instanceof IntervalSet) return { iv: [v.min, v.max, [...(v.bounds as readonly unknown[])]] };
+      if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
+      if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
+      return v;
+    };
+    const direct = vi.spyOn(Preparer.prototype, 'convertDirect');
+    const streamed = JSON.stringify(buildPolicy(readJson(text, 'm.json', {}), {}), plain);
+    const applied = direct.mock.calls.length;
+    direct.mockRestore();
+    expect(streamed).toBe(JSON.stringify(buildPolicy(readJsonWhole(text, 'm.json'), {}), plain));
+    expect(applied).toBe(17); // the first sixteen and `return`
+    expect(streamed).toContain('interface lan1: network 10.1.0.0/16, 10.2.0.0/16 inferred');
+    expect(streamed).toContain('interface lan2: network 10.3.0.0/17 inferred');
+    expect(streamed).toContain('interface lan9: network 192.168.9.0/24 inferred');
+    expect(streamed).toContain('interface lan12: network 192.168.12.0/24 inferred');
+    for (const n of [3, 4, 5, 6, 7, 8, 10]) expect(streamed).not.toContain(`interface lan${String(n)}: network`);
+  });
+
+  it('applies the conditions of most of the bench listing’s rules as they are read', () => {
+    const text = generateNftJson({ name: 'direct', rules: 800, setElements: 40, seed: 5 });
+    const direct = vi.spyOn(Preparer.prototype, 'convertDirect');
+    readJson(text, 'd.json', {});
+    const applied = direct.mock.calls.length;
+    direct.mockRestore();
+    expect(applied).toBeGreaterThan(600);
   });
 });
