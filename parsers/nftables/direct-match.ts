@@ -109,7 +109,8 @@ function polarity(op: string): Positive | undefined {
 const STATES: ReadonlySet<string> = new Set(CONN_STATES);
 
 export class DirectMatch {
-  private mb = new MatchBuilder();
+  /** One builder for every rule, emptied by reset(). */
+  private readonly mb = new MatchBuilder();
   private named = false;
   private readonly seen: string[] = [];
   private readonly iif: string[] = [];
@@ -126,7 +127,7 @@ export class DirectMatch {
   private thAt = -1;
 
   reset(): void {
-    this.mb = new MatchBuilder();
+    this.mb.reset();
     this.named = false;
     emptyList(this.seen);
     emptyList(this.iif);

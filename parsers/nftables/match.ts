@@ -20,6 +20,7 @@ import { printExpr } from './print.js';
 import { addressValue, addressValueOf, releaseMemos } from './memo.js';
 import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
 import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
+import { emptyList } from '../toolkit/scratch.js';
 
 /**
  * Conditions → one Match (a box). Each supported selector maps to a dimension: addresses
@@ -30,15 +31,25 @@ import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
  * Negation complements within the selector's domain.
  */
 export class MatchBuilder {
-  /** The dimensions so far (the model's Match), before the family applies. */
-  private readonly m: Match = {};
-  fam?: 4 | 6;
+  // The dimensions so far (the model's Match), before the family applies: fields rather than a Match
+  // object, so that reset() empties them without a new object per rule (direct-match.ts reuses one).
+  private src: AddrSet | undefined;
+  private dst: AddrSet | undefined;
+  private proto: ProtoSet | undefined;
+  private sport: PortSet | undefined;
+  private dport: PortSet | undefined;
+  private iif: NameSet | undefined;
+  private oif: NameSet | undefined;
+  private state: NameSet | undefined;
+  private nat: NameSet | undefined;
+  private icmpType: IcmpTypeSet | undefined;
+  fam: 4 | 6 | undefined;
   never = false;
   /** Made on the first entry (most rules have none: no two empty lists per rule). */
   private symbolic: SymbolicRef[] | undefined;
   private uncertain: UncertainRef[] | undefined;
   /** `th sport/dport` seen (position), and whether any other match names the protocol. */
-  thAt?: Pos;
+  thAt: Pos | undefined;
   l4Named = false;
 
   /**
@@ -48,30 +59,70 @@ export class MatchBuilder {
   private srcIn: 0 | 4 | 6 = 0;
   private dstIn: 0 | 4 | 6 = 0;
 
+  /** Empties the builder for the next rule (as a new one). */
+  reset(): void {
+    this.src = undefined;
+    this.dst = undefined;
+    this.proto = undefined;
+    this.sport = undefined;
+    this.dport = undefined;
+    this.iif = undefined;
+    this.oif = undefined;
+    this.state = undefined;
+    this.nat = undefined;
+    this.icmpType = undefined;
+    this.fam = undefined;
+    this.never = false;
+    this.symbolic = undefined;
+    this.uncertain = undefined;
+    this.thAt = undefined;
+    this.l4Named = false;
+    this.srcIn = 0;
+    this.dstIn = 0;
+  }
+
   /** `within`: the family whose universe `set` lies in, if known. */
   addr(dim: 'src' | 'dst', set: AddrSet, within: 0 | 4 | 6 = 0): void {
-    const cur = this.m[dim];
     // An intersection lies in every universe one of its sides lies in.
-    if (dim === 'src') this.srcIn = cur === undefined ? within : this.srcIn || within;
-    else this.dstIn = cur === undefined ? within : this.dstIn || within;
-    this.m[dim] = cur?.intersect(set) ?? set;
+    if (dim === 'src') {
+      const cur = this.src;
+      this.srcIn = cur === undefined ? within : this.srcIn || within;
+      this.src = cur?.intersect(set) ?? set;
+    } else {
+      const cur = this.dst;
+      this.dstIn = cur === undefined ? within : this.dstIn || within;
+      this.dst = cur?.intersect(set) ?? set;
+    }
   }
 
   protocols(set: ProtoSet, fromTh = false): void {
     if (!fromTh) this.l4Named = true;
-    this.m.proto = this.m.proto?.intersect(set) ?? set;
+    this.proto = this.proto?.intersect(set) ?? set;
   }
 
   ports(dim: 'sport' | 'dport', set: PortSet): void {
-    this.m[dim] = this.m[dim]?.intersect(set) ?? set;
+    if (dim === 'sport') this.sport = this.sport?.intersect(set) ?? set;
+    else this.dport = this.dport?.intersect(set) ?? set;
   }
 
   icmp(set: IcmpTypeSet): void {
-    this.m.icmpType = this.m.icmpType?.intersect(set) ?? set;
+    this.icmpType = this.icmpType?.intersect(set) ?? set;
   }
 
   names(dim: 'iif' | 'oif' | 'state' | 'nat', set: NameSet): void {
-    this.m[dim] = this.m[dim]?.intersect(set) ?? set;
+    switch (dim) {
+      case 'iif':
+        this.iif = this.iif?.intersect(set) ?? set;
+        return;
+      case 'oif':
+        this.oif = this.oif?.intersect(set) ?? set;
+        return;
+      case 'state':
+        this.state = this.state?.intersect(set) ?? set;
+        return;
+      default:
+        this.nat = this.nat?.intersect(set) ?? set;
+    }
   }
 
   addSymbolic(ref: SymbolicRef): void {
@@ -89,28 +140,27 @@ export class MatchBuilder {
 
   /** The Match, dimensions in the model's order; the family narrows the addresses. */
   toMatch(): Match {
-    const b = this.m;
     const m: Match = {};
     const universe = this.fam === 4 ? ANY_V4 : this.fam === 6 ? ANY_V6 : undefined;
     // A side already inside the family's universe is what intersect would give back (itself); no side
     // at all is the universe (ANY_ADDR ∩ universe).
     const src = universe
-      ? b.src === undefined
+      ? this.src === undefined
         ? universe
         : this.srcIn === this.fam
-          ? b.src
-          : b.src.intersect(universe)
-      : b.src;
+          ? this.src
+          : this.src.intersect(universe)
+      : this.src;
     if (src) m.src = src;
-    if (b.dst) m.dst = universe && this.dstIn !== this.fam ? b.dst.intersect(universe) : b.dst;
-    if (b.proto) m.proto = b.proto;
-    if (b.sport) m.sport = b.sport;
-    if (b.dport) m.dport = b.dport;
-    if (b.iif) m.iif = b.iif;
-    if (b.oif) m.oif = b.oif;
-    if (b.state) m.state = b.state;
-    if (b.nat) m.nat = b.nat;
-    if (b.icmpType) m.icmpType = b.icmpType;
+    if (this.dst) m.dst = universe && this.dstIn !== this.fam ? this.dst.intersect(universe) : this.dst;
+    if (this.proto) m.proto = this.proto;
+    if (this.sport) m.sport = this.sport;
+    if (this.dport) m.dport = this.dport;
+    if (this.iif) m.iif = this.iif;
+    if (this.oif) m.oif = this.oif;
+    if (this.state) m.state = this.state;
+    if (this.nat) m.nat = this.nat;
+    if (this.icmpType) m.icmpType = this.icmpType;
     if (this.thAt && !this.l4Named) thWithoutProtocol(m, this.thAt);
     if (this.never) m.proto = protoSet([]);
     if (this.symbolic) m.symbolic = this.symbolic;
@@ -587,14 +637,19 @@ function numbers(
 }
 
 /** numbers() of literal values (no named set, nothing filled at run time). */
+/** literalNumbers' scratch list of bounds. */
+const BOUNDS: number[] = [];
+
 function literalNumbers(
   op: string,
   values: readonly Expr[],
   max: number,
   byName: (x: string | number) => number | undefined,
 ): IntervalSet<number> | string {
-  // Bounds lo0, hi0, lo1, hi1, …: no pair per value (IntervalSet.ofBounds).
-  const bounds: number[] = [];
+  // Bounds lo0, hi0, lo1, hi1, …: no pair per value (IntervalSet.ofBounds), in a scratch list kept
+  // from call to call (ofBounds keeps a copy at its size, never the list; byName calls back nothing here).
+  const bounds = BOUNDS;
+  emptyList(bounds);
   for (const x of values) {
     if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
       const a = typeof x.range[0] === 'string' || typeof x.range[0] === 'number' ? byName(x.range[0]) : undefined;
