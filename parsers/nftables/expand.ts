@@ -734,6 +734,11 @@ export function directFlat(
   verdict: FlatVerdict | undefined,
   nat: NatSpec | undefined,
 ): Flat {
+  // Only a verdict (most rules read with their match): the shared flat withoutConds gives for it anyway.
+  if (!conds && !nat) {
+    const bare = BARE.get(verdict);
+    if (bare) return bare;
+  }
   const d: Delta = {};
   if (conds) d.conds = conds;
   if (verdict) d.verdict = verdict;
