@@ -321,7 +321,8 @@ function addWanAddr(seen: Seen, n: string, a: AddrSet, pos: Pos): void {
 
 /** The network an alternative pairs with its one input (srcNets) or output (dstNets) interface, added to what is seen. */
 function addNetwork(seen: Seen, names: readonly string[], nets: AddrSet | undefined, pos: Pos): void {
-  const [name] = names;
+  // names[0], not `const [name] = names`: destructuring iterates (see observe).
+  const name = names[0];
   if (names.length !== 1 || name === undefined || !nets) return;
   const cur = seen.networks.get(name);
   if (cur) {
@@ -338,23 +339,34 @@ function addNetwork(seen: Seen, names: readonly string[], nets: AddrSet | undefi
  * was dropped (100k rules).
  */
 function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, pos: Pos): void {
+  // Indexed loops: the name lists are often the shared frozen NO_NAMES, over which for…of makes an
+  // iterator and a result object per step even in optimised code (node 20).
   const saw = facts.seen;
-  for (const n of saw) ctx.sawInterface(n, pos);
+  for (let i = 0; i < saw.length; i++) {
+    const n = saw[i];
+    if (n !== undefined) ctx.sawInterface(n, pos);
+  }
   const nat = f.nat;
   if (nat) {
     if (nat.kind === 'masquerade' || nat.kind === 'snat') {
       const names = facts.oif;
-      for (const n of names) if (!seen.wanByNat.has(n)) seen.wanByNat.set(n, pos);
-      const [target] = nat.addrs;
+      for (let i = 0; i < names.length; i++) {
+        const n = names[i];
+        if (n !== undefined && !seen.wanByNat.has(n)) seen.wanByNat.set(n, pos);
+      }
+      const target = nat.addrs[0];
       const a = nat.kind === 'snat' && nat.addrs.length === 1 && target !== undefined ? publicHost(target) : undefined;
-      const [name] = names;
+      const name = names[0];
       if (a && names.length === 1 && name !== undefined) addWanAddr(seen, name, a, pos);
     }
     if (nat.kind === 'dnat') {
       const names = facts.iif;
-      for (const n of names) if (!seen.wanByDnat.has(n)) seen.wanByDnat.set(n, pos);
+      for (let i = 0; i < names.length; i++) {
+        const n = names[i];
+        if (n !== undefined && !seen.wanByDnat.has(n)) seen.wanByDnat.set(n, pos);
+      }
       const a = facts.dnatHost;
-      const [name] = names;
+      const name = names[0];
       if (a && names.length === 1 && name !== undefined) addWanAddr(seen, name, a, pos);
     }
   }
@@ -373,7 +385,11 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
   for (const t of doc.tables) {
     for (const c of t.chains.values()) {
       if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
-      for (const r of c.rules) {
+      // Indexed: a for…of step allocates while the loop runs unoptimised (100k rules, once per parse).
+      const rules = c.rules;
+      for (let i = 0; i < rules.length; i++) {
+        const r = rules[i];
+        if (r === undefined) continue;
         const pre = r.pre;
         if (pre && pre.alts === undefined) {
           observe(ctx, seen, pre.flat, pre.facts, r.pos);
