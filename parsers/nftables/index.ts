@@ -60,6 +60,7 @@ function markDynamicSets(doc: NDocument): void {
     for (const c of t.chains.values()) {
       // Indexed: a for…of step allocates while the loop runs unoptimised (100k rules, once per parse).
       const rules = c.rules;
+      // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
       for (let i = 0; i < rules.length; i++) {
         const r = rules[i];
         // Rules converted while read keep no statements (prepare.ts): no walk for them.

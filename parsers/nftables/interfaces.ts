@@ -342,6 +342,7 @@ function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, pos: Pos): vo
   // Indexed loops: the name lists are often the shared frozen NO_NAMES, over which for…of makes an
   // iterator and a result object per step even in optimised code (node 20).
   const saw = facts.seen;
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < saw.length; i++) {
     const n = saw[i];
     if (n !== undefined) ctx.sawInterface(n, pos);
@@ -350,6 +351,7 @@ function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, pos: Pos): vo
   if (nat) {
     if (nat.kind === 'masquerade' || nat.kind === 'snat') {
       const names = facts.oif;
+      // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
       for (let i = 0; i < names.length; i++) {
         const n = names[i];
         if (n !== undefined && !seen.wanByNat.has(n)) seen.wanByNat.set(n, pos);
@@ -361,6 +363,7 @@ function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, pos: Pos): vo
     }
     if (nat.kind === 'dnat') {
       const names = facts.iif;
+      // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
       for (let i = 0; i < names.length; i++) {
         const n = names[i];
         if (n !== undefined && !seen.wanByDnat.has(n)) seen.wanByDnat.set(n, pos);
@@ -387,6 +390,7 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
       if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
       // Indexed: a for…of step allocates while the loop runs unoptimised (100k rules, once per parse).
       const rules = c.rules;
+      // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
       for (let i = 0; i < rules.length; i++) {
         const r = rules[i];
         if (r === undefined) continue;

@@ -76,6 +76,7 @@ export function buildChain(
   };
   // Indexed: a for…of step allocates while the loop runs unoptimised (100k rules, once per parse).
   const rules = chain.rules;
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < rules.length; i++) {
     const nrule = rules[i];
     if (nrule === undefined) continue;
@@ -197,6 +198,7 @@ function addEntry(
     flat.effects.length === 0;
   if (!inert && opaque.length) {
     const ipsec = ipsecOf(opaque);
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
     for (let i = 0; i < opaque.length; i++) {
       const o = opaque[i];
       if (o === undefined) continue;
@@ -210,6 +212,7 @@ function addEntry(
   // Indexed loops: the lists are mostly the shared frozen NONE (expand.ts), over which for…of makes an
   // iterator and a result object per step even in optimised code (node 20), about 9 MB at 100k rules.
   const effects = flat.effects;
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < effects.length; i++) {
     const e = effects[i];
     if (e !== undefined) report({ loc: e.pos, what: e.what, why: e.why });
@@ -217,6 +220,7 @@ function addEntry(
   const rule = new EntryRule(head.chain, head.loc, head.text, head.hash, head.nth, head.notes, match, action);
   // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
   const timeouts = flat.timeouts;
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < timeouts.length; i++) {
     const x = timeouts[i];
     if (x === undefined) continue;
