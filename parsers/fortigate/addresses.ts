@@ -107,15 +107,18 @@ export class Addresses {
     // names is a concatenation, kept (with its flat copy) until the parse ends, one per distinct list.
     const lists = this.lists[family === 4 ? 0 : 1];
     const key = names.join('\u0000');
-    let hit = lists.get(key);
-    if (!hit) {
-      hit = this.union(names, family);
-      lists.set(key, hit);
-    }
-    return hit;
+    const hit = lists.get(key);
+    // A union without symbolic or missing members is kept as its set alone; the record made here dies young.
+    if (hit) return hit instanceof IntervalSet ? { set: hit, symbolic: NONE, missing: NONE } : hit;
+    const r = this.union(names, family);
+    lists.set(key, r.symbolic.length || r.missing.length ? r : r.set);
+    return r;
   }
 
-  private readonly lists: readonly [Map<string, ResolvedAddr>, Map<string, ResolvedAddr>] = [new Map(), new Map()];
+  private readonly lists: readonly [Map<string, AddrSet | ResolvedAddr>, Map<string, AddrSet | ResolvedAddr>] = [
+    new Map(),
+    new Map(),
+  ];
 
   private union(names: readonly string[], family: Family): ResolvedAddr {
     const sets: AddrSet[] = [];

@@ -87,19 +87,20 @@ export class Services {
     const list = typeof names === 'string' ? [names] : names;
     if (hit) {
       for (const n of list) this.report(n);
-      return { boxes: hit, missing: this.boxMissing.get(key) ?? NO_NAMES };
+      // A lone box is kept without a list; the list made here dies young.
+      return { boxes: hit instanceof ServiceBox ? [hit] : hit, missing: this.boxMissing.get(key) ?? NO_NAMES };
     }
     const r = this.resolveAll(list);
     // Kept until the parse ends, one per distinct list (20k at 100k policies), so the memo holds the
-    // boxes alone (no record around them; the rare missing names apart): lists built by push hold 17
-    // slots for one or two members, so the boxes are copied to their size.
+    // boxes alone (no record around them; the rare missing names apart), a lone box without a list:
+    // lists built by push hold 17 slots for one or two members, so the boxes are copied to their size.
     const boxes = serviceBoxes(r.parts).slice();
-    this.boxMemo.set(key, boxes);
+    this.boxMemo.set(key, boxes.length === 1 && boxes[0] ? boxes[0] : boxes);
     if (r.missing.length) this.boxMissing.set(key, r.missing);
     return { boxes, missing: r.missing.length ? r.missing : NO_NAMES };
   }
 
-  private readonly boxMemo = new Map<string, ServiceBox[]>();
+  private readonly boxMemo = new Map<string, ServiceBox | ServiceBox[]>();
   /** The missing names of the lists in boxMemo that have some. */
   private readonly boxMissing = new Map<string, string[]>();
 
