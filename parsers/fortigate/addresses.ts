@@ -103,16 +103,22 @@ export class Addresses {
   resolveAll(names: string | readonly string[], family: Family): ResolvedAddr {
     if (typeof names === 'string') return this.resolve(names, family);
     if (names.length === 1 && names[0] !== undefined) return this.resolve(names[0], family);
-    const key = `${family}\u0001${names.join('\u0000')}`;
-    let hit = this.lists.get(key);
-    if (!hit) {
-      hit = this.union(names, family);
-      this.lists.set(key, hit);
-    }
-    return hit;
+    // One table per family, keyed by the joined names alone: a key made of a family prefix and the
+    // names is a concatenation, kept (with its flat copy) until the parse ends, one per distinct list.
+    const lists = this.lists[family === 4 ? 0 : 1];
+    const key = names.join('\u0000');
+    const hit = lists.get(key);
+    // A union without symbolic or missing members is kept as its set alone; the record made here dies young.
+    if (hit) return hit instanceof IntervalSet ? { set: hit, symbolic: NONE, missing: NONE } : hit;
+    const r = this.union(names, family);
+    lists.set(key, r.symbolic.length || r.missing.length ? r : r.set);
+    return r;
   }
 
-  private readonly lists = new Map<string, ResolvedAddr>();
+  private readonly lists: readonly [Map<string, AddrSet | ResolvedAddr>, Map<string, AddrSet | ResolvedAddr>] = [
+    new Map(),
+    new Map(),
+  ];
 
   private union(names: readonly string[], family: Family): ResolvedAddr {
     const sets: AddrSet[] = [];

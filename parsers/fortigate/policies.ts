@@ -6,7 +6,7 @@ import type { PortSet, ProtoSet } from '../../src/model/ports.js';
 import type { Addresses, Family, SymbolicName } from './addresses.js';
 import type { Ctx } from './context.js';
 import type { Interfaces } from './interfaces.js';
-import type { ServiceBox, Services } from './services.js';
+import { ServiceBox, type Services } from './services.js';
 import { Appender } from '../toolkit/appender.js';
 import { flat, quoted } from '../toolkit/labels.js';
 import { value, values, type Entry, type SetStmt, type Sets } from './tree.js';
@@ -655,7 +655,7 @@ function policyBoxes(
   tableName: string,
   label: string,
 ): ServiceBox[] {
-  if (isdb) return [{}];
+  if (isdb) return [new ServiceBox()];
   const { ctx } = env;
   const svc = env.services.boxes(fx.raw(F.service) ?? []);
   for (const m of svc.missing)

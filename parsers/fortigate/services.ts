@@ -83,20 +83,26 @@ export class Services {
   /** The boxes of a service list, computed once per distinct list. */
   boxes(names: string | readonly string[]): { boxes: ServiceBox[]; missing: string[] } {
     const key = typeof names === 'string' ? names : names.join('\u0000');
-    let hit = this.boxMemo.get(key);
+    const hit = this.boxMemo.get(key);
     const list = typeof names === 'string' ? [names] : names;
-    if (!hit) {
-      const r = this.resolveAll(list);
-      // Kept until the parse ends, one per distinct list (20k at 100k policies): lists built by push
-      // hold 17 slots for one or two members, so the boxes are copied to their size and no list of
-      // missing names is kept empty.
-      hit = { boxes: serviceBoxes(r.parts).slice(), missing: r.missing.length ? r.missing : NO_NAMES };
-      this.boxMemo.set(key, hit);
-    } else for (const n of list) this.report(n);
-    return hit;
+    if (hit) {
+      for (const n of list) this.report(n);
+      // A lone box is kept without a list; the list made here dies young.
+      return { boxes: hit instanceof ServiceBox ? [hit] : hit, missing: this.boxMissing.get(key) ?? NO_NAMES };
+    }
+    const r = this.resolveAll(list);
+    // Kept until the parse ends, one per distinct list (20k at 100k policies), so the memo holds the
+    // boxes alone (no record around them; the rare missing names apart), a lone box without a list:
+    // lists built by push hold 17 slots for one or two members, so the boxes are copied to their size.
+    const boxes = serviceBoxes(r.parts).slice();
+    this.boxMemo.set(key, boxes.length === 1 && boxes[0] ? boxes[0] : boxes);
+    if (r.missing.length) this.boxMissing.set(key, r.missing);
+    return { boxes, missing: r.missing.length ? r.missing : NO_NAMES };
   }
 
-  private readonly boxMemo = new Map<string, { boxes: ServiceBox[]; missing: string[] }>();
+  private readonly boxMemo = new Map<string, ServiceBox | ServiceBox[]>();
+  /** The missing names of the lists in boxMemo that have some. */
+  private readonly boxMissing = new Map<string, string[]>();
 
   resolveAll(names: readonly string[]): ResolvedService {
     if (names.length === 1 && names[0] !== undefined) return this.resolve(names[0]);
@@ -297,12 +303,24 @@ function describePredefined(p: PredefinedService): string {
   return out.join(', ');
 }
 
-/** A service box of a policy: protocols with the same ports (and timer) merged. */
-export interface ServiceBox {
-  proto?: ProtoSet;
-  dport?: PortSet;
-  sport?: PortSet;
-  timer?: ServiceTimer;
+/**
+ * A service box of a policy: protocols with the same ports (and timer) merged. Made by a constructor
+ * with only the members it has: an object literal extended member by member keeps the later members
+ * in a separate property store (about 40 bytes more per box, and the policies' box memo keeps 20k
+ * lists of boxes at 100k policies); a constructor's objects hold them inline.
+ */
+export class ServiceBox {
+  declare proto?: ProtoSet;
+  declare dport?: PortSet;
+  declare sport?: PortSet;
+  declare timer?: ServiceTimer;
+
+  constructor(proto?: ProtoSet, dport?: PortSet, sport?: PortSet, timer?: ServiceTimer) {
+    if (proto) this.proto = proto;
+    if (dport) this.dport = dport;
+    if (sport) this.sport = sport;
+    if (timer) this.timer = timer;
+  }
 }
 
 /**
@@ -312,7 +330,7 @@ export interface ServiceBox {
 export function serviceBoxes(parts: readonly ServicePart[]): ServiceBox[] {
   if (parts.some((p) => p.proto === 'any' && !p.timer)) {
     // "ALL" (IP, any protocol) covers every other part.
-    return [{}];
+    return [new ServiceBox()];
   }
   const groups = new Map<string, { sport?: PortSet; timer?: ServiceTimer; byProto: Map<number, PortSet> }>();
   for (const p of parts) {
@@ -335,9 +353,7 @@ export function serviceBoxes(parts: readonly ServicePart[]): ServiceBox[] {
   const out: ServiceBox[] = [];
   for (const g of groups.values()) {
     if (g.byProto.has(-1)) {
-      const b: ServiceBox = {};
-      if (g.timer) b.timer = g.timer;
-      out.push(b);
+      out.push(new ServiceBox(undefined, undefined, undefined, g.timer));
       continue;
     }
     // Protocols with equal destination ports share one box.
@@ -348,11 +364,14 @@ export function serviceBoxes(parts: readonly ServicePart[]): ServiceBox[] {
       else merged.push({ protos: [pr], dport: dp });
     }
     for (const m of merged) {
-      const b: ServiceBox = { proto: protoSet(m.protos) };
-      if (!m.dport.isFull) b.dport = m.dport;
-      if (g.sport) b.sport = g.sport;
-      if (g.timer && m.protos.includes(PROTO.udp)) b.timer = g.timer;
-      out.push(b);
+      out.push(
+        new ServiceBox(
+          protoSet(m.protos),
+          m.dport.isFull ? undefined : m.dport,
+          g.sport,
+          m.protos.includes(PROTO.udp) ? g.timer : undefined,
+        ),
+      );
     }
   }
   return out;
