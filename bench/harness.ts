@@ -5,7 +5,8 @@
  * strings and buffers, and the Node runtime). Modes:
  *   floor  read the file and split it into lines (the read-and-split floor)
  *   lint   read the file; time detectVendor + parser.parse (→ Policy), then lintPolicy with the
- *          ipnordic profile and the site flags a user passes (`--phones … --wan …`)
+ *          ipnordic profile and the site flags a user passes (`--phones … --wan …`), with V8's
+ *          young generation kept small as the CLI keeps it (src/cli/young-generation.ts)
  *   parse  as lint without the evaluation (for profiling)
  *   fxp    read the file; `new XMLParser({ ignoreAttributes: false }).parse(text)` (pfSense baseline)
  * Reading the file (except in `floor`) and loading the profile happen before the clock starts.
@@ -80,6 +81,9 @@ export async function runJob(job: Job): Promise<void> {
     result.ms = now() - t0;
     result.cpuMs = cpu() - c0;
   } else {
+    // As the CLI does before it loads fwlint (src/cli/main.ts), so the peak is the one users see.
+    const { keepYoungGenerationSmall } = await import('../src/cli/young-generation.js');
+    keepYoungGenerationSmall();
     const { detectVendor, parserFor } = await import('../parsers/index.js');
     const { lintPolicy } = await import('../src/lint/run.js');
     const { loadProfile } = await import('../src/profiles/load.js');

@@ -2,6 +2,7 @@
 import { isMainThread, workerData } from 'node:worker_threads';
 import { prestartWorkers, WORKER_ROLE } from './prestart.js';
 import { guardStdout } from './stdout-guard.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
 
 // The one-file bundle (bundle/fwlint.mjs) is also the lint pool's worker script. The main thread
 // starts the pool's workers (when the command needs them) before it loads the rest of fwlint.
@@ -10,6 +11,7 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_R
   serveLintJobs();
 } else {
   const argv = process.argv.slice(2);
+  keepYoungGenerationSmall();
   guardStdout();
   prestartWorkers(argv);
   const { main } = await import('./program.js');
