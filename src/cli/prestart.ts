@@ -30,9 +30,12 @@ let started: Started[] = [];
  * core those threads take their time from the workers: in a directory run of 1,000 configs on 2 cores
  * optimising compilation took a third of all CPU time, most of it in building inlined graphs of
  * the large parser functions (a FortiGate policy reader took 2-3 s to compile, twice per worker).
- * Without inlining the optimised code is a little slower and far cheaper to make.
+ * Without inlining the optimised code is a little slower and far cheaper to make. And the young
+ * generation may grow again as V8 grows it by default (young-generation.ts stopped it for a run
+ * of one file): a worker lints many small files one after the other, and in a young generation
+ * that has room each file's model dies there instead of being copied to the old generation first.
  */
-const POOL_V8_FLAGS = '--no-turbo-inlining';
+const POOL_V8_FLAGS = '--no-turbo-inlining --semi-space-growth-factor=2';
 let flagsSet = false;
 
 /** A new pool worker. */
