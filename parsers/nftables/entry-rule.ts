@@ -1,6 +1,7 @@
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Action, Match, Rule } from '../../src/model/policy.js';
 import { hashId } from '../toolkit/ids.js';
+import { canonicalText } from './rule-text.js';
 
 const EXCERPT = 60;
 
@@ -52,7 +53,9 @@ export class EntryRule implements Rule {
   declare udpTimeout?: Rule['udpTimeout'];
   declare helperTimeout?: Rule['helperTimeout'];
   private readonly _loc: SourceLocation;
+  /** The canonical text, or the source slice it is without its `"` (`_unquoted`: rule-text.ts). */
   private readonly _text: string;
+  private readonly _unquoted: boolean;
   /** contentId's hash of the chain and the text (rules.ts ruleHash) and its occurrence in the file. */
   private readonly _hash: number;
   private readonly _nth: number;
@@ -64,6 +67,7 @@ export class EntryRule implements Rule {
     chain: ChainLabels,
     loc: SourceLocation,
     text: string,
+    unquoted: boolean,
     hash: number,
     nth: number,
     notes: RuleNotes | undefined,
@@ -74,6 +78,7 @@ export class EntryRule implements Rule {
     this.action = action;
     this._loc = loc;
     this._text = text;
+    this._unquoted = unquoted;
     this._hash = hash;
     this._nth = nth;
     this._chain = chain;
@@ -89,11 +94,11 @@ export class EntryRule implements Rule {
   }
 
   get label(): string {
-    return this._chain.label(this._notes?.said ?? this._text);
+    return this._chain.label(this._notes?.said ?? this.text);
   }
 
   get text(): string {
-    return this._text;
+    return canonicalText(this._text, this._unquoted);
   }
 
   /** The vendor comment, verbatim (inline suppressions): the `#` lines above, then `comment "…"`. */

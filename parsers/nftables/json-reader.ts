@@ -347,7 +347,7 @@ class JsonReader {
     const c = place.chain;
     const t = place.table;
     if (d.match && d.flat && d.facts) {
-      prep.convertDirect(d.rule, place.ref, d.text, d.flat, d.match, d.facts);
+      prep.convertDirect(d.rule, place.ref, d.text, false, d.flat, d.match, d.facts);
       // The record never held statements (see rule()): the chain keeps it as it is.
       c.rules.push(d.rule);
       return true;

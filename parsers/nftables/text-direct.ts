@@ -25,6 +25,7 @@ import {
   wordValue,
 } from './text-rules.js';
 import { emptyList } from '../toolkit/scratch.js';
+import { OTHER, UNQUOTED, sourceForm } from './rule-text.js';
 
 /**
  * The common rule forms of the nft text grammar read straight from the source, without tokens,
@@ -95,8 +96,9 @@ function giveUp(): never {
 export interface DirectRule {
   /** Offset after the last token of the rule (the lexer goes on there). */
   readonly end: number;
-  /** printRule's canonical text. */
+  /** printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts). */
   readonly text: string;
+  readonly unquoted: boolean;
   /** The rule's alternatives: one, or one per element of a verdict map (none when `direct`). */
   readonly flats: readonly Flat[];
   /**
@@ -260,14 +262,20 @@ export class DirectReader {
       this.rule = undefined;
     }
     if (!tokens) return undefined;
-    const joined = r.pieces.join(' ');
-    // Written as printed (most rules of a listing): the model keeps a slice of the source, which the
-    // parse holds anyway, instead of a copy (about 90 bytes less a rule for the collector to copy and
-    // the model to keep; the model then keeps the source, 11 MB for 100k rules, against 13 MB of copies).
-    const end = this.lastAt;
-    const body = end - start === joined.length && s.startsWith(joined, start) ? s.slice(start, end) : joined;
     const { comment, conds, jump, nat } = r;
-    const text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+    // Written as printed, or but for the quotes around names (most rules of a listing): the model keeps a
+    // slice of the source, which the parse holds anyway, instead of a copy (about 100 bytes less a rule
+    // for the collector to copy and the model to keep), compared piece by piece without joining them
+    // (rule-text.ts). The model then keeps the source, 11 MB for 100k rules, against 13 MB of copies.
+    const end = this.lastAt;
+    const form = comment === undefined ? sourceForm(r.pieces, s, start, end) : OTHER;
+    const unquoted = form === UNQUOTED;
+    let text: string;
+    if (form !== OTHER) text = s.slice(start, end);
+    else {
+      const body = r.pieces.join(' ');
+      text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+    }
     rule.pos = new Location(rule.pos.file, line, firstCol, line, this.lastEnd);
     rule.spans = r.spans;
     if (comment !== undefined) rule.comment = comment;
@@ -291,6 +299,7 @@ export class DirectReader {
       return {
         end: this.i,
         text,
+        unquoted,
         flats: NO_FLATS,
         direct: { flat: directFlat(undefined, verdict, spec), match, facts },
       };
@@ -306,7 +315,7 @@ export class DirectReader {
         vals: knownValues(r.pVals[i] ?? [right], r.pKey[i]),
       });
     }
-    if (!vmap) return { end: this.i, text, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
+    if (!vmap) return { end: this.i, text, unquoted, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
     // expand.ts vmap: one alternative per element, the conditions before it and one per part of the key.
     const flats: Flat[] = [];
     for (const el of vmap.elements) {
@@ -318,7 +327,7 @@ export class DirectReader {
       }
       flats.push(directFlat(cs, el.verdict, undefined));
     }
-    return { end: this.i, text, flats };
+    return { end: this.i, text, unquoted, flats };
   }
 
   /**

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateNftChains, generateNftHugeChain, generateNftSets } from '../../bench/generate-alt.js';
 import { generateRuleset } from '../../bench/generate-nftables.js';
+import { EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
 import { Preparer } from '../../parsers/nftables/prepare.js';
 import { DirectReader } from '../../parsers/nftables/text-direct.js';
@@ -24,6 +25,12 @@ function plain(_k: string, v: unknown): unknown {
   if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
   if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
   if (v instanceof Set) return { set: [...(v as Set<unknown>)] };
+  // A rule's text as read (rule-text.ts: a source slice or a built text), not as kept.
+  if (v instanceof EntryRule)
+    return {
+      ...Object.fromEntries(Object.entries(v).filter(([k]) => k !== '_text' && k !== '_unquoted')),
+      text: v.text,
+    };
   return v;
 }
 
