@@ -111,6 +111,7 @@ export interface DirectRule {
 type Lookup = (name: string) => Token[] | undefined;
 
 interface RuleState {
+  /** The words of the canonical text: joined by single spaces, it is the rule's text (without its comment). */
   pieces: string[];
   spans: number[];
   conds: Cond[];
@@ -559,7 +560,8 @@ export class DirectReader {
         if (this.scanned() !== K.WORD && this.scanned() !== K.STRING) giveUp();
         const target = this.take();
         this.r.jump = { kind: w, target, at };
-        this.piece(`${w} ${target}`, startCol);
+        this.r.pieces.push(w);
+        this.piece(target, startCol);
         return;
       }
       case 'counter':
@@ -616,7 +618,10 @@ export class DirectReader {
     }
   }
 
-  /** Records a statement: its canonical text and its span (from `startCol` to the last token taken). */
+  /**
+   * Records a statement: its canonical text (the last of its pieces: those before are pushed first, the
+   * text being the pieces joined by spaces) and its span (from `startCol` to the last token taken).
+   */
   private piece(text: string, startCol: number): void {
     this.r.pieces.push(text);
     this.r.spans.push(this.line, startCol, this.line, this.lastEnd);
@@ -736,7 +741,11 @@ export class DirectReader {
         r.fast = false;
       }
     }
-    this.piece(`${printExpr(left)} ${o === '==' || o === 'in' ? '' : `${o} `}${shown}`, startCol);
+    // The statement's words as pieces of their own: joined by spaces they are its text, and compared with
+    // the source (rule-text.ts) none is a rope string to flatten first.
+    this.r.pieces.push(printExpr(left));
+    if (o !== '==' && o !== 'in') this.r.pieces.push(o);
+    this.piece(shown, startCol);
   }
 
   /**
