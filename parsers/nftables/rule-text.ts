@@ -19,9 +19,10 @@ const QUOTE = 34;
 const SPACE = 32;
 
 /**
- * Whether `parts` joined by single spaces is `s` from `start` to `end`, or that text without its `"`:
- * compared character by character, without joining. A part with a `"` of its own never equals the
- * unquoted source (which has none), so UNQUOTED is given only when the joined text is exactly it.
+ * Whether `parts` joined by single spaces is `s` from `start` to `end`, or that text without its `"`,
+ * compared without joining: a part is found in place (most), or between quotes (a name nft prints
+ * bare), or else character by character skipping quotes. A part with a `"` of its own never equals
+ * the unquoted source (which has none): UNQUOTED is given only when no part has one.
  */
 export function sourceForm(parts: readonly string[], s: string, start: number, end: number): SourceForm {
   let k = start;
@@ -29,28 +30,37 @@ export function sourceForm(parts: readonly string[], s: string, start: number, e
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p] ?? '';
     if (p > 0) {
-      while (k < end && s.charCodeAt(k) === QUOTE) {
-        k++;
-        quotes = true;
-      }
       if (k >= end || s.charCodeAt(k) !== SPACE) return OTHER;
       k++;
     }
-    for (let j = 0; j < part.length; j++) {
-      while (k < end && s.charCodeAt(k) === QUOTE) {
-        k++;
-        quotes = true;
-      }
-      if (k >= end || s.charCodeAt(k) !== part.charCodeAt(j)) return OTHER;
-      k++;
+    const n = part.length;
+    if (k + n <= end && s.startsWith(part, k)) {
+      k += n;
+      continue;
     }
-  }
-  while (k < end && s.charCodeAt(k) === QUOTE) {
-    k++;
     quotes = true;
+    if (k + n + 2 <= end && s.charCodeAt(k) === QUOTE && s.charCodeAt(k + n + 1) === QUOTE && s.startsWith(part, k + 1)) {
+      k += n + 2;
+      continue;
+    }
+    k = unquotedEnd(part, s, k, end);
+    if (k < 0) return OTHER;
   }
   if (k !== end) return OTHER;
-  return quotes ? UNQUOTED : SAME;
+  if (!quotes) return SAME;
+  for (let p = 0; p < parts.length; p++) if ((parts[p] ?? '').includes('"')) return OTHER;
+  return UNQUOTED;
+}
+
+/** Where `part` ends in `s` read from `k` skipping `"` (up to `end`, closing quotes included), or -1 where they differ. */
+function unquotedEnd(part: string, s: string, k: number, end: number): number {
+  for (let j = 0; j < part.length; j++) {
+    while (k < end && s.charCodeAt(k) === QUOTE) k++;
+    if (k >= end || s.charCodeAt(k) !== part.charCodeAt(j)) return -1;
+    k++;
+  }
+  while (k < end && s.charCodeAt(k) === QUOTE) k++;
+  return k;
 }
 
 /** The canonical text of a rule kept as `text` (unquoted: a source slice whose `"` the text drops). */
