@@ -39,7 +39,12 @@ export function sourceForm(parts: readonly string[], s: string, start: number, e
       continue;
     }
     quotes = true;
-    if (k + n + 2 <= end && s.charCodeAt(k) === QUOTE && s.charCodeAt(k + n + 1) === QUOTE && s.startsWith(part, k + 1)) {
+    if (
+      k + n + 2 <= end &&
+      s.charCodeAt(k) === QUOTE &&
+      s.charCodeAt(k + n + 1) === QUOTE &&
+      s.startsWith(part, k + 1)
+    ) {
       k += n + 2;
       continue;
     }
@@ -48,7 +53,7 @@ export function sourceForm(parts: readonly string[], s: string, start: number, e
   }
   if (k !== end) return OTHER;
   if (!quotes) return SAME;
-  for (let p = 0; p < parts.length; p++) if ((parts[p] ?? '').includes('"')) return OTHER;
+  for (const part of parts) if (part.includes('"')) return OTHER;
   return UNQUOTED;
 }
 

@@ -316,7 +316,8 @@ export class DirectReader {
         vals: knownValues(r.pVals[i] ?? [right], r.pKey[i]),
       });
     }
-    if (!vmap) return { end: this.i, text, unquoted, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
+    if (!vmap)
+      return { end: this.i, text, unquoted, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
     // expand.ts vmap: one alternative per element, the conditions before it and one per part of the key.
     const flats: Flat[] = [];
     for (const el of vmap.elements) {
