@@ -918,7 +918,9 @@ export class DirectReader {
  * and the reader's comparisons and table lookups then meet strings whose hash V8 has already. Found by
  * length and first character, then compared character by character.
  */
-const KEYWORDS = new Map<number, string[]>();
+/** Longer words are never keywords (the table is indexed by length and first character). */
+const KEYWORD_MAX = 15;
+const KEYWORDS: (string[] | undefined)[] = Array.from({ length: (KEYWORD_MAX + 1) * 128 }, () => undefined);
 for (const w of [
   'ip',
   'ip6',
@@ -957,9 +959,9 @@ for (const w of [
   'echo-request',
 ]) {
   const key = keywordKey(w.length, w.charCodeAt(0));
-  const list = KEYWORDS.get(key);
+  const list = KEYWORDS[key];
   if (list) list.push(w);
-  else KEYWORDS.set(key, [w]);
+  else KEYWORDS[key] = [w];
 }
 
 function keywordKey(length: number, first: number): number {
@@ -968,7 +970,9 @@ function keywordKey(length: number, first: number): number {
 
 /** The keyword written at s[j, k), if it is one. */
 function keyword(s: string, j: number, k: number): string | undefined {
-  const list = KEYWORDS.get(keywordKey(k - j, s.charCodeAt(j)));
+  const first = s.charCodeAt(j);
+  if (k - j > KEYWORD_MAX || first >= 128) return undefined;
+  const list = KEYWORDS[keywordKey(k - j, first)];
   if (list === undefined) return undefined;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: unoptimised loops)
   for (let n = 0; n < list.length; n++) {
