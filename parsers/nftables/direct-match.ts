@@ -34,6 +34,8 @@ const enum Kind {
   ADDR,
   PORT,
   L4PROTO,
+  /** `ip protocol`: the family, and the protocols as `meta l4proto` gives them. */
+  IP_PROTOCOL,
   CT_STATE,
   ICMP,
 }
@@ -74,6 +76,7 @@ function shapeOf(left: Expr): Shape {
     if (TRANSPORT.has(proto) && (field === 'sport' || field === 'dport'))
       return shape(Kind.PORT, 4, 'src', proto, field);
     if ((proto === 'icmp' || proto === 'icmpv6') && field === 'type') return shape(Kind.ICMP, proto === 'icmp' ? 4 : 6);
+    if (proto === 'ip' && field === 'protocol') return shape(Kind.IP_PROTOCOL);
     return OTHER;
   }
   if (k === 'meta') {
@@ -185,9 +188,12 @@ export class DirectMatch {
         mb.ports(s.field, r);
         return true;
       }
-      case Kind.L4PROTO: {
+      case Kind.L4PROTO:
+      case Kind.IP_PROTOCOL: {
         const r = literalNumberSet(op, values, key, 255);
         if (typeof r === 'string') return false;
+        // CondInterpreter.apply: `ip protocol` sets the family, then reads the protocols as l4proto does.
+        if (s.kind === Kind.IP_PROTOCOL) mb.family(4);
         mb.protocols(r);
         return true;
       }

@@ -9,6 +9,7 @@ import type { NRule, NTable } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
+import type { DirectAlt } from './text-direct.js';
 
 /**
  * Rules converted while the text is read. A large ruleset read whole into the intermediate form and
@@ -211,6 +212,17 @@ export class Preparer implements InterpEnv {
   ): void {
     const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
     rule.pre = new One(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alt);
+    rule.stmts = NO_STMTS;
+    rule.spans = undefined;
+  }
+
+  /**
+   * Keeps a rule whose alternatives the direct reader read with their matches and interface facts (a
+   * verdict map: text-direct.ts DirectRule.alts): what convert gives for it, without the conditions.
+   */
+  convertDirectAlts(rule: NRule, ref: string, text: string, unquoted: boolean, read: readonly DirectAlt[]): void {
+    const alts = read.map((a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, a.facts));
+    rule.pre = new Many(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alts);
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
   }

@@ -105,7 +105,19 @@ export interface DirectRule {
    * The rule's one alternative (without conditions), match and interface facts, when every condition
    * was applied as read (direct-match.ts): prepare.ts convertDirect keeps them.
    */
-  readonly direct?: { readonly flat: Flat; readonly match: Match; readonly facts: IfaceFacts };
+  readonly direct?: DirectAlt;
+  /**
+   * A verdict map's alternatives (one per element, without conditions), each with its match and facts,
+   * when every condition was applied as read: prepare.ts convertDirectAlts keeps them.
+   */
+  readonly alts?: readonly DirectAlt[];
+}
+
+/** An alternative read with its match and interface facts (no conditions). */
+export interface DirectAlt {
+  readonly flat: Flat;
+  readonly match: Match;
+  readonly facts: IfaceFacts;
 }
 
 type Lookup = (name: string) => Token[] | undefined;
@@ -305,6 +317,12 @@ export class DirectReader {
         direct: { flat: directFlat(undefined, verdict, spec), match, facts },
       };
     }
+    if (r.fast && vmap && !spec) {
+      // A verdict map after conditions all applied as read: one match per element, its conditions applied
+      // again before the element's key (what expand.ts vmap and the interpreter give, one alternative each).
+      const alts = this.vmapAlts(rule, vmap);
+      if (alts) return { end: this.i, text, unquoted, flats: NO_FLATS, alts };
+    }
     for (let i = 0; i < r.pLeft.length; i++) {
       const right = r.pRight[i] ?? null;
       conds.push({
@@ -330,6 +348,45 @@ export class DirectReader {
       flats.push(directFlat(cs, el.verdict, undefined));
     }
     return { end: this.i, text, unquoted, flats };
+  }
+
+  /**
+   * The match and facts of each element of the rule's verdict map, its conditions applied in order and
+   * then one per part of the element's key; undefined when one is not applied as read (the general
+   * path then converts the rule's alternatives).
+   */
+  private vmapAlts(rule: NRule, vmap: NonNullable<RuleState['vmap']>): DirectAlt[] | undefined {
+    const r = this.r;
+    const dm = this.dm;
+    const alts: DirectAlt[] = [];
+    try {
+      for (const el of vmap.elements) {
+        dm.reset();
+        for (let i = 0; i < r.pLeft.length; i++) {
+          const right = r.pRight[i] ?? null;
+          const values = r.pVals[i] ?? [right];
+          const ok = dm.add(
+            r.pLeft[i] ?? null,
+            r.pOp[i] ?? '==',
+            values,
+            Array.isArray(right),
+            r.pKey[i],
+            r.pAt[i] ?? 0,
+          );
+          if (!ok) return undefined;
+        }
+        for (let k = 0; k < vmap.keys.length; k++) {
+          const value = el.values[k] ?? null;
+          if (!dm.add(vmap.keys[k] ?? null, '==', [value], false, undefined, vmap.at)) return undefined;
+        }
+        const { match, facts } = dm.finish(rule, el.verdict.kind === 'accept');
+        alts.push({ flat: directFlat(undefined, el.verdict, undefined), match, facts });
+      }
+    } catch {
+      // As prepare.ts convert: whatever fails here, the general path converts (and reports) instead.
+      return undefined;
+    }
+    return alts;
   }
 
   /**

@@ -729,6 +729,7 @@ export class TextReader {
     if (above !== undefined) rule.remark = above;
     const direct = d.direct;
     if (direct) this.prep.convertDirect(rule, where.ref, d.text, d.unquoted, direct.flat, direct.match, direct.facts);
+    else if (d.alts) this.prep.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts);
     else if (!this.prep.convert(rule, where.table, where.ref, d.text, d.flats, d.unquoted)) return undefined;
     this.s.skipTo(lexer, d.end);
     return rule;
