@@ -213,6 +213,30 @@ describe('rules read straight from the source (text-direct.ts)', () => {
     for (const n of [3, 4, 5, 6, 7, 8, 10]) expect(r.direct).not.toContain(`interface lan${String(n)}: network`);
   });
 
+  it('give a verdict map after direct conditions one match per element, as the general path does', () => {
+    // The bench's form (`ip protocol . th dport vmap`), single keys, interface keys whose networks are
+    // inferred from a passing element, and maps the general path keeps (a condition it must read).
+    const text = `table inet fw {
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    ip saddr 10.1.0.0/24 ip protocol . th dport vmap { tcp . 22 : accept, udp . 53 : drop }
+    iifname "lan2" ip saddr 10.2.0.0/24 tcp dport vmap { 22 : accept, 23 : drop, 24 : continue }
+    iifname . ip saddr vmap { "lan3" . 10.3.0.0/24 : accept, "lan4" . 10.4.0.0/24 : return }
+    ip protocol { tcp, udp } th dport 5060 accept
+    iifname "lan5*" tcp dport vmap { 22 : accept }
+  }
+}
+`;
+    const alts = vi.spyOn(Preparer.prototype, 'convertDirectAlts');
+    const r = both(text, 'v.nft');
+    const applied = alts.mock.calls.length;
+    alts.mockRestore();
+    expect(r.direct).toBe(r.generic);
+    expect(applied).toBe(3);
+    expect(r.direct).toContain('interface lan3: network 10.3.0.0/24 inferred');
+    expect(r.direct).not.toContain('interface lan4: network');
+  });
+
   it('keep the nft release option (ct state != a,b)', () => {
     const text = `table inet t { chain c { type filter hook forward priority 0; ct state != established,related drop; } }`;
     for (const nftVersion of [undefined, '1.0.6', '1.0.9']) {
