@@ -16,6 +16,7 @@ import {
   type Positive,
 } from './match.js';
 import { emptyList } from '../toolkit/scratch.js';
+import type { Flat } from './expand.js';
 
 /**
  * The common conditions of a rule the direct reader (text-direct.ts) reads, applied to the rule's match
@@ -26,6 +27,13 @@ import { emptyList } from '../toolkit/scratch.js';
  * condition of any other shape (or one those would report, note or defer) makes add() give false, and
  * the reader then gives the rule's conditions to the general path.
  */
+
+/** An alternative the direct readers read with its match and interface facts (no conditions). */
+export interface DirectAlt {
+  readonly flat: Flat;
+  readonly match: Match;
+  readonly facts: IfaceFacts;
+}
 
 const enum Kind {
   OTHER,

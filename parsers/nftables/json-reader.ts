@@ -352,6 +352,11 @@ class JsonReader {
       c.rules.push(d.rule);
       return true;
     }
+    if (d.alts) {
+      prep.convertDirectAlts(d.rule, place.ref, d.text, false, d.alts);
+      c.rules.push(d.rule);
+      return true;
+    }
     if (!prep.convert(d.rule, t, place.ref, d.text, d.flats)) return false;
     c.rules.push(settled(d.rule));
     return true;

@@ -9,7 +9,7 @@ import type { NRule, NTable } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
-import type { DirectAlt } from './text-direct.js';
+import type { DirectAlt } from './direct-match.js';
 
 /**
  * Rules converted while the text is read. A large ruleset read whole into the intermediate form and

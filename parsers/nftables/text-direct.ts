@@ -12,9 +12,7 @@ import { C, MAX_COLON_WORD, isAlnum, isWordChar, keepsColons, type Token } from 
 import { keepPrinted, printExpr } from './print.js';
 import { flat } from '../toolkit/labels.js';
 import { Location } from '../toolkit/location.js';
-import { DirectMatch } from './direct-match.js';
-import type { IfaceFacts } from './interfaces.js';
-import type { Match } from '../../src/model/policy.js';
+import { DirectMatch, type DirectAlt } from './direct-match.js';
 import {
   NAT_FLAGS,
   PAYLOAD,
@@ -111,13 +109,6 @@ export interface DirectRule {
    * when every condition was applied as read: prepare.ts convertDirectAlts keeps them.
    */
   readonly alts?: readonly DirectAlt[];
-}
-
-/** An alternative read with its match and interface facts (no conditions). */
-export interface DirectAlt {
-  readonly flat: Flat;
-  readonly match: Match;
-  readonly facts: IfaceFacts;
 }
 
 type Lookup = (name: string) => Token[] | undefined;
