@@ -16,6 +16,7 @@ import {
   type Positive,
 } from './match.js';
 import { emptyList } from '../toolkit/scratch.js';
+import type { Flat } from './expand.js';
 
 /**
  * The common conditions of a rule the direct reader (text-direct.ts) reads, applied to the rule's match
@@ -27,6 +28,13 @@ import { emptyList } from '../toolkit/scratch.js';
  * the reader then gives the rule's conditions to the general path.
  */
 
+/** An alternative the direct readers read with its match and interface facts (no conditions). */
+export interface DirectAlt {
+  readonly flat: Flat;
+  readonly match: Match;
+  readonly facts: IfaceFacts;
+}
+
 const enum Kind {
   OTHER,
   IIF,
@@ -34,6 +42,8 @@ const enum Kind {
   ADDR,
   PORT,
   L4PROTO,
+  /** `ip protocol`: the family, and the protocols as `meta l4proto` gives them. */
+  IP_PROTOCOL,
   CT_STATE,
   ICMP,
 }
@@ -74,6 +84,7 @@ function shapeOf(left: Expr): Shape {
     if (TRANSPORT.has(proto) && (field === 'sport' || field === 'dport'))
       return shape(Kind.PORT, 4, 'src', proto, field);
     if ((proto === 'icmp' || proto === 'icmpv6') && field === 'type') return shape(Kind.ICMP, proto === 'icmp' ? 4 : 6);
+    if (proto === 'ip' && field === 'protocol') return shape(Kind.IP_PROTOCOL);
     return OTHER;
   }
   if (k === 'meta') {
@@ -185,9 +196,12 @@ export class DirectMatch {
         mb.ports(s.field, r);
         return true;
       }
-      case Kind.L4PROTO: {
+      case Kind.L4PROTO:
+      case Kind.IP_PROTOCOL: {
         const r = literalNumberSet(op, values, key, 255);
         if (typeof r === 'string') return false;
+        // CondInterpreter.apply: `ip protocol` sets the family, then reads the protocols as l4proto does.
+        if (s.kind === Kind.IP_PROTOCOL) mb.family(4);
         mb.protocols(r);
         return true;
       }

@@ -77,6 +77,10 @@ function plainAddress(v: Expr): AddrSet | undefined {
 
 /** Whether a set lies in the non-Internet ranges (private, loopback…), once per set (rules share sets). */
 function nonInternet(s: AddrSet): boolean {
+  // One interval (a host, a network: nearly every set here): a search in NON_INTERNET's bounds, with no
+  // allocation, costs less than the table's entry for it (92% of the sets of the bench's 100k ruleset
+  // were asked once: an entry each, kept to the next clear).
+  if (s.intervalCount === 1) return s.isSubsetOf(NON_INTERNET);
   let hit = nonInternetSets.get(s);
   if (hit === undefined) {
     hit = s.isSubsetOf(NON_INTERNET);

@@ -4,7 +4,7 @@ import { RANGE_HASH_BASIS, RangeTable, rangeHashStep } from '../toolkit/range-ta
 import type { PositionIndex } from '../toolkit/positions.js';
 import { directFlat, knownValues, plainVerdict, type Cond, type Flat, type FlatVerdict } from './expand.js';
 import type { Match } from '../../src/model/policy.js';
-import { DirectMatch } from './direct-match.js';
+import { DirectMatch, type DirectAlt } from './direct-match.js';
 import type { IfaceFacts } from './interfaces.js';
 import type { Expr, NRule, Pos } from './ir.js';
 import { sharedKey, sharedPayload, sharedPrefix, sharedRange } from './json-shared.js';
@@ -96,6 +96,18 @@ export interface DirectRule {
   match: Match | undefined;
   flat: Flat | undefined;
   facts: IfaceFacts | undefined;
+  /**
+   * A verdict map's alternatives (one per element, without conditions) with their matches and facts,
+   * when every condition was applied as read: prepare.ts convertDirectAlts keeps them.
+   */
+  alts?: readonly DirectAlt[];
+}
+
+/** A verdict map as read: its key's selectors, one alternative per element (key conditions, verdict) and the element's values. */
+interface VmapRead {
+  readonly keys: readonly Expr[];
+  readonly pairs: readonly Alt[];
+  readonly values: readonly (readonly (string | number)[])[];
 }
 
 /** The alternatives of a rule read with its match (DirectRule.direct): none besides it. */
@@ -259,6 +271,8 @@ export class DirectRules {
     let alts: Alt[] | undefined;
     let verdict: FlatVerdict | undefined;
     let fast = this.direct;
+    /** A verdict map read after conditions all applied as read (its elements' matches are made at the end). */
+    let vmapRead: VmapRead | undefined;
     const dm = this.dm;
     dm.reset();
     this.pn = 0;
@@ -269,6 +283,10 @@ export class DirectRules {
       }
       const sOpen = this.space();
       if (sOpen !== LBRACE) throw GIVE_UP;
+      if (vmapRead) {
+        alts = this.withVmap([this.pending(verdict, rule)], vmapRead.pairs);
+        vmapRead = undefined;
+      }
       const start = this.i++;
       const k = this.stmtKey();
       let target: string | undefined;
@@ -359,8 +377,12 @@ export class DirectRules {
         this.char(RBRACE);
         parts.push(`${k} ${target}`);
       } else if (k === 'vmap') {
+        const map = this.vmap(rule, at, parts);
+        // After conditions all applied as read and no verdict: kept aside, each element's match made at the
+        // end (vmapAlts), unless another statement follows.
+        if (fast && verdict === undefined) vmapRead = map;
+        else alts = this.withVmap((alts ??= [this.pending(verdict, rule)]), map.pairs);
         fast = false;
-        alts = this.vmap((alts ??= [this.pending(verdict, rule)]), rule, at, parts);
       } else throw GIVE_UP;
       this.space();
       const end = this.i;
@@ -398,6 +420,27 @@ export class DirectRules {
       rule.spans = undefined;
       const flat = this.bare(verdict);
       return { end: this.i, family, table, chain, rule, text, flats: NO_FLATS, match, flat, facts };
+    }
+    if (vmapRead) {
+      const read = this.vmapAlts(rule, vmapRead);
+      if (read) {
+        this.pn = 0;
+        rule.spans = undefined;
+        return {
+          end: this.i,
+          family,
+          table,
+          chain,
+          rule,
+          text,
+          flats: NO_FLATS,
+          match: undefined,
+          flat: undefined,
+          facts: undefined,
+          alts: read,
+        };
+      }
+      alts = this.withVmap([this.pending(verdict, rule)], vmapRead.pairs);
     }
     rule.spans = spans.slice(0, this.sn);
     alts ??= [this.pending(verdict, rule)];
@@ -458,7 +501,7 @@ export class DirectRules {
    * return, jump or goto: one alternative per element (expand.ts vmap), each pair's position for its
    * jump (json-fast.ts positions `[key, data]` pairs).
    */
-  private vmap(alts: Alt[], rule: NRule, at: number, parts: string[]): Alt[] {
+  private vmap(rule: NRule, at: number, parts: string[]): VmapRead {
     this.char(LBRACE);
     this.key('"key"');
     this.space();
@@ -484,6 +527,7 @@ export class DirectRules {
     this.key('"set"');
     this.char(LBRACKET);
     const pairs: Alt[] = [];
+    const pairValues: (string | number)[][] = [];
     const shown: string[] = [];
     for (;;) {
       this.space();
@@ -529,6 +573,7 @@ export class DirectRules {
       const verdict: FlatVerdict =
         target === undefined ? plainVerdict(k as 'accept') : { kind: k as 'jump', target, pos: this.pos(open, close) };
       pairs.push({ conds, verdict });
+      pairValues.push(vals);
       shown.push(`${vals.map((v) => printExpr(v)).join(' . ')} : ${target === undefined ? k : `${k} ${target}`}`);
       if (this.space() === RBRACKET) break;
       this.char(COMMA);
@@ -537,6 +582,11 @@ export class DirectRules {
     this.char(RBRACE);
     this.char(RBRACE);
     parts.push(`${keys.map((x) => printExpr(x)).join(' . ')} vmap { ${shown.join(', ')} }`);
+    return { keys, pairs, values: pairValues };
+  }
+
+  /** The alternatives `alts` and a verdict map's elements make (expand.ts vmap): one per element. */
+  private withVmap(alts: Alt[], pairs: readonly Alt[]): Alt[] {
     if (pairs.length === 1) {
       const [only] = pairs;
       if (only) for (const a of alts) mergeAlt(a, only);
@@ -545,6 +595,44 @@ export class DirectRules {
     if (alts.length * pairs.length > MAX_ALTERNATIVES) throw GIVE_UP;
     // A copy of `a` per element, member by member (an Alt has these two).
     return alts.flatMap((a) => pairs.map((p) => mergeAlt({ conds: a.conds?.slice(), verdict: a.verdict }, p)));
+  }
+
+  /**
+   * The match and facts of each element of a verdict map read after conditions all applied as read (in
+   * the p-lists): the conditions applied again, then one per part of the element's key; undefined when
+   * one is not taken (the general path then converts the rule's alternatives).
+   */
+  private vmapAlts(rule: NRule, map: VmapRead): DirectAlt[] | undefined {
+    const dm = this.dm;
+    const alts: DirectAlt[] = [];
+    try {
+      for (let e = 0; e < map.pairs.length; e++) {
+        const pair = map.pairs[e];
+        const values = map.values[e];
+        if (pair?.verdict === undefined || values === undefined) return undefined;
+        dm.reset();
+        for (let i = 0; i < this.pn; i++) {
+          const right = this.pRight[i] ?? null;
+          const vs = this.pVals[i] ?? [right];
+          if (
+            vs.length === 0 ||
+            !dm.add(this.pLeft[i] ?? null, this.pOp[i] ?? '==', vs, false, this.pKey[i], this.pAt[i] ?? 0)
+          )
+            return undefined;
+        }
+        for (let k = 0; k < map.keys.length; k++) {
+          const at = pair.conds?.[k]?.at ?? 0;
+          if (!dm.add(map.keys[k] ?? null, '==', [values[k] ?? null], false, undefined, at)) return undefined;
+        }
+        const kind = pair.verdict.kind;
+        const { match, facts } = dm.finish(rule, kind === 'accept' || kind === 'jump' || kind === 'goto');
+        alts.push({ flat: this.bare(pair.verdict), match, facts });
+      }
+    } catch {
+      // As prepare.ts convert: whatever fails here, the general path converts (and reports) instead.
+      return undefined;
+    }
+    return alts;
   }
 
   /** As json-fast.ts Walk positions a container opening at `open` and closing at `close`. */

@@ -347,8 +347,13 @@ class JsonReader {
     const c = place.chain;
     const t = place.table;
     if (d.match && d.flat && d.facts) {
-      prep.convertDirect(d.rule, place.ref, d.text, d.flat, d.match, d.facts);
+      prep.convertDirect(d.rule, place.ref, d.text, false, d.flat, d.match, d.facts);
       // The record never held statements (see rule()): the chain keeps it as it is.
+      c.rules.push(d.rule);
+      return true;
+    }
+    if (d.alts) {
+      prep.convertDirectAlts(d.rule, place.ref, d.text, false, d.alts);
       c.rules.push(d.rule);
       return true;
     }

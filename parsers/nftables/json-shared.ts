@@ -1,6 +1,6 @@
 import { isObject, type Expr } from './ir.js';
 import { Memo } from './memo.js';
-import { keepPrinted } from './print.js';
+import { keepPrinted, printedPrefix, printedRange } from './print.js';
 
 /**
  * Values that thousands of rules of an `nft -j` listing write alike — selectors (`{"payload": {"protocol":
@@ -37,12 +37,12 @@ export function sharedKey(kind: 'meta' | 'ct', key: string): Expr {
 
 export function sharedPrefix(addr: string, len: number): Expr {
   const id = `/\0${addr}\0${String(len)}`;
-  return SHARED.get(id) ?? SHARED.set(id, keepPrinted({ prefix: { addr, len } }));
+  return SHARED.get(id) ?? SHARED.set(id, printedPrefix(addr, len));
 }
 
 export function sharedRange(x: string | number, y: string | number): Expr {
   const id = typeof x === 'number' ? `-n\0${String(x)}\0${String(y)}` : `-s\0${x}\0${String(y)}`;
-  return SHARED.get(id) ?? SHARED.set(id, keepPrinted({ range: [x, y] }));
+  return SHARED.get(id) ?? SHARED.set(id, printedRange(x, y));
 }
 
 function shapeId(o: Record<string, Expr>): string | undefined {

@@ -714,6 +714,14 @@ export function literalAddressSet(
   key: string | undefined,
 ): AddrSet | undefined {
   const n = values.length;
+  const [first] = values;
+  if (n === 1 && pol === '==' && typeof first === 'object' && first !== null) {
+    // A prefix or range object the readers share: addressValue finds its set by identity already, and
+    // the part in the family's universe is that set itself (intersect gives it back) for nearly every
+    // one; a second table by the same object cost an entry per prefix (most are written once).
+    const own = addressValue(first).set;
+    return own?.intersect(fam === 4 ? ANY_V4 : ANY_V6);
+  }
   const listed = n > 1 && key !== undefined;
   const slot = (fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1);
   const memo = listed ? addressLists[slot] : n === 1 ? addressConds[slot] : undefined;

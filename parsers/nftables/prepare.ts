@@ -9,6 +9,7 @@ import type { NRule, NTable } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
+import type { DirectAlt } from './direct-match.js';
 
 /**
  * Rules converted while the text is read. A large ruleset read whole into the intermediate form and
@@ -38,9 +39,10 @@ export interface PreparedAlt {
 interface PreparedHead {
   /** The chain the rule was read in (`inet fw forward`): the hash includes it. */
   readonly ref: string;
-  /** printRule's canonical text. */
+  /** printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts). */
   readonly text: string;
-  /** contentId's hash of ref and text (rules.ts ruleHash). */
+  readonly unquoted: boolean;
+  /** contentId's hash of ref and the canonical text (rules.ts ruleHash). */
   readonly hash: number;
 }
 
@@ -65,15 +67,17 @@ export type Prepared = PreparedOne | PreparedMany;
 class One implements PreparedOne {
   declare readonly ref: string;
   declare readonly text: string;
+  declare readonly unquoted: boolean;
   declare readonly hash: number;
   declare readonly flat: Flat;
   declare readonly match: Match;
   declare readonly opaque: readonly Effect[];
   declare readonly facts: IfaceFacts;
 
-  constructor(ref: string, text: string, hash: number, alt: Alt) {
+  constructor(ref: string, text: string, unquoted: boolean, hash: number, alt: Alt) {
     this.ref = ref;
     this.text = text;
+    this.unquoted = unquoted;
     this.hash = hash;
     this.flat = alt.flat;
     this.match = alt.match;
@@ -85,12 +89,14 @@ class One implements PreparedOne {
 class Many implements PreparedMany {
   declare readonly ref: string;
   declare readonly text: string;
+  declare readonly unquoted: boolean;
   declare readonly hash: number;
   declare readonly alts: readonly PreparedAlt[];
 
-  constructor(ref: string, text: string, hash: number, alts: readonly PreparedAlt[]) {
+  constructor(ref: string, text: string, unquoted: boolean, hash: number, alts: readonly PreparedAlt[]) {
     this.ref = ref;
     this.text = text;
+    this.unquoted = unquoted;
     this.hash = hash;
     this.alts = alts;
   }
@@ -167,19 +173,20 @@ export class Preparer implements InterpEnv {
   /**
    * Converts a rule whose canonical text and alternatives are known (prepare above, or the direct
    * reader of text-direct.ts, which gives a rule with spans but without statements). False, and the
-   * rule untouched, when any part of it depends on the rest of the file.
+   * rule untouched, when any part of it depends on the rest of the file. `unquoted`: `text` is the
+   * source slice the canonical text is without its `"` (rule-text.ts).
    */
-  convert(rule: NRule, table: NTable, ref: string, text: string, flats: readonly Flat[]): boolean {
+  convert(rule: NRule, table: NTable, ref: string, text: string, flats: readonly Flat[], unquoted = false): boolean {
     const [only] = flats;
     try {
       if (flats.length === 1 && only !== undefined) {
         // One alternative (most rules): its record is the rule's, without a list and a record of its own.
-        rule.pre = new One(ref, text, ruleHash(this.hasher, ref, text), this.alt(only, table));
+        rule.pre = new One(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), this.alt(only, table));
       } else {
         // map(), not a list literal filled by push: a literal's allocation site would be switched to the
         // old generation (the lists live until the model is built) and take convert's compiled code with it.
         const alts = flats.map((flat) => this.alt(flat, table));
-        rule.pre = new Many(ref, text, ruleHash(this.hasher, ref, text), alts);
+        rule.pre = new Many(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alts);
       }
     } catch {
       // Deferred, or anything else: the passes convert the rule as before (and report what fails there).
@@ -194,9 +201,28 @@ export class Preparer implements InterpEnv {
    * Keeps a rule the direct reader read with its match and interface facts (text-direct.ts
    * DirectRule.direct): what convert gives for it, without the conditions.
    */
-  convertDirect(rule: NRule, ref: string, text: string, flat: Flat, match: Match, facts: IfaceFacts): void {
+  convertDirect(
+    rule: NRule,
+    ref: string,
+    text: string,
+    unquoted: boolean,
+    flat: Flat,
+    match: Match,
+    facts: IfaceFacts,
+  ): void {
     const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
-    rule.pre = new One(ref, text, ruleHash(this.hasher, ref, text), alt);
+    rule.pre = new One(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alt);
+    rule.stmts = NO_STMTS;
+    rule.spans = undefined;
+  }
+
+  /**
+   * Keeps a rule whose alternatives the direct reader read with their matches and interface facts (a
+   * verdict map: text-direct.ts DirectRule.alts): what convert gives for it, without the conditions.
+   */
+  convertDirectAlts(rule: NRule, ref: string, text: string, unquoted: boolean, read: readonly DirectAlt[]): void {
+    const alts = read.map((a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, a.facts));
+    rule.pre = new Many(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alts);
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
   }

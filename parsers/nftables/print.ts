@@ -59,6 +59,23 @@ export function keepPrinted<T extends Expr>(e: T): T {
   return e;
 }
 
+/**
+ * `{ prefix: { addr, len } }` as keepPrinted leaves it, with its printed text a member of the literal:
+ * a symbol member added afterwards went to a property list of its own (one more object and 40 bytes
+ * per value, for as long as the readers' memos keep it). `text`, when given, is what printExpr gives
+ * for the value (`addr/len`): the word it was read from, without printing it again.
+ */
+export function printedPrefix(addr: Expr, len: Expr, text?: string): Expr {
+  const printed = text ?? `${printExpr(addr, 1)}/${printExpr(len, 1)}`;
+  return { prefix: { addr, len }, [PRINTED]: printed } as Record<string, Expr>;
+}
+
+/** `{ range: [lo, hi] }` as keepPrinted leaves it (printedPrefix says why); `text`: its printed text (`lo-hi`). */
+export function printedRange(lo: Expr, hi: Expr, text?: string): Expr {
+  const printed = text ?? `${printExpr(lo, 1)}-${printExpr(hi, 1)}`;
+  return { range: [lo, hi], [PRINTED]: printed } as Record<string, Expr>;
+}
+
 function printObject(e: Record<string, Expr>, k: string | undefined, depth: number): string {
   const v = k !== undefined ? e[k] : undefined;
   switch (k) {

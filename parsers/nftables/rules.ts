@@ -8,6 +8,7 @@ import { type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.
 import { ChainLabels, EntryRule, type RuleNotes } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
+import { canonicalText } from './rule-text.js';
 
 /** `inet fw forward`: how chains are named in the model and in messages. */
 export function chainRef(family: string, table: string, chain: string): string {
@@ -87,14 +88,15 @@ export function buildChain(
     // A rule the text reader already converted (prepare.ts) brings its text, hash and matches.
     const pre = nrule.pre;
     const text = pre ? pre.text : printRule(nrule.stmts, nrule.comment);
+    const unquoted = pre ? pre.unquoted : false;
     // contentId('nft', ref, text) made unique (toolkit/ids.ts): the occurrence is counted per hash in a
     // typed-array table, not by a Map of 100k id strings; only this file gives ids the prefix `nft`.
-    const hash = pre?.ref === ref ? pre.hash : ruleHash(hasher, ref, text);
+    const hash = pre?.ref === ref ? pre.hash : ruleHash(hasher, ref, text, unquoted);
     const nth = ctx.hashOccurrence('nft', hash);
     // The vendor comments, kept for the rule's label and comment (made when read: entry-rule.ts).
     const notes =
       nrule.remark !== undefined || nrule.comment !== undefined ? new Notes(nrule.comment, nrule.remark) : undefined;
-    const head = new RuleHead(labels, nrule.pos, text, hash, nth, notes);
+    const head = new RuleHead(labels, nrule.pos, text, unquoted, hash, nth, notes);
     // One alternative (most rules): the prepared record itself, without a list around it (altsOf).
     if (pre && pre.alts === undefined) addEntry(table, info, report, head, pre.flat, pre.match, pre.opaque, timeoutOf);
     else if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
@@ -113,9 +115,13 @@ export function buildChain(
   return info;
 }
 
-/** contentId's hash of a rule: its chain and its canonical text. */
-export function ruleHash(hasher: Hasher, ref: string, text: string): number {
-  return hasher.reset().add(ref).add(text).value();
+/**
+ * contentId's hash of a rule: its chain and its canonical text (`unquoted`: `text` is a source slice
+ * the canonical text is without its `"`, rule-text.ts; hashed as that text, which is not built).
+ */
+export function ruleHash(hasher: Hasher, ref: string, text: string, unquoted = false): number {
+  const h = hasher.reset().add(ref);
+  return (unquoted ? h.addWithout(text, '"') : h.add(text)).value();
 }
 
 /** What every model rule of one nft rule shares (EntryRule's fields but the match and action). */
@@ -123,7 +129,9 @@ class RuleHead {
   constructor(
     readonly chain: ChainLabels,
     readonly loc: Pos,
+    /** The canonical text, or the source slice it is without its `"` (`unquoted`). */
     readonly text: string,
+    readonly unquoted: boolean,
     readonly hash: number,
     readonly nth: number,
     readonly notes: RuleNotes | undefined,
@@ -131,7 +139,7 @@ class RuleHead {
 
   /** The model rule's label (made once here only when a note needs it). */
   label(): string {
-    return this.chain.label(this.notes?.said ?? this.text);
+    return this.chain.label(this.notes?.said ?? canonicalText(this.text, this.unquoted));
   }
 }
 
@@ -217,7 +225,17 @@ function addEntry(
     const e = effects[i];
     if (e !== undefined) report({ loc: e.pos, what: e.what, why: e.why });
   }
-  const rule = new EntryRule(head.chain, head.loc, head.text, head.hash, head.nth, head.notes, match, action);
+  const rule = new EntryRule(
+    head.chain,
+    head.loc,
+    head.text,
+    head.unquoted,
+    head.hash,
+    head.nth,
+    head.notes,
+    match,
+    action,
+  );
   // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
   const timeouts = flat.timeouts;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)

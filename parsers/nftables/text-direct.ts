@@ -12,9 +12,7 @@ import { C, MAX_COLON_WORD, isAlnum, isWordChar, keepsColons, type Token } from 
 import { keepPrinted, printExpr } from './print.js';
 import { flat } from '../toolkit/labels.js';
 import { Location } from '../toolkit/location.js';
-import { DirectMatch } from './direct-match.js';
-import type { IfaceFacts } from './interfaces.js';
-import type { Match } from '../../src/model/policy.js';
+import { DirectMatch, type DirectAlt } from './direct-match.js';
 import {
   NAT_FLAGS,
   PAYLOAD,
@@ -25,6 +23,7 @@ import {
   wordValue,
 } from './text-rules.js';
 import { emptyList } from '../toolkit/scratch.js';
+import { OTHER, UNQUOTED, sourceForm } from './rule-text.js';
 
 /**
  * The common rule forms of the nft text grammar read straight from the source, without tokens,
@@ -95,20 +94,27 @@ function giveUp(): never {
 export interface DirectRule {
   /** Offset after the last token of the rule (the lexer goes on there). */
   readonly end: number;
-  /** printRule's canonical text. */
+  /** printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts). */
   readonly text: string;
+  readonly unquoted: boolean;
   /** The rule's alternatives: one, or one per element of a verdict map (none when `direct`). */
   readonly flats: readonly Flat[];
   /**
    * The rule's one alternative (without conditions), match and interface facts, when every condition
    * was applied as read (direct-match.ts): prepare.ts convertDirect keeps them.
    */
-  readonly direct?: { readonly flat: Flat; readonly match: Match; readonly facts: IfaceFacts };
+  readonly direct?: DirectAlt;
+  /**
+   * A verdict map's alternatives (one per element, without conditions), each with its match and facts,
+   * when every condition was applied as read: prepare.ts convertDirectAlts keeps them.
+   */
+  readonly alts?: readonly DirectAlt[];
 }
 
 type Lookup = (name: string) => Token[] | undefined;
 
 interface RuleState {
+  /** The words of the canonical text: joined by single spaces, it is the rule's text (without its comment). */
   pieces: string[];
   spans: number[];
   conds: Cond[];
@@ -260,14 +266,20 @@ export class DirectReader {
       this.rule = undefined;
     }
     if (!tokens) return undefined;
-    const joined = r.pieces.join(' ');
-    // Written as printed (most rules of a listing): the model keeps a slice of the source, which the
-    // parse holds anyway, instead of a copy (about 90 bytes less a rule for the collector to copy and
-    // the model to keep; the model then keeps the source, 11 MB for 100k rules, against 13 MB of copies).
-    const end = this.lastAt;
-    const body = end - start === joined.length && s.startsWith(joined, start) ? s.slice(start, end) : joined;
     const { comment, conds, jump, nat } = r;
-    const text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+    // Written as printed, or but for the quotes around names (most rules of a listing): the model keeps a
+    // slice of the source, which the parse holds anyway, instead of a copy (about 100 bytes less a rule
+    // for the collector to copy and the model to keep), compared piece by piece without joining them
+    // (rule-text.ts). The model then keeps the source, 11 MB for 100k rules, against 13 MB of copies.
+    const end = this.lastAt;
+    const form = comment === undefined ? sourceForm(r.pieces, s, start, end) : OTHER;
+    const unquoted = form === UNQUOTED;
+    let text: string;
+    if (form !== OTHER) text = s.slice(start, end);
+    else {
+      const body = r.pieces.join(' ');
+      text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+    }
     rule.pos = new Location(rule.pos.file, line, firstCol, line, this.lastEnd);
     rule.spans = r.spans;
     if (comment !== undefined) rule.comment = comment;
@@ -291,9 +303,16 @@ export class DirectReader {
       return {
         end: this.i,
         text,
+        unquoted,
         flats: NO_FLATS,
         direct: { flat: directFlat(undefined, verdict, spec), match, facts },
       };
+    }
+    if (r.fast && vmap && !spec) {
+      // A verdict map after conditions all applied as read: one match per element, its conditions applied
+      // again before the element's key (what expand.ts vmap and the interpreter give, one alternative each).
+      const alts = this.vmapAlts(rule, vmap);
+      if (alts) return { end: this.i, text, unquoted, flats: NO_FLATS, alts };
     }
     for (let i = 0; i < r.pLeft.length; i++) {
       const right = r.pRight[i] ?? null;
@@ -306,7 +325,8 @@ export class DirectReader {
         vals: knownValues(r.pVals[i] ?? [right], r.pKey[i]),
       });
     }
-    if (!vmap) return { end: this.i, text, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
+    if (!vmap)
+      return { end: this.i, text, unquoted, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
     // expand.ts vmap: one alternative per element, the conditions before it and one per part of the key.
     const flats: Flat[] = [];
     for (const el of vmap.elements) {
@@ -318,7 +338,46 @@ export class DirectReader {
       }
       flats.push(directFlat(cs, el.verdict, undefined));
     }
-    return { end: this.i, text, flats };
+    return { end: this.i, text, unquoted, flats };
+  }
+
+  /**
+   * The match and facts of each element of the rule's verdict map, its conditions applied in order and
+   * then one per part of the element's key; undefined when one is not applied as read (the general
+   * path then converts the rule's alternatives).
+   */
+  private vmapAlts(rule: NRule, vmap: NonNullable<RuleState['vmap']>): DirectAlt[] | undefined {
+    const r = this.r;
+    const dm = this.dm;
+    const alts: DirectAlt[] = [];
+    try {
+      for (const el of vmap.elements) {
+        dm.reset();
+        for (let i = 0; i < r.pLeft.length; i++) {
+          const right = r.pRight[i] ?? null;
+          const values = r.pVals[i] ?? [right];
+          const ok = dm.add(
+            r.pLeft[i] ?? null,
+            r.pOp[i] ?? '==',
+            values,
+            Array.isArray(right),
+            r.pKey[i],
+            r.pAt[i] ?? 0,
+          );
+          if (!ok) return undefined;
+        }
+        for (let k = 0; k < vmap.keys.length; k++) {
+          const value = el.values[k] ?? null;
+          if (!dm.add(vmap.keys[k] ?? null, '==', [value], false, undefined, vmap.at)) return undefined;
+        }
+        const { match, facts } = dm.finish(rule, el.verdict.kind === 'accept');
+        alts.push({ flat: directFlat(undefined, el.verdict, undefined), match, facts });
+      }
+    } catch {
+      // As prepare.ts convert: whatever fails here, the general path converts (and reports) instead.
+      return undefined;
+    }
+    return alts;
   }
 
   /**
@@ -407,7 +466,7 @@ export class DirectReader {
         this.endCol = k - ls + 1;
         return;
       }
-      this.set(K.WORD, s.slice(j, k), k);
+      this.set(K.WORD, keyword(s, j, k) ?? s.slice(j, k), k);
       return;
     }
     if (c === C.DQUOTE) {
@@ -550,7 +609,8 @@ export class DirectReader {
         if (this.scanned() !== K.WORD && this.scanned() !== K.STRING) giveUp();
         const target = this.take();
         this.r.jump = { kind: w, target, at };
-        this.piece(`${w} ${target}`, startCol);
+        this.r.pieces.push(w);
+        this.piece(target, startCol);
         return;
       }
       case 'counter':
@@ -607,7 +667,10 @@ export class DirectReader {
     }
   }
 
-  /** Records a statement: its canonical text and its span (from `startCol` to the last token taken). */
+  /**
+   * Records a statement: its canonical text (the last of its pieces: those before are pushed first, the
+   * text being the pieces joined by spaces) and its span (from `startCol` to the last token taken).
+   */
   private piece(text: string, startCol: number): void {
     this.r.pieces.push(text);
     this.r.spans.push(this.line, startCol, this.line, this.lastEnd);
@@ -727,7 +790,11 @@ export class DirectReader {
         r.fast = false;
       }
     }
-    this.piece(`${printExpr(left)} ${o === '==' || o === 'in' ? '' : `${o} `}${shown}`, startCol);
+    // The statement's words as pieces of their own: joined by spaces they are its text, and compared with
+    // the source (rule-text.ts) none is a rope string to flatten first.
+    this.r.pieces.push(printExpr(left));
+    if (o !== '==' && o !== 'in') this.r.pieces.push(o);
+    this.piece(shown, startCol);
   }
 
   /**
@@ -891,6 +958,78 @@ export class DirectReader {
     this.printed = flat(parts);
     return { set: elems.slice() };
   }
+}
+
+/**
+ * The words nearly every rule has (selectors, fields, verdicts), as constants: scan() takes the word as
+ * one of them instead of a slice of the source, about nine small strings a rule at 100k rules (20 MB),
+ * and the reader's comparisons and table lookups then meet strings whose hash V8 has already. Found by
+ * length and first character, then compared character by character.
+ */
+/** Longer words are never keywords (the table is indexed by length and first character). */
+const KEYWORD_MAX = 15;
+const KEYWORDS: (string[] | undefined)[] = Array.from({ length: (KEYWORD_MAX + 1) * 128 }, () => undefined);
+for (const w of [
+  'ip',
+  'ip6',
+  'saddr',
+  'daddr',
+  'sport',
+  'dport',
+  'iifname',
+  'oifname',
+  'tcp',
+  'udp',
+  'th',
+  'meta',
+  'l4proto',
+  'ct',
+  'state',
+  'new',
+  'established',
+  'related',
+  'invalid',
+  'icmp',
+  'icmpv6',
+  'type',
+  'protocol',
+  'vmap',
+  'accept',
+  'drop',
+  'reject',
+  'return',
+  'continue',
+  'jump',
+  'goto',
+  'counter',
+  'log',
+  'comment',
+  'echo-request',
+]) {
+  const key = keywordKey(w.length, w.charCodeAt(0));
+  const list = KEYWORDS[key];
+  if (list) list.push(w);
+  else KEYWORDS[key] = [w];
+}
+
+function keywordKey(length: number, first: number): number {
+  return length * 128 + first;
+}
+
+/** The keyword written at s[j, k), if it is one. */
+function keyword(s: string, j: number, k: number): string | undefined {
+  const first = s.charCodeAt(j);
+  if (k - j > KEYWORD_MAX || first >= 128) return undefined;
+  const list = KEYWORDS[keywordKey(k - j, first)];
+  if (list === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: unoptimised loops)
+  for (let n = 0; n < list.length; n++) {
+    const w = list[n] ?? '';
+    let i = 1;
+    while (i < w.length && s.charCodeAt(j + i) === w.charCodeAt(i)) i++;
+    if (i === w.length) return w;
+  }
+  return undefined;
 }
 
 /** Whether a word starts a selector the reader takes (statement's match cases). */

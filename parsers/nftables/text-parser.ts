@@ -728,8 +728,9 @@ export class TextReader {
     const above = this.commentAbove(tok.file, tok.line);
     if (above !== undefined) rule.remark = above;
     const direct = d.direct;
-    if (direct) this.prep.convertDirect(rule, where.ref, d.text, direct.flat, direct.match, direct.facts);
-    else if (!this.prep.convert(rule, where.table, where.ref, d.text, d.flats)) return undefined;
+    if (direct) this.prep.convertDirect(rule, where.ref, d.text, d.unquoted, direct.flat, direct.match, direct.facts);
+    else if (d.alts) this.prep.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts);
+    else if (!this.prep.convert(rule, where.table, where.ref, d.text, d.flats, d.unquoted)) return undefined;
     this.s.skipTo(lexer, d.end);
     return rule;
   }

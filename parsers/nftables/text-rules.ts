@@ -2,7 +2,7 @@ import { ParseError } from '../../src/model/errors.js';
 import { at, keyOf, type Expr, type Pos, type Stmt } from './ir.js';
 import type { Token } from './lexer.js';
 import { Memo } from './memo.js';
-import { keepPrinted } from './print.js';
+import { keepPrinted, printedPrefix, printedRange } from './print.js';
 
 /**
  * Rule statements of the nft text grammar → libnftables JSON shapes (see ir.ts). A rule arrives
@@ -195,22 +195,34 @@ export function wordValue(w: string): Expr {
     if (HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
   }
   if (!w.includes('/') && !w.includes('-', 1)) return w;
-  return SHAPED.get(w) ?? SHAPED.set(w, keepPrinted(shapedValue(w)));
+  return SHAPED.get(w) ?? SHAPED.set(w, shapedValue(w));
 }
 
+/**
+ * A prefix or range word's value, with its printed text kept (print.ts keepPrinted): the word itself
+ * where printExpr would give it back (an address prints as written; a number does unless written with
+ * leading zeros), so most are not printed again.
+ */
 function shapedValue(w: string): Expr {
   const slash = w.indexOf('/');
   if (slash > 0 && /^\d{1,3}$/.test(w.slice(slash + 1)) && isAddrLike(w.slice(0, slash))) {
-    return { prefix: { addr: w.slice(0, slash), len: Number(w.slice(slash + 1)) } };
+    const len = w.slice(slash + 1);
+    return printedPrefix(w.slice(0, slash), Number(len), plainNumber(len) ? w : undefined);
   }
   const dash = w.indexOf('-', 1);
   if (dash > 0 && !w.includes('/')) {
     const a = w.slice(0, dash);
     const b = w.slice(dash + 1);
-    if (NUM.test(a) && NUM.test(b)) return { range: [Number(a), Number(b)] };
-    if (isAddrLike(a) && isAddrLike(b)) return { range: [a, b] };
+    if (NUM.test(a) && NUM.test(b))
+      return printedRange(Number(a), Number(b), plainNumber(a) && plainNumber(b) ? w : undefined);
+    if (isAddrLike(a) && isAddrLike(b)) return printedRange(a, b, w);
   }
   return w;
+}
+
+/** Digits that String(Number(d)) gives back: no leading zero, few enough digits to be exact. */
+function plainNumber(d: string): boolean {
+  return d.length <= 15 && (d.length === 1 || d.charCodeAt(0) !== 48);
 }
 
 /** Turns the rules of an anonymous chain (`jump { … }`) into a chain and returns its name. */

@@ -123,6 +123,8 @@ export function inFamily(set: AddrSet, v6: boolean): AddrSet {
 
 /** "a.b.c.d", "a.b.c.d/n", "x::y/n", "a-b" ranges. Host bits under the mask are ignored, as firewalls do. */
 export function parseAddressSpec(spec: string): AddrSet | undefined {
+  const v4 = v4Spec(spec);
+  if (v4 !== undefined) return v4;
   const s = spec.trim();
   const dash = s.indexOf('-');
   if (dash > 0 && !s.includes('/')) {
@@ -154,6 +156,49 @@ export function parseAddressSpec(spec: string): AddrSet | undefined {
   const lo = (rel >> hostBits) << hostBits;
   const hi = lo + (1n << hostBits) - 1n;
   return addrRange(lo + offset, hi + offset);
+}
+
+/**
+ * parseAddressSpec of `a.b.c.d` or `a.b.c.d/len` (len 0–32, at most 3 digits) written exactly so (most
+ * specs a ruleset holds), in numbers: no trimmed copy, slices or bigints. Undefined for anything else
+ * (spaces, ranges, netmasks, IPv6, errors), which the general path reads.
+ */
+function v4Spec(s: string): AddrSet | undefined {
+  const n = s.length;
+  let v = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return undefined;
+      octet = octet * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      if (octet > 255) return undefined;
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else break;
+  }
+  if (dots !== 3 || digits === 0 || octet > 255) return undefined;
+  const base = v * 256 + octet;
+  let len = 32;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 47 || n - i - 1 < 1 || n - i - 1 > 3) return undefined;
+    len = 0;
+    for (let k = i + 1; k < n; k++) {
+      const c = s.charCodeAt(k);
+      if (c < 48 || c > 57) return undefined;
+      len = len * 10 + (c - 48);
+    }
+    if (len > 32) return undefined;
+  }
+  const size = 2 ** (32 - len);
+  const lo = Math.floor(base / size) * size;
+  return IntervalSet.smallRange(ADDR_MIN, ADDR_MAX, lo, lo + size - 1);
 }
 
 function maskLength(mask: number): number {

@@ -103,6 +103,9 @@ const OUTSIDE = new WeakMap<object, readonly bigint[]>();
 const SMALL = new Map<number, IntervalSet<number>>();
 const SMALL_MAX = 16384;
 
+/** smallRange's largest bound, 2^32. */
+const SMALL_TOP = 1n << 32n;
+
 /** Bounds per chunk (2 per interval); a set larger than twice this is split into chunks when cut. */
 let CHUNK = 256;
 
@@ -174,6 +177,26 @@ export class IntervalSet<T extends Num> {
     if (!u.big) return IntervalSet.one(u, l, l === h ? l : h);
     const il = inside(l as bigint);
     return IntervalSet.one(u, il, l === h ? il : inside(h as bigint));
+  }
+
+  /**
+   * range() of a bigint universe that holds [0, 2^32], for bounds given as numbers: integers with
+   * 0 <= lo <= hi <= 2^32 (IPv4 addresses), kept as they are inside (no bigint made). Other bounds or
+   * universes go through range().
+   */
+  static smallRange(min: bigint, max: bigint, lo: number, hi: number): IntervalSet<bigint> {
+    const u = universe(min, max);
+    const fits =
+      u.big &&
+      min <= 0n &&
+      max >= SMALL_TOP &&
+      Number.isInteger(lo) &&
+      Number.isInteger(hi) &&
+      lo >= 0 &&
+      hi <= 2 ** 32;
+    if (!fits || lo > hi) return IntervalSet.range(min, max, BigInt(lo), BigInt(hi));
+    // v − 2^31 is a small integer for every such v: inside() of BigInt(v), without the bigint.
+    return IntervalSet.one(u, lo - OFF, hi - OFF);
   }
 
   /**

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateNftChains, generateNftHugeChain, generateNftSets } from '../../bench/generate-alt.js';
 import { generateRuleset } from '../../bench/generate-nftables.js';
+import { EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
 import { Preparer } from '../../parsers/nftables/prepare.js';
 import { DirectReader } from '../../parsers/nftables/text-direct.js';
@@ -24,6 +25,12 @@ function plain(_k: string, v: unknown): unknown {
   if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
   if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
   if (v instanceof Set) return { set: [...(v as Set<unknown>)] };
+  // A rule's text as read (rule-text.ts: a source slice or a built text), not as kept.
+  if (v instanceof EntryRule)
+    return {
+      ...Object.fromEntries(Object.entries(v).filter(([k]) => k !== '_text' && k !== '_unquoted')),
+      text: v.text,
+    };
   return v;
 }
 
@@ -204,6 +211,30 @@ describe('rules read straight from the source (text-direct.ts)', () => {
     expect(r.direct).toContain('interface lan9: network 192.168.9.0/24 inferred');
     expect(r.direct).toContain('interface lan12: network 192.168.12.0/24 inferred');
     for (const n of [3, 4, 5, 6, 7, 8, 10]) expect(r.direct).not.toContain(`interface lan${String(n)}: network`);
+  });
+
+  it('give a verdict map after direct conditions one match per element, as the general path does', () => {
+    // The bench's form (`ip protocol . th dport vmap`), single keys, interface keys whose networks are
+    // inferred from a passing element, and maps the general path keeps (a condition it must read).
+    const text = `table inet fw {
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    ip saddr 10.1.0.0/24 ip protocol . th dport vmap { tcp . 22 : accept, udp . 53 : drop }
+    iifname "lan2" ip saddr 10.2.0.0/24 tcp dport vmap { 22 : accept, 23 : drop, 24 : continue }
+    iifname . ip saddr vmap { "lan3" . 10.3.0.0/24 : accept, "lan4" . 10.4.0.0/24 : return }
+    ip protocol { tcp, udp } th dport 5060 accept
+    iifname "lan5*" tcp dport vmap { 22 : accept }
+  }
+}
+`;
+    const alts = vi.spyOn(Preparer.prototype, 'convertDirectAlts');
+    const r = both(text, 'v.nft');
+    const applied = alts.mock.calls.length;
+    alts.mockRestore();
+    expect(r.direct).toBe(r.generic);
+    expect(applied).toBe(3);
+    expect(r.direct).toContain('interface lan3: network 10.3.0.0/24 inferred');
+    expect(r.direct).not.toContain('interface lan4: network');
   });
 
   it('keep the nft release option (ct state != a,b)', () => {

@@ -330,6 +330,65 @@ describe('nftables JSON rules read straight from the text', () => {
     for (const n of [3, 4, 5, 6, 7, 8, 10]) expect(streamed).not.toContain(`interface lan${String(n)}: network`);
   });
 
+  it('gives a verdict map after conditions applied as read one match per element: the whole-document read’s policy', () => {
+    const PROTO = '{"payload": {"protocol": "ip", "field": "protocol"}}';
+    const TH = '{"payload": {"protocol": "th", "field": "dport"}}';
+    const pfx = (addr: string, len: number): string => `{"prefix": {"addr": "${addr}", "len": ${String(len)}}}`;
+    const concat = (...xs: string[]): string => `{"concat": [${xs.join(', ')}]}`;
+    const vmap = (key: string, pairs: string[]): string =>
+      `{"vmap": {"key": ${key}, "data": {"set": [${pairs.join(', ')}]}}}`;
+    const exprs = [
+      // The bench's form, an interface key with a jump, a single element, and maps the general path keeps.
+      [
+        m(SADDR, pfx('10.1.0.0', 24)),
+        vmap(concat(PROTO, TH), [
+          `[${concat('"tcp"', '22')}, {"accept": null}]`,
+          `[${concat('"udp"', '53')}, {"drop": null}]`,
+        ]),
+      ],
+      [
+        vmap(concat(IIF, SADDR), [
+          `[${concat('"lan3"', '"10.3.0.5"')}, {"jump": {"target": "later"}}]`,
+          `[${concat('"lan4"', '"10.4.0.5"')}, {"return": null}]`,
+        ]),
+      ],
+      [m(IIF, '"lan5"'), vmap(DPORT, ['[22, {"accept": null}]'])],
+      [m(IIF, '"lan6*"'), vmap(DPORT, ['[22, {"accept": null}]', '[23, {"drop": null}]'])],
+      [
+        m(SADDR, pfx('10.7.0.0', 24)),
+        vmap(DPORT, ['[22, {"accept": null}]', '[23, {"drop": null}]']),
+        '{"counter": null}',
+      ],
+    ];
+    const rules = exprs.map(
+      (e, i) =>
+        `{"rule": {"family": "inet", "table": "fw", "chain": "forward", "handle": ${String(i + 3)}, "expr": [${e.join(', ')}]}}`,
+    );
+    const text = [
+      '{"nftables": [{"metainfo": {"version": "1.0.9", "json_schema_version": 1}}',
+      '{"table": {"family": "inet", "name": "fw", "handle": 1}}',
+      '{"chain": {"family": "inet", "table": "fw", "name": "forward", "handle": 1, ' +
+        '"type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}}',
+      '{"chain": {"family": "inet", "table": "fw", "name": "later", "handle": 2}}',
+      ...rules,
+      '{"rule": {"family": "inet", "table": "fw", "chain": "later", "handle": 99, "expr": [{"return": null}]}}]}',
+    ].join(',\n');
+    const plain = (_k: string, v: unknown): unknown => {
+      if (typeof v === 'bigint') return `${String(v)}n`;
+      if (v instanceof IntervalSet) return { iv: [v.min, v.max, [...(v.bounds as readonly unknown[])]] };
+      if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
+      if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
+      return v;
+    };
+    const alts = vi.spyOn(Preparer.prototype, 'convertDirectAlts');
+    const streamed = JSON.stringify(buildPolicy(readJson(text, 'v.json', {}), {}), plain);
+    const applied = alts.mock.calls.length;
+    alts.mockRestore();
+    expect(streamed).toBe(JSON.stringify(buildPolicy(readJsonWhole(text, 'v.json'), {}), plain));
+    expect(applied).toBe(3);
+    expect(streamed).toContain('interface lan3: network 10.3.0.5');
+  });
+
   it('applies the conditions of most of the bench listing’s rules as they are read', () => {
     const text = generateNftJson({ name: 'direct', rules: 800, setElements: 40, seed: 5 });
     const direct = vi.spyOn(Preparer.prototype, 'convertDirect');

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
 import type { NDocument } from '../../parsers/nftables/ir.js';
 import { Preparer } from '../../parsers/nftables/prepare.js';
@@ -21,6 +22,12 @@ function plain(_k: string, v: unknown): unknown {
   if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
   if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
   if (v instanceof Set) return { set: [...(v as Set<unknown>)] };
+  // A rule's text as read (rule-text.ts: a source slice or a built text), not as kept.
+  if (v instanceof EntryRule)
+    return {
+      ...Object.fromEntries(Object.entries(v).filter(([k]) => k !== '_text' && k !== '_unquoted')),
+      text: v.text,
+    };
   return v;
 }
 
