@@ -139,8 +139,8 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
   const at = statementsAt(ctx.text);
   const entries: EntryReader = {
     read: (start, argsFrom) => readArgsAt(at(start), argsFrom).props,
-    view: (start, argsFrom, unbroken) =>
-      (unbroken ? readPlainView(ctx.text, start, argsFrom) : undefined) ?? readPropsView(at(start), argsFrom),
+    view: (start, argsFrom, unbroken, argsAt) =>
+      (unbroken ? readPlainView(ctx.text, start, argsFrom, argsAt) : undefined) ?? readPropsView(at(start), argsFrom),
   };
   const run = (st: StatementCursor): void => {
     out.first ??= st.toStatement();
@@ -413,8 +413,11 @@ function command(
   if (NOOP_VERBS.has(verb)) return;
   if (verb === 'add') {
     const plain = DEFERRED_MENUS.has(menu.path) ? plainAdd(st, argsFrom) : NOT_PLAIN;
-    if (plain !== NOT_PLAIN) menu.addDeferred(st.start, st.end, entries, argsFrom, plain === DISABLED, unbroken(st));
-    else add(ctx, menu, readArgsAt(st, argsFrom), { start: st.start, end: st.end });
+    if (plain !== NOT_PLAIN) {
+      // The first argument's offset: its entry is read again from there (store.ts PackedEntries).
+      const argsAt = argsFrom < st.count ? st.wordStart(argsFrom) : -1;
+      menu.addDeferred(st.start, st.end, entries, argsFrom, plain === DISABLED, unbroken(st), argsAt);
+    } else add(ctx, menu, readArgsAt(st, argsFrom), { start: st.start, end: st.end });
     return;
   }
   const span: Span = { start: st.start, end: st.end };
