@@ -241,7 +241,7 @@ function endsAt(text: string, i: number): boolean {
  * The first offset from `i` on that is not a blank, nor a continuation between words (`\`, blanks, a
  * newline and the next line's leading blanks: what the lexer skips there, as no word is in progress).
  */
-function skipBlanks(text: string, i: number): number {
+export function skipBlanks(text: string, i: number): number {
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);
