@@ -16,7 +16,7 @@ import {
   TAB,
 } from '../toolkit/chars.js';
 import { RangeInterner } from '../toolkit/intern.js';
-import { RANGE_HASH_BASIS, RANGE_HASH_PRIME, RangeTable } from '../toolkit/range-table.js';
+import { RANGE_HASH_BASIS, RANGE_HASH_PRIME } from '../toolkit/range-table.js';
 import { paramEquals, unquote, type StatementCursor, type Word } from './lexer.js';
 import { Props } from './store.js';
 
@@ -311,63 +311,19 @@ function startsValue(text: string, i: number): boolean {
 }
 
 /**
- * What readPlainView knows of a key as written (`chain`, `dst-port`): its property name, whether its
- * values are unique (not interned), the key that followed it last, and its last short value. Entries
- * of a table name their keys in the same order and repeat values (`chain=forward`, `list=blocklist`),
- * so the next key and a short value are first compared in place with those, which costs one pass over
- * their characters; only a different one is hashed and looked up in the tables (whose probe compares
- * the characters again, in strings spread over the heap).
- */
-class KeySlot {
-  readonly raw: string;
-  readonly name: string;
-  readonly unique: boolean;
-  next: KeySlot | undefined = undefined;
-  last: string | undefined = undefined;
-
-  constructor(raw: string) {
-    this.raw = raw;
-    this.name = keyName(raw);
-    this.unique = UNIQUE_VALUES.has(this.name);
-  }
-}
-
-/** Key slots by the key's characters as written (hashed as `keys`). */
-const keySlots = new RangeTable<KeySlot>(1024);
-/** The slot of the first argument of the entry read last. */
-let firstSlot: KeySlot | undefined;
-
-/** `s` is written in `text` from `i` on. */
-function sameAt(text: string, i: number, s: string): boolean {
-  for (let k = 0; k < s.length; k++) if (text.charCodeAt(i + k) !== s.charCodeAt(k)) return false;
-  return true;
-}
-
-/** The slot of the key `text[s, e)` with hash `h`, made on its first use. */
-function slotOf(text: string, s: number, e: number, h: number): KeySlot {
-  let slot = keySlots.get(text, s, e, h);
-  if (slot === undefined) {
-    slot = new KeySlot(text.slice(s, e));
-    keySlots.set(slot.raw, h, slot);
-  }
-  return slot;
-}
-
-/**
  * readPropsView of a plain entry none of whose words a continuation breaks except right after a
  * `key=` (one line, or lines joined between words: `… chain=input \` + newline + `    comment=…`, or
  * before a value: `dst-address=\` + newline + `    10.1.2.3`), read straight from the text in one
- * pass: each key and short value is hashed as it is scanned and interned by that hash (unless it is
- * the one KeySlot expects), where the lexer, the key scan, the quote scan and the interner would each
- * go over it again. The same properties as readPropsView gives; undefined when a word holds an escape,
- * a bracket, a quote inside it or any other continuation (the full reader then reads the entry).
+ * pass: each key and short value is hashed as it is scanned and interned by that hash, where the
+ * lexer, the key scan, the quote scan and the interner would each go over it again. The same
+ * properties as readPropsView gives; undefined when a word holds an escape, a bracket, a quote inside
+ * it or any other continuation (the full reader then reads the entry).
  * `argsAt`: where word `argsFrom` starts when the caller knows it (the path words are not read again), else -1.
  */
 export function readPlainView(text: string, start: number, argsFrom: number, argsAt = -1): Props | undefined {
   reader.begin();
   const n = text.length;
   let i = argsAt >= 0 ? argsAt : start;
-  let prev: KeySlot | undefined;
   for (let k = argsAt >= 0 ? argsFrom : 0; ; k++) {
     i = skipBlanks(text, i);
     if (endsAt(text, i)) return reader.view(scratchProps);
@@ -377,38 +333,26 @@ export function readPlainView(text: string, start: number, argsFrom: number, arg
       if (i < 0) return undefined;
       continue;
     }
-    const guess = prev === undefined ? firstSlot : prev.next;
-    let slot: KeySlot;
+    // `key=`: the name's characters, hashed as the interner would.
+    let h = RANGE_HASH_BASIS;
     let c = 0;
-    if (guess !== undefined && text.charCodeAt(i + guess.raw.length) === EQ && sameAt(text, i, guess.raw)) {
-      // The key the last entry had here: '=' ends it where the scan below would (it is no key character).
-      slot = guess;
-      i += guess.raw.length;
-    } else {
-      // `key=`: the name's characters, hashed as the interner would.
-      let h = RANGE_HASH_BASIS;
-      while (i < n) {
-        c = text.charCodeAt(i);
-        if (c >= 128 || KEY_CHAR[c] !== 1) break;
-        h = Math.imul(h ^ c, RANGE_HASH_PRIME);
-        i++;
-      }
-      if (i === ws || i >= n || c !== EQ) return undefined;
-      slot = slotOf(text, ws, i, h);
-      if (prev === undefined) firstSlot = slot;
-      else prev.next = slot;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c >= 128 || KEY_CHAR[c] !== 1) break;
+      h = Math.imul(h ^ c, RANGE_HASH_PRIME);
+      i++;
     }
-    prev = slot;
-    const key = slot.name;
+    if (i === ws || i >= n || c !== EQ) return undefined;
+    const key = keys.getHashed(text, ws, i, h);
     const vs0 = afterBreak(text, i + 1);
     // After a break the value must follow (a blank, a newline or the end there: the full reader's case).
     if (vs0 < 0 || (vs0 !== i + 1 && !startsValue(text, vs0))) return undefined;
     i = vs0;
     const neg = i < n && text.charCodeAt(i) === BANG;
     if (neg) i++;
-    const unique = slot.unique;
-    let value: string | undefined;
-    let h = RANGE_HASH_BASIS;
+    const unique = UNIQUE_VALUES.has(key);
+    let value: string;
+    h = RANGE_HASH_BASIS;
     if (i < n && text.charCodeAt(i) === DQ) {
       // `"text"` without escapes, then the word's end: the inside as it is (valueOf).
       const vs = i + 1;
@@ -422,30 +366,14 @@ export function readPlainView(text: string, start: number, argsFrom: number, arg
       i = q + 1;
     } else {
       const vs = i;
-      const last = slot.last;
-      if (last !== undefined && sameAt(text, vs, last)) {
-        // The value this key had last, if the word ends after it.
-        const e = vs + last.length;
-        c = e < n ? text.charCodeAt(e) : 0;
-        if (e >= n || (c < 128 && CHAR[c] !== C_WORD)) {
-          value = last;
-          i = e;
-        }
-      }
-      if (value === undefined) {
-        while (i < n) {
-          c = text.charCodeAt(i);
-          if (c < 128 && CHAR[c] !== C_WORD) break;
-          h = Math.imul(h ^ c, RANGE_HASH_PRIME);
-          i++;
-        }
-        if (i - vs > SHORT || unique) value = text.slice(vs, i);
-        else {
-          value = shortValues.getHashed(text, vs, i, h);
-          slot.last = value;
-        }
+      while (i < n) {
+        c = text.charCodeAt(i);
+        if (c < 128 && CHAR[c] !== C_WORD) break;
+        h = Math.imul(h ^ c, RANGE_HASH_PRIME);
+        i++;
       }
       if (i < n && CHAR[c] !== C_BLANK && !endsAt(text, i)) return undefined;
+      value = i - vs > SHORT || unique ? text.slice(vs, i) : shortValues.getHashed(text, vs, i, h);
     }
     reader.put(key, value, neg ? ~ws : ws, i);
   }

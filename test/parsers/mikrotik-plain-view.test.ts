@@ -76,9 +76,9 @@ describe('RouterOS entries without broken words (args.ts readPlainView)', () => 
   });
 });
 
-describe('RouterOS entries read one after another (args.ts readPlainView, expected keys and values)', () => {
-  // Each entry is first compared with the keys and short values the entries before it had: an entry
-  // whose key or value starts like the expected one, or differs in case, must still read as the full reader reads it.
+describe('RouterOS entries read one after another (args.ts readPlainView)', () => {
+  // One reader and its interning tables serve every entry: entries whose keys or values start like
+  // those before them, or differ in case, still read as the full reader reads them.
   const sequence: [string, number][] = [
     ['add action=accept chain=forward protocol=tcp dst-port=5060', 1],
     ['add action=accept chain=forward protocol=tcp dst-port=5060', 1],
