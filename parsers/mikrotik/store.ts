@@ -328,8 +328,9 @@ export class PackedEntries {
     }
     this.data[at] = start;
     this.data[at + 1] = end;
+    // argsFrom is below ARGS_FROM_MAX (Menu.addDeferred); the argument offset is kept when its delta fits.
     const delta = argsAt - start + 1;
-    const fits = argsAt >= start && argsFrom < ARGS_FROM_MAX && delta < ARGS_AT_MAX;
+    const fits = argsAt >= start && delta < ARGS_AT_MAX;
     this.data[at + 2] = (disabled ? 1 : 0) | (unbroken ? 2 : 0) | (argsFrom << 2) | (fits ? delta << ARGS_AT : 0);
     this.count++;
     if (disabled) this.disabledCount++;
@@ -358,7 +359,9 @@ export class PackedEntries {
     const bits = this.data[3 * i + 2] ?? 0;
     const delta = bits >>> ARGS_AT;
     const argsFrom = (bits >> 2) & (ARGS_FROM_MAX - 1);
-    return new Item(span, false, this.reader.view(start, argsFrom, (bits & 2) !== 0, start + delta - 1));
+    // A delta of 0: the argument offset was not kept.
+    const argsAt = delta === 0 ? -1 : start + delta - 1;
+    return new Item(span, false, this.reader.view(start, argsFrom, (bits & 2) !== 0, argsAt));
   }
 
   private span(i: number): Span {
@@ -414,8 +417,9 @@ export class Menu {
     unbroken: boolean,
     argsAt = -1,
   ): void {
-    if (this.packed === undefined && this.list.length > 0) {
-      this.list.push(Item.deferred({ start, end }, reader, argsFrom, disabled));
+    // An argsFrom PackedEntries' bits cannot hold (no RouterOS path has 32 words): the entries become Items.
+    if ((this.packed === undefined && this.list.length > 0) || argsFrom >= ARGS_FROM_MAX) {
+      this.items.push(Item.deferred({ start, end }, reader, argsFrom, disabled));
       return;
     }
     (this.packed ??= new PackedEntries(reader)).push(start, end, argsFrom, disabled, unbroken, argsAt);
