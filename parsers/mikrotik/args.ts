@@ -241,7 +241,7 @@ function endsAt(text: string, i: number): boolean {
  * The first offset from `i` on that is not a blank, nor a continuation between words (`\`, blanks, a
  * newline and the next line's leading blanks: what the lexer skips there, as no word is in progress).
  */
-function skipBlanks(text: string, i: number): number {
+export function skipBlanks(text: string, i: number): number {
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -318,12 +318,13 @@ function startsValue(text: string, i: number): boolean {
  * lexer, the key scan, the quote scan and the interner would each go over it again. The same
  * properties as readPropsView gives; undefined when a word holds an escape, a bracket, a quote inside
  * it or any other continuation (the full reader then reads the entry).
+ * `argsAt`: where word `argsFrom` starts when the caller knows it (the path words are not read again), else -1.
  */
-export function readPlainView(text: string, start: number, argsFrom: number): Props | undefined {
+export function readPlainView(text: string, start: number, argsFrom: number, argsAt = -1): Props | undefined {
   reader.begin();
   const n = text.length;
-  let i = start;
-  for (let k = 0; ; k++) {
+  let i = argsAt >= 0 ? argsAt : start;
+  for (let k = argsAt >= 0 ? argsFrom : 0; ; k++) {
     i = skipBlanks(text, i);
     if (endsAt(text, i)) return reader.view(scratchProps);
     const ws = i;

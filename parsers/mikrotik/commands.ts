@@ -1,5 +1,5 @@
 import type { Ctx, Span } from './context.js';
-import { keyName, readArgs, readArgsAt, readPlainView, readPropsView, type Args } from './args.js';
+import { keyName, readArgs, readArgsAt, readPlainView, readPropsView, skipBlanks, type Args } from './args.js';
 import {
   splitParam,
   statementAt,
@@ -128,8 +128,15 @@ export interface Executed {
   first?: Statement;
 }
 
-/** Runs statements one at a time (as the lexer reads them); `result` holds the store so far. */
-export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; result: Executed } {
+/**
+ * Runs statements one at a time (as the lexer reads them); `result` holds the store so far. `fast` is
+ * the lexer's hook for the usual line (plainAddLine): it runs that statement without the lexer.
+ */
+export function executor(ctx: Ctx): {
+  run: (cur: StatementCursor) => void;
+  fast: (at: number) => number;
+  result: Executed;
+} {
   const store = new Store();
   let current: Menu | undefined;
   const out: Executed = { store, slashPaths: false, commandCount: 0, knownMenuCount: 0 };
@@ -139,8 +146,8 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
   const at = statementsAt(ctx.text);
   const entries: EntryReader = {
     read: (start, argsFrom) => readArgsAt(at(start), argsFrom).props,
-    view: (start, argsFrom, unbroken) =>
-      (unbroken ? readPlainView(ctx.text, start, argsFrom) : undefined) ?? readPropsView(at(start), argsFrom),
+    view: (start, argsFrom, unbroken, argsAt) =>
+      (unbroken ? readPlainView(ctx.text, start, argsFrom, argsAt) : undefined) ?? readPropsView(at(start), argsFrom),
   };
   const run = (st: StatementCursor): void => {
     out.first ??= st.toStatement();
@@ -236,7 +243,86 @@ export function executor(ctx: Ctx): { run: (cur: StatementCursor) => void; resul
     stray(ctx, st);
     out.firstStray ??= st.toStatement();
   };
-  return { run, result: out };
+  /** The last menu fast found among DEFERRED_MENUS (a large export adds to one menu line after line). */
+  let deferring: Menu | undefined;
+  const fast = (at: number): number => {
+    // Only where run would do nothing but count the command and defer the entry: after the first
+    // statement (out.first), outside a script block, in a menu that has its anchor already.
+    if (block > 0 || out.first === undefined) return -1;
+    const text = ctx.text;
+    let menu: Menu | undefined;
+    let from: number;
+    let argsFrom: number;
+    let parsed: ParsedPath | undefined;
+    if (text.charCodeAt(at) === 47 /* / */) {
+      // A terse line with the last path (PathReader.same): that path's menu and first argument.
+      parsed = paths.lastAt(text, at);
+      if (parsed === undefined) return -1;
+      // Compared only when there is a path: a comparison that has only met strings is compiled for
+      // strings, and the first undefined (`parsed?.verb`) would throw that code away.
+      if (parsed.verb !== 'add') return -1;
+      menu = parsed.menu;
+      from = at + paths.lastLength;
+      argsFrom = parsed.argsFrom;
+    } else {
+      if (current === undefined || !text.startsWith('add', at)) return -1;
+      menu = current;
+      from = at + 3;
+      argsFrom = 1;
+    }
+    if (menu?.anchor === undefined) return -1;
+    if (menu !== deferring) {
+      if (!DEFERRED_MENUS.has(menu.path)) return -1;
+      deferring = menu;
+    }
+    const end = plainAddLine(text, from);
+    if (end < 0) return -1;
+    out.commandCount++;
+    if (parsed?.slash) out.slashPaths = true;
+    if (parsed?.known) out.knownMenuCount++;
+    // As command() defers it: enabled (no disabled= word), no word broken, read again from its first argument.
+    menu.addDeferred(at, end, entries, argsFrom, false, true, skipBlanks(text, from));
+    return end;
+  };
+  return { run, fast, result: out };
+}
+
+/**
+ * The arguments of the usual line of a large export, from `from` (right after its `add`) to the end of
+ * its line: one or more `name=value` words, each after blanks or after blanks and a line continuation
+ * (`\` + newline), its name lowercase (plainWord's NAME_CHAR), its value a run of characters that
+ * quote, escape or bracket nothing or one quoted string without escapes or line ends, optionally on
+ * the next line after `name=\` (a break commands.ts unbroken allows); no copy-from, place-before or
+ * disabled word, and an action that plainWord takes (not add-…, no `!`, quote or backslash). For such
+ * a line the lexer, plainAdd and unbroken say: one statement ending after its last word, plain,
+ * enabled, unbroken. Sticky: it matches at lastIndex or not at all.
+ */
+const PLAIN_ARGS = new RegExp(
+  [
+    '(?:',
+    // Blanks, perhaps with a continuation after them (a continuation with no blank before it breaks a word).
+    String.raw`[ \t]+(?:\\[ \t]*\r?\n[ \t]*)?`,
+    // Not a word plainWord refuses (copy-from, place-before, an action it does not take), nor disabled=.
+    String.raw`(?!(?:copy-from|place-before|disabled)=|action=(?:add-|\S*["!\\]))`,
+    // `name=`, perhaps followed by a break before the value.
+    String.raw`[a-z0-9._-]+=(?:\\[ \t]*\r?\n[ \t]*(?=\S))?`,
+    // A quoted string without escapes, or characters that quote, escape or bracket nothing (PLAIN).
+    String.raw`(?:"[^"\\\r\n]*"|[!#-'*-Z^-z|~\u0080-\uffff]*)`,
+    ')+',
+    // The last word ends the line (blanks aside).
+    String.raw`(?=[ \t]*(?:\r?\n|$))`,
+  ].join(''),
+  'y',
+);
+
+/**
+ * Where the last word of a plain `add` line ends when its arguments, from `from` on, are what
+ * PLAIN_ARGS takes (one regular expression over the line: the lexer's and plainAdd's scans in
+ * JavaScript cost several times as much per character); -1 for any other line.
+ */
+function plainAddLine(text: string, from: number): number {
+  PLAIN_ARGS.lastIndex = from;
+  return PLAIN_ARGS.test(text) ? PLAIN_ARGS.lastIndex : -1;
 }
 
 /** The first word is `add` as written (most lines of an export): no string made for it. */
@@ -289,6 +375,22 @@ class PathReader {
       this.lastText = st.text.slice(st.start, st.wordEnd(used - 1));
     } else this.last = undefined;
     return parsed;
+  }
+
+  /** Length of the last path's text (lastAt). */
+  get lastLength(): number {
+    return this.lastText.length;
+  }
+
+  /**
+   * The last path, when the text at `at` starts with it and a blank follows (the words `same` would
+   * find there, none broken: a continuation right after the path would join its last word with the next).
+   */
+  lastAt(text: string, at: number): ParsedPath | undefined {
+    const last = this.last;
+    if (last === undefined || !text.startsWith(this.lastText, at)) return undefined;
+    const c = text.charCodeAt(at + this.lastText.length);
+    return c === 32 || c === 9 ? last : undefined;
   }
 
   /** The statement starts with the last path's words, word for word. */
@@ -413,8 +515,11 @@ function command(
   if (NOOP_VERBS.has(verb)) return;
   if (verb === 'add') {
     const plain = DEFERRED_MENUS.has(menu.path) ? plainAdd(st, argsFrom) : NOT_PLAIN;
-    if (plain !== NOT_PLAIN) menu.addDeferred(st.start, st.end, entries, argsFrom, plain === DISABLED, unbroken(st));
-    else add(ctx, menu, readArgsAt(st, argsFrom), { start: st.start, end: st.end });
+    if (plain !== NOT_PLAIN) {
+      // The first argument's offset: its entry is read again from there (store.ts PackedEntries).
+      const argsAt = argsFrom < st.count ? st.wordStart(argsFrom) : -1;
+      menu.addDeferred(st.start, st.end, entries, argsFrom, plain === DISABLED, unbroken(st), argsAt);
+    } else add(ctx, menu, readArgsAt(st, argsFrom), { start: st.start, end: st.end });
     return;
   }
   const span: Span = { start: st.start, end: st.end };

@@ -356,6 +356,11 @@ class EntrySource {
   private counted = 0;
   /** Ids read so far, while each is found by a scan. */
   private scans = 0;
+  /**
+   * What was worked out for a rule of this table (EntryRule: id, location, label, text), and the entry
+   * of a rule whose entry a later command changed: for the few rules asked, not a field of every rule.
+   */
+  private readonly caches = new Map<EntryRule, RuleCache>();
 
   constructor(ctx: Ctx, table: Table, entries: number) {
     this.file = ctx.file;
@@ -402,6 +407,21 @@ class EntrySource {
     const v = propsHash(this.table.menu, props, props.value('comment') ?? '');
     this.hashes[index] = v;
     return v;
+  }
+
+  /** The rule's cache, made when first asked for. */
+  cache(rule: EntryRule): RuleCache {
+    let c = this.caches.get(rule);
+    if (c === undefined) {
+      c = {};
+      this.caches.set(rule, c);
+    }
+    return c;
+  }
+
+  /** The entry kept for the rule (one a later command changed), if any. */
+  kept(rule: EntryRule): Item | undefined {
+    return this.caches.get(rule)?.item;
   }
 
   start(index: number): number {
@@ -455,7 +475,8 @@ interface RuleCache {
  * A rule whose location, label and normalized text are worked out when a finding or a reader asks
  * for them: a 100k-rule export then builds neither 100k locations nor 100k texts up front. An entry
  * nothing changed after its `add` is not kept: its command is read again for the text (rereadEntry)
- * and for where it ends. Eight fields: the model of a 100k-rule export holds 100k of these.
+ * and for where it ends. Five fields: the model of a 100k-rule export holds 100k of these; what is
+ * worked out is kept by the table's EntrySource (a lint asks it of a few dozen rules).
  */
 class EntryRule implements Rule {
   readonly match: Match;
@@ -464,7 +485,6 @@ class EntryRule implements Rule {
   /** Print number: with `src`, it finds the command's offset and the content hash the id is built from. */
   private readonly index: number;
   private readonly note: string | undefined;
-  private cache: RuleCache | undefined;
 
   /** `key`: the id, or undefined when it is built from the entry's content hash (src.set). */
   constructor(
@@ -482,28 +502,27 @@ class EntryRule implements Rule {
     this.match = match;
     this.action = action;
     const changed = item.props.changed || item.builtin;
-    this.cache = key !== undefined || changed ? {} : undefined;
-    if (this.cache && key !== undefined) this.cache.id = key;
-    if (this.cache && changed) this.cache.item = item;
+    if (key !== undefined) src.cache(this).id = key;
+    if (changed) src.cache(this).item = item;
   }
 
   get id(): string {
-    const c = (this.cache ??= {});
+    const c = this.src.cache(this);
     return (c.id ??= hashId(this.src.table.idPrefix, this.src.hash(this.index), this.src.nth(this.index)));
   }
 
   get label(): string {
-    const c = (this.cache ??= {});
+    const c = this.src.cache(this);
     return (c.label ??= ruleLabel(this.src.table, this.note ?? '', this.index));
   }
 
   get loc(): SourceLocation {
-    const c = (this.cache ??= {});
+    const c = this.src.cache(this);
     return (c.loc ??= this.src.loc({ start: this.src.start(this.index), end: this.entry().end }));
   }
 
   get text(): string {
-    const c = (this.cache ??= {});
+    const c = this.src.cache(this);
     return (c.text ??= ruleText(this.src.table.menu, this.entry()));
   }
 
@@ -513,7 +532,7 @@ class EntryRule implements Rule {
   }
 
   private entry(): Item {
-    const kept = this.cache?.item;
+    const kept = this.src.kept(this);
     if (kept) return kept;
     const text = this.src.text;
     const start = this.src.start(this.index);

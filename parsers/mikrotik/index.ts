@@ -100,7 +100,7 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
   assertText(text, file, ctx.lines);
   const ex = executor(ctx);
   // Statements are executed as they are read, so a 100k-rule export never holds them all at once.
-  const lexed = lexCursor(text, file, ex.run, ctx.lines);
+  const lexed = lexCursor(text, file, ex.run, ctx.lines, undefined, ex.fast);
   const ran = ex.result;
   ctx.version = readVersion(lexed, ran.slashPaths);
 

@@ -75,6 +75,8 @@ export function lex(
 /**
  * As `lex`, but each statement is handed over as the reader itself (a StatementCursor), valid until
  * the callback returns: word offsets without a Word object or a string per word (the parser's path).
+ * `fast`, when given, is offered each statement's offset first: it may take the statement itself and
+ * return where it ends (commands.ts plainAddLine), or return -1 to have it read and handed over.
  */
 export function lexCursor(
   text: string,
@@ -82,6 +84,7 @@ export function lexCursor(
   onStatement: (cur: StatementCursor) => void,
   lines = new PositionIndex(text),
   statements: Statement[] = [],
+  fast?: (at: number) => number,
 ): Lexed {
   let firstStatement = -1;
   const comments: Comment[] = [];
@@ -107,6 +110,11 @@ export function lexCursor(
       continue;
     }
     if (firstStatement < 0) firstStatement = i;
+    const taken = fast === undefined ? -1 : fast(i);
+    if (taken >= 0) {
+      i = taken;
+      continue;
+    }
     i = reader.read(i);
     if (reader.count > 0) onStatement(reader);
   }

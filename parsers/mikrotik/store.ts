@@ -193,9 +193,9 @@ export interface EntryReader {
   /**
    * As read, into a Props that is valid until the next read: only read it, never change or keep it.
    * `unbroken`: no word of the command is broken by a line continuation (except right after its `=`), so
-   * a one-pass reader may serve.
+   * a one-pass reader may serve, from `argsAt` (where word `argsFrom` starts) when that is not -1.
    */
-  view(start: number, argsFrom: number, unbroken: boolean): Props;
+  view(start: number, argsFrom: number, unbroken: boolean, argsAt: number): Props;
 }
 
 interface Deferred {
@@ -299,8 +299,10 @@ export function isYes(v: string | undefined): boolean {
 
 /**
  * Deferred entries (Item.deferred) of a menu no command has touched otherwise, without an Item each:
- * start, end and DISABLED | UNBROKEN << 1 | argsFrom << 2 per entry in one typed list. A 100k-rule export then keeps
- * one list of numbers until its rules are built, not 100k objects that live that long.
+ * start, end and DISABLED | UNBROKEN << 1 | argsFrom << 2 | (args offset − start + 1) << ARGS_AT per
+ * entry in one typed list (the offset of the first argument word, so the entry's path words are not read
+ * again; 0 when it does not fit). A 100k-rule export then keeps one list of numbers until its rules are
+ * built, not 100k objects that live that long.
  */
 export class PackedEntries {
   private data = new Int32Array(3 * 256);
@@ -316,7 +318,8 @@ export class PackedEntries {
     this.reader = reader;
   }
 
-  push(start: number, end: number, argsFrom: number, disabled: boolean, unbroken: boolean): void {
+  /** `argsAt`: where word `argsFrom` starts (-1: not known). */
+  push(start: number, end: number, argsFrom: number, disabled: boolean, unbroken: boolean, argsAt = -1): void {
     const at = 3 * this.count;
     if (at + 3 > this.data.length) {
       const bigger = new Int32Array(this.data.length * 2);
@@ -325,7 +328,10 @@ export class PackedEntries {
     }
     this.data[at] = start;
     this.data[at + 1] = end;
-    this.data[at + 2] = (disabled ? 1 : 0) | (unbroken ? 2 : 0) | (argsFrom << 2);
+    // argsFrom is below ARGS_FROM_MAX (Menu.addDeferred); the argument offset is kept when its delta fits.
+    const delta = argsAt - start + 1;
+    const fits = argsAt >= start && delta < ARGS_AT_MAX;
+    this.data[at + 2] = (disabled ? 1 : 0) | (unbroken ? 2 : 0) | (argsFrom << 2) | (fits ? delta << ARGS_AT : 0);
     this.count++;
     if (disabled) this.disabledCount++;
   }
@@ -337,7 +343,7 @@ export class PackedEntries {
   /** Entry i as Item.deferred would keep it. */
   item(i: number): Item {
     const bits = this.data[3 * i + 2] ?? 0;
-    return Item.deferred(this.span(i), this.reader, bits >> 2, (bits & 1) !== 0);
+    return Item.deferred(this.span(i), this.reader, (bits >> 2) & (ARGS_FROM_MAX - 1), (bits & 1) !== 0);
   }
 
   /**
@@ -351,13 +357,22 @@ export class PackedEntries {
     span.start = start;
     span.end = this.data[3 * i + 1] ?? 0;
     const bits = this.data[3 * i + 2] ?? 0;
-    return new Item(span, false, this.reader.view(start, bits >> 2, (bits & 2) !== 0));
+    const delta = bits >>> ARGS_AT;
+    const argsFrom = (bits >> 2) & (ARGS_FROM_MAX - 1);
+    // A delta of 0: the argument offset was not kept.
+    const argsAt = delta === 0 ? -1 : start + delta - 1;
+    return new Item(span, false, this.reader.view(start, argsFrom, (bits & 2) !== 0, argsAt));
   }
 
   private span(i: number): Span {
     return { start: this.data[3 * i] ?? 0, end: this.data[3 * i + 1] ?? 0 };
   }
 }
+
+/** PackedEntries' bits: argsFrom below ARGS_FROM_MAX in bits 2–6, the argument offset's delta from bit ARGS_AT on. */
+const ARGS_FROM_MAX = 32;
+const ARGS_AT = 7;
+const ARGS_AT_MAX = 1 << (31 - ARGS_AT);
 
 /** A menu path such as `ip firewall filter`: its entries in print order and its settings (`set k=v`). */
 export class Menu {
@@ -400,12 +415,14 @@ export class Menu {
     argsFrom: number,
     disabled: boolean,
     unbroken: boolean,
+    argsAt = -1,
   ): void {
-    if (this.packed === undefined && this.list.length > 0) {
-      this.list.push(Item.deferred({ start, end }, reader, argsFrom, disabled));
+    // An argsFrom PackedEntries' bits cannot hold (no RouterOS path has 32 words): the entries become Items.
+    if ((this.packed === undefined && this.list.length > 0) || argsFrom >= ARGS_FROM_MAX) {
+      this.items.push(Item.deferred({ start, end }, reader, argsFrom, disabled));
       return;
     }
-    (this.packed ??= new PackedEntries(reader)).push(start, end, argsFrom, disabled, unbroken);
+    (this.packed ??= new PackedEntries(reader)).push(start, end, argsFrom, disabled, unbroken, argsAt);
   }
 
   /** The packed entries, taken out of the menu (which is left empty); undefined when its entries are Items. */

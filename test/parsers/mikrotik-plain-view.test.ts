@@ -75,3 +75,49 @@ describe('RouterOS entries without broken words (args.ts readPlainView)', () => 
     expect(plainView(text, argsFrom)).toBeUndefined();
   });
 });
+
+describe('RouterOS entries read one after another (args.ts readPlainView)', () => {
+  // One reader and its interning tables serve every entry: entries whose keys or values start like
+  // those before them, or differ in case, still read as the full reader reads them.
+  const sequence: [string, number][] = [
+    ['add action=accept chain=forward protocol=tcp dst-port=5060', 1],
+    ['add action=accept chain=forward protocol=tcp dst-port=5060', 1],
+    ['add action=acceptx chain=forwar protocol=tcp,udp dst-port=506', 1],
+    ['add actionx=accept chain=forward protocol= dst-port=5060', 1],
+    ['add Action=accept chain=forward protocol=!tcp dst-port="5060"', 1],
+    ['add action=accept chain=forward comment=x protocol=tcp dst-port=5060', 1],
+    ['add action=accept chain=forward comment="x" protocol=tcp dst-port=\\\n    5060', 1],
+    ['add chain=forward action=accept', 1],
+    ['add action=accept chain=forward protocol=tcp\r\nadd action=drop', 1],
+    ['add action=accept chain=forward protocol=tcp', 1],
+    ['add action=accept chain=forward protocol=tcp"x"', 1],
+    ['add action=accept chain=forward protocol=tcp[x]', 1],
+    ['add action=accept chain=forward protocol=tcp', 1],
+    ['/ip firewall address-list add address=10.0.0.1 list=blocklist', 4],
+    ['/ip firewall address-list add address=10.0.0.2 list=blocklistx', 4],
+    ['/ip firewall address-list add address=10.0.0.3 list=blocklist', 4],
+    ['/ip firewall address-list add address=10.0.0.3 list=', 4],
+    ['/ip firewall address-list add address=10.0.0.3 list=blocklist', 4],
+  ];
+  it('reads each as the full reader does', () => {
+    for (const [text, argsFrom] of sequence) {
+      const expected = full(text, argsFrom);
+      const p = readPlainView(text, 0, argsFrom);
+      expect(p && flat(p), text).toEqual(p === undefined ? undefined : expected);
+      if (!/[[\]]|"x"/.test(text)) expect(p, text).toBeDefined();
+    }
+  });
+
+  it('starts at the first argument when its offset is given (the words before it are not read again)', () => {
+    const text = '/ip firewall filter add action=drop chain=forward src-address=10.0.0.0/8';
+    const p = readPlainView(text, 0, 4, text.indexOf('action'));
+    expect(p && flat(p)).toEqual(full(text, 4));
+    // A word the one-pass reader declines before the arguments: skipped, not read.
+    const odd = 'x"y add action=drop chain=forward';
+    expect(readPlainView(odd, 0, 2)).toBeUndefined();
+    expect(flat(readPlainView(odd, 0, 2, odd.indexOf('action')) ?? readPropsView(statementAt(odd, 0), 0))).toEqual([
+      ['action', 'drop', false, 8, 19],
+      ['chain', 'forward', false, 20, 33],
+    ]);
+  });
+});
