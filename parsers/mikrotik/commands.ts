@@ -322,7 +322,13 @@ const PLAIN_ARGS = new RegExp(
  */
 function plainAddLine(text: string, from: number): number {
   PLAIN_ARGS.lastIndex = from;
-  return PLAIN_ARGS.test(text) ? PLAIN_ARGS.lastIndex : -1;
+  try {
+    return PLAIN_ARGS.test(text) ? PLAIN_ARGS.lastIndex : -1;
+  } catch (e) {
+    // A line of a million words or more overflows the expression's backtracking stack: the lexer reads it.
+    if (e instanceof RangeError) return -1;
+    throw e;
+  }
 }
 
 /** The first word is `add` as written (most lines of an export): no string made for it. */
