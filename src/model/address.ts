@@ -36,29 +36,40 @@ export function addrRange(lo: bigint, hi: bigint): AddrSet {
   return IntervalSet.range(ADDR_MIN, ADDR_MAX, lo, hi);
 }
 
-/** `a.b.c.d` with 1–3 ASCII digits per octet, each at most 255 (a scan, no regular expression). */
-function parseV4(s: string): bigint | undefined {
+/**
+ * The dotted quad `a.b.c.d` (1–3 ASCII digits per octet, each at most 255) that `s` starts with, read
+ * by a scan (no regular expression, no slices): its value times 16 plus the length it takes (7–15),
+ * one number so the hot callers allocate nothing; -1 when `s` does not start with one.
+ */
+function leadingQuad(s: string): number {
   const n = s.length;
-  if (n < 7 || n > 15) return undefined;
   let v = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (++digits > 3) return undefined;
+      if (++digits > 3) return -1;
       octet = octet * 10 + (c - 48);
     } else if (c === 46 && digits > 0 && dots < 3) {
-      if (octet > 255) return undefined;
+      if (octet > 255) return -1;
       v = v * 256 + octet;
       octet = 0;
       digits = 0;
       dots++;
-    } else return undefined;
+    } else break;
   }
-  if (dots !== 3 || digits === 0 || octet > 255) return undefined;
-  return BigInt(v * 256 + octet);
+  if (dots !== 3 || digits === 0 || octet > 255) return -1;
+  return (v * 256 + octet) * 16 + i;
+}
+
+/** `a.b.c.d` and nothing else. */
+function parseV4(s: string): bigint | undefined {
+  const q = leadingQuad(s);
+  if (q < 0 || q % 16 !== s.length) return undefined;
+  return BigInt(Math.floor(q / 16));
 }
 
 function parseV6(s: string): bigint | undefined {
@@ -165,26 +176,10 @@ export function parseAddressSpec(spec: string): AddrSet | undefined {
  */
 function v4Spec(s: string): AddrSet | undefined {
   const n = s.length;
-  let v = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  let i = 0;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++digits > 3) return undefined;
-      octet = octet * 10 + (c - 48);
-    } else if (c === 46 && digits > 0 && dots < 3) {
-      if (octet > 255) return undefined;
-      v = v * 256 + octet;
-      octet = 0;
-      digits = 0;
-      dots++;
-    } else break;
-  }
-  if (dots !== 3 || digits === 0 || octet > 255) return undefined;
-  const base = v * 256 + octet;
+  const q = leadingQuad(s);
+  if (q < 0) return undefined;
+  const i = q % 16;
+  const base = Math.floor(q / 16);
   let len = 32;
   if (i < n) {
     if (s.charCodeAt(i) !== 47 || n - i - 1 < 1 || n - i - 1 > 3) return undefined;
