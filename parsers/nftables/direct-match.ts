@@ -1,7 +1,7 @@
 import type { AddrSet } from '../../src/model/address.js';
 import { CONN_STATES, type Match } from '../../src/model/policy.js';
 import { isPattern } from './context.js';
-import { directFacts, privateSet, type IfaceFacts } from './interfaces.js';
+import { directFacts, privateSet, verdictPasses, type IfaceFacts } from './interfaces.js';
 import { isObject, keyOf, stmtPos, str, type Expr, type NRule } from './ir.js';
 import {
   ICMP4,
@@ -16,7 +16,7 @@ import {
   type Positive,
 } from './match.js';
 import { emptyList } from '../toolkit/scratch.js';
-import type { Flat } from './expand.js';
+import type { Flat, FlatVerdict } from './expand.js';
 
 /**
  * The common conditions of a rule the direct reader (text-direct.ts) reads, applied to the rule's match
@@ -227,12 +227,12 @@ export class DirectMatch {
     }
   }
 
-  /** The match and interface facts of the rule (its spans set), whose verdict passes (`pass`) or not. */
-  finish(rule: NRule, pass: boolean): { match: Match; facts: IfaceFacts } {
+  /** The match and interface facts of the rule (its spans set), ending in `verdict` (a rule without NAT). */
+  finish(rule: NRule, verdict: FlatVerdict | undefined): { match: Match; facts: IfaceFacts } {
     const mb = this.mb;
     if (this.thAt >= 0) mb.thAt = stmtPos(rule, this.thAt);
     const match = mb.toMatch();
-    const facts = directFacts(this.named, pass, this.seen, this.iif, this.oif, this);
+    const facts = directFacts(this.named, verdictPasses(verdict), this.seen, this.iif, this.oif, this);
     return { match, facts };
   }
 

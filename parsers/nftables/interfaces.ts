@@ -10,7 +10,7 @@ import {
 import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { addressSet, addressValue } from './memo.js';
-import { condValues, type Flat } from './expand.js';
+import { condValues, type Flat, type FlatVerdict } from './expand.js';
 import { isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
 /**
@@ -239,14 +239,15 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** Whether an alternative lets its packets on (accept, jump, goto, source NAT): its networks are inferred. */
+/** Whether a verdict lets its packets on (accept, jump, goto). */
+export function verdictPasses(v: FlatVerdict | undefined): boolean {
+  const k = v?.kind;
+  return k === 'accept' || k === 'jump' || k === 'goto';
+}
+
+/** Whether an alternative lets its packets on (verdictPasses, or source NAT): its networks are inferred. */
 function passes(f: Flat): boolean {
-  return (
-    f.verdict?.kind === 'accept' ||
-    f.verdict?.kind === 'jump' ||
-    f.verdict?.kind === 'goto' ||
-    (f.nat !== undefined && f.nat.kind !== 'dnat' && f.nat.kind !== 'redirect')
-  );
+  return verdictPasses(f.verdict) || (f.nat !== undefined && f.nat.kind !== 'dnat' && f.nat.kind !== 'redirect');
 }
 
 /**

@@ -414,8 +414,7 @@ export class DirectRules {
     const text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
     if (fast) {
       // Every condition is in the match already: no condition objects, one alternative without them.
-      const k = verdict?.kind;
-      const { match, facts } = dm.finish(rule, k === 'accept' || k === 'jump' || k === 'goto');
+      const { match, facts } = dm.finish(rule, verdict);
       // The spans were read (the match's positions, the jump's): the scratch list is not the rule's.
       rule.spans = undefined;
       const flat = this.bare(verdict);
@@ -624,8 +623,7 @@ export class DirectRules {
           const at = pair.conds?.[k]?.at ?? 0;
           if (!dm.add(map.keys[k] ?? null, '==', [values[k] ?? null], false, undefined, at)) return undefined;
         }
-        const kind = pair.verdict.kind;
-        const { match, facts } = dm.finish(rule, kind === 'accept' || kind === 'jump' || kind === 'goto');
+        const { match, facts } = dm.finish(rule, pair.verdict);
         alts.push({ flat: this.bare(pair.verdict), match, facts });
       }
     } catch {

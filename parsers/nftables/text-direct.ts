@@ -298,8 +298,7 @@ export class DirectReader {
     const vmap = r.vmap;
     if (r.fast && !vmap && !spec) {
       // Every condition is in the match already: no condition objects, one alternative without them.
-      const k = verdict?.kind;
-      const { match, facts } = this.dm.finish(rule, k === 'accept' || k === 'jump' || k === 'goto');
+      const { match, facts } = this.dm.finish(rule, verdict);
       return {
         end: this.i,
         text,
@@ -370,7 +369,7 @@ export class DirectReader {
           const value = el.values[k] ?? null;
           if (!dm.add(vmap.keys[k] ?? null, '==', [value], false, undefined, vmap.at)) return undefined;
         }
-        const { match, facts } = dm.finish(rule, el.verdict.kind === 'accept');
+        const { match, facts } = dm.finish(rule, el.verdict);
         alts.push({ flat: directFlat(undefined, el.verdict, undefined), match, facts });
       }
     } catch {
@@ -964,9 +963,8 @@ export class DirectReader {
  * The words nearly every rule has (selectors, fields, verdicts), as constants: scan() takes the word as
  * one of them instead of a slice of the source, about nine small strings a rule at 100k rules (20 MB),
  * and the reader's comparisons and table lookups then meet strings whose hash V8 has already. Found by
- * length and first character, then compared character by character.
+ * length and first character, then compared character by character; longer words are never keywords.
  */
-/** Longer words are never keywords (the table is indexed by length and first character). */
 const KEYWORD_MAX = 15;
 const KEYWORDS: (string[] | undefined)[] = Array.from({ length: (KEYWORD_MAX + 1) * 128 }, () => undefined);
 for (const w of [
