@@ -1,4 +1,4 @@
-import { NO_ADDR, type AddrSet } from '../model/address.js';
+import { NO_ADDR, unionAddrs, type AddrSet } from '../model/address.js';
 import { NameSet } from '../model/name-set.js';
 import type { Interface } from '../model/policy.js';
 
@@ -13,8 +13,10 @@ export function egressFor(interfaces: readonly Interface[], wan: readonly string
 }
 
 export function internalNetworksOf(interfaces: readonly Interface[]): AddrSet {
+  // One sort and merge of every network: folding union() copied the growing set once per interface
+  // (nftables at 100k rules: 40 interfaces of ~1,250 networks each, 64 MB of garbage per lint).
   return remembered(INTERNAL, interfaces, () =>
-    interfaces.filter((i) => i.role !== 'wan').reduce((acc, i) => acc.union(i.networks), NO_ADDR),
+    unionAddrs(interfaces.filter((i) => i.role !== 'wan').map((i) => i.networks)),
   );
 }
 
