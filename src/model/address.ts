@@ -81,21 +81,26 @@ function parseV6(s: string): bigint | undefined {
   return V6_BASE + v;
 }
 
+/** Where the IPv6 placeholders start: ::0.0.1.0 (::100). */
+const V6_DYNAMIC = 0x100n;
+
 /**
  * Addresses a firewall learns at run time (DHCP, PPPoE, SLAAC) are unknown in an export, but each is
  * still exactly one address that rules like pfSense's `wanip` name. They are stood in for by
- * placeholders that no real traffic uses: 0.0.0.n (RFC 1122 "this host on this network") and ::n
- * (deprecated IPv4-compatible IPv6). Rules naming the interface's address match the placeholder
- * exactly; `any` contains it, as it contains the real address.
+ * placeholders that no real traffic uses: 0.0.0.n (RFC 1122 "this host on this network") and
+ * ::0.0.1.n, written ::1nn (RFC 4291 2.5.5.1: the deprecated IPv4-compatible addresses; not ::n,
+ * whose first is the loopback ::1, which real rules name). Rules naming the interface's address
+ * match the placeholder exactly; `any` contains it, as it contains the real address.
  */
 export function dynamicAddress(n: number, v6 = false): AddrSet {
-  const v = BigInt(n) + (v6 ? V6_BASE : 0n);
+  const v = BigInt(n) + (v6 ? V6_BASE + V6_DYNAMIC : 0n);
   return addrRange(v, v);
 }
 
-function isDynamicPlaceholder(v: bigint): boolean {
-  const rel = v >= V6_BASE ? v - V6_BASE : v;
-  return rel > 0n && rel < 256n;
+/** The placeholder's number n (1–255), or 0 when v is a real address. */
+function dynamicNumber(v: bigint): number {
+  const rel = v >= V6_BASE ? v - V6_BASE - V6_DYNAMIC : v;
+  return rel > 0n && rel < 256n ? Number(rel) : 0;
 }
 
 /** One address as a point in the unified space, or undefined if it is not an address. */
@@ -209,8 +214,8 @@ function maskLength(mask: number): number {
 }
 
 export function formatAddress(v: bigint): string {
-  if (isDynamicPlaceholder(v))
-    return `(dynamic ${isV6(v) ? 'IPv6 ' : ''}address #${String(v >= V6_BASE ? v - V6_BASE : v)})`;
+  const dynamic = dynamicNumber(v);
+  if (dynamic > 0) return `(dynamic ${isV6(v) ? 'IPv6 ' : ''}address #${String(dynamic)})`;
   if (!isV6(v)) {
     const n = Number(v);
     return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');

@@ -4,6 +4,7 @@ import {
   ANY_V4,
   ANY_V6,
   NON_INTERNET,
+  dynamicAddress,
   formatAddrSet,
   parseAddress,
   parseAddressSpec,
@@ -102,6 +103,18 @@ describe('addresses', () => {
     const notV6Net = ANY_V6.subtract(a('fd00::/8'));
     expect(notV6Net.has(parseAddress('fd12::1')!)).toBe(false);
     expect(notV6Net.has(parseAddress('2001:db8::1')!)).toBe(true);
+  });
+  it('keeps run-time address placeholders apart from real addresses, loopback included', () => {
+    // A config's own ::1 is the loopback, never the first dynamic IPv6 address.
+    expect(formatAddrSet(a('::1'))).toBe('::1');
+    expect(formatAddrSet(a('::1/128'))).toBe('::1');
+    const v6 = dynamicAddress(1, true);
+    expect(v6.overlaps(a('::1'))).toBe(false);
+    expect(v6.isSubsetOf(ANY_V6)).toBe(true);
+    expect(formatAddrSet(v6)).toBe('(dynamic IPv6 address #1)');
+    expect(formatAddrSet(dynamicAddress(255, true))).toBe('(dynamic IPv6 address #255)');
+    expect(formatAddrSet(dynamicAddress(2))).toBe('(dynamic address #2)');
+    expect(dynamicAddress(2).isSubsetOf(ANY_V4)).toBe(true);
   });
   it('knows the non-Internet ranges', () => {
     expect(NON_INTERNET.has(parseAddress('192.168.1.10')!)).toBe(true);
