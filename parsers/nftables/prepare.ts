@@ -39,8 +39,13 @@ export interface PreparedAlt {
 interface PreparedHead {
   /** The chain the rule was read in (`inet fw forward`): the hash includes it. */
   readonly ref: string;
-  /** printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts). */
+  /**
+   * printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts);
+   * with `to` not negative, that slice is `text` (the whole source) from `from` to `to`, not made.
+   */
   readonly text: string;
+  readonly from: number;
+  readonly to: number;
   readonly unquoted: boolean;
   /** contentId's hash of ref and the canonical text (rules.ts ruleHash). */
   readonly hash: number;
@@ -67,6 +72,8 @@ export type Prepared = PreparedOne | PreparedMany;
 class One implements PreparedOne {
   declare readonly ref: string;
   declare readonly text: string;
+  declare readonly from: number;
+  declare readonly to: number;
   declare readonly unquoted: boolean;
   declare readonly hash: number;
   declare readonly flat: Flat;
@@ -74,9 +81,11 @@ class One implements PreparedOne {
   declare readonly opaque: readonly Effect[];
   declare readonly facts: IfaceFacts;
 
-  constructor(ref: string, text: string, unquoted: boolean, hash: number, alt: Alt) {
+  constructor(ref: string, text: string, from: number, to: number, unquoted: boolean, hash: number, alt: Alt) {
     this.ref = ref;
     this.text = text;
+    this.from = from;
+    this.to = to;
     this.unquoted = unquoted;
     this.hash = hash;
     this.flat = alt.flat;
@@ -89,13 +98,25 @@ class One implements PreparedOne {
 class Many implements PreparedMany {
   declare readonly ref: string;
   declare readonly text: string;
+  declare readonly from: number;
+  declare readonly to: number;
   declare readonly unquoted: boolean;
   declare readonly hash: number;
   declare readonly alts: readonly PreparedAlt[];
 
-  constructor(ref: string, text: string, unquoted: boolean, hash: number, alts: readonly PreparedAlt[]) {
+  constructor(
+    ref: string,
+    text: string,
+    from: number,
+    to: number,
+    unquoted: boolean,
+    hash: number,
+    alts: readonly PreparedAlt[],
+  ) {
     this.ref = ref;
     this.text = text;
+    this.from = from;
+    this.to = to;
     this.unquoted = unquoted;
     this.hash = hash;
     this.alts = alts;
@@ -181,12 +202,12 @@ export class Preparer implements InterpEnv {
     try {
       if (flats.length === 1 && only !== undefined) {
         // One alternative (most rules): its record is the rule's, without a list and a record of its own.
-        rule.pre = new One(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), this.alt(only, table));
+        rule.pre = new One(ref, text, 0, -1, unquoted, ruleHash(this.hasher, ref, text, unquoted), this.alt(only, table));
       } else {
         // map(), not a list literal filled by push: a literal's allocation site would be switched to the
         // old generation (the lists live until the model is built) and take convert's compiled code with it.
         const alts = flats.map((flat) => this.alt(flat, table));
-        rule.pre = new Many(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alts);
+        rule.pre = new Many(ref, text, 0, -1, unquoted, ruleHash(this.hasher, ref, text, unquoted), alts);
       }
     } catch {
       // Deferred, or anything else: the passes convert the rule as before (and report what fails there).
@@ -199,7 +220,8 @@ export class Preparer implements InterpEnv {
 
   /**
    * Keeps a rule the direct reader read with its match and interface facts (text-direct.ts
-   * DirectRule.direct): what convert gives for it, without the conditions.
+   * DirectRule.direct): what convert gives for it, without the conditions. With `to` not negative, the
+   * text is `text` from `from` to `to` (PreparedHead).
    */
   convertDirect(
     rule: NRule,
@@ -209,9 +231,12 @@ export class Preparer implements InterpEnv {
     flat: Flat,
     match: Match,
     facts: IfaceFacts,
+    from = 0,
+    to = -1,
   ): void {
     const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
-    rule.pre = new One(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alt);
+    const hash = ruleHash(this.hasher, ref, text, unquoted, from, to);
+    rule.pre = new One(ref, text, from, to, unquoted, hash, alt);
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
   }
@@ -220,9 +245,18 @@ export class Preparer implements InterpEnv {
    * Keeps a rule whose alternatives the direct reader read with their matches and interface facts (a
    * verdict map: text-direct.ts DirectRule.alts): what convert gives for it, without the conditions.
    */
-  convertDirectAlts(rule: NRule, ref: string, text: string, unquoted: boolean, read: readonly DirectAlt[]): void {
+  convertDirectAlts(
+    rule: NRule,
+    ref: string,
+    text: string,
+    unquoted: boolean,
+    read: readonly DirectAlt[],
+    from = 0,
+    to = -1,
+  ): void {
     const alts = read.map((a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, a.facts));
-    rule.pre = new Many(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alts);
+    const hash = ruleHash(this.hasher, ref, text, unquoted, from, to);
+    rule.pre = new Many(ref, text, from, to, unquoted, hash, alts);
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
   }

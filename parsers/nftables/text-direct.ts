@@ -94,8 +94,13 @@ function giveUp(): never {
 export interface DirectRule {
   /** Offset after the last token of the rule (the lexer goes on there). */
   readonly end: number;
-  /** printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts). */
+  /**
+   * printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts):
+   * with `to` not negative, that slice is `text` (the source) from `from` to `to`, not made.
+   */
   readonly text: string;
+  readonly from: number;
+  readonly to: number;
   readonly unquoted: boolean;
   /** The rule's alternatives: one, or one per element of a verdict map (none when `direct`). */
   readonly flats: readonly Flat[];
@@ -274,11 +279,15 @@ export class DirectReader {
     const end = this.lastAt;
     const form = comment === undefined ? sourceForm(r.pieces, s, start, end) : OTHER;
     const unquoted = form === UNQUOTED;
-    let text: string;
-    if (form !== OTHER) text = s.slice(start, end);
-    else {
+    // The slice is kept as its ends (PreparedHead): no string object per rule until a text is read.
+    let text = s;
+    let from = start;
+    let to = end;
+    if (form === OTHER) {
       const body = r.pieces.join(' ');
       text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+      from = 0;
+      to = -1;
     }
     rule.pos = new Location(rule.pos.file, line, firstCol, line, this.lastEnd);
     rule.spans = r.spans;
@@ -302,6 +311,8 @@ export class DirectReader {
       return {
         end: this.i,
         text,
+        from,
+        to,
         unquoted,
         flats: NO_FLATS,
         direct: { flat: directFlat(undefined, verdict, spec), match, facts },
@@ -311,7 +322,7 @@ export class DirectReader {
       // A verdict map after conditions all applied as read: one match per element, its conditions applied
       // again before the element's key (what expand.ts vmap and the interpreter give, one alternative each).
       const alts = this.vmapAlts(rule, vmap);
-      if (alts) return { end: this.i, text, unquoted, flats: NO_FLATS, alts };
+      if (alts) return { end: this.i, text, from, to, unquoted, flats: NO_FLATS, alts };
     }
     for (let i = 0; i < r.pLeft.length; i++) {
       const right = r.pRight[i] ?? null;
@@ -325,7 +336,7 @@ export class DirectReader {
       });
     }
     if (!vmap)
-      return { end: this.i, text, unquoted, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
+      return { end: this.i, text, from, to, unquoted, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
     // expand.ts vmap: one alternative per element, the conditions before it and one per part of the key.
     const flats: Flat[] = [];
     for (const el of vmap.elements) {
@@ -337,7 +348,7 @@ export class DirectReader {
       }
       flats.push(directFlat(cs, el.verdict, undefined));
     }
-    return { end: this.i, text, unquoted, flats };
+    return { end: this.i, text, from, to, unquoted, flats };
   }
 
   /**

@@ -728,9 +728,11 @@ export class TextReader {
     const above = this.commentAbove(tok.file, tok.line);
     if (above !== undefined) rule.remark = above;
     const direct = d.direct;
-    if (direct) this.prep.convertDirect(rule, where.ref, d.text, d.unquoted, direct.flat, direct.match, direct.facts);
-    else if (d.alts) this.prep.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts);
-    else if (!this.prep.convert(rule, where.table, where.ref, d.text, d.flats, d.unquoted)) return undefined;
+    const p = this.prep;
+    if (direct) p.convertDirect(rule, where.ref, d.text, d.unquoted, direct.flat, direct.match, direct.facts, d.from, d.to);
+    else if (d.alts) p.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts, d.from, d.to);
+    else if (!p.convert(rule, where.table, where.ref, d.to < 0 ? d.text : d.text.slice(d.from, d.to), d.flats, d.unquoted))
+      return undefined;
     this.s.skipTo(lexer, d.end);
     return rule;
   }

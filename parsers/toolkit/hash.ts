@@ -68,6 +68,26 @@ export class Hasher {
   }
 
   /**
+   * `add(text.slice(from, to))`, or `addWithout` of that slice when `skip` is given, without making the
+   * slice (a rule's text kept as its place in the source).
+   */
+  addRange(text: string, from: number, to: number, skip?: string): this {
+    const st = this.h;
+    const sk = skip === undefined ? -1 : skip.charCodeAt(0);
+    let h1 = st[0] ?? 0;
+    let h2 = st[1] ?? 0;
+    for (let i = from; i < to; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === sk) continue;
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    st[0] = Math.imul(h1 ^ 124, 2654435761);
+    st[1] = Math.imul(h2 ^ 124, 1597334677);
+    return this;
+  }
+
+  /**
    * `add(key).add(negated ? '!' : '').add(value)` (a property of a rule) in one call: the state is
    * loaded and stored once, not three times.
    */
