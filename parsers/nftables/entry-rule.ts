@@ -2,6 +2,7 @@ import type { SourceLocation } from '../../src/model/location.js';
 import type { Action, Match, Rule } from '../../src/model/policy.js';
 import { hashId } from '../toolkit/ids.js';
 import { Location } from '../toolkit/location.js';
+import { ReadRule } from './ir.js';
 import { canonicalText } from './rule-text.js';
 
 const EXCERPT = 60;
@@ -57,7 +58,8 @@ export class RuleHead {
 
   constructor(
     readonly chain: ChainLabels,
-    pos: SourceLocation,
+    /** The rule's position, or the read rule that keeps it as numbers. */
+    pos: SourceLocation | ReadRule,
     readonly src: string,
     readonly from: number,
     readonly to: number,
@@ -69,11 +71,20 @@ export class RuleHead {
     readonly nth: number,
     readonly notes: RuleNotes | undefined,
   ) {
-    const packed = pos.file === chain.file && pos.endColumn !== undefined;
-    this.at = packed ? pos.line : pos;
-    this.column = packed ? pos.column : 0;
-    this.endLine = packed ? pos.endLine : 0;
-    this.endColumn = packed ? (pos.endColumn ?? 0) : 0;
+    // A rule the text reader read keeps its numbers (no location object made here).
+    if (pos instanceof ReadRule && pos.given === undefined && pos.endColumn >= 0 && pos.file === chain.file) {
+      this.at = pos.line;
+      this.column = pos.column;
+      this.endLine = pos.line;
+      this.endColumn = pos.endColumn;
+      return;
+    }
+    const p = pos instanceof ReadRule ? pos.pos : pos;
+    const packed = p.file === chain.file && p.endColumn !== undefined;
+    this.at = packed ? p.line : p;
+    this.column = packed ? p.column : 0;
+    this.endLine = packed ? p.endLine : 0;
+    this.endColumn = packed ? (p.endColumn ?? 0) : 0;
   }
 
   /** The canonical text (print.ts printRule). */

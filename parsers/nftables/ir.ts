@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Unsupported } from '../../src/model/policy.js';
+import { Location } from '../toolkit/location.js';
 import type { Flat } from './expand.js';
 import type { Prepared, PreparedAlt } from './prepare.js';
 
@@ -53,7 +54,8 @@ export function stmtPos(rule: NRule, i: number): Pos {
   const line = sp?.[4 * i];
   if (sp === undefined || line === undefined) return posOf(rule.stmts[i], rule.pos);
   return {
-    file: rule.pos.file,
+    // A read rule's file without making its position (ReadRule.pos).
+    file: rule instanceof ReadRule ? rule.file : rule.pos.file,
     line,
     column: sp[4 * i + 1] ?? 1,
     endLine: sp[4 * i + 2] ?? line,
@@ -107,10 +109,19 @@ export interface NRule {
 /**
  * A rule the text reader reads straight from the source (text-parser.ts directRule), made by `new`
  * with every member it can get: a literal's allocation site would be switched to the old generation
- * mid-parse, throwing away the reader's compiled code (toolkit/location.ts says why).
+ * mid-parse, throwing away the reader's compiled code (toolkit/location.ts says why). Its position is
+ * kept as numbers (a one-line rule: `line`, `column`, `endColumn` in `file`) and made when read, so a
+ * rule kept until the model is built holds no location object (the model rule keeps the numbers too:
+ * entry-rule.ts RuleHead); a position set from outside (`add rule`) is kept as given.
  */
 export class ReadRule implements NRule {
-  declare pos: Pos;
+  declare readonly file: string;
+  declare line: number;
+  declare column: number;
+  /** -1 until the reader has read the rule (the position then has no end column). */
+  declare endColumn: number;
+  /** The position set from outside, which wins over the numbers. */
+  declare given: Pos | undefined;
   declare stmts: Stmt[];
   declare spans: number[] | undefined;
   declare flats: Flat[] | undefined;
@@ -118,14 +129,30 @@ export class ReadRule implements NRule {
   declare comment: string | undefined;
   declare remark: string | undefined;
 
-  constructor(pos: Pos, stmts: Stmt[]) {
-    this.pos = pos;
+  constructor(file: string, line: number, column: number, stmts: Stmt[]) {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.endColumn = -1;
+    this.given = undefined;
     this.stmts = stmts;
     this.spans = undefined;
     this.flats = undefined;
     this.pre = undefined;
     this.comment = undefined;
     this.remark = undefined;
+  }
+
+  get pos(): Pos {
+    if (this.given !== undefined) return this.given;
+    const line = this.line;
+    return this.endColumn < 0
+      ? { file: this.file, line, column: this.column, endLine: line }
+      : new Location(this.file, line, this.column, line, this.endColumn);
+  }
+
+  set pos(p: Pos) {
+    this.given = p;
   }
 }
 

@@ -4,7 +4,7 @@ import { Hasher } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
-import { type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
+import { ReadRule, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
 import { ChainLabels, EntryRule, RuleHead, type RuleNotes } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
@@ -97,7 +97,7 @@ export function buildChain(
     // The vendor comments, kept for the rule's label and comment (made when read: entry-rule.ts).
     const notes =
       nrule.remark !== undefined || nrule.comment !== undefined ? new Notes(nrule.comment, nrule.remark) : undefined;
-    const head = new RuleHead(labels, nrule.pos, text, from, to, unquoted, hash, nth, notes);
+    const head = new RuleHead(labels, nrule instanceof ReadRule ? nrule : nrule.pos, text, from, to, unquoted, hash, nth, notes);
     // One alternative (most rules): the prepared record itself, without a list around it (altsOf).
     if (pre && pre.alts === undefined) addEntry(table, info, report, head, pre.flat, pre.match, pre.opaque, timeoutOf);
     else if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);

@@ -7,11 +7,10 @@ import {
   type FlatVerdict,
   type NatSpec,
 } from './expand.js';
-import { stmtPos, type Expr, type NRule } from './ir.js';
+import { stmtPos, type Expr, type NRule, type ReadRule } from './ir.js';
 import { C, MAX_COLON_WORD, isAlnum, isWordChar, keepsColons, type Token } from './lexer.js';
 import { keepPrinted, printExpr } from './print.js';
 import { flat } from '../toolkit/labels.js';
-import { Location } from '../toolkit/location.js';
 import { DirectMatch, type DirectAlt } from './direct-match.js';
 import {
   NAT_FLAGS,
@@ -246,7 +245,7 @@ export class DirectReader {
    * `lineStart`) into `rule` (its position, spans and comment), or gives undefined, with `rule` to be
    * dropped, when it is not one of the forms this reader takes.
    */
-  read(s: string, start: number, line: number, lineStart: number, lookup: Lookup, rule: NRule): DirectRule | undefined {
+  read(s: string, start: number, line: number, lineStart: number, lookup: Lookup, rule: ReadRule): DirectRule | undefined {
     this.s = s;
     this.line = line;
     this.lineStart = lineStart;
@@ -289,7 +288,9 @@ export class DirectReader {
       from = 0;
       to = -1;
     }
-    rule.pos = new Location(rule.pos.file, line, firstCol, line, this.lastEnd);
+    rule.line = line;
+    rule.column = firstCol;
+    rule.endColumn = this.lastEnd;
     rule.spans = r.spans;
     if (comment !== undefined) rule.comment = comment;
     const verdict: FlatVerdict | undefined = jump

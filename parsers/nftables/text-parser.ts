@@ -722,7 +722,7 @@ export class TextReader {
     const { lexer, tok } = raw;
     const start = lexer.lastStart;
     // Every field the reader and the preparer set, in the object: no out-of-object property list per rule.
-    const rule = new ReadRule({ file: tok.file, line: tok.line, column: tok.col, endLine: tok.line }, NO_STMTS);
+    const rule = new ReadRule(tok.file, tok.line, tok.col, NO_STMTS);
     const d = this.direct.read(lexer.source, start, tok.line, lexer.lineOffset, this.lookup, rule);
     if (!d) return undefined;
     const above = this.commentAbove(tok.file, tok.line);
