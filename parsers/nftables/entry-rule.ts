@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Action, Match, Rule } from '../../src/model/policy.js';
+import { hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
 import { Location } from '../toolkit/location.js';
 import { ReadRule } from './ir.js';
@@ -155,14 +156,14 @@ export class EntryRule implements Rule {
     this._from = head.from;
     this._to = head.to;
     this._unquoted = head.unquoted;
-    this._hashHi = Math.floor(head.hash / 0x100000000);
-    this._hashLo = head.hash | 0;
+    this._hashHi = hashHigh(head.hash);
+    this._hashLo = hashLow(head.hash);
     this._nth = head.nth;
     this._notes = head.notes;
   }
 
   get id(): string {
-    return hashId('nft', this._hashHi * 0x100000000 + (this._hashLo >>> 0), this._nth);
+    return hashId('nft', joinHash(this._hashHi, this._hashLo), this._nth);
   }
 
   get loc(): SourceLocation {

@@ -1,6 +1,6 @@
 import type { AddrSet } from '../../src/model/address.js';
 import type { Match } from '../../src/model/policy.js';
-import { Hasher } from '../toolkit/hash.js';
+import { Hasher, hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
@@ -75,7 +75,9 @@ class One implements PreparedOne {
   declare readonly from: number;
   declare readonly to: number;
   declare readonly unquoted: boolean;
-  declare readonly hash: number;
+  /** The hash as two small integers (toolkit/hash.ts hashHigh): no heap number per rule. */
+  declare private readonly hashHi: number;
+  declare private readonly hashLo: number;
   declare readonly flat: Flat;
   declare readonly match: Match;
   declare readonly opaque: readonly Effect[];
@@ -87,11 +89,16 @@ class One implements PreparedOne {
     this.from = from;
     this.to = to;
     this.unquoted = unquoted;
-    this.hash = hash;
+    this.hashHi = hashHigh(hash);
+    this.hashLo = hashLow(hash);
     this.flat = alt.flat;
     this.match = alt.match;
     this.opaque = alt.opaque;
     this.facts = alt.facts;
+  }
+
+  get hash(): number {
+    return joinHash(this.hashHi, this.hashLo);
   }
 }
 
@@ -101,7 +108,9 @@ class Many implements PreparedMany {
   declare readonly from: number;
   declare readonly to: number;
   declare readonly unquoted: boolean;
-  declare readonly hash: number;
+  /** The hash as two small integers (toolkit/hash.ts hashHigh): no heap number per rule. */
+  declare private readonly hashHi: number;
+  declare private readonly hashLo: number;
   declare readonly alts: readonly PreparedAlt[];
 
   constructor(
@@ -118,8 +127,13 @@ class Many implements PreparedMany {
     this.from = from;
     this.to = to;
     this.unquoted = unquoted;
-    this.hash = hash;
+    this.hashHi = hashHigh(hash);
+    this.hashLo = hashLow(hash);
     this.alts = alts;
+  }
+
+  get hash(): number {
+    return joinHash(this.hashHi, this.hashLo);
   }
 }
 

@@ -135,6 +135,24 @@ export class Hasher {
   }
 }
 
+/**
+ * A 48-bit hash (Hasher.value) kept as two small integers, its high 16 and low 32 bits (signed): an
+ * object holds them in place, where the number itself, above 2^31, is a heap number of its own (one
+ * more object per record for the young generation's collector to copy).
+ */
+export function hashHigh(h: number): number {
+  return Math.floor(h / 0x100000000);
+}
+
+export function hashLow(h: number): number {
+  return h | 0;
+}
+
+/** The hash hashHigh and hashLow split. */
+export function joinHash(hi: number, lo: number): number {
+  return hi * 0x100000000 + (lo >>> 0);
+}
+
 const HEX = '0123456789abcdef';
 const hexDigit = (v: number, shift: number): number => HEX.charCodeAt((v >>> shift) & 15);
 
