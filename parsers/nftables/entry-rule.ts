@@ -73,7 +73,7 @@ export class RuleHead {
     readonly notes: RuleNotes | undefined,
   ) {
     // A rule the text reader read keeps its numbers (no location object made here).
-    if (pos instanceof ReadRule && pos.given === undefined && pos.endColumn >= 0 && pos.file === chain.file) {
+    if (pos instanceof ReadRule && pos.endColumn >= 0 && pos.given === undefined && pos.file === chain.file) {
       this.at = pos.line;
       this.column = pos.column;
       this.endLine = pos.line;

@@ -109,10 +109,12 @@ export interface NRule {
 /**
  * A rule the text reader reads straight from the source (text-parser.ts directRule), made by `new`
  * with every member it can get: a literal's allocation site would be switched to the old generation
- * mid-parse, throwing away the reader's compiled code (toolkit/location.ts says why). Its position is
- * kept as numbers (a one-line rule: `line`, `column`, `endColumn` in `file`) and made when read, so a
- * rule kept until the model is built holds no location object (the model rule keeps the numbers too:
- * entry-rule.ts RuleHead); a position set from outside (`add rule`) is kept as given.
+ * mid-parse, throwing away the reader's compiled code (toolkit/location.ts says why). It lives until
+ * the model is built, so it holds only what most rules have: its position as numbers (a one-line rule:
+ * `line`, `column`, `endColumn` in `file`; made when read, and the model rule keeps the numbers too:
+ * entry-rule.ts RuleHead), its spans while it is read, and its converted form. What few rules have (a
+ * position set from outside by `add rule`, statements, alternatives, comments) is in one record made
+ * when first set (about 40 bytes less a rule for the young generation's collector to copy).
  */
 export class ReadRule implements NRule {
   declare readonly file: string;
@@ -120,31 +122,28 @@ export class ReadRule implements NRule {
   declare column: number;
   /** -1 until the reader has read the rule (the position then has no end column). */
   declare endColumn: number;
-  /** The position set from outside, which wins over the numbers. */
-  declare given: Pos | undefined;
-  declare stmts: Stmt[];
   declare spans: number[] | undefined;
-  declare flats: Flat[] | undefined;
   declare pre: Prepared | undefined;
-  declare comment: string | undefined;
-  declare remark: string | undefined;
+  declare private rest: RareParts | undefined;
 
-  constructor(file: string, line: number, column: number, stmts: Stmt[]) {
+  constructor(file: string, line: number, column: number) {
     this.file = file;
     this.line = line;
     this.column = column;
     this.endColumn = -1;
-    this.given = undefined;
-    this.stmts = stmts;
     this.spans = undefined;
-    this.flats = undefined;
     this.pre = undefined;
-    this.comment = undefined;
-    this.remark = undefined;
+    this.rest = undefined;
+  }
+
+  /** The position set from outside (`add rule`), which wins over the numbers. */
+  get given(): Pos | undefined {
+    return this.rest?.given;
   }
 
   get pos(): Pos {
-    if (this.given !== undefined) return this.given;
+    const given = this.rest?.given;
+    if (given !== undefined) return given;
     const line = this.line;
     return this.endColumn < 0
       ? { file: this.file, line, column: this.column, endLine: line }
@@ -152,8 +151,57 @@ export class ReadRule implements NRule {
   }
 
   set pos(p: Pos) {
-    this.given = p;
+    this.more().given = p;
   }
+
+  /** A read rule has no statements (the direct reader makes none), unless one is set. */
+  get stmts(): Stmt[] {
+    return this.rest?.stmts ?? NONE_READ;
+  }
+
+  set stmts(v: Stmt[]) {
+    if (this.rest !== undefined || v.length > 0) this.more().stmts = v;
+  }
+
+  get flats(): Flat[] | undefined {
+    return this.rest?.flats;
+  }
+
+  set flats(v: Flat[] | undefined) {
+    if (this.rest !== undefined || v !== undefined) this.more().flats = v;
+  }
+
+  get comment(): string | undefined {
+    return this.rest?.comment;
+  }
+
+  set comment(v: string | undefined) {
+    if (this.rest !== undefined || v !== undefined) this.more().comment = v;
+  }
+
+  get remark(): string | undefined {
+    return this.rest?.remark;
+  }
+
+  set remark(v: string | undefined) {
+    if (this.rest !== undefined || v !== undefined) this.more().remark = v;
+  }
+
+  private more(): RareParts {
+    return (this.rest ??= new RareParts());
+  }
+}
+
+/** A read rule's statements when none were set: shared, never added to (the direct reader makes none). */
+const NONE_READ: Stmt[] = [];
+
+/** What few read rules have (ReadRule). */
+class RareParts {
+  given: Pos | undefined = undefined;
+  stmts: Stmt[] = NONE_READ;
+  flats: Flat[] | undefined = undefined;
+  comment: string | undefined = undefined;
+  remark: string | undefined = undefined;
 }
 
 export interface NChain {

@@ -19,7 +19,7 @@ import {
 } from './ir.js';
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
-import { NO_STMTS, type Preparer } from './prepare.js';
+import type { Preparer } from './prepare.js';
 import { chainRef } from './rules.js';
 import { DirectReader } from './text-direct.js';
 import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
@@ -722,7 +722,7 @@ export class TextReader {
     const { lexer, tok } = raw;
     const start = lexer.lastStart;
     // Every field the reader and the preparer set, in the object: no out-of-object property list per rule.
-    const rule = new ReadRule(tok.file, tok.line, tok.col, NO_STMTS);
+    const rule = new ReadRule(tok.file, tok.line, tok.col);
     const d = this.direct.read(lexer.source, start, tok.line, lexer.lineOffset, this.lookup, rule);
     if (!d) return undefined;
     const above = this.commentAbove(tok.file, tok.line);
