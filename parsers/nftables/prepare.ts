@@ -69,7 +69,12 @@ export type Prepared = PreparedOne | PreparedMany;
  * convert() and the reader around it (toolkit/location.ts).
  */
 
-class One implements PreparedOne {
+/**
+ * A rule of one alternative (most rules). It holds its alternative's interface facts itself and is
+ * its own `facts` (IfaceFacts' six members, not a record of its own: one object less per rule kept
+ * until the model is built).
+ */
+class One implements PreparedOne, IfaceFacts {
   declare readonly ref: string;
   declare readonly text: string;
   declare readonly from: number;
@@ -81,7 +86,12 @@ class One implements PreparedOne {
   declare readonly flat: Flat;
   declare readonly match: Match;
   declare readonly opaque: readonly Effect[];
-  declare readonly facts: IfaceFacts;
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
 
   constructor(ref: string, text: string, from: number, to: number, unquoted: boolean, hash: number, alt: Alt) {
     this.ref = ref;
@@ -94,11 +104,21 @@ class One implements PreparedOne {
     this.flat = alt.flat;
     this.match = alt.match;
     this.opaque = alt.opaque;
-    this.facts = alt.facts;
+    const f = alt.facts;
+    this.seen = f.seen;
+    this.iif = f.iif;
+    this.oif = f.oif;
+    this.dnatHost = f.dnatHost;
+    this.srcNets = f.srcNets;
+    this.dstNets = f.dstNets;
   }
 
   get hash(): number {
     return joinHash(this.hashHi, this.hashLo);
+  }
+
+  get facts(): IfaceFacts {
+    return this;
   }
 }
 
