@@ -236,7 +236,15 @@ export class Preparer implements InterpEnv {
     try {
       if (flats.length === 1 && only !== undefined) {
         // One alternative (most rules): its record is the rule's, without a list and a record of its own.
-        rule.pre = new One(ref, text, 0, -1, unquoted, ruleHash(this.hasher, ref, text, unquoted), this.alt(only, table));
+        rule.pre = new One(
+          ref,
+          text,
+          0,
+          -1,
+          unquoted,
+          ruleHash(this.hasher, ref, text, unquoted),
+          this.alt(only, table),
+        );
       } else {
         // map(), not a list literal filled by push: a literal's allocation site would be switched to the
         // old generation (the lists live until the model is built) and take convert's compiled code with it.

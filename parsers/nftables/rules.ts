@@ -97,7 +97,17 @@ export function buildChain(
     // The vendor comments, kept for the rule's label and comment (made when read: entry-rule.ts).
     const notes =
       nrule.remark !== undefined || nrule.comment !== undefined ? new Notes(nrule.comment, nrule.remark) : undefined;
-    const head = new RuleHead(labels, nrule instanceof ReadRule ? nrule : nrule.pos, text, from, to, unquoted, hash, nth, notes);
+    const head = new RuleHead(
+      labels,
+      nrule instanceof ReadRule ? nrule : nrule.pos,
+      text,
+      from,
+      to,
+      unquoted,
+      hash,
+      nth,
+      notes,
+    );
     // One alternative (most rules): the prepared record itself, without a list around it (altsOf).
     if (pre && pre.alts === undefined) addEntry(table, info, report, head, pre.flat, pre.match, pre.opaque, timeoutOf);
     else if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);

@@ -245,7 +245,14 @@ export class DirectReader {
    * `lineStart`) into `rule` (its position, spans and comment), or gives undefined, with `rule` to be
    * dropped, when it is not one of the forms this reader takes.
    */
-  read(s: string, start: number, line: number, lineStart: number, lookup: Lookup, rule: ReadRule): DirectRule | undefined {
+  read(
+    s: string,
+    start: number,
+    line: number,
+    lineStart: number,
+    lookup: Lookup,
+    rule: ReadRule,
+  ): DirectRule | undefined {
     this.s = s;
     this.line = line;
     this.lineStart = lineStart;
@@ -337,7 +344,14 @@ export class DirectReader {
       });
     }
     if (!vmap)
-      return { end: this.i, text, from, to, unquoted, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
+      return {
+        end: this.i,
+        text,
+        from,
+        to,
+        unquoted,
+        flats: [directFlat(conds.length ? conds : undefined, verdict, spec)],
+      };
     // expand.ts vmap: one alternative per element, the conditions before it and one per part of the key.
     const flats: Flat[] = [];
     for (const el of vmap.elements) {
