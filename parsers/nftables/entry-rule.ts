@@ -3,7 +3,7 @@ import type { Action, Match, Rule } from '../../src/model/policy.js';
 import { hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
 import { Location } from '../toolkit/location.js';
-import { ReadRule } from './ir.js';
+import { ReadRuleBase } from './ir.js';
 import { canonicalText } from './rule-text.js';
 
 const EXCERPT = 60;
@@ -77,7 +77,7 @@ export class RuleHead {
   constructor(
     readonly chain: ChainLabels,
     /** The rule's position, or the read rule that keeps it as numbers. */
-    pos: SourceLocation | ReadRule,
+    pos: SourceLocation | ReadRuleBase,
     /** The text, or the source it is `src.slice(from, to)` of (`to` not negative). */
     src: string,
     from: number,
@@ -92,12 +92,12 @@ export class RuleHead {
   ) {
     let lines = 0;
     // A rule the text reader read keeps its numbers (no location object made here).
-    if (pos instanceof ReadRule && pos.endColumn >= 0 && pos.given === undefined && pos.file === chain.file) {
+    if (pos instanceof ReadRuleBase && pos.endColumn >= 0 && pos.given === undefined && pos.file === chain.file) {
       this.at = pos.line;
       this.column = pos.column;
       this.endColumn = pos.endColumn;
     } else {
-      const p = pos instanceof ReadRule ? pos.pos : pos;
+      const p = pos instanceof ReadRuleBase ? pos.pos : pos;
       const span = p.endLine - p.line;
       const packed = p.file === chain.file && p.endColumn !== undefined && span >= 0 && span <= MAX_LINES;
       this.at = packed ? p.line : p;

@@ -55,7 +55,7 @@ export function stmtPos(rule: NRule, i: number): Pos {
   if (sp === undefined || line === undefined) return posOf(rule.stmts[i], rule.pos);
   return {
     // A read rule's file without making its position (ReadRule.pos).
-    file: rule instanceof ReadRule ? rule.file : rule.pos.file,
+    file: rule instanceof ReadRuleBase ? rule.file : rule.pos.file,
     line,
     column: sp[4 * i + 1] ?? 1,
     endLine: sp[4 * i + 2] ?? line,
@@ -112,28 +112,25 @@ export interface NRule {
  * mid-parse, throwing away the reader's compiled code (toolkit/location.ts says why). It lives until
  * the model is built, so it holds only what most rules have: its position as numbers (a one-line rule:
  * `line`, `column`, `endColumn` in `file`; made when read, and the model rule keeps the numbers too:
- * entry-rule.ts RuleHead), its spans while it is read, and its converted form. What few rules have (a
- * position set from outside by `add rule`, statements, alternatives, comments) is in one record made
- * when first set (about 40 bytes less a rule for the young generation's collector to copy).
+ * entry-rule.ts RuleHead). What few rules have (a position set from outside by `add rule`, statements,
+ * alternatives, comments) is in one record made when first set (about 40 bytes less a rule for the
+ * young generation's collector to copy). ReadRule adds the spans and converted form of a rule being
+ * read; prepare.ts ReadOne is a read rule and its converted form in one object.
  */
-export class ReadRule implements NRule {
+export abstract class ReadRuleBase {
   declare readonly file: string;
   declare line: number;
   declare column: number;
   /** -1 until the reader has read the rule (the position then has no end column). */
   declare endColumn: number;
-  declare spans: number[] | undefined;
-  declare pre: Prepared | undefined;
   declare private rest: RareParts | undefined;
 
-  constructor(file: string, line: number, column: number) {
+  constructor(file: string, line: number, column: number, endColumn: number, rest: RareParts | undefined) {
     this.file = file;
     this.line = line;
     this.column = column;
-    this.endColumn = -1;
-    this.spans = undefined;
-    this.pre = undefined;
-    this.rest = undefined;
+    this.endColumn = endColumn;
+    this.rest = rest;
   }
 
   /** The position set from outside (`add rule`), which wins over the numbers. */
@@ -187,16 +184,38 @@ export class ReadRule implements NRule {
     if (this.rest !== undefined || v !== undefined) this.more().remark = v;
   }
 
+  /** What few rules have, for a read rule made from this one (prepare.ts ReadOne). */
+  protected rare(): RareParts | undefined {
+    return this.rest;
+  }
+
   private more(): RareParts {
     return (this.rest ??= new RareParts());
+  }
+}
+
+/** A rule being read by the text reader (ReadRuleBase), with its spans and converted form. */
+export class ReadRule extends ReadRuleBase implements NRule {
+  declare spans: number[] | undefined;
+  declare pre: Prepared | undefined;
+
+  constructor(file: string, line: number, column: number) {
+    super(file, line, column, -1, undefined);
+    this.spans = undefined;
+    this.pre = undefined;
+  }
+
+  /** What ReadRuleBase.rare gives, for prepare.ts ReadOne. */
+  rareParts(): RareParts | undefined {
+    return this.rare();
   }
 }
 
 /** A read rule's statements when none were set: shared, never added to (the direct reader makes none). */
 const NONE_READ: Stmt[] = [];
 
-/** What few read rules have (ReadRule). */
-class RareParts {
+/** What few read rules have (ReadRuleBase). */
+export class RareParts {
   given: Pos | undefined = undefined;
   stmts: Stmt[] = NONE_READ;
   flats: Flat[] | undefined = undefined;

@@ -5,7 +5,7 @@ import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
 import { factsOf, type IfaceFacts } from './interfaces.js';
-import type { NRule, NTable } from './ir.js';
+import { ReadRuleBase, type NRule, type NTable, type ReadRule } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
@@ -157,6 +157,92 @@ class Many implements PreparedMany {
   }
 }
 
+/**
+ * A rule the text reader read and converted with its one alternative (text-direct.ts DirectRule.direct,
+ * most rules of a listing): the read rule (its position as numbers, ir.ts ReadRuleBase) and its
+ * converted form (One's members, its interface facts among them) in one object, which is its own `pre`
+ * until the model is built (buildChain then releases it). The read rule and a record beside it were
+ * two objects and about 50 bytes more a rule, copied by the young generation's collector.
+ */
+class ReadOne extends ReadRuleBase implements NRule, PreparedOne, IfaceFacts {
+  declare readonly ref: string;
+  declare readonly text: string;
+  declare readonly from: number;
+  declare readonly to: number;
+  declare readonly unquoted: boolean;
+  declare private readonly hashHi: number;
+  declare private readonly hashLo: number;
+  declare readonly flat: Flat;
+  declare readonly match: Match;
+  declare readonly opaque: readonly Effect[];
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
+  /** Set when buildChain has converted the rule (`pre = undefined`). */
+  declare private released: boolean;
+
+  constructor(
+    rule: ReadRule,
+    ref: string,
+    text: string,
+    from: number,
+    to: number,
+    unquoted: boolean,
+    hash: number,
+    alt: Alt,
+  ) {
+    super(rule.file, rule.line, rule.column, rule.endColumn, rule.rareParts());
+    this.ref = ref;
+    this.text = text;
+    this.from = from;
+    this.to = to;
+    this.unquoted = unquoted;
+    this.hashHi = hashHigh(hash);
+    this.hashLo = hashLow(hash);
+    this.flat = alt.flat;
+    this.match = alt.match;
+    this.opaque = alt.opaque;
+    const f = alt.facts;
+    this.seen = f.seen;
+    this.iif = f.iif;
+    this.oif = f.oif;
+    this.dnatHost = f.dnatHost;
+    this.srcNets = f.srcNets;
+    this.dstNets = f.dstNets;
+    this.released = false;
+  }
+
+  get hash(): number {
+    return joinHash(this.hashHi, this.hashLo);
+  }
+
+  get facts(): IfaceFacts {
+    return this;
+  }
+
+  get pre(): Prepared | undefined {
+    return this.released ? undefined : this;
+  }
+
+  /** Only released (buildChain): the rule is converted once. */
+  set pre(v: Prepared | undefined) {
+    if (v !== undefined) throw new Error('nftables: a converted read rule is its own prepared form');
+    this.released = true;
+  }
+
+  /** Converted: no spans (the reader's were released with the read rule). */
+  get spans(): number[] | undefined {
+    return undefined;
+  }
+
+  set spans(v: number[] | undefined) {
+    if (v !== undefined) throw new Error('nftables: a converted read rule keeps no spans');
+  }
+}
+
 class Alt implements PreparedAlt {
   declare readonly flat: Flat;
   declare readonly match: Match;
@@ -281,6 +367,25 @@ export class Preparer implements InterpEnv {
     rule.pre = new One(ref, text, from, to, unquoted, hash, alt);
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
+  }
+
+  /**
+   * convertDirect of a rule the text reader read: the rule in the chain is then the one object this gives
+   * (ReadOne), not `rule` with a record beside it.
+   */
+  convertRead(
+    rule: ReadRule,
+    ref: string,
+    text: string,
+    unquoted: boolean,
+    flat: Flat,
+    match: Match,
+    facts: IfaceFacts,
+    from: number,
+    to: number,
+  ): NRule {
+    const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
+    return new ReadOne(rule, ref, text, from, to, unquoted, ruleHash(this.hasher, ref, text, unquoted, from, to), alt);
   }
 
   /**

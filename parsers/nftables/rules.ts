@@ -4,7 +4,7 @@ import { Hasher } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
-import { ReadRule, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
+import { ReadRuleBase, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
 import { ChainLabels, EntryRule, RuleHead, type RuleNotes } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
@@ -99,7 +99,7 @@ export function buildChain(
       nrule.remark !== undefined || nrule.comment !== undefined ? new Notes(nrule.comment, nrule.remark) : undefined;
     const head = new RuleHead(
       labels,
-      nrule instanceof ReadRule ? nrule : nrule.pos,
+      nrule instanceof ReadRuleBase ? nrule : nrule.pos,
       text,
       from,
       to,

@@ -729,9 +729,23 @@ export class TextReader {
     if (above !== undefined) rule.remark = above;
     const direct = d.direct;
     const p = this.prep;
-    if (direct)
-      p.convertDirect(rule, where.ref, d.text, d.unquoted, direct.flat, direct.match, direct.facts, d.from, d.to);
-    else if (d.alts) p.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts, d.from, d.to);
+    if (direct) {
+      // The read rule and its converted form become one object (prepare.ts ReadOne).
+      const one = p.convertRead(
+        rule,
+        where.ref,
+        d.text,
+        d.unquoted,
+        direct.flat,
+        direct.match,
+        direct.facts,
+        d.from,
+        d.to,
+      );
+      this.s.skipTo(lexer, d.end);
+      return one;
+    }
+    if (d.alts) p.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts, d.from, d.to);
     else if (
       !p.convert(rule, where.table, where.ref, d.to < 0 ? d.text : d.text.slice(d.from, d.to), d.flats, d.unquoted)
     )

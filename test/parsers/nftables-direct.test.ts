@@ -200,7 +200,8 @@ describe('rules read straight from the source (text-direct.ts)', () => {
   chain later { return }
 }
 `;
-    const direct = vi.spyOn(Preparer.prototype, 'convertDirect');
+    // The text reader keeps such a rule through convertRead (one object for the rule and its form).
+    const direct = vi.spyOn(Preparer.prototype, 'convertRead');
     const r = both(text, 'm.nft');
     const applied = direct.mock.calls.length;
     direct.mockRestore();

@@ -161,6 +161,20 @@ describe('rules converted while read (prepare.ts)', () => {
     expect(r.fast).toBe(r.slow);
   });
 
+  it('keep a rule read straight from the source and its converted form as one object until the model is built', () => {
+    const text = 'table inet fw {\n  chain c {\n    # ssh\n    iifname "lan0" tcp dport 22 accept\n  }\n}\n';
+    const doc = readText(text, 'one.nft', {}, new Preparer({}));
+    const rule = doc.tables[0]?.chains.get('c')?.rules[0];
+    expect(rule?.pre).toBe(rule);
+    expect(rule?.stmts).toEqual([]);
+    expect(rule?.spans).toBeUndefined();
+    expect(rule?.remark).toBe(' ssh');
+    expect({ ...rule?.pos }).toEqual({ file: 'one.nft', line: 4, column: 5, endLine: 4, endColumn: 39 });
+    const policy = buildPolicy(doc);
+    expect(rule?.pre).toBeUndefined();
+    expect(policy.ruleset.chains['inet fw c']?.rules[0]?.comment).toBe(' ssh');
+  });
+
   it('keep the nft release option (ct state != a,b)', () => {
     const text = `table inet t { chain c { type filter hook forward priority 0; ct state != established,related drop; } }`;
     for (const nftVersion of [undefined, '1.0.6', '1.0.9']) {
