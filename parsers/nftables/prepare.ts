@@ -70,15 +70,14 @@ export type Prepared = PreparedOne | PreparedMany;
  */
 
 /**
- * A rule of one alternative (most rules). It holds its alternative's interface facts itself and is
- * its own `facts` (IfaceFacts' six members, not a record of its own: one object less per rule kept
- * until the model is built).
+ * A rule of one alternative (most rules) whose text is kept itself (`nft -j`, the general path; the
+ * text reader's own rules are ReadOne). It holds its alternative's interface facts itself and is its
+ * own `facts` (IfaceFacts' six members, not a record of its own: one object less per rule kept until
+ * the model is built).
  */
 class One implements PreparedOne, IfaceFacts {
   declare readonly ref: string;
   declare readonly text: string;
-  declare readonly from: number;
-  declare readonly to: number;
   declare readonly unquoted: boolean;
   /** The hash as two small integers (toolkit/hash.ts hashHigh): no heap number per rule. */
   declare private readonly hashHi: number;
@@ -93,11 +92,9 @@ class One implements PreparedOne, IfaceFacts {
   declare readonly srcNets: AddrSet | undefined;
   declare readonly dstNets: AddrSet | undefined;
 
-  constructor(ref: string, text: string, from: number, to: number, unquoted: boolean, hash: number, alt: Alt) {
+  constructor(ref: string, text: string, unquoted: boolean, hash: number, alt: Alt) {
     this.ref = ref;
     this.text = text;
-    this.from = from;
-    this.to = to;
     this.unquoted = unquoted;
     this.hashHi = hashHigh(hash);
     this.hashLo = hashLow(hash);
@@ -119,6 +116,15 @@ class One implements PreparedOne, IfaceFacts {
 
   get facts(): IfaceFacts {
     return this;
+  }
+
+  /** The text is kept itself (PreparedHead): no slice ends. */
+  get from(): number {
+    return 0;
+  }
+
+  get to(): number {
+    return -1;
   }
 }
 
@@ -322,15 +328,7 @@ export class Preparer implements InterpEnv {
     try {
       if (flats.length === 1 && only !== undefined) {
         // One alternative (most rules): its record is the rule's, without a list and a record of its own.
-        rule.pre = new One(
-          ref,
-          text,
-          0,
-          -1,
-          unquoted,
-          ruleHash(this.hasher, ref, text, unquoted),
-          this.alt(only, table),
-        );
+        rule.pre = new One(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), this.alt(only, table));
       } else {
         // map(), not a list literal filled by push: a literal's allocation site would be switched to the
         // old generation (the lists live until the model is built) and take convert's compiled code with it.
@@ -348,8 +346,7 @@ export class Preparer implements InterpEnv {
 
   /**
    * Keeps a rule the direct reader read with its match and interface facts (text-direct.ts
-   * DirectRule.direct): what convert gives for it, without the conditions. With `to` not negative, the
-   * text is `text` from `from` to `to` (PreparedHead).
+   * DirectRule.direct, json-direct.ts): what convert gives for it, without the conditions.
    */
   convertDirect(
     rule: NRule,
@@ -359,12 +356,9 @@ export class Preparer implements InterpEnv {
     flat: Flat,
     match: Match,
     facts: IfaceFacts,
-    from = 0,
-    to = -1,
   ): void {
     const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
-    const hash = ruleHash(this.hasher, ref, text, unquoted, from, to);
-    rule.pre = new One(ref, text, from, to, unquoted, hash, alt);
+    rule.pre = new One(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alt);
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
   }
