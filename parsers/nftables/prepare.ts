@@ -63,6 +63,10 @@ export interface PreparedMany extends PreparedHead {
 
 export type Prepared = PreparedOne | PreparedMany;
 
+/** PreparedHead's `from` and `to` of a text kept itself (not a slice of the source). */
+const WHOLE_FROM = 0;
+const WHOLE_TO = -1;
+
 /*
  * The records are made by `new`, not as literals: they live until the model is built, and V8 would
  * switch a literal's allocation site to the old generation mid-parse, throwing away the compiled
@@ -118,13 +122,13 @@ class One implements PreparedOne, IfaceFacts {
     return this;
   }
 
-  /** The text is kept itself (PreparedHead): no slice ends. */
+  /** The text is kept itself (PreparedHead): no slice ends, and no member per rule saying so. */
   get from(): number {
-    return 0;
+    return WHOLE_FROM;
   }
 
   get to(): number {
-    return -1;
+    return WHOLE_TO;
   }
 }
 
