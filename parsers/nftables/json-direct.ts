@@ -244,6 +244,13 @@ export class DirectRules {
   private readonly out = new Result();
   /** The parts of the rule's canonical text (joined by spaces), a scratch list emptied for each rule. */
   private readonly parts: string[] = [];
+  /**
+   * The selector last read in each slot (recentSlot) and its text as written, up to its `}}`: a ruleset
+   * uses a few selectors thousands of times each, and one comparison of the whole text in place costs
+   * less than hashing it and comparing it again in the table below.
+   */
+  private readonly recentText: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+  private readonly recentValue: Expr[] = new Array<Expr>(RECENT_SLOTS).fill(null);
   /** Selectors by their text as written (up to the closing `}}`): a ruleset writes a few thousands of times. */
   private readonly selectors = new RangeTable<Expr>(64, 1024);
 
@@ -696,18 +703,28 @@ export class DirectRules {
     this.space();
     const t = this.text;
     const from = this.i;
+    // First the recent selector in this one's slot, compared whole in one call: no hash over the text.
+    const slot = recentSlot(t, from);
+    const recent = this.recentText[slot];
+    if (recent !== undefined && t.startsWith(recent, from)) {
+      this.i = from + recent.length;
+      return this.recentValue[slot] ?? null;
+    }
     // The text up to the first `}}` (its hash folded on the way), looked up whole before any is read.
     const end = this.closed(from, SELECTOR_TEXT_MAX);
     const h = this.hash;
-    if (end > 0) {
-      const hit = this.selectors.get(t, from, end, h);
-      if (hit !== undefined) {
-        this.i = end;
-        return hit;
-      }
+    let e: Expr | undefined;
+    if (end > 0) e = this.selectors.get(t, from, end, h);
+    if (e !== undefined) this.i = end;
+    else {
+      e = this.writtenSelector(from);
+      if (this.i === end) this.selectors.set(detach(t.slice(from, end)), h, e);
     }
-    const e = this.writtenSelector(from);
-    if (this.i === end) this.selectors.set(detach(t.slice(from, end)), h, e);
+    if (this.i === end) {
+      // The text read is the whole selector (up to its `}}`): the same text is the same selector.
+      this.recentText[slot] = detach(t.slice(from, end));
+      this.recentValue[slot] = e;
+    }
     return e;
   }
 
@@ -1072,6 +1089,32 @@ function vmapPairs(rule: NRule, map: VmapRead): Alt[] {
 function scalarText(v: string | number): string {
   if (typeof v === 'number') return String(v);
   return plain(v) ? v : printExpr(v);
+}
+
+/** How many selectors DirectRules keeps by recentSlot (a power of two). */
+const RECENT_SLOTS = 1024;
+
+/**
+ * The slot of the selector written at `from`: a hash of a few of its characters, where nft writes what
+ * tells selectors apart: the kind (`{"p`, `{"m`, `{"c`), then a payload's protocol and the start of its
+ * field (`{"payload": {"protocol": "ip", "field": "saddr"}}`: offsets 26–28 and 41–46), or a meta or
+ * ct key's first letters (`{"meta": {"key": "iifname"}}`, `{"ct": {"key": "state"}}`: offsets 16–21).
+ * Those offsets lie inside every selector nft writes, so a selector's slot does not depend on what
+ * follows it. Any other text gets some slot too (charCodeAt's NaN past the end of the text counts as
+ * 0): a selector is only ever taken after its whole text compared equal, so two in one slot only take
+ * turns.
+ */
+function recentSlot(t: string, from: number): number {
+  const kind = t.charCodeAt(from + 2);
+  let h = rangeHashStep(RANGE_HASH_BASIS, kind);
+  if (kind === 112) {
+    // p
+    h = rangeHashStep(h, t.charCodeAt(from + 26));
+    h = rangeHashStep(h, t.charCodeAt(from + 27));
+    h = rangeHashStep(h, t.charCodeAt(from + 28));
+    for (let o = from + 41; o <= from + 46; o++) h = rangeHashStep(h, t.charCodeAt(o));
+  } else for (let o = from + 16; o <= from + 21; o++) h = rangeHashStep(h, t.charCodeAt(o));
+  return (h ^ (h >>> 15)) & (RECENT_SLOTS - 1);
 }
 
 /** A string printExpr prints as it is (no quotes): not empty, printable ASCII without spaces, braces, quotes, commas or semicolons. */
