@@ -251,6 +251,12 @@ export class DirectRules {
    */
   private readonly recentText: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
   private readonly recentValue: Expr[] = new Array<Expr>(RECENT_SLOTS).fill(null);
+  /** Their printed texts (printExpr). */
+  private readonly recentShown: string[] = new Array<string>(RECENT_SLOTS).fill('');
+  /** printExpr of the selector selector() read last. */
+  private selectorShown = '';
+  /** The printed texts of the elements of the set value() reads, a scratch list. */
+  private readonly setShown: string[] = [];
   /** Selectors by their text as written (up to the closing `}}`): a ruleset writes a few thousands of times. */
   private readonly selectors = new RangeTable<Expr>(64, 1024);
 
@@ -355,11 +361,12 @@ export class DirectRules {
           this.next('"left"');
         }
         const left = this.selector();
+        const leftShown = this.selectorShown;
         this.next('"right"');
         const right = this.value(true);
         const vals = this.vals;
         const key = this.valsKey;
-        const shown = this.shown ?? printExpr(right);
+        const shown = this.shown ?? (typeof right === 'number' ? String(right) : printExpr(right));
         this.char(RBRACE);
         if (fast) {
           let vs = vals;
@@ -389,7 +396,7 @@ export class DirectRules {
           for (const a of alts) (a.conds ??= []).push(cond);
         }
         // `LEFT RIGHT` (`LEFT OP RIGHT`) as parts of the list joined by spaces: no string made per condition.
-        parts.push(printExpr(left));
+        parts.push(leftShown);
         if (op !== '==' && op !== 'in') parts.push(op);
         parts.push(shown);
       } else if (VERDICT_KEYS.has(k)) {
@@ -708,6 +715,7 @@ export class DirectRules {
     const recent = this.recentText[slot];
     if (recent !== undefined && t.startsWith(recent, from)) {
       this.i = from + recent.length;
+      this.selectorShown = this.recentShown[slot] ?? '';
       return this.recentValue[slot] ?? null;
     }
     // The text up to the first `}}` (its hash folded on the way), looked up whole before any is read.
@@ -720,10 +728,13 @@ export class DirectRules {
       e = this.writtenSelector(from);
       if (this.i === end) this.selectors.set(detach(t.slice(from, end)), h, e);
     }
+    const shown = printExpr(e);
+    this.selectorShown = shown;
     if (this.i === end) {
       // The text read is the whole selector (up to its `}}`): the same text is the same selector.
       this.recentText[slot] = detach(t.slice(from, end));
       this.recentValue[slot] = e;
+      this.recentShown[slot] = shown;
     }
     return e;
   }
@@ -898,13 +909,13 @@ export class DirectRules {
     // push from empty has room for 17.
     const buf = this.setBuf;
     let n = 0;
-    // printExpr's text of the set, made on the way: `{ a, b }`.
-    let shown = '{ ';
+    // printExpr's text of the set, made on the way: `{ a, b }`, its elements' texts in a scratch list.
+    const shown = this.setShown;
+    emptyList(shown);
     if (this.space() !== RBRACKET) {
       for (;;) {
         const x = this.value(false);
-        if (n > 0) shown += ', ';
-        shown += this.lastShown() ?? (typeof x === 'number' ? String(x) : printExpr(x));
+        shown.push(this.lastShown() ?? (typeof x === 'number' ? String(x) : printExpr(x)));
         buf[n++] = x;
         if (this.space() === RBRACKET) break;
         this.char(COMMA);
@@ -915,7 +926,7 @@ export class DirectRules {
     const elems = buf.slice(0, n);
     this.vals = elems;
     this.valsKey = elems.length > 1 ? t.slice(from, this.i) : undefined;
-    this.shown = `${shown} }`;
+    this.shown = `{ ${shown.join(', ')} }`;
     return { set: elems };
   }
 
