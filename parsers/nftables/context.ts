@@ -47,6 +47,16 @@ export class Ctx extends Diagnostics {
     if (!this.ifaceSeen.has(n)) this.ifaceSeen.set(n, pos);
   }
 
+  /**
+   * sawInterface at `rule`'s position, read only for a name not seen before: a rule the text reader
+   * read makes its position when asked (ir.ts ReadRule), and most rules name interfaces seen already.
+   */
+  sawInterfaceIn(name: string, rule: { readonly pos: Pos }): void {
+    if (!name) return;
+    const n = name.includes('\\') ? name.replace(/\\\*/g, '*') : name;
+    if (!this.ifaceSeen.has(n)) this.ifaceSeen.set(n, rule.pos);
+  }
+
   /** Interface names an nft interface-name value matches: `eth*` matches by prefix (and stands for itself), `\*` is a literal star. */
   namesMatching(pattern: string): string[] {
     if (isPattern(pattern)) {

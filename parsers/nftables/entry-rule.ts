@@ -1,6 +1,9 @@
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Action, Match, Rule } from '../../src/model/policy.js';
+import { hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
+import { Location } from '../toolkit/location.js';
+import { ReadRuleBase } from './ir.js';
 import { canonicalText } from './rule-text.js';
 
 const EXCERPT = 60;
@@ -8,10 +11,18 @@ const EXCERPT = 60;
 /** What the model rules of one chain share: the chain's model name and the endings of their labels. */
 export class ChainLabels {
   readonly ref: string;
+  /** The ruleset's file: the rules written there keep their location as numbers (EntryRule.loc). */
+  readonly file: string;
+  /**
+   * The source the chain's rules are slices of (the first one's): they keep their text as its ends in
+   * it (EntryRule.text). A rule sliced from another source (an included file) keeps its own slice.
+   */
+  source: string | undefined = undefined;
   private readonly tails = new Map<string, string>();
 
-  constructor(ref: string) {
+  constructor(ref: string, file: string) {
     this.ref = ref;
+    this.file = file;
   }
 
   /**
@@ -38,66 +49,147 @@ export interface RuleNotes {
   readonly remark: string | undefined;
 }
 
+/** The most lines a rule's location may span and keep its numbers in the model rule (EntryRule `_hiLines`). */
+const MAX_LINES = 0x3fff;
+
 /**
- * A model rule whose id, label and vendor comment are made when read (a finding, explain), from what
- * the rule keeps anyway: its text, its content hash and occurrence, its chain's labels. A 100k-rule
- * ruleset then holds no 100k id strings and labels (about 130 bytes a rule) and builds none while
- * parsing; a lint reads a few. Values are those buildChain gave before: `hashId('nft', hash, n)` and
- * ChainLabels.label of the `comment "…"` or else the text. The private fields begin with `_`; the
- * Rule fields (id, loc, label, text, comment) are read through getters, so a copy must read them by
- * name (src/model/rule-copy.ts ruleWith), not spread the object.
+ * Where an nft rule is written and what it says, as its model rules keep it (EntryRule's fields, worked
+ * out once per nft rule; its model rules copy them):
+ * - the location as numbers when the rule is written in the chain's file with an end column and on at
+ *   most MAX_LINES lines (every rule the readers make): `at` is the line, `lines` the lines after it;
+ *   else the location object itself in `at`;
+ * - the text as its start in the chain's source (`text` a number; ChainLabels.source) when it is a slice
+ *   of it, not made (the model holds the source anyway), else the text itself; `to` the slice's end,
+ *   as `-(end + 1)` when the text is the slice without its `"` (rule-text.ts), and for a text kept
+ *   itself 0, or -1 when it is without its `"`;
+ * - the 48-bit content hash as its high 16 bits (with `lines` above them) and its low 32 bits (signed):
+ *   small integers the object holds in place, where the number was a heap number per rule.
+ */
+export class RuleHead {
+  readonly at: number | SourceLocation;
+  readonly column: number;
+  readonly endColumn: number;
+  readonly text: string | number;
+  readonly to: number;
+  readonly hiLines: number;
+  readonly hashLo: number;
+
+  constructor(
+    readonly chain: ChainLabels,
+    /** The rule's position, or the read rule that keeps it as numbers. */
+    pos: SourceLocation | ReadRuleBase,
+    /** The text, or the source it is `src.slice(from, to)` of (`to` not negative). */
+    src: string,
+    from: number,
+    to: number,
+    /** The text is that without its `"` (rule-text.ts). */
+    unquoted: boolean,
+    /** contentId's hash of the chain and the text (rules.ts ruleHash). */
+    hash: number,
+    /** The occurrence of the hash in the file. */
+    readonly nth: number,
+    readonly notes: RuleNotes | undefined,
+  ) {
+    let lines = 0;
+    // A rule the text reader read keeps its numbers (no location object made here).
+    if (pos instanceof ReadRuleBase && pos.endColumn >= 0 && pos.given === undefined && pos.file === chain.file) {
+      this.at = pos.line;
+      this.column = pos.column;
+      this.endColumn = pos.endColumn;
+    } else {
+      const p = pos instanceof ReadRuleBase ? pos.pos : pos;
+      const span = p.endLine - p.line;
+      const packed = p.file === chain.file && p.endColumn !== undefined && span >= 0 && span <= MAX_LINES;
+      this.at = packed ? p.line : p;
+      this.column = packed ? p.column : 0;
+      this.endColumn = packed ? (p.endColumn ?? 0) : 0;
+      if (packed) lines = span;
+    }
+    if (to < 0) {
+      this.text = src;
+      this.to = unquoted ? -1 : 0;
+    } else {
+      chain.source ??= src;
+      this.text = src === chain.source ? from : src.slice(from, to);
+      const end = src === chain.source ? to : 0;
+      this.to = unquoted ? -(end + 1) : end;
+    }
+    this.hiLines = hashHigh(hash) + lines * 0x10000;
+    this.hashLo = hashLow(hash);
+  }
+
+  /** The canonical text (print.ts printRule). */
+  textOf(): string {
+    return ruleText(this.chain, this.text, this.to);
+  }
+
+  /** The model rule's label (made once here only when a note needs it). */
+  label(): string {
+    return this.chain.label(this.notes?.said ?? this.textOf());
+  }
+}
+
+/** The canonical text a RuleHead keeps as `text` and `to`. */
+function ruleText(chain: ChainLabels, text: string | number, to: number): string {
+  const unquoted = to < 0;
+  if (typeof text === 'string') return canonicalText(text, unquoted);
+  return canonicalText((chain.source ?? '').slice(text, unquoted ? -to - 1 : to), unquoted);
+}
+
+/**
+ * A model rule whose id, label, vendor comment, location and text are made when read (a finding,
+ * explain), from what the rule keeps anyway: numbers for its location and its text's place in the
+ * source, its content hash and occurrence, its chain's labels (RuleHead says how). A 100k-rule ruleset
+ * then holds no 100k ids, labels, location objects and text slices (about 230 bytes and three objects
+ * a rule, each one copied by the young generation's collector) and builds none while parsing; a lint
+ * reads a few. Values are those buildChain gave before: `hashId('nft', hash, n)`, ChainLabels.label
+ * of the `comment "…"` or else the text, a location with the same members in the same order (a new
+ * object at each read: nothing compares locations by identity or changes them). The private fields
+ * begin with `_`; the Rule fields (id, loc, label, text, comment) are read through getters, so a copy
+ * must read them by name (src/model/rule-copy.ts ruleWith), not spread the object.
  */
 export class EntryRule implements Rule {
   match: Match;
   action: Action;
   declare udpTimeout?: Rule['udpTimeout'];
   declare helperTimeout?: Rule['helperTimeout'];
-  private readonly _loc: SourceLocation;
-  /** The canonical text, or the source slice it is without its `"` (`_unquoted`: rule-text.ts). */
-  private readonly _text: string;
-  private readonly _unquoted: boolean;
-  /**
-   * contentId's hash of the chain and the text (rules.ts ruleHash), a 48-bit number, as its high 16 and
-   * low 32 bits (signed): two small integers the object holds in place, where the number was a heap
-   * number of its own per rule (110k more objects for the collector to copy at 100k rules).
-   */
-  private readonly _hashHi: number;
-  private readonly _hashLo: number;
-  /** The occurrence of the hash in the file. */
-  private readonly _nth: number;
   private readonly _chain: ChainLabels;
+  /** RuleHead's fields. */
+  private readonly _at: number | SourceLocation;
+  private readonly _column: number;
+  private readonly _endColumn: number;
+  private readonly _text: string | number;
+  private readonly _to: number;
+  private readonly _hiLines: number;
+  private readonly _hashLo: number;
+  private readonly _nth: number;
   /** Absent for most rules (no comment). */
   private readonly _notes: RuleNotes | undefined;
 
-  constructor(
-    chain: ChainLabels,
-    loc: SourceLocation,
-    text: string,
-    unquoted: boolean,
-    hash: number,
-    nth: number,
-    notes: RuleNotes | undefined,
-    match: Match,
-    action: Action,
-  ) {
+  constructor(head: RuleHead, match: Match, action: Action) {
     this.match = match;
     this.action = action;
-    this._loc = loc;
-    this._text = text;
-    this._unquoted = unquoted;
-    this._hashHi = Math.floor(hash / 0x100000000);
-    this._hashLo = hash | 0;
-    this._nth = nth;
-    this._chain = chain;
-    this._notes = notes;
+    this._chain = head.chain;
+    this._at = head.at;
+    this._column = head.column;
+    this._endColumn = head.endColumn;
+    this._text = head.text;
+    this._to = head.to;
+    this._hiLines = head.hiLines;
+    this._hashLo = head.hashLo;
+    this._nth = head.nth;
+    this._notes = head.notes;
   }
 
   get id(): string {
-    return hashId('nft', this._hashHi * 0x100000000 + (this._hashLo >>> 0), this._nth);
+    return hashId('nft', joinHash(this._hiLines & 0xffff, this._hashLo), this._nth);
   }
 
   get loc(): SourceLocation {
-    return this._loc;
+    const at = this._at;
+    return typeof at === 'number'
+      ? new Location(this._chain.file, at, this._column, at + (this._hiLines >>> 16), this._endColumn)
+      : at;
   }
 
   get label(): string {
@@ -105,7 +197,7 @@ export class EntryRule implements Rule {
   }
 
   get text(): string {
-    return canonicalText(this._text, this._unquoted);
+    return ruleText(this._chain, this._text, this._to);
   }
 
   /** The vendor comment, verbatim (inline suppressions): the `#` lines above, then `comment "…"`. */

@@ -325,7 +325,7 @@ function addWanAddr(seen: Seen, n: string, a: AddrSet, pos: Pos): void {
 }
 
 /** The network an alternative pairs with its one input (srcNets) or output (dstNets) interface, added to what is seen. */
-function addNetwork(seen: Seen, names: readonly string[], nets: AddrSet | undefined, pos: Pos): void {
+function addNetwork(seen: Seen, names: readonly string[], nets: AddrSet | undefined, rule: NRule): void {
   // names[0], not `const [name] = names`: destructuring iterates (see observe).
   const name = names[0];
   if (names.length !== 1 || name === undefined || !nets) return;
@@ -333,24 +333,25 @@ function addNetwork(seen: Seen, names: readonly string[], nets: AddrSet | undefi
   if (cur) {
     cur.sets.push(nets);
     // Notes name the first three; the count decides the `, …`.
-    if (cur.where.length < 4) cur.where.push(pos);
-  } else seen.networks.set(name, { sets: [nets], where: [pos] });
+    if (cur.where.length < 4) cur.where.push(rule.pos);
+  } else seen.networks.set(name, { sets: [nets], where: [rule.pos] });
 }
 
 /**
- * One alternative of rule `pos`: the interfaces it names, the WAN its NAT shows, the networks it pairs
- * with an interface. A function of its own, called per alternative: the optimising compiler compiles
+ * One alternative of `rule`: the interfaces it names, the WAN its NAT shows, the networks it pairs
+ * with an interface. The rule's position is read only where it is kept (a read rule makes it when
+ * asked: ir.ts ReadRule). A function of its own, called per alternative: the optimising compiler compiles
  * it as a whole, where the loop inside buildInterfaces ran interpreted once its on-stack compilation
  * was dropped (100k rules).
  */
-function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, pos: Pos): void {
+function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, rule: NRule): void {
   // Indexed loops: the name lists are often the shared frozen NO_NAMES, over which for…of makes an
   // iterator and a result object per step even in optimised code (node 20).
   const saw = facts.seen;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < saw.length; i++) {
     const n = saw[i];
-    if (n !== undefined) ctx.sawInterface(n, pos);
+    if (n !== undefined) ctx.sawInterfaceIn(n, rule);
   }
   const nat = f.nat;
   if (nat) {
@@ -359,28 +360,28 @@ function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, pos: Pos): vo
       // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
       for (let i = 0; i < names.length; i++) {
         const n = names[i];
-        if (n !== undefined && !seen.wanByNat.has(n)) seen.wanByNat.set(n, pos);
+        if (n !== undefined && !seen.wanByNat.has(n)) seen.wanByNat.set(n, rule.pos);
       }
       const target = nat.addrs[0];
       const a = nat.kind === 'snat' && nat.addrs.length === 1 && target !== undefined ? publicHost(target) : undefined;
       const name = names[0];
-      if (a && names.length === 1 && name !== undefined) addWanAddr(seen, name, a, pos);
+      if (a && names.length === 1 && name !== undefined) addWanAddr(seen, name, a, rule.pos);
     }
     if (nat.kind === 'dnat') {
       const names = facts.iif;
       // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
       for (let i = 0; i < names.length; i++) {
         const n = names[i];
-        if (n !== undefined && !seen.wanByDnat.has(n)) seen.wanByDnat.set(n, pos);
+        if (n !== undefined && !seen.wanByDnat.has(n)) seen.wanByDnat.set(n, rule.pos);
       }
       const a = facts.dnatHost;
       const name = names[0];
-      if (a && names.length === 1 && name !== undefined) addWanAddr(seen, name, a, pos);
+      if (a && names.length === 1 && name !== undefined) addWanAddr(seen, name, a, rule.pos);
     }
   }
   if (!passes(f)) return;
-  addNetwork(seen, facts.iif, facts.srcNets, pos);
-  addNetwork(seen, facts.oif, facts.dstNets, pos);
+  addNetwork(seen, facts.iif, facts.srcNets, rule);
+  addNetwork(seen, facts.oif, facts.dstNets, rule);
 }
 
 /**
@@ -401,14 +402,14 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
         if (r === undefined) continue;
         const pre = r.pre;
         if (pre && pre.alts === undefined) {
-          observe(ctx, seen, pre.flat, pre.facts, r.pos);
+          observe(ctx, seen, pre.flat, pre.facts, r);
           continue;
         }
         if (pre) {
-          for (const a of pre.alts) observe(ctx, seen, a.flat, a.facts, r.pos);
+          for (const a of pre.alts) observe(ctx, seen, a.flat, a.facts, r);
           continue;
         }
-        for (const flat of flatOf(r, t)) observe(ctx, seen, flat, factsOf(flat, t), r.pos);
+        for (const flat of flatOf(r, t)) observe(ctx, seen, flat, factsOf(flat, t), r);
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Unsupported } from '../../src/model/policy.js';
+import { Location } from '../toolkit/location.js';
 import type { Flat } from './expand.js';
 import type { Prepared, PreparedAlt } from './prepare.js';
 
@@ -53,7 +54,8 @@ export function stmtPos(rule: NRule, i: number): Pos {
   const line = sp?.[4 * i];
   if (sp === undefined || line === undefined) return posOf(rule.stmts[i], rule.pos);
   return {
-    file: rule.pos.file,
+    // A read rule's file without making its position (ReadRule.pos).
+    file: rule instanceof ReadRuleBase ? rule.file : rule.pos.file,
     line,
     column: sp[4 * i + 1] ?? 1,
     endLine: sp[4 * i + 2] ?? line,
@@ -107,26 +109,118 @@ export interface NRule {
 /**
  * A rule the text reader reads straight from the source (text-parser.ts directRule), made by `new`
  * with every member it can get: a literal's allocation site would be switched to the old generation
- * mid-parse, throwing away the reader's compiled code (toolkit/location.ts says why).
+ * mid-parse, throwing away the reader's compiled code (toolkit/location.ts says why). It lives until
+ * the model is built, so it holds only what most rules have: its position as numbers (a one-line rule:
+ * `line`, `column`, `endColumn` in `file`; made when read, and the model rule keeps the numbers too:
+ * entry-rule.ts RuleHead). What few rules have (a position set from outside by `add rule`, statements,
+ * alternatives, comments) is in one record made when first set (about 40 bytes less a rule for the
+ * young generation's collector to copy). ReadRule adds the spans and converted form of a rule being
+ * read; prepare.ts ReadOne is a read rule and its converted form in one object.
  */
-export class ReadRule implements NRule {
-  declare pos: Pos;
-  declare stmts: Stmt[];
-  declare spans: number[] | undefined;
-  declare flats: Flat[] | undefined;
-  declare pre: Prepared | undefined;
-  declare comment: string | undefined;
-  declare remark: string | undefined;
+export abstract class ReadRuleBase {
+  declare readonly file: string;
+  declare line: number;
+  declare column: number;
+  /** -1 until the reader has read the rule (the position then has no end column). */
+  declare endColumn: number;
+  declare private rest: RareParts | undefined;
 
-  constructor(pos: Pos, stmts: Stmt[]) {
-    this.pos = pos;
-    this.stmts = stmts;
-    this.spans = undefined;
-    this.flats = undefined;
-    this.pre = undefined;
-    this.comment = undefined;
-    this.remark = undefined;
+  constructor(file: string, line: number, column: number, endColumn: number, rest: RareParts | undefined) {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.endColumn = endColumn;
+    this.rest = rest;
   }
+
+  /** The position set from outside (`add rule`), which wins over the numbers. */
+  get given(): Pos | undefined {
+    return this.rest?.given;
+  }
+
+  get pos(): Pos {
+    const given = this.rest?.given;
+    if (given !== undefined) return given;
+    const line = this.line;
+    return this.endColumn < 0
+      ? { file: this.file, line, column: this.column, endLine: line }
+      : new Location(this.file, line, this.column, line, this.endColumn);
+  }
+
+  set pos(p: Pos) {
+    this.more().given = p;
+  }
+
+  /** A read rule has no statements (the direct reader makes none), unless one is set. */
+  get stmts(): Stmt[] {
+    return this.rest?.stmts ?? NONE_READ;
+  }
+
+  set stmts(v: Stmt[]) {
+    if (this.rest !== undefined || v.length > 0) this.more().stmts = v;
+  }
+
+  get flats(): Flat[] | undefined {
+    return this.rest?.flats;
+  }
+
+  set flats(v: Flat[] | undefined) {
+    if (this.rest !== undefined || v !== undefined) this.more().flats = v;
+  }
+
+  get comment(): string | undefined {
+    return this.rest?.comment;
+  }
+
+  set comment(v: string | undefined) {
+    if (this.rest !== undefined || v !== undefined) this.more().comment = v;
+  }
+
+  get remark(): string | undefined {
+    return this.rest?.remark;
+  }
+
+  set remark(v: string | undefined) {
+    if (this.rest !== undefined || v !== undefined) this.more().remark = v;
+  }
+
+  /** What few rules have, for a read rule made from this one (prepare.ts ReadOne). */
+  protected rare(): RareParts | undefined {
+    return this.rest;
+  }
+
+  private more(): RareParts {
+    return (this.rest ??= new RareParts());
+  }
+}
+
+/** A rule being read by the text reader (ReadRuleBase), with its spans and converted form. */
+export class ReadRule extends ReadRuleBase implements NRule {
+  declare spans: number[] | undefined;
+  declare pre: Prepared | undefined;
+
+  constructor(file: string, line: number, column: number) {
+    super(file, line, column, -1, undefined);
+    this.spans = undefined;
+    this.pre = undefined;
+  }
+
+  /** What ReadRuleBase.rare gives, for prepare.ts ReadOne. */
+  rareParts(): RareParts | undefined {
+    return this.rare();
+  }
+}
+
+/** A read rule's statements when none were set: shared, never added to (the direct reader makes none). */
+const NONE_READ: Stmt[] = [];
+
+/** What few read rules have (ReadRuleBase). */
+export class RareParts {
+  given: Pos | undefined = undefined;
+  stmts: Stmt[] = NONE_READ;
+  flats: Flat[] | undefined = undefined;
+  comment: string | undefined = undefined;
+  remark: string | undefined = undefined;
 }
 
 export interface NChain {

@@ -1,4 +1,5 @@
 import { detach } from '../toolkit/detach.js';
+import { emptyList } from '../toolkit/scratch.js';
 import { RangeInterner } from '../toolkit/intern.js';
 import { RANGE_HASH_BASIS, RangeTable, rangeHashStep } from '../toolkit/range-table.js';
 import type { PositionIndex } from '../toolkit/positions.js';
@@ -100,14 +101,53 @@ export interface DirectRule {
    * A verdict map's alternatives (one per element, without conditions) with their matches and facts,
    * when every condition was applied as read: prepare.ts convertDirectAlts keeps them.
    */
-  alts?: readonly DirectAlt[];
+  alts: readonly DirectAlt[] | undefined;
 }
 
-/** A verdict map as read: its key's selectors, one alternative per element (key conditions, verdict) and the element's values. */
+/**
+ * The reader's one result, refilled for every rule read: its caller (json-reader.ts directRule) reads it
+ * before the next read and keeps none of it but its parts (a record a rule was 11 MB of garbage at 100k).
+ */
+class Result implements DirectRule {
+  end = 0;
+  family = '';
+  table = '';
+  chain = '';
+  rule: NRule = { pos: NO_POS, stmts: NO_STMTS };
+  text = '';
+  flats: readonly Flat[] = NO_FLATS;
+  match: Match | undefined = undefined;
+  flat: Flat | undefined = undefined;
+  facts: IfaceFacts | undefined = undefined;
+  alts: readonly DirectAlt[] | undefined = undefined;
+
+  fill(end: number, family: string, table: string, chain: string, rule: NRule, text: string): this {
+    this.end = end;
+    this.family = family;
+    this.table = table;
+    this.chain = chain;
+    this.rule = rule;
+    this.text = text;
+    this.flats = NO_FLATS;
+    this.match = undefined;
+    this.flat = undefined;
+    this.facts = undefined;
+    this.alts = undefined;
+    return this;
+  }
+}
+
+/**
+ * A verdict map as read: its key's selectors, the statement's index, and each element's values (one per
+ * part of the key) and verdict. The elements' alternatives with condition objects (vmapPairs) are made
+ * only when the rule leaves the direct path: when every condition is applied as read (vmapAlts), only
+ * the values are read again.
+ */
 interface VmapRead {
   readonly keys: readonly Expr[];
-  readonly pairs: readonly Alt[];
+  readonly at: number;
   readonly values: readonly (readonly (string | number)[])[];
+  readonly verdicts: readonly FlatVerdict[];
 }
 
 /** The alternatives of a rule read with its match (DirectRule.direct): none besides it. */
@@ -200,6 +240,23 @@ export class DirectRules {
   private sn = 0;
   /** printExpr of the condition value value() read last, when it worked it out on the way (else undefined). */
   private shown: string | undefined;
+  /** What read() gives (one record, refilled). */
+  private readonly out = new Result();
+  /** The parts of the rule's canonical text (joined by spaces), a scratch list emptied for each rule. */
+  private readonly parts: string[] = [];
+  /**
+   * The selector last read in each slot (recentSlot) and its text as written, up to its `}}`: a ruleset
+   * uses a few selectors thousands of times each, and one comparison of the whole text in place costs
+   * less than hashing it and comparing it again in the table below.
+   */
+  private readonly recentText: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+  private readonly recentValue: Expr[] = new Array<Expr>(RECENT_SLOTS).fill(null);
+  /** Their printed texts (printExpr). */
+  private readonly recentShown: string[] = new Array<string>(RECENT_SLOTS).fill('');
+  /** printExpr of the selector selector() read last. */
+  private selectorShown = '';
+  /** The printed texts of the elements of the set value() reads, a scratch list. */
+  private readonly setShown: string[] = [];
   /** Selectors by their text as written (up to the closing `}}`): a ruleset writes a few thousands of times. */
   private readonly selectors = new RangeTable<Expr>(64, 1024);
 
@@ -263,7 +320,8 @@ export class DirectRules {
     // Every member the rule gets later (its position, comment, prepare.ts's `pre`) is in the literal: a
     // member added to an object made without it goes to a separate property array (one more object per rule).
     const rule: NRule = { pos: NO_POS, stmts: NO_STMTS, spans, pre: undefined, comment: undefined };
-    const parts: string[] = [];
+    const parts = this.parts;
+    emptyList(parts);
     // The alternatives as expand() builds them: a condition joins every one, a verdict map multiplies them.
     // None while every condition so far was applied as read (direct-match.ts): the conditions wait in the
     // p-lists and the verdict in `verdict`, and become the one alternative once a condition is not taken
@@ -284,7 +342,7 @@ export class DirectRules {
       const sOpen = this.space();
       if (sOpen !== LBRACE) throw GIVE_UP;
       if (vmapRead) {
-        alts = this.withVmap([this.pending(verdict, rule)], vmapRead.pairs);
+        alts = this.withVmap([this.pending(verdict, rule)], vmapPairs(rule, vmapRead));
         vmapRead = undefined;
       }
       const start = this.i++;
@@ -303,11 +361,12 @@ export class DirectRules {
           this.next('"left"');
         }
         const left = this.selector();
+        const leftShown = this.selectorShown;
         this.next('"right"');
         const right = this.value(true);
         const vals = this.vals;
         const key = this.valsKey;
-        const shown = this.shown ?? printExpr(right);
+        const shown = this.shown ?? (typeof right === 'number' ? String(right) : printExpr(right));
         this.char(RBRACE);
         if (fast) {
           let vs = vals;
@@ -337,7 +396,7 @@ export class DirectRules {
           for (const a of alts) (a.conds ??= []).push(cond);
         }
         // `LEFT RIGHT` (`LEFT OP RIGHT`) as parts of the list joined by spaces: no string made per condition.
-        parts.push(printExpr(left));
+        parts.push(leftShown);
         if (op !== '==' && op !== 'in') parts.push(op);
         parts.push(shown);
       } else if (VERDICT_KEYS.has(k)) {
@@ -377,11 +436,11 @@ export class DirectRules {
         this.char(RBRACE);
         parts.push(`${k} ${target}`);
       } else if (k === 'vmap') {
-        const map = this.vmap(rule, at, parts);
+        const map = this.vmap(at, parts);
         // After conditions all applied as read and no verdict: kept aside, each element's match made at the
         // end (vmapAlts), unless another statement follows.
         if (fast && verdict === undefined) vmapRead = map;
-        else alts = this.withVmap((alts ??= [this.pending(verdict, rule)]), map.pairs);
+        else alts = this.withVmap((alts ??= [this.pending(verdict, rule)]), vmapPairs(rule, map));
         fast = false;
       } else throw GIVE_UP;
       this.space();
@@ -417,44 +476,28 @@ export class DirectRules {
       const { match, facts } = dm.finish(rule, verdict);
       // The spans were read (the match's positions, the jump's): the scratch list is not the rule's.
       rule.spans = undefined;
-      const flat = this.bare(verdict);
-      return { end: this.i, family, table, chain, rule, text, flats: NO_FLATS, match, flat, facts };
+      const out = this.out.fill(this.i, family, table, chain, rule, text);
+      out.match = match;
+      out.flat = this.bare(verdict);
+      out.facts = facts;
+      return out;
     }
     if (vmapRead) {
       const read = this.vmapAlts(rule, vmapRead);
       if (read) {
         this.pn = 0;
         rule.spans = undefined;
-        return {
-          end: this.i,
-          family,
-          table,
-          chain,
-          rule,
-          text,
-          flats: NO_FLATS,
-          match: undefined,
-          flat: undefined,
-          facts: undefined,
-          alts: read,
-        };
+        const out = this.out.fill(this.i, family, table, chain, rule, text);
+        out.alts = read;
+        return out;
       }
-      alts = this.withVmap([this.pending(verdict, rule)], vmapRead.pairs);
+      alts = this.withVmap([this.pending(verdict, rule)], vmapPairs(rule, vmapRead));
     }
     rule.spans = spans.slice(0, this.sn);
     alts ??= [this.pending(verdict, rule)];
-    return {
-      end: this.i,
-      family,
-      table,
-      chain,
-      rule,
-      text,
-      flats: alts.map((a) => directFlat(a.conds, a.verdict, undefined)),
-      match: undefined,
-      flat: undefined,
-      facts: undefined,
-    };
+    const out = this.out.fill(this.i, family, table, chain, rule, text);
+    out.flats = alts.map((a) => directFlat(a.conds, a.verdict, undefined));
+    return out;
   }
 
   /**
@@ -497,10 +540,10 @@ export class DirectRules {
   /**
    * `{"key": KEY, "data": {"set": [[K, VERDICT], …]}}` after `"vmap":`, KEY a selector or a `concat` of
    * selectors, K a value or a `concat` of values of as many parts, VERDICT accept, drop, continue,
-   * return, jump or goto: one alternative per element (expand.ts vmap), each pair's position for its
-   * jump (json-fast.ts positions `[key, data]` pairs).
+   * return, jump or goto: each element's values and verdict (vmapPairs makes the alternatives expand.ts
+   * vmap gives), each pair's position for its jump (json-fast.ts positions `[key, data]` pairs).
    */
-  private vmap(rule: NRule, at: number, parts: string[]): VmapRead {
+  private vmap(at: number, parts: string[]): VmapRead {
     this.char(LBRACE);
     this.key('"key"');
     this.space();
@@ -525,9 +568,10 @@ export class DirectRules {
     this.char(LBRACE);
     this.key('"set"');
     this.char(LBRACKET);
-    const pairs: Alt[] = [];
+    const verdicts: FlatVerdict[] = [];
     const pairValues: (string | number)[][] = [];
-    const shown: string[] = [];
+    // printExpr's text of the elements, made on the way: `K : VERDICT, …` (K's parts joined by ` . `).
+    let shown = '';
     for (;;) {
       this.space();
       const open = this.i;
@@ -561,27 +605,22 @@ export class DirectRules {
       this.space();
       const close = this.i;
       this.char(RBRACKET);
-      const conds: Cond[] = vals.map((v, i) => ({
-        left: keys[i] ?? null,
-        op: '==',
-        right: v,
-        rule,
-        at,
-        vals: knownValues([v]),
-      }));
-      const verdict: FlatVerdict =
-        target === undefined ? plainVerdict(k as 'accept') : { kind: k as 'jump', target, pos: this.pos(open, close) };
-      pairs.push({ conds, verdict });
+      verdicts.push(
+        target === undefined ? plainVerdict(k as 'accept') : { kind: k as 'jump', target, pos: this.pos(open, close) },
+      );
       pairValues.push(vals);
-      shown.push(`${vals.map((v) => printExpr(v)).join(' . ')} : ${target === undefined ? k : `${k} ${target}`}`);
+      if (verdicts.length > 1) shown += ', ';
+      for (let v = 0; v < vals.length; v++)
+        shown += v > 0 ? ` . ${scalarText(vals[v] ?? '')}` : scalarText(vals[v] ?? '');
+      shown += target === undefined ? ` : ${k}` : ` : ${k} ${target}`;
       if (this.space() === RBRACKET) break;
       this.char(COMMA);
     }
     this.i++;
     this.char(RBRACE);
     this.char(RBRACE);
-    parts.push(`${keys.map((x) => printExpr(x)).join(' . ')} vmap { ${shown.join(', ')} }`);
-    return { keys, pairs, values: pairValues };
+    parts.push(`${keys.map((x) => printExpr(x)).join(' . ')} vmap { ${shown} }`);
+    return { keys, at, values: pairValues, verdicts };
   }
 
   /** The alternatives `alts` and a verdict map's elements make (expand.ts vmap): one per element. */
@@ -605,14 +644,17 @@ export class DirectRules {
     const dm = this.dm;
     const alts: DirectAlt[] = [];
     try {
-      for (let e = 0; e < map.pairs.length; e++) {
-        const pair = map.pairs[e];
+      for (let e = 0; e < map.verdicts.length; e++) {
+        const verdict = map.verdicts[e];
         const values = map.values[e];
-        if (pair?.verdict === undefined || values === undefined) return undefined;
+        if (verdict === undefined || values === undefined) return undefined;
         dm.reset();
         for (let i = 0; i < this.pn; i++) {
-          const right = this.pRight[i] ?? null;
-          const vs = this.pVals[i] ?? [right];
+          let vs = this.pVals[i];
+          if (vs === undefined) {
+            this.one[0] = this.pRight[i] ?? null;
+            vs = this.one;
+          }
           if (
             vs.length === 0 ||
             !dm.add(this.pLeft[i] ?? null, this.pOp[i] ?? '==', vs, false, this.pKey[i], this.pAt[i] ?? 0)
@@ -620,11 +662,11 @@ export class DirectRules {
             return undefined;
         }
         for (let k = 0; k < map.keys.length; k++) {
-          const at = pair.conds?.[k]?.at ?? 0;
-          if (!dm.add(map.keys[k] ?? null, '==', [values[k] ?? null], false, undefined, at)) return undefined;
+          this.one[0] = values[k] ?? null;
+          if (!dm.add(map.keys[k] ?? null, '==', this.one, false, undefined, map.at)) return undefined;
         }
-        const { match, facts } = dm.finish(rule, pair.verdict);
-        alts.push({ flat: this.bare(pair.verdict), match, facts });
+        const { match, facts } = dm.finish(rule, verdict);
+        alts.push({ flat: this.bare(verdict), match, facts });
       }
     } catch {
       // As prepare.ts convert: whatever fails here, the general path converts (and reports) instead.
@@ -668,18 +710,32 @@ export class DirectRules {
     this.space();
     const t = this.text;
     const from = this.i;
+    // First the recent selector in this one's slot, compared whole in one call: no hash over the text.
+    const slot = recentSlot(t, from);
+    const recent = this.recentText[slot];
+    if (recent !== undefined && t.startsWith(recent, from)) {
+      this.i = from + recent.length;
+      this.selectorShown = this.recentShown[slot] ?? '';
+      return this.recentValue[slot] ?? null;
+    }
     // The text up to the first `}}` (its hash folded on the way), looked up whole before any is read.
     const end = this.closed(from, SELECTOR_TEXT_MAX);
     const h = this.hash;
-    if (end > 0) {
-      const hit = this.selectors.get(t, from, end, h);
-      if (hit !== undefined) {
-        this.i = end;
-        return hit;
-      }
+    let e: Expr | undefined;
+    if (end > 0) e = this.selectors.get(t, from, end, h);
+    if (e !== undefined) this.i = end;
+    else {
+      e = this.writtenSelector(from);
+      if (this.i === end) this.selectors.set(detach(t.slice(from, end)), h, e);
     }
-    const e = this.writtenSelector(from);
-    if (this.i === end) this.selectors.set(detach(t.slice(from, end)), h, e);
+    const shown = printExpr(e);
+    this.selectorShown = shown;
+    if (this.i === end) {
+      // The text read is the whole selector (up to its `}}`): the same text is the same selector.
+      this.recentText[slot] = detach(t.slice(from, end));
+      this.recentValue[slot] = e;
+      this.recentShown[slot] = shown;
+    }
     return e;
   }
 
@@ -853,13 +909,13 @@ export class DirectRules {
     // push from empty has room for 17.
     const buf = this.setBuf;
     let n = 0;
-    // printExpr's text of the set, made on the way: `{ a, b }`.
-    let shown = '{ ';
+    // printExpr's text of the set, made on the way: `{ a, b }`, its elements' texts in a scratch list.
+    const shown = this.setShown;
+    emptyList(shown);
     if (this.space() !== RBRACKET) {
       for (;;) {
         const x = this.value(false);
-        if (n > 0) shown += ', ';
-        shown += this.lastShown() ?? (typeof x === 'number' ? String(x) : printExpr(x));
+        shown.push(this.lastShown() ?? (typeof x === 'number' ? String(x) : printExpr(x)));
         buf[n++] = x;
         if (this.space() === RBRACKET) break;
         this.char(COMMA);
@@ -870,7 +926,7 @@ export class DirectRules {
     const elems = buf.slice(0, n);
     this.vals = elems;
     this.valsKey = elems.length > 1 ? t.slice(from, this.i) : undefined;
-    this.shown = `${shown} }`;
+    this.shown = `{ ${shown.join(', ')} }`;
     return { set: elems };
   }
 
@@ -1018,6 +1074,58 @@ export class DirectRules {
     this.i = i;
     return v;
   }
+}
+
+/**
+ * The alternatives of a verdict map's elements (expand.ts vmap): each element's verdict, with a condition
+ * per part of its key (the key's selector equal to the element's value).
+ */
+function vmapPairs(rule: NRule, map: VmapRead): Alt[] {
+  const { keys, at } = map;
+  return map.verdicts.map((verdict, e) => {
+    const vals = map.values[e] ?? [];
+    const conds: Cond[] = vals.map((v, i) => ({
+      left: keys[i] ?? null,
+      op: '==',
+      right: v,
+      rule,
+      at,
+      vals: knownValues([v]),
+    }));
+    return { conds, verdict };
+  });
+}
+
+/** printExpr of a scalar: a number's digits, a plain string as it is (printExpr otherwise). */
+function scalarText(v: string | number): string {
+  if (typeof v === 'number') return String(v);
+  return plain(v) ? v : printExpr(v);
+}
+
+/** How many selectors DirectRules keeps by recentSlot (a power of two). */
+const RECENT_SLOTS = 1024;
+
+/**
+ * The slot of the selector written at `from`: a hash of a few of its characters, where nft writes what
+ * tells selectors apart: the kind (`{"p`, `{"m`, `{"c`), then a payload's protocol and the start of its
+ * field (`{"payload": {"protocol": "ip", "field": "saddr"}}`: offsets 26–28 and 41–46), or a meta or
+ * ct key's first letters (`{"meta": {"key": "iifname"}}`, `{"ct": {"key": "state"}}`: offsets 16–21).
+ * Those offsets lie inside every selector nft writes, so a selector's slot does not depend on what
+ * follows it. Any other text gets some slot too (charCodeAt's NaN past the end of the text counts as
+ * 0): a selector is only ever taken after its whole text compared equal, so two in one slot only take
+ * turns.
+ */
+function recentSlot(t: string, from: number): number {
+  const kind = t.charCodeAt(from + 2);
+  let h = rangeHashStep(RANGE_HASH_BASIS, kind);
+  if (kind === 112) {
+    // p
+    h = rangeHashStep(h, t.charCodeAt(from + 26));
+    h = rangeHashStep(h, t.charCodeAt(from + 27));
+    h = rangeHashStep(h, t.charCodeAt(from + 28));
+    for (let o = from + 41; o <= from + 46; o++) h = rangeHashStep(h, t.charCodeAt(o));
+  } else for (let o = from + 16; o <= from + 21; o++) h = rangeHashStep(h, t.charCodeAt(o));
+  return (h ^ (h >>> 15)) & (RECENT_SLOTS - 1);
 }
 
 /** A string printExpr prints as it is (no quotes): not empty, printable ASCII without spaces, braces, quotes, commas or semicolons. */

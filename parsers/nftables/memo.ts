@@ -93,6 +93,18 @@ const addressWords = new Memo<AddrValue>();
 const addressObjects = new WeakMap<object, AddrValue>();
 
 /**
+ * Where a prefix or range object the readers share (print.ts printedPrefix, printedRange) keeps its
+ * address value: a member of its literal, `null` until asked. The weak table above took an entry per
+ * object, and its entries for objects the readers' memos had dropped stayed until a full collection
+ * (which a parse rarely reaches): at 100k rules its storage, grown and copied to the old generation
+ * again and again, was 4–6 MB of what the young generation's collector copied.
+ */
+export const ADDRESS = Symbol('address');
+interface AddressSlot {
+  [ADDRESS]?: AddrValue | null;
+}
+
+/**
  * An address value (a word, a prefix or a range), memoized: the condition interpreter (match.ts) and
  * interface inference (interfaces.ts) ask for the same values, and share one entry per value.
  */
@@ -102,8 +114,16 @@ export function addressValue(x: Expr): AddrValue {
     return addressWords.get(x) ?? addressWords.set(x, addressValueOf(x));
   }
   if (typeof x !== 'object' || x === null) return addressValueOf(x);
-  // Prefixes and ranges are objects the readers share (text-rules.ts wordValue): one lookup by identity
-  // instead of printing `addr/len` and hashing the text in every rule.
+  // Prefixes and ranges are objects the readers share (text-rules.ts wordValue): their value is kept on
+  // them (ADDRESS), or else looked up by identity, instead of printing `addr/len` and hashing the text
+  // in every rule.
+  const slot = (x as AddressSlot)[ADDRESS];
+  if (slot !== undefined) {
+    if (slot !== null) return slot;
+    const v = addressValueOf(x);
+    (x as AddressSlot)[ADDRESS] = v;
+    return v;
+  }
   let hit = addressObjects.get(x);
   if (!hit) {
     hit = addressValueOf(x);

@@ -1,11 +1,11 @@
 import type { AddrSet } from '../../src/model/address.js';
 import type { Match } from '../../src/model/policy.js';
-import { Hasher } from '../toolkit/hash.js';
+import { Hasher, hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
 import { factsOf, type IfaceFacts } from './interfaces.js';
-import type { NRule, NTable } from './ir.js';
+import { ReadRuleBase, type NRule, type NTable, type ReadRule } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
@@ -39,8 +39,13 @@ export interface PreparedAlt {
 interface PreparedHead {
   /** The chain the rule was read in (`inet fw forward`): the hash includes it. */
   readonly ref: string;
-  /** printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts). */
+  /**
+   * printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts);
+   * with `to` not negative, that slice is `text` (the whole source) from `from` to `to`, not made.
+   */
   readonly text: string;
+  readonly from: number;
+  readonly to: number;
   readonly unquoted: boolean;
   /** contentId's hash of ref and the canonical text (rules.ts ruleHash). */
   readonly hash: number;
@@ -58,47 +63,193 @@ export interface PreparedMany extends PreparedHead {
 
 export type Prepared = PreparedOne | PreparedMany;
 
+/** PreparedHead's `from` and `to` of a text kept itself (not a slice of the source). */
+const WHOLE_FROM = 0;
+const WHOLE_TO = -1;
+
 /*
  * The records are made by `new`, not as literals: they live until the model is built, and V8 would
  * switch a literal's allocation site to the old generation mid-parse, throwing away the compiled
  * convert() and the reader around it (toolkit/location.ts).
  */
 
-class One implements PreparedOne {
+/**
+ * A rule of one alternative (most rules) whose text is kept itself (`nft -j`, the general path; the
+ * text reader's own rules are ReadOne). It holds its alternative's interface facts itself and is its
+ * own `facts` (IfaceFacts' six members, not a record of its own: one object less per rule kept until
+ * the model is built).
+ */
+class One implements PreparedOne, IfaceFacts {
   declare readonly ref: string;
   declare readonly text: string;
   declare readonly unquoted: boolean;
-  declare readonly hash: number;
+  /** The hash as two small integers (toolkit/hash.ts hashHigh): no heap number per rule. */
+  declare private readonly hashHi: number;
+  declare private readonly hashLo: number;
   declare readonly flat: Flat;
   declare readonly match: Match;
   declare readonly opaque: readonly Effect[];
-  declare readonly facts: IfaceFacts;
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
 
   constructor(ref: string, text: string, unquoted: boolean, hash: number, alt: Alt) {
     this.ref = ref;
     this.text = text;
     this.unquoted = unquoted;
-    this.hash = hash;
+    this.hashHi = hashHigh(hash);
+    this.hashLo = hashLow(hash);
     this.flat = alt.flat;
     this.match = alt.match;
     this.opaque = alt.opaque;
-    this.facts = alt.facts;
+    const f = alt.facts;
+    this.seen = f.seen;
+    this.iif = f.iif;
+    this.oif = f.oif;
+    this.dnatHost = f.dnatHost;
+    this.srcNets = f.srcNets;
+    this.dstNets = f.dstNets;
+  }
+
+  get hash(): number {
+    return joinHash(this.hashHi, this.hashLo);
+  }
+
+  get facts(): IfaceFacts {
+    return this;
+  }
+
+  /** The text is kept itself (PreparedHead): no slice ends, and no member per rule saying so. */
+  get from(): number {
+    return WHOLE_FROM;
+  }
+
+  get to(): number {
+    return WHOLE_TO;
   }
 }
 
 class Many implements PreparedMany {
   declare readonly ref: string;
   declare readonly text: string;
+  declare readonly from: number;
+  declare readonly to: number;
   declare readonly unquoted: boolean;
-  declare readonly hash: number;
+  /** The hash as two small integers (toolkit/hash.ts hashHigh): no heap number per rule. */
+  declare private readonly hashHi: number;
+  declare private readonly hashLo: number;
   declare readonly alts: readonly PreparedAlt[];
 
-  constructor(ref: string, text: string, unquoted: boolean, hash: number, alts: readonly PreparedAlt[]) {
+  constructor(
+    ref: string,
+    text: string,
+    from: number,
+    to: number,
+    unquoted: boolean,
+    hash: number,
+    alts: readonly PreparedAlt[],
+  ) {
     this.ref = ref;
     this.text = text;
+    this.from = from;
+    this.to = to;
     this.unquoted = unquoted;
-    this.hash = hash;
+    this.hashHi = hashHigh(hash);
+    this.hashLo = hashLow(hash);
     this.alts = alts;
+  }
+
+  get hash(): number {
+    return joinHash(this.hashHi, this.hashLo);
+  }
+}
+
+/**
+ * A rule the text reader read and converted with its one alternative (text-direct.ts DirectRule.direct,
+ * most rules of a listing): the read rule (its position as numbers, ir.ts ReadRuleBase) and its
+ * converted form (One's members, its interface facts among them) in one object, which is its own `pre`
+ * until the model is built (buildChain then releases it). The read rule and a record beside it were
+ * two objects and about 50 bytes more a rule, copied by the young generation's collector.
+ */
+class ReadOne extends ReadRuleBase implements NRule, PreparedOne, IfaceFacts {
+  declare readonly ref: string;
+  declare readonly text: string;
+  declare readonly from: number;
+  declare readonly to: number;
+  declare readonly unquoted: boolean;
+  declare private readonly hashHi: number;
+  declare private readonly hashLo: number;
+  declare readonly flat: Flat;
+  declare readonly match: Match;
+  declare readonly opaque: readonly Effect[];
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
+  /** Set when buildChain has converted the rule (`pre = undefined`). */
+  declare private released: boolean;
+
+  constructor(
+    rule: ReadRule,
+    ref: string,
+    text: string,
+    from: number,
+    to: number,
+    unquoted: boolean,
+    hash: number,
+    alt: Alt,
+  ) {
+    super(rule.file, rule.line, rule.column, rule.endColumn, rule.rareParts());
+    this.ref = ref;
+    this.text = text;
+    this.from = from;
+    this.to = to;
+    this.unquoted = unquoted;
+    this.hashHi = hashHigh(hash);
+    this.hashLo = hashLow(hash);
+    this.flat = alt.flat;
+    this.match = alt.match;
+    this.opaque = alt.opaque;
+    const f = alt.facts;
+    this.seen = f.seen;
+    this.iif = f.iif;
+    this.oif = f.oif;
+    this.dnatHost = f.dnatHost;
+    this.srcNets = f.srcNets;
+    this.dstNets = f.dstNets;
+    this.released = false;
+  }
+
+  get hash(): number {
+    return joinHash(this.hashHi, this.hashLo);
+  }
+
+  get facts(): IfaceFacts {
+    return this;
+  }
+
+  get pre(): Prepared | undefined {
+    return this.released ? undefined : this;
+  }
+
+  /** Only released (buildChain): the rule is converted once. */
+  set pre(v: Prepared | undefined) {
+    if (v !== undefined) throw new Error('nftables: a converted read rule is its own prepared form');
+    this.released = true;
+  }
+
+  /** Converted: no spans (the reader's were released with the read rule). */
+  get spans(): number[] | undefined {
+    return undefined;
+  }
+
+  set spans(v: number[] | undefined) {
+    if (v !== undefined) throw new Error('nftables: a converted read rule keeps no spans');
   }
 }
 
@@ -186,7 +337,7 @@ export class Preparer implements InterpEnv {
         // map(), not a list literal filled by push: a literal's allocation site would be switched to the
         // old generation (the lists live until the model is built) and take convert's compiled code with it.
         const alts = flats.map((flat) => this.alt(flat, table));
-        rule.pre = new Many(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alts);
+        rule.pre = new Many(ref, text, 0, -1, unquoted, ruleHash(this.hasher, ref, text, unquoted), alts);
       }
     } catch {
       // Deferred, or anything else: the passes convert the rule as before (and report what fails there).
@@ -199,7 +350,7 @@ export class Preparer implements InterpEnv {
 
   /**
    * Keeps a rule the direct reader read with its match and interface facts (text-direct.ts
-   * DirectRule.direct): what convert gives for it, without the conditions.
+   * DirectRule.direct, json-direct.ts): what convert gives for it, without the conditions.
    */
   convertDirect(
     rule: NRule,
@@ -217,12 +368,40 @@ export class Preparer implements InterpEnv {
   }
 
   /**
+   * convertDirect of a rule the text reader read: the rule in the chain is then the one object this gives
+   * (ReadOne), not `rule` with a record beside it.
+   */
+  convertRead(
+    rule: ReadRule,
+    ref: string,
+    text: string,
+    unquoted: boolean,
+    flat: Flat,
+    match: Match,
+    facts: IfaceFacts,
+    from: number,
+    to: number,
+  ): NRule {
+    const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
+    return new ReadOne(rule, ref, text, from, to, unquoted, ruleHash(this.hasher, ref, text, unquoted, from, to), alt);
+  }
+
+  /**
    * Keeps a rule whose alternatives the direct reader read with their matches and interface facts (a
    * verdict map: text-direct.ts DirectRule.alts): what convert gives for it, without the conditions.
    */
-  convertDirectAlts(rule: NRule, ref: string, text: string, unquoted: boolean, read: readonly DirectAlt[]): void {
+  convertDirectAlts(
+    rule: NRule,
+    ref: string,
+    text: string,
+    unquoted: boolean,
+    read: readonly DirectAlt[],
+    from = 0,
+    to = -1,
+  ): void {
     const alts = read.map((a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, a.facts));
-    rule.pre = new Many(ref, text, unquoted, ruleHash(this.hasher, ref, text, unquoted), alts);
+    const hash = ruleHash(this.hasher, ref, text, unquoted, from, to);
+    rule.pre = new Many(ref, text, from, to, unquoted, hash, alts);
     rule.stmts = NO_STMTS;
     rule.spans = undefined;
   }

@@ -1,4 +1,5 @@
 import { isObject, keyOf, str, type Expr, type Stmt } from './ir.js';
+import { ADDRESS } from './memo.js';
 
 /**
  * Canonical nft-like text of statements and expressions, the same whether the rule came from text
@@ -63,17 +64,18 @@ export function keepPrinted<T extends Expr>(e: T): T {
  * `{ prefix: { addr, len } }` as keepPrinted leaves it, with its printed text a member of the literal:
  * a symbol member added afterwards went to a property list of its own (one more object and 40 bytes
  * per value, for as long as the readers' memos keep it). `text`, when given, is what printExpr gives
- * for the value (`addr/len`): the word it was read from, without printing it again.
+ * for the value (`addr/len`): the word it was read from, without printing it again. The literal also
+ * has the slot its address value is kept in when asked (memo.ts ADDRESS), for the same reason.
  */
 export function printedPrefix(addr: Expr, len: Expr, text?: string): Expr {
   const printed = text ?? `${printExpr(addr, 1)}/${printExpr(len, 1)}`;
-  return { prefix: { addr, len }, [PRINTED]: printed } as Record<string, Expr>;
+  return { prefix: { addr, len }, [PRINTED]: printed, [ADDRESS]: null } as Record<string, Expr>;
 }
 
 /** `{ range: [lo, hi] }` as keepPrinted leaves it (printedPrefix says why); `text`: its printed text (`lo-hi`). */
 export function printedRange(lo: Expr, hi: Expr, text?: string): Expr {
   const printed = text ?? `${printExpr(lo, 1)}-${printExpr(hi, 1)}`;
-  return { range: [lo, hi], [PRINTED]: printed } as Record<string, Expr>;
+  return { range: [lo, hi], [PRINTED]: printed, [ADDRESS]: null } as Record<string, Expr>;
 }
 
 function printObject(e: Record<string, Expr>, k: string | undefined, depth: number): string {

@@ -4,11 +4,10 @@ import { Hasher } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
-import { type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
-import { ChainLabels, EntryRule, type RuleNotes } from './entry-rule.js';
+import { ReadRuleBase, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
+import { ChainLabels, EntryRule, RuleHead, type RuleNotes } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
-import { canonicalText } from './rule-text.js';
 
 /** `inet fw forward`: how chains are named in the model and in messages. */
 export function chainRef(family: string, table: string, chain: string): string {
@@ -68,7 +67,7 @@ export function buildChain(
   const interp = new CondInterpreter(ctx);
   const hasher = new Hasher();
   const reported = new Set<string>();
-  const labels = new ChainLabels(ref);
+  const labels = new ChainLabels(ref, ctx.file);
   const report = (u: Unsupported): void => {
     const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
     if (reported.has(k)) return;
@@ -88,15 +87,27 @@ export function buildChain(
     // A rule the text reader already converted (prepare.ts) brings its text, hash and matches.
     const pre = nrule.pre;
     const text = pre ? pre.text : printRule(nrule.stmts, nrule.comment);
+    const from = pre ? pre.from : 0;
+    const to = pre ? pre.to : -1;
     const unquoted = pre ? pre.unquoted : false;
     // contentId('nft', ref, text) made unique (toolkit/ids.ts): the occurrence is counted per hash in a
     // typed-array table, not by a Map of 100k id strings; only this file gives ids the prefix `nft`.
-    const hash = pre?.ref === ref ? pre.hash : ruleHash(hasher, ref, text, unquoted);
+    const hash = pre?.ref === ref ? pre.hash : ruleHash(hasher, ref, text, unquoted, from, to);
     const nth = ctx.hashOccurrence('nft', hash);
     // The vendor comments, kept for the rule's label and comment (made when read: entry-rule.ts).
     const notes =
       nrule.remark !== undefined || nrule.comment !== undefined ? new Notes(nrule.comment, nrule.remark) : undefined;
-    const head = new RuleHead(labels, nrule.pos, text, unquoted, hash, nth, notes);
+    const head = new RuleHead(
+      labels,
+      nrule instanceof ReadRuleBase ? nrule : nrule.pos,
+      text,
+      from,
+      to,
+      unquoted,
+      hash,
+      nth,
+      notes,
+    );
     // One alternative (most rules): the prepared record itself, without a list around it (altsOf).
     if (pre && pre.alts === undefined) addEntry(table, info, report, head, pre.flat, pre.match, pre.opaque, timeoutOf);
     else if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
@@ -117,30 +128,13 @@ export function buildChain(
 
 /**
  * contentId's hash of a rule: its chain and its canonical text (`unquoted`: `text` is a source slice
- * the canonical text is without its `"`, rule-text.ts; hashed as that text, which is not built).
+ * the canonical text is without its `"`, rule-text.ts; hashed as that text, which is not built). With
+ * `to` not negative, the text is `text` from `from` to `to` (not sliced either).
  */
-export function ruleHash(hasher: Hasher, ref: string, text: string, unquoted = false): number {
+export function ruleHash(hasher: Hasher, ref: string, text: string, unquoted = false, from = 0, to = -1): number {
   const h = hasher.reset().add(ref);
+  if (to >= 0) return h.addRange(text, from, to, unquoted ? '"' : undefined).value();
   return (unquoted ? h.addWithout(text, '"') : h.add(text)).value();
-}
-
-/** What every model rule of one nft rule shares (EntryRule's fields but the match and action). */
-class RuleHead {
-  constructor(
-    readonly chain: ChainLabels,
-    readonly loc: Pos,
-    /** The canonical text, or the source slice it is without its `"` (`unquoted`). */
-    readonly text: string,
-    readonly unquoted: boolean,
-    readonly hash: number,
-    readonly nth: number,
-    readonly notes: RuleNotes | undefined,
-  ) {}
-
-  /** The model rule's label (made once here only when a note needs it). */
-  label(): string {
-    return this.chain.label(this.notes?.said ?? canonicalText(this.text, this.unquoted));
-  }
 }
 
 class Notes implements RuleNotes {
@@ -225,17 +219,7 @@ function addEntry(
     const e = effects[i];
     if (e !== undefined) report({ loc: e.pos, what: e.what, why: e.why });
   }
-  const rule = new EntryRule(
-    head.chain,
-    head.loc,
-    head.text,
-    head.unquoted,
-    head.hash,
-    head.nth,
-    head.notes,
-    match,
-    action,
-  );
+  const rule = new EntryRule(head, match, action);
   // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
   const timeouts = flat.timeouts;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)

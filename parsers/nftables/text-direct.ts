@@ -7,11 +7,10 @@ import {
   type FlatVerdict,
   type NatSpec,
 } from './expand.js';
-import { stmtPos, type Expr, type NRule } from './ir.js';
+import { stmtPos, type Expr, type NRule, type ReadRule } from './ir.js';
 import { C, MAX_COLON_WORD, isAlnum, isWordChar, keepsColons, type Token } from './lexer.js';
 import { keepPrinted, printExpr } from './print.js';
 import { flat } from '../toolkit/labels.js';
-import { Location } from '../toolkit/location.js';
 import { DirectMatch, type DirectAlt } from './direct-match.js';
 import {
   NAT_FLAGS,
@@ -94,8 +93,13 @@ function giveUp(): never {
 export interface DirectRule {
   /** Offset after the last token of the rule (the lexer goes on there). */
   readonly end: number;
-  /** printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts). */
+  /**
+   * printRule's canonical text, or the source slice it is without its `"` (`unquoted`: rule-text.ts):
+   * with `to` not negative, that slice is `text` (the source) from `from` to `to`, not made.
+   */
   readonly text: string;
+  readonly from: number;
+  readonly to: number;
   readonly unquoted: boolean;
   /** The rule's alternatives: one, or one per element of a verdict map (none when `direct`). */
   readonly flats: readonly Flat[];
@@ -241,7 +245,14 @@ export class DirectReader {
    * `lineStart`) into `rule` (its position, spans and comment), or gives undefined, with `rule` to be
    * dropped, when it is not one of the forms this reader takes.
    */
-  read(s: string, start: number, line: number, lineStart: number, lookup: Lookup, rule: NRule): DirectRule | undefined {
+  read(
+    s: string,
+    start: number,
+    line: number,
+    lineStart: number,
+    lookup: Lookup,
+    rule: ReadRule,
+  ): DirectRule | undefined {
     this.s = s;
     this.line = line;
     this.lineStart = lineStart;
@@ -274,13 +285,19 @@ export class DirectReader {
     const end = this.lastAt;
     const form = comment === undefined ? sourceForm(r.pieces, s, start, end) : OTHER;
     const unquoted = form === UNQUOTED;
-    let text: string;
-    if (form !== OTHER) text = s.slice(start, end);
-    else {
+    // The slice is kept as its ends (PreparedHead): no string object per rule until a text is read.
+    let text = s;
+    let from = start;
+    let to = end;
+    if (form === OTHER) {
       const body = r.pieces.join(' ');
       text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+      from = 0;
+      to = -1;
     }
-    rule.pos = new Location(rule.pos.file, line, firstCol, line, this.lastEnd);
+    rule.line = line;
+    rule.column = firstCol;
+    rule.endColumn = this.lastEnd;
     rule.spans = r.spans;
     if (comment !== undefined) rule.comment = comment;
     const verdict: FlatVerdict | undefined = jump
@@ -302,6 +319,8 @@ export class DirectReader {
       return {
         end: this.i,
         text,
+        from,
+        to,
         unquoted,
         flats: NO_FLATS,
         direct: { flat: directFlat(undefined, verdict, spec), match, facts },
@@ -311,7 +330,7 @@ export class DirectReader {
       // A verdict map after conditions all applied as read: one match per element, its conditions applied
       // again before the element's key (what expand.ts vmap and the interpreter give, one alternative each).
       const alts = this.vmapAlts(rule, vmap);
-      if (alts) return { end: this.i, text, unquoted, flats: NO_FLATS, alts };
+      if (alts) return { end: this.i, text, from, to, unquoted, flats: NO_FLATS, alts };
     }
     for (let i = 0; i < r.pLeft.length; i++) {
       const right = r.pRight[i] ?? null;
@@ -325,7 +344,14 @@ export class DirectReader {
       });
     }
     if (!vmap)
-      return { end: this.i, text, unquoted, flats: [directFlat(conds.length ? conds : undefined, verdict, spec)] };
+      return {
+        end: this.i,
+        text,
+        from,
+        to,
+        unquoted,
+        flats: [directFlat(conds.length ? conds : undefined, verdict, spec)],
+      };
     // expand.ts vmap: one alternative per element, the conditions before it and one per part of the key.
     const flats: Flat[] = [];
     for (const el of vmap.elements) {
@@ -337,7 +363,7 @@ export class DirectReader {
       }
       flats.push(directFlat(cs, el.verdict, undefined));
     }
-    return { end: this.i, text, unquoted, flats };
+    return { end: this.i, text, from, to, unquoted, flats };
   }
 
   /**

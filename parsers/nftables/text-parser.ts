@@ -19,7 +19,7 @@ import {
 } from './ir.js';
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
-import { NO_STMTS, type Preparer } from './prepare.js';
+import type { Preparer } from './prepare.js';
 import { chainRef } from './rules.js';
 import { DirectReader } from './text-direct.js';
 import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
@@ -722,15 +722,34 @@ export class TextReader {
     const { lexer, tok } = raw;
     const start = lexer.lastStart;
     // Every field the reader and the preparer set, in the object: no out-of-object property list per rule.
-    const rule = new ReadRule({ file: tok.file, line: tok.line, column: tok.col, endLine: tok.line }, NO_STMTS);
+    const rule = new ReadRule(tok.file, tok.line, tok.col);
     const d = this.direct.read(lexer.source, start, tok.line, lexer.lineOffset, this.lookup, rule);
     if (!d) return undefined;
     const above = this.commentAbove(tok.file, tok.line);
     if (above !== undefined) rule.remark = above;
     const direct = d.direct;
-    if (direct) this.prep.convertDirect(rule, where.ref, d.text, d.unquoted, direct.flat, direct.match, direct.facts);
-    else if (d.alts) this.prep.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts);
-    else if (!this.prep.convert(rule, where.table, where.ref, d.text, d.flats, d.unquoted)) return undefined;
+    const p = this.prep;
+    if (direct) {
+      // The read rule and its converted form become one object (prepare.ts ReadOne).
+      const one = p.convertRead(
+        rule,
+        where.ref,
+        d.text,
+        d.unquoted,
+        direct.flat,
+        direct.match,
+        direct.facts,
+        d.from,
+        d.to,
+      );
+      this.s.skipTo(lexer, d.end);
+      return one;
+    }
+    if (d.alts) p.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts, d.from, d.to);
+    else if (
+      !p.convert(rule, where.table, where.ref, d.to < 0 ? d.text : d.text.slice(d.from, d.to), d.flats, d.unquoted)
+    )
+      return undefined;
     this.s.skipTo(lexer, d.end);
     return rule;
   }

@@ -68,6 +68,26 @@ export class Hasher {
   }
 
   /**
+   * `add(text.slice(from, to))`, or `addWithout` of that slice when `skip` is given, without making the
+   * slice (a rule's text kept as its place in the source).
+   */
+  addRange(text: string, from: number, to: number, skip?: string): this {
+    const st = this.h;
+    const sk = skip === undefined ? -1 : skip.charCodeAt(0);
+    let h1 = st[0] ?? 0;
+    let h2 = st[1] ?? 0;
+    for (let i = from; i < to; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === sk) continue;
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    st[0] = Math.imul(h1 ^ 124, 2654435761);
+    st[1] = Math.imul(h2 ^ 124, 1597334677);
+    return this;
+  }
+
+  /**
    * `add(key).add(negated ? '!' : '').add(value)` (a property of a rule) in one call: the state is
    * loaded and stored once, not three times.
    */
@@ -113,6 +133,24 @@ export class Hasher {
   id(prefix: string): string {
     return hashText(prefix, this.value());
   }
+}
+
+/**
+ * A 48-bit hash (Hasher.value) kept as two small integers, its high 16 and low 32 bits (signed): an
+ * object holds them in place, where the number itself, above 2^31, is a heap number of its own (one
+ * more object per record for the young generation's collector to copy).
+ */
+export function hashHigh(h: number): number {
+  return Math.floor(h / 0x100000000);
+}
+
+export function hashLow(h: number): number {
+  return h | 0;
+}
+
+/** The hash hashHigh and hashLow split. */
+export function joinHash(hi: number, lo: number): number {
+  return hi * 0x100000000 + (lo >>> 0);
 }
 
 const HEX = '0123456789abcdef';

@@ -25,12 +25,12 @@ function plain(_k: string, v: unknown): unknown {
   if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
   if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
   if (v instanceof Set) return { set: [...(v as Set<unknown>)] };
-  // A rule's text as read (rule-text.ts: a source slice or a built text), not as kept.
-  if (v instanceof EntryRule)
-    return {
-      ...Object.fromEntries(Object.entries(v).filter(([k]) => k !== '_text' && k !== '_unquoted')),
-      text: v.text,
-    };
+  // A rule as the model reads it (Rule's members), not as kept (entry-rule.ts: numbers, a place in
+  // the source or a built text, the hash in two parts).
+  if (v instanceof EntryRule) {
+    const { id, loc, label, text, comment, match, action, udpTimeout, helperTimeout } = v;
+    return { id, loc, label, text, comment, match, action, udpTimeout, helperTimeout };
+  }
   return v;
 }
 
@@ -200,7 +200,8 @@ describe('rules read straight from the source (text-direct.ts)', () => {
   chain later { return }
 }
 `;
-    const direct = vi.spyOn(Preparer.prototype, 'convertDirect');
+    // The text reader keeps such a rule through convertRead (one object for the rule and its form).
+    const direct = vi.spyOn(Preparer.prototype, 'convertRead');
     const r = both(text, 'm.nft');
     const applied = direct.mock.calls.length;
     direct.mockRestore();

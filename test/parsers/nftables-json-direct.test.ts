@@ -194,6 +194,51 @@ describe('nftables JSON rules read straight from the text', () => {
     }
   });
 
+  it('reads selectors met before by their whole text: ones that begin alike, or share a slot, read as each alone', () => {
+    // Pairs one text apart (`iif`/`iifname`, `icmp`/`icmpv6`), ones whose few hashed characters agree
+    // (`icmpv6 type`/`icmpv6 code` differ only past them), and selectors in other kinds and spacing.
+    const sel = [
+      '{"meta": {"key": "iif"}}',
+      IIF,
+      '{"meta": {"key": "iifname", "x": 1}}',
+      '{"payload": {"protocol": "icmp", "field": "type"}}',
+      '{"payload": {"protocol": "icmpv6", "field": "type"}}',
+      '{"payload": {"protocol": "icmpv6", "field": "code"}}',
+      '{"payload": {"protocol": "icmpv6", "field": "typex"}}',
+      '{"payload": {"protocol": "ip6", "field": "nexthdr"}}',
+      '{"payload": {"protocol": "udp", "field": "dport"}}',
+      SADDR,
+      '{"payload": {"protocol": "ip", "field": "daddr"}}',
+      '{"payload": {"protocol": "ip",  "field": "daddr"}}',
+      '{"meta": {"key": "nfproto"}}',
+      STATE,
+      '{"ct": {"key": "status"}}',
+      '{"ct": {"key": "state"} }',
+    ];
+    const els: string[] = [];
+    for (let round = 0; round < 3; round++)
+      for (let i = 0; i < sel.length; i++) {
+        const left = sel[(i * (round + 1)) % sel.length] ?? IIF;
+        els.push(el(`${m(left, '"x"')}, ${m(sel[(i + round) % sel.length] ?? IIF, '"y"')}, {"accept": null}`));
+      }
+    const text = `[${els.join(', ')}]`;
+    const reader = new DirectRules(text, 'd.json', new PositionIndex(text), false);
+    let at = 1;
+    let read = 0;
+    for (const one of els) {
+      const d = reader.read(at);
+      const seen = d && [d.text, d.flats.map(shown).join(' || ')];
+      const alone = new DirectRules(one, 'd.json', new PositionIndex(one), false).read(0);
+      expect(seen).toEqual(alone && [alone.text, alone.flats.map(shown).join(' || ')]);
+      if (alone) {
+        read++;
+        expect(seen).toEqual([both(one).generic.text, both(one).generic.flat]);
+      }
+      at += one.length + 2;
+    }
+    expect(read).toBeGreaterThan(els.length / 2);
+  });
+
   it('gives a jump the position of its statement, and the rule that of its body', () => {
     const text = `\n  ${el(`${m(IIF, '"lan1"')}, {"jump": {"target": "zone1"}}`)}`;
     const d = new DirectRules(text, 'd.json', new PositionIndex(text), false).read(3);

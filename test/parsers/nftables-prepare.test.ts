@@ -22,12 +22,12 @@ function plain(_k: string, v: unknown): unknown {
   if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
   if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
   if (v instanceof Set) return { set: [...(v as Set<unknown>)] };
-  // A rule's text as read (rule-text.ts: a source slice or a built text), not as kept.
-  if (v instanceof EntryRule)
-    return {
-      ...Object.fromEntries(Object.entries(v).filter(([k]) => k !== '_text' && k !== '_unquoted')),
-      text: v.text,
-    };
+  // A rule as the model reads it (Rule's members), not as kept (entry-rule.ts: numbers, a place in
+  // the source or a built text, the hash in two parts).
+  if (v instanceof EntryRule) {
+    const { id, loc, label, text, comment, match, action, udpTimeout, helperTimeout } = v;
+    return { id, loc, label, text, comment, match, action, udpTimeout, helperTimeout };
+  }
   return v;
 }
 
@@ -159,6 +159,20 @@ describe('rules converted while read (prepare.ts)', () => {
     expect(rules.map((x) => x.pre !== undefined)).toEqual([false, false, false, true]);
     const r = both(text, 'd.nft');
     expect(r.fast).toBe(r.slow);
+  });
+
+  it('keep a rule read straight from the source and its converted form as one object until the model is built', () => {
+    const text = 'table inet fw {\n  chain c {\n    # ssh\n    iifname "lan0" tcp dport 22 accept\n  }\n}\n';
+    const doc = readText(text, 'one.nft', {}, new Preparer({}));
+    const rule = doc.tables[0]?.chains.get('c')?.rules[0];
+    expect(rule?.pre).toBe(rule);
+    expect(rule?.stmts).toEqual([]);
+    expect(rule?.spans).toBeUndefined();
+    expect(rule?.remark).toBe(' ssh');
+    expect({ ...rule?.pos }).toEqual({ file: 'one.nft', line: 4, column: 5, endLine: 4, endColumn: 39 });
+    const policy = buildPolicy(doc);
+    expect(rule?.pre).toBeUndefined();
+    expect(policy.ruleset.chains['inet fw c']?.rules[0]?.comment).toBe(' ssh');
   });
 
   it('keep the nft release option (ct state != a,b)', () => {

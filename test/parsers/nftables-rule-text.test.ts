@@ -46,6 +46,18 @@ describe('Hasher.addWithout', () => {
   });
 });
 
+describe('Hasher.addRange', () => {
+  it('hashes a part of a text as add() and addWithout() hash that part as a string', () => {
+    const src = 'chain c { iifname "lan1" accept }';
+    const from = src.indexOf('iifname');
+    const to = src.indexOf(' }');
+    const part = src.slice(from, to);
+    expect(new Hasher().add('x').addRange(src, from, to).value()).toBe(new Hasher().add('x').add(part).value());
+    expect(new Hasher().addRange(src, from, to, '"').value()).toBe(new Hasher().addWithout(part, '"').value());
+    expect(new Hasher().addRange(src, 3, 3).value()).toBe(new Hasher().add('').value());
+  });
+});
+
 describe('rules written as printed but for quotes', () => {
   it('keep their canonical text, label and id', () => {
     const src = 'table inet fw {\n  chain c {\n    iifname "lan1" ip saddr 10.1.0.0/16 accept\n  }\n}\n';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nftablesParser } from '../../parsers/nftables/index.js';
+import { ADDRESS, addressValue } from '../../parsers/nftables/memo.js';
+import { wordValue } from '../../parsers/nftables/text-rules.js';
 import { parseAddressSpec, ANY_V4, type AddrSet } from '../../src/model/address.js';
 import type { Policy, Rule } from '../../src/model/policy.js';
 import { portSet } from '../../src/model/ports.js';
@@ -86,5 +88,22 @@ describe('nftables: values shared between rules', () => {
     expect(a[5]?.match.src?.equals(ANY_V4.subtract(addr('172.16.0.1')))).toBe(true);
     expect(a[6]?.match.dst?.equals(addr('172.16.0.1'))).toBe(true);
     expect(a[6]?.match.src?.equals(ANY_V4)).toBe(true);
+  });
+});
+
+describe('address values of shared prefix and range objects', () => {
+  it('are kept on the object itself (memo.ts ADDRESS), once, and are what the text gives', () => {
+    for (const [word, spec] of [
+      ['10.1.0.0/16', '10.1.0.0/16'],
+      ['10.0.0.1-10.0.0.9', '10.0.0.1-10.0.0.9'],
+    ] as const) {
+      const v = wordValue(word);
+      const slot = (): unknown => (v as Record<PropertyKey, unknown>)[ADDRESS];
+      expect(slot()).toBeNull();
+      const first = addressValue(v);
+      expect(slot()).toBe(first);
+      expect(addressValue(v)).toBe(first);
+      expect(first.set?.equals(addr(spec))).toBe(true);
+    }
   });
 });

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parseNftables } from '../../parsers/nftables/index.js';
+import type { Rule } from '../../src/model/policy.js';
+
+/**
+ * An nftables model rule keeps its location as numbers and its text as its place in the source
+ * (entry-rule.ts RuleHead), and makes both when read. What it gives must be what the location object
+ * and the text gave: for rules of the ruleset's file, of an included file, spanning several lines,
+ * and with quotes the text drops.
+ */
+
+const rulesOf = (text: string, file: string, chain: string, options = {}): Rule[] =>
+  parseNftables(text, file, options).ruleset.chains[chain]?.rules ?? [];
+
+/** Whether a value is a location object (what the model rule no longer holds for its own rules). */
+const isLocation = (v: unknown): boolean => typeof v === 'object' && v !== null && 'line' in v && 'column' in v;
+
+describe('nftables model rules kept as numbers', () => {
+  const text = [
+    'table inet fw {',
+    '  chain c {',
+    '    iifname "lan0" ip saddr 10.0.0.0/24 tcp dport 22 accept',
+    '    tcp dport { 80, 443 } counter accept comment "web"',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+
+  it('hold no location object and no text of their own, and give the same location and text', () => {
+    const [a, b] = rulesOf(text, 'fw.nft', 'inet fw c');
+    for (const r of [a, b]) expect(Object.values(r ?? {}).some(isLocation)).toBe(false);
+    // Written as printed but for quotes: the text is found by its place in the source, no string of the
+    // rule's own (a rule with a comment is printed otherwise and keeps its built text).
+    expect(Object.values(a ?? {}).filter((v) => typeof v === 'string')).toEqual([]);
+    expect(a?.loc).toEqual({ file: 'fw.nft', line: 3, column: 5, endLine: 3, endColumn: 60 });
+    expect(a?.text).toBe('iifname lan0 ip saddr 10.0.0.0/24 tcp dport 22 accept');
+    expect(b?.text).toBe('tcp dport { 80, 443 } counter accept comment "web"');
+    expect(b?.loc).toMatchObject({ line: 4, column: 5, endLine: 4 });
+  });
+
+  it('keep the location and text of a rule added to the chain from an included file', () => {
+    const main = `${text}include "more.nft"\n`;
+    const more = 'add rule inet fw c iifname "lan9" udp dport 53 accept\n';
+    const rules = rulesOf(main, 'fw.nft', 'inet fw c', {
+      readInclude: (path: string) => (path === 'more.nft' ? { text: more, display: 'more.nft' } : undefined),
+    });
+    const added = rules[2];
+    expect(added?.loc).toMatchObject({ file: 'more.nft', line: 1, column: 1 });
+    expect(added?.text).toBe('iifname lan9 udp dport 53 accept');
+    expect(rules[0]?.text).toBe('iifname lan0 ip saddr 10.0.0.0/24 tcp dport 22 accept');
+    expect(rules[0]?.loc.file).toBe('fw.nft');
+  });
+
+  it('keep the end line of a rule written over several lines (nft -j, indented)', () => {
+    const doc = {
+      nftables: [
+        { table: { family: 'inet', name: 'fw' } },
+        { chain: { family: 'inet', table: 'fw', name: 'c' } },
+        {
+          rule: {
+            family: 'inet',
+            table: 'fw',
+            chain: 'c',
+            expr: [
+              { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 22 } },
+              { accept: null },
+            ],
+          },
+        },
+      ],
+    };
+    const json = JSON.stringify(doc, null, 2);
+    const [r] = rulesOf(json, 'fw.json', 'inet fw c');
+    const loc = r?.loc;
+    expect(loc?.file).toBe('fw.json');
+    expect((loc?.endLine ?? 0) - (loc?.line ?? 0)).toBeGreaterThan(5);
+    const lines = json.split('\n');
+    expect(lines[(loc?.line ?? 0) - 1]?.slice((loc?.column ?? 0) - 1)).toBe('{');
+    expect(lines[(loc?.endLine ?? 0) - 1]?.slice(0, loc?.endColumn ?? 0).trim()).toBe('}');
+    expect(r?.text).toBe('tcp dport 22 accept');
+    expect(Object.values(r ?? {}).some(isLocation)).toBe(false);
+  });
+});
