@@ -52,19 +52,7 @@ export class Hasher {
    * kept as a source slice whose quotes the canonical text drops, without building that text.
    */
   addWithout(text: string, skip: string): this {
-    const st = this.h;
-    const sk = skip.charCodeAt(0);
-    let h1 = st[0] ?? 0;
-    let h2 = st[1] ?? 0;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === sk) continue;
-      h1 = Math.imul(h1 ^ ch, 2654435761);
-      h2 = Math.imul(h2 ^ ch, 1597334677);
-    }
-    st[0] = Math.imul(h1 ^ 124, 2654435761);
-    st[1] = Math.imul(h2 ^ 124, 1597334677);
-    return this;
+    return this.addRange(text, 0, text.length, skip);
   }
 
   /**
