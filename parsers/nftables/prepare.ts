@@ -5,7 +5,7 @@ import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
 import { factsOf, type IfaceFacts } from './interfaces.js';
-import { ReadRuleBase, type NRule, type NTable, type ReadRule } from './ir.js';
+import { RareParts, ReadRuleBase, type NRule, type NTable, type ReadRule } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
@@ -195,7 +195,11 @@ class ReadOne extends ReadRuleBase implements NRule, PreparedOne, IfaceFacts {
   declare private released: boolean;
 
   constructor(
-    rule: ReadRule,
+    file: string,
+    line: number,
+    column: number,
+    endColumn: number,
+    rest: RareParts | undefined,
     ref: string,
     text: string,
     from: number,
@@ -204,7 +208,7 @@ class ReadOne extends ReadRuleBase implements NRule, PreparedOne, IfaceFacts {
     hash: number,
     alt: Alt,
   ) {
-    super(rule.file, rule.line, rule.column, rule.endColumn, rule.rareParts());
+    super(file, line, column, endColumn, rest);
     this.ref = ref;
     this.text = text;
     this.from = from;
@@ -383,7 +387,49 @@ export class Preparer implements InterpEnv {
     to: number,
   ): NRule {
     const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
-    return new ReadOne(rule, ref, text, from, to, unquoted, ruleHash(this.hasher, ref, text, unquoted, from, to), alt);
+    const hash = ruleHash(this.hasher, ref, text, unquoted, from, to);
+    return new ReadOne(
+      rule.file,
+      rule.line,
+      rule.column,
+      rule.endColumn,
+      rule.rareParts(),
+      ref,
+      text,
+      from,
+      to,
+      unquoted,
+      hash,
+      alt,
+    );
+  }
+
+  /**
+   * convertDirect of a one-line rule the `nft -j` reader read (json-direct.ts), at `line`, `column` to
+   * `endColumn` of `file`: the rule in the chain is then one object (ReadOne, its position as numbers and
+   * its text kept itself), not a rule record, a position and a prepared record beside them (about 70 bytes
+   * and two objects more a rule for the young generation's collector to copy).
+   */
+  convertJson(
+    file: string,
+    line: number,
+    column: number,
+    endColumn: number,
+    comment: string | undefined,
+    ref: string,
+    text: string,
+    flat: Flat,
+    match: Match,
+    facts: IfaceFacts,
+  ): NRule {
+    const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
+    let rest: RareParts | undefined;
+    if (comment !== undefined) {
+      rest = new RareParts();
+      rest.comment = comment;
+    }
+    const hash = ruleHash(this.hasher, ref, text, false);
+    return new ReadOne(file, line, column, endColumn, rest, ref, text, WHOLE_FROM, WHOLE_TO, false, hash, alt);
   }
 
   /**
