@@ -444,7 +444,8 @@ describe('nftables JSON rules read straight from the text', () => {
     const text =
       '{"nftables": [{"metainfo": {"version": "1.0.9", "json_schema_version": 1}}, ' +
       '{"table": {"family": "inet", "name": "fw", "handle": 1}}, ' +
-      '{"chain": {"family": "inet", "table": "fw", "name": "forward", "handle": 1, "type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}}, ' +
+      '{"chain": {"family": "inet", "table": "fw", "name": "forward", "handle": 1, ' +
+      '"type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}}, ' +
       `${rule(2, '')}, ${rule(3, '"comment": "ssh", ')}]}`;
     const doc = readJson(text, 'o.json', {});
     const rules = doc.tables[0]?.chains.get('forward')?.rules ?? [];
