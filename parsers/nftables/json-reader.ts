@@ -371,6 +371,23 @@ class JsonReader {
       return true;
     }
     if (d.alts) {
+      const pos = d.rule.pos;
+      // A one-line rule, as above: one object (ReadMany).
+      if (pos.endLine === pos.line && pos.endColumn !== undefined) {
+        c.rules.push(
+          prep.convertJsonAlts(
+            pos.file,
+            pos.line,
+            pos.column,
+            pos.endColumn,
+            d.rule.comment,
+            place.ref,
+            d.text,
+            d.alts,
+          ),
+        );
+        return true;
+      }
       prep.convertDirectAlts(d.rule, place.ref, d.text, false, d.alts);
       c.rules.push(d.rule);
       return true;

@@ -428,16 +428,19 @@ describe('nftables JSON rules read straight from the text', () => {
       if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
       return v;
     };
+    // A rule on one line is kept as one object (convertJsonAlts), one written across lines as a record.
     const alts = vi.spyOn(Preparer.prototype, 'convertDirectAlts');
+    const oneLine = vi.spyOn(Preparer.prototype, 'convertJsonAlts');
     const streamed = JSON.stringify(buildPolicy(readJson(text, 'v.json', {}), {}), plain);
-    const applied = alts.mock.calls.length;
+    const applied = alts.mock.calls.length + oneLine.mock.calls.length;
     alts.mockRestore();
+    oneLine.mockRestore();
     expect(streamed).toBe(JSON.stringify(buildPolicy(readJsonWhole(text, 'v.json'), {}), plain));
     expect(applied).toBe(3);
     expect(streamed).toContain('interface lan3: network 10.3.0.5');
   });
 
-  it('keeps a one-line rule read with its match as one object: position as numbers, comment, converted form', () => {
+  it('keeps a one-line rule read with its matches as one object: position as numbers, comment, converted form', () => {
     const rule = (handle: number, extra: string): string =>
       `{"rule": {"family": "inet", "table": "fw", "chain": "forward", "handle": ${String(handle)}, ${extra}"expr": [` +
       '{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}}, {"accept": null}]}}';
@@ -446,17 +449,23 @@ describe('nftables JSON rules read straight from the text', () => {
       '{"table": {"family": "inet", "name": "fw", "handle": 1}}, ' +
       '{"chain": {"family": "inet", "table": "fw", "name": "forward", "handle": 1, ' +
       '"type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}}, ' +
-      `${rule(2, '')}, ${rule(3, '"comment": "ssh", ')}]}`;
+      `${rule(2, '')}, ${rule(3, '"comment": "ssh", ')}, ` +
+      '{"rule": {"family": "inet", "table": "fw", "chain": "forward", "handle": 4, "expr": [{"vmap": ' +
+      '{"key": {"payload": {"protocol": "tcp", "field": "dport"}}, "data": {"set": [[22, {"accept": null}], [23, {"drop": null}]]}}}]}}]}';
     const doc = readJson(text, 'o.json', {});
     const rules = doc.tables[0]?.chains.get('forward')?.rules ?? [];
-    expect(rules).toHaveLength(2);
-    const [plainRule, commented] = rules;
+    expect(rules).toHaveLength(3);
+    const [plainRule, commented, vmapRule] = rules;
     // One object: the read rule (ir.ts ReadRuleBase, its position as numbers) is its own prepared form.
     expect(plainRule).toBeInstanceOf(ReadRuleBase);
     expect(plainRule?.pre).toBe(plainRule);
     expect(plainRule?.comment).toBeUndefined();
     expect(commented?.comment).toBe('ssh');
     expect(commented?.pre?.text).toBe('tcp dport 22 accept comment "ssh"');
+    // A verdict map read with its elements' matches: one object too, one alternative per element.
+    expect(vmapRule).toBeInstanceOf(ReadRuleBase);
+    expect(vmapRule?.pre).toBe(vmapRule);
+    expect(vmapRule?.pre?.alts).toHaveLength(2);
     // The rule's object: the value of `"rule"` (as the generic path gives it).
     const start = text.indexOf('{"family"', text.indexOf('{"rule"'));
     expect({ ...plainRule?.pos }).toEqual({
