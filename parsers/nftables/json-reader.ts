@@ -347,12 +347,47 @@ class JsonReader {
     const c = place.chain;
     const t = place.table;
     if (d.match && d.flat && d.facts) {
+      const pos = d.rule.pos;
+      // A one-line rule (nft writes the whole listing on one line): one object, its position as numbers.
+      if (pos.endLine === pos.line && pos.endColumn !== undefined) {
+        const one = prep.convertJson(
+          pos.file,
+          pos.line,
+          pos.column,
+          pos.endColumn,
+          d.rule.comment,
+          place.ref,
+          d.text,
+          d.flat,
+          d.match,
+          d.facts,
+        );
+        c.rules.push(one);
+        return true;
+      }
       prep.convertDirect(d.rule, place.ref, d.text, false, d.flat, d.match, d.facts);
       // The record never held statements (see rule()): the chain keeps it as it is.
       c.rules.push(d.rule);
       return true;
     }
     if (d.alts) {
+      const pos = d.rule.pos;
+      // A one-line rule, as above: one object (ReadMany).
+      if (pos.endLine === pos.line && pos.endColumn !== undefined) {
+        c.rules.push(
+          prep.convertJsonAlts(
+            pos.file,
+            pos.line,
+            pos.column,
+            pos.endColumn,
+            d.rule.comment,
+            place.ref,
+            d.text,
+            d.alts,
+          ),
+        );
+        return true;
+      }
       prep.convertDirectAlts(d.rule, place.ref, d.text, false, d.alts);
       c.rules.push(d.rule);
       return true;

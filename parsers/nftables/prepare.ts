@@ -5,7 +5,7 @@ import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
 import { factsOf, type IfaceFacts } from './interfaces.js';
-import { ReadRuleBase, type NRule, type NTable, type ReadRule } from './ir.js';
+import { RareParts, ReadRuleBase, type NRule, type NTable, type ReadRule } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
@@ -66,6 +66,8 @@ export type Prepared = PreparedOne | PreparedMany;
 /** PreparedHead's `from` and `to` of a text kept itself (not a slice of the source). */
 const WHOLE_FROM = 0;
 const WHOLE_TO = -1;
+/** PreparedHead's `unquoted` of a text kept with its quotes (`nft -j`: always). */
+const WITH_QUOTES = false;
 
 /*
  * The records are made by `new`, not as literals: they live until the model is built, and V8 would
@@ -195,7 +197,11 @@ class ReadOne extends ReadRuleBase implements NRule, PreparedOne, IfaceFacts {
   declare private released: boolean;
 
   constructor(
-    rule: ReadRule,
+    file: string,
+    line: number,
+    column: number,
+    endColumn: number,
+    rest: RareParts | undefined,
     ref: string,
     text: string,
     from: number,
@@ -204,7 +210,7 @@ class ReadOne extends ReadRuleBase implements NRule, PreparedOne, IfaceFacts {
     hash: number,
     alt: Alt,
   ) {
-    super(rule.file, rule.line, rule.column, rule.endColumn, rule.rareParts());
+    super(file, line, column, endColumn, rest);
     this.ref = ref;
     this.text = text;
     this.from = from;
@@ -244,6 +250,77 @@ class ReadOne extends ReadRuleBase implements NRule, PreparedOne, IfaceFacts {
   }
 
   /** Converted: no spans (the reader's were released with the read rule). */
+  get spans(): number[] | undefined {
+    return undefined;
+  }
+
+  set spans(v: number[] | undefined) {
+    if (v !== undefined) throw new Error('nftables: a converted read rule keeps no spans');
+  }
+}
+
+/**
+ * A verdict-map rule the `nft -j` reader read with its alternatives' matches (json-direct.ts
+ * DirectRule.alts) on one line: as ReadOne, the read rule (its position as numbers) and its converted
+ * form (Many's members) in one object, its own `pre` until the model is built.
+ */
+class ReadMany extends ReadRuleBase implements NRule, PreparedMany {
+  declare readonly ref: string;
+  declare readonly text: string;
+  declare private readonly hashHi: number;
+  declare private readonly hashLo: number;
+  declare readonly alts: readonly PreparedAlt[];
+  /** Set when buildChain has converted the rule (`pre = undefined`). */
+  declare private released: boolean;
+
+  constructor(
+    file: string,
+    line: number,
+    column: number,
+    endColumn: number,
+    rest: RareParts | undefined,
+    ref: string,
+    text: string,
+    hash: number,
+    alts: readonly PreparedAlt[],
+  ) {
+    super(file, line, column, endColumn, rest);
+    this.ref = ref;
+    this.text = text;
+    this.hashHi = hashHigh(hash);
+    this.hashLo = hashLow(hash);
+    this.alts = alts;
+    this.released = false;
+  }
+
+  get hash(): number {
+    return joinHash(this.hashHi, this.hashLo);
+  }
+
+  /** The text is kept itself, with its quotes (PreparedHead): no member per rule saying so. */
+  get from(): number {
+    return WHOLE_FROM;
+  }
+
+  get to(): number {
+    return WHOLE_TO;
+  }
+
+  get unquoted(): boolean {
+    return WITH_QUOTES;
+  }
+
+  get pre(): Prepared | undefined {
+    return this.released ? undefined : this;
+  }
+
+  /** Only released (buildChain): the rule is converted once. */
+  set pre(v: Prepared | undefined) {
+    if (v !== undefined) throw new Error('nftables: a converted read rule is its own prepared form');
+    this.released = true;
+  }
+
+  /** Converted: no spans. */
   get spans(): number[] | undefined {
     return undefined;
   }
@@ -383,7 +460,73 @@ export class Preparer implements InterpEnv {
     to: number,
   ): NRule {
     const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
-    return new ReadOne(rule, ref, text, from, to, unquoted, ruleHash(this.hasher, ref, text, unquoted, from, to), alt);
+    const hash = ruleHash(this.hasher, ref, text, unquoted, from, to);
+    return new ReadOne(
+      rule.file,
+      rule.line,
+      rule.column,
+      rule.endColumn,
+      rule.rareParts(),
+      ref,
+      text,
+      from,
+      to,
+      unquoted,
+      hash,
+      alt,
+    );
+  }
+
+  /**
+   * convertDirect of a one-line rule the `nft -j` reader read (json-direct.ts), at `line`, `column` to
+   * `endColumn` of `file`: the rule in the chain is then one object (ReadOne, its position as numbers and
+   * its text kept itself), not a rule record, a position and a prepared record beside them (about 70 bytes
+   * and two objects more a rule for the young generation's collector to copy).
+   */
+  convertJson(
+    file: string,
+    line: number,
+    column: number,
+    endColumn: number,
+    comment: string | undefined,
+    ref: string,
+    text: string,
+    flat: Flat,
+    match: Match,
+    facts: IfaceFacts,
+  ): NRule {
+    const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
+    let rest: RareParts | undefined;
+    if (comment !== undefined) {
+      rest = new RareParts();
+      rest.comment = comment;
+    }
+    const hash = ruleHash(this.hasher, ref, text, false);
+    return new ReadOne(file, line, column, endColumn, rest, ref, text, WHOLE_FROM, WHOLE_TO, false, hash, alt);
+  }
+
+  /**
+   * convertDirectAlts of a one-line rule the `nft -j` reader read (json-direct.ts), as convertJson: the rule
+   * in the chain is one object (ReadMany), not a rule record, a position and a Many beside them.
+   */
+  convertJsonAlts(
+    file: string,
+    line: number,
+    column: number,
+    endColumn: number,
+    comment: string | undefined,
+    ref: string,
+    text: string,
+    read: readonly DirectAlt[],
+  ): NRule {
+    const alts = read.map((a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, a.facts));
+    let rest: RareParts | undefined;
+    if (comment !== undefined) {
+      rest = new RareParts();
+      rest.comment = comment;
+    }
+    const hash = ruleHash(this.hasher, ref, text, false);
+    return new ReadMany(file, line, column, endColumn, rest, ref, text, hash, alts);
   }
 
   /**

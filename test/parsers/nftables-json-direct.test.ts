@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { generateNftJson } from '../../bench/generate-nft-json.js';
 import { condValues, Expander, type Flat } from '../../parsers/nftables/expand.js';
-import { newTable, type NRule, type Stmt } from '../../parsers/nftables/ir.js';
+import { newTable, ReadRuleBase, type NRule, type Stmt } from '../../parsers/nftables/ir.js';
 import { DirectRules } from '../../parsers/nftables/json-direct.js';
 import { readJson, readJsonWhole } from '../../parsers/nftables/json-reader.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
@@ -362,10 +362,13 @@ describe('nftables JSON rules read straight from the text', () => {
       if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
       return v;
     };
+    // A rule on one line is kept as one object (convertJson), one written across lines as a record (convertDirect).
     const direct = vi.spyOn(Preparer.prototype, 'convertDirect');
+    const oneLine = vi.spyOn(Preparer.prototype, 'convertJson');
     const streamed = JSON.stringify(buildPolicy(readJson(text, 'm.json', {}), {}), plain);
-    const applied = direct.mock.calls.length;
+    const applied = direct.mock.calls.length + oneLine.mock.calls.length;
     direct.mockRestore();
+    oneLine.mockRestore();
     expect(streamed).toBe(JSON.stringify(buildPolicy(readJsonWhole(text, 'm.json'), {}), plain));
     expect(applied).toBe(17); // the first sixteen and `return`
     expect(streamed).toContain('interface lan1: network 10.1.0.0/16, 10.2.0.0/16 inferred');
@@ -425,21 +428,64 @@ describe('nftables JSON rules read straight from the text', () => {
       if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
       return v;
     };
+    // A rule on one line is kept as one object (convertJsonAlts), one written across lines as a record.
     const alts = vi.spyOn(Preparer.prototype, 'convertDirectAlts');
+    const oneLine = vi.spyOn(Preparer.prototype, 'convertJsonAlts');
     const streamed = JSON.stringify(buildPolicy(readJson(text, 'v.json', {}), {}), plain);
-    const applied = alts.mock.calls.length;
+    const applied = alts.mock.calls.length + oneLine.mock.calls.length;
     alts.mockRestore();
+    oneLine.mockRestore();
     expect(streamed).toBe(JSON.stringify(buildPolicy(readJsonWhole(text, 'v.json'), {}), plain));
     expect(applied).toBe(3);
     expect(streamed).toContain('interface lan3: network 10.3.0.5');
   });
 
+  it('keeps a one-line rule read with its matches as one object: position as numbers, comment, converted form', () => {
+    const rule = (handle: number, extra: string): string =>
+      `{"rule": {"family": "inet", "table": "fw", "chain": "forward", "handle": ${String(handle)}, ${extra}"expr": [` +
+      '{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}}, {"accept": null}]}}';
+    const text =
+      '{"nftables": [{"metainfo": {"version": "1.0.9", "json_schema_version": 1}}, ' +
+      '{"table": {"family": "inet", "name": "fw", "handle": 1}}, ' +
+      '{"chain": {"family": "inet", "table": "fw", "name": "forward", "handle": 1, ' +
+      '"type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}}, ' +
+      `${rule(2, '')}, ${rule(3, '"comment": "ssh", ')}, ` +
+      '{"rule": {"family": "inet", "table": "fw", "chain": "forward", "handle": 4, "expr": [{"vmap": ' +
+      '{"key": {"payload": {"protocol": "tcp", "field": "dport"}}, "data": {"set": [[22, {"accept": null}], [23, {"drop": null}]]}}}]}}]}';
+    const doc = readJson(text, 'o.json', {});
+    const rules = doc.tables[0]?.chains.get('forward')?.rules ?? [];
+    expect(rules).toHaveLength(3);
+    const [plainRule, commented, vmapRule] = rules;
+    // One object: the read rule (ir.ts ReadRuleBase, its position as numbers) is its own prepared form.
+    expect(plainRule).toBeInstanceOf(ReadRuleBase);
+    expect(plainRule?.pre).toBe(plainRule);
+    expect(plainRule?.comment).toBeUndefined();
+    expect(commented?.comment).toBe('ssh');
+    expect(commented?.pre?.text).toBe('tcp dport 22 accept comment "ssh"');
+    // A verdict map read with its elements' matches: one object too, one alternative per element.
+    expect(vmapRule).toBeInstanceOf(ReadRuleBase);
+    expect(vmapRule?.pre).toBe(vmapRule);
+    expect(vmapRule?.pre?.alts).toHaveLength(2);
+    // The rule's object: the value of `"rule"` (as the generic path gives it).
+    const start = text.indexOf('{"family"', text.indexOf('{"rule"'));
+    expect({ ...plainRule?.pos }).toEqual({
+      file: 'o.json',
+      line: 1,
+      column: start + 1,
+      endLine: 1,
+      endColumn: text.indexOf('}}', text.indexOf('"accept"')) + 2,
+    });
+    expect(JSON.stringify(buildPolicy(doc, {}))).toBe(JSON.stringify(buildPolicy(readJsonWhole(text, 'o.json'), {})));
+  });
+
   it('applies the conditions of most of the bench listing’s rules as they are read', () => {
     const text = generateNftJson({ name: 'direct', rules: 800, setElements: 40, seed: 5 });
     const direct = vi.spyOn(Preparer.prototype, 'convertDirect');
+    const oneLine = vi.spyOn(Preparer.prototype, 'convertJson');
     readJson(text, 'd.json', {});
-    const applied = direct.mock.calls.length;
+    const applied = direct.mock.calls.length + oneLine.mock.calls.length;
     direct.mockRestore();
+    oneLine.mockRestore();
     expect(applied).toBeGreaterThan(600);
   });
 });
