@@ -104,6 +104,8 @@ class One implements PreparedOne, IfaceFacts {
     this.unquoted = unquoted;
     this.hashHi = hashHigh(hash);
     this.hashLo = hashLow(hash);
+    // Set here, not by a shared helper: V8 sizes a class's objects by the members its constructors set,
+    // and members set elsewhere go to a separate property array (one more object per rule).
     this.flat = alt.flat;
     this.match = alt.match;
     this.opaque = alt.opaque;
@@ -170,29 +172,12 @@ class Many implements PreparedMany {
 }
 
 /**
- * A rule the text reader read and converted with its one alternative (text-direct.ts DirectRule.direct,
- * most rules of a listing): the read rule (its position as numbers, ir.ts ReadRuleBase) and its
- * converted form (One's members, its interface facts among them) in one object, which is its own `pre`
- * until the model is built (buildChain then releases it). The read rule and a record beside it were
- * two objects and about 50 bytes more a rule, copied by the young generation's collector.
+ * What ReadOne and ReadMany share: a read rule that is its own prepared form until buildChain
+ * converts it (and then releases it: `pre = undefined`), with its hash as two small integers.
  */
-class ReadOne extends ReadRuleBase implements NRule, PreparedOne, IfaceFacts {
-  declare readonly ref: string;
-  declare readonly text: string;
-  declare readonly from: number;
-  declare readonly to: number;
-  declare readonly unquoted: boolean;
+abstract class ReadPrepared extends ReadRuleBase {
   declare private readonly hashHi: number;
   declare private readonly hashLo: number;
-  declare readonly flat: Flat;
-  declare readonly match: Match;
-  declare readonly opaque: readonly Effect[];
-  declare readonly seen: readonly string[];
-  declare readonly iif: readonly string[];
-  declare readonly oif: readonly string[];
-  declare readonly dnatHost: AddrSet | undefined;
-  declare readonly srcNets: AddrSet | undefined;
-  declare readonly dstNets: AddrSet | undefined;
   /** Set when buildChain has converted the rule (`pre = undefined`). */
   declare private released: boolean;
 
@@ -202,45 +187,23 @@ class ReadOne extends ReadRuleBase implements NRule, PreparedOne, IfaceFacts {
     column: number,
     endColumn: number,
     rest: RareParts | undefined,
-    ref: string,
-    text: string,
-    from: number,
-    to: number,
-    unquoted: boolean,
     hash: number,
-    alt: Alt,
   ) {
     super(file, line, column, endColumn, rest);
-    this.ref = ref;
-    this.text = text;
-    this.from = from;
-    this.to = to;
-    this.unquoted = unquoted;
     this.hashHi = hashHigh(hash);
     this.hashLo = hashLow(hash);
-    this.flat = alt.flat;
-    this.match = alt.match;
-    this.opaque = alt.opaque;
-    const f = alt.facts;
-    this.seen = f.seen;
-    this.iif = f.iif;
-    this.oif = f.oif;
-    this.dnatHost = f.dnatHost;
-    this.srcNets = f.srcNets;
-    this.dstNets = f.dstNets;
     this.released = false;
   }
+
+  /** The prepared form this record is (the subclass itself). */
+  protected abstract prepared(): Prepared;
 
   get hash(): number {
     return joinHash(this.hashHi, this.hashLo);
   }
 
-  get facts(): IfaceFacts {
-    return this;
-  }
-
   get pre(): Prepared | undefined {
-    return this.released ? undefined : this;
+    return this.released ? undefined : this.prepared();
   }
 
   /** Only released (buildChain): the rule is converted once. */
@@ -260,18 +223,80 @@ class ReadOne extends ReadRuleBase implements NRule, PreparedOne, IfaceFacts {
 }
 
 /**
+ * A rule the text reader read and converted with its one alternative (text-direct.ts DirectRule.direct,
+ * most rules of a listing): the read rule (its position as numbers, ir.ts ReadRuleBase) and its
+ * converted form (One's members, its interface facts among them) in one object, which is its own `pre`
+ * until the model is built (buildChain then releases it). The read rule and a record beside it were
+ * two objects and about 50 bytes more a rule, copied by the young generation's collector.
+ */
+class ReadOne extends ReadPrepared implements NRule, PreparedOne, IfaceFacts {
+  declare readonly ref: string;
+  declare readonly text: string;
+  declare readonly from: number;
+  declare readonly to: number;
+  declare readonly unquoted: boolean;
+  declare readonly flat: Flat;
+  declare readonly match: Match;
+  declare readonly opaque: readonly Effect[];
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
+
+  constructor(
+    file: string,
+    line: number,
+    column: number,
+    endColumn: number,
+    rest: RareParts | undefined,
+    ref: string,
+    text: string,
+    from: number,
+    to: number,
+    unquoted: boolean,
+    hash: number,
+    alt: Alt,
+  ) {
+    super(file, line, column, endColumn, rest, hash);
+    this.ref = ref;
+    this.text = text;
+    this.from = from;
+    this.to = to;
+    this.unquoted = unquoted;
+    // Set here, not by a shared helper: V8 sizes a class's objects by the members its constructors set,
+    // and members set elsewhere go to a separate property array (one more object per rule).
+    this.flat = alt.flat;
+    this.match = alt.match;
+    this.opaque = alt.opaque;
+    const f = alt.facts;
+    this.seen = f.seen;
+    this.iif = f.iif;
+    this.oif = f.oif;
+    this.dnatHost = f.dnatHost;
+    this.srcNets = f.srcNets;
+    this.dstNets = f.dstNets;
+  }
+
+  get facts(): IfaceFacts {
+    return this;
+  }
+
+  protected prepared(): Prepared {
+    return this;
+  }
+}
+
+/**
  * A verdict-map rule the `nft -j` reader read with its alternatives' matches (json-direct.ts
  * DirectRule.alts) on one line: as ReadOne, the read rule (its position as numbers) and its converted
  * form (Many's members) in one object, its own `pre` until the model is built.
  */
-class ReadMany extends ReadRuleBase implements NRule, PreparedMany {
+class ReadMany extends ReadPrepared implements NRule, PreparedMany {
   declare readonly ref: string;
   declare readonly text: string;
-  declare private readonly hashHi: number;
-  declare private readonly hashLo: number;
   declare readonly alts: readonly PreparedAlt[];
-  /** Set when buildChain has converted the rule (`pre = undefined`). */
-  declare private released: boolean;
 
   constructor(
     file: string,
@@ -284,17 +309,10 @@ class ReadMany extends ReadRuleBase implements NRule, PreparedMany {
     hash: number,
     alts: readonly PreparedAlt[],
   ) {
-    super(file, line, column, endColumn, rest);
+    super(file, line, column, endColumn, rest, hash);
     this.ref = ref;
     this.text = text;
-    this.hashHi = hashHigh(hash);
-    this.hashLo = hashLow(hash);
     this.alts = alts;
-    this.released = false;
-  }
-
-  get hash(): number {
-    return joinHash(this.hashHi, this.hashLo);
   }
 
   /** The text is kept itself, with its quotes (PreparedHead): no member per rule saying so. */
@@ -310,23 +328,8 @@ class ReadMany extends ReadRuleBase implements NRule, PreparedMany {
     return WITH_QUOTES;
   }
 
-  get pre(): Prepared | undefined {
-    return this.released ? undefined : this;
-  }
-
-  /** Only released (buildChain): the rule is converted once. */
-  set pre(v: Prepared | undefined) {
-    if (v !== undefined) throw new Error('nftables: a converted read rule is its own prepared form');
-    this.released = true;
-  }
-
-  /** Converted: no spans. */
-  get spans(): number[] | undefined {
-    return undefined;
-  }
-
-  set spans(v: number[] | undefined) {
-    if (v !== undefined) throw new Error('nftables: a converted read rule keeps no spans');
+  protected prepared(): Prepared {
+    return this;
   }
 }
 
