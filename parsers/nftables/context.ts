@@ -42,9 +42,8 @@ export class Ctx extends Diagnostics {
    * matching it that the ruleset does not name (PPPoE sessions, VPN tunnels created at run time).
    */
   sawInterface(name: string, pos: Pos): void {
-    if (!name) return;
-    const n = name.includes('\\') ? name.replace(/\\\*/g, '*') : name;
-    if (!this.ifaceSeen.has(n)) this.ifaceSeen.set(n, pos);
+    const n = this.unseenInterface(name);
+    if (n !== undefined) this.ifaceSeen.set(n, pos);
   }
 
   /**
@@ -52,9 +51,15 @@ export class Ctx extends Diagnostics {
    * read makes its position when asked (ir.ts ReadRule), and most rules name interfaces seen already.
    */
   sawInterfaceIn(name: string, rule: { readonly pos: Pos }): void {
-    if (!name) return;
+    const n = this.unseenInterface(name);
+    if (n !== undefined) this.ifaceSeen.set(n, rule.pos);
+  }
+
+  /** The name as recorded (`\*` a literal star), when it is not recorded yet. */
+  private unseenInterface(name: string): string | undefined {
+    if (!name) return undefined;
     const n = name.includes('\\') ? name.replace(/\\\*/g, '*') : name;
-    if (!this.ifaceSeen.has(n)) this.ifaceSeen.set(n, rule.pos);
+    return this.ifaceSeen.has(n) ? undefined : n;
   }
 
   /** Interface names an nft interface-name value matches: `eth*` matches by prefix (and stands for itself), `\*` is a literal star. */

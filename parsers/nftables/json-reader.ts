@@ -349,7 +349,7 @@ class JsonReader {
     if (d.match && d.flat && d.facts) {
       const pos = d.rule.pos;
       // A one-line rule (nft writes the whole listing on one line): one object, its position as numbers.
-      if (pos.endLine === pos.line && pos.endColumn !== undefined) {
+      if (oneLine(pos)) {
         const one = prep.convertJson(
           pos.file,
           pos.line,
@@ -373,7 +373,7 @@ class JsonReader {
     if (d.alts) {
       const pos = d.rule.pos;
       // A one-line rule, as above: one object (ReadMany).
-      if (pos.endLine === pos.line && pos.endColumn !== undefined) {
+      if (oneLine(pos)) {
         c.rules.push(
           prep.convertJsonAlts(
             pos.file,
@@ -482,4 +482,9 @@ function settled(r: NRule): NRule {
   // Every member in the literal (as ir.ts ReadRule has them): a member added afterwards goes to a property
   // array of its own, one more object per rule for as long as the document lives.
   return { pos: r.pos, stmts: r.stmts, pre: r.pre, comment: r.comment };
+}
+
+/** A position on one line with its end column: what the readers' one-object records keep as numbers. */
+function oneLine(pos: Pos): pos is Pos & { endColumn: number } {
+  return pos.endLine === pos.line && pos.endColumn !== undefined;
 }

@@ -333,6 +333,14 @@ class ReadMany extends ReadPrepared implements NRule, PreparedMany {
   }
 }
 
+/** The rare parts of a read rule whose only rare part is its comment (`nft -j`), if it has one. */
+function commentOnly(comment: string | undefined): RareParts | undefined {
+  if (comment === undefined) return undefined;
+  const rest = new RareParts();
+  rest.comment = comment;
+  return rest;
+}
+
 class Alt implements PreparedAlt {
   declare readonly flat: Flat;
   declare readonly match: Match;
@@ -417,7 +425,15 @@ export class Preparer implements InterpEnv {
         // map(), not a list literal filled by push: a literal's allocation site would be switched to the
         // old generation (the lists live until the model is built) and take convert's compiled code with it.
         const alts = flats.map((flat) => this.alt(flat, table));
-        rule.pre = new Many(ref, text, 0, -1, unquoted, ruleHash(this.hasher, ref, text, unquoted), alts);
+        rule.pre = new Many(
+          ref,
+          text,
+          WHOLE_FROM,
+          WHOLE_TO,
+          unquoted,
+          ruleHash(this.hasher, ref, text, unquoted),
+          alts,
+        );
       }
     } catch {
       // Deferred, or anything else: the passes convert the rule as before (and report what fails there).
@@ -499,11 +515,7 @@ export class Preparer implements InterpEnv {
     facts: IfaceFacts,
   ): NRule {
     const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
-    let rest: RareParts | undefined;
-    if (comment !== undefined) {
-      rest = new RareParts();
-      rest.comment = comment;
-    }
+    const rest = commentOnly(comment);
     const hash = ruleHash(this.hasher, ref, text, false);
     return new ReadOne(file, line, column, endColumn, rest, ref, text, WHOLE_FROM, WHOLE_TO, false, hash, alt);
   }
@@ -523,11 +535,7 @@ export class Preparer implements InterpEnv {
     read: readonly DirectAlt[],
   ): NRule {
     const alts = read.map((a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, a.facts));
-    let rest: RareParts | undefined;
-    if (comment !== undefined) {
-      rest = new RareParts();
-      rest.comment = comment;
-    }
+    const rest = commentOnly(comment);
     const hash = ruleHash(this.hasher, ref, text, false);
     return new ReadMany(file, line, column, endColumn, rest, ref, text, hash, alts);
   }
