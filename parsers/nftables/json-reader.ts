@@ -23,7 +23,7 @@ import {
 import { DirectRules, type DirectRule } from './json-direct.js';
 import { fastRules, memberPos, scanJson } from './json-scanner.js';
 import { ElementStream } from './json-stream.js';
-import { Preparer } from './prepare.js';
+import { Preparer, RuleTexts } from './prepare.js';
 import { priorityValue } from './priorities.js';
 import { chainRef } from './rules.js';
 import type { ParseOptions } from '../types.js';
@@ -146,12 +146,16 @@ class JsonReader {
    * Cleared by the reader loop when any other element is read.
    */
   lastDirect: { family: string; table: string; chain: string } | undefined;
+  /** The canonical texts of the one-line rules read straight from the text (prepare.ts RuleTexts). */
+  readonly texts: RuleTexts;
 
   constructor(file: string, root: Pos) {
+    this.texts = new RuleTexts();
     this.doc = { file, format: 'json', tables: [], unsupported: [], notes: [], root };
   }
 
   done(): NDocument {
+    this.texts.seal();
     this.doc.tables = [...this.tables.values()];
     return this.doc;
   }
@@ -361,6 +365,7 @@ class JsonReader {
           d.flat,
           d.match,
           d.facts,
+          this.texts,
         );
         c.rules.push(one);
         return true;
@@ -384,6 +389,7 @@ class JsonReader {
             place.ref,
             d.text,
             d.alts,
+            this.texts,
           ),
         );
         return true;

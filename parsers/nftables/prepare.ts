@@ -291,11 +291,15 @@ class ReadOne extends ReadPrepared implements NRule, PreparedOne, IfaceFacts {
 /**
  * A verdict-map rule the `nft -j` reader read with its alternatives' matches (json-direct.ts
  * DirectRule.alts) on one line: as ReadOne, the read rule (its position as numbers) and its converted
- * form (Many's members) in one object, its own `pre` until the model is built.
+ * form (Many's members) in one object, its own `pre` until the model is built; its text is kept itself,
+ * or as its place in the listing's RuleTexts (JsonOne).
  */
 class ReadMany extends ReadPrepared implements NRule, PreparedMany {
   declare readonly ref: string;
-  declare readonly text: string;
+  /** The text itself (`to` negative), or the RuleTexts chunk it is in. */
+  declare private readonly texts: string | TextChunk;
+  declare readonly from: number;
+  declare readonly to: number;
   declare readonly alts: readonly PreparedAlt[];
 
   constructor(
@@ -305,27 +309,174 @@ class ReadMany extends ReadPrepared implements NRule, PreparedMany {
     endColumn: number,
     rest: RareParts | undefined,
     ref: string,
-    text: string,
+    texts: string | TextChunk,
+    from: number,
+    to: number,
     hash: number,
     alts: readonly PreparedAlt[],
   ) {
     super(file, line, column, endColumn, rest, hash);
     this.ref = ref;
-    this.text = text;
+    this.texts = texts;
+    this.from = from;
+    this.to = to;
     this.alts = alts;
   }
 
-  /** The text is kept itself, with its quotes (PreparedHead): no member per rule saying so. */
-  get from(): number {
-    return WHOLE_FROM;
-  }
-
-  get to(): number {
-    return WHOLE_TO;
+  get text(): string {
+    const t = this.texts;
+    return typeof t === 'string' ? t : t.text;
   }
 
   get unquoted(): boolean {
     return WITH_QUOTES;
+  }
+
+  protected prepared(): Prepared {
+    return this;
+  }
+}
+
+/**
+ * The canonical texts of the one-line rules an `nft -j` listing reads (convertJson, convertJsonAlts),
+ * one after another in strings of about a megabyte (TextChunk): a rule keeps its text as its place in
+ * one (JsonOne, ReadMany), and the model rule the same way when the chunk is its chain's source
+ * (entry-rule.ts RuleHead; else a slice of it), instead of a string of its own (about 130 bytes a rule
+ * that the young generation's collector copied twice and the model kept). The texts are written as
+ * Latin-1 bytes into one buffer, made a string each time it is full and then reused: a buffer for all
+ * of them would stay in memory beside the strings until a full collection, which a parse does not
+ * have. A text with another character, or longer than the buffer, is not taken (add gives -1).
+ */
+export class RuleTexts {
+  /** Grown by doubling up to TEXT_CHUNK (a small listing does not get a megabyte), then reused. */
+  private bytes = new Uint8Array(0);
+  private n = 0;
+  /** The chunk the texts being written go to (add: the chunk of the text it took). */
+  chunk = new TextChunk(this);
+
+  /** Appends `s` to the current chunk (a new one when it is full) and gives where it starts there, or -1. */
+  add(s: string): number {
+    const len = s.length;
+    if (this.n + len > this.bytes.length) {
+      if (len > TEXT_CHUNK) return -1;
+      if (this.n + len > TEXT_CHUNK) {
+        this.seal();
+        this.chunk = new TextChunk(this);
+      } else {
+        const grown = new Uint8Array(Math.min(TEXT_CHUNK, Math.max(1 << 12, 2 * (this.n + len))));
+        grown.set(this.bytes.subarray(0, this.n));
+        this.bytes = grown;
+      }
+    }
+    const from = this.n;
+    const bytes = this.bytes;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 255) return -1;
+      bytes[from + i] = c;
+    }
+    this.n = from + len;
+    return from;
+  }
+
+  /** Makes the current chunk's string (the reader is done, or the chunk is full). */
+  seal(): void {
+    this.chunk.sealed(Buffer.from(this.bytes.buffer, 0, this.n).toString('latin1'));
+    this.n = 0;
+  }
+}
+
+/** How many characters of texts a RuleTexts chunk holds. */
+const TEXT_CHUNK = 1 << 20;
+
+/** One string of texts of RuleTexts, made when it is full or the reader is done. */
+export class TextChunk {
+  private owner: RuleTexts | undefined;
+  private whole = '';
+
+  constructor(owner: RuleTexts) {
+    this.owner = owner;
+  }
+
+  /** The texts (the chunk is sealed first if the reader has not). */
+  get text(): string {
+    this.owner?.seal();
+    return this.whole;
+  }
+
+  sealed(text: string): void {
+    this.whole = text;
+    this.owner = undefined;
+  }
+}
+
+/**
+ * A one-line rule the `nft -j` reader read and converted with its one alternative (convertJson): as
+ * ReadOne, the read rule and its converted form in one object, with its text as its place in the
+ * listing's RuleTexts (from, to) instead of a string of its own, and without the members that are the
+ * same for every such rule (unquoted, the alternative's opaque conditions: its flat's).
+ */
+class JsonOne extends ReadPrepared implements NRule, PreparedOne, IfaceFacts {
+  declare readonly ref: string;
+  declare private readonly texts: TextChunk;
+  declare readonly from: number;
+  declare readonly to: number;
+  declare readonly flat: Flat;
+  declare readonly match: Match;
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
+
+  constructor(
+    file: string,
+    line: number,
+    column: number,
+    endColumn: number,
+    rest: RareParts | undefined,
+    ref: string,
+    texts: TextChunk,
+    from: number,
+    to: number,
+    hash: number,
+    flat: Flat,
+    match: Match,
+    f: IfaceFacts,
+  ) {
+    super(file, line, column, endColumn, rest, hash);
+    this.ref = ref;
+    this.texts = texts;
+    this.from = from;
+    this.to = to;
+    // Set here, not by a shared helper (ReadOne says why).
+    this.flat = flat;
+    this.match = match;
+    this.seen = f.seen;
+    this.iif = f.iif;
+    this.oif = f.oif;
+    this.dnatHost = f.dnatHost;
+    this.srcNets = f.srcNets;
+    this.dstNets = f.dstNets;
+  }
+
+  /** Its chunk's texts: this rule's is `from` to `to` (PreparedHead). */
+  get text(): string {
+    return this.texts.text;
+  }
+
+  get unquoted(): boolean {
+    return WITH_QUOTES;
+  }
+
+  /** convertJson's alternative has its flat's opaque conditions (withoutConds keeps them). */
+  get opaque(): readonly Effect[] {
+    return this.flat.opaque;
+  }
+
+  get facts(): IfaceFacts {
+    return this;
   }
 
   protected prepared(): Prepared {
@@ -513,10 +664,28 @@ export class Preparer implements InterpEnv {
     flat: Flat,
     match: Match,
     facts: IfaceFacts,
+    texts: RuleTexts,
   ): NRule {
-    const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
     const rest = commentOnly(comment);
     const hash = ruleHash(this.hasher, ref, text, false);
+    const from = texts.add(text);
+    if (from >= 0)
+      return new JsonOne(
+        file,
+        line,
+        column,
+        endColumn,
+        rest,
+        ref,
+        texts.chunk,
+        from,
+        from + text.length,
+        hash,
+        withoutConds(flat),
+        match,
+        facts,
+      );
+    const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
     return new ReadOne(file, line, column, endColumn, rest, ref, text, WHOLE_FROM, WHOLE_TO, false, hash, alt);
   }
 
@@ -533,11 +702,15 @@ export class Preparer implements InterpEnv {
     ref: string,
     text: string,
     read: readonly DirectAlt[],
+    texts: RuleTexts,
   ): NRule {
     const alts = read.map((a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, a.facts));
     const rest = commentOnly(comment);
     const hash = ruleHash(this.hasher, ref, text, false);
-    return new ReadMany(file, line, column, endColumn, rest, ref, text, hash, alts);
+    const from = texts.add(text);
+    return from >= 0
+      ? new ReadMany(file, line, column, endColumn, rest, ref, texts.chunk, from, from + text.length, hash, alts)
+      : new ReadMany(file, line, column, endColumn, rest, ref, text, WHOLE_FROM, WHOLE_TO, hash, alts);
   }
 
   /**

@@ -2,14 +2,25 @@ import { describe, expect, it, vi } from 'vitest';
 import { generateNftJson } from '../../bench/generate-nft-json.js';
 import { condValues, Expander, type Flat } from '../../parsers/nftables/expand.js';
 import { newTable, ReadRuleBase, type NRule, type Stmt } from '../../parsers/nftables/ir.js';
+import { EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { DirectRules } from '../../parsers/nftables/json-direct.js';
 import { readJson, readJsonWhole } from '../../parsers/nftables/json-reader.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
-import { Preparer } from '../../parsers/nftables/prepare.js';
+import { Preparer, RuleTexts } from '../../parsers/nftables/prepare.js';
 import { printExpr, printRule } from '../../parsers/nftables/print.js';
 import { PositionIndex } from '../../parsers/toolkit/positions.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
+
+/**
+ * A rule as the model reads it (Rule's members), not as kept (entry-rule.ts: numbers, a place in a
+ * source or a text of its own, the hash in two parts): the two reads keep their texts differently.
+ */
+function modelRule(v: unknown): unknown {
+  if (!(v instanceof EntryRule)) return v;
+  const { id, loc, label, text, comment, match, action, udpTimeout, helperTimeout } = v;
+  return { id, loc, label, text, comment, match, action, udpTimeout, helperTimeout };
+}
 
 /**
  * The common `nft -j` rule elements are read straight from the text (json-direct.ts): the canonical
@@ -263,7 +274,7 @@ describe('nftables JSON rules read straight from the text', () => {
   it('gives the whole-document read’s policy for the bench listing, most rules read directly', () => {
     const one = generateNftJson({ name: 'direct', rules: 800, setElements: 40, seed: 5 });
     const pretty = JSON.stringify(JSON.parse(one), null, 2);
-    const plain = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? `${String(v)}n` : v);
+    const plain = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? `${String(v)}n` : modelRule(v));
     for (const text of [one, pretty, pretty.replace(/\n/g, '\r\n')]) {
       const streamed = readJson(text, 'd.json', {});
       const whole = readJsonWhole(text, 'd.json');
@@ -360,7 +371,7 @@ describe('nftables JSON rules read straight from the text', () => {
       if (v instanceof IntervalSet) return { iv: [v.min, v.max, [...(v.bounds as readonly unknown[])]] };
       if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
       if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
-      return v;
+      return modelRule(v);
     };
     // A rule on one line is kept as one object (convertJson), one written across lines as a record (convertDirect).
     const direct = vi.spyOn(Preparer.prototype, 'convertDirect');
@@ -426,7 +437,7 @@ describe('nftables JSON rules read straight from the text', () => {
       if (v instanceof IntervalSet) return { iv: [v.min, v.max, [...(v.bounds as readonly unknown[])]] };
       if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
       if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
-      return v;
+      return modelRule(v);
     };
     // A rule on one line is kept as one object (convertJsonAlts), one written across lines as a record.
     const alts = vi.spyOn(Preparer.prototype, 'convertDirectAlts');
@@ -461,7 +472,9 @@ describe('nftables JSON rules read straight from the text', () => {
     expect(plainRule?.pre).toBe(plainRule);
     expect(plainRule?.comment).toBeUndefined();
     expect(commented?.comment).toBe('ssh');
-    expect(commented?.pre?.text).toBe('tcp dport 22 accept comment "ssh"');
+    // The texts of one-line rules are kept in one string (prepare.ts RuleTexts): the rule's is its place there.
+    const pre = commented?.pre;
+    expect(pre?.text.slice(pre.from, pre.to)).toBe('tcp dport 22 accept comment "ssh"');
     // A verdict map read with its elements' matches: one object too, one alternative per element.
     expect(vmapRule).toBeInstanceOf(ReadRuleBase);
     expect(vmapRule?.pre).toBe(vmapRule);
@@ -475,7 +488,58 @@ describe('nftables JSON rules read straight from the text', () => {
       endLine: 1,
       endColumn: text.indexOf('}}', text.indexOf('"accept"')) + 2,
     });
-    expect(JSON.stringify(buildPolicy(doc, {}))).toBe(JSON.stringify(buildPolicy(readJsonWhole(text, 'o.json'), {})));
+    const asRead = (_k: string, v: unknown): unknown => modelRule(v);
+    expect(JSON.stringify(buildPolicy(doc, {}), asRead)).toBe(
+      JSON.stringify(buildPolicy(readJsonWhole(text, 'o.json'), {}), asRead),
+    );
+  });
+
+  it('keeps the texts of one-line rules in shared strings: each rule its place, a text beyond Latin-1 itself', () => {
+    const rule = (handle: number, extra: string, port: number): string =>
+      `{"rule": {"family": "inet", "table": "fw", "chain": "forward", "handle": ${String(handle)}, ${extra}"expr": [` +
+      `{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": ${String(port)}}}, {"accept": null}]}}`;
+    const text =
+      '{"nftables": [{"metainfo": {"version": "1.0.9", "json_schema_version": 1}}, ' +
+      '{"table": {"family": "inet", "name": "fw", "handle": 1}}, ' +
+      '{"chain": {"family": "inet", "table": "fw", "name": "forward", "handle": 1, ' +
+      '"type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}}, ' +
+      `${rule(2, '', 22)}, ${rule(3, '"comment": "café", ', 23)}, ${rule(4, '"comment": "☎ desk", ', 24)}]}`;
+    const doc = readJson(text, 't.json', {});
+    const [first, latin, wide] = doc.tables[0]?.chains.get('forward')?.rules ?? [];
+    const a = first?.pre;
+    const b = latin?.pre;
+    const c = wide?.pre;
+    // The first two in one string (Latin-1 included), each at its place; the third kept itself.
+    expect(a?.text).toBe(b?.text);
+    expect(a?.text.slice(a.from, a.to)).toBe('tcp dport 22 accept');
+    expect(b?.text.slice(b.from, b.to)).toBe('tcp dport 23 accept comment "café"');
+    expect(c?.to).toBeLessThan(0);
+    expect(c?.text).toBe('tcp dport 24 accept comment "☎ desk"');
+    // The model rules give the same texts (and all else) as the whole-document read.
+    const policy = buildPolicy(doc, {});
+    expect((policy.ruleset.chains['inet fw forward']?.rules ?? []).map((r) => r.text)).toEqual([
+      'tcp dport 22 accept',
+      'tcp dport 23 accept comment "café"',
+      'tcp dport 24 accept comment "☎ desk"',
+    ]);
+    const asRead = (_k: string, v: unknown): unknown => modelRule(v);
+    expect(JSON.stringify(policy, asRead)).toBe(JSON.stringify(buildPolicy(readJsonWhole(text, 't.json'), {}), asRead));
+  });
+
+  it('starts a new string of texts when one is full, and keeps a text longer than one itself', () => {
+    const texts = new RuleTexts();
+    const written: { chunk: { readonly text: string }; from: number; to: number; s: string }[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const s = `tcp dport ${String(i)} accept comment "${'x'.repeat(i % 61)}"`;
+      const from = texts.add(s);
+      expect(from).toBeGreaterThanOrEqual(0);
+      written.push({ chunk: texts.chunk, from, to: from + s.length, s });
+    }
+    expect(texts.add('y'.repeat((1 << 20) + 1))).toBe(-1);
+    const chunks = new Set(written.map((w) => w.chunk));
+    expect(chunks.size).toBeGreaterThan(1);
+    for (const w of written) expect(w.chunk.text.slice(w.from, w.to)).toBe(w.s);
+    for (const c of chunks) expect(c.text.length).toBeLessThanOrEqual(1 << 20);
   });
 
   it('applies the conditions of most of the bench listing’s rules as they are read', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateNftJson } from '../../bench/generate-nft-json.js';
+import { EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { buildPolicy, nftablesParser } from '../../parsers/nftables/index.js';
 import { positions, type Expr, type NDocument } from '../../parsers/nftables/ir.js';
 import { readJson, readJsonWhole } from '../../parsers/nftables/json-reader.js';
@@ -24,7 +25,17 @@ function plain(_k: string, v: unknown): unknown {
   if (v instanceof NameSet) return { names: [v.negated, [...v.names]] };
   if (v instanceof Map) return { map: [...(v as Map<unknown, unknown>)] };
   if (v instanceof Set) return { set: [...(v as Set<unknown>)] };
-  return v;
+  return modelRule(v);
+}
+
+/**
+ * A rule as the model reads it (Rule's members), not as kept (entry-rule.ts: numbers, a place in a
+ * source or a text of its own, the hash in two parts): the two reads keep their texts differently.
+ */
+function modelRule(v: unknown): unknown {
+  if (!(v instanceof EntryRule)) return v;
+  const { id, loc, label, text, comment, match, action, udpTimeout, helperTimeout } = v;
+  return { id, loc, label, text, comment, match, action, udpTimeout, helperTimeout };
 }
 
 /** An expression with the positions and key positions of every container, depth first. */
