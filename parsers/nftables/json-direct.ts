@@ -9,7 +9,7 @@ import { DirectMatch, type DirectAlt } from './direct-match.js';
 import type { IfaceFacts } from './interfaces.js';
 import type { Expr, NRule, Pos } from './ir.js';
 import { sharedKey, sharedPayload, sharedPrefix, sharedRange } from './json-shared.js';
-import { printExpr } from './print.js';
+import { printExpr, printedPrefix } from './print.js';
 
 /**
  * The common rule element of an `nft -j` listing read straight from the text, without JSON.parse, the
@@ -823,8 +823,12 @@ export class DirectRules {
       const len = this.int();
       if (t.startsWith('}}', this.i)) {
         this.i += 2;
-        const e = sharedPrefix(addr, len);
-        if (this.i === end) this.prefixes.set(detach(t.slice(start, end)), h, e);
+        if (this.i !== end) return sharedPrefix(addr, len);
+        // Kept in the table above, by its text as written, for the whole listing: not also in json-shared's
+        // table by an id made for it (a string and an entry per distinct prefix, most written a few times).
+        // The general path's object for the same prefix is another, equal one (nothing compares them by identity).
+        const e = printedPrefix(addr, len);
+        this.prefixes.set(detach(t.slice(start, end)), h, e);
         return e;
       }
     }
@@ -890,7 +894,13 @@ export class DirectRules {
       if (plain(s)) this.shown = s;
       return this.single(s, set);
     }
-    if (c >= 48 && c <= 57) return this.single(this.int(), set);
+    if (c >= 48 && c <= 57) {
+      const n = this.int();
+      // Its digits as written are its printed text (int() takes no other form): a new string that dies with
+      // the rule's text, where String(n) went through V8's number-to-string cache, which kept it alive.
+      this.shown = this.text.slice(from, this.i);
+      return this.single(n, set);
+    }
     if (c !== LBRACE) throw GIVE_UP;
     const t = this.text;
     if (t.startsWith(PREFIX_HEAD, from)) return this.single(this.prefix(from) ?? this.cached('}}', true), set);
