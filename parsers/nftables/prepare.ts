@@ -357,16 +357,12 @@ export class RuleTexts {
   /** Appends `s` to the current chunk (a new one when it is full) and gives where it starts there, or -1. */
   add(s: string): number {
     const len = s.length;
+    if (len > TEXT_CHUNK) return -1;
+    if (this.n + len > TEXT_CHUNK) this.seal();
     if (this.n + len > this.bytes.length) {
-      if (len > TEXT_CHUNK) return -1;
-      if (this.n + len > TEXT_CHUNK) {
-        this.seal();
-        this.chunk = new TextChunk(this);
-      } else {
-        const grown = new Uint8Array(Math.min(TEXT_CHUNK, Math.max(1 << 12, 2 * (this.n + len))));
-        grown.set(this.bytes.subarray(0, this.n));
-        this.bytes = grown;
-      }
+      const grown = new Uint8Array(Math.min(TEXT_CHUNK, Math.max(1 << 12, 2 * (this.n + len))));
+      grown.set(this.bytes.subarray(0, this.n));
+      this.bytes = grown;
     }
     const from = this.n;
     const bytes = this.bytes;
@@ -379,10 +375,14 @@ export class RuleTexts {
     return from;
   }
 
-  /** Makes the current chunk's string (the reader is done, or the chunk is full). */
+  /**
+   * Makes the current chunk's string (the reader is done, the chunk is full, or its text is read) and
+   * starts a new chunk: a text added afterwards never goes to a chunk already made.
+   */
   seal(): void {
     this.chunk.sealed(Buffer.from(this.bytes.buffer, 0, this.n).toString('latin1'));
     this.n = 0;
+    this.chunk = new TextChunk(this);
   }
 }
 

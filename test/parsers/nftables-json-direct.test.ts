@@ -536,6 +536,25 @@ describe('nftables JSON rules read straight from the text', () => {
       written.push({ chunk: texts.chunk, from, to: from + s.length, s });
     }
     expect(texts.add('y'.repeat((1 << 20) + 1))).toBe(-1);
+    // A text that does not fit what is left of a chunk still growing starts the next one, whole.
+    const big = new RuleTexts();
+    const parts = [1, 1 << 20, 600_000, 600_000].map((n, i) => 'abcd'.charAt(i).repeat(n));
+    const at = parts.map((p) => ({ from: big.add(p), chunk: big.chunk }));
+    parts.forEach((p, i) => {
+      const w = at[i];
+      expect(w?.from).toBe(0);
+      expect(w?.chunk.text.slice(w.from, w.from + p.length)).toBe(p);
+    });
+    expect(new Set(at.map((w) => w.chunk)).size).toBe(4);
+    // A text read before the reader is done seals its chunk: what is added later goes to a new one.
+    const early = new RuleTexts();
+    const first = early.chunk;
+    early.add('accept');
+    expect(first.text).toBe('accept');
+    expect(early.add('drop')).toBe(0);
+    expect(early.chunk).not.toBe(first);
+    expect(first.text).toBe('accept');
+    expect(early.chunk.text).toBe('drop');
     const chunks = new Set(written.map((w) => w.chunk));
     expect(chunks.size).toBeGreaterThan(1);
     for (const w of written) expect(w.chunk.text.slice(w.from, w.to)).toBe(w.s);
