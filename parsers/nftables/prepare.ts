@@ -81,9 +81,9 @@ const WITH_QUOTES = false;
 
 /**
  * A rule of one alternative (most rules) whose text is kept itself (`nft -j`, the general path; the
- * text reader's own rules are entry-rule.ts ReadEntry). It holds its alternative's interface facts itself and is its
- * own `facts` (IfaceFacts' six members, not a record of its own: one object less per rule kept until
- * the model is built).
+ * text reader's own rules are entry-rule.ts ReadEntry). It holds its alternative's interface facts
+ * itself and is its own `facts` (IfaceFacts' six members, not a record of its own: one object less per
+ * rule kept until the model is built).
  */
 class One implements PreparedOne, IfaceFacts {
   declare readonly ref: string;

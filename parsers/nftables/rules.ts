@@ -84,7 +84,7 @@ export function buildChain(
       report({ loc: nrule.unreadable.pos, what: nrule.unreadable.what, why: nrule.unreadable.why });
       continue;
     }
-    // A rule the text reader read with its model rule (prepare.ts ReadEntry): only its occurrence and
+    // A rule the text reader read with its model rule (entry-rule.ts ReadEntry): only its occurrence and
     // action are left to give (they depend on the rest of the file).
     if (nrule instanceof ReadEntry && nrule.pre !== undefined && nrule.entry.labels.ref === ref) {
       const entry = nrule.entry;

@@ -744,7 +744,7 @@ export class TextReader {
     const direct = d.direct;
     const p = this.prep;
     if (direct) {
-      // The read rule, its converted form and its model rule (prepare.ts ReadEntry).
+      // The read rule, its converted form and its model rule (entry-rule.ts ReadEntry).
       const one = p.convertRead(
         rule,
         where.labels,
