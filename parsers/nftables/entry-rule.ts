@@ -3,7 +3,11 @@ import type { Action, Match, Rule } from '../../src/model/policy.js';
 import { hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
 import { Location } from '../toolkit/location.js';
-import { ReadRuleBase } from './ir.js';
+import type { AddrSet } from '../../src/model/address.js';
+import type { Effect, Flat } from './expand.js';
+import type { IfaceFacts } from './interfaces.js';
+import { ReadRuleBase, type NRule, type RareParts, type Stmt } from './ir.js';
+import type { Prepared, PreparedOne } from './prepare.js';
 import { canonicalText } from './rule-text.js';
 
 const EXCERPT = 60;
@@ -47,6 +51,18 @@ export class ChainLabels {
 export interface RuleNotes {
   readonly said: string | undefined;
   readonly remark: string | undefined;
+}
+
+class Notes implements RuleNotes {
+  constructor(
+    readonly said: string | undefined,
+    readonly remark: string | undefined,
+  ) {}
+}
+
+/** A rule's notes (its `comment "…"` and the `#` lines above it), or undefined when it has neither (most rules). */
+export function notesOf(comment: string | undefined, remark: string | undefined): RuleNotes | undefined {
+  return remark !== undefined || comment !== undefined ? new Notes(comment, remark) : undefined;
 }
 
 /** The most lines a rule's location may span and keep its numbers in the model rule (EntryRule `_hiLines`). */
@@ -162,7 +178,8 @@ export class EntryRule implements Rule {
   private readonly _to: number;
   private readonly _hiLines: number;
   private readonly _hashLo: number;
-  private readonly _nth: number;
+  /** Set again by numbered() for a rule made while reading (prepare.ts ReadEntry): buildChain counts occurrences. */
+  private _nth: number;
   /** Absent for most rules (no comment). */
   private readonly _notes: RuleNotes | undefined;
 
@@ -182,7 +199,33 @@ export class EntryRule implements Rule {
   }
 
   get id(): string {
-    return hashId('nft', joinHash(this._hiLines & 0xffff, this._hashLo), this._nth);
+    return hashId('nft', this.contentHash, this._nth);
+  }
+
+  /** contentId's hash of the chain and the text (rules.ts ruleHash). */
+  get contentHash(): number {
+    return joinHash(this._hiLines & 0xffff, this._hashLo);
+  }
+
+  /** The labels of the chain the rule was made for. */
+  get labels(): ChainLabels {
+    return this._chain;
+  }
+
+  /**
+   * The occurrence of the rule's hash in the file, for a rule made while reading (prepare.ts ReadEntry):
+   * buildChain counts the occurrences in the model's order, which the reader does not know.
+   */
+  numbered(nth: number): void {
+    this._nth = nth;
+  }
+
+  /** The text as prepare.ts PreparedHead keeps it (made when asked; buildChain reads the rule instead). */
+  textParts(): { text: string; from: number; to: number; unquoted: boolean } {
+    const t = this._text;
+    const to = this._to;
+    if (typeof t === 'string') return { text: t, from: 0, to: -1, unquoted: to === -1 };
+    return { text: this._chain.source ?? '', from: t, to: to < 0 ? -to - 1 : to, unquoted: to < 0 };
   }
 
   get loc(): SourceLocation {
@@ -207,5 +250,132 @@ export class EntryRule implements Rule {
     const c = n.remark !== undefined && n.said !== undefined ? `${n.remark}\n${n.said}` : (n.remark ?? n.said);
     // An empty comment was never set on the rule.
     return c === '' ? undefined : c;
+  }
+}
+
+/** A read rule's statements: none (the direct reader makes none), shared and never added to. */
+const NO_STMTS: Stmt[] = [];
+
+/**
+ * A rule the text reader read and converted with its one alternative (text-direct.ts DirectRule.direct,
+ * most rules of a listing), with its model rule made as it was read: the EntryRule holds the position,
+ * text, hash, notes and match, so this record keeps only what the passes read before the model is built
+ * (the alternative and its interface facts) and what few rules have (RareParts). It is its own `pre`
+ * until buildChain gives the model rule its occurrence and action (and then releases it). The read rule
+ * with its converted form (prepare.ts ReadOne) held the position, text and hash beside a model rule
+ * made later from them: about 45 bytes more a rule for the young generation's collector to copy.
+ */
+export class ReadEntry implements NRule, PreparedOne, IfaceFacts {
+  declare readonly entry: EntryRule;
+  declare readonly flat: Flat;
+  declare readonly opaque: readonly Effect[];
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
+  declare private rest: RareParts | undefined;
+  /** Set when buildChain has given the model rule its occurrence and action (`pre = undefined`). */
+  declare private released: boolean;
+
+  constructor(entry: EntryRule, flat: Flat, opaque: readonly Effect[], facts: IfaceFacts, rest: RareParts | undefined) {
+    this.entry = entry;
+    this.flat = flat;
+    this.opaque = opaque;
+    // Set here, not by a shared helper: V8 sizes a class's objects by the members its constructors set,
+    // and members set elsewhere go to a separate property array (one more object per rule).
+    this.seen = facts.seen;
+    this.iif = facts.iif;
+    this.oif = facts.oif;
+    this.dnatHost = facts.dnatHost;
+    this.srcNets = facts.srcNets;
+    this.dstNets = facts.dstNets;
+    this.rest = rest;
+    this.released = false;
+  }
+
+  get facts(): IfaceFacts {
+    return this;
+  }
+
+  get match(): Match {
+    return this.entry.match;
+  }
+
+  /** PreparedHead's members, from the model rule (buildChain reads the model rule itself). */
+  get ref(): string {
+    return this.entry.labels.ref;
+  }
+
+  get hash(): number {
+    return this.entry.contentHash;
+  }
+
+  get text(): string {
+    return this.entry.textParts().text;
+  }
+
+  get from(): number {
+    return this.entry.textParts().from;
+  }
+
+  get to(): number {
+    return this.entry.textParts().to;
+  }
+
+  get unquoted(): boolean {
+    return this.entry.textParts().unquoted;
+  }
+
+  get pre(): Prepared | undefined {
+    return this.released ? undefined : this;
+  }
+
+  /** Only released (buildChain): the rule is converted once. */
+  set pre(v: Prepared | undefined) {
+    if (v !== undefined) throw new Error('nftables: a read rule with its model rule is its own prepared form');
+    this.released = true;
+  }
+
+  /** The position set from outside (`add rule`, given when read), else the model rule's. */
+  get pos(): SourceLocation {
+    return this.rest?.given ?? this.entry.loc;
+  }
+
+  set pos(p: SourceLocation) {
+    throw new Error(`nftables: a read rule with its model rule keeps its position (${p.file})`);
+  }
+
+  get stmts(): Stmt[] {
+    return NO_STMTS;
+  }
+
+  set stmts(v: Stmt[]) {
+    if (v.length > 0) throw new Error('nftables: a read rule with its model rule keeps no statements');
+  }
+
+  get spans(): number[] | undefined {
+    return undefined;
+  }
+
+  set spans(v: number[] | undefined) {
+    if (v !== undefined) throw new Error('nftables: a read rule with its model rule keeps no spans');
+  }
+
+  get flats(): Flat[] | undefined {
+    return undefined;
+  }
+
+  set flats(v: Flat[] | undefined) {
+    if (v !== undefined) throw new Error('nftables: a read rule with its model rule keeps no alternatives');
+  }
+
+  get comment(): string | undefined {
+    return this.rest?.comment;
+  }
+
+  get remark(): string | undefined {
+    return this.rest?.remark;
   }
 }

@@ -70,8 +70,8 @@ function literalNames(f: Flat, dim: 'iif' | 'oif', t: NTable): string[] {
 function plainAddress(v: Expr): AddrSet | undefined {
   if (typeof v === 'string') return addressSet(v);
   if (!isObject(v) || !isObject(v.prefix)) return undefined;
-  // Prefix objects are shared by the readers (text-rules.ts wordValue): looked up by identity, in the
-  // memo the condition interpreter reads too (one entry per prefix for both).
+  // A prefix object keeps its value (memo.ts addressValue), which the condition interpreter reads too
+  // (one value per prefix object for both).
   return addressValue(v).set;
 }
 

@@ -115,7 +115,8 @@ export interface NRule {
  * entry-rule.ts RuleHead). What few rules have (a position set from outside by `add rule`, statements,
  * alternatives, comments) is in one record made when first set (about 40 bytes less a rule for the
  * young generation's collector to copy). ReadRule adds the spans and converted form of a rule being
- * read; prepare.ts ReadOne is a read rule and its converted form in one object.
+ * read; prepare.ts ReadOne (`nft -j`) is a read rule and its converted form in one object, and a rule the
+ * text reader converts becomes entry-rule.ts ReadEntry (its model rule made as it is read).
  */
 export abstract class ReadRuleBase {
   declare readonly file: string;
@@ -205,7 +206,7 @@ export class ReadRule extends ReadRuleBase implements NRule {
     this.pre = undefined;
   }
 
-  /** What ReadRuleBase.rare gives, for prepare.ts ReadOne. */
+  /** What ReadRuleBase.rare gives, for the record the rule becomes once converted (entry-rule.ts ReadEntry). */
   rareParts(): RareParts | undefined {
     return this.rare();
   }

@@ -17,7 +17,7 @@ import { condPos, condValues, type Cond, type Effect, type Elements } from './ex
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
 import { printExpr } from './print.js';
-import { addressValue, addressValueOf, releaseMemos } from './memo.js';
+import { addressSet, addressValue, addressValueOf, releaseMemos } from './memo.js';
 import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
 import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
 import { emptyList } from '../toolkit/scratch.js';
@@ -230,19 +230,22 @@ export const ICMP6 = protoSet([58]);
 
 /**
  * Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them. Per domain (255,
- * 65535): small integer keys, where `max * 65536 + n` was a heap number per lookup. A domain's table
- * holds at most one set per value (65,536 for ports): clearing it at 4,096 made a ruleset of many
- * distinct ports build each set again (and look it up in IntervalSet's own table by a heap number).
+ * 65535), a list indexed by the value, made at its full size when first asked (256 KB for ports): a
+ * table by value grew by copies to as many entries as a ruleset has distinct ports (the bench's huge
+ * chain at 100k: about 65,000, 2.8 MB of storage copied to the old generation on the way). A domain
+ * holds at most one set per value; clearing at 4,096 made a ruleset of many distinct ports build each
+ * set again (and look it up in IntervalSet's own table by a heap number).
  */
-const singles = new Map<number, Map<number, IntervalSet<number>>>();
+const singles = new Map<number, (IntervalSet<number> | undefined)[]>();
 function single(max: number, n: number): IntervalSet<number> {
+  // A value outside the list (a fraction: never from the readers) is built each time.
+  if ((n | 0) !== n || n < 0 || n > max) return IntervalSet.range(0, max, n, n);
   let byValue = singles.get(max);
-  if (!byValue) singles.set(max, (byValue = new Map<number, IntervalSet<number>>()));
-  let set = byValue.get(n);
-  if (!set) {
+  if (!byValue) singles.set(max, (byValue = new Array<IntervalSet<number> | undefined>(max + 1).fill(undefined)));
+  let set = byValue[n];
+  if (set === undefined) {
     set = IntervalSet.range(0, max, n, n);
-    if (byValue.size > 65536) byValue.clear();
-    byValue.set(n, set);
+    byValue[n] = set;
   }
   return set;
 }
@@ -721,6 +724,12 @@ export function literalAddressSet(
     // one; a second table by the same object cost an entry per prefix (most are written once).
     const own = addressValue(first).set;
     return own?.intersect(fam === 4 ? ANY_V4 : ANY_V6);
+  }
+  if (n === 1 && pol === '==' && typeof first === 'string') {
+    // One address word: its set, without a memo entry. Most are written once (a large chain of host
+    // rules: 200,000 misses and no hit at 100k), and an entry kept its key until the table filled up
+    // and was cleared, long enough to be copied to the old generation.
+    return addressSet(first)?.intersect(fam === 4 ? ANY_V4 : ANY_V6);
   }
   const listed = n > 1 && key !== undefined;
   const slot = (fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1);

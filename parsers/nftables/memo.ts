@@ -114,9 +114,9 @@ export function addressValue(x: Expr): AddrValue {
     return addressWords.get(x) ?? addressWords.set(x, addressValueOf(x));
   }
   if (typeof x !== 'object' || x === null) return addressValueOf(x);
-  // Prefixes and ranges are objects the readers share (text-rules.ts wordValue): their value is kept on
-  // them (ADDRESS), or else looked up by identity, instead of printing `addr/len` and hashing the text
-  // in every rule.
+  // Prefixes and ranges are objects (the `nft -j` reader shares both, the text reader its ranges:
+  // text-rules.ts wordValue): their value is kept on them (ADDRESS), or else looked up by identity,
+  // instead of printing `addr/len` and hashing the text in every rule.
   const slot = (x as AddressSlot)[ADDRESS];
   if (slot !== undefined) {
     if (slot !== null) return slot;

@@ -1,5 +1,5 @@
 import type { AddrSet } from '../../src/model/address.js';
-import type { Match } from '../../src/model/policy.js';
+import type { Action, Match } from '../../src/model/policy.js';
 import { Hasher, hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
@@ -10,6 +10,10 @@ import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
 import type { DirectAlt } from './direct-match.js';
+import { EntryRule, notesOf, ReadEntry, RuleHead, type ChainLabels } from './entry-rule.js';
+
+/** The action of a model rule made while reading, until buildChain gives it (rules.ts actionOf). */
+const UNDECIDED: Action = { kind: 'continue' };
 
 /**
  * Rules converted while the text is read. A large ruleset read whole into the intermediate form and
@@ -77,9 +81,9 @@ const WITH_QUOTES = false;
 
 /**
  * A rule of one alternative (most rules) whose text is kept itself (`nft -j`, the general path; the
- * text reader's own rules are ReadOne). It holds its alternative's interface facts itself and is its
- * own `facts` (IfaceFacts' six members, not a record of its own: one object less per rule kept until
- * the model is built).
+ * text reader's own rules are entry-rule.ts ReadEntry). It holds its alternative's interface facts
+ * itself and is its own `facts` (IfaceFacts' six members, not a record of its own: one object less per
+ * rule kept until the model is built).
  */
 class One implements PreparedOne, IfaceFacts {
   declare readonly ref: string;
@@ -223,10 +227,10 @@ abstract class ReadPrepared extends ReadRuleBase {
 }
 
 /**
- * A rule the text reader read and converted with its one alternative (text-direct.ts DirectRule.direct,
- * most rules of a listing): the read rule (its position as numbers, ir.ts ReadRuleBase) and its
- * converted form (One's members, its interface facts among them) in one object, which is its own `pre`
- * until the model is built (buildChain then releases it). The read rule and a record beside it were
+ * A one-line rule the `nft -j` reader read and converted with its one alternative (convertJson; the text
+ * reader's rules are entry-rule.ts ReadEntry): the read rule (its position as numbers, ir.ts ReadRuleBase)
+ * and its converted form (One's members, its interface facts among them) in one object, which is its own
+ * `pre` until the model is built (buildChain then releases it). The read rule and a record beside it were
  * two objects and about 50 bytes more a rule, copied by the young generation's collector.
  */
 class ReadOne extends ReadPrepared implements NRule, PreparedOne, IfaceFacts {
@@ -615,12 +619,13 @@ export class Preparer implements InterpEnv {
   }
 
   /**
-   * convertDirect of a rule the text reader read: the rule in the chain is then the one object this gives
-   * (ReadOne), not `rule` with a record beside it.
+   * convertDirect of a rule the text reader read, in the chain `labels` names: the rule in the chain is
+   * then the one record this gives (ReadEntry) with its model rule made now, its occurrence and action
+   * left to buildChain; not `rule` with a record beside it and a model rule made later from both.
    */
   convertRead(
     rule: ReadRule,
-    ref: string,
+    labels: ChainLabels,
     text: string,
     unquoted: boolean,
     flat: Flat,
@@ -629,22 +634,11 @@ export class Preparer implements InterpEnv {
     from: number,
     to: number,
   ): NRule {
-    const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
-    const hash = ruleHash(this.hasher, ref, text, unquoted, from, to);
-    return new ReadOne(
-      rule.file,
-      rule.line,
-      rule.column,
-      rule.endColumn,
-      rule.rareParts(),
-      ref,
-      text,
-      from,
-      to,
-      unquoted,
-      hash,
-      alt,
-    );
+    const hash = ruleHash(this.hasher, labels.ref, text, unquoted, from, to);
+    const head = new RuleHead(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
+    // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
+    const entry = new EntryRule(head, match, UNDECIDED);
+    return new ReadEntry(entry, withoutConds(flat), flat.opaque, facts, rule.rareParts());
   }
 
   /**

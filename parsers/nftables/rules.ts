@@ -5,7 +5,7 @@ import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
 import { ReadRuleBase, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
-import { ChainLabels, EntryRule, RuleHead, type RuleNotes } from './entry-rule.js';
+import { ChainLabels, EntryRule, notesOf, ReadEntry, RuleHead } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
 
@@ -84,6 +84,15 @@ export function buildChain(
       report({ loc: nrule.unreadable.pos, what: nrule.unreadable.what, why: nrule.unreadable.why });
       continue;
     }
+    // A rule the text reader read with its model rule (entry-rule.ts ReadEntry): only its occurrence and
+    // action are left to give (they depend on the rest of the file).
+    if (nrule instanceof ReadEntry && nrule.pre !== undefined && nrule.entry.labels.ref === ref) {
+      const entry = nrule.entry;
+      entry.numbered(ctx.hashOccurrence('nft', entry.contentHash));
+      addEntry(table, info, report, entry, nrule.flat, entry.match, nrule.opaque, timeoutOf);
+      nrule.pre = undefined;
+      continue;
+    }
     // A rule the text reader already converted (prepare.ts) brings its text, hash and matches.
     const pre = nrule.pre;
     const text = pre ? pre.text : printRule(nrule.stmts, nrule.comment);
@@ -95,8 +104,7 @@ export function buildChain(
     const hash = pre?.ref === ref ? pre.hash : ruleHash(hasher, ref, text, unquoted, from, to);
     const nth = ctx.hashOccurrence('nft', hash);
     // The vendor comments, kept for the rule's label and comment (made when read: entry-rule.ts).
-    const notes =
-      nrule.remark !== undefined || nrule.comment !== undefined ? new Notes(nrule.comment, nrule.remark) : undefined;
+    const notes = notesOf(nrule.comment, nrule.remark);
     const head = new RuleHead(
       labels,
       nrule instanceof ReadRuleBase ? nrule : nrule.pos,
@@ -135,13 +143,6 @@ export function ruleHash(hasher: Hasher, ref: string, text: string, unquoted = f
   const h = hasher.reset().add(ref);
   if (to >= 0) return h.addRange(text, from, to, unquoted ? '"' : undefined).value();
   return (unquoted ? h.addWithout(text, '"') : h.add(text)).value();
-}
-
-class Notes implements RuleNotes {
-  constructor(
-    readonly said: string | undefined,
-    readonly remark: string | undefined,
-  ) {}
 }
 
 /** Whether an alternative drops or rejects (its action, as actionOf gives it, without the chain's context). */
@@ -183,7 +184,8 @@ function addEntry(
   table: NTable,
   info: ChainInfo,
   report: (u: Unsupported) => void,
-  head: RuleHead,
+  /** What the model rule is made of, or the model rule made while reading (its action is given here). */
+  head: RuleHead | EntryRule,
   flat: Flat,
   match: Match,
   opaque: readonly Effect[],
@@ -219,7 +221,11 @@ function addEntry(
     const e = effects[i];
     if (e !== undefined) report({ loc: e.pos, what: e.what, why: e.why });
   }
-  const rule = new EntryRule(head, match, action);
+  let rule: EntryRule;
+  if (head instanceof EntryRule) {
+    rule = head;
+    rule.action = action;
+  } else rule = new EntryRule(head, match, action);
   // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
   const timeouts = flat.timeouts;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
@@ -238,7 +244,7 @@ function addEntry(
       value: SIP_HELPER_TIMEOUT,
       source: 'default',
       loc: h.pos,
-      reason: sipHelperTimeoutReason(h.name, head.label()),
+      reason: sipHelperTimeoutReason(h.name, rule.label),
     };
   info.rules.push(rule);
   info.flats.push(flat);

@@ -20,6 +20,7 @@ import {
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
 import type { Preparer } from './prepare.js';
+import { ChainLabels } from './entry-rule.js';
 import { chainRef } from './rules.js';
 import { DirectReader } from './text-direct.js';
 import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
@@ -664,14 +665,25 @@ export class TextReader {
   }
 
   /** The last chain a rule was read in: its table and model name (rules come chain by chain). */
-  private place: { chain: NChain; table: NTable; ref: string } | undefined;
+  private place: { chain: NChain; table: NTable; ref: string; labels: ChainLabels } | undefined;
+  /** The labels of each chain's model rules made while reading (one per chain, however its rules come). */
+  private readonly labels = new Map<NChain, ChainLabels>();
 
-  /** The table and model name (`inet fw forward`) of `chain`, for rules converted as they are read. */
-  private chainPlace(chain: NChain): { table: NTable; ref: string } | undefined {
+  /**
+   * The table, model name (`inet fw forward`) and model rule labels of `chain`, for rules converted as
+   * they are read.
+   */
+  private chainPlace(chain: NChain): { table: NTable; ref: string; labels: ChainLabels } | undefined {
     if (this.place?.chain === chain) return this.place;
     const table = this.tables.get(tableKey(chain.family, chain.table));
     if (!table) return undefined;
-    this.place = { chain, table, ref: chainRef(chain.family, chain.table, chain.name) };
+    const ref = chainRef(chain.family, chain.table, chain.name);
+    let labels = this.labels.get(chain);
+    if (labels === undefined) {
+      labels = new ChainLabels(ref, this.doc.file);
+      this.labels.set(chain, labels);
+    }
+    this.place = { chain, table, ref, labels };
     return this.place;
   }
 
@@ -713,7 +725,7 @@ export class TextReader {
    * when it has one of the common forms and nothing of it depends on the rest of the file; otherwise
    * undefined, with nothing consumed, and the generic path reads it.
    */
-  private directRule(chain: NChain): NRule | undefined {
+  private directRule(chain: NChain, at?: Token): NRule | undefined {
     if (!this.prep?.direct) return undefined;
     const raw = this.s.rawPeek();
     if (raw?.tok.kind !== 'word') return undefined;
@@ -727,13 +739,15 @@ export class TextReader {
     if (!d) return undefined;
     const above = this.commentAbove(tok.file, tok.line);
     if (above !== undefined) rule.remark = above;
+    // `add rule …`: the rule is where its command begins (set before the model rule is made from it).
+    if (at !== undefined) rule.pos = { ...rule.pos, line: at.line, column: at.col };
     const direct = d.direct;
     const p = this.prep;
     if (direct) {
-      // The read rule and its converted form become one object (prepare.ts ReadOne).
+      // The read rule, its converted form and its model rule (entry-rule.ts ReadEntry).
       const one = p.convertRead(
         rule,
-        where.ref,
+        where.labels,
         d.text,
         d.unquoted,
         direct.flat,
@@ -985,11 +999,11 @@ export class TextReader {
               `to the running ruleset; fwlint puts it at the ${verb.text === 'insert' ? 'start' : 'end'} of the chain`,
           );
         }
-        const direct = this.directRule(chain);
+        const direct = this.directRule(chain, verb);
         const toks = direct ? undefined : this.statementTokens();
         if (toks?.length === 0) syntax(this.s.last, 'a rule');
         const rule = direct ?? this.rule(toks ?? [], chain);
-        rule.pos = { ...rule.pos, line: verb.line, column: verb.col };
+        if (!direct) rule.pos = { ...rule.pos, line: verb.line, column: verb.col };
         if (verb.text === 'insert') chain.rules.unshift(rule);
         else chain.rules.push(rule);
         return;

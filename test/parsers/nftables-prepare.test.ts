@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EntryRule } from '../../parsers/nftables/entry-rule.js';
+import { EntryRule, ReadEntry } from '../../parsers/nftables/entry-rule.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
 import type { NDocument } from '../../parsers/nftables/ir.js';
 import { Preparer } from '../../parsers/nftables/prepare.js';
@@ -173,6 +173,24 @@ describe('rules converted while read (prepare.ts)', () => {
     const policy = buildPolicy(doc);
     expect(rule?.pre).toBeUndefined();
     expect(policy.ruleset.chains['inet fw c']?.rules[0]?.comment).toBe(' ssh');
+  });
+
+  it('make the model rule of a rule read straight from the source while reading it, `add rule` at its command', () => {
+    const text =
+      'table inet fw {\n  chain c {\n    iifname "lan0" tcp dport 22 accept\n  }\n}\n' +
+      'add rule inet fw c   iifname "lan1" tcp dport 22 jump d\nadd chain inet fw d\n';
+    const doc = readText(text, 'm.nft', {}, new Preparer({}));
+    const read = doc.tables[0]?.chains.get('c')?.rules ?? [];
+    expect(read.map((r) => r instanceof ReadEntry)).toEqual([true, true]);
+    const policy = buildPolicy(doc);
+    const rules = policy.ruleset.chains['inet fw c']?.rules ?? [];
+    // The model rule is the one made while reading, given its action (a jump to a chain added later) by buildChain.
+    expect(rules.map((r) => r)).toEqual(read.map((r) => (r instanceof ReadEntry ? r.entry : undefined)));
+    expect(rules[1]?.action).toEqual({ kind: 'jump', chain: 'inet fw d' });
+    expect({ ...rules[1]?.loc }).toEqual({ file: 'm.nft', line: 6, column: 1, endLine: 6, endColumn: 56 });
+    const r = both(text, 'm.nft');
+    expect(r.pre).toBe(2);
+    expect(r.fast).toBe(r.slow);
   });
 
   it('keep the nft release option (ct state != a,b)', () => {
