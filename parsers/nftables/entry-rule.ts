@@ -7,7 +7,7 @@ import type { AddrSet } from '../../src/model/address.js';
 import type { Effect, Flat } from './expand.js';
 import type { IfaceFacts } from './interfaces.js';
 import { ReadRuleBase, type NRule, type RareParts, type Stmt } from './ir.js';
-import type { Prepared, PreparedOne } from './prepare.js';
+import type { Prepared, PreparedOne, RuleTexts } from './prepare.js';
 import { canonicalText } from './rule-text.js';
 
 const EXCERPT = 60;
@@ -22,11 +22,18 @@ export class ChainLabels {
    * it (EntryRule.text). A rule sliced from another source (an included file) keeps its own slice.
    */
   source: string | undefined = undefined;
+  /**
+   * The `nft -j` listing's rule texts (prepare.ts RuleTexts), when the chain's rules made while reading
+   * keep their text as its place there (EntryRule.text: the start, `to` the end, both in RuleTexts'
+   * numbering across its chunks), not as a slice of `source`.
+   */
+  readonly texts: RuleTexts | undefined;
   private readonly tails = new Map<string, string>();
 
-  constructor(ref: string, file: string) {
+  constructor(ref: string, file: string, texts?: RuleTexts) {
     this.ref = ref;
     this.file = file;
+    this.texts = texts;
   }
 
   /**
@@ -94,7 +101,10 @@ export class RuleHead {
     readonly chain: ChainLabels,
     /** The rule's position, or the read rule that keeps it as numbers. */
     pos: SourceLocation | ReadRuleBase,
-    /** The text, or the source it is `src.slice(from, to)` of (`to` not negative). */
+    /**
+     * The text, or the source it is `src.slice(from, to)` of (`to` not negative), or with `chain.texts`
+     * and `to` not negative, unused: `from` and `to` are the text's place in those texts.
+     */
     src: string,
     from: number,
     to: number,
@@ -124,6 +134,10 @@ export class RuleHead {
     if (to < 0) {
       this.text = src;
       this.to = unquoted ? -1 : 0;
+    } else if (chain.texts !== undefined) {
+      // `from` and `to` are the text's place in the listing's RuleTexts (`src` unused): kept as they are.
+      this.text = from;
+      this.to = to;
     } else {
       chain.source ??= src;
       this.text = src === chain.source ? from : src.slice(from, to);
@@ -149,6 +163,7 @@ export class RuleHead {
 function ruleText(chain: ChainLabels, text: string | number, to: number): string {
   const unquoted = to < 0;
   if (typeof text === 'string') return canonicalText(text, unquoted);
+  if (chain.texts !== undefined) return chain.texts.slice(text, to);
   return canonicalText((chain.source ?? '').slice(text, unquoted ? -to - 1 : to), unquoted);
 }
 
@@ -225,6 +240,8 @@ export class EntryRule implements Rule {
     const t = this._text;
     const to = this._to;
     if (typeof t === 'string') return { text: t, from: 0, to: -1, unquoted: to === -1 };
+    const texts = this._chain.texts;
+    if (texts !== undefined) return texts.parts(t, to);
     return { text: this._chain.source ?? '', from: t, to: to < 0 ? -to - 1 : to, unquoted: to < 0 };
   }
 

@@ -24,6 +24,7 @@ import { DirectRules, type DirectRule } from './json-direct.js';
 import { fastRules, memberPos, scanJson } from './json-scanner.js';
 import { ElementStream } from './json-stream.js';
 import { Preparer, RuleTexts } from './prepare.js';
+import { ChainLabels } from './entry-rule.js';
 import { priorityValue } from './priorities.js';
 import { chainRef } from './rules.js';
 import type { ParseOptions } from '../types.js';
@@ -139,7 +140,9 @@ class JsonReader {
   /** The element being read names a set or map (`@name`): its rules are left to the passes. */
   refs = true;
   /** The chain the last rule was read in, its table and model name (rules come chain by chain). */
-  private place: { chain: NChain; table: NTable; ref: string } | undefined;
+  private place: { chain: NChain; table: NTable; ref: string; labels: ChainLabels } | undefined;
+  /** The labels of each chain's model rules made while reading (one per chain, however its rules come). */
+  private readonly labels = new Map<NChain, ChainLabels>();
   /**
    * The names the last direct rule was read under (directRule) and where it went: rules come chain by
    * chain, so the next one most often has the same (the direct reader gives the same strings again).
@@ -344,8 +347,7 @@ class JsonReader {
         this.tables.set(key, t);
       }
       const c = this.chainOf(t, d.chain, pos);
-      if (place?.chain !== c || place.table !== t)
-        this.place = place = { chain: c, table: t, ref: chainRef(t.family, t.name, c.name) };
+      place = this.placeOf(c, t);
       this.lastDirect = { family: d.family, table: d.table, chain: d.chain };
     }
     const c = place.chain;
@@ -360,7 +362,7 @@ class JsonReader {
           pos.column,
           pos.endColumn,
           d.rule.comment,
-          place.ref,
+          place.labels,
           d.text,
           d.flat,
           d.match,
@@ -403,6 +405,19 @@ class JsonReader {
     return true;
   }
 
+  /** The place of chain `c` of table `t` (the last one again when rules come chain by chain). */
+  private placeOf(c: NChain, t: NTable): { chain: NChain; table: NTable; ref: string; labels: ChainLabels } {
+    const place = this.place;
+    if (place?.chain === c && place.table === t) return place;
+    const ref = chainRef(t.family, t.name, c.name);
+    let labels = this.labels.get(c);
+    if (labels === undefined) {
+      labels = new ChainLabels(ref, this.doc.file, this.texts);
+      this.labels.set(c, labels);
+    }
+    return (this.place = { chain: c, table: t, ref, labels });
+  }
+
   private rule(o: ExprObject, pos: Pos, insert: boolean): void {
     const t = this.table(o, pos);
     const c = this.chainOf(t, this.str(o, 'chain', o), pos);
@@ -417,9 +432,7 @@ class JsonReader {
     let rule = { pos, stmts } as NChain['rules'][number];
     if (typeof o.comment === 'string') rule.comment = o.comment;
     if (this.prep) {
-      if (this.place?.chain !== c || this.place.table !== t)
-        this.place = { chain: c, table: t, ref: chainRef(t.family, t.name, c.name) };
-      this.prep.prepare(rule, t, this.place.ref, this.refs);
+      this.prep.prepare(rule, t, this.placeOf(c, t).ref, this.refs);
       // The chain keeps a new record, not the one that held the statements: V8 allocates records that
       // outlive many collections straight in the old generation, and one that ever pointed at a rule's
       // statements kept that rule's whole tree from dying young (measured: 90 MB more promoted at 100k).

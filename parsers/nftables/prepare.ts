@@ -1,6 +1,7 @@
 import type { AddrSet } from '../../src/model/address.js';
 import type { Action, Match } from '../../src/model/policy.js';
 import { Hasher, hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
+import { Location } from '../toolkit/location.js';
 import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
@@ -296,7 +297,7 @@ class ReadOne extends ReadPrepared implements NRule, PreparedOne, IfaceFacts {
  * A verdict-map rule the `nft -j` reader read with its alternatives' matches (json-direct.ts
  * DirectRule.alts) on one line: as ReadOne, the read rule (its position as numbers) and its converted
  * form (Many's members) in one object, its own `pre` until the model is built; its text is kept itself,
- * or as its place in the listing's RuleTexts (JsonOne).
+ * or as its place in the listing's RuleTexts (TextChunk).
  */
 class ReadMany extends ReadPrepared implements NRule, PreparedMany {
   declare readonly ref: string;
@@ -343,10 +344,11 @@ class ReadMany extends ReadPrepared implements NRule, PreparedMany {
 
 /**
  * The canonical texts of the one-line rules an `nft -j` listing reads (convertJson, convertJsonAlts),
- * one after another in strings of about a megabyte (TextChunk): a rule keeps its text as its place in
- * one (JsonOne, ReadMany), and the model rule the same way when the chunk is its chain's source
- * (entry-rule.ts RuleHead; else a slice of it), instead of a string of its own (about 130 bytes a rule
- * that the young generation's collector copied twice and the model kept). The texts are written as
+ * one after another in strings of about a megabyte (TextChunk): a model rule made while reading keeps
+ * its text as its place across them (place; entry-rule.ts ChainLabels.texts), a ReadMany as its place
+ * in one (and its model rule the same way when the chunk is its chain's source, else a slice), instead
+ * of a string of its own (about 130 bytes a rule that the young generation's collector copied twice and
+ * the model kept). The texts are written as
  * Latin-1 bytes into one buffer, made a string each time it is full and then reused: a buffer for all
  * of them would stay in memory beside the strings until a full collection, which a parse does not
  * have. A text with another character, or longer than the buffer, is not taken (add gives -1).
@@ -357,6 +359,8 @@ export class RuleTexts {
   private n = 0;
   /** The chunk the texts being written go to (add: the chunk of the text it took). */
   chunk = new TextChunk(this);
+  /** Every chunk, in order: a text's place across them is `TEXT_CHUNK * index + start` (place). */
+  private readonly chunks: TextChunk[] = [this.chunk];
 
   /** Appends `s` to the current chunk (a new one when it is full) and gives where it starts there, or -1. */
   add(s: string): number {
@@ -387,6 +391,28 @@ export class RuleTexts {
     this.chunk.sealed(Buffer.from(this.bytes.buffer, 0, this.n).toString('latin1'));
     this.n = 0;
     this.chunk = new TextChunk(this);
+    this.chunks.push(this.chunk);
+  }
+
+  /**
+   * Where a text add just took at `from` of the current chunk is across all chunks: one number the model
+   * rule keeps (entry-rule.ts RuleHead, with ChainLabels.texts), not the chunk and its start.
+   */
+  place(from: number): number {
+    return (this.chunks.length - 1) * TEXT_CHUNK + from;
+  }
+
+  /** The text from `at` to `end` (place's numbers). */
+  slice(at: number, end: number): string {
+    const { text, from, to } = this.parts(at, end);
+    return text.slice(from, to);
+  }
+
+  /** The chunk's string the text from `at` to `end` (place's numbers) is in, and its ends there (PreparedHead). */
+  parts(at: number, end: number): { text: string; from: number; to: number; unquoted: boolean } {
+    const k = Math.floor(at / TEXT_CHUNK);
+    const base = k * TEXT_CHUNK;
+    return { text: this.chunks[k]?.text ?? '', from: at - base, to: end - base, unquoted: WITH_QUOTES };
   }
 }
 
@@ -411,80 +437,6 @@ export class TextChunk {
   sealed(text: string): void {
     this.whole = text;
     this.owner = undefined;
-  }
-}
-
-/**
- * A one-line rule the `nft -j` reader read and converted with its one alternative (convertJson): as
- * ReadOne, the read rule and its converted form in one object, with its text as its place in the
- * listing's RuleTexts (from, to) instead of a string of its own, and without the members that are the
- * same for every such rule (unquoted, the alternative's opaque conditions: its flat's).
- */
-class JsonOne extends ReadPrepared implements NRule, PreparedOne, IfaceFacts {
-  declare readonly ref: string;
-  declare private readonly texts: TextChunk;
-  declare readonly from: number;
-  declare readonly to: number;
-  declare readonly flat: Flat;
-  declare readonly match: Match;
-  declare readonly seen: readonly string[];
-  declare readonly iif: readonly string[];
-  declare readonly oif: readonly string[];
-  declare readonly dnatHost: AddrSet | undefined;
-  declare readonly srcNets: AddrSet | undefined;
-  declare readonly dstNets: AddrSet | undefined;
-
-  constructor(
-    file: string,
-    line: number,
-    column: number,
-    endColumn: number,
-    rest: RareParts | undefined,
-    ref: string,
-    texts: TextChunk,
-    from: number,
-    to: number,
-    hash: number,
-    flat: Flat,
-    match: Match,
-    f: IfaceFacts,
-  ) {
-    super(file, line, column, endColumn, rest, hash);
-    this.ref = ref;
-    this.texts = texts;
-    this.from = from;
-    this.to = to;
-    // Set here, not by a shared helper (ReadOne says why).
-    this.flat = flat;
-    this.match = match;
-    this.seen = f.seen;
-    this.iif = f.iif;
-    this.oif = f.oif;
-    this.dnatHost = f.dnatHost;
-    this.srcNets = f.srcNets;
-    this.dstNets = f.dstNets;
-  }
-
-  /** Its chunk's texts: this rule's is `from` to `to` (PreparedHead). */
-  get text(): string {
-    return this.texts.text;
-  }
-
-  get unquoted(): boolean {
-    return WITH_QUOTES;
-  }
-
-  /** convertJson's alternative has its flat's opaque conditions (withoutConds keeps them). */
-  get opaque(): readonly Effect[] {
-    return this.flat.opaque;
-  }
-
-  get facts(): IfaceFacts {
-    return this;
-  }
-
-  protected prepared(): Prepared {
-    return this;
   }
 }
 
@@ -643,9 +595,11 @@ export class Preparer implements InterpEnv {
 
   /**
    * convertDirect of a one-line rule the `nft -j` reader read (json-direct.ts), at `line`, `column` to
-   * `endColumn` of `file`: the rule in the chain is then one object (ReadOne, its position as numbers and
-   * its text kept itself), not a rule record, a position and a prepared record beside them (about 70 bytes
-   * and two objects more a rule for the young generation's collector to copy).
+   * `endColumn` of `file`, in the chain `labels` names (its texts: the listing's RuleTexts): as
+   * convertRead, the rule in the chain is one record (entry-rule.ts ReadEntry) with its model rule made
+   * now, its text kept as its place in the RuleTexts; not a read rule with its converted form (about
+   * 170 bytes a rule, promoted and then dropped when buildChain made the model rule from it). A text
+   * RuleTexts does not take is kept itself (ReadOne).
    */
   convertJson(
     file: string,
@@ -653,7 +607,7 @@ export class Preparer implements InterpEnv {
     column: number,
     endColumn: number,
     comment: string | undefined,
-    ref: string,
+    labels: ChainLabels,
     text: string,
     flat: Flat,
     match: Match,
@@ -661,24 +615,26 @@ export class Preparer implements InterpEnv {
     texts: RuleTexts,
   ): NRule {
     const rest = commentOnly(comment);
+    const ref = labels.ref;
     const hash = ruleHash(this.hasher, ref, text, false);
     const from = texts.add(text);
-    if (from >= 0)
-      return new JsonOne(
-        file,
-        line,
-        column,
-        endColumn,
-        rest,
-        ref,
-        texts.chunk,
-        from,
-        from + text.length,
+    if (from >= 0 && labels.texts === texts) {
+      const at = texts.place(from);
+      const pos = new Location(file, line, column, line, endColumn);
+      const head = new RuleHead(
+        labels,
+        pos,
+        '',
+        at,
+        at + text.length,
+        WITH_QUOTES,
         hash,
-        withoutConds(flat),
-        match,
-        facts,
+        0,
+        notesOf(comment, undefined),
       );
+      // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
+      return new ReadEntry(new EntryRule(head, match, UNDECIDED), withoutConds(flat), flat.opaque, facts, rest);
+    }
     const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
     return new ReadOne(file, line, column, endColumn, rest, ref, text, WHOLE_FROM, WHOLE_TO, false, hash, alt);
   }

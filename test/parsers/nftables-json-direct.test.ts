@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { generateNftJson } from '../../bench/generate-nft-json.js';
 import { condValues, Expander, type Flat } from '../../parsers/nftables/expand.js';
 import { newTable, ReadRuleBase, type NRule, type Stmt } from '../../parsers/nftables/ir.js';
-import { EntryRule } from '../../parsers/nftables/entry-rule.js';
+import { EntryRule, ReadEntry } from '../../parsers/nftables/entry-rule.js';
 import { DirectRules } from '../../parsers/nftables/json-direct.js';
 import { readJson, readJsonWhole } from '../../parsers/nftables/json-reader.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
@@ -467,9 +467,11 @@ describe('nftables JSON rules read straight from the text', () => {
     const rules = doc.tables[0]?.chains.get('forward')?.rules ?? [];
     expect(rules).toHaveLength(3);
     const [plainRule, commented, vmapRule] = rules;
-    // One object: the read rule (ir.ts ReadRuleBase, its position as numbers) is its own prepared form.
-    expect(plainRule).toBeInstanceOf(ReadRuleBase);
+    // One object with its model rule made while reading (entry-rule.ts ReadEntry), its own prepared form.
+    expect(plainRule).toBeInstanceOf(ReadEntry);
     expect(plainRule?.pre).toBe(plainRule);
+    const made = plainRule instanceof ReadEntry ? plainRule.entry : undefined;
+    expect(made).toBeInstanceOf(EntryRule);
     expect(plainRule?.comment).toBeUndefined();
     expect(commented?.comment).toBe('ssh');
     // The texts of one-line rules are kept in one string (prepare.ts RuleTexts): the rule's is its place there.
@@ -489,9 +491,11 @@ describe('nftables JSON rules read straight from the text', () => {
       endColumn: text.indexOf('}}', text.indexOf('"accept"')) + 2,
     });
     const asRead = (_k: string, v: unknown): unknown => modelRule(v);
-    expect(JSON.stringify(buildPolicy(doc, {}), asRead)).toBe(
-      JSON.stringify(buildPolicy(readJsonWhole(text, 'o.json'), {}), asRead),
-    );
+    const policy = buildPolicy(doc, {});
+    // The model rule is the one made while reading (buildChain gave it its occurrence and action).
+    expect(policy.ruleset.chains['inet fw forward']?.rules[0]).toBe(made);
+    expect(made?.text).toBe('tcp dport 22 accept');
+    expect(JSON.stringify(policy, asRead)).toBe(JSON.stringify(buildPolicy(readJsonWhole(text, 'o.json'), {}), asRead));
   });
 
   it('keeps the texts of one-line rules in shared strings: each rule its place, a text beyond Latin-1 itself', () => {
@@ -528,12 +532,12 @@ describe('nftables JSON rules read straight from the text', () => {
 
   it('starts a new string of texts when one is full, and keeps a text longer than one itself', () => {
     const texts = new RuleTexts();
-    const written: { chunk: { readonly text: string }; from: number; to: number; s: string }[] = [];
+    const written: { chunk: { readonly text: string }; from: number; to: number; s: string; at: number }[] = [];
     for (let i = 0; i < 30_000; i++) {
       const s = `tcp dport ${String(i)} accept comment "${'x'.repeat(i % 61)}"`;
       const from = texts.add(s);
       expect(from).toBeGreaterThanOrEqual(0);
-      written.push({ chunk: texts.chunk, from, to: from + s.length, s });
+      written.push({ chunk: texts.chunk, from, to: from + s.length, s, at: texts.place(from) });
     }
     expect(texts.add('y'.repeat((1 << 20) + 1))).toBe(-1);
     // A text that does not fit what is left of a chunk still growing starts the next one, whole.
@@ -558,6 +562,8 @@ describe('nftables JSON rules read straight from the text', () => {
     const chunks = new Set(written.map((w) => w.chunk));
     expect(chunks.size).toBeGreaterThan(1);
     for (const w of written) expect(w.chunk.text.slice(w.from, w.to)).toBe(w.s);
+    // A text's place across the chunks (a model rule made while reading keeps it): the same text.
+    for (const w of written) expect(texts.slice(w.at, w.at + w.s.length)).toBe(w.s);
     for (const c of chunks) expect(c.text.length).toBeLessThanOrEqual(1 << 20);
   });
 
