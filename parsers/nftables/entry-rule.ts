@@ -274,13 +274,14 @@ export class EntryRule implements Rule {
 const NO_STMTS: Stmt[] = [];
 
 /**
- * A rule the text reader read and converted with its one alternative (text-direct.ts DirectRule.direct,
- * most rules of a listing), with its model rule made as it was read: the EntryRule holds the position,
- * text, hash, notes and match, so this record keeps only what the passes read before the model is built
- * (the alternative and its interface facts) and what few rules have (RareParts). It is its own `pre`
- * until buildChain gives the model rule its occurrence and action (and then releases it). The read rule
- * with its converted form (prepare.ts ReadOne) held the position, text and hash beside a model rule
- * made later from them: about 45 bytes more a rule for the young generation's collector to copy.
+ * A rule the text reader (text-direct.ts DirectRule.direct) or the `nft -j` reader (prepare.ts
+ * convertJson) read and converted with its one alternative (most rules of a listing), with its model
+ * rule made as it was read: the EntryRule holds the position, text, hash, notes and match, so this
+ * record keeps only what the passes read before the model is built (the alternative and its interface
+ * facts) and what few rules have (RareParts). It is its own `pre` until buildChain gives the model
+ * rule its occurrence and action (and then releases it). The read rule with its converted form (once
+ * prepare.ts ReadOne) held the position, text and hash beside a model rule made later from them: about
+ * 45 bytes more a rule for the young generation's collector to copy.
  */
 export class ReadEntry implements NRule, PreparedOne, IfaceFacts {
   declare readonly entry: EntryRule;

@@ -115,8 +115,9 @@ export interface NRule {
  * entry-rule.ts RuleHead). What few rules have (a position set from outside by `add rule`, statements,
  * alternatives, comments) is in one record made when first set (about 40 bytes less a rule for the
  * young generation's collector to copy). ReadRule adds the spans and converted form of a rule being
- * read; prepare.ts ReadOne (`nft -j`) is a read rule and its converted form in one object, and a rule the
- * text reader converts becomes entry-rule.ts ReadEntry (its model rule made as it is read).
+ * read; prepare.ts ReadMany (an `nft -j` verdict map) is a read rule and its converted form in one object,
+ * and a one-alternative rule either reader converts becomes entry-rule.ts ReadEntry (its model rule made
+ * as it is read).
  */
 export abstract class ReadRuleBase {
   declare readonly file: string;
@@ -185,7 +186,7 @@ export abstract class ReadRuleBase {
     if (this.rest !== undefined || v !== undefined) this.more().remark = v;
   }
 
-  /** What few rules have, for a read rule made from this one (prepare.ts ReadOne). */
+  /** What few rules have, for a record made from this read rule (entry-rule.ts ReadEntry). */
   protected rare(): RareParts | undefined {
     return this.rest;
   }

@@ -177,10 +177,19 @@ class Many implements PreparedMany {
 }
 
 /**
- * What ReadOne and ReadMany share: a read rule that is its own prepared form until buildChain
- * converts it (and then releases it: `pre = undefined`), with its hash as two small integers.
+ * A verdict-map rule the `nft -j` reader read with its alternatives' matches (json-direct.ts
+ * DirectRule.alts) on one line: the read rule (its position as numbers) and its converted form (Many's
+ * members, the hash as two small integers) in one object, its own `pre` until buildChain converts it
+ * (and then releases it: `pre = undefined`); its text is kept itself, or as its place in the listing's
+ * RuleTexts (TextChunk).
  */
-abstract class ReadPrepared extends ReadRuleBase {
+class ReadMany extends ReadRuleBase implements NRule, PreparedMany {
+  declare readonly ref: string;
+  /** The text itself (`to` negative), or the RuleTexts chunk it is in. */
+  declare private readonly texts: string | TextChunk;
+  declare readonly from: number;
+  declare readonly to: number;
+  declare readonly alts: readonly PreparedAlt[];
   declare private readonly hashHi: number;
   declare private readonly hashLo: number;
   /** Set when buildChain has converted the rule (`pre = undefined`). */
@@ -192,23 +201,39 @@ abstract class ReadPrepared extends ReadRuleBase {
     column: number,
     endColumn: number,
     rest: RareParts | undefined,
+    ref: string,
+    texts: string | TextChunk,
+    from: number,
+    to: number,
     hash: number,
+    alts: readonly PreparedAlt[],
   ) {
     super(file, line, column, endColumn, rest);
+    this.ref = ref;
+    this.texts = texts;
+    this.from = from;
+    this.to = to;
+    this.alts = alts;
     this.hashHi = hashHigh(hash);
     this.hashLo = hashLow(hash);
     this.released = false;
   }
 
-  /** The prepared form this record is (the subclass itself). */
-  protected abstract prepared(): Prepared;
+  get text(): string {
+    const t = this.texts;
+    return typeof t === 'string' ? t : t.text;
+  }
+
+  get unquoted(): boolean {
+    return WITH_QUOTES;
+  }
 
   get hash(): number {
     return joinHash(this.hashHi, this.hashLo);
   }
 
   get pre(): Prepared | undefined {
-    return this.released ? undefined : this.prepared();
+    return this.released ? undefined : this;
   }
 
   /** Only released (buildChain): the rule is converted once. */
@@ -224,121 +249,6 @@ abstract class ReadPrepared extends ReadRuleBase {
 
   set spans(v: number[] | undefined) {
     if (v !== undefined) throw new Error('nftables: a converted read rule keeps no spans');
-  }
-}
-
-/**
- * A one-line rule the `nft -j` reader read and converted with its one alternative (convertJson; the text
- * reader's rules are entry-rule.ts ReadEntry): the read rule (its position as numbers, ir.ts ReadRuleBase)
- * and its converted form (One's members, its interface facts among them) in one object, which is its own
- * `pre` until the model is built (buildChain then releases it). The read rule and a record beside it were
- * two objects and about 50 bytes more a rule, copied by the young generation's collector.
- */
-class ReadOne extends ReadPrepared implements NRule, PreparedOne, IfaceFacts {
-  declare readonly ref: string;
-  declare readonly text: string;
-  declare readonly from: number;
-  declare readonly to: number;
-  declare readonly unquoted: boolean;
-  declare readonly flat: Flat;
-  declare readonly match: Match;
-  declare readonly opaque: readonly Effect[];
-  declare readonly seen: readonly string[];
-  declare readonly iif: readonly string[];
-  declare readonly oif: readonly string[];
-  declare readonly dnatHost: AddrSet | undefined;
-  declare readonly srcNets: AddrSet | undefined;
-  declare readonly dstNets: AddrSet | undefined;
-
-  constructor(
-    file: string,
-    line: number,
-    column: number,
-    endColumn: number,
-    rest: RareParts | undefined,
-    ref: string,
-    text: string,
-    from: number,
-    to: number,
-    unquoted: boolean,
-    hash: number,
-    alt: Alt,
-  ) {
-    super(file, line, column, endColumn, rest, hash);
-    this.ref = ref;
-    this.text = text;
-    this.from = from;
-    this.to = to;
-    this.unquoted = unquoted;
-    // Set here, not by a shared helper: V8 sizes a class's objects by the members its constructors set,
-    // and members set elsewhere go to a separate property array (one more object per rule).
-    this.flat = alt.flat;
-    this.match = alt.match;
-    this.opaque = alt.opaque;
-    const f = alt.facts;
-    this.seen = f.seen;
-    this.iif = f.iif;
-    this.oif = f.oif;
-    this.dnatHost = f.dnatHost;
-    this.srcNets = f.srcNets;
-    this.dstNets = f.dstNets;
-  }
-
-  get facts(): IfaceFacts {
-    return this;
-  }
-
-  protected prepared(): Prepared {
-    return this;
-  }
-}
-
-/**
- * A verdict-map rule the `nft -j` reader read with its alternatives' matches (json-direct.ts
- * DirectRule.alts) on one line: as ReadOne, the read rule (its position as numbers) and its converted
- * form (Many's members) in one object, its own `pre` until the model is built; its text is kept itself,
- * or as its place in the listing's RuleTexts (TextChunk).
- */
-class ReadMany extends ReadPrepared implements NRule, PreparedMany {
-  declare readonly ref: string;
-  /** The text itself (`to` negative), or the RuleTexts chunk it is in. */
-  declare private readonly texts: string | TextChunk;
-  declare readonly from: number;
-  declare readonly to: number;
-  declare readonly alts: readonly PreparedAlt[];
-
-  constructor(
-    file: string,
-    line: number,
-    column: number,
-    endColumn: number,
-    rest: RareParts | undefined,
-    ref: string,
-    texts: string | TextChunk,
-    from: number,
-    to: number,
-    hash: number,
-    alts: readonly PreparedAlt[],
-  ) {
-    super(file, line, column, endColumn, rest, hash);
-    this.ref = ref;
-    this.texts = texts;
-    this.from = from;
-    this.to = to;
-    this.alts = alts;
-  }
-
-  get text(): string {
-    const t = this.texts;
-    return typeof t === 'string' ? t : t.text;
-  }
-
-  get unquoted(): boolean {
-    return WITH_QUOTES;
-  }
-
-  protected prepared(): Prepared {
-    return this;
   }
 }
 
@@ -599,7 +509,7 @@ export class Preparer implements InterpEnv {
    * convertRead, the rule in the chain is one record (entry-rule.ts ReadEntry) with its model rule made
    * now, its text kept as its place in the RuleTexts; not a read rule with its converted form (about
    * 170 bytes a rule, promoted and then dropped when buildChain made the model rule from it). A text
-   * RuleTexts does not take is kept itself (ReadOne).
+   * RuleTexts does not take is kept itself.
    */
   convertJson(
     file: string,
@@ -617,26 +527,23 @@ export class Preparer implements InterpEnv {
     const rest = commentOnly(comment);
     const ref = labels.ref;
     const hash = ruleHash(this.hasher, ref, text, false);
-    const from = texts.add(text);
-    if (from >= 0 && labels.texts === texts) {
-      const at = texts.place(from);
-      const pos = new Location(file, line, column, line, endColumn);
-      const head = new RuleHead(
-        labels,
-        pos,
-        '',
-        at,
-        at + text.length,
-        WITH_QUOTES,
-        hash,
-        0,
-        notesOf(comment, undefined),
-      );
-      // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
-      return new ReadEntry(new EntryRule(head, match, UNDECIDED), withoutConds(flat), flat.opaque, facts, rest);
-    }
-    const alt = new Alt(withoutConds(flat), match, flat.opaque, facts);
-    return new ReadOne(file, line, column, endColumn, rest, ref, text, WHOLE_FROM, WHOLE_TO, false, hash, alt);
+    const from = labels.texts === texts ? texts.add(text) : -1;
+    const at = from >= 0 ? texts.place(from) : WHOLE_FROM;
+    const pos = new Location(file, line, column, line, endColumn);
+    // A text RuleTexts does not take is the model rule's own string (RuleHead: `to` negative).
+    const head = new RuleHead(
+      labels,
+      pos,
+      from >= 0 ? '' : text,
+      at,
+      from >= 0 ? at + text.length : WHOLE_TO,
+      WITH_QUOTES,
+      hash,
+      0,
+      notesOf(comment, undefined),
+    );
+    // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
+    return new ReadEntry(new EntryRule(head, match, UNDECIDED), withoutConds(flat), flat.opaque, facts, rest);
   }
 
   /**
