@@ -198,19 +198,33 @@ export class EntryRule implements Rule {
   /** Absent for most rules (no comment). */
   private readonly _notes: RuleNotes | undefined;
 
-  constructor(head: RuleHead, match: Match, action: Action) {
+  /** RuleHead's fields, given one by one (a reader with the numbers makes no RuleHead: entryOf otherwise). */
+  constructor(
+    chain: ChainLabels,
+    at: number | SourceLocation,
+    column: number,
+    endColumn: number,
+    text: string | number,
+    to: number,
+    hiLines: number,
+    hashLo: number,
+    nth: number,
+    notes: RuleNotes | undefined,
+    match: Match,
+    action: Action,
+  ) {
     this.match = match;
     this.action = action;
-    this._chain = head.chain;
-    this._at = head.at;
-    this._column = head.column;
-    this._endColumn = head.endColumn;
-    this._text = head.text;
-    this._to = head.to;
-    this._hiLines = head.hiLines;
-    this._hashLo = head.hashLo;
-    this._nth = head.nth;
-    this._notes = head.notes;
+    this._chain = chain;
+    this._at = at;
+    this._column = column;
+    this._endColumn = endColumn;
+    this._text = text;
+    this._to = to;
+    this._hiLines = hiLines;
+    this._hashLo = hashLo;
+    this._nth = nth;
+    this._notes = notes;
   }
 
   get id(): string {
@@ -268,6 +282,61 @@ export class EntryRule implements Rule {
     // An empty comment was never set on the rule.
     return c === '' ? undefined : c;
   }
+}
+
+/** The model rule `head` describes. */
+export function entryOf(head: RuleHead, match: Match, action: Action): EntryRule {
+  return new EntryRule(
+    head.chain,
+    head.at,
+    head.column,
+    head.endColumn,
+    head.text,
+    head.to,
+    head.hiLines,
+    head.hashLo,
+    head.nth,
+    head.notes,
+    match,
+    action,
+  );
+}
+
+/**
+ * The model rule of a rule written on one line of the chain's file (`line`, `column` to `endColumn`)
+ * whose canonical text is kept as its place in the chain's RuleTexts (`from` to `to`, ChainLabels.texts),
+ * or itself (`text`, when `from` is negative): RuleHead's fields without a RuleHead and a location
+ * object made for them (two objects a rule of young garbage for the `nft -j` reader).
+ */
+export function lineEntry(
+  chain: ChainLabels,
+  line: number,
+  column: number,
+  endColumn: number,
+  text: string,
+  from: number,
+  to: number,
+  hash: number,
+  notes: RuleNotes | undefined,
+  match: Match,
+  action: Action,
+): EntryRule {
+  // As RuleHead keeps them: a text kept itself with its quotes has `to` 0; one line is no line after it.
+  const kept = from >= 0;
+  return new EntryRule(
+    chain,
+    line,
+    column,
+    endColumn,
+    kept ? from : text,
+    kept ? to : 0,
+    hashHigh(hash),
+    hashLow(hash),
+    0,
+    notes,
+    match,
+    action,
+  );
 }
 
 /** A read rule's statements: none (the direct reader makes none), shared and never added to. */

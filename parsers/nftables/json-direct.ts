@@ -84,8 +84,19 @@ export interface DirectRule {
   family: string;
   table: string;
   chain: string;
-  /** The rule (position, spans, comment) the conditions point at; statements are not built. */
-  rule: NRule;
+  /**
+   * The rule (position, spans, comment) the conditions point at; statements are not built. Undefined for
+   * a rule on one line read with its match or its verdict map's matches (`match`, `alts`): no condition
+   * points at it, and its caller makes the model rule from `line`, `column`, `endColumn` and `comment`.
+   */
+  rule: NRule | undefined;
+  /** Where the rule's body is written (as `rule.pos` gives it, when there is a rule). */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The rule's `"comment"`. */
+  comment: string | undefined;
   /** printRule's canonical text. */
   text: string;
   /** expand()'s alternatives (none when `direct`). */
@@ -113,7 +124,12 @@ class Result implements DirectRule {
   family = '';
   table = '';
   chain = '';
-  rule: NRule = { pos: NO_POS, stmts: NO_STMTS };
+  rule: NRule | undefined = undefined;
+  line = 0;
+  column = 0;
+  endLine = 0;
+  endColumn = 0;
+  comment: string | undefined = undefined;
   text = '';
   flats: readonly Flat[] = NO_FLATS;
   match: Match | undefined = undefined;
@@ -121,12 +137,21 @@ class Result implements DirectRule {
   facts: IfaceFacts | undefined = undefined;
   alts: readonly DirectAlt[] | undefined = undefined;
 
-  fill(end: number, family: string, table: string, chain: string, rule: NRule, text: string): this {
+  fill(
+    end: number,
+    family: string,
+    table: string,
+    chain: string,
+    rule: NRule | undefined,
+    comment: string | undefined,
+    text: string,
+  ): this {
     this.end = end;
     this.family = family;
     this.table = table;
     this.chain = chain;
     this.rule = rule;
+    this.comment = comment;
     this.text = text;
     this.flats = NO_FLATS;
     this.match = undefined;
@@ -242,6 +267,16 @@ export class DirectRules {
   private shown: string | undefined;
   /** What read() gives (one record, refilled). */
   private readonly out = new Result();
+  /**
+   * The rule a rule read with its match is while it is read (its spans the scratch list, its file the
+   * reader's): what the match's positions are read from (stmtPos), reused, as no condition points at it.
+   */
+  private readonly scratch: NRule;
+  /**
+   * The rule's own record, made when a condition object is (it points at its rule) or the rule leaves the
+   * one-line direct path: most rules need none (a record and a position object a rule of young garbage).
+   */
+  private own: NRule | undefined;
   /** The parts of the rule's canonical text (joined by spaces), a scratch list emptied for each rule. */
   private readonly parts: string[] = [];
   /**
@@ -265,6 +300,13 @@ export class DirectRules {
     this.file = file;
     this.lines = lines;
     this.direct = direct;
+    this.scratch = {
+      pos: { file, line: 0, column: 0, endLine: 0 },
+      stmts: NO_STMTS,
+      spans: this.spanBuf,
+      pre: undefined,
+      comment: undefined,
+    };
   }
 
   /** The rule element opening at `from` (its `{`), or undefined when it is not of the common form. */
@@ -317,9 +359,7 @@ export class DirectRules {
     this.char(LBRACKET);
     const spans = this.spanBuf;
     this.sn = 0;
-    // Every member the rule gets later (its position, comment, prepare.ts's `pre`) is in the literal: a
-    // member added to an object made without it goes to a separate property array (one more object per rule).
-    const rule: NRule = { pos: NO_POS, stmts: NO_STMTS, spans, pre: undefined, comment: undefined };
+    this.own = undefined;
     const parts = this.parts;
     emptyList(parts);
     // The alternatives as expand() builds them: a condition joins every one, a verdict map multiplies them.
@@ -342,7 +382,7 @@ export class DirectRules {
       const sOpen = this.space();
       if (sOpen !== LBRACE) throw GIVE_UP;
       if (vmapRead) {
-        alts = this.withVmap([this.pending(verdict, rule)], vmapPairs(rule, vmapRead));
+        alts = this.withVmap([this.pending(verdict)], vmapPairs(this.rule(), vmapRead));
         vmapRead = undefined;
       }
       const start = this.i++;
@@ -391,8 +431,8 @@ export class DirectRules {
           this.pKey[n] = key;
           this.pAt[n] = at;
         } else {
-          alts ??= [this.pending(verdict, rule)];
-          const cond: Cond = { left, op, right, rule, at, vals: knownValues(vals ?? [right], key) };
+          alts ??= [this.pending(verdict)];
+          const cond: Cond = { left, op, right, rule: this.rule(), at, vals: knownValues(vals ?? [right], key) };
           for (const a of alts) (a.conds ??= []).push(cond);
         }
         // `LEFT RIGHT` (`LEFT OP RIGHT`) as parts of the list joined by spaces: no string made per condition.
@@ -440,7 +480,7 @@ export class DirectRules {
         // After conditions all applied as read and no verdict: kept aside, each element's match made at the
         // end (vmapAlts), unless another statement follows.
         if (fast && verdict === undefined) vmapRead = map;
-        else alts = this.withVmap((alts ??= [this.pending(verdict, rule)]), vmapPairs(rule, map));
+        else alts = this.withVmap((alts ??= [this.pending(verdict)]), vmapPairs(this.rule(), map));
         fast = false;
       } else throw GIVE_UP;
       this.space();
@@ -467,37 +507,90 @@ export class DirectRules {
     this.char(RBRACE);
     const end = this.space();
     if (end !== RBRACE) throw GIVE_UP;
-    rule.pos = this.pos(open, close);
-    if (comment !== undefined) rule.comment = comment;
     const body = parts.join(' ');
     const text = comment === undefined ? body : `${body} comment ${JSON.stringify(comment)}`;
+    const lines = this.lines;
+    const line = lines.lineIndexOf(open);
+    const endLine = lines.lineIndexOf(close);
+    // On one line (nft writes the whole listing on one), a rule read with its match(es) is given by its
+    // numbers alone (json-reader.ts directRule): no record or position object is made for it.
+    const oneLine = line === endLine;
     if (fast) {
       // Every condition is in the match already: no condition objects, one alternative without them.
-      const { match, facts } = dm.finish(rule, verdict);
+      const { match, facts } = dm.finish(this.scratch, verdict);
       // The spans were read (the match's positions, the jump's): the scratch list is not the rule's.
-      rule.spans = undefined;
-      const out = this.out.fill(this.i, family, table, chain, rule, text);
+      const out = this.done(
+        family,
+        table,
+        chain,
+        oneLine ? undefined : this.settle(open, close, comment, false),
+        comment,
+        text,
+      );
       out.match = match;
       out.flat = this.bare(verdict);
       out.facts = facts;
-      return out;
+      return this.placed(out, line, open, endLine, close);
     }
     if (vmapRead) {
-      const read = this.vmapAlts(rule, vmapRead);
+      const read = this.vmapAlts(this.scratch, vmapRead);
       if (read) {
         this.pn = 0;
-        rule.spans = undefined;
-        const out = this.out.fill(this.i, family, table, chain, rule, text);
+        const out = this.done(
+          family,
+          table,
+          chain,
+          oneLine ? undefined : this.settle(open, close, comment, false),
+          comment,
+          text,
+        );
         out.alts = read;
-        return out;
+        return this.placed(out, line, open, endLine, close);
       }
-      alts = this.withVmap([this.pending(verdict, rule)], vmapPairs(rule, vmapRead));
+      alts = this.withVmap([this.pending(verdict)], vmapPairs(this.rule(), vmapRead));
     }
-    rule.spans = spans.slice(0, this.sn);
-    alts ??= [this.pending(verdict, rule)];
-    const out = this.out.fill(this.i, family, table, chain, rule, text);
+    alts ??= [this.pending(verdict)];
+    const out = this.done(family, table, chain, this.settle(open, close, comment, true), comment, text);
     out.flats = alts.map((a) => directFlat(a.conds, a.verdict, undefined));
+    return this.placed(out, line, open, endLine, close);
+  }
+
+  /** The result of the rule read, with its caller's parts to fill in (refilled: see Result). */
+  private done(
+    family: string,
+    table: string,
+    chain: string,
+    rule: NRule | undefined,
+    comment: string | undefined,
+    text: string,
+  ): Result {
+    return this.out.fill(this.i, family, table, chain, rule, comment, text);
+  }
+
+  /** `out` with the position of the body opening at `open` (line index `line`) and closing at `close` (`endLine`). */
+  private placed(out: Result, line: number, open: number, endLine: number, close: number): Result {
+    const lines = this.lines;
+    out.line = line + 1;
+    out.column = open - lines.lineStart(line) + 1;
+    out.endLine = endLine + 1;
+    out.endColumn = close - lines.lineStart(endLine) + 2;
     return out;
+  }
+
+  /** The rule's own record (made on first need: rule()), with its position, comment and, when `spans`, a copy of its spans. */
+  private settle(open: number, close: number, comment: string | undefined, spans: boolean): NRule {
+    const rule = this.rule();
+    rule.pos = this.pos(open, close);
+    if (comment !== undefined) rule.comment = comment;
+    rule.spans = spans ? this.spanBuf.slice(0, this.sn) : undefined;
+    return rule;
+  }
+
+  /** The rule's own record (`own`), made the first time it is asked for while the rule is read. */
+  private rule(): NRule {
+    // Every member the rule gets later (its position, comment, prepare.ts's `pre`) is in the literal: a
+    // member added to an object made without it goes to a separate property array (one more object per rule).
+    return (this.own ??= { pos: NO_POS, stmts: NO_STMTS, spans: this.spanBuf, pre: undefined, comment: undefined });
   }
 
   /**
@@ -516,13 +609,14 @@ export class DirectRules {
    * The rule's one alternative so far (the reader leaves the direct path: a condition not taken, or a
    * verdict map): the conditions waiting in the p-lists as condition objects, and the verdict.
    */
-  private pending(verdict: FlatVerdict | undefined, rule: NRule): Alt {
+  private pending(verdict: FlatVerdict | undefined): Alt {
     const n = this.pn;
     this.pn = 0;
     const alt: Alt = verdict === undefined ? {} : { verdict };
     if (n === 0) return alt;
     const conds: Cond[] = [];
     alt.conds = conds;
+    const rule = this.rule();
     for (let i = 0; i < n; i++) {
       const right = this.pRight[i] ?? null;
       conds.push({

@@ -27,6 +27,7 @@ import { Preparer, RuleTexts } from './prepare.js';
 import { ChainLabels } from './entry-rule.js';
 import { priorityValue } from './priorities.js';
 import { chainRef } from './rules.js';
+import { Location } from '../toolkit/location.js';
 import type { ParseOptions } from '../types.js';
 
 /**
@@ -339,7 +340,8 @@ class JsonReader {
       last.chain !== d.chain
     ) {
       if (!(FAMILIES as readonly string[]).includes(d.family)) return false;
-      const pos = d.rule.pos;
+      // The rule's position (a new table or chain is placed at its first rule, as rule() places it).
+      const pos = d.rule?.pos ?? new Location(this.doc.file, d.line, d.column, d.endLine, d.endColumn);
       const key = tableKey(d.family, d.table);
       let t = this.tables.get(key);
       if (!t) {
@@ -352,16 +354,15 @@ class JsonReader {
     }
     const c = place.chain;
     const t = place.table;
+    const rule = d.rule;
     if (d.match && d.flat && d.facts) {
-      const pos = d.rule.pos;
-      // A one-line rule (nft writes the whole listing on one line): one object, its position as numbers.
-      if (oneLine(pos)) {
+      // A one-line rule (nft writes the whole listing on one line): its model rule, from its numbers.
+      if (rule === undefined) {
         const one = prep.convertJson(
-          pos.file,
-          pos.line,
-          pos.column,
-          pos.endColumn,
-          d.rule.comment,
+          d.line,
+          d.column,
+          d.endColumn,
+          d.comment,
           place.labels,
           d.text,
           d.flat,
@@ -372,22 +373,21 @@ class JsonReader {
         c.rules.push(one);
         return true;
       }
-      prep.convertDirect(d.rule, place.ref, d.text, false, d.flat, d.match, d.facts);
+      prep.convertDirect(rule, place.ref, d.text, false, d.flat, d.match, d.facts);
       // The record never held statements (see rule()): the chain keeps it as it is.
-      c.rules.push(d.rule);
+      c.rules.push(rule);
       return true;
     }
     if (d.alts) {
-      const pos = d.rule.pos;
       // A one-line rule, as above: one object (ReadMany).
-      if (oneLine(pos)) {
+      if (rule === undefined) {
         c.rules.push(
           prep.convertJsonAlts(
-            pos.file,
-            pos.line,
-            pos.column,
-            pos.endColumn,
-            d.rule.comment,
+            this.doc.file,
+            d.line,
+            d.column,
+            d.endColumn,
+            d.comment,
             place.ref,
             d.text,
             d.alts,
@@ -396,12 +396,12 @@ class JsonReader {
         );
         return true;
       }
-      prep.convertDirectAlts(d.rule, place.ref, d.text, false, d.alts);
-      c.rules.push(d.rule);
+      prep.convertDirectAlts(rule, place.ref, d.text, false, d.alts);
+      c.rules.push(rule);
       return true;
     }
-    if (!prep.convert(d.rule, t, place.ref, d.text, d.flats)) return false;
-    c.rules.push(settled(d.rule));
+    if (rule === undefined || !prep.convert(rule, t, place.ref, d.text, d.flats)) return false;
+    c.rules.push(settled(rule));
     return true;
   }
 
@@ -501,9 +501,4 @@ function settled(r: NRule): NRule {
   // Every member in the literal (as ir.ts ReadRule has them): a member added afterwards goes to a property
   // array of its own, one more object per rule for as long as the document lives.
   return { pos: r.pos, stmts: r.stmts, pre: r.pre, comment: r.comment };
-}
-
-/** A position on one line with its end column: what the readers' one-object records keep as numbers. */
-function oneLine(pos: Pos): pos is Pos & { endColumn: number } {
-  return pos.endLine === pos.line && pos.endColumn !== undefined;
 }

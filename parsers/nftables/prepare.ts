@@ -1,7 +1,6 @@
 import type { AddrSet } from '../../src/model/address.js';
 import type { Action, Match } from '../../src/model/policy.js';
 import { Hasher, hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
-import { Location } from '../toolkit/location.js';
 import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
@@ -11,7 +10,7 @@ import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
 import type { DirectAlt } from './direct-match.js';
-import { EntryRule, notesOf, ReadEntry, RuleHead, type ChainLabels } from './entry-rule.js';
+import { entryOf, lineEntry, notesOf, ReadEntry, RuleHead, type ChainLabels } from './entry-rule.js';
 
 /** The action of a model rule made while reading, until buildChain gives it (rules.ts actionOf). */
 const UNDECIDED: Action = { kind: 'continue' };
@@ -499,20 +498,20 @@ export class Preparer implements InterpEnv {
     const hash = ruleHash(this.hasher, labels.ref, text, unquoted, from, to);
     const head = new RuleHead(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
-    const entry = new EntryRule(head, match, UNDECIDED);
+    const entry = entryOf(head, match, UNDECIDED);
     return new ReadEntry(entry, withoutConds(flat), flat.opaque, facts, rule.rareParts());
   }
 
   /**
    * convertDirect of a one-line rule the `nft -j` reader read (json-direct.ts), at `line`, `column` to
-   * `endColumn` of `file`, in the chain `labels` names (its texts: the listing's RuleTexts): as
-   * convertRead, the rule in the chain is one record (entry-rule.ts ReadEntry) with its model rule made
-   * now, its text kept as its place in the RuleTexts; not a read rule with its converted form (about
-   * 170 bytes a rule, promoted and then dropped when buildChain made the model rule from it). A text
-   * RuleTexts does not take is kept itself.
+   * `endColumn` of the listing (`labels.file`), in the chain `labels` names (its texts: the listing's
+   * RuleTexts): as convertRead, the rule in the chain is one record (entry-rule.ts ReadEntry) with its
+   * model rule made now, its text kept as its place in the RuleTexts; not a read rule with its converted
+   * form (about 170 bytes a rule, promoted and then dropped when buildChain made the model rule from it).
+   * A text RuleTexts does not take is kept itself. The model rule is made from the numbers (lineEntry),
+   * without a location object and a RuleHead.
    */
   convertJson(
-    file: string,
     line: number,
     column: number,
     endColumn: number,
@@ -525,25 +524,25 @@ export class Preparer implements InterpEnv {
     texts: RuleTexts,
   ): NRule {
     const rest = commentOnly(comment);
-    const ref = labels.ref;
-    const hash = ruleHash(this.hasher, ref, text, false);
+    const hash = ruleHash(this.hasher, labels.ref, text, false);
     const from = labels.texts === texts ? texts.add(text) : -1;
-    const at = from >= 0 ? texts.place(from) : WHOLE_FROM;
-    const pos = new Location(file, line, column, line, endColumn);
-    // A text RuleTexts does not take is the model rule's own string (RuleHead: `to` negative).
-    const head = new RuleHead(
+    const at = from >= 0 ? texts.place(from) : -1;
+    // A text RuleTexts does not take is the model rule's own string. The action is buildChain's (a jump
+    // needs the table's chains): a placeholder until then.
+    const entry = lineEntry(
       labels,
-      pos,
-      from >= 0 ? '' : text,
+      line,
+      column,
+      endColumn,
+      text,
       at,
-      from >= 0 ? at + text.length : WHOLE_TO,
-      WITH_QUOTES,
+      at + text.length,
       hash,
-      0,
       notesOf(comment, undefined),
+      match,
+      UNDECIDED,
     );
-    // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
-    return new ReadEntry(new EntryRule(head, match, UNDECIDED), withoutConds(flat), flat.opaque, facts, rest);
+    return new ReadEntry(entry, withoutConds(flat), flat.opaque, facts, rest);
   }
 
   /**

@@ -5,7 +5,7 @@ import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
 import { ReadRuleBase, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
-import { ChainLabels, EntryRule, notesOf, ReadEntry, RuleHead } from './entry-rule.js';
+import { ChainLabels, EntryRule, entryOf, notesOf, ReadEntry, RuleHead } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
 
@@ -225,7 +225,7 @@ function addEntry(
   if (head instanceof EntryRule) {
     rule = head;
     rule.action = action;
-  } else rule = new EntryRule(head, match, action);
+  } else rule = entryOf(head, match, action);
   // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
   const timeouts = flat.timeouts;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)

@@ -262,7 +262,7 @@ describe('nftables JSON rules read straight from the text', () => {
       endLine: 2,
       endColumn: text.indexOf('}}', at) + 2,
     });
-    expect(d?.rule.pos).toEqual({
+    expect(d?.rule?.pos).toEqual({
       file: 'd.json',
       line: 2,
       column: text.indexOf('{"family"'),
