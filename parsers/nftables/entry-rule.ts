@@ -7,7 +7,7 @@ import type { AddrSet } from '../../src/model/address.js';
 import type { Effect, Flat } from './expand.js';
 import type { IfaceFacts } from './interfaces.js';
 import { ReadRuleBase, type NRule, type RareParts, type Stmt } from './ir.js';
-import type { Prepared, PreparedOne, RuleTexts } from './prepare.js';
+import type { Prepared, PreparedAlt, PreparedMany, PreparedOne, RuleTexts } from './prepare.js';
 import { canonicalText } from './rule-text.js';
 
 const EXCERPT = 60;
@@ -456,6 +456,126 @@ export class ReadEntry implements NRule, PreparedOne, IfaceFacts {
 
   set flats(v: Flat[] | undefined) {
     if (v !== undefined) throw new Error('nftables: a read rule with its model rule keeps no alternatives');
+  }
+
+  get comment(): string | undefined {
+    return this.rest?.comment;
+  }
+
+  get remark(): string | undefined {
+    return this.rest?.remark;
+  }
+}
+
+/** One alternative of a ReadEntries: its model rule (made while reading), the alternative and its interface facts. */
+export class ReadAlt implements PreparedAlt {
+  declare readonly entry: EntryRule;
+  declare readonly flat: Flat;
+  declare readonly opaque: readonly Effect[];
+  declare readonly facts: IfaceFacts;
+
+  constructor(entry: EntryRule, flat: Flat, opaque: readonly Effect[], facts: IfaceFacts) {
+    this.entry = entry;
+    this.flat = flat;
+    this.opaque = opaque;
+    this.facts = facts;
+  }
+
+  get match(): Match {
+    return this.entry.match;
+  }
+}
+
+/**
+ * A verdict-map rule the `nft -j` reader read on one line with its alternatives' matches (json-direct.ts
+ * DirectRule.alts), each alternative with its model rule made as it was read (ReadAlt), as ReadEntry
+ * for a rule of one alternative: buildChain gives them their occurrence (one for the nft rule) and
+ * action. Not a read rule with its converted form (once prepare.ts ReadMany) of which buildChain made
+ * the model rules, reading the rule's text for them (a slice of it when it was not in its chain's first
+ * string of texts).
+ */
+export class ReadEntries implements NRule, PreparedMany {
+  declare readonly alts: readonly ReadAlt[];
+  declare private readonly first: EntryRule;
+  declare private rest: RareParts | undefined;
+  /** Set when buildChain has given the model rules their occurrence and action (`pre = undefined`). */
+  declare private released: boolean;
+
+  /** `alts`: at least one. */
+  constructor(alts: readonly ReadAlt[], rest: RareParts | undefined) {
+    const [first] = alts;
+    if (first === undefined) throw new Error('nftables: a read verdict-map rule without alternatives');
+    this.alts = alts;
+    this.first = first.entry;
+    this.rest = rest;
+    this.released = false;
+  }
+
+  /** PreparedHead's members, from the first model rule (they all have the rule's). */
+  get ref(): string {
+    return this.first.labels.ref;
+  }
+
+  get hash(): number {
+    return this.first.contentHash;
+  }
+
+  get text(): string {
+    return this.first.textParts().text;
+  }
+
+  get from(): number {
+    return this.first.textParts().from;
+  }
+
+  get to(): number {
+    return this.first.textParts().to;
+  }
+
+  get unquoted(): boolean {
+    return this.first.textParts().unquoted;
+  }
+
+  get pre(): Prepared | undefined {
+    return this.released ? undefined : this;
+  }
+
+  /** Only released (buildChain): the rule is converted once. */
+  set pre(v: Prepared | undefined) {
+    if (v !== undefined) throw new Error('nftables: a read rule with its model rules is its own prepared form');
+    this.released = true;
+  }
+
+  get pos(): SourceLocation {
+    return this.rest?.given ?? this.first.loc;
+  }
+
+  set pos(p: SourceLocation) {
+    throw new Error(`nftables: a read rule with its model rules keeps its position (${p.file})`);
+  }
+
+  get stmts(): Stmt[] {
+    return NO_STMTS;
+  }
+
+  set stmts(v: Stmt[]) {
+    if (v.length > 0) throw new Error('nftables: a read rule with its model rules keeps no statements');
+  }
+
+  get spans(): number[] | undefined {
+    return undefined;
+  }
+
+  set spans(v: number[] | undefined) {
+    if (v !== undefined) throw new Error('nftables: a read rule with its model rules keeps no spans');
+  }
+
+  get flats(): Flat[] | undefined {
+    return undefined;
+  }
+
+  set flats(v: Flat[] | undefined) {
+    if (v !== undefined) throw new Error('nftables: a read rule with its model rules keeps no alternatives');
   }
 
   get comment(): string | undefined {

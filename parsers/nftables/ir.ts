@@ -115,9 +115,8 @@ export interface NRule {
  * entry-rule.ts RuleHead). What few rules have (a position set from outside by `add rule`, statements,
  * alternatives, comments) is in one record made when first set (about 40 bytes less a rule for the
  * young generation's collector to copy). ReadRule adds the spans and converted form of a rule being
- * read; prepare.ts ReadMany (an `nft -j` verdict map) is a read rule and its converted form in one object,
- * and a one-alternative rule either reader converts becomes entry-rule.ts ReadEntry (its model rule made
- * as it is read).
+ * read; a one-alternative rule either reader converts becomes entry-rule.ts ReadEntry (its model rule made
+ * as it is read), and an `nft -j` verdict-map rule read on one line entry-rule.ts ReadEntries.
  */
 export abstract class ReadRuleBase {
   declare readonly file: string;

@@ -379,20 +379,11 @@ class JsonReader {
       return true;
     }
     if (d.alts) {
-      // A one-line rule, as above: one object (ReadMany).
+      // A one-line rule, as above: one object with its model rules (ReadEntries).
       if (rule === undefined) {
+        if (d.alts.length === 0) return false;
         c.rules.push(
-          prep.convertJsonAlts(
-            this.doc.file,
-            d.line,
-            d.column,
-            d.endColumn,
-            d.comment,
-            place.ref,
-            d.text,
-            d.alts,
-            this.texts,
-          ),
+          prep.convertJsonAlts(d.line, d.column, d.endColumn, d.comment, place.labels, d.text, d.alts, this.texts),
         );
         return true;
       }

@@ -5,12 +5,21 @@ import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
 import { factsOf, type IfaceFacts } from './interfaces.js';
-import { RareParts, ReadRuleBase, type NRule, type NTable, type ReadRule } from './ir.js';
+import { RareParts, type NRule, type NTable, type ReadRule } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
 import type { DirectAlt } from './direct-match.js';
-import { entryOf, lineEntry, notesOf, ReadEntry, RuleHead, type ChainLabels } from './entry-rule.js';
+import {
+  entryOf,
+  lineEntry,
+  notesOf,
+  ReadAlt,
+  ReadEntries,
+  ReadEntry,
+  RuleHead,
+  type ChainLabels,
+} from './entry-rule.js';
 
 /** The action of a model rule made while reading, until buildChain gives it (rules.ts actionOf). */
 const UNDECIDED: Action = { kind: 'continue' };
@@ -176,94 +185,18 @@ class Many implements PreparedMany {
 }
 
 /**
- * A verdict-map rule the `nft -j` reader read with its alternatives' matches (json-direct.ts
- * DirectRule.alts) on one line: the read rule (its position as numbers) and its converted form (Many's
- * members, the hash as two small integers) in one object, its own `pre` until buildChain converts it
- * (and then releases it: `pre = undefined`); its text is kept itself, or as its place in the listing's
- * RuleTexts (TextChunk).
- */
-class ReadMany extends ReadRuleBase implements NRule, PreparedMany {
-  declare readonly ref: string;
-  /** The text itself (`to` negative), or the RuleTexts chunk it is in. */
-  declare private readonly texts: string | TextChunk;
-  declare readonly from: number;
-  declare readonly to: number;
-  declare readonly alts: readonly PreparedAlt[];
-  declare private readonly hashHi: number;
-  declare private readonly hashLo: number;
-  /** Set when buildChain has converted the rule (`pre = undefined`). */
-  declare private released: boolean;
-
-  constructor(
-    file: string,
-    line: number,
-    column: number,
-    endColumn: number,
-    rest: RareParts | undefined,
-    ref: string,
-    texts: string | TextChunk,
-    from: number,
-    to: number,
-    hash: number,
-    alts: readonly PreparedAlt[],
-  ) {
-    super(file, line, column, endColumn, rest);
-    this.ref = ref;
-    this.texts = texts;
-    this.from = from;
-    this.to = to;
-    this.alts = alts;
-    this.hashHi = hashHigh(hash);
-    this.hashLo = hashLow(hash);
-    this.released = false;
-  }
-
-  get text(): string {
-    const t = this.texts;
-    return typeof t === 'string' ? t : t.text;
-  }
-
-  get unquoted(): boolean {
-    return WITH_QUOTES;
-  }
-
-  get hash(): number {
-    return joinHash(this.hashHi, this.hashLo);
-  }
-
-  get pre(): Prepared | undefined {
-    return this.released ? undefined : this;
-  }
-
-  /** Only released (buildChain): the rule is converted once. */
-  set pre(v: Prepared | undefined) {
-    if (v !== undefined) throw new Error('nftables: a converted read rule is its own prepared form');
-    this.released = true;
-  }
-
-  /** Converted: no spans (the reader's were released with the read rule). */
-  get spans(): number[] | undefined {
-    return undefined;
-  }
-
-  set spans(v: number[] | undefined) {
-    if (v !== undefined) throw new Error('nftables: a converted read rule keeps no spans');
-  }
-}
-
-/**
  * The canonical texts of the one-line rules an `nft -j` listing reads (convertJson, convertJsonAlts),
  * one after another in strings of about a megabyte (TextChunk): a model rule made while reading keeps
- * its text as its place across them (place; entry-rule.ts ChainLabels.texts), a ReadMany as its place
- * in one (and its model rule the same way when the chunk is its chain's source, else a slice), instead
- * of a string of its own (about 130 bytes a rule that the young generation's collector copied twice and
- * the model kept). The texts are written as
- * Latin-1 bytes into one buffer, made a string each time it is full and then reused: a buffer for all
- * of them would stay in memory beside the strings until a full collection, which a parse does not
- * have. A text with another character, or longer than the buffer, is not taken (add gives -1).
+ * its text as its place across them (place; entry-rule.ts ChainLabels.texts), instead of a string of
+ * its own (about 130 bytes a rule that the young generation's collector copied twice and
+ * the model kept). The texts are written as Latin-1 bytes into a buffer of at most a megabyte, which
+ * the chunk keeps when it is full (a new one is made for the next) and makes a string of when a text
+ * in it is first read: one buffer for all of them, grown by doubling, would leave each smaller buffer
+ * in memory until a full collection, which a parse does not have. A text with another character, or
+ * longer than the buffer, is not taken (add gives -1).
  */
 export class RuleTexts {
-  /** Grown by doubling up to TEXT_CHUNK (a small listing does not get a megabyte), then reused. */
+  /** Grown by doubling up to TEXT_CHUNK (a small listing does not get a megabyte); a sealed chunk keeps it. */
   private bytes = new Uint8Array(0);
   private n = 0;
   /** The chunk the texts being written go to (add: the chunk of the text it took). */
@@ -297,7 +230,12 @@ export class RuleTexts {
    * starts a new chunk: a text added afterwards never goes to a chunk already made.
    */
   seal(): void {
-    this.chunk.sealed(Buffer.from(this.bytes.buffer, 0, this.n).toString('latin1'));
+    // The chunk keeps its bytes, made a string when a text in it is first read (most are never read:
+    // a lint reads the texts of the rules it reports), and a full buffer is not reused but replaced.
+    const full = this.bytes.length === TEXT_CHUNK;
+    this.chunk.sealed(this.bytes, this.n);
+    if (full) this.bytes = new Uint8Array(TEXT_CHUNK);
+    else this.bytes = new Uint8Array(0);
     this.n = 0;
     this.chunk = new TextChunk(this);
     this.chunks.push(this.chunk);
@@ -328,9 +266,15 @@ export class RuleTexts {
 /** How many characters of texts a RuleTexts chunk holds. */
 const TEXT_CHUNK = 1 << 20;
 
-/** One string of texts of RuleTexts, made when it is full or the reader is done. */
+/**
+ * One string of texts of RuleTexts: its bytes when it is full or the reader is done, made a string when
+ * first read (the Latin-1 conversion of every chunk was 1–2% of a 100k `nft -j` parse, for texts a lint
+ * mostly never reads).
+ */
 export class TextChunk {
   private owner: RuleTexts | undefined;
+  private bytes: Uint8Array | undefined = undefined;
+  private n = 0;
   private whole = '';
 
   constructor(owner: RuleTexts) {
@@ -340,11 +284,18 @@ export class TextChunk {
   /** The texts (the chunk is sealed first if the reader has not). */
   get text(): string {
     this.owner?.seal();
+    const bytes = this.bytes;
+    if (bytes !== undefined) {
+      this.whole = Buffer.from(bytes.buffer, bytes.byteOffset, this.n).toString('latin1');
+      this.bytes = undefined;
+    }
     return this.whole;
   }
 
-  sealed(text: string): void {
-    this.whole = text;
+  /** The chunk's bytes, its first `n` (its own from now on: RuleTexts writes no more to them). */
+  sealed(bytes: Uint8Array, n: number): void {
+    this.bytes = bytes;
+    this.n = n;
     this.owner = undefined;
   }
 }
@@ -546,27 +497,42 @@ export class Preparer implements InterpEnv {
   }
 
   /**
-   * convertDirectAlts of a one-line rule the `nft -j` reader read (json-direct.ts), as convertJson: the rule
-   * in the chain is one object (ReadMany), not a rule record, a position and a Many beside them.
+   * convertDirectAlts of a one-line rule the `nft -j` reader read (json-direct.ts; `read`: at least one),
+   * as convertJson: the rule in the chain is one record (entry-rule.ts ReadEntries) with a model rule per
+   * alternative made now, all with the rule's text kept as its place in the RuleTexts (or itself).
    */
   convertJsonAlts(
-    file: string,
     line: number,
     column: number,
     endColumn: number,
     comment: string | undefined,
-    ref: string,
+    labels: ChainLabels,
     text: string,
     read: readonly DirectAlt[],
     texts: RuleTexts,
   ): NRule {
-    const alts = read.map((a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, a.facts));
-    const rest = commentOnly(comment);
-    const hash = ruleHash(this.hasher, ref, text, false);
-    const from = texts.add(text);
-    return from >= 0
-      ? new ReadMany(file, line, column, endColumn, rest, ref, texts.chunk, from, from + text.length, hash, alts)
-      : new ReadMany(file, line, column, endColumn, rest, ref, text, WHOLE_FROM, WHOLE_TO, hash, alts);
+    const hash = ruleHash(this.hasher, labels.ref, text, false);
+    const from = labels.texts === texts ? texts.add(text) : -1;
+    const at = from >= 0 ? texts.place(from) : -1;
+    // One notes record for the rule's model rules, as buildChain gave them one.
+    const notes = notesOf(comment, undefined);
+    const alts = read.map((a) => {
+      const entry = lineEntry(
+        labels,
+        line,
+        column,
+        endColumn,
+        text,
+        at,
+        at + text.length,
+        hash,
+        notes,
+        a.match,
+        UNDECIDED,
+      );
+      return new ReadAlt(entry, withoutConds(a.flat), a.flat.opaque, a.facts);
+    });
+    return new ReadEntries(alts, commentOnly(comment));
   }
 
   /**

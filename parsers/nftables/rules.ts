@@ -5,7 +5,7 @@ import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
 import { ReadRuleBase, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
-import { ChainLabels, EntryRule, entryOf, notesOf, ReadEntry, RuleHead } from './entry-rule.js';
+import { ChainLabels, EntryRule, entryOf, notesOf, ReadEntries, ReadEntry, RuleHead } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
 
@@ -90,6 +90,17 @@ export function buildChain(
       const entry = nrule.entry;
       entry.numbered(ctx.hashOccurrence('nft', entry.contentHash));
       addEntry(table, info, report, entry, nrule.flat, entry.match, nrule.opaque, timeoutOf);
+      nrule.pre = undefined;
+      continue;
+    }
+    // A verdict-map rule the `nft -j` reader read with its model rules (one per alternative): one
+    // occurrence for the nft rule, then each alternative's action.
+    if (nrule instanceof ReadEntries && nrule.pre !== undefined && nrule.ref === ref) {
+      const nth = ctx.hashOccurrence('nft', nrule.hash);
+      for (const a of nrule.alts) {
+        a.entry.numbered(nth);
+        addEntry(table, info, report, a.entry, a.flat, a.entry.match, a.opaque, timeoutOf);
+      }
       nrule.pre = undefined;
       continue;
     }

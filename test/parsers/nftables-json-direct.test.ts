@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { generateNftJson } from '../../bench/generate-nft-json.js';
 import { condValues, Expander, type Flat } from '../../parsers/nftables/expand.js';
-import { newTable, ReadRuleBase, type NRule, type Stmt } from '../../parsers/nftables/ir.js';
-import { EntryRule, ReadEntry } from '../../parsers/nftables/entry-rule.js';
+import { newTable, type NRule, type Stmt } from '../../parsers/nftables/ir.js';
+import { EntryRule, ReadEntries, ReadEntry } from '../../parsers/nftables/entry-rule.js';
 import { DirectRules } from '../../parsers/nftables/json-direct.js';
 import { readJson, readJsonWhole } from '../../parsers/nftables/json-reader.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
@@ -477,10 +477,12 @@ describe('nftables JSON rules read straight from the text', () => {
     // The texts of one-line rules are kept in one string (prepare.ts RuleTexts): the rule's is its place there.
     const pre = commented?.pre;
     expect(pre?.text.slice(pre.from, pre.to)).toBe('tcp dport 22 accept comment "ssh"');
-    // A verdict map read with its elements' matches: one object too, one alternative per element.
-    expect(vmapRule).toBeInstanceOf(ReadRuleBase);
+    // A verdict map read with its elements' matches: one object too, one alternative per element, each
+    // with its model rule made while reading (entry-rule.ts ReadEntries).
+    expect(vmapRule).toBeInstanceOf(ReadEntries);
     expect(vmapRule?.pre).toBe(vmapRule);
     expect(vmapRule?.pre?.alts).toHaveLength(2);
+    const vmapMade = vmapRule instanceof ReadEntries ? vmapRule.alts.map((a) => a.entry) : [];
     // The rule's object: the value of `"rule"` (as the generic path gives it).
     const start = text.indexOf('{"family"', text.indexOf('{"rule"'));
     expect({ ...plainRule?.pos }).toEqual({
@@ -495,6 +497,15 @@ describe('nftables JSON rules read straight from the text', () => {
     // The model rule is the one made while reading (buildChain gave it its occurrence and action).
     expect(policy.ruleset.chains['inet fw forward']?.rules[0]).toBe(made);
     expect(made?.text).toBe('tcp dport 22 accept');
+    // Likewise the verdict map's, one per element, with one occurrence for the rule and each its action.
+    const chain = policy.ruleset.chains['inet fw forward']?.rules ?? [];
+    expect(chain.slice(2, 4)).toEqual(vmapMade);
+    expect(chain[2]).toBe(vmapMade[0]);
+    expect(chain[3]).toBe(vmapMade[1]);
+    expect(vmapMade.map((r) => [r.text, r.action.kind, r.id === vmapMade[0]?.id])).toEqual([
+      ['tcp dport vmap { 22 : accept, 23 : drop }', 'accept', true],
+      ['tcp dport vmap { 22 : accept, 23 : drop }', 'drop', true],
+    ]);
     expect(JSON.stringify(policy, asRead)).toBe(JSON.stringify(buildPolicy(readJsonWhole(text, 'o.json'), {}), asRead));
   });
 
