@@ -911,7 +911,9 @@ export class DirectRules {
       }
     }
     this.i = start - 1;
-    const addr = this.string();
+    // Not interned: the prefix is kept by its text below (a miss is a prefix not read before), and 32,000
+    // distinct addresses at 100k rules filled the interner, which then started over.
+    const addr = this.string(false);
     if (t.startsWith(LEN_HEAD, this.i)) {
       this.i += LEN_HEAD.length;
       const len = this.int();
@@ -1136,8 +1138,11 @@ export class DirectRules {
     this.i += 4;
   }
 
-  /** A string without escapes or control characters that does not name a set (`@`). */
-  private string(): string {
+  /**
+   * A string without escapes or control characters that does not name a set (`@`); `intern`: a short one
+   * is interned (else copied).
+   */
+  private string(intern = true): string {
     if (this.space() !== Q) throw GIVE_UP;
     const t = this.text;
     const from = this.i + 1;
@@ -1151,7 +1156,7 @@ export class DirectRules {
     }
     this.i = i + 1;
     if (t.charCodeAt(from) === 64) throw GIVE_UP;
-    return i - from <= INTERN_MAX ? this.strings.getHashed(t, from, i, h) : detach(t.slice(from, i));
+    return intern && i - from <= INTERN_MAX ? this.strings.getHashed(t, from, i, h) : detach(t.slice(from, i));
   }
 
   /** A non-empty string (table, chain and family names; the generic path reports empty ones). */
