@@ -4,7 +4,7 @@ import { hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
 import { Location } from '../toolkit/location.js';
 import type { AddrSet } from '../../src/model/address.js';
-import type { Effect, Flat } from './expand.js';
+import { directFlat, type Effect, type Flat } from './expand.js';
 import type { IfaceFacts } from './interfaces.js';
 import { ReadRuleBase, type NRule, type RareParts, type Stmt } from './ir.js';
 import type { Prepared, PreparedAlt, PreparedMany, PreparedOne, RuleTexts } from './prepare.js';
@@ -339,6 +339,9 @@ export function lineEntry(
   );
 }
 
+/** What a released ReadEntry gives as its alternative (nothing reads it then): an empty one. */
+const RELEASED: Flat = Object.freeze(directFlat(undefined, undefined, undefined));
+
 /** A read rule's statements: none (the direct reader makes none), shared and never added to. */
 const NO_STMTS: Stmt[] = [];
 
@@ -354,8 +357,8 @@ const NO_STMTS: Stmt[] = [];
  */
 export class ReadEntry implements NRule, PreparedOne, IfaceFacts {
   declare readonly entry: EntryRule;
-  declare readonly flat: Flat;
-  declare readonly opaque: readonly Effect[];
+  /** The alternative until buildChain has given the model rule its occurrence and action (`pre = undefined`). */
+  declare private kept: Flat | undefined;
   declare readonly seen: readonly string[];
   declare readonly iif: readonly string[];
   declare readonly oif: readonly string[];
@@ -363,13 +366,11 @@ export class ReadEntry implements NRule, PreparedOne, IfaceFacts {
   declare readonly srcNets: AddrSet | undefined;
   declare readonly dstNets: AddrSet | undefined;
   declare private rest: RareParts | undefined;
-  /** Set when buildChain has given the model rule its occurrence and action (`pre = undefined`). */
-  declare private released: boolean;
 
-  constructor(entry: EntryRule, flat: Flat, opaque: readonly Effect[], facts: IfaceFacts, rest: RareParts | undefined) {
+  /** `flat`: the alternative without its conditions (expand.ts withoutConds), which keeps its opaque ones. */
+  constructor(entry: EntryRule, flat: Flat, facts: IfaceFacts, rest: RareParts | undefined) {
     this.entry = entry;
-    this.flat = flat;
-    this.opaque = opaque;
+    this.kept = flat;
     // Set here, not by a shared helper: V8 sizes a class's objects by the members its constructors set,
     // and members set elsewhere go to a separate property array (one more object per rule).
     this.seen = facts.seen;
@@ -379,7 +380,19 @@ export class ReadEntry implements NRule, PreparedOne, IfaceFacts {
     this.srcNets = facts.srcNets;
     this.dstNets = facts.dstNets;
     this.rest = rest;
-    this.released = false;
+  }
+
+  /** The alternative without its conditions (read only while the rule is its own `pre`). */
+  get flat(): Flat {
+    return this.kept ?? RELEASED;
+  }
+
+  /**
+   * The conditions the model cannot express: the alternative's (withoutConds keeps them, and gives a
+   * shared flat only to one without any), not a member of their own (8 bytes a rule kept until buildChain).
+   */
+  get opaque(): readonly Effect[] {
+    return this.flat.opaque;
   }
 
   get facts(): IfaceFacts {
@@ -416,13 +429,13 @@ export class ReadEntry implements NRule, PreparedOne, IfaceFacts {
   }
 
   get pre(): Prepared | undefined {
-    return this.released ? undefined : this;
+    return this.kept === undefined ? undefined : this;
   }
 
   /** Only released (buildChain): the rule is converted once. */
   set pre(v: Prepared | undefined) {
     if (v !== undefined) throw new Error('nftables: a read rule with its model rule is its own prepared form');
-    this.released = true;
+    this.kept = undefined;
   }
 
   /** The position set from outside (`add rule`, given when read), else the model rule's. */
@@ -471,18 +484,22 @@ export class ReadEntry implements NRule, PreparedOne, IfaceFacts {
 export class ReadAlt implements PreparedAlt {
   declare readonly entry: EntryRule;
   declare readonly flat: Flat;
-  declare readonly opaque: readonly Effect[];
   declare readonly facts: IfaceFacts;
 
-  constructor(entry: EntryRule, flat: Flat, opaque: readonly Effect[], facts: IfaceFacts) {
+  /** `flat`: as ReadEntry's. */
+  constructor(entry: EntryRule, flat: Flat, facts: IfaceFacts) {
     this.entry = entry;
     this.flat = flat;
-    this.opaque = opaque;
     this.facts = facts;
   }
 
   get match(): Match {
     return this.entry.match;
+  }
+
+  /** As ReadEntry's. */
+  get opaque(): readonly Effect[] {
+    return this.flat.opaque;
   }
 }
 

@@ -450,7 +450,7 @@ export class Preparer implements InterpEnv {
     const head = new RuleHead(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
     const entry = entryOf(head, match, UNDECIDED);
-    return new ReadEntry(entry, withoutConds(flat), flat.opaque, facts, rule.rareParts());
+    return new ReadEntry(entry, withoutConds(flat), facts, rule.rareParts());
   }
 
   /**
@@ -493,7 +493,7 @@ export class Preparer implements InterpEnv {
       match,
       UNDECIDED,
     );
-    return new ReadEntry(entry, withoutConds(flat), flat.opaque, facts, rest);
+    return new ReadEntry(entry, withoutConds(flat), facts, rest);
   }
 
   /**
@@ -530,7 +530,7 @@ export class Preparer implements InterpEnv {
         a.match,
         UNDECIDED,
       );
-      return new ReadAlt(entry, withoutConds(a.flat), a.flat.opaque, a.facts);
+      return new ReadAlt(entry, withoutConds(a.flat), a.facts);
     });
     return new ReadEntries(alts, commentOnly(comment));
   }
