@@ -229,25 +229,13 @@ export const ICMP4 = protoSet([1]);
 export const ICMP6 = protoSet([58]);
 
 /**
- * Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them. Per domain (255,
- * 65535), a list indexed by the value, made at its full size when first asked (256 KB for ports): a
- * table by value grew by copies to as many entries as a ruleset has distinct ports (the bench's huge
- * chain at 100k: about 65,000, 2.8 MB of storage copied to the old generation on the way). A domain
- * holds at most one set per value; clearing at 4,096 made a ruleset of many distinct ports build each
- * set again (and look it up in IntervalSet's own table by a heap number).
+ * Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them: IntervalSet keeps
+ * them per universe in a list indexed by the value (Universe.singles), made at its full size when first
+ * asked, so a ruleset of many distinct ports (the bench's huge chain at 100k: about 65,000) builds each
+ * once and grows no table (this module's own list per domain, kept before that, held the same sets).
  */
-const singles = new Map<number, (IntervalSet<number> | undefined)[]>();
 function single(max: number, n: number): IntervalSet<number> {
-  // A value outside the list (a fraction: never from the readers) is built each time.
-  if ((n | 0) !== n || n < 0 || n > max) return IntervalSet.range(0, max, n, n);
-  let byValue = singles.get(max);
-  if (!byValue) singles.set(max, (byValue = new Array<IntervalSet<number> | undefined>(max + 1).fill(undefined)));
-  let set = byValue[n];
-  if (set === undefined) {
-    set = IntervalSet.range(0, max, n, n);
-    byValue[n] = set;
-  }
-  return set;
+  return IntervalSet.range(0, max, n, n);
 }
 
 const nameSets = new Map<string, NameSet>();

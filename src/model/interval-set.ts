@@ -64,6 +64,16 @@ class Universe {
     readonly imax: Num,
   ) {}
 
+  /**
+   * The universe's one-value sets (a port, a protocol), indexed by the value: for a number universe
+   * [0, max ≤ 0xffff], made at its full size when first asked (512 KB for ports) and never cleared (at
+   * most one set per value). SMALL took them before, keyed by a heap number per entry, and a chain of
+   * many distinct ports (the bench's huge chain at 100k: about 65,000) filled it four times over: its
+   * storage and keys, grown and copied to the old generation on the way, were about 2 MB of what the
+   * young generation's collector copied.
+   */
+  singles: (IntervalSet<number> | undefined)[] | undefined = undefined;
+
   in(v: Num): Num {
     return this.big ? inside(v as bigint) : v;
   }
@@ -103,17 +113,11 @@ const OUTSIDE = new WeakMap<object, readonly bigint[]>();
 const SMALL = new Map<number, IntervalSet<number>>();
 const SMALL_MAX = 16384;
 
-/**
- * Shared one-value number sets (a port, a protocol) per universe's max, in a list indexed by the value,
- * made at its full size when first asked (512 KB for ports) and never cleared: at most one set per value.
- * SMALL took them before, keyed by a heap number per entry, and a chain of many distinct ports (the
- * bench's huge chain at 100k: about 65,000) filled it four times over; its storage and keys, grown and
- * copied to the old generation on the way, were about 2 MB of what the young generation's collector copied.
- */
-const SINGLES = new Map<number, (IntervalSet<number> | undefined)[]>();
-
 /** smallRange's largest bound, 2^32. */
 const SMALL_TOP = 1n << 32n;
+
+/** unionOf of more bounds than this gathers them in a list made at its size (unionLarge). */
+const LARGE_UNION = 4096;
 
 /** Bounds per chunk (2 per interval); a set larger than twice this is split into chunks when cut. */
 let CHUNK = 256;
@@ -222,8 +226,7 @@ export class IntervalSet<T extends Num> {
     const h = hi as number;
     if ((l | 0) !== l || (h | 0) !== h) return new IntervalSet<T>(u, undefined, undefined, lo, h0);
     if (l === h && l >= 0 && l <= max) {
-      let byValue = SINGLES.get(max);
-      if (byValue === undefined) SINGLES.set(max, (byValue = new Array<undefined>(max + 1).fill(undefined)));
+      const byValue = (u.singles ??= new Array<undefined>(max + 1).fill(undefined));
       let one = byValue[l];
       if (one === undefined) {
         one = new IntervalSet<number>(u, undefined, undefined, l, l);
@@ -322,8 +325,12 @@ export class IntervalSet<T extends Num> {
    */
   static unionOf<T extends Num>(min: T, max: T, sets: Iterable<IntervalSet<T>>): IntervalSet<T> {
     const u = universe(min, max);
+    const all = Array.isArray(sets) ? (sets as readonly IntervalSet<T>[]) : [...sets];
+    let total = 0;
+    for (const s of all) total += s.n;
+    if (total > LARGE_UNION) return IntervalSet.unionLarge(u, all, total);
     const flat: Num[] = [];
-    for (const s of sets) {
+    for (const s of all) {
       if (s.u !== u) throw new TypeError('interval-set: unionOf a set of another universe');
       if (s.lo !== undefined && s.hi !== undefined) flat.push(s.lo, s.hi);
       else for (const b of s.pieces()) for (const v of b) flat.push(v);
@@ -332,6 +339,31 @@ export class IntervalSet<T extends Num> {
     for (let i = 2; i < flat.length && sorted; i += 2) if (at(flat, i) < at(flat, i - 2)) sorted = false;
     if (!sorted) sortPairs(flat);
     return IntervalSet.merged(u, flat);
+  }
+
+  /**
+   * unionOf of `total` bounds, many: gathered in a list made at its size (a list grown by push to
+   * hundreds of thousands of bounds left twice its size in copies, large objects that stay until a full
+   * collection: the internal networks of the nftables sets shape at 100k, 3-5 MB of the lint's peak),
+   * sorted and merged in it, and kept as an exact copy (not holey: the model's lists all are packed).
+   */
+  private static unionLarge<T extends Num>(u: Universe, all: readonly IntervalSet<T>[], total: number): IntervalSet<T> {
+    const flat = new Array<Num>(total);
+    let j = 0;
+    for (const s of all) {
+      if (s.u !== u) throw new TypeError('interval-set: unionOf a set of another universe');
+      if (s.lo !== undefined && s.hi !== undefined) {
+        flat[j++] = s.lo;
+        flat[j++] = s.hi;
+      } else for (const b of s.pieces()) for (let i = 0; i < b.length; i++) flat[j++] = at(b, i);
+    }
+    let sorted = true;
+    for (let i = 2; i < total && sorted; i += 2) if (at(flat, i) < at(flat, i - 2)) sorted = false;
+    if (!sorted) sortPairs(flat);
+    const merged = merge(flat);
+    if (merged.length === 2) return IntervalSet.one(u, at(merged, 0), at(merged, 1));
+    const n = merged.length;
+    return new IntervalSet<T>(u, n === 0 ? EMPTY : Array.from({ length: n }, (_, i) => at(merged, i)));
   }
 
   /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). Read-only; a one-interval or bigint set makes a new one. */
@@ -1236,7 +1268,10 @@ function sortPairs(flat: Num[]): void {
     return a < b ? -1 : a > b ? 1 : 0;
   });
   const copy = flat.slice();
-  for (const [i, k] of idx.entries()) {
+  // An index loop: `for (const [i, k] of idx.entries())` made a pair per interval (the internal
+  // networks of a 100k ruleset: 100,000 pairs, 6 MB).
+  for (let i = 0; i < idx.length; i++) {
+    const k = at(idx, i);
     flat[2 * i] = at(copy, k);
     flat[2 * i + 1] = at(copy, k + 1);
   }
