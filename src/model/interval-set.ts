@@ -64,16 +64,6 @@ class Universe {
     readonly imax: Num,
   ) {}
 
-  /**
-   * The universe's one-value sets (a port, a protocol), indexed by the value: for a number universe
-   * [0, max ≤ 0xffff], made at its full size when first asked (512 KB for ports) and never cleared (at
-   * most one set per value). SMALL took them before, keyed by a heap number per entry, and a chain of
-   * many distinct ports (the bench's huge chain at 100k: about 65,000) filled it four times over: its
-   * storage and keys, grown and copied to the old generation on the way, were about 2 MB of what the
-   * young generation's collector copied.
-   */
-  singles: (IntervalSet<number> | undefined)[] | undefined = undefined;
-
   in(v: Num): Num {
     return this.big ? inside(v as bigint) : v;
   }
@@ -112,6 +102,17 @@ const OUTSIDE = new WeakMap<object, readonly bigint[]>();
 /** Shared one-interval number sets by (max, lo, hi); cleared when full (a directory run meets many configs). */
 const SMALL = new Map<number, IntervalSet<number>>();
 const SMALL_MAX = 16384;
+
+/**
+ * Shared one-value number sets (a port, a protocol) of the universes [0, max ≤ 0xffff], per max in a
+ * list indexed by the value, made at its full size when first asked (512 KB for ports) and never
+ * cleared (at most one set per value). SMALL took them before, keyed by a heap number per entry, and a
+ * chain of many distinct ports (the bench's huge chain at 100k: about 65,000) filled it four times
+ * over: its storage and keys, grown and copied to the old generation on the way, were about 2 MB of
+ * what the young generation's collector copied. Not a member of the universe: sets refer to their
+ * universe, which must not refer back (the model is serialized as JSON).
+ */
+const SINGLES = new Map<number, (IntervalSet<number> | undefined)[]>();
 
 /** smallRange's largest bound, 2^32. */
 const SMALL_TOP = 1n << 32n;
@@ -255,7 +256,8 @@ export class IntervalSet<T extends Num> {
     const h = hi as number;
     if ((l | 0) !== l || (h | 0) !== h) return new IntervalSet<T>(u, undefined, undefined, lo, h0);
     if (l === h && l >= 0 && l <= max) {
-      const byValue = (u.singles ??= new Array<undefined>(max + 1).fill(undefined));
+      let byValue = SINGLES.get(max);
+      if (byValue === undefined) SINGLES.set(max, (byValue = new Array<undefined>(max + 1).fill(undefined)));
       let one = byValue[l];
       if (one === undefined) {
         one = new IntervalSet<number>(u, undefined, undefined, l, l);
