@@ -17,7 +17,7 @@ import { condPos, condValues, type Cond, type Effect, type Elements } from './ex
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
 import { printExpr } from './print.js';
-import { addressSet, addressValue, addressValueOf, releaseMemos } from './memo.js';
+import { Sightings, addressSet, addressValue, addressValueOf, releaseMemos } from './memo.js';
 import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
 import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
 import { emptyList } from '../toolkit/scratch.js';
@@ -230,7 +230,7 @@ export const ICMP6 = protoSet([58]);
 
 /**
  * Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them: IntervalSet keeps
- * them per universe in a list indexed by the value (Universe.singles), made at its full size when first
+ * them per universe in a list indexed by the value (interval-set.ts SINGLES), made at its full size when first
  * asked, so a ruleset of many distinct ports (the bench's huge chain at 100k: about 65,000) builds each
  * once and grows no table (this module's own list per domain, kept before that, held the same sets).
  */
@@ -578,6 +578,9 @@ function isSetRef(e: Expr): boolean {
   return typeof e === 'string' && e.startsWith('@');
 }
 
+/** The lists of literal values (their texts) met so far, for the two tables of lists (literalAddressSet, literalNumberSet). */
+const listsSeen = new Sightings();
+
 /** Numeric sets of conditions on lists of literal values, by domain, operator and the list's text. */
 const listedSets = new Map<number, Map<string, Map<string, IntervalSet<number> | string>>>();
 
@@ -745,7 +748,8 @@ export function literalAddressSet(
   const universe = fam === 4 ? ANY_V4 : ANY_V6;
   set = set.intersect(universe);
   if (pol !== '==') set = universe.subtract(set);
-  if (memo && memoKey !== undefined) {
+  // A list gets its entry from its second sighting on (Sightings): most are written once.
+  if (memo && memoKey !== undefined && (!listed || listsSeen.again(key))) {
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(memoKey, set);
   }
@@ -772,6 +776,8 @@ export function literalNumberSet(
   const hit = byKey.get(key);
   if (hit !== undefined) return hit;
   const r = literalNumbers(op, values, max, byName);
+  // Most lists are written once (a port list per rule): an entry from the second sighting on.
+  if (!listsSeen.again(key)) return r;
   if (byKey.size >= MEMO_LIMIT) byKey.clear();
   byKey.set(key, r);
   return r;
