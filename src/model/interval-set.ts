@@ -133,7 +133,10 @@ export class IntervalSet<T extends Num> {
    * has one form or the other: 16 bytes less a set (the nftables ruleset at 100k keeps 181,000 sets).
    */
   private a: Num | Flat<Num> | undefined;
-  /** One interval: its high bound. Else the consecutive pieces of the flat list (each a whole number of intervals) when the set is large; or undefined. */
+  /**
+   * One interval: its high bound. Else the consecutive pieces of the flat list (each a whole number of
+   * intervals) when the set is large; or undefined.
+   */
   private b: Num | readonly Flat<Num>[] | undefined;
   /** Number of bounds (twice the intervals); 2 exactly when the set has the one-interval form. */
   private readonly n: number;
