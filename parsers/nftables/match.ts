@@ -17,7 +17,7 @@ import { condPos, condValues, type Cond, type Effect, type Elements } from './ex
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
 import { printExpr } from './print.js';
-import { addressSet, addressValue, addressValueOf, releaseMemos } from './memo.js';
+import { Sightings, addressSet, addressValue, addressValueOf, releaseMemos } from './memo.js';
 import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
 import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
 import { emptyList } from '../toolkit/scratch.js';
@@ -229,25 +229,13 @@ export const ICMP4 = protoSet([1]);
 export const ICMP6 = protoSet([58]);
 
 /**
- * Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them. Per domain (255,
- * 65535), a list indexed by the value, made at its full size when first asked (256 KB for ports): a
- * table by value grew by copies to as many entries as a ruleset has distinct ports (the bench's huge
- * chain at 100k: about 65,000, 2.8 MB of storage copied to the old generation on the way). A domain
- * holds at most one set per value; clearing at 4,096 made a ruleset of many distinct ports build each
- * set again (and look it up in IntervalSet's own table by a heap number).
+ * Single-value sets (`dport 443`, `l4proto udp`), shared by the rules that name them: IntervalSet keeps
+ * them per universe in a list indexed by the value (interval-set.ts SINGLES), made at its full size when first
+ * asked, so a ruleset of many distinct ports (the bench's huge chain at 100k: about 65,000) builds each
+ * once and grows no table (this module's own list per domain, kept before that, held the same sets).
  */
-const singles = new Map<number, (IntervalSet<number> | undefined)[]>();
 function single(max: number, n: number): IntervalSet<number> {
-  // A value outside the list (a fraction: never from the readers) is built each time.
-  if ((n | 0) !== n || n < 0 || n > max) return IntervalSet.range(0, max, n, n);
-  let byValue = singles.get(max);
-  if (!byValue) singles.set(max, (byValue = new Array<IntervalSet<number> | undefined>(max + 1).fill(undefined)));
-  let set = byValue[n];
-  if (set === undefined) {
-    set = IntervalSet.range(0, max, n, n);
-    byValue[n] = set;
-  }
-  return set;
+  return IntervalSet.range(0, max, n, n);
 }
 
 const nameSets = new Map<string, NameSet>();
@@ -590,6 +578,9 @@ function isSetRef(e: Expr): boolean {
   return typeof e === 'string' && e.startsWith('@');
 }
 
+/** The lists of literal values (their texts) met so far, for the two tables of lists (literalAddressSet, literalNumberSet). */
+const listsSeen = new Sightings();
+
 /** Numeric sets of conditions on lists of literal values, by domain, operator and the list's text. */
 const listedSets = new Map<number, Map<string, Map<string, IntervalSet<number> | string>>>();
 
@@ -757,7 +748,8 @@ export function literalAddressSet(
   const universe = fam === 4 ? ANY_V4 : ANY_V6;
   set = set.intersect(universe);
   if (pol !== '==') set = universe.subtract(set);
-  if (memo && memoKey !== undefined) {
+  // A list gets its entry from its second sighting on (Sightings): most are written once.
+  if (memo && memoKey !== undefined && (!listed || listsSeen.again(key))) {
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(memoKey, set);
   }
@@ -784,6 +776,8 @@ export function literalNumberSet(
   const hit = byKey.get(key);
   if (hit !== undefined) return hit;
   const r = literalNumbers(op, values, max, byName);
+  // Most lists are written once (a port list per rule): an entry from the second sighting on.
+  if (!listsSeen.again(key)) return r;
   if (byKey.size >= MEMO_LIMIT) byKey.clear();
   byKey.set(key, r);
   return r;

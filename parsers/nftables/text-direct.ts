@@ -910,9 +910,15 @@ export class DirectReader {
   private primaryValue(inSet: boolean): Expr {
     switch (this.kind) {
       case K.NUM: {
+        // The digits as written (a slice: young garbage), not String(n), whose strings V8 keeps in its
+        // number-to-string cache until they are copied to the old generation (a chain of many distinct
+        // ports: about 2 MB of them at 100k). A leading zero is not what String prints.
+        const s = this.s;
+        const from = this.tLineStart + this.col - 1;
+        const to = this.after;
         this.take();
         const n = this.num;
-        this.printed = String(n);
+        this.printed = to - from > 1 && s.charCodeAt(from) === 48 ? String(n) : s.slice(from, to);
         return n;
       }
       case K.WORD: {

@@ -103,8 +103,22 @@ const OUTSIDE = new WeakMap<object, readonly bigint[]>();
 const SMALL = new Map<number, IntervalSet<number>>();
 const SMALL_MAX = 16384;
 
+/**
+ * Shared one-value number sets (a port, a protocol) of the universes [0, max ≤ 0xffff], per max in a
+ * list indexed by the value, made at its full size when first asked (512 KB for ports) and never
+ * cleared (at most one set per value). SMALL took them before, keyed by a heap number per entry, and a
+ * chain of many distinct ports (the bench's huge chain at 100k: about 65,000) filled it four times
+ * over: its storage and keys, grown and copied to the old generation on the way, were about 2 MB of
+ * what the young generation's collector copied. Not a member of the universe: sets refer to their
+ * universe, which must not refer back (the model is serialized as JSON).
+ */
+const SINGLES = new Map<number, (IntervalSet<number> | undefined)[]>();
+
 /** smallRange's largest bound, 2^32. */
 const SMALL_TOP = 1n << 32n;
+
+/** unionOf of more bounds than this gathers them in a list made at its size (unionLarge). */
+const LARGE_UNION = 4096;
 
 /** Bounds per chunk (2 per interval); a set larger than twice this is split into chunks when cut. */
 let CHUNK = 256;
@@ -112,38 +126,70 @@ let CHUNK = 256;
 export class IntervalSet<T extends Num> {
   /** The universe: the value type and [min, max]. */
   private readonly u: Universe;
-  /** The bounds of a set of exactly one interval (then flat and parts are undefined), inside form; else undefined. */
-  private readonly lo: Num | undefined;
-  private readonly hi: Num | undefined;
-  /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds, inside form); joined from the chunks on demand. */
-  private flat: Flat<Num> | undefined;
-  /** Consecutive pieces of the flat list (each a whole number of intervals), when the set is large. */
-  private parts: readonly Flat<Num>[] | undefined;
-  /** Number of bounds (twice the intervals). */
+  /**
+   * A set of exactly one interval (n === 2): its low bound (inside form). Else the flat list: lo0, hi0,
+   * lo1, hi1, ... (inclusive bounds, inside form), joined from the chunks on demand; or undefined.
+   * One member for both (and `b` for the high bound or the chunks) where there were four, since a set
+   * has one form or the other: 16 bytes less a set (the nftables ruleset at 100k keeps 181,000 sets).
+   */
+  private a: Num | Flat<Num> | undefined;
+  /**
+   * One interval: its high bound. Else the consecutive pieces of the flat list (each a whole number of
+   * intervals) when the set is large; or undefined.
+   */
+  private b: Num | readonly Flat<Num>[] | undefined;
+  /** Number of bounds (twice the intervals); 2 exactly when the set has the one-interval form. */
   private readonly n: number;
 
-  /** A list of exactly two bounds becomes the one-interval form (every set of one interval has it). */
+  /** A list of exactly two bounds (or chunks of two bounds in all) becomes the one-interval form (every set of one interval has it). */
   private constructor(u: Universe, flat: Flat<Num> | undefined, parts?: readonly Flat<Num>[], lo?: Num, hi?: Num) {
     this.u = u;
-    if (lo === undefined && flat?.length === 2) {
-      lo = at(flat, 0);
-      hi = at(flat, 1);
-    }
     if (lo !== undefined && hi !== undefined) {
-      this.lo = lo;
-      this.hi = hi;
-      this.flat = undefined;
-      this.parts = undefined;
+      this.a = lo;
+      this.b = hi;
       this.n = 2;
       return;
     }
-    this.lo = undefined;
-    this.hi = undefined;
-    this.flat = flat;
-    this.parts = parts;
     let n = flat?.length ?? 0;
     if (!flat && parts) for (const p of parts) n += p.length;
+    const one = n === 2 ? (flat ?? parts?.find((p) => p.length === 2)) : undefined;
+    if (one !== undefined) {
+      this.a = at(one, 0);
+      this.b = at(one, 1);
+      this.n = 2;
+      return;
+    }
+    this.a = flat;
+    this.b = parts;
     this.n = n;
+  }
+
+  /** The bounds of a one-interval set (then flat and parts are undefined), inside form; else undefined. */
+  private get lo(): Num | undefined {
+    return this.n === 2 ? (this.a as Num) : undefined;
+  }
+
+  private get hi(): Num | undefined {
+    return this.n === 2 ? (this.b as Num) : undefined;
+  }
+
+  /** The flat list of a set of other than one interval, when it has one (a large set may have only its chunks). */
+  private get flat(): Flat<Num> | undefined {
+    return this.n === 2 ? undefined : (this.a as Flat<Num> | undefined);
+  }
+
+  /** Set only on a set of other than one interval (inner() joins the chunks once). */
+  private set flat(v: Flat<Num> | undefined) {
+    this.a = v;
+  }
+
+  private get parts(): readonly Flat<Num>[] | undefined {
+    return this.n === 2 ? undefined : (this.b as readonly Flat<Num>[] | undefined);
+  }
+
+  /** Set only on a set of other than one interval (chunks() cuts the flat list once). */
+  private set parts(v: readonly Flat<Num>[] | undefined) {
+    this.b = v;
   }
 
   /** Test hook: the chunk size in intervals (small values exercise the chunked paths). */
@@ -212,6 +258,16 @@ export class IntervalSet<T extends Num> {
     const l = lo as number;
     const h = hi as number;
     if ((l | 0) !== l || (h | 0) !== h) return new IntervalSet<T>(u, undefined, undefined, lo, h0);
+    if (l === h && l >= 0 && l <= max) {
+      let byValue = SINGLES.get(max);
+      if (byValue === undefined) SINGLES.set(max, (byValue = new Array<undefined>(max + 1).fill(undefined)));
+      let one = byValue[l];
+      if (one === undefined) {
+        one = new IntervalSet<number>(u, undefined, undefined, l, l);
+        byValue[l] = one;
+      }
+      return one as unknown as IntervalSet<T>;
+    }
     const key = (max * 0x10000 + l) * 0x10000 + h;
     let s = SMALL.get(key);
     if (!s) {
@@ -303,8 +359,12 @@ export class IntervalSet<T extends Num> {
    */
   static unionOf<T extends Num>(min: T, max: T, sets: Iterable<IntervalSet<T>>): IntervalSet<T> {
     const u = universe(min, max);
+    const all = Array.isArray(sets) ? (sets as readonly IntervalSet<T>[]) : [...sets];
+    let total = 0;
+    for (const s of all) total += s.n;
+    if (total > LARGE_UNION) return IntervalSet.unionLarge(u, all, total);
     const flat: Num[] = [];
-    for (const s of sets) {
+    for (const s of all) {
       if (s.u !== u) throw new TypeError('interval-set: unionOf a set of another universe');
       if (s.lo !== undefined && s.hi !== undefined) flat.push(s.lo, s.hi);
       else for (const b of s.pieces()) for (const v of b) flat.push(v);
@@ -313,6 +373,31 @@ export class IntervalSet<T extends Num> {
     for (let i = 2; i < flat.length && sorted; i += 2) if (at(flat, i) < at(flat, i - 2)) sorted = false;
     if (!sorted) sortPairs(flat);
     return IntervalSet.merged(u, flat);
+  }
+
+  /**
+   * unionOf of `total` bounds, many: gathered in a list made at its size (a list grown by push to
+   * hundreds of thousands of bounds left twice its size in copies, large objects that stay until a full
+   * collection: the internal networks of the nftables sets shape at 100k, 3-5 MB of the lint's peak),
+   * sorted and merged in it, and kept as an exact copy (not holey: the model's lists all are packed).
+   */
+  private static unionLarge<T extends Num>(u: Universe, all: readonly IntervalSet<T>[], total: number): IntervalSet<T> {
+    const flat = new Array<Num>(total);
+    let j = 0;
+    for (const s of all) {
+      if (s.u !== u) throw new TypeError('interval-set: unionOf a set of another universe');
+      if (s.lo !== undefined && s.hi !== undefined) {
+        flat[j++] = s.lo;
+        flat[j++] = s.hi;
+      } else for (const b of s.pieces()) for (let i = 0; i < b.length; i++) flat[j++] = at(b, i);
+    }
+    let sorted = true;
+    for (let i = 2; i < total && sorted; i += 2) if (at(flat, i) < at(flat, i - 2)) sorted = false;
+    if (!sorted) sortPairs(flat);
+    const merged = merge(flat);
+    if (merged.length === 2) return IntervalSet.one(u, at(merged, 0), at(merged, 1));
+    const n = merged.length;
+    return new IntervalSet<T>(u, n === 0 ? EMPTY : Array.from({ length: n }, (_, i) => at(merged, i)));
   }
 
   /** Flat list: lo0, hi0, lo1, hi1, ... (inclusive bounds). Read-only; a one-interval or bigint set makes a new one. */
@@ -1217,7 +1302,10 @@ function sortPairs(flat: Num[]): void {
     return a < b ? -1 : a > b ? 1 : 0;
   });
   const copy = flat.slice();
-  for (const [i, k] of idx.entries()) {
+  // An index loop: `for (const [i, k] of idx.entries())` made a pair per interval (the internal
+  // networks of a 100k ruleset: 100,000 pairs, 6 MB).
+  for (let i = 0; i < idx.length; i++) {
+    const k = at(idx, i);
     flat[2 * i] = at(copy, k);
     flat[2 * i + 1] = at(copy, k + 1);
   }

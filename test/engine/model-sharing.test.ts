@@ -34,6 +34,17 @@ describe('shared model pieces', () => {
     ]);
   });
 
+  it('a one-value number set stays one object however many other values are asked for', () => {
+    const first = IntervalSet.range(0, 65535, 5, 5);
+    // More distinct values than the table of ranges holds before it is cleared (SMALL_MAX).
+    for (let p = 100; p < 20100; p++) IntervalSet.range(0, 65535, p, p);
+    expect(IntervalSet.range(0, 65535, 5, 5)).toBe(first);
+    expect(portSet([[5, 5]])).toBe(first);
+    expect([...first.intervals()]).toEqual([[5, 5]]);
+    expect(IntervalSet.range(0, 65535, 65535, 65535).max).toBe(65535);
+    expect([...IntervalSet.range(0, 255, 0, 0).intervals()]).toEqual([[0, 0]]);
+  });
+
   it('a host address holds one bound value', () => {
     const h = parseAddressSpec('192.0.2.7');
     expect(h?.bounds).toEqual([3221225991n, 3221225991n]);

@@ -116,6 +116,7 @@ table inet fw {
     tcp dport {
       22, 23
     } accept
+    tcp dport { 0080, 0, 7, 1234567 } udp dport 00 accept
   }
   chain later { ip daddr 203.0.113.10 tcp dport 443 accept; return }
   chain prerouting {

@@ -169,4 +169,40 @@ describe('IntervalSet address bounds across the number/bigint and IPv4/IPv6 boun
     );
     expect(() => IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, [IntervalSet.full(0n, 9n)])).toThrow(TypeError);
   });
+
+  it('unionOf of many bounds (gathered in a list made at its size) is the union of them all', () => {
+    // More than 4,096 bounds: unionLarge. Drawn by a fixed linear congruential sequence, out of order,
+    // overlapping, adjacent and across the boundaries above; numbers and addresses.
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const groups: Ranges[] = [];
+    for (let g = 0; g < 3000; g++) {
+      const group: Ranges = [];
+      for (let k = next(3); k >= 0; k--) {
+        const base = POINTS[next(POINTS.length)] ?? 0n;
+        const lo = clamp(base + BigInt(next(4000)) - 2000n);
+        group.push([lo, clamp(lo + BigInt(next(40)))]);
+      }
+      groups.push(group);
+    }
+    const all = groups.flat();
+    expect(all.length * 2).toBeGreaterThan(4096);
+    const u = IntervalSet.unionOf(ADDR_MIN, ADDR_MAX, groups.map(set));
+    // IntervalSet.of sorts and merges by a path of its own; a fold of union() by another.
+    expect([...u.bounds]).toEqual([...set(all).bounds]);
+    expect(u.equals(groups.map(set).reduce((x, y) => x.union(y)))).toBe(true);
+    // A number universe, and a union that merges into one interval.
+    const ports = Array.from({ length: 5000 }, (_, i) =>
+      IntervalSet.range(0, 65535, (i * 7919) % 5000, (i * 7919) % 5000),
+    );
+    expect([...IntervalSet.unionOf(0, 65535, ports).intervals()]).toEqual([[0, 4999]]);
+    const spaced = Array.from({ length: 5000 }, (_, i) =>
+      IntervalSet.range(0, 65535, ((i * 7919) % 5000) * 3, ((i * 7919) % 5000) * 3),
+    );
+    expect(IntervalSet.unionOf(0, 65535, spaced).bounds).toEqual(Array.from({ length: 10000 }, (_, i) => (i >> 1) * 3));
+    expect(() => IntervalSet.unionOf(0, 65535, [...ports, IntervalSet.full(0, 255)])).toThrow(TypeError);
+  });
 });
