@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nftablesParser } from '../../parsers/nftables/index.js';
-import { ADDRESS, addressValue } from '../../parsers/nftables/memo.js';
+import { ADDRESS, Sightings, addressValue } from '../../parsers/nftables/memo.js';
 import { wordValue } from '../../parsers/nftables/text-rules.js';
 import { parseAddressSpec, ANY_V4, type AddrSet } from '../../src/model/address.js';
 import type { Policy, Rule } from '../../src/model/policy.js';
@@ -105,5 +105,40 @@ describe('address values of shared prefix and range objects', () => {
       expect(addressValue(v)).toBe(first);
       expect(first.set?.equals(addr(spec))).toBe(true);
     }
+  });
+});
+
+describe('lists of literal values (memo.ts Sightings)', () => {
+  it('a key is new at its first sighting, met again after it, and new again once cleared', () => {
+    const seen = new Sightings();
+    expect(seen.again('tcp dport { 22, 443 }')).toBe(false);
+    expect(seen.again('tcp dport { 22, 443 }')).toBe(true);
+    expect(seen.again('tcp dport { 22, 444 }')).toBe(false);
+    seen.clear();
+    expect(seen.again('tcp dport { 22, 443 }')).toBe(false);
+  });
+
+  it('a list is shared from its second sighting on, with the same ports in every rule', () => {
+    const p = parse(`
+table inet c {
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    tcp dport { 5061, 5070, 5080 } accept
+    tcp dport { 5061, 5070, 5080 } accept
+    tcp dport { 5061, 5070, 5080 } accept
+  }
+}
+`);
+    const [r1, r2, r3] = rules(p, 'inet c forward').map((r) => r.match.dport);
+    const want = portSet([
+      [5061, 5061],
+      [5070, 5070],
+      [5080, 5080],
+    ]);
+    for (const d of [r1, r2, r3]) expect(d?.equals(want)).toBe(true);
+    // A list takes a memo entry at its second sighting (most are written once): the first rule keeps its
+    // own set, and the later ones share one.
+    expect(r2).not.toBe(r1);
+    expect(r3).toBe(r2);
   });
 });
