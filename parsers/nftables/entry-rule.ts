@@ -304,9 +304,9 @@ export function entryOf(head: RuleHead, match: Match, action: Action): EntryRule
 
 /**
  * The model rule of a rule written on one line of the chain's file (`line`, `column` to `endColumn`)
- * whose canonical text is kept as its place in the chain's RuleTexts (`from` to `to`, ChainLabels.texts),
- * or itself (`text`, when `from` is negative): RuleHead's fields without a RuleHead and a location
- * object made for them (two objects a rule of young garbage for the `nft -j` reader).
+ * whose canonical text `text` is kept as its place in the chain's RuleTexts (from `at`, ChainLabels.texts),
+ * or itself (when `at` is negative): RuleHead's fields without a RuleHead and a location object made for
+ * them (two objects a rule of young garbage for the `nft -j` reader).
  */
 export function lineEntry(
   chain: ChainLabels,
@@ -314,22 +314,21 @@ export function lineEntry(
   column: number,
   endColumn: number,
   text: string,
-  from: number,
-  to: number,
+  at: number,
   hash: number,
   notes: RuleNotes | undefined,
   match: Match,
   action: Action,
 ): EntryRule {
   // As RuleHead keeps them: a text kept itself with its quotes has `to` 0; one line is no line after it.
-  const kept = from >= 0;
+  const kept = at >= 0;
   return new EntryRule(
     chain,
     line,
     column,
     endColumn,
-    kept ? from : text,
-    kept ? to : 0,
+    kept ? at : text,
+    kept ? at + text.length : 0,
     hashHigh(hash),
     hashLow(hash),
     0,
@@ -346,101 +345,44 @@ const RELEASED: Flat = Object.freeze(directFlat(undefined, undefined, undefined)
 const NO_STMTS: Stmt[] = [];
 
 /**
- * A rule the text reader (text-direct.ts DirectRule.direct) or the `nft -j` reader (prepare.ts
- * convertJson) read and converted with its one alternative (most rules of a listing), with its model
- * rule made as it was read: the EntryRule holds the position, text, hash, notes and match, so this
- * record keeps only what the passes read before the model is built (the alternative and its interface
- * facts) and what few rules have (RareParts). It is its own `pre` until buildChain gives the model
- * rule its occurrence and action (and then releases it). The read rule with its converted form (once
- * prepare.ts ReadOne) held the position, text and hash beside a model rule made later from them: about
- * 45 bytes more a rule for the young generation's collector to copy.
+ * What ReadEntry and ReadEntries share: a read rule whose model rule (one per alternative) was made as
+ * it was read. Its text and hash are its model rule's, and so is its position unless one was given
+ * (`add rule`); it keeps none of the passes' statements, spans or alternatives.
  */
-export class ReadEntry implements NRule, PreparedOne, IfaceFacts {
-  declare readonly entry: EntryRule;
-  /** The alternative until buildChain has given the model rule its occurrence and action (`pre = undefined`). */
-  declare private kept: Flat | undefined;
-  declare readonly seen: readonly string[];
-  declare readonly iif: readonly string[];
-  declare readonly oif: readonly string[];
-  declare readonly dnatHost: AddrSet | undefined;
-  declare readonly srcNets: AddrSet | undefined;
-  declare readonly dstNets: AddrSet | undefined;
-  declare private rest: RareParts | undefined;
+abstract class ReadModel {
+  declare protected rest: RareParts | undefined;
 
-  /** `flat`: the alternative without its conditions (expand.ts withoutConds), which keeps its opaque ones. */
-  constructor(entry: EntryRule, flat: Flat, facts: IfaceFacts, rest: RareParts | undefined) {
-    this.entry = entry;
-    this.kept = flat;
-    // Set here, not by a shared helper: V8 sizes a class's objects by the members its constructors set,
-    // and members set elsewhere go to a separate property array (one more object per rule).
-    this.seen = facts.seen;
-    this.iif = facts.iif;
-    this.oif = facts.oif;
-    this.dnatHost = facts.dnatHost;
-    this.srcNets = facts.srcNets;
-    this.dstNets = facts.dstNets;
-    this.rest = rest;
-  }
-
-  /** The alternative without its conditions (read only while the rule is its own `pre`). */
-  get flat(): Flat {
-    return this.kept ?? RELEASED;
-  }
-
-  /**
-   * The conditions the model cannot express: the alternative's (withoutConds keeps them, and gives a
-   * shared flat only to one without any), not a member of their own (8 bytes a rule kept until buildChain).
-   */
-  get opaque(): readonly Effect[] {
-    return this.flat.opaque;
-  }
-
-  get facts(): IfaceFacts {
-    return this;
-  }
-
-  get match(): Match {
-    return this.entry.match;
-  }
+  /** The model rule (the first alternative's) its text, hash and position are read from. */
+  protected abstract get head(): EntryRule;
 
   /** PreparedHead's members, from the model rule (buildChain reads the model rule itself). */
   get ref(): string {
-    return this.entry.labels.ref;
+    return this.head.labels.ref;
   }
 
   get hash(): number {
-    return this.entry.contentHash;
+    return this.head.contentHash;
   }
 
   get text(): string {
-    return this.entry.textParts().text;
+    return this.head.textParts().text;
   }
 
   get from(): number {
-    return this.entry.textParts().from;
+    return this.head.textParts().from;
   }
 
   get to(): number {
-    return this.entry.textParts().to;
+    return this.head.textParts().to;
   }
 
   get unquoted(): boolean {
-    return this.entry.textParts().unquoted;
-  }
-
-  get pre(): Prepared | undefined {
-    return this.kept === undefined ? undefined : this;
-  }
-
-  /** Only released (buildChain): the rule is converted once. */
-  set pre(v: Prepared | undefined) {
-    if (v !== undefined) throw new Error('nftables: a read rule with its model rule is its own prepared form');
-    this.kept = undefined;
+    return this.head.textParts().unquoted;
   }
 
   /** The position set from outside (`add rule`, given when read), else the model rule's. */
   get pos(): SourceLocation {
-    return this.rest?.given ?? this.entry.loc;
+    return this.rest?.given ?? this.head.loc;
   }
 
   set pos(p: SourceLocation) {
@@ -480,6 +422,79 @@ export class ReadEntry implements NRule, PreparedOne, IfaceFacts {
   }
 }
 
+/**
+ * A rule the text reader (text-direct.ts DirectRule.direct) or the `nft -j` reader (prepare.ts
+ * convertJson) read and converted with its one alternative (most rules of a listing), with its model
+ * rule made as it was read: the EntryRule holds the position, text, hash, notes and match, so this
+ * record keeps only what the passes read before the model is built (the alternative and its interface
+ * facts) and what few rules have (RareParts). It is its own `pre` until buildChain gives the model
+ * rule its occurrence and action (and then releases it). The read rule with its converted form (once
+ * prepare.ts ReadOne) held the position, text and hash beside a model rule made later from them: about
+ * 45 bytes more a rule for the young generation's collector to copy.
+ */
+export class ReadEntry extends ReadModel implements NRule, PreparedOne, IfaceFacts {
+  declare readonly entry: EntryRule;
+  /** The alternative until buildChain has given the model rule its occurrence and action (`pre = undefined`). */
+  declare private kept: Flat | undefined;
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly dnatHost: AddrSet | undefined;
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
+
+  /** `flat`: the alternative without its conditions (expand.ts withoutConds), which keeps its opaque ones. */
+  constructor(entry: EntryRule, flat: Flat, facts: IfaceFacts, rest: RareParts | undefined) {
+    super();
+    this.entry = entry;
+    this.kept = flat;
+    // Set here, not by a shared helper: V8 sizes a class's objects by the members its constructors set,
+    // and members set elsewhere go to a separate property array (one more object per rule).
+    this.seen = facts.seen;
+    this.iif = facts.iif;
+    this.oif = facts.oif;
+    this.dnatHost = facts.dnatHost;
+    this.srcNets = facts.srcNets;
+    this.dstNets = facts.dstNets;
+    this.rest = rest;
+  }
+
+  /** The alternative without its conditions (read only while the rule is its own `pre`). */
+  get flat(): Flat {
+    return this.kept ?? RELEASED;
+  }
+
+  /**
+   * The conditions the model cannot express: the alternative's (withoutConds keeps them, and gives a
+   * shared flat only to one without any), not a member of their own (8 bytes a rule kept until buildChain).
+   */
+  get opaque(): readonly Effect[] {
+    return this.flat.opaque;
+  }
+
+  protected get head(): EntryRule {
+    return this.entry;
+  }
+
+  get facts(): IfaceFacts {
+    return this;
+  }
+
+  get match(): Match {
+    return this.entry.match;
+  }
+
+  get pre(): Prepared | undefined {
+    return this.kept === undefined ? undefined : this;
+  }
+
+  /** Only released (buildChain): the rule is converted once. */
+  set pre(v: Prepared | undefined) {
+    if (v !== undefined) throw new Error('nftables: a read rule with its model rule is its own prepared form');
+    this.kept = undefined;
+  }
+}
+
 /** One alternative of a ReadEntries: its model rule (made while reading), the alternative and its interface facts. */
 export class ReadAlt implements PreparedAlt {
   declare readonly entry: EntryRule;
@@ -511,15 +526,15 @@ export class ReadAlt implements PreparedAlt {
  * the model rules, reading the rule's text for them (a slice of it when it was not in its chain's first
  * string of texts).
  */
-export class ReadEntries implements NRule, PreparedMany {
+export class ReadEntries extends ReadModel implements NRule, PreparedMany {
   declare readonly alts: readonly ReadAlt[];
   declare private readonly first: EntryRule;
-  declare private rest: RareParts | undefined;
   /** Set when buildChain has given the model rules their occurrence and action (`pre = undefined`). */
   declare private released: boolean;
 
   /** `alts`: at least one. */
   constructor(alts: readonly ReadAlt[], rest: RareParts | undefined) {
+    super();
     const [first] = alts;
     if (first === undefined) throw new Error('nftables: a read verdict-map rule without alternatives');
     this.alts = alts;
@@ -528,29 +543,8 @@ export class ReadEntries implements NRule, PreparedMany {
     this.released = false;
   }
 
-  /** PreparedHead's members, from the first model rule (they all have the rule's). */
-  get ref(): string {
-    return this.first.labels.ref;
-  }
-
-  get hash(): number {
-    return this.first.contentHash;
-  }
-
-  get text(): string {
-    return this.first.textParts().text;
-  }
-
-  get from(): number {
-    return this.first.textParts().from;
-  }
-
-  get to(): number {
-    return this.first.textParts().to;
-  }
-
-  get unquoted(): boolean {
-    return this.first.textParts().unquoted;
+  protected get head(): EntryRule {
+    return this.first;
   }
 
   get pre(): Prepared | undefined {
@@ -559,47 +553,7 @@ export class ReadEntries implements NRule, PreparedMany {
 
   /** Only released (buildChain): the rule is converted once. */
   set pre(v: Prepared | undefined) {
-    if (v !== undefined) throw new Error('nftables: a read rule with its model rules is its own prepared form');
+    if (v !== undefined) throw new Error('nftables: a read rule with its model rule is its own prepared form');
     this.released = true;
-  }
-
-  get pos(): SourceLocation {
-    return this.rest?.given ?? this.first.loc;
-  }
-
-  set pos(p: SourceLocation) {
-    throw new Error(`nftables: a read rule with its model rules keeps its position (${p.file})`);
-  }
-
-  get stmts(): Stmt[] {
-    return NO_STMTS;
-  }
-
-  set stmts(v: Stmt[]) {
-    if (v.length > 0) throw new Error('nftables: a read rule with its model rules keeps no statements');
-  }
-
-  get spans(): number[] | undefined {
-    return undefined;
-  }
-
-  set spans(v: number[] | undefined) {
-    if (v !== undefined) throw new Error('nftables: a read rule with its model rules keeps no spans');
-  }
-
-  get flats(): Flat[] | undefined {
-    return undefined;
-  }
-
-  set flats(v: Flat[] | undefined) {
-    if (v !== undefined) throw new Error('nftables: a read rule with its model rules keeps no alternatives');
-  }
-
-  get comment(): string | undefined {
-    return this.rest?.comment;
-  }
-
-  get remark(): string | undefined {
-    return this.rest?.remark;
   }
 }

@@ -267,6 +267,15 @@ export class RuleTexts {
 const TEXT_CHUNK = 1 << 20;
 
 /**
+ * Where `text` is kept in the listing's RuleTexts (place's numbers) when the chain `labels` keeps its
+ * rules' texts there and RuleTexts takes it, else -1: the model rule keeps the text itself.
+ */
+function placed(labels: ChainLabels, texts: RuleTexts, text: string): number {
+  const from = labels.texts === texts ? texts.add(text) : -1;
+  return from >= 0 ? texts.place(from) : -1;
+}
+
+/**
  * One string of texts of RuleTexts: its bytes when it is full or the reader is done, made a string when
  * first read (the Latin-1 conversion of every chunk was 1–2% of a 100k `nft -j` parse, for texts a lint
  * mostly never reads).
@@ -474,26 +483,12 @@ export class Preparer implements InterpEnv {
     facts: IfaceFacts,
     texts: RuleTexts,
   ): NRule {
-    const rest = commentOnly(comment);
     const hash = ruleHash(this.hasher, labels.ref, text, false);
-    const from = labels.texts === texts ? texts.add(text) : -1;
-    const at = from >= 0 ? texts.place(from) : -1;
-    // A text RuleTexts does not take is the model rule's own string. The action is buildChain's (a jump
-    // needs the table's chains): a placeholder until then.
-    const entry = lineEntry(
-      labels,
-      line,
-      column,
-      endColumn,
-      text,
-      at,
-      at + text.length,
-      hash,
-      notesOf(comment, undefined),
-      match,
-      UNDECIDED,
-    );
-    return new ReadEntry(entry, withoutConds(flat), facts, rest);
+    const at = placed(labels, texts, text);
+    // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
+    const notes = notesOf(comment, undefined);
+    const entry = lineEntry(labels, line, column, endColumn, text, at, hash, notes, match, UNDECIDED);
+    return new ReadEntry(entry, withoutConds(flat), facts, commentOnly(comment));
   }
 
   /**
@@ -512,24 +507,11 @@ export class Preparer implements InterpEnv {
     texts: RuleTexts,
   ): NRule {
     const hash = ruleHash(this.hasher, labels.ref, text, false);
-    const from = labels.texts === texts ? texts.add(text) : -1;
-    const at = from >= 0 ? texts.place(from) : -1;
+    const at = placed(labels, texts, text);
     // One notes record for the rule's model rules, as buildChain gave them one.
     const notes = notesOf(comment, undefined);
     const alts = read.map((a) => {
-      const entry = lineEntry(
-        labels,
-        line,
-        column,
-        endColumn,
-        text,
-        at,
-        at + text.length,
-        hash,
-        notes,
-        a.match,
-        UNDECIDED,
-      );
+      const entry = lineEntry(labels, line, column, endColumn, text, at, hash, notes, a.match, UNDECIDED);
       return new ReadAlt(entry, withoutConds(a.flat), a.facts);
     });
     return new ReadEntries(alts, commentOnly(comment));
