@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { UsageError } from '../model/errors.js';
 import type { FileSettings } from '../config/settings.js';
 import type { Profile } from '../model/profile.js';
 import { adoptRedacted, loadedProfiles, type FileResult, type Finish } from './lint.js';
 import { MIN_FILES, startWorker, takeWorkers } from './prestart.js';
+import { AffinityQueue } from './affinity.js';
 
 export interface Job {
   abs: string;
@@ -51,30 +53,39 @@ export function parallelLinter(sequential: (jobs: Job[]) => FileResult[]) {
   };
 }
 
+/**
+ * A job's kind for AffinityQueue: files of one kind most likely share a parser. The format given, or
+ * with `auto` the file's extension (only the order of the work depends on it, never a result).
+ */
+function kindOf(job: Job): string {
+  return job.settings.vendor === 'auto' ? `auto${extname(job.abs).toLowerCase()}` : job.settings.vendor;
+}
+
 function lintOnWorkers(workers: readonly Worker[], jobs: readonly Job[], profiles: [string, Profile][]) {
   return new Promise<FileResult[]>((resolve, reject) => {
     const results = new Array<FileResult>(jobs.length);
-    let next = 0;
+    const queue = new AffinityQueue(jobs.map(kindOf));
     let inFlight = 0;
     let settled = false;
-    // Jobs are handed out in input order, so once the jobs in flight are back, no earlier file is unchecked.
+    // After a failure only earlier files are still linted; once they are back, the first failure in
+    // input order is known, as linting in order would have found it.
     let failure: { i: number; error: Error } | undefined;
     const settle = (e?: Error) => {
       if (settled) return;
       if (e) {
         settled = true;
         reject(e);
-      } else if (inFlight === 0 && (failure || next >= jobs.length)) {
+      } else if (inFlight === 0 && queue.firstPending() >= (failure?.i ?? Infinity)) {
         settled = true;
         if (failure) reject(failure.error);
         else resolve(results);
       }
     };
-    for (const w of workers) {
+    workers.forEach((w, n) => {
       let first = true;
       const feed = () => {
-        if (failure || next >= jobs.length) return;
-        const i = next++;
+        const i = queue.take(n, failure?.i);
+        if (i === undefined) return;
         inFlight++;
         w.postMessage(first ? { i, job: jobs[i], profiles } : { i, job: jobs[i] });
         first = false;
@@ -100,6 +111,6 @@ function lintOnWorkers(workers: readonly Worker[], jobs: readonly Job[], profile
       });
       // Each worker holds the next job while it lints one: it never waits for this thread's reply.
       for (let k = 0; k < QUEUED; k++) feed();
-    }
+    });
   });
 }
