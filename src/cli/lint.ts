@@ -16,6 +16,7 @@ import type { Profile } from '../model/profile.js';
 import type { LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
 import { assembleVerdicts, countVerdicts, type VerdictCounts } from '../verdicts/assemble.js';
 import { mergeCounts, renderRequirements, type RenderedRequirements } from '../reporters/json.js';
+import { fingerprint, rememberFingerprints } from '../reporters/fingerprint.js';
 import { markRedacted, redactFinding, redactNotification, redactText, redactVerdict } from './redaction.js';
 import type { RosterEntry } from '../verdicts/roster.js';
 import { repositoryRoot, stampRepoPaths } from './repo-root.js';
@@ -70,6 +71,11 @@ export interface FileResult {
    */
   verdictsJson?: string[];
   verdictCounts?: VerdictCounts[];
+  /**
+   * With `Finish`: each finding's fingerprint (by index), made where the file was linted, so the
+   * main thread does not hash every finding again when it writes the report.
+   */
+  fingerprints?: string[];
 }
 
 /**
@@ -218,10 +224,13 @@ function lintOneFileUnguarded(
   if (finish) {
     // As lintRun would: repository paths (fingerprints read them), then the verdicts with their quotes.
     stampRepoPaths(leveled, finish.cwd, finish.root);
+    // Final now: the verdicts below name them by these too.
+    const fingerprints = leveled.map(fingerprint);
+    rememberFingerprints(leveled, fingerprints);
     // Quotes by line span, as the main thread looks them up in `quotes` otherwise.
     const quotes = quotesOf(lineTexts, leveled, roster, display);
     const verdicts = fileVerdicts({ linted, findings: leveled, roster, lineTexts, quotes });
-    const done = { linted, findings: leveled, notifications, lineTexts: {}, roster: [], verdicts };
+    const done = { linted, findings: leveled, notifications, lineTexts: {}, roster: [], verdicts, fingerprints };
     if (!finish.redact) return done;
     // Redacted here, in parallel, instead of at the end of the run on the main thread. Findings are
     // sorted and notifications deduped by their texts before the report is redacted, so a group that
@@ -317,11 +326,14 @@ const adopted = new WeakSet<FileResult>();
 
 /**
  * Marks the parts of a result that were redacted where its file was linted (FileResult.redacted), so
- * the report's redaction passes over them; each result once. The pool calls it as results arrive.
+ * the report's redaction passes over them, and takes its findings' fingerprints; each result once.
+ * The pool calls it as results arrive.
  */
 export function adoptRedacted(r: FileResult): void {
-  if (!r.redacted || !r.verdicts || adopted.has(r)) return;
+  if (adopted.has(r)) return;
   adopted.add(r);
+  if (r.fingerprints) rememberFingerprints(r.findings, r.fingerprints);
+  if (!r.redacted || !r.verdicts) return;
   markRedacted(r.verdicts);
   if (r.redacted.findings) markRedacted(r.findings);
   if (r.redacted.notifications) markRedacted(r.notifications);

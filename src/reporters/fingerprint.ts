@@ -45,8 +45,27 @@ export function normalizeFingerprintPath(file: string): string {
   return p;
 }
 
+/**
+ * Fingerprints made where a file was linted (a pool worker), by finding. A finding's fingerprint
+ * members are never changed once it is final: what changes a finding after that (redaction, levels)
+ * makes a new object, which is then fingerprinted again.
+ */
+const known = new WeakMap<Finding, string>();
+
+/** Remembers `fps[i]` as the fingerprint of `findings[i]` (fps made by fingerprint(), here or in a worker). */
+export function rememberFingerprints(findings: readonly Finding[], fps: readonly string[]): void {
+  findings.forEach((f, i) => {
+    const fp = fps[i];
+    if (fp !== undefined) known.set(f, fp);
+  });
+}
+
 /** sha256 (hex, first 32 characters) of the finding's content identity. Never uses lines. */
 export function fingerprint(finding: Finding): string {
+  return known.get(finding) ?? computeFingerprint(finding);
+}
+
+function computeFingerprint(finding: Finding): string {
   const identity = [
     'fwlint-fingerprint-v1',
     finding.ruleId,

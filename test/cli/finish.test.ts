@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { lintOneFile, lintRun, type RunOptions } from '../../src/cli/lint.js';
+import { lintOneFile, lintRun, type FileResult, type RunOptions } from '../../src/cli/lint.js';
 import { formatJson } from '../../src/reporters/json.js';
+import { fingerprint } from '../../src/reporters/fingerprint.js';
 import { repo } from '../workflow/helpers.js';
 
 const BLOCKED = readFileSync('fixtures/pfsense/rules/fwl001-blocked.xml', 'utf8');
@@ -41,6 +42,24 @@ describe('finishing files where they are linted', () => {
     const later = await lintRun(names, options(dir, { lintAll: unfinished }));
     expect(formatJson(finished.report)).toBe(formatJson(later.report));
     expect(finished.report.requirements?.length).toBeGreaterThan(0);
+  });
+
+  it("sends each finding's fingerprint, made from its final members", async () => {
+    const { dir, names } = files();
+    const results: FileResult[] = [];
+    const keep: RunOptions['lintAll'] = (jobs) =>
+      Promise.resolve(
+        jobs.map((j) => {
+          const r = lintOneFile(j.abs, j.display, j.settings, { finish: j.finish });
+          results.push(r);
+          return r;
+        }),
+      );
+    await lintRun(names, options(dir, { lintAll: keep }));
+    const findings = results.flatMap((r) => r.findings);
+    expect(findings.length).toBeGreaterThan(0);
+    // A copy is a finding no fingerprint was remembered for: its fingerprint is computed afresh.
+    expect(results.flatMap((r) => r.fingerprints ?? [])).toEqual(findings.map((f) => fingerprint({ ...f })));
   });
 
   it('with ignore entries in the config file, nothing is finished early (they can suppress findings)', async () => {
