@@ -5,7 +5,7 @@ import { hashId } from '../toolkit/ids.js';
 import { Location } from '../toolkit/location.js';
 import type { AddrSet } from '../../src/model/address.js';
 import { directFlat, type Effect, type Flat } from './expand.js';
-import type { IfaceFacts } from './interfaces.js';
+import { NO_FACTS, type IfaceFacts } from './interfaces.js';
 import { ReadRuleBase, type NRule, type RareParts, type Stmt } from './ir.js';
 import type { Prepared, PreparedAlt, PreparedMany, PreparedOne, RuleTexts } from './prepare.js';
 import { canonicalText } from './rule-text.js';
@@ -431,31 +431,22 @@ abstract class ReadModel {
  * rule its occurrence and action (and then releases it). The read rule with its converted form (once
  * prepare.ts ReadOne) held the position, text and hash beside a model rule made later from them: about
  * 45 bytes more a rule for the young generation's collector to copy.
+ *
+ * This class is the record of a rule whose facts say nothing (no interface name, no network: most rules
+ * of a chain that names no interface), which keeps none of their members: 48 bytes a rule, not 96, from
+ * reading to buildChain (promoted, then dropped). A rule with facts is a ReadNamed, or a ReadFacts for
+ * facts with a dnat host (readEntry chooses).
  */
-export class ReadEntry extends ReadModel implements NRule, PreparedOne, IfaceFacts {
+export class ReadEntry extends ReadModel implements NRule, PreparedOne {
   declare readonly entry: EntryRule;
   /** The alternative until buildChain has given the model rule its occurrence and action (`pre = undefined`). */
   declare private kept: Flat | undefined;
-  declare readonly seen: readonly string[];
-  declare readonly iif: readonly string[];
-  declare readonly oif: readonly string[];
-  declare readonly dnatHost: AddrSet | undefined;
-  declare readonly srcNets: AddrSet | undefined;
-  declare readonly dstNets: AddrSet | undefined;
 
   /** `flat`: the alternative without its conditions (expand.ts withoutConds), which keeps its opaque ones. */
-  constructor(entry: EntryRule, flat: Flat, facts: IfaceFacts, rest: RareParts | undefined) {
+  constructor(entry: EntryRule, flat: Flat, rest: RareParts | undefined) {
     super();
     this.entry = entry;
     this.kept = flat;
-    // Set here, not by a shared helper: V8 sizes a class's objects by the members its constructors set,
-    // and members set elsewhere go to a separate property array (one more object per rule).
-    this.seen = facts.seen;
-    this.iif = facts.iif;
-    this.oif = facts.oif;
-    this.dnatHost = facts.dnatHost;
-    this.srcNets = facts.srcNets;
-    this.dstNets = facts.dstNets;
     this.rest = rest;
   }
 
@@ -476,8 +467,9 @@ export class ReadEntry extends ReadModel implements NRule, PreparedOne, IfaceFac
     return this.entry;
   }
 
+  /** Facts that say nothing (the subclasses keep theirs). */
   get facts(): IfaceFacts {
-    return this;
+    return NO_FACTS;
   }
 
   get match(): Match {
@@ -493,6 +485,71 @@ export class ReadEntry extends ReadModel implements NRule, PreparedOne, IfaceFac
     if (v !== undefined) throw new Error('nftables: a read rule with its model rule is its own prepared form');
     this.kept = undefined;
   }
+}
+
+/**
+ * A ReadEntry whose facts name an interface or a network, without a dnat host (every rule the direct
+ * readers read: interfaces.ts directFacts gives none): it holds their members itself and is its own
+ * `facts` (no record of their own: one object less per rule).
+ */
+class ReadNamed extends ReadEntry implements IfaceFacts {
+  declare readonly seen: readonly string[];
+  declare readonly iif: readonly string[];
+  declare readonly oif: readonly string[];
+  declare readonly srcNets: AddrSet | undefined;
+  declare readonly dstNets: AddrSet | undefined;
+
+  constructor(entry: EntryRule, flat: Flat, facts: IfaceFacts, rest: RareParts | undefined) {
+    super(entry, flat, rest);
+    // Set here, not by a shared helper: V8 sizes a class's objects by the members its constructors set,
+    // and members set elsewhere go to a separate property array (one more object per rule).
+    this.seen = facts.seen;
+    this.iif = facts.iif;
+    this.oif = facts.oif;
+    this.srcNets = facts.srcNets;
+    this.dstNets = facts.dstNets;
+  }
+
+  get dnatHost(): AddrSet | undefined {
+    return undefined;
+  }
+
+  override get facts(): IfaceFacts {
+    return this;
+  }
+}
+
+/** A ReadEntry with facts that have a dnat host (no direct reader gives one): keeps the facts as given. */
+class ReadFacts extends ReadEntry {
+  declare private readonly given: IfaceFacts;
+
+  constructor(entry: EntryRule, flat: Flat, facts: IfaceFacts, rest: RareParts | undefined) {
+    super(entry, flat, rest);
+    this.given = facts;
+  }
+
+  override get facts(): IfaceFacts {
+    return this.given;
+  }
+}
+
+/** Whether facts say nothing: observe (interfaces.ts) does nothing with them. */
+function saysNothing(f: IfaceFacts): boolean {
+  return (
+    f.seen.length === 0 &&
+    f.iif.length === 0 &&
+    f.oif.length === 0 &&
+    f.dnatHost === undefined &&
+    f.srcNets === undefined &&
+    f.dstNets === undefined
+  );
+}
+
+/** The ReadEntry of a rule read with its model rule `entry`, the record the size of its `facts`. */
+export function readEntry(entry: EntryRule, flat: Flat, facts: IfaceFacts, rest: RareParts | undefined): ReadEntry {
+  if (saysNothing(facts)) return new ReadEntry(entry, flat, rest);
+  if (facts.dnatHost === undefined) return new ReadNamed(entry, flat, facts, rest);
+  return new ReadFacts(entry, flat, facts, rest);
 }
 
 /** One alternative of a ReadEntries: its model rule (made while reading), the alternative and its interface facts. */

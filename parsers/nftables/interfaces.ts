@@ -211,7 +211,7 @@ class Facts implements IfaceFacts {
  * The facts of an alternative that names no interface and translates nothing (shared): an instance of
  * the same class as the others (not a frozen literal), so the records that hold facts see one shape.
  */
-const NO_FACTS: IfaceFacts = new Facts(NO_NAMES, NO_NAMES, NO_NAMES, undefined, undefined, undefined);
+export const NO_FACTS: IfaceFacts = new Facts(NO_NAMES, NO_NAMES, NO_NAMES, undefined, undefined, undefined);
 
 /** One-name lists, shared by every rule that names that interface (frozen; bounded, so no document keeps many alive). */
 const ONE_NAME = new Map<string, readonly string[]>();

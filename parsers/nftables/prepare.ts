@@ -16,7 +16,7 @@ import {
   notesOf,
   ReadAlt,
   ReadEntries,
-  ReadEntry,
+  readEntry,
   RuleHead,
   type ChainLabels,
 } from './entry-rule.js';
@@ -459,7 +459,7 @@ export class Preparer implements InterpEnv {
     const head = new RuleHead(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
     const entry = entryOf(head, match, UNDECIDED);
-    return new ReadEntry(entry, withoutConds(flat), facts, rule.rareParts());
+    return readEntry(entry, withoutConds(flat), facts, rule.rareParts());
   }
 
   /**
@@ -488,7 +488,7 @@ export class Preparer implements InterpEnv {
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
     const notes = notesOf(comment, undefined);
     const entry = lineEntry(labels, line, column, endColumn, text, at, hash, notes, match, UNDECIDED);
-    return new ReadEntry(entry, withoutConds(flat), facts, commentOnly(comment));
+    return readEntry(entry, withoutConds(flat), facts, commentOnly(comment));
   }
 
   /**

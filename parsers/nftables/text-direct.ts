@@ -228,6 +228,8 @@ export class DirectReader {
   private lastAt = 0;
   /** The printed text (print.ts printExpr) of the last value read. */
   private printed = '';
+  /** Where the digits of the last number read start, when its printed text was left there (primaryValue). */
+  private digitsAt = -1;
 
   /** The rule being read. */
   private readonly r: RuleState = fresh();
@@ -900,14 +902,18 @@ export class DirectReader {
   }
 
   /** A value at the scanned token (its printed text in `printed`); leaves the token after it scanned. */
-  private valueTerm(inSet: boolean): Expr {
-    const v = this.primaryValue(inSet);
+  private valueTerm(inSet: boolean, inPlace = false): Expr {
+    const v = this.primaryValue(inSet, inPlace);
     this.scan();
     if (this.scanned() === K.PUNCT && (this.text === '.' || this.text === '|' || this.text === '-')) giveUp();
     return v;
   }
 
-  private primaryValue(inSet: boolean): Expr {
+  /**
+   * `inPlace`: a number's printed text, when it is its digits as written, is left in the source
+   * (`printed` empty, `digitsAt` where they start; setBody).
+   */
+  private primaryValue(inSet: boolean, inPlace = false): Expr {
     switch (this.kind) {
       case K.NUM: {
         // The digits as written (a slice: young garbage), not String(n), whose strings V8 keeps in its
@@ -918,7 +924,11 @@ export class DirectReader {
         const to = this.after;
         this.take();
         const n = this.num;
-        this.printed = to - from > 1 && s.charCodeAt(from) === 48 ? String(n) : s.slice(from, to);
+        const zero = to - from > 1 && s.charCodeAt(from) === 48;
+        if (inPlace && !zero) {
+          this.printed = '';
+          this.digitsAt = from;
+        } else this.printed = zero ? String(n) : s.slice(from, to);
         return n;
       }
       case K.WORD: {
@@ -977,17 +987,49 @@ export class DirectReader {
     const parts = this.parts;
     emptyList(parts);
     parts.push('{ ');
+    // Most sets are written as nft prints them: their printed text is then a slice of the source, not
+    // the pieces joined (the text shape at 100k: 140,000 sets, about 17 MB of joined strings), and their
+    // numbers' digits are not sliced for it (about 12 MB). `at`: where the printed text goes on in the
+    // source, while it is as written (`written`); the brace was taken.
+    const s = this.s;
+    const open = this.lastAt - 1;
+    let at = open + 2;
+    let written = !this.multiline && s.startsWith('{ ', open);
     this.eachElement(() => {
-      const v = this.valueTerm(true);
+      this.digitsAt = -1;
+      const v = this.valueTerm(true, true);
       if ((this.scanned() === K.WORD && ELEMENT_OPTIONS.has(this.text)) || this.isPunct(':')) giveUp();
       if (!this.isPunct(',') && !this.isPunct('}')) giveUp();
-      if (!this.multiline) parts.push(elems.length === 0 ? '' : ', ', this.printed);
+      if (!this.multiline) {
+        const sep = elems.length === 0 ? '' : ', ';
+        // A number whose digits stay in the source has no printed text here: String gives it if needed.
+        const p = this.printed;
+        const from = at + sep.length;
+        written &&= s.startsWith(sep, at) && (this.digitsAt >= 0 ? this.digitsAt === from : s.startsWith(p, from));
+        at = this.digitsAt >= 0 ? this.lastAt : from + p.length;
+        parts.push(sep, p);
+      }
       elems.push(v);
     });
     if (elems.length === 0) giveUp();
     parts.push(' }');
-    this.printed = flat(parts);
+    if (written && s.startsWith(' }', at) && at + 2 === this.lastAt) this.printed = s.slice(open, this.lastAt);
+    else {
+      if (!this.multiline) printNumbers(parts, elems);
+      this.printed = flat(parts);
+    }
     return { set: elems.slice() };
+  }
+}
+
+/**
+ * The printed text of a set's numbers whose digits setBody left in the source (`parts`: `{ `, then a
+ * separator and a printed text per element of `elems`, then ` }`; such a number's printed text is empty).
+ */
+function printNumbers(parts: string[], elems: readonly Expr[]): void {
+  for (let i = 0; i < elems.length; i++) {
+    const v = elems[i];
+    if (typeof v === 'number' && parts[2 + 2 * i] === '') parts[2 + 2 * i] = String(v);
   }
 }
 

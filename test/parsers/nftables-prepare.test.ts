@@ -7,6 +7,7 @@ import type { NDocument } from '../../parsers/nftables/ir.js';
 import { Preparer } from '../../parsers/nftables/prepare.js';
 import { readText } from '../../parsers/nftables/text-parser.js';
 import type { ParseOptions } from '../../parsers/types.js';
+import { formatAddrSet } from '../../src/model/address.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
 
@@ -173,6 +174,24 @@ describe('rules converted while read (prepare.ts)', () => {
     const policy = buildPolicy(doc);
     expect(rule?.pre).toBeUndefined();
     expect(policy.ruleset.chains['inet fw c']?.rules[0]?.comment).toBe(' ssh');
+  });
+
+  it('keep the interface facts of a read rule only when they say something (entry-rule.ts readEntry)', () => {
+    const text =
+      'table inet fw {\n  chain c {\n    iifname "lan0" ip saddr 10.1.0.0/16 accept\n    tcp dport 22 accept\n  }\n}\n';
+    const doc = readText(text, 'f.nft', {}, new Preparer({}));
+    const [named, bare] = doc.tables[0]?.chains.get('c')?.rules ?? [];
+    expect(named).toBeInstanceOf(ReadEntry);
+    expect(bare).toBeInstanceOf(ReadEntry);
+    const facts = named instanceof ReadEntry ? named.facts : undefined;
+    expect(facts?.seen).toEqual(['lan0']);
+    expect(facts?.iif).toEqual(['lan0']);
+    expect(facts?.srcNets === undefined ? undefined : formatAddrSet(facts.srcNets)).toBe('10.1.0.0/16');
+    // The rule that names nothing keeps no facts of its own.
+    expect(bare instanceof ReadEntry ? bare.facts.seen : undefined).toEqual([]);
+    expect(Object.keys(bare ?? {})).not.toContain('seen');
+    const r = both(text, 'f.nft');
+    expect(r.fast).toBe(r.slow);
   });
 
   it('make the model rule of a rule read straight from the source while reading it, `add rule` at its command', () => {
