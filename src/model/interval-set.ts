@@ -120,6 +120,9 @@ const SMALL_TOP = 1n << 32n;
 /** unionOf of more bounds than this gathers them in a list made at its size (unionLarge). */
 const LARGE_UNION = 4096;
 
+/** The chunks of a set of other than one interval that has none (IntervalSet `b`): never read as chunks. */
+const NO_PARTS: readonly Flat<Num>[] = Object.freeze([]);
+
 /** Bounds per chunk (2 per interval); a set larger than twice this is split into chunks when cut. */
 let CHUNK = 256;
 
@@ -127,27 +130,30 @@ export class IntervalSet<T extends Num> {
   /** The universe: the value type and [min, max]. */
   private readonly u: Universe;
   /**
-   * A set of exactly one interval (n === 2): its low bound (inside form). Else the flat list: lo0, hi0,
-   * lo1, hi1, ... (inclusive bounds, inside form), joined from the chunks on demand; or undefined.
-   * One member for both (and `b` for the high bound or the chunks) where there were four, since a set
-   * has one form or the other: 16 bytes less a set (the nftables ruleset at 100k keeps 181,000 sets).
+   * A set of exactly one interval: its low bound (inside form). Else the flat list: lo0, hi0, lo1, hi1,
+   * ... (inclusive bounds, inside form), joined from the chunks on demand; or, for a set kept as chunks
+   * only, its number of bounds. One member for both (and `b` for the high bound or the chunks) where
+   * there were four, since a set has one form or the other: 16 bytes less a set (the nftables ruleset
+   * at 100k keeps 181,000 sets).
    */
-  private a: Num | Flat<Num> | undefined;
+  private a: Num | Flat<Num>;
   /**
-   * One interval: its high bound. Else the consecutive pieces of the flat list (each a whole number of
-   * intervals) when the set is large; or undefined.
+   * One interval: its high bound (a number or bigint: `b` tells the forms apart). Else the consecutive
+   * pieces of the flat list (each a whole number of intervals) when the set is large; or NO_PARTS.
    */
-  private b: Num | readonly Flat<Num>[] | undefined;
-  /** Number of bounds (twice the intervals); 2 exactly when the set has the one-interval form. */
-  private readonly n: number;
+  private b: Num | readonly Flat<Num>[];
 
-  /** A list of exactly two bounds (or chunks of two bounds in all) becomes the one-interval form (every set of one interval has it). */
+  /**
+   * A list of exactly two bounds (or chunks of two bounds in all) becomes the one-interval form (every
+   * set of one interval has it). The number of bounds is not a member of its own (8 bytes a set: the
+   * huge chain at 100k keeps 265,000 sets): it is 2 in the one-interval form, else the flat list's
+   * length, or `a` itself when the set has only its chunks.
+   */
   private constructor(u: Universe, flat: Flat<Num> | undefined, parts?: readonly Flat<Num>[], lo?: Num, hi?: Num) {
     this.u = u;
     if (lo !== undefined && hi !== undefined) {
       this.a = lo;
       this.b = hi;
-      this.n = 2;
       return;
     }
     let n = flat?.length ?? 0;
@@ -156,40 +162,51 @@ export class IntervalSet<T extends Num> {
     if (one !== undefined) {
       this.a = at(one, 0);
       this.b = at(one, 1);
-      this.n = 2;
       return;
     }
-    this.a = flat;
-    this.b = parts;
-    this.n = n;
+    this.a = flat ?? n;
+    this.b = parts ?? NO_PARTS;
+  }
+
+  /**
+   * Number of bounds (twice the intervals); 2 exactly when the set has the one-interval form, which
+   * has its high bound in `b` (one test tells the forms apart: the other form has a list there).
+   */
+  private get n(): number {
+    if (typeof this.b !== 'object') return 2;
+    const a = this.a;
+    return typeof a === 'object' ? a.length : (a as number);
   }
 
   /** The bounds of a one-interval set (then flat and parts are undefined), inside form; else undefined. */
   private get lo(): Num | undefined {
-    return this.n === 2 ? (this.a as Num) : undefined;
+    return typeof this.b !== 'object' ? (this.a as Num) : undefined;
   }
 
   private get hi(): Num | undefined {
-    return this.n === 2 ? (this.b as Num) : undefined;
+    const b = this.b;
+    return typeof b !== 'object' ? b : undefined;
   }
 
   /** The flat list of a set of other than one interval, when it has one (a large set may have only its chunks). */
   private get flat(): Flat<Num> | undefined {
-    return this.n === 2 ? undefined : (this.a as Flat<Num> | undefined);
+    const a = this.a;
+    return typeof this.b !== 'object' || typeof a !== 'object' ? undefined : a;
   }
 
-  /** Set only on a set of other than one interval (inner() joins the chunks once). */
+  /** Set only on a set of other than one interval (inner() joins the chunks once): as many bounds. */
   private set flat(v: Flat<Num> | undefined) {
-    this.a = v;
+    if (v !== undefined) this.a = v;
   }
 
   private get parts(): readonly Flat<Num>[] | undefined {
-    return this.n === 2 ? undefined : (this.b as readonly Flat<Num>[] | undefined);
+    const b = this.b;
+    return typeof b !== 'object' || b === NO_PARTS ? undefined : b;
   }
 
   /** Set only on a set of other than one interval (chunks() cuts the flat list once). */
   private set parts(v: readonly Flat<Num>[] | undefined) {
-    this.b = v;
+    this.b = v ?? NO_PARTS;
   }
 
   /** Test hook: the chunk size in intervals (small values exercise the chunked paths). */
@@ -471,11 +488,14 @@ export class IntervalSet<T extends Num> {
   }
 
   get isEmpty(): boolean {
-    return this.n === 0;
+    const a = this.a;
+    // The one-interval form is never empty; the other has its list (or, chunks only, its count) in `a`.
+    return typeof this.b === 'object' && (typeof a === 'object' ? a.length === 0 : a === 0);
   }
 
   get isFull(): boolean {
-    return this.lo === this.u.imin && this.hi === this.u.imax;
+    const b = this.b;
+    return typeof b !== 'object' && this.a === this.u.imin && b === this.u.imax;
   }
 
   get intervalCount(): number {
@@ -578,12 +598,12 @@ export class IntervalSet<T extends Num> {
   }
 
   intersect(o: IntervalSet<T>): IntervalSet<T> {
-    if (this.lo !== undefined && this.hi !== undefined && o.lo !== undefined && o.hi !== undefined) {
+    const ahi = this.b;
+    const bhi = o.b;
+    if (typeof ahi !== 'object' && typeof bhi !== 'object') {
       // One interval each (the usual case in a chain walk): compare the bounds.
-      const alo = this.lo;
-      const ahi = this.hi;
-      const blo = o.lo;
-      const bhi = o.hi;
+      const alo = this.a as Num;
+      const blo = o.a as Num;
       if (alo >= blo && ahi <= bhi) return this;
       if (blo >= alo && bhi <= ahi) return o;
       if (ahi < blo || bhi < alo) return this.make(EMPTY);
@@ -631,6 +651,10 @@ export class IntervalSet<T extends Num> {
 
   /** True when the sets share at least one member; no allocation, O(s × log b). */
   overlaps(o: IntervalSet<T>): boolean {
+    const ahi = this.b;
+    const bhi = o.b;
+    // One interval each (the usual case in a chain walk): the bounds read once, in place.
+    if (typeof ahi !== 'object' && typeof bhi !== 'object') return (this.a as Num) <= bhi && (o.a as Num) <= ahi;
     const [small, big] = this.n <= o.n ? [this, o] : [o, this];
     if (small.lo !== undefined && small.hi !== undefined) {
       if (big.lo !== undefined && big.hi !== undefined) return small.lo <= big.hi && big.lo <= small.hi;
