@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseNftables } from '../../parsers/nftables/index.js';
+
+/**
+ * buildChain (rules.ts) makes a chain's entry lists at one entry per rule read and fills them by index:
+ * a rule that gives no entry (unreadable: FWL900) must not leave an empty slot in the model's chain.
+ */
+describe('nftables chain entry lists', () => {
+  it('hold exactly the entries given when a rule gives none', () => {
+    const text = [
+      'table inet fw {',
+      '  chain input {',
+      '    type filter hook input priority filter; policy drop;',
+      '    tcp dport 22 accept',
+      '    inner ip saddr 10.0.0.1 accept',
+      '    tcp dport 80 accept',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const p = parseNftables(text, 'fw.nft');
+    const rules = p.ruleset.chains['inet fw input']?.rules ?? [];
+    expect(rules).toHaveLength(2);
+    expect(rules.map((r) => r.text)).toEqual(['tcp dport 22 accept', 'tcp dport 80 accept']);
+    expect(p.unsupported.map((u) => u.what).join()).toMatch(/inner/);
+  });
+
+  it('grow past one entry per rule when a rule gives several (a verdict map: one per element)', () => {
+    const text = [
+      'table inet fw {',
+      '  chain input {',
+      '    type filter hook input priority filter; policy drop;',
+      '    tcp dport vmap { 22 : accept, 80 : drop, 443 : accept }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const rules = parseNftables(text, 'fw.nft').ruleset.chains['inet fw input']?.rules ?? [];
+    expect(rules).toHaveLength(3);
+    expect(rules.map((r) => r.action.kind)).toEqual(['accept', 'drop', 'accept']);
+  });
+});
