@@ -39,4 +39,24 @@ describe('nftables chain entry lists', () => {
     expect(rules).toHaveLength(3);
     expect(rules.map((r) => r.action.kind)).toEqual(['accept', 'drop', 'accept']);
   });
+
+  it('grow past the count made first when a rule left to the passes gives several (a named verdict map)', () => {
+    const text = [
+      'table inet fw {',
+      '  map m {',
+      '    type inet_service : verdict',
+      '    elements = { 22 : accept, 80 : drop }',
+      '  }',
+      '  chain input {',
+      '    type filter hook input priority filter; policy drop;',
+      '    tcp dport vmap @m',
+      '    tcp dport 443 accept',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const rules = parseNftables(text, 'fw.nft').ruleset.chains['inet fw input']?.rules ?? [];
+    expect(rules.map((r) => r.action.kind)).toEqual(['accept', 'drop', 'accept']);
+    expect(rules.map((r) => r.text)).toEqual(['tcp dport vmap @m', 'tcp dport vmap @m', 'tcp dport 443 accept']);
+  });
 });
