@@ -163,7 +163,7 @@ export function buildChain(
  * give more, then the lists grow, or none, then they are cut). Counted first, as a list one entry short
  * grows by half its size and copies itself (the huge chain at 100k has two verdict maps).
  */
-export function entriesOf(rules: readonly NRule[]): number {
+function entriesOf(rules: readonly NRule[]): number {
   let n = 0;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < rules.length; i++) {
@@ -178,7 +178,7 @@ export function entriesOf(rules: readonly NRule[]): number {
  * A list of `n` empty entries to be filled by index: packed (as the model's lists are), made at its size
  * once. Its entries are undefined until written: buildChain cuts it to the entries it wrote.
  */
-export function presized<T>(n: number): T[] {
+function presized<T>(n: number): T[] {
   return Array.from<T>({ length: n });
 }
 

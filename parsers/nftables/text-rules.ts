@@ -1,3 +1,4 @@
+import { prefixLengthAt } from '../../src/model/address.js';
 import { ParseError } from '../../src/model/errors.js';
 import { at, keyOf, type Expr, type Pos, type Stmt } from './ir.js';
 import type { Token } from './lexer.js';
@@ -211,7 +212,7 @@ export function wordValue(w: string): Expr {
  */
 function shapedValue(w: string): Expr {
   const slash = w.indexOf('/');
-  const len = slash > 0 ? prefixLength(w, slash + 1) : -1;
+  const len = slash > 0 ? prefixLengthAt(w, slash + 1) : -1;
   if (len >= 0) {
     // The address sliced once, the length read in place (no slices for the tests: about 140,000 prefixes at 100k).
     const addr = w.slice(0, slash);
@@ -228,19 +229,6 @@ function shapedValue(w: string): Expr {
     if (isAddrLike(a) && isAddrLike(b)) return printedRange(a, b, w);
   }
   return w;
-}
-
-/** The number `w` ends with from `from`, when that is one to three digits (a prefix length), else -1. */
-function prefixLength(w: string, from: number): number {
-  const n = w.length - from;
-  if (n < 1 || n > 3) return -1;
-  let v = 0;
-  for (let i = from; i < w.length; i++) {
-    const d = w.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
 }
 
 /** Digits that String(Number(d)) gives back: no leading zero, few enough digits to be exact. */

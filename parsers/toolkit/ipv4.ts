@@ -1,4 +1,4 @@
-import { addrRange, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import { addrRange, parseAddressSpec, prefixLengthAt, type AddrSet } from '../../src/model/address.js';
 
 /**
  * `a.b.c.d`, `a.b.c.d/len` and `a.b.c.d/m.m.m.m`, the address forms of nearly every rule, read with number arithmetic:
@@ -38,12 +38,8 @@ export function ipv4Range(spec: string, out: Float64Array): boolean {
   let len = 0;
   if (n - i <= 4) {
     // `/len`: 1-3 digits.
-    for (let k = i + 1; k < n; k++) {
-      const c = spec.charCodeAt(k);
-      if (c < 48 || c > 57) return false;
-      len = len * 10 + (c - 48);
-    }
-    if (len > 32) return false;
+    len = prefixLengthAt(spec, i + 1);
+    if (len < 0 || len > 32) return false;
   } else {
     // `/m.m.m.m`: a dotted netmask (FortiGate's `set subnet a.b.c.d m.m.m.m`), its 1 bits contiguous.
     const mask = dottedQuad(spec, i + 1);

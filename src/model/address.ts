@@ -175,6 +175,22 @@ export function parseAddressSpec(spec: string): AddrSet | undefined {
 }
 
 /**
+ * The number `s` ends with from `from`, when that is one to three digits (a prefix length as written
+ * after its `/`), else -1. Read in place: no slice for the length.
+ */
+export function prefixLengthAt(s: string, from: number): number {
+  const n = s.length - from;
+  if (n < 1 || n > 3) return -1;
+  let v = 0;
+  for (let i = from; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
  * parseAddressSpec of `a.b.c.d` or `a.b.c.d/len` (len 0–32, at most 3 digits) written exactly so (most
  * specs a ruleset holds), in numbers: no trimmed copy, slices or bigints. Undefined for anything else
  * (spaces, ranges, netmasks, IPv6, errors), which the general path reads.
@@ -187,14 +203,9 @@ function v4Spec(s: string): AddrSet | undefined {
   const base = Math.floor(q / 16);
   let len = 32;
   if (i < n) {
-    if (s.charCodeAt(i) !== 47 || n - i - 1 < 1 || n - i - 1 > 3) return undefined;
-    len = 0;
-    for (let k = i + 1; k < n; k++) {
-      const c = s.charCodeAt(k);
-      if (c < 48 || c > 57) return undefined;
-      len = len * 10 + (c - 48);
-    }
-    if (len > 32) return undefined;
+    if (s.charCodeAt(i) !== 47) return undefined;
+    len = prefixLengthAt(s, i + 1);
+    if (len < 0 || len > 32) return undefined;
   }
   const size = 2 ** (32 - len);
   const lo = Math.floor(base / size) * size;

@@ -657,7 +657,6 @@ export class IntervalSet<T extends Num> {
     if (typeof ahi !== 'object' && typeof bhi !== 'object') return (this.a as Num) <= bhi && (o.a as Num) <= ahi;
     const [small, big] = this.n <= o.n ? [this, o] : [o, this];
     if (small.lo !== undefined && small.hi !== undefined) {
-      if (big.lo !== undefined && big.hi !== undefined) return small.lo <= big.hi && big.lo <= small.hi;
       if (big.n === 0) return false;
       // One interval against a list: the first of the list's intervals ending at or after its start.
       if (!big.isChunked()) {
