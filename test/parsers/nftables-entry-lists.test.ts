@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseNftables } from '../../parsers/nftables/index.js';
 
 /**
- * buildChain (rules.ts) makes a chain's entry lists at one entry per rule read and fills them by index:
- * a rule that gives no entry (unreadable: FWL900) must not leave an empty slot in the model's chain.
+ * buildChain (rules.ts) makes a chain's entry lists at the number of entries its rules will give and
+ * fills them by index: a rule that gives no entry (unreadable: FWL900) must not leave an empty slot in
+ * the model's chain, and a verdict map that gives several must not lose any.
  */
 describe('nftables chain entry lists', () => {
   it('hold exactly the entries given when a rule gives none', () => {
