@@ -7,7 +7,7 @@ import type { FlowRequirement } from '../src/model/profile.js';
 import type { RuleContext } from '../src/lint/context.js';
 import { addressesOf, buildFlows, inScope, type BuiltFlow } from '../src/lint/flows.js';
 import { phonesAreNated } from '../src/lint/nat.js';
-import { internalNetworks } from '../src/lint/topology.js';
+import { insideInternalNetworks } from '../src/lint/topology.js';
 import { stepKey } from '../src/lint/finding.js';
 import { describeAddresses } from '../src/lint/wording.js';
 
@@ -42,7 +42,7 @@ export function evaluatedFlows(ctx: RuleContext): EvaluatedFlow[] {
     const concrete = addressesOf(ctx.profile, req.remote, ctx);
     // Behind source NAT, new connections from the Internet reach the phones only through
     // port-forwards, which FWL004/FWL010 judge; the provider's "without NAT" flows do not apply.
-    const fromInternet = !concrete.isEmpty ? !concrete.isSubsetOf(internalNetworks(ctx.policy)) : true;
+    const fromInternet = !concrete.isEmpty ? !insideInternalNetworks(ctx.policy, concrete) : true;
     if ((req.condition === 'without-nat' || (req.direction === 'inbound' && fromInternet)) && phonesAreNated(ctx))
       continue;
     const hostnamesOnly = concrete.isEmpty && (req.remote.hostnames?.length ?? 0) > 0;

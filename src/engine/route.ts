@@ -8,7 +8,7 @@ import type { Interface } from '../model/policy.js';
  */
 export function egressFor(interfaces: readonly Interface[], wan: readonly string[], dst: AddrSet): NameSet {
   const internal = interfaces.filter((i) => i.role !== 'wan' && i.networks.overlaps(dst)).map((i) => i.name);
-  if (internal.length > 0 && dst.isSubsetOf(internalNetworksOf(interfaces))) return NameSet.of(internal);
+  if (internal.length > 0 && insideInternal(interfaces, dst)) return NameSet.of(internal);
   return NameSet.of(internal.length ? [...internal, ...wan] : [...wan]);
 }
 
@@ -18,6 +18,22 @@ export function internalNetworksOf(interfaces: readonly Interface[]): AddrSet {
   return remembered(INTERNAL, interfaces, () =>
     unionAddrs(interfaces.filter((i) => i.role !== 'wan').map((i) => i.networks)),
   );
+}
+
+/**
+ * Whether every address of `set` lies in the subnets of the non-WAN interfaces: internalNetworksOf(…)
+ * .isSubsetOf, without the union. The callers ask it of a few small sets per lint, and the union
+ * sorts every subnet of every interface (nftables at 100k rules: 40 interfaces of ~1,250 subnets,
+ * about a fifth of the `nft -j` evaluation); cutting each interface's subnets from the set is a
+ * few binary searches an interface.
+ */
+export function insideInternal(interfaces: readonly Interface[], set: AddrSet): boolean {
+  let rest = set;
+  for (const i of interfaces) {
+    if (rest.isEmpty) return true;
+    if (i.role !== 'wan') rest = rest.subtract(i.networks);
+  }
+  return rest.isEmpty;
 }
 
 /** The firewall's own addresses: what the input path is for. */

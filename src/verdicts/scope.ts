@@ -1,7 +1,7 @@
 import { notChecked, type RuleContext } from '../lint/context.js';
 import { addressesOf, inScope } from '../lint/flows.js';
 import { phonesAreNated } from '../lint/nat.js';
-import { internalNetworks } from '../lint/topology.js';
+import { insideInternalNetworks } from '../lint/topology.js';
 import type { SettingKind } from '../model/profile.js';
 import { PHONE_SETTINGS } from '../site/coverage.js';
 
@@ -36,7 +36,7 @@ export function noteScope(ctx: RuleContext): void {
     if (!opted(f.audience) || !inScope(f, ctx)) continue;
     if (f.remote.pbx && !ctx.pbx) continue;
     if (f.audience === 'phones' && ctx.phones.length === 0) continue;
-    if (ctx.wan.length === 0 && !addressesOf(ctx.profile, f.remote, ctx).isSubsetOf(internalNetworks(ctx.policy)))
+    if (ctx.wan.length === 0 && !insideInternalNetworks(ctx.policy, addressesOf(ctx.profile, f.remote, ctx)))
       group(reasons, noWan, f.id);
     else if (hasNat && (f.condition === 'without-nat' || (f.direction === 'inbound' && fromInternet(ctx, f.remote))))
       group(reasons, nated, f.id);
@@ -54,5 +54,5 @@ export function noteScope(ctx: RuleContext): void {
 
 function fromInternet(ctx: RuleContext, remote: Parameters<typeof addressesOf>[1]): boolean {
   const concrete = addressesOf(ctx.profile, remote, ctx);
-  return concrete.isEmpty || !concrete.isSubsetOf(internalNetworks(ctx.policy));
+  return concrete.isEmpty || !insideInternalNetworks(ctx.policy, concrete);
 }
