@@ -5,6 +5,7 @@ import { PROTO } from '../model/ports.js';
 import { ANY_NON_WAN, evidence, holders, ifaceLabel, internalPart } from './evidence.js';
 import { RANK, byRank, rankOf } from './rank.js';
 import type { Evidence, SiteNetwork } from './types.js';
+import { objectWords } from './object-words.js';
 import { notPhoneWord, pbxWord, phoneWord } from './vocabulary.js';
 
 /** One piece of evidence that `networks` (behind `iface`, when known) hold a role. */
@@ -145,8 +146,7 @@ function providerRuleCandidates(p: Policy, provider: AddrSet): Candidate[] {
 /** PBX evidence: objects and interfaces named for a PBX, on internal addresses. */
 export function pbxCandidates(p: Policy): Candidate[] {
   const out: Candidate[] = [];
-  for (const o of p.inventory?.objects ?? []) {
-    if (!pbxWord(`${o.name} ${o.description ?? ''}`)) continue;
+  for (const o of objectWords(p.inventory?.objects ?? []).pbx) {
     const nets = internalPart(o.addresses);
     if (!nets.isEmpty)
       out.push({

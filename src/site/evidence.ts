@@ -1,7 +1,7 @@
 import { NON_INTERNET, NO_ADDR, formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
 import type { Interface, Policy } from '../model/policy.js';
 import type { Evidence, EvidenceKind, SiteNetwork } from './types.js';
-import { tokens } from './vocabulary.js';
+import { objectWords } from './object-words.js';
 
 /** Loopback in both families: never a phone, a PC or a server. */
 export const LOOPBACK: AddrSet = (parseAddressSpec('127.0.0.0/8') ?? NO_ADDR).union(parseAddressSpec('::1') ?? NO_ADDR);
@@ -25,8 +25,6 @@ export function findInterface(policy: Policy, name: string): Interface | undefin
   );
 }
 
-/** Tokens of object names that stand for the firewall itself (`define fw_v4 = …`, `router_ip`, `self`). */
-const OWN_TOKENS = new Set(['fw', 'firewall', 'router', 'self', 'gw', 'gateway', 'myself', 'myip', 'thishost']);
 
 /** Every member a single address: objects naming the firewall hold its addresses, not networks. */
 function hostsOnly(a: AddrSet): boolean {
@@ -45,8 +43,8 @@ export function ownAddresses(policy: Policy): AddrSet {
   const hit = ownCache.get(policy);
   if (hit) return hit;
   let acc = policy.interfaces.reduce((a, i) => a.union(i.addresses), LOOPBACK);
-  for (const o of policy.inventory?.objects ?? [])
-    if (tokens(o.name).some((t) => OWN_TOKENS.has(t)) && hostsOnly(o.addresses)) acc = acc.union(o.addresses);
+  for (const o of objectWords(policy.inventory?.objects ?? []).own)
+    if (hostsOnly(o.addresses)) acc = acc.union(o.addresses);
   ownCache.set(policy, acc);
   return acc;
 }

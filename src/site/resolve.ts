@@ -8,6 +8,7 @@ import { LOOPBACK, evidence, excludedAddresses, ifaceLabel, internalInterfaces, 
 import { describeRole } from './describe.js';
 import { resolveSpec } from './spec.js';
 import type { Site, SiteNetwork } from './types.js';
+import { objectWords } from './object-words.js';
 import { infraWord, pcWord, phoneWord } from './vocabulary.js';
 import { resolveSiteWan } from './wan.js';
 
@@ -171,9 +172,7 @@ function detectPcs(
 ): SiteNetwork[] {
   const phoneNets = phones.reduce((a, x) => a.union(x.networks), NO_ADDR);
   // Networks an object names as management, guests, DMZ or VPN (a MGMT address list) are not PCs either.
-  const infraNets = (p.inventory?.objects ?? [])
-    .filter((o) => infraWord(`${o.name} ${o.description ?? ''}`))
-    .reduce((a, o) => a.union(o.addresses), NO_ADDR);
+  const infraNets = objectWords(p.inventory?.objects ?? []).infra.reduce((a, o) => a.union(o.addresses), NO_ADDR);
   const pool = internalInterfaces(p, wan).filter((i) => {
     const text = `${i.name} ${i.description ?? ''} ${i.device ?? ''}`;
     if (phoneWord(text) || infraWord(text) || i.networks.isSubsetOf(infraNets)) return false;

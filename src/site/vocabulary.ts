@@ -190,10 +190,19 @@ export function pbxWord(text: string): string | undefined {
   return hasStem(text, PBX_STEMS);
 }
 
+/** pbxWord of text already split into tokens. */
+export function pbxIn(ts: readonly string[]): string | undefined {
+  return stemIn(ts, PBX_STEMS);
+}
+
 const INFRA_TOKENS: ReadonlySet<string> = new Set(INFRA_STEMS);
 const INFRA_PREFIXES = ['mgmt', 'manage', 'guest', 'gast', 'gäst', 'dmz', 'vpn', 'wireguard', 'loopback'];
 
 export function infraWord(text: string): string | undefined {
-  const t = tokens(text);
+  return infraIn(tokens(text));
+}
+
+/** infraWord of text already split into tokens. */
+export function infraIn(t: readonly string[]): string | undefined {
   return t.find((x) => INFRA_TOKENS.has(x)) ?? stemIn(t, INFRA_PREFIXES);
 }
