@@ -1,5 +1,5 @@
 import { NO_ADDR, type AddrSet } from '../model/address.js';
-import { copyBox, intersect, isEmptyBox, subtract, subtractKnown, type Box } from '../model/box.js';
+import { intersect, isEmptyBox, subtract, subtractKnown, type Box } from '../model/box.js';
 import type { Setting } from '../model/location.js';
 import { NameSet } from '../model/name-set.js';
 import type { Chain, Interface, Policy, Rule, Ruleset, Stage } from '../model/policy.js';
@@ -30,6 +30,7 @@ import {
   type ViewDim,
 } from './reply-view.js';
 import { at } from './at.js';
+import { hullOf, mayOverlap } from './hull.js';
 
 export type { Step, Translation, Verdict } from './piece.js';
 export type { ChosenTranslation } from './reply-view.js';
@@ -563,28 +564,7 @@ function runChains(env: Env, stage: Stage, chain: Chain, pieces: Piece[], stack:
   const [one] = pieces;
   if (pieces.length === 1 && one) return [runChain(env, stage, chain, one, 0, stack)];
   if (env.cover || pieces.length === 0) return pieces.map((p) => runChain(env, stage, chain, p, 0, stack));
-  return walk(env, stage, chain, pieces, hullOf(pieces), 0, stack);
-}
-
-/** The smallest box holding every piece's current box: what the chain index is asked for a joint walk. */
-function hullOf(pieces: Piece[]): Box {
-  let h = copyBox(at(pieces, 0).cur);
-  for (let i = 1; i < pieces.length; i++) {
-    const b = at(pieces, i).cur;
-    h = {
-      src: h.src === b.src ? h.src : h.src.union(b.src),
-      dst: h.dst === b.dst ? h.dst : h.dst.union(b.dst),
-      proto: h.proto === b.proto ? h.proto : h.proto.union(b.proto),
-      sport: h.sport === b.sport ? h.sport : h.sport.union(b.sport),
-      dport: h.dport === b.dport ? h.dport : h.dport.union(b.dport),
-      iif: h.iif === b.iif ? h.iif : h.iif.union(b.iif),
-      oif: h.oif === b.oif ? h.oif : h.oif.union(b.oif),
-      state: h.state === b.state ? h.state : h.state.union(b.state),
-      nat: h.nat === b.nat ? h.nat : h.nat.union(b.nat),
-      icmpType: h.icmpType === b.icmpType ? h.icmpType : h.icmpType.union(b.icmpType),
-    };
-  }
-  return h;
+  return walk(env, stage, chain, pieces, hullOf(pieces.map((p) => p.cur)), 0, stack);
 }
 
 /**
@@ -624,7 +604,10 @@ function walk(
     // Made only once a piece changes: most rules of a long walk miss every piece, which then stay as they are.
     let next: Piece[] | undefined;
     let nextFrom: number[] | undefined;
-    for (let i = 0; i < pending.length; i++) {
+    // A rule that misses the hull misses every piece, and leaves each as it is unless it has hostname
+    // or uncertain members (noteMaybe): tested once, not once a piece.
+    const touched = hasWidened(m) || mayOverlap(hull, m);
+    for (let i = 0; touched && i < pending.length; i++) {
       const p = at(pending, i);
       const inter = intersect(p.cur, m);
       if (!inter) {
@@ -799,9 +782,14 @@ function call(env: Env, stage: Stage, target: Chain, hit: Piece, depth: number, 
  * dimensions the match cannot know exactly for every packet (Match.uncertain).
  */
 function noteMaybe(p: Piece, rule: Rule): Piece {
-  if (!rule.match.symbolic?.length && !rule.match.uncertain?.length) return p;
+  if (!hasWidened(rule.match)) return p;
   if (!overlapsWidened(p.cur, rule.match)) return p;
   return p.maybe.includes(rule) ? p : with1(p, (q) => (q.maybe = [...p.maybe, rule]));
+}
+
+/** The match has dimensions it cannot know exactly (hostname/URL/geo members, uncertain matches). */
+function hasWidened(m: Rule['match']): boolean {
+  return !!m.symbolic?.length || !!m.uncertain?.length;
 }
 
 function negatedSymbolic(rule: Rule): boolean {
