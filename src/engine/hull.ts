@@ -1,27 +1,28 @@
-import { copyBox, type Box } from '../model/box.js';
+import { ANY_BOX, copyBox, type Box } from '../model/box.js';
 import type { Match } from '../model/policy.js';
 import { at } from './at.js';
 
 /**
- * The smallest box holding each of the boxes (not empty): what a walk of several pieces asks the
- * chain index for, and tests each rule against before testing it against every piece.
+ * A box holding each of the boxes (not empty): in each dimension the set they all share, else
+ * anything. What a walk of several pieces asks the chain index for, and tests each rule against
+ * before testing it against every piece. Not their union: pieces a NAT stage split can be many, with
+ * large address sets (RouterOS: the Internet minus block lists), and uniting them costs more than the
+ * walk; the pieces entering a chain together mostly differ in a dimension or two.
  */
 export function hullOf(boxes: readonly Box[]): Box {
-  let h = copyBox(at(boxes, 0));
+  const h = copyBox(at(boxes, 0));
   for (let i = 1; i < boxes.length; i++) {
     const b = at(boxes, i);
-    h = {
-      src: h.src === b.src ? h.src : h.src.union(b.src),
-      dst: h.dst === b.dst ? h.dst : h.dst.union(b.dst),
-      proto: h.proto === b.proto ? h.proto : h.proto.union(b.proto),
-      sport: h.sport === b.sport ? h.sport : h.sport.union(b.sport),
-      dport: h.dport === b.dport ? h.dport : h.dport.union(b.dport),
-      iif: h.iif === b.iif ? h.iif : h.iif.union(b.iif),
-      oif: h.oif === b.oif ? h.oif : h.oif.union(b.oif),
-      state: h.state === b.state ? h.state : h.state.union(b.state),
-      nat: h.nat === b.nat ? h.nat : h.nat.union(b.nat),
-      icmpType: h.icmpType === b.icmpType ? h.icmpType : h.icmpType.union(b.icmpType),
-    };
+    if (h.src !== b.src) h.src = ANY_BOX.src;
+    if (h.dst !== b.dst) h.dst = ANY_BOX.dst;
+    if (h.proto !== b.proto) h.proto = ANY_BOX.proto;
+    if (h.sport !== b.sport) h.sport = ANY_BOX.sport;
+    if (h.dport !== b.dport) h.dport = ANY_BOX.dport;
+    if (h.iif !== b.iif) h.iif = ANY_BOX.iif;
+    if (h.oif !== b.oif) h.oif = ANY_BOX.oif;
+    if (h.state !== b.state) h.state = ANY_BOX.state;
+    if (h.nat !== b.nat) h.nat = ANY_BOX.nat;
+    if (h.icmpType !== b.icmpType) h.icmpType = ANY_BOX.icmpType;
   }
   return h;
 }
