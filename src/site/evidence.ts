@@ -25,7 +25,6 @@ export function findInterface(policy: Policy, name: string): Interface | undefin
   );
 }
 
-
 /** Every member a single address: objects naming the firewall hold its addresses, not networks. */
 function hostsOnly(a: AddrSet): boolean {
   for (const [lo, hi] of a.intervals()) if (lo !== hi) return false;
