@@ -11,13 +11,13 @@ import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
 import type { DirectAlt } from './direct-match.js';
 import {
-  entryOf,
+  EntryRule,
+  headRow,
   lineEntry,
   notesOf,
   ReadAlt,
   ReadEntries,
   readEntry,
-  RuleHead,
   type ChainLabels,
 } from './entry-rule.js';
 
@@ -456,9 +456,9 @@ export class Preparer implements InterpEnv {
     to: number,
   ): NRule {
     const hash = ruleHash(this.hasher, labels.ref, text, unquoted, from, to);
-    const head = new RuleHead(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
+    const row = headRow(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
-    const entry = entryOf(head, match, UNDECIDED);
+    const entry = new EntryRule(labels, row, match, UNDECIDED);
     return readEntry(entry, withoutConds(flat), facts, rule.rareParts());
   }
 
