@@ -1,16 +1,17 @@
 /**
- * A copy of a plain object with its own members in the same order and Object.prototype as its
- * prototype, whose members are all held in the object itself. V8 gives an object built from `{}` room
- * for four members and puts a fifth and later ones in a separate property array (40 bytes and one
- * object more); the copy is made by a constructor kept per number of members, whose objects V8 sizes
- * to the members its first objects got (in-object slack tracking), so a five-member object takes 64
- * bytes, not 56 and a 40-byte array. For objects a model keeps per rule (nftables matches: 40,000 of
- * the text shape's 110,000 at 100k have five or six dimensions).
+ * A plain object at the size of its members: a copy with its own members in the same order and
+ * Object.prototype as its prototype, all held in the object itself, or the object when it has as many
+ * members as `{}` has room for. V8 gives an object built from `{}` room for four members (56 bytes),
+ * unused when it gets fewer, and puts a fifth and later ones in a separate property array (40 bytes and
+ * one object more). The copy is made by a constructor kept per number of members, whose objects V8
+ * sizes to the members its first objects got (in-object slack tracking): 8 bytes a member and 24.
+ * For objects a model keeps per rule (nftables matches: the text shape at 100k has 40,000 of five or
+ * six dimensions, the sets shape 110,000 of two).
  */
 export function sized<T extends object>(o: T): T {
   let n = 0;
   for (const k in o) if (Object.hasOwn(o, k)) n++;
-  if (n <= FITS) return o;
+  if (n === FITS) return o;
   let make = MAKERS[n];
   if (make === undefined) MAKERS[n] = make = maker();
   return new make(o) as T;
