@@ -26,6 +26,11 @@ const ROW = 8;
 const ODD = -0x80000000;
 const NO_ROWS = new Int32Array(0);
 
+/** Whether ChainLabels.rows holds `v` itself. */
+function fits(v: number): boolean {
+  return (v | 0) === v && v !== ODD;
+}
+
 /** What the model rules of one chain share: the chain's model name and the endings of their labels. */
 export class ChainLabels {
   readonly ref: string;
@@ -81,14 +86,38 @@ export class ChainLabels {
       this.rows = grown;
     }
     this.count++;
-    this.put(r + AT, at);
-    this.put(r + COLUMN, column);
-    this.put(r + END_COLUMN, endColumn);
-    this.put(r + TEXT, text);
-    this.put(r + TO, to);
-    this.put(r + HI_LINES, hiLines);
-    this.put(r + HASH_LO, hashLo);
-    this.put(r + NTH, nth);
+    const rows = this.rows;
+    // Written in place when all are 32-bit integers (every rule the readers make), else one by one.
+    if (
+      typeof at === 'number' &&
+      typeof text === 'number' &&
+      fits(at) &&
+      fits(column) &&
+      fits(endColumn) &&
+      fits(text) &&
+      fits(to) &&
+      fits(hiLines) &&
+      fits(hashLo) &&
+      fits(nth)
+    ) {
+      rows[r + AT] = at;
+      rows[r + COLUMN] = column;
+      rows[r + END_COLUMN] = endColumn;
+      rows[r + TEXT] = text;
+      rows[r + TO] = to;
+      rows[r + HI_LINES] = hiLines;
+      rows[r + HASH_LO] = hashLo;
+      rows[r + NTH] = nth;
+    } else {
+      this.put(r + AT, at);
+      this.put(r + COLUMN, column);
+      this.put(r + END_COLUMN, endColumn);
+      this.put(r + TEXT, text);
+      this.put(r + TO, to);
+      this.put(r + HI_LINES, hiLines);
+      this.put(r + HASH_LO, hashLo);
+      this.put(r + NTH, nth);
+    }
     if (notes !== undefined) (this.notes ??= new Map()).set(r, notes);
     return r;
   }
@@ -106,7 +135,7 @@ export class ChainLabels {
   }
 
   put(k: number, v: number | string | SourceLocation): void {
-    if (typeof v === 'number' && (v | 0) === v && v !== ODD) this.rows[k] = v;
+    if (typeof v === 'number' && fits(v)) this.rows[k] = v;
     else {
       this.rows[k] = ODD;
       (this.odd ??= new Map()).set(k, v);
