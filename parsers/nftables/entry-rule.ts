@@ -24,7 +24,10 @@ const NTH = 7;
 const ROW = 8;
 /** In ChainLabels.rows: the value is not a 32-bit integer (or is this one) and is kept in `odd`. */
 const ODD = -0x80000000;
-const NO_ROWS = new Int32Array(0);
+/** Values in a chunk of ChainLabels.rows (4,096 rows, 128 KB), and how a place splits into chunk and index. */
+const CHUNK_BITS = 15;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
 
 /** Whether ChainLabels.rows holds `v` itself. */
 function fits(v: number): boolean {
@@ -49,13 +52,15 @@ export class ChainLabels {
   readonly texts: RuleTexts | undefined;
   private readonly tails = new Map<string, string>();
   /**
-   * The chain's model rules' numbers (RuleHead's: ROW of them a rule, at the rule's row), as 32-bit
+   * The chain's model rules' numbers (headRow's: ROW of them a rule, at the rule's row), as 32-bit
    * integers outside the heap: an EntryRule keeps its row, not eight fields of its own (64 bytes a rule
-   * the young generation's collector copied twice, 7 MB for the nftables text shape at 100k). Grown by
-   * doubling; a value that is not a 32-bit integer (a location object, a text kept itself) is ODD there
-   * and kept in `odd` by its place.
+   * the young generation's collector copied twice, 7 MB for the nftables text shape at 100k). In chunks
+   * of CHUNK values, the first one grown by doubling up to CHUNK: a long chain's rows are not copied
+   * into a list twice the size, whose predecessors stay until a full collection (the huge chain at
+   * 100k: 8 MB of them). A value that is not a 32-bit integer (a location object, a text kept itself)
+   * is ODD there and kept in `odd` by its place.
    */
-  private rows: Int32Array = NO_ROWS;
+  private readonly chunks: Int32Array[] = [];
   private count = 0;
   private odd: Map<number, number | string | SourceLocation> | undefined = undefined;
   /** The rules' notes by row (most rules have none). */
@@ -80,13 +85,19 @@ export class ChainLabels {
     notes: RuleNotes | undefined,
   ): number {
     const r = this.count * ROW;
-    if (r + ROW > this.rows.length) {
-      const grown = new Int32Array(Math.max(ROW * 16, this.rows.length * 2));
-      grown.set(this.rows);
-      this.rows = grown;
+    const c = r >>> CHUNK_BITS;
+    let rows = this.chunks[c];
+    if (rows === undefined) {
+      rows = new Int32Array(c === 0 ? ROW * 16 : CHUNK);
+      this.chunks.push(rows);
+    } else if ((r & CHUNK_MASK) + ROW > rows.length) {
+      // Only the first chunk grows (the others are made at their size).
+      const grown = new Int32Array(Math.min(CHUNK, rows.length * 2));
+      grown.set(rows);
+      this.chunks[c] = rows = grown;
     }
     this.count++;
-    const rows = this.rows;
+    const at0 = r & CHUNK_MASK;
     // Written in place when all are 32-bit integers (every rule the readers make), else one by one.
     if (
       typeof at === 'number' &&
@@ -100,14 +111,14 @@ export class ChainLabels {
       fits(hashLo) &&
       fits(nth)
     ) {
-      rows[r + AT] = at;
-      rows[r + COLUMN] = column;
-      rows[r + END_COLUMN] = endColumn;
-      rows[r + TEXT] = text;
-      rows[r + TO] = to;
-      rows[r + HI_LINES] = hiLines;
-      rows[r + HASH_LO] = hashLo;
-      rows[r + NTH] = nth;
+      rows[at0 + AT] = at;
+      rows[at0 + COLUMN] = column;
+      rows[at0 + END_COLUMN] = endColumn;
+      rows[at0 + TEXT] = text;
+      rows[at0 + TO] = to;
+      rows[at0 + HI_LINES] = hiLines;
+      rows[at0 + HASH_LO] = hashLo;
+      rows[at0 + NTH] = nth;
     } else {
       this.put(r + AT, at);
       this.put(r + COLUMN, column);
@@ -124,7 +135,7 @@ export class ChainLabels {
 
   /** The value at `k` (a row's place plus its column). */
   get(k: number): number | string | SourceLocation {
-    const v = this.rows[k] ?? ODD;
+    const v = this.chunks[k >>> CHUNK_BITS]?.[k & CHUNK_MASK] ?? ODD;
     return v === ODD ? (this.odd?.get(k) ?? 0) : v;
   }
 
@@ -135,9 +146,11 @@ export class ChainLabels {
   }
 
   put(k: number, v: number | string | SourceLocation): void {
-    if (typeof v === 'number' && fits(v)) this.rows[k] = v;
+    const rows = this.chunks[k >>> CHUNK_BITS];
+    if (rows === undefined) return;
+    if (typeof v === 'number' && fits(v)) rows[k & CHUNK_MASK] = v;
     else {
-      this.rows[k] = ODD;
+      rows[k & CHUNK_MASK] = ODD;
       (this.odd ??= new Map()).set(k, v);
     }
   }

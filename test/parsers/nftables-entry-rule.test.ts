@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ChainLabels, EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { parseNftables } from '../../parsers/nftables/index.js';
+import { hashId } from '../../parsers/toolkit/ids.js';
+import { Location } from '../../parsers/toolkit/location.js';
 import type { Rule } from '../../src/model/policy.js';
 
 /**
@@ -79,5 +82,42 @@ describe('nftables model rules kept as numbers', () => {
     expect(lines[(loc?.endLine ?? 0) - 1]?.slice(0, loc?.endColumn ?? 0).trim()).toBe('}');
     expect(r?.text).toBe('tcp dport 22 accept');
     expect(Object.values(r ?? {}).some(isLocation)).toBe(false);
+  });
+});
+
+describe("the rows of a chain's model rules (ChainLabels.row)", () => {
+  it('give back what each row was given, across chunks and for values that are not 32-bit integers', () => {
+    const labels = new ChainLabels('inet fw c', 'fw.nft');
+    const source = 'x'.repeat(100);
+    labels.source = source;
+    const far = new Location('other.nft', 7, 1, 9, 4);
+    const rules: EntryRule[] = [];
+    const n = 10_000;
+    for (let i = 0; i < n; i++) {
+      // Every 997th rule is written elsewhere (a location object), every 1,009th keeps its own text.
+      const at = i % 997 === 5 ? far : i + 1;
+      const text = i % 1009 === 3 ? `own ${String(i)}` : i % 50;
+      const to = typeof text === 'string' ? 0 : (i % 50) + 10;
+      const row = labels.row(at, 3, 40 + (i % 7), text, to, (i % 3) * 0x10000 + 0x1234, -i, i % 5, undefined);
+      rules.push(new EntryRule(labels, row, {}, { kind: 'accept' }));
+    }
+    rules[4321]?.numbered(2 ** 31);
+    for (let i = 0; i < n; i++) {
+      const r = rules[i];
+      const loc = r?.loc;
+      if (i % 997 === 5) expect(loc).toBe(far);
+      else
+        expect(loc).toEqual({
+          file: 'fw.nft',
+          line: i + 1,
+          column: 3,
+          endLine: i + 1 + (i % 3),
+          endColumn: 40 + (i % 7),
+        });
+      expect(r?.text).toBe(i % 1009 === 3 ? `own ${String(i)}` : source.slice(i % 50, (i % 50) + 10));
+      expect(r?.contentHash).toBe(0x1234 * 2 ** 32 + (-i >>> 0));
+    }
+    expect(rules[4321]?.id).toBe(hashId('nft', rules[4321]?.contentHash ?? 0, 2 ** 31));
+    expect(rules[4320]?.id).toBe(hashId('nft', rules[4320]?.contentHash ?? 0, 4320 % 5));
   });
 });
