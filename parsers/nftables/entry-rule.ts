@@ -9,30 +9,9 @@ import { NO_FACTS, type IfaceFacts } from './interfaces.js';
 import { ReadRuleBase, type NRule, type RareParts, type Stmt } from './ir.js';
 import type { Prepared, PreparedAlt, PreparedMany, PreparedOne, RuleTexts } from './prepare.js';
 import { canonicalText } from './rule-text.js';
+import { AT, COLUMN, END_COLUMN, HASH_LO, HI_LINES, NTH, TEXT, TO, type RuleRows } from './rule-rows.js';
 
 const EXCERPT = 60;
-
-/** A row of ChainLabels.rows: RuleHead's values, at these columns. */
-const AT = 0;
-const COLUMN = 1;
-const END_COLUMN = 2;
-const TEXT = 3;
-const TO = 4;
-const HI_LINES = 5;
-const HASH_LO = 6;
-const NTH = 7;
-const ROW = 8;
-/** In ChainLabels.rows: the value is not a 32-bit integer (or is this one) and is kept in `odd`. */
-const ODD = -0x80000000;
-/** Values in a chunk of ChainLabels.rows (4,096 rows, 128 KB), and how a place splits into chunk and index. */
-const CHUNK_BITS = 15;
-const CHUNK = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK - 1;
-
-/** Whether ChainLabels.rows holds `v` itself. */
-function fits(v: number): boolean {
-  return (v | 0) === v && v !== ODD;
-}
 
 /** What the model rules of one chain share: the chain's model name and the endings of their labels. */
 export class ChainLabels {
@@ -51,112 +30,14 @@ export class ChainLabels {
    */
   readonly texts: RuleTexts | undefined;
   private readonly tails = new Map<string, string>();
-  /**
-   * The chain's model rules' numbers (headRow's: ROW of them a rule, at the rule's row), as 32-bit
-   * integers outside the heap: an EntryRule keeps its row, not eight fields of its own (64 bytes a rule
-   * the young generation's collector copied twice, 7 MB for the nftables text shape at 100k). In chunks
-   * of CHUNK values, the first one grown by doubling up to CHUNK: a long chain's rows are not copied
-   * into a list twice the size, whose predecessors stay until a full collection (the huge chain at
-   * 100k: 8 MB of them). A value that is not a 32-bit integer (a location object, a text kept itself)
-   * is ODD there and kept in `odd` by its place.
-   */
-  private readonly chunks: Int32Array[] = [];
-  private count = 0;
-  private odd: Map<number, number | string | SourceLocation> | undefined = undefined;
-  /** The rules' notes by row (most rules have none). */
-  private notes: Map<number, RuleNotes> | undefined = undefined;
+  /** Where the chain's model rules keep their numbers (a row each: headRow), shared by the reader's chains. */
+  readonly rows: RuleRows;
 
-  constructor(ref: string, file: string, texts?: RuleTexts) {
+  constructor(ref: string, file: string, rows: RuleRows, texts?: RuleTexts) {
     this.ref = ref;
     this.file = file;
+    this.rows = rows;
     this.texts = texts;
-  }
-
-  /** A new row with RuleHead's values: its place (the row's first column) for EntryRule. */
-  row(
-    at: number | SourceLocation,
-    column: number,
-    endColumn: number,
-    text: string | number,
-    to: number,
-    hiLines: number,
-    hashLo: number,
-    nth: number,
-    notes: RuleNotes | undefined,
-  ): number {
-    const r = this.count * ROW;
-    const c = r >>> CHUNK_BITS;
-    let rows = this.chunks[c];
-    if (rows === undefined) {
-      rows = new Int32Array(c === 0 ? ROW * 16 : CHUNK);
-      this.chunks.push(rows);
-    } else if ((r & CHUNK_MASK) + ROW > rows.length) {
-      // Only the first chunk grows (the others are made at their size).
-      const grown = new Int32Array(Math.min(CHUNK, rows.length * 2));
-      grown.set(rows);
-      this.chunks[c] = rows = grown;
-    }
-    this.count++;
-    const at0 = r & CHUNK_MASK;
-    // Written in place when all are 32-bit integers (every rule the readers make), else one by one.
-    if (
-      typeof at === 'number' &&
-      typeof text === 'number' &&
-      fits(at) &&
-      fits(column) &&
-      fits(endColumn) &&
-      fits(text) &&
-      fits(to) &&
-      fits(hiLines) &&
-      fits(hashLo) &&
-      fits(nth)
-    ) {
-      rows[at0 + AT] = at;
-      rows[at0 + COLUMN] = column;
-      rows[at0 + END_COLUMN] = endColumn;
-      rows[at0 + TEXT] = text;
-      rows[at0 + TO] = to;
-      rows[at0 + HI_LINES] = hiLines;
-      rows[at0 + HASH_LO] = hashLo;
-      rows[at0 + NTH] = nth;
-    } else {
-      this.put(r + AT, at);
-      this.put(r + COLUMN, column);
-      this.put(r + END_COLUMN, endColumn);
-      this.put(r + TEXT, text);
-      this.put(r + TO, to);
-      this.put(r + HI_LINES, hiLines);
-      this.put(r + HASH_LO, hashLo);
-      this.put(r + NTH, nth);
-    }
-    if (notes !== undefined) (this.notes ??= new Map()).set(r, notes);
-    return r;
-  }
-
-  /** The value at `k` (a row's place plus its column). */
-  get(k: number): number | string | SourceLocation {
-    const v = this.chunks[k >>> CHUNK_BITS]?.[k & CHUNK_MASK] ?? ODD;
-    return v === ODD ? (this.odd?.get(k) ?? 0) : v;
-  }
-
-  /** The value at `k`, of a column that holds only numbers. */
-  num(k: number): number {
-    const v = this.get(k);
-    return typeof v === 'number' ? v : 0;
-  }
-
-  put(k: number, v: number | string | SourceLocation): void {
-    const rows = this.chunks[k >>> CHUNK_BITS];
-    if (rows === undefined) return;
-    if (typeof v === 'number' && fits(v)) rows[k & CHUNK_MASK] = v;
-    else {
-      rows[k & CHUNK_MASK] = ODD;
-      (this.odd ??= new Map()).set(k, v);
-    }
-  }
-
-  notesAt(r: number): RuleNotes | undefined {
-    return this.notes?.get(r);
   }
 
   /**
@@ -264,7 +145,7 @@ export function headRow(
     const e = src === chain.source ? to : 0;
     end = unquoted ? -(e + 1) : e;
   }
-  return chain.row(at, column, endColumn, text, end, hashHigh(hash) + lines * 0x10000, hashLow(hash), nth, notes);
+  return chain.rows.row(at, column, endColumn, text, end, hashHigh(hash) + lines * 0x10000, hashLow(hash), nth, notes);
 }
 
 /** The canonical text a row keeps as TEXT and TO. */
@@ -304,13 +185,13 @@ export class EntryRule implements Rule {
   }
 
   get id(): string {
-    return hashId('nft', this.contentHash, this._chain.num(this._row + NTH));
+    return hashId('nft', this.contentHash, this._chain.rows.num(this._row + NTH));
   }
 
   /** contentId's hash of the chain and the text (rules.ts ruleHash). */
   get contentHash(): number {
     const c = this._chain;
-    return joinHash(c.num(this._row + HI_LINES) & 0xffff, c.num(this._row + HASH_LO));
+    return joinHash(c.rows.num(this._row + HI_LINES) & 0xffff, c.rows.num(this._row + HASH_LO));
   }
 
   /** The labels of the chain the rule was made for. */
@@ -323,14 +204,14 @@ export class EntryRule implements Rule {
    * buildChain counts the occurrences in the model's order, which the reader does not know.
    */
   numbered(nth: number): void {
-    this._chain.put(this._row + NTH, nth);
+    this._chain.rows.put(this._row + NTH, nth);
   }
 
   /** The text as prepare.ts PreparedHead keeps it (made when asked; buildChain reads the rule instead). */
   textParts(): { text: string; from: number; to: number; unquoted: boolean } {
     const c = this._chain;
-    const t = c.get(this._row + TEXT);
-    const to = c.num(this._row + TO);
+    const t = c.rows.get(this._row + TEXT);
+    const to = c.rows.num(this._row + TO);
     if (typeof t === 'string') return { text: t, from: 0, to: -1, unquoted: to === -1 };
     const from = typeof t === 'number' ? t : 0;
     const texts = c.texts;
@@ -341,25 +222,25 @@ export class EntryRule implements Rule {
   get loc(): SourceLocation {
     const c = this._chain;
     const r = this._row;
-    const at = c.get(r + AT);
+    const at = c.rows.get(r + AT);
     if (typeof at !== 'number') return at as SourceLocation;
-    const lines = c.num(r + HI_LINES) >>> 16;
-    return new Location(c.file, at, c.num(r + COLUMN), at + lines, c.num(r + END_COLUMN));
+    const lines = c.rows.num(r + HI_LINES) >>> 16;
+    return new Location(c.file, at, c.rows.num(r + COLUMN), at + lines, c.rows.num(r + END_COLUMN));
   }
 
   get label(): string {
-    return this._chain.label(this._chain.notesAt(this._row)?.said ?? this.text);
+    return this._chain.label(this._chain.rows.notesAt(this._row)?.said ?? this.text);
   }
 
   get text(): string {
     const c = this._chain;
-    const t = c.get(this._row + TEXT);
-    return ruleText(c, typeof t === 'object' ? '' : t, c.num(this._row + TO));
+    const t = c.rows.get(this._row + TEXT);
+    return ruleText(c, typeof t === 'object' ? '' : t, c.rows.num(this._row + TO));
   }
 
   /** The vendor comment, verbatim (inline suppressions): the `#` lines above, then `comment "…"`. */
   get comment(): string | undefined {
-    const n = this._chain.notesAt(this._row);
+    const n = this._chain.rows.notesAt(this._row);
     if (n === undefined) return undefined;
     const c = n.remark !== undefined && n.said !== undefined ? `${n.remark}\n${n.said}` : (n.remark ?? n.said);
     // An empty comment was never set on the rule.
@@ -386,7 +267,7 @@ export function lineEntry(
 ): EntryRule {
   // As headRow keeps them: a text kept itself with its quotes has TO 0; one line is no line after it.
   const kept = at >= 0;
-  const row = chain.row(
+  const row = chain.rows.row(
     line,
     column,
     endColumn,

@@ -74,7 +74,7 @@ export function buildChain(
   const interp = new CondInterpreter(ctx);
   const hasher = new Hasher();
   const reported = new Set<string>();
-  const labels = new ChainLabels(ref, ctx.file);
+  const labels = new ChainLabels(ref, ctx.file, ctx.rows);
   const report = (u: Unsupported): void => {
     const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
     if (reported.has(k)) return;

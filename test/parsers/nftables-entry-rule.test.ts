@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChainLabels, EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { parseNftables } from '../../parsers/nftables/index.js';
+import { RuleRows } from '../../parsers/nftables/rule-rows.js';
 import { hashId } from '../../parsers/toolkit/ids.js';
 import { Location } from '../../parsers/toolkit/location.js';
 import type { Rule } from '../../src/model/policy.js';
@@ -85,11 +86,13 @@ describe('nftables model rules kept as numbers', () => {
   });
 });
 
-describe("the rows of a chain's model rules (ChainLabels.row)", () => {
-  it('give back what each row was given, across chunks and for values that are not 32-bit integers', () => {
-    const labels = new ChainLabels('inet fw c', 'fw.nft');
+describe('the rows of the model rules (RuleRows)', () => {
+  it('give back what each row was given, across chunks, chains and values that are not 32-bit integers', () => {
+    // Two chains of one reader share its rows, their rules made in turn.
+    const rows = new RuleRows();
+    const chains = [new ChainLabels('inet fw a', 'fw.nft', rows), new ChainLabels('inet fw b', 'fw.nft', rows)];
     const source = 'x'.repeat(100);
-    labels.source = source;
+    for (const c of chains) c.source = source;
     const far = new Location('other.nft', 7, 1, 9, 4);
     const rules: EntryRule[] = [];
     const n = 10_000;
@@ -98,7 +101,8 @@ describe("the rows of a chain's model rules (ChainLabels.row)", () => {
       const at = i % 997 === 5 ? far : i + 1;
       const text = i % 1009 === 3 ? `own ${String(i)}` : i % 50;
       const to = typeof text === 'string' ? 0 : (i % 50) + 10;
-      const row = labels.row(at, 3, 40 + (i % 7), text, to, (i % 3) * 0x10000 + 0x1234, -i, i % 5, undefined);
+      const labels = chains[i % 2] ?? new ChainLabels('', '', rows);
+      const row = headRowOf(labels, at, text, to, i);
       rules.push(new EntryRule(labels, row, {}, { kind: 'accept' }));
     }
     rules[4321]?.numbered(2 ** 31);
@@ -116,8 +120,14 @@ describe("the rows of a chain's model rules (ChainLabels.row)", () => {
         });
       expect(r?.text).toBe(i % 1009 === 3 ? `own ${String(i)}` : source.slice(i % 50, (i % 50) + 10));
       expect(r?.contentHash).toBe(0x1234 * 2 ** 32 + (-i >>> 0));
+      expect(r?.labels.ref).toBe(i % 2 === 0 ? 'inet fw a' : 'inet fw b');
     }
     expect(rules[4321]?.id).toBe(hashId('nft', rules[4321]?.contentHash ?? 0, 2 ** 31));
     expect(rules[4320]?.id).toBe(hashId('nft', rules[4320]?.contentHash ?? 0, 4320 % 5));
   });
 });
+
+/** A row as headRow writes it: `lines` (i % 3) above the hash's high bits, the low bits -i. */
+function headRowOf(labels: ChainLabels, at: number | Location, text: string | number, to: number, i: number): number {
+  return labels.rows.row(at, 3, 40 + (i % 7), text, to, (i % 3) * 0x10000 + 0x1234, -i, i % 5, undefined);
+}
