@@ -81,7 +81,7 @@ const MAX_LINES = 0x3fff;
 
 /**
  * Where an nft rule is written and what it says, as its model rules keep it: a row of its chain's
- * ChainLabels.rows, worked out once per nft rule (its model rules share it), with no object of its own:
+ * RuleRows (ChainLabels.rows), worked out once per nft rule (its model rules share it), no object:
  * - the location as numbers when the rule is written in the chain's file with an end column and on at
  *   most MAX_LINES lines (every rule the readers make): AT is the line, `lines` the lines after it;
  *   else the location object itself at AT;

@@ -243,7 +243,7 @@ export class RuleTexts {
 
   /**
    * Where a text add just took at `from` of the current chunk is across all chunks: one number the model
-   * rule keeps (entry-rule.ts RuleHead, with ChainLabels.texts), not the chunk and its start.
+   * rule keeps (entry-rule.ts headRow, with ChainLabels.texts), not the chunk and its start.
    */
   place(from: number): number {
     return (this.chunks.length - 1) * TEXT_CHUNK + from;
@@ -469,7 +469,7 @@ export class Preparer implements InterpEnv {
    * model rule made now, its text kept as its place in the RuleTexts; not a read rule with its converted
    * form (about 170 bytes a rule, promoted and then dropped when buildChain made the model rule from it).
    * A text RuleTexts does not take is kept itself. The model rule is made from the numbers (lineEntry),
-   * without a location object and a RuleHead.
+   * without a location object.
    */
   convertJson(
     line: number,

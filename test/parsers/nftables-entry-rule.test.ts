@@ -8,7 +8,7 @@ import type { Rule } from '../../src/model/policy.js';
 
 /**
  * An nftables model rule keeps its location as numbers and its text as its place in the source
- * (entry-rule.ts RuleHead), and makes both when read. What it gives must be what the location object
+ * (entry-rule.ts headRow), and makes both when read. What it gives must be what the location object
  * and the text gave: for rules of the ruleset's file, of an included file, spanning several lines,
  * and with quotes the text drops.
  */
