@@ -204,7 +204,7 @@ export class EntryRule implements Rule {
    * buildChain counts the occurrences in the model's order, which the reader does not know.
    */
   numbered(nth: number): void {
-    this._chain.rows.put(this._row + NTH, nth);
+    this._chain.rows.putNumber(this._row + NTH, nth);
   }
 
   /** The text as prepare.ts PreparedHead keeps it (made when asked; buildChain reads the rule instead). */

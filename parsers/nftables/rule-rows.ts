@@ -55,7 +55,8 @@ export class RuleRows {
   ): number {
     const r = this.count * ROW;
     const c = r >>> CHUNK_BITS;
-    let rows = this.chunks[c];
+    // Tested against the length, not read past it (optimised code gives up on a read out of bounds).
+    let rows = c < this.chunks.length ? this.chunks[c] : undefined;
     if (rows === undefined) {
       rows = new Int32Array(c === 0 ? ROW * 16 : CHUNK);
       this.chunks.push(rows);
@@ -100,6 +101,13 @@ export class RuleRows {
     }
     if (notes !== undefined) (this.notes ??= new Map()).set(r, notes);
     return r;
+  }
+
+  /** Sets the value at `k` to a number (EntryRule.numbered: one a rule, in place when it fits). */
+  putNumber(k: number, v: number): void {
+    const rows = this.chunks[k >>> CHUNK_BITS];
+    if (rows !== undefined && fits(v)) rows[k & CHUNK_MASK] = v;
+    else this.put(k, v);
   }
 
   /** The value at `k` (a row's place plus its column). */
