@@ -3,6 +3,7 @@ import type { Interface } from '../../src/model/policy.js';
 import { Diagnostics } from '../toolkit/diagnostics.js';
 import type { ParseOptions } from '../types.js';
 import type { NDocument, NSet, NTable, Pos } from './ir.js';
+import { RuleRows } from './rule-rows.js';
 
 /** Per-file state shared by the semantic passes. */
 export class Ctx extends Diagnostics {
@@ -14,6 +15,8 @@ export class Ctx extends Diagnostics {
   readonly byName = new Map<string, Interface>();
   /** Loopback plus every interface's (placeholder) address: what `fib daddr type local` matches. */
   local: AddrSet = NO_ADDR;
+  /** Where buildChain's model rules keep their numbers (entry-rule.ts headRow; one store for all chains). */
+  readonly rows = new RuleRows();
 
   constructor(doc: NDocument, options: ParseOptions) {
     super();

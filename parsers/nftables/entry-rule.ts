@@ -9,6 +9,7 @@ import { NO_FACTS, type IfaceFacts } from './interfaces.js';
 import { ReadRuleBase, type NRule, type RareParts, type Stmt } from './ir.js';
 import type { Prepared, PreparedAlt, PreparedMany, PreparedOne, RuleTexts } from './prepare.js';
 import { canonicalText } from './rule-text.js';
+import { AT, COLUMN, END_COLUMN, HASH_LO, HI_LINES, NTH, TEXT, TO, type RuleRows } from './rule-rows.js';
 
 const EXCERPT = 60;
 
@@ -29,10 +30,13 @@ export class ChainLabels {
    */
   readonly texts: RuleTexts | undefined;
   private readonly tails = new Map<string, string>();
+  /** Where the chain's model rules keep their numbers (a row each: headRow), shared by the reader's chains. */
+  readonly rows: RuleRows;
 
-  constructor(ref: string, file: string, texts?: RuleTexts) {
+  constructor(ref: string, file: string, rows: RuleRows, texts?: RuleTexts) {
     this.ref = ref;
     this.file = file;
+    this.rows = rows;
     this.texts = texts;
   }
 
@@ -72,94 +76,79 @@ export function notesOf(comment: string | undefined, remark: string | undefined)
   return remark !== undefined || comment !== undefined ? new Notes(comment, remark) : undefined;
 }
 
-/** The most lines a rule's location may span and keep its numbers in the model rule (EntryRule `_hiLines`). */
+/** The most lines a rule's location may span and keep its numbers in the model rule (headRow's HI_LINES). */
 const MAX_LINES = 0x3fff;
 
 /**
- * Where an nft rule is written and what it says, as its model rules keep it (EntryRule's fields, worked
- * out once per nft rule; its model rules copy them):
+ * Where an nft rule is written and what it says, as its model rules keep it: a row of its chain's
+ * RuleRows (ChainLabels.rows), worked out once per nft rule (its model rules share it), no object:
  * - the location as numbers when the rule is written in the chain's file with an end column and on at
- *   most MAX_LINES lines (every rule the readers make): `at` is the line, `lines` the lines after it;
- *   else the location object itself in `at`;
- * - the text as its start in the chain's source (`text` a number; ChainLabels.source) when it is a slice
- *   of it, not made (the model holds the source anyway), else the text itself; `to` the slice's end,
+ *   most MAX_LINES lines (every rule the readers make): AT is the line, `lines` the lines after it;
+ *   else the location object itself at AT;
+ * - the text as its start in the chain's source (TEXT a number; ChainLabels.source) when it is a slice
+ *   of it, not made (the model holds the source anyway), else the text itself; TO the slice's end,
  *   as `-(end + 1)` when the text is the slice without its `"` (rule-text.ts), and for a text kept
  *   itself 0, or -1 when it is without its `"`;
- * - the 48-bit content hash as its high 16 bits (with `lines` above them) and its low 32 bits (signed):
- *   small integers the object holds in place, where the number was a heap number per rule.
+ * - the 48-bit content hash as its high 16 bits (with `lines` above them, HI_LINES) and its low 32 bits
+ *   (signed, HASH_LO).
+ * Gives the row's place (EntryRule's `row`).
  */
-export class RuleHead {
-  readonly at: number | SourceLocation;
-  readonly column: number;
-  readonly endColumn: number;
-  readonly text: string | number;
-  readonly to: number;
-  readonly hiLines: number;
-  readonly hashLo: number;
-
-  constructor(
-    readonly chain: ChainLabels,
-    /** The rule's position, or the read rule that keeps it as numbers. */
-    pos: SourceLocation | ReadRuleBase,
-    /**
-     * The text, or the source it is `src.slice(from, to)` of (`to` not negative), or with `chain.texts`
-     * and `to` not negative, unused: `from` and `to` are the text's place in those texts.
-     */
-    src: string,
-    from: number,
-    to: number,
-    /** The text is that without its `"` (rule-text.ts). */
-    unquoted: boolean,
-    /** contentId's hash of the chain and the text (rules.ts ruleHash). */
-    hash: number,
-    /** The occurrence of the hash in the file. */
-    readonly nth: number,
-    readonly notes: RuleNotes | undefined,
-  ) {
-    let lines = 0;
-    // A rule the text reader read keeps its numbers (no location object made here).
-    if (pos instanceof ReadRuleBase && pos.endColumn >= 0 && pos.given === undefined && pos.file === chain.file) {
-      this.at = pos.line;
-      this.column = pos.column;
-      this.endColumn = pos.endColumn;
-    } else {
-      const p = pos instanceof ReadRuleBase ? pos.pos : pos;
-      const span = p.endLine - p.line;
-      const packed = p.file === chain.file && p.endColumn !== undefined && span >= 0 && span <= MAX_LINES;
-      this.at = packed ? p.line : p;
-      this.column = packed ? p.column : 0;
-      this.endColumn = packed ? (p.endColumn ?? 0) : 0;
-      if (packed) lines = span;
-    }
-    if (to < 0) {
-      this.text = src;
-      this.to = unquoted ? -1 : 0;
-    } else if (chain.texts !== undefined) {
-      // `from` and `to` are the text's place in the listing's RuleTexts (`src` unused): kept as they are.
-      this.text = from;
-      this.to = to;
-    } else {
-      chain.source ??= src;
-      this.text = src === chain.source ? from : src.slice(from, to);
-      const end = src === chain.source ? to : 0;
-      this.to = unquoted ? -(end + 1) : end;
-    }
-    this.hiLines = hashHigh(hash) + lines * 0x10000;
-    this.hashLo = hashLow(hash);
+export function headRow(
+  chain: ChainLabels,
+  /** The rule's position, or the read rule that keeps it as numbers. */
+  pos: SourceLocation | ReadRuleBase,
+  /**
+   * The text, or the source it is `src.slice(from, to)` of (`to` not negative), or with `chain.texts`
+   * and `to` not negative, unused: `from` and `to` are the text's place in those texts.
+   */
+  src: string,
+  from: number,
+  to: number,
+  /** The text is that without its `"` (rule-text.ts). */
+  unquoted: boolean,
+  /** contentId's hash of the chain and the text (rules.ts ruleHash). */
+  hash: number,
+  /** The occurrence of the hash in the file. */
+  nth: number,
+  notes: RuleNotes | undefined,
+): number {
+  let lines = 0;
+  let at: number | SourceLocation;
+  let column: number;
+  let endColumn: number;
+  // A rule the text reader read keeps its numbers (no location object made here).
+  if (pos instanceof ReadRuleBase && pos.endColumn >= 0 && pos.given === undefined && pos.file === chain.file) {
+    at = pos.line;
+    column = pos.column;
+    endColumn = pos.endColumn;
+  } else {
+    const p = pos instanceof ReadRuleBase ? pos.pos : pos;
+    const span = p.endLine - p.line;
+    const packed = p.file === chain.file && p.endColumn !== undefined && span >= 0 && span <= MAX_LINES;
+    at = packed ? p.line : p;
+    column = packed ? p.column : 0;
+    endColumn = packed ? (p.endColumn ?? 0) : 0;
+    if (packed) lines = span;
   }
-
-  /** The canonical text (print.ts printRule). */
-  textOf(): string {
-    return ruleText(this.chain, this.text, this.to);
+  let text: string | number;
+  let end: number;
+  if (to < 0) {
+    text = src;
+    end = unquoted ? -1 : 0;
+  } else if (chain.texts !== undefined) {
+    // `from` and `to` are the text's place in the listing's RuleTexts (`src` unused): kept as they are.
+    text = from;
+    end = to;
+  } else {
+    chain.source ??= src;
+    text = src === chain.source ? from : src.slice(from, to);
+    const e = src === chain.source ? to : 0;
+    end = unquoted ? -(e + 1) : e;
   }
-
-  /** The model rule's label (made once here only when a note needs it). */
-  label(): string {
-    return this.chain.label(this.notes?.said ?? this.textOf());
-  }
+  return chain.rows.row(at, column, endColumn, text, end, hashHigh(hash) + lines * 0x10000, hashLow(hash), nth, notes);
 }
 
-/** The canonical text a RuleHead keeps as `text` and `to`. */
+/** The canonical text a row keeps as TEXT and TO. */
 function ruleText(chain: ChainLabels, text: string | number, to: number): string {
   const unquoted = to < 0;
   if (typeof text === 'string') return canonicalText(text, unquoted);
@@ -170,14 +159,14 @@ function ruleText(chain: ChainLabels, text: string | number, to: number): string
 /**
  * A model rule whose id, label, vendor comment, location and text are made when read (a finding,
  * explain), from what the rule keeps anyway: numbers for its location and its text's place in the
- * source, its content hash and occurrence, its chain's labels (RuleHead says how). A 100k-rule ruleset
- * then holds no 100k ids, labels, location objects and text slices (about 230 bytes and three objects
- * a rule, each one copied by the young generation's collector) and builds none while parsing; a lint
- * reads a few. Values are those buildChain gave before: `hashId('nft', hash, n)`, ChainLabels.label
- * of the `comment "…"` or else the text, a location with the same members in the same order (a new
- * object at each read: nothing compares locations by identity or changes them). The private fields
- * begin with `_`; the Rule fields (id, loc, label, text, comment) are read through getters, so a copy
- * must read them by name (src/model/rule-copy.ts ruleWith), not spread the object.
+ * source, its content hash and occurrence, in its row of its chain's labels (headRow says how). A
+ * 100k-rule ruleset then holds no 100k ids, labels, location objects and text slices (about 230 bytes
+ * and three objects a rule, each one copied by the young generation's collector) and builds none while
+ * parsing; a lint reads a few. Values are those buildChain gave before: `hashId('nft', hash, n)`,
+ * ChainLabels.label of the `comment "…"` or else the text, a location with the same members in the same
+ * order (a new object at each read: nothing compares locations by identity or changes them). The private
+ * fields begin with `_`; the Rule fields (id, loc, label, text, comment) are read through getters, so a
+ * copy must read them by name (src/model/rule-copy.ts ruleWith), not spread the object.
  */
 export class EntryRule implements Rule {
   match: Match;
@@ -185,55 +174,24 @@ export class EntryRule implements Rule {
   declare udpTimeout?: Rule['udpTimeout'];
   declare helperTimeout?: Rule['helperTimeout'];
   private readonly _chain: ChainLabels;
-  /** RuleHead's fields. */
-  private readonly _at: number | SourceLocation;
-  private readonly _column: number;
-  private readonly _endColumn: number;
-  private readonly _text: string | number;
-  private readonly _to: number;
-  private readonly _hiLines: number;
-  private readonly _hashLo: number;
-  /** Set again by numbered() for a rule made while reading (prepare.ts ReadEntry): buildChain counts occurrences. */
-  private _nth: number;
-  /** Absent for most rules (no comment). */
-  private readonly _notes: RuleNotes | undefined;
+  /** The rule's row in `_chain` (headRow). */
+  private readonly _row: number;
 
-  /** RuleHead's fields, given one by one (a reader with the numbers makes no RuleHead: entryOf otherwise). */
-  constructor(
-    chain: ChainLabels,
-    at: number | SourceLocation,
-    column: number,
-    endColumn: number,
-    text: string | number,
-    to: number,
-    hiLines: number,
-    hashLo: number,
-    nth: number,
-    notes: RuleNotes | undefined,
-    match: Match,
-    action: Action,
-  ) {
+  constructor(chain: ChainLabels, row: number, match: Match, action: Action) {
     this.match = match;
     this.action = action;
     this._chain = chain;
-    this._at = at;
-    this._column = column;
-    this._endColumn = endColumn;
-    this._text = text;
-    this._to = to;
-    this._hiLines = hiLines;
-    this._hashLo = hashLo;
-    this._nth = nth;
-    this._notes = notes;
+    this._row = row;
   }
 
   get id(): string {
-    return hashId('nft', this.contentHash, this._nth);
+    return hashId('nft', this.contentHash, this._chain.rows.num(this._row + NTH));
   }
 
   /** contentId's hash of the chain and the text (rules.ts ruleHash). */
   get contentHash(): number {
-    return joinHash(this._hiLines & 0xffff, this._hashLo);
+    const c = this._chain;
+    return joinHash(c.rows.num(this._row + HI_LINES) & 0xffff, c.rows.num(this._row + HASH_LO));
   }
 
   /** The labels of the chain the rule was made for. */
@@ -246,37 +204,43 @@ export class EntryRule implements Rule {
    * buildChain counts the occurrences in the model's order, which the reader does not know.
    */
   numbered(nth: number): void {
-    this._nth = nth;
+    this._chain.rows.putNumber(this._row + NTH, nth);
   }
 
   /** The text as prepare.ts PreparedHead keeps it (made when asked; buildChain reads the rule instead). */
   textParts(): { text: string; from: number; to: number; unquoted: boolean } {
-    const t = this._text;
-    const to = this._to;
+    const c = this._chain;
+    const t = c.rows.get(this._row + TEXT);
+    const to = c.rows.num(this._row + TO);
     if (typeof t === 'string') return { text: t, from: 0, to: -1, unquoted: to === -1 };
-    const texts = this._chain.texts;
-    if (texts !== undefined) return texts.parts(t, to);
-    return { text: this._chain.source ?? '', from: t, to: to < 0 ? -to - 1 : to, unquoted: to < 0 };
+    const from = typeof t === 'number' ? t : 0;
+    const texts = c.texts;
+    if (texts !== undefined) return texts.parts(from, to);
+    return { text: c.source ?? '', from, to: to < 0 ? -to - 1 : to, unquoted: to < 0 };
   }
 
   get loc(): SourceLocation {
-    const at = this._at;
-    return typeof at === 'number'
-      ? new Location(this._chain.file, at, this._column, at + (this._hiLines >>> 16), this._endColumn)
-      : at;
+    const c = this._chain;
+    const r = this._row;
+    const at = c.rows.get(r + AT);
+    if (typeof at !== 'number') return at as SourceLocation;
+    const lines = c.rows.num(r + HI_LINES) >>> 16;
+    return new Location(c.file, at, c.rows.num(r + COLUMN), at + lines, c.rows.num(r + END_COLUMN));
   }
 
   get label(): string {
-    return this._chain.label(this._notes?.said ?? this.text);
+    return this._chain.label(this._chain.rows.notesAt(this._row)?.said ?? this.text);
   }
 
   get text(): string {
-    return ruleText(this._chain, this._text, this._to);
+    const c = this._chain;
+    const t = c.rows.get(this._row + TEXT);
+    return ruleText(c, typeof t === 'object' ? '' : t, c.rows.num(this._row + TO));
   }
 
   /** The vendor comment, verbatim (inline suppressions): the `#` lines above, then `comment "…"`. */
   get comment(): string | undefined {
-    const n = this._notes;
+    const n = this._chain.rows.notesAt(this._row);
     if (n === undefined) return undefined;
     const c = n.remark !== undefined && n.said !== undefined ? `${n.remark}\n${n.said}` : (n.remark ?? n.said);
     // An empty comment was never set on the rule.
@@ -284,29 +248,10 @@ export class EntryRule implements Rule {
   }
 }
 
-/** The model rule `head` describes. */
-export function entryOf(head: RuleHead, match: Match, action: Action): EntryRule {
-  return new EntryRule(
-    head.chain,
-    head.at,
-    head.column,
-    head.endColumn,
-    head.text,
-    head.to,
-    head.hiLines,
-    head.hashLo,
-    head.nth,
-    head.notes,
-    match,
-    action,
-  );
-}
-
 /**
  * The model rule of a rule written on one line of the chain's file (`line`, `column` to `endColumn`)
  * whose canonical text `text` is kept as its place in the chain's RuleTexts (from `at`, ChainLabels.texts),
- * or itself (when `at` is negative): RuleHead's fields without a RuleHead and a location object made for
- * them (two objects a rule of young garbage for the `nft -j` reader).
+ * or itself (when `at` is negative): a row of headRow's values without a location object made for them.
  */
 export function lineEntry(
   chain: ChainLabels,
@@ -320,10 +265,9 @@ export function lineEntry(
   match: Match,
   action: Action,
 ): EntryRule {
-  // As RuleHead keeps them: a text kept itself with its quotes has `to` 0; one line is no line after it.
+  // As headRow keeps them: a text kept itself with its quotes has TO 0; one line is no line after it.
   const kept = at >= 0;
-  return new EntryRule(
-    chain,
+  const row = chain.rows.row(
     line,
     column,
     endColumn,
@@ -333,9 +277,8 @@ export function lineEntry(
     hashLow(hash),
     0,
     notes,
-    match,
-    action,
   );
+  return new EntryRule(chain, row, match, action);
 }
 
 /** What a released ReadEntry gives as its alternative (nothing reads it then): an empty one. */

@@ -112,7 +112,7 @@ export interface NRule {
  * mid-parse, throwing away the reader's compiled code (toolkit/location.ts says why). It lives until
  * the model is built, so it holds only what most rules have: its position as numbers (a one-line rule:
  * `line`, `column`, `endColumn` in `file`; made when read, and the model rule keeps the numbers too:
- * entry-rule.ts RuleHead). What few rules have (a position set from outside by `add rule`, statements,
+ * entry-rule.ts headRow). What few rules have (a position set from outside by `add rule`, statements,
  * alternatives, comments) is in one record made when first set (about 40 bytes less a rule for the
  * young generation's collector to copy). ReadRule adds the spans and converted form of a rule being
  * read; a one-alternative rule either reader converts becomes entry-rule.ts ReadEntry (its model rule made

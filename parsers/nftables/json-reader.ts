@@ -25,6 +25,7 @@ import { fastRules, memberPos, scanJson } from './json-scanner.js';
 import { ElementStream } from './json-stream.js';
 import { Preparer, RuleTexts } from './prepare.js';
 import { ChainLabels } from './entry-rule.js';
+import { RuleRows } from './rule-rows.js';
 import { priorityValue } from './priorities.js';
 import { chainRef } from './rules.js';
 import { Location } from '../toolkit/location.js';
@@ -144,6 +145,8 @@ class JsonReader {
   private place: { chain: NChain; table: NTable; ref: string; labels: ChainLabels } | undefined;
   /** The labels of each chain's model rules made while reading (one per chain, however its rules come). */
   private readonly labels = new Map<NChain, ChainLabels>();
+  /** Where the model rules made while reading keep their numbers (one store for all chains). */
+  private readonly rows = new RuleRows();
   /**
    * The names the last direct rule was read under (directRule) and where it went: rules come chain by
    * chain, so the next one most often has the same (the direct reader gives the same strings again).
@@ -403,7 +406,7 @@ class JsonReader {
     const ref = chainRef(t.family, t.name, c.name);
     let labels = this.labels.get(c);
     if (labels === undefined) {
-      labels = new ChainLabels(ref, this.doc.file, this.texts);
+      labels = new ChainLabels(ref, this.doc.file, this.rows, this.texts);
       this.labels.set(c, labels);
     }
     return (this.place = { chain: c, table: t, ref, labels });

@@ -21,6 +21,7 @@ import { Sightings, addressSet, addressValue, addressValueOf, releaseMemos } fro
 import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
 import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
 import { emptyList } from '../toolkit/scratch.js';
+import { sized } from '../toolkit/sized.js';
 
 /**
  * Conditions → one Match (a box). Each supported selector maps to a dimension: addresses
@@ -165,7 +166,8 @@ export class MatchBuilder {
     if (this.never) m.proto = protoSet([]);
     if (this.symbolic) m.symbolic = this.symbolic;
     if (this.uncertain) m.uncertain = this.uncertain;
-    return m;
+    // The model keeps it per rule: all its members in the object itself.
+    return sized(m);
   }
 }
 

@@ -11,13 +11,13 @@ import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
 import type { DirectAlt } from './direct-match.js';
 import {
-  entryOf,
+  EntryRule,
+  headRow,
   lineEntry,
   notesOf,
   ReadAlt,
   ReadEntries,
   readEntry,
-  RuleHead,
   type ChainLabels,
 } from './entry-rule.js';
 
@@ -243,7 +243,7 @@ export class RuleTexts {
 
   /**
    * Where a text add just took at `from` of the current chunk is across all chunks: one number the model
-   * rule keeps (entry-rule.ts RuleHead, with ChainLabels.texts), not the chunk and its start.
+   * rule keeps (entry-rule.ts headRow, with ChainLabels.texts), not the chunk and its start.
    */
   place(from: number): number {
     return (this.chunks.length - 1) * TEXT_CHUNK + from;
@@ -456,9 +456,9 @@ export class Preparer implements InterpEnv {
     to: number,
   ): NRule {
     const hash = ruleHash(this.hasher, labels.ref, text, unquoted, from, to);
-    const head = new RuleHead(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
+    const row = headRow(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
-    const entry = entryOf(head, match, UNDECIDED);
+    const entry = new EntryRule(labels, row, match, UNDECIDED);
     return readEntry(entry, withoutConds(flat), facts, rule.rareParts());
   }
 
@@ -469,7 +469,7 @@ export class Preparer implements InterpEnv {
    * model rule made now, its text kept as its place in the RuleTexts; not a read rule with its converted
    * form (about 170 bytes a rule, promoted and then dropped when buildChain made the model rule from it).
    * A text RuleTexts does not take is kept itself. The model rule is made from the numbers (lineEntry),
-   * without a location object and a RuleHead.
+   * without a location object.
    */
   convertJson(
     line: number,

@@ -5,7 +5,7 @@ import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
 import { ReadRuleBase, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
-import { ChainLabels, EntryRule, entryOf, notesOf, ReadEntries, ReadEntry, RuleHead } from './entry-rule.js';
+import { ChainLabels, EntryRule, headRow, notesOf, ReadEntries, ReadEntry } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
 
@@ -74,7 +74,7 @@ export function buildChain(
   const interp = new CondInterpreter(ctx);
   const hasher = new Hasher();
   const reported = new Set<string>();
-  const labels = new ChainLabels(ref, ctx.file);
+  const labels = new ChainLabels(ref, ctx.file, ctx.rows);
   const report = (u: Unsupported): void => {
     const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
     if (reported.has(k)) return;
@@ -123,7 +123,7 @@ export function buildChain(
     const nth = ctx.hashOccurrence('nft', hash);
     // The vendor comments, kept for the rule's label and comment (made when read: entry-rule.ts).
     const notes = notesOf(nrule.comment, nrule.remark);
-    const head = new RuleHead(
+    const row = headRow(
       labels,
       nrule instanceof ReadRuleBase ? nrule : nrule.pos,
       text,
@@ -135,6 +135,8 @@ export function buildChain(
       notes,
     );
     // One alternative (most rules): the prepared record itself, without a list around it (altsOf).
+    // The model rules of the nft rule (one per alternative) share its row.
+    const head = { labels, row };
     if (pre && pre.alts === undefined) addEntry(table, info, report, head, pre.flat, pre.match, pre.opaque, timeoutOf);
     else if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
     else
@@ -233,7 +235,7 @@ function addEntry(
   info: ChainInfo,
   report: (u: Unsupported) => void,
   /** What the model rule is made of, or the model rule made while reading (its action is given here). */
-  head: RuleHead | EntryRule,
+  head: { labels: ChainLabels; row: number } | EntryRule,
   flat: Flat,
   match: Match,
   opaque: readonly Effect[],
@@ -273,7 +275,7 @@ function addEntry(
   if (head instanceof EntryRule) {
     rule = head;
     rule.action = action;
-  } else rule = entryOf(head, match, action);
+  } else rule = new EntryRule(head.labels, head.row, match, action);
   // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
   const timeouts = flat.timeouts;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)

@@ -21,6 +21,7 @@ import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
 import type { Preparer } from './prepare.js';
 import { ChainLabels } from './entry-rule.js';
+import { RuleRows } from './rule-rows.js';
 import { chainRef } from './rules.js';
 import { DirectReader } from './text-direct.js';
 import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
@@ -668,6 +669,8 @@ export class TextReader {
   private place: { chain: NChain; table: NTable; ref: string; labels: ChainLabels } | undefined;
   /** The labels of each chain's model rules made while reading (one per chain, however its rules come). */
   private readonly labels = new Map<NChain, ChainLabels>();
+  /** Where the model rules made while reading keep their numbers (one store for all chains). */
+  private readonly rows = new RuleRows();
 
   /**
    * The table, model name (`inet fw forward`) and model rule labels of `chain`, for rules converted as
@@ -680,7 +683,7 @@ export class TextReader {
     const ref = chainRef(chain.family, chain.table, chain.name);
     let labels = this.labels.get(chain);
     if (labels === undefined) {
-      labels = new ChainLabels(ref, this.doc.file);
+      labels = new ChainLabels(ref, this.doc.file, this.rows);
       this.labels.set(chain, labels);
     }
     this.place = { chain, table, ref, labels };

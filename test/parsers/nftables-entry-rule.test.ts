@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { ChainLabels, EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { parseNftables } from '../../parsers/nftables/index.js';
+import { RuleRows } from '../../parsers/nftables/rule-rows.js';
+import { hashId } from '../../parsers/toolkit/ids.js';
+import { Location } from '../../parsers/toolkit/location.js';
 import type { Rule } from '../../src/model/policy.js';
 
 /**
  * An nftables model rule keeps its location as numbers and its text as its place in the source
- * (entry-rule.ts RuleHead), and makes both when read. What it gives must be what the location object
+ * (entry-rule.ts headRow), and makes both when read. What it gives must be what the location object
  * and the text gave: for rules of the ruleset's file, of an included file, spanning several lines,
  * and with quotes the text drops.
  */
@@ -81,3 +85,49 @@ describe('nftables model rules kept as numbers', () => {
     expect(Object.values(r ?? {}).some(isLocation)).toBe(false);
   });
 });
+
+describe('the rows of the model rules (RuleRows)', () => {
+  it('give back what each row was given, across chunks, chains and values that are not 32-bit integers', () => {
+    // Two chains of one reader share its rows, their rules made in turn.
+    const rows = new RuleRows();
+    const chains = [new ChainLabels('inet fw a', 'fw.nft', rows), new ChainLabels('inet fw b', 'fw.nft', rows)];
+    const source = 'x'.repeat(100);
+    for (const c of chains) c.source = source;
+    const far = new Location('other.nft', 7, 1, 9, 4);
+    const rules: EntryRule[] = [];
+    const n = 10_000;
+    for (let i = 0; i < n; i++) {
+      // Every 997th rule is written elsewhere (a location object), every 1,009th keeps its own text.
+      const at = i % 997 === 5 ? far : i + 1;
+      const text = i % 1009 === 3 ? `own ${String(i)}` : i % 50;
+      const to = typeof text === 'string' ? 0 : (i % 50) + 10;
+      const labels = chains[i % 2] ?? new ChainLabels('', '', rows);
+      const row = headRowOf(labels, at, text, to, i);
+      rules.push(new EntryRule(labels, row, {}, { kind: 'accept' }));
+    }
+    rules[4321]?.numbered(2 ** 31);
+    for (let i = 0; i < n; i++) {
+      const r = rules[i];
+      const loc = r?.loc;
+      if (i % 997 === 5) expect(loc).toBe(far);
+      else
+        expect(loc).toEqual({
+          file: 'fw.nft',
+          line: i + 1,
+          column: 3,
+          endLine: i + 1 + (i % 3),
+          endColumn: 40 + (i % 7),
+        });
+      expect(r?.text).toBe(i % 1009 === 3 ? `own ${String(i)}` : source.slice(i % 50, (i % 50) + 10));
+      expect(r?.contentHash).toBe(0x1234 * 2 ** 32 + (-i >>> 0));
+      expect(r?.labels.ref).toBe(i % 2 === 0 ? 'inet fw a' : 'inet fw b');
+    }
+    expect(rules[4321]?.id).toBe(hashId('nft', rules[4321]?.contentHash ?? 0, 2 ** 31));
+    expect(rules[4320]?.id).toBe(hashId('nft', rules[4320]?.contentHash ?? 0, 4320 % 5));
+  });
+});
+
+/** A row as headRow writes it: `lines` (i % 3) above the hash's high bits, the low bits -i. */
+function headRowOf(labels: ChainLabels, at: number | Location, text: string | number, to: number, i: number): number {
+  return labels.rows.row(at, 3, 40 + (i % 7), text, to, (i % 3) * 0x10000 + 0x1234, -i, i % 5, undefined);
+}

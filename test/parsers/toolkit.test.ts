@@ -14,6 +14,7 @@ import { parseAddressSpec } from '../../src/model/address.js';
 import { quoted } from '../../parsers/toolkit/labels.js';
 import { PositionIndex } from '../../parsers/toolkit/positions.js';
 import { IANA_PROTOCOLS, protocolTable } from '../../parsers/toolkit/protocols.js';
+import { sized } from '../../parsers/toolkit/sized.js';
 
 describe('PositionIndex', () => {
   it('turns offsets into 1-based lines and columns for LF, CRLF and lone CR line ends', () => {
@@ -275,5 +276,32 @@ describe('toolkit/appender Appender', () => {
     const list = new Appender(first);
     list.push(1);
     expect(list.toArray()).toBe(first);
+  });
+});
+
+describe('toolkit/sized', () => {
+  it('gives a plain object with the same members in the same order, whatever their number', () => {
+    const values = ['a', 1, undefined, { x: 1 }, [2], null, 'g'];
+    const keys = ['src', 'dst', 'proto', 'dport', 'iif', 'oif', 'state'];
+    for (let n = 0; n <= keys.length; n++) {
+      // Built member by member, as the parsers build a match.
+      const o: Record<string, unknown> = {};
+      for (let i = n - 1; i >= 0; i--) o[keys[i] ?? ''] = values[i];
+      const s = sized(o);
+      expect(Object.getPrototypeOf(s)).toBe(Object.prototype);
+      expect(Object.keys(s)).toEqual(Object.keys(o));
+      expect(Object.entries(s)).toEqual(Object.entries(o));
+      expect(JSON.stringify(s)).toBe(JSON.stringify(o));
+      expect(s.constructor).toBe(Object);
+    }
+  });
+
+  it('keeps the members of one that lost one (delete) and leaves out inherited ones', () => {
+    const o: Record<string, unknown> = { src: 1, dst: 2, proto: 3, dport: 4, iif: 5 };
+    delete o.proto;
+    expect(Object.keys(sized(o))).toEqual(['src', 'dst', 'dport', 'iif']);
+    const child = Object.assign(Object.create({ inherited: 1 }) as Record<string, unknown>, { a: 1, b: 2 });
+    expect(sized(child)).toEqual({ a: 1, b: 2 });
+    expect(Object.hasOwn(sized(child), 'inherited')).toBe(false);
   });
 });
