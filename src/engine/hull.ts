@@ -1,4 +1,4 @@
-import { ANY_BOX, copyBox, type Box } from '../model/box.js';
+import { ANY_BOX, copyBox, overlapsBesidesConntrack, type Box } from '../model/box.js';
 import type { Match } from '../model/policy.js';
 import { at } from './at.js';
 
@@ -31,17 +31,8 @@ export function hullOf(boxes: readonly Box[]): Box {
  * Whether the match overlaps the hull in every dimension but state and nat: false when no piece
  * inside the hull can overlap the match. Within a chain walk state and nat are the only dimensions
  * a piece can leave the box it entered with (notrack rewrites the state; chain-index.ts), so they
- * are not tested. Named reads, as box.ts overlaps.
+ * are not tested.
  */
 export function mayOverlap(hull: Box, m: Match): boolean {
-  const { iif, oif, proto, dport, dst, src, sport, icmpType } = m;
-  if (iif && !hull.iif.overlaps(iif)) return false;
-  if (oif && !hull.oif.overlaps(oif)) return false;
-  if (proto && !hull.proto.overlaps(proto)) return false;
-  if (dport && !hull.dport.overlaps(dport)) return false;
-  if (dst && !hull.dst.overlaps(dst)) return false;
-  if (src && !hull.src.overlaps(src)) return false;
-  if (sport && !hull.sport.overlaps(sport)) return false;
-  if (icmpType && !hull.icmpType.overlaps(icmpType)) return false;
-  return true;
+  return overlapsBesidesConntrack(hull, m);
 }

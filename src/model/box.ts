@@ -101,7 +101,20 @@ function boxDim(b: Box, d: Dim): SetLike {
  * first: a chain walk asks this of every candidate rule, and most differ in an interface or a port.
  */
 export function overlaps(b: Box, m: Match): boolean {
-  const { iif, oif, proto, dport, dst, src, sport, state, nat, icmpType } = m;
+  if (!overlapsBesidesConntrack(b, m)) return false;
+  const { state, nat } = m;
+  if (state && !b.state.overlaps(state)) return false;
+  if (nat && !b.nat.overlaps(nat)) return false;
+  return true;
+}
+
+/**
+ * overlaps without the state and NAT-mark dimensions: the only ones a piece can leave the box it
+ * entered a chain with (notrack rewrites them), so what a walk may test against that box
+ * (engine/hull.ts, engine/chain-index.ts).
+ */
+export function overlapsBesidesConntrack(b: Box, m: Match): boolean {
+  const { iif, oif, proto, dport, dst, src, sport, icmpType } = m;
   if (iif && !b.iif.overlaps(iif)) return false;
   if (oif && !b.oif.overlaps(oif)) return false;
   if (proto && !b.proto.overlaps(proto)) return false;
@@ -109,8 +122,6 @@ export function overlaps(b: Box, m: Match): boolean {
   if (dst && !b.dst.overlaps(dst)) return false;
   if (src && !b.src.overlaps(src)) return false;
   if (sport && !b.sport.overlaps(sport)) return false;
-  if (state && !b.state.overlaps(state)) return false;
-  if (nat && !b.nat.overlaps(nat)) return false;
   if (icmpType && !b.icmpType.overlaps(icmpType)) return false;
   return true;
 }
