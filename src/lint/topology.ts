@@ -1,7 +1,7 @@
 import { ANY_V4, NON_INTERNET, NO_ADDR, type AddrSet } from '../model/address.js';
 import type { NameSet } from '../model/name-set.js';
 import type { Policy } from '../model/policy.js';
-import { egressFor as egressOn, insideInternal, internalNetworksOf } from '../engine/route.js';
+import { egressFor as egressOn, insideInternal } from '../engine/route.js';
 
 /** Public IPv4 space: what "from/to the Internet" means in flows we build. */
 export const INTERNET: AddrSet = ANY_V4.subtract(NON_INTERNET);
@@ -14,21 +14,10 @@ export function egressFor(policy: Policy, wan: string[], dst: AddrSet): NameSet 
   return egressOn(policy.interfaces, wan, dst);
 }
 
-/** The subnets of the non-WAN interfaces; asked per requirement, computed once per interface list. */
-export function internalNetworks(policy: Policy): AddrSet {
-  const hit = internalCache.get(policy.interfaces);
-  if (hit?.count === policy.interfaces.length) return hit.nets;
-  const nets = internalNetworksOf(policy.interfaces);
-  internalCache.set(policy.interfaces, { count: policy.interfaces.length, nets });
-  return nets;
-}
-
 /** Whether every address of `set` lies in the subnets of the non-WAN interfaces (no union built: route.ts insideInternal). */
 export function insideInternalNetworks(policy: Policy, set: AddrSet): boolean {
   return insideInternal(policy.interfaces, set);
 }
-
-const internalCache = new WeakMap<readonly Policy['interfaces'][number][], { count: number; nets: AddrSet }>();
 
 /** The firewall's own addresses on the WAN interfaces (placeholders when dynamic). */
 export function wanAddresses(policy: Policy, wan: string[]): AddrSet {
