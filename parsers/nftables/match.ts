@@ -2,9 +2,9 @@ import {
   ANY_ADDR,
   ANY_V4,
   ANY_V6,
+  AddrUnion,
   NO_ADDR,
   parseAddressSpec,
-  unionAddrs,
   type AddrSet,
 } from '../../src/model/address.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
@@ -17,7 +17,7 @@ import { condPos, condValues, type Cond, type Effect, type Elements } from './ex
 import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
 import { printExpr } from './print.js';
-import { Sightings, addressSet, addressValue, addressValueOf, releaseMemos } from './memo.js';
+import { Sightings, addV4Address, addressSet, addressValue, addressValueOf, releaseMemos } from './memo.js';
 import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
 import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
 import { emptyList } from '../toolkit/scratch.js';
@@ -373,17 +373,19 @@ export class CondInterpreter {
       mb.addr(dim, hit, fam);
       return undefined;
     }
-    const sets: AddrSet[] = [];
+    // One build from the values' bounds: a named set's IPv4 elements without a set each (addV4Address).
+    const union = new AddrUnion(v.values.length);
     let hosts = false;
     for (const x of v.values) {
+      if (addV4Address(union, x)) continue;
       const r = addressValue(x);
-      if (r.set) sets.push(r.set);
+      if (r.set) union.add(r.set);
       else if (r.host) {
         hosts = true;
         mb.addSymbolic({ field: dim, kind: 'fqdn', name: r.host, negated: pol === '!=', loc: condPos(c) });
       } else return unsupportedOf(c, `${printExpr(x)} is not an address`);
     }
-    let set = unionAddrs(sets);
+    let set = union.done();
     for (const d of v.dynamic)
       mb.addSymbolic({ field: dim, kind: 'dynamic', name: d, negated: pol === '!=', loc: condPos(c) });
     set = set.intersect(universe);
@@ -739,13 +741,14 @@ export function literalAddressSet(
     set = own;
   } else {
     // One build from all intervals: large sets stay linear (n log n), never a union per element.
-    const sets: AddrSet[] = [];
+    const union = new AddrUnion(n);
     for (const x of values) {
+      if (addV4Address(union, x)) continue;
       const own = addressValue(x).set;
       if (!own) return undefined;
-      sets.push(own);
+      union.add(own);
     }
-    set = unionAddrs(sets);
+    set = union.done();
   }
   const universe = fam === 4 ? ANY_V4 : ANY_V6;
   set = set.intersect(universe);

@@ -1,4 +1,4 @@
-import { parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import { parseAddressSpec, type AddrSet, type AddrUnion } from '../../src/model/address.js';
 import { isObject, str, type Expr } from './ir.js';
 
 /**
@@ -173,4 +173,16 @@ export function addressValueOf(x: Expr): AddrValue {
   if (s) return new Addr(s, undefined);
   if (typeof x === 'string' && HOSTNAME.test(x)) return new Addr(undefined, x);
   return NOT_ADDR;
+}
+
+/**
+ * Adds an IPv4 address word or prefix (addressValue's set of it) to a union by its bounds, without
+ * its set, memo entry or text: true when it did; false (nothing added) for other values, which the
+ * caller adds through addressValue. Large sets' elements are mostly written once.
+ */
+export function addV4Address(u: AddrUnion, x: Expr): boolean {
+  if (typeof x === 'string') return u.addV4Spec(x);
+  if (!isObject(x)) return false;
+  const p = x.prefix;
+  return isObject(p) && typeof p.addr === 'string' && typeof p.len === 'number' && u.addV4Prefix(p.addr, p.len);
 }

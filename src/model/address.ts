@@ -212,6 +212,82 @@ function v4Spec(s: string): AddrSet | undefined {
   return IntervalSet.smallRange(ADDR_MIN, ADDR_MAX, lo, lo + size - 1);
 }
 
+/**
+ * The union of many addresses, prefixes and ranges (a named set's elements, a long anonymous set),
+ * built once from their bounds as unionAddrs builds it: members in v4Spec's forms go in as two numbers
+ * each, without a set per member (the nftables sets shape at 100k: 50,000 of them, each a set, its
+ * bounds and a text, all garbage once the union was built); anything else goes in as its set.
+ */
+export class AddrUnion {
+  /**
+   * IPv4 members' bounds: lo0, hi0, lo1, hi1, … (addresses as numbers), in a typed array: its storage
+   * is outside the heap, where a list grown by push to 100,000 bounds left its copies, large objects
+   * that stay until a full collection.
+   */
+  private v4: Float64Array;
+  private count = 0;
+  private sets: AddrSet[] | undefined;
+
+  /** `members`: how many members are coming, when the caller knows (room for their bounds at once). */
+  constructor(members = 8) {
+    this.v4 = new Float64Array(Math.max(2, 2 * members));
+  }
+
+  /** parseAddressSpec(spec) when it is in v4Spec's forms: added, true; else nothing added, false. */
+  addV4Spec(spec: string): boolean {
+    const n = spec.length;
+    const q = leadingQuad(spec);
+    if (q < 0) return false;
+    const i = q % 16;
+    let len = 32;
+    if (i < n) {
+      if (spec.charCodeAt(i) !== 47) return false;
+      len = prefixLengthAt(spec, i + 1);
+      if (len < 0 || len > 32) return false;
+    }
+    this.pushPrefix(Math.floor(q / 16), len);
+    return true;
+  }
+
+  /**
+   * parseAddressSpec of `addr/len` (len as String prints it) when that is in v4Spec's forms: added,
+   * true; else nothing added, false. No text made for it.
+   */
+  addV4Prefix(addr: string, len: number): boolean {
+    if (!Number.isInteger(len) || len < 0 || len > 32) return false;
+    const q = leadingQuad(addr);
+    if (q < 0 || q % 16 !== addr.length) return false;
+    this.pushPrefix(Math.floor(q / 16), len);
+    return true;
+  }
+
+  add(set: AddrSet): void {
+    (this.sets ??= []).push(set);
+  }
+
+  /** The union of everything added (empty when nothing was). */
+  done(): AddrSet {
+    const sets = this.sets;
+    if (this.count === 0) return sets ? unionAddrs(sets) : NO_ADDR;
+    const own = IntervalSet.ofSmallBounds(ADDR_MIN, ADDR_MAX, this.v4, this.count);
+    if (!sets) return own;
+    sets.push(own);
+    return unionAddrs(sets);
+  }
+
+  private pushPrefix(base: number, len: number): void {
+    const size = 2 ** (32 - len);
+    const lo = Math.floor(base / size) * size;
+    if (this.count + 2 > this.v4.length) {
+      const grown = new Float64Array(2 * this.v4.length);
+      grown.set(this.v4);
+      this.v4 = grown;
+    }
+    this.v4[this.count++] = lo;
+    this.v4[this.count++] = lo + size - 1;
+  }
+}
+
 function maskLength(mask: number): number {
   let len = 0;
   let seenZero = false;

@@ -116,6 +116,7 @@ const SINGLES = new Map<number, (IntervalSet<number> | undefined)[]>();
 
 /** smallRange's largest bound, 2^32. */
 const SMALL_TOP = 1n << 32n;
+const SMALL_TOP_NUM = 2 ** 32;
 
 /** unionOf of more bounds than this gathers them in a list made at its size (unionLarge). */
 const LARGE_UNION = 4096;
@@ -360,6 +361,50 @@ export class IntervalSet<T extends Num> {
       list[i] = n >= LOW ? n - OFF : BigInt(n) - OFF_BIG;
     }
     return IntervalSet.merged(u, list);
+  }
+
+  /**
+   * The set of the first `count` bounds of `flat` (lo0, hi0, lo1, hi1, … in any order; integers in
+   * [0, 2^32), IPv4 addresses) in a bigint universe that holds [0, 2^32]: no bigint, no list of
+   * numbers grown to build it. The bounds are sorted and merged in `flat` (a typed array: its storage
+   * is outside the heap, so neither it nor its copies are garbage the collector copies), and the set
+   * keeps them as unionOf keeps such sets' bounds (small integers).
+   */
+  static ofSmallBounds(min: bigint, max: bigint, flat: Float64Array, count: number): IntervalSet<bigint> {
+    const u = universe(min, max);
+    if (!u.big || min > 0n || max < SMALL_TOP || count > flat.length || count % 2 !== 0)
+      throw new RangeError('interval-set: ofSmallBounds needs a universe that holds [0, 2^32] and pairs of bounds');
+    let sorted = true;
+    for (let i = 0; i < count; i++) {
+      const v = word(flat, i);
+      if (!Number.isInteger(v) || v < 0 || v >= SMALL_TOP_NUM)
+        throw new RangeError(`interval-set: bound ${String(v)} is not within [0, 2^32)`);
+      if (i >= 2 && i % 2 === 0 && v < word(flat, i - 2)) sorted = false;
+    }
+    if (!sorted) {
+      const list: number[] = Array.from(flat.subarray(0, count));
+      sortPairs(list);
+      flat.set(list);
+    }
+    // merge() in the typed array.
+    let n = 0;
+    for (let i = 0; i < count; i += 2) {
+      const lo = word(flat, i);
+      const hi = word(flat, i + 1);
+      if (n > 0 && lo <= word(flat, n - 1) + 1) {
+        if (hi > word(flat, n - 1)) flat[n - 1] = hi;
+      } else {
+        flat[n++] = lo;
+        flat[n++] = hi;
+      }
+    }
+    if (n === 0) return new IntervalSet<bigint>(u, EMPTY);
+    if (n === 2) return IntervalSet.one(u, word(flat, 0) - OFF, word(flat, 1) - OFF);
+    // v − 2^31 is a 32-bit integer for every such v: `| 0` only tells V8 so (a list of small integers).
+    return new IntervalSet<bigint>(
+      u,
+      Array.from({ length: n }, (_, i) => (word(flat, i) - OFF) | 0),
+    );
   }
 
   /** The set of a flat list in the inside form, ordered by lo: overlapping and adjacent intervals merged. */
@@ -1255,6 +1300,11 @@ function cutRuns<T extends Num>(a: Flat<T>, b: Flat<T>): Flat<T> {
   flush();
   if (i < a.length) parts.push(a.slice(i));
   return parts.length === 0 ? EMPTY : join(parts);
+}
+
+/** The number at i of a typed array the caller indexes within its length. */
+function word(list: Float64Array, i: number): number {
+  return list[i] ?? Number.NaN;
 }
 
 /** The element at i of a list the caller indexes within bounds (a clear error otherwise, never undefined). */
