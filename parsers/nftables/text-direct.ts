@@ -7,7 +7,7 @@ import {
   type FlatVerdict,
   type NatSpec,
 } from './expand.js';
-import { stmtPos, type Expr, type NRule, type ReadRule } from './ir.js';
+import { at, stmtPos, type Expr, type NRule, type ReadRule } from './ir.js';
 import { C, MAX_COLON_WORD, isAlnum, isWordChar, keepsColons, type Token } from './lexer.js';
 import { keepPrinted, printExpr } from './print.js';
 import { flat } from '../toolkit/labels.js';
@@ -19,6 +19,7 @@ import {
   UNQUALIFIED_META,
   metaSelector,
   payloadSelector,
+  elementValue,
   wordValue,
 } from './text-rules.js';
 import { emptyList } from '../toolkit/scratch.js';
@@ -408,15 +409,17 @@ export class DirectReader {
   }
 
   /**
-   * The elements of `{ … }` at `start` (a named set's `elements = { … }`, `add element … { … }`),
-   * over as many lines as it takes, when they are single values (no maps, options, `$vars`, comments):
-   * what text-rules.ts parseValueTokens gives for them, and where the lexer goes on.
+   * The elements of `{ … }` at `start` (a named set's or map's `elements = { … }`, `add element … { … }`)
+   * in `file`, over as many lines as it takes, when they are single values, each with `: accept`, `drop`,
+   * `continue` or `return` in a verdict map (no other data, options, `$vars`, comments): what
+   * text-rules.ts parseValueTokens gives for them, and where the lexer goes on.
    */
   readElements(
     s: string,
     start: number,
     line: number,
     lineStart: number,
+    file: string,
   ): { end: number; line: number; lineStart: number; elements: Expr[] } | undefined {
     this.s = s;
     this.line = line;
@@ -428,9 +431,8 @@ export class DirectReader {
       this.scan();
       if (!this.isPunct('{')) return undefined;
       this.take();
-      const set = this.setBody();
-      if (!isSet(set)) return undefined;
-      return { end: this.i, line: this.line, lineStart: this.lineStart, elements: set.set };
+      const elements = this.elementsBody(file);
+      return { end: this.i, line: this.line, lineStart: this.lineStart, elements };
     } catch (e) {
       if (e instanceof GiveUp) return undefined;
       throw e;
@@ -937,7 +939,9 @@ export class DirectReader {
         if (c >= 97 && c <= 122 && STATEMENT_ONLY.has(w)) giveUp();
         this.take();
         // A word holds none of the characters print.ts quotes; shared prefixes and ranges keep their text.
-        const v = wordValue(w);
+        // A named set's elements (readElements, the only multi-line reading) are each written once: no
+        // memo entry for their ranges (10,000 ports at 100k, kept until the table was cleared).
+        const v = this.multiline ? elementValue(w) : wordValue(w);
         this.printed = typeof v === 'string' ? v : printExpr(v);
         return v;
       }
@@ -975,6 +979,37 @@ export class DirectReader {
       }
       item();
     }
+  }
+
+  /**
+   * A named set's or map's elements after the brace (readElements): single values, and in a verdict
+   * map `value : verdict` pairs with their position as text-rules.ts setBody gives them (from the
+   * value's first character to the verdict's last). Read without tokens: a map of 10,000 elements was
+   * about 40,000 tokens, kept with the statement until it was parsed (4-5 MB promoted at 100k).
+   */
+  private elementsBody(file: string): Expr[] {
+    const elems = this.items;
+    emptyList(elems);
+    this.eachElement(() => {
+      const line = this.tLine;
+      const column = this.col;
+      this.digitsAt = -1;
+      // A number's digits stay in the source (no printed text: nothing prints it here).
+      const v = this.valueTerm(true, true);
+      if (this.scanned() === K.WORD && ELEMENT_OPTIONS.has(this.text)) giveUp();
+      if (this.isPunct(':')) {
+        this.take();
+        this.scan();
+        const data = this.scanned() === K.WORD ? MAP_VERDICTS.get(this.text) : undefined;
+        if (data === undefined) giveUp();
+        this.take();
+        elems.push(at([v, data], { file, line, column, endLine: this.line, endColumn: this.lastEnd }));
+        this.scan();
+      } else elems.push(v);
+      if (!this.isPunct(',') && !this.isPunct('}')) giveUp();
+    });
+    if (elems.length === 0) giveUp();
+    return elems.slice();
   }
 
   /** `{ a, b, … }` after the brace: single values only. */
@@ -1110,6 +1145,14 @@ function isSelector(w: string): boolean {
     w === 'meta' || w === 'ct' || DIRECT_PAYLOAD.has(w) || (UNQUALIFIED_META.has(w) && !PAYLOAD.has(w) && w !== 'ipsec')
   );
 }
+
+/**
+ * The data of a verdict map's element as text-rules.ts dataValue reads it (`{ accept: null }`…), one
+ * object per verdict: nothing changes or marks such an object once read (positions go on the pair).
+ */
+const MAP_VERDICTS = new Map<string, Expr>(
+  ['accept', 'drop', 'continue', 'return'].map((v): [string, Expr] => [v, { [v]: null }]),
+);
 
 /** A NAT target the reader takes: an IPv4 address, prefix or range. */
 const V4_HEAD = /^\d{1,3}(\.\d{1,3}){3}(?:$|[/-])/;

@@ -877,10 +877,13 @@ export class TextReader {
   private elements(set: NSet): void {
     // Lists of single values (large blocklists) straight from the source (text-direct.ts).
     const lexer = this.prep?.direct ? this.s.idleLexer() : undefined;
-    const direct = lexer && this.direct.readElements(lexer.source, lexer.offset, lexer.lineNo, lexer.lineOffset);
+    const direct =
+      lexer && this.direct.readElements(lexer.source, lexer.offset, lexer.lineNo, lexer.lineOffset, lexer.file);
     if (lexer && direct) {
       lexer.resumeAt(direct.end, direct.line, direct.lineStart);
-      set.elements.push(...direct.elements);
+      // The list read is the set's own (a copy at its size): taken as it is by a set without elements.
+      if (set.elements.length === 0) set.elements = direct.elements;
+      else set.elements.push(...direct.elements);
       return;
     }
     const { tokens, open, close } = this.braceTokens();

@@ -205,6 +205,13 @@ export function wordValue(w: string): Expr {
   return SHAPED.get(w) ?? SHAPED.set(w, shapedValue(w));
 }
 
+/** wordValue of a word written once (a named set's element): a range gets its own value, not a memo entry. */
+export function elementValue(w: string): Expr {
+  const c = w.charCodeAt(0);
+  if (c >= 48 && c <= 57 && (NUM.test(w) || HEX.test(w))) return wordValue(w);
+  return w.includes('/') || w.includes('-', 1) ? shapedValue(w) : w;
+}
+
 /**
  * A prefix or range word's value, with its printed text kept (print.ts keepPrinted): the word itself
  * where printExpr would give it back (an address prints as written; a number does unless written with

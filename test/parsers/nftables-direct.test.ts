@@ -7,6 +7,7 @@ import { EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
 import { Preparer } from '../../parsers/nftables/prepare.js';
 import { DirectReader } from '../../parsers/nftables/text-direct.js';
+import { positions } from '../../parsers/nftables/ir.js';
 import { readText } from '../../parsers/nftables/text-parser.js';
 import type { ParseOptions } from '../../parsers/types.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
@@ -237,6 +238,40 @@ describe('rules read straight from the source (text-direct.ts)', () => {
     expect(applied).toBe(3);
     expect(r.direct).toContain('interface lan3: network 10.3.0.0/24 inferred');
     expect(r.direct).not.toContain('interface lan4: network');
+  });
+
+  it('read named sets and verdict maps to the elements and positions the generic path gives', () => {
+    // Maps of plain verdicts are read directly; other data, options and jumps go the generic way.
+    const text = `table inet m {
+  map v { type ipv4_addr : verdict; elements = { 10.7.7.7 : accept, 10.7.7.8 : drop,
+      10.7.7.0/30 : continue ,
+    \t10.7.8.1-10.7.8.9  :  return, 10.7.9.9 } }
+  map p { type inet_service : verdict; elements = { 22 : accept, 0080 : drop, 8000-8100 : accept, "http" : drop } }
+  map j { type ipv4_addr : verdict; elements = { 10.1.1.1 : jump c, 10.1.1.2 : accept } }
+  map n { type ipv4_addr : ipv4_addr; elements = { 10.1.1.1 : 10.2.2.2 } }
+  map o { type ipv4_addr : verdict; elements = { 10.1.1.1 : accept comment "x" } }
+  set s { type ipv4_addr; elements = { 10.0.0.0/8, 10.0.0.1 } }
+  chain c { ip daddr vmap @v; tcp dport vmap @p; ip daddr vmap @j; ip saddr @s accept }
+}
+add element inet m v { 10.7.10.1 : drop,
+  10.7.10.2 : accept }
+`;
+    const sets = (direct: boolean): string => {
+      const doc = readText(text, 'm.nft', {}, new Preparer({}, direct));
+      const elems = doc.tables.flatMap((t) => [...t.sets.values()].map((s) => [s.name, s.elements]));
+      return JSON.stringify(elems, (_k, v: unknown) =>
+        Array.isArray(v) && positions.get(v) ? { pair: [...(v as unknown[])], pos: positions.get(v) } : v,
+      );
+    };
+    const read = vi.spyOn(DirectReader.prototype, 'readElements');
+    const direct = sets(true);
+    const taken = read.mock.results.filter((r) => r.type === 'return' && r.value !== undefined).length;
+    read.mockRestore();
+    expect(direct).toBe(sets(false));
+    expect(direct).toContain('"pos"');
+    expect(taken).toBe(4); // v, p, s and the added elements of v
+    const r = both(text, 'm.nft');
+    expect(r.direct).toBe(r.generic);
   });
 
   it('keep the nft release option (ct state != a,b)', () => {
