@@ -205,11 +205,16 @@ export function wordValue(w: string): Expr {
   return SHAPED.get(w) ?? SHAPED.set(w, shapedValue(w));
 }
 
-/** wordValue of a word written once (a named set's element): a range gets its own value, not a memo entry. */
+/**
+ * wordValue of a word written once (a named set's element): a prefix or range gets its own value, not
+ * a memo entry, and without its printed text kept (nothing prints a set's elements but a message, and
+ * printExpr gives the same text without it): two members and the word less per element, all of them
+ * promoted with the document (the sets shape at 100k: 60,000 elements).
+ */
 export function elementValue(w: string): Expr {
   const c = w.charCodeAt(0);
   if (c >= 48 && c <= 57 && (NUM.test(w) || HEX.test(w))) return wordValue(w);
-  return w.includes('/') || w.includes('-', 1) ? shapedValue(w) : w;
+  return w.includes('/') || w.includes('-', 1) ? shapedValue(w, false) : w;
 }
 
 /**
@@ -217,7 +222,7 @@ export function elementValue(w: string): Expr {
  * where printExpr would give it back (an address prints as written; a number does unless written with
  * leading zeros), so most are not printed again.
  */
-function shapedValue(w: string): Expr {
+function shapedValue(w: string, kept = true): Expr {
   const slash = w.indexOf('/');
   const len = slash > 0 ? prefixLengthAt(w, slash + 1) : -1;
   if (len >= 0) {
@@ -225,15 +230,19 @@ function shapedValue(w: string): Expr {
     const addr = w.slice(0, slash);
     // The digits print as written unless they start with a zero (plainNumber).
     const plain = w.length - slash === 2 || w.charCodeAt(slash + 1) !== 48;
-    if (isAddrLike(addr)) return printedPrefix(addr, len, plain ? w : undefined);
+    if (isAddrLike(addr)) return kept ? printedPrefix(addr, len, plain ? w : undefined) : { prefix: { addr, len } };
   }
   const dash = w.indexOf('-', 1);
   if (dash > 0 && !w.includes('/')) {
     const a = w.slice(0, dash);
     const b = w.slice(dash + 1);
-    if (NUM.test(a) && NUM.test(b))
-      return printedRange(Number(a), Number(b), plainNumber(a) && plainNumber(b) ? w : undefined);
-    if (isAddrLike(a) && isAddrLike(b)) return printedRange(a, b, w);
+    if (NUM.test(a) && NUM.test(b)) {
+      const lo = Number(a);
+      const hi = Number(b);
+      if (!kept) return { range: [lo, hi] };
+      return printedRange(lo, hi, plainNumber(a) && plainNumber(b) ? w : undefined);
+    }
+    if (isAddrLike(a) && isAddrLike(b)) return kept ? printedRange(a, b, w) : { range: [a, b] };
   }
   return w;
 }
