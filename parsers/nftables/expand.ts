@@ -8,6 +8,7 @@ import {
   type Expr,
   type ExprObject,
   type NRule,
+  type NSet,
   type NTable,
   type Pos,
   type Stmt,
@@ -157,12 +158,27 @@ export function elementsOf(v: Expr, table: NTable): Elements {
       const set = lookupSet(table, v);
       if (!set) return { values: NONE, dynamic: NONE, missing: [v] };
       const memo = set as { [ELEMENTS]?: Elements };
-      return (memo[ELEMENTS] ??= collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
+      return (memo[ELEMENTS] ??= plainElements(set) ?? collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
     }
     return { values: [v], dynamic: NONE, missing: NONE };
   }
   const memo = v as { [ELEMENTS]?: Elements };
   return (memo[ELEMENTS] ??= collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
+}
+
+/**
+ * The elements of a named set filled when loaded whose elements are all single values (what collect
+ * keeps as they are): the set's own list, not a copy grown element by element (the sets shape at
+ * 100k: 50,000 elements, copies of their list promoted and dropped). Undefined for any other set.
+ */
+function plainElements(set: NSet): Elements | undefined {
+  if (set.dynamic) return undefined;
+  const els = set.elements;
+  for (const x of els) {
+    if (Array.isArray(x)) return undefined;
+    if (typeof x === 'string' ? x.startsWith('@') : isObject(x) && ('set' in x || 'elem' in x)) return undefined;
+  }
+  return { values: els, dynamic: NONE, missing: NONE };
 }
 
 function collect(v: Expr, table: NTable, out: Collected, depth: number): Collected {
@@ -184,12 +200,16 @@ function collect(v: Expr, table: NTable, out: Collected, depth: number): Collect
   return out;
 }
 
-/** `[key, data]` pairs of a map value (anonymous or named). */
-function pairsOf(
-  v: Expr,
-  table: NTable,
-): { pairs: [Expr, Expr, Pos | undefined][]; dynamic: string[]; missing: string[] } {
-  const out = { pairs: [] as [Expr, Expr, Pos | undefined][], dynamic: [] as string[], missing: [] as string[] };
+/** A map element's key and data; its position, when read, is the pair's (positions). */
+type Pair = readonly [Expr, Expr];
+
+/**
+ * `[key, data]` pairs of a map value (anonymous or named): the elements themselves, not a new triple
+ * each (a verdict map of 10,000 elements: 10,000 triples promoted and dropped), except where a key
+ * is unwrapped (`{elem: {val}}`), whose new pair gets the element's position.
+ */
+function pairsOf(v: Expr, table: NTable): { pairs: Pair[]; dynamic: string[]; missing: string[] } {
+  const out = { pairs: [] as Pair[], dynamic: [] as string[], missing: [] as string[] };
   const visit = (x: Expr, depth: number): void => {
     if (depth > 16) return;
     if (typeof x === 'string' && x.startsWith('@')) {
@@ -203,8 +223,13 @@ function pairsOf(
       for (const e of x.set) visit(e, depth + 1);
     } else if (Array.isArray(x) && x.length === 2 && !(Array.isArray(x[0]) && x[0].length === 2)) {
       const [k = null, data = null] = x;
-      const key = isObject(k) && 'elem' in k && isObject(k.elem) ? (k.elem.val ?? null) : k;
-      out.pairs.push([key, data, positions.get(x)]);
+      if (isObject(k) && 'elem' in k && isObject(k.elem)) {
+        const pair: Pair = [k.elem.val ?? null, data];
+        const p = positions.get(x);
+        if (p) positions.set(pair, p);
+        out.pairs.push(pair);
+      } else if (x[0] === undefined || x[1] === undefined) out.pairs.push([k, data]);
+      else out.pairs.push(x as unknown as Pair);
     } else if (Array.isArray(x)) {
       for (const e of x) visit(e, depth + 1);
     }
@@ -458,9 +483,9 @@ export class Expander {
       ];
     }
     const out: Delta[] = [];
-    const concrete = m.pairs.filter(([k]) => k !== '*').map(([k]) => k);
-    for (const [k, v, p] of m.pairs) {
-      const epos = p ?? pos;
+    for (const pair of m.pairs) {
+      const [k, v] = pair;
+      const epos = positions.get(pair) ?? pos;
       const verdict = verdictOf(v, epos);
       if (!verdict) return [{ effects: [{ pos, what: what(), why: `verdict ${printExpr(v)} is not understood` }] }];
       if (k === '*') {
@@ -470,6 +495,8 @@ export class Expander {
               effects: [{ pos, what: what(), why: 'a catch-all element of a concatenated verdict map is not modeled' }],
             },
           ];
+        // The other keys, listed only for a map that has a catch-all.
+        const concrete = m.pairs.filter(([c]) => c !== '*').map(([c]) => c);
         out.push({
           conds: concrete.length ? [{ left: key, op: '!=', right: { set: concrete }, rule, at }] : [],
           verdict,
