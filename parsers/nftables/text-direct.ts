@@ -941,7 +941,12 @@ export class DirectReader {
         // A word holds none of the characters print.ts quotes; shared prefixes and ranges keep their text.
         // A named set's elements (readElements, the only multi-line reading) are each written once: no
         // memo entry for their ranges (10,000 ports at 100k, kept until the table was cleared).
-        const v = this.multiline ? elementValue(w) : wordValue(w);
+        if (this.multiline) {
+          // Nothing reads a named set's elements' printed texts (readElements makes none).
+          this.printed = '';
+          return elementValue(w);
+        }
+        const v = wordValue(w);
         this.printed = typeof v === 'string' ? v : printExpr(v);
         return v;
       }
