@@ -13,6 +13,12 @@ import { AT, COLUMN, END_COLUMN, HASH_LO, HI_LINES, NTH, TEXT, TO, type RuleRows
 
 const EXCERPT = 60;
 
+/**
+ * What a released ReadEntry, or a model rule whose alternative is released (EntryRule.flat), gives as its
+ * alternative (nothing reads it then): an empty one.
+ */
+const RELEASED: Flat = Object.freeze(directFlat(undefined, undefined, undefined));
+
 /** What the model rules of one chain share: the chain's model name and the endings of their labels. */
 export class ChainLabels {
   readonly ref: string;
@@ -176,12 +182,30 @@ export class EntryRule implements Rule {
   private readonly _chain: ChainLabels;
   /** The rule's row in `_chain` (headRow). */
   private readonly _row: number;
+  /**
+   * A model rule made while reading (prepare.ts convertRead): the alternative without its conditions
+   * (expand.ts withoutConds) it was made of, which buildChain reads (and then keeps in its entries, and
+   * releases here); else, and once released, an empty one. Kept here, not in a record per read rule
+   * beside the model rule (entry-rule.ts ReadEntry: 48 bytes a rule, promoted and then dropped).
+   */
+  private _flat: Flat;
 
-  constructor(chain: ChainLabels, row: number, match: Match, action: Action) {
+  constructor(chain: ChainLabels, row: number, match: Match, action: Action, flat: Flat = RELEASED) {
     this.match = match;
     this.action = action;
     this._chain = chain;
     this._row = row;
+    this._flat = flat;
+  }
+
+  /** The alternative it was made of until buildChain releases it (not a member of the model's Rule). */
+  get flat(): Flat {
+    return this._flat;
+  }
+
+  /** Drops the alternative (buildChain's entries keep it): a model rule does not keep it to the model's end. */
+  releaseFlat(): void {
+    this._flat = RELEASED;
   }
 
   get id(): string {
@@ -264,6 +288,7 @@ export function lineEntry(
   notes: RuleNotes | undefined,
   match: Match,
   action: Action,
+  flat: Flat,
 ): EntryRule {
   // As headRow keeps them: a text kept itself with its quotes has TO 0; one line is no line after it.
   const kept = at >= 0;
@@ -278,11 +303,8 @@ export function lineEntry(
     0,
     notes,
   );
-  return new EntryRule(chain, row, match, action);
+  return new EntryRule(chain, row, match, action, flat);
 }
-
-/** What a released ReadEntry gives as its alternative (nothing reads it then): an empty one. */
-const RELEASED: Flat = Object.freeze(directFlat(undefined, undefined, undefined));
 
 /** A read rule's statements: none (the direct reader makes none), shared and never added to. */
 const NO_STMTS: Stmt[] = [];

@@ -423,7 +423,7 @@ class JsonReader {
         this.fail(isObject(s) || Array.isArray(s) ? s : o, 'a rule statement must be an object with one key');
       stmts.push(s);
     }
-    let rule = { pos, stmts } as NChain['rules'][number];
+    let rule: NRule = { pos, stmts };
     if (typeof o.comment === 'string') rule.comment = o.comment;
     if (this.prep) {
       this.prep.prepare(rule, t, this.placeOf(c, t).ref, this.refs);

@@ -4,8 +4,8 @@ import { Hasher, hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
-import { factsOf, type IfaceFacts } from './interfaces.js';
-import { RareParts, type NRule, type NTable, type ReadRule } from './ir.js';
+import { factsOf, NO_FACTS, type IfaceFacts } from './interfaces.js';
+import { RareParts, type ChainRule, type NRule, type NTable, type ReadRule } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
@@ -441,8 +441,11 @@ export class Preparer implements InterpEnv {
 
   /**
    * convertDirect of a rule the text reader read, in the chain `labels` names: the rule in the chain is
-   * then the one record this gives (ReadEntry) with its model rule made now, its occurrence and action
-   * left to buildChain; not `rule` with a record beside it and a model rule made later from both.
+   * then its model rule alone (EntryRule, with the alternative without its conditions), made now, its
+   * occurrence and action left to buildChain; the reader gives its interface facts to the chain's runs
+   * (read-facts.ts). Not `rule` with a record beside it and a model rule made later from both. A rule
+   * whose position was set from outside (`add rule`) or that translates is one record with its facts
+   * (ReadEntry), as interface inference reads its position and NAT from the record.
    */
   convertRead(
     rule: ReadRule,
@@ -454,12 +457,13 @@ export class Preparer implements InterpEnv {
     facts: IfaceFacts,
     from: number,
     to: number,
-  ): NRule {
+  ): ChainRule {
     const hash = ruleHash(this.hasher, labels.ref, text, unquoted, from, to);
     const row = headRow(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
-    const entry = new EntryRule(labels, row, match, UNDECIDED);
-    return readEntry(entry, withoutConds(flat), facts, rule.rareParts());
+    const entry = new EntryRule(labels, row, match, UNDECIDED, withoutConds(flat));
+    if (rule.given === undefined && flat.nat === undefined && facts.dnatHost === undefined) return entry;
+    return readEntry(entry, entry.flat, facts, rule.rareParts());
   }
 
   /**
@@ -487,8 +491,20 @@ export class Preparer implements InterpEnv {
     const at = placed(labels, texts, text);
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
     const notes = notesOf(comment, undefined);
-    const entry = lineEntry(labels, line, column, endColumn, text, at, hash, notes, match, UNDECIDED);
-    return readEntry(entry, withoutConds(flat), facts, commentOnly(comment));
+    const entry = lineEntry(
+      labels,
+      line,
+      column,
+      endColumn,
+      text,
+      at,
+      hash,
+      notes,
+      match,
+      UNDECIDED,
+      withoutConds(flat),
+    );
+    return readEntry(entry, entry.flat, facts, commentOnly(comment));
   }
 
   /**
@@ -511,8 +527,9 @@ export class Preparer implements InterpEnv {
     // One notes record for the rule's model rules, as buildChain gave them one.
     const notes = notesOf(comment, undefined);
     const alts = read.map((a) => {
-      const entry = lineEntry(labels, line, column, endColumn, text, at, hash, notes, a.match, UNDECIDED);
-      return new ReadAlt(entry, withoutConds(a.flat), a.facts);
+      const flat = withoutConds(a.flat);
+      const entry = lineEntry(labels, line, column, endColumn, text, at, hash, notes, a.match, UNDECIDED, flat);
+      return new ReadAlt(entry, flat, a.facts);
     });
     return new ReadEntries(alts, commentOnly(comment));
   }
@@ -529,8 +546,12 @@ export class Preparer implements InterpEnv {
     read: readonly DirectAlt[],
     from = 0,
     to = -1,
+    /** The reader gives the alternatives' interface facts to the chain's runs (read-facts.ts): kept none. */
+    factsElsewhere = false,
   ): void {
-    const alts = read.map((a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, a.facts));
+    const alts = read.map(
+      (a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, factsElsewhere ? NO_FACTS : a.facts),
+    );
     const hash = ruleHash(this.hasher, ref, text, unquoted, from, to);
     rule.pre = new Many(ref, text, from, to, unquoted, hash, alts);
     rule.stmts = NO_STMTS;

@@ -4,7 +4,7 @@ import { Hasher } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
-import { ReadRuleBase, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
+import { ReadRuleBase, type ChainRule, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
 import { ChainLabels, EntryRule, headRow, notesOf, ReadEntries, ReadEntry } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
@@ -87,6 +87,14 @@ export function buildChain(
   for (let i = 0; i < rules.length; i++) {
     const nrule = rules[i];
     if (nrule === undefined) continue;
+    // A rule the text reader kept as its model rule alone (prepare.ts convertRead): only its occurrence
+    // and action are left to give (they depend on the rest of the file).
+    if (nrule instanceof EntryRule) {
+      nrule.numbered(ctx.hashOccurrence('nft', nrule.contentHash));
+      const flat = nrule.flat;
+      addEntry(table, info, report, nrule, flat, nrule.match, flat.opaque, timeoutOf);
+      continue;
+    }
     if (nrule.unreadable) {
       report({ loc: nrule.unreadable.pos, what: nrule.unreadable.what, why: nrule.unreadable.why });
       continue;
@@ -165,12 +173,17 @@ export function buildChain(
  * give more, then the lists grow, or none, then they are cut). Counted first, as a list one entry short
  * grows by half its size and copies itself (the huge chain at 100k has two verdict maps).
  */
-function entriesOf(rules: readonly NRule[]): number {
+function entriesOf(rules: readonly ChainRule[]): number {
   let n = 0;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
-    if (r === undefined || r.unreadable) continue;
+    if (r === undefined) continue;
+    if (r instanceof EntryRule) {
+      n++;
+      continue;
+    }
+    if (r.unreadable) continue;
     n += r.pre?.alts?.length ?? 1;
   }
   return n;
@@ -275,6 +288,8 @@ function addEntry(
   if (head instanceof EntryRule) {
     rule = head;
     rule.action = action;
+    // The chain's entries keep the alternative from now on: the model rule no longer does (EntryRule.flat).
+    rule.releaseFlat();
   } else rule = new EntryRule(head.labels, head.row, match, action);
   // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
   const timeouts = flat.timeouts;

@@ -6,6 +6,7 @@ import {
   newTable,
   tableKey,
   type BaseSpec,
+  type ChainRule,
   type CtTimeout,
   type Expr,
   type Family,
@@ -20,7 +21,8 @@ import {
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
 import type { Preparer } from './prepare.js';
-import { ChainLabels } from './entry-rule.js';
+import { ChainLabels, EntryRule } from './entry-rule.js';
+import { ReadRuns, type RunFacts, type RunRule } from './read-facts.js';
 import { RuleRows } from './rule-rows.js';
 import { chainRef } from './rules.js';
 import { DirectReader } from './text-direct.js';
@@ -342,7 +344,7 @@ export class TextReader {
   private chain(table: NTable, name: string, pos: Pos): NChain {
     let c = table.chains.get(name);
     if (!c) {
-      c = { family: table.family, table: table.name, name, pos, rules: [] };
+      c = { family: table.family, table: table.name, name, pos, rules: [], runs: undefined };
       table.chains.set(name, c);
     }
     return c;
@@ -606,7 +608,7 @@ export class TextReader {
           return;
         }
       }
-      chain.rules.push(this.directRule(chain) ?? this.rule(this.statementTokens(), chain));
+      this.append(chain, this.directRule(chain) ?? this.rule(this.statementTokens(), chain));
     }, true);
   }
 
@@ -716,7 +718,7 @@ export class TextReader {
     const anon = this.chain(table, name, tokPos(open));
     this.anonDepth++;
     try {
-      for (const r of rules) anon.rules.push(this.rule(r, anon));
+      for (const r of rules) this.append(anon, this.rule(r, anon));
     } finally {
       this.anonDepth--;
     }
@@ -728,7 +730,26 @@ export class TextReader {
    * when it has one of the common forms and nothing of it depends on the rest of the file; otherwise
    * undefined, with nothing consumed, and the generic path reads it.
    */
-  private directRule(chain: NChain, at?: Token): NRule | undefined {
+  /**
+   * Appends `rule` to `chain`, and gives the chain's runs (read-facts.ts) the interface facts of a rule
+   * kept as its model rule alone (directRule's last, `kept`).
+   */
+  private append(chain: NChain, rule: ChainRule): void {
+    chain.rules.push(rule);
+    if (rule === this.kept) this.runs.appended(chain, rule, this.keptFacts);
+    else this.runs.appended(chain);
+  }
+
+  /** The interface facts of the chains' rules the runs take (read-facts.ts). */
+  private readonly runs = new ReadRuns();
+  /**
+   * directRule's last rule whose interface facts go to the chain's runs (a model rule kept alone: prepare.ts
+   * convertRead, or a verdict map's read rule), and its facts.
+   */
+  private kept: RunRule | undefined = undefined;
+  private keptFacts: RunFacts | undefined = undefined;
+
+  private directRule(chain: NChain, at?: Token): ChainRule | undefined {
     if (!this.prep?.direct) return undefined;
     const raw = this.s.rawPeek();
     if (raw?.tok.kind !== 'word') return undefined;
@@ -759,11 +780,22 @@ export class TextReader {
         d.from,
         d.to,
       );
+      if (one instanceof EntryRule) {
+        this.kept = one;
+        this.keptFacts = direct.facts;
+      }
       this.s.skipTo(lexer, d.end);
       return one;
     }
-    if (d.alts) p.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts, d.from, d.to);
-    else if (
+    if (d.alts) {
+      // Alternatives that translate nothing (every one the direct reader reads): their facts go to the runs.
+      const taken = d.alts.every((a) => a.flat.nat === undefined && a.facts.dnatHost === undefined);
+      p.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts, d.from, d.to, taken);
+      if (taken) {
+        this.kept = rule;
+        this.keptFacts = d.alts;
+      }
+    } else if (
       !p.convert(rule, where.table, where.ref, d.to < 0 ? d.text : d.text.slice(d.from, d.to), d.flats, d.unquoted)
     )
       return undefined;
@@ -1005,10 +1037,18 @@ export class TextReader {
         const direct = this.directRule(chain, verb);
         const toks = direct ? undefined : this.statementTokens();
         if (toks?.length === 0) syntax(this.s.last, 'a rule');
-        const rule = direct ?? this.rule(toks ?? [], chain);
-        if (!direct) rule.pos = { ...rule.pos, line: verb.line, column: verb.col };
-        if (verb.text === 'insert') chain.rules.unshift(rule);
-        else chain.rules.push(rule);
+        let rule: ChainRule;
+        if (direct) rule = direct;
+        else {
+          const read = this.rule(toks ?? [], chain);
+          read.pos = { ...read.pos, line: verb.line, column: verb.col };
+          rule = read;
+        }
+        if (verb.text === 'insert') {
+          chain.rules.unshift(rule);
+          if (rule === this.kept) this.runs.inserted(chain, rule, this.keptFacts);
+          else this.runs.inserted(chain);
+        } else this.append(chain, rule);
         return;
       }
       case 'set':
@@ -1083,14 +1123,20 @@ export class TextReader {
       }
       case 'table': {
         const t = this.tableRef();
-        for (const c of t.chains.values()) c.rules = [];
+        for (const c of t.chains.values()) {
+          c.rules = [];
+          this.runs.flushed(c);
+        }
         break;
       }
       case 'chain': {
         const t = this.tableRef();
         const name = this.name('chain name');
         const c = t.chains.get(name.text);
-        if (c) c.rules = [];
+        if (c) {
+          c.rules = [];
+          this.runs.flushed(c);
+        }
         break;
       }
       case 'set':

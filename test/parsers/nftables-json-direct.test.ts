@@ -464,7 +464,7 @@ describe('nftables JSON rules read straight from the text', () => {
       '{"rule": {"family": "inet", "table": "fw", "chain": "forward", "handle": 4, "expr": [{"vmap": ' +
       '{"key": {"payload": {"protocol": "tcp", "field": "dport"}}, "data": {"set": [[22, {"accept": null}], [23, {"drop": null}]]}}}]}}]}';
     const doc = readJson(text, 'o.json', {});
-    const rules = doc.tables[0]?.chains.get('forward')?.rules ?? [];
+    const rules = (doc.tables[0]?.chains.get('forward')?.rules ?? []) as NRule[];
     expect(rules).toHaveLength(3);
     const [plainRule, commented, vmapRule] = rules;
     // One object with its model rule made while reading (entry-rule.ts ReadEntry), its own prepared form.
@@ -520,7 +520,7 @@ describe('nftables JSON rules read straight from the text', () => {
       '"type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}}, ' +
       `${rule(2, '', 22)}, ${rule(3, '"comment": "café", ', 23)}, ${rule(4, '"comment": "☎ desk", ', 24)}]}`;
     const doc = readJson(text, 't.json', {});
-    const [first, latin, wide] = doc.tables[0]?.chains.get('forward')?.rules ?? [];
+    const [first, latin, wide] = (doc.tables[0]?.chains.get('forward')?.rules ?? []) as NRule[];
     const a = first?.pre;
     const b = latin?.pre;
     const c = wide?.pre;
