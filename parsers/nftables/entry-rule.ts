@@ -35,7 +35,8 @@ export class ChainLabels {
    * numbering across its chunks), not as a slice of `source`.
    */
   readonly texts: RuleTexts | undefined;
-  private readonly tails = new Map<string, string>();
+  /** Made at the first label asked for (a lint reads a few): not a map per chain (9,000 in the chains shape). */
+  private tails: Map<string, string> | undefined = undefined;
   /** Where the chain's model rules keep their numbers (a row each: headRow), shared by the reader's chains. */
   readonly rows: RuleRows;
 
@@ -55,10 +56,11 @@ export class ChainLabels {
     const one = /\s\s|[\t\n\r]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
     const cut = one.length > EXCERPT;
     const key = cut ? `…${this.ref}` : this.ref;
-    let tail = this.tails.get(key);
+    const tails = (this.tails ??= new Map<string, string>());
+    let tail = tails.get(key);
     if (tail === undefined) {
       tail = cut ? `…" in ${this.ref}` : `" in ${this.ref}`;
-      this.tails.set(key, tail);
+      tails.set(key, tail);
     }
     return 'rule "' + (cut ? one.slice(0, EXCERPT - 1) : one) + tail;
   }

@@ -92,10 +92,10 @@ export class ReadRuns {
   private readonly open = new Map<NChain, SeenRun>();
 
   /**
-   * A rule was appended to `chain` (already in its rules): `rule` and `facts` when a run takes its facts
-   * (it keeps none of its own then), else undefined (the rule keeps its own, and ends the open run).
+   * A rule was appended to `chain` (at index `at` of its rules): `rule` and `facts` when a run takes its
+   * facts (it keeps none of its own then), else undefined (the rule keeps its own, and ends the open run).
    */
-  appended(chain: NChain, rule?: RunRule, facts?: RunFacts): void {
+  appended(chain: NChain, at: number, rule?: RunRule, facts?: RunFacts): void {
     if (rule === undefined || facts === undefined) {
       this.open.delete(chain);
       return;
@@ -103,7 +103,7 @@ export class ReadRuns {
     if (allSilent(facts)) return;
     let run = this.open.get(chain);
     if (run === undefined) {
-      run = new SeenRun(chain.rules.length - 1);
+      run = new SeenRun(at);
       (chain.runs ??= []).push(run);
       this.open.set(chain, run);
     }

@@ -36,8 +36,8 @@ export interface ChainInfo {
   special: boolean;
   /** FWL900 candidates, reported only when the chain is evaluated (could change a verdict). */
   unsupported: Unsupported[];
-  /** Chains this one jumps or goes to (model names). */
-  targets: Set<string>;
+  /** Chains this one jumps or goes to (model names): made at its first jump, none for a chain that jumps nowhere. */
+  targets: Set<string> | undefined;
 }
 
 export type TimeoutResolver = (table: NTable, name: string, pos: Pos) => Setting<number> | undefined;
@@ -69,14 +69,17 @@ export function buildChain(
     count: 0,
     special: false,
     unsupported: [],
-    targets: new Set(),
+    targets: undefined,
   };
-  const interp = new CondInterpreter(ctx);
-  const hasher = new Hasher();
-  const reported = new Set<string>();
-  const labels = new ChainLabels(ref, ctx.file, ctx.rows);
+  // Made when first needed: most chains' rules were made while reading and report nothing (the chains
+  // shape has 9,000 chains, whose interpreters, hashers, labels and sets were promoted and then dropped).
+  let interp: CondInterpreter | undefined;
+  let hasher: Hasher | undefined;
+  let labels: ChainLabels | undefined;
+  let reported: Set<string> | undefined;
   const report = (u: Unsupported): void => {
     const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
+    reported ??= new Set<string>();
     if (reported.has(k)) return;
     reported.add(k);
     info.unsupported.push(u);
@@ -127,10 +130,11 @@ export function buildChain(
     const unquoted = pre ? pre.unquoted : false;
     // contentId('nft', ref, text) made unique (toolkit/ids.ts): the occurrence is counted per hash in a
     // typed-array table, not by a Map of 100k id strings; only this file gives ids the prefix `nft`.
-    const hash = pre?.ref === ref ? pre.hash : ruleHash(hasher, ref, text, unquoted, from, to);
+    const hash = pre?.ref === ref ? pre.hash : ruleHash((hasher ??= new Hasher()), ref, text, unquoted, from, to);
     const nth = ctx.hashOccurrence('nft', hash);
     // The vendor comments, kept for the rule's label and comment (made when read: entry-rule.ts).
     const notes = notesOf(nrule.comment, nrule.remark);
+    labels ??= new ChainLabels(ref, ctx.file, ctx.rows);
     const row = headRow(
       labels,
       nrule instanceof ReadRuleBase ? nrule : nrule.pos,
@@ -149,7 +153,7 @@ export function buildChain(
     else if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
     else
       for (const flat of flatOf(nrule, table)) {
-        const { match, opaque } = matchOf(interp, flat, table);
+        const { match, opaque } = matchOf((interp ??= new CondInterpreter(ctx)), flat, table);
         // The conditions are in the model now: the entry keeps the alternative without them (less retained heap).
         addEntry(table, info, report, head, withoutConds(flat), match, opaque, timeoutOf);
       }
@@ -373,7 +377,7 @@ function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupp
         return { kind: 'continue' };
       }
       const ref = chainRef(table.family, table.name, target);
-      info.targets.add(ref);
+      (info.targets ??= new Set()).add(ref);
       return { kind: v.kind, chain: ref };
     }
   }

@@ -23,6 +23,7 @@ import { priorityValue } from './priorities.js';
 import type { Preparer } from './prepare.js';
 import { ChainLabels, EntryRule } from './entry-rule.js';
 import { ReadRuns, type RunFacts, type RunRule } from './read-facts.js';
+import { RuleChunks } from './rule-list.js';
 import { RuleRows } from './rule-rows.js';
 import { chainRef } from './rules.js';
 import { DirectReader } from './text-direct.js';
@@ -567,6 +568,8 @@ export class TextReader {
   }
 
   private chainBlock(chain: NChain): void {
+    // The block's rules, joined to the chain's at its end (rule-list.ts); nothing else adds to the chain meanwhile.
+    const block = { list: new RuleChunks<ChainRule>(), base: chain.rules.length };
     this.block((t) => {
       if (t.kind === 'word' && t.text === 'type' && this.isWord(1) && this.isWord(2, 'hook')) {
         this.baseSpec(chain);
@@ -608,8 +611,9 @@ export class TextReader {
           return;
         }
       }
-      this.append(chain, this.directRule(chain) ?? this.rule(this.statementTokens(), chain));
+      this.append(chain, this.directRule(chain) ?? this.rule(this.statementTokens(), chain), block);
     }, true);
+    chain.rules = block.list.after(chain.rules);
   }
 
   private baseSpec(chain: NChain): void {
@@ -734,10 +738,17 @@ export class TextReader {
    * Appends `rule` to `chain`, and gives the chain's runs (read-facts.ts) the interface facts of a rule
    * kept as its model rule alone (directRule's last, `kept`).
    */
-  private append(chain: NChain, rule: ChainRule): void {
-    chain.rules.push(rule);
-    if (rule === this.kept) this.runs.appended(chain, rule, this.keptFacts);
-    else this.runs.appended(chain);
+  private append(chain: NChain, rule: ChainRule, block?: { list: RuleChunks<ChainRule>; base: number }): void {
+    let at: number;
+    if (block) {
+      block.list.push(rule);
+      at = block.base + block.list.length - 1;
+    } else {
+      chain.rules.push(rule);
+      at = chain.rules.length - 1;
+    }
+    if (rule === this.kept) this.runs.appended(chain, at, rule, this.keptFacts);
+    else this.runs.appended(chain, at);
   }
 
   /** The interface facts of the chains' rules the runs take (read-facts.ts). */
