@@ -543,32 +543,46 @@ export class ReadAlt implements PreparedAlt {
 }
 
 /**
- * A verdict-map rule the `nft -j` reader read on one line with its alternatives' matches (json-direct.ts
- * DirectRule.alts), each alternative with its model rule made as it was read (ReadAlt), as ReadEntry
- * for a rule of one alternative: buildChain gives them their occurrence (one for the nft rule) and
- * action. Not a read rule with its converted form (once prepare.ts ReadMany) of which buildChain made
- * the model rules, reading the rule's text for them (a slice of it when it was not in its chain's first
- * string of texts).
+ * A verdict-map rule a direct reader read with its alternatives' matches (the `nft -j` reader on one
+ * line: json-direct.ts DirectRule.alts; the text reader: prepare.ts readAlts), each alternative's model
+ * rule made as it was read (with its alternative: EntryRule.flat), as ReadEntry for a rule of one
+ * alternative: buildChain gives them their occurrence (one for the nft rule) and action. Not a read rule
+ * with its converted form (prepare.ts Many, a record per alternative) of which buildChain made the model
+ * rules. The alternatives' interface facts are kept here, or none when the reader gave them to the
+ * chain's runs (read-facts.ts).
  */
 export class ReadEntries extends ReadModel implements NRule, PreparedMany {
-  declare readonly alts: readonly ReadAlt[];
-  declare private readonly first: EntryRule;
+  /** The model rules, one per alternative, in order. */
+  declare readonly entries: readonly EntryRule[];
+  /** Each alternative's interface facts, or undefined when the chain's runs have them. */
+  declare private readonly facts: readonly IfaceFacts[] | undefined;
   /** Set when buildChain has given the model rules their occurrence and action (`pre = undefined`). */
   declare private released: boolean;
 
-  /** `alts`: at least one. */
-  constructor(alts: readonly ReadAlt[], rest: RareParts | undefined) {
+  /** `entries`: at least one; `facts`: one per entry. */
+  constructor(entries: readonly EntryRule[], facts: readonly IfaceFacts[] | undefined, rest: RareParts | undefined) {
     super();
-    const [first] = alts;
-    if (first === undefined) throw new Error('nftables: a read verdict-map rule without alternatives');
-    this.alts = alts;
-    this.first = first.entry;
+    if (entries.length === 0) throw new Error('nftables: a read verdict-map rule without alternatives');
+    this.entries = entries;
+    this.facts = facts;
     this.rest = rest;
     this.released = false;
   }
 
+  /** Whether the chain's runs have the alternatives' interface facts (interface inference skips the rule). */
+  get factsElsewhere(): boolean {
+    return this.facts === undefined;
+  }
+
+  /** The alternatives as PreparedAlt records, made when asked (interface inference, tests). */
+  get alts(): readonly ReadAlt[] {
+    return this.entries.map((e, i) => new ReadAlt(e, e.flat, this.facts?.[i] ?? NO_FACTS));
+  }
+
   protected get head(): EntryRule {
-    return this.first;
+    const [first] = this.entries;
+    if (first === undefined) throw new Error('nftables: a read verdict-map rule without alternatives');
+    return first;
   }
 
   get pre(): Prepared | undefined {

@@ -11,7 +11,7 @@ import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { addressSet, addressValue } from './memo.js';
 import { condValues, type Flat, type FlatVerdict } from './expand.js';
-import { EntryRule } from './entry-rule.js';
+import { EntryRule, ReadEntries } from './entry-rule.js';
 import { runPos, type RunRule, type SeenRun } from './read-facts.js';
 import { isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
@@ -437,7 +437,7 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
         }
         const r = rules[i];
         // A rule kept as its model rule alone: what it shows is in its run.
-        if (r === undefined || r instanceof EntryRule) continue;
+        if (r === undefined || r instanceof EntryRule || (r instanceof ReadEntries && r.factsElsewhere)) continue;
         const pre = r.pre;
         if (pre && pre.alts === undefined) {
           observe(ctx, seen, pre.flat, pre.facts, r);

@@ -4,22 +4,13 @@ import { Hasher, hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
-import { factsOf, NO_FACTS, type IfaceFacts } from './interfaces.js';
+import { factsOf, type IfaceFacts } from './interfaces.js';
 import { RareParts, type ChainRule, type NRule, type NTable, type ReadRule } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
 import type { DirectAlt } from './direct-match.js';
-import {
-  EntryRule,
-  headRow,
-  lineEntry,
-  notesOf,
-  ReadAlt,
-  ReadEntries,
-  readEntry,
-  type ChainLabels,
-} from './entry-rule.js';
+import { EntryRule, headRow, lineEntry, notesOf, ReadEntries, readEntry, type ChainLabels } from './entry-rule.js';
 
 /** The action of a model rule made while reading, until buildChain gives it (rules.ts actionOf). */
 const UNDECIDED: Action = { kind: 'continue' };
@@ -526,12 +517,38 @@ export class Preparer implements InterpEnv {
     const at = placed(labels, texts, text);
     // One notes record for the rule's model rules, as buildChain gave them one.
     const notes = notesOf(comment, undefined);
-    const alts = read.map((a) => {
-      const flat = withoutConds(a.flat);
-      const entry = lineEntry(labels, line, column, endColumn, text, at, hash, notes, a.match, UNDECIDED, flat);
-      return new ReadAlt(entry, flat, a.facts);
-    });
-    return new ReadEntries(alts, commentOnly(comment));
+    const entries = read.map((a) =>
+      lineEntry(labels, line, column, endColumn, text, at, hash, notes, a.match, UNDECIDED, withoutConds(a.flat)),
+    );
+    return new ReadEntries(
+      entries,
+      read.map((a) => a.facts),
+      commentOnly(comment),
+    );
+  }
+
+  /**
+   * convertDirectAlts of a verdict-map rule the text reader read (`read`: at least one alternative, none
+   * translating), in the chain `labels` names: as convertRead, the rule in the chain is one record
+   * (entry-rule.ts ReadEntries) with a model rule per alternative made now (sharing the rule's row, as
+   * buildChain gives them one), and the reader gives the alternatives' interface facts to the chain's
+   * runs (read-facts.ts). Not the read rule with its converted form (Many, an Alt per alternative) of
+   * which buildChain made the model rules.
+   */
+  readAlts(
+    rule: ReadRule,
+    labels: ChainLabels,
+    text: string,
+    unquoted: boolean,
+    read: readonly DirectAlt[],
+    from: number,
+    to: number,
+  ): ReadEntries {
+    const hash = ruleHash(this.hasher, labels.ref, text, unquoted, from, to);
+    const row = headRow(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
+    // The actions are buildChain's (a jump needs the table's chains): a placeholder until then.
+    const entries = read.map((a) => new EntryRule(labels, row, a.match, UNDECIDED, withoutConds(a.flat)));
+    return new ReadEntries(entries, undefined, rule.rareParts());
   }
 
   /**
@@ -546,12 +563,8 @@ export class Preparer implements InterpEnv {
     read: readonly DirectAlt[],
     from = 0,
     to = -1,
-    /** The reader gives the alternatives' interface facts to the chain's runs (read-facts.ts): kept none. */
-    factsElsewhere = false,
   ): void {
-    const alts = read.map(
-      (a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, factsElsewhere ? NO_FACTS : a.facts),
-    );
+    const alts = read.map((a) => new Alt(withoutConds(a.flat), a.match, a.flat.opaque, a.facts));
     const hash = ruleHash(this.hasher, ref, text, unquoted, from, to);
     rule.pre = new Many(ref, text, from, to, unquoted, hash, alts);
     rule.stmts = NO_STMTS;

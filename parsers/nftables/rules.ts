@@ -115,9 +115,10 @@ export function buildChain(
     // occurrence for the nft rule, then each alternative's action.
     if (nrule instanceof ReadEntries && nrule.pre !== undefined && nrule.ref === ref) {
       const nth = ctx.hashOccurrence('nft', nrule.hash);
-      for (const a of nrule.alts) {
-        a.entry.numbered(nth);
-        addEntry(table, info, report, a.entry, a.flat, a.entry.match, a.opaque, timeoutOf);
+      for (const e of nrule.entries) {
+        e.numbered(nth);
+        const flat = e.flat;
+        addEntry(table, info, report, e, flat, e.match, flat.opaque, timeoutOf);
       }
       nrule.pre = undefined;
       continue;
@@ -185,6 +186,10 @@ function entriesOf(rules: readonly ChainRule[]): number {
     if (r === undefined) continue;
     if (r instanceof EntryRule) {
       n++;
+      continue;
+    }
+    if (r instanceof ReadEntries) {
+      n += r.entries.length;
       continue;
     }
     if (r.unreadable) continue;

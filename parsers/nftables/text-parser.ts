@@ -799,13 +799,17 @@ export class TextReader {
       return one;
     }
     if (d.alts) {
-      // Alternatives that translate nothing (every one the direct reader reads): their facts go to the runs.
-      const taken = d.alts.every((a) => a.flat.nat === undefined && a.facts.dnatHost === undefined);
-      p.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts, d.from, d.to, taken);
-      if (taken) {
-        this.kept = rule;
-        this.keptFacts = d.alts;
+      // Alternatives that translate nothing (every one the direct reader reads): their model rules made
+      // now, their facts given to the runs.
+      const alts = d.alts;
+      if (alts.length > 0 && alts.every((a) => a.flat.nat === undefined && a.facts.dnatHost === undefined)) {
+        const many = p.readAlts(rule, where.labels, d.text, d.unquoted, alts, d.from, d.to);
+        this.kept = many;
+        this.keptFacts = alts;
+        this.s.skipTo(lexer, d.end);
+        return many;
       }
+      p.convertDirectAlts(rule, where.ref, d.text, d.unquoted, alts, d.from, d.to);
     } else if (
       !p.convert(rule, where.table, where.ref, d.to < 0 ? d.text : d.text.slice(d.from, d.to), d.flats, d.unquoted)
     )
