@@ -205,6 +205,11 @@ export class EntryRule implements Rule {
     return this._flat;
   }
 
+  /** Whether `other` keeps its numbers in the same row (the model rules of one nft rule: headRow). */
+  sameRow(other: EntryRule): boolean {
+    return other._chain === this._chain && other._row === this._row;
+  }
+
   /** Drops the alternative (buildChain's entries keep it): a model rule does not keep it to the model's end. */
   releaseFlat(): void {
     this._flat = RELEASED;

@@ -529,11 +529,13 @@ export class Preparer implements InterpEnv {
 
   /**
    * convertDirectAlts of a verdict-map rule the text reader read (`read`: at least one alternative, none
-   * translating), in the chain `labels` names: as convertRead, the rule in the chain is one record
-   * (entry-rule.ts ReadEntries) with a model rule per alternative made now (sharing the rule's row, as
-   * buildChain gives them one), and the reader gives the alternatives' interface facts to the chain's
-   * runs (read-facts.ts). Not the read rule with its converted form (Many, an Alt per alternative) of
-   * which buildChain made the model rules.
+   * translating), in the chain `labels` names: as convertRead, a model rule per alternative made now, all
+   * sharing the rule's row (as buildChain gives them one, and by which it tells them one nft rule), and
+   * the reader gives the alternatives' interface facts to the chain's runs (read-facts.ts). The chain
+   * keeps the model rules themselves, one after another; one record with them (entry-rule.ts ReadEntries)
+   * for a rule whose position was set from outside (`add rule`), which interface inference reads from it.
+   * Not the read rule with its converted form (Many, an Alt per alternative) of which buildChain made the
+   * model rules.
    */
   readAlts(
     rule: ReadRule,
@@ -543,12 +545,12 @@ export class Preparer implements InterpEnv {
     read: readonly DirectAlt[],
     from: number,
     to: number,
-  ): ReadEntries {
+  ): ReadEntries | readonly EntryRule[] {
     const hash = ruleHash(this.hasher, labels.ref, text, unquoted, from, to);
     const row = headRow(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
     // The actions are buildChain's (a jump needs the table's chains): a placeholder until then.
     const entries = read.map((a) => new EntryRule(labels, row, a.match, UNDECIDED, withoutConds(a.flat)));
-    return new ReadEntries(entries, undefined, rule.rareParts());
+    return rule.given === undefined ? entries : new ReadEntries(entries, undefined, rule.rareParts());
   }
 
   /**

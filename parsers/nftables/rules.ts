@@ -84,16 +84,24 @@ export function buildChain(
     reported.add(k);
     info.unsupported.push(u);
   };
+  // The last model rule kept alone in the chain (prepare.ts convertRead, readAlts), and its occurrence.
+  let prev: EntryRule | undefined;
+  let prevNth = 0;
   // Indexed: a for…of step allocates while the loop runs unoptimised (100k rules, once per parse).
   const rules = chain.rules;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < rules.length; i++) {
     const nrule = rules[i];
     if (nrule === undefined) continue;
+    if (!(nrule instanceof EntryRule)) prev = undefined;
     // A rule the text reader kept as its model rule alone (prepare.ts convertRead): only its occurrence
     // and action are left to give (they depend on the rest of the file).
     if (nrule instanceof EntryRule) {
-      nrule.numbered(ctx.hashOccurrence('nft', nrule.contentHash));
+      // The model rules of a verdict map's alternatives follow one another with the nft rule's row
+      // (prepare.ts readAlts): one occurrence for them all, as for the alternatives of any rule.
+      if (!prev?.sameRow(nrule)) prevNth = ctx.hashOccurrence('nft', nrule.contentHash);
+      prev = nrule;
+      nrule.numbered(prevNth);
       const flat = nrule.flat;
       addEntry(table, info, report, nrule, flat, nrule.match, flat.opaque, timeoutOf);
       continue;

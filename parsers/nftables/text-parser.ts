@@ -21,7 +21,7 @@ import {
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
 import type { Preparer } from './prepare.js';
-import { ChainLabels, EntryRule } from './entry-rule.js';
+import { ChainLabels, EntryRule, ReadEntries } from './entry-rule.js';
 import { ReadRuns, type RunFacts, type RunRule } from './read-facts.js';
 import { RuleChunks } from './rule-list.js';
 import { RuleRows } from './rule-rows.js';
@@ -730,24 +730,20 @@ export class TextReader {
   }
 
   /**
-   * The rule at the token looked at, read straight from the source and converted (text-direct.ts),
-   * when it has one of the common forms and nothing of it depends on the rest of the file; otherwise
-   * undefined, with nothing consumed, and the generic path reads it.
-   */
-  /**
    * Appends `rule` to `chain`, and gives the chain's runs (read-facts.ts) the interface facts of a rule
    * kept as its model rule alone (directRule's last, `kept`).
    */
-  private append(chain: NChain, rule: ChainRule, block?: { list: RuleChunks<ChainRule>; base: number }): void {
-    let at: number;
-    if (block) {
-      block.list.push(rule);
-      at = block.base + block.list.length - 1;
-    } else {
-      chain.rules.push(rule);
-      at = chain.rules.length - 1;
-    }
-    if (rule === this.kept) this.runs.appended(chain, at, rule, this.keptFacts);
+  private append(
+    chain: NChain,
+    got: ChainRule | readonly EntryRule[],
+    block?: { list: RuleChunks<ChainRule>; base: number },
+  ): void {
+    const group = Array.isArray(got) ? (got as readonly EntryRule[]) : undefined;
+    const first = group ? group[0] : (got as ChainRule);
+    const at = block ? block.base + block.list.length : chain.rules.length;
+    if (group) for (const r of group) (block ? block.list : chain.rules).push(r);
+    else if (first !== undefined) (block ? block.list : chain.rules).push(first);
+    if (first !== undefined && first === this.kept) this.runs.appended(chain, at, first, this.keptFacts);
     else this.runs.appended(chain, at);
   }
 
@@ -760,7 +756,13 @@ export class TextReader {
   private kept: RunRule | undefined = undefined;
   private keptFacts: RunFacts | undefined = undefined;
 
-  private directRule(chain: NChain, at?: Token): ChainRule | undefined {
+  /**
+   * The rule at the token looked at, read straight from the source and converted (text-direct.ts),
+   * when it has one of the common forms and nothing of it depends on the rest of the file; otherwise
+   * undefined, with nothing consumed, and the generic path reads it. A verdict map's model rules, one
+   * per alternative, when the chain keeps them themselves (prepare.ts readAlts).
+   */
+  private directRule(chain: NChain, at?: Token): ChainRule | readonly EntryRule[] | undefined {
     if (!this.prep?.direct) return undefined;
     const raw = this.s.rawPeek();
     if (raw?.tok.kind !== 'word') return undefined;
@@ -804,7 +806,7 @@ export class TextReader {
       const alts = d.alts;
       if (alts.length > 0 && alts.every((a) => a.flat.nat === undefined && a.facts.dnatHost === undefined)) {
         const many = p.readAlts(rule, where.labels, d.text, d.unquoted, alts, d.from, d.to);
-        this.kept = many;
+        this.kept = many instanceof ReadEntries ? many : many[0];
         this.keptFacts = alts;
         this.s.skipTo(lexer, d.end);
         return many;
@@ -1053,7 +1055,9 @@ export class TextReader {
         const toks = direct ? undefined : this.statementTokens();
         if (toks?.length === 0) syntax(this.s.last, 'a rule');
         let rule: ChainRule;
-        if (direct) rule = direct;
+        // A rule placed by its command keeps its position in one record (prepare.ts readAlts): never a group.
+        if (Array.isArray(direct)) throw new Error('nftables: an `add rule` read as model rules alone');
+        if (direct) rule = direct as ChainRule;
         else {
           const read = this.rule(toks ?? [], chain);
           read.pos = { ...read.pos, line: verb.line, column: verb.col };

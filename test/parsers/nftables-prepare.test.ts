@@ -192,6 +192,22 @@ describe('rules converted while read (prepare.ts)', () => {
     expect(r.fast).toBe(r.slow);
   });
 
+  it('keep a verdict map read straight from the source as its model rules alone, one occurrence per nft rule', () => {
+    // Two identical verdict maps in a row: each nft rule's alternatives share its id, the second rule
+    // its own (its model rules follow the first's with another row: rules.ts buildChain tells them apart).
+    const line = '    iifname "lan0" tcp dport vmap { 22 : accept, 23 : drop }';
+    const text = `table inet fw {\n  chain c {\n${line}\n${line}\n    tcp dport 80 accept\n  }\n}\n`;
+    const doc = readText(text, 'v.nft', {}, new Preparer({}));
+    const read = doc.tables[0]?.chains.get('c')?.rules ?? [];
+    expect(read.map((r) => r instanceof EntryRule)).toEqual([true, true, true, true, true]);
+    const rules = buildPolicy(doc).ruleset.chains['inet fw c']?.rules ?? [];
+    const [a, b, c, d] = rules.map((r) => r.id);
+    expect([a === b, c === d, a === c]).toEqual([true, true, false]);
+    expect(rules.slice(0, 4).map((r) => r.action.kind)).toEqual(['accept', 'drop', 'accept', 'drop']);
+    const r = both(text, 'v.nft');
+    expect(r.fast).toBe(r.slow);
+  });
+
   it('give interface inference what rule by rule gives, with runs split by other rules, inserted and flushed', () => {
     // Names first seen in runs and in rules between them (a named set: left to the passes), `insert rule`
     // before them all, a flushed chain, the networks of more than four rules: the order of the interfaces,
