@@ -297,9 +297,23 @@ export function lineEntry(
   action: Action,
   flat: Flat,
 ): EntryRule {
+  return new EntryRule(chain, lineRow(chain, line, column, endColumn, text, at, hash, notes), match, action, flat);
+}
+
+/** lineEntry's row, which the model rules of one nft rule (its alternatives) share. */
+export function lineRow(
+  chain: ChainLabels,
+  line: number,
+  column: number,
+  endColumn: number,
+  text: string,
+  at: number,
+  hash: number,
+  notes: RuleNotes | undefined,
+): number {
   // As headRow keeps them: a text kept itself with its quotes has TO 0; one line is no line after it.
   const kept = at >= 0;
-  const row = chain.rows.row(
+  return chain.rows.row(
     line,
     column,
     endColumn,
@@ -310,7 +324,6 @@ export function lineEntry(
     0,
     notes,
   );
-  return new EntryRule(chain, row, match, action, flat);
 }
 
 /** A read rule's statements: none (the direct reader makes none), shared and never added to. */

@@ -10,7 +10,16 @@ import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
 import type { DirectAlt } from './direct-match.js';
-import { EntryRule, headRow, lineEntry, notesOf, ReadEntries, readEntry, type ChainLabels } from './entry-rule.js';
+import {
+  EntryRule,
+  headRow,
+  lineEntry,
+  lineRow,
+  notesOf,
+  ReadEntries,
+  readEntry,
+  type ChainLabels,
+} from './entry-rule.js';
 
 /** The action of a model rule made while reading, until buildChain gives it (rules.ts actionOf). */
 const UNDECIDED: Action = { kind: 'continue' };
@@ -460,8 +469,8 @@ export class Preparer implements InterpEnv {
   /**
    * convertDirect of a one-line rule the `nft -j` reader read (json-direct.ts), at `line`, `column` to
    * `endColumn` of the listing (`labels.file`), in the chain `labels` names (its texts: the listing's
-   * RuleTexts): as convertRead, the rule in the chain is one record (entry-rule.ts ReadEntry) with its
-   * model rule made now, its text kept as its place in the RuleTexts; not a read rule with its converted
+   * RuleTexts): as convertRead, the rule in the chain is its model rule alone (or, when it translates, one
+   * record with it: entry-rule.ts ReadEntry), made now, its text kept as its place in the RuleTexts; not a read rule with its converted
    * form (about 170 bytes a rule, promoted and then dropped when buildChain made the model rule from it).
    * A text RuleTexts does not take is kept itself. The model rule is made from the numbers (lineEntry),
    * without a location object.
@@ -477,7 +486,7 @@ export class Preparer implements InterpEnv {
     match: Match,
     facts: IfaceFacts,
     texts: RuleTexts,
-  ): NRule {
+  ): ChainRule {
     const hash = ruleHash(this.hasher, labels.ref, text, false);
     const at = placed(labels, texts, text);
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
@@ -495,13 +504,16 @@ export class Preparer implements InterpEnv {
       UNDECIDED,
       withoutConds(flat),
     );
+    // As convertRead: the model rule alone (its facts to the chain's runs, json-reader.ts), unless it translates.
+    if (flat.nat === undefined && facts.dnatHost === undefined) return entry;
     return readEntry(entry, entry.flat, facts, commentOnly(comment));
   }
 
   /**
    * convertDirectAlts of a one-line rule the `nft -j` reader read (json-direct.ts; `read`: at least one),
-   * as convertJson: the rule in the chain is one record (entry-rule.ts ReadEntries) with a model rule per
-   * alternative made now, all with the rule's text kept as its place in the RuleTexts (or itself).
+   * as convertJson: a model rule per alternative made now, all with the rule's text kept as its place in
+   * the RuleTexts (or itself) and sharing its row, which the chain keeps themselves (as readAlts); one
+   * record with them and their facts (entry-rule.ts ReadEntries) when an alternative translates.
    */
   convertJsonAlts(
     line: number,
@@ -512,14 +524,16 @@ export class Preparer implements InterpEnv {
     text: string,
     read: readonly DirectAlt[],
     texts: RuleTexts,
-  ): NRule {
+  ): ReadEntries | readonly EntryRule[] {
     const hash = ruleHash(this.hasher, labels.ref, text, false);
     const at = placed(labels, texts, text);
     // One notes record for the rule's model rules, as buildChain gave them one.
     const notes = notesOf(comment, undefined);
-    const entries = read.map((a) =>
-      lineEntry(labels, line, column, endColumn, text, at, hash, notes, a.match, UNDECIDED, withoutConds(a.flat)),
-    );
+    // One row for the rule's model rules (buildChain tells them one nft rule by it, as readAlts's).
+    const row = lineRow(labels, line, column, endColumn, text, at, hash, notes);
+    const entries = read.map((a) => new EntryRule(labels, row, a.match, UNDECIDED, withoutConds(a.flat)));
+    // As readAlts: the model rules alone (their facts to the chain's runs), unless one translates.
+    if (read.every((a) => a.flat.nat === undefined && a.facts.dnatHost === undefined)) return entries;
     return new ReadEntries(
       entries,
       read.map((a) => a.facts),
