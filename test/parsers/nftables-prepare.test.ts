@@ -233,6 +233,8 @@ describe('rules converted while read (prepare.ts)', () => {
       'flush chain inet fw d',
       'add rule inet fw d iifname "eth8" ip saddr 10.8.0.0/16 accept',
       'insert rule inet fw c iifname "eth0" ip saddr 10.0.0.0/16 accept',
+      'insert rule inet fw c iifname "eth7" tcp dport vmap { 22 : accept, 23 : drop }',
+      'add rule inet fw d iifname "eth6" tcp dport vmap { 22 : accept, 23 : drop }',
       'add element inet fw s { 10.2.0.1 }',
       '',
     ];
@@ -240,7 +242,16 @@ describe('rules converted while read (prepare.ts)', () => {
     const r = both(text, 'runs.nft');
     expect(r.fast).toBe(r.slow);
     const policy = buildPolicy(readText(text, 'runs.nft', {}, new Preparer({})));
-    expect(policy.interfaces.map((i) => i.name)).toEqual(['eth0', 'eth3', 'eth1', 'eth2', 'eth4', 'eth8']);
+    expect(policy.interfaces.map((i) => i.name)).toEqual([
+      'eth7',
+      'eth0',
+      'eth3',
+      'eth1',
+      'eth2',
+      'eth4',
+      'eth8',
+      'eth6',
+    ]);
   });
 
   it('make the model rule of a rule read straight from the source while reading it, `add rule` at its command', () => {
