@@ -13,6 +13,12 @@ import { AT, COLUMN, END_COLUMN, HASH_LO, HI_LINES, NTH, TEXT, TO, type RuleRows
 
 const EXCERPT = 60;
 
+/**
+ * What a released ReadEntry, or a model rule whose alternative is released (EntryRule.flat), gives as its
+ * alternative (nothing reads it then): an empty one.
+ */
+const RELEASED: Flat = Object.freeze(directFlat(undefined, undefined, undefined));
+
 /** What the model rules of one chain share: the chain's model name and the endings of their labels. */
 export class ChainLabels {
   readonly ref: string;
@@ -29,7 +35,8 @@ export class ChainLabels {
    * numbering across its chunks), not as a slice of `source`.
    */
   readonly texts: RuleTexts | undefined;
-  private readonly tails = new Map<string, string>();
+  /** Made at the first label asked for (a lint reads a few): not a map per chain (9,000 in the chains shape). */
+  private tails: Map<string, string> | undefined = undefined;
   /** Where the chain's model rules keep their numbers (a row each: headRow), shared by the reader's chains. */
   readonly rows: RuleRows;
 
@@ -49,10 +56,11 @@ export class ChainLabels {
     const one = /\s\s|[\t\n\r]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
     const cut = one.length > EXCERPT;
     const key = cut ? `…${this.ref}` : this.ref;
-    let tail = this.tails.get(key);
+    const tails = (this.tails ??= new Map<string, string>());
+    let tail = tails.get(key);
     if (tail === undefined) {
       tail = cut ? `…" in ${this.ref}` : `" in ${this.ref}`;
-      this.tails.set(key, tail);
+      tails.set(key, tail);
     }
     return 'rule "' + (cut ? one.slice(0, EXCERPT - 1) : one) + tail;
   }
@@ -176,12 +184,35 @@ export class EntryRule implements Rule {
   private readonly _chain: ChainLabels;
   /** The rule's row in `_chain` (headRow). */
   private readonly _row: number;
+  /**
+   * A model rule made while reading (prepare.ts convertRead): the alternative without its conditions
+   * (expand.ts withoutConds) it was made of, which buildChain reads (and then keeps in its entries, and
+   * releases here); else, and once released, an empty one. Kept here, not in a record per read rule
+   * beside the model rule (entry-rule.ts ReadEntry: 48 bytes a rule, promoted and then dropped).
+   */
+  private _flat: Flat;
 
-  constructor(chain: ChainLabels, row: number, match: Match, action: Action) {
+  constructor(chain: ChainLabels, row: number, match: Match, action: Action, flat: Flat = RELEASED) {
     this.match = match;
     this.action = action;
     this._chain = chain;
     this._row = row;
+    this._flat = flat;
+  }
+
+  /** The alternative it was made of until buildChain releases it (not a member of the model's Rule). */
+  get flat(): Flat {
+    return this._flat;
+  }
+
+  /** Whether `other` keeps its numbers in the same row (the model rules of one nft rule: headRow). */
+  sameRow(other: EntryRule): boolean {
+    return other._chain === this._chain && other._row === this._row;
+  }
+
+  /** Drops the alternative (buildChain's entries keep it): a model rule does not keep it to the model's end. */
+  releaseFlat(): void {
+    this._flat = RELEASED;
   }
 
   get id(): string {
@@ -264,10 +295,25 @@ export function lineEntry(
   notes: RuleNotes | undefined,
   match: Match,
   action: Action,
+  flat: Flat,
 ): EntryRule {
+  return new EntryRule(chain, lineRow(chain, line, column, endColumn, text, at, hash, notes), match, action, flat);
+}
+
+/** lineEntry's row, which the model rules of one nft rule (its alternatives) share. */
+export function lineRow(
+  chain: ChainLabels,
+  line: number,
+  column: number,
+  endColumn: number,
+  text: string,
+  at: number,
+  hash: number,
+  notes: RuleNotes | undefined,
+): number {
   // As headRow keeps them: a text kept itself with its quotes has TO 0; one line is no line after it.
   const kept = at >= 0;
-  const row = chain.rows.row(
+  return chain.rows.row(
     line,
     column,
     endColumn,
@@ -278,11 +324,7 @@ export function lineEntry(
     0,
     notes,
   );
-  return new EntryRule(chain, row, match, action);
 }
-
-/** What a released ReadEntry gives as its alternative (nothing reads it then): an empty one. */
-const RELEASED: Flat = Object.freeze(directFlat(undefined, undefined, undefined));
 
 /** A read rule's statements: none (the direct reader makes none), shared and never added to. */
 const NO_STMTS: Stmt[] = [];
@@ -519,32 +561,46 @@ export class ReadAlt implements PreparedAlt {
 }
 
 /**
- * A verdict-map rule the `nft -j` reader read on one line with its alternatives' matches (json-direct.ts
- * DirectRule.alts), each alternative with its model rule made as it was read (ReadAlt), as ReadEntry
- * for a rule of one alternative: buildChain gives them their occurrence (one for the nft rule) and
- * action. Not a read rule with its converted form (once prepare.ts ReadMany) of which buildChain made
- * the model rules, reading the rule's text for them (a slice of it when it was not in its chain's first
- * string of texts).
+ * A verdict-map rule a direct reader read with its alternatives' matches (the `nft -j` reader on one
+ * line: json-direct.ts DirectRule.alts; the text reader: prepare.ts readAlts), each alternative's model
+ * rule made as it was read (with its alternative: EntryRule.flat), as ReadEntry for a rule of one
+ * alternative: buildChain gives them their occurrence (one for the nft rule) and action. Not a read rule
+ * with its converted form (prepare.ts Many, a record per alternative) of which buildChain made the model
+ * rules. The alternatives' interface facts are kept here, or none when the reader gave them to the
+ * chain's runs (read-facts.ts).
  */
 export class ReadEntries extends ReadModel implements NRule, PreparedMany {
-  declare readonly alts: readonly ReadAlt[];
-  declare private readonly first: EntryRule;
+  /** The model rules, one per alternative, in order. */
+  declare readonly entries: readonly EntryRule[];
+  /** Each alternative's interface facts, or undefined when the chain's runs have them. */
+  declare private readonly facts: readonly IfaceFacts[] | undefined;
   /** Set when buildChain has given the model rules their occurrence and action (`pre = undefined`). */
   declare private released: boolean;
 
-  /** `alts`: at least one. */
-  constructor(alts: readonly ReadAlt[], rest: RareParts | undefined) {
+  /** `entries`: at least one; `facts`: one per entry. */
+  constructor(entries: readonly EntryRule[], facts: readonly IfaceFacts[] | undefined, rest: RareParts | undefined) {
     super();
-    const [first] = alts;
-    if (first === undefined) throw new Error('nftables: a read verdict-map rule without alternatives');
-    this.alts = alts;
-    this.first = first.entry;
+    if (entries.length === 0) throw new Error('nftables: a read verdict-map rule without alternatives');
+    this.entries = entries;
+    this.facts = facts;
     this.rest = rest;
     this.released = false;
   }
 
+  /** Whether the chain's runs have the alternatives' interface facts (interface inference skips the rule). */
+  get factsElsewhere(): boolean {
+    return this.facts === undefined;
+  }
+
+  /** The alternatives as PreparedAlt records, made when asked (interface inference, tests). */
+  get alts(): readonly ReadAlt[] {
+    return this.entries.map((e, i) => new ReadAlt(e, e.flat, this.facts?.[i] ?? NO_FACTS));
+  }
+
   protected get head(): EntryRule {
-    return this.first;
+    const [first] = this.entries;
+    if (first === undefined) throw new Error('nftables: a read verdict-map rule without alternatives');
+    return first;
   }
 
   get pre(): Prepared | undefined {

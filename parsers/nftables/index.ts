@@ -10,6 +10,7 @@ import { isObject, keyOf, type NDocument, type NRule, type NTable } from './ir.j
 import { readJson } from './json-reader.js';
 import { buildNat } from './nat.js';
 import { buildChain, chainRef, type ChainInfo } from './rules.js';
+import { EntryRule } from './entry-rule.js';
 import { buildSessions, timeoutResolver } from './sessions.js';
 import { readText } from './text-parser.js';
 import { releaseParseMemos } from './match.js';
@@ -64,7 +65,7 @@ function markDynamicSets(doc: NDocument): void {
       for (let i = 0; i < rules.length; i++) {
         const r = rules[i];
         // Rules converted while read keep no statements (prepare.ts): no walk for them.
-        if (r === undefined || r.stmts.length === 0) continue;
+        if (r === undefined || r instanceof EntryRule || r.stmts.length === 0) continue;
         for (const s of r.stmts) {
           if (!('set' in s) && !('map' in s)) continue; // the only statements that fill a set
           const k = keyOf(s);

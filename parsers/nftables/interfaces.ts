@@ -11,6 +11,8 @@ import type { Interface } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import { addressSet, addressValue } from './memo.js';
 import { condValues, type Flat, type FlatVerdict } from './expand.js';
+import { EntryRule, ReadEntries } from './entry-rule.js';
+import { runPos, type RunRule, type SeenRun } from './read-facts.js';
 import { isObject, keyOf, str, type Expr, type NDocument, type NRule, type NTable, type Pos } from './ir.js';
 
 /**
@@ -337,6 +339,34 @@ function addNetwork(seen: Seen, names: readonly string[], nets: AddrSet | undefi
   } else seen.networks.set(name, { sets: [nets], where: [rule.pos] });
 }
 
+/** A run's rule's position, read only where it is kept (as observe reads a rule's). */
+class RunAnchor {
+  constructor(private readonly rule: RunRule) {}
+
+  get pos(): Pos {
+    return runPos(this.rule);
+  }
+}
+
+/**
+ * What a run of rules kept as their model rules alone shows (read-facts.ts), as observe gives it for
+ * each of them in turn: the names in order at the first rule naming each, the networks in order with
+ * the first four rules' positions.
+ */
+function applyRun(ctx: Ctx, seen: Seen, run: SeenRun): void {
+  for (const [n, entry] of run.names) ctx.sawInterfaceIn(n, new RunAnchor(entry));
+  for (const [name, got] of run.nets) {
+    let cur = seen.networks.get(name);
+    for (const w of got.where) {
+      if (cur === undefined) {
+        cur = { sets: [], where: [runPos(w)] };
+        seen.networks.set(name, cur);
+      } else if (cur.where.length < 4) cur.where.push(runPos(w));
+    }
+    if (cur !== undefined) for (const s of got.sets) cur.sets.push(s);
+  }
+}
+
 /**
  * One alternative of `rule`: the interfaces it names, the WAN its NAT shows, the networks it pairs
  * with an interface. The rule's position is read only where it is kept (a read rule makes it when
@@ -396,10 +426,18 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
       if (c.base) for (const d of c.base.devices) ctx.sawInterface(d, c.base.pos);
       // Indexed: a for…of step allocates while the loop runs unoptimised (100k rules, once per parse).
       const rules = c.rules;
-      // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
+      // The runs of rules kept as their model rules alone (read-facts.ts), each where its first rule is.
+      const runs = c.runs;
+      let k = 0;
+      let next = runs?.[0];
       for (let i = 0; i < rules.length; i++) {
+        while (next?.at === i) {
+          applyRun(ctx, seen, next);
+          next = runs?.[++k];
+        }
         const r = rules[i];
-        if (r === undefined) continue;
+        // A rule kept as its model rule alone: what it shows is in its run.
+        if (r === undefined || r instanceof EntryRule || (r instanceof ReadEntries && r.factsElsewhere)) continue;
         const pre = r.pre;
         if (pre && pre.alts === undefined) {
           observe(ctx, seen, pre.flat, pre.facts, r);

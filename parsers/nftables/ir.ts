@@ -1,3 +1,5 @@
+import type { EntryRule } from './entry-rule.js';
+import type { SeenRun } from './read-facts.js';
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Unsupported } from '../../src/model/policy.js';
 import { Location } from '../toolkit/location.js';
@@ -230,8 +232,17 @@ export interface NChain {
   name: string;
   pos: Pos;
   base?: BaseSpec;
-  rules: NRule[];
+  /**
+   * The rules in order: a rule the text reader kept as its model rule alone (entry-rule.ts EntryRule:
+   * prepare.ts convertRead) or a read rule.
+   */
+  rules: ChainRule[];
+  /** What the chain's rules kept as model rules alone show interface inference (read-facts.ts), by `at`. */
+  runs?: SeenRun[] | undefined;
 }
+
+/** A rule of a chain (NChain.rules). */
+export type ChainRule = NRule | EntryRule;
 
 export interface NSet {
   name: string;

@@ -14,6 +14,7 @@ import {
   type Family,
   type NChain,
   type NDocument,
+  type ChainRule,
   type NRule,
   type NSet,
   type NTable,
@@ -24,7 +25,10 @@ import { DirectRules, type DirectRule } from './json-direct.js';
 import { fastRules, memberPos, scanJson } from './json-scanner.js';
 import { ElementStream } from './json-stream.js';
 import { Preparer, RuleTexts } from './prepare.js';
-import { ChainLabels } from './entry-rule.js';
+import { ChainLabels, EntryRule, ReadEntries } from './entry-rule.js';
+import type { DirectAlt } from './direct-match.js';
+import type { IfaceFacts } from './interfaces.js';
+import { ReadRuns } from './read-facts.js';
 import { RuleRows } from './rule-rows.js';
 import { priorityValue } from './priorities.js';
 import { chainRef } from './rules.js';
@@ -281,7 +285,10 @@ class JsonReader {
         else if (isObject(body) && isObject(body.chain)) {
           const t = this.tables.get(tableKey(scalar(body.chain.family), scalar(body.chain.table)));
           const c = t?.chains.get(scalar(body.chain.name));
-          if (c) c.rules = [];
+          if (c) {
+            c.rules = [];
+            this.runs.flushed(c);
+          }
         } else this.doc.unsupported.push({ loc: pos, what: 'flush command', why: 'this `flush` is not modeled' });
         return;
       case 'delete':
@@ -373,30 +380,59 @@ class JsonReader {
           d.facts,
           this.texts,
         );
-        c.rules.push(one);
+        this.pushRule(c, one, one instanceof EntryRule ? d.facts : undefined);
         return true;
       }
       prep.convertDirect(rule, place.ref, d.text, false, d.flat, d.match, d.facts);
       // The record never held statements (see rule()): the chain keeps it as it is.
-      c.rules.push(rule);
+      this.pushRule(c, rule);
       return true;
     }
     if (d.alts) {
       // A one-line rule, as above: one object with its model rules (ReadEntries).
       if (rule === undefined) {
         if (d.alts.length === 0) return false;
-        c.rules.push(
-          prep.convertJsonAlts(d.line, d.column, d.endColumn, d.comment, place.labels, d.text, d.alts, this.texts),
+        const got = prep.convertJsonAlts(
+          d.line,
+          d.column,
+          d.endColumn,
+          d.comment,
+          place.labels,
+          d.text,
+          d.alts,
+          this.texts,
         );
+        if (got instanceof ReadEntries) this.pushRule(c, got);
+        else this.pushGroup(c, got, d.alts);
         return true;
       }
       prep.convertDirectAlts(rule, place.ref, d.text, false, d.alts);
-      c.rules.push(rule);
+      this.pushRule(c, rule);
       return true;
     }
     if (rule === undefined || !prep.convert(rule, t, place.ref, d.text, d.flats)) return false;
-    c.rules.push(settled(rule));
+    this.pushRule(c, settled(rule));
     return true;
+  }
+
+  /** The interface facts of the model rules kept alone in the chains (read-facts.ts). */
+  private readonly runs = new ReadRuns();
+
+  /**
+   * Appends `rule` to chain `c`: `facts`, the interface facts of a model rule kept alone (prepare.ts
+   * convertJson), go to the chain's runs; any other rule keeps its own.
+   */
+  private pushRule(c: NChain, rule: ChainRule, facts?: IfaceFacts): void {
+    c.rules.push(rule);
+    if (rule instanceof EntryRule && facts !== undefined) this.runs.appended(c, c.rules.length - 1, rule, facts);
+    else this.runs.appended(c, c.rules.length - 1);
+  }
+
+  /** Appends the model rules of a verdict map's alternatives (prepare.ts convertJsonAlts), their facts to the runs. */
+  private pushGroup(c: NChain, group: readonly EntryRule[], alts: readonly DirectAlt[]): void {
+    const at = c.rules.length;
+    for (const r of group) c.rules.push(r);
+    this.runs.appended(c, at, group[0], alts);
   }
 
   /** The place of chain `c` of table `t` (the last one again when rules come chain by chain). */
@@ -423,7 +459,7 @@ class JsonReader {
         this.fail(isObject(s) || Array.isArray(s) ? s : o, 'a rule statement must be an object with one key');
       stmts.push(s);
     }
-    let rule = { pos, stmts } as NChain['rules'][number];
+    let rule: NRule = { pos, stmts };
     if (typeof o.comment === 'string') rule.comment = o.comment;
     if (this.prep) {
       this.prep.prepare(rule, t, this.placeOf(c, t).ref, this.refs);
@@ -432,8 +468,10 @@ class JsonReader {
       // statements kept that rule's whole tree from dying young (measured: 90 MB more promoted at 100k).
       rule = settled(rule);
     }
-    if (insert) c.rules.unshift(rule);
-    else c.rules.push(rule);
+    if (insert) {
+      c.rules.unshift(rule);
+      this.runs.inserted(c);
+    } else this.pushRule(c, rule);
   }
 
   private set(o: ExprObject, kind: 'set' | 'map', pos: Pos): NSet {

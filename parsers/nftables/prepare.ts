@@ -5,7 +5,7 @@ import type { ParseOptions } from '../types.js';
 import { isPattern } from './context.js';
 import { Expander, withoutConds, type Effect, type Flat } from './expand.js';
 import { factsOf, type IfaceFacts } from './interfaces.js';
-import { RareParts, type NRule, type NTable, type ReadRule } from './ir.js';
+import { RareParts, type ChainRule, type NRule, type NTable, type ReadRule } from './ir.js';
 import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
@@ -14,8 +14,8 @@ import {
   EntryRule,
   headRow,
   lineEntry,
+  lineRow,
   notesOf,
-  ReadAlt,
   ReadEntries,
   readEntry,
   type ChainLabels,
@@ -441,8 +441,11 @@ export class Preparer implements InterpEnv {
 
   /**
    * convertDirect of a rule the text reader read, in the chain `labels` names: the rule in the chain is
-   * then the one record this gives (ReadEntry) with its model rule made now, its occurrence and action
-   * left to buildChain; not `rule` with a record beside it and a model rule made later from both.
+   * then its model rule alone (EntryRule, with the alternative without its conditions), made now, its
+   * occurrence and action left to buildChain; the reader gives its interface facts to the chain's runs
+   * (read-facts.ts). Not `rule` with a record beside it and a model rule made later from both. A rule
+   * whose position was set from outside (`add rule`) or that translates is one record with its facts
+   * (ReadEntry), as interface inference reads its position and NAT from the record.
    */
   convertRead(
     rule: ReadRule,
@@ -454,19 +457,20 @@ export class Preparer implements InterpEnv {
     facts: IfaceFacts,
     from: number,
     to: number,
-  ): NRule {
+  ): ChainRule {
     const hash = ruleHash(this.hasher, labels.ref, text, unquoted, from, to);
     const row = headRow(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
-    const entry = new EntryRule(labels, row, match, UNDECIDED);
-    return readEntry(entry, withoutConds(flat), facts, rule.rareParts());
+    const entry = new EntryRule(labels, row, match, UNDECIDED, withoutConds(flat));
+    if (rule.given === undefined && flat.nat === undefined && facts.dnatHost === undefined) return entry;
+    return readEntry(entry, entry.flat, facts, rule.rareParts());
   }
 
   /**
    * convertDirect of a one-line rule the `nft -j` reader read (json-direct.ts), at `line`, `column` to
    * `endColumn` of the listing (`labels.file`), in the chain `labels` names (its texts: the listing's
-   * RuleTexts): as convertRead, the rule in the chain is one record (entry-rule.ts ReadEntry) with its
-   * model rule made now, its text kept as its place in the RuleTexts; not a read rule with its converted
+   * RuleTexts): as convertRead, the rule in the chain is its model rule alone (or, when it translates, one
+   * record with it: entry-rule.ts ReadEntry), made now, its text kept as its place in the RuleTexts; not a read rule with its converted
    * form (about 170 bytes a rule, promoted and then dropped when buildChain made the model rule from it).
    * A text RuleTexts does not take is kept itself. The model rule is made from the numbers (lineEntry),
    * without a location object.
@@ -482,19 +486,34 @@ export class Preparer implements InterpEnv {
     match: Match,
     facts: IfaceFacts,
     texts: RuleTexts,
-  ): NRule {
+  ): ChainRule {
     const hash = ruleHash(this.hasher, labels.ref, text, false);
     const at = placed(labels, texts, text);
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
     const notes = notesOf(comment, undefined);
-    const entry = lineEntry(labels, line, column, endColumn, text, at, hash, notes, match, UNDECIDED);
-    return readEntry(entry, withoutConds(flat), facts, commentOnly(comment));
+    const entry = lineEntry(
+      labels,
+      line,
+      column,
+      endColumn,
+      text,
+      at,
+      hash,
+      notes,
+      match,
+      UNDECIDED,
+      withoutConds(flat),
+    );
+    // As convertRead: the model rule alone (its facts to the chain's runs, json-reader.ts), unless it translates.
+    if (flat.nat === undefined && facts.dnatHost === undefined) return entry;
+    return readEntry(entry, entry.flat, facts, commentOnly(comment));
   }
 
   /**
    * convertDirectAlts of a one-line rule the `nft -j` reader read (json-direct.ts; `read`: at least one),
-   * as convertJson: the rule in the chain is one record (entry-rule.ts ReadEntries) with a model rule per
-   * alternative made now, all with the rule's text kept as its place in the RuleTexts (or itself).
+   * as convertJson: a model rule per alternative made now, all with the rule's text kept as its place in
+   * the RuleTexts (or itself) and sharing its row, which the chain keeps themselves (as readAlts); one
+   * record with them and their facts (entry-rule.ts ReadEntries) when an alternative translates.
    */
   convertJsonAlts(
     line: number,
@@ -505,16 +524,47 @@ export class Preparer implements InterpEnv {
     text: string,
     read: readonly DirectAlt[],
     texts: RuleTexts,
-  ): NRule {
+  ): ReadEntries | readonly EntryRule[] {
     const hash = ruleHash(this.hasher, labels.ref, text, false);
     const at = placed(labels, texts, text);
     // One notes record for the rule's model rules, as buildChain gave them one.
     const notes = notesOf(comment, undefined);
-    const alts = read.map((a) => {
-      const entry = lineEntry(labels, line, column, endColumn, text, at, hash, notes, a.match, UNDECIDED);
-      return new ReadAlt(entry, withoutConds(a.flat), a.facts);
-    });
-    return new ReadEntries(alts, commentOnly(comment));
+    // One row for the rule's model rules (buildChain tells them one nft rule by it, as readAlts's).
+    const row = lineRow(labels, line, column, endColumn, text, at, hash, notes);
+    const entries = read.map((a) => new EntryRule(labels, row, a.match, UNDECIDED, withoutConds(a.flat)));
+    // As readAlts: the model rules alone (their facts to the chain's runs), unless one translates.
+    if (read.every((a) => a.flat.nat === undefined && a.facts.dnatHost === undefined)) return entries;
+    return new ReadEntries(
+      entries,
+      read.map((a) => a.facts),
+      commentOnly(comment),
+    );
+  }
+
+  /**
+   * convertDirectAlts of a verdict-map rule the text reader read (`read`: at least one alternative, none
+   * translating), in the chain `labels` names: as convertRead, a model rule per alternative made now, all
+   * sharing the rule's row (as buildChain gives them one, and by which it tells them one nft rule), and
+   * the reader gives the alternatives' interface facts to the chain's runs (read-facts.ts). The chain
+   * keeps the model rules themselves, one after another; one record with them (entry-rule.ts ReadEntries)
+   * for a rule whose position was set from outside (`add rule`), which interface inference reads from it.
+   * Not the read rule with its converted form (Many, an Alt per alternative) of which buildChain made the
+   * model rules.
+   */
+  readAlts(
+    rule: ReadRule,
+    labels: ChainLabels,
+    text: string,
+    unquoted: boolean,
+    read: readonly DirectAlt[],
+    from: number,
+    to: number,
+  ): ReadEntries | readonly EntryRule[] {
+    const hash = ruleHash(this.hasher, labels.ref, text, unquoted, from, to);
+    const row = headRow(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
+    // The actions are buildChain's (a jump needs the table's chains): a placeholder until then.
+    const entries = read.map((a) => new EntryRule(labels, row, a.match, UNDECIDED, withoutConds(a.flat)));
+    return rule.given === undefined ? entries : new ReadEntries(entries, undefined, rule.rareParts());
   }
 
   /**

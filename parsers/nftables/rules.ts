@@ -4,7 +4,7 @@ import { Hasher } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { withoutConds, type Effect, type Flat } from './expand.js';
-import { ReadRuleBase, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
+import { ReadRuleBase, type ChainRule, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
 import { ChainLabels, EntryRule, headRow, notesOf, ReadEntries, ReadEntry } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
@@ -36,8 +36,8 @@ export interface ChainInfo {
   special: boolean;
   /** FWL900 candidates, reported only when the chain is evaluated (could change a verdict). */
   unsupported: Unsupported[];
-  /** Chains this one jumps or goes to (model names). */
-  targets: Set<string>;
+  /** Chains this one jumps or goes to (model names): made at its first jump, none for a chain that jumps nowhere. */
+  targets: Set<string> | undefined;
 }
 
 export type TimeoutResolver = (table: NTable, name: string, pos: Pos) => Setting<number> | undefined;
@@ -69,24 +69,43 @@ export function buildChain(
     count: 0,
     special: false,
     unsupported: [],
-    targets: new Set(),
+    targets: undefined,
   };
-  const interp = new CondInterpreter(ctx);
-  const hasher = new Hasher();
-  const reported = new Set<string>();
-  const labels = new ChainLabels(ref, ctx.file, ctx.rows);
+  // Made when first needed: most chains' rules were made while reading and report nothing (the chains
+  // shape has 9,000 chains, whose interpreters, hashers, labels and sets were promoted and then dropped).
+  let interp: CondInterpreter | undefined;
+  let hasher: Hasher | undefined;
+  let labels: ChainLabels | undefined;
+  let reported: Set<string> | undefined;
   const report = (u: Unsupported): void => {
     const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
+    reported ??= new Set<string>();
     if (reported.has(k)) return;
     reported.add(k);
     info.unsupported.push(u);
   };
+  // The last model rule kept alone in the chain (prepare.ts convertRead, readAlts), and its occurrence.
+  let prev: EntryRule | undefined;
+  let prevNth = 0;
   // Indexed: a for…of step allocates while the loop runs unoptimised (100k rules, once per parse).
   const rules = chain.rules;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < rules.length; i++) {
     const nrule = rules[i];
     if (nrule === undefined) continue;
+    if (!(nrule instanceof EntryRule)) prev = undefined;
+    // A rule the text reader kept as its model rule alone (prepare.ts convertRead): only its occurrence
+    // and action are left to give (they depend on the rest of the file).
+    if (nrule instanceof EntryRule) {
+      // The model rules of a verdict map's alternatives follow one another with the nft rule's row
+      // (prepare.ts readAlts): one occurrence for them all, as for the alternatives of any rule.
+      if (!prev?.sameRow(nrule)) prevNth = ctx.hashOccurrence('nft', nrule.contentHash);
+      prev = nrule;
+      nrule.numbered(prevNth);
+      const flat = nrule.flat;
+      addEntry(table, info, report, nrule, flat, nrule.match, flat.opaque, timeoutOf);
+      continue;
+    }
     if (nrule.unreadable) {
       report({ loc: nrule.unreadable.pos, what: nrule.unreadable.what, why: nrule.unreadable.why });
       continue;
@@ -104,9 +123,10 @@ export function buildChain(
     // occurrence for the nft rule, then each alternative's action.
     if (nrule instanceof ReadEntries && nrule.pre !== undefined && nrule.ref === ref) {
       const nth = ctx.hashOccurrence('nft', nrule.hash);
-      for (const a of nrule.alts) {
-        a.entry.numbered(nth);
-        addEntry(table, info, report, a.entry, a.flat, a.entry.match, a.opaque, timeoutOf);
+      for (const e of nrule.entries) {
+        e.numbered(nth);
+        const flat = e.flat;
+        addEntry(table, info, report, e, flat, e.match, flat.opaque, timeoutOf);
       }
       nrule.pre = undefined;
       continue;
@@ -119,10 +139,11 @@ export function buildChain(
     const unquoted = pre ? pre.unquoted : false;
     // contentId('nft', ref, text) made unique (toolkit/ids.ts): the occurrence is counted per hash in a
     // typed-array table, not by a Map of 100k id strings; only this file gives ids the prefix `nft`.
-    const hash = pre?.ref === ref ? pre.hash : ruleHash(hasher, ref, text, unquoted, from, to);
+    const hash = pre?.ref === ref ? pre.hash : ruleHash((hasher ??= new Hasher()), ref, text, unquoted, from, to);
     const nth = ctx.hashOccurrence('nft', hash);
     // The vendor comments, kept for the rule's label and comment (made when read: entry-rule.ts).
     const notes = notesOf(nrule.comment, nrule.remark);
+    labels ??= new ChainLabels(ref, ctx.file, ctx.rows);
     const row = headRow(
       labels,
       nrule instanceof ReadRuleBase ? nrule : nrule.pos,
@@ -141,7 +162,7 @@ export function buildChain(
     else if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
     else
       for (const flat of flatOf(nrule, table)) {
-        const { match, opaque } = matchOf(interp, flat, table);
+        const { match, opaque } = matchOf((interp ??= new CondInterpreter(ctx)), flat, table);
         // The conditions are in the model now: the entry keeps the alternative without them (less retained heap).
         addEntry(table, info, report, head, withoutConds(flat), match, opaque, timeoutOf);
       }
@@ -165,12 +186,21 @@ export function buildChain(
  * give more, then the lists grow, or none, then they are cut). Counted first, as a list one entry short
  * grows by half its size and copies itself (the huge chain at 100k has two verdict maps).
  */
-function entriesOf(rules: readonly NRule[]): number {
+function entriesOf(rules: readonly ChainRule[]): number {
   let n = 0;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
-    if (r === undefined || r.unreadable) continue;
+    if (r === undefined) continue;
+    if (r instanceof EntryRule) {
+      n++;
+      continue;
+    }
+    if (r instanceof ReadEntries) {
+      n += r.entries.length;
+      continue;
+    }
+    if (r.unreadable) continue;
     n += r.pre?.alts?.length ?? 1;
   }
   return n;
@@ -275,6 +305,8 @@ function addEntry(
   if (head instanceof EntryRule) {
     rule = head;
     rule.action = action;
+    // The chain's entries keep the alternative from now on: the model rule no longer does (EntryRule.flat).
+    rule.releaseFlat();
   } else rule = new EntryRule(head.labels, head.row, match, action);
   // Every timeout is resolved (an undefined one is a note); the first UDP one applies.
   const timeouts = flat.timeouts;
@@ -358,7 +390,7 @@ function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupp
         return { kind: 'continue' };
       }
       const ref = chainRef(table.family, table.name, target);
-      info.targets.add(ref);
+      (info.targets ??= new Set()).add(ref);
       return { kind: v.kind, chain: ref };
     }
   }

@@ -6,6 +6,7 @@ import {
   newTable,
   tableKey,
   type BaseSpec,
+  type ChainRule,
   type CtTimeout,
   type Expr,
   type Family,
@@ -20,7 +21,9 @@ import {
 import { Lexer, type Token } from './lexer.js';
 import { priorityValue } from './priorities.js';
 import type { Preparer } from './prepare.js';
-import { ChainLabels } from './entry-rule.js';
+import { ChainLabels, EntryRule, ReadEntries } from './entry-rule.js';
+import { ReadRuns, type RunFacts, type RunRule } from './read-facts.js';
+import { RuleChunks } from './rule-list.js';
 import { RuleRows } from './rule-rows.js';
 import { chainRef } from './rules.js';
 import { DirectReader } from './text-direct.js';
@@ -342,7 +345,7 @@ export class TextReader {
   private chain(table: NTable, name: string, pos: Pos): NChain {
     let c = table.chains.get(name);
     if (!c) {
-      c = { family: table.family, table: table.name, name, pos, rules: [] };
+      c = { family: table.family, table: table.name, name, pos, rules: [], runs: undefined };
       table.chains.set(name, c);
     }
     return c;
@@ -565,6 +568,8 @@ export class TextReader {
   }
 
   private chainBlock(chain: NChain): void {
+    // The block's rules, joined to the chain's at its end (rule-list.ts); nothing else adds to the chain meanwhile.
+    const block = { list: new RuleChunks<ChainRule>(), base: chain.rules.length };
     this.block((t) => {
       if (t.kind === 'word' && t.text === 'type' && this.isWord(1) && this.isWord(2, 'hook')) {
         this.baseSpec(chain);
@@ -606,8 +611,9 @@ export class TextReader {
           return;
         }
       }
-      chain.rules.push(this.directRule(chain) ?? this.rule(this.statementTokens(), chain));
+      this.append(chain, this.directRule(chain) ?? this.rule(this.statementTokens(), chain), block);
     }, true);
+    chain.rules = block.list.after(chain.rules);
   }
 
   private baseSpec(chain: NChain): void {
@@ -716,7 +722,7 @@ export class TextReader {
     const anon = this.chain(table, name, tokPos(open));
     this.anonDepth++;
     try {
-      for (const r of rules) anon.rules.push(this.rule(r, anon));
+      for (const r of rules) this.append(anon, this.rule(r, anon));
     } finally {
       this.anonDepth--;
     }
@@ -724,11 +730,39 @@ export class TextReader {
   }
 
   /**
+   * Appends `rule` to `chain`, and gives the chain's runs (read-facts.ts) the interface facts of a rule
+   * kept as its model rule alone (directRule's last, `kept`).
+   */
+  private append(
+    chain: NChain,
+    got: ChainRule | readonly EntryRule[],
+    block?: { list: RuleChunks<ChainRule>; base: number },
+  ): void {
+    const group = Array.isArray(got) ? (got as readonly EntryRule[]) : undefined;
+    const first = group ? group[0] : (got as ChainRule);
+    const at = block ? block.base + block.list.length : chain.rules.length;
+    if (group) for (const r of group) (block ? block.list : chain.rules).push(r);
+    else if (first !== undefined) (block ? block.list : chain.rules).push(first);
+    if (first !== undefined && first === this.kept) this.runs.appended(chain, at, first, this.keptFacts);
+    else this.runs.appended(chain, at);
+  }
+
+  /** The interface facts of the chains' rules the runs take (read-facts.ts). */
+  private readonly runs = new ReadRuns();
+  /**
+   * directRule's last rule whose interface facts go to the chain's runs (a model rule kept alone: prepare.ts
+   * convertRead, or a verdict map's read rule), and its facts.
+   */
+  private kept: RunRule | undefined = undefined;
+  private keptFacts: RunFacts | undefined = undefined;
+
+  /**
    * The rule at the token looked at, read straight from the source and converted (text-direct.ts),
    * when it has one of the common forms and nothing of it depends on the rest of the file; otherwise
-   * undefined, with nothing consumed, and the generic path reads it.
+   * undefined, with nothing consumed, and the generic path reads it. A verdict map's model rules, one
+   * per alternative, when the chain keeps them themselves (prepare.ts readAlts).
    */
-  private directRule(chain: NChain, at?: Token): NRule | undefined {
+  private directRule(chain: NChain, at?: Token): ChainRule | readonly EntryRule[] | undefined {
     if (!this.prep?.direct) return undefined;
     const raw = this.s.rawPeek();
     if (raw?.tok.kind !== 'word') return undefined;
@@ -759,11 +793,26 @@ export class TextReader {
         d.from,
         d.to,
       );
+      if (one instanceof EntryRule) {
+        this.kept = one;
+        this.keptFacts = direct.facts;
+      }
       this.s.skipTo(lexer, d.end);
       return one;
     }
-    if (d.alts) p.convertDirectAlts(rule, where.ref, d.text, d.unquoted, d.alts, d.from, d.to);
-    else if (
+    if (d.alts) {
+      // Alternatives that translate nothing (every one the direct reader reads): their model rules made
+      // now, their facts given to the runs.
+      const alts = d.alts;
+      if (alts.length > 0 && alts.every((a) => a.flat.nat === undefined && a.facts.dnatHost === undefined)) {
+        const many = p.readAlts(rule, where.labels, d.text, d.unquoted, alts, d.from, d.to);
+        this.kept = many instanceof ReadEntries ? many : many[0];
+        this.keptFacts = alts;
+        this.s.skipTo(lexer, d.end);
+        return many;
+      }
+      p.convertDirectAlts(rule, where.ref, d.text, d.unquoted, alts, d.from, d.to);
+    } else if (
       !p.convert(rule, where.table, where.ref, d.to < 0 ? d.text : d.text.slice(d.from, d.to), d.flats, d.unquoted)
     )
       return undefined;
@@ -1008,10 +1057,20 @@ export class TextReader {
         const direct = this.directRule(chain, verb);
         const toks = direct ? undefined : this.statementTokens();
         if (toks?.length === 0) syntax(this.s.last, 'a rule');
-        const rule = direct ?? this.rule(toks ?? [], chain);
-        if (!direct) rule.pos = { ...rule.pos, line: verb.line, column: verb.col };
-        if (verb.text === 'insert') chain.rules.unshift(rule);
-        else chain.rules.push(rule);
+        let rule: ChainRule;
+        // A rule placed by its command keeps its position in one record (prepare.ts readAlts): never a group.
+        if (Array.isArray(direct)) throw new Error('nftables: an `add rule` read as model rules alone');
+        if (direct) rule = direct as ChainRule;
+        else {
+          const read = this.rule(toks ?? [], chain);
+          read.pos = { ...read.pos, line: verb.line, column: verb.col };
+          rule = read;
+        }
+        if (verb.text === 'insert') {
+          chain.rules.unshift(rule);
+          if (rule === this.kept) this.runs.inserted(chain, rule, this.keptFacts);
+          else this.runs.inserted(chain);
+        } else this.append(chain, rule);
         return;
       }
       case 'set':
@@ -1086,14 +1145,20 @@ export class TextReader {
       }
       case 'table': {
         const t = this.tableRef();
-        for (const c of t.chains.values()) c.rules = [];
+        for (const c of t.chains.values()) {
+          c.rules = [];
+          this.runs.flushed(c);
+        }
         break;
       }
       case 'chain': {
         const t = this.tableRef();
         const name = this.name('chain name');
         const c = t.chains.get(name.text);
-        if (c) c.rules = [];
+        if (c) {
+          c.rules = [];
+          this.runs.flushed(c);
+        }
         break;
       }
       case 'set':

@@ -230,7 +230,7 @@ describe('rules read straight from the source (text-direct.ts)', () => {
   }
 }
 `;
-    const alts = vi.spyOn(Preparer.prototype, 'convertDirectAlts');
+    const alts = vi.spyOn(Preparer.prototype, 'readAlts');
     const r = both(text, 'v.nft');
     const applied = alts.mock.calls.length;
     alts.mockRestore();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChainLabels, EntryRule } from '../../parsers/nftables/entry-rule.js';
+import { directFlat } from '../../parsers/nftables/expand.js';
 import { parseNftables } from '../../parsers/nftables/index.js';
 import { RuleRows } from '../../parsers/nftables/rule-rows.js';
 import { hashId } from '../../parsers/toolkit/ids.js';
@@ -18,6 +19,9 @@ const rulesOf = (text: string, file: string, chain: string, options = {}): Rule[
 
 /** Whether a value is a location object (what the model rule no longer holds for its own rules). */
 const isLocation = (v: unknown): boolean => typeof v === 'object' && v !== null && 'line' in v && 'column' in v;
+
+/** An alternative without conditions, verdict or NAT (the rows are what is tested). */
+const NO_FLAT = directFlat(undefined, undefined, undefined);
 
 describe('nftables model rules kept as numbers', () => {
   const text = [
@@ -103,7 +107,7 @@ describe('the rows of the model rules (RuleRows)', () => {
       const to = typeof text === 'string' ? 0 : (i % 50) + 10;
       const labels = chains[i % 2] ?? new ChainLabels('', '', rows);
       const row = headRowOf(labels, at, text, to, i);
-      rules.push(new EntryRule(labels, row, {}, { kind: 'accept' }));
+      rules.push(new EntryRule(labels, row, {}, { kind: 'accept' }, NO_FLAT));
     }
     rules[4321]?.numbered(2 ** 31);
     for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nftablesParser } from '../../parsers/nftables/index.js';
-import type { NDocument } from '../../parsers/nftables/ir.js';
+import type { NDocument, NRule } from '../../parsers/nftables/ir.js';
 import { readText } from '../../parsers/nftables/text-parser.js';
 import type { Policy } from '../../src/model/policy.js';
 
@@ -20,7 +20,7 @@ function rule(src: string): NDocument {
 /** Plain JSON (positions live in symbol-keyed properties, which toEqual would compare). */
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
 function stmts(src: string): unknown[] {
-  return plain(rule(src).tables[0]!.chains.get('c')!.rules[0]!.stmts) as unknown[];
+  return plain((rule(src).tables[0]!.chains.get('c')!.rules[0] as NRule).stmts) as unknown[];
 }
 
 describe('nft text grammar: what nft list ruleset prints', () => {
@@ -37,7 +37,10 @@ describe('nft text grammar: what nft list ruleset prints', () => {
 
   it('anonymous chains (`jump { … }`) become chains of their own, one rule per line', () => {
     const anon = table.chains.get('__chain0');
-    expect(anon?.rules.map((r) => r.pos.line)).toEqual([lineOf('ip saddr 10.0.0.0/8 accept'), lineOf('ip6 saddr ::1')]);
+    expect(anon?.rules.map((r) => (r as NRule).pos.line)).toEqual([
+      lineOf('ip saddr 10.0.0.0/8 accept'),
+      lineOf('ip6 saddr ::1'),
+    ]);
     const jump = policy.ruleset.chains['inet filter input']!.rules.find((r) => r.action.kind === 'jump');
     expect(jump?.action).toEqual({ kind: 'jump', chain: 'inet filter __chain0' });
   });

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { generateNftJson } from '../../bench/generate-nft-json.js';
 import { condValues, Expander, type Flat } from '../../parsers/nftables/expand.js';
 import { newTable, type NRule, type Stmt } from '../../parsers/nftables/ir.js';
-import { EntryRule, ReadEntries, ReadEntry } from '../../parsers/nftables/entry-rule.js';
+import { EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { DirectRules } from '../../parsers/nftables/json-direct.js';
 import { readJson, readJsonWhole } from '../../parsers/nftables/json-reader.js';
 import { buildPolicy } from '../../parsers/nftables/index.js';
@@ -465,27 +465,21 @@ describe('nftables JSON rules read straight from the text', () => {
       '{"key": {"payload": {"protocol": "tcp", "field": "dport"}}, "data": {"set": [[22, {"accept": null}], [23, {"drop": null}]]}}}]}}]}';
     const doc = readJson(text, 'o.json', {});
     const rules = doc.tables[0]?.chains.get('forward')?.rules ?? [];
-    expect(rules).toHaveLength(3);
-    const [plainRule, commented, vmapRule] = rules;
-    // One object with its model rule made while reading (entry-rule.ts ReadEntry), its own prepared form.
-    expect(plainRule).toBeInstanceOf(ReadEntry);
-    expect(plainRule?.pre).toBe(plainRule);
-    const made = plainRule instanceof ReadEntry ? plainRule.entry : undefined;
-    expect(made).toBeInstanceOf(EntryRule);
+    // Each rule kept as its model rule alone, made while reading (prepare.ts convertJson), and the verdict
+    // map as its model rules, one per element, one after another (convertJsonAlts).
+    expect(rules).toHaveLength(4);
+    expect(rules.every((r) => r instanceof EntryRule)).toBe(true);
+    const made = rules.filter((r): r is EntryRule => r instanceof EntryRule);
+    const [plainRule, commented] = made;
+    const vmapMade = made.slice(2);
     expect(plainRule?.comment).toBeUndefined();
     expect(commented?.comment).toBe('ssh');
     // The texts of one-line rules are kept in one string (prepare.ts RuleTexts): the rule's is its place there.
-    const pre = commented?.pre;
-    expect(pre?.text.slice(pre.from, pre.to)).toBe('tcp dport 22 accept comment "ssh"');
-    // A verdict map read with its elements' matches: one object too, one alternative per element, each
-    // with its model rule made while reading (entry-rule.ts ReadEntries).
-    expect(vmapRule).toBeInstanceOf(ReadEntries);
-    expect(vmapRule?.pre).toBe(vmapRule);
-    expect(vmapRule?.pre?.alts).toHaveLength(2);
-    const vmapMade = vmapRule instanceof ReadEntries ? vmapRule.alts.map((a) => a.entry) : [];
+    const parts = commented?.textParts();
+    expect(parts?.text.slice(parts.from, parts.to)).toBe('tcp dport 22 accept comment "ssh"');
     // The rule's object: the value of `"rule"` (as the generic path gives it).
     const start = text.indexOf('{"family"', text.indexOf('{"rule"'));
-    expect({ ...plainRule?.pos }).toEqual({
+    expect({ ...plainRule?.loc }).toEqual({
       file: 'o.json',
       line: 1,
       column: start + 1,
@@ -495,8 +489,8 @@ describe('nftables JSON rules read straight from the text', () => {
     const asRead = (_k: string, v: unknown): unknown => modelRule(v);
     const policy = buildPolicy(doc, {});
     // The model rule is the one made while reading (buildChain gave it its occurrence and action).
-    expect(policy.ruleset.chains['inet fw forward']?.rules[0]).toBe(made);
-    expect(made?.text).toBe('tcp dport 22 accept');
+    expect(policy.ruleset.chains['inet fw forward']?.rules[0]).toBe(plainRule);
+    expect(plainRule?.text).toBe('tcp dport 22 accept');
     // Likewise the verdict map's, one per element, with one occurrence for the rule and each its action.
     const chain = policy.ruleset.chains['inet fw forward']?.rules ?? [];
     expect(chain.slice(2, 4)).toEqual(vmapMade);
@@ -521,9 +515,12 @@ describe('nftables JSON rules read straight from the text', () => {
       `${rule(2, '', 22)}, ${rule(3, '"comment": "café", ', 23)}, ${rule(4, '"comment": "☎ desk", ', 24)}]}`;
     const doc = readJson(text, 't.json', {});
     const [first, latin, wide] = doc.tables[0]?.chains.get('forward')?.rules ?? [];
-    const a = first?.pre;
-    const b = latin?.pre;
-    const c = wide?.pre;
+    // Each rule kept as its model rule alone (prepare.ts convertJson), its text as its place in the texts.
+    const partsOf = (r: unknown): ReturnType<EntryRule['textParts']> | undefined =>
+      r instanceof EntryRule ? r.textParts() : undefined;
+    const a = partsOf(first);
+    const b = partsOf(latin);
+    const c = partsOf(wide);
     // The first two in one string (Latin-1 included), each at its place; the third kept itself.
     expect(a?.text).toBe(b?.text);
     expect(a?.text.slice(a.from, a.to)).toBe('tcp dport 22 accept');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { generateNftJson } from '../../bench/generate-nft-json.js';
 import { EntryRule } from '../../parsers/nftables/entry-rule.js';
 import { buildPolicy, nftablesParser } from '../../parsers/nftables/index.js';
-import { positions, type Expr, type NDocument } from '../../parsers/nftables/ir.js';
+import { positions, type Expr, type NDocument, type NRule } from '../../parsers/nftables/ir.js';
 import { readJson, readJsonWhole } from '../../parsers/nftables/json-reader.js';
 import { KEYS } from '../../parsers/nftables/json-scanner.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
@@ -57,7 +57,7 @@ function docShape(d: NDocument): string {
         ...t,
         chains: [...t.chains.values()].map((c) => ({
           ...c,
-          rules: c.rules.map((r) => ({ pos: r.pos, comment: r.comment, stmts: r.stmts.map(located) })),
+          rules: (c.rules as NRule[]).map((r) => ({ pos: r.pos, comment: r.comment, stmts: r.stmts.map(located) })),
         })),
         sets: [...t.sets.values()].map((s) => ({ ...s, elements: s.elements.map(located) })),
       })),
@@ -68,7 +68,7 @@ function docShape(d: NDocument): string {
 
 function prepared(d: NDocument): number {
   let n = 0;
-  for (const t of d.tables) for (const c of t.chains.values()) for (const r of c.rules) if (r.pre) n++;
+  for (const t of d.tables) for (const c of t.chains.values()) for (const r of c.rules as NRule[]) if (r.pre) n++;
   return n;
 }
 
@@ -213,7 +213,7 @@ describe('nftables JSON read element by element', () => {
   it('leaves rules naming a set, an interface pattern or fib to the passes', () => {
     const doc = readJson(JSON.stringify(DOC), 's.json', {});
     const forward = doc.tables[0]?.chains.get('forward');
-    const left = forward?.rules.filter((x) => !x.pre).map((x) => JSON.stringify(x.stmts[0]));
+    const left = (forward?.rules as NRule[] | undefined)?.filter((x) => !x.pre).map((x) => JSON.stringify(x.stmts[0]));
     expect(left).toEqual([
       expect.stringContaining('ppp*'),
       expect.stringContaining('@allowed'),
@@ -223,7 +223,7 @@ describe('nftables JSON read element by element', () => {
 
   it('shares selectors, prefixes and ranges between rules, never a value that has a position', () => {
     const doc = readJson(JSON.stringify(DOC), 's.json');
-    const rules = doc.tables[0]?.chains.get('forward')?.rules ?? [];
+    const rules = (doc.tables[0]?.chains.get('forward')?.rules ?? []) as NRule[];
     const [a, b] = [rules[2], rules[3]].map((x) => x?.stmts);
     const left = (s: Expr | undefined) => (s as { match: { left: Expr; right: Expr } }).match;
     expect(left(a?.[0]).left).toBe(left(b?.[0]).left);

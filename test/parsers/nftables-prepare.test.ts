@@ -34,7 +34,8 @@ function plain(_k: string, v: unknown): unknown {
 
 function prepared(doc: NDocument): number {
   let n = 0;
-  for (const t of doc.tables) for (const c of t.chains.values()) for (const r of c.rules) if (r.pre) n++;
+  for (const t of doc.tables)
+    for (const c of t.chains.values()) for (const r of c.rules) if (r instanceof EntryRule || r.pre) n++;
   return n;
 }
 
@@ -157,41 +158,100 @@ describe('rules converted while read (prepare.ts)', () => {
     add element inet t s { 10.0.0.1 }`;
     const doc = readText(text, 'd.nft', {}, new Preparer({}));
     const rules = doc.tables[0]?.chains.get('c')?.rules ?? [];
-    expect(rules.map((x) => x.pre !== undefined)).toEqual([false, false, false, true]);
+    expect(rules.map((x) => x instanceof EntryRule || x.pre !== undefined)).toEqual([false, false, false, true]);
     const r = both(text, 'd.nft');
     expect(r.fast).toBe(r.slow);
   });
 
-  it('keep a rule read straight from the source and its converted form as one object until the model is built', () => {
+  it('keep a rule read straight from the source as its model rule alone until the model is built', () => {
     const text = 'table inet fw {\n  chain c {\n    # ssh\n    iifname "lan0" tcp dport 22 accept\n  }\n}\n';
     const doc = readText(text, 'one.nft', {}, new Preparer({}));
     const rule = doc.tables[0]?.chains.get('c')?.rules[0];
-    expect(rule?.pre).toBe(rule);
-    expect(rule?.stmts).toEqual([]);
-    expect(rule?.spans).toBeUndefined();
-    expect(rule?.remark).toBe(' ssh');
-    expect({ ...rule?.pos }).toEqual({ file: 'one.nft', line: 4, column: 5, endLine: 4, endColumn: 39 });
+    expect(rule).toBeInstanceOf(EntryRule);
+    const entry = rule instanceof EntryRule ? rule : undefined;
+    expect(entry?.comment).toBe(' ssh');
+    expect({ ...entry?.loc }).toEqual({ file: 'one.nft', line: 4, column: 5, endLine: 4, endColumn: 39 });
     const policy = buildPolicy(doc);
-    expect(rule?.pre).toBeUndefined();
+    expect(policy.ruleset.chains['inet fw c']?.rules[0]).toBe(entry);
     expect(policy.ruleset.chains['inet fw c']?.rules[0]?.comment).toBe(' ssh');
   });
 
-  it('keep the interface facts of a read rule only when they say something (entry-rule.ts readEntry)', () => {
+  it('keep no interface facts per read rule: the chain gathers them in runs (read-facts.ts)', () => {
     const text =
       'table inet fw {\n  chain c {\n    iifname "lan0" ip saddr 10.1.0.0/16 accept\n    tcp dport 22 accept\n  }\n}\n';
     const doc = readText(text, 'f.nft', {}, new Preparer({}));
-    const [named, bare] = doc.tables[0]?.chains.get('c')?.rules ?? [];
-    expect(named).toBeInstanceOf(ReadEntry);
-    expect(bare).toBeInstanceOf(ReadEntry);
-    const facts = named instanceof ReadEntry ? named.facts : undefined;
-    expect(facts?.seen).toEqual(['lan0']);
-    expect(facts?.iif).toEqual(['lan0']);
-    expect(facts?.srcNets === undefined ? undefined : formatAddrSet(facts.srcNets)).toBe('10.1.0.0/16');
-    // The rule that names nothing keeps no facts of its own.
-    expect(bare instanceof ReadEntry ? bare.facts.seen : undefined).toEqual([]);
-    expect(Object.keys(bare ?? {})).not.toContain('seen');
+    const chain = doc.tables[0]?.chains.get('c');
+    const [named, bare] = chain?.rules ?? [];
+    expect(named).toBeInstanceOf(EntryRule);
+    expect(bare).toBeInstanceOf(EntryRule);
+    // One run, at the first rule: the name and the network it pairs with it.
+    expect(chain?.runs?.map((r) => [r.at, [...r.names.keys()], [...r.nets.keys()]])).toEqual([[0, ['lan0'], ['lan0']]]);
+    const nets = chain?.runs?.[0]?.nets.get('lan0')?.sets ?? [];
+    expect(nets.map((s) => formatAddrSet(s))).toEqual(['10.1.0.0/16']);
     const r = both(text, 'f.nft');
     expect(r.fast).toBe(r.slow);
+  });
+
+  it('keep a verdict map read straight from the source as its model rules alone, one occurrence per nft rule', () => {
+    // Two identical verdict maps in a row: each nft rule's alternatives share its id, the second rule
+    // its own (its model rules follow the first's with another row: rules.ts buildChain tells them apart).
+    const line = '    iifname "lan0" tcp dport vmap { 22 : accept, 23 : drop }';
+    const text = `table inet fw {\n  chain c {\n${line}\n${line}\n    tcp dport 80 accept\n  }\n}\n`;
+    const doc = readText(text, 'v.nft', {}, new Preparer({}));
+    const read = doc.tables[0]?.chains.get('c')?.rules ?? [];
+    expect(read.map((r) => r instanceof EntryRule)).toEqual([true, true, true, true, true]);
+    const rules = buildPolicy(doc).ruleset.chains['inet fw c']?.rules ?? [];
+    const [a, b, c, d] = rules.map((r) => r.id);
+    expect([a === b, c === d, a === c]).toEqual([true, true, false]);
+    expect(rules.slice(0, 4).map((r) => r.action.kind)).toEqual(['accept', 'drop', 'accept', 'drop']);
+    const r = both(text, 'v.nft');
+    expect(r.fast).toBe(r.slow);
+  });
+
+  it('give interface inference what rule by rule gives, with runs split by other rules, inserted and flushed', () => {
+    // Names first seen in runs and in rules between them (a named set: left to the passes), `insert rule`
+    // before them all, a flushed chain, the networks of more than four rules: the order of the interfaces,
+    // their networks and the rules the notes name are those of the rules one by one.
+    const lines = [
+      'table inet fw {',
+      '  set s { type ipv4_addr; }',
+      '  chain c {',
+      '    type filter hook forward priority 0;',
+      '    iifname "eth3" ip saddr 10.3.0.0/16 accept',
+      '    iifname "eth1" ip saddr 10.1.0.0/16 accept',
+      '    iifname "eth2" ip saddr @s accept',
+      '    iifname "eth1" ip saddr 10.1.1.0/24 accept',
+      '    iifname "eth1" ip saddr 10.1.2.0/24 accept',
+      '    oifname "eth4" ip daddr 10.4.0.0/16 accept',
+      '    iifname "eth1" ip saddr 10.1.3.0/24 accept',
+      '    iifname "eth1" ip saddr 10.1.4.0/24 accept',
+      '  }',
+      '  chain d {',
+      '    iifname "eth9" accept',
+      '  }',
+      '}',
+      'flush chain inet fw d',
+      'add rule inet fw d iifname "eth8" ip saddr 10.8.0.0/16 accept',
+      'insert rule inet fw c iifname "eth0" ip saddr 10.0.0.0/16 accept',
+      'insert rule inet fw c iifname "eth7" tcp dport vmap { 22 : accept, 23 : drop }',
+      'add rule inet fw d iifname "eth6" tcp dport vmap { 22 : accept, 23 : drop }',
+      'add element inet fw s { 10.2.0.1 }',
+      '',
+    ];
+    const text = lines.join('\n');
+    const r = both(text, 'runs.nft');
+    expect(r.fast).toBe(r.slow);
+    const policy = buildPolicy(readText(text, 'runs.nft', {}, new Preparer({})));
+    expect(policy.interfaces.map((i) => i.name)).toEqual([
+      'eth7',
+      'eth0',
+      'eth3',
+      'eth1',
+      'eth2',
+      'eth4',
+      'eth8',
+      'eth6',
+    ]);
   });
 
   it('make the model rule of a rule read straight from the source while reading it, `add rule` at its command', () => {
@@ -200,11 +260,11 @@ describe('rules converted while read (prepare.ts)', () => {
       'add rule inet fw c   iifname "lan1" tcp dport 22 jump d\nadd chain inet fw d\n';
     const doc = readText(text, 'm.nft', {}, new Preparer({}));
     const read = doc.tables[0]?.chains.get('c')?.rules ?? [];
-    expect(read.map((r) => r instanceof ReadEntry)).toEqual([true, true]);
+    expect(read.map((r) => (r instanceof EntryRule ? 'entry' : r instanceof ReadEntry))).toEqual(['entry', true]);
     const policy = buildPolicy(doc);
     const rules = policy.ruleset.chains['inet fw c']?.rules ?? [];
     // The model rule is the one made while reading, given its action (a jump to a chain added later) by buildChain.
-    expect(rules.map((r) => r)).toEqual(read.map((r) => (r instanceof ReadEntry ? r.entry : undefined)));
+    expect(rules.map((r) => r)).toEqual(read.map((r) => (r instanceof ReadEntry ? r.entry : r)));
     expect(rules[1]?.action).toEqual({ kind: 'jump', chain: 'inet fw d' });
     expect({ ...rules[1]?.loc }).toEqual({ file: 'm.nft', line: 6, column: 1, endLine: 6, endColumn: 56 });
     const r = both(text, 'm.nft');
