@@ -521,8 +521,10 @@ describe('nftables JSON rules read straight from the text', () => {
     const a = partsOf(first);
     const b = partsOf(latin);
     const c = partsOf(wide);
-    // The first two in one string (Latin-1 included), each at its place; the third kept itself.
-    expect(a?.text).toBe(b?.text);
+    // The first two in the shared texts (Latin-1 included), each read back from its place (alone: a few
+    // texts are read without the string of their chunk, TextChunk.part); the third kept itself.
+    expect(a?.to).toBeGreaterThanOrEqual(0);
+    expect(b?.to).toBeGreaterThanOrEqual(0);
     expect(a?.text.slice(a.from, a.to)).toBe('tcp dport 22 accept');
     expect(b?.text.slice(b.from, b.to)).toBe('tcp dport 23 accept comment "café"');
     expect(c?.to).toBeLessThan(0);
@@ -573,6 +575,22 @@ describe('nftables JSON rules read straight from the text', () => {
     // A text's place across the chunks (a model rule made while reading keeps it): the same text.
     for (const w of written) expect(texts.slice(w.at, w.at + w.s.length)).toBe(w.s);
     for (const c of chunks) expect(c.text.length).toBeLessThanOrEqual(1 << 20);
+  });
+
+  it("gives the first texts read from a chunk alone, and the chunk's string once many are read", () => {
+    const texts = new RuleTexts();
+    const written = Array.from({ length: 100 }, (_, i) => {
+      const s = `udp dport ${String(1000 + i)} accept comment "r${String(i)}"`;
+      return { s, at: texts.place(texts.add(s)) };
+    });
+    const read = written.map((w) => ({ ...texts.parts(w.at, w.at + w.s.length), s: w.s }));
+    for (const r of read) expect(r.text.slice(r.from, r.to)).toBe(r.s);
+    // The first 64 alone (a string of the text only), the rest from the chunk's string.
+    expect(read.slice(0, 64).every((r) => r.text === r.s && r.from === 0)).toBe(true);
+    const whole = read[64]?.text ?? '';
+    expect(whole.length).toBeGreaterThan(read[64]?.s.length ?? 0);
+    expect(read.slice(64).every((r) => r.text === whole)).toBe(true);
+    for (const w of written) expect(texts.slice(w.at, w.at + w.s.length)).toBe(w.s);
   });
 
   it('applies the conditions of most of the bench listing’s rules as they are read', () => {
