@@ -280,27 +280,11 @@ export class EntryRule implements Rule {
 }
 
 /**
- * The model rule of a rule written on one line of the chain's file (`line`, `column` to `endColumn`)
- * whose canonical text `text` is kept as its place in the chain's RuleTexts (from `at`, ChainLabels.texts),
- * or itself (when `at` is negative): a row of headRow's values without a location object made for them.
+ * The row of the model rule(s) of an nft rule written on one line of the chain's file (`line`, `column`
+ * to `endColumn`) whose canonical text `text` is kept as its place in the chain's RuleTexts (from `at`,
+ * ChainLabels.texts), or itself (when `at` is negative): headRow's values without a location object made
+ * for them. The model rules of one nft rule (its alternatives) share it.
  */
-export function lineEntry(
-  chain: ChainLabels,
-  line: number,
-  column: number,
-  endColumn: number,
-  text: string,
-  at: number,
-  hash: number,
-  notes: RuleNotes | undefined,
-  match: Match,
-  action: Action,
-  flat: Flat,
-): EntryRule {
-  return new EntryRule(chain, lineRow(chain, line, column, endColumn, text, at, hash, notes), match, action, flat);
-}
-
-/** lineEntry's row, which the model rules of one nft rule (its alternatives) share. */
 export function lineRow(
   chain: ChainLabels,
   line: number,

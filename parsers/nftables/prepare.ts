@@ -10,16 +10,7 @@ import { CondInterpreter, type InterpEnv } from './match.js';
 import { printRule } from './print.js';
 import { matchOf, ruleHash } from './rules.js';
 import type { DirectAlt } from './direct-match.js';
-import {
-  EntryRule,
-  headRow,
-  lineEntry,
-  lineRow,
-  notesOf,
-  ReadEntries,
-  readEntry,
-  type ChainLabels,
-} from './entry-rule.js';
+import { EntryRule, headRow, lineRow, notesOf, ReadEntries, readEntry, type ChainLabels } from './entry-rule.js';
 
 /** The action of a model rule made while reading, until buildChain gives it (rules.ts actionOf). */
 const UNDECIDED: Action = { kind: 'continue' };
@@ -498,11 +489,11 @@ export class Preparer implements InterpEnv {
   /**
    * convertDirect of a one-line rule the `nft -j` reader read (json-direct.ts), at `line`, `column` to
    * `endColumn` of the listing (`labels.file`), in the chain `labels` names (its texts: the listing's
-   * RuleTexts): as convertRead, the rule in the chain is its model rule alone (or, when it translates, one
-   * record with it: entry-rule.ts ReadEntry), made now, its text kept as its place in the RuleTexts; not a read rule with its converted
-   * form (about 170 bytes a rule, promoted and then dropped when buildChain made the model rule from it).
-   * A text RuleTexts does not take is kept itself. The model rule is made from the numbers (lineEntry),
-   * without a location object.
+   * RuleTexts): as convertRead, the rule in the chain is its model rule alone (or, when it translates,
+   * one record with it: entry-rule.ts ReadEntry), made now, its text kept as its place in the RuleTexts;
+   * not a read rule with its converted form (about 170 bytes a rule, promoted and then dropped when
+   * buildChain made the model rule from it). A text RuleTexts does not take is kept itself. The model
+   * rule is made from the numbers (entry-rule.ts lineRow), without a location object.
    */
   convertJson(
     line: number,
@@ -520,19 +511,8 @@ export class Preparer implements InterpEnv {
     const at = placed(labels, texts, text);
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
     const notes = notesOf(comment, undefined);
-    const entry = lineEntry(
-      labels,
-      line,
-      column,
-      endColumn,
-      text,
-      at,
-      hash,
-      notes,
-      match,
-      UNDECIDED,
-      withoutConds(flat),
-    );
+    const row = lineRow(labels, line, column, endColumn, text, at, hash, notes);
+    const entry = new EntryRule(labels, row, match, UNDECIDED, withoutConds(flat));
     // As convertRead: the model rule alone (its facts to the chain's runs, json-reader.ts), unless it translates.
     if (flat.nat === undefined && facts.dnatHost === undefined) return entry;
     return readEntry(entry, entry.flat, facts, commentOnly(comment));
