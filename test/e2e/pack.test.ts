@@ -43,7 +43,7 @@ function consumerLock(tarball: string, consumer: { name: string; dependencies: R
         resolved: `file:${tarball}`,
         license: 'MIT',
         dependencies: root?.dependencies,
-        bin: { fwlint: 'dist/src/cli/main.js' },
+        bin: { fwlint: 'bundle/fwlint.mjs' },
         engines: { node: '>=20' },
       },
       // This lockfile records no `resolved` URLs; the registry's standard tarball URL lets npm take the
@@ -74,6 +74,9 @@ describe('npm pack and an offline install of the tarball', () => {
     const files = packed.files.map((f) => f.path);
     for (const f of ['dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'LICENSE', 'README.md'])
       expect(files).toContain(f);
+    // The `fwlint` command is the one-file bundle, with the licence notices of what it bundles.
+    expect(files).toContain('bundle/fwlint.mjs');
+    expect(files).toContain('bundle/THIRD-PARTY-NOTICES.txt');
     expect(files).toContain('catalog/ipnordic.json');
     expect(files).toContain('schemas/fwlint.config.schema.json');
     expect(files).toContain('docs/json-format.md');
@@ -93,6 +96,21 @@ describe('npm pack and an offline install of the tarball', () => {
     writeFileSync(join(project, 'use.mjs'), script);
     const out = execFileSync(process.execPath, ['use.mjs'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
     expect(out).toMatch(/^function .*FWL003/);
+  });
+
+  it('the fwlint command is the one-file bundle, and it lints', () => {
+    const bin = join(project, 'node_modules', '.bin', 'fwlint');
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(execFileSync(bin, ['--version'], { cwd: project, encoding: 'utf8', timeout: 60_000 }).trim()).toContain(
+      version,
+    );
+    const fixture = join(ROOT, 'fixtures/pfsense/rules/fwl003-default-timeout.xml');
+    const out = execFileSync(bin, ['lint', fixture, '--profile', 'ipnordic', '--format', 'json', '--fail-on', 'none'], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect((JSON.parse(out) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)).toContain('FWL003');
   });
 
   it('the declarations type lint for TypeScript users', () => {
