@@ -243,7 +243,8 @@ function benchDirectory(root: string): string {
     bytes += text.length;
     writeFileSync(join(dir, `site-${String(i).padStart(4, '0')}.${v.ext}`), text);
   }
-  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  // The command users run (package.json bin, the pre-commit hook, the Action): the one-file bundle.
+  const cli = fileURLToPath(new URL('../../bundle/fwlint.mjs', import.meta.url));
   const argv = [cli, 'lint', dir, '--profile', 'ipnordic', '--phones', '10.20.0.0/24', '--format', 'json'];
   const t0 = performance.now();
   const r = spawnSync(
