@@ -19,6 +19,39 @@ const EXCERPT = 60;
  */
 const RELEASED: Flat = Object.freeze(directFlat(undefined, undefined, undefined));
 
+/**
+ * The alternative of a model rule made while reading that is only a jump or goto (most jumps of a
+ * ruleset: no conditions left, NAT, effects, helpers or timeouts), its statement written on one line of
+ * the chain's file: its target and where, kept until buildChain reads it (EntryRule.flat gives the same
+ * alternative again, its position with the same members in the same order as ir.ts stmtPos's). One
+ * object of 64 bytes, not the alternative, its verdict and its position (about 190 bytes a jump rule,
+ * promoted and then dropped: the chains shape at 100k has 9,000 jumps).
+ */
+class JumpAt {
+  constructor(
+    readonly kind: 'jump' | 'goto',
+    readonly target: string,
+    readonly line: number,
+    readonly column: number,
+    readonly endColumn: number,
+  ) {}
+}
+
+/** `flat` as a JumpAt when it is only a jump or goto written on one line of `file`, else undefined. */
+function jumpAt(flat: Flat, file: string): JumpAt | undefined {
+  const v = flat.verdict;
+  if (v === undefined || (v.kind !== 'jump' && v.kind !== 'goto')) return undefined;
+  if (flat.conds.length || flat.opaque.length || flat.nat || flat.helpers.length || flat.timeouts.length)
+    return undefined;
+  if (flat.effects.length) return undefined;
+  const p = v.pos;
+  if (p.file !== file || p.endLine !== p.line || typeof p.endColumn !== 'number') return undefined;
+  // Only a position with stmtPos's members, in its order, is made again the same.
+  const keys = Object.keys(p);
+  if (keys.length !== 5 || keys.join() !== 'file,line,column,endLine,endColumn') return undefined;
+  return new JumpAt(v.kind, v.target, p.line, p.column, p.endColumn);
+}
+
 /** What the model rules of one chain share: the chain's model name and the endings of their labels. */
 export class ChainLabels {
   readonly ref: string;
@@ -190,19 +223,22 @@ export class EntryRule implements Rule {
    * releases here); else, and once released, an empty one. Kept here, not in a record per read rule
    * beside the model rule (entry-rule.ts ReadEntry: 48 bytes a rule, promoted and then dropped).
    */
-  private _flat: Flat;
+  private _flat: Flat | JumpAt;
 
   constructor(chain: ChainLabels, row: number, match: Match, action: Action, flat: Flat = RELEASED) {
     this.match = match;
     this.action = action;
     this._chain = chain;
     this._row = row;
-    this._flat = flat;
+    this._flat = jumpAt(flat, chain.file) ?? flat;
   }
 
   /** The alternative it was made of until buildChain releases it (not a member of the model's Rule). */
   get flat(): Flat {
-    return this._flat;
+    const f = this._flat;
+    if (!(f instanceof JumpAt)) return f;
+    const pos = { file: this._chain.file, line: f.line, column: f.column, endLine: f.line, endColumn: f.endColumn };
+    return directFlat(undefined, { kind: f.kind, target: f.target, pos }, undefined);
   }
 
   /** Whether `other` keeps its numbers in the same row (the model rules of one nft rule: headRow). */
