@@ -1,4 +1,4 @@
-import type { EntryRule } from './entry-rule.js';
+import type { ChainLabels, EntryRule } from './entry-rule.js';
 import type { SeenRun } from './read-facts.js';
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Unsupported } from '../../src/model/policy.js';
@@ -239,6 +239,12 @@ export interface NChain {
   rules: ChainRule[];
   /** What the chain's rules kept as model rules alone show interface inference (read-facts.ts), by `at`. */
   runs?: SeenRun[] | undefined;
+  /**
+   * The labels (and model name: ChainLabels.ref) of the chain's model rules made while reading, from the
+   * first such rule on: kept on the chain, not in a map of the reader's (9,000 chains in the chains
+   * shape at 100k), and read by buildChain for the chain's model name and its jumps' targets' names.
+   */
+  labels?: ChainLabels | undefined;
 }
 
 /** A rule of a chain (NChain.rules). */

@@ -147,8 +147,6 @@ class JsonReader {
   refs = true;
   /** The chain the last rule was read in, its table and model name (rules come chain by chain). */
   private place: { chain: NChain; table: NTable; ref: string; labels: ChainLabels } | undefined;
-  /** The labels of each chain's model rules made while reading (one per chain, however its rules come). */
-  private readonly labels = new Map<NChain, ChainLabels>();
   /** Where the model rules made while reading keep their numbers (one store for all chains). */
   private readonly rows = new RuleRows();
   /**
@@ -198,7 +196,7 @@ class JsonReader {
   private chainOf(t: NTable, name: string, pos: Pos): NChain {
     let c = t.chains.get(name);
     if (!c) {
-      c = { family: t.family, table: t.name, name, pos, rules: [] };
+      c = { family: t.family, table: t.name, name, pos, rules: [], labels: undefined };
       t.chains.set(name, c);
     }
     return c;
@@ -439,13 +437,13 @@ class JsonReader {
   private placeOf(c: NChain, t: NTable): { chain: NChain; table: NTable; ref: string; labels: ChainLabels } {
     const place = this.place;
     if (place?.chain === c && place.table === t) return place;
-    const ref = chainRef(t.family, t.name, c.name);
-    let labels = this.labels.get(c);
+    // One labels per chain, however its rules come (NChain.labels), its model name made once.
+    let labels = c.labels;
     if (labels === undefined) {
-      labels = new ChainLabels(ref, this.doc.file, this.rows, this.texts);
-      this.labels.set(c, labels);
+      labels = new ChainLabels(chainRef(t.family, t.name, c.name), this.doc.file, this.rows, this.texts);
+      c.labels = labels;
     }
-    return (this.place = { chain: c, table: t, ref, labels });
+    return (this.place = { chain: c, table: t, ref: labels.ref, labels });
   }
 
   private rule(o: ExprObject, pos: Pos, insert: boolean): void {

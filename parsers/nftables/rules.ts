@@ -3,7 +3,7 @@ import type { Action, Match, Rule, Unsupported } from '../../src/model/policy.js
 import { Hasher } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
-import { withoutConds, type Effect, type Flat } from './expand.js';
+import { directFlat, withoutConds, type Effect, type Flat } from './expand.js';
 import { ReadRuleBase, type ChainRule, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
 import { ChainLabels, EntryRule, headRow, notesOf, ReadEntries, ReadEntry } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
@@ -25,8 +25,10 @@ export interface ChainInfo {
   table: NTable;
   chain: NChain;
   /**
-   * The chain's entries as two lists of the same length (no record per entry: 100k rules made 100k
-   * records that lived to the model's end): entry i is `rules[i]` and `flats[i]`.
+   * The chain's entries as two lists (no record per entry: 100k rules made 100k records that lived to
+   * the model's end): entry i is `rules[i]` and `flats[i]`. `flats` is empty (NO_FLATS) while no entry
+   * has what the later passes read of an alternative (NAT, effects, helpers: keptFlat); from the first
+   * such entry on it has the length of `rules`, an entry without them holding PLAIN.
    */
   rules: Rule[];
   flats: Flat[];
@@ -36,8 +38,13 @@ export interface ChainInfo {
   special: boolean;
   /** FWL900 candidates, reported only when the chain is evaluated (could change a verdict). */
   unsupported: Unsupported[];
-  /** Chains this one jumps or goes to (model names): made at its first jump, none for a chain that jumps nowhere. */
-  targets: Set<string> | undefined;
+  /**
+   * Chains this one jumps or goes to (model names), once per jump (classify walks them once each): made
+   * at its first jump, none for a chain that jumps nowhere. A list, not a set: 24 bytes less a jump.
+   */
+  targets: string[] | undefined;
+  /** The places and texts of `unsupported`'s reports (report): made at the first one. */
+  reported: Set<string> | undefined;
 }
 
 export type TimeoutResolver = (table: NTable, name: string, pos: Pos) => Setting<number> | undefined;
@@ -55,7 +62,8 @@ export function buildChain(
   flatOf: (r: NRule, t: NTable) => Flat[],
   timeoutOf: TimeoutResolver,
 ): ChainInfo {
-  const ref = chainRef(table.family, table.name, chain.name);
+  // The name the reader made for the chain's model rules (NChain.labels), else made here.
+  const ref = chain.labels?.ref ?? chainRef(table.family, table.name, chain.name);
   // The entry lists made at the number of entries the rules will give (entriesOf), filled by index and cut
   // to their length at the end: lists grown by push from empty left about twice their final size in
   // dropped copies, copied to the old generation first (the huge chain at 100k: 3.5 MB of the parse's peak).
@@ -65,25 +73,18 @@ export function buildChain(
     table,
     chain,
     rules: presized<Rule>(size),
-    flats: presized<Flat>(size),
+    flats: NO_FLATS,
     count: 0,
     special: false,
-    unsupported: [],
+    unsupported: NO_UNSUPPORTED,
     targets: undefined,
+    reported: undefined,
   };
   // Made when first needed: most chains' rules were made while reading and report nothing (the chains
   // shape has 9,000 chains, whose interpreters, hashers, labels and sets were promoted and then dropped).
   let interp: CondInterpreter | undefined;
   let hasher: Hasher | undefined;
   let labels: ChainLabels | undefined;
-  let reported: Set<string> | undefined;
-  const report = (u: Unsupported): void => {
-    const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
-    reported ??= new Set<string>();
-    if (reported.has(k)) return;
-    reported.add(k);
-    info.unsupported.push(u);
-  };
   // The last model rule kept alone in the chain (prepare.ts convertRead, readAlts), and its occurrence.
   let prev: EntryRule | undefined;
   let prevNth = 0;
@@ -103,11 +104,11 @@ export function buildChain(
       prev = nrule;
       nrule.numbered(prevNth);
       const flat = nrule.flat;
-      addEntry(table, info, report, nrule, flat, nrule.match, flat.opaque, timeoutOf);
+      addEntry(table, info, nrule, flat, nrule.match, flat.opaque, timeoutOf);
       continue;
     }
     if (nrule.unreadable) {
-      report({ loc: nrule.unreadable.pos, what: nrule.unreadable.what, why: nrule.unreadable.why });
+      report(info, { loc: nrule.unreadable.pos, what: nrule.unreadable.what, why: nrule.unreadable.why });
       continue;
     }
     // A rule the text reader read with its model rule (entry-rule.ts ReadEntry): only its occurrence and
@@ -115,7 +116,7 @@ export function buildChain(
     if (nrule instanceof ReadEntry && nrule.pre !== undefined && nrule.entry.labels.ref === ref) {
       const entry = nrule.entry;
       entry.numbered(ctx.hashOccurrence('nft', entry.contentHash));
-      addEntry(table, info, report, entry, nrule.flat, entry.match, nrule.opaque, timeoutOf);
+      addEntry(table, info, entry, nrule.flat, entry.match, nrule.opaque, timeoutOf);
       nrule.pre = undefined;
       continue;
     }
@@ -126,7 +127,7 @@ export function buildChain(
       for (const e of nrule.entries) {
         e.numbered(nth);
         const flat = e.flat;
-        addEntry(table, info, report, e, flat, e.match, flat.opaque, timeoutOf);
+        addEntry(table, info, e, flat, e.match, flat.opaque, timeoutOf);
       }
       nrule.pre = undefined;
       continue;
@@ -158,13 +159,13 @@ export function buildChain(
     // One alternative (most rules): the prepared record itself, without a list around it (altsOf).
     // The model rules of the nft rule (one per alternative) share its row.
     const head = { labels, row };
-    if (pre && pre.alts === undefined) addEntry(table, info, report, head, pre.flat, pre.match, pre.opaque, timeoutOf);
-    else if (pre) for (const a of pre.alts) addEntry(table, info, report, head, a.flat, a.match, a.opaque, timeoutOf);
+    if (pre && pre.alts === undefined) addEntry(table, info, head, pre.flat, pre.match, pre.opaque, timeoutOf);
+    else if (pre) for (const a of pre.alts) addEntry(table, info, head, a.flat, a.match, a.opaque, timeoutOf);
     else
       for (const flat of flatOf(nrule, table)) {
         const { match, opaque } = matchOf((interp ??= new CondInterpreter(ctx)), flat, table);
         // The conditions are in the model now: the entry keeps the alternative without them (less retained heap).
-        addEntry(table, info, report, head, withoutConds(flat), match, opaque, timeoutOf);
+        addEntry(table, info, head, withoutConds(flat), match, opaque, timeoutOf);
       }
     // Converted: the statements and alternatives of the rule are no longer read (index.ts buildPolicy).
     nrule.stmts = NO_STMTS;
@@ -172,13 +173,31 @@ export function buildChain(
     nrule.flats = undefined;
     nrule.pre = undefined;
   }
+  // The reports' places are not read again (a chain is built once).
+  info.reported = undefined;
   // Fewer entries than rules (rules that fail to read, or give no alternative): the lists cut to them.
   if (info.count < info.rules.length) {
     info.rules.length = info.count;
-    info.flats.length = info.count;
+    if (info.flats !== NO_FLATS) info.flats.length = info.count;
   }
   return info;
 }
+
+/**
+ * Adds `u` to the chain's FWL900 candidates unless one with its place and text is there. A function of
+ * the chain's entries, not a closure buildChain makes (with its context: 9,000 of them in the chains shape).
+ */
+function report(info: ChainInfo, u: Unsupported): void {
+  const k = `${u.loc.file}:${String(u.loc.line)}:${String(u.loc.column)}:${u.what}`;
+  info.reported ??= new Set<string>();
+  if (info.reported.has(k)) return;
+  info.reported.add(k);
+  if (info.unsupported === NO_UNSUPPORTED) info.unsupported = [u];
+  else info.unsupported.push(u);
+}
+
+/** The FWL900 candidates of a chain that has none (most): shared, never added to (report makes a list). */
+const NO_UNSUPPORTED: Unsupported[] = Object.freeze([]) as unknown as Unsupported[];
 
 /**
  * How many entries buildChain will give for `rules`: an alternative each for a converted rule (its own,
@@ -263,7 +282,6 @@ export function matchOf(
 function addEntry(
   table: NTable,
   info: ChainInfo,
-  report: (u: Unsupported) => void,
   /** What the model rule is made of, or the model rule made while reading (its action is given here). */
   head: { labels: ChainLabels; row: number } | EntryRule,
   flat: Flat,
@@ -271,7 +289,7 @@ function addEntry(
   opaque: readonly Effect[],
   timeoutOf: TimeoutResolver,
 ): void {
-  const action = actionOf(table, flat, info, report);
+  const action = actionOf(table, flat, info);
   const dropping = action.kind === 'drop' || action.kind === 'reject';
   // A rule that only counts, logs or marks decides nothing: what it matches cannot change a verdict.
   const inert =
@@ -286,7 +304,7 @@ function addEntry(
     for (let i = 0; i < opaque.length; i++) {
       const o = opaque[i];
       if (o === undefined) continue;
-      report({
+      report(info, {
         loc: o.pos,
         what: o.what,
         why: `${o.why}; ${dropping || ipsec ? neverHeld(dropping, ipsec) : PASS_APPROXIMATION}`,
@@ -299,7 +317,7 @@ function addEntry(
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < effects.length; i++) {
     const e = effects[i];
-    if (e !== undefined) report({ loc: e.pos, what: e.what, why: e.why });
+    if (e !== undefined) report(info, { loc: e.pos, what: e.what, why: e.why });
   }
   let rule: EntryRule;
   if (head instanceof EntryRule) {
@@ -329,15 +347,36 @@ function addEntry(
       reason: sipHelperTimeoutReason(h.name, rule.label),
     };
   const k = info.count++;
-  if (k < info.rules.length) {
-    info.rules[k] = rule;
-    info.flats[k] = flat;
-  } else {
-    info.rules.push(rule);
-    info.flats.push(flat);
+  if (k < info.rules.length) info.rules[k] = rule;
+  else info.rules.push(rule);
+  const kept = keptFlat(flat);
+  if (kept && info.flats === NO_FLATS) {
+    // The first entry the later passes read: the list made now, the entries before it given PLAIN.
+    info.flats = presized<Flat>(info.rules.length);
+    for (let i = 0; i < k; i++) info.flats[i] = PLAIN;
+  }
+  if (info.flats !== NO_FLATS) {
+    const f = kept ? flat : PLAIN;
+    if (k < info.flats.length) info.flats[k] = f;
+    else info.flats.push(f);
   }
   if (flat.nat || flat.effects.length) info.special = true;
 }
+
+/**
+ * Whether the passes after buildChain read something of an alternative: its NAT (nat.ts), its effects
+ * (chains.ts withNotrack) or its helpers (sessions.ts). The others (most rules) are not kept in the
+ * chain's entries: a jump's alternative (its verdict, target and position, about 190 bytes) then dies
+ * with buildChain, not at the end of buildPolicy, and a chain without such entries has no list of them.
+ */
+function keptFlat(flat: Flat): boolean {
+  return flat.nat !== undefined || flat.effects.length > 0 || flat.helpers.length > 0;
+}
+
+/** The entries' alternatives while none is kept (ChainInfo.flats): shared, never added to. */
+const NO_FLATS: Flat[] = Object.freeze([]) as unknown as Flat[];
+/** What a kept list holds for an entry whose alternative the later passes read nothing of: no NAT, effects or helpers. */
+const PLAIN: Flat = directFlat(undefined, undefined, undefined);
 
 /** The first helper of an alternative that its table defines. */
 function firstHelper(table: NTable, flat: Flat): ReturnType<NTable['helpers']['get']> {
@@ -363,7 +402,7 @@ const ACTIONS = {
   return: { kind: 'return' },
 } as const satisfies Record<string, Action>;
 
-function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupported) => void): Action {
+function actionOf(table: NTable, flat: Flat, info: ChainInfo): Action {
   if (flat.nat) return ACTIONS.accept; // NAT statements are terminal and imply accept (docs/semantics.md#nft-syntax)
   const v = flat.verdict;
   if (!v) return ACTIONS.continue;
@@ -380,7 +419,7 @@ function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupp
     case 'goto': {
       const target = v.target;
       if (!table.chains.has(target)) {
-        report({
+        report(info, {
           loc: v.pos,
           what: `${v.kind} ${target}`,
           why:
@@ -389,8 +428,9 @@ function actionOf(table: NTable, flat: Flat, info: ChainInfo, report: (u: Unsupp
         });
         return { kind: 'continue' };
       }
-      const ref = chainRef(table.family, table.name, target);
-      (info.targets ??= new Set()).add(ref);
+      // The target's name as the reader made it (NChain.labels), one string for the chain and its jumps.
+      const ref = table.chains.get(target)?.labels?.ref ?? chainRef(table.family, table.name, target);
+      (info.targets ??= []).push(ref);
       return { kind: v.kind, chain: ref };
     }
   }

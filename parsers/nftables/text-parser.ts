@@ -345,7 +345,7 @@ export class TextReader {
   private chain(table: NTable, name: string, pos: Pos): NChain {
     let c = table.chains.get(name);
     if (!c) {
-      c = { family: table.family, table: table.name, name, pos, rules: [], runs: undefined };
+      c = { family: table.family, table: table.name, name, pos, rules: [], runs: undefined, labels: undefined };
       table.chains.set(name, c);
     }
     return c;
@@ -673,8 +673,6 @@ export class TextReader {
 
   /** The last chain a rule was read in: its table and model name (rules come chain by chain). */
   private place: { chain: NChain; table: NTable; ref: string; labels: ChainLabels } | undefined;
-  /** The labels of each chain's model rules made while reading (one per chain, however its rules come). */
-  private readonly labels = new Map<NChain, ChainLabels>();
   /** Where the model rules made while reading keep their numbers (one store for all chains). */
   private readonly rows = new RuleRows();
 
@@ -686,13 +684,13 @@ export class TextReader {
     if (this.place?.chain === chain) return this.place;
     const table = this.tables.get(tableKey(chain.family, chain.table));
     if (!table) return undefined;
-    const ref = chainRef(chain.family, chain.table, chain.name);
-    let labels = this.labels.get(chain);
+    // One labels per chain, however its rules come (NChain.labels), its model name made once.
+    let labels = chain.labels;
     if (labels === undefined) {
-      labels = new ChainLabels(ref, this.doc.file, this.rows);
-      this.labels.set(chain, labels);
+      labels = new ChainLabels(chainRef(chain.family, chain.table, chain.name), this.doc.file, this.rows);
+      chain.labels = labels;
     }
-    this.place = { chain, table, ref, labels };
+    this.place = { chain, table, ref: labels.ref, labels };
     return this.place;
   }
 
