@@ -103,9 +103,7 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
   for (let ref = todo.pop(); ref !== undefined; ref = todo.pop()) {
     if (evaluated.has(ref)) continue;
     evaluated.add(ref);
-    // Each target once, in the order of its first jump (ChainInfo.targets has one a jump).
-    const targets = infos.get(ref)?.targets;
-    if (targets !== undefined) for (const t of targets.length > 1 ? new Set(targets) : targets) todo.push(t);
+    for (const t of infos.get(ref)?.targets ?? []) todo.push(t);
   }
   // notrack is modelled (the engine's raw stages): not an unsupported statement.
   for (const info of infos.values())

@@ -5,6 +5,7 @@ import type { Unsupported } from '../../src/model/policy.js';
 import { Location } from '../toolkit/location.js';
 import type { Flat } from './expand.js';
 import type { Prepared, PreparedAlt } from './prepare.js';
+import type { ChainInfo } from './rules.js';
 
 /**
  * The intermediate form both readers produce: the ruleset as nft itself holds it (tables, chains,
@@ -245,6 +246,8 @@ export interface NChain {
    * shape at 100k), and read by buildChain for the chain's model name and its jumps' targets' names.
    */
   labels?: ChainLabels | undefined;
+  /** The chain whose model buildChain listed this one as a target last (rules.ts ChainInfo.targets). */
+  jumpedFrom?: ChainInfo | undefined;
 }
 
 /** A rule of a chain (NChain.rules). */

@@ -196,7 +196,7 @@ class JsonReader {
   private chainOf(t: NTable, name: string, pos: Pos): NChain {
     let c = t.chains.get(name);
     if (!c) {
-      c = { family: t.family, table: t.name, name, pos, rules: [], labels: undefined };
+      c = { family: t.family, table: t.name, name, pos, rules: [], labels: undefined, jumpedFrom: undefined };
       t.chains.set(name, c);
     }
     return c;

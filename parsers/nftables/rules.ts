@@ -39,8 +39,10 @@ export interface ChainInfo {
   /** FWL900 candidates, reported only when the chain is evaluated (could change a verdict). */
   unsupported: Unsupported[];
   /**
-   * Chains this one jumps or goes to (model names), once per jump (classify walks them once each): made
-   * at its first jump, none for a chain that jumps nowhere. A list, not a set: 24 bytes less a jump.
+   * Chains this one jumps or goes to (model names), each once, in the order of its first jump: made at
+   * its first jump, none for a chain that jumps nowhere. A list (actionOf tells a first jump by the
+   * target's NChain.jumpedFrom), not a set: a dispatching chain of the chains shape at 100k jumps to
+   * 9,000 chains, whose set (a large object, and its copies as it grew) was promoted.
    */
   targets: string[] | undefined;
   /** The places and texts of `unsupported`'s reports (report): made at the first one. */
@@ -72,7 +74,9 @@ export function buildChain(
     ref,
     table,
     chain,
-    rules: presized<Rule>(size),
+    // A chain whose rules are all model rules made while reading (the chains and huge-chain shapes) has
+    // its entries' rules in that list already, in order: it is the entries' list, not a copy made here.
+    rules: modelRulesOnly(chain.rules) ? (chain.rules as EntryRule[]) : presized<Rule>(size),
     flats: NO_FLATS,
     count: 0,
     special: false,
@@ -223,6 +227,13 @@ function entriesOf(rules: readonly ChainRule[]): number {
     n += r.pre?.alts?.length ?? 1;
   }
   return n;
+}
+
+/** Whether every rule of `rules` is a model rule made while reading: each then gives itself as its one entry. */
+function modelRulesOnly(rules: readonly ChainRule[]): boolean {
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
+  for (let i = 0; i < rules.length; i++) if (!(rules[i] instanceof EntryRule)) return false;
+  return true;
 }
 
 /**
@@ -418,7 +429,8 @@ function actionOf(table: NTable, flat: Flat, info: ChainInfo): Action {
     case 'jump':
     case 'goto': {
       const target = v.target;
-      if (!table.chains.has(target)) {
+      const to = table.chains.get(target);
+      if (to === undefined) {
         report(info, {
           loc: v.pos,
           what: `${v.kind} ${target}`,
@@ -429,8 +441,12 @@ function actionOf(table: NTable, flat: Flat, info: ChainInfo): Action {
         return { kind: 'continue' };
       }
       // The target's name as the reader made it (NChain.labels), one string for the chain and its jumps.
-      const ref = table.chains.get(target)?.labels?.ref ?? chainRef(table.family, table.name, target);
-      (info.targets ??= []).push(ref);
+      const ref = to.labels?.ref ?? chainRef(table.family, table.name, target);
+      // Listed at the chain's first jump to it (NChain.jumpedFrom): each target once, in that order.
+      if (to.jumpedFrom !== info) {
+        to.jumpedFrom = info;
+        (info.targets ??= []).push(ref);
+      }
       return { kind: v.kind, chain: ref };
     }
   }

@@ -345,7 +345,16 @@ export class TextReader {
   private chain(table: NTable, name: string, pos: Pos): NChain {
     let c = table.chains.get(name);
     if (!c) {
-      c = { family: table.family, table: table.name, name, pos, rules: [], runs: undefined, labels: undefined };
+      c = {
+        family: table.family,
+        table: table.name,
+        name,
+        pos,
+        rules: [],
+        runs: undefined,
+        labels: undefined,
+        jumpedFrom: undefined,
+      };
       table.chains.set(name, c);
     }
     return c;

@@ -26,6 +26,36 @@ describe('nftables chain entry lists', () => {
     expect(p.unsupported.map((u) => u.what).join()).toMatch(/inner/);
   });
 
+  it('list each jump target once, in the order of its first jump (the chains evaluated and reported in that order)', () => {
+    const text = [
+      'table inet fw {',
+      '  chain a {',
+      '    inner ip saddr 10.0.0.1 accept',
+      '  }',
+      '  chain b {',
+      '    inner ip saddr 10.0.0.2 accept',
+      '  }',
+      '  chain input {',
+      '    type filter hook input priority filter; policy drop;',
+      '    tcp dport 22 jump b',
+      '    tcp dport 23 jump a',
+      '    tcp dport 24 jump b',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const p = parseNftables(text, 'fw.nft');
+    // Evaluated depth first from the last target listed: a (its only jump at line 11) before b.
+    const lines = p.unsupported.filter((u) => u.what.includes('inner')).map((u) => u.loc.line);
+    expect(lines).toEqual([3, 6]);
+    const input = p.ruleset.chains['inet fw input']?.rules ?? [];
+    expect(input.map((r) => (r.action.kind === 'jump' ? r.action.chain : r.action.kind))).toEqual([
+      'inet fw b',
+      'inet fw a',
+      'inet fw b',
+    ]);
+  });
+
   it('grow past one entry per rule when a rule gives several (a verdict map: one per element)', () => {
     const text = [
       'table inet fw {',
