@@ -357,13 +357,16 @@ function applyRun(ctx: Ctx, seen: Seen, run: SeenRun): void {
   for (const [n, entry] of run.names) ctx.sawInterfaceIn(n, new RunAnchor(entry));
   for (const [name, got] of run.nets) {
     let cur = seen.networks.get(name);
+    // An interface first seen in the run takes the run's list of networks itself, not a copy (a run is
+    // applied once: buildPolicy builds a document once); the text shape at 100k has 50,000 of them.
+    const own = cur === undefined;
     for (const w of got.where) {
       if (cur === undefined) {
-        cur = { sets: [], where: [runPos(w)] };
+        cur = { sets: got.sets, where: [runPos(w)] };
         seen.networks.set(name, cur);
       } else if (cur.where.length < 4) cur.where.push(runPos(w));
     }
-    if (cur !== undefined) for (const s of got.sets) cur.sets.push(s);
+    if (cur !== undefined && !own) for (const s of got.sets) cur.sets.push(s);
   }
 }
 
