@@ -122,7 +122,8 @@ export interface NRule {
  * as it is read), and an `nft -j` verdict-map rule read on one line entry-rule.ts ReadEntries.
  */
 export abstract class ReadRuleBase {
-  declare readonly file: string;
+  /** Set again only by ReadRule.reuse. */
+  declare file: string;
   declare line: number;
   declare column: number;
   /** -1 until the reader has read the rule (the position then has no end column). */
@@ -193,6 +194,11 @@ export abstract class ReadRuleBase {
     return this.rest;
   }
 
+  /** Drops what few rules have (ReadRule.reuse). */
+  protected forget(): void {
+    this.rest = undefined;
+  }
+
   private more(): RareParts {
     return (this.rest ??= new RareParts());
   }
@@ -212,6 +218,21 @@ export class ReadRule extends ReadRuleBase implements NRule {
   /** What ReadRuleBase.rare gives, for the record the rule becomes once converted (entry-rule.ts ReadEntry). */
   rareParts(): RareParts | undefined {
     return this.rare();
+  }
+
+  /**
+   * This read rule as `new ReadRule(file, line, column)` gives it, for the next rule read (text-parser.ts
+   * directRule's spare, once nothing keeps this one: 80 bytes a rule not made).
+   */
+  reuse(file: string, line: number, column: number): this {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.endColumn = -1;
+    this.forget();
+    this.spans = undefined;
+    this.pre = undefined;
+    return this;
   }
 }
 

@@ -778,9 +778,14 @@ export class TextReader {
     const { lexer, tok } = raw;
     const start = lexer.lastStart;
     // Every field the reader and the preparer set, in the object: no out-of-object property list per rule.
-    const rule = new ReadRule(tok.file, tok.line, tok.col);
+    // The last rule read when nothing kept it (most rules: their model rule is kept instead), else a new one.
+    const rule = this.spare?.reuse(tok.file, tok.line, tok.col) ?? new ReadRule(tok.file, tok.line, tok.col);
+    this.spare = undefined;
     const d = this.direct.read(lexer.source, start, tok.line, lexer.lineOffset, this.lookup, rule);
-    if (!d) return undefined;
+    if (!d) {
+      this.spare = rule;
+      return undefined;
+    }
     const above = this.commentAbove(tok.file, tok.line);
     if (above !== undefined) rule.remark = above;
     // `add rule …`: the rule is where its command begins (set before the model rule is made from it).
@@ -804,6 +809,8 @@ export class TextReader {
         this.kept = one;
         this.keptFacts = direct.facts;
       }
+      // Neither the model rule nor its record (ReadEntry: the rule's rare parts) keeps the read rule.
+      this.spare = rule;
       this.s.skipTo(lexer, d.end);
       return one;
     }
@@ -815,6 +822,8 @@ export class TextReader {
         const many = p.readAlts(rule, where.labels, d.text, d.unquoted, alts, d.from, d.to);
         this.kept = many instanceof ReadEntries ? many : many[0];
         this.keptFacts = alts;
+        // As for convertRead: the model rules and their record (ReadEntries) keep the rule's rare parts alone.
+        this.spare = rule;
         this.s.skipTo(lexer, d.end);
         return many;
       }
@@ -826,6 +835,9 @@ export class TextReader {
     this.s.skipTo(lexer, d.end);
     return rule;
   }
+
+  /** directRule's last read rule, once nothing keeps it: the next one read (ReadRule.reuse). */
+  private spare: ReadRule | undefined = undefined;
 
   /** `$name` for the direct reader. */
   private readonly lookup = (name: string): Token[] | undefined => this.s.lookup(name);
