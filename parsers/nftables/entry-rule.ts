@@ -19,37 +19,28 @@ const EXCERPT = 60;
  */
 const RELEASED: Flat = Object.freeze(directFlat(undefined, undefined, undefined));
 
-/**
- * The alternative of a model rule made while reading that is only a jump or goto (most jumps of a
- * ruleset: no conditions left, NAT, effects, helpers or timeouts), its statement written on one line of
- * the chain's file: its target and where, kept until buildChain reads it (EntryRule.flat gives the same
- * alternative again, its position with the same members in the same order as ir.ts stmtPos's). One
- * object of 64 bytes, not the alternative, its verdict and its position (about 190 bytes a jump rule,
- * promoted and then dropped: the chains shape at 100k has 9,000 jumps).
- */
-class JumpAt {
-  constructor(
-    readonly kind: 'jump' | 'goto',
-    readonly target: string,
-    readonly line: number,
-    readonly column: number,
-    readonly endColumn: number,
-  ) {}
-}
+/** In a jump kept in its row (EntryRule.keepJump): the goto bit, and the columns' 15 bits each. */
+const GOTO = 1 << 30;
+const COLUMN_BITS = 15;
+const COLUMN_MAX = (1 << COLUMN_BITS) - 1;
 
-/** `flat` as a JumpAt when it is only a jump or goto written on one line of `file`, else undefined. */
-function jumpAt(flat: Flat, file: string): JumpAt | undefined {
+/**
+ * The kind and columns of `flat` as one number when it is only a jump or goto (no conditions left, NAT,
+ * effects, helpers or timeouts) whose statement is on `line` of `file` at columns that fit, with a
+ * position of stmtPos's members in its order (made again the same: EntryRule.flat); else undefined.
+ */
+function jumpColumns(flat: Flat, file: string, line: number): number | undefined {
   const v = flat.verdict;
   if (v === undefined || (v.kind !== 'jump' && v.kind !== 'goto')) return undefined;
   if (flat.conds.length || flat.opaque.length || flat.nat || flat.helpers.length || flat.timeouts.length)
     return undefined;
   if (flat.effects.length) return undefined;
   const p = v.pos;
-  if (p.file !== file || p.endLine !== p.line || typeof p.endColumn !== 'number') return undefined;
-  // Only a position with stmtPos's members, in its order, is made again the same.
+  if (p.file !== file || p.line !== line || p.endLine !== line || typeof p.endColumn !== 'number') return undefined;
+  if (p.column < 0 || p.column > COLUMN_MAX || p.endColumn < 0 || p.endColumn > COLUMN_MAX) return undefined;
   const keys = Object.keys(p);
   if (keys.length !== 5 || keys.join() !== 'file,line,column,endLine,endColumn') return undefined;
-  return new JumpAt(v.kind, v.target, p.line, p.column, p.endColumn);
+  return (v.kind === 'goto' ? GOTO : 0) + p.column * (1 << COLUMN_BITS) + p.endColumn;
 }
 
 /** What the model rules of one chain share: the chain's model name and the endings of their labels. */
@@ -221,24 +212,53 @@ export class EntryRule implements Rule {
    * A model rule made while reading (prepare.ts convertRead): the alternative without its conditions
    * (expand.ts withoutConds) it was made of, which buildChain reads (and then keeps in its entries, and
    * releases here); else, and once released, an empty one. Kept here, not in a record per read rule
-   * beside the model rule (entry-rule.ts ReadEntry: 48 bytes a rule, promoted and then dropped).
+   * beside the model rule (entry-rule.ts ReadEntry: 48 bytes a rule, promoted and then dropped). A jump
+   * kept in the row (keepJump): its target.
    */
-  private _flat: Flat | JumpAt;
+  private _flat: Flat | string;
 
   constructor(chain: ChainLabels, row: number, match: Match, action: Action, flat: Flat = RELEASED) {
     this.match = match;
     this.action = action;
     this._chain = chain;
     this._row = row;
-    this._flat = jumpAt(flat, chain.file) ?? flat;
+    this._flat = flat;
   }
 
   /** The alternative it was made of until buildChain releases it (not a member of the model's Rule). */
   get flat(): Flat {
     const f = this._flat;
-    if (!(f instanceof JumpAt)) return f;
-    const pos = { file: this._chain.file, line: f.line, column: f.column, endLine: f.line, endColumn: f.endColumn };
-    return directFlat(undefined, { kind: f.kind, target: f.target, pos }, undefined);
+    if (typeof f !== 'string') return f;
+    const c = this._chain;
+    const line = c.rows.num(this._row + AT);
+    const n = c.rows.num(this._row + NTH);
+    const pos = {
+      file: c.file,
+      line,
+      column: (n >>> COLUMN_BITS) & COLUMN_MAX,
+      endLine: line,
+      endColumn: n & COLUMN_MAX,
+    };
+    return directFlat(undefined, { kind: n & GOTO ? 'goto' : 'jump', target: f, pos }, undefined);
+  }
+
+  /**
+   * Keeps the alternative, when it is only a jump or goto written on the rule's line, as its target here
+   * and its kind and columns in the row's occurrence (NTH, given by numbered, which makes the alternative
+   * again first if it was not read). Only for a rule with a row of its own (prepare.ts convertRead): the
+   * alternative, its verdict and its position (about 190 bytes a jump, promoted and then dropped; the
+   * chains shape at 100k has 9,000 jumps) are not kept until buildChain.
+   */
+  keepJump(): void {
+    const f = this._flat;
+    if (typeof f === 'string' || f.verdict === undefined || !('target' in f.verdict)) return;
+    const c = this._chain;
+    const at = c.rows.get(this._row + AT);
+    if (typeof at !== 'number') return;
+    const n = jumpColumns(f, c.file, at);
+    if (n === undefined) return;
+    c.rows.putNumber(this._row + NTH, n);
+    this._flat = f.verdict.target;
   }
 
   /** Whether `other` keeps its numbers in the same row (the model rules of one nft rule: headRow). */
@@ -271,6 +291,8 @@ export class EntryRule implements Rule {
    * buildChain counts the occurrences in the model's order, which the reader does not know.
    */
   numbered(nth: number): void {
+    // A jump kept in the row (keepJump) made again before its place is taken.
+    if (typeof this._flat === 'string') this._flat = this.flat;
     this._chain.rows.putNumber(this._row + NTH, nth);
   }
 

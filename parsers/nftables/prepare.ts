@@ -482,7 +482,11 @@ export class Preparer implements InterpEnv {
     const row = headRow(labels, rule, text, from, to, unquoted, hash, 0, notesOf(rule.comment, rule.remark));
     // The action is buildChain's (a jump needs the table's chains): a placeholder until then.
     const entry = new EntryRule(labels, row, match, UNDECIDED, withoutConds(flat));
-    if (rule.given === undefined && flat.nat === undefined && facts.dnatHost === undefined) return entry;
+    if (rule.given === undefined && flat.nat === undefined && facts.dnatHost === undefined) {
+      // A row of its own: a jump's target and place kept there until buildChain (EntryRule.keepJump).
+      entry.keepJump();
+      return entry;
+    }
     return readEntry(entry, entry.flat, facts, rule.rareParts());
   }
 

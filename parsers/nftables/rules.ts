@@ -106,9 +106,10 @@ export function buildChain(
       // (prepare.ts readAlts): one occurrence for them all, as for the alternatives of any rule.
       if (!prev?.sameRow(nrule)) prevNth = ctx.hashOccurrence('nft', nrule.contentHash);
       prev = nrule;
-      nrule.numbered(prevNth);
+      // The alternative read before the occurrence is given (a jump kept in the row: EntryRule.keepJump).
       const flat = nrule.flat;
       addEntry(table, info, nrule, flat, nrule.match, flat.opaque, timeoutOf);
+      nrule.numbered(prevNth);
       continue;
     }
     if (nrule.unreadable) {

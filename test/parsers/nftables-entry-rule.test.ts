@@ -129,6 +129,41 @@ describe('the rows of the model rules (RuleRows)', () => {
     expect(rules[4321]?.id).toBe(hashId('nft', rules[4321]?.contentHash ?? 0, 2 ** 31));
     expect(rules[4320]?.id).toBe(hashId('nft', rules[4320]?.contentHash ?? 0, 4320 % 5));
   });
+
+  it('give back a jump kept in the row as it was, read before or after the occurrence is given', () => {
+    const rows = new RuleRows();
+    const labels = new ChainLabels('inet fw a', 'fw.nft', rows);
+    const jump = (kind: 'jump' | 'goto', line: number, column: number) =>
+      directFlat(
+        undefined,
+        {
+          kind,
+          target: `t${String(line)}`,
+          pos: { file: 'fw.nft', line, column, endLine: line, endColumn: column + 6 },
+        },
+        undefined,
+      );
+    const made = [jump('jump', 3, 20), jump('goto', 4, 32_000), jump('jump', 5, 40_000), jump('goto', 6, 1)];
+    const rules = made.map((f, i) => {
+      const r = new EntryRule(labels, headRowOf(labels, 3 + i, 0, 0, i), {}, { kind: 'accept' }, f);
+      r.keepJump();
+      return r;
+    });
+    // Columns past 15 bits keep the alternative itself.
+    expect(rules[2]?.flat).toBe(made[2]);
+    rules.forEach((r, i) => {
+      if (i === 3) r.numbered(7);
+      expect(r.flat).toEqual(made[i]);
+      expect(Object.keys(r.flat.verdict && 'pos' in r.flat.verdict ? r.flat.verdict.pos : {})).toEqual([
+        'file',
+        'line',
+        'column',
+        'endLine',
+        'endColumn',
+      ]);
+    });
+    expect(rules[3]?.id).toBe(hashId('nft', rules[3]?.contentHash ?? 0, 7));
+  });
 });
 
 /** A row as headRow writes it: `lines` (i % 3) above the hash's high bits, the low bits -i. */
