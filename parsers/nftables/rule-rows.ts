@@ -11,7 +11,7 @@ export const HI_LINES = 5;
 export const HASH_LO = 6;
 export const NTH = 7;
 const ROW = 8;
-/** In a chunk: the value is not a 32-bit integer (or is this one) and is kept in `odd`. */
+/** In a chunk: the value is not a 32-bit integer (or is this one) and is kept in `oddValues`. */
 const ODD = -0x80000000;
 /** Values in a chunk (4,096 rows, 128 KB), and how a place splits into chunk and index. */
 const CHUNK_BITS = 15;
@@ -31,13 +31,19 @@ function fits(v: number): boolean {
  * by the reader's chains: a chain of a few rules takes no buffer of its own (the chains shape at 100k
  * has 9,000 chains), and a long chain's rows are not copied into lists twice the size whose
  * predecessors stay until a full collection (the huge chain at 100k: 8 MB of them). A value that is
- * not a 32-bit integer (a location object, a text kept itself) is ODD there and kept in `odd` by its
+ * not a 32-bit integer (a location object, a text kept itself) is ODD there and kept in `oddValues` by its
  * place.
  */
 export class RuleRows {
   private readonly chunks: Int32Array[] = [];
   private count = 0;
-  private odd: Map<number, number | string | SourceLocation> | undefined = undefined;
+  /**
+   * The values kept outside the chunks, by place: `oddAt` in ascending order, `oddValues` alongside (a row's
+   * values are put in order, rows one after another: appended; put again in place). Two lists, not a map:
+   * the text shape at 100k keeps 10,000 rule texts itself, whose map took about 0.9 MB with its copies.
+   */
+  private oddAt: number[] | undefined = undefined;
+  private oddValues: (number | string | SourceLocation)[] | undefined = undefined;
   /** The rules' notes by row (most rules have none). */
   private notes: Map<number, RuleNotes> | undefined = undefined;
 
@@ -113,7 +119,7 @@ export class RuleRows {
   /** The value at `k` (a row's place plus its column). */
   get(k: number): number | string | SourceLocation {
     const v = this.chunks[k >>> CHUNK_BITS]?.[k & CHUNK_MASK] ?? ODD;
-    return v === ODD ? (this.odd?.get(k) ?? 0) : v;
+    return v === ODD ? this.oddValue(k) : v;
   }
 
   /** The value at `k`, of a column that holds only numbers. */
@@ -128,8 +134,43 @@ export class RuleRows {
     if (typeof v === 'number' && fits(v)) rows[k & CHUNK_MASK] = v;
     else {
       rows[k & CHUNK_MASK] = ODD;
-      (this.odd ??= new Map()).set(k, v);
+      this.putOdd(k, v);
     }
+  }
+
+  /** The first index of `oddAt` whose place is not below `k`. */
+  private oddIndex(k: number): number {
+    const at = this.oddAt;
+    if (at === undefined) return 0;
+    let lo = 0;
+    let hi = at.length;
+    // Most puts come after the last (rows in order): no search.
+    if (hi > 0 && (at[hi - 1] ?? 0) < k) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((at[mid] ?? 0) < k) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private putOdd(k: number, v: number | string | SourceLocation): void {
+    const at = (this.oddAt ??= []);
+    const values = (this.oddValues ??= []);
+    const i = this.oddIndex(k);
+    if (at[i] === k) values[i] = v;
+    else if (i === at.length) {
+      at.push(k);
+      values.push(v);
+    } else {
+      at.splice(i, 0, k);
+      values.splice(i, 0, v);
+    }
+  }
+
+  private oddValue(k: number): number | string | SourceLocation {
+    const i = this.oddIndex(k);
+    return this.oddAt?.[i] === k ? (this.oddValues?.[i] ?? 0) : 0;
   }
 
   notesAt(r: number): RuleNotes | undefined {
