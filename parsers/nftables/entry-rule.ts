@@ -4,7 +4,7 @@ import { hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
 import { Location } from '../toolkit/location.js';
 import type { AddrSet } from '../../src/model/address.js';
-import { directFlat, type Effect, type Flat } from './expand.js';
+import { directFlat, plainVerdict, type Effect, type Flat } from './expand.js';
 import { NO_FACTS, type IfaceFacts } from './interfaces.js';
 import { ReadRuleBase, type NRule, type RareParts, type Stmt } from './ir.js';
 import type { Prepared, PreparedAlt, PreparedMany, PreparedOne, RuleTexts } from './prepare.js';
@@ -18,6 +18,35 @@ const EXCERPT = 60;
  * alternative (nothing reads it then): an empty one.
  */
 const RELEASED: Flat = Object.freeze(directFlat(undefined, undefined, undefined));
+
+/**
+ * Verdicts without arguments as model actions: one shared (never modified) object each, not one per rule
+ * (rules.ts actionOf gives them).
+ */
+export const PLAIN_ACTIONS = {
+  accept: { kind: 'accept' },
+  drop: { kind: 'drop' },
+  reject: { kind: 'reject' },
+  continue: { kind: 'continue' },
+  return: { kind: 'return' },
+} as const satisfies Record<string, Action>;
+
+/** The action of a model rule made while reading whose alternative has no verdict (RELEASED), until buildChain. */
+const NO_VERDICT: Action = { kind: 'continue' };
+
+/**
+ * The alternatives that are only a plain verdict (or nothing: RELEASED) and the action buildChain gives
+ * each, both ways: a model rule made while reading with such an alternative holds the action from the
+ * start and gives the alternative back from it (EntryRule.flat), with no field for it (8 bytes a rule).
+ */
+const ACTION_OF_FLAT = new Map<Flat, Action>([
+  [RELEASED, NO_VERDICT],
+  ...(['accept', 'drop', 'reject', 'continue', 'return'] as const).map((k): [Flat, Action] => [
+    directFlat(undefined, plainVerdict(k), undefined),
+    PLAIN_ACTIONS[k],
+  ]),
+]);
+const FLAT_OF_ACTION = new Map<Action, Flat>([...ACTION_OF_FLAT].map(([f, a]) => [a, f]));
 
 /** In a jump kept in its row (EntryRule.keepJump): the goto bit, and the columns' 15 bits each. */
 const GOTO = 1 << 30;
@@ -209,25 +238,25 @@ export class EntryRule implements Rule {
   /** The rule's row in `_chain` (headRow). */
   private readonly _row: number;
   /**
-   * A model rule made while reading (prepare.ts convertRead): the alternative without its conditions
-   * (expand.ts withoutConds) it was made of, which buildChain reads (and then keeps in its entries, and
-   * releases here); else, and once released, an empty one. Kept here, not in a record per read rule
-   * beside the model rule (entry-rule.ts ReadEntry: 48 bytes a rule, promoted and then dropped). A jump
-   * kept in the row (keepJump): its target.
+   * A model rule made while reading (prepare.ts convertRead): `flat`, the alternative without its
+   * conditions (expand.ts withoutConds) it was made of, which buildChain reads (and then keeps in its
+   * entries, and releases). Not in a field: a plain verdict (most rules) is the action itself, given
+   * now (ACTION_OF_FLAT); another alternative is held by the chain's rows (RuleRows.hold) until released.
+   * A model rule buildChain makes has no `flat`.
    */
-  private _flat: Flat | string;
-
-  constructor(chain: ChainLabels, row: number, match: Match, action: Action, flat: Flat = RELEASED) {
+  constructor(chain: ChainLabels, row: number, match: Match, action: Action, flat?: Flat) {
     this.match = match;
-    this.action = action;
     this._chain = chain;
     this._row = row;
-    this._flat = flat;
+    const plain = flat === undefined ? undefined : ACTION_OF_FLAT.get(flat);
+    this.action = plain ?? action;
+    if (flat !== undefined && plain === undefined) chain.rows.hold(this, flat);
   }
 
   /** The alternative it was made of until buildChain releases it (not a member of the model's Rule). */
   get flat(): Flat {
-    const f = this._flat;
+    const f = this._chain.rows.held(this);
+    if (f === undefined) return FLAT_OF_ACTION.get(this.action) ?? RELEASED;
     if (typeof f !== 'string') return f;
     const c = this._chain;
     const line = c.rows.num(this._row + AT);
@@ -243,22 +272,22 @@ export class EntryRule implements Rule {
   }
 
   /**
-   * Keeps the alternative, when it is only a jump or goto written on the rule's line, as its target here
+   * Keeps the alternative, when it is only a jump or goto written on the rule's line, as its target
    * and its kind and columns in the row's occurrence (NTH, given by numbered, which makes the alternative
    * again first if it was not read). Only for a rule with a row of its own (prepare.ts convertRead): the
    * alternative, its verdict and its position (about 190 bytes a jump, promoted and then dropped; the
    * chains shape at 100k has 9,000 jumps) are not kept until buildChain.
    */
   keepJump(): void {
-    const f = this._flat;
-    if (typeof f === 'string' || f.verdict === undefined || !('target' in f.verdict)) return;
     const c = this._chain;
+    const f = c.rows.held(this);
+    if (f === undefined || typeof f === 'string' || f.verdict === undefined || !('target' in f.verdict)) return;
     const at = c.rows.get(this._row + AT);
     if (typeof at !== 'number') return;
     const n = jumpColumns(f, c.file, at);
     if (n === undefined) return;
     c.rows.putNumber(this._row + NTH, n);
-    this._flat = f.verdict.target;
+    c.rows.hold(this, f.verdict.target);
   }
 
   /** Whether `other` keeps its numbers in the same row (the model rules of one nft rule: headRow). */
@@ -268,7 +297,7 @@ export class EntryRule implements Rule {
 
   /** Drops the alternative (buildChain's entries keep it): a model rule does not keep it to the model's end. */
   releaseFlat(): void {
-    this._flat = RELEASED;
+    this._chain.rows.release(this);
   }
 
   get id(): string {
@@ -292,7 +321,8 @@ export class EntryRule implements Rule {
    */
   numbered(nth: number): void {
     // A jump kept in the row (keepJump) made again before its place is taken.
-    if (typeof this._flat === 'string') this._flat = this.flat;
+    const rows = this._chain.rows;
+    if (typeof rows.held(this) === 'string') rows.hold(this, this.flat);
     this._chain.rows.putNumber(this._row + NTH, nth);
   }
 

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../../src/model/location.js';
 import type { RuleNotes } from './entry-rule.js';
+import type { Flat } from './expand.js';
 
 /** The columns of a row of RuleRows: headRow's values (entry-rule.ts). */
 export const AT = 0;
@@ -46,6 +47,12 @@ export class RuleRows {
   private oddValues: (number | string | SourceLocation)[] | undefined = undefined;
   /** The rules' notes by row (most rules have none). */
   private notes: Map<number, RuleNotes> | undefined = undefined;
+  /**
+   * The alternatives of the model rules made while reading that are not a plain verdict (entry-rule.ts
+   * EntryRule.flat: a jump, a verdict with effects…), or a jump's target (EntryRule.keepJump), until
+   * buildChain releases them: a few rules, not a field of every model rule.
+   */
+  private holds: Map<object, Flat | string> | undefined = undefined;
 
   /** A new row of headRow's values: its place (the row's first column) for EntryRule. */
   row(
@@ -175,5 +182,17 @@ export class RuleRows {
 
   notesAt(r: number): RuleNotes | undefined {
     return this.notes?.get(r);
+  }
+
+  hold(rule: object, flat: Flat | string): void {
+    (this.holds ??= new Map()).set(rule, flat);
+  }
+
+  held(rule: object): Flat | string | undefined {
+    return this.holds?.get(rule);
+  }
+
+  release(rule: object): void {
+    this.holds?.delete(rule);
   }
 }

@@ -5,7 +5,7 @@ import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { directFlat, withoutConds, type Effect, type Flat } from './expand.js';
 import { ReadRuleBase, type ChainRule, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
-import { ChainLabels, EntryRule, headRow, notesOf, ReadEntries, ReadEntry } from './entry-rule.js';
+import { ChainLabels, EntryRule, headRow, notesOf, PLAIN_ACTIONS, ReadEntries, ReadEntry } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
 
@@ -405,14 +405,8 @@ function neverHeld(dropping: boolean, ipsec: boolean): string {
 }
 const PASS_APPROXIMATION = 'fwlint evaluates the rule as if the condition held';
 
-/** Verdicts without arguments: one shared (never modified) object each, not one per rule. */
-const ACTIONS = {
-  accept: { kind: 'accept' },
-  drop: { kind: 'drop' },
-  reject: { kind: 'reject' },
-  continue: { kind: 'continue' },
-  return: { kind: 'return' },
-} as const satisfies Record<string, Action>;
+/** Verdicts without arguments: one shared (never modified) object each (as the reader gives them). */
+const ACTIONS = PLAIN_ACTIONS;
 
 function actionOf(table: NTable, flat: Flat, info: ChainInfo): Action {
   if (flat.nat) return ACTIONS.accept; // NAT statements are terminal and imply accept (docs/semantics.md#nft-syntax)
