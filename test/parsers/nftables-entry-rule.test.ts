@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChainLabels, EntryRule } from '../../parsers/nftables/entry-rule.js';
-import { directFlat } from '../../parsers/nftables/expand.js';
+import { directFlat, plainVerdict } from '../../parsers/nftables/expand.js';
 import { parseNftables } from '../../parsers/nftables/index.js';
 import { RuleRows } from '../../parsers/nftables/rule-rows.js';
 import { hashId } from '../../parsers/toolkit/ids.js';
@@ -128,6 +128,28 @@ describe('the rows of the model rules (RuleRows)', () => {
     }
     expect(rules[4321]?.id).toBe(hashId('nft', rules[4321]?.contentHash ?? 0, 2 ** 31));
     expect(rules[4320]?.id).toBe(hashId('nft', rules[4320]?.contentHash ?? 0, 4320 % 5));
+  });
+
+  it('give back the alternative they were made of: a plain verdict as their action, another one held until released', () => {
+    const rows = new RuleRows();
+    const labels = new ChainLabels('inet fw a', 'fw.nft', rows);
+    const accept = directFlat(undefined, plainVerdict('accept'), undefined);
+    const effect = { what: 'log', why: 'logs', pos: new Location('fw.nft', 3, 1, 3, 4) };
+    const logged = { ...accept, effects: [effect] };
+    const undecided = { kind: 'continue' } as const;
+    const plain = new EntryRule(labels, headRowOf(labels, 3, 0, 0, 0), {}, undecided, accept);
+    const none = new EntryRule(labels, headRowOf(labels, 4, 0, 0, 1), {}, undecided, NO_FLAT);
+    const held = new EntryRule(labels, headRowOf(labels, 5, 0, 0, 2), {}, undecided, logged);
+    expect(plain.action).toEqual({ kind: 'accept' });
+    expect(plain.flat).toBe(accept);
+    expect(none.action).toEqual({ kind: 'continue' });
+    expect(none.flat).toBe(NO_FLAT);
+    expect(held.action).toBe(undecided);
+    expect(held.flat).toBe(logged);
+    held.action = { kind: 'accept' };
+    held.releaseFlat();
+    expect(held.flat).not.toBe(logged);
+    expect(held.flat.effects).toEqual([]);
   });
 
   it('give back a jump kept in the row as it was, read before or after the occurrence is given', () => {
