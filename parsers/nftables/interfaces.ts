@@ -315,7 +315,7 @@ interface Seen {
   /** Public addresses the WAN is known by: `snat to A` out of it, `ip daddr A … dnat` into it. */
   readonly wanAddr: Map<string, { sets: AddrSet[]; where: Pos[] }>;
   /** Private networks per interface: the sets of the rules that show them, joined once at the end (not a union per rule). */
-  readonly networks: Map<string, { sets: AddrSet[]; where: Pos[] }>;
+  readonly networks: Map<string, Networks>;
 }
 
 function addWanAddr(seen: Seen, n: string, a: AddrSet, pos: Pos): void {
@@ -349,6 +349,31 @@ class RunAnchor {
 }
 
 /**
+ * The networks rules pair with an interface (Seen.networks): `sets`, and the runs' lists after the first
+ * (`more`, applyRun), joined once at the end (allSets): not pushed one by one onto `sets`, whose copies
+ * as it grew were promoted (the text shape at 100k: 50,000 sets from 200 runs). Their union does not
+ * depend on their order.
+ */
+interface Networks {
+  sets: AddrSet[];
+  more?: AddrSet[][];
+  where: Pos[];
+}
+
+/** The sets of `n`: its own, then its runs' lists. */
+function allSets(n: Networks): AddrSet[] {
+  const more = n.more;
+  if (more === undefined) return n.sets;
+  let size = n.sets.length;
+  for (const m of more) size += m.length;
+  const out = Array.from<AddrSet>({ length: size });
+  let j = 0;
+  for (const x of n.sets) out[j++] = x;
+  for (const m of more) for (const x of m) out[j++] = x;
+  return out;
+}
+
+/**
  * What a run of rules kept as their model rules alone shows (read-facts.ts), as observe gives it for
  * each of them in turn: the names in order at the first rule naming each, the networks in order with
  * the first four rules' positions.
@@ -366,7 +391,7 @@ function applyRun(ctx: Ctx, seen: Seen, run: SeenRun): void {
         seen.networks.set(name, cur);
       } else if (cur.where.length < 4) cur.where.push(runPos(w));
     }
-    if (cur !== undefined && !own) for (const s of got.sets) cur.sets.push(s);
+    if (cur !== undefined && !own) (cur.more ??= []).push(got.sets);
   }
 }
 
@@ -472,7 +497,7 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
   for (const [name, pos] of ctx.ifaceSeen) {
     const isWan = wan.has(name);
     const seen = isWan ? undefined : networks.get(name);
-    const net = seen && { set: unionAddrs(seen.sets), where: seen.where };
+    const net = seen && { set: unionAddrs(allSets(seen)), where: seen.where };
     let addresses: AddrSet;
     const byNat = isWan ? wanAddr.get(name) : undefined;
     const known = byNat && { set: unionAddrs(byNat.sets), where: byNat.where };
