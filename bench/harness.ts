@@ -9,11 +9,12 @@
  *          young generation kept small as the CLI keeps it (src/cli/young-generation.ts)
  *   parse  as lint without the evaluation (for profiling)
  *   fxp    read the file; `new XMLParser({ ignoreAttributes: false }).parse(text)` (pfSense baseline)
+ * The worker loads fwlint from dist/ (about 300 modules); measureCli runs the command users run instead.
  * Reading the file (except in `floor`) and loading the profile happen before the clock starts.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export type Mode = 'floor' | 'lint' | 'parse' | 'fxp';
 
@@ -148,6 +149,39 @@ export function measure(job: Job, timeoutMs: number): Measured {
     throw new Error(`bench ${job.mode} ${job.file} exited ${r.status ?? '?'}: ${why}`);
   }
   return last;
+}
+
+const CLI = fileURLToPath(new URL('../../bundle/fwlint.mjs', import.meta.url));
+const USAGE = pathToFileURL(fileURLToPath(new URL('./cli-usage.js', import.meta.url))).href;
+
+/**
+ * Runs the command users run on one file (the one-file bundle, as package.json's bin, the pre-commit
+ * hook and the Action run it), with the site flags, a JSON report written to a file and no config
+ * file: wall time from here, CPU time and peak RSS from the child (cli-usage.ts). Start-up, vendor
+ * detection, the report's formatting and writing are included, so this is what a user waits for.
+ */
+export function measureCli(file: string, site: Site, timeoutMs: number): Measured {
+  const usage = `${file}.usage.json`;
+  const report = `${file}.report.json`;
+  const flags = [...site.phones.flatMap((p) => ['--phones', p]), ...site.wan.flatMap((w) => ['--wan', w])];
+  const argv = ['--import', USAGE, CLI, 'lint', file, '--profile', 'ipnordic', ...flags];
+  const t0 = now();
+  const r = spawnSync(
+    process.execPath,
+    [...argv, '--format', 'json', '-o', report, '--fail-on', 'none', '--no-config'],
+    { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', env: { ...process.env, FWLINT_BENCH_USAGE: usage } },
+  );
+  const ms = now() - t0;
+  try {
+    if (r.error || r.signal) return { ms, timedOut: true };
+    if (r.status !== 0)
+      throw new Error(`bench cli ${file} exited ${r.status ?? '?'}: ${(r.stderr || '').trim().slice(0, 300)}`);
+    const u = JSON.parse(readFileSync(usage, 'utf8')) as { cpuMs: number; peakRss: number };
+    return { ms, cpuMs: u.cpuMs, peakRss: u.peakRss };
+  } finally {
+    rmSync(usage, { force: true });
+    rmSync(report, { force: true });
+  }
 }
 
 /** The median of several runs of one job, field by field (a stopped run makes the result stopped). */

@@ -223,6 +223,8 @@ async function main(): Promise<number> {
   let uncertain = 0;
   let knownHits = 0;
   let notRun = 0;
+  /** Why probes were not run, by reason: a count that moves between runs comes from a timing reason. */
+  const notRunWhy = new Map<string, number>();
   const failures: string[] = [];
   const perRuleset: { name: string; probes: number; agree: number; uncertain: number; ms: number }[] = [];
   const started = Date.now();
@@ -255,6 +257,8 @@ async function main(): Promise<number> {
     for (const l of r.lines) {
       if (l.agree === undefined) {
         notRun++;
+        const why = l.raw.k.skipped ?? 'no observation';
+        notRunWhy.set(why, (notRunWhy.get(why) ?? 0) + 1);
         if (o.verbose) console.log(`${rs.name}: ${formatLine(l)}`);
         continue;
       }
@@ -333,6 +337,13 @@ async function main(): Promise<number> {
         ? `; ${again.length} rulesets probed again alone after disagreeing under load, ${timing.length} probes then agreed`
         : ''),
   );
+  if (notRun)
+    console.log(
+      `not run: ${[...notRunWhy]
+        .sort((a, b) => b[1] - a[1])
+        .map(([why, n]) => `${n} ${why}`)
+        .join('; ')}`,
+    );
   if (o.jsonOut)
     writeFileSync(
       o.jsonOut,
