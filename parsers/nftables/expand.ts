@@ -1,4 +1,5 @@
 import { lookupSet } from './context.js';
+import { shapeWords } from './set-words.js';
 import {
   isObject,
   keyOf,
@@ -158,7 +159,10 @@ export function elementsOf(v: Expr, table: NTable): Elements {
       const set = lookupSet(table, v);
       if (!set) return { values: NONE, dynamic: NONE, missing: [v] };
       const memo = set as { [ELEMENTS]?: Elements };
-      return (memo[ELEMENTS] ??= plainElements(set) ?? collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
+      const hit = memo[ELEMENTS];
+      if (hit) return hit;
+      shapeWords(set);
+      return (memo[ELEMENTS] = plainElements(set) ?? collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
     }
     return { values: [v], dynamic: NONE, missing: NONE };
   }
@@ -194,6 +198,7 @@ function collect(v: Expr, table: NTable, out: Collected, depth: number): Collect
     if (!set) out.missing.push(v);
     else {
       if (set.dynamic) out.dynamic.push(v);
+      shapeWords(set);
       for (const x of set.elements) collect(x, table, out, depth + 1);
     }
   } else out.values.push(v);
@@ -217,6 +222,7 @@ function pairsOf(v: Expr, table: NTable): { pairs: Pair[]; dynamic: string[]; mi
       if (!set) out.missing.push(x);
       else {
         if (set.dynamic) out.dynamic.push(x);
+        shapeWords(set);
         for (const e of set.elements) visit(e, depth + 1);
       }
     } else if (isObject(x) && 'set' in x && Array.isArray(x.set)) {

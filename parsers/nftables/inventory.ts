@@ -1,6 +1,7 @@
 import { AddrUnion, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import type { Inventory, NamedObject } from '../../src/model/inventory.js';
 import { isObject, str, type Expr, type NDocument } from './ir.js';
+import { hasWords, wordElement } from './set-words.js';
 
 /**
  * Site facts of an nftables ruleset (docs/site-detection.md): named address sets and the `define`s
@@ -14,8 +15,9 @@ export function readInventory(doc: NDocument, text?: string): Inventory {
       if (s.kind !== 'set' || !/addr|saddr|daddr/.test(s.keyType)) continue;
       const members: string[] = [];
       const addresses = new AddrUnion(s.elements.length);
+      const words = hasWords(s);
       for (const e of s.elements) {
-        const m = describe(e);
+        const m = words && typeof e === 'string' ? wordMember(e) : describe(e);
         if (m === undefined) continue;
         members.push(m);
         // Read from the text even for a prefix object: reading flattens it (the set keeps its members'
@@ -38,6 +40,15 @@ function describe(e: Expr): string | undefined {
   const el = e.elem;
   if (isObject(el) && el.val !== undefined) return describe(el.val);
   return undefined;
+}
+
+/**
+ * describe() of a word's value (set-words.ts): the word itself when it reads so (the set then shares
+ * its string with the inventory, which keeps it: 50,000 members in the sets shape at 100k).
+ */
+function wordMember(w: string): string | undefined {
+  const m = describe(wordElement(w));
+  return m === w ? w : m;
 }
 
 /**
