@@ -317,6 +317,7 @@ export class Expander {
       if (opts.length === 0) return [];
       const [only] = opts;
       if (opts.length === 1 && only) for (const a of alts) mergeInto(a, only);
+      else if (alts.length === 1 && isBare(alts[0])) alts = opts.map(owned);
       else alts = alts.flatMap((a) => opts.map((o) => mergeInto(clone(a), o)));
     }
     return alts.map(toFlat);
@@ -720,6 +721,26 @@ function append<T>(to: T[] | undefined, from: readonly T[]): T[] {
   if (!to) return from.slice();
   for (const x of from) to.push(x);
   return to;
+}
+
+/** An alternative that nothing was added to yet. */
+function isBare(a: Delta | undefined): boolean {
+  return a !== undefined && !a.conds && !a.opaque && !a.helpers && !a.timeouts && !a.effects && !a.verdict && !a.nat;
+}
+
+/**
+ * mergeInto(clone(bare), o) for an option of several (which options() and match() make for this rule
+ * alone, its lists its own): the option itself unless it has an empty list, which mergeInto leaves
+ * out. A verdict map of 10,000 elements: 10,000 copies and their lists less, made with the alternatives.
+ */
+function owned(o: Delta): Delta {
+  const empty =
+    o.conds?.length === 0 ||
+    o.opaque?.length === 0 ||
+    o.helpers?.length === 0 ||
+    o.timeouts?.length === 0 ||
+    o.effects?.length === 0;
+  return empty ? mergeInto({}, o) : o;
 }
 
 function clone(a: Delta): Delta {
