@@ -13,18 +13,29 @@ export function readInventory(doc: NDocument, text?: string): Inventory {
   for (const t of doc.tables)
     for (const s of t.sets.values()) {
       if (s.kind !== 'set' || !/addr|saddr|daddr/.test(s.keyType)) continue;
+      const els = s.elements;
       const members: string[] = [];
-      const addresses = new AddrUnion(s.elements.length);
+      const addresses = new AddrUnion(els.length);
       const words = hasWords(s);
-      for (const e of s.elements) {
+      // While every member is its element (a set kept as words, written as read), the members are the
+      // set's own list (set-words.ts never changes it in place), not a list grown to 50,000 strings by
+      // push (its copies promoted in the sets shape).
+      let same = words;
+      for (let i = 0; i < els.length; i++) {
+        const e = els[i] ?? null;
         const m = words && typeof e === 'string' ? wordMember(e) : describe(e);
+        if (same && m !== e) {
+          same = false;
+          for (let k = 0; k < i; k++) members.push(els[k] as string);
+        }
         if (m === undefined) continue;
-        members.push(m);
+        if (!same) members.push(m);
         // Read from the text even for a prefix object: reading flattens it (the set keeps its members'
         // texts, and a joined text not read stays a tree of its pieces: 1.3 MB more in the sets shape).
         addMember(addresses, m);
       }
-      objects.push({ kind: 'set', name: s.name, addresses: addresses.done(), members, loc: s.pos });
+      const list = same ? (els as string[]) : members;
+      objects.push({ kind: 'set', name: s.name, addresses: addresses.done(), members: list, loc: s.pos });
     }
   if (text !== undefined && doc.format === 'text') objects.push(...defines(doc.file, text));
   return { objects, dhcp: [], wan: [] };

@@ -26,10 +26,13 @@ export function wordElement(x: Expr): Expr {
   return typeof x === 'string' ? elementValue(x) : x;
 }
 
-/** Gives the set its elements' values in place (nothing to do for a set not kept as words). */
+/**
+ * Gives the set its elements' values (nothing to do for a set not kept as words), in a list of its own:
+ * the list of words may be an inventory's members too (inventory.ts).
+ */
 export function shapeWords(set: NSet): void {
   if (!hasWords(set)) return;
-  shapeList(set.elements);
+  set.elements = set.elements.map(wordElement);
   (set as Marked)[WORDS] = false;
 }
 
@@ -47,6 +50,7 @@ export function addElements(set: NSet, elements: Expr[], words: boolean): void {
     shapeWords(set);
     if (words) shapeList(elements);
   }
+  // The set's own list: not shared with anything yet while its elements are being read.
   for (const x of elements) set.elements.push(x);
 }
 

@@ -230,6 +230,9 @@ export class DirectReader {
    * map's pair), the words read before it then given their values.
    */
   private words = false;
+  /** The list elementsBody fills, and how many elements it holds. */
+  private list: Expr[] = NO_LIST;
+  private count = 0;
 
   /** End column of the last token taken, and the offset past it. */
   private lastEnd = 0;
@@ -446,6 +449,7 @@ export class DirectReader {
     } finally {
       this.multiline = false;
       this.words = false;
+      this.list = NO_LIST;
     }
   }
 
@@ -1004,8 +1008,11 @@ export class DirectReader {
    * 40,000 tokens, kept with the statement until it was parsed (4-5 MB promoted at 100k).
    */
   private elementsBody(): Expr[] {
-    const elems = this.items;
-    emptyList(elems);
+    // A list at its size (no more elements than commas and one), filled in place: grown by push to
+    // 50,000 elements and then copied at its size, its copies were promoted with the document.
+    const elems = new Array<Expr>(elementsAtMost(this.s, this.i));
+    this.list = elems;
+    this.count = 0;
     this.words = true;
     this.eachElement(() => {
       this.digitsAt = -1;
@@ -1023,20 +1030,26 @@ export class DirectReader {
         if (data === undefined) giveUp();
         this.take();
         // No position: a pair's is read only for a jump or goto (expand.ts vmap), which goes the generic way.
-        elems.push([v, data]);
+        if (this.count >= elems.length) giveUp();
+        elems[this.count++] = [v, data];
         this.scan();
-      } else elems.push(v);
+      } else {
+        if (this.count >= elems.length) giveUp();
+        elems[this.count++] = v;
+      }
       if (!this.isPunct(',') && !this.isPunct('}')) giveUp();
     });
-    if (elems.length === 0) giveUp();
-    return elems.slice();
+    this.list = NO_LIST;
+    if (this.count === 0) giveUp();
+    if (this.count < elems.length) elems.length = this.count;
+    return elems;
   }
 
   /** Gives the elements read so far as words their values, and reads the rest as values (words). */
   private unword(): void {
     this.words = false;
-    const elems = this.items;
-    for (let i = 0; i < elems.length; i++) elems[i] = wordElement(elems[i] ?? null);
+    const elems = this.list;
+    for (let i = 0; i < this.count; i++) elems[i] = wordElement(elems[i] ?? null);
   }
 
   /** `{ a, b, … }` after the brace: single values only. */
@@ -1183,6 +1196,29 @@ const MAP_VERDICTS = new Map<string, Expr>(
 
 /** A NAT target the reader takes: an IPv4 address, prefix or range. */
 const V4_HEAD = /^\d{1,3}(\.\d{1,3}){3}(?:$|[/-])/;
+
+/** No element list being read (DirectReader.list). */
+const NO_LIST: Expr[] = [];
+
+/**
+ * How many elements the `{ … }` whose brace was taken before `from` can hold at most: its commas and
+ * one, up to its closing brace (quoted strings skipped; a brace inside ends the count, and the reader
+ * gives up there anyway).
+ */
+function elementsAtMost(s: string, from: number): number {
+  let commas = 0;
+  for (let k = from; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 44) commas++;
+    else if (c === C.RBRACE || c === 123) break;
+    else if (c === C.DQUOTE) {
+      const close = s.indexOf('"', k + 1);
+      if (close < 0) break;
+      k = close;
+    }
+  }
+  return commas + 1;
+}
 
 /** The alternatives of a rule read with its match (DirectRule.direct): none besides it. */
 const NO_FLATS: readonly Flat[] = Object.freeze([]);

@@ -63,7 +63,7 @@ describe('named sets kept as words (set-words.ts)', () => {
     expect(outcome(TEXT, true)).toBe(outcome(TEXT, false));
   });
 
-  it('shape a set in place, and join lists of both kinds as values', () => {
+  it('give a set its values in a list of its own, and join lists of both kinds as values', () => {
     const set: NSet = {
       name: 's',
       kind: 'set',
@@ -76,10 +76,13 @@ describe('named sets kept as words (set-words.ts)', () => {
     addElements(set, ['10.0.0.0/8', 80], true);
     expect(hasWords(set)).toBe(true);
     addElements(set, ['1-2'], true);
-    expect(set.elements).toEqual(['10.0.0.0/8', 80, '1-2']);
+    const words = set.elements;
+    expect(words).toEqual(['10.0.0.0/8', 80, '1-2']);
     addElements(set, ['10.0.0.0/8'], false);
     expect(hasWords(set)).toBe(false);
     expect(set.elements).toEqual([{ prefix: { addr: '10.0.0.0', len: 8 } }, 80, { range: [1, 2] }, '10.0.0.0/8']);
+    // The list of words is left as it was: an inventory may hold it as its members.
+    expect(words).toEqual(['10.0.0.0/8', 80, '1-2']);
     shapeWords(set);
     expect(set.elements[3]).toBe('10.0.0.0/8');
   });
