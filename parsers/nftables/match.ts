@@ -601,6 +601,14 @@ function wordsSet(c: Cond, table: NTable): NSet | undefined {
   return set && !set.dynamic && hasWords(set) ? set : undefined;
 }
 
+/**
+ * The IPv4 `==` address set a rule's condition made of a named set kept as words (address()), when one
+ * did: the union of its words, which the inventory of a set of IPv4 words holds too (inventory.ts).
+ */
+export function wordsAddressSet(set: NSet): AddrSet | undefined {
+  return addressConds[0]?.get(set);
+}
+
 /** `@name`: a named set, whose elements elementsOf reads once (one Values object per set). */
 function isSetRef(e: Expr): boolean {
   return typeof e === 'string' && e.startsWith('@');
