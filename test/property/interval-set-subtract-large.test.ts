@@ -1,7 +1,7 @@
 /**
  * Subtraction of lists of thousands of intervals (flatSubtract's typed-array path for number bounds,
- * above 4,096 bounds): the result is the canonical list of the brute-force set, for number sets and
- * for address sets (whose IPv4 bounds are kept as numbers), and is the same whichever path made it.
+ * above 4,096 bounds): the result is the canonical list of the brute-force set, for number sets, for
+ * IPv4 address sets (whose bounds are kept as numbers) and for IPv6 ones (bigints: the path gives way).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +67,22 @@ describe('IntervalSet subtract of thousands of intervals', () => {
         expect(diff.bounds.map((v) => Number(v) - base)).toEqual(canonical((v) => C[v] === 1 && B[v] !== 1));
       }),
       { numRuns: 12, endOnFailure: true },
+    );
+  });
+
+  it('IPv6 address sets (bounds kept as bigints): the canonical list of the difference', () => {
+    fc.assert(
+      fc.property(many, wide, (y, w) => {
+        const base = 0x2001_0db8n << 96n;
+        const big = (rs: [number, number][]): [bigint, bigint][] =>
+          rs.map(([lo, hi]) => [base + BigInt(lo), base + BigInt(hi)]);
+        const wideRs = w.map(([lo, hi]): [number, number] => [lo, Math.min(MAX, hi * 40)]);
+        const diff = addrSet(big(wideRs)).subtract(addrSet(big(y)));
+        const C = mask(wideRs);
+        const B = mask(y);
+        expect(diff.bounds.map((v) => Number(v - base))).toEqual(canonical((v) => C[v] === 1 && B[v] !== 1));
+      }),
+      { numRuns: 6, endOnFailure: true },
     );
   });
 });
