@@ -1,4 +1,5 @@
 import { lookupSet } from './context.js';
+import { shapeWords } from './set-words.js';
 import {
   isObject,
   keyOf,
@@ -158,7 +159,10 @@ export function elementsOf(v: Expr, table: NTable): Elements {
       const set = lookupSet(table, v);
       if (!set) return { values: NONE, dynamic: NONE, missing: [v] };
       const memo = set as { [ELEMENTS]?: Elements };
-      return (memo[ELEMENTS] ??= plainElements(set) ?? collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
+      const hit = memo[ELEMENTS];
+      if (hit) return hit;
+      shapeWords(set);
+      return (memo[ELEMENTS] = plainElements(set) ?? collect(v, table, { values: [], dynamic: [], missing: [] }, 0));
     }
     return { values: [v], dynamic: NONE, missing: NONE };
   }
@@ -194,6 +198,7 @@ function collect(v: Expr, table: NTable, out: Collected, depth: number): Collect
     if (!set) out.missing.push(v);
     else {
       if (set.dynamic) out.dynamic.push(v);
+      shapeWords(set);
       for (const x of set.elements) collect(x, table, out, depth + 1);
     }
   } else out.values.push(v);
@@ -217,6 +222,7 @@ function pairsOf(v: Expr, table: NTable): { pairs: Pair[]; dynamic: string[]; mi
       if (!set) out.missing.push(x);
       else {
         if (set.dynamic) out.dynamic.push(x);
+        shapeWords(set);
         for (const e of set.elements) visit(e, depth + 1);
       }
     } else if (isObject(x) && 'set' in x && Array.isArray(x.set)) {
@@ -311,6 +317,7 @@ export class Expander {
       if (opts.length === 0) return [];
       const [only] = opts;
       if (opts.length === 1 && only) for (const a of alts) mergeInto(a, only);
+      else if (alts.length === 1 && isBare(alts[0])) alts = opts.map(owned);
       else alts = alts.flatMap((a) => opts.map((o) => mergeInto(clone(a), o)));
     }
     return alts.map(toFlat);
@@ -714,6 +721,26 @@ function append<T>(to: T[] | undefined, from: readonly T[]): T[] {
   if (!to) return from.slice();
   for (const x of from) to.push(x);
   return to;
+}
+
+/** An alternative that nothing was added to yet. */
+function isBare(a: Delta | undefined): boolean {
+  return a !== undefined && !a.conds && !a.opaque && !a.helpers && !a.timeouts && !a.effects && !a.verdict && !a.nat;
+}
+
+/**
+ * mergeInto(clone(bare), o) for an option of several (which options() and match() make for this rule
+ * alone, its lists its own): the option itself unless it has an empty list, which mergeInto leaves
+ * out. A verdict map of 10,000 elements: 10,000 copies and their lists less, made with the alternatives.
+ */
+function owned(o: Delta): Delta {
+  const empty =
+    o.conds?.length === 0 ||
+    o.opaque?.length === 0 ||
+    o.helpers?.length === 0 ||
+    o.timeouts?.length === 0 ||
+    o.effects?.length === 0;
+  return empty ? mergeInto({}, o) : o;
 }
 
 function clone(a: Delta): Delta {

@@ -1,6 +1,8 @@
 import { AddrUnion, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import type { Inventory, NamedObject } from '../../src/model/inventory.js';
 import { isObject, str, type Expr, type NDocument } from './ir.js';
+import { wordsAddressSet } from './match.js';
+import { hasWords, wordElement } from './set-words.js';
 
 /**
  * Site facts of an nftables ruleset (docs/site-detection.md): named address sets and the `define`s
@@ -12,17 +14,32 @@ export function readInventory(doc: NDocument, text?: string): Inventory {
   for (const t of doc.tables)
     for (const s of t.sets.values()) {
       if (s.kind !== 'set' || !/addr|saddr|daddr/.test(s.keyType)) continue;
+      const els = s.elements;
       const members: string[] = [];
-      const addresses = new AddrUnion(s.elements.length);
-      for (const e of s.elements) {
-        const m = describe(e);
+      const words = hasWords(s);
+      // A set of IPv4 words a rule's condition read (match.ts address): its set is the one built there,
+      // the union of the same bounds (the sets shape at 100k: 50,000 intervals, built once, not twice).
+      const built = words && allV4Words(els) ? wordsAddressSet(s) : undefined;
+      const addresses = new AddrUnion(built ? 0 : els.length);
+      // While every member is its element (a set kept as words, written as read), the members are the
+      // set's own list (set-words.ts never changes it in place), not a list grown to 50,000 strings by
+      // push (its copies promoted in the sets shape).
+      let same = words;
+      for (let i = 0; i < els.length; i++) {
+        const e = els[i] ?? null;
+        const m = words && typeof e === 'string' ? wordMember(e) : describe(e);
+        if (same && m !== e) {
+          same = false;
+          for (let k = 0; k < i; k++) members.push(els[k] as string);
+        }
         if (m === undefined) continue;
-        members.push(m);
+        if (!same) members.push(m);
         // Read from the text even for a prefix object: reading flattens it (the set keeps its members'
         // texts, and a joined text not read stays a tree of its pieces: 1.3 MB more in the sets shape).
-        addMember(addresses, m);
+        if (!built) addMember(addresses, m);
       }
-      objects.push({ kind: 'set', name: s.name, addresses: addresses.done(), members, loc: s.pos });
+      const list = same ? (els as string[]) : members;
+      objects.push({ kind: 'set', name: s.name, addresses: built ?? addresses.done(), members: list, loc: s.pos });
     }
   if (text !== undefined && doc.format === 'text') objects.push(...defines(doc.file, text));
   return { objects, dhcp: [], wan: [] };
@@ -38,6 +55,21 @@ function describe(e: Expr): string | undefined {
   const el = e.elem;
   if (isObject(el) && el.val !== undefined) return describe(el.val);
   return undefined;
+}
+
+/** Every element an IPv4 address or prefix word (whose members add the bounds the words add). */
+function allV4Words(els: readonly Expr[]): boolean {
+  for (const e of els) if (typeof e !== 'string' || !AddrUnion.isV4Spec(e)) return false;
+  return true;
+}
+
+/**
+ * describe() of a word's value (set-words.ts): the word itself when it reads so (the set then shares
+ * its string with the inventory, which keeps it: 50,000 members in the sets shape at 100k).
+ */
+function wordMember(w: string): string | undefined {
+  const m = describe(wordElement(w));
+  return m === w ? w : m;
 }
 
 /**

@@ -11,11 +11,12 @@ import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef, type UncertainRef } from '../../src/model/policy.js';
 import { protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
-import { isPattern } from './context.js';
+import { isPattern, lookupSet } from './context.js';
 import type { ParseOptions } from '../types.js';
 import { condPos, condValues, type Cond, type Effect, type Elements } from './expand.js';
 import { ifaceName } from './interfaces.js';
-import { isObject, keyOf, str, type Expr, type NTable, type Pos } from './ir.js';
+import { isObject, keyOf, str, type Expr, type NSet, type NTable, type Pos } from './ir.js';
+import { hasWords, wordElement } from './set-words.js';
 import { printExpr } from './print.js';
 import { Sightings, addV4Address, addressSet, addressValue, addressValueOf, releaseMemos } from './memo.js';
 import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
@@ -308,10 +309,10 @@ export class CondInterpreter {
       const proto = body.protocol;
       const field = str(body.field);
       if ((proto === 'ip' || proto === 'ip6') && (field === 'saddr' || field === 'daddr'))
-        return this.address(c, mb, proto === 'ip' ? 4 : 6, field === 'saddr' ? 'src' : 'dst', condValues(c, table));
+        return this.address(c, mb, proto === 'ip' ? 4 : 6, field === 'saddr' ? 'src' : 'dst', table);
       if ((proto === 'ip' && field === 'protocol') || (proto === 'ip6' && field === 'nexthdr')) {
         mb.family(proto === 'ip' ? 4 : 6);
-        return this.protocol(c, mb, condValues(c, table));
+        return this.protocol(c, mb, table);
       }
       if (proto === 'ip' && field === 'version') {
         const v = condValues(c, table).values;
@@ -321,14 +322,14 @@ export class CondInterpreter {
         }
       }
       if (TRANSPORT.has(proto) && (field === 'sport' || field === 'dport'))
-        return this.port(c, mb, proto, field, condValues(c, table));
+        return this.port(c, mb, proto, field, table);
       if ((proto === 'icmp' || proto === 'icmpv6') && field === 'type')
         return this.icmpType(c, mb, proto === 'icmpv6', condValues(c, table));
       return unsupportedOf(c, `${proto} ${field} is not modeled`);
     }
     if (k === 'meta' && isObject(body)) {
       const key = str(body.key);
-      if (key === 'l4proto') return this.protocol(c, mb, condValues(c, table));
+      if (key === 'l4proto') return this.protocol(c, mb, table);
       if (key === 'iifname' || key === 'oifname' || key === 'iif' || key === 'oif')
         return this.iface(c, mb, key.startsWith('i') ? 'iif' : 'oif', condValues(c, table));
       if (key === 'nfproto' || key === 'protocol') return this.nfproto(c, mb, key, condValues(c, table));
@@ -345,9 +346,12 @@ export class CondInterpreter {
     return unsupportedOf(c, `${printExpr(left) || 'this expression'} is not modeled`);
   }
 
-  private address(c: Cond, mb: MatchBuilder, fam: 4 | 6, dim: 'src' | 'dst', v: Values): Effect | undefined {
+  private address(c: Cond, mb: MatchBuilder, fam: 4 | 6, dim: 'src' | 'dst', table: NTable): Effect | undefined {
     const pol = polarity(c.op);
     if (!pol) return unsupportedOf(c, 'an ordered comparison of addresses is not modeled');
+    // A named set kept as words (set-words.ts): its union made from the words, without their values.
+    const words = wordsSet(c, table);
+    const v = words ? WORDS_VALUES : condValues(c, table);
     if (v.missing.length) return unsupportedOf(c, `set ${v.missing.join(', ')} is not defined in this file`);
     const universe = fam === 4 ? ANY_V4 : ANY_V6;
     // Rules repeat the same address (a string, or a prefix or range the reader shares) and the same
@@ -367,16 +371,20 @@ export class CondInterpreter {
     // filled at run time (literalAddressSet takes every list of plain addresses).
     const memo =
       named && v.dynamic.length === 0 ? addressConds[(fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1)] : undefined;
-    const hit = memo?.get(v);
+    const hit = memo?.get(words ?? v);
     if (hit) {
       mb.family(fam);
       mb.addr(dim, hit, fam);
       return undefined;
     }
     // One build from the values' bounds: a named set's IPv4 elements without a set each (addV4Address).
-    const union = new AddrUnion(v.values.length);
+    const values = words ? words.elements : v.values;
+    const union = new AddrUnion(values.length);
     let hosts = false;
-    for (const x of v.values) {
+    for (const w of values) {
+      // A word addV4Spec takes is an address or prefix whose value addV4Address would take the same.
+      if (words && typeof w === 'string' && union.addV4Spec(w)) continue;
+      const x = words ? wordElement(w) : w;
       if (addV4Address(union, x)) continue;
       const r = addressValue(x);
       if (r.set) union.add(r.set);
@@ -392,22 +400,22 @@ export class CondInterpreter {
     if (pol !== '==') set = universe.subtract(set);
     if (memo && !hosts) {
       if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(v, set);
+      memo.set(words ?? v, set);
     }
     mb.family(fam);
     mb.addr(dim, set, fam);
     return undefined;
   }
 
-  private protocol(c: Cond, mb: MatchBuilder, v: Values): Effect | undefined {
-    const r = namedOr(c, v, 255, () => numbers(c.op, v, 255, protocolByName));
+  private protocol(c: Cond, mb: MatchBuilder, table: NTable): Effect | undefined {
+    const r = namedOr(c, table, 255, protocolByName);
     if (typeof r === 'string') return unsupportedOf(c, r);
     mb.protocols(r);
     return undefined;
   }
 
-  private port(c: Cond, mb: MatchBuilder, proto: string, field: 'sport' | 'dport', v: Values): Effect | undefined {
-    const r = namedOr(c, v, 65535, () => numbers(c.op, v, 65535, portNumber));
+  private port(c: Cond, mb: MatchBuilder, proto: string, field: 'sport' | 'dport', table: NTable): Effect | undefined {
+    const r = namedOr(c, table, 65535, portNumber);
     if (typeof r === 'string') return unsupportedOf(c, r);
     if (proto === 'th') mb.thAt ??= condPos(c);
     mb.protocols(transportSet(proto), proto === 'th');
@@ -572,10 +580,34 @@ function unsupportedOf(c: Cond, why: string): Effect {
 }
 
 const MEMO_LIMIT = 1 << 15;
-/** Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=. */
-const addressConds = [0, 1, 2, 3].map(() => new Map<Expr | Values, AddrSet>());
+/**
+ * Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=; named sets by
+ * their values (elementsOf's, one per set), or by the set when it is kept as words.
+ */
+const addressConds = [0, 1, 2, 3].map(() => new Map<Expr | Values | NSet, AddrSet>());
 /** Address sets of lists of literal values by their text (Elements.key), in the same four slots. */
 const addressLists = [0, 1, 2, 3].map(() => new Map<Expr | Values, AddrSet>());
+
+/** What a named set kept as words (wordsSet) has besides its elements: nothing missing or dynamic. */
+const WORDS_VALUES: Values = { values: [], dynamic: [], missing: [] };
+
+/**
+ * The set a condition names when it keeps its elements as words (set-words.ts) and is not filled at run
+ * time: elementsOf would give its elements' values, and nothing missing or dynamic.
+ */
+function wordsSet(c: Cond, table: NTable): NSet | undefined {
+  if (c.vals !== undefined || !isSetRef(c.right)) return undefined;
+  const set = lookupSet(table, c.right as string);
+  return set && !set.dynamic && hasWords(set) ? set : undefined;
+}
+
+/**
+ * The IPv4 `==` address set a rule's condition made of a named set kept as words (address()), when one
+ * did: the union of its words, which the inventory of a set of IPv4 words holds too (inventory.ts).
+ */
+export function wordsAddressSet(set: NSet): AddrSet | undefined {
+  return addressConds[0]?.get(set);
+}
 
 /** `@name`: a named set, whose elements elementsOf reads once (one Values object per set). */
 function isSetRef(e: Expr): boolean {
@@ -596,25 +628,37 @@ function listedNumbers(op: string, max: number): Map<string, IntervalSet<number>
   return byKey;
 }
 
-/** Numeric sets of conditions on named sets, by the set's Values and the operator and domain. */
-const namedNumbers = new WeakMap<Values, Map<string, IntervalSet<number> | string>>();
+/**
+ * Numeric sets of conditions on named sets, by the set's Values (or the set, when kept as words) and the
+ * operator and domain.
+ */
+const namedNumbers = new WeakMap<Values | NSet, Map<string, IntervalSet<number> | string>>();
 
-/** The numeric set of a condition; built once per named set, operator and domain (ports or protocols). */
+/**
+ * The numeric set of a condition, its values read by `byName` (numbers() for this domain: protocols,
+ * ports); built once per named set, operator and domain.
+ */
 function namedOr(
   c: Cond,
-  v: Values,
+  table: NTable,
   max: 255 | 65535,
-  build: () => IntervalSet<number> | string,
+  byName: (x: string | number) => number | undefined,
 ): IntervalSet<number> | string {
-  // Literal values: literalNumberSet, which reads names as `build` does for this domain (protocols, ports).
-  if (!isSetRef(c.right))
-    return v.missing.length || v.dynamic.length ? build() : literalNumberSet(c.op, v.values, v.key, max);
-  let byOp = namedNumbers.get(v);
-  if (!byOp) namedNumbers.set(v, (byOp = new Map<string, IntervalSet<number> | string>()));
+  // A named set kept as words (set-words.ts): read from its words, without their values kept.
+  const words = wordsSet(c, table);
+  const v = words ? WORDS_VALUES : condValues(c, table);
+  // Literal values: literalNumberSet, which reads names as byName does for this domain.
+  if (!words && !isSetRef(c.right))
+    return v.missing.length || v.dynamic.length
+      ? numbers(c.op, v, max, byName)
+      : literalNumberSet(c.op, v.values, v.key, max);
+  const memoKey = words ?? v;
+  let byOp = namedNumbers.get(memoKey);
+  if (!byOp) namedNumbers.set(memoKey, (byOp = new Map<string, IntervalSet<number> | string>()));
   const key = `${c.op} ${String(max)}`;
   const hit = byOp.get(key);
   if (hit !== undefined) return hit;
-  const r = build();
+  const r = words ? literalNumbers(c.op, words.elements, max, byName, true) : numbers(c.op, v, max, byName);
   byOp.set(key, r);
   return r;
 }
@@ -643,12 +687,15 @@ function literalNumbers(
   values: readonly Expr[],
   max: number,
   byName: (x: string | number) => number | undefined,
+  words = false,
 ): IntervalSet<number> | string {
   // Bounds lo0, hi0, lo1, hi1, …: no pair per value (IntervalSet.ofBounds), in a scratch list kept
   // from call to call (ofBounds keeps a copy at its size, never the list; byName calls back nothing here).
   const bounds = BOUNDS;
   emptyList(bounds);
-  for (const x of values) {
+  for (const w of values) {
+    // A set's words (set-words.ts): each value made here, young garbage, not kept with the set.
+    const x = words ? wordElement(w) : w;
     if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
       const a = typeof x.range[0] === 'string' || typeof x.range[0] === 'number' ? byName(x.range[0]) : undefined;
       const b = typeof x.range[1] === 'string' || typeof x.range[1] === 'number' ? byName(x.range[1]) : undefined;

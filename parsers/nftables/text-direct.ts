@@ -7,7 +7,7 @@ import {
   type FlatVerdict,
   type NatSpec,
 } from './expand.js';
-import { at, stmtPos, type Expr, type NRule, type ReadRule } from './ir.js';
+import { stmtPos, type Expr, type NRule, type ReadRule } from './ir.js';
 import { C, MAX_COLON_WORD, isAlnum, isWordChar, keepsColons, type Token } from './lexer.js';
 import { keepPrinted, printExpr } from './print.js';
 import { flat } from '../toolkit/labels.js';
@@ -24,6 +24,7 @@ import {
 } from './text-rules.js';
 import { emptyList } from '../toolkit/scratch.js';
 import { OTHER, UNQUOTED, sourceForm } from './rule-text.js';
+import { wordElement } from './set-words.js';
 
 /**
  * The common rule forms of the nft text grammar read straight from the source, without tokens,
@@ -223,6 +224,15 @@ export class DirectReader {
   private tLineStart = 0;
   /** Reading an element list (readElements): line breaks are blanks. */
   private multiline = false;
+  /**
+   * Reading a named set's elements as words (set-words.ts): a word is kept as written, its value made
+   * when a pass asks for it. Off from the first element that is not a plain value (a quoted string, a
+   * map's pair), the words read before it then given their values.
+   */
+  private words = false;
+  /** The list elementsBody fills, and how many elements it holds. */
+  private list: Expr[] = NO_LIST;
+  private count = 0;
 
   /** End column of the last token taken, and the offset past it. */
   private lastEnd = 0;
@@ -410,17 +420,17 @@ export class DirectReader {
 
   /**
    * The elements of `{ … }` at `start` (a named set's or map's `elements = { … }`, `add element … { … }`)
-   * in `file`, over as many lines as it takes, when they are single values, each with `: accept`, `drop`,
+   * over as many lines as it takes, when they are single values, each with `: accept`, `drop`,
    * `continue` or `return` in a verdict map (no other data, options, `$vars`, comments): what
-   * text-rules.ts parseValueTokens gives for them, and where the lexer goes on.
+   * text-rules.ts parseValueTokens gives for them (a set's words kept as written when `words`:
+   * set-words.ts; no pair's position), and where the lexer goes on.
    */
   readElements(
     s: string,
     start: number,
     line: number,
     lineStart: number,
-    file: string,
-  ): { end: number; line: number; lineStart: number; elements: Expr[] } | undefined {
+  ): { end: number; line: number; lineStart: number; elements: Expr[]; words: boolean } | undefined {
     this.s = s;
     this.line = line;
     this.lineStart = lineStart;
@@ -431,13 +441,15 @@ export class DirectReader {
       this.scan();
       if (!this.isPunct('{')) return undefined;
       this.take();
-      const elements = this.elementsBody(file);
-      return { end: this.i, line: this.line, lineStart: this.lineStart, elements };
+      const elements = this.elementsBody();
+      return { end: this.i, line: this.line, lineStart: this.lineStart, elements, words: this.words };
     } catch (e) {
       if (e instanceof GiveUp) return undefined;
       throw e;
     } finally {
       this.multiline = false;
+      this.words = false;
+      this.list = NO_LIST;
     }
   }
 
@@ -944,13 +956,15 @@ export class DirectReader {
         if (this.multiline) {
           // Nothing reads a named set's elements' printed texts (readElements makes none).
           this.printed = '';
-          return elementValue(w);
+          return this.words ? w : elementValue(w);
         }
         const v = wordValue(w);
         this.printed = typeof v === 'string' ? v : printExpr(v);
         return v;
       }
       case K.STRING: {
+        // A quoted string is a value as it is, which a word kept as written would not tell apart.
+        if (this.words) this.unword();
         const v = this.take();
         this.printed = printExpr(v);
         return v;
@@ -988,33 +1002,54 @@ export class DirectReader {
 
   /**
    * A named set's or map's elements after the brace (readElements): single values, and in a verdict
-   * map `value : verdict` pairs with their position as text-rules.ts setBody gives them (from the
-   * value's first character to the verdict's last). Read without tokens: a map of 10,000 elements was
-   * about 40,000 tokens, kept with the statement until it was parsed (4-5 MB promoted at 100k).
+   * map `value : verdict` pairs as text-rules.ts setBody gives them, without their positions (nothing
+   * reads a plain verdict's; the sets shape at 100k: 10,000 pairs, each with a position and a property
+   * store for it, kept with the document). Read without tokens: a map of 10,000 elements was about
+   * 40,000 tokens, kept with the statement until it was parsed (4-5 MB promoted at 100k).
    */
-  private elementsBody(file: string): Expr[] {
-    const elems = this.items;
-    emptyList(elems);
+  private elementsBody(): Expr[] {
+    // A list at its size (no more elements than commas and one), filled in place: grown by push to
+    // 50,000 elements and then copied at its size, its copies were promoted with the document.
+    const elems = new Array<Expr>(elementsAtMost(this.s, this.i));
+    this.list = elems;
+    this.count = 0;
+    this.words = true;
     this.eachElement(() => {
-      const line = this.tLine;
-      const column = this.col;
       this.digitsAt = -1;
       // A number's digits stay in the source (no printed text: nothing prints it here).
-      const v = this.valueTerm(true, true);
+      let v = this.valueTerm(true, true);
       if (this.scanned() === K.WORD && ELEMENT_OPTIONS.has(this.text)) giveUp();
       if (this.isPunct(':')) {
+        if (this.words) {
+          this.unword();
+          v = wordElement(v);
+        }
         this.take();
         this.scan();
         const data = this.scanned() === K.WORD ? MAP_VERDICTS.get(this.text) : undefined;
         if (data === undefined) giveUp();
         this.take();
-        elems.push(at([v, data], { file, line, column, endLine: this.line, endColumn: this.lastEnd }));
+        // No position: a pair's is read only for a jump or goto (expand.ts vmap), which goes the generic way.
+        if (this.count >= elems.length) giveUp();
+        elems[this.count++] = [v, data];
         this.scan();
-      } else elems.push(v);
+      } else {
+        if (this.count >= elems.length) giveUp();
+        elems[this.count++] = v;
+      }
       if (!this.isPunct(',') && !this.isPunct('}')) giveUp();
     });
-    if (elems.length === 0) giveUp();
-    return elems.slice();
+    this.list = NO_LIST;
+    if (this.count === 0) giveUp();
+    if (this.count < elems.length) elems.length = this.count;
+    return elems;
+  }
+
+  /** Gives the elements read so far as words their values, and reads the rest as values (words). */
+  private unword(): void {
+    this.words = false;
+    const elems = this.list;
+    for (let i = 0; i < this.count; i++) elems[i] = wordElement(elems[i] ?? null);
   }
 
   /** `{ a, b, … }` after the brace: single values only. */
@@ -1153,7 +1188,7 @@ function isSelector(w: string): boolean {
 
 /**
  * The data of a verdict map's element as text-rules.ts dataValue reads it (`{ accept: null }`…), one
- * object per verdict: nothing changes or marks such an object once read (positions go on the pair).
+ * object per verdict: nothing changes or marks such an object once read.
  */
 const MAP_VERDICTS = new Map<string, Expr>(
   ['accept', 'drop', 'continue', 'return'].map((v): [string, Expr] => [v, { [v]: null }]),
@@ -1161,6 +1196,29 @@ const MAP_VERDICTS = new Map<string, Expr>(
 
 /** A NAT target the reader takes: an IPv4 address, prefix or range. */
 const V4_HEAD = /^\d{1,3}(\.\d{1,3}){3}(?:$|[/-])/;
+
+/** No element list being read (DirectReader.list). */
+const NO_LIST: Expr[] = [];
+
+/**
+ * How many elements the `{ … }` whose brace was taken before `from` can hold at most: its commas and
+ * one, up to its closing brace (quoted strings skipped; a brace inside ends the count, and the reader
+ * gives up there anyway).
+ */
+function elementsAtMost(s: string, from: number): number {
+  let commas = 0;
+  for (let k = from; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 44) commas++;
+    else if (c === C.RBRACE || c === 123) break;
+    else if (c === C.DQUOTE) {
+      const close = s.indexOf('"', k + 1);
+      if (close < 0) break;
+      k = close;
+    }
+  }
+  return commas + 1;
+}
 
 /** The alternatives of a rule read with its match (DirectRule.direct): none besides it. */
 const NO_FLATS: readonly Flat[] = Object.freeze([]);

@@ -27,6 +27,7 @@ import { RuleChunks } from './rule-list.js';
 import { RuleRows } from './rule-rows.js';
 import { chainRef } from './rules.js';
 import { DirectReader } from './text-direct.js';
+import { addElements, shapeWords } from './set-words.js';
 import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
 import { parseDuration } from './values.js';
 
@@ -945,13 +946,11 @@ export class TextReader {
   private elements(set: NSet): void {
     // Lists of single values (large blocklists) straight from the source (text-direct.ts).
     const lexer = this.prep?.direct ? this.s.idleLexer() : undefined;
-    const direct =
-      lexer && this.direct.readElements(lexer.source, lexer.offset, lexer.lineNo, lexer.lineOffset, lexer.file);
+    const direct = lexer && this.direct.readElements(lexer.source, lexer.offset, lexer.lineNo, lexer.lineOffset);
     if (lexer && direct) {
       lexer.resumeAt(direct.end, direct.line, direct.lineStart);
       // The list read is the set's own (a copy at its size): taken as it is by a set without elements.
-      if (set.elements.length === 0) set.elements = direct.elements;
-      else set.elements.push(...direct.elements);
+      addElements(set, direct.elements, direct.words);
       return;
     }
     const { tokens, open, close } = this.braceTokens();
@@ -973,6 +972,7 @@ export class TextReader {
       typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.set)
         ? value.set
         : [value];
+    shapeWords(set);
     set.elements.push(...elems);
   }
 

@@ -233,6 +233,17 @@ export class AddrUnion {
     this.v4 = new Float64Array(Math.max(2, 2 * members));
   }
 
+  /** Whether addV4Spec takes `spec` (an IPv4 address or prefix in v4Spec's forms). */
+  static isV4Spec(spec: string): boolean {
+    const q = leadingQuad(spec);
+    if (q < 0) return false;
+    const i = q % 16;
+    if (i === spec.length) return true;
+    if (spec.charCodeAt(i) !== 47) return false;
+    const len = prefixLengthAt(spec, i + 1);
+    return len >= 0 && len <= 32;
+  }
+
   /** parseAddressSpec(spec) when it is in v4Spec's forms: added, true; else nothing added, false. */
   addV4Spec(spec: string): boolean {
     const n = spec.length;

@@ -58,6 +58,29 @@ describe('AddrUnion', () => {
   });
 });
 
+describe('AddrUnion.isV4Spec', () => {
+  it('takes what addV4Spec takes, and nothing else', () => {
+    for (const spec of [
+      '10.0.0.1',
+      '10.0.0.0/8',
+      '10.0.0.0/008',
+      '0.0.0.0/0',
+      '10.0.0.0/33',
+      '10.0.0.0/',
+      '10.0.0.1-10.0.0.9',
+      '10.0.0.256',
+      '10.0.0',
+      'fe80::1',
+      'host.example',
+      ' 10.0.0.1',
+      '10.0.0.1 ',
+      '10.0.0.0/8x',
+    ]) {
+      expect(AddrUnion.isV4Spec(spec), spec).toBe(new AddrUnion().addV4Spec(spec));
+    }
+  });
+});
+
 describe('IntervalSet.ofSmallBounds', () => {
   it('sorts and merges the bounds it is given, as ofBounds does', () => {
     const flat = [300, 400, 10, 20, 401, 500, 21, 21, 2 ** 32 - 2, 2 ** 32 - 1, 600, 600];

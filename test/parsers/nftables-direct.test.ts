@@ -9,6 +9,7 @@ import { Preparer } from '../../parsers/nftables/prepare.js';
 import { DirectReader } from '../../parsers/nftables/text-direct.js';
 import { positions } from '../../parsers/nftables/ir.js';
 import { readText } from '../../parsers/nftables/text-parser.js';
+import { hasWords, shapeWords } from '../../parsers/nftables/set-words.js';
 import type { ParseOptions } from '../../parsers/types.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
@@ -258,9 +259,19 @@ add element inet m v { 10.7.10.1 : drop,
 `;
     const sets = (direct: boolean): string => {
       const doc = readText(text, 'm.nft', {}, new Preparer({}, direct));
-      const elems = doc.tables.flatMap((t) => [...t.sets.values()].map((s) => [s.name, s.elements]));
+      // A set read as words (set-words.ts) compared by its values, as the passes read them.
+      const words = doc.tables.flatMap((t) => [...t.sets.values()].filter((s) => hasWords(s)).map((s) => s.name));
+      const elems = doc.tables.flatMap((t) =>
+        [...t.sets.values()].map((s) => {
+          shapeWords(s);
+          return [s.name, s.elements];
+        }),
+      );
+      if (direct) expect(words).toEqual(['s']);
+      // A pair's position is read for a jump or goto only (expand.ts vmap): the direct reader keeps none.
+      const jumps = (v: unknown[]): boolean => /"(jump|goto)"/.test(JSON.stringify(v[1]));
       return JSON.stringify(elems, (_k, v: unknown) =>
-        Array.isArray(v) && positions.get(v) ? { pair: [...(v as unknown[])], pos: positions.get(v) } : v,
+        Array.isArray(v) && positions.get(v) && jumps(v) ? { pair: [...(v as unknown[])], pos: positions.get(v) } : v,
       );
     };
     const read = vi.spyOn(DirectReader.prototype, 'readElements');
