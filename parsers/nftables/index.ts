@@ -111,7 +111,8 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
   ctx.reserveHashes('nft', rules);
   for (const t of active)
     for (const c of t.chains.values())
-      infos.set(chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, flatOf, timeoutOf));
+      // The chain's model name as its rules' labels made it while reading (one string, not two).
+      infos.set(c.labels?.ref ?? chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, flatOf, timeoutOf));
   const hooks = classify(ctx, infos);
   for (const ref of hooks.evaluated) for (const u of infos.get(ref)?.unsupported ?? []) ctx.report(u);
   const ruleset = buildRuleset(ctx, infos, hooks);
