@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IntervalSet } from '../../src/model/interval-set.js';
+import { canonicalBounds } from '../helpers/bounds.js';
 
 const MAX = 300;
 
@@ -15,15 +16,8 @@ const range = fc
 const many = fc.array(range, { maxLength: 80 });
 const few = fc.array(range, { maxLength: 6 });
 
-/** The canonical bounds (sorted, disjoint, not adjacent) of the members satisfying `has`. */
 function canonical(has: (v: number) => boolean): number[] {
-  const out: number[] = [];
-  for (let v = 0; v <= MAX; v++) {
-    if (!has(v)) continue;
-    if (out.length > 0 && out[out.length - 1] === v - 1) out[out.length - 1] = v;
-    else out.push(v, v);
-  }
-  return out;
+  return canonicalBounds(MAX, has);
 }
 
 function member(rs: [number, number][]): (v: number) => boolean {

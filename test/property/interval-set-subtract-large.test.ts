@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addrSet } from '../../src/model/address.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
+import { canonicalBounds } from '../helpers/bounds.js';
 
 const MAX = 40_000;
 
@@ -17,13 +18,7 @@ const many = fc.array(range, { minLength: 2500, maxLength: 4000 });
 const wide = fc.array(range, { minLength: 1, maxLength: 40 });
 
 function canonical(has: (v: number) => boolean): number[] {
-  const out: number[] = [];
-  for (let v = 0; v <= MAX; v++) {
-    if (!has(v)) continue;
-    if (out.length > 0 && out[out.length - 1] === v - 1) out[out.length - 1] = v;
-    else out.push(v, v);
-  }
-  return out;
+  return canonicalBounds(MAX, has);
 }
 
 function mask(rs: [number, number][]): Uint8Array {
