@@ -213,6 +213,23 @@ function v4Spec(s: string): AddrSet | undefined {
 }
 
 /**
+ * An IPv4 address or prefix in v4Spec's forms as its address × 64 + its prefix length (no object made),
+ * or -1 when `spec` is not in them: what AddrUnion.isV4Spec asks and addV4Spec adds.
+ */
+function v4SpecCode(spec: string): number {
+  const q = leadingQuad(spec);
+  if (q < 0) return -1;
+  const i = q % 16;
+  let len = 32;
+  if (i < spec.length) {
+    if (spec.charCodeAt(i) !== 47) return -1;
+    len = prefixLengthAt(spec, i + 1);
+    if (len < 0 || len > 32) return -1;
+  }
+  return Math.floor(q / 16) * 64 + len;
+}
+
+/**
  * The union of many addresses, prefixes and ranges (a named set's elements, a long anonymous set),
  * built once from their bounds as unionAddrs builds it: members in v4Spec's forms go in as two numbers
  * each, without a set per member (the nftables sets shape at 100k: 50,000 of them, each a set, its
@@ -235,28 +252,14 @@ export class AddrUnion {
 
   /** Whether addV4Spec takes `spec` (an IPv4 address or prefix in v4Spec's forms). */
   static isV4Spec(spec: string): boolean {
-    const q = leadingQuad(spec);
-    if (q < 0) return false;
-    const i = q % 16;
-    if (i === spec.length) return true;
-    if (spec.charCodeAt(i) !== 47) return false;
-    const len = prefixLengthAt(spec, i + 1);
-    return len >= 0 && len <= 32;
+    return v4SpecCode(spec) >= 0;
   }
 
   /** parseAddressSpec(spec) when it is in v4Spec's forms: added, true; else nothing added, false. */
   addV4Spec(spec: string): boolean {
-    const n = spec.length;
-    const q = leadingQuad(spec);
-    if (q < 0) return false;
-    const i = q % 16;
-    let len = 32;
-    if (i < n) {
-      if (spec.charCodeAt(i) !== 47) return false;
-      len = prefixLengthAt(spec, i + 1);
-      if (len < 0 || len > 32) return false;
-    }
-    this.pushPrefix(Math.floor(q / 16), len);
+    const c = v4SpecCode(spec);
+    if (c < 0) return false;
+    this.pushPrefix(Math.floor(c / 64), c % 64);
     return true;
   }
 
