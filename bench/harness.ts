@@ -6,7 +6,8 @@
  *   floor  read the file and split it into lines (the read-and-split floor)
  *   lint   read the file; time detectVendor + parser.parse (→ Policy), then lintPolicy with the
  *          ipnordic profile and the site flags a user passes (`--phones … --wan …`), with V8's
- *          young generation kept small as the CLI keeps it (src/cli/young-generation.ts)
+ *          young generation kept small and inlining off as the CLI has them (src/cli/young-generation.ts,
+ *          src/cli/inlining.ts)
  *   parse  as lint without the evaluation (for profiling)
  *   fxp    read the file; `new XMLParser({ ignoreAttributes: false }).parse(text)` (pfSense baseline)
  * The worker loads fwlint from dist/ (about 300 modules); measureCli runs the command users run instead.
@@ -85,6 +86,8 @@ export async function runJob(job: Job): Promise<void> {
     // As the CLI does before it loads fwlint (src/cli/main.ts), so the peak is the one users see.
     const { keepYoungGenerationSmall } = await import('../src/cli/young-generation.js');
     keepYoungGenerationSmall();
+    const { limitInlining } = await import('../src/cli/inlining.js');
+    limitInlining();
     const { detectVendor, parserFor } = await import('../parsers/index.js');
     const { lintPolicy } = await import('../src/lint/run.js');
     const { loadProfile } = await import('../src/profiles/load.js');

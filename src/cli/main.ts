@@ -2,6 +2,7 @@
 import { isMainThread, workerData } from 'node:worker_threads';
 import { prestartWorkers, WORKER_ROLE } from './prestart.js';
 import { guardStdout } from './stdout-guard.js';
+import { limitInlining } from './inlining.js';
 import { keepYoungGenerationSmall } from './young-generation.js';
 
 // The one-file bundle (bundle/fwlint.mjs) is also the lint pool's worker script. The main thread
@@ -12,6 +13,7 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_R
 } else {
   const argv = process.argv.slice(2);
   keepYoungGenerationSmall();
+  limitInlining();
   guardStdout();
   prestartWorkers(argv);
   const { main } = await import('./program.js');
