@@ -384,14 +384,21 @@ function applyRun(ctx: Ctx, seen: Seen, run: SeenRun): void {
     let cur = seen.networks.get(name);
     // An interface first seen in the run takes the run's list of networks itself, not a copy (a run is
     // applied once: buildPolicy builds a document once); the text shape at 100k has 50,000 of them.
+    // The run's chunks themselves (read-facts.ts), not a list made of them.
+    const parts = got.sets.parts();
     const own = cur === undefined;
     for (const w of got.where) {
       if (cur === undefined) {
-        cur = { sets: got.sets, where: [runPos(w)] };
+        const [first = [], ...rest] = parts;
+        cur = { sets: first, where: [runPos(w)] };
+        if (rest.length > 0) cur.more = rest;
         seen.networks.set(name, cur);
       } else if (cur.where.length < 4) cur.where.push(runPos(w));
     }
-    if (cur !== undefined && !own) (cur.more ??= []).push(got.sets);
+    if (cur !== undefined && !own) {
+      const more = (cur.more ??= []);
+      for (const p of parts) more.push(p);
+    }
   }
 }
 

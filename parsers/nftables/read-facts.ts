@@ -2,6 +2,7 @@ import type { AddrSet } from '../../src/model/address.js';
 import { EntryRule } from './entry-rule.js';
 import type { IfaceFacts } from './interfaces.js';
 import type { NChain, NRule, Pos } from './ir.js';
+import { RuleChunks } from './rule-list.js';
 
 /**
  * A rule of a run, where its position is read when needed: a model rule kept alone (EntryRule) or a
@@ -36,8 +37,12 @@ export class SeenRun {
   at: number;
   /** Each name the run's rules compare with, in order, and the first rule naming it. */
   readonly names = new Map<string, RunRule>();
-  /** Per interface, the networks its rules pair with it, in order, and the first four rules doing so. */
-  readonly nets = new Map<string, { sets: AddrSet[]; where: RunRule[] }>();
+  /**
+   * Per interface, the networks its rules pair with it, in order (in chunks: a list grown by push left
+   * its copies, 2.7 MB promoted in the sets shape at 100k, 40 interfaces of 2,500 networks), and the
+   * first four rules doing so.
+   */
+  readonly nets = new Map<string, { sets: RuleChunks<AddrSet>; where: RunRule[] }>();
 
   constructor(at: number) {
     this.at = at;
@@ -63,9 +68,19 @@ export class SeenRun {
     if (cur) {
       cur.sets.push(nets);
       if (cur.where.length < 4) cur.where.push(entry);
-    } else this.nets.set(name, { sets: [nets], where: firstOfFour(entry) });
+    } else {
+      const sets = new RuleChunks<AddrSet>(NETS_CHUNK);
+      sets.push(nets);
+      this.nets.set(name, { sets, where: firstOfFour(entry) });
+    }
   }
 }
+
+/**
+ * The most networks a chunk of a run's list holds: the last chunk's room left unused is at most this,
+ * per interface (chunks doubling up to 4,096 left 1,580 of 4,080 unused for 2,500 networks).
+ */
+const NETS_CHUNK = 256;
 
 /**
  * A list of `entry` with room for the four a run keeps (SeenRun.nets `where`): a list of one grown by

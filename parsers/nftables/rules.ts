@@ -206,8 +206,9 @@ const NO_UNSUPPORTED: Unsupported[] = Object.freeze([]) as unknown as Unsupporte
 
 /**
  * How many entries buildChain will give for `rules`: an alternative each for a converted rule (its own,
- * or each of its `alts`), none for an unreadable one, and one for a rule left to the passes (flatOf may
- * give more, then the lists grow, or none, then they are cut). Counted first, as a list one entry short
+ * or each of its `alts`), none for an unreadable one, its alternatives for a rule a pass expanded
+ * already, and one for another rule left to the passes (flatOf may give more, then the lists grow, or
+ * none, then they are cut). Counted first, as a list one entry short
  * grows by half its size and copies itself (the huge chain at 100k has two verdict maps).
  */
 function entriesOf(rules: readonly ChainRule[]): number {
@@ -225,7 +226,9 @@ function entriesOf(rules: readonly ChainRule[]): number {
       continue;
     }
     if (r.unreadable) continue;
-    n += r.pre?.alts?.length ?? 1;
+    // A rule a pass expanded already (buildInterfaces: a named verdict map's 10,000 alternatives in the
+    // sets shape) gives those: a list one entry per rule short grew once, its first store dropped.
+    n += r.pre?.alts?.length ?? r.flats?.length ?? 1;
   }
   return n;
 }
