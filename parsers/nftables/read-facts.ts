@@ -38,11 +38,11 @@ export class SeenRun {
   /** Each name the run's rules compare with, in order, and the first rule naming it. */
   readonly names = new Map<string, RunRule>();
   /**
-   * Per interface, the networks its rules pair with it, in order (in chunks: a list grown by push left
-   * its copies, 2.7 MB promoted in the sets shape at 100k, 40 interfaces of 2,500 networks), and the
-   * first four rules doing so.
+   * Per interface, the networks its rules pair with it, in order, and the first four rules doing so: the
+   * first FIRST_NETS in `sets` (most runs have a few), the others in chunks (`more`): a list grown by push
+   * left its copies, 2.7 MB promoted in the sets shape at 100k (40 interfaces of 2,500 networks).
    */
-  readonly nets = new Map<string, { sets: RuleChunks<AddrSet>; where: RunRule[] }>();
+  readonly nets = new Map<string, RunNets>();
 
   constructor(at: number) {
     this.at = at;
@@ -66,15 +66,27 @@ export class SeenRun {
     if (names.length !== 1 || name === undefined || !nets) return;
     const cur = this.nets.get(name);
     if (cur) {
-      cur.sets.push(nets);
+      if (cur.more !== undefined) cur.more.push(nets);
+      else if (cur.sets.length < FIRST_NETS) cur.sets.push(nets);
+      else {
+        cur.more = new RuleChunks<AddrSet>(NETS_CHUNK);
+        cur.more.push(nets);
+      }
       if (cur.where.length < 4) cur.where.push(entry);
-    } else {
-      const sets = new RuleChunks<AddrSet>(NETS_CHUNK);
-      sets.push(nets);
-      this.nets.set(name, { sets, where: firstOfFour(entry) });
-    }
+    } else this.nets.set(name, { sets: [nets], more: undefined, where: firstOfFour(entry) });
   }
 }
+
+/** The networks of one interface in a run (SeenRun.nets). */
+export interface RunNets {
+  readonly sets: AddrSet[];
+  /** The networks after the first FIRST_NETS, when there are more. */
+  more: RuleChunks<AddrSet> | undefined;
+  readonly where: RunRule[];
+}
+
+/** The networks a run's interface keeps in its first list, grown by push (most runs have a few). */
+const FIRST_NETS = 16;
 
 /**
  * The most networks a chunk of a run's list holds: the last chunk's room left unused is at most this,
