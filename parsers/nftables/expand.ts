@@ -284,9 +284,62 @@ function singleCond(body: Expr, rule: NRule, at: number): Cond | undefined {
 export class Expander {
   /** The alternatives of one rule; [] when it can never match (e.g. a verdict map without elements). */
   expand(rule: NRule, table: NTable): Flat[] {
+    const alts = this.alternatives(rule, table, rule.stmts.length);
+    return alts.map(toFlat);
+  }
+
+  /**
+   * The alternatives expand gives, one by one to `visit` without a list of them, for a rule whose last
+   * statement is a verdict map of several elements that all give an alternative (no catch-all) and
+   * whose other statements give one: how many it gave. Undefined, with nothing given, for any other
+   * rule (expand then). Each is made when given, so a caller that drops it keeps none: the sets shape's
+   * `ip daddr vmap @zones` made 10,000 alternatives, about 3 MB kept from buildInterfaces to buildChain
+   * and promoted (index.ts buildPolicy expands such a rule once for each of them instead).
+   */
+  eachAlternative(rule: NRule, table: NTable, visit: (f: Flat) => void): number | undefined {
+    const stmts = rule.stmts;
+    const last = stmts.length - 1;
+    const stmt = stmts[last];
+    if (stmt === undefined || keyOf(stmt) !== 'vmap') return undefined;
+    const body = stmt.vmap ?? null;
+    if (!isObject(body)) return undefined;
+    const m = pairsOf(body.data ?? null, table);
+    const n = m.pairs.length;
+    if (m.missing.length || m.dynamic.length || n < 2 || n > MAX_ALTERNATIVES) return undefined;
+    const key = body.key ?? null;
+    const kp = concatParts(key);
+    // The elements vmap() would give an alternative each, not one alternative saying why it cannot.
+    for (const [k] of m.pairs) {
+      if (k === '*' || (kp && concatParts(k)?.length !== kp.length)) return undefined;
+    }
+    const before = this.alternatives(rule, table, last);
+    const [head] = before;
+    if (before.length !== 1 || head === undefined) return undefined;
+    const pos = stmtPos(rule, last);
+    const verdicts: FlatVerdict[] = [];
+    for (const pair of m.pairs) {
+      const verdict = verdictOf(pair[1], positions.get(pair) ?? pos);
+      if (!verdict) return undefined;
+      verdicts.push(verdict);
+    }
+    const bare = isBare(head);
+    for (let i = 0; i < n; i++) {
+      const pair = m.pairs[i];
+      const verdict = verdicts[i];
+      const conds = pair && keyConds(key, pair[0], rule, last);
+      if (!conds || !verdict) throw new Error('expand: a verdict map element changed while it was expanded');
+      // As expand: the option itself after a bare alternative (owned), else merged into a copy of it.
+      const o: Delta = { conds, verdict };
+      visit(toFlat(bare ? owned(o) : mergeInto(clone(head), o)));
+    }
+    return n;
+  }
+
+  /** The alternatives of the first `end` statements of `rule` (expand); [] when it can never match. */
+  private alternatives(rule: NRule, table: NTable, end: number): Delta[] {
     let alts: Delta[] = [{}];
     const stmts = rule.stmts;
-    for (let i = 0; i < stmts.length; i++) {
+    for (let i = 0; i < end; i++) {
       const stmt = stmts[i];
       if (stmt === undefined) continue;
       // A match builds no position (its conditions point at the statement); other statements need one.
@@ -320,7 +373,7 @@ export class Expander {
       else if (alts.length === 1 && isBare(alts[0])) alts = opts.map(owned);
       else alts = alts.flatMap((a) => opts.map((o) => mergeInto(clone(a), o)));
     }
-    return alts.map(toFlat);
+    return alts;
   }
 
   private options(stmt: Stmt, table: NTable, rule: NRule, at: number): Delta[] {

@@ -3,10 +3,10 @@ import { oneFirewallPerFile } from '../toolkit/parser.js';
 import type { ParseOptions } from '../types.js';
 import { buildRuleset, classify } from './chains.js';
 import { Ctx } from './context.js';
-import { Expander, type Flat } from './expand.js';
-import { buildInterfaces } from './interfaces.js';
+import { Expander } from './expand.js';
+import { buildInterfaces, type RuleAlts } from './interfaces.js';
 import { readInventory } from './inventory.js';
-import { isObject, keyOf, type NDocument, type NRule, type NTable } from './ir.js';
+import { isObject, keyOf, type NDocument, type NRule } from './ir.js';
 import { readJson } from './json-reader.js';
 import { buildNat } from './nat.js';
 import { buildChain, chainRef, type ChainInfo } from './rules.js';
@@ -93,16 +93,33 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
   markDynamicSets(view);
   const expander = new Expander();
   // Each rule is expanded once, when a pass first asks for it, and the result kept on the rule until
-  // buildChain has turned it into model rules (it then drops it with the statements).
-  const flatOf = (r: NRule, t: NTable): Flat[] => {
-    let f = r.flats;
-    if (!f) {
-      f = r.unreadable ? [] : expander.expand(r, t);
-      r.flats = f;
-    }
-    return f;
+  // buildChain has turned it into model rules (it then drops it with the statements); but a verdict map
+  // of several elements (expand.ts eachAlternative) is expanded for each pass, an alternative at a time,
+  // so that none is kept (the sets shape: 10,000, about 3 MB promoted and then dropped).
+  const streamed = new Map<NRule, number>();
+  const alts: RuleAlts = {
+    each: (r, t, visit) => {
+      let f = r.flats;
+      if (!f && !r.unreadable) {
+        const n = expander.eachAlternative(r, t, visit);
+        if (n !== undefined) {
+          streamed.set(r, n);
+          return;
+        }
+      }
+      if (!f) {
+        f = r.unreadable ? [] : expander.expand(r, t);
+        r.flats = f;
+      }
+      // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
+      for (let i = 0; i < f.length; i++) {
+        const x = f[i];
+        if (x !== undefined) visit(x);
+      }
+    },
+    count: (r) => r.flats?.length ?? streamed.get(r),
   };
-  buildInterfaces(ctx, view, flatOf);
+  buildInterfaces(ctx, view, alts);
   const timeoutOf = timeoutResolver(ctx);
   const infos = new Map<string, ChainInfo>();
   // One id per rule: the table of their hashes is sized once, not doubled eight times on the way to 100k.
@@ -112,7 +129,7 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
   for (const t of active)
     for (const c of t.chains.values())
       // The chain's model name as its rules' labels made it while reading (one string, not two).
-      infos.set(c.labels?.ref ?? chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, flatOf, timeoutOf));
+      infos.set(c.labels?.ref ?? chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, alts, timeoutOf));
   const hooks = classify(ctx, infos);
   for (const ref of hooks.evaluated) for (const u of infos.get(ref)?.unsupported ?? []) ctx.report(u);
   const ruleset = buildRuleset(ctx, infos, hooks);

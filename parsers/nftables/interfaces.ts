@@ -157,7 +157,16 @@ export function privateSet(values: readonly Expr[]): AddrSet | undefined {
 
 const LOOPBACK = parseAddressSpec('127.0.0.0/8') ?? NO_ADDR;
 
-export type FlatOf = (r: NRule, t: NTable) => Flat[];
+/**
+ * The alternatives of the rules left to the passes (index.ts buildPolicy): each given to `visit` in
+ * order (made once and kept on the rule until buildChain, or made each time they are asked for: a
+ * large verdict map's, expand.ts eachAlternative), and how many a rule gives where that is known
+ * without expanding it (rules.ts entriesOf).
+ */
+export interface RuleAlts {
+  each(r: NRule, t: NTable, visit: (f: Flat) => void): void;
+  count(r: NRule): number | undefined;
+}
 
 /**
  * What interface inference reads of one alternative (buildInterfaces): the names its conditions
@@ -391,7 +400,13 @@ function applyRun(ctx: Ctx, seen: Seen, run: SeenRun): void {
         seen.networks.set(name, cur);
       } else if (cur.where.length < 4) cur.where.push(runPos(w));
     }
-    if (cur !== undefined && !own) (cur.more ??= []).push(got.sets);
+    if (cur === undefined) continue;
+    if (!own) (cur.more ??= []).push(got.sets);
+    // The run's later networks as its chunks themselves (read-facts.ts), not a list made of them.
+    if (got.more !== undefined) {
+      const more = (cur.more ??= []);
+      for (const p of got.more.parts()) more.push(p);
+    }
   }
 }
 
@@ -446,7 +461,7 @@ function observe(ctx: Ctx, seen: Seen, f: Flat, facts: IfaceFacts, rule: NRule):
  * Builds ctx.interfaces: the names rules compare with and chain devices (in file order), WAN role
  * and networks inferred, placeholder addresses. One walk over the rules.
  */
-export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void {
+export function buildInterfaces(ctx: Ctx, doc: NDocument, alts: RuleAlts): void {
   const seen: Seen = { wanByNat: new Map(), wanByDnat: new Map(), wanAddr: new Map(), networks: new Map() };
   const { wanByNat, wanByDnat, wanAddr, networks } = seen;
   for (const t of doc.tables) {
@@ -475,7 +490,9 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, flatOf: FlatOf): void 
           for (const a of pre.alts) observe(ctx, seen, a.flat, a.facts, r);
           continue;
         }
-        for (const flat of flatOf(r, t)) observe(ctx, seen, flat, factsOf(flat, t), r);
+        alts.each(r, t, (flat) => {
+          observe(ctx, seen, flat, factsOf(flat, t), r);
+        });
       }
     }
   }

@@ -18,11 +18,18 @@ export class RuleChunks<T> {
   private size = FIRST;
   /** How many were pushed. */
   length = 0;
+  /** The most a chunk holds. */
+  private readonly most: number;
+
+  /** `most`: the most a chunk holds (smaller for lists that are many and short, such as a run's networks). */
+  constructor(most = CHUNK) {
+    this.most = most;
+  }
 
   push(x: T): void {
     if (this.used === this.size) {
       this.full.push(this.cur);
-      this.size = Math.min(this.size * 2, CHUNK);
+      this.size = Math.min(this.size * 2, this.most);
       this.cur = Array.from<T>({ length: this.size });
       this.used = 0;
     }
@@ -30,6 +37,18 @@ export class RuleChunks<T> {
     else this.cur[this.used] = x;
     this.used++;
     this.length++;
+  }
+
+  /**
+   * What was pushed, as the chunks themselves (the last one cut at its count; none when nothing was):
+   * for a reader done pushing that reads them all once (interfaces.ts applyRun), not a list made of them.
+   */
+  parts(): T[][] {
+    if (this.length === 0) return [];
+    this.cur.length = this.used;
+    // Full from now on: a later push starts a new chunk rather than writing past the cut.
+    this.size = this.used;
+    return this.full.length === 0 ? [this.cur] : [...this.full, this.cur];
   }
 
   /** `list` followed by what was pushed: a new list made at its size (or `list` when nothing was). */

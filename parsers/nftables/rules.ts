@@ -4,10 +4,11 @@ import { Hasher } from '../toolkit/hash.js';
 import type { Ctx } from './context.js';
 import { SIP_HELPER_TIMEOUT, sipHelperTimeoutReason } from './defaults.js';
 import { directFlat, withoutConds, type Effect, type Flat } from './expand.js';
-import { ReadRuleBase, type ChainRule, type NChain, type NRule, type NTable, type Pos, type Stmt } from './ir.js';
+import { ReadRuleBase, type ChainRule, type NChain, type NTable, type Pos, type Stmt } from './ir.js';
 import { ChainLabels, EntryRule, headRow, notesOf, PLAIN_ACTIONS, ReadEntries, ReadEntry } from './entry-rule.js';
 import { CondInterpreter, MatchBuilder } from './match.js';
 import { printRule } from './print.js';
+import type { RuleAlts } from './interfaces.js';
 
 /** `inet fw forward`: how chains are named in the model and in messages. */
 export function chainRef(family: string, table: string, chain: string): string {
@@ -61,7 +62,7 @@ export function buildChain(
   ctx: Ctx,
   table: NTable,
   chain: NChain,
-  flatOf: (r: NRule, t: NTable) => Flat[],
+  alts: RuleAlts,
   timeoutOf: TimeoutResolver,
 ): ChainInfo {
   // The name the reader made for the chain's model rules (NChain.labels), else made here.
@@ -69,7 +70,7 @@ export function buildChain(
   // The entry lists made at the number of entries the rules will give (entriesOf), filled by index and cut
   // to their length at the end: lists grown by push from empty left about twice their final size in
   // dropped copies, copied to the old generation first (the huge chain at 100k: 3.5 MB of the parse's peak).
-  const size = entriesOf(chain.rules);
+  const size = entriesOf(chain.rules, alts);
   const info: ChainInfo = {
     ref,
     table,
@@ -167,11 +168,11 @@ export function buildChain(
     if (pre && pre.alts === undefined) addEntry(table, info, head, pre.flat, pre.match, pre.opaque, timeoutOf);
     else if (pre) for (const a of pre.alts) addEntry(table, info, head, a.flat, a.match, a.opaque, timeoutOf);
     else
-      for (const flat of flatOf(nrule, table)) {
+      alts.each(nrule, table, (flat) => {
         const { match, opaque } = matchOf((interp ??= new CondInterpreter(ctx)), flat, table);
         // The conditions are in the model now: the entry keeps the alternative without them (less retained heap).
         addEntry(table, info, head, withoutConds(flat), match, opaque, timeoutOf);
-      }
+      });
     // Converted: the statements and alternatives of the rule are no longer read (index.ts buildPolicy).
     nrule.stmts = NO_STMTS;
     nrule.spans = undefined;
@@ -206,11 +207,12 @@ const NO_UNSUPPORTED: Unsupported[] = Object.freeze([]) as unknown as Unsupporte
 
 /**
  * How many entries buildChain will give for `rules`: an alternative each for a converted rule (its own,
- * or each of its `alts`), none for an unreadable one, and one for a rule left to the passes (flatOf may
- * give more, then the lists grow, or none, then they are cut). Counted first, as a list one entry short
+ * or each of its `alts`), none for an unreadable one, its alternatives for a rule a pass expanded
+ * already, and one for another rule left to the passes (flatOf may give more, then the lists grow, or
+ * none, then they are cut). Counted first, as a list one entry short
  * grows by half its size and copies itself (the huge chain at 100k has two verdict maps).
  */
-function entriesOf(rules: readonly ChainRule[]): number {
+function entriesOf(rules: readonly ChainRule[], alts: RuleAlts): number {
   let n = 0;
   // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: frozen lists, unoptimised loops)
   for (let i = 0; i < rules.length; i++) {
@@ -225,7 +227,9 @@ function entriesOf(rules: readonly ChainRule[]): number {
       continue;
     }
     if (r.unreadable) continue;
-    n += r.pre?.alts?.length ?? 1;
+    // A rule a pass expanded already (buildInterfaces: a named verdict map's 10,000 alternatives in the
+    // sets shape) gives those: a list one entry per rule short grew once, its first store dropped.
+    n += r.pre?.alts?.length ?? alts.count(r) ?? 1;
   }
   return n;
 }
