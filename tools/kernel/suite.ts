@@ -236,7 +236,7 @@ async function main(): Promise<number> {
   let uncertain = 0;
   let knownHits = 0;
   let notRun = 0;
-  /** Why probes were not run, by reason: a count that moves between runs comes from a timing reason. */
+  /** Why probes were not run, by reason (`--probes` names the probes, to diff two runs). */
   const notRunWhy = new Map<string, number>();
   const failures: string[] = [];
   const perRuleset: { name: string; probes: number; agree: number; uncertain: number; ms: number }[] = [];
@@ -307,10 +307,11 @@ async function main(): Promise<number> {
       `${rs.name}: ${a}/${n} agree${u ? `, ${u} uncertain (consistent)` : ''}${rest ? ` (${rest} not: see above)` : ''} in ${r.ms} ms`,
     );
   };
-  // fwlint's side is deterministic; the kernel's observation is a capture read a fixed time after
-  // the packets leave, which a loaded machine can outrun. A ruleset with a new disagreement is
-  // therefore probed again, alone, up to RERUNS times: it fails only when every run disagrees, and
-  // one that agreed on a rerun is still named in the output with what the loaded run saw.
+  // fwlint's side is deterministic; the kernel's observation is a capture read until the expected
+  // packets are there or a deadline passes (settle.ts), which a machine loaded enough can still
+  // outrun. A ruleset with a new disagreement is therefore probed again, alone, up to RERUNS times:
+  // it fails only when every run disagrees, and one that agreed on a rerun is still named in the
+  // output with what the loaded run saw.
   const RERUNS = 2;
   const again: { i: number; first: Line[] }[] = [];
   const timing: string[] = [];
