@@ -192,6 +192,7 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     const f = fwlintAnswer(site('ct-timeout-last-assignment-wins.nft'), { ...out, kind: 'timeout', of: out });
     expect(f.timeout).toBe(90);
     expect(f.by).toMatch(/^90 s \(set by rule .*chain .*late/);
+    expect(f.helperRefresh).toBeUndefined();
   });
 
   it('applies a dnat without input interface to the phones outbound traffic', () => {
@@ -236,6 +237,9 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     const f = fwlintAnswer(site('sip-helper-refreshes-timeout.nft'), timeoutOf(out));
     expect(f.timeout).toBe(3600);
     expect(f.by).toContain('SIP helper');
+    // The helper sets it again on every packet leaving the router: a flow whose later packets are
+    // dropped never gets it again (tools/kernel/helper-refresh.ts).
+    expect(f.helperRefresh).toBe(true);
   });
 
   it('evaluates the echo reply through output and postrouting', () => {

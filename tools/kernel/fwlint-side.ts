@@ -297,7 +297,8 @@ function timeout(site: Site, p: Probe): FwlintObs {
   const step = [...part.trail].reverse().find((s) => s.rule?.udpTimeout === t);
   const global = t === site.policy.sessions.udpTimeout;
   const where = step ? `set by ${ruleName(step)}` : global ? `global, ${t.source}` : t.reason;
-  return { passed: true, by: `${t.value} s (${where})`, timeout: t.value };
+  const helper = part.trail.some((s) => s.rule?.helperTimeout === t);
+  return { passed: true, by: `${t.value} s (${where})`, timeout: t.value, ...(helper ? { helperRefresh: true } : {}) };
 }
 
 /**

@@ -107,9 +107,6 @@ export const SKIP = {
   // [UNREPLIED]. Where that depends on the port the kernel drew, so does this.
   neverAssured:
     'conntrack saw no reply (untracked or dropped before conntrack), so the flow never became assured: no stream timeout to read',
-  // fwlint's answer is the timeout of a live flow: helpers refresh it on the packets that pass the
-  // router. A ruleset that drops the flow's later packets (established) leaves no live flow to time.
-  streamDropped: 'the second packet of the flow was not delivered (the ruleset drops it once established)',
   streamLate: 'the stream-timeout packet had not reached conntrack by the deadline (machine too slow)',
 } as const;
 
@@ -265,9 +262,8 @@ function timeouts(
     const e = entryOf(ct, p.of);
     if (!e) obs.set(p, { timeout: 'untracked' });
     else if (e.line.includes('[UNREPLIED]')) obs.set(p, { skipped: SKIP.neverAssured });
-    else if (!atOut(at, p.of)) obs.set(p, { skipped: SKIP.streamDropped });
     else if (!e.line.includes('[ASSURED]')) obs.set(p, { skipped: SKIP.streamLate });
-    else obs.set(p, { timeout: e.timeout });
+    else obs.set(p, { timeout: e.timeout, ...(atOut(at, p.of) ? {} : { secondDropped: true }) });
   }
 }
 
