@@ -125,7 +125,7 @@ export function check(o: CheckOptions): CheckResult {
       const of = probe.of;
       const reply = p.probes.find((r) => r.kind === 'reply' && r.of === of);
       const chosen = obs.get(of)?.chosen;
-      const unsure = !!reply && !!fwlintAnswer(site, reply).uncertain;
+      const unsure = !!reply && !!fwlintAnswer(site, reply).uncertainActs;
       return setAsideForDraw(line, unsure, !!chosen && chosen.sport !== of.sport)
         ? compare(probe, { skipped: DRAW_DECIDES }, f)
         : line;

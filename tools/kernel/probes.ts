@@ -57,6 +57,8 @@ export interface FwlintObs {
    * hostnames) and why. Either verdict is then possible.
    */
   uncertain?: string;
+  /** Some rule that might match has a verdict, jump or notrack: it can change where the packet goes. */
+  uncertainActs?: boolean;
 }
 
 export function probeName(p: Probe): string {
