@@ -18,8 +18,17 @@ const f = { passed: true, by: 'policy accept', timeout: 30 };
 
 describe('kernel harness: per-probe log', () => {
   it('records the verdict, the skip reason and the raw observation of each probe', () => {
-    const r = probeRecord('gen:1', compare(timeout, { skipped: 'no reply came back' }, f), 'not run');
-    expect(r).toMatchObject({ ruleset: 'gen:1', kind: 'timeout', verdict: 'not run', reason: 'no reply came back' });
+    const r = probeRecord(
+      'gen:1',
+      compare(timeout, { skipped: 'the outbound packet was not delivered' }, f),
+      'not run',
+    );
+    expect(r).toMatchObject({
+      ruleset: 'gen:1',
+      kind: 'timeout',
+      verdict: 'not run',
+      reason: 'the outbound packet was not delivered',
+    });
     expect(parseProbeLog(`${JSON.stringify(r)}\n\n`)).toEqual([r]);
   });
 
