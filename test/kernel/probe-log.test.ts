@@ -40,6 +40,11 @@ describe('kernel harness: per-probe log', () => {
     expect(
       diffProbeLogs(a, [outA, replyA, probeRecord('gen:1', compare(timeout, { timeout: 29 }, f), 'agree')]),
     ).toEqual([]);
+    // Another drawn port is not a difference; a kept port against a drawn one is.
+    const drawn = (port: number) =>
+      probeRecord('gen:1', compare(out, { passed: true, seenSrc: '203.0.113.1', seenSport: port }, f), 'agree');
+    expect(diffProbeLogs([drawn(41717)], [drawn(25617)])).toEqual([]);
+    expect(diffProbeLogs([drawn(40002)], [drawn(25617)])).toHaveLength(1);
     const d = diffProbeLogs(a, [outA, probeRecord('gen:1', compare(reply, { passed: false }, f), 'new')]);
     expect(d.map((c) => [c.key.split(' | ')[1]?.split(' ')[0], !!c.a, !!c.b])).toEqual([
       ['reply', true, true],

@@ -40,10 +40,14 @@ export interface ProbeChange {
 
 const keyOf = (r: ProbeRecord): string => `${r.ruleset} | ${r.probe}`;
 
+/** A drawn port (`port 41717`) differs from run to run by design; whether the port was kept does not. */
+const drawnPortsMasked = (text: string): string => text.replace(/\bport \d+/g, 'port N');
+
 /**
  * The probes whose verdict, skip reason or kernel observation differ between two runs (fwlint's side
  * is deterministic, so a difference is the kernel side's or the harness's). Timeouts are compared by
- * verdict only: the seconds left move with the read time and are compared with slack anyway.
+ * verdict only: the seconds left move with the read time and are compared with slack anyway. The
+ * value of a port the kernel drew is not compared (masquerade random draws another each run).
  */
 export function diffProbeLogs(a: readonly ProbeRecord[], b: readonly ProbeRecord[]): ProbeChange[] {
   const inB = new Map(b.map((r) => [keyOf(r), r]));
@@ -53,7 +57,11 @@ export function diffProbeLogs(a: readonly ProbeRecord[], b: readonly ProbeRecord
     const rb = inB.get(key);
     inB.delete(key);
     if (!rb) out.push({ key, a: ra });
-    else if (ra.verdict !== rb.verdict || ra.reason !== rb.reason || (ra.kind !== 'timeout' && ra.kernel !== rb.kernel))
+    else if (
+      ra.verdict !== rb.verdict ||
+      ra.reason !== rb.reason ||
+      (ra.kind !== 'timeout' && drawnPortsMasked(ra.kernel) !== drawnPortsMasked(rb.kernel))
+    )
       out.push({ key, a: ra, b: rb });
   }
   for (const [key, rb] of inB) out.push({ key, b: rb });
