@@ -192,6 +192,7 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     const f = fwlintAnswer(site('ct-timeout-last-assignment-wins.nft'), { ...out, kind: 'timeout', of: out });
     expect(f.timeout).toBe(90);
     expect(f.by).toMatch(/^90 s \(set by rule .*chain .*late/);
+    expect(f.helperRefresh).toBeUndefined();
   });
 
   it('applies a dnat without input interface to the phones outbound traffic', () => {
@@ -236,6 +237,9 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     const f = fwlintAnswer(site('sip-helper-refreshes-timeout.nft'), timeoutOf(out));
     expect(f.timeout).toBe(3600);
     expect(f.by).toContain('SIP helper');
+    // The helper sets it again on every packet leaving the router: a flow whose later packets are
+    // dropped never gets it again (tools/kernel/helper-refresh.ts).
+    expect(f.helperRefresh).toBe(true);
   });
 
   it('evaluates the echo reply through output and postrouting', () => {
@@ -303,6 +307,29 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     expect(fwlintAnswer(s, replyTo(out)).passed).toBe(true);
   });
 
+  it('says when a rule that might match can change where the packet goes, not when it only counts', () => {
+    const ping: Probe = {
+      kind: 'ping',
+      proto: 'icmp',
+      src: '185.72.208.1',
+      sport: 0,
+      dst: '203.0.113.1',
+      dport: 0,
+      why: [],
+    };
+    const withRule = (rule: string): Site => ({
+      ...site('reply-before-denat.nft'),
+      policy: parseNftables(
+        `table inet f {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    ${rule}\n  }\n}\n`,
+        'inline.nft',
+      ),
+    });
+    const counts = fwlintAnswer(withRule('th dport 10000-65000 counter'), ping);
+    expect(counts.uncertain).toMatch(/might match/);
+    expect(counts.uncertainActs).toBeUndefined();
+    expect(fwlintAnswer(withRule('th dport 10000-65000 drop'), ping).uncertainActs).toBe(true);
+  });
+
   it('asks a reply with the translation the kernel chose (conntrack): exact for that packet, can disagree', () => {
     // masquerade random; raw prerouting notracks replies to public ports 40000-65535 only.
     const file = 'fixtures/nftables/rules/fwl008-reply-before-nat-uncertain.nft';
@@ -310,6 +337,8 @@ describe('kernel harness: fwlint side (the packet path)', () => {
     const r = replyTo(out);
     // Without the observation: uncertain, naming the rule (the lint's answer).
     expect(fwlintAnswer(s, r).uncertain).toMatch(/line \d+\) might match: .*translated port is one of/);
+    // The rule is a notrack: the draw decides whether conntrack sees the reply (tools/kernel/draw.ts).
+    expect(fwlintAnswer(s, r).uncertainActs).toBe(true);
     const entry = (port: number) =>
       `ipv4     2 udp      17 29 src=10.20.0.10 dst=185.72.208.1 sport=40002 dport=5060 [UNREPLIED] ` +
       `src=185.72.208.1 dst=203.0.113.1 sport=5060 dport=${port} mark=0 zone=0 use=2`;

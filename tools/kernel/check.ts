@@ -5,6 +5,8 @@ import { formatAddress, isV6 } from '../../src/model/address.js';
 import type { Policy } from '../../src/model/policy.js';
 import { loadProfile } from '../../src/profiles/load.js';
 import { compare, type Line } from './compare.js';
+import { DRAW_DECIDES, setAsideForDraw } from './draw.js';
+import { HELPER_NEVER_REFRESHED, helperNeverRefreshed } from './helper-refresh.js';
 import { fwlintAnswer, type Site } from './fwlint-side.js';
 import { loadRuleset, runKernel } from './kernel.js';
 import { hostsOf, setup, teardown } from './netns.js';
@@ -114,13 +116,20 @@ export function check(o: CheckOptions): CheckResult {
     if (loadError) return { lines: [], loadError, skipped: p.skipped, ms: Date.now() - started };
     const obs = runKernel(t, p.probes);
     const site: Site = { policy, phonesIf, wanIf: o.wan, wanAddr, phonesCidr: cidr, routerAddr: hostsOf(cidr).router };
-    const lines = p.probes.map((probe) =>
-      compare(
-        probe,
-        obs.get(probe) ?? { skipped: 'no observation' },
-        fwlintAnswer(site, probe, probe.of ? obs.get(probe.of) : undefined),
-      ),
-    );
+    const lines = p.probes.map((probe) => {
+      const f = fwlintAnswer(site, probe, probe.of ? obs.get(probe.of) : undefined);
+      const k = obs.get(probe) ?? { skipped: 'no observation' };
+      if (helperNeverRefreshed(probe, k, f)) return compare(probe, { skipped: HELPER_NEVER_REFRESHED }, f);
+      const line = compare(probe, k, f);
+      if (probe.kind !== 'timeout' || !probe.of || line.agree === false) return line;
+      const of = probe.of;
+      const reply = p.probes.find((r) => r.kind === 'reply' && r.of === of);
+      const chosen = obs.get(of)?.chosen;
+      const unsure = !!reply && !!fwlintAnswer(site, reply).uncertainActs;
+      return setAsideForDraw(line, unsure, !!chosen && chosen.sport !== of.sport)
+        ? compare(probe, { skipped: DRAW_DECIDES }, f)
+        : line;
+    });
     return { lines, skipped: p.skipped, ms: Date.now() - started };
   } finally {
     teardown(t);

@@ -111,14 +111,15 @@ function partOf(parts: Part[]): Part | undefined {
 }
 
 /** The rules that make a part's verdict uncertain, with why (FwlintObs.uncertain). */
-function uncertainty(part: Part | undefined): { uncertain: string } | Record<string, never> {
+function uncertainty(part: Part | undefined): Pick<FwlintObs, 'uncertain' | 'uncertainActs'> {
   if (!part || part.maybe.length === 0) return {};
   const why = (r: Part['maybe'][number]): string => {
     const u = r.match.uncertain?.[0];
     return u ? u.why : 'it matches hostnames or URL tables';
   };
   const text = part.maybe.map((r) => `${r.label} (line ${r.loc.line}) might match: ${why(r)}`).join('; ');
-  return { uncertain: text };
+  // A rule that only counts or sets a timeout (no verdict) cannot change where the packet goes.
+  return { uncertain: text, ...(part.maybe.some((r) => r.action.kind !== 'continue') ? { uncertainActs: true } : {}) };
 }
 
 function verdictText(part: Part | undefined): string {
@@ -297,7 +298,8 @@ function timeout(site: Site, p: Probe): FwlintObs {
   const step = [...part.trail].reverse().find((s) => s.rule?.udpTimeout === t);
   const global = t === site.policy.sessions.udpTimeout;
   const where = step ? `set by ${ruleName(step)}` : global ? `global, ${t.source}` : t.reason;
-  return { passed: true, by: `${t.value} s (${where})`, timeout: t.value };
+  const helper = part.trail.some((s) => s.rule?.helperTimeout === t);
+  return { passed: true, by: `${t.value} s (${where})`, timeout: t.value, ...(helper ? { helperRefresh: true } : {}) };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Send } from './agent.js';
 import type { Topology } from './netns.js';
 import type { KernelObs, Probe } from './probes.js';
 import { inNs } from './netns.js';
+import { pollUntil, settleDeadlineMs, type Clock } from './settle.js';
 import { has, run, sleepMs } from './sh.js';
 
 const AGENT = join(dirname(fileURLToPath(import.meta.url)), 'agent.js');
@@ -97,101 +98,173 @@ export function chosenOf(entries: { line: string }[], p: Probe): { src: string; 
   return undefined;
 }
 
+/** Why a probe was not compared, as the suite tallies them. */
+export const SKIP = {
+  notDelivered: 'the outbound packet was not delivered',
+  noConntrack: 'conntrack is not in use in the router: the ruleset has no IPv4 ct or nat expression',
+  // The probe reads the timeout of an assured flow; conntrack assures a UDP flow only once it has
+  // seen a reply, and a reply untracked (notrack) or dropped before conntrack leaves the entry
+  // [UNREPLIED]. Where that depends on the port the kernel drew, so does this.
+  neverAssured:
+    'conntrack saw no reply (untracked or dropped before conntrack), so the flow never became assured: no stream timeout to read',
+  streamLate: 'the stream-timeout packet had not reached conntrack by the deadline (machine too slow)',
+} as const;
+
+/** Where an outbound probe's packet arrived at the provider (any source: NAT may change it). */
+const atOut = (list: Seen[], p: Probe): Seen | undefined =>
+  list.find((x) => x.proto === p.proto && x.dst === p.dst && x.dport === p.dport && x.sport > 0);
+
+const CLOCK: Clock = { now: () => Date.now(), sleep: sleepMs };
+
+/** Runs a sender and returns how long it took (the load its packets meet). */
+function timedSend(ns: string, list: Send[]): number {
+  const t0 = Date.now();
+  send(ns, list);
+  return Date.now() - t0;
+}
+
+const ipv4Entries = (ns: string): { line: string; timeout: number }[] =>
+  conntrack(ns).filter((c) => c.line.startsWith('ipv4'));
+
+/** The conntrack entry of a UDP flow by its original tuple (a reply may have created one for an untracked flow). */
+function entryOf(
+  entries: { line: string; timeout: number }[],
+  o: Probe,
+): { line: string; timeout: number } | undefined {
+  const key = `src=${o.src} dst=${o.dst} sport=${o.sport} dport=${o.dport} `;
+  return entries.find((c) => c.line.includes(' udp ') && c.line.slice(c.line.indexOf('src=')).startsWith(key));
+}
+
 /**
  * Runs every probe against the loaded router and returns the kernel's observations, keyed by
- * probe. Order: outbound probes, replies to delivered UDP, ping, unsolicited inbound SIP, then
- * (2.2 s after the first packet, so the UDP flows count as streams) a second packet per replied UDP
- * flow and one read of /proc/net/nf_conntrack.
+ * probe. Order: outbound probes, replies to delivered UDP, unsolicited inbound SIP, then (2.3 s after
+ * the first packet, so the UDP flows count as streams) a second packet per delivered UDP flow and a
+ * read of /proc/net/nf_conntrack, then ping. Each read waits for what it expects (settle.ts).
  */
 export function runKernel(t: Topology, probes: Probe[]): Map<Probe, KernelObs> {
   const obs = new Map<Probe, KernelObs>();
   capture(t.phone);
   capture(t.provider);
   const outs = probes.filter((p) => p.kind === 'out');
-  send(
+  const outMs = timedSend(
     t.phone,
     outs.map((p) => toSend(p, p.proto === 'udp' && p.dport === 5060 ? SIP(p.dst) : undefined)),
   );
   // Measured after the sender exits: its packets left before, so the stream wait below is at least
   // 2.3 s after the first packet however long the sender took to start on a loaded machine.
   const started = Date.now();
-  sleepMs(150);
-  const atProvider = seen(t.provider);
+  const atProvider = pollUntil(
+    () => seen(t.provider),
+    (list) => outs.every((p) => atOut(list, p)),
+    settleDeadlineMs(outMs),
+    CLOCK,
+  ).value;
   // The translation the kernel chose for each flow: the reply tuple of its conntrack entry.
-  const chosenNat = probes.some((p) => p.kind === 'reply')
-    ? conntrack(t.router).filter((c) => c.line.startsWith('ipv4'))
-    : [];
+  const chosenNat = probes.some((p) => p.kind === 'reply') ? ipv4Entries(t.router) : [];
   for (const p of outs) {
-    const s = atProvider.find((x) => x.proto === p.proto && x.dst === p.dst && x.dport === p.dport && x.sport > 0);
+    const s = atOut(atProvider, p);
     const c = s ? chosenOf(chosenNat, p) : undefined;
     obs.set(
       p,
       s ? { passed: true, seenSrc: s.src, seenSport: s.sport, ...(c ? { chosen: c } : {}) } : { passed: false },
     );
   }
+  const delivered = (p: Probe): KernelObs | undefined => {
+    const o = p.of ? obs.get(p.of) : undefined;
+    return o?.passed && o.seenSrc && o.seenSport !== undefined ? o : undefined;
+  };
   const replies = probes.filter((p) => p.kind === 'reply');
   const replySends: Send[] = [];
   for (const r of replies) {
-    const o = r.of ? obs.get(r.of) : undefined;
-    if (!o?.passed || !o.seenSrc || o.seenSport === undefined) {
-      obs.set(r, { skipped: 'the outbound packet was not delivered' });
+    const o = delivered(r);
+    if (!o?.seenSrc || o.seenSport === undefined) {
+      obs.set(r, { skipped: SKIP.notDelivered });
       continue;
     }
     replySends.push({ proto: 'udp', src: r.src, sport: r.sport, dst: o.seenSrc, dport: o.seenSport, payload: 'reply' });
   }
   const forwards = probes.filter((p) => p.kind === 'forward');
   // One sender for replies and unsolicited SIP (distinct tuples): each sender costs a process start.
-  send(t.provider, [...replySends, ...forwards.map((p) => toSend(p, SIP(p.dst)))]);
-  sleepMs(150);
-  const atPhone = seen(t.phone);
-  for (const r of replies) {
-    if (obs.has(r)) continue;
-    const back = atPhone.some(
+  const backMs = timedSend(t.provider, [...replySends, ...forwards.map((p) => toSend(p, SIP(p.dst)))]);
+  const replyBack = (list: Seen[], r: Probe): boolean =>
+    list.some(
       (x) => x.proto === 'udp' && x.src === r.src && x.sport === r.sport && x.dst === r.dst && x.dport === r.dport,
     );
-    obs.set(r, { passed: back });
-  }
+  const atFwd = (list: Seen[], f: Probe): Seen | undefined =>
+    list.find((x) => x.proto === f.proto && x.src === f.src && x.sport === f.sport);
+  const atPhone = pollUntil(
+    () => seen(t.phone),
+    (list) => replies.every((r) => obs.has(r) || replyBack(list, r)) && forwards.every((f) => atFwd(list, f)),
+    settleDeadlineMs(backMs),
+    CLOCK,
+  ).value;
+  for (const r of replies) if (!obs.has(r)) obs.set(r, { passed: replyBack(atPhone, r) });
   for (const f of forwards) {
-    const hit = atPhone.find((x) => x.proto === f.proto && x.src === f.src && x.sport === f.sport);
+    const hit = atFwd(atPhone, f);
     obs.set(f, hit ? { passed: true, reachedAt: `${hit.dst}:${hit.dport}` } : { passed: false });
   }
-  // UDP timeouts: the kernel gives a flow the stream timeout (replied) only when a packet arrives
-  // more than 2 s after the first one (nf_conntrack_proto_udp.c, stream_ts); read it right after.
-  const timeouts = probes.filter((p) => p.kind === 'timeout');
-  const again: Send[] = [];
-  for (const p of timeouts) {
-    const reply = probes.find((r) => r.kind === 'reply' && r.of === p.of);
-    if (!p.of || !reply || !obs.get(reply)?.passed) obs.set(p, { skipped: 'no reply came back' });
-    else again.push(toSend(p.of, 'again'));
-  }
-  if (again.length > 0) {
-    const wait = 2300 - (Date.now() - started);
-    if (wait > 0) sleepMs(wait);
-    send(t.phone, again);
-    sleepMs(50);
-    const ct = conntrack(t.router).filter((c) => c.line.startsWith('ipv4'));
-    for (const p of timeouts) {
-      if (obs.has(p) || !p.of) continue;
-      if (ct.length === 0) {
-        // Conntrack hooks are registered per namespace only when a ruleset needs them (ct, nat):
-        // without them no flow has a timeout at all, which is not what fwlint's setting describes.
-        obs.set(p, { skipped: 'conntrack is not in use in the router: the ruleset has no IPv4 ct or nat expression' });
-        continue;
-      }
-      const o = p.of;
-      // The original direction's tuple (an untracked outbound flow may have an entry the reply created).
-      const key = `src=${o.src} dst=${o.dst} sport=${o.sport} dport=${o.dport} `;
-      const e = ct.find((c) => c.line.includes(' udp ') && c.line.slice(c.line.indexOf('src=')).startsWith(key));
-      // An entry that never saw a reply is a new one: the first expired (its unreplied timeout ran out)
-      // before the second packet, which happens only when the machine is too slow. Not comparable.
-      if (e?.line.includes('[UNREPLIED]'))
-        obs.set(p, { skipped: 'the flow expired before the stream-timeout packet (machine too slow)' });
-      else obs.set(p, { timeout: e ? e.timeout : 'untracked' });
-    }
-  }
+  timeouts(t, probes, obs, started, delivered);
   // Last: ping waits up to 0.5 s when the echo is dropped, which must not delay the stream packet.
   pings(t, probes, obs);
   return obs;
+}
+
+/**
+ * UDP timeouts: the kernel gives a flow the stream timeout (replied) only when a packet arrives more
+ * than 2 s after the first one (nf_conntrack_proto_udp.c, stream_ts), and marks it [ASSURED] then;
+ * read right after. Every delivered flow gets the second packet: whether conntrack saw its reply is
+ * read from the entry, not from whether the reply reached the phone (a filter after conntrack may
+ * drop the reply of a flow conntrack still assures).
+ */
+function timeouts(
+  t: Topology,
+  probes: Probe[],
+  obs: Map<Probe, KernelObs>,
+  started: number,
+  delivered: (p: Probe) => KernelObs | undefined,
+): void {
+  const list = probes.filter((p) => p.kind === 'timeout');
+  const flows: Probe[] = [];
+  for (const p of list) {
+    if (!p.of || !delivered(p)) obs.set(p, { skipped: SKIP.notDelivered });
+    else flows.push(p.of);
+  }
+  if (flows.length === 0) return;
+  const wait = 2300 - (Date.now() - started);
+  if (wait > 0) sleepMs(wait);
+  // Emptied so the capture shows which second packets reached the provider.
+  inNs(t.provider, 'nft', ['flush', 'set', 'ip', 'fwk_capture', 'seen']);
+  const againMs = timedSend(
+    t.phone,
+    flows.map((o) => toSend(o, 'again')),
+  );
+  // Every second packet must have reached the provider, and every entry that saw a reply must show it
+  // ([ASSURED]), before the timeouts are read.
+  const { value } = pollUntil(
+    () => ({ ct: ipv4Entries(t.router), at: seen(t.provider) }),
+    ({ ct, at }) =>
+      flows.every((o) => {
+        const e = entryOf(ct, o);
+        return !!atOut(at, o) && (!e || e.line.includes('[UNREPLIED]') || e.line.includes('[ASSURED]'));
+      }),
+    settleDeadlineMs(againMs),
+    CLOCK,
+  );
+  const { ct, at } = value;
+  for (const p of list) {
+    if (obs.has(p) || !p.of) continue;
+    if (ct.length === 0) {
+      // Conntrack hooks are registered per namespace only when a ruleset needs them (ct, nat):
+      // without them no flow has a timeout at all, which is not what fwlint's setting describes.
+      obs.set(p, { skipped: SKIP.noConntrack });
+      continue;
+    }
+    const e = entryOf(ct, p.of);
+    if (!e) obs.set(p, { timeout: 'untracked' });
+    else if (e.line.includes('[UNREPLIED]')) obs.set(p, { skipped: SKIP.neverAssured });
+    else if (!e.line.includes('[ASSURED]')) obs.set(p, { skipped: SKIP.streamLate });
+    else obs.set(p, { timeout: e.timeout, ...(atOut(at, p.of) ? {} : { secondDropped: true }) });
+  }
 }
 
 function pings(t: Topology, probes: Probe[], obs: Map<Probe, KernelObs>): void {

@@ -30,6 +30,11 @@ export interface KernelObs {
   reachedAt?: string;
   /** timeout: seconds left right after an assured exchange; 'untracked' when conntrack holds no entry. */
   timeout?: number | 'untracked';
+  /**
+   * timeout: the flow's second packet (the one that makes it a stream) did not reach the provider:
+   * conntrack saw it, a filter after it dropped it.
+   */
+  secondDropped?: boolean;
   /** Set when the probe could not be run (e.g. no ping binary). */
   skipped?: string;
 }
@@ -45,11 +50,15 @@ export interface FwlintObs {
   /** forward: the address fwlint translates to. */
   to?: string;
   timeout?: number | 'untracked';
+  /** timeout: it is a conntrack helper's, which the helper sets again on every packet leaving the router. */
+  helperRefresh?: boolean;
   /**
    * Set when fwlint's answer is explicitly uncertain: rules that might also match (Match.uncertain,
    * hostnames) and why. Either verdict is then possible.
    */
   uncertain?: string;
+  /** Some rule that might match has a verdict, jump or notrack: it can change where the packet goes. */
+  uncertainActs?: boolean;
 }
 
 export function probeName(p: Probe): string {

@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { fork, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -9,6 +18,7 @@ import { GEN_SITE, generateRuleset } from './generate.js';
 import { Unavailable, must } from './sh.js';
 import { CAUSES, classify } from './causes.js';
 import type { Line } from './compare.js';
+import { probeRecord } from './probe-log.js';
 
 /**
  * `npm run test:kernel`: kernel-check over every nftables fixture (text and JSON) and N generated
@@ -39,6 +49,8 @@ interface Options {
   fixtures: boolean;
   keep?: string;
   jsonOut?: string;
+  /** Every probe's outcome, one JSON line each (tools/kernel/probe-log.ts), to diff two runs. */
+  probesOut?: string;
   /** Only these seeds (re-running the rulesets of an earlier run). */
   seeds?: number[];
   /** Rulesets probed at once, each in its own set of namespaces (the probes mostly wait). */
@@ -134,11 +146,12 @@ function options(argv: string[]): Options {
     else if (a === '--no-fixtures') o.fixtures = false;
     else if (a === '--keep') o.keep = next();
     else if (a === '--json') o.jsonOut = next();
+    else if (a === '--probes') o.probesOut = next();
     else if (a === '--seeds') o.seeds = next().split(',').map(Number);
     else if (a === '--jobs') o.jobs = Number(next());
     else
       throw new Error(
-        `unknown argument ${a} (--count N --seed S --seeds A,B --jobs N --verbose --no-fixtures --keep DIR --json FILE)`,
+        `unknown argument ${a} (--count N --seed S --seeds A,B --jobs N --verbose --no-fixtures --keep DIR --json FILE --probes FILE)`,
       );
   }
   if (!Number.isInteger(o.count) || o.count < 0 || !Number.isInteger(o.seed))
@@ -223,11 +236,15 @@ async function main(): Promise<number> {
   let uncertain = 0;
   let knownHits = 0;
   let notRun = 0;
-  /** Why probes were not run, by reason: a count that moves between runs comes from a timing reason. */
+  /** Why probes were not run, by reason (`--probes` names the probes, to diff two runs). */
   const notRunWhy = new Map<string, number>();
   const failures: string[] = [];
   const perRuleset: { name: string; probes: number; agree: number; uncertain: number; ms: number }[] = [];
   const started = Date.now();
+  if (o.probesOut) writeFileSync(o.probesOut, '');
+  const logProbe = (rs: RulesetJob, l: Line, verdict: Parameters<typeof probeRecord>[2]): void => {
+    if (o.probesOut) appendFileSync(o.probesOut, `${JSON.stringify(probeRecord(rs.name, l, verdict))}\n`);
+  };
   let unavailable: string | undefined;
   const record = (rs: RulesetJob, out: Outcome): void => {
     if ('error' in out) {
@@ -259,11 +276,13 @@ async function main(): Promise<number> {
         notRun++;
         const why = l.raw.k.skipped ?? 'no observation';
         notRunWhy.set(why, (notRunWhy.get(why) ?? 0) + 1);
+        logProbe(rs, l, 'not run');
         if (o.verbose) console.log(`${rs.name}: ${formatLine(l)}`);
         continue;
       }
       n++;
       const { kind, cause, k } = verdictOf(rs, l, text);
+      logProbe(rs, l, kind);
       const isKnown = kind === 'known';
       if (kind === 'agree') a++;
       else if (kind === 'uncertain') u++;
@@ -288,10 +307,11 @@ async function main(): Promise<number> {
       `${rs.name}: ${a}/${n} agree${u ? `, ${u} uncertain (consistent)` : ''}${rest ? ` (${rest} not: see above)` : ''} in ${r.ms} ms`,
     );
   };
-  // fwlint's side is deterministic; the kernel's observation is a capture read a fixed time after
-  // the packets leave, which a loaded machine can outrun. A ruleset with a new disagreement is
-  // therefore probed again, alone, up to RERUNS times: it fails only when every run disagrees, and
-  // one that agreed on a rerun is still named in the output with what the loaded run saw.
+  // fwlint's side is deterministic; the kernel's observation is a capture read until the expected
+  // packets are there or a deadline passes (settle.ts), which a machine loaded enough can still
+  // outrun. A ruleset with a new disagreement is therefore probed again, alone, up to RERUNS times:
+  // it fails only when every run disagrees, and one that agreed on a rerun is still named in the
+  // output with what the loaded run saw.
   const RERUNS = 2;
   const again: { i: number; first: Line[] }[] = [];
   const timing: string[] = [];

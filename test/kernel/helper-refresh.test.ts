@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { helperNeverRefreshed } from '../../tools/kernel/helper-refresh.js';
+import type { Probe } from '../../tools/kernel/probes.js';
+
+const out: Probe = {
+  kind: 'out',
+  proto: 'udp',
+  src: '10.20.0.10',
+  sport: 40002,
+  dst: '185.72.208.1',
+  dport: 5060,
+  why: [],
+};
+const timeout: Probe = { ...out, kind: 'timeout', src: out.dst, sport: 5060, dst: out.src, dport: 40002, of: out };
+const helper = { passed: true, by: '3600 s (the SIP helper …)', timeout: 3600, helperRefresh: true };
+const policy = { passed: true, by: '120 s (global, default)', timeout: 120 };
+
+describe('kernel harness: a helper timeout of a flow whose second packet is dropped', () => {
+  it('is not compared: the helper never saw a packet after the first (generated ruleset 82)', () => {
+    expect(helperNeverRefreshed(timeout, { timeout: 119, secondDropped: true }, helper)).toBe(true);
+  });
+
+  it('is compared when the second packet passed, or when the timeout is conntrack’s own (set before any filter)', () => {
+    expect(helperNeverRefreshed(timeout, { timeout: 119 }, helper)).toBe(false);
+    // Generated ruleset 87: established packets to the provider are dropped, the 120 s still agree.
+    expect(helperNeverRefreshed(timeout, { timeout: 119, secondDropped: true }, policy)).toBe(false);
+  });
+
+  it('concerns timeouts only', () => {
+    expect(helperNeverRefreshed(out, { passed: true, secondDropped: true }, helper)).toBe(false);
+  });
+});
