@@ -85,24 +85,30 @@ function worker(): void {
 
 /**
  * Runs every ruleset on `jobs` worker processes (each builds its own namespaces, named after its pid)
- * and hands each outcome to `each` as it arrives. jobs 1 runs them here, in order.
+ * and hands each outcome to `each` as it arrives. jobs 1 runs them here, in order. Resolves to false
+ * when SIGINT or SIGTERM stopped the workers first: the counts are then partial.
  */
-async function runAll(list: RulesetJob[], jobs: number, each: (i: number, o: Outcome) => void): Promise<void> {
+async function runAll(list: RulesetJob[], jobs: number, each: (i: number, o: Outcome) => void): Promise<boolean> {
   if (jobs <= 1 || list.length <= 1) {
     for (const [i, rs] of list.entries()) {
       // Yielding lets SIGINT/SIGTERM handlers (teardown) run between rulesets.
       await new Promise((resolve) => setImmediate(resolve));
       each(i, runOne(rs));
     }
-    return;
+    return true;
   }
   let next = 0;
+  let signalled = false;
   const workers: ChildProcess[] = [];
   const stop = (): void => {
     for (const w of workers) w.kill('SIGTERM');
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const onSignal = (): void => {
+    signalled = true;
+    stop();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   await new Promise<void>((resolve, reject) => {
     let open = 0;
     const feed = (w: ChildProcess): void => {
@@ -133,6 +139,7 @@ async function runAll(list: RulesetJob[], jobs: number, each: (i: number, o: Out
       feed(w);
     }
   });
+  return !signalled;
 }
 
 function options(argv: string[]): Options {
@@ -315,8 +322,9 @@ async function main(): Promise<number> {
   const RERUNS = 2;
   const again: { i: number; first: Line[] }[] = [];
   const timing: string[] = [];
+  let complete = true;
   try {
-    await runAll(rulesets, o.jobs, (i, out) => {
+    complete = await runAll(rulesets, o.jobs, (i, out) => {
       const rs = rulesets[i];
       if (!rs) return;
       const first = newDisagreements(rs, out);
@@ -390,6 +398,11 @@ async function main(): Promise<number> {
   for (const [c, n] of [...byCause].sort()) console.log(`known ${c}: ${n} probes (${knownFile.causes[c] ?? ''})`);
   for (const f of failures) console.log(`FAIL ${f}`);
   console.log(`${agree}/${probes} probes agree with the kernel, ${uncertain} uncertain (consistent)`);
+  if (!complete) {
+    // A stopped run is not a passing one, whatever its partial counts say.
+    console.log(`test:kernel: stopped by a signal after ${perRuleset.length} of ${rulesets.length} rulesets`);
+    return 2;
+  }
   return failures.length ? 1 : 0;
 }
 
