@@ -386,18 +386,7 @@ export class IntervalSet<T extends Num> {
       sortPairs(list);
       flat.set(list);
     }
-    // merge() in the typed array.
-    let n = 0;
-    for (let i = 0; i < count; i += 2) {
-      const lo = word(flat, i);
-      const hi = word(flat, i + 1);
-      if (n > 0 && lo <= word(flat, n - 1) + 1) {
-        if (hi > word(flat, n - 1)) flat[n - 1] = hi;
-      } else {
-        flat[n++] = lo;
-        flat[n++] = hi;
-      }
-    }
+    const n = mergeSortedPairs(flat, count);
     if (n === 0) return new IntervalSet<bigint>(u, EMPTY);
     if (n === 2) return IntervalSet.one(u, word(flat, 0) - OFF, word(flat, 1) - OFF);
     // v − 2^31 is a 32-bit integer for every such v: `| 0` only tells V8 so (a list of small integers).
@@ -1338,18 +1327,7 @@ function numberUnion(j: number): Num[] {
   let sorted = true;
   for (let i = 2; i < j && sorted; i += 2) if (word(flat, i) < word(flat, i - 2)) sorted = false;
   if (!sorted) heapSortPairs(flat, j / 2);
-  // merge() in the typed array (succ of a number below LIM is the next number).
-  let n = 0;
-  for (let i = 0; i < j; i += 2) {
-    const lo = word(flat, i);
-    const hi = word(flat, i + 1);
-    if (n > 0 && lo <= word(flat, n - 1) + 1) {
-      if (hi > word(flat, n - 1)) flat[n - 1] = hi;
-    } else {
-      flat[n++] = lo;
-      flat[n++] = hi;
-    }
-  }
+  const n = mergeSortedPairs(flat, j);
   if (n === 0) return EMPTY;
   // Small integers as such (`| 0`), as the list unionLarge made held them: a list of small integers.
   let small = true;
@@ -1363,6 +1341,26 @@ function numberUnion(j: number): Num[] {
  * Orders the first `pairs` intervals of a flat typed list by their lower bounds, in place, by heap sort
  * (no index list or copy). Not stable: intervals of one lower bound merge the same in either order.
  */
+/**
+ * merge() in a typed array: the first `count` bounds of `flat`, pairs sorted by lo, with overlapping
+ * and adjacent pairs merged in place (the successor of a number bound is the next number). Returns
+ * how many bounds are left.
+ */
+function mergeSortedPairs(flat: Float64Array, count: number): number {
+  let n = 0;
+  for (let i = 0; i < count; i += 2) {
+    const lo = word(flat, i);
+    const hi = word(flat, i + 1);
+    if (n > 0 && lo <= word(flat, n - 1) + 1) {
+      if (hi > word(flat, n - 1)) flat[n - 1] = hi;
+    } else {
+      flat[n++] = lo;
+      flat[n++] = hi;
+    }
+  }
+  return n;
+}
+
 function heapSortPairs(flat: Float64Array, pairs: number): void {
   for (let i = (pairs >> 1) - 1; i >= 0; i--) siftPair(flat, i, pairs);
   for (let end = pairs - 1; end > 0; end--) {

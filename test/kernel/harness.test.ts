@@ -10,19 +10,10 @@ import { hostsOf } from '../../tools/kernel/netns.js';
 import { plan } from '../../tools/kernel/plan.js';
 import type { Probe } from '../../tools/kernel/probes.js';
 import { fwlintAnswer, type Site } from '../../tools/kernel/fwlint-side.js';
+import { out } from '../helpers/kernel-probes.js';
 
 // The kernel run itself needs root and namespaces (npm run test:kernel); these tests cover the
 // parts that decide what is probed and how answers are compared, without touching any network.
-
-const out: Probe = {
-  kind: 'out',
-  proto: 'udp',
-  src: '10.20.0.10',
-  sport: 40002,
-  dst: '185.72.208.1',
-  dport: 5060,
-  why: [],
-};
 
 describe('kernel harness: generator', () => {
   it('is reproducible from the seed and varies with it', () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { helperNeverRefreshed } from '../../tools/kernel/helper-refresh.js';
-import type { Probe } from '../../tools/kernel/probes.js';
+import { out, timeout } from '../helpers/kernel-probes.js';
 
-const out: Probe = {
-  kind: 'out',
-  proto: 'udp',
-  src: '10.20.0.10',
-  sport: 40002,
-  dst: '185.72.208.1',
-  dport: 5060,
-  why: [],
-};
-const timeout: Probe = { ...out, kind: 'timeout', src: out.dst, sport: 5060, dst: out.src, dport: 40002, of: out };
 const helper = { passed: true, by: '3600 s (the SIP helper …)', timeout: 3600, helperRefresh: true };
 const policy = { passed: true, by: '120 s (global, default)', timeout: 120 };
 

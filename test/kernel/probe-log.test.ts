@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../tools/kernel/compare.js';
 import { diffProbeLogs, parseProbeLog, probeRecord } from '../../tools/kernel/probe-log.js';
-import type { Probe } from '../../tools/kernel/probes.js';
+import { out, reply, timeout } from '../helpers/kernel-probes.js';
 
-const out: Probe = {
-  kind: 'out',
-  proto: 'udp',
-  src: '10.20.0.10',
-  sport: 40002,
-  dst: '185.72.208.1',
-  dport: 5060,
-  why: [],
-};
-const reply: Probe = { ...out, kind: 'reply', src: out.dst, sport: 5060, dst: out.src, dport: 40002, of: out };
-const timeout: Probe = { ...reply, kind: 'timeout' };
 const f = { passed: true, by: 'policy accept', timeout: 30 };
 
 describe('kernel harness: per-probe log', () => {
