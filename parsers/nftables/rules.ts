@@ -208,7 +208,7 @@ const NO_UNSUPPORTED: Unsupported[] = Object.freeze([]) as unknown as Unsupporte
 /**
  * How many entries buildChain will give for `rules`: an alternative each for a converted rule (its own,
  * or each of its `alts`), none for an unreadable one, its alternatives for a rule a pass expanded
- * already, and one for another rule left to the passes (flatOf may give more, then the lists grow, or
+ * already, and one for another rule left to the passes (alts.each may give more, then the lists grow, or
  * none, then they are cut). Counted first, as a list one entry short
  * grows by half its size and copies itself (the huge chain at 100k has two verdict maps).
  */
