@@ -58,10 +58,6 @@ const PLAIN_WORD = new Uint8Array(128);
 for (let c = 0; c < 128; c++)
   PLAIN_WORD[c] = isAlnum(c) || c === C.UNDERSCORE || c === C.DOT || c === C.SLASH || c === C.MINUS ? 1 : 0;
 
-function isPlainWordChar(c: number): boolean {
-  return c < 128 && PLAIN_WORD[c] === 1;
-}
-
 function isNameChar(c: number): boolean {
   return isAlnum(c) || c === C.UNDERSCORE || c === C.DOT || c === C.MINUS || c === C.SLASH;
 }
@@ -209,6 +205,8 @@ export class DirectReader {
   private lookup: Lookup = () => undefined;
   /** Where the next token is looked for. */
   private i = 0;
+  /** Where the token scan() found was looked for (-1: none): scan() at the same place finds it again. */
+  private scannedAt = -1;
 
   // The token scan() found (not consumed until take()).
   private kind: K = K.END;
@@ -271,6 +269,7 @@ export class DirectReader {
     this.lineStart = lineStart;
     this.lookup = lookup;
     this.i = start;
+    this.scannedAt = -1;
     this.rule = rule;
     const r = reset(this.r);
     this.dm.reset();
@@ -436,6 +435,7 @@ export class DirectReader {
     this.lineStart = lineStart;
     this.lookup = () => undefined;
     this.i = start;
+    this.scannedAt = -1;
     this.multiline = true;
     try {
       this.scan();
@@ -448,6 +448,7 @@ export class DirectReader {
       throw e;
     } finally {
       this.multiline = false;
+      this.scannedAt = -1;
       this.words = false;
       this.list = NO_LIST;
     }
@@ -457,6 +458,10 @@ export class DirectReader {
 
   /** Looks at the token at `i` (blanks skipped) without taking it. */
   private scan(): void {
+    // Most tokens are looked at twice: a statement's reader scans the token after it, and the loop that
+    // reads the next statement (or element) scans it again.
+    if (this.i === this.scannedAt) return;
+    this.scannedAt = this.i;
     const s = this.s;
     let j = this.i;
     let line = this.line;
@@ -478,19 +483,21 @@ export class DirectReader {
       this.after = j;
       return;
     }
-    if (isAlnum(c) || c === C.UNDERSCORE) {
-      // Digits only: the number itself, without a string.
+    // The character tests written out (isAlnum, PLAIN_WORD): the parse runs without inlining in V8's
+    // optimising compiler (src/cli/inlining.ts), where a helper is a call per character.
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === C.UNDERSCORE) {
+      // Digits only: the number itself, without a string. At most 15 digits are read as one: a word
+      // is a number when they are all of it.
       let k = j;
       let n = 0;
-      while (k < s.length && k - j < 15) {
-        const d = s.charCodeAt(k);
-        if (d < 48 || d > 57) break;
+      let d = c;
+      while (d >= 48 && d <= 57 && k - j < 15) {
         n = n * 10 + (d - 48);
-        k++;
+        d = s.charCodeAt(++k);
       }
-      const digits = k > j;
-      while (k < s.length && isPlainWordChar(s.charCodeAt(k))) k++;
-      const d = s.charCodeAt(k);
+      const digitsEnd = k;
+      // Past the end charCodeAt gives NaN, which no test below passes.
+      while (d < 128 && PLAIN_WORD[d] === 1) d = s.charCodeAt(++k);
       // `*` and `%` continue a word in the lexer (patterns, zones): not taken here.
       if (d === C.STAR || d === C.PERCENT) giveUp();
       if (d === C.COLON) {
@@ -499,15 +506,16 @@ export class DirectReader {
         while (e < s.length && e - j <= MAX_COLON_WORD && isWordChar(s.charCodeAt(e))) e++;
         if (e - j <= MAX_COLON_WORD && keepsColons(s.slice(j, e))) giveUp();
       }
-      if (digits && k - j <= 15 && allDigits(s, j, k)) {
+      this.after = k;
+      this.endCol = k - ls + 1;
+      if (digitsEnd === k && k > j) {
         this.kind = K.NUM;
         this.num = n;
         this.text = '';
-        this.after = k;
-        this.endCol = k - ls + 1;
         return;
       }
-      this.set(K.WORD, keyword(s, j, k) ?? s.slice(j, k), k);
+      this.kind = K.WORD;
+      this.text = keyword(s, j, k) ?? s.slice(j, k);
       return;
     }
     if (c === C.DQUOTE) {
@@ -1222,14 +1230,6 @@ function elementsAtMost(s: string, from: number): number {
 
 /** The alternatives of a rule read with its match (DirectRule.direct): none besides it. */
 const NO_FLATS: readonly Flat[] = Object.freeze([]);
-
-function allDigits(s: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) {
-    const d = s.charCodeAt(k);
-    if (d < 48 || d > 57) return false;
-  }
-  return true;
-}
 
 function isSet(e: Expr): e is { set: Expr[] } {
   return typeof e === 'object' && e !== null && !Array.isArray(e) && Array.isArray(e.set);
