@@ -146,6 +146,11 @@ function privateSources(f: Flat, field: 'saddr' | 'daddr', t: NTable): AddrSet |
  * undefined when a value is not.
  */
 export function privateSet(values: readonly Expr[]): AddrSet | undefined {
+  if (values.length === 1) {
+    // One value (most conditions): its set itself, without a list (an empty one grows to room for 17).
+    const s = plainAddress(values[0] ?? null);
+    return s && nonInternet(s) && !s.isEmpty ? s : undefined;
+  }
   const sets: AddrSet[] = [];
   for (const v of values) {
     const s = plainAddress(v);

@@ -150,6 +150,26 @@ export class Lexer {
     return this.line;
   }
 
+  /**
+   * Goes past blanks and line breaks (what next() gives as `nl` tokens, without them) and gives the
+   * offset reached; stops at anything else (a comment, a `\`, the end), which next() reads as before.
+   */
+  skipBlankLines(): number {
+    const s = this.s;
+    let i = this.i;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === C.SPACE || c === C.TAB || c === C.CR || c === 0xfeff) i++;
+      else if (c === C.NL) {
+        i++;
+        this.line++;
+        this.lineStart = i;
+      } else break;
+    }
+    this.i = i;
+    return i;
+  }
+
   /** Goes on reading at `offset` of line `line` (starting at `lineStart`): after an element list read directly. */
   resumeAt(offset: number, line: number, lineStart: number): void {
     this.i = offset;

@@ -868,8 +868,21 @@ export class DirectReader {
     this.take();
     const elements: VmapElement[] = [];
     let shown = '';
-    this.eachElement(() => {
-      const values: Expr[] = [];
+    for (;;) {
+      // eachElement's loop written out: no closure per map.
+      this.scan();
+      if (this.kind === K.PUNCT) {
+        if (this.text === '}') {
+          this.take();
+          break;
+        }
+        if (this.text === ',') {
+          this.take();
+          continue;
+        }
+      }
+      // At its size: a list grown by push has room for 17.
+      const values = new Array<Expr>(keys.length);
       let key = '';
       for (let k = 0; k < keys.length; k++) {
         if (k > 0) {
@@ -877,7 +890,7 @@ export class DirectReader {
           this.take();
           this.scan();
         }
-        values.push(this.primaryValue(true));
+        values[k] = this.primaryValue(true);
         key = k === 0 ? this.printed : `${key} . ${this.printed}`;
         this.scan();
         if (this.scanned() === K.PUNCT && (this.text === '-' || this.text === '|')) giveUp();
@@ -895,7 +908,7 @@ export class DirectReader {
       if (elements.length >= MAX_VMAP) giveUp();
       elements.push({ values, verdict });
       shown = elements.length === 1 ? `${key} : ${verdict.kind}` : `${shown}, ${key} : ${verdict.kind}`;
-    });
+    }
     if (elements.length === 0) giveUp();
     r.vmap = { keys, elements, at };
     const keyText = keys.map((k) => printExpr(k)).join(' . ');
@@ -1077,13 +1090,27 @@ export class DirectReader {
     const s = this.s;
     const open = this.lastAt - 1;
     let at = open + 2;
-    let written = !this.multiline && s.startsWith('{ ', open);
-    this.eachElement(() => {
+    const multiline = this.multiline;
+    let written = !multiline && s.startsWith('{ ', open);
+    // eachElement's loop written out, without a closure per set, and valueTerm's (an element is followed
+    // by `,` or `}`, which leaves out everything valueTerm gives up on).
+    for (;;) {
+      this.scan();
+      if (this.kind === K.PUNCT) {
+        if (this.text === '}') {
+          this.take();
+          break;
+        }
+        if (this.text === ',') {
+          this.take();
+          continue;
+        }
+      }
       this.digitsAt = -1;
-      const v = this.valueTerm(true, true);
-      if ((this.scanned() === K.WORD && ELEMENT_OPTIONS.has(this.text)) || this.isPunct(':')) giveUp();
-      if (!this.isPunct(',') && !this.isPunct('}')) giveUp();
-      if (!this.multiline) {
+      const v = this.primaryValue(true, true);
+      this.scan();
+      if (this.kind !== K.PUNCT || (this.text !== ',' && this.text !== '}')) giveUp();
+      if (!multiline) {
         const sep = elems.length === 0 ? '' : ', ';
         // A number whose digits stay in the source has no printed text here: String gives it if needed.
         const p = this.printed;
@@ -1093,7 +1120,7 @@ export class DirectReader {
         parts.push(sep, p);
       }
       elems.push(v);
-    });
+    }
     if (elems.length === 0) giveUp();
     parts.push(' }');
     if (written && s.startsWith(' }', at) && at + 2 === this.lastAt) this.printed = s.slice(open, this.lastAt);
@@ -1185,6 +1212,45 @@ function keyword(s: string, j: number, k: number): string | undefined {
     if (i === w.length) return w;
   }
   return undefined;
+}
+
+/**
+ * The first words of the rules a chain block hands to the reader without a token (text-parser.ts
+ * directLine): statements read() takes first, none of them a word the block reads itself (`type`,
+ * `policy`, `comment`, `flags`, `devices`, `define`…). Other rules come to read() through their tokens.
+ */
+const FIRST_WORDS: ReadonlySet<string> = new Set([
+  'ip',
+  'ip6',
+  'tcp',
+  'udp',
+  'th',
+  'iifname',
+  'oifname',
+  'meta',
+  'ct',
+  'icmp',
+  'icmpv6',
+  'accept',
+  'drop',
+  'reject',
+  'return',
+  'continue',
+  'jump',
+  'goto',
+  'counter',
+  'log',
+]);
+
+/** Whether the word at `at` of `s` is one of FIRST_WORDS (followed by a character that ends it there). */
+export function startsDirectRule(s: string, at: number): boolean {
+  let k = at;
+  let c = s.charCodeAt(k);
+  while (c >= 97 && c <= 122) c = s.charCodeAt(++k);
+  if (c >= 48 && c <= 57) c = s.charCodeAt(++k);
+  if (c < 128 && PLAIN_WORD[c] === 1) return false;
+  const w = keyword(s, at, k);
+  return w !== undefined && FIRST_WORDS.has(w);
 }
 
 /** Whether a word starts a selector the reader takes (statement's match cases). */

@@ -26,7 +26,7 @@ import { ReadRuns, type RunFacts, type RunRule } from './read-facts.js';
 import { RuleChunks } from './rule-list.js';
 import { RuleRows } from './rule-rows.js';
 import { chainRef } from './rules.js';
-import { DirectReader } from './text-direct.js';
+import { DirectReader, startsDirectRule } from './text-direct.js';
 import { addElements, shapeWords } from './set-words.js';
 import { MAX_NESTING, RuleParser, Unreadable, parseValueTokens, tokPos } from './text-rules.js';
 import { parseDuration } from './values.js';
@@ -500,10 +500,12 @@ export class TextReader {
    * `{ … }`: calls `item` for each statement up to the closing brace. Table and chain blocks have
    * their own `define` scope and accept the statements allowed anywhere (define, include...).
    */
-  private block(item: (t: Token) => void, scoped = false): void {
+  private block(item: (t: Token) => void, scoped = false, line?: () => boolean): void {
     this.expectPunct('{');
     if (scoped) this.s.scopes.push(new Map());
     for (;;) {
+      // `line`: a statement taken without tokens (chainBlock's rules read directly), or false.
+      if (line?.()) continue;
       this.skipSeps();
       const t = this.s.peek();
       if (t.kind === 'punct' && t.text === '}') {
@@ -580,49 +582,58 @@ export class TextReader {
   private chainBlock(chain: NChain): void {
     // The block's rules, joined to the chain's at its end (rule-list.ts); nothing else adds to the chain meanwhile.
     const block = { list: new RuleChunks<ChainRule>(), base: chain.rules.length };
-    this.block((t) => {
-      if (t.kind === 'word' && t.text === 'type' && this.isWord(1) && this.isWord(2, 'hook')) {
-        this.baseSpec(chain);
-        return;
-      }
-      if (
-        t.kind === 'word' &&
-        t.text === 'policy' &&
-        (this.isWord(1, 'accept', 'drop') || this.s.peek(1).kind === 'word')
-      ) {
-        const kw = this.s.next();
-        const v = this.name('accept or drop');
-        if (v.text !== 'accept' && v.text !== 'drop')
-          throw new ParseError(v.file, v.line, v.col, `syntax error, unexpected ${v.text}, expecting accept or drop`);
-        if (!chain.base)
-          throw new ParseError(
-            kw.file,
-            kw.line,
-            kw.col,
-            'policy on a chain without a hook (only base chains have a policy)',
-          );
-        chain.base.policy = { value: v.text, pos: tokPos(kw, v) };
-        this.endOfStatement();
-        return;
-      }
-      if (
-        t.kind === 'word' &&
-        (t.text === 'comment' || t.text === 'flags' || t.text === 'devices') &&
-        !this.isWord(1, 'set')
-      ) {
-        if (t.text === 'comment' && this.s.peek(1).kind === 'string') {
-          this.s.next();
-          this.s.next();
+    this.block(
+      (t) => {
+        if (t.kind === 'word' && t.text === 'type' && this.isWord(1) && this.isWord(2, 'hook')) {
+          this.baseSpec(chain);
+          return;
+        }
+        if (
+          t.kind === 'word' &&
+          t.text === 'policy' &&
+          (this.isWord(1, 'accept', 'drop') || this.s.peek(1).kind === 'word')
+        ) {
+          const kw = this.s.next();
+          const v = this.name('accept or drop');
+          if (v.text !== 'accept' && v.text !== 'drop')
+            throw new ParseError(v.file, v.line, v.col, `syntax error, unexpected ${v.text}, expecting accept or drop`);
+          if (!chain.base)
+            throw new ParseError(
+              kw.file,
+              kw.line,
+              kw.col,
+              'policy on a chain without a hook (only base chains have a policy)',
+            );
+          chain.base.policy = { value: v.text, pos: tokPos(kw, v) };
           this.endOfStatement();
           return;
         }
-        if (t.text !== 'comment') {
-          this.statementTokens();
-          return;
+        if (
+          t.kind === 'word' &&
+          (t.text === 'comment' || t.text === 'flags' || t.text === 'devices') &&
+          !this.isWord(1, 'set')
+        ) {
+          if (t.text === 'comment' && this.s.peek(1).kind === 'string') {
+            this.s.next();
+            this.s.next();
+            this.endOfStatement();
+            return;
+          }
+          if (t.text !== 'comment') {
+            this.statementTokens();
+            return;
+          }
         }
-      }
-      this.append(chain, this.directRule(chain) ?? this.rule(this.statementTokens(), chain), block);
-    }, true);
+        this.append(chain, this.directRule(chain) ?? this.rule(this.statementTokens(), chain), block);
+      },
+      true,
+      () => {
+        const got = this.directLine(chain);
+        if (got === undefined) return false;
+        this.append(chain, got, block);
+        return true;
+      },
+    );
     chain.rules = block.list.after(chain.rules);
   }
 
@@ -774,25 +785,53 @@ export class TextReader {
     if (!this.prep?.direct) return undefined;
     const raw = this.s.rawPeek();
     if (raw?.tok.kind !== 'word') return undefined;
-    const where = this.chainPlace(chain);
-    if (!where) return undefined;
     const { lexer, tok } = raw;
-    const start = lexer.lastStart;
+    return this.directRuleAt(chain, lexer, lexer.lastStart, tok.line, tok.col, at);
+  }
+
+  /**
+   * A chain block's next rule read by directRule without a token (chainBlock): when nothing is buffered,
+   * the lexer is taken past blanks and line breaks (what skipSeps would take as tokens) and a rule that
+   * starts with one of the words text-direct.ts startsDirectRule takes is read from there. Undefined when it is not (nothing
+   * but those blanks consumed): the block goes on with tokens. Most rules of a large chain come this way,
+   * without the line break's token and the first word's, about 170 bytes a rule.
+   */
+  private directLine(chain: NChain): ChainRule | readonly EntryRule[] | undefined {
+    if (!this.prep?.direct) return undefined;
+    const lexer = this.s.idleLexer();
+    if (lexer === undefined) return undefined;
+    const start = lexer.skipBlankLines();
+    if (!startsDirectRule(lexer.source, start)) return undefined;
+    return this.directRuleAt(chain, lexer, start, lexer.lineNo, start - lexer.lineOffset + 1, undefined);
+  }
+
+  /** directRule of the rule whose first word is at `start` (line `line`, column `col`) of `lexer`'s source. */
+  private directRuleAt(
+    chain: NChain,
+    lexer: Lexer,
+    start: number,
+    line: number,
+    col: number,
+    at: Token | undefined,
+  ): ChainRule | readonly EntryRule[] | undefined {
+    const p = this.prep;
+    const where = this.chainPlace(chain);
+    if (!p || !where) return undefined;
+    const file = lexer.file;
     // Every field the reader and the preparer set, in the object: no out-of-object property list per rule.
     // The last rule read when nothing kept it (most rules: their model rule is kept instead), else a new one.
-    const rule = this.spare?.reuse(tok.file, tok.line, tok.col) ?? new ReadRule(tok.file, tok.line, tok.col);
+    const rule = this.spare?.reuse(file, line, col) ?? new ReadRule(file, line, col);
     this.spare = undefined;
-    const d = this.direct.read(lexer.source, start, tok.line, lexer.lineOffset, this.lookup, rule);
+    const d = this.direct.read(lexer.source, start, line, lexer.lineOffset, this.lookup, rule);
     if (!d) {
       this.spare = rule;
       return undefined;
     }
-    const above = this.commentAbove(tok.file, tok.line);
+    const above = this.commentAbove(file, line);
     if (above !== undefined) rule.remark = above;
     // `add rule …`: the rule is where its command begins (set before the model rule is made from it).
     if (at !== undefined) rule.pos = { ...rule.pos, line: at.line, column: at.col };
     const direct = d.direct;
-    const p = this.prep;
     if (direct) {
       // The read rule, its converted form and its model rule (entry-rule.ts ReadEntry).
       const one = p.convertRead(
