@@ -30,7 +30,7 @@ const UNQUALIFIED = new Set([
 export function printExpr(e: Expr | undefined, depth = 0): string {
   if (depth > 12) return '…';
   if (e === undefined || e === null) return '';
-  if (typeof e === 'string') return /[\s{}",;]/.test(e) || e === '' ? JSON.stringify(e) : e;
+  if (typeof e === 'string') return quoted(e) ? JSON.stringify(e) : e;
   if (typeof e === 'number' || typeof e === 'boolean') return str(e);
   if (Array.isArray(e)) return printList(e, depth);
   // Selectors, prefixes and ranges the text reader shares across rules carry their text (keepPrinted).
@@ -39,6 +39,25 @@ export function printExpr(e: Expr | undefined, depth = 0): string {
     if (hit !== undefined) return hit;
   }
   return printObject(e, keyOf(e), depth);
+}
+
+const QUOTED = /[\s{}",;]/;
+
+/**
+ * Whether printExpr quotes a string: empty, or with a blank, `{`, `}`, `"`, `,` or `;` (QUOTED). ASCII is
+ * tested by its codes: the regular expression's test was most of the time the text reader spent on an
+ * interface name (and allocated for each).
+ */
+function quoted(e: string): boolean {
+  if (e === '') return true;
+  for (let i = 0; i < e.length; i++) {
+    const c = e.charCodeAt(i);
+    if (c >= 128) return QUOTED.test(e);
+    // \s in ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+    if (c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c === 123 || c === 125 || c === 34 || c === 44 || c === 59)
+      return true;
+  }
+  return false;
 }
 
 /**

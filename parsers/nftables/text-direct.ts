@@ -134,6 +134,11 @@ interface RuleState {
    * The conditions read, made into condition objects only when one of them is not applied as read:
    * selector, operator, right side, values (undefined: the right side is the one value), key, statement.
    */
+  /**
+   * How many of the lists below are this rule's: they are written at that index and not emptied between
+   * rules (six lists emptied a rule cost more than the few stale entries they keep).
+   */
+  n: number;
   pLeft: Expr[];
   pOp: string[];
   pRight: Expr[];
@@ -169,6 +174,7 @@ function fresh(): RuleState {
     vmap: undefined,
     stmts: 0,
     fast: true,
+    n: 0,
     pLeft: [],
     pOp: [],
     pRight: [],
@@ -189,12 +195,7 @@ function reset(r: RuleState): RuleState {
   r.vmap = undefined;
   r.stmts = 0;
   r.fast = true;
-  emptyList(r.pLeft);
-  emptyList(r.pOp);
-  emptyList(r.pRight);
-  emptyList(r.pVals);
-  emptyList(r.pKey);
-  emptyList(r.pAt);
+  r.n = 0;
   return r;
 }
 
@@ -344,7 +345,7 @@ export class DirectReader {
       const alts = this.vmapAlts(rule, vmap);
       if (alts) return { end: this.i, text, from, to, unquoted, flats: NO_FLATS, alts };
     }
-    for (let i = 0; i < r.pLeft.length; i++) {
+    for (let i = 0; i < r.n; i++) {
       const right = r.pRight[i] ?? null;
       conds.push({
         left: r.pLeft[i] ?? null,
@@ -390,7 +391,7 @@ export class DirectReader {
     try {
       for (const el of vmap.elements) {
         dm.reset();
-        for (let i = 0; i < r.pLeft.length; i++) {
+        for (let i = 0; i < r.n; i++) {
           const right = r.pRight[i] ?? null;
           const values = r.pVals[i] ?? [right];
           const ok = dm.add(
@@ -820,12 +821,13 @@ export class DirectReader {
     if (this.rule === undefined) giveUp();
     const r = this.r;
     const key = values !== undefined && values.length > 1 ? shown : undefined;
-    r.pLeft.push(left);
-    r.pOp.push(o);
-    r.pRight.push(right);
-    r.pVals.push(values);
-    r.pKey.push(key);
-    r.pAt.push(at);
+    const n = r.n++;
+    r.pLeft[n] = left;
+    r.pOp[n] = o;
+    r.pRight[n] = right;
+    r.pVals[n] = values;
+    r.pKey[n] = key;
+    r.pAt[n] = at;
     if (r.fast) {
       let vs = values;
       if (vs === undefined) {

@@ -174,10 +174,28 @@ export function tokPos(a: Token, b: Token = a): Pos {
 
 const NUM = /^\d+$/;
 const HEX = /^0x[0-9a-fA-F]+$/;
-const V4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 function isAddrLike(s: string): boolean {
-  return V4.test(s) || (s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s));
+  return isDottedQuad(s) || (s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s));
+}
+
+/**
+ * /^\d{1,3}(\.\d{1,3}){3}$/.test(s) by a scan: four groups of one to three ASCII digits joined by dots (the readers ask it of
+ * every prefix, where the regular expression's test was most of the cost).
+ */
+function isDottedQuad(s: string): boolean {
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return false;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      dots++;
+      digits = 0;
+    } else return false;
+  }
+  return dots === 3 && digits > 0;
 }
 
 /**
@@ -191,8 +209,9 @@ export function wordValue(w: string): Expr {
   // Numbers and 0x… start with a digit: other words (names, most of them) skip both tests.
   const c = w.charCodeAt(0);
   if (c >= 48 && c <= 57) {
-    if (NUM.test(w)) return w.length > 15 ? w : Number(w);
-    if (HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
+    // NUM.test(w) and HEX.test(w) by their first characters: most such words are addresses.
+    if (allDigits(w)) return w.length > 15 ? w : Number(w);
+    if (c === 48 && w.charCodeAt(1) === 120 && HEX.test(w)) return w.length > 14 ? w : Number.parseInt(w, 16);
   }
   if (w.includes('/')) {
     // A prefix: its own value, without a memo entry. Prefixes are mostly written once (a named set's
@@ -203,6 +222,15 @@ export function wordValue(w: string): Expr {
   }
   if (!w.includes('-', 1)) return w;
   return SHAPED.get(w) ?? SHAPED.set(w, shapedValue(w));
+}
+
+/** NUM.test(w) for a word that starts with a digit: every character is an ASCII digit. */
+function allDigits(w: string): boolean {
+  for (let i = 1; i < w.length; i++) {
+    const d = w.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return true;
 }
 
 /**
