@@ -786,8 +786,14 @@ export class TextReader {
     const raw = this.s.rawPeek();
     if (raw?.tok.kind !== 'word') return undefined;
     const { lexer, tok } = raw;
+    // directLine tried this rule already: the generic path reads it.
+    if (lexer === this.lineTried && lexer.lastStart === this.lineTriedAt) return undefined;
     return this.directRuleAt(chain, lexer, lexer.lastStart, tok.line, tok.col, at);
   }
+
+  /** The rule directLine tried last and left to the tokens: its lexer and where it starts. */
+  private lineTried: Lexer | undefined = undefined;
+  private lineTriedAt = -1;
 
   /**
    * A chain block's next rule read by directRule without a token (chainBlock): when nothing is buffered,
@@ -802,7 +808,12 @@ export class TextReader {
     if (lexer === undefined) return undefined;
     const start = lexer.skipBlankLines();
     if (!startsDirectRule(lexer.source, start)) return undefined;
-    return this.directRuleAt(chain, lexer, start, lexer.lineNo, start - lexer.lineOffset + 1, undefined);
+    const got = this.directRuleAt(chain, lexer, start, lexer.lineNo, start - lexer.lineOffset + 1, undefined);
+    if (got === undefined) {
+      this.lineTried = lexer;
+      this.lineTriedAt = start;
+    }
+    return got;
   }
 
   /** directRule of the rule whose first word is at `start` (line `line`, column `col`) of `lexer`'s source. */

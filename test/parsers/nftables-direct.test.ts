@@ -295,6 +295,49 @@ add element inet m v { 10.7.10.1 : drop,
     }
   });
 
+  it("take a chain's rules without tokens past blank lines, and leave the chain's own statements", () => {
+    // text-parser.ts directLine: rules after blank lines and line breaks go to the reader from the source;
+    // comments, `;`, chain statements and rules whose first word it does not take come through tokens.
+    const text = [
+      'define P = 22',
+      'table inet t {',
+      '  chain c {',
+      '',
+      '    \t',
+      '    type filter hook input priority 0;',
+      '',
+      '    policy drop',
+      '    comment "the chain"',
+      '    define Q = 23',
+      '    tcp dport $Q accept',
+      '',
+      '    # above',
+      '    ip saddr 10.0.0.0/8 accept',
+      '    ; ; tcp dport $P drop',
+      '    meta l4proto udp accept',
+      '    masquerade',
+      '    ip6 saddr fe80::/10 accept',
+      '    iifname "lan1" accept # after',
+      '    oifname "wan0" drop; ct state new accept',
+      '  }',
+      '  chain d { icmp type echo-request accept',
+      '    counter accept }',
+      '}',
+      '',
+    ].join('\n');
+    const read = vi.spyOn(DirectReader.prototype, 'read');
+    readText(text, 'l.nft', {}, new Preparer({}, true));
+    // The line and column of each rule given to the reader (once each): its first word's, as the lexer's token gives it.
+    const starts = read.mock.calls.map((c) => `${String(c[2])}:${String(c[1] - c[3] + 1)}`);
+    read.mockRestore();
+    expect(starts).toEqual(['11:5', '14:5', '15:9', '16:5', '17:5', '18:5', '19:5', '20:5', '20:26', '22:13', '23:5']);
+    for (const crlf of [false, true]) {
+      const r = both(crlf ? text.replace(/\n/g, '\r\n') : text, 'l.nft');
+      expect(r.direct).toBe(r.generic);
+      expect(r.taken).toBe(10);
+    }
+  });
+
   it('give the same policy for the bench generators', () => {
     for (const text of [
       generateRuleset({ name: 't', rules: 400, setElements: 50, seed: 3 }),

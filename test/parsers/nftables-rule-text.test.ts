@@ -87,6 +87,47 @@ describe('prefix and range values', () => {
   });
 });
 
+describe('words tested by their codes', () => {
+  it('are quoted by printExpr as the regular expression quotes them', () => {
+    const quoted = /[\s{}",;]/;
+    const words = ['', 'lan1', 'my lan', 'a\u00a0b', 'a\u2028b', 'é', 'x\ty', 'x\vy', '\x7f', '!#$%&()*+'];
+    for (let c = 0; c < 256; c++) words.push(`a${String.fromCharCode(c)}b`);
+    for (const w of words)
+      expect(printExpr(w), JSON.stringify(w)).toBe(quoted.test(w) || w === '' ? JSON.stringify(w) : w);
+  });
+
+  it('give the values the regular expressions give', () => {
+    // What wordValue gave when it tested numbers, hexadecimal numbers and dotted quads by regular expressions.
+    const num = /^\d+$/;
+    const hex = /^0x[0-9a-fA-F]+$/;
+    const quad = /^\d{1,3}(\.\d{1,3}){3}$/;
+    const words = ['0', '007', '123456789012345', '1234567890123456', '0x1f', '0X1f', '0x', '0xg', '1a', '1.2.3.4'];
+    for (const a of [
+      '1.2.3.4',
+      '001.2.3.4',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1234.1.1.1',
+      '1..2.3',
+      '.1.2.3',
+      '1.2.3.',
+      '1.2.3.4a',
+    ])
+      words.push(`${a}/24`, `${a}/0`, `${a}-${a}`);
+    for (const w of words) {
+      const v = wordValue(w);
+      const slash = w.indexOf('/');
+      if (num.test(w)) expect(v, w).toBe(w.length > 15 ? w : Number(w));
+      else if (hex.test(w)) expect(v, w).toBe(w.length > 14 ? w : Number.parseInt(w, 16));
+      else if (slash > 0) expect(typeof v === 'object', w).toBe(quad.test(w.slice(0, slash)));
+      else if (w.includes('-', 1)) {
+        const [a = '', b = ''] = w.split('-');
+        expect(typeof v === 'object', w).toBe(quad.test(a) && quad.test(b));
+      } else expect(v, w).toBe(w);
+    }
+  });
+});
+
 describe('parseAddressSpec, IPv4', () => {
   it('gives the sets of the general way', () => {
     const specs = ['10.1.2.3', '10.1.2.3/24', '0.0.0.0/0', '255.255.255.255/32', '192.168.1.77/27', '010.1.2.3/8'];
