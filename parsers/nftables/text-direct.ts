@@ -1113,11 +1113,21 @@ export class DirectReader {
       this.scan();
       if (this.kind !== K.PUNCT || (this.text !== ',' && this.text !== '}')) giveUp();
       if (!multiline) {
-        const sep = elems.length === 0 ? '' : ', ';
+        const first = elems.length === 0;
+        const sep = first ? '' : ', ';
         // A number whose digits stay in the source has no printed text here: String gives it if needed.
         const p = this.printed;
-        const from = at + sep.length;
-        written &&= s.startsWith(sep, at) && (this.digitsAt >= 0 ? this.digitsAt === from : s.startsWith(p, from));
+        const from = first ? at : at + 2;
+        // As s.startsWith(sep, at) && s.startsWith(p, from), compared here (two calls a value).
+        if (written && !first) written = s.charCodeAt(at) === 44 && s.charCodeAt(at + 1) === 32;
+        if (written) {
+          if (this.digitsAt >= 0) written = this.digitsAt === from;
+          else {
+            let q = 0;
+            if (from + p.length <= s.length) while (q < p.length && s.charCodeAt(from + q) === p.charCodeAt(q)) q++;
+            written = q === p.length;
+          }
+        }
         at = this.digitsAt >= 0 ? this.lastAt : from + p.length;
         parts.push(sep, p);
       }
