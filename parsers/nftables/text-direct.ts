@@ -115,6 +115,9 @@ export interface DirectRule {
 
 type Lookup = (name: string) => Token[] | undefined;
 
+/** An answer of read() the reader fills again for the next rule. */
+type Reused<T> = { -readonly [K in keyof T]: T[K] };
+
 interface RuleState {
   /** The words of the canonical text: joined by single spaces, it is the rule's text (without its comment). */
   pieces: string[];
@@ -251,6 +254,9 @@ export class DirectReader {
   private readonly dm = new DirectMatch();
   /** A one-value list for DirectMatch.add. */
   private readonly one: Expr[] = [null];
+  /** read()'s answer for a rule read with its match, and its `direct`, reused (made at the first). */
+  private out: Reused<DirectRule> | undefined = undefined;
+  private alt: Reused<DirectAlt> | undefined = undefined;
 
   /**
    * Reads the rule that starts at `start` (a token on line `line`, whose first character is at
@@ -329,15 +335,26 @@ export class DirectReader {
     if (r.fast && !vmap && !spec) {
       // Every condition is in the match already: no condition objects, one alternative without them.
       const { match, facts } = this.dm.finish(rule, verdict);
-      return {
-        end: this.i,
-        text,
-        from,
-        to,
-        unquoted,
-        flats: NO_FLATS,
-        direct: { flat: directFlat(undefined, verdict, spec), match, facts },
-      };
+      // One answer per reader, filled again for each such rule (most rules): the caller reads it at once and
+      // keeps neither it nor its `direct` (text-parser.ts directRuleAt), two objects a rule less.
+      const flat = directFlat(undefined, verdict, spec);
+      let direct = this.alt;
+      if (direct === undefined) this.alt = direct = { flat, match, facts };
+      else {
+        direct.flat = flat;
+        direct.match = match;
+        direct.facts = facts;
+      }
+      let out = this.out;
+      if (out === undefined) this.out = out = { end: this.i, text, from, to, unquoted, flats: NO_FLATS, direct };
+      else {
+        out.end = this.i;
+        out.text = text;
+        out.from = from;
+        out.to = to;
+        out.unquoted = unquoted;
+      }
+      return out;
     }
     if (r.fast && vmap && !spec) {
       // A verdict map after conditions all applied as read: one match per element, its conditions applied
