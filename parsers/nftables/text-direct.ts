@@ -404,13 +404,21 @@ export class DirectReader {
   private vmapAlts(rule: NRule, vmap: NonNullable<RuleState['vmap']>): DirectAlt[] | undefined {
     const r = this.r;
     const dm = this.dm;
-    const alts: DirectAlt[] = [];
+    // At its size (a list grown by push has room for 17).
+    const alts = new Array<DirectAlt>(vmap.elements.length);
     try {
-      for (const el of vmap.elements) {
+      for (let e = 0; e < vmap.elements.length; e++) {
+        const el = vmap.elements[e];
+        if (el === undefined) return undefined;
         dm.reset();
         for (let i = 0; i < r.n; i++) {
           const right = r.pRight[i] ?? null;
-          const values = r.pVals[i] ?? [right];
+          let values = r.pVals[i];
+          if (values === undefined) {
+            // One value: the reader's one-value list, as match() gives it.
+            this.one[0] = right;
+            values = this.one;
+          }
           const ok = dm.add(
             r.pLeft[i] ?? null,
             r.pOp[i] ?? '==',
@@ -422,11 +430,12 @@ export class DirectReader {
           if (!ok) return undefined;
         }
         for (let k = 0; k < vmap.keys.length; k++) {
-          const value = el.values[k] ?? null;
-          if (!dm.add(vmap.keys[k] ?? null, '==', [value], false, undefined, vmap.at)) return undefined;
+          // The reader's one-value list (add keeps no list of one value).
+          this.one[0] = el.values[k] ?? null;
+          if (!dm.add(vmap.keys[k] ?? null, '==', this.one, false, undefined, vmap.at)) return undefined;
         }
         const { match, facts } = dm.finish(rule, el.verdict);
-        alts.push({ flat: directFlat(undefined, el.verdict, undefined), match, facts });
+        alts[e] = { flat: directFlat(undefined, el.verdict, undefined), match, facts };
       }
     } catch {
       // As prepare.ts convert: whatever fails here, the general path converts (and reports) instead.
