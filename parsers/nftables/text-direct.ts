@@ -134,14 +134,14 @@ interface RuleState {
   /** Every condition so far was applied as read (direct-match.ts). */
   fast: boolean;
   /**
+   * How many entries of the lists below are this rule's: they are written at that index and not emptied
+   * between rules (six lists emptied a rule cost more than the few stale entries they keep).
+   */
+  n: number;
+  /**
    * The conditions read, made into condition objects only when one of them is not applied as read:
    * selector, operator, right side, values (undefined: the right side is the one value), key, statement.
    */
-  /**
-   * How many of the lists below are this rule's: they are written at that index and not emptied between
-   * rules (six lists emptied a rule cost more than the few stale entries they keep).
-   */
-  n: number;
   pLeft: Expr[];
   pOp: string[];
   pRight: Expr[];

@@ -796,11 +796,11 @@ export class TextReader {
   private lineTriedAt = -1;
 
   /**
-   * A chain block's next rule read by directRule without a token (chainBlock): when nothing is buffered,
-   * the lexer is taken past blanks and line breaks (what skipSeps would take as tokens) and a rule that
-   * starts with one of the words text-direct.ts startsDirectRule takes is read from there. Undefined when it is not (nothing
-   * but those blanks consumed): the block goes on with tokens. Most rules of a large chain come this way,
-   * without the line break's token and the first word's, about 170 bytes a rule.
+   * A chain block's next rule read as directRule reads it, without a token (chainBlock): when nothing is
+   * buffered, the lexer is taken past blanks and line breaks (what skipSeps would take as tokens), and a
+   * rule that starts with a word text-direct.ts startsDirectRule takes is read from there. Undefined when
+   * it is not (nothing but those blanks consumed): the block goes on with tokens. Most rules of a large
+   * chain come this way, without the line break's token and the first word's (about 170 bytes a rule).
    */
   private directLine(chain: NChain): ChainRule | readonly EntryRule[] | undefined {
     if (!this.prep?.direct) return undefined;
