@@ -88,11 +88,18 @@ function flowText(f: BuiltFlow, remoteLabel?: string): string {
     : `${formatProtoSet(b.proto)}${ports} from ${local} to ${remote}`;
 }
 
-/** What part of the flow a group covers: "port 20000-20010", or "all of it". */
+/**
+ * The narrower dimensions of a part a description can start with: protocol, ports and state read after
+ * "for" ("for udp port 5060"), addresses, interfaces and NAT need a noun ("for traffic from 192.0.2.1").
+ */
+const PREPOSITION = /^(?:from|to|in on|out on|after) /;
+
+/** What part of the flow a group covers: "for port 20000-20010", "for traffic from 192.0.2.1", or "entirely". */
 export function describePart(parts: Part[], whole: Box): string {
   const d = describeParts(
     parts.map((p) => p.box),
     whole,
   );
-  return d ? `for ${d}` : 'entirely';
+  if (!d) return 'entirely';
+  return PREPOSITION.test(d) ? `for traffic ${d}` : `for ${d}`;
 }
