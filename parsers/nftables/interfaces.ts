@@ -505,10 +505,6 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, alts: RuleAlts): void 
         `(${ctx.where(pos)}); pass --wan to choose`,
     );
   }
-  if (wan.size === 0 && ctx.ifaceSeen.size > 0)
-    ctx.noteWan(
-      'no WAN interface could be inferred (no `oifname … masquerade`/`snat` rule names one); pass --wan <interface>',
-    );
   let n = 0;
   const list: Interface[] = [];
   for (const [name, pos] of ctx.ifaceSeen) {

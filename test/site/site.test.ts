@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintFiles } from '../../src/cli/lint.js';
 import type { LintOptions } from '../../src/lint/run.js';
@@ -125,6 +128,24 @@ describe('no evidence, no guess', () => {
     const note = notes.find((m) => m.includes('phones: '));
     expect(note).toMatch(/phones: [^;]+ on lan, [^;]+ on opt1, assumed: --phones all-internal: [^;]+$/);
     expect(note?.split('all-internal').length).toBe(2);
+  });
+});
+
+describe('--phones all-internal with no internal subnet', () => {
+  it('says that no internal interface has a known subnet, and does not suggest all-internal again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-all-internal-'));
+    const file = join(dir, 'fw.nft');
+    // Interfaces by name only: a ruleset knows a subnet only where a rule pairs it with an interface.
+    writeFileSync(
+      file,
+      'table inet fw {\n\tchain forward {\n\t\ttype filter hook forward priority 0; policy drop;\n' +
+        '\t\tiifname "br10" oifname "wan0" accept\n\t}\n' +
+        '\tchain post {\n\t\ttype nat hook postrouting priority 100;\n\t\toifname "wan0" masquerade\n\t}\n}\n',
+    );
+    const { notes } = run(file, ['ipnordic'], { phones: ['all-internal'] });
+    const note = notes.find((m) => m.includes('phones not found'));
+    expect(note).toContain('--phones all-internal found no internal interface with a known subnet');
+    expect(note).toMatch(/Pass --phones CIDR@interface\.$/);
   });
 });
 
