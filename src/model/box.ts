@@ -1,6 +1,15 @@
 import { ANY_ADDR, formatAddrSet, type AddrSet } from './address.js';
 import { NameSet } from './name-set.js';
-import { ANY_PORT, ANY_PROTO, formatPortSet, formatProtoSet, type PortSet, type ProtoSet } from './ports.js';
+import {
+  ANY_PORT,
+  ANY_PROTO,
+  PROTO,
+  formatPortSet,
+  formatProtoSet,
+  protoSet,
+  type PortSet,
+  type ProtoSet,
+} from './ports.js';
 import { ANY_ICMP_TYPE, ECHO_REQUEST, formatIcmpTypes, type IcmpTypeSet } from './icmp.js';
 import type { Match } from './policy.js';
 
@@ -226,6 +235,8 @@ export function unionOf<D extends Dim>(boxes: readonly Box[], d: D): Box[D] {
 }
 
 /** Human description of the dimensions of `part` that are narrower than in `whole`. */
+const ICMP_PROTOS = protoSet([PROTO.icmp, PROTO.ipv6icmp]);
+
 export function describeBox(part: Box, whole?: Box): string {
   const bits: string[] = [];
   const narrower = (d: Dim) => !whole || !boxDim(part, d).equals(boxDim(whole, d));
@@ -242,7 +253,9 @@ export function describeBox(part: Box, whole?: Box): string {
   if (narrower('oif') && !part.oif.isFull) bits.push(`out on ${part.oif.toString()}`);
   if (narrower('state') && !part.state.isFull) bits.push(`state ${part.state.toString()}`);
   if (narrower('nat') && part.nat.has('dnat') && !part.nat.has('none')) bits.push('after port-forward');
-  if (narrower('icmpType') && !part.icmpType.isFull) bits.push(formatIcmpTypes(part.icmpType));
+  // Every box has ICMP types (echo requests unless it says otherwise): words only for ICMP traffic.
+  if (narrower('icmpType') && !part.icmpType.isFull && part.proto.overlaps(ICMP_PROTOS))
+    bits.push(formatIcmpTypes(part.icmpType));
   return bits.join(' ');
 }
 

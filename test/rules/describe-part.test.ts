@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { describePart } from '../../rules/required-flows.js';
-import { box } from '../../src/model/box.js';
+import { box, describeBox } from '../../src/model/box.js';
 import { parseAddressSpec } from '../../src/model/address.js';
 import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
 import type { Part } from '../../src/engine/evaluate.js';
@@ -32,5 +32,14 @@ describe('describePart', () => {
     expect(describePart([part({ ...whole, dst: addr('198.51.100.0/24') })], whole)).toBe(
       'for traffic to 198.51.100.0/24',
     );
+  });
+});
+
+describe('describeBox', () => {
+  it('names ICMP types only for ICMP traffic (explain printed "echo request" for a UDP flow)', () => {
+    expect(describeBox(box({ proto: protoSet([PROTO.udp]), dport: portSet([[5060, 5060]]) }))).toBe(
+      'udp port 5060 from any to any',
+    );
+    expect(describeBox(box({ proto: protoSet([PROTO.icmp]) }))).toBe('icmp from any to any echo request');
   });
 });
