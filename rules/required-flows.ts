@@ -1,7 +1,6 @@
 import { describeParts, type Box } from '../src/engine/box.js';
 import { tracePath, type Part } from '../src/engine/evaluate.js';
 import { sameBox } from '../src/engine/piece.js';
-import { formatAddrSet } from '../src/model/address.js';
 import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
 import type { FlowRequirement } from '../src/model/profile.js';
 import type { RuleContext } from '../src/lint/context.js';
@@ -9,7 +8,7 @@ import { addressesOf, buildFlows, inScope, type BuiltFlow } from '../src/lint/fl
 import { phonesAreNated } from '../src/lint/nat.js';
 import { insideInternalNetworks } from '../src/lint/topology.js';
 import { stepKey } from '../src/lint/finding.js';
-import { describeAddresses } from '../src/lint/wording.js';
+import { describeAddresses, labelWithAddresses } from '../src/lint/wording.js';
 
 /** One required flow from one source network, evaluated. Shared by FWL001 and FWL012. */
 export interface EvaluatedFlow {
@@ -82,7 +81,7 @@ function flowText(f: BuiltFlow, remoteLabel?: string): string {
   const ports = b.dport.isFull ? '' : ` ${formatPortSet(b.dport)}`;
   const inbound = b.oif.has(f.from.iface) && !b.iif.has(f.from.iface);
   const remote = remoteLabel ?? describeAddresses(inbound ? b.src : b.dst);
-  const local = `${f.from.label} ${formatAddrSet(f.from.networks)}`;
+  const local = labelWithAddresses(f.from.label, f.from.networks);
   return inbound
     ? `${formatProtoSet(b.proto)}${ports} from ${remote} to ${local}`
     : `${formatProtoSet(b.proto)}${ports} from ${local} to ${remote}`;
