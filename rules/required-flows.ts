@@ -98,6 +98,8 @@ export function describePart(parts: Part[], whole: Box): string {
   const d = describeParts(
     parts.map((p) => p.box),
     whole,
+    3,
+    describeAddresses,
   );
   if (!d) return 'entirely';
   return PREPOSITION.test(d) ? `for traffic ${d}` : `for ${d}`;

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { describePart } from '../../rules/required-flows.js';
 import { box, describeBox } from '../../src/model/box.js';
-import { parseAddressSpec } from '../../src/model/address.js';
+import { ANY_V4, parseAddressSpec } from '../../src/model/address.js';
+import { INTERNET } from '../../src/lint/topology.js';
 import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
 import type { Part } from '../../src/engine/evaluate.js';
 
@@ -31,6 +32,16 @@ describe('describePart', () => {
     expect(describePart([part({ ...whole, src: addr('192.0.2.1') })], whole)).toBe('for traffic from 192.0.2.1');
     expect(describePart([part({ ...whole, dst: addr('198.51.100.0/24') })], whole)).toBe(
       'for traffic to 198.51.100.0/24',
+    );
+  });
+});
+
+describe('describePart names the Internet in words', () => {
+  it('writes "Internet addresses except …" instead of the list of prefixes around one address', () => {
+    const internet = INTERNET.intersect(ANY_V4);
+    const w = { ...whole, src: internet };
+    expect(describePart([part({ ...w, src: internet.subtract(addr('189.45.79.238')) })], w)).toBe(
+      'for traffic from Internet addresses except 189.45.79.238',
     );
   });
 });
