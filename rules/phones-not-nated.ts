@@ -4,6 +4,7 @@ import { finding } from '../src/lint/finding.js';
 import { audienceOf } from '../src/lint/flows.js';
 import { outboundNat, type SnatView } from '../src/lint/nat.js';
 import { formatAddrSet, type AddrSet } from '../src/model/address.js';
+import { labelWithAddresses } from '../src/lint/wording.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, settingPassed, settingsOf } from './settings.js';
 
@@ -80,7 +81,7 @@ export const phonesNotNated: LintRule = {
               loc: rule?.loc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root,
               fromDefault: !rule && ctx.policy.nat.mode?.source === 'default',
               message:
-                `Traffic from ${from.label} (${formatAddrSet(src)}) to the Internet leaves without source NAT: ` +
+                `Traffic from ${fromText(from.label, src)} to the Internet leaves without source NAT: ` +
                 `${cause}. ${cite(req, ctx)} requires the phones to be behind NAT.`,
               key: [from.label, untracked ? 'untracked' : (rule?.id ?? 'no-rule')],
             }),
@@ -92,3 +93,9 @@ export const phonesNotNated: LintRule = {
     return out;
   },
 };
+
+/** "vlan20 (10.20.0.0/24)"; the label alone when it already ends with exactly those addresses. */
+function fromText(label: string, src: AddrSet): string {
+  const withThem = labelWithAddresses(label, src);
+  return withThem === label ? label : `${label} (${formatAddrSet(src)})`;
+}

@@ -1,7 +1,6 @@
 import { describeParts, type Box } from '../src/engine/box.js';
 import { tracePath, type Part } from '../src/engine/evaluate.js';
 import { sameBox } from '../src/engine/piece.js';
-import { formatAddrSet } from '../src/model/address.js';
 import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
 import type { FlowRequirement } from '../src/model/profile.js';
 import type { RuleContext } from '../src/lint/context.js';
@@ -9,7 +8,7 @@ import { addressesOf, buildFlows, inScope, type BuiltFlow } from '../src/lint/fl
 import { phonesAreNated } from '../src/lint/nat.js';
 import { insideInternalNetworks } from '../src/lint/topology.js';
 import { stepKey } from '../src/lint/finding.js';
-import { describeAddresses } from '../src/lint/wording.js';
+import { describeAddresses, labelWithAddresses } from '../src/lint/wording.js';
 
 /** One required flow from one source network, evaluated. Shared by FWL001 and FWL012. */
 export interface EvaluatedFlow {
@@ -82,17 +81,26 @@ function flowText(f: BuiltFlow, remoteLabel?: string): string {
   const ports = b.dport.isFull ? '' : ` ${formatPortSet(b.dport)}`;
   const inbound = b.oif.has(f.from.iface) && !b.iif.has(f.from.iface);
   const remote = remoteLabel ?? describeAddresses(inbound ? b.src : b.dst);
-  const local = `${f.from.label} ${formatAddrSet(f.from.networks)}`;
+  const local = labelWithAddresses(f.from.label, f.from.networks);
   return inbound
     ? `${formatProtoSet(b.proto)}${ports} from ${remote} to ${local}`
     : `${formatProtoSet(b.proto)}${ports} from ${local} to ${remote}`;
 }
 
-/** What part of the flow a group covers: "port 20000-20010", or "all of it". */
+/**
+ * The narrower dimensions of a part a description can start with: protocol, ports and state read after
+ * "for" ("for udp port 5060"), addresses, interfaces and NAT need a noun ("for traffic from 192.0.2.1").
+ */
+const PREPOSITION = /^(?:from|to|in on|out on|after) /;
+
+/** What part of the flow a group covers: "for port 20000-20010", "for traffic from 192.0.2.1", or "entirely". */
 export function describePart(parts: Part[], whole: Box): string {
   const d = describeParts(
     parts.map((p) => p.box),
     whole,
+    3,
+    describeAddresses,
   );
-  return d ? `for ${d}` : 'entirely';
+  if (!d) return 'entirely';
+  return PREPOSITION.test(d) ? `for traffic ${d}` : `for ${d}`;
 }

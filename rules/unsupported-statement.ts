@@ -33,11 +33,17 @@ export const unsupportedStatement: LintRule = {
       const k = JSON.stringify([u.loc.file, u.what]);
       groups.set(k, [...(groups.get(k) ?? []), u]);
     }
-    return [...groups.values()].flatMap((us) => {
+    return [...groups.values()].flatMap((found) => {
+      // The finding at the first place in the file, the others related in file order.
+      const us =
+        found.length > 1 ? found.slice().sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column) : found;
       const [first, ...rest] = us;
       if (!first) return [];
       const count = us.length > 1 ? ` (${us.length} places)` : '';
-      const related = rest.slice(0, MAX_RELATED).map((u) => ({ loc: u.loc, message: u.why }));
+      // A place whose reason is the first's says so in a few words, not the same sentence again.
+      const related = rest
+        .slice(0, MAX_RELATED)
+        .map((u) => ({ loc: u.loc, message: u.why === first.why ? `also ${u.what}` : u.why }));
       const more = rest.length > MAX_RELATED ? ` ${rest.length - MAX_RELATED} more places are not listed.` : '';
       return [
         {

@@ -22,6 +22,19 @@ describe('redact', () => {
     expect(redact('Block password=[redacted] slice')).toBe('Block password=[redacted] slice');
   });
 
+  it("leaves the kept texts (the linted files' paths) as they are and redacts around them", () => {
+    const file = 'configs/Customers/Office2024/core.rsc';
+    expect(redact(`${file}: x`)).toBe('[redacted].rsc: x');
+    expect(redact(`${file}: psk=abc in ${file}`, [file])).toBe(`${file}: psk=[redacted] in ${file}`);
+  });
+
+  it('leaves words joined in CamelCase, and still redacts long random letters', () => {
+    const words = 'tjohnsonII__PolycomYealinkMikrotikSwitchConfig__OnNet.txt: VoiceProvidersHQNetworksAndPhones';
+    expect(redact(words)).toBe(words);
+    expect(redact('k qWeRtYuIoPaSdFgHjKlZxCvBnMqWeRtYuIoPa x')).toBe('k [redacted] x');
+    expect(redact('k ABCDEFGHabcdefghIJKLMNOPijklmnopQRSTUV x')).toBe('k [redacted] x');
+  });
+
   it('pairs `set` with the same name on every pass', () => {
     const once = redact('password=set set passwordset password');
     expect(once).toBe('password=[redacted] set passwordset [redacted]');

@@ -256,7 +256,7 @@ function centralMap(env: Env): SnatRule[] {
     for (const m of [...src.missing, ...dst.missing])
       ctx.unsupportedHead(
         e,
-        `firewall central-snat-map ${e.key} address "${m}"`,
+        `firewall central-snat-map address "${m}"`,
         `${label}: address "${m}" is not defined in the file; the entry is evaluated without it`,
       );
     match.src = src.set;

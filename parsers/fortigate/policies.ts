@@ -625,22 +625,22 @@ function reportAttributes(
     const why = UNMODELED[attr];
     if (why) {
       if (['disable', 'none', ''].includes((sets.first(k) ?? '').toLowerCase())) continue;
-      ctx.unsupportedAt(sets.stmt(k), `firewall ${tableName} ${e.key} ${attr}`, `${label}: ${why}`);
+      ctx.unsupportedAt(sets.stmt(k), `firewall ${tableName} ${attr}`, `${label}: ${why}`);
     } else if (!KNOWN.has(attr)) {
       ctx.unsupportedAt(
         sets.stmt(k),
-        `firewall ${tableName} ${e.key} ${attr}`,
+        `firewall ${tableName} ${attr}`,
         `${label}: unrecognized policy attribute "${attr}"; fwlint does not know whether it changes which traffic the policy matches`,
       );
     }
   }
   if (action === 'ipsec')
-    ctx.unsupportedAt(fx.stmt(F.action) ?? e, `firewall ${tableName} ${e.key} action ipsec`, `${label}: ${IPSEC_WHY}`);
+    ctx.unsupportedAt(fx.stmt(F.action) ?? e, `firewall ${tableName} action ipsec`, `${label}: ${IPSEC_WHY}`);
   const sched = fx.v(F.schedule);
   if (sched && sched.toLowerCase() !== 'always') {
     ctx.unsupportedAt(
       fx.stmt(F.schedule) ?? e,
-      `firewall ${tableName} ${e.key} schedule ${sched}`,
+      `firewall ${tableName} schedule ${sched}`,
       `${label}: the policy applies only at the times of schedule "${sched}"; fwlint evaluates it as always active`,
     );
   }
@@ -661,7 +661,7 @@ function policyBoxes(
   for (const m of svc.missing)
     ctx.unsupportedAt(
       fx.stmt(F.service) ?? e,
-      `firewall ${tableName} ${e.key} service "${m}"`,
+      `firewall ${tableName} service "${m}"`,
       `${label}: service "${m}" is not defined in the file; the policy is evaluated without it`,
     );
   if (!fx.has(F.service)) ctx.note(`${ctx.where(e)}: ${label} has no service; it matches no traffic`);
@@ -706,7 +706,7 @@ function addFamily(d: Draft, f: FamilyFields): boolean {
     for (const m of r.missing)
       ctx.unsupportedAt(
         fx.stmt(srcF) ?? e,
-        `firewall ${tableName} ${e.key} ${srcField} "${m}"`,
+        `firewall ${tableName} ${srcField} "${m}"`,
         `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
       );
     srcSet = r.set;
@@ -773,7 +773,7 @@ function dstParts(d: Draft, f: FamilyFields, dstNames: readonly string[], dstNeg
       if (list.length === 0)
         ctx.unsupportedAt(
           fx.stmt(f.dstF) ?? e,
-          `firewall ${tableName} ${e.key} dstaddr "${n}"`,
+          `firewall ${tableName} dstaddr "${n}"`,
           `${label}: VIP "${n}" is not modeled (see its FWL900); the policy is evaluated without it`,
         );
       vipList.push(...list);
@@ -784,7 +784,7 @@ function dstParts(d: Draft, f: FamilyFields, dstNames: readonly string[], dstNeg
     for (const m of r.missing)
       ctx.unsupportedAt(
         fx.stmt(f.dstF) ?? e,
-        `firewall ${tableName} ${e.key} ${f.dst} "${m}"`,
+        `firewall ${tableName} ${f.dst} "${m}"`,
         `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
       );
     const part: DstPart = {
@@ -799,7 +799,7 @@ function dstParts(d: Draft, f: FamilyFields, dstNames: readonly string[], dstNeg
   if (dstNeg && vipList.length)
     ctx.unsupportedAt(
       fx.stmt(F['dstaddr-negate']) ?? e,
-      `firewall ${tableName} ${e.key} dstaddr-negate`,
+      `firewall ${tableName} dstaddr-negate`,
       `${label}: a negated VIP destination is not modeled; the VIPs are evaluated as not negated`,
     );
   // VIPs to the same mapped address and protocol share one part (their ports united).

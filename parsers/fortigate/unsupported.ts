@@ -30,10 +30,12 @@ export function reportSections(ctx: Ctx): void {
         ...values(e, 'priority-members').map((m) => memberIf.get(m) ?? m),
         ...values(e, 'priority-zone'),
       ];
+      // One FWL900 for all SD-WAN rules (the what), each named in its own reason.
       ctx.unsupportedHead(
         e,
-        `${path} service ${e.key}${value(e, 'name') ? ` "${value(e, 'name')}"` : ''}`,
-        `SD-WAN rule steers matching traffic${members.length ? ` to member(s)/zone(s) ${members.join(', ')}` : ''}; ` +
+        `${path} service`,
+        `SD-WAN rule ${e.key}${value(e, 'name') ? ` "${value(e, 'name')}"` : ''} steers matching traffic` +
+          `${members.length ? ` to member(s)/zone(s) ${members.join(', ')}` : ''}; ` +
           `fwlint routes Internet traffic through the WAN interfaces and does not model the steering`,
       );
     }
@@ -48,8 +50,8 @@ export function reportSections(ctx: Ctx): void {
     if (blocking.length === 0) continue;
     ctx.unsupportedHead(
       e,
-      `firewall DoS-policy ${e.key}`,
-      `DoS policy blocks traffic above thresholds (${blocking.map((a) => a.key).join(', ')}); such rate-based drops ` +
+      'firewall DoS-policy',
+      `DoS policy ${e.key} blocks traffic above thresholds (${blocking.map((a) => a.key).join(', ')}); such rate-based drops ` +
         `(e.g. of RTP as a UDP flood) are not modeled`,
     );
   }
@@ -71,8 +73,8 @@ export function reportSections(ctx: Ctx): void {
         if (profiles.length === 0) continue;
         ctx.unsupportedHead(
           e,
-          `${path} ${e.key}`,
-          `interface policy applies ${profiles.join(', ')} on ${values(e, 'interface').join(', ')}; security profiles ` +
+          path,
+          `interface policy ${e.key} applies ${profiles.join(', ')} on ${values(e, 'interface').join(', ')}; security profiles ` +
             `can block sessions, which fwlint does not model`,
         );
         continue;
@@ -83,7 +85,7 @@ export function reportSections(ctx: Ctx): void {
           : path === 'firewall ttl-policy'
             ? 'TTL policies can drop traffic by TTL; not modeled'
             : 'interface ACLs drop traffic before the firewall policies; not modeled';
-      ctx.unsupportedHead(e, `${path} ${e.key}`, why);
+      ctx.unsupportedHead(e, path, `${path.slice('firewall '.length)} ${e.key}: ${why}`);
     }
   }
   const ngfw = getSet(ctx.section('system settings'), 'ngfw-mode');

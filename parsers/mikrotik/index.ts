@@ -152,6 +152,7 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
     replies: 'rules',
     unsupported: ctx.unsupported,
     notes: ctx.notes,
+    ...(ctx.wanNotes.length > 0 && { wanNotes: ctx.wanNotes }),
     inventory: readInventory(ctx, ran.store, ifaces, lists),
   };
   if (ctx.version.text) policy.version = ctx.version.text;

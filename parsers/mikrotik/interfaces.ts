@@ -392,7 +392,7 @@ function assignRoles(ctx: Ctx, store: Store, table: InterfaceTable, dhcp: Map<st
   }
   const found = [...table.byName.values()].filter((i) => i.wanBecause);
   if (found.length)
-    ctx.note(
+    ctx.noteWan(
       `WAN interfaces (no members in an interface list "WAN"): ${found.map((i) => `${i.name} (${i.wanBecause ?? ''})`).join(', ')}; ` +
         'pass --wan to choose',
     );

@@ -806,12 +806,11 @@ function clone(a: Delta): Delta {
   return out;
 }
 
+/** What a rate condition does; how fwlint evaluates the rule follows from its verdict (rules.ts). */
 function rateWhy(key: string): string {
-  if (key === 'quota')
-    return 'a quota: once used up the rule stops (or starts) matching; fwlint evaluates it as if the quota were not reached';
-  if (key === 'limit')
-    return 'a rate limit: packets beyond the rate do not match; fwlint evaluates the rule for traffic within the rate';
-  return 'a connection/rate meter: fwlint evaluates the rule for traffic within the limit';
+  if (key === 'quota') return 'a quota: once used up the rule stops (or starts) matching';
+  if (key === 'limit') return 'a rate limit: packets beyond the rate do not match';
+  return 'a connection/rate meter: packets beyond the limit do not match';
 }
 
 function effectWhy(key: string): string {

@@ -159,6 +159,7 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
     replies: 'rules',
     unsupported: ctx.unsupported,
     notes: ctx.notes,
+    ...(ctx.wanNotes.length > 0 && { wanNotes: ctx.wanNotes }),
   };
   if (doc.version) policy.version = doc.version;
   return policy;

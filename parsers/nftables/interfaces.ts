@@ -504,16 +504,12 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, alts: RuleAlts): void 
   const wan = wanByNat.size ? wanByNat : wanByDnat;
   for (const [n, pos] of wan) {
     ctx.sawInterface(n, pos);
-    ctx.note(
+    ctx.noteWan(
       `interface ${n} is taken as WAN: ` +
         `${wanByNat.size ? 'source NAT (masquerade/snat) leaves through it' : 'port-forwards (dnat) arrive on it'} ` +
         `(${ctx.where(pos)}); pass --wan to choose`,
     );
   }
-  if (wan.size === 0 && ctx.ifaceSeen.size > 0)
-    ctx.note(
-      'no WAN interface could be inferred (no `oifname … masquerade`/`snat` rule names one); pass --wan <interface>',
-    );
   let n = 0;
   const list: Interface[] = [];
   for (const [name, pos] of ctx.ifaceSeen) {

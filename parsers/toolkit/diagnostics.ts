@@ -13,6 +13,8 @@ export const MAX_NOTES = 100;
 export class Diagnostics {
   readonly unsupported: Unsupported[] = [];
   readonly notes: string[] = [];
+  /** The notes of noteWan, as they are written in `notes`. */
+  readonly wanNotes: string[] = [];
   private readonly noted = new Set<string>();
   private readonly kindCount = new Map<string, number>();
   private readonly ids = new IdRegistry();
@@ -25,6 +27,17 @@ export class Diagnostics {
     if (this.notes.length === MAX_NOTES) this.notes.push(`more than ${MAX_NOTES} notes; the rest are omitted`);
     if (this.notes.length > MAX_NOTES) return;
     this.notes.push(this.tag(message));
+  }
+
+  /**
+   * A note on which interfaces the parser took as WAN and why: a run whose --wan chooses them does
+   * not show it (src/lint/run.ts), since it would tell the user to pass the flag they passed.
+   */
+  noteWan(message: string): void {
+    const at = this.notes.length;
+    this.note(message);
+    const written = this.notes[at];
+    if (written !== undefined && this.notes.length === at + 1) this.wanNotes.push(written);
   }
 
   /** A note said once per `key` (the first occurrence's text), so a large file does not repeat it per rule. */

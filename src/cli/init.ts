@@ -30,6 +30,9 @@ export function writeStarterConfig(cwd: string, force: boolean): { path: string;
       `fwlint configuration. profiles: one or more of ${profiles.join(', ')} or a path to your own profile JSON. ` +
       'phones: CIDR, interface, or CIDR@interface. CLI flags win over this file.',
     profiles: [profiles.includes('ipnordic') ? 'ipnordic' : profiles[0]],
+    // Empty: fwlint looks for the phones itself and says where it found them (the message after init
+    // asks the user to fill it in, so it is there to fill).
+    phones: [],
     failOn: 'error',
     rules: {},
     overrides: [...byFolder.entries()]

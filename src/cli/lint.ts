@@ -236,9 +236,10 @@ function lintOneFileUnguarded(
     // sorted and notifications deduped by their texts before the report is redacted, so a group that
     // redaction would change is left for the main thread, as it was.
     const redacted = verdicts.map(redactVerdict);
+    const paths = new Set([display]);
     const marks = {
       findings: leveled.every((f) => redactFinding(f) === f),
-      notifications: notifications.every((n) => redactNotification(n) === n),
+      notifications: notifications.every((n) => redactNotification(n, paths) === n),
     };
     if (!finish.json) return { ...done, verdicts: redacted, redacted: marks };
     // As text, the verdicts cross to the main thread as one string instead of a tree of objects each.

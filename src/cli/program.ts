@@ -363,7 +363,7 @@ function oneLine(s: string): string {
 /** The one line (without `fwlint: `) an error ends the run with: redacted, naming the file when known. */
 export function errorLine(e: unknown): string {
   if (e instanceof ParseError) return oneLine(e.format());
-  if (e instanceof UsageError) return oneLine(redact(e.message));
+  if (e instanceof UsageError) return oneLine(redact(e.message, e.file === undefined ? [] : [e.file]));
   const err = e instanceof Error ? e : new Error(String(e));
   const what = err instanceof RangeError && /call stack/i.test(err.message) ? 'input nested too deeply' : err.message;
   return oneLine(redact(`unexpected ${err.name} (${what}); please report this with the command line`));

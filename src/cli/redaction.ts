@@ -19,8 +19,12 @@ const CACHE_CHARS = 4_000_000;
 const cache = new Map<string, string>();
 let cachedChars = 0;
 
-/** redact(text), remembering the result for texts seen before (redact is a pure function of its text). */
-export function redactText(text: string): string {
+/**
+ * redact(text), remembering the result for texts seen before (redact is a pure function of its text).
+ * `keep`: texts to leave as they are (src/model/redact.ts), not remembered.
+ */
+export function redactText(text: string, keep?: readonly string[]): string {
+  if (keep?.length) return redact(text, keep);
   if (text.length === 0 || text.length > CACHE_TEXT) return redact(text);
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
@@ -75,9 +79,24 @@ function redactPass(p: PassRecord): PassRecord {
   return why === p.why && evidence === p.evidence ? p : { ...p, why, evidence };
 }
 
-export function redactNotification(n: Notification): Notification {
+/**
+ * The linted file a note starts with (`path: …` or `path [firewall]: …`, src/lint/run.ts and
+ * src/site/resolve.ts), as a list for redact's `keep`; else none.
+ */
+function notePath(message: string, paths: ReadonlySet<string>): readonly string[] | undefined {
+  const colon = message.indexOf(': ');
+  if (colon <= 0) return undefined;
+  const head = message.slice(0, colon);
+  if (paths.has(head)) return [head];
+  const bracket = head.lastIndexOf(' [');
+  const path = bracket > 0 ? head.slice(0, bracket) : undefined;
+  return path !== undefined && paths.has(path) ? [path] : undefined;
+}
+
+/** `paths`: the linted files' paths as reports show them, left as they are where a note starts with one. */
+export function redactNotification(n: Notification, paths?: ReadonlySet<string>): Notification {
   if (redacted.has(n)) return n;
-  const message = redactText(n.message);
+  const message = redactText(n.message, paths && notePath(n.message, paths));
   const passed = n.passed && redactPass(n.passed);
   if (message === n.message && passed === n.passed) return n;
   return { ...n, message, ...(passed && { passed }) };
@@ -93,6 +112,7 @@ export function redactVerdict(v: RequirementVerdict): RequirementVerdict {
 /** Redacts the report in place. */
 export function redactReport(report: Report): void {
   report.findings = report.findings.map(redactFinding);
-  report.notifications = report.notifications.map(redactNotification);
+  const paths = new Set(report.files.map((f) => f.path));
+  report.notifications = report.notifications.map((n) => redactNotification(n, paths));
   report.requirements = report.requirements?.map(redactVerdict);
 }

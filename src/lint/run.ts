@@ -34,10 +34,14 @@ export function lintPolicy(
   profiles: readonly Profile[],
   opts: LintOptions,
 ): { findings: Finding[]; notifications: Notification[]; site: SiteReport; roster: RosterEntry[] } {
-  const notifications: Notification[] = policy.notes.map((message) => ({
-    level: 'note' as const,
-    message: message.startsWith(policy.file) ? message : `${policy.file}: ${message}`,
-  }));
+  // What the parser guessed about the WAN does not hold when --wan chose it.
+  const chosen = opts.wan.length > 0 && policy.wanNotes?.length ? new Set(policy.wanNotes) : undefined;
+  const notifications: Notification[] = (chosen ? policy.notes.filter((m) => !chosen.has(m)) : policy.notes).map(
+    (message) => ({
+      level: 'note' as const,
+      message: message.startsWith(policy.file) ? message : `${policy.file}: ${message}`,
+    }),
+  );
   const notify = (n: Notification) => notifications.push(n);
   addJumpLimits(policy);
   const site = resolveEndpoints(

@@ -99,3 +99,12 @@ export function describeAddresses(set: AddrSet, limit = 4): string {
     return `Internet addresses except ${formatAddrSet(v4Internet.subtract(set), limit)}`;
   return formatAddrSet(set, limit);
 }
+
+/**
+ * "vlan20 10.20.0.0/24": a site network's label with its addresses. A label made from a --phones value
+ * already ends with them (src/site/spec.ts), which would otherwise be written twice.
+ */
+export function labelWithAddresses(label: string, networks: AddrSet): string {
+  const text = formatAddrSet(networks);
+  return label === text || label.endsWith(` ${text}`) ? label : `${label} ${text}`;
+}

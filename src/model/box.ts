@@ -1,6 +1,15 @@
 import { ANY_ADDR, formatAddrSet, type AddrSet } from './address.js';
 import { NameSet } from './name-set.js';
-import { ANY_PORT, ANY_PROTO, formatPortSet, formatProtoSet, type PortSet, type ProtoSet } from './ports.js';
+import {
+  ANY_PORT,
+  ANY_PROTO,
+  PROTO,
+  formatPortSet,
+  formatProtoSet,
+  protoSet,
+  type PortSet,
+  type ProtoSet,
+} from './ports.js';
 import { ANY_ICMP_TYPE, ECHO_REQUEST, formatIcmpTypes, type IcmpTypeSet } from './icmp.js';
 import type { Match } from './policy.js';
 
@@ -226,7 +235,10 @@ export function unionOf<D extends Dim>(boxes: readonly Box[], d: D): Box[D] {
 }
 
 /** Human description of the dimensions of `part` that are narrower than in `whole`. */
-export function describeBox(part: Box, whole?: Box): string {
+const ICMP_PROTOS = protoSet([PROTO.icmp, PROTO.ipv6icmp]);
+
+/** `addresses`: how a set of addresses is written (the lint layer names the Internet in words). */
+export function describeBox(part: Box, whole?: Box, addresses: (s: AddrSet) => string = formatAddrSet): string {
   const bits: string[] = [];
   const narrower = (d: Dim) => !whole || !boxDim(part, d).equals(boxDim(whole, d));
   if (narrower('proto')) bits.push(formatProtoSet(part.proto));
@@ -236,13 +248,15 @@ export function describeBox(part: Box, whole?: Box): string {
   };
   if (narrower('dport') && !part.dport.isFull) bits.push(ports(part.dport));
   if (narrower('sport') && !part.sport.isFull) bits.push(`source ${ports(part.sport)}`);
-  if (narrower('src')) bits.push(`from ${formatAddrSet(part.src)}`);
-  if (narrower('dst')) bits.push(`to ${formatAddrSet(part.dst)}`);
+  if (narrower('src')) bits.push(`from ${addresses(part.src)}`);
+  if (narrower('dst')) bits.push(`to ${addresses(part.dst)}`);
   if (narrower('iif') && !part.iif.isFull) bits.push(`in on ${part.iif.toString()}`);
   if (narrower('oif') && !part.oif.isFull) bits.push(`out on ${part.oif.toString()}`);
   if (narrower('state') && !part.state.isFull) bits.push(`state ${part.state.toString()}`);
   if (narrower('nat') && part.nat.has('dnat') && !part.nat.has('none')) bits.push('after port-forward');
-  if (narrower('icmpType') && !part.icmpType.isFull) bits.push(formatIcmpTypes(part.icmpType));
+  // Every box has ICMP types (echo requests unless it says otherwise): words only for ICMP traffic.
+  if (narrower('icmpType') && !part.icmpType.isFull && part.proto.overlaps(ICMP_PROTOS))
+    bits.push(formatIcmpTypes(part.icmpType));
   return bits.join(' ');
 }
 
@@ -260,11 +274,16 @@ function sameNames(a: Box, b: Box): boolean {
  * boxes fill it, else the boxes one by one (a hull would overstate what they cover).
  * Returns "" when the boxes make up all of `whole`.
  */
-export function describeParts(boxes: readonly Box[], whole: Box, limit = 3): string {
+export function describeParts(
+  boxes: readonly Box[],
+  whole: Box,
+  limit = 3,
+  addresses: (s: AddrSet) => string = formatAddrSet,
+): string {
   const h = hull(boxes);
   if (!h) throw new Error('describeParts: no boxes');
   const exact = boxes.every((b) => sameNames(b, h)) && boxes.reduce((n, b) => n + volume(b), 0n) === volume(h);
-  if (exact) return describeBox(h, whole);
-  const listed = boxes.slice(0, limit).map((b) => describeBox(b, whole) || 'the rest');
+  if (exact) return describeBox(h, whole, addresses);
+  const listed = boxes.slice(0, limit).map((b) => describeBox(b, whole, addresses) || 'the rest');
   return listed.join('; ') + (boxes.length > limit ? `; and ${boxes.length - limit} more part(s)` : '');
 }

@@ -33,8 +33,12 @@ function oneLine(message: string): string {
 
 /** Wrong invocation: unknown profile, malformed --phones, unreadable file... Exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** The configuration file the message names, which redaction leaves as it is. */
+  readonly file?: string;
+
+  constructor(message: string, file?: string) {
     super(message);
     this.name = 'UsageError';
+    if (file !== undefined) this.file = file;
   }
 }

@@ -306,6 +306,8 @@ export interface Policy {
   unsupported: Unsupported[];
   /** Things the parser assumed and the user should know, shown as notes. */
   notes: string[];
+  /** Those of `notes` that say which interfaces were taken as WAN: not shown when --wan chooses them. */
+  wanNotes?: string[];
   /** Site facts (named objects, DHCP servers, uplink hints) for src/site/ detection. */
   inventory?: Inventory;
 }

@@ -45,17 +45,51 @@ const NFT_JSON_KEYS = [
 const NFT_JSON_KEY = new RegExp(`^key:(?:${NFT_JSON_KEYS})$`);
 const RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,}={0,2}/g;
 
+/**
+ * Words joined in CamelCase ("PolycomYealinkMikrotikSwitchConfig", a directory or object name): letters
+ * only, runs of capitals at most 4 long (an acronym), and at least two thirds of the letters in runs of
+ * 3 or more lower-case letters (short words such as "And" or "To" allowed). Random letters have about a
+ * quarter of them there. A loop, not a regular expression: alternatives of letter runs backtrack.
+ */
+function camelWords(run: string): boolean {
+  let lower = 0;
+  let upper = 0;
+  let inWords = 0;
+  for (let i = 0; i <= run.length; i++) {
+    const c = i < run.length ? run.charCodeAt(i) : 65;
+    if (c >= 97 && c <= 122) {
+      lower++;
+      upper = 0;
+      continue;
+    }
+    if (c < 65 || c > 90) return false;
+    if (lower >= 3) inWords += lower;
+    lower = 0;
+    if (i < run.length && ++upper > 4) return false;
+  }
+  return 3 * inWords >= 2 * run.length;
+}
+
 /** A long run that looks like key material, not like a word or a path. */
 function secretRun(run: string): boolean {
   const digit = /\d/.test(run);
   const letter = /[A-Za-z]/.test(run);
   const mixed = /[a-z]/.test(run) && /[A-Z]/.test(run);
   if (run.includes('/')) return digit && mixed;
-  return (digit && letter) || (mixed && run.length >= 32) || /^\d{32,}$/.test(run);
+  return (digit && letter) || (mixed && run.length >= 32 && !camelWords(run)) || /^\d{32,}$/.test(run);
 }
 
-/** The text with every secret-looking value replaced by REDACTED. */
-export function redact(text: string): string {
+/**
+ * The text with every secret-looking value replaced by REDACTED. Occurrences of the `keep` texts stay as
+ * they are: the paths of the linted files, which messages name and which are the user's own names,
+ * not configuration text (`configs/Office2024/core.rsc` holds a run of letters, digits and slashes that
+ * looks like key material).
+ */
+export function redact(text: string, keep: readonly string[] = []): string {
+  for (const k of keep) {
+    const i = k.length > 0 ? text.indexOf(k) : -1;
+    if (i >= 0) return redact(text.slice(0, i), keep) + k + redact(text.slice(i + k.length), keep);
+  }
   if (text.length === 0) return text;
   return (
     text

@@ -3,12 +3,32 @@ import { KIND_LABEL } from './rank.js';
 import type { SiteReport, SiteRoleReport } from '../model/report.js';
 import type { Site, SiteNetwork } from './types.js';
 
-/** "phones: 172.16.1.0/24 on vlan202, detected: DHCP server "Phones DHCP" … (won over: address list PHONEVLAN …)". */
+/**
+ * "phones: 172.16.1.0/24 on vlan202, detected by …: DHCP server "Phones DHCP" … (also: address list
+ * PHONEVLAN …)". Networks with the same source and evidence (every internal network of
+ * `--phones all-internal`) are listed together before it, so the reason is written once.
+ */
 export function describeRole(role: string, nets: readonly SiteNetwork[]): string {
-  return `${role}: ${nets.map(describeNetwork).join('; ')}`;
+  const groups = new Map<string, string[]>();
+  for (const n of nets) {
+    const why = reasonOf(n);
+    const list = groups.get(why);
+    if (list) list.push(placeOf(n));
+    else groups.set(why, [placeOf(n)]);
+  }
+  return `${role}: ${[...groups].map(([why, places]) => `${places.join(', ')}, ${why}`).join('; ')}`;
 }
 
-export function describeNetwork(n: SiteNetwork): string {
+/** "172.16.1.0/24 on vlan202" */
+function placeOf(n: SiteNetwork): string {
+  const shown = n.written ?? n.networks;
+  const less = shown.subtract(n.networks);
+  const without = less.isEmpty ? '' : ` (without the firewall's own ${formatAddrSet(less)})`;
+  return `${formatAddrSet(shown)}${without} on ${n.iface}`;
+}
+
+/** How the network was found and the evidence: "given with --phones …", "detected by …: … (also: …)". */
+function reasonOf(n: SiteNetwork): string {
   const [won, ...rest] = n.evidence;
   const how = !won
     ? n.source
@@ -18,10 +38,7 @@ export function describeNetwork(n: SiteNetwork): string {
         ? `assumed: ${won.reason}`
         : `detected by ${KIND_LABEL[won.kind]}: ${won.reason}`;
   const more = rest.length ? ` (also: ${rest.map((e) => e.reason).join(', ')})` : '';
-  const shown = n.written ?? n.networks;
-  const less = shown.subtract(n.networks);
-  const without = less.isEmpty ? '' : ` (without the firewall's own ${formatAddrSet(less)})`;
-  return `${formatAddrSet(shown)}${without} on ${n.iface}, ${how}${more}`;
+  return `${how}${more}`;
 }
 
 /** The site as plain data for reports: each role's networks, source and evidence. */

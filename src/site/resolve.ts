@@ -202,19 +202,22 @@ function detectPcs(
 }
 
 const FLAGS_MISS = 'the --phones values name no network of this firewall';
+/** An nftables ruleset knows a subnet only where a rule pairs it with an interface. */
+const ALL_INTERNAL_MISS = `--phones ${ALL_INTERNAL} found no internal interface with a known subnet`;
 const NO_EVIDENCE =
   'no --phones and no evidence of a phone network (DHCP provisioning options 66/150/160, objects, interfaces or VLANs named for phones)';
 
 /** Notes that say what the site is and why: the winning evidence of each role. */
 function report(site: Site, w: string, opts: SiteOptions, notify: (n: Notification) => void): void {
   if (site.phones.length) notify({ level: 'note', message: `${w}${describeRole('phones', site.phones)}` });
-  else
-    notify({
-      level: 'note',
-      message:
-        `${w}phones not found: ${opts.phones.length ? FLAGS_MISS : NO_EVIDENCE}; phone requirements are not checked. ` +
-        `Pass --phones CIDR|interface|object, or --phones ${ALL_INTERNAL}.`,
-    });
+  else {
+    const all = opts.phones.includes(ALL_INTERNAL);
+    const why = all ? ALL_INTERNAL_MISS : opts.phones.length ? FLAGS_MISS : NO_EVIDENCE;
+    const pass = all
+      ? 'Pass --phones CIDR@interface.'
+      : `Pass --phones CIDR|interface|object, or --phones ${ALL_INTERNAL}.`;
+    notify({ level: 'note', message: `${w}phones not found: ${why}; phone requirements are not checked. ${pass}` });
+  }
   if (site.pbx.length) notify({ level: 'note', message: `${w}${describeRole('PBX', site.pbx)}` });
   for (const [name, nets] of Object.entries(site.servers))
     if (nets.length) notify({ level: 'note', message: `${w}${describeRole(`server ${name}`, nets)}` });

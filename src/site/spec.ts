@@ -70,7 +70,10 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
     const nets = onHolders(p, wan, s.cidr, flag, spec);
     if (nets.length) return { networks: nets };
     if (multi) return { absent: `${flag} ${spec}: no interface of ${here} holds this network` };
-    throw new UsageError(`${flag} '${spec}': no interface holds this network in ${p.file}; give CIDR@interface`);
+    throw new UsageError(
+      `${flag} '${spec}': no interface holds this network in ${p.file}; give CIDR@interface`,
+      p.file,
+    );
   }
   const name = s.name ?? '';
   const i = findInterface(p, name);
@@ -78,6 +81,7 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
     if (i.networks.isEmpty)
       throw new UsageError(
         `${flag} '${spec}': interface ${ifaceLabel(i)} has no static subnet in ${p.file}; give CIDR@${i.name}`,
+        p.file,
       );
     return { networks: [flagged(ifaceLabel(i), i.networks, i.name, flag, spec, p)] };
   }
@@ -86,6 +90,7 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
     if (multi) return { absent: `${flag} ${spec}: no interface or address object of ${here} is named ${name}` };
     throw new UsageError(
       `${flag} '${spec}': no interface or address object named '${name}' in ${p.file} (candidates: ${candidates(p)})`,
+      p.file,
     );
   }
   const nets = onHolders(p, wan, o.addresses, flag, spec);
@@ -93,6 +98,7 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
   if (multi) return { absent: `${flag} ${spec}: the addresses of ${name} are on no interface of ${here}` };
   throw new UsageError(
     `${flag} '${spec}': the addresses of ${name} (${formatAddrSet(o.addresses)}) are on no interface of ${p.file}; give ${name}@interface`,
+    p.file,
   );
 }
 
@@ -106,6 +112,7 @@ function objectAddresses(p: Policy, name: string, flag: string, spec: string): A
   if (!o)
     throw new UsageError(
       `${flag} '${spec}': no address object named '${name}' in ${p.file} (candidates: ${candidates(p)})`,
+      p.file,
     );
   return o.addresses;
 }

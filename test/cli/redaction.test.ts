@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,39 @@ describe('report redaction (the CLI last line of defence)', () => {
       passed: { profile: 'p', requirement: 'r', why: 'key=zz', evidence: [] },
     };
     expect(redactNotification(n).passed?.why).toBe('key=[redacted]');
+  });
+
+  it('leaves the linted file a note starts with as it is, and redacts the rest of the note', () => {
+    // A run of letters, digits and slashes this long looks like key material to redact().
+    const file = 'configs/Customers/Office2024/core.rsc';
+    const paths = new Set([file]);
+    const note = { level: 'note' as const, message: `${file}: phones: 10.20.0.0/24 (secret=abc)` };
+    expect(redactNotification(note).message).toContain('[redacted].rsc');
+    expect(redactNotification(note, paths).message).toBe(`${file}: phones: 10.20.0.0/24 (secret=[redacted])`);
+    const named = { level: 'note' as const, message: `${file} [fw-1]: phones not found` };
+    expect(redactNotification(named, paths)).toBe(named);
+    // Another file's path is not the user's name for this run's files: redacted as before.
+    expect(redactNotification({ ...note, message: `other/Customers/Office2024/x.rsc: m` }, paths).message).toContain(
+      '[redacted]',
+    );
+  });
+
+  it('keeps a directory name that looks like key material in the notes of a run through the workers', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'fwlint-redact-path-'));
+    const dir = path.join(root, 'Customers', 'Office2024');
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 9; i++) writeFileSync(path.join(dir, `fw${i}.nft`), RULESET);
+    const args = ['lint', 'Customers', '--profile', 'ipnordic', '--phones', '10.20.0.0/24@vlan20', '--wan', 'wan0'];
+    for (const format of ['json', 'text']) {
+      const r = spawnSync(process.execPath, [MAIN, ...args, '--no-config', '--fail-on', 'none', '--format', format], {
+        encoding: 'utf8',
+        cwd: root,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Customers/Office2024/fw0.nft: phones:');
+      expect(r.stdout).not.toContain('[redacted].nft');
+      expect(r.stdout).not.toContain('hunter2');
+    }
   });
 
   it.each(['json', 'text', 'sarif', 'markdown', 'html', 'junit', 'github'])(

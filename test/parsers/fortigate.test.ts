@@ -592,10 +592,10 @@ config firewall policy
 end
 `);
     expect(p.unsupported.map((u) => `${u.loc.line}:${u.what}`)).toEqual([
-      '26:firewall policy 1 groups',
-      '25:firewall policy 1 schedule weekdays',
+      '26:firewall policy groups',
+      '25:firewall policy schedule weekdays',
       '14:firewall service custom "UNREACH" icmptype 3',
-      '22:firewall policy 1 srcaddr "nope"',
+      '22:firewall policy srcaddr "nope"',
     ]);
   });
 

@@ -117,6 +117,7 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
         { expectNone: true, why: 'device-specific requirements stay out without --device' },
       ],
       'fwl900-schedule.conf': [{ why: 'a schedule fwlint does not evaluate' }],
+      'fwl900-groups.conf': [{ why: 'two policies with user groups: one finding, the second policy related' }],
       'multi-vdom.conf': [{ why: 'two VDOMs, each its own firewall' }],
     },
   },

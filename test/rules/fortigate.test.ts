@@ -8,6 +8,15 @@ describe('FortiGate finding messages', () => {
   const lint = (file: string, profiles = ['ipnordic'], opts?: Partial<LintOptions>) =>
     lintFixture(`${dir}/${file}`, profiles, opts);
 
+  it('one FWL900 for an attribute several policies carry, each policy named where it is', () => {
+    const fs = lint('fwl900-groups.conf').filter((x) => x.ruleId === 'FWL900');
+    expect(fs).toHaveLength(1);
+    const [f] = fs;
+    expect(f!.message).toBe('Not modelled: firewall policy groups (2 places).');
+    expect(f!.details).toContain('policy 1 "staff-web": the policy matches only traffic of authenticated user groups');
+    expect(f!.related?.map((r) => [r.loc.line, r.message.slice(0, 22)])).toEqual([[112, 'policy 2 "staff-voice"']]);
+  });
+
   it('a default-caused FWL002 says which default, and is marked as such', () => {
     const [f] = lint('fwl002-default-alg.conf').filter((x) => x.ruleId === 'FWL002' && x.fromDefault);
     expect(f).toBeDefined();

@@ -28,6 +28,11 @@ describe('nftables finding messages', () => {
       'ct timeout udp-voip leaves the replied state out of its policy, so nft fills in its built-in 120 s',
     );
     const n = lintFixture(`${dir}/fwl005-no-nat.nft`, ['ipnordic'], PHONES).filter((x) => x.ruleId === 'FWL005');
+    // The label of a --phones value holds its addresses: they are not written a second time.
+    expect(n.map((x) => x.message)).toEqual([
+      'Traffic from vlan20 10.20.0.0/24 to the Internet leaves without source NAT.',
+      'Traffic from vlan20 10.20.0.0/24 to the Internet leaves without source NAT.',
+    ]);
     expect(full(n.find((x) => x.fromDefault)!)).toContain(
       'no source-NAT rule matches it (outbound NAT mode "ruleset": nftables translates only what a rule of a nat chain',
     );
@@ -43,7 +48,7 @@ describe('nftables finding messages', () => {
       'Required flow "Basic telephone functions…" is blocked by rule "ip saddr 10.20.0.0/24 udp dport 10000-20000 drop".',
     );
     expect(rtp?.details).toBe(
-      'udp 10000-65000 from vlan20 10.20.0.0/24 10.20.0.0/24 to 185.72.208.0/22: blocked for port 10000-20000. ' +
+      'udp 10000-65000 from vlan20 10.20.0.0/24 to 185.72.208.0/22: blocked for port 10000-20000. ' +
         'Decided by rule "ip saddr 10.20.0.0/24 udp dport 10000-20000 drop" in inet guard forward (line 43). ' +
         'Allow it before this rule or narrow this rule.',
     );

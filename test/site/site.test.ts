@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintFiles } from '../../src/cli/lint.js';
 import type { LintOptions } from '../../src/lint/run.js';
@@ -114,11 +117,35 @@ describe('no evidence, no guess', () => {
   });
 
   it('--phones all-internal keeps the old behaviour, still without loopback', () => {
-    const { sites } = run('fixtures/pfsense/site/no-phone-evidence.xml', ['ipnordic'], { phones: ['all-internal'] });
+    const { sites, notes } = run('fixtures/pfsense/site/no-phone-evidence.xml', ['ipnordic'], {
+      phones: ['all-internal'],
+    });
     expect(sites[0]!.roles.phones!.map((p) => [p.interface, p.source])).toEqual([
       ['lan', 'assumed'],
       ['opt1', 'assumed'],
     ]);
+    // One reason for both networks, written once after them.
+    const note = notes.find((m) => m.includes('phones: '));
+    expect(note).toMatch(/phones: [^;]+ on lan, [^;]+ on opt1, assumed: --phones all-internal: [^;]+$/);
+    expect(note?.split('all-internal').length).toBe(2);
+  });
+});
+
+describe('--phones all-internal with no internal subnet', () => {
+  it('says that no internal interface has a known subnet, and does not suggest all-internal again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-all-internal-'));
+    const file = join(dir, 'fw.nft');
+    // Interfaces by name only: a ruleset knows a subnet only where a rule pairs it with an interface.
+    writeFileSync(
+      file,
+      'table inet fw {\n\tchain forward {\n\t\ttype filter hook forward priority 0; policy drop;\n' +
+        '\t\tiifname "br10" oifname "wan0" accept\n\t}\n' +
+        '\tchain post {\n\t\ttype nat hook postrouting priority 100;\n\t\toifname "wan0" masquerade\n\t}\n}\n',
+    );
+    const { notes } = run(file, ['ipnordic'], { phones: ['all-internal'] });
+    const note = notes.find((m) => m.includes('phones not found'));
+    expect(note).toContain('--phones all-internal found no internal interface with a known subnet');
+    expect(note).toMatch(/Pass --phones CIDR@interface\.$/);
   });
 });
 
@@ -132,6 +159,21 @@ describe('flags', () => {
     expect(() => run('fixtures/mikrotik/site/phones-dhcp.rsc', ['ipnordic'], { phones: ['NOPE'] })).toThrow(
       /no interface or address object named 'NOPE' .*candidates: .*VOICE_PHONES/,
     );
+  });
+
+  it('--wan: the notes on which interface the parser took as WAN are not shown (nftables, RouterOS)', () => {
+    const cases = [
+      ['fixtures/nftables/rules/clean.nft', 'wan0', 'interface wan0 is taken as WAN'],
+      ['fixtures/mikrotik/site/phones-dhcp.rsc', 'ether1', 'WAN interfaces (no members'],
+    ] as const;
+    for (const [file, wan, note] of cases) {
+      expect(run(file).notes.some((m) => m.includes(note) && m.includes('pass --wan to choose'))).toBe(true);
+      for (const flag of [wan, 'lan-x']) {
+        const { notes } = run(file, ['ipnordic'], { wan: [flag] });
+        expect(notes.some((m) => m.includes(note))).toBe(false);
+        expect(notes.length).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('nftables: a bare CIDR no rule pairs with an interface means "arriving on any non-WAN interface"', () => {
