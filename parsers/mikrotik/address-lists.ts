@@ -3,7 +3,7 @@ import { IntervalSet } from '../../src/model/interval-set.js';
 import { ipv4Range } from '../toolkit/ipv4.js';
 import type { SymbolicRef } from '../../src/model/policy.js';
 import type { Ctx, Span } from './context.js';
-import { isYes, type Item, type Store } from './store.js';
+import { STRIDE, isYes, type Item, type Store } from './store.js';
 
 /**
  * `/ip firewall address-list` and `/ipv6 firewall address-list` (separate namespaces). Entries are
@@ -278,14 +278,16 @@ class EntrySink {
     let comment: string | undefined;
     let at = -1;
     let disabledText: string | undefined;
-    for (let n = 0; n < props.size; n++) {
-      const key = props.keyAt(n);
-      if (key === 'list') name = props.valueAt(n);
+    const d = props.flat;
+    const slots = props.slots;
+    for (let i = 0; i < slots; i += STRIDE) {
+      const key = d[i];
+      if (key === 'list') name = d[i + 1] as string;
       else if (key === 'address') {
-        value = props.valueAt(n);
-        at = n;
-      } else if (key === 'comment') comment = props.valueAt(n);
-      else if (key === 'disabled') disabledText = props.valueAt(n);
+        value = d[i + 1] as string;
+        at = i / STRIDE;
+      } else if (key === 'comment') comment = d[i + 1] as string;
+      else if (key === 'disabled') disabledText = d[i + 1] as string;
     }
     const disabled = isYes(disabledText);
     if (name && value && !disabled) this.out.addMember(name, value, comment);

@@ -7,7 +7,7 @@ import type { Ctx, Span } from './context.js';
 import type { InterfaceTable } from './interfaces.js';
 import { routerosProtocol } from './protocols.js';
 import { ipv4Range, ipv4Set, parseIpv4Spec } from '../toolkit/ipv4.js';
-import type { Item, Prop } from './store.js';
+import { STRIDE, type Item, type Prop } from './store.js';
 
 /**
  * RouterOS matchers → the model's Match (docs/semantics.md#ros-filter): addresses, address lists, ports,
@@ -325,12 +325,14 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   let dstUnchecked = false;
 
   const props = item.props;
-  const count = props.size;
-  for (let n = 0; n < count; n++) {
-    const key = props.keyAt(n);
+  const d = props.flat;
+  const slots = props.slots;
+  for (let i = 0; i < slots; i += STRIDE) {
+    const key = d[i] as string;
     if (HARMLESS.has(key)) continue;
-    const value = props.valueAt(n);
-    const negated = props.negatedAt(n);
+    const value = d[i + 1] as string;
+    const negated = (d[i + 2] as number) < 0;
+    const n = i / STRIDE;
     if (value === '' && !negated) continue; // verbose exports print unset matchers as ""
     // The Prop (with its span) is made only where a message or a reference needs it: props.propAt(n).
     switch (key) {
