@@ -329,7 +329,8 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   const slots = props.slots;
   for (let i = 0; i < slots; i += STRIDE) {
     const key = d[i] as string;
-    if (HARMLESS.has(key)) continue;
+    // The three keys of nearly every rule are told by reference (property names are interned) before the set.
+    if (key === 'chain' || key === 'action' || key === 'comment' || HARMLESS.has(key)) continue;
     const value = d[i + 1] as string;
     const negated = (d[i + 2] as number) < 0;
     const n = i / STRIDE;
