@@ -151,7 +151,8 @@ class ArgReader {
     while (eq < e && KEY_CHAR[src.charCodeAt(eq)] === 1) eq++;
     let key: string | null;
     // The usual word, `name=value` with a plain name, needs no scan for quotes and brackets.
-    if (eq > s && eq < e && src.charCodeAt(eq) === EQ) key = keys.words[keySlot(src, s, eq, wordHash(src, s, eq))] ?? '';
+    if (eq > s && eq < e && src.charCodeAt(eq) === EQ)
+      key = keys.words[keySlot(src, s, eq, wordHash(src, s, eq))] ?? '';
     else {
       const raw = src.slice(s, e);
       const k = paramEquals(raw);
