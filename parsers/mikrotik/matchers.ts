@@ -1,4 +1,15 @@
-import { ANY_V4, ANY_V6, NO_ADDR, addrSet, inFamily, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  ADDR_MAX,
+  ADDR_MIN,
+  ANY_V4,
+  ANY_V6,
+  NO_ADDR,
+  addrSet,
+  inFamily,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
+import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/policy.js';
 import { ANY_PROTO, parsePortRange, portSet, protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
@@ -6,7 +17,7 @@ import type { AddressLists, Family } from './address-lists.js';
 import type { Ctx, Span } from './context.js';
 import type { InterfaceTable } from './interfaces.js';
 import { routerosProtocol } from './protocols.js';
-import { ipv4Range, ipv4Set, parseIpv4Spec } from '../toolkit/ipv4.js';
+import { ipv4Range, parseIpv4Spec } from '../toolkit/ipv4.js';
 import { STRIDE, type Item, type Prop } from './store.js';
 
 /**
@@ -141,7 +152,7 @@ function parseAddresses(text: string, env: RuleEnv): AddrSet | undefined {
     if (!text.includes('/')) {
       if (!ipv4Range(text, hostBounds)) return parseIpv4Spec(text);
       lastIpv4 = true;
-      return ipv4Set(hostBounds[0] ?? 0, hostBounds[1] ?? 0);
+      return ipv4Block(hostBounds[0] ?? 0, hostBounds[1] ?? 0);
     }
     if (ipv4Range(text, hostBounds)) {
       // Found by its numbers: the text (a new string per rule) would be hashed on every lookup.
@@ -151,7 +162,7 @@ function parseAddresses(text: string, env: RuleEnv): AddrSet | undefined {
       const key = netKey(lo, hi);
       let set = env.nets4.get(key);
       if (!set) {
-        set = ipv4Set(lo, hi);
+        set = ipv4Block(lo, hi);
         env.nets4.set(key, set);
       }
       return set;
@@ -172,6 +183,15 @@ function parseAddresses(text: string, env: RuleEnv): AddrSet | undefined {
     for (const iv of s.intervals()) ranges.push(iv);
   }
   return remember(addrCache, text, ranges.length ? addrSet(ranges) : NO_ADDR) ?? undefined;
+}
+
+/**
+ * The set of the IPv4 addresses lo..hi (ipv4Range's numbers): toolkit/ipv4.ts ipv4Set's set, made
+ * from the numbers as they are (IntervalSet.smallRange), with no bigint for its bounds: most rules
+ * name a host of their own.
+ */
+function ipv4Block(lo: number, hi: number): AddrSet {
+  return IntervalSet.smallRange(ADDR_MIN, ADDR_MAX, lo, hi);
 }
 
 /**
