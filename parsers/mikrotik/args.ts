@@ -406,11 +406,20 @@ export function readPlainView(text: string, start: number, argsFrom: number, arg
       i = q + 1;
     } else {
       const vs = i;
-      while (i < n) {
-        c = text.charCodeAt(i);
-        if (c < 128 && CHAR[c] !== C_WORD) break;
-        h = Math.imul(h ^ c, RANGE_HASH_PRIME);
-        i++;
+      if (unique) {
+        // A value of its own (an address, a comment): sliced, not looked up, so not hashed.
+        while (i < n) {
+          c = text.charCodeAt(i);
+          if (c < 128 && CHAR[c] !== C_WORD) break;
+          i++;
+        }
+      } else {
+        while (i < n) {
+          c = text.charCodeAt(i);
+          if (c < 128 && CHAR[c] !== C_WORD) break;
+          h = Math.imul(h ^ c, RANGE_HASH_PRIME);
+          i++;
+        }
       }
       if (i < n && CHAR[c] !== C_BLANK && !endsAt(text, i)) return undefined;
       value = i - vs > SHORT || unique ? text.slice(vs, i) : shortValue(text, vs, i, h);

@@ -332,11 +332,28 @@ function unsupportedIn(out: BuiltMatch, menuPath: string, p: Prop, key: string, 
   unsupportedList(out).push({ span: p.span, what: `/${menuPath} ${shown}`, why });
 }
 
-/** Builds the Match of a firewall entry (filter, raw, nat). */
+/**
+ * buildMatch's answer, one object refilled per entry: its one caller (filter.ts buildRules) reads it
+ * before the next entry and keeps only its match and lists, so 100k rules make no answer object each.
+ */
+const built: BuiltMatch = {
+  match: {},
+  unsupported: NO_UNSUPPORTED,
+  eitherPort: undefined,
+  never: undefined,
+  invalid: undefined,
+};
+
+/** Builds the Match of a firewall entry (filter, raw, nat): valid until the next call (see `built`). */
 export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: string): BuiltMatch {
   const { ctx, ifaces, lists } = env;
-  const out: BuiltMatch = { match: {}, unsupported: NO_UNSUPPORTED };
-  const m = out.match;
+  const out = built;
+  const m: Match = {};
+  out.match = m;
+  out.unsupported = NO_UNSUPPORTED;
+  out.eitherPort = undefined;
+  out.never = undefined;
+  out.invalid = undefined;
   const uni = universe(family);
   let symbolic: SymbolicRef[] | undefined;
   let src: AddrSet | undefined;
