@@ -3,7 +3,7 @@ import { IntervalSet } from '../../src/model/interval-set.js';
 import { ipv4Range } from '../toolkit/ipv4.js';
 import type { SymbolicRef } from '../../src/model/policy.js';
 import type { Ctx, Span } from './context.js';
-import { isYes, type Item, type Store } from './store.js';
+import { STRIDE, isYes, type Item, type Store } from './store.js';
 
 /**
  * `/ip firewall address-list` and `/ipv6 firewall address-list` (separate namespaces). Entries are
@@ -59,8 +59,8 @@ class Ranges {
 const bounds = new Float64Array(2);
 
 /**
- * The set of a list's entries. IPv4 entries alone (the usual list) are sorted and merged as numbers,
- * into the set's bounds with no bigint made: the same set as addrSet of every entry.
+ * The set of a list's entries. IPv4 entries alone (the usual list) are sorted as numbers and merged
+ * by the set (IntervalSet.ofSmallBounds), with no bigint made: the same set as addrSet of every entry.
  */
 function rangeSet(r: Ranges): AddrSet {
   const v4 = r.v4.subarray(0, r.n);
@@ -69,49 +69,58 @@ function rangeSet(r: Ranges): AddrSet {
     for (let i = 0; i + 1 < v4.length; i += 2) all.push([BigInt(v4[i] ?? 0), BigInt(v4[i + 1] ?? 0)]);
     return addrSet(all);
   }
-  return IntervalSet.fromSortedNumbers(ADDR_MIN, ADDR_MAX, mergedBounds(v4, byStart(v4)));
-}
-
-/** The bounds of the union of the (lo, hi) pairs of `v4` taken in `order` (by lo), merged as numbers. */
-function mergedBounds(v4: Float64Array, order: Uint32Array): number[] {
-  const flat: number[] = [];
-  let lo = -1;
-  let hi = -2;
-  for (const k of order) {
-    const a = v4[k] ?? 0;
-    const b = v4[k + 1] ?? 0;
-    if (lo >= 0 && a <= hi + 1) {
-      if (b > hi) hi = b;
-      continue;
-    }
-    if (lo >= 0) flat.push(lo, hi);
-    lo = a;
-    hi = b;
-  }
-  if (lo >= 0) flat.push(lo, hi);
-  return flat;
+  const sorted = byStart(v4);
+  return IntervalSet.ofSmallBounds(ADDR_MIN, ADDR_MAX, sorted, sorted.length);
 }
 
 /** Entries a list may have for byStart's packed keys (index below 2^20, start below 2^32: exact in a double). */
 const PACKED_MAX = 1 << 20;
 
 /**
- * Offsets 2i of the (lo, hi) pairs of `v4` ordered by lo (pairs with the same lo in any order: merging
- * them gives the same set). Up to 2^20 pairs, each is sorted as one number lo · 2^20 + i by the native
- * numeric sort, without a comparator call per comparison.
+ * The (lo, hi) pairs of `v4` ordered by lo (pairs with the same lo in any order: merging them gives
+ * the same set), in a new list. Up to 2^20 pairs, each is sorted as one number lo · 2^20 + i by the
+ * native numeric sort, without a comparator call per comparison.
  */
-function byStart(v4: Float64Array): Uint32Array {
+function byStart(v4: Float64Array): Float64Array {
   const pairs = v4.length / 2;
-  const order = new Uint32Array(pairs);
+  const out = new Float64Array(v4.length);
   if (pairs > PACKED_MAX) {
+    const order = new Uint32Array(pairs);
     for (let i = 0; i < pairs; i++) order[i] = 2 * i;
-    return order.sort((x, y) => (v4[x] ?? 0) - (v4[y] ?? 0));
+    order.sort((x, y) => (v4[x] ?? 0) - (v4[y] ?? 0));
+    for (let k = 0; k < pairs; k++) copyPair(v4, order[k] ?? 0, out, 2 * k);
+    return out;
   }
   const keys = new Float64Array(pairs);
-  for (let i = 0; i < pairs; i++) keys[i] = (v4[2 * i] ?? 0) * PACKED_MAX + i;
+  packKeys(v4, keys);
   keys.sort();
-  for (let i = 0; i < pairs; i++) order[i] = 2 * ((keys[i] ?? 0) % PACKED_MAX);
-  return order;
+  unpackPairs(v4, keys, out);
+  return out;
+}
+
+function copyPair(from: Float64Array, at: number, to: Float64Array, into: number): void {
+  to[into] = from[at] ?? 0;
+  to[into + 1] = from[at + 1] ?? 0;
+}
+
+/*
+ * byStart's two loops, each a function of its own: a list's first loop runs long enough for V8 to
+ * compile it while it runs, and code after a loop that has not run yet (the sort, the next loop)
+ * would throw that compiled code away when reached, for each list again.
+ */
+
+/** keys[i] = lo of pair i · 2^20 + i. */
+function packKeys(v4: Float64Array, keys: Float64Array): void {
+  for (let i = 0; i < keys.length; i++) keys[i] = (v4[2 * i] ?? 0) * PACKED_MAX + i;
+}
+
+/** The pairs of `v4` in the order of the sorted keys, into `out`. */
+function unpackPairs(v4: Float64Array, keys: Float64Array, out: Float64Array): void {
+  for (let k = 0; k < keys.length; k++) {
+    const i = 2 * ((keys[k] ?? 0) % PACKED_MAX);
+    out[2 * k] = v4[i] ?? 0;
+    out[2 * k + 1] = v4[i + 1] ?? 0;
+  }
 }
 
 export class AddressLists {
@@ -278,14 +287,16 @@ class EntrySink {
     let comment: string | undefined;
     let at = -1;
     let disabledText: string | undefined;
-    for (let n = 0; n < props.size; n++) {
-      const key = props.keyAt(n);
-      if (key === 'list') name = props.valueAt(n);
+    const d = props.flat;
+    const slots = props.slots;
+    for (let i = 0; i < slots; i += STRIDE) {
+      const key = d[i];
+      if (key === 'list') name = d[i + 1] as string;
       else if (key === 'address') {
-        value = props.valueAt(n);
-        at = n;
-      } else if (key === 'comment') comment = props.valueAt(n);
-      else if (key === 'disabled') disabledText = props.valueAt(n);
+        value = d[i + 1] as string;
+        at = i / STRIDE;
+      } else if (key === 'comment') comment = d[i + 1] as string;
+      else if (key === 'disabled') disabledText = d[i + 1] as string;
     }
     const disabled = isYes(disabledText);
     if (name && value && !disabled) this.out.addMember(name, value, comment);

@@ -15,10 +15,10 @@ import {
   SP,
   TAB,
 } from '../toolkit/chars.js';
-import { RangeInterner } from '../toolkit/intern.js';
 import { RANGE_HASH_BASIS, RANGE_HASH_PRIME } from '../toolkit/range-table.js';
 import { paramEquals, unquote, type StatementCursor, type Word } from './lexer.js';
 import { Props } from './store.js';
+import { WordTable, wordHash } from './word-table.js';
 
 /**
  * The arguments of a command (`key=value`, `key=!value`, `!key`, bare words) → Props. Read from the
@@ -70,18 +70,37 @@ function paramKey(raw: string): string | null {
   return k;
 }
 
-/** Plain keys by their characters, lowercased once. */
-const keys = new RangeInterner(1024, keyName);
+/**
+ * Plain keys by their characters, lowercased once (keyName), each marked UNIQUE when its values are
+ * mostly unique (UNIQUE_VALUES).
+ */
+const keys = new WordTable(1024);
+const UNIQUE = 1;
+
+/** The slot of `keys` holding the plain key `src[s, e)` (hash `h`), added when new. */
+function keySlot(src: string, s: number, e: number, h: number): number {
+  const slot = keys.find(src, s, e, h);
+  if (slot >= 0) return slot;
+  const k = keyName(src.slice(s, e));
+  return keys.add(k, h, UNIQUE_VALUES.has(k) ? UNIQUE : 0);
+}
 
 /**
  * Short values repeat too (accept, forward, tcp, LAN, 443): one string each, so big exports stay light.
  * Addresses and comments are mostly unique: they are not looked up, so an address list of 50k
  * entries before the filter rules cannot crowd the repeated words out of the table.
  */
-const shortValues = new RangeInterner(16384);
+const shortValues = new WordTable(16384);
 const UNIQUE_VALUES = new Set(['address', 'src-address', 'dst-address', 'comment', 'to-addresses', 'mac-address']);
 /** Longest value shared; port lists and state lists (`established,related,untracked`) repeat too. */
 const SHORT = 32;
+
+/** The shared string of the short value `src[s, e)` (hash `h`). */
+function shortValue(src: string, s: number, e: number, h: number): string {
+  let slot = shortValues.find(src, s, e, h);
+  if (slot < 0) slot = shortValues.add(src.slice(s, e), h, 0);
+  return shortValues.words[slot] ?? '';
+}
 
 /** The value `src[s, e)` of `key`: unquoted, shared when short. */
 function valueOf(key: string, src: string, s: number, e: number): string {
@@ -94,12 +113,14 @@ function valueOf(key: string, src: string, s: number, e: number): string {
     }
   }
   const unique = UNIQUE_VALUES.has(key);
-  if (special < 0) return e - s > SHORT || unique ? src.slice(s, e) : shortValues.get(src, s, e);
+  if (special < 0) return e - s > SHORT || unique ? src.slice(s, e) : shortValue(src, s, e, wordHash(src, s, e));
   // `"text"` without escapes or inner quotes: the inside as it is.
   if (special === s && e - s >= 2 && src.charCodeAt(e - 1) === DQ && plainInside(src, s + 1, e - 1))
-    return e - s - 2 > SHORT || unique ? src.slice(s + 1, e - 1) : shortValues.get(src, s + 1, e - 1);
+    return e - s - 2 > SHORT || unique
+      ? src.slice(s + 1, e - 1)
+      : shortValue(src, s + 1, e - 1, wordHash(src, s + 1, e - 1));
   const v = unquote(src.slice(s, e));
-  return v.length > SHORT || unique ? v : shortValues.get(v, 0, v.length);
+  return v.length > SHORT || unique ? v : shortValue(v, 0, v.length, wordHash(v, 0, v.length));
 }
 
 function plainInside(src: string, s: number, e: number): boolean {
@@ -130,7 +151,8 @@ class ArgReader {
     while (eq < e && KEY_CHAR[src.charCodeAt(eq)] === 1) eq++;
     let key: string | null;
     // The usual word, `name=value` with a plain name, needs no scan for quotes and brackets.
-    if (eq > s && eq < e && src.charCodeAt(eq) === EQ) key = keys.get(src, s, eq);
+    if (eq > s && eq < e && src.charCodeAt(eq) === EQ)
+      key = keys.words[keySlot(src, s, eq, wordHash(src, s, eq))] ?? '';
     else {
       const raw = src.slice(s, e);
       const k = paramEquals(raw);
@@ -321,12 +343,19 @@ function startsValue(text: string, i: number): boolean {
  * `argsAt`: where word `argsFrom` starts when the caller knows it (the path words are not read again), else -1.
  */
 export function readPlainView(text: string, start: number, argsFrom: number, argsAt = -1): Props | undefined {
-  reader.begin();
+  const d = plainList;
+  let count = 0;
   const n = text.length;
   let i = argsAt >= 0 ? argsAt : start;
   for (let k = argsAt >= 0 ? argsFrom : 0; ; k++) {
-    i = skipBlanks(text, i);
-    if (endsAt(text, i)) return reader.view(scratchProps);
+    // skipBlanks and endsAt, their usual case (one space between words) without a call.
+    let c = text.charCodeAt(i);
+    while (c === SP || c === TAB) c = text.charCodeAt(++i);
+    if (c === BSL || c === FF) {
+      i = skipBlanks(text, i);
+      c = text.charCodeAt(i);
+    }
+    if (i >= n || c === LF || (c === CR && text.charCodeAt(i + 1) === LF)) return scratchProps.viewOf(d, count);
     const ws = i;
     if (k < argsFrom) {
       i = skipWord(text, i);
@@ -335,7 +364,6 @@ export function readPlainView(text: string, start: number, argsFrom: number, arg
     }
     // `key=`: the name's characters, hashed as the interner would.
     let h = RANGE_HASH_BASIS;
-    let c = 0;
     while (i < n) {
       c = text.charCodeAt(i);
       if (c >= 128 || KEY_CHAR[c] !== 1) break;
@@ -343,38 +371,70 @@ export function readPlainView(text: string, start: number, argsFrom: number, arg
       i++;
     }
     if (i === ws || i >= n || c !== EQ) return undefined;
-    const key = keys.getHashed(text, ws, i, h);
-    const vs0 = afterBreak(text, i + 1);
-    // After a break the value must follow (a blank, a newline or the end there: the full reader's case).
-    if (vs0 < 0 || (vs0 !== i + 1 && !startsValue(text, vs0))) return undefined;
-    i = vs0;
-    const neg = i < n && text.charCodeAt(i) === BANG;
-    if (neg) i++;
-    const unique = UNIQUE_VALUES.has(key);
+    // The tables are looked up by calls made for every word: code an entry takes only now and then (a
+    // new word) is left out of the optimized reader, which would start over each time one came.
+    const slot = keySlot(text, ws, i, h);
+    const key = keys.words[slot] ?? '';
+    const unique = keys.marks[slot] === UNIQUE;
+    i++;
+    c = text.charCodeAt(i);
+    if (c === BSL) {
+      // After a break the value must follow (a blank, a newline or the end there: the full reader's case).
+      const vs0 = afterBreak(text, i);
+      if (vs0 < 0 || !startsValue(text, vs0)) return undefined;
+      i = vs0;
+      c = text.charCodeAt(i);
+    }
+    const neg = c === BANG;
+    i += neg ? 1 : 0;
+    c = text.charCodeAt(i);
     let value: string;
     h = RANGE_HASH_BASIS;
-    if (i < n && text.charCodeAt(i) === DQ) {
+    if (c === DQ) {
       // `"text"` without escapes, then the word's end: the inside as it is (valueOf).
       const vs = i + 1;
       const q = closingQuote(text, vs);
-      if (q < 0 || !(endsAt(text, q + 1) || CHAR[text.charCodeAt(q + 1)] === C_BLANK)) return undefined;
+      // A blank or the end after it, tested in an order that does the same tests for a quote that ends
+      // the line (an address list's comment) as for one that does not (see above).
+      const after = text.charCodeAt(q + 1);
+      if (q < 0 || !(after === SP || after === TAB || after === FF || endsAt(text, q + 1))) return undefined;
       if (q - vs > SHORT || unique) value = text.slice(vs, q);
       else {
         for (let j = vs; j < q; j++) h = Math.imul(h ^ text.charCodeAt(j), RANGE_HASH_PRIME);
-        value = shortValues.getHashed(text, vs, q, h);
+        value = shortValue(text, vs, q, h);
       }
       i = q + 1;
     } else {
       const vs = i;
-      while (i < n) {
-        c = text.charCodeAt(i);
-        if (c < 128 && CHAR[c] !== C_WORD) break;
-        h = Math.imul(h ^ c, RANGE_HASH_PRIME);
-        i++;
+      if (unique) {
+        // A value of its own (an address, a comment): sliced, not looked up, so not hashed.
+        while (i < n) {
+          c = text.charCodeAt(i);
+          if (c < 128 && CHAR[c] !== C_WORD) break;
+          i++;
+        }
+      } else {
+        while (i < n) {
+          c = text.charCodeAt(i);
+          if (c < 128 && CHAR[c] !== C_WORD) break;
+          h = Math.imul(h ^ c, RANGE_HASH_PRIME);
+          i++;
+        }
       }
       if (i < n && CHAR[c] !== C_BLANK && !endsAt(text, i)) return undefined;
-      value = i - vs > SHORT || unique ? text.slice(vs, i) : shortValues.getHashed(text, vs, i, h);
+      value = i - vs > SHORT || unique ? text.slice(vs, i) : shortValue(text, vs, i, h);
     }
-    reader.put(key, value, neg ? ~ws : ws, i);
+    // ArgReader.put: a key written twice keeps its first place and its last value.
+    let at = 0;
+    while (at < count && d[at] !== key) at += 4;
+    d[at] = key;
+    d[at + 1] = value;
+    // ~ws when negated, as an operation made for every word (see above).
+    d[at + 2] = ws ^ (neg ? -1 : 0);
+    d[at + 3] = i;
+    if (at === count) count += 4;
   }
 }
+
+/** readPlainView's list of properties (Props layout), reused: its Props is a view valid until the next read. */
+const plainList: (string | number)[] = [];

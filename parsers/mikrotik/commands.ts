@@ -280,8 +280,8 @@ export function executor(ctx: Ctx): {
     out.commandCount++;
     if (parsed?.slash) out.slashPaths = true;
     if (parsed?.known) out.knownMenuCount++;
-    // As command() defers it: enabled (no disabled= word), no word broken, read again from its first argument.
-    menu.addDeferred(at, end, entries, argsFrom, false, true, skipBlanks(text, from));
+    // As command() defers it: no word broken, read again from its first argument, disabled as plainAdd says.
+    menu.addDeferred(at, end, entries, argsFrom, takenDisabled, true, skipBlanks(text, from));
     return end;
   };
   return { run, fast, result: out };
@@ -292,43 +292,83 @@ export function executor(ctx: Ctx): {
  * its line: one or more `name=value` words, each after blanks or after blanks and a line continuation
  * (`\` + newline), its name lowercase (plainWord's NAME_CHAR), its value a run of characters that
  * quote, escape or bracket nothing or one quoted string without escapes or line ends, optionally on
- * the next line after `name=\` (a break commands.ts unbroken allows); no copy-from, place-before or
- * disabled word, and an action that plainWord takes (not add-…, no `!`, quote or backslash). For such
- * a line the lexer, plainAdd and unbroken say: one statement ending after its last word, plain,
- * enabled, unbroken. Sticky: it matches at lastIndex or not at all.
+ * the next line after `name=\` (a break commands.ts unbroken allows); no copy-from or place-before
+ * word, and an action that plainWord takes (not add-…, no `!`, quote or backslash); `refused`, the
+ * words it refuses besides (the disabled words it does not take). For such a line the lexer, plainAdd and unbroken
+ * say: one statement ending after its last word, plain, unbroken. Sticky: it matches at lastIndex or
+ * not at all.
  */
-const PLAIN_ARGS = new RegExp(
-  [
-    '(?:',
-    // Blanks, perhaps with a continuation after them (a continuation with no blank before it breaks a word).
-    String.raw`[ \t]+(?:\\[ \t]*\r?\n[ \t]*)?`,
-    // Not a word plainWord refuses (copy-from, place-before, an action it does not take), nor disabled=.
-    String.raw`(?!(?:copy-from|place-before|disabled)=|action=(?:add-|\S*["!\\]))`,
-    // `name=`, perhaps followed by a break before the value.
-    String.raw`[a-z0-9._-]+=(?:\\[ \t]*\r?\n[ \t]*(?=\S))?`,
-    // A quoted string without escapes, or characters that quote, escape or bracket nothing (PLAIN).
-    String.raw`(?:"[^"\\\r\n]*"|[!#-'*-Z^-z|~\u0080-\uffff]*)`,
-    ')+',
-    // The last word ends the line (blanks aside).
-    String.raw`(?=[ \t]*(?:\r?\n|$))`,
-  ].join(''),
-  'y',
-);
+function plainArgs(refused: string): RegExp {
+  return new RegExp(
+    [
+      '(?:',
+      // Blanks, perhaps with a continuation after them (a continuation with no blank before it breaks a word).
+      String.raw`[ \t]+(?:\\[ \t]*\r?\n[ \t]*)?`,
+      // Not a word plainWord refuses (copy-from, place-before, an action it does not take), nor `refused`.
+      String.raw`(?!(?:copy-from|place-before)=|${refused}|action=(?:add-|\S*["!\\]))`,
+      // `name=`, perhaps followed by a break before the value.
+      String.raw`[a-z0-9._-]+=(?:\\[ \t]*\r?\n[ \t]*(?=\S))?`,
+      // A quoted string without escapes, or characters that quote, escape or bracket nothing (PLAIN).
+      String.raw`(?:"[^"\\\r\n]*"|[!#-'*-Z^-z|~\u0080-\uffff]*)`,
+      ')+',
+      // The last word ends the line (blanks aside).
+      String.raw`(?=[ \t]*(?:\r?\n|$))`,
+    ].join(''),
+    'y',
+  );
+}
+
+/** Plain arguments of an enabled entry (no disabled word: nearly every line of a large export). */
+const PLAIN_ARGS = plainArgs('disabled=');
+/** Plain arguments with `disabled=yes`, `=true`, `=no` or `=false` words (the value right after the `=`). */
+const PLAIN_ARGS_DISABLED = plainArgs(String.raw`disabled=(?!(?:yes|true|no|false)(?=[ \t]|\r?\n|$))`);
+
+/** Set by plainAddLine: the line it took is of a disabled entry (plainAdd's DISABLED). */
+let takenDisabled = false;
 
 /**
  * Where the last word of a plain `add` line ends when its arguments, from `from` on, are what
- * PLAIN_ARGS takes (one regular expression over the line: the lexer's and plainAdd's scans in
- * JavaScript cost several times as much per character); -1 for any other line.
+ * PLAIN_ARGS or PLAIN_ARGS_DISABLED takes (one regular expression over the line: the lexer's and
+ * plainAdd's scans in JavaScript cost several times as much per character), with takenDisabled set;
+ * -1 for any other line.
  */
 function plainAddLine(text: string, from: number): number {
-  PLAIN_ARGS.lastIndex = from;
+  takenDisabled = false;
+  const end = sticky(PLAIN_ARGS, text, from);
+  if (end >= 0) return end;
+  // The two take the same lines but for disabled words: a line only the second takes has one.
+  const withDisabled = sticky(PLAIN_ARGS_DISABLED, text, from);
+  if (withDisabled >= 0) takenDisabled = lastDisabled(text, from, withDisabled);
+  return withDisabled;
+}
+
+/** Where the sticky expression's match at `from` ends, or -1. */
+function sticky(re: RegExp, text: string, from: number): number {
+  re.lastIndex = from;
   try {
-    return PLAIN_ARGS.test(text) ? PLAIN_ARGS.lastIndex : -1;
+    return re.test(text) ? re.lastIndex : -1;
   } catch (e) {
     // A line of a million words or more overflows the expression's backtracking stack: the lexer reads it.
     if (e instanceof RangeError) return -1;
     throw e;
   }
+}
+
+/**
+ * `disabled=yes` or `=true` words and `=no` or `=false` words of the arguments of a line PLAIN_ARGS_DISABLED
+ * took: a quoted value is passed over whole (its text may say anything), and a word starts after a
+ * blank or a newline.
+ */
+const DISABLED_WORD = /"[^"]*"|(?<=[ \t\n])disabled=(yes|true|no|false)(?=[ \t]|\r?\n|$)/g;
+
+/** Whether the last disabled word of `text[from, end)`, arguments PLAIN_ARGS_DISABLED took, says disabled (plainAdd). */
+function lastDisabled(text: string, from: number, end: number): boolean {
+  let disabled = false;
+  for (const m of text.slice(from, end).matchAll(DISABLED_WORD)) {
+    const v = m[1];
+    if (v !== undefined) disabled = v === 'yes' || v === 'true';
+  }
+  return disabled;
 }
 
 /** The first word is `add` as written (most lines of an export): no string made for it. */

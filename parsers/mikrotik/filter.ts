@@ -5,7 +5,7 @@ import { CHAIN_END_ACCEPTS, FASTTRACK_NOTE } from './defaults.js';
 import { buildMatch, type RuleEnv } from './matchers.js';
 import type { Ctx, Span } from './context.js';
 import type { PositionIndex } from '../toolkit/positions.js';
-import { Item, isYes, type Store } from './store.js';
+import { Item, STRIDE, isYes, type Store } from './store.js';
 import { rereadEntry } from './commands.js';
 import { statementAt } from './lexer.js';
 import { contentId } from '../toolkit/hash.js';
@@ -226,12 +226,14 @@ function readHead(item: Item): Head {
   head.comment = '';
   head.action = undefined;
   head.disabled = undefined;
-  for (let n = 0; n < props.size; n++) {
-    const key = props.keyAt(n);
-    if (key === 'chain') head.chain = props.valueAt(n);
-    else if (key === 'comment') head.comment = props.valueAt(n);
-    else if (key === 'action') head.action = props.valueAt(n);
-    else if (key === 'disabled') head.disabled = props.valueAt(n);
+  const d = props.flat;
+  const slots = props.slots;
+  for (let i = 0; i < slots; i += STRIDE) {
+    const key = d[i];
+    if (key === 'chain') head.chain = d[i + 1] as string;
+    else if (key === 'comment') head.comment = d[i + 1] as string;
+    else if (key === 'action') head.action = d[i + 1] as string;
+    else if (key === 'disabled') head.disabled = d[i + 1] as string;
   }
   return head;
 }

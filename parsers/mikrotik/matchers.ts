@@ -1,4 +1,15 @@
-import { ANY_V4, ANY_V6, NO_ADDR, addrSet, inFamily, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import {
+  ADDR_MAX,
+  ADDR_MIN,
+  ANY_V4,
+  ANY_V6,
+  NO_ADDR,
+  addrSet,
+  inFamily,
+  parseAddressSpec,
+  type AddrSet,
+} from '../../src/model/address.js';
+import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
 import { CONN_STATES, type Match, type SymbolicRef } from '../../src/model/policy.js';
 import { ANY_PROTO, parsePortRange, portSet, protoSet, type PortSet, type ProtoSet } from '../../src/model/ports.js';
@@ -6,8 +17,8 @@ import type { AddressLists, Family } from './address-lists.js';
 import type { Ctx, Span } from './context.js';
 import type { InterfaceTable } from './interfaces.js';
 import { routerosProtocol } from './protocols.js';
-import { ipv4Range, ipv4Set, parseIpv4Spec } from '../toolkit/ipv4.js';
-import type { Item, Prop } from './store.js';
+import { ipv4Range, parseIpv4Spec } from '../toolkit/ipv4.js';
+import { STRIDE, type Item, type Prop } from './store.js';
 
 /**
  * RouterOS matchers → the model's Match (docs/semantics.md#ros-filter): addresses, address lists, ports,
@@ -141,7 +152,7 @@ function parseAddresses(text: string, env: RuleEnv): AddrSet | undefined {
     if (!text.includes('/')) {
       if (!ipv4Range(text, hostBounds)) return parseIpv4Spec(text);
       lastIpv4 = true;
-      return ipv4Set(hostBounds[0] ?? 0, hostBounds[1] ?? 0);
+      return ipv4Block(hostBounds[0] ?? 0, hostBounds[1] ?? 0);
     }
     if (ipv4Range(text, hostBounds)) {
       // Found by its numbers: the text (a new string per rule) would be hashed on every lookup.
@@ -151,7 +162,7 @@ function parseAddresses(text: string, env: RuleEnv): AddrSet | undefined {
       const key = netKey(lo, hi);
       let set = env.nets4.get(key);
       if (!set) {
-        set = ipv4Set(lo, hi);
+        set = ipv4Block(lo, hi);
         env.nets4.set(key, set);
       }
       return set;
@@ -172,6 +183,15 @@ function parseAddresses(text: string, env: RuleEnv): AddrSet | undefined {
     for (const iv of s.intervals()) ranges.push(iv);
   }
   return remember(addrCache, text, ranges.length ? addrSet(ranges) : NO_ADDR) ?? undefined;
+}
+
+/**
+ * The set of the IPv4 addresses lo..hi (ipv4Range's numbers): toolkit/ipv4.ts ipv4Set's set, made
+ * from the numbers as they are (IntervalSet.smallRange), with no bigint for its bounds: most rules
+ * name a host of their own.
+ */
+function ipv4Block(lo: number, hi: number): AddrSet {
+  return IntervalSet.smallRange(ADDR_MIN, ADDR_MAX, lo, hi);
 }
 
 /**
@@ -312,11 +332,28 @@ function unsupportedIn(out: BuiltMatch, menuPath: string, p: Prop, key: string, 
   unsupportedList(out).push({ span: p.span, what: `/${menuPath} ${shown}`, why });
 }
 
-/** Builds the Match of a firewall entry (filter, raw, nat). */
+/**
+ * buildMatch's answer, one object refilled per entry: its one caller (filter.ts buildRules) reads it
+ * before the next entry and keeps only its match and lists, so 100k rules make no answer object each.
+ */
+const built: BuiltMatch = {
+  match: {},
+  unsupported: NO_UNSUPPORTED,
+  eitherPort: undefined,
+  never: undefined,
+  invalid: undefined,
+};
+
+/** Builds the Match of a firewall entry (filter, raw, nat): valid until the next call (see `built`). */
 export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: string): BuiltMatch {
   const { ctx, ifaces, lists } = env;
-  const out: BuiltMatch = { match: {}, unsupported: NO_UNSUPPORTED };
-  const m = out.match;
+  const out = built;
+  const m: Match = {};
+  out.match = m;
+  out.unsupported = NO_UNSUPPORTED;
+  out.eitherPort = undefined;
+  out.never = undefined;
+  out.invalid = undefined;
   const uni = universe(family);
   let symbolic: SymbolicRef[] | undefined;
   let src: AddrSet | undefined;
@@ -325,12 +362,15 @@ export function buildMatch(env: RuleEnv, item: Item, family: Family, menuPath: s
   let dstUnchecked = false;
 
   const props = item.props;
-  const count = props.size;
-  for (let n = 0; n < count; n++) {
-    const key = props.keyAt(n);
-    if (HARMLESS.has(key)) continue;
-    const value = props.valueAt(n);
-    const negated = props.negatedAt(n);
+  const d = props.flat;
+  const slots = props.slots;
+  for (let i = 0; i < slots; i += STRIDE) {
+    const key = d[i] as string;
+    // The three keys of nearly every rule are told by reference (property names are interned) before the set.
+    if (key === 'chain' || key === 'action' || key === 'comment' || HARMLESS.has(key)) continue;
+    const value = d[i + 1] as string;
+    const negated = (d[i + 2] as number) < 0;
+    const n = i / STRIDE;
     if (value === '' && !negated) continue; // verbose exports print unset matchers as ""
     // The Prop (with its span) is made only where a message or a reference needs it: props.propAt(n).
     switch (key) {

@@ -25,7 +25,8 @@ export class Prop implements Span {
   }
 }
 
-const STRIDE = 4;
+/** Slots of Props' flat list per property: key, value, start (~start when negated), end. */
+export const STRIDE = 4;
 
 /**
  * The properties of an entry, stored flat (key, value, start, end per property; a negated value's
@@ -132,6 +133,19 @@ export class Props {
 
   get size(): number {
     return this.n / STRIDE;
+  }
+
+  /**
+   * The flat list itself (STRIDE slots per property, in the layout above) and the slots in use
+   * (`slots`), for readers that go over every property of every entry of a large export without a
+   * call per property (the CLI runs with inlining off): only read, and not kept.
+   */
+  get flat(): readonly (string | number)[] {
+    return this.d;
+  }
+
+  get slots(): number {
+    return this.n;
   }
 
   keyAt(n: number): string {

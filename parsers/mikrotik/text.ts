@@ -1,5 +1,5 @@
 import { Hasher } from '../toolkit/hash.js';
-import type { Item, Props } from './store.js';
+import { STRIDE, type Item, type Props } from './store.js';
 
 /**
  * Content hash of a firewall entry: the hash of what its normalized text (ruleText) says, and its
@@ -23,21 +23,20 @@ export function propsHash(menu: string, props: Props, comment: string): number {
  * export then hashes only the few entries whose ids are read (filter.ts EntrySource), not every entry.
  */
 export function contentKey(props: Props, comment: string): number {
-  let k = Math.imul(comment.length, 7919) + (comment.charCodeAt(comment.length - 1) | 0);
-  const n = props.size;
-  for (let i = 0; i < n; i++) {
-    const key = props.keyAt(i);
-    if (skipped(key)) continue;
-    const v = props.valueAt(i);
-    k = (k + Math.imul(v.length, 131) + (v.charCodeAt(v.length - 1) | 0) + Math.imul(key.length, 31)) | 0;
-    if (props.negatedAt(i)) k = (k + 977) | 0;
+  // Last characters read only where there is one: reading before the start makes V8 start over (out of bounds).
+  let k = Math.imul(comment.length, 7919) + (comment.length > 0 ? comment.charCodeAt(comment.length - 1) : 0);
+  const d = props.flat;
+  const slots = props.slots;
+  for (let i = 0; i < slots; i += STRIDE) {
+    const key = d[i] as string;
+    // TEXT_SKIP.has(key), by reference: the property names are interned.
+    if (key === 'comment' || key === 'log' || key === 'log-prefix' || key === 'disabled' || key === '.number') continue;
+    const v = d[i + 1] as string;
+    const last = v.length > 0 ? v.charCodeAt(v.length - 1) : 0;
+    k = (k + Math.imul(v.length, 131) + last + Math.imul(key.length, 31)) | 0;
+    if ((d[i + 2] as number) < 0) k = (k + 977) | 0;
   }
   return k;
-}
-
-/** TEXT_SKIP.has(key) for the interned property names (keys compare by reference). */
-function skipped(key: string): boolean {
-  return key === 'comment' || key === 'log' || key === 'log-prefix' || key === 'disabled' || key === '.number';
 }
 
 /** Scratch state of entryHash (one call at a time). */

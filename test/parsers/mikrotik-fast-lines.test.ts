@@ -104,8 +104,12 @@ describe('RouterOS plain add lines without the lexer (commands.ts fast)', () => 
 
   // Each of these is left to the lexer: the store says what the lexer's path made of it.
   const declined = [
-    'add action=accept chain=input disabled=yes',
-    'add action=accept chain=input disabled=no',
+    'add action=accept chain=input disabled=YES',
+    'add action=accept chain=input disabled=maybe',
+    'add action=accept chain=input disabled=yesno',
+    'add action=accept chain=input disabled=',
+    'add action=accept chain=input disabled="yes"',
+    'add action=accept chain=input disabled=\\\n    yes',
     'add action=add-src-to-address-list address-list=x chain=input',
     'add action=!accept chain=input',
     'add action="accept" chain=input',
@@ -134,6 +138,33 @@ describe('RouterOS plain add lines without the lexer (commands.ts fast)', () => 
     const taken = same(text);
     expect(taken).toContain(text.indexOf('add chain=input'));
     expect(taken).not.toContain(text.indexOf(line));
+  });
+
+  // disabled= words the expression takes: the entry is disabled as its last disabled word says, as the lexer's path has it.
+  const disabled = [
+    'add action=accept chain=input disabled=yes',
+    'add action=accept chain=input disabled=no',
+    'add disabled=true action=accept chain=input',
+    'add action=accept disabled=false chain=input',
+    'add action=accept chain=input disabled=yes disabled=no',
+    'add action=accept chain=input disabled=no disabled=yes',
+    'add action=accept chain=input comment="x disabled=yes" disabled=no',
+    'add action=accept chain=input comment="disabled=yes"',
+    'add action=accept chain=input comment="x disabled=yes y"',
+    'add action=accept chain=input disabled=yes comment="x disabled=no y"',
+    'add action=accept chain=input comment=disabled=yes',
+    'add action=accept chain=input log-prefix=xdisabled=yes',
+    'add action=accept chain=input \\\n    disabled=yes',
+    'add action=accept chain=input \\\r\n\tdisabled=true comment=\\\n    "a b"',
+    'add action=accept chain=input disabled=yes\t',
+  ];
+  it.each(disabled)('takes %j', (line) => {
+    const text = `${HEAD}/ip firewall filter\nadd chain=input\n${line}\nadd chain=output\n`;
+    expect(same(text)).toContain(text.indexOf(line));
+    // Terse: the first line of the path goes to the lexer, the next is taken.
+    const entry = line.replace('action=accept', 'list=a').replace('chain=input', 'address=10.0.0.2');
+    const first = `${HEAD}/ip firewall address-list add list=a address=10.0.0.1\n`;
+    expect(same(`${first}/ip firewall address-list ${entry}\n`)).toEqual([first.length]);
   });
 
   // The expression's backtracking stack overflows on a line of about two million words (V8 throws a
