@@ -896,19 +896,8 @@ export class DirectReader {
     this.take();
     const elements: VmapElement[] = [];
     let shown = '';
-    for (;;) {
-      // eachElement's loop written out: no closure per map.
-      this.scan();
-      if (this.kind === K.PUNCT) {
-        if (this.text === '}') {
-          this.take();
-          break;
-        }
-        if (this.text === ',') {
-          this.take();
-          continue;
-        }
-      }
+    // No closure per map: a loop over atElement.
+    while (this.atElement()) {
       // At its size: a list grown by push has room for 17.
       const values = new Array<Expr>(keys.length);
       let key = '';
@@ -1035,17 +1024,23 @@ export class DirectReader {
    * skipped, and `item` reads one element from the scanned token on (it gives up on what it cannot read).
    */
   private eachElement(item: () => void): void {
+    while (this.atElement()) item();
+  }
+
+  /**
+   * Inside `{ … }`, past the separators: true at the next element (scanned, not taken), false after
+   * the closing brace (taken). A method, not a closure per list: the sets and maps read with it.
+   */
+  private atElement(): boolean {
     for (;;) {
       this.scan();
-      if (this.isPunct('}')) {
+      if (this.kind !== K.PUNCT) return true;
+      if (this.text === '}') {
         this.take();
-        return;
+        return false;
       }
-      if (this.isPunct(',')) {
-        this.take();
-        continue;
-      }
-      item();
+      if (this.text !== ',') return true;
+      this.take();
     }
   }
 
@@ -1120,20 +1115,9 @@ export class DirectReader {
     let at = open + 2;
     const multiline = this.multiline;
     let written = !multiline && s.startsWith('{ ', open);
-    // eachElement's loop written out, without a closure per set, and valueTerm's (an element is followed
-    // by `,` or `}`, which leaves out everything valueTerm gives up on).
-    for (;;) {
-      this.scan();
-      if (this.kind === K.PUNCT) {
-        if (this.text === '}') {
-          this.take();
-          break;
-        }
-        if (this.text === ',') {
-          this.take();
-          continue;
-        }
-      }
+    // A loop over atElement, without a closure per set, and valueTerm's written out (an element is
+    // followed by `,` or `}`, which leaves out everything valueTerm gives up on).
+    while (this.atElement()) {
       this.digitsAt = -1;
       const v = this.primaryValue(true, true);
       this.scan();
