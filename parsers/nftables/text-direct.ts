@@ -1171,6 +1171,9 @@ function printNumbers(parts: string[], elems: readonly Expr[]): void {
  * and the reader's comparisons and table lookups then meet strings whose hash V8 has already. Found by
  * length and first character, then compared character by character; longer words are never keywords.
  */
+/** Verdicts and the statements that go with them: keywords, and words a directly read rule may start with. */
+const STATEMENT_WORDS = ['accept', 'drop', 'reject', 'return', 'continue', 'jump', 'goto', 'counter', 'log'];
+
 const KEYWORD_MAX = 15;
 const KEYWORDS: (string[] | undefined)[] = Array.from({ length: (KEYWORD_MAX + 1) * 128 }, () => undefined);
 for (const w of [
@@ -1198,15 +1201,7 @@ for (const w of [
   'type',
   'protocol',
   'vmap',
-  'accept',
-  'drop',
-  'reject',
-  'return',
-  'continue',
-  'jump',
-  'goto',
-  'counter',
-  'log',
+  ...STATEMENT_WORDS,
   'comment',
   'echo-request',
 ]) {
@@ -1253,15 +1248,7 @@ const FIRST_WORDS: ReadonlySet<string> = new Set([
   'ct',
   'icmp',
   'icmpv6',
-  'accept',
-  'drop',
-  'reject',
-  'return',
-  'continue',
-  'jump',
-  'goto',
-  'counter',
-  'log',
+  ...STATEMENT_WORDS,
 ]);
 
 /** Whether the word at `at` of `s` is one of FIRST_WORDS (followed by a character that ends it there). */
