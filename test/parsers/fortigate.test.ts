@@ -536,6 +536,33 @@ describe('model details', () => {
         `    next\n    edit "lan"\n        set ip 10.0.0.1 255.255.255.0\n        set role lan\n    next\nend\n${body}`,
     )[0]!;
 
+  it('SD-WAN rules are one FWL900 kind, each rule named in its own reason', () => {
+    const p = base(`config system sdwan
+    set status enable
+    config members
+        edit 1
+            set interface "wan1"
+        next
+    end
+    config service
+        edit 1
+            set name "to-pbx"
+            set priority-members 1
+        next
+        edit 2
+            set name "to-web"
+            set priority-members 1
+        next
+    end
+end
+`);
+    expect(p.unsupported.map((u) => u.what)).toEqual(['system sdwan service', 'system sdwan service']);
+    expect(p.unsupported.map((u) => u.why.split(' steers')[0])).toEqual([
+      'SD-WAN rule 1 "to-pbx"',
+      'SD-WAN rule 2 "to-web"',
+    ]);
+  });
+
   it('service port syntax dst[:src], ICMP and IP protocol numbers', () => {
     const p = base(`config firewall service custom
     edit "S"

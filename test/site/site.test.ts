@@ -149,6 +149,23 @@ describe('--phones all-internal with no internal subnet', () => {
   });
 });
 
+describe('no WAN in an nftables ruleset', () => {
+  it('is said by the site warning and the verdict note, not by a third note of the parser', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-no-wan-'));
+    const file = join(dir, 'fw.nft');
+    // No masquerade or snat: nothing names the uplink.
+    writeFileSync(
+      file,
+      'table inet fw {\n\tchain forward {\n\t\ttype filter hook forward priority 0; policy drop;\n' +
+        '\t\tiifname "br10" ip saddr 10.20.0.0/24 accept\n\t}\n}\n',
+    );
+    const { notes } = run(file, ['ipnordic'], { phones: ['10.20.0.0/24@br10'] });
+    const wan = notes.filter((m) => m.includes('no WAN interface'));
+    expect(wan).toHaveLength(2);
+    expect(wan.some((m) => m.includes('could be inferred'))).toBe(false);
+  });
+});
+
 describe('flags', () => {
   it('--phones takes an address-list name; a name that matches nothing exits 2 listing the candidates', () => {
     const { sites } = run('fixtures/mikrotik/site/phones-dhcp.rsc', ['ipnordic'], { phones: ['VOICE_PHONES'] });
