@@ -4,7 +4,7 @@ import { finding } from '../src/lint/finding.js';
 import { audienceOf } from '../src/lint/flows.js';
 import { outboundNat, type SnatView } from '../src/lint/nat.js';
 import { formatAddrSet, type AddrSet } from '../src/model/address.js';
-import { labelWithAddresses } from '../src/lint/wording.js';
+import { labelShows } from '../src/lint/wording.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, settingPassed, settingsOf } from './settings.js';
 
@@ -96,6 +96,5 @@ export const phonesNotNated: LintRule = {
 
 /** "vlan20 (10.20.0.0/24)"; the label alone when it already ends with exactly those addresses. */
 function fromText(label: string, src: AddrSet): string {
-  const withThem = labelWithAddresses(label, src);
-  return withThem === label ? label : `${label} (${formatAddrSet(src)})`;
+  return labelShows(label, src) ? label : `${label} (${formatAddrSet(src)})`;
 }

@@ -105,6 +105,11 @@ export function describeAddresses(set: AddrSet, limit = 4): string {
  * already ends with them (src/site/spec.ts), which would otherwise be written twice.
  */
 export function labelWithAddresses(label: string, networks: AddrSet): string {
+  return labelShows(label, networks) ? label : `${label} ${formatAddrSet(networks)}`;
+}
+
+/** Whether a site network's label already ends with exactly these addresses. */
+export function labelShows(label: string, networks: AddrSet): boolean {
   const text = formatAddrSet(networks);
-  return label === text || label.endsWith(` ${text}`) ? label : `${label} ${text}`;
+  return label === text || label.endsWith(` ${text}`);
 }
