@@ -517,7 +517,8 @@ export class DirectRules {
     const oneLine = line === endLine;
     if (fast) {
       // Every condition is in the match already: no condition objects, one alternative without them.
-      const { match, facts } = dm.finish(this.scratch, verdict);
+      const match = dm.finish(this.scratch, verdict);
+      const facts = dm.facts;
       // The spans were read (the match's positions, the jump's): the scratch list is not the rule's.
       const out = this.done(
         family,
@@ -759,7 +760,8 @@ export class DirectRules {
           this.one[0] = values[k] ?? null;
           if (!dm.add(map.keys[k] ?? null, '==', this.one, false, undefined, map.at)) return undefined;
         }
-        const { match, facts } = dm.finish(rule, verdict);
+        const match = dm.finish(rule, verdict);
+        const facts = dm.facts;
         alts.push({ flat: this.bare(verdict), match, facts });
       }
     } catch {

@@ -4,6 +4,7 @@ import {
   ANY_V6,
   AddrUnion,
   NO_ADDR,
+  inFamily,
   parseAddressSpec,
   type AddrSet,
 } from '../../src/model/address.js';
@@ -580,6 +581,9 @@ function unsupportedOf(c: Cond, why: string): Effect {
 }
 
 const MEMO_LIMIT = 1 << 15;
+
+/** literalAddressSet's union, emptied for each list (room for a rule's anonymous set kept). */
+const LIST_UNION = new AddrUnion(16);
 /**
  * Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=; named sets by
  * their values (elementsOf's, one per set), or by the set when it is kept as words.
@@ -710,7 +714,9 @@ function literalNumbers(
     bounds.push(n, n);
   }
   const count = bounds.length / 2;
-  const [lo = 0, hi = 0] = bounds;
+  // By index: a destructuring read the list through an iterator (an object a call).
+  const lo = bounds[0] ?? 0;
+  const hi = bounds[1] ?? 0;
   const one = count === 1 && lo === hi;
   if (op === '==' || op === 'in') return one ? single(max, lo) : IntervalSet.ofBounds(0, max, bounds);
   if (op === '!=') return (one ? single(max, lo) : IntervalSet.ofBounds(0, max, bounds)).complement();
@@ -787,9 +793,12 @@ export function literalAddressSet(
     if (!own) return undefined;
     set = own;
   } else {
-    // One build from all intervals: large sets stay linear (n log n), never a union per element.
-    const union = new AddrUnion(n);
-    for (const x of values) {
+    // One build from all intervals: large sets stay linear (n log n), never a union per element. The
+    // union is the one kept for this (emptied first): done() builds a set that does not refer to it.
+    const union = LIST_UNION;
+    union.reset();
+    for (let i = 0; i < n; i++) {
+      const x = values[i] ?? null;
       if (addV4Address(union, x)) continue;
       const own = addressValue(x).set;
       if (!own) return undefined;
@@ -798,7 +807,9 @@ export function literalAddressSet(
     set = union.done();
   }
   const universe = fam === 4 ? ANY_V4 : ANY_V6;
-  set = set.intersect(universe);
+  // intersect gives the set itself when it lies in the universe already (nearly always): inFamily
+  // tells so from its last or first bound, without the subset test's lists.
+  set = inFamily(set, fam === 6);
   if (pol !== '==') set = universe.subtract(set);
   // A list gets its entry from its second sighting on (Sightings): most are written once.
   if (memo && memoKey !== undefined && (!listed || listsSeen.again(key))) {

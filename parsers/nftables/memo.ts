@@ -1,4 +1,4 @@
-import { parseAddressSpec, type AddrSet, type AddrUnion } from '../../src/model/address.js';
+import { parseAddressSpec, v4PrefixSet, type AddrSet, type AddrUnion } from '../../src/model/address.js';
 import { isObject, str, type Expr } from './ir.js';
 
 /**
@@ -167,6 +167,15 @@ export function addressValue(x: Expr): AddrValue {
 
 /** addressValue without its memo (for callers that memoize the result themselves). */
 export function addressValueOf(x: Expr): AddrValue {
+  if (isObject(x)) {
+    // An IPv4 prefix object (`ip saddr 10.1.2.0/24`, most rules at 100k): its set from the address and
+    // length, without its text made and read again (addressText, parseAddressSpec).
+    const p = x.prefix;
+    if (isObject(p) && typeof p.addr === 'string' && typeof p.len === 'number') {
+      const s = v4PrefixSet(p.addr, p.len);
+      if (s) return new Addr(s, undefined);
+    }
+  }
   const text = addressText(x);
   if (text === undefined) return NOT_ADDR;
   const s = addressSet(text);

@@ -334,7 +334,8 @@ export class DirectReader {
     const vmap = r.vmap;
     if (r.fast && !vmap && !spec) {
       // Every condition is in the match already: no condition objects, one alternative without them.
-      const { match, facts } = this.dm.finish(rule, verdict);
+      const match = this.dm.finish(rule, verdict);
+      const facts = this.dm.facts;
       // One answer per reader, filled again for each such rule (most rules): the caller reads it at once and
       // keeps neither it nor its `direct` (text-parser.ts directRuleAt), two objects a rule less.
       const flat = directFlat(undefined, verdict, spec);
@@ -434,7 +435,8 @@ export class DirectReader {
           this.one[0] = el.values[k] ?? null;
           if (!dm.add(vmap.keys[k] ?? null, '==', this.one, false, undefined, vmap.at)) return undefined;
         }
-        const { match, facts } = dm.finish(rule, el.verdict);
+        const match = dm.finish(rule, el.verdict);
+        const facts = dm.facts;
         alts[e] = { flat: directFlat(undefined, el.verdict, undefined), match, facts };
       }
     } catch {

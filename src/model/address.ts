@@ -36,10 +36,16 @@ export function addrRange(lo: bigint, hi: bigint): AddrSet {
   return IntervalSet.range(ADDR_MIN, ADDR_MAX, lo, hi);
 }
 
+/** leadingQuad's address, less 2^31: a 32-bit integer (a small integer to V8, never a heap number). */
+let quadShifted = 0;
+const HALF = 2 ** 31;
+
 /**
  * The dotted quad `a.b.c.d` (1–3 ASCII digits per octet, each at most 255) that `s` starts with, read
- * by a scan (no regular expression, no slices): its value times 16 plus the length it takes (7–15),
- * one number so the hot callers allocate nothing; -1 when `s` does not start with one.
+ * by a scan (no regular expression, no slices): the length it takes (7–15), its address less 2^31 left
+ * in quadShifted; -1 when `s` does not start with one. The hot callers allocate nothing: with inlining
+ * off (cli/inlining.ts) a number of 2^31 or more returned or passed to a call is a heap number, and
+ * most IPv4 addresses are (the value × 16 + length this returned before: 3.9 MB at 100k rules).
  */
 function leadingQuad(s: string): number {
   const n = s.length;
@@ -62,14 +68,14 @@ function leadingQuad(s: string): number {
     } else break;
   }
   if (dots !== 3 || digits === 0 || octet > 255) return -1;
-  return (v * 256 + octet) * 16 + i;
+  quadShifted = (v * 256 + octet - HALF) | 0;
+  return i;
 }
 
 /** `a.b.c.d` and nothing else. */
 function parseV4(s: string): bigint | undefined {
-  const q = leadingQuad(s);
-  if (q < 0 || q % 16 !== s.length) return undefined;
-  return BigInt(Math.floor(q / 16));
+  if (leadingQuad(s) !== s.length) return undefined;
+  return BigInt(quadShifted + HALF);
 }
 
 function parseV6(s: string): bigint | undefined {
@@ -197,36 +203,54 @@ export function prefixLengthAt(s: string, from: number): number {
  */
 function v4Spec(s: string): AddrSet | undefined {
   const n = s.length;
-  const q = leadingQuad(s);
-  if (q < 0) return undefined;
-  const i = q % 16;
-  const base = Math.floor(q / 16);
+  const i = leadingQuad(s);
+  if (i < 0) return undefined;
   let len = 32;
   if (i < n) {
     if (s.charCodeAt(i) !== 47) return undefined;
     len = prefixLengthAt(s, i + 1);
     if (len < 0 || len > 32) return undefined;
   }
-  const size = 2 ** (32 - len);
-  const lo = Math.floor(base / size) * size;
-  return IntervalSet.smallRange(ADDR_MIN, ADDR_MAX, lo, lo + size - 1);
+  return v4Prefix(quadShifted, len);
 }
 
 /**
- * An IPv4 address or prefix in v4Spec's forms as its address × 64 + its prefix length (no object made),
- * or -1 when `spec` is not in them: what AddrUnion.isV4Spec asks and addV4Spec adds.
+ * The set of the IPv4 prefix of `shifted` (an address less 2^31) and length `len` (0–32), host bits
+ * cleared: its bounds stay 32-bit integers (IntervalSet.shiftedRange), no heap number made for them.
  */
-function v4SpecCode(spec: string): number {
-  const q = leadingQuad(spec);
-  if (q < 0) return -1;
-  const i = q % 16;
+function v4Prefix(shifted: number, len: number): AddrSet {
+  if (len === 0) return IntervalSet.shiftedRange(ADDR_MIN, ADDR_MAX, -HALF, HALF - 1);
+  // The mask of the top `len` bits of the unshifted address; the shift by 2^31 flips only its top bit,
+  // which the mask keeps (len >= 1), so masking the shifted value gives the shifted low bound.
+  const keep = len === 32 ? -1 : ~((1 << (32 - len)) - 1);
+  const lo = shifted & keep;
+  return IntervalSet.shiftedRange(ADDR_MIN, ADDR_MAX, lo, lo | ~keep);
+}
+
+/**
+ * parseAddressSpec(`${addr}/${len}`) (a prefix object's text, as the readers print it) when that is in
+ * v4Spec's forms, read without the text; undefined otherwise (the caller then parses the text).
+ */
+export function v4PrefixSet(addr: string, len: number): AddrSet | undefined {
+  if (!Number.isInteger(len) || len < 0 || len > 32) return undefined;
+  if (leadingQuad(addr) !== addr.length) return undefined;
+  return v4Prefix(quadShifted, len);
+}
+
+/**
+ * An IPv4 address or prefix in v4Spec's forms: its prefix length (quadShifted holds its address), or
+ * -1 when `spec` is not in them: what AddrUnion.isV4Spec asks and addV4Spec adds.
+ */
+function v4SpecLength(spec: string): number {
+  const i = leadingQuad(spec);
+  if (i < 0) return -1;
   let len = 32;
   if (i < spec.length) {
     if (spec.charCodeAt(i) !== 47) return -1;
     len = prefixLengthAt(spec, i + 1);
     if (len < 0 || len > 32) return -1;
   }
-  return Math.floor(q / 16) * 64 + len;
+  return len;
 }
 
 /**
@@ -252,14 +276,14 @@ export class AddrUnion {
 
   /** Whether addV4Spec takes `spec` (an IPv4 address or prefix in v4Spec's forms). */
   static isV4Spec(spec: string): boolean {
-    return v4SpecCode(spec) >= 0;
+    return v4SpecLength(spec) >= 0;
   }
 
   /** parseAddressSpec(spec) when it is in v4Spec's forms: added, true; else nothing added, false. */
   addV4Spec(spec: string): boolean {
-    const c = v4SpecCode(spec);
-    if (c < 0) return false;
-    this.pushPrefix(Math.floor(c / 64), c % 64);
+    const len = v4SpecLength(spec);
+    if (len < 0) return false;
+    this.pushPrefix(quadShifted, len);
     return true;
   }
 
@@ -269,9 +293,8 @@ export class AddrUnion {
    */
   addV4Prefix(addr: string, len: number): boolean {
     if (!Number.isInteger(len) || len < 0 || len > 32) return false;
-    const q = leadingQuad(addr);
-    if (q < 0 || q % 16 !== addr.length) return false;
-    this.pushPrefix(Math.floor(q / 16), len);
+    if (leadingQuad(addr) !== addr.length) return false;
+    this.pushPrefix(quadShifted, len);
     return true;
   }
 
@@ -289,9 +312,10 @@ export class AddrUnion {
     return unionAddrs(sets);
   }
 
-  private pushPrefix(base: number, len: number): void {
+  /** `shifted`: the address less 2^31 (a small integer: no heap number for the call). */
+  private pushPrefix(shifted: number, len: number): void {
     const size = 2 ** (32 - len);
-    const lo = Math.floor(base / size) * size;
+    const lo = Math.floor((shifted + HALF) / size) * size;
     if (this.count + 2 > this.v4.length) {
       const grown = new Float64Array(2 * this.v4.length);
       grown.set(this.v4);
@@ -299,6 +323,12 @@ export class AddrUnion {
     }
     this.v4[this.count++] = lo;
     this.v4[this.count++] = lo + size - 1;
+  }
+
+  /** Empties the union for reuse (its room kept): what done() built does not refer to it. */
+  reset(): void {
+    this.count = 0;
+    this.sets = undefined;
   }
 }
 

@@ -114,6 +114,9 @@ const SMALL_MAX = 16384;
  */
 const SINGLES = new Map<number, (IntervalSet<number> | undefined)[]>();
 
+/** ofSmallBounds' scratch list of shifted bounds (copied out at its size). */
+const SHIFTED: number[] = [];
+
 /** smallRange's largest bound, 2^32. */
 const SMALL_TOP = 1n << 32n;
 const SMALL_TOP_NUM = 2 ** 32;
@@ -264,6 +267,18 @@ export class IntervalSet<T extends Num> {
   }
 
   /**
+   * smallRange of bounds given less 2^31 (32-bit integers with lo <= hi: IPv4 addresses shifted as a
+   * bigint set keeps them inside), in a bigint universe that holds [0, 2^32]: the bounds are passed and
+   * kept as small integers, with no heap number made for them (callers are per rule, inlining is off).
+   */
+  static shiftedRange(min: bigint, max: bigint, lo: number, hi: number): IntervalSet<bigint> {
+    const u = universe(min, max);
+    if (!u.big || min > 0n || max < SMALL_TOP || (lo | 0) !== lo || (hi | 0) !== hi || lo > hi)
+      throw new RangeError('interval-set: shiftedRange needs 32-bit bounds in a universe that holds [0, 2^32]');
+    return IntervalSet.one(u, lo, hi);
+  }
+
+  /**
    * The set of one interval (lo <= hi within [min, max], inside form). Sets never change, so small
    * number sets (a port, a port range, a protocol: parsers make one per rule) are shared, and a
    * one-member set (a host address) holds its value once.
@@ -317,6 +332,8 @@ export class IntervalSet<T extends Num> {
    * (parsers collect the bounds of many small sets). The list is reused (clamped and sorted in place).
    */
   static ofBounds<T extends Num>(min: T, max: T, flat: T[]): IntervalSet<T> {
+    const u = universe(min, max);
+    if (!u.big) return IntervalSet.ofNumberBounds(u, flat as number[]) as unknown as IntervalSet<T>;
     let n = 0;
     let sorted = true;
     for (let i = 0; i < flat.length; i += 2) {
@@ -332,6 +349,49 @@ export class IntervalSet<T extends Num> {
     flat.length = n;
     if (!sorted) sortPairs(flat);
     return IntervalSet.fromSorted(min, max, flat);
+  }
+
+  /**
+   * ofBounds in a number universe (ports, protocols: a rule's list of them), bounds read in place with
+   * no call per bound: clamped, sorted (a few pairs by insertion) and merged in the list, the successor
+   * of a bound being the next number (number sets' values are at most LIM).
+   */
+  private static ofNumberBounds(u: Universe, flat: number[]): IntervalSet<number> {
+    const min = u.min as number;
+    const max = u.max as number;
+    let n = 0;
+    let sorted = true;
+    for (let i = 0; i < flat.length; i += 2) {
+      const lo = flat[i] ?? 0;
+      const hi = flat[i + 1] ?? 0;
+      const l = lo < min ? min : lo;
+      const h = hi > max ? max : hi;
+      if (l > h) continue;
+      if (n > 0 && l < (flat[n - 2] ?? 0)) sorted = false;
+      flat[n++] = l;
+      flat[n++] = h;
+    }
+    flat.length = n;
+    if (!sorted) {
+      if (n <= 32) insertionSortNumbers(flat);
+      else sortPairs(flat);
+    }
+    let m = 0;
+    let last = 0;
+    for (let i = 0; i < n; i += 2) {
+      const lo = flat[i] ?? 0;
+      const hi = flat[i + 1] ?? 0;
+      if (m > 0 && lo <= last + 1) {
+        if (hi > last) flat[m - 1] = last = hi;
+      } else {
+        last = hi;
+        flat[m++] = lo;
+        flat[m++] = hi;
+      }
+    }
+    flat.length = m;
+    if (m === 2) return IntervalSet.one(u, flat[0] ?? 0, flat[1] ?? 0);
+    return new IntervalSet<number>(u, exact(flat));
   }
 
   /**
@@ -374,26 +434,38 @@ export class IntervalSet<T extends Num> {
     const u = universe(min, max);
     if (!u.big || min > 0n || max < SMALL_TOP || count > flat.length || count % 2 !== 0)
       throw new RangeError('interval-set: ofSmallBounds needs a universe that holds [0, 2^32] and pairs of bounds');
+    // The bounds are read and written in place, with no call per bound: with inlining off (cli/inlining.ts)
+    // a helper returning a bound above 2^31 boxed it (a heap number a bound), and a rule's anonymous set
+    // of addresses goes through here.
     let sorted = true;
+    let prev = 0;
     for (let i = 0; i < count; i++) {
-      const v = word(flat, i);
+      const v = flat[i] ?? Number.NaN;
       if (!Number.isInteger(v) || v < 0 || v >= SMALL_TOP_NUM)
         throw new RangeError(`interval-set: bound ${String(v)} is not within [0, 2^32)`);
-      if (i >= 2 && i % 2 === 0 && v < word(flat, i - 2)) sorted = false;
+      if ((i & 1) === 0) {
+        if (i >= 2 && v < prev) sorted = false;
+        prev = v;
+      }
     }
     if (!sorted) {
-      const list: number[] = Array.from(flat.subarray(0, count));
-      sortPairs(list);
-      flat.set(list);
+      if (count <= 32) insertionSortPairs(flat, count);
+      else {
+        const list: number[] = Array.from(flat.subarray(0, count));
+        sortPairs(list);
+        flat.set(list);
+      }
     }
     const n = mergeSortedPairs(flat, count);
     if (n === 0) return new IntervalSet<bigint>(u, EMPTY);
-    if (n === 2) return IntervalSet.one(u, word(flat, 0) - OFF, word(flat, 1) - OFF);
-    // v − 2^31 is a 32-bit integer for every such v: `| 0` only tells V8 so (a list of small integers).
-    return new IntervalSet<bigint>(
-      u,
-      Array.from({ length: n }, (_, i) => (word(flat, i) - OFF) | 0),
-    );
+    if (n === 2) return IntervalSet.one(u, (flat[0] ?? 0) - OFF, (flat[1] ?? 0) - OFF);
+    // v − 2^31 is a 32-bit integer for every such v: `| 0` keeps the list one of small integers. Written
+    // into a scratch list and copied at its size (a list made at its size by a call per element cost
+    // an iterator step and the call each).
+    const out = SHIFTED;
+    out.length = 0;
+    for (let i = 0; i < n; i++) out.push(((flat[i] ?? 0) - OFF) | 0);
+    return new IntervalSet<bigint>(u, out.slice());
   }
 
   /** The set of a flat list in the inside form, ordered by lo: overlapping and adjacent intervals merged. */
@@ -1348,17 +1420,50 @@ function numberUnion(j: number): Num[] {
  */
 function mergeSortedPairs(flat: Float64Array, count: number): number {
   let n = 0;
+  // Bounds read in place (no call per bound: a bound above 2^31 returned by a helper is a heap number).
+  let last = 0;
   for (let i = 0; i < count; i += 2) {
-    const lo = word(flat, i);
-    const hi = word(flat, i + 1);
-    if (n > 0 && lo <= word(flat, n - 1) + 1) {
-      if (hi > word(flat, n - 1)) flat[n - 1] = hi;
+    const lo = flat[i] ?? Number.NaN;
+    const hi = flat[i + 1] ?? Number.NaN;
+    if (n > 0 && lo <= last + 1) {
+      if (hi > last) flat[n - 1] = last = hi;
     } else {
+      last = hi;
       flat[n++] = lo;
       flat[n++] = hi;
     }
   }
   return n;
+}
+
+/** sortPairs of a few number pairs, bounds read in place (no call per bound). */
+function insertionSortNumbers(flat: number[]): void {
+  for (let i = 2; i < flat.length; i += 2) {
+    const lo = flat[i] ?? 0;
+    const hi = flat[i + 1] ?? 0;
+    let j = i;
+    for (; j > 0 && (flat[j - 2] ?? 0) > lo; j -= 2) {
+      flat[j] = flat[j - 2] ?? 0;
+      flat[j + 1] = flat[j - 1] ?? 0;
+    }
+    flat[j] = lo;
+    flat[j + 1] = hi;
+  }
+}
+
+/** Orders the first `count` bounds of a typed list (pairs) by their lower bounds, in place (stable): few pairs. */
+function insertionSortPairs(flat: Float64Array, count: number): void {
+  for (let i = 2; i < count; i += 2) {
+    const lo = flat[i] ?? Number.NaN;
+    const hi = flat[i + 1] ?? Number.NaN;
+    let j = i;
+    for (; j > 0 && (flat[j - 2] ?? Number.NaN) > lo; j -= 2) {
+      flat[j] = flat[j - 2] ?? Number.NaN;
+      flat[j + 1] = flat[j - 1] ?? Number.NaN;
+    }
+    flat[j] = lo;
+    flat[j + 1] = hi;
+  }
 }
 
 function heapSortPairs(flat: Float64Array, pairs: number): void {
