@@ -19,7 +19,7 @@ import { ifaceName } from './interfaces.js';
 import { isObject, keyOf, str, type Expr, type NSet, type NTable, type Pos } from './ir.js';
 import { hasWords, wordElement } from './set-words.js';
 import { printExpr } from './print.js';
-import { Sightings, addV4Address, addressSet, addressValue, addressValueOf, releaseMemos } from './memo.js';
+import { BoundsMemo, Sightings, addV4Address, addressSet, addressValue, addressValueOf, releaseMemos } from './memo.js';
 import { PORT_PROTOCOLS, icmpTypeNumber, protocolByName, serviceNumber } from './values.js';
 import { icmpTypes, type IcmpTypeSet } from '../../src/model/icmp.js';
 import { emptyList } from '../toolkit/scratch.js';
@@ -584,6 +584,11 @@ const MEMO_LIMIT = 1 << 15;
 
 /** literalAddressSet's union, emptied for each list (room for a rule's anonymous set kept). */
 const LIST_UNION = new AddrUnion(16);
+
+/** Address sets of short lists of IPv4 literals by their bounds, in addressConds' four slots (tags). */
+const SHORT_ADDRESSES = new BoundsMemo<AddrSet>();
+/** Numeric sets of short lists of literal values by their bounds, by domain and operator. */
+const SHORT_NUMBERS = new BoundsMemo<IntervalSet<number>>();
 /**
  * Address sets of single-value conditions by value: IPv4 ==, IPv4 !=, IPv6 ==, IPv6 !=; named sets by
  * their values (elementsOf's, one per set), or by the set when it is kept as words.
@@ -693,11 +698,26 @@ function literalNumbers(
   byName: (x: string | number) => number | undefined,
   words = false,
 ): IntervalSet<number> | string {
-  // Bounds lo0, hi0, lo1, hi1, …: no pair per value (IntervalSet.ofBounds), in a scratch list kept
-  // from call to call (ofBounds keeps a copy at its size, never the list; byName calls back nothing here).
+  return gatherBounds(values, max, byName, words) ?? boundsSet(op, max);
+}
+
+/**
+ * The bounds of `values` into BOUNDS (lo0, hi0, lo1, hi1, …: no pair per value, IntervalSet.ofBounds),
+ * a scratch list kept from call to call (ofBounds keeps a copy at its size, never the list; byName
+ * calls back nothing here); why not, when a value is not one of the domain.
+ */
+function gatherBounds(
+  values: readonly Expr[],
+  max: number,
+  byName: (x: string | number) => number | undefined,
+  words: boolean,
+): string | undefined {
   const bounds = BOUNDS;
   emptyList(bounds);
-  for (const w of values) {
+  // By index: for…of made an iterator result a value while the loop was not optimised.
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- for…of allocates per step (node 20: unoptimised loops)
+  for (let i = 0; i < values.length; i++) {
+    const w = values[i] ?? null;
     // A set's words (set-words.ts): each value made here, young garbage, not kept with the set.
     const x = words ? wordElement(w) : w;
     if (isObject(x) && Array.isArray(x.range) && x.range.length === 2) {
@@ -713,6 +733,12 @@ function literalNumbers(
     if (n === undefined || n < 0 || n > max) return `${printExpr(x)} is not a known value`;
     bounds.push(n, n);
   }
+  return undefined;
+}
+
+/** The set of condition `op` on the bounds in BOUNDS (gatherBounds), or why it cannot be built. */
+function boundsSet(op: string, max: number): IntervalSet<number> | string {
+  const bounds = BOUNDS;
   const count = bounds.length / 2;
   // By index: a destructuring read the list through an iterator (an object a call).
   const lo = bounds[0] ?? 0;
@@ -781,6 +807,25 @@ export function literalAddressSet(
   }
   const listed = n > 1 && key !== undefined;
   const slot = (fam === 4 ? 0 : 2) + (pol === '==' ? 0 : 1);
+  if (listed) {
+    // A short list of IPv4 addresses and prefixes (most): by its bounds (SHORT_ADDRESSES), without its
+    // text hashed; the union made from them is the one the general way below makes.
+    const union = LIST_UNION;
+    union.reset();
+    let i = 0;
+    while (i < n && addV4Address(union, values[i] ?? null)) i++;
+    const added = i === n ? union.v4Only : undefined;
+    const count = union.v4Count;
+    if (added !== undefined && BoundsMemo.takes(count)) {
+      const hit = SHORT_ADDRESSES.find(added, count, slot);
+      if (hit !== undefined) return hit;
+      const universe = fam === 4 ? ANY_V4 : ANY_V6;
+      let set = inFamily(union.done(), fam === 6);
+      if (pol !== '==') set = universe.subtract(set);
+      SHORT_ADDRESSES.keep(set);
+      return set;
+    }
+  }
   const memo = listed ? addressLists[slot] : n === 1 ? addressConds[slot] : undefined;
   const memoKey = listed ? key : values[0];
   const hit = memo && memoKey !== undefined ? memo.get(memoKey) : undefined;
@@ -835,6 +880,21 @@ export function literalNumberSet(
     return single(max, only);
   const byName = max === 255 ? protocolByName : portNumber;
   if (key === undefined || values.length < 2) return literalNumbers(op, values, max, byName);
+  if (op === '==' || op === 'in' || op === '!=') {
+    // A short list (most): by its bounds (SHORT_NUMBERS), without its text hashed.
+    const why = gatherBounds(values, max, byName, false);
+    if (why !== undefined) return why;
+    const count = BOUNDS.length;
+    if (BoundsMemo.takes(count)) {
+      // `==` and `in` give the same set.
+      const tag = (max === 255 ? 2 : 4) + (op === '!=' ? 1 : 0);
+      const hit = SHORT_NUMBERS.find(BOUNDS, count, tag);
+      if (hit !== undefined) return hit;
+      const r = boundsSet(op, max);
+      if (typeof r !== 'string') SHORT_NUMBERS.keep(r);
+      return r;
+    }
+  }
   const byKey = listedNumbers(op, max);
   const hit = byKey.get(key);
   if (hit !== undefined) return hit;

@@ -16,15 +16,24 @@ export const OTHER = 2;
 export type SourceForm = typeof SAME | typeof UNQUOTED | typeof OTHER;
 
 const QUOTE = 34;
+/** No part known in place (sourceForm's `known`). */
+const NONE_KNOWN: readonly number[] = [];
 const SPACE = 32;
 
 /**
  * Whether `parts` joined by single spaces is `s` from `start` to `end`, or that text without its `"`,
  * compared without joining: a part is found in place (most), or between quotes (a name nft prints
  * bare), or else character by character skipping quotes. A part with a `"` of its own never equals
- * the unquoted source (which has none): UNQUOTED is given only when no part has one.
+ * the unquoted source (which has none): UNQUOTED is given only when no part has one. `known`: per part,
+ * where `s` holds it as written (the reader sliced it there or compared it), or anything else.
  */
-export function sourceForm(parts: readonly string[], s: string, start: number, end: number): SourceForm {
+export function sourceForm(
+  parts: readonly string[],
+  s: string,
+  start: number,
+  end: number,
+  known: readonly number[] = NONE_KNOWN,
+): SourceForm {
   let k = start;
   let quotes = false;
   for (let p = 0; p < parts.length; p++) {
@@ -34,6 +43,11 @@ export function sourceForm(parts: readonly string[], s: string, start: number, e
       k++;
     }
     const n = part.length;
+    // A part the reader knows the source holds here (`known`: its offset in s) is not compared again.
+    if (known[p] === k && k + n <= end) {
+      k += n;
+      continue;
+    }
     // s.startsWith(part, k), compared here (a builtin's call a part cost more than its few characters).
     let q = 0;
     if (k + n <= end) while (q < n && s.charCodeAt(k + q) === part.charCodeAt(q)) q++;

@@ -121,6 +121,11 @@ type Reused<T> = { -readonly [K in keyof T]: T[K] };
 interface RuleState {
   /** The words of the canonical text: joined by single spaces, it is the rule's text (without its comment). */
   pieces: string[];
+  /**
+   * Per piece, where the source holds it as written (a value's text sliced from the source, or read from
+   * it character by character), or -1: sourceForm need not compare those again.
+   */
+  pieceAt: number[];
   spans: number[];
   conds: Cond[];
   verdict: FlatVerdict | undefined;
@@ -168,6 +173,7 @@ const MAX_VMAP = 1000;
 function fresh(): RuleState {
   return {
     pieces: [],
+    pieceAt: [],
     spans: [],
     conds: [],
     verdict: undefined,
@@ -189,8 +195,10 @@ function fresh(): RuleState {
 
 function reset(r: RuleState): RuleState {
   emptyList(r.pieces);
+  emptyList(r.pieceAt);
   emptyList(r.spans);
-  emptyList(r.conds);
+  // Conditions are made only for a rule the direct match does not take (few): no call for an empty list.
+  if (r.conds.length !== 0) emptyList(r.conds);
   r.verdict = undefined;
   r.jump = undefined;
   r.nat = undefined;
@@ -241,6 +249,8 @@ export class DirectReader {
   private lastAt = 0;
   /** The printed text (print.ts printExpr) of the last value read. */
   private printed = '';
+  /** Where the source holds `printed` as written (a slice of it, or compared with it), or -1. */
+  private printedAt = -1;
   /** Where the digits of the last number read start, when its printed text was left there (primaryValue). */
   private digitsAt = -1;
 
@@ -302,7 +312,7 @@ export class DirectReader {
     // for the collector to copy and the model to keep), compared piece by piece without joining them
     // (rule-text.ts). The model then keeps the source, 11 MB for 100k rules, against 13 MB of copies.
     const end = this.lastAt;
-    const form = comment === undefined ? sourceForm(r.pieces, s, start, end) : OTHER;
+    const form = comment === undefined ? sourceForm(r.pieces, s, start, end, r.pieceAt) : OTHER;
     const unquoted = form === UNQUOTED;
     // The slice is kept as its ends (PreparedHead): no string object per rule until a text is read.
     let text = s;
@@ -688,6 +698,7 @@ export class DirectReader {
         const target = this.take();
         this.r.jump = { kind: w, target, at };
         this.r.pieces.push(w);
+        this.r.pieceAt.push(-1);
         this.piece(target, startCol);
         return;
       }
@@ -749,8 +760,9 @@ export class DirectReader {
    * Records a statement: its canonical text (the last of its pieces: those before are pushed first, the
    * text being the pieces joined by spaces) and its span (from `startCol` to the last token taken).
    */
-  private piece(text: string, startCol: number): void {
+  private piece(text: string, startCol: number, at = -1): void {
     this.r.pieces.push(text);
+    this.r.pieceAt.push(at);
     this.r.spans.push(this.line, startCol, this.line, this.lastEnd);
     this.r.stmts++;
   }
@@ -872,8 +884,13 @@ export class DirectReader {
     // The statement's words as pieces of their own: joined by spaces they are its text, and compared with
     // the source (rule-text.ts) none is a rope string to flatten first.
     this.r.pieces.push(printExpr(left));
-    if (o !== '==' && o !== 'in') this.r.pieces.push(o);
-    this.piece(shown, startCol);
+    this.r.pieceAt.push(-1);
+    if (o !== '==' && o !== 'in') {
+      this.r.pieces.push(o);
+      this.r.pieceAt.push(-1);
+    }
+    // A single value's text as the source holds it (printedAt), which sourceForm then does not compare.
+    this.piece(shown, startCol, values === undefined || isSet(first) ? this.printedAt : -1);
   }
 
   /**
@@ -983,6 +1000,7 @@ export class DirectReader {
           this.printed = '';
           this.digitsAt = from;
         } else this.printed = zero ? String(n) : s.slice(from, to);
+        this.printedAt = zero || inPlace ? -1 : from;
         return n;
       }
       case K.WORD: {
@@ -996,10 +1014,17 @@ export class DirectReader {
         if (this.multiline) {
           // Nothing reads a named set's elements' printed texts (readElements makes none).
           this.printed = '';
+          this.printedAt = -1;
           return this.words ? w : elementValue(w);
         }
+        // Where the word starts: `w` is the source from there when it was read from it (a slice, or a
+        // keyword scan() compared with it), not a define's value (`$NAME`, scanned at its `$`).
+        const from = this.tLineStart + this.col - 1;
         const v = wordValue(w);
-        this.printed = typeof v === 'string' ? v : printExpr(v);
+        const printed = typeof v === 'string' ? v : printExpr(v);
+        this.printed = printed;
+        this.printedAt =
+          printed === w && this.lastAt - from === w.length && this.s.charCodeAt(from) !== C.DOLLAR ? from : -1;
         return v;
       }
       case K.STRING: {
@@ -1007,6 +1032,7 @@ export class DirectReader {
         if (this.words) this.unword();
         const v = this.take();
         this.printed = printExpr(v);
+        this.printedAt = -1;
         return v;
       }
       case K.PUNCT:
@@ -1147,8 +1173,11 @@ export class DirectReader {
     }
     if (elems.length === 0) giveUp();
     parts.push(' }');
-    if (written && s.startsWith(' }', at) && at + 2 === this.lastAt) this.printed = s.slice(open, this.lastAt);
-    else {
+    this.printedAt = -1;
+    if (written && s.startsWith(' }', at) && at + 2 === this.lastAt) {
+      this.printed = s.slice(open, this.lastAt);
+      this.printedAt = open;
+    } else {
       if (!this.multiline) printNumbers(parts, elems);
       this.printed = flat(parts);
     }

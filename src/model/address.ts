@@ -302,6 +302,19 @@ export class AddrUnion {
     (this.sets ??= []).push(set);
   }
 
+  /**
+   * The IPv4 bounds added so far, in the order added (lo0, hi0, …: v4Count of them), when no set was
+   * added: for a caller that looks the union up by them before done(), which orders them in place.
+   * Read-only; undefined when a set was added.
+   */
+  get v4Only(): Float64Array | undefined {
+    return this.sets ? undefined : this.v4;
+  }
+
+  get v4Count(): number {
+    return this.count;
+  }
+
   /** The union of everything added (empty when nothing was). */
   done(): AddrSet {
     const sets = this.sets;

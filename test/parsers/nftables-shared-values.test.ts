@@ -119,13 +119,14 @@ describe('lists of literal values (memo.ts Sightings)', () => {
   });
 
   it('a list is shared from its second sighting on, with the same ports in every rule', () => {
+    // Five values: longer than the short lists memo.ts BoundsMemo takes, so the list goes by its text.
     const p = parse(`
 table inet c {
   chain forward {
     type filter hook forward priority filter; policy drop;
-    tcp dport { 5061, 5070, 5080 } accept
-    tcp dport { 5061, 5070, 5080 } accept
-    tcp dport { 5061, 5070, 5080 } accept
+    tcp dport { 5061, 5070, 5080, 5090, 6000 } accept
+    tcp dport { 5061, 5070, 5080, 5090, 6000 } accept
+    tcp dport { 5061, 5070, 5080, 5090, 6000 } accept
   }
 }
 `);
@@ -134,11 +135,40 @@ table inet c {
       [5061, 5061],
       [5070, 5070],
       [5080, 5080],
+      [5090, 5090],
+      [6000, 6000],
     ]);
     for (const d of [r1, r2, r3]) expect(d?.equals(want)).toBe(true);
     // A list takes a memo entry at its second sighting (most are written once): the first rule keeps its
     // own set, and the later ones share one.
     expect(r2).not.toBe(r1);
     expect(r3).toBe(r2);
+  });
+
+  it('a short list is shared from its first sighting on (memo.ts BoundsMemo), ports and addresses', () => {
+    const p = parse(`
+table inet c {
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    ip daddr { 192.0.2.1, 198.51.100.0/24 } tcp dport { 5061, 5070, 5080 } accept
+    ip daddr { 192.0.2.1, 198.51.100.0/24 } tcp dport { 5061, 5070, 5080 } accept
+    ip daddr { 192.0.2.2, 198.51.100.0/24 } tcp dport { 5070, 5061, 5080 } accept
+  }
+}
+`);
+    const [r1, r2, r3] = rules(p, 'inet c forward').map((r) => r.match);
+    const want = portSet([
+      [5061, 5061],
+      [5070, 5070],
+      [5080, 5080],
+    ]);
+    for (const m of [r1, r2, r3]) expect(m?.dport?.equals(want)).toBe(true);
+    // No text is kept for a short list, so the first rule's set is the one the next share.
+    expect(r2?.dport).toBe(r1?.dport);
+    expect(r2?.dst).toBe(r1?.dst);
+    // Other bounds (other addresses, the same ports in another order) make a set of their own.
+    expect(r3?.dport).not.toBe(r1?.dport);
+    expect(r3?.dst).not.toBe(r1?.dst);
+    expect(r1?.dst && r3?.dst?.equals(r1.dst)).toBe(false);
   });
 });
