@@ -268,7 +268,22 @@ function remembered(memo: Map<string, NameSet>, key: string, names: readonly str
 
 /** Connection-state sets by their states (`ct state new`, `!= established,related`): rules share one object. */
 const stateSets = new Map<string, NameSet>();
+/** Sets of one state, and of every state but one. */
+const oneState = new Map<string, NameSet>();
+const exceptState = new Map<string, NameSet>();
 export function stateSet(states: readonly string[], negated: boolean): NameSet {
+  const [only] = states;
+  // One state (`ct state new`, most): looked up by the state itself, no key string built per rule.
+  if (states.length === 1 && only !== undefined) {
+    const memo = negated ? exceptState : oneState;
+    let set = memo.get(only);
+    if (!set) {
+      set = negated ? NameSet.of(CONN_STATES.filter((s) => s !== only)) : NameSet.of(states);
+      if (memo.size > 4096) memo.clear();
+      memo.set(only, set);
+    }
+    return set;
+  }
   const key = `${negated ? '!' : '='}${states.join(',')}`;
   let set = stateSets.get(key);
   if (!set) {
@@ -920,5 +935,7 @@ export function releaseParseMemos(): void {
   // Their keys are names as read, which can be slices of the source.
   ofOne.clear();
   exceptOne.clear();
+  oneState.clear();
+  exceptState.clear();
   releaseMemos();
 }

@@ -69,7 +69,7 @@ export class Sightings {
  * sightings; this table keeps no text and never grows (typed arrays, outside the collector's heap).
  */
 export class BoundsMemo<S> {
-  private static readonly SLOTS = 1 << 13;
+  private static readonly SLOTS = 1 << 12;
   private static readonly BOUNDS_MAX = 8;
   private readonly tags = new Int32Array(BoundsMemo.SLOTS);
   private readonly counts = new Uint8Array(BoundsMemo.SLOTS);
