@@ -114,8 +114,9 @@ const SMALL_MAX = 16384;
  */
 const SINGLES = new Map<number, (IntervalSet<number> | undefined)[]>();
 
-/** ofSmallBounds' scratch list of shifted bounds (copied out at its size). */
+/** ofSmallBounds' scratch list of shifted bounds (copied out at its size), for at most SHIFTED_MAX. */
 const SHIFTED: number[] = [];
+const SHIFTED_MAX = 64;
 
 /** smallRange's largest bound, 2^32. */
 const SMALL_TOP = 1n << 32n;
@@ -459,9 +460,15 @@ export class IntervalSet<T extends Num> {
     const n = mergeSortedPairs(flat, count);
     if (n === 0) return new IntervalSet<bigint>(u, EMPTY);
     if (n === 2) return IntervalSet.one(u, (flat[0] ?? 0) - OFF, (flat[1] ?? 0) - OFF);
-    // v − 2^31 is a 32-bit integer for every such v: `| 0` keeps the list one of small integers. Written
-    // into a scratch list and copied at its size (a list made at its size by a call per element cost
-    // an iterator step and the call each).
+    // v − 2^31 is a 32-bit integer for every such v: `| 0` keeps the list one of small integers. A few
+    // bounds (a rule's anonymous set) are written into a scratch list and copied at their size (a list
+    // made at its size by a call per element cost an iterator step and the call each); many (a named
+    // set's union) into a list made at its size, with no scratch grown to it and kept.
+    if (n > SHIFTED_MAX)
+      return new IntervalSet<bigint>(
+        u,
+        Array.from({ length: n }, (_, i) => ((flat[i] ?? 0) - OFF) | 0),
+      );
     const out = SHIFTED;
     out.length = 0;
     for (let i = 0; i < n; i++) out.push(((flat[i] ?? 0) - OFF) | 0);
