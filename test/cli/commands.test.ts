@@ -69,7 +69,7 @@ describe('fwlint lint output', () => {
     const report = JSON.parse(fs.readFileSync(json, 'utf8')) as { findings: JsonFinding[] };
     const f = report.findings.find((x) => x.ruleId === 'FWL003' && x.fromDefault);
     expect(f).toMatchObject({ file: `${RULES}/fwl003-default-timeout.xml`, line: 6, level: 'error' });
-    expect(`${f!.message} ${f!.details ?? ''}`).toContain("pf's udp.multiple default is 60 s");
+    expect(`${f!.message} ${f!.details ?? ''}`).toContain("leaves udp.multiple at pf's default 60 s");
     const sarif = path.join(dir, 'r.sarif');
     await run([
       'lint',
