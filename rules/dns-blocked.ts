@@ -1,5 +1,5 @@
 import { box } from '../src/engine/box.js';
-import { evaluate } from '../src/engine/evaluate.js';
+import { tracePath } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { INTERNET, egressFor } from '../src/lint/topology.js';
 import { ANY_V4 } from '../src/model/address.js';
@@ -62,17 +62,19 @@ export const dnsBlocked: LintRule = {
           oif: egressFor(ctx.policy, ctx.wan, INTERNET),
           state,
         });
-        const fwd = evaluate(ctx.policy.ruleset, 'forward', toInternet);
+        // The whole packet path: destination NAT can send the queries to the firewall's resolver (a DNS redirect).
+        const fwd = tracePath(ctx.policy, toInternet, { path: 'forward', wan: ctx.wan });
         const resolved = fwd.find((p) => p.verdict === 'accept');
         if (resolved) {
-          accepted.push({ part: resolved, what: `DNS (udp 53) from ${from.label} to Internet resolvers` });
+          const where = resolved.path === 'input' ? 'redirected to the firewall itself' : 'to Internet resolvers';
+          accepted.push({ part: resolved, what: `DNS (udp 53) from ${from.label} ${where}` });
           continue;
         }
         if (self && !self.isEmpty) {
-          const local = evaluate(
-            ctx.policy.ruleset,
-            'input',
+          const local = tracePath(
+            ctx.policy,
             box({ src: from.networks, dst: self, proto: dns, dport: port, iif: NameSet.of([from.iface]), state }),
+            { path: 'input', wan: ctx.wan },
           );
           const atFirewall = local.find((p) => p.verdict === 'accept');
           if (atFirewall) {

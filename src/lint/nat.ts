@@ -101,7 +101,8 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
   const flow = box({
     // The firewall's own addresses are not clients: their traffic needs no NAT (docs/site-detection.md).
     src: from.networks.intersect(ANY_V4).subtract(ownAddresses(ctx.policy)),
-    dst: INTERNET,
+    // Traffic to the firewall's own public addresses does not leave through the WAN either.
+    dst: INTERNET.subtract(ownAddresses(ctx.policy)),
     iif: NameSet.of([from.iface]),
     oif: NameSet.of(ctx.wan),
     state: NameSet.of(['new']),
@@ -112,11 +113,14 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
   return parts;
 }
 
-/** The accepted parts grouped by their source NAT, in first-seen order. */
+/**
+ * The accepted parts that leave for the Internet grouped by their source NAT, in first-seen order. A part
+ * destination NAT sent to the firewall itself (a DNS redirect) or to an internal address never leaves.
+ */
 function grouped(policy: Policy, parts: readonly Part[]): OutboundPart[] {
   const groups = new Map<string, OutboundPart>();
   for (const p of parts) {
-    if (p.verdict !== 'accept') continue;
+    if (p.verdict !== 'accept' || p.path !== 'forward' || !p.out.dst.overlaps(INTERNET)) continue;
     const rule = snatView(policy, p);
     const k = groupKey(rule, p.untracked);
     const g = groups.get(k);
