@@ -640,8 +640,10 @@ end
       '26:firewall policy groups',
       '25:firewall policy schedule weekdays',
       '14:firewall service custom "UNREACH" icmptype 3',
-      '22:firewall policy srcaddr "nope"',
+      '22:address not defined in the file',
     ]);
+    // One kind for every undefined name, each named in its own reason.
+    expect(p.unsupported.find((u) => u.loc.line === 22)?.why).toMatch(/^policy 1: address "nope" is not defined/);
   });
 
   it('internet-service policies match unknown destinations (symbolic), ignoring dstaddr and service', () => {
