@@ -112,9 +112,12 @@ export function shortCause(s: Step): string {
 
 const MAX_CAUSE = 60;
 
-/** `subject verb`, with the subject's quoted part shortened so the sentence fits MAX_HEADLINE. */
+/**
+ * `subject verb`, with the subject's quoted part shortened so the sentence fits MAX_HEADLINE. A sentence
+ * that still does not fit is returned whole: finding() cuts it at a clause and keeps all of it in the details.
+ */
 export function headline(subject: string, tail: string): string {
-  if (tail === '') return clip(/[.!?]$/.test(subject) ? subject : `${subject}.`, MAX_HEADLINE);
+  if (tail === '') return /[.!?]$/.test(subject) ? subject : `${subject}.`;
   const full = `${subject} ${tail}`;
   if (full.length <= MAX_HEADLINE) return full;
   const room = MAX_HEADLINE - tail.length - 1;
@@ -132,7 +135,7 @@ export function headline(subject: string, tail: string): string {
     const short = subject.replace(`"${q[1]}"`, `"${word.trimEnd()}…"`);
     if (short.length + tail.length + 1 <= MAX_HEADLINE) return `${short} ${tail}`;
   }
-  return `${clip(subject, room)} ${tail}`;
+  return full;
 }
 
 function clip(text: string, max: number): string {

@@ -84,11 +84,13 @@ export const dnsBlocked: LintRule = {
         }
         out.push(
           ...reportBlocked(this.meta, ctx, fwd, toInternet, {
-            subject: `DNS (udp 53) from ${from.label} to Internet resolvers, and to the firewall itself,`,
-            fixRule: `${cite(req, ctx)} requires a working DNS server: allow udp/tcp 53 to a resolver.`,
+            subject: `DNS (udp 53) from ${from.label} to any resolver`,
+            fixRule:
+              `Neither Internet resolvers nor the firewall itself can be reached. ${cite(req, ctx)} requires a ` +
+              'working DNS server: allow udp/tcp 53 to a resolver.',
             fixDefault:
-              `${cite(req, ctx)} requires a working DNS server: allow udp/tcp 53 to the firewall's resolver ` +
-              `or an Internet resolver.`,
+              `Neither Internet resolvers nor the firewall itself can be reached. ${cite(req, ctx)} requires a ` +
+              `working DNS server: allow udp/tcp 53 to the firewall's resolver or an Internet resolver.`,
             requirement: req.id,
             level: req.severity,
             key: [from.label],

@@ -9,6 +9,7 @@ import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, formatPortSet, portSet, protoSet } from '../src/model/ports.js';
 import { providerAddresses } from '../src/lint/flows.js';
+import { describeAddresses } from '../src/lint/wording.js';
 
 const SIP = { proto: protoSet([PROTO.tcp, PROTO.udp]), dport: portSet([[5060, 5061]]) };
 
@@ -60,7 +61,7 @@ export const sipExposedToInternet: LintRule = {
       const targets = h.dst.intersect(phones).isEmpty ? h.dst : h.dst.intersect(phones);
       const sources = INTERNET.isSubsetOf(outside.union(allowedSources))
         ? "any Internet address outside the provider's networks"
-        : formatAddrSet(outside);
+        : describeAddresses(outside);
       out.push(
         finding(this.meta, ctx, {
           loc,
