@@ -1,5 +1,5 @@
 import type { Rule } from '../src/model/policy.js';
-import { uncertainWhy } from './doubt.js';
+import { membersOf, uncertainWhy } from './doubt.js';
 import type { LintRule } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
 import type { RuleContext } from '../src/lint/context.js';
@@ -106,8 +106,8 @@ function recordPass(ctx: RuleContext, evs: EvaluatedFlow[]): void {
   );
 }
 
-/** How a rule the engine could not decide might still match: its uncertain matches, else its hostname members. */
+/** How a rule the engine could not decide might still match: its uncertain matches, else its run-time members. */
 function mightMatch(r: Rule): string {
   const why = uncertainWhy(r);
-  return why ? `${r.label} matches (${why})` : `${r.label} matches through hostname members`;
+  return why ? `${r.label} matches (${why})` : `${r.label} matches through its ${membersOf(r)}`;
 }

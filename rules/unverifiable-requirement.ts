@@ -5,7 +5,7 @@ import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
 import { headline, shortCause } from './blocked.js';
-import { denies, uncertainWhy } from './doubt.js';
+import { denies, membersOf, uncertainWhy } from './doubt.js';
 import { byDecider, describeFlow, describePart, evaluatedFlows } from './required-flows.js';
 
 /**
@@ -181,19 +181,4 @@ function namedRules(parts: { maybe: Rule[] }[], hosts: string[]): Rule[] {
 function doubtOf(r: Rule): string {
   const why = uncertainWhy(r);
   return why ? `is uncertain: ${why}` : `matches ${membersOf(r)}`;
-}
-
-/**
- * What a rule's members known only at run time are, in words: short for a headline ("GeoIP
- * countries"), else with what they are ("country (GeoIP) lists").
- */
-function membersOf(r: Rule, short = false): string {
-  const kinds = new Set((r.match.symbolic ?? []).map((s) => s.kind));
-  const words = [
-    kinds.has('fqdn') ? 'hostnames' : '',
-    kinds.has('url-table') ? (short ? 'URL tables' : 'URL table aliases (address lists downloaded at run time)') : '',
-    kinds.has('geo') ? (short ? 'GeoIP countries' : 'country (GeoIP) lists') : '',
-    kinds.has('dynamic') ? (short ? 'run-time addresses' : 'addresses known only at run time') : '',
-  ].filter(Boolean);
-  return words.length ? words.join(' and ') : 'hostnames or URL tables';
 }
