@@ -1,4 +1,5 @@
 import { formatAddrSet } from '../model/address.js';
+import { placeText } from './evidence.js';
 import { KIND_LABEL } from './rank.js';
 import type { SiteReport, SiteRoleReport } from '../model/report.js';
 import type { Site, SiteNetwork } from './types.js';
@@ -24,7 +25,7 @@ function placeOf(n: SiteNetwork): string {
   const shown = n.written ?? n.networks;
   const less = shown.subtract(n.networks);
   const without = less.isEmpty ? '' : ` (without the firewall's own ${formatAddrSet(less)})`;
-  return `${formatAddrSet(shown)}${without} on ${n.iface}`;
+  return `${formatAddrSet(shown)}${without} ${placeText(n.iface)}`;
 }
 
 /** How the network was found and the evidence: "given with --phones …", "detected by …: … (also: …)". */

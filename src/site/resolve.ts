@@ -4,7 +4,15 @@ import type { Policy } from '../model/policy.js';
 import type { Profile } from '../model/profile.js';
 import type { Notification } from '../model/report.js';
 import { group, pbxCandidates, phoneCandidates, strongest } from './detect.js';
-import { LOOPBACK, evidence, excludedAddresses, ifaceLabel, internalInterfaces, ownAddresses } from './evidence.js';
+import {
+  ANY_NON_WAN,
+  LOOPBACK,
+  evidence,
+  excludedAddresses,
+  ifaceLabel,
+  internalInterfaces,
+  ownAddresses,
+} from './evidence.js';
 import { describeRole } from './describe.js';
 import { resolveSpec } from './spec.js';
 import type { Site, SiteNetwork } from './types.js';
@@ -201,6 +209,9 @@ function detectPcs(
   });
 }
 
+const UNPLACED =
+  'fwlint does not know which interface they arrive on, so a rule for one interface covers them only in part: ' +
+  'name it with --phones CIDR@interface';
 const FLAGS_MISS = 'the --phones values name no network of this firewall';
 /** An nftables ruleset knows a subnet only where a rule pairs it with an interface. */
 const ALL_INTERNAL_MISS = `--phones ${ALL_INTERNAL} found no internal interface with a known subnet`;
@@ -209,8 +220,11 @@ const NO_EVIDENCE =
 
 /** Notes that say what the site is and why: the winning evidence of each role. */
 function report(site: Site, w: string, opts: SiteOptions, notify: (n: Notification) => void): void {
-  if (site.phones.length) notify({ level: 'note', message: `${w}${describeRole('phones', site.phones)}` });
-  else {
+  if (site.phones.length) {
+    // A rule naming one interface covers such phones only in part: say how to name theirs.
+    const unplaced = site.phones.some((n) => n.iface === ANY_NON_WAN) ? `; ${UNPLACED}` : '';
+    notify({ level: 'note', message: `${w}${describeRole('phones', site.phones)}${unplaced}` });
+  } else {
     const all = opts.phones.includes(ALL_INTERNAL);
     const why = all ? ALL_INTERNAL_MISS : opts.phones.length ? FLAGS_MISS : NO_EVIDENCE;
     const pass = all

@@ -38,7 +38,7 @@ function candidates(p: Policy): string {
 
 function flagged(label: string, networks: AddrSet, iface: string, flag: string, spec: string, p: Policy): SiteNetwork {
   return {
-    label: `${label} ${formatAddrSet(networks)}`,
+    label: `${label} ${formatAddrSet(networks)}`.trim(),
     networks,
     iface,
     source: 'flag' as const,
@@ -50,7 +50,8 @@ function flagged(label: string, networks: AddrSet, iface: string, flag: string, 
 function onHolders(p: Policy, wan: readonly string[], addrs: AddrSet, flag: string, spec: string): SiteNetwork[] {
   const hs = holders(p, wan, addrs);
   if (hs.length) return hs.map((i) => flagged(ifaceLabel(i), addrs, i.name, flag, spec, p));
-  return p.vendor === 'nftables' ? [flagged(ANY_NON_WAN, addrs, ANY_NON_WAN, flag, spec, p)] : [];
+  // The label is the network alone: "from 10.20.0.0/24" reads well where the interface is unknown.
+  return p.vendor === 'nftables' ? [flagged('', addrs, ANY_NON_WAN, flag, spec, p)] : [];
 }
 
 /**

@@ -200,6 +200,22 @@ describe('flags', () => {
     ]);
   });
 
+  it('nftables: phones on any non-WAN interface arrive on every interface but the WAN, so a rule for lan0 covers part', () => {
+    // Before: the placeholder "(any non-WAN interface)" was the ingress name, which no iifname rule
+    // matches, so every required flow was "blocked entirely" despite the lan0 accept rule.
+    const { report, notes } = run('fixtures/nftables/site/any-non-wan.nft', ['ipnordic'], { phones: ['10.30.0.0/24'] });
+    const sip = report.findings.find((f) => f.ruleId === 'FWL001' && f.message.includes('SIP over UDP'));
+    expect(sip?.details).toContain(
+      'udp 5060 from 10.30.0.0/24 to 185.72.208.0/22: blocked for traffic in on any except lan0, wan0.',
+    );
+    expect(
+      notes.filter((m) => m.includes('phones: 10.30.0.0/24 arriving on any non-WAN interface, given with --phones')),
+    ).toEqual([expect.stringContaining('name it with --phones CIDR@interface')]);
+    // Given the interface, the lan0 rule covers all of it.
+    const placed = run('fixtures/nftables/site/any-non-wan.nft', ['ipnordic'], { phones: ['10.30.0.0/24@lan0'] });
+    expect(placed.report.findings.filter((f) => f.ruleId === 'FWL001')).toEqual([]);
+  });
+
   it('multi-VDOM (issue 11 item 5): --phones CIDR applies to the VDOM that holds it; the other notes it', () => {
     const { report, sites, notes } = run('fixtures/fortigate/rules/multi-vdom.conf', ['ipnordic'], {
       phones: ['10.20.0.0/24'],
