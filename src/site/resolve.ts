@@ -13,7 +13,7 @@ import {
   internalInterfaces,
   ownAddresses,
 } from './evidence.js';
-import { describeRole } from './describe.js';
+import { describeRole, type Removed } from './describe.js';
 import { resolveSpec } from './spec.js';
 import type { Site, SiteNetwork } from './types.js';
 import { objectWords } from './object-words.js';
@@ -151,7 +151,14 @@ export function resolveSite(
 
   const site: Site = { file: p.file, phones, pcs, pbx, servers, wan, notes: [...notes, ...setAside] };
   if (p.name) site.firewall = p.name;
-  report(site, w, opts, notify);
+  // Why addresses are missing from a network as written: the first of these that holds them.
+  const removed: Removed[] = [
+    { why: 'loopback', addresses: LOOPBACK },
+    { why: 'the PBX', addresses: pbxAddrs },
+    { why: "the firewall's own", addresses: own },
+    { why: 'the WAN', addresses: excludedAddresses(p, wanNames).subtract(own) },
+  ];
+  report(site, w, opts, removed, notify);
   return site;
 }
 
@@ -219,11 +226,17 @@ const NO_EVIDENCE =
   'no --phones and no evidence of a phone network (DHCP provisioning options 66/150/160, objects, interfaces or VLANs named for phones)';
 
 /** Notes that say what the site is and why: the winning evidence of each role. */
-function report(site: Site, w: string, opts: SiteOptions, notify: (n: Notification) => void): void {
+function report(
+  site: Site,
+  w: string,
+  opts: SiteOptions,
+  removed: readonly Removed[],
+  notify: (n: Notification) => void,
+): void {
   if (site.phones.length) {
     // A rule naming one interface covers such phones only in part: say how to name theirs.
     const unplaced = site.phones.some((n) => n.iface === ANY_NON_WAN) ? `; ${UNPLACED}` : '';
-    notify({ level: 'note', message: `${w}${describeRole('phones', site.phones)}${unplaced}` });
+    notify({ level: 'note', message: `${w}${describeRole('phones', site.phones, removed)}${unplaced}` });
   } else {
     const all = opts.phones.includes(ALL_INTERNAL);
     const why = all ? ALL_INTERNAL_MISS : opts.phones.length ? FLAGS_MISS : NO_EVIDENCE;
@@ -232,8 +245,8 @@ function report(site: Site, w: string, opts: SiteOptions, notify: (n: Notificati
       : `Pass --phones CIDR|interface|object, or --phones ${ALL_INTERNAL}.`;
     notify({ level: 'note', message: `${w}phones not found: ${why}; phone requirements are not checked. ${pass}` });
   }
-  if (site.pbx.length) notify({ level: 'note', message: `${w}${describeRole('PBX', site.pbx)}` });
+  if (site.pbx.length) notify({ level: 'note', message: `${w}${describeRole('PBX', site.pbx, removed)}` });
   for (const [name, nets] of Object.entries(site.servers))
-    if (nets.length) notify({ level: 'note', message: `${w}${describeRole(`server ${name}`, nets)}` });
+    if (nets.length) notify({ level: 'note', message: `${w}${describeRole(`server ${name}`, nets, removed)}` });
   for (const n of site.notes) notify({ level: 'note', message: `${w}${n}` });
 }

@@ -11,6 +11,8 @@ import { ALL_RULE_META } from '../../rules/index.js';
 import { formatProfile, profileJson, profileListJson, rulesJson } from '../../src/cli/listing.js';
 import { listProfiles, loadProfile } from '../../src/profiles/load.js';
 import { notPhoneWord, phoneWord } from '../../src/site/vocabulary.js';
+import { describeRole } from '../../src/site/describe.js';
+import { parseAddressSpec } from '../../src/model/address.js';
 
 /** Site detection (issue 13, docs/site-detection.md) on fixtures written from the vendors' documentation. */
 function run(file: string, profiles = ['ipnordic'], opts: Partial<LintOptions> = {}) {
@@ -214,6 +216,32 @@ describe('flags', () => {
     // Given the interface, the lan0 rule covers all of it.
     const placed = run('fixtures/nftables/site/any-non-wan.nft', ['ipnordic'], { phones: ['10.30.0.0/24@lan0'] });
     expect(placed.report.findings.filter((f) => f.ruleId === 'FWL001')).toEqual([]);
+  });
+
+  it('a network shown without some addresses says why each is left out: the PBX is not "the firewall\'s own"', () => {
+    // Before: every address left out was called the firewall's own, here the PBX given with --pbx.
+    const { notes } = run('fixtures/fortigate/rules/fwl011-forwards.conf', ['openscape-business'], {
+      pbx: '10.20.0.10',
+    });
+    const phones = notes.find((m) => m.includes('phones: '));
+    expect(phones).toContain('phones: 10.20.0.0/24 (without the PBX 10.20.0.10) on voice, detected by');
+    expect(phones).not.toContain("firewall's own");
+    const a = (t: string) => parseAddressSpec(t)!;
+    const net = {
+      label: 'VOICE',
+      networks: a('10.20.0.0/24').subtract(a('10.20.0.1')).subtract(a('10.20.0.10')),
+      written: a('10.20.0.0/24'),
+      iface: 'voice',
+      source: 'detected' as const,
+      evidence: [],
+    };
+    const removed = [
+      { why: 'the PBX', addresses: a('10.20.0.10') },
+      { why: "the firewall's own", addresses: a('10.20.0.1') },
+    ];
+    expect(describeRole('server sam', [net], removed)).toBe(
+      "server sam: 10.20.0.0/24 (without the PBX 10.20.0.10 and the firewall's own 10.20.0.1) on voice, detected",
+    );
   });
 
   it('multi-VDOM (issue 11 item 5): --phones CIDR applies to the VDOM that holds it; the other notes it', () => {
