@@ -55,7 +55,7 @@ export function resolveSite(
   notify: (n: Notification) => void,
 ): Site {
   const w = where(p);
-  const wan = resolveSiteWan(p, opts.wan, notify, w);
+  const wan = resolveSiteWan(p, opts.wan, notify, w, opts.multi === true);
   const wanNames = wan.map((x) => x.iface);
   // Loopback and the WAN subnets never hold clients; the firewall's own addresses stay inside the
   // networks (messages show them as written) and are taken out of every flow (src/lint/flows.ts).
@@ -70,6 +70,7 @@ export function resolveSite(
         notes.push(r.absent);
         return [];
       }
+      if (r.note) notes.push(r.note);
       return r.networks;
     });
   const clientsOnly = (nets: SiteNetwork[]): SiteNetwork[] => nets.filter((n) => !n.networks.subtract(own).isEmpty);

@@ -181,18 +181,50 @@ describe('flags', () => {
   });
 
   it('--wan: the notes on which interface the parser took as WAN are not shown (nftables, RouterOS)', () => {
+    // nftables rulesets name only the interfaces their rules match: lan-x may exist there.
     const cases = [
-      ['fixtures/nftables/rules/clean.nft', 'wan0', 'interface wan0 is taken as WAN'],
-      ['fixtures/mikrotik/site/phones-dhcp.rsc', 'ether1', 'WAN interfaces (no members'],
+      ['fixtures/nftables/rules/clean.nft', 'wan0', 'lan-x', 'interface wan0 is taken as WAN'],
+      ['fixtures/mikrotik/site/phones-dhcp.rsc', 'ether1', 'vlan10', 'WAN interfaces (no members'],
     ] as const;
-    for (const [file, wan, note] of cases) {
+    for (const [file, wan, other, note] of cases) {
       expect(run(file).notes.some((m) => m.includes(note) && m.includes('pass --wan to choose'))).toBe(true);
-      for (const flag of [wan, 'lan-x']) {
+      for (const flag of [wan, other]) {
         const { notes } = run(file, ['ipnordic'], { wan: [flag] });
         expect(notes.some((m) => m.includes(note))).toBe(false);
         expect(notes.length).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('an interface no configuration names exits 2 with the candidates: --phones CIDR@iface, --wan', () => {
+    // Before: accepted, with false FWL001 findings ("add a rule on nope") or a warning only.
+    const file = 'fixtures/pfsense/rules/fwl001-blocked.xml';
+    const candidates = '(interfaces: wan, lan, VOICE (opt1))';
+    expect(() => run(file, ['ipnordic'], { phones: ['10.20.0.0/24@nope'] })).toThrow(
+      `--phones '10.20.0.0/24@nope': no interface named 'nope' in ${file} ${candidates}`,
+    );
+    expect(() => run(file, ['ipnordic'], { wan: ['nope'] })).toThrow(
+      `--wan 'nope': no interface named 'nope' in ${file} ${candidates}`,
+    );
+    // nftables rulesets name only the interfaces their rules match: taken as given, and said so.
+    const nft = run('fixtures/nftables/site/any-non-wan.nft', ['ipnordic'], {
+      phones: ['10.30.0.0/24@lan9'],
+      wan: ['ppp0'],
+    });
+    expect(nft.notes.some((m) => m.includes('no rule names interface lan9 (the rules name: lan0, wan0)'))).toBe(true);
+    expect(nft.notes.some((m) => m.includes("--wan 'ppp0' is not an interface this configuration names"))).toBe(true);
+  });
+
+  it('--device: a family no profile of the run has requirements for exits 2 with the families', () => {
+    // Before: --device snon silently checked no device (the snom requirements were skipped).
+    expect(() => run('fixtures/pfsense/rules/clean.xml', ['ipnordic'], { devices: ['snon'] })).toThrow(
+      "fixtures/pfsense/rules/clean.xml: --device 'snon': ipnordic has no requirements for this device family (families: gigaset, snom)",
+    );
+    expect(() => run('fixtures/pfsense/rules/clean.xml', ['ipnordic'], { devices: ['Snom'] })).not.toThrow();
+    // Several profiles: one that knows the family is enough.
+    expect(() =>
+      run('fixtures/pfsense/rules/clean.xml', ['tele2-vaxel', 'openscape-business'], { devices: ['osbiz-x'] }),
+    ).not.toThrow();
   });
 
   it('nftables: a bare CIDR no rule pairs with an interface means "arriving on any non-WAN interface"', () => {
