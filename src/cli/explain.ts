@@ -70,12 +70,12 @@ export function explainFlow(
   const notes: string[] = [];
   const notify = (n: Notification) => notes.push(n.message);
   const wan = resolveSiteWan(policy, o.wan ?? [], notify, '', o.multi === true).map((w) => w.iface);
-  const given = o.in ? iface(policy, o.in, '--in') : undefined;
+  const given = o.in ? iface(policy, o.in, '--in', o.multi === true) : undefined;
   const held = given ? undefined : holder(policy, src);
   const guess = (given ?? held) ? undefined : assumedIngress(src, wan);
   const iif = given ?? held ?? guess?.iif ?? NameSet.ANY;
   const oif = o.out
-    ? iface(policy, o.out, '--out')
+    ? iface(policy, o.out, '--out', o.multi === true)
     : toSelf || dst.isSubsetOf(self)
       ? NameSet.ANY
       : egressFor(policy, wan, dst);
@@ -220,10 +220,29 @@ function protocolOf(text: string): number {
   return n;
 }
 
-/** An interface --in/--out names; rulesets (nftables) name only some, so there any name is taken as given. */
-function iface(policy: Policy, name: string, flag: string): NameSet {
+/** A file of several firewalls (VDOMs): --in and --out must name an interface of at least one. */
+export function checkHeldByOne(policies: readonly Policy[], o: Pick<ExplainOptions, 'in' | 'out'>): void {
+  const [first] = policies;
+  if (!first || policies.length < 2) return;
+  for (const [flag, name] of [
+    ['--in', o.in],
+    ['--out', o.out],
+  ] as const)
+    if (name && !policies.some((p) => namesOnlyRuleInterfaces(p) || findInterface(p, name)))
+      throw new UsageError(
+        `${flag} '${name}': no interface named '${name}' in ${first.file} ` +
+          `(interfaces: ${policies.map((p) => `[${p.name ?? ''}] ${interfaceList(p)}`).join('; ')})`,
+        first.file,
+      );
+}
+
+/**
+ * An interface --in/--out names. Rulesets (nftables) name only some of theirs, and in a file of
+ * several firewalls (VDOMs) another one may hold it: there any name is taken as given.
+ */
+function iface(policy: Policy, name: string, flag: string, multi: boolean): NameSet {
   const i = findInterface(policy, name);
-  if (!i && !namesOnlyRuleInterfaces(policy))
+  if (!i && !multi && !namesOnlyRuleInterfaces(policy))
     throw new UsageError(
       `${flag} '${name}': no interface named '${name}' in ${policy.file} (interfaces: ${interfaceList(policy)})`,
       policy.file,

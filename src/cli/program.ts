@@ -8,7 +8,7 @@ import type { Audience } from '../model/profile.js';
 import type { RuleLevel } from '../model/vocabulary.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
 import { FORMATS, parseFormatSpec, writeFormats, type FormatSpec } from './formats.js';
-import { explain, formatExplain, type ExplainOptions } from './explain.js';
+import { checkHeldByOne, explain, formatExplain, type ExplainOptions } from './explain.js';
 import { displayPath, exitCode, lintOneFile, lintRun, unexpected, type FailOn } from './lint.js';
 import { expandInputs } from './inputs.js';
 import { redactReport } from './redaction.js';
@@ -331,6 +331,7 @@ function program(): Command {
       try {
         const policies = readConfig(resolve(file), display, o.vendor, o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {});
         const multi = policies.length > 1;
+        checkHeldByOne(policies, o);
         for (const policy of policies) process.stdout.write(formatExplain(policy, explain(policy, { ...o, multi })));
       } catch (e) {
         throw e instanceof ParseError || e instanceof UsageError ? e : unexpected(e, display);

@@ -146,6 +146,14 @@ describe('fwlint explain', () => {
     expect(r.err).toContain(`--in 'nope': no interface named 'nope' in ${file} (interfaces: wan, lan, VOICE (opt1))`);
     expect((await run([...flow, '--wan', 'nope'])).code).toBe(2);
     expect((await run([...flow, '--wan', 'wan'])).code).toBe(0);
+    // Several VDOMs: an interface of one of them is enough; one of none exits 2.
+    const vdoms = ['explain', 'fixtures/fortigate/rules/multi-vdom.conf', '--from', '203.0.113.9', '--to', '10.20.0.5'];
+    const one = await run([...vdoms, '--in', 'wan1']);
+    expect(one.code).toBe(0);
+    expect(one.out).toContain('[guest]: any protocol from 203.0.113.9 to 10.20.0.5 in on wan1');
+    const none = await run([...vdoms, '--in', 'nope']);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain("--in 'nope': no interface named 'nope' in fixtures/fortigate/rules/multi-vdom.conf");
   });
   it('nftables: an internal source no interface holds arrives on any non-WAN interface, and says so', async () => {
     // Before: "in on wan0 out on wan0 … DROP (all of it)": a private source was taken to enter on the WAN.
