@@ -1,3 +1,4 @@
+import { ingressOf } from '../src/site/evidence.js';
 import { box } from '../src/engine/box.js';
 import { tracePath } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
@@ -58,7 +59,7 @@ export const dnsBlocked: LintRule = {
           dst: INTERNET,
           proto: dns,
           dport: port,
-          iif: NameSet.of([from.iface]),
+          iif: ingressOf(from.iface, ctx.wan),
           oif: egressFor(ctx.policy, ctx.wan, INTERNET),
           state,
         });
@@ -73,7 +74,7 @@ export const dnsBlocked: LintRule = {
         if (self && !self.isEmpty) {
           const local = tracePath(
             ctx.policy,
-            box({ src: from.networks, dst: self, proto: dns, dport: port, iif: NameSet.of([from.iface]), state }),
+            box({ src: from.networks, dst: self, proto: dns, dport: port, iif: ingressOf(from.iface, ctx.wan), state }),
             { path: 'input', wan: ctx.wan },
           );
           const atFirewall = local.find((p) => p.verdict === 'accept');

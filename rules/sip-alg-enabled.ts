@@ -1,3 +1,4 @@
+import { ingressOf } from '../src/site/evidence.js';
 import { box, overlaps } from '../src/engine/box.js';
 import type { LintRule, RuleContext } from '../src/lint/context.js';
 import { NameSet } from '../src/model/name-set.js';
@@ -75,7 +76,7 @@ function touchesPhones(ctx: RuleContext, s: ScopedSetting<boolean>): boolean {
   if (!scope) return true;
   return ctx.phones.some(
     (p) =>
-      overlaps(box({ src: p.networks, iif: NameSet.of([p.iface]), nat: NameSet.ANY }), scope) ||
-      overlaps(box({ dst: p.networks, oif: NameSet.of([p.iface]), nat: NameSet.ANY }), scope),
+      overlaps(box({ src: p.networks, iif: ingressOf(p.iface, ctx.wan), nat: NameSet.ANY }), scope) ||
+      overlaps(box({ dst: p.networks, oif: ingressOf(p.iface, ctx.wan), nat: NameSet.ANY }), scope),
   );
 }

@@ -1,3 +1,4 @@
+import { ingressOf } from '../src/site/evidence.js';
 import { box, hull, type Box } from '../src/engine/box.js';
 import { tracePath, type Part, type Step } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
@@ -80,7 +81,7 @@ export const sipExposedToInternet: LintRule = {
         dst: p.networks.intersect(ANY_V4),
         ...SIP,
         iif: NameSet.of(ctx.wan),
-        oif: NameSet.of([p.iface]),
+        oif: ingressOf(p.iface, ctx.wan),
         state: NameSet.of(['new']),
       });
       // Parts destination NAT redirects are judged with the port-forwards below.

@@ -1,4 +1,4 @@
-import { ownAddresses } from '../site/evidence.js';
+import { ingressOf, ownAddresses } from '../site/evidence.js';
 import { box, type Box } from '../engine/box.js';
 import { tracePath, type Part, type Translation } from '../engine/evaluate.js';
 import { ANY_ADDR, ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../model/address.js';
@@ -103,7 +103,7 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
     src: from.networks.intersect(ANY_V4).subtract(ownAddresses(ctx.policy)),
     // Traffic to the firewall's own public addresses does not leave through the WAN either.
     dst: INTERNET.subtract(ownAddresses(ctx.policy)),
-    iif: NameSet.of([from.iface]),
+    iif: ingressOf(from.iface, ctx.wan),
     oif: NameSet.of(ctx.wan),
     state: NameSet.of(['new']),
   });
