@@ -1,4 +1,5 @@
 import type { Rule } from '../src/model/policy.js';
+import { ANY_NON_WAN } from '../src/site/evidence.js';
 import { membersOf, uncertainWhy } from './doubt.js';
 import type { LintRule } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
@@ -65,7 +66,12 @@ export const missingRequiredAllow: LintRule = {
         ...reportBlockedFlows(
           this.meta,
           ctx,
-          evs.map((ev) => ({ parts: ev.parts, whole: ev.flow.box, text: describeFlow(ev.flow) })),
+          evs.map((ev) => ({
+            parts: ev.parts,
+            whole: ev.flow.box,
+            text: describeFlow(ev.flow),
+            ingressUnknown: ev.flow.from.iface === ANY_NON_WAN,
+          })),
           {
             subject: `Required flow "${req.description}"`,
             fixRule: 'Allow it before this rule or narrow this rule.',

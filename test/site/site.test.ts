@@ -245,6 +245,10 @@ describe('flags', () => {
     expect(
       notes.filter((m) => m.includes('phones: 10.30.0.0/24 arriving on any non-WAN interface, given with --phones')),
     ).toEqual([expect.stringContaining('name it with --phones CIDR@interface')]);
+    // Accepted on lan0, dropped elsewhere: where the phones are decides, so uncertain, not a failure.
+    expect(sip).toMatchObject({ uncertain: true, level: 'warning' });
+    expect(sip?.message).toMatch(/may be blocked by the inet filter forward chain policy/);
+    expect(report.requirements?.find((v) => v.id === 'ipnordic-sip-udp')?.status).toBe('uncertain');
     // Given the interface, the lan0 rule covers all of it.
     const placed = run('fixtures/nftables/site/any-non-wan.nft', ['ipnordic'], { phones: ['10.30.0.0/24@lan0'] });
     expect(placed.report.findings.filter((f) => f.ruleId === 'FWL001')).toEqual([]);
