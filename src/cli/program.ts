@@ -34,6 +34,7 @@ import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
 import { guardStdout } from './stdout-guard.js';
 import { FAIL_ON, OPTIONAL_AUDIENCES, VENDOR_CHOICES } from '../model/vocabulary.js';
+import { plural } from '../reporters/plural.js';
 import {
   formatProfile,
   formatProfileList,
@@ -265,7 +266,7 @@ function program(): Command {
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
       const warnings = warningCount(report);
       if (!o.writeBaseline && maxWarnings !== undefined && warnings > maxWarnings) {
-        process.stderr.write(`fwlint: ${warnings} warning(s), more than --max-warnings ${maxWarnings}\n`);
+        process.stderr.write(`fwlint: ${plural(warnings, 'warning')}, more than --max-warnings ${maxWarnings}\n`);
         if (process.exitCode === 0) process.exitCode = 1;
       }
     });

@@ -27,6 +27,7 @@ import type { Report, RequirementVerdict } from '../model/report.js';
 import type { Severity } from '../model/profile.js';
 import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
 import { sortFindings, summarize } from './json.js';
+import { plural } from './plural.js';
 
 /** Failing and uncertain requirements listed per profile under the counts; the rest are counted. */
 const MAX_OPEN_SHOWN = 20;
@@ -113,10 +114,6 @@ const LEVEL_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', 
 function oneLine(text: string): string {
   // Each whitespace run is matched once (linear); `\s*[\r\n]+\s*` backtracked over long runs without a newline.
   return text.replace(/\s+/g, (run) => (/[\r\n]/.test(run) ? ' ' : run)).trim();
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 interface Row {
