@@ -1,4 +1,4 @@
-import type { Box } from '../src/engine/box.js';
+import { overlaps, type Box } from '../src/engine/box.js';
 import type { Part, Step } from '../src/engine/evaluate.js';
 import type { RuleContext } from '../src/lint/context.js';
 import { describeStep, finding, stepIsDefault, stepKey, stepLoc } from '../src/lint/finding.js';
@@ -28,6 +28,17 @@ export interface BlockedFlow {
   parts: Part[];
   whole: Box;
   text?: string;
+  /**
+   * The interface the traffic arrives on is not known (nftables phones given as a bare CIDR): a part
+   * dropped on some interfaces while the same packets are accepted on another may not be the
+   * phones' traffic at all, so it makes the verdict uncertain, not a failure.
+   */
+  ingressUnknown?: boolean;
+}
+
+/** Whether the packets of `p` are accepted by another part when they arrive on that part's interfaces. */
+function acceptedElsewhere(p: Part, parts: readonly Part[]): boolean {
+  return parts.some((a) => a.verdict === 'accept' && overlaps({ ...p.box, iif: a.box.iif }, a.box));
 }
 
 /** One finding per rule or default policy that drops part of `whole`; parts with hostname doubts are left to FWL012. */
@@ -52,38 +63,45 @@ export function reportBlockedFlows(
   spec: BlockedSpec,
 ): Finding[] {
   const { head, paren } = splitSubject(spec.subject);
-  const causes = new Map<string, { step: Step; lines: string[] }>();
+  const causes = new Map<string, { step: Step; lines: string[]; elsewhere: boolean }>();
   for (const f of flows) {
     const byStep = new Map<string, Part[]>();
     for (const p of f.parts) {
       if (p.verdict !== 'drop' || p.maybe.length > 0) continue;
-      const k = stepKey(p.decidedBy);
+      const elsewhere = f.ingressUnknown === true && acceptedElsewhere(p, f.parts);
+      const k = `${stepKey(p.decidedBy)}${elsewhere ? '|elsewhere' : ''}`;
       byStep.set(k, [...(byStep.get(k) ?? []), p]);
     }
     for (const [k, group] of byStep) {
       const first = group[0];
       if (!first) continue;
-      const c = causes.get(k) ?? { step: first.decidedBy, lines: [] };
+      const c = causes.get(k) ?? { step: first.decidedBy, lines: [], elsewhere: k.endsWith('|elsewhere') };
       const what = describePart(group, f.whole);
       const flowText = f.text ?? paren;
       c.lines.push(flowText ? `${flowText}: blocked ${what}` : `blocked ${what}`);
       causes.set(k, c);
     }
   }
-  return [...causes.entries()].map(([k, { step, lines }]) => {
+  return [...causes.entries()].map(([k, { step, lines, elsewhere }]) => {
     const fromDefault = stepIsDefault(step);
     const cause = shortCause(step);
     const details = [
       `${lines.join('; ')}.`,
       `Decided by ${describeStep(step)}.`,
-      fromDefault ? spec.fixDefault : spec.fixRule,
+      elsewhere
+        ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
+          'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
+        : fromDefault
+          ? spec.fixDefault
+          : spec.fixRule,
     ].join(' ');
     return finding(meta, ctx, {
-      level: spec.level,
+      level: elsewhere ? 'warning' : spec.level,
       requirement: spec.requirement,
       loc: stepLoc(step, ctx.policy.root),
       fromDefault,
-      message: headline(head, `is blocked by ${cause}.`),
+      ...(elsewhere ? { uncertain: true } : {}),
+      message: headline(head, `${elsewhere ? 'may be' : 'is'} blocked by ${cause}.`),
       details,
       key: [...spec.key, k],
     });
@@ -112,9 +130,12 @@ export function shortCause(s: Step): string {
 
 const MAX_CAUSE = 60;
 
-/** `subject verb`, with the subject's quoted part shortened so the sentence fits MAX_HEADLINE. */
+/**
+ * `subject verb`, with the subject's quoted part shortened so the sentence fits MAX_HEADLINE. A sentence
+ * that still does not fit is returned whole: finding() cuts it at a clause and keeps all of it in the details.
+ */
 export function headline(subject: string, tail: string): string {
-  if (tail === '') return clip(/[.!?]$/.test(subject) ? subject : `${subject}.`, MAX_HEADLINE);
+  if (tail === '') return /[.!?]$/.test(subject) ? subject : `${subject}.`;
   const full = `${subject} ${tail}`;
   if (full.length <= MAX_HEADLINE) return full;
   const room = MAX_HEADLINE - tail.length - 1;
@@ -132,7 +153,7 @@ export function headline(subject: string, tail: string): string {
     const short = subject.replace(`"${q[1]}"`, `"${word.trimEnd()}…"`);
     if (short.length + tail.length + 1 <= MAX_HEADLINE) return `${short} ${tail}`;
   }
-  return `${clip(subject, room)} ${tail}`;
+  return full;
 }
 
 function clip(text: string, max: number): string {

@@ -1,5 +1,6 @@
+import { ingressOf } from '../src/site/evidence.js';
 import { box } from '../src/engine/box.js';
-import { evaluate } from '../src/engine/evaluate.js';
+import { tracePath } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { INTERNET, egressFor } from '../src/lint/topology.js';
 import { ANY_V4 } from '../src/model/address.js';
@@ -58,21 +59,23 @@ export const dnsBlocked: LintRule = {
           dst: INTERNET,
           proto: dns,
           dport: port,
-          iif: NameSet.of([from.iface]),
+          iif: ingressOf(from.iface, ctx.wan),
           oif: egressFor(ctx.policy, ctx.wan, INTERNET),
           state,
         });
-        const fwd = evaluate(ctx.policy.ruleset, 'forward', toInternet);
+        // The whole packet path: destination NAT can send the queries to the firewall's resolver (a DNS redirect).
+        const fwd = tracePath(ctx.policy, toInternet, { path: 'forward', wan: ctx.wan });
         const resolved = fwd.find((p) => p.verdict === 'accept');
         if (resolved) {
-          accepted.push({ part: resolved, what: `DNS (udp 53) from ${from.label} to Internet resolvers` });
+          const where = resolved.path === 'input' ? 'redirected to the firewall itself' : 'to Internet resolvers';
+          accepted.push({ part: resolved, what: `DNS (udp 53) from ${from.label} ${where}` });
           continue;
         }
         if (self && !self.isEmpty) {
-          const local = evaluate(
-            ctx.policy.ruleset,
-            'input',
-            box({ src: from.networks, dst: self, proto: dns, dport: port, iif: NameSet.of([from.iface]), state }),
+          const local = tracePath(
+            ctx.policy,
+            box({ src: from.networks, dst: self, proto: dns, dport: port, iif: ingressOf(from.iface, ctx.wan), state }),
+            { path: 'input', wan: ctx.wan },
           );
           const atFirewall = local.find((p) => p.verdict === 'accept');
           if (atFirewall) {
@@ -82,11 +85,13 @@ export const dnsBlocked: LintRule = {
         }
         out.push(
           ...reportBlocked(this.meta, ctx, fwd, toInternet, {
-            subject: `DNS (udp 53) from ${from.label} to Internet resolvers, and to the firewall itself,`,
-            fixRule: `${cite(req, ctx)} requires a working DNS server: allow udp/tcp 53 to a resolver.`,
+            subject: `DNS (udp 53) from ${from.label} to any resolver`,
+            fixRule:
+              `Neither Internet resolvers nor the firewall itself can be reached. ${cite(req, ctx)} requires a ` +
+              'working DNS server: allow udp/tcp 53 to a resolver.',
             fixDefault:
-              `${cite(req, ctx)} requires a working DNS server: allow udp/tcp 53 to the firewall's resolver ` +
-              `or an Internet resolver.`,
+              `Neither Internet resolvers nor the firewall itself can be reached. ${cite(req, ctx)} requires a ` +
+              `working DNS server: allow udp/tcp 53 to the firewall's resolver or an Internet resolver.`,
             requirement: req.id,
             level: req.severity,
             key: [from.label],

@@ -11,3 +11,18 @@ export function uncertainWhy(r: Rule): string | undefined {
   const u = r.match.uncertain ?? [];
   return u.length > 0 ? u.map((x) => x.why).join('; ') : undefined;
 }
+
+/**
+ * What a rule's members known only at run time are, in words: short for a headline ("GeoIP
+ * countries"), else with what they are ("country (GeoIP) lists").
+ */
+export function membersOf(r: Rule, short = false): string {
+  const kinds = new Set((r.match.symbolic ?? []).map((s) => s.kind));
+  const words = [
+    kinds.has('fqdn') ? 'hostnames' : '',
+    kinds.has('url-table') ? (short ? 'URL tables' : 'URL table aliases (address lists downloaded at run time)') : '',
+    kinds.has('geo') ? (short ? 'GeoIP countries' : 'country (GeoIP) lists') : '',
+    kinds.has('dynamic') ? (short ? 'run-time addresses' : 'addresses known only at run time') : '',
+  ].filter(Boolean);
+  return words.length ? words.join(' and ') : 'hostnames or URL tables';
+}

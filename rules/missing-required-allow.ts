@@ -1,5 +1,6 @@
 import type { Rule } from '../src/model/policy.js';
-import { uncertainWhy } from './doubt.js';
+import { ANY_NON_WAN } from '../src/site/evidence.js';
+import { membersOf, uncertainWhy } from './doubt.js';
 import type { LintRule } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
 import type { RuleContext } from '../src/lint/context.js';
@@ -65,7 +66,12 @@ export const missingRequiredAllow: LintRule = {
         ...reportBlockedFlows(
           this.meta,
           ctx,
-          evs.map((ev) => ({ parts: ev.parts, whole: ev.flow.box, text: describeFlow(ev.flow) })),
+          evs.map((ev) => ({
+            parts: ev.parts,
+            whole: ev.flow.box,
+            text: describeFlow(ev.flow),
+            ingressUnknown: ev.flow.from.iface === ANY_NON_WAN,
+          })),
           {
             subject: `Required flow "${req.description}"`,
             fixRule: 'Allow it before this rule or narrow this rule.',
@@ -106,8 +112,8 @@ function recordPass(ctx: RuleContext, evs: EvaluatedFlow[]): void {
   );
 }
 
-/** How a rule the engine could not decide might still match: its uncertain matches, else its hostname members. */
+/** How a rule the engine could not decide might still match: its uncertain matches, else its run-time members. */
 function mightMatch(r: Rule): string {
   const why = uncertainWhy(r);
-  return why ? `${r.label} matches (${why})` : `${r.label} matches through hostname members`;
+  return why ? `${r.label} matches (${why})` : `${r.label} matches through its ${membersOf(r)}`;
 }

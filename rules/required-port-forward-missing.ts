@@ -6,6 +6,7 @@ import { arrivingDestinations, byForward, dnatOf } from '../src/lint/nat.js';
 import { INTERNET } from '../src/lint/topology.js';
 import { inScope, portsOf, protocolsOf } from '../src/lint/flows.js';
 import { formatPortSet, formatProtoSet, portSet } from '../src/model/ports.js';
+import { formatAddrSet } from '../src/model/address.js';
 import { NameSet } from '../src/model/name-set.js';
 import type { Finding } from '../src/model/finding.js';
 import { reportBlocked } from './blocked.js';
@@ -66,7 +67,9 @@ export const requiredPortForwardMissing: LintRule = {
       // A forward on any public address satisfies the requirement: what is missing are the
       // protocol/port combinations no address forwards to the PBX.
       const reaching = traced.filter((p) => dnatOf(p) && p.out.dst.overlaps(pbx));
-      let missing = traced.filter((p) => !reaching.includes(p)).map((p) => ({ box: p.box, dnat: dnatOf(p) }));
+      let missing = traced
+        .filter((p) => !reaching.includes(p))
+        .map((p) => ({ box: p.box, dnat: dnatOf(p), to: p.out.dst }));
       for (const r of reaching) {
         missing = missing.flatMap((m) =>
           subtract(m.box, { proto: r.box.proto, dport: r.box.dport }).map((box) => ({ ...m, box })),
@@ -74,7 +77,12 @@ export const requiredPortForwardMissing: LintRule = {
       }
       const h = hull(missing.map((m) => m.box));
       if (h) {
-        const wrong = missing.find((m) => m.dnat)?.dnat?.rule;
+        const elsewhere = missing.find((m) => m.dnat);
+        const wrong = elsewhere?.dnat?.rule;
+        const where =
+          elsewhere && wrong
+            ? `goes elsewhere: ${wrong.label} forwards it to ${formatAddrSet(elsewhere.to)}`
+            : 'does not exist';
         out.push(
           finding(this.meta, ctx, {
             level: req.severity,
@@ -82,7 +90,7 @@ export const requiredPortForwardMissing: LintRule = {
             loc: wrong?.loc ?? natLoc,
             message:
               `Required port-forward "${req.description}" (${formatProtoSet(h.proto)} ${formatPortSet(h.dport)} ` +
-              `to the PBX ${ctx.pbx.text}) ${wrong ? `goes elsewhere: ${wrong.label} forwards it to another target` : 'does not exist'}. ` +
+              `to the PBX ${ctx.pbx.text}) ${where}. ` +
               `Add a port-forward on the WAN address to ${ctx.pbx.text}.`,
             key: [wrong?.id ?? 'none', formatPortSet(h.dport)],
           }),

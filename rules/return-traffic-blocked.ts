@@ -5,7 +5,7 @@ import { NameSet } from '../src/model/name-set.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
 import { reportBlocked } from './blocked.js';
-import { denies, uncertainWhy } from './doubt.js';
+import { denies, membersOf, uncertainWhy } from './doubt.js';
 import { describeFlow, evaluatedFlows } from './required-flows.js';
 import type { Part } from '../src/engine/evaluate.js';
 import { acceptedPassed, cite, settingsOf } from './settings.js';
@@ -139,4 +139,4 @@ function dedupe(fs: Finding[]): Finding[] {
 }
 
 /** The rule's own account of why its match is not exact. */
-const whyUncertain = (r: Rule): string => uncertainWhy(r) ?? 'it matches hostnames or URL tables';
+const whyUncertain = (r: Rule): string => uncertainWhy(r) ?? `it matches ${membersOf(r)}`;

@@ -32,7 +32,7 @@ export function settingFinding(
   what: string,
   fix: string,
 ): Finding {
-  const cause = s.source === 'default' ? `This is the platform default: ${s.reason}.` : `(${s.reason})`;
+  const cause = s.source === 'default' ? `This is the platform default: ${s.reason}.` : `Cause: ${s.reason}.`;
   const doubt = s.uncertain ? ` Uncertain: ${s.uncertain}.` : '';
   return finding(meta, ctx, {
     level: req.severity,

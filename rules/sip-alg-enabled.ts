@@ -1,7 +1,8 @@
+import { ingressOf } from '../src/site/evidence.js';
 import { box, overlaps } from '../src/engine/box.js';
 import type { LintRule, RuleContext } from '../src/lint/context.js';
 import { NameSet } from '../src/model/name-set.js';
-import type { Match } from '../src/model/policy.js';
+import type { ScopedSetting } from '../src/model/policy.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
 
@@ -45,7 +46,7 @@ export const sipAlgEnabled: LintRule = {
     for (const req of settingsOf(ctx, 'sip-alg-off')) {
       const off = [];
       for (const s of ctx.policy.sessions.sipAlg) {
-        if (!touchesPhones(ctx, s.scope)) continue;
+        if (!touchesPhones(ctx, s)) continue;
         if (!s.value) {
           off.push({ ...settingEvidence(s, 'SIP ALG is off'), uncertain: s.uncertain });
           continue;
@@ -67,12 +68,15 @@ export const sipAlgEnabled: LintRule = {
   },
 };
 
-/** Whether a helper acting on `scope` can see traffic from or to a phone network. */
-function touchesPhones(ctx: RuleContext, scope: Match | undefined): boolean {
+/** Whether a helper acting on `s.scope` can see traffic from or to a phone network. */
+function touchesPhones(ctx: RuleContext, s: ScopedSetting<boolean>): boolean {
+  // The phones' traffic to the provider passes through the firewall, never to or from it.
+  if (s.local) return false;
+  const { scope } = s;
   if (!scope) return true;
   return ctx.phones.some(
     (p) =>
-      overlaps(box({ src: p.networks, iif: NameSet.of([p.iface]), nat: NameSet.ANY }), scope) ||
-      overlaps(box({ dst: p.networks, oif: NameSet.of([p.iface]), nat: NameSet.ANY }), scope),
+      overlaps(box({ src: p.networks, iif: ingressOf(p.iface, ctx.wan), nat: NameSet.ANY }), scope) ||
+      overlaps(box({ dst: p.networks, oif: ingressOf(p.iface, ctx.wan), nat: NameSet.ANY }), scope),
   );
 }

@@ -1,3 +1,4 @@
+import { ingressOf } from '../src/site/evidence.js';
 import { box, hull, type Box } from '../src/engine/box.js';
 import { tracePath, type Part, type Step } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
@@ -9,6 +10,7 @@ import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, formatPortSet, portSet, protoSet } from '../src/model/ports.js';
 import { providerAddresses } from '../src/lint/flows.js';
+import { describeAddresses } from '../src/lint/wording.js';
 
 const SIP = { proto: protoSet([PROTO.tcp, PROTO.udp]), dport: portSet([[5060, 5061]]) };
 
@@ -60,7 +62,7 @@ export const sipExposedToInternet: LintRule = {
       const targets = h.dst.intersect(phones).isEmpty ? h.dst : h.dst.intersect(phones);
       const sources = INTERNET.isSubsetOf(outside.union(allowedSources))
         ? "any Internet address outside the provider's networks"
-        : formatAddrSet(outside);
+        : describeAddresses(outside);
       out.push(
         finding(this.meta, ctx, {
           loc,
@@ -79,7 +81,7 @@ export const sipExposedToInternet: LintRule = {
         dst: p.networks.intersect(ANY_V4),
         ...SIP,
         iif: NameSet.of(ctx.wan),
-        oif: NameSet.of([p.iface]),
+        oif: ingressOf(p.iface, ctx.wan),
         state: NameSet.of(['new']),
       });
       // Parts destination NAT redirects are judged with the port-forwards below.

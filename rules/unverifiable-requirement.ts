@@ -5,7 +5,7 @@ import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
 import { headline, shortCause } from './blocked.js';
-import { denies, uncertainWhy } from './doubt.js';
+import { denies, membersOf, uncertainWhy } from './doubt.js';
 import { byDecider, describeFlow, describePart, evaluatedFlows } from './required-flows.js';
 
 /**
@@ -132,21 +132,21 @@ export const unverifiableRequirement: LintRule = {
             r.label,
             r.match.uncertain?.length
               ? 'may match packets fwlint cannot decide for; required flows may be blocked.'
-              : 'blocks hostnames fwlint cannot resolve; required flows may be blocked.',
+              : `blocks ${membersOf(r, true)} fwlint cannot resolve offline; required flows may be blocked.`,
           ),
           details:
             (r.match.uncertain?.length
               ? `${r.label} (line ${r.loc.line}) ${doubtOf(r)}. If it matches, it blocks required flows that are ` +
                 'otherwise allowed: '
-              : `If any of the hostname members of ${r.label} (line ${r.loc.line}) resolves into a provider ` +
-                'network, it blocks required flows that are otherwise allowed: ') +
+              : `If any of the ${membersOf(r)} of ${r.label} (line ${r.loc.line}) holds a provider network, it ` +
+                'blocks required flows that are otherwise allowed: ') +
             `${names
               .slice(0, 4)
               .map((n) => `"${n}"`)
               .join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}. ` +
             (r.match.uncertain?.length
               ? 'Exclude the provider networks from this rule or write the match so its meaning is exact.'
-              : 'Exclude the provider networks from this rule or check the names.'),
+              : 'Exclude the provider networks from this rule or check what those members hold.'),
           key: ['accept-doubt', r.id],
         }),
       );
@@ -180,5 +180,5 @@ function namedRules(parts: { maybe: Rule[] }[], hosts: string[]): Rule[] {
  */
 function doubtOf(r: Rule): string {
   const why = uncertainWhy(r);
-  return why ? `is uncertain: ${why}` : 'matches hostnames or URL tables';
+  return why ? `is uncertain: ${why}` : `matches ${membersOf(r)}`;
 }

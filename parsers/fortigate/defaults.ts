@@ -37,3 +37,7 @@ export const SIP_HELPER_LEGACY_UNCERTAIN =
 export const CENTRAL_NAT_DEFAULT_REASON =
   'no `set central-nat` in `config system settings`: central NAT is disabled by default, so source NAT comes from each ' +
   'policy (docs/semantics.md#fgt-policy, docs/semantics.md#fgt-defaults)';
+
+/** FWL900's kind for names a policy uses that the file does not define (one finding for all, each name in its reason). */
+export const UNDEFINED_ADDRESS = 'address not defined in the file';
+export const UNDEFINED_SERVICE = 'service not defined in the file';

@@ -2,7 +2,7 @@ import { ANY_V4, ANY_V6, NO_ADDR } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Chain, Match, Rule, SymbolicRef } from '../../src/model/policy.js';
 import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
-import { LOCAL_IN_DEFAULT_REASON, NO_PING_IMPLICIT } from './defaults.js';
+import { LOCAL_IN_DEFAULT_REASON, NO_PING_IMPLICIT, UNDEFINED_ADDRESS } from './defaults.js';
 import type { Env } from './policies.js';
 import { serviceBoxes } from './services.js';
 import { quoted } from '../toolkit/labels.js';
@@ -151,7 +151,7 @@ function localInPolicy(env: Env, e: Entry, table: string, fam: 4 | 6): Rule[] | 
   for (const m of [...src.missing, ...dst.missing])
     ctx.unsupportedHead(
       e,
-      `${table} ${e.key} address "${m}"`,
+      UNDEFINED_ADDRESS,
       `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
     );
   const neg = (n: string) => (value(e, n) ?? 'disable').toLowerCase() === 'enable';

@@ -2,7 +2,7 @@ import type { SourceLocation, Setting } from '../../src/model/location.js';
 import { snatRule } from '../../src/model/nat-stages.js';
 import type { Action, Match, Nat, Rule, Ruleset, SnatRule } from '../../src/model/policy.js';
 import { protoSet, portSet } from '../../src/model/ports.js';
-import { CENTRAL_NAT_DEFAULT_REASON, PORT_PRESERVE_REASON } from './defaults.js';
+import { CENTRAL_NAT_DEFAULT_REASON, PORT_PRESERVE_REASON, UNDEFINED_ADDRESS } from './defaults.js';
 import type { Env, PolicyInfo } from './policies.js';
 import { Appender } from '../toolkit/appender.js';
 import { quoted } from '../toolkit/labels.js';
@@ -256,7 +256,7 @@ function centralMap(env: Env): SnatRule[] {
     for (const m of [...src.missing, ...dst.missing])
       ctx.unsupportedHead(
         e,
-        `firewall central-snat-map address "${m}"`,
+        UNDEFINED_ADDRESS,
         `${label}: address "${m}" is not defined in the file; the entry is evaluated without it`,
       );
     match.src = src.set;

@@ -5,6 +5,7 @@ import type { Action, Chain, Match, Rule, SymbolicRef } from '../../src/model/po
 import type { PortSet, ProtoSet } from '../../src/model/ports.js';
 import type { Addresses, Family, SymbolicName } from './addresses.js';
 import type { Ctx } from './context.js';
+import { UNDEFINED_ADDRESS, UNDEFINED_SERVICE } from './defaults.js';
 import type { Interfaces } from './interfaces.js';
 import { ServiceBox, type Services } from './services.js';
 import { Appender } from '../toolkit/appender.js';
@@ -554,7 +555,7 @@ function readPolicy(
   // Internet services (ISDB) replace dstaddr and service (docs/semantics.md#fgt-policy); their addresses are only known online.
   const isdb = fx.flag(F['internet-service']) || fx.flag(F['internet-service6']);
   const isdbSrc = fx.flag(F['internet-service-src']) || fx.flag(F['internet-service6-src']);
-  const boxes = policyBoxes(env, e, fx, isdb, tableName, label);
+  const boxes = policyBoxes(env, e, fx, isdb, label);
   const serviceNegate = fx.flag(F['service-negate']);
 
   const nat = fx.flag(F.nat);
@@ -647,21 +648,14 @@ function reportAttributes(
 }
 
 /** The service boxes of a policy, or every protocol for ISDB policies. */
-function policyBoxes(
-  env: Env,
-  e: Entry,
-  fx: PolicyFields,
-  isdb: boolean,
-  tableName: string,
-  label: string,
-): ServiceBox[] {
+function policyBoxes(env: Env, e: Entry, fx: PolicyFields, isdb: boolean, label: string): ServiceBox[] {
   if (isdb) return [new ServiceBox()];
   const { ctx } = env;
   const svc = env.services.boxes(fx.raw(F.service) ?? []);
   for (const m of svc.missing)
     ctx.unsupportedAt(
       fx.stmt(F.service) ?? e,
-      `firewall ${tableName} service "${m}"`,
+      UNDEFINED_SERVICE,
       `${label}: service "${m}" is not defined in the file; the policy is evaluated without it`,
     );
   if (!fx.has(F.service)) ctx.note(`${ctx.where(e)}: ${label} has no service; it matches no traffic`);
@@ -677,9 +671,9 @@ function isdbNames(e: Entry, prefix: string): SymbolicName[] {
 
 /** The rules of one address family of a policy, added to its pieces; false when the family is absent. */
 function addFamily(d: Draft, f: FamilyFields): boolean {
-  const { env, e, fx, tableName, label } = d;
+  const { env, e, fx, label } = d;
   const { ctx, addrs } = env;
-  const { fam, src: srcField, srcF, dstF, srcNegF, dstNegF } = f;
+  const { fam, srcF, dstF, srcNegF, dstNegF } = f;
   const srcNames = fx.raw(srcF) ?? [];
   const dstRaw = fx.raw(dstF);
   const dstNames = typeof dstRaw === 'string' ? [dstRaw] : (dstRaw ?? []);
@@ -706,7 +700,7 @@ function addFamily(d: Draft, f: FamilyFields): boolean {
     for (const m of r.missing)
       ctx.unsupportedAt(
         fx.stmt(srcF) ?? e,
-        `firewall ${tableName} ${srcField} "${m}"`,
+        UNDEFINED_ADDRESS,
         `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
       );
     srcSet = r.set;
@@ -784,7 +778,7 @@ function dstParts(d: Draft, f: FamilyFields, dstNames: readonly string[], dstNeg
     for (const m of r.missing)
       ctx.unsupportedAt(
         fx.stmt(f.dstF) ?? e,
-        `firewall ${tableName} ${f.dst} "${m}"`,
+        UNDEFINED_ADDRESS,
         `${label}: address "${m}" is not defined in the file; the policy is evaluated without it`,
       );
     const part: DstPart = {

@@ -11,11 +11,12 @@ export function reportSections(ctx: Ctx): void {
 
   for (const e of ctx.section('router policy')?.entries.values() ?? []) {
     if (!enabled(e)) continue;
+    // One FWL900 for all policy routes (the what), each named in its own reason.
     ctx.unsupportedHead(
       e,
-      `router policy ${e.key}`,
-      `policy route${value(e, 'output-device') ? ` to ${value(e, 'output-device')}` : ''}: it can send matching traffic ` +
-        `out of another interface than the routing table would, which fwlint does not model`,
+      'router policy',
+      `policy route ${e.key}${value(e, 'output-device') ? ` to ${value(e, 'output-device')}` : ''} can send matching ` +
+        `traffic out of another interface than the routing table would, which fwlint does not model`,
     );
   }
   for (const path of ['system sdwan', 'system virtual-wan-link']) {

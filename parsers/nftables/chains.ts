@@ -33,12 +33,16 @@ export interface Hooks {
   natPostrouting: ChainInfo[];
   /** Base chains fwlint evaluates, and every chain reachable from them. */
   evaluated: Set<string>;
+  /** Those of `evaluated` reached only from input or output base chains: they see only the firewall's own traffic. */
+  localOnly: Set<string>;
   /** Where table-level defaults would live: the table holding the forward chain, else the first table. */
   anchor: Pos;
 }
 
 const FORWARD_PATH = ['ingress', 'prerouting', 'forward', 'postrouting', 'egress'];
 const INPUT_PATH = ['ingress', 'prerouting', 'input'];
+/** Hooks that see only traffic to (input) or from (output) the firewall itself. */
+const LOCAL_HOOKS = new Set(['input', 'output']);
 
 /** The base chain spec of a chain classify() took as a base chain. */
 function baseOf(info: ChainInfo): BaseSpec {
@@ -97,19 +101,29 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
   natPrerouting.sort(byPriority);
   natPostrouting.sort(byPriority);
 
-  // Reachability: base chains fwlint evaluates, then every chain they jump or go to.
-  const evaluated = new Set<string>();
-  const todo = [...[...stages.values()].flat(), ...natPrerouting, ...natPostrouting].map((i) => i.ref);
-  for (let ref = todo.pop(); ref !== undefined; ref = todo.pop()) {
-    if (evaluated.has(ref)) continue;
-    evaluated.add(ref);
-    for (const t of infos.get(ref)?.targets ?? []) todo.push(t);
-  }
+  // Reachability: base chains fwlint evaluates, then every chain they jump or go to; and those that
+  // forwarded traffic can reach (the NAT chains see it too, not only the firewall's own).
+  const nats = [...natPrerouting, ...natPostrouting];
+  const evaluated = reach(infos, [...[...stages.values()].flat(), ...nats]);
+  const routed = reach(infos, [...[...stages].flatMap(([hook, list]) => (LOCAL_HOOKS.has(hook) ? [] : list)), ...nats]);
+  const localOnly = new Set([...evaluated].filter((ref) => !routed.has(ref)));
   // notrack is modelled (the engine's raw stages): not an unsupported statement.
   for (const info of infos.values())
     if (info.unsupported.length) info.unsupported = info.unsupported.filter((u) => u.what !== 'notrack');
   const forwardTable = stages.get('forward')?.[0]?.table ?? [...infos.values()][0]?.table;
-  return { stages, natPrerouting, natPostrouting, evaluated, anchor: forwardTable?.pos ?? ctx.doc.root };
+  return { stages, natPrerouting, natPostrouting, evaluated, localOnly, anchor: forwardTable?.pos ?? ctx.doc.root };
+}
+
+/** The chains `from` and every chain they jump or go to. */
+function reach(infos: Map<string, ChainInfo>, from: readonly ChainInfo[]): Set<string> {
+  const seen = new Set<string>();
+  const todo = from.map((i) => i.ref);
+  for (let ref = todo.pop(); ref !== undefined; ref = todo.pop()) {
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    for (const t of infos.get(ref)?.targets ?? []) todo.push(t);
+  }
+  return seen;
 }
 
 function guards(info: ChainInfo): Rule[] {

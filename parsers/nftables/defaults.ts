@@ -54,6 +54,15 @@ export const SIP_HELPER_DEFAULT_REASON =
   'no `ct helper set` assigns a helper of type "sip": since Linux 4.7 the kernel assigns helpers ' +
   'only when the ruleset says so (docs/semantics.md#nft-helpers)';
 
+/** Why a SIP helper assigned in an input or output chain does not act on the traffic the firewall forwards. */
+export const LOCAL_HELPER =
+  'that chain is reached only from the input or output hook, so the helper acts on connections to or from the ' +
+  'firewall itself, not on those it forwards (docs/semantics.md#nft-helpers)';
+
+export const SIP_HELPER_LOCAL_REASON =
+  'helpers of type "sip" are assigned only in chains of the input or output hook, which see connections to or ' +
+  'from the firewall itself; no rule assigns one to the connections it forwards (docs/semantics.md#nft-helpers)';
+
 export function sipHelperReason(name: string, where: string): string {
   return (
     `\`ct helper set "${name}"\` assigns the conntrack helper ${name} of type "sip" (declared at ${where}), ` +

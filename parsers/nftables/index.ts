@@ -146,7 +146,7 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
       'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; ' +
       'there is no implicit NAT (docs/semantics.md#nft-nat)',
   };
-  const sessions = buildSessions(ctx, infos, hooks.evaluated, hooks.anchor);
+  const sessions = buildSessions(ctx, infos, hooks);
   const policy: Policy = {
     vendor: 'nftables',
     file: doc.file,

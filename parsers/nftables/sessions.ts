@@ -5,14 +5,17 @@ import {
   AUTO_HELPER_UNCERTAIN,
   KERNEL_UDP_DEFAULT_REASON,
   KERNEL_UDP_STREAM_DEFAULT,
+  LOCAL_HELPER,
   NFT_BUILTIN_UDP_REPLIED,
   SIP_HELPER_DEFAULT_REASON,
+  SIP_HELPER_LOCAL_REASON,
   sipHelperReason,
   sysctlUdpReason,
   timeoutExplicitReason,
   timeoutOmittedReason,
 } from './defaults.js';
 import { must, type NTable, type Pos } from './ir.js';
+import type { Hooks } from './chains.js';
 import type { ChainInfo, TimeoutResolver } from './rules.js';
 
 /**
@@ -57,8 +60,7 @@ export function timeoutResolver(ctx: Ctx): TimeoutResolver {
 export function buildSessions(
   ctx: Ctx,
   infos: Map<string, ChainInfo>,
-  evaluated: Set<string>,
-  anchor: Pos,
+  { evaluated, localOnly, anchor }: Pick<Hooks, 'evaluated' | 'localOnly' | 'anchor'>,
 ): SessionSettings {
   const sipAlg: ScopedSetting<boolean>[] = [];
   const assigned = new Set<string>();
@@ -83,13 +85,16 @@ export function buildSessions(
         const k = `${h.pos.file}:${String(h.pos.line)}:${String(h.pos.column)}:${h.name}`;
         if (seen.has(k)) continue;
         seen.add(k);
-        // The assigning rule's match bounds the traffic the helper acts on (jumps into the chain only narrow it).
+        // The assigning rule's match bounds the traffic the helper acts on (jumps into the chain only narrow it),
+        // and so does its hook: an input or output chain sees only the firewall's own connections.
+        const local = localOnly.has(ref);
         sipAlg.push({
           value: true,
           source: 'explicit',
           loc: h.pos,
-          reason: sipHelperReason(h.name, ctx.where(obj.pos)),
+          reason: sipHelperReason(h.name, ctx.where(obj.pos)) + (local ? `; ${LOCAL_HELPER}` : ''),
           scope: must(info.rules[i], 'an entry').match,
+          ...(local ? { local } : {}),
         });
       }
     }
@@ -114,8 +119,14 @@ export function buildSessions(
       uncertain: AUTO_HELPER_UNCERTAIN,
     });
   }
-  if (sipAlg.length === 0)
-    sipAlg.push({ value: false, source: 'default', loc: anchor, reason: SIP_HELPER_DEFAULT_REASON });
+  // Helpers only in input or output chains: forwarded traffic has none (said at the first such assignment).
+  if (sipAlg.every((s) => s.local === true))
+    sipAlg.push({
+      value: false,
+      source: 'default',
+      loc: sipAlg[0]?.loc ?? anchor,
+      reason: sipAlg.length === 0 ? SIP_HELPER_DEFAULT_REASON : SIP_HELPER_LOCAL_REASON,
+    });
 
   let udpTimeout: Setting<number>;
   const raw = sysctl[UDP_STREAM_KEY]?.trim();

@@ -29,7 +29,8 @@ export const SIP_ALG_DEFAULT_REASON =
 export const SIPROXD_UNCERTAIN = 'element name not confirmed (docs/semantics.md#unconfirmed)';
 
 export const UDP_DEFAULT_REASON =
-  "no <optimization>: pf's udp.multiple default is 60 s (set optimization normal; hints change only TCP timeouts)";
+  "no <optimization> means `set optimization normal`, which leaves udp.multiple at pf's default 60 s " +
+  '(optimization hints change only TCP timeouts)';
 export const PF_UDP_MULTIPLE_DEFAULT = 60;
 export const CONSERVATIVE_UDP_MULTIPLE = 900;
 

@@ -411,7 +411,8 @@ export function buildEntry(env: Env, d: RuleDraft): FilterEntry | undefined {
     if (ifSet && d.interfaceNot) ifSet = ifSet.complement();
   }
   const key = sortKey(env, d);
-  if (!key) {
+  // 0 is a key: the first rule of the file, when it is floating.
+  if (key === undefined) {
     skipNote(ctx, d, `interface ${d.interfaces.join(', ')} does not exist`);
     return undefined;
   }

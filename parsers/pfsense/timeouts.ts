@@ -62,8 +62,8 @@ export function udpTimeout(ctx: Ctx): Setting<number> {
     source: 'explicit',
     loc: ctx.loc(optEl),
     reason:
-      `optimization ${opt}: pf's optimization hints change only TCP timeouts, udp.multiple stays at pf's default ` +
-      `60 s (docs/semantics.md#pf-states)`,
+      `<optimization>${opt}</optimization> leaves udp.multiple at pf's default 60 s: pf's optimization hints change ` +
+      `only TCP timeouts (docs/semantics.md#pf-states)`,
   };
 }
 

@@ -7,7 +7,7 @@ import {
   type Step,
   type Translation,
 } from '../engine/evaluate.js';
-import { ANY_ADDR, NO_ADDR, formatAddrSet, parseAddressSpec } from '../model/address.js';
+import { ANY_ADDR, NON_INTERNET, NO_ADDR, formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
 import { UsageError } from '../model/errors.js';
 import { NameSet } from '../model/name-set.js';
 import {
@@ -20,8 +20,11 @@ import {
   protoSet,
 } from '../model/ports.js';
 import { CONN_STATES, type Policy } from '../model/policy.js';
+import type { Notification } from '../model/report.js';
 import { findInterface } from '../lint/endpoints.js';
 import { egressFor } from '../lint/topology.js';
+import { interfaceList, namesOnlyRuleInterfaces } from '../site/spec.js';
+import { resolveSiteWan } from '../site/wan.js';
 
 export interface ExplainOptions {
   from: string;
@@ -31,10 +34,27 @@ export interface ExplainOptions {
   in?: string;
   out?: string;
   state?: string;
+  /** WAN interfaces, as `fwlint lint --wan`; default: found as lint finds them. */
+  wan?: string[];
+  /** The file holds several firewalls (VDOMs): a --wan another one holds is no error here. */
+  multi?: boolean;
+}
+
+export interface ExplainResult {
+  parts: Part[];
+  flow: Box;
+  path: PathName;
+  /** Which ingress was assumed for --from, when --in did not give it and no interface holds it. */
+  assumed?: string;
+  /** What finding the WAN said (no WAN identified, an interface no rule names). */
+  notes: string[];
 }
 
 /** Builds the flow class `fwlint explain` traces: interfaces default to where the addresses live. */
-export function explainFlow(policy: Policy, o: ExplainOptions): { path: PathName; flow: Box } {
+export function explainFlow(
+  policy: Policy,
+  o: ExplainOptions,
+): { path: PathName; flow: Box; assumed?: string; notes: string[] } {
   const src = addr(o.from, '--from');
   const toSelf = /^(self|firewall)$/i.test(o.to);
   const self = policy.interfaces.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);
@@ -46,26 +66,67 @@ export function explainFlow(policy: Policy, o: ExplainOptions): { path: PathName
     if (!r) throw new UsageError(`--port '${o.port}': expected a port or a range like 5060-5061`);
     dport = portSet([r]);
   }
-  const wan = policy.interfaces.filter((i) => i.role === 'wan').map((i) => i.name);
-  const iif = o.in ? iface(policy, o.in) : (holder(policy, src) ?? NameSet.of(wan));
-  const oif = o.out ? iface(policy, o.out) : toSelf || dst.isSubsetOf(self) ? NameSet.ANY : egressFor(policy, wan, dst);
+  // The WAN as lint finds it (--wan, the parser's WAN role, uplink hints), so both agree on it.
+  const notes: string[] = [];
+  const notify = (n: Notification) => notes.push(n.message);
+  const wan = resolveSiteWan(policy, o.wan ?? [], notify, '', o.multi === true).map((w) => w.iface);
+  const given = o.in ? iface(policy, o.in, '--in', o.multi === true) : undefined;
+  const held = given ? undefined : holder(policy, src);
+  const guess = (given ?? held) ? undefined : assumedIngress(src, wan);
+  const iif = given ?? held ?? guess?.iif ?? NameSet.ANY;
+  const oif = o.out
+    ? iface(policy, o.out, '--out', o.multi === true)
+    : toSelf || dst.isSubsetOf(self)
+      ? NameSet.ANY
+      : egressFor(policy, wan, dst);
   const state = o.state ? NameSet.of(o.state.split(',').map(checkState)) : NameSet.of(['new']);
   const path = toSelf || (!dst.isEmpty && dst.isSubsetOf(self)) ? 'input' : 'forward';
-  return { path, flow: box({ src, dst, proto: protocols, dport, iif, oif, state }) };
+  const flow = box({ src, dst, proto: protocols, dport, iif, oif, state });
+  return { path, flow, notes, ...(guess && { assumed: guess.text }) };
 }
 
-export function explain(policy: Policy, o: ExplainOptions): { parts: Part[]; flow: Box; path: PathName } {
-  const { path, flow } = explainFlow(policy, o);
-  return { parts: tracePath(policy, flow, { path }), flow, path };
+/**
+ * Where traffic from a source no interface holds arrives, as lint takes it: an internal source on any
+ * interface but the WAN (a network no rule pairs with an interface, behind a router), an Internet
+ * source on the WAN.
+ */
+function assumedIngress(src: AddrSet, wan: readonly string[]): { iif: NameSet; text: string } {
+  const from = formatAddrSet(src);
+  if (!src.isEmpty && src.isSubsetOf(NON_INTERNET)) {
+    const except = wan.length ? ` (any except ${wan.join(', ')})` : '';
+    return {
+      iif: NameSet.except(wan),
+      text: `no interface holds ${from}, so it is taken to arrive on any non-WAN interface${except}`,
+    };
+  }
+  if (wan.length === 0)
+    return {
+      iif: NameSet.ANY,
+      text: `${from} is on the Internet and no WAN interface is known, so it may arrive on any`,
+    };
+  return {
+    iif: NameSet.of(wan),
+    text: `${from} is on the Internet, so it is taken to arrive on the WAN (${wan.join(', ')})`,
+  };
 }
 
-export function formatExplain(policy: Policy, r: { parts: Part[]; flow: Box; path: PathName }): string {
+export function explain(policy: Policy, o: ExplainOptions): ExplainResult {
+  const { path, flow, assumed, notes } = explainFlow(policy, o);
+  return { parts: tracePath(policy, flow, { path }), flow, path, notes, ...(assumed && { assumed }) };
+}
+
+export function formatExplain(
+  policy: Policy,
+  r: { parts: Part[]; flow: Box; path: PathName; assumed?: string; notes?: readonly string[] },
+): string {
   const lines: string[] = [];
   const head = describeBox(r.flow) || 'any traffic';
   lines.push(
     `${policy.file}${policy.name ? ` [${policy.name}]` : ''}: ${head} ` +
       `(${r.path === 'input' ? 'to the firewall itself' : 'routed through'})`,
   );
+  if (r.assumed) lines.push(`  ingress: ${r.assumed}; give --in to choose the interface`);
+  for (const n of r.notes ?? []) lines.push(`  ${n}`);
   lines.push(`  stages: ${stagesText(policy, r.path)}`);
   const natStages = new Set(
     [...policy.ruleset.forward, ...policy.ruleset.input]
@@ -159,8 +220,34 @@ function protocolOf(text: string): number {
   return n;
 }
 
-function iface(policy: Policy, name: string): NameSet {
-  return NameSet.of([findInterface(policy, name)?.name ?? name]);
+/** A file of several firewalls (VDOMs): --in and --out must name an interface of at least one. */
+export function checkHeldByOne(policies: readonly Policy[], o: Pick<ExplainOptions, 'in' | 'out'>): void {
+  const [first] = policies;
+  if (!first || policies.length < 2) return;
+  for (const [flag, name] of [
+    ['--in', o.in],
+    ['--out', o.out],
+  ] as const)
+    if (name && !policies.some((p) => namesOnlyRuleInterfaces(p) || findInterface(p, name)))
+      throw new UsageError(
+        `${flag} '${name}': no interface named '${name}' in ${first.file} ` +
+          `(interfaces: ${policies.map((p) => `[${p.name ?? ''}] ${interfaceList(p)}`).join('; ')})`,
+        first.file,
+      );
+}
+
+/**
+ * An interface --in/--out names. Rulesets (nftables) name only some of theirs, and in a file of
+ * several firewalls (VDOMs) another one may hold it: there any name is taken as given.
+ */
+function iface(policy: Policy, name: string, flag: string, multi: boolean): NameSet {
+  const i = findInterface(policy, name);
+  if (!i && !multi && !namesOnlyRuleInterfaces(policy))
+    throw new UsageError(
+      `${flag} '${name}': no interface named '${name}' in ${policy.file} (interfaces: ${interfaceList(policy)})`,
+      policy.file,
+    );
+  return NameSet.of([i?.name ?? name]);
 }
 
 function holder(policy: Policy, a: ReturnType<typeof addr>): NameSet | undefined {

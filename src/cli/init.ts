@@ -24,11 +24,15 @@ export function writeStarterConfig(cwd: string, force: boolean): { path: string;
     byFolder.set(folder, list);
   }
   const profiles = listProfiles().map((p) => p.id);
+  // The schema reference only where an editor can follow it: users of the bundle, the pre-commit hook
+  // or the Action have no node_modules/fwlint.
+  const schema = './node_modules/fwlint/schemas/fwlint.config.schema.json';
   const doc = {
-    $schema: './node_modules/fwlint/schemas/fwlint.config.schema.json',
+    ...(existsSync(join(cwd, schema)) ? { $schema: schema } : {}),
     $comment:
       `fwlint configuration. profiles: one or more of ${profiles.join(', ')} or a path to your own profile JSON. ` +
-      'phones: CIDR, interface, or CIDR@interface. CLI flags win over this file.',
+      'phones: CIDR, interface, CIDR@interface, or the name of an alias, address list or address group in the ' +
+      'configuration. CLI flags win over this file.',
     profiles: [profiles.includes('ipnordic') ? 'ipnordic' : profiles[0]],
     // Empty: fwlint looks for the phones itself and says where it found them (the message after init
     // asks the user to fill it in, so it is there to fill).

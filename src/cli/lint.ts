@@ -384,6 +384,9 @@ export async function lintRun(
     const settings = settingsFor(o.config, abs, o.cli);
     return { abs, display: displayPath(file, o.cwd), settings, ...(finish ? { finish } : {}) };
   });
+  checkDevices(
+    jobs.map((j) => ({ display: j.display, devices: j.settings.devices, profiles: j.settings.profiles.map(profile) })),
+  );
   const results = o.lintAll
     ? await o.lintAll(jobs)
     : jobs.map((j) => lintOneFile(j.abs, j.display, j.settings, { finish: j.finish }));
@@ -449,6 +452,45 @@ function renderedOf(results: readonly FileResult[]): RenderedRequirements {
   return { texts, counts: mergeCounts(counts) };
 }
 
+/** The device families a profile has requirements for: what `--device` may name. */
+export function deviceFamilies(p: Profile): string[] {
+  const named = [
+    ...(p.devices ?? []),
+    ...p.flows.flatMap((f) => f.devices ?? []),
+    ...(p.portForwards ?? []).flatMap((f) => f.devices ?? []),
+  ];
+  return [...new Set(named.map((d) => d.toLowerCase()))].sort();
+}
+
+/**
+ * A `--device` value no profile of the run has requirements for is a typo (`snon`), which would
+ * otherwise skip the device's requirements without a word. A directory of sites checked against
+ * several profiles needs the family in one of them, not in each: the others ignore it.
+ */
+export function checkDevices(
+  jobs: readonly { display: string; devices: readonly string[]; profiles: readonly Profile[] }[],
+): void {
+  // Per family given: the first file it applies to, and the profiles of every file it applies to.
+  const given = new Map<string, { display: string; profiles: Set<Profile> }>();
+  for (const j of jobs)
+    for (const d of j.devices) {
+      const key = d.toLowerCase();
+      const seen = given.get(key) ?? { display: j.display, profiles: new Set<Profile>() };
+      for (const p of j.profiles) seen.profiles.add(p);
+      given.set(key, seen);
+    }
+  for (const [key, { display, profiles }] of given) {
+    const families = [...new Set([...profiles].flatMap(deviceFamilies))].sort();
+    if (families.includes(key)) continue;
+    const ids = [...profiles].map((p) => p.id).join(', ');
+    throw new UsageError(
+      `${display}: --device '${key}': ${ids} ${profiles.size > 1 ? 'have' : 'has'} no requirements for this ` +
+        `device family (families: ${families.join(', ') || 'none'})`,
+      display,
+    );
+  }
+}
+
 /** In-process lint with one set of settings for every file (tests, benches, the corpus runner). */
 export function lintFiles(
   files: readonly string[],
@@ -471,6 +513,7 @@ export function lintFiles(
     sysctl: undefined,
     rules: {},
   };
+  checkDevices(files.map((file) => ({ display: displayPath(file, cwd), devices: opts.devices, profiles })));
   const results = files.map((file) =>
     lintOneFile(resolve(cwd, file), displayPath(file, cwd), settings, { profiles, parseOptions }),
   );

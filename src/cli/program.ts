@@ -8,7 +8,7 @@ import type { Audience } from '../model/profile.js';
 import type { RuleLevel } from '../model/vocabulary.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
 import { FORMATS, parseFormatSpec, writeFormats, type FormatSpec } from './formats.js';
-import { explain, formatExplain, type ExplainOptions } from './explain.js';
+import { checkHeldByOne, explain, formatExplain, type ExplainOptions } from './explain.js';
 import { displayPath, exitCode, lintOneFile, lintRun, unexpected, type FailOn } from './lint.js';
 import { expandInputs } from './inputs.js';
 import { redactReport } from './redaction.js';
@@ -34,6 +34,7 @@ import { readSysctl } from './sysctl.js';
 import { TOOL } from './meta.js';
 import { guardStdout } from './stdout-guard.js';
 import { FAIL_ON, OPTIONAL_AUDIENCES, VENDOR_CHOICES } from '../model/vocabulary.js';
+import { plural } from '../reporters/plural.js';
 import {
   formatProfile,
   formatProfileList,
@@ -265,7 +266,7 @@ function program(): Command {
       process.exitCode = o.writeBaseline ? (failed.length ? 2 : 0) : exitCode(report, failed, failOn);
       const warnings = warningCount(report);
       if (!o.writeBaseline && maxWarnings !== undefined && warnings > maxWarnings) {
-        process.stderr.write(`fwlint: ${warnings} warning(s), more than --max-warnings ${maxWarnings}\n`);
+        process.stderr.write(`fwlint: ${plural(warnings, 'warning')}, more than --max-warnings ${maxWarnings}\n`);
         if (process.exitCode === 0) process.exitCode = 1;
       }
     });
@@ -317,16 +318,22 @@ function program(): Command {
     .requiredOption('--to <cidr|self>', 'destination address or network, or "self" for the firewall itself')
     .option('--proto <protocol>', 'tcp, udp, icmp, or a number')
     .option('--port <port[-port]>', 'destination port or range')
-    .option('--in <interface>', 'ingress interface (default: where --from lives, else WAN)')
+    .option(
+      '--in <interface>',
+      'ingress interface (default: where --from lives; else any non-WAN interface for an internal source, the WAN for the Internet)',
+    )
     .option('--out <interface>', 'egress interface (default: by destination)')
     .option('--state <states>', 'connection state(s): new, established, related, invalid, untracked', 'new')
+    .option('--wan <interface>', 'WAN interface, as for lint (repeatable; default: detected as lint does)', collect)
     .addOption(new Option('--vendor <vendor>', 'configuration format').choices(VENDOR_CHOICES).default('auto'))
     .option('--sysctl <file>', 'host kernel settings in sysctl.conf syntax (nftables)')
     .action((file: string, o: ExplainCommandOptions) => {
       const display = displayPath(file, process.cwd());
       try {
         const policies = readConfig(resolve(file), display, o.vendor, o.sysctl ? { sysctl: readSysctl(o.sysctl) } : {});
-        for (const policy of policies) process.stdout.write(formatExplain(policy, explain(policy, o)));
+        const multi = policies.length > 1;
+        checkHeldByOne(policies, o);
+        for (const policy of policies) process.stdout.write(formatExplain(policy, explain(policy, { ...o, multi })));
       } catch (e) {
         throw e instanceof ParseError || e instanceof UsageError ? e : unexpected(e, display);
       }

@@ -14,6 +14,7 @@ import {
 } from '../model/ports.js';
 import type { Endpoint, FlowRequirement, Profile } from '../model/profile.js';
 import type { Endpoints, RuleContext } from './context.js';
+import { ingressOf } from '../site/evidence.js';
 import { INTERNET, egressFor } from './topology.js';
 
 const FAMILIES = [
@@ -133,12 +134,13 @@ export function buildFlows(req: FlowRequirement, remote: AddrSet, ctx: RuleConte
       const from = { ...all, networks: local };
       const proto = protocolsOf(req.protocol, v6);
       const farIf = egressFor(ctx.policy, ctx.wan, far);
+      const nearIf = ingressOf(from.iface, ctx.wan);
       return [
         req.direction === 'outbound'
-          ? { from, box: box({ src: local, dst: far, proto, dport, iif: NameSet.of([from.iface]), oif: farIf, state }) }
+          ? { from, box: box({ src: local, dst: far, proto, dport, iif: nearIf, oif: farIf, state }) }
           : {
               from,
-              box: box({ src: far, dst: local, proto, dport, iif: farIf, oif: NameSet.of([from.iface]), state }),
+              box: box({ src: far, dst: local, proto, dport, iif: farIf, oif: nearIf, state }),
             },
       ];
     }),

@@ -1,4 +1,4 @@
-import { ownAddresses } from '../site/evidence.js';
+import { ingressOf, ownAddresses } from '../site/evidence.js';
 import { box, type Box } from '../engine/box.js';
 import { tracePath, type Part, type Translation } from '../engine/evaluate.js';
 import { ANY_ADDR, ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../model/address.js';
@@ -101,8 +101,9 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
   const flow = box({
     // The firewall's own addresses are not clients: their traffic needs no NAT (docs/site-detection.md).
     src: from.networks.intersect(ANY_V4).subtract(ownAddresses(ctx.policy)),
-    dst: INTERNET,
-    iif: NameSet.of([from.iface]),
+    // Traffic to the firewall's own public addresses does not leave through the WAN either.
+    dst: INTERNET.subtract(ownAddresses(ctx.policy)),
+    iif: ingressOf(from.iface, ctx.wan),
     oif: NameSet.of(ctx.wan),
     state: NameSet.of(['new']),
   });
@@ -112,11 +113,14 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
   return parts;
 }
 
-/** The accepted parts grouped by their source NAT, in first-seen order. */
+/**
+ * The accepted parts that leave for the Internet grouped by their source NAT, in first-seen order. A part
+ * destination NAT sent to the firewall itself (a DNS redirect) or to an internal address never leaves.
+ */
 function grouped(policy: Policy, parts: readonly Part[]): OutboundPart[] {
   const groups = new Map<string, OutboundPart>();
   for (const p of parts) {
-    if (p.verdict !== 'accept') continue;
+    if (p.verdict !== 'accept' || !leaves(p)) continue;
     const rule = snatView(policy, p);
     const k = groupKey(rule, p.untracked);
     const g = groups.get(k);
@@ -129,6 +133,9 @@ function grouped(policy: Policy, parts: readonly Part[]): OutboundPart[] {
   }
   return [...groups.values()];
 }
+
+/** Whether a part's packets still go out to the Internet after destination NAT. */
+const leaves = (p: Part): boolean => p.path === 'forward' && p.out.dst.overlaps(INTERNET);
 
 const groupKey = (rule: SnatView | undefined, untracked: boolean): string =>
   `${untracked ? 'untracked' : ''}|${rule?.action ?? ''}|${rule?.id ?? ''}`;
@@ -170,10 +177,17 @@ function oneOutcome(ctx: Pick<RuleContext, 'policy' | 'wan'>, flow: Box): Outbou
     ...ctx.policy,
     ruleset: { ...rs, forward: rs.forward.filter((s) => !isFilter(s)), input: rs.input.filter((s) => !isFilter(s)) },
   };
-  const all = grouped(bare, tracePath(bare, flow, { path: 'forward', wan: ctx.wan }));
+  const bareParts = tracePath(bare, flow, { path: 'forward', wan: ctx.wan });
+  const all = grouped(bare, bareParts);
   const [only] = all;
-  if (!only || all.length > 1) return all.length === 0 ? [] : undefined;
-  const parts = grouped(ctx.policy, tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan, cover: true }));
+  // Nothing accepted even without the filters: nothing leaves. Accepted parts that do not leave (sent to
+  // the firewall or inside by destination NAT) need the full trace, as do several treatments.
+  if (!bareParts.some((p) => p.verdict === 'accept')) return [];
+  if (!only || all.length > 1) return undefined;
+  const covering = tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan, cover: true });
+  // Cover mode keeps one accepted part per source; one that does not leave may hide others that do.
+  if (covering.some((p) => p.verdict === 'accept' && !leaves(p))) return undefined;
+  const parts = grouped(ctx.policy, covering);
   const [got] = parts;
   if (!got) return [];
   // The same treatment as without the filters, or the premise failed: trace every part.

@@ -53,7 +53,15 @@ function shorten(sentence: string, rest?: string): { headline: string; details?:
     body = shorter;
     dropped = true;
   }
-  return { headline: `${body.slice(0, MAX_HEADLINE - 2).trimEnd()}…`, details: join(sentence, rest) };
+  // The sentence as written (its parentheses too), so the headline is the start of the details' copy.
+  return { headline: `${wordCut(sentence, MAX_HEADLINE - 2)}…`, details: join(sentence, rest) };
+}
+
+/** `body` cut to at most `max` characters after a whole word outside quotes and parentheses, when one is not too far back. */
+function wordCut(body: string, max: number): string {
+  const top = topLevel(body);
+  for (let p = max; p >= max / 2; p--) if (body[p] === ' ' && top[p]) return body.slice(0, p).trimEnd();
+  return body.slice(0, max).trimEnd();
 }
 
 /** `body` without its first top-level parenthesis (nested ones included), or undefined when it has none. */

@@ -272,6 +272,8 @@ export interface Nat {
 /** A setting that acts only on the traffic `scope` matches (absent: all traffic). */
 export interface ScopedSetting<T> extends Setting<T> {
   scope?: Match;
+  /** Acts only on traffic to or from the firewall itself (an nftables input or output hook), never on traffic it forwards. */
+  local?: boolean;
 }
 
 export interface SessionSettings {

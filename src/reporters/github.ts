@@ -1,6 +1,7 @@
 import type { Report } from '../model/report.js';
 import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
 import { sortFindings, summarize } from './json.js';
+import { levelCounts, notCheckedText } from './plural.js';
 
 /**
  * GitHub Actions workflow commands (`::error file=…,line=…::message`), for runs that annotate
@@ -26,14 +27,10 @@ export function formatGithub(report: Report): string {
   const counts = countVerdicts(report.requirements ?? []);
   const notChecked = counts.reduce((n, c) => n + c.notChecked, 0);
   if (notChecked > 0)
-    out.push(
-      `::warning title=fwlint: incomplete::${notChecked} requirement(s) were not checked; see the notices above.`,
-    );
+    out.push(`::warning title=fwlint: incomplete::${notCheckedText(notChecked)}; see the notices above.`);
   for (const c of counts) out.push(`fwlint: ${formatCounts(c)}`);
   const s = summarize(report.findings);
-  out.push(
-    `fwlint: ${s.errors} error(s), ${s.warnings} warning(s), ${s.notes} note(s)${s.suppressed ? `, ${s.suppressed} suppressed` : ''}`,
-  );
+  out.push(`fwlint: ${levelCounts(s)}${s.suppressed ? `, ${s.suppressed} suppressed` : ''}`);
   return out.join('\n') + '\n';
 }
 

@@ -3,6 +3,7 @@ import type { Vendor } from '../model/policy.js';
 import type { Notification, Report, RequirementVerdict, RuleMeta, VerdictStatus } from '../model/report.js';
 import { countVerdicts } from '../verdicts/assemble.js';
 import { sortFindings, summarize } from './json.js';
+import { levelCounts, plural } from './plural.js';
 
 /**
  * A self-contained HTML report for auditors: inline CSS and JS, a Content-Security-Policy that
@@ -64,7 +65,7 @@ ${rows}
   const other = sortFindings(report).filter((f) => !f.requirement);
   const notes = report.notifications.filter((n) => !n.notChecked);
   const meta =
-    `${esc(report.tool.name)} ${esc(report.tool.version)} · ${report.files.length} file(s) · ` +
+    `${esc(report.tool.name)} ${esc(report.tool.version)} · ${plural(report.files.length, 'file')} · ` +
     esc(report.profiles.map((p) => p.name).join(', '));
   return `<!DOCTYPE html>
 <html lang="en">
@@ -81,7 +82,7 @@ ${rows}
 <p class="meta">${meta}</p>
 <ul class="summary">
 ${counts.map((c) => countItem(names.get(c.profile)?.name ?? c.profile, c)).join('\n')}
-<li>${s.errors} error(s), ${s.warnings} warning(s), ${s.notes} note(s)${s.suppressed ? `, ${s.suppressed} suppressed` : ''}</li>
+<li>${levelCounts(s)}${s.suppressed ? `, ${s.suppressed} suppressed` : ''}</li>
 </ul>
 <div class="filters" role="group" aria-label="Show requirements by status">
 ${filters}

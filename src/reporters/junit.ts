@@ -1,6 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import type { Report, RequirementVerdict } from '../model/report.js';
 import { fingerprint } from './fingerprint.js';
+import { plural } from './plural.js';
 import { sortFindings } from './json.js';
 
 /**
@@ -93,7 +94,7 @@ function ruleCase(fs: Finding[], cls: string): Case {
   const active = fs.filter((f) => !f.suppressions?.length);
   if (active.length === 0)
     return {
-      xml: `${head}><skipped message="${attr(`${fs.length} suppressed finding(s)`)}"/></testcase>`,
+      xml: `${head}><skipped message="${attr(plural(fs.length, 'suppressed finding'))}"/></testcase>`,
       skipped: true,
     };
   const failures = active.map(

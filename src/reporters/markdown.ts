@@ -2,6 +2,7 @@ import type { Finding } from '../model/finding.js';
 import type { Report, RequirementVerdict } from '../model/report.js';
 import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
 import { sortFindings, summarize } from './json.js';
+import { levelCounts, notCheckedText, plural } from './plural.js';
 
 /**
  * Markdown for pull-request comments and $GITHUB_STEP_SUMMARY: per-profile verdict counts, then
@@ -19,12 +20,12 @@ export function formatMarkdown(report: Report): string {
   const problems = s.errors + s.warnings + s.notes;
   const verdict =
     problems > 0
-      ? `❌ ${problems} problem(s): ${s.errors} error(s), ${s.warnings} warning(s), ${s.notes} note(s)`
+      ? `❌ ${plural(problems, 'problem')}: ${levelCounts(s)}`
       : notChecked > 0
-        ? `⚠️ no problems found, but ${notChecked} requirement(s) were not checked`
+        ? `⚠️ no problems found, but ${notCheckedText(notChecked)}`
         : '✅ no problems';
   const out: string[] = [`## fwlint: ${verdict}`, ''];
-  if (s.suppressed) out.push(`${s.suppressed} finding(s) suppressed (accepted).`, '');
+  if (s.suppressed) out.push(`${plural(s.suppressed, 'finding')} suppressed (accepted).`, '');
   if (counts.length) {
     out.push('| Profile | Pass | Fail | Uncertain | Not checked |', '| --- | ---: | ---: | ---: | ---: |');
     for (const c of counts)

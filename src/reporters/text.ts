@@ -8,6 +8,11 @@
  *
  *   note: Assumed phones are in 10.0.10.0/24.
  *
+ *   Requirements:
+ *     ipnordic: 14 pass, 2 fail, 1 not checked
+ *       ✖ fail      SIP ALG / SIP helper off
+ *       ✖ fail      UDP timeout at least 300 s
+ *
  *   ✖ 2 problems (1 error, 1 warning, 0 notes)
  *
  * One block per file (path underlined and bold when coloured), findings sorted by line and
@@ -18,10 +23,50 @@
  * Colours are raw ANSI SGR codes, only when `color` is true; `shouldColor` decides for the CLI.
  */
 import type { Finding } from '../model/finding.js';
-import type { Report } from '../model/report.js';
+import type { Report, RequirementVerdict } from '../model/report.js';
 import type { Severity } from '../model/profile.js';
 import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
 import { sortFindings, summarize } from './json.js';
+import { plural } from './plural.js';
+
+/** Failing and uncertain requirements listed per profile under the counts; the rest are counted. */
+const MAX_OPEN_SHOWN = 20;
+
+/**
+ * The requirements of `profile` that fail or are uncertain, one line each (failures first), with how
+ * many files when several share the verdict; an accepted failure (suppressed, baselined) says so.
+ */
+function openRequirements(
+  vs: readonly RequirementVerdict[],
+  profile: string,
+): { status: string; mark: string; text: string }[] {
+  const by = new Map<string, { v: RequirementVerdict; files: Set<string>; accepted: boolean }>();
+  for (const v of vs) {
+    if (v.profile !== profile || (v.status !== 'fail' && v.status !== 'uncertain')) continue;
+    const k = `${v.status === 'fail' ? 0 : 1}|${v.id}`;
+    const g = by.get(k) ?? { v, files: new Set<string>(), accepted: true };
+    g.files.add(`${v.file}|${v.firewall ?? ''}`);
+    g.accepted &&= v.accepted === true;
+    by.set(k, g);
+  }
+  const firewalls = new Set(vs.filter((v) => v.profile === profile).map((v) => `${v.file}|${v.firewall ?? ''}`)).size;
+  const lines = [...by.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, { v, files, accepted }]) => ({
+      status: v.status,
+      mark: v.status === 'fail' ? '✖ fail     ' : '? uncertain',
+      text:
+        v.description +
+        (firewalls > 1 ? ` (${files.size} of ${firewalls} firewalls)` : '') +
+        (v.status === 'fail' && accepted ? ' (accepted)' : ''),
+    }));
+  if (lines.length <= MAX_OPEN_SHOWN) return lines;
+  const rest = lines.length - MAX_OPEN_SHOWN;
+  return [
+    ...lines.slice(0, MAX_OPEN_SHOWN),
+    { status: 'uncertain', mark: '…', text: `${rest} more (all verdicts are in --format json, html and markdown)` },
+  ];
+}
 
 /** Related locations listed under a finding; the rest are counted (all of them are in JSON and SARIF). */
 const MAX_RELATED_SHOWN = 5;
@@ -69,10 +114,6 @@ const LEVEL_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', 
 function oneLine(text: string): string {
   // Each whitespace run is matched once (linear); `\s*[\r\n]+\s*` backtracked over long runs without a newline.
   return text.replace(/\s+/g, (run) => (/[\r\n]/.test(run) ? ' ' : run)).trim();
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 interface Row {
@@ -151,6 +192,8 @@ export function formatText(report: Report, options: TextOptions): string {
     for (const c of counts) {
       const line = formatCounts(c);
       out.push(`  ${c.notChecked ? line.replace(/(\d+ not checked)$/, paint('$1', 'yellow', 'bold')) : line}`);
+      for (const open of openRequirements(report.requirements ?? [], c.profile))
+        out.push(`    ${paint(open.mark, open.status === 'fail' ? 'red' : 'yellow')} ${open.text}`);
     }
     out.push('');
   }

@@ -1,4 +1,5 @@
-import { formatAddrSet } from '../model/address.js';
+import { formatAddrSet, type AddrSet } from '../model/address.js';
+import { placeText } from './evidence.js';
 import { KIND_LABEL } from './rank.js';
 import type { SiteReport, SiteRoleReport } from '../model/report.js';
 import type { Site, SiteNetwork } from './types.js';
@@ -8,23 +9,43 @@ import type { Site, SiteNetwork } from './types.js';
  * PHONEVLAN …)". Networks with the same source and evidence (every internal network of
  * `--phones all-internal`) are listed together before it, so the reason is written once.
  */
-export function describeRole(role: string, nets: readonly SiteNetwork[]): string {
+export function describeRole(role: string, nets: readonly SiteNetwork[], removed: readonly Removed[] = []): string {
   const groups = new Map<string, string[]>();
   for (const n of nets) {
     const why = reasonOf(n);
+    const place = placeOf(n, removed);
     const list = groups.get(why);
-    if (list) list.push(placeOf(n));
-    else groups.set(why, [placeOf(n)]);
+    if (list) list.push(place);
+    else groups.set(why, [place]);
   }
   return `${role}: ${[...groups].map(([why, places]) => `${places.join(', ')}, ${why}`).join('; ')}`;
 }
 
-/** "172.16.1.0/24 on vlan202" */
-function placeOf(n: SiteNetwork): string {
+/** Addresses a role never holds, and why: `the PBX`, `the firewall's own`, `loopback`, `the WAN`. */
+export interface Removed {
+  why: string;
+  addresses: AddrSet;
+}
+
+/** "172.16.1.0/24 on vlan202", "10.20.0.0/24 (without the PBX 10.20.0.10) on voice" */
+function placeOf(n: SiteNetwork, removed: readonly Removed[]): string {
   const shown = n.written ?? n.networks;
-  const less = shown.subtract(n.networks);
-  const without = less.isEmpty ? '' : ` (without the firewall's own ${formatAddrSet(less)})`;
-  return `${formatAddrSet(shown)}${without} on ${n.iface}`;
+  return `${formatAddrSet(shown)}${withoutText(shown.subtract(n.networks), removed)} ${placeText(n.iface)}`;
+}
+
+/** " (without the PBX 10.20.0.10 and loopback 127.0.0.1)": each address under the first reason that holds it. */
+function withoutText(less: AddrSet, removed: readonly Removed[]): string {
+  if (less.isEmpty) return '';
+  const parts: string[] = [];
+  let rest = less;
+  for (const r of removed) {
+    const part = rest.intersect(r.addresses);
+    if (part.isEmpty) continue;
+    parts.push(`${r.why} ${formatAddrSet(part)}`);
+    rest = rest.subtract(part);
+  }
+  if (!rest.isEmpty) parts.push(formatAddrSet(rest));
+  return ` (without ${parts.join(' and ')})`;
 }
 
 /** How the network was found and the evidence: "given with --phones …", "detected by …: … (also: …)". */

@@ -217,7 +217,9 @@ export function group(
     const written = winners.reduce((a, c) => a.union(c.written ?? c.networks), NO_ADDR);
     const i = p.interfaces.find((x) => x.name === name);
     out.push({
-      label: i?.networks.equals(networks) ? ifaceLabel(i) : `${i ? ifaceLabel(i) : name} ${formatAddrSet(written)}`,
+      label: i?.networks.equals(networks)
+        ? ifaceLabel(i)
+        : `${i ? ifaceLabel(i) : placeLabel(name)} ${formatAddrSet(written)}`.trim(),
       networks,
       written,
       iface: name,
@@ -226,6 +228,11 @@ export function group(
     });
   }
   return out;
+}
+
+/** An interface name for a label; none for a network no rule pairs with an interface (the addresses say it). */
+function placeLabel(name: string): string {
+  return name === ANY_NON_WAN ? '' : name;
 }
 
 function dedupe(ev: Evidence[]): Evidence[] {

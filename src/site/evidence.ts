@@ -1,4 +1,5 @@
 import { NON_INTERNET, NO_ADDR, formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
+import { NameSet } from '../model/name-set.js';
 import type { Interface, Policy } from '../model/policy.js';
 import type { Evidence, EvidenceKind, SiteNetwork } from './types.js';
 import { objectWords } from './object-words.js';
@@ -8,6 +9,20 @@ export const LOOPBACK: AddrSet = (parseAddressSpec('127.0.0.0/8') ?? NO_ADDR).un
 
 /** Stands for "any interface that is not a WAN" where a ruleset names no interface for a network (nftables). */
 export const ANY_NON_WAN = '(any non-WAN interface)';
+
+/**
+ * The interfaces traffic of a site network arrives on (and replies to it leave by): its own, or every
+ * interface but the WAN for a network no rule pairs with an interface. The placeholder is no name a
+ * rule could match, so it must never reach a flow as one.
+ */
+export function ingressOf(iface: string, wan: readonly string[]): NameSet {
+  return iface === ANY_NON_WAN ? NameSet.except(wan) : NameSet.of([iface]);
+}
+
+/** Where a site network sits, for messages: "on vlan202", "arriving on any non-WAN interface". */
+export function placeText(iface: string): string {
+  return iface === ANY_NON_WAN ? 'arriving on any non-WAN interface' : `on ${iface}`;
+}
 
 export function evidence(kind: EvidenceKind, file: string, line: number, reason: string): Evidence {
   return { kind, file, line, reason };

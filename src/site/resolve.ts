@@ -4,8 +4,16 @@ import type { Policy } from '../model/policy.js';
 import type { Profile } from '../model/profile.js';
 import type { Notification } from '../model/report.js';
 import { group, pbxCandidates, phoneCandidates, strongest } from './detect.js';
-import { LOOPBACK, evidence, excludedAddresses, ifaceLabel, internalInterfaces, ownAddresses } from './evidence.js';
-import { describeRole } from './describe.js';
+import {
+  ANY_NON_WAN,
+  LOOPBACK,
+  evidence,
+  excludedAddresses,
+  ifaceLabel,
+  internalInterfaces,
+  ownAddresses,
+} from './evidence.js';
+import { describeRole, type Removed } from './describe.js';
 import { resolveSpec } from './spec.js';
 import type { Site, SiteNetwork } from './types.js';
 import { objectWords } from './object-words.js';
@@ -47,7 +55,7 @@ export function resolveSite(
   notify: (n: Notification) => void,
 ): Site {
   const w = where(p);
-  const wan = resolveSiteWan(p, opts.wan, notify, w);
+  const wan = resolveSiteWan(p, opts.wan, notify, w, opts.multi === true);
   const wanNames = wan.map((x) => x.iface);
   // Loopback and the WAN subnets never hold clients; the firewall's own addresses stay inside the
   // networks (messages show them as written) and are taken out of every flow (src/lint/flows.ts).
@@ -62,6 +70,7 @@ export function resolveSite(
         notes.push(r.absent);
         return [];
       }
+      if (r.note) notes.push(r.note);
       return r.networks;
     });
   const clientsOnly = (nets: SiteNetwork[]): SiteNetwork[] => nets.filter((n) => !n.networks.subtract(own).isEmpty);
@@ -143,7 +152,14 @@ export function resolveSite(
 
   const site: Site = { file: p.file, phones, pcs, pbx, servers, wan, notes: [...notes, ...setAside] };
   if (p.name) site.firewall = p.name;
-  report(site, w, opts, notify);
+  // Why addresses are missing from a network as written: the first of these that holds them.
+  const removed: Removed[] = [
+    { why: 'loopback', addresses: LOOPBACK },
+    { why: 'the PBX', addresses: pbxAddrs },
+    { why: "the firewall's own", addresses: own },
+    { why: 'the WAN', addresses: excludedAddresses(p, wanNames).subtract(own) },
+  ];
+  report(site, w, opts, removed, notify);
   return site;
 }
 
@@ -201,6 +217,9 @@ function detectPcs(
   });
 }
 
+const UNPLACED =
+  'fwlint does not know which interface they arrive on, so a rule for one interface covers them only in part: ' +
+  'name it with --phones CIDR@interface';
 const FLAGS_MISS = 'the --phones values name no network of this firewall';
 /** An nftables ruleset knows a subnet only where a rule pairs it with an interface. */
 const ALL_INTERNAL_MISS = `--phones ${ALL_INTERNAL} found no internal interface with a known subnet`;
@@ -208,9 +227,18 @@ const NO_EVIDENCE =
   'no --phones and no evidence of a phone network (DHCP provisioning options 66/150/160, objects, interfaces or VLANs named for phones)';
 
 /** Notes that say what the site is and why: the winning evidence of each role. */
-function report(site: Site, w: string, opts: SiteOptions, notify: (n: Notification) => void): void {
-  if (site.phones.length) notify({ level: 'note', message: `${w}${describeRole('phones', site.phones)}` });
-  else {
+function report(
+  site: Site,
+  w: string,
+  opts: SiteOptions,
+  removed: readonly Removed[],
+  notify: (n: Notification) => void,
+): void {
+  if (site.phones.length) {
+    // A rule naming one interface covers such phones only in part: say how to name theirs.
+    const unplaced = site.phones.some((n) => n.iface === ANY_NON_WAN) ? `; ${UNPLACED}` : '';
+    notify({ level: 'note', message: `${w}${describeRole('phones', site.phones, removed)}${unplaced}` });
+  } else {
     const all = opts.phones.includes(ALL_INTERNAL);
     const why = all ? ALL_INTERNAL_MISS : opts.phones.length ? FLAGS_MISS : NO_EVIDENCE;
     const pass = all
@@ -218,8 +246,8 @@ function report(site: Site, w: string, opts: SiteOptions, notify: (n: Notificati
       : `Pass --phones CIDR|interface|object, or --phones ${ALL_INTERNAL}.`;
     notify({ level: 'note', message: `${w}phones not found: ${why}; phone requirements are not checked. ${pass}` });
   }
-  if (site.pbx.length) notify({ level: 'note', message: `${w}${describeRole('PBX', site.pbx)}` });
+  if (site.pbx.length) notify({ level: 'note', message: `${w}${describeRole('PBX', site.pbx, removed)}` });
   for (const [name, nets] of Object.entries(site.servers))
-    if (nets.length) notify({ level: 'note', message: `${w}${describeRole(`server ${name}`, nets)}` });
+    if (nets.length) notify({ level: 'note', message: `${w}${describeRole(`server ${name}`, nets, removed)}` });
   for (const n of site.notes) notify({ level: 'note', message: `${w}${n}` });
 }

@@ -27,8 +27,33 @@ export function parseSpec(flag: string, spec: string): Spec {
   throw new UsageError(`${flag} '${spec}': not a CIDR, CIDR@interface, an interface or the name of an address object`);
 }
 
-/** What a flag value resolves to on one firewall: networks, or why this firewall (VDOM) has none. */
-export type Resolved = { networks: SiteNetwork[] } | { absent: string };
+/**
+ * What a flag value resolves to on one firewall: networks (with a note when the configuration does
+ * not name their interface), or why this firewall (VDOM) has none.
+ */
+export type Resolved = { networks: SiteNetwork[]; note?: string } | { absent: string };
+
+/**
+ * nftables rulesets declare no interfaces: they name only those their rules match, so an interface
+ * they do not name may still exist (rules without iifname/oifname apply to it).
+ */
+export function namesOnlyRuleInterfaces(p: Policy): boolean {
+  return p.vendor === 'nftables';
+}
+
+/** The interfaces of a configuration, for a message that lists the candidates. */
+export function interfaceList(p: Policy): string {
+  const names = p.interfaces.map(ifaceLabel);
+  const shown = names.slice(0, 25).join(', ');
+  return names.length ? `${shown}${names.length > 25 ? `, … (${names.length - 25} more)` : ''}` : 'none';
+}
+
+function unnamedNote(p: Policy, flag: string, spec: string, iface: string): string {
+  return (
+    `${flag} ${spec}: no rule names interface ${iface} (the rules name: ${interfaceList(p)}), ` +
+    'so only rules without an interface apply to it; check the name if that is not meant'
+  );
+}
 
 function candidates(p: Policy): string {
   const names = [...p.interfaces.map(ifaceLabel), ...(p.inventory?.objects ?? []).map((o) => o.name)];
@@ -38,7 +63,7 @@ function candidates(p: Policy): string {
 
 function flagged(label: string, networks: AddrSet, iface: string, flag: string, spec: string, p: Policy): SiteNetwork {
   return {
-    label: `${label} ${formatAddrSet(networks)}`,
+    label: `${label} ${formatAddrSet(networks)}`.trim(),
     networks,
     iface,
     source: 'flag' as const,
@@ -50,7 +75,8 @@ function flagged(label: string, networks: AddrSet, iface: string, flag: string, 
 function onHolders(p: Policy, wan: readonly string[], addrs: AddrSet, flag: string, spec: string): SiteNetwork[] {
   const hs = holders(p, wan, addrs);
   if (hs.length) return hs.map((i) => flagged(ifaceLabel(i), addrs, i.name, flag, spec, p));
-  return p.vendor === 'nftables' ? [flagged(ANY_NON_WAN, addrs, ANY_NON_WAN, flag, spec, p)] : [];
+  // The label is the network alone: "from 10.20.0.0/24" reads well where the interface is unknown.
+  return p.vendor === 'nftables' ? [flagged('', addrs, ANY_NON_WAN, flag, spec, p)] : [];
 }
 
 /**
@@ -63,8 +89,14 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
   if (s.iface !== undefined) {
     const i = findInterface(p, s.iface);
     if (!i && multi) return { absent: `${flag} ${spec}: interface ${s.iface} is not in ${here}` };
+    if (!i && !namesOnlyRuleInterfaces(p))
+      throw new UsageError(
+        `${flag} '${spec}': no interface named '${s.iface}' in ${p.file} (interfaces: ${interfaceList(p)})`,
+        p.file,
+      );
     const addrs = s.cidr ?? objectAddresses(p, s.name ?? '', flag, spec);
-    return { networks: [flagged(i ? ifaceLabel(i) : s.iface, addrs, i?.name ?? s.iface, flag, spec, p)] };
+    const nets = [flagged(i ? ifaceLabel(i) : s.iface, addrs, i?.name ?? s.iface, flag, spec, p)];
+    return i ? { networks: nets } : { networks: nets, note: unnamedNote(p, flag, spec, s.iface) };
   }
   if (s.cidr) {
     const nets = onHolders(p, wan, s.cidr, flag, spec);

@@ -2,11 +2,13 @@ import { addrSet, parseAddress } from '../model/address.js';
 import type { WanHint } from '../model/inventory.js';
 import type { Policy } from '../model/policy.js';
 import type { Notification } from '../model/report.js';
+import { UsageError } from '../model/errors.js';
 import { evidence, findInterface, ifaceLabel } from './evidence.js';
+import { interfaceList, namesOnlyRuleInterfaces } from './spec.js';
 import type { Evidence, SiteNetwork } from './types.js';
 
 function known(p: Policy): string {
-  return p.interfaces.map(ifaceLabel).join(', ') || 'none';
+  return interfaceList(p);
 }
 
 /** Names and descriptions of uplinks: wan, wan2, uplink, internet, isp. */
@@ -36,6 +38,7 @@ export function resolveSiteWan(
   flags: readonly string[],
   notify: (n: Notification) => void,
   where: string,
+  multi = false,
 ): SiteNetwork[] {
   const hints = p.inventory?.wan ?? [];
   const make = (name: string, source: SiteNetwork['source'], ev: Evidence[]): SiteNetwork => {
@@ -51,7 +54,11 @@ export function resolveSiteWan(
   if (flags.length > 0)
     return flags.map((n) => {
       const i = findInterface(p, n);
-      // Rulesets (nftables) name only the interfaces their rules mention: an unknown name is taken as given.
+      // A configuration that declares its interfaces and has none of this name: a typo, not a WAN.
+      // Rulesets (nftables) name only the interfaces their rules mention, and a file of several
+      // firewalls (VDOMs) holds the others' interfaces: there an unknown name is taken as given.
+      if (!i && !multi && !namesOnlyRuleInterfaces(p))
+        throw new UsageError(`--wan '${n}': no interface named '${n}' in ${p.file} (interfaces: ${known(p)})`, p.file);
       if (!i)
         notify({
           level: 'warning',

@@ -69,7 +69,7 @@ describe('fwlint lint output', () => {
     const report = JSON.parse(fs.readFileSync(json, 'utf8')) as { findings: JsonFinding[] };
     const f = report.findings.find((x) => x.ruleId === 'FWL003' && x.fromDefault);
     expect(f).toMatchObject({ file: `${RULES}/fwl003-default-timeout.xml`, line: 6, level: 'error' });
-    expect(`${f!.message} ${f!.details ?? ''}`).toContain("pf's udp.multiple default is 60 s");
+    expect(`${f!.message} ${f!.details ?? ''}`).toContain("leaves udp.multiple at pf's default 60 s");
     const sarif = path.join(dir, 'r.sarif');
     await run([
       'lint',
@@ -136,6 +136,50 @@ describe('fwlint explain', () => {
     ]);
     expect(r.out).toContain('to the firewall itself');
     expect(r.out).toMatch(/DROP[^\n]*\n {2}decided by default policy drop: pf default deny/);
+  });
+  it('an --in or --wan that names no interface exits 2 with the interfaces', async () => {
+    // Before: --in nope exited 0 with "DROP (all of it)"; explain had no --wan.
+    const file = `${RULES}/fwl001-blocked.xml`;
+    const flow = ['explain', file, '--from', '10.20.0.0/24', '--to', '185.72.208.0/22'];
+    const r = await run([...flow, '--in', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`--in 'nope': no interface named 'nope' in ${file} (interfaces: wan, lan, VOICE (opt1))`);
+    expect((await run([...flow, '--wan', 'nope'])).code).toBe(2);
+    expect((await run([...flow, '--wan', 'wan'])).code).toBe(0);
+    // Several VDOMs: an interface of one of them is enough; one of none exits 2.
+    const vdoms = ['explain', 'fixtures/fortigate/rules/multi-vdom.conf', '--from', '203.0.113.9', '--to', '10.20.0.5'];
+    const one = await run([...vdoms, '--in', 'wan1']);
+    expect(one.code).toBe(0);
+    expect(one.out).toContain('[guest]: any protocol from 203.0.113.9 to 10.20.0.5 in on wan1');
+    const none = await run([...vdoms, '--in', 'nope']);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain("--in 'nope': no interface named 'nope' in fixtures/fortigate/rules/multi-vdom.conf");
+  });
+  it('nftables: an internal source no interface holds arrives on any non-WAN interface, and says so', async () => {
+    // Before: "in on wan0 out on wan0 … DROP (all of it)": a private source was taken to enter on the WAN.
+    const flow = ['--from', '10.30.0.0/24', '--to', '185.72.208.0/22', '--proto', 'udp', '--port', '5060'];
+    const r = await run(['explain', 'fixtures/nftables/site/any-non-wan.nft', ...flow]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('in on any except wan0 out on wan0');
+    expect(r.out).toContain(
+      '  ingress: no interface holds 10.30.0.0/24, so it is taken to arrive on any non-WAN interface ' +
+        '(any except wan0); give --in to choose the interface',
+    );
+    expect(r.out).toMatch(/ACCEPT in on lan0\n {2}decided by rule "iifname lan0 oifname wan0 accept"/);
+    // An Internet source arrives on the WAN; --wan names it as for lint.
+    const inet = await run([
+      'explain',
+      'fixtures/nftables/site/any-non-wan.nft',
+      ...flow,
+      '--from',
+      '203.0.113.9',
+      '--wan',
+      'ppp0',
+    ]);
+    expect(inet.out).toContain('203.0.113.9 is on the Internet, so it is taken to arrive on the WAN (ppp0)');
+    const given = await run(['explain', 'fixtures/nftables/site/any-non-wan.nft', ...flow, '--in', 'lan0']);
+    expect(given.out).not.toContain('ingress:');
+    expect(given.out).toMatch(/^ACCEPT \(all of it\)/m);
   });
   it('never resolves hostnames', async () => {
     const r = await run(['explain', `${RULES}/clean.xml`, '--from', '10.20.0.0/24', '--to', 'sip.ipnordic.dk']);

@@ -51,7 +51,7 @@ describe('--quiet and --max-warnings', () => {
     async () => {
       const over = await run(['lint', PING, '--profile', 'ipnordic', '--max-warnings', '0']);
       expect(over.code).toBe(1);
-      expect(over.err).toContain('1 warning(s), more than --max-warnings 0');
+      expect(over.err).toContain('1 warning, more than --max-warnings 0');
       expect((await run(['lint', PING, '--profile', 'ipnordic', '--max-warnings', '1'])).code).toBe(0);
       // --quiet drops the warnings, so they do not count (as in ESLint)
       expect((await run(['lint', PING, '--profile', 'ipnordic', '--max-warnings', '0', '--quiet'])).code).toBe(0);

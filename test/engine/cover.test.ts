@@ -111,11 +111,11 @@ const shapeArb: fc.Arbitrary<Shape> = fc.record({
 const srcOf = (parts: readonly Part[]): AddrSet =>
   parts.filter((p) => p.verdict === 'accept').reduce((acc, p) => acc.union(p.box.src), NO_ADDR);
 
-/** The groups outboundNat promises, computed from the full trace. */
+/** The groups outboundNat promises, computed from the full trace: accepted parts that still leave for the Internet. */
 function reference(policy: Policy, flow: Box): OutboundPart[] {
   const groups = new Map<string, OutboundPart>();
   for (const p of tracePath(policy, flow, { path: 'forward', wan: ['a'] })) {
-    if (p.verdict !== 'accept') continue;
+    if (p.verdict !== 'accept' || p.path !== 'forward' || !p.out.dst.overlaps(INTERNET)) continue;
     const rule = snatView(policy, p);
     const k = `${p.untracked ? 'untracked' : ''}|${rule?.action ?? ''}|${rule?.id ?? ''}`;
     const g = groups.get(k);
@@ -151,7 +151,7 @@ describe('tracePath cover', () => {
         const policy = policyOf(s);
         const flow = box({
           src: src.intersect(ANY_V4).subtract(ownAddresses(policy)),
-          dst: INTERNET,
+          dst: INTERNET.subtract(ownAddresses(policy)),
           iif: NameSet.of(['b']),
           oif: NameSet.of(['a']),
           state: NameSet.of(['new']),

@@ -536,6 +536,24 @@ describe('model details', () => {
         `    next\n    edit "lan"\n        set ip 10.0.0.1 255.255.255.0\n        set role lan\n    next\nend\n${body}`,
     )[0]!;
 
+  it('policy routes are one FWL900 kind, each route named in its own reason', () => {
+    const p = base(`config router policy
+    edit 1
+        set input-device "lan"
+        set output-device "wan1"
+    next
+    edit 2
+        set input-device "lan"
+    next
+    edit 3
+        set status disable
+    next
+end
+`);
+    expect(p.unsupported.map((u) => u.what)).toEqual(['router policy', 'router policy']);
+    expect(p.unsupported.map((u) => u.why.split(' can send')[0])).toEqual(['policy route 1 to wan1', 'policy route 2']);
+  });
+
   it('SD-WAN rules are one FWL900 kind, each rule named in its own reason', () => {
     const p = base(`config system sdwan
     set status enable
@@ -622,8 +640,10 @@ end
       '26:firewall policy groups',
       '25:firewall policy schedule weekdays',
       '14:firewall service custom "UNREACH" icmptype 3',
-      '22:firewall policy srcaddr "nope"',
+      '22:address not defined in the file',
     ]);
+    // One kind for every undefined name, each named in its own reason.
+    expect(p.unsupported.find((u) => u.loc.line === 22)?.why).toMatch(/^policy 1: address "nope" is not defined/);
   });
 
   it('internet-service policies match unknown destinations (symbolic), ignoring dstaddr and service', () => {

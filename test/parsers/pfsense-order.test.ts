@@ -24,3 +24,20 @@ describe('pfSense notes: reading before building, also when each rule is built a
     expect(at('"first" is not applied: it has no interface')).toBeGreaterThan(at('<ipprotocol>inet8'));
   });
 });
+
+describe('pfSense: the first rule of the file, floating', () => {
+  // Its sort key is 0 (floating category 0, index 0): still a rule, not "interface does not exist".
+  const doc =
+    '<?xml version="1.0"?>\n<pfsense><version>22.2</version>' +
+    '<interfaces><lan><enable/><if>em1</if><ipaddr>10.0.0.1</ipaddr><subnet>24</subnet></lan></interfaces>' +
+    '<filter><rule><type>block</type><descr>first</descr><interface>lan</interface><floating>yes</floating>' +
+    '<quick>yes</quick><direction>in</direction><protocol>udp</protocol><source><any/></source>' +
+    '<destination><any/><port>5060</port></destination></rule></filter></pfsense>';
+
+  it('is applied', () => {
+    const [p] = pfsenseParser.parse(doc, 'first.xml', 'pfsense');
+    expect(p?.notes.filter((n) => n.includes('is not applied'))).toEqual([]);
+    const rules = Object.values(p?.ruleset.chains ?? {}).flatMap((c) => c.rules);
+    expect(rules.filter((r) => r.label.includes('"first"')).length).toBeGreaterThan(0);
+  });
+});

@@ -19,7 +19,11 @@ describe('RouterOS scripts in an export', () => {
   });
 
   it('reports each block once, at its first line', () => {
-    expect(fwl900.map((f) => f.loc.line)).toEqual([6, 10, 15, 16, 20]);
+    // Script statements share one reason, so they are one FWL900 with the other places related.
+    expect(fwl900.map((f) => f.loc.line)).toEqual([6, 15, 20]);
+    expect(fwl900.flatMap((f) => [f.loc.line, ...(f.related ?? []).map((r) => r.loc.line)])).toEqual([
+      6, 10, 16, 15, 20,
+    ]);
     const block = fwl900.find((f) => f.loc.line === 20);
     expect(`${block?.message} ${block?.details}`).toMatch(/script block.*spanning lines/);
   });

@@ -33,6 +33,17 @@ describe('finding messages over every fixture', () => {
     expect(multi.map((f) => `${f.ruleId} ${f.message}`)).toEqual([]);
   });
 
+  it('cut a long first sentence after a whole word, and keep all of it in the details', () => {
+    const cut = findings.filter((f) => /…\.?$/.test(f.message));
+    expect(cut.length).toBeGreaterThan(0);
+    const lost = cut.filter((f) => {
+      const stem = f.message.replace(/…\.?$/, '');
+      const at = (f.details ?? '').indexOf(stem);
+      return at < 0 || /\w/.test((f.details ?? '').charAt(at + stem.length));
+    });
+    expect(lost.map((f) => `${f.ruleId} ${f.message} || ${f.details ?? ''}`)).toEqual([]);
+  });
+
   it('cite docs the user has, never the internal reference or [U] markers', () => {
     const bad = findings.filter((f) => /vendor-semantics|\[U\]/.test(`${f.message} ${f.details ?? ''}`));
     expect(bad.map((f) => `${f.ruleId} ${f.message}`)).toEqual([]);

@@ -151,6 +151,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl007-no-ping.rsc': [{ why: 'ICMP from WAN dropped in the input chain (v6, static WAN address)' }],
       'fwl008-no-established.rsc': [{ why: 'no established,related accept before the final drop' }],
       'fwl009-no-dns.rsc': [{ why: 'DNS dropped in forward and to the router' }],
+      'dns-redirect.rsc': [
+        { why: 'DNS redirected to the router: answered (no FWL009), never leaves through the WAN (no FWL005)' },
+      ],
       'fwl010-sip-open.rsc': [{ why: 'SIP from any source routed to the phones; SIP-TLS from ipnordic only is fine' }],
       'fwl011-no-forward.rsc': [{ profiles: osb, opts: osbiz, why: 'no dst-nat to the PBX at all' }],
       'fwl011-forwards.rsc': [

@@ -88,3 +88,14 @@ describe('FortiGate finding messages', () => {
     expect(fs.map((f) => `${f.ruleId}:${f.firewall}`).sort()).toEqual(['FWL002:guest']);
   });
 });
+
+describe('FWL011 on a forward to another host', () => {
+  it('names the host the port-forward sends the traffic to', () => {
+    // The fixture's VIP "PBX-HFA" forwards tcp 4060 to 192.168.1.10; the PBX given here is another host.
+    const fs = lintFixture('fixtures/fortigate/rules/fwl011-forwards.conf', ['openscape-business'], {
+      pbx: '10.20.0.10',
+    });
+    const hfa = fs.find((f) => f.ruleId === 'FWL011' && f.message.includes('HFA signalling (not encrypted)'));
+    expect(hfa?.details).toContain('goes elsewhere: VIP "PBX-HFA" forwards it to 192.168.1.10.');
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * FWL900 (rules/unsupported-statement.ts) reports one construct kind once per file: at its first place
  * in the file, with the other places related in file order; a place with the same reason says "also",
- * not the whole reason again.
+ * not the whole reason again. Constructs with the same reason are one kind.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,5 +35,14 @@ describe('FWL900 grouping', () => {
     expect(f!.message).toBe('Not modelled: limit rate 5/second (2 places).');
     expect(f!.loc.line).toBe(3);
     expect(f!.related?.map((r) => [r.loc.line, r.message])).toEqual([[7, 'also limit rate 5/second']]);
+  });
+
+  it('joins constructs with the same reason under the words they share', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-fwl900-'));
+    const file = join(dir, 'fw.nft');
+    writeFileSync(file, RULESET.replace('rate 5/second accept\n\t}', 'rate 1/second accept\n\t}'));
+    const fs = lintFixture(file, ['ipnordic'], { wan: ['wan0'] }).filter((f) => f.ruleId === 'FWL900');
+    expect(fs.map((f) => f.message)).toEqual(['Not modelled: limit rate … (2 places).']);
+    expect(fs[0]!.related?.map((r) => [r.loc.line, r.message])).toEqual([[7, 'also limit rate 5/second']]);
   });
 });

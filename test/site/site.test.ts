@@ -11,6 +11,8 @@ import { ALL_RULE_META } from '../../rules/index.js';
 import { formatProfile, profileJson, profileListJson, rulesJson } from '../../src/cli/listing.js';
 import { listProfiles, loadProfile } from '../../src/profiles/load.js';
 import { notPhoneWord, phoneWord } from '../../src/site/vocabulary.js';
+import { describeRole } from '../../src/site/describe.js';
+import { parseAddressSpec } from '../../src/model/address.js';
 
 /** Site detection (issue 13, docs/site-detection.md) on fixtures written from the vendors' documentation. */
 function run(file: string, profiles = ['ipnordic'], opts: Partial<LintOptions> = {}) {
@@ -179,13 +181,14 @@ describe('flags', () => {
   });
 
   it('--wan: the notes on which interface the parser took as WAN are not shown (nftables, RouterOS)', () => {
+    // nftables rulesets name only the interfaces their rules match: lan-x may exist there.
     const cases = [
-      ['fixtures/nftables/rules/clean.nft', 'wan0', 'interface wan0 is taken as WAN'],
-      ['fixtures/mikrotik/site/phones-dhcp.rsc', 'ether1', 'WAN interfaces (no members'],
+      ['fixtures/nftables/rules/clean.nft', 'wan0', 'lan-x', 'interface wan0 is taken as WAN'],
+      ['fixtures/mikrotik/site/phones-dhcp.rsc', 'ether1', 'vlan10', 'WAN interfaces (no members'],
     ] as const;
-    for (const [file, wan, note] of cases) {
+    for (const [file, wan, other, note] of cases) {
       expect(run(file).notes.some((m) => m.includes(note) && m.includes('pass --wan to choose'))).toBe(true);
-      for (const flag of [wan, 'lan-x']) {
+      for (const flag of [wan, other]) {
         const { notes } = run(file, ['ipnordic'], { wan: [flag] });
         expect(notes.some((m) => m.includes(note))).toBe(false);
         expect(notes.length).toBeGreaterThan(0);
@@ -193,11 +196,88 @@ describe('flags', () => {
     }
   });
 
+  it('an interface no configuration names exits 2 with the candidates: --phones CIDR@iface, --wan', () => {
+    // Before: accepted, with false FWL001 findings ("add a rule on nope") or a warning only.
+    const file = 'fixtures/pfsense/rules/fwl001-blocked.xml';
+    const candidates = '(interfaces: wan, lan, VOICE (opt1))';
+    expect(() => run(file, ['ipnordic'], { phones: ['10.20.0.0/24@nope'] })).toThrow(
+      `--phones '10.20.0.0/24@nope': no interface named 'nope' in ${file} ${candidates}`,
+    );
+    expect(() => run(file, ['ipnordic'], { wan: ['nope'] })).toThrow(
+      `--wan 'nope': no interface named 'nope' in ${file} ${candidates}`,
+    );
+    // nftables rulesets name only the interfaces their rules match: taken as given, and said so.
+    const nft = run('fixtures/nftables/site/any-non-wan.nft', ['ipnordic'], {
+      phones: ['10.30.0.0/24@lan9'],
+      wan: ['ppp0'],
+    });
+    expect(nft.notes.some((m) => m.includes('no rule names interface lan9 (the rules name: lan0, wan0)'))).toBe(true);
+    expect(nft.notes.some((m) => m.includes("--wan 'ppp0' is not an interface this configuration names"))).toBe(true);
+  });
+
+  it('--device: a family no profile of the run has requirements for exits 2 with the families', () => {
+    // Before: --device snon silently checked no device (the snom requirements were skipped).
+    expect(() => run('fixtures/pfsense/rules/clean.xml', ['ipnordic'], { devices: ['snon'] })).toThrow(
+      "fixtures/pfsense/rules/clean.xml: --device 'snon': ipnordic has no requirements for this device family (families: gigaset, snom)",
+    );
+    expect(() => run('fixtures/pfsense/rules/clean.xml', ['ipnordic'], { devices: ['Snom'] })).not.toThrow();
+    // Several profiles: one that knows the family is enough.
+    expect(() =>
+      run('fixtures/pfsense/rules/clean.xml', ['tele2-vaxel', 'openscape-business'], { devices: ['osbiz-x'] }),
+    ).not.toThrow();
+  });
+
   it('nftables: a bare CIDR no rule pairs with an interface means "arriving on any non-WAN interface"', () => {
     const { sites } = run('fixtures/nftables/site/phones-set.nft', ['ipnordic'], { phones: ['10.77.0.0/24'] });
     expect(roles(sites[0]!, 'phones')).toEqual([
       { networks: '10.77.0.0/24', iface: '(any non-WAN interface)', source: 'flag', won: 'flag' },
     ]);
+  });
+
+  it('nftables: phones on any non-WAN interface arrive on every interface but the WAN, so a rule for lan0 covers part', () => {
+    // Before: the placeholder "(any non-WAN interface)" was the ingress name, which no iifname rule
+    // matches, so every required flow was "blocked entirely" despite the lan0 accept rule.
+    const { report, notes } = run('fixtures/nftables/site/any-non-wan.nft', ['ipnordic'], { phones: ['10.30.0.0/24'] });
+    const sip = report.findings.find((f) => f.ruleId === 'FWL001' && f.message.includes('SIP over UDP'));
+    expect(sip?.details).toContain(
+      'udp 5060 from 10.30.0.0/24 to 185.72.208.0/22: blocked for traffic in on any except lan0, wan0.',
+    );
+    expect(
+      notes.filter((m) => m.includes('phones: 10.30.0.0/24 arriving on any non-WAN interface, given with --phones')),
+    ).toEqual([expect.stringContaining('name it with --phones CIDR@interface')]);
+    // Accepted on lan0, dropped elsewhere: where the phones are decides, so uncertain, not a failure.
+    expect(sip).toMatchObject({ uncertain: true, level: 'warning' });
+    expect(sip?.message).toMatch(/may be blocked by the inet filter forward chain policy/);
+    expect(report.requirements?.find((v) => v.id === 'ipnordic-sip-udp')?.status).toBe('uncertain');
+    // Given the interface, the lan0 rule covers all of it.
+    const placed = run('fixtures/nftables/site/any-non-wan.nft', ['ipnordic'], { phones: ['10.30.0.0/24@lan0'] });
+    expect(placed.report.findings.filter((f) => f.ruleId === 'FWL001')).toEqual([]);
+  });
+
+  it('a network shown without some addresses says why each is left out: the PBX is not "the firewall\'s own"', () => {
+    // Before: every address left out was called the firewall's own, here the PBX given with --pbx.
+    const { notes } = run('fixtures/fortigate/rules/fwl011-forwards.conf', ['openscape-business'], {
+      pbx: '10.20.0.10',
+    });
+    const phones = notes.find((m) => m.includes('phones: '));
+    expect(phones).toContain('phones: 10.20.0.0/24 (without the PBX 10.20.0.10) on voice, detected by');
+    expect(phones).not.toContain("firewall's own");
+    const a = (t: string) => parseAddressSpec(t)!;
+    const net = {
+      label: 'VOICE',
+      networks: a('10.20.0.0/24').subtract(a('10.20.0.1')).subtract(a('10.20.0.10')),
+      written: a('10.20.0.0/24'),
+      iface: 'voice',
+      source: 'detected' as const,
+      evidence: [],
+    };
+    const removed = [
+      { why: 'the PBX', addresses: a('10.20.0.10') },
+      { why: "the firewall's own", addresses: a('10.20.0.1') },
+    ];
+    expect(describeRole('server sam', [net], removed)).toBe(
+      "server sam: 10.20.0.0/24 (without the PBX 10.20.0.10 and the firewall's own 10.20.0.1) on voice, detected",
+    );
   });
 
   it('multi-VDOM (issue 11 item 5): --phones CIDR applies to the VDOM that holds it; the other notes it', () => {

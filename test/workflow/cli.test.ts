@@ -63,10 +63,13 @@ describe('fwlint lint on a config repository', () => {
     const dir = repo({ 'hq/fw.xml': `${R}/clean.xml` });
     expect((await run(dir, ['init'])).code).toBe(0);
     const cfg = JSON.parse(readFileSync(join(dir, 'fwlint.config.json'), 'utf8')) as {
+      $schema?: string;
       phones: string[];
       overrides: { files: string[] }[];
     };
     expect(cfg.overrides[0]!.files).toEqual(['hq/**']);
+    // No node_modules/fwlint here (a bundle, hook or Action user): no $schema pointing at nothing.
+    expect(cfg.$schema).toBeUndefined();
     // The message after init asks to edit "phones": it is there, empty (fwlint looks for the phones).
     expect(cfg.phones).toEqual([]);
     expect((await run(dir, ['init'])).code).toBe(2); // no overwrite without --force
