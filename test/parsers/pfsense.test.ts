@@ -185,7 +185,8 @@ describe('pfSense example-site.xml (small office, VOICE VLAN)', () => {
     expect(t.value).toBe(60);
     expect(t.source).toBe('default');
     expect(t.reason).toBe(
-      "no <optimization> means `set optimization normal`, which leaves udp.multiple at pf's default 60 s (optimization hints change only TCP timeouts)",
+      "no <optimization> means `set optimization normal`, which leaves udp.multiple at pf's default 60 s " +
+        '(optimization hints change only TCP timeouts)',
     );
     const systemLine = text.split('\n').findIndex((l) => l.trim() === '<system>') + 1;
     expect(t.loc).toMatchObject({ line: systemLine, column: 2, endLine: systemLine, endColumn: 10 });
