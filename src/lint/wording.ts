@@ -92,6 +92,9 @@ function clauseCut(body: string): { headline: string; clause: string } | undefin
   return undefined;
 }
 
+/** Sets with more runs than this are written as they are, not as the Internet without the rest. */
+const MAX_EXCEPT_RUNS = 256;
+
 /** Addresses for messages, summarised: "any Internet address" rather than a list of /8s. */
 export function describeAddresses(set: AddrSet, limit = 4): string {
   if (set.isFull) return 'any address';
@@ -103,7 +106,9 @@ export function describeAddresses(set: AddrSet, limit = 4): string {
     const rest = set.subtract(v4Internet);
     return rest.isEmpty ? 'any Internet address' : `any Internet address and ${formatAddrSet(rest, limit)}`;
   }
-  if (set.isSubsetOf(v4Internet) && set.size() > v4Internet.size() / 2n)
+  // The holes are listed only for a set of few runs: the rest of the Internet of a set of 50,000 runs
+  // is as long a list, and a rule may report many such sets.
+  if (set.intervalCount <= MAX_EXCEPT_RUNS && set.isSubsetOf(v4Internet) && set.size() > v4Internet.size() / 2n)
     return `Internet addresses except ${formatAddrSet(v4Internet.subtract(set), limit)}`;
   return formatAddrSet(set, limit);
 }
