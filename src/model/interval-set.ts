@@ -1417,10 +1417,6 @@ function numberUnion(j: number): Num[] {
 }
 
 /**
- * Orders the first `pairs` intervals of a flat typed list by their lower bounds, in place, by heap sort
- * (no index list or copy). Not stable: intervals of one lower bound merge the same in either order.
- */
-/**
  * merge() in a typed array: the first `count` bounds of `flat`, pairs sorted by lo, with overlapping
  * and adjacent pairs merged in place (the successor of a number bound is the next number). Returns
  * how many bounds are left.
@@ -1473,6 +1469,10 @@ function insertionSortPairs(flat: Float64Array, count: number): void {
   }
 }
 
+/**
+ * Orders the first `pairs` intervals of a flat typed list by their lower bounds, in place, by heap sort
+ * (no index list or copy). Not stable: intervals of one lower bound merge the same in either order.
+ */
 function heapSortPairs(flat: Float64Array, pairs: number): void {
   for (let i = (pairs >> 1) - 1; i >= 0; i--) siftPair(flat, i, pairs);
   for (let end = pairs - 1; end > 0; end--) {
