@@ -359,7 +359,8 @@ export class CondInterpreter {
       return unsupportedOf(c, `ct ${key} is not modeled`);
     }
     if (k === 'fib' && isObject(body)) return this.fib(c, mb, body, condValues(c, table));
-    return unsupportedOf(c, `${printExpr(left) || 'this expression'} is not modeled`);
+    // A masked field (`tcp flags & (fin | syn)`) is named by the field, so its conditions are one kind.
+    return unsupportedOf(c, `${printExpr(maskedField(left)) || 'this expression'} is not modeled`);
   }
 
   private address(c: Cond, mb: MatchBuilder, fam: 4 | 6, dim: 'src' | 'dst', table: NTable): Effect | undefined {
@@ -588,11 +589,26 @@ const icmp6Sets = new WeakMap<IntervalSet<number>, IcmpTypeSet>();
 
 /** Why condition `c` cannot be expressed in the model (an opaque condition), at its statement. */
 function unsupportedOf(c: Cond, why: string): Effect {
+  // nft prints `==` after a bitwise expression (`tcp flags & (fin | syn) == fin | syn`), elsewhere not.
+  const implicit = c.op === 'in' || (c.op === '==' && !BITWISE.has(keyOf(c.left) ?? ''));
   return {
     pos: condPos(c),
-    what: `${printExpr(c.left)} ${c.op === '==' || c.op === 'in' ? '' : `${c.op} `}${printExpr(c.right)}`.trim(),
+    what: `${printExpr(c.left)} ${implicit ? '' : `${c.op} `}${printExpr(c.right)}`.trim(),
     why,
   };
+}
+
+const BITWISE = new Set(['&', '|', '^', '<<', '>>']);
+
+/** The field a bitwise expression starts from (`tcp flags` of `tcp flags & (fin | syn)`), else `e`. */
+function maskedField(e: Expr): Expr {
+  let x = e;
+  for (let k = keyOf(x); k !== undefined && BITWISE.has(k); k = keyOf(x)) {
+    const operands: unknown = isObject(x) ? x[k] : undefined;
+    if (!Array.isArray(operands) || operands.length === 0) break;
+    x = operands[0] as Expr;
+  }
+  return x;
 }
 
 const MEMO_LIMIT = 1 << 15;

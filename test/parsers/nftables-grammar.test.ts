@@ -30,7 +30,7 @@ describe('nft text grammar: what nft list ruleset prints', () => {
 
   it('reads the whole fixture; FWL900 only for conditions of rules that decide something', () => {
     expect(policy.unsupported.map((u) => [u.loc.line, u.what])).toEqual([
-      [lineOf('tcp flags syn / syn,rst'), 'tcp flags & syn,rst syn'],
+      [lineOf('tcp flags syn / syn,rst'), 'tcp flags & syn,rst == syn'],
       [lineOf('ipsec in reqid 1'), 'ipsec in reqid 1'],
     ]);
   });

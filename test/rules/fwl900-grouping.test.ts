@@ -46,3 +46,26 @@ describe('FWL900 grouping', () => {
     expect(fs[0]!.related?.map((r) => [r.loc.line, r.message])).toEqual([[7, 'also limit rate 5/second']]);
   });
 });
+
+describe('FWL900 on masked tcp flags', () => {
+  it('names the field, so every tcp flags condition is one kind, and keeps the == nft prints', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-fwl900-'));
+    const file = join(dir, 'fw.nft');
+    writeFileSync(
+      file,
+      [
+        'table inet fw {',
+        '\tchain input {',
+        '\t\ttype filter hook input priority 0; policy accept;',
+        '\t\ttcp flags != syn ct state new drop',
+        '\t\ttcp flags & (fin | syn) == fin | syn drop',
+        '\t}',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const fs = lintFixture(file, ['ipnordic'], { wan: ['wan0'] }).filter((f) => f.ruleId === 'FWL900');
+    expect(fs.map((f) => f.message)).toEqual(['Not modelled: tcp flags … (2 places).']);
+    expect(fs[0]!.related?.map((r) => r.message)).toEqual(['also tcp flags & (fin | syn) == fin | syn']);
+  });
+});
