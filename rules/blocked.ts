@@ -65,17 +65,19 @@ export function reportBlockedFlows(
   const { head, paren } = splitSubject(spec.subject);
   const causes = new Map<string, { step: Step; lines: string[]; elsewhere: boolean }>();
   for (const f of flows) {
-    const byStep = new Map<string, Part[]>();
+    const byStep = new Map<string, { group: Part[]; elsewhere: boolean }>();
     for (const p of f.parts) {
       if (p.verdict !== 'drop' || p.maybe.length > 0) continue;
       const elsewhere = f.ingressUnknown === true && acceptedElsewhere(p, f.parts);
       const k = `${stepKey(p.decidedBy)}${elsewhere ? '|elsewhere' : ''}`;
-      byStep.set(k, [...(byStep.get(k) ?? []), p]);
+      const g = byStep.get(k);
+      if (g) g.group.push(p);
+      else byStep.set(k, { group: [p], elsewhere });
     }
-    for (const [k, group] of byStep) {
+    for (const [k, { group, elsewhere }] of byStep) {
       const first = group[0];
       if (!first) continue;
-      const c = causes.get(k) ?? { step: first.decidedBy, lines: [], elsewhere: k.endsWith('|elsewhere') };
+      const c = causes.get(k) ?? { step: first.decidedBy, lines: [], elsewhere };
       const what = describePart(group, f.whole);
       const flowText = f.text ?? paren;
       c.lines.push(flowText ? `${flowText}: blocked ${what}` : `blocked ${what}`);

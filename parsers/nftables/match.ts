@@ -274,22 +274,14 @@ const exceptState = new Map<string, NameSet>();
 export function stateSet(states: readonly string[], negated: boolean): NameSet {
   const [only] = states;
   // One state (`ct state new`, most): looked up by the state itself, no key string built per rule.
-  if (states.length === 1 && only !== undefined) {
-    const memo = negated ? exceptState : oneState;
-    let set = memo.get(only);
-    if (!set) {
-      set = negated ? NameSet.of(CONN_STATES.filter((s) => s !== only)) : NameSet.of(states);
-      if (memo.size > 4096) memo.clear();
-      memo.set(only, set);
-    }
-    return set;
-  }
-  const key = `${negated ? '!' : '='}${states.join(',')}`;
-  let set = stateSets.get(key);
+  const one = states.length === 1 && only !== undefined;
+  const memo = one ? (negated ? exceptState : oneState) : stateSets;
+  const key = one ? only : `${negated ? '!' : '='}${states.join(',')}`;
+  let set = memo.get(key);
   if (!set) {
     set = negated ? NameSet.of(CONN_STATES.filter((s) => !states.includes(s))) : NameSet.of(states);
-    if (stateSets.size > 4096) stateSets.clear();
-    stateSets.set(key, set);
+    if (memo.size > 4096) memo.clear();
+    memo.set(key, set);
   }
   return set;
 }

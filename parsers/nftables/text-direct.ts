@@ -1196,15 +1196,15 @@ function printNumbers(parts: string[], elems: readonly Expr[]): void {
   }
 }
 
+/** Verdicts and the statements that go with them: keywords, and words a directly read rule may start with. */
+const STATEMENT_WORDS = ['accept', 'drop', 'reject', 'return', 'continue', 'jump', 'goto', 'counter', 'log'];
+
 /**
  * The words nearly every rule has (selectors, fields, verdicts), as constants: scan() takes the word as
  * one of them instead of a slice of the source, about nine small strings a rule at 100k rules (20 MB),
  * and the reader's comparisons and table lookups then meet strings whose hash V8 has already. Found by
  * length and first character, then compared character by character; longer words are never keywords.
  */
-/** Verdicts and the statements that go with them: keywords, and words a directly read rule may start with. */
-const STATEMENT_WORDS = ['accept', 'drop', 'reject', 'return', 'continue', 'jump', 'goto', 'counter', 'log'];
-
 const KEYWORD_MAX = 15;
 const KEYWORDS: (string[] | undefined)[] = Array.from({ length: (KEYWORD_MAX + 1) * 128 }, () => undefined);
 for (const w of [

@@ -23,7 +23,8 @@ import { CONN_STATES, type Policy } from '../model/policy.js';
 import type { Notification } from '../model/report.js';
 import { findInterface } from '../lint/endpoints.js';
 import { egressFor } from '../lint/topology.js';
-import { interfaceList, namesOnlyRuleInterfaces } from '../site/spec.js';
+import { namesOnlyRuleInterfaces } from '../site/evidence.js';
+import { interfaceList, noInterface } from '../site/spec.js';
 import { resolveSiteWan } from '../site/wan.js';
 
 export interface ExplainOptions {
@@ -229,10 +230,12 @@ export function checkHeldByOne(policies: readonly Policy[], o: Pick<ExplainOptio
     ['--out', o.out],
   ] as const)
     if (name && !policies.some((p) => namesOnlyRuleInterfaces(p) || findInterface(p, name)))
-      throw new UsageError(
-        `${flag} '${name}': no interface named '${name}' in ${first.file} ` +
-          `(interfaces: ${policies.map((p) => `[${p.name ?? ''}] ${interfaceList(p)}`).join('; ')})`,
+      throw noInterface(
+        flag,
+        name,
+        name,
         first.file,
+        policies.map((p) => `[${p.name ?? ''}] ${interfaceList(p)}`).join('; '),
       );
 }
 
@@ -243,10 +246,7 @@ export function checkHeldByOne(policies: readonly Policy[], o: Pick<ExplainOptio
 function iface(policy: Policy, name: string, flag: string, multi: boolean): NameSet {
   const i = findInterface(policy, name);
   if (!i && !multi && !namesOnlyRuleInterfaces(policy))
-    throw new UsageError(
-      `${flag} '${name}': no interface named '${name}' in ${policy.file} (interfaces: ${interfaceList(policy)})`,
-      policy.file,
-    );
+    throw noInterface(flag, name, name, policy.file, interfaceList(policy));
   return NameSet.of([i?.name ?? name]);
 }
 

@@ -377,6 +377,7 @@ export class IntervalSet<T extends Num> {
       if (n <= 32) insertionSortNumbers(flat);
       else sortPairs(flat);
     }
+    // mergeSortedPairs' merge, on a plain list (see insertionSortNumbers).
     let m = 0;
     let last = 0;
     for (let i = 0; i < n; i += 2) {
@@ -1439,7 +1440,10 @@ function mergeSortedPairs(flat: Float64Array, count: number): number {
   return n;
 }
 
-/** sortPairs of a few number pairs, bounds read in place (no call per bound). */
+/**
+ * sortPairs of a few number pairs, bounds read in place (no call per bound). insertionSortPairs' loop
+ * for a plain list: one function for both would see two kinds of array in its loop (a per-rule path).
+ */
 function insertionSortNumbers(flat: number[]): void {
   for (let i = 2; i < flat.length; i += 2) {
     const lo = flat[i] ?? 0;

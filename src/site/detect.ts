@@ -2,7 +2,7 @@ import { NO_ADDR, formatAddrSet, type AddrSet } from '../model/address.js';
 import type { DhcpServer } from '../model/inventory.js';
 import type { Policy } from '../model/policy.js';
 import { PROTO } from '../model/ports.js';
-import { ANY_NON_WAN, evidence, holders, ifaceLabel, internalPart } from './evidence.js';
+import { ANY_NON_WAN, evidence, holders, ifaceLabel, internalPart, namesOnlyRuleInterfaces } from './evidence.js';
 import { RANK, byRank, rankOf } from './rank.js';
 import type { Evidence, SiteNetwork } from './types.js';
 import { objectWords } from './object-words.js';
@@ -190,7 +190,7 @@ export function group(
       continue;
     }
     if (ifs.length === 0) {
-      if (p.vendor !== 'nftables') {
+      if (!namesOnlyRuleInterfaces(p)) {
         setAside.push(`${c.evidence.reason}: ${formatAddrSet(nets)} is on no interface of this firewall`);
         continue;
       }

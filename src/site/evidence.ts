@@ -11,6 +11,15 @@ export const LOOPBACK: AddrSet = (parseAddressSpec('127.0.0.0/8') ?? NO_ADDR).un
 export const ANY_NON_WAN = '(any non-WAN interface)';
 
 /**
+ * nftables rulesets declare no interfaces: they name only those their rules match, so an interface
+ * they do not name may still exist (rules without iifname/oifname apply to it), and a network no rule
+ * pairs with an interface arrives on ANY_NON_WAN.
+ */
+export function namesOnlyRuleInterfaces(p: Policy): boolean {
+  return p.vendor === 'nftables';
+}
+
+/**
  * The interfaces traffic of a site network arrives on (and replies to it leave by): its own, or every
  * interface but the WAN for a network no rule pairs with an interface. The placeholder is no name a
  * rule could match, so it must never reach a flow as one.

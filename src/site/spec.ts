@@ -1,7 +1,7 @@
 import { formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
 import { UsageError } from '../model/errors.js';
 import type { Policy } from '../model/policy.js';
-import { ANY_NON_WAN, evidence, findInterface, holders, ifaceLabel } from './evidence.js';
+import { ANY_NON_WAN, evidence, findInterface, holders, ifaceLabel, namesOnlyRuleInterfaces } from './evidence.js';
 import type { SiteNetwork } from './types.js';
 
 /** A parsed `--phones`/`--pcs`/`--pbx`/`--server` value: a CIDR and/or a name (interface or object). */
@@ -33,19 +33,19 @@ export function parseSpec(flag: string, spec: string): Spec {
  */
 export type Resolved = { networks: SiteNetwork[]; note?: string } | { absent: string };
 
-/**
- * nftables rulesets declare no interfaces: they name only those their rules match, so an interface
- * they do not name may still exist (rules without iifname/oifname apply to it).
- */
-export function namesOnlyRuleInterfaces(p: Policy): boolean {
-  return p.vendor === 'nftables';
-}
-
 /** The interfaces of a configuration, for a message that lists the candidates. */
 export function interfaceList(p: Policy): string {
   const names = p.interfaces.map(ifaceLabel);
   const shown = names.slice(0, 25).join(', ');
   return names.length ? `${shown}${names.length > 25 ? `, … (${names.length - 25} more)` : ''}` : 'none';
+}
+
+/** The one line for a flag value that names an interface `file` does not have, with the ones it has. */
+export function noInterface(flag: string, value: string, name: string, file: string, interfaces: string): UsageError {
+  return new UsageError(
+    `${flag} '${value}': no interface named '${name}' in ${file} (interfaces: ${interfaces})`,
+    file,
+  );
 }
 
 function unnamedNote(p: Policy, flag: string, spec: string, iface: string): string {
@@ -76,7 +76,7 @@ function onHolders(p: Policy, wan: readonly string[], addrs: AddrSet, flag: stri
   const hs = holders(p, wan, addrs);
   if (hs.length) return hs.map((i) => flagged(ifaceLabel(i), addrs, i.name, flag, spec, p));
   // The label is the network alone: "from 10.20.0.0/24" reads well where the interface is unknown.
-  return p.vendor === 'nftables' ? [flagged('', addrs, ANY_NON_WAN, flag, spec, p)] : [];
+  return namesOnlyRuleInterfaces(p) ? [flagged('', addrs, ANY_NON_WAN, flag, spec, p)] : [];
 }
 
 /**
@@ -89,11 +89,7 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
   if (s.iface !== undefined) {
     const i = findInterface(p, s.iface);
     if (!i && multi) return { absent: `${flag} ${spec}: interface ${s.iface} is not in ${here}` };
-    if (!i && !namesOnlyRuleInterfaces(p))
-      throw new UsageError(
-        `${flag} '${spec}': no interface named '${s.iface}' in ${p.file} (interfaces: ${interfaceList(p)})`,
-        p.file,
-      );
+    if (!i && !namesOnlyRuleInterfaces(p)) throw noInterface(flag, spec, s.iface, p.file, interfaceList(p));
     const addrs = s.cidr ?? objectAddresses(p, s.name ?? '', flag, spec);
     const nets = [flagged(i ? ifaceLabel(i) : s.iface, addrs, i?.name ?? s.iface, flag, spec, p)];
     return i ? { networks: nets } : { networks: nets, note: unnamedNote(p, flag, spec, s.iface) };

@@ -2,14 +2,9 @@ import { addrSet, parseAddress } from '../model/address.js';
 import type { WanHint } from '../model/inventory.js';
 import type { Policy } from '../model/policy.js';
 import type { Notification } from '../model/report.js';
-import { UsageError } from '../model/errors.js';
-import { evidence, findInterface, ifaceLabel } from './evidence.js';
-import { interfaceList, namesOnlyRuleInterfaces } from './spec.js';
+import { evidence, findInterface, ifaceLabel, namesOnlyRuleInterfaces } from './evidence.js';
+import { interfaceList, noInterface } from './spec.js';
 import type { Evidence, SiteNetwork } from './types.js';
-
-function known(p: Policy): string {
-  return interfaceList(p);
-}
 
 /** Names and descriptions of uplinks: wan, wan2, uplink, internet, isp. */
 const UPLINK = /(^|[^a-z])(wan\d*|uplink|internet|isp)([^a-z]|$)/i;
@@ -57,13 +52,12 @@ export function resolveSiteWan(
       // A configuration that declares its interfaces and has none of this name: a typo, not a WAN.
       // Rulesets (nftables) name only the interfaces their rules mention, and a file of several
       // firewalls (VDOMs) holds the others' interfaces: there an unknown name is taken as given.
-      if (!i && !multi && !namesOnlyRuleInterfaces(p))
-        throw new UsageError(`--wan '${n}': no interface named '${n}' in ${p.file} (interfaces: ${known(p)})`, p.file);
+      if (!i && !multi && !namesOnlyRuleInterfaces(p)) throw noInterface('--wan', n, n, p.file, interfaceList(p));
       if (!i)
         notify({
           level: 'warning',
           message:
-            `${where}--wan '${n}' is not an interface this configuration names (known: ${known(p)}); ` +
+            `${where}--wan '${n}' is not an interface this configuration names (known: ${interfaceList(p)}); ` +
             'checks of its address are skipped.',
         });
       return make(i?.name ?? n, 'flag', [evidence('flag', p.file, 0, `--wan ${n}`)]);
