@@ -1,8 +1,9 @@
-import { overlaps, type Box } from '../src/engine/box.js';
+import { intersect, overlaps, subtract, type Box } from '../src/engine/box.js';
 import type { Part, Step } from '../src/engine/evaluate.js';
 import type { RuleContext } from '../src/lint/context.js';
 import { describeStep, finding, stepIsDefault, stepKey, stepLoc } from '../src/lint/finding.js';
-import { MAX_HEADLINE } from '../src/lint/wording.js';
+import { MAX_HEADLINE, describeAddresses } from '../src/lint/wording.js';
+import { ANY_ADDR, NO_ADDR, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Severity } from '../src/model/profile.js';
 import type { RuleMeta } from '../src/model/report.js';
@@ -21,6 +22,23 @@ export interface BlockedSpec {
   requirement: string;
   level: Severity;
   key: string[];
+  /**
+   * The requirement names no source (a provider that monitors from addresses its document does not
+   * give): packets dropped from some sources while the same packets (same destination, interface,
+   * protocol...) are accepted from other sources may not be the provider's at all, so they make the
+   * verdict uncertain, not a failure. Without it every dropped part is a failure.
+   */
+  someSources?: {
+    /**
+     * The first sentence, from the sources it is accepted from (`192.0.2.0/24`), written with fewer
+     * networks when the sentence would be longer than MAX_HEADLINE (the details list the blocked ones).
+     */
+    headline: (from: string) => string;
+    /** What to do when a rule blocks the other sources. */
+    fixRule: string;
+    /** What to do when a default blocks them. */
+    fixDefault: string;
+  };
 }
 
 /** One evaluated flow class: its parts, the whole box, and how to name it ("tcp 80 from VOICE ... to ..."). */
@@ -39,6 +57,35 @@ export interface BlockedFlow {
 /** Whether the packets of `p` are accepted by another part when they arrive on that part's interfaces. */
 function acceptedElsewhere(p: Part, parts: readonly Part[]): boolean {
   return parts.some((a) => a.verdict === 'accept' && overlaps({ ...p.box, iif: a.box.iif }, a.box));
+}
+
+/**
+ * A dropped part split by whether another part accepts the same packets from other sources: `elsewhere`
+ * holds the packets accepted from some other source (as parts with the same step), `rest` those no
+ * source gets through, and `from` the sources the accepting parts take.
+ */
+function splitBySource(p: Part, parts: readonly Part[]): { elsewhere: Part[]; rest: Part[]; from: AddrSet } {
+  let rest: Box[] = [p.box];
+  const elsewhere: Box[] = [];
+  let from = NO_ADDR;
+  for (const a of parts) {
+    if (a.verdict !== 'accept' || rest.length === 0) continue;
+    const anySource = { ...a.box, src: ANY_ADDR };
+    const next: Box[] = [];
+    for (const b of rest) {
+      const inside = intersect(b, anySource);
+      if (!inside) {
+        next.push(b);
+        continue;
+      }
+      elsewhere.push(inside);
+      from = from.union(a.box.src);
+      next.push(...subtract(b, anySource));
+    }
+    rest = next;
+  }
+  const asParts = (boxes: Box[]) => boxes.map((box) => ({ ...p, box }));
+  return { elsewhere: asParts(elsewhere), rest: asParts(rest), from };
 }
 
 /** One finding per rule or default policy that drops part of `whole`; parts with hostname doubts are left to FWL012. */
@@ -63,51 +110,94 @@ export function reportBlockedFlows(
   spec: BlockedSpec,
 ): Finding[] {
   const { head, paren } = splitSubject(spec.subject);
-  const causes = new Map<string, { step: Step; lines: string[]; elsewhere: boolean }>();
+  const causes = new Map<string, { step: Step; lines: string[]; doubt: Doubt; from: AddrSet }>();
   for (const f of flows) {
-    const byStep = new Map<string, { group: Part[]; elsewhere: boolean }>();
+    const byStep = new Map<string, { group: Part[]; doubt: Doubt; from: AddrSet }>();
+    const add = (p: Part, doubt: Doubt, from = NO_ADDR) => {
+      const k = `${stepKey(p.decidedBy)}${doubt ? `|${doubt}` : ''}`;
+      const g = byStep.get(k);
+      if (g) {
+        g.group.push(p);
+        g.from = g.from.union(from);
+      } else byStep.set(k, { group: [p], doubt, from });
+    };
     for (const p of f.parts) {
       if (p.verdict !== 'drop' || p.maybe.length > 0) continue;
-      const elsewhere = f.ingressUnknown === true && acceptedElsewhere(p, f.parts);
-      const k = `${stepKey(p.decidedBy)}${elsewhere ? '|elsewhere' : ''}`;
-      const g = byStep.get(k);
-      if (g) g.group.push(p);
-      else byStep.set(k, { group: [p], elsewhere });
+      if (f.ingressUnknown === true && acceptedElsewhere(p, f.parts)) add(p, 'elsewhere');
+      else if (spec.someSources) {
+        const { elsewhere, rest, from } = splitBySource(p, f.parts);
+        for (const q of elsewhere) add(q, 'other-sources', from);
+        for (const q of rest) add(q, undefined);
+      } else add(p, undefined);
     }
-    for (const [k, { group, elsewhere }] of byStep) {
+    for (const [k, { group, doubt, from }] of byStep) {
       const first = group[0];
       if (!first) continue;
-      const c = causes.get(k) ?? { step: first.decidedBy, lines: [], elsewhere };
+      const c = causes.get(k) ?? { step: first.decidedBy, lines: [], doubt, from: NO_ADDR };
       const what = describePart(group, f.whole);
       const flowText = f.text ?? paren;
       c.lines.push(flowText ? `${flowText}: blocked ${what}` : `blocked ${what}`);
+      c.from = c.from.union(from);
       causes.set(k, c);
     }
   }
-  return [...causes.entries()].map(([k, { step, lines, elsewhere }]) => {
+  return [...causes.entries()].map(([k, { step, lines, doubt, from }]) => {
     const fromDefault = stepIsDefault(step);
     const cause = shortCause(step);
+    const some = doubt === 'other-sources' ? spec.someSources : undefined;
+    const head1 = some ? someSourcesHeadline(some.headline, from) : undefined;
     const details = [
+      ...(head1 && !head1.listed ? [`It is allowed from ${describeAddresses(from)}.`] : []),
       `${lines.join('; ')}.`,
       `Decided by ${describeStep(step)}.`,
-      elsewhere
+      doubt === 'elsewhere'
         ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
           'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
-        : fromDefault
-          ? spec.fixDefault
-          : spec.fixRule,
+        : some
+          ? fromDefault
+            ? some.fixDefault
+            : some.fixRule
+          : fromDefault
+            ? spec.fixDefault
+            : spec.fixRule,
     ].join(' ');
+    const message = head1 ? head1.text : headline(head, `${doubt ? 'may be' : 'is'} blocked by ${cause}.`);
     return finding(meta, ctx, {
-      level: elsewhere ? 'warning' : spec.level,
+      level: doubt === 'elsewhere' ? 'warning' : doubt ? atMostWarning(spec.level) : spec.level,
       requirement: spec.requirement,
       loc: stepLoc(step, ctx.policy.root),
       fromDefault,
-      ...(elsewhere ? { uncertain: true } : {}),
-      message: headline(head, `${elsewhere ? 'may be' : 'is'} blocked by ${cause}.`),
+      ...(doubt ? { uncertain: true } : {}),
+      message,
       details,
       key: [...spec.key, k],
     });
   });
+}
+
+/**
+ * Why a dropped part may not be the required traffic: it is accepted when it arrives on another
+ * interface (`elsewhere`) or comes from other sources (`other-sources`); undefined: it is blocked.
+ */
+type Doubt = 'elsewhere' | 'other-sources' | undefined;
+
+/**
+ * `sentence(sources)` with as many of the sources as fit MAX_HEADLINE, else with "some Internet sources";
+ * `listed` is false when the sentence does not show them all (the details then do).
+ */
+function someSourcesHeadline(sentence: (from: string) => string, from: AddrSet): { text: string; listed: boolean } {
+  const all = describeAddresses(from);
+  for (const limit of [4, 3, 2, 1]) {
+    const shown = describeAddresses(from, limit);
+    const text = sentence(shown);
+    if (text.length <= MAX_HEADLINE) return { text, listed: shown === all };
+  }
+  return { text: sentence('some Internet sources'), listed: false };
+}
+
+/** An uncertain finding is never more severe than a warning, nor more severe than the requirement. */
+function atMostWarning(level: Severity): Severity {
+  return level === 'error' ? 'warning' : level;
 }
 
 /** `Required flow "X" (udp 5060 ...)` → head `Required flow "X"`, paren `udp 5060 ...`. */

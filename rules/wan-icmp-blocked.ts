@@ -16,7 +16,9 @@ export const wanIcmpBlocked: LintRule = {
     name: 'wan-icmp-blocked',
     shortDescription: 'ICMP from the Internet to the WAN address is blocked.',
     fullDescription:
-      "Evaluates ICMP from any Internet source to the firewall's own WAN addresses through the rules for traffic to the firewall itself.",
+      "Evaluates ICMP from any Internet source to the firewall's own WAN addresses through the rules for traffic " +
+      'to the firewall itself. ICMP blocked from every source is a failure; ICMP allowed from some sources only ' +
+      "is uncertain, since the provider's document does not say where it monitors from.",
     defaultLevel: 'warning',
     securitySeverity: 1.0,
     precision: 'high',
@@ -52,14 +54,27 @@ export const wanIcmpBlocked: LintRule = {
         state: NameSet.of(['new']),
       });
       const parts = evaluate(ctx.policy.ruleset, 'input', flow);
+      const asks = `${cite(req, ctx)} requires ICMP from WAN`;
       out.push(
         ...reportBlocked(this.meta, ctx, parts, flow, {
           subject: `ICMP from the Internet to the WAN address (${ctx.wan.join(', ')})`,
-          fixRule: `${cite(req, ctx)} requires ICMP from WAN: allow ICMP echo to the WAN address before this rule.`,
-          fixDefault: `${cite(req, ctx)} requires ICMP from WAN: add a rule on the WAN interface that allows ICMP echo to the firewall.`,
+          fixRule: `${asks}: allow ICMP echo to the WAN address before this rule.`,
+          fixDefault: `${asks}: add a rule on the WAN interface that allows ICMP echo to the firewall.`,
           requirement: req.id,
           level: req.severity,
           key: ['icmp'],
+          // The document does not say where the provider monitors from: ICMP accepted from some
+          // Internet sources may be the provider's, so the rest is not a certain failure.
+          someSources: {
+            headline: (from) =>
+              `ICMP reaches the WAN address only from ${from}: a provider pinging from elsewhere is blocked.`,
+            fixRule:
+              `${asks} and does not say from where: ask the provider for its monitoring addresses and allow ` +
+              'ICMP echo from them (or from any address) to the WAN address before this rule.',
+            fixDefault:
+              `${asks} and does not say from where: ask the provider for its monitoring addresses and add a rule ` +
+              'on the WAN interface that allows ICMP echo from them (or from any address) to the firewall.',
+          },
         }),
       );
       const what = `ICMP echo from the Internet to the WAN address (${ctx.wan.join(', ')})`;

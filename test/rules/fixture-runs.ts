@@ -52,6 +52,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       ],
       'fwl006-static-port.xml': [{ profiles: osb, why: 'static port for the phones: no FWL006' }],
       'fwl007-no-ping.xml': [{ why: 'default deny on WAN drops ICMP' }],
+      'fwl007-ping-from-some.xml': [
+        { why: 'ICMP to the WAN address allowed from 192.0.2.0/24 only: uncertain (wan-icmp-sources.test.ts)' },
+      ],
       'fwl008-no-state.xml': [{ why: 'statetype none on the phones rule' }],
       'fwl009-no-dns.xml': [{ why: 'DNS blocked to the firewall and the Internet' }],
       'fwl010-sip-open.xml': [{ why: 'SIP from any source; SIP-TLS from the provider only is fine' }],
@@ -149,6 +152,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
         { profiles: osb, why: 'masquerade and EIM without randomise-ports keep the source port' },
       ],
       'fwl007-no-ping.rsc': [{ why: 'ICMP from WAN dropped in the input chain (v6, static WAN address)' }],
+      'fwl007-ping-from-some.rsc': [
+        { why: 'ICMP from WAN accepted from an address list only: uncertain (wan-icmp-sources.test.ts)' },
+      ],
       'fwl008-no-established.rsc': [{ why: 'no established,related accept before the final drop' }],
       'fwl009-no-dns.rsc': [{ why: 'DNS dropped in forward and to the router' }],
       'dns-redirect.rsc': [
@@ -185,6 +191,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl005-no-nat.nft': [{ why: 'NAT-chain accept exempts the phones; masquerade covers the LAN only' }],
       'fwl006-random-ports.nft': [{ profiles: osb, why: 'masquerade random' }],
       'fwl007-no-ping.nft': [{ why: 'input policy drop, no echo-request accept' }],
+      'fwl007-ping-from-some.nft': [
+        { why: 'echo-request accepted from 192.0.2.0/24 only: uncertain (wan-icmp-sources.test.ts)' },
+      ],
       'fwl008-no-return.nft': [{ why: 'no ct state established accept in forward' }],
       'fwl008-uncertain-flag-list.nft': [
         { why: '`ct state != a,b` (nft-release dependent) may drop the replies: uncertain' },
