@@ -1,7 +1,8 @@
 import type { RuleContext } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import type { Finding } from '../src/model/finding.js';
-import type { Setting } from '../src/model/location.js';
+import type { Setting, SourceLocation } from '../src/model/location.js';
+import type { Rule } from '../src/model/policy.js';
 import type { SettingKind, SettingRequirement } from '../src/model/profile.js';
 import type { Evidence, RuleMeta } from '../src/model/report.js';
 import type { Part } from '../src/engine/evaluate.js';
@@ -41,7 +42,52 @@ export function settingFinding(
     fromDefault: s.source === 'default',
     uncertain: !!s.uncertain,
     message: `${what} ${cause}${doubt} ${fix}`,
-    key: [s.reason, String(s.value)],
+    key: settingKey(ctx, req, s),
+  });
+}
+
+/**
+ * What a setting finding is about, for its fingerprint: the kind of setting, its value and the rule
+ * it is part of (a FortiGate policy's voip-profile, an nftables `ct helper set` rule, a pfSense
+ * rule's state timeout), by the rule's stable id. Never the setting's reason: that is fwlint's
+ * wording, which a release may rewrite, and a rewritten reason would give every such finding a new
+ * fingerprint (GitHub code scanning would close its alerts and open new ones). Settings that still
+ * share a key (two mechanisms outside any rule with one value) are told apart by numberRepeats.
+ */
+function settingKey(ctx: RuleContext, req: SettingRequirement, s: Setting<unknown>): string[] {
+  const owner = ruleAt(ctx, s.loc);
+  return [req.kind, `value=${String(s.value)}`, ...(owner ? [`rule=${owner.id}`] : [])];
+}
+
+/**
+ * The rule (not one the platform adds by itself) whose lines hold `loc`, the innermost when rules
+ * nest, or undefined when the setting lies outside every rule (a global setting or default).
+ */
+function ruleAt(ctx: RuleContext, loc: SourceLocation): Rule | undefined {
+  let best: Rule | undefined;
+  for (const c of Object.values(ctx.policy.ruleset.chains)) {
+    for (const r of c.rules) {
+      const at = r.loc;
+      if (r.implicit || at.file !== loc.file || at.line > loc.line || at.endLine < loc.endLine) continue;
+      if (!best || at.endLine - at.line < best.loc.endLine - best.loc.line) best = r;
+    }
+  }
+  return best;
+}
+
+/**
+ * Findings of one rule check whose fingerprints would still be equal (same requirement, same
+ * setting key) get an occurrence number, the second `#2` and so on in model order, so no two share
+ * a fingerprint (JSON, SARIF, baselines and verdicts refer to findings by it). The first keeps its
+ * key unchanged.
+ */
+export function numberRepeats(findings: Finding[]): Finding[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const k = JSON.stringify(f.fingerprintParts);
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    return n === 1 ? f : { ...f, fingerprintParts: [...f.fingerprintParts, `#${n}`] };
   });
 }
 

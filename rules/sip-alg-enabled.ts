@@ -4,7 +4,7 @@ import type { LintRule, RuleContext } from '../src/lint/context.js';
 import { NameSet } from '../src/model/name-set.js';
 import type { ScopedSetting } from '../src/model/policy.js';
 import type { Finding } from '../src/model/finding.js';
-import { cite, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
+import { cite, numberRepeats, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
 
 /** FWL002: a SIP ALG / helper rewrites or tracks SIP although the provider requires it off. */
 export const sipAlgEnabled: LintRule = {
@@ -64,7 +64,7 @@ export const sipAlgEnabled: LintRule = {
       }
       settingPassed(ctx, req, out, 'SIP ALG is off for the phones.', off);
     }
-    return out;
+    return numberRepeats(out);
   },
 };
 

@@ -3,7 +3,7 @@ import type { Finding } from '../src/model/finding.js';
 import type { Setting } from '../src/model/location.js';
 import { PROTO } from '../src/model/ports.js';
 import { evaluatedFlows } from './required-flows.js';
-import { cite, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
+import { cite, numberRepeats, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
 
 /** FWL003: the idle timeout of established UDP flows is outside the provider's range. */
 export const udpTimeoutOutOfRange: LintRule = {
@@ -75,6 +75,6 @@ export const udpTimeoutOutOfRange: LintRule = {
       }
       settingPassed(ctx, req, out, `The UDP idle timeout of the phones' traffic is ${range}.`, within);
     }
-    return out;
+    return numberRepeats(out);
   },
 };
