@@ -32,7 +32,7 @@ export function settingFinding(
   what: string,
   fix: string,
 ): Finding {
-  const cause = s.source === 'default' ? `This is the platform default: ${s.reason}.` : `Cause: ${s.reason}.`;
+  const cause = `${settingCause(s)}.`;
   const doubt = s.uncertain ? ` Uncertain: ${s.uncertain}.` : '';
   return finding(meta, ctx, {
     level: req.severity,
@@ -43,6 +43,11 @@ export function settingFinding(
     message: `${what} ${cause}${doubt} ${fix}`,
     key: [s.reason, String(s.value)],
   });
+}
+
+/** "This is the platform default: <reason>" or "Cause: <reason>" (no full stop): why a setting holds its value. */
+export function settingCause(s: Setting<unknown>): string {
+  return s.source === 'default' ? `This is the platform default: ${s.reason}` : `Cause: ${s.reason}`;
 }
 
 /** The line that makes a setting requirement hold: the setting (or, for a default, where it would live). */
