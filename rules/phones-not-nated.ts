@@ -6,7 +6,7 @@ import { outboundNat, type SnatView } from '../src/lint/nat.js';
 import { formatAddrSet, type AddrSet } from '../src/model/address.js';
 import { labelShows } from '../src/lint/wording.js';
 import type { Finding } from '../src/model/finding.js';
-import { cite, settingPassed, settingsOf } from './settings.js';
+import { cite, settingCause, settingPassed, settingsOf } from './settings.js';
 
 /** FWL005: phone traffic leaves to the Internet without source NAT although the provider requires NAT. */
 export const phonesNotNated: LintRule = {
@@ -72,7 +72,7 @@ export const phonesNotNated: LintRule = {
             : rule
               ? `${rule.label} (line ${rule.loc.line}) exempts it from NAT`
               : ctx.policy.nat.mode
-                ? `no source-NAT rule matches it (outbound NAT mode "${ctx.policy.nat.mode.value}": ${ctx.policy.nat.mode.reason})`
+                ? `no source-NAT rule matches it. ${settingCause(ctx.policy.nat.mode)}`
                 : 'no source-NAT rule matches it';
           out.push(
             finding(this.meta, ctx, {

@@ -33,7 +33,7 @@ export function settingFinding(
   what: string,
   fix: string,
 ): Finding {
-  const cause = s.source === 'default' ? `This is the platform default: ${s.reason}.` : `Cause: ${s.reason}.`;
+  const cause = `${settingCause(s)}.`;
   const doubt = s.uncertain ? ` Uncertain: ${s.uncertain}.` : '';
   return finding(meta, ctx, {
     level: req.severity,
@@ -89,6 +89,11 @@ export function numberRepeats(findings: Finding[]): Finding[] {
     seen.set(k, n);
     return n === 1 ? f : { ...f, fingerprintParts: [...f.fingerprintParts, `#${n}`] };
   });
+}
+
+/** "This is the platform default: <reason>" or "Cause: <reason>" (no full stop): why a setting holds its value. */
+export function settingCause(s: Setting<unknown>): string {
+  return s.source === 'default' ? `This is the platform default: ${s.reason}` : `Cause: ${s.reason}`;
 }
 
 /** The line that makes a setting requirement hold: the setting (or, for a default, where it would live). */

@@ -384,8 +384,35 @@ export function formatAddrSet(set: AddrSet, limit = 6): string {
     for (const piece of rangeToCidrs(lo, hi)) out.push(piece);
     if (out.length > limit) break;
   }
-  if (out.length > limit) return `${out.slice(0, limit).join(', ')}, …`;
+  if (out.length > limit) return exceptForm(set, limit) ?? `${out.slice(0, limit).join(', ')}, …`;
   return out.join(', ');
+}
+
+/** Holes listed at most in "10.20.0.0/24 except 10.20.0.1": more is no clearer than the list itself. */
+const MAX_HOLES = 3;
+
+/**
+ * A set too long to list, written as the smallest prefix that holds it without the few addresses it
+ * lacks ("10.20.0.0/24 except 10.20.0.1": a phone network without the firewall's own address), or
+ * undefined when that takes more than MAX_HOLES pieces or the set spans both address families.
+ */
+function exceptForm(set: AddrSet, limit: number): string | undefined {
+  const lo = set.first;
+  const hi = set.last;
+  if (isV6(lo) !== isV6(hi)) return undefined;
+  const offset = isV6(lo) ? V6_BASE : 0n;
+  let bits = 0n;
+  while ((lo - offset) >> bits !== (hi - offset) >> bits) bits++;
+  const base = (((lo - offset) >> bits) << bits) + offset;
+  const prefix = addrRange(base, base + (1n << bits) - 1n);
+  const holes = prefix.subtract(set);
+  const pieces: string[] = [];
+  for (const [a, b] of holes.intervals()) {
+    pieces.push(...rangeToCidrs(a, b));
+    if (pieces.length > Math.min(MAX_HOLES, limit)) return undefined;
+  }
+  const [whole] = rangeToCidrs(base, base + (1n << bits) - 1n);
+  return whole === undefined || pieces.length === 0 ? undefined : `${whole} except ${pieces.join(', ')}`;
 }
 
 function rangeToCidrs(lo: bigint, hi: bigint): string[] {

@@ -87,6 +87,16 @@ describe('addresses', () => {
     expect(parseAddressSpec('10.0.0.0/33')).toBeUndefined();
     expect(parseAddressSpec('sip.example.net')).toBeUndefined();
   });
+  it('writes a network without a few addresses as the network "except" them, when its list is too long', () => {
+    const phones = a('10.20.0.0/24').subtract(a('10.20.0.1'));
+    expect(formatAddrSet(phones)).toBe('10.20.0.0/24 except 10.20.0.1');
+    // Up to three holes; a list that fits is written as it is; more holes keep the cut list.
+    const three = phones.subtract(a('10.20.0.10')).subtract(a('10.20.0.200'));
+    expect(formatAddrSet(three)).toBe('10.20.0.0/24 except 10.20.0.1, 10.20.0.10, 10.20.0.200');
+    expect(formatAddrSet(a('10.0.0.0/24').subtract(a('10.0.0.128/25')))).toBe('10.0.0.0/25');
+    const four = three.subtract(a('10.20.0.77'));
+    expect(formatAddrSet(four)).toMatch(/^10\.20\.0\.0, 10\.20\.0\.2\/31, .*, …$/);
+  });
   it('keeps IPv4 and IPv6 apart in one space', () => {
     const v6 = a('2001:db8::/32');
     expect(v6.isSubsetOf(ANY_V6)).toBe(true);

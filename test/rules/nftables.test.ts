@@ -30,11 +30,12 @@ describe('nftables finding messages', () => {
     const n = lintFixture(`${dir}/fwl005-no-nat.nft`, ['ipnordic'], PHONES).filter((x) => x.ruleId === 'FWL005');
     // The label of a --phones value holds its addresses: they are not written a second time.
     expect(n.map((x) => x.message)).toEqual([
-      'Traffic from vlan20 10.20.0.0/24 to the Internet leaves without source NAT.',
+      'Traffic from vlan20 10.20.0.0/24 to the Internet leaves without source NAT: no source-NAT rule matches it.',
       'Traffic from vlan20 10.20.0.0/24 to the Internet leaves without source NAT.',
     ]);
+    // The default's reason is said once, as the platform default (it named the mode twice before).
     expect(full(n.find((x) => x.fromDefault)!)).toContain(
-      'no source-NAT rule matches it (outbound NAT mode "ruleset": nftables translates only what a rule of a nat chain',
+      'This is the platform default: nftables translates only what a rule of a nat chain',
     );
     expect(full(n.find((x) => !x.fromDefault)!)).toContain(
       'rule "ip saddr 10.20.0.0/24 ip daddr 185.72.208.0/22 accept" in ip nat postrouting (line 50) exempts it from NAT',
