@@ -1,6 +1,8 @@
 import type { LintRule } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
+import type { Step } from '../src/engine/piece.js';
 import type { Setting } from '../src/model/location.js';
+import type { Rule } from '../src/model/policy.js';
 import { PROTO } from '../src/model/ports.js';
 import { evaluatedFlows } from './required-flows.js';
 import { cite, numberRepeats, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
@@ -44,15 +46,32 @@ export const udpTimeoutOutOfRange: LintRule = {
       // The timeouts that govern the phones' UDP: per-rule overrides on the accepting rules, else the global one.
       const governing = new Map<string, Setting<number>>();
       let usesGlobal = false;
+      // A state that keeps the global timeout while another stage's rule sets its own (pf), to say so.
+      let globalMaker: { maker: Rule; other: Rule } | undefined;
       for (const ev of evaluatedFlows(ctx)) {
         for (const p of ev.parts) {
           if (p.verdict !== 'accept' || !p.box.proto.has(PROTO.udp)) continue;
+          if (ctx.policy.sessions.statePerStage) {
+            // Every state the flow's stages create must last: each one's timeout governs (pf).
+            for (const step of p.trail) {
+              if (step.effect !== 'accept' || !step.rule?.keepState) continue;
+              const t = step.rule.udpTimeout;
+              if (t) governing.set(`${t.loc.line}:${t.loc.column}`, t);
+              else {
+                usesGlobal = true;
+                globalMaker ??= overriddenElsewhere(p.trail, step.rule);
+              }
+            }
+            continue;
+          }
           const t = p.trail.find((s) => s.rule?.udpTimeout)?.rule?.udpTimeout;
           if (t) governing.set(`${t.loc.line}:${t.loc.column}`, t);
           else usesGlobal = true;
         }
       }
-      if (usesGlobal || governing.size === 0) governing.set('global', ctx.policy.sessions.udpTimeout);
+      const global = ctx.policy.sessions.udpTimeout;
+      if (usesGlobal || governing.size === 0)
+        governing.set('global', globalMaker ? globalFor(global, globalMaker) : global);
       const range = req.max !== undefined ? `${req.min ?? 0}-${req.max} s` : `at least ${req.min ?? 0} s`;
       const within = [];
       for (const t of governing.values()) {
@@ -78,3 +97,29 @@ export const udpTimeoutOutOfRange: LintRule = {
     return numberRepeats(out);
   },
 };
+
+/** The rule of another stage of the same flow that sets its own timeout, when `maker`'s state keeps the global one. */
+function overriddenElsewhere(trail: readonly Step[], maker: Rule): { maker: Rule; other: Rule } | undefined {
+  const other = trail.find((s) => s.effect === 'accept' && s.rule?.keepState && s.rule.udpTimeout)?.rule;
+  return other ? { maker, other } : undefined;
+}
+
+/**
+ * The global timeout, told as the one that governs the state `maker` creates although `other` sets its
+ * own: a per-rule timeout on one interface's rule does not keep the other interface's state, and with
+ * it the flow's NAT mapping, alive (docs/semantics.md#pf-states).
+ */
+function globalFor(global: Setting<number>, { maker, other }: { maker: Rule; other: Rule }): Setting<number> {
+  return {
+    ...global,
+    reason:
+      `${global.reason}. It governs the state ${stateMaker(maker)} creates, and with it the flow: ` +
+      `${other.label} (line ${String(other.loc.line)}) sets ${String(other.udpTimeout?.value)} s only for its own ` +
+      `state (pf keeps one state per interface, docs/semantics.md#pf-states)`,
+  };
+}
+
+/** A rule as the maker of a state: the platform's own rules by their text, which users know from the rule set. */
+function stateMaker(rule: Rule): string {
+  return rule.implicit && rule.text ? `the platform's own rule \`${rule.text}\`` : rule.label;
+}

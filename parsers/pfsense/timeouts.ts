@@ -113,5 +113,6 @@ export function reportUpnp(ctx: Ctx): void {
 }
 
 export function sessions(ctx: Ctx): SessionSettings {
-  return { sipAlg: sipAlg(ctx), udpTimeout: udpTimeout(ctx) };
+  // pf keeps a state per interface a routed flow passes (docs/semantics.md#pf-states).
+  return { sipAlg: sipAlg(ctx), udpTimeout: udpTimeout(ctx), statePerStage: true };
 }

@@ -281,6 +281,12 @@ export interface SessionSettings {
   sipAlg: ScopedSetting<boolean>[];
   /** Effective idle timeout in seconds of an established (bidirectional) UDP flow. */
   udpTimeout: Setting<number>;
+  /**
+   * Each filter stage that passes a packet with keep state creates a state of its own, with its own
+   * timeout (pf: one state in on the ingress and one out on the egress interface): a flow lasts as long
+   * as the shortest-lived of them. Unset: one connection-tracking entry per flow (netfilter, FortiOS).
+   */
+  statePerStage?: boolean;
 }
 
 export interface Unsupported {

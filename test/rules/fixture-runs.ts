@@ -45,6 +45,10 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl001-blocked.xml': [{ why: 'block rule and default deny on required flows' }],
       'fwl002-siproxd.xml': [{ why: 'siproxd acts as a SIP ALG' }],
       'fwl003-default-timeout.xml': [{ why: 'pf default udp.multiple 60 s and a 120 s rule override' }],
+      'fwl003-statetimeout-inside-only.xml': [
+        { why: 'a 600 s rule timeout on opt1 does not keep the WAN state (global 60 s) alive' },
+      ],
+      'fwl003-statetimeout-both-long.xml': [{ why: 'rule timeout 600 s in, conservative 900 s out: no FWL003' }],
       'fwl004-forward-to-phone.xml': [{ why: 'port-forwards to a phone; the SIP one is also exposed' }],
       'fwl005-no-nat.xml': [{ why: 'a no-NAT rule for the phones' }],
       'fwl006-random-ports.xml': [
