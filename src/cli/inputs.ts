@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { detectVendor } from '../../parsers/index.js';
+import { decodeText } from './read.js';
 import { compileGlob, isGlob, matchesAny } from '../config/glob.js';
 import { UsageError } from '../model/errors.js';
 import { relativeTo } from '../config/load.js';
@@ -118,9 +119,9 @@ function recognised(file: string): boolean {
     fd = openSync(file, 'r');
     const buf = Buffer.alloc(8192);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const head = buf.subarray(0, n);
-    if (head.includes(0)) return false;
-    return detectVendor(head.toString('utf8').replace(/^\uFEFF/, '')) !== undefined;
+    const head = decodeText(buf.subarray(0, n));
+    if (head.includes('\0')) return false;
+    return detectVendor(head) !== undefined;
   } catch {
     return false;
   } finally {

@@ -50,12 +50,24 @@ export function readConfigText(
   const byName = nftablesByName(path) ? 'nftables' : undefined;
   if (size === 0 && vendor !== 'nftables' && !(vendor === 'auto' && byName))
     throw new ParseError(displayPath, 1, 1, 'empty file');
-  const buf = readWhole(path, size);
-  const text = buf.toString('utf8').replace(/^\uFEFF/, '');
+  const text = decodeText(readWhole(path, size));
   return {
     policies: parseConfigText(text, displayPath, vendor, { readInclude: includeReader(path, displayPath), ...options }),
     text,
   };
+}
+
+/**
+ * The file's text: UTF-8, or UTF-16 when it starts with a UTF-16 byte-order mark (what Windows
+ * PowerShell's `>` writes), so an export saved that way reads as it is, lines and columns included.
+ */
+export function decodeText(buf: Buffer): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    const even = buf.subarray(2, 2 + ((buf.length - 2) & ~1));
+    return Buffer.from(even).swap16().toString('utf16le');
+  }
+  return buf.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 /**
@@ -119,7 +131,7 @@ function includeReader(topPath: string, topDisplay: string): NonNullable<ParseOp
       const st = statSync(abs);
       if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
       const buf = readWhole(abs, st.size);
-      const text = buf.toString('utf8').replace(/^\uFEFF/, '');
+      const text = decodeText(buf);
       if (binaryOffset(text) >= 0) return undefined;
       const rel = relative(topDir, abs);
       const display = rel.startsWith('..') || isAbsolute(rel) ? abs : join(displayDir, rel).split('\\').join('/');

@@ -222,6 +222,12 @@ beforeAll(() => {
   );
 
   fs.mkdirSync(p('a-directory'));
+
+  // What Windows PowerShell's `>` writes: UTF-16 with a byte-order mark; without it, UTF-16 is not readable text.
+  const le = Buffer.from(SMALL_PFSENSE, 'utf16le');
+  fs.writeFileSync(p('utf16le-bom.xml'), Buffer.concat([Buffer.from([0xff, 0xfe]), le]));
+  fs.writeFileSync(p('utf16be-bom.xml'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()]));
+  fs.writeFileSync(p('utf16-no-bom.xml'), le);
 }, 300_000);
 
 afterAll(() => {
@@ -255,6 +261,35 @@ describe('fwlint lint refuses bad input with one line and exit 2', () => {
     'binary data (random bytes with NULs)',
     () => {
       expectParseError(fwlint(['lint', p('binary.xml'), '--profile', 'ipnordic']), p('binary.xml'));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'UTF-16 without a byte-order mark: named as UTF-16, with what to do',
+    () => {
+      const line = expectParseError(
+        fwlint(['lint', p('utf16-no-bom.xml'), '--profile', 'ipnordic']),
+        p('utf16-no-bom.xml'),
+      );
+      expect(line).toContain('UTF-16 text without a byte-order mark; save the export as UTF-8');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'UTF-16 with a byte-order mark (little- or big-endian) is read like UTF-8',
+    () => {
+      const json = (f: string) => {
+        const r = fwlint(['lint', p(f), '--profile', 'ipnordic', '--format', 'json', '--fail-on', 'none']);
+        expect(r.status, r.stderr).toBe(0);
+        const rep = JSON.parse(r.stdout) as { findings: { ruleId: string; loc?: { line: number } }[] };
+        return rep.findings.map((x) => `${x.ruleId}:${String(x.loc?.line)}`);
+      };
+      const utf8 = json('small.xml');
+      expect(utf8.length).toBeGreaterThan(0);
+      expect(json('utf16le-bom.xml')).toEqual(utf8);
+      expect(json('utf16be-bom.xml')).toEqual(utf8);
     },
     TEST_TIMEOUT_MS,
   );
