@@ -243,3 +243,26 @@ table ip nat {
     expect(r.notes.filter((n) => n.includes('may have no effect'))).toHaveLength(2);
   });
 });
+
+describe('FWL003: the timeout each flow gets on its path', () => {
+  it('blocked flows: the timeout assigned before the drop, not the kernel default', () => {
+    const r = run('fixtures/nftables/rules/fwl003-blocked-after-timeout.nft', NFT);
+    expect(verdict(r, 'sip-udp').status).toBe('fail');
+    const t = verdict(r, 'udp-timeout');
+    expect(t.status).toBe('pass');
+    expect(evidence(t)).toContain('UDP idle timeout is 600 s (ct timeout udp-voip sets replied : 600 s');
+    expect(evidence(t)).toContain("the phones' UDP traffic is blocked (FWL001)");
+  });
+
+  it('the last assignment on the path governs (kernel fixture)', () => {
+    const t = verdict(run('fixtures/nftables/kernel/ct-timeout-last-assignment-wins.nft', NFT), 'udp-timeout');
+    expect(t.status).toBe('fail');
+    expect(t.why).toContain('UDP idle timeout is 90 s');
+  });
+
+  it('pfSense, blocked: the global timeout, as before', () => {
+    const t = verdict(run('fixtures/pfsense/rules/fwl001-blocked.xml', {}), 'udp-timeout');
+    expect(t.status).toBe('pass');
+    expect(evidence(t)).toBe('UDP idle timeout is 900 s (optimization conservative: pfSense sets udp.multiple 900)');
+  });
+});
