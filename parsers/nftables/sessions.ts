@@ -1,5 +1,6 @@
 import type { Setting } from '../../src/model/location.js';
-import type { ScopedSetting, SessionSettings } from '../../src/model/policy.js';
+import type { Match, ScopedSetting, SessionSettings } from '../../src/model/policy.js';
+import { protocolNumber, protoSet } from '../../src/model/ports.js';
 import type { Ctx } from './context.js';
 import {
   AUTO_HELPER_UNCERTAIN,
@@ -171,6 +172,17 @@ function placeText(ref: string, reaching: readonly ChainInfo[], places: readonly
   return `${subject} before connection tracking or after it has confirmed the connection: the packet has no entry it can be attached to`;
 }
 
+/**
+ * The traffic a helper acts on: what the assigning rule matches, of the helper's own protocol only
+ * (nft_ct_helper_obj_eval attaches it only to connections of its l4proto; udp when the object omits it).
+ */
+function helperScope(match: Match, protocol: string | undefined): Match {
+  const n = protocolNumber((protocol ?? 'udp').toLowerCase());
+  if (n === undefined) return match;
+  const own = protoSet([n]);
+  return { ...match, proto: match.proto ? match.proto.intersect(own) : own };
+}
+
 export function buildSessions(
   ctx: Ctx,
   infos: Map<string, ChainInfo>,
@@ -216,7 +228,7 @@ export function buildSessions(
           source: 'explicit',
           loc: h.pos,
           reason: sipHelperReason(h.name, ctx.where(obj.pos)) + (local ? `; ${LOCAL_HELPER}` : ''),
-          scope: must(info.rules[i], 'an entry').match,
+          scope: helperScope(must(info.rules[i], 'an entry').match, obj.protocol),
           ...(local ? { local } : {}),
           ...(doubt !== undefined ? { uncertain: doubt } : {}),
         });

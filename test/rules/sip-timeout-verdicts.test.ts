@@ -15,6 +15,7 @@ import { loadProfile } from '../../src/profiles/load.js';
  */
 
 const NFT = { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'] };
+const FGT = { phones: ['voice'] };
 
 interface Run {
   verdicts: RequirementVerdict[];
@@ -241,6 +242,74 @@ table ip nat {
     expect(s.status).toBe('uncertain');
     expect(r.findings.join(' ')).toContain('depends on the order the two hooks were registered');
     expect(r.notes.filter((n) => n.includes('may have no effect'))).toHaveLength(2);
+  });
+});
+
+describe("nftables FWL002: a SIP helper counts only on the phones' traffic with the provider", () => {
+  it('a helper on what the LAN sends is not on the phones: pass, with the helper as evidence', () => {
+    const r = run('fixtures/nftables/rules/fwl002-helper-lan-only.nft', NFT);
+    const s = verdict(r, 'sip-alg-off');
+    expect(s.status).toBe('pass');
+    expect(evidence(s)).toContain('SIP ALG is on, but not for the phones\' traffic (`ct helper set "sip-5060"`');
+  });
+
+  it('a helper on connections from the WAN to the phones, or on what they send, counts', () => {
+    for (const [name, match] of [
+      ['from-wan', 'iifname "wan0" udp dport 5060'],
+      ['from-phones', 'iifname "vlan20" udp dport 5060'],
+    ] as const) {
+      const r = run(nft(name, HELPER, '', `\t\t${match} ct helper set "sip-5060"\n`), NFT);
+      expect(verdict(r, 'sip-alg-off').status, name).toBe('fail');
+    }
+  });
+
+  it('a helper only attaches to connections of its own protocol', () => {
+    const r = run(nft('tcp-only', HELPER, '', '\t\tiifname "vlan20" tcp dport 5060 ct helper set "sip-5060"\n'), NFT);
+    expect(verdict(r, 'sip-alg-off').status).toBe('pass');
+  });
+});
+
+describe('FortiGate FWL002: each VoIP mechanism acts on its own policies', () => {
+  it('kernel-helper-based, the VoIP profile on the LAN policy only: pass', () => {
+    const s = verdict(run('fixtures/fortigate/rules/fwl002-profile-on-lan-policy.conf', FGT), 'sip-alg-off');
+    expect(s.status).toBe('pass');
+    expect(evidence(s)).toContain(
+      'SIP ALG is on, but not for the phones\' traffic (policy 2 "lan-out" uses voip-profile "default"',
+    );
+  });
+
+  it("proxy-based default, the phones' profile disables SIP and no sip session helper: pass", () => {
+    const s = verdict(run('fixtures/fortigate/rules/fwl002-profile-sip-disabled.conf', FGT), 'sip-alg-off');
+    expect(s.status).toBe('pass');
+    expect(evidence(s)).toContain('policy 1 "phones-out" uses voip-profile "no-sip", whose SIP inspection is disabled');
+    expect(evidence(s)).toContain('the session-helper table has no "sip" entry');
+  });
+
+  it('the same with the sip session-helper entry: uncertain (only KB 211669 says the helper takes over)', () => {
+    const r = run('fixtures/fortigate/rules/fwl002-profile-sip-disabled-helper.conf', FGT);
+    expect(verdict(r, 'sip-alg-off').status).toBe('uncertain');
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]).toContain('Cause: session-helper 13 (sip, protocol 17, port 5060)');
+    expect(r.findings[0]).toContain('Uncertain: that the SIP session helper takes over');
+  });
+
+  it('the default mode is reported where the phones use a policy without a profile, the profile where they have one', () => {
+    const { report } = lintFiles(
+      [`fixtures/fortigate/rules/fwl002-default-alg.conf`],
+      [loadProfile('ipnordic')],
+      'auto',
+      {
+        phones: [],
+        wan: [],
+        audiences: [],
+        devices: [],
+      },
+    );
+    const fs = report.findings.filter((f) => f.ruleId === 'FWL002');
+    expect(fs.map((f) => [f.loc.line, f.fromDefault])).toEqual([
+      [15, true],
+      [102, false],
+    ]);
   });
 });
 
