@@ -1,8 +1,8 @@
 import { ingressOf } from '../src/site/evidence.js';
-import { box, overlaps } from '../src/engine/box.js';
+import { box, overlaps, type Box } from '../src/engine/box.js';
 import type { LintRule, RuleContext } from '../src/lint/context.js';
 import { NameSet } from '../src/model/name-set.js';
-import type { ScopedSetting } from '../src/model/policy.js';
+import type { Chain, Match, Rule, ScopedSetting } from '../src/model/policy.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, numberRepeats, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
 
@@ -43,10 +43,19 @@ export const sipAlgEnabled: LintRule = {
   },
   check(ctx) {
     const out: Finding[] = [];
+    const phones = phoneBoxes(ctx);
     for (const req of settingsOf(ctx, 'sip-alg-off')) {
       const off = [];
       for (const s of ctx.policy.sessions.sipAlg) {
-        if (!touchesPhones(ctx, s)) continue;
+        if (!touchesPhones(ctx, s, phones)) {
+          // A mechanism on other traffic only is part of why the phones' SIP is left alone.
+          if (s.value && !s.local)
+            off.push({
+              ...settingEvidence(s, "SIP ALG is on, but not for the phones' traffic"),
+              uncertain: s.uncertain,
+            });
+          continue;
+        }
         if (!s.value) {
           off.push({ ...settingEvidence(s, 'SIP ALG is off'), uncertain: s.uncertain });
           continue;
@@ -68,15 +77,60 @@ export const sipAlgEnabled: LintRule = {
   },
 };
 
-/** Whether a helper acting on `s.scope` can see traffic from or to a phone network. */
-function touchesPhones(ctx: RuleContext, s: ScopedSetting<boolean>): boolean {
+/**
+ * Whether a mechanism acting where `s` says can see the phones' SIP with the provider: connections the
+ * phones open (from their networks, arriving on their interface), and connections from the Internet to
+ * them (arriving on a WAN interface, e.g. through a port-forward). Traffic to the phones from other
+ * internal networks is not the provider's. `scope` and `rules` must both allow it.
+ */
+function touchesPhones(ctx: RuleContext, s: ScopedSetting<boolean>, phones: readonly Box[]): boolean {
   // The phones' traffic to the provider passes through the firewall, never to or from it.
   if (s.local) return false;
-  const { scope } = s;
-  if (!scope) return true;
-  return ctx.phones.some(
-    (p) =>
-      overlaps(box({ src: p.networks, iif: ingressOf(p.iface, ctx.wan), nat: NameSet.ANY }), scope) ||
-      overlaps(box({ dst: p.networks, oif: ingressOf(p.iface, ctx.wan), nat: NameSet.ANY }), scope),
-  );
+  const { scope, rules } = s;
+  // Phones unknown: whatever acts on some traffic may act on theirs.
+  const theirs = (m: Match): boolean => ctx.phones.length === 0 || phones.some((b) => overlaps(b, m));
+  if (scope && !theirs(scope)) return false;
+  if (!rules) return true;
+  const chain = ctx.policy.ruleset.chains[rules.chain];
+  const passes = (r: Rule): boolean => r.implicit === undefined && ACCEPTING.has(r.action.kind) && theirs(r.match);
+  if (rules.except !== true) return rules.ids.some((id) => rulesById(chain).get(id)?.some(passes) === true);
+  const ids = new Set(rules.ids);
+  let accepted = false;
+  for (const r of chain?.rules ?? []) {
+    if (!passes(r)) continue;
+    if (!ids.has(r.id)) return true;
+    accepted = true;
+  }
+  // A mechanism of every policy but some: phones' traffic no policy accepts yet gets it from the one added for it.
+  return !accepted;
+}
+
+/** A chain's rules by id (FortiGate: a policy's pieces share its id), made once per chain. */
+const BY_ID = new WeakMap<Chain, Map<string, Rule[]>>();
+function rulesById(chain: Chain | undefined): Map<string, Rule[]> {
+  if (!chain) return new Map();
+  let m = BY_ID.get(chain);
+  if (!m) {
+    m = new Map();
+    for (const r of chain.rules) {
+      const list = m.get(r.id);
+      if (list) list.push(r);
+      else m.set(r.id, [r]);
+    }
+    BY_ID.set(chain, m);
+  }
+  return m;
+}
+
+/** Rules through which traffic passes on (a jump's chain decides the rest). */
+const ACCEPTING = new Set(['accept', 'jump', 'goto']);
+
+/** The phones' traffic a SIP ALG could act on, per phone network: outgoing, and incoming from the WAN. */
+function phoneBoxes(ctx: RuleContext): Box[] {
+  // Without a known WAN, any interface may be it.
+  const fromWan = ctx.wan.length > 0 ? NameSet.of(ctx.wan) : NameSet.ANY;
+  return ctx.phones.flatMap((p) => [
+    box({ src: p.networks, iif: ingressOf(p.iface, ctx.wan), nat: NameSet.ANY }),
+    box({ dst: p.networks, iif: fromWan, nat: NameSet.ANY }),
+  ]);
 }

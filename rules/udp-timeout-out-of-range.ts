@@ -1,8 +1,8 @@
-import type { LintRule } from '../src/lint/context.js';
+import type { Part, Step } from '../src/engine/evaluate.js';
+import type { LintRule, RuleContext } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
-import type { Step } from '../src/engine/piece.js';
 import type { Setting } from '../src/model/location.js';
-import type { Rule } from '../src/model/policy.js';
+import type { Policy, Rule } from '../src/model/policy.js';
 import { PROTO } from '../src/model/ports.js';
 import { evaluatedFlows } from './required-flows.js';
 import { cite, numberRepeats, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
@@ -43,42 +43,17 @@ export const udpTimeoutOutOfRange: LintRule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'udp-timeout')) {
-      // The timeouts that govern the phones' UDP: per-rule overrides on the accepting rules, else the global one.
-      const governing = new Map<string, Setting<number>>();
-      let usesGlobal = false;
-      // A state that keeps the global timeout while another stage's rule sets its own (pf), to say so.
-      let globalMaker: { maker: Rule; other: Rule } | undefined;
-      for (const ev of evaluatedFlows(ctx)) {
-        for (const p of ev.parts) {
-          if (p.verdict !== 'accept' || !p.box.proto.has(PROTO.udp)) continue;
-          if (ctx.policy.sessions.statePerStage) {
-            // Every state the flow's stages create must last: each one's timeout governs (pf).
-            for (const step of p.trail) {
-              if (step.effect !== 'accept' || !step.rule?.keepState) continue;
-              const t = step.rule.udpTimeout;
-              if (t) governing.set(`${t.loc.line}:${t.loc.column}`, t);
-              else {
-                usesGlobal = true;
-                globalMaker ??= overriddenElsewhere(p.trail, step.rule);
-              }
-            }
-            continue;
-          }
-          const t = p.trail.find((s) => s.rule?.udpTimeout)?.rule?.udpTimeout;
-          if (t) governing.set(`${t.loc.line}:${t.loc.column}`, t);
-          else usesGlobal = true;
-        }
-      }
-      const global = ctx.policy.sessions.udpTimeout;
-      if (usesGlobal || governing.size === 0)
-        governing.set('global', globalMaker ? globalFor(global, globalMaker) : global);
+      const { governing, blocked } = governingTimeouts(ctx);
       const range = req.max !== undefined ? `${req.min ?? 0}-${req.max} s` : `at least ${req.min ?? 0} s`;
       const within = [];
       for (const t of governing.values()) {
         const low = req.min !== undefined && t.value < req.min;
         const high = req.max !== undefined && t.value > req.max;
+        // Every UDP flow of the phones is blocked: a rule's timeout is the one their path assigns before the drop.
+        const onPath = blocked && t !== ctx.policy.sessions.udpTimeout;
         if (!low && !high) {
-          within.push({ ...settingEvidence(t, `UDP idle timeout is ${t.value} s`), uncertain: t.uncertain });
+          const e = settingEvidence(t, `UDP idle timeout is ${t.value} s`);
+          within.push({ ...e, text: onPath ? `${e.text}; the ${BLOCKED}` : e.text, uncertain: t.uncertain });
           continue;
         }
         out.push(
@@ -88,7 +63,7 @@ export const udpTimeoutOutOfRange: LintRule = {
             req,
             t,
             `UDP idle timeout is ${t.value} s; ${cite(req, ctx)} requires ${range}.`,
-            `${low ? 'Raise' : 'Lower'} it to ${low ? req.min : req.max} s.`,
+            `${low ? 'Raise' : 'Lower'} it to ${low ? req.min : req.max} s.${onPath ? ` The ${BLOCKED}.` : ''}`,
           ),
         );
       }
@@ -98,23 +73,67 @@ export const udpTimeoutOutOfRange: LintRule = {
   },
 };
 
-/** The rule of another stage of the same flow that sets its own timeout, when `maker`'s state keeps the global one. */
-function overriddenElsewhere(trail: readonly Step[], maker: Rule): { maker: Rule; other: Rule } | undefined {
-  const other = trail.find((s) => s.effect === 'accept' && s.rule?.keepState && s.rule.udpTimeout)?.rule;
-  return other ? { maker, other } : undefined;
+/** After "the"/"The": why the timeout of blocked flows is still the one they are given. */
+const BLOCKED =
+  "phones' UDP traffic is blocked (FWL001): this is the timeout its path assigns before the drop, which it " +
+  'keeps once it is let through there';
+
+/**
+ * The timeouts that govern the phones' UDP flows (docs/semantics.md#defaults): the one the engine gives
+ * each accepted part (the helper's or the last rule's on its path, outside stages before connection
+ * tracking; else the platform's), keyed by where each is set. When no UDP part is accepted, those the
+ * blocked parts are given on their path before the drop (`blocked`); with neither, the platform's.
+ */
+function governingTimeouts(ctx: RuleContext): { governing: Map<string, Setting<number>>; blocked: boolean } {
+  const global = ctx.policy.sessions.udpTimeout;
+  // Rules' timeouts keyed by where they are set, in the order met; the platform's (undefined here) last.
+  const accepted = new Map<string, Setting<number> | undefined>();
+  const beforeDrop = new Map<string, Setting<number> | undefined>();
+  const add = (m: typeof accepted, t: Setting<number> | undefined): void => {
+    if (t === undefined || t === global) m.set('global', undefined);
+    else m.set(`${t.loc.file}:${t.loc.line}:${t.loc.column}`, t);
+  };
+  const raw = rawStages(ctx.policy);
+  // The global timeout told with the per-rule one it outlives (pf), when a flow has both.
+  let told: Setting<number> | undefined;
+  for (const ev of evaluatedFlows(ctx)) {
+    for (const p of ev.parts) {
+      if (!p.box.proto.has(PROTO.udp)) continue;
+      if (p.verdict !== 'accept') add(beforeDrop, timeoutBeforeDrop(p, raw));
+      else if (ctx.policy.sessions.statePerStage) {
+        // Every state the flow's stages create must last: each one's timeout governs (pf).
+        for (const step of p.trail) {
+          if (step.effect !== 'accept' || !step.rule?.keepState) continue;
+          add(accepted, step.rule.udpTimeout);
+          if (!step.rule.udpTimeout) told ??= globalFor(global, step.rule, p.trail);
+        }
+      }
+      // An untracked part has no conntrack timeout; it is judged by the platform's, as before.
+      else add(accepted, p.udpTimeout);
+    }
+  }
+  const blocked = accepted.size === 0 && beforeDrop.size > 0;
+  const governing = new Map<string, Setting<number>>();
+  for (const [k, t] of blocked ? beforeDrop : accepted) if (t) governing.set(k, t);
+  if (governing.size === 0 || (blocked ? beforeDrop : accepted).has('global'))
+    governing.set('global', (!blocked && told) || global);
+  return { governing, blocked };
 }
 
 /**
- * The global timeout, told as the one that governs the state `maker` creates although `other` sets its
- * own: a per-rule timeout on one interface's rule does not keep the other interface's state, and with
- * it the flow's NAT mapping, alive (docs/semantics.md#pf-states).
+ * The global timeout, told as the one that governs the state `maker` creates although another stage's
+ * rule on the same path sets its own: a per-rule timeout on one interface's rule does not keep the other
+ * interface's state, and with it the flow's NAT mapping, alive (docs/semantics.md#pf-states).
+ * Undefined when no other stage sets one.
  */
-function globalFor(global: Setting<number>, { maker, other }: { maker: Rule; other: Rule }): Setting<number> {
+function globalFor(global: Setting<number>, maker: Rule, trail: readonly Step[]): Setting<number> | undefined {
+  const other = trail.find((s) => s.effect === 'accept' && s.rule?.keepState && s.rule.udpTimeout)?.rule;
+  if (!other?.udpTimeout) return undefined;
   return {
     ...global,
     reason:
       `${global.reason}. It governs the state ${stateMaker(maker)} creates, and with it the flow: ` +
-      `${other.label} (line ${String(other.loc.line)}) sets ${String(other.udpTimeout?.value)} s only for its own ` +
+      `${other.label} (line ${String(other.loc.line)}) sets ${String(other.udpTimeout.value)} s only for its own ` +
       `state (pf keeps one state per interface, docs/semantics.md#pf-states)`,
   };
 }
@@ -122,4 +141,28 @@ function globalFor(global: Setting<number>, { maker, other }: { maker: Rule; oth
 /** A rule as the maker of a state: the platform's own rules by their text, which users know from the rule set. */
 function stateMaker(rule: Rule): string {
   return rule.implicit && rule.text ? `the platform's own rule \`${rule.text}\`` : rule.label;
+}
+
+/** Stages before connection tracking: what their rules set attaches nothing (docs/semantics.md#nft-conntrack). */
+function rawStages(policy: Policy): Set<string> {
+  const all = [...policy.ruleset.forward, ...policy.ruleset.input, ...(policy.ruleset.output ?? [])];
+  return new Set(all.filter((s) => s.kind === 'raw').map((s) => s.name));
+}
+
+/** Steps whose rule acted on the packet before a drop: passed statements, accepts, jumps; not an overridden last-match verdict. */
+const ACTED = new Set<Step['effect']>(['continue', 'accept', 'jump', 'goto']);
+
+/**
+ * The timeout a blocked part is given on its way to the drop, as the engine gives an accepted part
+ * one (src/engine/evaluate.ts udpTimeoutOf): a helper's own first, else the last rule's.
+ */
+function timeoutBeforeDrop(p: Part, raw: ReadonlySet<string>): Setting<number> | undefined {
+  const steps = p.trail.filter((s) => !raw.has(s.stage) && ACTED.has(s.effect));
+  const helper = steps.find((s) => s.rule?.helperTimeout)?.rule?.helperTimeout;
+  if (helper) return helper;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const t = steps[i]?.rule?.udpTimeout;
+    if (t) return t;
+  }
+  return undefined;
 }

@@ -27,9 +27,13 @@ export const ALG_PROXY_DEFAULT_REASON =
   'no `set default-voip-alg-mode` in `config system settings`: FortiOS defaults to proxy-based, so the SIP ALG (the ' +
   '"default" VoIP profile) handles SIP on every policy without a voip-profile (docs/semantics.md#fgt-sip)';
 
-export const SESSION_HELPER_DEFAULT_REASON =
-  'no `config system session-helper` table in the file: the factory table has the "sip" entry (udp 5060), so the SIP ' +
-  'session helper handles SIP in kernel-helper-based mode (docs/semantics.md#fgt-sip, docs/semantics.md#fgt-defaults)';
+/** `where`: on which policies the helper acts ("in kernel-helper-based mode"). */
+export function sessionHelperDefaultReason(where: string): string {
+  return (
+    'no `config system session-helper` table in the file: the factory table has the "sip" entry (udp 5060), so the SIP ' +
+    `session helper handles SIP ${where} (docs/semantics.md#fgt-sip, docs/semantics.md#fgt-defaults)`
+  );
+}
 
 export const SIP_HELPER_LEGACY_UNCERTAIN =
   'the default of the pre-6.2 `sip-helper` setting is believed to be enable but not confirmed (docs/semantics.md#fgt-sip; uncertain)';

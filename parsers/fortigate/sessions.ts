@@ -1,16 +1,16 @@
 import type { Setting } from '../../src/model/location.js';
-import type { SessionSettings } from '../../src/model/policy.js';
+import type { ScopedSetting, SessionSettings } from '../../src/model/policy.js';
 import {
   ALG_PROXY_DEFAULT_REASON,
-  SESSION_HELPER_DEFAULT_REASON,
   SIP_HELPER_LEGACY_UNCERTAIN,
+  sessionHelperDefaultReason,
   UDP_IDLE_DEFAULT,
   UDP_IDLE_DEFAULT_REASON,
   UDP_IDLE_DEFAULT_UNCERTAIN,
 } from './defaults.js';
 import { versionAtLeast, versionBelow } from './header.js';
 import type { Env, PolicyInfo } from './policies.js';
-import { block, getSet, value, type Entry } from './tree.js';
+import { block, getSet, value, type Entry, type SetStmt } from './tree.js';
 
 /** What the optional SIP settings add to a reason (docs/semantics.md#fgt-sip defaults: sip-nat-trace enable, sip-expectation disable). */
 function sipDetails(env: Env): string {
@@ -28,17 +28,24 @@ function sipDetails(env: Env): string {
 }
 
 /**
- * Every mechanism that can act as a SIP ALG (docs/semantics.md#fgt-sip): the default VoIP ALG mode
- * (proxy-based by default = SIP ALG on), the kernel SIP session helper (`sip` entry of the
- * session-helper table, used in kernel-helper-based mode; the legacy `sip-helper` switch before 6.2),
- * and the policies that name a VoIP profile (SIP ALG in any mode) or an IPS VoIP filter.
+ * Every mechanism that can act as a SIP ALG (docs/semantics.md#fgt-sip), each with the policies it acts
+ * on (ScopedSetting.rules: the policies of the forward chain, by id):
+ * - the default VoIP ALG mode: proxy-based (the default) = the SIP ALG with the "default" profile on
+ *   every accepting policy without a voip-profile;
+ * - a policy's voip-profile: the SIP ALG on that policy in any mode, unless the profile disables SIP
+ *   (`config sip / set status disable`): then the SIP session helper handles its SIP (Fortinet KB 211669);
+ * - a policy's ips-voip-filter: flow-based SIP inspection on that policy;
+ * - the kernel SIP session helper (`sip` entry of the session-helper table; the legacy `sip-helper`
+ *   switch before 6.2): in kernel-helper-based mode on the policies whose profile does not enable SIP,
+ *   in proxy-based mode on those whose profile disables it.
  */
-export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boolean>[] {
+export function sipAlg(env: Env, policies: readonly PolicyInfo[]): ScopedSetting<boolean>[] {
   const { ctx } = env;
-  const out: Setting<boolean>[] = [];
+  const out: ScopedSetting<boolean>[] = [];
   const settings = ctx.section('system settings');
   const modeStmt = getSet(settings, 'default-voip-alg-mode');
   const mode = (modeStmt?.values[0] ?? 'proxy-based').toLowerCase();
+  const proxy = mode !== 'kernel-helper-based';
   const details = sipDetails(env);
   const flowNote =
     versionAtLeast(ctx.header, 7, 0) || !ctx.header.version
@@ -48,7 +55,61 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
   const old = versionBelow(ctx.header, 6, 0)
     ? `FortiOS ${ctx.header.versionText}: the proxy-based default is documented for 6.x and later only`
     : undefined;
-  if (mode !== 'kernel-helper-based') {
+  // The accepting policies that name a VoIP profile, by whether it enables SIP; the others get the mode's mechanism.
+  const profiled: string[] = [];
+  const sipOn: string[] = [];
+  const sipOff: string[] = [];
+  const perPolicy: ScopedSetting<boolean>[] = [];
+  for (const p of policies) {
+    if (p.action === 'deny') continue;
+    const only = { chain: FORWARD, ids: [p.id] };
+    const v = getSet(p.entry, 'voip-profile');
+    const name = v?.values[0];
+    if (v && name) {
+      profiled.push(p.id);
+      const off = profileSipOff(env, name);
+      if (off) {
+        sipOff.push(p.id);
+        perPolicy.push({
+          value: false,
+          source: 'explicit',
+          loc: ctx.loc(v),
+          reason:
+            `${p.label} uses voip-profile "${name}", whose SIP inspection is disabled ` +
+            `(\`set status disable\` at line ${off.line}): the SIP ALG does not handle SIP on this policy; ` +
+            'the SIP session helper does where its entry exists ' +
+            '(Fortinet KB 211669, docs/semantics.md#fgt-sip)',
+          rules: only,
+        });
+      } else {
+        sipOn.push(p.id);
+        perPolicy.push({
+          value: true,
+          source: 'explicit',
+          loc: ctx.loc(v),
+          reason:
+            `${p.label} uses voip-profile "${name}": the SIP ALG handles SIP on this policy whatever ` +
+            'default-voip-alg-mode says (docs/semantics.md#fgt-sip)',
+          rules: only,
+        });
+      }
+    }
+    const ips = getSet(p.entry, 'ips-voip-filter');
+    const filter = ips?.values[0];
+    if (ips && filter)
+      perPolicy.push({
+        value: true,
+        source: 'explicit',
+        loc: ctx.loc(ips),
+        reason:
+          `${p.label} uses ips-voip-filter "${filter}": flow-based SIP inspection handles SIP on this policy ` +
+          '(docs/semantics.md#fgt-sip)',
+        rules: only,
+      });
+  }
+  // Proxy-based mode: the SIP ALG on every accepting policy without a voip-profile.
+  const withoutProfile = { chain: FORWARD, ids: profiled, except: true };
+  if (proxy) {
     if (modeStmt) {
       out.push({
         value: true,
@@ -57,17 +118,27 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
         reason:
           `default-voip-alg-mode ${mode}: the SIP ALG handles SIP on every policy without a voip-profile ` +
           `(docs/semantics.md#fgt-sip)${flowNote}${details}`,
+        rules: withoutProfile,
       });
     } else {
-      const d: Setting<boolean> = {
+      const d: ScopedSetting<boolean> = {
         value: true,
         source: 'default',
         loc: ctx.sectionLoc('system settings'),
         reason: `${ALG_PROXY_DEFAULT_REASON}${flowNote}${details}`,
+        rules: withoutProfile,
       };
       if (old) d.uncertain = old;
       out.push(d);
     }
+    // The session helper handles only the policies whose profile disables SIP (Fortinet KB 211669).
+    if (sipOff.length > 0)
+      for (const h of sessionHelper(env, details, PROXY_HELPER_WHERE))
+        out.push({
+          ...h,
+          rules: { chain: FORWARD, ids: sipOff },
+          ...(h.value ? { uncertain: joined(h.uncertain, PROXY_HELPER_UNCERTAIN) } : {}),
+        });
   } else {
     out.push({
       value: false,
@@ -77,45 +148,51 @@ export function sipAlg(env: Env, policies: readonly PolicyInfo[]): Setting<boole
         'default-voip-alg-mode kernel-helper-based: policies without a voip-profile use the SIP session helper where its ' +
         'entry exists (docs/semantics.md#fgt-sip)',
     });
-    out.push(...sessionHelper(env, details));
+    // Every policy but those whose profile enables SIP (the ALG handles those).
+    for (const h of sessionHelper(env, details, 'in kernel-helper-based mode'))
+      out.push({ ...h, rules: { chain: FORWARD, ids: sipOn, except: true } });
   }
-  for (const p of policies) {
-    if (p.action === 'deny') continue;
-    for (const field of ['voip-profile', 'ips-voip-filter'] as const) {
-      const s = getSet(p.entry, field);
-      const name = s?.values[0];
-      if (!s || !name) continue;
-      if (field === 'voip-profile' && !profileSipOn(env, name)) continue;
-      out.push({
-        value: true,
-        source: 'explicit',
-        loc: ctx.loc(s),
-        reason:
-          field === 'voip-profile'
-            ? `${p.label} uses voip-profile "${name}": the SIP ALG handles SIP on this policy whatever ` +
-              `default-voip-alg-mode says (docs/semantics.md#fgt-sip)`
-            : `${p.label} uses ips-voip-filter "${name}": flow-based SIP inspection handles SIP on this policy (docs/semantics.md#fgt-sip)`,
-      });
-    }
-  }
+  out.push(...perPolicy);
   return out;
 }
 
-/** `config voip profile / edit X / config sip / set status` (default enable, docs/semantics.md#fgt-sip). */
-function profileSipOn(env: Env, name: string): boolean {
+/** The forward chain of the model, where the policies are (index.ts). */
+const FORWARD = 'forward';
+
+/** Where the session helper acts in proxy-based mode (Fortinet KB 211669). */
+const PROXY_HELPER_WHERE = 'in proxy-based mode on the policies whose voip-profile disables SIP (Fortinet KB 211669)';
+
+const PROXY_HELPER_UNCERTAIN =
+  'that the SIP session helper takes over a policy whose voip-profile disables SIP in proxy-based mode is said only by ' +
+  'Fortinet KB 211669, not by the administration guide (docs/semantics.md#fgt-sip; uncertain)';
+
+function joined(a: string | undefined, b: string): string {
+  return a ? `${a}; ${b}` : b;
+}
+
+/**
+ * Where `config voip profile / edit X / config sip / set status disable` turns SIP off, or undefined
+ * when the profile's SIP inspection is on (the default, docs/semantics.md#fgt-sip).
+ */
+function profileSipOff(env: Env, name: string): SetStmt | undefined {
   const prof = env.ctx.section('voip profile')?.entries.get(name);
   if (!prof) {
     if (name !== 'default' && name !== 'strict')
       env.ctx.note(
         `voip profile "${name}" is not defined in the file; its SIP inspection is taken to be enabled (the default)`,
       );
-    return true;
+    return undefined;
   }
-  return (value(block(prof, 'sip'), 'status') ?? 'enable').toLowerCase() !== 'disable';
+  const sip = block(prof, 'sip');
+  const status = getSet(sip, 'status');
+  return (status?.values[0] ?? 'enable').toLowerCase() === 'disable' ? status : undefined;
 }
 
-/** The kernel SIP helper in kernel-helper-based mode (docs/semantics.md#fgt-sip, docs/semantics.md#fgt-defaults). */
-function sessionHelper(env: Env, details: string): Setting<boolean>[] {
+/**
+ * The kernel SIP session helper (docs/semantics.md#fgt-sip, docs/semantics.md#fgt-defaults); `where` says on
+ * which policies it acts ("in kernel-helper-based mode").
+ */
+function sessionHelper(env: Env, details: string, where: string): Setting<boolean>[] {
   const { ctx } = env;
   const settings = ctx.section('system settings');
   // FortiOS before 6.2 also has `set sip-helper enable|disable` (default believed enable (uncertain)).
@@ -138,7 +215,7 @@ function sessionHelper(env: Env, details: string): Setting<boolean>[] {
       value: true,
       source: 'default',
       loc: ctx.root,
-      reason: `${SESSION_HELPER_DEFAULT_REASON}${details}`,
+      reason: `${sessionHelperDefaultReason(where)}${details}`,
     };
     if (legacyDoubt) s.uncertain = legacyDoubt;
     return [s];
@@ -161,7 +238,7 @@ function sessionHelper(env: Env, details: string): Setting<boolean>[] {
       loc: ctx.loc(e),
       reason:
         `session-helper ${e.key} (sip, protocol ${value(e, 'protocol') ?? '?'}, port ${value(e, 'port') ?? '?'}): ` +
-        `the kernel SIP session helper handles SIP in kernel-helper-based mode${details}`,
+        `the kernel SIP session helper handles SIP ${where}${details}`,
     };
     if (legacy) s.reason += ` (sip-helper ${legacy.values[0]})`;
     if (legacyDoubt) s.uncertain = legacyDoubt;

@@ -114,8 +114,34 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
   return { stages, natPrerouting, natPostrouting, evaluated, localOnly, anchor: forwardTable?.pos ?? ctx.doc.root };
 }
 
+/**
+ * Priority of connection tracking on the prerouting and output hooks (NF_IP_PRI_CONNTRACK, −200): a
+ * chain of those hooks below it runs before conntrack (raw). On input, forward and postrouting the
+ * entry exists already at any priority (docs/semantics.md#nft-conntrack).
+ */
+const CONNTRACK_PRIORITY = -200;
+
+/**
+ * Where a base chain runs relative to connection tracking (docs/semantics.md#nft-conntrack):
+ * - `before`: the packet has no conntrack entry yet (netdev and inet ingress; prerouting and output
+ *   below −200, where nf_conntrack_in runs: NF_IP_PRI_CONNTRACK);
+ * - `at`: prerouting or output at exactly −200, before or after conntrack by the order the two hooks
+ *   were registered (nf_hook_entries_grow puts a hook before those of equal priority already there);
+ * - `tracked`: the entry exists and is not confirmed yet for the first packet (prerouting and output
+ *   above −200; input, forward and postrouting, whose confirm hook runs last at INT_MAX);
+ * - `confirmed`: netdev egress, after the postrouting confirm hook.
+ */
+export type CtPlace = 'before' | 'at' | 'tracked' | 'confirmed';
+
+export function conntrackPlace(base: BaseSpec): CtPlace {
+  if (base.hook === 'ingress') return 'before';
+  if (base.hook === 'egress') return 'confirmed';
+  if (base.hook !== 'prerouting' && base.hook !== 'output') return 'tracked';
+  return base.priority < CONNTRACK_PRIORITY ? 'before' : base.priority === CONNTRACK_PRIORITY ? 'at' : 'tracked';
+}
+
 /** The chains `from` and every chain they jump or go to. */
-function reach(infos: Map<string, ChainInfo>, from: readonly ChainInfo[]): Set<string> {
+export function reach(infos: Map<string, ChainInfo>, from: readonly ChainInfo[]): Set<string> {
   const seen = new Set<string>();
   const todo = from.map((i) => i.ref);
   for (let ref = todo.pop(); ref !== undefined; ref = todo.pop()) {
@@ -236,8 +262,6 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
   return { chains, forward, input, output };
 }
 
-/** Priority below which a chain runs before connection tracking (nf_conntrack at −200): raw. */
-const CONNTRACK_PRIORITY = -200;
 /** The NAT hook on prerouting (NF_IP_PRI_NAT_DST): where conntrack maps replies to a source-NATed flow back. */
 const REPLY_NAT_PRIORITY = -100;
 
@@ -251,7 +275,7 @@ function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stag
       ? hook === 'prerouting'
         ? 'dnat'
         : 'snat'
-      : (i.chain.base?.priority ?? 0) < CONNTRACK_PRIORITY && hook !== 'ingress'
+      : (hook === 'prerouting' || hook === 'output') && (i.chain.base?.priority ?? 0) < CONNTRACK_PRIORITY
         ? 'raw'
         : 'filter';
   // Replies to source-NATed flows still carry the public address before the NAT hook (docs/semantics.md#nft-nat).

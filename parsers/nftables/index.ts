@@ -11,7 +11,7 @@ import { readJson } from './json-reader.js';
 import { buildNat } from './nat.js';
 import { buildChain, chainRef, type ChainInfo } from './rules.js';
 import { EntryRule } from './entry-rule.js';
-import { buildSessions, timeoutResolver } from './sessions.js';
+import { buildSessions, conntrackEffects, timeoutResolver } from './sessions.js';
 import { readText } from './text-parser.js';
 import { releaseParseMemos } from './match.js';
 import { Preparer } from './prepare.js';
@@ -132,6 +132,8 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
       infos.set(c.labels?.ref ?? chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, alts, timeoutOf));
   const hooks = classify(ctx, infos);
   for (const ref of hooks.evaluated) for (const u of infos.get(ref)?.unsupported ?? []) ctx.report(u);
+  // Before the ruleset copies any rule: timeouts set where nothing can be attached are dropped first.
+  const effects = conntrackEffects(ctx, infos, hooks);
   const ruleset = buildRuleset(ctx, infos, hooks);
   const nat = buildNat(ctx, infos, hooks.natPrerouting, hooks.natPostrouting);
   const natChain = hooks.natPostrouting[0] ?? hooks.natPrerouting[0];
@@ -146,7 +148,7 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
       'nftables translates only what a rule of a nat chain (masquerade/snat, dnat/redirect) matches; ' +
       'there is no implicit NAT (docs/semantics.md#nft-nat)',
   };
-  const sessions = buildSessions(ctx, infos, hooks);
+  const sessions = buildSessions(ctx, infos, hooks, effects);
   const policy: Policy = {
     vendor: 'nftables',
     file: doc.file,

@@ -381,17 +381,17 @@ function addEntry(
 
 /**
  * Whether the passes after buildChain read something of an alternative: its NAT (nat.ts), its effects
- * (chains.ts withNotrack) or its helpers (sessions.ts). The others (most rules) are not kept in the
+ * (chains.ts withNotrack) or its helpers and timeouts (sessions.ts). The others (most rules) are not kept in the
  * chain's entries: a jump's alternative (its verdict, target and position, about 190 bytes) then dies
  * with buildChain, not at the end of buildPolicy, and a chain without such entries has no list of them.
  */
 function keptFlat(flat: Flat): boolean {
-  return flat.nat !== undefined || flat.effects.length > 0 || flat.helpers.length > 0;
+  return flat.nat !== undefined || flat.effects.length > 0 || flat.helpers.length > 0 || flat.timeouts.length > 0;
 }
 
 /** The entries' alternatives while none is kept (ChainInfo.flats): shared, never added to. */
 const NO_FLATS: Flat[] = Object.freeze([]) as unknown as Flat[];
-/** What a kept list holds for an entry whose alternative the later passes read nothing of: no NAT, effects or helpers. */
+/** What a kept list holds for an entry whose alternative the later passes read nothing of: no NAT, effects, helpers or timeouts. */
 const PLAIN: Flat = directFlat(undefined, undefined, undefined);
 
 /** The first helper of an alternative that its table defines. */

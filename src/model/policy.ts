@@ -272,6 +272,11 @@ export interface Nat {
 /** A setting that acts only on the traffic `scope` matches (absent: all traffic). */
 export interface ScopedSetting<T> extends Setting<T> {
   scope?: Match;
+  /**
+   * Acts only on traffic that an accepting rule of `chain` matches: the rules with these ids, or with
+   * `except` every other one (FortiGate: the policies that name a VoIP profile, or those that do not).
+   */
+  rules?: { chain: string; ids: readonly string[]; except?: boolean };
   /** Acts only on traffic to or from the firewall itself (an nftables input or output hook), never on traffic it forwards. */
   local?: boolean;
 }

@@ -28,7 +28,7 @@ describe('FortiGate finding messages', () => {
 
   it('the voip-profile FWL002 names the policy and is explicit', () => {
     const f = lint('fwl002-default-alg.conf').find((x) => x.ruleId === 'FWL002' && !x.fromDefault)!;
-    expect(`${f.message} ${f.details ?? ''}`).toContain('policy 1 "phones-out" uses voip-profile "default"');
+    expect(`${f.message} ${f.details ?? ''}`).toContain('policy 1 "phones-sip" uses voip-profile "default"');
   });
 
   it('the default UDP timeout says 180 s is the default and flags the schema doubt', () => {
