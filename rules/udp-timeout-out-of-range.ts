@@ -116,7 +116,7 @@ function governingTimeouts(ctx: RuleContext): { governing: Map<string, Setting<n
   const governing = new Map<string, Setting<number>>();
   for (const [k, t] of blocked ? beforeDrop : accepted) if (t) governing.set(k, t);
   if (governing.size === 0 || (blocked ? beforeDrop : accepted).has('global'))
-    governing.set('global', (!blocked && told) || global);
+    governing.set('global', (blocked ? undefined : told) ?? global);
   return { governing, blocked };
 }
 
