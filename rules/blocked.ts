@@ -5,6 +5,7 @@ import { describeStep, finding, stepIsDefault, stepKey, stepLoc } from '../src/l
 import { MAX_HEADLINE, describeAddresses } from '../src/lint/wording.js';
 import { ANY_ADDR, NO_ADDR, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
+import type { Ruleset } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
 import type { RuleMeta } from '../src/model/report.js';
 import { describePart } from './required-flows.js';
@@ -15,9 +16,12 @@ export interface BlockedSpec {
    * (`(udp 5060 from ...)`) moves to the details, so the first sentence stays short.
    */
   subject: string;
-  /** What to do when a rule blocks it. */
-  fixRule: string;
-  /** What to do when a default blocks it (never "remove it": a default is not a line to remove). */
+  /** What to do when a rule blocks it: where the allowing rule goes follows from the rule (ruleFix). */
+  fixRule: RuleFix;
+  /**
+   * What to do when a default or a chain policy blocks it (never "remove it": a default is not a line
+   * to remove).
+   */
   fixDefault: string;
   requirement: string;
   level: Severity;
@@ -35,11 +39,48 @@ export interface BlockedSpec {
      */
     headline: (from: string) => string;
     /** What to do when a rule blocks the other sources. */
-    fixRule: string;
+    fixRule: RuleFix;
     /** What to do when a default blocks them. */
     fixDefault: string;
   };
 }
+
+/**
+ * What to do when a rule blocks the traffic, said by ruleFix where the rule that decided requires it:
+ * `asks` (`ipnordic requires ICMP from WAN`) first, then `allow` (`allow ICMP echo to the WAN
+ * address`) with the place an allowing rule must take to win over the deciding rule, and narrowing
+ * the deciding rule when `narrow` offers it. A string is a fix that does not depend on the place.
+ */
+export type RuleFix = string | { asks?: string; allow: string; narrow?: boolean };
+
+/**
+ * The fix for traffic `step`'s rule drops. An allowing rule wins over it only in some places: before
+ * it in a first-match chain (and before a quick rule of a last-match chain); in a last-match chain a
+ * later rule overrides a non-quick rule, so an allowing rule before it is overridden and must be
+ * quick or come after it (docs/semantics.md#pf-order). A rule the platform adds by itself
+ * (Rule.implicit) holds a setting, not a rule one can place another before: the setting is what to
+ * change. The model does not say how each platform changes it; the rule's help does.
+ */
+export function ruleFix(step: Step, ruleset: Ruleset, fix: RuleFix, ruleId: string): string {
+  if (typeof fix === 'string') return fix;
+  const say = (text: string) => `${fix.asks ? `${fix.asks}: ${text}` : capitalize(text)}.`;
+  const rule = step.rule;
+  if (rule?.implicit)
+    return say(
+      `change the setting this line holds to ${fix.allow}; it is a platform setting, not a rule ` +
+        `(\`fwlint rules show ${ruleId}\` gives the steps for each platform)`,
+    );
+  if (ruleset.chains[step.chain]?.mode === 'last-match' && rule?.quick !== true)
+    return (
+      say(
+        `${fix.allow} in a quick rule ("Quick" ticked on a floating rule) or in a rule after this one` +
+          (fix.narrow ? ', or narrow this rule' : ''),
+      ) + ' This rule is not quick: the last matching rule wins, so an allowing rule before it is overridden.'
+    );
+  return say(`${fix.allow} before this rule${fix.narrow ? ' or narrow this rule' : ''}`);
+}
+
+const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 /** One evaluated flow class: its parts, the whole box, and how to name it ("tcp 80 from VOICE ... to ..."). */
 export interface BlockedFlow {
@@ -153,13 +194,7 @@ export function reportBlockedFlows(
       doubt === 'elsewhere'
         ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
           'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
-        : some
-          ? fromDefault
-            ? some.fixDefault
-            : some.fixRule
-          : fromDefault
-            ? spec.fixDefault
-            : spec.fixRule,
+        : fixFor(step, ctx, meta.id, some ?? spec),
     ].join(' ');
     const message = head1 ? head1.text : headline(head, `${doubt ? 'may be' : 'is'} blocked by ${cause}.`);
     return finding(meta, ctx, {
@@ -173,6 +208,11 @@ export function reportBlockedFlows(
       key: [...spec.key, k],
     });
   });
+}
+
+/** The fix for a part `step` drops: a rule's follows from its place (ruleFix); no rule (a chain policy or default), add one. */
+function fixFor(step: Step, ctx: RuleContext, ruleId: string, fix: { fixRule: RuleFix; fixDefault: string }): string {
+  return step.rule ? ruleFix(step, ctx.policy.ruleset, fix.fixRule, ruleId) : fix.fixDefault;
 }
 
 /**
