@@ -184,7 +184,6 @@ export function reportBlockedFlows(
   }
   return [...causes.entries()].map(([k, { step, lines, doubt, from }]) => {
     const fromDefault = stepIsDefault(step);
-    const cause = shortCause(step);
     const some = doubt === 'other-sources' ? spec.someSources : undefined;
     const head1 = some ? someSourcesHeadline(some.headline, from) : undefined;
     const details = [
@@ -196,7 +195,7 @@ export function reportBlockedFlows(
           'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
         : fixFor(step, ctx, meta.id, some ?? spec),
     ].join(' ');
-    const message = head1 ? head1.text : headline(head, `${doubt ? 'may be' : 'is'} blocked by ${cause}.`);
+    const message = head1 ? head1.text : blockedHeadline(head, doubt ? 'may be blocked' : 'is blocked', step);
     return finding(meta, ctx, {
       level: doubt === 'elsewhere' ? 'warning' : doubt ? atMostWarning(spec.level) : spec.level,
       requirement: spec.requirement,
@@ -261,6 +260,46 @@ export function shortCause(s: Step): string {
 }
 
 const MAX_CAUSE = 60;
+
+/**
+ * `Required flow "X" is blocked by <cause>.` The flow's name is what tells two findings apart ("SIP over
+ * UDP" from "SIP over TCP", "(HTTP, config…)" from "(HTTPS, prov…)"), and the cause is named again in the
+ * details: so the cause is shortened first (its chain dropped), then the name loses its trailing
+ * parenthesis, then the cause's quoted text is cut, and the name only when even that leaves it no room.
+ */
+export function blockedHeadline(subject: string, verb: string, step: Step): string {
+  const bare = subject.replace(/"([^"]*?)\s+\([^"()]*\)"/, '"$1"');
+  // A cause that is not cut before a name that is; a cut cause before a name that is cut.
+  for (const cut of [false, true])
+    for (const name of bare === subject ? [subject] : [subject, bare]) {
+      const room = MAX_HEADLINE - `${name} ${verb} by .`.length;
+      const cause = causeVariants(step, cut ? room : Infinity).find((c) => c.length <= room);
+      if (cause) return `${name} ${verb} by ${cause}.`;
+    }
+  const causes = causeVariants(step, 0);
+  return headline(subject, `${verb} by ${causes[causes.length - 1] ?? shortCause(step)}.`);
+}
+
+/**
+ * Ever shorter names of the cause: shortCause, without its chain (a rule) or naming no chain (a chain
+ * policy), then a rule's quoted text cut to fit `room` characters, never below MIN_QUOTE.
+ */
+function causeVariants(s: Step, room: number): string[] {
+  const first = shortCause(s);
+  if (!s.rule) return s.policy && s.policy.source !== 'default' ? [first, 'the chain policy'] : [first];
+  const out = [first];
+  const noChain = first.replace(/^([^"]*"[^"]*")\s.*$/, '$1');
+  if (noChain !== first) out.push(noChain);
+  const q = /"([^"]*)"/.exec(noChain)?.[1];
+  if (q !== undefined && noChain.length > room) {
+    const keep = Math.max(MIN_QUOTE, q.length - (noChain.length - room));
+    if (keep < q.length) out.push(noChain.replace(`"${q}"`, `"${clip(q, keep)}"`));
+  }
+  return out;
+}
+
+/** The fewest characters of a rule's quoted text a shortened cause keeps. */
+const MIN_QUOTE = 16;
 
 /**
  * `subject verb`, with the subject's quoted part shortened so the sentence fits MAX_HEADLINE. A sentence

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { missingRequiredAllow } from '../../rules/missing-required-allow.js';
 import type { Finding } from '../../src/model/finding.js';
+import { loadProfile } from '../../src/profiles/load.js';
 import { lintFixture } from './expectations.js';
 
 const text = (f: Finding) => `${f.message} ${f.details ?? ''}`;
@@ -52,5 +53,30 @@ describe('the fix of a blocked flow follows from the step that decided it', () =
     const fix = missingRequiredAllow.meta.help.fix;
     for (const v of [fix.pfsense, fix.opnsense])
       expect(v).toContain('a floating block without "Quick" loses to a quick pass anywhere or to a later pass');
+  });
+});
+
+describe('headlines of blocked flows keep the flow name whole and shorten the cause first', () => {
+  it('nftables: every FWL001 headline names its flow whole (before: "Basic telephone functions…")', () => {
+    const names = new Map(loadProfile('ipnordic').flows.map((f) => [f.id, f.description]));
+    const fs = lintFixture('fixtures/nftables/rules/fwl001-two-tables.nft', ['ipnordic'], {
+      phones: ['10.20.0.0/24@vlan20'],
+      wan: ['wan0'],
+    }).filter((x) => x.ruleId === 'FWL001');
+    expect(fs.length).toBeGreaterThan(3);
+    for (const f of fs) {
+      const name = names.get(f.requirement!)!;
+      // The name whole, or without its trailing parenthesis (a host name), never cut.
+      expect(
+        [name, name.replace(/\s+\([^()]*\)$/, '')].some((n) => f.message.includes(`"${n}"`)),
+        f.message,
+      ).toBe(true);
+    }
+    const tls = fs.find((x) => x.requirement === 'ipnordic-sip-tls');
+    // The chain goes from the headline (the details name it) so the name keeps its parenthesis.
+    expect(tls?.message).toBe(
+      'Required flow "Basic telephone functions over TLS (encrypted calls, sip.ipnordic.dk)" is blocked by the chain policy.',
+    );
+    expect(tls?.details).toContain('base chain inet fw forward');
   });
 });
