@@ -264,8 +264,9 @@ const MAX_CAUSE = 60;
 /**
  * `Required flow "X" is blocked by <cause>.` The flow's name is what tells two findings apart ("SIP over
  * UDP" from "SIP over TCP", "(HTTP, config…)" from "(HTTPS, prov…)"), and the cause is named again in the
- * details: so the cause is shortened first (its chain dropped), then the name loses its trailing
- * parenthesis, then the cause's quoted text is cut, and the name only when even that leaves it no room.
+ * details: so a rule's chain is dropped first, then the name loses its trailing parenthesis, then the
+ * cause's quoted text is cut (a chain policy: named without its chain, the chain being its identity), and
+ * the name is cut only when even that leaves it no room.
  */
 export function blockedHeadline(subject: string, verb: string, step: Step): string {
   const bare = subject.replace(/"([^"]*?)\s+\([^"()]*\)"/, '"$1"');
@@ -281,12 +282,13 @@ export function blockedHeadline(subject: string, verb: string, step: Step): stri
 }
 
 /**
- * Ever shorter names of the cause: shortCause, without its chain (a rule) or naming no chain (a chain
- * policy), then a rule's quoted text cut to fit `room` characters, never below MIN_QUOTE.
+ * Ever shorter names of the cause: shortCause, a rule without its chain; then, with a finite `room`, a
+ * rule's quoted text cut to fit it (never below MIN_QUOTE) or a chain policy naming no chain.
  */
 function causeVariants(s: Step, room: number): string[] {
   const first = shortCause(s);
-  if (!s.rule) return s.policy && s.policy.source !== 'default' ? [first, 'the chain policy'] : [first];
+  if (!s.rule)
+    return s.policy && s.policy.source !== 'default' && room !== Infinity ? [first, 'the chain policy'] : [first];
   const out = [first];
   const noChain = first.replace(/^([^"]*"[^"]*")\s.*$/, '$1');
   if (noChain !== first) out.push(noChain);
