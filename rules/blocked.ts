@@ -5,6 +5,7 @@ import { describeStep, finding, stepIsDefault, stepKey, stepLoc } from '../src/l
 import { MAX_HEADLINE, describeAddresses } from '../src/lint/wording.js';
 import { ANY_ADDR, NO_ADDR, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
+import type { Ruleset } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
 import type { RuleMeta } from '../src/model/report.js';
 import { describePart } from './required-flows.js';
@@ -15,9 +16,12 @@ export interface BlockedSpec {
    * (`(udp 5060 from ...)`) moves to the details, so the first sentence stays short.
    */
   subject: string;
-  /** What to do when a rule blocks it. */
-  fixRule: string;
-  /** What to do when a default blocks it (never "remove it": a default is not a line to remove). */
+  /** What to do when a rule blocks it: where the allowing rule goes follows from the rule (ruleFix). */
+  fixRule: RuleFix;
+  /**
+   * What to do when a default or a chain policy blocks it (never "remove it": a default is not a line
+   * to remove).
+   */
   fixDefault: string;
   requirement: string;
   level: Severity;
@@ -35,11 +39,48 @@ export interface BlockedSpec {
      */
     headline: (from: string) => string;
     /** What to do when a rule blocks the other sources. */
-    fixRule: string;
+    fixRule: RuleFix;
     /** What to do when a default blocks them. */
     fixDefault: string;
   };
 }
+
+/**
+ * What to do when a rule blocks the traffic, said by ruleFix where the rule that decided requires it:
+ * `asks` (`ipnordic requires ICMP from WAN`) first, then `allow` (`allow ICMP echo to the WAN
+ * address`) with the place an allowing rule must take to win over the deciding rule, and narrowing
+ * the deciding rule when `narrow` offers it. A string is a fix that does not depend on the place.
+ */
+export type RuleFix = string | { asks?: string; allow: string; narrow?: boolean };
+
+/**
+ * The fix for traffic `step`'s rule drops. An allowing rule wins over it only in some places: before
+ * it in a first-match chain (and before a quick rule of a last-match chain); in a last-match chain a
+ * later rule overrides a non-quick rule, so an allowing rule before it is overridden and must be
+ * quick or come after it (docs/semantics.md#pf-order). A rule the platform adds by itself
+ * (Rule.implicit) holds a setting, not a rule one can place another before: the setting is what to
+ * change. The model does not say how each platform changes it; the rule's help does.
+ */
+export function ruleFix(step: Step, ruleset: Ruleset, fix: RuleFix, ruleId: string): string {
+  if (typeof fix === 'string') return fix;
+  const say = (text: string) => `${fix.asks ? `${fix.asks}: ${text}` : capitalize(text)}.`;
+  const rule = step.rule;
+  if (rule?.implicit)
+    return say(
+      `change the setting this line holds to ${fix.allow}; it is a platform setting, not a rule ` +
+        `(\`fwlint rules show ${ruleId}\` gives the steps for each platform)`,
+    );
+  if (ruleset.chains[step.chain]?.mode === 'last-match' && rule?.quick !== true)
+    return (
+      say(
+        `${fix.allow} in a quick rule ("Quick" ticked on a floating rule) or in a rule after this one` +
+          (fix.narrow ? ', or narrow this rule' : ''),
+      ) + ' This rule is not quick: the last matching rule wins, so an allowing rule before it is overridden.'
+    );
+  return say(`${fix.allow} before this rule${fix.narrow ? ' or narrow this rule' : ''}`);
+}
+
+const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 /** One evaluated flow class: its parts, the whole box, and how to name it ("tcp 80 from VOICE ... to ..."). */
 export interface BlockedFlow {
@@ -143,7 +184,6 @@ export function reportBlockedFlows(
   }
   return [...causes.entries()].map(([k, { step, lines, doubt, from }]) => {
     const fromDefault = stepIsDefault(step);
-    const cause = shortCause(step);
     const some = doubt === 'other-sources' ? spec.someSources : undefined;
     const head1 = some ? someSourcesHeadline(some.headline, from) : undefined;
     const details = [
@@ -153,15 +193,9 @@ export function reportBlockedFlows(
       doubt === 'elsewhere'
         ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
           'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
-        : some
-          ? fromDefault
-            ? some.fixDefault
-            : some.fixRule
-          : fromDefault
-            ? spec.fixDefault
-            : spec.fixRule,
+        : fixFor(step, ctx, meta.id, some ?? spec),
     ].join(' ');
-    const message = head1 ? head1.text : headline(head, `${doubt ? 'may be' : 'is'} blocked by ${cause}.`);
+    const message = head1 ? head1.text : blockedHeadline(head, doubt ? 'may be blocked' : 'is blocked', step);
     return finding(meta, ctx, {
       level: doubt === 'elsewhere' ? 'warning' : doubt ? atMostWarning(spec.level) : spec.level,
       requirement: spec.requirement,
@@ -173,6 +207,11 @@ export function reportBlockedFlows(
       key: [...spec.key, k],
     });
   });
+}
+
+/** The fix for a part `step` drops: a rule's follows from its place (ruleFix); no rule (a chain policy or default), add one. */
+function fixFor(step: Step, ctx: RuleContext, ruleId: string, fix: { fixRule: RuleFix; fixDefault: string }): string {
+  return step.rule ? ruleFix(step, ctx.policy.ruleset, fix.fixRule, ruleId) : fix.fixDefault;
 }
 
 /**
@@ -221,6 +260,48 @@ export function shortCause(s: Step): string {
 }
 
 const MAX_CAUSE = 60;
+
+/**
+ * `Required flow "X" is blocked by <cause>.` The flow's name is what tells two findings apart ("SIP over
+ * UDP" from "SIP over TCP", "(HTTP, config…)" from "(HTTPS, prov…)"), and the cause is named again in the
+ * details: so a rule's chain is dropped first, then the name loses its trailing parenthesis, then the
+ * cause's quoted text is cut (a chain policy: named without its chain, the chain being its identity), and
+ * the name is cut only when even that leaves it no room.
+ */
+export function blockedHeadline(subject: string, verb: string, step: Step): string {
+  const bare = subject.replace(/"([^"]*?)\s+\([^"()]*\)"/, '"$1"');
+  // A cause that is not cut before a name that is; a cut cause before a name that is cut.
+  for (const cut of [false, true])
+    for (const name of bare === subject ? [subject] : [subject, bare]) {
+      const room = MAX_HEADLINE - `${name} ${verb} by .`.length;
+      const cause = causeVariants(step, cut ? room : Infinity).find((c) => c.length <= room);
+      if (cause) return `${name} ${verb} by ${cause}.`;
+    }
+  const causes = causeVariants(step, 0);
+  return headline(subject, `${verb} by ${causes[causes.length - 1] ?? shortCause(step)}.`);
+}
+
+/**
+ * Ever shorter names of the cause: shortCause, a rule without its chain; then, with a finite `room`, a
+ * rule's quoted text cut to fit it (never below MIN_QUOTE) or a chain policy naming no chain.
+ */
+function causeVariants(s: Step, room: number): string[] {
+  const first = shortCause(s);
+  if (!s.rule)
+    return s.policy && s.policy.source !== 'default' && room !== Infinity ? [first, 'the chain policy'] : [first];
+  const out = [first];
+  const noChain = first.replace(/^([^"]*"[^"]*")\s.*$/, '$1');
+  if (noChain !== first) out.push(noChain);
+  const q = /"([^"]*)"/.exec(noChain)?.[1];
+  if (q !== undefined && noChain.length > room) {
+    const keep = Math.max(MIN_QUOTE, q.length - (noChain.length - room));
+    if (keep < q.length) out.push(noChain.replace(`"${q}"`, `"${clip(q, keep)}"`));
+  }
+  return out;
+}
+
+/** The fewest characters of a rule's quoted text a shortened cause keeps. */
+const MIN_QUOTE = 16;
 
 /**
  * `subject verb`, with the subject's quoted part shortened so the sentence fits MAX_HEADLINE. A sentence

@@ -86,9 +86,12 @@ export const dnsBlocked: LintRule = {
         out.push(
           ...reportBlocked(this.meta, ctx, fwd, toInternet, {
             subject: `DNS (udp 53) from ${from.label} to any resolver`,
-            fixRule:
-              `Neither Internet resolvers nor the firewall itself can be reached. ${cite(req, ctx)} requires a ` +
-              'working DNS server: allow udp/tcp 53 to a resolver.',
+            fixRule: {
+              asks:
+                `Neither Internet resolvers nor the firewall itself can be reached. ${cite(req, ctx)} requires a ` +
+                'working DNS server',
+              allow: 'allow udp/tcp 53 to a resolver',
+            },
             fixDefault:
               `Neither Internet resolvers nor the firewall itself can be reached. ${cite(req, ctx)} requires a ` +
               `working DNS server: allow udp/tcp 53 to the firewall's resolver or an Internet resolver.`,

@@ -37,9 +37,12 @@ export const missingRequiredAllow: LintRule = {
           'rule, or change the blocking rule so it no longer covers them.',
         pfsense:
           'Firewall > Rules > (phone interface): add a pass rule for the protocol, ports and provider ' +
-          'alias above the blocking rule (interface rules are first-match).',
+          'alias above the blocking rule (interface rules are first-match; a floating block without "Quick" ' +
+          'loses to a quick pass anywhere or to a later pass, so against one add a floating pass rule with "Quick" ticked).',
         opnsense:
-          'Firewall > Rules > (phone interface): add a pass rule above the blocking rule (check its sequence number).',
+          'Firewall > Rules > (phone interface): add a pass rule above the blocking rule (check its sequence ' +
+          'number; a floating block without "Quick" loses to a quick pass anywhere or to a later pass, so against ' +
+          'one add a floating pass rule with "Quick" ticked).',
         fortigate:
           'config firewall policy: add an accept policy from the phone interface to the WAN for the provider ' +
           'address and service, then `move <new id> before <blocking id>` (policies match in file order, not by id).',
@@ -74,7 +77,7 @@ export const missingRequiredAllow: LintRule = {
           })),
           {
             subject: `Required flow "${req.description}"`,
-            fixRule: 'Allow it before this rule or narrow this rule.',
+            fixRule: { allow: 'allow it', narrow: true },
             fixDefault: `Nothing allows it, so the default applies: add a rule on ${fromLabels} that allows it.`,
             requirement: req.id,
             level: req.severity,

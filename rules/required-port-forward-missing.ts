@@ -119,7 +119,7 @@ export const requiredPortForwardMissing: LintRule = {
         out.push(
           ...reportBlocked(this.meta, ctx, parts, flow, {
             subject: `Forwarded "${req.description}" (${d.rule.label}, line ${d.rule.loc.line}) to the PBX`,
-            fixRule: 'Allow the forwarded traffic to the PBX before this rule.',
+            fixRule: { allow: 'allow the forwarded traffic to the PBX' },
             fixDefault: 'Add the filter rule associated with the port-forward.',
             requirement: req.id,
             level: req.severity,

@@ -105,7 +105,7 @@ export const returnTrafficBlocked: LintRule = {
               subject: `Reply traffic of "${ev.req.description}" (${describeFlow(ev.flow)})`,
               fixRule: parts.some(lostByNotrack)
                 ? `${cite(req, ctx)} requires the replies back in. ${NOTRACK_FIX}`
-                : `${cite(req, ctx)} requires established and related traffic back in: accept it before this rule.`,
+                : { asks: `${cite(req, ctx)} requires established and related traffic back in`, allow: 'accept it' },
               fixDefault: `${cite(req, ctx)} requires established and related traffic back in: add an established,related accept rule.`,
               requirement: req.id,
               level: req.severity,

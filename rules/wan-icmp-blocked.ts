@@ -58,7 +58,7 @@ export const wanIcmpBlocked: LintRule = {
       out.push(
         ...reportBlocked(this.meta, ctx, parts, flow, {
           subject: `ICMP from the Internet to the WAN address (${ctx.wan.join(', ')})`,
-          fixRule: `${asks}: allow ICMP echo to the WAN address before this rule.`,
+          fixRule: { asks, allow: 'allow ICMP echo to the WAN address' },
           fixDefault: `${asks}: add a rule on the WAN interface that allows ICMP echo to the firewall.`,
           requirement: req.id,
           level: req.severity,
@@ -68,9 +68,12 @@ export const wanIcmpBlocked: LintRule = {
           someSources: {
             headline: (from) =>
               `ICMP reaches the WAN address only from ${from}: a provider pinging from elsewhere is blocked.`,
-            fixRule:
-              `${asks} and does not say from where: ask the provider for its monitoring addresses and allow ` +
-              'ICMP echo from them (or from any address) to the WAN address before this rule.',
+            fixRule: {
+              asks: `${asks} and does not say from where`,
+              allow:
+                'ask the provider for its monitoring addresses and allow ICMP echo from them (or from any ' +
+                'address) to the WAN address',
+            },
             fixDefault:
               `${asks} and does not say from where: ask the provider for its monitoring addresses and add a rule ` +
               'on the WAN interface that allows ICMP echo from them (or from any address) to the firewall.',

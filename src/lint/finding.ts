@@ -62,9 +62,13 @@ export function stepLoc(s: Step, fallback: SourceLocation): SourceLocation {
   return s.rule?.loc ?? s.policy?.loc ?? fallback;
 }
 
-/** Identity of a step that survives unrelated edits: rule id or policy reason, never a line. */
+/**
+ * Identity of a step that survives unrelated edits and rewording: the rule's id, or the chain with its
+ * policy's action and source (explicit or default); never a line, never the policy's reason, which is
+ * fwlint's wording (a reworded reason would give every finding it decided a new fingerprint).
+ */
 export function stepKey(s: Step): string {
-  return s.rule ? `rule:${s.rule.id}` : `policy:${s.chain}:${s.policy?.reason ?? ''}`;
+  return s.rule ? `rule:${s.rule.id}` : `policy:${s.chain}:${s.policy ? `${s.policy.action}:${s.policy.source}` : ''}`;
 }
 
 export function stepIsDefault(s: Step): boolean {

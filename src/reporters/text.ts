@@ -32,40 +32,61 @@ import { plural } from './plural.js';
 /** Failing and uncertain requirements listed per profile under the counts; the rest are counted. */
 const MAX_OPEN_SHOWN = 20;
 
+/** Firewalls named on a requirement line that fails on some of several; the rest are counted. */
+const MAX_FIREWALLS_NAMED = 3;
+
 /**
- * The requirements of `profile` that fail or are uncertain, one line each (failures first), with how
- * many files when several share the verdict; an accepted failure (suppressed, baselined) says so.
+ * The requirements of `profile` that fail or are uncertain, one line each (failures first, each group
+ * in the profile's order: the order of its catalog, as the verdicts come), with how many firewalls when
+ * several were checked, named (file, and `[name]` when the file holds several firewalls) when not all
+ * share the verdict; an accepted failure (suppressed, baselined) says so.
  */
 function openRequirements(
   vs: readonly RequirementVerdict[],
   profile: string,
 ): { status: string; mark: string; text: string }[] {
-  const by = new Map<string, { v: RequirementVerdict; files: Set<string>; accepted: boolean }>();
-  for (const v of vs) {
-    if (v.profile !== profile || (v.status !== 'fail' && v.status !== 'uncertain')) continue;
-    const k = `${v.status === 'fail' ? 0 : 1}|${v.id}`;
-    const g = by.get(k) ?? { v, files: new Set<string>(), accepted: true };
-    g.files.add(`${v.file}|${v.firewall ?? ''}`);
-    g.accepted &&= v.accepted === true;
-    by.set(k, g);
-  }
-  const firewalls = new Set(vs.filter((v) => v.profile === profile).map((v) => `${v.file}|${v.firewall ?? ''}`)).size;
-  const lines = [...by.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, { v, files, accepted }]) => ({
-      status: v.status,
-      mark: v.status === 'fail' ? '✖ fail     ' : '? uncertain',
-      text:
-        v.description +
-        (firewalls > 1 ? ` (${files.size} of ${firewalls} firewalls)` : '') +
-        (v.status === 'fail' && accepted ? ' (accepted)' : ''),
-    }));
+  const mine = vs.filter((v) => v.profile === profile);
+  const fws = new Map<string, Set<string>>();
+  for (const v of mine) fws.set(v.file, (fws.get(v.file) ?? new Set()).add(v.firewall ?? ''));
+  const firewalls = [...fws.values()].reduce((n, names) => n + names.size, 0);
+  const name = (v: RequirementVerdict) =>
+    (fws.get(v.file)?.size ?? 0) > 1 && v.firewall !== undefined ? `${v.file} [${v.firewall}]` : v.file;
+  // Every file lists all of the profile's requirements, whatever their verdict, in the profile's order.
+  const order = new Map<string, number>();
+  for (const v of mine) if (!order.has(v.id)) order.set(v.id, order.size);
+  const inOrder = [...mine].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const by = new Map<string, { v: RequirementVerdict; names: string[]; accepted: boolean }>();
+  for (const status of ['fail', 'uncertain'])
+    for (const v of inOrder) {
+      if (v.status !== status) continue;
+      const g = by.get(`${status}|${v.id}`) ?? { v, names: [], accepted: true };
+      const n = name(v);
+      if (!g.names.includes(n)) g.names.push(n);
+      g.accepted &&= v.accepted === true;
+      by.set(`${status}|${v.id}`, g);
+    }
+  const lines = [...by.values()].map(({ v, names, accepted }) => ({
+    status: v.status,
+    mark: v.status === 'fail' ? '✖ fail     ' : '? uncertain',
+    text:
+      v.description +
+      (firewalls > 1 ? ` (${names.length} of ${firewalls} firewalls${named(names, firewalls)})` : '') +
+      (v.status === 'fail' && accepted ? ' (accepted)' : ''),
+  }));
   if (lines.length <= MAX_OPEN_SHOWN) return lines;
   const rest = lines.length - MAX_OPEN_SHOWN;
   return [
     ...lines.slice(0, MAX_OPEN_SHOWN),
     { status: 'uncertain', mark: '…', text: `${rest} more (all verdicts are in --format json, html and markdown)` },
   ];
+}
+
+/** `: a.xml, b.conf [guest] and 2 more` when some of the firewalls share a verdict; nothing when all do. */
+function named(names: readonly string[], firewalls: number): string {
+  if (names.length === firewalls) return '';
+  const shown = names.length <= MAX_FIREWALLS_NAMED + 1 ? names : names.slice(0, MAX_FIREWALLS_NAMED);
+  const rest = names.length - shown.length;
+  return `: ${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
 }
 
 /** Related locations listed under a finding; the rest are counted (all of them are in JSON and SARIF). */

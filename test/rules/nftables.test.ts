@@ -46,7 +46,7 @@ describe('nftables finding messages', () => {
     const f = lintFixture(`${dir}/fwl001-two-tables.nft`, ['ipnordic'], PHONES).filter((x) => x.loc.line === 43);
     const rtp = f.find((x) => x.requirement === 'ipnordic-rtp');
     expect(rtp?.message).toBe(
-      'Required flow "Basic telephone functions…" is blocked by rule "ip saddr 10.20.0.0/24 udp dport 10000-20000 drop".',
+      'Required flow "Basic telephone functions (sound): RTP media" is blocked by rule "ip saddr 10.20.0.0/24 udp dport 1000…".',
     );
     expect(rtp?.details).toBe(
       'udp 10000-65000 from vlan20 10.20.0.0/24 to 185.72.208.0/22: blocked for port 10000-20000. ' +

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { missingRequiredAllow } from '../../rules/missing-required-allow.js';
+import type { Finding } from '../../src/model/finding.js';
+import { loadProfile } from '../../src/profiles/load.js';
+import { lintFixture } from './expectations.js';
+
+const text = (f: Finding) => `${f.message} ${f.details ?? ''}`;
+
+/** Where the fix of a blocking finding puts the allowing rule follows from what decided (rules/blocked.ts ruleFix). */
+describe('the fix of a blocked flow follows from the step that decided it', () => {
+  const pf = lintFixture('fixtures/pfsense/rules/fwl001-floating-nonquick.xml', ['ipnordic']);
+
+  it('a non-quick rule of a last-match chain (pf floating without Quick): a quick rule or one after it', () => {
+    const f = pf.filter((x) => x.message.includes('"float block sip out"'));
+    expect(f).toHaveLength(2);
+    for (const x of f) {
+      expect(x.details).toContain(
+        'Allow it in a quick rule ("Quick" ticked on a floating rule) or in a rule after this one, or narrow this rule. ' +
+          'This rule is not quick: the last matching rule wins, so an allowing rule before it is overridden.',
+      );
+      expect(x.details).not.toContain('before this rule');
+    }
+  });
+
+  it('a quick rule of a last-match chain: before it, as in a first-match chain', () => {
+    const f = pf.filter((x) => x.message.includes('"float block tls out (quick)"'));
+    expect(f).toHaveLength(2);
+    for (const x of f) expect(x.details).toContain('Allow it before this rule or narrow this rule.');
+  });
+
+  it('a rule the platform adds for a setting (FortiGate allowaccess without ping): change the setting', () => {
+    const [f] = lintFixture('fixtures/fortigate/rules/fwl007-no-ping.conf', ['ipnordic']);
+    expect(f!.ruleId).toBe('FWL007');
+    expect(text(f!)).toContain(
+      'requires ICMP from WAN: change the setting this line holds to allow ICMP echo to the WAN address; it is a ' +
+        'platform setting, not a rule (`fwlint rules show FWL007` gives the steps for each platform).',
+    );
+    expect(text(f!)).not.toContain('before this rule');
+  });
+
+  it('an explicit chain policy is no rule to allow it before: add a rule', () => {
+    const [f] = lintFixture('fixtures/nftables/rules/fwl007-no-ping.nft', ['ipnordic'], {
+      phones: ['10.20.0.0/24@vlan20'],
+      wan: ['wan0'],
+    });
+    expect(f!.ruleId).toBe('FWL007');
+    expect(f!.fromDefault).toBeFalsy();
+    expect(text(f!)).toContain('requires ICMP from WAN: add a rule on the WAN interface that allows ICMP echo');
+    expect(text(f!)).not.toContain('before this rule');
+  });
+
+  it("FWL001's pfSense and OPNsense help name the floating non-quick case", () => {
+    const fix = missingRequiredAllow.meta.help.fix;
+    for (const v of [fix.pfsense, fix.opnsense])
+      expect(v).toContain('a floating block without "Quick" loses to a quick pass anywhere or to a later pass');
+  });
+});
+
+describe('headlines of blocked flows keep the flow name whole and shorten the cause first', () => {
+  it('nftables: every FWL001 headline names its flow whole (before: "Basic telephone functions…")', () => {
+    const names = new Map(loadProfile('ipnordic').flows.map((f) => [f.id, f.description]));
+    const fs = lintFixture('fixtures/nftables/rules/fwl001-two-tables.nft', ['ipnordic'], {
+      phones: ['10.20.0.0/24@vlan20'],
+      wan: ['wan0'],
+    }).filter((x) => x.ruleId === 'FWL001');
+    expect(fs.length).toBeGreaterThan(3);
+    for (const f of fs) {
+      const name = names.get(f.requirement!)!;
+      // The name whole, or without its trailing parenthesis (a host name), never cut.
+      expect(
+        [name, name.replace(/\s+\([^()]*\)$/, '')].some((n) => f.message.includes(`"${n}"`)),
+        f.message,
+      ).toBe(true);
+    }
+    const tls = fs.find((x) => x.requirement === 'ipnordic-sip-tls');
+    // A chain policy keeps its chain (two tables each have one) while the name can lose its parenthesis.
+    expect(tls?.message).toBe(
+      'Required flow "Basic telephone functions over TLS" is blocked by the inet fw forward chain policy.',
+    );
+  });
+});
