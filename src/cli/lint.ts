@@ -587,9 +587,11 @@ function clip(t: string, column: number, endColumn: number | undefined): string 
   );
   let cut = line.slice(from, to);
   // Never end or start inside a word a secret pattern needs whole: back off to the last separator.
-  if (to < line.length) cut = cut.replace(/[^\s,;:{}[\]()"']*$/, '') || cut;
-  if (from > 0) cut = cut.replace(/^[^\s,;:{}[\]()"']*/, '') || cut;
-  return (from > 0 ? '…' : '') + cut + (to < line.length ? '…' : '');
+  if (to < line.length) cut = cut.replace(/[^\s,;:{}[\]()"'<>]*$/, '') || cut;
+  // Only indentation before the cause is no cut.
+  const lead = line.slice(0, from).trim() !== '';
+  if (lead) cut = cut.replace(/^[^\s,;:{}[\]()"'<>]*/, '') || cut;
+  return (lead ? '…' : '') + cut + (to < line.length ? '…' : '');
 }
 
 /** The lines of `loc` (at most QUOTE_LINES, each at most QUOTE_WIDTH characters), redacted, with their common indentation removed. */

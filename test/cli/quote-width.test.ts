@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/model/redact.js';
 import { runCli } from '../helpers/cli.js';
@@ -43,5 +46,32 @@ describe('evidence quotes of one-line JSON', () => {
     expect(redact('{"ct": {"key": "state"}}')).toBe('{"ct": {"key": "state"}}');
     expect(redact('{"key": "Sup3rSecretKey"}')).toBe('{"key": "[redacted]"}');
     expect(redact('{"psk": "iifname"}')).toBe('{"psk": "[redacted]"}');
+  });
+});
+
+/** Compact XML (no whitespace between elements) holds no spaces to cut at: tags are the boundaries. */
+describe('evidence quotes of one-line XML', () => {
+  it('quotes a rule written on one line, from its start tag, not "… …"', async () => {
+    const src = readFileSync('fixtures/pfsense/rules/fwl003-statetimeout-both-long.xml', 'utf8');
+    // The phones' rule on one line, as compact exports write it; its <statetimeout> is the pass evidence.
+    const oneLine = src.replace(/<rule>(?:(?!<\/rule>)[\s\S])*Phones to anywhere[\s\S]*?<\/rule>/, (r) =>
+      r.replace(/\n\s*/g, ''),
+    );
+    expect(oneLine).not.toBe(src);
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-quote-'));
+    try {
+      const file = join(dir, 'compact.xml');
+      writeFileSync(file, oneLine);
+      const run = await runCli(['lint', file, '--profile', 'ipnordic', '--fail-on', 'none', '--format', 'json']);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.out) as { requirements?: { id: string; evidence: { quote?: string }[] }[] };
+      const timeout = report.requirements?.find((v) => v.id === 'ipnordic-udp-timeout');
+      const quotes = (timeout?.evidence ?? []).map((e) => e.quote ?? '');
+      const rule = quotes.find((q) => q.includes('<statetimeout>600</statetimeout><descr>Phones'));
+      expect(rule, quotes.join(' | ')).toBeDefined();
+      expect(rule?.startsWith('<rule><type>pass</type>'), rule).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
