@@ -71,7 +71,7 @@ export const sipAlgEnabled: LintRule = {
           ),
         );
       }
-      settingPassed(ctx, req, out, 'SIP ALG is off for the phones.', off);
+      settingPassed(ctx, req, out, ctx.phones.length > 0 ? 'SIP ALG is off for the phones.' : 'SIP ALG is off.', off);
     }
     return numberRepeats(out);
   },

@@ -67,7 +67,9 @@ export const udpTimeoutOutOfRange: LintRule = {
           ),
         );
       }
-      settingPassed(ctx, req, out, `The UDP idle timeout of the phones' traffic is ${range}.`, within);
+      // Without phones found, the global timeout is what was checked: the sentence says no more.
+      const whose = ctx.phones.length > 0 ? ` of the phones' traffic` : '';
+      settingPassed(ctx, req, out, `The UDP idle timeout${whose} is ${range}.`, within);
     }
     return numberRepeats(out);
   },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lint as lintFiles } from '../../src/index.js';
 import type { LintOptions } from '../../src/lint/run.js';
 import { lintFixture } from './expectations.js';
 
@@ -86,6 +87,14 @@ describe('FortiGate finding messages', () => {
   it('multi-VDOM findings name their VDOM', () => {
     const fs = lint('multi-vdom.conf');
     expect(fs.map((f) => `${f.ruleId}:${f.firewall}`).sort()).toEqual(['FWL002:guest']);
+  });
+
+  it('a VDOM where no phones were found passes without a word about "the phones"', async () => {
+    const r = await lintFiles(`${dir}/multi-vdom.conf`, { profiles: ['ipnordic'] });
+    const why = (fw: string, id: string) => r.requirements?.find((v) => v.firewall === fw && v.id === id)?.why;
+    expect(why('guest', 'ipnordic-udp-timeout')).toBe('The UDP idle timeout is at least 300 s.');
+    expect(why('voice', 'ipnordic-udp-timeout')).toBe("The UDP idle timeout of the phones' traffic is at least 300 s.");
+    expect(why('voice', 'ipnordic-sip-alg-off')).toBe('SIP ALG is off for the phones.');
   });
 });
 
