@@ -98,7 +98,19 @@ export function parseConfigText(
     );
   const parser = parserFor(chosen);
   if (!parser) throw new UsageError(`${displayPath}: the ${chosen} parser is not available yet`);
-  return parser.parse(body, displayPath, chosen, options);
+  try {
+    return parser.parse(body, displayPath, chosen, options);
+  } catch (e) {
+    // A forced --vendor that does not fit: say what the file looks like, as auto-detection would have read it.
+    const seen = vendor === 'auto' ? undefined : detectVendor(head);
+    if (!(e instanceof ParseError) || !seen || parserFor(seen) === parser || e.message.includes('looks like')) throw e;
+    throw new ParseError(
+      e.file,
+      e.line,
+      e.column,
+      `${e.message}; the file looks like a ${seen} configuration: use --vendor ${seen}, or leave --vendor out`,
+    );
+  }
 }
 
 function readWhole(path: string, size: number): Buffer {

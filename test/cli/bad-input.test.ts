@@ -305,10 +305,12 @@ describe('fwlint lint refuses bad input with one line and exit 2', () => {
   it(
     'a FortiGate config read with --vendor pfsense',
     () => {
-      expectParseError(
+      const line = expectParseError(
         fwlint(['lint', p('fortigate.conf'), '--vendor', 'pfsense', '--profile', 'ipnordic']),
         p('fortigate.conf'),
       );
+      // What the file looks like, as detection reads it, and what to do.
+      expect(line).toContain('the file looks like a fortigate configuration: use --vendor fortigate');
     },
     TEST_TIMEOUT_MS,
   );
