@@ -2,7 +2,7 @@ import { intersect, overlaps, subtract, type Box } from '../src/engine/box.js';
 import type { Part, Step } from '../src/engine/evaluate.js';
 import type { RuleContext } from '../src/lint/context.js';
 import { describeStep, finding, stepIsDefault, stepKey, stepLoc } from '../src/lint/finding.js';
-import { MAX_HEADLINE, describeAddresses } from '../src/lint/wording.js';
+import { MAX_HEADLINE, capitalize, describeAddresses } from '../src/lint/wording.js';
 import { ANY_ADDR, NO_ADDR, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Ruleset } from '../src/model/policy.js';
@@ -79,8 +79,6 @@ export function ruleFix(step: Step, ruleset: Ruleset, fix: RuleFix, ruleId: stri
     );
   return say(`${fix.allow} before this rule${fix.narrow ? ' or narrow this rule' : ''}`);
 }
-
-const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 /** One evaluated flow class: its parts, the whole box, and how to name it ("tcp 80 from VOICE ... to ..."). */
 export interface BlockedFlow {

@@ -1,4 +1,4 @@
-import type { Part, Step } from '../src/engine/evaluate.js';
+import { timeoutAlong, type Part, type Step } from '../src/engine/evaluate.js';
 import type { LintRule, RuleContext } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Setting } from '../src/model/location.js';
@@ -95,13 +95,12 @@ function governingTimeouts(ctx: RuleContext): { governing: Map<string, Setting<n
     if (t === undefined || t === global) m.set('global', undefined);
     else m.set(`${t.loc.file}:${t.loc.line}:${t.loc.column}`, t);
   };
-  const raw = rawStages(ctx.policy);
   // The global timeout told with the per-rule one it outlives (pf), when a flow has both.
   let told: Setting<number> | undefined;
   for (const ev of evaluatedFlows(ctx)) {
     for (const p of ev.parts) {
       if (!p.box.proto.has(PROTO.udp)) continue;
-      if (p.verdict !== 'accept') add(beforeDrop, timeoutBeforeDrop(p, raw));
+      if (p.verdict !== 'accept') add(beforeDrop, timeoutBeforeDrop(ctx.policy, p));
       else if (ctx.policy.sessions.statePerStage) {
         // Every state the flow's stages create must last: each one's timeout governs (pf).
         for (const step of p.trail) {
@@ -145,26 +144,13 @@ function stateMaker(rule: Rule): string {
   return rule.implicit && rule.text ? `the platform's own rule \`${rule.text}\`` : rule.label;
 }
 
-/** Stages before connection tracking: what their rules set attaches nothing (docs/semantics.md#nft-conntrack). */
-function rawStages(policy: Policy): Set<string> {
-  const all = [...policy.ruleset.forward, ...policy.ruleset.input, ...(policy.ruleset.output ?? [])];
-  return new Set(all.filter((s) => s.kind === 'raw').map((s) => s.name));
-}
-
 /** Steps whose rule acted on the packet before a drop: passed statements, accepts, jumps; not an overridden last-match verdict. */
 const ACTED = new Set<Step['effect']>(['continue', 'accept', 'jump', 'goto']);
 
-/**
- * The timeout a blocked part is given on its way to the drop, as the engine gives an accepted part
- * one (src/engine/evaluate.ts udpTimeoutOf): a helper's own first, else the last rule's.
- */
-function timeoutBeforeDrop(p: Part, raw: ReadonlySet<string>): Setting<number> | undefined {
-  const steps = p.trail.filter((s) => !raw.has(s.stage) && ACTED.has(s.effect));
-  const helper = steps.find((s) => s.rule?.helperTimeout)?.rule?.helperTimeout;
-  if (helper) return helper;
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const t = steps[i]?.rule?.udpTimeout;
-    if (t) return t;
-  }
-  return undefined;
+/** The timeout a blocked part is given on its way to the drop, as the engine gives an accepted part one. */
+function timeoutBeforeDrop(policy: Policy, p: Part): Setting<number> | undefined {
+  return timeoutAlong(
+    policy,
+    p.trail.filter((s) => ACTED.has(s.effect)),
+  );
 }

@@ -215,20 +215,27 @@ export function traceOutput(policy: Policy, flow: Box, opts: TraceOptions = {}):
 
 function udpTimeoutOf(policy: Policy, p: Part): Setting<number> | undefined {
   if (p.verdict !== 'accept' || p.untracked || !p.out.proto.has(17)) return undefined;
-  // Rules in stages before conntrack see no entry: their ct timeout/helper objects attach nothing
-  // (nft_ct_timeout_obj_eval, nft_ct_helper_obj_eval return without a ct; docs/semantics.md#nft-conntrack).
+  return timeoutAlong(policy, p.trail) ?? policy.sessions.udpTimeout;
+}
+
+/**
+ * The UDP timeout the rules of `steps` give a connection, or undefined when none sets one: a helper's
+ * own timeout first (it wins over the timeout policy and the sysctl; the parser says which and why),
+ * else the last rule that sets one (pf `statetimeout` on the passing rule, nftables `ct timeout set`).
+ * Rules in stages before conntrack see no entry: their ct timeout/helper objects attach nothing
+ * (nft_ct_timeout_obj_eval, nft_ct_helper_obj_eval return without a ct; docs/semantics.md#nft-conntrack).
+ */
+export function timeoutAlong(policy: Policy, steps: readonly Step[]): Setting<number> | undefined {
   const all = [...policy.ruleset.forward, ...policy.ruleset.input, ...(policy.ruleset.output ?? [])];
   const raw = new Set(all.filter((s) => s.kind === 'raw').map((s) => s.name));
-  const steps = p.trail.filter((s) => !raw.has(s.stage));
-  // A helper's own timeout wins over the timeout policy and the sysctl (the parser says which and why).
-  const helper = steps.find((s) => s.rule?.helperTimeout)?.rule?.helperTimeout;
+  const tracked = steps.filter((s) => !raw.has(s.stage));
+  const helper = tracked.find((s) => s.rule?.helperTimeout)?.rule?.helperTimeout;
   if (helper) return helper;
-  // The last rule on the path that sets one (pf `statetimeout` on the passing rule, nftables `ct timeout set`).
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const t = steps[i]?.rule?.udpTimeout;
+  for (let i = tracked.length - 1; i >= 0; i--) {
+    const t = tracked[i]?.rule?.udpTimeout;
     if (t) return t;
   }
-  return policy.sessions.udpTimeout;
+  return undefined;
 }
 
 function runStages(env: Env, path: PathName, from: number, start: Piece[]): void {

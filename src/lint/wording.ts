@@ -31,7 +31,8 @@ export function splitMessage(message: string): { headline: string; details?: str
   return shorten(text);
 }
 
-const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+/** The text with its first letter in capitals. */
+export const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 /**
  * A first sentence longer than MAX_HEADLINE is cut at a clause boundary ("; ", ": ", ", so ",
