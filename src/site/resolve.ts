@@ -220,7 +220,7 @@ function detectPcs(
 const UNPLACED =
   'fwlint does not know which interface they arrive on, so a rule for one interface covers them only in part: ' +
   'name it with --phones CIDR@interface';
-const FLAGS_MISS = 'the --phones values name no network of this firewall';
+const FLAGS_MISS = 'the --phones values name no enabled network of this firewall';
 /** An nftables ruleset knows a subnet only where a rule pairs it with an interface. */
 const ALL_INTERNAL_MISS = `--phones ${ALL_INTERNAL} found no internal interface with a known subnet`;
 const NO_EVIDENCE =

@@ -169,6 +169,30 @@ describe('no WAN in an nftables ruleset', () => {
 });
 
 describe('flags', () => {
+  it('--phones on an interface the configuration disables: a note with its line, and no phone verdicts', () => {
+    // OPNsense reads <enable/> as off (!empty, docs/semantics.md#pf-opnsense): the LAN is down, so
+    // "blocked by the default policy" on every phone flow would blame rules for a disabled interface.
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-disabled-iface-'));
+    const file = join(dir, 'config.xml');
+    writeFileSync(
+      file,
+      '<?xml version="1.0"?>\n<opnsense>\n  <interfaces>\n' +
+        '    <wan><enable>1</enable><if>vtnet0</if><ipaddr>dhcp</ipaddr></wan>\n' +
+        '    <lan><enable/><if>vtnet1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>\n' +
+        '  </interfaces>\n  <filter/>\n</opnsense>\n',
+    );
+    for (const spec of ['lan', '192.168.1.0/24', '192.168.1.0/24@lan']) {
+      const { report, notes, notChecked } = run(file, ['ipnordic'], { phones: [spec] });
+      expect(notes).toContain(
+        `${file}: --phones ${spec}: interface lan is disabled in ${file} (line 5), so no traffic passes it and ` +
+          'nothing is checked for it; enable it, or name the interface the hosts are on',
+      );
+      expect(report.files[0]!.sites![0]!.roles.phones ?? []).toEqual([]);
+      expect(report.findings.filter((f) => f.ruleId === 'FWL001')).toEqual([]);
+      expect(notChecked).toContain('ipnordic-sip-udp');
+    }
+  });
+
   it('--phones takes an address-list name; a name that matches nothing exits 2 listing the candidates', () => {
     const { sites } = run('fixtures/mikrotik/site/phones-dhcp.rsc', ['ipnordic'], { phones: ['VOICE_PHONES'] });
     expect(roles(sites[0]!, 'phones')).toEqual([
