@@ -116,11 +116,14 @@ export function settingPassed(
   evidence: readonly (Evidence & { uncertain?: string | undefined })[],
 ): void {
   if (evidence.length === 0 || out.some((f) => f.requirement === req.id)) return;
+  // A pass that rests on a value the documentation leaves unconfirmed is uncertain, not pass.
+  const doubts = [...new Set(evidence.flatMap((e) => (e.uncertain ? [e.uncertain] : [])))];
   passed(
     ctx,
     req.id,
     why,
     evidence.map(({ uncertain, ...e }) => (uncertain ? { ...e, text: `${e.text}. Unconfirmed: ${uncertain}` } : e)),
+    doubts.length ? `only if this unconfirmed point is right: ${doubts.join('; ')}` : undefined,
   );
 }
 

@@ -237,7 +237,11 @@ table ip nat {
       ),
       NFT,
     );
-    expect(evidence(verdict(r, 'udp-timeout'))).toContain('Unconfirmed: `ct timeout set "udp-voip"` at line');
+    const t = verdict(r, 'udp-timeout');
+    expect(evidence(t)).toContain('Unconfirmed: `ct timeout set "udp-voip"` at line');
+    // The 600 s rests on the unconfirmed hook order: uncertain, not pass.
+    expect(t.status).toBe('uncertain');
+    expect(t.why).toContain('Holds only if this unconfirmed point is right: `ct timeout set "udp-voip"` at line');
     const s = verdict(r, 'sip-alg-off');
     expect(s.status).toBe('uncertain');
     expect(r.findings.join(' ')).toContain('depends on the order the two hooks were registered');
