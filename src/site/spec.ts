@@ -60,9 +60,9 @@ function unnamedNote(p: Policy, flag: string, spec: string, iface: string): stri
  * A flag value on an interface the configuration disables: nothing passes it, so the role's
  * requirements cannot be judged there (the interface is down, not its rules at fault).
  */
-function disabledNote(flag: string, spec: string, i: Interface, here: string): string {
+function disabledNote(flag: string, spec: string, i: Interface): string {
   return (
-    `${flag} ${spec}: interface ${ifaceLabel(i)} is disabled in ${here} (line ${String(i.loc.line)}), ` +
+    `${flag} ${spec}: interface ${ifaceLabel(i)} is disabled (line ${String(i.loc.line)}), ` +
     'so no traffic passes it and nothing is checked for it; enable it, or name the interface the hosts are on'
   );
 }
@@ -107,7 +107,7 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
     const i = findInterface(p, s.iface);
     if (!i && multi) return { absent: `${flag} ${spec}: interface ${s.iface} is not in ${here}` };
     if (!i && !namesOnlyRuleInterfaces(p)) throw noInterface(flag, spec, s.iface, p.file, interfaceList(p));
-    if (i && !i.enabled) return { absent: disabledNote(flag, spec, i, here) };
+    if (i && !i.enabled) return { absent: disabledNote(flag, spec, i) };
     const addrs = s.cidr ?? objectAddresses(p, s.name ?? '', flag, spec);
     const nets = [flagged(i ? ifaceLabel(i) : s.iface, addrs, i?.name ?? s.iface, flag, spec, p)];
     return i ? { networks: nets } : { networks: nets, note: unnamedNote(p, flag, spec, s.iface) };
@@ -116,7 +116,7 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
     const nets = onHolders(p, wan, s.cidr, flag, spec);
     if (nets.length) return { networks: nets };
     const off = disabledHolders(p, s.cidr)[0];
-    if (off) return { absent: disabledNote(flag, spec, off, here) };
+    if (off) return { absent: disabledNote(flag, spec, off) };
     if (multi) return { absent: `${flag} ${spec}: no interface of ${here} holds this network` };
     throw new UsageError(
       `${flag} '${spec}': no interface holds this network in ${p.file}; give CIDR@interface`,
@@ -126,7 +126,7 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
   const name = s.name ?? '';
   const i = findInterface(p, name);
   if (i) {
-    if (!i.enabled) return { absent: disabledNote(flag, spec, i, here) };
+    if (!i.enabled) return { absent: disabledNote(flag, spec, i) };
     if (i.networks.isEmpty)
       throw new UsageError(
         `${flag} '${spec}': interface ${ifaceLabel(i)} has no static subnet in ${p.file}; give CIDR@${i.name}`,
@@ -145,7 +145,7 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
   const nets = onHolders(p, wan, o.addresses, flag, spec);
   if (nets.length) return { networks: nets };
   const off = disabledHolders(p, o.addresses)[0];
-  if (off) return { absent: disabledNote(flag, spec, off, here) };
+  if (off) return { absent: disabledNote(flag, spec, off) };
   if (multi) return { absent: `${flag} ${spec}: the addresses of ${name} are on no interface of ${here}` };
   throw new UsageError(
     `${flag} '${spec}': the addresses of ${name} (${formatAddrSet(o.addresses)}) are on no interface of ${p.file}; give ${name}@interface`,

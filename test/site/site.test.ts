@@ -184,8 +184,8 @@ describe('flags', () => {
     for (const spec of ['lan', '192.168.1.0/24', '192.168.1.0/24@lan']) {
       const { report, notes, notChecked } = run(file, ['ipnordic'], { phones: [spec] });
       expect(notes).toContain(
-        `${file}: --phones ${spec}: interface lan is disabled in ${file} (line 5), so no traffic passes it and ` +
-          'nothing is checked for it; enable it, or name the interface the hosts are on',
+        `${file}: --phones ${spec}: interface lan is disabled (line 5), so no traffic passes it and nothing is ` +
+          'checked for it; enable it, or name the interface the hosts are on',
       );
       expect(report.files[0]!.sites![0]!.roles.phones ?? []).toEqual([]);
       expect(report.findings.filter((f) => f.ruleId === 'FWL001')).toEqual([]);
