@@ -20,7 +20,7 @@ import { fingerprint, rememberFingerprints } from '../reporters/fingerprint.js';
 import { markRedacted, redactFinding, redactNotification, redactText, redactVerdict } from './redaction.js';
 import type { RosterEntry } from '../verdicts/roster.js';
 import { repositoryRoot, stampRepoPaths } from './repo-root.js';
-import { lintPolicy, type LintOptions } from '../lint/run.js';
+import { lintPolicy, phoneHolders, type LintOptions } from '../lint/run.js';
 import { listProfiles, loadProfile } from '../profiles/load.js';
 import { applyBaseline, readBaseline } from '../suppress/baseline.js';
 import { applyIgnores } from '../suppress/config.js';
@@ -194,8 +194,9 @@ function lintOneFileUnguarded(
   const notifications: Notification[] = [];
   const sites: SiteReport[] = [];
   const roster: RosterEntry[] = [];
+  const phonesElsewhere = phoneHolders(policies, profiles, opts);
   for (const policy of policies) {
-    const r = lintPolicy(policy, profiles, { ...opts, multiFirewall: policies.length > 1 });
+    const r = lintPolicy(policy, profiles, { ...opts, multiFirewall: policies.length > 1, phonesElsewhere });
     for (const e of r.roster) {
       if (policies.length > 1) e.matchFirewall = policy.name;
       const level = s.rules[e.checkedBy];

@@ -29,6 +29,11 @@ export interface RuleContext {
   devices: ReadonlySet<string>;
   /** The site model of this firewall: roles, their networks and the evidence (src/site/). */
   site: Site;
+  /**
+   * When this firewall holds no phones, the other firewalls of its file (VDOMs) that do: the phones'
+   * requirements are theirs, so none is judged here (src/site/coverage.ts says so).
+   */
+  phonesElsewhere?: readonly string[];
   /** Run-level notes (skipped requirements, assumptions). */
   notify(n: Notification): void;
 }

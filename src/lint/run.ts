@@ -23,6 +23,8 @@ export interface LintOptions {
   servers?: string[];
   /** The file holds several firewalls (VDOMs): flag values another firewall holds are no error here. */
   multiFirewall?: boolean;
+  /** The other firewalls of the file that hold the phones (see phoneHolders). */
+  phonesElsewhere?: readonly string[];
   wan: string[];
   audiences: Audience[];
   devices: string[];
@@ -54,14 +56,17 @@ export function lintPolicy(
       servers: opts.servers,
       wan: opts.wan,
       multi: opts.multiFirewall,
+      phonesElsewhere: (opts.phonesElsewhere ?? []).filter((n) => n !== policy.name),
     },
     notify,
   );
   const wan = site.wan.map((w) => w.iface);
   const pbx = pbxOf(site, opts.pbx);
+  const elsewhere = site.phones.length === 0 ? (opts.phonesElsewhere ?? []).filter((n) => n !== policy.name) : [];
   const base = {
     policy,
     phones: site.phones,
+    ...(elsewhere.length ? { phonesElsewhere: elsewhere } : {}),
     clients: internalEndpoints(policy, wan),
     pbx,
     wan,
@@ -88,6 +93,26 @@ export function lintPolicy(
   });
   // Passes are evidence for verdicts, not messages for the reader.
   return { findings, notifications: notifications.filter((n) => !n.passed), site: siteToReport(site), roster };
+}
+
+/**
+ * The names of the firewalls (VDOMs) of one file whose site holds phones. A firewall without phones
+ * in such a file is not on the phones' path: its phone requirements are not checked there (a guest
+ * VDOM's SIP ALG says nothing about the voice VDOM's phones), rather than judged on its settings.
+ */
+export function phoneHolders(policies: readonly Policy[], profiles: readonly Profile[], opts: LintOptions): string[] {
+  if (policies.length < 2) return [];
+  const names: string[] = [];
+  for (const policy of policies) {
+    const site = resolveEndpoints(
+      policy,
+      profiles,
+      { phones: opts.phones, pcs: opts.pcs, pbx: opts.pbx, servers: opts.servers, wan: opts.wan, multi: true },
+      () => undefined,
+    );
+    if (site.phones.length > 0 && policy.name) names.push(policy.name);
+  }
+  return names;
 }
 
 /** The PBX address: --pbx as given (an address outside the firewall's subnets included), else the detected PBX. */

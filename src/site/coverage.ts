@@ -21,6 +21,11 @@ export function siteCoverage(ctx: RuleContext): void {
   const add = (reason: string, id: string) => byReason.set(reason, [...(byReason.get(reason) ?? []), id]);
   const name = ctx.profile.name;
   const fw = ctx.policy.name && ctx.site.firewall ? ` [${ctx.policy.name}]` : '';
+  // The file's other firewalls (VDOMs) hold the phones: this one is not on their path.
+  const away = ctx.phonesElsewhere !== undefined;
+  const awayReason =
+    `${name}${fw}: not checked: the phones are on ${(ctx.phonesElsewhere ?? []).map((n) => `[${n}]`).join(', ')}, ` +
+    'not on this firewall, so their requirements are judged there.';
   const audiences = new Map<string, string[]>();
   const devices = new Map<string, string[]>();
   for (const f of ctx.profile.flows) {
@@ -33,12 +38,13 @@ export function siteCoverage(ctx: RuleContext): void {
       continue;
     }
     const why = missingEndpoints(f, ctx);
-    if (why) add(`${name}${fw}: not checked: ${why}.`, f.id);
+    if (why) add(away && f.audience === 'phones' ? awayReason : `${name}${fw}: not checked: ${why}.`, f.id);
   }
   for (const s of ctx.profile.settings) {
     const audience = s.audience ?? 'phones';
     if (audience !== 'phones' && !ctx.audiences.has(audience))
       audiences.set(audience, [...(audiences.get(audience) ?? []), s.id]);
+    else if (audience === 'phones' && away) add(awayReason, s.id);
     else if (ctx.phones.length === 0 && PHONE_SETTINGS.has(s.kind) && audience === 'phones')
       add(`${name}${fw}: not checked: the site does not know the phones (pass --phones).`, s.id);
   }

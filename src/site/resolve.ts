@@ -29,6 +29,8 @@ export interface SiteOptions {
   wan: readonly string[];
   /** The file holds several firewalls (FortiGate VDOMs): a flag value another one holds is no error here. */
   multi?: boolean;
+  /** The file's other firewalls that hold the phones (src/lint/run.ts phoneHolders): said instead of "not found". */
+  phonesElsewhere?: readonly string[];
 }
 
 /** `--phones all-internal`: every internal network is taken as phones (fwlint's behaviour before site detection). */
@@ -238,6 +240,9 @@ function report(
     // A rule naming one interface covers such phones only in part: say how to name theirs.
     const unplaced = site.phones.some((n) => n.iface === ANY_NON_WAN) ? `; ${UNPLACED}` : '';
     notify({ level: 'note', message: `${w}${describeRole('phones', site.phones, removed)}${unplaced}` });
+  } else if (opts.phonesElsewhere?.length) {
+    const on = opts.phonesElsewhere.map((n) => `[${n}]`).join(', ');
+    notify({ level: 'note', message: `${w}no phones on this firewall: they are on ${on}, where they are checked.` });
   } else {
     const all = opts.phones.includes(ALL_INTERNAL);
     const why = all ? ALL_INTERNAL_MISS : opts.phones.length ? FLAGS_MISS : NO_EVIDENCE;

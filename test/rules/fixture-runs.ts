@@ -126,7 +126,13 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       ],
       'fwl900-schedule.conf': [{ why: 'a schedule fwlint does not evaluate' }],
       'fwl900-groups.conf': [{ why: 'two policies with user groups: one finding, the second policy related' }],
-      'multi-vdom.conf': [{ why: 'two VDOMs, each its own firewall' }],
+      'multi-vdom.conf': [
+        {
+          opts: { phones: ['10.20.0.0/24', '10.30.0.0/24'] },
+          why: 'two VDOMs, each its own firewall: phones on both, the guest VDOM fails',
+        },
+        { expectNone: true, why: 'phones found in VDOM voice only: the guest VDOM is not on their path' },
+      ],
     },
   },
 

@@ -85,16 +85,32 @@ describe('FortiGate finding messages', () => {
   });
 
   it('multi-VDOM findings name their VDOM', () => {
-    const fs = lint('multi-vdom.conf');
-    expect(fs.map((f) => `${f.ruleId}:${f.firewall}`).sort()).toEqual(['FWL002:guest']);
+    const fs = lint('multi-vdom.conf', ['ipnordic'], { phones: ['10.20.0.0/24', '10.30.0.0/24'] });
+    expect(fs.map((f) => `${f.ruleId}:${f.firewall}`).sort()).toEqual(['FWL002:guest', 'FWL005:guest']);
   });
 
-  it('a VDOM where no phones were found passes without a word about "the phones"', async () => {
+  it('a VDOM without phones while another VDOM has them: its phone requirements are not checked, not failed', async () => {
+    // The guest VDOM's SIP ALG is on (FortiOS default) but the phones' SIP never passes it.
     const r = await lintFiles(`${dir}/multi-vdom.conf`, { profiles: ['ipnordic'] });
-    const why = (fw: string, id: string) => r.requirements?.find((v) => v.firewall === fw && v.id === id)?.why;
-    expect(why('guest', 'ipnordic-udp-timeout')).toBe('The UDP idle timeout is at least 300 s.');
-    expect(why('voice', 'ipnordic-udp-timeout')).toBe("The UDP idle timeout of the phones' traffic is at least 300 s.");
-    expect(why('voice', 'ipnordic-sip-alg-off')).toBe('SIP ALG is off for the phones.');
+    const v = (fw: string, id: string) => r.requirements?.find((x) => x.firewall === fw && x.id === id);
+    for (const id of ['ipnordic-sip-alg-off', 'ipnordic-udp-timeout', 'ipnordic-sip-udp']) {
+      expect(v('guest', id)?.status, id).toBe('not-checked');
+      expect(v('guest', id)?.why, id).toBe(
+        'ipnordic [guest]: not checked: the phones are on [voice], not on this firewall, so their requirements are judged there.',
+      );
+    }
+    expect(r.findings.filter((f) => f.firewall === 'guest')).toEqual([]);
+    expect(v('voice', 'ipnordic-udp-timeout')?.why).toBe(
+      "The UDP idle timeout of the phones' traffic is at least 300 s.",
+    );
+    expect(v('voice', 'ipnordic-sip-alg-off')?.why).toBe('SIP ALG is off for the phones.');
+  });
+
+  it('a file of VDOMs none of which holds phones keeps judging each on its settings', async () => {
+    const r = await lintFiles(`${dir}/multi-vdom.conf`, { profiles: ['ipnordic'], phones: ['10.99.0.0/24'] });
+    const v = (fw: string, id: string) => r.requirements?.find((x) => x.firewall === fw && x.id === id);
+    expect(v('guest', 'ipnordic-sip-alg-off')?.status).toBe('fail');
+    expect(v('guest', 'ipnordic-udp-timeout')?.why).toBe('The UDP idle timeout is at least 300 s.');
   });
 });
 
