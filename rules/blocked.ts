@@ -38,6 +38,11 @@ export interface BlockedSpec {
      * networks when the sentence would be longer than MAX_HEADLINE (the details list the blocked ones).
      */
     headline: (from: string) => string;
+    /**
+     * The first sentence from the sources that are blocked, used when they are fewer than those it is
+     * accepted from (a deny list of a few hosts): `ICMP from 192.0.2.7 to the WAN address is blocked…`.
+     */
+    blockedHeadline: (blocked: string) => string;
     /** What to do when a rule blocks the other sources. */
     fixRule: RuleFix;
     /** What to do when a default blocks them. */
@@ -127,6 +132,30 @@ function splitBySource(p: Part, parts: readonly Part[]): { elsewhere: Part[]; re
   return { elsewhere: asParts(elsewhere), rest: asParts(rest), from };
 }
 
+/**
+ * Whether another cause blocks more sources of the same packets than `q`'s does: then that cause is
+ * why no source gets through, and `q`'s only adds a few sources to it (a local-in deny of one host on
+ * an interface that answers no ping at all). Fixing the other cause would leave `q`'s sources blocked,
+ * which, with no source named by the requirement, is a doubt, not a failure.
+ */
+function minorCause(q: Part, parts: readonly Part[]): boolean {
+  const sources = new Map<string, AddrSet>();
+  const own = stepKey(q.decidedBy);
+  for (const r of parts) {
+    if (
+      r.verdict !== 'drop' ||
+      r.maybe.length > 0 ||
+      !overlaps({ ...r.box, src: ANY_ADDR }, { ...q.box, src: ANY_ADDR })
+    )
+      continue;
+    const k = stepKey(r.decidedBy);
+    sources.set(k, (sources.get(k) ?? NO_ADDR).union(r.box.src));
+  }
+  const mine = (sources.get(own) ?? q.box.src).size();
+  for (const [k, src] of sources) if (k !== own && src.size() > mine) return true;
+  return false;
+}
+
 /** One finding per rule or default policy that drops part of `whole`; parts with hostname doubts are left to FWL012. */
 export function reportBlocked(
   meta: RuleMeta,
@@ -149,7 +178,7 @@ export function reportBlockedFlows(
   spec: BlockedSpec,
 ): Finding[] {
   const { head, paren } = splitSubject(spec.subject);
-  const causes = new Map<string, { step: Step; lines: string[]; doubt: Doubt; from: AddrSet }>();
+  const causes = new Map<string, { step: Step; lines: string[]; doubt: Doubt; from: AddrSet; blocked: AddrSet }>();
   for (const f of flows) {
     const byStep = new Map<string, { group: Part[]; doubt: Doubt; from: AddrSet }>();
     const add = (p: Part, doubt: Doubt, from = NO_ADDR) => {
@@ -166,26 +195,34 @@ export function reportBlockedFlows(
       else if (spec.someSources) {
         const { elsewhere, rest, from } = splitBySource(p, f.parts);
         for (const q of elsewhere) add(q, 'other-sources', from);
-        for (const q of rest) add(q, undefined);
+        for (const q of rest) add(q, minorCause(q, f.parts) ? 'other-sources' : undefined);
       } else add(p, undefined);
     }
     for (const [k, { group, doubt, from }] of byStep) {
       const first = group[0];
       if (!first) continue;
-      const c = causes.get(k) ?? { step: first.decidedBy, lines: [], doubt, from: NO_ADDR };
+      const c = causes.get(k) ?? { step: first.decidedBy, lines: [], doubt, from: NO_ADDR, blocked: NO_ADDR };
       const what = describePart(group, f.whole);
       const flowText = f.text ?? paren;
       c.lines.push(flowText ? `${flowText}: blocked ${what}` : `blocked ${what}`);
       c.from = c.from.union(from);
+      for (const q of group) c.blocked = c.blocked.union(q.box.src);
       causes.set(k, c);
     }
   }
-  return [...causes.entries()].map(([k, { step, lines, doubt, from }]) => {
+  return [...causes.entries()].map(([k, { step, lines, doubt, from, blocked }]) => {
     const fromDefault = stepIsDefault(step);
     const some = doubt === 'other-sources' ? spec.someSources : undefined;
-    const head1 = some ? someSourcesHeadline(some.headline, from) : undefined;
+    // A few blocked sources are said as such, not as "only from" nearly the whole Internet.
+    const fewBlocked = some !== undefined && blocked.size() < from.size();
+    const head1 = some
+      ? fewBlocked
+        ? someSourcesHeadline(some.blockedHeadline, blocked)
+        : someSourcesHeadline(some.headline, from)
+      : undefined;
     const details = [
-      ...(head1 && !head1.listed ? [`It is allowed from ${describeAddresses(from)}.`] : []),
+      ...(head1 && !head1.listed && !fewBlocked ? [`It is allowed from ${describeAddresses(from)}.`] : []),
+      ...(fewBlocked && !from.isEmpty ? [`It is allowed from ${describeAddresses(from)}.`] : []),
       `${lines.join('; ')}.`,
       `Decided by ${describeStep(step)}.`,
       doubt === 'elsewhere'

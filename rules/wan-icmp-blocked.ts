@@ -68,6 +68,8 @@ export const wanIcmpBlocked: LintRule = {
           someSources: {
             headline: (from) =>
               `ICMP reaches the WAN address only from ${from}: a provider pinging from elsewhere is blocked.`,
+            blockedHeadline: (blocked) =>
+              `ICMP from ${blocked} to the WAN address is blocked: this fails only if the provider pings from there.`,
             fixRule: {
               asks: `${asks} and does not say from where`,
               allow:

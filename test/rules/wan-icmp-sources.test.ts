@@ -95,6 +95,24 @@ describe('FWL007: ICMP allowed to the WAN address from some Internet sources onl
   });
 });
 
+describe('FWL007: a deny list of a few hosts', () => {
+  it('FortiGate: a local-in deny of one host is one uncertain finding said from that host; the WAN that answers no ping fails', () => {
+    // Before: a certain "blocked by local-in-policy 1" for the host on wan2, and an uncertain "only from
+    // Internet addresses except 192.0.2.66: a provider pinging from elsewhere is blocked".
+    const report = lint('fixtures/fortigate/rules/fwl007-local-in-deny.conf');
+    const fs = fwl007(report).map((f) => [f.loc.line, f.uncertain ?? false, f.message]);
+    expect(fs).toEqual([
+      [46, false, 'ICMP from the Internet to the WAN address is blocked by interface "wan2".'],
+      [
+        123,
+        true,
+        'ICMP from 192.0.2.66 to the WAN address is blocked: this fails only if the provider pings from there.',
+      ],
+    ]);
+    expect(verdict(report)?.status).toBe('fail');
+  });
+});
+
 describe('FWL007 verdicts that do not change', () => {
   it('blocked from every Internet source: fail, one certain finding (pfSense, MikroTik, nftables)', () => {
     for (const [file, opts] of [
