@@ -583,11 +583,32 @@ const icmp6Sets = new WeakMap<IntervalSet<number>, IcmpTypeSet>();
 function unsupportedOf(c: Cond, why: string): Effect {
   // nft prints `==` after a bitwise expression (`tcp flags & (fin | syn) == fin | syn`), elsewhere not.
   const implicit = c.op === 'in' || (c.op === '==' && !BITWISE.has(keyOf(c.left) ?? ''));
+  const right = isMark(c.left) ? printMark(c.right) : printExpr(c.right);
   return {
     pos: condPos(c),
-    what: `${printExpr(c.left)} ${implicit ? '' : `${c.op} `}${printExpr(c.right)}`.trim(),
+    what: `${printExpr(c.left)} ${implicit ? '' : `${c.op} `}${right}`.trim(),
     why,
   };
+}
+
+/** `meta mark` or `ct mark`: values nft prints in hexadecimal, and `nft -j` gives as numbers. */
+function isMark(e: Expr): boolean {
+  if (!isObject(e)) return false;
+  const body = e.meta ?? e.ct;
+  return isObject(body) && body.key === 'mark';
+}
+
+/**
+ * A mark value as nft prints it (`0x00123434`), whether read from text or from `nft -j`'s numbers, so
+ * a finding's text and fingerprint are the same for both forms of one ruleset.
+ */
+function printMark(e: Expr): string {
+  const n = typeof e === 'number' ? e : typeof e === 'string' && /^(0x[0-9a-f]+|\d+)$/i.test(e) ? Number(e) : NaN;
+  if (Number.isSafeInteger(n) && n >= 0) return `0x${n.toString(16).padStart(8, '0')}`;
+  if (isObject(e) && Array.isArray(e.range) && e.range.length === 2)
+    return `${printMark(e.range[0] as Expr)}-${printMark(e.range[1] as Expr)}`;
+  if (isObject(e) && Array.isArray(e.set)) return `{ ${e.set.map((x) => printMark(x)).join(', ')} }`;
+  return printExpr(e);
 }
 
 const BITWISE = new Set(['&', '|', '^', '<<', '>>']);

@@ -342,7 +342,7 @@ table bridge c {
     expect(limit?.match.proto?.isEmpty).toBe(true);
     expect(notrack?.action.kind).toBe('notrack');
     expect(p.unsupported.map((u) => [u.loc.line, u.what])).toEqual([
-      [4, 'mark 1'],
+      [4, 'mark 0x00000001'], // as nft lists it, written 0x1 here
       [5, 'limit rate 10/second'],
     ]);
     expect(p.unsupported[1]?.why).toContain('fwlint evaluates this drop rule as if the condition never held');
