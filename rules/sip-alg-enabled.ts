@@ -2,6 +2,7 @@ import { ingressOf } from '../src/site/evidence.js';
 import { box, overlaps, type Box } from '../src/engine/box.js';
 import type { LintRule, RuleContext } from '../src/lint/context.js';
 import { NameSet } from '../src/model/name-set.js';
+import { PROTO, portSet, protoSet } from '../src/model/ports.js';
 import type { Chain, Match, Rule, ScopedSetting } from '../src/model/policy.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, numberRepeats, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
@@ -80,15 +81,16 @@ export const sipAlgEnabled: LintRule = {
 /**
  * Whether a mechanism acting where `s` says can see the phones' SIP with the provider: connections the
  * phones open (from their networks, arriving on their interface), and connections from the Internet to
- * them (arriving on a WAN interface, e.g. through a port-forward). Traffic to the phones from other
- * internal networks is not the provider's. `scope` and `rules` must both allow it.
+ * them (arriving on a WAN interface, e.g. through a port-forward), to the SIP ports. Traffic to the
+ * phones from other internal networks is not the provider's, nor is a helper bound to other ports
+ * (`scope.dport`, `scope.proto`). `scope` and `rules` must both allow it.
  */
 function touchesPhones(ctx: RuleContext, s: ScopedSetting<boolean>, phones: readonly Box[]): boolean {
   // The phones' traffic to the provider passes through the firewall, never to or from it.
   if (s.local) return false;
   const { scope, rules } = s;
-  // Phones unknown: whatever acts on some traffic may act on theirs.
-  const theirs = (m: Match): boolean => ctx.phones.length === 0 || phones.some((b) => overlaps(b, m));
+  // Phones unknown: whatever acts on some SIP may act on theirs (phoneBoxes).
+  const theirs = (m: Match): boolean => phones.some((b) => overlaps(b, m));
   if (scope && !theirs(scope)) return false;
   if (!rules) return true;
   const chain = ctx.policy.ruleset.chains[rules.chain];
@@ -125,12 +127,22 @@ function rulesById(chain: Chain | undefined): Map<string, Rule[]> {
 /** Rules through which traffic passes on (a jump's chain decides the rest). */
 const ACCEPTING = new Set(['accept', 'jump', 'goto']);
 
-/** The phones' traffic a SIP ALG could act on, per phone network: outgoing, and incoming from the WAN. */
+/**
+ * The phones' SIP signalling: TCP and UDP to the SIP ports of RFC 3261 (5060, 5061 for TLS). A helper
+ * bound to other ports (ScopedSetting.scope.dport) never sees it (docs/semantics.md#ros-sip, #fgt-sip).
+ */
+const SIP = { proto: protoSet([PROTO.tcp, PROTO.udp]), dport: portSet([[5060, 5061]]) };
+
+/**
+ * The phones' SIP a SIP ALG could act on, per phone network: outgoing, and incoming from the WAN. With
+ * the phones unknown, SIP from and to anywhere.
+ */
 function phoneBoxes(ctx: RuleContext): Box[] {
+  if (ctx.phones.length === 0) return [box({ ...SIP, nat: NameSet.ANY })];
   // Without a known WAN, any interface may be it.
   const fromWan = ctx.wan.length > 0 ? NameSet.of(ctx.wan) : NameSet.ANY;
   return ctx.phones.flatMap((p) => [
-    box({ src: p.networks, iif: ingressOf(p.iface, ctx.wan), nat: NameSet.ANY }),
-    box({ dst: p.networks, iif: fromWan, nat: NameSet.ANY }),
+    box({ ...SIP, src: p.networks, iif: ingressOf(p.iface, ctx.wan), nat: NameSet.ANY }),
+    box({ ...SIP, dst: p.networks, iif: fromWan, nat: NameSet.ANY }),
   ]);
 }

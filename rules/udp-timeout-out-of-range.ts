@@ -3,6 +3,7 @@ import type { LintRule, RuleContext } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Setting } from '../src/model/location.js';
 import type { Policy, Rule } from '../src/model/policy.js';
+import type { Evidence } from '../src/model/report.js';
 import { PROTO } from '../src/model/ports.js';
 import { evaluatedFlows } from './required-flows.js';
 import { cite, numberRepeats, settingFinding, settingsOf, settingEvidence, settingPassed } from './settings.js';
@@ -43,9 +44,10 @@ export const udpTimeoutOutOfRange: LintRule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'udp-timeout')) {
-      const { governing, blocked } = governingTimeouts(ctx);
+      const { governing, blocked, untracked } = governingTimeouts(ctx);
       const range = req.max !== undefined ? `${req.min ?? 0}-${req.max} s` : `at least ${req.min ?? 0} s`;
-      const within = [];
+      // Connection tracking is off for the phones' UDP: no session, so nothing times out.
+      const within: (Evidence & { uncertain?: string | undefined })[] = [...untracked.values()].map(untrackedEvidence);
       for (const t of governing.values()) {
         const low = req.min !== undefined && t.value < req.min;
         const high = req.max !== undefined && t.value > req.max;
@@ -69,7 +71,11 @@ export const udpTimeoutOutOfRange: LintRule = {
       }
       // Without phones found, the global timeout is what was checked: the sentence says no more.
       const whose = ctx.phones.length > 0 ? ` of the phones' traffic` : '';
-      settingPassed(ctx, req, out, `The UDP idle timeout${whose} is ${range}.`, within);
+      const why =
+        governing.size === 0
+          ? `No UDP idle timeout applies${ctx.phones.length > 0 ? " to the phones' traffic" : ''}: UDP is not connection-tracked.`
+          : `The UDP idle timeout${whose} is ${range}.`;
+      settingPassed(ctx, req, out, why, within);
     }
     return numberRepeats(out);
   },
@@ -86,8 +92,14 @@ const BLOCKED =
  * tracking; else the platform's), keyed by where each is set. When no UDP part is accepted, those the
  * blocked parts are given on their path before the drop (`blocked`); with neither, the platform's.
  */
-function governingTimeouts(ctx: RuleContext): { governing: Map<string, Setting<number>>; blocked: boolean } {
+function governingTimeouts(ctx: RuleContext): {
+  governing: Map<string, Setting<number>>;
+  blocked: boolean;
+  /** The rules that take accepted UDP parts out of connection tracking, by rule id. */
+  untracked: Map<string, Rule>;
+} {
   const global = ctx.policy.sessions.udpTimeout;
+  const untracked = new Map<string, Rule>();
   // Rules' timeouts keyed by where they are set, in the order met; the platform's (undefined here) last.
   const accepted = new Map<string, Setting<number> | undefined>();
   const beforeDrop = new Map<string, Setting<number> | undefined>();
@@ -108,17 +120,38 @@ function governingTimeouts(ctx: RuleContext): { governing: Map<string, Setting<n
           add(accepted, step.rule.udpTimeout);
           if (!step.rule.udpTimeout) told ??= globalFor(global, step.rule, p.trail);
         }
-      }
-      // An untracked part has no conntrack timeout; it is judged by the platform's, as before.
-      else add(accepted, p.udpTimeout);
+      } else if (p.untracked) {
+        // No connection-tracking entry, so no idle timeout: the rule that untracked it says why.
+        const by = notrackOf(p.trail);
+        if (by) untracked.set(by.id, by);
+        else add(accepted, undefined);
+      } else add(accepted, p.udpTimeout);
     }
   }
-  const blocked = accepted.size === 0 && beforeDrop.size > 0;
+  const blocked = accepted.size === 0 && untracked.size === 0 && beforeDrop.size > 0;
   const governing = new Map<string, Setting<number>>();
   for (const [k, t] of blocked ? beforeDrop : accepted) if (t) governing.set(k, t);
-  if (governing.size === 0 || (blocked ? beforeDrop : accepted).has('global'))
+  if ((governing.size === 0 && untracked.size === 0) || (blocked ? beforeDrop : accepted).has('global'))
     governing.set('global', (blocked ? undefined : told) ?? global);
-  return { governing, blocked };
+  return { governing, blocked, untracked };
+}
+
+/** The last rule on a path that took the packets out of connection tracking (notrack, tracking off). */
+function notrackOf(trail: readonly Step[]): Rule | undefined {
+  for (let i = trail.length - 1; i >= 0; i--) {
+    const s = trail[i];
+    if (s?.effect === 'notrack' && s.rule) return s.rule;
+  }
+  return undefined;
+}
+
+/**
+ * Evidence that no UDP idle timeout applies: the rule that leaves the phones' UDP untracked. A rule
+ * the platform adds (connection tracking switched off) says why in its own words.
+ */
+function untrackedEvidence(r: Rule): Evidence {
+  const why = r.implicit ?? `${r.label} (line ${String(r.loc.line)}) leaves the phones' UDP untracked`;
+  return { text: `${why}: no UDP session times out`, loc: r.loc };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Setting } from '../../src/model/location.js';
-import type { ScopedSetting, SessionSettings } from '../../src/model/policy.js';
+import type { Match, ScopedSetting, SessionSettings } from '../../src/model/policy.js';
+import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
 import {
   ALG_PROXY_DEFAULT_REASON,
   SIP_HELPER_LEGACY_UNCERTAIN,
@@ -192,7 +193,7 @@ function profileSipOff(env: Env, name: string): SetStmt | undefined {
  * The kernel SIP session helper (docs/semantics.md#fgt-sip, docs/semantics.md#fgt-defaults); `where` says on
  * which policies it acts ("in kernel-helper-based mode").
  */
-function sessionHelper(env: Env, details: string, where: string): Setting<boolean>[] {
+function sessionHelper(env: Env, details: string, where: string): ScopedSetting<boolean>[] {
   const { ctx } = env;
   const settings = ctx.section('system settings');
   // FortiOS before 6.2 also has `set sip-helper enable|disable` (default believed enable (uncertain)).
@@ -211,11 +212,12 @@ function sessionHelper(env: Env, details: string, where: string): Setting<boolea
   const legacyDoubt = !legacy && versionBelow(ctx.header, 6, 2) ? SIP_HELPER_LEGACY_UNCERTAIN : undefined;
   const table = ctx.globalSection('system session-helper');
   if (!table) {
-    const s: Setting<boolean> = {
+    const s: ScopedSetting<boolean> = {
       value: true,
       source: 'default',
       loc: ctx.root,
       reason: `${sessionHelperDefaultReason(where)}${details}`,
+      scope: FACTORY_SIP_HELPER,
     };
     if (legacyDoubt) s.uncertain = legacyDoubt;
     return [s];
@@ -232,18 +234,35 @@ function sessionHelper(env: Env, details: string, where: string): Setting<boolea
     ];
   }
   return sip.map((e) => {
-    const s: Setting<boolean> = {
+    const scope = helperScope(value(e, 'protocol'), value(e, 'port'));
+    const s: ScopedSetting<boolean> = {
       value: true,
       source: 'explicit',
       loc: ctx.loc(e),
       reason:
         `session-helper ${e.key} (sip, protocol ${value(e, 'protocol') ?? '?'}, port ${value(e, 'port') ?? '?'}): ` +
-        `the kernel SIP session helper handles SIP ${where}${details}`,
+        `the kernel SIP session helper handles SIP ${where}${scope ? ', on connections to that protocol and port only' : ''}` +
+        details,
+      ...(scope && { scope }),
     };
     if (legacy) s.reason += ` (sip-helper ${legacy.values[0]})`;
     if (legacyDoubt) s.uncertain = legacyDoubt;
     return s;
   });
+}
+
+/** The factory table's "sip" entry: protocol 17 (UDP), port 5060 (docs/semantics.md#fgt-defaults). */
+const FACTORY_SIP_HELPER: Match = { proto: protoSet([PROTO.udp]), dport: portSet([[5060, 5060]]) };
+
+/**
+ * The connections a session-helper entry handles: those of its protocol to its port
+ * (docs/semantics.md#fgt-sip). Undefined (every connection) when either is missing or unreadable.
+ */
+function helperScope(protocol: string | undefined, port: string | undefined): Match | undefined {
+  const proto = Number(protocol);
+  const p = Number(port);
+  if (!/^\d+$/.test(protocol ?? '') || !/^\d+$/.test(port ?? '') || proto > 255 || p > 65535) return undefined;
+  return { proto: protoSet([proto]), dport: portSet([[p, p]]) };
 }
 
 /**

@@ -1,8 +1,13 @@
 /** RouterOS defaults and the reasons findings quote (docs/semantics.md#routeros). */
 
+import { portSet } from '../../src/model/ports.js';
+
 /** docs/semantics.md#ros-filter: "If a packet has not matched any rule within the chain, then it is accepted." */
 export const CHAIN_END_ACCEPTS =
   'RouterOS: a packet that matches no rule in a base chain is accepted (chain end accepts, docs/semantics.md#ros-filter)';
+
+/** docs/semantics.md#ros-defaults: the SIP helper's default service ports. */
+export const SIP_HELPER_PORTS = portSet([[5060, 5061]]);
 
 /** docs/semantics.md#ros-sip, docs/semantics.md#ros-defaults: no service-port sip line in a compact export = helper enabled. */
 export const SIP_HELPER_DEFAULT =

@@ -13,6 +13,7 @@ import { quoted } from '../toolkit/labels.js';
 import { contentKey, entryHash, propsHash, ruleText } from './text.js';
 import { HashCounts, hashId } from '../toolkit/ids.js';
 import { natAction } from './nat.js';
+import { conntrackOff, trackingLoc } from './sessions.js';
 
 /**
  * `/ip firewall filter` (and raw, and their IPv6 twins) → chains (docs/semantics.md#ros-filter): rules are
@@ -111,7 +112,7 @@ function anchorLoc(env: RuleEnv, store: Store, menu: string): SourceLocation {
   return a ? env.ctx.loc(a) : env.ctx.headerLoc;
 }
 
-export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
+export function buildRuleset(env: RuleEnv, store: Store, ruleCount: number): Ruleset {
   const { ctx } = env;
   const chains: Record<string, Chain> = {};
   const present = new Set<string>();
@@ -181,7 +182,7 @@ export function buildRuleset(env: RuleEnv, store: Store): Ruleset {
   // Order (RouterOS packet flow, docs/semantics.md#ros-filter): raw prerouting, then dstnat (policy.nat),
   // then the filter's forward or input chain; IPv4 and IPv6 chains sit side by side, each rule
   // restricted to its family, so only one of them can act on a packet.
-  const tracking = connectionTracking(env, store, chains);
+  const tracking = connectionTracking(env, store, chains, ruleCount);
   const rawStage = stage('raw prerouting', [...tracking, 'raw:prerouting', 'ipv6-raw:prerouting']);
   const raw: Stage | undefined = rawStage && { ...rawStage, kind: 'raw' };
   // The IPv4 filter's base chains always exist, so these stages are never empty.
@@ -557,25 +558,34 @@ export function firewallRuleCount(store: Store): number {
 }
 
 /**
- * `/ip firewall connection tracking set enabled=no`: every packet is untracked — no NAT, no
- * connection-state but untracked, no helpers (docs/semantics.md#ros-conntrack). Modelled as a raw
- * chain that makes every packet untracked.
+ * Connection tracking off (`/ip firewall connection tracking set enabled=no`, or the default
+ * `enabled=auto` with no firewall rule): every packet is untracked — no NAT, no connection-state but
+ * untracked, no helpers, no timeouts (docs/semantics.md#ros-conntrack). Modelled as a raw chain that
+ * makes every packet untracked, at the line that says so (or where the setting would live); its
+ * `implicit` says why tracking is off.
  */
-function connectionTracking(env: RuleEnv, store: Store, chains: Record<string, Chain>): string[] {
-  const p = store.get('ip firewall connection tracking')?.settings?.prop('enabled');
-  if (!p || !['no', 'false'].includes(p.value.toLowerCase())) return [];
+function connectionTracking(env: RuleEnv, store: Store, chains: Record<string, Chain>, ruleCount: number): string[] {
+  const off = conntrackOff(env.ctx, store, ruleCount);
+  if (!off) return [];
   chains['connection tracking'] = {
     name: 'connection tracking',
     mode: 'first-match',
+    // A raw base chain: what it does not drop goes on (chain end accepts, as /ip firewall raw's own chains).
+    policy: {
+      action: 'accept',
+      source: 'default',
+      loc: anchorLoc(env, store, 'ip firewall raw'),
+      reason: CHAIN_END_ACCEPTS,
+    },
     rules: [
       {
         id: 'implicit:conntrack-disabled',
-        loc: env.ctx.loc(p.span),
-        label: '/ip firewall connection tracking enabled=no',
+        loc: trackingLoc(env.ctx, store, off),
+        label: `/ip firewall connection tracking enabled=${off.enabled?.value ?? 'auto'}`,
         match: {},
         action: { kind: 'notrack' },
-        implicit: 'connection tracking is disabled: packets are not tracked, not NATed and replies match no state',
-        text: `enabled=${p.value}`,
+        implicit: off.why,
+        text: `enabled=${off.enabled?.value ?? 'auto'}`,
       },
     ],
   };

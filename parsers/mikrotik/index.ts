@@ -136,7 +136,7 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
   const lists = AddressLists.build(ctx, ran.store);
   const env: RuleEnv = { ctx, ifaces, lists, nets: new Map(), nets4: new Map() };
   const ruleCount = firewallRuleCount(ran.store);
-  const ruleset = buildRuleset(env, ran.store);
+  const ruleset = buildRuleset(env, ran.store, ruleCount);
   const nat = buildNat(env, ran.store);
   reportOther(ctx, ran.store);
 

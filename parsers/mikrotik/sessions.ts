@@ -1,13 +1,15 @@
-import type { Setting } from '../../src/model/location.js';
-import type { SessionSettings } from '../../src/model/policy.js';
+import type { Setting, SourceLocation } from '../../src/model/location.js';
+import type { ScopedSetting, SessionSettings } from '../../src/model/policy.js';
+import { parsePortRange, portSet, type PortSet } from '../../src/model/ports.js';
 import type { Ctx } from './context.js';
 import {
   SIP_HELPER_DEFAULT,
+  SIP_HELPER_PORTS,
   UDP_STREAM_DEFAULT_S,
   UDP_TIMEOUT_DEFAULT_V6_S,
   UDP_TIMEOUT_DEFAULT_V7_S,
 } from './defaults.js';
-import { isYes, type Store } from './store.js';
+import { isYes, type Prop, type Store } from './store.js';
 
 /**
  * The SIP helper (`/ip firewall service-port sip`, docs/semantics.md#ros-sip) and the UDP idle timeout
@@ -57,44 +59,92 @@ function udpTimeoutDefault(ctx: Ctx): string {
   return `default ${v6}s on v6, ${v7}s on v7`;
 }
 
+/** Connection tracking is off (docs/semantics.md#ros-conntrack): why, and the `enabled=` that says so, if written. */
+export interface TrackingOff {
+  why: string;
+  /** The `enabled=` property; absent: the default `auto`. */
+  enabled?: Prop;
+  /** `enabled=no`: off by the export's own line, not by a default. */
+  explicit: boolean;
+}
+
 /** Connection tracking is off: explicitly, or `enabled=auto` (default) with no firewall rule at all (C.2). */
-export function conntrackOff(store: Store, ruleCount: number): string | undefined {
-  const enabled = store.get('ip firewall connection tracking')?.settings?.get('enabled')?.toLowerCase();
-  if (enabled === 'no' || enabled === 'false') return 'connection tracking is disabled (enabled=no)';
+export function conntrackOff(ctx: Ctx, store: Store, ruleCount: number): TrackingOff | undefined {
+  const p = store.get('ip firewall connection tracking')?.settings?.prop('enabled');
+  const enabled = p?.value.toLowerCase();
+  if (p && (enabled === 'no' || enabled === 'false'))
+    return {
+      why: `connection tracking is off (enabled=${p.value}, line ${String(ctx.line(p.start))})`,
+      enabled: p,
+      explicit: true,
+    };
   if ((enabled === undefined || enabled === 'auto') && ruleCount === 0)
-    return 'connection tracking enabled=auto stays off while no firewall rule exists (docs/semantics.md#ros-filter)';
+    return {
+      why:
+        'connection tracking enabled=auto stays off while no firewall rule exists, and this export has none ' +
+        '(docs/semantics.md#ros-conntrack)',
+      ...(p && { enabled: p }),
+      explicit: false,
+    };
   return undefined;
+}
+
+/** Where the `enabled=` of connection tracking is, or would be: its line, the menu, else the export header. */
+export function trackingLoc(ctx: Ctx, store: Store, off: TrackingOff): SourceLocation {
+  const menu = store.get('ip firewall connection tracking');
+  if (off.enabled) return ctx.loc(off.enabled);
+  return menu?.settings ? ctx.loc(menu.settings.span) : menu?.anchor ? ctx.loc(menu.anchor) : ctx.headerLoc;
 }
 
 export function sessions(ctx: Ctx, store: Store, ruleCount: number): SessionSettings {
   return { sipAlg: [sipHelper(ctx, store, ruleCount)], udpTimeout: udpStreamTimeout(ctx, store) };
 }
 
-function sipHelper(ctx: Ctx, store: Store, ruleCount: number): Setting<boolean> {
+/** RouterOS service-port `ports`: a comma list of ports or ranges (`5060,5061`, `5060-5070`); undefined if unreadable. */
+function servicePorts(text: string): PortSet | undefined {
+  const ranges: [number, number][] = [];
+  for (const part of text.split(',')) {
+    const r = parsePortRange(part.trim(), '-');
+    if (!r) return undefined;
+    ranges.push(r);
+  }
+  return ranges.length > 0 ? portSet(ranges) : undefined;
+}
+
+/**
+ * The SIP helper (docs/semantics.md#ros-sip): on unless `disabled=yes` or connection tracking is off,
+ * bound to the service-port's `ports` (default 5060,5061): it handles only connections to them.
+ */
+function sipHelper(ctx: Ctx, store: Store, ruleCount: number): ScopedSetting<boolean> {
   const menu = store.get('ip firewall service-port');
   const sip = menu?.byName('sip')[0];
   const dis = sip?.prop('disabled');
-  const off = conntrackOff(store, ruleCount);
-  if (sip && dis) {
-    const enabled = !isYes(dis.value);
-    const ports = sip.get('ports') ?? '5060,5061';
-    if (enabled && off) {
+  const portsProp = sip?.prop('ports');
+  const off = conntrackOff(ctx, store, ruleCount);
+  if (off) {
+    // Explicit `enabled=no`: the helper is off by that line, whatever the service-port says.
+    if (off.explicit)
+      return {
+        value: false,
+        source: 'explicit',
+        loc: trackingLoc(ctx, store, off),
+        reason: `${off.why}: the SIP helper is inactive (docs/semantics.md#ros-sip)`,
+      };
+    if (sip && dis && !isYes(dis.value))
       return {
         value: false,
         source: 'explicit',
         loc: ctx.loc(dis.span),
-        reason: `service-port sip disabled=${dis.value}, but ${off}: helpers are inactive (docs/semantics.md#ros-sip)`,
+        reason: `service-port sip disabled=${dis.value}, but ${off.why}: helpers are inactive (docs/semantics.md#ros-sip)`,
       };
-    }
+  }
+  if (dis && isYes(dis.value))
     return {
-      value: enabled,
+      value: false,
       source: 'explicit',
       loc: ctx.loc(dis.span),
-      reason: enabled
-        ? `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is on (ports ${ports}, docs/semantics.md#ros-sip)`
-        : `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is off (docs/semantics.md#ros-sip)`,
+      reason: `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is off (docs/semantics.md#ros-sip)`,
     };
-  }
   // Where the setting would live: the `set sip …` line, the service-port section, else the header.
   const loc = sip ? ctx.loc(sip.span) : menu?.anchor ? ctx.loc(menu.anchor) : ctx.headerLoc;
   if (off)
@@ -102,9 +152,38 @@ function sipHelper(ctx: Ctx, store: Store, ruleCount: number): Setting<boolean> 
       value: false,
       source: 'default',
       loc,
-      reason: `${off}: the SIP helper is inactive (docs/semantics.md#ros-sip)`,
+      reason: `${off.why}: the SIP helper is inactive (docs/semantics.md#ros-sip)`,
     };
-  return { value: true, source: 'default', loc, reason: SIP_HELPER_DEFAULT };
+  const ports = portsProp ? servicePorts(portsProp.value) : SIP_HELPER_PORTS;
+  const scope = ports ? { scope: { dport: ports } } : {};
+  if (portsProp && !ports)
+    ctx.note(
+      `${ctx.where(portsProp.span)}: service-port sip ports=${portsProp.value} is not a list of ports; ` +
+        'the SIP helper is taken to act on every port',
+    );
+  // `disabled=no` turns it on (verbose exports print it with the ports).
+  if (dis)
+    return {
+      value: true,
+      source: 'explicit',
+      loc: ctx.loc(dis.span),
+      reason:
+        `/ip firewall service-port sip disabled=${dis.value}: the SIP helper is on ` +
+        `(ports ${portsProp?.value ?? '5060,5061'}, docs/semantics.md#ros-sip)`,
+      ...scope,
+    };
+  // On by default, but on the ports this line sets: it handles connections to those only.
+  if (portsProp)
+    return {
+      value: true,
+      source: 'explicit',
+      loc: ctx.loc(portsProp.span),
+      reason:
+        `/ip firewall service-port sip ports=${portsProp.value}: the SIP helper (on by default) handles ` +
+        `connections to ${portsProp.value} only (docs/semantics.md#ros-sip)`,
+      ...scope,
+    };
+  return { value: true, source: 'default', loc, reason: SIP_HELPER_DEFAULT, ...scope };
 }
 
 function udpStreamTimeout(ctx: Ctx, store: Store): Setting<number> {

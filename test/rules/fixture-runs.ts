@@ -95,6 +95,7 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       ],
       'fwl002-default-alg.conf': [{ why: 'default VoIP ALG mode (proxy-based) and a voip-profile on a policy' }],
       'fwl002-session-helper.conf': [{ why: 'kernel-helper-based, but the sip session-helper entry remains' }],
+      'fwl002-helper-other-port.conf': [{ why: 'kernel-helper-based, the sip session-helper entry on UDP 5065 only' }],
       'fwl003-default-timeout.conf': [{ why: 'default udp-idle-timer 180 s and a 120 s per-service timer' }],
       'fwl003-explicit-timer.conf': [
         { why: 'explicit udp-idle-timer 120 s (uncertain: a session-ttl UDP port entry exists)' },
@@ -154,6 +155,13 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
         { why: 'jump chain with a slice of RTP blocked, return, final drop; a disabled rule does not count' },
       ],
       'fwl002-verbose.rsc': [{ why: 'export verbose: service-port sip disabled=no is an explicit SIP helper' }],
+      'fwl002-sip-port-5060.rsc': [
+        { why: 'service-port sip ports=5060: the helper sees the phones SIP, at that line' },
+      ],
+      'fwl002-sip-port-other.rsc': [{ why: 'service-port sip ports=5062: the helper never sees the phones SIP' }],
+      'fwl003-conntrack-off.rsc': [
+        { why: 'connection tracking enabled=no: no helper, no UDP timeout (no FWL002/FWL003), no NAT (FWL005)' },
+      ],
       'fwl003-v6-default.rsc': [{ why: 'v6: udp-timeout raised, the default udp-stream-timeout 3m still applies' }],
       'fwl003-explicit.rsc': [{ why: 'udp-stream-timeout=2m is below 300 s' }],
       'fwl004-forward-to-phone.rsc': [{ why: 'dst-nat to phones; the SIP one from anywhere is also exposed' }],

@@ -108,7 +108,7 @@ describe('settings findings on the rule fixtures', () => {
       'table inet fw {\n\tct helper sip-5060 {\n\t\ttype "sip" protocol udp;\n\t}\n' +
         '\tchain prerouting {\n\t\ttype filter hook prerouting priority filter; policy accept;\n' +
         '\t\tiifname "vlan20" ip saddr 10.20.0.0/24 udp dport 5060 ct helper set "sip-5060"\n' +
-        '\t\tiifname "vlan20" ip saddr 10.20.0.0/24 udp dport 5062 ct helper set "sip-5060"\n' +
+        '\t\tiifname "vlan20" ip saddr 10.20.0.0/24 udp dport 5061 ct helper set "sip-5060"\n' +
         '\t}\n\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n' +
         '\t\toifname "wan0" masquerade\n\t}\n}\n',
     );
