@@ -11,7 +11,9 @@ import { passed, stepEvidence } from '../src/verdicts/record.js';
 
 /** The profile's setting requirements of one kind that apply to this run. */
 export function settingsOf(ctx: RuleContext, kind: SettingKind): SettingRequirement[] {
-  // Phones on another firewall of the file (VDOM): their requirements are not judged here (src/site/coverage.ts).
+  // Phones on another firewall of the file (VDOM), or a fragment of a configuration: not judged here
+  // (src/site/coverage.ts says why).
+  if (ctx.policy.fragment !== undefined) return [];
   const away = ctx.phonesElsewhere !== undefined;
   return ctx.profile.settings.filter(
     (s) => s.kind === kind && (!s.audience || s.audience === 'phones' ? !away : ctx.audiences.has(s.audience)),

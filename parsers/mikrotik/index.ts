@@ -156,9 +156,25 @@ export function parseRouterOS(text: string, file: string, _options: ParseOptions
     inventory: readInventory(ctx, ran.store, ifaces, lists),
   };
   if (ctx.version.text) policy.version = ctx.version.text;
+  const menus = [...ran.store.menus.keys()];
+  // docs/semantics.md#ros-defaults: an export lists every interface and the settings that differ from
+  // the defaults; a script of other menus alone (an address-list feed) says nothing of the router's.
+  if (ctx.version.source === 'unknown' && ifaces.list.length === 0 && ruleCount === 0 && !menus.some(holdsSettings))
+    policy.fragment =
+      `it configures no interface, firewall rule or connection-tracking or service-port setting ` +
+      `(only ${menus.map((m) => `/${m}`).join(', ')}), and has no export header`;
   const name = ran.store.get('system identity')?.settings?.get('name');
   if (name) policy.name = name;
   return policy;
+}
+
+/** Menus whose entries are the router's settings or rules (a file with one of them is not a mere fragment). */
+function holdsSettings(menu: string): boolean {
+  return (
+    menu.startsWith('interface') ||
+    menu === 'ip address' ||
+    /^ipv?6? ?firewall (filter|nat|raw|mangle|connection tracking|service-port)$/.test(menu)
+  );
 }
 
 export const mikrotikParser = oneFirewallPerFile(['mikrotik'], detect, (text, file, _vendor, options) =>

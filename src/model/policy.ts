@@ -323,4 +323,10 @@ export interface Policy {
   wanNotes?: string[];
   /** Site facts (named objects, DHCP servers, uplink hints) for src/site/ detection. */
   inventory?: Inventory;
+  /**
+   * Why the file is a fragment of a configuration rather than a whole one (no interfaces, no rules, no
+   * settings of its own): the platform defaults the parser fills in are then not the device's
+   * settings, so the setting requirements are not checked on it.
+   */
+  fragment?: string;
 }

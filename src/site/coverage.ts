@@ -40,9 +40,16 @@ export function siteCoverage(ctx: RuleContext): void {
     const why = missingEndpoints(f, ctx);
     if (why) add(away && f.audience === 'phones' ? awayReason : `${name}${fw}: not checked: ${why}.`, f.id);
   }
+  const fragment = ctx.policy.fragment;
   for (const s of ctx.profile.settings) {
     const audience = s.audience ?? 'phones';
-    if (audience !== 'phones' && !ctx.audiences.has(audience))
+    if (fragment !== undefined && (audience === 'phones' || ctx.audiences.has(audience)))
+      add(
+        `${name}${fw}: settings not checked: the file looks like a fragment of a configuration (${fragment}), ` +
+          "so the platform's defaults are not taken as this device's settings.",
+        s.id,
+      );
+    else if (audience !== 'phones' && !ctx.audiences.has(audience))
       audiences.set(audience, [...(audiences.get(audience) ?? []), s.id]);
     else if (audience === 'phones' && away) add(awayReason, s.id);
     else if (ctx.phones.length === 0 && PHONE_SETTINGS.has(s.kind) && audience === 'phones')
