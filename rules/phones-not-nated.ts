@@ -69,11 +69,13 @@ export const phonesNotNated: LintRule = {
         for (const { rule, src, untracked } of groups.values()) {
           const cause = untracked
             ? 'it is not connection-tracked (notrack, or connection tracking is off), and untracked packets are never translated'
-            : rule
-              ? `${rule.label} (line ${rule.loc.line}) exempts it from NAT`
-              : ctx.policy.nat.mode
-                ? `no source-NAT rule matches it. ${settingCause(ctx.policy.nat.mode)}`
-                : 'no source-NAT rule matches it';
+            : rule?.implicit
+              ? rule.implicit
+              : rule
+                ? `${rule.label} (line ${rule.loc.line}) exempts it from NAT`
+                : ctx.policy.nat.mode
+                  ? `no source-NAT rule matches it. ${settingCause(ctx.policy.nat.mode)}`
+                  : 'no source-NAT rule matches it';
           out.push(
             finding(this.meta, ctx, {
               level: req.severity,
