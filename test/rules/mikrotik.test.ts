@@ -22,6 +22,13 @@ describe('MikroTik findings say what caused them', () => {
     expect(t.loc).toMatchObject({ line: 2, column: 1, endLine: 2 });
   });
 
+  it("a raw notrack of the phones' UDP: FWL005 points at the raw rule and says UDP, not all traffic", () => {
+    const [f] = lintFixture(`${dir}/fwl005-notrack-udp.rsc`, ['ipnordic']).filter((x) => x.ruleId === 'FWL005');
+    expect(f!.loc.line).toBe(57); // the raw rule, not the `/ip firewall nat` header
+    expect(f!.message).toMatch(/^UDP traffic from vlan20-voice .* leaves without source NAT\.$/);
+    expect(f!.details).toContain('rule "voice UDP untracked" (line 57) takes it out of connection tracking (notrack)');
+  });
+
   it('v6 defaults say v6, and an explicit udp-timeout is named as not the one that counts', () => {
     const [t] = lintFixture(`${dir}/fwl003-v6-default.rsc`, ['ipnordic']);
     expect(t!.fromDefault).toBe(true);
