@@ -2,7 +2,7 @@ import { ingressOf } from '../src/site/evidence.js';
 import { box, hull, type Box } from '../src/engine/box.js';
 import { tracePath, type Part, type Step } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
-import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js';
+import { describeStep, finding, stepKey, stepLoc, unfiltered } from '../src/lint/finding.js';
 import { arrivingDestinations, dnatOf, portForwarded, type DnatTranslation } from '../src/lint/nat.js';
 import { INTERNET, unionNetworks } from '../src/lint/topology.js';
 import { ANY_V4, formatAddrSet } from '../src/model/address.js';
@@ -68,8 +68,10 @@ export const sipExposedToInternet: LintRule = {
           loc,
           message:
             `SIP (${formatPortSet(h.dport)}) to the phones ${formatAddrSet(targets)} ` +
-            `is accepted from ${sources}${via}${step ? ` by ${describeStep(step)}` : ''}. ` +
-            `Restrict the source to the provider's networks or remove it.`,
+            `is accepted from ${sources}${via}${step ? decider(step) : ''}. ` +
+            (step && unfiltered(step)
+              ? "Filter it: add a chain that sees this traffic and accepts SIP to the phones only from the provider's networks."
+              : "Restrict the source to the provider's networks or remove it."),
           key,
         }),
       );
@@ -119,6 +121,12 @@ export const sipExposedToInternet: LintRule = {
     return out;
   },
 };
+
+/** " by <the rule>", or ": <why nothing filters it>" when no filter decided (nftables: no chain sees IPv4). */
+function decider(step: Step): string {
+  const none = unfiltered(step);
+  return none ? `: ${none}` : ` by ${describeStep(step)}`;
+}
 
 function groupAccepted(parts: Part[]) {
   const m = new Map<string, { step: (typeof parts)[number]['decidedBy']; boxes: Box[] }>();
