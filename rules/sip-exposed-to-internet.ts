@@ -2,7 +2,7 @@ import { ingressOf } from '../src/site/evidence.js';
 import { box, type Box } from '../src/engine/box.js';
 import { tracePath, type Part, type Step } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
-import { describeStep, finding, stepKey, stepLoc, unfiltered } from '../src/lint/finding.js';
+import { describeStep, finding, stepIsDefault, stepKey, stepLoc, unfiltered } from '../src/lint/finding.js';
 import { arrivingDestinations, dnatOf, portForwarded, type DnatTranslation } from '../src/lint/nat.js';
 import { INTERNET, unionNetworks } from '../src/lint/topology.js';
 import { ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../src/model/address.js';
@@ -175,7 +175,9 @@ function report(
   const fix =
     c.step && unfiltered(c.step)
       ? "Filter it: add a chain that sees this traffic and accepts SIP to the phones only from the provider's networks."
-      : "Restrict the source to the provider's networks or remove it.";
+      : c.step && stepIsDefault(c.step)
+        ? "Add a rule before the chain's end that drops SIP to the phones from outside the provider's networks."
+        : "Restrict the source to the provider's networks or remove it.";
   // Several phone networks: counted in the headline, listed in the details (a list would not fit a headline).
   const nets = ctx.phones.filter((p) => p.networks.overlaps(targets));
   const many = nets.length > 1;

@@ -822,7 +822,9 @@ function toPart(p: Piece, verdict: Verdict, path: PathName): Part {
       : (passed ??
         finals.find((s) => s.rule && !s.rule.implicit) ??
         finals.find((s) => s.rule && !s.rule.unseen) ??
-        // A chain policy that accepted saw the packet; a pass of packets a chain never sees did not.
+        // A chain policy that accepted saw the packet; a pass of packets a chain never sees did not. The end
+        // of a chain without a policy (a NAT chain, RouterOS's connection-tracking switch) decided nothing.
+        finals.find((s) => !s.rule && s.policy) ??
         finals.find((s) => !s.rule) ??
         finals[0] ??
         fallback);
