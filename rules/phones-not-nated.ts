@@ -2,8 +2,10 @@ import type { Evidence } from '../src/model/report.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import { audienceOf } from '../src/lint/flows.js';
-import { outboundNat, type SnatView } from '../src/lint/nat.js';
+import { outboundNat, type NotrackView, type OutboundPart } from '../src/lint/nat.js';
 import { formatAddrSet, type AddrSet } from '../src/model/address.js';
+import type { Box } from '../src/model/box.js';
+import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
 import { labelShows } from '../src/lint/wording.js';
 import type { Finding } from '../src/model/finding.js';
 import { cite, settingCause, settingPassed, settingsOf } from './settings.js';
@@ -47,7 +49,7 @@ export const phonesNotNated: LintRule = {
       const translating = new Map<string, Evidence>();
       for (const from of audienceOf(req, ctx)) {
         // One finding per cause: the exempting rule, or "no rule matches".
-        const groups = new Map<string, { rule?: SnatView; src: AddrSet; untracked?: boolean }>();
+        const groups = new Map<string, Group>();
         for (const part of outboundNat(ctx, from)) {
           if (part.rule?.action === 'translate') {
             const r = part.rule;
@@ -61,27 +63,33 @@ export const phonesNotNated: LintRule = {
               });
             continue;
           }
-          const k = part.untracked ? 'untracked' : (part.rule?.id ?? '');
+          const k = part.untracked ? `untracked:${part.notrack?.id ?? ''}` : (part.rule?.id ?? '');
           const g = groups.get(k);
-          if (g) g.src = g.src.union(part.src);
-          else groups.set(k, { rule: part.rule, src: part.src, untracked: part.untracked });
+          if (g) {
+            g.src = g.src.union(part.src);
+            g.boxes.push(...part.boxes);
+          } else groups.set(k, { ...part, boxes: [...part.boxes] });
         }
-        for (const { rule, src, untracked } of groups.values()) {
+        for (const { rule, src, untracked, notrack, boxes, whole } of groups.values()) {
           const cause = untracked
-            ? 'it is not connection-tracked (notrack, or connection tracking is off), and untracked packets are never translated'
-            : rule
-              ? `${rule.label} (line ${rule.loc.line}) exempts it from NAT`
-              : ctx.policy.nat.mode
-                ? `no source-NAT rule matches it. ${settingCause(ctx.policy.nat.mode)}`
-                : 'no source-NAT rule matches it';
+            ? untrackedCause(notrack)
+            : (rule?.implicit ??
+              (rule
+                ? `${rule.label} (line ${rule.loc.line}) exempts it from NAT`
+                : ctx.policy.nat.mode
+                  ? `no source-NAT rule matches it. ${settingCause(ctx.policy.nat.mode)}`
+                  : 'no source-NAT rule matches it'));
+          // Untracked traffic: the protocols and ports the notrack leaves out of tracking, and the notrack's place.
+          const what = (untracked ? untrackedScope(boxes, whole) : undefined) ?? 'Traffic';
+          const to = `the Internet${untracked ? untrackedPorts(boxes) : ''}`;
           out.push(
             finding(this.meta, ctx, {
               level: req.severity,
               requirement: req.id,
-              loc: rule?.loc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root,
-              fromDefault: !rule && ctx.policy.nat.mode?.source === 'default',
+              loc: (untracked ? notrack?.loc : rule?.loc) ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root,
+              fromDefault: !rule && !notrack && ctx.policy.nat.mode?.source === 'default',
               message:
-                `Traffic from ${fromText(from.label, src)} to the Internet leaves without source NAT: ` +
+                `${what} from ${fromText(from.label, src)} to ${to} leaves without source NAT: ` +
                 `${cause}. ${cite(req, ctx)} requires the phones to be behind NAT.`,
               key: [from.label, untracked ? 'untracked' : (rule?.id ?? 'no-rule')],
             }),
@@ -93,6 +101,37 @@ export const phonesNotNated: LintRule = {
     return out;
   },
 };
+
+type Group = Omit<OutboundPart, 'src'> & { src: AddrSet };
+
+/** Why untracked traffic is not translated, naming the rule that took it out of connection tracking. */
+function untrackedCause(notrack: NotrackView | undefined): string {
+  if (notrack?.implicit) return notrack.implicit;
+  const how = 'untracked packets are never translated';
+  return notrack
+    ? `${notrack.label} (line ${notrack.loc.line}) takes it out of connection tracking (notrack), and ${how}`
+    : `it is not connection-tracked (notrack, or connection tracking is off), and ${how}`;
+}
+
+/**
+ * "UDP traffic" when the untracked traffic is limited to some protocols: a headline must not say all
+ * traffic leaves untranslated when only UDP does. Undefined when it is not.
+ */
+function untrackedScope(boxes: readonly Box[], whole: Box): string | undefined {
+  const [first, ...rest] = boxes;
+  if (!first) return undefined;
+  const protos = rest.reduce((acc, b) => acc.union(b.proto), first.proto);
+  if (protos.equals(whole.proto)) return undefined;
+  return `${formatProtoSet(protos).toUpperCase()} traffic`;
+}
+
+/** " on port 5060" when every untracked part is limited to the same destination ports. */
+function untrackedPorts(boxes: readonly Box[]): string {
+  const [first] = boxes;
+  if (!first || first.dport.isFull || !boxes.every((b) => b.dport.equals(first.dport))) return '';
+  const text = formatPortSet(first.dport);
+  return ` on port${first.dport.size() > 1n ? 's' : ''} ${text}`;
+}
 
 /** "vlan20 (10.20.0.0/24)"; the label alone when it already ends with exactly those addresses. */
 function fromText(label: string, src: AddrSet): string {

@@ -1,16 +1,16 @@
 import { ingressOf } from '../src/site/evidence.js';
-import { box, hull, type Box } from '../src/engine/box.js';
+import { box, type Box } from '../src/engine/box.js';
 import { tracePath, type Part, type Step } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
-import { describeStep, finding, stepKey, stepLoc } from '../src/lint/finding.js';
+import { describeStep, finding, stepIsDefault, stepKey, stepLoc, unfiltered } from '../src/lint/finding.js';
 import { arrivingDestinations, dnatOf, portForwarded, type DnatTranslation } from '../src/lint/nat.js';
 import { INTERNET, unionNetworks } from '../src/lint/topology.js';
-import { ANY_V4, formatAddrSet } from '../src/model/address.js';
+import { ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, formatPortSet, portSet, protoSet } from '../src/model/ports.js';
 import { providerAddresses } from '../src/lint/flows.js';
-import { describeAddresses } from '../src/lint/wording.js';
+import { capitalize, describeAddresses, labelWithAddresses } from '../src/lint/wording.js';
 
 const SIP = { proto: protoSet([PROTO.tcp, PROTO.udp]), dport: portSet([[5060, 5061]]) };
 
@@ -47,34 +47,16 @@ export const sipExposedToInternet: LintRule = {
     const phones = unionNetworks(ctx.phones);
     if (phones.isEmpty) return [];
     const allowedSources = providerAddresses(ctx.profile);
-    const out: Finding[] = [];
-    const report = (
-      accepted: Box[],
-      via: string,
-      step: Parameters<typeof stepLoc>[0] | undefined,
-      loc: Finding['loc'],
-      key: string[],
-    ) => {
-      const h = hull(accepted);
-      if (!h) return;
-      const outside = h.src.subtract(allowedSources);
-      if (outside.isEmpty) return;
-      const targets = h.dst.intersect(phones).isEmpty ? h.dst : h.dst.intersect(phones);
-      const sources = INTERNET.isSubsetOf(outside.union(allowedSources))
-        ? "any Internet address outside the provider's networks"
-        : describeAddresses(outside);
-      out.push(
-        finding(this.meta, ctx, {
-          loc,
-          message:
-            `SIP (${formatPortSet(h.dport)}) to the phones ${formatAddrSet(targets)} ` +
-            `is accepted from ${sources}${via}${step ? ` by ${describeStep(step)}` : ''}. ` +
-            `Restrict the source to the provider's networks or remove it.`,
-          key,
-        }),
-      );
+    // One finding per cause, whatever the number of phone networks it exposes: the filter step that
+    // accepts SIP routed to the phones, or the port forward (with its filter step) that sends it there.
+    const causes = new Map<string, Cause>();
+    const add = (k: string, make: () => Omit<Cause, 'boxes'>, boxes: Box[]) => {
+      const c = causes.get(k) ?? { ...make(), boxes: [] };
+      c.boxes.push(...boxes);
+      causes.set(k, c);
     };
     // Routed straight to the phones (no NAT in between).
+    const routed = new Map<string, { step: Step; boxes: Box[] }>();
     for (const p of ctx.phones) {
       const flow = box({
         src: INTERNET,
@@ -86,39 +68,131 @@ export const sipExposedToInternet: LintRule = {
       });
       // Parts destination NAT redirects are judged with the port-forwards below.
       const parts = tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }).filter((p) => !dnatOf(p));
-      for (const group of groupAccepted(parts))
-        report(group.boxes, '', group.step, stepLoc(group.step, ctx.policy.root), ['routed', stepKey(group.step)]);
+      for (const group of groupAccepted(parts)) {
+        const k = stepKey(group.step);
+        const g = routed.get(k) ?? { step: group.step, boxes: [] };
+        g.boxes.push(...group.boxes);
+        routed.set(k, g);
+      }
     }
     // Through port-forwards on the WAN address: the engine's destination NAT, then the filter on the translated packet.
     const self = arrivingDestinations(ctx);
+    const forwardOf = new Map<string, string>();
     if (!self.isEmpty) {
-      const groups = new Map<string, { d: DnatTranslation; step?: Step; boxes: Box[] }>();
       for (const { part, dnat } of portForwarded(ctx, SIP, self)) {
         if (part.verdict !== 'accept' || !part.out.dst.overlaps(phones)) continue;
         const pass = dnat.rule.action.kind === 'dnat' && dnat.rule.action.pass === true;
-        const k = pass ? `${dnat.rule.id}|pass` : `${dnat.rule.id}|${stepKey(part.decidedBy)}`;
-        const g = groups.get(k) ?? { d: dnat, step: pass ? undefined : part.decidedBy, boxes: [] };
-        g.boxes.push({ ...part.out, src: part.box.src });
-        groups.set(k, g);
+        const step = pass ? undefined : part.decidedBy;
+        const k = step ? `${dnat.rule.id}|${stepKey(step)}` : `${dnat.rule.id}|pass`;
+        const b = { ...part.out, src: part.box.src };
+        add(k, () => forwardCause(dnat, step), [b]);
+        if (step && !forwardOf.has(stepKey(step))) forwardOf.set(stepKey(step), k);
       }
-      for (const { d, step, boxes } of groups.values()) {
-        if (!step) {
-          report(boxes, ` through ${d.rule.label} (rdr pass: no filter rule applies)`, undefined, d.rule.loc, [
-            'dnat',
-            d.rule.id,
-          ]);
-          continue;
-        }
-        report(boxes, ` through ${d.rule.label} (line ${d.rule.loc.line})`, step, d.rule.loc, [
-          'dnat',
-          d.rule.id,
-          stepKey(step),
-        ]);
-      }
+    }
+    // A filter rule that passes a port forward's SIP to the phones from outside the provider's networks,
+    // and also such SIP routed to them, is one exposure: it is reported once, at the port forward. The
+    // forward is what sends Internet traffic to the WAN address on to a phone (routed packets to a private
+    // phone address do not come from the Internet), and a pfSense/OPNsense associated filter rule is
+    // maintained from its port forward. A forward open only to the provider does not take the rule's
+    // routed exposure: that stays at the rule.
+    const open = (boxes: readonly Box[]) => boxes.some((b) => !b.src.subtract(allowedSources).isEmpty);
+    const out: Finding[] = [];
+    for (const [k, r] of routed) {
+      const fwd = forwardOf.get(k);
+      const c = fwd ? causes.get(fwd) : undefined;
+      if (c && (open(c.boxes) || !open(r.boxes))) {
+        c.boxes.push(...r.boxes);
+        if (open(r.boxes)) c.alsoRouted = true;
+      } else
+        causes.set(`routed|${k}`, {
+          loc: stepLoc(r.step, ctx.policy.root),
+          via: unfiltered(r.step) ? `${capitalize(unfiltered(r.step) ?? '')}.` : `By ${describeStep(r.step)}.`,
+          step: r.step,
+          key: ['routed', k],
+          boxes: r.boxes,
+        });
+    }
+    for (const c of [...causes.values()].sort((a, b) => order(routed, a) - order(routed, b))) {
+      const f = report(this.meta, ctx, c, phones, allowedSources);
+      if (f) out.push(f);
     }
     return out;
   },
 };
+
+/** One cause of exposure: where it is, how the SIP gets through, and the accepted SIP (translated destinations). */
+interface Cause {
+  loc: Finding['loc'];
+  via: string;
+  step?: Step;
+  key: string[];
+  boxes: Box[];
+  related?: { loc: Finding['loc']; message: string }[];
+  /** A port forward's filter rule that also accepts SIP routed to the phones directly. */
+  alsoRouted?: boolean;
+}
+
+/** Routed causes first, then port forwards, each in the order found (the order findings had before). */
+function order(routed: Map<string, unknown>, c: Cause): number {
+  return c.key[0] === 'routed' ? [...routed.keys()].indexOf(c.key[1] ?? '') : routed.size;
+}
+
+function forwardCause(d: DnatTranslation, step: Step | undefined): Omit<Cause, 'boxes'> {
+  const fwd = `${d.rule.label} (line ${d.rule.loc.line})`;
+  if (!step)
+    return { loc: d.rule.loc, via: `Through ${fwd} (rdr pass: no filter rule applies).`, key: ['dnat', d.rule.id] };
+  const none = unfiltered(step);
+  const c: Omit<Cause, 'boxes'> = {
+    loc: d.rule.loc,
+    via: none ? `Through ${fwd}: ${none}.` : `Through ${fwd}, by ${describeStep(step)}.`,
+    step,
+    key: ['dnat', d.rule.id, stepKey(step)],
+  };
+  if (step.rule && !step.rule.implicit)
+    c.related = [{ loc: step.rule.loc, message: `${step.rule.label}: the filter rule that passes the forwarded SIP` }];
+  return c;
+}
+
+function report(
+  meta: LintRule['meta'],
+  ctx: Parameters<LintRule['check']>[0],
+  c: Cause,
+  phones: AddrSet,
+  allowedSources: AddrSet,
+): Finding | undefined {
+  const src = c.boxes.reduce((acc, b) => acc.union(b.src), NO_ADDR);
+  const outside = src.subtract(allowedSources);
+  if (outside.isEmpty) return undefined;
+  // Only the boxes with sources outside the provider's networks say which phones and ports are exposed.
+  const exposed = c.boxes.filter((b) => !b.src.subtract(allowedSources).isEmpty);
+  const dst = exposed.reduce((acc, b) => acc.union(b.dst), NO_ADDR);
+  const ports = exposed.slice(1).reduce((acc, b) => acc.union(b.dport), exposed[0]?.dport ?? SIP.dport);
+  const targets = dst.intersect(phones).isEmpty ? dst : dst.intersect(phones);
+  const sources = INTERNET.isSubsetOf(outside.union(allowedSources))
+    ? "any Internet address outside the provider's networks"
+    : describeAddresses(outside);
+  const also = c.alsoRouted ? ' The same filter rule also accepts SIP routed to the phones directly.' : '';
+  const fix =
+    c.step && unfiltered(c.step)
+      ? "Filter it: add a chain that sees this traffic and accepts SIP to the phones only from the provider's networks."
+      : c.step && stepIsDefault(c.step)
+        ? "Add a rule before the chain's end that drops SIP to the phones from outside the provider's networks."
+        : "Restrict the source to the provider's networks or remove it.";
+  // Several phone networks: counted in the headline, listed in the details (a list would not fit a headline).
+  const nets = ctx.phones.filter((p) => p.networks.overlaps(targets));
+  const many = nets.length > 1;
+  const to = many ? `the phones in ${nets.length} networks` : `the phones ${formatAddrSet(targets)}`;
+  const listed = many
+    ? `Phone networks concerned: ${nets.map((p) => labelWithAddresses(p.label, p.networks.intersect(targets))).join('; ')}. `
+    : '';
+  return finding(meta, ctx, {
+    loc: c.loc,
+    message: `SIP (${formatPortSet(ports)}) to ${to} is accepted from ${sources}.`,
+    details: `${listed}${c.via}${also} ${fix}`,
+    ...(c.related ? { related: c.related } : {}),
+    key: c.key,
+  });
+}
 
 function groupAccepted(parts: Part[]) {
   const m = new Map<string, { step: (typeof parts)[number]['decidedBy']; boxes: Box[] }>();

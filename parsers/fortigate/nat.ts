@@ -106,9 +106,10 @@ export class SnatBuilder {
     let ports: SnatRule['ports'] = 'preserve';
     let portsReason: string;
     if (p.action === 'deny') return; // dropped traffic is never translated
-    if (env.central) {
-      portsReason = 'central NAT: no central-snat-map entry matches, so the source is not translated';
-    } else if (p.nat) {
+    // With central NAT a policy does no source NAT, whatever its `nat` says: the map's end (finish) stands for
+    // the traffic no entry matches.
+    if (env.central) return;
+    if (p.nat) {
       const b = policyPorts(env, p.entry);
       action = 'translate';
       ports = b.ports;
@@ -140,6 +141,11 @@ export class SnatBuilder {
 
   /** `nat.snat` and the SNAT stage's chain rules, once every policy is read. */
   finish(): { entries: SnatRule[]; chain: Rule[] } {
+    if (this.env.central) {
+      const end = centralMapEnd(this.env);
+      this.rules.push(end);
+      this.chainRules.push(snatRule(end));
+    }
     return { entries: this.rules.toArray(), chain: this.chainRules.toArray() };
   }
 }
@@ -297,6 +303,30 @@ function centralMap(env: Env): SnatRule[] {
     out.push(r);
   }
   return out;
+}
+
+/**
+ * The end of the central SNAT map: with central NAT only central-snat-map entries translate sources, and
+ * policies do none (`set nat` on a policy is ignored), so traffic no entry matches leaves untranslated.
+ * Its place is the central-snat-map section, or the `set central-nat enable` line without one.
+ */
+function centralMapEnd(env: Env): SnatRule {
+  const { ctx } = env;
+  const map = ctx.section('firewall central-snat-map');
+  const mode = natMode(env);
+  return {
+    id: 'central-snat:unmatched',
+    loc: map ? ctx.sectionLoc('firewall central-snat-map') : mode.loc,
+    label: 'central NAT',
+    match: {},
+    action: 'none',
+    ports: 'preserve',
+    portsReason: 'central NAT: no central-snat-map entry matches, so the source is not translated',
+    implicit: map
+      ? 'central NAT is on and no central-snat-map entry matches it; with central NAT, policies do no source NAT'
+      : 'central NAT is on and there is no central-snat-map; with central NAT, policies do no source NAT',
+    text: 'central-snat-map end: no nat',
+  };
 }
 
 /**

@@ -570,13 +570,7 @@ function connectionTracking(env: RuleEnv, store: Store, chains: Record<string, C
   chains['connection tracking'] = {
     name: 'connection tracking',
     mode: 'first-match',
-    // A raw base chain: what it does not drop goes on (chain end accepts, as /ip firewall raw's own chains).
-    policy: {
-      action: 'accept',
-      source: 'default',
-      loc: anchorLoc(env, store, 'ip firewall raw'),
-      reason: CHAIN_END_ACCEPTS,
-    },
+    // No policy: the stand-in decides nothing but untracking; what accepts is the filter chain after it.
     rules: [
       {
         id: 'implicit:conntrack-disabled',

@@ -164,6 +164,7 @@ function guards(info: ChainInfo): Rule[] {
       match: { src: fam === 'ip' ? ANY_V6 : ANY_V4 },
       action: { kind: 'accept' },
       implicit: fam === 'ip' ? IP_TABLE_GUARD : IP6_TABLE_GUARD,
+      unseen: fam === 'ip' ? 'IPv6' : 'IPv4',
       text: `(${fam} table: ${fam === 'ip' ? 'IPv6' : 'IPv4'} packets do not traverse it)`,
     });
   }
@@ -175,6 +176,7 @@ function guards(info: ChainInfo): Rule[] {
       match: b.hook === 'egress' ? { oif: NameSet.except(b.devices) } : { iif: NameSet.except(b.devices) },
       action: { kind: 'accept' },
       implicit: DEVICE_GUARD,
+      unseen: `traffic of other ${b.hook === 'egress' ? 'output' : 'input'} devices`,
       text: `(bound to ${b.devices.join(', ')})`,
     });
   }

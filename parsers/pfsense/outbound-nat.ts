@@ -118,7 +118,9 @@ function automaticRules(env: Env): SnatRule[] {
       action: nonat ? 'none' : 'translate',
       ports: nonat ? 'preserve' : 'random',
       portsReason: nonat ? 'interface <nonat>: no translation' : reason,
-      implicit: `Auto created rule: automatic outbound NAT translates the internal networks to the ${info.key} address`,
+      implicit: nonat
+        ? `Auto created rule: the ${info.key} interface has <nonat/>, so automatic outbound NAT leaves the internal networks untranslated`
+        : `Auto created rule: automatic outbound NAT translates the internal networks to the ${info.key} address`,
       text: `nat on ${info.key} from internal to any -> ${info.key}ip port 1024:65535`,
     });
   }

@@ -47,7 +47,10 @@ export interface Part {
   /** The same packets as the last stage saw them: destination after DNAT, source after SNAT, state after notrack. */
   out: Box;
   verdict: Verdict;
-  /** The step that decided: the drop, or the accept a user would name (explicit rules before implicit ones). */
+  /**
+   * The step that decided: the drop, or the accept a user would name (explicit rules before implicit ones,
+   * chain policies before passes of packets a chain never sees, Rule.unseen).
+   */
   decidedBy: Step;
   /** Every step, in order (at most 2,000). */
   trail: Step[];
@@ -818,7 +821,11 @@ function toPart(p: Piece, verdict: Verdict, path: PathName): Part {
         : (finals[finals.length - 1] ?? fallback)
       : (passed ??
         finals.find((s) => s.rule && !s.rule.implicit) ??
-        finals.find((s) => s.rule) ??
+        finals.find((s) => s.rule && !s.rule.unseen) ??
+        // A chain policy that accepted saw the packet; a pass of packets a chain never sees did not. The end
+        // of a chain without a policy (a NAT chain, RouterOS's connection-tracking switch) decided nothing.
+        finals.find((s) => !s.rule && s.policy) ??
+        finals.find((s) => !s.rule) ??
         finals[0] ??
         fallback);
   return {

@@ -48,14 +48,31 @@ export function finding(
 
 /** Names the rule or default that decided, for messages: `rule "X" (line 12)` or the default's reason. */
 export function describeStep(s: Step): string {
+  const none = unfiltered(s);
+  if (none) return `no filter: ${none}`;
   if (s.rule)
     return s.rule.implicit ? `${s.rule.label} (${s.rule.implicit})` : `${s.rule.label} (line ${s.rule.loc.line})`;
   if (s.policy)
     return s.policy.source === 'default'
       ? `the default policy: ${s.policy.reason}`
       : `the chain policy (${s.policy.reason}, line ${s.policy.loc.line})`;
-  if (!s.chain) return `no rule: nothing on the ${s.stage} path filters it`;
   return 'the ruleset';
+}
+
+/**
+ * When no filter decided an accept, why (a clause): no chain on the path sees these packets (the engine
+ * names a pass of packets a chain never sees only when no chain saw them, Rule.unseen), or no chain is
+ * on the path at all. Undefined when a rule or a chain policy decided.
+ */
+export function unfiltered(s: Step): string | undefined {
+  const r = s.rule;
+  if (r?.unseen)
+    return (
+      `no base chain on the way sees ${r.unseen}, so ${r.unseen} is not filtered ` +
+      `(${r.label}, line ${r.loc.line}: ${r.implicit ?? `it does not see ${r.unseen}`})`
+    );
+  if (!r && !s.policy && !s.chain) return `nothing on the ${s.stage} path filters it`;
+  return undefined;
 }
 
 export function stepLoc(s: Step, fallback: SourceLocation): SourceLocation {

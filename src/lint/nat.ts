@@ -88,6 +88,31 @@ export interface OutboundPart {
   rule?: SnatView;
   /** Untracked packets (notrack, connection tracking off) are never NATed. */
   untracked?: boolean;
+  /**
+   * Untracked parts: the rule that took them out of connection tracking (a raw `notrack`, or the
+   * platform's rule for tracking switched off), when the trail names one.
+   */
+  notrack?: NotrackView;
+  /** The parts' boxes as they arrived (their union is the group's traffic), and the flow they are parts of. */
+  boxes: Box[];
+  whole: Box;
+}
+
+/** The rule that made a part untracked. */
+export interface NotrackView {
+  id: string;
+  loc: SourceLocation;
+  label: string;
+  implicit?: string;
+}
+
+function notrackOf(p: Part): NotrackView | undefined {
+  let rule: Part['trail'][number]['rule'];
+  for (const st of p.trail) if (st.effect === 'notrack' && st.rule) rule = st.rule;
+  if (!rule) return undefined;
+  const v: NotrackView = { id: rule.id, loc: rule.loc, label: rule.label };
+  if (rule.implicit !== undefined) v.implicit = rule.implicit;
+  return v;
 }
 
 export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints): OutboundPart[] {
@@ -108,7 +133,7 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
     state: NameSet.of(['new']),
   });
   const parts =
-    oneOutcome(ctx, flow) ?? grouped(ctx.policy, tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }));
+    oneOutcome(ctx, flow) ?? grouped(ctx.policy, flow, tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }));
   byKey.set(key, parts);
   return parts;
 }
@@ -117,17 +142,22 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
  * The accepted parts that leave for the Internet grouped by their source NAT, in first-seen order. A part
  * destination NAT sent to the firewall itself (a DNS redirect) or to an internal address never leaves.
  */
-function grouped(policy: Policy, parts: readonly Part[]): OutboundPart[] {
+function grouped(policy: Policy, whole: Box, parts: readonly Part[]): OutboundPart[] {
   const groups = new Map<string, OutboundPart>();
   for (const p of parts) {
     if (p.verdict !== 'accept' || !leaves(p)) continue;
     const rule = snatView(policy, p);
-    const k = groupKey(rule, p.untracked);
+    const notrack = p.untracked ? notrackOf(p) : undefined;
+    const k = groupKey(rule, p.untracked, notrack);
     const g = groups.get(k);
-    if (g) g.src = g.src.union(p.box.src);
-    else {
-      const part: OutboundPart = rule ? { src: p.box.src, rule } : { src: p.box.src };
+    if (g) {
+      g.src = g.src.union(p.box.src);
+      g.boxes.push(p.box);
+    } else {
+      const part: OutboundPart = { src: p.box.src, boxes: [p.box], whole };
+      if (rule) part.rule = rule;
       if (p.untracked) part.untracked = true;
+      if (notrack) part.notrack = notrack;
       groups.set(k, part);
     }
   }
@@ -137,8 +167,8 @@ function grouped(policy: Policy, parts: readonly Part[]): OutboundPart[] {
 /** Whether a part's packets still go out to the Internet after destination NAT. */
 const leaves = (p: Part): boolean => p.path === 'forward' && p.out.dst.overlaps(INTERNET);
 
-const groupKey = (rule: SnatView | undefined, untracked: boolean): string =>
-  `${untracked ? 'untracked' : ''}|${rule?.action ?? ''}|${rule?.id ?? ''}`;
+const groupKey = (rule: SnatView | undefined, untracked: boolean, notrack?: NotrackView): string =>
+  `${untracked ? `untracked:${notrack?.id ?? ''}` : ''}|${rule?.action ?? ''}|${rule?.id ?? ''}`;
 
 /** Whether a chain a filter stage reaches holds a NAT rule (then a filter stage could rewrite packets). */
 function filtersRewrite(policy: Policy): boolean {
@@ -178,7 +208,7 @@ function oneOutcome(ctx: Pick<RuleContext, 'policy' | 'wan'>, flow: Box): Outbou
     ruleset: { ...rs, forward: rs.forward.filter((s) => !isFilter(s)), input: rs.input.filter((s) => !isFilter(s)) },
   };
   const bareParts = tracePath(bare, flow, { path: 'forward', wan: ctx.wan });
-  const all = grouped(bare, bareParts);
+  const all = grouped(bare, flow, bareParts);
   const [only] = all;
   // Nothing accepted even without the filters: nothing leaves. Accepted parts that do not leave (sent to
   // the firewall or inside by destination NAT) need the full trace, as do several treatments.
@@ -187,13 +217,19 @@ function oneOutcome(ctx: Pick<RuleContext, 'policy' | 'wan'>, flow: Box): Outbou
   const covering = tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan, cover: true });
   // Cover mode keeps one accepted part per source; one that does not leave may hide others that do.
   if (covering.some((p) => p.verdict === 'accept' && !leaves(p))) return undefined;
-  const parts = grouped(ctx.policy, covering);
+  const parts = grouped(ctx.policy, flow, covering);
   const [got] = parts;
   if (!got) return [];
   // The same treatment as without the filters, or the premise failed: trace every part.
-  if (parts.length > 1 || groupKey(got.rule, got.untracked === true) !== groupKey(only.rule, only.untracked === true))
+  if (
+    parts.length > 1 ||
+    groupKey(got.rule, got.untracked === true, got.notrack) !==
+      groupKey(only.rule, only.untracked === true, only.notrack)
+  )
     return undefined;
-  return parts;
+  // Cover mode keeps one accepted part per source: the boxes of the trace without the filters say which
+  // packets get this treatment (the filters only decide which of them leave, and `src` says that).
+  return [{ ...got, boxes: only.boxes }];
 }
 
 const natCache = new WeakMap<Policy, Map<string, OutboundPart[]>>();

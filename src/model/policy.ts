@@ -132,6 +132,12 @@ export interface Rule {
   helperTimeout?: Setting<number>;
   /** Set for rules the platform adds by itself; says what and why. */
   implicit?: string;
+  /**
+   * Set on a platform rule that lets through, untouched, packets its chain never sees (an nftables
+   * ip/ip6 table and the other family, a netdev chain and other devices): which packets ("IPv4").
+   * Such a pass is no filter's decision: the engine names it only when no chain saw the packet.
+   */
+  unseen?: string;
   /** Normalized text of the rule without secrets, for fingerprints and inline suppressions. */
   text?: string;
   /**

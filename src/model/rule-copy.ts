@@ -18,6 +18,7 @@ export function ruleWith(rule: Rule, changes: Partial<Rule>): Rule {
   if (rule.udpTimeout !== undefined) r.udpTimeout = rule.udpTimeout;
   if (rule.helperTimeout !== undefined) r.helperTimeout = rule.helperTimeout;
   if (rule.implicit !== undefined) r.implicit = rule.implicit;
+  if (rule.unseen !== undefined) r.unseen = rule.unseen;
   if (rule.text !== undefined) r.text = rule.text;
   if (rule.comment !== undefined) r.comment = rule.comment;
   return Object.assign(r, changes);

@@ -1,7 +1,7 @@
 import type { Step } from '../engine/evaluate.js';
 import type { RuleContext } from '../lint/context.js';
 import type { Evidence } from '../model/report.js';
-import { describeStep, stepIsDefault } from '../lint/finding.js';
+import { describeStep, stepIsDefault, unfiltered } from '../lint/finding.js';
 
 /**
  * Records that a requirement holds on this firewall, with the rules or defaults that make it
@@ -24,6 +24,8 @@ export function passed(
 /** Evidence for one engine step: the rule or default policy that decided, with its location. */
 export function stepEvidence(s: Step, what: string): Evidence {
   const loc = s.rule?.loc ?? s.policy?.loc;
+  const none = s.effect === 'drop' ? undefined : unfiltered(s);
+  if (none) return { text: `${what}: ${none}`, loc, fromDefault: stepIsDefault(s) };
   const verb = s.effect === 'drop' ? 'drops' : 'accepts';
   return { text: `${describeStep(s)} ${verb} ${what}`, loc, fromDefault: stepIsDefault(s) };
 }

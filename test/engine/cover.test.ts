@@ -117,16 +117,29 @@ function reference(policy: Policy, flow: Box): OutboundPart[] {
   for (const p of tracePath(policy, flow, { path: 'forward', wan: ['a'] })) {
     if (p.verdict !== 'accept' || p.path !== 'forward' || !p.out.dst.overlaps(INTERNET)) continue;
     const rule = snatView(policy, p);
-    const k = `${p.untracked ? 'untracked' : ''}|${rule?.action ?? ''}|${rule?.id ?? ''}`;
+    // Untracked parts are grouped by the notrack that took them out of connection tracking (the last one).
+    const notrack = p.untracked ? p.trail.filter((st) => st.effect === 'notrack' && st.rule).pop()?.rule : undefined;
+    const k = `${p.untracked ? `untracked:${notrack?.id ?? ''}` : ''}|${rule?.action ?? ''}|${rule?.id ?? ''}`;
     const g = groups.get(k);
     if (g) g.src = g.src.union(p.box.src);
-    else groups.set(k, { src: p.box.src, ...(rule ? { rule } : {}), ...(p.untracked ? { untracked: true } : {}) });
+    else
+      groups.set(k, {
+        src: p.box.src,
+        ...(rule ? { rule } : {}),
+        ...(p.untracked ? { untracked: true } : {}),
+        ...(notrack ? { notrack: { id: notrack.id, loc: notrack.loc, label: notrack.label } } : {}),
+        boxes: [],
+        whole: flow,
+      });
   }
   return [...groups.values()];
 }
 
+/** The grouping outboundNat promises (the boxes are for wording: without the filters when every part gets one treatment). */
 const shown = (parts: readonly OutboundPart[]) =>
-  parts.map((p) => ({ ...p, src: formatAddrSet(p.src, 1000) })).map((p) => JSON.stringify(p));
+  parts
+    .map((p) => ({ src: formatAddrSet(p.src, 1000), rule: p.rule, untracked: p.untracked, notrack: p.notrack?.id }))
+    .map((p) => JSON.stringify(p));
 
 describe('tracePath cover', () => {
   it('accepts exactly the source addresses the full trace accepts, and only accepted parts', () => {

@@ -101,9 +101,11 @@ describe('untracked traffic: no NAT, replies find no state', () => {
       phones: ['10.20.0.0/24@vlan20'],
       wan: ['wan0'],
     });
-    expect(ids(fs.filter((x) => ['FWL005', 'FWL008'].includes(x.ruleId)))).toEqual(['FWL005@29', 'FWL008@21']);
+    // FWL005 points at the notrack (the cause), not at the NAT chain, and says which traffic it concerns.
+    expect(ids(fs.filter((x) => ['FWL005', 'FWL008'].includes(x.ruleId)))).toEqual(['FWL005@15', 'FWL008@21']);
     const fwl005 = fs.find((x) => x.ruleId === 'FWL005');
-    expect(`${fwl005?.message} ${fwl005?.details}`).toContain('not connection-tracked');
+    expect(fwl005?.message).toMatch(/^UDP traffic from vlan20 .* on port 5060 leaves without source NAT\.$/);
+    expect(fwl005?.details).toContain('takes it out of connection tracking (notrack)');
     expect(fs.filter((x) => x.ruleId === 'FWL900')).toEqual([]);
   });
 
@@ -112,10 +114,14 @@ describe('untracked traffic: no NAT, replies find no state', () => {
       phones: ['10.20.0.0/24@vlan20-voice'],
       wan: ['ether1'],
     });
+    // FWL005 points at `set enabled=no` (the cause), not at the masquerade rule it makes ineffective.
     expect(ids(fs.filter((x) => ['FWL005', 'FWL008', 'FWL900'].includes(x.ruleId)))).toEqual([
-      'FWL005@19',
+      'FWL005@14',
       'FWL008@18',
     ]);
+    const fwl005 = fs.find((x) => x.ruleId === 'FWL005');
+    expect(fwl005?.message).toMatch(/^Traffic from /);
+    expect(fwl005?.details).toContain('connection tracking is off (enabled=no, line');
   });
 });
 

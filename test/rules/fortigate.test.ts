@@ -73,6 +73,23 @@ describe('FortiGate finding messages', () => {
     expect(`${f!.message} ${f!.details ?? ''}`).toContain('allowaccess does not include ping');
   });
 
+  it('central NAT without a central-snat-map entry for the phones: FWL005 blames central NAT, not the policy', () => {
+    // With central NAT policies do no source NAT (docs/semantics.md#fgt-nat): the policy's `set nat enable`
+    // exempts nothing, the missing central-snat-map entry is the cause.
+    const [none] = lint('fwl005-central-nat-no-map.conf').filter((x) => x.ruleId === 'FWL005');
+    const noneText = `${none!.message} ${none!.details ?? ''}`;
+    expect(none!.message).toContain('leaves without source NAT');
+    expect(noneText).toContain('central NAT is on and there is no central-snat-map');
+    expect(noneText).not.toContain('policy 1');
+    expect(noneText).not.toContain('exempts');
+    expect(none!.loc.line).toBe(18); // `set central-nat enable`
+    const [other] = lint('fwl005-central-nat-map-other.conf').filter((x) => x.ruleId === 'FWL005');
+    const otherText = `${other!.message} ${other!.details ?? ''}`;
+    expect(otherText).toContain('central NAT is on and no central-snat-map entry matches it');
+    expect(otherText).not.toContain('policy 1');
+    expect(other!.loc.line).toBe(104); // `config firewall central-snat-map`
+  });
+
   it('FWL010 through a VIP names the VIP and the policy', () => {
     const f = lint('fwl004-vip-to-phone.conf').find((x) => x.ruleId === 'FWL010')!;
     expect(`${f.message} ${f.details ?? ''}`).toContain('VIP "PHONE-SIP"');

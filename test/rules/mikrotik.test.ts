@@ -22,6 +22,22 @@ describe('MikroTik findings say what caused them', () => {
     expect(t.loc).toMatchObject({ line: 2, column: 1, endLine: 2 });
   });
 
+  it("a raw notrack of the phones' UDP: FWL005 points at the raw rule and says UDP, not all traffic", () => {
+    const [f] = lintFixture(`${dir}/fwl005-notrack-udp.rsc`, ['ipnordic']).filter((x) => x.ruleId === 'FWL005');
+    expect(f!.loc.line).toBe(57); // the raw rule, not the `/ip firewall nat` header
+    expect(f!.message).toMatch(/^UDP traffic from vlan20-voice .* leaves without source NAT\.$/);
+    expect(f!.details).toContain('rule "voice UDP untracked" (line 57) takes it out of connection tracking (notrack)');
+  });
+
+  it('connection tracking off and no forward rule: FWL010 points at the filter section, not the whole file', () => {
+    const [f] = lintFixture(`${dir}/fwl010-conntrack-off.rsc`, ['ipnordic']).filter((x) => x.ruleId === 'FWL010');
+    // The forward chain's end accepts: that default is the cause, where a rule would go (not the
+    // connection-tracking switch's pass-through, which decides nothing, nor the file as a whole).
+    expect(f!.loc).toMatchObject({ line: 37, endLine: 37 });
+    expect(f!.details).toContain('By the default policy: RouterOS: a packet that matches no rule in a base chain');
+    expect(f!.details).toContain('Add a rule before the chain');
+  });
+
   it('v6 defaults say v6, and an explicit udp-timeout is named as not the one that counts', () => {
     const [t] = lintFixture(`${dir}/fwl003-v6-default.rsc`, ['ipnordic']);
     expect(t!.fromDefault).toBe(true);

@@ -60,6 +60,31 @@ describe('nftables finding messages', () => {
     expect(s.fromDefault).toBe(false);
   });
 
+  it('only an ip6 table on the forward hook: IPv4 is not filtered, said so; never that the ip6 chain accepts it', () => {
+    const { report } = lintFiles([`${dir}/fwl010-ip6-only-forward.nft`], [loadProfile('ipnordic')], 'auto', {
+      phones: ['10.20.0.0/24@vlan20'],
+      wan: ['wan0'],
+      audiences: [],
+      devices: [],
+    });
+    const [f] = report.findings.filter((x) => x.ruleId === 'FWL010');
+    const text = `${f!.message} ${f!.details ?? ''}`;
+    expect(text).toMatch(/no base chain on the way sees IPv4, so IPv4 is not filtered/i);
+    expect(text).toContain('ip6 family of ip6 filter6 forward, line 27: an ip6 table only sees IPv6 packets');
+    expect(text).not.toMatch(/^By /m);
+    expect(text).not.toContain('Restrict the source');
+    // The pass verdicts are unchanged; their evidence says the traffic is unfiltered, not accepted by the chain.
+    const sip = report.requirements?.find((v) => v.id === 'ipnordic-sip-udp');
+    expect(sip?.status).toBe('pass');
+    const [e] = sip?.evidence ?? [];
+    expect(e?.text).toBe(
+      'udp 5060 from vlan20 10.20.0.0/24 to 185.72.208.0/22: no base chain on the way sees IPv4, so IPv4 is not ' +
+        'filtered (ip6 family of ip6 filter6 forward, line 27: an ip6 table only sees IPv6 packets ' +
+        '(docs/semantics.md#nft-syntax: families))',
+    );
+    expect(e?.text).not.toContain('accepts');
+  });
+
   it("uses the host's sysctl values when given (--sysctl)", () => {
     const profiles = [loadProfile('ipnordic')];
     const opts = { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'], audiences: [], devices: [] };
