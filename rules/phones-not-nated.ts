@@ -1,3 +1,4 @@
+import { ownAddresses } from '../src/site/evidence.js';
 import type { Evidence } from '../src/model/report.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
@@ -89,7 +90,7 @@ export const phonesNotNated: LintRule = {
               loc: (untracked ? notrack?.loc : rule?.loc) ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root,
               fromDefault: !rule && !notrack && ctx.policy.nat.mode?.source === 'default',
               message:
-                `${what} from ${fromText(from.label, src)} to ${to} leaves without source NAT: ` +
+                `${what} from ${fromText(from.label, from.networks, src, ownAddresses(ctx.policy))} to ${to} leaves without source NAT: ` +
                 `${cause}. ${cite(req, ctx)} requires the phones to be behind NAT.`,
               key: [from.label, untracked ? 'untracked' : (rule?.id ?? 'no-rule')],
             }),
@@ -134,6 +135,11 @@ function untrackedPorts(boxes: readonly Box[]): string {
 }
 
 /** "vlan20 (10.20.0.0/24)"; the label alone when it already ends with exactly those addresses. */
-function fromText(label: string, src: AddrSet): string {
-  return labelShows(label, src) ? label : `${label} (${formatAddrSet(src)})`;
+/**
+ * The source as its label says it, with the addresses in brackets where the label does not show them;
+ * the firewall's own addresses are never translated, so their absence is not worth saying.
+ */
+function fromText(label: string, networks: AddrSet, src: AddrSet, own: AddrSet): string {
+  const shown = src.equals(networks.subtract(own)) ? networks : src;
+  return labelShows(label, shown) ? label : `${label} (${formatAddrSet(shown)})`;
 }

@@ -104,6 +104,10 @@ describe('FortiGate finding messages', () => {
   it('multi-VDOM findings name their VDOM', () => {
     const fs = lint('multi-vdom.conf', ['ipnordic'], { phones: ['10.20.0.0/24', '10.30.0.0/24'] });
     expect(fs.map((f) => `${f.ruleId}:${f.firewall}`).sort()).toEqual(['FWL002:guest', 'FWL005:guest']);
+    // The firewall's own 10.30.0.1 is never translated: "(10.30.0.0/24 except 10.30.0.1)" after the label was noise.
+    expect(fs.find((f) => f.ruleId === 'FWL005')?.message).toBe(
+      'Traffic from guest 10.30.0.0/24 to the Internet leaves without source NAT.',
+    );
   });
 
   it('a VDOM without phones while another VDOM has them: its phone requirements are not checked, not failed', async () => {
