@@ -22,7 +22,14 @@ export function membersOf(r: Rule, short = false): string {
     kinds.has('fqdn') ? 'hostnames' : '',
     kinds.has('url-table') ? (short ? 'URL tables' : 'URL table aliases (address lists downloaded at run time)') : '',
     kinds.has('geo') ? (short ? 'GeoIP countries' : 'country (GeoIP) lists') : '',
-    kinds.has('dynamic') ? (short ? 'run-time addresses' : 'addresses known only at run time') : '',
+    kinds.has('dynamic') ? (short ? 'run-time addresses' : `addresses known only at run time${dynamicNames(r)}`) : '',
   ].filter(Boolean);
   return words.length ? words.join(' and ') : 'hostnames or URL tables';
+}
+
+/** The run-time members by name, with why they are run-time (`, in PHONES (address list whose entries … are all disabled, line 8; …)`). */
+function dynamicNames(r: Rule): string {
+  const names = [...new Set((r.match.symbolic ?? []).filter((s) => s.kind === 'dynamic').map((s) => s.name))];
+  if (names.length === 0) return '';
+  return `, in ${names.slice(0, 2).join(' and ')}${names.length > 2 ? ` and ${String(names.length - 2)} more` : ''}`;
 }

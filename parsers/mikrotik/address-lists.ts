@@ -132,6 +132,8 @@ export class AddressLists {
    */
   readonly members = new Map<string, string[]>();
   readonly comments = new Map<string, string>();
+  /** Where the first disabled entry of each list is, per family (for a list whose entries are all disabled). */
+  readonly disabledAt = { ip: new Map<string, Span>(), ipv6: new Map<string, Span>() };
 
   constructor(ctx: Ctx) {
     this.ctx = ctx;
@@ -155,15 +157,14 @@ export class AddressLists {
   resolve(family: Family, name: string, at: Span): ListRef {
     const l = this.lists[family].get(name);
     if (!l) {
+      // A list whose entries are all disabled holds nothing from the export, as one without entries.
+      const off = this.disabledAt[family].get(name);
+      const what = off
+        ? `address list whose entries in the export are all disabled, line ${String(this.ctx.loc(off).line)}`
+        : 'address list with no entries in the export';
       return {
         set: NO_ADDR,
-        symbolic: [
-          {
-            kind: 'dynamic',
-            name: `${name} (address list with no entries in the export; it may be filled at run time)`,
-            loc: this.ctx.loc(at),
-          },
-        ],
+        symbolic: [{ kind: 'dynamic', name: `${name} (${what}; it may be filled at run time)`, loc: this.ctx.loc(at) }],
       };
     }
     // A list of addresses only (the usual case): one shared reference, no location to work out.
@@ -267,6 +268,7 @@ export class AddressLists {
  */
 class EntrySink {
   private readonly out: AddressLists;
+  private readonly disabledAt: Map<string, Span>;
   private readonly map: Map<string, AddressList>;
   readonly ranges = new Map<string, Ranges>();
   /** The list and ranges of the name met last (entries of a list mostly follow each other). */
@@ -277,6 +279,7 @@ class EntrySink {
   constructor(out: AddressLists, family: Family) {
     this.out = out;
     this.map = out.listsOf(family);
+    this.disabledAt = out.disabledAt[family];
   }
 
   add(item: Item): void {
@@ -300,6 +303,7 @@ class EntrySink {
     }
     const disabled = isYes(disabledText);
     if (name && value && !disabled) this.out.addMember(name, value, comment);
+    if (disabled && name && !this.disabledAt.has(name)) this.disabledAt.set(name, item.span);
     if (disabled || !name || value === undefined) return;
     let l: AddressList | undefined;
     let r: Ranges | undefined;
