@@ -298,7 +298,8 @@ export class TextReader {
           const prev = out[out.length - 1];
           open.push(t.text === '{' && prev?.kind === 'word' && (prev.text === 'jump' || prev.text === 'goto'));
         } else if (t.text === '}' || t.text === ')') {
-          if (open.length === 0) return out;
+          // A `)` nothing opened cannot end a statement (a `}` ends the block): nft refuses it too.
+          if (open.length === 0) return t.text === ')' ? syntax(t) : out;
           open.pop();
         }
       }
@@ -894,7 +895,8 @@ export class TextReader {
   private readonly lookup = (name: string): Token[] | undefined => this.s.lookup(name);
 
   private rule(toks: Token[], chain: NChain): NRule {
-    const first = must(toks[0], 'the first token of a rule');
+    // No token: the statement starts with something that ends none (never a rule to read).
+    const first = toks[0] ?? syntax(this.s.peek());
     const last = must(toks[toks.length - 1], 'the last token of a rule');
     const pos = tokPos(first, last);
     const end: Token = {

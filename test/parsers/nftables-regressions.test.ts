@@ -32,6 +32,13 @@ function refusal(name: string): ParseError {
 }
 
 describe('nftables regressions (fuzzer)', () => {
+  it('a `)` that opens nothing at the start of a statement: refused as nft does, not an internal error', () => {
+    // Fuzzer, seed 1 (byte flip of a test-suite chain): "the first token of a rule is missing".
+    const e = refusal('stray-paren.nft');
+    expect(e.message).toBe("syntax error, unexpected ')'");
+    expect([e.line, e.column]).toEqual([3, 1]);
+  });
+
   it('2,000 nested anonymous sets: a depth limit at the line, not a stack overflow', () => {
     const e = refusal('nested-anonymous-sets.nft');
     expect(e.message).toBe('sets or parentheses nested deeper than 100 levels');
