@@ -91,7 +91,13 @@ export const phonesNotNated: LintRule = {
               fromDefault: !rule && !notrack && ctx.policy.nat.mode?.source === 'default',
               message:
                 `${what} from ${fromText(from.label, from.networks, src, ownAddresses(ctx.policy))} to ${to} leaves without source NAT: ` +
-                `${cause}. ${cite(req, ctx)} requires the phones to be behind NAT.`,
+                `${cause}. ${cite(req, ctx)} requires the phones to be behind NAT: ${
+                  untracked
+                    ? 'let connection tracking see this traffic (narrow or remove the notrack), so it can be translated'
+                    : rule && !rule.implicit
+                      ? 'make this rule translate them, narrow it so it leaves them out, or translate them before it'
+                      : 'translate their source address on the way to the WAN'
+                } (\`fwlint rules show FWL005\` gives the steps for each platform).`,
               key: [from.label, untracked ? 'untracked' : (rule?.id ?? 'no-rule')],
             }),
           );

@@ -105,6 +105,12 @@ describe('FortiGate finding messages', () => {
     const fs = lint('multi-vdom.conf', ['ipnordic'], { phones: ['10.20.0.0/24', '10.30.0.0/24'] });
     expect(fs.map((f) => `${f.ruleId}:${f.firewall}`).sort()).toEqual(['FWL002:guest', 'FWL005:guest']);
     // The firewall's own 10.30.0.1 is never translated: "(10.30.0.0/24 except 10.30.0.1)" after the label was noise.
+    // The rest says what to change (it used to stop at "requires the phones to be behind NAT.").
+    const details = fs.find((f) => f.ruleId === 'FWL005')?.details ?? '';
+    expect(details).toContain('exempts it from NAT. ');
+    expect(details).toMatch(
+      /behind NAT: make this rule translate them, narrow it so it leaves them out, or translate them before it \(`fwlint/,
+    );
     expect(fs.find((f) => f.ruleId === 'FWL005')?.message).toBe(
       'Traffic from guest 10.30.0.0/24 to the Internet leaves without source NAT.',
     );
