@@ -7,9 +7,14 @@ export const LOCAL_IN_DEFAULT_REASON =
   "FortiGate accepts traffic to its own addresses only for the services in the interface's allowaccess (empty by " +
   'default), enabled local services and accept local-in policies (docs/semantics.md#fgt-policy, docs/semantics.md#fgt-defaults)';
 
-export const NO_PING_IMPLICIT =
-  'allowaccess does not include ping, so the FortiGate does not answer ping on this interface (docs/semantics.md#fgt-policy; ' +
-  'allowaccess is empty by default)';
+/** Why an interface does not answer ping, with the CLI that adds it (`append` keeps the other services). */
+export function noPingImplicit(iface: string): string {
+  return (
+    'allowaccess does not include ping, so the FortiGate does not answer ping on this interface ' +
+    `(add it with \`config system interface\` / \`edit "${iface}"\` / \`append allowaccess ping\`; ` +
+    'docs/semantics.md#fgt-policy; allowaccess is empty by default)'
+  );
+}
 
 export const PORT_PRESERVE_REASON =
   'FortiOS keeps the original source port when it is free ' +

@@ -2,7 +2,7 @@ import { ANY_V4, ANY_V6, NO_ADDR } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
 import type { Chain, Match, Rule, SymbolicRef } from '../../src/model/policy.js';
 import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
-import { LOCAL_IN_DEFAULT_REASON, NO_PING_IMPLICIT, UNDEFINED_ADDRESS } from './defaults.js';
+import { LOCAL_IN_DEFAULT_REASON, noPingImplicit, UNDEFINED_ADDRESS } from './defaults.js';
 import type { Env } from './policies.js';
 import { serviceBoxes } from './services.js';
 import { quoted } from '../toolkit/labels.js';
@@ -78,7 +78,7 @@ export function localInChain(env: Env): Chain {
           label: `interface ${quoted(info.name)}`,
           match: { dst: own.addr, proto: icmp },
           action: { kind: 'drop' },
-          implicit: NO_PING_IMPLICIT,
+          implicit: noPingImplicit(info.name),
           text: `${info.name} allowaccess without ping`,
         });
       }

@@ -71,6 +71,8 @@ describe('FortiGate finding messages', () => {
   it('FWL007 points at the allowaccess line and says ping is missing', () => {
     const [f] = lint('fwl007-no-ping.conf');
     expect(`${f!.message} ${f!.details ?? ''}`).toContain('allowaccess does not include ping');
+    // The CLI that adds it, for the interface at hand (`append` keeps the services already allowed).
+    expect(f!.details).toContain('(add it with `config system interface` / `edit "wan1"` / `append allowaccess ping`;');
   });
 
   it('central NAT without a central-snat-map entry for the phones: FWL005 blames central NAT, not the policy', () => {
