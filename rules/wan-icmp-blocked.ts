@@ -1,7 +1,8 @@
 import { box } from '../src/engine/box.js';
-import { evaluate } from '../src/engine/evaluate.js';
+import { tracePath, type Part } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { INTERNET, wanAddresses } from '../src/lint/topology.js';
+import { describeAddresses } from '../src/lint/wording.js';
 import { ANY_V4 } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
@@ -16,8 +17,9 @@ export const wanIcmpBlocked: LintRule = {
     name: 'wan-icmp-blocked',
     shortDescription: 'ICMP from the Internet to the WAN address is blocked.',
     fullDescription:
-      "Evaluates ICMP from any Internet source to the firewall's own WAN addresses through the rules for traffic " +
-      'to the firewall itself. ICMP blocked from every source is a failure; ICMP allowed from some sources only ' +
+      "Evaluates ICMP from any Internet source to the firewall's own WAN addresses along the whole path of traffic " +
+      'to the firewall itself, destination NAT included (an echo a VIP or dnat hands to a host that answers is ' +
+      'answered). ICMP blocked from every source is a failure; ICMP allowed from some sources only ' +
       "is uncertain, since the provider's document does not say where it monitors from.",
     defaultLevel: 'warning',
     securitySeverity: 1.0,
@@ -53,7 +55,9 @@ export const wanIcmpBlocked: LintRule = {
         iif: NameSet.of(ctx.wan),
         state: NameSet.of(['new']),
       });
-      const parts = evaluate(ctx.policy.ruleset, 'input', flow);
+      // The whole input path with the firewall's interfaces: destination NAT (a DMZ host, a 1:1 VIP) can
+      // send the echo on to a host that answers, and the forward rules then see its egress interface.
+      const parts = tracePath(ctx.policy, flow, { path: 'input', wan: ctx.wan });
       const asks = `${cite(req, ctx)} requires ICMP from WAN`;
       out.push(
         ...reportBlocked(this.meta, ctx, parts, flow, {
@@ -88,9 +92,17 @@ export const wanIcmpBlocked: LintRule = {
         req,
         out,
         'ICMP echo from the Internet reaches the WAN address.',
-        parts.map((part) => ({ part, what })),
+        parts.map((part) => ({ part, what: what + forwardedBy(part) })),
       );
     }
     return out;
   },
 };
+
+/** `, sent on to 192.168.1.50 by rule "…" (line 12)`: an echo destination NAT hands to a host that answers. */
+function forwardedBy(part: Part): string {
+  const t = part.translations.find((x) => x.kind === 'dnat');
+  if (t?.kind !== 'dnat') return '';
+  const to = t.target.addr ? describeAddresses(t.target.addr) : (t.target.symbolic ?? 'another address');
+  return `, sent on to ${to} by ${t.rule.label} (line ${String(t.rule.loc.line)})`;
+}
