@@ -36,15 +36,21 @@ export function settingFinding(
   s: Setting<unknown>,
   what: string,
   fix: string,
+  /** The check fails for every value the setting's doubt leaves possible (Setting.alternatives). */
+  failsEither = false,
 ): Finding {
   const cause = `${settingCause(s)}.`;
-  const doubt = s.uncertain ? ` Uncertain: ${s.uncertain}.` : '';
+  const doubt = s.uncertain
+    ? failsEither
+      ? ` Not confirmed, but it fails either way: ${s.uncertain}.`
+      : ` Uncertain: ${s.uncertain}.`
+    : '';
   return finding(meta, ctx, {
     level: req.severity,
     requirement: req.id,
     loc: s.loc,
     fromDefault: s.source === 'default',
-    uncertain: !!s.uncertain,
+    uncertain: !!s.uncertain && !failsEither,
     message: `${what} ${cause}${doubt} ${fix}`,
     key: settingKey(ctx, req, s),
   });

@@ -7,6 +7,8 @@ import { arrivingDestinations, dnatOf, portForwarded, type DnatTranslation } fro
 import { INTERNET, unionNetworks } from '../src/lint/topology.js';
 import { ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
+import type { Rule } from '../src/model/policy.js';
+import { denies, membersOf, uncertainWhy } from './doubt.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, formatPortSet, portSet, protoSet } from '../src/model/ports.js';
 import { providerAddresses } from '../src/lint/flows.js';
@@ -50,6 +52,9 @@ export const sipExposedToInternet: LintRule = {
     // One finding per cause, whatever the number of phone networks it exposes: the filter step that
     // accepts SIP routed to the phones, or the port forward (with its filter step) that sends it there.
     const causes = new Map<string, Cause>();
+    // Accepted boxes that a rule fwlint cannot match exactly might still drop (Part.maybe): the exposure
+    // through them is uncertain, and the rules are named.
+    const doubts = new Map<Box, Rule[]>();
     const add = (k: string, make: () => Omit<Cause, 'boxes'>, boxes: Box[]) => {
       const c = causes.get(k) ?? { ...make(), boxes: [] };
       c.boxes.push(...boxes);
@@ -68,7 +73,7 @@ export const sipExposedToInternet: LintRule = {
       });
       // Parts destination NAT redirects are judged with the port-forwards below.
       const parts = tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }).filter((p) => !dnatOf(p));
-      for (const group of groupAccepted(parts)) {
+      for (const group of groupAccepted(parts, doubts)) {
         const k = stepKey(group.step);
         const g = routed.get(k) ?? { step: group.step, boxes: [] };
         g.boxes.push(...group.boxes);
@@ -85,6 +90,8 @@ export const sipExposedToInternet: LintRule = {
         const step = pass ? undefined : part.decidedBy;
         const k = step ? `${dnat.rule.id}|${stepKey(step)}` : `${dnat.rule.id}|pass`;
         const b = { ...part.out, src: part.box.src };
+        const maybe = part.maybe.filter(denies);
+        if (maybe.length > 0) doubts.set(b, maybe);
         add(k, () => forwardCause(dnat, step), [b]);
         if (step && !forwardOf.has(stepKey(step))) forwardOf.set(stepKey(step), k);
       }
@@ -113,7 +120,7 @@ export const sipExposedToInternet: LintRule = {
         });
     }
     for (const c of [...causes.values()].sort((a, b) => order(routed, a) - order(routed, b))) {
-      const f = report(this.meta, ctx, c, phones, allowedSources);
+      const f = report(this.meta, ctx, c, phones, allowedSources, doubts);
       if (f) out.push(f);
     }
     return out;
@@ -159,12 +166,18 @@ function report(
   c: Cause,
   phones: AddrSet,
   allowedSources: AddrSet,
+  doubts: ReadonlyMap<Box, Rule[]>,
 ): Finding | undefined {
   const src = c.boxes.reduce((acc, b) => acc.union(b.src), NO_ADDR);
   const outside = src.subtract(allowedSources);
   if (outside.isEmpty) return undefined;
   // Only the boxes with sources outside the provider's networks say which phones and ports are exposed.
   const exposed = c.boxes.filter((b) => !b.src.subtract(allowedSources).isEmpty);
+  // Uncertain when every exposed box might still be dropped by a rule fwlint cannot match exactly.
+  const maybe = exposed.every((b) => doubts.has(b)) ? [...new Set(exposed.flatMap((b) => doubts.get(b) ?? []))] : [];
+  const mightDrop = (r: Rule) =>
+    `${r.label} (line ${String(r.loc.line)}) might drop it: ${uncertainWhy(r) ?? `it matches ${membersOf(r)}`}`;
+  const doubt = maybe.length ? ` Uncertain: ${maybe.map(mightDrop).join('; ')}.` : '';
   const dst = exposed.reduce((acc, b) => acc.union(b.dst), NO_ADDR);
   const ports = exposed.slice(1).reduce((acc, b) => acc.union(b.dport), exposed[0]?.dport ?? SIP.dport);
   const targets = dst.intersect(phones).isEmpty ? dst : dst.intersect(phones);
@@ -188,18 +201,21 @@ function report(
   return finding(meta, ctx, {
     loc: c.loc,
     message: `SIP (${formatPortSet(ports)}) to ${to} is accepted from ${sources}.`,
-    details: `${listed}${c.via}${also} ${fix}`,
+    details: `${listed}${c.via}${also}${doubt} ${fix}`,
     ...(c.related ? { related: c.related } : {}),
+    ...(maybe.length ? { uncertain: true } : {}),
     key: c.key,
   });
 }
 
-function groupAccepted(parts: Part[]) {
+function groupAccepted(parts: Part[], doubts: Map<Box, Rule[]>) {
   const m = new Map<string, { step: (typeof parts)[number]['decidedBy']; boxes: Box[] }>();
   for (const p of parts) {
     if (p.verdict !== 'accept') continue;
     const k = stepKey(p.decidedBy);
     const g = m.get(k) ?? { step: p.decidedBy, boxes: [] };
+    const maybe = p.maybe.filter(denies);
+    if (maybe.length > 0) doubts.set(p.box, maybe);
     g.boxes.push(p.box);
     m.set(k, g);
   }

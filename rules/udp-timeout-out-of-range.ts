@@ -48,6 +48,8 @@ export const udpTimeoutOutOfRange: LintRule = {
       const range = req.max !== undefined ? `${req.min ?? 0}-${req.max} s` : `at least ${req.min ?? 0} s`;
       // Connection tracking is off for the phones' UDP: no session, so nothing times out.
       const within: (Evidence & { uncertain?: string | undefined })[] = [...untracked.values()].map(untrackedEvidence);
+      const outOfRange = (v: number) =>
+        (req.min !== undefined && v < req.min) || (req.max !== undefined && v > req.max);
       for (const t of governing.values()) {
         const low = req.min !== undefined && t.value < req.min;
         const high = req.max !== undefined && t.value > req.max;
@@ -55,7 +57,13 @@ export const udpTimeoutOutOfRange: LintRule = {
         const onPath = blocked && t !== ctx.policy.sessions.udpTimeout;
         if (!low && !high) {
           const e = settingEvidence(t, `UDP idle timeout is ${t.value} s`);
-          within.push({ ...e, text: onPath ? `${e.text}; the ${BLOCKED}` : e.text, uncertain: t.uncertain });
+          // Within range for every value the doubt leaves possible: the doubt does not touch the verdict.
+          const sure = t.alternatives?.every((v) => !outOfRange(v)) === true;
+          within.push({
+            ...e,
+            text: onPath ? `${e.text}; the ${BLOCKED}` : e.text,
+            uncertain: sure ? undefined : t.uncertain,
+          });
           continue;
         }
         out.push(
@@ -66,6 +74,7 @@ export const udpTimeoutOutOfRange: LintRule = {
             t,
             `UDP idle timeout is ${t.value} s; ${cite(req, ctx)} requires ${range}.`,
             `${low ? 'Raise' : 'Lower'} it to ${low ? req.min : req.max} s.${onPath ? ` The ${BLOCKED}.` : ''}`,
+            t.alternatives?.every(outOfRange) === true,
           ),
         );
       }

@@ -22,6 +22,8 @@ export const PORT_PRESERVE_REASON =
 
 /** system global udp-idle-timer (docs/semantics.md#fgt-timeouts, docs/semantics.md#fgt-defaults). */
 export const UDP_IDLE_DEFAULT = 180;
+/** What the 7.6.5 schema's help text says instead (UDP_IDLE_DEFAULT_UNCERTAIN). */
+export const UDP_IDLE_HELP_TEXT = 60;
 export const UDP_IDLE_DEFAULT_REASON =
   "no `set udp-idle-timer` in `config system global`: FortiOS's default UDP session idle timeout is 180 s (docs/semantics.md#fgt-timeouts)";
 export const UDP_IDLE_DEFAULT_UNCERTAIN =

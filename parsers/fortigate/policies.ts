@@ -1,7 +1,7 @@
 import { ANY_V4, ANY_V6, NO_ADDR, type AddrSet } from '../../src/model/address.js';
 import type { Setting, SourceLocation } from '../../src/model/location.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Action, Chain, Match, Rule, SymbolicRef } from '../../src/model/policy.js';
+import type { Action, Chain, Match, Rule, SymbolicRef, UncertainRef } from '../../src/model/policy.js';
 import type { PortSet, ProtoSet } from '../../src/model/ports.js';
 import type { Addresses, Family, SymbolicName } from './addresses.js';
 import type { Ctx } from './context.js';
@@ -412,6 +412,8 @@ interface DstPart {
   symbolic: SymbolicRef[];
   /** 'none' for accept policies with plain addresses (non-central), 'dnat' for VIPs, undefined = either. */
   nat?: 'none' | 'dnat';
+  /** A deny policy whose match-vip cannot be known: whether it also matches VIP traffic (matchVip). */
+  natDoubt?: UncertainRef;
   proto?: ProtoSet;
   dport?: PortSet;
   vip?: Vip;
@@ -731,6 +733,7 @@ function addFamily(d: Draft, f: FamilyFields): boolean {
       if (part.dport) dport = dport ? dport.intersect(part.dport) : part.dport;
       if (proto?.isEmpty || dport?.isEmpty) continue;
       const m = new PieceMatch(srcSet, part.set, d.srcIf, d.dstIf, natSet, symbolic, proto, dport, b.sport);
+      if (part.natDoubt) m.uncertain = [part.natDoubt];
       made++;
       d.pieces.push(makeRule(env, d.loc, d.id, label, m, d.allows, b, d.text, d.comment));
     }
@@ -743,6 +746,33 @@ function addFamily(d: Draft, f: FamilyFields): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Whether a deny policy with plain destination addresses also matches traffic to VIPs (`match-vip`):
+ * as set, else by release. The default became enable in FortiOS 7.2.3 or 7.2.4 (Fortinet KB 192456
+ * says 7.2.3, the 7.6 NSE4 material 7.2.4); before, it was disable. For 7.2.3, or an export that does
+ * not name its release, either may hold: an uncertain NAT dimension (the rule matches untranslated
+ * traffic; VIP traffic it might match gets an uncertain verdict; docs/semantics.md#fgt-nat).
+ */
+function matchVip(d: Draft): 'enable' | 'disable' | UncertainRef {
+  const set = d.fx.v(F['match-vip']);
+  if (set !== undefined) return set.toLowerCase() === 'enable' ? 'enable' : 'disable';
+  const v = d.env.ctx.header.version;
+  if (v) {
+    const [a, b, c] = v;
+    if (a < 7 || (a === 7 && (b < 2 || (b === 2 && c < 3)))) return 'disable';
+    if (a > 7 || b > 2 || c > 3) return 'enable';
+  }
+  const release = v ? `FortiOS ${v.join('.')}` : 'an export that does not name its FortiOS release';
+  return {
+    field: 'nat',
+    why:
+      `without \`set match-vip\`, whether a deny policy also blocks traffic to VIPs depends on the release ` +
+      `(default disable before 7.2.3, enable from 7.2.4; Fortinet KB 192456), and this is ${release} ` +
+      '(docs/semantics.md#fgt-nat)',
+    loc: d.loc,
+  };
 }
 
 /** Destination: ISDB, plain addresses, and VIPs (their translated side, docs/semantics.md#fgt-policy, docs/semantics.md#pf-nat). */
@@ -786,8 +816,12 @@ function dstParts(d: Draft, f: FamilyFields, dstNames: readonly string[], dstNeg
       symbolic: r.symbolic.length ? symbolicRefs(r.symbolic, 'dst', dstNeg, fx.stmt(f.dstF) ?? e, env) : [],
     };
     // Non-central NAT: only a policy that names the VIP translates to it, so an accept policy with plain
-    // addresses never sees VIP traffic; deny policies do while match-vip is enabled (its default).
-    if (!env.central && (d.allows || !fx.flag(F['match-vip'], true))) part.nat = 'none';
+    // addresses never sees VIP traffic; a deny policy does while match-vip is enabled (docs/semantics.md#fgt-nat).
+    if (!env.central) {
+      const vip = d.allows ? 'disable' : matchVip(d);
+      if (vip !== 'enable') part.nat = 'none';
+      if (typeof vip === 'object') part.natDoubt = vip;
+    }
     parts.push(part);
   }
   if (dstNeg && vipList.length)
@@ -833,6 +867,7 @@ function negatedService(
   if (d.dstIf) base.oif = d.dstIf;
   if (natSet) base.nat = natSet;
   if (symbolic) base.symbolic = symbolic;
+  if (part.natDoubt) base.uncertain = [part.natDoubt];
   const chainName = `${id}#${++d.n}:service-negate`;
   const sub: Rule[] = [];
   for (const b of d.boxes) {
@@ -864,6 +899,7 @@ class PieceMatch implements Match {
   declare proto?: ProtoSet;
   declare dport?: PortSet;
   declare sport?: PortSet;
+  declare uncertain?: UncertainRef[];
 
   constructor(
     src: AddrSet,

@@ -8,6 +8,7 @@ import {
   UDP_IDLE_DEFAULT,
   UDP_IDLE_DEFAULT_REASON,
   UDP_IDLE_DEFAULT_UNCERTAIN,
+  UDP_IDLE_HELP_TEXT,
 } from './defaults.js';
 import { versionAtLeast, versionBelow } from './header.js';
 import type { Env, PolicyInfo } from './policies.js';
@@ -321,7 +322,10 @@ export function udpTimeout(env: Env, policies: readonly PolicyInfo[]): Setting<n
     source: 'default',
     loc: ctx.sectionLoc('system global', true),
     reason: UDP_IDLE_DEFAULT_REASON,
-    uncertain: doubt ? `${UDP_IDLE_DEFAULT_UNCERTAIN}; ${doubt}` : UDP_IDLE_DEFAULT_UNCERTAIN,
+    // Only the help text's 60 is in doubt: a check both values fail (or pass) is certain.
+    ...(doubt
+      ? { uncertain: `${UDP_IDLE_DEFAULT_UNCERTAIN}; ${doubt}` }
+      : { uncertain: UDP_IDLE_DEFAULT_UNCERTAIN, alternatives: [UDP_IDLE_DEFAULT, UDP_IDLE_HELP_TEXT] }),
   };
 }
 

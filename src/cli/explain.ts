@@ -161,10 +161,13 @@ export function formatExplain(
       lines.push(
         `  jump depth limit: ${l.label} (line ${l.loc.line}) is not followed: it loops or nests deeper than ${MAX_JUMP_DEPTH} chains`,
       );
-    if (p.maybe.length)
+    // Why each rule might match: its uncertain dimensions in the parser's words, else its run-time members.
+    for (const m of p.maybe)
       lines.push(
-        `  uncertain: ${p.maybe.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} ` +
-          'match hostnames or URL tables that fwlint does not resolve',
+        `  uncertain: ${m.label} (line ${m.loc.line}) might match: ` +
+          (m.match.uncertain?.length
+            ? m.match.uncertain.map((u) => u.why).join('; ')
+            : 'it matches hostnames or URL tables that fwlint does not resolve'),
       );
   }
   return lines.join('\n') + '\n';

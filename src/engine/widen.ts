@@ -2,7 +2,7 @@ import type { Box } from '../model/box.js';
 import type { Match } from '../model/policy.js';
 
 /** Bits of the dimensions a match can widen: the fields of Match.symbolic and Match.uncertain. */
-const WIDE = { src: 1, dst: 2, state: 4, proto: 8, dport: 16 } as const;
+const WIDE = { src: 1, dst: 2, state: 4, proto: 8, dport: 16, nat: 32 } as const;
 
 /**
  * Does the rule's match, with the dimensions it cannot know exactly widened to anything, overlap the
@@ -24,7 +24,7 @@ export function overlapsWidened(b: Box, m: Match): boolean {
   if (src && (wide & WIDE.src) === 0 && !b.src.overlaps(src)) return false;
   if (sport && !b.sport.overlaps(sport)) return false;
   if (state && (wide & WIDE.state) === 0 && !b.state.overlaps(state)) return false;
-  if (nat && !b.nat.overlaps(nat)) return false;
+  if (nat && (wide & WIDE.nat) === 0 && !b.nat.overlaps(nat)) return false;
   if (icmpType && !b.icmpType.overlaps(icmpType)) return false;
   return true;
 }

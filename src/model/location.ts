@@ -24,4 +24,9 @@ export interface Setting<T> {
   reason: string;
   /** Set when the vendor documentation does not confirm the value (docs/semantics.md#unconfirmed). */
   uncertain?: string;
+  /**
+   * With `uncertain`: every value the doubt leaves possible, `value` among them (FortiGate's default UDP
+   * idle timer: 180 or 60). A check whose verdict is the same for each is certain, and says the doubt.
+   */
+  alternatives?: readonly T[];
 }

@@ -53,8 +53,11 @@ export interface Match {
 }
 
 export interface UncertainRef {
-  /** dst/dport: only on a reply the engine sees before NAT reversal (src/engine/reply-view.ts). */
-  field: 'state' | 'proto' | 'dst' | 'dport';
+  /**
+   * dst/dport: only on a reply the engine sees before NAT reversal (src/engine/reply-view.ts); nat: whether
+   * the rule also matches destination-NATed packets (a FortiGate deny policy's match-vip by release).
+   */
+  field: 'state' | 'proto' | 'dst' | 'dport' | 'nat';
   /** Why the match is not exact, for messages. */
   why: string;
   loc: SourceLocation;
