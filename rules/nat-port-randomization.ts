@@ -69,16 +69,19 @@ export const natPortRandomization: LintRule = {
               loc: r.loc,
               fromDefault: !!r.implicit,
               uncertain: !!r.uncertain,
+              // The first sentence says what is wrong; which rule does it (a long implicit description) comes after.
               message:
-                `${r.implicit ?? r.label} rewrites the source port of traffic from ${from.label}${why}; ` +
-                `${cite(req, ctx)} requires NAT that is not symmetric.${r.uncertain ? ` Uncertain: ${r.uncertain}.` : ''} ` +
-                `Enable static port / port preservation for the phones.`,
+                `Source NAT rewrites the source port of traffic from ${from.label}; ${cite(req, ctx)} requires NAT ` +
+                `that is not symmetric. By ${r.implicit ?? r.label}${why}.` +
+                `${r.uncertain ? ` Uncertain: ${r.uncertain}.` : ''} ` +
+                `Enable static port / port preservation for traffic from ${from.label}.`,
               key: [r.id, from.label],
             }),
           );
         }
       }
-      settingPassed(ctx, req, out, 'Source NAT keeps the source ports of the phones.', [...kept.values()]);
+      const whose = req.audience === 'pbx' ? 'the PBX' : 'the phones';
+      settingPassed(ctx, req, out, `Source NAT keeps the source ports of ${whose}.`, [...kept.values()]);
     }
     return out;
   },

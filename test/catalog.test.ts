@@ -216,9 +216,10 @@ describe('bundled catalog', () => {
       severity: 'error',
     });
     expect(fwd['osbiz-fwd-https']).toMatchObject({ ports: ['8802'], severity: 'note' });
+    // Section 5 is about the home router a System Device@Home sits behind: opt-in, not the office phones.
     expect(p.settings.filter((s) => s.kind === 'source-port-preservation').map((s) => s.audience)).toEqual([
       'pbx',
-      'phones',
+      'home-router',
     ]);
   });
 });

@@ -105,7 +105,8 @@ const cidrs = new Map<string, AddrSet>();
 
 /** Which networks a requirement applies to: phones, or the internal networks for other audiences. */
 export function audienceOf(req: { audience?: string }, ctx: RuleContext): Endpoints[] {
-  if (!req.audience || req.audience === 'phones') return ctx.phones;
+  // A home router's requirements are about the remote phones behind it (OpenScape System Device@Home).
+  if (!req.audience || req.audience === 'phones' || req.audience === 'home-router') return ctx.phones;
   if (req.audience === 'pbx') {
     const pbx = ctx.pbx;
     if (!pbx) return [];

@@ -24,7 +24,18 @@ export const VENDOR_CHOICES = ['auto', ...VENDORS] as const;
 export type VendorChoice = (typeof VENDOR_CHOICES)[number];
 
 /** Audiences a requirement can address; `phones` is always checked, the others are opt-in. */
-export const OPTIONAL_AUDIENCES = ['pc-software', 'wifi-calling', 'mobile-app', 'servers', 'pbx'] as const;
+/**
+ * `home-router`: the firewall is the home Internet router a remote phone (OpenScape System Device@Home)
+ * sits behind; the requirements a document sets for that router are checked only when the user says so.
+ */
+export const OPTIONAL_AUDIENCES = [
+  'pc-software',
+  'wifi-calling',
+  'mobile-app',
+  'servers',
+  'pbx',
+  'home-router',
+] as const;
 export const AUDIENCES = ['phones', ...OPTIONAL_AUDIENCES] as const;
 export type Audience = (typeof AUDIENCES)[number];
 

@@ -45,8 +45,13 @@ const SETTING_TEXT: Record<SettingKind, string> = {
   dns: 'DNS available to the phones',
 };
 
-function settingText(kind: SettingKind, min?: number, max?: number): string {
-  const base = SETTING_TEXT[kind];
+/** Who a setting is for, when not the phones: two requirements of one kind must not read the same. */
+const AUDIENCE_TEXT: Partial<Record<string, string>> = { pbx: 'the PBX', 'home-router': 'the home router' };
+
+function settingText(kind: SettingKind, min?: number, max?: number, audience?: string): string {
+  const whose = audience ? AUDIENCE_TEXT[audience] : undefined;
+  if (whose && kind === 'dns') return `DNS available to ${whose}`;
+  const base = whose ? `${SETTING_TEXT[kind]} (${whose})` : SETTING_TEXT[kind];
   if (kind !== 'udp-timeout') return base;
   if (min !== undefined && max !== undefined) return `${base} between ${min} and ${max} s`;
   if (min !== undefined) return `${base} at least ${min} s`;
@@ -87,7 +92,7 @@ export function rosterFor(
   for (const s of profile.settings)
     byId.set(
       s.id,
-      entry(s.id, 'setting', settingText(s.kind, s.min, s.max), s.severity, SETTING_RULE[s.kind], s.source),
+      entry(s.id, 'setting', settingText(s.kind, s.min, s.max, s.audience), s.severity, SETTING_RULE[s.kind], s.source),
     );
   for (const p of profile.portForwards ?? [])
     byId.set(p.id, entry(p.id, 'port-forward', p.description, p.severity, 'FWL011', p.source));

@@ -111,7 +111,7 @@ describe('nft -j JSON reader', () => {
 
   it('gives the same findings for the text and both JSON forms (lines aside)', () => {
     const profiles = [loadProfile('ipnordic'), loadProfile('openscape-business')];
-    const opts = { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'], audiences: [], devices: [] };
+    const opts = { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'], audiences: ['home-router' as const], devices: [] };
     const norm = (file: string) =>
       lintFiles([join('fixtures/nftables/twin', file)], profiles, 'auto', opts)
         .report.findings.map(

@@ -32,6 +32,8 @@ export interface VendorFixtures {
 
 const osbiz = { pbx: '192.168.1.10', devices: ['osbiz-x'] };
 const osb = ['openscape-business'];
+/** OpenScape section 5 (home router) requirements: the linted firewall is the home router of a System Device@Home. */
+const home = { audiences: ['home-router' as const] };
 const nftPhones = { phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'] };
 
 export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
@@ -53,9 +55,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl004-forward-to-phone.xml': [{ why: 'port-forwards to a phone; the SIP one is also exposed' }],
       'fwl005-no-nat.xml': [{ why: 'a no-NAT rule for the phones' }],
       'fwl006-random-ports.xml': [
-        { profiles: osb, why: 'automatic outbound NAT randomizes source ports (pfSense default)' },
+        { profiles: osb, opts: home, why: 'automatic outbound NAT randomizes source ports (pfSense default)' },
       ],
-      'fwl006-static-port.xml': [{ profiles: osb, why: 'static port for the phones: no FWL006' }],
+      'fwl006-static-port.xml': [{ profiles: osb, opts: home, why: 'static port for the phones: no FWL006' }],
       'fwl007-no-ping.xml': [{ why: 'default deny on WAN drops ICMP' }],
       'fwl007-ping-from-some.xml': [
         { why: 'ICMP to the WAN address allowed from 192.0.2.0/24 only: uncertain (wan-icmp-sources.test.ts)' },
@@ -86,7 +88,7 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'clean.conf': [
         { why: 'meets every ipnordic requirement: no rule may fire' },
         { opts: { phones: ['voice'] }, why: 'same, with the phones given explicitly' },
-        { profiles: osb, why: 'port-preserving NAT, ALG off: nothing for OpenScape either' },
+        { profiles: osb, opts: home, why: 'port-preserving NAT, ALG off: nothing for OpenScape either' },
       ],
       'fwl001-blocked.conf': [
         {
@@ -104,9 +106,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
         { why: 'VIPs to phones; the SIP one open to any source; an unused VIP is not applied' },
       ],
       'fwl005-no-nat.conf': [{ why: 'phone policy without nat enable' }],
-      'fwl006-port-random.conf': [{ profiles: osb, why: 'port-random enable randomizes source ports' }],
+      'fwl006-port-random.conf': [{ profiles: osb, opts: home, why: 'port-random enable randomizes source ports' }],
       'fwl006-fixedport.conf': [
-        { profiles: osb, why: 'fixedport with an IP pool, and the default port preservation: no FWL006' },
+        { profiles: osb, opts: home, why: 'fixedport with an IP pool, and the default port preservation: no FWL006' },
       ],
       'fwl007-no-ping.conf': [{ why: 'allowaccess on the WAN lacks ping' }],
       'fwl009-no-dns.conf': [{ why: 'no DNS service to the Internet and no dns-server on the voice interface' }],
@@ -166,9 +168,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl003-explicit.rsc': [{ why: 'udp-stream-timeout=2m is below 300 s' }],
       'fwl004-forward-to-phone.rsc': [{ why: 'dst-nat to phones; the SIP one from anywhere is also exposed' }],
       'fwl005-no-nat.rsc': [{ why: 'srcnat accept exempts the voice VLAN' }],
-      'fwl006-eim-random.rsc': [{ profiles: osb, why: 'endpoint-independent-nat randomise-ports=yes' }],
+      'fwl006-eim-random.rsc': [{ profiles: osb, opts: home, why: 'endpoint-independent-nat randomise-ports=yes' }],
       'fwl006-masquerade.rsc': [
-        { profiles: osb, why: 'masquerade and EIM without randomise-ports keep the source port' },
+        { profiles: osb, opts: home, why: 'masquerade and EIM without randomise-ports keep the source port' },
       ],
       'fwl007-no-ping.rsc': [{ why: 'ICMP from WAN dropped in the input chain (v6, static WAN address)' }],
       'fwl007-ping-from-some.rsc': [
@@ -198,7 +200,7 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'clean.nft': [
         { opts: {}, why: 'meets every ipnordic requirement: no rule may fire (phones and WAN inferred)' },
         { why: 'same, with --phones 10.20.0.0/24@vlan20 --wan wan0' },
-        { profiles: osb, why: 'masquerade without random keeps ports; no SIP helper' },
+        { profiles: osb, opts: { ...nftPhones, ...home }, why: 'masquerade without random keeps ports; no SIP helper' },
       ],
       'fwl001-two-tables.nft': [
         { why: 'an accept in one table, a drop in a later base chain of another; default policy' },
@@ -208,7 +210,7 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl003-kernel-default.nft': [{ why: 'no ct timeout: kernel udp_timeout_stream 120 s' }],
       'fwl004-forward-to-phone.nft': [{ why: 'dnat to a phone; the SIP one is open to the Internet' }],
       'fwl005-no-nat.nft': [{ why: 'NAT-chain accept exempts the phones; masquerade covers the LAN only' }],
-      'fwl006-random-ports.nft': [{ profiles: osb, why: 'masquerade random' }],
+      'fwl006-random-ports.nft': [{ profiles: osb, opts: { ...nftPhones, ...home }, why: 'masquerade random' }],
       'fwl007-no-ping.nft': [{ why: 'input policy drop, no echo-request accept' }],
       'fwl007-ping-from-some.nft': [
         { why: 'echo-request accepted from 192.0.2.0/24 only: uncertain (wan-icmp-sources.test.ts)' },

@@ -101,7 +101,9 @@ describe('FortiGate finding messages', () => {
   });
 
   it('FWL006 gives the FortiOS reason', () => {
-    const [f] = lint('fwl006-port-random.conf', ['openscape-business']);
+    const [f] = lintFixture('fixtures/fortigate/rules/fwl006-port-random.conf', ['openscape-business'], {
+      audiences: ['home-router'],
+    });
     expect(`${f!.message} ${f!.details ?? ''}`).toContain('port-random enable');
   });
 

@@ -77,7 +77,7 @@ describe('MikroTik findings say what caused them', () => {
   });
 
   it('port randomisation names endpoint-independent NAT', () => {
-    const [f] = lintFixture(`${dir}/fwl006-eim-random.rsc`, ['openscape-business']);
+    const [f] = lintFixture(`${dir}/fwl006-eim-random.rsc`, ['openscape-business'], { audiences: ['home-router'] });
     expect(`${f!.message} ${f!.details ?? ''}`).toContain('endpoint-independent-nat randomise-ports=yes');
   });
 
