@@ -174,6 +174,39 @@ describe('suppressions', () => {
       ['FWL902', 13, false],
     ]);
   });
+  it('judges an entry only when its files are in the run (pre-commit passes the staged files only)', async () => {
+    const dir = repo(
+      { 'site-a/config.xml': `${R}/fwl007-no-ping.xml`, 'site-b/config.xml': `${R}/clean.xml` },
+      {
+        profiles: ['ipnordic'],
+        ignore: [
+          { rule: 'FWL007', files: ['site-a/**'], reason: 'provider does not monitor this site' },
+          { rule: 'FWL004', files: ['site-b/**'], reason: 'old forward', expires: '2026-01-31' },
+          { rule: 'FWL003', files: ['site-b/**', 'site-c/**'], reason: 'timeouts set by the provider' },
+          { rule: 'FWL010', reason: 'applies to every site' },
+        ],
+      },
+    );
+    // Lines of the entries in the config file: 6, 13, 21, 29.
+    const problems = (fs: { ruleId: string; loc: { line: number } }[]) =>
+      fs.filter((f) => f.ruleId === 'FWL902').map((f) => f.loc.line);
+    const today = { today: '2026-02-01' };
+    // Only site-a: its entry suppresses; site-b's expired and unused entries are not judged; the entry
+    // without files applies to every file, so it is judged (stale) whenever a file is linted.
+    const a = await lintRepo(dir, ['site-a/config.xml'], {}, today);
+    expect(a.report.findings.map((f) => [f.ruleId, !!f.suppressions])).toEqual([
+      ['FWL902', false],
+      ['FWL007', true],
+    ]);
+    expect(problems(a.report.findings)).toEqual([29]);
+    // Only site-b, from its folder (`fwlint lint config.xml` in a subfolder): site-a's entry is not stale.
+    const b = await lintRepo(dir, ['config.xml'], {}, { ...today, cwd: join(dir, 'site-b') });
+    expect(problems(b.report.findings)).toEqual([13, 21, 29]);
+    // Everything: every entry is judged.
+    const all = await lintRepo(dir, ['site-a/config.xml', 'site-b/config.xml'], {}, today);
+    expect(problems(all.report.findings)).toEqual([13, 21, 29]);
+    expect(all.report.findings.find((f) => f.ruleId === 'FWL007')?.suppressions).toBeDefined();
+  });
   it('pfSense inline: fwlint-disable in <descr> with a reason suppresses; without one it is reported', async () => {
     const src = readFileSync(`${R}/fwl004-forward-to-phone.xml`, 'utf8');
     const withReason = src.replace(
