@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findConfig, loadConfig, settingsFor } from '../../src/config/load.js';
 import { compileGlob } from '../../src/config/glob.js';
 import { exitCode } from '../../src/cli/lint.js';
+import { writeStarterConfig } from '../../src/cli/init.js';
 import { UsageError } from '../../src/model/errors.js';
 import { lintRepo, repo } from './helpers.js';
 
@@ -103,6 +104,43 @@ describe('config discovery and precedence', () => {
     );
     const { report } = await lintRepo(dir, ['a/config.xml', 'b/config.xml']);
     expect(report.findings.map((f) => `${f.loc.file} ${f.ruleId} ${f.level}`)).toEqual(['b/config.xml FWL007 error']);
+  });
+});
+
+describe('fwlint init', () => {
+  it("writes overrides that do not overlap: a parent folder's settings never reach a subfolder's files", async () => {
+    const dir = repo({
+      'sites/a/b/router.rsc': 'fixtures/mikrotik/terse-v7.rsc',
+      'sites/a/my site.nft': 'fixtures/nftables/wireguard-site.nft',
+      'z/fw.xml': `${R}/clean.xml`,
+    });
+    writeStarterConfig(dir, false);
+    const path = join(dir, 'fwlint.config.json');
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as {
+      overrides: { $comment: string; files: string[]; phones: string[]; profiles?: string[]; wan?: string[] }[];
+    };
+    expect(doc.overrides.map((o) => o.files)).toEqual([['sites/a/*'], ['sites/a/b/**'], ['z/**']]);
+    expect(doc.overrides[0]!.$comment).toContain('covers only the files directly in sites/a/');
+    // Filled in as the comments ask: each site its provider and phones; the RouterOS site sets no profile.
+    for (const o of doc.overrides) {
+      if (o.$comment.includes('(nftables)'))
+        Object.assign(o, { profiles: ['spectralink-versity'], phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'] });
+      if (o.$comment.includes('(mikrotik)')) o.phones = ['vlan20-voice'];
+    }
+    writeFileSync(path, JSON.stringify(doc, null, 2));
+    const c = loadConfig(path, dir);
+    expect(settingsFor(c, join(dir, 'sites/a/b/router.rsc'), {})).toMatchObject({
+      profiles: ['ipnordic'],
+      phones: ['vlan20-voice'],
+      wan: [],
+    });
+    expect(settingsFor(c, join(dir, 'sites/a/my site.nft'), {})).toMatchObject({
+      profiles: ['spectralink-versity'],
+      phones: ['10.20.0.0/24@vlan20'],
+    });
+    // Before, the nftables site's phones (no interface vlan20 in the RouterOS file) made this exit 2.
+    const { failed } = await lintRepo(dir, ['sites/a/b/router.rsc', 'sites/a/my site.nft', 'z/fw.xml']);
+    expect(failed).toEqual([]);
   });
 });
 
