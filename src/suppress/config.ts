@@ -18,7 +18,7 @@ export interface RunFile {
 
 /**
  * Applies the config file's `ignore` entries. An entry matches a finding of its rule in its files
- * (globs relative to the config's directory) whose offending line or message contains `match`.
+ * (globs relative to the config's directory) whose offending line, message or details contain `match`.
  * Expired entries (the day after `expires`) suppress nothing; entries matching nothing are stale.
  * An entry is judged (expired, stale) only when the run lints a file its `files` match (an entry
  * without `files` concerns every file): linting one file or one folder (the pre-commit hook passes
@@ -60,7 +60,7 @@ export function applyIgnores(
         const rel = relativeTo(configDir, resolve(cwd, f.loc.file));
         if (rel === undefined || !matchesAny(rel, e.files)) continue;
       }
-      if (e.match && !lineText(f).includes(e.match) && !f.message.includes(e.match)) continue;
+      if (e.match && !matchesText(f, lineText(f), e.match)) continue;
       used = true;
       (f.suppressions ??= []).push({
         kind: 'external',
@@ -71,4 +71,9 @@ export function applyIgnores(
     if (!used && concerns(e, true)) stale.push(e);
   }
   return { expired, stale };
+}
+
+/** `match` is in the offending line, the message or the details: what the report shows of the finding. */
+function matchesText(f: Finding, line: string, match: string): boolean {
+  return line.includes(match) || f.message.includes(match) || (f.details?.includes(match) ?? false);
 }

@@ -212,6 +212,24 @@ describe('suppressions', () => {
       ['FWL902', 13, false],
     ]);
   });
+  it('match searches the details too (the networks, ports and objects the report prints under the message)', async () => {
+    const dir = repo(
+      { 'site.xml': `${R}/fwl001-blocked.xml` },
+      {
+        profiles: ['ipnordic'],
+        ignore: [
+          { rule: 'FWL001', match: 'blocked for port 20000-20010', reason: 'RTP slice used by the fax gateway' },
+        ],
+      },
+    );
+    const { report } = await lintRepo(dir, ['site.xml']);
+    const accepted = report.findings.filter((f) => f.suppressions?.length);
+    expect(accepted.map((f) => f.message)).toEqual([
+      'Required flow "Basic telephone functions (sound): RTP media" is blocked by rule "Block a slice of RTP".',
+    ]);
+    expect(accepted[0]!.message).not.toContain('20000-20010');
+    expect(report.findings.filter((f) => f.ruleId === 'FWL902')).toEqual([]);
+  });
   it('judges an entry only when its files are in the run (pre-commit passes the staged files only)', async () => {
     const dir = repo(
       { 'site-a/config.xml': `${R}/fwl007-no-ping.xml`, 'site-b/config.xml': `${R}/clean.xml` },
