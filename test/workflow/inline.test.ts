@@ -69,3 +69,44 @@ describe('inline fwlint-disable', () => {
     });
   }
 });
+
+describe('rule names leave out the fwlint-disable directive of their comment', () => {
+  const directive = 'fwlint-disable FWL007 -- PBX isolation, ticket 12';
+  const named: { vendor: string; fixture: string; file: string; annotate: (t: string) => string; label: string }[] = [
+    {
+      vendor: 'RouterOS comment=',
+      fixture: 'fixtures/mikrotik/rules/fwl001-blocked.rsc',
+      file: 'router.rsc',
+      annotate: (t) => t.replace('comment="block a slice of RTP"', `comment="block a slice of RTP ${directive}"`),
+      label: 'rule "block a slice of RTP"',
+    },
+    {
+      vendor: 'pfSense <descr>',
+      fixture: 'fixtures/pfsense/rules/fwl001-blocked.xml',
+      file: 'config.xml',
+      annotate: (t) =>
+        t.replace('<descr>Block a slice of RTP</descr>', `<descr>Block a slice of RTP ${directive}</descr>`),
+      label: 'rule "Block a slice of RTP"',
+    },
+    {
+      vendor: 'nftables comment',
+      fixture: 'fixtures/nftables/rules/fwl001-two-tables.nft',
+      file: 'ruleset.nft',
+      annotate: (t) =>
+        t.replace(
+          'ip saddr $PHONES udp dport 10000-20000 drop',
+          `ip saddr $PHONES udp dport 10000-20000 drop comment "guard slice ${directive}"`,
+        ),
+      label: 'rule "guard slice" in inet guard forward',
+    },
+  ];
+  for (const c of named)
+    it(`${c.vendor}: the finding names the rule by its comment without the directive`, async () => {
+      const dir = repo({ [c.file]: c.annotate(readFileSync(c.fixture, 'utf8')) }, { profiles: ['ipnordic'] });
+      const { report } = await lintRepo(dir, [c.file]);
+      const fwl001 = report.findings.filter((f) => f.ruleId === 'FWL001');
+      expect(fwl001.some((f) => f.message.includes(`by ${c.label}.`))).toBe(true);
+      expect(fwl001.filter((f) => `${f.message} ${f.details ?? ''}`.includes('fwlint-disable'))).toEqual([]);
+      expect(report.findings.filter((f) => f.ruleId === 'FWL902')).toEqual([]); // the directive is still read
+    });
+});
