@@ -1,6 +1,7 @@
 /** Inline suppressions in each vendor's own comment syntax, on the object the finding points at. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { quoted, withoutDirective } from '../../parsers/toolkit/labels.js';
 import type { FileSettings } from '../../src/config/settings.js';
 import { lintRepo, repo } from './helpers.js';
 
@@ -100,6 +101,13 @@ describe('rule names leave out the fwlint-disable directive of their comment', (
       label: 'rule "guard slice" in inet guard forward',
     },
   ];
+  it('withoutDirective: the text before it, without separators; a comment that is only a directive stays', () => {
+    expect(withoutDirective('drop rest; fwlint-disable FWL001 -- PBX isolation')).toBe('drop rest');
+    expect(withoutDirective('# keep\nfwlint-disable FWL001 -- x\ndrop rest')).toBe('# keep\n\ndrop rest');
+    expect(withoutDirective('fwlint-disable FWL001 -- x')).toBe('fwlint-disable FWL001 -- x');
+    expect(withoutDirective('plain')).toBe('plain');
+    expect(quoted(`${' '.repeat(100_000)}x fwlint-disable FWL001 -- y`)).toBe('"x"');
+  });
   for (const c of named)
     it(`${c.vendor}: the finding names the rule by its comment without the directive`, async () => {
       const dir = repo({ [c.file]: c.annotate(readFileSync(c.fixture, 'utf8')) }, { profiles: ['ipnordic'] });
