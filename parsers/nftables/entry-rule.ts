@@ -3,6 +3,7 @@ import type { Action, Match, Rule } from '../../src/model/policy.js';
 import { hashHigh, hashLow, joinHash } from '../toolkit/hash.js';
 import { hashId } from '../toolkit/ids.js';
 import { Location } from '../toolkit/location.js';
+import { withoutDirective } from '../toolkit/labels.js';
 import type { AddrSet } from '../../src/model/address.js';
 import { directFlat, plainVerdict, type Effect, type Flat } from './expand.js';
 import { NO_FACTS, type IfaceFacts } from './interfaces.js';
@@ -105,7 +106,8 @@ export class ChainLabels {
    * as two rope nodes over the text (or its slice) and a tail shared by the chain's rules (`" in REF`
    * or `…" in REF`), not a template literal's four nodes and a fifth for the `…`.
    */
-  label(s: string): string {
+  label(said: string): string {
+    const s = withoutDirective(said);
     const one = /\s\s|[\t\n\r]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
     const cut = one.length > EXCERPT;
     const key = cut ? `…${this.ref}` : this.ref;

@@ -39,15 +39,32 @@ export function writeStarterConfig(cwd: string, force: boolean): { path: string;
     phones: [],
     failOn: 'error',
     rules: {},
-    overrides: [...byFolder.entries()]
-      .filter(([folder]) => folder !== '.')
-      .map(([folder, list]) => ({
-        $comment: `found: ${list.join(', ')}. Set this site's provider and phone networks here.`,
-        files: [`${folder}/**`],
-        phones: [],
-      })),
+    overrides: overridesFor(byFolder),
     ignore: [],
   };
   writeFileSync(path, JSON.stringify(doc, null, 2) + '\n');
   return { path: relative(cwd, path) || path, files: files.length };
+}
+
+/**
+ * One override per folder holding configurations (the top folder has the top level). Their globs do
+ * not overlap, so no site's settings reach another's files whatever the user fills in: a folder with
+ * another such folder below it takes only the files directly in it (`a/*`), the others everything
+ * below them (`a/b/**`). Parents come before their subfolders, as a user adding `a/**` would expect
+ * (later overrides win).
+ */
+function overridesFor(byFolder: ReadonlyMap<string, string[]>): object[] {
+  const folders = [...byFolder.keys()].filter((f) => f !== '.').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return folders.map((folder) => {
+    const below = folders.filter((f) => f.startsWith(`${folder}/`));
+    const list = byFolder.get(folder) ?? [];
+    const scope = below.length
+      ? ` This override covers only the files directly in ${folder}/: the folders below it have their own.`
+      : '';
+    return {
+      $comment: `found: ${list.join(', ')}. Set this site's provider and phone networks here.${scope}`,
+      files: [below.length ? `${folder}/*` : `${folder}/**`],
+      phones: [],
+    };
+  });
 }

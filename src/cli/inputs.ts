@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { detectVendor } from '../../parsers/index.js';
 import { decodeText } from './read.js';
@@ -45,7 +45,8 @@ export function expandInputs(
   };
   for (const arg of args) {
     const abs = resolve(cwd, arg);
-    if (isGlob(arg)) {
+    // A path that exists is that file or folder, even when it reads as a glob (`Oslo (HQ)/fw.xml`).
+    if (isGlob(arg) && !existsSync(abs)) {
       const { base, pattern } = splitGlob(arg);
       const matches = compileGlob(pattern);
       const root = resolve(cwd, base);

@@ -407,6 +407,7 @@ export async function lintRun(
       o.today,
       o.config.display,
       o.cwd,
+      results.map((r) => ({ path: r.linted.path, failed: r.linted.failed })),
     );
     const added = [...expired.map(expiredSuppressionFinding), ...stale.map(staleSuppressionFinding)];
     findings.push(...added);

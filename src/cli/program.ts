@@ -119,7 +119,7 @@ function program(): Command {
       collect,
     )
     .option('--pcs <spec>', 'PC network: CIDR, CIDR@interface, interface or address object (repeatable)', collect)
-    .option('--pbx <spec>', 'the PBX: address, CIDR@interface, interface or address object')
+    .option('--pbx <spec>', 'the PBX: address, CIDR@interface, interface or address object (one)', onePbx)
     .option('--server <name=spec>', 'a named server of the site, e.g. sam=10.1.0.5 (repeatable)', collect)
     .option('--wan <interface>', 'WAN interface (repeatable; default: the interfaces the config marks as WAN)', collect)
     .addOption(
@@ -346,6 +346,16 @@ function nftVersion(v: string): string {
   const m = /^v?(\d+\.\d+(?:\.\d+)?)$/.exec(v.trim());
   if (!m?.[1]) throw new UsageError(`--nft-version ${v}: expected a release such as 1.0.6`);
   return m[1];
+}
+
+/** `--pbx` names one PBX (lint checks one per file): a second one is refused, not silently dropped. */
+function onePbx(v: string, prev: string | undefined): string {
+  if (prev !== undefined && prev !== v)
+    throw new UsageError(
+      `--pbx '${v}': --pbx takes one PBX and '${prev}' was given already ` +
+        '(for sites with different PBXs, set "pbx" per folder in fwlint.config.json overrides)',
+    );
+  return v;
 }
 
 function collectFailOn(v: string, acc: string[] = []): string[] {

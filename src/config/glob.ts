@@ -80,8 +80,14 @@ function splitSegments(p: string): string[] | undefined {
   return out.filter((s, i) => s !== '' || i === out.length - 1).map((s) => (s === '' ? GLOBSTAR : s));
 }
 
+/**
+ * A test for one path segment. A name spelled exactly as the segment (backslash escapes removed)
+ * always matches: folders are named `Oslo (HQ)` or `site[2]`, and a pattern naming one as it is
+ * must not turn into a group or a class that matches something else only.
+ */
 function segmentTest(segment: string): SegmentTest {
-  if (!picomatch.scan(segment).isGlob) return (name) => name === segment;
+  const literal = segment.replace(/\\(.)/g, '$1');
+  if (!picomatch.scan(segment).isGlob) return (name) => name === literal;
   const re = picomatch.makeRe(segment, { dot: true });
   let linear: RegExp;
   try {
@@ -89,9 +95,9 @@ function segmentTest(segment: string): SegmentTest {
     linear = new RegExp(re.source.split(DOT_GUARD).join(''), 'l');
   } catch {
     // Not expressible for the linear engine (e.g. a backreference in an extglob): picomatch's own.
-    return (name) => re.test(name);
+    return (name) => name === literal || re.test(name);
   }
-  return (name) => linear.test(name);
+  return (name) => name === literal || linear.test(name);
 }
 
 /** Whether the path segments match; `**` takes zero or more segments. O(pattern × path). */

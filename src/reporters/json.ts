@@ -167,6 +167,14 @@ export function summarize(findings: readonly Finding[]): JsonSummary {
   return summary;
 }
 
+/**
+ * Failing requirements not accepted (suppressed or baselined). With no finding left in the report,
+ * their findings were left out (--quiet keeps errors only): a summary must not say "no problems".
+ */
+export function unacceptedFailures(vs: readonly RequirementVerdict[]): number {
+  return vs.filter((v) => v.status === 'fail' && v.accepted !== true).length;
+}
+
 function cmp(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -9,8 +9,8 @@ import { sortFindings } from './json.js';
  * (test/schemas/junit-10.xsd): one test suite per file, firewall and profile with one test case per
  * requirement (passed; failed with the deciding finding; skipped when not checked, saying why),
  * and one suite per file for findings that concern no requirement (unmodelled constructs, parse
- * errors, exposure), one test case per rule. Names hold ids and descriptions, never line numbers,
- * so they stay the same when lines move.
+ * errors, exposure; the config file's expired or stale ignore entries), one test case per rule.
+ * Names hold ids and descriptions, never line numbers, so they stay the same when lines move.
  */
 export function formatJunit(report: Report): string {
   const findings = sortFindings(report);
@@ -24,14 +24,18 @@ export function formatJunit(report: Report): string {
     s.cases.push(verdictCase(v, byFingerprint, classname(v.file, v.profile)));
   }
   suites.push(...verdictSuites.values());
-  for (const file of report.files) {
-    const other = findings.filter((f) => f.loc.file === file.path && !f.requirement);
+  // Findings in files that were not linted (fwlint.config.json: expired or stale ignore entries) get
+  // their file's suite too, after the linted files': the exit code counts them, so must the report.
+  const linted = new Set(report.files.map((f) => f.path));
+  const elsewhere = [...new Set(findings.map((f) => f.loc.file).filter((p) => !linted.has(p)))];
+  for (const path of [...linted, ...elsewhere]) {
+    const other = findings.filter((f) => f.loc.file === path && !f.requirement);
     const byRule = new Map<string, Finding[]>();
     for (const f of other) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
-    const cases = [...byRule.values()].map((fs) => ruleCase(fs, classname(file.path, 'checks')));
-    if (cases.length === 0 && !(report.requirements ?? []).some((v) => v.file === file.path))
-      cases.push({ xml: `    <testcase classname="${attr(classname(file.path, 'checks'))}" name="fwlint"/>` });
-    if (cases.length) suites.push({ name: `${file.path}: other checks`, cases });
+    const cases = [...byRule.values()].map((fs) => ruleCase(fs, classname(path, 'checks')));
+    if (cases.length === 0 && !(report.requirements ?? []).some((v) => v.file === path))
+      cases.push({ xml: `    <testcase classname="${attr(classname(path, 'checks'))}" name="fwlint"/>` });
+    if (cases.length) suites.push({ name: `${path}: other checks`, cases });
   }
   let tests = 0;
   let failures = 0;

@@ -1,8 +1,8 @@
 import type { Finding } from '../model/finding.js';
 import type { Report, RequirementVerdict } from '../model/report.js';
 import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
-import { sortFindings, summarize } from './json.js';
-import { levelCounts, notCheckedText, plural } from './plural.js';
+import { sortFindings, summarize, unacceptedFailures } from './json.js';
+import { failingText, levelCounts, notCheckedText, plural } from './plural.js';
 
 /**
  * Markdown for pull-request comments and $GITHUB_STEP_SUMMARY: per-profile verdict counts, then
@@ -18,12 +18,15 @@ export function formatMarkdown(report: Report): string {
   const s = summarize(report.findings);
   const notChecked = counts.reduce((n, c) => n + c.notChecked, 0);
   const problems = s.errors + s.warnings + s.notes;
+  const failing = unacceptedFailures(verdicts);
   const verdict =
     problems > 0
       ? `❌ ${plural(problems, 'problem')}: ${levelCounts(s)}`
-      : notChecked > 0
-        ? `⚠️ no problems found, but ${notCheckedText(notChecked)}`
-        : '✅ no problems';
+      : failing > 0
+        ? `⚠️ no errors, but ${failingText(failing)}${notChecked > 0 ? `; ${notCheckedText(notChecked)}` : ''}`
+        : notChecked > 0
+          ? `⚠️ no problems found, but ${notCheckedText(notChecked)}`
+          : '✅ no problems';
   const out: string[] = [`## fwlint: ${verdict}`, ''];
   if (s.suppressed) out.push(`${plural(s.suppressed, 'finding')} suppressed (accepted).`, '');
   if (counts.length) {

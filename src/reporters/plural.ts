@@ -12,3 +12,8 @@ export function levelCounts(s: { errors: number; warnings: number; notes: number
 export function notCheckedText(n: number): string {
   return `${plural(n, 'requirement')} ${n === 1 ? 'was' : 'were'} not checked`;
 }
+
+/** "2 requirements fail with warnings or notes only (--quiet shows errors only)", for a summary without findings. */
+export function failingText(n: number): string {
+  return `${plural(n, 'requirement')} ${n === 1 ? 'fails' : 'fail'} with warnings or notes only (--quiet shows errors only)`;
+}

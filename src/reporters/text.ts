@@ -26,8 +26,8 @@ import type { Finding } from '../model/finding.js';
 import type { Report, RequirementVerdict } from '../model/report.js';
 import type { Severity } from '../model/profile.js';
 import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
-import { sortFindings, summarize } from './json.js';
-import { plural } from './plural.js';
+import { sortFindings, summarize, unacceptedFailures } from './json.js';
+import { failingText, plural } from './plural.js';
 
 /** Failing and uncertain requirements listed per profile under the counts; the rest are counted. */
 const MAX_OPEN_SHOWN = 20;
@@ -221,16 +221,21 @@ export function formatText(report: Report, options: TextOptions): string {
   const s = summarize(report.findings);
   const total = s.errors + s.warnings + s.notes;
   const suppressed = s.suppressed ? `, ${s.suppressed} suppressed` : '';
-  if (total === 0 && (notChecked > 0 || uncertain > 0)) {
-    const open = [
-      notChecked ? plural(notChecked, 'requirement') + ' not checked' : '',
-      uncertain ? `${uncertain} uncertain` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
+  const open = [
+    notChecked ? plural(notChecked, 'requirement') + ' not checked' : '',
+    uncertain ? `${uncertain} uncertain` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  // --quiet leaves out the notes (the reasons) and the findings below error, not the verdicts.
+  const notes = report.notifications.length > 0 ? ' (see the notes above)' : '';
+  const failing = unacceptedFailures(report.requirements ?? []);
+  if (total === 0 && failing > 0) {
     out.push(
-      paint(`⚠ no problems found, but incomplete: ${open}${suppressed} (see the notes above)`, 'yellow', 'bold'),
+      paint(`⚠ no errors, but ${failingText(failing)}${open ? `; ${open}` : ''}${suppressed}`, 'yellow', 'bold'),
     );
+  } else if (total === 0 && open) {
+    out.push(paint(`⚠ no problems found, but incomplete: ${open}${suppressed}${notes}`, 'yellow', 'bold'));
   } else if (total === 0) {
     out.push(paint(`✔ no problems${suppressed}`, 'green', 'bold'));
   } else {

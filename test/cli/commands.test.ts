@@ -40,6 +40,19 @@ describe('fwlint lint exit codes', () => {
   it('refuses an unknown option with exit 2', async () => {
     expect((await run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic', '--bogus'])).code).toBe(2);
   });
+  it('refuses a second, different --pbx with exit 2 instead of keeping only the last', async () => {
+    const lint = (...pbx: string[]) =>
+      run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic', ...pbx.flatMap((p) => ['--pbx', p])]);
+    const two = await lint('10.30.0.10', '10.30.0.11');
+    expect(two.code).toBe(2);
+    expect(two.err).toBe(
+      "fwlint: --pbx '10.30.0.11': --pbx takes one PBX and '10.30.0.10' was given already " +
+        '(for sites with different PBXs, set "pbx" per folder in fwlint.config.json overrides)\n',
+    );
+    expect(two.out).toBe('');
+    // The same PBX twice is one PBX.
+    expect((await lint('10.30.0.10', '10.30.0.10')).code).toBe(0);
+  });
 });
 
 describe('fwlint lint output', () => {

@@ -40,6 +40,17 @@ describe('--quiet and --max-warnings', () => {
       expect(quiet.out).not.toContain('FWL007');
       expect(quiet.out).not.toContain('note:');
       expect(quiet.code).toBe(0);
+      // The failing requirement is still listed: the closing line does not say "no problems" under it,
+      // nor points at notes --quiet left out.
+      expect(quiet.out).toContain('✖ fail      ICMP to the WAN address allowed');
+      expect(quiet.out).toMatch(
+        /\n⚠ no errors, but 1 requirement fails with warnings or notes only \(--quiet shows errors only\); \d+ requirements not checked\n$/,
+      );
+      expect(quiet.out).not.toContain('no problems');
+      const md = await run(['lint', PING, '--profile', 'ipnordic', '--quiet', '--format', 'markdown']);
+      expect(md.out).toMatch(/^## fwlint: ⚠️ no errors, but 1 requirement fails with warnings or notes only/);
+      const clean = await run(['lint', `${RULES}/clean.xml`, '--profile', 'ipnordic', '--quiet']);
+      expect(clean.out).toMatch(/\n⚠ no problems found, but incomplete: \d+ requirements not checked\n$/);
       const errors = await run(['lint', `${RULES}/fwl003-default-timeout.xml`, '--profile', 'ipnordic', '-q']);
       expect(errors.code).toBe(1);
       expect(errors.out).toContain('FWL003');

@@ -1,4 +1,8 @@
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expandInputs } from '../../src/cli/inputs.js';
 import { compileGlob, isGlob, matchesAny } from '../../src/config/glob.js';
 
 const m = (pattern: string, path: string) => compileGlob(pattern)(path);
@@ -36,5 +40,25 @@ describe('globs (picomatch syntax, linear matching)', () => {
     expect(m('a*'.repeat(50) + 'b', 'a'.repeat(250))).toBe(false);
     expect(m('**/a*a*a*a*a*a*a*a*'.repeat(20) + 'b', 'a/'.repeat(50) + 'a'.repeat(250))).toBe(false);
     expect(m('a*'.repeat(40) + 'b', 'a'.repeat(100) + 'b')).toBe(true);
+  });
+});
+
+describe('names that read as globs (folders such as "Oslo (HQ)")', () => {
+  it('a pattern segment matches a name spelled as it is, or escaped', () => {
+    expect(m('Oslo (HQ)/**', 'Oslo (HQ)/fw.xml')).toBe(true);
+    expect(m('Oslo \\(HQ\\)/**', 'Oslo (HQ)/fw.xml')).toBe(true);
+    expect(m('site\\[2\\]/*', 'site[2]/fw.xml')).toBe(true);
+    expect(m('site[2]/*', 'site[2]/fw.xml')).toBe(true);
+    // The pattern still means what it means.
+    expect(m('site[2]/*', 'site2/fw.xml')).toBe(true);
+    expect(m('Oslo (HQ)/**', 'Bergen/fw.xml')).toBe(false);
+  });
+  it('a path given to lint that exists is that file, not a pattern (pre-commit passes staged files by name)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-parens-'));
+    mkdirSync(join(dir, 'Oslo (HQ)'));
+    copyFileSync('fixtures/pfsense/rules/clean.xml', join(dir, 'Oslo (HQ)', 'fw.xml'));
+    expect(expandInputs(['Oslo (HQ)/fw.xml'], dir).files).toEqual([join(dir, 'Oslo (HQ)', 'fw.xml')]);
+    expect(expandInputs(['Oslo (HQ)'], dir).files).toEqual([join(dir, 'Oslo (HQ)', 'fw.xml')]);
+    expect(expandInputs(['*/fw.xml'], dir).files).toEqual([join(dir, 'Oslo (HQ)', 'fw.xml')]);
   });
 });

@@ -14,6 +14,7 @@ import { toSarifLog } from '../../src/reporters/sarif.js';
 import { formatText } from '../../src/reporters/text.js';
 import { runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
+import { lintRepo, repo } from '../workflow/helpers.js';
 
 const IDS = ['tele2-vaxel', 'ipnordic', 'spectralink-versity', 'mitel-mx-one', 'openscape-business'];
 const profiles = IDS.map((p) => loadProfile(p));
@@ -173,13 +174,48 @@ describe('JUnit', () => {
     expect(xml).not.toMatch(/<testsuites[^>]* skipped=/);
   });
 
+  // Findings in fwlint.config.json (FWL902: an ignore entry expired or stale) belong to no linted file.
+  const configRun = async () => {
+    const dir = repo(
+      { 'site/fw.xml': 'fixtures/pfsense/rules/clean.xml' },
+      {
+        profiles: ['ipnordic'],
+        ignore: [
+          { rule: 'FWL004', files: ['site/**'], reason: 'old forward', expires: '2026-01-31' },
+          { rule: 'FWL007', reason: 'not monitored' },
+        ],
+      },
+    );
+    return lintRepo(dir, ['site/fw.xml'], {}, { today: '2026-02-01' });
+  };
+  it('reports findings located in the config file as failures, as the exit code counts them', async () => {
+    const { report, failed } = await configRun();
+    expect(exitCode(report, failed, 'warning')).toBe(1);
+    const out = formatJunit(report);
+    expect(out).toMatch(/<testsuites name="fwlint" tests="\d+" failures="1" errors="0">/);
+    expect(out).toContain('<testsuite name="fwlint.config.json: other checks" tests="1" failures="1"');
+    expect(out).toContain(
+      '<testcase classname="fwlint.checks.fwlint_config_json" name="FWL902 suppression-problem">' +
+        '<failure type="warning" message="Suppression of FWL004 expired on 2026-01-31',
+    );
+    expect(out).toContain('<failure type="note" message="Suppression of FWL007 matches no finding');
+  });
+
   const xmllint = spawnSync('xmllint', ['--version']).status === 0;
   if (!xmllint) console.warn('JUnit schema check skipped: xmllint is missing (apt-get install libxml2-utils)');
-  it.skipIf(!xmllint)('is valid against the Jenkins JUnit schema (xmllint)', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'fwlint-junit-')), 'junit.xml');
-    writeFileSync(file, xml);
-    const r = spawnSync('xmllint', ['--noout', '--schema', 'test/schemas/junit-10.xsd', file], { encoding: 'utf8' });
-    expect(r.stderr).toContain('validates');
-    expect(r.status).toBe(0);
+  it.skipIf(!xmllint)('is valid against the Jenkins JUnit schema (xmllint)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-junit-'));
+    for (const [name, text] of [
+      ['junit.xml', xml],
+      ['config.xml', formatJunit((await configRun()).report)],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const r = spawnSync('xmllint', ['--noout', '--schema', 'test/schemas/junit-10.xsd', file], {
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toContain('validates');
+      expect(r.status).toBe(0);
+    }
   });
 });

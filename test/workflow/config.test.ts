@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findConfig, loadConfig, settingsFor } from '../../src/config/load.js';
 import { compileGlob } from '../../src/config/glob.js';
 import { exitCode } from '../../src/cli/lint.js';
+import { writeStarterConfig } from '../../src/cli/init.js';
 import { UsageError } from '../../src/model/errors.js';
 import { lintRepo, repo } from './helpers.js';
 
@@ -106,6 +107,43 @@ describe('config discovery and precedence', () => {
   });
 });
 
+describe('fwlint init', () => {
+  it("writes overrides that do not overlap: a parent folder's settings never reach a subfolder's files", async () => {
+    const dir = repo({
+      'sites/a/b/router.rsc': 'fixtures/mikrotik/terse-v7.rsc',
+      'sites/a/my site.nft': 'fixtures/nftables/wireguard-site.nft',
+      'z/fw.xml': `${R}/clean.xml`,
+    });
+    writeStarterConfig(dir, false);
+    const path = join(dir, 'fwlint.config.json');
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as {
+      overrides: { $comment: string; files: string[]; phones: string[]; profiles?: string[]; wan?: string[] }[];
+    };
+    expect(doc.overrides.map((o) => o.files)).toEqual([['sites/a/*'], ['sites/a/b/**'], ['z/**']]);
+    expect(doc.overrides[0]!.$comment).toContain('covers only the files directly in sites/a/');
+    // Filled in as the comments ask: each site its provider and phones; the RouterOS site sets no profile.
+    for (const o of doc.overrides) {
+      if (o.$comment.includes('(nftables)'))
+        Object.assign(o, { profiles: ['spectralink-versity'], phones: ['10.20.0.0/24@vlan20'], wan: ['wan0'] });
+      if (o.$comment.includes('(mikrotik)')) o.phones = ['vlan20-voice'];
+    }
+    writeFileSync(path, JSON.stringify(doc, null, 2));
+    const c = loadConfig(path, dir);
+    expect(settingsFor(c, join(dir, 'sites/a/b/router.rsc'), {})).toMatchObject({
+      profiles: ['ipnordic'],
+      phones: ['vlan20-voice'],
+      wan: [],
+    });
+    expect(settingsFor(c, join(dir, 'sites/a/my site.nft'), {})).toMatchObject({
+      profiles: ['spectralink-versity'],
+      phones: ['10.20.0.0/24@vlan20'],
+    });
+    // Before, the nftables site's phones (no interface vlan20 in the RouterOS file) made this exit 2.
+    const { failed } = await lintRepo(dir, ['sites/a/b/router.rsc', 'sites/a/my site.nft', 'z/fw.xml']);
+    expect(failed).toEqual([]);
+  });
+});
+
 describe('suppressions', () => {
   it('config ignore with reason: kept as suppressed, not in the exit code', async () => {
     const dir = repo(
@@ -173,6 +211,57 @@ describe('suppressions', () => {
       ['FWL902', 6, false],
       ['FWL902', 13, false],
     ]);
+  });
+  it('match searches the details too (the networks, ports and objects the report prints under the message)', async () => {
+    const dir = repo(
+      { 'site.xml': `${R}/fwl001-blocked.xml` },
+      {
+        profiles: ['ipnordic'],
+        ignore: [
+          { rule: 'FWL001', match: 'blocked for port 20000-20010', reason: 'RTP slice used by the fax gateway' },
+        ],
+      },
+    );
+    const { report } = await lintRepo(dir, ['site.xml']);
+    const accepted = report.findings.filter((f) => f.suppressions?.length);
+    expect(accepted.map((f) => f.message)).toEqual([
+      'Required flow "Basic telephone functions (sound): RTP media" is blocked by rule "Block a slice of RTP".',
+    ]);
+    expect(accepted[0]!.message).not.toContain('20000-20010');
+    expect(report.findings.filter((f) => f.ruleId === 'FWL902')).toEqual([]);
+  });
+  it('judges an entry only when its files are in the run (pre-commit passes the staged files only)', async () => {
+    const dir = repo(
+      { 'site-a/config.xml': `${R}/fwl007-no-ping.xml`, 'site-b/config.xml': `${R}/clean.xml` },
+      {
+        profiles: ['ipnordic'],
+        ignore: [
+          { rule: 'FWL007', files: ['site-a/**'], reason: 'provider does not monitor this site' },
+          { rule: 'FWL004', files: ['site-b/**'], reason: 'old forward', expires: '2026-01-31' },
+          { rule: 'FWL003', files: ['site-b/**', 'site-c/**'], reason: 'timeouts set by the provider' },
+          { rule: 'FWL010', reason: 'applies to every site' },
+        ],
+      },
+    );
+    // Lines of the entries in the config file: 6, 13, 21, 29.
+    const problems = (fs: { ruleId: string; loc: { line: number } }[]) =>
+      fs.filter((f) => f.ruleId === 'FWL902').map((f) => f.loc.line);
+    const today = { today: '2026-02-01' };
+    // Only site-a: its entry suppresses; site-b's expired and unused entries are not judged; the entry
+    // without files applies to every file, so it is judged (stale) whenever a file is linted.
+    const a = await lintRepo(dir, ['site-a/config.xml'], {}, today);
+    expect(a.report.findings.map((f) => [f.ruleId, !!f.suppressions])).toEqual([
+      ['FWL902', false],
+      ['FWL007', true],
+    ]);
+    expect(problems(a.report.findings)).toEqual([29]);
+    // Only site-b, from its folder (`fwlint lint config.xml` in a subfolder): site-a's entry is not stale.
+    const b = await lintRepo(dir, ['config.xml'], {}, { ...today, cwd: join(dir, 'site-b') });
+    expect(problems(b.report.findings)).toEqual([13, 21, 29]);
+    // Everything: every entry is judged.
+    const all = await lintRepo(dir, ['site-a/config.xml', 'site-b/config.xml'], {}, today);
+    expect(problems(all.report.findings)).toEqual([13, 21, 29]);
+    expect(all.report.findings.find((f) => f.ruleId === 'FWL007')?.suppressions).toBeDefined();
   });
   it('pfSense inline: fwlint-disable in <descr> with a reason suppresses; without one it is reported', async () => {
     const src = readFileSync(`${R}/fwl004-forward-to-phone.xml`, 'utf8');
