@@ -367,6 +367,10 @@ describe('pfSense traps.xml (one decision per rule)', () => {
     const r = byId(p, '1900000005');
     expect(r.udpTimeout).toMatchObject({ value: 600, source: 'explicit' });
     expect(r.udpTimeout!.loc.line).toBe(142);
+    // The reason cites the section that says what a per-rule timeout does, and only that one.
+    expect([...r.udpTimeout!.reason.matchAll(/semantics\.md#[a-z-]+/g)].map((m) => m[0])).toEqual([
+      'semantics.md#pf-states',
+    ]);
     expect(r.match.dst!.equals(addr('192.0.2.5/32'))).toBe(true);
     expect(r.match.symbolic).toEqual([
       expect.objectContaining({ field: 'dst', kind: 'fqdn', name: 'sip.provider.example' }),
