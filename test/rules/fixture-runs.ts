@@ -52,6 +52,8 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl003-statetimeout-both-long.xml': [{ why: 'rule timeout 600 s in, conservative 900 s out: no FWL003' }],
       'fwl004-forward-to-phone.xml': [{ why: 'port-forwards to a phone; the SIP one is also exposed' }],
       'fwl005-no-nat.xml': [{ why: 'a no-NAT rule for the phones' }],
+      'nordr-before-forward.xml': [{ why: 'a no-rdr before the forward of the same SIP: nothing forwarded' }],
+      'fwl010-nordr-partial.xml': [{ why: 'a no-rdr for 5061 before a 5060-5061 forward: 5060 still forwarded' }],
       'fwl005-wan-no-gateway.xml': [{ why: 'automatic outbound NAT and a WAN without a gateway: no rule for it' }],
       'fwl006-random-ports.xml': [
         { profiles: osb, why: 'automatic outbound NAT randomizes source ports (pfSense default)' },
