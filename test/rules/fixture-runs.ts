@@ -65,6 +65,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       ],
       'fwl008-no-state.xml': [{ why: 'statetype none on the phones rule' }],
       'fwl009-no-dns.xml': [{ why: 'DNS blocked to the firewall and the Internet' }],
+      'fwl010-disablefilter.xml': [
+        { why: 'pf disabled: SIP open and no NAT, both uncertain (pfsense-disablefilter.test.ts)' },
+      ],
       'fwl010-sip-open.xml': [{ why: 'SIP from any source; SIP-TLS from the provider only is fine' }],
       'fwl011-no-forward.xml': [{ profiles: osb, opts: osbiz, why: 'no forwards to the PBX at all' }],
       'fwl011-forwards.xml': [
