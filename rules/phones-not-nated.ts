@@ -34,12 +34,15 @@ export const phonesNotNated: LintRule = {
           'Add a source-NAT (masquerade) rule for the phone network on the WAN interface, before any no-NAT exception.',
         pfsense:
           'Firewall > NAT > Outbound: use Automatic or Hybrid mode, or add a rule for the phone network ' +
-          'on WAN; remove "Do not NAT" rules covering it.',
+          'on WAN; remove "Do not NAT" rules covering it. Automatic rules cover only interfaces with a gateway: ' +
+          'give the WAN one (Interfaces > WAN, IPv4 Upstream gateway). System > Advanced > Firewall & NAT: ' +
+          '"Disable all packet filtering" turns NAT off too; untick it.',
         opnsense: 'Firewall > NAT > Outbound: Automatic or Hybrid mode, or a manual rule for the phone network.',
         fortigate:
           'config firewall policy: `set nat enable` on the phone-to-WAN policy (or add a central-snat-map entry).',
         mikrotik:
-          '/ip firewall nat add chain=srcnat src-address=<phones> out-interface-list=WAN action=masquerade place-before=0',
+          '/ip firewall nat add chain=srcnat src-address=<phones> out-interface-list=WAN action=masquerade place-before=0 ' +
+          '(NAT needs connection tracking: /ip firewall connection tracking set enabled=yes)',
         nftables: 'In a nat postrouting chain: `ip saddr <phones> oifname "<wan>" masquerade`.',
       },
     },
@@ -93,7 +96,9 @@ export const phonesNotNated: LintRule = {
                 `${what} from ${fromText(from.label, from.networks, src, ownAddresses(ctx.policy))} to ${to} leaves without source NAT: ` +
                 `${cause}. ${cite(req, ctx)} requires the phones to be behind NAT: ${
                   untracked
-                    ? 'let connection tracking see this traffic (narrow or remove the notrack), so it can be translated'
+                    ? notrack?.implicit
+                      ? TRACKING_OFF_FIX
+                      : 'let connection tracking see this traffic (narrow or remove the notrack), so it can be translated'
                     : rule && !rule.implicit
                       ? 'make this rule translate them, narrow it so it leaves them out, or translate them before it'
                       : 'translate their source address on the way to the WAN'
@@ -110,6 +115,10 @@ export const phonesNotNated: LintRule = {
 };
 
 type Group = Omit<OutboundPart, 'src'> & { src: AddrSet };
+
+/** The fix when the platform's own stand-in untracks the traffic (tracking switched off): a setting, not a notrack to narrow. */
+const TRACKING_OFF_FIX =
+  'change the setting this line holds (a platform setting, not a rule) so this traffic is tracked and can be translated';
 
 /** Why untracked traffic is not translated, naming the rule that took it out of connection tracking. */
 function untrackedCause(notrack: NotrackView | undefined): string {

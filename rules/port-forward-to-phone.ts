@@ -40,10 +40,10 @@ export const portForwardToPhone: LintRule = {
     if (phoneNets.isEmpty) return out;
     for (const req of settingsOf(ctx, 'no-port-forward-to-phones')) {
       // Every destination NAT the path applies to new connections from the Internet on the WAN.
-      for (const { d, to } of forwardsTo(ctx, phoneNets)) {
-        const m = d.rule.match;
-        const proto = m.proto ? formatProtoSet(m.proto) : 'all protocols';
-        const ports = m.dport && !m.dport.isFull ? ` port ${formatPortSet(m.dport)}` : '';
+      for (const { d, to, proto: forwarded, dport } of forwardsTo(ctx, phoneNets)) {
+        // What the rule forwards, less what an earlier exempting rule (pf `no rdr`) keeps from it.
+        const proto = forwarded.isFull ? 'all protocols' : formatProtoSet(forwarded);
+        const ports = !dport.isFull ? ` port ${formatPortSet(dport)}` : '';
         out.push(
           finding(this.meta, ctx, {
             level: req.severity,

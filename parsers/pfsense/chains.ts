@@ -1,7 +1,7 @@
 import { ANY_V6, NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import type { SourceLocation } from '../../src/model/location.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Chain, ChainPolicy, Rule, Ruleset } from '../../src/model/policy.js';
+import type { Chain, ChainPolicy, Rule, Ruleset, Stage } from '../../src/model/policy.js';
 import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
 import type { Env } from './addresses.js';
 import { Fields, child, type Ctx } from './context.js';
@@ -10,6 +10,7 @@ import {
   BLOCKPRIV_IMPLICIT,
   DEFAULT_DENY_REASON,
   DISABLEFILTER_REASON,
+  disablefilterOff,
   OPN_DEFAULT_DENY_REASON,
   OPN_PASS_OUT_IMPLICIT,
   PASS_OUT_IMPLICIT,
@@ -250,15 +251,38 @@ export function buildRuleset(env: Env, rules: UserRules): Ruleset {
   };
   let inRules: Rule[] = [];
   let outRules: Rule[] = [];
+  // pf off (docs/semantics.md#pf-disablefilter): a stage before the filter takes every packet out of
+  // tracking, as RouterOS `connection tracking enabled=no` does: no NAT, no state, no UDP timeout.
+  let off: Stage | undefined;
+  const chains: Record<string, Chain> = {};
   if (disabled) {
-    policy = { action: 'accept', source: 'explicit', loc: ctx.loc(disabled), reason: DISABLEFILTER_REASON };
+    const loc = ctx.loc(disabled);
+    policy = { action: 'accept', source: 'explicit', loc, reason: DISABLEFILTER_REASON };
     ctx.unsupportedAt(
       disabled,
       '<system><disablefilter>',
-      'pf is disabled: fwlint assumes every packet passes and no NAT applies; the effect of this option is not confirmed ' +
-        '(docs/semantics.md#pf-order; uncertain)',
+      'pf is disabled: fwlint assumes every packet passes, untranslated and without a state, which the vendor ' +
+        'describes only in outline; findings that rest on it are uncertain ' +
+        '(docs/semantics.md#pf-disablefilter, docs/semantics.md#unconfirmed)',
     );
     ctx.note('<system><disablefilter> is set: filter rules and NAT are not applied');
+    chains['pf-disabled'] = {
+      name: 'pf-disabled',
+      mode: 'first-match',
+      // No policy: the stand-in decides nothing but untracking; the accepting chain policies follow.
+      rules: [
+        {
+          id: 'implicit:pf-disabled',
+          loc,
+          label: '<system><disablefilter>',
+          match: {},
+          action: { kind: 'notrack' },
+          implicit: disablefilterOff(loc.line),
+          text: 'pfctl -d',
+        },
+      ],
+    };
+    off = { name: 'pf disabled', kind: 'raw', chains: ['pf-disabled'] };
   } else {
     // Implicit rules emitted before the user rules (A.2 step 1). They are quick, so their place
     // among the quick rules is what matters: before every user rule.
@@ -280,12 +304,10 @@ export function buildRuleset(env: Env, rules: UserRules): Ruleset {
   }
   const pfIn: Chain = { name: 'pf-in', mode: 'last-match', rules: inRules, policy };
   const pfOut: Chain = { name: 'pf-out', mode: 'last-match', rules: outRules, policy: { ...policy } };
+  const first = off ? [off] : [];
   return {
-    chains: { 'pf-in': pfIn, 'pf-out': pfOut },
-    forward: [
-      { name: 'in', chains: ['pf-in'] },
-      { name: 'out', chains: ['pf-out'] },
-    ],
-    input: [{ name: 'in', chains: ['pf-in'] }],
+    chains: { ...chains, 'pf-in': pfIn, 'pf-out': pfOut },
+    forward: [...first, { name: 'in', chains: ['pf-in'] }, { name: 'out', chains: ['pf-out'] }],
+    input: [...first, { name: 'in', chains: ['pf-in'] }],
   };
 }

@@ -35,4 +35,21 @@ export const PF_UDP_MULTIPLE_DEFAULT = 60;
 export const CONSERVATIVE_UDP_MULTIPLE = 900;
 
 export const DISABLEFILTER_REASON =
-  '<system><disablefilter> is set: pf is disabled, so every packet passes and NAT is off (docs/semantics.md#pf-order; effect (uncertain))';
+  '<system><disablefilter> is set: pf is disabled, so no packet is filtered (docs/semantics.md#pf-disablefilter)';
+
+/** What pf being off means for the packets, with the line that says so: no filter, no NAT, no state. */
+export function disablefilterOff(line: number): string {
+  return (
+    `pf is disabled (<system><disablefilter>, line ${String(line)}), so no packet is filtered, translated or ` +
+    'kept in a state (docs/semantics.md#pf-disablefilter)'
+  );
+}
+
+/** Why findings that rest on pf being off are uncertain (Policy.doubts). */
+export function disablefilterDoubt(line: number): string {
+  return (
+    `fwlint reads <system><disablefilter> (line ${String(line)}) as pf switched off: every packet passes, ` +
+    'untranslated and without a state; the vendor describes the option only in outline ' +
+    '(docs/semantics.md#pf-disablefilter, docs/semantics.md#unconfirmed)'
+  );
+}

@@ -12,6 +12,7 @@ import { readMvcRules } from './opnsense-rules.js';
 import { buildEntry, readLegacyRule, type RuleDraft } from './rules.js';
 import { reportUpnp, sessions } from './timeouts.js';
 import { parseXml } from './xml.js';
+import { disablefilterDoubt } from './defaults.js';
 
 /**
  * Looks past the XML declaration, comments, processing instructions and a DOCTYPE for a
@@ -63,7 +64,8 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
   const ifaces = parseInterfaces(ctx);
   const aliases = parseAliases(ctx, ifaces);
   const env: Env = { ctx, ifaces, aliases };
-  const filterDisabled = disableFilterElement(ctx) !== undefined;
+  const disabledEl = disableFilterElement(ctx);
+  const filterDisabled = disabledEl !== undefined;
 
   // pfSense's keys follow document order within a category; OPNsense's need a sort.
   const rules: UserRules = platform === 'pfsense' ? new CategoryRules() : new SortedRules();
@@ -93,12 +95,17 @@ export function parseConfig(text: string, file: string, vendor?: Vendor): Policy
     interfaces: ifaces.list,
     ruleset,
     nat,
-    sessions: sessions(ctx),
+    sessions: sessions(ctx, filterDisabled),
     replies: 'stateful',
     unsupported: ctx.unsupported,
     notes: ctx.notes,
     inventory: readInventory(ctx, ifaces, aliases),
   };
+  // What pf off does is read from the vendor's outline only: what rests on it is uncertain.
+  if (disabledEl) {
+    const loc = ctx.loc(disabledEl);
+    policy.doubts = [{ loc, why: disablefilterDoubt(loc.line) }];
+  }
   const version = child(root, 'version')?.text.trim();
   if (version) policy.version = version;
   const name = path(root, 'system', 'hostname')?.text.trim();

@@ -124,6 +124,37 @@ function automaticRules(env: Env): SnatRule[] {
       text: `nat on ${info.key} from internal to any -> ${info.key}ip port 1024:65535`,
     });
   }
+  out.push(...gatewaylessWans(env));
+  return out;
+}
+
+/**
+ * A WAN without a gateway gets no automatic rule (docs/semantics.md#pf-nat), so what leaves it is not
+ * translated. pf emits nothing for it; the model says so with an exempting rule at the interface,
+ * after every automatic rule (none has it as egress, so the order changes nothing), so that a finding
+ * about the untranslated traffic names the missing gateway rather than the outbound NAT mode.
+ */
+function gatewaylessWans(env: Env): SnatRule[] {
+  const { ctx, ifaces } = env;
+  const out: SnatRule[] = [];
+  for (const info of ifaces.byKey.values()) {
+    if (!info.enabled || info.hasGateway || info.model.role !== 'wan') continue;
+    const loc = ctx.openLoc(info.el);
+    out.push({
+      id: `auto-snat:${info.key}:no-gateway`,
+      loc,
+      label: `no automatic outbound NAT on ${info.key} (no gateway)`,
+      match: { oif: NameSet.of([info.key]) },
+      action: 'none',
+      ports: 'preserve',
+      portsReason: 'no automatic rule: the source is not translated',
+      implicit:
+        `automatic outbound NAT covers only interfaces with a gateway, and ${info.key} has none ` +
+        `(line ${String(loc.line)}, docs/semantics.md#pf-nat): set its gateway, or add a hybrid or manual ` +
+        `outbound NAT rule for it`,
+      text: `no nat on ${info.key} (automatic outbound NAT: no gateway)`,
+    });
+  }
   return out;
 }
 

@@ -49,14 +49,9 @@ export function portForwards(env: Env): { dnat: DnatRule[]; filterEntries: Filte
     const descr = f.str('descr');
     const lbl = numberedLabel('port forward', descr, index);
     if (ctx.flag(f, 'disabled')) continue;
-    if (ctx.flag(f, 'nordr')) {
-      ctx.unsupportedAt(
-        el,
-        '<nat><rule><nordr>',
-        `${lbl}: "no rdr" exclusion is not modeled; traffic it excludes may wrongly appear forwarded by a later port forward`,
-      );
-      continue;
-    }
+    // `<nordr/>` is `no rdr` (docs/semantics.md#pf-nat): it matches like a port forward, has no target,
+    // and exempts what it matches from the later ones (first match wins).
+    const nordr = ctx.flag(f, 'nordr');
     // A.3: <interface> defaults to wan.
     const ifNames = (f.str('interface') || 'wan')
       .split(',')
@@ -104,6 +99,25 @@ export function portForwards(env: Env): { dnat: DnatRule[]; filterEntries: Filte
           if (field === 'dport' && lo !== undefined && hi !== undefined) dportRange = [lo, hi];
         }
       }
+    }
+    if (nordr) {
+      const text =
+        `no rdr on ${ifNames.join(',')} ${family} proto ${p.text} from ${src.text}${src.port ? ` port ${src.port}` : ''} ` +
+        `to ${dst.text}${dst.port ? ` port ${dst.port}` : ''}`;
+      const base = el.attrs.uuid ?? contentId('nordr', `${text}|${descr}`);
+      const rule: DnatRule = {
+        id: ctx.uniqueId(base),
+        loc: ctx.loc(el),
+        label: lbl,
+        match,
+        to: { addr: NO_ADDR },
+        action: 'none',
+        bypassFilter: false,
+        text,
+      };
+      if (descr) rule.comment = descr;
+      dnat.push(rule);
+      continue;
     }
     // Target: IP, alias or special network (A.3).
     const targetText = f.str('target');

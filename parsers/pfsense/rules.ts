@@ -309,7 +309,7 @@ export function stateTimeout(ctx: Ctx, f: Fields, draft: RuleDraft): void {
       draft.udpTimeoutEl = st;
       draft.udpTimeoutReason =
         `per-rule <statetimeout>${st.text.trim()}</statetimeout>: pfSense emits udp.multiple ` +
-        `${st.text.trim()} for this rule's states (docs/semantics.md#pf-layout, docs/semantics.md#pf-states)`;
+        `${st.text.trim()} for this rule's states (docs/semantics.md#pf-states)`;
     }
   } else {
     // OPNsense: statetimeout is tcp.established only; per-rule udp-multiple sets the UDP timeout (A.6).

@@ -112,7 +112,10 @@ export function reportUpnp(ctx: Ctx): void {
   );
 }
 
-export function sessions(ctx: Ctx): SessionSettings {
-  // pf keeps a state per interface a routed flow passes (docs/semantics.md#pf-states).
-  return { sipAlg: sipAlg(ctx), udpTimeout: udpTimeout(ctx), statePerStage: true };
+export function sessions(ctx: Ctx, pfOff: boolean): SessionSettings {
+  // pf keeps a state per interface a routed flow passes (docs/semantics.md#pf-states); with pf off it
+  // keeps none (docs/semantics.md#pf-disablefilter: the ruleset's first stage untracks every packet).
+  const out: SessionSettings = { sipAlg: sipAlg(ctx), udpTimeout: udpTimeout(ctx) };
+  if (!pfOff) out.statePerStage = true;
+  return out;
 }

@@ -21,6 +21,7 @@ import {
 } from '../model/ports.js';
 import { CONN_STATES, type Policy } from '../model/policy.js';
 import type { Notification } from '../model/report.js';
+import { doubtsAt } from '../lint/doubts.js';
 import { findInterface } from '../lint/endpoints.js';
 import { egressFor } from '../lint/topology.js';
 import { namesOnlyRuleInterfaces } from '../site/evidence.js';
@@ -169,6 +170,12 @@ export function formatExplain(
             ? m.match.uncertain.map((u) => u.why).join('; ')
             : 'it matches hostnames or URL tables that fwlint does not resolve'),
       );
+    // As lint says of what rests on a reading no vendor source confirms (Policy.doubts).
+    const locs = p.trail.flatMap((s) => {
+      const loc = s.rule?.loc ?? s.policy?.loc;
+      return loc ? [loc] : [];
+    });
+    for (const why of doubtsAt(policy.doubts ?? [], locs)) lines.push(`  uncertain: ${why}`);
   }
   return lines.join('\n') + '\n';
 }

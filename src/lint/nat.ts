@@ -4,7 +4,7 @@ import { tracePath, type Part, type Translation } from '../engine/evaluate.js';
 import { ANY_ADDR, ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../model/address.js';
 import type { SourceLocation } from '../model/location.js';
 import { NameSet } from '../model/name-set.js';
-import { formatPortSet, formatProtoSet } from '../model/ports.js';
+import { formatPortSet, formatProtoSet, NO_PORT, protoSet, type PortSet, type ProtoSet } from '../model/ports.js';
 import type { Policy, PortBehaviour, Stage } from '../model/policy.js';
 import type { Endpoints, RuleContext } from './context.js';
 import { INTERNET, wanAddresses } from './topology.js';
@@ -308,27 +308,50 @@ const headCache = new WeakMap<Policy, Map<string, Part[]>>();
 /**
  * The destination NAT rules that forward new connections from the Internet to `nets`, in the order
  * portForwarded's parts first show them, each with the union of the translated destinations of its
- * parts that reach `nets`. When at most one rule does, and its parts' destinations lie inside `nets` or
- * the rule names its address, the pieces destination NAT leaves give the same (forwardHeads).
+ * parts that reach `nets`, and of the protocols and destination ports they arrive with (what the rule
+ * forwards, less what an earlier exempting rule such as pf `no rdr` takes). When at most one rule does,
+ * and its parts' destinations lie inside `nets` or the rule names its address, the pieces destination
+ * NAT leaves give the same (forwardHeads).
  */
-export function forwardsTo(
-  ctx: Pick<RuleContext, 'policy' | 'wan'>,
-  nets: AddrSet,
-): { d: DnatTranslation; to: AddrSet }[] {
-  const heads: { d: DnatTranslation; dst: AddrSet }[] = [];
+export function forwardsTo(ctx: Pick<RuleContext, 'policy' | 'wan'>, nets: AddrSet): ForwardTo[] {
+  const heads: { d: DnatTranslation; dst: AddrSet; box: Box }[] = [];
   for (const part of forwardHeads(ctx)) {
     const d = dnatOf(part);
-    if (d && part.out.dst.overlaps(nets)) heads.push({ d, dst: part.out.dst });
+    if (d && part.out.dst.overlaps(nets)) heads.push({ d, dst: part.out.dst, box: part.box });
   }
   const [first] = heads;
   if (!first) return [];
   const one = heads.every(
     ({ d, dst }) => d.rule.id === first.d.rule.id && (d.target.addr !== undefined || dst.isSubsetOf(nets)),
   );
-  if (one) return [{ d: first.d, to: heads.reduce((acc, h) => acc.union(h.dst), NO_ADDR) }];
+  if (one) return [forwardTo(first.d, heads)];
   const reaching = portForwarded(ctx).filter(({ part }) => part.out.dst.overlaps(nets));
-  return byForward(reaching, (f) => f.dnat).map(({ d, items }) => ({
-    d,
-    to: items.reduce((acc, f) => acc.union(f.part.out.dst), NO_ADDR),
-  }));
+  return byForward(reaching, (f) => f.dnat).map(({ d, items }) =>
+    forwardTo(
+      d,
+      items.map((f) => ({ dst: f.part.out.dst, box: f.part.box })),
+    ),
+  );
+}
+
+/** A destination NAT rule that forwards to some of `nets`: forwardsTo. */
+export interface ForwardTo {
+  d: DnatTranslation;
+  /** The translated destinations. */
+  to: AddrSet;
+  /** The protocols and destination ports the forwarded packets arrive with. */
+  proto: ProtoSet;
+  dport: PortSet;
+}
+
+function forwardTo(d: DnatTranslation, parts: readonly { dst: AddrSet; box: Box }[]): ForwardTo {
+  let to = NO_ADDR;
+  let proto: ProtoSet = protoSet([]);
+  let dport = NO_PORT;
+  for (const p of parts) {
+    to = to.union(p.dst);
+    proto = proto.union(p.box.proto);
+    dport = dport.union(p.box.dport);
+  }
+  return { d, to, proto, dport };
 }

@@ -13,6 +13,8 @@ import { jumpLimits } from '../engine/limits.js';
 import { evaluatedFlows } from '../../rules/required-flows.js';
 import { rosterFor, type RosterEntry } from '../verdicts/roster.js';
 import { noteScope } from '../verdicts/scope.js';
+import { unsupportedStatement } from '../../rules/unsupported-statement.js';
+import { passWithDoubts, withDoubts } from './doubts.js';
 
 export interface LintOptions {
   /** CIDR, CIDR@interface, interface or address-object names; `all-internal` for every internal network. */
@@ -44,7 +46,8 @@ export function lintPolicy(
       message: message.startsWith(policy.file) ? message : `${policy.file}: ${message}`,
     }),
   );
-  const notify = (n: Notification) => notifications.push(n);
+  // A pass that rests on a reading no vendor source confirms holds only if it is right (Policy.doubts).
+  const notify = (n: Notification) => notifications.push(passWithDoubts(policy, n));
   addJumpLimits(policy);
   const site = resolveEndpoints(
     policy,
@@ -83,7 +86,9 @@ export function lintPolicy(
     const start = notifications.length;
     siteCoverage(ctx);
     noteScope(ctx);
-    for (const rule of RULES) if (!rule.perPolicy || i === 0) findings.push(...rule.check(ctx));
+    for (const rule of RULES)
+      if (!rule.perPolicy || i === 0)
+        for (const f of rule.check(ctx)) findings.push(withDoubts(policy, f, STATES_DOUBT));
     const hostnameOnly = new Set(
       evaluatedFlows(ctx)
         .filter((e) => e.hostnamesOnly)
@@ -123,6 +128,9 @@ function pbxOf(site: Site, flag: string | undefined): RuleContext['pbx'] {
   if (addr.isEmpty) return undefined;
   return { addr, text: flag ?? site.pbx.map((n) => n.label).join(', ') };
 }
+
+/** FWL900 names what fwlint does not model, or models on an unconfirmed reading: it states the doubt itself. */
+const STATES_DOUBT: ReadonlySet<string> = new Set([unsupportedStatement.meta.id]);
 
 const limited = new WeakSet<Policy>();
 

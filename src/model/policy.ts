@@ -311,6 +311,19 @@ export interface Unsupported {
   why: string;
 }
 
+/**
+ * A reading of a construct that the whole model rests on and no vendor source confirms in detail
+ * (docs/semantics.md#unconfirmed), e.g. pfSense `<disablefilter>`: pf off, so every packet passes,
+ * untranslated and untracked. The model elements that stand for the reading (chain policies, rules)
+ * are located at the construct, so a finding located there, or a pass whose evidence is there, rests
+ * on it: it is reported as uncertain, with `why` (src/lint/doubts.ts).
+ */
+export interface Doubt {
+  loc: SourceLocation;
+  /** Names the construct and its line, says how fwlint reads it and cites the docs section. */
+  why: string;
+}
+
 export interface Policy {
   vendor: Vendor;
   version?: string;
@@ -326,6 +339,8 @@ export interface Policy {
   /** How replies are allowed: by the state of the accepted flow, or only by explicit rules. */
   replies: 'stateful' | 'rules';
   unsupported: Unsupported[];
+  /** Readings the model rests on that no vendor source confirms: what rests on them is uncertain. */
+  doubts?: Doubt[];
   /** Things the parser assumed and the user should know, shown as notes. */
   notes: string[];
   /** Those of `notes` that say which interfaces were taken as WAN: not shown when --wan chooses them. */

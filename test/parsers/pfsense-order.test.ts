@@ -41,3 +41,32 @@ describe('pfSense: the first rule of the file, floating', () => {
     expect(rules.filter((r) => r.label.includes('"first"')).length).toBeGreaterThan(0);
   });
 });
+
+describe('OPNsense quick defaults (docs/semantics.md#pf-opnsense)', () => {
+  // Pins what the docs say: "quick unless floating" is the default of legacy rules only; an MVC rule
+  // without <quick> takes the model default 1, floating or not.
+  const doc =
+    '<?xml version="1.0"?>\n<opnsense><version>24.1</version>' +
+    '<interfaces><lan><enable>1</enable><if>em1</if><ipaddr>10.0.0.1</ipaddr><subnet>24</subnet></lan>' +
+    '<opt1><enable>1</enable><if>em2</if><ipaddr>10.20.0.1</ipaddr><subnet>24</subnet></opt1></interfaces>' +
+    '<filter>' +
+    '<rule><type>block</type><descr>legacy floating</descr><interface>lan,opt1</interface><floating>yes</floating>' +
+    '<direction>in</direction><source><any/></source><destination><any/></destination></rule>' +
+    '<rule><type>block</type><descr>legacy lan</descr><interface>lan</interface>' +
+    '<source><any/></source><destination><any/></destination></rule>' +
+    '</filter>' +
+    '<OPNsense><Firewall><Filter><rules>' +
+    '<rule uuid="f0000000-0000-4000-8000-0000000000a1"><enabled>1</enabled><sequence>1</sequence>' +
+    '<action>block</action><interface>lan,opt1</interface><direction>in</direction><ipprotocol>inet</ipprotocol>' +
+    '<source_net>any</source_net><destination_net>any</destination_net><description>mvc floating</description></rule>' +
+    '</rules></Filter></Firewall></OPNsense></opnsense>';
+
+  it('MVC floating rules are quick without <quick>; legacy floating rules are not', () => {
+    const [p] = pfsenseParser.parse(doc, 'quick.xml', 'opnsense');
+    const rules = p?.ruleset.chains['pf-in']?.rules ?? [];
+    const quick = (label: string) => rules.find((r) => r.label.includes(label))?.quick;
+    expect(quick('"mvc floating"')).toBe(true);
+    expect(quick('"legacy floating"')).toBe(false);
+    expect(quick('"legacy lan"')).toBe(true);
+  });
+});

@@ -367,6 +367,10 @@ describe('pfSense traps.xml (one decision per rule)', () => {
     const r = byId(p, '1900000005');
     expect(r.udpTimeout).toMatchObject({ value: 600, source: 'explicit' });
     expect(r.udpTimeout!.loc.line).toBe(142);
+    // The reason cites the section that says what a per-rule timeout does, and only that one.
+    expect([...r.udpTimeout!.reason.matchAll(/semantics\.md#[a-z-]+/g)].map((m) => m[0])).toEqual([
+      'semantics.md#pf-states',
+    ]);
     expect(r.match.dst!.equals(addr('192.0.2.5/32'))).toBe(true);
     expect(r.match.symbolic).toEqual([
       expect.objectContaining({ field: 'dst', kind: 'fqdn', name: 'sip.provider.example' }),
@@ -457,6 +461,29 @@ describe('pfSense disablefilter.xml', () => {
     }
     expect(p.nat.snat).toEqual([]);
     expect(p.unsupported.map((u) => u.what)).toEqual(['<system><disablefilter>']);
+  });
+
+  it('says there is no state table: a first stage untracks every packet, and pf keeps no state per stage', () => {
+    // As RouterOS `connection tracking enabled=no` (docs/semantics.md#pf-disablefilter, #ros-conntrack).
+    expect(p.ruleset.forward.map((s) => [s.name, s.kind ?? 'filter'])).toEqual([
+      ['pf disabled', 'raw'],
+      ['in', 'filter'],
+      ['out', 'filter'],
+    ]);
+    expect(p.ruleset.input[0]).toMatchObject({ name: 'pf disabled', kind: 'raw' });
+    const [off] = p.ruleset.chains['pf-disabled']!.rules;
+    expect(off).toMatchObject({ action: { kind: 'notrack' }, match: {}, loc: { line: 7 } });
+    expect(off!.implicit).toContain('<system><disablefilter>, line 7');
+    expect(p.sessions.statePerStage).toBeUndefined();
+  });
+
+  it('records its reading as a doubt at the element, citing the section that explains it', () => {
+    expect(p.doubts).toHaveLength(1);
+    expect(p.doubts![0]!.loc.line).toBe(7);
+    expect(p.doubts![0]!.why).toContain('<system><disablefilter> (line 7)');
+    expect(p.doubts![0]!.why).toContain('docs/semantics.md#pf-disablefilter');
+    expect(p.unsupported[0]!.why).toContain('docs/semantics.md#pf-disablefilter');
+    expect(p.unsupported[0]!.why).not.toContain('#pf-order');
   });
 });
 

@@ -54,6 +54,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl003-statetimeout-both-long.xml': [{ why: 'rule timeout 600 s in, conservative 900 s out: no FWL003' }],
       'fwl004-forward-to-phone.xml': [{ why: 'port-forwards to a phone; the SIP one is also exposed' }],
       'fwl005-no-nat.xml': [{ why: 'a no-NAT rule for the phones' }],
+      'nordr-before-forward.xml': [{ why: 'a no-rdr before the forward of the same SIP: nothing forwarded' }],
+      'fwl010-nordr-partial.xml': [{ why: 'a no-rdr for 5061 before a 5060-5061 forward: 5060 still forwarded' }],
+      'fwl005-wan-no-gateway.xml': [{ why: 'automatic outbound NAT and a WAN without a gateway: no rule for it' }],
       'fwl006-random-ports.xml': [
         { profiles: osb, opts: home, why: 'automatic outbound NAT randomizes source ports (pfSense default)' },
       ],
@@ -64,6 +67,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       ],
       'fwl008-no-state.xml': [{ why: 'statetype none on the phones rule' }],
       'fwl009-no-dns.xml': [{ why: 'DNS blocked to the firewall and the Internet' }],
+      'fwl010-disablefilter.xml': [
+        { why: 'pf disabled: SIP open and no NAT, both uncertain (pfsense-disablefilter.test.ts)' },
+      ],
       'fwl010-sip-open.xml': [{ why: 'SIP from any source; SIP-TLS from the provider only is fine' }],
       'fwl011-no-forward.xml': [{ profiles: osb, opts: osbiz, why: 'no forwards to the PBX at all' }],
       'fwl011-forwards.xml': [
