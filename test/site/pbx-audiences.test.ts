@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { explain, formatExplain } from '../../src/cli/explain.js';
 import { lintFiles } from '../../src/cli/lint.js';
+import { readConfig } from '../../src/cli/read.js';
 import type { LintOptions } from '../../src/lint/run.js';
 import { loadProfile } from '../../src/profiles/load.js';
 
@@ -115,6 +117,20 @@ describe('requirements whose ends share a subnet do not pass through the firewal
     expect(report.findings.filter((f) => f.ruleId === 'FWL001' && f.details?.includes('to vlan20-voice'))).toEqual([]);
     // The PBX's own Internet flows still pass through it, and are checked.
     expect(verdict('mxone-ntp').status).toBe('pass');
+  });
+
+  it('explain says the traffic does not pass through the firewall instead of tracing a DROP', () => {
+    const [policy] = readConfig(MITEL, MITEL, 'auto');
+    const o = { from: '10.20.0.5', to: '10.20.0.0/24', proto: 'udp', port: '40000-40199' };
+    const text = formatExplain(policy!, explain(policy!, o));
+    expect(text).toContain('(does not pass through this firewall)');
+    expect(text).toContain(
+      'same subnet: 10.20.0.5 and 10.20.0.0/24 are on the same subnet (10.20.0.0/24 on vlan20-voice)',
+    );
+    expect(text).not.toMatch(/DROP|ACCEPT|routed through/);
+    // --in and --out trace it anyway (a filtering bridge).
+    const forced = formatExplain(policy!, explain(policy!, { ...o, in: 'vlan20-voice', out: 'vlan20-voice' }));
+    expect(forced).toContain('DROP (all of it)');
   });
 });
 
