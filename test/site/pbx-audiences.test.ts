@@ -161,3 +161,14 @@ describe('audiences servers and mobile-app do not start from the phone networks'
     }
   });
 });
+
+describe('the fix for an inbound flow blocked by the default names the interface it arrives on', () => {
+  it("pfSense: the rule goes on the WAN tab, not on the phones' interface", () => {
+    // Before: "add a rule on VOICE (opt1) that allows it": a pfSense rule there never sees traffic from the WAN.
+    const { report } = run('fixtures/pfsense/rules/fwl005-no-nat.xml', ['spectralink-versity']);
+    const f = report.findings.find((x) => x.requirement === 'versity-google-https-in');
+    expect(f?.details).toContain(
+      'Nothing allows it, so the default applies: add a rule on wan, where it arrives, that allows it to VOICE (opt1).',
+    );
+  });
+});
