@@ -122,8 +122,10 @@ export function describeAddresses(set: AddrSet, limit = 4): string {
 export function labelWithAddresses(label: string, networks: AddrSet, written?: AddrSet): string {
   if (labelShows(label, networks)) return label;
   // "VOICE (opt1) 10.20.0.0/24 without 10.20.0.10": the network as given, then what is left out (the PBX).
-  if (written && networks.isSubsetOf(written) && labelShows(label, written))
-    return `${label} without ${formatAddrSet(written.subtract(networks))}`;
+  if (written && networks.isSubsetOf(written) && !networks.equals(written)) {
+    const shown = labelShows(label, written) ? label : `${label} ${formatAddrSet(written)}`;
+    return `${shown} without ${formatAddrSet(written.subtract(networks))}`;
+  }
   return `${label} ${formatAddrSet(networks)}`;
 }
 

@@ -3,6 +3,8 @@ import { explain, formatExplain } from '../../src/cli/explain.js';
 import { lintFiles } from '../../src/cli/lint.js';
 import { readConfig } from '../../src/cli/read.js';
 import type { LintOptions } from '../../src/lint/run.js';
+import { labelWithAddresses } from '../../src/lint/wording.js';
+import { parseAddressSpec } from '../../src/model/address.js';
 import { loadProfile } from '../../src/profiles/load.js';
 
 /**
@@ -93,6 +95,16 @@ describe('the PBX is never a phone nor a PC', () => {
         'assumed to hold them, with no name saying so).',
     });
     expect(report.findings.filter((f) => f.requirement === 'mxone-ssh')).toEqual([]);
+  });
+
+  it('a network without the PBX is written as given, then what is left out', () => {
+    const a = (t: string) => parseAddressSpec(t)!;
+    const written = a('10.30.0.0/24');
+    const less = written.subtract(a('10.30.0.10'));
+    // Before: "vlan30-srv 10.30.0.0/24 except 10.30.0.10", and "VOICE 10.30.0.0/24 10.30.0.0/24 except …".
+    expect(labelWithAddresses('vlan30-srv', less, written)).toBe('vlan30-srv 10.30.0.0/24 without 10.30.0.10');
+    expect(labelWithAddresses('VOICE 10.30.0.0/24', less, written)).toBe('VOICE 10.30.0.0/24 without 10.30.0.10');
+    expect(labelWithAddresses('VOICE 10.30.0.0/24', written, written)).toBe('VOICE 10.30.0.0/24');
   });
 
   it('with --pcs the SSH requirement names the PCs that are blocked', () => {
