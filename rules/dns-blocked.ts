@@ -2,6 +2,7 @@ import { ingressOf } from '../src/site/evidence.js';
 import { box } from '../src/engine/box.js';
 import { tracePath } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
+import { audienceOf } from '../src/lint/flows.js';
 import { INTERNET, egressFor } from '../src/lint/topology.js';
 import { ANY_V4 } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
@@ -11,24 +12,31 @@ import { reportBlocked } from './blocked.js';
 import type { Part } from '../src/engine/evaluate.js';
 import { acceptedPassed, cite, settingsOf } from './settings.js';
 
-/** FWL009: phones can reach no DNS server: neither the firewall's resolver nor Internet resolvers. */
+/**
+ * FWL009: the requirement's audience (the phones, or the PBX for a PBX requirement) can reach no DNS
+ * server: neither the firewall's resolver nor Internet resolvers.
+ */
 export const dnsBlocked: LintRule = {
   meta: {
     id: 'FWL009',
     name: 'dns-blocked',
-    shortDescription: 'Phones cannot reach a DNS server.',
+    shortDescription: 'Phones (or the PBX) cannot reach a DNS server.',
     fullDescription:
-      "Evaluates DNS (udp 53) from each phone network both to the firewall's own address on that " +
-      'interface (its resolver) and to Internet resolvers; reports when neither is allowed.',
+      "Evaluates DNS (udp 53) from each phone network (from the PBX's address for a requirement on the PBX) " +
+      "both to the firewall's own address on that interface (its resolver) and to Internet resolvers; " +
+      'reports when neither is allowed.',
     defaultLevel: 'error',
     securitySeverity: 2.0,
     precision: 'medium',
     tags: ['voip', 'dns'],
     help: {
-      what: 'DNS queries from the phones are dropped both to the firewall and to the Internet.',
-      why: "Phones resolve the provider's SIP, provisioning and NTP hostnames; without DNS they cannot register.",
+      what: 'DNS queries from the phones (or the PBX) are dropped both to the firewall and to the Internet.',
+      why:
+        "Phones resolve the provider's SIP, provisioning and NTP hostnames; without DNS they cannot register. " +
+        'A PBX resolves its trunks, NTP and mail servers the same way.',
       fix: {
-        generic: "Allow udp/tcp 53 from the phone network to the firewall's resolver or to an Internet resolver.",
+        generic:
+          "Allow udp/tcp 53 from the phone network (or the PBX) to the firewall's resolver or to an Internet resolver.",
         pfsense:
           'Firewall > Rules > (phone interface): pass TCP/UDP 53 to "<interface> address" (DNS Resolver) or to the DNS servers.',
         opnsense: 'Firewall > Rules > (phone interface): pass TCP/UDP 53 to the interface address (Unbound).',
@@ -48,7 +56,9 @@ export const dnsBlocked: LintRule = {
     const port = portSet([[53, 53]]);
     for (const req of settingsOf(ctx, 'dns')) {
       const accepted: { part: Part; what: string }[] = [];
-      for (const all of ctx.phones) {
+      // From the requirement's audience: the phone networks, or the PBX's address on its interface.
+      // Without them the requirement is not checked (src/site/coverage.ts says why), never judged on others.
+      for (const all of audienceOf(req, ctx)) {
         // Resolvers are checked over IPv4, the family every phone network here has a route for.
         const from = { ...all, networks: all.networks.intersect(ANY_V4) };
         if (from.networks.isEmpty) continue;
@@ -101,7 +111,8 @@ export const dnsBlocked: LintRule = {
           }),
         );
       }
-      acceptedPassed(ctx, req, out, 'DNS from the phones reaches a resolver.', accepted);
+      const who = req.audience === 'pbx' ? 'the PBX' : 'the phones';
+      acceptedPassed(ctx, req, out, `DNS from ${who} reaches a resolver.`, accepted);
     }
     return out;
   },

@@ -1,5 +1,6 @@
 import type { Rule } from '../src/model/policy.js';
-import { ANY_NON_WAN } from '../src/site/evidence.js';
+import { ANY_NON_WAN, ifaceLabel } from '../src/site/evidence.js';
+import { NameSet } from '../src/model/name-set.js';
 import { membersOf, uncertainWhy } from './doubt.js';
 import type { LintRule } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
@@ -33,18 +34,21 @@ export const missingRequiredAllow: LintRule = {
         'fail when a required flow is blocked.',
       fix: {
         generic:
-          'Allow the reported protocol, ports and networks from the phone network before the blocking ' +
-          'rule, or change the blocking rule so it no longer covers them.',
+          'Allow the reported protocol, ports and networks where the traffic arrives (the phone network for ' +
+          'its outbound flows, the WAN or a server network for inbound ones) before the blocking rule, or ' +
+          'change the blocking rule so it no longer covers them.',
         pfsense:
-          'Firewall > Rules > (phone interface): add a pass rule for the protocol, ports and provider ' +
+          "Firewall > Rules > (the interface the traffic arrives on: the phones' for their outbound flows, WAN or " +
+          "the server's for inbound ones): add a pass rule for the protocol, ports and provider " +
           'alias above the blocking rule (interface rules are first-match; a floating block without "Quick" ' +
           'loses to a quick pass anywhere or to a later pass, so against one add a floating pass rule with "Quick" ticked).',
         opnsense:
-          'Firewall > Rules > (phone interface): add a pass rule above the blocking rule (check its sequence ' +
+          'Firewall > Rules > (the interface the traffic arrives on): add a pass rule above the blocking rule (check its sequence ' +
           'number; a floating block without "Quick" loses to a quick pass anywhere or to a later pass, so against ' +
           'one add a floating pass rule with "Quick" ticked).',
         fortigate:
-          'config firewall policy: add an accept policy from the phone interface to the WAN for the provider ' +
+          'config firewall policy: add an accept policy from the interface the traffic arrives on (srcintf: the ' +
+          "phones' for outbound flows, the WAN for inbound ones) to the one it leaves by (dstintf) for the provider " +
           'address and service, then `move <new id> before <blocking id>` (policies match in file order, not by id).',
         mikrotik:
           '/ip firewall filter add chain=forward src-address=<phones> dst-address=<provider> protocol=udp ' +
@@ -78,7 +82,7 @@ export const missingRequiredAllow: LintRule = {
           {
             subject: `Required flow "${req.description}"`,
             fixRule: { allow: 'allow it', narrow: true },
-            fixDefault: `Nothing allows it, so the default applies: add a rule on ${fromLabels} that allows it.`,
+            fixDefault: defaultFix(ctx, evs, fromLabels),
             requirement: req.id,
             level: req.severity,
             key: [],
@@ -89,6 +93,30 @@ export const missingRequiredAllow: LintRule = {
     return out;
   },
 };
+
+/**
+ * Where the allowing rule goes when nothing allows a flow: on the interface the traffic arrives on.
+ * Firewalls filter there (a pfSense rule on that interface's tab, a FortiGate policy from it as
+ * srcintf), so for an inbound flow that is the far end's interface (the WAN, a server network), not
+ * the phones'.
+ */
+function defaultFix(ctx: RuleContext, evs: readonly EvaluatedFlow[], nearLabels: string): string {
+  const head = 'Nothing allows it, so the default applies: add a rule';
+  if (!evs.some((ev) => ev.req.direction === 'inbound')) return `${head} on ${nearLabels} that allows it.`;
+  const ingress = evs.reduce((acc, ev) => acc.union(ev.flow.box.iif), NameSet.NONE);
+  return `${head} on ${interfacesText(ctx, ingress)}, where it arrives, that allows it to ${nearLabels}.`;
+}
+
+/** "SERVERS (opt2)", "wan, WAN2 (opt3)", "any interface except wan0": interfaces as the configuration names them. */
+function interfacesText(ctx: RuleContext, set: NameSet): string {
+  if (set.isFull) return 'any interface';
+  const label = (n: string) => {
+    const i = ctx.policy.interfaces.find((x) => x.name === n);
+    return i ? ifaceLabel(i) : n;
+  };
+  const names = [...set.names].sort().map(label).join(', ');
+  return set.negated ? `any interface except ${names}` : names;
+}
 
 /** A requirement every part of which is accepted, with no hostname doubt, passes: the accepting rules are the evidence. */
 function recordPass(ctx: RuleContext, evs: EvaluatedFlow[]): void {

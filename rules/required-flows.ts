@@ -4,7 +4,7 @@ import { sameBox } from '../src/engine/piece.js';
 import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
 import type { FlowRequirement } from '../src/model/profile.js';
 import type { RuleContext } from '../src/lint/context.js';
-import { addressesOf, buildFlows, inScope, type BuiltFlow } from '../src/lint/flows.js';
+import { addressesOf, buildFlows, inScope, missingEndpoints, type BuiltFlow } from '../src/lint/flows.js';
 import { phonesAreNated } from '../src/lint/nat.js';
 import { insideInternalNetworks } from '../src/lint/topology.js';
 import { stepKey } from '../src/lint/finding.js';
@@ -38,6 +38,9 @@ export function evaluatedFlows(ctx: RuleContext): EvaluatedFlow[] {
   };
   for (const req of ctx.profile.flows) {
     if (!inScope(req, ctx)) continue;
+    // An end the site does not know, or ports the document leaves to the site (Mitel's media-gateway
+    // range): not checked, and src/site/coverage.ts says why; judging it anyway would contradict that.
+    if (missingEndpoints(req, ctx)) continue;
     const concrete = addressesOf(ctx.profile, req.remote, ctx);
     // Behind source NAT, new connections from the Internet reach the phones only through
     // port-forwards, which FWL004/FWL010 judge; the provider's "without NAT" flows do not apply.
@@ -81,7 +84,7 @@ function flowText(f: BuiltFlow, remoteLabel?: string): string {
   const ports = b.dport.isFull ? '' : ` ${formatPortSet(b.dport)}`;
   const inbound = b.oif.has(f.from.iface) && !b.iif.has(f.from.iface);
   const remote = remoteLabel ?? describeAddresses(inbound ? b.src : b.dst);
-  const local = labelWithAddresses(f.from.label, f.from.networks);
+  const local = labelWithAddresses(f.from.label, f.from.networks, f.from.written);
   return inbound
     ? `${formatProtoSet(b.proto)}${ports} from ${remote} to ${local}`
     : `${formatProtoSet(b.proto)}${ports} from ${local} to ${remote}`;

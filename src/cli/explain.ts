@@ -42,10 +42,21 @@ export interface ExplainOptions {
   multi?: boolean;
 }
 
+/**
+ * Source and destination on one subnet of the interface the source sits behind: hosts there reach
+ * each other directly, so the firewall never sees that traffic. `all`: every destination is there
+ * (nothing is traced); else the trace is shown with a line saying which part does not apply.
+ */
+export interface SameSubnet {
+  text: string;
+  all: boolean;
+}
+
 export interface ExplainResult {
   parts: Part[];
   flow: Box;
   path: PathName;
+  sameSubnet?: SameSubnet;
   /** Which ingress was assumed for --from, when --in did not give it and no interface holds it. */
   assumed?: string;
   /** What finding the WAN said (no WAN identified, an interface no rule names). */
@@ -56,11 +67,14 @@ export interface ExplainResult {
 export function explainFlow(
   policy: Policy,
   o: ExplainOptions,
-): { path: PathName; flow: Box; assumed?: string; notes: string[] } {
+): { path: PathName; flow: Box; assumed?: string; notes: string[]; sameSubnet?: SameSubnet } {
   const src = addr(o.from, '--from');
   const toSelf = /^(self|firewall)$/i.test(o.to);
   const self = policy.interfaces.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);
   const dst = toSelf ? self : addr(o.to, '--to');
+  // Without --in/--out, destinations on the source's own subnet are not routed: said, and not traced
+  // when that is all of them.
+  const direct = toSelf || o.in || o.out ? undefined : sameSubnet(policy, src, dst);
   const protocols = o.proto ? protoSet([protocolOf(o.proto)]) : ANY_PROTO;
   let dport = ANY_PORT;
   if (o.port) {
@@ -83,8 +97,41 @@ export function explainFlow(
       : egressFor(policy, wan, dst);
   const state = o.state ? NameSet.of(o.state.split(',').map(checkState)) : NameSet.of(['new']);
   const path = toSelf || (!dst.isEmpty && dst.isSubsetOf(self)) ? 'input' : 'forward';
+  if (direct?.all) {
+    // Nothing to route: the flow is shown without interfaces, as no filter of the firewall sees it.
+    const flow = box({ src, dst, proto: protocols, dport, state });
+    return { path, flow, notes, sameSubnet: { text: direct.text, all: true } };
+  }
   const flow = box({ src, dst, proto: protocols, dport, iif, oif, state });
-  return { path, flow, notes, ...(guess && { assumed: guess.text }) };
+  return {
+    path,
+    flow,
+    notes,
+    ...(guess && { assumed: guess.text }),
+    ...(direct && { sameSubnet: { text: direct.text, all: false } }),
+  };
+}
+
+/**
+ * The subnets of the internal interface that holds all of `src`, when they hold some of `dst`: hosts on
+ * one subnet talk directly (one L2 segment), so that traffic never crosses the firewall's IP filter.
+ */
+function sameSubnet(policy: Policy, src: AddrSet, dst: AddrSet): SameSubnet | undefined {
+  // `--to any` asks about everything: its own subnet is not what is meant, so it is not called out.
+  if (src.isEmpty || dst.isEmpty || dst.isFull) return undefined;
+  const i = policy.interfaces.find(
+    (x) => x.role !== 'wan' && x.enabled && !x.networks.isEmpty && src.isSubsetOf(x.networks),
+  );
+  if (!i || !dst.overlaps(i.networks)) return undefined;
+  const all = dst.isSubsetOf(i.networks);
+  const on = `${formatAddrSet(i.networks)} on ${i.name}`;
+  const text = all
+    ? `${formatAddrSet(src)} and ${formatAddrSet(dst)} are on the same subnet (${on}): hosts on one subnet reach each ` +
+      'other directly, so this traffic does not pass through the firewall and no rule of it applies ' +
+      '(give --in and --out to trace it anyway, e.g. for a bridge that filters)'
+    : `the part to ${formatAddrSet(dst.intersect(i.networks))} is on the source's own subnet (${on}): it does not ` +
+      'pass through the firewall, so what is shown below for it does not apply';
+  return { all, text };
 }
 
 /**
@@ -113,20 +160,32 @@ function assumedIngress(src: AddrSet, wan: readonly string[]): { iif: NameSet; t
 }
 
 export function explain(policy: Policy, o: ExplainOptions): ExplainResult {
-  const { path, flow, assumed, notes } = explainFlow(policy, o);
-  return { parts: tracePath(policy, flow, { path }), flow, path, notes, ...(assumed && { assumed }) };
+  const { path, flow, assumed, notes, sameSubnet: direct } = explainFlow(policy, o);
+  const parts = direct?.all ? [] : tracePath(policy, flow, { path });
+  return { parts, flow, path, notes, ...(assumed && { assumed }), ...(direct && { sameSubnet: direct }) };
 }
 
 export function formatExplain(
   policy: Policy,
-  r: { parts: Part[]; flow: Box; path: PathName; assumed?: string; notes?: readonly string[] },
+  r: {
+    parts: Part[];
+    flow: Box;
+    path: PathName;
+    assumed?: string;
+    notes?: readonly string[];
+    sameSubnet?: SameSubnet;
+  },
 ): string {
   const lines: string[] = [];
   const head = describeBox(r.flow) || 'any traffic';
-  lines.push(
-    `${policy.file}${policy.name ? ` [${policy.name}]` : ''}: ${head} ` +
-      `(${r.path === 'input' ? 'to the firewall itself' : 'routed through'})`,
-  );
+  const how = r.sameSubnet?.all
+    ? 'does not pass through this firewall'
+    : r.path === 'input'
+      ? 'to the firewall itself'
+      : 'routed through';
+  lines.push(`${policy.file}${policy.name ? ` [${policy.name}]` : ''}: ${head} (${how})`);
+  if (r.sameSubnet) lines.push(`  same subnet: ${r.sameSubnet.text}`);
+  if (r.sameSubnet?.all) return lines.join('\n') + '\n';
   if (r.assumed) lines.push(`  ingress: ${r.assumed}; give --in to choose the interface`);
   for (const n of r.notes ?? []) lines.push(`  ${n}`);
   lines.push(`  stages: ${stagesText(policy, r.path)}`);

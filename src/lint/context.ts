@@ -10,6 +10,8 @@ import type { Site } from '../site/types.js';
 export interface Endpoints {
   label: string;
   networks: AddrSet;
+  /** The network as the flag or evidence gives it, when `networks` leaves some of it out (the PBX, the phones). */
+  written?: AddrSet;
   iface: string;
 }
 

@@ -1,5 +1,5 @@
 import { box, type Box } from '../engine/box.js';
-import { ANY_V4, ANY_V6, NO_ADDR, parseAddressSpec, type AddrSet } from '../model/address.js';
+import { ANY_V4, ANY_V6, NO_ADDR, formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
 import { NameSet } from '../model/name-set.js';
 import {
   ANY_PORT,
@@ -14,8 +14,9 @@ import {
 } from '../model/ports.js';
 import type { Endpoint, FlowRequirement, Profile } from '../model/profile.js';
 import type { Endpoints, RuleContext } from './context.js';
-import { ingressOf } from '../site/evidence.js';
+import { ingressOf, placeText } from '../site/evidence.js';
 import { INTERNET, egressFor } from './topology.js';
+import { labelWithAddresses } from './wording.js';
 
 const FAMILIES = [
   { space: ANY_V4, v6: false },
@@ -38,7 +39,7 @@ export function portsOf(ports: readonly string[] | undefined): PortSet {
 /** The site networks an endpoint's roles and servers stand for (empty when the site does not know them). */
 export function siteEndpoints(ep: Endpoint, ctx: Pick<RuleContext, 'site' | 'phones'>): Endpoints[] {
   const out: Endpoints[] = [];
-  for (const r of ep.roles ?? []) out.push(...(r === 'phones' ? ctx.phones : ctx.site[r]));
+  for (const r of ep.roles ?? []) out.push(...roleEndpoints(r, ctx));
   for (const s of ep.servers ?? []) out.push(...(ctx.site.servers[s] ?? []));
   return out;
 }
@@ -58,17 +59,67 @@ export function missingEndpoints(req: FlowRequirement, ctx: RuleContext): string
   const missing: string[] = [];
   for (const ep of [req.remote, ...(req.local ? [req.local] : [])]) {
     for (const r of ep.roles ?? [])
-      if ((r === 'phones' ? ctx.phones : ctx.site[r]).length === 0)
-        missing.push(
-          r === 'phones' ? 'the phones (pass --phones)' : r === 'pcs' ? 'the PCs (pass --pcs)' : 'the PBX (pass --pbx)',
-        );
+      if (roleEndpoints(r, ctx).length === 0) missing.push(r === 'pcs' ? pcsUnknown(ctx) : UNKNOWN[r]);
     for (const s of ep.servers ?? [])
       if (!ctx.site.servers[s]?.length) missing.push(`the server "${s}" (pass --server ${s}=CIDR|interface|object)`);
   }
-  if (req.remote.pbx && !ctx.pbx) missing.push('the PBX (pass --pbx)');
-  if (!req.local && audienceOf(req, ctx).length === 0 && (req.audience === 'phones' || req.audience === 'pbx'))
-    missing.push(req.audience === 'phones' ? 'the phones (pass --phones)' : 'the PBX (pass --pbx)');
-  return missing.length ? `the site does not know ${[...new Set(missing)].join(' and ')}` : undefined;
+  if (req.remote.pbx && !ctx.pbx) missing.push(UNKNOWN.pbx);
+  let other: string | undefined;
+  if (!req.local && audienceOf(req, ctx).length === 0) {
+    const gap = audienceGap(req.audience, ctx);
+    if (gap?.startsWith(KNOWS)) missing.push(gap.slice(KNOWS.length));
+    else other = gap;
+  }
+  const reasons = [
+    ...(missing.length ? [`${KNOWS}${[...new Set(missing)].join(' and ')}`] : []),
+    ...(other ? [other] : []),
+  ];
+  return reasons.length ? reasons.join('; ') : undefined;
+}
+
+const KNOWS = 'the site does not know ';
+const UNKNOWN = {
+  phones: 'the phones (pass --phones)',
+  pcs: 'the PCs (pass --pcs)',
+  pbx: 'the PBX (pass --pbx)',
+} as const;
+
+/**
+ * The networks a site role stands for in requirements. PCs only assumed (no --pcs, no interface named
+ * for PCs: every internal network that is not the phones, the PBX's, management...) are not known
+ * PCs: requirements on them are not checked (docs/site-detection.md), as phones are never guessed.
+ */
+function roleEndpoints(r: 'phones' | 'pcs' | 'pbx', ctx: Pick<RuleContext, 'site' | 'phones'>): Endpoints[] {
+  if (r === 'phones') return ctx.phones;
+  if (r === 'pcs') return ctx.site.pcs.filter((n) => n.source !== 'assumed');
+  return ctx.site[r];
+}
+
+/** "the PCs (pass --pcs; …only assumed…)": the assumed networks are named, so the user sees what to confirm. */
+function pcsUnknown(ctx: Pick<RuleContext, 'site'>): string {
+  const assumed = ctx.site.pcs.filter((n) => n.source === 'assumed');
+  if (assumed.length === 0) return UNKNOWN.pcs;
+  const nets = assumed.map((n) => labelWithAddresses(n.label, n.networks, n.written)).join(', ');
+  return `the PCs (pass --pcs; ${nets} ${assumed.length > 1 ? 'are' : 'is'} only assumed to hold them, with no name saying so)`;
+}
+
+/**
+ * Why the networks an audience starts from are unknown on this firewall (a requirement without a
+ * `local` end, a setting that reads the audience's networks), or undefined when it has some.
+ */
+export function audienceGap(audience: string | undefined, ctx: RuleContext): string | undefined {
+  if (audienceOf({ audience }, ctx).length > 0) return undefined;
+  if (!audience || audience === 'phones') return `${KNOWS}${UNKNOWN.phones}`;
+  if (audience === 'pbx')
+    return ctx.pbx
+      ? `the PBX ${ctx.pbx.text} is on no interface of this firewall (it is taken to be reached through the WAN), ` +
+          "so the PBX's own requirements are not checked here"
+      : `${KNOWS}${UNKNOWN.pbx}`;
+  if (NOT_FROM_PHONES.has(audience)) {
+    const who = audience === 'servers' ? 'servers' : 'mobile clients';
+    return `no internal network but the phones' holds the ${who} (the phone networks do not count for ${audience})`;
+  }
+  return 'this firewall has no internal network with a known subnet';
 }
 
 /** The concrete addresses of an endpoint; hostnames are never resolved. */
@@ -103,17 +154,46 @@ function cidr(text: string): AddrSet {
 
 const cidrs = new Map<string, AddrSet>();
 
-/** Which networks a requirement applies to: phones, or the internal networks for other audiences. */
+/**
+ * Audiences whose clients are not on the phone networks (docs/site-detection.md#audiences): CSTA and
+ * other third-party applications run on servers, the mobile client on smartphones, not on desk phones.
+ */
+const NOT_FROM_PHONES: ReadonlySet<string> = new Set(['servers', 'mobile-app']);
+
+/**
+ * Which networks a requirement applies to (docs/site-detection.md#audiences): the phones; the PBX on
+ * its interface; for `servers` and `mobile-app` the internal networks without the phones' (unless
+ * every internal network was declared phones with --phones all-internal); for the other audiences
+ * every internal network.
+ */
 export function audienceOf(req: { audience?: string }, ctx: RuleContext): Endpoints[] {
   // A home router's requirements are about the remote phones behind it (OpenScape System Device@Home).
   if (!req.audience || req.audience === 'phones' || req.audience === 'home-router') return ctx.phones;
-  if (req.audience === 'pbx') {
-    const pbx = ctx.pbx;
-    if (!pbx) return [];
-    const iface = ctx.policy.interfaces.find((i) => i.networks.overlaps(pbx.addr));
-    return iface ? [{ label: `PBX ${pbx.text}`, networks: pbx.addr, iface: iface.name }] : [];
-  }
+  if (req.audience === 'pbx') return pbxEndpoints(ctx);
+  if (NOT_FROM_PHONES.has(req.audience)) return withoutPhones(ctx);
   return ctx.clients;
+}
+
+/** The PBX as a source: its address on the interface it sits behind (none when no interface holds it). */
+function pbxEndpoints(ctx: Pick<RuleContext, 'pbx' | 'site'>): Endpoints[] {
+  const pbx = ctx.pbx;
+  if (!pbx) return [];
+  const one = ctx.site.pbx.length === 1;
+  return ctx.site.pbx.map((n) => ({
+    label: `PBX ${one ? pbx.text : formatAddrSet(n.networks)}`,
+    networks: n.networks,
+    iface: n.iface,
+  }));
+}
+
+/** The internal networks without the phones' addresses (all of them with --phones all-internal: the user's word). */
+function withoutPhones(ctx: Pick<RuleContext, 'clients' | 'site'>): Endpoints[] {
+  const declared = ctx.site.phones.filter((n) => n.source !== 'assumed');
+  const phones = declared.reduce((a, n) => a.union(n.networks), NO_ADDR);
+  if (phones.isEmpty) return ctx.clients;
+  return ctx.clients
+    .map((c) => ({ ...c, written: c.written ?? c.networks, networks: c.networks.subtract(phones) }))
+    .filter((c) => !c.networks.isEmpty);
 }
 
 export interface BuiltFlow {
@@ -123,16 +203,48 @@ export interface BuiltFlow {
 
 /** The flow classes (one per source network) a required outbound or inbound flow stands for. */
 export function buildFlows(req: FlowRequirement, remote: AddrSet, ctx: RuleContext): BuiltFlow[] {
+  return flowClasses(req, remote, ctx).flows;
+}
+
+/**
+ * The subnets of the interface a site network sits behind, when they hold all of it: hosts there
+ * reach each other directly (one L2 segment), so traffic between them never crosses the firewall's
+ * IP filter. Undefined when the network is not wholly on one interface's subnets (nftables networks
+ * no rule pairs with an interface, routed networks behind another router).
+ */
+export function directSubnet(from: Endpoints, policy: RuleContext['policy']): AddrSet | undefined {
+  const i = policy.interfaces.find((x) => x.name === from.iface);
+  if (!i || i.networks.isEmpty || !from.networks.isSubsetOf(i.networks)) return undefined;
+  return i.networks;
+}
+
+/**
+ * The flow classes of a requirement, and the pairs of ends that share a subnet (`direct`: "10.20.0.0/24
+ * on vlan20"), which the firewall never sees: the part of the far end on the near end's subnet is left out.
+ */
+function flowClasses(
+  req: FlowRequirement,
+  remote: AddrSet,
+  ctx: RuleContext,
+): { flows: BuiltFlow[]; direct: string[] } {
   const dport = portsOf(req.ports);
   const state = NameSet.of(['new']);
+  const direct: string[] = [];
   // A flow never mixes address families: IPv4 sources talk to IPv4 destinations, IPv6 to IPv6.
   const near = req.local ? siteEndpoints(req.local, ctx) : audienceOf(req, ctx);
-  return near.flatMap((all) =>
+  const flows = near.flatMap((all) =>
     FAMILIES.flatMap(({ space, v6 }) => {
       const local = all.networks.intersect(space);
-      const far = remote.intersect(space);
-      if (local.isEmpty || far.isEmpty || far.isSubsetOf(local)) return []; // same subnet: the firewall is not in the path
-      const from = { ...all, networks: local };
+      const whole = remote.intersect(space);
+      if (local.isEmpty || whole.isEmpty) return [];
+      const subnet = directSubnet({ ...all, networks: local }, ctx.policy);
+      const far = subnet ? whole.subtract(subnet) : whole;
+      if (far.isEmpty || far.isSubsetOf(local)) {
+        // Same subnet: the firewall is not in the path.
+        direct.push(`${formatAddrSet(subnet ?? local)} ${placeText(all.iface)}`);
+        return [];
+      }
+      const from = { ...all, networks: local, ...(all.written ? { written: all.written.intersect(space) } : {}) };
       const proto = protocolsOf(req.protocol, v6);
       const farIf = egressFor(ctx.policy, ctx.wan, far);
       const nearIf = ingressOf(from.iface, ctx.wan);
@@ -145,6 +257,22 @@ export function buildFlows(req: FlowRequirement, remote: AddrSet, ctx: RuleConte
             },
       ];
     }),
+  );
+  return { flows, direct };
+}
+
+/**
+ * Why a requirement is not this firewall's to check: both of its ends are on one subnet, so their
+ * traffic never passes through it. Undefined when any of it does (or its far end is not concrete).
+ */
+export function sameSubnetOnly(req: FlowRequirement, ctx: RuleContext): string | undefined {
+  const remote = addressesOf(ctx.profile, req.remote, ctx);
+  if (remote.isEmpty) return undefined;
+  const { flows, direct } = flowClasses(req, remote, ctx);
+  if (flows.length > 0 || direct.length === 0) return undefined;
+  return (
+    `it does not pass through this firewall (same subnet: ${[...new Set(direct)].join(', ')}): ` +
+    'hosts on one subnet reach each other directly'
   );
 }
 

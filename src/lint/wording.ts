@@ -116,10 +116,17 @@ export function describeAddresses(set: AddrSet, limit = 4): string {
 
 /**
  * "vlan20 10.20.0.0/24": a site network's label with its addresses. A label made from a --phones value
- * already ends with them (src/site/spec.ts), which would otherwise be written twice.
+ * already ends with them (src/site/spec.ts), which would otherwise be written twice; when the network
+ * leaves out part of what the label shows (`written`: the PBX), the part left out is named.
  */
-export function labelWithAddresses(label: string, networks: AddrSet): string {
-  return labelShows(label, networks) ? label : `${label} ${formatAddrSet(networks)}`;
+export function labelWithAddresses(label: string, networks: AddrSet, written?: AddrSet): string {
+  if (labelShows(label, networks)) return label;
+  // "VOICE (opt1) 10.20.0.0/24 without 10.20.0.10": the network as given, then what is left out (the PBX).
+  if (written && networks.isSubsetOf(written) && !networks.equals(written)) {
+    const shown = labelShows(label, written) ? label : `${label} ${formatAddrSet(written)}`;
+    return `${shown} without ${formatAddrSet(written.subtract(networks))}`;
+  }
+  return `${label} ${formatAddrSet(networks)}`;
 }
 
 /** Whether a site network's label already ends with exactly these addresses. */

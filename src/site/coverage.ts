@@ -1,8 +1,11 @@
 import { notChecked, type RuleContext } from '../lint/context.js';
-import { inScope, missingEndpoints } from '../lint/flows.js';
+import { audienceGap, inScope, missingEndpoints } from '../lint/flows.js';
 import type { SettingKind } from '../model/profile.js';
 
-/** Settings whose check reads the phones' networks: without phones they are not checked (also read by src/verdicts/scope.ts). */
+/**
+ * Settings whose check reads the networks of their audience (the phones, or the PBX for a PBX setting):
+ * without them they are not checked (also read by src/verdicts/scope.ts).
+ */
 export const PHONE_SETTINGS: ReadonlySet<SettingKind> = new Set([
   'nat-required',
   'no-port-forward-to-phones',
@@ -52,8 +55,10 @@ export function siteCoverage(ctx: RuleContext): void {
     else if (audience !== 'phones' && !ctx.audiences.has(audience))
       audiences.set(audience, [...(audiences.get(audience) ?? []), s.id]);
     else if (audience === 'phones' && away) add(awayReason, s.id);
-    else if (ctx.phones.length === 0 && PHONE_SETTINGS.has(s.kind) && audience === 'phones')
-      add(`${name}${fw}: not checked: the site does not know the phones (pass --phones).`, s.id);
+    else if (PHONE_SETTINGS.has(s.kind)) {
+      const gap = audienceGap(audience, ctx);
+      if (gap) add(`${name}${fw}: not checked: ${gap}.`, s.id);
+    }
   }
   if (audiences.size)
     notChecked(

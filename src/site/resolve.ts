@@ -17,7 +17,7 @@ import { describeRole, type Removed } from './describe.js';
 import { resolveSpec } from './spec.js';
 import type { Site, SiteNetwork } from './types.js';
 import { objectWords } from './object-words.js';
-import { infraWord, pcWord, phoneWord } from './vocabulary.js';
+import { infraWord, pbxWord, pcWord, phoneWord } from './vocabulary.js';
 import { resolveSiteWan } from './wan.js';
 
 export interface SiteOptions {
@@ -76,6 +76,14 @@ export function resolveSite(
       return r.networks;
     });
   const clientsOnly = (nets: SiteNetwork[]): SiteNetwork[] => nets.filter((n) => !n.networks.subtract(own).isEmpty);
+  // An address that is the PBX is never a phone nor a PC, however the network holding it was given:
+  // taken out once here, so no rule sees it as a client (FWL004 and FWL010 no forward to a "phone").
+  const withoutPbx = (nets: SiteNetwork[], pbxAddrs: AddrSet): SiteNetwork[] =>
+    nets.flatMap((n) => {
+      if (!n.networks.overlaps(pbxAddrs)) return [n];
+      const networks = n.networks.subtract(pbxAddrs);
+      return networks.isEmpty ? [] : [{ ...n, networks, written: n.written ?? n.networks }];
+    });
 
   // PBX.
   let pbx: SiteNetwork[];
@@ -86,10 +94,19 @@ export function resolveSite(
       // An address of a PBX outside this firewall's subnets (hosted, behind a router) is still an address.
       if (!(e instanceof UsageError) || !parseAddressSpec(opts.pbx)) throw e;
       pbx = [];
+      notes.push(
+        `PBX: ${opts.pbx}, given with --pbx ${opts.pbx}, is on no interface of this firewall: it is taken to be ` +
+          'reached through the WAN (the default route), as a hosted PBX is, so flows between it and the phones ' +
+          "are checked as traffic to and from the Internet, and the PBX's own requirements (audience pbx) are " +
+          'not checked here',
+      );
     }
   } else pbx = group(p, wanNames, LOOPBACK, pbxCandidates(p), setAside);
 
   const pbxAddrs = pbx.reduce((acc, n) => acc.union(n.networks), NO_ADDR);
+  // Taken out of the networks --phones and --pcs give when --pbx gives the PBX too (both the user's
+  // word); a PBX only detected (an interface named "pbx" is a whole subnet) does not overrule a flag.
+  const flaggedPbx = opts.pbx ? pbxAddrs : NO_ADDR;
 
   // Phones.
   let phones: SiteNetwork[];
@@ -101,8 +118,8 @@ export function resolveSite(
       source: 'assumed' as const,
       evidence: [evidence('flag', p.file, 0, `--phones ${ALL_INTERNAL}: every internal network`)],
     }));
-    phones = clientsOnly(phones);
-  } else if (opts.phones.length) phones = clientsOnly(fromFlags('--phones', opts.phones));
+    phones = clientsOnly(withoutPbx(phones, flaggedPbx));
+  } else if (opts.phones.length) phones = clientsOnly(withoutPbx(fromFlags('--phones', opts.phones), flaggedPbx));
   else
     phones = strongest(
       group(
@@ -116,7 +133,9 @@ export function resolveSite(
     );
 
   // PCs.
-  const pcs = opts.pcs?.length ? clientsOnly(fromFlags('--pcs', opts.pcs)) : detectPcs(p, wanNames, phones, excluded);
+  const pcs = opts.pcs?.length
+    ? clientsOnly(withoutPbx(fromFlags('--pcs', opts.pcs), flaggedPbx))
+    : detectPcs(p, wanNames, phones, excluded, pbx);
 
   // Named servers.
   const servers: Record<string, SiteNetwork[]> = {};
@@ -181,28 +200,38 @@ function serverNames(profiles: readonly Profile[]): Set<string> {
   return out;
 }
 
-/** PCs: internal networks named for PCs/offices, else every internal network that is not phones, management, guests, DMZ or VPN. */
+/**
+ * PCs: internal networks named for PCs/offices, else (assumed) every internal network that is not
+ * phones, management, guests, DMZ, VPN or the PBX's. The PBX's own addresses are never PCs, and an
+ * interface named for the PBX (vlan30-pbx) holds no PCs.
+ */
 function detectPcs(
   p: Policy,
   wan: readonly string[],
   phones: readonly SiteNetwork[],
   excluded: AddrSet,
+  pbx: readonly SiteNetwork[],
 ): SiteNetwork[] {
   const phoneNets = phones.reduce((a, x) => a.union(x.networks), NO_ADDR);
+  const pbxNets = pbx.reduce((a, x) => a.union(x.networks), NO_ADDR);
   // Networks an object names as management, guests, DMZ or VPN (a MGMT address list) are not PCs either.
   const infraNets = objectWords(p.inventory?.objects ?? []).infra.reduce((a, o) => a.union(o.addresses), NO_ADDR);
   const pool = internalInterfaces(p, wan).filter((i) => {
     const text = `${i.name} ${i.description ?? ''} ${i.device ?? ''}`;
     if (phoneWord(text) || infraWord(text) || i.networks.isSubsetOf(infraNets)) return false;
-    return !i.networks.subtract(phoneNets).subtract(excluded).isEmpty;
+    if (pbxWord(`${i.name} ${i.description ?? ''}`)) return false;
+    return !i.networks.subtract(phoneNets).subtract(excluded).subtract(pbxNets).isEmpty;
   });
   const named = pool.filter((i) => pcWord(`${i.name} ${i.description ?? ''}`));
   const chosen = named.length ? named : pool;
   return chosen.map((i) => {
-    const networks = i.networks.subtract(phoneNets).subtract(excluded);
+    // Shown as written without the PBX ("internal (without the PBX 192.168.1.10)"), as the phones are.
+    const written = i.networks.subtract(phoneNets).subtract(excluded);
+    const networks = written.subtract(pbxNets);
     return {
-      label: networks.equals(i.networks) ? ifaceLabel(i) : `${ifaceLabel(i)} ${formatAddrSet(networks)}`,
+      label: written.equals(i.networks) ? ifaceLabel(i) : `${ifaceLabel(i)} ${formatAddrSet(written)}`,
       networks,
+      ...(networks.equals(written) ? {} : { written }),
       iface: i.name,
       source: named.length ? ('detected' as const) : ('assumed' as const),
       evidence: [
@@ -212,7 +241,7 @@ function detectPcs(
           i.loc.line,
           named.length
             ? `interface ${ifaceLabel(i)} named for PCs (line ${i.loc.line})`
-            : `internal network ${ifaceLabel(i)} not named for phones, management, guests, DMZ or VPN (line ${i.loc.line})`,
+            : `internal network ${ifaceLabel(i)} not named for phones, management, guests, DMZ, VPN or the PBX (line ${i.loc.line})`,
         ),
       ],
     };

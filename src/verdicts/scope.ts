@@ -1,5 +1,5 @@
 import { notChecked, type RuleContext } from '../lint/context.js';
-import { addressesOf, inScope } from '../lint/flows.js';
+import { addressesOf, audienceGap, inScope, missingEndpoints, sameSubnetOnly } from '../lint/flows.js';
 import { phonesAreNated } from '../lint/nat.js';
 import { insideInternalNetworks } from '../lint/topology.js';
 import type { SettingKind } from '../model/profile.js';
@@ -18,7 +18,8 @@ const group = (m: Map<string, string[]>, reason: string, id: string) => m.set(re
 /**
  * Names every requirement this run leaves unevaluated on this firewall, and why, through
  * notChecked(): audiences not opted in, device families not named, no phone network, no WAN,
- * no PBX address, and inbound flows that source NAT makes unnecessary. Verdicts read these; a
+ * no PBX address, requirements whose ends share a subnet (their traffic never crosses the firewall),
+ * and inbound flows that source NAT makes unnecessary. Verdicts read these; a
  * requirement never silently disappears.
  */
 export function noteScope(ctx: RuleContext): void {
@@ -36,14 +37,17 @@ export function noteScope(ctx: RuleContext): void {
     if (!opted(f.audience) || !inScope(f, ctx)) continue;
     if (f.remote.pbx && !ctx.pbx) continue;
     if (f.audience === 'phones' && ctx.phones.length === 0) continue;
-    if (ctx.wan.length === 0 && !insideInternalNetworks(ctx.policy, addressesOf(ctx.profile, f.remote, ctx)))
+    if (missingEndpoints(f, ctx)) continue; // an end the site does not know: src/site/coverage.ts says so
+    const direct = sameSubnetOnly(f, ctx);
+    if (direct) group(reasons, `${p}: not checked: ${direct}.`, f.id);
+    else if (ctx.wan.length === 0 && !insideInternalNetworks(ctx.policy, addressesOf(ctx.profile, f.remote, ctx)))
       group(reasons, noWan, f.id);
     else if (hasNat && (f.condition === 'without-nat' || (f.direction === 'inbound' && fromInternet(ctx, f.remote))))
       group(reasons, nated, f.id);
   }
   for (const s of ctx.profile.settings) {
     if (!opted(s.audience)) continue; // src/site/coverage.ts names them
-    if (PHONE_SETTINGS.has(s.kind) && ctx.phones.length === 0) continue;
+    if (PHONE_SETTINGS.has(s.kind) && audienceGap(s.audience, ctx)) continue;
     else if (WAN_SETTINGS.has(s.kind) && ctx.wan.length === 0) group(reasons, noWan, s.id);
   }
   for (const f of ctx.profile.portForwards ?? []) {
