@@ -456,12 +456,17 @@ export class CondInterpreter {
       if (name === undefined) return unsupportedOf(c, `${printExpr(x)} is not an interface name`);
       const matched = this.ctx.namesMatching(name);
       if (isPattern(name)) {
-        const named = matched.filter((n) => n !== name);
-        this.ctx.note(
-          `interface pattern "${name}" matches ` +
-            (named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : '') +
-            `the interface "${name}", which stands for the others matching it`,
-        );
+        // Longer patterns it matches (`vlan2*` for `vlan*`) stand for interfaces it matches too.
+        const named = matched.filter((n) => n !== name && !isPattern(n));
+        const longer = matched.filter((n) => n !== name && isPattern(n));
+        const parts: string[] = [];
+        if (named.length) parts.push(`the interfaces the ruleset names (${named.join(', ')})`);
+        if (longer.length)
+          parts.push(
+            `the interfaces of the longer pattern${longer.length > 1 ? 's' : ''} ${longer.map((n) => `"${n}"`).join(', ')}`,
+          );
+        const itself = `the interface "${name}", which stands for the others matching it`;
+        this.ctx.note(`interface pattern "${name}" matches ${parts.length ? `${parts.join(', ')} and ` : ''}${itself}`);
       }
       for (const n of matched) names.push(n);
     }

@@ -23,7 +23,7 @@ import { CONN_STATES, type Policy } from '../model/policy.js';
 import type { Notification } from '../model/report.js';
 import { findInterface } from '../lint/endpoints.js';
 import { egressFor } from '../lint/topology.js';
-import { namesOnlyRuleInterfaces } from '../site/evidence.js';
+import { matchingPatterns, namesOnlyRuleInterfaces, patternNote } from '../site/evidence.js';
 import { interfaceList, noInterface } from '../site/spec.js';
 import { resolveSiteWan } from '../site/wan.js';
 
@@ -71,12 +71,12 @@ export function explainFlow(
   const notes: string[] = [];
   const notify = (n: Notification) => notes.push(n.message);
   const wan = resolveSiteWan(policy, o.wan ?? [], notify, '', o.multi === true).map((w) => w.iface);
-  const given = o.in ? iface(policy, o.in, '--in', o.multi === true) : undefined;
+  const given = o.in ? iface(policy, o.in, '--in', o.multi === true, notes) : undefined;
   const held = given ? undefined : holder(policy, src);
   const guess = (given ?? held) ? undefined : assumedIngress(src, wan);
   const iif = given ?? held ?? guess?.iif ?? NameSet.ANY;
   const oif = o.out
-    ? iface(policy, o.out, '--out', o.multi === true)
+    ? iface(policy, o.out, '--out', o.multi === true, notes)
     : toSelf || dst.isSubsetOf(self)
       ? NameSet.ANY
       : egressFor(policy, wan, dst);
@@ -241,10 +241,18 @@ export function checkHeldByOne(policies: readonly Policy[], o: Pick<ExplainOptio
 
 /**
  * An interface --in/--out names. Rulesets (nftables) name only some of theirs, and in a file of
- * several firewalls (VDOMs) another one may hold it: there any name is taken as given.
+ * several firewalls (VDOMs) another one may hold it: there any name is taken as given (nftables: as
+ * the pattern that matches it, with a note in `notes`).
  */
-function iface(policy: Policy, name: string, flag: string, multi: boolean): NameSet {
+function iface(policy: Policy, name: string, flag: string, multi: boolean, notes: string[]): NameSet {
   const i = findInterface(policy, name);
+  // nftables: a name the rules match only through a pattern (`iifname "vlan*"`) is that pattern's, as in lint.
+  const patterns = i ? [] : matchingPatterns(policy, name);
+  const [rep] = patterns;
+  if (rep) {
+    notes.push(patternNote(flag, name, name, patterns));
+    return NameSet.of([rep.name]);
+  }
   if (!i && !multi && !namesOnlyRuleInterfaces(policy))
     throw noInterface(flag, name, name, policy.file, interfaceList(policy));
   return NameSet.of([i?.name ?? name]);

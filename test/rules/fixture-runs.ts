@@ -200,6 +200,12 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
         { why: 'same, with --phones 10.20.0.0/24@vlan20 --wan wan0' },
         { profiles: osb, why: 'masquerade without random keeps ports; no SIP helper' },
       ],
+      'clean-interface-patterns.nft': [
+        {
+          opts: { phones: ['10.20.0.0/24@vlan20'], wan: ['ppp0'] },
+          why: 'vlan20 and ppp0 named only by the patterns "vlan*" and "ppp*": the rules with them apply',
+        },
+      ],
       'fwl001-two-tables.nft': [
         { why: 'an accept in one table, a drop in a later base chain of another; default policy' },
       ],
