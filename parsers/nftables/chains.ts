@@ -1,6 +1,6 @@
 import { ANY_V4, ANY_V6 } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Chain, ChainPolicy, Rule, Ruleset, Stage, StageKind } from '../../src/model/policy.js';
+import type { Chain, ChainPolicy, Rule, Ruleset, Stage, StageKind, UnorderedChains } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import {
   DEVICE_GUARD,
@@ -17,7 +17,8 @@ import { ruleWith } from '../../src/model/rule-copy.js';
 /**
  * Hooks → the model's stages (docs/semantics.md#nft-hooks). Tables are namespaces: every base chain of
  * every table on a hook runs, in ascending priority (equal priorities keep file order, which nft
- * leaves undefined). An accept ends only its base chain, a drop is final — the engine's stage
+ * leaves undefined: such chains of different tables form Stage.unordered groups, and what depends on
+ * their order is uncertain). An accept ends only its base chain, a drop is final — the engine's stage
  * semantics. A routed packet passes ingress (netdev), prerouting, forward, postrouting and egress;
  * a packet to the firewall ingress, prerouting and input. `ip`/`ip6` tables see one family only and
  * netdev chains only their devices: an implicit accept at the top of such chains lets other packets
@@ -37,6 +38,8 @@ export interface Hooks {
   localOnly: Set<string>;
   /** Where table-level defaults would live: the table holding the forward chain, else the first table. */
   anchor: Pos;
+  /** Base chains of different tables on one hook with equal priority, whose order nft leaves undefined. */
+  unordered: UnorderedChains[];
 }
 
 const FORWARD_PATH = ['ingress', 'prerouting', 'forward', 'postrouting', 'egress'];
@@ -81,26 +84,31 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
     if (b.type === 'route' && b.hook !== 'output') continue;
     stages.get(b.hook)?.push(info);
   }
+  const unordered: UnorderedChains[] = [];
   for (const [name, list] of stages) {
     list.sort(byPriority);
-    for (let i = 1; i < list.length; i++) {
-      const a = must(list[i - 1], 'a chain');
-      const c = must(list[i], 'a chain');
-      const fa = a.table.family;
-      const fc = c.table.family;
-      const sameTraffic = fa === fc || fa === 'inet' || fc === 'inet';
-      const prio = baseOf(c).priority;
-      if (baseOf(a).priority === prio && a.table !== c.table && sameTraffic) {
-        ctx.note(
-          `${a.ref} and ${c.ref} are both on the ${name} hook with priority ${String(prio)}: ` +
-            'nft leaves their order undefined; fwlint evaluates them in file order',
-        );
-      }
+    for (const g of ties(list)) {
+      ctx.note(
+        `${tiedText(g, `on the ${name} hook`)}: nft leaves their order undefined; fwlint evaluates them in file ` +
+          'order and reports a UDP timeout that depends on it (which `ct timeout set` runs last) as uncertain',
+      );
+      unordered.push(unorderedOf(g, name));
     }
   }
   natPrerouting.sort(byPriority);
   natPostrouting.sort(byPriority);
-
+  for (const [name, list] of [
+    ['prerouting', natPrerouting],
+    ['postrouting', natPostrouting],
+  ] as const)
+    for (const g of ties(list)) {
+      ctx.note(
+        `${tiedText(g, `nat chains on the ${name} hook`)}: nft leaves their order undefined, and the first that ` +
+          'translates a connection decides its translation; fwlint evaluates them in file order and does not mark ' +
+          'the translation uncertain',
+      );
+      unordered.push(unorderedOf(g, `${name} (nat)`));
+    }
   // Reachability: base chains fwlint evaluates, then every chain they jump or go to; and those that
   // forwarded traffic can reach (the NAT chains see it too, not only the firewall's own).
   const nats = [...natPrerouting, ...natPostrouting];
@@ -111,7 +119,64 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
   for (const info of infos.values())
     if (info.unsupported.length) info.unsupported = info.unsupported.filter((u) => u.what !== 'notrack');
   const forwardTable = stages.get('forward')?.[0]?.table ?? [...infos.values()][0]?.table;
-  return { stages, natPrerouting, natPostrouting, evaluated, localOnly, anchor: forwardTable?.pos ?? ctx.doc.root };
+  return {
+    stages,
+    natPrerouting,
+    natPostrouting,
+    evaluated,
+    localOnly,
+    anchor: forwardTable?.pos ?? ctx.doc.root,
+    unordered,
+  };
+}
+
+/** Whether two tables' chains see the same packets: same family, or one of them inet (IPv4 and IPv6). */
+function sameTraffic(a: ChainInfo, b: ChainInfo): boolean {
+  const fa = a.table.family;
+  const fb = b.table.family;
+  return fa === fb || fa === 'inet' || fb === 'inet';
+}
+
+/**
+ * The runs of base chains of a hook (sorted by priority) with equal priority in different tables that
+ * see the same packets: nft leaves their order undefined, and the kernel puts a hook registered later
+ * before those of equal priority already there (nf_hook_entries_grow), so the order can be the
+ * reverse of the file's. Each run in file order, of chains that share traffic with another of it.
+ */
+function ties(list: readonly ChainInfo[]): ChainInfo[][] {
+  const out: ChainInfo[][] = [];
+  for (let i = 0; i < list.length;) {
+    const first = must(list[i], 'a chain');
+    let j = i + 1;
+    while (j < list.length && baseOf(must(list[j], 'a chain')).priority === baseOf(first).priority) j++;
+    const run = list.slice(i, j);
+    const shared = run.filter((a) => run.some((b) => b.table !== a.table && sameTraffic(a, b)));
+    if (shared.length > 1) out.push(shared);
+    i = j;
+  }
+  return out;
+}
+
+function chainList(g: readonly ChainInfo[]): string {
+  const refs = g.map((i) => i.ref);
+  return refs.length === 2
+    ? `${refs[0] ?? ''} and ${refs[1] ?? ''}`
+    : `${refs.slice(0, -1).join(', ')} and ${refs.at(-1) ?? ''}`;
+}
+
+/** "inet a pre and inet b pre are both on the prerouting hook with priority 0" */
+function tiedText(g: readonly ChainInfo[], where: string): string {
+  const prio = String(baseOf(must(g[0], 'a chain')).priority);
+  return `${chainList(g)} are ${g.length === 2 ? 'both' : 'all'} ${where} with priority ${prio}`;
+}
+
+function unorderedOf(g: readonly ChainInfo[], hook: string): UnorderedChains {
+  return {
+    chains: g.map((i) => i.ref),
+    why:
+      `nft leaves the order of ${chainList(g)} (hook ${hook}, priority ${String(baseOf(must(g[0], 'a chain')).priority)}) ` +
+      'undefined: equal priorities in different tables (docs/semantics.md#nft-hooks)',
+  };
 }
 
 /**
@@ -226,7 +291,8 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
     ['prerouting', hooks.natPrerouting],
     ['postrouting', hooks.natPostrouting],
   ]);
-  const stagesOf = (hook: string): Stage[] => hookStages(hook, hooks.stages.get(hook) ?? [], nat.get(hook) ?? []);
+  const stagesOf = (hook: string): Stage[] =>
+    hookStages(hook, hooks.stages.get(hook) ?? [], nat.get(hook) ?? [], hooks.unordered);
   const forward = FORWARD_PATH.flatMap(stagesOf);
   const input = INPUT_PATH.flatMap(stagesOf);
   // The firewall's own packets (e.g. echo replies): output, then postrouting (docs/semantics.md#nft-hooks).
@@ -271,7 +337,12 @@ const REPLY_NAT_PRIORITY = -100;
  * The base chains of one hook as stages, by priority: consecutive chains of one kind form a stage
  * (filter, raw before conntrack, or NAT); the first filter stage keeps the hook's name.
  */
-function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stage[] {
+function hookStages(
+  hook: string,
+  filters: ChainInfo[],
+  nats: ChainInfo[],
+  unordered: readonly UnorderedChains[] = [],
+): Stage[] {
   const kindOf = (i: ChainInfo): StageKind =>
     i.chain.base?.type === 'nat'
       ? hook === 'prerouting'
@@ -307,6 +378,11 @@ function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stag
     if (hook === 'prerouting' || hook === 'input' || hook === 'ingress') stage.egressUnknown = true;
     if (early(i)) stage.beforeReplyNat = true;
     out.push(stage);
+  }
+  // Chains of equal priority are consecutive in `all`, and of one kind: a group lies within one stage.
+  for (const stage of out) {
+    const groups = unordered.filter((g) => g.chains.every((c) => stage.chains.includes(c)));
+    if (groups.length) stage.unordered = groups;
   }
   return out;
 }
