@@ -40,7 +40,22 @@ export interface Hooks {
   anchor: Pos;
   /** Base chains of different tables on one hook with equal priority, whose order nft leaves undefined. */
   unordered: UnorderedChains[];
+  /**
+   * Bridge-family base chains on the hooks routed packets pass when they arrive on or leave by a bridge
+   * port (prerouting, input, output, postrouting), sorted, and every chain they reach (bridgeReach).
+   */
+  bridge: Map<string, ChainInfo[]>;
+  bridgeReach: Set<string>;
 }
+
+/**
+ * Bridge hooks a routed packet passes on a bridge port (docs/semantics.md#nft-bridge): a frame
+ * arriving on a port passes prerouting, then input on its way up to the IP stack (br_handle_frame,
+ * br_pass_frame_up); a packet the IP stack sends through a bridge device passes output, then
+ * postrouting (br_dev_xmit → __br_forward with local_orig). The bridge forward hook sees only frames
+ * bridged from port to port.
+ */
+const BRIDGE_ROUTED_HOOKS = ['prerouting', 'input', 'output', 'postrouting'] as const;
 
 const FORWARD_PATH = ['ingress', 'prerouting', 'forward', 'postrouting', 'egress'];
 const INPUT_PATH = ['ingress', 'prerouting', 'input'];
@@ -60,15 +75,25 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
   const stages = new Map<string, ChainInfo[]>(FORWARD_PATH.concat('input', 'output').map((s) => [s, []]));
   const natPrerouting: ChainInfo[] = [];
   const natPostrouting: ChainInfo[] = [];
+  const bridge = new Map<string, ChainInfo[]>(BRIDGE_ROUTED_HOOKS.map((h) => [h, []]));
   for (const info of infos.values()) {
     const b = info.chain.base;
     if (!b) continue;
     const fam = info.table.family;
-    if (fam === 'bridge' || fam === 'arp') {
+    if (fam === 'bridge') {
+      const list = bridge.get(b.hook);
+      if (list) list.push(info);
+      else if (info.chain.rules.length || b.policy?.value === 'drop')
+        ctx.note(
+          `bridge table ${info.table.name}: chain ${info.chain.name} (hook ${b.hook}) filters only frames bridged ` +
+            'from one bridge port to another, never routed traffic, so fwlint does not evaluate it',
+        );
+      continue;
+    }
+    if (fam === 'arp') {
       if (info.chain.rules.length)
         ctx.note(
-          `${fam} table ${info.table.name}: chains of the ${fam} family filter ` +
-            `${fam === 'bridge' ? 'bridged (not routed)' : 'ARP'} traffic, which fwlint does not evaluate`,
+          `arp table ${info.table.name}: chains of the arp family filter ARP traffic, which fwlint does not evaluate`,
         );
       continue;
     }
@@ -109,6 +134,10 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
       );
       unordered.push(unorderedOf(g, `${name} (nat)`));
     }
+  for (const list of bridge.values()) list.sort(byPriority);
+  const bridgeReach = reach(infos, [...bridge.values()].flat());
+  noteBridge(ctx, bridge, infos, bridgeReach);
+
   // Reachability: base chains fwlint evaluates, then every chain they jump or go to; and those that
   // forwarded traffic can reach (the NAT chains see it too, not only the firewall's own).
   const nats = [...natPrerouting, ...natPostrouting];
@@ -127,7 +156,102 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
     localOnly,
     anchor: forwardTable?.pos ?? ctx.doc.root,
     unordered,
+    bridge,
+    bridgeReach,
   };
+}
+
+/** Whether a rule or a chain policy of a bridge chain can drop a packet: what bridgeRules makes uncertain. */
+function bridgeDrops(info: ChainInfo): boolean {
+  return (
+    info.chain.base?.policy?.value === 'drop' ||
+    info.rules.some((r) => r.action.kind === 'drop' || r.action.kind === 'reject')
+  );
+}
+
+/** One note per bridge table whose evaluated chains can drop: what fwlint does with them and why. */
+function noteBridge(
+  ctx: Ctx,
+  bridge: Map<string, ChainInfo[]>,
+  infos: Map<string, ChainInfo>,
+  reached: Set<string>,
+): void {
+  const tables = new Map<string, { info: ChainInfo; hooks: string[] }>();
+  for (const [hook, list] of bridge)
+    for (const info of list) {
+      const t = tables.get(info.table.name) ?? { info, hooks: [] };
+      t.hooks.push(hook);
+      tables.set(info.table.name, t);
+    }
+  for (const [name, t] of tables) {
+    const drops = [...reached].some((ref) => {
+      const i = infos.get(ref);
+      return i?.table === t.info.table && bridgeDrops(i);
+    });
+    if (!drops) continue;
+    ctx.note(
+      `bridge table ${name} (${ctx.where(t.info.table.pos)}): its ${[...new Set(t.hooks)].join(', ')} chains see ` +
+        'routed packets too when they arrive on (or leave by) a bridge port, and fwlint does not know which ' +
+        'interfaces are bridge ports: the packets its drops match get an uncertain verdict (docs/semantics.md#nft-bridge)',
+    );
+  }
+}
+
+/**
+ * Why a drop in a bridge table may or may not apply to a routed packet (Match.uncertain): it does only
+ * when the packet passes a bridge port.
+ */
+function bridgeWhy(ctx: Ctx, info: ChainInfo): string {
+  return (
+    `it is in bridge table ${info.table.name} (${ctx.where(info.table.pos)}), which sees routed packets only ` +
+    'when they arrive on or leave by a bridge port, and fwlint does not know which interfaces are bridge ports ' +
+    '(docs/semantics.md#nft-bridge)'
+  );
+}
+
+const NO_STATE = NameSet.of([]);
+
+/**
+ * A bridge chain's rules for the model (docs/semantics.md#nft-bridge): a drop or reject may apply to
+ * the phones' traffic or not, depending on whether their interface is a bridge port, so it never
+ * drops (no state matches) but makes the verdict of the packets it would match, whatever their
+ * interfaces and connection state, uncertain (Match.uncertain on state: widened, interfaces left out).
+ * Jumps and the rest stay as written. An accept in a base chain, which ends only that chain, is its
+ * `return` (the chain has no policy: its end lets the packet on and decides nothing), so the verdicts
+ * name the chains of the IP families, not a bridge rule that may never see the packet. `ct timeout
+ * set` and `ct helper set` there are not counted (bridge connection tracking is not modelled). A base
+ * chain's policy drop becomes such a drop after its rules.
+ */
+function bridgeRules(ctx: Ctx, info: ChainInfo, rules: readonly Rule[]): Rule[] {
+  const why = bridgeWhy(ctx, info);
+  const base = info.chain.base !== undefined;
+  const out: Rule[] = rules.map((r) => {
+    const drop = r.action.kind === 'drop' || r.action.kind === 'reject';
+    const accept = base && r.action.kind === 'accept';
+    if (!drop && !accept && r.udpTimeout === undefined && r.helperTimeout === undefined) return r;
+    const copy = ruleWith(r, {});
+    delete copy.udpTimeout;
+    delete copy.helperTimeout;
+    if (drop) copy.match = unsureDrop(r.match, why, r.loc);
+    if (accept) copy.action = { kind: 'return' };
+    return copy;
+  });
+  const b = info.chain.base;
+  if (b?.policy?.value === 'drop')
+    out.push({
+      id: `implicit:bridge-policy:${info.ref}`,
+      loc: b.policy.pos,
+      label: `policy drop of base chain ${info.ref}`,
+      match: unsureDrop({}, why, b.policy.pos),
+      action: { kind: 'drop' },
+      text: `${info.ref} policy drop`,
+    });
+  return out;
+}
+
+function unsureDrop(m: Rule['match'], why: string, loc: Pos): Rule['match'] {
+  const { iif: _iif, oif: _oif, ...rest } = m;
+  return { ...rest, state: NO_STATE, uncertain: [...(m.uncertain ?? []), { field: 'state', why, loc }] };
 }
 
 /** Whether two tables' chains see the same packets: same family, or one of them inet (IPv4 and IPv6). */
@@ -277,6 +401,12 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
         else if (e.flat.effects.length === 0) rules.push(e.rule);
         else for (const r of withNotrack(e)) rules.push(r);
       }
+    if (hooks.bridgeReach.has(info.ref)) {
+      // No policy: a policy drop is an uncertain rule now (bridgeRules), and the end of the chain
+      // decides nothing (the verdicts name the chains of the IP families).
+      chains[info.ref] = { name: info.ref, mode: 'first-match', rules: bridgeRules(ctx, info, rules) };
+      continue;
+    }
     if (staged.has(info.ref)) {
       const g = guards(info);
       chains[info.ref] = {
@@ -293,10 +423,18 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
   ]);
   const stagesOf = (hook: string): Stage[] =>
     hookStages(hook, hooks.stages.get(hook) ?? [], nat.get(hook) ?? [], hooks.unordered);
-  const forward = FORWARD_PATH.flatMap(stagesOf);
-  const input = INPUT_PATH.flatMap(stagesOf);
+  // Bridge chains: on a bridge port, prerouting and input before the IP stack sees the packet, output
+  // and postrouting after it sent it (docs/semantics.md#nft-bridge).
+  const bridgeIn = bridgeStages(hooks.bridge, ['prerouting', 'input']);
+  const bridgeOut = bridgeStages(hooks.bridge, ['output', 'postrouting']);
+  const afterIngress = (hooks2: readonly string[], last: Stage[]): Stage[] => {
+    const [first, ...rest] = hooks2;
+    return [...(first ? stagesOf(first) : []), ...bridgeIn, ...rest.flatMap(stagesOf), ...last];
+  };
+  const forward = afterIngress(FORWARD_PATH.slice(0, -1), bridgeOut).concat(stagesOf('egress'));
+  const input = afterIngress(INPUT_PATH, []);
   // The firewall's own packets (e.g. echo replies): output, then postrouting (docs/semantics.md#nft-hooks).
-  const output = ['output', 'postrouting'].flatMap(stagesOf);
+  const output = [...['output', 'postrouting'].flatMap(stagesOf), ...bridgeOut];
   const sysctl = ctx.options.sysctl ?? {};
   const off: Rule[] = [];
   for (const [key, fam, universe] of [
@@ -328,6 +466,20 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
       'no base chain filters the forward path (hooks prerouting, forward, postrouting): routed traffic is not filtered',
     );
   return { chains, forward, input, output };
+}
+
+/** The bridge chains of `hooks` as one filter stage each, in priority order ("bridge prerouting"). */
+function bridgeStages(bridge: Map<string, ChainInfo[]>, hooks: readonly string[]): Stage[] {
+  const out: Stage[] = [];
+  for (const hook of hooks) {
+    const list = bridge.get(hook) ?? [];
+    if (list.length === 0) continue;
+    const stage: Stage = { name: `bridge ${hook}`, chains: list.map((i) => i.ref) };
+    // Before routing (and on the way up to the IP stack) there is no output device.
+    if (hook === 'prerouting' || hook === 'input') stage.egressUnknown = true;
+    out.push(stage);
+  }
+  return out;
 }
 
 /** The NAT hook on prerouting (NF_IP_PRI_NAT_DST): where conntrack maps replies to a source-NATed flow back. */

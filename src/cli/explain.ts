@@ -161,10 +161,16 @@ export function formatExplain(
       lines.push(
         `  jump depth limit: ${l.label} (line ${l.loc.line}) is not followed: it loops or nests deeper than ${MAX_JUMP_DEPTH} chains`,
       );
-    if (p.maybe.length)
+    // Rules that may still match: hostname/URL-table members, or a match fwlint cannot decide (its why).
+    const unresolved = p.maybe.filter((m) => !m.match.uncertain?.length);
+    if (unresolved.length)
       lines.push(
-        `  uncertain: ${p.maybe.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} ` +
+        `  uncertain: ${unresolved.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} ` +
           'match hostnames or URL tables that fwlint does not resolve',
+      );
+    for (const m of p.maybe.filter((x) => x.match.uncertain?.length))
+      lines.push(
+        `  uncertain: ${m.label} (line ${m.loc.line}) may match: ${[...new Set(m.match.uncertain?.map((u) => u.why))].join('; ')}`,
       );
   }
   return lines.join('\n') + '\n';
@@ -205,7 +211,8 @@ function stepText(s: Step): string {
     return `${kind} policy ${s.policy.action}: ${s.policy.reason} (${s.policy.loc.file}:${s.policy.loc.line})`;
   }
   if (!s.chain) return `no rule: nothing on the ${s.stage} path filters it`;
-  return s.effect;
+  // The end of a chain without a policy (nftables bridge chains): it lets the packet on and decides nothing.
+  return s.effect === 'accept' ? 'end of the chain, which has no policy: the packet goes on' : s.effect;
 }
 
 function addr(text: string, flag: string) {
