@@ -129,6 +129,9 @@ export function formatExplain(
   if (r.assumed) lines.push(`  ingress: ${r.assumed}; give --in to choose the interface`);
   for (const n of r.notes ?? []) lines.push(`  ${n}`);
   lines.push(`  stages: ${stagesText(policy, r.path)}`);
+  // Chains whose order the platform leaves undefined (nftables: equal priorities in different tables).
+  for (const st of policy.ruleset[r.path])
+    for (const g of st.unordered ?? []) lines.push(`  order: ${g.why}; shown in file order`);
   const natStages = new Set(
     [...policy.ruleset.forward, ...policy.ruleset.input]
       .filter((s) => s.kind === 'dnat' || s.kind === 'snat')

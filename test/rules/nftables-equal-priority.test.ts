@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { explain, formatExplain } from '../../src/cli/explain.js';
 import { lintFiles } from '../../src/cli/lint.js';
+import { readConfig } from '../../src/cli/read.js';
 import { loadProfile } from '../../src/profiles/load.js';
 import { parseNftables } from '../../parsers/nftables/index.js';
 
@@ -87,6 +89,15 @@ describe('nftables: equal priorities in different tables', () => {
         'the UDP idle timeout is 600 s (ct timeout udp-long sets replied : 600 s',
     );
     expect(timeout?.status).toBe('uncertain');
+    // explain shows the same flow through both chains and says their order is undefined.
+    const [p] = readConfig('fixtures/nftables/rules/fwl003-equal-priority.nft', 'eq.nft', 'auto');
+    const flow = { from: '10.20.0.5', to: '185.72.208.10', proto: 'udp', port: '5060', in: 'vlan20', wan: ['wan0'] };
+    const t = formatExplain(p!, explain(p!, flow));
+    expect(t).toContain(
+      '  order: nft leaves the order of inet site pre and inet branch pre (hook prerouting, priority 0) undefined: ' +
+        'equal priorities in different tables (docs/semantics.md#nft-hooks); shown in file order',
+    );
+    expect(t).toMatch(/^ACCEPT \(all of it\)/m);
   });
 
   it('the other order giving the low value is uncertain too (the kernel may run the later chain first)', () => {
