@@ -8,6 +8,7 @@ import type { Evidence, RuleMeta } from '../src/model/report.js';
 import type { Part } from '../src/engine/evaluate.js';
 import { stepKey } from '../src/lint/finding.js';
 import { passed, stepEvidence } from '../src/verdicts/record.js';
+import { denies, membersOf, uncertainWhy } from './doubt.js';
 
 /** The profile's setting requirements of one kind that apply to this run. */
 export function settingsOf(ctx: RuleContext, kind: SettingKind): SettingRequirement[] {
@@ -139,7 +140,9 @@ export function settingPassed(
 
 /**
  * Records a setting requirement whose traffic the engine accepts as holding: the rule or policy that
- * accepts each part is the evidence (once per deciding step). Dropped parts are never evidence.
+ * accepts each part is the evidence (once per deciding step). Dropped parts are never evidence. A
+ * part a deny rule fwlint cannot decide for may still match (Part.maybe: hostname members, uncertain
+ * matches such as an nftables bridge-table drop) makes the pass uncertain, naming the rule.
  */
 export function acceptedPassed(
   ctx: RuleContext,
@@ -149,10 +152,26 @@ export function acceptedPassed(
   accepted: readonly { part: Part; what: string }[],
 ): void {
   const evidence = new Map<string, Evidence>();
+  const doubts = new Map<string, Set<string>>();
   for (const { part, what } of accepted) {
     if (part.verdict !== 'accept') continue;
     const k = stepKey(part.decidedBy);
     if (!evidence.has(k)) evidence.set(k, stepEvidence(part.decidedBy, what));
+    for (const r of part.maybe.filter(denies)) {
+      const d = doubts.get(k) ?? new Set<string>();
+      d.add(mayDeny(r));
+      doubts.set(k, d);
+    }
   }
-  settingPassed(ctx, req, out, why, [...evidence.values()]);
+  const withDoubts = [...evidence].map(([k, e]) => {
+    const d = doubts.get(k);
+    return d ? { ...e, uncertain: [...d].join('; ') } : e;
+  });
+  settingPassed(ctx, req, out, why, withDoubts);
+}
+
+/** "rule … (line 33) may drop it: <why it may match>" */
+function mayDeny(r: Rule): string {
+  const why = uncertainWhy(r) ?? `it matches ${membersOf(r)}`;
+  return `${r.label} (line ${String(r.loc.line)}) may drop it: ${why}`;
 }

@@ -1,4 +1,5 @@
 import { timeoutAlong, type Part, type Step } from '../src/engine/evaluate.js';
+import { timeoutOrders, type TimeoutOrder } from '../src/engine/unordered.js';
 import type { LintRule, RuleContext } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Setting } from '../src/model/location.js';
@@ -44,13 +45,16 @@ export const udpTimeoutOutOfRange: LintRule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'udp-timeout')) {
-      const { governing, blocked, untracked } = governingTimeouts(ctx);
+      const { governing, blocked, untracked, orders } = governingTimeouts(ctx);
       const range = req.max !== undefined ? `${req.min ?? 0}-${req.max} s` : `at least ${req.min ?? 0} s`;
+      const inRange = (t: Setting<number>): boolean =>
+        !(req.min !== undefined && t.value < req.min) && !(req.max !== undefined && t.value > req.max);
       // Connection tracking is off for the phones' UDP: no session, so nothing times out.
       const within: (Evidence & { uncertain?: string | undefined })[] = [...untracked.values()].map(untrackedEvidence);
       const outOfRange = (v: number) =>
         (req.min !== undefined && v < req.min) || (req.max !== undefined && v > req.max);
-      for (const t of governing.values()) {
+      for (const [k, given] of governing) {
+        const t = orderDoubt(given, orders.get(k), inRange);
         const low = req.min !== undefined && t.value < req.min;
         const high = req.max !== undefined && t.value > req.max;
         // Every UDP flow of the phones is blocked: a rule's timeout is the one their path assigns before the drop.
@@ -106,15 +110,25 @@ function governingTimeouts(ctx: RuleContext): {
   blocked: boolean;
   /** The rules that take accepted UDP parts out of connection tracking, by rule id. */
   untracked: Map<string, Rule>;
+  /** Per governing timeout (its key), how chains in another order change it (OrderDoubts). */
+  orders: Map<string, OrderDoubts>;
 } {
   const global = ctx.policy.sessions.udpTimeout;
   const untracked = new Map<string, Rule>();
   // Rules' timeouts keyed by where they are set, in the order met; the platform's (undefined here) last.
   const accepted = new Map<string, Setting<number> | undefined>();
   const beforeDrop = new Map<string, Setting<number> | undefined>();
+  const keyOf = (t: Setting<number> | undefined): string =>
+    t === undefined || t === global ? 'global' : `${t.loc.file}:${t.loc.line}:${t.loc.column}`;
   const add = (m: typeof accepted, t: Setting<number> | undefined): void => {
-    if (t === undefined || t === global) m.set('global', undefined);
-    else m.set(`${t.loc.file}:${t.loc.line}:${t.loc.column}`, t);
+    m.set(keyOf(t), t === global ? undefined : t);
+  };
+  const orders = new Map<string, OrderDoubts>();
+  const doubtsOf = (t: Setting<number> | undefined): OrderDoubts => {
+    const k = keyOf(t);
+    let d = orders.get(k);
+    if (!d) orders.set(k, (d = { certain: false, parts: [] }));
+    return d;
   };
   // The global timeout told with the per-rule one it outlives (pf), when a flow has both.
   let told: Setting<number> | undefined;
@@ -134,7 +148,26 @@ function governingTimeouts(ctx: RuleContext): {
         const by = notrackOf(p.trail);
         if (by) untracked.set(by.id, by);
         else add(accepted, undefined);
-      } else add(accepted, p.udpTimeout);
+      } else {
+        add(accepted, p.udpTimeout);
+        // Chains whose order the platform leaves undefined may give the part another timeout (nftables).
+        const other = timeoutOrders(ctx.policy, p);
+        const [one] = other;
+        if (!one) {
+          doubtsOf(p.udpTimeout).certain = true;
+          continue;
+        }
+        const here: TimeoutOrder = {
+          group: one.group,
+          how: `if they run in the order fwlint evaluates (${one.group.chains.join(', then ')})`,
+          timeout: p.udpTimeout ?? global,
+        };
+        const all = [here, ...other];
+        for (const o of all) {
+          add(accepted, o.timeout);
+          doubtsOf(o.timeout).parts.push(all.filter((x) => x !== o));
+        }
+      }
     }
   }
   const blocked = accepted.size === 0 && untracked.size === 0 && beforeDrop.size > 0;
@@ -142,7 +175,47 @@ function governingTimeouts(ctx: RuleContext): {
   for (const [k, t] of blocked ? beforeDrop : accepted) if (t) governing.set(k, t);
   if ((governing.size === 0 && untracked.size === 0) || (blocked ? beforeDrop : accepted).has('global'))
     governing.set('global', (blocked ? undefined : told) ?? global);
-  return { governing, blocked, untracked };
+  return { governing, blocked, untracked, orders };
+}
+
+/**
+ * How the order of unordered chains (Stage.unordered) bears on a governing timeout: `certain` when it
+ * governs some part whatever the order; else, per part it governs in fwlint's order or another, the
+ * timeouts that part gets in the other orders (src/engine/unordered.ts).
+ */
+interface OrderDoubts {
+  certain: boolean;
+  parts: TimeoutOrder[][];
+}
+
+/**
+ * The timeout as judged: uncertain when it is outside the range only in some orders of unordered
+ * chains, every part it governs getting a timeout within the range in another order (which order the
+ * platform takes is undefined). One that governs only in some orders while every order gives a
+ * timeout outside the range stays certain, and its reason says so.
+ */
+function orderDoubt(
+  t: Setting<number>,
+  d: OrderDoubts | undefined,
+  inRange: (t: Setting<number>) => boolean,
+): Setting<number> {
+  if (!d || d.certain || d.parts.length === 0 || inRange(t)) return t;
+  const fine = d.parts.map((alts) => alts.find((o) => inRange(o.timeout)));
+  const [first] = fine;
+  if (!first || fine.some((o) => o === undefined)) {
+    // Outside the range in every order: certain, and the reason says it governs only in some.
+    const group = d.parts[0]?.[0]?.group;
+    return group
+      ? {
+          ...t,
+          reason: `${t.reason}; it governs in some orders only (${group.why}), and the others give a timeout outside the range too`,
+        }
+      : t;
+  }
+  const doubt =
+    `${first.group.why}; ${first.how}, the UDP idle timeout is ` +
+    `${String(first.timeout.value)} s (${first.timeout.reason})`;
+  return { ...t, uncertain: t.uncertain ? `${t.uncertain}; ${doubt}` : doubt };
 }
 
 /** The last rule on a path that took the packets out of connection tracking (notrack, tracking off). */

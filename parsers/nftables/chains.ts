@@ -1,6 +1,6 @@
 import { ANY_V4, ANY_V6 } from '../../src/model/address.js';
 import { NameSet } from '../../src/model/name-set.js';
-import type { Chain, ChainPolicy, Rule, Ruleset, Stage, StageKind } from '../../src/model/policy.js';
+import type { Chain, ChainPolicy, Rule, Ruleset, Stage, StageKind, UnorderedChains } from '../../src/model/policy.js';
 import type { Ctx } from './context.js';
 import {
   DEVICE_GUARD,
@@ -17,7 +17,8 @@ import { ruleWith } from '../../src/model/rule-copy.js';
 /**
  * Hooks → the model's stages (docs/semantics.md#nft-hooks). Tables are namespaces: every base chain of
  * every table on a hook runs, in ascending priority (equal priorities keep file order, which nft
- * leaves undefined). An accept ends only its base chain, a drop is final — the engine's stage
+ * leaves undefined: such chains of different tables form Stage.unordered groups, and what depends on
+ * their order is uncertain). An accept ends only its base chain, a drop is final — the engine's stage
  * semantics. A routed packet passes ingress (netdev), prerouting, forward, postrouting and egress;
  * a packet to the firewall ingress, prerouting and input. `ip`/`ip6` tables see one family only and
  * netdev chains only their devices: an implicit accept at the top of such chains lets other packets
@@ -37,7 +38,24 @@ export interface Hooks {
   localOnly: Set<string>;
   /** Where table-level defaults would live: the table holding the forward chain, else the first table. */
   anchor: Pos;
+  /** Base chains of different tables on one hook with equal priority, whose order nft leaves undefined. */
+  unordered: UnorderedChains[];
+  /**
+   * Bridge-family base chains on the hooks routed packets pass when they arrive on or leave by a bridge
+   * port (prerouting, input, output, postrouting), sorted, and every chain they reach (bridgeReach).
+   */
+  bridge: Map<string, ChainInfo[]>;
+  bridgeReach: Set<string>;
 }
+
+/**
+ * Bridge hooks a routed packet passes on a bridge port (docs/semantics.md#nft-bridge): a frame
+ * arriving on a port passes prerouting, then input on its way up to the IP stack (br_handle_frame,
+ * br_pass_frame_up); a packet the IP stack sends through a bridge device passes output, then
+ * postrouting (br_dev_xmit → __br_forward with local_orig). The bridge forward hook sees only frames
+ * bridged from port to port.
+ */
+const BRIDGE_ROUTED_HOOKS = ['prerouting', 'input', 'output', 'postrouting'] as const;
 
 const FORWARD_PATH = ['ingress', 'prerouting', 'forward', 'postrouting', 'egress'];
 const INPUT_PATH = ['ingress', 'prerouting', 'input'];
@@ -57,15 +75,25 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
   const stages = new Map<string, ChainInfo[]>(FORWARD_PATH.concat('input', 'output').map((s) => [s, []]));
   const natPrerouting: ChainInfo[] = [];
   const natPostrouting: ChainInfo[] = [];
+  const bridge = new Map<string, ChainInfo[]>(BRIDGE_ROUTED_HOOKS.map((h) => [h, []]));
   for (const info of infos.values()) {
     const b = info.chain.base;
     if (!b) continue;
     const fam = info.table.family;
-    if (fam === 'bridge' || fam === 'arp') {
+    if (fam === 'bridge') {
+      const list = bridge.get(b.hook);
+      if (list) list.push(info);
+      else if (info.chain.rules.length || b.policy?.value === 'drop')
+        ctx.note(
+          `bridge table ${info.table.name}: chain ${info.chain.name} (hook ${b.hook}) filters only frames bridged ` +
+            'from one bridge port to another, never routed traffic, so fwlint does not evaluate it',
+        );
+      continue;
+    }
+    if (fam === 'arp') {
       if (info.chain.rules.length)
         ctx.note(
-          `${fam} table ${info.table.name}: chains of the ${fam} family filter ` +
-            `${fam === 'bridge' ? 'bridged (not routed)' : 'ARP'} traffic, which fwlint does not evaluate`,
+          `arp table ${info.table.name}: chains of the arp family filter ARP traffic, which fwlint does not evaluate`,
         );
       continue;
     }
@@ -81,25 +109,34 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
     if (b.type === 'route' && b.hook !== 'output') continue;
     stages.get(b.hook)?.push(info);
   }
+  const unordered: UnorderedChains[] = [];
   for (const [name, list] of stages) {
     list.sort(byPriority);
-    for (let i = 1; i < list.length; i++) {
-      const a = must(list[i - 1], 'a chain');
-      const c = must(list[i], 'a chain');
-      const fa = a.table.family;
-      const fc = c.table.family;
-      const sameTraffic = fa === fc || fa === 'inet' || fc === 'inet';
-      const prio = baseOf(c).priority;
-      if (baseOf(a).priority === prio && a.table !== c.table && sameTraffic) {
-        ctx.note(
-          `${a.ref} and ${c.ref} are both on the ${name} hook with priority ${String(prio)}: ` +
-            'nft leaves their order undefined; fwlint evaluates them in file order',
-        );
-      }
+    for (const g of ties(list)) {
+      ctx.note(
+        `${tiedText(g, `on the ${name} hook`)}: nft leaves their order undefined; fwlint evaluates them in file ` +
+          'order and reports a UDP timeout that depends on it (which `ct timeout set` runs last) as uncertain',
+      );
+      unordered.push(unorderedOf(g, name));
     }
   }
   natPrerouting.sort(byPriority);
   natPostrouting.sort(byPriority);
+  for (const [name, list] of [
+    ['prerouting', natPrerouting],
+    ['postrouting', natPostrouting],
+  ] as const)
+    for (const g of ties(list)) {
+      ctx.note(
+        `${tiedText(g, `nat chains on the ${name} hook`)}: nft leaves their order undefined, and the first that ` +
+          'translates a connection decides its translation; fwlint evaluates them in file order and does not mark ' +
+          'the translation uncertain',
+      );
+      unordered.push(unorderedOf(g, `${name} (nat)`));
+    }
+  for (const list of bridge.values()) list.sort(byPriority);
+  const bridgeReach = reach(infos, [...bridge.values()].flat());
+  noteBridge(ctx, bridge, infos, bridgeReach);
 
   // Reachability: base chains fwlint evaluates, then every chain they jump or go to; and those that
   // forwarded traffic can reach (the NAT chains see it too, not only the firewall's own).
@@ -111,7 +148,159 @@ export function classify(ctx: Ctx, infos: Map<string, ChainInfo>): Hooks {
   for (const info of infos.values())
     if (info.unsupported.length) info.unsupported = info.unsupported.filter((u) => u.what !== 'notrack');
   const forwardTable = stages.get('forward')?.[0]?.table ?? [...infos.values()][0]?.table;
-  return { stages, natPrerouting, natPostrouting, evaluated, localOnly, anchor: forwardTable?.pos ?? ctx.doc.root };
+  return {
+    stages,
+    natPrerouting,
+    natPostrouting,
+    evaluated,
+    localOnly,
+    anchor: forwardTable?.pos ?? ctx.doc.root,
+    unordered,
+    bridge,
+    bridgeReach,
+  };
+}
+
+/** Whether a rule or a chain policy of a bridge chain can drop a packet: what bridgeRules makes uncertain. */
+function bridgeDrops(info: ChainInfo): boolean {
+  return (
+    info.chain.base?.policy?.value === 'drop' ||
+    info.rules.some((r) => r.action.kind === 'drop' || r.action.kind === 'reject')
+  );
+}
+
+/** One note per bridge table whose evaluated chains can drop: what fwlint does with them and why. */
+function noteBridge(
+  ctx: Ctx,
+  bridge: Map<string, ChainInfo[]>,
+  infos: Map<string, ChainInfo>,
+  reached: Set<string>,
+): void {
+  const tables = new Map<string, { info: ChainInfo; hooks: string[] }>();
+  for (const [hook, list] of bridge)
+    for (const info of list) {
+      const t = tables.get(info.table.name) ?? { info, hooks: [] };
+      t.hooks.push(hook);
+      tables.set(info.table.name, t);
+    }
+  for (const [name, t] of tables) {
+    const drops = [...reached].some((ref) => {
+      const i = infos.get(ref);
+      return i?.table === t.info.table && bridgeDrops(i);
+    });
+    if (!drops) continue;
+    ctx.note(
+      `bridge table ${name} (${ctx.where(t.info.table.pos)}): its ${[...new Set(t.hooks)].join(', ')} chains see ` +
+        'routed packets too when they arrive on (or leave by) a bridge port, and fwlint does not know which ' +
+        'interfaces are bridge ports: the packets its drops match get an uncertain verdict (docs/semantics.md#nft-bridge)',
+    );
+  }
+}
+
+/**
+ * Why a drop in a bridge table may or may not apply to a routed packet (Match.uncertain): it does only
+ * when the packet passes a bridge port.
+ */
+function bridgeWhy(ctx: Ctx, info: ChainInfo): string {
+  return (
+    `it is in bridge table ${info.table.name} (${ctx.where(info.table.pos)}), which sees routed packets only ` +
+    'when they arrive on or leave by a bridge port, and fwlint does not know which interfaces are bridge ports ' +
+    '(docs/semantics.md#nft-bridge)'
+  );
+}
+
+const NO_STATE = NameSet.of([]);
+
+/**
+ * A bridge chain's rules for the model (docs/semantics.md#nft-bridge): a drop or reject may apply to
+ * the phones' traffic or not, depending on whether their interface is a bridge port, so it never
+ * drops (no state matches) but makes the verdict of the packets it would match, whatever their
+ * interfaces and connection state, uncertain (Match.uncertain on state: widened, interfaces left out).
+ * Jumps and the rest stay as written. An accept in a base chain, which ends only that chain, is its
+ * `return` (the chain has no policy: its end lets the packet on and decides nothing), so the verdicts
+ * name the chains of the IP families, not a bridge rule that may never see the packet. `ct timeout
+ * set` and `ct helper set` there are not counted (bridge connection tracking is not modelled). A base
+ * chain's policy drop becomes such a drop after its rules.
+ */
+function bridgeRules(ctx: Ctx, info: ChainInfo, rules: readonly Rule[]): Rule[] {
+  const why = bridgeWhy(ctx, info);
+  const base = info.chain.base !== undefined;
+  const out: Rule[] = rules.map((r) => {
+    const drop = r.action.kind === 'drop' || r.action.kind === 'reject';
+    const accept = base && r.action.kind === 'accept';
+    if (!drop && !accept && r.udpTimeout === undefined && r.helperTimeout === undefined) return r;
+    const copy = ruleWith(r, {});
+    delete copy.udpTimeout;
+    delete copy.helperTimeout;
+    if (drop) copy.match = unsureDrop(r.match, why, r.loc);
+    if (accept) copy.action = { kind: 'return' };
+    return copy;
+  });
+  const b = info.chain.base;
+  if (b?.policy?.value === 'drop')
+    out.push({
+      id: `implicit:bridge-policy:${info.ref}`,
+      loc: b.policy.pos,
+      label: `policy drop of base chain ${info.ref}`,
+      match: unsureDrop({}, why, b.policy.pos),
+      action: { kind: 'drop' },
+      text: `${info.ref} policy drop`,
+    });
+  return out;
+}
+
+function unsureDrop(m: Rule['match'], why: string, loc: Pos): Rule['match'] {
+  const { iif: _iif, oif: _oif, ...rest } = m;
+  return { ...rest, state: NO_STATE, uncertain: [...(m.uncertain ?? []), { field: 'state', why, loc }] };
+}
+
+/** Whether two tables' chains see the same packets: same family, or one of them inet (IPv4 and IPv6). */
+function sameTraffic(a: ChainInfo, b: ChainInfo): boolean {
+  const fa = a.table.family;
+  const fb = b.table.family;
+  return fa === fb || fa === 'inet' || fb === 'inet';
+}
+
+/**
+ * The runs of base chains of a hook (sorted by priority) with equal priority in different tables that
+ * see the same packets: nft leaves their order undefined, and the kernel puts a hook registered later
+ * before those of equal priority already there (nf_hook_entries_grow), so the order can be the
+ * reverse of the file's. Each run in file order, of chains that share traffic with another of it.
+ */
+function ties(list: readonly ChainInfo[]): ChainInfo[][] {
+  const out: ChainInfo[][] = [];
+  for (let i = 0; i < list.length;) {
+    const first = must(list[i], 'a chain');
+    let j = i + 1;
+    while (j < list.length && baseOf(must(list[j], 'a chain')).priority === baseOf(first).priority) j++;
+    const run = list.slice(i, j);
+    const shared = run.filter((a) => run.some((b) => b.table !== a.table && sameTraffic(a, b)));
+    if (shared.length > 1) out.push(shared);
+    i = j;
+  }
+  return out;
+}
+
+function chainList(g: readonly ChainInfo[]): string {
+  const refs = g.map((i) => i.ref);
+  return refs.length === 2
+    ? `${refs[0] ?? ''} and ${refs[1] ?? ''}`
+    : `${refs.slice(0, -1).join(', ')} and ${refs.at(-1) ?? ''}`;
+}
+
+/** "inet a pre and inet b pre are both on the prerouting hook with priority 0" */
+function tiedText(g: readonly ChainInfo[], where: string): string {
+  const prio = String(baseOf(must(g[0], 'a chain')).priority);
+  return `${chainList(g)} are ${g.length === 2 ? 'both' : 'all'} ${where} with priority ${prio}`;
+}
+
+function unorderedOf(g: readonly ChainInfo[], hook: string): UnorderedChains {
+  return {
+    chains: g.map((i) => i.ref),
+    why:
+      `nft leaves the order of ${chainList(g)} (hook ${hook}, priority ${String(baseOf(must(g[0], 'a chain')).priority)}) ` +
+      'undefined: equal priorities in different tables (docs/semantics.md#nft-hooks)',
+  };
 }
 
 /**
@@ -212,6 +401,12 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
         else if (e.flat.effects.length === 0) rules.push(e.rule);
         else for (const r of withNotrack(e)) rules.push(r);
       }
+    if (hooks.bridgeReach.has(info.ref)) {
+      // No policy: a policy drop is an uncertain rule now (bridgeRules), and the end of the chain
+      // decides nothing (the verdicts name the chains of the IP families).
+      chains[info.ref] = { name: info.ref, mode: 'first-match', rules: bridgeRules(ctx, info, rules) };
+      continue;
+    }
     if (staged.has(info.ref)) {
       const g = guards(info);
       chains[info.ref] = {
@@ -226,11 +421,20 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
     ['prerouting', hooks.natPrerouting],
     ['postrouting', hooks.natPostrouting],
   ]);
-  const stagesOf = (hook: string): Stage[] => hookStages(hook, hooks.stages.get(hook) ?? [], nat.get(hook) ?? []);
-  const forward = FORWARD_PATH.flatMap(stagesOf);
-  const input = INPUT_PATH.flatMap(stagesOf);
+  const stagesOf = (hook: string): Stage[] =>
+    hookStages(hook, hooks.stages.get(hook) ?? [], nat.get(hook) ?? [], hooks.unordered);
+  // Bridge chains: on a bridge port, prerouting and input before the IP stack sees the packet, output
+  // and postrouting after it sent it (docs/semantics.md#nft-bridge).
+  const bridgeIn = bridgeStages(hooks.bridge, ['prerouting', 'input']);
+  const bridgeOut = bridgeStages(hooks.bridge, ['output', 'postrouting']);
+  const afterIngress = (hooks2: readonly string[], last: Stage[]): Stage[] => {
+    const [first, ...rest] = hooks2;
+    return [...(first ? stagesOf(first) : []), ...bridgeIn, ...rest.flatMap(stagesOf), ...last];
+  };
+  const forward = afterIngress(FORWARD_PATH.slice(0, -1), bridgeOut).concat(stagesOf('egress'));
+  const input = afterIngress(INPUT_PATH, []);
   // The firewall's own packets (e.g. echo replies): output, then postrouting (docs/semantics.md#nft-hooks).
-  const output = ['output', 'postrouting'].flatMap(stagesOf);
+  const output = [...['output', 'postrouting'].flatMap(stagesOf), ...bridgeOut];
   const sysctl = ctx.options.sysctl ?? {};
   const off: Rule[] = [];
   for (const [key, fam, universe] of [
@@ -264,6 +468,20 @@ export function buildRuleset(ctx: Ctx, infos: Map<string, ChainInfo>, hooks: Hoo
   return { chains, forward, input, output };
 }
 
+/** The bridge chains of `hooks` as one filter stage each, in priority order ("bridge prerouting"). */
+function bridgeStages(bridge: Map<string, ChainInfo[]>, hooks: readonly string[]): Stage[] {
+  const out: Stage[] = [];
+  for (const hook of hooks) {
+    const list = bridge.get(hook) ?? [];
+    if (list.length === 0) continue;
+    const stage: Stage = { name: `bridge ${hook}`, chains: list.map((i) => i.ref) };
+    // Before routing (and on the way up to the IP stack) there is no output device.
+    if (hook === 'prerouting' || hook === 'input') stage.egressUnknown = true;
+    out.push(stage);
+  }
+  return out;
+}
+
 /** The NAT hook on prerouting (NF_IP_PRI_NAT_DST): where conntrack maps replies to a source-NATed flow back. */
 const REPLY_NAT_PRIORITY = -100;
 
@@ -271,7 +489,12 @@ const REPLY_NAT_PRIORITY = -100;
  * The base chains of one hook as stages, by priority: consecutive chains of one kind form a stage
  * (filter, raw before conntrack, or NAT); the first filter stage keeps the hook's name.
  */
-function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stage[] {
+function hookStages(
+  hook: string,
+  filters: ChainInfo[],
+  nats: ChainInfo[],
+  unordered: readonly UnorderedChains[] = [],
+): Stage[] {
   const kindOf = (i: ChainInfo): StageKind =>
     i.chain.base?.type === 'nat'
       ? hook === 'prerouting'
@@ -307,6 +530,11 @@ function hookStages(hook: string, filters: ChainInfo[], nats: ChainInfo[]): Stag
     if (hook === 'prerouting' || hook === 'input' || hook === 'ingress') stage.egressUnknown = true;
     if (early(i)) stage.beforeReplyNat = true;
     out.push(stage);
+  }
+  // Chains of equal priority are consecutive in `all`, and of one kind: a group lies within one stage.
+  for (const stage of out) {
+    const groups = unordered.filter((g) => g.chains.every((c) => stage.chains.includes(c)));
+    if (groups.length) stage.unordered = groups;
   }
   return out;
 }

@@ -132,6 +132,8 @@ export function buildPolicy(doc: NDocument, options: ParseOptions = {}): Policy 
       infos.set(c.labels?.ref ?? chainRef(t.family, t.name, c.name), buildChain(ctx, t, c, alts, timeoutOf));
   const hooks = classify(ctx, infos);
   for (const ref of hooks.evaluated) for (const u of infos.get(ref)?.unsupported ?? []) ctx.report(u);
+  for (const ref of hooks.bridgeReach)
+    if (!hooks.evaluated.has(ref)) for (const u of infos.get(ref)?.unsupported ?? []) ctx.report(u);
   // Before the ruleset copies any rule: timeouts set where nothing can be attached are dropped first.
   const effects = conntrackEffects(ctx, infos, hooks);
   const ruleset = buildRuleset(ctx, infos, hooks);

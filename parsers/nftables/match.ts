@@ -333,6 +333,8 @@ export class CondInterpreter {
         return this.port(c, mb, proto, field, table);
       if ((proto === 'icmp' || proto === 'icmpv6') && field === 'type')
         return this.icmpType(c, mb, proto === 'icmpv6', condValues(c, table));
+      // The EtherType (bridge and netdev tables): as `meta protocol`.
+      if (proto === 'ether' && field === 'type') return this.nfproto(c, mb, 'ether type', condValues(c, table));
       return unsupportedOf(c, `${proto} ${field} is not modeled`);
     }
     if (k === 'meta' && isObject(body)) {
@@ -456,12 +458,17 @@ export class CondInterpreter {
       if (name === undefined) return unsupportedOf(c, `${printExpr(x)} is not an interface name`);
       const matched = this.ctx.namesMatching(name);
       if (isPattern(name)) {
-        const named = matched.filter((n) => n !== name);
-        this.ctx.note(
-          `interface pattern "${name}" matches ` +
-            (named.length ? `the interfaces the ruleset names (${named.join(', ')}) and ` : '') +
-            `the interface "${name}", which stands for the others matching it`,
-        );
+        // Longer patterns it matches (`vlan2*` for `vlan*`) stand for interfaces it matches too.
+        const named = matched.filter((n) => n !== name && !isPattern(n));
+        const longer = matched.filter((n) => n !== name && isPattern(n));
+        const parts: string[] = [];
+        if (named.length) parts.push(`the interfaces the ruleset names (${named.join(', ')})`);
+        if (longer.length)
+          parts.push(
+            `the interfaces of the longer pattern${longer.length > 1 ? 's' : ''} ${longer.map((n) => `"${n}"`).join(', ')}`,
+          );
+        const itself = `the interface "${name}", which stands for the others matching it`;
+        this.ctx.note(`interface pattern "${name}" matches ${parts.length ? `${parts.join(', ')} and ` : ''}${itself}`);
       }
       for (const n of matched) names.push(n);
     }
@@ -469,11 +476,20 @@ export class CondInterpreter {
     return undefined;
   }
 
+  /** `meta nfproto`, `meta protocol` and `ether type` (`key`): the family, or no IP packet at all. */
   private nfproto(c: Cond, mb: MatchBuilder, key: string, v: Values): Effect | undefined {
     const pol = polarity(c.op);
-    if (!pol || v.values.length !== 1) return unsupportedOf(c, `meta ${key} with several values is not modeled`);
+    const what = key === 'ether type' ? key : `meta ${key}`;
+    if (!pol || v.values.length !== 1) return unsupportedOf(c, `${what} with several values is not modeled`);
     const x = v.values[0];
-    const fam = x === 'ipv4' || x === 'ip' ? 4 : x === 'ipv6' || x === 'ip6' ? 6 : undefined;
+    // `meta protocol` and `ether type` compare the EtherType, which may be written as a number.
+    const ethertype = key !== 'nfproto' && typeof x === 'number' ? x : undefined;
+    const fam =
+      x === 'ipv4' || x === 'ip' || ethertype === 0x0800
+        ? 4
+        : x === 'ipv6' || x === 'ip6' || ethertype === 0x86dd
+          ? 6
+          : undefined;
     if (!fam) {
       // Another protocol (arp, vlan...): routed IP flows never match it.
       if (pol === '==') mb.never = true;

@@ -24,7 +24,7 @@ import type { Notification } from '../model/report.js';
 import { doubtsAt } from '../lint/doubts.js';
 import { findInterface } from '../lint/endpoints.js';
 import { egressFor } from '../lint/topology.js';
-import { namesOnlyRuleInterfaces } from '../site/evidence.js';
+import { matchingPatterns, namesOnlyRuleInterfaces, patternNote } from '../site/evidence.js';
 import { interfaceList, noInterface } from '../site/spec.js';
 import { resolveSiteWan } from '../site/wan.js';
 
@@ -86,12 +86,12 @@ export function explainFlow(
   const notes: string[] = [];
   const notify = (n: Notification) => notes.push(n.message);
   const wan = resolveSiteWan(policy, o.wan ?? [], notify, '', o.multi === true).map((w) => w.iface);
-  const given = o.in ? iface(policy, o.in, '--in', o.multi === true) : undefined;
+  const given = o.in ? iface(policy, o.in, '--in', o.multi === true, notes) : undefined;
   const held = given ? undefined : holder(policy, src);
   const guess = (given ?? held) ? undefined : assumedIngress(src, wan);
   const iif = given ?? held ?? guess?.iif ?? NameSet.ANY;
   const oif = o.out
-    ? iface(policy, o.out, '--out', o.multi === true)
+    ? iface(policy, o.out, '--out', o.multi === true, notes)
     : toSelf || dst.isSubsetOf(self)
       ? NameSet.ANY
       : egressFor(policy, wan, dst);
@@ -189,6 +189,9 @@ export function formatExplain(
   if (r.assumed) lines.push(`  ingress: ${r.assumed}; give --in to choose the interface`);
   for (const n of r.notes ?? []) lines.push(`  ${n}`);
   lines.push(`  stages: ${stagesText(policy, r.path)}`);
+  // Chains whose order the platform leaves undefined (nftables: equal priorities in different tables).
+  for (const st of policy.ruleset[r.path])
+    for (const g of st.unordered ?? []) lines.push(`  order: ${g.why}; shown in file order`);
   const natStages = new Set(
     [...policy.ruleset.forward, ...policy.ruleset.input]
       .filter((s) => s.kind === 'dnat' || s.kind === 'snat')
@@ -221,13 +224,16 @@ export function formatExplain(
       lines.push(
         `  jump depth limit: ${l.label} (line ${l.loc.line}) is not followed: it loops or nests deeper than ${MAX_JUMP_DEPTH} chains`,
       );
-    // Why each rule might match: its uncertain dimensions in the parser's words, else its run-time members.
-    for (const m of p.maybe)
+    // Rules that may still match: hostname/URL-table members, or a match fwlint cannot decide (its why).
+    const unresolved = p.maybe.filter((m) => !m.match.uncertain?.length);
+    if (unresolved.length)
       lines.push(
-        `  uncertain: ${m.label} (line ${m.loc.line}) might match: ` +
-          (m.match.uncertain?.length
-            ? m.match.uncertain.map((u) => u.why).join('; ')
-            : 'it matches hostnames or URL tables that fwlint does not resolve'),
+        `  uncertain: ${unresolved.map((m) => `${m.label} (line ${m.loc.line})`).join(', ')} ` +
+          'match hostnames or URL tables that fwlint does not resolve',
+      );
+    for (const m of p.maybe.filter((x) => x.match.uncertain?.length))
+      lines.push(
+        `  uncertain: ${m.label} (line ${m.loc.line}) might match: ${[...new Set(m.match.uncertain?.map((u) => u.why))].join('; ')}`,
       );
     // As lint says of what rests on a reading no vendor source confirms (Policy.doubts).
     const locs = p.trail.flatMap((s) => {
@@ -274,7 +280,8 @@ function stepText(s: Step): string {
     return `${kind} policy ${s.policy.action}: ${s.policy.reason} (${s.policy.loc.file}:${s.policy.loc.line})`;
   }
   if (!s.chain) return `no rule: nothing on the ${s.stage} path filters it`;
-  return s.effect;
+  // The end of a chain without a policy (nftables bridge chains): it lets the packet on and decides nothing.
+  return s.effect === 'accept' ? 'end of the chain, which has no policy: the packet goes on' : s.effect;
 }
 
 function addr(text: string, flag: string) {
@@ -310,10 +317,18 @@ export function checkHeldByOne(policies: readonly Policy[], o: Pick<ExplainOptio
 
 /**
  * An interface --in/--out names. Rulesets (nftables) name only some of theirs, and in a file of
- * several firewalls (VDOMs) another one may hold it: there any name is taken as given.
+ * several firewalls (VDOMs) another one may hold it: there any name is taken as given (nftables: as
+ * the pattern that matches it, with a note in `notes`).
  */
-function iface(policy: Policy, name: string, flag: string, multi: boolean): NameSet {
+function iface(policy: Policy, name: string, flag: string, multi: boolean, notes: string[]): NameSet {
   const i = findInterface(policy, name);
+  // nftables: a name the rules match only through a pattern (`iifname "vlan*"`) is that pattern's, as in lint.
+  const patterns = i ? [] : matchingPatterns(policy, name);
+  const [rep] = patterns;
+  if (rep) {
+    notes.push(patternNote(flag, name, name, patterns));
+    return NameSet.of([rep.name]);
+  }
   if (!i && !multi && !namesOnlyRuleInterfaces(policy))
     throw noInterface(flag, name, name, policy.file, interfaceList(policy));
   return NameSet.of([i?.name ?? name]);

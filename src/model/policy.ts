@@ -200,6 +200,18 @@ export interface Stage {
    * (NF_IP_PRI_NAT_DST) reverses the translation (docs/semantics.md#nft-nat).
    */
   beforeReplyNat?: boolean;
+  /**
+   * Groups of this stage's chains whose order the platform leaves undefined (nftables: base chains
+   * of different tables on one hook with equal priority), each in the order fwlint evaluates them,
+   * with why. What depends on their order is uncertain (src/engine/unordered.ts).
+   */
+  unordered?: UnorderedChains[];
+}
+
+/** Chains of one stage that may run in any order (Stage.unordered). */
+export interface UnorderedChains {
+  chains: string[];
+  why: string;
 }
 
 export interface Ruleset {

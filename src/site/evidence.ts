@@ -20,6 +20,41 @@ export function namesOnlyRuleInterfaces(p: Policy): boolean {
 }
 
 /**
+ * nftables: the model interface that stands for `name` when the rules do not name it but an
+ * `iifname`/`oifname` pattern matches it (nft(8): a trailing `*` matches by prefix). The ruleset's
+ * model has an interface per pattern (`vlan*`), which stands for the interfaces matching it that the
+ * rules do not name (parsers/nftables/context.ts namesMatching): a name given on the command line is
+ * that interface, so the rules with the pattern apply to it and those naming other interfaces do not.
+ * Of several matching patterns, the longest: a pattern's name set holds every pattern it matches
+ * (`vlan*` holds `vlan2*`), so the longest one's interface is in the set of each rule whose pattern
+ * matches the name, and in no other. Longest first, as patternNote names them; empty for other
+ * vendors (their configurations declare every interface) and for a name the rules name.
+ */
+export function matchingPatterns(policy: Policy, name: string): Interface[] {
+  if (!namesOnlyRuleInterfaces(policy) || policy.interfaces.some((i) => i.name === name)) return [];
+  return policy.interfaces
+    .filter((i) => i.name.endsWith('*') && name.startsWith(i.name.slice(0, -1)))
+    .sort((a, b) => b.name.length - a.name.length);
+}
+
+/**
+ * The note for a flag value whose interface only a pattern matches (matchingPatterns): the pattern it
+ * is evaluated as, and the other patterns whose rules apply to it too.
+ */
+export function patternNote(flag: string, value: string, name: string, patterns: readonly Interface[]): string {
+  const [rep, ...more] = patterns;
+  if (!rep) return '';
+  const others = more.length
+    ? `; the rules with ${more.map((i) => `"${i.name}" (line ${String(i.loc.line)})`).join(', ')} apply to it too`
+    : '';
+  return (
+    `${flag} ${value}: no rule names interface ${name}, but the pattern "${rep.name}" (line ${String(rep.loc.line)}) ` +
+    `matches it (a trailing * matches by prefix), so ${name} is evaluated as "${rep.name}", which stands for the ` +
+    `interfaces matching it that no rule names${others}`
+  );
+}
+
+/**
  * The interfaces traffic of a site network arrives on (and replies to it leave by): its own, or every
  * interface but the WAN for a network no rule pairs with an interface. The placeholder is no name a
  * rule could match, so it must never reach a flow as one.

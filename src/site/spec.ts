@@ -2,7 +2,16 @@ import { formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.
 import { UsageError } from '../model/errors.js';
 import type { Policy } from '../model/policy.js';
 import type { Interface } from '../model/policy.js';
-import { ANY_NON_WAN, evidence, findInterface, holders, ifaceLabel, namesOnlyRuleInterfaces } from './evidence.js';
+import {
+  ANY_NON_WAN,
+  evidence,
+  findInterface,
+  holders,
+  ifaceLabel,
+  matchingPatterns,
+  namesOnlyRuleInterfaces,
+  patternNote,
+} from './evidence.js';
 import type { SiteNetwork } from './types.js';
 
 /** A parsed `--phones`/`--pcs`/`--pbx`/`--server` value: a CIDR and/or a name (interface or object). */
@@ -109,6 +118,14 @@ export function resolveSpec(p: Policy, wan: readonly string[], flag: string, spe
     if (!i && !namesOnlyRuleInterfaces(p)) throw noInterface(flag, spec, s.iface, p.file, interfaceList(p));
     if (i && !i.enabled) return { absent: disabledNote(flag, spec, i) };
     const addrs = s.cidr ?? objectAddresses(p, s.name ?? '', flag, spec);
+    // nftables: an interface the rules name only through a pattern (`iifname "vlan*"`) is that pattern's.
+    const patterns = i ? [] : matchingPatterns(p, s.iface);
+    const [rep] = patterns;
+    if (rep)
+      return {
+        networks: [flagged(s.iface, addrs, rep.name, flag, spec, p)],
+        note: patternNote(flag, spec, s.iface, patterns),
+      };
     const nets = [flagged(i ? ifaceLabel(i) : s.iface, addrs, i?.name ?? s.iface, flag, spec, p)];
     return i ? { networks: nets } : { networks: nets, note: unnamedNote(p, flag, spec, s.iface) };
   }

@@ -2,7 +2,14 @@ import { addrSet, parseAddress } from '../model/address.js';
 import type { WanHint } from '../model/inventory.js';
 import type { Policy } from '../model/policy.js';
 import type { Notification } from '../model/report.js';
-import { evidence, findInterface, ifaceLabel, namesOnlyRuleInterfaces } from './evidence.js';
+import {
+  evidence,
+  findInterface,
+  ifaceLabel,
+  matchingPatterns,
+  namesOnlyRuleInterfaces,
+  patternNote,
+} from './evidence.js';
 import { interfaceList, noInterface } from './spec.js';
 import type { Evidence, SiteNetwork } from './types.js';
 
@@ -49,6 +56,13 @@ export function resolveSiteWan(
   if (flags.length > 0)
     return flags.map((n) => {
       const i = findInterface(p, n);
+      // nftables: a WAN the rules name only through a pattern (`oifname "ppp*"`) is that pattern's.
+      const patterns = i ? [] : matchingPatterns(p, n);
+      const [rep] = patterns;
+      if (rep) {
+        notify({ level: 'note', message: `${where}${patternNote('--wan', n, n, patterns)}` });
+        return { ...make(rep.name, 'flag', [evidence('flag', p.file, 0, `--wan ${n}`)]), label: n };
+      }
       // A configuration that declares its interfaces and has none of this name: a typo, not a WAN.
       // Rulesets (nftables) name only the interfaces their rules mention, and a file of several
       // firewalls (VDOMs) holds the others' interfaces: there an unknown name is taken as given.

@@ -208,6 +208,18 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
         { why: 'same, with --phones 10.20.0.0/24@vlan20 --wan wan0' },
         { profiles: osb, opts: { ...nftPhones, ...home }, why: 'masquerade without random keeps ports; no SIP helper' },
       ],
+      'clean-interface-patterns.nft': [
+        {
+          opts: { phones: ['10.20.0.0/24@vlan20'], wan: ['ppp0'] },
+          why: 'vlan20 and ppp0 named only by the patterns "vlan*" and "ppp*": the rules with them apply',
+        },
+      ],
+      'clean-equal-priority.nft': [
+        { why: 'equal-priority chains of different tables whose order changes no verdict (600/900 s, accept/count)' },
+      ],
+      'fwl003-equal-priority.nft': [
+        { why: '90 s and 600 s set at equal priority in two tables: the 90 s finding is uncertain (order undefined)' },
+      ],
       'fwl001-two-tables.nft': [
         { why: 'an accept in one table, a drop in a later base chain of another; default policy' },
       ],
