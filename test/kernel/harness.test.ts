@@ -112,6 +112,19 @@ describe('kernel harness: comparison', () => {
     expect(compare(t, { timeout: 'untracked' }, f).agree).toBe(false);
   });
 
+  it('a timeout of another order of unordered chains is consistent, not agreement and not a disagreement', () => {
+    // Equal-priority base chains of different tables (src/engine/unordered.ts): the kernel ran the later
+    // table's chain first in every fresh load seen, fwlint's primary answer is file order. Before, 23 new
+    // disagreements.
+    const t: Probe = { ...out, kind: 'timeout', of: out };
+    const f = { passed: true, by: 'x', timeout: 900, otherTimeouts: [600], uncertain: 'order undefined' };
+    const l = compare(t, { timeout: 599 }, f);
+    expect(l.agree).toBe(false);
+    expect(l.uncertain).toBe(true);
+    expect(compare(t, { timeout: 899 }, f).agree).toBe(true);
+    expect(compare(t, { timeout: 89 }, f).uncertain).toBeUndefined();
+  });
+
   it('counts an explicitly uncertain answer apart: consistent when the kernel did the other verdict', () => {
     const f = { passed: true, by: 'policy accept', uncertain: 'rule X might match' };
     const l = compare(out, { passed: false }, f);

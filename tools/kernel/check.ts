@@ -7,6 +7,7 @@ import { loadProfile } from '../../src/profiles/load.js';
 import { compare, type Line } from './compare.js';
 import { DRAW_DECIDES, setAsideForDraw } from './draw.js';
 import { HELPER_NEVER_REFRESHED, helperNeverRefreshed } from './helper-refresh.js';
+import { matchingPatterns } from '../../src/site/evidence.js';
 import { fwlintAnswer, type Site } from './fwlint-side.js';
 import { loadRuleset, runKernel } from './kernel.js';
 import { hostsOf, setup, teardown } from './netns.js';
@@ -115,11 +116,27 @@ export function check(o: CheckOptions): CheckResult {
     const loadError = loadRuleset(t, resolve(o.file), /^\s*[{[]/.test(readFileSync(o.file, 'utf8')));
     if (loadError) return { lines: [], loadError, skipped: p.skipped, ms: Date.now() - started };
     const obs = runKernel(t, p.probes);
-    const site: Site = { policy, phonesIf, wanIf: o.wan, wanAddr, phonesCidr: cidr, routerAddr: hostsOf(cidr).router };
+    // As lint takes --phones …@iface and --wan: a name only an iifname/oifname pattern matches is
+    // evaluated as that pattern's interface (src/site/evidence.ts matchingPatterns).
+    const asLint = (n: string): string => matchingPatterns(policy, n)[0]?.name ?? n;
+    const site: Site = {
+      policy,
+      phonesIf: asLint(phonesIf),
+      wanIf: asLint(o.wan),
+      wanAddr,
+      phonesCidr: cidr,
+      routerAddr: hostsOf(cidr).router,
+    };
     const lines = p.probes.map((probe) => {
       const f = fwlintAnswer(site, probe, probe.of ? obs.get(probe.of) : undefined);
       const k = obs.get(probe) ?? { skipped: 'no observation' };
       if (helperNeverRefreshed(probe, k, f)) return compare(probe, { skipped: HELPER_NEVER_REFRESHED }, f);
+      if (f.elsewhere)
+        return compare(
+          probe,
+          { skipped: `destination NAT sends the echo to ${f.elsewhere}, a host the namespaces do not have` },
+          f,
+        );
       const line = compare(probe, k, f);
       if (probe.kind !== 'timeout' || !probe.of || line.agree === false) return line;
       const of = probe.of;

@@ -97,5 +97,8 @@ export function compare(p: Probe, k: KernelObs, f: FwlintObs): Line {
     line.agree = false;
     line.uncertain = true;
   }
+  // A timeout another order of unordered chains gives (FwlintObs.otherTimeouts): consistent, not agreement.
+  if (p.kind === 'timeout' && !agree && f.otherTimeouts?.some((v) => agrees(p, k, { ...f, timeout: v })) === true)
+    line.uncertain = true;
   return line;
 }

@@ -10,6 +10,7 @@
  * kernel has (the router's WAN address, the phones' network behind the phones' interface), so both
  * route the same packet the same way.
  */
+import { timeoutOrders } from '../../src/engine/unordered.js';
 import { box, type Box } from '../../src/engine/box.js';
 import {
   traceOutput,
@@ -269,7 +270,9 @@ function ping(site: Site, p: Probe): FwlintObs {
   const unsure = uncertainty(back && (back.verdict === 'drop' || back.maybe.length > 0) ? back : part);
   if (back?.verdict === 'drop')
     return { passed: false, by: `${request}; the echo reply is dropped by ${verdictText(back)}`, ...unsure };
-  return { passed: part?.verdict === 'accept', by: request, ...unsure };
+  const to = d && part?.path === 'forward' ? one(part.out.dst) : undefined;
+  const elsewhere = to && !addr(site.phonesCidr).overlaps(part?.out.dst ?? addr(to)) ? { elsewhere: to } : {};
+  return { passed: part?.verdict === 'accept', by: request, ...unsure, ...elsewhere };
 }
 
 function forward(site: Site, p: Probe): FwlintObs {
@@ -299,7 +302,21 @@ function timeout(site: Site, p: Probe): FwlintObs {
   const global = t === site.policy.sessions.udpTimeout;
   const where = step ? `set by ${ruleName(step)}` : global ? `global, ${t.source}` : t.reason;
   const helper = part.trail.some((s) => s.rule?.helperTimeout === t);
-  return { passed: true, by: `${t.value} s (${where})`, timeout: t.value, ...(helper ? { helperRefresh: true } : {}) };
+  // Chains of equal priority in different tables: lint reports each order's timeout (FWL003).
+  const orders = timeoutOrders(site.policy, part);
+  const others = orders.length
+    ? {
+        otherTimeouts: orders.map((o) => o.timeout.value),
+        uncertain: orders.map((o) => `${o.group.why}; ${o.how}, ${String(o.timeout.value)} s`).join('; '),
+      }
+    : {};
+  return {
+    passed: true,
+    by: `${t.value} s (${where})`,
+    timeout: t.value,
+    ...(helper ? { helperRefresh: true } : {}),
+    ...others,
+  };
 }
 
 /**

@@ -49,7 +49,18 @@ export interface FwlintObs {
   natBy?: string;
   /** forward: the address fwlint translates to. */
   to?: string;
+  /**
+   * ping: destination NAT hands the echo to this host, which the namespaces do not have (only the
+   * router, a phone and the provider exist): whether it answers cannot be observed.
+   */
+  elsewhere?: string;
   timeout?: number | 'untracked';
+  /**
+   * timeout: the other values fwlint gives when base chains run in an order nft leaves undefined
+   * (equal priority in different tables, src/engine/unordered.ts); the kernel giving one of them is
+   * uncertain (consistent), not a disagreement.
+   */
+  otherTimeouts?: number[];
   /** timeout: it is a conntrack helper's, which the helper sets again on every packet leaving the router. */
   helperRefresh?: boolean;
   /**
