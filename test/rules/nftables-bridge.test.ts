@@ -47,7 +47,7 @@ describe('nftables bridge tables', () => {
         'interfaces are bridge ports (docs/semantics.md#nft-bridge))',
     );
     expect(report.requirements?.find((v) => v.id === 'ipnordic-dns')?.why).toContain(
-      'rule "udp dport 53 reject" in bridge l2 pre (line 50) may drop it: it is in bridge table l2 (line 45)',
+      'rule "udp dport 53 drop" in bridge l2 pre (line 50) may drop it: it is in bridge table l2 (line 45)',
     );
     const fwl012 = report.findings.filter((f) => f.ruleId === 'FWL012');
     expect(fwl012.map((f) => [f.loc.line, f.uncertain])).toEqual([
