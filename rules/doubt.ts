@@ -27,6 +27,11 @@ export function membersOf(r: Rule, short = false): string {
   return words.length ? words.join(' and ') : 'hostnames or URL tables';
 }
 
+/** "rule … (line 33) may drop it: <why it may match>": a deny rule fwlint cannot decide for a packet (Part.maybe). */
+export function mayDrop(r: Rule): string {
+  return `${r.label} (line ${String(r.loc.line)}) may drop it: ${uncertainWhy(r) ?? `it matches ${membersOf(r)}`}`;
+}
+
 /** The run-time members by name, with why they are run-time (`, in PHONES (address list whose entries … are all disabled, line 8; …)`). */
 function dynamicNames(r: Rule): string {
   const names = [...new Set((r.match.symbolic ?? []).filter((s) => s.kind === 'dynamic').map((s) => s.name))];

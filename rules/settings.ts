@@ -8,7 +8,7 @@ import type { Evidence, RuleMeta } from '../src/model/report.js';
 import type { Part } from '../src/engine/evaluate.js';
 import { stepKey } from '../src/lint/finding.js';
 import { passed, stepEvidence } from '../src/verdicts/record.js';
-import { denies, membersOf, uncertainWhy } from './doubt.js';
+import { denies, mayDrop } from './doubt.js';
 
 /** The profile's setting requirements of one kind that apply to this run. */
 export function settingsOf(ctx: RuleContext, kind: SettingKind): SettingRequirement[] {
@@ -159,7 +159,7 @@ export function acceptedPassed(
     if (!evidence.has(k)) evidence.set(k, stepEvidence(part.decidedBy, what));
     for (const r of part.maybe.filter(denies)) {
       const d = doubts.get(k) ?? new Set<string>();
-      d.add(mayDeny(r));
+      d.add(mayDrop(r));
       doubts.set(k, d);
     }
   }
@@ -168,10 +168,4 @@ export function acceptedPassed(
     return d ? { ...e, uncertain: [...d].join('; ') } : e;
   });
   settingPassed(ctx, req, out, why, withDoubts);
-}
-
-/** "rule … (line 33) may drop it: <why it may match>" */
-function mayDeny(r: Rule): string {
-  const why = uncertainWhy(r) ?? `it matches ${membersOf(r)}`;
-  return `${r.label} (line ${String(r.loc.line)}) may drop it: ${why}`;
 }

@@ -8,7 +8,7 @@ import { INTERNET, unionNetworks } from '../src/lint/topology.js';
 import { ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
-import { denies, membersOf, uncertainWhy } from './doubt.js';
+import { denies, mayDrop } from './doubt.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, formatPortSet, portSet, protoSet } from '../src/model/ports.js';
 import { providerAddresses } from '../src/lint/flows.js';
@@ -175,9 +175,7 @@ function report(
   const exposed = c.boxes.filter((b) => !b.src.subtract(allowedSources).isEmpty);
   // Uncertain when every exposed box might still be dropped by a rule fwlint cannot match exactly.
   const maybe = exposed.every((b) => doubts.has(b)) ? [...new Set(exposed.flatMap((b) => doubts.get(b) ?? []))] : [];
-  const mightDrop = (r: Rule) =>
-    `${r.label} (line ${String(r.loc.line)}) might drop it: ${uncertainWhy(r) ?? `it matches ${membersOf(r)}`}`;
-  const doubt = maybe.length ? ` Uncertain: ${maybe.map(mightDrop).join('; ')}.` : '';
+  const doubt = maybe.length ? ` Uncertain: ${maybe.map(mayDrop).join('; ')}.` : '';
   const dst = exposed.reduce((acc, b) => acc.union(b.dst), NO_ADDR);
   const ports = exposed.slice(1).reduce((acc, b) => acc.union(b.dport), exposed[0]?.dport ?? SIP.dport);
   const targets = dst.intersect(phones).isEmpty ? dst : dst.intersect(phones);

@@ -47,12 +47,11 @@ export const udpTimeoutOutOfRange: LintRule = {
     for (const req of settingsOf(ctx, 'udp-timeout')) {
       const { governing, blocked, untracked, orders } = governingTimeouts(ctx);
       const range = req.max !== undefined ? `${req.min ?? 0}-${req.max} s` : `at least ${req.min ?? 0} s`;
-      const inRange = (t: Setting<number>): boolean =>
-        !(req.min !== undefined && t.value < req.min) && !(req.max !== undefined && t.value > req.max);
+      const outOfRange = (v: number): boolean =>
+        (req.min !== undefined && v < req.min) || (req.max !== undefined && v > req.max);
+      const inRange = (t: Setting<number>): boolean => !outOfRange(t.value);
       // Connection tracking is off for the phones' UDP: no session, so nothing times out.
       const within: (Evidence & { uncertain?: string | undefined })[] = [...untracked.values()].map(untrackedEvidence);
-      const outOfRange = (v: number) =>
-        (req.min !== undefined && v < req.min) || (req.max !== undefined && v > req.max);
       for (const [k, given] of governing) {
         const t = orderDoubt(given, orders.get(k), inRange);
         const low = req.min !== undefined && t.value < req.min;
