@@ -8,7 +8,7 @@ import type { Finding } from '../src/model/finding.js';
 import type { Ruleset } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
 import type { RuleMeta } from '../src/model/report.js';
-import { describePart } from './required-flows.js';
+import { ENTIRELY, describePart } from './required-flows.js';
 
 export interface BlockedSpec {
   /**
@@ -178,7 +178,10 @@ export function reportBlockedFlows(
   spec: BlockedSpec,
 ): Finding[] {
   const { head, paren } = splitSubject(spec.subject);
-  const causes = new Map<string, { step: Step; lines: string[]; doubt: Doubt; from: AddrSet; blocked: AddrSet }>();
+  const causes = new Map<
+    string,
+    { step: Step; lines: string[]; entirely: number; doubt: Doubt; from: AddrSet; blocked: AddrSet }
+  >();
   for (const f of flows) {
     const byStep = new Map<string, { group: Part[]; doubt: Doubt; from: AddrSet }>();
     const add = (p: Part, doubt: Doubt, from = NO_ADDR) => {
@@ -201,8 +204,16 @@ export function reportBlockedFlows(
     for (const [k, { group, doubt, from }] of byStep) {
       const first = group[0];
       if (!first) continue;
-      const c = causes.get(k) ?? { step: first.decidedBy, lines: [], doubt, from: NO_ADDR, blocked: NO_ADDR };
+      const c = causes.get(k) ?? {
+        step: first.decidedBy,
+        lines: [],
+        entirely: 0,
+        doubt,
+        from: NO_ADDR,
+        blocked: NO_ADDR,
+      };
       const what = describePart(group, f.whole);
+      if (what === ENTIRELY) c.entirely++;
       const flowText = f.text ?? paren;
       c.lines.push(flowText ? `${flowText}: blocked ${what}` : `blocked ${what}`);
       c.from = c.from.union(from);
@@ -210,7 +221,7 @@ export function reportBlockedFlows(
       causes.set(k, c);
     }
   }
-  return [...causes.entries()].map(([k, { step, lines, doubt, from, blocked }]) => {
+  return [...causes.entries()].map(([k, { step, lines, entirely, doubt, from, blocked }]) => {
     const fromDefault = stepIsDefault(step);
     const some = doubt === 'other-sources' ? spec.someSources : undefined;
     // A few blocked sources are said as such, not as "only from" nearly the whole Internet.
@@ -239,6 +250,7 @@ export function reportBlockedFlows(
       ...(doubt ? { uncertain: true } : {}),
       message,
       details,
+      blockedEntirely: entirely,
       key: [...spec.key, k],
     });
   });

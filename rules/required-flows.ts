@@ -96,6 +96,9 @@ function flowText(f: BuiltFlow, remoteLabel?: string): string {
  */
 const PREPOSITION = /^(?:from|to|in on|out on|after) /;
 
+/** describePart's answer when a group covers the whole flow. */
+export const ENTIRELY = 'entirely';
+
 /** What part of the flow a group covers: "for port 20000-20010", "for traffic from 192.0.2.1", or "entirely". */
 export function describePart(parts: Part[], whole: Box): string {
   const d = describeParts(
@@ -104,6 +107,6 @@ export function describePart(parts: Part[], whole: Box): string {
     3,
     describeAddresses,
   );
-  if (!d) return 'entirely';
+  if (!d) return ENTIRELY;
   return PREPOSITION.test(d) ? `for traffic ${d}` : `for ${d}`;
 }

@@ -6,7 +6,7 @@ import type { Rule } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
 import { headline, shortCause } from './blocked.js';
 import { denies, membersOf, uncertainWhy } from './doubt.js';
-import { byDecider, describeFlow, describePart, evaluatedFlows } from './required-flows.js';
+import { ENTIRELY, byDecider, describeFlow, describePart, evaluatedFlows } from './required-flows.js';
 
 /**
  * FWL012: a requirement that cannot be checked offline — its destination is a hostname, or a rule
@@ -68,6 +68,8 @@ export const unverifiableRequirement: LintRule = {
             requirement: ev.req.id,
             loc: stepLoc(step, ctx.policy.root),
             uncertain: true,
+            // One flow per finding: entirely blocked or not (baselines compare the count).
+            blockedEntirely: describePart(group, ev.flow.box) === ENTIRELY ? 1 : 0,
             ...rest,
           }),
         );

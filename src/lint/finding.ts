@@ -17,6 +17,8 @@ export interface FindingInput {
   related?: RelatedLocation[];
   fromDefault?: boolean;
   uncertain?: boolean;
+  /** Flows named that are blocked entirely (Finding.blockedEntirely). */
+  blockedEntirely?: number;
   /** Content that identifies the finding independently of line numbers. */
   key: string[];
 }
@@ -41,6 +43,7 @@ export function finding(
     source: ctx && f.requirement ? requirementSource(ctx.profile, f.requirement) : undefined,
     fromDefault: f.fromDefault,
     uncertain: f.uncertain,
+    ...(f.blockedEntirely !== undefined && { blockedEntirely: f.blockedEntirely }),
     firewall: ctx?.policy.name,
     fingerprintParts: [ctx?.profile.id ?? '', f.requirement ?? '', ...f.key],
   };

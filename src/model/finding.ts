@@ -32,6 +32,12 @@ export interface Finding {
   source?: DocSource;
   /** The cause is a platform default, not something written in the file. */
   fromDefault?: boolean;
+  /**
+   * How many of the flows the finding names are blocked entirely (the others are blocked in part);
+   * set by findings about blocked required flows. A baseline compares it: the same cause blocking more
+   * of a flow keeps the fingerprint, so this count is what says the finding got worse.
+   */
+  blockedEntirely?: number;
   /** The vendor documentation does not confirm the semantics used (docs/semantics.md#unconfirmed). */
   uncertain?: boolean;
   /** Content the fingerprint is made of (never line numbers), so moving lines keeps it. */

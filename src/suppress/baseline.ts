@@ -10,9 +10,9 @@ import { fingerprint } from '../reporters/fingerprint.js';
  * A fingerprint names what a finding is about (the requirement, the rule or default that blocks it),
  * not how much it blocks: a flow blocked in part that the same rule comes to block entirely keeps its
  * fingerprint. So each entry also records `blockedEntirely`, how many of the flows the finding names
- * were blocked entirely (its details say "…: blocked entirely" for those and "blocked for …" for the
- * others), and a finding that now names more such flows is reported again, saying it got worse. An
- * entry without the count (a baseline written before it existed) accepts the finding as before.
+ * were blocked entirely (Finding.blockedEntirely, set by the rules that report blocked flows), and a
+ * finding that now names more such flows is reported again, saying it got worse. An entry without the
+ * count (a baseline written before it existed) accepts the finding as before.
  */
 interface BaselineFile {
   version: 1;
@@ -37,16 +37,6 @@ function isBaseline(doc: unknown): doc is BaselineFile {
   return d?.tool === 'fwlint' && d.version === 1 && Array.isArray(d.findings);
 }
 
-/**
- * How many of the flows `f` names are blocked entirely, read from its details ("udp 5060 from … to …:
- * blocked entirely"; FWL012 "… is blocked entirely by …"); undefined when it names no blocked part.
- */
-export function blockedEntirely(f: Finding): number | undefined {
-  const d = f.details;
-  if (!d || !/\bblocked (?:entirely|for)\b/.test(d)) return undefined;
-  return d.match(/\bblocked entirely\b/g)?.length ?? 0;
-}
-
 export function writeBaseline(path: string, findings: readonly Finding[]): number {
   const active = findings.filter((f) => !f.suppressions?.length);
   const doc: BaselineFile = {
@@ -54,7 +44,7 @@ export function writeBaseline(path: string, findings: readonly Finding[]): numbe
     tool: 'fwlint',
     findings: active
       .map((f) => {
-        const entirely = blockedEntirely(f);
+        const entirely = f.blockedEntirely;
         return {
           fingerprint: fingerprint(f),
           ruleId: f.ruleId,
@@ -99,7 +89,7 @@ export function applyBaseline(findings: Finding[], known: Baseline, path: string
     const fp = fingerprint(f);
     const then = known.get(fp);
     if (then === undefined) return;
-    const now = blockedEntirely(f);
+    const now = f.blockedEntirely;
     if (then !== null && now !== undefined && now > then) {
       const was = then === 0 ? 'no flow was' : `${then} ${then === 1 ? 'flow was' : 'flows were'}`;
       const note =

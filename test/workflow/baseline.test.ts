@@ -87,6 +87,26 @@ describe('baselines', () => {
     const again = await lintRepo(dir, ['site.xml'], {}, { baseline: base });
     expect(again.report.findings.every((f) => f.suppressions?.length)).toBe(true);
   });
+  it('counts flows blocked entirely from the finding, not from words of its rule names', async () => {
+    // The blocking rule's own description says "blocked entirely": before, the count was read from the
+    // details' wording, so this rule's name made a flow blocked in part count as blocked entirely.
+    const site = readFileSync(`${R}/fwl001-blocked.xml`, 'utf8').replace(
+      '<descr>Block a slice of RTP</descr>',
+      '<descr>RTP blocked entirely for tests</descr>',
+    );
+    const dir = repo({ 'site.xml': site }, { profiles: ['ipnordic'] });
+    const { findings } = (await lintRepo(dir, ['site.xml'])).report;
+    const rtp = findings.find((f) => f.message.includes('RTP media'))!;
+    expect(rtp.details).toContain('blocked for port 20000-20010.');
+    expect(rtp.details).toContain('"RTP blocked entirely for tests"');
+    expect(rtp.blockedEntirely).toBe(0);
+    const base = join(dir, 'fwlint-baseline.json');
+    writeBaseline(base, findings);
+    const entry = (JSON.parse(readFileSync(base, 'utf8')) as { findings: BaselineEntry[] }).findings.find(
+      (e) => e.fingerprint === fingerprint(rtp),
+    );
+    expect(entry?.blockedEntirely).toBe(0);
+  });
   it('refuses a file that is not a baseline', async () => {
     const dir = repo({ 'site.xml': `${R}/clean.xml` }, { profiles: ['ipnordic'] });
     writeFileSync(join(dir, 'b.json'), '{"findings": 3}');
