@@ -78,8 +78,9 @@ export function resolveSite(
   const clientsOnly = (nets: SiteNetwork[]): SiteNetwork[] => nets.filter((n) => !n.networks.subtract(own).isEmpty);
   // An address that is the PBX is never a phone nor a PC, however the network holding it was given:
   // taken out once here, so no rule sees it as a client (FWL004 and FWL010 no forward to a "phone").
-  const withoutPbx = (nets: SiteNetwork[], pbxAddrs: AddrSet): SiteNetwork[] =>
+  const withoutPbx = (nets: SiteNetwork[], pbxOf: (n: SiteNetwork) => AddrSet): SiteNetwork[] =>
     nets.flatMap((n) => {
+      const pbxAddrs = pbxOf(n);
       if (!n.networks.overlaps(pbxAddrs)) return [n];
       const networks = n.networks.subtract(pbxAddrs);
       return networks.isEmpty ? [] : [{ ...n, networks, written: n.written ?? n.networks }];
@@ -105,8 +106,15 @@ export function resolveSite(
 
   const pbxAddrs = pbx.reduce((acc, n) => acc.union(n.networks), NO_ADDR);
   // Taken out of the networks --phones and --pcs give when --pbx gives the PBX too (both the user's
-  // word); a PBX only detected (an interface named "pbx" is a whole subnet) does not overrule a flag.
-  const flaggedPbx = opts.pbx ? pbxAddrs : NO_ADDR;
+  // word). A PBX only detected is taken out only where it is a part of such a network (an address
+  // object "PBX" for one host of the phone VLAN); one that is all of it (an interface named "pbx" is a
+  // whole subnet) does not overrule the flag.
+  const flaggedPbx = (n: SiteNetwork): AddrSet =>
+    opts.pbx
+      ? pbxAddrs
+      : pbx
+          .filter((x) => x.networks.isSubsetOf(n.networks) && !n.networks.isSubsetOf(x.networks))
+          .reduce((acc, x) => acc.union(x.networks), NO_ADDR);
 
   // Phones.
   let phones: SiteNetwork[];
