@@ -68,7 +68,6 @@ export const missingRequiredAllow: LintRule = {
       if (!req) continue;
       recordPass(ctx, evs);
       if (evs.some((ev) => ev.hostnamesOnly)) continue; // FWL012 speaks for hostname-only requirements
-      const fromLabels = [...new Set(evs.map((ev) => ev.flow.from.label))].join(', ');
       out.push(
         ...reportBlockedFlows(
           this.meta,
@@ -82,7 +81,11 @@ export const missingRequiredAllow: LintRule = {
           {
             subject: `Required flow "${req.description}"`,
             fixRule: { allow: 'allow it', narrow: true },
-            fixDefault: defaultFix(ctx, evs, fromLabels),
+            fixDefault: (blocked) =>
+              defaultFix(
+                ctx,
+                blocked.map((i) => evs[i]).filter((ev) => ev !== undefined),
+              ),
             requirement: req.id,
             level: req.severity,
             key: [],
@@ -98,9 +101,10 @@ export const missingRequiredAllow: LintRule = {
  * Where the allowing rule goes when nothing allows a flow: on the interface the traffic arrives on.
  * Firewalls filter there (a pfSense rule on that interface's tab, a FortiGate policy from it as
  * srcintf), so for an inbound flow that is the far end's interface (the WAN, a server network), not
- * the phones'.
+ * the phones'. `evs` are the flows the default blocks: a network whose flow passes is not named.
  */
-function defaultFix(ctx: RuleContext, evs: readonly EvaluatedFlow[], nearLabels: string): string {
+function defaultFix(ctx: RuleContext, evs: readonly EvaluatedFlow[]): string {
+  const nearLabels = [...new Set(evs.map((ev) => ev.flow.from.label))].join(', ');
   const head = 'Nothing allows it, so the default applies: add a rule';
   if (!evs.some((ev) => ev.req.direction === 'inbound')) return `${head} on ${nearLabels} that allows it.`;
   const ingress = evs.reduce((acc, ev) => acc.union(ev.flow.box.iif), NameSet.NONE);

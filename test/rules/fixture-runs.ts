@@ -45,6 +45,12 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
         { opts: { phones: ['opt1'] }, why: 'same, with the phones given explicitly' },
       ],
       'fwl001-blocked.xml': [{ why: 'block rule and default deny on required flows' }],
+      'fwl001-one-network-blocked.xml': [
+        {
+          opts: { phones: ['opt1', 'opt2'] },
+          why: 'UDP blocked on VOICE2 only: each fix names VOICE2 alone (blocked-fix.test.ts)',
+        },
+      ],
       'fwl001-floating-nonquick.xml': [{ why: 'floating block rules, one without Quick (last match wins)' }],
       'fwl002-siproxd.xml': [{ why: 'siproxd acts as a SIP ALG' }],
       'fwl003-default-timeout.xml': [{ why: 'pf default udp.multiple 60 s and a 120 s rule override' }],
