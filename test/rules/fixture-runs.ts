@@ -81,6 +81,13 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl011-forwards.xml': [
         { profiles: osb, opts: osbiz, why: 'wrong target port; a forward without its filter rule' },
       ],
+      'fwl011-one-source.xml': [
+        {
+          profiles: osb,
+          opts: osbiz,
+          why: 'a forward, and a forward filter rule, from some sources only: uncertain (forward-sources.test.ts)',
+        },
+      ],
       'fwl011-second-address.xml': [
         { profiles: osb, opts: osbiz, why: 'HFA forwarded on another public address only: not missing' },
       ],
