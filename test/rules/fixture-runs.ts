@@ -51,6 +51,13 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
           why: 'UDP blocked on VOICE2 only: each fix names VOICE2 alone (blocked-fix.test.ts)',
         },
       ],
+      'fwl001-ambiguous-direction.xml': [
+        {
+          profiles: ['mitel-mx-one'],
+          opts: { phones: ['opt1'], pbx: '10.30.0.10', devices: ['h323'] },
+          why: 'H.225.0 RAS allowed one way only, the document being ambiguous: uncertain (ambiguous-direction.test.ts)',
+        },
+      ],
       'fwl001-floating-nonquick.xml': [{ why: 'floating block rules, one without Quick (last match wins)' }],
       'fwl002-siproxd.xml': [{ why: 'siproxd acts as a SIP ALG' }],
       'fwl003-default-timeout.xml': [{ why: 'pf default udp.multiple 60 s and a 120 s rule override' }],
