@@ -20,9 +20,10 @@ export interface BlockedSpec {
   fixRule: RuleFix;
   /**
    * What to do when a default or a chain policy blocks it (never "remove it": a default is not a line
-   * to remove).
+   * to remove). A function is given the indices (in the flows passed to reportBlockedFlows) of the
+   * flows that cause blocks, so the fix names only those, not flows that pass.
    */
-  fixDefault: string;
+  fixDefault: string | ((blocked: readonly number[]) => string);
   requirement: string;
   level: Severity;
   key: string[];
@@ -180,9 +181,9 @@ export function reportBlockedFlows(
   const { head, paren } = splitSubject(spec.subject);
   const causes = new Map<
     string,
-    { step: Step; lines: string[]; entirely: number; doubt: Doubt; from: AddrSet; blocked: AddrSet }
+    { step: Step; lines: string[]; entirely: number; doubt: Doubt; from: AddrSet; blocked: AddrSet; flows: number[] }
   >();
-  for (const f of flows) {
+  flows.forEach((f, index) => {
     const byStep = new Map<string, { group: Part[]; doubt: Doubt; from: AddrSet }>();
     const add = (p: Part, doubt: Doubt, from = NO_ADDR) => {
       const k = `${stepKey(p.decidedBy)}${doubt ? `|${doubt}` : ''}`;
@@ -211,7 +212,9 @@ export function reportBlockedFlows(
         doubt,
         from: NO_ADDR,
         blocked: NO_ADDR,
+        flows: [],
       };
+      if (!c.flows.includes(index)) c.flows.push(index);
       const what = describePart(group, f.whole);
       if (what === ENTIRELY) c.entirely++;
       const flowText = f.text ?? paren;
@@ -220,8 +223,8 @@ export function reportBlockedFlows(
       for (const q of group) c.blocked = c.blocked.union(q.box.src);
       causes.set(k, c);
     }
-  }
-  return [...causes.entries()].map(([k, { step, lines, entirely, doubt, from, blocked }]) => {
+  });
+  return [...causes.entries()].map(([k, { step, lines, entirely, doubt, from, blocked, flows: blockedFlows }]) => {
     const fromDefault = stepIsDefault(step);
     const some = doubt === 'other-sources' ? spec.someSources : undefined;
     // A few blocked sources are said as such, not as "only from" nearly the whole Internet.
@@ -239,7 +242,7 @@ export function reportBlockedFlows(
       doubt === 'elsewhere'
         ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
           'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
-        : fixFor(step, ctx, meta.id, some ?? spec),
+        : fixFor(step, ctx, meta.id, some ?? spec, blockedFlows),
     ].join(' ');
     const message = head1 ? head1.text : blockedHeadline(head, doubt ? 'may be blocked' : 'is blocked', step);
     return finding(meta, ctx, {
@@ -257,8 +260,15 @@ export function reportBlockedFlows(
 }
 
 /** The fix for a part `step` drops: a rule's follows from its place (ruleFix); no rule (a chain policy or default), add one. */
-function fixFor(step: Step, ctx: RuleContext, ruleId: string, fix: { fixRule: RuleFix; fixDefault: string }): string {
-  return step.rule ? ruleFix(step, ctx.policy.ruleset, fix.fixRule, ruleId) : fix.fixDefault;
+function fixFor(
+  step: Step,
+  ctx: RuleContext,
+  ruleId: string,
+  fix: { fixRule: RuleFix; fixDefault: BlockedSpec['fixDefault'] },
+  blocked: readonly number[],
+): string {
+  if (step.rule) return ruleFix(step, ctx.policy.ruleset, fix.fixRule, ruleId);
+  return typeof fix.fixDefault === 'string' ? fix.fixDefault : fix.fixDefault(blocked);
 }
 
 /**

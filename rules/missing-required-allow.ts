@@ -6,10 +6,11 @@ import type { LintRule } from '../src/lint/context.js';
 import type { Finding } from '../src/model/finding.js';
 import type { RuleContext } from '../src/lint/context.js';
 import { stepKey } from '../src/lint/finding.js';
-import type { Evidence } from '../src/model/report.js';
+import type { Evidence, RuleMeta } from '../src/model/report.js';
+import type { FlowRequirement } from '../src/model/profile.js';
 import { passed, stepEvidence } from '../src/verdicts/record.js';
-import { reportBlockedFlows } from './blocked.js';
-import { describeFlow, evaluatedFlows, type EvaluatedFlow } from './required-flows.js';
+import { headline, reportBlockedFlows } from './blocked.js';
+import { describeFlow, evaluatedFlows, reversedFlows, type EvaluatedFlow } from './required-flows.js';
 
 /** FWL001: a flow the provider requires is blocked, by a rule or by a default policy. */
 export const missingRequiredAllow: LintRule = {
@@ -61,46 +62,114 @@ export const missingRequiredAllow: LintRule = {
   },
   check(ctx) {
     const out: Finding[] = [];
-    const byReq = new Map<string, EvaluatedFlow[]>();
-    for (const ev of evaluatedFlows(ctx)) byReq.set(ev.req.id, [...(byReq.get(ev.req.id) ?? []), ev]);
+    const byReq = groupByRequirement(evaluatedFlows(ctx));
+    const reversed = groupByRequirement(reversedFlows(ctx));
     for (const evs of byReq.values()) {
       const req = evs[0]?.req;
       if (!req) continue;
+      const rev = reversed.get(req.id) ?? [];
+      if (req.ambiguousDirection && rev.length > 0) {
+        out.push(...judgeBothWays(this.meta, ctx, req, evs, rev, req.ambiguousDirection));
+        continue;
+      }
       recordPass(ctx, evs);
       if (evs.some((ev) => ev.hostnamesOnly)) continue; // FWL012 speaks for hostname-only requirements
-      const fromLabels = [...new Set(evs.map((ev) => ev.flow.from.label))].join(', ');
-      out.push(
-        ...reportBlockedFlows(
-          this.meta,
-          ctx,
-          evs.map((ev) => ({
-            parts: ev.parts,
-            whole: ev.flow.box,
-            text: describeFlow(ev.flow),
-            ingressUnknown: ev.flow.from.iface === ANY_NON_WAN,
-          })),
-          {
-            subject: `Required flow "${req.description}"`,
-            fixRule: { allow: 'allow it', narrow: true },
-            fixDefault: defaultFix(ctx, evs, fromLabels),
-            requirement: req.id,
-            level: req.severity,
-            key: [],
-          },
-        ),
-      );
+      out.push(...blocked(this.meta, ctx, req, evs));
     }
     return out;
   },
 };
 
+function groupByRequirement(evs: readonly EvaluatedFlow[]): Map<string, EvaluatedFlow[]> {
+  const byReq = new Map<string, EvaluatedFlow[]>();
+  for (const ev of evs) byReq.set(ev.req.id, [...(byReq.get(ev.req.id) ?? []), ev]);
+  return byReq;
+}
+
+/** One finding per cause that blocks part of `evs` (the requirement's flows, one per source network). */
+function blocked(
+  meta: RuleMeta,
+  ctx: RuleContext,
+  req: FlowRequirement,
+  evs: EvaluatedFlow[],
+  key: string[] = [],
+): Finding[] {
+  return reportBlockedFlows(
+    meta,
+    ctx,
+    evs.map((ev) => ({
+      parts: ev.parts,
+      whole: ev.flow.box,
+      text: describeFlow(ev.flow),
+      ingressUnknown: ev.flow.from.iface === ANY_NON_WAN,
+    })),
+    {
+      subject: `Required flow "${req.description}"`,
+      fixRule: { allow: 'allow it', narrow: true },
+      fixDefault: (i) =>
+        defaultFix(
+          ctx,
+          i.map((n) => evs[n]).filter((ev) => ev !== undefined),
+        ),
+      requirement: req.id,
+      level: req.severity,
+      key,
+    },
+  );
+}
+
+const allowed = (evs: readonly EvaluatedFlow[]) => evs.every((ev) => ev.parts.every((p) => p.verdict === 'accept'));
+
+/**
+ * A requirement whose direction the document leaves ambiguous, judged both ways (`evs` as the profile
+ * states it, `rev` reversed): allowed both ways passes, blocked both ways fails (the findings of the
+ * stated direction, saying the other is blocked too), and allowed one way only is uncertain: the
+ * findings of the blocked way, quoting the document's ambiguous words.
+ */
+function judgeBothWays(
+  meta: RuleMeta,
+  ctx: RuleContext,
+  req: FlowRequirement,
+  evs: EvaluatedFlow[],
+  rev: EvaluatedFlow[],
+  ambiguity: { quote: string; reading: string },
+): Finding[] {
+  const stated = req.direction;
+  const other = stated === 'outbound' ? 'inbound' : 'outbound';
+  const flows = (list: readonly EvaluatedFlow[]) => list.map((ev) => describeFlow(ev.flow)).join('; ');
+  const doc = `The document is ambiguous about its direction: "${ambiguity.quote}" (${ambiguity.reading})`;
+  const statedOk = allowed(evs);
+  const otherOk = allowed(rev);
+  if (statedOk && otherOk) {
+    recordPass(ctx, [...evs, ...rev], ' (both ways: the document is ambiguous about its direction)');
+    return [];
+  }
+  if (!statedOk && !otherOk)
+    return blocked(meta, ctx, req, evs).map((f) => ({
+      ...f,
+      details: `${f.details ?? ''} ${doc}; ${other}, it is blocked too: ${flows(rev)}.`.trim(),
+    }));
+  const [blockedWay, blockedFlows, allowedWay, allowedFlows] = statedOk
+    ? [other, rev, stated, evs]
+    : [stated, evs, other, rev];
+  const tail = `is blocked ${blockedWay}, allowed ${allowedWay}: its direction is ambiguous.`;
+  return blocked(meta, ctx, req, blockedFlows, statedOk ? ['reversed'] : []).map((f) => ({
+    ...f,
+    level: f.level === 'error' ? 'warning' : f.level,
+    uncertain: true,
+    message: headline(`Required flow "${req.description}"`, tail),
+    details: `${doc}. Allowed ${allowedWay}: ${flows(allowedFlows)}. ${f.details ?? ''}`.trim(),
+  }));
+}
+
 /**
  * Where the allowing rule goes when nothing allows a flow: on the interface the traffic arrives on.
  * Firewalls filter there (a pfSense rule on that interface's tab, a FortiGate policy from it as
  * srcintf), so for an inbound flow that is the far end's interface (the WAN, a server network), not
- * the phones'.
+ * the phones'. `evs` are the flows the default blocks: a network whose flow passes is not named.
  */
-function defaultFix(ctx: RuleContext, evs: readonly EvaluatedFlow[], nearLabels: string): string {
+function defaultFix(ctx: RuleContext, evs: readonly EvaluatedFlow[]): string {
+  const nearLabels = [...new Set(evs.map((ev) => ev.flow.from.label))].join(', ');
   const head = 'Nothing allows it, so the default applies: add a rule';
   if (!evs.some((ev) => ev.req.direction === 'inbound')) return `${head} on ${nearLabels} that allows it.`;
   const ingress = evs.reduce((acc, ev) => acc.union(ev.flow.box.iif), NameSet.NONE);
@@ -119,7 +188,7 @@ function interfacesText(ctx: RuleContext, set: NameSet): string {
 }
 
 /** A requirement every part of which is accepted, with no hostname doubt, passes: the accepting rules are the evidence. */
-function recordPass(ctx: RuleContext, evs: EvaluatedFlow[]): void {
+function recordPass(ctx: RuleContext, evs: EvaluatedFlow[], note = ''): void {
   const parts = evs.flatMap((ev) => ev.parts.map((p) => ({ ev, p })));
   if (parts.length === 0 || parts.some(({ p }) => p.verdict !== 'accept')) return;
   const req = evs[0]?.req;
@@ -137,7 +206,7 @@ function recordPass(ctx: RuleContext, evs: EvaluatedFlow[]): void {
   passed(
     ctx,
     req.id,
-    `Allowed: ${flows}${hostnames}.`,
+    `Allowed: ${flows}${hostnames}${note}.`,
     [...evidence.values()],
     doubt.length ? `unless ${[...new Set(doubt.map(mightMatch))].join(', ')}` : undefined,
   );

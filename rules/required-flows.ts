@@ -36,23 +36,52 @@ export function evaluatedFlows(ctx: RuleContext): EvaluatedFlow[] {
     traced.push({ box: b, parts });
     return parts;
   };
-  for (const req of ctx.profile.flows) {
-    if (!inScope(req, ctx)) continue;
-    // An end the site does not know, or ports the document leaves to the site (Mitel's media-gateway
-    // range): not checked, and src/site/coverage.ts says why; judging it anyway would contradict that.
-    if (missingEndpoints(req, ctx)) continue;
-    const concrete = addressesOf(ctx.profile, req.remote, ctx);
-    // Behind source NAT, new connections from the Internet reach the phones only through
-    // port-forwards, which FWL004/FWL010 judge; the provider's "without NAT" flows do not apply.
-    const fromInternet = !concrete.isEmpty ? !insideInternalNetworks(ctx.policy, concrete) : true;
-    if ((req.condition === 'without-nat' || (req.direction === 'inbound' && fromInternet)) && phonesAreNated(ctx))
-      continue;
-    const hostnamesOnly = concrete.isEmpty && (req.remote.hostnames?.length ?? 0) > 0;
-    if (concrete.isEmpty && !hostnamesOnly) continue; // e.g. a PBX flow without --pbx: noted by the runner
-    const remote = hostnamesOnly ? addressesOf(ctx.profile, { any: true }, ctx) : concrete;
-    for (const flow of buildFlows(req, remote, ctx)) out.push({ req, flow, parts: partsOf(flow.box), hostnamesOnly });
-  }
+  for (const req of ctx.profile.flows) out.push(...evaluate(req, req, ctx, partsOf));
   cache.set(ctx, out);
+  return out;
+}
+
+/** One requirement's flows, built from `as` (the requirement itself, or it reversed) and traced. */
+function evaluate(
+  req: FlowRequirement,
+  as: FlowRequirement,
+  ctx: RuleContext,
+  partsOf: (b: Box) => Part[],
+): EvaluatedFlow[] {
+  if (!inScope(req, ctx)) return [];
+  // An end the site does not know, or ports the document leaves to the site (Mitel's media-gateway
+  // range): not checked, and src/site/coverage.ts says why; judging it anyway would contradict that.
+  if (missingEndpoints(req, ctx)) return [];
+  const concrete = addressesOf(ctx.profile, req.remote, ctx);
+  // Behind source NAT, new connections from the Internet reach the phones only through
+  // port-forwards, which FWL004/FWL010 judge; the provider's "without NAT" flows do not apply.
+  const fromInternet = !concrete.isEmpty ? !insideInternalNetworks(ctx.policy, concrete) : true;
+  if ((as.condition === 'without-nat' || (as.direction === 'inbound' && fromInternet)) && phonesAreNated(ctx))
+    return [];
+  const hostnamesOnly = concrete.isEmpty && (req.remote.hostnames?.length ?? 0) > 0;
+  if (concrete.isEmpty && !hostnamesOnly) return []; // e.g. a PBX flow without --pbx: noted by the runner
+  const remote = hostnamesOnly ? addressesOf(ctx.profile, { any: true }, ctx) : concrete;
+  return buildFlows(as, remote, ctx).map((flow) => ({ req, flow, parts: partsOf(flow.box), hostnamesOnly }));
+}
+
+const reversedCache = new WeakMap<RuleContext, EvaluatedFlow[]>();
+
+/**
+ * The flows of requirements whose direction the document leaves ambiguous (FlowRequirement.
+ * ambiguousDirection), built the other way round: FWL001 judges both readings. Only FWL001 reads
+ * them; the other rules judge the direction the profile states.
+ */
+export function reversedFlows(ctx: RuleContext): EvaluatedFlow[] {
+  let out = reversedCache.get(ctx);
+  if (out) return out;
+  out = [];
+  const partsOf = (b: Box) => tracePath(ctx.policy, b, { path: 'forward', wan: ctx.wan });
+  for (const req of ctx.profile.flows) {
+    if (!req.ambiguousDirection) continue;
+    const reversed: FlowRequirement = { ...req, direction: req.direction === 'outbound' ? 'inbound' : 'outbound' };
+    out.push(...evaluate(req, reversed, ctx, partsOf));
+  }
+  reversedCache.set(ctx, out);
   return out;
 }
 

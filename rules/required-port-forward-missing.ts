@@ -1,12 +1,13 @@
-import { box, hull, subtract } from '../src/engine/box.js';
-import { tracePath } from '../src/engine/evaluate.js';
+import { box, hull, subtract, type Box } from '../src/engine/box.js';
+import { tracePath, type Part } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
-import { arrivingDestinations, byForward, dnatOf } from '../src/lint/nat.js';
+import { describeAddresses } from '../src/lint/wording.js';
+import { arrivingDestinations, byForward, dnatOf, type DnatTranslation } from '../src/lint/nat.js';
 import { INTERNET } from '../src/lint/topology.js';
 import { inScope, portsOf, protocolsOf } from '../src/lint/flows.js';
 import { formatPortSet, formatProtoSet, portSet } from '../src/model/ports.js';
-import { formatAddrSet } from '../src/model/address.js';
+import { NO_ADDR, formatAddrSet, type AddrSet } from '../src/model/address.js';
 import { NameSet } from '../src/model/name-set.js';
 import type { Finding } from '../src/model/finding.js';
 import { reportBlocked } from './blocked.js';
@@ -20,7 +21,9 @@ export const requiredPortForwardMissing: LintRule = {
     fullDescription:
       'For each port-forward the provider requires (e.g. OpenScape Business device@home), checks ' +
       'that traffic arriving on the WAN address is translated to the PBX given with --pbx and that ' +
-      'the filter then accepts it.',
+      'the filter then accepts it. A forward (or its filter rule) that admits some Internet sources only ' +
+      'is uncertain, not a pass: the profile names no source, and remote devices connect from their own, ' +
+      'often dynamic, addresses.',
     defaultLevel: 'error',
     securitySeverity: 3.0,
     precision: 'high',
@@ -96,6 +99,31 @@ export const requiredPortForwardMissing: LintRule = {
           }),
         );
       }
+      // A forward that only some Internet sources reach (a source address on the port-forward): the
+      // profile names no source, and remote devices connect from wherever they are, so the sources left
+      // out may be theirs. That is a doubt, not a failure (as FWL007 does for ICMP from some sources).
+      const restricted = restrictedSources(arriving, reaching);
+      if (restricted) {
+        const { d, from, blocked } = restricted;
+        const where = `${d.rule.label}, line ${d.rule.loc.line}`;
+        out.push(
+          finding(this.meta, ctx, {
+            level: req.severity === 'error' ? 'warning' : req.severity,
+            requirement: req.id,
+            loc: d.rule.loc,
+            uncertain: true,
+            message: `Required port-forward "${req.description}" reaches the PBX only from ${describeAddresses(from, 2)}.`,
+            details:
+              `${formatProtoSet(restricted.box.proto)} ${formatPortSet(restricted.box.dport)} from ` +
+              `${describeAddresses(blocked, 3)} is not forwarded to the PBX ${ctx.pbx.text}: ${where} forwards it ` +
+              `only from ${describeAddresses(from)}. The profile names no source for this forward, and remote ` +
+              'devices connect from their own Internet connections, whose addresses are often dynamic: this ' +
+              'fails if they connect from elsewhere. Remove the source restriction from the port-forward (and ' +
+              'from its filter rule) unless every device connects from the addresses it allows.',
+            key: [d.rule.id, 'sources'],
+          }),
+        );
+      }
       const wantPorts = portsOf(req.targetPorts ?? req.ports);
       // Per port-forward: the target port, then the filter's verdict on the translated packets.
       for (const { d, items: parts } of byForward(reaching, dnatOf)) {
@@ -124,6 +152,22 @@ export const requiredPortForwardMissing: LintRule = {
             requirement: req.id,
             level: req.severity,
             key: [d.rule.id],
+            // The filter lets the forwarded traffic in from some sources only: as for the forward
+            // itself (restrictedSources), the sources left out may be the remote devices'.
+            someSources: {
+              headline: (from) => `Forwarded "${req.description}" reaches the PBX only from ${from}.`,
+              blockedHeadline: (blocked) =>
+                `Forwarded "${req.description}" from ${blocked} is blocked: this fails if devices connect from there.`,
+              fixRule: {
+                asks: 'The profile names no source for this forward, and remote devices connect from addresses that are often dynamic',
+                allow:
+                  'allow the forwarded traffic to the PBX from every address the devices may use (or from any address)',
+              },
+              fixDefault:
+                'The profile names no source for this forward, and remote devices connect from addresses that are ' +
+                'often dynamic: let the filter rule of the port-forward allow any source, unless every device ' +
+                'connects from the addresses it allows.',
+            },
           }),
         );
       }
@@ -131,3 +175,23 @@ export const requiredPortForwardMissing: LintRule = {
     return out;
   },
 };
+
+/**
+ * The Internet sources a required forward does not reach the PBX from, for ports it does reach it on
+ * from other sources: undefined when every source that reaches the PBX on some port reaches it on all
+ * of them (or none is left out). `d` is the forward that lets the others in, for the location.
+ */
+function restrictedSources(
+  arriving: Box,
+  reaching: readonly Part[],
+): { box: Box; from: AddrSet; blocked: AddrSet; d: DnatTranslation } | undefined {
+  let left: Box[] = [];
+  for (const r of reaching) left.push({ ...arriving, proto: r.box.proto, dport: r.box.dport });
+  for (const r of reaching)
+    left = left.flatMap((b) => subtract(b, { src: r.box.src, proto: r.box.proto, dport: r.box.dport }));
+  const h = hull(left);
+  const first = reaching.map(dnatOf).find((d) => d !== undefined);
+  if (!h || !first) return undefined;
+  const from = reaching.reduce((acc, r) => acc.union(r.box.src), NO_ADDR);
+  return { box: h, from, blocked: h.src, d: first };
+}

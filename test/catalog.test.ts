@@ -229,6 +229,7 @@ type RawEntry = Record<string, unknown> & { id: string; ports: string[]; remote:
 interface RawProfile {
   flows: RawEntry[];
   settings: RawEntry[];
+  notModelled?: RawEntry[];
   networks: Record<string, { cidrs: string[] }>;
   audiences: string[];
   devices: string[];
@@ -305,7 +306,7 @@ describe('loadProfile errors', () => {
     );
   });
 
-  it('semantic checks: CIDRs, port ranges, udp-timeout bounds, unique ids, audiences, devices', () => {
+  it('semantic checks: CIDRs, port ranges, udp-timeout bounds, unique ids, audiences, devices, reversed hostnames', () => {
     const cases: [string, (p: RawProfile) => void, string][] = [
       [
         'cidr',
@@ -339,6 +340,18 @@ describe('loadProfile errors', () => {
         '/flows/11/devices/0: device "gigaset" is not listed in /devices (and 2 more)',
       ],
       ['espports', (p) => (p.flows[16]!.ports = ['50']), '/flows/16/ports: protocol "esp" has no ports'],
+      [
+        'dupnotmodelled',
+        (p) => (p.notModelled = [{ ...p.notModelled![0]!, id: p.settings[0]!.id }]),
+        '/notModelled/0/id: duplicate requirement id "ipnordic-nat-required" (first at /settings/0)',
+      ],
+      [
+        'ambiguoushostnames',
+        (p) => {
+          p.flows[11]!.ambiguousDirection = { quote: 'x', reading: 'y' };
+        },
+        '/flows/11/ambiguousDirection: a flow to hostnames only cannot be evaluated reversed',
+      ],
     ];
     for (const [name, mutate, expected] of cases) {
       const p = base();
@@ -428,10 +441,14 @@ corpusDescribe('catalog against the provider documents', 'seeds', () => {
   it.each(IDS)('%s: every quote appears verbatim in its seed (whitespace collapsed)', (id) => {
     const p = loadProfile(id);
     const text = seed(p);
-    const sources = [...p.flows, ...p.settings, ...(p.portForwards ?? [])].map((r) => ({
+    const sources = [...p.flows, ...p.settings, ...(p.portForwards ?? []), ...(p.notModelled ?? [])].map((r) => ({
       id: r.id,
       quote: squash(r.source.quote),
     }));
+    // The words an ambiguous direction is quoted with (the uncertain verdict shows them) are the document's too.
+    for (const f of p.flows)
+      if (f.ambiguousDirection)
+        sources.push({ id: `${f.id}/ambiguousDirection`, quote: squash(f.ambiguousDirection.quote) });
     const missing = sources.filter((s) => !text.includes(s.quote));
     expect(missing).toEqual([]);
   });

@@ -8,7 +8,8 @@ export function formatProfileList(profiles: readonly Profile[]): string {
       .map(
         (p) =>
           `${p.id.padEnd(w)}  ${p.name}  (${count(p.flows.length, 'flow')}, ${count(p.settings.length, 'setting')}` +
-          `${p.portForwards?.length ? `, ${count(p.portForwards.length, 'port-forward')}` : ''})`,
+          (p.portForwards?.length ? `, ${count(p.portForwards.length, 'port-forward')}` : '') +
+          `${p.notModelled?.length ? `, ${p.notModelled.length} not modelled` : ''})`,
       )
       .join('\n') + '\n'
   );
@@ -54,6 +55,13 @@ export function formatProfile(p: Profile): string {
       const scope = [`audience pbx`, f.devices?.length ? `devices: ${f.devices.join(', ')}` : 'every model'].join('; ');
       out.push(`  ${f.severity.padEnd(7)} ${f.id}: ${f.protocol} ${map}  (${scope})`);
       out.push(`          ${f.description} — ${f.source.section}`);
+    }
+  }
+  if (p.notModelled?.length) {
+    out.push('', 'not modelled (reported as not checked on every run):');
+    for (const n of p.notModelled) {
+      out.push(`  ${n.severity.padEnd(7)} ${n.id}: ${n.description} — ${n.source.section}`);
+      out.push(`          ${n.reason}`);
     }
   }
   return out.join('\n') + '\n';

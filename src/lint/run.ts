@@ -13,6 +13,7 @@ import { jumpLimits } from '../engine/limits.js';
 import { evaluatedFlows } from '../../rules/required-flows.js';
 import { rosterFor, type RosterEntry } from '../verdicts/roster.js';
 import { noteScope } from '../verdicts/scope.js';
+import { noteUnmodelled } from '../verdicts/unmodelled.js';
 import { unsupportedStatement } from '../../rules/unsupported-statement.js';
 import { passWithDoubts, withDoubts } from './doubts.js';
 
@@ -86,6 +87,7 @@ export function lintPolicy(
     const start = notifications.length;
     siteCoverage(ctx);
     noteScope(ctx);
+    noteUnmodelled(ctx);
     for (const rule of RULES)
       if (!rule.perPolicy || i === 0)
         for (const f of rule.check(ctx)) findings.push(withDoubts(policy, f, STATES_DOUBT));

@@ -55,6 +55,12 @@ export interface FlowRequirement {
   severity: Severity;
   /** When the requirement applies, e.g. only without NAT. */
   condition?: 'without-nat';
+  /**
+   * The document's direction is ambiguous (e.g. its Direction column says one way, its Usage column the
+   * other): the flow is evaluated as stated and reversed, and only agreeing results are a pass or a fail;
+   * otherwise the verdict is uncertain, quoting `quote` (verbatim from the document).
+   */
+  ambiguousDirection?: { quote: string; reading: string };
   /** Optional: how the document was read (severity wording, ambiguities, OCR repairs). Not shown in findings. */
   notes?: string;
   source: DocSource;
@@ -101,6 +107,21 @@ export interface PortForwardRequirement {
   source: DocSource;
 }
 
+/**
+ * A requirement the document states that fwlint does not model (a DHCP server, QoS, a dynamic DNS
+ * account): listed so that every run reports it as not checked, with `reason`, never silently left out.
+ */
+export interface NotModelledRequirement {
+  id: string;
+  description: string;
+  severity: Severity;
+  /** Why fwlint cannot check it: the text of the not-checked verdict. */
+  reason: string;
+  /** Optional: how the document was read (severity wording, ambiguities, OCR repairs). Not shown in findings. */
+  notes?: string;
+  source: DocSource;
+}
+
 export interface ProviderNetwork {
   description?: string;
   cidrs: string[];
@@ -116,6 +137,8 @@ export interface Profile {
   flows: FlowRequirement[];
   settings: SettingRequirement[];
   portForwards?: PortForwardRequirement[];
+  /** Requirements of the document fwlint does not model: reported as not checked on every run. */
+  notModelled?: NotModelledRequirement[];
   /** Audiences the profile knows beyond the default `phones`. */
   audiences?: Audience[];
   /** Device families named by device-specific flows. */

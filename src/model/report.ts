@@ -39,7 +39,8 @@ export interface Notification {
 }
 
 export type VerdictStatus = 'pass' | 'fail' | 'uncertain' | 'not-checked';
-export type RequirementKind = 'flow' | 'setting' | 'port-forward';
+/** `not-modelled`: a requirement of the document fwlint does not model (Profile.notModelled), always not checked. */
+export type RequirementKind = 'flow' | 'setting' | 'port-forward' | 'not-modelled';
 
 /** One place in the configuration (or a platform default) a verdict rests on. */
 export interface Evidence {

@@ -191,6 +191,10 @@ function semanticProblems(p: Profile): string[] {
       checkCidrs(f.local.cidrs, `${at}/local/cidrs`);
     }
     if (f.siteDefinedPorts && f.ports) out.push(`${at}: siteDefinedPorts and ports exclude each other`);
+    // Reversed, a flow to hostnames would come from them: fwlint cannot evaluate that (FWL012 checks
+    // hostname destinations only).
+    if (f.ambiguousDirection && f.remote.hostnames && !f.remote.cidrs && !f.remote.networks)
+      out.push(`${at}/ambiguousDirection: a flow to hostnames only cannot be evaluated reversed`);
     if (!audiences.has(f.audience)) out.push(`${at}/audience: "${f.audience}" is not listed in /audiences`);
     checkDevices(f.devices, `${at}/devices`);
   });
@@ -225,6 +229,10 @@ function semanticProblems(p: Profile): string[] {
       });
     }
     checkDevices(f.devices, `${at}/devices`);
+  });
+
+  (p.notModelled ?? []).forEach((n, i) => {
+    checkId(n.id, `/notModelled/${i}`);
   });
   return out;
 }

@@ -99,6 +99,12 @@ ${notes.length ? notesSection(notes) : ''}
 `;
 }
 
+/** Which rule checks a requirement; a requirement fwlint does not model (Profile.notModelled) has none. */
+function checkedByText(v: RequirementVerdict, rule: RuleMeta | undefined): string {
+  if (v.kind === 'not-modelled') return 'Not modelled by fwlint: no rule checks it';
+  return `Checked by ${esc(v.checkedBy)}${rule ? ` ${esc(rule.name)}` : ''}`;
+}
+
 function row(v: RequirementVerdict, rule: RuleMeta | undefined, vendor: Vendor | undefined): string {
   const evidence = v.evidence
     .map(
@@ -118,8 +124,7 @@ function row(v: RequirementVerdict, rule: RuleMeta | undefined, vendor: Vendor |
     v.source
       ? `<h4>Provider document: ${esc(v.source.section)}</h4><blockquote>${esc(v.source.quote)}</blockquote>`
       : '',
-    `<p class="meta">Checked by ${esc(v.checkedBy)}${rule ? ` ${esc(rule.name)}` : ''}` +
-      `${v.accepted ? ' · accepted (suppressed)' : ''}</p>`,
+    `<p class="meta">${checkedByText(v, rule)}` + `${v.accepted ? ' · accepted (suppressed)' : ''}</p>`,
   ].join('');
   return `<tr data-status="${v.status}" id="${esc(`${v.profile}-${v.file}-${v.firewall ?? ''}-${v.id}`.replace(/[^\w-]+/g, '-'))}">
 <td><span class="badge ${v.status}">${STATUS_LABEL[v.status]}</span></td>

@@ -39,10 +39,10 @@
  *   ],
  *   "requirements": [                    // one per requirement of every profile on every firewall
  *     { "id": "ipnordic-sip-udp", "profile": "ipnordic", "file": "fw/site-a.xml", "firewall"?: "fw-office",
- *       "kind": "flow",                   // "flow" | "setting" | "port-forward"
+ *       "kind": "flow",                   // "flow" | "setting" | "port-forward" | "not-modelled"
  *       "description": "…", "status": "fail", // "pass" | "fail" | "uncertain" | "not-checked"
  *       "severity": "error", "why": "…",  // the deciding rule or default; or what is missing to check it
- *       "checkedBy": "FWL001",
+ *       "checkedBy": "FWL001",            // "none" for a not-modelled requirement
  *       "findings": ["3f2a…"],            // fingerprints of the findings behind fail/uncertain
  *       "evidence": [ { "text": "…", "file"?: "…", "line"?: 185, "column"?: 3, "quote"?: "…",
  *                       "fromDefault"?: true } ],

@@ -2,6 +2,9 @@ import type { Policy } from '../model/policy.js';
 import type { Profile, SettingKind, Severity } from '../model/profile.js';
 import type { Notification, PassRecord, RequirementKind } from '../model/report.js';
 
+/** The `checkedBy` of a requirement no rule checks (Profile.notModelled). */
+export const NOT_MODELLED = 'none';
+
 /** The rule that checks each kind of setting requirement. */
 export const SETTING_RULE: Record<SettingKind, string> = {
   'sip-alg-off': 'FWL002',
@@ -96,6 +99,9 @@ export function rosterFor(
     );
   for (const p of profile.portForwards ?? [])
     byId.set(p.id, entry(p.id, 'port-forward', p.description, p.severity, 'FWL011', p.source));
+  // No rule checks these (checkedBy "none"); src/verdicts/unmodelled.ts notes each as not checked.
+  for (const n of profile.notModelled ?? [])
+    byId.set(n.id, entry(n.id, 'not-modelled', n.description, n.severity, NOT_MODELLED, n.source));
   for (const n of notes) {
     if (n.passed?.profile === profile.id) {
       const e = byId.get(n.passed.requirement);

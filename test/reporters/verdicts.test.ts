@@ -24,7 +24,10 @@ const lint = (files: string[], ps = profiles, o: Partial<LintOptions> = {}): Rep
 const requirementCount = (ids: string[]) =>
   ids
     .map((id) => loadProfile(id))
-    .reduce((n, p) => n + p.flows.length + p.settings.length + (p.portForwards?.length ?? 0), 0);
+    .reduce(
+      (n, p) => n + p.flows.length + p.settings.length + (p.portForwards?.length ?? 0) + (p.notModelled?.length ?? 0),
+      0,
+    );
 
 describe('requirement verdicts', () => {
   it('every requirement of every profile gets a verdict on every firewall of every fixture', () => {

@@ -56,6 +56,21 @@ describe('the fix of a blocked flow follows from the step that decided it', () =
   });
 });
 
+describe('the fix of a flow the default blocks names only the networks it blocks', () => {
+  it('two phone networks, UDP blocked on VOICE2 only: the fix names VOICE2, not VOICE (review 24, item 17)', () => {
+    // Before: "add a rule on VOICE (opt1) 10.20.0.0/24, VOICE2 (opt2) 10.30.0.0/24 that allows it".
+    const fs = lintFixture('fixtures/pfsense/rules/fwl001-one-network-blocked.xml', ['ipnordic'], {
+      phones: ['opt1', 'opt2'],
+    }).filter((f) => f.ruleId === 'FWL001');
+    expect(fs).toHaveLength(4);
+    for (const f of fs) {
+      expect(f.details).toContain('from VOICE2 (opt2) 10.30.0.0/24 to 185.72.208.0/22: blocked');
+      expect(f.details).toMatch(/add a rule on VOICE2 \(opt2\) 10\.30\.0\.0\/24 that allows it\.$/);
+      expect(text(f)).not.toContain('VOICE (opt1)');
+    }
+  });
+});
+
 describe('headlines of blocked flows keep the flow name whole and shorten the cause first', () => {
   it('nftables: every FWL001 headline names its flow whole (before: "Basic telephone functions…")', () => {
     const names = new Map(loadProfile('ipnordic').flows.map((f) => [f.id, f.description]));

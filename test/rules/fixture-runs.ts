@@ -45,6 +45,19 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
         { opts: { phones: ['opt1'] }, why: 'same, with the phones given explicitly' },
       ],
       'fwl001-blocked.xml': [{ why: 'block rule and default deny on required flows' }],
+      'fwl001-one-network-blocked.xml': [
+        {
+          opts: { phones: ['opt1', 'opt2'] },
+          why: 'UDP blocked on VOICE2 only: each fix names VOICE2 alone (blocked-fix.test.ts)',
+        },
+      ],
+      'fwl001-ambiguous-direction.xml': [
+        {
+          profiles: ['mitel-mx-one'],
+          opts: { phones: ['opt1'], pbx: '10.30.0.10', devices: ['h323'] },
+          why: 'H.225.0 RAS allowed one way only, the document being ambiguous: uncertain (ambiguous-direction.test.ts)',
+        },
+      ],
       'fwl001-floating-nonquick.xml': [{ why: 'floating block rules, one without Quick (last match wins)' }],
       'fwl002-siproxd.xml': [{ why: 'siproxd acts as a SIP ALG' }],
       'fwl003-default-timeout.xml': [{ why: 'pf default udp.multiple 60 s and a 120 s rule override' }],
@@ -74,6 +87,13 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl011-no-forward.xml': [{ profiles: osb, opts: osbiz, why: 'no forwards to the PBX at all' }],
       'fwl011-forwards.xml': [
         { profiles: osb, opts: osbiz, why: 'wrong target port; a forward without its filter rule' },
+      ],
+      'fwl011-one-source.xml': [
+        {
+          profiles: osb,
+          opts: osbiz,
+          why: 'a forward, and a forward filter rule, from some sources only: uncertain (forward-sources.test.ts)',
+        },
       ],
       'fwl011-second-address.xml': [
         { profiles: osb, opts: osbiz, why: 'HFA forwarded on another public address only: not missing' },

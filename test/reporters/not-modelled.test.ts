@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { lintFiles } from '../../src/cli/lint.js';
+import type { LintOptions } from '../../src/lint/run.js';
+import type { Report } from '../../src/model/report.js';
+import { loadProfile } from '../../src/profiles/load.js';
+import { formatHtml } from '../../src/reporters/html.js';
+import { toJsonReport } from '../../src/reporters/json.js';
+import { formatJunit } from '../../src/reporters/junit.js';
+import { formatMarkdown } from '../../src/reporters/markdown.js';
+import { toSarifLog } from '../../src/reporters/sarif.js';
+import { formatText } from '../../src/reporters/text.js';
+
+/**
+ * Review 24, item 16: requirements a provider document states that fwlint does not model (DHCP, NDP,
+ * QoS, dynamic DNS...) were left out of the profiles without a word, so a clean report hid them. Each
+ * is now listed in the profile's `notModelled` and reported, on every run, as a not-checked
+ * requirement with its reason and the document's words, in every format.
+ */
+
+const none: LintOptions = { phones: [], wan: [], audiences: [], devices: [] };
+const FILE = 'fixtures/pfsense/rules/clean.xml';
+const DHCP_REASON =
+  "DHCP is broadcast on the devices' own network segment and answered there by a DHCP server or by the " +
+  "firewall's own DHCP server or relay, which fwlint does not model; check that the devices get an address.";
+
+function lint(): Report {
+  const { report, failed } = lintFiles([FILE], [loadProfile('spectralink-versity')], 'auto', none);
+  expect(failed).toEqual([]);
+  return report;
+}
+
+describe('requirements the profile lists as not modelled', () => {
+  const report = lint();
+  const json = toJsonReport(report);
+  const dhcp = json.requirements.find((v) => v.id === 'versity-dhcp');
+
+  it('JSON: a not-checked verdict of kind not-modelled, with the reason and the verbatim quote', () => {
+    // Before: no verdict at all for DHCP (the profile left the rows out).
+    expect(dhcp).toMatchObject({
+      kind: 'not-modelled',
+      status: 'not-checked',
+      severity: 'error',
+      checkedBy: 'none',
+      why: `Spectralink Versity: not checked: DHCP (udp 67/68) available to the devices: ${DHCP_REASON}`,
+      source: { section: 'General Networking Services' },
+    });
+    expect(dhcp?.source?.quote).toContain('need to be available to the devices');
+    expect(dhcp?.source?.quote).toContain('67 UDP DHCP 68 UDP DHCP');
+    expect(json.requirements.find((v) => v.id === 'versity-airwatch-cn500')?.status).toBe('not-checked');
+  });
+
+  it('text: a note with the reason, counted among the requirements not checked', () => {
+    const text = formatText(report, { color: false });
+    expect(text).toContain(`note: Spectralink Versity: not checked: DHCP (udp 67/68) available to the devices: `);
+    expect(text).toContain(DHCP_REASON);
+  });
+
+  it('SARIF, markdown, JUnit and HTML say it as they say the other not-checked requirements', () => {
+    const sarif = JSON.stringify(toSarifLog(report));
+    expect(sarif).toContain('not checked: DHCP (udp 67/68) available to the devices');
+    const md = formatMarkdown(report);
+    expect(md).toContain('not checked: DHCP (udp 67/68) available to the devices');
+    expect(md).toContain('`versity-dhcp`');
+    const junit = formatJunit(report);
+    expect(junit).toMatch(/<testcase [^>]*name="[^"]*versity-dhcp[^"]*"[^>]*><skipped message="not checked: [^"]*DHCP/);
+    const html = formatHtml(report);
+    expect(html).toContain('Not modelled by fwlint: no rule checks it');
+    expect(html).toContain('67 UDP DHCP 68 UDP DHCP');
+  });
+
+  it('every bundled profile lists what it leaves out, and MSCML is modelled as a flow to a named server', () => {
+    const ids = (id: string) => (loadProfile(id).notModelled ?? []).map((n) => n.id);
+    expect(ids('spectralink-versity')).toEqual(['versity-dhcp', 'versity-airwatch-cn500']);
+    expect(ids('mitel-mx-one')).toEqual(['mxone-dhcp', 'mxone-ndp']);
+    expect(ids('tele2-vaxel')).toEqual(['tele2-dhcp', 'tele2-dhcp-options']);
+    expect(ids('ipnordic')).toEqual(['ipnordic-qos']);
+    expect(ids('openscape-business')).toEqual(['osbiz-dyndns']);
+    expect(loadProfile('mitel-mx-one').flows.find((f) => f.id === 'mxone-mscml')).toMatchObject({
+      direction: 'outbound',
+      protocol: 'udp',
+      ports: ['5090'],
+      remote: { servers: ['media-server'] },
+      audience: 'pbx',
+      severity: 'warning',
+    });
+  });
+});
