@@ -14,7 +14,7 @@ import type { Vendor } from '../model/policy.js';
 import type { SourceLocation } from '../model/location.js';
 import type { Profile } from '../model/profile.js';
 import type { LintedFile, Notification, Report, RequirementVerdict, SiteReport } from '../model/report.js';
-import { assembleVerdicts, countVerdicts, type VerdictCounts } from '../verdicts/assemble.js';
+import { assembleVerdicts, countVerdicts, leavesIncomplete, type VerdictCounts } from '../verdicts/assemble.js';
 import { mergeCounts, renderRequirements, type RenderedRequirements } from '../reporters/json.js';
 import { fingerprint, rememberFingerprints } from '../reporters/fingerprint.js';
 import { markRedacted, redactFinding, redactNotification, redactText, redactVerdict } from './redaction.js';
@@ -615,12 +615,13 @@ function quoteOf(texts: Record<number, string>, loc: SourceLocation): string | u
 
 /**
  * Findings at or above `failOn` that are not suppressed decide exit code 1; parse failures give 2.
- * `incomplete` also fails when any requirement was not checked.
+ * `incomplete` also fails when any requirement was not checked (requirements fwlint does not model aside).
  */
 export function exitCode(report: Report, failed: readonly unknown[], failOn: FailOn | readonly FailOn[]): number {
   if (failed.length > 0) return 2;
   const levels = typeof failOn === 'string' ? [failOn] : failOn;
-  if (levels.includes('incomplete') && report.requirements?.some((v) => v.status === 'not-checked')) return 1;
+  // Requirements fwlint does not model are never checked: no flag can complete them.
+  if (levels.includes('incomplete') && report.requirements?.some(leavesIncomplete)) return 1;
   // `incomplete` adds to the level (default error); `none` alone never fails on findings.
   const level = levels.find((l) => l !== 'incomplete') ?? 'error';
   return report.findings.some((f) => !f.suppressions?.length && reachesFailOn(f.level, level)) ? 1 : 0;

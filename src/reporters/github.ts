@@ -1,5 +1,5 @@
 import type { Report } from '../model/report.js';
-import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
+import { countVerdicts, formatCounts, incompleteCount } from '../verdicts/assemble.js';
 import { sortFindings, summarize } from './json.js';
 import { levelCounts, notCheckedText } from './plural.js';
 
@@ -25,7 +25,7 @@ export function formatGithub(report: Report): string {
   }
   for (const n of report.notifications) out.push(`::${COMMAND[n.level]}::${data(n.message)}`);
   const counts = countVerdicts(report.requirements ?? []);
-  const notChecked = counts.reduce((n, c) => n + c.notChecked, 0);
+  const notChecked = incompleteCount(counts);
   if (notChecked > 0)
     out.push(`::warning title=fwlint: incomplete::${notCheckedText(notChecked)}; see the notices above.`);
   for (const c of counts) out.push(`fwlint: ${formatCounts(c)}`);

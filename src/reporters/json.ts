@@ -50,7 +50,8 @@
  *       "source"?: { "section": "…", "quote": "…" } }
  *   ],
  *   "summary": { "errors": 1, "warnings": 0, "notes": 0, "suppressed": 0,
- *                "requirements": [ { "profile": "ipnordic", "pass": 24, "fail": 3, "uncertain": 0, "notChecked": 2 } ] }
+ *                "requirements": [ { "profile": "ipnordic", "pass": 24, "fail": 3, "uncertain": 0, "notChecked": 2,
+ *                                  "notModelled": 1 } ] }   // of notChecked: not modelled by fwlint
  * }
  *
  * A finding's `message` is one sentence (at most 120 characters) saying what is wrong; `details`
@@ -291,6 +292,7 @@ export function mergeCounts(parts: readonly (readonly VerdictCounts[])[]): Verdi
         sum.fail += c.fail;
         sum.uncertain += c.uncertain;
         sum.notChecked += c.notChecked;
+        sum.notModelled += c.notModelled;
       } else
         by.set(c.profile, {
           profile: c.profile,
@@ -298,6 +300,7 @@ export function mergeCounts(parts: readonly (readonly VerdictCounts[])[]): Verdi
           fail: c.fail,
           uncertain: c.uncertain,
           notChecked: c.notChecked,
+          notModelled: c.notModelled,
         });
     }
   return [...by.values()];

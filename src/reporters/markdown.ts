@@ -1,8 +1,8 @@
 import type { Finding } from '../model/finding.js';
 import type { Report, RequirementVerdict } from '../model/report.js';
-import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
+import { countVerdicts, formatCounts, incompleteCount, notModelledCount } from '../verdicts/assemble.js';
 import { sortFindings, summarize, unacceptedFailures } from './json.js';
-import { failingText, levelCounts, notCheckedText, plural } from './plural.js';
+import { failingText, levelCounts, notCheckedText, notModelledText, plural } from './plural.js';
 
 /**
  * Markdown for pull-request comments and $GITHUB_STEP_SUMMARY: per-profile verdict counts, then
@@ -16,7 +16,8 @@ export function formatMarkdown(report: Report): string {
   const verdicts = report.requirements ?? [];
   const counts = countVerdicts(verdicts);
   const s = summarize(report.findings);
-  const notChecked = counts.reduce((n, c) => n + c.notChecked, 0);
+  const notChecked = incompleteCount(counts);
+  const notModelled = notModelledCount(counts);
   const problems = s.errors + s.warnings + s.notes;
   const failing = unacceptedFailures(verdicts);
   const verdict =
@@ -26,7 +27,7 @@ export function formatMarkdown(report: Report): string {
         ? `⚠️ no errors, but ${failingText(failing)}${notChecked > 0 ? `; ${notCheckedText(notChecked)}` : ''}`
         : notChecked > 0
           ? `⚠️ no problems found, but ${notCheckedText(notChecked)}`
-          : '✅ no problems';
+          : `✅ no problems${notModelled > 0 ? ` (${notModelledText(notModelled)})` : ''}`;
   const out: string[] = [`## fwlint: ${verdict}`, ''];
   if (s.suppressed) out.push(`${plural(s.suppressed, 'finding')} suppressed (accepted).`, '');
   if (counts.length) {

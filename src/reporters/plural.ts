@@ -9,6 +9,11 @@ export function levelCounts(s: { errors: number; warnings: number; notes: number
 }
 
 /** "1 requirement was not checked", "3 requirements were not checked". */
+/** "1 requirement is not modelled by fwlint", for summaries: listed, never checked, never incomplete. */
+export function notModelledText(n: number): string {
+  return `${plural(n, 'requirement')} ${n === 1 ? 'is' : 'are'} not modelled by fwlint`;
+}
+
 export function notCheckedText(n: number): string {
   return `${plural(n, 'requirement')} ${n === 1 ? 'was' : 'were'} not checked`;
 }

@@ -25,9 +25,9 @@
 import type { Finding } from '../model/finding.js';
 import type { Report, RequirementVerdict } from '../model/report.js';
 import type { Severity } from '../model/profile.js';
-import { countVerdicts, formatCounts } from '../verdicts/assemble.js';
+import { countVerdicts, formatCounts, incompleteCount, notModelledCount } from '../verdicts/assemble.js';
 import { sortFindings, summarize, unacceptedFailures } from './json.js';
-import { failingText, plural } from './plural.js';
+import { failingText, notModelledText, plural } from './plural.js';
 
 /** Failing and uncertain requirements listed per profile under the counts; the rest are counted. */
 const MAX_OPEN_SHOWN = 20;
@@ -206,13 +206,14 @@ export function formatText(report: Report, options: TextOptions): string {
   if (report.notifications.length > 0) out.push('');
 
   const counts = countVerdicts(report.requirements ?? []);
-  const notChecked = counts.reduce((n, c) => n + c.notChecked, 0);
+  const notChecked = incompleteCount(counts);
+  const notModelled = notModelledCount(counts);
   const uncertain = counts.reduce((n, c) => n + c.uncertain, 0);
   if (counts.length > 0) {
     out.push(paint('Requirements:', 'bold'));
     for (const c of counts) {
       const line = formatCounts(c);
-      out.push(`  ${c.notChecked ? line.replace(/(\d+ not checked)$/, paint('$1', 'yellow', 'bold')) : line}`);
+      out.push(`  ${c.notChecked ? line.replace(/(\d+ not checked)/, paint('$1', 'yellow', 'bold')) : line}`);
       for (const open of openRequirements(report.requirements ?? [], c.profile))
         out.push(`    ${paint(open.mark, open.status === 'fail' ? 'red' : 'yellow')} ${open.text}`);
     }
@@ -235,15 +236,21 @@ export function formatText(report: Report, options: TextOptions): string {
       paint(`⚠ no errors, but ${failingText(failing)}${open ? `; ${open}` : ''}${suppressed}`, 'yellow', 'bold'),
     );
   } else if (total === 0 && open) {
-    out.push(paint(`⚠ no problems found, but incomplete: ${open}${suppressed}${notes}`, 'yellow', 'bold'));
+    const unmodelled = notModelled ? `; ${notModelledText(notModelled)}` : '';
+    out.push(paint(`⚠ no problems found, but incomplete: ${open}${unmodelled}${suppressed}${notes}`, 'yellow', 'bold'));
   } else if (total === 0) {
-    out.push(paint(`✔ no problems${suppressed}`, 'green', 'bold'));
+    // Not modelled requirements are listed above but no flag checks them: the run is complete without them.
+    const unmodelled = notModelled ? `; ${notModelledText(notModelled)}${notes}` : '';
+    out.push(paint(`✔ no problems${suppressed}${unmodelled}`, 'green', 'bold'));
   } else {
     const text =
       `✖ ${plural(total, 'problem')} ` +
       `(${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.notes, 'note')})${suppressed}`;
     const style: Style = s.errors > 0 ? 'red' : s.warnings > 0 ? 'yellow' : 'blue';
-    const incomplete = notChecked ? `; ${plural(notChecked, 'requirement')} not checked` : '';
+    const incomplete = [
+      notChecked ? `; ${plural(notChecked, 'requirement')} not checked` : '',
+      notModelled ? `; ${notModelledText(notModelled)}` : '',
+    ].join('');
     out.push(paint(text + incomplete, style, 'bold'));
   }
   return out.join('\n') + '\n';

@@ -99,16 +99,31 @@ export interface VerdictCounts {
   fail: number;
   uncertain: number;
   notChecked: number;
+  /**
+   * Of `notChecked`, the requirements fwlint does not model (kind `not-modelled`: DHCP, QoS, ...): no
+   * flag makes them checked, so they never make a run incomplete (`--fail-on incomplete`).
+   */
+  notModelled: number;
 }
 
 export function countVerdicts(vs: readonly RequirementVerdict[]): VerdictCounts[] {
   const by = new Map<string, VerdictCounts>();
   for (const v of vs) {
-    const c = by.get(v.profile) ?? { profile: v.profile, pass: 0, fail: 0, uncertain: 0, notChecked: 0 };
+    const c = by.get(v.profile) ?? {
+      profile: v.profile,
+      pass: 0,
+      fail: 0,
+      uncertain: 0,
+      notChecked: 0,
+      notModelled: 0,
+    };
     if (v.status === 'pass') c.pass++;
     else if (v.status === 'fail') c.fail++;
     else if (v.status === 'uncertain') c.uncertain++;
-    else c.notChecked++;
+    else {
+      c.notChecked++;
+      if (v.kind === 'not-modelled') c.notModelled++;
+    }
     by.set(v.profile, c);
   }
   return [...by.values()];
@@ -117,6 +132,21 @@ export function countVerdicts(vs: readonly RequirementVerdict[]): VerdictCounts[
 export function formatCounts(c: VerdictCounts): string {
   const parts = [`${c.pass} pass`, `${c.fail} fail`];
   if (c.uncertain) parts.push(`${c.uncertain} uncertain`);
-  parts.push(`${c.notChecked} not checked`);
+  parts.push(`${c.notChecked} not checked${c.notModelled ? ` (${c.notModelled} not modelled)` : ''}`);
   return `${c.profile}: ${parts.join(', ')}`;
+}
+
+/** Requirements not checked that a flag or a config could get checked (all but the not-modelled ones). */
+export function incompleteCount(vs: readonly VerdictCounts[]): number {
+  return vs.reduce((n, c) => n + c.notChecked - c.notModelled, 0);
+}
+
+/** Requirements fwlint does not model, over all profiles. */
+export function notModelledCount(vs: readonly VerdictCounts[]): number {
+  return vs.reduce((n, c) => n + c.notModelled, 0);
+}
+
+/** Whether a verdict makes the run incomplete: not checked, and checkable (not a not-modelled entry). */
+export function leavesIncomplete(v: Pick<RequirementVerdict, 'status' | 'kind'>): boolean {
+  return v.status === 'not-checked' && v.kind !== 'not-modelled';
 }

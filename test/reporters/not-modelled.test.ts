@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lintFiles } from '../../src/cli/lint.js';
+import { exitCode, lintFiles } from '../../src/cli/lint.js';
 import type { LintOptions } from '../../src/lint/run.js';
 import type { Report } from '../../src/model/report.js';
 import { loadProfile } from '../../src/profiles/load.js';
@@ -66,6 +66,24 @@ describe('requirements the profile lists as not modelled', () => {
     const html = formatHtml(report);
     expect(html).toContain('Not modelled by fwlint: no rule checks it');
     expect(html).toContain('67 UDP DHCP 68 UDP DHCP');
+  });
+
+  it('never makes a run incomplete: no flag can check it, so --fail-on incomplete passes and the report says so', () => {
+    // A run where every other requirement was checked: before, the not-modelled entries alone made
+    // every run "incomplete", so --fail-on incomplete failed whatever the user passed.
+    const checked: Report = {
+      ...report,
+      requirements: (report.requirements ?? []).filter((v) => v.status !== 'not-checked' || v.kind === 'not-modelled'),
+    };
+    expect(checked.requirements?.filter((v) => v.kind === 'not-modelled')).toHaveLength(2);
+    expect(exitCode(checked, [], ['incomplete'])).toBe(0);
+    const text = formatText(checked, { color: false });
+    expect(text).toMatch(/spectralink-versity: \d+ pass, 0 fail, 2 not checked \(2 not modelled\)/);
+    expect(text).toContain('✔ no problems; 2 requirements are not modelled by fwlint (see the notes above)');
+    expect(formatMarkdown(checked)).toContain('## fwlint: ✅ no problems (2 requirements are not modelled by fwlint)');
+    expect(toJsonReport(checked).summary.requirements?.[0]).toMatchObject({ notChecked: 2, notModelled: 2 });
+    // One requirement a flag could check makes it incomplete again.
+    expect(exitCode(report, [], ['incomplete'])).toBe(1);
   });
 
   it('every bundled profile lists what it leaves out, and MSCML is modelled as a flow to a named server', () => {
