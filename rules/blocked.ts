@@ -97,6 +97,8 @@ export interface BlockedFlow {
    * phones' traffic at all, so it makes the verdict uncertain, not a failure.
    */
   ingressUnknown?: boolean;
+  /** The flow is IPv6 (a flow never mixes families): a cause that blocks only IPv6 flows says so. */
+  v6?: boolean;
 }
 
 /** Whether the packets of `p` are accepted by another part when they arrive on that part's interfaces. */
@@ -181,7 +183,17 @@ export function reportBlockedFlows(
   const { head, paren } = splitSubject(spec.subject);
   const causes = new Map<
     string,
-    { step: Step; lines: string[]; entirely: number; doubt: Doubt; from: AddrSet; blocked: AddrSet; flows: number[] }
+    {
+      step: Step;
+      lines: string[];
+      entirely: number;
+      doubt: Doubt;
+      from: AddrSet;
+      blocked: AddrSet;
+      flows: number[];
+      v4: boolean;
+      v6: boolean;
+    }
   >();
   flows.forEach((f, index) => {
     const byStep = new Map<string, { group: Part[]; doubt: Doubt; from: AddrSet }>();
@@ -213,8 +225,12 @@ export function reportBlockedFlows(
         from: NO_ADDR,
         blocked: NO_ADDR,
         flows: [],
+        v4: false,
+        v6: false,
       };
       if (!c.flows.includes(index)) c.flows.push(index);
+      if (f.v6 === true) c.v6 = true;
+      else c.v4 = true;
       const what = describePart(group, f.whole);
       if (what === ENTIRELY) c.entirely++;
       const flowText = f.text ?? paren;
@@ -224,40 +240,58 @@ export function reportBlockedFlows(
       causes.set(k, c);
     }
   });
-  return [...causes.entries()].map(([k, { step, lines, entirely, doubt, from, blocked, flows: blockedFlows }]) => {
-    const fromDefault = stepIsDefault(step);
-    const some = doubt === 'other-sources' ? spec.someSources : undefined;
-    // A few blocked sources are said as such, not as "only from" nearly the whole Internet.
-    const fewBlocked = some !== undefined && blocked.size() < from.size();
-    const head1 = some
-      ? fewBlocked
-        ? someSourcesHeadline(some.blockedHeadline, blocked)
-        : someSourcesHeadline(some.headline, from)
-      : undefined;
-    const details = [
-      ...(head1 && !head1.listed && !fewBlocked ? [`It is allowed from ${describeAddresses(from)}.`] : []),
-      ...(fewBlocked && !from.isEmpty ? [`It is allowed from ${describeAddresses(from)}.`] : []),
-      `${lines.join('; ')}.`,
-      `Decided by ${describeStep(step)}.`,
-      doubt === 'elsewhere'
-        ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
-          'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
-        : fixFor(step, ctx, meta.id, some ?? spec, blockedFlows),
-    ].join(' ');
-    const message = head1 ? head1.text : blockedHeadline(head, doubt ? 'may be blocked' : 'is blocked', step);
-    return finding(meta, ctx, {
-      level: doubt === 'elsewhere' ? 'warning' : doubt ? atMostWarning(spec.level) : spec.level,
-      requirement: spec.requirement,
-      loc: stepLoc(step, ctx.policy.root),
-      fromDefault,
-      ...(doubt ? { uncertain: true } : {}),
-      message,
-      details,
-      blockedEntirely: entirely,
-      key: [...spec.key, k],
-    });
-  });
+  // IPv4 flows of the same requirement that no cause blocks: the phones get through over IPv4 only.
+  const v4Passes = flows.some(
+    (f) => f.v6 !== true && f.parts.length > 0 && f.parts.every((p) => p.verdict === 'accept'),
+  );
+  return [...causes.entries()].map(
+    ([k, { step, lines, entirely, doubt, from, blocked, flows: blockedFlows, v4, v6 }]) => {
+      const onlyV6 = !v4 && v6;
+      const fromDefault = stepIsDefault(step);
+      const some = doubt === 'other-sources' ? spec.someSources : undefined;
+      // A few blocked sources are said as such, not as "only from" nearly the whole Internet.
+      const fewBlocked = some !== undefined && blocked.size() < from.size();
+      const head1 = some
+        ? fewBlocked
+          ? someSourcesHeadline(some.blockedHeadline, blocked)
+          : someSourcesHeadline(some.headline, from)
+        : undefined;
+      const details = [
+        ...(head1 && !head1.listed && !fewBlocked ? [`It is allowed from ${describeAddresses(from)}.`] : []),
+        ...(fewBlocked && !from.isEmpty ? [`It is allowed from ${describeAddresses(from)}.`] : []),
+        `${lines.join('; ')}.`,
+        ...(onlyV6 && v4Passes ? [DUAL_STACK] : []),
+        `Decided by ${describeStep(step)}.`,
+        doubt === 'elsewhere'
+          ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
+            'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
+          : fixFor(step, ctx, meta.id, some ?? spec, blockedFlows),
+      ].join(' ');
+      const verb = `${doubt ? 'may be blocked' : 'is blocked'}${onlyV6 ? ' for IPv6' : ''}`;
+      const message = head1 ? head1.text : blockedHeadline(head, verb, step);
+      return finding(meta, ctx, {
+        level: doubt === 'elsewhere' ? 'warning' : doubt ? atMostWarning(spec.level) : spec.level,
+        requirement: spec.requirement,
+        loc: stepLoc(step, ctx.policy.root),
+        fromDefault,
+        ...(doubt ? { uncertain: true } : {}),
+        message,
+        details,
+        blockedEntirely: entirely,
+        key: [...spec.key, k],
+      });
+    },
+  );
 }
+
+/**
+ * Why an IPv6 part blocked while IPv4 passes is a failure, not a detail: a dual-stack host tries IPv6
+ * first (RFC 6724 prefers global IPv6 to IPv4; RFC 8305 falls back only after a delay), so a silent drop
+ * delays or breaks it.
+ */
+const DUAL_STACK =
+  'It is allowed over IPv4 only: phones that hold an IPv6 address try IPv6 first and fall back to IPv4 ' +
+  'late or not at all, so allow it for IPv6 too (or stop giving the phones IPv6 addresses).';
 
 /** The fix for a part `step` drops: a rule's follows from its place (ruleFix); no rule (a chain policy or default), add one. */
 function fixFor(

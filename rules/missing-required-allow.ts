@@ -102,6 +102,7 @@ function blocked(
       whole: ev.flow.box,
       text: describeFlow(ev.flow),
       ingressUnknown: ev.flow.from.iface === ANY_NON_WAN,
+      v6: ev.flow.v6,
     })),
     {
       subject: `Required flow "${req.description}"`,
@@ -203,10 +204,14 @@ function recordPass(ctx: RuleContext, evs: EvaluatedFlow[], note = ''): void {
   const hostnames = evs.some((ev) => ev.hostnamesOnly)
     ? ' (the destination is a hostname: allowed to every Internet address, so it holds whatever it resolves to)'
     : '';
+  // Inbound over IPv6 only: the IPv4 part needs no rule behind source NAT (FWL004/FWL011 judge port-forwards).
+  const nat = evs.some((ev) => ev.natV4)
+    ? ' IPv4 is not checked: the phones are behind source NAT there, so inbound connections reach them only through port-forwards.'
+    : '';
   passed(
     ctx,
     req.id,
-    `Allowed: ${flows}${hostnames}${note}.`,
+    `Allowed: ${flows}${hostnames}${note}.${nat}`,
     [...evidence.values()],
     doubt.length ? `unless ${[...new Set(doubt.map(mightMatch))].join(', ')}` : undefined,
   );

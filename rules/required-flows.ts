@@ -5,7 +5,7 @@ import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
 import type { FlowRequirement } from '../src/model/profile.js';
 import type { RuleContext } from '../src/lint/context.js';
 import { addressesOf, buildFlows, inScope, missingEndpoints, type BuiltFlow } from '../src/lint/flows.js';
-import { phonesAreNated } from '../src/lint/nat.js';
+import { natedFamilies } from '../src/lint/nat.js';
 import { insideInternalNetworks } from '../src/lint/topology.js';
 import { stepKey } from '../src/lint/finding.js';
 import { describeAddresses, labelWithAddresses } from '../src/lint/wording.js';
@@ -17,6 +17,11 @@ export interface EvaluatedFlow {
   parts: Part[];
   /** The requirement names only hostnames: the concrete destinations were stood in for by the Internet. */
   hostnamesOnly: boolean;
+  /**
+   * The requirement's IPv4 flows were left out: the phones are behind IPv4 source NAT, so a flow the
+   * provider wants only without NAT, or a new connection from the Internet, needs no rule there.
+   */
+  natV4?: boolean;
 }
 
 const cache = new WeakMap<RuleContext, EvaluatedFlow[]>();
@@ -55,13 +60,17 @@ function evaluate(
   const concrete = addressesOf(ctx.profile, req.remote, ctx);
   // Behind source NAT, new connections from the Internet reach the phones only through
   // port-forwards, which FWL004/FWL010 judge; the provider's "without NAT" flows do not apply.
+  // NAT is decided per address family: IPv6 prefixes are routed, so IPv6 phones are reached directly.
   const fromInternet = !concrete.isEmpty ? !insideInternalNetworks(ctx.policy, concrete) : true;
-  if ((as.condition === 'without-nat' || (as.direction === 'inbound' && fromInternet)) && phonesAreNated(ctx))
-    return [];
+  const natBound = as.condition === 'without-nat' || (as.direction === 'inbound' && fromInternet);
+  const nated = natBound ? natedFamilies(ctx) : { v4: false, v6: false };
+  if (nated.v4 && nated.v6) return []; // src/verdicts/scope.ts says why
   const hostnamesOnly = concrete.isEmpty && (req.remote.hostnames?.length ?? 0) > 0;
   if (concrete.isEmpty && !hostnamesOnly) return []; // e.g. a PBX flow without --pbx: noted by the runner
   const remote = hostnamesOnly ? addressesOf(ctx.profile, { any: true }, ctx) : concrete;
-  return buildFlows(as, remote, ctx).map((flow) => ({ req, flow, parts: partsOf(flow.box), hostnamesOnly }));
+  return buildFlows(as, remote, ctx)
+    .filter((flow) => !(flow.v6 ? nated.v6 : nated.v4))
+    .map((flow) => ({ req, flow, parts: partsOf(flow.box), hostnamesOnly, ...(nated.v4 ? { natV4: true } : {}) }));
 }
 
 const reversedCache = new WeakMap<RuleContext, EvaluatedFlow[]>();
@@ -112,7 +121,7 @@ function flowText(f: BuiltFlow, remoteLabel?: string): string {
   const b = f.box;
   const ports = b.dport.isFull ? '' : ` ${formatPortSet(b.dport)}`;
   const inbound = b.oif.has(f.from.iface) && !b.iif.has(f.from.iface);
-  const remote = remoteLabel ?? describeAddresses(inbound ? b.src : b.dst);
+  const remote = remoteLabel ?? f.farText ?? describeAddresses(inbound ? b.src : b.dst);
   const local = labelWithAddresses(f.from.label, f.from.networks, f.from.written);
   return inbound
     ? `${formatProtoSet(b.proto)}${ports} from ${remote} to ${local}`

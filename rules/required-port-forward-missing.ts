@@ -4,7 +4,7 @@ import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import { describeAddresses } from '../src/lint/wording.js';
 import { arrivingDestinations, byForward, dnatOf, type DnatTranslation } from '../src/lint/nat.js';
-import { INTERNET } from '../src/lint/topology.js';
+import { INTERNET_V4 } from '../src/lint/topology.js';
 import { inScope, portsOf, protocolsOf } from '../src/lint/flows.js';
 import { formatPortSet, formatProtoSet, portSet } from '../src/model/ports.js';
 import { NO_ADDR, formatAddrSet, type AddrSet } from '../src/model/address.js';
@@ -58,8 +58,8 @@ export const requiredPortForwardMissing: LintRule = {
     const natLoc = ctx.policy.nat.dnatLoc ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root;
     for (const req of reqs) {
       const arriving = box({
-        src: INTERNET,
-        dst: self.isEmpty ? INTERNET : self,
+        src: INTERNET_V4,
+        dst: self.isEmpty ? INTERNET_V4 : self,
         proto: protocolsOf(req.protocol),
         dport: portsOf(req.ports),
         iif: NameSet.of(ctx.wan),

@@ -1,7 +1,7 @@
 import { box } from '../src/engine/box.js';
 import { tracePath, type Part } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
-import { INTERNET, wanAddresses } from '../src/lint/topology.js';
+import { INTERNET_V4, wanAddresses } from '../src/lint/topology.js';
 import { describeAddresses } from '../src/lint/wording.js';
 import { ANY_V4 } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
@@ -49,7 +49,7 @@ export const wanIcmpBlocked: LintRule = {
     if (self.isEmpty) return out;
     for (const req of settingsOf(ctx, 'icmp-from-wan')) {
       const flow = box({
-        src: INTERNET,
+        src: INTERNET_V4,
         dst: self,
         proto: protoSet([PROTO.icmp]),
         iif: NameSet.of(ctx.wan),

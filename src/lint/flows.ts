@@ -1,5 +1,13 @@
 import { box, type Box } from '../engine/box.js';
-import { ANY_V4, ANY_V6, NO_ADDR, formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
+import {
+  ANY_V4,
+  ANY_V6,
+  NON_INTERNET,
+  NO_ADDR,
+  formatAddrSet,
+  parseAddressSpec,
+  type AddrSet,
+} from '../model/address.js';
 import { NameSet } from '../model/name-set.js';
 import {
   ANY_PORT,
@@ -15,12 +23,13 @@ import {
 import type { Endpoint, FlowRequirement, Profile } from '../model/profile.js';
 import type { Endpoints, RuleContext } from './context.js';
 import { ingressOf, placeText } from '../site/evidence.js';
+import { siteInternet } from './nat.js';
 import { INTERNET, egressFor } from './topology.js';
-import { labelWithAddresses } from './wording.js';
+import { labelShows, labelWithAddresses } from './wording.js';
 
 const FAMILIES = [
-  { space: ANY_V4, v6: false },
-  { space: ANY_V6, v6: true },
+  { space: ANY_V4, v6: false, internet: 'any Internet address' },
+  { space: ANY_V6, v6: true, internet: 'any IPv6 Internet address' },
 ];
 
 /** The protocol numbers of a requirement; ICMP means ICMPv6 towards IPv6 destinations. */
@@ -126,14 +135,15 @@ export function audienceGap(audience: string | undefined, ctx: RuleContext): str
 export function addressesOf(
   profile: Profile,
   ep: Endpoint,
-  ctx: Pick<RuleContext, 'pbx'> & Partial<Pick<RuleContext, 'site' | 'phones'>>,
+  ctx: Pick<RuleContext, 'pbx'> & Partial<Pick<RuleContext, 'site' | 'phones' | 'policy' | 'wan'>>,
 ): AddrSet {
   let acc = NO_ADDR;
   if (ctx.site && ctx.phones)
     for (const e of siteEndpoints(ep, { site: ctx.site, phones: ctx.phones })) acc = acc.union(e.networks);
   for (const name of ep.networks ?? []) for (const c of profile.networks[name]?.cidrs ?? []) acc = acc.union(cidr(c));
   for (const c of ep.cidrs ?? []) acc = acc.union(cidr(c));
-  if (ep.any) acc = acc.union(INTERNET);
+  // The Internet of both families, without this firewall's own public addresses (its VIPs) when it is known.
+  if (ep.any) acc = acc.union(ctx.policy && ctx.wan ? siteInternet({ policy: ctx.policy, wan: ctx.wan }) : INTERNET);
   if (ep.pbx && ctx.pbx) acc = acc.union(ctx.pbx.addr);
   return acc;
 }
@@ -199,6 +209,10 @@ function withoutPhones(ctx: Pick<RuleContext, 'clients' | 'site'>): Endpoints[] 
 export interface BuiltFlow {
   from: Endpoints;
   box: Box;
+  /** The far end in words when it is the whole Internet of the flow's family: "any IPv6 Internet address". */
+  farText?: string;
+  /** The flow's address family: a flow never mixes IPv4 and IPv6. */
+  v6: boolean;
 }
 
 /** The flow classes (one per source network) a required outbound or inbound flow stands for. */
@@ -233,9 +247,12 @@ function flowClasses(
   // A flow never mixes address families: IPv4 sources talk to IPv4 destinations, IPv6 to IPv6.
   const near = req.local ? siteEndpoints(req.local, ctx) : audienceOf(req, ctx);
   const flows = near.flatMap((all) =>
-    FAMILIES.flatMap(({ space, v6 }) => {
+    FAMILIES.flatMap(({ space, v6, internet: internetText }) => {
       const local = all.networks.intersect(space);
-      const whole = remote.intersect(space);
+      // Hosts with only unique-local or link-local IPv6 addresses cannot reach the IPv6 Internet (no
+      // global source address: RFC 6724 then picks IPv4); only their internal IPv6 peers are theirs.
+      const routable = !v6 || !local.isSubsetOf(NON_INTERNET);
+      const whole = routable ? remote.intersect(space) : remote.intersect(space).intersect(NON_INTERNET);
       if (local.isEmpty || whole.isEmpty) return [];
       const subnet = directSubnet({ ...all, networks: local }, ctx.policy);
       const far = subnet ? whole.subtract(subnet) : whole;
@@ -244,21 +261,44 @@ function flowClasses(
         direct.push(`${formatAddrSet(subnet ?? local)} ${placeText(all.iface)}`);
         return [];
       }
-      const from = { ...all, networks: local, ...(all.written ? { written: all.written.intersect(space) } : {}) };
+      const from = familyEndpoints(all, space);
       const proto = protocolsOf(req.protocol, v6);
       const farIf = egressFor(ctx.policy, ctx.wan, far);
       const nearIf = ingressOf(from.iface, ctx.wan);
+      const internet = far.equals(siteInternet(ctx).intersect(space)) ? { farText: internetText } : {};
       return [
         req.direction === 'outbound'
-          ? { from, box: box({ src: local, dst: far, proto, dport, iif: nearIf, oif: farIf, state }) }
+          ? { from, v6, ...internet, box: box({ src: local, dst: far, proto, dport, iif: nearIf, oif: farIf, state }) }
           : {
               from,
+              v6,
+              ...internet,
               box: box({ src: far, dst: local, proto, dport, iif: farIf, oif: nearIf, state }),
             },
       ];
     }),
   );
   return { flows, direct };
+}
+
+/**
+ * One family's part of a site network, its label showing that family's addresses only: a label that ends
+ * with the network's addresses of both families ("VOICE (opt1) 10.20.0.0/24, 2001:db8:20::/64") loses
+ * them, and the flow's text adds the family's own.
+ */
+export function familyEndpoints(all: Endpoints, space: AddrSet): Endpoints {
+  const networks = all.networks.intersect(space);
+  const written = all.written?.intersect(space);
+  if (networks.equals(all.networks) && (!all.written || written?.equals(all.written))) return all;
+  let label = all.label;
+  for (const shown of [all.networks, ...(all.written ? [all.written] : [])])
+    if (labelShows(label, shown)) {
+      const text = formatAddrSet(shown);
+      label = label.slice(0, label.length - text.length).trimEnd();
+      break;
+    }
+  if (label === '') label = formatAddrSet(written ?? networks);
+  return { ...all, label, networks, ...(written ? { written } : {}) };
 }
 
 /**

@@ -1,13 +1,13 @@
 import { ingressOf, ownAddresses } from '../site/evidence.js';
 import { box, type Box } from '../engine/box.js';
 import { tracePath, type Part, type Translation } from '../engine/evaluate.js';
-import { ANY_ADDR, ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../model/address.js';
+import { ANY_ADDR, ANY_V4, ANY_V6, formatAddrSet, NON_INTERNET, NO_ADDR, type AddrSet } from '../model/address.js';
 import type { SourceLocation } from '../model/location.js';
 import { NameSet } from '../model/name-set.js';
 import { formatPortSet, formatProtoSet, NO_PORT, protoSet, type PortSet, type ProtoSet } from '../model/ports.js';
 import type { Policy, PortBehaviour, Stage } from '../model/policy.js';
 import type { Endpoints, RuleContext } from './context.js';
-import { INTERNET, wanAddresses } from './topology.js';
+import { INTERNET, INTERNET_V4, INTERNET_V6, wanAddresses } from './topology.js';
 
 /**
  * Thin readers of the packet path (src/engine): NAT is decided by the engine's NAT stages, these
@@ -115,19 +115,20 @@ function notrackOf(p: Part): NotrackView | undefined {
   return v;
 }
 
-export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints): OutboundPart[] {
-  // One evaluation per firewall, network and WAN set: several rules and every profile ask.
-  const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}`;
+export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints, v6 = false): OutboundPart[] {
+  // One evaluation per firewall, network, family and WAN set: several rules and every profile ask.
+  const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}${v6 ? '|v6' : ''}`;
   let byKey = natCache.get(ctx.policy);
   if (!byKey) natCache.set(ctx.policy, (byKey = new Map<string, OutboundPart[]>()));
   const hit = byKey.get(key);
   if (hit) return hit;
-  // Source NAT is an IPv4 matter: IPv6 prefixes are routed, not translated.
+  // Source NAT is an IPv4 matter (FWL005 asks only that): IPv6 prefixes are routed, not translated. The
+  // IPv6 view (`v6`) only says whether a NAT66/masquerade translates them anyway (phonesAreNated).
   const flow = box({
     // The firewall's own addresses are not clients: their traffic needs no NAT (docs/site-detection.md).
-    src: from.networks.intersect(ANY_V4).subtract(ownAddresses(ctx.policy)),
+    src: from.networks.intersect(v6 ? ANY_V6 : ANY_V4).subtract(ownAddresses(ctx.policy)),
     // Traffic to the firewall's own public addresses does not leave through the WAN either.
-    dst: INTERNET.subtract(ownAddresses(ctx.policy)),
+    dst: (v6 ? INTERNET_V6 : INTERNET_V4).subtract(ownAddresses(ctx.policy)),
     iif: ingressOf(from.iface, ctx.wan),
     oif: NameSet.of(ctx.wan),
     state: NameSet.of(['new']),
@@ -234,10 +235,26 @@ function oneOutcome(ctx: Pick<RuleContext, 'policy' | 'wan'>, flow: Box): Outbou
 
 const natCache = new WeakMap<Policy, Map<string, OutboundPart[]>>();
 
-/** True when every phone network's traffic to the Internet is source-NATed. */
-export function phonesAreNated(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones'>): boolean {
-  const parts = ctx.phones.flatMap((p) => outboundNat(ctx, p));
+/**
+ * True when every phone network's traffic to the Internet is source-NATed, over IPv4 (or over IPv6 with
+ * `v6`: a NAT66 or an `inet` masquerade; IPv6 prefixes are normally routed, and so reachable).
+ */
+export function phonesAreNated(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones'>, v6 = false): boolean {
+  const parts = ctx.phones.flatMap((p) => outboundNat(ctx, p, v6));
   return parts.length > 0 && parts.every((s) => s.rule?.action === 'translate');
+}
+
+/**
+ * The address families in which inbound connections from the Internet reach the phones only through
+ * port-forwards: IPv4 when the phones are behind source NAT; IPv6 when their IPv6 prefixes are
+ * translated too (NAT66, an `inet` masquerade). Phones with no IPv6 address the Internet can reach (none,
+ * or only unique-local and link-local ones) follow the IPv4 answer: no IPv6 flow from the Internet is
+ * built for them anyway.
+ */
+export function natedFamilies(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones'>): { v4: boolean; v6: boolean } {
+  const v4 = phonesAreNated(ctx);
+  const v6Phones = ctx.phones.some((p) => !p.networks.intersect(ANY_V6).subtract(NON_INTERNET).isEmpty);
+  return { v4, v6: v6Phones ? phonesAreNated(ctx, true) : v4 };
 }
 
 /**
@@ -261,7 +278,7 @@ export function portForwarded(
   if (hit) return hit;
   // Without a known WAN, every interface stands for it.
   const iif = ctx.wan.length ? NameSet.of(ctx.wan) : NameSet.ANY;
-  const flow = box({ src: INTERNET, dst, iif, state: NameSet.of(['new']), ...parts });
+  const flow = box({ src: INTERNET_V4, dst, iif, state: NameSet.of(['new']), ...parts });
   const out: { part: Part; dnat: DnatTranslation }[] = [];
   // Only translated parts are kept: the engine stops tracing what no DNAT stage translated.
   for (const part of tracePath(ctx.policy, flow, { wan: ctx.wan, dnatOnly: true })) {
@@ -282,7 +299,7 @@ export function arrivingDestinations(ctx: Pick<RuleContext, 'policy' | 'wan'>): 
   const acc = wanAddresses(ctx.policy, ctx.wan);
   let nated = NO_ADDR;
   for (const part of forwardHeads(ctx)) nated = nated.union(part.box.dst);
-  return acc.union(nated.intersect(INTERNET.union(acc)));
+  return acc.union(nated.intersect(INTERNET_V4.union(acc)));
 }
 
 /**
@@ -297,7 +314,8 @@ function forwardHeads(ctx: Pick<RuleContext, 'policy' | 'wan'>): Part[] {
   const hit = byKey.get(key);
   if (hit) return hit;
   const iif = ctx.wan.length ? NameSet.of(ctx.wan) : NameSet.ANY;
-  const flow = box({ src: INTERNET, dst: ANY_ADDR, iif, state: NameSet.of(['new']) });
+  // Destination NAT is an IPv4 matter here (port-forwards, VIPs): IPv6 phones are reached directly.
+  const flow = box({ src: INTERNET_V4, dst: ANY_ADDR, iif, state: NameSet.of(['new']) });
   const parts = tracePath(ctx.policy, flow, { wan: ctx.wan, dnatOnly: true, dnatStop: true });
   byKey.set(key, parts);
   return parts;
@@ -355,3 +373,23 @@ function forwardTo(d: DnatTranslation, parts: readonly { dst: AddrSet; box: Box 
   }
   return { d, to, proto, dport };
 }
+
+/**
+ * "Any Internet address" as a requirement's far end on this firewall: the Internet of both families
+ * without the firewall's own public addresses (its interfaces' and every address destination NAT on the
+ * WAN answers for: FortiGate VIPs, port-forwards). Google or a cloud EMM is never at the site's own
+ * addresses, and traffic to them is a hairpin to the site's own servers, not what a provider requires.
+ */
+export function siteInternet(ctx: Pick<RuleContext, 'policy' | 'wan'>): AddrSet {
+  const key = ctx.wan.join(',');
+  let byKey = internetCache.get(ctx.policy);
+  if (!byKey) internetCache.set(ctx.policy, (byKey = new Map<string, AddrSet>()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const own = ownAddresses(ctx.policy).union(arrivingDestinations(ctx));
+  const out = INTERNET.subtract(own);
+  byKey.set(key, out);
+  return out;
+}
+
+const internetCache = new WeakMap<Policy, Map<string, AddrSet>>();

@@ -1,5 +1,5 @@
 import { ANY_V4, ANY_V6, formatAddrSet, type AddrSet } from '../model/address.js';
-import { INTERNET } from './topology.js';
+import { INTERNET, INTERNET_V4, INTERNET_V6 } from './topology.js';
 
 /** Longest first sentence of a finding message (issue 14: what is wrong, at a glance). */
 export const MAX_HEADLINE = 120;
@@ -99,8 +99,9 @@ const MAX_EXCEPT_RUNS = 256;
 /** Addresses for messages, summarised: "any Internet address" rather than a list of /8s. */
 export function describeAddresses(set: AddrSet, limit = 4): string {
   if (set.isFull) return 'any address';
-  const v4Internet = INTERNET.intersect(ANY_V4);
+  const v4Internet = INTERNET_V4;
   if (set.equals(INTERNET) || set.equals(v4Internet)) return 'any Internet address';
+  if (set.equals(INTERNET_V6)) return 'any IPv6 Internet address';
   if (set.equals(ANY_V4)) return 'any IPv4 address';
   if (set.equals(ANY_V6)) return 'any IPv6 address';
   if (v4Internet.isSubsetOf(set)) {

@@ -1,6 +1,6 @@
 import { notChecked, type RuleContext } from '../lint/context.js';
 import { addressesOf, audienceGap, inScope, missingEndpoints, sameSubnetOnly } from '../lint/flows.js';
-import { phonesAreNated } from '../lint/nat.js';
+import { natedFamilies } from '../lint/nat.js';
 import { insideInternalNetworks } from '../lint/topology.js';
 import type { SettingKind } from '../model/profile.js';
 import { PHONE_SETTINGS } from '../site/coverage.js';
@@ -29,7 +29,10 @@ export function noteScope(ctx: RuleContext): void {
   const nated =
     `${p}: inbound flows not checked: the phones are behind source NAT, ` +
     'so inbound connections reach them only through port-forwards (FWL004/FWL011 check those).';
-  const hasNat = ctx.phones.length > 0 && phonesAreNated(ctx);
+  // Inbound requirements are left out only when every family of the phones is translated: IPv6 prefixes
+  // are routed, so IPv6 phones are reached directly and their inbound flows are checked.
+  const nat = ctx.phones.length > 0 ? natedFamilies(ctx) : undefined;
+  const hasNat = nat !== undefined && nat.v4 && nat.v6;
   const opted = (a: string | undefined) => !a || a === 'phones' || ctx.audiences.has(a as never);
 
   // Audiences, device models, unknown phones/PBX/servers: src/site/coverage.ts. Here: what it leaves.

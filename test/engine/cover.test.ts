@@ -14,7 +14,7 @@ import { addrSet, ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../../src
 import { NameSet } from '../../src/model/name-set.js';
 import type { Action, Chain, Match, Policy, Rule, Stage } from '../../src/model/policy.js';
 import { protoSet } from '../../src/model/ports.js';
-import { INTERNET } from '../../src/lint/topology.js';
+import { INTERNET_V4 as INTERNET } from '../../src/lint/topology.js';
 import { ownAddresses } from '../../src/site/evidence.js';
 import { A, addrSpan, ifaceAt, matchOf } from './arbitraries.js';
 import { chain, rule, testPolicy } from './fixtures.js';
