@@ -2,9 +2,9 @@ import { ingressOf } from '../src/site/evidence.js';
 import { box } from '../src/engine/box.js';
 import { tracePath } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
-import { audienceOf } from '../src/lint/flows.js';
-import { INTERNET, egressFor } from '../src/lint/topology.js';
-import { ANY_V4 } from '../src/model/address.js';
+import { audienceOf, familyEndpoints } from '../src/lint/flows.js';
+import { INTERNET_V4, INTERNET_V6, egressFor } from '../src/lint/topology.js';
+import { ANY_V4, ANY_V6 } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, portSet, protoSet } from '../src/model/ports.js';
@@ -59,10 +59,14 @@ export const dnsBlocked: LintRule = {
       // From the requirement's audience: the phone networks, or the PBX's address on its interface.
       // Without them the requirement is not checked (src/site/coverage.ts says why), never judged on others.
       for (const all of audienceOf(req, ctx)) {
-        // Resolvers are checked over IPv4, the family every phone network here has a route for.
-        const from = { ...all, networks: all.networks.intersect(ANY_V4) };
+        // Resolvers are checked over IPv4 when the network has IPv4 addresses (a resolver answers AAAA
+        // queries over either family), else over IPv6 (an IPv6-only phone network).
+        const v6 = all.networks.intersect(ANY_V4).isEmpty;
+        const space = v6 ? ANY_V6 : ANY_V4;
+        const INTERNET = v6 ? INTERNET_V6 : INTERNET_V4;
+        const from = familyEndpoints(all, space);
         if (from.networks.isEmpty) continue;
-        const self = ctx.policy.interfaces.find((i) => i.name === from.iface)?.addresses.intersect(ANY_V4);
+        const self = ctx.policy.interfaces.find((i) => i.name === from.iface)?.addresses.intersect(space);
         const state = NameSet.of(['new']);
         const toInternet = box({
           src: from.networks,

@@ -1,10 +1,16 @@
-import type { LintRule } from '../src/lint/context.js';
-import { finding } from '../src/lint/finding.js';
-import { forwardsTo } from '../src/lint/nat.js';
-import { unionNetworks } from '../src/lint/topology.js';
-import { formatAddrSet } from '../src/model/address.js';
+import { box, type Box } from '../src/engine/box.js';
+import { tracePath, type Step } from '../src/engine/evaluate.js';
+import type { LintRule, RuleContext } from '../src/lint/context.js';
+import { describeStep, finding, stepIsDefault, stepKey, stepLoc } from '../src/lint/finding.js';
+import { dnatOf, forwardsTo, natedFamilies } from '../src/lint/nat.js';
+import { INTERNET_V6, unionNetworks } from '../src/lint/topology.js';
+import { ANY_V6, formatAddrSet, NON_INTERNET, NO_ADDR } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
-import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
+import type { SettingRequirement } from '../src/model/profile.js';
+import { NameSet } from '../src/model/name-set.js';
+import { formatPortSet, formatProtoSet, NO_PORT, protoSet } from '../src/model/ports.js';
+import { ingressOf } from '../src/site/evidence.js';
+import { denies } from './doubt.js';
 import { cite, settingsOf } from './settings.js';
 
 /** FWL004: a destination NAT (port-forward, VIP, dst-nat) sends Internet traffic to a phone. */
@@ -57,7 +63,58 @@ export const portForwardToPhone: LintRule = {
           }),
         );
       }
+      out.push(...routedV6(this.meta, ctx, req));
     }
     return out;
   },
 };
+
+/**
+ * IPv6 phones need no port-forward to be reached from the Internet: their prefixes are routed, so a
+ * filter rule (or default) that accepts new connections from the Internet to them does what a
+ * port-forward does for IPv4. One finding per deciding step. Not when the IPv6 prefixes are translated
+ * (NAT66), nor for unique-local or link-local prefixes the Internet cannot reach.
+ */
+function routedV6(meta: LintRule['meta'], ctx: RuleContext, req: SettingRequirement): Finding[] {
+  if (natedFamilies(ctx).v6) return [];
+  const groups = new Map<string, { step: Step; boxes: Box[]; maybe: boolean }>();
+  for (const p of ctx.phones) {
+    const dst = p.networks.intersect(ANY_V6).subtract(NON_INTERNET);
+    if (dst.isEmpty) continue;
+    const flow = box({
+      src: INTERNET_V6,
+      dst,
+      iif: NameSet.of(ctx.wan),
+      oif: ingressOf(p.iface, ctx.wan),
+      state: NameSet.of(['new']),
+    });
+    for (const part of tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan })) {
+      if (part.verdict !== 'accept' || dnatOf(part)) continue;
+      const k = stepKey(part.decidedBy);
+      const g = groups.get(k) ?? { step: part.decidedBy, boxes: [], maybe: true };
+      g.boxes.push(part.box);
+      if (!part.maybe.some(denies)) g.maybe = false;
+      groups.set(k, g);
+    }
+  }
+  return [...groups.entries()].map(([k, { step, boxes, maybe }]) => {
+    const proto = boxes.reduce((a, b) => a.union(b.proto), protoSet([]));
+    const dport = boxes.reduce((a, b) => a.union(b.dport), NO_PORT);
+    const to = boxes.reduce((a, b) => a.union(b.dst), NO_ADDR);
+    const what = `${proto.isFull ? 'all protocols' : formatProtoSet(proto)}${!dport.isFull ? ` port ${formatPortSet(dport)}` : ''}`;
+    const cause = stepIsDefault(step) || !step.rule ? describeStep(step) : step.rule.label;
+    return finding(meta, ctx, {
+      level: req.severity,
+      requirement: req.id,
+      loc: stepLoc(step, ctx.policy.root),
+      fromDefault: stepIsDefault(step),
+      ...(maybe ? { uncertain: true } : {}),
+      message: `New connections from the Internet reach the phone addresses ${formatAddrSet(to)} over IPv6 (${what}).`,
+      details:
+        `Accepted by ${cause}. IPv6 prefixes are routed, not translated, so this does what a port-forward does ` +
+        `for IPv4; ${cite(req, ctx)} says phones must not be port-forwarded. Accept only replies (established, ` +
+        'related) to the phones from the Internet, or remove the rule.',
+      key: ['ipv6', k],
+    });
+  });
+}

@@ -4,8 +4,8 @@ import { tracePath, type Part, type Step } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { describeStep, finding, stepIsDefault, stepKey, stepLoc, unfiltered } from '../src/lint/finding.js';
 import { arrivingDestinations, dnatOf, portForwarded, type DnatTranslation } from '../src/lint/nat.js';
-import { INTERNET, unionNetworks } from '../src/lint/topology.js';
-import { ANY_V4, formatAddrSet, NO_ADDR, type AddrSet } from '../src/model/address.js';
+import { INTERNET_V4, INTERNET_V6, unionNetworks } from '../src/lint/topology.js';
+import { ANY_V4, ANY_V6, formatAddrSet, NO_ADDR, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
 import { denies, mayDrop } from './doubt.js';
@@ -60,26 +60,33 @@ export const sipExposedToInternet: LintRule = {
       c.boxes.push(...boxes);
       causes.set(k, c);
     };
-    // Routed straight to the phones (no NAT in between).
+    // Routed straight to the phones (no NAT in between): over IPv4 to phones on public addresses, over
+    // IPv6 to every phone prefix (routed, never translated), each family from its own Internet.
     const routed = new Map<string, { step: Step; boxes: Box[] }>();
-    for (const p of ctx.phones) {
-      const flow = box({
-        src: INTERNET,
-        dst: p.networks.intersect(ANY_V4),
-        ...SIP,
-        iif: NameSet.of(ctx.wan),
-        oif: ingressOf(p.iface, ctx.wan),
-        state: NameSet.of(['new']),
-      });
-      // Parts destination NAT redirects are judged with the port-forwards below.
-      const parts = tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }).filter((p) => !dnatOf(p));
-      for (const group of groupAccepted(parts, doubts)) {
-        const k = stepKey(group.step);
-        const g = routed.get(k) ?? { step: group.step, boxes: [] };
-        g.boxes.push(...group.boxes);
-        routed.set(k, g);
+    for (const p of ctx.phones)
+      for (const [internet, space] of [
+        [INTERNET_V4, ANY_V4],
+        [INTERNET_V6, ANY_V6],
+      ] as const) {
+        const dst = p.networks.intersect(space);
+        if (dst.isEmpty) continue;
+        const flow = box({
+          src: internet,
+          dst,
+          ...SIP,
+          iif: NameSet.of(ctx.wan),
+          oif: ingressOf(p.iface, ctx.wan),
+          state: NameSet.of(['new']),
+        });
+        // Parts destination NAT redirects are judged with the port-forwards below.
+        const parts = tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }).filter((p) => !dnatOf(p));
+        for (const group of groupAccepted(parts, doubts)) {
+          const k = stepKey(group.step);
+          const g = routed.get(k) ?? { step: group.step, boxes: [] };
+          g.boxes.push(...group.boxes);
+          routed.set(k, g);
+        }
       }
-    }
     // Through port-forwards on the WAN address: the engine's destination NAT, then the filter on the translated packet.
     const self = arrivingDestinations(ctx);
     const forwardOf = new Map<string, string>();
@@ -179,9 +186,12 @@ function report(
   const dst = exposed.reduce((acc, b) => acc.union(b.dst), NO_ADDR);
   const ports = exposed.slice(1).reduce((acc, b) => acc.union(b.dport), exposed[0]?.dport ?? SIP.dport);
   const targets = dst.intersect(phones).isEmpty ? dst : dst.intersect(phones);
-  const sources = INTERNET.isSubsetOf(outside.union(allowedSources))
-    ? "any Internet address outside the provider's networks"
-    : describeAddresses(outside);
+  // The whole Internet of each family the exposure reaches: "any (IPv6) Internet address outside…".
+  const reached = [INTERNET_V4, INTERNET_V6].filter((n) => n.overlaps(outside));
+  const sources =
+    reached.length > 0 && reached.every((n) => n.isSubsetOf(outside.union(allowedSources)))
+      ? `any ${reached.length === 1 && reached[0] === INTERNET_V6 ? 'IPv6 ' : ''}Internet address outside the provider's networks`
+      : describeAddresses(outside);
   const also = c.alsoRouted ? ' The same filter rule also accepts SIP routed to the phones directly.' : '';
   const fix =
     c.step && unfiltered(c.step)

@@ -283,8 +283,8 @@ function flowClasses(
 
 /**
  * One family's part of a site network, its label showing that family's addresses only: a label that ends
- * with the network's addresses of both families ("VOICE (opt1) 10.20.0.0/24, 2001:db8:20::/64") loses
- * them, and the flow's text adds the family's own.
+ * with the network's addresses of both families ("VOICE (opt1) 10.20.0.0/24, 2001:db8:20::/64") ends
+ * with the family's instead ("VOICE (opt1) 2001:db8:20::/64").
  */
 export function familyEndpoints(all: Endpoints, space: AddrSet): Endpoints {
   const networks = all.networks.intersect(space);
@@ -294,11 +294,39 @@ export function familyEndpoints(all: Endpoints, space: AddrSet): Endpoints {
   for (const shown of [all.networks, ...(all.written ? [all.written] : [])])
     if (labelShows(label, shown)) {
       const text = formatAddrSet(shown);
-      label = label.slice(0, label.length - text.length).trimEnd();
+      const rest = label.slice(0, label.length - text.length).trimEnd();
+      label = `${rest} ${formatAddrSet(written ?? networks)}`.trim();
       break;
     }
-  if (label === '') label = formatAddrSet(written ?? networks);
   return { ...all, label, networks, ...(written ? { written } : {}) };
+}
+
+/**
+ * Why no flow of a requirement can be built: its near end has addresses of one family only and its far
+ * end of the other only (IPv6-only phones, a provider that names only IPv4 networks). A flow never changes
+ * family on the way (NAT64 is not modelled). Undefined when they share a family.
+ */
+export function familyGap(req: FlowRequirement, ctx: RuleContext): string | undefined {
+  const remote = addressesOf(ctx.profile, req.remote, ctx);
+  const near = (req.local ? siteEndpoints(req.local, ctx) : audienceOf(req, ctx)).reduce(
+    (acc, e) => acc.union(e.networks),
+    NO_ADDR,
+  );
+  if (remote.isEmpty || near.isEmpty) return undefined;
+  const has = (set: AddrSet) => FAMILIES.filter((f) => set.overlaps(f.space)).map((f) => f.v6);
+  const nearF = has(near);
+  if (has(remote).some((v6) => nearF.includes(v6))) return undefined;
+  const [v6] = nearF;
+  const [mine, theirs] = v6 ? ['IPv6', 'IPv4'] : ['IPv4', 'IPv6'];
+  const who = req.local
+    ? 'its near end'
+    : !req.audience || req.audience === 'phones'
+      ? 'the phones'
+      : `the ${req.audience} networks`;
+  return (
+    `${who} (${formatAddrSet(near, 3)}) ${req.local ? 'has' : 'have'} only ${mine} addresses and the far end only ` +
+    `${theirs} ones: a flow never changes address family (NAT64 is not modelled)`
+  );
 }
 
 /**

@@ -1,5 +1,14 @@
 import { notChecked, type RuleContext } from '../lint/context.js';
-import { addressesOf, audienceGap, inScope, missingEndpoints, sameSubnetOnly } from '../lint/flows.js';
+import {
+  addressesOf,
+  audienceGap,
+  audienceOf,
+  familyGap,
+  inScope,
+  missingEndpoints,
+  sameSubnetOnly,
+} from '../lint/flows.js';
+import { ANY_V4 } from '../model/address.js';
 import { natedFamilies } from '../lint/nat.js';
 import { insideInternalNetworks } from '../lint/topology.js';
 import type { SettingKind } from '../model/profile.js';
@@ -12,6 +21,14 @@ const WAN_SETTINGS: ReadonlySet<SettingKind> = new Set([
   'source-port-preservation',
   'no-port-forward-to-phones',
 ]);
+
+/** Settings about source NAT, which fwlint judges over IPv4 only. */
+const NAT_SETTINGS: ReadonlySet<SettingKind> = new Set(['nat-required', 'source-port-preservation']);
+
+/** Why NAT settings are not checked for IPv6-only phone networks. */
+const IPV6_ONLY_NAT =
+  'source NAT is an IPv4 matter and the phone networks have no IPv4 addresses (IPv6 prefixes are routed, ' +
+  'not translated; pass their IPv4 network with --phones to check it)';
 
 const group = (m: Map<string, string[]>, reason: string, id: string) => m.set(reason, [...(m.get(reason) ?? []), id]);
 
@@ -42,7 +59,9 @@ export function noteScope(ctx: RuleContext): void {
     if (f.audience === 'phones' && ctx.phones.length === 0) continue;
     if (missingEndpoints(f, ctx)) continue; // an end the site does not know: src/site/coverage.ts says so
     const direct = sameSubnetOnly(f, ctx);
+    const families = direct ? undefined : familyGap(f, ctx);
     if (direct) group(reasons, `${p}: not checked: ${direct}.`, f.id);
+    else if (families) group(reasons, `${p}: not checked: ${families}.`, f.id);
     else if (ctx.wan.length === 0 && !insideInternalNetworks(ctx.policy, addressesOf(ctx.profile, f.remote, ctx)))
       group(reasons, noWan, f.id);
     else if (hasNat && (f.condition === 'without-nat' || (f.direction === 'inbound' && fromInternet(ctx, f.remote))))
@@ -52,6 +71,8 @@ export function noteScope(ctx: RuleContext): void {
     if (!opted(s.audience)) continue; // src/site/coverage.ts names them
     if (PHONE_SETTINGS.has(s.kind) && audienceGap(s.audience, ctx)) continue;
     else if (WAN_SETTINGS.has(s.kind) && ctx.wan.length === 0) group(reasons, noWan, s.id);
+    else if (NAT_SETTINGS.has(s.kind) && audienceOf(s, ctx).every((e) => e.networks.intersect(ANY_V4).isEmpty))
+      group(reasons, `${p}: not checked: ${IPV6_ONLY_NAT}.`, s.id);
   }
   for (const f of ctx.profile.portForwards ?? []) {
     if (inScope(f, ctx) && ctx.pbx && ctx.wan.length === 0) group(reasons, noWan, f.id);
