@@ -386,10 +386,18 @@ export function siteInternet(ctx: Pick<RuleContext, 'policy' | 'wan'>): AddrSet 
   if (!byKey) internetCache.set(ctx.policy, (byKey = new Map<string, AddrSet>()));
   const hit = byKey.get(key);
   if (hit) return hit;
-  const own = ownAddresses(ctx.policy).union(arrivingDestinations(ctx));
+  // Destination NAT for every destination (a transparent redirect of a port, `dst any`) names no address
+  // of the site's own: only the addresses the rules name (a few public ones) are left out.
+  let named = wanAddresses(ctx.policy, ctx.wan);
+  for (const part of forwardHeads(ctx))
+    if (dnatOf(part) && part.box.dst.size() <= MAX_OWN_PUBLIC) named = named.union(part.box.dst);
+  const own = ownAddresses(ctx.policy).union(named);
   const out = INTERNET.subtract(own);
   byKey.set(key, out);
   return out;
 }
 
 const internetCache = new WeakMap<Policy, Map<string, AddrSet>>();
+
+/** The most addresses one destination NAT may name and still be the site's own (a /16). */
+const MAX_OWN_PUBLIC = 1n << 16n;
