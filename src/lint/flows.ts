@@ -318,11 +318,7 @@ export function familyGap(req: FlowRequirement, ctx: RuleContext): string | unde
   if (has(remote).some((v6) => nearF.includes(v6))) return undefined;
   const [v6] = nearF;
   const [mine, theirs] = v6 ? ['IPv6', 'IPv4'] : ['IPv4', 'IPv6'];
-  const who = req.local
-    ? 'its near end'
-    : !req.audience || req.audience === 'phones'
-      ? 'the phones'
-      : `the ${req.audience} networks`;
+  const who = req.local ? 'its near end' : req.audience === 'phones' ? 'the phones' : `the ${req.audience} networks`;
   return (
     `${who} (${formatAddrSet(near, 3)}) ${req.local ? 'has' : 'have'} only ${mine} addresses and the far end only ` +
     `${theirs} ones: a flow never changes address family (NAT64 is not modelled)`
