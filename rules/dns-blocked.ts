@@ -58,10 +58,15 @@ export const dnsBlocked: LintRule = {
       const accepted: { part: Part; what: string }[] = [];
       // From the requirement's audience: the phone networks, or the PBX's address on its interface.
       // Without them the requirement is not checked (src/site/coverage.ts says why), never judged on others.
-      for (const all of audienceOf(req, ctx)) {
+      const audience = audienceOf(req, ctx);
+      // Interfaces with IPv4 phones: their IPv6 prefix (a dual-stack network given as two --phones) is served
+      // by the IPv4 check.
+      const withV4 = new Set(audience.filter((e) => !e.networks.intersect(ANY_V4).isEmpty).map((e) => e.iface));
+      for (const all of audience) {
         // Resolvers are checked over IPv4 when the network has IPv4 addresses (a resolver answers AAAA
         // queries over either family), else over IPv6 (an IPv6-only phone network).
         const v6 = all.networks.intersect(ANY_V4).isEmpty;
+        if (v6 && withV4.has(all.iface)) continue;
         const space = v6 ? ANY_V6 : ANY_V4;
         const INTERNET = v6 ? INTERNET_V6 : INTERNET_V4;
         const from = familyEndpoints(all, space);

@@ -1,7 +1,8 @@
 import { box, type Box } from '../src/engine/box.js';
 import { tracePath, type Step } from '../src/engine/evaluate.js';
 import type { LintRule, RuleContext } from '../src/lint/context.js';
-import { describeStep, finding, stepIsDefault, stepKey, stepLoc } from '../src/lint/finding.js';
+import { describeStep, finding, stepIsDefault, stepKey, stepLoc, unfiltered } from '../src/lint/finding.js';
+import { capitalize } from '../src/lint/wording.js';
 import { dnatOf, forwardsTo, natedFamilies } from '../src/lint/nat.js';
 import { INTERNET_V6, unionNetworks } from '../src/lint/topology.js';
 import { ANY_V6, formatAddrSet, NON_INTERNET, NO_ADDR } from '../src/model/address.js';
@@ -102,7 +103,8 @@ function routedV6(meta: LintRule['meta'], ctx: RuleContext, req: SettingRequirem
     const dport = boxes.reduce((a, b) => a.union(b.dport), NO_PORT);
     const to = boxes.reduce((a, b) => a.union(b.dst), NO_ADDR);
     const what = `${proto.isFull ? 'all protocols' : formatProtoSet(proto)}${!dport.isFull ? ` port ${formatPortSet(dport)}` : ''}`;
-    const cause = stepIsDefault(step) || !step.rule ? describeStep(step) : step.rule.label;
+    const none = unfiltered(step);
+    const via = none ? `${capitalize(none)}.` : `Accepted by ${describeStep(step)}.`;
     return finding(meta, ctx, {
       level: req.severity,
       requirement: req.id,
@@ -111,9 +113,14 @@ function routedV6(meta: LintRule['meta'], ctx: RuleContext, req: SettingRequirem
       ...(maybe ? { uncertain: true } : {}),
       message: `New connections from the Internet reach the phone addresses ${formatAddrSet(to)} over IPv6 (${what}).`,
       details:
-        `Accepted by ${cause}. IPv6 prefixes are routed, not translated, so this does what a port-forward does ` +
-        `for IPv4; ${cite(req, ctx)} says phones must not be port-forwarded. Accept only replies (established, ` +
-        'related) to the phones from the Internet, or remove the rule.',
+        `${via} IPv6 prefixes are routed, not translated, so this does what a port-forward does for IPv4; ` +
+        `${cite(req, ctx)} says phones must not be port-forwarded. ${
+          none
+            ? 'Filter it: add a chain that sees IPv6 and accepts only replies (established, related) to the phones from the Internet.'
+            : stepIsDefault(step) || !step.rule
+              ? "Add a rule before the chain's end that drops new connections from the Internet to the phones."
+              : 'Accept only replies (established, related) to the phones from the Internet, or remove the rule.'
+        }`,
       key: ['ipv6', k],
     });
   });

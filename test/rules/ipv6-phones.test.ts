@@ -97,6 +97,8 @@ describe('nftables: IPv4 masquerade only, IPv6 routed', () => {
     expect(ntp?.details).toContain('udp 123 from vlan40 2001:db8:40::/64 to any IPv6 Internet address');
     // The fix names the network that is blocked, not the IPv4 one that gets through.
     expect(ntp?.details).toContain('add a rule on vlan40 2001:db8:40::/64 that allows it.');
+    // DNS over IPv4 serves the dual-stack network: its IPv6 prefix, given as a --phones of its own, adds no FWL009.
+    expect(findings.filter((f) => f.ruleId === 'FWL009')).toEqual([]);
   });
 
   it('inbound HTTPS to the IPv6 prefix is checked and passes; IPv4 is said to be behind NAT', () => {
@@ -153,6 +155,22 @@ describe('nftables: IPv4 masquerade only, IPv6 routed', () => {
       wan: ['wan0'],
     });
     expect(v4only.findings.filter((f) => f.ruleId === 'FWL004' || f.ruleId === 'FWL010')).toEqual([]);
+  });
+});
+
+describe('nftables: only an ip table filters', () => {
+  it('FWL004 says IPv6 is not filtered and asks for a chain that sees it', () => {
+    const { findings } = run('fixtures/nftables/ipv6/ip-table-only.nft', 'ipnordic', {
+      phones: ['10.40.0.0/24@vlan40', '2001:db8:40::/64@vlan40'],
+      wan: ['wan0'],
+    });
+    const [f, ...more] = findings.filter((x) => x.ruleId === 'FWL004');
+    expect(more).toEqual([]);
+    expect(f?.message).toBe(
+      'New connections from the Internet reach the phone addresses 2001:db8:40::/64 over IPv6 (all protocols).',
+    );
+    expect(f?.details).toMatch(/^No base chain on the way sees IPv6, so IPv6 is not filtered/);
+    expect(f?.details).toContain('Filter it: add a chain that sees IPv6 and accepts only replies');
   });
 });
 
