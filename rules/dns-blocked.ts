@@ -22,7 +22,8 @@ export const dnsBlocked: LintRule = {
     name: 'dns-blocked',
     shortDescription: 'Phones (or the PBX) cannot reach a DNS server.',
     fullDescription:
-      "Evaluates DNS (udp 53) from each phone network (from the PBX's address for a requirement on the PBX) " +
+      "Evaluates DNS (udp 53) from each phone network (from the PBX's address for a requirement on the PBX; " +
+      'over IPv4, or over IPv6 for a network with no IPv4 addresses) ' +
       "both to the firewall's own address on that interface (its resolver) and to Internet resolvers; " +
       'reports when neither is allowed.',
     defaultLevel: 'error',

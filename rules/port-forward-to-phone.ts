@@ -21,13 +21,17 @@ export const portForwardToPhone: LintRule = {
     name: 'port-forward-to-phone',
     shortDescription: 'A port-forward points at a phone.',
     fullDescription:
-      'Reports destination NAT rules (port-forwards, virtual IPs, dst-nat) whose target lies in a phone network.',
+      'Reports destination NAT rules (port-forwards, virtual IPs, dst-nat) whose target lies in a phone network, ' +
+      'and, for IPv6 phone prefixes (routed, not translated: no forward is needed to reach them), the filter ' +
+      'rules or defaults that accept new connections from the Internet to them.',
     defaultLevel: 'warning',
     securitySeverity: 6.5,
     precision: 'very-high',
     tags: ['voip', 'nat', 'security', 'exposure'],
     help: {
-      what: 'Traffic from the Internet is forwarded to an IP phone.',
+      what:
+        'Traffic from the Internet is forwarded to an IP phone, or (IPv6) new connections from the Internet are ' +
+        "let through to the phones' routed prefix.",
       why:
         "Providers register phones outbound through NAT; a port-forward exposes the phone's SIP stack " +
         "to scanners and toll fraud, and breaks the provider's NAT traversal.",
