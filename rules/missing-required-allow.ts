@@ -205,9 +205,11 @@ function recordPass(ctx: RuleContext, evs: EvaluatedFlow[], note = ''): void {
     ? ' (the destination is a hostname: allowed to every Internet address, so it holds whatever it resolves to)'
     : '';
   // Inbound over IPv6 only: the IPv4 part needs no rule behind source NAT (FWL004/FWL011 judge port-forwards).
-  const nat = evs.some((ev) => ev.natV4)
-    ? ' IPv4 is not checked: the phones are behind source NAT there, so inbound connections reach them only through port-forwards.'
-    : '';
+  const nat = !evs.some((ev) => ev.natV4)
+    ? ''
+    : req.condition === 'without-nat'
+      ? ' IPv4 is not checked: the provider asks for it only without NAT, and the phones are behind source NAT there.'
+      : ' IPv4 is not checked: the phones are behind source NAT there, so inbound connections reach them only through port-forwards.';
   passed(
     ctx,
     req.id,

@@ -302,6 +302,21 @@ export function familyEndpoints(all: Endpoints, space: AddrSet): Endpoints {
 }
 
 /**
+ * The address families both ends of a requirement have (the far end of a hostname: the Internet, both):
+ * the families its flows can be built in.
+ */
+export function sharedFamilies(req: FlowRequirement, ctx: RuleContext): { v4: boolean; v6: boolean } {
+  const concrete = addressesOf(ctx.profile, req.remote, ctx);
+  const remote = concrete.isEmpty ? INTERNET : concrete;
+  const near = (req.local ? siteEndpoints(req.local, ctx) : audienceOf(req, ctx)).reduce(
+    (acc, e) => acc.union(e.networks),
+    NO_ADDR,
+  );
+  const both = (space: AddrSet) => near.overlaps(space) && remote.overlaps(space);
+  return { v4: both(ANY_V4), v6: both(ANY_V6) };
+}
+
+/**
  * Why no flow of a requirement can be built: its near end has addresses of one family only and its far
  * end of the other only (IPv6-only phones, a provider that names only IPv4 networks). A flow never changes
  * family on the way (NAT64 is not modelled). Undefined when they share a family.

@@ -7,11 +7,12 @@ import {
   inScope,
   missingEndpoints,
   sameSubnetOnly,
+  sharedFamilies,
 } from '../lint/flows.js';
 import { ANY_V4 } from '../model/address.js';
 import { natedFamilies } from '../lint/nat.js';
 import { insideInternalNetworks } from '../lint/topology.js';
-import type { SettingKind } from '../model/profile.js';
+import type { FlowRequirement, SettingKind } from '../model/profile.js';
 import { PHONE_SETTINGS } from '../site/coverage.js';
 
 /** Settings that need a WAN interface. */
@@ -49,7 +50,13 @@ export function noteScope(ctx: RuleContext): void {
   // Inbound requirements are left out only when every family of the phones is translated: IPv6 prefixes
   // are routed, so IPv6 phones are reached directly and their inbound flows are checked.
   const nat = ctx.phones.length > 0 ? natedFamilies(ctx) : undefined;
-  const hasNat = nat !== undefined && nat.v4 && nat.v6;
+  // Every family the requirement's flows could be built in is translated (an IPv4-only provider network
+  // with dual-stack phones: IPv4 alone counts).
+  const hasNat = (f: FlowRequirement) => {
+    if (!nat) return false;
+    const fam = sharedFamilies(f, ctx);
+    return (!fam.v4 || nat.v4) && (!fam.v6 || nat.v6);
+  };
   const opted = (a: string | undefined) => !a || a === 'phones' || ctx.audiences.has(a as never);
 
   // Audiences, device models, unknown phones/PBX/servers: src/site/coverage.ts. Here: what it leaves.
@@ -64,7 +71,7 @@ export function noteScope(ctx: RuleContext): void {
     else if (families) group(reasons, `${p}: not checked: ${families}.`, f.id);
     else if (ctx.wan.length === 0 && !insideInternalNetworks(ctx.policy, addressesOf(ctx.profile, f.remote, ctx)))
       group(reasons, noWan, f.id);
-    else if (hasNat && (f.condition === 'without-nat' || (f.direction === 'inbound' && fromInternet(ctx, f.remote))))
+    else if ((f.condition === 'without-nat' || (f.direction === 'inbound' && fromInternet(ctx, f.remote))) && hasNat(f))
       group(reasons, nated, f.id);
   }
   for (const s of ctx.profile.settings) {

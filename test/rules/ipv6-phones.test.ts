@@ -110,6 +110,12 @@ describe('nftables: IPv4 masquerade only, IPv6 routed', () => {
     );
   });
 
+  it('an inbound requirement from IPv4-only provider networks stays "behind source NAT" with dual-stack phones', () => {
+    const { req } = run(file, 'tele2-vaxel', dual);
+    expect(req('tele2-rtp-in')).toMatchObject({ status: 'not-checked' });
+    expect(req('tele2-rtp-in').why).toContain('inbound flows not checked: the phones are behind source NAT');
+  });
+
   it('IPv6-only phones: Internet flows are judged, not "no path"; NAT and IPv4-only providers not checked', () => {
     const v6only = { phones: ['2001:db8:40::/64@vlan40'], wan: ['wan0'] };
     const { req } = run(file, 'spectralink-versity', v6only);
