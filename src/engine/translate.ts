@@ -1,4 +1,4 @@
-import { NO_ADDR, type AddrSet } from '../model/address.js';
+import { NO_ADDR, allV4, allV6, inFamily, type AddrSet } from '../model/address.js';
 import type { Box } from '../model/box.js';
 import { NameSet } from '../model/name-set.js';
 import type { DnatTarget, Interface, Match, SnatTarget } from '../model/policy.js';
@@ -22,8 +22,20 @@ export function addressesOn(ifaces: readonly Interface[], names: NameSet): AddrS
   return acc;
 }
 
+/**
+ * The part of a translation's addresses in the family of the addresses it replaces: NAT never changes a
+ * packet's family (pf refuses a translation address of the other family; an interface's IPv6 address
+ * is no masquerade target for IPv4, nor its IPv4 address for IPv6). Mixed `old` (explain's `any`)
+ * keeps both.
+ */
+function sameFamily(target: AddrSet, old: AddrSet): AddrSet {
+  if (allV4(old)) return inFamily(target, false);
+  if (allV6(old)) return inFamily(target, true);
+  return target;
+}
+
 export function applyDnat(p: Piece, to: DnatTarget, match: Match, ifaces: readonly Interface[]): Piece {
-  const dst = to.addr ?? addressesOn(ifaces, p.cur.iif);
+  const dst = sameFamily(to.addr ?? addressesOn(ifaces, p.cur.iif), p.cur.dst);
   const changes: Partial<Box> = { nat: DNATED };
   const maps: Maps = { nat: 'const' };
   if (!dst.isEmpty) {
@@ -48,7 +60,7 @@ export function applyDnat(p: Piece, to: DnatTarget, match: Match, ifaces: readon
 }
 
 export function applySnat(p: Piece, to: SnatTarget, ifaces: readonly Interface[]): Piece {
-  const src = to.addr ?? addressesOn(ifaces, p.cur.oif);
+  const src = sameFamily(to.addr ?? addressesOn(ifaces, p.cur.oif), p.cur.src);
   const changes: Partial<Box> = {};
   const maps: Maps = {};
   if (!src.isEmpty) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintFiles } from '../../src/cli/lint.js';
 import { INTERNET, INTERNET_V4, INTERNET_V6 } from '../../src/lint/topology.js';
@@ -213,5 +216,37 @@ describe('item 13: the site\'s own VIP is no "Internet address" of a requirement
         'Allowed: udp 123 from PHONES (opt1) 10.40.0.0/24 to any Internet address; ' +
         'udp 123 from PHONES (opt1) 2001:db8:40::/64 to any IPv6 Internet address.',
     });
+  });
+});
+
+describe('NAT keeps the address family', () => {
+  it('pfSense without ipv6allow, a WAN with an IPv6 address: IPv4 phones are translated to IPv4, not blocked as IPv6', () => {
+    // Review 25 item 1: automatic outbound NAT took the WAN's IPv6 address as a target for IPv4
+    // sources, and "Block all IPv6" then dropped every IPv4 phone flow (a false FWL001 per flow).
+    const { findings, req } = run('fixtures/pfsense/ipv6/no-ipv6allow-v6-wan.xml', 'ipnordic', { phones: ['opt1'] });
+    expect(findings.filter((f) => f.ruleId === 'FWL001')).toEqual([]);
+    expect(req('ipnordic-all-outbound').status).toBe('pass');
+    expect(req('ipnordic-sip-udp').status).toBe('pass');
+    expect(findings.some((f) => f.details?.includes('Block all IPv6'))).toBe(false);
+  });
+});
+
+describe('the IPv6 Internet in words', () => {
+  it('global prefixes on the WAN and the phones: the far end is still "any IPv6 Internet address"', () => {
+    // Review 25 item 2: with global (not documentation) prefixes the phones' own /64 and the WAN's
+    // address were cut out of the IPv6 Internet, and the far end was written "2000::/16, 2001:1::/32, …".
+    const text = readFileSync('fixtures/pfsense/ipv6/dual-stack-inet.xml', 'utf8').replaceAll(
+      '2001:db8:',
+      '2a02:1234:',
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'fwlint-v6-')), 'global.xml');
+    writeFileSync(file, text);
+    const { findings } = run(file, 'spectralink-versity', { phones: ['opt1'] });
+    const details = findings.map((f) => f.details ?? '').join('\n');
+    expect(details).toContain(
+      'udp 123 from PHONES (opt1) 2a02:1234:40::/64 to any IPv6 Internet address: blocked entirely.',
+    );
+    expect(details).toMatch(/from any IPv6 Internet address to PHONES \(opt1\) 2a02:1234:40::\/64: blocked entirely/);
+    expect(details).not.toContain('2000::/16');
   });
 });
