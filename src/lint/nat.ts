@@ -376,7 +376,7 @@ function forwardTo(d: DnatTranslation, parts: readonly { dst: AddrSet; box: Box 
 
 /**
  * "Any Internet address" as a requirement's far end on this firewall: the Internet of both families
- * without the firewall's own public addresses (its interfaces' and every address destination NAT on the
+ * without the site's internal subnets and the firewall's own public addresses (its interfaces' and every address destination NAT on the
  * WAN answers for: FortiGate VIPs, port-forwards). Google or a cloud EMM is never at the site's own
  * addresses, and traffic to them is a hairpin to the site's own servers, not what a provider requires.
  */
@@ -391,7 +391,11 @@ export function siteInternet(ctx: Pick<RuleContext, 'policy' | 'wan'>): AddrSet 
   let named = wanAddresses(ctx.policy, ctx.wan);
   for (const part of forwardHeads(ctx))
     if (dnatOf(part) && part.box.dst.size() <= MAX_OWN_PUBLIC) named = named.union(part.box.dst);
-  const own = ownAddresses(ctx.policy).union(named);
+  // The subnets of the internal interfaces are the site's too: a routed IPv6 prefix (a LAN's, the
+  // phones' own) lies in the global unicast space but is no Internet destination.
+  let inside = NO_ADDR;
+  for (const i of ctx.policy.interfaces) if (!ctx.wan.includes(i.name)) inside = inside.union(i.networks);
+  const own = ownAddresses(ctx.policy).union(named).union(inside);
   const out = INTERNET.subtract(own);
   byKey.set(key, out);
   return out;
