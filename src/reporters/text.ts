@@ -237,7 +237,7 @@ export function formatText(report: Report, options: TextOptions): string {
     );
   } else if (total === 0 && open) {
     const unmodelled = notModelled ? `; ${notModelledText(notModelled)}` : '';
-    out.push(paint(`⚠ no problems found, but incomplete: ${open}${unmodelled}${suppressed}${notes}`, 'yellow', 'bold'));
+    out.push(paint(`⚠ no problems found, but incomplete: ${open}${suppressed}${unmodelled}${notes}`, 'yellow', 'bold'));
   } else if (total === 0) {
     // Not modelled requirements are listed above but no flag checks them: the run is complete without them.
     const unmodelled = notModelled ? `; ${notModelledText(notModelled)}${notes}` : '';
