@@ -7,7 +7,17 @@ import {
   type Step,
   type Translation,
 } from '../engine/evaluate.js';
-import { ANY_ADDR, NON_INTERNET, NO_ADDR, formatAddrSet, parseAddressSpec, type AddrSet } from '../model/address.js';
+import {
+  ANY_ADDR,
+  NON_INTERNET,
+  NO_ADDR,
+  allV4,
+  allV6,
+  formatAddrSet,
+  inFamily,
+  parseAddressSpec,
+  type AddrSet,
+} from '../model/address.js';
 import { UsageError } from '../model/errors.js';
 import { NameSet } from '../model/name-set.js';
 import {
@@ -68,10 +78,11 @@ export function explainFlow(
   policy: Policy,
   o: ExplainOptions,
 ): { path: PathName; flow: Box; assumed?: string; notes: string[]; sameSubnet?: SameSubnet } {
-  const src = addr(o.from, '--from');
   const toSelf = /^(self|firewall)$/i.test(o.to);
   const self = policy.interfaces.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);
-  const dst = toSelf ? self : addr(o.to, '--to');
+  // A packet never mixes families (docs/semantics.md#address-families): `any` at one end is the other
+  // end's family when that end is of one family.
+  const [src, dst] = oneFamily(addr(o.from, '--from'), toSelf ? self : addr(o.to, '--to'), toSelf);
   // Without --in/--out, destinations on the source's own subnet are not routed: said, and not traced
   // when that is all of them.
   const direct = toSelf || o.in || o.out ? undefined : sameSubnet(policy, src, dst);
@@ -282,6 +293,17 @@ function stepText(s: Step): string {
   if (!s.chain) return `no rule: nothing on the ${s.stage} path filters it`;
   // The end of a chain without a policy (nftables bridge chains): it lets the packet on and decides nothing.
   return s.effect === 'accept' ? 'end of the chain, which has no policy: the packet goes on' : s.effect;
+}
+
+/** Each end cut to the other's family where that one is all IPv4 or all IPv6 (--to self: the source's decides). */
+function oneFamily(src: AddrSet, dst: AddrSet, toSelf: boolean): [AddrSet, AddrSet] {
+  const family = (a: AddrSet): boolean | undefined =>
+    a.isEmpty ? undefined : allV4(a) ? false : allV6(a) ? true : undefined;
+  const fs = family(src);
+  const fd = toSelf ? undefined : family(dst);
+  const s = fd === undefined ? src : inFamily(src, fd);
+  const d = fs === undefined ? dst : inFamily(dst, fs);
+  return [s, d];
 }
 
 function addr(text: string, flag: string) {

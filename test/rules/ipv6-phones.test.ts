@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { explain, formatExplain } from '../../src/cli/explain.js';
 import { lintFiles } from '../../src/cli/lint.js';
+import { readConfig } from '../../src/cli/read.js';
 import { INTERNET, INTERNET_V4, INTERNET_V6 } from '../../src/lint/topology.js';
 import type { LintOptions } from '../../src/lint/run.js';
 import { parseAddressSpec, type AddrSet } from '../../src/model/address.js';
@@ -248,5 +250,24 @@ describe('the IPv6 Internet in words', () => {
     );
     expect(details).toMatch(/from any IPv6 Internet address to PHONES \(opt1\) 2a02:1234:40::\/64: blocked entirely/);
     expect(details).not.toContain('2000::/16');
+  });
+});
+
+describe('explain keeps one family per packet', () => {
+  it("`any` at one end is the other end's family", () => {
+    // Review 25 item 4: --from an IPv4 network --to any traced a "DROP to any IPv6" section, a packet
+    // that cannot exist; --from any --to an IPv6 prefix a "DROP from any IPv4" one.
+    const file = 'fixtures/pfsense/ipv6/dual-stack-inet.xml';
+    const [policy] = readConfig(file, file, 'auto');
+    const v4 = formatExplain(policy!, explain(policy!, { from: '10.40.0.0/24', to: 'any', proto: 'udp', port: '123' }));
+    expect(v4).toContain('udp port 123 from 10.40.0.0/24 to any IPv4 in on opt1');
+    expect(v4).not.toMatch(/^(DROP|ACCEPT).*(IPv6|::)/m);
+    expect(v4).toMatch(/^ACCEPT out on wan$/m);
+    const v6 = formatExplain(
+      policy!,
+      explain(policy!, { from: 'any', to: '2001:db8:40::/64', proto: 'udp', port: '5060' }),
+    );
+    expect(v6).toContain('from any IPv6 to 2001:db8:40::/64');
+    expect(v6).not.toMatch(/^(DROP|ACCEPT).*IPv4/m);
   });
 });
