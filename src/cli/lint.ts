@@ -200,7 +200,9 @@ function lintOneFileUnguarded(
     for (const e of r.roster) {
       if (policies.length > 1) e.matchFirewall = policy.name;
       const level = s.rules[e.checkedBy];
-      if (level === 'off') e.notChecked.push(`${e.checkedBy} is turned off in the configuration file.`);
+      // Settings merge the configuration file's "rules" and --rule (which wins): either may have turned it off.
+      if (level === 'off')
+        e.notChecked.push(`${e.checkedBy} is turned off (by --rule or the configuration file's "rules").`);
       roster.push(e);
     }
     // A firewall name only tells findings apart when a file holds several (VDOMs); otherwise

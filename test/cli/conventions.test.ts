@@ -94,6 +94,11 @@ describe('--rule ID=level', () => {
         'json',
       ]);
       expect(findings(off.out)).toEqual([]);
+      // Turned off on the command line: the verdict does not blame a configuration file no run read.
+      const icmp = (JSON.parse(off.out) as { requirements: { checkedBy: string; why: string }[] }).requirements.find(
+        (v) => v.checkedBy === 'FWL007',
+      );
+      expect(icmp?.why).toContain('FWL007 is turned off (by --rule or the configuration file\'s "rules").');
       // the command line wins over the config file's "rules"; the last --rule for a rule wins
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fwlint-rule-'));
       fs.copyFileSync(path.join(ROOT, PING), path.join(dir, 'fw.xml'));
