@@ -32,10 +32,11 @@ export function formatMarkdown(report: Report): string {
   if (s.suppressed) out.push(`${plural(s.suppressed, 'finding')} suppressed (accepted).`, '');
   if (counts.length) {
     out.push('| Profile | Pass | Fail | Uncertain | Not checked |', '| --- | ---: | ---: | ---: | ---: |');
-    for (const c of counts)
-      out.push(
-        `| ${cell(c.profile)} | ${c.pass} | ${c.fail} | ${c.uncertain} | ${c.notChecked ? `**${c.notChecked}**` : 0} |`,
-      );
+    for (const c of counts) {
+      // Bold marks what makes the run incomplete: not-modelled requirements alone do not.
+      const open = c.notChecked > c.notModelled ? `**${c.notChecked}**` : `${c.notChecked}`;
+      out.push(`| ${cell(c.profile)} | ${c.pass} | ${c.fail} | ${c.uncertain} | ${open} |`);
+    }
     out.push('', ...counts.map((c) => `- ${formatCounts(c)}`), '');
   }
   section(
