@@ -330,10 +330,25 @@ export function familyGap(req: FlowRequirement, ctx: RuleContext): string | unde
   if (remote.isEmpty || near.isEmpty) return undefined;
   const has = (set: AddrSet) => FAMILIES.filter((f) => set.overlaps(f.space)).map((f) => f.v6);
   const nearF = has(near);
+  const who = req.local ? 'its near end' : req.audience === 'phones' ? 'the phones' : `the ${req.audience} networks`;
+  // IPv6 without a global address (unique-local, link-local) and no IPv4: flowClasses builds no flow
+  // to the Internet for it, and says why here instead of "no path".
+  const v6Near = near.intersect(ANY_V6);
+  if (
+    !near.overlaps(ANY_V4) &&
+    !v6Near.isEmpty &&
+    v6Near.isSubsetOf(NON_INTERNET) &&
+    !remote.intersect(ANY_V6).isEmpty &&
+    remote.intersect(ANY_V6).isSubsetOf(INTERNET)
+  )
+    return (
+      `${who} (${formatAddrSet(near, 3)}) ${req.local ? 'has' : 'have'} only unique-local or link-local IPv6 ` +
+      'addresses, which do not reach the IPv6 Internet (a host uses IPv6 there only from a global address, RFC 6724); ' +
+      'fwlint does not check it through NAT66 or NPTv6: trace it with fwlint explain if the firewall translates them'
+    );
   if (has(remote).some((v6) => nearF.includes(v6))) return undefined;
   const [v6] = nearF;
   const [mine, theirs] = v6 ? ['IPv6', 'IPv4'] : ['IPv4', 'IPv6'];
-  const who = req.local ? 'its near end' : req.audience === 'phones' ? 'the phones' : `the ${req.audience} networks`;
   return (
     `${who} (${formatAddrSet(near, 3)}) ${req.local ? 'has' : 'have'} only ${mine} addresses and the far end only ` +
     `${theirs} ones: a flow never changes address family (NAT64 is not modelled)`

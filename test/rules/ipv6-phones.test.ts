@@ -271,3 +271,18 @@ describe('explain keeps one family per packet', () => {
     expect(v6).not.toMatch(/^(DROP|ACCEPT).*IPv4/m);
   });
 });
+
+describe('phones with only unique-local IPv6', () => {
+  it('Internet requirements are not checked with the reason, not "no network has a path"', () => {
+    // Review 25 item 3: the reason was the vague "no network of its audience has a path to the destination".
+    const { req } = run('fixtures/nftables/ipv6/dual-stack.nft', 'spectralink-versity', {
+      phones: ['fd12:3456:40::/64@vlan40'],
+      wan: ['wan0'],
+    });
+    expect(req('versity-ntp').status).toBe('not-checked');
+    expect(req('versity-ntp').why).toContain(
+      'the phones (fd12:3456:40::/64) have only unique-local or link-local IPv6 addresses, which do not reach the IPv6 Internet',
+    );
+    expect(req('versity-ntp').why).toContain('NAT66 or NPTv6');
+  });
+});
