@@ -34,7 +34,9 @@ function lineOf(lines: string[], needle: string): number {
 }
 
 const addr = (...cidrs: string[]): AddrSet => cidrs.map((c) => parseAddressSpec(c)!).reduce((a, b) => a.union(b));
-const rules = (p: Policy, chain: string): Rule[] => p.ruleset.chains[chain]!.rules;
+/** A chain's rules from the export, without the platform's family guard (the first rule of a base chain). */
+const rules = (p: Policy, chain: string): Rule[] =>
+  p.ruleset.chains[chain]!.rules.filter((r) => !r.id.startsWith('implicit:family:'));
 const byLabel = (p: Policy, chain: string, label: string): Rule => {
   const r = rules(p, chain).find((x) => x.label === label);
   if (!r)

@@ -286,3 +286,21 @@ describe('phones with only unique-local IPv6', () => {
     expect(req('versity-ntp').why).toContain('NAT66 or NPTv6');
   });
 });
+
+describe('RouterOS without an /ipv6 firewall', () => {
+  it("IPv6 to the phones is not filtered, said as such, not as the IPv4 chain's end accepting it", () => {
+    // Review 25 item 5: the finding blamed "RouterOS: a packet that matches no rule in a base chain is
+    // accepted" at the /ip firewall filter, whose forward chain ends in a drop: the IPv4 chains never see IPv6.
+    const text = readFileSync('fixtures/mikrotik/ipv6/dual-stack.rsc', 'utf8').replace(
+      /\/ipv6 firewall filter\n(?:add [^\n]*\n)+/,
+      '',
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'fwlint-ros6-')), 'no-v6-filter.rsc');
+    writeFileSync(file, text);
+    const { findings } = run(file, 'ipnordic', { phones: ['vlan40-voice'] });
+    const fwl004 = findings.find((f) => f.ruleId === 'FWL004');
+    expect(fwl004?.details).toContain('No base chain on the way sees IPv6, so IPv6 is not filtered');
+    expect(fwl004?.details).toContain('/ip firewall chains see only IPv4 packets');
+    expect(fwl004?.details).not.toContain('a packet that matches no rule in a base chain is accepted');
+  });
+});
