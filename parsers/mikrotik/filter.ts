@@ -1,4 +1,3 @@
-import { ANY_V4, ANY_V6 } from '../../src/model/address.js';
 import type { SourceLocation } from '../../src/model/location.js';
 import type { Action, Chain, ChainPolicy, Match, Rule, Ruleset, Stage } from '../../src/model/policy.js';
 import type { Family } from './address-lists.js';
@@ -12,6 +11,7 @@ import { statementAt } from './lexer.js';
 import { contentId } from '../toolkit/hash.js';
 import { quoted } from '../toolkit/labels.js';
 import { contentKey, entryHash, propsHash, ruleText } from './text.js';
+import { familyGuard } from '../toolkit/family-guard.js';
 import { HashCounts, hashId } from '../toolkit/ids.js';
 import { natAction } from './nat.js';
 import { conntrackOff, trackingLoc } from './sessions.js';
@@ -107,26 +107,6 @@ const ACTIONS: Readonly<Record<string, Action>> = {
   'sniff-pc': { kind: 'continue' },
 };
 
-/**
- * A base chain of /ip or /ipv6 firewall never sees the other family's packets (docs/semantics.md#ros-filter):
- * a platform rule lets them pass untouched, and since nothing in that chain decided, the engine names it
- * only when no chain of their own family is on the way ("IPv6 is not filtered"), not as this chain's end.
- */
-function familyGuard(family: Family, chain: string, loc: SourceLocation): Rule {
-  const other = family === 'ip' ? 'IPv6' : 'IPv4';
-  const table = family === 'ip' ? '/ip firewall' : '/ipv6 firewall';
-  return {
-    id: `implicit:family:${chain}`,
-    loc,
-    label: `${table} ${chain.replace(/^[a-z0-9-]+:/, '')} chain`,
-    match: { src: family === 'ip' ? ANY_V6 : ANY_V4 },
-    action: { kind: 'accept' },
-    implicit: `${table} chains see only ${family === 'ip' ? 'IPv4' : 'IPv6'} packets (docs/semantics.md#ros-filter)`,
-    unseen: other,
-    text: `(${table}: ${other} packets do not traverse it)`,
-  };
-}
-
 /** Where a table's chain policies live: its section line, else the export header. */
 function anchorLoc(env: RuleEnv, store: Store, menu: string): SourceLocation {
   const a = store.get(menu)?.anchor;
@@ -157,7 +137,19 @@ export function buildRuleset(env: RuleEnv, store: Store, ruleCount: number): Rul
             reason: CHAIN_END_ACCEPTS,
           };
           c.policy = policy;
-          c.rules.push(familyGuard(t.family, id, policyLoc));
+          // docs/semantics.md#ros-filter: /ip and /ipv6 firewall are separate tables, each of one family.
+          const table = t.family === 'ip' ? '/ip firewall' : '/ipv6 firewall';
+          const sees = t.family === 'ip' ? 'IPv4' : 'IPv6';
+          c.rules.push(
+            familyGuard({
+              id: `implicit:family:${id}`,
+              loc: policyLoc,
+              label: `${table} ${name} chain`,
+              sees,
+              implicit: `${table} chains see only ${sees} packets (docs/semantics.md#ros-filter)`,
+              text: `(${table}: ${sees === 'IPv4' ? 'IPv6' : 'IPv4'} packets do not traverse it)`,
+            }),
+          );
         }
         chains[id] = c;
       }

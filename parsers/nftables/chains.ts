@@ -13,6 +13,7 @@ import { must, type BaseSpec, type Pos } from './ir.js';
 import { natRules } from './nat.js';
 import type { ChainInfo, Entry } from './rules.js';
 import { ruleWith } from '../../src/model/rule-copy.js';
+import { familyGuard } from '../toolkit/family-guard.js';
 
 /**
  * Hooks → the model's stages (docs/semantics.md#nft-hooks). Tables are namespaces: every base chain of
@@ -346,16 +347,16 @@ function guards(info: ChainInfo): Rule[] {
   const out: Rule[] = [];
   const fam = info.table.family;
   if (fam === 'ip' || fam === 'ip6') {
-    out.push({
-      id: `implicit:family:${info.ref}`,
-      loc: b.pos,
-      label: `${fam} family of ${info.ref}`,
-      match: { src: fam === 'ip' ? ANY_V6 : ANY_V4 },
-      action: { kind: 'accept' },
-      implicit: fam === 'ip' ? IP_TABLE_GUARD : IP6_TABLE_GUARD,
-      unseen: fam === 'ip' ? 'IPv6' : 'IPv4',
-      text: `(${fam} table: ${fam === 'ip' ? 'IPv6' : 'IPv4'} packets do not traverse it)`,
-    });
+    out.push(
+      familyGuard({
+        id: `implicit:family:${info.ref}`,
+        loc: b.pos,
+        label: `${fam} family of ${info.ref}`,
+        sees: fam === 'ip' ? 'IPv4' : 'IPv6',
+        implicit: fam === 'ip' ? IP_TABLE_GUARD : IP6_TABLE_GUARD,
+        text: `(${fam} table: ${fam === 'ip' ? 'IPv6' : 'IPv4'} packets do not traverse it)`,
+      }),
+    );
   }
   if ((fam === 'netdev' || b.hook === 'ingress' || b.hook === 'egress') && b.devices.length) {
     out.push({
