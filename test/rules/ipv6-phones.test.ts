@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explain, formatExplain } from '../../src/cli/explain.js';
 import { lintFiles } from '../../src/cli/lint.js';
@@ -10,6 +7,7 @@ import type { LintOptions } from '../../src/lint/run.js';
 import { parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import { loadProfile } from '../../src/profiles/load.js';
 import { toJsonReport } from '../../src/reporters/json.js';
+import { editedFixture } from '../helpers/fixtures.js';
 
 /**
  * Review 24 item 3: a phone network's IPv6 prefix was silently dropped. "Any Internet address" was
@@ -237,12 +235,9 @@ describe('the IPv6 Internet in words', () => {
   it('global prefixes on the WAN and the phones: the far end is still "any IPv6 Internet address"', () => {
     // Review 25 item 2: with global (not documentation) prefixes the phones' own /64 and the WAN's
     // address were cut out of the IPv6 Internet, and the far end was written "2000::/16, 2001:1::/32, …".
-    const text = readFileSync('fixtures/pfsense/ipv6/dual-stack-inet.xml', 'utf8').replaceAll(
-      '2001:db8:',
-      '2a02:1234:',
+    const file = editedFixture('fixtures/pfsense/ipv6/dual-stack-inet.xml', (t) =>
+      t.replaceAll('2001:db8:', '2a02:1234:'),
     );
-    const file = join(mkdtempSync(join(tmpdir(), 'fwlint-v6-')), 'global.xml');
-    writeFileSync(file, text);
     const { findings } = run(file, 'spectralink-versity', { phones: ['opt1'] });
     const details = findings.map((f) => f.details ?? '').join('\n');
     expect(details).toContain(
@@ -291,12 +286,9 @@ describe('RouterOS without an /ipv6 firewall', () => {
   it("IPv6 to the phones is not filtered, said as such, not as the IPv4 chain's end accepting it", () => {
     // Review 25 item 5: the finding blamed "RouterOS: a packet that matches no rule in a base chain is
     // accepted" at the /ip firewall filter, whose forward chain ends in a drop: the IPv4 chains never see IPv6.
-    const text = readFileSync('fixtures/mikrotik/ipv6/dual-stack.rsc', 'utf8').replace(
-      /\/ipv6 firewall filter\n(?:add [^\n]*\n)+/,
-      '',
+    const file = editedFixture('fixtures/mikrotik/ipv6/dual-stack.rsc', (t) =>
+      t.replace(/\/ipv6 firewall filter\n(?:add [^\n]*\n)+/, ''),
     );
-    const file = join(mkdtempSync(join(tmpdir(), 'fwlint-ros6-')), 'no-v6-filter.rsc');
-    writeFileSync(file, text);
     const { findings } = run(file, 'ipnordic', { phones: ['vlan40-voice'] });
     const fwl004 = findings.find((f) => f.ruleId === 'FWL004');
     expect(fwl004?.details).toContain('No base chain on the way sees IPv6, so IPv6 is not filtered');

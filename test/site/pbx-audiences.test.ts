@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explain, formatExplain } from '../../src/cli/explain.js';
 import { lintFiles } from '../../src/cli/lint.js';
@@ -9,6 +6,7 @@ import type { LintOptions } from '../../src/lint/run.js';
 import { labelWithAddresses } from '../../src/lint/wording.js';
 import { parseAddressSpec } from '../../src/model/address.js';
 import { loadProfile } from '../../src/profiles/load.js';
+import { editedFixture } from '../helpers/fixtures.js';
 
 /**
  * Requirements judged from the right end (round 24, review items 1, 2, 4, 5, 6, 8, 15, 17):
@@ -89,12 +87,12 @@ describe('the PBX is never a phone nor a PC', () => {
   it('a PBX detected as one host of the phone network is taken out of the flagged phones too', () => {
     // An alias named "pbx" for 10.20.0.50 on the phone VLAN: before, only --pbx took it out of --phones,
     // so the forwards to it were FWL004 "forwards to a phone" while the site named it the PBX.
-    const text = readFileSync('fixtures/pfsense/rules/fwl004-forward-to-phone.xml', 'utf8').replace(
-      '  <filter>',
-      '  <aliases>\n    <alias><name>pbx</name><type>host</type><address>10.20.0.50</address></alias>\n  </aliases>\n  <filter>',
+    const file = editedFixture('fixtures/pfsense/rules/fwl004-forward-to-phone.xml', (t) =>
+      t.replace(
+        '  <filter>',
+        '  <aliases>\n    <alias><name>pbx</name><type>host</type><address>10.20.0.50</address></alias>\n  </aliases>\n  <filter>',
+      ),
     );
-    const file = join(mkdtempSync(join(tmpdir(), 'fwlint-pbx-')), 'site.xml');
-    writeFileSync(file, text);
     const { report, notes } = run(file, ['ipnordic'], { phones: ['opt1'] });
     expect(notes.some((n) => /PBX: 10\.20\.0\.50 .*detected by/.test(n))).toBe(true);
     expect(notes.some((n) => n.includes('phones: 10.20.0.0/24 (without the PBX 10.20.0.50) on opt1'))).toBe(true);
@@ -103,12 +101,9 @@ describe('the PBX is never a phone nor a PC', () => {
 
   it('a PBX detected as a whole interface does not overrule --phones on that interface', () => {
     // The phones' interface is named for the PBX: the flag is the user's word, the name only a hint.
-    const text = readFileSync('fixtures/pfsense/rules/fwl004-forward-to-phone.xml', 'utf8').replace(
-      '<descr>VOICE</descr>',
-      '<descr>PBX</descr>',
+    const file = editedFixture('fixtures/pfsense/rules/fwl004-forward-to-phone.xml', (t) =>
+      t.replace('<descr>VOICE</descr>', '<descr>PBX</descr>'),
     );
-    const file = join(mkdtempSync(join(tmpdir(), 'fwlint-pbx-')), 'site.xml');
-    writeFileSync(file, text);
     const { report, notes } = run(file, ['ipnordic'], { phones: ['opt1'] });
     expect(notes.some((n) => n.includes('phones: 10.20.0.0/24 on opt1, given with --phones opt1'))).toBe(true);
     expect(report.findings.filter((f) => f.ruleId === 'FWL004')).toHaveLength(2);
