@@ -122,9 +122,48 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
   if (!byKey) natCache.set(ctx.policy, (byKey = new Map<string, OutboundPart[]>()));
   const hit = byKey.get(key);
   if (hit) return hit;
+  const flow = outboundFlow(ctx, from, v6);
+  const parts =
+    oneOutcome(ctx, flow) ?? grouped(ctx.policy, flow, tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }));
+  byKey.set(key, parts);
+  return parts;
+}
+
+/**
+ * The source NAT the network's traffic to the Internet would get if the filters let it out: the trace
+ * through the NAT stages alone. Whether the phones sit behind NAT is a matter of the NAT configuration,
+ * not of what the filters allow today; undefined when a filter stage can rewrite packets itself.
+ */
+function natIfAllowed(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints, v6: boolean): OutboundPart[] {
+  if (filtersRewrite(ctx.policy)) return [];
+  const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}${v6 ? '|v6' : ''}|unfiltered`;
+  let byKey = natCache.get(ctx.policy);
+  if (!byKey) natCache.set(ctx.policy, (byKey = new Map<string, OutboundPart[]>()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const bare = withoutFilters(ctx.policy);
+  const flow = outboundFlow(ctx, from, v6);
+  const parts = grouped(bare, flow, tracePath(bare, flow, { path: 'forward', wan: ctx.wan }));
+  byKey.set(key, parts);
+  return parts;
+}
+
+const isFilter = (s: Stage): boolean => (s.kind ?? 'filter') === 'filter';
+
+/** The policy with its NAT and raw stages only: each packet gets the treatment it gets when accepted. */
+function withoutFilters(policy: Policy): Policy {
+  const rs = policy.ruleset;
+  return {
+    ...policy,
+    ruleset: { ...rs, forward: rs.forward.filter((s) => !isFilter(s)), input: rs.input.filter((s) => !isFilter(s)) },
+  };
+}
+
+/** New connections from a network to the Internet through the WAN, in one address family. */
+function outboundFlow(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints, v6: boolean): Box {
   // Source NAT is an IPv4 matter (FWL005 asks only that): IPv6 prefixes are routed, not translated. The
   // IPv6 view (`v6`) only says whether a NAT66/masquerade translates them anyway (phonesAreNated).
-  const flow = box({
+  return box({
     // The firewall's own addresses are not clients: their traffic needs no NAT (docs/site-detection.md).
     src: from.networks.intersect(v6 ? ANY_V6 : ANY_V4).subtract(ownAddresses(ctx.policy)),
     // Traffic to the firewall's own public addresses does not leave through the WAN either.
@@ -133,10 +172,6 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
     oif: NameSet.of(ctx.wan),
     state: NameSet.of(['new']),
   });
-  const parts =
-    oneOutcome(ctx, flow) ?? grouped(ctx.policy, flow, tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }));
-  byKey.set(key, parts);
-  return parts;
 }
 
 /**
@@ -199,15 +234,11 @@ const MAX_NAT_RULES = 512;
  */
 function oneOutcome(ctx: Pick<RuleContext, 'policy' | 'wan'>, flow: Box): OutboundPart[] | undefined {
   const rs = ctx.policy.ruleset;
-  const isFilter = (s: Stage): boolean => (s.kind ?? 'filter') === 'filter';
   let natRules = 0;
   for (const s of [...rs.forward, ...rs.input])
     if (!isFilter(s)) for (const c of s.chains) natRules += rs.chains[c]?.rules.length ?? 0;
   if (natRules > MAX_NAT_RULES || filtersRewrite(ctx.policy)) return undefined;
-  const bare: Policy = {
-    ...ctx.policy,
-    ruleset: { ...rs, forward: rs.forward.filter((s) => !isFilter(s)), input: rs.input.filter((s) => !isFilter(s)) },
-  };
+  const bare = withoutFilters(ctx.policy);
   const bareParts = tracePath(bare, flow, { path: 'forward', wan: ctx.wan });
   const all = grouped(bare, flow, bareParts);
   const [only] = all;
@@ -240,7 +271,11 @@ const natCache = new WeakMap<Policy, Map<string, OutboundPart[]>>();
  * `v6`: a NAT66 or an `inet` masquerade; IPv6 prefixes are normally routed, and so reachable).
  */
 export function phonesAreNated(ctx: Pick<RuleContext, 'policy' | 'wan' | 'phones'>, v6 = false): boolean {
-  const parts = ctx.phones.flatMap((p) => outboundNat(ctx, p, v6));
+  const out = ctx.phones.flatMap((p) => outboundNat(ctx, p, v6));
+  // When the filters let nothing of the phones out, what NAT would do once they do decides: a pfSense
+  // with automatic outbound NAT and no pass rule yet still keeps its phones behind NAT. (A FortiGate's
+  // NAT belongs to the policy that accepts: without one, nothing is translated.)
+  const parts = out.length > 0 ? out : ctx.phones.flatMap((p) => natIfAllowed(ctx, p, v6));
   return parts.length > 0 && parts.every((s) => s.rule?.action === 'translate');
 }
 
