@@ -356,8 +356,9 @@ const MAX_CAUSE = 60;
  * `Required flow "X" is blocked by <cause>.` The flow's name is what tells two findings apart ("SIP over
  * UDP" from "SIP over TCP", "(HTTP, config…)" from "(HTTPS, prov…)"), and the cause is named again in the
  * details: so a rule's chain is dropped first, then the name loses its trailing parenthesis, then the
- * cause's quoted text is cut (a chain policy: named without its chain, the chain being its identity), and
- * the name is cut only when even that leaves it no room.
+ * cause's quoted text is cut, and the name is cut only when even that leaves it no room. A chain policy
+ * is always named with its chain (shortCause): its chain is all that tells it from another table's, and
+ * one policy named two ways in one run reads as two causes.
  */
 export function blockedHeadline(subject: string, verb: string, step: Step): string {
   const bare = subject.replace(/"([^"]*?)\s+\([^"()]*\)"/, '"$1"');
@@ -374,12 +375,11 @@ export function blockedHeadline(subject: string, verb: string, step: Step): stri
 
 /**
  * Ever shorter names of the cause: shortCause, a rule without its chain; then, with a finite `room`, a
- * rule's quoted text cut to fit it (never below MIN_QUOTE) or a chain policy naming no chain.
+ * rule's quoted text cut to fit it (never below MIN_QUOTE). A policy has only its one name.
  */
 function causeVariants(s: Step, room: number): string[] {
   const first = shortCause(s);
-  if (!s.rule)
-    return s.policy && s.policy.source !== 'default' && room !== Infinity ? [first, 'the chain policy'] : [first];
+  if (!s.rule) return [first];
   const out = [first];
   const noChain = first.replace(/^([^"]*"[^"]*")\s.*$/, '$1');
   if (noChain !== first) out.push(noChain);
@@ -413,7 +413,10 @@ export function headline(subject: string, tail: string): string {
     // Cut at a word boundary when one is near.
     const cut = q[1].slice(0, keep);
     const space = cut.lastIndexOf(' ');
-    const word = space >= keep - 12 && space > 8 ? cut.slice(0, space) : cut;
+    let word = space >= keep - 12 && space > 8 ? cut.slice(0, space) : cut;
+    // A parenthesis the cut would leave open goes whole: `"Push (FCM, 5228…"` → `"Push…"`.
+    const open = word.lastIndexOf('(');
+    if (open > 8 && !word.includes(')', open)) word = word.slice(0, open);
     const short = subject.replace(`"${q[1]}"`, `"${word.trimEnd()}…"`);
     if (short.length + tail.length + 1 <= MAX_HEADLINE) return `${short} ${tail}`;
   }

@@ -93,4 +93,22 @@ describe('headlines of blocked flows keep the flow name whole and shorten the ca
       'Required flow "Basic telephone functions over TLS" is blocked by the inet fw forward chain policy.',
     );
   });
+
+  it('one chain policy has one name in every headline of a run: a long flow name is cut, not the chain', () => {
+    // Review 25 item 7: a headline too long for the chain's name said "by the chain policy" instead.
+    const fs = lintFixture('fixtures/nftables/ipv6/dual-stack.nft', ['spectralink-versity'], {
+      phones: ['10.40.0.0/24@vlan40', '2001:db8:40::/64@vlan40'],
+      wan: ['wan0'],
+    }).filter((x) => x.ruleId === 'FWL001');
+    expect(fs.length).toBeGreaterThan(3);
+    for (const f of fs) {
+      expect(f.message).toMatch(/ is blocked for IPv6 by the inet filter forward chain policy\.$/);
+      expect(f.message.length).toBeLessThanOrEqual(120);
+    }
+    const push = fs.find((x) => x.requirement === 'versity-google-push-in');
+    // Cut before a parenthesis it would leave open.
+    expect(push?.message).toBe(
+      'Required flow "Google push notifications…" is blocked for IPv6 by the inet filter forward chain policy.',
+    );
+  });
 });
