@@ -2,7 +2,7 @@ import { intersect, overlaps, subtract, type Box } from '../src/engine/box.js';
 import type { Part, Step } from '../src/engine/evaluate.js';
 import type { RuleContext } from '../src/lint/context.js';
 import { describeStep, finding, stepIsDefault, stepKey, stepLoc } from '../src/lint/finding.js';
-import { MAX_HEADLINE, capitalize, describeAddresses } from '../src/lint/wording.js';
+import { MAX_HEADLINE, capitalize, describeAddresses, topLevel } from '../src/lint/wording.js';
 import { ANY_ADDR, NO_ADDR, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Ruleset } from '../src/model/policy.js';
@@ -330,11 +330,21 @@ function atMostWarning(level: Severity): Severity {
   return level === 'error' ? 'warning' : level;
 }
 
-/** `Required flow "X" (udp 5060 ...)` → head `Required flow "X"`, paren `udp 5060 ...`. */
-function splitSubject(subject: string): { head: string; paren?: string } {
+/**
+ * `Required flow "X" (udp 5060 ...)` → head `Required flow "X"`, paren `udp 5060 ...`. The parenthesis is
+ * the one that ends the subject, outside quotes: a name's own (`"Basic telephone functions (sound): RTP
+ * media"`) stays in the head, and the parenthesis may hold others (`forwarded by rule "x" (line 5)`).
+ */
+export function splitSubject(subject: string): { head: string; paren?: string } {
   const s = subject.trim().replace(/,$/, '');
-  const m = /^(.*?)\s+\((.*)\)$/s.exec(s);
-  return m?.[1] && m[2] ? { head: m[1], paren: m[2] } : { head: s };
+  if (!s.endsWith(')')) return { head: s };
+  const top = topLevel(s);
+  let open = -1;
+  for (let i = s.length - 2; i >= 0 && open < 0; i--) if (top[i]) open = i + 1;
+  if (open < 1 || s[open] !== '(' || !/\s/.test(s[open - 1] ?? '')) return { head: s };
+  const head = s.slice(0, open).trimEnd();
+  const paren = s.slice(open + 1, -1);
+  return head && paren ? { head, paren } : { head: s };
 }
 
 /** The cause in a few words: `rule "Block SIP"`, `policy 5 "phones-no-web"`, `the default policy`. */
