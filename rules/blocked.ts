@@ -234,7 +234,8 @@ export function reportBlockedFlows(
       const what = describePart(group, f.whole);
       if (what === ENTIRELY) c.entirely++;
       const flowText = f.text ?? paren;
-      c.lines.push(flowText ? `${flowText}: blocked ${what}` : `blocked ${what}`);
+      // Without a flow to name (the subject says it all), the line is a sentence of its own.
+      c.lines.push(flowText ? `${flowText}: blocked ${what}` : `Blocked ${what}`);
       c.from = c.from.union(from);
       for (const q of group) c.blocked = c.blocked.union(q.box.src);
       causes.set(k, c);

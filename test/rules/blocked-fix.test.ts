@@ -60,6 +60,15 @@ describe('the fix of a blocked flow follows from the step that decided it', () =
     );
   });
 
+  it('a subject that names the whole flow (FWL009): the details begin with a sentence, "Blocked entirely."', () => {
+    const [f] = lintFixture('fixtures/pfsense/rules/fwl009-no-dns.xml', ['ipnordic']).filter(
+      (x) => x.ruleId === 'FWL009',
+    );
+    expect(f?.message).toBe('DNS (udp 53) from VOICE (opt1) to any resolver is blocked by rule "No DNS for phones".');
+    // Before: "blocked entirely. Decided by …", a sentence in lower case.
+    expect(f?.details).toMatch(/^Blocked entirely\. Decided by rule "No DNS for phones" \(line 58\)\. /);
+  });
+
   it('a rule the platform adds for a setting (FortiGate allowaccess without ping): change the setting', () => {
     const [f] = lintFixture('fixtures/fortigate/rules/fwl007-no-ping.conf', ['ipnordic']);
     expect(f!.ruleId).toBe('FWL007');
