@@ -83,9 +83,12 @@ describe('FWL011: one shape for every finding', () => {
     expect(dli?.message).toBe(
       'Forwarded "DLI service for System Device@Home" to the PBX is blocked by the inet fw forward chain policy.',
     );
-    expect(dli?.details).toMatch(
-      /^tcp 18443 forwarded by rule "iifname wan0 tcp dport 18443 dnat to 192\.168\.1\.10" in ip nat prerouting \(line 55\): blocked entirely\. Decided by /,
-    );
+    expect(
+      dli?.details?.startsWith(
+        'tcp 18443 forwarded by rule "iifname wan0 tcp dport 18443 dnat to 192.168.1.10" in ip nat prerouting (line 55): ' +
+          'blocked entirely. Decided by ',
+      ),
+    ).toBe(true);
   });
 });
 
