@@ -2,7 +2,7 @@ import { intersect, overlaps, subtract, type Box } from '../src/engine/box.js';
 import type { Part, Step } from '../src/engine/evaluate.js';
 import type { RuleContext } from '../src/lint/context.js';
 import { describeStep, finding, stepIsDefault, stepKey, stepLoc } from '../src/lint/finding.js';
-import { MAX_HEADLINE, capitalize, describeAddresses } from '../src/lint/wording.js';
+import { MAX_HEADLINE, capitalize, describeAddresses, topLevel } from '../src/lint/wording.js';
 import { ANY_ADDR, NO_ADDR, type AddrSet } from '../src/model/address.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Ruleset } from '../src/model/policy.js';
@@ -234,7 +234,8 @@ export function reportBlockedFlows(
       const what = describePart(group, f.whole);
       if (what === ENTIRELY) c.entirely++;
       const flowText = f.text ?? paren;
-      c.lines.push(flowText ? `${flowText}: blocked ${what}` : `blocked ${what}`);
+      // Without a flow to name (the subject says it all), the line is a sentence of its own.
+      c.lines.push(flowText ? `${flowText}: blocked ${what}` : `Blocked ${what}`);
       c.from = c.from.union(from);
       for (const q of group) c.blocked = c.blocked.union(q.box.src);
       causes.set(k, c);
@@ -330,11 +331,21 @@ function atMostWarning(level: Severity): Severity {
   return level === 'error' ? 'warning' : level;
 }
 
-/** `Required flow "X" (udp 5060 ...)` → head `Required flow "X"`, paren `udp 5060 ...`. */
-function splitSubject(subject: string): { head: string; paren?: string } {
+/**
+ * `Required flow "X" (udp 5060 ...)` → head `Required flow "X"`, paren `udp 5060 ...`. The parenthesis is
+ * the one that ends the subject, outside quotes: a name's own (`"Basic telephone functions (sound): RTP
+ * media"`) stays in the head, and the parenthesis may hold others (`forwarded by rule "x" (line 5)`).
+ */
+export function splitSubject(subject: string): { head: string; paren?: string } {
   const s = subject.trim().replace(/,$/, '');
-  const m = /^(.*?)\s+\((.*)\)$/s.exec(s);
-  return m?.[1] && m[2] ? { head: m[1], paren: m[2] } : { head: s };
+  if (!s.endsWith(')')) return { head: s };
+  const top = topLevel(s);
+  let open = -1;
+  for (let i = s.length - 2; i >= 0 && open < 0; i--) if (top[i]) open = i + 1;
+  if (open < 1 || s[open] !== '(' || !/\s/.test(s[open - 1] ?? '')) return { head: s };
+  const head = s.slice(0, open).trimEnd();
+  const paren = s.slice(open + 1, -1);
+  return head && paren ? { head, paren } : { head: s };
 }
 
 /** The cause in a few words: `rule "Block SIP"`, `policy 5 "phones-no-web"`, `the default policy`. */
@@ -356,8 +367,9 @@ const MAX_CAUSE = 60;
  * `Required flow "X" is blocked by <cause>.` The flow's name is what tells two findings apart ("SIP over
  * UDP" from "SIP over TCP", "(HTTP, config…)" from "(HTTPS, prov…)"), and the cause is named again in the
  * details: so a rule's chain is dropped first, then the name loses its trailing parenthesis, then the
- * cause's quoted text is cut (a chain policy: named without its chain, the chain being its identity), and
- * the name is cut only when even that leaves it no room.
+ * cause's quoted text is cut, and the name is cut only when even that leaves it no room. A chain policy
+ * is always named with its chain (shortCause): its chain is all that tells it from another table's, and
+ * one policy named two ways in one run reads as two causes.
  */
 export function blockedHeadline(subject: string, verb: string, step: Step): string {
   const bare = subject.replace(/"([^"]*?)\s+\([^"()]*\)"/, '"$1"');
@@ -374,12 +386,11 @@ export function blockedHeadline(subject: string, verb: string, step: Step): stri
 
 /**
  * Ever shorter names of the cause: shortCause, a rule without its chain; then, with a finite `room`, a
- * rule's quoted text cut to fit it (never below MIN_QUOTE) or a chain policy naming no chain.
+ * rule's quoted text cut to fit it (never below MIN_QUOTE). A policy has only its one name.
  */
 function causeVariants(s: Step, room: number): string[] {
   const first = shortCause(s);
-  if (!s.rule)
-    return s.policy && s.policy.source !== 'default' && room !== Infinity ? [first, 'the chain policy'] : [first];
+  if (!s.rule) return [first];
   const out = [first];
   const noChain = first.replace(/^([^"]*"[^"]*")\s.*$/, '$1');
   if (noChain !== first) out.push(noChain);
@@ -413,7 +424,10 @@ export function headline(subject: string, tail: string): string {
     // Cut at a word boundary when one is near.
     const cut = q[1].slice(0, keep);
     const space = cut.lastIndexOf(' ');
-    const word = space >= keep - 12 && space > 8 ? cut.slice(0, space) : cut;
+    let word = space >= keep - 12 && space > 8 ? cut.slice(0, space) : cut;
+    // A parenthesis the cut would leave open goes whole: `"Push (FCM, 5228…"` → `"Push…"`.
+    const open = word.lastIndexOf('(');
+    if (open > 8 && !word.includes(')', open)) word = word.slice(0, open);
     const short = subject.replace(`"${q[1]}"`, `"${word.trimEnd()}…"`);
     if (short.length + tail.length + 1 <= MAX_HEADLINE) return `${short} ${tail}`;
   }

@@ -172,7 +172,19 @@ function judgeBothWays(
 function defaultFix(ctx: RuleContext, evs: readonly EvaluatedFlow[]): string {
   const nearLabels = [...new Set(evs.map((ev) => ev.flow.from.label))].join(', ');
   const head = 'Nothing allows it, so the default applies: add a rule';
-  if (!evs.some((ev) => ev.req.direction === 'inbound')) return `${head} on ${nearLabels} that allows it.`;
+  if (!evs.some((ev) => ev.req.direction === 'inbound')) {
+    // Outbound: on the interface the source sits behind. A network's label names it ("VOICE (opt1)");
+    // a PBX's names its address, so the interface comes first and the address after ("from PBX …").
+    const from = [...new Map(evs.map((ev) => [ev.flow.from.label, ev.flow.from])).values()];
+    const iface = (e: EvaluatedFlow['flow']['from']) => ctx.policy.interfaces.find((i) => i.name === e.iface);
+    const named = (e: EvaluatedFlow['flow']['from']) => {
+      const i = iface(e);
+      return !i || e.label.startsWith(ifaceLabel(i)) || e.label.startsWith(i.name);
+    };
+    if (from.every(named)) return `${head} on ${nearLabels} that allows it.`;
+    const on = [...new Set(from.map((e) => ((i) => (i ? ifaceLabel(i) : e.label))(iface(e))))].join(', ');
+    return `${head} on ${on}, where it arrives, that allows it from ${nearLabels}.`;
+  }
   const ingress = evs.reduce((acc, ev) => acc.union(ev.flow.box.iif), NameSet.NONE);
   return `${head} on ${interfacesText(ctx, ingress)}, where it arrives, that allows it to ${nearLabels}.`;
 }

@@ -2,7 +2,7 @@ import { box, hull, subtract, type Box } from '../src/engine/box.js';
 import { tracePath, type Part } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
-import { describeAddresses } from '../src/lint/wording.js';
+import { capitalize, describeAddresses } from '../src/lint/wording.js';
 import { arrivingDestinations, byForward, dnatOf, type DnatTranslation } from '../src/lint/nat.js';
 import { INTERNET_V4 } from '../src/lint/topology.js';
 import { inScope, portsOf, protocolsOf } from '../src/lint/flows.js';
@@ -10,7 +10,7 @@ import { formatPortSet, formatProtoSet, portSet } from '../src/model/ports.js';
 import { NO_ADDR, formatAddrSet, type AddrSet } from '../src/model/address.js';
 import { NameSet } from '../src/model/name-set.js';
 import type { Finding } from '../src/model/finding.js';
-import { reportBlocked } from './blocked.js';
+import { headline, reportBlocked } from './blocked.js';
 
 /** FWL011: a port-forward the provider requires to the PBX is missing, points elsewhere, or is filtered. */
 export const requiredPortForwardMissing: LintRule = {
@@ -82,19 +82,24 @@ export const requiredPortForwardMissing: LintRule = {
       if (h) {
         const elsewhere = missing.find((m) => m.dnat);
         const wrong = elsewhere?.dnat?.rule;
-        const where =
-          elsewhere && wrong
-            ? `goes elsewhere: ${wrong.label} forwards it to ${formatAddrSet(elsewhere.to)}`
-            : 'does not exist';
+        const what = `${formatProtoSet(h.proto)} ${formatPortSet(h.dport)}`;
+        const subject = `Required port-forward "${req.description}"`;
         out.push(
           finding(this.meta, ctx, {
             level: req.severity,
             requirement: req.id,
             loc: wrong?.loc ?? natLoc,
-            message:
-              `Required port-forward "${req.description}" (${formatProtoSet(h.proto)} ${formatPortSet(h.dport)} ` +
-              `to the PBX ${ctx.pbx.text}) ${where}. ` +
-              `Add a port-forward on the WAN address to ${ctx.pbx.text}.`,
+            ...(elsewhere && wrong
+              ? {
+                  message: headline(subject, `goes to ${formatAddrSet(elsewhere.to)}, not to the PBX.`),
+                  details:
+                    `${capitalize(wrong.label)} (line ${wrong.loc.line}) forwards ${what} there. ` +
+                    `Forward it to the PBX ${ctx.pbx.text} instead.`,
+                }
+              : {
+                  message: headline(subject, 'does not exist.'),
+                  details: `Add a port-forward of ${what} on the WAN address to the PBX ${ctx.pbx.text}.`,
+                }),
             key: [wrong?.id ?? 'none', formatPortSet(h.dport)],
           }),
         );
@@ -134,9 +139,13 @@ export const requiredPortForwardMissing: LintRule = {
               level: req.severity,
               requirement: req.id,
               loc: d.rule.loc,
-              message:
-                `${d.rule.label} forwards "${req.description}" to the PBX on port ${formatPortSet(ports)}, ` +
-                `but the PBX listens on ${formatPortSet(wantPorts)}. Set the target port to ${formatPortSet(wantPorts)}.`,
+              message: headline(
+                `Required port-forward "${req.description}"`,
+                `reaches the PBX on port ${formatPortSet(ports)}, not ${formatPortSet(wantPorts)}.`,
+              ),
+              details:
+                `The PBX listens on ${formatPortSet(wantPorts)}: set the target port of ${d.rule.label} ` +
+                `(line ${d.rule.loc.line}) to ${formatPortSet(wantPorts)}.`,
               key: [d.rule.id, 'target-port'],
             }),
           );
@@ -146,7 +155,9 @@ export const requiredPortForwardMissing: LintRule = {
         if (!flow) continue;
         out.push(
           ...reportBlocked(this.meta, ctx, parts, flow, {
-            subject: `Forwarded "${req.description}" (${d.rule.label}, line ${d.rule.loc.line}) to the PBX`,
+            subject:
+              `Forwarded "${req.description}" to the PBX (${formatProtoSet(flow.proto)} ${formatPortSet(flow.dport)} ` +
+              `forwarded by ${d.rule.label} (line ${d.rule.loc.line}))`,
             fixRule: { allow: 'allow the forwarded traffic to the PBX' },
             fixDefault: 'Add the filter rule associated with the port-forward.',
             requirement: req.id,

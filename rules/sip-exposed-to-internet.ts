@@ -12,7 +12,7 @@ import { denies, mayDrop } from './doubt.js';
 import { NameSet } from '../src/model/name-set.js';
 import { PROTO, formatPortSet, portSet, protoSet } from '../src/model/ports.js';
 import { providerAddresses } from '../src/lint/flows.js';
-import { capitalize, describeAddresses, labelWithAddresses } from '../src/lint/wording.js';
+import { capitalize, describeAddresses, labelWithAddresses, MAX_HEADLINE } from '../src/lint/wording.js';
 
 const SIP = { proto: protoSet([PROTO.tcp, PROTO.udp]), dport: portSet([[5060, 5061]]) };
 
@@ -206,10 +206,15 @@ function report(
   const listed = many
     ? `Phone networks concerned: ${nets.map((p) => labelWithAddresses(p.label, p.networks.intersect(targets))).join('; ')}. `
     : '';
+  // The ports in the headline when they fit it; else in the details, which then go on with what decided
+  // and the fix (finding() would otherwise cut the sentence and repeat it whole in the details).
+  const withPorts = `SIP (${formatPortSet(ports)}) to ${to} is accepted from ${sources}.`;
+  const fits = withPorts.length <= MAX_HEADLINE;
+  const portsLine = fits ? '' : `SIP ports concerned: ${formatPortSet(ports)}. `;
   return finding(meta, ctx, {
     loc: c.loc,
-    message: `SIP (${formatPortSet(ports)}) to ${to} is accepted from ${sources}.`,
-    details: `${listed}${c.via}${also}${doubt} ${fix}`,
+    message: fits ? withPorts : `SIP to ${to} is accepted from ${sources}.`,
+    details: `${portsLine}${listed}${c.via}${also}${doubt} ${fix}`,
     ...(c.related ? { related: c.related } : {}),
     ...(maybe.length ? { uncertain: true } : {}),
     key: c.key,

@@ -5,7 +5,7 @@ import { INTERNET, INTERNET_V4, INTERNET_V6 } from './topology.js';
 export const MAX_HEADLINE = 120;
 
 /** Positions in `text` outside double quotes and parentheses (depth 0). */
-function topLevel(text: string): boolean[] {
+export function topLevel(text: string): boolean[] {
   const out: boolean[] = [];
   let quoted = false;
   let depth = 0;

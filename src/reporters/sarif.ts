@@ -28,7 +28,8 @@
  *  - `executionSuccessful` is false when any file could not be parsed (its analysis did not
  *    complete); each such file also gets an error-level `toolExecutionNotification`, besides
  *    its FWL901 result. Run notifications (assumptions, skipped requirements) become
- *    `toolExecutionNotifications` with their level.
+ *    `toolExecutionNotifications` with their level; one about a requirement fwlint does not model
+ *    carries its provider document as a result does (`properties.providerDocument`).
  *  - Rule properties: `tags`, `precision`, `security-severity` as a string with one decimal only
  *    for rules tagged "security" (exposure to the Internet: FWL004, FWL010) — blocked flows,
  *    parse errors and unmodelled statements are reliability problems, not security alerts —
@@ -444,6 +445,8 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
       message: { text: rootPath(nonEmpty(n.message, 'notification')) },
     };
     if (n.loc) out.locations = [{ physicalLocation: locator.physical(n.loc) }];
+    const document = notModelledSource(report, n);
+    if (document) out.properties = document;
     return out;
   });
   notifications.unshift(...notificationsLeftOut);
@@ -511,4 +514,24 @@ export function toSarifLog(report: Report, options: SarifOptions = {}): Sarif.Lo
 /** SARIF 2.1.0 log as text (2-space indentation, trailing newline). */
 export function formatSarif(report: Report, options: SarifOptions = {}): string {
   return JSON.stringify(toSarifLog(report, options), null, 2) + '\n';
+}
+
+/**
+ * A requirement fwlint does not model has no result to carry its provider document: its notification
+ * carries it, under the names a result uses (`profile`, `requirements`, `providerDocument`, `firewall`).
+ */
+function notModelledSource(report: Report, n: Report['notifications'][number]): Sarif.PropertyBag | undefined {
+  const nc = n.notChecked;
+  const [id, ...more] = nc?.requirements ?? [];
+  if (!nc || id === undefined || more.length > 0) return undefined;
+  const v = report.requirements?.find(
+    (r) => r.kind === 'not-modelled' && r.profile === nc.profile && r.id === id && r.source !== undefined,
+  );
+  if (!v?.source) return undefined;
+  return {
+    profile: nc.profile,
+    requirements: [id],
+    providerDocument: { section: v.source.section, quote: v.source.quote },
+    ...(nc.firewall !== undefined ? { firewall: nc.firewall } : {}),
+  };
 }

@@ -68,6 +68,23 @@ describe('requirements the profile lists as not modelled', () => {
     expect(html).toContain('67 UDP DHCP 68 UDP DHCP');
   });
 
+  it('SARIF: its notification carries the document section and quote as a result does (providerDocument)', () => {
+    // Review 25 item 7: only JSON and HTML gave the quote. SARIF gives a result's document under
+    // properties.providerDocument; a not-modelled requirement has no result, so its notification does.
+    // Text, markdown, JUnit and github show no requirement's document section or quote, so not this one's.
+    const notes = toSarifLog(report).runs[0]?.invocations?.[0]?.toolExecutionNotifications ?? [];
+    const note = notes.find((n) => n.message.text?.includes('not checked: DHCP (udp 67/68)'));
+    expect(note?.properties).toMatchObject({
+      profile: 'spectralink-versity',
+      requirements: ['versity-dhcp'],
+      providerDocument: { section: 'General Networking Services', quote: dhcp?.source?.quote },
+    });
+    // Other notes (not about one not-modelled requirement) carry none.
+    const others = notes.filter((n) => !/not checked: (DHCP|AirWatch CN500)/.test(n.message.text ?? ''));
+    expect(others.length).toBeGreaterThan(0);
+    for (const n of others) expect(n.properties).toBeUndefined();
+  });
+
   it('never makes a run incomplete: no flag can check it, so --fail-on incomplete passes and the report says so', () => {
     // A run where every other requirement was checked: before, the not-modelled entries alone made
     // every run "incomplete", so --fail-on incomplete failed whatever the user passed.

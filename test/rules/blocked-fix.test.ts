@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { missingRequiredAllow } from '../../rules/missing-required-allow.js';
 import type { Finding } from '../../src/model/finding.js';
 import { loadProfile } from '../../src/profiles/load.js';
+import { editedFixture } from '../helpers/fixtures.js';
 import { lintFixture } from './expectations.js';
 
 const text = (f: Finding) => `${f.message} ${f.details ?? ''}`;
@@ -26,6 +27,46 @@ describe('the fix of a blocked flow follows from the step that decided it', () =
     const f = pf.filter((x) => x.message.includes('"float block tls out (quick)"'));
     expect(f).toHaveLength(2);
     for (const x of f) expect(x.details).toContain('Allow it before this rule or narrow this rule.');
+  });
+
+  it('the default blocks a flow from the PBX: add the rule on the interface the PBX is behind, from its address', () => {
+    // Review 25 item 7: the fix said "add a rule on PBX 10.30.0.10", an address where an interface belongs.
+    const file = editedFixture('fixtures/pfsense/rules/fwl001-ambiguous-direction.xml', (xml) =>
+      xml.replace(/<rule>(?:(?!<\/rule>)[\s\S])*PBX to anywhere[\s\S]*?<\/rule>/, ''),
+    );
+    const fs = lintFixture(file, ['mitel-mx-one'], {
+      phones: ['opt1'],
+      audiences: ['pbx'],
+      devices: ['h323'],
+      pbx: '10.30.0.10',
+    }).filter((x) => x.ruleId === 'FWL001' && x.requirement === 'mxone-ntp');
+    expect(fs).toHaveLength(1);
+    expect(fs[0]!.details).toContain(
+      'tcp/udp 123 from PBX 10.30.0.10 to any Internet address: blocked entirely. Decided by the default policy',
+    );
+    expect(fs[0]!.details).toMatch(
+      /Nothing allows it, so the default applies: add a rule on PBX \(opt2\), where it arrives, that allows it from PBX 10\.30\.0\.10\.$/,
+    );
+  });
+
+  it("the default blocks a flow from the phones: their network's label names the interface already", () => {
+    const file = editedFixture('fixtures/pfsense/rules/fwl001-ambiguous-direction.xml', (xml) =>
+      xml.replace(/<rule>(?:(?!<\/rule>)[\s\S])*Phones to anywhere[\s\S]*?<\/rule>/, ''),
+    );
+    const fs = lintFixture(file, ['mitel-mx-one'], { phones: ['opt1'], devices: ['h323'], pbx: '10.30.0.10' });
+    const f = fs.find((x) => x.ruleId === 'FWL001' && x.details?.includes('Decided by the default policy'));
+    expect(f?.details).toMatch(
+      /Nothing allows it, so the default applies: add a rule on VOICE \(opt1\) 10\.20\.0\.0\/24 that allows it\.$/,
+    );
+  });
+
+  it('a subject that names the whole flow (FWL009): the details begin with a sentence, "Blocked entirely."', () => {
+    const [f] = lintFixture('fixtures/pfsense/rules/fwl009-no-dns.xml', ['ipnordic']).filter(
+      (x) => x.ruleId === 'FWL009',
+    );
+    expect(f?.message).toBe('DNS (udp 53) from VOICE (opt1) to any resolver is blocked by rule "No DNS for phones".');
+    // Before: "blocked entirely. Decided by …", a sentence in lower case.
+    expect(f?.details).toMatch(/^Blocked entirely\. Decided by rule "No DNS for phones" \(line 58\)\. /);
   });
 
   it('a rule the platform adds for a setting (FortiGate allowaccess without ping): change the setting', () => {
@@ -91,6 +132,24 @@ describe('headlines of blocked flows keep the flow name whole and shorten the ca
     // A chain policy keeps its chain (two tables each have one) while the name can lose its parenthesis.
     expect(tls?.message).toBe(
       'Required flow "Basic telephone functions over TLS" is blocked by the inet fw forward chain policy.',
+    );
+  });
+
+  it('one chain policy has one name in every headline of a run: a long flow name is cut, not the chain', () => {
+    // Review 25 item 7: a headline too long for the chain's name said "by the chain policy" instead.
+    const fs = lintFixture('fixtures/nftables/ipv6/dual-stack.nft', ['spectralink-versity'], {
+      phones: ['10.40.0.0/24@vlan40', '2001:db8:40::/64@vlan40'],
+      wan: ['wan0'],
+    }).filter((x) => x.ruleId === 'FWL001');
+    expect(fs.length).toBeGreaterThan(3);
+    for (const f of fs) {
+      expect(f.message).toMatch(/ is blocked for IPv6 by the inet filter forward chain policy\.$/);
+      expect(f.message.length).toBeLessThanOrEqual(120);
+    }
+    const push = fs.find((x) => x.requirement === 'versity-google-push-in');
+    // Cut before a parenthesis it would leave open.
+    expect(push?.message).toBe(
+      'Required flow "Google push notifications…" is blocked for IPv6 by the inet filter forward chain policy.',
     );
   });
 });

@@ -154,6 +154,7 @@ describe('FWL011 on a forward to another host', () => {
       pbx: '10.20.0.10',
     });
     const hfa = fs.find((f) => f.ruleId === 'FWL011' && f.message.includes('HFA signalling (not encrypted)'));
-    expect(hfa?.details).toContain('goes elsewhere: VIP "PBX-HFA" forwards it to 192.168.1.10.');
+    expect(hfa?.message).toContain('goes to 192.168.1.10, not to the PBX.');
+    expect(hfa?.details).toContain('VIP "PBX-HFA" (line 88) forwards tcp 4060 there.');
   });
 });

@@ -181,6 +181,24 @@ describe('nftables: only an ip table filters', () => {
     expect(f?.details).toMatch(/^No base chain on the way sees IPv6, so IPv6 is not filtered/);
     expect(f?.details).toContain('Filter it: add a chain that sees IPv6 and accepts only replies');
   });
+
+  it('FWL010: the details say what decided (no chain sees IPv6) and the fix, not the headline again', () => {
+    // Review 25 item 7: a headline too long with its ports was cut, and the details began with it whole.
+    const { findings } = run('fixtures/nftables/ipv6/ip-table-only.nft', 'ipnordic', {
+      phones: ['10.40.0.0/24@vlan40', '2001:db8:40::/64@vlan40'],
+      wan: ['wan0'],
+    });
+    const [f, ...more] = findings.filter((x) => x.ruleId === 'FWL010');
+    expect(more).toEqual([]);
+    expect(f?.message).toBe(
+      "SIP to the phones 2001:db8:40::/64 is accepted from any IPv6 Internet address outside the provider's networks.",
+    );
+    expect(f?.details).toMatch(
+      /^SIP ports concerned: 5060-5061\. No base chain on the way sees IPv6, so IPv6 is not filtered \(/,
+    );
+    expect(f?.details).not.toContain('is accepted from');
+    expect(f?.details).toMatch(/ Filter it: add a chain that sees this traffic and accepts SIP to the phones only /);
+  });
 });
 
 describe('RouterOS: /ipv6 firewall filter drops what /ip firewall filter accepts', () => {
