@@ -568,8 +568,39 @@ function quoteFor(r: Pick<FileResult, 'quotes' | 'lineTexts'>, loc: SourceLocati
   return q === undefined ? quoteOf(r.lineTexts, loc) : (q ?? undefined);
 }
 
+/**
+ * pfSense/OPNsense elements whose presence is their value (filter.inc tests them with isset()): an
+ * empty `<not></not>` turns a destination into "everything except", `<any></any>` is the address,
+ * `<quick></quick>` makes a floating rule first-match. A quote without them says something else.
+ */
+const PRESENCE_FLAGS: ReadonlySet<string> = new Set([
+  'any',
+  'not',
+  'quick',
+  'disabled',
+  'log',
+  'enable',
+  'nonat',
+  'nordr',
+  'staticnatport',
+  'nosync',
+  'nopfsync',
+  'allowopts',
+  'disablereplyto',
+  'nottagged',
+  'blockpriv',
+  'blockbogons',
+  'disablefilter',
+  'ipv6allow',
+  'interfacenot',
+  'source_not',
+  'destination_not',
+  'tcpflags_any',
+  'noantilockout',
+]);
+
 /** Longest quote of configuration lines in evidence. */
-const QUOTE_LINES = 14;
+const QUOTE_LINES = 16;
 /** Lines of an object read to find them (pfSense rules hold many empty elements). */
 const SCAN_LINES = 60;
 
@@ -605,8 +636,9 @@ function quoteOf(texts: Record<number, string>, loc: SourceLocation): string | u
   for (; l <= Math.min(loc.endLine, loc.line + SCAN_LINES - 1) && lines.length < QUOTE_LINES; l++) {
     const t = texts[l];
     if (t === undefined) break;
-    // Empty XML elements (`<tag></tag>`, `<x/>`) say nothing about the rule.
-    if (/^\s*(<([\w:-]+)>\s*<\/\2>|<[\w:-]+\s*\/>)\s*$/.test(t)) continue;
+    // Empty XML elements (`<tag></tag>`, `<x/>`) say nothing about the rule, unless their presence is the setting.
+    const empty = /^\s*(?:<([\w:-]+)>\s*<\/\1>|<([\w:-]+)\s*\/>)\s*$/.exec(t);
+    if (empty && !PRESENCE_FLAGS.has(empty[1] ?? empty[2] ?? '')) continue;
     lines.push(redactText(clip(t, l === loc.line ? loc.column : 1, l === loc.endLine ? loc.endColumn : undefined)));
   }
   if (lines.length === 0) return undefined;

@@ -75,3 +75,32 @@ describe('evidence quotes of one-line XML', () => {
     }
   });
 });
+
+/**
+ * Review 26 item 7: empty pfSense elements were left out of quotes, but some are the setting itself:
+ * `<not></not>` quoted away showed "a rule to the provider" for one to everything but the provider.
+ */
+describe('evidence quotes of pfSense rules keep presence-only elements', () => {
+  it('keeps <not>, <any> and <quick>, and still leaves out empty elements that say nothing', async () => {
+    const run = await runCli([
+      'lint',
+      'fixtures/pfsense/quote/presence-flags.xml',
+      '--profile',
+      'ipnordic',
+      '--phones',
+      'lan',
+      '--fail-on',
+      'none',
+      '--format',
+      'json',
+    ]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.out) as { requirements: { id: string; evidence: { quote?: string }[] }[] };
+    const quote = (id: string) => report.requirements.find((v) => v.id === id)?.evidence.find((e) => e.quote)?.quote;
+    expect(quote('ipnordic-dns')).toContain('<address>185.72.208.0/22</address>\n\t\t<not></not>\n\t</destination>');
+    const ping = quote('ipnordic-icmp-from-wan') ?? '';
+    expect(ping).toContain('<floating>yes</floating>\n\t<quick></quick>');
+    expect(ping).toContain('<source>\n\t\t<any></any>\n\t</source>');
+    expect(ping).not.toContain('<tag></tag>');
+  });
+});
