@@ -21,6 +21,14 @@ export function describeRole(role: string, nets: readonly SiteNetwork[], removed
   return `${role}: ${[...groups].map(([why, places]) => `${places.join(', ')}, ${why}`).join('; ')}`;
 }
 
+/**
+ * "WAN: WAN (em0), detected by route: DHCP client on wan (line 40)": the uplinks fwlint found, and why.
+ * The Internet-bound checks rest on them, so a wrong guess must be visible in every report.
+ */
+export function describeWan(nets: readonly SiteNetwork[]): string {
+  return `WAN: ${nets.map((n) => `${n.label}, ${reasonOf(n)}`).join('; ')}; pass --wan to choose others`;
+}
+
 /** Addresses a role never holds, and why: `the PBX`, `the firewall's own`, `loopback`, `the WAN`. */
 export interface Removed {
   why: string;

@@ -13,7 +13,7 @@ import {
   internalInterfaces,
   ownAddresses,
 } from './evidence.js';
-import { describeRole, type Removed } from './describe.js';
+import { describeRole, describeWan, type Removed } from './describe.js';
 import { resolveSpec } from './spec.js';
 import type { Site, SiteNetwork } from './types.js';
 import { objectWords } from './object-words.js';
@@ -188,7 +188,7 @@ export function resolveSite(
     { why: "the firewall's own", addresses: own },
     { why: 'the WAN', addresses: excludedAddresses(p, wanNames).subtract(own) },
   ];
-  report(site, w, opts, removed, notify);
+  report(site, w, opts, removed, notify, (p.wanNotes?.length ?? 0) > 0);
   return site;
 }
 
@@ -272,6 +272,7 @@ function report(
   opts: SiteOptions,
   removed: readonly Removed[],
   notify: (n: Notification) => void,
+  parserNamedWan = false,
 ): void {
   if (site.phones.length) {
     // A rule naming one interface covers such phones only in part: say how to name theirs.
@@ -288,6 +289,10 @@ function report(
       : `Pass --phones CIDR|interface|object, or --phones ${ALL_INTERNAL}.`;
     notify({ level: 'note', message: `${w}phones not found: ${why}; phone requirements are not checked. ${pass}` });
   }
+  // A detected WAN is a guess the Internet-bound verdicts rest on: say it (one given with --wan is known,
+  // and the RouterOS and nftables parsers already say which they took and why).
+  const detected = site.wan.filter((n) => n.source !== 'flag');
+  if (detected.length && !parserNamedWan) notify({ level: 'note', message: `${w}${describeWan(detected)}` });
   if (site.pbx.length) notify({ level: 'note', message: `${w}${describeRole('PBX', site.pbx, removed)}` });
   for (const [name, nets] of Object.entries(site.servers))
     if (nets.length) notify({ level: 'note', message: `${w}${describeRole(`server ${name}`, nets, removed)}` });

@@ -15,6 +15,8 @@ import type { Evidence, SiteNetwork } from './types.js';
 
 /** Names and descriptions of uplinks: wan, wan2, uplink, internet, isp. */
 const UPLINK = /(^|[^a-z])(wan\d*|uplink|internet|isp)([^a-z]|$)/i;
+/** Names and descriptions of internal networks: lan, lan2. */
+const LAN = /(^|[^a-z])lan\d*([^a-z]|$)/i;
 
 /** The interface a hint names, or the one whose subnet holds its gateway. */
 function hintInterface(p: Policy, h: WanHint): string | undefined {
@@ -84,7 +86,20 @@ export function resolveSiteWan(
     list.push(hintEvidence(p, h, name));
     byIface.set(name, list);
   }
-  const roles = p.interfaces.filter((i) => i.role === 'wan' && i.enabled);
+  const uplinks = p.interfaces.filter((i) => i.role === 'wan' && i.enabled);
+  // pfSense gives every DHCP/PPPoE client interface the WAN role (its own rule generation treats them
+  // alike); one named as the LAN beside one named as the uplink is a LAN that takes its address by DHCP.
+  const namedUplink = uplinks.some((i) => UPLINK.test(`${i.name} ${i.description ?? ''}`));
+  const lanNamed = (i: (typeof uplinks)[number]) =>
+    namedUplink && !UPLINK.test(`${i.name} ${i.description ?? ''}`) && LAN.test(`${i.name} ${i.description ?? ''}`);
+  for (const i of uplinks.filter(lanNamed))
+    notify({
+      level: 'note',
+      message:
+        `${where}interface ${ifaceLabel(i)} (line ${i.loc.line}) is a DHCP or PPPoE client but named as a LAN: ` +
+        `not taken as a WAN; pass --wan with both if it is an uplink.`,
+    });
+  const roles = uplinks.filter((i) => !lanNamed(i));
   if (roles.length)
     return roles.map((i) =>
       make(

@@ -13,6 +13,7 @@ import { listProfiles, loadProfile } from '../../src/profiles/load.js';
 import { notPhoneWord, phoneWord } from '../../src/site/vocabulary.js';
 import { describeRole } from '../../src/site/describe.js';
 import { parseAddressSpec } from '../../src/model/address.js';
+import { editedFixture } from '../helpers/fixtures.js';
 
 /** Site detection (issue 13, docs/site-detection.md) on fixtures written from the vendors' documentation. */
 function run(file: string, profiles = ['ipnordic'], opts: Partial<LintOptions> = {}) {
@@ -408,4 +409,43 @@ describe('listing commands', () => {
     // The option reaches the subcommand through commander (parent and subcommand both take --format).
     expect((JSON.parse(cli('rules', 'show', 'FWL004', '--format', 'json')) as { id: string }[])[0]!.id).toBe('FWL004');
   }, 60_000);
+});
+
+/**
+ * Review 26 item 6: the WAN fwlint detected was shown only in JSON, and pfSense's DHCP-client rule
+ * made a DHCP `lan` a second WAN (OPNsense test configs do this), so ICMP from the Internet "passed"
+ * on the LAN's evaluation while the real WAN dropped it.
+ */
+describe('the detected WAN is reported, and a DHCP client named as the LAN is not taken for it', () => {
+  const dhcpLan = (t: string) =>
+    t.replace(
+      '<descr>LAN</descr>\n      <ipaddr>192.168.1.1</ipaddr>\n      <subnet>24</subnet>',
+      '<descr>LAN</descr>\n      <ipaddr>dhcp</ipaddr>',
+    );
+
+  it('a note names the detected WAN and why; none when --wan gives it', () => {
+    const { notes } = run('fixtures/pfsense/site/voip-alias.xml');
+    expect(notes.filter((m) => m.includes('WAN: '))).toEqual([
+      expect.stringMatching(
+        /\]: WAN: wan, detected by route: .*default gateway WAN_DHCP on wan \(line 42\).*; pass --wan to choose others$/,
+      ),
+    ]);
+    expect(run('fixtures/pfsense/site/voip-alias.xml', ['ipnordic'], { wan: ['wan'] }).notes.join('\n')).not.toContain(
+      'WAN: ',
+    );
+  });
+
+  it('a DHCP client named LAN beside the WAN is left out of the WAN, with a note', () => {
+    const file = editedFixture('fixtures/pfsense/site/voip-alias.xml', dhcpLan);
+    const { sites, notes } = run(file);
+    expect(sites[0]!.roles.wan!.map((w) => w.interface)).toEqual(['wan']);
+    expect(
+      notes.some((m) => m.includes('interface LAN (lan) (line 19) is a DHCP or PPPoE client but named as a LAN')),
+    ).toBe(true);
+    // Given with --wan, both are taken.
+    expect(run(file, ['ipnordic'], { wan: ['wan', 'lan'] }).sites[0]!.roles.wan!.map((w) => w.interface)).toEqual([
+      'wan',
+      'lan',
+    ]);
+  });
 });
