@@ -193,12 +193,14 @@ function report(
       ? `any ${reached.length === 1 && reached[0] === INTERNET_V6 ? 'IPv6 ' : ''}Internet address outside the provider's networks`
       : describeAddresses(outside);
   const also = c.alsoRouted ? ' The same filter rule also accepts SIP routed to the phones directly.' : '';
+  // The profile named: the check runs once per profile, and two profiles' findings read alike otherwise.
+  const theirs = `the provider's networks (as the ${ctx.profile.name} profile lists them)`;
   const fix =
     c.step && unfiltered(c.step)
-      ? "Filter it: add a chain that sees this traffic and accepts SIP to the phones only from the provider's networks."
+      ? `Filter it: add a chain that sees this traffic and accepts SIP to the phones only from ${theirs}.`
       : c.step && stepIsDefault(c.step)
-        ? "Add a rule before the chain's end that drops SIP to the phones from outside the provider's networks."
-        : "Restrict the source to the provider's networks or remove it.";
+        ? `Add a rule before the chain's end that drops SIP to the phones from outside ${theirs}.`
+        : `Restrict the source to ${theirs} or remove it.`;
   // Several phone networks: counted in the headline, listed in the details (a list would not fit a headline).
   const nets = ctx.phones.filter((p) => p.networks.overlaps(targets));
   const many = nets.length > 1;

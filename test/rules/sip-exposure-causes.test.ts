@@ -36,4 +36,18 @@ describe('FWL010: one finding per cause', () => {
     expect(f!.details).toContain('Phone networks concerned: VOICE (opt1) 10.20.0.0/24; VOICE2 (opt2) 10.30.0.0/24.');
     expect(f!.details).toContain('By rule "SIP-TLS to the phones" (line 58).');
   });
+
+  it('two profiles give two findings for one cause: each names its profile (review 26 item 11)', () => {
+    const fs = lintFixture(`${dir}/fwl010-two-phone-networks.xml`, ['ipnordic', 'tele2-vaxel']).filter(
+      (f) => f.ruleId === 'FWL010',
+    );
+    expect(
+      fs.map((f) =>
+        (f.details ?? '').endsWith(
+          `(as the ${f.profile === 'ipnordic' ? 'ipnordic' : 'Tele2 Växel / Trio Connect'} profile lists them) or remove it.`,
+        ),
+      ),
+    ).toEqual([true, true]);
+    expect(new Set(fs.map((f) => f.details)).size).toBe(2);
+  });
 });

@@ -45,7 +45,13 @@ describe('bundle/fwlint.mjs', () => {
         JSON.stringify({ profiles: ['ipnordic'], rules: { FWL007: 'error' } }),
       );
       const run = (args: string[], input = '') =>
-        spawnSync(process.execPath, [bundle, ...args], { cwd: dir, encoding: 'utf8', input, timeout: T });
+        spawnSync(process.execPath, [bundle, ...args], {
+          cwd: dir,
+          encoding: 'utf8',
+          input,
+          timeout: T,
+          maxBuffer: 64 << 20,
+        });
       const all = run(['lint', 'configs', '--format', 'json']);
       expect(all.stderr).not.toMatch(/Cannot find|MODULE_NOT_FOUND|unexpected/);
       const report = JSON.parse(all.stdout) as { files: unknown[]; findings: { ruleId: string; level: string }[] };
