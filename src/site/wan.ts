@@ -10,14 +10,11 @@ import {
   namesOnlyRuleInterfaces,
   patternNote,
 } from './evidence.js';
-import { interfaceList, noInterface } from './spec.js';
+import { UNNAMED_INTERFACES, interfaceList, noInterface } from './spec.js';
 import type { Evidence, SiteNetwork } from './types.js';
 
 /** Names and descriptions of uplinks: wan, wan2, uplink, internet, isp. */
 const UPLINK = /(^|[^a-z])(wan\d*|uplink|internet|isp)([^a-z]|$)/i;
-
-/** Interfaces unnamedInterface added to a policy. */
-const ADDED = new WeakSet<Interface>();
 
 /**
  * nftables: the interface a `--wan` names that the ruleset never does (rulesets name only the
@@ -28,7 +25,7 @@ const ADDED = new WeakSet<Interface>();
  * its role stays unknown, so only the flag makes it this run's WAN (a run without it detects none).
  */
 function unnamedInterface(p: Policy, name: string): Interface {
-  const had = p.interfaces.find((i) => i.name === name && ADDED.has(i));
+  const had = p.interfaces.find((i) => i.name === name && UNNAMED_INTERFACES.has(i));
   if (had) return had;
   const i: Interface = {
     name,
@@ -39,7 +36,7 @@ function unnamedInterface(p: Policy, name: string): Interface {
     enabled: true,
     loc: p.root,
   };
-  ADDED.add(i);
+  UNNAMED_INTERFACES.add(i);
   p.interfaces.push(i);
   return i;
 }
@@ -95,13 +92,12 @@ export function resolveSiteWan(
       // Rulesets (nftables) name only the interfaces their rules mention, and a file of several
       // firewalls (VDOMs) holds the others' interfaces: there an unknown name is taken as given.
       if (!i && !multi && !namesOnlyRuleInterfaces(p)) throw noInterface('--wan', n, n, p.file, interfaceList(p));
-      const unnamed = i ? ADDED.has(i) : namesOnlyRuleInterfaces(p);
+      const unnamed = i ? UNNAMED_INTERFACES.has(i) : namesOnlyRuleInterfaces(p);
       if (unnamed) {
-        const known = interfaceList({ ...p, interfaces: p.interfaces.filter((x) => !ADDED.has(x)) });
         notify({
           level: 'warning',
           message:
-            `${where}--wan '${n}' is not an interface this configuration names (known: ${known}): ` +
+            `${where}--wan '${n}' is not an interface this configuration names (known: ${interfaceList(p)}): ` +
             'only the rules that name no interface, or exclude others, apply to it, and a placeholder stands ' +
             "for its address (the firewall's own, unknown to the ruleset).",
         });
