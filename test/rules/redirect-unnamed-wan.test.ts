@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +70,35 @@ describe('nftables redirect goes to the firewall itself', () => {
     );
     expect(f?.details).toContain('udp 5060 from vlan20 10.20.0.0/24 to 185.72.208.0/22: redirected entirely.');
     expect(f?.details).toContain('it never leaves for the far end unless a service on the firewall');
+  });
+});
+
+describe('RouterOS action=redirect is judged the same way (one model: redirectTarget)', () => {
+  it("the phones' SIP redirected to the router is uncertain; their DNS redirected to it is answered", () => {
+    const dns = 'fixtures/mikrotik/rules/dns-redirect.rsc';
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-ros-redirect-'));
+    const sip = join(dir, 'sip-redirect.rsc');
+    const text = readFileSync(dns, 'utf8');
+    const rule = 'add action=redirect chain=dstnat comment="phones use the router\'s resolver" \\\n';
+    const edited = text.replace(
+      `${rule}    in-interface=vlan20-voice protocol=udp dst-port=53`,
+      `${rule}    in-interface=vlan20-voice protocol=udp dst-port=5060`,
+    );
+    expect(edited).not.toBe(text);
+    writeFileSync(sip, edited);
+    const redirected = lint([sip], {}).report.findings.filter((f) => f.ruleId === 'FWL001');
+    // Before: SIP over UDP passed on the input chain's accept.
+    // (Line 78: DNS is no longer redirected, so the forward drop of DNS blocks it to the provider's range.)
+    expect(redirected.map((f) => [f.requirement, f.uncertain, f.loc.line])).toEqual([
+      ['ipnordic-all-outbound', undefined, 78],
+      ['ipnordic-all-outbound', true, 81],
+      ['ipnordic-sip-udp', true, 81],
+    ]);
+    expect(redirected[2]?.message).toContain('is redirected to the firewall itself by NAT rule');
+    // DNS: the router's resolver answers (FWL009 passes), and no FWL001 for the DNS part of "all outgoing".
+    const { report, json } = lint([dns], {});
+    expect(report.findings).toEqual([]);
+    expect(json.requirements.find((v) => v.id === 'ipnordic-dns')?.status).toBe('pass');
   });
 });
 
