@@ -207,7 +207,8 @@ export function reportBlockedFlows(
     };
     for (const p of f.parts) {
       if (p.verdict !== 'drop' || p.maybe.length > 0) continue;
-      if (f.ingressUnknown === true && acceptedElsewhere(p, f.parts)) add(p, 'elsewhere');
+      if (p.decidedBy.effect === 'dnat') add(p, 'redirected');
+      else if (f.ingressUnknown === true && acceptedElsewhere(p, f.parts)) add(p, 'elsewhere');
       else if (spec.someSources) {
         const { elsewhere, rest, from } = splitBySource(p, f.parts);
         for (const q of elsewhere) add(q, 'other-sources', from);
@@ -235,7 +236,8 @@ export function reportBlockedFlows(
       if (what === ENTIRELY) c.entirely++;
       const flowText = f.text ?? paren;
       // Without a flow to name (the subject says it all), the line is a sentence of its own.
-      c.lines.push(flowText ? `${flowText}: blocked ${what}` : `Blocked ${what}`);
+      const done = doubt === 'redirected' ? 'redirected' : 'blocked';
+      c.lines.push(flowText ? `${flowText}: ${done} ${what}` : `${capitalize(done)} ${what}`);
       c.from = c.from.union(from);
       for (const q of group) c.blocked = c.blocked.union(q.box.src);
       causes.set(k, c);
@@ -266,9 +268,14 @@ export function reportBlockedFlows(
         doubt === 'elsewhere'
           ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
             'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
-          : fixFor(step, ctx, meta.id, some ?? spec, blockedFlows),
+          : doubt === 'redirected'
+            ? REDIRECTED
+            : fixFor(step, ctx, meta.id, some ?? spec, blockedFlows),
       ].join(' ');
-      const verb = `${doubt ? 'may be blocked' : 'is blocked'}${onlyV6 ? ' for IPv6' : ''}`;
+      const verb =
+        doubt === 'redirected'
+          ? `is redirected to the firewall itself${onlyV6 ? ' for IPv6' : ''}`
+          : `${doubt ? 'may be blocked' : 'is blocked'}${onlyV6 ? ' for IPv6' : ''}`;
       const message = head1 ? head1.text : blockedHeadline(head, verb, step);
       return finding(meta, ctx, {
         level: doubt === 'elsewhere' ? 'warning' : doubt ? atMostWarning(spec.level) : spec.level,
@@ -308,9 +315,17 @@ function fixFor(
 
 /**
  * Why a dropped part may not be the required traffic: it is accepted when it arrives on another
- * interface (`elsewhere`) or comes from other sources (`other-sources`); undefined: it is blocked.
+ * interface (`elsewhere`) or comes from other sources (`other-sources`); `redirected`: destination NAT
+ * sends it to the firewall itself (a part decided by a dnat step: missing-required-allow.ts reaching),
+ * so it reaches its far end only if a service there relays it; undefined: it is blocked.
  */
-type Doubt = 'elsewhere' | 'other-sources' | undefined;
+type Doubt = 'elsewhere' | 'other-sources' | 'redirected' | undefined;
+
+/** What a part redirected to the firewall itself means, and what to do (docs/semantics.md#nft-nat). */
+const REDIRECTED =
+  'Destination NAT hands it to the firewall itself, so it never leaves for the far end unless a service ' +
+  'on the firewall (a SIP or DNS proxy) relays it, which fwlint cannot see in the configuration. Narrow or ' +
+  'remove the redirect so it leaves this traffic alone, or make sure such a service runs and relays it.';
 
 /**
  * `sentence(sources)` with as many of the sources as fit MAX_HEADLINE, else with "some Internet sources";

@@ -1,4 +1,6 @@
+import type { Part } from '../src/engine/evaluate.js';
 import type { Rule } from '../src/model/policy.js';
+import { portSet } from '../src/model/ports.js';
 import { ANY_NON_WAN, ifaceLabel } from '../src/site/evidence.js';
 import { NameSet } from '../src/model/name-set.js';
 import { membersOf, uncertainWhy } from './doubt.js';
@@ -62,8 +64,8 @@ export const missingRequiredAllow: LintRule = {
   },
   check(ctx) {
     const out: Finding[] = [];
-    const byReq = groupByRequirement(evaluatedFlows(ctx));
-    const reversed = groupByRequirement(reversedFlows(ctx));
+    const byReq = groupByRequirement(evaluatedFlows(ctx).map(reaching));
+    const reversed = groupByRequirement(reversedFlows(ctx).map(reaching));
     for (const evs of byReq.values()) {
       const req = evs[0]?.req;
       if (!req) continue;
@@ -79,6 +81,35 @@ export const missingRequiredAllow: LintRule = {
     return out;
   },
 };
+
+/**
+ * The flow as its far end sees it. Every required flow is traced as routed traffic, so a part that
+ * ends on the input path was sent to the firewall itself by destination NAT (a redirect, or a dnat to
+ * one of its own addresses): the input chain may accept it, but it never reaches the provider. Such a
+ * part is taken as stopped by the NAT rule that redirected it (blocked.ts reports it as redirected,
+ * uncertain: a proxy on the firewall may relay it). The parts themselves are shared: copies change.
+ */
+function reaching(ev: EvaluatedFlow): EvaluatedFlow {
+  if (!ev.parts.some(redirectedHere)) return ev;
+  return {
+    ...ev,
+    parts: ev.parts.map((p) => {
+      if (!redirectedHere(p)) return p;
+      const nat = [...p.trail].reverse().find((s) => s.effect === 'dnat');
+      return nat ? { ...p, verdict: 'drop' as const, decidedBy: nat } : p;
+    }),
+  };
+}
+
+/**
+ * A part sent to the firewall itself that the input path accepts. DNS queries (port 53) are not: a
+ * resolver on the firewall answers them, as FWL009 takes a DNS redirect to be answered, so the phones
+ * get what the flow is for (docs/semantics.md#nft-nat).
+ */
+const redirectedHere = (p: Part): boolean =>
+  p.verdict === 'accept' && p.path === 'input' && !p.box.dport.isSubsetOf(DNS_PORT);
+
+const DNS_PORT = portSet([[53, 53]]);
 
 function groupByRequirement(evs: readonly EvaluatedFlow[]): Map<string, EvaluatedFlow[]> {
   const byReq = new Map<string, EvaluatedFlow[]>();

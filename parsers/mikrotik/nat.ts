@@ -1,6 +1,6 @@
 import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
 import type { Setting } from '../../src/model/location.js';
-import type { Action, DnatTarget, Nat, SnatTarget } from '../../src/model/policy.js';
+import { redirectTarget, type Action, type DnatTarget, type Nat, type SnatTarget } from '../../src/model/policy.js';
 import type { Family } from './address-lists.js';
 import { MASQUERADE_PORTS, NAT_MODE_REASON } from './defaults.js';
 import { parsePorts, universe, type RuleEnv } from './matchers.js';
@@ -40,11 +40,10 @@ export function natAction(env: RuleEnv, item: Item, family: Family, label: strin
       }
     case 'redirect': {
       if (chain === 'srcnat') break;
-      // redirect = dst-nat to the router's address on the incoming interface.
+      // redirect = dst-nat to the router itself, at its address on the incoming interface (model redirectTarget).
       const p = item.get('to-ports');
       const ps = p ? parsePorts(p) : undefined;
-      const port = ps?.bounds[0];
-      return { kind: 'dnat', to: port !== undefined ? { port } : {} };
+      return { kind: 'dnat', to: redirectTarget(ps?.bounds[0]) };
     }
     case 'masquerade':
     case 'src-nat':

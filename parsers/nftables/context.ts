@@ -1,4 +1,4 @@
-import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
+import { NO_ADDR, parseAddressSpec, unknownOwnAddress, type AddrSet } from '../../src/model/address.js';
 import type { Interface } from '../../src/model/policy.js';
 import { Diagnostics } from '../toolkit/diagnostics.js';
 import type { ParseOptions } from '../types.js';
@@ -75,12 +75,19 @@ export class Ctx extends Diagnostics {
     return [pattern.replace(/\\\*/g, '*')];
   }
 
+  /**
+   * What `fib daddr type local` matches: loopback, the interfaces' placeholders and the unknown own
+   * address (model/address.ts unknownOwnAddress), which stands for the address of an interface the
+   * rules do not name (a `--wan` they never mention) and for a redirect's target where the ingress
+   * interface's address is unknown: both are the firewall's own.
+   */
   localAddresses(): AddrSet {
-    return this.local.union(LOOPBACK);
+    return this.local.union(LOOPBACK).union(UNKNOWN_OWN);
   }
 }
 
 const LOOPBACK = parseAddressSpec('127.0.0.0/8') ?? NO_ADDR;
+const UNKNOWN_OWN = unknownOwnAddress(false).union(unknownOwnAddress(true));
 
 /** `eth*` (not `eth\*`): an interface-name pattern. */
 export function isPattern(name: string): boolean {

@@ -1,6 +1,7 @@
 import {
   NON_INTERNET,
   NO_ADDR,
+  UNKNOWN_OWN_NUMBER,
   dynamicAddress,
   formatAddrSet,
   parseAddressSpec,
@@ -528,7 +529,7 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, alts: RuleAlts): void 
           .map((p) => ctx.where(p))
           .join(', ')}`,
       );
-    } else if (n < 255) addresses = dynamicAddress(++n);
+    } else if (n < UNKNOWN_OWN_NUMBER - 1) addresses = dynamicAddress(++n);
     else addresses = NO_ADDR;
     const i: Interface = {
       name,
@@ -553,10 +554,12 @@ export function buildInterfaces(ctx: Ctx, doc: NDocument, alts: RuleAlts): void 
     if (vlan && Number(vlan[1]) < 4095) i.vlan = Number(vlan[1]);
     list.push(i);
   }
-  if (n >= 255)
+  if (n >= UNKNOWN_OWN_NUMBER - 1) {
+    const max = String(UNKNOWN_OWN_NUMBER - 1);
     ctx.note(
-      'more than 255 interfaces: only the first 255 get an address placeholder for traffic to the firewall itself',
+      `more than ${max} interfaces: only the first ${max} get an address placeholder for traffic to the firewall itself`,
     );
+  }
   ctx.interfaces = list;
   for (const i of list) ctx.byName.set(i.name, i);
   ctx.local = list.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);

@@ -1,5 +1,5 @@
 import { NO_ADDR, parseAddressSpec, type AddrSet } from '../../src/model/address.js';
-import type { Action, Nat, Rule, SnatTarget } from '../../src/model/policy.js';
+import { redirectTarget, type Action, type Nat, type Rule, type SnatTarget } from '../../src/model/policy.js';
 import { ANY_PORT, portSet } from '../../src/model/ports.js';
 import { ruleWith } from '../../src/model/rule-copy.js';
 import type { Ctx } from './context.js';
@@ -93,7 +93,7 @@ export function natRules(ctx: Ctx, e: Entry): Rule[] {
 
 function dnatAction(ctx: Ctx, e: Entry, nat: NatSpec): Action {
   const port = portRange(nat.port);
-  if (nat.kind === 'redirect') return { kind: 'dnat', to: port ? { port: port[0] } : {} };
+  if (nat.kind === 'redirect') return { kind: 'dnat', to: redirectTarget(port?.[0]) };
   let addr: AddrSet = NO_ADDR;
   for (const a of nat.addrs) addr = addr.union(addrOf(a) ?? NO_ADDR);
   if (nat.balanced)

@@ -16,6 +16,7 @@ import {
   formatAddrSet,
   inFamily,
   parseAddressSpec,
+  unknownOwnAddress,
   type AddrSet,
 } from '../model/address.js';
 import { UsageError } from '../model/errors.js';
@@ -79,7 +80,14 @@ export function explainFlow(
   o: ExplainOptions,
 ): { path: PathName; flow: Box; assumed?: string; notes: string[]; sameSubnet?: SameSubnet } {
   const toSelf = /^(self|firewall)$/i.test(o.to);
-  const self = policy.interfaces.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);
+  // The WAN as lint finds it (--wan, the parser's WAN role, uplink hints), so both agree on it. First:
+  // a --wan an nftables ruleset never names becomes an interface with a placeholder address (site/wan.ts).
+  const notes: string[] = [];
+  const notify = (n: Notification) => notes.push(n.message);
+  const wan = resolveSiteWan(policy, o.wan ?? [], notify, '', o.multi === true).map((w) => w.iface);
+  // The firewall's own addresses; a ruleset that names no interface still has one (unknown to it).
+  const named = policy.interfaces.reduce((acc, i) => acc.union(i.addresses), NO_ADDR);
+  const self = named.isEmpty ? unknownOwnAddress(false).union(unknownOwnAddress(true)) : named;
   // A packet never mixes families (docs/semantics.md#address-families): `any` at one end is the other
   // end's family when that end is of one family.
   const [src, dst] = oneFamily(addr(o.from, '--from'), toSelf ? self : addr(o.to, '--to'), toSelf);
@@ -93,10 +101,6 @@ export function explainFlow(
     if (!r) throw new UsageError(`--port '${o.port}': expected a port or a range like 5060-5061`);
     dport = portSet([r]);
   }
-  // The WAN as lint finds it (--wan, the parser's WAN role, uplink hints), so both agree on it.
-  const notes: string[] = [];
-  const notify = (n: Notification) => notes.push(n.message);
-  const wan = resolveSiteWan(policy, o.wan ?? [], notify, '', o.multi === true).map((w) => w.iface);
   const given = o.in ? iface(policy, o.in, '--in', o.multi === true, notes) : undefined;
   const held = given ? undefined : holder(policy, src);
   const guess = (given ?? held) ? undefined : assumedIngress(src, wan);
@@ -253,6 +257,9 @@ export function formatExplain(
     });
     for (const why of doubtsAt(policy.doubts ?? [], locs)) lines.push(`  uncertain: ${why}`);
   }
+  // Never a trace without a verdict: a flow that holds no packet says so.
+  if (r.parts.length === 0)
+    lines.push('', 'NO VERDICT: the flow holds no packet (check --from, --to and --port), so nothing was traced');
   return lines.join('\n') + '\n';
 }
 

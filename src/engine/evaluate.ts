@@ -2,7 +2,15 @@ import { NO_ADDR, type AddrSet } from '../model/address.js';
 import { intersect, isEmptyBox, subtract, subtractKnown, type Box } from '../model/box.js';
 import type { Setting } from '../model/location.js';
 import { NameSet } from '../model/name-set.js';
-import type { Chain, Interface, Policy, Rule, Ruleset, Stage } from '../model/policy.js';
+import {
+  isRedirect,
+  type Chain,
+  type Interface,
+  type Policy,
+  type Rule,
+  type Ruleset,
+  type Stage,
+} from '../model/policy.js';
 import {
   copyPiece,
   flatten,
@@ -188,8 +196,9 @@ export function tracePath(policy: Policy, flow: Box, opts: TraceOptions = {}): P
 
 /**
  * Evaluates a flow class through a path of the ruleset (every stage, NAT included) and returns the
- * exact partition of it into accepted and dropped parts. Without interfaces, masquerade and
- * redirect keep the addresses they would rewrite. Prefer tracePath(policy, flow).
+ * exact partition of it into accepted and dropped parts. Without interfaces, masquerade keeps the
+ * address it would rewrite and a redirect sends the packet to the firewall's unknown own address
+ * (translate.ts applyDnat). Prefer tracePath(policy, flow).
  */
 export function evaluate(
   ruleset: Ruleset,
@@ -491,14 +500,17 @@ function natStage(env: Env, path: PathName, stage: Stage, pieces: Piece[]): { pa
 
 /**
  * After destination NAT the packet is routed on its new destination: to the firewall itself (the
- * input path) or through it, out of the interface that holds the new address.
+ * input path) or through it, out of the interface that holds the new address. A redirect always
+ * goes to the firewall itself, whatever address stands for its own there (translate.ts applyDnat).
  */
 function reroute(env: Env, path: PathName, stage: Stage, pieces: Piece[]): Piece[] {
   const stay: Piece[] = [];
   const self = selfAddresses(env.ifaces);
   for (const p of pieces) {
-    const mine = p.cur.dst.intersect(self);
-    const away = p.cur.dst.subtract(self);
+    const last = p.xlate[p.xlate.length - 1];
+    const redirected = last?.kind === 'dnat' && isRedirect(last.target);
+    const mine = redirected ? p.cur.dst : p.cur.dst.intersect(self);
+    const away = redirected ? NO_ADDR : p.cur.dst.subtract(self);
     if (!away.isEmpty) {
       const routed = narrow(p, { ...p.cur, dst: away });
       const oif = egressFor(env.ifaces, env.wan, away);
@@ -718,10 +730,11 @@ function apply(
       results.push({ piece: push(hit, step('return')), outcome: 'return' });
       return;
     case 'dnat': {
-      const t = applyDnat(hit, a.to, rule.match, env.ifaces);
       const x: Translation = { kind: 'dnat', stage: stage.name, chain: chain.name, rule, target: a.to };
-      const piece = push({ ...t, xlate: [...t.xlate, x], pass: a.pass === true }, step('dnat'));
-      results.push({ piece, outcome: 'nat' });
+      for (const t of applyDnat(hit, a.to, rule.match, env.ifaces)) {
+        const piece = push({ ...t, xlate: [...t.xlate, x], pass: a.pass === true }, step('dnat'));
+        results.push({ piece, outcome: 'nat' });
+      }
       return;
     }
     case 'snat': {

@@ -1,9 +1,9 @@
-import { NO_ADDR, allV4, allV6, inFamily, type AddrSet } from '../model/address.js';
+import { NO_ADDR, allV4, allV6, inFamily, unknownOwnAddress, type AddrSet } from '../model/address.js';
 import type { Box } from '../model/box.js';
 import { NameSet } from '../model/name-set.js';
-import type { DnatTarget, Interface, Match, SnatTarget } from '../model/policy.js';
+import { isRedirect, type DnatTarget, type Interface, type Match, type SnatTarget } from '../model/policy.js';
 import { ANY_PORT, portSet } from '../model/ports.js';
-import { rewrite, shiftPorts, type Maps, type Piece } from './piece.js';
+import { narrow, rewrite, shiftPorts, type Maps, type Piece } from './piece.js';
 
 /**
  * Transformations of a part of a flow class, on sets (docs/semantics.md#pf-nat, #fgt-nat, #ros-nat,
@@ -15,7 +15,7 @@ import { rewrite, shiftPorts, type Maps, type Piece } from './piece.js';
 const DNATED = NameSet.of(['dnat']);
 const UNTRACKED = NameSet.of(['untracked']);
 
-/** Addresses of the named interfaces (a masquerade source, a redirect destination). */
+/** Addresses of the named interfaces (a masquerade source). */
 export function addressesOn(ifaces: readonly Interface[], names: NameSet): AddrSet {
   let acc = NO_ADDR;
   for (const i of ifaces) if (names.has(i.name)) acc = acc.union(i.addresses);
@@ -34,8 +34,52 @@ function sameFamily(target: AddrSet, old: AddrSet): AddrSet {
   return target;
 }
 
-export function applyDnat(p: Piece, to: DnatTarget, match: Match, ifaces: readonly Interface[]): Piece {
-  const dst = sameFamily(to.addr ?? addressesOn(ifaces, p.cur.iif), p.cur.dst);
+/** The firewall's unknown own address (model/address.ts unknownOwnAddress) in the family of `old`. */
+function unknownOwn(old: AddrSet): AddrSet {
+  if (allV4(old)) return unknownOwnAddress(false);
+  if (allV6(old)) return unknownOwnAddress(true);
+  return unknownOwnAddress(false).union(unknownOwnAddress(true));
+}
+
+/**
+ * Where a redirect sends each part of `p`, by the interface it came in on: the firewall's own address
+ * there (nf_nat_redirect.c: the first address of the ingress device; loopback only for a packet that
+ * arrived on lo, as the firewall's own do), or the unknown own address where the interface's address
+ * in the packet's family is not known, or the interface is none the configuration names. Interfaces
+ * with the same address go together, so a piece splits only where the destination differs.
+ */
+function redirectGroups(p: Piece, ifaces: readonly Interface[]): { iif: NameSet; dst: AddrSet }[] {
+  const groups: { iif: NameSet; dst: AddrSet }[] = [];
+  const add = (iif: NameSet, dst: AddrSet) => {
+    const g = groups.find((x) => x.dst.equals(dst));
+    if (g) g.iif = g.iif.union(iif);
+    else groups.push({ iif, dst });
+  };
+  let rest = p.cur.iif;
+  for (const i of ifaces) {
+    if (!p.cur.iif.has(i.name)) continue;
+    const one = NameSet.of([i.name]);
+    rest = rest.subtract(one);
+    const own = sameFamily(i.addresses, p.cur.dst);
+    add(one, own.isEmpty ? unknownOwn(p.cur.dst) : own);
+  }
+  if (!rest.isEmpty) add(rest, unknownOwn(p.cur.dst));
+  return groups;
+}
+
+/**
+ * Destination NAT of a piece: to the target's addresses, or, for a redirect, to the firewall's own
+ * address on the ingress interface (one piece per group of interfaces with the same address).
+ */
+export function applyDnat(p: Piece, to: DnatTarget, match: Match, ifaces: readonly Interface[]): Piece[] {
+  if (!isRedirect(to)) return [dnatTo(p, sameFamily(to.addr ?? NO_ADDR, p.cur.dst), to, match)];
+  const groups = redirectGroups(p, ifaces);
+  if (groups.length === 0) return [dnatTo(p, unknownOwn(p.cur.dst), to, match)];
+  if (groups.length === 1 && groups[0]) return [dnatTo(p, groups[0].dst, to, match)];
+  return groups.map((g) => dnatTo(narrow(p, { ...p.cur, iif: g.iif }), g.dst, to, match));
+}
+
+function dnatTo(p: Piece, dst: AddrSet, to: DnatTarget, match: Match): Piece {
   const changes: Partial<Box> = { nat: DNATED };
   const maps: Maps = { nat: 'const' };
   if (!dst.isEmpty) {

@@ -103,6 +103,21 @@ export function dynamicAddress(n: number, v6 = false): AddrSet {
   return addrRange(v, v);
 }
 
+/**
+ * The last placeholder number is no interface's: it stands for an own address of the firewall that
+ * the export does not give and no interface placeholder holds: the address of an interface the
+ * configuration does not name (an nftables ruleset names only the interfaces its rules use, so a
+ * `--wan ppp0` it never mentions has one), or the ingress address a redirect sends a packet to on an
+ * interface whose address is unknown (docs/semantics.md#nft-nat). Parsers number their placeholders
+ * from 1 and stop before it.
+ */
+export const UNKNOWN_OWN_NUMBER = 255;
+
+/** The firewall's own address that no interface of the export holds (UNKNOWN_OWN_NUMBER), in one family. */
+export function unknownOwnAddress(v6: boolean): AddrSet {
+  return dynamicAddress(UNKNOWN_OWN_NUMBER, v6);
+}
+
 /** The placeholder's number n (1–255), or 0 when v is a real address. */
 function dynamicNumber(v: bigint): number {
   const rel = v >= V6_BASE ? v - V6_BASE - V6_DYNAMIC : v;
@@ -359,6 +374,7 @@ function maskLength(mask: number): number {
 
 export function formatAddress(v: bigint): string {
   const dynamic = dynamicNumber(v);
+  if (dynamic === UNKNOWN_OWN_NUMBER) return `(the firewall's own ${isV6(v) ? 'IPv6 ' : ''}address)`;
   if (dynamic > 0) return `(dynamic ${isV6(v) ? 'IPv6 ' : ''}address #${String(dynamic)})`;
   if (!isV6(v)) {
     const n = Number(v);
@@ -454,6 +470,7 @@ function rangeToCidrsV4(lo: number, hi: number): string[] {
 
 /** formatAddress of an IPv4 address given as a number. */
 function formatV4(n: number): string {
+  if (n === UNKNOWN_OWN_NUMBER) return "(the firewall's own address)";
   if (n > 0 && n < 256) return `(dynamic address #${String(n)})`;
   return `${String(n >>> 24)}.${String((n >>> 16) & 255)}.${String((n >>> 8) & 255)}.${String(n & 255)}`;
 }

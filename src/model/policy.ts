@@ -90,12 +90,32 @@ export type Action =
 
 /** Where destination NAT sends a packet. */
 export interface DnatTarget {
-  /** The new destination; absent: the address of the interface the packet came in on (redirect). */
+  /**
+   * The new destination; absent: a redirect (redirectTarget), to the firewall itself at the address
+   * of the interface the packet came in on.
+   */
   addr?: AddrSet;
   /** First translated port; ports of a matched range keep their offset (pf `port 5060:5070 -> 6060`). */
   port?: number;
   /** A target given by name that cannot be resolved offline. */
   symbolic?: string;
+}
+
+/**
+ * A redirect (nftables `redirect`, RouterOS `action=redirect`): destination NAT to the firewall itself,
+ * at the primary address of the interface the packet came in on (nft(8); the kernel's
+ * nf_nat_redirect.c, which RouterOS runs too). The engine always takes it to the input path, never
+ * to another host; where the ingress interface's address is unknown, a placeholder stands for it
+ * (model/address.ts unknownOwnAddress). `port`: the new destination port (`redirect to :5070`,
+ * `to-ports=`); absent, the port is kept. docs/semantics.md#nft-nat, #ros-nat.
+ */
+export function redirectTarget(port?: number): DnatTarget {
+  return port === undefined ? {} : { port };
+}
+
+/** Whether destination NAT to `t` is a redirect to the firewall itself (redirectTarget). */
+export function isRedirect(t: DnatTarget): boolean {
+  return t.addr === undefined && t.symbolic === undefined;
 }
 
 /** How source NAT rewrites the source port (docs/semantics.md#pf-nat, #fgt-nat, #ros-nat, #nft-nat). */

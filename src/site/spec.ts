@@ -44,8 +44,14 @@ export function parseSpec(flag: string, spec: string): Spec {
 export type Resolved = { networks: SiteNetwork[]; note?: string } | { absent: string };
 
 /** The interfaces of a configuration, for a message that lists the candidates. */
+/**
+ * Interfaces fwlint added to a policy for a --wan the configuration never names (site/wan.ts): not
+ * the configuration's, so never listed as the interfaces it names.
+ */
+export const UNNAMED_INTERFACES = new WeakSet<Interface>();
+
 export function interfaceList(p: Policy): string {
-  const names = p.interfaces.map(ifaceLabel);
+  const names = p.interfaces.filter((i) => !UNNAMED_INTERFACES.has(i)).map(ifaceLabel);
   const shown = names.slice(0, 25).join(', ');
   return names.length ? `${shown}${names.length > 25 ? `, … (${names.length - 25} more)` : ''}` : 'none';
 }

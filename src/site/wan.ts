@@ -1,6 +1,6 @@
-import { addrSet, parseAddress } from '../model/address.js';
+import { NO_ADDR, addrSet, parseAddress, unknownOwnAddress } from '../model/address.js';
 import type { WanHint } from '../model/inventory.js';
-import type { Policy } from '../model/policy.js';
+import type { Interface, Policy } from '../model/policy.js';
 import type { Notification } from '../model/report.js';
 import {
   evidence,
@@ -10,13 +10,38 @@ import {
   namesOnlyRuleInterfaces,
   patternNote,
 } from './evidence.js';
-import { interfaceList, noInterface } from './spec.js';
+import { UNNAMED_INTERFACES, interfaceList, noInterface } from './spec.js';
 import type { Evidence, SiteNetwork } from './types.js';
 
 /** Names and descriptions of uplinks: wan, wan2, uplink, internet, isp. */
 const UPLINK = /(^|[^a-z])(wan\d*|uplink|internet|isp)([^a-z]|$)/i;
 /** Names and descriptions of internal networks: lan, lan2. */
 const LAN = /(^|[^a-z])lan\d*([^a-z]|$)/i;
+
+/**
+ * nftables: the interface a `--wan` names that the ruleset never does (rulesets name only the
+ * interfaces their rules use). Its address is unknown to the ruleset but is the firewall's own, so
+ * the unknown own address stands for it (model/address.ts unknownOwnAddress; `fib daddr type local`
+ * matches it too): a ping to it meets the input chain as a ping to any WAN address does, and a
+ * redirect of what arrives on it goes to the firewall itself. Added to the policy's interfaces once;
+ * its role stays unknown, so only the flag makes it this run's WAN (a run without it detects none).
+ */
+function unnamedInterface(p: Policy, name: string): Interface {
+  const had = p.interfaces.find((i) => i.name === name && UNNAMED_INTERFACES.has(i));
+  if (had) return had;
+  const i: Interface = {
+    name,
+    device: name,
+    role: 'unknown',
+    networks: NO_ADDR,
+    addresses: unknownOwnAddress(false),
+    enabled: true,
+    loc: p.root,
+  };
+  UNNAMED_INTERFACES.add(i);
+  p.interfaces.push(i);
+  return i;
+}
 
 /** The interface a hint names, or the one whose subnet holds its gateway. */
 function hintInterface(p: Policy, h: WanHint): string | undefined {
@@ -69,6 +94,17 @@ export function resolveSiteWan(
       // Rulesets (nftables) name only the interfaces their rules mention, and a file of several
       // firewalls (VDOMs) holds the others' interfaces: there an unknown name is taken as given.
       if (!i && !multi && !namesOnlyRuleInterfaces(p)) throw noInterface('--wan', n, n, p.file, interfaceList(p));
+      const unnamed = i ? UNNAMED_INTERFACES.has(i) : namesOnlyRuleInterfaces(p);
+      if (unnamed) {
+        notify({
+          level: 'warning',
+          message:
+            `${where}--wan '${n}' is not an interface this configuration names (known: ${interfaceList(p)}): ` +
+            'only the rules that name no interface, or exclude others, apply to it, and a placeholder stands ' +
+            "for its address (the firewall's own, unknown to the ruleset).",
+        });
+        return make(unnamedInterface(p, n).name, 'flag', [evidence('flag', p.file, 0, `--wan ${n}`)]);
+      }
       if (!i)
         notify({
           level: 'warning',

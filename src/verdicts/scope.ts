@@ -11,7 +11,7 @@ import {
 } from '../lint/flows.js';
 import { ANY_V4 } from '../model/address.js';
 import { natedFamilies } from '../lint/nat.js';
-import { insideInternalNetworks } from '../lint/topology.js';
+import { insideInternalNetworks, wanAddresses } from '../lint/topology.js';
 import type { FlowRequirement, SettingKind } from '../model/profile.js';
 import { PHONE_SETTINGS } from '../site/coverage.js';
 
@@ -78,6 +78,14 @@ export function noteScope(ctx: RuleContext): void {
     if (!opted(s.audience)) continue; // src/site/coverage.ts names them
     if (PHONE_SETTINGS.has(s.kind) && audienceGap(s.audience, ctx)) continue;
     else if (WAN_SETTINGS.has(s.kind) && ctx.wan.length === 0) group(reasons, noWan, s.id);
+    else if (s.kind === 'icmp-from-wan' && wanAddresses(ctx.policy, ctx.wan).intersect(ANY_V4).isEmpty)
+      // FWL007 pings the WAN's IPv4 address: with none known (a --wan the file does not hold) it has
+      // nothing to check, which is no pass.
+      group(
+        reasons,
+        `${p}: not checked: ICMP to the WAN address: no IPv4 address of ${ctx.wan.join(', ')} is known, so there is nothing to ping.`,
+        s.id,
+      );
     else if (NAT_SETTINGS.has(s.kind) && audienceOf(s, ctx).every((e) => e.networks.intersect(ANY_V4).isEmpty))
       group(reasons, `${p}: not checked: ${IPV6_ONLY_NAT}.`, s.id);
   }

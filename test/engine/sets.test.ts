@@ -8,6 +8,7 @@ import {
   formatAddrSet,
   parseAddress,
   parseAddressSpec,
+  unknownOwnAddress,
 } from '../../src/model/address.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
 import { NameSet } from '../../src/model/name-set.js';
@@ -122,7 +123,10 @@ describe('addresses', () => {
     expect(v6.overlaps(a('::1'))).toBe(false);
     expect(v6.isSubsetOf(ANY_V6)).toBe(true);
     expect(formatAddrSet(v6)).toBe('(dynamic IPv6 address #1)');
-    expect(formatAddrSet(dynamicAddress(255, true))).toBe('(dynamic IPv6 address #255)');
+    expect(formatAddrSet(dynamicAddress(254, true))).toBe('(dynamic IPv6 address #254)');
+    // The last number is no interface's: the firewall's own address no interface of the export holds.
+    expect(formatAddrSet(dynamicAddress(255, true))).toBe("(the firewall's own IPv6 address)");
+    expect(formatAddrSet(unknownOwnAddress(false))).toBe("(the firewall's own address)");
     expect(formatAddrSet(dynamicAddress(2))).toBe('(dynamic address #2)');
     expect(dynamicAddress(2).isSubsetOf(ANY_V4)).toBe(true);
   });

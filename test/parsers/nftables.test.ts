@@ -7,6 +7,7 @@ import {
   dynamicAddress,
   formatAddrSet,
   parseAddressSpec,
+  unknownOwnAddress,
   type AddrSet,
 } from '../../src/model/address.js';
 import { ParseError } from '../../src/model/errors.js';
@@ -292,9 +293,11 @@ table bridge c {
     );
     const [dnat, local, , wild] = rules(p, 'inet t c');
     expect(dnat?.match.nat?.equals(NameSet.of(['dnat']))).toBe(true);
-    expect(local?.match.dst?.equals(p.interfaces.reduce((a, i) => a.union(i.addresses), addr('127.0.0.0/8')))).toBe(
-      true,
-    );
+    // Loopback, every interface's placeholder and the unknown own address (an interface no rule names).
+    const own = unknownOwnAddress(false).union(unknownOwnAddress(true));
+    expect(
+      local?.match.dst?.equals(p.interfaces.reduce((a, i) => a.union(i.addresses), addr('127.0.0.0/8').union(own))),
+    ).toBe(true);
     // the pattern matches the named vlan20 and stands for the other vlan* interfaces itself
     expect(wild?.match.oif?.equals(NameSet.of(['vlan20', 'vlan*']))).toBe(true);
     expect(wild?.match.dport?.equals(portSet([[0, 1023]]))).toBe(true);
@@ -424,6 +427,45 @@ describe('nftables NAT', () => {
     expect(arriving(22, 6, 'wan0', dynamicAddress(1))).toEqual([[[7], '(dynamic address #1)', '2222']]);
     expect(arriving(22, 6, 'lan0', dynamicAddress(1))).toEqual([[[], '(dynamic address #1)', '22']]);
     expect(arriving(22, 6)).toEqual([[[], '203.0.113.2', '22']]); // not a local address: no redirect
+  });
+
+  it('sends a redirect to the firewall itself, at the ingress address, whatever is known of it (docs/semantics.md#nft-nat)', () => {
+    const p = parse(`table ip nat {
+	chain pre {
+		type nat hook prerouting priority dstnat; policy accept;
+		udp dport 5060 redirect to :5070
+	}
+}
+table inet filter {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		iif lo accept
+		iifname "lan0" accept
+	}
+}
+`);
+    const sip = (iif: NameSet, dst = addr('10.20.0.5')) =>
+      tracePath(
+        p,
+        box({
+          src: addr('198.51.100.7'),
+          dst,
+          proto: protoSet([17]),
+          dport: portSet([[5060, 5060]]),
+          iif,
+          state: NameSet.of(['new']),
+        }),
+        { path: 'forward' },
+      ).map((x) => [x.path, x.box.iif.toString(), formatAddrSet(x.out.dst), formatPortSet(x.out.dport), x.verdict]);
+    // An interface the rules do not name (eth0): its address is unknown, still the firewall's own; the
+    // destination is never kept (it was: 10.20.0.5:5070, routed on to the phone).
+    expect(sip(NameSet.of(['eth0']))).toEqual([['input', 'eth0', "(the firewall's own address)", '5070', 'drop']]);
+    // lan0 has its placeholder; lo (the firewall's own packets) loopback; a routed packet never gets 127.0.0.0/8.
+    expect(sip(NameSet.of(['lan0']))).toEqual([['input', 'lan0', '(dynamic address #1)', '5070', 'accept']]);
+    expect(sip(NameSet.except(['lan0']))).toEqual([
+      ['input', 'lo', '127.0.0.0/8', '5070', 'accept'],
+      ['input', 'any except lan0, lo', "(the firewall's own address)", '5070', 'drop'],
+    ]);
   });
 
   it('takes the WAN address from `snat to` and `ip daddr … dnat` when the ruleset names it', () => {

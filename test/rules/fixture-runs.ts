@@ -243,6 +243,9 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl001-two-tables.nft': [
         { why: 'an accept in one table, a drop in a later base chain of another; default policy' },
       ],
+      'fwl001-redirect-to-firewall.nft': [
+        { why: "the phones' SIP redirected to the firewall itself never reaches the provider (uncertain: a proxy)" },
+      ],
       'fwl002-sip-helper.nft': [{ why: 'ct helper of type sip assigned with ct helper set' }],
       'fwl003-timeout-omitted.nft': [{ why: 'ct timeout policy without replied: nft built-in 120 s' }],
       'fwl003-kernel-default.nft': [{ why: 'no ct timeout: kernel udp_timeout_stream 120 s' }],
