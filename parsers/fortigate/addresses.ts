@@ -57,12 +57,15 @@ export class Addresses {
   /** Per family: the address entries, or (a streamed table) the addresses converted as they were read. */
   private readonly objects: [ReadonlyMap<string, Streamed> | undefined, Map<string, Entry> | undefined];
   private readonly groups: [Map<string, Entry> | undefined, Map<string, Entry> | undefined];
+  /** `config system external-resource`: threat feeds, whose `type address` entries policies use as addresses. */
+  private readonly feeds: Map<string, Entry> | undefined;
 
   constructor(ctx: Ctx, ifaces: Interfaces) {
     this.ctx = ctx;
     this.ifaces = ifaces;
     this.objects = [objectMap(ctx.section('firewall address')), ctx.section('firewall address6')?.entries];
     this.groups = [ctx.section('firewall addrgrp')?.entries, ctx.section('firewall addrgrp6')?.entries];
+    this.feeds = ctx.section('system external-resource')?.entries;
   }
 
   /** Whether the name is an address or group of the family. */
@@ -149,6 +152,11 @@ export class Addresses {
     const lower = name.toLowerCase();
     if (lower === 'all') return { set: family === 4 ? ANY_V4 : ANY_V6, symbolic: NONE, missing: NONE };
     if (lower === 'none') return EMPTY;
+    // An IP address threat feed (docs/semantics.md#fgt-objects): the FortiGate fetches its addresses at
+    // run time, so they are unknown offline, as an FQDN's are. `type` defaults to category.
+    const feed = this.feeds?.get(name);
+    if (feed && (value(feed, 'type') ?? 'category').toLowerCase() === 'address')
+      return symbolicAddr('dynamic', `${name} (IP address threat feed, fetched at run time)`);
     return { set: NO_ADDR, symbolic: NONE, missing: [name] };
   }
 
