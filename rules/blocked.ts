@@ -9,6 +9,8 @@ import type { Ruleset } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
 import type { RuleMeta } from '../src/model/report.js';
 import { ENTIRELY, describePart } from './required-flows.js';
+import { mightMatchRule } from './doubt.js';
+import type { Rule } from '../src/model/policy.js';
 
 export interface BlockedSpec {
   /**
@@ -49,6 +51,13 @@ export interface BlockedSpec {
     /** What to do when a default blocks them. */
     fixDefault: string;
   };
+  /**
+   * Dropped parts a rule fwlint cannot decide for might still let through (Part.maybe: hostname or
+   * run-time members, uncertain matches) are reported as uncertain findings that name that rule.
+   * Without it they are left out: FWL012 speaks for them on required flows (FWL001); a setting rule
+   * (FWL007, FWL008, FWL009) has no FWL012 to speak for it and sets this.
+   */
+  reportMaybe?: boolean;
 }
 
 /**
@@ -159,7 +168,10 @@ function minorCause(q: Part, parts: readonly Part[]): boolean {
   return false;
 }
 
-/** One finding per rule or default policy that drops part of `whole`; parts with hostname doubts are left to FWL012. */
+/**
+ * One finding per rule or default policy that drops part of `whole`; parts with hostname doubts are left to
+ * FWL012, or reported as uncertain with `spec.reportMaybe`.
+ */
 export function reportBlocked(
   meta: RuleMeta,
   ctx: RuleContext,
@@ -193,6 +205,7 @@ export function reportBlockedFlows(
       flows: number[];
       v4: boolean;
       v6: boolean;
+      maybe: Set<Rule>;
     }
   >();
   flows.forEach((f, index) => {
@@ -206,7 +219,11 @@ export function reportBlockedFlows(
       } else byStep.set(k, { group: [p], doubt, from });
     };
     for (const p of f.parts) {
-      if (p.verdict !== 'drop' || p.maybe.length > 0) continue;
+      if (p.verdict !== 'drop') continue;
+      if (p.maybe.length > 0) {
+        if (spec.reportMaybe === true) add(p, 'maybe');
+        continue;
+      }
       if (f.ingressUnknown === true && acceptedElsewhere(p, f.parts)) add(p, 'elsewhere');
       else if (spec.someSources) {
         const { elsewhere, rest, from } = splitBySource(p, f.parts);
@@ -227,6 +244,7 @@ export function reportBlockedFlows(
         flows: [],
         v4: false,
         v6: false,
+        maybe: new Set<Rule>(),
       };
       if (!c.flows.includes(index)) c.flows.push(index);
       if (f.v6 === true) c.v6 = true;
@@ -237,7 +255,10 @@ export function reportBlockedFlows(
       // Without a flow to name (the subject says it all), the line is a sentence of its own.
       c.lines.push(flowText ? `${flowText}: blocked ${what}` : `Blocked ${what}`);
       c.from = c.from.union(from);
-      for (const q of group) c.blocked = c.blocked.union(q.box.src);
+      for (const q of group) {
+        c.blocked = c.blocked.union(q.box.src);
+        if (doubt === 'maybe') for (const r of q.maybe) c.maybe.add(r);
+      }
       causes.set(k, c);
     }
   });
@@ -246,7 +267,7 @@ export function reportBlockedFlows(
     (f) => f.v6 !== true && f.parts.length > 0 && f.parts.every((p) => p.verdict === 'accept'),
   );
   return [...causes.entries()].map(
-    ([k, { step, lines, entirely, doubt, from, blocked, flows: blockedFlows, v4, v6 }]) => {
+    ([k, { step, lines, entirely, doubt, from, blocked, flows: blockedFlows, v4, v6, maybe }]) => {
       const onlyV6 = !v4 && v6;
       const fromDefault = stepIsDefault(step);
       const some = doubt === 'other-sources' ? spec.someSources : undefined;
@@ -262,11 +283,17 @@ export function reportBlockedFlows(
         ...(fewBlocked && !from.isEmpty ? [`It is allowed from ${describeAddresses(from)}.`] : []),
         `${lines.join('; ')}.`,
         ...(onlyV6 && v4Passes ? [DUAL_STACK] : []),
-        `Decided by ${describeStep(step)}.`,
-        doubt === 'elsewhere'
-          ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
-            'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
-          : fixFor(step, ctx, meta.id, some ?? spec, blockedFlows),
+        doubt === 'maybe'
+          ? `Decided by ${describeStep(step)}, unless ${[...maybe].map((r) => mightMatchRule(r, step.rule)).join(', ')}, ` +
+            'which cannot be checked offline.'
+          : `Decided by ${describeStep(step)}.`,
+        doubt === 'maybe'
+          ? `${fixFor(step, ctx, meta.id, some ?? spec, blockedFlows)} Or match by address, with exact matches, ` +
+            'to make the verdict certain.'
+          : doubt === 'elsewhere'
+            ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
+              'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
+            : fixFor(step, ctx, meta.id, some ?? spec, blockedFlows),
       ].join(' ');
       const verb = `${doubt ? 'may be blocked' : 'is blocked'}${onlyV6 ? ' for IPv6' : ''}`;
       const message = head1 ? head1.text : blockedHeadline(head, verb, step);
@@ -276,6 +303,14 @@ export function reportBlockedFlows(
         loc: stepLoc(step, ctx.policy.root),
         fromDefault,
         ...(doubt ? { uncertain: true } : {}),
+        ...(maybe.size > 0
+          ? {
+              related: [...maybe].map((r) => ({
+                loc: r.loc,
+                message: `${r.label} ${r === step.rule ? 'may not match' : 'might let it through'}: ${UNDECIDED}`,
+              })),
+            }
+          : {}),
         message,
         details,
         blockedEntirely: entirely,
@@ -308,9 +343,10 @@ function fixFor(
 
 /**
  * Why a dropped part may not be the required traffic: it is accepted when it arrives on another
- * interface (`elsewhere`) or comes from other sources (`other-sources`); undefined: it is blocked.
+ * interface (`elsewhere`) or comes from other sources (`other-sources`), or a rule fwlint cannot decide
+ * for may let it through (`maybe`, Part.maybe); undefined: it is blocked.
  */
-type Doubt = 'elsewhere' | 'other-sources' | undefined;
+type Doubt = 'elsewhere' | 'other-sources' | 'maybe' | undefined;
 
 /**
  * `sentence(sources)` with as many of the sources as fit MAX_HEADLINE, else with "some Internet sources";
@@ -325,6 +361,8 @@ function someSourcesHeadline(sentence: (from: string) => string, from: AddrSet):
   }
   return { text: sentence('some Internet sources'), listed: false };
 }
+
+const UNDECIDED = 'fwlint cannot decide whether it matches';
 
 /** An uncertain finding is never more severe than a warning, nor more severe than the requirement. */
 function atMostWarning(level: Severity): Severity {

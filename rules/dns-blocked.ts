@@ -118,6 +118,7 @@ export const dnsBlocked: LintRule = {
             requirement: req.id,
             level: req.severity,
             key: [from.label],
+            reportMaybe: true,
           }),
         );
       }

@@ -67,6 +67,7 @@ export const wanIcmpBlocked: LintRule = {
           requirement: req.id,
           level: req.severity,
           key: ['icmp'],
+          reportMaybe: true,
           // The document does not say where the provider monitors from: ICMP accepted from some
           // Internet sources may be the provider's, so the rest is not a certain failure.
           someSources: {
