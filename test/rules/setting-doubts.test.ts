@@ -51,7 +51,7 @@ describe('a setting whose traffic only a hostname rule accepts', () => {
   });
 
   it('no setting requirement of the phones passes without evidence', () => {
-    for (const id of ['ipnordic-icmp-from-wan', 'ipnordic-dns', 'ipnordic-return-traffic'])
+    for (const id of ['ipnordic-icmp-from-wan', 'ipnordic-dns', 'ipnordic-return-traffic', 'ipnordic-nat-required'])
       expect(verdict(id)?.why, id).not.toMatch(/found no problem/);
   });
 });
