@@ -1,6 +1,6 @@
 import { box } from '../src/engine/box.js';
 import { tracePath, type Part } from '../src/engine/evaluate.js';
-import type { LintRule } from '../src/lint/context.js';
+import { notChecked, type LintRule } from '../src/lint/context.js';
 import { INTERNET_V4, wanAddresses } from '../src/lint/topology.js';
 import { describeAddresses } from '../src/lint/wording.js';
 import { ANY_V4 } from '../src/model/address.js';
@@ -46,7 +46,19 @@ export const wanIcmpBlocked: LintRule = {
     const out: Finding[] = [];
     // The provider monitors the IPv4 WAN address (ICMP, not ICMPv6).
     const self = wanAddresses(ctx.policy, ctx.wan).intersect(ANY_V4);
-    if (self.isEmpty) return out;
+    if (self.isEmpty) {
+      // No address to ping: not checked, never a pass without evidence. Without a WAN at all, the
+      // coverage notes (src/site/coverage.ts) already say why.
+      if (ctx.wan.length > 0)
+        notChecked(
+          ctx,
+          settingsOf(ctx, 'icmp-from-wan').map((r) => r.id),
+          `FWL007 wan-icmp-blocked: the WAN interface${ctx.wan.length > 1 ? 's' : ''} ${ctx.wan.join(', ')} ` +
+            `${ctx.wan.length > 1 ? 'have' : 'has'} no IPv4 address in the configuration, so there is no address ` +
+            'to trace ICMP to.',
+        );
+      return out;
+    }
     for (const req of settingsOf(ctx, 'icmp-from-wan')) {
       const flow = box({
         src: INTERNET_V4,

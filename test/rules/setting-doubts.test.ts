@@ -3,15 +3,18 @@
  * run-time addresses: Part.maybe) are uncertain, naming that rule, as FWL001/FWL012 treat required
  * flows; never "checked it and found no problem" with no evidence (review 26 item 1).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintFiles } from '../../src/cli/lint.js';
 import { loadProfile } from '../../src/profiles/load.js';
 
 const FILE = 'fixtures/pfsense/rules/settings-hostname-only.xml';
 
-function run(file: string) {
+function run(file: string, phones: string[] = []) {
   const { report } = lintFiles([file], [loadProfile('ipnordic')], 'auto', {
-    phones: [],
+    phones,
     wan: [],
     audiences: [],
     devices: [],
@@ -65,5 +68,36 @@ describe('FWL008 on a stateful platform', () => {
         'keeps its state, so the replies get back in',
     );
     expect(v?.evidence.map((e) => e.loc?.line)).toEqual([68, 77, 86, 95]);
+  });
+});
+
+describe('FWL007 with a WAN that has no address', () => {
+  it('is not checked, saying why, never a pass without evidence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwlint-nowan-'));
+    const file = join(dir, 'nowan.rsc');
+    writeFileSync(
+      file,
+      [
+        '# dec/08/2026 03:00:00 by RouterOS 7.14',
+        '/interface bridge',
+        'add name=bridge1',
+        '/interface list',
+        'add name=WAN',
+        '/interface list member',
+        'add interface=ether1 list=WAN',
+        '/ip address',
+        'add address=10.20.0.1/24 interface=bridge1 network=10.20.0.0',
+        '/ip firewall filter',
+        'add action=accept chain=input connection-state=established,related',
+        'add action=drop chain=input',
+        '',
+      ].join('\n'),
+    );
+    const v = run(file, ['bridge1']).verdict('ipnordic-icmp-from-wan');
+    expect(v?.status).toBe('not-checked');
+    expect(v?.why).toBe(
+      'FWL007 wan-icmp-blocked: the WAN interface ether1 has no IPv4 address in the configuration, so there is ' +
+        'no address to trace ICMP to.',
+    );
   });
 });
