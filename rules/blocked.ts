@@ -9,6 +9,8 @@ import type { Ruleset } from '../src/model/policy.js';
 import type { Severity } from '../src/model/profile.js';
 import type { RuleMeta } from '../src/model/report.js';
 import { ENTIRELY, describePart } from './required-flows.js';
+import { mightMatchRule } from './doubt.js';
+import type { Rule } from '../src/model/policy.js';
 
 export interface BlockedSpec {
   /**
@@ -49,6 +51,13 @@ export interface BlockedSpec {
     /** What to do when a default blocks them. */
     fixDefault: string;
   };
+  /**
+   * Dropped parts a rule fwlint cannot decide for might still let through (Part.maybe: hostname or
+   * run-time members, uncertain matches) are reported as uncertain findings that name that rule.
+   * Without it they are left out: FWL012 speaks for them on required flows (FWL001); a setting rule
+   * (FWL007, FWL008, FWL009) has no FWL012 to speak for it and sets this.
+   */
+  reportMaybe?: boolean;
 }
 
 /**
@@ -159,7 +168,10 @@ function minorCause(q: Part, parts: readonly Part[]): boolean {
   return false;
 }
 
-/** One finding per rule or default policy that drops part of `whole`; parts with hostname doubts are left to FWL012. */
+/**
+ * One finding per rule or default policy that drops part of `whole`; parts with hostname doubts are left to
+ * FWL012, or reported as uncertain with `spec.reportMaybe`.
+ */
 export function reportBlocked(
   meta: RuleMeta,
   ctx: RuleContext,
@@ -193,6 +205,7 @@ export function reportBlockedFlows(
       flows: number[];
       v4: boolean;
       v6: boolean;
+      maybe: Set<Rule>;
     }
   >();
   flows.forEach((f, index) => {
@@ -206,7 +219,11 @@ export function reportBlockedFlows(
       } else byStep.set(k, { group: [p], doubt, from });
     };
     for (const p of f.parts) {
-      if (p.verdict !== 'drop' || p.maybe.length > 0) continue;
+      if (p.verdict !== 'drop') continue;
+      if (p.maybe.length > 0) {
+        if (spec.reportMaybe === true) add(p, 'maybe');
+        continue;
+      }
       if (p.decidedBy.effect === 'dnat') add(p, 'redirected');
       else if (f.ingressUnknown === true && acceptedElsewhere(p, f.parts)) add(p, 'elsewhere');
       else if (spec.someSources) {
@@ -228,6 +245,7 @@ export function reportBlockedFlows(
         flows: [],
         v4: false,
         v6: false,
+        maybe: new Set<Rule>(),
       };
       if (!c.flows.includes(index)) c.flows.push(index);
       if (f.v6 === true) c.v6 = true;
@@ -239,7 +257,10 @@ export function reportBlockedFlows(
       const done = doubt === 'redirected' ? 'redirected' : 'blocked';
       c.lines.push(flowText ? `${flowText}: ${done} ${what}` : `${capitalize(done)} ${what}`);
       c.from = c.from.union(from);
-      for (const q of group) c.blocked = c.blocked.union(q.box.src);
+      for (const q of group) {
+        c.blocked = c.blocked.union(q.box.src);
+        if (doubt === 'maybe') for (const r of q.maybe) c.maybe.add(r);
+      }
       causes.set(k, c);
     }
   });
@@ -248,7 +269,7 @@ export function reportBlockedFlows(
     (f) => f.v6 !== true && f.parts.length > 0 && f.parts.every((p) => p.verdict === 'accept'),
   );
   return [...causes.entries()].map(
-    ([k, { step, lines, entirely, doubt, from, blocked, flows: blockedFlows, v4, v6 }]) => {
+    ([k, { step, lines, entirely, doubt, from, blocked, flows: blockedFlows, v4, v6, maybe }]) => {
       const onlyV6 = !v4 && v6;
       const fromDefault = stepIsDefault(step);
       const some = doubt === 'other-sources' ? spec.someSources : undefined;
@@ -264,13 +285,19 @@ export function reportBlockedFlows(
         ...(fewBlocked && !from.isEmpty ? [`It is allowed from ${describeAddresses(from)}.`] : []),
         `${lines.join('; ')}.`,
         ...(onlyV6 && v4Passes ? [DUAL_STACK] : []),
-        `Decided by ${describeStep(step)}.`,
-        doubt === 'elsewhere'
-          ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
-            'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
-          : doubt === 'redirected'
-            ? REDIRECTED
-            : fixFor(step, ctx, meta.id, some ?? spec, blockedFlows),
+        doubt === 'maybe'
+          ? `Decided by ${describeStep(step)}, unless ${[...maybe].map((r) => mightMatchRule(r, step.rule)).join(', ')}, ` +
+            'which cannot be checked offline.'
+          : `Decided by ${describeStep(step)}.`,
+        doubt === 'maybe'
+          ? `${fixFor(step, ctx, meta.id, some ?? spec, blockedFlows)} Or match by address, with exact matches, ` +
+            'to make the verdict certain.'
+          : doubt === 'elsewhere'
+            ? 'The same traffic is allowed when it arrives on another interface, and fwlint does not know which ' +
+              'interface it arrives on: name it with --phones CIDR@interface to make the verdict certain.'
+            : doubt === 'redirected'
+              ? REDIRECTED
+              : fixFor(step, ctx, meta.id, some ?? spec, blockedFlows),
       ].join(' ');
       const verb =
         doubt === 'redirected'
@@ -283,6 +310,14 @@ export function reportBlockedFlows(
         loc: stepLoc(step, ctx.policy.root),
         fromDefault,
         ...(doubt ? { uncertain: true } : {}),
+        ...(maybe.size > 0
+          ? {
+              related: [...maybe].map((r) => ({
+                loc: r.loc,
+                message: `${r.label} ${r === step.rule ? 'may not match' : 'might let it through'}: ${UNDECIDED}`,
+              })),
+            }
+          : {}),
         message,
         details,
         blockedEntirely: entirely,
@@ -315,11 +350,12 @@ function fixFor(
 
 /**
  * Why a dropped part may not be the required traffic: it is accepted when it arrives on another
- * interface (`elsewhere`) or comes from other sources (`other-sources`); `redirected`: destination NAT
- * sends it to the firewall itself (a part decided by a dnat step: missing-required-allow.ts reaching),
- * so it reaches its far end only if a service there relays it; undefined: it is blocked.
+ * interface (`elsewhere`) or comes from other sources (`other-sources`), or a rule fwlint cannot decide
+ * for may let it through (`maybe`, Part.maybe); `redirected`: destination NAT sends it to the firewall
+ * itself (a part decided by a dnat step: missing-required-allow.ts reaching), so it reaches its far end
+ * only if a service there relays it; undefined: it is blocked.
  */
-type Doubt = 'elsewhere' | 'other-sources' | 'redirected' | undefined;
+type Doubt = 'elsewhere' | 'other-sources' | 'maybe' | 'redirected' | undefined;
 
 /** What a part redirected to the firewall itself means, and what to do (docs/semantics.md#nft-nat). */
 const REDIRECTED =
@@ -340,6 +376,8 @@ function someSourcesHeadline(sentence: (from: string) => string, from: AddrSet):
   }
   return { text: sentence('some Internet sources'), listed: false };
 }
+
+const UNDECIDED = 'fwlint cannot decide whether it matches';
 
 /** An uncertain finding is never more severe than a warning, nor more severe than the requirement. */
 function atMostWarning(level: Severity): Severity {

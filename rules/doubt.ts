@@ -32,9 +32,29 @@ export function mayDrop(r: Rule): string {
   return `${r.label} (line ${String(r.loc.line)}) may drop it: ${uncertainWhy(r) ?? `it matches ${membersOf(r)}`}`;
 }
 
+/**
+ * "rule … (line 33) matches it, which depends on <why>": the accepting rule of a part is itself in doubt
+ * (Part.maybe: negated hostname or GeoIP members), said as the point a pass rests on.
+ */
+export function mayNotAccept(r: Rule): string {
+  const why = uncertainWhy(r);
+  return `${r.label} (line ${String(r.loc.line)}) matches it, which depends on ${why ?? `its ${membersOf(r)}`}`;
+}
+
 /** The run-time members by name, with why they are run-time (`, in PHONES (address list whose entries … are all disabled, line 8; …)`). */
 function dynamicNames(r: Rule): string {
   const names = [...new Set((r.match.symbolic ?? []).filter((s) => s.kind === 'dynamic').map((s) => s.name))];
   if (names.length === 0) return '';
   return `, in ${names.slice(0, 2).join(' and ')}${names.length > 2 ? ` and ${String(names.length - 2)} more` : ''}`;
+}
+
+/**
+ * "rule … (line 50) matches (it matches hostnames)": a rule fwlint cannot decide for that might match a
+ * dropped part (Part.maybe), in the words FWL012 uses. The rule that dropped it is itself in doubt when
+ * its undecidable members are negated (`srcaddr-negate` of a GeoIP list): then it may not match at all.
+ */
+export function mightMatchRule(r: Rule, dropper?: Rule): string {
+  const why = uncertainWhy(r);
+  const because = `it ${why ? `is uncertain: ${why}` : `matches ${membersOf(r)}`}`;
+  return `${r.label} (line ${String(r.loc.line)}) ${r === dropper ? 'does not match' : 'matches'} (${because})`;
 }

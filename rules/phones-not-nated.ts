@@ -3,7 +3,8 @@ import type { Evidence } from '../src/model/report.js';
 import type { LintRule } from '../src/lint/context.js';
 import { finding } from '../src/lint/finding.js';
 import { audienceOf } from '../src/lint/flows.js';
-import { outboundNat, type NotrackView, type OutboundPart } from '../src/lint/nat.js';
+import { natIfAllowed, outboundNat, type NotrackView, type OutboundPart } from '../src/lint/nat.js';
+import { notChecked } from '../src/lint/context.js';
 import { formatAddrSet, type AddrSet } from '../src/model/address.js';
 import type { Box } from '../src/model/box.js';
 import { formatPortSet, formatProtoSet } from '../src/model/ports.js';
@@ -51,17 +52,26 @@ export const phonesNotNated: LintRule = {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'nat-required')) {
       const translating = new Map<string, Evidence>();
+      const unjudged: string[] = [];
       for (const from of audienceOf(req, ctx)) {
         // One finding per cause: the exempting rule, or "no rule matches".
         const groups = new Map<string, Group>();
-        for (const part of outboundNat(ctx, from)) {
+        // When the filters let none of its traffic out, the NAT stages alone decide: behind source NAT is a
+        // property of the NAT configuration (docs/semantics.md), as for phonesAreNated.
+        const leaving = outboundNat(ctx, from);
+        const unfiltered = leaving.length === 0;
+        const parts = unfiltered ? natIfAllowed(ctx, from, false) : leaving;
+        if (parts.length === 0) unjudged.push(from.label);
+        const once = unfiltered ? UNFILTERED : '';
+        for (const part of parts) {
           if (part.rule?.action === 'translate') {
             const r = part.rule;
             if (!translating.has(r.id))
               translating.set(r.id, {
-                text: r.implicit
-                  ? `${r.implicit} (traffic from ${from.label})`
-                  : `${r.label} translates the source address of traffic from ${from.label}`,
+                text:
+                  (r.implicit
+                    ? `${r.implicit} (traffic from ${from.label})`
+                    : `${r.label} translates the source address of traffic from ${from.label}`) + once,
                 loc: r.loc,
                 ...(r.implicit ? { fromDefault: true } : {}),
               });
@@ -86,6 +96,9 @@ export const phonesNotNated: LintRule = {
           // Untracked traffic: the protocols and ports the notrack leaves out of tracking, and the notrack's place.
           const what = (untracked ? untrackedScope(boxes, whole) : undefined) ?? 'Traffic';
           const to = `the Internet${untracked ? untrackedPorts(boxes) : ''}`;
+          const leaves = unfiltered
+            ? 'would leave without source NAT once the filters let it out'
+            : 'leaves without source NAT';
           out.push(
             finding(this.meta, ctx, {
               level: req.severity,
@@ -93,8 +106,8 @@ export const phonesNotNated: LintRule = {
               loc: (untracked ? notrack?.loc : rule?.loc) ?? ctx.policy.nat.mode?.loc ?? ctx.policy.root,
               fromDefault: !rule && !notrack && ctx.policy.nat.mode?.source === 'default',
               message:
-                `${what} from ${fromText(from.label, from.networks, src, ownAddresses(ctx.policy))} to ${to} leaves without source NAT: ` +
-                `${cause}. ${cite(req, ctx)} requires the phones to be behind NAT: ${
+                `${what} from ${fromText(from.label, from.networks, src, ownAddresses(ctx.policy))} to ${to} ${leaves}: ` +
+                `${cause}.${unfiltered ? ` ${UNFILTERED_FAIL}` : ''} ${cite(req, ctx)} requires the phones to be behind NAT: ${
                   untracked
                     ? notrack?.implicit
                       ? TRACKING_OFF_FIX
@@ -108,11 +121,26 @@ export const phonesNotNated: LintRule = {
           );
         }
       }
+      // Nothing leaves even without the filters (or a filter stage rewrites packets): NAT was not judged.
+      if (unjudged.length > 0 && !out.some((f) => f.requirement === req.id) && translating.size === 0)
+        notChecked(
+          ctx,
+          [req.id],
+          `FWL005 phones-not-nated: no traffic from ${unjudged.join(', ')} leaves for the Internet, and fwlint ` +
+            'could not tell what source NAT it would get once it does.',
+        );
       settingPassed(ctx, req, out, 'The phones leave behind source NAT.', [...translating.values()]);
     }
     return out;
   },
 };
+
+/** Said of a verdict read from the NAT configuration alone (natIfAllowed). */
+const UNFILTERED =
+  ' (the filters let none of this traffic out today: judged by what the NAT configuration does to it once they do)';
+
+const UNFILTERED_FAIL =
+  'The filters let none of this traffic out today; this is what the NAT configuration does to it once they do.';
 
 type Group = Omit<OutboundPart, 'src'> & { src: AddrSet };
 

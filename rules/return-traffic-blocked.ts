@@ -1,12 +1,16 @@
 import { tracePath } from '../src/engine/evaluate.js';
 import type { LintRule } from '../src/lint/context.js';
-import { finding } from '../src/lint/finding.js';
+import { finding, stepKey } from '../src/lint/finding.js';
 import { NameSet } from '../src/model/name-set.js';
 import type { Finding } from '../src/model/finding.js';
 import type { Rule } from '../src/model/policy.js';
-import { reportBlocked } from './blocked.js';
-import { denies, membersOf, uncertainWhy } from './doubt.js';
-import { describeFlow, evaluatedFlows } from './required-flows.js';
+import { notChecked, type RuleContext } from '../src/lint/context.js';
+import type { SettingRequirement } from '../src/model/profile.js';
+import type { Evidence } from '../src/model/report.js';
+import { passed, stepEvidence } from '../src/verdicts/record.js';
+import { reportBlocked, type BlockedSpec } from './blocked.js';
+import { denies, membersOf, mightMatchRule, uncertainWhy } from './doubt.js';
+import { describeFlow, evaluatedFlows, type EvaluatedFlow } from './required-flows.js';
 import type { Part } from '../src/engine/evaluate.js';
 import { acceptedPassed, cite, settingsOf } from './settings.js';
 
@@ -42,13 +46,37 @@ export const returnTrafficBlocked: LintRule = {
     const out: Finding[] = [];
     for (const req of settingsOf(ctx, 'return-traffic')) {
       const back: { part: Part; what: string }[] = [];
+      // Outbound parts dropped unless a rule fwlint cannot decide for matches (Part.maybe): their replies
+      // are judged as if it did, and whatever they show is uncertain, naming that rule.
+      // Evidence for them: the rule that may let the traffic out and keeps state, or the step accepting a reply.
+      const maybeBack: { rule: Rule; what: string; step?: Part['decidedBy'] }[] = [];
+      const mayOut: Rule[] = [];
+      let outbound = false;
       for (const ev of evaluatedFlows(ctx)) {
         if (ev.req.direction !== 'outbound') continue;
         for (const p of ev.parts) {
-          if (p.verdict !== 'accept') continue;
+          outbound = true;
+          const may = p.verdict === 'drop' ? p.maybe.filter((r) => r.action.kind === 'accept') : [];
+          if (p.verdict !== 'accept' && may.length === 0) continue;
+          if (p.verdict !== 'accept') {
+            for (const r of may) if (!mayOut.includes(r)) mayOut.push(r);
+            if (ctx.policy.replies === 'stateful' && !p.untracked) {
+              for (const r of may)
+                if (r.keepState !== false) maybeBack.push({ rule: r, what: `replies to "${ev.req.description}"` });
+              continue;
+            }
+          }
+          const maybe = p.verdict !== 'accept';
           // Untracked packets create no state: their replies find none either (docs/semantics.md#nft-conntrack).
           if (ctx.policy.replies === 'stateful' && !p.untracked) {
             const stateless = p.trail.find((s) => s.effect === 'accept' && s.rule?.keepState === false)?.rule;
+            // The state the accepting rule keeps lets the replies back: that rule is the evidence. Whether the
+            // outbound part itself gets out (Part.maybe) is FWL001's and FWL012's to say, not a doubt on replies.
+            if (!stateless)
+              back.push({
+                part: { ...p, maybe: [] },
+                what: `"${ev.req.description}" and keeps its state, so the replies get back in`,
+              });
             if (stateless)
               out.push(
                 finding(this.meta, ctx, {
@@ -77,6 +105,24 @@ export const returnTrafficBlocked: LintRule = {
           };
           // Chains before conntrack's NAT reversal see the reply at the translated source (docs/semantics.md#nft-nat).
           const parts = tracePath(ctx.policy, reply, { path: 'forward', wan: ctx.wan, replyTo: p });
+          if (maybe) {
+            // Replies to traffic only an undecidable rule lets out: blocked replies are a doubt, not a failure.
+            const unless = `The outbound traffic itself is let out only if ${may.map((r) => mightMatchRule(r)).join(', ')}.`;
+            out.push(
+              ...reportBlocked(this.meta, ctx, parts, reply, replySpec(req, ctx, ev, parts)).map((f) => ({
+                ...f,
+                level: f.level === 'error' ? ('warning' as const) : f.level,
+                uncertain: true,
+                message: f.message.replace(' is blocked', ' may be blocked'),
+                details: `${f.details ?? ''} ${unless}`.trim(),
+              })),
+            );
+            const [rule] = may;
+            for (const part of parts)
+              if (rule && part.verdict === 'accept')
+                maybeBack.push({ rule, what: `replies to "${ev.req.description}"`, step: part.decidedBy });
+            continue;
+          }
           for (const part of parts) back.push({ part, what: `replies to "${ev.req.description}"` });
           // Let back, unless a deny rule fwlint cannot decide matches them (Match.uncertain, hostname members).
           // A notrack that may match a reply to a source-NATed flow before the reversal may lose it.
@@ -100,25 +146,60 @@ export const returnTrafficBlocked: LintRule = {
                 key: ['reply-doubt', doubt.id, ev.req.id],
               }),
             );
-          out.push(
-            ...reportBlocked(this.meta, ctx, parts, reply, {
-              subject: `Reply traffic of "${ev.req.description}" (${describeFlow(ev.flow)})`,
-              fixRule: parts.some(lostByNotrack)
-                ? `${cite(req, ctx)} requires the replies back in. ${NOTRACK_FIX}`
-                : { asks: `${cite(req, ctx)} requires established and related traffic back in`, allow: 'accept it' },
-              fixDefault: `${cite(req, ctx)} requires established and related traffic back in: add an established,related accept rule.`,
-              requirement: req.id,
-              level: req.severity,
-              key: [ev.req.id, ev.flow.from.label],
-            }),
-          );
+          out.push(...reportBlocked(this.meta, ctx, parts, reply, replySpec(req, ctx, ev, parts)));
         }
       }
-      acceptedPassed(ctx, req, out, "Replies to the phones' allowed traffic get back in.", back);
+      const why = "Replies to the phones' allowed traffic get back in.";
+      if (back.length > 0 || out.some((f) => f.requirement === req.id)) acceptedPassed(ctx, req, out, why, back);
+      else if (maybeBack.length > 0) {
+        const evidence = new Map<string, Evidence>();
+        for (const { rule, what, step } of maybeBack) {
+          const k = step ? stepKey(step) : rule.id;
+          if (!evidence.has(k))
+            evidence.set(
+              k,
+              step
+                ? stepEvidence(step, what)
+                : {
+                    text: `${rule.label} may let the traffic out and keeps state, so the ${what} get back in`,
+                    loc: rule.loc,
+                  },
+            );
+        }
+        passed(
+          ctx,
+          req.id,
+          why,
+          [...evidence.values()],
+          `only if ${mayOut.map((r) => mightMatchRule(r)).join(', ')}: no rule fwlint can decide for lets the phones' ` +
+            'required traffic out, so there is no reply it can be sure of',
+        );
+      } else if (outbound)
+        notChecked(
+          ctx,
+          [req.id],
+          `FWL008 return-traffic-blocked: the firewall lets none of the phones' required outbound traffic out, so ` +
+            'there are no replies to check.',
+        );
     }
     return dedupe(out);
   },
 };
+
+/** How a blocked reply is reported: the notrack that loses it, or the rule or default that drops it. */
+function replySpec(req: SettingRequirement, ctx: RuleContext, ev: EvaluatedFlow, parts: readonly Part[]): BlockedSpec {
+  return {
+    subject: `Reply traffic of "${ev.req.description}" (${describeFlow(ev.flow)})`,
+    fixRule: parts.some(lostByNotrack)
+      ? `${cite(req, ctx)} requires the replies back in. ${NOTRACK_FIX}`
+      : { asks: `${cite(req, ctx)} requires established and related traffic back in`, allow: 'accept it' },
+    fixDefault: `${cite(req, ctx)} requires established and related traffic back in: add an established,related accept rule.`,
+    requirement: req.id,
+    level: req.severity,
+    key: [ev.req.id, ev.flow.from.label],
+    reportMaybe: true,
+  };
+}
 
 /** A reply a notrack took out of connection tracking before the NAT reversal (the engine's lost reply). */
 const lostByNotrack = (q: Part): boolean => q.verdict === 'drop' && q.decidedBy.rule?.action.kind === 'notrack';

@@ -8,7 +8,7 @@ import type { Evidence, RuleMeta } from '../src/model/report.js';
 import type { Part } from '../src/engine/evaluate.js';
 import { stepKey } from '../src/lint/finding.js';
 import { passed, stepEvidence } from '../src/verdicts/record.js';
-import { denies, mayDrop } from './doubt.js';
+import { denies, mayDrop, mayNotAccept } from './doubt.js';
 
 /** The profile's setting requirements of one kind that apply to this run. */
 export function settingsOf(ctx: RuleContext, kind: SettingKind): SettingRequirement[] {
@@ -157,9 +157,11 @@ export function acceptedPassed(
     if (part.verdict !== 'accept') continue;
     const k = stepKey(part.decidedBy);
     if (!evidence.has(k)) evidence.set(k, stepEvidence(part.decidedBy, what));
-    for (const r of part.maybe.filter(denies)) {
+    // A deny rule that may match drops it; the accepting rule itself, when in doubt (negated hostname or
+    // GeoIP members), may not match at all.
+    for (const r of part.maybe.filter((x) => denies(x) || x === part.decidedBy.rule)) {
       const d = doubts.get(k) ?? new Set<string>();
-      d.add(mayDrop(r));
+      d.add(denies(r) ? mayDrop(r) : mayNotAccept(r));
       doubts.set(k, d);
     }
   }

@@ -15,6 +15,7 @@ import { familyGuard } from '../toolkit/family-guard.js';
 import { HashCounts, hashId } from '../toolkit/ids.js';
 import { natAction } from './nat.js';
 import { conntrackOff, trackingLoc } from './sessions.js';
+import { PROTO, portSet, protoSet } from '../../src/model/ports.js';
 
 /**
  * `/ip firewall filter` (and raw, and their IPv6 twins) → chains (docs/semantics.md#ros-filter): rules are
@@ -201,7 +202,10 @@ export function buildRuleset(env: RuleEnv, store: Store, ruleCount: number): Rul
   const raw: Stage | undefined = rawStage && { ...rawStage, kind: 'raw' };
   // The IPv4 filter's base chains always exist, so these stages are never empty.
   const forward = stage('filter forward', ['forward', 'ipv6:forward']) ?? { name: 'filter forward', chains: [] };
-  const input = stage('filter input', ['input', 'ipv6:input']) ?? { name: 'filter input', chains: [] };
+  const input = stage('filter input', ['input', 'ipv6:input', ...resolverSilent(env, store, chains)]) ?? {
+    name: 'filter input',
+    chains: [],
+  };
   const dst = stage('dstnat', ['nat:dstnat', 'ipv6-nat:dstnat']);
   const dstnat: Stage | undefined = dst && { ...dst, kind: 'dnat' };
   const src = stage('srcnat', ['nat:srcnat', 'ipv6-nat:srcnat']);
@@ -223,6 +227,47 @@ export function buildRuleset(env: RuleEnv, store: Store, ruleCount: number): Rul
     input: [...present4(raw), ...present4(dstnat), input],
   };
 }
+
+/**
+ * The router's DNS server does not answer clients (`/ip dns allow-remote-requests` not yes; the default is
+ * no, docs/semantics.md#ros-dns): a query the input chain accepts gets no answer, so it is modelled as a
+ * chain after the input chains that drops TCP/UDP 53 to the router, at the line that says so (or where
+ * the setting would live). A DNS redirect (dstnat to the router) reaches it too.
+ */
+function resolverSilent(env: RuleEnv, store: Store, chains: Record<string, Chain>): string[] {
+  const menu = store.get('ip dns');
+  const p = menu?.settings?.prop('allow-remote-requests');
+  if (p && isYes(p.value)) return [];
+  const loc = p
+    ? env.ctx.loc(p)
+    : menu?.settings
+      ? env.ctx.loc(menu.settings.span)
+      : menu?.anchor
+        ? env.ctx.loc(menu.anchor)
+        : env.ctx.headerLoc;
+  const value = p?.value ?? 'no';
+  chains[DNS_SERVICE] = {
+    name: DNS_SERVICE,
+    mode: 'first-match',
+    // No policy: everything but DNS goes on as the input chains decided.
+    rules: [
+      {
+        id: 'implicit:dns-no-remote-requests',
+        loc,
+        label: `/ip dns allow-remote-requests=${value}`,
+        match: { proto: protoSet([PROTO.udp, PROTO.tcp]), dport: portSet([[53, 53]]) },
+        action: { kind: 'drop' },
+        implicit:
+          `the router's DNS server does not answer clients: /ip dns allow-remote-requests is ${value}` +
+          `${p ? '' : ', the default'} (docs/semantics.md#ros-dns)`,
+        text: `allow-remote-requests=${value}`,
+      },
+    ],
+  };
+  return [DNS_SERVICE];
+}
+
+const DNS_SERVICE = 'dns service';
 
 /** What buildRules reads of every entry first; one object, refilled per entry (readHead). */
 interface Head {

@@ -122,8 +122,8 @@ export function reportOther(ctx: Ctx, store: Store): void {
   const dns = store.get('ip dns')?.settings?.get('allow-remote-requests');
   if (!isYes(dns)) {
     ctx.note(
-      '/ip dns allow-remote-requests is not yes: the router does not answer DNS queries from clients; ' +
-        'FWL009 treats a DNS query the input chain accepts as answered',
+      '/ip dns allow-remote-requests is not yes: the router does not answer DNS queries from clients, so ' +
+        'fwlint counts DNS to the router as dropped after the input chain (docs/semantics.md#ros-dns)',
     );
   }
 }

@@ -134,7 +134,7 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
  * through the NAT stages alone. Whether the phones sit behind NAT is a matter of the NAT configuration,
  * not of what the filters allow today; undefined when a filter stage can rewrite packets itself.
  */
-function natIfAllowed(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints, v6: boolean): OutboundPart[] {
+export function natIfAllowed(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints, v6: boolean): OutboundPart[] {
   if (filtersRewrite(ctx.policy)) return [];
   const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}${v6 ? '|v6' : ''}|unfiltered`;
   let byKey = natCache.get(ctx.policy);

@@ -406,7 +406,8 @@ add action=drop chain=forward dst-address-list=!prov
       ['raw prerouting', 'raw'],
       ['filter forward', 'filter'],
     ]);
-    expect(q.ruleset.input.map((s) => s.chains)).toEqual([['raw:prerouting'], ['input']]);
+    // No `/ip dns allow-remote-requests=yes`: the router's DNS server stands after the input chain (ros-dns).
+    expect(q.ruleset.input.map((s) => s.chains)).toEqual([['raw:prerouting'], ['input', 'dns service']]);
     expect(rules(q, 'raw:prerouting')[1]!.action).toEqual({ kind: 'notrack' });
     expect(q.unsupported).toEqual([]);
   });

@@ -68,6 +68,11 @@ export const FIXTURE_RUNS: Record<string, VendorFixtures> = {
       'fwl004-forward-to-phone.xml': [{ why: 'port-forwards to a phone; the SIP one is also exposed' }],
       'fwl005-no-nat.xml': [{ why: 'a no-NAT rule for the phones' }],
       'nordr-before-forward.xml': [{ why: 'a no-rdr before the forward of the same SIP: nothing forwarded' }],
+      'settings-hostname-only.xml': [
+        {
+          why: 'only hostname rules accept: FWL007 and FWL009 uncertain like FWL012, never a bare pass (setting-doubts.test.ts)',
+        },
+      ],
       'fwl010-nordr-partial.xml': [{ why: 'a no-rdr for 5061 before a 5060-5061 forward: 5060 still forwarded' }],
       'fwl005-wan-no-gateway.xml': [{ why: 'automatic outbound NAT and a WAN without a gateway: no rule for it' }],
       'fwl006-random-ports.xml': [

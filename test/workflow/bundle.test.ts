@@ -45,12 +45,13 @@ describe('bundle/fwlint.mjs', () => {
         JSON.stringify({ profiles: ['ipnordic'], rules: { FWL007: 'error' } }),
       );
       const run = (args: string[], input = '') =>
+        // The JSON report of every pfSense rule fixture passed spawnSync's default 1 MiB maxBuffer.
         spawnSync(process.execPath, [bundle, ...args], {
           cwd: dir,
           encoding: 'utf8',
           input,
           timeout: T,
-          maxBuffer: 64 << 20,
+          maxBuffer: 64 * 1024 * 1024,
         });
       const all = run(['lint', 'configs', '--format', 'json']);
       expect(all.stderr).not.toMatch(/Cannot find|MODULE_NOT_FOUND|unexpected/);
