@@ -15,8 +15,8 @@ import type { Evidence, SiteNetwork } from './types.js';
 
 /** Names and descriptions of uplinks: wan, wan2, uplink, internet, isp. */
 const UPLINK = /(^|[^a-z])(wan\d*|uplink|internet|isp)([^a-z]|$)/i;
-/** Names and descriptions of internal networks: lan, lan2. */
-const LAN = /(^|[^a-z])lan\d*([^a-z]|$)/i;
+/** pfSense/OPNsense's LAN assignments: lan (and OPNsense's lan2... when renamed so). */
+const LAN = /^lan\d*$/i;
 
 /**
  * nftables: the interface a `--wan` names that the ruleset never does (rulesets name only the
@@ -124,10 +124,12 @@ export function resolveSiteWan(
   }
   const uplinks = p.interfaces.filter((i) => i.role === 'wan' && i.enabled);
   // pfSense gives every DHCP/PPPoE client interface the WAN role (its own rule generation treats them
-  // alike); one named as the LAN beside one named as the uplink is a LAN that takes its address by DHCP.
-  const namedUplink = uplinks.some((i) => UPLINK.test(`${i.name} ${i.description ?? ''}`));
+  // alike); its `lan` assignment beside one named as the uplink is a LAN that takes its address by DHCP.
+  // Only pfSense/OPNsense: there `lan` is the logical LAN; on a FortiGate `lan2` is a port name, often an uplink.
+  const pf = p.vendor === 'pfsense' || p.vendor === 'opnsense';
+  const namedUplink = pf && uplinks.some((i) => UPLINK.test(`${i.name} ${i.description ?? ''}`));
   const lanNamed = (i: (typeof uplinks)[number]) =>
-    namedUplink && !UPLINK.test(`${i.name} ${i.description ?? ''}`) && LAN.test(`${i.name} ${i.description ?? ''}`);
+    namedUplink && LAN.test(i.name) && !UPLINK.test(`${i.name} ${i.description ?? ''}`);
   for (const i of uplinks.filter(lanNamed))
     notify({
       level: 'note',

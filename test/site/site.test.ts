@@ -448,4 +448,14 @@ describe('the detected WAN is reported, and a DHCP client named as the LAN is no
       'lan',
     ]);
   });
+
+  it('only on pfSense/OPNsense: a FortiGate port named lan2 with role wan stays a WAN', () => {
+    const file = editedFixture('fixtures/fortigate/example-site.conf', (t) =>
+      t.replace(
+        'config system interface\n',
+        'config system interface\n    edit "lan2"\n        set vdom "root"\n        set mode dhcp\n        set role wan\n    next\n',
+      ),
+    );
+    expect(run(file).sites[0]!.roles.wan!.map((w) => w.interface)).toEqual(['lan2', 'wan1']);
+  });
 });
