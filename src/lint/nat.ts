@@ -132,10 +132,13 @@ export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endp
 /**
  * The source NAT the network's traffic to the Internet would get if the filters let it out: the trace
  * through the NAT stages alone. Whether the phones sit behind NAT is a matter of the NAT configuration,
- * not of what the filters allow today; undefined when a filter stage can rewrite packets itself.
+ * not of what the filters allow today. Empty when that cannot be read without the filters: a filter stage
+ * rewrites packets itself, or NAT belongs to the policy that accepts (FortiGate without central NAT).
  */
 export function natIfAllowed(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints, v6: boolean): OutboundPart[] {
-  if (filtersRewrite(ctx.policy)) return [];
+  // A FortiGate without central NAT translates in the policy that accepts (nat.mode 'policy'): with no
+  // accepting policy there is no NAT to read, and the SNAT stage alone would say "untranslated".
+  if (filtersRewrite(ctx.policy) || ctx.policy.nat.mode?.value === 'policy') return [];
   const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}${v6 ? '|v6' : ''}|unfiltered`;
   let byKey = natCache.get(ctx.policy);
   if (!byKey) natCache.set(ctx.policy, (byKey = new Map<string, OutboundPart[]>()));

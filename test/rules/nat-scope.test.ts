@@ -53,3 +53,30 @@ describe('phones behind source NAT: judged by the NAT configuration, not by what
     expect(verdict(file, 'versity-google-https-in').status).toBe('fail');
   });
 });
+
+describe('FortiGate policy NAT: no accepting policy, no NAT to read', () => {
+  it('FWL005 does not fail a network no policy lets out (nat.mode policy): the SNAT stage alone says nothing', () => {
+    // An internal network with no policy at all: nothing of it leaves, and no policy holds its NAT.
+    const file = editedFixture('fixtures/fortigate/example-site.conf', (t) =>
+      t.replace(
+        'config system interface\n',
+        [
+          'config system interface',
+          '    edit "lab"',
+          '        set vdom "root"',
+          '        set ip 192.168.77.1 255.255.255.0',
+          '        set role lan',
+          '    next',
+          '',
+        ].join('\n'),
+      ),
+    );
+    const { report, failed } = lintFiles([file], [loadProfile('ipnordic')], 'auto', {
+      ...opts,
+      phones: ['all-internal'],
+    });
+    expect(failed).toEqual([]);
+    const v = toJsonReport(report).requirements.find((r) => r.id === 'ipnordic-nat-required');
+    expect(v?.status).toBe('pass');
+  });
+});
