@@ -116,15 +116,28 @@ function notrackOf(p: Part): NotrackView | undefined {
 }
 
 export function outboundNat(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: Endpoints, v6 = false): OutboundPart[] {
-  // One evaluation per firewall, network, family and WAN set: several rules and every profile ask.
-  const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}${v6 ? '|v6' : ''}`;
+  return cachedNat(ctx, from, v6, '', () => {
+    const flow = outboundFlow(ctx, from, v6);
+    return (
+      oneOutcome(ctx, flow) ?? grouped(ctx.policy, flow, tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }))
+    );
+  });
+}
+
+/** One evaluation per firewall, network, family, WAN set and kind of trace: several rules and every profile ask. */
+function cachedNat(
+  ctx: Pick<RuleContext, 'policy' | 'wan'>,
+  from: Endpoints,
+  v6: boolean,
+  kind: string,
+  make: () => OutboundPart[],
+): OutboundPart[] {
+  const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}${v6 ? '|v6' : ''}|${kind}`;
   let byKey = natCache.get(ctx.policy);
   if (!byKey) natCache.set(ctx.policy, (byKey = new Map<string, OutboundPart[]>()));
   const hit = byKey.get(key);
   if (hit) return hit;
-  const flow = outboundFlow(ctx, from, v6);
-  const parts =
-    oneOutcome(ctx, flow) ?? grouped(ctx.policy, flow, tracePath(ctx.policy, flow, { path: 'forward', wan: ctx.wan }));
+  const parts = make();
   byKey.set(key, parts);
   return parts;
 }
@@ -139,16 +152,11 @@ export function natIfAllowed(ctx: Pick<RuleContext, 'policy' | 'wan'>, from: End
   // A FortiGate without central NAT translates in the policy that accepts (nat.mode 'policy'): with no
   // accepting policy there is no NAT to read, and the SNAT stage alone would say "untranslated".
   if (filtersRewrite(ctx.policy) || ctx.policy.nat.mode?.value === 'policy') return [];
-  const key = `${from.iface}|${formatAddrSet(from.networks, 64)}|${ctx.wan.join(',')}${v6 ? '|v6' : ''}|unfiltered`;
-  let byKey = natCache.get(ctx.policy);
-  if (!byKey) natCache.set(ctx.policy, (byKey = new Map<string, OutboundPart[]>()));
-  const hit = byKey.get(key);
-  if (hit) return hit;
-  const bare = withoutFilters(ctx.policy);
-  const flow = outboundFlow(ctx, from, v6);
-  const parts = grouped(bare, flow, tracePath(bare, flow, { path: 'forward', wan: ctx.wan }));
-  byKey.set(key, parts);
-  return parts;
+  return cachedNat(ctx, from, v6, 'unfiltered', () => {
+    const bare = withoutFilters(ctx.policy);
+    const flow = outboundFlow(ctx, from, v6);
+    return grouped(bare, flow, tracePath(bare, flow, { path: 'forward', wan: ctx.wan }));
+  });
 }
 
 const isFilter = (s: Stage): boolean => (s.kind ?? 'filter') === 'filter';
